@@ -1,0 +1,2 @@
+// Vitest set-up for renderer component tests (jsdom).
+export {};

@@ -1,0 +1,58 @@
+import { SignJWT, jwtVerify, decodeProtectedHeader, errors } from 'jose';
+import { AppError } from '../../../shared/errors.ts';
+import { isRole, type Role } from '../../../shared/auth/permissions.ts';
+import type { SigningKeyStore } from './signing-keys.ts';
+
+export interface AccessClaims {
+  userId: number;
+  username: string;
+  role: Role;
+  mustChangePassword: boolean;
+}
+
+const ALGORITHM = 'HS256';
+const ISSUER = 'smartcloudops';
+
+/** Short-lived access tokens (JWT, HS256, with `kid`). */
+export class AccessTokens {
+  readonly #keys: SigningKeyStore;
+  readonly ttlSeconds: number;
+
+  constructor(keys: SigningKeyStore, ttlSeconds = 900) {
+    this.#keys = keys;
+    this.ttlSeconds = ttlSeconds;
+  }
+
+  async issue(claims: AccessClaims): Promise<string> {
+    const key = this.#keys.current;
+    return new SignJWT({ role: claims.role, name: claims.username, pwc: claims.mustChangePassword })
+      .setProtectedHeader({ alg: ALGORITHM, kid: key.kid, typ: 'JWT' })
+      .setSubject(String(claims.userId))
+      .setIssuer(ISSUER)
+      .setIssuedAt()
+      .setExpirationTime(`${this.ttlSeconds}s`)
+      .sign(Buffer.from(key.secret, 'base64url'));
+  }
+
+  /** Verifies signature, algorithm, issuer and expiry; anything else is E_TOKEN_INVALID. */
+  async verify(token: string): Promise<AccessClaims> {
+    let kid: string | undefined;
+    try {
+      kid = decodeProtectedHeader(token).kid;
+    } catch {
+      throw new AppError('E_TOKEN_INVALID');
+    }
+    const key = kid ? this.#keys.find(kid) : undefined;
+    if (!key) throw new AppError('E_TOKEN_INVALID');
+    try {
+      const { payload } = await jwtVerify(token, Buffer.from(key.secret, 'base64url'), { algorithms: [ALGORITHM], issuer: ISSUER });
+      const userId = Number(payload.sub);
+      if (!Number.isInteger(userId) || !isRole(payload.role) || typeof payload.name !== 'string') throw new AppError('E_TOKEN_INVALID');
+      return { userId, username: payload.name, role: payload.role, mustChangePassword: payload.pwc === true };
+    } catch (error) {
+      if (error instanceof errors.JWTExpired) throw new AppError('E_AUTH_EXPIRED');
+      if (error instanceof AppError) throw error;
+      throw new AppError('E_TOKEN_INVALID');
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import crypto from 'node:crypto';
+import type { Db } from '../db/database.ts';
+import { AppError } from '../../../shared/errors.ts';
+
+const hash = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
+
+/**
+ * Rotating, revocable refresh tokens. Only hashes are stored. Each use consumes the token
+ * and issues its successor in the same family; a consumed token presented again means it
+ * was stolen (or replayed), so the whole family is revoked (RFC 6819 §5.2.2.3).
+ */
+export class RefreshTokens {
+  readonly #db: Db;
+  readonly #now: () => number;
+  readonly ttlMs: number;
+
+  constructor(db: Db, ttlMs = 30 * 24 * 3600_000, now: () => number = Date.now) {
+    this.#db = db;
+    this.ttlMs = ttlMs;
+    this.#now = now;
+  }
+
+  issue(userId: number, family: string = crypto.randomUUID()): string {
+    const token = `scr_${crypto.randomBytes(32).toString('base64url')}`;
+    const now = this.#now();
+    this.#db
+      .prepare('INSERT INTO refresh_tokens (token_hash, family, user_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
+      .run(hash(token), family, userId, now, now + this.ttlMs);
+    return token;
+  }
+
+  /** Consumes a token; returns its user and the successor token. */
+  rotate(token: string): { userId: number; refreshToken: string } {
+    const outcome = this.#db.transaction(() => {
+      const row = this.#db.prepare('SELECT * FROM refresh_tokens WHERE token_hash = ?').get(hash(token)) as
+        | { id: number; family: string; user_id: number; expires_at: number; used_at: number | null; revoked_at: number | null }
+        | undefined;
+      if (!row || row.revoked_at !== null) return { error: new AppError('E_TOKEN_INVALID') };
+      if (row.used_at !== null) {
+        // Revoked in the same transaction, which then commits: a throw here would roll it back.
+        this.revokeFamily(row.family);
+        return { error: new AppError('E_TOKEN_INVALID', 'This refresh token was already used; the session has been revoked.') };
+      }
+      if (row.expires_at <= this.#now()) return { error: new AppError('E_AUTH_EXPIRED', 'The session has expired; sign in again.') };
+      this.#db.prepare('UPDATE refresh_tokens SET used_at = ? WHERE id = ?').run(this.#now(), row.id);
+      return { userId: row.user_id, refreshToken: this.issue(row.user_id, row.family) };
+    }).immediate();
+    if ('error' in outcome) throw outcome.error;
+    return outcome;
+  }
+
+  /** Revokes the family a token belongs to (logout). Unknown tokens are ignored. */
+  revoke(token: string): void {
+    const row = this.#db.prepare('SELECT family FROM refresh_tokens WHERE token_hash = ?').get(hash(token)) as { family: string } | undefined;
+    if (row) this.revokeFamily(row.family);
+  }
+
+  revokeFamily(family: string): void {
+    this.#db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL').run(this.#now(), family);
+  }
+
+  revokeUser(userId: number): void {
+    this.#db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL').run(this.#now(), userId);
+  }
+}

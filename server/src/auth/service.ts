@@ -1,0 +1,64 @@
+import { AppError } from '../../../shared/errors.ts';
+import type { TokenPair } from '../../../shared/api/auth.ts';
+import type { UserStore } from '../users/store.ts';
+import { publicUser } from '../users/store.ts';
+import type { AccessTokens } from './access-tokens.ts';
+import type { RefreshTokens } from './refresh-tokens.ts';
+import type { Principal } from './principal.ts';
+import { burnVerification, verifyPassword } from './passwords.ts';
+
+export interface AuthServiceDeps {
+  users: UserStore;
+  accessTokens: AccessTokens;
+  refreshTokens: RefreshTokens;
+}
+
+/** Login, refresh and token verification; HTTP-free so it is testable on its own. */
+export class AuthService {
+  readonly #deps: AuthServiceDeps;
+
+  constructor(deps: AuthServiceDeps) {
+    this.#deps = deps;
+  }
+
+  /** Same error, and the same argon2 work, whether the user is unknown, disabled or the password wrong. */
+  async login(username: string, password: string): Promise<TokenPair> {
+    const user = this.#deps.users.byUsername(username);
+    const ok = user ? await verifyPassword(user.passwordHash, password) : await burnVerification(password);
+    if (!user || !ok || user.disabled) throw new AppError('E_AUTH_INVALID');
+    return this.#issue(user.id, this.#deps.refreshTokens.issue(user.id));
+  }
+
+  async refresh(refreshToken: string): Promise<TokenPair> {
+    const { userId, refreshToken: next } = this.#deps.refreshTokens.rotate(refreshToken);
+    const user = this.#deps.users.byId(userId);
+    if (!user || user.disabled) {
+      this.#deps.refreshTokens.revokeUser(userId);
+      throw new AppError('E_TOKEN_INVALID');
+    }
+    return this.#issue(userId, next);
+  }
+
+  logout(refreshToken: string): void {
+    this.#deps.refreshTokens.revoke(refreshToken);
+  }
+
+  /** JWT -> principal; the user is re-read so that disabling or a role change applies at once. */
+  async authenticateJwt(token: string): Promise<Principal> {
+    const claims = await this.#deps.accessTokens.verify(token);
+    const user = this.#deps.users.byId(claims.userId);
+    if (!user || user.disabled) throw new AppError('E_TOKEN_INVALID');
+    return { kind: 'user', userId: user.id, name: user.username, role: user.role, scopes: null, mustChangePassword: user.mustChangePassword };
+  }
+
+  async #issue(userId: number, refreshToken: string): Promise<TokenPair> {
+    const user = this.#deps.users.byId(userId)!;
+    const accessToken = await this.#deps.accessTokens.issue({
+      userId: user.id,
+      username: user.username,
+      role: user.role,
+      mustChangePassword: user.mustChangePassword,
+    });
+    return { accessToken, refreshToken, expiresIn: this.#deps.accessTokens.ttlSeconds, user: publicUser(user) };
+  }
+}

@@ -1,0 +1,67 @@
+import path from 'node:path';
+import os from 'node:os';
+
+/** Server configuration, read once from the environment at start-up. */
+export interface ServerConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** First-run password of the `admin` user; when absent a one-time password is printed. */
+  adminPassword: string | undefined;
+  logLevel: string;
+  /** Seconds between host metric collections. */
+  collectIntervalSeconds: number;
+  /** Maximum accepted request body, bytes. */
+  bodyLimitBytes: number;
+  /** Folder holding the built web console (served at `/`), if any. */
+  webRoot: string | undefined;
+}
+
+export class ConfigError extends Error {
+  readonly variable: string;
+  constructor(variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+    this.variable = variable;
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(name, `must be an integer from ${min} to ${max} (got "${raw}")`);
+  }
+  return value;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/**
+ * Reads `SMARTCLOUDOPS_*` variables. Anything invalid throws a ConfigError naming the
+ * variable, so start-up stops with a message a person can act on.
+ */
+export function loadConfig(env: Env = process.env): ServerConfig {
+  const host = env.SMARTCLOUDOPS_HOST || '127.0.0.1';
+  if (!/^[\w.:-]+$/.test(host)) throw new ConfigError('SMARTCLOUDOPS_HOST', `is not a host name or address (got "${host}")`);
+  const logLevel = env.SMARTCLOUDOPS_LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('SMARTCLOUDOPS_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  const adminPassword = env.SMARTCLOUDOPS_ADMIN_PASSWORD || undefined;
+  if (adminPassword !== undefined && adminPassword.length < 8) {
+    throw new ConfigError('SMARTCLOUDOPS_ADMIN_PASSWORD', 'must be at least 8 characters long');
+  }
+  const dataDir = path.resolve(env.SMARTCLOUDOPS_DATA_DIR || path.join(os.homedir(), '.smartcloudops'));
+  return {
+    host,
+    port: integer(env, 'SMARTCLOUDOPS_PORT', 8787, 0, 65535),
+    dataDir,
+    adminPassword,
+    logLevel,
+    collectIntervalSeconds: integer(env, 'SMARTCLOUDOPS_COLLECT_INTERVAL', 10, 0, 86_400),
+    bodyLimitBytes: integer(env, 'SMARTCLOUDOPS_BODY_LIMIT', 1_048_576, 1024, 64 * 1_048_576),
+    webRoot: env.SMARTCLOUDOPS_WEB_ROOT ? path.resolve(env.SMARTCLOUDOPS_WEB_ROOT) : undefined,
+  };
+}

@@ -1,0 +1,18 @@
+import type { Logger } from 'pino';
+import type { ServerConfig } from './config.ts';
+import type { Db } from './db/database.ts';
+import type { EventBus } from './events/bus.ts';
+import type { AuditLog } from './audit/store.ts';
+
+/**
+ * What every feature plugin receives: the shared services, passed in rather than
+ * imported, so each feature can be built and tested on its own.
+ */
+export interface ServerContext {
+  config: ServerConfig;
+  db: Db;
+  events: EventBus;
+  audit: AuditLog;
+  log: Logger;
+  now: () => number;
+}

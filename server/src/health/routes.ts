@@ -1,0 +1,34 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from 'typebox';
+import type { Registry } from 'prom-client';
+import { AppError } from '../../../shared/errors.ts';
+import type { ServerContext } from '../context.ts';
+
+export interface HealthRoutesOptions {
+  ctx: ServerContext;
+  registry: Registry;
+}
+
+const Status = Type.Object({ status: Type.String(), version: Type.String() });
+
+/** Liveness, readiness and Prometheus metrics; unauthenticated by design (probes). */
+export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app, { ctx, registry }) => {
+  app.get('/health', { config: { access: 'public' }, schema: { tags: ['health'], response: { 200: Status } } }, async () => ({
+    status: 'ok',
+    version: process.env.npm_package_version ?? '0.1.0',
+  }));
+
+  app.get('/ready', { config: { access: 'public' }, schema: { tags: ['health'], response: { 200: Status } } }, async () => {
+    try {
+      ctx.db.prepare('SELECT 1').get();
+    } catch (error) {
+      throw new AppError('E_UNAVAILABLE', `Database unreachable: ${(error as Error).message}`);
+    }
+    return { status: 'ready', version: process.env.npm_package_version ?? '0.1.0' };
+  });
+
+  app.get('/metrics', { config: { access: 'public' }, schema: { tags: ['health'], hide: true } }, async (_request, reply) => {
+    void reply.header('content-type', registry.contentType);
+    return registry.metrics();
+  });
+};

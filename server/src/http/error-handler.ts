@@ -1,0 +1,42 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, type ErrorCode } from '../../../shared/errors.ts';
+
+/** Fastify's own error codes mapped to our catalogue, so clients only ever see one shape. */
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'E_PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'E_UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'E_BAD_REQUEST',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'E_BAD_REQUEST',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'E_BAD_REQUEST',
+  FST_ERR_VALIDATION: 'E_VALIDATION',
+};
+
+export function toAppError(error: FastifyError | Error): AppError {
+  if (error instanceof AppError) return error;
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation) {
+    return new AppError('E_VALIDATION', error.message, fastifyError.validation.map((v) => ({ path: v.instancePath, message: v.message })));
+  }
+  const mapped = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
+  if (mapped) return new AppError(mapped, error.message);
+  if (error instanceof SyntaxError || (fastifyError.statusCode === 400)) return new AppError('E_BAD_REQUEST', error.message);
+  if (fastifyError.statusCode === 429) return new AppError('E_RATE_LIMITED');
+  if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    return new AppError(fastifyError.statusCode === 404 ? 'E_NOT_FOUND' : 'E_BAD_REQUEST', error.message);
+  }
+  return new AppError('E_INTERNAL');
+}
+
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const appError = toAppError(error);
+    if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code: appError.code, msg: appError.message }, 'request rejected');
+    const headers = (error as AppError & { headers?: Record<string, string> }).headers;
+    if (headers) reply.headers(headers);
+    void reply.status(appError.status).send(appError.toBody());
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send(new AppError('E_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`).toBody());
+  });
+}

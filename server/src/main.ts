@@ -1,0 +1,31 @@
+import { buildServer } from './app.ts';
+import { ConfigError } from './config.ts';
+
+/** `npm run server`: start the server on the configured host and port. */
+async function main(): Promise<void> {
+  let app;
+  try {
+    app = await buildServer();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const { host, port, dataDir } = app.ctx.config;
+  await app.listen({ host, port });
+  const password = app.handle.oneTimeAdminPassword;
+  if (password) {
+    // Printed once, on purpose to the terminal and not through the logger.
+    process.stdout.write(`\nFirst run: created user "admin" with one-time password: ${password}\nYou will be asked to change it at first login.\n\n`);
+  }
+  process.stdout.write(`SmartCloudOps server listening on http://${host}:${app.server.address() && typeof app.server.address() === 'object' ? (app.server.address() as { port: number }).port : port} (data: ${dataDir})\n`);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void app.close().then(() => process.exit(0));
+    });
+  }
+}
+
+await main();

@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { buildServer, type BuildServerOptions } from '../app.ts';
+import type { Role } from '../../../shared/auth/permissions.ts';
+import { UserStore } from '../users/store.ts';
+import { hashPassword } from '../auth/passwords.ts';
+
+export const TEST_ADMIN_PASSWORD = 'test-admin-password-1';
+
+export interface TestServer {
+  app: FastifyInstance;
+  dataDir: string;
+  /** Base URL when started with `listen: true`. */
+  url: string;
+  /** An access token for a (created on demand) user of that role. */
+  tokenFor(role: Role): Promise<string>;
+  /** inject() with a bearer token for the given role. */
+  injectAs(role: Role | null, options: InjectOptions): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+/**
+ * A real server on a fresh temporary data folder (real SQLite, real auth), for
+ * integration tests. `listen: true` also binds 127.0.0.1 on a free port.
+ */
+export async function startTestServer(options: BuildServerOptions & { listen?: boolean; dataDir?: string } = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'sco-test-'));
+  const app = await buildServer({
+    ...options,
+    config: { logLevel: 'silent', collectIntervalSeconds: 0, adminPassword: TEST_ADMIN_PASSWORD, ...options.config, dataDir },
+  });
+  let url = '';
+  if (options.listen) url = await app.listen({ host: '127.0.0.1', port: 0 });
+  const tokens = new Map<Role, string>();
+  const users = new UserStore(app.ctx.db);
+
+  async function tokenFor(role: Role): Promise<string> {
+    const cached = tokens.get(role);
+    if (cached) return cached;
+    const username = role === 'admin' ? 'admin' : `test-${role}`;
+    const password = role === 'admin' ? TEST_ADMIN_PASSWORD : `test-${role}-password-1`;
+    if (!users.byUsername(username)) users.create({ username, passwordHash: await hashPassword(password), role, mustChangePassword: false });
+    const response = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
+    if (response.statusCode !== 200) throw new Error(`test login as ${role} failed: ${response.body}`);
+    const token = (response.json() as { accessToken: string }).accessToken;
+    tokens.set(role, token);
+    return token;
+  }
+
+  return {
+    app,
+    dataDir,
+    url,
+    tokenFor,
+    async injectAs(role, injectOptions) {
+      const headers = { ...(injectOptions.headers ?? {}) } as Record<string, string>;
+      if (role) headers.authorization = `Bearer ${await tokenFor(role)}`;
+      return app.inject({ ...injectOptions, headers });
+    },
+    async close() {
+      await app.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
