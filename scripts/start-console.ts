@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 
 if (!existsSync('out/web/index.html')) {
   console.log('[start] building the web console…');
-  const build = spawnSync('node_modules/.bin/vite', ['build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
+  const build = spawnSync('npm', ['run', '--silent', 'build:web'], { stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 

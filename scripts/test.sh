@@ -1,9 +1,31 @@
 #!/usr/bin/env bash
 # `npm test`: every check and test of the project, in the order that fails fastest.
+# Ends with one summary line "total: N passed, N failed, N skipped" over all suites.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-deps.sh
+export CI="${CI:-}"
+results=test-results
+rm -rf "$results/summary" && mkdir -p "$results/summary"
 
-echo "== lint ==" && npx eslint --max-warnings=0 .
+echo "== lint ==" && node_modules/.bin/eslint --max-warnings=0 .
 echo "== typecheck ==" && node scripts/typecheck.ts
-echo "== unit and integration tests ==" && npx vitest run
+
+echo "== unit and integration tests (vitest) =="
+status=0
+node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json="$results/summary/vitest.json" || status=$?
+
+if [ "$status" -eq 0 ]; then
+  echo "== build (electron-vite: main, preload, renderer; vite: web console) =="
+  npm run --silent build
+  npm run --silent build:web
+  for suite in tests/e2e tests/electron; do
+    [ -f "$suite/playwright.config.ts" ] || continue
+    echo "== end-to-end: $suite =="
+    PLAYWRIGHT_JSON_OUTPUT_NAME="$results/summary/$(basename "$suite").json" \
+      node_modules/.bin/playwright test -c "$suite/playwright.config.ts" --reporter=list,json || status=$?
+  done
+fi
+
+node scripts/test-summary.ts "$results/summary"
+exit "$status"
