@@ -1,17 +1,48 @@
-// Builds the web console if needed, starts the server, and opens the desktop app where
-// the Electron binary can run; otherwise prints the URL of the web console.
-import { spawn, spawnSync } from 'node:child_process';
+// `npm start` after installation: builds what is missing, starts the server on its embedded
+// defaults, and opens the desktop app where the Electron binary can run; otherwise says so
+// and prints the URL of the web console that the server serves.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { findElectronBinary } from './electron-binary.ts';
 
-if (!existsSync('out/web/index.html')) {
-  console.log('[start] building the web console…');
-  const build = spawnSync('npm', ['run', '--silent', 'build:web'], { stdio: 'inherit' });
-  if (build.status !== 0) process.exit(build.status ?? 1);
+function build(script: string, output: string): void {
+  if (existsSync(output)) return;
+  console.log(`[start] npm run ${script}…`);
+  const result = spawnSync('npm', ['run', '--silent', script], { stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
+build('build:web', 'out/web/index.html');
+const electron = findElectronBinary();
+if (electron.available) build('build', 'out/main/index.js');
+
+const children: ChildProcess[] = [];
 const server = spawn(process.execPath, ['server/src/main.ts'], {
-  stdio: 'inherit',
+  stdio: ['ignore', 'pipe', 'inherit'],
   env: { SMARTCLOUDOPS_WEB_ROOT: 'out/web', ...process.env },
 });
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => server.kill(signal));
-server.on('exit', (code) => process.exit(code ?? 0));
+children.push(server);
+
+let desktopStarted = false;
+server.stdout!.on('data', (chunk: Buffer) => {
+  process.stdout.write(chunk);
+  const listening = /listening on (http:\/\/\S+)/.exec(chunk.toString());
+  if (!listening || desktopStarted) return;
+  desktopStarted = true;
+  const url = listening[1]!;
+  if (electron.available) {
+    console.log(`[start] opening the desktop app (server ${url})`);
+    children.push(spawn(electron.path, ['.'], { stdio: 'inherit', env: { ...process.env, SMARTCLOUDOPS_DEFAULT_SERVER: url } }));
+  } else {
+    console.log(`[start] desktop app not started: ${electron.reason}.`);
+    console.log(`[start] web console: ${url}/`);
+  }
+});
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => children.forEach((child) => child.kill(signal)));
+}
+server.on('exit', (code) => {
+  children.forEach((child) => child.kill());
+  process.exit(code ?? 0);
+});
