@@ -1,0 +1,89 @@
+import type { FeatureInfo } from './features.ts';
+import { scoreForest } from './forest.ts';
+import { modelFeatures, type AnomalyModel } from './model.ts';
+import { applyScaler } from './scaler.ts';
+
+export interface FeatureContribution {
+  name: string;
+  kind: FeatureInfo['kind'];
+  metric?: string;
+  /** The feature as built (value, z-score, delta...). */
+  value: number;
+  /** Distance from the training median in robust standard deviations. */
+  deviation: number;
+  /** Drop in the isolation score when this feature is reset to its training median. */
+  contribution: number;
+}
+
+export interface MetricExplanation {
+  metric: string;
+  value: number;
+  /** z-score against the longest trailing scale ("its 24 h mean"). */
+  sigma: number;
+  baseline: string;
+  status: 'above' | 'below' | 'normal';
+  /** Share of the anomaly attributed to this metric's features, 0..1. */
+  share: number;
+}
+
+export interface Explanation {
+  /** e.g. "cpu 4.1σ above its 24 h mean, network_in normal". */
+  summary: string;
+  metrics: MetricExplanation[];
+  /** Every feature, biggest contribution first. */
+  features: FeatureContribution[];
+}
+
+/** A metric is named as a driver when it carries this share of the attribution... */
+const DRIVER_SHARE = 0.2;
+/** ...or sits this far from its baseline. */
+const DRIVER_SIGMA = 3;
+
+/**
+ * Explains one score: each feature is reset to its training median (what "normal" looks
+ * like to this model) and the row re-scored; the drop is that feature's contribution.
+ * This uses the forest itself, so it names the features the model actually isolated on,
+ * and costs one batch of (features + 1) rows, which is only paid for anomalies.
+ */
+export function explain(model: AnomalyModel, features: Float64Array): Explanation {
+  const info = modelFeatures(model);
+  const width = info.length;
+  const scaled = applyScaler(model.scaler, { data: features, rows: 1, cols: width }).data;
+  const batch = new Float64Array((width + 1) * width);
+  for (let r = 0; r <= width; r++) {
+    batch.set(scaled, r * width);
+    if (r > 0) batch[r * width + (r - 1)] = 0;
+  }
+  const scores = scoreForest(model.forest, { data: batch, rows: width + 1, cols: width });
+  const base = scores[0]!;
+  const contributions: FeatureContribution[] = info.map((f, i) => ({
+    name: f.name,
+    kind: f.kind,
+    ...(f.metric !== undefined ? { metric: f.metric } : {}),
+    value: features[i]!,
+    deviation: scaled[i]!,
+    contribution: Math.max(0, base - scores[i + 1]!),
+  }));
+  const total = contributions.reduce((s, c) => s + c.contribution, 0);
+  const baseline = model.spec.scales.at(-1)?.label ?? 'trailing';
+  const metrics = model.spec.metrics.map((metric): MetricExplanation => {
+    const own = contributions.filter((c) => c.metric === metric);
+    const share = total > 0 ? own.reduce((s, c) => s + c.contribution, 0) / total : 0;
+    const value = own.find((c) => c.kind === 'value')?.value ?? NaN;
+    const sigma = own.filter((c) => c.kind === 'zscore').at(-1)?.value ?? 0;
+    const driver = share >= DRIVER_SHARE || Math.abs(sigma) >= DRIVER_SIGMA;
+    return { metric, value, sigma, baseline, status: driver ? (sigma >= 0 ? 'above' : 'below') : 'normal', share };
+  });
+  metrics.sort((a, b) => b.share - a.share);
+  contributions.sort((a, b) => b.contribution - a.contribution);
+  const timeShare = total > 0 ? contributions.filter((c) => c.kind === 'time').reduce((s, c) => s + c.contribution, 0) / total : 0;
+  return { summary: summarise(metrics, timeShare), metrics, features: contributions };
+}
+
+function summarise(metrics: MetricExplanation[], timeShare: number): string {
+  const parts = metrics.map((m) =>
+    m.status === 'normal' ? `${m.metric} normal` : `${m.metric} ${Math.abs(m.sigma).toFixed(1)}σ ${m.status} its ${m.baseline} mean`,
+  );
+  if (timeShare >= DRIVER_SHARE) parts.push('unusual for the time of day');
+  return parts.join(', ');
+}

@@ -1,0 +1,83 @@
+import { featureInfo, type FeatureInfo, type FeatureSpec } from './features.ts';
+import { fitForest, scoreForest, DEFAULT_FOREST_OPTIONS, type Forest, type ForestOptions } from './forest.ts';
+import type { Matrix } from './matrix.ts';
+import { applyScaler, fitScaler, quantileSorted, type Scaler } from './scaler.ts';
+
+/** A fitted detector for one target: what the registry stores and the workers load. */
+export interface AnomalyModel {
+  spec: FeatureSpec;
+  scaler: Scaler;
+  forest: Forest;
+  /** Raw-score threshold: the (1 - contamination) quantile of the training scores. */
+  threshold: number;
+  contamination: number;
+  /** Training scores at quantiles 0, 0.01, ..., 1: the score distribution kept in the registry. */
+  scoreQuantiles: Float64Array;
+  trainedRows: number;
+  /** Training window, epoch ms. */
+  trainedFrom: number;
+  trainedTo: number;
+  seed: number;
+}
+
+export interface FitModelOptions extends ForestOptions {
+  /** Expected share of anomalous rows in training data; sets the raw-score threshold. */
+  contamination?: number;
+  trainedFrom?: number;
+  trainedTo?: number;
+}
+
+export const DEFAULT_CONTAMINATION = 0.01;
+
+/** Fits scaler, forest and threshold on feature rows built by a FeatureBuilder of `spec`. */
+export function fitModel(spec: FeatureSpec, rows: Matrix, options: FitModelOptions = {}): AnomalyModel {
+  const width = featureInfo(spec).length;
+  if (rows.cols !== width) throw new RangeError(`feature rows have ${rows.cols} columns, the spec makes ${width}`);
+  const contamination = options.contamination ?? DEFAULT_CONTAMINATION;
+  if (!(contamination > 0 && contamination < 0.5)) throw new RangeError('contamination must be in (0, 0.5)');
+  const seed = options.seed ?? DEFAULT_FOREST_OPTIONS.seed;
+  const scaler = fitScaler(rows);
+  const scaled = applyScaler(scaler, rows);
+  const forest = fitForest(scaled, { ...options, seed });
+  const scores = scoreForest(forest, scaled).sort();
+  const scoreQuantiles = new Float64Array(101);
+  for (let q = 0; q <= 100; q++) scoreQuantiles[q] = quantileSorted(scores, q / 100);
+  return {
+    spec,
+    scaler,
+    forest,
+    threshold: quantileSorted(scores, 1 - contamination),
+    contamination,
+    scoreQuantiles,
+    trainedRows: rows.rows,
+    trainedFrom: options.trainedFrom ?? 0,
+    trainedTo: options.trainedTo ?? 0,
+    seed,
+  };
+}
+
+export function modelFeatures(model: AnomalyModel): FeatureInfo[] {
+  return featureInfo(model.spec);
+}
+
+/** Raw isolation scores (0.5 is average, towards 1 is isolated quickly) of unscaled rows. */
+export function scoreRows(model: AnomalyModel, rows: Matrix, out?: Float64Array): Float64Array {
+  return scoreForest(model.forest, applyScaler(model.scaler, rows), out);
+}
+
+export function scoreFeatures(model: AnomalyModel, features: Float64Array): number {
+  return scoreRows(model, { data: features, rows: 1, cols: features.length })[0]!;
+}
+
+/** Share of training rows that scored below `score`: where a new score sits in the model's distribution. */
+export function scorePercentile(model: AnomalyModel, score: number): number {
+  const q = model.scoreQuantiles;
+  if (score <= q[0]!) return 0;
+  for (let i = 1; i < q.length; i++) {
+    if (score <= q[i]!) {
+      const span = q[i]! - q[i - 1]!;
+      return (i - 1 + (span > 0 ? (score - q[i - 1]!) / span : 1)) / (q.length - 1);
+    }
+  }
+  return 1;
+}
