@@ -1,0 +1,28 @@
+import { Type, type Static } from 'typebox';
+import { event, invoke } from '../define.ts';
+
+export const AppInfoSchema = Type.Object({
+  name: Type.String(),
+  version: Type.String(),
+  platform: Type.String(),
+  versions: Type.Object({ electron: Type.String(), chrome: Type.String(), node: Type.String() }),
+  packaged: Type.Boolean(),
+});
+export type AppInfo = Static<typeof AppInfoSchema>;
+
+/** Where a deep link (`smartcloudops://incident/<id>`) or a notification asks the console to go. */
+export const NavigationTargetSchema = Type.Union([
+  Type.Object({ kind: Type.Literal('incident'), incidentId: Type.String() }),
+  Type.Object({ kind: Type.Literal('alerts') }),
+]);
+export type NavigationTarget = Static<typeof NavigationTargetSchema>;
+
+export const appChannels = {
+  'app.info': invoke(Type.Undefined(), AppInfoSchema),
+  /** Opens an https URL in the system browser; anything else is refused. */
+  'app.openExternal': invoke(Type.Object({ url: Type.String({ maxLength: 4096 }) }, { additionalProperties: false }), Type.Null()),
+};
+
+export const appEvents = {
+  'app.navigate': event(NavigationTargetSchema),
+};

@@ -1,0 +1,13 @@
+import type { ErrorBody } from '../errors.ts';
+
+/**
+ * What every IPC call resolves to. Errors travel as data, not as thrown exceptions,
+ * because Electron's structured clone keeps only the message of a thrown Error and the
+ * catalogue code would be lost; this way `{ok:false, error:{code, message, details}}`
+ * is exactly an HTTP error body plus the `ok` flag.
+ */
+export type IpcResult<T> = { ok: true; value: T } | ({ ok: false } & ErrorBody);
+
+export function ok<T>(value: T): IpcResult<T> {
+  return { ok: true, value };
+}
