@@ -4,7 +4,8 @@ import helmet from '@fastify/helmet';
 import compress from '@fastify/compress';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import pino, { type Logger } from 'pino';
+import rateLimit from '@fastify/rate-limit';
+import type { DestinationStream, Logger } from 'pino';
 import { loadConfig, type ServerConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { EventBus } from './events/bus.ts';
@@ -14,6 +15,7 @@ import { installErrorHandling } from './http/error-handler.ts';
 import { installAccessGuard } from './http/access.ts';
 import { createMetricsRegistry, instrumentHttp } from './observability/http-metrics.ts';
 import { healthRoutes } from './health/routes.ts';
+import { webConsole } from './web/plugin.ts';
 import { UserStore } from './users/store.ts';
 import { SigningKeyStore } from './auth/signing-keys.ts';
 import { AccessTokens } from './auth/access-tokens.ts';
@@ -22,6 +24,17 @@ import { AuthService } from './auth/service.ts';
 import { authRoutes } from './auth/routes.ts';
 import { bootstrapAdmin } from './auth/bootstrap-admin.ts';
 import type { Authenticator } from './auth/principal.ts';
+import { LoginLockout } from './auth/login-lockout.ts';
+import { signingKeyRoutes } from './auth/signing-key-routes.ts';
+import { UserService } from './users/service.ts';
+import { userRoutes } from './users/routes.ts';
+import { ApiKeyStore } from './api-keys/store.ts';
+import { ApiKeyService } from './api-keys/service.ts';
+import { apiKeyRoutes } from './api-keys/routes.ts';
+import { auditRoutes } from './audit/routes.ts';
+import { createLogger } from './observability/logger.ts';
+import { AppError } from '../../shared/errors.ts';
+import { API_KEY_PREFIX } from '../../shared/api/api-keys.ts';
 
 export interface BuildServerOptions {
   /** Overrides of the environment configuration (tests pass a temp dataDir). */
@@ -32,6 +45,8 @@ export interface BuildServerOptions {
   now?: () => number;
   /** pino logger; defaults to one at the configured level that redacts secrets. */
   logger?: Logger;
+  /** Where the default logger writes (tests capture it); stdout when absent. */
+  logStream?: DestinationStream;
   /** Access token lifetime, seconds. */
   accessTokenTtlSeconds?: number;
 }
@@ -48,31 +63,38 @@ declare module 'fastify' {
   }
 }
 
-/** Paths that must never reach a log line. */
-const REDACT = ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.refreshToken', '*.accessToken', '*.secret'];
-
 /**
  * Builds the whole server: storage, shared services, and one encapsulated plugin per
  * feature under /api/v1. Tests call `inject()` on the result or `listen()` on port 0.
  */
 export async function buildServer(options: BuildServerOptions = {}): Promise<FastifyInstance> {
   const config: ServerConfig = { ...loadConfig(options.env), ...options.config };
-  const log = options.logger ?? pino({ level: config.logLevel, redact: REDACT });
+  const log = options.logger ?? createLogger(config.logLevel, options.logStream);
   const now = options.now ?? Date.now;
   const db = openDatabase(path.join(config.dataDir, 'smartcloudops.db'));
   const ctx: ServerContext = { config, db, events: new EventBus(), audit: new AuditLog(db, now), log, now };
 
   const users = new UserStore(db, now);
-  const accessTokens = new AccessTokens(new SigningKeyStore(config.dataDir), options.accessTokenTtlSeconds);
+  const signingKeys = new SigningKeyStore(config.dataDir);
+  const accessTokens = new AccessTokens(signingKeys, options.accessTokenTtlSeconds);
   const refreshTokens = new RefreshTokens(db, undefined, now);
   const auth = new AuthService({ users, accessTokens, refreshTokens });
+  const userService = new UserService({ db, users, refreshTokens });
+  const apiKeys = new ApiKeyService(new ApiKeyStore(db, now), users, now);
+  const lockout = new LoginLockout(
+    { maxFailuresPerUser: config.lockoutFailuresPerUser, maxFailuresPerIp: config.lockoutFailuresPerIp, lockoutMs: config.lockoutSeconds * 1000 },
+    now,
+  );
   const bootstrap = await bootstrapAdmin(users, config.adminPassword);
-  const authenticate: Authenticator = (token) => auth.authenticateJwt(token);
+  // One bearer header for both: API keys are recognisable by their prefix, anything else must be a JWT.
+  const authenticate: Authenticator = async (token) => (token.startsWith(API_KEY_PREFIX) ? apiKeys.authenticate(token) : auth.authenticateJwt(token));
 
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: false,
+    // Reject unknown properties (schemas say additionalProperties: false) instead of silently dropping them.
+    ajv: { customOptions: { removeAdditional: false } },
   });
   app.decorate('ctx', ctx);
   app.decorate('handle', { oneTimeAdminPassword: bootstrap?.oneTimePassword ?? null });
@@ -80,6 +102,11 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
 
   installErrorHandling(app);
   installAccessGuard(app, authenticate);
+  // Opt-in per route (config.rateLimit); the 429 uses our error shape, Retry-After set by the plugin.
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => new AppError('E_RATE_LIMITED', undefined, { retryAfterSeconds: Math.ceil(context.ttl / 1000) }),
+  });
   const registry = createMetricsRegistry();
   instrumentHttp(app, registry);
 
@@ -109,9 +136,14 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   await app.register(healthRoutes, { ctx, registry });
   await app.register(
     async (api) => {
-      await api.register(authRoutes, { ctx, auth, users });
+      await api.register(authRoutes, { ctx, auth, users, userService, lockout });
+      await api.register(userRoutes, { ctx, users: userService });
+      await api.register(apiKeyRoutes, { ctx, apiKeys });
+      await api.register(auditRoutes, { ctx });
+      await api.register(signingKeyRoutes, { ctx, keys: signingKeys });
     },
     { prefix: '/api/v1' },
   );
+  if (config.webRoot) await app.register(webConsole, { webRoot: config.webRoot });
   return app;
 }

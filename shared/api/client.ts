@@ -1,0 +1,77 @@
+import type { LoginRequest, TokenPair, User } from './auth.ts';
+import type { ChangePasswordRequest, CreateUserRequest, ResetPasswordRequest, UpdateUserRequest, UserList } from './users.ts';
+import type { ApiKey, ApiKeyList, CreateApiKeyRequest, CreatedApiKey } from './api-keys.ts';
+import type { AuditPage, AuditQuery } from './audit.ts';
+
+/**
+ * The one typed client of the HTTP API, shared by every consumer (renderer, electron main,
+ * scripts). It knows paths and types, not how bytes travel: a transport does that (axios
+ * in the browser, the preload bridge in the desktop window, fetch in main). A transport
+ * resolves to the parsed JSON body and rejects with an `AppError` carrying the catalogue code.
+ */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type QueryValue = string | number | boolean | null | undefined | readonly (string | number)[];
+
+export interface ApiRequest {
+  method: HttpMethod;
+  /** Server-relative path including the `/api/v1` prefix. */
+  path: string;
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+}
+
+export type Transport = (request: ApiRequest) => Promise<unknown>;
+
+export const API_PREFIX = '/api/v1';
+
+/** Drops undefined and null values, so optional filters are simply left out of the URL. */
+export function compactQuery(query: Record<string, QueryValue> | undefined): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value === undefined || value === null || value === '') continue;
+    out[key] = Array.isArray(value) ? value.map(String) : String(value);
+  }
+  return out;
+}
+
+/** Serialises a query the way Fastify parses it back (repeated keys for arrays). */
+export function queryString(query: Record<string, QueryValue> | undefined): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(compactQuery(query))) {
+    for (const item of Array.isArray(value) ? value : [value]) params.append(key, item);
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+export function createApiClient(transport: Transport) {
+  const call = <T>(method: HttpMethod, path: string, options: { query?: Record<string, QueryValue>; body?: unknown } = {}) =>
+    transport({ method, path: `${API_PREFIX}${path}`, ...options }) as Promise<T>;
+
+  return {
+    auth: {
+      login: (body: LoginRequest) => call<TokenPair>('POST', '/auth/login', { body }),
+      refresh: (refreshToken: string) => call<TokenPair>('POST', '/auth/refresh', { body: { refreshToken } }),
+      logout: (refreshToken: string) => call<null>('POST', '/auth/logout', { body: { refreshToken } }),
+      me: () => call<User>('GET', '/auth/me'),
+      changePassword: (body: ChangePasswordRequest) => call<unknown>('POST', '/auth/password', { body }),
+    },
+    users: {
+      list: () => call<UserList>('GET', '/users'),
+      create: (body: CreateUserRequest) => call<User>('POST', '/users', { body }),
+      update: (id: number, body: UpdateUserRequest) => call<User>('PATCH', `/users/${id}`, { body }),
+      remove: (id: number) => call<unknown>('DELETE', `/users/${id}`),
+      resetPassword: (id: number, body: ResetPasswordRequest) => call<unknown>('POST', `/users/${id}/password`, { body }),
+    },
+    apiKeys: {
+      list: () => call<ApiKeyList>('GET', '/api-keys'),
+      create: (body: CreateApiKeyRequest) => call<CreatedApiKey>('POST', '/api-keys', { body }),
+      revoke: (id: number) => call<ApiKey>('DELETE', `/api-keys/${id}`),
+    },
+    audit: {
+      list: (query: AuditQuery = {}) => call<AuditPage>('GET', '/audit', { query: { ...query } }),
+    },
+  };
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;
