@@ -15,6 +15,14 @@ export interface ServerConfig {
   bodyLimitBytes: number;
   /** Folder holding the built web console (served at `/`), if any. */
   webRoot: string | undefined;
+  /** Requests per minute per client address to /auth/login and /auth/refresh. */
+  authRateLimitPerMinute: number;
+  /** Failed logins before a username is locked out. */
+  lockoutFailuresPerUser: number;
+  /** Failed logins before a client address is locked out. */
+  lockoutFailuresPerIp: number;
+  /** Lockout duration (and failure counting window), seconds. */
+  lockoutSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -63,5 +71,9 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     collectIntervalSeconds: integer(env, 'SMARTCLOUDOPS_COLLECT_INTERVAL', 10, 0, 86_400),
     bodyLimitBytes: integer(env, 'SMARTCLOUDOPS_BODY_LIMIT', 1_048_576, 1024, 64 * 1_048_576),
     webRoot: env.SMARTCLOUDOPS_WEB_ROOT ? path.resolve(env.SMARTCLOUDOPS_WEB_ROOT) : undefined,
+    authRateLimitPerMinute: integer(env, 'SMARTCLOUDOPS_AUTH_RATE_LIMIT', 30, 1, 100_000),
+    lockoutFailuresPerUser: integer(env, 'SMARTCLOUDOPS_LOCKOUT_FAILURES', 5, 1, 1000),
+    lockoutFailuresPerIp: integer(env, 'SMARTCLOUDOPS_LOCKOUT_IP_FAILURES', 20, 1, 100_000),
+    lockoutSeconds: integer(env, 'SMARTCLOUDOPS_LOCKOUT_SECONDS', 900, 1, 86_400),
   };
 }

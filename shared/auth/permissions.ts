@@ -30,6 +30,7 @@ export const PERMISSIONS = [
   'apikeys:manage',
   'audit:read',
   'metrics:write',
+  'security:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.ts';
+import type { AuditEntry, AuditOutcome } from '../../../shared/api/audit.ts';
 
-export type AuditOutcome = 'success' | 'failure' | 'denied';
+export type { AuditEntry, AuditOutcome };
 
 export interface AuditEntryInput {
   /** Username or API key name; null for anonymous (e.g. a failed login of an unknown user). */
@@ -12,12 +13,6 @@ export interface AuditEntryInput {
   outcome: AuditOutcome;
   ip?: string | null;
   details?: Record<string, unknown>;
-}
-
-export interface AuditEntry extends Omit<AuditEntryInput, 'details'> {
-  id: number;
-  ts: number;
-  details: Record<string, unknown> | null;
 }
 
 export interface AuditQuery {
@@ -75,7 +70,7 @@ export class AuditLog {
     if (q.to !== undefined) add('ts <= ?', q.to);
     if (q.before !== undefined) add('id < ?', q.before);
     const sql = `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
-    const rows = this.#db.prepare(sql).all(...args, Math.min(q.limit ?? 100, 1000)) as Array<Record<string, unknown>>;
+    const rows = this.#db.prepare(sql).all(...args, Math.min(q.limit ?? 100, 10_000)) as Array<Record<string, unknown>>;
     return rows.map((row) => ({
       id: row.id as number,
       ts: row.ts as number,

@@ -26,7 +26,12 @@ export class AuthService {
     const user = this.#deps.users.byUsername(username);
     const ok = user ? await verifyPassword(user.passwordHash, password) : await burnVerification(password);
     if (!user || !ok || user.disabled) throw new AppError('E_AUTH_INVALID');
-    return this.#issue(user.id, this.#deps.refreshTokens.issue(user.id));
+    return this.startSession(user.id);
+  }
+
+  /** A new session (refresh-token family) for a user already proven, e.g. after a password change. */
+  startSession(userId: number): Promise<TokenPair> {
+    return this.#issue(userId, this.#deps.refreshTokens.issue(userId));
   }
 
   async refresh(refreshToken: string): Promise<TokenPair> {

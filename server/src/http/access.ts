@@ -13,6 +13,17 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
   }
+  interface FastifyInstance {
+    /** Every route with its declared access, as registered (for the permission matrix tests and docs). */
+    accessTable: DeclaredRoute[];
+  }
+}
+
+export interface DeclaredRoute {
+  method: string;
+  url: string;
+  access: RouteAccess;
+  allowPendingPasswordChange: boolean;
 }
 
 /** Routes we do not own (OpenAPI UI assets, static web console) are public by nature. */
@@ -38,10 +49,15 @@ export function bearerToken(request: FastifyRequest): string | null {
  */
 export function installAccessGuard(app: FastifyInstance, authenticate: Authenticator): void {
   app.decorateRequest('principal', null);
+  const table: DeclaredRoute[] = [];
+  app.decorate('accessTable', table);
   app.addHook('onRoute', (route) => {
-    if (!declaredAccess(route)) {
+    const access = declaredAccess(route);
+    if (!access) {
       throw new Error(`Route ${String(route.method)} ${route.url} declares no access (config.access); every API route must.`);
     }
+    const allowPendingPasswordChange = (route.config as { allowPendingPasswordChange?: boolean } | undefined)?.allowPendingPasswordChange === true;
+    for (const method of [route.method].flat()) table.push({ method, url: route.url, access, allowPendingPasswordChange });
   });
   app.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config;

@@ -1,0 +1,80 @@
+import { AppError } from '../../../shared/errors.ts';
+import { ROLE_PERMISSIONS, roleAtLeast, type Permission, type Role } from '../../../shared/auth/permissions.ts';
+import type { ApiKey, CreateApiKeyRequest } from '../../../shared/api/api-keys.ts';
+import type { Principal } from '../auth/principal.ts';
+import type { UserStore } from '../users/store.ts';
+import type { ApiKeyStore } from './store.ts';
+
+/** `last_used_at` is written at most this often per key, so that a busy key does not write on every request. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+const lowerRole = (a: Role, b: Role): Role => (roleAtLeast(a, b) ? b : a);
+
+/** Creation rules and authentication of API keys. */
+export class ApiKeyService {
+  readonly #keys: ApiKeyStore;
+  readonly #users: UserStore;
+  readonly #now: () => number;
+
+  constructor(keys: ApiKeyStore, users: UserStore, now: () => number = Date.now) {
+    this.#keys = keys;
+    this.#users = users;
+    this.#now = now;
+  }
+
+  /** A key belongs to the user creating it; its role and scopes can never exceed theirs. */
+  create(creator: Principal, request: CreateApiKeyRequest): { key: ApiKey; secret: string } {
+    // A key minting keys would outlive its own revocation; only signed-in users create keys.
+    if (creator.kind !== 'user') throw new AppError('E_FORBIDDEN', 'API keys cannot create API keys; sign in as a user.');
+    const role = request.role ?? creator.role;
+    if (!roleAtLeast(creator.role, role)) {
+      throw new AppError('E_FORBIDDEN', `A key's role cannot exceed yours (${creator.role}).`, { role });
+    }
+    const scopes = request.scopes ?? null;
+    const outside = (scopes ?? []).filter((scope) => !ROLE_PERMISSIONS[role].has(scope));
+    if (outside.length > 0) {
+      throw new AppError('E_VALIDATION', `Scopes outside the ${role} role: ${outside.join(', ')}.`, outside.map((scope) => ({ path: '/scopes', message: `${scope} is not a ${role} permission` })));
+    }
+    if (request.expiresAt !== undefined && request.expiresAt <= this.#now()) {
+      throw new AppError('E_VALIDATION', 'expiresAt must be in the future.', [{ path: '/expiresAt', message: 'must be in the future' }]);
+    }
+    return this.#keys.create({ name: request.name, ownerId: creator.userId, role, scopes, expiresAt: request.expiresAt ?? null });
+  }
+
+  /** Keys the principal may see: all with `apikeys:manage`, else their own. */
+  visibleTo(principal: Principal, canManageAll: boolean): ApiKey[] {
+    return canManageAll ? this.#keys.list() : this.#keys.list(principal.userId);
+  }
+
+  /** Revokes a key the principal owns (or any, with `apikeys:manage`); others look absent. */
+  revoke(principal: Principal, id: number, canManageAll: boolean): ApiKey {
+    const key = this.#keys.byId(id);
+    if (!key || (!canManageAll && key.ownerId !== principal.userId)) throw new AppError('E_NOT_FOUND', 'No such API key.');
+    this.#keys.revoke(id);
+    return this.#keys.byId(id)!;
+  }
+
+  /**
+   * Secret -> principal. The owner is re-read on every request: a disabled owner disables
+   * their keys, and a demoted owner's keys drop to the owner's new role.
+   */
+  authenticate(secret: string): Principal {
+    const key = this.#keys.bySecret(secret);
+    const now = this.#now();
+    if (!key || key.revokedAt !== null) throw new AppError('E_TOKEN_INVALID');
+    if (key.expiresAt !== null && key.expiresAt <= now) throw new AppError('E_TOKEN_INVALID', 'The API key has expired.');
+    const owner = this.#users.byId(key.ownerId);
+    if (!owner || owner.disabled) throw new AppError('E_TOKEN_INVALID');
+    if (key.lastUsedAt === null || now - key.lastUsedAt >= TOUCH_INTERVAL_MS) this.#keys.touch(key.id, now);
+    return {
+      kind: 'apiKey',
+      userId: owner.id,
+      name: key.name,
+      role: lowerRole(key.role, owner.role),
+      scopes: key.scopes as Permission[] | null,
+      // A key cannot change a password, so a pending change must not lock its owner's scripts out.
+      mustChangePassword: false,
+      apiKeyId: key.id,
+    };
+  }
+}

@@ -1,0 +1,54 @@
+import { Type, type Static } from 'typebox';
+import { PermissionSchema, RoleSchema } from './auth.ts';
+
+/**
+ * API keys (`/api/v1/api-keys`): for scripts and integrations. A key acts for the user who
+ * created it, with a role no higher than theirs, optionally narrowed to a list of scopes.
+ * The secret (`sco_...`) is returned once at creation; the server keeps only its hash.
+ * Keys and access tokens are both sent as `Authorization: Bearer <token>`.
+ */
+export const API_KEY_PREFIX = 'sco_';
+
+export const ApiKeySchema = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  /** The first characters of the secret, to tell keys apart in a list. */
+  prefix: Type.String(),
+  ownerId: Type.Integer(),
+  ownerUsername: Type.String(),
+  role: RoleSchema,
+  /** Null: everything the role allows. */
+  scopes: Type.Union([Type.Array(PermissionSchema), Type.Null()]),
+  createdAt: Type.Integer(),
+  expiresAt: Type.Union([Type.Integer(), Type.Null()]),
+  lastUsedAt: Type.Union([Type.Integer(), Type.Null()]),
+  revokedAt: Type.Union([Type.Integer(), Type.Null()]),
+});
+export type ApiKey = Static<typeof ApiKeySchema>;
+
+export const CreateApiKeyRequestSchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    /** Defaults to the creator's role; may not exceed it. */
+    role: Type.Optional(RoleSchema),
+    /** Narrower than the role: each must be a permission of the role. */
+    scopes: Type.Optional(Type.Array(PermissionSchema, { minItems: 1, uniqueItems: true })),
+    /** Unix milliseconds; must be in the future. */
+    expiresAt: Type.Optional(Type.Integer()),
+  },
+  { additionalProperties: false },
+);
+export type CreateApiKeyRequest = Static<typeof CreateApiKeyRequestSchema>;
+
+export const CreatedApiKeySchema = Type.Object({
+  key: ApiKeySchema,
+  /** Shown once; store it now. */
+  secret: Type.String(),
+});
+export type CreatedApiKey = Static<typeof CreatedApiKeySchema>;
+
+export const ApiKeyListSchema = Type.Object({ keys: Type.Array(ApiKeySchema) });
+export type ApiKeyList = Static<typeof ApiKeyListSchema>;
+
+export const ApiKeyIdParamsSchema = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export type ApiKeyIdParams = Static<typeof ApiKeyIdParamsSchema>;

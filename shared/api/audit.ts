@@ -1,0 +1,50 @@
+import { Type, type Static } from 'typebox';
+
+/** The audit log (`GET /api/v1/audit`, permission `audit:read`): newest first, keyset paging. */
+export const AUDIT_OUTCOMES = ['success', 'failure', 'denied'] as const;
+export const AUDIT_ACTOR_KINDS = ['user', 'apiKey', 'anonymous', 'system'] as const;
+
+export const AuditOutcomeSchema = Type.Enum(AUDIT_OUTCOMES);
+export type AuditOutcome = Static<typeof AuditOutcomeSchema>;
+
+export const AuditEntrySchema = Type.Object({
+  id: Type.Integer(),
+  /** Unix milliseconds. */
+  ts: Type.Integer(),
+  /** Username or API key name; null when unknown (anonymous). */
+  actor: Type.Union([Type.String(), Type.Null()]),
+  actorKind: Type.Enum(AUDIT_ACTOR_KINDS),
+  /** Dotted verb: `auth.login`, `user.create`, `apikey.revoke`, ... */
+  action: Type.String(),
+  target: Type.Union([Type.String(), Type.Null()]),
+  outcome: AuditOutcomeSchema,
+  /** Client address. */
+  ip: Type.Union([Type.String(), Type.Null()]),
+  details: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+});
+export type AuditEntry = Static<typeof AuditEntrySchema>;
+
+export const AuditQuerySchema = Type.Object(
+  {
+    actor: Type.Optional(Type.String({ maxLength: 128 })),
+    /** Exact, or a prefix ending in `*` (`auth.*`). */
+    action: Type.Optional(Type.String({ maxLength: 128 })),
+    outcome: Type.Optional(AuditOutcomeSchema),
+    target: Type.Optional(Type.String({ maxLength: 256 })),
+    /** Unix milliseconds, inclusive. */
+    from: Type.Optional(Type.Integer({ minimum: 0 })),
+    to: Type.Optional(Type.Integer({ minimum: 0 })),
+    /** Cursor: the `nextBefore` of the previous page. */
+    before: Type.Optional(Type.Integer({ minimum: 1 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+  },
+  { additionalProperties: false },
+);
+export type AuditQuery = Static<typeof AuditQuerySchema>;
+
+export const AuditPageSchema = Type.Object({
+  entries: Type.Array(AuditEntrySchema),
+  /** Pass as `before` for the next (older) page; null on the last page. */
+  nextBefore: Type.Union([Type.Integer(), Type.Null()]),
+});
+export type AuditPage = Static<typeof AuditPageSchema>;
