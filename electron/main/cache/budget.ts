@@ -1,0 +1,96 @@
+import type { Statement } from 'better-sqlite3';
+import { usedBytes, type CacheDb } from './cache-database.ts';
+import type { Pins } from './pins.ts';
+
+export interface CacheBudget {
+  /** Most bytes the cache may use; the oldest unpinned samples go first beyond it. */
+  maxBytes: number;
+  /** Unpinned data older than this (ms) is dropped. */
+  maxAgeMs: number;
+}
+
+export interface EvictionReport {
+  samplesEvicted: number;
+  bytesBefore: number;
+  bytesAfter: number;
+  /** True when only pinned data is left and it alone exceeds maxBytes. */
+  pinnedOverBudget: boolean;
+}
+
+/** Slices smaller than this are not worth another pass over every series. */
+const MIN_SLICE_MS = 60_000;
+
+/**
+ * Keeps the cache within its budget: first the age limit, then, while the file is too
+ * big, ever later time slices of the oldest samples, across all series at once so that
+ * "oldest" means oldest in time. Samples inside a pinned window are never deleted.
+ */
+export class BudgetKeeper {
+  readonly #db: CacheDb;
+  readonly #pins: Pins;
+  readonly #deleteBefore = new Map<number, Statement>();
+
+  constructor(db: CacheDb, pins: Pins) {
+    this.#db = db;
+    this.#pins = pins;
+  }
+
+  enforce(budget: CacheBudget, now: number): EvictionReport {
+    const bytesBefore = usedBytes(this.#db);
+    let samplesEvicted = this.#evictSamplesBefore(now - budget.maxAgeMs);
+    this.#evictDocumentsBefore(now - budget.maxAgeMs);
+
+    let pinnedOverBudget = false;
+    let used = usedBytes(this.#db);
+    if (used > budget.maxBytes) {
+      const span = this.#db.prepare('SELECT min(ts) AS lo, max(ts) AS hi FROM samples').get() as { lo: number | null; hi: number | null };
+      if (span.lo !== null && span.hi !== null) {
+        let cutoff = span.lo;
+        while (used > budget.maxBytes && cutoff <= span.hi) {
+          // Slice in proportion to the excess, assuming samples spread evenly in time.
+          const share = (used - budget.maxBytes) / used;
+          cutoff += Math.max(MIN_SLICE_MS, Math.ceil((span.hi - cutoff + 1) * share));
+          samplesEvicted += this.#evictSamplesBefore(cutoff);
+          used = usedBytes(this.#db);
+        }
+        pinnedOverBudget = used > budget.maxBytes;
+      }
+    }
+    if (samplesEvicted > 0) this.#db.pragma('incremental_vacuum');
+    return { samplesEvicted, bytesBefore, bytesAfter: usedBytes(this.#db), pinnedOverBudget };
+  }
+
+  #evictSamplesBefore(cutoff: number): number {
+    const seriesIds = this.#db.prepare('SELECT id FROM series').pluck().all() as number[];
+    let deleted = 0;
+    this.#db.transaction(() => {
+      for (const seriesId of seriesIds) {
+        const windows = this.#pins.windowsOf(seriesId);
+        deleted += this.#statementFor(windows.length).run(seriesId, cutoff, ...windows.flat()).changes;
+      }
+    })();
+    return deleted;
+  }
+
+  /** One prepared statement per number of pinned windows a series has. */
+  #statementFor(windowCount: number): Statement {
+    let statement = this.#deleteBefore.get(windowCount);
+    if (!statement) {
+      const exclusions = Array.from({ length: windowCount }, () => ' AND ts NOT BETWEEN ? AND ?').join('');
+      statement = this.#db.prepare(`DELETE FROM samples WHERE series_id = ? AND ts < ?${exclusions}`);
+      this.#deleteBefore.set(windowCount, statement);
+    }
+    return statement;
+  }
+
+  /** Alerts, incidents, timelines and bundles past the age limit, unless their incident is pinned. */
+  #evictDocumentsBefore(cutoff: number): void {
+    this.#db.transaction(() => {
+      const unpinned = 'NOT IN (SELECT incident_id FROM pins)';
+      this.#db.prepare(`DELETE FROM alerts WHERE updated_at < ? AND (incident_id IS NULL OR incident_id ${unpinned})`).run(cutoff);
+      this.#db.prepare(`DELETE FROM incidents WHERE updated_at < ? AND id ${unpinned}`).run(cutoff);
+      this.#db.prepare(`DELETE FROM timeline_entries WHERE incident_id NOT IN (SELECT id FROM incidents) AND incident_id ${unpinned}`).run();
+      this.#db.prepare(`DELETE FROM incident_exports WHERE fetched_at < ? AND incident_id ${unpinned}`).run(cutoff);
+    })();
+  }
+}

@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { CACHE_MIGRATIONS, type CacheMigration } from './migrations.ts';
+
+export type CacheDb = Database.Database;
+
+export class CacheSchemaError extends Error {
+  constructor(found: number, known: number) {
+    super(`The local cache was written by a newer version of the app (schema ${found}, this version knows ${known}).`);
+    this.name = 'CacheSchemaError';
+  }
+}
+
+/**
+ * Opens (creating if needed) one profile's cache file. WAL lets the renderer's reads run
+ * beside the sync engine's writes; incremental auto-vacuum lets the size budget give
+ * evicted pages back to the file system without a full VACUUM.
+ */
+export function openCacheDatabase(file: string, migrations: readonly CacheMigration[] = CACHE_MIGRATIONS): CacheDb {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  try {
+    // Only takes effect on a new, empty file; it must precede the first table.
+    db.pragma('auto_vacuum = INCREMENTAL');
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrateCache(db, migrations);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+export function migrateCache(db: CacheDb, migrations: readonly CacheMigration[]): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const latest = migrations.reduce((max, m) => Math.max(max, m.version), 0);
+  if (current > latest) throw new CacheSchemaError(current, latest);
+  for (const migration of migrations) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+  }
+}
+
+/** Bytes the cache's live pages take (the file minus pages free for reuse). */
+export function usedBytes(db: CacheDb): number {
+  const pageSize = db.pragma('page_size', { simple: true }) as number;
+  const pages = db.pragma('page_count', { simple: true }) as number;
+  const free = db.pragma('freelist_count', { simple: true }) as number;
+  return (pages - free) * pageSize;
+}

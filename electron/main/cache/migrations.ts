@@ -1,0 +1,92 @@
+/**
+ * The cache's schema, as numbered migrations kept in code rather than .sql files so that
+ * the bundled main process carries them without copying assets. Applied once, in order,
+ * tracked by `PRAGMA user_version` (the same scheme as the server's database).
+ */
+export interface CacheMigration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const CACHE_MIGRATIONS: readonly CacheMigration[] = [
+  {
+    version: 1,
+    name: 'metrics',
+    sql: `
+      -- Series are keyed by (name, canonical labels) so a capsule from another server merges
+      -- by identity; server_id maps the profile's server ids onto local ids.
+      CREATE TABLE series (
+        id INTEGER PRIMARY KEY,
+        server_id INTEGER UNIQUE,
+        name TEXT NOT NULL,
+        labels TEXT NOT NULL,
+        UNIQUE (name, labels)
+      );
+      -- One row per (series, timestamp): a re-delivered sample overwrites, never duplicates.
+      CREATE TABLE samples (
+        series_id INTEGER NOT NULL REFERENCES series (id),
+        ts INTEGER NOT NULL,
+        value REAL NOT NULL,
+        score REAL,
+        PRIMARY KEY (series_id, ts)
+      ) WITHOUT ROWID;
+      -- Where each collection's sync stands: an opaque server cursor and when it last caught up.
+      CREATE TABLE sync_cursors (
+        collection TEXT PRIMARY KEY,
+        cursor TEXT,
+        caught_up_at INTEGER
+      );
+    `,
+  },
+  {
+    version: 2,
+    name: 'incidents',
+    sql: `
+      -- Server documents are kept whole (JSON), beside the columns the cache queries on.
+      CREATE TABLE incidents (
+        id INTEGER PRIMARY KEY,
+        opened_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        fetched_at INTEGER NOT NULL
+      );
+      CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY,
+        incident_id INTEGER,
+        starts_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        fetched_at INTEGER NOT NULL
+      );
+      CREATE INDEX alerts_incident ON alerts (incident_id);
+      CREATE TABLE timeline_entries (
+        id INTEGER PRIMARY KEY,
+        incident_id INTEGER NOT NULL,
+        ts INTEGER NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE INDEX timeline_incident ON timeline_entries (incident_id, ts);
+      -- The server's export bundle, stored as received for offline review.
+      CREATE TABLE incident_exports (
+        incident_id INTEGER PRIMARY KEY,
+        body TEXT NOT NULL,
+        fetched_at INTEGER NOT NULL
+      );
+      -- "Keep offline": a window of an incident's series that eviction never touches.
+      CREATE TABLE pins (
+        incident_id INTEGER PRIMARY KEY,
+        from_ts INTEGER NOT NULL,
+        to_ts INTEGER NOT NULL,
+        pinned_at INTEGER NOT NULL,
+        origin TEXT NOT NULL CHECK (origin IN ('server', 'capsule'))
+      );
+      CREATE TABLE pin_series (
+        incident_id INTEGER NOT NULL REFERENCES pins (incident_id) ON DELETE CASCADE,
+        series_id INTEGER NOT NULL REFERENCES series (id),
+        PRIMARY KEY (incident_id, series_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX pin_series_series ON pin_series (series_id);
+    `,
+  },
+];
