@@ -1,0 +1,106 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../testing/test-server.ts';
+import type { Role } from '../../../shared/auth/permissions.ts';
+
+describe('API keys', () => {
+  let server: TestServer;
+  let clock: number;
+  beforeEach(async () => {
+    clock = Date.UTC(2026, 0, 1);
+    server = await startTestServer({ now: () => clock });
+  });
+  afterEach(() => server.close());
+
+  const create = (role: Role, payload: Record<string, unknown>) => server.injectAs(role, { method: 'POST', url: '/api/v1/api-keys', payload });
+  const withKey = (secret: string, url: string, method: 'GET' | 'POST' = 'GET') =>
+    server.app.inject({ method, url, headers: { authorization: `Bearer ${secret}` } });
+
+  it('returns the secret once, stores only its hash, and authenticates as its owner', async () => {
+    const created = await create('operator', { name: 'ci' });
+    expect(created.statusCode).toBe(201);
+    const { key, secret } = created.json();
+    expect(secret).toMatch(/^sco_/);
+    expect(key).toMatchObject({ name: 'ci', role: 'operator', scopes: null, ownerUsername: 'test-operator', lastUsedAt: null });
+    expect(secret.startsWith(key.prefix)).toBe(true);
+
+    const stored = JSON.stringify(server.app.ctx.db.prepare('SELECT * FROM api_keys').all());
+    expect(stored).not.toContain(secret);
+    const list = await server.injectAs('operator', { method: 'GET', url: '/api/v1/api-keys' });
+    expect(JSON.stringify(list.json())).not.toContain(secret);
+
+    const me = await withKey(secret, '/api/v1/auth/me');
+    expect(me.statusCode).toBe(200);
+    expect(me.json().username).toBe('test-operator');
+    const [row] = (await server.injectAs('operator', { method: 'GET', url: '/api/v1/api-keys' })).json().keys;
+    expect(row.lastUsedAt).toBe(clock);
+  });
+
+  it("cannot exceed its creator's role", async () => {
+    const response = await create('operator', { name: 'too-strong', role: 'admin' });
+    expect(response.statusCode).toBe(403);
+    expect(response.json().error.code).toBe('E_FORBIDDEN');
+    expect((await create('operator', { name: 'weaker', role: 'viewer' })).statusCode).toBe(201);
+  });
+
+  it('limits a key to its scopes and rejects scopes outside its role', async () => {
+    const outside = await create('operator', { name: 'bad', scopes: ['users:manage'] });
+    expect(outside.statusCode).toBe(400);
+    expect(outside.json().error.code).toBe('E_VALIDATION');
+
+    const { secret } = (await create('admin', { name: 'audit-reader', scopes: ['audit:read'] })).json();
+    expect((await withKey(secret, '/api/v1/audit')).statusCode).toBe(200);
+    const users = await withKey(secret, '/api/v1/users');
+    expect(users.statusCode).toBe(403);
+    expect(users.json().error.code).toBe('E_FORBIDDEN');
+  });
+
+  it('stops working when revoked or expired, and when its owner is disabled', async () => {
+    const revocable = (await create('viewer', { name: 'a' })).json();
+    const expiring = (await create('viewer', { name: 'b', expiresAt: clock + 60_000 })).json();
+    const ownedByOperator = (await create('operator', { name: 'c' })).json();
+
+    const revoke = await server.injectAs('viewer', { method: 'DELETE', url: `/api/v1/api-keys/${revocable.key.id}` });
+    expect(revoke.statusCode).toBe(200);
+    expect(revoke.json().revokedAt).toBe(clock);
+    expect((await withKey(revocable.secret, '/api/v1/auth/me')).statusCode).toBe(401);
+
+    expect((await withKey(expiring.secret, '/api/v1/auth/me')).statusCode).toBe(200);
+    clock += 60_000;
+    expect((await withKey(expiring.secret, '/api/v1/auth/me')).statusCode).toBe(401);
+
+    const disable = await server.injectAs('admin', { method: 'PATCH', url: `/api/v1/users/${ownedByOperator.key.ownerId}`, payload: { disabled: true } });
+    expect(disable.statusCode).toBe(200);
+    expect((await withKey(ownedByOperator.secret, '/api/v1/auth/me')).statusCode).toBe(401);
+  });
+
+  it('drops to the owner’s role when the owner is demoted', async () => {
+    const { key, secret } = (await create('admin', { name: 'admin-key' })).json();
+    const second = await server.injectAs('admin', { method: 'POST', url: '/api/v1/users', payload: { username: 'second-admin', password: 'second-admin-password', role: 'admin', mustChangePassword: false } });
+    expect(second.statusCode).toBe(201);
+    expect((await withKey(secret, '/api/v1/users')).statusCode).toBe(200);
+    const demote = await server.injectAs('admin', { method: 'PATCH', url: `/api/v1/users/${key.ownerId}`, payload: { role: 'viewer' } });
+    expect(demote.statusCode).toBe(200);
+    expect((await withKey(secret, '/api/v1/users')).statusCode).toBe(403);
+  });
+
+  it('lets users see and revoke only their own keys; admins see all', async () => {
+    const viewerKey = (await create('viewer', { name: 'mine' })).json().key;
+    await create('operator', { name: 'theirs' });
+    const viewerList = (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/api-keys' })).json().keys;
+    expect(viewerList.map((k: { name: string }) => k.name)).toEqual(['mine']);
+    const adminList = (await server.injectAs('admin', { method: 'GET', url: '/api/v1/api-keys' })).json().keys;
+    expect(adminList.map((k: { name: string }) => k.name).sort()).toEqual(['mine', 'theirs']);
+    const operatorRevokes = await server.injectAs('operator', { method: 'DELETE', url: `/api/v1/api-keys/${viewerKey.id}` });
+    expect(operatorRevokes.statusCode).toBe(404);
+    expect((await server.injectAs('admin', { method: 'DELETE', url: `/api/v1/api-keys/${viewerKey.id}` })).statusCode).toBe(200);
+  });
+
+  it('does not let a key mint keys, and audits creation and revocation', async () => {
+    const { key, secret } = (await create('admin', { name: 'root-key' })).json();
+    const minted = await server.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: { authorization: `Bearer ${secret}` }, payload: { name: 'child' } });
+    expect(minted.statusCode).toBe(403);
+    await server.injectAs('admin', { method: 'DELETE', url: `/api/v1/api-keys/${key.id}` });
+    const actions = server.app.ctx.audit.query({ action: 'apikey.*' }).map((e) => `${e.action}:${e.outcome}`);
+    expect(actions).toEqual(['apikey.revoke:success', 'apikey.create:denied', 'apikey.create:success']);
+  });
+});

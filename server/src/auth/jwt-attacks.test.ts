@@ -1,0 +1,135 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { SignJWT, decodeProtectedHeader } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../testing/test-server.ts';
+
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+interface KeyFile {
+  keys: Array<{ kid: string; secret: string }>;
+}
+
+describe('access token verification', () => {
+  let server: TestServer;
+  let viewerToken: string;
+  const keyFile = () => JSON.parse(fs.readFileSync(path.join(server.dataDir, 'jwt-keys.json'), 'utf8')) as KeyFile;
+  const me = (token: string) => server.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: `Bearer ${token}` } });
+  const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    viewerToken = await server.tokenFor('viewer');
+  });
+  afterAll(() => server.close());
+
+  it('accepts a genuine token', async () => {
+    expect((await me(viewerToken)).statusCode).toBe(200);
+  });
+
+  it('rejects a token signed with another key under the same kid', async () => {
+    const { kid } = decodeProtectedHeader(viewerToken);
+    const forged = await new SignJWT({ ...claimsOf(viewerToken), role: 'admin' })
+      .setProtectedHeader({ alg: 'HS256', kid: kid!, typ: 'JWT' })
+      .sign(Buffer.alloc(32, 7));
+    const response = await me(forged);
+    expect(response.statusCode).toBe(401);
+    expect(response.json().error.code).toBe('E_TOKEN_INVALID');
+  });
+
+  it('rejects alg: none', async () => {
+    const { kid } = decodeProtectedHeader(viewerToken);
+    const unsigned = `${b64({ alg: 'none', kid, typ: 'JWT' })}.${b64({ ...claimsOf(viewerToken), role: 'admin' })}.`;
+    const response = await me(unsigned);
+    expect(response.statusCode).toBe(401);
+    expect(response.json().error.code).toBe('E_TOKEN_INVALID');
+  });
+
+  it('rejects a tampered payload with the original signature', async () => {
+    const [header, , signature] = viewerToken.split('.');
+    const tampered = `${header}.${b64({ ...claimsOf(viewerToken), role: 'admin' })}.${signature}`;
+    const response = await me(tampered);
+    expect(response.statusCode).toBe(401);
+    expect(response.json().error.code).toBe('E_TOKEN_INVALID');
+  });
+
+  it('rejects an unknown kid, garbage and an empty bearer', async () => {
+    const { kid } = decodeProtectedHeader(viewerToken);
+    const [, payload, signature] = viewerToken.split('.');
+    const otherKid = `${b64({ alg: 'HS256', kid: `${kid}x`, typ: 'JWT' })}.${payload}.${signature}`;
+    for (const token of [otherKid, 'not-a-jwt', 'a.b.c']) {
+      const response = await me(token);
+      expect(response.statusCode).toBe(401);
+      expect(response.json().error.code).toBe('E_TOKEN_INVALID');
+    }
+    const empty = await server.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: 'Bearer ' } });
+    expect(empty.json().error.code).toBe('E_AUTH_REQUIRED');
+  });
+
+  it('answers an expired token with E_AUTH_EXPIRED', async () => {
+    const key = keyFile().keys.at(-1)!;
+    const issuedAt = Math.floor(Date.now() / 1000) - 3600;
+    const expired = await new SignJWT(claimsOf(viewerToken))
+      .setProtectedHeader({ alg: 'HS256', kid: key.kid, typ: 'JWT' })
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(issuedAt + 60)
+      .sign(Buffer.from(key.secret, 'base64url'));
+    const response = await me(expired);
+    expect(response.statusCode).toBe(401);
+    expect(response.json().error.code).toBe('E_AUTH_EXPIRED');
+  });
+
+  it('rejects a token of a disabled user at once', async () => {
+    const operator = await server.tokenFor('operator');
+    const operatorId = Number(claimsOf(operator).sub);
+    const disable = await server.injectAs('admin', { method: 'PATCH', url: `/api/v1/users/${operatorId}`, payload: { disabled: true } });
+    expect(disable.statusCode).toBe(200);
+    expect((await me(operator)).statusCode).toBe(401);
+  });
+});
+
+describe('signing keys', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  it('keeps the key file owner-only', () => {
+    const mode = fs.statSync(path.join(server.dataDir, 'jwt-keys.json')).mode & 0o777;
+    expect(mode).toBe(0o600);
+  });
+
+  it('rotation signs new tokens with a new kid and keeps old tokens valid', async () => {
+    const before = await server.tokenFor('viewer');
+    const oldKid = decodeProtectedHeader(before).kid;
+    const rotate = await server.injectAs('admin', { method: 'POST', url: '/api/v1/admin/signing-keys/rotate' });
+    expect(rotate.statusCode).toBe(200);
+    expect(rotate.json().kid).not.toBe(oldKid);
+
+    const login = await server.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'test-viewer', password: 'test-viewer-password-1' } });
+    const after = login.json().accessToken as string;
+    expect(decodeProtectedHeader(after).kid).toBe(rotate.json().kid);
+    for (const token of [before, after]) {
+      const response = await server.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: `Bearer ${token}` } });
+      expect(response.statusCode).toBe(200);
+    }
+    const keys = JSON.parse(fs.readFileSync(path.join(server.dataDir, 'jwt-keys.json'), 'utf8')).keys as unknown[];
+    expect(keys).toHaveLength(2);
+    expect(fs.statSync(path.join(server.dataDir, 'jwt-keys.json')).mode & 0o777).toBe(0o600);
+    expect(server.app.ctx.audit.query({ action: 'signing_key.rotate' })).toHaveLength(1);
+  });
+
+  it('keeps tokens valid across a restart on the same data folder', async () => {
+    const first = await startTestServer();
+    const token = await first.tokenFor('operator');
+    await first.app.close();
+    const restarted = await startTestServer({ dataDir: first.dataDir });
+    try {
+      const response = await restarted.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: `Bearer ${token}` } });
+      expect(response.statusCode).toBe(200);
+    } finally {
+      await restarted.close();
+    }
+  });
+});

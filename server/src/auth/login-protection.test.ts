@@ -1,0 +1,85 @@
+import argon2 from 'argon2';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { startTestServer, TEST_ADMIN_PASSWORD, type TestServer } from '../testing/test-server.ts';
+
+describe('login lockout', () => {
+  let server: TestServer;
+  let clock = Date.UTC(2026, 0, 1);
+  const login = (username: string, password: string, remoteAddress = '127.0.0.1') =>
+    server.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password }, remoteAddress });
+
+  async function start() {
+    clock = Date.UTC(2026, 0, 1);
+    server = await startTestServer({ now: () => clock, config: { lockoutFailuresPerUser: 3, lockoutFailuresPerIp: 5, lockoutSeconds: 60 } });
+  }
+  afterEach(() => server.close());
+
+  it('locks a username after repeated failures, even against the right password, then lifts', async () => {
+    await start();
+    for (let i = 0; i < 3; i++) expect((await login('admin', 'wrong-password')).statusCode).toBe(401);
+    const locked = await login('admin', TEST_ADMIN_PASSWORD);
+    expect(locked.statusCode).toBe(429);
+    expect(locked.json().error.code).toBe('E_LOCKED_OUT');
+    expect(Number(locked.headers['retry-after'])).toBe(60);
+
+    const lockouts = server.app.ctx.audit.query({ action: 'auth.lockout' });
+    expect(lockouts.map((e) => e.target)).toEqual(['user:admin']);
+    expect(server.app.ctx.audit.query({ action: 'auth.login', outcome: 'denied' })).toHaveLength(1);
+
+    clock += 61_000;
+    expect((await login('admin', TEST_ADMIN_PASSWORD)).statusCode).toBe(200);
+  });
+
+  it('treats an unknown username exactly like a known one', async () => {
+    await start();
+    const known: number[] = [];
+    const unknown: number[] = [];
+    for (let i = 0; i < 4; i++) known.push((await login('admin', 'wrong-password', '10.0.0.1')).statusCode);
+    for (let i = 0; i < 4; i++) unknown.push((await login('ghost', 'wrong-password', '10.0.0.2')).statusCode);
+    expect(known).toEqual([401, 401, 401, 429]);
+    expect(unknown).toEqual(known);
+  });
+
+  it('locks a client address that guesses across many usernames', async () => {
+    await start();
+    for (let i = 0; i < 5; i++) expect((await login(`user${i}`, 'wrong-password', '10.0.0.9')).statusCode).toBe(401);
+    const fromThatAddress = await login('admin', TEST_ADMIN_PASSWORD, '10.0.0.9');
+    expect(fromThatAddress.statusCode).toBe(429);
+    expect(fromThatAddress.json().error.code).toBe('E_LOCKED_OUT');
+    expect((await login('admin', TEST_ADMIN_PASSWORD, '10.0.0.10')).statusCode).toBe(200);
+    expect(server.app.ctx.audit.query({ action: 'auth.lockout' }).map((e) => e.target)).toContain('ip:10.0.0.9');
+  });
+
+  it('spends one argon2 verification whether or not the user exists', async () => {
+    await start();
+    await login('admin', 'warm-up-wrong');
+    const verify = vi.spyOn(argon2, 'verify');
+    try {
+      await login('admin', 'wrong-password');
+      const forKnown = verify.mock.calls.length;
+      await login('nobody-here', 'wrong-password');
+      expect(forKnown).toBe(1);
+      expect(verify.mock.calls.length - forKnown).toBe(1);
+    } finally {
+      verify.mockRestore();
+    }
+  });
+});
+
+describe('auth rate limit', () => {
+  let server: TestServer;
+  afterEach(() => server.close());
+
+  it('answers 429 E_RATE_LIMITED in the common error shape with Retry-After', async () => {
+    server = await startTestServer({ config: { authRateLimitPerMinute: 3 } });
+    const statuses: number[] = [];
+    let last;
+    for (let i = 0; i < 4; i++) {
+      last = await server.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: `scr_unknown${i}` } });
+      statuses.push(last.statusCode);
+    }
+    expect(statuses).toEqual([401, 401, 401, 429]);
+    expect(last!.json()).toMatchObject({ error: { code: 'E_RATE_LIMITED' } });
+    expect(Number(last!.headers['retry-after'])).toBeGreaterThan(0);
+  });
+});
