@@ -79,6 +79,11 @@ export class MetricCache {
     return row && toSeries(row);
   }
 
+  series(id: number): CachedSeries | undefined {
+    const row = this.db.prepare('SELECT id, server_id, name, labels FROM series WHERE id = ?').get(id) as SeriesRow | undefined;
+    return row && toSeries(row);
+  }
+
   listSeries(name?: string): CachedSeries[] {
     const rows = (name === undefined
       ? this.db.prepare('SELECT id, server_id, name, labels FROM series ORDER BY id').all()
