@@ -35,6 +35,9 @@ import { auditRoutes } from './audit/routes.ts';
 import { createLogger } from './observability/logger.ts';
 import { AppError } from '../../shared/errors.ts';
 import { API_KEY_PREFIX } from '../../shared/api/api-keys.ts';
+import { MetricsService } from './metrics/service.ts';
+import { metricsPlugin } from './metrics/plugin.ts';
+import { streamRoutes } from './stream/routes.ts';
 
 export interface BuildServerOptions {
   /** Overrides of the environment configuration (tests pass a temp dataDir). */
@@ -60,6 +63,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     ctx: ServerContext;
     handle: ServerHandle;
+    /** The metrics store and query service, for features that read or write samples. */
+    metrics: MetricsService;
   }
 }
 
@@ -109,6 +114,8 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   });
   const registry = createMetricsRegistry();
   instrumentHttp(app, registry);
+  const metrics = new MetricsService({ db, events: ctx.events, now, registry });
+  app.decorate('metrics', metrics);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -141,6 +148,8 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
       await api.register(apiKeyRoutes, { ctx, apiKeys });
       await api.register(auditRoutes, { ctx });
       await api.register(signingKeyRoutes, { ctx, keys: signingKeys });
+      await api.register(metricsPlugin, { ctx, metrics });
+      await api.register(streamRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );

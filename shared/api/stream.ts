@@ -1,3 +1,6 @@
+import type { Alert } from './alerts.ts';
+import type { Incident, TimelineEntry } from './incidents.ts';
+
 /**
  * The live stream (`GET /api/v1/stream`, Server-Sent Events): one event type per topic.
  * The SSE `event:` field is the `type`, `data:` is the JSON of `data`, `id:` is a
@@ -14,15 +17,49 @@ export interface SampleEventData {
   value: number;
 }
 
+/** An anomaly onset as the anomaly engine publishes it; the alerts feature turns it into an alert. */
+export interface AnomalyEventData {
+  /** What is anomalous, e.g. a host name; becomes the alert's `target` label. */
+  target: string;
+  seriesIds?: number[];
+  /** Unix milliseconds. */
+  ts: number;
+  score: number;
+  threshold: number;
+  explanation: string;
+  features: Array<{ name: string; value: number; zScore?: number }>;
+}
+
+/** An alert changed: `action` says how (created, refired, updated, acknowledged, ...). */
+export interface AlertEventData {
+  action: 'created' | 'refired' | 'updated' | 'acknowledged' | 'unacknowledged' | 'resolved' | 'silenced' | 'unsilenced';
+  alert: Alert;
+}
+
+export interface IncidentEventData {
+  action: 'opened' | 'updated' | 'merged' | 'split';
+  incident: Incident;
+}
+
 export type StreamEvent =
   | { type: 'samples'; data: SampleEventData[] }
-  | { type: 'anomaly'; data: Record<string, unknown> }
+  | { type: 'anomaly'; data: AnomalyEventData }
   | { type: 'anomaly_score'; data: Record<string, unknown> }
-  | { type: 'alert'; data: Record<string, unknown> }
-  | { type: 'incident'; data: Record<string, unknown> }
-  | { type: 'timeline'; data: Record<string, unknown> };
+  | { type: 'alert'; data: AlertEventData }
+  | { type: 'incident'; data: IncidentEventData }
+  | { type: 'timeline'; data: TimelineEntry };
 
 export type StreamEventType = StreamEvent['type'];
 
 /** An event as delivered, with its sequence id. */
 export type SequencedStreamEvent = StreamEvent & { id: number };
+
+/**
+ * Data of the stream's `reset` control event: the events after the client's Last-Event-ID
+ * are no longer available, so it backfills through the query API and continues from
+ * `lastEventId` (also the event's own id).
+ */
+export interface StreamResetData {
+  lastEventId: number;
+  reason: string;
+}

@@ -1,0 +1,93 @@
+import { LRUCache } from 'lru-cache';
+import { Counter, type Registry } from 'prom-client';
+import type { SeriesPoints } from './range-query.ts';
+
+interface Entry {
+  seriesId: number;
+  /** Earliest and latest sample time that can change this answer. */
+  coverFrom: number;
+  coverTo: number;
+  points: SeriesPoints;
+}
+
+export interface QueryCacheStats {
+  hits: number;
+  misses: number;
+  invalidations: number;
+  entries: number;
+  points: number;
+}
+
+export interface QueryCacheOptions {
+  /** Most points held over all entries. */
+  maxPoints?: number;
+  registry?: Registry;
+}
+
+/**
+ * Hot range-query answers per series, in an LRU bounded by the number of points held.
+ * New samples of a series drop only the cached answers whose time range they fall in, so
+ * a chart of last week stays cached while the live edge moves.
+ */
+export class QueryCache {
+  readonly #lru: LRUCache<string, Entry>;
+  /** Keys per series, to invalidate without scanning the whole cache. */
+  readonly #keysBySeries = new Map<number, Set<string>>();
+  readonly #hitsCounter: Counter | undefined;
+  readonly #missesCounter: Counter | undefined;
+  #hits = 0;
+  #misses = 0;
+  #invalidations = 0;
+
+  constructor(options: QueryCacheOptions = {}) {
+    this.#lru = new LRUCache<string, Entry>({
+      maxSize: options.maxPoints ?? 4_000_000,
+      sizeCalculation: (entry) => Math.max(1, entry.points.timestamps.length),
+      dispose: (entry, key) => {
+        const keys = this.#keysBySeries.get(entry.seriesId);
+        keys?.delete(key);
+        if (keys?.size === 0) this.#keysBySeries.delete(entry.seriesId);
+      },
+    });
+    if (options.registry) {
+      this.#hitsCounter = new Counter({ name: 'smartcloudops_metrics_query_cache_hits_total', help: 'Range queries answered from the cache (per series)', registers: [options.registry] });
+      this.#missesCounter = new Counter({ name: 'smartcloudops_metrics_query_cache_misses_total', help: 'Range queries read from the store (per series)', registers: [options.registry] });
+    }
+  }
+
+  get(key: string): SeriesPoints | undefined {
+    const entry = this.#lru.get(key);
+    if (entry) {
+      this.#hits++;
+      this.#hitsCounter?.inc();
+      return entry.points;
+    }
+    this.#misses++;
+    this.#missesCounter?.inc();
+    return undefined;
+  }
+
+  set(key: string, seriesId: number, coverFrom: number, coverTo: number, points: SeriesPoints): void {
+    this.#lru.set(key, { seriesId, coverFrom, coverTo, points });
+    let keys = this.#keysBySeries.get(seriesId);
+    if (!keys) this.#keysBySeries.set(seriesId, (keys = new Set()));
+    keys.add(key);
+  }
+
+  /** New samples of `seriesId` between `from` and `to` (ms): drop the answers they change. */
+  invalidate(seriesId: number, from: number, to: number): void {
+    const keys = this.#keysBySeries.get(seriesId);
+    if (!keys) return;
+    for (const key of [...keys]) {
+      const entry = this.#lru.peek(key);
+      if (entry && entry.coverFrom <= to && entry.coverTo >= from) {
+        this.#lru.delete(key);
+        this.#invalidations++;
+      }
+    }
+  }
+
+  stats(): QueryCacheStats {
+    return { hits: this.#hits, misses: this.#misses, invalidations: this.#invalidations, entries: this.#lru.size, points: this.#lru.calculatedSize };
+  }
+}

@@ -1,0 +1,115 @@
+import type { Registry } from 'prom-client';
+import type { EventBus } from '../events/bus.ts';
+import type { SampleEventData } from '../../../shared/api/stream.ts';
+import { compileMatchers, parseSelector, type LabelMatcher } from '../../../shared/metrics/selector.ts';
+import { QueryCache, type QueryCacheStats } from './query-cache.ts';
+import { chooseResolution, queryRange, type RangeRequest, type SeriesPoints } from './range-query.ts';
+import { DEFAULT_RETENTION, enforceRetention, type RetentionPolicy, type RetentionResult } from './retention.ts';
+import { MetricsStore, RESOLUTION_MS, type LatestSample, type SampleBatch, type SeriesRef } from './store.ts';
+import type { Db } from '../db/database.ts';
+
+/** Samples per published stream event: keeps one SSE message a reasonable size. */
+const SAMPLES_PER_EVENT = 1000;
+
+export interface MetricsServiceOptions {
+  db: Db;
+  events: EventBus;
+  now: () => number;
+  registry?: Registry;
+  retention?: RetentionPolicy;
+  cacheMaxPoints?: number;
+}
+
+export interface SeriesRange extends SeriesRef, SeriesPoints {
+  /** Whether this series' answer came from the cache. */
+  cached: boolean;
+}
+
+export interface SeriesLatest extends SeriesRef {
+  latest: LatestSample | null;
+}
+
+/**
+ * The metrics feature's one entry point for writers (host collector, ingest API, scrape)
+ * and readers (query API, alert rules, anomaly scoring): it keeps the store, the query
+ * cache and the live stream consistent with each other.
+ */
+export class MetricsService {
+  readonly store: MetricsStore;
+  readonly retention: RetentionPolicy;
+  readonly #db: Db;
+  readonly #events: EventBus;
+  readonly #now: () => number;
+  readonly #cache: QueryCache;
+
+  constructor(options: MetricsServiceOptions) {
+    this.#db = options.db;
+    this.#events = options.events;
+    this.#now = options.now;
+    this.retention = options.retention ?? DEFAULT_RETENTION;
+    this.store = new MetricsStore(options.db, options.now);
+    this.#cache = new QueryCache({ maxPoints: options.cacheMaxPoints, registry: options.registry });
+  }
+
+  /** Stores the batches, drops the cached answers they change, and publishes them live. */
+  ingest(batches: readonly SampleBatch[]): { series: number; samples: number } {
+    const refs = this.store.append(batches);
+    let total = 0;
+    let chunk: SampleEventData[] = [];
+    for (let b = 0; b < batches.length; b++) {
+      const { samples } = batches[b]!;
+      const series = refs[b]!;
+      if (samples.length === 0) continue;
+      total += samples.length;
+      let from = Infinity;
+      let to = -Infinity;
+      for (const [ts, value] of samples) {
+        if (ts < from) from = ts;
+        if (ts > to) to = ts;
+        chunk.push({ seriesId: series.id, name: series.name, labels: series.labels, ts, value });
+        if (chunk.length === SAMPLES_PER_EVENT) {
+          this.#events.publish({ type: 'samples', data: chunk });
+          chunk = [];
+        }
+      }
+      this.#cache.invalidate(series.id, from, to);
+    }
+    if (chunk.length > 0) this.#events.publish({ type: 'samples', data: chunk });
+    return { series: new Set(refs.map((r) => r.id)).size, samples: total };
+  }
+
+  /** Series matching a PromQL-style selector (`name{label=~"re"}`), or all of them. */
+  findSeries(selector?: string | readonly LabelMatcher[]): SeriesRef[] {
+    if (selector === undefined || selector === '') return this.store.series();
+    const matchers = typeof selector === 'string' ? parseSelector(selector) : selector;
+    return this.store.series(compileMatchers(matchers));
+  }
+
+  /** Range query for each series, each answer cached until new samples change it. */
+  queryRange(series: readonly SeriesRef[], request: RangeRequest): SeriesRange[] {
+    const resolution = chooseResolution(request, this.retention, this.#now());
+    return series.map((ref) => {
+      const key = `${ref.id}|${resolution}|${request.from}|${request.to}|${request.step ?? ''}|${request.agg}|${request.maxPoints}`;
+      const hit = this.#cache.get(key);
+      if (hit) return { ...ref, ...hit, cached: true };
+      const points = queryRange(this.store, ref.id, request, resolution);
+      // A sample can change this answer if it lands in any bucket the range touches.
+      const margin = Math.max(request.step ?? 0, RESOLUTION_MS[resolution]);
+      this.#cache.set(key, ref.id, request.from - margin, request.to, points);
+      return { ...ref, ...points, cached: false };
+    });
+  }
+
+  latest(series: readonly SeriesRef[]): SeriesLatest[] {
+    return series.map((ref) => ({ ...ref, latest: this.store.latest(ref.id) ?? null }));
+  }
+
+  cacheStats(): QueryCacheStats {
+    return this.#cache.stats();
+  }
+
+  /** Rollups up to date and aged-out data gone: run periodically. */
+  maintain(): RetentionResult {
+    return enforceRetention(this.#db, this.store, this.retention, this.#now());
+  }
+}

@@ -1,0 +1,112 @@
+import { Type, type Static } from 'typebox';
+
+/**
+ * Metrics API contract (`/api/v1/metrics/*`). Times are Unix milliseconds; point lists are
+ * columnar (parallel arrays), which is smaller on the wire and what chart code wants.
+ */
+export const METRIC_NAME_PATTERN = '^[a-zA-Z_:][a-zA-Z0-9_:]*$';
+export const LABEL_NAME_PATTERN = '^[a-zA-Z_][a-zA-Z0-9_]*$';
+
+export const LabelsSchema = Type.Record(Type.String({ pattern: LABEL_NAME_PATTERN, maxLength: 128 }), Type.String({ maxLength: 1024 }), {
+  maxProperties: 32,
+});
+
+export const SeriesSchema = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  labels: Type.Record(Type.String(), Type.String()),
+});
+export type Series = Static<typeof SeriesSchema>;
+
+export const IngestSeriesSchema = Type.Object(
+  {
+    name: Type.String({ pattern: METRIC_NAME_PATTERN, maxLength: 200 }),
+    labels: LabelsSchema,
+    /** `[unix ms, value]` pairs. */
+    samples: Type.Array(Type.Tuple([Type.Integer({ minimum: 0, maximum: 8_640_000_000_000_000 }), Type.Number()]), { maxItems: 1_000_000 }),
+  },
+  { additionalProperties: false },
+);
+export const IngestRequestSchema = Type.Object({ series: Type.Array(IngestSeriesSchema, { minItems: 1, maxItems: 100_000 }) }, { additionalProperties: false });
+export type IngestRequest = Static<typeof IngestRequestSchema>;
+
+export const IngestResponseSchema = Type.Object({ series: Type.Integer(), samples: Type.Integer() });
+export type IngestResponse = Static<typeof IngestResponseSchema>;
+
+export const SeriesListQuerySchema = Type.Object({
+  /** PromQL-style selector, e.g. `node_filesystem_avail_bytes{mount=~"/var.*"}`; absent: all series. */
+  match: Type.Optional(Type.String({ maxLength: 1024 })),
+});
+export const SeriesListResponseSchema = Type.Object({ series: Type.Array(SeriesSchema) });
+export type SeriesListResponse = Static<typeof SeriesListResponseSchema>;
+
+export const AggregationSchema = Type.Union([Type.Literal('avg'), Type.Literal('min'), Type.Literal('max'), Type.Literal('sum'), Type.Literal('count'), Type.Literal('last')]);
+
+export const RangeQuerySchema = Type.Object({
+  /** Selector of the series to read. */
+  match: Type.String({ minLength: 1, maxLength: 1024 }),
+  from: Type.Integer({ minimum: 0 }),
+  to: Type.Integer({ minimum: 0 }),
+  /** Bucket width in ms; absent: the stored points themselves. */
+  step: Type.Optional(Type.Integer({ minimum: 1000 })),
+  agg: Type.Optional(AggregationSchema),
+  /** Most points per series returned; more are reduced by LTTB. */
+  maxPoints: Type.Optional(Type.Integer({ minimum: 3, maximum: 20_000 })),
+});
+export type RangeQuery = Static<typeof RangeQuerySchema>;
+
+export const ResolutionSchema = Type.Union([Type.Literal('raw'), Type.Literal('1m'), Type.Literal('1h')]);
+
+export const RangeSeriesSchema = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  labels: Type.Record(Type.String(), Type.String()),
+  /** Which store answered: raw samples or a rollup. */
+  resolution: ResolutionSchema,
+  timestamps: Type.Array(Type.Number()),
+  values: Type.Array(Type.Number()),
+});
+export const RangeResponseSchema = Type.Object({ series: Type.Array(RangeSeriesSchema) });
+export type RangeResponse = Static<typeof RangeResponseSchema>;
+
+export const LatestResponseSchema = Type.Object({
+  series: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      name: Type.String(),
+      labels: Type.Record(Type.String(), Type.String()),
+      ts: Type.Union([Type.Number(), Type.Null()]),
+      value: Type.Union([Type.Number(), Type.Null()]),
+    }),
+  ),
+});
+export type LatestResponse = Static<typeof LatestResponseSchema>;
+
+export const ExportQuerySchema = Type.Object({
+  /** Opaque cursor from the previous page; absent: from the beginning. */
+  after: Type.Optional(Type.String({ pattern: '^[0-9]{1,16}$' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200_000 })),
+});
+export const ExportResponseSchema = Type.Object({
+  /** Definitions of the series this page's samples refer to. */
+  series: Type.Array(SeriesSchema),
+  /** Samples, columnar: the i-th sample is (seriesIds[i], timestamps[i], values[i]). */
+  seriesIds: Type.Array(Type.Integer()),
+  timestamps: Type.Array(Type.Number()),
+  values: Type.Array(Type.Number()),
+  /** Pass as `after` for the next page (unchanged when the page is empty). */
+  cursor: Type.String(),
+  /** Whether more samples are already waiting. */
+  more: Type.Boolean(),
+});
+export type ExportResponse = Static<typeof ExportResponseSchema>;
+
+export const CacheStatsSchema = Type.Object({
+  hits: Type.Integer(),
+  misses: Type.Integer(),
+  invalidations: Type.Integer(),
+  entries: Type.Integer(),
+  points: Type.Integer(),
+});
+export const MetricsStatsResponseSchema = Type.Object({ series: Type.Integer(), cache: CacheStatsSchema });
+export type MetricsStatsResponse = Static<typeof MetricsStatsResponseSchema>;
