@@ -10,7 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { StreamingDetector } from '../shared/anomaly/index.ts';
+import { StreamingDetector, type DetectorOptions } from '../shared/anomaly/index.ts';
 import { findCsvFiles, readSeries, readWindows, windowIndices, type NabSeries } from './anomaly-eval/nab-files.ts';
 import { probationaryLength, scoreCorpus, type WindowIndices } from './anomaly-eval/nab-scorer.ts';
 import { ratio, rocAuc, windowCounts, type WindowCounts } from './anomaly-eval/metrics.ts';
@@ -19,25 +19,43 @@ interface FileResult {
   series: NabSeries;
   windows: WindowIndices[];
   scores: Float64Array;
+  rawScores: Float64Array;
   alarms: boolean[];
   auc: number;
+  rawAuc: number;
   counts: WindowCounts;
 }
 
-function evaluate(series: NabSeries, windows: WindowIndices[]): FileResult {
-  const detector = new StreamingDetector({ metrics: ['value'] });
+/** Server defaults unless an ablation variant overrides some. */
+function evaluate(series: NabSeries, windows: WindowIndices[], overrides: Partial<DetectorOptions> = {}): FileResult {
+  const detector = new StreamingDetector({ metrics: ['value'], ...overrides });
   const scores = new Float64Array(series.values.length);
+  const rawScores = new Float64Array(series.values.length);
   const alarms: boolean[] = [];
   for (let i = 0; i < series.values.length; i++) {
     const r = detector.push(series.times[i]!, { value: series.values[i]! });
     scores[i] = r.anomalyScore;
+    rawScores[i] = r.score;
     alarms.push(r.isAnomaly);
   }
   const from = probationaryLength(series.values.length);
-  const labels = labelsOf(series.values.length, windows);
-  const auc = rocAuc(scores.subarray(from), labels.subarray(from));
-  return { series, windows, scores, alarms, auc, counts: windowCounts(alarms, windows, from) };
+  const labels = labelsOf(series.values.length, windows).subarray(from);
+  const auc = rocAuc(scores.subarray(from), labels);
+  const rawAuc = rocAuc(rawScores.subarray(from), labels);
+  return { series, windows, scores, rawScores, alarms, auc, rawAuc, counts: windowCounts(alarms, windows, from) };
 }
+
+/** Each post-processing step and feature choice switched off or changed alone, to show its effect. */
+const ABLATIONS: { name: string; options: Partial<DetectorOptions> }[] = [
+  { name: 'raw score instead of likelihood', options: { scoring: 'raw' } },
+  { name: 'no range breakout', options: { breakoutMargin: false } },
+  { name: 'no refractory period', options: { refractorySeconds: 0 } },
+  { name: 'refractory 12 h instead of 24 h', options: { refractorySeconds: 43_200 } },
+  { name: 'scales 1 h + 24 h', options: { scales: [{ label: '1 h', seconds: 3_600 }, { label: '24 h', seconds: 86_400 }] } },
+  { name: 'plus time-of-day features', options: { timeOfDay: true } },
+  { name: 'no retraining (one model)', options: { retrainEvery: 0 } },
+  { name: 'forest seed 2', options: { forest: { seed: 2 } } },
+];
 
 function labelsOf(n: number, windows: WindowIndices[]): Uint8Array {
   const labels = new Uint8Array(n);
@@ -62,7 +80,7 @@ const round = (x: number, digits = 4) => (Number.isFinite(x) ? Number(x.toFixed(
 
 function main(): void {
   const { values } = parseArgs({
-    options: { data: { type: 'string' }, labels: { type: 'string' }, out: { type: 'string' } },
+    options: { data: { type: 'string' }, labels: { type: 'string' }, out: { type: 'string' }, ablation: { type: 'boolean' } },
   });
   if (!values.data || !values.labels || !values.out) {
     console.error('usage: npm run anomaly:eval -- --data <folder of NAB-style CSVs> --labels <windows json> --out <folder>');
@@ -70,10 +88,12 @@ function main(): void {
   }
   const labels = readWindows(values.labels);
   const keys = new Set(Object.keys(labels));
+  const inputs = findCsvFiles(values.data).map((path) => {
+    const series = readSeries(values.data!, path, keys);
+    return { series, windows: windowIndices(series.times, labels[series.key] ?? []) };
+  });
   const results: FileResult[] = [];
-  for (const path of findCsvFiles(values.data)) {
-    const series = readSeries(values.data, path, keys);
-    const windows = windowIndices(series.times, labels[series.key] ?? []);
+  for (const { series, windows } of inputs) {
     const result = evaluate(series, windows);
     writeResults(values.out, values.data, result);
     results.push(result);
@@ -85,10 +105,10 @@ function main(): void {
 
   const nab = scoreCorpus(results.map((r) => ({ name: r.series.key, scores: r.scores, windows: r.windows })));
   const standard = nab.find((p) => p.profile === 'standard')!;
-  console.log('file\tauc\twindows\tdetected\talarms\tin-window\tnab-standard');
+  console.log('file\tauc-raw\tauc-final\twindows\tdetected\talarms\tin-window\tnab-standard');
   results.forEach((r, i) => {
     const c = r.counts;
-    console.log(`${r.series.key}\t${fixed(r.auc)}\t${c.windows}\t${c.detectedWindows}\t${c.alarms}\t${c.alarmsInWindows}\t${fixed(standard.perFile[i]!.normalisedScore, 1)}`);
+    console.log(`${r.series.key}\t${fixed(r.rawAuc)}\t${fixed(r.auc)}\t${c.windows}\t${c.detectedWindows}\t${c.alarms}\t${c.alarmsInWindows}\t${fixed(standard.perFile[i]!.normalisedScore, 1)}`);
   });
   const total = results.reduce(
     (t, r) => ({
@@ -99,20 +119,25 @@ function main(): void {
     }),
     { windows: 0, detectedWindows: 0, alarms: 0, alarmsInWindows: 0 },
   );
-  const aucs = results.map((r) => r.auc).filter(Number.isFinite);
-  const meanAuc = aucs.reduce((s, x) => s + x, 0) / aucs.length;
-  const pooledScores = results.flatMap((r) => Array.from(r.scores.subarray(probationaryLength(r.scores.length))));
-  const pooledLabels = results.flatMap((r) => Array.from(labelsOf(r.scores.length, r.windows).subarray(probationaryLength(r.scores.length))));
-  const pooledAuc = rocAuc(pooledScores, pooledLabels);
+  const mean = (xs: number[]) => xs.filter(Number.isFinite).reduce((s, x, _, a) => s + x / a.length, 0);
+  const meanAuc = mean(results.map((r) => r.auc));
+  const meanRawAuc = mean(results.map((r) => r.rawAuc));
   const recall = ratio(total.detectedWindows, total.windows);
   const precision = ratio(total.alarmsInWindows, total.alarms);
-  console.log(`overall: files ${results.length}, point ROC-AUC mean ${fixed(meanAuc)} pooled ${fixed(pooledAuc)}, window recall ${fixed(recall)} (${total.detectedWindows}/${total.windows}), window precision ${fixed(precision)} (${total.alarmsInWindows}/${total.alarms} alarm events)`);
+  console.log(`overall: files ${results.length}, point ROC-AUC mean: raw score ${fixed(meanRawAuc)}, final score ${fixed(meanAuc)}; at the calibrated threshold: window recall ${fixed(recall)} (${total.detectedWindows}/${total.windows}), window precision ${fixed(precision)} (${total.alarmsInWindows}/${total.alarms} alarm events)`);
   for (const p of nab) console.log(`NAB ${p.profile}: ${fixed(p.normalisedScore, 1)} (threshold ${fixed(p.threshold, 4)})`);
+  if (values.ablation) {
+    for (const variant of ABLATIONS) {
+      const scored = inputs.map(({ series, windows }) => ({ name: series.key, scores: evaluate(series, windows, variant.options).scores, windows }));
+      const figures = scoreCorpus(scored).map((p) => `${p.profile} ${fixed(p.normalisedScore, 1)}`).join(', ');
+      console.log(`ablation: ${variant.name}: NAB ${figures}`);
+    }
+  }
   console.log(
     JSON.stringify({
       files: results.length,
-      rocAucMean: round(meanAuc),
-      rocAucPooled: round(pooledAuc),
+      rocAucRaw: round(meanRawAuc),
+      rocAucFinal: round(meanAuc),
       windowRecall: round(recall),
       windowPrecision: round(precision),
       nab: Object.fromEntries(nab.map((p) => [p.profile, round(p.normalisedScore, 2)])),

@@ -1,8 +1,9 @@
 import { explain, type Explanation } from './explain.ts';
 import { FeatureBuilder, featureSpec, type FeatureSpec, type TrailingScale } from './features.ts';
 import type { ForestOptions } from './forest.ts';
-import { AnomalyLikelihood, logLikelihood, type LikelihoodOptions } from './likelihood.ts';
+import { AnomalyLikelihood, likelihoodThreshold, logLikelihood, type LikelihoodOptions } from './likelihood.ts';
 import { fitModel, scoreFeatures, type AnomalyModel } from './model.ts';
+import { BREAKOUT_SCORE, rangeBreakout, Refractory } from './postprocess.ts';
 
 export interface DetectorOptions {
   metrics: string[];
@@ -17,7 +18,18 @@ export interface DetectorOptions {
   /** Refit on the trailing window every this many rows (0: never). */
   retrainEvery?: number;
   likelihood?: Partial<LikelihoodOptions>;
-  /** Alarm when the log-likelihood reaches this (0.5 is a likelihood of 0.99999). */
+  /** What the anomaly score is made of: the anomaly likelihood of the raw scores (default) or the raw score. */
+  scoring?: 'likelihood' | 'raw';
+  /**
+   * With likelihood scoring, the alarm threshold is logLikelihood(1 - falseAlarmRate): the
+   * rate at which a stationary target would alarm by chance.
+   */
+  falseAlarmRate?: number;
+  /** Range breakout margin as a share of the training range; false turns the check off. */
+  breakoutMargin?: number | false;
+  /** Refractory period after a high score; 0 turns it off. */
+  refractorySeconds?: number;
+  /** Fixed alarm threshold on the anomaly score, instead of the calibrated one. */
   alarmThreshold?: number;
 }
 
@@ -28,9 +40,13 @@ export interface DetectionResult {
   score: number;
   /** Anomaly likelihood of the recent raw scores, 0..1. */
   likelihood: number;
-  /** logLikelihood(likelihood), 0..1: the figure to threshold, chart and store. */
+  /** The score after post-processing (breakout, refractory period), 0..1: the figure to threshold, chart and store. */
   anomalyScore: number;
+  /** Threshold anomalyScore is compared with. */
+  threshold: number;
   isAnomaly: boolean;
+  /** Metric beyond its training range, when that raised the score. */
+  breakout?: string;
   explanation?: Explanation;
 }
 
@@ -38,7 +54,12 @@ export const DEFAULT_DETECTOR_OPTIONS = {
   minTrainRows: 288,
   trainWindow: 4_032,
   retrainEvery: 288,
-  alarmThreshold: 0.5,
+  breakoutMargin: 0.1,
+  refractorySeconds: 86_400,
+  scoring: 'likelihood',
+  falseAlarmRate: 1e-5,
+  /** One trailing scale: more scales and time-of-day features lowered the NAB score (docs/anomaly.md). */
+  scales: [{ label: '24 h', seconds: 86_400 }],
 } as const;
 
 /**
@@ -52,6 +73,7 @@ export class StreamingDetector {
   private readonly options: DetectorOptions;
   private readonly builder: FeatureBuilder;
   private readonly likelihood: AnomalyLikelihood;
+  private readonly refractory: Refractory;
   private readonly history: Float64Array;
   private readonly historyTimes: Float64Array;
   private rowsSeen = 0;
@@ -62,11 +84,12 @@ export class StreamingDetector {
   constructor(options: DetectorOptions) {
     this.options = options;
     this.spec = featureSpec(options.metrics, {
-      ...(options.scales ? { scales: options.scales } : {}),
+      scales: options.scales ?? [...DEFAULT_DETECTOR_OPTIONS.scales],
       ...(options.timeOfDay !== undefined ? { timeOfDay: options.timeOfDay } : {}),
     });
     this.builder = new FeatureBuilder(this.spec);
     this.likelihood = new AnomalyLikelihood(options.likelihood);
+    this.refractory = new Refractory(options.refractorySeconds ?? DEFAULT_DETECTOR_OPTIONS.refractorySeconds);
     const window = options.trainWindow ?? DEFAULT_DETECTOR_OPTIONS.trainWindow;
     this.history = new Float64Array(window * this.builder.width);
     this.historyTimes = new Float64Array(window);
@@ -78,19 +101,36 @@ export class StreamingDetector {
 
   push(timestampMs: number, values: Readonly<Record<string, number | undefined>>): DetectionResult {
     const features = this.builder.push(timestampMs, values);
-    const result = this.current ? this.score(features) : { ready: false, score: 0, likelihood: 0, anomalyScore: 0, isAnomaly: false };
+    const result = this.current
+      ? this.score(timestampMs, features)
+      : { ready: false, score: 0, likelihood: 0, anomalyScore: 0, threshold: 1, isAnomaly: false };
     this.remember(timestampMs, features);
     this.maybeFit();
     return result;
   }
 
-  private score(features: Float64Array): DetectionResult {
+  private score(timestampMs: number, features: Float64Array): DetectionResult {
     const model = this.current!;
+    const o = this.options;
     const score = scoreFeatures(model, features);
     const likelihood = this.likelihood.update(score);
-    const anomalyScore = logLikelihood(likelihood);
-    const isAnomaly = anomalyScore >= (this.options.alarmThreshold ?? DEFAULT_DETECTOR_OPTIONS.alarmThreshold);
-    return { ready: true, score, likelihood, anomalyScore, isAnomaly, ...(isAnomaly ? { explanation: explain(model, features) } : {}) };
+    const margin = o.breakoutMargin ?? DEFAULT_DETECTOR_OPTIONS.breakoutMargin;
+    const breakout = margin === false ? undefined : rangeBreakout(model, features, margin);
+    const byLikelihood = (o.scoring ?? DEFAULT_DETECTOR_OPTIONS.scoring) === 'likelihood';
+    const base = breakout ? BREAKOUT_SCORE : byLikelihood ? logLikelihood(likelihood) : score;
+    const anomalyScore = this.refractory.apply(timestampMs, base);
+    const threshold = o.alarmThreshold ?? (byLikelihood ? likelihoodThreshold(o.falseAlarmRate ?? DEFAULT_DETECTOR_OPTIONS.falseAlarmRate) : model.threshold);
+    const isAnomaly = anomalyScore >= threshold;
+    return {
+      ready: true,
+      score,
+      likelihood,
+      anomalyScore,
+      threshold,
+      isAnomaly,
+      ...(breakout ? { breakout } : {}),
+      ...(isAnomaly ? { explanation: explain(model, features) } : {}),
+    };
   }
 
   private remember(timestampMs: number, features: Float64Array): void {

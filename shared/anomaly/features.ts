@@ -34,7 +34,7 @@ export const DEFAULT_SCALES: TrailingScale[] = [
 ];
 
 export function featureSpec(metrics: string[], options: Partial<Omit<FeatureSpec, 'metrics'>> = {}): FeatureSpec {
-  return { metrics: [...metrics], scales: options.scales ?? DEFAULT_SCALES, timeOfDay: options.timeOfDay ?? true };
+  return { metrics: [...metrics], scales: options.scales ?? DEFAULT_SCALES, timeOfDay: options.timeOfDay ?? false };
 }
 
 export function featureInfo(spec: FeatureSpec): FeatureInfo[] {

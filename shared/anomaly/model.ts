@@ -13,6 +13,9 @@ export interface AnomalyModel {
   contamination: number;
   /** Training scores at quantiles 0, 0.01, ..., 1: the score distribution kept in the registry. */
   scoreQuantiles: Float64Array;
+  /** Smallest and largest value of each feature in the training window. */
+  featureMin: Float64Array;
+  featureMax: Float64Array;
   trainedRows: number;
   /** Training window, epoch ms. */
   trainedFrom: number;
@@ -42,6 +45,15 @@ export function fitModel(spec: FeatureSpec, rows: Matrix, options: FitModelOptio
   const scores = scoreForest(forest, scaled).sort();
   const scoreQuantiles = new Float64Array(101);
   for (let q = 0; q <= 100; q++) scoreQuantiles[q] = quantileSorted(scores, q / 100);
+  const featureMin = new Float64Array(width).fill(Infinity);
+  const featureMax = new Float64Array(width).fill(-Infinity);
+  for (let r = 0; r < rows.rows; r++) {
+    for (let f = 0; f < width; f++) {
+      const v = rows.data[r * width + f]!;
+      if (v < featureMin[f]!) featureMin[f] = v;
+      if (v > featureMax[f]!) featureMax[f] = v;
+    }
+  }
   return {
     spec,
     scaler,
@@ -49,6 +61,8 @@ export function fitModel(spec: FeatureSpec, rows: Matrix, options: FitModelOptio
     threshold: quantileSorted(scores, 1 - contamination),
     contamination,
     scoreQuantiles,
+    featureMin,
+    featureMax,
     trainedRows: rows.rows,
     trainedFrom: options.trainedFrom ?? 0,
     trainedTo: options.trainedTo ?? 0,
