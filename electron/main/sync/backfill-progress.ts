@@ -1,0 +1,61 @@
+/** What the renderer shows during a long backfill; sent as events, relayed over IPC by main. */
+export interface SyncProgress {
+  /** Series on the server (null until known). */
+  seriesTotal: number | null;
+  /** Series whose samples have arrived in this run. */
+  seriesSeen: number;
+  /** Samples written in this run. */
+  samples: number;
+  samplesPerSecond: number;
+  /** Estimated time left, null while there is nothing to base it on. */
+  etaMs: number | null;
+  done: boolean;
+}
+
+/**
+ * Estimates how far a backfill is. The export comes in insertion order, which is time
+ * order for collected data (every series each interval) and series order for a bulk
+ * import (one series after another); the smaller of the two fractions fits both.
+ */
+export class BackfillEstimator {
+  readonly #startedAt: number;
+  readonly #seriesSeen = new Set<number>();
+  #seriesTotal: number | null = null;
+  #samples = 0;
+  #oldestTs = Infinity;
+  #newestTs = -Infinity;
+
+  constructor(startedAt: number) {
+    this.#startedAt = startedAt;
+  }
+
+  set seriesTotal(total: number) {
+    this.#seriesTotal = total;
+  }
+
+  add(seriesIds: readonly number[], timestamps: readonly number[]): void {
+    for (const id of seriesIds) this.#seriesSeen.add(id);
+    for (const ts of timestamps) {
+      if (ts < this.#oldestTs) this.#oldestTs = ts;
+      if (ts > this.#newestTs) this.#newestTs = ts;
+    }
+    this.#samples += timestamps.length;
+  }
+
+  progress(now: number, done: boolean): SyncProgress {
+    const elapsed = Math.max(1, now - this.#startedAt);
+    const fractions: number[] = [];
+    if (this.#seriesTotal) fractions.push(this.#seriesSeen.size / this.#seriesTotal);
+    if (this.#startedAt > this.#oldestTs) fractions.push((this.#newestTs - this.#oldestTs) / (this.#startedAt - this.#oldestTs));
+    const fraction = Math.min(1, ...fractions);
+    const etaMs = done ? 0 : fractions.length > 0 && fraction > 0 ? Math.round((elapsed / fraction) * (1 - fraction)) : null;
+    return {
+      seriesTotal: this.#seriesTotal,
+      seriesSeen: this.#seriesSeen.size,
+      samples: this.#samples,
+      samplesPerSecond: Math.round((this.#samples * 1000) / elapsed),
+      etaMs,
+      done,
+    };
+  }
+}

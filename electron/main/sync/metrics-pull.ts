@@ -1,0 +1,88 @@
+import type { ExportResponse, SeriesListResponse } from '../../../shared/api/metrics.ts';
+import type { Transport } from '../../../shared/api/client.ts';
+import { AppError } from '../../../shared/errors.ts';
+import type { LocalCache } from '../cache/local-cache.ts';
+import { BackfillEstimator, type SyncProgress } from './backfill-progress.ts';
+
+/** The cursor collection of raw samples. */
+export const METRICS_COLLECTION = 'metrics';
+
+export interface PullMetricsOptions {
+  cache: LocalCache;
+  transport: Transport;
+  now: () => number;
+  /** Samples per export page. */
+  pageSize: number;
+  onProgress?: (progress: SyncProgress) => void;
+}
+
+export interface PullResult {
+  samples: number;
+  pages: number;
+}
+
+/**
+ * Pulls raw samples after the stored cursor until the server has no more. Each page and
+ * its cursor commit in one transaction, so a crash or a dropped connection resumes at the
+ * last committed page: nothing skipped, and a re-sent page only overwrites the same rows.
+ * The next page is requested while the current one is written.
+ */
+export async function pullMetrics(options: PullMetricsOptions): Promise<PullResult> {
+  const { cache, transport, now, pageSize } = options;
+  const estimator = new BackfillEstimator(now());
+  const fetchPage = (after: string | null) =>
+    transport({ method: 'GET', path: '/api/v1/metrics/export', query: { limit: pageSize, ...(after === null ? {} : { after }) } }).then(checkPage);
+
+  let next = fetchPage(cache.cursors.get(METRICS_COLLECTION).cursor);
+  let pages = 0;
+  for (;;) {
+    const page = await next;
+    // Prefetch before writing; the pending request must not reject unobserved if we stop.
+    if (page.more) {
+      next = fetchPage(page.cursor);
+      next.catch(() => {});
+    }
+    if (pages === 0 && page.more && options.onProgress) {
+      const list = (await transport({ method: 'GET', path: '/api/v1/metrics/series' })) as SeriesListResponse;
+      estimator.seriesTotal = list.series.length;
+    }
+    writePage(cache, page, now());
+    estimator.add(page.seriesIds, page.timestamps);
+    pages++;
+    if (page.more || pages > 1) options.onProgress?.(estimator.progress(now(), !page.more));
+    if (!page.more) return { samples: estimator.progress(now(), true).samples, pages };
+  }
+}
+
+function writePage(cache: LocalCache, page: ExportResponse, at: number): void {
+  const { metrics, cursors } = cache;
+  cache.db.transaction(() => {
+    metrics.upsertSeries(page.series.map((s) => ({ serverId: s.id, name: s.name, labels: s.labels })));
+    const local = new Array<number>(page.seriesIds.length);
+    for (let i = 0; i < local.length; i++) {
+      const id = metrics.localIdOf(page.seriesIds[i]!);
+      if (id === undefined) throw new AppError('E_INTERNAL', `The export page refers to series ${page.seriesIds[i]} without defining it.`);
+      local[i] = id;
+    }
+    metrics.insertSamples(local, page.timestamps, page.values);
+    cursors.setCursor(METRICS_COLLECTION, page.cursor);
+    if (!page.more) cursors.markCaughtUp(METRICS_COLLECTION, at);
+  })();
+}
+
+function checkPage(body: unknown): ExportResponse {
+  const page = body as ExportResponse;
+  const ok =
+    page !== null &&
+    typeof page === 'object' &&
+    Array.isArray(page.series) &&
+    Array.isArray(page.seriesIds) &&
+    Array.isArray(page.timestamps) &&
+    Array.isArray(page.values) &&
+    page.seriesIds.length === page.timestamps.length &&
+    page.timestamps.length === page.values.length &&
+    typeof page.cursor === 'string' &&
+    typeof page.more === 'boolean';
+  if (!ok) throw new AppError('E_INTERNAL', 'The server sent a malformed export page.');
+  return page;
+}

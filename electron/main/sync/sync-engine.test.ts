@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Transport } from '../../../shared/api/client.ts';
+import type { ExportResponse, IngestRequest } from '../../../shared/api/metrics.ts';
+import { openLocalCache, type LocalCache } from '../cache/local-cache.ts';
+import { fetchTransport } from '../testing/fetch-transport.ts';
+import { freePort, ServerProcess } from '../testing/server-process.ts';
+import type { SyncProgress } from './backfill-progress.ts';
+import { eventSourceStream } from './event-source-stream.ts';
+import { SyncEngine } from './sync-engine.ts';
+
+const STEP = 10_000;
+const T0 = Date.UTC(2026, 0, 1);
+
+/** `series` series of `count` samples from T0 + offset, in time order (as collectors write). */
+export function ingestBody(series: number, count: number, offset = 0): IngestRequest {
+  return {
+    series: Array.from({ length: series }, (_, s) => ({
+      name: 'cpu_usage',
+      labels: { host: `web-${s}` },
+      samples: Array.from({ length: count }, (_, i): [number, number] => [T0 + (offset + i) * STEP, s * 1000 + offset + i]),
+    })),
+  };
+}
+
+/** Every sample the server holds, read through its own export, as `seriesKey@ts -> value`. */
+export async function serverSamples(transport: Transport): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  let after: string | undefined;
+  for (;;) {
+    const page = (await transport({ method: 'GET', path: '/api/v1/metrics/export', query: { limit: 100_000, after } })) as ExportResponse;
+    const names = new Map(page.series.map((s) => [s.id, `${s.name}${JSON.stringify(s.labels)}`]));
+    page.seriesIds.forEach((id, i) => out.set(`${names.get(id)}@${page.timestamps[i]}`, page.values[i]!));
+    if (!page.more) return out;
+    after = page.cursor;
+  }
+}
+
+export function cacheSamples(cache: LocalCache): Map<string, number> {
+  const rows = cache.db.prepare('SELECT s.name, s.labels, x.ts, x.value FROM samples x JOIN series s ON s.id = x.series_id').raw().all() as [string, string, number, number][];
+  return new Map(rows.map(([name, labels, ts, value]) => [`${name}${labels}@${ts}`, value]));
+}
+
+describe('sync engine against a real server', () => {
+  let server: ServerProcess;
+  let transport: Transport;
+  let dir: string;
+  let cache: LocalCache;
+  let engine: SyncEngine | undefined;
+
+  beforeAll(async () => {
+    server = new ServerProcess(fs.mkdtempSync(path.join(os.tmpdir(), 'sco-sync-server-')), await freePort());
+    await server.start();
+    const token = await server.login();
+    transport = fetchTransport(server.url, () => token);
+  });
+  afterAll(async () => {
+    await server.kill();
+    fs.rmSync(server.dataDir, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-sync-'));
+    cache = openLocalCache(path.join(dir, 'profile.db'));
+  });
+  afterEach(async () => {
+    await engine?.stop();
+    engine = undefined;
+    cache.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('backfills everything with progress, then pulls only what is new, also after an app restart', async () => {
+    await transport({ method: 'POST', path: '/api/v1/metrics/ingest', body: ingestBody(20, 600) });
+    engine = new SyncEngine({ cache, transport, stream: eventSourceStream({ baseUrl: server.url, getToken: () => server.login() }), pageSize: 1_000 });
+    const progress: SyncProgress[] = [];
+    engine.onProgress((p) => progress.push(p));
+
+    const first = await engine.syncNow();
+    expect(first.samples).toBeGreaterThanOrEqual(12_000);
+    expect(cacheSamples(cache)).toEqual(await serverSamples(transport));
+    expect(progress.length).toBeGreaterThan(5);
+    expect(progress.at(-1)).toMatchObject({ done: true, etaMs: 0, seriesTotal: expect.any(Number) });
+    expect(progress.some((p) => !p.done && p.etaMs !== null && p.etaMs > 0)).toBe(true);
+    expect(progress.map((p) => p.samples)).toEqual([...progress.map((p) => p.samples)].sort((a, b) => a - b));
+    expect(engine.status.freshAsOf).not.toBeNull();
+
+    await transport({ method: 'POST', path: '/api/v1/metrics/ingest', body: ingestBody(20, 6, 600) });
+    expect((await engine.syncNow()).samples).toBe(120);
+
+    // The app restarts: a new engine on the reopened file resumes from the stored cursor.
+    cache.close();
+    cache = openLocalCache(path.join(dir, 'profile.db'));
+    engine = new SyncEngine({ cache, transport, stream: eventSourceStream({ baseUrl: server.url, getToken: () => server.login() }) });
+    expect((await engine.syncNow()).samples).toBe(0);
+    await transport({ method: 'POST', path: '/api/v1/metrics/ingest', body: ingestBody(20, 1, 606) });
+    expect((await engine.syncNow()).samples).toBe(20);
+    expect(cacheSamples(cache)).toEqual(await serverSamples(transport));
+  });
+
+  it('follows the live stream: new samples reach the cache without being asked', async () => {
+    engine = new SyncEngine({ cache, transport, stream: eventSourceStream({ baseUrl: server.url, getToken: () => server.login() }), pullDelayMs: 50 });
+    engine.start();
+    await vi.waitFor(() => expect(engine!.status.state).toBe('live'), { timeout: 10_000 });
+    const before = cache.metrics.sampleCount();
+    await transport({ method: 'POST', path: '/api/v1/metrics/ingest', body: ingestBody(3, 2, 10_000) });
+    await vi.waitFor(() => expect(cache.metrics.sampleCount()).toBe(before + 6), { timeout: 10_000 });
+    expect(cache.cursors.get('stream').cursor).toMatch(/^\d+$/);
+  });
+});

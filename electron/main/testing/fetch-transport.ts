@@ -1,0 +1,30 @@
+import { queryString, type Transport } from '../../../shared/api/client.ts';
+import { AppError } from '../../../shared/errors.ts';
+
+/**
+ * A plain fetch transport with a bearer token, for tests and benchmarks under Node (the
+ * app uses main's authenticated client). Unreachable server: E_NETWORK, like main's.
+ */
+export function fetchTransport(baseUrl: string, getToken: () => Promise<string> | string): Transport {
+  return async (request) => {
+    let response: Response;
+    try {
+      response = await fetch(new URL(request.path + queryString(request.query), baseUrl), {
+        method: request.method,
+        headers: { authorization: `Bearer ${await getToken()}`, ...(request.body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+      });
+    } catch (error) {
+      throw new AppError('E_NETWORK', undefined, { cause: error instanceof Error ? error.message : String(error) });
+    }
+    let body: unknown = null;
+    try {
+      body = response.status === 204 ? null : await response.json();
+    } catch (error) {
+      // The connection died while the body was still arriving.
+      throw new AppError('E_NETWORK', undefined, { cause: error instanceof Error ? error.message : String(error) });
+    }
+    if (!response.ok) throw AppError.fromBody(body) ?? new AppError('E_INTERNAL', `HTTP ${response.status}`);
+    return body;
+  };
+}
