@@ -49,10 +49,12 @@ export class RefreshTokens {
     return outcome;
   }
 
-  /** Revokes the family a token belongs to (logout). Unknown tokens are ignored. */
-  revoke(token: string): void {
-    const row = this.#db.prepare('SELECT family FROM refresh_tokens WHERE token_hash = ?').get(hash(token)) as { family: string } | undefined;
-    if (row) this.revokeFamily(row.family);
+  /** Revokes the family a token belongs to (logout); returns its user, or null for an unknown token. */
+  revoke(token: string): number | null {
+    const row = this.#db.prepare('SELECT family, user_id FROM refresh_tokens WHERE token_hash = ?').get(hash(token)) as { family: string; user_id: number } | undefined;
+    if (!row) return null;
+    this.revokeFamily(row.family);
+    return row.user_id;
   }
 
   revokeFamily(family: string): void {

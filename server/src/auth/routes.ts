@@ -68,8 +68,8 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (fastify,
     config: { access: 'public' },
     schema: { tags: ['auth'], body: RefreshBody, response: { 204: Type.Null() } },
   }, async (request, reply) => {
-    auth.logout(request.body.refreshToken);
-    ctx.audit.record({ actor: null, actorKind: 'anonymous', action: 'auth.logout', outcome: 'success', ip: request.ip });
+    const username = auth.logout(request.body.refreshToken);
+    ctx.audit.record({ actor: username, actorKind: username ? 'user' : 'anonymous', action: 'auth.logout', outcome: username ? 'success' : 'failure', ip: request.ip });
     return reply.status(204).send(null);
   });
 

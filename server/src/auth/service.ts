@@ -44,8 +44,10 @@ export class AuthService {
     return this.#issue(userId, next);
   }
 
-  logout(refreshToken: string): void {
-    this.#deps.refreshTokens.revoke(refreshToken);
+  /** Ends the session of a refresh token; returns whose it was (null when unknown). */
+  logout(refreshToken: string): string | null {
+    const userId = this.#deps.refreshTokens.revoke(refreshToken);
+    return userId === null ? null : (this.#deps.users.byId(userId)?.username ?? null);
   }
 
   /** JWT -> principal; the user is re-read so that disabling or a role change applies at once. */
