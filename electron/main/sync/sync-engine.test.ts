@@ -3,45 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Transport } from '../../../shared/api/client.ts';
-import type { ExportResponse, IngestRequest } from '../../../shared/api/metrics.ts';
 import { openLocalCache, type LocalCache } from '../cache/local-cache.ts';
 import { fetchTransport } from '../testing/fetch-transport.ts';
 import { freePort, ServerProcess } from '../testing/server-process.ts';
+import { cacheSamples, ingestBody, serverSamples } from '../testing/sync-fixtures.ts';
 import type { SyncProgress } from './backfill-progress.ts';
 import { eventSourceStream } from './event-source-stream.ts';
 import { SyncEngine } from './sync-engine.ts';
-
-const STEP = 10_000;
-const T0 = Date.UTC(2026, 0, 1);
-
-/** `series` series of `count` samples from T0 + offset, in time order (as collectors write). */
-export function ingestBody(series: number, count: number, offset = 0): IngestRequest {
-  return {
-    series: Array.from({ length: series }, (_, s) => ({
-      name: 'cpu_usage',
-      labels: { host: `web-${s}` },
-      samples: Array.from({ length: count }, (_, i): [number, number] => [T0 + (offset + i) * STEP, s * 1000 + offset + i]),
-    })),
-  };
-}
-
-/** Every sample the server holds, read through its own export, as `seriesKey@ts -> value`. */
-export async function serverSamples(transport: Transport): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  let after: string | undefined;
-  for (;;) {
-    const page = (await transport({ method: 'GET', path: '/api/v1/metrics/export', query: { limit: 100_000, after } })) as ExportResponse;
-    const names = new Map(page.series.map((s) => [s.id, `${s.name}${JSON.stringify(s.labels)}`]));
-    page.seriesIds.forEach((id, i) => out.set(`${names.get(id)}@${page.timestamps[i]}`, page.values[i]!));
-    if (!page.more) return out;
-    after = page.cursor;
-  }
-}
-
-export function cacheSamples(cache: LocalCache): Map<string, number> {
-  const rows = cache.db.prepare('SELECT s.name, s.labels, x.ts, x.value FROM samples x JOIN series s ON s.id = x.series_id').raw().all() as [string, string, number, number][];
-  return new Map(rows.map(([name, labels, ts, value]) => [`${name}${labels}@${ts}`, value]));
-}
 
 describe('sync engine against a real server', () => {
   let server: ServerProcess;

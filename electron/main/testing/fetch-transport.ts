@@ -17,7 +17,7 @@ export function fetchTransport(baseUrl: string, getToken: () => Promise<string> 
     } catch (error) {
       throw new AppError('E_NETWORK', undefined, { cause: error instanceof Error ? error.message : String(error) });
     }
-    let body: unknown = null;
+    let body: unknown;
     try {
       body = response.status === 204 ? null : await response.json();
     } catch (error) {

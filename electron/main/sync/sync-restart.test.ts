@@ -1,0 +1,72 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Transport } from '../../../shared/api/client.ts';
+import { openLocalCache, type LocalCache } from '../cache/local-cache.ts';
+import { fetchTransport } from '../testing/fetch-transport.ts';
+import { freePort, ServerProcess } from '../testing/server-process.ts';
+import { eventSourceStream } from './event-source-stream.ts';
+import { SyncEngine, type SyncStatus } from './sync-engine.ts';
+import { cacheSamples, ingestBody, serverSamples } from '../testing/sync-fixtures.ts';
+
+describe('sync engine across a server crash', () => {
+  let server: ServerProcess | undefined;
+  let cache: LocalCache | undefined;
+  let engine: SyncEngine | undefined;
+  const dirs: string[] = [];
+
+  afterEach(async () => {
+    await engine?.stop();
+    cache?.close();
+    await server?.kill();
+    for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('resumes a backfill after the server is killed mid-way and restarted: no gap, no duplicate', async () => {
+    const serverDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-restart-server-'));
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-restart-cache-'));
+    dirs.push(serverDir, cacheDir);
+    server = new ServerProcess(serverDir, await freePort());
+    await server.start();
+    // A token per request: the JWT signing key lives in the data folder, so tokens survive the restart.
+    let token = await server.login();
+    const transport: Transport = fetchTransport(server.url, () => token);
+    await transport({ method: 'POST', path: '/api/v1/metrics/ingest', body: ingestBody(50, 1_000) });
+
+    cache = openLocalCache(path.join(cacheDir, 'profile.db'));
+    engine = new SyncEngine({
+      cache,
+      transport,
+      stream: eventSourceStream({ baseUrl: server.url, getToken: async () => token, reopenDelayMs: 200 }),
+      pageSize: 1_000,
+      retryDelayMs: { min: 100, max: 500 },
+    });
+    const states: SyncStatus['state'][] = [];
+    engine.onStatus((status) => states.push(status.state));
+    let killed: Promise<void> | undefined;
+    engine.onProgress((progress) => {
+      if (!killed && progress.samples >= 10_000) killed = server!.kill();
+    });
+
+    engine.start();
+    await vi.waitFor(() => expect(killed).toBeDefined(), { timeout: 20_000 });
+    await killed;
+    await vi.waitFor(() => expect(states).toContain('offline'), { timeout: 20_000 });
+    const partial = cache.metrics.sampleCount();
+    expect(partial).toBeGreaterThanOrEqual(10_000);
+    expect(partial).toBeLessThan(50_000);
+
+    await server.start();
+    token = await server.login();
+    // Data written while the client was away, and live data once it is back.
+    await transport({ method: 'POST', path: '/api/v1/metrics/ingest', body: ingestBody(50, 10, 1_000) });
+    await vi.waitFor(() => expect(engine!.status.state).toBe('live'), { timeout: 30_000 });
+    await transport({ method: 'POST', path: '/api/v1/metrics/ingest', body: ingestBody(50, 2, 1_010) });
+
+    const expected = await serverSamples(transport);
+    expect(expected.size).toBe(50 * 1_012);
+    await vi.waitFor(() => expect(cache!.metrics.sampleCount()).toBe(expected.size), { timeout: 30_000 });
+    expect(cacheSamples(cache)).toEqual(expected);
+  });
+});
