@@ -85,7 +85,7 @@ export class FeatureBuilder {
    * Features of a sample at `timestampMs`. A missing or non-finite metric carries its last
    * value forward (delta 0), so one gap does not look like a drop to zero.
    */
-  push(timestampMs: number, values: Readonly<Record<string, number | undefined>>, out = new Float64Array(this.width)): Float64Array {
+  push(timestampMs: number, values: Readonly<Record<string, number | undefined>>, out: Float64Array = new Float64Array(this.width)): Float64Array {
     const dt = Number.isFinite(this.lastTime) ? Math.max(0, (timestampMs - this.lastTime) / 1000) : 0;
     this.lastTime = timestampMs;
     const { scales } = this.spec;
@@ -112,7 +112,7 @@ export class FeatureBuilder {
     if (this.spec.timeOfDay) {
       const phase = (2 * Math.PI * (((timestampMs % 86_400_000) + 86_400_000) % 86_400_000)) / 86_400_000;
       out[k++] = Math.sin(phase);
-      out[k++] = Math.cos(phase);
+      out[k] = Math.cos(phase);
     }
     return out;
   }

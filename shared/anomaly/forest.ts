@@ -69,7 +69,7 @@ export function fitForest(x: Matrix, options: ForestOptions = {}): Forest {
 }
 
 /** Mean path length over the trees for each row, normalised: 2^(-E[h] / c(psi)). */
-export function scoreForest(forest: Forest, x: Matrix, out = new Float64Array(x.rows)): Float64Array {
+export function scoreForest(forest: Forest, x: Matrix, out: Float64Array = new Float64Array(x.rows)): Float64Array {
   if (x.cols !== forest.nFeatures) throw new RangeError(`expected ${forest.nFeatures} features, got ${x.cols}`);
   const cols = x.cols;
   const norm = -1 / (LEAF_SCALE * forest.nTrees * averagePathLength(forest.sampleSize));

@@ -20,3 +20,5 @@ export { AnomalyLikelihood, logLikelihood, DEFAULT_LIKELIHOOD_OPTIONS, type Like
 export { averagePathLength, depthLimit } from './path-length.ts';
 export { matrixFromRows, type Matrix } from './matrix.ts';
 export { createRandom, type Random } from './prng.ts';
+export { serializeModel, deserializeModel, modelToBase64, modelFromBase64, ModelFormatError, MODEL_FORMAT_VERSION } from './serialize.ts';
+export { rangeBreakout, Refractory, BREAKOUT_SCORE } from './postprocess.ts';

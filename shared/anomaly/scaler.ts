@@ -35,7 +35,7 @@ export function fitScaler(x: Matrix): Scaler {
   return { centre, scale };
 }
 
-export function applyScaler(scaler: Scaler, x: Matrix, out = new Float64Array(x.data.length)): Matrix {
+export function applyScaler(scaler: Scaler, x: Matrix, out: Float64Array = new Float64Array(x.data.length)): Matrix {
   const { centre, scale } = scaler;
   for (let r = 0; r < x.rows; r++) {
     const base = r * x.cols;

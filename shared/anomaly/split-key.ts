@@ -19,7 +19,7 @@ export function splitKey(value: number): number {
   return (ordered >> 8) + (1 << (KEY_BITS - 1));
 }
 
-export function keysOf(values: Float64Array, out = new Int32Array(values.length)): Int32Array {
+export function keysOf(values: Float64Array, out: Int32Array = new Int32Array(values.length)): Int32Array {
   for (let i = 0; i < values.length; i++) out[i] = splitKey(values[i]!);
   return out;
 }

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { IsolationForest } from 'ml-isolation-forest';
+import { fitForest, scoreForest } from './forest.ts';
+import { gaussianMatrix } from './test-data.ts';
+
+describe('cross-check against ml-isolation-forest', () => {
+  it('both rank the same clear outliers at the top', () => {
+    const bulk = gaussianMatrix(400, 3, 21);
+    const rows: number[][] = [];
+    for (let r = 0; r < bulk.rows; r++) rows.push(Array.from(bulk.data.subarray(r * 3, r * 3 + 3)));
+    const outliers = [
+      [8, 0, 0],
+      [0, -9, 0],
+      [0, 0, 10],
+      [6, 6, -6],
+    ];
+    const all = [...rows, ...outliers];
+    const theirs = new IsolationForest({ nEstimators: 100 });
+    theirs.train(all);
+    const theirScores: number[] = theirs.predict(all);
+    const ours = fitForest({ data: Float64Array.from(all.flat()), rows: all.length, cols: 3 }, { seed: 1 });
+    const ourScores = scoreForest(ours, { data: Float64Array.from(all.flat()), rows: all.length, cols: 3 });
+    const top = (scores: ArrayLike<number>) =>
+      Array.from(scores, (s, i) => [s, i] as const)
+        .sort((a, b) => b[0] - a[0])
+        .slice(0, outliers.length)
+        .map(([, i]) => i)
+        .sort((a, b) => a - b);
+    const planted = outliers.map((_, k) => rows.length + k);
+    expect(top(ourScores)).toEqual(planted);
+    expect(top(theirScores)).toEqual(planted);
+  });
+});

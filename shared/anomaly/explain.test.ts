@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { StreamingDetector } from './detector.ts';
+import { createRandom } from './prng.ts';
+
+const FIVE_MINUTES = 300_000;
+
+function noisy(seed: number) {
+  const random = createRandom(seed);
+  return () => random.next() - 0.5;
+}
+
+describe('StreamingDetector and explanations', () => {
+  it('is not ready before its first model, then flags a planted cpu spike and names cpu', () => {
+    const detector = new StreamingDetector({ metrics: ['cpu', 'network_in'], minTrainRows: 500, retrainEvery: 0 });
+    const cpu = noisy(1);
+    const net = noisy(2);
+    const t0 = Date.UTC(2026, 0, 1);
+    let firstReady = -1;
+    let falseAlarms = 0;
+    for (let i = 0; i < 1_500; i++) {
+      const r = detector.push(t0 + i * FIVE_MINUTES, { cpu: 40 + 4 * cpu(), network_in: 1e6 + 5e4 * net() });
+      if (r.ready && firstReady < 0) firstReady = i;
+      if (r.isAnomaly) falseAlarms++;
+    }
+    expect(firstReady).toBe(500);
+    expect(falseAlarms).toBeLessThan(3);
+
+    const spike = detector.push(t0 + 1_500 * FIVE_MINUTES, { cpu: 95, network_in: 1e6 });
+    expect(spike.isAnomaly).toBe(true);
+    const explanation = spike.explanation!;
+    expect(explanation.metrics[0]!.metric).toBe('cpu');
+    expect(explanation.metrics[0]!.status).toBe('above');
+    expect(explanation.metrics[0]!.sigma).toBeGreaterThan(10);
+    expect(explanation.metrics.find((m) => m.metric === 'network_in')!.status).toBe('normal');
+    expect(explanation.summary).toMatch(/^cpu \d+\.\dσ above its 24 h mean, network_in normal$/);
+    expect(explanation.features[0]!.metric).toBe('cpu');
+  });
+
+  it('does not page again within the refractory period for a score that is not higher', () => {
+    const detector = new StreamingDetector({ metrics: ['cpu'], minTrainRows: 300, retrainEvery: 0, breakoutMargin: false });
+    const cpu = noisy(3);
+    const t0 = Date.UTC(2026, 0, 1);
+    for (let i = 0; i < 800; i++) detector.push(t0 + i * FIVE_MINUTES, { cpu: 40 + cpu() });
+    const alarms: boolean[] = [];
+    for (let i = 800; i < 830; i++) alarms.push(detector.push(t0 + i * FIVE_MINUTES, { cpu: 70 }).isAnomaly);
+    expect(alarms.filter(Boolean).length).toBeGreaterThanOrEqual(1);
+    expect(alarms.filter(Boolean).length).toBeLessThanOrEqual(3);
+  });
+});
