@@ -5,10 +5,12 @@ import { Type, type Static } from 'typebox';
  * columnar (parallel arrays), which is smaller on the wire and what chart code wants.
  */
 export const METRIC_NAME_PATTERN = '^[a-zA-Z_:][a-zA-Z0-9_:]*$';
-export const LABEL_NAME_PATTERN = '^[a-zA-Z_][a-zA-Z0-9_]*$';
+export const LABEL_NAME_PATTERN = '^[a-zA-Z_][a-zA-Z0-9_]{0,127}$';
 
-export const LabelsSchema = Type.Record(Type.String({ pattern: LABEL_NAME_PATTERN, maxLength: 128 }), Type.String({ maxLength: 1024 }), {
+// A record keyed by pattern: any other key is refused rather than let through unchecked.
+export const LabelsSchema = Type.Record(Type.String({ pattern: LABEL_NAME_PATTERN }), Type.String({ maxLength: 1024 }), {
   maxProperties: 32,
+  additionalProperties: false,
 });
 
 export const SeriesSchema = Type.Object({

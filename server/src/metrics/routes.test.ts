@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../testing/test-server.ts';
+import type { ExportResponse, LatestResponse, RangeResponse, SeriesListResponse } from '../../../shared/api/metrics.ts';
+
+const T0 = Date.UTC(2026, 0, 1);
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer({ now: () => T0 + 86_400_000 });
+});
+afterAll(async () => server.close());
+
+const ingest = (payload: unknown, role: 'admin' | 'viewer' | null = 'admin') =>
+  server.injectAs(role, { method: 'POST', url: '/api/v1/metrics/ingest', payload: payload as object });
+const get = (url: string, headers: Record<string, string> = {}) => server.injectAs('viewer', { method: 'GET', url, headers });
+
+function points(n: number, step = 10_000, start = T0): [number, number][] {
+  return Array.from({ length: n }, (_, i) => [start + i * step, i]);
+}
+
+describe('metrics API', () => {
+  it('ingests batches (metrics:write) and refuses viewers and anonymous callers', async () => {
+    const body = {
+      series: [
+        { name: 'node_load1', labels: { host: 'web-1', zone: 'eu' }, samples: points(3000) },
+        { name: 'node_load1', labels: { host: 'web-2', zone: 'us' }, samples: points(10) },
+        { name: 'node_load1', labels: { host: 'db-1' }, samples: points(10) },
+        { name: 'node_memory_total_bytes', labels: { host: 'web-1' }, samples: [[T0, 8e9]] },
+      ],
+    };
+    const response = await ingest(body);
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ series: 4, samples: 3021 });
+    expect((await ingest(body, 'viewer')).statusCode).toBe(403);
+    expect((await ingest(body, null)).statusCode).toBe(401);
+  });
+
+  it('rejects malformed ingest bodies with a 4xx and our error shape, storing nothing', async () => {
+    const before = (await get('/api/v1/metrics/stats')).json().series;
+    const bad: unknown[] = [
+      { series: [] },
+      { series: [{ name: '9bad', labels: {}, samples: [[T0, 1]] }] },
+      { series: [{ name: 'ok', labels: { 'bad-label': 'x' }, samples: [[T0, 1]] }] },
+      { series: [{ name: 'ok', labels: { host: 'x'.repeat(1025) }, samples: [[T0, 1]] }] },
+      { series: [{ name: 'ok', labels: {}, samples: [[T0 + 0.5, 1]] }] },
+      { series: [{ name: 'ok', labels: {}, samples: [[T0, 'high']] }] },
+      { series: [{ name: 'ok', labels: {}, samples: [[T0]] }] },
+      { series: [{ name: 'ok', labels: {}, samples: [[-1, 1]] }] },
+      { series: [{ name: 'ok', labels: {} }] },
+      { series: [{ name: 'ok', labels: {}, samples: [], extra: true }] },
+    ];
+    for (const payload of bad) {
+      const response = await ingest(payload);
+      expect(response.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(response.json().error.code).toBe('E_VALIDATION');
+    }
+    const notJson = await server.injectAs('admin', { method: 'POST', url: '/api/v1/metrics/ingest', payload: '{"series": [', headers: { 'content-type': 'application/json' } });
+    expect(notJson.statusCode).toBe(400);
+    expect((await get('/api/v1/metrics/stats')).json().series).toBe(before);
+  });
+
+  it('lists series by label matchers (=, !=, =~, !~)', async () => {
+    const hosts = async (match: string) =>
+      ((await get(`/api/v1/metrics/series?match=${encodeURIComponent(match)}`)).json() as SeriesListResponse).series.map((s) => s.labels.host).sort();
+    expect(await hosts('node_load1{host="web-1"}')).toEqual(['web-1']);
+    expect(await hosts('node_load1{host!="web-1"}')).toEqual(['db-1', 'web-2']);
+    expect(await hosts('node_load1{host=~"web-.*"}')).toEqual(['web-1', 'web-2']);
+    expect(await hosts('node_load1{host!~"web-.*"}')).toEqual(['db-1']);
+    expect(await hosts('{host="web-1"}')).toEqual(['web-1', 'web-1']);
+    expect(await hosts('node_load1{zone=""}')).toEqual(['db-1']);
+    const invalid = await get(`/api/v1/metrics/series?match=${encodeURIComponent('node_load1{host=~"("}')}`);
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.json().error.code).toBe('E_VALIDATION');
+  });
+
+  it('answers range queries within maxPoints, compressed, from the cache the second time', async () => {
+    const url = `/api/v1/metrics/query_range?match=${encodeURIComponent('node_load1{host="web-1"}')}&from=${T0}&to=${T0 + 30_000_000}&maxPoints=1000`;
+    const first = await get(url, { 'accept-encoding': 'gzip' });
+    expect(first.statusCode).toBe(200);
+    expect(first.headers['content-encoding']).toBe('gzip');
+    expect(first.headers['x-cache']).toBe('miss');
+    const second = await get(url);
+    expect(second.headers['x-cache']).toBe('hit');
+    const body = second.json() as RangeResponse;
+    expect(body.series).toHaveLength(1);
+    expect(body.series[0]).toMatchObject({ name: 'node_load1', labels: { host: 'web-1', zone: 'eu' }, resolution: 'raw' });
+    expect(body.series[0]!.timestamps).toHaveLength(1000);
+    expect(body.series[0]!.values).toHaveLength(1000);
+
+    const stepped = (await get(`/api/v1/metrics/query_range?match=node_load1&from=${T0}&to=${T0 + 3_599_999}&step=600000&agg=max`)).json() as RangeResponse;
+    expect(stepped.series.map((s) => s.values.length).sort()).toEqual([1, 1, 6]);
+
+    const stats = (await get('/api/v1/metrics/stats')).json();
+    expect(stats.cache.hits).toBeGreaterThanOrEqual(1);
+    expect(stats.cache.misses).toBeGreaterThanOrEqual(1);
+    const exposition = (await server.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(exposition).toMatch(/smartcloudops_metrics_query_cache_hits_total [1-9]/);
+    expect(exposition).toMatch(/smartcloudops_metrics_query_cache_misses_total [1-9]/);
+  });
+
+  it('rejects bad range queries', async () => {
+    for (const query of [`match=node_load1&from=${T0}&to=${T0 - 1}`, `match=node_load1&from=x&to=${T0}`, `match=node_load1&from=${T0}&to=${T0 + 1}&maxPoints=2`, `match=node_load1&from=${T0}&to=${T0 + 1}&agg=median`, `from=${T0}&to=${T0 + 1}`]) {
+      const response = await get(`/api/v1/metrics/query_range?${query}`);
+      expect(response.statusCode, query).toBe(400);
+    }
+  });
+
+  it('gives the latest value of each series for the overview', async () => {
+    const body = (await get(`/api/v1/metrics/latest?match=${encodeURIComponent('{host="web-1"}')}`)).json() as LatestResponse;
+    const byName = Object.fromEntries(body.series.map((s) => [s.name, [s.ts, s.value]]));
+    expect(byName).toEqual({ node_load1: [T0 + 2999 * 10_000, 2999], node_memory_total_bytes: [T0, 8e9] });
+  });
+
+  it('exports raw samples in insertion order, page by page, with the series they use', async () => {
+    const seen: [number, number, number][] = [];
+    const names = new Map<number, string>();
+    let cursor: string | undefined;
+    let pages = 0;
+    for (;;) {
+      const response = await get(`/api/v1/metrics/export?limit=1000${cursor ? `&after=${cursor}` : ''}`);
+      expect(response.statusCode).toBe(200);
+      const page = response.json() as ExportResponse;
+      pages++;
+      for (const s of page.series) names.set(s.id, s.name);
+      page.seriesIds.forEach((id, i) => seen.push([id, page.timestamps[i]!, page.values[i]!]));
+      for (const id of page.seriesIds) expect(names.has(id)).toBe(true);
+      cursor = page.cursor;
+      if (!page.more) break;
+    }
+    expect(pages).toBe(4);
+    expect(seen).toHaveLength(3021);
+    expect(seen[0]).toEqual([expect.any(Number), T0, 0]);
+    expect(seen[2999]![1]).toBe(T0 + 2999 * 10_000);
+    const empty = (await get(`/api/v1/metrics/export?after=${cursor}`)).json() as ExportResponse;
+    expect(empty).toMatchObject({ seriesIds: [], cursor, more: false });
+
+    await ingest({ series: [{ name: 'node_load1', labels: { host: 'db-1' }, samples: [[T0 + 1e7, 42]] }] });
+    const next = (await get(`/api/v1/metrics/export?after=${cursor}`)).json() as ExportResponse;
+    expect(next).toMatchObject({ timestamps: [T0 + 1e7], values: [42], more: false, series: [{ name: 'node_load1', labels: { host: 'db-1' } }] });
+    expect((await get('/api/v1/metrics/export?after=abc')).statusCode).toBe(400);
+  });
+});

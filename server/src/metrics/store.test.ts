@@ -1,0 +1,102 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { MetricsStore } from './store.ts';
+import { enforceRetention } from './retention.ts';
+import { openDatabase } from '../db/database.ts';
+import { openTempDb } from './test-db.ts';
+import path from 'node:path';
+
+const T0 = Date.UTC(2026, 0, 1);
+const cleanups: (() => void)[] = [];
+afterEach(() => cleanups.splice(0).forEach((c) => c()));
+
+function tempStore() {
+  const temp = openTempDb();
+  cleanups.push(temp.cleanup);
+  return { ...temp, store: new MetricsStore(temp.db, () => T0) };
+}
+
+describe('metrics store', () => {
+  it('round-trips samples, one series per name and label set whatever the label order', () => {
+    const { store } = tempStore();
+    const [a, b, c] = store.append([
+      { name: 'node_load1', labels: { host: 'web-1', zone: 'eu' }, samples: [[T0, 1], [T0 + 10_000, 2]] },
+      { name: 'node_load1', labels: { zone: 'eu', host: 'web-1' }, samples: [[T0 + 20_000, 3]] },
+      { name: 'node_load1', labels: { host: 'web-2' }, samples: [[T0, 9]] },
+    ]);
+    expect(a!.id).toBe(b!.id);
+    expect(c!.id).not.toBe(a!.id);
+    expect(store.readRaw(a!.id, T0, T0 + 60_000)).toEqual([[T0, 1], [T0 + 10_000, 2], [T0 + 20_000, 3]]);
+    expect(store.latest(a!.id)).toEqual({ ts: T0 + 20_000, value: 3 });
+    expect(store.series()).toHaveLength(2);
+  });
+
+  it('replaces a sample written twice at the same time, and keeps the catalogue across reopen', () => {
+    const { store, db, dir } = tempStore();
+    const [s] = store.append([{ name: 'm', labels: {}, samples: [[T0, 1]] }]);
+    store.append([{ name: 'm', labels: {}, samples: [[T0, 5]] }]);
+    expect(store.readRaw(s!.id, T0, T0 + 1)).toEqual([[T0, 5]]);
+    db.close();
+    const reopened = openDatabase(path.join(dir, 'test.db'));
+    const again = new MetricsStore(reopened);
+    expect(again.series()).toEqual([{ id: s!.id, name: 'm', labels: {} }]);
+    expect(again.latest(s!.id)).toEqual({ ts: T0, value: 5 });
+    expect(again.resolveSeries('m', {}).id).toBe(s!.id);
+    reopened.close();
+    cleanups.pop();
+  });
+
+  it('stores anomaly scores beside their samples', () => {
+    const { store } = tempStore();
+    const [s] = store.append([{ name: 'm', labels: {}, samples: [[T0, 1], [T0 + 1000, 2]] }]);
+    expect(store.setScores([{ seriesId: s!.id, ts: T0 + 1000, score: 0.93 }, { seriesId: s!.id, ts: T0 + 5000, score: 1 }])).toBe(1);
+    expect(store.readScored(s!.id, T0, T0 + 2000)).toEqual([[T0, 1, null], [T0 + 1000, 2, 0.93]]);
+  });
+
+  it('rolls raw samples up into 1 m and 1 h buckets (min, max, sum, count, last), including late samples', () => {
+    const { store } = tempStore();
+    // 2 hours at 10 s: value = minute index, and inside each minute 0..5 added.
+    const samples: [number, number][] = [];
+    for (let i = 0; i < 720; i++) samples.push([T0 + i * 10_000, Math.floor(i / 6) + (i % 6)]);
+    const [s] = store.append([{ name: 'm', labels: {}, samples }]);
+    const minutes = store.readRollup('1m', s!.id, T0, T0 + 7_200_000);
+    expect(minutes).toHaveLength(120);
+    expect(minutes[3]).toEqual([T0 + 180_000, 3, 8, 3 * 6 + 15, 6, 8]);
+    const hours = store.readRollup('1h', s!.id, T0, T0 + 7_200_000);
+    expect(hours).toHaveLength(2);
+    expect(hours[0]).toEqual([T0, 0, 64, (59 * 60) / 2 * 6 + 15 * 60, 360, 64]);
+
+    // A late sample into minute 3 and a replaced one are reflected in both rollups.
+    store.append([{ name: 'm', labels: {}, samples: [[T0 + 185_000, -100], [T0 + 180_000, 100]] }]);
+    expect(store.readRollup('1m', s!.id, T0 + 180_000, T0 + 180_001)[0]).toEqual([T0 + 180_000, -100, 100, 3 * 6 + 15 - 3 + 100 - 100, 7, 8]);
+    const [hour] = store.readRollup('1h', s!.id, T0, T0 + 1);
+    expect(hour![1]).toBe(-100);
+    expect(hour![2]).toBe(100);
+    expect(hour![4]).toBe(361);
+  });
+
+  it('enforces retention per resolution, summarising raw samples before they go', () => {
+    const { store, db } = tempStore();
+    const day = 86_400_000;
+    const [s] = store.append([{ name: 'm', labels: {}, samples: [[T0, 1], [T0 + 3 * day, 2], [T0 + 10 * day, 3]] }]);
+    const now = T0 + 10 * day + 1;
+    const result = enforceRetention(db, store, { rawMs: 2 * day, minuteMs: 5 * day, hourMs: 9 * day }, now);
+    expect(result).toEqual({ raw: 2, minute: 2, hour: 1 });
+    expect(store.readRaw(s!.id, 0, now)).toEqual([[T0 + 10 * day, 3]]);
+    expect(store.readRollup('1m', s!.id, 0, now).map((r) => r[0])).toEqual([T0 + 10 * day]);
+    expect(store.readRollup('1h', s!.id, 0, now).map((r) => r[0])).toEqual([T0 + 3 * day, T0 + 10 * day]);
+  });
+
+  it('exports samples in insertion order with a cursor, replaced samples moving to the end', () => {
+    const { store } = tempStore();
+    const [a, b] = store.append([
+      { name: 'a', labels: {}, samples: [[T0, 1], [T0 + 1, 2]] },
+      { name: 'b', labels: {}, samples: [[T0, 3]] },
+    ]);
+    const first = store.exportAfter(0, 2);
+    expect([first.seriesIds, first.ts, first.values]).toEqual([[a!.id, a!.id], [T0, T0 + 1], [1, 2]]);
+    store.append([{ name: 'a', labels: {}, samples: [[T0, 10]] }]);
+    const second = store.exportAfter(first.ids.at(-1)!, 10);
+    expect([second.seriesIds, second.ts, second.values]).toEqual([[b!.id, a!.id], [T0, T0], [3, 10]]);
+    expect(store.exportAfter(second.ids.at(-1)!, 10).ids).toEqual([]);
+  });
+});
