@@ -37,6 +37,9 @@ import { AppError } from '../../shared/errors.ts';
 import { API_KEY_PREFIX } from '../../shared/api/api-keys.ts';
 import { MetricsService } from './metrics/service.ts';
 import { metricsPlugin } from './metrics/plugin.ts';
+import { AlertsFeature, type AlertsSettings } from './alerts/feature.ts';
+import { alertsPlugin } from './alerts/plugin.ts';
+import { metricsQueryOf } from './alerts/rules/metrics-source.ts';
 import { streamRoutes } from './stream/routes.ts';
 
 export interface BuildServerOptions {
@@ -52,6 +55,8 @@ export interface BuildServerOptions {
   logStream?: DestinationStream;
   /** Access token lifetime, seconds. */
   accessTokenTtlSeconds?: number;
+  /** Alerts feature tuning (grouping window, webhook backoff, timers), for tests and benchmarks. */
+  alerts?: Partial<AlertsSettings>;
 }
 
 export interface ServerHandle {
@@ -116,6 +121,8 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   instrumentHttp(app, registry);
   const metrics = new MetricsService({ db, events: ctx.events, now, registry });
   app.decorate('metrics', metrics);
+  const alerts = new AlertsFeature(ctx, options.alerts, metricsQueryOf(metrics));
+  app.decorate('alerts', alerts);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -149,6 +156,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
       await api.register(auditRoutes, { ctx });
       await api.register(signingKeyRoutes, { ctx, keys: signingKeys });
       await api.register(metricsPlugin, { ctx, metrics });
+      await api.register(alertsPlugin, { feature: alerts });
       await api.register(streamRoutes, { ctx });
     },
     { prefix: '/api/v1' },

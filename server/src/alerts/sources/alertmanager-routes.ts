@@ -1,0 +1,40 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { AlertmanagerPayloadSchema, AlertmanagerResultSchema } from '../../../../shared/api/alerts.ts';
+import { AppError } from '../../../../shared/errors.ts';
+import { principalOf } from '../../http/access.ts';
+import { actorOf } from '../actor.ts';
+import type { AlertsFeature } from '../feature.ts';
+import { mapAlertmanagerPayload } from './alertmanager.ts';
+
+/**
+ * Prometheus Alertmanager's webhook receiver. Authenticated by an API key (Alertmanager's
+ * `http_config.authorization.credentials`). Each alert is validated on its own:
+ * 200 all accepted, 207 some rejected (listed), 400 none valid. Alertmanager retries
+ * only 5xx answers, so a malformed alert is not resent forever.
+ */
+export const alertmanagerRoutes: FastifyPluginAsync<{ feature: AlertsFeature }> = async (fastify, { feature }) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.post('/integrations/alertmanager', {
+    config: { access: 'alerts:write' },
+    schema: { tags: ['alerts'], body: AlertmanagerPayloadSchema, response: { 200: AlertmanagerResultSchema, 207: AlertmanagerResultSchema } },
+  }, async (request, reply) => {
+    const principal = principalOf(request);
+    if (principal.kind !== 'apiKey') throw new AppError('E_FORBIDDEN', 'The Alertmanager receiver takes an API key, not a user session.');
+    const batch = mapAlertmanagerPayload(request.body.alerts);
+    if (batch.rejected.length > 0) {
+      request.log.warn({ receiver: request.body.receiver, rejected: batch.rejected }, 'alertmanager payload has malformed alerts');
+    }
+    if (batch.events.length === 0 && batch.rejected.length > 0) {
+      throw new AppError('E_VALIDATION', 'No valid alert in the payload.', { accepted: 0, rejected: batch.rejected });
+    }
+    const outcomes = feature.service.ingest(batch.events, actorOf(principal, request.ip));
+    const result = {
+      accepted: batch.events.length,
+      rejected: batch.rejected,
+      alertIds: outcomes.flatMap((outcome) => (outcome ? [outcome.alert.id] : [])),
+    };
+    return reply.status(batch.rejected.length > 0 ? 207 : 200).send(result);
+  });
+};

@@ -1,0 +1,50 @@
+import { Compile } from 'typebox/compile';
+import { AlertmanagerAlertSchema, type AlertEvent, type AlertmanagerAlert } from '../../../../shared/api/alerts.ts';
+
+const checkAlert = Compile(AlertmanagerAlertSchema);
+
+/** Alertmanager writes this for "no end known" on firing alerts. */
+const ZERO_TIME = Date.parse('0001-01-01T00:00:00Z');
+
+export interface MappedBatch {
+  events: AlertEvent[];
+  /** Index in the payload of each mapped event, to report results per alert. */
+  indexes: number[];
+  rejected: Array<{ index: number; errors: string[] }>;
+}
+
+function toEvent(alert: AlertmanagerAlert): AlertEvent {
+  const startsAt = Date.parse(alert.startsAt);
+  const endsAt = alert.endsAt ? Date.parse(alert.endsAt) : NaN;
+  return {
+    source: 'alertmanager',
+    status: alert.status,
+    labels: alert.labels,
+    annotations: alert.annotations ?? {},
+    startsAt,
+    // A firing alert's endsAt is when Alertmanager itself would consider it resolved.
+    ...(Number.isFinite(endsAt) && endsAt > ZERO_TIME ? { endsAt } : {}),
+    ...(alert.generatorURL ? { generatorUrl: alert.generatorURL } : {}),
+  };
+}
+
+/**
+ * Maps Alertmanager's webhook payload to our events, validating each alert on its own:
+ * a malformed alert is reported, never a reason to drop the valid ones beside it.
+ */
+export function mapAlertmanagerPayload(alerts: readonly unknown[]): MappedBatch {
+  const batch: MappedBatch = { events: [], indexes: [], rejected: [] };
+  alerts.forEach((alert, index) => {
+    if (!checkAlert.Check(alert)) {
+      batch.rejected.push({ index, errors: [...checkAlert.Errors(alert)].map((e) => `${e.instancePath || '/'} ${e.message}`) });
+      return;
+    }
+    if (Object.keys(alert.labels).length === 0) {
+      batch.rejected.push({ index, errors: ['/labels must not be empty'] });
+      return;
+    }
+    batch.events.push(toEvent(alert));
+    batch.indexes.push(index);
+  });
+  return batch;
+}

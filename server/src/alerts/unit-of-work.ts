@@ -1,0 +1,30 @@
+import type { Db } from '../db/database.ts';
+import type { EventBus } from '../events/bus.ts';
+import type { StreamEvent } from '../../../shared/api/stream.ts';
+
+/**
+ * What one transaction changed, told to the world only after it commits: stream events
+ * are published and the webhook dispatcher is woken. A rolled-back batch tells nobody.
+ */
+export class UnitOfWork {
+  readonly events: StreamEvent[] = [];
+  deliveriesQueued = false;
+
+  publish(event: StreamEvent): void {
+    this.events.push(event);
+  }
+}
+
+export interface UnitRunner {
+  <T>(work: (unit: UnitOfWork) => T): T;
+}
+
+export function unitRunner(db: Db, bus: EventBus, onDeliveriesQueued: () => void): UnitRunner {
+  return <T>(work: (unit: UnitOfWork) => T): T => {
+    const unit = new UnitOfWork();
+    const result = db.transaction(() => work(unit))();
+    for (const event of unit.events) bus.publish(event);
+    if (unit.deliveriesQueued) onDeliveriesQueued();
+    return result;
+  };
+}

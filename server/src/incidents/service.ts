@@ -1,0 +1,223 @@
+import { SEVERITIES, severityRank, type Severity } from '../../../shared/api/alerts.ts';
+import {
+  INCIDENT_BUNDLE_VERSION,
+  type Incident,
+  type IncidentBundle,
+  type IncidentDetail,
+  type TimelineEntry,
+  type TimelineKind,
+  type UpdateIncidentRequest,
+} from '../../../shared/api/incidents.ts';
+import { AppError } from '../../../shared/errors.ts';
+import type { AuditLog } from '../audit/store.ts';
+import type { Actor } from '../alerts/actor.ts';
+import type { AlertStore } from '../alerts/store.ts';
+import type { SilenceStore } from '../alerts/silences.ts';
+import type { UnitOfWork, UnitRunner } from '../alerts/unit-of-work.ts';
+import type { IncidentStore } from './store.ts';
+import type { TimelineStore } from './timeline.ts';
+import { selectorOf } from './selectors.ts';
+
+export interface IncidentServiceDeps {
+  incidents: IncidentStore;
+  timeline: TimelineStore;
+  alerts: AlertStore;
+  silences: SilenceStore;
+  audit: AuditLog;
+  run: UnitRunner;
+  now: () => number;
+}
+
+/** Minutes of metrics shown before the first alert and after the last one. */
+const METRICS_MARGIN_MS = 30 * 60_000;
+
+/** Human changes to incidents: status, commander, title, merge, split, notes, export. */
+export class IncidentService {
+  readonly #deps: IncidentServiceDeps;
+
+  constructor(deps: IncidentServiceDeps) {
+    this.#deps = deps;
+  }
+
+  detail(id: number): IncidentDetail {
+    return { incident: this.#require(id), alerts: this.#deps.alerts.ofIncident(id) };
+  }
+
+  update(id: number, changes: UpdateIncidentRequest, actor: Actor): Incident {
+    return this.#deps.run((unit) => {
+      const now = this.#deps.now();
+      const incident = this.#require(id);
+      const suffix = changes.comment ? `: ${changes.comment}` : '';
+      if (changes.status !== undefined && changes.status !== incident.status) {
+        this.#deps.incidents.update(id, {
+          status: changes.status,
+          mitigatedAt: changes.status === 'mitigated' ? now : changes.status === 'open' ? null : incident.mitigatedAt,
+          resolvedAt: changes.status === 'resolved' ? now : null,
+        }, now);
+        this.#append(unit, { incidentId: id, ts: now, kind: 'status_changed', actor, text: `Status ${incident.status} → ${changes.status} by ${actor.name}${suffix}`, data: { from: incident.status, to: changes.status } });
+      }
+      if (changes.commander !== undefined && changes.commander !== incident.commander) {
+        this.#deps.incidents.update(id, { commander: changes.commander }, now);
+        const text = changes.commander ? `${changes.commander} is now incident commander (set by ${actor.name})` : `Incident commander cleared by ${actor.name}`;
+        this.#append(unit, { incidentId: id, ts: now, kind: 'commander_changed', actor, text, data: { from: incident.commander, to: changes.commander } });
+      }
+      if (changes.title !== undefined && changes.title !== incident.title) {
+        this.#deps.incidents.update(id, { title: changes.title }, now);
+        this.#append(unit, { incidentId: id, ts: now, kind: 'title_changed', actor, text: `Title changed to "${changes.title}" by ${actor.name}`, data: { from: incident.title, to: changes.title } });
+      }
+      this.#audit(actor, 'incident.update', id, { ...changes });
+      return this.#published(unit, id, 'updated');
+    });
+  }
+
+  /** Moves the alerts and timelines of the other incidents into this one; they are closed as merged. */
+  merge(targetId: number, sourceIds: readonly number[], actor: Actor): Incident {
+    return this.#deps.run((unit) => {
+      const now = this.#deps.now();
+      const target = this.#require(targetId);
+      const sources = [...new Set(sourceIds)].map((id) => {
+        if (id === targetId) throw new AppError('E_VALIDATION', 'An incident cannot be merged into itself.');
+        const source = this.#require(id);
+        if (source.mergedInto !== null) throw new AppError('E_CONFLICT', `Incident ${id} was already merged into ${source.mergedInto}.`);
+        return source;
+      });
+      let severity: Severity = target.severity;
+      for (const source of sources) {
+        const alertIds = this.#deps.alerts.ofIncident(source.id).map((alert) => alert.id);
+        this.#deps.alerts.moveToIncident(alertIds, targetId);
+        this.#deps.timeline.move(source.id, targetId);
+        if (severityRank(source.severity) > severityRank(severity)) severity = source.severity;
+        this.#deps.incidents.update(source.id, { status: 'resolved', resolvedAt: now, mergedInto: targetId }, now);
+        this.#append(unit, { incidentId: source.id, ts: now, kind: 'merged', actor, text: `Merged into incident #${targetId} by ${actor.name}`, data: { into: targetId } });
+        this.#append(unit, { incidentId: targetId, ts: now, kind: 'merged', actor, text: `Incident #${source.id} (${source.title}) merged in by ${actor.name}`, data: { from: source.id, alertIds } });
+        this.#published(unit, source.id, 'merged');
+      }
+      const openedAt = Math.min(target.openedAt, ...sources.map((s) => s.openedAt));
+      this.#deps.incidents.update(targetId, { severity, openedAt, lastActivityAt: now }, now);
+      this.#audit(actor, 'incident.merge', targetId, { sources: sources.map((s) => s.id) });
+      return this.#published(unit, targetId, 'merged');
+    });
+  }
+
+  /** Moves some alerts (and their timeline entries) out into a new incident. */
+  split(id: number, alertIds: readonly number[], title: string | undefined, actor: Actor): Incident {
+    return this.#deps.run((unit) => {
+      const now = this.#deps.now();
+      const incident = this.#require(id);
+      const alerts = this.#deps.alerts.ofIncident(id);
+      const moving = alerts.filter((alert) => alertIds.includes(alert.id));
+      if (moving.length !== new Set(alertIds).size) throw new AppError('E_VALIDATION', 'Every alert to split off must belong to this incident.');
+      if (moving.length === alerts.length) throw new AppError('E_VALIDATION', 'Keep at least one alert in the incident; close it instead.');
+      const highest = (list: typeof alerts) => SEVERITIES[Math.max(...list.map((alert) => severityRank(alert.severity)))]!;
+      const newTitle = title ?? `Split from #${id}: ${incident.title}`;
+      const newId = this.#deps.incidents.create({ title: newTitle, severity: highest(moving), groupKey: incident.groupKey, at: now });
+      const ids = moving.map((alert) => alert.id);
+      this.#deps.alerts.moveToIncident(ids, newId);
+      this.#deps.timeline.move(id, newId, ids);
+      this.#deps.incidents.update(id, { severity: highest(alerts.filter((alert) => !ids.includes(alert.id))) }, now);
+      this.#append(unit, { incidentId: newId, ts: now, kind: 'split', actor, text: `Split from incident #${id} by ${actor.name}`, data: { from: id, alertIds: ids } });
+      this.#append(unit, { incidentId: id, ts: now, kind: 'split', actor, text: `${ids.length} alert(s) split off into incident #${newId} by ${actor.name}`, data: { into: newId, alertIds: ids } });
+      this.#audit(actor, 'incident.split', id, { into: newId, alertIds: ids });
+      this.#published(unit, id, 'split');
+      return this.#published(unit, newId, 'split');
+    });
+  }
+
+  addNote(id: number, text: string, actor: Actor): TimelineEntry {
+    return this.#deps.run((unit) => {
+      this.#require(id);
+      const entry = this.#append(unit, { incidentId: id, ts: this.#deps.now(), kind: 'note', actor, text });
+      this.#audit(actor, 'incident.note.add', id, { entryId: entry.id });
+      return entry;
+    });
+  }
+
+  editNote(id: number, entryId: number, text: string, actor: Actor): TimelineEntry {
+    return this.#deps.run((unit) => {
+      const entry = this.#ownNote(id, entryId, actor);
+      const edited = this.#deps.timeline.editNote(entry, text, actor.name, this.#deps.now());
+      unit.publish({ type: 'timeline', data: edited });
+      this.#audit(actor, 'incident.note.edit', id, { entryId });
+      return edited;
+    });
+  }
+
+  deleteNote(id: number, entryId: number, actor: Actor): TimelineEntry {
+    return this.#deps.run((unit) => {
+      const entry = this.#ownNote(id, entryId, actor);
+      const deleted = this.#deps.timeline.deleteNote(entry, actor.name, this.#deps.now());
+      unit.publish({ type: 'timeline', data: deleted });
+      this.#audit(actor, 'incident.note.delete', id, { entryId });
+      return deleted;
+    });
+  }
+
+  /**
+   * Records something done elsewhere (a ChatOps command, a runbook run) in the timeline of
+   * an incident; the remediation and ChatOps features call this.
+   */
+  record(id: number, kind: Extract<TimelineKind, 'command' | 'runbook_run'>, text: string, actor: Actor, data: Record<string, unknown> = {}): TimelineEntry {
+    return this.#deps.run((unit) => {
+      this.#require(id);
+      return this.#append(unit, { incidentId: id, ts: this.#deps.now(), kind, actor, text, data });
+    });
+  }
+
+  bundle(id: number): IncidentBundle {
+    const now = this.#deps.now();
+    const incident = this.#require(id);
+    const alerts = this.#deps.alerts.ofIncident(id);
+    const timeline = this.#deps.timeline.of(id);
+    // Silences that cover an alert now, and those that covered one earlier (timeline entries).
+    const silenceIds = new Set(alerts.flatMap((alert) => alert.silencedBy));
+    for (const entry of timeline) {
+      const ids = entry.data.silenceIds;
+      if (Array.isArray(ids)) for (const sid of ids) if (typeof sid === 'number') silenceIds.add(sid);
+    }
+    const starts = alerts.map((alert) => alert.startsAt);
+    const ends = alerts.map((alert) => alert.endsAt ?? now);
+    const from = Math.min(incident.openedAt, ...starts) - METRICS_MARGIN_MS;
+    const to = Math.min(now, Math.max(incident.resolvedAt ?? now, ...ends) + METRICS_MARGIN_MS);
+    return {
+      version: INCIDENT_BUNDLE_VERSION,
+      exportedAt: now,
+      incident,
+      alerts,
+      alertHistory: this.#deps.alerts.historyOfMany(alerts.map((alert) => alert.id)),
+      timeline,
+      noteRevisions: this.#deps.timeline.revisionsOf(id),
+      silences: this.#deps.silences.byIds([...silenceIds], now),
+      metricsWindow: { from, to, selectors: [...new Set(alerts.map((alert) => selectorOf(alert.labels)))] },
+    };
+  }
+
+  #ownNote(id: number, entryId: number, actor: Actor): TimelineEntry {
+    const entry = this.#deps.timeline.byId(entryId);
+    if (!entry || entry.incidentId !== id || entry.kind !== 'note') throw new AppError('E_NOT_FOUND', `No note ${entryId} in incident ${id}.`);
+    if (entry.deletedAt !== null) throw new AppError('E_CONFLICT', 'The note was deleted.');
+    if (entry.actor !== actor.name) throw new AppError('E_FORBIDDEN', 'Only the author can change a note.');
+    return entry;
+  }
+
+  #append(unit: UnitOfWork, entry: Parameters<TimelineStore['append']>[0]): TimelineEntry {
+    const appended = this.#deps.timeline.append(entry);
+    unit.publish({ type: 'timeline', data: appended });
+    return appended;
+  }
+
+  #published(unit: UnitOfWork, id: number, action: 'updated' | 'merged' | 'split'): Incident {
+    const incident = this.#require(id);
+    unit.publish({ type: 'incident', data: { action, incident } });
+    return incident;
+  }
+
+  #require(id: number): Incident {
+    const incident = this.#deps.incidents.byId(id);
+    if (!incident) throw new AppError('E_NOT_FOUND', `No incident ${id}.`);
+    return incident;
+  }
+
+  #audit(actor: Actor, action: string, incidentId: number, details: Record<string, unknown>): void {
+    this.#deps.audit.record({ actor: actor.name, actorKind: actor.kind, action, target: `incident:${incidentId}`, outcome: 'success', ip: actor.ip ?? null, details });
+  }
+}

@@ -1,0 +1,119 @@
+import type { Db } from '../db/database.ts';
+import type { Severity } from '../../../shared/api/alerts.ts';
+import type { Incident, IncidentListQuery, IncidentStatus } from '../../../shared/api/incidents.ts';
+
+type Row = Record<string, unknown>;
+
+const COUNTS = `(SELECT count(*) FROM alerts a WHERE a.incident_id = incidents.id) AS alert_count,
+  (SELECT count(*) FROM alerts a WHERE a.incident_id = incidents.id AND a.state != 'resolved') AS firing_count`;
+
+function toIncident(row: Row): Incident {
+  return {
+    id: row.id as number,
+    title: row.title as string,
+    severity: row.severity as Severity,
+    status: row.status as IncidentStatus,
+    commander: row.commander as string | null,
+    groupKey: row.group_key as string,
+    openedAt: row.opened_at as number,
+    lastActivityAt: row.last_activity_at as number,
+    mitigatedAt: row.mitigated_at as number | null,
+    resolvedAt: row.resolved_at as number | null,
+    mergedInto: row.merged_into as number | null,
+    alertCount: row.alert_count as number,
+    firingCount: row.firing_count as number,
+    updatedAt: row.updated_at as number,
+  };
+}
+
+export type IncidentChanges = Partial<Pick<Incident, 'title' | 'severity' | 'status' | 'commander' | 'openedAt' | 'lastActivityAt' | 'mitigatedAt' | 'resolvedAt' | 'mergedInto'>>;
+
+const COLUMNS: Record<keyof IncidentChanges, string> = {
+  title: 'title',
+  severity: 'severity',
+  status: 'status',
+  commander: 'commander',
+  openedAt: 'opened_at',
+  lastActivityAt: 'last_activity_at',
+  mitigatedAt: 'mitigated_at',
+  resolvedAt: 'resolved_at',
+  mergedInto: 'merged_into',
+};
+
+const SEVERITY_ORDER = "CASE severity WHEN 'critical' THEN 2 WHEN 'warning' THEN 1 ELSE 0 END";
+
+/** SQLite persistence of incidents; counts of their alerts are computed on read. */
+export class IncidentStore {
+  readonly #db: Db;
+  readonly #joinable;
+  readonly #byId;
+
+  constructor(db: Db) {
+    this.#db = db;
+    this.#joinable = db.prepare(
+      "SELECT id FROM incidents WHERE group_key = ? AND status = 'open' AND last_activity_at >= ? ORDER BY last_activity_at DESC LIMIT 1",
+    );
+    this.#byId = db.prepare(`SELECT *, ${COUNTS} FROM incidents WHERE id = ?`);
+  }
+
+  create(input: { title: string; severity: Severity; groupKey: string; at: number }): number {
+    return Number(
+      this.#db
+        .prepare("INSERT INTO incidents (title, severity, status, group_key, opened_at, last_activity_at, updated_at) VALUES (?, ?, 'open', ?, ?, ?, ?)")
+        .run(input.title, input.severity, input.groupKey, input.at, input.at, input.at).lastInsertRowid,
+    );
+  }
+
+  /** The open incident of this group with activity since `since`, if any. */
+  joinable(groupKey: string, since: number): number | undefined {
+    return (this.#joinable.get(groupKey, since) as { id: number } | undefined)?.id;
+  }
+
+  byId(id: number): Incident | undefined {
+    const row = this.#byId.get(id) as Row | undefined;
+    return row ? toIncident(row) : undefined;
+  }
+
+  update(id: number, changes: IncidentChanges, now: number): void {
+    const keys = Object.keys(changes) as Array<keyof IncidentChanges>;
+    const sets = keys.map((key) => `${COLUMNS[key]} = @${key}`);
+    this.#db.prepare(`UPDATE incidents SET ${[...sets, 'updated_at = @now'].join(', ')} WHERE id = @id`).run({ ...changes, now, id });
+  }
+
+  list(query: IncidentListQuery): { items: Incident[]; total: number } {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    const inList = (column: string, csv: string) => {
+      const values = csv.split(',');
+      where.push(`${column} IN (${values.map(() => '?').join(',')})`);
+      args.push(...values);
+    };
+    if (query.status) inList('status', query.status);
+    if (query.severity) inList('severity', query.severity);
+    if (query.commander) {
+      where.push('commander = ?');
+      args.push(query.commander);
+    }
+    if (query.q) {
+      where.push("(lower(title) LIKE ? ESCAPE '\\' OR lower(group_key) LIKE ? ESCAPE '\\')");
+      const like = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      args.push(like, like);
+    }
+    if (query.to !== undefined) {
+      where.push('opened_at <= ?');
+      args.push(query.to);
+    }
+    if (query.from !== undefined) {
+      where.push('(resolved_at IS NULL OR resolved_at >= ?)');
+      args.push(query.from);
+    }
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const sortColumn = { openedAt: 'opened_at', lastActivityAt: 'last_activity_at', severity: SEVERITY_ORDER }[query.sort ?? 'openedAt'];
+    const order = query.order === 'asc' ? 'ASC' : 'DESC';
+    const total = (this.#db.prepare(`SELECT count(*) AS n FROM incidents ${clause}`).get(...args) as { n: number }).n;
+    const rows = this.#db
+      .prepare(`SELECT *, ${COUNTS} FROM incidents ${clause} ORDER BY ${sortColumn} ${order}, id ${order} LIMIT ? OFFSET ?`)
+      .all(...args, query.limit ?? 50, query.offset ?? 0) as Row[];
+    return { items: rows.map(toIncident), total };
+  }
+}

@@ -1,0 +1,127 @@
+import type { Logger } from 'pino';
+import type { Db } from '../db/database.ts';
+import { retryDelay, type BackoffPolicy } from './backoff.ts';
+
+export interface DispatcherOptions {
+  db: Db;
+  log: Logger;
+  now: () => number;
+  backoff: BackoffPolicy;
+  /** Per attempt. */
+  timeoutMs: number;
+  /** Deliveries in flight at once. */
+  concurrency: number;
+}
+
+interface DueDelivery {
+  id: number;
+  attempts: number;
+  payload: string;
+  url: string;
+}
+
+/**
+ * Sends queued webhook deliveries in the background. Alert processing only inserts rows;
+ * this loop reads them, so a slow or dead receiver delays notifications, never alerts.
+ * The queue lives in SQLite: after a restart, whatever was pending is sent.
+ */
+export class WebhookDispatcher {
+  readonly #options: DispatcherOptions;
+  readonly #inFlight = new Map<number, Promise<void>>();
+  readonly #abort = new AbortController();
+  #timer: NodeJS.Timeout | null = null;
+  #running = false;
+  #again = false;
+  #stopped = false;
+
+  constructor(options: DispatcherOptions) {
+    this.#options = options;
+  }
+
+  /** Looks for due deliveries now (after a commit that queued some). */
+  kick(): void {
+    if (this.#stopped) return;
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#running = true;
+    setImmediate(() => this.#pump());
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#abort.abort();
+    await Promise.allSettled(this.#inFlight.values());
+  }
+
+  #pump(): void {
+    this.#again = false;
+    const { db, now, concurrency } = this.#options;
+    const free = concurrency - this.#inFlight.size;
+    if (free > 0 && !this.#stopped) {
+      const skip = [...this.#inFlight.keys()];
+      const due = db
+        .prepare(
+          `SELECT d.id, d.attempts, d.payload, w.url FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+           WHERE d.status = 'pending' AND d.next_attempt_at <= ? ${skip.length ? `AND d.id NOT IN (${skip.join(',')})` : ''}
+           ORDER BY d.next_attempt_at, d.id LIMIT ?`,
+        )
+        .all(now(), free) as DueDelivery[];
+      for (const delivery of due) {
+        const attempt = this.#attempt(delivery).finally(() => {
+          this.#inFlight.delete(delivery.id);
+          this.kick();
+        });
+        this.#inFlight.set(delivery.id, attempt);
+      }
+    }
+    this.#running = false;
+    if (this.#again) this.kick();
+    else this.#scheduleNext();
+  }
+
+  #scheduleNext(): void {
+    if (this.#stopped) return;
+    if (this.#timer) clearTimeout(this.#timer);
+    const next = this.#options.db.prepare("SELECT min(next_attempt_at) AS t FROM webhook_deliveries WHERE status = 'pending'").get() as { t: number | null };
+    if (next.t === null) return;
+    const delay = Math.max(0, Math.min(next.t - this.#options.now(), 60_000));
+    this.#timer = setTimeout(() => this.kick(), delay);
+    this.#timer.unref();
+  }
+
+  async #attempt(delivery: DueDelivery): Promise<void> {
+    const { db, now, log, backoff, timeoutMs } = this.#options;
+    let statusCode: number | null = null;
+    let error: string | null = null;
+    try {
+      const response = await fetch(delivery.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'SmartCloudOps-Webhook/1' },
+        body: delivery.payload,
+        redirect: 'error',
+        signal: AbortSignal.any([this.#abort.signal, AbortSignal.timeout(timeoutMs)]),
+      });
+      statusCode = response.status;
+      await response.body?.cancel();
+      if (!response.ok) error = `HTTP ${response.status}`;
+    } catch (caught) {
+      error = (caught as Error).cause ? `${(caught as Error).message}: ${String(((caught as Error).cause as Error).message ?? (caught as Error).cause)}` : (caught as Error).message;
+    }
+    // Stopping (the database may be closing): leave the row pending; it is sent again after the restart.
+    if (this.#stopped) return;
+    const attempts = delivery.attempts + 1;
+    const at = now();
+    if (!error) {
+      db.prepare("UPDATE webhook_deliveries SET status = 'delivered', attempts = ?, last_status_code = ?, last_error = NULL, next_attempt_at = NULL, delivered_at = ? WHERE id = ?")
+        .run(attempts, statusCode, at, delivery.id);
+      return;
+    }
+    const giveUp = attempts >= backoff.maxAttempts;
+    log.warn({ deliveryId: delivery.id, attempts, error, giveUp }, 'webhook delivery failed');
+    db.prepare('UPDATE webhook_deliveries SET status = ?, attempts = ?, last_status_code = ?, last_error = ?, next_attempt_at = ? WHERE id = ?')
+      .run(giveUp ? 'failed' : 'pending', attempts, statusCode, error, giveUp ? null : at + retryDelay(attempts, backoff), delivery.id);
+  }
+}

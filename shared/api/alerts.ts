@@ -1,0 +1,349 @@
+import { Type, type Static } from 'typebox';
+
+/**
+ * The alerts API contract: alerts, their history, silences, threshold rules, outbound
+ * webhooks and the Alertmanager receiver. Shared by the server (route schemas) and the
+ * console (typed client), so both read the same definitions.
+ */
+
+export const SEVERITIES = ['info', 'warning', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+export const SeveritySchema = Type.Enum(SEVERITIES);
+
+/** Rank for "highest severity" comparisons: info < warning < critical. */
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.indexOf(severity);
+}
+
+export const ALERT_STATES = ['firing', 'acknowledged', 'resolved'] as const;
+export type AlertState = (typeof ALERT_STATES)[number];
+export const AlertStateSchema = Type.Enum(ALERT_STATES);
+
+export const ALERT_SOURCES = ['anomaly', 'rule', 'alertmanager', 'api'] as const;
+export type AlertSource = (typeof ALERT_SOURCES)[number];
+export const AlertSourceSchema = Type.Enum(ALERT_SOURCES);
+
+export const LabelsSchema = Type.Record(Type.String({ minLength: 1, maxLength: 128 }), Type.String({ maxLength: 1024 }));
+export type Labels = Static<typeof LabelsSchema>;
+
+export const AlertSchema = Type.Object({
+  id: Type.Integer(),
+  /** Stable hash of the labels: the same labels are the same alert. */
+  fingerprint: Type.String(),
+  source: AlertSourceSchema,
+  state: AlertStateSchema,
+  severity: SeveritySchema,
+  labels: LabelsSchema,
+  /** `summary`, `description`, `runbook_url`, `explanation`, ... */
+  annotations: LabelsSchema,
+  /** Unix ms the current firing episode started. */
+  startsAt: Type.Integer(),
+  /** Unix ms it resolved; null while firing or acknowledged. */
+  endsAt: Type.Union([Type.Integer(), Type.Null()]),
+  /** Unix ms the source last reported it (repeats update this, never a new alert). */
+  lastSeenAt: Type.Integer(),
+  updatedAt: Type.Integer(),
+  /** How many times the source reported it firing. */
+  occurrences: Type.Integer(),
+  /** Matched by an active silence: kept, but no notification. */
+  silenced: Type.Boolean(),
+  silencedBy: Type.Array(Type.Integer()),
+  acknowledgedBy: Type.Union([Type.String(), Type.Null()]),
+  acknowledgedAt: Type.Union([Type.Integer(), Type.Null()]),
+  ackComment: Type.Union([Type.String(), Type.Null()]),
+  incidentId: Type.Union([Type.Integer(), Type.Null()]),
+  generatorUrl: Type.Union([Type.String(), Type.Null()]),
+});
+export type Alert = Static<typeof AlertSchema>;
+
+export const AlertHistoryEntrySchema = Type.Object({
+  id: Type.Integer(),
+  alertId: Type.Integer(),
+  ts: Type.Integer(),
+  /** null for the creation of the alert. */
+  fromState: Type.Union([AlertStateSchema, Type.Null()]),
+  toState: AlertStateSchema,
+  actor: Type.String(),
+  actorKind: Type.Enum(['user', 'apiKey', 'system']),
+  comment: Type.Union([Type.String(), Type.Null()]),
+});
+export type AlertHistoryEntry = Static<typeof AlertHistoryEntrySchema>;
+
+export const ALERT_SORTS = ['startsAt', 'updatedAt', 'severity', 'lastSeenAt'] as const;
+
+export const AlertListQuerySchema = Type.Object(
+  {
+    /** Comma-separated states, e.g. `firing,acknowledged`. */
+    state: Type.Optional(Type.String({ pattern: '^(firing|acknowledged|resolved)(,(firing|acknowledged|resolved))*$' })),
+    severity: Type.Optional(Type.String({ pattern: '^(info|warning|critical)(,(info|warning|critical))*$' })),
+    source: Type.Optional(AlertSourceSchema),
+    /** Label equality filters, `name=value`, comma-separated. */
+    label: Type.Optional(Type.String({ maxLength: 1024 })),
+    /** Free text over labels and annotations. */
+    q: Type.Optional(Type.String({ maxLength: 256 })),
+    silenced: Type.Optional(Type.Boolean()),
+    incidentId: Type.Optional(Type.Integer()),
+    /** Alerts active (startsAt..endsAt overlapping) within [from, to], unix ms. */
+    from: Type.Optional(Type.Integer()),
+    to: Type.Optional(Type.Integer()),
+    sort: Type.Optional(Type.Enum(ALERT_SORTS)),
+    order: Type.Optional(Type.Enum(['asc', 'desc'])),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+export type AlertListQuery = Static<typeof AlertListQuerySchema>;
+
+export const AlertPageSchema = Type.Object({
+  items: Type.Array(AlertSchema),
+  total: Type.Integer(),
+  limit: Type.Integer(),
+  offset: Type.Integer(),
+});
+export type AlertPage = Static<typeof AlertPageSchema>;
+
+export const AcknowledgeRequestSchema = Type.Object(
+  {
+    /** Who owns it now; defaults to the caller. */
+    owner: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    comment: Type.String({ minLength: 1, maxLength: 4096 }),
+  },
+  { additionalProperties: false },
+);
+export type AcknowledgeRequest = Static<typeof AcknowledgeRequestSchema>;
+
+export const CommentRequestSchema = Type.Object({ comment: Type.Optional(Type.String({ maxLength: 4096 })) }, { additionalProperties: false });
+export type CommentRequest = Static<typeof CommentRequestSchema>;
+
+/** One incoming alert event, as every source (anomaly, rule, Alertmanager, API) hands it to ingest. */
+export const AlertEventSchema = Type.Object({
+  source: AlertSourceSchema,
+  status: Type.Enum(['firing', 'resolved']),
+  labels: LabelsSchema,
+  annotations: Type.Optional(LabelsSchema),
+  severity: Type.Optional(SeveritySchema),
+  /** Unix ms; defaults to receipt time. */
+  startsAt: Type.Optional(Type.Integer()),
+  /** For firing: when to auto-resolve without news; for resolved: when it ended. */
+  endsAt: Type.Optional(Type.Integer()),
+  generatorUrl: Type.Optional(Type.String()),
+});
+export type AlertEvent = Static<typeof AlertEventSchema>;
+
+// Silences -----------------------------------------------------------------------------
+
+export const MATCHER_OPS = ['=', '!=', '=~', '!~'] as const;
+export type MatcherOp = (typeof MATCHER_OPS)[number];
+
+export const MatcherSchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 128 }),
+    /** `=` equal, `!=` not equal, `=~` regex (anchored), `!~` regex does not match. */
+    op: Type.Enum(MATCHER_OPS),
+    value: Type.String({ maxLength: 1024 }),
+  },
+  { additionalProperties: false },
+);
+export type Matcher = Static<typeof MatcherSchema>;
+
+export const SILENCE_STATES = ['pending', 'active', 'expired'] as const;
+export type SilenceState = (typeof SILENCE_STATES)[number];
+
+export const SilenceSchema = Type.Object({
+  id: Type.Integer(),
+  matchers: Type.Array(MatcherSchema),
+  startsAt: Type.Integer(),
+  endsAt: Type.Integer(),
+  createdBy: Type.String(),
+  comment: Type.String(),
+  createdAt: Type.Integer(),
+  /** Who ended it before endsAt, if anyone. */
+  expiredBy: Type.Union([Type.String(), Type.Null()]),
+  state: Type.Enum(SILENCE_STATES),
+});
+export type Silence = Static<typeof SilenceSchema>;
+
+export const CreateSilenceRequestSchema = Type.Object(
+  {
+    matchers: Type.Array(MatcherSchema, { minItems: 1, maxItems: 32 }),
+    /** Unix ms; defaults to now. */
+    startsAt: Type.Optional(Type.Integer()),
+    /** Unix ms; give this or durationSeconds. */
+    endsAt: Type.Optional(Type.Integer()),
+    durationSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 366 * 86_400 })),
+    comment: Type.String({ minLength: 1, maxLength: 4096 }),
+  },
+  { additionalProperties: false },
+);
+export type CreateSilenceRequest = Static<typeof CreateSilenceRequestSchema>;
+
+export const SilenceListQuerySchema = Type.Object(
+  {
+    state: Type.Optional(Type.String({ pattern: '^(pending|active|expired)(,(pending|active|expired))*$' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+export type SilenceListQuery = Static<typeof SilenceListQuerySchema>;
+
+export const SilencePageSchema = Type.Object({ items: Type.Array(SilenceSchema), total: Type.Integer() });
+export type SilencePage = Static<typeof SilencePageSchema>;
+
+// Threshold rules ----------------------------------------------------------------------
+
+export const COMPARATORS = ['>', '>=', '<', '<=', '==', '!='] as const;
+export type Comparator = (typeof COMPARATORS)[number];
+
+export const RuleConditionSchema = Type.Object(
+  {
+    /** How the samples of the evaluation window are reduced to one value per series. */
+    reducer: Type.Enum(['last', 'avg', 'max', 'min']),
+    op: Type.Enum(COMPARATORS),
+    threshold: Type.Number(),
+  },
+  { additionalProperties: false },
+);
+export type RuleCondition = Static<typeof RuleConditionSchema>;
+
+const RuleFields = {
+  name: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z_][A-Za-z0-9_:-]*$' }),
+  /** Metric selector, e.g. `node_cpu_usage_ratio{host="web-1"}`. */
+  selector: Type.String({ minLength: 1, maxLength: 1024 }),
+  condition: RuleConditionSchema,
+  /** Samples of the last windowSeconds are reduced to one value. */
+  windowSeconds: Type.Integer({ minimum: 1, maximum: 86_400 }),
+  /** The condition must hold this long before the alert fires (0 fires at once). */
+  forSeconds: Type.Integer({ minimum: 0, maximum: 7 * 86_400 }),
+  severity: SeveritySchema,
+  labels: LabelsSchema,
+  /** `summary`, `description`, `runbook_url`; `{{value}}` and `{{labels.name}}` are filled in. */
+  annotations: LabelsSchema,
+  enabled: Type.Boolean(),
+};
+
+export const RuleSchema = Type.Object({
+  id: Type.Integer(),
+  ...RuleFields,
+  createdBy: Type.String(),
+  createdAt: Type.Integer(),
+  updatedAt: Type.Integer(),
+  lastEvaluatedAt: Type.Union([Type.Integer(), Type.Null()]),
+  lastError: Type.Union([Type.String(), Type.Null()]),
+  /** Series currently pending or firing under this rule. */
+  series: Type.Array(
+    Type.Object({
+      labels: LabelsSchema,
+      state: Type.Enum(['pending', 'firing']),
+      since: Type.Integer(),
+      value: Type.Number(),
+    }),
+  ),
+});
+export type Rule = Static<typeof RuleSchema>;
+
+export const RuleInputSchema = Type.Object(
+  {
+    name: RuleFields.name,
+    selector: RuleFields.selector,
+    condition: RuleFields.condition,
+    windowSeconds: Type.Optional(RuleFields.windowSeconds),
+    forSeconds: Type.Optional(RuleFields.forSeconds),
+    severity: Type.Optional(RuleFields.severity),
+    labels: Type.Optional(RuleFields.labels),
+    annotations: Type.Optional(RuleFields.annotations),
+    enabled: Type.Optional(RuleFields.enabled),
+  },
+  { additionalProperties: false },
+);
+export type RuleInput = Static<typeof RuleInputSchema>;
+
+// Outbound webhooks --------------------------------------------------------------------
+
+export const WEBHOOK_FORMATS = ['json', 'slack'] as const;
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
+
+export const WebhookSchema = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  url: Type.String(),
+  /** `json`: our alert notification document; `slack`: Slack incoming-webhook message. */
+  format: Type.Enum(WEBHOOK_FORMATS),
+  /** Only alerts of this severity or higher are sent. */
+  minSeverity: SeveritySchema,
+  enabled: Type.Boolean(),
+  createdBy: Type.String(),
+  createdAt: Type.Integer(),
+  updatedAt: Type.Integer(),
+});
+export type Webhook = Static<typeof WebhookSchema>;
+
+export const WebhookInputSchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 128 }),
+    url: Type.String({ minLength: 1, maxLength: 2048, pattern: '^https?://' }),
+    format: Type.Optional(Type.Enum(WEBHOOK_FORMATS)),
+    minSeverity: Type.Optional(SeveritySchema),
+    enabled: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type WebhookInput = Static<typeof WebhookInputSchema>;
+
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+
+export const WebhookDeliverySchema = Type.Object({
+  id: Type.Integer(),
+  webhookId: Type.Integer(),
+  alertId: Type.Integer(),
+  /** What happened to the alert: `firing` or `resolved`. */
+  event: Type.String(),
+  status: Type.Enum(DELIVERY_STATUSES),
+  attempts: Type.Integer(),
+  nextAttemptAt: Type.Union([Type.Integer(), Type.Null()]),
+  lastStatusCode: Type.Union([Type.Integer(), Type.Null()]),
+  lastError: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.Integer(),
+  deliveredAt: Type.Union([Type.Integer(), Type.Null()]),
+});
+export type WebhookDelivery = Static<typeof WebhookDeliverySchema>;
+
+/** The body our `json` webhooks receive. */
+export const AlertNotificationSchema = Type.Object({
+  version: Type.Literal(1),
+  event: Type.Enum(['firing', 'resolved']),
+  alert: AlertSchema,
+  /** Link into the console, when the server knows its public URL. */
+  sentAt: Type.Integer(),
+});
+export type AlertNotification = Static<typeof AlertNotificationSchema>;
+
+// Alertmanager receiver ----------------------------------------------------------------
+
+/** One alert of Alertmanager's webhook payload (version 4). */
+export const AlertmanagerAlertSchema = Type.Object({
+  status: Type.Enum(['firing', 'resolved']),
+  labels: Type.Record(Type.String({ minLength: 1 }), Type.String()),
+  annotations: Type.Optional(Type.Record(Type.String(), Type.String())),
+  startsAt: Type.String({ format: 'date-time' }),
+  endsAt: Type.Optional(Type.String({ format: 'date-time' })),
+  generatorURL: Type.Optional(Type.String()),
+  fingerprint: Type.Optional(Type.String()),
+});
+export type AlertmanagerAlert = Static<typeof AlertmanagerAlertSchema>;
+
+/** The envelope; each alert in it is validated on its own so one bad alert never drops the rest. */
+export const AlertmanagerPayloadSchema = Type.Object({
+  version: Type.Optional(Type.String()),
+  status: Type.Optional(Type.String()),
+  receiver: Type.Optional(Type.String()),
+  alerts: Type.Array(Type.Unknown(), { maxItems: 10_000 }),
+});
+
+export const AlertmanagerResultSchema = Type.Object({
+  accepted: Type.Integer(),
+  rejected: Type.Array(Type.Object({ index: Type.Integer(), errors: Type.Array(Type.String()) })),
+  alertIds: Type.Array(Type.Integer()),
+});
+export type AlertmanagerResult = Static<typeof AlertmanagerResultSchema>;

@@ -1,0 +1,177 @@
+import { Type, type Static } from 'typebox';
+import { AlertSchema, AlertHistoryEntrySchema, SeveritySchema, SilenceSchema } from './alerts.ts';
+
+/**
+ * The incidents API contract: incidents, their timeline, and the export bundle that the
+ * desktop stores as-is for offline review.
+ */
+
+export const INCIDENT_STATUSES = ['open', 'mitigated', 'resolved'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+export const IncidentStatusSchema = Type.Enum(INCIDENT_STATUSES);
+
+export const IncidentSchema = Type.Object({
+  id: Type.Integer(),
+  title: Type.String(),
+  /** Highest severity of its alerts. */
+  severity: SeveritySchema,
+  status: IncidentStatusSchema,
+  commander: Type.Union([Type.String(), Type.Null()]),
+  /** What the alerts were grouped on, e.g. `target=web-1`. */
+  groupKey: Type.String(),
+  openedAt: Type.Integer(),
+  /** Last alert activity; new alerts of the same group join while within the window. */
+  lastActivityAt: Type.Integer(),
+  mitigatedAt: Type.Union([Type.Integer(), Type.Null()]),
+  resolvedAt: Type.Union([Type.Integer(), Type.Null()]),
+  /** Set when this incident was merged into another one. */
+  mergedInto: Type.Union([Type.Integer(), Type.Null()]),
+  alertCount: Type.Integer(),
+  firingCount: Type.Integer(),
+  updatedAt: Type.Integer(),
+});
+export type Incident = Static<typeof IncidentSchema>;
+
+export const TIMELINE_KINDS = [
+  'incident_opened',
+  'alert_firing',
+  'alert_resolved',
+  'alert_acknowledged',
+  'alert_unacknowledged',
+  'alert_silenced',
+  'alert_unsilenced',
+  'anomaly',
+  'note',
+  'status_changed',
+  'commander_changed',
+  'title_changed',
+  'severity_changed',
+  'merged',
+  'split',
+  'command',
+  'runbook_run',
+] as const;
+export type TimelineKind = (typeof TIMELINE_KINDS)[number];
+
+export const TimelineEntrySchema = Type.Object({
+  id: Type.Integer(),
+  incidentId: Type.Integer(),
+  ts: Type.Integer(),
+  kind: Type.Enum(TIMELINE_KINDS),
+  actor: Type.String(),
+  actorKind: Type.Enum(['user', 'apiKey', 'system']),
+  alertId: Type.Union([Type.Integer(), Type.Null()]),
+  /** One line a person can read: "Alert HighCpu firing on web-1", the note text, ... */
+  text: Type.String(),
+  /** Kind-specific details (explanation, from/to status, silence id, ...). */
+  data: Type.Record(Type.String(), Type.Unknown()),
+  /** Notes only: last edit, and soft deletion (the text is kept in the revisions). */
+  editedAt: Type.Union([Type.Integer(), Type.Null()]),
+  deletedAt: Type.Union([Type.Integer(), Type.Null()]),
+  deletedBy: Type.Union([Type.String(), Type.Null()]),
+  revisionCount: Type.Integer(),
+});
+export type TimelineEntry = Static<typeof TimelineEntrySchema>;
+
+export const NoteRevisionSchema = Type.Object({
+  id: Type.Integer(),
+  entryId: Type.Integer(),
+  /** The text as it was before this edit or deletion. */
+  text: Type.String(),
+  replacedAt: Type.Integer(),
+  replacedBy: Type.String(),
+  change: Type.Enum(['edit', 'delete']),
+});
+export type NoteRevision = Static<typeof NoteRevisionSchema>;
+
+export const INCIDENT_SORTS = ['openedAt', 'lastActivityAt', 'severity'] as const;
+
+export const IncidentListQuerySchema = Type.Object(
+  {
+    status: Type.Optional(Type.String({ pattern: '^(open|mitigated|resolved)(,(open|mitigated|resolved))*$' })),
+    severity: Type.Optional(Type.String({ pattern: '^(info|warning|critical)(,(info|warning|critical))*$' })),
+    q: Type.Optional(Type.String({ maxLength: 256 })),
+    commander: Type.Optional(Type.String({ maxLength: 128 })),
+    /** Incidents active (openedAt..resolvedAt overlapping) within [from, to], unix ms. */
+    from: Type.Optional(Type.Integer()),
+    to: Type.Optional(Type.Integer()),
+    sort: Type.Optional(Type.Enum(INCIDENT_SORTS)),
+    order: Type.Optional(Type.Enum(['asc', 'desc'])),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+export type IncidentListQuery = Static<typeof IncidentListQuerySchema>;
+
+export const IncidentPageSchema = Type.Object({
+  items: Type.Array(IncidentSchema),
+  total: Type.Integer(),
+  limit: Type.Integer(),
+  offset: Type.Integer(),
+});
+export type IncidentPage = Static<typeof IncidentPageSchema>;
+
+export const IncidentDetailSchema = Type.Object({
+  incident: IncidentSchema,
+  alerts: Type.Array(AlertSchema),
+});
+export type IncidentDetail = Static<typeof IncidentDetailSchema>;
+
+export const UpdateIncidentRequestSchema = Type.Object(
+  {
+    title: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    status: Type.Optional(IncidentStatusSchema),
+    /** Username of the incident commander; null clears it. */
+    commander: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 128 }), Type.Null()])),
+    comment: Type.Optional(Type.String({ maxLength: 4096 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateIncidentRequest = Static<typeof UpdateIncidentRequestSchema>;
+
+export const MergeIncidentsRequestSchema = Type.Object(
+  { incidentIds: Type.Array(Type.Integer(), { minItems: 1, maxItems: 100 }) },
+  { additionalProperties: false },
+);
+export type MergeIncidentsRequest = Static<typeof MergeIncidentsRequestSchema>;
+
+export const SplitIncidentRequestSchema = Type.Object(
+  {
+    alertIds: Type.Array(Type.Integer(), { minItems: 1, maxItems: 1000 }),
+    title: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+  },
+  { additionalProperties: false },
+);
+export type SplitIncidentRequest = Static<typeof SplitIncidentRequestSchema>;
+
+export const NoteRequestSchema = Type.Object({ text: Type.String({ minLength: 1, maxLength: 16_384 }) }, { additionalProperties: false });
+export type NoteRequest = Static<typeof NoteRequestSchema>;
+
+export const ExportQuerySchema = Type.Object({ format: Type.Optional(Type.Enum(['md', 'json'])) }, { additionalProperties: false });
+
+export const INCIDENT_BUNDLE_VERSION = 1;
+
+/**
+ * Everything about one incident in one document, for offline review. The desktop cache
+ * stores it as-is; `version` changes when the shape does.
+ */
+export const IncidentBundleSchema = Type.Object({
+  version: Type.Literal(INCIDENT_BUNDLE_VERSION),
+  exportedAt: Type.Integer(),
+  incident: IncidentSchema,
+  alerts: Type.Array(AlertSchema),
+  alertHistory: Type.Array(AlertHistoryEntrySchema),
+  timeline: Type.Array(TimelineEntrySchema),
+  noteRevisions: Type.Array(NoteRevisionSchema),
+  /** Silences that matched any of its alerts. */
+  silences: Type.Array(SilenceSchema),
+  /** Where the metrics around it live: the window and the series to fetch. */
+  metricsWindow: Type.Object({
+    from: Type.Integer(),
+    to: Type.Integer(),
+    /** Label sets of the alerts, as selectors the metrics API understands. */
+    selectors: Type.Array(Type.String()),
+  }),
+});
+export type IncidentBundle = Static<typeof IncidentBundleSchema>;
