@@ -43,6 +43,16 @@ export default tseslint.config(
     ]),
   },
   {
+    // Tests of main's HTTP client run against a real server started by the server's test helper.
+    files: ['electron/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['react', 'react-dom', '@mantine/*', '**/renderer/**'], message: 'electron/ never imports React or the renderer (DESIGN.md §2).' },
+        { regex: '(^|/)server/(?!src/testing/)', message: 'electron/ tests may use the server only through server/src/testing/ (DESIGN.md §2).' },
+      ] }],
+    },
+  },
+  {
     files: ['server/**/*.ts'],
     rules: restrict('server/ imports no Electron and nothing from renderer/ (DESIGN.md §2).', [
       'electron', 'electron/*', '**/renderer/**', '**/electron/**', 'keytar', 'react', 'react-dom',

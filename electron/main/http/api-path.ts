@@ -1,0 +1,23 @@
+import { AppError } from '../../../shared/errors.ts';
+
+/**
+ * The contract's pattern already pins requests to `/api/v1/`; this refuses what a
+ * pattern cannot see: dot segments (literal or escaped) and empty segments, which could
+ * walk out of the API prefix once the server or a proxy normalizes the path.
+ */
+export function assertApiPath(path: string): string {
+  const segments = path.split('/').slice(1);
+  for (const segment of segments.slice(0, -1)) {
+    if (segment === '') throw new AppError('E_VALIDATION', 'The API path has an empty segment.');
+  }
+  for (const segment of segments) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      throw new AppError('E_VALIDATION', 'The API path has a malformed escape.');
+    }
+    if (decoded === '.' || decoded === '..' || decoded.includes('/') || decoded.includes('\\')) throw new AppError('E_VALIDATION', 'The API path may not leave /api/v1/.');
+  }
+  return path;
+}

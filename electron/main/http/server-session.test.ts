@@ -1,0 +1,190 @@
+import http from 'node:http';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, TEST_ADMIN_PASSWORD, type TestServer } from '../../../server/src/testing/test-server.ts';
+import { testCredentialStore } from '../../test/credential-store.ts';
+import { createServerAxios } from './create-axios.ts';
+import { DEFAULT_RETRY, type RetryOptions } from './retry.ts';
+import { ServerSession, type SessionStatus } from './server-session.ts';
+
+/** Real backoff code, with the waits recorded instead of slept through. */
+function recordedRetry(onSleep: (attempt: number) => Promise<void> = async () => {}): RetryOptions & { sleeps: number[] } {
+  const sleeps: number[] = [];
+  return {
+    ...DEFAULT_RETRY,
+    sleeps,
+    random: () => 1,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      await onSleep(sleeps.length);
+    },
+  };
+}
+
+describe('main\'s server session against a real server', () => {
+  let server: TestServer;
+  const { store, cleanUp } = testCredentialStore();
+
+  beforeAll(async () => {
+    server = await startTestServer({ listen: true, accessTokenTtlSeconds: 2 });
+  });
+  afterAll(async () => {
+    await server.close();
+    await cleanUp();
+  });
+
+  function session(options: { clock?: () => number; retry?: RetryOptions; profileId?: string; url?: string; changes?: SessionStatus[] } = {}) {
+    return new ServerSession({
+      profileId: options.profileId ?? 'prod',
+      http: createServerAxios(options.url ?? server.url, {}),
+      credentials: store,
+      ...(options.clock ? { now: options.clock } : {}),
+      retry: options.retry ?? recordedRetry(),
+      onChange: (status) => options.changes?.push(status),
+    });
+  }
+
+  it('signs in, keeps the refresh token in the keychain, and serves API calls', async () => {
+    const changes: SessionStatus[] = [];
+    const client = session({ changes });
+    const status = await client.loginWithPassword('admin', TEST_ADMIN_PASSWORD, false);
+    expect(status).toMatchObject({ state: 'signed-in', method: 'password', user: { username: 'admin' } });
+    expect(changes.map((change) => change.state)).toEqual(['signed-in']);
+    expect(await store.get('prod', 'refreshToken')).toEqual(expect.any(String));
+    expect(await store.get('prod', 'password')).toBeNull();
+    await expect(client.request({ method: 'GET', path: '/api/v1/auth/me' })).resolves.toMatchObject({ username: 'admin', role: 'admin' });
+  });
+
+  it('refreshes before the access token expires, rotating the stored refresh token', async () => {
+    let offset = 0;
+    const client = session({ clock: () => Date.now() + offset });
+    await client.loginWithPassword('admin', TEST_ADMIN_PASSWORD, false);
+    const first = await store.get('prod', 'refreshToken');
+    await client.request({ method: 'GET', path: '/api/v1/auth/me' });
+    expect(await store.get('prod', 'refreshToken')).toBe(first);
+    // 1.6 s into a 2 s token: inside the refresh margin (a quarter of the lifetime).
+    offset = 1600;
+    await expect(client.request({ method: 'GET', path: '/api/v1/auth/me' })).resolves.toMatchObject({ username: 'admin' });
+    const second = await store.get('prod', 'refreshToken');
+    expect(second).not.toBe(first);
+    // The rotated-out token is dead on the server.
+    const reuse = await server.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: first } });
+    expect(reuse.json()).toMatchObject({ error: { code: 'E_TOKEN_INVALID' } });
+  });
+
+  it('renews once when the server finds the token expired before our clock does', async () => {
+    let offset = 0;
+    const client = session({ clock: () => Date.now() + offset });
+    await client.loginWithPassword('admin', TEST_ADMIN_PASSWORD, false);
+    // Our clock lags 10 s behind; wait out the real 2 s lifetime.
+    offset = -10_000;
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    await expect(client.request({ method: 'GET', path: '/api/v1/auth/me' })).resolves.toMatchObject({ username: 'admin' });
+  });
+
+  it('resumes a stored session in a new session object, as after a restart', async () => {
+    await session().loginWithPassword('admin', TEST_ADMIN_PASSWORD, false);
+    const restarted = session();
+    await expect(restarted.resume('admin')).resolves.toMatchObject({ state: 'signed-in', user: { username: 'admin' } });
+  });
+
+  it('signs in again with a remembered password when the refresh token is revoked', async () => {
+    const client = session({ profileId: 'remembered' });
+    await client.loginWithPassword('admin', TEST_ADMIN_PASSWORD, true);
+    const token = await store.get('remembered', 'refreshToken');
+    await server.app.inject({ method: 'POST', url: '/api/v1/auth/logout', payload: { refreshToken: token } });
+    await expect(session({ profileId: 'remembered' }).resume('admin')).resolves.toMatchObject({ state: 'signed-in' });
+    expect(await store.get('remembered', 'refreshToken')).not.toBe(token);
+  });
+
+  it('logs out: revokes on the server and deletes every stored secret', async () => {
+    const client = session({ profileId: 'leaving' });
+    await client.loginWithPassword('admin', TEST_ADMIN_PASSWORD, true);
+    const token = await store.get('leaving', 'refreshToken');
+    await expect(client.logout()).resolves.toMatchObject({ state: 'signed-out', user: null });
+    expect(await store.kinds('leaving')).toEqual([]);
+    const reuse = await server.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: token } });
+    expect(reuse.statusCode).toBe(401);
+    await expect(client.request({ method: 'GET', path: '/api/v1/auth/me' })).rejects.toMatchObject({ code: 'E_AUTH_REQUIRED' });
+  });
+
+  it('maps server errors to the catalogue', async () => {
+    const client = session({ profileId: 'errors' });
+    await expect(client.loginWithPassword('admin', 'wrong-password', false)).rejects.toMatchObject({ code: 'E_AUTH_INVALID' });
+    await expect(client.request({ method: 'GET', path: '/api/v1/auth/me' })).rejects.toMatchObject({ code: 'E_AUTH_REQUIRED' });
+    await client.loginWithPassword('admin', TEST_ADMIN_PASSWORD, false);
+    await expect(client.request({ method: 'GET', path: '/api/v1/no-such-route' })).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
+    await expect(client.request({ method: 'GET', path: '/api/v1/%2e%2e/health' })).rejects.toMatchObject({ code: 'E_VALIDATION' });
+  });
+
+  it('accepts an API key as the credential', async () => {
+    const token = await server.tokenFor('viewer');
+    const client = session({ profileId: 'keyed' });
+    await expect(client.loginWithApiKey(token)).resolves.toMatchObject({ state: 'signed-in', method: 'apiKey', user: { username: 'test-viewer' } });
+    expect(await store.kinds('keyed')).toEqual(['apiKey']);
+  });
+});
+
+describe('retries and network failures', () => {
+  it('retries a GET through "connection refused" until the server is back', async () => {
+    const first = await startTestServer({ listen: true });
+    const { port } = first.app.server.address() as AddressInfo;
+    await first.app.close();
+    let revived: Awaited<ReturnType<typeof startTestServer>> | undefined;
+    const { store, cleanUp } = testCredentialStore();
+    const retry = recordedRetry(async (attempt) => {
+      if (attempt === 2) {
+        revived = await startTestServer({ dataDir: first.dataDir });
+        await revived.app.listen({ host: '127.0.0.1', port });
+      }
+    });
+    try {
+      const client = new ServerSession({ profileId: 'flaky', http: createServerAxios(`http://127.0.0.1:${port}`, {}), credentials: store, retry });
+      await expect(client.loginWithApiKey('not-a-real-key-at-all')).rejects.toMatchObject({ code: 'E_TOKEN_INVALID' });
+      expect(retry.sleeps).toEqual([250, 500]);
+    } finally {
+      await revived?.close();
+      await cleanUp();
+    }
+  });
+
+  it('retries GET on 503 with growing backoff, never POST', async () => {
+    const hits: string[] = [];
+    const unavailable = http.createServer((request, response) => {
+      hits.push(request.method ?? '');
+      response.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'E_UNAVAILABLE', message: 'Starting up.' } }));
+    });
+    await new Promise<void>((resolve) => unavailable.listen(0, '127.0.0.1', resolve));
+    const { port } = unavailable.address() as AddressInfo;
+    const { store, cleanUp } = testCredentialStore();
+    const retry = recordedRetry();
+    const client = new ServerSession({ profileId: 'busy', http: createServerAxios(`http://127.0.0.1:${port}`, {}), credentials: store, retry });
+    try {
+      await expect(client.loginWithApiKey('some-api-key-value')).rejects.toMatchObject({ code: 'E_UNAVAILABLE', message: 'Starting up.' });
+      expect(hits).toEqual(['GET', 'GET', 'GET', 'GET']);
+      expect(retry.sleeps).toEqual([250, 500, 1000]);
+      hits.length = 0;
+      await expect(client.loginWithPassword('admin', 'whatever', false)).rejects.toMatchObject({ code: 'E_UNAVAILABLE' });
+      expect(hits).toEqual(['POST']);
+    } finally {
+      unavailable.closeAllConnections();
+      await new Promise((resolve) => unavailable.close(resolve));
+      await cleanUp();
+    }
+  });
+
+  it('reports E_NETWORK when nobody listens', async () => {
+    const probe = net.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    const { store, cleanUp } = testCredentialStore();
+    const refused = new ServerSession({ profileId: 'gone', http: createServerAxios(`http://127.0.0.1:${port}`, {}), credentials: store, retry: recordedRetry() });
+    await expect(refused.loginWithPassword('admin', 'whatever', false)).rejects.toMatchObject({ code: 'E_NETWORK', details: { cause: 'ECONNREFUSED' } });
+    await store.set('gone', 'refreshToken', 'kept-for-later');
+    await expect(refused.resume('admin')).resolves.toMatchObject({ state: 'unreachable' });
+    expect(await store.get('gone', 'refreshToken')).toBe('kept-for-later');
+    await cleanUp();
+  });
+});

@@ -1,0 +1,246 @@
+import type { AxiosInstance, Method } from 'axios';
+import { AppError } from '../../../shared/errors.ts';
+import type { TokenPair, User } from '../../../shared/api/auth.ts';
+import type { ApiRequest } from '../../../shared/ipc/channels/api.ts';
+import type { CredentialStore } from '../credentials/credential-store.ts';
+import { assertApiPath } from './api-path.ts';
+import { toAppError } from './map-error.ts';
+import { DEFAULT_RETRY, isTransient, withRetry, type RetryOptions } from './retry.ts';
+
+export type SessionState = 'signed-out' | 'signed-in' | 'unreachable';
+export type SessionMethod = 'password' | 'apiKey';
+
+export interface SessionStatus {
+  state: SessionState;
+  method: SessionMethod | null;
+  user: User | null;
+}
+
+export interface ServerSessionOptions {
+  profileId: string;
+  http: AxiosInstance;
+  credentials: CredentialStore;
+  now?: () => number;
+  retry?: RetryOptions;
+  /** Told whenever the state, method or user changes. */
+  onChange?: (status: SessionStatus) => void;
+}
+
+interface AccessToken {
+  token: string;
+  expiresAt: number;
+  lifetimeMs: number;
+}
+
+/** Methods that are safe to send again: they change nothing on the server. */
+const IDEMPOTENT: ReadonlySet<string> = new Set(['GET', 'HEAD']);
+
+/** Refresh this long before expiry: a quarter of the lifetime, at most a minute. */
+export function refreshMargin(lifetimeMs: number): number {
+  return Math.min(60_000, lifetimeMs / 4);
+}
+
+/**
+ * The signed-in session with one server, owned by main. The access token stays in
+ * memory; the refresh token (rotated on every refresh), an API key, or a remembered
+ * password live in the CredentialStore. Every renderer API call goes through
+ * `request()`, which refreshes before expiry, retries idempotent calls on transient
+ * failures with backoff, and maps every failure to the error catalogue.
+ */
+export class ServerSession {
+  private readonly profileId: string;
+  private readonly http: AxiosInstance;
+  private readonly credentials: CredentialStore;
+  private readonly now: () => number;
+  private readonly retry: RetryOptions;
+  private readonly onChange: (status: SessionStatus) => void;
+  private current: SessionStatus = { state: 'signed-out', method: null, user: null };
+  private access: AccessToken | null = null;
+  private apiKey: string | null = null;
+  /** Kept in memory too: with no keychain the session still lasts until the app quits. */
+  private refreshToken: string | null = null;
+  private username: string | null = null;
+  private refreshing: Promise<void> | null = null;
+
+  constructor(options: ServerSessionOptions) {
+    this.profileId = options.profileId;
+    this.http = options.http;
+    this.credentials = options.credentials;
+    this.now = options.now ?? Date.now;
+    this.retry = options.retry ?? DEFAULT_RETRY;
+    this.onChange = options.onChange ?? (() => {});
+  }
+
+  status(): SessionStatus {
+    return { ...this.current };
+  }
+
+  async loginWithPassword(username: string, password: string, rememberPassword: boolean): Promise<SessionStatus> {
+    const pair = await this.post<TokenPair>('/api/v1/auth/login', { username, password });
+    this.username = username;
+    this.apiKey = null;
+    await this.credentials.delete(this.profileId, 'apiKey');
+    if (rememberPassword && this.credentials.backend !== 'unavailable') await this.credentials.set(this.profileId, 'password', password);
+    else await this.credentials.delete(this.profileId, 'password');
+    await this.adopt(pair);
+    return this.status();
+  }
+
+  async loginWithApiKey(apiKey: string): Promise<SessionStatus> {
+    const user = await this.fetchMe(apiKey);
+    this.apiKey = apiKey;
+    this.access = null;
+    this.refreshToken = null;
+    await this.credentials.delete(this.profileId, 'refreshToken');
+    await this.credentials.delete(this.profileId, 'password');
+    await this.credentials.set(this.profileId, 'apiKey', apiKey);
+    this.update({ state: 'signed-in', method: 'apiKey', user });
+    return this.status();
+  }
+
+  /**
+   * Picks up a stored session at start-up or on selecting the profile: an API key, else
+   * the refresh token, else a remembered password. An unreachable server leaves the
+   * credentials in place and the state `unreachable`.
+   */
+  async resume(username: string | null): Promise<SessionStatus> {
+    this.username = username;
+    try {
+      const apiKey = await this.credentials.get(this.profileId, 'apiKey');
+      if (apiKey) {
+        this.apiKey = apiKey;
+        this.update({ state: 'signed-in', method: 'apiKey', user: await this.fetchMe(apiKey) });
+        return this.status();
+      }
+      this.refreshToken = await this.credentials.get(this.profileId, 'refreshToken');
+      if (this.refreshToken || (await this.credentials.get(this.profileId, 'password'))) await this.refresh();
+    } catch (error) {
+      const appError = toAppError(error);
+      if (isTransient(appError)) this.update({ ...this.current, state: 'unreachable' });
+      else if (appError.code !== 'E_KEYCHAIN_UNAVAILABLE') this.update({ state: 'signed-out', method: null, user: null });
+    }
+    return this.status();
+  }
+
+  /** A bearer token valid for a while yet (for the event stream connection). */
+  async bearer(): Promise<string> {
+    if (this.apiKey) return this.apiKey;
+    if (!this.access || this.now() >= this.access.expiresAt - refreshMargin(this.access.lifetimeMs)) await this.refresh();
+    if (!this.access) throw new AppError('E_AUTH_REQUIRED');
+    return this.access.token;
+  }
+
+  async request(request: ApiRequest): Promise<unknown> {
+    const path = assertApiPath(request.path);
+    const send = async (): Promise<unknown> => {
+      const response = await this.http.request({
+        method: request.method as Method,
+        url: path,
+        params: request.query,
+        data: request.body,
+        headers: { authorization: `Bearer ${await this.bearer()}` },
+      });
+      return response.status === 204 || response.data === '' ? null : response.data;
+    };
+    const sendOnce = async (): Promise<unknown> => {
+      try {
+        return await send();
+      } catch (raw) {
+        const error = toAppError(raw);
+        // The server judged the token expired before our clock did (clock skew): renew once.
+        if (error.code !== 'E_AUTH_EXPIRED' || this.apiKey) throw error;
+        this.access = null;
+        return send();
+      }
+    };
+    const shouldRetry = IDEMPOTENT.has(request.method) ? isTransient : () => false;
+    try {
+      const value = await withRetry(sendOnce, shouldRetry, this.retry, toAppError);
+      if (this.current.state === 'unreachable') this.update({ ...this.current, state: 'signed-in' });
+      return value;
+    } catch (error) {
+      const appError = toAppError(error);
+      if (isTransient(appError) && this.current.state === 'signed-in') this.update({ ...this.current, state: 'unreachable' });
+      throw appError;
+    }
+  }
+
+  /** Revokes the refresh token on the server (best effort) and forgets every stored secret of the session. */
+  async logout(): Promise<SessionStatus> {
+    const refreshToken = this.refreshToken;
+    this.access = null;
+    this.refreshToken = null;
+    this.apiKey = null;
+    if (refreshToken) await this.post('/api/v1/auth/logout', { refreshToken }).catch(() => undefined);
+    for (const kind of ['refreshToken', 'password', 'apiKey'] as const) await this.credentials.delete(this.profileId, kind);
+    this.update({ state: 'signed-out', method: null, user: null });
+    return this.status();
+  }
+
+  /** One refresh at a time; concurrent callers share it (a rotated token is single-use). */
+  private refresh(): Promise<void> {
+    this.refreshing ??= this.renew().finally(() => {
+      this.refreshing = null;
+    });
+    return this.refreshing;
+  }
+
+  private async renew(): Promise<void> {
+    if (this.refreshToken) {
+      try {
+        await this.adopt(await this.post<TokenPair>('/api/v1/auth/refresh', { refreshToken: this.refreshToken }));
+        return;
+      } catch (raw) {
+        const error = toAppError(raw);
+        if (isTransient(error)) throw error;
+        // Revoked or expired: the stored token is useless from now on.
+        this.refreshToken = null;
+        await this.credentials.delete(this.profileId, 'refreshToken');
+      }
+    }
+    const password = this.username ? await this.credentials.get(this.profileId, 'password') : null;
+    if (this.username && password) {
+      await this.adopt(await this.post<TokenPair>('/api/v1/auth/login', { username: this.username, password }));
+      return;
+    }
+    this.access = null;
+    this.update({ state: 'signed-out', method: null, user: null });
+    throw new AppError('E_AUTH_REQUIRED', 'The session has ended; sign in again.');
+  }
+
+  private async adopt(pair: TokenPair): Promise<void> {
+    const lifetimeMs = pair.expiresIn * 1000;
+    this.access = { token: pair.accessToken, expiresAt: this.now() + lifetimeMs, lifetimeMs };
+    this.refreshToken = pair.refreshToken;
+    try {
+      await this.credentials.set(this.profileId, 'refreshToken', pair.refreshToken);
+    } catch (error) {
+      // No keychain: the session lives in memory until the app quits.
+      if (toAppError(error).code !== 'E_KEYCHAIN_UNAVAILABLE') throw error;
+    }
+    this.update({ state: 'signed-in', method: 'password', user: pair.user });
+  }
+
+  private async fetchMe(token: string): Promise<User> {
+    return withRetry(
+      async () => (await this.http.get<User>('/api/v1/auth/me', { headers: { authorization: `Bearer ${token}` } })).data,
+      isTransient,
+      this.retry,
+      toAppError,
+    );
+  }
+
+  private async post<T>(path: string, body: unknown): Promise<T> {
+    try {
+      return (await this.http.post<T>(path, body)).data;
+    } catch (error) {
+      throw toAppError(error);
+    }
+  }
+
+  private update(next: SessionStatus): void {
+    const changed = next.state !== this.current.state || next.method !== this.current.method || next.user?.id !== this.current.user?.id;
+    this.current = next;
+    if (changed) this.onChange(this.status());
+  }
+}
