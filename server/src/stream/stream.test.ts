@@ -1,0 +1,140 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { EventSource } from 'eventsource';
+import { startTestServer, type TestServer } from '../testing/test-server.ts';
+import type { SampleEventData, StreamResetData } from '../../../shared/api/stream.ts';
+
+const T0 = Date.UTC(2026, 0, 1);
+const servers: TestServer[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) await server.close();
+});
+
+async function listeningServer(dataDir?: string): Promise<TestServer> {
+  const server = await startTestServer({ listen: true, ...(dataDir ? { dataDir } : {}) });
+  servers.push(server);
+  return server;
+}
+
+interface Received {
+  id: number;
+  type: string;
+  data: unknown;
+}
+
+/** An SSE client (the `eventsource` package) that records events; `lastEventId` resumes. */
+async function connect(server: TestServer, options: { lastEventId?: number; query?: string } = {}) {
+  const token = await server.tokenFor('viewer');
+  const received: Received[] = [];
+  const waiters: (() => void)[] = [];
+  const source = new EventSource(`${server.url}/api/v1/stream${options.query ?? ''}`, {
+    fetch: (input, init) =>
+      fetch(input, {
+        ...init,
+        headers: { ...init?.headers, authorization: `Bearer ${token}`, ...(options.lastEventId === undefined ? {} : { 'last-event-id': String(options.lastEventId) }) },
+      }),
+  });
+  for (const type of ['samples', 'alert', 'reset']) {
+    source.addEventListener(type, (event) => {
+      received.push({ id: Number(event.lastEventId), type, data: JSON.parse(event.data) });
+      waiters.splice(0).forEach((wake) => wake());
+    });
+  }
+  await new Promise<void>((resolve, reject) => {
+    source.onopen = () => resolve();
+    source.onerror = (error) => reject(new Error(`stream failed: ${error.message}`));
+  });
+  return {
+    received,
+    async waitFor(count: number): Promise<Received[]> {
+      while (received.length < count) await new Promise<void>((resolve) => waiters.push(resolve));
+      return received;
+    },
+    close: () => source.close(),
+  };
+}
+
+function publishSamples(server: TestServer, values: number[]): void {
+  for (const value of values) server.app.metrics.ingest([{ name: 'node_load1', labels: { host: 'h' }, samples: [[T0 + value * 1000, value]] }]);
+}
+
+const valuesOf = (events: Received[]) => events.flatMap((e) => (e.type === 'samples' ? (e.data as SampleEventData[]).map((s) => s.value) : []));
+
+describe('live stream (SSE)', () => {
+  it('requires a token with stream:read, from the header or the access_token query parameter', async () => {
+    const server = await listeningServer();
+    const anonymous = await fetch(`${server.url}/api/v1/stream`);
+    expect(anonymous.status).toBe(401);
+    expect((await anonymous.json()).error.code).toBe('E_AUTH_REQUIRED');
+    expect((await fetch(`${server.url}/api/v1/stream`, { headers: { authorization: 'Bearer nope' } })).status).toBe(401);
+
+    const controller = new AbortController();
+    const viaQuery = await fetch(`${server.url}/api/v1/stream?access_token=${await server.tokenFor('viewer')}`, { signal: controller.signal, headers: { 'accept-encoding': 'gzip, br' } });
+    expect(viaQuery.status).toBe(200);
+    expect(viaQuery.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(viaQuery.headers.get('content-encoding')).toBeNull();
+    controller.abort();
+  });
+
+  it('delivers new samples live, then resumes from Last-Event-ID with no gap and no duplicate', async () => {
+    const server = await listeningServer();
+    const first = await connect(server);
+    publishSamples(server, [1, 2, 3]);
+    const seen = await first.waitFor(3);
+    expect(valuesOf(seen)).toEqual([1, 2, 3]);
+    expect(seen[0]!.data).toEqual([{ seriesId: expect.any(Number), name: 'node_load1', labels: { host: 'h' }, ts: T0 + 1000, value: 1 }]);
+    first.close();
+
+    publishSamples(server, [4, 5]);
+    const second = await connect(server, { lastEventId: seen[2]!.id });
+    publishSamples(server, [6]);
+    const resumed = await second.waitFor(3);
+    expect(valuesOf(resumed)).toEqual([4, 5, 6]);
+    const ids = [...seen, ...resumed].map((e) => e.id);
+    expect(ids).toEqual(Array.from({ length: 6 }, (_, i) => ids[0]! + i));
+    second.close();
+  });
+
+  it('resumes across a server restart, since events are kept in SQLite', async () => {
+    const server = await listeningServer();
+    const client = await connect(server);
+    publishSamples(server, [1]);
+    const [seen] = await client.waitFor(1);
+    client.close();
+    publishSamples(server, [2, 3]);
+    await server.app.close();
+    servers.pop();
+
+    const restarted = await listeningServer(server.dataDir);
+    const resumed = await connect(restarted, { lastEventId: seen!.id });
+    publishSamples(restarted, [4]);
+    const events = await resumed.waitFor(3);
+    expect(valuesOf(events)).toEqual([2, 3, 4]);
+    expect(events.map((e) => e.id)).toEqual([seen!.id + 1, seen!.id + 2, seen!.id + 3]);
+    resumed.close();
+  });
+
+  it('sends a reset when the events after Last-Event-ID are not known, then continues live', async () => {
+    const server = await listeningServer();
+    publishSamples(server, [1]);
+    const client = await connect(server, { lastEventId: 999_999 });
+    const [reset] = await client.waitFor(1);
+    expect(reset!.type).toBe('reset');
+    expect((reset!.data as StreamResetData).lastEventId).toBe(reset!.id);
+    publishSamples(server, [2]);
+    const [, next] = await client.waitFor(2);
+    expect(next!.id).toBe(reset!.id + 1);
+    client.close();
+  });
+
+  it('filters by event type and refuses unknown types', async () => {
+    const server = await listeningServer();
+    const client = await connect(server, { query: '?types=alert' });
+    publishSamples(server, [1]);
+    server.app.ctx.events.publish({ type: 'alert', data: { id: 'a-1' } });
+    const [only] = await client.waitFor(1);
+    expect(only).toMatchObject({ type: 'alert', data: { id: 'a-1' } });
+    client.close();
+    const bad = await fetch(`${server.url}/api/v1/stream?types=bogus`, { headers: { authorization: `Bearer ${await server.tokenFor('viewer')}` } });
+    expect(bad.status).toBe(400);
+  });
+});
