@@ -12,7 +12,7 @@ describe('LTTB downsampling', () => {
     const xs = Array.from({ length: n }, (_, i) => 1_700_000_000_000 + i * 10_000);
     const ys = xs.map((_, i) => Math.sin(i / 50) * 10 + random() * 3);
     const ours = [...lttbIndices(xs, ys, 300)].map((i) => [xs[i], ys[i]]);
-    const theirs = LTTB(xs.map((x, i) => [x, ys[i]!] as [number, number]), 300);
+    const theirs = LTTB(xs.map((x, i) => [x, ys[i]!] as [number, number]), 300) as [number, number][];
     expect(ours.slice(0, -1)).toEqual(theirs.slice(0, -1));
     expect(ours.at(-1)).toEqual([xs[n - 1], ys[n - 1]]);
   });

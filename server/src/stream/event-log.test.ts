@@ -14,9 +14,9 @@ function tempLog(options: ConstructorParameters<typeof StreamEventLog>[1] = {}) 
 describe('stream event log', () => {
   it('numbers events consecutively and replays what came after an id', () => {
     const log = tempLog();
-    const ids = [1, 2, 3].map((n) => log.append({ type: 'alert', data: { n } }).id);
+    const ids = [1, 2, 3].map((n) => log.append({ type: 'anomaly_score', data: { n } }).id);
     expect(ids).toEqual([1, 2, 3]);
-    expect(log.after(1)).toEqual({ kind: 'events', events: [{ id: 2, type: 'alert', data: '{"n":2}' }, { id: 3, type: 'alert', data: '{"n":3}' }] });
+    expect(log.after(1)).toEqual({ kind: 'events', events: [{ id: 2, type: 'anomaly_score', data: '{"n":2}' }, { id: 3, type: 'anomaly_score', data: '{"n":3}' }] });
     expect(log.after(3)).toEqual({ kind: 'events', events: [] });
     expect(log.after(4)).toEqual({ kind: 'reset', lastId: 3 });
   });
@@ -24,14 +24,14 @@ describe('stream event log', () => {
   it('resets a client whose next event was pruned, and never reuses an id', () => {
     let now = 0;
     const log = tempLog({ maxEvents: 2, maxAgeMs: 1000, now: () => now });
-    for (let i = 0; i < 5; i++) log.append({ type: 'alert', data: {} });
+    for (let i = 0; i < 5; i++) log.append({ type: 'anomaly_score', data: {} });
     log.prune();
-    expect(log.after(3)).toEqual({ kind: 'events', events: [{ id: 4, type: 'alert', data: '{}' }, { id: 5, type: 'alert', data: '{}' }] });
+    expect(log.after(3)).toEqual({ kind: 'events', events: [{ id: 4, type: 'anomaly_score', data: '{}' }, { id: 5, type: 'anomaly_score', data: '{}' }] });
     expect(log.after(2)).toEqual({ kind: 'reset', lastId: 5 });
     now = 5000;
     log.prune();
     expect(log.after(5)).toEqual({ kind: 'events', events: [] });
     expect(log.after(4)).toEqual({ kind: 'reset', lastId: 5 });
-    expect(log.append({ type: 'alert', data: {} }).id).toBe(6);
+    expect(log.append({ type: 'anomaly_score', data: {} }).id).toBe(6);
   });
 });

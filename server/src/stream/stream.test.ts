@@ -33,7 +33,7 @@ async function connect(server: TestServer, options: { lastEventId?: number; quer
         headers: { ...init?.headers, authorization: `Bearer ${token}`, ...(options.lastEventId === undefined ? {} : { 'last-event-id': String(options.lastEventId) }) },
       }),
   });
-  for (const type of ['samples', 'alert', 'reset']) {
+  for (const type of ['samples', 'anomaly_score', 'reset']) {
     source.addEventListener(type, (event) => {
       received.push({ id: Number(event.lastEventId), type, data: JSON.parse(event.data) });
       waiters.splice(0).forEach((wake) => wake());
@@ -64,7 +64,7 @@ describe('live stream (SSE)', () => {
     const server = await listeningServer();
     const anonymous = await fetch(`${server.url}/api/v1/stream`);
     expect(anonymous.status).toBe(401);
-    expect((await anonymous.json()).error.code).toBe('E_AUTH_REQUIRED');
+    expect(((await anonymous.json()) as { error: { code: string } }).error.code).toBe('E_AUTH_REQUIRED');
     expect((await fetch(`${server.url}/api/v1/stream`, { headers: { authorization: 'Bearer nope' } })).status).toBe(401);
 
     const controller = new AbortController();
@@ -128,11 +128,11 @@ describe('live stream (SSE)', () => {
 
   it('filters by event type and refuses unknown types', async () => {
     const server = await listeningServer();
-    const client = await connect(server, { query: '?types=alert' });
+    const client = await connect(server, { query: '?types=anomaly_score' });
     publishSamples(server, [1]);
-    server.app.ctx.events.publish({ type: 'alert', data: { id: 'a-1' } });
+    server.app.ctx.events.publish({ type: 'anomaly_score', data: { id: 'a-1' } });
     const [only] = await client.waitFor(1);
-    expect(only).toMatchObject({ type: 'alert', data: { id: 'a-1' } });
+    expect(only).toMatchObject({ type: 'anomaly_score', data: { id: 'a-1' } });
     client.close();
     const bad = await fetch(`${server.url}/api/v1/stream?types=bogus`, { headers: { authorization: `Bearer ${await server.tokenFor('viewer')}` } });
     expect(bad.status).toBe(400);
