@@ -151,6 +151,7 @@ export class AlertService {
         data: { explanation: saved.annotations.explanation, score: saved.annotations.score, threshold: saved.annotations.threshold },
       });
     }
+    linker.raiseSeverity(incidentId, saved, now, unit);
     linker.touch(incidentId, now, unit);
     this.#notify(saved, 'firing', unit, now);
     unit.publish({ type: 'alert', data: { action, alert: saved } });

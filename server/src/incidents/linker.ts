@@ -35,13 +35,7 @@ export class IncidentLinker {
     const groupKey = groupKeyOf(alert.labels, this.#policy);
     const existing = this.#incidents.joinable(groupKey, at - this.#policy.windowMs);
     if (existing !== undefined) {
-      const incident = this.#incidents.byId(existing)!;
-      if (severityRank(alert.severity) > severityRank(incident.severity)) {
-        this.#incidents.update(existing, { severity: alert.severity, lastActivityAt: at }, at);
-        this.note(existing, unit, { ts: at, kind: 'severity_changed', actor: SYSTEM, alertId: alert.id, text: `Severity raised to ${alert.severity} by ${describeAlert(alert)}`, data: { from: incident.severity, to: alert.severity } });
-      } else {
-        this.#incidents.update(existing, { lastActivityAt: at }, at);
-      }
+      this.#incidents.update(existing, { lastActivityAt: at }, at);
       return existing;
     }
     const title = incidentTitleFor(alert.labels, alert.annotations, groupKey);
@@ -49,6 +43,14 @@ export class IncidentLinker {
     this.note(id, unit, { ts: at, kind: 'incident_opened', actor: SYSTEM, alertId: alert.id, text: `Incident opened: ${title}`, data: { groupKey } });
     unit.publish({ type: 'incident', data: { action: 'opened', incident: this.#incidents.byId(id)! } });
     return id;
+  }
+
+  /** An incident is as severe as its worst alert; a raise is recorded after the alert's own entries. */
+  raiseSeverity(incidentId: number, alert: Alert, at: number, unit: UnitOfWork): void {
+    const incident = this.#incidents.byId(incidentId)!;
+    if (severityRank(alert.severity) <= severityRank(incident.severity)) return;
+    this.#incidents.update(incidentId, { severity: alert.severity }, at);
+    this.note(incidentId, unit, { ts: at, kind: 'severity_changed', actor: SYSTEM, alertId: alert.id, text: `Severity raised to ${alert.severity} by ${describeAlert(alert)}`, data: { from: incident.severity, to: alert.severity } });
   }
 
   /** Appends to the timeline and tells the stream. */

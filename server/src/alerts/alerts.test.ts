@@ -1,0 +1,158 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../testing/test-server.ts';
+import type { Alert, AlertEvent, Silence } from '../../../shared/api/alerts.ts';
+import type { StreamEvent } from '../../../shared/api/stream.ts';
+
+const firing = (labels: Record<string, string>, extra: Partial<AlertEvent> = {}): AlertEvent => ({ source: 'api', status: 'firing', labels, ...extra });
+const resolved = (labels: Record<string, string>): AlertEvent => ({ source: 'api', status: 'resolved', labels });
+
+describe('alert lifecycle', () => {
+  let server: TestServer;
+  let streamed: StreamEvent[];
+  beforeEach(async () => {
+    server = await startTestServer({ alerts: { sweepIntervalMs: 0 } });
+    streamed = [];
+    server.app.ctx.events.subscribe((event) => streamed.push(event));
+  });
+  afterEach(() => server.close());
+
+  const ingest = (...events: AlertEvent[]) => server.app.alerts.service.ingest(events);
+  const get = async (id: number): Promise<Alert> => (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alerts/${id}` })).json();
+
+  it('de-duplicates by fingerprint: a repeated firing updates the same alert', async () => {
+    const [first] = ingest(firing({ alertname: 'HighCpu', target: 'web-1' }));
+    const [again] = ingest(firing({ target: 'web-1', alertname: 'HighCpu' }, { annotations: { summary: 'still hot' } }));
+    expect(again!.alert.id).toBe(first!.alert.id);
+    expect(again!.action).toBe('updated');
+    const list = (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/alerts' })).json();
+    expect(list.total).toBe(1);
+    expect(list.items[0]).toMatchObject({ occurrences: 2, state: 'firing', annotations: { summary: 'still hot' } });
+    // One transition in the history: the creation; repeats are not transitions.
+    const history = (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alerts/${first!.alert.id}/history` })).json();
+    expect(history).toHaveLength(1);
+    expect(streamed.filter((e) => e.type === 'alert').map((e) => (e.data as { action: string }).action)).toEqual(['created', 'updated']);
+  });
+
+  it('holds an acknowledgement until the alert resolves, and can un-acknowledge', async () => {
+    const [outcome] = ingest(firing({ alertname: 'DiskFull', target: 'db-1' }));
+    const id = outcome!.alert.id;
+    const denied = await server.injectAs('viewer', { method: 'POST', url: `/api/v1/alerts/${id}/acknowledge`, payload: { comment: 'mine' } });
+    expect(denied.statusCode).toBe(403);
+
+    const ack = await server.injectAs('operator', { method: 'POST', url: `/api/v1/alerts/${id}/acknowledge`, payload: { comment: 'looking', owner: 'alice' } });
+    expect(ack.json()).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'alice', ackComment: 'looking' });
+    // The source repeating the firing does not undo the acknowledgement.
+    ingest(firing({ alertname: 'DiskFull', target: 'db-1' }));
+    expect(await get(id)).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'alice' });
+
+    const unack = await server.injectAs('operator', { method: 'POST', url: `/api/v1/alerts/${id}/unacknowledge`, payload: { comment: 'handing back' } });
+    expect(unack.json()).toMatchObject({ state: 'firing', acknowledgedBy: null });
+    await server.injectAs('operator', { method: 'POST', url: `/api/v1/alerts/${id}/acknowledge`, payload: { comment: 'again' } });
+
+    ingest(resolved({ alertname: 'DiskFull', target: 'db-1' }));
+    expect((await get(id)).state).toBe('resolved');
+    const late = await server.injectAs('operator', { method: 'POST', url: `/api/v1/alerts/${id}/acknowledge`, payload: { comment: 'too late' } });
+    expect(late.statusCode).toBe(409);
+
+    const history = (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alerts/${id}/history` })).json() as Array<{ fromState: string | null; toState: string; actor: string }>;
+    expect(history.map((h) => `${h.fromState}->${h.toState}:${h.actor}`)).toEqual([
+      'null->firing:system',
+      'firing->acknowledged:test-operator',
+      'acknowledged->firing:test-operator',
+      'firing->acknowledged:test-operator',
+      'acknowledged->resolved:system',
+    ]);
+    expect(server.app.ctx.audit.query({ action: 'alert.*' }).map((e) => e.action)).toEqual(['alert.acknowledge', 'alert.unacknowledge', 'alert.acknowledge']);
+
+    // Firing again after resolution is a new episode of the same alert, not a new alert.
+    const [refired] = ingest(firing({ alertname: 'DiskFull', target: 'db-1' }));
+    expect(refired).toMatchObject({ action: 'refired', alert: { id, state: 'firing', acknowledgedBy: null, endsAt: null } });
+  });
+
+  it('resolves by hand', async () => {
+    const [outcome] = ingest(firing({ alertname: 'Flappy', target: 'web-9' }));
+    const response = await server.injectAs('operator', { method: 'POST', url: `/api/v1/alerts/${outcome!.alert.id}/resolve`, payload: { comment: 'fixed config' } });
+    expect(response.json()).toMatchObject({ state: 'resolved' });
+    expect(response.json().endsAt).toBeTypeOf('number');
+  });
+
+  it('silences with equal, not-equal and regex matchers: kept, marked, expired early', async () => {
+    const web1 = ingest(firing({ alertname: 'HighCpu', target: 'web-1', env: 'prod' }))[0]!.alert;
+    const web2 = ingest(firing({ alertname: 'HighCpu', target: 'web-2', env: 'staging' }))[0]!.alert;
+    const db1 = ingest(firing({ alertname: 'HighCpu', target: 'db-1', env: 'prod' }))[0]!.alert;
+    const mute = async (matchers: unknown[]): Promise<Silence> => {
+      const response = await server.injectAs('operator', { method: 'POST', url: '/api/v1/silences', payload: { matchers, durationSeconds: 3600, comment: 'maintenance' } });
+      expect(response.statusCode).toBe(201);
+      return response.json();
+    };
+    const silenced = async () => {
+      const list = (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/alerts?silenced=true&sort=startsAt&order=asc' })).json();
+      return (list.items as Alert[]).map((a) => a.labels.target).sort();
+    };
+
+    const regex = await mute([{ name: 'target', op: '=~', value: 'web-.*' }, { name: 'env', op: '=', value: 'prod' }]);
+    expect(await silenced()).toEqual(['web-1']);
+    const notEqual = await mute([{ name: 'env', op: '!=', value: 'prod' }]);
+    expect(await silenced()).toEqual(['web-1', 'web-2']);
+    const negRegex = await mute([{ name: 'target', op: '!~', value: 'web-.*' }]);
+    expect(await silenced()).toEqual(['db-1', 'web-1', 'web-2']);
+    expect((await get(web1.id)).silencedBy).toEqual([regex.id]);
+    expect((await get(web2.id)).silencedBy).toEqual([notEqual.id]);
+    expect((await get(db1.id)).silencedBy).toEqual([negRegex.id]);
+
+    // A new alert matching an active silence arrives silenced.
+    const web3 = ingest(firing({ alertname: 'HighCpu', target: 'web-3', env: 'prod' }))[0]!.alert;
+    expect(web3.silenced).toBe(true);
+
+    const expired = await server.injectAs('operator', { method: 'POST', url: `/api/v1/silences/${negRegex.id}/expire` });
+    expect(expired.json()).toMatchObject({ state: 'expired', expiredBy: 'test-operator' });
+    expect(await silenced()).toEqual(['web-1', 'web-2', 'web-3']);
+    const active = (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/silences?state=active' })).json();
+    const expiredList = (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/silences?state=expired' })).json();
+    expect(active.items.map((s: Silence) => s.id).sort()).toEqual([regex.id, notEqual.id].sort());
+    expect(expiredList.items.map((s: Silence) => s.id)).toEqual([negRegex.id]);
+
+    const bad = await server.injectAs('operator', { method: 'POST', url: '/api/v1/silences', payload: { matchers: [{ name: 'a', op: '=~', value: '(' }], durationSeconds: 60, comment: 'x' } });
+    expect(bad.statusCode).toBe(400);
+    const viewer = await server.injectAs('viewer', { method: 'POST', url: '/api/v1/silences', payload: { matchers: [{ name: 'a', op: '=', value: 'b' }], durationSeconds: 60, comment: 'x' } });
+    expect(viewer.statusCode).toBe(403);
+  });
+
+  it('lists with filters, text search, paging and sort', async () => {
+    ingest(
+      firing({ alertname: 'A', target: 'web-1' }, { severity: 'critical' }),
+      firing({ alertname: 'B', target: 'web-2' }, { severity: 'warning', annotations: { summary: 'Latency budget burning' } }),
+      firing({ alertname: 'C', target: 'db-1' }, { severity: 'info' }),
+    );
+    ingest(resolved({ alertname: 'C', target: 'db-1' }));
+    const query = async (qs: string) => (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alerts?${qs}` })).json();
+    expect((await query('state=firing')).total).toBe(2);
+    expect((await query('severity=critical,info')).items.map((a: Alert) => a.labels.alertname).sort()).toEqual(['A', 'C']);
+    expect((await query('label=target=web-2')).items[0].labels.alertname).toBe('B');
+    expect((await query('q=latency')).items.map((a: Alert) => a.labels.alertname)).toEqual(['B']);
+    expect((await query('sort=severity&order=desc&limit=1')).items[0].labels.alertname).toBe('A');
+    const page2 = await query('sort=severity&order=desc&limit=1&offset=1');
+    expect(page2).toMatchObject({ total: 3, limit: 1, offset: 1 });
+    expect(page2.items[0].labels.alertname).toBe('B');
+    expect((await server.injectAs('viewer', { method: 'GET', url: '/api/v1/alerts?state=bogus' })).statusCode).toBe(400);
+  });
+
+  it('turns anomaly events into alerts with the explanation carried along', async () => {
+    server.app.ctx.events.publish({
+      type: 'anomaly',
+      data: { target: 'api-1', ts: Date.now(), score: 0.9, threshold: 0.6, explanation: 'latency 4.1σ above its 24 h baseline', features: [{ name: 'latency', value: 900, zScore: 4.1 }] },
+    });
+    const list = (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/alerts?source=anomaly' })).json();
+    expect(list.items[0]).toMatchObject({ severity: 'critical', labels: { target: 'api-1', alertname: 'Anomaly' }, annotations: { explanation: 'latency 4.1σ above its 24 h baseline' } });
+    const timeline = (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/incidents/${list.items[0].incidentId}/timeline` })).json();
+    expect(timeline.map((e: { kind: string }) => e.kind)).toEqual(['incident_opened', 'alert_firing', 'anomaly']);
+    expect(timeline[2].text).toContain('4.1σ');
+  });
+
+  it('resolves alerts whose source stopped reporting before their expiry', async () => {
+    const [outcome] = ingest(firing({ alertname: 'Quiet', target: 'x' }, { endsAt: Date.now() + 50 }));
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    server.app.alerts.service.sweep();
+    expect((await get(outcome!.alert.id)).state).toBe('resolved');
+  });
+});
