@@ -1,0 +1,122 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, TEST_ADMIN_PASSWORD, type TestServer } from '../../../server/src/testing/test-server.ts';
+import type { AuthStatus } from '../../../shared/ipc/channels/auth.ts';
+import type { ConnectionList } from '../../../shared/ipc/channels/connections.ts';
+import { testCredentialStore } from '../../test/credential-store.ts';
+import { createServerAxios } from '../http/create-axios.ts';
+import { DEFAULT_RETRY } from '../http/retry.ts';
+import { ServerSession } from '../http/server-session.ts';
+import { ConnectionService } from './connection-service.ts';
+import { probeServer } from './probe-server.ts';
+import { ProfileStore } from './profile-store.ts';
+
+const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-connections-'));
+let server: TestServer;
+const { store: credentials, cleanUp } = testCredentialStore();
+
+beforeAll(async () => {
+  server = await startTestServer({ listen: true });
+});
+afterAll(async () => {
+  await server.close();
+  await cleanUp();
+  fs.rmSync(folder, { recursive: true, force: true });
+});
+
+function service(file: string, events: { lists: ConnectionList[]; auth: AuthStatus[] } = { lists: [], auth: [] }) {
+  let next = 0;
+  return new ConnectionService({
+    profiles: new ProfileStore(path.join(folder, file)),
+    credentials,
+    createSession: (profile, onChange) =>
+      new ServerSession({ profileId: profile.id, http: createServerAxios(profile.url, profile.tls), credentials, onChange, retry: { ...DEFAULT_RETRY, retries: 0 } }),
+    probe: probeServer,
+    createId: () => `${path.basename(file, '.json')}-${(next += 1)}`,
+    onListChanged: (list) => events.lists.push(list),
+    onAuthChanged: (status) => events.auth.push(status),
+  });
+}
+
+describe('connections', () => {
+  it('adds, edits and lists profiles, persisted in the user data folder without secrets', async () => {
+    const connections = service('crud.json');
+    const added = await connections.add({ name: ' Production ', url: `${server.url}/`, tls: {} });
+    expect(added).toEqual({ id: 'crud-1', name: 'Production', url: server.url, tls: {}, username: null, storedSecrets: [] });
+    await connections.update({ id: added.id, name: 'Prod EU' });
+    await connections.login({ profileId: added.id, method: 'password', username: 'admin', password: TEST_ADMIN_PASSWORD, rememberPassword: true });
+    const list = await service('crud.json').list();
+    expect(list.activeId).toBe(added.id);
+    expect(list.profiles).toEqual([{ ...added, name: 'Prod EU', username: 'admin', storedSecrets: ['password', 'refreshToken'] }]);
+    const onDisk = fs.readFileSync(path.join(folder, 'crud.json'), 'utf8');
+    expect(onDisk).not.toContain(TEST_ADMIN_PASSWORD);
+    expect(onDisk).not.toContain((await credentials.get(added.id, 'refreshToken'))!);
+  });
+
+  it('refuses URLs that are not plain http(s) server addresses', async () => {
+    const connections = service('invalid.json');
+    for (const url of ['ftp://ops.example.com', 'https://admin:pw@ops.example.com', 'https://ops.example.com/?next=x']) {
+      await expect(connections.add({ name: 'x', url })).rejects.toMatchObject({ code: 'E_VALIDATION' });
+    }
+  });
+
+  it('removing a profile removes its secrets from the keychain', async () => {
+    const events = { lists: [] as ConnectionList[], auth: [] as AuthStatus[] };
+    const connections = service('remove.json', events);
+    const doomed = await connections.add({ name: 'Doomed', url: server.url });
+    const kept = await connections.add({ name: 'Kept', url: server.url });
+    await connections.login({ profileId: kept.id, method: 'password', username: 'admin', password: TEST_ADMIN_PASSWORD });
+    await connections.login({ profileId: doomed.id, method: 'password', username: 'admin', password: TEST_ADMIN_PASSWORD, rememberPassword: true });
+    await credentials.set(doomed.id, 'apiKey', 'stale-key');
+    const refreshToken = await credentials.get(doomed.id, 'refreshToken');
+    expect(await credentials.kinds(doomed.id)).toEqual(['apiKey', 'password', 'refreshToken']);
+
+    await connections.remove(doomed.id);
+    expect(await credentials.kinds(doomed.id)).toEqual([]);
+    expect(await credentials.get(doomed.id, 'password')).toBeNull();
+    expect(await credentials.kinds(kept.id)).toEqual(['refreshToken']);
+    expect((await connections.list()).profiles.map((profile) => profile.id)).toEqual([kept.id]);
+    expect(connections.authStatus()).toEqual({ profileId: null, state: 'no-profile', method: null, user: null });
+    expect(events.auth.at(-1)).toMatchObject({ state: 'no-profile' });
+    // The session was revoked on the server too.
+    const reuse = await server.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken } });
+    expect(reuse.statusCode).toBe(401);
+  });
+
+  it('changing the URL drops the secrets issued by the old server', async () => {
+    const connections = service('move.json');
+    const profile = await connections.add({ name: 'Moving', url: server.url });
+    await connections.login({ profileId: profile.id, method: 'password', username: 'admin', password: TEST_ADMIN_PASSWORD });
+    const moved = await connections.update({ id: profile.id, url: 'https://ops.example.com' });
+    expect(moved.storedSecrets).toEqual([]);
+    expect(connections.authStatus()).toMatchObject({ state: 'signed-out' });
+  });
+
+  it('selecting a profile resumes its stored session', async () => {
+    const first = service('resume.json');
+    const profile = await first.add({ name: 'Resume', url: server.url });
+    await first.login({ profileId: profile.id, method: 'password', username: 'admin', password: TEST_ADMIN_PASSWORD });
+    const afterRestart = service('resume.json');
+    await expect(afterRestart.start()).resolves.toMatchObject({ profileId: profile.id, state: 'signed-in', method: 'password', user: { username: 'admin' } });
+    await expect(afterRestart.activeSession().request({ method: 'GET', path: '/api/v1/auth/me' })).resolves.toMatchObject({ username: 'admin' });
+    await expect(afterRestart.logout()).resolves.toMatchObject({ state: 'signed-out' });
+    expect(await credentials.kinds(profile.id)).toEqual([]);
+  });
+
+  it('tests a saved profile or a draft against the real server', async () => {
+    const connections = service('probe.json');
+    const profile = await connections.add({ name: 'Probe', url: server.url });
+    await expect(connections.test({ id: profile.id })).resolves.toEqual({ serverVersion: expect.any(String), secure: false });
+    await expect(connections.test({ url: `${server.url}/api/v1/auth` })).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
+    const probe = net.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    await expect(connections.test({ url: `http://127.0.0.1:${port}` })).rejects.toMatchObject({ code: 'E_NETWORK' });
+    await expect(connections.test({ id: 'nope' })).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
+  });
+});

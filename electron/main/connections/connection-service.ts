@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../../shared/errors.ts';
+import type { AuthStatus, DesktopLoginRequest } from '../../../shared/ipc/channels/auth.ts';
+import type {
+  ConnectionList,
+  ConnectionProfile,
+  ConnectionTestResult,
+  ConnectionUpdate,
+  NewConnection,
+  TlsOptions,
+} from '../../../shared/ipc/channels/connections.ts';
+import type { CredentialStore } from '../credentials/credential-store.ts';
+import type { ServerSession, SessionStatus } from '../http/server-session.ts';
+import type { ProfileStore, StoredProfile } from './profile-store.ts';
+import { normalizeServerUrl } from './server-url.ts';
+
+export interface ConnectionServiceOptions {
+  profiles: ProfileStore;
+  credentials: CredentialStore;
+  /** Builds the session of a profile (axios with its URL and TLS options). */
+  createSession: (profile: StoredProfile, onChange: (status: SessionStatus) => void) => ServerSession;
+  probe: (url: string, tls: TlsOptions) => Promise<ConnectionTestResult>;
+  createId?: () => string;
+  onListChanged?: (list: ConnectionList) => void;
+  onAuthChanged?: (status: AuthStatus) => void;
+}
+
+/**
+ * Server profiles, their secrets and the session of the selected one. Non-secret
+ * profile data goes to the ProfileStore, secrets to the CredentialStore; removing a
+ * profile or changing its URL removes its secrets, because they belong to that server.
+ */
+export class ConnectionService {
+  private readonly options: ConnectionServiceOptions;
+  private session: { profileId: string; session: ServerSession } | null = null;
+
+  constructor(options: ConnectionServiceOptions) {
+    this.options = options;
+  }
+
+  async list(): Promise<ConnectionList> {
+    const { profiles, credentials } = this.options;
+    const views = await Promise.all(profiles.list().map(async (profile) => this.view(profile, await credentials.kinds(profile.id).catch(() => []))));
+    return { profiles: views, activeId: profiles.activeId() };
+  }
+
+  async add(input: NewConnection): Promise<ConnectionProfile> {
+    const profile: StoredProfile = {
+      id: (this.options.createId ?? randomUUID)(),
+      name: input.name.trim(),
+      url: normalizeServerUrl(input.url),
+      tls: input.tls ?? {},
+      username: null,
+    };
+    this.options.profiles.put(profile);
+    await this.listChanged();
+    return this.view(profile, []);
+  }
+
+  async update(input: ConnectionUpdate): Promise<ConnectionProfile> {
+    const current = this.require(input.id);
+    const url = input.url === undefined ? current.url : normalizeServerUrl(input.url);
+    const serverChanged = url !== current.url || (input.tls !== undefined && input.tls.caCertificate !== current.tls.caCertificate);
+    const next: StoredProfile = { ...current, name: input.name?.trim() ?? current.name, url, tls: input.tls ?? current.tls };
+    if (serverChanged) {
+      // Tokens and keys were issued by the old server; a new URL must not receive them.
+      await this.options.credentials.deleteAll(current.id);
+      this.dropSession(current.id);
+    }
+    this.options.profiles.put(next);
+    await this.listChanged();
+    if (serverChanged && this.options.profiles.activeId() === current.id) this.authChanged();
+    return this.view(next, await this.options.credentials.kinds(next.id));
+  }
+
+  async remove(id: string): Promise<null> {
+    this.require(id);
+    const wasActive = this.options.profiles.activeId() === id;
+    if (this.session?.profileId === id) await this.session.session.logout().catch(() => undefined);
+    this.dropSession(id);
+    await this.options.credentials.deleteAll(id);
+    this.options.profiles.remove(id);
+    await this.listChanged();
+    if (wasActive) this.authChanged();
+    return null;
+  }
+
+  async test(request: { id: string } | { url: string; tls?: TlsOptions }): Promise<ConnectionTestResult> {
+    if ('id' in request) {
+      const profile = this.require(request.id);
+      return this.options.probe(profile.url, profile.tls);
+    }
+    return this.options.probe(normalizeServerUrl(request.url), request.tls ?? {});
+  }
+
+  /** Makes the profile active and picks up its stored session, if any. */
+  async select(id: string): Promise<AuthStatus> {
+    const profile = this.require(id);
+    this.options.profiles.setActive(id);
+    await this.listChanged();
+    const session = this.sessionOf(profile);
+    await session.resume(profile.username);
+    return this.authStatus();
+  }
+
+  /** At start-up: resume the active profile's session, quietly when offline. */
+  async start(): Promise<AuthStatus> {
+    const id = this.options.profiles.activeId();
+    if (id && this.options.profiles.get(id)) return this.select(id);
+    return this.authStatus();
+  }
+
+  async login(request: DesktopLoginRequest): Promise<AuthStatus> {
+    const profile = this.require(request.profileId);
+    if (this.options.profiles.activeId() !== profile.id) {
+      this.options.profiles.setActive(profile.id);
+      await this.listChanged();
+    }
+    const session = this.sessionOf(profile);
+    if (request.method === 'apiKey') {
+      await session.loginWithApiKey(request.apiKey);
+    } else {
+      await session.loginWithPassword(request.username, request.password, request.rememberPassword ?? false);
+      this.options.profiles.put({ ...profile, username: request.username });
+    }
+    await this.listChanged();
+    return this.authStatus();
+  }
+
+  async logout(): Promise<AuthStatus> {
+    if (this.session) await this.session.session.logout();
+    await this.listChanged();
+    return this.authStatus();
+  }
+
+  authStatus(): AuthStatus {
+    const activeId = this.options.profiles.activeId();
+    if (!activeId) return { profileId: null, state: 'no-profile', method: null, user: null };
+    const status = this.session?.profileId === activeId ? this.session.session.status() : { state: 'signed-out' as const, method: null, user: null };
+    return { profileId: activeId, ...status };
+  }
+
+  /** The selected profile's session, for API calls and the event stream. */
+  activeSession(): ServerSession {
+    const activeId = this.options.profiles.activeId();
+    if (!activeId) throw new AppError('E_AUTH_REQUIRED', 'No server is selected.');
+    return this.sessionOf(this.require(activeId));
+  }
+
+  private sessionOf(profile: StoredProfile): ServerSession {
+    if (this.session?.profileId !== profile.id) {
+      const session = this.options.createSession(profile, () => {
+        if (this.session?.session === session) this.authChanged();
+      });
+      this.session = { profileId: profile.id, session };
+    }
+    return this.session.session;
+  }
+
+  private dropSession(id: string): void {
+    if (this.session?.profileId === id) this.session = null;
+  }
+
+  private require(id: string): StoredProfile {
+    const profile = this.options.profiles.get(id);
+    if (!profile) throw new AppError('E_NOT_FOUND', 'No such connection.');
+    return profile;
+  }
+
+  private view(profile: StoredProfile, storedSecrets: ConnectionProfile['storedSecrets']): ConnectionProfile {
+    return { id: profile.id, name: profile.name, url: profile.url, tls: profile.tls, username: profile.username, storedSecrets };
+  }
+
+  private async listChanged(): Promise<void> {
+    if (this.options.onListChanged) this.options.onListChanged(await this.list());
+  }
+
+  private authChanged(): void {
+    this.options.onAuthChanged?.(this.authStatus());
+  }
+}
