@@ -32,6 +32,7 @@ import { ApiKeyStore } from './api-keys/store.ts';
 import { ApiKeyService } from './api-keys/service.ts';
 import { apiKeyRoutes } from './api-keys/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
+import { auditActor } from './audit/actor.ts';
 import { createLogger } from './observability/logger.ts';
 import { AppError } from '../../shared/errors.ts';
 import { API_KEY_PREFIX } from '../../shared/api/api-keys.ts';
@@ -111,7 +112,9 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   app.addHook('onClose', async () => db.close());
 
   installErrorHandling(app);
-  installAccessGuard(app, authenticate);
+  installAccessGuard(app, authenticate, (request, permission) => {
+    ctx.audit.record({ ...auditActor(request), action: 'access.denied', target: `${request.method} ${request.routeOptions.url}`, outcome: 'denied', details: { permission } });
+  });
   // Opt-in per route (config.rateLimit); the 429 uses our error shape, Retry-After set by the plugin.
   await app.register(rateLimit, {
     global: false,

@@ -59,6 +59,12 @@ describe('GET /audit', () => {
     expect((await server.injectAs('operator', { method: 'GET', url: '/api/v1/audit' })).statusCode).toBe(403);
   });
 
+  it('records requests refused for lack of permission', async () => {
+    await server.injectAs('viewer', { method: 'DELETE', url: '/api/v1/users/1' });
+    const [denied] = (await page('action=access.denied')).entries;
+    expect(denied).toMatchObject({ actor: 'test-viewer', actorKind: 'user', target: 'DELETE /api/v1/users/:id', outcome: 'denied', details: { permission: 'users:manage' } });
+  });
+
   it('is append-only in the database itself', () => {
     expect(() => server.app.ctx.db.prepare("UPDATE audit_log SET outcome = 'success'").run()).toThrow(/append-only/);
     expect(() => server.app.ctx.db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);

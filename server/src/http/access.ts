@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import { AppError } from '../../../shared/errors.ts';
-import { hasPermission, type RouteAccess } from '../../../shared/auth/permissions.ts';
+import { hasPermission, type Permission, type RouteAccess } from '../../../shared/auth/permissions.ts';
 import type { Authenticator, Principal } from '../auth/principal.ts';
 
 declare module 'fastify' {
@@ -43,11 +43,14 @@ export function bearerToken(request: FastifyRequest): string | null {
   return typeof query?.access_token === 'string' ? query.access_token : null;
 }
 
+/** Told about every request refused for lack of permission (the audit log records them). */
+export type DeniedListener = (request: FastifyRequest, permission: Permission) => void;
+
 /**
  * Installs the access guard: refuses to register an /api route that declares no access,
  * and checks every request against the route's declaration and the permission matrix.
  */
-export function installAccessGuard(app: FastifyInstance, authenticate: Authenticator): void {
+export function installAccessGuard(app: FastifyInstance, authenticate: Authenticator, onDenied?: DeniedListener): void {
   app.decorateRequest('principal', null);
   const table: DeclaredRoute[] = [];
   app.decorate('accessTable', table);
@@ -69,6 +72,7 @@ export function installAccessGuard(app: FastifyInstance, authenticate: Authentic
     request.principal = principal;
     if (principal.mustChangePassword && !config.allowPendingPasswordChange) throw new AppError('E_PASSWORD_CHANGE_REQUIRED');
     if (access !== 'authenticated' && !hasPermission(principal.role, access, principal.scopes)) {
+      onDenied?.(request, access);
       throw new AppError('E_FORBIDDEN', `This needs the ${access} permission.`, { permission: access });
     }
   });
