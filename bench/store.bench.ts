@@ -1,0 +1,208 @@
+/**
+ * `npm run bench:store`: the metrics store against plain better-sqlite3, in one run.
+ *  - ingest: 1,000,000 samples over 1,000 series in batches of 10,000 (10 time steps of
+ *    every series), through MetricsStore.append, beside the fastest plain batched insert
+ *    into an identical table (one-row and multi-row prepared statements; the best is the
+ *    baseline). Target: ratio >= 0.7.
+ *  - range query: one series over 24 h at 10 s (8,640 points) out of 100 such series,
+ *    uncached, p50/p99 ms (target p50 < 5 ms); and the same through the query cache.
+ *  - downsampling 1,000,000 points to 2,000 with our LTTB (target < 30 ms), beside the
+ *    `downsample` package's LTTB.
+ * The last line printed is one JSON object with every figure.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { LTTB } from 'downsample';
+import { openDatabase, type Db } from '../server/src/db/database.ts';
+import { MetricsStore, type SampleBatch } from '../server/src/metrics/store.ts';
+import { MetricsService } from '../server/src/metrics/service.ts';
+import { queryRange } from '../server/src/metrics/range-query.ts';
+import { EventBus } from '../server/src/events/bus.ts';
+import { lttbIndices } from '../shared/metrics/lttb.ts';
+
+const T0 = Date.UTC(2026, 0, 1);
+const SERIES = 1000;
+const STEPS = 1000;
+const STEPS_PER_BATCH = 10;
+const ROUNDS = 3;
+
+const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-bench-store-'));
+let dbCounter = 0;
+function freshDb(): { db: Db; file: string } {
+  const file = path.join(workDir, `bench-${dbCounter++}.db`);
+  return { db: openDatabase(file), file };
+}
+function removeDb(db: Db, file: string): void {
+  db.close();
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
+}
+
+/** Batches as the collector or the ingest API hand them over: per series, several time steps. */
+function makeBatches(): SampleBatch[][] {
+  const batches: SampleBatch[][] = [];
+  for (let step = 0; step < STEPS; step += STEPS_PER_BATCH) {
+    const batch: SampleBatch[] = [];
+    for (let s = 0; s < SERIES; s++) {
+      const samples: [number, number][] = [];
+      for (let k = step; k < step + STEPS_PER_BATCH; k++) samples.push([T0 + k * 10_000, Math.sin(k / 30 + s) * 50 + 50]);
+      batch.push({ name: 'bench_metric', labels: { host: `host-${s % 50}`, series: String(s) }, samples });
+    }
+    batches.push(batch);
+  }
+  return batches;
+}
+
+function timeIt(fn: () => void): number {
+  const start = performance.now();
+  fn();
+  return performance.now() - start;
+}
+
+function ingestOurs(batches: SampleBatch[][]): { ms: number; rollupMs: number } {
+  const { db, file } = freshDb();
+  const store = new MetricsStore(db);
+  const ms = timeIt(() => {
+    for (const batch of batches) store.append(batch);
+  });
+  const rollupMs = timeIt(() => store.flushRollups());
+  removeDb(db, file);
+  return { ms, rollupMs };
+}
+
+/** Plain better-sqlite3 into the same schema, series ids known up front: no store logic at all. */
+function ingestBaseline(batches: SampleBatch[][], rowsPerStatement: number): number {
+  const { db, file } = freshDb();
+  const seriesIds = new Map<string, number>();
+  const insertSeries = db.prepare('INSERT INTO metric_series (name, labels, created_at) VALUES (?, ?, 0)');
+  for (const b of batches[0]!) seriesIds.set(b.labels.series!, Number(insertSeries.run(b.name, JSON.stringify(b.labels)).lastInsertRowid));
+  const one = db.prepare('INSERT INTO metric_samples (series_id, ts, value) VALUES (?, ?, ?)');
+  const many = db.prepare(`INSERT INTO metric_samples (series_id, ts, value) VALUES ${Array(rowsPerStatement).fill('(?, ?, ?)').join(', ')}`);
+  const write = db.transaction((batch: SampleBatch[]) => {
+    const args: number[] = [];
+    for (const b of batch) {
+      const id = seriesIds.get(b.labels.series!)!;
+      for (const [ts, value] of b.samples) {
+        if (rowsPerStatement === 1) one.run(id, ts, value);
+        else {
+          args.push(id, ts, value);
+          if (args.length === rowsPerStatement * 3) {
+            many.run(args);
+            args.length = 0;
+          }
+        }
+      }
+    }
+    for (let i = 0; i < args.length; i += 3) one.run(args[i], args[i + 1], args[i + 2]);
+  });
+  const ms = timeIt(() => {
+    for (const batch of batches) write(batch);
+  });
+  removeDb(db, file);
+  return ms;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+const round3 = (n: number) => Math.round(n * 1000) / 1000;
+
+// --- ingest -------------------------------------------------------------------------
+const batches = makeBatches();
+const total = SERIES * STEPS;
+let oursBest = Infinity;
+let rollupMs = Infinity;
+const baselineBest: Record<string, number> = { rows1: Infinity, rows50: Infinity };
+for (let round = 0; round < ROUNDS; round++) {
+  baselineBest.rows1 = Math.min(baselineBest.rows1!, ingestBaseline(batches, 1));
+  baselineBest.rows50 = Math.min(baselineBest.rows50!, ingestBaseline(batches, 50));
+  const ours = ingestOurs(batches);
+  oursBest = Math.min(oursBest, ours.ms);
+  rollupMs = Math.min(rollupMs, ours.rollupMs);
+}
+const baselineMs = Math.min(...Object.values(baselineBest));
+const ingest = {
+  samples: total,
+  oursSamplesPerSecond: Math.round((total / oursBest) * 1000),
+  baselineSamplesPerSecond: Math.round((total / baselineMs) * 1000),
+  baselineVariant: baselineBest.rows1! <= baselineBest.rows50! ? 'one row per statement' : '50 rows per statement',
+  ratio: round3(baselineMs / oursBest),
+  rollupFlushMs: Math.round(rollupMs),
+};
+console.log('ingest', ingest);
+
+// --- range query ----------------------------------------------------------------------
+const QUERY_SERIES = 100;
+const DAY_POINTS = 8640;
+const { db: queryDb, file: queryFile } = freshDb();
+const service = new MetricsService({ db: queryDb, events: new EventBus(), now: () => T0 + 86_400_000 });
+for (let k = 0; k < DAY_POINTS; k += 60) {
+  const batch: SampleBatch[] = [];
+  for (let s = 0; s < QUERY_SERIES; s++) {
+    const samples: [number, number][] = [];
+    for (let j = k; j < k + 60; j++) samples.push([T0 + j * 10_000, Math.random() * 100]);
+    batch.push({ name: 'bench_day', labels: { series: String(s) }, samples });
+  }
+  service.store.append(batch);
+}
+service.store.flushRollups();
+const series = service.findSeries('bench_day');
+const request = { from: T0, to: T0 + 86_400_000 - 1, agg: 'avg' as const, maxPoints: 10_000 };
+const uncached: number[] = [];
+for (let i = 0; i < 300; i++) {
+  const ref = series[i % QUERY_SERIES]!;
+  const start = performance.now();
+  const points = queryRange(service.store, ref.id, request, 'raw');
+  uncached.push(performance.now() - start);
+  if (points.timestamps.length !== DAY_POINTS) throw new Error(`expected ${DAY_POINTS} points, got ${points.timestamps.length}`);
+}
+uncached.splice(0, 20);
+uncached.sort((a, b) => a - b);
+const cached: number[] = [];
+for (let i = 0; i < 300; i++) {
+  const ref = series[i % 10]!;
+  const start = performance.now();
+  service.queryRange([ref], request);
+  cached.push(performance.now() - start);
+}
+cached.splice(0, 20);
+cached.sort((a, b) => a - b);
+removeDb(queryDb, queryFile);
+const rangeQuery = {
+  points: DAY_POINTS,
+  p50Ms: round3(percentile(uncached, 50)),
+  p99Ms: round3(percentile(uncached, 99)),
+  cachedP50Ms: round3(percentile(cached, 50)),
+  cachedP99Ms: round3(percentile(cached, 99)),
+};
+console.log('range query', rangeQuery);
+
+// --- downsampling ----------------------------------------------------------------------
+const N = 1_000_000;
+const xs = new Array<number>(N);
+const ys = new Array<number>(N);
+for (let i = 0; i < N; i++) {
+  xs[i] = T0 + i * 10_000;
+  ys[i] = Math.sin(i / 1000) * 10 + Math.random();
+}
+const oursTimes: number[] = [];
+for (let i = 0; i < 10; i++) oursTimes.push(timeIt(() => lttbIndices(xs, ys, 2000)));
+const tuples = xs.map((x, i) => [x, ys[i]!] as [number, number]);
+const libraryTimes: number[] = [];
+for (let i = 0; i < 5; i++) libraryTimes.push(timeIt(() => LTTB(tuples, 2000)));
+oursTimes.sort((a, b) => a - b);
+libraryTimes.sort((a, b) => a - b);
+const downsampling = { points: N, to: 2000, oursMs: round3(percentile(oursTimes, 50)), downsamplePackageMs: round3(percentile(libraryTimes, 50)) };
+console.log('downsampling', downsampling);
+
+fs.rmSync(workDir, { recursive: true, force: true });
+const result = {
+  bench: 'store',
+  ingest,
+  rangeQuery,
+  downsampling,
+  targets: { ingestRatioAtLeast: 0.7, rangeQueryP50UnderMs: 5, downsamplingUnderMs: 30 },
+  pass: ingest.ratio >= 0.7 && rangeQuery.p50Ms < 5 && downsampling.oursMs < 30,
+};
+console.log(JSON.stringify(result));
