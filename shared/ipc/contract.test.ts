@@ -45,3 +45,11 @@ describe('IPC contract', () => {
     expectTypeOf<SmartCloudOpsBridge['api']['request']>().parameter(0).toHaveProperty('path');
   });
 });
+
+describe('api.request payloads', () => {
+  it('accepts what the shared API client builds, optional filters included', () => {
+    const api = INVOKE_CHANNELS['api.request'].request;
+    expect(Value.Check(api, { method: 'GET', path: '/api/v1/alerts', query: { state: 'firing', limit: 50, silenced: false, q: undefined, incidentId: null, ids: [1, 2] } })).toBe(true);
+    expect(Value.Check(api, { method: 'GET', path: '/api/v1/alerts', query: { nested: { a: 1 } } })).toBe(false);
+  });
+});

@@ -1,7 +1,7 @@
 import type { AxiosInstance, Method } from 'axios';
 import { AppError } from '../../../shared/errors.ts';
 import type { TokenPair, User } from '../../../shared/api/auth.ts';
-import type { ApiRequest } from '../../../shared/ipc/channels/api.ts';
+import { compactQuery, type ApiRequest } from '../../../shared/api/client.ts';
 import type { CredentialStore } from '../credentials/credential-store.ts';
 import { assertApiPath } from './api-path.ts';
 import { toAppError } from './map-error.ts';
@@ -136,7 +136,7 @@ export class ServerSession {
       const response = await this.http.request({
         method: request.method as Method,
         url: path,
-        params: request.query,
+        params: compactQuery(request.query),
         data: request.body,
         headers: { authorization: `Bearer ${await this.bearer()}` },
       });

@@ -10,8 +10,19 @@ export const ApiRequestSchema = Type.Object(
   {
     method: Type.Union([Type.Literal('GET'), Type.Literal('POST'), Type.Literal('PUT'), Type.Literal('PATCH'), Type.Literal('DELETE')]),
     path: Type.String({ minLength: 8, maxLength: 2048, pattern: "^/api/v1/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$" }),
+    /** As the shared client builds it: null and undefined values are left out of the URL. */
     query: Type.Optional(
-      Type.Record(Type.String({ maxLength: 128 }), Type.Union([Type.String({ maxLength: 4096 }), Type.Number(), Type.Boolean(), Type.Array(Type.String({ maxLength: 4096 }), { maxItems: 256 })])),
+      Type.Record(
+        Type.String({ maxLength: 128 }),
+        Type.Union([
+          Type.String({ maxLength: 4096 }),
+          Type.Number(),
+          Type.Boolean(),
+          Type.Null(),
+          Type.Undefined(),
+          Type.Array(Type.Union([Type.String({ maxLength: 4096 }), Type.Number()]), { maxItems: 256 }),
+        ]),
+      ),
     ),
     body: Type.Optional(Type.Unknown()),
   },
