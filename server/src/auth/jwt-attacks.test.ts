@@ -103,7 +103,7 @@ describe('signing keys', () => {
   it('rotation signs new tokens with a new kid and keeps old tokens valid', async () => {
     const before = await server.tokenFor('viewer');
     const oldKid = decodeProtectedHeader(before).kid;
-    const rotate = await server.injectAs('admin', { method: 'POST', url: '/api/v1/admin/signing-keys/rotate' });
+    const rotate = await server.injectAs('admin', { method: 'POST', url: '/api/v1/admin/signing-keys/rotate', payload: {} });
     expect(rotate.statusCode).toBe(200);
     expect(rotate.json().kid).not.toBe(oldKid);
 

@@ -10,6 +10,8 @@ export interface SigningKeyRoutesOptions {
 }
 
 const RotatedSchema = Type.Object({ kid: Type.String(), createdAt: Type.Integer() });
+/** No options today; an explicit empty object keeps stray bodies from being silently accepted. */
+const RotateRequestSchema = Type.Object({}, { additionalProperties: false });
 
 /**
  * `POST /admin/signing-keys/rotate`: new access tokens are signed with a new key; tokens
@@ -18,7 +20,7 @@ const RotatedSchema = Type.Object({ kid: Type.String(), createdAt: Type.Integer(
 export const signingKeyRoutes: FastifyPluginAsync<SigningKeyRoutesOptions> = async (app, { ctx, keys }) => {
   app.post('/admin/signing-keys/rotate', {
     config: { access: 'security:manage' },
-    schema: { tags: ['admin'], response: { 200: RotatedSchema } },
+    schema: { tags: ['admin'], body: RotateRequestSchema, response: { 200: RotatedSchema } },
   }, async (request) => {
     const { kid, createdAt } = keys.rotate();
     ctx.audit.record({ ...auditActor(request), action: 'signing_key.rotate', target: `kid:${kid}`, outcome: 'success' });
