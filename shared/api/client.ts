@@ -2,6 +2,9 @@ import type { LoginRequest, TokenPair, User } from './auth.ts';
 import type { ChangePasswordRequest, CreateUserRequest, ResetPasswordRequest, UpdateUserRequest, UserList } from './users.ts';
 import type { ApiKey, ApiKeyList, CreateApiKeyRequest, CreatedApiKey } from './api-keys.ts';
 import type { AuditPage, AuditQuery } from './audit.ts';
+import type { LatestResponse, RangeQuery, RangeResponse, SeriesListResponse } from './metrics.ts';
+import type { AcknowledgeRequest, Alert, AlertHistoryEntry, AlertListQuery, AlertPage, CreateSilenceRequest, Silence, SilenceListQuery, SilencePage } from './alerts.ts';
+import type { Incident, IncidentDetail, IncidentListQuery, IncidentPage, TimelineEntry, UpdateIncidentRequest } from './incidents.ts';
 
 /**
  * The one typed client of the HTTP API, shared by every consumer (renderer, electron main,
@@ -54,7 +57,8 @@ export function createApiClient(transport: Transport) {
       refresh: (refreshToken: string) => call<TokenPair>('POST', '/auth/refresh', { body: { refreshToken } }),
       logout: (refreshToken: string) => call<null>('POST', '/auth/logout', { body: { refreshToken } }),
       me: () => call<User>('GET', '/auth/me'),
-      changePassword: (body: ChangePasswordRequest) => call<unknown>('POST', '/auth/password', { body }),
+      /** Answers a fresh session: the old refresh tokens are revoked with the old password. */
+      changePassword: (body: ChangePasswordRequest) => call<TokenPair>('POST', '/auth/password', { body }),
     },
     users: {
       list: () => call<UserList>('GET', '/users'),
@@ -70,6 +74,33 @@ export function createApiClient(transport: Transport) {
     },
     audit: {
       list: (query: AuditQuery = {}) => call<AuditPage>('GET', '/audit', { query: { ...query } }),
+    },
+    metrics: {
+      series: (match?: string) => call<SeriesListResponse>('GET', '/metrics/series', { query: { match } }),
+      range: (query: RangeQuery) => call<RangeResponse>('GET', '/metrics/query_range', { query: { ...query } }),
+      latest: (match?: string) => call<LatestResponse>('GET', '/metrics/latest', { query: { match } }),
+    },
+    alerts: {
+      list: (query: AlertListQuery = {}) => call<AlertPage>('GET', '/alerts', { query: { ...query } }),
+      get: (id: number) => call<Alert>('GET', `/alerts/${id}`),
+      history: (id: number) => call<AlertHistoryEntry[]>('GET', `/alerts/${id}/history`),
+      acknowledge: (id: number, body: AcknowledgeRequest) => call<Alert>('POST', `/alerts/${id}/acknowledge`, { body }),
+      unacknowledge: (id: number, comment?: string) => call<Alert>('POST', `/alerts/${id}/unacknowledge`, { body: comment ? { comment } : {} }),
+      resolve: (id: number, comment?: string) => call<Alert>('POST', `/alerts/${id}/resolve`, { body: comment ? { comment } : {} }),
+    },
+    silences: {
+      list: (query: SilenceListQuery = {}) => call<SilencePage>('GET', '/silences', { query: { ...query } }),
+      create: (body: CreateSilenceRequest) => call<Silence>('POST', '/silences', { body }),
+      expire: (id: number) => call<Silence>('POST', `/silences/${id}/expire`),
+    },
+    incidents: {
+      list: (query: IncidentListQuery = {}) => call<IncidentPage>('GET', '/incidents', { query: { ...query } }),
+      get: (id: number) => call<IncidentDetail>('GET', `/incidents/${id}`),
+      update: (id: number, body: UpdateIncidentRequest) => call<Incident>('PATCH', `/incidents/${id}`, { body }),
+      timeline: (id: number) => call<TimelineEntry[]>('GET', `/incidents/${id}/timeline`),
+      addNote: (id: number, text: string) => call<TimelineEntry>('POST', `/incidents/${id}/notes`, { body: { text } }),
+      /** Markdown postmortem as text, or the JSON bundle. */
+      export: (id: number, format: 'md' | 'json') => call<unknown>('GET', `/incidents/${id}/export`, { query: { format } }),
     },
   };
 }

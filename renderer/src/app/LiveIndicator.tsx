@@ -1,0 +1,39 @@
+import { Badge, Tooltip } from '@mantine/core';
+import { useInterval } from '@mantine/hooks';
+import { useState } from 'react';
+import { useLive } from '../live/LiveProvider.tsx';
+import { formatAge } from './format.ts';
+
+const LOOK: Record<string, { color: string; label: string }> = {
+  connecting: { color: 'gray', label: 'Connecting' },
+  live: { color: 'teal', label: 'Live' },
+  reconnecting: { color: 'yellow', label: 'Reconnecting' },
+  offline: { color: 'red', label: 'Offline' },
+};
+
+/** Always visible: is what I see live, and if not, how old is it? */
+export function LiveIndicator() {
+  const live = useLive();
+  const [now, setNow] = useState(() => Date.now());
+  useInterval(() => setNow(Date.now()), 1000, { autoInvoke: true });
+
+  const look = LOOK[live.state] ?? { color: 'gray', label: live.state };
+  const age = live.lastEventAt === null ? null : formatAge(now - live.lastEventAt);
+  const detail = age === null ? 'No live data received yet' : `Last update ${age} ago`;
+  const text = live.state === 'live' || age === null ? look.label : `${look.label} · data ${age} old`;
+  return (
+    <Tooltip label={live.errorCode ? `${detail} (${live.errorCode})` : detail}>
+      <Badge
+        color={look.color}
+        variant="dot"
+        size="lg"
+        role="status"
+        aria-live="polite"
+        data-testid="live-indicator"
+        data-state={live.state}
+      >
+        {text}
+      </Badge>
+    </Tooltip>
+  );
+}

@@ -1,0 +1,35 @@
+import { Center, Loader } from '@mantine/core';
+import { useSession } from '../session/SessionProvider.tsx';
+import { usePlatform } from '../platform/PlatformContext.tsx';
+import { LoginView } from '../features/auth/LoginView.tsx';
+import { ChangePasswordView } from '../features/auth/ChangePasswordView.tsx';
+import { ConnectScreen } from '../features/connections/ConnectScreen.tsx';
+import { LiveProvider } from '../live/LiveProvider.tsx';
+import { Shell } from './Shell.tsx';
+
+/** Decides what the window shows: connect, sign in, choose a password, or the console. */
+export function SessionGate() {
+  const { session } = useSession();
+  const platform = usePlatform();
+  switch (session.state) {
+    case 'restoring':
+      return (
+        <Center mih="100vh">
+          <Loader aria-label="Restoring session" />
+        </Center>
+      );
+    case 'no-profile':
+      return <ConnectScreen />;
+    case 'signed-out':
+      return platform.kind === 'desktop' ? <ConnectScreen /> : <LoginView />;
+    case 'unreachable':
+    case 'signed-in':
+      if (!session.user) return <ConnectScreen />;
+      if (session.user.mustChangePassword) return <ChangePasswordView />;
+      return (
+        <LiveProvider>
+          <Shell user={session.user} />
+        </LiveProvider>
+      );
+  }
+}

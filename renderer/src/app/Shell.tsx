@@ -1,0 +1,92 @@
+import { ActionIcon, AppShell, Avatar, Burger, Group, Kbd, Menu, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { spotlight, type SpotlightActionData } from '@mantine/spotlight';
+import { IconLogout, IconMoon, IconSearch, IconSun, IconUserCircle } from '@tabler/icons-react';
+import { useCallback, useMemo } from 'react';
+import { useSession } from '../session/SessionProvider.tsx';
+import { usePlatform } from '../platform/PlatformContext.tsx';
+import type { User } from '../../../shared/api/auth.ts';
+import { Logo } from '../components/Logo.tsx';
+import { LiveIndicator } from './LiveIndicator.tsx';
+import { Navigation } from './Navigation.tsx';
+import { CommandPalette } from './CommandPalette.tsx';
+import { ROUTES } from './routes.tsx';
+import { visibleRoutes } from './visible-routes.ts';
+import { matchPath, useLocation } from './router.ts';
+import { ErrorBoundary } from './ErrorBoundary.tsx';
+import { EmptyState } from '../components/EmptyState.tsx';
+
+export function Shell({ user }: { user: User }) {
+  const platform = usePlatform();
+  const { signOut } = useSession();
+  const [navOpen, nav] = useDisclosure(false);
+  const { setColorScheme } = useMantineColorScheme();
+  const scheme = useComputedColorScheme('light');
+  const { path } = useLocation();
+  const routes = useMemo(() => visibleRoutes(ROUTES, user.role, platform.kind), [user.role, platform.kind]);
+
+  const current = routes.map((route) => ({ route, params: matchPath(route.path, path) })).find((entry) => entry.params !== null);
+  const toggleScheme = useCallback(() => setColorScheme(scheme === 'dark' ? 'light' : 'dark'), [scheme, setColorScheme]);
+  const commands = useMemo<SpotlightActionData[]>(
+    () => [
+      { id: 'cmd:theme', label: 'Switch light / dark theme', leftSection: <IconMoon size={18} />, onClick: toggleScheme },
+      { id: 'cmd:signout', label: 'Sign out', leftSection: <IconLogout size={18} />, onClick: () => void signOut() },
+    ],
+    [toggleScheme, signOut],
+  );
+
+  return (
+    <AppShell header={{ height: 56 }} navbar={{ width: 232, breakpoint: 'sm', collapsed: { mobile: !navOpen } }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={navOpen} onClick={nav.toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+            <Logo />
+          </Group>
+          <UnstyledButton onClick={() => spotlight.open()} aria-label="Search and commands" visibleFrom="sm">
+            <Group gap={8} px="sm" py={6} style={{ border: '1px solid var(--mantine-color-default-border)', borderRadius: 'var(--mantine-radius-sm)', minWidth: 260 }}>
+              <IconSearch size={16} aria-hidden />
+              <Text size="sm" c="dimmed" style={{ flex: 1 }}>Search or jump to…</Text>
+              <Kbd size="xs">/</Kbd>
+            </Group>
+          </UnstyledButton>
+          <Group gap="sm" wrap="nowrap">
+            <LiveIndicator />
+            <Tooltip label={scheme === 'dark' ? 'Light theme' : 'Dark theme'}>
+              <ActionIcon variant="default" size="lg" onClick={toggleScheme} aria-label="Switch light / dark theme">
+                {scheme === 'dark' ? <IconSun size={18} /> : <IconMoon size={18} />}
+              </ActionIcon>
+            </Tooltip>
+            <Menu position="bottom-end" withinPortal>
+              <Menu.Target>
+                <UnstyledButton aria-label={`Account: ${user.username}`}>
+                  <Avatar size={32} radius="xl" color="signal">{user.username.slice(0, 2).toUpperCase()}</Avatar>
+                </UnstyledButton>
+              </Menu.Target>
+              <Menu.Dropdown>
+                <Menu.Label>
+                  {user.username} · {user.role}
+                </Menu.Label>
+                <Menu.Item leftSection={<IconUserCircle size={16} />} component="a" href="#/settings">Settings</Menu.Item>
+                <Menu.Item leftSection={<IconLogout size={16} />} onClick={() => void signOut()}>Sign out</Menu.Item>
+              </Menu.Dropdown>
+            </Menu>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs">
+        <Navigation routes={routes} activePath={path} onNavigate={nav.close} />
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <ErrorBoundary key={path}>
+          {current ? (
+            <current.route.component params={current.params ?? {}} />
+          ) : (
+            <EmptyState title="Nothing here" description={`No page at ${path}, or your role cannot open it.`} />
+          )}
+        </ErrorBoundary>
+      </AppShell.Main>
+      <CommandPalette routes={routes} commands={commands} />
+    </AppShell>
+  );
+}

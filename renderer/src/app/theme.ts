@@ -1,0 +1,21 @@
+import { createTheme, type MantineColorsTuple } from '@mantine/core';
+
+/** A calm teal-blue for chrome; red, orange and yellow stay free to mean severity. */
+const signal: MantineColorsTuple = ['#e6f8fb', '#d3eef3', '#a7dbe6', '#77c8d9', '#51b8ce', '#38adc7', '#28a8c5', '#1693ad', '#00839b', '#007289'];
+
+export const theme = createTheme({
+  primaryColor: 'signal',
+  colors: { signal },
+  primaryShade: { light: 8, dark: 5 },
+  defaultRadius: 'sm',
+  fontFamily: 'Inter, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
+  fontFamilyMonospace: '"JetBrains Mono", ui-monospace, SFMono-Regular, Menlo, monospace',
+  headings: { fontWeight: '600' },
+  cursorType: 'pointer',
+});
+
+export const SEVERITY_COLOR: Record<string, string> = {
+  critical: 'red',
+  warning: 'orange',
+  info: 'blue',
+};

@@ -1,0 +1,34 @@
+import { Skeleton, Stack } from '@mantine/core';
+import type { UseQueryResult } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { toAppError } from '../platform/to-app-error.ts';
+import { ErrorPanel } from './ErrorPanel.tsx';
+import { EmptyState, type EmptyStateProps } from './EmptyState.tsx';
+
+export interface QueryStateProps<T> {
+  query: UseQueryResult<T>;
+  /** True when the loaded data has nothing to show. */
+  isEmpty?: (data: T) => boolean;
+  empty?: EmptyStateProps;
+  /** Shown when the server answers E_NOT_FOUND for the whole collection: the feature is not on this server. */
+  unavailable?: EmptyStateProps;
+  skeletonRows?: number;
+  children: (data: T) => ReactNode;
+}
+
+/** One way for every view to say loading, failed, empty or here it is. */
+export function QueryState<T>({ query, isEmpty, empty, unavailable, skeletonRows = 4, children }: QueryStateProps<T>) {
+  if (query.isPending) {
+    return (
+      <Stack gap="xs" aria-busy="true" aria-label="Loading">
+        {Array.from({ length: skeletonRows }, (_, i) => <Skeleton key={i} height={28} radius="sm" />)}
+      </Stack>
+    );
+  }
+  if (query.isError) {
+    if (unavailable && toAppError(query.error).code === 'E_NOT_FOUND') return <EmptyState {...unavailable} />;
+    return <ErrorPanel error={query.error} onRetry={() => void query.refetch()} />;
+  }
+  if (isEmpty?.(query.data) && empty) return <EmptyState {...empty} />;
+  return <>{children(query.data)}</>;
+}

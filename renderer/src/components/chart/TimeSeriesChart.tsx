@@ -1,0 +1,175 @@
+import { memo, useCallback, useMemo, useState } from 'react';
+import { AxisBottom, AxisLeft } from '@visx/axis';
+import { GridRows } from '@visx/grid';
+import { Group } from '@visx/group';
+import { scaleLinear, scaleTime } from '@visx/scale';
+import type { SeriesData } from '../../features/metrics/series-data.ts';
+import { seriesTitle } from '../../features/metrics/series-data.ts';
+import { formatTime, formatValue } from '../../app/format.ts';
+import { extents, linePath, nearestIndex } from './geometry.ts';
+import { seriesColor } from './palette.ts';
+import { useDragRange } from './useDragRange.ts';
+import { ChartTooltip, type TooltipRow } from './ChartTooltip.tsx';
+
+/** A time interval the anomaly engine scored above its threshold; opacity follows the score. */
+export interface AnomalyBand {
+  from: number;
+  to: number;
+  /** 0..1; higher is drawn stronger. */
+  score?: number;
+}
+
+export interface ChartMarker {
+  ts: number;
+  label: string;
+  color?: string;
+}
+
+export interface TimeSeriesChartProps {
+  series: readonly SeriesData[];
+  width: number;
+  height: number;
+  /** What the chart shows, for screen readers. */
+  title: string;
+  /** Fixed time domain (the selected range); defaults to the data's extent. */
+  from?: number;
+  to?: number;
+  bands?: readonly AnomalyBand[];
+  markers?: readonly ChartMarker[];
+  /** Brush to zoom: called with the selected times. */
+  onBrush?: (from: number, to: number) => void;
+  /** Sparkline: no axes, grid or tooltip. */
+  compact?: boolean;
+}
+
+const MARGIN = { top: 10, right: 14, bottom: 26, left: 52 };
+const COMPACT_MARGIN = { top: 2, right: 2, bottom: 2, left: 2 };
+const MAX_TOOLTIP_ROWS = 8;
+
+/**
+ * The one time-series chart of the console (overview sparklines, explorer, anomaly and
+ * incident charts). Each series is a single SVG path built in one pass, so 50 series of a
+ * thousand points draw in a few milliseconds; callers ask the server for no more points
+ * than the chart has pixels.
+ */
+export const TimeSeriesChart = memo(function TimeSeriesChart(props: TimeSeriesChartProps) {
+  const { series, width, height, title, bands = [], markers = [], onBrush, compact = false } = props;
+  const margin = compact ? COMPACT_MARGIN : MARGIN;
+  const innerWidth = Math.max(0, width - margin.left - margin.right);
+  const innerHeight = Math.max(0, height - margin.top - margin.bottom);
+  const [hoverX, setHoverX] = useState<number | null>(null);
+
+  const domain = useMemo(() => extents(series), [series]);
+  const xScale = useMemo(() => {
+    const x0 = props.from ?? domain?.x.min ?? Date.now() - 3_600_000;
+    const x1 = props.to ?? domain?.x.max ?? Date.now();
+    return scaleTime<number>({ domain: [x0, x1 > x0 ? x1 : x0 + 1], range: [0, innerWidth] });
+  }, [props.from, props.to, domain, innerWidth]);
+  const yScale = useMemo(
+    () => scaleLinear<number>({ domain: [domain?.y.min ?? 0, domain?.y.max ?? 1], range: [innerHeight, 0], nice: !compact }),
+    [domain, innerHeight, compact],
+  );
+
+  const paths = useMemo(() => {
+    const x = (t: number) => xScale(t) as number;
+    const y = (v: number) => yScale(v) as number;
+    return series.map((one) => linePath(one.timestamps, one.values, x, y));
+  }, [series, xScale, yScale]);
+
+  const onRange = useCallback(
+    (x0: number, x1: number) => onBrush?.(xScale.invert(x0).getTime(), xScale.invert(x1).getTime()),
+    [onBrush, xScale],
+  );
+  const drag = useDragRange(onBrush ? onRange : undefined, compact ? () => undefined : setHoverX);
+
+  const hover = useMemo(() => {
+    if (hoverX === null || series.length === 0) return null;
+    const t = xScale.invert(hoverX).getTime();
+    const rows: TooltipRow[] = [];
+    series.forEach((one, index) => {
+      const i = nearestIndex(one.timestamps, t);
+      if (i < 0) return;
+      rows.push({ key: String(one.id), label: seriesTitle(one), color: seriesColor(index), value: one.values[i] as number });
+    });
+    rows.sort((a, b) => b.value - a.value);
+    return { t, rows: rows.slice(0, MAX_TOOLTIP_ROWS), more: Math.max(0, rows.length - MAX_TOOLTIP_ROWS) };
+  }, [hoverX, series, xScale]);
+
+  if (width <= 0 || height <= 0) return null;
+  const clipId = `clip-${title.replace(/[^a-z0-9]/gi, '')}-${width}`;
+  return (
+    <div style={{ position: 'relative', width, height }}>
+      <svg width={width} height={height} role="img" aria-label={`${title}: ${series.length} series`} style={{ color: 'var(--mantine-color-dimmed)', display: 'block' }}>
+        <defs>
+          <clipPath id={clipId}>
+            <rect width={innerWidth} height={innerHeight} />
+          </clipPath>
+        </defs>
+        <Group left={margin.left} top={margin.top}>
+          {!compact && <GridRows scale={yScale} width={innerWidth} numTicks={5} stroke="currentColor" strokeOpacity={0.15} />}
+          <g clipPath={`url(#${clipId})`}>
+            {bands.map((band, i) => {
+              const x0 = xScale(band.from) as number;
+              const x1 = xScale(band.to) as number;
+              return (
+                <rect
+                  key={`band-${i}`}
+                  data-testid="anomaly-band"
+                  x={x0}
+                  width={Math.max(2, x1 - x0)}
+                  y={0}
+                  height={innerHeight}
+                  fill="#e03131"
+                  fillOpacity={0.08 + 0.22 * Math.min(1, Math.max(0, band.score ?? 0.5))}
+                />
+              );
+            })}
+            {paths.map((d, i) => (
+              <path key={series[i]?.id ?? i} d={d} fill="none" stroke={seriesColor(i)} strokeWidth={compact ? 1.5 : series.length > 20 ? 1 : 1.6} strokeLinejoin="round" data-testid="series-line" />
+            ))}
+            {markers.map((marker, i) => {
+              const x = xScale(marker.ts) as number;
+              return (
+                <g key={`marker-${i}`} data-testid="anomaly-marker">
+                  <line x1={x} x2={x} y1={0} y2={innerHeight} stroke={marker.color ?? '#e03131'} strokeDasharray="3,3" strokeWidth={1.2} />
+                  <circle cx={x} cy={6} r={4.5} fill={marker.color ?? '#e03131'}>
+                    <title>{marker.label}</title>
+                  </circle>
+                </g>
+              );
+            })}
+          </g>
+          {hover && <line x1={xScale(hover.t) as number} x2={xScale(hover.t) as number} y1={0} y2={innerHeight} stroke="currentColor" strokeOpacity={0.6} />}
+          {drag.selection && (
+            <rect
+              data-testid="brush-selection"
+              x={Math.min(drag.selection.x0, drag.selection.x1)}
+              width={Math.abs(drag.selection.x1 - drag.selection.x0)}
+              y={0}
+              height={innerHeight}
+              fill="var(--mantine-primary-color-filled)"
+              fillOpacity={0.18}
+            />
+          )}
+          {!compact && (
+            <>
+              <AxisLeft scale={yScale} numTicks={5} tickFormat={(v) => formatValue(Number(v))} stroke="currentColor" tickStroke="currentColor" tickLabelProps={{ fill: 'currentColor', fontSize: 11 }} hideAxisLine />
+              <AxisBottom top={innerHeight} scale={xScale} numTicks={Math.max(2, Math.floor(innerWidth / 110))} stroke="currentColor" tickStroke="currentColor" tickLabelProps={{ fill: 'currentColor', fontSize: 11 }} />
+            </>
+          )}
+          <rect
+            width={innerWidth}
+            height={innerHeight}
+            fill="transparent"
+            style={{ cursor: onBrush ? 'crosshair' : 'default', touchAction: 'none' }}
+            data-testid="chart-overlay"
+            {...drag.handlers}
+          />
+        </Group>
+      </svg>
+      {hover && !drag.selection && (
+        <ChartTooltip left={margin.left + (xScale(hover.t) as number)} containerWidth={width} time={formatTime(hover.t)} rows={hover.rows} more={hover.more} />
+      )}
+    </div>
+  );
+});

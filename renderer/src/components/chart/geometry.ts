@@ -1,0 +1,74 @@
+import type { SeriesData } from '../../features/metrics/series-data.ts';
+
+export interface Extent {
+  min: number;
+  max: number;
+}
+
+/** Time and value extents over all series; a flat line still gets some height. */
+export function extents(series: readonly Pick<SeriesData, 'timestamps' | 'values'>[]): { x: Extent; y: Extent } | null {
+  let xMin = Infinity;
+  let xMax = -Infinity;
+  let yMin = Infinity;
+  let yMax = -Infinity;
+  for (const one of series) {
+    const n = one.timestamps.length;
+    if (n === 0) continue;
+    xMin = Math.min(xMin, one.timestamps[0] as number);
+    xMax = Math.max(xMax, one.timestamps[n - 1] as number);
+    for (let i = 0; i < n; i += 1) {
+      const v = one.values[i] as number;
+      if (!Number.isFinite(v)) continue;
+      if (v < yMin) yMin = v;
+      if (v > yMax) yMax = v;
+    }
+  }
+  if (!Number.isFinite(xMin) || !Number.isFinite(yMin)) return null;
+  if (yMin === yMax) {
+    const pad = yMin === 0 ? 1 : Math.abs(yMin) * 0.1;
+    yMin -= pad;
+    yMax += pad;
+  }
+  // Gauges that never go negative read better anchored at zero.
+  if (yMin > 0 && yMin < (yMax - yMin) * 0.5) yMin = 0;
+  return { x: { min: xMin, max: xMax }, y: { min: yMin, max: yMax } };
+}
+
+/**
+ * One SVG path for a whole series, built in a single pass without an object per point.
+ * Non-finite values break the line (a gap), they are never drawn as zero.
+ */
+export function linePath(
+  timestamps: ArrayLike<number>,
+  values: ArrayLike<number>,
+  x: (t: number) => number,
+  y: (v: number) => number,
+): string {
+  let d = '';
+  let pen = false;
+  for (let i = 0; i < timestamps.length; i += 1) {
+    const v = values[i] as number;
+    if (!Number.isFinite(v)) {
+      pen = false;
+      continue;
+    }
+    d += `${pen ? 'L' : 'M'}${x(timestamps[i] as number).toFixed(1)},${y(v).toFixed(1)}`;
+    pen = true;
+  }
+  return d;
+}
+
+/** Index of the sample nearest to t in a sorted timestamp array (binary search). */
+export function nearestIndex(timestamps: ArrayLike<number>, t: number): number {
+  const n = timestamps.length;
+  if (n === 0) return -1;
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((timestamps[mid] as number) < t) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo > 0 && Math.abs((timestamps[lo - 1] as number) - t) <= Math.abs((timestamps[lo] as number) - t)) return lo - 1;
+  return lo;
+}

@@ -1,0 +1,77 @@
+import { useState } from 'react';
+import { Badge, Button, Code, Group, Paper, Select, Table, Text, TextInput } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { IconSearch } from '@tabler/icons-react';
+import { AUDIT_OUTCOMES, type AuditOutcome } from '../../../../shared/api/audit.ts';
+import { useApi } from '../../platform/PlatformContext.tsx';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { ErrorPanel } from '../../components/ErrorPanel.tsx';
+import { EmptyState } from '../../components/EmptyState.tsx';
+import { formatDateTime } from '../../app/format.ts';
+import { useListCursor } from '../../keyboard/useListCursor.ts';
+import { adminQueries } from './queries.ts';
+
+const OUTCOME_COLOR: Record<AuditOutcome, string> = { success: 'teal', failure: 'orange', denied: 'red' };
+
+export function AuditView() {
+  const api = useApi();
+  const [actor, setActor] = useState('');
+  const [action, setAction] = useState('');
+  const [outcome, setOutcome] = useState<AuditOutcome | null>(null);
+  const [filters] = useDebouncedValue({ actor: actor.trim() || undefined, action: action.trim() || undefined, outcome: outcome ?? undefined }, 300);
+  const audit = useInfiniteQuery(adminQueries.audit(api, filters));
+  const entries = audit.data?.pages.flatMap((page) => page.entries) ?? [];
+  const cursor = useListCursor(entries.length);
+
+  return (
+    <>
+      <PageHeader title="Audit log" description="Every change and every action, newest first." />
+      <Group mb="md" gap="sm" align="flex-end">
+        <TextInput label="Actor" placeholder="admin" leftSection={<IconSearch size={14} />} value={actor} onChange={(e) => setActor(e.currentTarget.value)} />
+        <TextInput label="Action" placeholder="user.* or auth.login" value={action} onChange={(e) => setAction(e.currentTarget.value)} />
+        <Select label="Outcome" placeholder="Any" clearable data={[...AUDIT_OUTCOMES]} value={outcome} onChange={(value) => setOutcome(value as AuditOutcome | null)} />
+      </Group>
+      <Paper withBorder radius="md">
+        {audit.isError ? (
+          <ErrorPanel error={audit.error} onRetry={() => void audit.refetch()} />
+        ) : !audit.isPending && entries.length === 0 ? (
+          <EmptyState title="No matching entries" description="Loosen the filters: an action ending in * matches a prefix." />
+        ) : (
+          <Table highlightOnHover verticalSpacing={6} aria-label="Audit entries" aria-busy={audit.isPending}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Time</Table.Th>
+                <Table.Th>Actor</Table.Th>
+                <Table.Th>Action</Table.Th>
+                <Table.Th>Target</Table.Th>
+                <Table.Th>Outcome</Table.Th>
+                <Table.Th>Address</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {entries.map((entry, i) => (
+                <Table.Tr key={entry.id} data-cursor-row aria-selected={cursor.index === i} bg={cursor.index === i ? 'var(--mantine-primary-color-light)' : undefined} onClick={() => cursor.setIndex(i)}>
+                  <Table.Td><Text size="sm" ff="monospace">{formatDateTime(entry.ts)}</Text></Table.Td>
+                  <Table.Td>
+                    <Text size="sm">{entry.actor ?? 'anonymous'}</Text>
+                    <Text size="xs" c="dimmed">{entry.actorKind}</Text>
+                  </Table.Td>
+                  <Table.Td><Code>{entry.action}</Code></Table.Td>
+                  <Table.Td><Text size="sm">{entry.target ?? '–'}</Text></Table.Td>
+                  <Table.Td><Badge variant="light" color={OUTCOME_COLOR[entry.outcome]}>{entry.outcome}</Badge></Table.Td>
+                  <Table.Td><Text size="sm" c="dimmed">{entry.ip ?? '–'}</Text></Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </Paper>
+      {audit.hasNextPage && (
+        <Group justify="center" mt="md">
+          <Button variant="default" loading={audit.isFetchingNextPage} onClick={() => void audit.fetchNextPage()}>Load older entries</Button>
+        </Group>
+      )}
+    </>
+  );
+}

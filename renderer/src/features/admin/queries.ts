@@ -1,0 +1,16 @@
+import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
+import type { ApiClient } from '../../../../shared/api/client.ts';
+import type { AuditQuery } from '../../../../shared/api/audit.ts';
+
+export const adminQueries = {
+  users: (api: ApiClient) => queryOptions({ queryKey: ['admin', 'users'], queryFn: () => api.users.list() }),
+  apiKeys: (api: ApiClient) => queryOptions({ queryKey: ['admin', 'api-keys'], queryFn: () => api.apiKeys.list() }),
+  /** Newest first; each page asks for entries older than the last one seen. */
+  audit: (api: ApiClient, filters: Omit<AuditQuery, 'before' | 'limit'>) =>
+    infiniteQueryOptions({
+      queryKey: ['admin', 'audit', filters],
+      queryFn: ({ pageParam }) => api.audit.list({ ...filters, limit: 100, ...(pageParam ? { before: pageParam } : {}) }),
+      initialPageParam: 0,
+      getNextPageParam: (page) => page.nextBefore ?? undefined,
+    }),
+};

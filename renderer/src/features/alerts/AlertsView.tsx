@@ -1,0 +1,117 @@
+import { useMemo, useState } from 'react';
+import { Button, Drawer, Group, Modal, MultiSelect, Paper, SegmentedControl, Select, Text, TextInput } from '@mantine/core';
+import { useDebouncedValue, useHotkeys } from '@mantine/hooks';
+import { useQuery } from '@tanstack/react-query';
+import { IconBellRinging, IconCheck, IconSearch } from '@tabler/icons-react';
+import { SEVERITIES, type Alert, type AlertListQuery, type Matcher } from '../../../../shared/api/alerts.ts';
+import { useApi } from '../../platform/PlatformContext.tsx';
+import { useCan } from '../../session/permissions.ts';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { QueryState } from '../../components/QueryState.tsx';
+import { useListCursor } from '../../keyboard/useListCursor.ts';
+import { alertQueries } from './queries.ts';
+import { AlertsTable } from './AlertsTable.tsx';
+import { AcknowledgeForm } from './AcknowledgeForm.tsx';
+import { SilenceForm, matchersFromLabels } from './SilenceForm.tsx';
+import { AlertHistory } from './AlertHistory.tsx';
+import { alertTitle } from './alert-text.ts';
+
+const STATES = [
+  { value: 'firing', label: 'Firing' },
+  { value: 'acknowledged', label: 'Acknowledged' },
+  { value: 'resolved', label: 'Resolved' },
+  { value: 'firing,acknowledged,resolved', label: 'All' },
+];
+const SORTS = [
+  { value: 'severity', label: 'Severity' },
+  { value: 'startsAt', label: 'Newest' },
+  { value: 'lastSeenAt', label: 'Last seen' },
+];
+
+export function AlertsView() {
+  const api = useApi();
+  const canWrite = useCan('alerts:write');
+  const canSilence = useCan('silences:write');
+  const [state, setState] = useState('firing');
+  const [severity, setSeverity] = useState<string[]>([]);
+  const [text, setText] = useState('');
+  const [sort, setSort] = useState<'severity' | 'startsAt' | 'lastSeenAt'>('severity');
+  const [q] = useDebouncedValue(text.trim(), 300);
+  const query: AlertListQuery = { state, sort, order: 'desc', limit: 200, ...(severity.length ? { severity: severity.join(',') } : {}), ...(q ? { q } : {}) };
+  const alerts = useQuery(alertQueries.list(api, query));
+  const items = useMemo(() => alerts.data?.items ?? [], [alerts.data]);
+
+  const [selected, setSelected] = useState<Set<number>>(new Set());
+  const [acking, setAcking] = useState<Alert[] | null>(null);
+  const [silencing, setSilencing] = useState<Matcher[] | null>(null);
+  const [history, setHistory] = useState<Alert | null>(null);
+  const toggle = (id: number) => setSelected((current) => {
+    const next = new Set(current);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    return next;
+  });
+  const cursor = useListCursor(items.length, {
+    a: (i) => canWrite && items[i]?.state === 'firing' && setAcking([items[i] as Alert]),
+    s: (i) => canSilence && items[i] && setSilencing(matchersFromLabels((items[i] as Alert).labels)),
+    x: (i) => items[i] && toggle((items[i] as Alert).id),
+    Enter: (i) => items[i] && setHistory(items[i] as Alert),
+  });
+  useHotkeys([['mod+a', () => setSelected(new Set(items.map((alert) => alert.id)))]]);
+  const selectedAlerts = items.filter((alert) => selected.has(alert.id) && alert.state === 'firing');
+
+  return (
+    <>
+      <PageHeader
+        title="Alerts"
+        description="j/k to move, a to acknowledge, s to silence, x to select."
+        actions={canWrite && selectedAlerts.length > 0 && (
+          <Button leftSection={<IconCheck size={16} />} onClick={() => setAcking(selectedAlerts)}>
+            Acknowledge {selectedAlerts.length}
+          </Button>
+        )}
+      />
+      <Group mb="md" gap="sm" align="flex-end" wrap="wrap">
+        <SegmentedControl aria-label="Alert state" data={STATES} value={state} onChange={(value) => { setState(value); setSelected(new Set()); }} />
+        <MultiSelect aria-label="Severity" placeholder="Any severity" data={[...SEVERITIES]} value={severity} onChange={setSeverity} clearable w={240} />
+        <TextInput aria-label="Search alerts" placeholder="Search labels and text" leftSection={<IconSearch size={14} />} value={text} onChange={(e) => setText(e.currentTarget.value)} w={240} />
+        <Select aria-label="Sort by" data={SORTS} value={sort} allowDeselect={false} onChange={(value) => value && setSort(value as typeof sort)} w={140} />
+      </Group>
+      <Paper withBorder radius="md">
+        <QueryState
+          query={alerts}
+          isEmpty={(data) => data.items.length === 0}
+          empty={{ title: state === 'firing' ? 'Nothing is firing' : 'No matching alerts', description: state === 'firing' ? 'All quiet. Alerts appear here the moment they fire.' : 'Loosen the filters.', icon: <IconBellRinging size={24} /> }}
+          unavailable={{ title: 'Alerts are not available on this server', description: 'This server does not offer the alerts API (E_NOT_FOUND).' }}
+        >
+          {(data) => (
+            <>
+              <AlertsTable
+                alerts={data.items}
+                cursor={cursor.index}
+                selected={selected}
+                canWrite={canWrite}
+                onToggle={toggle}
+                onToggleAll={() => setSelected((current) => (data.items.every((alert) => current.has(alert.id)) ? new Set() : new Set(data.items.map((alert) => alert.id))))}
+                onCursor={cursor.setIndex}
+                onAcknowledge={(alert) => setAcking([alert])}
+                onSilence={(alert) => setSilencing(matchersFromLabels(alert.labels))}
+                onHistory={setHistory}
+              />
+              {data.total > data.items.length && <Text size="xs" c="dimmed" p="sm">Showing {data.items.length} of {data.total}; narrow the filters to see the rest.</Text>}
+            </>
+          )}
+        </QueryState>
+      </Paper>
+      <Modal opened={acking !== null} onClose={() => setAcking(null)} title="Acknowledge">
+        {acking && <AcknowledgeForm alerts={acking} onDone={() => { setAcking(null); setSelected(new Set()); }} />}
+      </Modal>
+      <Modal opened={silencing !== null} onClose={() => setSilencing(null)} title="New silence" size="lg">
+        {silencing && <SilenceForm initialMatchers={silencing} onDone={() => setSilencing(null)} />}
+      </Modal>
+      <Drawer opened={history !== null} onClose={() => setHistory(null)} position="right" title={history ? alertTitle(history) : ''}>
+        {history && <AlertHistory alertId={history.id} />}
+      </Drawer>
+    </>
+  );
+}

@@ -1,0 +1,86 @@
+import { useState } from 'react';
+import { Group, Paper, SegmentedControl, Table, Text, TextInput } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useQuery } from '@tanstack/react-query';
+import { IconFlame, IconSearch } from '@tabler/icons-react';
+import { useApi } from '../../platform/PlatformContext.tsx';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { QueryState } from '../../components/QueryState.tsx';
+import { useListCursor } from '../../keyboard/useListCursor.ts';
+import { navigate } from '../../app/router.ts';
+import { formatAge } from '../../app/format.ts';
+import { SeverityBadge } from '../alerts/SeverityBadge.tsx';
+import { IncidentStatusBadge } from './StatusBadge.tsx';
+import { incidentQueries } from './queries.ts';
+
+export function IncidentsView() {
+  const api = useApi();
+  const [status, setStatus] = useState('open,mitigated');
+  const [text, setText] = useState('');
+  const [q] = useDebouncedValue(text.trim(), 300);
+  const incidents = useQuery(incidentQueries.list(api, { status, sort: 'lastActivityAt', order: 'desc', limit: 200, ...(q ? { q } : {}) }));
+  const items = incidents.data?.items ?? [];
+  const open = (i: number) => items[i] && navigate(`/incidents/${items[i].id}`);
+  const cursor = useListCursor(items.length, { Enter: open, o: open });
+  const now = Date.now();
+
+  return (
+    <>
+      <PageHeader title="Incidents" description="Related alerts grouped, with their timeline. j/k and Enter to open." />
+      <Group mb="md" gap="sm">
+        <SegmentedControl
+          aria-label="Incident status"
+          value={status}
+          onChange={setStatus}
+          data={[{ value: 'open,mitigated', label: 'Active' }, { value: 'resolved', label: 'Resolved' }, { value: 'open,mitigated,resolved', label: 'All' }]}
+        />
+        <TextInput aria-label="Search incidents" placeholder="Search titles" leftSection={<IconSearch size={14} />} value={text} onChange={(e) => setText(e.currentTarget.value)} />
+      </Group>
+      <Paper withBorder radius="md">
+        <QueryState
+          query={incidents}
+          isEmpty={(data) => data.items.length === 0}
+          empty={{ title: 'No incidents', description: 'Alerts that fire together are grouped into an incident automatically.', icon: <IconFlame size={24} /> }}
+          unavailable={{ title: 'Incidents are not available on this server' }}
+        >
+          {(data) => (
+            <Table highlightOnHover verticalSpacing={8} aria-label="Incidents">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Severity</Table.Th>
+                  <Table.Th>Incident</Table.Th>
+                  <Table.Th>Status</Table.Th>
+                  <Table.Th>Alerts</Table.Th>
+                  <Table.Th>Commander</Table.Th>
+                  <Table.Th>Last activity</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {data.items.map((incident, i) => (
+                  <Table.Tr
+                    key={incident.id}
+                    data-cursor-row
+                    aria-selected={cursor.index === i}
+                    bg={cursor.index === i ? 'var(--mantine-primary-color-light)' : undefined}
+                    style={{ cursor: 'pointer' }}
+                    onClick={() => navigate(`/incidents/${incident.id}`)}
+                  >
+                    <Table.Td><SeverityBadge severity={incident.severity} /></Table.Td>
+                    <Table.Td>
+                      <Text size="sm" fw={500} component="a" href={`#/incidents/${incident.id}`} c="inherit">#{incident.id} {incident.title}</Text>
+                      <Text size="xs" c="dimmed" ff="monospace">{incident.groupKey}</Text>
+                    </Table.Td>
+                    <Table.Td><IncidentStatusBadge status={incident.status} /></Table.Td>
+                    <Table.Td><Text size="sm">{incident.firingCount} firing / {incident.alertCount}</Text></Table.Td>
+                    <Table.Td><Text size="sm">{incident.commander ?? '–'}</Text></Table.Td>
+                    <Table.Td><Text size="sm" c="dimmed">{formatAge(now - incident.lastActivityAt)} ago</Text></Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          )}
+        </QueryState>
+      </Paper>
+    </>
+  );
+}

@@ -1,0 +1,106 @@
+import { Button, Code, Group, MultiSelect, Select, Stack, Text } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { IconZoomReset } from '@tabler/icons-react';
+import { useMemo } from 'react';
+import { useApi } from '../../platform/PlatformContext.tsx';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { EmptyState } from '../../components/EmptyState.tsx';
+import { ErrorPanel } from '../../components/ErrorPanel.tsx';
+import { replaceSearch, useLocation } from '../../app/router.ts';
+import { metricsQueries } from './queries.ts';
+import { decodeRange, encodeRange, type TimeRange } from './time-range.ts';
+import { buildSelector, labelsFromPairs } from './selector.ts';
+import { RangePicker } from './RangePicker.tsx';
+import { MetricsChartPanel } from './MetricsChartPanel.tsx';
+
+const DEFAULT_RANGE: TimeRange = { kind: 'relative', minutes: 60 };
+
+/**
+ * Pick a metric, narrow it by labels, choose a range or drag to zoom. Everything lives in
+ * the URL (`#/metrics?name=…&labels=…&range=…`), so a view can be shared or bookmarked.
+ */
+export function MetricsView() {
+  const api = useApi();
+  const { search } = useLocation();
+  const seriesList = useQuery(metricsQueries.series(api));
+  const name = search.get('name') ?? '';
+  const pairs = search.getAll('label').length ? search.getAll('label') : (search.get('labels')?.split('|').filter(Boolean) ?? []);
+  const range = decodeRange(search.get('range'), DEFAULT_RANGE);
+  const zoomedFrom = search.get('back');
+
+  const update = (changes: { name?: string; pairs?: string[]; range?: TimeRange; back?: string | null }) =>
+    replaceSearch('/metrics', {
+      name: changes.name ?? name,
+      labels: (changes.pairs ?? pairs).join('|'),
+      range: encodeRange(changes.range ?? range),
+      back: changes.back === undefined ? zoomedFrom : changes.back,
+    });
+
+  const names = useMemo(() => [...new Set((seriesList.data?.series ?? []).map((one) => one.name))].sort(), [seriesList.data]);
+  const labelOptions = useMemo(() => {
+    const options = new Set<string>();
+    for (const one of seriesList.data?.series ?? []) {
+      if (one.name !== name) continue;
+      for (const [key, value] of Object.entries(one.labels)) options.add(`${key}=${value}`);
+    }
+    return [...options].sort();
+  }, [seriesList.data, name]);
+  const selector = name ? buildSelector(name, labelsFromPairs(pairs)) : '';
+
+  return (
+    <>
+      <PageHeader title="Metrics" description="Explore any series; anomalies are shaded in red." />
+      <Stack gap="sm">
+        <Group align="flex-end" gap="sm" wrap="wrap">
+          <Select
+            label="Metric"
+            placeholder={seriesList.isPending ? 'Loading series…' : 'Pick a metric'}
+            searchable
+            data={names}
+            value={name || null}
+            onChange={(value) => update({ name: value ?? '', pairs: [] })}
+            w={300}
+            nothingFoundMessage="No such metric"
+          />
+          <MultiSelect
+            label="Labels"
+            placeholder={name ? 'Any' : 'Pick a metric first'}
+            searchable
+            clearable
+            disabled={!name}
+            data={labelOptions}
+            value={pairs}
+            onChange={(value) => update({ pairs: value })}
+            w={360}
+          />
+          <RangePicker
+            range={range}
+            onChange={(next) => update({ range: next, back: null })}
+          />
+          {zoomedFrom && (
+            <Button variant="default" leftSection={<IconZoomReset size={16} />} onClick={() => update({ range: decodeRange(zoomedFrom, DEFAULT_RANGE), back: null })}>
+              Reset zoom
+            </Button>
+          )}
+        </Group>
+        {selector && <Text size="xs" c="dimmed">Selector <Code>{selector}</Code></Text>}
+        {seriesList.isError ? (
+          <ErrorPanel error={seriesList.error} onRetry={() => void seriesList.refetch()} />
+        ) : !selector ? (
+          <EmptyState
+            title={names.length === 0 && !seriesList.isPending ? 'No metrics yet' : 'Pick a metric to chart'}
+            description={names.length === 0 && !seriesList.isPending ? 'The server has not collected or received any series yet.' : `${names.length} metrics available. Press / to search them.`}
+          />
+        ) : (
+          <MetricsChartPanel
+            match={selector}
+            range={range}
+            height={380}
+            title={`Chart of ${selector}`}
+            onZoom={(from, to) => update({ range: { kind: 'absolute', from, to }, back: zoomedFrom ?? encodeRange(range) })}
+          />
+        )}
+      </Stack>
+    </>
+  );
+}

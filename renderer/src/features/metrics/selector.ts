@@ -1,0 +1,18 @@
+/** Builds a PromQL-style selector from a metric name and exact label values. */
+export function buildSelector(name: string, labels: Record<string, string>): string {
+  const escape = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+  const inner = Object.entries(labels)
+    .map(([key, value]) => `${key}="${escape(value)}"`)
+    .join(',');
+  return inner ? `${name}{${inner}}` : name;
+}
+
+/** `host=web-1` chips back to a record (the last value of a repeated key wins). */
+export function labelsFromPairs(pairs: readonly string[]): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at > 0) labels[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return labels;
+}

@@ -1,0 +1,154 @@
+import { Anchor, Badge, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { IconAlertTriangle, IconFlame, IconServer, IconSparkles } from '@tabler/icons-react';
+import type { ReactNode } from 'react';
+import { useApi } from '../../platform/PlatformContext.tsx';
+import { useCan } from '../../session/permissions.ts';
+import { QueryState } from '../../components/QueryState.tsx';
+import { EmptyState } from '../../components/EmptyState.tsx';
+import { formatAge } from '../../app/format.ts';
+import { SEVERITY_COLOR } from '../../app/theme.ts';
+import { SeverityBadge } from '../alerts/SeverityBadge.tsx';
+import { IncidentStatusBadge } from '../incidents/StatusBadge.tsx';
+import { metricsQueries } from '../metrics/queries.ts';
+import { overviewQueries } from './queries.ts';
+import { countBySeverity, featuredSeries, fleetHealth, mostAnomalous } from './summaries.ts';
+import { Sparkline } from './Sparkline.tsx';
+
+function Card({ title, icon, href, children }: { title: string; icon: ReactNode; href?: string; children: ReactNode }) {
+  return (
+    <Paper withBorder radius="md" p="md" component="section" aria-label={title}>
+      <Group justify="space-between" mb="sm">
+        <Group gap={8}>
+          {icon}
+          <Title order={2} size="h5">{title}</Title>
+        </Group>
+        {href && <Anchor href={href} size="xs">View all</Anchor>}
+      </Group>
+      {children}
+    </Paper>
+  );
+}
+
+export function OverviewView() {
+  const api = useApi();
+  const canMetrics = useCan('metrics:read');
+  const firing = useQuery(overviewQueries.firing(api));
+  const incidents = useQuery(overviewQueries.incidents(api));
+  const anomalous = useQuery(overviewQueries.anomalous(api));
+  const latest = useQuery({ ...metricsQueries.latest(api), enabled: canMetrics });
+  const series = useQuery({ ...metricsQueries.series(api), enabled: canMetrics });
+  const now = Date.now();
+
+  return (
+    <Stack gap="md">
+      <Title order={1} size="h3">Overview</Title>
+      <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }}>
+        <Card title="Firing alerts" icon={<IconAlertTriangle size={18} />} href="#/alerts">
+          <QueryState query={firing} skeletonRows={2} unavailable={{ title: 'No alerts API' }}>
+            {(data) => {
+              const counts = countBySeverity(data.items);
+              return (
+                <Group gap="lg" data-testid="firing-by-severity">
+                  {(['critical', 'warning', 'info'] as const).map((severity) => (
+                    <Stack key={severity} gap={0} align="center">
+                      <Text fz={28} fw={700} c={counts[severity] > 0 ? SEVERITY_COLOR[severity] : 'dimmed'} lh={1.1}>{counts[severity]}</Text>
+                      <Text size="xs" c="dimmed">{severity}</Text>
+                    </Stack>
+                  ))}
+                </Group>
+              );
+            }}
+          </QueryState>
+        </Card>
+        <Card title="Fleet health" icon={<IconServer size={18} />}>
+          {canMetrics ? (
+            <QueryState query={latest} skeletonRows={2}>
+              {(data) => {
+                const health = fleetHealth(data.series, firing.data?.items ?? [], now);
+                const healthy = health.targets - new Set([...health.stale, ...health.alerting]).size;
+                return (
+                  <Stack gap={4}>
+                    <Text fz={28} fw={700} lh={1.1}>{healthy}<Text span c="dimmed" fz="md"> / {health.targets} healthy</Text></Text>
+                    {health.alerting.length > 0 && <Text size="xs" c="red">Alerting: {health.alerting.slice(0, 4).join(', ')}{health.alerting.length > 4 ? '…' : ''}</Text>}
+                    {health.stale.length > 0 && <Text size="xs" c="orange">Silent for 5 min+: {health.stale.slice(0, 4).join(', ')}</Text>}
+                    {health.targets === 0 && <Text size="xs" c="dimmed">No labelled targets reporting yet.</Text>}
+                  </Stack>
+                );
+              }}
+            </QueryState>
+          ) : (
+            <Text size="sm" c="dimmed">Your role cannot read metrics.</Text>
+          )}
+        </Card>
+        <Card title="Open incidents" icon={<IconFlame size={18} />} href="#/incidents">
+          <QueryState query={incidents} skeletonRows={2} unavailable={{ title: 'No incidents API' }}>
+            {(data) => (
+              <Stack gap={6}>
+                <Text fz={28} fw={700} lh={1.1} c={data.total > 0 ? 'red' : undefined}>{data.total}</Text>
+                {data.items.slice(0, 3).map((incident) => (
+                  <Group key={incident.id} gap={6} wrap="nowrap">
+                    <IncidentStatusBadge status={incident.status} />
+                    <Anchor href={`#/incidents/${incident.id}`} size="sm" truncate>#{incident.id} {incident.title}</Anchor>
+                  </Group>
+                ))}
+              </Stack>
+            )}
+          </QueryState>
+        </Card>
+        <Card title="Most anomalous now" icon={<IconSparkles size={18} />} href="#/anomalies">
+          <QueryState query={anomalous} skeletonRows={2} unavailable={{ title: 'No anomaly data' }}>
+            {(data) => {
+              const top = mostAnomalous(data.items);
+              if (top.length === 0) return <Text size="sm" c="dimmed">Nothing unusual right now.</Text>;
+              return (
+                <Stack gap={6} data-testid="most-anomalous">
+                  {top.map((entry) => (
+                    <Group key={entry.target} justify="space-between" wrap="nowrap" gap="xs">
+                      <Group gap={6} wrap="nowrap" style={{ minWidth: 0 }}>
+                        <SeverityBadge severity={entry.alert.severity} />
+                        <Text size="sm" fw={500} truncate title={entry.explanation}>{entry.target}</Text>
+                      </Group>
+                      <Badge variant="light" color="gray" ff="monospace">{entry.score.toFixed(2)}</Badge>
+                    </Group>
+                  ))}
+                </Stack>
+              );
+            }}
+          </QueryState>
+        </Card>
+      </SimpleGrid>
+      {canMetrics && (
+        <section aria-label="Live metrics">
+          <Title order={2} size="h5" mb="xs">Live metrics · last 15 minutes</Title>
+          <QueryState
+            query={series}
+            skeletonRows={2}
+            isEmpty={(data) => data.series.length === 0}
+            empty={{ title: 'No metrics yet', description: 'The server has not collected or received any series yet.' }}
+          >
+            {(data) => (
+              <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
+                {featuredSeries(data.series).map((one) => <Sparkline key={one.id} series={one} />)}
+              </SimpleGrid>
+            )}
+          </QueryState>
+        </section>
+      )}
+      {firing.data && firing.data.items.length > 0 && (
+        <Card title="Firing now" icon={<IconAlertTriangle size={18} />} href="#/alerts">
+          <Stack gap={4}>
+            {firing.data.items.filter((alert) => alert.state === 'firing').slice(0, 8).map((alert) => (
+              <Group key={alert.id} gap="xs" wrap="nowrap">
+                <SeverityBadge severity={alert.severity} />
+                <Text size="sm" truncate style={{ flex: 1 }}>{alert.annotations.summary ?? alert.labels.alertname}</Text>
+                <Text size="xs" c="dimmed">{formatAge(now - alert.startsAt)} ago</Text>
+              </Group>
+            ))}
+          </Stack>
+        </Card>
+      )}
+      {!canMetrics && !firing.data && <EmptyState title="Nothing to show for your role" />}
+    </Stack>
+  );
+}

@@ -1,0 +1,74 @@
+import type { Alert, Severity } from '../../../../shared/api/alerts.ts';
+import type { LatestResponse, Series } from '../../../../shared/api/metrics.ts';
+
+export function countBySeverity(alerts: readonly Alert[]): Record<Severity, number> {
+  const counts: Record<Severity, number> = { critical: 0, warning: 0, info: 0 };
+  for (const alert of alerts) if (alert.state === 'firing') counts[alert.severity] += 1;
+  return counts;
+}
+
+const TARGET_LABELS = ['host', 'target', 'instance'];
+
+function targetOf(labels: Record<string, string>): string | undefined {
+  for (const key of TARGET_LABELS) if (labels[key]) return labels[key];
+  return undefined;
+}
+
+export interface FleetHealth {
+  targets: number;
+  /** Targets whose newest sample is older than the staleness limit. */
+  stale: string[];
+  /** Targets with at least one firing alert. */
+  alerting: string[];
+}
+
+/** Fleet health from the newest sample of every series and the firing alerts. */
+export function fleetHealth(latest: LatestResponse['series'], alerts: readonly Alert[], now: number, staleAfterMs = 5 * 60_000): FleetHealth {
+  const newest = new Map<string, number>();
+  for (const series of latest) {
+    const target = targetOf(series.labels);
+    if (!target) continue;
+    newest.set(target, Math.max(newest.get(target) ?? 0, series.ts ?? 0));
+  }
+  const alerting = new Set<string>();
+  for (const alert of alerts) {
+    const target = targetOf(alert.labels);
+    if (alert.state === 'firing' && target) alerting.add(target);
+  }
+  return {
+    targets: newest.size,
+    stale: [...newest].filter(([, ts]) => now - ts > staleAfterMs).map(([target]) => target).sort(),
+    alerting: [...alerting].sort(),
+  };
+}
+
+export interface AnomalousTarget {
+  target: string;
+  score: number;
+  explanation: string;
+  alert: Alert;
+}
+
+/** The most anomalous targets now: each target's highest-scoring active anomaly, best first. */
+export function mostAnomalous(alerts: readonly Alert[], limit = 5): AnomalousTarget[] {
+  const best = new Map<string, AnomalousTarget>();
+  for (const alert of alerts) {
+    const target = alert.labels.target;
+    const score = Number(alert.annotations.score);
+    if (!target || !Number.isFinite(score)) continue;
+    const current = best.get(target);
+    if (!current || score > current.score) best.set(target, { target, score, explanation: alert.annotations.explanation ?? '', alert });
+  }
+  return [...best.values()].sort((a, b) => b.score - a.score).slice(0, limit);
+}
+
+const FEATURED = [/cpu/i, /load/i, /mem/i, /request|http/i, /disk|filesystem/i, /net/i];
+
+/** Series worth a sparkline on the overview: the usual suspects first, a handful in all. */
+export function featuredSeries(series: readonly Series[], limit = 6): Series[] {
+  const rank = (one: Series) => {
+    const index = FEATURED.findIndex((pattern) => pattern.test(one.name));
+    return index < 0 ? FEATURED.length : index;
+  };
+  return [...series].sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name) || JSON.stringify(a.labels).localeCompare(JSON.stringify(b.labels))).slice(0, limit);
+}
