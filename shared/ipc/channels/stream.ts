@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { event, invoke } from '../define.ts';
-import type { SequencedStreamEvent } from '../../api/stream.ts';
+import type { SequencedStreamEvent, StreamResetData } from '../../api/stream.ts';
 
 const TopicSchema = Type.Union([
   Type.Literal('samples'),
@@ -19,8 +19,12 @@ export const StreamSubscribeSchema = Type.Object(
   { additionalProperties: false },
 );
 
-/** One server-sent event relayed by main (main holds the single authenticated connection). */
-export const StreamEventSchema = Type.Object({ id: Type.Integer(), type: TopicSchema, data: Type.Unknown() });
+/**
+ * One server-sent event relayed by main (main holds the authenticated connection).
+ * `reset` goes to every subscriber: events were missed, backfill through the query API.
+ */
+export const StreamEventSchema = Type.Object({ id: Type.Integer(), type: Type.Union([TopicSchema, Type.Literal('reset')]), data: Type.Unknown() });
+export type RelayedStreamEvent = SequencedStreamEvent | { id: number; type: 'reset'; data: StreamResetData };
 
 export const StreamStateSchema = Type.Object({
   state: Type.Union([Type.Literal('connecting'), Type.Literal('open'), Type.Literal('closed')]),
@@ -37,6 +41,6 @@ export const streamChannels = {
 
 export const streamEvents = {
   /** Typed as the server's event union; the schema only checks the envelope. */
-  'stream.event': event(Type.Unsafe<SequencedStreamEvent>(StreamEventSchema)),
+  'stream.event': event(Type.Unsafe<RelayedStreamEvent>(StreamEventSchema)),
   'stream.stateChanged': event(StreamStateSchema),
 };

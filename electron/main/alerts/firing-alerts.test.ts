@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import type { Alert } from '../../../shared/api/alerts.ts';
+import { FiringAlerts } from './firing-alerts.ts';
+
+function alert(id: number, overrides: Partial<Alert> = {}): Alert {
+  return {
+    id, fingerprint: `f${id}`, source: 'rule', state: 'firing', severity: 'critical', labels: { host: `web-${id}` }, annotations: { summary: 'CPU high' },
+    startsAt: 1000 * id, endsAt: null, lastSeenAt: 1000 * id, updatedAt: 1000 * id, occurrences: 1, silenced: false, silencedBy: [],
+    acknowledgedBy: null, acknowledgedAt: null, ackComment: null, incidentId: null, generatorUrl: null, ...overrides,
+  };
+}
+
+function watcher() {
+  const counts: number[] = [];
+  const critical: number[] = [];
+  const alerts = new FiringAlerts({ onCount: (count) => counts.push(count), onCritical: (a) => critical.push(a.id) });
+  return { alerts, counts, critical };
+}
+
+describe('firing alerts', () => {
+  it('counts firing, unsilenced alerts from the initial list without notifying', () => {
+    const { alerts, counts, critical } = watcher();
+    alerts.reset([alert(1), alert(2, { silenced: true }), alert(3, { severity: 'warning' })]);
+    expect(counts).toEqual([2]);
+    expect(critical).toEqual([]);
+  });
+
+  it('notifies once per critical episode and follows acknowledgements and resolutions', () => {
+    const { alerts, counts, critical } = watcher();
+    alerts.reset([]);
+    alerts.apply({ action: 'created', alert: alert(5) });
+    alerts.apply({ action: 'updated', alert: alert(5, { occurrences: 2 }) });
+    alerts.apply({ action: 'created', alert: alert(6, { severity: 'warning' }) });
+    alerts.apply({ action: 'acknowledged', alert: alert(5, { state: 'acknowledged' }) });
+    alerts.apply({ action: 'resolved', alert: alert(6, { state: 'resolved' }) });
+    alerts.apply({ action: 'refired', alert: alert(5, { startsAt: 99_000 }) });
+    alerts.apply({ action: 'created', alert: alert(7, { silenced: true }) });
+    expect(critical).toEqual([5, 5]);
+    expect(counts).toEqual([0, 1, 2, 1, 0, 1]);
+    expect(alerts.count()).toBe(1);
+  });
+});

@@ -1,0 +1,61 @@
+import type { Alert } from '../../../shared/api/alerts.ts';
+import type { AlertEventData } from '../../../shared/api/stream.ts';
+
+export interface FiringAlertsOptions {
+  /** The number for the tray: firing, not silenced. */
+  onCount: (count: number) => void;
+  /** A critical alert started firing (or fired again after resolving). */
+  onCritical: (alert: Alert) => void;
+}
+
+function counts(alert: Alert): boolean {
+  return alert.state === 'firing' && !alert.silenced;
+}
+
+/**
+ * Follows the alert events of the live stream to keep the tray count and raise one
+ * native notification per critical firing episode (not per repeat of the same one).
+ */
+export class FiringAlerts {
+  private readonly options: FiringAlertsOptions;
+  private readonly firing = new Map<number, Alert>();
+  /** `<id>:<startsAt>` of episodes already notified. */
+  private readonly notified = new Set<string>();
+
+  constructor(options: FiringAlertsOptions) {
+    this.options = options;
+  }
+
+  count(): number {
+    return this.firing.size;
+  }
+
+  /** Starts from the server's list of firing alerts (at sign-in, after a stream reset). */
+  reset(alerts: readonly Alert[]): void {
+    this.firing.clear();
+    for (const alert of alerts) {
+      if (counts(alert)) this.firing.set(alert.id, alert);
+      // Already firing before we looked: not news, no notification.
+      this.notified.add(`${alert.id}:${alert.startsAt}`);
+    }
+    this.options.onCount(this.firing.size);
+  }
+
+  apply({ action, alert }: AlertEventData): void {
+    const before = this.firing.size;
+    if (counts(alert)) this.firing.set(alert.id, alert);
+    else this.firing.delete(alert.id);
+    if (this.firing.size !== before) this.options.onCount(this.firing.size);
+
+    const episode = `${alert.id}:${alert.startsAt}`;
+    if ((action === 'created' || action === 'refired') && counts(alert) && alert.severity === 'critical' && !this.notified.has(episode)) {
+      this.notified.add(episode);
+      this.options.onCritical(alert);
+    }
+  }
+
+  clear(): void {
+    this.firing.clear();
+    this.options.onCount(0);
+  }
+}
