@@ -37,6 +37,7 @@ export class MetricCache {
   readonly #upsertSeries: Statement;
   readonly #findSeries: Statement;
   readonly #insertSample: Statement;
+  readonly #insertScored: Statement;
   readonly #range: Statement;
   readonly #setScore: Statement;
 
@@ -53,6 +54,9 @@ export class MetricCache {
       `INSERT INTO samples (series_id, ts, value) VALUES (?, ?, ?)
        ON CONFLICT (series_id, ts) DO UPDATE SET value = excluded.value,
          score = CASE WHEN samples.value = excluded.value THEN samples.score ELSE NULL END`,
+    );
+    this.#insertScored = db.prepare(
+      'INSERT INTO samples (series_id, ts, value, score) VALUES (?, ?, ?, ?) ON CONFLICT (series_id, ts) DO UPDATE SET value = excluded.value, score = excluded.score',
     );
     this.#range = db.prepare('SELECT ts, value, score FROM samples WHERE series_id = ? AND ts >= ? AND ts <= ? ORDER BY ts').raw();
     this.#setScore = db.prepare('UPDATE samples SET score = ? WHERE series_id = ? AND ts = ?');
@@ -94,6 +98,11 @@ export class MetricCache {
   /** Columnar insert of samples for local series ids. */
   insertSamples(seriesIds: ArrayLike<number>, ts: ArrayLike<number>, values: ArrayLike<number>): void {
     for (let i = 0; i < ts.length; i++) this.#insertSample.run(seriesIds[i], ts[i], values[i]);
+  }
+
+  /** One series' samples with their scores, as a capsule carries them. */
+  insertScoredSamples(seriesId: number, ts: ArrayLike<number>, values: ArrayLike<number>, scores: ArrayLike<number | null>): void {
+    for (let i = 0; i < ts.length; i++) this.#insertScored.run(seriesId, ts[i], values[i], scores[i]);
   }
 
   range(seriesId: number, fromTs: number, toTs: number): SeriesPoints {

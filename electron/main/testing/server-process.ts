@@ -35,23 +35,27 @@ export class ServerProcess {
         SMARTCLOUDOPS_LOG_LEVEL: 'silent',
         SMARTCLOUDOPS_COLLECT_INTERVAL: '0',
       },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.#child = child;
     await new Promise<void>((resolve, reject) => {
       let output = '';
+      let errors = '';
       child.stdout!.on('data', (chunk: Buffer) => {
         output += chunk.toString();
         if (output.includes('listening on')) resolve();
       });
-      child.once('exit', (code) => reject(new Error(`server exited with ${code} before listening: ${output}`)));
+      child.stderr!.on('data', (chunk: Buffer) => {
+        errors = (errors + chunk.toString()).slice(-4_000);
+      });
+      child.once('exit', (code) => reject(new Error(`server exited with ${code} before listening: ${output}${errors}`)));
     });
   }
 
   /** kill -9: no shutdown hooks, no flushing. */
   async kill(): Promise<void> {
     const child = this.#child;
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;

@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { Value } from 'typebox/value';
+import { AppError } from '../../../shared/errors.ts';
+import { CapsulePayloadSchema, type CapsulePayload } from './capsule-schema.ts';
+
+/**
+ * The capsule file: a fixed 48-byte header, then the gzip'd JSON payload.
+ *
+ *   0  8  magic   0x89 "SCOCAP" 0x0A  (high byte and newline catch text-mode mangling, as PNG's do)
+ *   8  2  format version, big-endian
+ *  10  2  reserved, zero
+ *  12  4  payload length in bytes, big-endian
+ *  16 32  SHA-256 of the payload bytes
+ *  48  …  payload: gzip(JSON of CapsulePayload)
+ */
+export const CAPSULE_MAGIC = Buffer.from([0x89, 0x53, 0x43, 0x4f, 0x43, 0x41, 0x50, 0x0a]);
+export const CAPSULE_VERSION = 1;
+export const CAPSULE_EXTENSION = '.scocapsule';
+const HEADER_BYTES = 48;
+/** A capsule is one incident; anything this large is not one of ours. */
+const MAX_PAYLOAD_BYTES = 1_073_741_824;
+const MAX_JSON_BYTES = 2 * MAX_PAYLOAD_BYTES;
+
+export type CapsuleProblem = 'foreign' | 'truncated' | 'newer-version' | 'checksum' | 'corrupt' | 'schema';
+
+function invalid(problem: CapsuleProblem, message: string, details: Record<string, unknown> = {}): AppError {
+  return new AppError('E_CAPSULE_INVALID', message, { problem, ...details });
+}
+
+export function encodeCapsule(payload: CapsulePayload): Buffer {
+  const body = gzipSync(JSON.stringify(payload));
+  const header = Buffer.alloc(HEADER_BYTES);
+  CAPSULE_MAGIC.copy(header, 0);
+  header.writeUInt16BE(CAPSULE_VERSION, 8);
+  header.writeUInt32BE(body.length, 12);
+  createHash('sha256').update(body).digest().copy(header, 16);
+  return Buffer.concat([header, body]);
+}
+
+/**
+ * Checks everything before anything is used: magic, version, length, checksum, gzip,
+ * JSON, schema, and the consistency of each series. Throws E_CAPSULE_INVALID with a
+ * `problem` a person can act on.
+ */
+export function decodeCapsule(file: Buffer): CapsulePayload {
+  if (file.length < CAPSULE_MAGIC.length || !file.subarray(0, CAPSULE_MAGIC.length).equals(CAPSULE_MAGIC)) {
+    throw invalid('foreign', 'This file is not a SmartCloudOps incident capsule.');
+  }
+  if (file.length < HEADER_BYTES) throw invalid('truncated', 'The capsule is incomplete (cut off inside its header).');
+  const version = file.readUInt16BE(8);
+  if (version > CAPSULE_VERSION) {
+    throw invalid('newer-version', `The capsule was made by a newer version of SmartCloudOps (format ${version}); update the app to open it.`, { version, supported: CAPSULE_VERSION });
+  }
+  if (version < 1) throw invalid('corrupt', 'The capsule header is damaged.');
+  const length = file.readUInt32BE(12);
+  if (length > MAX_PAYLOAD_BYTES) throw invalid('corrupt', 'The capsule header is damaged.');
+  if (file.length < HEADER_BYTES + length) throw invalid('truncated', 'The capsule is incomplete: the file was cut off.', { expected: HEADER_BYTES + length, actual: file.length });
+  if (file.length > HEADER_BYTES + length) throw invalid('corrupt', 'The capsule has unexpected bytes after its end.');
+  const body = file.subarray(HEADER_BYTES);
+  if (!createHash('sha256').update(body).digest().equals(file.subarray(16, 48))) {
+    throw invalid('checksum', 'The capsule is damaged: its checksum does not match its content.');
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(gunzipSync(body, { maxOutputLength: MAX_JSON_BYTES }).toString('utf8'));
+  } catch {
+    throw invalid('corrupt', 'The capsule content cannot be read.');
+  }
+  if (!Value.Check(CapsulePayloadSchema, parsed)) {
+    const first = Value.Errors(CapsulePayloadSchema, parsed)[0];
+    throw invalid('schema', 'The capsule content is not what this version expects.', { at: first?.instancePath ?? '', reason: first?.message ?? '' });
+  }
+  parsed.series.forEach((series, index) => {
+    const n = series.ts.length;
+    if (series.values.length !== n || series.scores.length !== n) throw invalid('schema', 'A series in the capsule has columns of different lengths.', { series: index });
+    for (let i = 1; i < n; i++) {
+      if (series.ts[i]! <= series.ts[i - 1]!) throw invalid('schema', 'A series in the capsule is not in time order.', { series: index });
+    }
+  });
+  return parsed;
+}

@@ -1,0 +1,74 @@
+import { Value } from 'typebox/value';
+import type { Transport } from '../../../shared/api/client.ts';
+import { IncidentBundleSchema, type IncidentBundle } from '../../../shared/api/incidents.ts';
+import type { RangeResponse } from '../../../shared/api/metrics.ts';
+import { AppError } from '../../../shared/errors.ts';
+import type { LocalCache } from '../cache/local-cache.ts';
+import type { Pin } from '../cache/pins.ts';
+
+export interface KeepOfflineOptions {
+  /** Metrics kept before the incident (its first alert) started (ms). */
+  beforeMs?: number;
+  /** Metrics kept after it resolved, or after now while it is open (ms). */
+  afterMs?: number;
+}
+
+export interface KeepOfflineDeps {
+  transport: Transport;
+  cache: LocalCache;
+  now?: () => number;
+}
+
+const HOUR = 3_600_000;
+/** The range API's ceiling; an incident window at 10 s is far below it. */
+const MAX_POINTS = 20_000;
+
+/**
+ * "Keep offline": fetches the incident's export bundle and the metrics of its series over
+ * a window around it, then stores all of it and pins it in one transaction, so the budget
+ * never evicts it and a failure half-way leaves the cache as it was.
+ */
+export async function keepIncidentOffline(deps: KeepOfflineDeps, incidentId: number, options: KeepOfflineOptions = {}): Promise<Pin> {
+  const { transport, cache } = deps;
+  const now = deps.now ?? Date.now;
+  const bundle = await transport({ method: 'GET', path: `/api/v1/incidents/${incidentId}/export`, query: { format: 'json' } });
+  if (!Value.Check(IncidentBundleSchema, bundle)) throw new AppError('E_INTERNAL', 'The server sent an incident bundle this version cannot read.');
+
+  const { fromTs, toTs } = pinWindow(bundle, now(), options);
+  const ranges = await Promise.all(
+    bundle.metricsWindow.selectors.map(
+      (match) => transport({ method: 'GET', path: '/api/v1/metrics/query_range', query: { match, from: fromTs, to: toTs, maxPoints: MAX_POINTS } }) as Promise<RangeResponse>,
+    ),
+  );
+
+  const pinnedAt = now();
+  const pin = cache.db.transaction((): Pin => {
+    cache.incidents.putBundle(bundle, pinnedAt);
+    const seriesIds = new Set<number>();
+    for (const series of ranges.flatMap((range) => range.series)) {
+      const [localId] = cache.metrics.upsertSeries([{ serverId: series.id, name: series.name, labels: series.labels }]);
+      seriesIds.add(localId!);
+      // Rollups are averages, not samples: only raw answers go into the samples table.
+      if (series.resolution === 'raw') cache.metrics.insertSamples(series.timestamps.map(() => localId!), series.timestamps, series.values);
+    }
+    const value: Pin = { incidentId, fromTs, toTs, seriesIds: [...seriesIds], pinnedAt, origin: 'server' };
+    cache.pins.put(value);
+    return value;
+  })();
+  return pin;
+}
+
+/** Ends "keep offline": the data stays until the budget needs the room. */
+export function releaseIncident(cache: LocalCache, incidentId: number): void {
+  cache.pins.remove(incidentId);
+}
+
+function pinWindow(bundle: IncidentBundle, now: number, options: KeepOfflineOptions): { fromTs: number; toTs: number } {
+  const { incident, alerts, metricsWindow } = bundle;
+  const start = Math.min(incident.openedAt, ...alerts.map((alert) => alert.startsAt));
+  const end = Math.max(incident.resolvedAt ?? now, ...alerts.map((alert) => alert.endsAt ?? now));
+  return {
+    fromTs: Math.min(metricsWindow.from, start - (options.beforeMs ?? HOUR)),
+    toTs: Math.max(metricsWindow.to, end + (options.afterMs ?? HOUR)),
+  };
+}
