@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Transport } from '../../../shared/api/client.ts';
-import { AppError } from '../../../shared/errors.ts';
+import type { AppError } from '../../../shared/errors.ts';
 import { openLocalCache, type LocalCache } from '../cache/local-cache.ts';
 import { SyncEngine } from '../sync/sync-engine.ts';
 import { eventSourceStream } from '../sync/event-source-stream.ts';
