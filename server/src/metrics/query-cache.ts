@@ -87,6 +87,12 @@ export class QueryCache {
     }
   }
 
+  /** Drops every answer (after retention deleted data, which any of them may show). */
+  clear(): void {
+    this.#lru.clear();
+    this.#keysBySeries.clear();
+  }
+
   stats(): QueryCacheStats {
     return { hits: this.#hits, misses: this.#misses, invalidations: this.#invalidations, entries: this.#lru.size, points: this.#lru.calculatedSize };
   }

@@ -25,7 +25,7 @@ export interface MetricsRoutesOptions {
 const MAX_SERIES_PER_QUERY = 500;
 const INGEST_BODY_LIMIT = 64 * 1_048_576;
 const DEFAULT_MAX_POINTS = 2000;
-const DEFAULT_EXPORT_LIMIT = 10_000;
+const DEFAULT_EXPORT_LIMIT = 50_000;
 
 export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (fastify, { metrics }) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();

@@ -108,6 +108,15 @@ describe('query cache', () => {
     expect(Math.max(...fresh.values)).toBe(1e9);
     expect(metrics.cacheStats().invalidations).toBe(1);
   });
+
+  it('forgets every cached answer once retention has deleted data', () => {
+    const { metrics } = tempService(T0 + 3 * 24 * HOUR);
+    metrics.ingest([{ name: 'cpu', labels: {}, samples: day() }]);
+    const request = { from: T0, to: T0 + HOUR, step: 60_000, agg: 'avg' as const, maxPoints: 100 };
+    metrics.queryRange(metrics.findSeries('cpu'), request);
+    expect(metrics.maintain().raw).toBe(8640);
+    expect(metrics.queryRange(metrics.findSeries('cpu'), request)[0]!.cached).toBe(false);
+  });
 });
 
 describe('ingest', () => {

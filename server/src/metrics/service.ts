@@ -110,6 +110,8 @@ export class MetricsService {
 
   /** Rollups up to date and aged-out data gone: run periodically. */
   maintain(): RetentionResult {
-    return enforceRetention(this.#db, this.store, this.retention, this.#now());
+    const deleted = enforceRetention(this.#db, this.store, this.retention, this.#now());
+    if (deleted.raw + deleted.minute + deleted.hour > 0) this.#cache.clear();
+    return deleted;
   }
 }
