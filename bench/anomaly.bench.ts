@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   const ourFitMs = median(fitTimes);
   scoreForest(forest, { data: x.data.subarray(0, 100_000 * FEATURES), rows: 100_000, cols: FEATURES });
   const scoreTimes: number[] = [];
-  let scores = new Float64Array(0);
+  let scores: Float64Array = new Float64Array(0);
   for (let i = 0; i < 3; i++) {
     const [s, ms] = time(() => scoreForest(forest, x));
     scores = s;

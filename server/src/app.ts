@@ -42,6 +42,8 @@ import { AlertsFeature, type AlertsSettings } from './alerts/feature.ts';
 import { alertsPlugin } from './alerts/plugin.ts';
 import { metricsQueryOf } from './alerts/rules/metrics-source.ts';
 import { streamRoutes } from './stream/routes.ts';
+import { anomalyPlugin, createAnomalyFeature } from './anomaly/plugin.ts';
+import type { AnomalySettings } from './anomaly/service.ts';
 
 export interface BuildServerOptions {
   /** Overrides of the environment configuration (tests pass a temp dataDir). */
@@ -58,6 +60,8 @@ export interface BuildServerOptions {
   accessTokenTtlSeconds?: number;
   /** Alerts feature tuning (grouping window, webhook backoff, timers), for tests and benchmarks. */
   alerts?: Partial<AlertsSettings>;
+  /** Anomaly engine tuning (training sizes, schedule, workers), for tests and benchmarks. */
+  anomaly?: Partial<AnomalySettings>;
 }
 
 export interface ServerHandle {
@@ -126,6 +130,8 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   app.decorate('metrics', metrics);
   const alerts = new AlertsFeature(ctx, options.alerts, metricsQueryOf(metrics));
   app.decorate('alerts', alerts);
+  const anomaly = createAnomalyFeature(ctx, options.anomaly);
+  app.decorate('anomaly', anomaly.service);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -161,6 +167,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
       await api.register(metricsPlugin, { ctx, metrics });
       await api.register(alertsPlugin, { feature: alerts });
       await api.register(streamRoutes, { ctx });
+      await api.register(anomalyPlugin, { ctx, feature: anomaly });
     },
     { prefix: '/api/v1' },
   );

@@ -16,7 +16,7 @@ export { FeatureBuilder, featureSpec, featureInfo, DEFAULT_SCALES, type FeatureS
 export { fitForest, scoreForest, scoreRow, DEFAULT_FOREST_OPTIONS, type Forest, type ForestOptions } from './forest.ts';
 export { fitModel, scoreRows, scoreFeatures, scorePercentile, DEFAULT_CONTAMINATION, type AnomalyModel, type FitModelOptions } from './model.ts';
 export { explain, type Explanation, type MetricExplanation, type FeatureContribution } from './explain.ts';
-export { AnomalyLikelihood, logLikelihood, DEFAULT_LIKELIHOOD_OPTIONS, type LikelihoodOptions } from './likelihood.ts';
+export { AnomalyLikelihood, logLikelihood, likelihoodThreshold, DEFAULT_LIKELIHOOD_OPTIONS, type LikelihoodOptions } from './likelihood.ts';
 export { averagePathLength, depthLimit } from './path-length.ts';
 export { matrixFromRows, type Matrix } from './matrix.ts';
 export { createRandom, type Random } from './prng.ts';

@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StreamEvent } from '../../../shared/api/stream.ts';
+import { startTestServer, type TestServer } from '../testing/test-server.ts';
+import { createRandom } from '../../../shared/anomaly/prng.ts';
+import { ModelRegistry } from './registry.ts';
+
+const STEP = 10_000;
+const T0 = Date.UTC(2026, 0, 1);
+
+describe('anomaly detection service', () => {
+  let server: TestServer;
+  let step = 0;
+  const random = createRandom(17);
+  const events: StreamEvent[] = [];
+
+  /** One collection round for web-1: cpu and memory, as the host collector would send them. */
+  function ingest(rounds: number, cpu = () => 40 + 4 * (random.next() - 0.5)): void {
+    for (let i = 0; i < rounds; i++, step++) {
+      const ts = T0 + step * STEP;
+      server.app.metrics.ingest([
+        { name: 'node_cpu_percent', labels: { host: 'web-1' }, samples: [[ts, cpu()]] },
+        { name: 'node_memory_used_bytes', labels: { host: 'web-1' }, samples: [[ts, 4e9 + 1e7 * (random.next() - 0.5)]] },
+      ]);
+    }
+  }
+
+  beforeAll(async () => {
+    server = await startTestServer({
+      anomaly: { minTrainRows: 300, retrainIntervalMs: 0, workers: 2, shadowMinSamples: 1_000_000, refractorySeconds: 600 },
+    });
+    server.app.ctx.events.subscribe((e) => events.push(e));
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('trains a model for a target once enough samples exist, and scores new samples in workers', async () => {
+    ingest(299);
+    await server.app.anomaly.idle();
+    let models = (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/anomaly/models?target=web-1' })).json();
+    expect(models).toEqual([]);
+
+    ingest(61);
+    await server.app.anomaly.idle();
+    models = (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/anomaly/models?target=web-1' })).json();
+    expect(models).toHaveLength(1);
+    expect(models[0]).toMatchObject({ target: 'web-1', version: 1, state: 'active', trainRows: 300 });
+    expect(models[0].params.metrics).toEqual(['node_cpu_percent', 'node_memory_used_bytes']);
+    expect(models[0].scoreDistribution.quantiles).toHaveLength(101);
+    expect(models[0].bytes).toBeGreaterThan(1_000);
+
+    const scored = server.app.ctx.db.prepare('SELECT COUNT(*) AS n FROM metric_samples WHERE score IS NOT NULL').get() as { n: number };
+    expect(scored.n).toBe(2 * 60);
+    expect(events.filter((e) => e.type === 'anomaly_score')).toHaveLength(60);
+    expect(server.app.anomaly.status().pool.completed).toBeGreaterThanOrEqual(60);
+  });
+
+  it('raises an anomaly event with an explanation on a planted cpu spike', async () => {
+    ingest(1, () => 97);
+    await server.app.anomaly.idle();
+    const list = (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/anomaly/events?target=web-1' })).json();
+    expect(list).toHaveLength(1);
+    expect(list[0].summary).toMatch(/^node_cpu_percent \d+\.\dσ above its 24 h mean, node_memory_used_bytes normal$/);
+    expect(list[0].explanation.features[0].metric).toBe('node_cpu_percent');
+    const published = events.filter((e) => e.type === 'anomaly');
+    expect(published).toHaveLength(1);
+    expect(published[0]!.data).toMatchObject({ target: 'web-1', explanation: list[0].summary });
+    const alerts = (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/alerts?source=anomaly' })).json();
+    expect(alerts.items.length).toBe(1);
+  });
+
+  it('keeps scoring after a worker is killed', async () => {
+    const before = (server.app.ctx.db.prepare('SELECT COUNT(*) AS n FROM metric_samples WHERE score IS NOT NULL').get() as { n: number }).n;
+    ingest(5);
+    await server.app.anomaly.pool.threads[0]!.terminate();
+    ingest(20);
+    await server.app.anomaly.idle();
+    const after = (server.app.ctx.db.prepare('SELECT COUNT(*) AS n FROM metric_samples WHERE score IS NOT NULL').get() as { n: number }).n;
+    const status = server.app.anomaly.status();
+    // Every sample is scored except those whose task died with the worker.
+    expect(after - before).toBeGreaterThanOrEqual(2 * (25 - status.scoringFailures));
+    expect(after - before).toBeGreaterThanOrEqual(2 * 20);
+    const lastTs = T0 + (step - 1) * STEP;
+    const last = server.app.ctx.db.prepare('SELECT score FROM metric_samples WHERE ts = ?').all(lastTs) as { score: number | null }[];
+    expect(last.every((r) => r.score !== null)).toBe(true);
+  });
+
+  it('trains a candidate on demand, shadow-scores it, promotes it and rolls back, with permissions and audit', async () => {
+    const forbidden = await server.injectAs('operator', { method: 'POST', url: '/api/v1/anomaly/models/train', payload: { target: 'web-1' } });
+    expect(forbidden.statusCode).toBe(403);
+    const trained = await server.injectAs('admin', { method: 'POST', url: '/api/v1/anomaly/models/train', payload: { target: 'web-1' } });
+    expect(trained.statusCode).toBe(201);
+    const candidate = trained.json();
+    expect(candidate).toMatchObject({ state: 'candidate', version: 2 });
+
+    ingest(30);
+    await server.app.anomaly.idle();
+    const shadowed = (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/anomaly/models/${candidate.id}` })).json();
+    expect(shadowed.shadow.samples).toBe(30);
+    expect(shadowed.shadow.agreement).toBeGreaterThan(0.5);
+
+    const promoted = await server.injectAs('admin', { method: 'POST', url: `/api/v1/anomaly/models/${candidate.id}/promote` });
+    expect(promoted.statusCode).toBe(200);
+    expect(promoted.json().state).toBe('active');
+    let models = (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/anomaly/models?target=web-1' })).json();
+    expect(models.map((m: { version: number; state: string }) => `${m.version}:${m.state}`)).toEqual(['2:active', '1:retired']);
+
+    ingest(3);
+    await server.app.anomaly.idle();
+    const lastScore = events.filter((e) => e.type === 'anomaly_score').at(-1)!;
+    expect((lastScore.data as { modelId: number }).modelId).toBe(candidate.id);
+
+    const rolledBack = await server.injectAs('admin', { method: 'POST', url: '/api/v1/anomaly/models/rollback', payload: { target: 'web-1' } });
+    expect(rolledBack.statusCode).toBe(200);
+    expect(rolledBack.json().version).toBe(1);
+    models = (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/anomaly/models?target=web-1' })).json();
+    expect(models.map((m: { version: number; state: string }) => `${m.version}:${m.state}`)).toEqual(['2:retired', '1:active']);
+
+    const audit = (await server.injectAs('admin', { method: 'GET', url: '/api/v1/audit?action=anomaly.*' })).json();
+    const actions = audit.entries.map((e: { action: string }) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['anomaly.model.train', 'anomaly.model.promote', 'anomaly.model.rollback']));
+  });
+
+  it('replaces a model that fails to load and keeps scoring', async () => {
+    // A model no worker has loaded yet, whose stored bytes are damaged.
+    const active = new ModelRegistry(server.app.ctx.db, Date.now).inState('web-1', 'active')!;
+    const trained = new ModelRegistry(server.app.ctx.db, Date.now).add(
+      { ...active, createdBy: 'test', trainRows: active.trainRows, model: new Uint8Array([1, 2, 3]) },
+      'candidate',
+    );
+    const promoted = await server.injectAs('admin', { method: 'POST', url: `/api/v1/anomaly/models/${trained.id}/promote` });
+    expect(promoted.statusCode).toBe(200);
+    const status = server.app.anomaly.status();
+    expect(status.modelLoadFailures).toBe(1);
+    const broken = (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/anomaly/models/${trained.id}` })).json();
+    expect(broken.state).toBe('failed');
+    ingest(3);
+    await server.app.anomaly.idle();
+    const lastScore = events.filter((e) => e.type === 'anomaly_score').at(-1)!;
+    expect((lastScore.data as { modelId: number }).modelId).not.toBe(trained.id);
+  });
+});

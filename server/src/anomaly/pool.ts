@@ -1,0 +1,51 @@
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { ExplainResult, FitResult, ScoreResult, WorkerTask } from './protocol.ts';
+
+/**
+ * The worker pool. Piscina replaces a worker that dies; the task it was running is
+ * rejected and the caller reports it, so one crash costs one sample of one target.
+ */
+export class ScoringPool {
+  readonly #pool: Piscina;
+  #failures = 0;
+
+  constructor(threads = Math.max(1, Math.min(2, availableParallelism() - 1))) {
+    this.#pool = new Piscina({ filename: fileURLToPath(new URL('./worker.ts', import.meta.url)), minThreads: threads, maxThreads: threads });
+  }
+
+  fit(task: Extract<WorkerTask, { kind: 'fit' }>): Promise<FitResult> {
+    return this.#run(task) as Promise<FitResult>;
+  }
+
+  score(task: Extract<WorkerTask, { kind: 'score' }>): Promise<ScoreResult> {
+    return this.#run(task) as Promise<ScoreResult>;
+  }
+
+  explain(task: Extract<WorkerTask, { kind: 'explain' }>): Promise<ExplainResult> {
+    return this.#run(task) as Promise<ExplainResult>;
+  }
+
+  /** Live worker threads, for tests that kill one. */
+  get threads(): { terminate(): Promise<number> }[] {
+    return this.#pool.threads;
+  }
+
+  stats(): { threads: number; completed: number; failures: number; queueSize: number } {
+    return { threads: this.#pool.threads.length, completed: this.#pool.completed, failures: this.#failures, queueSize: this.#pool.queueSize };
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.destroy();
+  }
+
+  async #run(task: WorkerTask): Promise<unknown> {
+    try {
+      return await this.#pool.run(task);
+    } catch (error) {
+      this.#failures++;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,34 @@
+import type { Explanation, FeatureSpec, ForestOptions } from '../../../shared/anomaly/index.ts';
+
+/** Tasks of the scoring workers: a discriminated union, answered or rejected per task. */
+export type WorkerTask =
+  | { kind: 'fit'; spec: FeatureSpec; rows: Float64Array; count: number; forest: ForestOptions; contamination: number; trainedFrom: number; trainedTo: number }
+  | { kind: 'score'; dbPath: string; modelId: number; rows: Float64Array; count: number; breakoutMargin: number | false }
+  | { kind: 'explain'; dbPath: string; modelId: number; features: Float64Array };
+
+export interface FitResult {
+  model: Uint8Array;
+  threshold: number;
+  quantiles: number[];
+  /** Share of training rows at or above the threshold. */
+  trainingAlarmRate: number;
+}
+
+export interface ScoreResult {
+  scores: Float64Array;
+  /** Per row, the metric that broke out of its training range, or null. */
+  breakouts: (string | null)[];
+}
+
+export type ExplainResult = Explanation;
+
+/**
+ * A worker could not load the model (missing, corrupt, unknown format): the model is at
+ * fault, not the worker. The marker leads the message because only the message survives
+ * the trip from the worker thread.
+ */
+export const MODEL_LOAD_FAILED = 'E_MODEL_LOAD_FAILED';
+
+export function isModelLoadFailure(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith(MODEL_LOAD_FAILED);
+}

@@ -1,0 +1,185 @@
+import type { Db } from '../db/database.ts';
+
+export type ModelState = 'candidate' | 'active' | 'retired' | 'failed';
+
+export interface ModelRecord {
+  id: number;
+  target: string;
+  version: number;
+  state: ModelState;
+  createdAt: number;
+  createdBy: string;
+  trainedFrom: number;
+  trainedTo: number;
+  trainRows: number;
+  params: Record<string, unknown>;
+  scoreDistribution: { quantiles: number[]; threshold: number };
+  evaluation: Record<string, unknown>;
+  bytes: number;
+  activatedAt: number | null;
+  retiredAt: number | null;
+  shadow: { samples: number; agreement: number | null; candidateAlarms: number; activeAlarms: number; meanAbsScoreDiff: number | null };
+}
+
+export interface NewModel {
+  target: string;
+  createdBy: string;
+  trainedFrom: number;
+  trainedTo: number;
+  trainRows: number;
+  params: Record<string, unknown>;
+  scoreDistribution: ModelRecord['scoreDistribution'];
+  evaluation: Record<string, unknown>;
+  model: Uint8Array;
+}
+
+interface Row {
+  id: number;
+  target: string;
+  version: number;
+  state: ModelState;
+  created_at: number;
+  created_by: string;
+  trained_from: number;
+  trained_to: number;
+  train_rows: number;
+  params: string;
+  score_distribution: string;
+  evaluation: string;
+  bytes: number;
+  activated_at: number | null;
+  retired_at: number | null;
+  shadow_samples: number;
+  shadow_agreements: number;
+  shadow_alarms: number;
+  shadow_active_alarms: number;
+  shadow_abs_diff_sum: number;
+}
+
+const COLUMNS = `id, target, version, state, created_at, created_by, trained_from, trained_to, train_rows, params, score_distribution,
+  evaluation, bytes, activated_at, retired_at, shadow_samples, shadow_agreements, shadow_alarms, shadow_active_alarms, shadow_abs_diff_sum`;
+
+function toRecord(r: Row): ModelRecord {
+  return {
+    id: r.id,
+    target: r.target,
+    version: r.version,
+    state: r.state,
+    createdAt: r.created_at,
+    createdBy: r.created_by,
+    trainedFrom: r.trained_from,
+    trainedTo: r.trained_to,
+    trainRows: r.train_rows,
+    params: JSON.parse(r.params),
+    scoreDistribution: JSON.parse(r.score_distribution),
+    evaluation: JSON.parse(r.evaluation),
+    bytes: r.bytes,
+    activatedAt: r.activated_at,
+    retiredAt: r.retired_at,
+    shadow: {
+      samples: r.shadow_samples,
+      agreement: r.shadow_samples > 0 ? r.shadow_agreements / r.shadow_samples : null,
+      candidateAlarms: r.shadow_alarms,
+      activeAlarms: r.shadow_active_alarms,
+      meanAbsScoreDiff: r.shadow_samples > 0 ? r.shadow_abs_diff_sum / r.shadow_samples : null,
+    },
+  };
+}
+
+/**
+ * Model versions per target. At most one active model per target; promoting a candidate
+ * retires the active one, rolling back re-activates the most recently retired one.
+ */
+export class ModelRegistry {
+  readonly #db: Db;
+  readonly #now: () => number;
+
+  constructor(db: Db, now: () => number) {
+    this.#db = db;
+    this.#now = now;
+  }
+
+  add(model: NewModel, state: 'candidate' | 'active'): ModelRecord {
+    return this.#db.transaction(() => {
+      const version = (this.#db.prepare('SELECT COALESCE(MAX(version), 0) + 1 AS v FROM anomaly_models WHERE target = ?').get(model.target) as { v: number }).v;
+      const id = Number(
+        this.#db
+          .prepare(
+            `INSERT INTO anomaly_models (target, version, state, created_at, created_by, trained_from, trained_to, train_rows, params, score_distribution, evaluation, model, bytes)
+             VALUES (?, ?, 'candidate', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(model.target, version, this.#now(), model.createdBy, model.trainedFrom, model.trainedTo, model.trainRows, JSON.stringify(model.params),
+            JSON.stringify(model.scoreDistribution), JSON.stringify(model.evaluation), Buffer.from(model.model), model.model.length).lastInsertRowid,
+      );
+      if (state === 'active') this.#activate(id);
+      return this.byId(id)!;
+    })();
+  }
+
+  byId(id: number): ModelRecord | undefined {
+    const row = this.#db.prepare(`SELECT ${COLUMNS} FROM anomaly_models WHERE id = ?`).get(id) as Row | undefined;
+    return row ? toRecord(row) : undefined;
+  }
+
+  list(target?: string): ModelRecord[] {
+    const rows = (target
+      ? this.#db.prepare(`SELECT ${COLUMNS} FROM anomaly_models WHERE target = ? ORDER BY target, version DESC`).all(target)
+      : this.#db.prepare(`SELECT ${COLUMNS} FROM anomaly_models ORDER BY target, version DESC`).all()) as Row[];
+    return rows.map(toRecord);
+  }
+
+  inState(target: string, state: ModelState): ModelRecord | undefined {
+    const row = this.#db.prepare(`SELECT ${COLUMNS} FROM anomaly_models WHERE target = ? AND state = ? ORDER BY version DESC LIMIT 1`).get(target, state) as Row | undefined;
+    return row ? toRecord(row) : undefined;
+  }
+
+  /** The model's bytes; workers read these themselves by id. */
+  bytesOf(id: number): Uint8Array | undefined {
+    const row = this.#db.prepare('SELECT model FROM anomaly_models WHERE id = ?').get(id) as { model: Buffer } | undefined;
+    return row ? new Uint8Array(row.model) : undefined;
+  }
+
+  /** Candidate -> active; the previous active model is retired. */
+  promote(id: number): ModelRecord {
+    this.#db.transaction(() => this.#activate(id))();
+    return this.byId(id)!;
+  }
+
+  /** Retires the active model and re-activates the most recently retired one. */
+  rollback(target: string): ModelRecord | undefined {
+    return this.#db.transaction(() => {
+      const active = this.inState(target, 'active');
+      const previous = this.#db
+        .prepare(`SELECT id FROM anomaly_models WHERE target = ? AND state = 'retired' ${active ? 'AND id != ?' : ''} ORDER BY retired_at DESC, version DESC LIMIT 1`)
+        .get(...(active ? [target, active.id] : [target])) as { id: number } | undefined;
+      if (!previous) return undefined;
+      this.#activate(previous.id);
+      return this.byId(previous.id);
+    })();
+  }
+
+  markFailed(id: number): void {
+    this.#db.prepare("UPDATE anomaly_models SET state = 'failed', retired_at = ? WHERE id = ?").run(this.#now(), id);
+  }
+
+  /** Candidates still waiting beside a newer one are retired: one candidate per target. */
+  retireCandidates(target: string): void {
+    this.#db.prepare("UPDATE anomaly_models SET state = 'retired', retired_at = ? WHERE target = ? AND state = 'candidate'").run(this.#now(), target);
+  }
+
+  recordShadow(id: number, agree: boolean, candidateAlarm: boolean, activeAlarm: boolean, absDiff: number): void {
+    this.#db
+      .prepare(
+        `UPDATE anomaly_models SET shadow_samples = shadow_samples + 1, shadow_agreements = shadow_agreements + ?,
+           shadow_alarms = shadow_alarms + ?, shadow_active_alarms = shadow_active_alarms + ?, shadow_abs_diff_sum = shadow_abs_diff_sum + ? WHERE id = ?`,
+      )
+      .run(agree ? 1 : 0, candidateAlarm ? 1 : 0, activeAlarm ? 1 : 0, absDiff, id);
+  }
+
+  #activate(id: number): void {
+    const now = this.#now();
+    const target = (this.#db.prepare('SELECT target FROM anomaly_models WHERE id = ?').get(id) as { target: string }).target;
+    this.#db.prepare("UPDATE anomaly_models SET state = 'retired', retired_at = ? WHERE target = ? AND state = 'active' AND id != ?").run(now, target, id);
+    this.#db.prepare("UPDATE anomaly_models SET state = 'active', activated_at = ?, retired_at = NULL WHERE id = ?").run(now, id);
+  }
+}

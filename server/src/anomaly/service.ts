@@ -1,0 +1,375 @@
+import {
+  AnomalyLikelihood,
+  BREAKOUT_SCORE,
+  DEFAULT_DETECTOR_OPTIONS,
+  FeatureBuilder,
+  featureSpec,
+  likelihoodThreshold,
+  logLikelihood,
+  Refractory,
+  type Explanation,
+  type FeatureSpec,
+  type ForestOptions,
+} from '../../../shared/anomaly/index.ts';
+import type { AnomalyEventData, SampleEventData } from '../../../shared/api/stream.ts';
+import type { ServerContext } from '../context.ts';
+import type { ScoringPool } from './pool.ts';
+import { isModelLoadFailure } from './protocol.ts';
+import type { ModelRecord, ModelRegistry } from './registry.ts';
+
+export interface AnomalySettings {
+  /** Rows (one per sample time) a target needs before its first model. */
+  minTrainRows: number;
+  /** Most recent rows a model is trained on. */
+  trainWindow: number;
+  /** Scheduled retraining (a candidate per target), ms; 0 turns it off. */
+  retrainIntervalMs: number;
+  /** A candidate is promoted by itself after this many shadow-scored samples... */
+  shadowMinSamples: number;
+  /** ...if its alarm decisions agreed with the active model's this often (1 = never by itself). */
+  autoPromoteAgreement: number;
+  falseAlarmRate: number;
+  breakoutMargin: number | false;
+  refractorySeconds: number;
+  contamination: number;
+  forest: ForestOptions;
+  workers?: number;
+}
+
+export const DEFAULT_ANOMALY_SETTINGS: AnomalySettings = {
+  minTrainRows: DEFAULT_DETECTOR_OPTIONS.minTrainRows,
+  trainWindow: DEFAULT_DETECTOR_OPTIONS.trainWindow,
+  retrainIntervalMs: 24 * 3_600_000,
+  shadowMinSamples: 360,
+  autoPromoteAgreement: 0.99,
+  falseAlarmRate: DEFAULT_DETECTOR_OPTIONS.falseAlarmRate,
+  breakoutMargin: DEFAULT_DETECTOR_OPTIONS.breakoutMargin,
+  refractorySeconds: DEFAULT_DETECTOR_OPTIONS.refractorySeconds,
+  contamination: 0.01,
+  forest: { trees: 100, sampleSize: 256, seed: 1 },
+};
+
+interface RawRow {
+  ts: number;
+  values: Record<string, number>;
+  seriesIds: number[];
+}
+
+/** Per-model streaming state: the causal features and post-processing that model's scores go through. */
+interface Scorer {
+  model: ModelRecord;
+  builder: FeatureBuilder;
+  likelihood: AnomalyLikelihood;
+  refractory: Refractory;
+}
+
+interface TargetState {
+  rows: RawRow[];
+  active?: Scorer;
+  candidate?: Scorer;
+  /** Serialises this target's work so its samples are scored in time order. */
+  queue: Promise<void>;
+  training: boolean;
+}
+
+export interface ScoredSample {
+  target: string;
+  ts: number;
+  modelId: number;
+  rawScore: number;
+  likelihood: number;
+  score: number;
+  threshold: number;
+  isAnomaly: boolean;
+}
+
+/** The metric a sample belongs to within its target: name plus the labels other than the target's. */
+export function metricKey(sample: Pick<SampleEventData, 'name' | 'labels'>): string {
+  const rest = Object.entries(sample.labels)
+    .filter(([k]) => !TARGET_LABELS.includes(k))
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}="${v}"`);
+  return rest.length > 0 ? `${sample.name}{${rest.join(',')}}` : sample.name;
+}
+
+const TARGET_LABELS = ['target', 'host', 'instance'];
+
+export function targetOf(labels: Record<string, string>): string {
+  return labels.target ?? labels.host ?? labels.instance ?? 'server';
+}
+
+/**
+ * One model per target over that target's feature vector. Samples arrive from the event
+ * bus; features, likelihood and refractory period are kept here per target (a few
+ * arithmetic operations), fitting, scoring and explaining run in the worker pool.
+ */
+export class AnomalyService {
+  readonly #ctx: ServerContext;
+  readonly #registry: ModelRegistry;
+  readonly #pool: ScoringPool;
+  /** The worker pool, for status and for tests that kill a worker. */
+  readonly pool: ScoringPool;
+  readonly #settings: AnomalySettings;
+  readonly #dbPath: string;
+  readonly #targets = new Map<string, TargetState>();
+  readonly #updateScore;
+  readonly #insertEvent;
+  #unsubscribe: (() => void) | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #loadFailures = 0;
+  #scoringFailures = 0;
+
+  constructor(ctx: ServerContext, registry: ModelRegistry, pool: ScoringPool, settings: AnomalySettings) {
+    this.#ctx = ctx;
+    this.#registry = registry;
+    this.#pool = pool;
+    this.pool = pool;
+    this.#settings = settings;
+    this.#dbPath = ctx.db.name;
+    this.#updateScore = ctx.db.prepare('UPDATE metric_samples SET score = ? WHERE series_id = ? AND ts = ?');
+    this.#insertEvent = ctx.db.prepare('INSERT INTO anomaly_events (target, ts, model_id, score, threshold, summary, explanation) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  }
+
+  start(): void {
+    this.#unsubscribe = this.#ctx.events.subscribe((event) => {
+      if (event.type === 'samples') this.#accept(event.data);
+    });
+    if (this.#settings.retrainIntervalMs > 0) {
+      this.#timer = setInterval(() => void this.retrainAll(), this.#settings.retrainIntervalMs);
+      this.#timer.unref();
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.#unsubscribe?.();
+    if (this.#timer) clearInterval(this.#timer);
+    await Promise.allSettled([...this.#targets.values()].map((t) => t.queue));
+  }
+
+  /** Resolves when every sample received so far has been scored (tests, shutdown). */
+  async idle(): Promise<void> {
+    let pending: Promise<unknown>[];
+    do {
+      pending = [...this.#targets.values()].map((t) => t.queue);
+      await Promise.allSettled(pending);
+    } while ([...this.#targets.values()].some((t, i) => t.queue !== pending[i]));
+  }
+
+  status() {
+    return {
+      targets: [...this.#targets.entries()].map(([target, t]) => ({
+        target,
+        rows: t.rows.length,
+        activeModelId: t.active?.model.id ?? null,
+        candidateModelId: t.candidate?.model.id ?? null,
+      })),
+      pool: this.#pool.stats(),
+      modelLoadFailures: this.#loadFailures,
+      scoringFailures: this.#scoringFailures,
+    };
+  }
+
+  /** Trains a model for the target now: active if it has none, otherwise a candidate shadowing the active one. */
+  async train(target: string, by: string): Promise<ModelRecord | undefined> {
+    const state = this.#targets.get(target);
+    if (!state || state.rows.length < 2) return undefined;
+    return this.#enqueue(target, state, () => this.#train(target, state, by));
+  }
+
+  async retrainAll(): Promise<void> {
+    for (const target of this.#targets.keys()) {
+      try {
+        await this.train(target, 'schedule');
+      } catch (error) {
+        this.#ctx.log.error({ err: error, target }, 'scheduled anomaly retraining failed');
+      }
+    }
+  }
+
+  /** Makes a registry change (promote, rollback) take effect on live scoring. */
+  async reload(target: string): Promise<void> {
+    const state = this.#targets.get(target);
+    if (!state) return;
+    await this.#enqueue(target, state, async () => {
+      const active = this.#registry.inState(target, 'active');
+      if (active) {
+        try {
+          state.active = await this.#scorer(active, state);
+        } catch (error) {
+          if (!isModelLoadFailure(error)) throw error;
+          // A promoted or restored model that cannot load must not leave the target unscored.
+          this.#loadFailures++;
+          this.#ctx.log.error({ err: error, target, modelId: active.id }, 'anomaly model failed to load; keeping the previous one');
+          this.#registry.markFailed(active.id);
+          const previous = this.#registry.rollback(target);
+          state.active = previous ? await this.#scorer(previous, state) : undefined;
+        }
+      } else {
+        state.active = undefined;
+      }
+      const candidate = this.#registry.inState(target, 'candidate');
+      state.candidate = candidate ? await this.#scorer(candidate, state) : undefined;
+    });
+  }
+
+  #accept(samples: SampleEventData[]): void {
+    const rows = new Map<string, Map<number, RawRow>>();
+    for (const s of samples) {
+      const target = targetOf(s.labels);
+      let byTs = rows.get(target);
+      if (!byTs) rows.set(target, (byTs = new Map()));
+      let row = byTs.get(s.ts);
+      if (!row) byTs.set(s.ts, (row = { ts: s.ts, values: {}, seriesIds: [] }));
+      row.values[metricKey(s)] = s.value;
+      row.seriesIds.push(s.seriesId);
+    }
+    for (const [target, byTs] of rows) {
+      let state = this.#targets.get(target);
+      if (!state) this.#targets.set(target, (state = { rows: [], queue: Promise.resolve(), training: false }));
+      const target_ = state;
+      for (const row of [...byTs.values()].sort((a, b) => a.ts - b.ts)) {
+        void this.#enqueue(target, target_, () => this.#process(target, target_, row)).catch((error) => {
+          this.#scoringFailures++;
+          this.#ctx.log.error({ err: error, target }, 'anomaly scoring failed for one sample; continuing');
+        });
+      }
+    }
+  }
+
+  #enqueue<T>(target: string, state: TargetState, work: () => Promise<T>): Promise<T> {
+    const result = state.queue.then(work);
+    state.queue = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
+  async #process(target: string, state: TargetState, row: RawRow): Promise<void> {
+    state.rows.push(row);
+    if (state.rows.length > this.#settings.trainWindow) state.rows.shift();
+    if (!state.active) {
+      const stored = this.#registry.inState(target, 'active');
+      if (stored) {
+        state.active = await this.#scorer(stored, state);
+      } else if (state.rows.length >= this.#settings.minTrainRows) {
+        await this.#train(target, state, 'system');
+      }
+      return;
+    }
+    const active = state.active;
+    let result: ScoredSample;
+    let features: Float64Array;
+    try {
+      ({ result, features } = await this.#score(target, active, row));
+    } catch (error) {
+      if (isModelLoadFailure(error)) {
+        this.#loadFailures++;
+        this.#ctx.log.error({ err: error, target, modelId: active.model.id }, 'anomaly model failed to load; retiring it and training a replacement');
+        this.#registry.markFailed(active.model.id);
+        state.active = undefined;
+        await this.#train(target, state, 'system');
+        return;
+      }
+      throw error;
+    }
+    for (const id of row.seriesIds) this.#updateScore.run(result.score, id, row.ts);
+    this.#ctx.events.publish({ type: 'anomaly_score', data: { ...result } });
+    if (state.candidate) await this.#shadow(target, state, state.candidate, row, result);
+    if (result.isAnomaly) await this.#raise(target, active, row, result, features);
+  }
+
+  async #score(target: string, scorer: Scorer, row: RawRow): Promise<{ result: ScoredSample; features: Float64Array }> {
+    const features = scorer.builder.push(row.ts, row.values);
+    const { scores, breakouts } = await this.#pool.score({ kind: 'score', dbPath: this.#dbPath, modelId: scorer.model.id, rows: features, count: 1, breakoutMargin: this.#settings.breakoutMargin });
+    const rawScore = scores[0]!;
+    const likelihood = scorer.likelihood.update(rawScore);
+    const base = breakouts[0] ? BREAKOUT_SCORE : logLikelihood(likelihood);
+    const score = scorer.refractory.apply(row.ts, base);
+    const threshold = likelihoodThreshold(this.#settings.falseAlarmRate);
+    return { result: { target, ts: row.ts, modelId: scorer.model.id, rawScore, likelihood, score, threshold, isAnomaly: score >= threshold }, features };
+  }
+
+  async #shadow(target: string, state: TargetState, candidate: Scorer, row: RawRow, active: ScoredSample): Promise<void> {
+    try {
+      const { result: shadow } = await this.#score(target, candidate, row);
+      this.#registry.recordShadow(candidate.model.id, shadow.isAnomaly === active.isAnomaly, shadow.isAnomaly, active.isAnomaly, Math.abs(shadow.score - active.score));
+      const record = this.#registry.byId(candidate.model.id)!;
+      candidate.model = record;
+      const { samples, agreement } = record.shadow;
+      if (samples >= this.#settings.shadowMinSamples && agreement !== null && agreement >= this.#settings.autoPromoteAgreement) {
+        this.#registry.promote(record.id);
+        this.#ctx.audit.record({ actor: 'system', actorKind: 'system', action: 'anomaly.model.promote', target: `${target}#${record.version}`, outcome: 'success', details: { modelId: record.id, auto: true, agreement } });
+        state.active = candidate;
+        state.candidate = undefined;
+      }
+    } catch (error) {
+      this.#ctx.log.warn({ err: error, target, modelId: candidate.model.id }, 'shadow scoring failed; dropping the candidate from shadowing');
+      state.candidate = undefined;
+    }
+  }
+
+  async #raise(target: string, scorer: Scorer, row: RawRow, result: ScoredSample, features: Float64Array): Promise<void> {
+    const explanation: Explanation = await this.#pool.explain({ kind: 'explain', dbPath: this.#dbPath, modelId: scorer.model.id, features });
+    this.#insertEvent.run(target, row.ts, scorer.model.id, result.score, result.threshold, explanation.summary, JSON.stringify(explanation));
+    const data: AnomalyEventData = {
+      target,
+      seriesIds: row.seriesIds,
+      ts: row.ts,
+      score: result.score,
+      threshold: result.threshold,
+      explanation: explanation.summary,
+      features: explanation.features.slice(0, 5).map((f) => ({ name: f.name, value: f.value, zScore: f.deviation })),
+    };
+    this.#ctx.events.publish({ type: 'anomaly', data });
+  }
+
+  async #train(target: string, state: TargetState, by: string): Promise<ModelRecord> {
+    const metrics = [...new Set(state.rows.flatMap((r) => Object.keys(r.values)))].sort();
+    const spec = featureSpec(metrics, { scales: [...DEFAULT_DETECTOR_OPTIONS.scales] });
+    const builder = new FeatureBuilder(spec);
+    const width = builder.width;
+    const count = state.rows.length;
+    const rows = new Float64Array(count * width);
+    state.rows.forEach((r, i) => builder.push(r.ts, r.values, rows.subarray(i * width, (i + 1) * width)));
+    const trainedFrom = state.rows[0]!.ts;
+    const trainedTo = state.rows[count - 1]!.ts;
+    const fit = await this.#pool.fit({ kind: 'fit', spec, rows, count, forest: this.#settings.forest, contamination: this.#settings.contamination, trainedFrom, trainedTo });
+    const asActive = !state.active;
+    if (!asActive) this.#registry.retireCandidates(target);
+    const record = this.#registry.add(
+      {
+        target,
+        createdBy: by,
+        trainedFrom,
+        trainedTo,
+        trainRows: count,
+        params: { metrics, features: builder.info.map((f) => f.name), spec, forest: this.#settings.forest, falseAlarmRate: this.#settings.falseAlarmRate, breakoutMargin: this.#settings.breakoutMargin, refractorySeconds: this.#settings.refractorySeconds },
+        scoreDistribution: { quantiles: fit.quantiles, threshold: fit.threshold },
+        evaluation: { trainingAlarmRate: fit.trainingAlarmRate, contamination: this.#settings.contamination },
+        model: fit.model,
+      },
+      asActive ? 'active' : 'candidate',
+    );
+    this.#ctx.audit.record({ actor: by, actorKind: by === 'system' || by === 'schedule' ? 'system' : 'user', action: 'anomaly.model.train', target: `${target}#${record.version}`, outcome: 'success', details: { modelId: record.id, state: record.state, rows: count } });
+    const scorer = await this.#scorer(record, state);
+    if (asActive) state.active = scorer;
+    else state.candidate = scorer;
+    return record;
+  }
+
+  /** A scorer whose features and likelihood have already seen the target's recent rows. */
+  async #scorer(model: ModelRecord, state: TargetState): Promise<Scorer> {
+    const spec = model.params.spec as FeatureSpec;
+    const builder = new FeatureBuilder(spec);
+    const width = builder.width;
+    const rows = new Float64Array(state.rows.length * width);
+    state.rows.forEach((r, i) => builder.push(r.ts, r.values, rows.subarray(i * width, (i + 1) * width)));
+    const likelihood = new AnomalyLikelihood();
+    if (state.rows.length > 0) {
+      const { scores } = await this.#pool.score({ kind: 'score', dbPath: this.#dbPath, modelId: model.id, rows, count: state.rows.length, breakoutMargin: false });
+      for (const s of scores) likelihood.update(s);
+    }
+    return { model, builder, likelihood, refractory: new Refractory(this.#settings.refractorySeconds) };
+  }
+}

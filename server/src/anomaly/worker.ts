@@ -1,0 +1,62 @@
+// Scoring worker (piscina): fits models and scores feature rows off the event loop. Models
+// are read from the registry by id with a read-only connection and cached per worker.
+import Database from 'better-sqlite3';
+import {
+  deserializeModel,
+  explain,
+  fitModel,
+  rangeBreakout,
+  scoreRows,
+  serializeModel,
+  type AnomalyModel,
+} from '../../../shared/anomaly/index.ts';
+import { MODEL_LOAD_FAILED, type ExplainResult, type FitResult, type ScoreResult, type WorkerTask } from './protocol.ts';
+
+const models = new Map<number, AnomalyModel>();
+const MAX_CACHED_MODELS = 2_000;
+let db: Database.Database | undefined;
+
+function load(dbPath: string, id: number): AnomalyModel {
+  const cached = models.get(id);
+  if (cached) return cached;
+  try {
+    db ??= new Database(dbPath, { readonly: true, fileMustExist: true });
+    const row = db.prepare('SELECT model FROM anomaly_models WHERE id = ?').get(id) as { model: Buffer } | undefined;
+    if (!row) throw new Error(`model ${id} does not exist`);
+    const model = deserializeModel(new Uint8Array(row.model));
+    if (models.size >= MAX_CACHED_MODELS) models.delete(models.keys().next().value!);
+    models.set(id, model);
+    return model;
+  } catch (error) {
+    throw new Error(`${MODEL_LOAD_FAILED}: model ${id} failed to load: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+export default function run(task: WorkerTask): FitResult | ScoreResult | ExplainResult {
+  switch (task.kind) {
+    case 'fit': {
+      const width = task.rows.length / task.count;
+      const model = fitModel(task.spec, { data: task.rows, rows: task.count, cols: width }, {
+        ...task.forest,
+        contamination: task.contamination,
+        trainedFrom: task.trainedFrom,
+        trainedTo: task.trainedTo,
+      });
+      const scores = scoreRows(model, { data: task.rows, rows: task.count, cols: width });
+      const alarms = scores.reduce((n, s) => n + (s >= model.threshold ? 1 : 0), 0);
+      return { model: serializeModel(model), threshold: model.threshold, quantiles: Array.from(model.scoreQuantiles), trainingAlarmRate: alarms / task.count };
+    }
+    case 'score': {
+      const model = load(task.dbPath, task.modelId);
+      const width = model.forest.nFeatures;
+      const scores = scoreRows(model, { data: task.rows, rows: task.count, cols: width });
+      const breakouts: (string | null)[] = [];
+      for (let r = 0; r < task.count; r++) {
+        breakouts.push(task.breakoutMargin === false ? null : (rangeBreakout(model, task.rows.subarray(r * width, (r + 1) * width), task.breakoutMargin) ?? null));
+      }
+      return { scores, breakouts };
+    }
+    case 'explain':
+      return explain(load(task.dbPath, task.modelId), task.features);
+  }
+}
