@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/database.ts';
 import type { Severity } from '../../../shared/api/alerts.ts';
 import type { Incident, IncidentListQuery, IncidentStatus } from '../../../shared/api/incidents.ts';
@@ -47,6 +48,8 @@ export class IncidentStore {
   readonly #db: Db;
   readonly #joinable;
   readonly #byId;
+  /** One prepared UPDATE per set of changed columns (the ingest path uses a handful). */
+  readonly #updates = new Map<string, Statement>();
 
   constructor(db: Db) {
     this.#db = db;
@@ -75,9 +78,15 @@ export class IncidentStore {
   }
 
   update(id: number, changes: IncidentChanges, now: number): void {
-    const keys = Object.keys(changes) as Array<keyof IncidentChanges>;
-    const sets = keys.map((key) => `${COLUMNS[key]} = @${key}`);
-    this.#db.prepare(`UPDATE incidents SET ${[...sets, 'updated_at = @now'].join(', ')} WHERE id = @id`).run({ ...changes, now, id });
+    const keys = (Object.keys(changes) as Array<keyof IncidentChanges>).sort();
+    const cacheKey = keys.join(',');
+    let statement = this.#updates.get(cacheKey);
+    if (!statement) {
+      const sets = keys.map((key) => `${COLUMNS[key]} = @${key}`);
+      statement = this.#db.prepare(`UPDATE incidents SET ${[...sets, 'updated_at = @now'].join(', ')} WHERE id = @id`);
+      this.#updates.set(cacheKey, statement);
+    }
+    statement.run({ ...changes, now, id });
   }
 
   list(query: IncidentListQuery): { items: Incident[]; total: number } {

@@ -1,0 +1,149 @@
+/**
+ * `npm run bench:alerts`: 10,000 incoming alert events (new, repeated, resolved) through
+ * the whole ingest path of a real server (fingerprint de-duplication, silence matching,
+ * grouping into incidents, history, timeline, webhook queue, stream publication and the
+ * stream's own event log), on a fresh data folder per run.
+ *
+ * Latency is from receipt (just before `ingest`) to the alert's event on the stream bus.
+ * Two runs in the same process: the baseline takes one event per transaction (a source
+ * that sends alerts one by one), the main run batches of 100 (Alertmanager's style).
+ * Prints figures, then one JSON object on the last line. Env: BENCH_EVENTS, BENCH_BATCH.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startTestServer } from '../server/src/testing/test-server.ts';
+import type { AlertEvent } from '../shared/api/alerts.ts';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000);
+const BATCH = Number(process.env.BENCH_BATCH ?? 100);
+const TARGETS = 200;
+const NAMES = ['HighCpu', 'HighMemory', 'DiskFull', 'HighLatency', 'ErrorRate', 'NodeDown', 'QueueBacklog', 'CertExpiry'];
+const SEVERITIES = ['info', 'warning', 'critical'] as const;
+
+/** Small seeded PRNG (mulberry32), so both runs see the same event mix. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Mix {
+  events: AlertEvent[];
+  counts: { new: number; repeated: number; resolved: number };
+}
+
+/** About 40 % new alerts, 40 % repeats of firing ones, 20 % resolutions of firing ones. */
+function eventMix(count: number): Mix {
+  const next = random(42);
+  const firing: Array<Record<string, string>> = [];
+  const seen = new Set<string>();
+  const counts = { new: 0, repeated: 0, resolved: 0 };
+  const events: AlertEvent[] = [];
+  let serial = 0;
+  while (events.length < count) {
+    const roll = next();
+    if (roll < 0.4 || firing.length === 0) {
+      let labels: Record<string, string>;
+      do {
+        labels = { alertname: NAMES[Math.floor(next() * NAMES.length)]!, target: `host-${Math.floor(next() * TARGETS)}`, instance: `i-${serial++ % 5000}` };
+      } while (seen.has(JSON.stringify(labels)));
+      seen.add(JSON.stringify(labels));
+      firing.push(labels);
+      counts.new += 1;
+      events.push({ source: 'api', status: 'firing', labels, severity: SEVERITIES[Math.floor(next() * 3)]!, annotations: { summary: `${labels.alertname} on ${labels.target}` } });
+    } else if (roll < 0.8) {
+      const labels = firing[Math.floor(next() * firing.length)]!;
+      counts.repeated += 1;
+      events.push({ source: 'api', status: 'firing', labels });
+    } else {
+      const [labels] = firing.splice(Math.floor(next() * firing.length), 1);
+      counts.resolved += 1;
+      events.push({ source: 'api', status: 'resolved', labels: labels! });
+    }
+  }
+  return { events, counts };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+const round = (x: number, digits = 3) => Number(x.toFixed(digits));
+
+interface RunFigures {
+  batchSize: number;
+  eventsPerSecond: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  latencyMaxMs: number;
+  streamedAlertEvents: number;
+  incidents: number;
+  webhookDeliveriesQueued: number;
+}
+
+async function run(events: readonly AlertEvent[], batchSize: number, webhookUrl: string): Promise<RunFigures> {
+  const server = await startTestServer({ alerts: { sweepIntervalMs: 0, ruleIntervalMs: 0 } });
+  try {
+    const feature = server.app.alerts;
+    feature.webhooks.create({ name: 'sink', url: webhookUrl, minSeverity: 'critical' }, 'bench', Date.now());
+    // Two silences that match a slice of the alerts: matching is part of every ingest.
+    feature.service.createSilence({ matchers: [{ name: 'target', op: '=~', value: 'host-1[0-9]' }], durationSeconds: 3600, comment: 'bench' }, { name: 'bench', kind: 'system' });
+    feature.service.createSilence({ matchers: [{ name: 'alertname', op: '=', value: 'CertExpiry' }, { name: 'target', op: '!=', value: 'host-0' }], durationSeconds: 3600, comment: 'bench' }, { name: 'bench', kind: 'system' });
+
+    let streamedAt: number[] = [];
+    const unsubscribe = server.app.ctx.events.subscribe((event) => {
+      if (event.type === 'alert') streamedAt.push(performance.now());
+    });
+    const latencies: number[] = [];
+    let streamed = 0;
+    const started = performance.now();
+    for (let i = 0; i < events.length; i += batchSize) {
+      streamedAt = [];
+      const received = performance.now();
+      feature.service.ingest(events.slice(i, i + batchSize));
+      for (const at of streamedAt) latencies.push(at - received);
+      streamed += streamedAt.length;
+    }
+    const elapsed = performance.now() - started;
+    unsubscribe();
+    latencies.sort((a, b) => a - b);
+    const db = server.app.ctx.db;
+    return {
+      batchSize,
+      eventsPerSecond: Math.round(events.length / (elapsed / 1000)),
+      latencyP50Ms: round(percentile(latencies, 50)),
+      latencyP99Ms: round(percentile(latencies, 99)),
+      latencyMaxMs: round(latencies[latencies.length - 1]!),
+      streamedAlertEvents: streamed,
+      incidents: (db.prepare('SELECT count(*) AS n FROM incidents').get() as { n: number }).n,
+      webhookDeliveriesQueued: (db.prepare('SELECT count(*) AS n FROM webhook_deliveries').get() as { n: number }).n,
+    };
+  } finally {
+    await server.close();
+  }
+}
+
+const sink = http.createServer((request, response) => {
+  request.resume();
+  request.on('end', () => response.writeHead(204).end());
+});
+await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/`;
+
+try {
+  const mix = eventMix(EVENTS);
+  console.log(`alert events: ${EVENTS} (new ${mix.counts.new}, repeated ${mix.counts.repeated}, resolved ${mix.counts.resolved})`);
+  const baseline = await run(mix.events, 1, sinkUrl);
+  console.log(`baseline, 1 event per transaction: ${baseline.eventsPerSecond} events/s, p50 ${baseline.latencyP50Ms} ms, p99 ${baseline.latencyP99Ms} ms`);
+  const batched = await run(mix.events, BATCH, sinkUrl);
+  console.log(`batches of ${BATCH}: ${batched.eventsPerSecond} events/s, p50 ${batched.latencyP50Ms} ms, p99 ${batched.latencyP99Ms} ms (receipt of the batch to each alert on the stream)`);
+  const ratio = round(batched.eventsPerSecond / baseline.eventsPerSecond, 2);
+  console.log(`throughput ratio batched / baseline: ${ratio}`);
+  console.log(JSON.stringify({ bench: 'alerts', events: EVENTS, mix: mix.counts, eventsPerSecond: batched.eventsPerSecond, latencyP99Ms: batched.latencyP99Ms, batched, baseline, ratio }));
+} finally {
+  await new Promise((resolve) => sink.close(resolve));
+}
