@@ -40,8 +40,8 @@ export class IncidentLinker {
     }
     const title = incidentTitleFor(alert.labels, alert.annotations, groupKey);
     const id = this.#incidents.create({ title, severity: alert.severity, groupKey, at });
-    this.note(id, unit, { ts: at, kind: 'incident_opened', actor: SYSTEM, alertId: alert.id, text: `Incident opened: ${title}`, data: { groupKey } });
     unit.publish({ type: 'incident', data: { action: 'opened', incident: this.#incidents.byId(id)! } });
+    this.note(id, unit, { ts: at, kind: 'incident_opened', actor: SYSTEM, alertId: alert.id, text: `Incident opened: ${title}`, data: { groupKey } });
     return id;
   }
 

@@ -57,7 +57,22 @@ export class WebhookDispatcher {
   }
 
   #pump(): void {
+    try {
+      this.#sendDue();
+    } catch (error) {
+      // Never let a queue problem escape into the event loop; look again a little later.
+      this.#options.log.error({ err: error }, 'webhook dispatcher could not read its queue');
+      this.#running = false;
+      if (!this.#stopped) setTimeout(() => this.kick(), 5_000).unref();
+    }
+  }
+
+  #sendDue(): void {
     this.#again = false;
+    if (this.#stopped) {
+      this.#running = false;
+      return;
+    }
     const { db, now, concurrency } = this.#options;
     const free = concurrency - this.#inFlight.size;
     if (free > 0 && !this.#stopped) {
@@ -93,7 +108,7 @@ export class WebhookDispatcher {
   }
 
   async #attempt(delivery: DueDelivery): Promise<void> {
-    const { db, now, log, backoff, timeoutMs } = this.#options;
+    const { log, timeoutMs } = this.#options;
     let statusCode: number | null = null;
     let error: string | null = null;
     try {
@@ -112,6 +127,15 @@ export class WebhookDispatcher {
     }
     // Stopping (the database may be closing): leave the row pending; it is sent again after the restart.
     if (this.#stopped) return;
+    try {
+      this.#record(delivery, statusCode, error);
+    } catch (caught) {
+      log.error({ err: caught, deliveryId: delivery.id }, 'could not record a webhook delivery attempt');
+    }
+  }
+
+  #record(delivery: DueDelivery, statusCode: number | null, error: string | null): void {
+    const { db, now, log, backoff } = this.#options;
     const attempts = delivery.attempts + 1;
     const at = now();
     if (!error) {

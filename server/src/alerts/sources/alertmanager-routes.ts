@@ -30,6 +30,15 @@ export const alertmanagerRoutes: FastifyPluginAsync<{ feature: AlertsFeature }> 
       throw new AppError('E_VALIDATION', 'No valid alert in the payload.', { accepted: 0, rejected: batch.rejected });
     }
     const outcomes = feature.service.ingest(batch.events, actorOf(principal, request.ip));
+    feature.audit.record({
+      actor: principal.name,
+      actorKind: principal.kind,
+      action: 'alert.ingest',
+      target: 'integration:alertmanager',
+      outcome: 'success',
+      ip: request.ip,
+      details: { receiver: request.body.receiver ?? null, accepted: batch.events.length, rejected: batch.rejected.length },
+    });
     const result = {
       accepted: batch.events.length,
       rejected: batch.rejected,
