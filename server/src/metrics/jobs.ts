@@ -1,22 +1,39 @@
 import type { Logger } from 'pino';
 import { readHostMetrics } from './collectors/host.ts';
+import { scrapeTarget } from './collectors/prometheus-scrape.ts';
 import { runPeriodically, type PeriodicTask } from './periodic.ts';
 import type { MetricsService } from './service.ts';
 
 /** Rollups and retention run this often. */
 const MAINTENANCE_INTERVAL_MS = 60_000;
 
+export interface MetricsJobsOptions {
+  /** Seconds between host readings and scrapes; 0 turns collection off. */
+  collectIntervalSeconds: number;
+  /** Prometheus exposition endpoints to scrape. */
+  scrapeTargets: readonly string[];
+  log: Logger;
+}
+
 /**
- * The metrics feature's background work: the host collector (when an interval is set)
- * and periodic rollup and retention maintenance. Returns a stop function.
+ * The metrics feature's background work: the host collector and scrapes (when an interval
+ * is set) and periodic rollup and retention maintenance. Returns a stop function.
  */
-export function startMetricsJobs(metrics: MetricsService, collectIntervalSeconds: number, log: Logger): () => void {
+export function startMetricsJobs(metrics: MetricsService, { collectIntervalSeconds, scrapeTargets, log }: MetricsJobsOptions): () => void {
   const tasks: PeriodicTask[] = [];
-  if (collectIntervalSeconds > 0) {
-    tasks.push(runPeriodically('host-collector', collectIntervalSeconds * 1000, async (signal) => {
+  const intervalMs = collectIntervalSeconds * 1000;
+  if (intervalMs > 0) {
+    tasks.push(runPeriodically('host-collector', intervalMs, async (signal) => {
       const batches = await readHostMetrics();
       if (!signal.aborted) metrics.ingest(batches);
     }, log));
+    for (const target of scrapeTargets) {
+      tasks.push(runPeriodically(`scrape ${target}`, intervalMs, async (signal) => {
+        const result = await scrapeTarget(target);
+        if (result.error) log.warn({ target }, result.error);
+        if (!signal.aborted) metrics.ingest(result.batches);
+      }, log));
+    }
   }
   tasks.push(runPeriodically('metrics-maintenance', MAINTENANCE_INTERVAL_MS, () => metrics.maintain(), log, MAINTENANCE_INTERVAL_MS));
   return () => {

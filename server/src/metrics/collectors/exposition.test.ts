@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { ExpositionError, parseExposition } from './exposition.ts';
+
+describe('Prometheus text exposition parser', () => {
+  it('reads names, labels with escapes, special values and timestamps, skipping comments', () => {
+    const text = [
+      '# HELP node_load1 1m load average.',
+      '# TYPE node_load1 gauge',
+      'node_load1 0.52',
+      'node_cpu_seconds_total{cpu="0",mode="idle"} 901.61',
+      'weird{path="C:\\\\dir",quote="say \\"hi\\"",nl="a\\nb",} 1e3 1767225600000',
+      'http_request_duration_seconds_bucket{le="+Inf"} +Inf',
+      'go_gc_pause NaN',
+      '',
+    ].join('\n');
+    const samples = parseExposition(text);
+    expect(samples).toEqual([
+      { name: 'node_load1', labels: {}, value: 0.52, ts: undefined },
+      { name: 'node_cpu_seconds_total', labels: { cpu: '0', mode: 'idle' }, value: 901.61, ts: undefined },
+      { name: 'weird', labels: { path: 'C:\\dir', quote: 'say "hi"', nl: 'a\nb' }, value: 1000, ts: 1767225600000 },
+      { name: 'http_request_duration_seconds_bucket', labels: { le: '+Inf' }, value: Infinity, ts: undefined },
+      { name: 'go_gc_pause', labels: {}, value: NaN, ts: undefined },
+    ]);
+  });
+
+  it('names the line of malformed input', () => {
+    for (const bad of ['1abc 1', 'm{l=1} 1', 'm{l="x} 1', 'm', 'm abc', 'm 1 2.5', 'm 1 2 3']) {
+      expect(() => parseExposition(`ok 1\n${bad}`), bad).toThrow(ExpositionError);
+      expect(() => parseExposition(`ok 1\n${bad}`), bad).toThrow(/^line 2: /);
+    }
+  });
+});

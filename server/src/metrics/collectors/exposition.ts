@@ -1,0 +1,85 @@
+import type { Labels } from '../labels.ts';
+
+/** One sample line of the Prometheus text exposition format. */
+export interface ExposedSample {
+  name: string;
+  labels: Labels;
+  value: number;
+  /** Unix ms, when the exporter gives one. */
+  ts: number | undefined;
+}
+
+const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*/;
+
+export class ExpositionError extends Error {
+  constructor(line: number, message: string) {
+    super(`line ${line}: ${message}`);
+    this.name = 'ExpositionError';
+  }
+}
+
+/**
+ * Parses the Prometheus text exposition format (version 0.0.4): `# HELP` / `# TYPE` and
+ * other comments are skipped, every sample line becomes one sample. Histogram and summary
+ * lines (`_bucket`, `_sum`, `_count`, quantiles) come out as the plain series they are.
+ * No maintained npm parser for this format exists; it is small enough to own.
+ */
+export function parseExposition(text: string): ExposedSample[] {
+  const samples: ExposedSample[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    samples.push(parseLine(line, i + 1));
+  }
+  return samples;
+}
+
+function parseLine(line: string, lineNumber: number): ExposedSample {
+  const name = NAME.exec(line);
+  if (!name) throw new ExpositionError(lineNumber, 'expected a metric name');
+  let rest = line.slice(name[0].length);
+  const labels: Labels = {};
+  if (rest.startsWith('{')) {
+    rest = rest.slice(1).trimStart();
+    while (!rest.startsWith('}')) {
+      const label = LABEL_NAME.exec(rest);
+      if (!label) throw new ExpositionError(lineNumber, 'expected a label name');
+      rest = rest.slice(label[0].length).trimStart();
+      if (!rest.startsWith('="')) throw new ExpositionError(lineNumber, `expected ="..." after ${label[0]}`);
+      const end = closingQuote(rest, 2);
+      if (end < 0) throw new ExpositionError(lineNumber, 'unterminated label value');
+      labels[label[0]] = unescape(rest.slice(2, end));
+      rest = rest.slice(end + 1).trimStart();
+      if (rest.startsWith(',')) rest = rest.slice(1).trimStart();
+      else if (!rest.startsWith('}')) throw new ExpositionError(lineNumber, 'expected , or }');
+    }
+    rest = rest.slice(1);
+  }
+  const [valueText, tsText, extra] = rest.trim().split(/\s+/);
+  if (valueText === undefined || valueText === '' || extra !== undefined) throw new ExpositionError(lineNumber, 'expected a value and an optional timestamp');
+  const value = parseValue(valueText);
+  if (Number.isNaN(value) && !/^nan$/i.test(valueText)) throw new ExpositionError(lineNumber, `invalid value "${valueText}"`);
+  const ts = tsText === undefined ? undefined : Number(tsText);
+  if (ts !== undefined && !Number.isInteger(ts)) throw new ExpositionError(lineNumber, `invalid timestamp "${tsText}"`);
+  return { name: name[0], labels, value, ts };
+}
+
+function parseValue(text: string): number {
+  if (/^\+?inf$/i.test(text)) return Infinity;
+  if (/^-inf$/i.test(text)) return -Infinity;
+  return Number(text);
+}
+
+function closingQuote(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === '"') return i;
+  }
+  return -1;
+}
+
+function unescape(value: string): string {
+  return value.replace(/\\(.)/g, (_, ch: string) => (ch === 'n' ? '\n' : ch));
+}

@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseScrapeTargets, scrapeTarget } from './prometheus-scrape.ts';
+import { startTestServer } from '../../testing/test-server.ts';
+import type { SeriesListResponse } from '../../../../shared/api/metrics.ts';
+
+const NODE_EXPORTER = '/usr/bin/prometheus-node-exporter';
+const available = fs.existsSync(NODE_EXPORTER);
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+let exporter: ChildProcess | undefined;
+let target = '';
+
+describe.skipIf(!available)('scraping a real node_exporter', () => {
+  beforeAll(async () => {
+    const port = await freePort();
+    target = `http://127.0.0.1:${port}/metrics`;
+    exporter = spawn(NODE_EXPORTER, [`--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
+    for (;;) {
+      const ok = await fetch(target).then((r) => r.ok, () => false);
+      if (ok) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  });
+  afterAll(() => {
+    exporter?.kill();
+  });
+
+  it('stores its series with an instance label and up = 1', async () => {
+    const { batches, error } = await scrapeTarget(target, 1000);
+    expect(error).toBeUndefined();
+    const instance = new URL(target).host;
+    expect(batches[0]).toEqual({ name: 'up', labels: { instance }, samples: [[1000, 1]] });
+    const cpu = batches.filter((b) => b.name === 'node_cpu_seconds_total');
+    expect(cpu.length).toBeGreaterThan(0);
+    expect(cpu[0]!.labels).toMatchObject({ instance, cpu: expect.any(String), mode: expect.any(String) });
+    expect(batches.find((b) => b.name === 'node_load1')?.samples[0]?.[1]).toEqual(expect.any(Number));
+    for (const b of batches) expect(Number.isFinite(b.samples[0]![1])).toBe(true);
+  });
+
+  it('runs as a server job from SMARTCLOUDOPS_SCRAPE_TARGETS', async () => {
+    const server = await startTestServer({ env: { SMARTCLOUDOPS_SCRAPE_TARGETS: target }, config: { collectIntervalSeconds: 1 } });
+    try {
+      await server.app.ready();
+      const match = encodeURIComponent(`node_load1{instance="${new URL(target).host}"}`);
+      for (;;) {
+        const body = (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/metrics/series?match=${match}` })).json() as SeriesListResponse;
+        if (body.series.length === 1) break;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('scrape targets', () => {
+  it('records up = 0 for a target that does not answer', async () => {
+    const port = await freePort();
+    const result = await scrapeTarget(`http://127.0.0.1:${port}/metrics`, 5);
+    expect(result.error).toMatch(/failed/);
+    expect(result.batches).toEqual([{ name: 'up', labels: { instance: `127.0.0.1:${port}` }, samples: [[5, 0]] }]);
+  });
+
+  it('reads the target list from the environment and refuses what is not an http(s) URL', () => {
+    expect(parseScrapeTargets(undefined)).toEqual([]);
+    expect(parseScrapeTargets(' http://127.0.0.1:9100/metrics, https://a.example/metrics ')).toEqual(['http://127.0.0.1:9100/metrics', 'https://a.example/metrics']);
+    expect(() => parseScrapeTargets('ftp://x/metrics')).toThrow(/SMARTCLOUDOPS_SCRAPE_TARGETS/);
+    expect(() => parseScrapeTargets('not a url')).toThrow(/SMARTCLOUDOPS_SCRAPE_TARGETS/);
+  });
+});
