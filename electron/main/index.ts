@@ -1,0 +1,216 @@
+import { app, BrowserWindow, ipcMain, protocol, safeStorage, session, shell } from 'electron';
+import electronUpdater from 'electron-updater';
+import { AppError } from '../../shared/errors.ts';
+import type { NavigationTarget } from '../../shared/ipc/channels/app.ts';
+import { FiringAlerts } from './alerts/firing-alerts.ts';
+import { ConnectionService } from './connections/connection-service.ts';
+import { probeServer } from './connections/probe-server.ts';
+import { ProfileStore } from './connections/profile-store.ts';
+import { safeStorageCipher } from './credentials/safe-storage-cipher.ts';
+import { selectCredentialStore } from './credentials/select-store.ts';
+import type { Keytar } from './credentials/keytar-store.ts';
+import { DEEP_LINK_SCHEME, deepLinkFromArgv, parseDeepLink } from './deep-links/parse-deep-link.ts';
+import { createServerAxios } from './http/create-axios.ts';
+import { ServerSession } from './http/server-session.ts';
+import { createCoreHandlers } from './ipc/core-handlers.ts';
+import { createHandle, registerHandlers } from './ipc/handle.ts';
+import { createEventSender } from './ipc/send-event.ts';
+import { createSenderPolicy, originOf } from './ipc/sender-policy.ts';
+import { installApplicationMenu } from './menu/application-menu.ts';
+import { CriticalAlertNotifier } from './notifications/critical-alert-notifier.ts';
+import { appPaths } from './paths.ts';
+import { APP_ENTRY_URL, APP_ORIGIN } from './security/app-protocol.ts';
+import { contentSecurityPolicy } from './security/csp.ts';
+import { denyPermissions, hardenWebContents } from './security/harden-contents.ts';
+import { registerAppScheme, serveAppProtocol } from './security/serve-app-protocol.ts';
+import { sessionEventStream } from './stream/session-event-stream.ts';
+import { StreamRelay } from './stream/stream-relay.ts';
+import { AlertTray } from './tray/alert-tray.ts';
+import { UpdateController } from './updates/update-controller.ts';
+import { createMainWindow } from './window/create-main-window.ts';
+import { WindowStateFile } from './window/window-state.ts';
+import type { AlertPage } from '../../shared/api/alerts.ts';
+
+// The composition root: the only file that wires Electron to the plain modules.
+
+/** Set by electron-vite in `npm run dev`; absent in built and packaged runs. */
+const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
+const devServerOrigin = devServerUrl ? originOf(devServerUrl) ?? undefined : undefined;
+
+registerAppScheme(protocol);
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  void start();
+}
+
+async function start(): Promise<void> {
+  let window: BrowserWindow | null = null;
+  let pendingNavigation: NavigationTarget | null = deepLinkFromArgv(process.argv);
+
+  const send = createEventSender(() => BrowserWindow.getAllWindows().map((each) => each.webContents));
+  const navigate = (target: NavigationTarget) => {
+    showWindow();
+    if (window && !window.webContents.isLoading()) send('app.navigate', target);
+    else pendingNavigation = target;
+  };
+  const showWindow = () => {
+    if (!window || window.isDestroyed()) window = openWindow();
+    if (window.isMinimized()) window.restore();
+    window.show();
+    window.focus();
+  };
+
+  app.on('second-instance', (_event, argv) => {
+    const target = deepLinkFromArgv(argv);
+    if (target) navigate(target);
+    else showWindow();
+  });
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    const target = parseDeepLink(url);
+    if (target) navigate(target);
+  });
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, (url) => void shell.openExternal(url)));
+  if (app.isPackaged) app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
+
+  await app.whenReady();
+  const paths = appPaths({ packaged: app.isPackaged, resourcesPath: process.resourcesPath, userData: app.getPath('userData') });
+  const csp = contentSecurityPolicy(devServerOrigin ? { devServerOrigin } : {});
+  denyPermissions(session.defaultSession);
+  serveAppProtocol(protocol, paths.renderer, csp);
+  if (devServerOrigin) {
+    // The dev server's own responses carry no CSP; add ours.
+    session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+      callback({ responseHeaders: { ...details.responseHeaders, 'content-security-policy': [csp] } });
+    });
+  }
+
+  const credentials = await selectCredentialStore({
+    loadKeytar: async () => ((await import('keytar')) as { default: Keytar }).default,
+    cipher: safeStorageCipher(safeStorage, process.platform),
+    vaultFile: paths.secretsVault,
+  });
+
+  let tray: AlertTray | null = null;
+  const firing = new FiringAlerts({
+    onCount: (count) => tray?.setCount(count),
+    onCritical: (alert) => notifier.notify(alert),
+  });
+  const relay = new StreamRelay({
+    send,
+    onEvent: (event) => {
+      if (event.type === 'alert') firing.apply(event.data);
+      if (event.type === 'reset') void reloadFiring();
+    },
+    onOpen: () => void reloadFiring(),
+  });
+  const connections = new ConnectionService({
+    profiles: new ProfileStore(paths.connections),
+    credentials,
+    createSession: (profile, onChange) => new ServerSession({ profileId: profile.id, http: createServerAxios(profile.url, profile.tls), credentials, onChange }),
+    probe: probeServer,
+    onListChanged: (list) => send('connections.changed', list),
+    onAuthChanged: (status) => {
+      send('auth.changed', status);
+      followSession(status.state);
+    },
+  });
+  const notifier = new CriticalAlertNotifier({
+    open: (alert) => navigate(alert.incidentId === null ? { kind: 'alerts' } : { kind: 'incident', incidentId: String(alert.incidentId) }),
+    acknowledge: async (alert) => {
+      await connections.activeSession().request({ method: 'POST', path: `/api/v1/alerts/${alert.id}/acknowledge`, body: { comment: 'Acknowledged from the desktop notification.' } });
+    },
+    reportFailure: (alert, message) => {
+      console.error(`acknowledging alert ${alert.id} from the notification failed: ${message}`);
+      navigate({ kind: 'alerts' });
+    },
+  });
+
+  async function reloadFiring(): Promise<void> {
+    try {
+      const page = (await connections.activeSession().request({ method: 'GET', path: '/api/v1/alerts', query: { state: 'firing', limit: 500 } })) as AlertPage;
+      firing.reset(page.items);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+    }
+  }
+
+  let streaming = false;
+  function followSession(state: string): void {
+    if (state === 'signed-in' && !streaming) {
+      const current = connections.activeSession();
+      relay.start(sessionEventStream({ http: current.http, bearer: () => current.bearer() }));
+      streaming = true;
+    } else if (state === 'signed-out' || state === 'no-profile') {
+      relay.stop();
+      firing.clear();
+      streaming = false;
+    }
+  }
+
+  const updates = new UpdateController({
+    updater: electronUpdater.autoUpdater,
+    currentVersion: app.getVersion(),
+    enabled: app.isPackaged && process.env.SMARTCLOUDOPS_DISABLE_UPDATES !== '1',
+    feedUrl: process.env.SMARTCLOUDOPS_UPDATE_URL ?? null,
+    onChange: (status) => send('updates.changed', status),
+  });
+
+  const allowedOrigins = devServerOrigin ? [APP_ORIGIN, devServerOrigin] : [APP_ORIGIN];
+  const handle = createHandle({
+    ipcMain,
+    isTrustedSender: createSenderPolicy(allowedOrigins),
+    onProblem: (channel, problem) => console.warn(`[ipc] ${channel}: ${problem}`),
+  });
+  registerHandlers(
+    handle,
+    createCoreHandlers({
+      connections,
+      relay,
+      updates,
+      appInfo: () => ({
+        name: app.getName(),
+        version: app.getVersion(),
+        platform: process.platform,
+        versions: { electron: process.versions.electron, chrome: process.versions.chrome, node: process.versions.node },
+        packaged: app.isPackaged,
+      }),
+      openExternal: (url) => void shell.openExternal(url),
+    }),
+  );
+
+  function openWindow(): BrowserWindow {
+    const created = createMainWindow({
+      preloadPath: paths.preload,
+      entryUrl: devServerUrl ?? APP_ENTRY_URL,
+      windowState: new WindowStateFile(paths.windowState),
+      iconPath: paths.icon,
+    });
+    created.webContents.on('did-finish-load', () => {
+      if (pendingNavigation) send('app.navigate', pendingNavigation);
+      pendingNavigation = null;
+    });
+    created.webContents.on('destroyed', () => relay.unsubscribe(created.webContents.id));
+    return created;
+  }
+
+  installApplicationMenu(
+    {
+      checkForUpdates: () => void updates.check(),
+      openDocumentation: () => void shell.openExternal('https://github.com/smartcloudops/smartcloudops#readme'),
+    },
+    app.isPackaged,
+  );
+  tray = new AlertTray({ iconPath: paths.trayIcon, showWindow, showAlerts: () => navigate({ kind: 'alerts' }), quit: () => app.quit() });
+  window = openWindow();
+  app.on('activate', showWindow);
+  // The tray keeps the app (and its notifications) alive with the window closed.
+  app.on('window-all-closed', () => undefined);
+  app.on('before-quit', () => {
+    relay.stop();
+    tray?.destroy();
+  });
+  await connections.start();
+}
