@@ -26,6 +26,7 @@ export function Shell({ user }: { user: User }) {
   const routes = useMemo(() => visibleRoutes(ROUTES, user.role, platform.kind), [user.role, platform.kind]);
 
   const current = routes.map((route) => ({ route, params: matchPath(route.path, path) })).find((entry) => entry.params !== null);
+  const initials = user.username.slice(0, 2).toUpperCase();
   const toggleScheme = useCallback(() => setColorScheme(scheme === 'dark' ? 'light' : 'dark'), [scheme, setColorScheme]);
   const commands = useMemo<SpotlightActionData[]>(
     () => [
@@ -43,7 +44,7 @@ export function Shell({ user }: { user: User }) {
             <Burger opened={navOpen} onClick={nav.toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
             <Logo />
           </Group>
-          <UnstyledButton onClick={() => spotlight.open()} aria-label="Search and commands" visibleFrom="sm">
+          <UnstyledButton onClick={() => spotlight.open()} visibleFrom="sm">
             <Group gap={8} px="sm" py={6} style={{ border: '1px solid var(--mantine-color-default-border)', borderRadius: 'var(--mantine-radius-sm)', minWidth: 260 }}>
               <IconSearch size={16} aria-hidden />
               <Text size="sm" c="dimmed" style={{ flex: 1 }}>Search or jump to…</Text>
@@ -59,8 +60,8 @@ export function Shell({ user }: { user: User }) {
             </Tooltip>
             <Menu position="bottom-end" withinPortal>
               <Menu.Target>
-                <UnstyledButton aria-label={`Account: ${user.username}`}>
-                  <Avatar size={32} radius="xl" color="signal">{user.username.slice(0, 2).toUpperCase()}</Avatar>
+                <UnstyledButton aria-label={`${initials}: account menu of ${user.username}`}>
+                  <Avatar size={32} radius="xl" color="signal">{initials}</Avatar>
                 </UnstyledButton>
               </Menu.Target>
               <Menu.Dropdown>

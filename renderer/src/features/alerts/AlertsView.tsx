@@ -23,9 +23,9 @@ const STATES = [
   { value: 'firing,acknowledged,resolved', label: 'All' },
 ];
 const SORTS = [
-  { value: 'severity', label: 'Severity' },
-  { value: 'startsAt', label: 'Newest' },
-  { value: 'lastSeenAt', label: 'Last seen' },
+  { value: 'severity', label: 'Sort: severity' },
+  { value: 'startsAt', label: 'Sort: newest' },
+  { value: 'lastSeenAt', label: 'Sort: last seen' },
 ];
 
 export function AlertsView() {
@@ -75,7 +75,7 @@ export function AlertsView() {
         <SegmentedControl aria-label="Alert state" data={STATES} value={state} onChange={(value) => { setState(value); setSelected(new Set()); }} />
         <MultiSelect aria-label="Severity" placeholder="Any severity" data={[...SEVERITIES]} value={severity} onChange={setSeverity} clearable w={240} />
         <TextInput aria-label="Search alerts" placeholder="Search labels and text" leftSection={<IconSearch size={14} />} value={text} onChange={(e) => setText(e.currentTarget.value)} w={240} />
-        <Select aria-label="Sort by" data={SORTS} value={sort} allowDeselect={false} onChange={(value) => value && setSort(value as typeof sort)} w={140} />
+        <Select aria-label="Sort by" data={SORTS} value={sort} allowDeselect={false} onChange={(value) => value && setSort(value as typeof sort)} w={170} />
       </Group>
       <Paper withBorder radius="md">
         <QueryState

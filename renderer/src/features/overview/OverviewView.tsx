@@ -96,7 +96,7 @@ export function OverviewView() {
             )}
           </QueryState>
         </Card>
-        <Card title="Most anomalous now" icon={<IconSparkles size={18} />} href="#/anomalies">
+        <Card title="Anomalous now" icon={<IconSparkles size={18} />} href="#/anomalies">
           <QueryState query={anomalous} skeletonRows={2} unavailable={{ title: 'No anomaly data' }}>
             {(data) => {
               const top = mostAnomalous(data.items);

@@ -27,7 +27,7 @@ export function Sparkline({ series }: { series: Series }) {
     navigate(`/metrics?${params.toString()}`);
   };
   return (
-    <Paper withBorder radius="md" p="sm" component="button" onClick={open} style={{ textAlign: 'left', cursor: 'pointer', background: 'var(--mantine-color-body)' }} aria-label={`Open ${series.name} ${labelText} in the explorer`}>
+    <Paper withBorder radius="md" p="sm" component="button" onClick={open} style={{ textAlign: 'left', cursor: 'pointer', background: 'var(--mantine-color-body)' }} title="Open in the metrics explorer">
       <Group justify="space-between" wrap="nowrap" gap="xs">
         <Text size="xs" fw={600} truncate>{series.name}</Text>
         <Text size="sm" fw={700} ff="monospace" data-testid="sparkline-value">{last === undefined ? '–' : formatValue(last)}</Text>

@@ -1,0 +1,77 @@
+import path from 'node:path';
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { E2E_ADMIN_PASSWORD } from './server-process.ts';
+
+export const ADMIN = { username: 'admin', password: E2E_ADMIN_PASSWORD };
+const SCREENSHOTS = path.resolve(import.meta.dirname, '../../test-results/screenshots');
+
+export function baseURL(): string {
+  const url = process.env.E2E_BASE_URL;
+  if (!url) throw new Error('E2E_BASE_URL is not set: run through tests/e2e/playwright.config.ts');
+  return url;
+}
+
+/** Seeds data the way any client would: through the HTTP API, as admin. */
+export class Seeder {
+  private token: string | null = null;
+  private alertmanagerKey: string | null = null;
+  private readonly request: APIRequestContext;
+
+  constructor(request: APIRequestContext) {
+    this.request = request;
+  }
+
+  private async auth(): Promise<Record<string, string>> {
+    if (!this.token) {
+      const response = await this.request.post(`${baseURL()}/api/v1/auth/login`, { data: ADMIN });
+      expect(response.ok(), await response.text()).toBeTruthy();
+      this.token = ((await response.json()) as { accessToken: string }).accessToken;
+    }
+    return { authorization: `Bearer ${this.token}` };
+  }
+
+  async call<T>(method: 'GET' | 'POST' | 'PATCH', apiPath: string, data?: unknown): Promise<T> {
+    const response = await this.request.fetch(`${baseURL()}/api/v1${apiPath}`, { method, headers: await this.auth(), ...(data === undefined ? {} : { data }) });
+    expect(response.ok(), `${method} ${apiPath}: ${await response.text()}`).toBeTruthy();
+    return (response.status() === 204 ? null : await response.json()) as T;
+  }
+
+  ingest(series: Array<{ name: string; labels: Record<string, string>; samples: Array<[number, number]> }>) {
+    return this.call('POST', '/metrics/ingest', { series });
+  }
+
+  /** Fires an alert through the Alertmanager receiver with an API key, as a real Alertmanager would. */
+  async fireAlert(labels: Record<string, string>, summary: string): Promise<void> {
+    this.alertmanagerKey ??= (await this.call<{ secret: string }>('POST', '/api-keys', { name: `e2e-alertmanager-${Date.now()}`, role: 'operator' })).secret;
+    const response = await this.request.post(`${baseURL()}/api/v1/integrations/alertmanager`, {
+      headers: { authorization: `Bearer ${this.alertmanagerKey}` },
+      data: {
+        version: '4',
+        status: 'firing',
+        alerts: [{ status: 'firing', labels, annotations: { summary }, startsAt: new Date(Date.now() - 60_000).toISOString() }],
+      },
+    });
+    expect(response.ok(), await response.text()).toBeTruthy();
+  }
+}
+
+export async function signIn(page: Page, username = ADMIN.username, password = ADMIN.password): Promise<void> {
+  await page.goto(`${baseURL()}/`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel(/^Password/).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: false });
+}
+
+/** axe-core over the whole page: no serious or critical violation allowed. */
+export async function expectAccessible(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const blocking = results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} — ${violation.nodes.map((node) => node.target.join(' ')).slice(0, 3).join(' | ')}`);
+  expect(blocking).toEqual([]);
+}
