@@ -131,6 +131,35 @@ export const AlertEventSchema = Type.Object({
 });
 export type AlertEvent = Static<typeof AlertEventSchema>;
 
+/** `POST /alerts`: scripts and integrations push alerts directly (source `api`). */
+export const PushAlertsRequestSchema = Type.Object(
+  {
+    alerts: Type.Array(
+      Type.Object(
+        {
+          status: Type.Enum(['firing', 'resolved']),
+          labels: Type.Record(Type.String({ minLength: 1, maxLength: 128 }), Type.String({ maxLength: 1024 }), { minProperties: 1 }),
+          annotations: Type.Optional(LabelsSchema),
+          severity: Type.Optional(SeveritySchema),
+          startsAt: Type.Optional(Type.Integer()),
+          endsAt: Type.Optional(Type.Integer()),
+          generatorUrl: Type.Optional(Type.String({ maxLength: 2048 })),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 1000 },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type PushAlertsRequest = Static<typeof PushAlertsRequestSchema>;
+
+export const PushAlertsResultSchema = Type.Object({
+  /** Per pushed alert, in order: its id, or null for a resolution of an alert never seen. */
+  alertIds: Type.Array(Type.Union([Type.Integer(), Type.Null()])),
+});
+export type PushAlertsResult = Static<typeof PushAlertsResultSchema>;
+
 // Silences -----------------------------------------------------------------------------
 
 export const MATCHER_OPS = ['=', '!=', '=~', '!~'] as const;

@@ -69,6 +69,17 @@ describe('alert lifecycle', () => {
     expect(refired).toMatchObject({ action: 'refired', alert: { id, state: 'firing', acknowledgedBy: null, endsAt: null } });
   });
 
+  it('takes alerts pushed through the API and validates them', async () => {
+    const push = (role: 'viewer' | 'operator', payload: object) => server.injectAs(role, { method: 'POST', url: '/api/v1/alerts', payload });
+    const pushed = await push('operator', { alerts: [{ status: 'firing', labels: { alertname: 'Pushed', target: 'web-4' }, severity: 'critical' }, { status: 'resolved', labels: { alertname: 'Never' } }] });
+    expect(pushed.statusCode).toBe(200);
+    expect(pushed.json().alertIds).toEqual([expect.any(Number), null]);
+    expect(await get(pushed.json().alertIds[0])).toMatchObject({ source: 'api', severity: 'critical', state: 'firing' });
+    expect((await push('viewer', { alerts: [{ status: 'firing', labels: { a: 'b' } }] })).statusCode).toBe(403);
+    expect((await push('operator', { alerts: [{ status: 'firing', labels: {} }] })).statusCode).toBe(400);
+    expect((await push('operator', { alerts: [] })).statusCode).toBe(400);
+  });
+
   it('resolves by hand', async () => {
     const [outcome] = ingest(firing({ alertname: 'Flappy', target: 'web-9' }));
     const response = await server.injectAs('operator', { method: 'POST', url: `/api/v1/alerts/${outcome!.alert.id}/resolve`, payload: { comment: 'fixed config' } });

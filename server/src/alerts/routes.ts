@@ -9,6 +9,8 @@ import {
   AlertSchema,
   CommentRequestSchema,
   CreateSilenceRequestSchema,
+  PushAlertsRequestSchema,
+  PushAlertsResultSchema,
   SilenceListQuerySchema,
   SilencePageSchema,
   SilenceSchema,
@@ -33,6 +35,16 @@ export const alertRoutes: FastifyPluginAsync<{ feature: AlertsFeature }> = async
     const query = request.query;
     const { items, total } = alerts.list(query);
     return { items, total, limit: query.limit ?? 50, offset: query.offset ?? 0 };
+  });
+
+  app.post('/alerts', {
+    config: { access: 'alerts:write' },
+    schema: { tags, body: PushAlertsRequestSchema, response: { 200: PushAlertsResultSchema } },
+  }, async (request) => {
+    const principal = principalOf(request);
+    const outcomes = service.ingest(request.body.alerts.map((alert) => ({ ...alert, source: 'api' as const })), actorOf(principal, request.ip));
+    feature.audit.record({ actor: principal.name, actorKind: principal.kind, action: 'alert.ingest', target: 'integration:api', outcome: 'success', ip: request.ip, details: { count: outcomes.length } });
+    return { alertIds: outcomes.map((outcome) => outcome?.alert.id ?? null) };
   });
 
   app.get('/alerts/:id', {

@@ -25,7 +25,7 @@ async function readEvents(response: Response, enough: (events: Array<{ event: st
 
 describe('alerts on the live stream', () => {
   let server: TestServer;
-  afterEach(() => server.close());
+  afterEach(() => server?.close());
 
   it('carries alert, incident and timeline changes to SSE clients', async () => {
     server = await startTestServer({ listen: true, alerts: { sweepIntervalMs: 0 } });

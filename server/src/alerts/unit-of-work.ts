@@ -23,7 +23,13 @@ export function unitRunner(db: Db, bus: EventBus, onDeliveriesQueued: () => void
   return <T>(work: (unit: UnitOfWork) => T): T => {
     const unit = new UnitOfWork();
     const result = db.transaction(() => work(unit))();
-    for (const event of unit.events) bus.publish(event);
+    // After the commit; grouped in one transaction of their own so that subscribers that
+    // persist what they hear (the stream's event log) write one commit per batch, not one per event.
+    if (unit.events.length > 0) {
+      db.transaction(() => {
+        for (const event of unit.events) bus.publish(event);
+      })();
+    }
     if (unit.deliveriesQueued) onDeliveriesQueued();
     return result;
   };

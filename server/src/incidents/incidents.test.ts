@@ -14,7 +14,7 @@ function manualClock() {
 
 describe('incidents', () => {
   let server: TestServer;
-  afterEach(() => server.close());
+  afterEach(() => server?.close());
 
   const timelineOf = async (id: number): Promise<TimelineEntry[]> => (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/incidents/${id}/timeline` })).json();
 

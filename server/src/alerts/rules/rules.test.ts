@@ -20,7 +20,7 @@ describe('rule conditions', () => {
 
 describe('threshold rules', () => {
   let server: TestServer;
-  afterEach(() => server.close());
+  afterEach(() => server?.close());
 
   it('fires after the for duration, survives a restart without firing twice, and resolves', async () => {
     let t = Date.now();
