@@ -19,7 +19,8 @@ export class AlertTray {
 
   constructor(options: AlertTrayOptions) {
     this.options = options;
-    this.tray = new Tray(nativeImage.createFromPath(options.iconPath).resize({ width: 16, height: 16 }));
+    // tray.png is 16 px with a tray@2x.png beside it, which Electron picks on HiDPI screens.
+    this.tray = new Tray(nativeImage.createFromPath(options.iconPath));
     this.tray.on('click', options.showWindow);
     this.setCount(0);
   }
