@@ -58,7 +58,7 @@ describe('anomaly source', () => {
 describe('Alertmanager mapping', () => {
   it('maps valid alerts and reports invalid ones by index', () => {
     const batch = mapAlertmanagerPayload([
-      { status: 'firing', labels: { alertname: 'A' }, startsAt: '2026-01-01T00:00:00Z', endsAt: '0001-01-01T00:00:00Z' },
+      { status: 'firing', labels: { alertname: 'A' }, startsAt: '2026-01-01T00:00:00Z', endsAt: '2026-01-01T00:05:00Z' },
       { status: 'resolved', labels: { alertname: 'A' }, startsAt: '2026-01-01T00:00:00Z', endsAt: '2026-01-01T01:00:00Z' },
       { status: 'firing', labels: { alertname: 7 }, startsAt: 'yesterday' },
       'not an object',

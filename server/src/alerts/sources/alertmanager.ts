@@ -16,14 +16,17 @@ export interface MappedBatch {
 function toEvent(alert: AlertmanagerAlert): AlertEvent {
   const startsAt = Date.parse(alert.startsAt);
   const endsAt = alert.endsAt ? Date.parse(alert.endsAt) : NaN;
+  // Only a resolved alert's endsAt is kept. A firing alert's endsAt is Alertmanager's own
+  // resolve deadline, which Prometheus keeps pushing forward without Alertmanager telling
+  // us; Alertmanager sends "resolved" itself when it passes.
+  const resolvedAt = alert.status === 'resolved' && Number.isFinite(endsAt) && endsAt > ZERO_TIME ? { endsAt } : {};
   return {
     source: 'alertmanager',
     status: alert.status,
     labels: alert.labels,
     annotations: alert.annotations ?? {},
     startsAt,
-    // A firing alert's endsAt is when Alertmanager itself would consider it resolved.
-    ...(Number.isFinite(endsAt) && endsAt > ZERO_TIME ? { endsAt } : {}),
+    ...resolvedAt,
     ...(alert.generatorURL ? { generatorUrl: alert.generatorURL } : {}),
   };
 }
