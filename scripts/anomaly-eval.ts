@@ -10,7 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { StreamingDetector, type DetectorOptions } from '../shared/anomaly/index.ts';
+import { DEFAULT_DETECTOR_OPTIONS, StreamingDetector, type DetectorOptions } from '../shared/anomaly/index.ts';
 import { findCsvFiles, readSeries, readWindows, windowIndices, type NabSeries } from './anomaly-eval/nab-files.ts';
 import { probationaryLength, scoreCorpus, type WindowIndices } from './anomaly-eval/nab-scorer.ts';
 import { ratio, rocAuc, windowCounts, type WindowCounts } from './anomaly-eval/metrics.ts';
@@ -26,9 +26,14 @@ interface FileResult {
   counts: WindowCounts;
 }
 
-/** Server defaults unless an ablation variant overrides some. */
+/**
+ * Server defaults unless an ablation variant overrides some. NAB gives every detector its
+ * probationary period to learn in, so the first model is trained after at most that many
+ * rows (the server's default, 288, is longer than the probation of a short file).
+ */
 function evaluate(series: NabSeries, windows: WindowIndices[], overrides: Partial<DetectorOptions> = {}): FileResult {
-  const detector = new StreamingDetector({ metrics: ['value'], ...overrides });
+  const minTrainRows = Math.min(DEFAULT_DETECTOR_OPTIONS.minTrainRows, probationaryLength(series.values.length));
+  const detector = new StreamingDetector({ metrics: ['value'], minTrainRows, ...overrides });
   const scores = new Float64Array(series.values.length);
   const rawScores = new Float64Array(series.values.length);
   const alarms: boolean[] = [];

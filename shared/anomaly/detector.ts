@@ -2,7 +2,7 @@ import { explain, type Explanation } from './explain.ts';
 import { FeatureBuilder, featureSpec, type FeatureSpec, type TrailingScale } from './features.ts';
 import type { ForestOptions } from './forest.ts';
 import { AnomalyLikelihood, likelihoodThreshold, logLikelihood, type LikelihoodOptions } from './likelihood.ts';
-import { fitModel, scoreFeatures, type AnomalyModel } from './model.ts';
+import { fitModel, scoreFeatures, scoreRows, type AnomalyModel } from './model.ts';
 import { BREAKOUT_SCORE, rangeBreakout, Refractory } from './postprocess.ts';
 
 export interface DetectorOptions {
@@ -163,6 +163,9 @@ export class StreamingDetector {
       trainedFrom: this.historyTimes[first % window]!,
       trainedTo: this.historyTimes[(this.rowsSeen - 1) % window]!,
     });
+    // The first model's scores of its own training rows give the likelihood a history, so
+    // it can judge the very next sample instead of learning for another period first.
+    if (this.fits === 0) for (const s of scoreRows(this.current, { data, rows, cols: width })) this.likelihood.update(s);
     this.fits++;
     this.rowsSinceFit = 0;
   }

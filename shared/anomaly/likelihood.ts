@@ -14,7 +14,11 @@ export interface LikelihoodOptions {
   learningPeriod: number;
 }
 
-export const DEFAULT_LIKELIHOOD_OPTIONS: LikelihoodOptions = { shortWindow: 10, historyWindow: 8_640, learningPeriod: 288 };
+/**
+ * NAB's windows, except the learning period (NAB: 288): our detectors warm the likelihood
+ * with the training rows' scores, so fewer fresh scores are needed before it speaks.
+ */
+export const DEFAULT_LIKELIHOOD_OPTIONS: LikelihoodOptions = { shortWindow: 10, historyWindow: 8_640, learningPeriod: 100 };
 
 /** NAB's floor on the spread: below it, floating noise in a flat score would look alarming. */
 const MIN_VARIANCE = 0.0003;
