@@ -68,6 +68,8 @@ describe('anomaly detection service', () => {
     expect(published[0]!.data).toMatchObject({ target: 'web-1', explanation: list[0].summary });
     const alerts = (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/alerts?source=anomaly' })).json();
     expect(alerts.items.length).toBe(1);
+    const rate = (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/anomaly/rate?target=web-1&from=${T0}&to=${T0 + step * STEP}` })).json();
+    expect(rate).toMatchObject({ target: 'web-1', samples: 61, anomalous: 1 });
   });
 
   it('keeps scoring after a worker is killed', async () => {

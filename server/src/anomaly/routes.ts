@@ -4,12 +4,21 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError } from '../../../shared/errors.ts';
 import { principalOf } from '../http/access.ts';
 import type { ServerContext } from '../context.ts';
+import { anomalyRate } from './rates.ts';
 import type { ModelRegistry } from './registry.ts';
 import type { AnomalyService } from './service.ts';
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const TargetBody = Type.Object({ target: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
 const ModelsQuery = Type.Object({ target: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }, { additionalProperties: false });
+const RateQuery = Type.Object(
+  {
+    target: Type.String({ minLength: 1, maxLength: 200 }),
+    from: Type.Integer({ minimum: 0 }),
+    to: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
 const EventsQuery = Type.Object(
   {
     target: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
@@ -60,6 +69,11 @@ export const anomalyRoutes: FastifyPluginAsync<{ ctx: ServerContext; service: An
     ctx.audit.record({ actor: principal.name, actorKind: principal.kind, action: 'anomaly.model.rollback', target: `${restored.target}#${restored.version}`, outcome: 'success', ip: request.ip, details: { modelId: restored.id, replaced: previous?.id ?? null } });
     await service.reload(restored.target);
     return restored;
+  });
+
+  app.get('/anomaly/rate', { config: { access: 'anomalies:read' }, schema: { tags, querystring: RateQuery } }, async (request) => {
+    const { target, from, to } = request.query;
+    return anomalyRate(ctx.db, target, from, to ?? ctx.now(), service.threshold);
   });
 
   app.get('/anomaly/events', { config: { access: 'anomalies:read' }, schema: { tags, querystring: EventsQuery } }, async (request) => {

@@ -146,6 +146,11 @@ export class AnomalyService {
     await Promise.allSettled([...this.#targets.values()].map((t) => t.queue));
   }
 
+  /** The alarm threshold every stored score is compared with. */
+  get threshold(): number {
+    return likelihoodThreshold(this.#settings.falseAlarmRate);
+  }
+
   /** Resolves when every sample received so far has been scored (tests, shutdown). */
   async idle(): Promise<void> {
     let pending: Promise<unknown>[];
@@ -286,7 +291,7 @@ export class AnomalyService {
     const likelihood = scorer.likelihood.update(rawScore);
     const base = breakouts[0] ? BREAKOUT_SCORE : logLikelihood(likelihood);
     const score = scorer.refractory.apply(row.ts, base);
-    const threshold = likelihoodThreshold(this.#settings.falseAlarmRate);
+    const threshold = this.threshold;
     return { result: { target, ts: row.ts, modelId: scorer.model.id, rawScore, likelihood, score, threshold, isAnomaly: score >= threshold }, features };
   }
 
