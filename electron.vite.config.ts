@@ -9,7 +9,13 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rolldownOptions: { input: { index: resolve(import.meta.dirname, 'electron/main/index.ts') } },
+      rolldownOptions: {
+        input: {
+          index: resolve(import.meta.dirname, 'electron/main/index.ts'),
+          // The scoring worker runs in its own utility process, so it is its own entry (out/main/scoring-worker.js).
+          'scoring-worker': resolve(import.meta.dirname, 'electron/main/scoring/utility-process-entry.ts'),
+        },
+      },
     },
   },
   preload: {

@@ -1,0 +1,111 @@
+import type { Transport } from '../../../shared/api/client.ts';
+import { AppError } from '../../../shared/errors.ts';
+import type { ScoreOutput } from '../../../shared/scoring/protocol.ts';
+import type { CacheBudget } from '../cache/budget.ts';
+import { usedBytes } from '../cache/cache-database.ts';
+import { openLocalCache, type LocalCache } from '../cache/local-cache.ts';
+import type { Pin } from '../cache/pins.ts';
+import { exportCapsule } from '../capsule/capsule-export.ts';
+import { importCapsule, type ImportedCapsule } from '../capsule/capsule-import.ts';
+import { keepIncidentOffline, releaseIncident, type KeepOfflineOptions } from '../offline/keep-offline.ts';
+import { OfflineReads } from '../offline/offline-reads.ts';
+import type { ScoreCallOptions, ScoringClient } from '../scoring/scoring-client.ts';
+import { scoreCachedSeries, type ScoreCachedSeriesRequest } from '../scoring/score-cached-series.ts';
+import { SyncEngine, type SyncStatus } from '../sync/sync-engine.ts';
+import type { StreamSource } from '../sync/stream-source.ts';
+
+/** An on-call laptop: a few weeks of raw samples, at most 1 GiB. */
+export const DEFAULT_BUDGET: CacheBudget = { maxBytes: 1_073_741_824, maxAgeMs: 14 * 86_400_000 };
+
+export interface DesktopDataOptions {
+  /** This profile's cache, e.g. `<userData>/cache/<profileId>.db`. */
+  cacheFile: string;
+  /** Where opened capsules go, e.g. `<userData>/cache/capsules.db`: never mixed with a server's ids. */
+  capsuleCacheFile: string;
+  transport: Transport;
+  stream: StreamSource;
+  scoring: ScoringClient;
+  budget?: CacheBudget;
+  now?: () => number;
+}
+
+export interface CacheStatus {
+  sync: SyncStatus;
+  usedBytes: number;
+  samples: number;
+  pins: Pin[];
+}
+
+/** Capsule contents are read as if the server were unreachable: always from their cache. */
+const noServer: Transport = () => Promise.reject(new AppError('E_NETWORK', 'Capsules are read without a server.'));
+
+/**
+ * The data half of the desktop for the selected server profile: cache, sync engine,
+ * offline reads, keep-offline, capsules and scoring, composed once so that main's IPC
+ * handlers only translate calls. Switching profiles closes one and opens another.
+ */
+export class DesktopData {
+  readonly cache: LocalCache;
+  readonly engine: SyncEngine;
+  readonly reads: OfflineReads;
+  readonly #options: DesktopDataOptions;
+  readonly #now: () => number;
+  #opened: { cache: LocalCache; reads: OfflineReads } | undefined;
+
+  constructor(options: DesktopDataOptions) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+    this.cache = openLocalCache(options.cacheFile);
+    this.engine = new SyncEngine({ cache: this.cache, transport: options.transport, stream: options.stream, budget: options.budget ?? DEFAULT_BUDGET, now: this.#now });
+    this.reads = new OfflineReads({ transport: options.transport, cache: this.cache, now: this.#now });
+  }
+
+  start(): void {
+    this.engine.start();
+  }
+
+  async close(): Promise<void> {
+    await this.engine.stop();
+    this.cache.close();
+    this.#opened?.cache.close();
+    this.#opened = undefined;
+  }
+
+  status(): CacheStatus {
+    return { sync: this.engine.status, usedBytes: usedBytes(this.cache.db), samples: this.cache.metrics.sampleCount(), pins: this.cache.pins.list() };
+  }
+
+  keepOffline(incidentId: number, options: KeepOfflineOptions = {}): Promise<Pin> {
+    return keepIncidentOffline({ transport: this.#options.transport, cache: this.cache, now: this.#now }, incidentId, options);
+  }
+
+  release(incidentId: number): void {
+    releaseIncident(this.cache, incidentId);
+  }
+
+  exportCapsule(incidentId: number, file: string): void {
+    exportCapsule(this.cache, incidentId, file, this.#now);
+  }
+
+  importCapsule(file: string): ImportedCapsule {
+    return importCapsule(this.#capsules().cache, file);
+  }
+
+  /** Reads of opened capsules: the same shapes as a profile's, always `source: 'cache'`. */
+  get capsuleReads(): OfflineReads {
+    return this.#capsules().reads;
+  }
+
+  scoreSeries(request: ScoreCachedSeriesRequest, options: ScoreCallOptions = {}): Promise<ScoreOutput> {
+    return scoreCachedSeries(this.cache.metrics, this.#options.scoring, request, options);
+  }
+
+  /** Opened on first use: most sessions never open a capsule. */
+  #capsules(): { cache: LocalCache; reads: OfflineReads } {
+    if (!this.#opened) {
+      const cache = openLocalCache(this.#options.capsuleCacheFile);
+      this.#opened = { cache, reads: new OfflineReads({ transport: noServer, cache, now: this.#now }) };
+    }
+    return this.#opened;
+  }
+}
