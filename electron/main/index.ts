@@ -38,6 +38,8 @@ const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_
 const devServerOrigin = devServerUrl ? originOf(devServerUrl) ?? undefined : undefined;
 
 registerAppScheme(protocol);
+// Separate profiles for end-to-end tests and side-by-side installs; must precede the lock.
+if (process.env.SMARTCLOUDOPS_USER_DATA_DIR) app.setPath('userData', process.env.SMARTCLOUDOPS_USER_DATA_DIR);
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();

@@ -118,6 +118,22 @@ describe('main\'s server session against a real server', () => {
     await expect(client.request({ method: 'GET', path: '/api/v1/%2e%2e/health' })).rejects.toMatchObject({ code: 'E_VALIDATION' });
   });
 
+  it('keeps token endpoints to itself and takes over the session a password change answers', async () => {
+    await server.tokenFor('operator');
+    const client = session({ profileId: 'changer' });
+    await client.loginWithPassword('test-operator', 'test-operator-password-1', true);
+    await expect(client.request({ method: 'POST', path: '/api/v1/auth/refresh', body: { refreshToken: 'x' } })).rejects.toMatchObject({ code: 'E_FORBIDDEN' });
+    await expect(client.request({ method: 'POST', path: '/api/v1/auth/login', body: { username: 'a', password: 'b' } })).rejects.toMatchObject({ code: 'E_FORBIDDEN' });
+    const before = await store.get('changer', 'refreshToken');
+    const answer = await client.request({ method: 'POST', path: '/api/v1/auth/password', body: { currentPassword: 'test-operator-password-1', newPassword: 'a-new-operator-password-2' } });
+    expect(answer).toEqual({ user: expect.objectContaining({ username: 'test-operator' }), expiresIn: expect.any(Number) });
+    expect(JSON.stringify(answer)).not.toMatch(/Token/);
+    expect(await store.get('changer', 'refreshToken')).not.toBe(before);
+    expect(await store.get('changer', 'password')).toBe('a-new-operator-password-2');
+    await expect(client.request({ method: 'GET', path: '/api/v1/auth/me' })).resolves.toMatchObject({ username: 'test-operator' });
+    await expect(session({ profileId: 'changer' }).resume('test-operator')).resolves.toMatchObject({ state: 'signed-in' });
+  });
+
   it('accepts an API key as the credential', async () => {
     const token = await server.tokenFor('viewer');
     const client = session({ profileId: 'keyed' });

@@ -35,6 +35,15 @@ interface AccessToken {
 /** Methods that are safe to send again: they change nothing on the server. */
 const IDEMPOTENT: ReadonlySet<string> = new Set(['GET', 'HEAD']);
 
+/** Token endpoints only main may call: their answers carry secrets. */
+const SESSION_PATHS = /^\/api\/v1\/auth\/(login|refresh|logout)\/?$/;
+const PASSWORD_PATH = '/api/v1/auth/password';
+
+function isTokenPair(value: unknown): value is TokenPair {
+  const pair = value as Partial<TokenPair> | null;
+  return typeof pair?.accessToken === 'string' && typeof pair.refreshToken === 'string' && typeof pair.user === 'object';
+}
+
 /** Refresh this long before expiry: a quarter of the lifetime, at most a minute. */
 export function refreshMargin(lifetimeMs: number): number {
   return Math.min(60_000, lifetimeMs / 4);
@@ -49,7 +58,8 @@ export function refreshMargin(lifetimeMs: number): number {
  */
 export class ServerSession {
   private readonly profileId: string;
-  private readonly http: AxiosInstance;
+  /** The profile's axios instance (base URL, TLS trust), shared with its event stream. */
+  readonly http: AxiosInstance;
   private readonly credentials: CredentialStore;
   private readonly now: () => number;
   private readonly retry: RetryOptions;
@@ -132,7 +142,24 @@ export class ServerSession {
 
   async request(request: ApiRequest): Promise<unknown> {
     const path = assertApiPath(request.path);
-    const send = async (): Promise<unknown> => {
+    if (SESSION_PATHS.test(path)) throw new AppError('E_FORBIDDEN', 'Sessions are managed by the desktop host: use auth.login and auth.logout.');
+    const value = await this.send(request, path);
+    if (path === PASSWORD_PATH && isTokenPair(value)) {
+      // A password change answers a fresh session: main keeps it, the renderer gets no token.
+      if (this.current.method === 'password' && this.username === value.user.username) {
+        await this.adopt(value);
+        const newPassword = (request.body as { newPassword?: unknown } | undefined)?.newPassword;
+        if (typeof newPassword === 'string' && (await this.credentials.get(this.profileId, 'password')) !== null) {
+          await this.credentials.set(this.profileId, 'password', newPassword);
+        }
+      }
+      return { user: value.user, expiresIn: value.expiresIn };
+    }
+    return value;
+  }
+
+  private async send(request: ApiRequest, path: string): Promise<unknown> {
+    const attempt = async (): Promise<unknown> => {
       const response = await this.http.request({
         method: request.method as Method,
         url: path,
@@ -144,13 +171,13 @@ export class ServerSession {
     };
     const sendOnce = async (): Promise<unknown> => {
       try {
-        return await send();
+        return await attempt();
       } catch (raw) {
         const error = toAppError(raw);
         // The server judged the token expired before our clock did (clock skew): renew once.
         if (error.code !== 'E_AUTH_EXPIRED' || this.apiKey) throw error;
         this.access = null;
-        return send();
+        return attempt();
       }
     };
     const shouldRetry = IDEMPOTENT.has(request.method) ? isTransient : () => false;
