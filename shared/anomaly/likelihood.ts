@@ -78,7 +78,7 @@ export class AnomalyLikelihood {
  * 0.99999 -> 0.5): thresholds and charts then read naturally. NAB reports the same form.
  */
 export function logLikelihood(likelihood: number): number {
-  return Math.min(1, Math.log(1.0000000001 - likelihood) / Math.log(1.0000000001 - 0.9999999999));
+  return Math.min(1, Math.log(1.0000000001 - likelihood) / Math.log(1 - 0.9999999999));
 }
 
 /** Threshold on logLikelihood at which a stationary target alarms at `falseAlarmRate`. */
