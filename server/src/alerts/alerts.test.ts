@@ -20,13 +20,14 @@ describe('alert lifecycle', () => {
   const get = async (id: number): Promise<Alert> => (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alerts/${id}` })).json();
 
   it('de-duplicates by fingerprint: a repeated firing updates the same alert', async () => {
-    const [first] = ingest(firing({ alertname: 'HighCpu', target: 'web-1' }));
+    const [first] = ingest(firing({ alertname: 'HighCpu', target: 'web-1' }, { severity: 'critical' }));
     const [again] = ingest(firing({ target: 'web-1', alertname: 'HighCpu' }, { annotations: { summary: 'still hot' } }));
     expect(again!.alert.id).toBe(first!.alert.id);
     expect(again!.action).toBe('updated');
     const list = (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/alerts' })).json();
     expect(list.total).toBe(1);
-    expect(list.items[0]).toMatchObject({ occurrences: 2, state: 'firing', annotations: { summary: 'still hot' } });
+    // The repeat said nothing about severity: the alert keeps its own.
+    expect(list.items[0]).toMatchObject({ occurrences: 2, state: 'firing', severity: 'critical', annotations: { summary: 'still hot' } });
     // One transition in the history: the creation; repeats are not transitions.
     const history = (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alerts/${first!.alert.id}/history` })).json();
     expect(history).toHaveLength(1);

@@ -1,4 +1,4 @@
-import { SEVERITIES, type Alert, type AlertEvent, type AlertState, type CreateSilenceRequest, type Severity, type Silence } from '../../../shared/api/alerts.ts';
+import { SEVERITIES, severityRank, type Alert, type AlertEvent, type AlertState, type CreateSilenceRequest, type Severity, type Silence } from '../../../shared/api/alerts.ts';
 import type { AlertEventData } from '../../../shared/api/stream.ts';
 import { AppError } from '../../../shared/errors.ts';
 import type { AuditLog } from '../audit/store.ts';
@@ -27,13 +27,16 @@ type StoredAlert = Alert & { expiresAt: number | null };
 /** What ingest did with one event: the alert, or null for a resolution of an alert we never saw. */
 export type IngestOutcome = { alert: Alert; action: AlertEventData['action'] | 'unchanged' } | null;
 
-function severityOf(event: AlertEvent): Severity {
+/** The event's severity, else its `severity` label; undefined when it says nothing. */
+function severityOf(event: AlertEvent): Severity | undefined {
   if (event.severity) return event.severity;
   const label = event.labels.severity?.toLowerCase();
   if (label && (SEVERITIES as readonly string[]).includes(label)) return label as Severity;
   if (label === 'error' || label === 'page' || label === 'high') return 'critical';
-  return 'warning';
+  return undefined;
 }
+
+const DEFAULT_SEVERITY: Severity = 'warning';
 
 /**
  * The alert lifecycle. Every source (anomalies, threshold rules, Alertmanager, the API)
@@ -60,7 +63,8 @@ export class AlertService {
     const labels = event.labels;
     const existing = alerts.byFingerprint(fingerprint(labels));
     const annotations = { ...(existing?.annotations ?? {}), ...(event.annotations ?? {}) };
-    const severity = severityOf(event);
+    // A repeat that says nothing about severity keeps the alert's.
+    const severity = severityOf(event) ?? existing?.severity ?? DEFAULT_SEVERITY;
     const expiresAt = event.status === 'firing' && event.endsAt !== undefined && event.endsAt > now ? event.endsAt : null;
 
     if (event.status === 'resolved') {
@@ -94,7 +98,7 @@ export class AlertService {
         now,
       );
       alerts.recordTransition(created.id, now, null, 'firing', actor, null);
-      return { alert: this.#startEpisode({ ...created, expiresAt }, event, unit, now, 'created'), action: 'created' };
+      return { alert: this.#startEpisode({ ...created, expiresAt }, event, actor, unit, now, 'created'), action: 'created' };
     }
 
     if (existing.state === 'resolved') {
@@ -116,7 +120,7 @@ export class AlertService {
         generatorUrl: event.generatorUrl ?? existing.generatorUrl,
       };
       alerts.recordTransition(existing.id, now, 'resolved', 'firing', actor, null);
-      return { alert: this.#startEpisode(refired, event, unit, now, 'refired'), action: 'refired' };
+      return { alert: this.#startEpisode(refired, event, actor, unit, now, 'refired'), action: 'refired' };
     }
 
     // A repeat of a firing alert: the same alert, refreshed; no history, no notification.
@@ -124,19 +128,23 @@ export class AlertService {
       { ...existing, severity, annotations, expiresAt: expiresAt ?? existing.expiresAt, lastSeenAt: now, occurrences: existing.occurrences + 1 },
       now,
     );
+    if (repeated.incidentId !== null && severityRank(severity) > severityRank(existing.severity)) {
+      this.#deps.linker.raiseSeverity(repeated.incidentId, repeated, now, unit);
+      this.#deps.linker.touch(repeated.incidentId, now, unit);
+    }
     unit.publish({ type: 'alert', data: { action: 'updated', alert: repeated } });
     return { alert: repeated, action: 'updated' };
   }
 
   /** A new firing episode: join an incident, write the timeline, notify unless silenced. */
-  #startEpisode(alert: StoredAlert, event: AlertEvent, unit: UnitOfWork, now: number, action: 'created' | 'refired'): Alert {
+  #startEpisode(alert: StoredAlert, event: AlertEvent, actor: Actor, unit: UnitOfWork, now: number, action: 'created' | 'refired'): Alert {
     const { linker } = this.#deps;
     const incidentId = linker.attach(alert, now, unit);
     const saved = this.#deps.alerts.save({ ...alert, incidentId }, now);
     linker.note(incidentId, unit, {
       ts: now,
       kind: 'alert_firing',
-      actor: SYSTEM,
+      actor,
       alertId: saved.id,
       text: `${describeAlert(saved)} firing (${saved.severity})${saved.annotations.summary ? `: ${saved.annotations.summary}` : ''}`,
       data: { source: event.source, fingerprint: saved.fingerprint, labels: saved.labels, silenced: saved.silenced },
