@@ -42,6 +42,14 @@ describe('NAB scoring', () => {
     expect(lowFp.rawScore).toBeCloseTo(1 - 1 - 0.22, 6);
   });
 
+  it('counts a window inside the probationary period in the perfect score, as nab/runner.py does', () => {
+    const scores = new Float64Array(1_000);
+    scores[400] = 1;
+    const [standard] = scoreCorpus([{ name: 'f.csv', scores, windows: [{ start: 50, end: 80 }, { start: 400, end: 449 }] }]);
+    // S = 1 (found), S_null = -1 (the scorable window missed), S_perfect = 2 windows x 1.
+    expect(standard!.normalisedScore).toBeCloseTo((100 * 2) / 3, 6);
+  });
+
   it('ignores detections in the probationary period', () => {
     const [standard] = scoreCorpus([file([100, 400, 700])]);
     expect(standard!.normalisedScore).toBeCloseTo(100, 6);

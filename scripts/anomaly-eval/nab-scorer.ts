@@ -42,7 +42,7 @@ export function probationaryLength(rows: number): number {
 }
 
 export function scaledSigmoid(position: number): number {
-  if (position > 3) return -1;
+  if (position >= 3) return -1;
   return 2 / (1 + Math.exp(5 * position)) - 1;
 }
 
@@ -134,44 +134,46 @@ function scoreAt(rows: SweepRow[], windowIds: Iterable<number>, profile: Profile
 export interface ProfileResult {
   profile: string;
   threshold: number;
-  /** 100 (S - S_null) / (S_perfect - S_null). */
+  /** 100 (S - S_null) / (S_perfect - S_null), as nab/runner.py normalises. */
   normalisedScore: number;
   rawScore: number;
   perFile: { name: string; rawScore: number; normalisedScore: number }[];
 }
 
+/**
+ * Scores a corpus per profile. As in nab/runner.py, S_perfect is tpWeight times every
+ * labelled window (also those inside a probationary period) and S_null is the score of
+ * NAB's null detector (a constant 0.5) at its own tuned threshold.
+ */
 export function scoreCorpus(files: ScoredFile[]): ProfileResult[] {
   const pooled: SweepRow[] = [];
-  const windowsPerFile: { rows: SweepRow[]; ids: number[]; perfect: Float64Array }[] = [];
+  const perFileRows: { rows: SweepRow[]; ids: number[] }[] = [];
   let nextId = 0;
   for (const file of files) {
     const rows = sweepRows(file, nextId);
     const ids = [...new Set(rows.filter((r) => r.window !== null && r.window >= 0).map((r) => r.window!))];
     nextId += file.windows.length;
     pooled.push(...rows);
-    // The perfect detector fires on the first scored row of every window.
-    const perfect = new Float64Array(rows.length);
-    for (const id of ids) perfect[rows.findIndex((r) => r.window === id)] = 1;
-    windowsPerFile.push({ rows, ids, perfect });
+    perFileRows.push({ rows, ids });
   }
-  const allIds = new Set(windowsPerFile.flatMap((f) => f.ids));
+  const allIds = new Set(perFileRows.flatMap((f) => f.ids));
+  const labelled = files.reduce((n, f) => n + f.windows.length, 0);
+  const nullRows = pooled.map((r) => ({ ...r, score: 0.5 }));
+  const normalise = (raw: number, nul: number, perfect: number) => (perfect === nul ? 0 : (100 * (raw - nul)) / (perfect - nul));
   return PROFILES.map((profile) => {
     const best = bestThreshold(pooled, allIds, profile);
+    const nullScore = bestThreshold(nullRows, allIds, profile).score;
     const perFile = files.map((file, i) => {
-      const { rows, ids, perfect } = windowsPerFile[i]!;
+      const { rows, ids } = perFileRows[i]!;
       const raw = scoreAt(rows, ids, profile, best.threshold);
-      const nullScore = -profile.fnWeight * ids.length;
-      const perfectScore = scoreAt(rows.map((r, k) => ({ ...r, score: perfect[k]! })), ids, profile, 1);
-      return { name: file.name, rawScore: raw, nullScore, perfectScore };
+      return { name: file.name, rawScore: raw, normalisedScore: normalise(raw, -profile.fnWeight * ids.length, profile.tpWeight * file.windows.length) };
     });
-    const sum = (k: 'rawScore' | 'nullScore' | 'perfectScore') => perFile.reduce((s, f) => s + f[k], 0);
-    const normalise = (raw: number, nul: number, perfect: number) => (perfect === nul ? 0 : (100 * (raw - nul)) / (perfect - nul));
     return {
       profile: profile.name,
       threshold: best.threshold,
       rawScore: best.score,
-      normalisedScore: normalise(sum('rawScore'), sum('nullScore'), sum('perfectScore')),
-      perFile: perFile.map((f) => ({ name: f.name, rawScore: f.rawScore, normalisedScore: normalise(f.rawScore, f.nullScore, f.perfectScore) })),
+      normalisedScore: normalise(best.score, nullScore, profile.tpWeight * labelled),
+      perFile,
     };
   });
 }
