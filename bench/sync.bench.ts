@@ -6,7 +6,8 @@
  * million samples), starts the real server on it in its own process, as in production, then:
  *   - baseline: the same export pages fetched and parsed, written nowhere (network + JSON);
  *   - full sync into a fresh cache file (fetch, parse, SQLite writes, cursor per page);
- *   - incremental sync after one more minute of data (1,200 samples).
+ *   - incremental sync after one more minute of data (1,200 samples), five rounds, median;
+ *   - budget upkeep: the age limit evicting the oldest hour of every series.
  * Prints figures, then one JSON object on the last line. Env: BENCH_SERIES, BENCH_HOURS, BENCH_PAGE.
  */
 import fs from 'node:fs';
@@ -26,6 +27,7 @@ const HOURS = Number(process.env.BENCH_HOURS ?? 24);
 const PAGE = Number(process.env.BENCH_PAGE ?? 50_000);
 const STEP = 10_000;
 const HOUR = 3_600_000;
+const INCREMENTAL_ROUNDS = 5;
 
 /** Pulls are driven by hand here; the stream is not part of what is measured. */
 const noStream: StreamSource = { connect: () => ({ close: () => {} }) };
@@ -82,11 +84,28 @@ try {
   const bytes = fs.statSync(file).size;
   console.log(`full sync: ${full.samples.toLocaleString('en')} samples in ${fullSeconds.toFixed(2)} s (${Math.round(full.samples / fullSeconds).toLocaleString('en')} samples/s, ${full.pages} pages, ${progressEvents} progress events), cache ${(bytes / 1_048_576).toFixed(1)} MiB (${(bytes / full.samples).toFixed(1)} B/sample)`);
 
-  await transport({ method: 'POST', path: '/api/v1/metrics/ingest', body: { series: batches(end, end + 60_000) } });
-  const incrementalStarted = performance.now();
-  const incremental = await engine.syncNow();
-  const incrementalMs = performance.now() - incrementalStarted;
-  console.log(`incremental sync after 1 min of new data: ${incremental.samples.toLocaleString('en')} samples in ${incrementalMs.toFixed(1)} ms`);
+  // Five rounds of "one more minute of data, then sync"; the median is the figure.
+  const incrementalMs: number[] = [];
+  let incrementalSamples = 0;
+  for (let round = 0; round < INCREMENTAL_ROUNDS; round++) {
+    const from = end + round * 60_000;
+    await transport({ method: 'POST', path: '/api/v1/metrics/ingest', body: { series: batches(from, from + 60_000) } });
+    const started = performance.now();
+    incrementalSamples = (await engine.syncNow()).samples;
+    incrementalMs.push(performance.now() - started);
+  }
+  incrementalMs.sort((a, b) => a - b);
+  const incrementalMedian = incrementalMs[Math.floor(INCREMENTAL_ROUNDS / 2)]!;
+  console.log(
+    `incremental sync after 1 min of new data (${incrementalSamples.toLocaleString('en')} samples): median ${incrementalMedian.toFixed(1)} ms, ` +
+      `min ${incrementalMs[0]!.toFixed(1)} ms, max ${incrementalMs.at(-1)!.toFixed(1)} ms over ${INCREMENTAL_ROUNDS} rounds`,
+  );
+
+  // Budget upkeep after sync: the age limit drops the oldest hour of all 200 series.
+  const evictStarted = performance.now();
+  const eviction = cache.budget.enforce({ maxBytes: Number.MAX_SAFE_INTEGER, maxAgeMs: (HOURS - 1) * HOUR }, end + INCREMENTAL_ROUNDS * 60_000);
+  const evictMs = performance.now() - evictStarted;
+  console.log(`age budget: evicted ${eviction.samplesEvicted.toLocaleString('en')} samples in ${evictMs.toFixed(1)} ms`);
   cache.close();
 
   console.log(
@@ -101,10 +120,13 @@ try {
       baselineExportSeconds: Number(baselineSeconds.toFixed(3)),
       fullSyncVsBaseline: Number((fullSeconds / baselineSeconds).toFixed(2)),
       cacheBytesPerSample: Number((bytes / full.samples).toFixed(1)),
-      incrementalSamples: incremental.samples,
-      incrementalSyncMs: Number(incrementalMs.toFixed(1)),
+      incrementalSamples,
+      incrementalSyncMs: Number(incrementalMedian.toFixed(1)),
+      incrementalSyncMaxMs: Number(incrementalMs.at(-1)!.toFixed(1)),
+      evictOldestHourMs: Number(evictMs.toFixed(1)),
+      evictedSamples: eviction.samplesEvicted,
       targets: { fullSyncSeconds: 15, incrementalSyncMs: 200 },
-      withinTargets: fullSeconds < 15 && incrementalMs < 200,
+      withinTargets: fullSeconds < 15 && incrementalMedian < 200,
     }),
   );
 } finally {
