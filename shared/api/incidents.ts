@@ -91,6 +91,8 @@ export const IncidentListQuerySchema = Type.Object(
     status: Type.Optional(Type.String({ pattern: '^(open|mitigated|resolved)(,(open|mitigated|resolved))*$' })),
     severity: Type.Optional(Type.String({ pattern: '^(info|warning|critical)(,(info|warning|critical))*$' })),
     q: Type.Optional(Type.String({ maxLength: 256 })),
+    /** Incidents with an alert carrying these labels, `name=value`, comma-separated. */
+    label: Type.Optional(Type.String({ maxLength: 1024 })),
     commander: Type.Optional(Type.String({ maxLength: 128 })),
     /** Incidents active (openedAt..resolvedAt overlapping) within [from, to], unix ms. */
     from: Type.Optional(Type.Integer()),

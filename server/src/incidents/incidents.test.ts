@@ -47,6 +47,8 @@ describe('incidents', () => {
     expect(list.total).toBe(4);
     expect(list.items[0].id).toBe(cpu!.incidentId);
     expect((await server.injectAs('viewer', { method: 'GET', url: '/api/v1/incidents?q=db-1' })).json().items.map((i: Incident) => i.id)).toEqual([other!.incidentId]);
+    const byLabel = (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/incidents?label=alertname=HighLatency' })).json();
+    expect(byLabel.items.map((i: Incident) => i.id)).toEqual([cpu!.incidentId]);
   });
 
   it('records a scripted incident in order and exports it as Markdown and JSON', async () => {
@@ -150,6 +152,8 @@ describe('incidents', () => {
     const splitTimeline = await timelineOf(split.json().id);
     expect(splitTimeline.filter((e) => e.alertId === db!.id).map((e) => e.kind)).toContain('alert_firing');
 
+    const intoMerged = await server.injectAs('operator', { method: 'POST', url: `/api/v1/incidents/${db!.incidentId}/merge`, payload: { incidentIds: [web!.incidentId] } });
+    expect(intoMerged.statusCode).toBe(409);
     const all = await server.injectAs('operator', { method: 'POST', url: `/api/v1/incidents/${web!.incidentId}/split`, payload: { alertIds: [web!.id] } });
     expect(all.statusCode).toBe(400);
     const viewer = await server.injectAs('viewer', { method: 'PATCH', url: `/api/v1/incidents/${web!.incidentId}`, payload: { status: 'resolved' } });

@@ -75,6 +75,7 @@ export class IncidentService {
     return this.#deps.run((unit) => {
       const now = this.#deps.now();
       const target = this.#require(targetId);
+      if (target.mergedInto !== null) throw new AppError('E_CONFLICT', `Incident ${targetId} was merged into ${target.mergedInto}; merge into that one.`);
       const sources = [...new Set(sourceIds)].map((id) => {
         if (id === targetId) throw new AppError('E_VALIDATION', 'An incident cannot be merged into itself.');
         const source = this.#require(id);
