@@ -143,3 +143,35 @@ describe('anomaly detection service', () => {
     expect((lastScore.data as { modelId: number }).modelId).not.toBe(trained.id);
   });
 });
+
+describe('anomaly detection across a restart', () => {
+  it('rebuilds a target from stored samples and keeps scoring with its registered model', async () => {
+    const random = createRandom(5);
+    const settings = { minTrainRows: 300, retrainIntervalMs: 0, workers: 1, refractorySeconds: 600 };
+    const first = await startTestServer({ anomaly: settings });
+    const ingest = (server: TestServer, from: number, count: number, cpu = () => 40 + 4 * (random.next() - 0.5)) => {
+      for (let i = from; i < from + count; i++) {
+        server.app.metrics.ingest([{ name: 'node_cpu_percent', labels: { host: 'db-1' }, samples: [[T0 + i * STEP, cpu()]] }]);
+      }
+    };
+    ingest(first, 0, 350);
+    await first.app.anomaly.idle();
+    await first.app.close();
+
+    const second = await startTestServer({ anomaly: settings, dataDir: first.dataDir });
+    try {
+      const events: StreamEvent[] = [];
+      second.app.ctx.events.subscribe((e) => events.push(e));
+      ingest(second, 350, 1, () => 97);
+      await second.app.anomaly.idle();
+      const scores = events.filter((e) => e.type === 'anomaly_score');
+      expect(scores).toHaveLength(1);
+      expect(events.some((e) => e.type === 'anomaly')).toBe(true);
+      const models = (await second.injectAs('viewer', { method: 'GET', url: '/api/v1/anomaly/models?target=db-1' })).json();
+      expect(models.map((m: { version: number; state: string }) => `${m.version}:${m.state}`)).toEqual(['1:active']);
+      expect(second.app.anomaly.status().targets).toEqual([{ target: 'db-1', rows: 350 + 1, activeModelId: models[0].id, candidateModelId: null }]);
+    } finally {
+      await second.close();
+    }
+  });
+});

@@ -15,6 +15,7 @@ import type { AnomalyEventData, SampleEventData } from '../../../shared/api/stre
 import type { ServerContext } from '../context.ts';
 import type { ScoringPool } from './pool.ts';
 import { isModelLoadFailure } from './protocol.ts';
+import { recentSamples } from './history.ts';
 import type { ModelRecord, ModelRegistry } from './registry.ts';
 
 export interface AnomalySettings {
@@ -69,7 +70,6 @@ interface TargetState {
   candidate?: Scorer;
   /** Serialises this target's work so its samples are scored in time order. */
   queue: Promise<void>;
-  training: boolean;
 }
 
 export interface ScoredSample {
@@ -218,21 +218,17 @@ export class AnomalyService {
   }
 
   #accept(samples: SampleEventData[]): void {
-    const rows = new Map<string, Map<number, RawRow>>();
-    for (const s of samples) {
-      const target = targetOf(s.labels);
-      let byTs = rows.get(target);
-      if (!byTs) rows.set(target, (byTs = new Map()));
-      let row = byTs.get(s.ts);
-      if (!row) byTs.set(s.ts, (row = { ts: s.ts, values: {}, seriesIds: [] }));
-      row.values[metricKey(s)] = s.value;
-      row.seriesIds.push(s.seriesId);
-    }
-    for (const [target, byTs] of rows) {
+    for (const [target, rows] of groupRows(samples)) {
       let state = this.#targets.get(target);
-      if (!state) this.#targets.set(target, (state = { rows: [], queue: Promise.resolve(), training: false }));
+      if (!state) {
+        const created: TargetState = { rows: [], queue: Promise.resolve() };
+        this.#targets.set(target, (state = created));
+        // A target seen for the first time since start: rebuild its recent history from the store.
+        const history = groupRows(recentSamples(this.#ctx.db, target, rows[0]!.ts, this.#settings.trainWindow)).get(target) ?? [];
+        for (const row of history) created.rows.push(row);
+      }
       const target_ = state;
-      for (const row of [...byTs.values()].sort((a, b) => a.ts - b.ts)) {
+      for (const row of rows) {
         void this.#enqueue(target, target_, () => this.#process(target, target_, row)).catch((error) => {
           this.#scoringFailures++;
           this.#ctx.log.error({ err: error, target }, 'anomaly scoring failed for one sample; continuing');
@@ -251,15 +247,18 @@ export class AnomalyService {
   }
 
   async #process(target: string, state: TargetState, row: RawRow): Promise<void> {
+    if (!state.active) {
+      // After a restart the registry still knows the target's models: pick them up, their
+      // features and likelihood rebuilt from the rows before this one.
+      const stored = this.#registry.inState(target, 'active');
+      const candidate = this.#registry.inState(target, 'candidate');
+      if (stored) state.active = await this.#scorer(stored, state);
+      if (stored && candidate) state.candidate = await this.#scorer(candidate, state);
+    }
     state.rows.push(row);
     if (state.rows.length > this.#settings.trainWindow) state.rows.shift();
     if (!state.active) {
-      const stored = this.#registry.inState(target, 'active');
-      if (stored) {
-        state.active = await this.#scorer(stored, state);
-      } else if (state.rows.length >= this.#settings.minTrainRows) {
-        await this.#train(target, state, 'system');
-      }
+      if (state.rows.length >= this.#settings.minTrainRows) await this.#train(target, state, 'system');
       return;
     }
     const active = state.active;
@@ -377,4 +376,19 @@ export class AnomalyService {
     }
     return { model, builder, likelihood, refractory: new Refractory(this.#settings.refractorySeconds) };
   }
+}
+
+/** Samples grouped into rows: per target, one row per timestamp, in time order. */
+function groupRows(samples: readonly SampleEventData[]): Map<string, RawRow[]> {
+  const byTarget = new Map<string, Map<number, RawRow>>();
+  for (const s of samples) {
+    const target = targetOf(s.labels);
+    let byTs = byTarget.get(target);
+    if (!byTs) byTarget.set(target, (byTs = new Map()));
+    let row = byTs.get(s.ts);
+    if (!row) byTs.set(s.ts, (row = { ts: s.ts, values: {}, seriesIds: [] }));
+    row.values[metricKey(s)] = s.value;
+    row.seriesIds.push(s.seriesId);
+  }
+  return new Map([...byTarget].map(([target, byTs]) => [target, [...byTs.values()].sort((a, b) => a.ts - b.ts)]));
 }
