@@ -86,6 +86,11 @@ describe('alert lifecycle', () => {
     const response = await server.injectAs('operator', { method: 'POST', url: `/api/v1/alerts/${outcome!.alert.id}/resolve`, payload: { comment: 'fixed config' } });
     expect(response.json()).toMatchObject({ state: 'resolved' });
     expect(response.json().endsAt).toBeTypeOf('number');
+    // The comment is optional; so is the body.
+    const [other] = ingest(firing({ alertname: 'Flappy', target: 'web-10' }));
+    const bare = await server.injectAs('operator', { method: 'POST', url: `/api/v1/alerts/${other!.alert.id}/resolve` });
+    expect(bare.json()).toMatchObject({ state: 'resolved' });
+    expect((await server.injectAs('operator', { method: 'POST', url: '/api/v1/alerts/999999/resolve' })).statusCode).toBe(404);
   });
 
   it('silences with equal, not-equal and regex matchers: kept, marked, expired early', async () => {

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
@@ -21,6 +21,11 @@ import { actorOf } from './actor.ts';
 import type { AlertsFeature } from './feature.ts';
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+
+/** For routes whose body is optional: a POST without one validates as `{}`. */
+const emptyBodyAsObject = async (request: FastifyRequest) => {
+  request.body ??= {};
+};
 
 /** Alerts and silences: reading for viewers, acknowledging and silencing for operators. */
 export const alertRoutes: FastifyPluginAsync<{ feature: AlertsFeature }> = async (fastify, { feature }) => {
@@ -72,13 +77,15 @@ export const alertRoutes: FastifyPluginAsync<{ feature: AlertsFeature }> = async
 
   app.post('/alerts/:id/unacknowledge', {
     config: { access: 'alerts:write' },
-    schema: { tags, params: IdParams, body: Type.Optional(CommentRequestSchema), response: { 200: AlertSchema } },
-  }, async (request) => service.unacknowledge(request.params.id, actorOf(principalOf(request), request.ip), request.body?.comment));
+    preValidation: emptyBodyAsObject,
+    schema: { tags, params: IdParams, body: CommentRequestSchema, response: { 200: AlertSchema } },
+  }, async (request) => service.unacknowledge(request.params.id, actorOf(principalOf(request), request.ip), request.body.comment));
 
   app.post('/alerts/:id/resolve', {
     config: { access: 'alerts:write' },
-    schema: { tags, params: IdParams, body: Type.Optional(CommentRequestSchema), response: { 200: AlertSchema } },
-  }, async (request) => service.resolve(request.params.id, actorOf(principalOf(request), request.ip), request.body?.comment));
+    preValidation: emptyBodyAsObject,
+    schema: { tags, params: IdParams, body: CommentRequestSchema, response: { 200: AlertSchema } },
+  }, async (request) => service.resolve(request.params.id, actorOf(principalOf(request), request.ip), request.body.comment));
 
   app.get('/silences', {
     config: { access: 'alerts:read' },
