@@ -32,7 +32,7 @@ describe('StreamingDetector and explanations', () => {
     expect(explanation.metrics[0]!.status).toBe('above');
     expect(explanation.metrics[0]!.sigma).toBeGreaterThan(10);
     expect(explanation.metrics.find((m) => m.metric === 'network_in')!.status).toBe('normal');
-    expect(explanation.summary).toMatch(/^cpu \d+\.\dσ above its 24 h mean, network_in normal$/);
+    expect(explanation.summary).toMatch(/^cpu (\d+\.\d|more than 50)σ above its 24 h mean, network_in normal$/);
     expect(explanation.features[0]!.metric).toBe('cpu');
   });
 

@@ -1,4 +1,4 @@
-import type { FeatureInfo } from './features.ts';
+import { Z_LIMIT, type FeatureInfo } from './features.ts';
 import { scoreForest } from './forest.ts';
 import { modelFeatures, type AnomalyModel } from './model.ts';
 import { applyScaler } from './scaler.ts';
@@ -81,9 +81,9 @@ export function explain(model: AnomalyModel, features: Float64Array): Explanatio
 }
 
 function summarise(metrics: MetricExplanation[], timeShare: number): string {
-  const parts = metrics.map((m) =>
-    m.status === 'normal' ? `${m.metric} normal` : `${m.metric} ${Math.abs(m.sigma).toFixed(1)}σ ${m.status} its ${m.baseline} mean`,
-  );
+  // Features clip z-scores, so a value at the clip is "more than" that far away.
+  const sigma = (s: number) => (Math.abs(s) >= Z_LIMIT ? `more than ${Z_LIMIT}σ` : `${Math.abs(s).toFixed(1)}σ`);
+  const parts = metrics.map((m) => (m.status === 'normal' ? `${m.metric} normal` : `${m.metric} ${sigma(m.sigma)} ${m.status} its ${m.baseline} mean`));
   if (timeShare >= DRIVER_SHARE) parts.push('unusual for the time of day');
   return parts.join(', ');
 }

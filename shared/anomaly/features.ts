@@ -50,7 +50,7 @@ export function featureInfo(spec: FeatureSpec): FeatureInfo[] {
 }
 
 /** z-scores beyond this say nothing more to the forest and would only stretch its cuts. */
-const Z_LIMIT = 50;
+export const Z_LIMIT = 50;
 
 interface Trailing {
   mean: number;

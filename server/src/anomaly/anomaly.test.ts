@@ -61,7 +61,7 @@ describe('anomaly detection service', () => {
     await server.app.anomaly.idle();
     const list = (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/anomaly/events?target=web-1' })).json();
     expect(list).toHaveLength(1);
-    expect(list[0].summary).toMatch(/^node_cpu_percent \d+\.\dσ above its 24 h mean, node_memory_used_bytes normal$/);
+    expect(list[0].summary).toMatch(/^node_cpu_percent (\d+\.\d|more than 50)σ above its 24 h mean, node_memory_used_bytes normal$/);
     expect(list[0].explanation.features[0].metric).toBe('node_cpu_percent');
     const published = events.filter((e) => e.type === 'anomaly');
     expect(published).toHaveLength(1);
