@@ -102,6 +102,9 @@ export class AlertsFeature {
 
   start(): void {
     const { log, events } = this.#ctx;
+    // Reconcile silenced flags with the silences as stored (a crash may have come between
+    // creating a silence and marking its alerts, or a silence may have ended while down).
+    this.service.applySilences();
     this.dispatcher.kick();
     this.#unsubscribe = events.subscribe((event) => {
       if (event.type !== 'anomaly') return;

@@ -165,7 +165,8 @@ describe('incidents', () => {
   });
 
   it('keeps every alert, silence, incident and timeline entry across a restart', async () => {
-    server = await startTestServer({ alerts: { sweepIntervalMs: 0 } });
+    const clock = manualClock();
+    server = await startTestServer({ now: clock.now, alerts: { sweepIntervalMs: 0 } });
     const dataDir = server.dataDir;
     const [alert] = server.app.alerts.service.ingest([firing({ alertname: 'Persist', target: 'web-7' })]).map((o) => o!.alert);
     await server.injectAs('operator', { method: 'POST', url: `/api/v1/alerts/${alert!.id}/acknowledge`, payload: { comment: 'mine' } });
@@ -174,7 +175,7 @@ describe('incidents', () => {
     const before = await timelineOf(alert!.incidentId!);
     await server.app.close();
 
-    server = await startTestServer({ dataDir, alerts: { sweepIntervalMs: 0 } });
+    server = await startTestServer({ dataDir, now: clock.now, alerts: { sweepIntervalMs: 0 } });
     const after = (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alerts/${alert!.id}` })).json();
     expect(after).toMatchObject({ state: 'acknowledged', silenced: true, incidentId: alert!.incidentId });
     expect((await server.injectAs('viewer', { method: 'GET', url: '/api/v1/silences?state=active' })).json().total).toBe(1);
@@ -182,5 +183,12 @@ describe('incidents', () => {
     // The same labels after the restart are still the same alert, and still silenced.
     const [again] = server.app.alerts.service.ingest([firing({ alertname: 'Persist', target: 'web-7' })]);
     expect(again).toMatchObject({ action: 'updated', alert: { id: alert!.id, occurrences: 2, silenced: true } });
+
+    // The silence ends while the server is down: the alert is unsilenced when it comes back.
+    await server.app.close();
+    clock.advance(2 * 3600_000);
+    server = await startTestServer({ dataDir, now: clock.now, alerts: { sweepIntervalMs: 0 } });
+    expect((await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alerts/${alert!.id}` })).json()).toMatchObject({ silenced: false, silencedBy: [] });
+    expect((await timelineOf(alert!.incidentId!)).at(-1)).toMatchObject({ kind: 'alert_unsilenced', alertId: alert!.id });
   });
 });
