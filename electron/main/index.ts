@@ -1,10 +1,13 @@
-import { app, BrowserWindow, ipcMain, protocol, safeStorage, session, shell } from 'electron';
+import fs from 'node:fs';
+import path from 'node:path';
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron';
 import electronUpdater from 'electron-updater';
 import { AppError } from '../../shared/errors.ts';
 import type { NavigationTarget } from '../../shared/ipc/channels/app.ts';
 import { FiringAlerts } from './alerts/firing-alerts.ts';
 import { ConnectionService } from './connections/connection-service.ts';
 import { probeServer } from './connections/probe-server.ts';
+import { ProfileScoped } from './connections/profile-scoped.ts';
 import { ProfileStore } from './connections/profile-store.ts';
 import { safeStorageCipher } from './credentials/safe-storage-cipher.ts';
 import { selectCredentialStore } from './credentials/select-store.ts';
@@ -12,6 +15,8 @@ import type { Keytar } from './credentials/keytar-store.ts';
 import { DEEP_LINK_SCHEME, deepLinkFromArgv, parseDeepLink } from './deep-links/parse-deep-link.ts';
 import { createServerAxios } from './http/create-axios.ts';
 import { ServerSession } from './http/server-session.ts';
+import { createCacheHandlers, relayCacheEvents, reportWorkerFailures } from './data/cache-handlers.ts';
+import { DesktopData } from './data/desktop-data.ts';
 import { createCoreHandlers } from './ipc/core-handlers.ts';
 import { createHandle, registerHandlers } from './ipc/handle.ts';
 import { createEventSender } from './ipc/send-event.ts';
@@ -26,6 +31,8 @@ import { registerAppScheme, serveAppProtocol } from './security/serve-app-protoc
 import { sessionEventStream } from './stream/session-event-stream.ts';
 import { StreamRelay } from './stream/stream-relay.ts';
 import { AlertTray } from './tray/alert-tray.ts';
+import { ScoringClient } from './scoring/scoring-client.ts';
+import { utilityProcessTransport } from './scoring/utility-process-transport.ts';
 import { UpdateController } from './updates/update-controller.ts';
 import { createMainWindow } from './window/create-main-window.ts';
 import { WindowStateFile } from './window/window-state.ts';
@@ -113,12 +120,55 @@ async function start(): Promise<void> {
     credentials,
     createSession: (profile, onChange) => new ServerSession({ profileId: profile.id, http: createServerAxios(profile.url, profile.tls), credentials, onChange }),
     probe: probeServer,
-    onListChanged: (list) => send('connections.changed', list),
+    onListChanged: (list) => {
+      send('connections.changed', list);
+      forgetRemovedCaches(list.profiles.map((profile) => profile.id));
+    },
     onAuthChanged: (status) => {
       send('auth.changed', status);
       followSession(status.state);
+      void followData(status.profileId, status.state);
     },
   });
+
+  // The local cache, sync engine, offline reads and capsules of the selected profile.
+  const scoring = new ScoringClient({ createTransport: utilityProcessTransport(paths.scoringWorker), onWorkerFailed: reportWorkerFailures(send) });
+  const profileData = new ProfileScoped((profileId) => {
+    const data = new DesktopData({
+      cacheFile: path.join(paths.cacheFolder, `${profileId}.db`),
+      capsuleCacheFile: path.join(paths.cacheFolder, 'capsules.db'),
+      transport: (request) => connections.activeSession().request(request),
+      // Resolved per connection: the session object changes when the profile's URL does.
+      stream: {
+        connect: (lastEventId, handlers) => {
+          const current = connections.activeSession();
+          return sessionEventStream({ http: current.http, bearer: () => current.bearer() }).connect(lastEventId, handlers);
+        },
+      },
+      scoring,
+    });
+    const stopRelaying = relayCacheEvents(data, send);
+    return {
+      data,
+      async close() {
+        stopRelaying();
+        await data.close();
+      },
+    };
+  });
+  async function followData(profileId: string | null, state: string): Promise<void> {
+    await profileData.follow(profileId);
+    // Sync needs a session; reads of what is cached work signed out and offline too.
+    if (state === 'signed-in') profileData.startOnce(({ data }) => data.start());
+  }
+  /** A removed profile's cache goes with it, like its secrets. */
+  function forgetRemovedCaches(profileIds: readonly string[]): void {
+    if (!fs.existsSync(paths.cacheFolder)) return;
+    for (const file of fs.readdirSync(paths.cacheFolder)) {
+      const match = /^(.+)\.db(-wal|-shm)?$/.exec(file);
+      if (match?.[1] && match[1] !== 'capsules' && !profileIds.includes(match[1])) fs.rmSync(path.join(paths.cacheFolder, file), { force: true });
+    }
+  }
   const notifier = new CriticalAlertNotifier({
     open: (alert) => navigate(alert.incidentId === null ? { kind: 'alerts' } : { kind: 'incident', incidentId: String(alert.incidentId) }),
     acknowledge: async (alert) => {
@@ -166,9 +216,20 @@ async function start(): Promise<void> {
     isTrustedSender: createSenderPolicy(allowedOrigins),
     onProblem: (channel, problem) => console.warn(`[ipc] ${channel}: ${problem}`),
   });
-  registerHandlers(
-    handle,
-    createCoreHandlers({
+  const capsuleFilter = [{ name: 'Incident capsule', extensions: ['scocapsule'] }];
+  registerHandlers(handle, {
+    ...createCacheHandlers({
+      data: () => profileData.get().data,
+      chooseCapsuleSavePath: async (defaultName) => {
+        const choice = await dialog.showSaveDialog({ defaultPath: defaultName, filters: capsuleFilter });
+        return choice.canceled || !choice.filePath ? null : choice.filePath;
+      },
+      chooseCapsuleToOpen: async () => {
+        const choice = await dialog.showOpenDialog({ properties: ['openFile'], filters: capsuleFilter });
+        return choice.canceled ? null : (choice.filePaths[0] ?? null);
+      },
+    }),
+    ...createCoreHandlers({
       connections,
       relay,
       updates,
@@ -181,7 +242,7 @@ async function start(): Promise<void> {
       }),
       openExternal: (url) => void shell.openExternal(url),
     }),
-  );
+  });
 
   function openWindow(): BrowserWindow {
     const created = createMainWindow({
@@ -213,6 +274,7 @@ async function start(): Promise<void> {
   app.on('before-quit', () => {
     relay.stop();
     tray?.destroy();
+    void profileData.follow(null);
   });
   await connections.start();
 }

@@ -7,6 +7,8 @@ export function appPaths(options: { packaged: boolean; resourcesPath: string; us
   const resources = options.packaged ? path.join(options.resourcesPath, 'resources') : path.resolve(here, '../../resources');
   return {
     preload: path.join(here, '../preload/index.cjs'),
+    scoringWorker: path.join(here, 'scoring-worker.js'),
+    cacheFolder: path.join(options.userData, 'cache'),
     renderer: path.join(here, '../renderer'),
     icon: path.join(resources, 'icon.png'),
     trayIcon: path.join(resources, 'tray.png'),

@@ -1,6 +1,7 @@
 import { apiChannels } from './channels/api.ts';
 import { appChannels, appEvents } from './channels/app.ts';
 import { authChannels, authEvents } from './channels/auth.ts';
+import { cacheChannels, cacheEvents } from './channels/cache.ts';
 import { connectionChannels, connectionEvents } from './channels/connections.ts';
 import { streamChannels, streamEvents } from './channels/stream.ts';
 import { updateChannels, updateEvents } from './channels/updates.ts';
@@ -18,6 +19,7 @@ export const INVOKE_CHANNELS = {
   ...apiChannels,
   ...appChannels,
   ...authChannels,
+  ...cacheChannels,
   ...connectionChannels,
   ...streamChannels,
   ...updateChannels,
@@ -26,6 +28,7 @@ export const INVOKE_CHANNELS = {
 export const EVENT_CHANNELS = {
   ...appEvents,
   ...authEvents,
+  ...cacheEvents,
   ...connectionEvents,
   ...streamEvents,
   ...updateEvents,

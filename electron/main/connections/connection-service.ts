@@ -100,6 +100,8 @@ export class ConnectionService {
     await this.listChanged();
     const session = this.sessionOf(profile);
     await session.resume(profile.username);
+    // Another profile's session may be in the same state as the last one: say so anyway.
+    this.authChanged();
     return this.authStatus();
   }
 

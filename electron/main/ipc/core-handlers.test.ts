@@ -12,8 +12,8 @@ import { createServerAxios } from '../http/create-axios.ts';
 import { ServerSession } from '../http/server-session.ts';
 import { StreamRelay } from '../stream/stream-relay.ts';
 import { UpdateController, type AutoUpdaterLike } from '../updates/update-controller.ts';
-import { createCoreHandlers } from './core-handlers.ts';
-import { createHandle, registerHandlers, type InvokeEvent, type IpcHandlers } from './handle.ts';
+import { createCoreHandlers, type CoreChannelName } from './core-handlers.ts';
+import { createHandle, type InvokeEvent } from './handle.ts';
 import { createSenderPolicy } from './sender-policy.ts';
 
 /** What the renderer would do through the preload bridge: invoke a channel from the console frame. */
@@ -48,8 +48,9 @@ describe('the shell\'s IPC handlers, end to end against a real server', () => {
       updates: new UpdateController({ updater: new EventEmitter() as unknown as AutoUpdaterLike, currentVersion: '0.1.0', enabled: false, feedUrl: null, onChange: () => {} }),
       appInfo: () => ({ name: 'SmartCloudOps', version: '0.1.0', platform: 'linux', versions: { electron: '45', chrome: '140', node: '24' }, packaged: false }),
       openExternal: (url) => opened.push(url),
-    }) satisfies IpcHandlers;
-    registerHandlers(createHandle({ ipcMain: renderer, isTrustedSender: createSenderPolicy(['app://console']) }), handlers);
+    });
+    const handle = createHandle({ ipcMain: renderer, isTrustedSender: createSenderPolicy(['app://console']) });
+    for (const name of Object.keys(handlers) as CoreChannelName[]) handle(name, handlers[name] as never);
   });
   afterAll(async () => {
     await server.close();
