@@ -173,3 +173,31 @@ describe('alert lifecycle', () => {
     expect((await get(outcome!.alert.id)).state).toBe('resolved');
   });
 });
+
+describe('scheduled silences', () => {
+  let server: TestServer;
+  afterEach(() => server?.close());
+
+  it('start and end on their own, picked up by the upkeep sweep', async () => {
+    let t = Date.now();
+    server = await startTestServer({ now: () => t, alerts: { sweepIntervalMs: 0 } });
+    const [outcome] = server.app.alerts.service.ingest([firing({ alertname: 'Deploy', target: 'web-1' })]);
+    const id = outcome!.alert.id;
+    const created = await server.injectAs('operator', {
+      method: 'POST',
+      url: '/api/v1/silences',
+      payload: { matchers: [{ name: 'target', op: '=', value: 'web-1' }], startsAt: t + 10 * 60_000, durationSeconds: 1800, comment: 'deploy window' },
+    });
+    expect(created.json()).toMatchObject({ state: 'pending' });
+    const silenced = async () => (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alerts/${id}` })).json().silenced;
+    expect(await silenced()).toBe(false);
+    t += 11 * 60_000;
+    server.app.alerts.service.sweep();
+    expect(await silenced()).toBe(true);
+    t += 30 * 60_000;
+    server.app.alerts.service.sweep();
+    expect(await silenced()).toBe(false);
+    const states = (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/silences?state=expired' })).json();
+    expect(states.items).toMatchObject([{ id: created.json().id, state: 'expired', expiredBy: null }]);
+  });
+});
