@@ -90,7 +90,7 @@ test('writes an incident note and exports the postmortem', async ({ page, reques
   await expect(first).toBeVisible();
   await first.click();
   await expect(page.getByRole('heading', { level: 3, name: 'Timeline' })).toBeVisible();
-  await page.getByLabel('Add a note').fill('Rolled back the deploy; CPU back to normal (e2e)');
+  await page.getByRole('textbox', { name: 'Add a note' }).fill('Rolled back the deploy; CPU back to normal (e2e)');
   await page.getByRole('button', { name: 'Add note' }).click();
   await expect(page.getByText('Rolled back the deploy; CPU back to normal (e2e)')).toBeVisible();
   await screenshot(page, 'incident-detail');
@@ -112,7 +112,7 @@ test('creates a user and an API key, and finds both in the audit log', async ({ 
   const userDialog = page.getByRole('dialog', { name: 'New user' });
   await userDialog.getByLabel('Username').fill('e2e-operator');
   await userDialog.getByLabel('Initial password').fill('e2e-operator-password-1');
-  await userDialog.getByRole('textbox', { name: 'Role' }).click();
+  await userDialog.getByRole('combobox', { name: 'Role' }).click();
   await page.getByRole('option', { name: 'operator' }).click();
   await userDialog.getByRole('button', { name: 'Create user' }).click();
   await expect(page.getByRole('row', { name: /e2e-operator/ })).toBeVisible();

@@ -31,3 +31,11 @@ export function formatValue(value: number): string {
   if (abs >= 1) return value.toFixed(2).replace(/\.?0+$/, '');
   return value.toPrecision(2);
 }
+
+const hourMinute = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hour12: false });
+const dayHour = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', hour12: false });
+
+/** Axis ticks: clock time within two days, day and hour beyond. */
+export function formatTick(ms: number, spanMs: number): string {
+  return spanMs > 2 * 86_400_000 ? dayHour.format(ms) : hourMinute.format(ms);
+}

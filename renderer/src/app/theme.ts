@@ -1,4 +1,4 @@
-import { createTheme, type MantineColorsTuple } from '@mantine/core';
+import { Drawer, Modal, Notification, createTheme, type MantineColorsTuple } from '@mantine/core';
 
 /** A calm teal-blue for chrome; red, orange and yellow stay free to mean severity. */
 const signal: MantineColorsTuple = ['#e6f8fb', '#d3eef3', '#a7dbe6', '#77c8d9', '#51b8ce', '#38adc7', '#28a8c5', '#1693ad', '#00839b', '#007289'];
@@ -6,12 +6,19 @@ const signal: MantineColorsTuple = ['#e6f8fb', '#d3eef3', '#a7dbe6', '#77c8d9', 
 export const theme = createTheme({
   primaryColor: 'signal',
   colors: { signal },
-  primaryShade: { light: 8, dark: 5 },
+  // The darkest shade keeps white button text above 4.5:1 contrast in both themes.
+  primaryShade: { light: 9, dark: 9 },
   defaultRadius: 'sm',
   fontFamily: 'Inter, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
   fontFamilyMonospace: '"JetBrains Mono", ui-monospace, SFMono-Regular, Menlo, monospace',
   headings: { fontWeight: '600' },
   cursorType: 'pointer',
+  // Icon-only close buttons need a name for screen readers.
+  components: {
+    Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' } } }),
+    Drawer: Drawer.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close panel' } } }),
+    Notification: Notification.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Dismiss notification' } } }),
+  },
 });
 
 export const SEVERITY_COLOR: Record<string, string> = {

@@ -26,6 +26,9 @@ export function LiveProvider({ children }: { children: ReactNode }) {
         applyStreamEvent(queryClient, event, invalidator.invalidate);
         setLastEventAt(Date.now());
       },
+      onReset() {
+        void queryClient.invalidateQueries();
+      },
       onStatus(status) {
         setLink((previous) => {
           // Back from a gap: whatever happened meanwhile is not in the cache yet.

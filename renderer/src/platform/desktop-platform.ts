@@ -57,8 +57,8 @@ export function createDesktopPlatform(bridge: SmartCloudOpsBridge): Platform {
     onSessionChange(listener) {
       return bridge.auth.onChanged((status) => listener(sessionFromAuthStatus(status)));
     },
-    openStream({ onEvent, onStatus }) {
-      const offEvent = bridge.stream.onEvent(onEvent);
+    openStream({ onEvent, onReset, onStatus }) {
+      const offEvent = bridge.stream.onEvent((event) => (event.type === 'reset' ? onReset() : onEvent(event)));
       const offState = bridge.stream.onStateChanged((state) => onStatus(linkFromStreamState(state)));
       onStatus({ state: 'connecting', errorCode: null });
       void unwrap(bridge.stream.subscribe({})).catch((error: { code?: string }) => onStatus({ state: 'offline', errorCode: error.code ?? 'E_INTERNAL' }));

@@ -51,6 +51,11 @@ export function openEventSourceStream(options: EventSourceStreamOptions): () => 
       source.close();
       scheduleReconnect();
     };
+    source.addEventListener('reset', (message) => {
+      const id = Number((message as MessageEvent<string>).lastEventId);
+      if (Number.isFinite(id)) lastId = id;
+      options.onReset();
+    });
     for (const topic of TOPICS) {
       source.addEventListener(topic, (message) => {
         const { data, lastEventId } = message as MessageEvent<string>;

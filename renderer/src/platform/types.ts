@@ -14,6 +14,8 @@ export interface LinkStatus {
 
 export interface StreamHandlers {
   onEvent(event: SequencedStreamEvent): void;
+  /** The server could not replay what was missed: everything cached may be stale. */
+  onReset(): void;
   onStatus(status: LinkStatus): void;
 }
 

@@ -5,7 +5,7 @@ import { Group } from '@visx/group';
 import { scaleLinear, scaleTime } from '@visx/scale';
 import type { SeriesData } from '../../features/metrics/series-data.ts';
 import { seriesTitle } from '../../features/metrics/series-data.ts';
-import { formatTime, formatValue } from '../../app/format.ts';
+import { formatTick, formatTime, formatValue } from '../../app/format.ts';
 import { extents, linePath, nearestIndex } from './geometry.ts';
 import { seriesColor } from './palette.ts';
 import { useDragRange } from './useDragRange.ts';
@@ -65,6 +65,8 @@ export const TimeSeriesChart = memo(function TimeSeriesChart(props: TimeSeriesCh
     const x1 = props.to ?? domain?.x.max ?? Date.now();
     return scaleTime<number>({ domain: [x0, x1 > x0 ? x1 : x0 + 1], range: [0, innerWidth] });
   }, [props.from, props.to, domain, innerWidth]);
+  const [domainStart, domainEnd] = xScale.domain();
+  const spanMs = (domainEnd?.getTime() ?? 0) - (domainStart?.getTime() ?? 0);
   const yScale = useMemo(
     () => scaleLinear<number>({ domain: [domain?.y.min ?? 0, domain?.y.max ?? 1], range: [innerHeight, 0], nice: !compact }),
     [domain, innerHeight, compact],
@@ -154,7 +156,7 @@ export const TimeSeriesChart = memo(function TimeSeriesChart(props: TimeSeriesCh
           {!compact && (
             <>
               <AxisLeft scale={yScale} numTicks={5} tickFormat={(v) => formatValue(Number(v))} stroke="currentColor" tickStroke="currentColor" tickLabelProps={{ fill: 'currentColor', fontSize: 11 }} hideAxisLine />
-              <AxisBottom top={innerHeight} scale={xScale} numTicks={Math.max(2, Math.floor(innerWidth / 110))} stroke="currentColor" tickStroke="currentColor" tickLabelProps={{ fill: 'currentColor', fontSize: 11 }} />
+              <AxisBottom top={innerHeight} scale={xScale} numTicks={Math.max(2, Math.floor(innerWidth / 110))} tickFormat={(v) => formatTick(+v, spanMs)} stroke="currentColor" tickStroke="currentColor" tickLabelProps={{ fill: 'currentColor', fontSize: 11 }} />
             </>
           )}
           <rect

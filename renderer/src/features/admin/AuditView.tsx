@@ -59,7 +59,7 @@ export function AuditView() {
                   </Table.Td>
                   <Table.Td><Code>{entry.action}</Code></Table.Td>
                   <Table.Td><Text size="sm">{entry.target ?? '–'}</Text></Table.Td>
-                  <Table.Td><Badge variant="light" color={OUTCOME_COLOR[entry.outcome]}>{entry.outcome}</Badge></Table.Td>
+                  <Table.Td><Badge variant="dot" color={OUTCOME_COLOR[entry.outcome]}>{entry.outcome}</Badge></Table.Td>
                   <Table.Td><Text size="sm" c="dimmed">{entry.ip ?? '–'}</Text></Table.Td>
                 </Table.Tr>
               ))}

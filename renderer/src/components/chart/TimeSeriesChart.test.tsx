@@ -1,0 +1,64 @@
+import { describe, expect, it, vi } from 'vitest';
+import { fireEvent, screen } from '@testing-library/react';
+import { renderWithProviders } from '../../test/render.tsx';
+import { TimeSeriesChart } from './TimeSeriesChart.tsx';
+
+const series = [
+  { id: 1, name: 'cpu', labels: { host: 'web-1' }, timestamps: [0, 60_000, 120_000], values: [0.2, 0.4, 0.9] },
+  { id: 2, name: 'cpu', labels: { host: 'web-2' }, timestamps: [0, 60_000, 120_000], values: [0.1, 0.3, 0.2] },
+];
+
+function overlayWithBox() {
+  const overlay = screen.getByTestId('chart-overlay');
+  overlay.getBoundingClientRect = () => ({ left: 0, top: 0, right: 534, bottom: 264, width: 534, height: 264, x: 0, y: 0, toJSON: () => ({}) });
+  return overlay;
+}
+
+describe('TimeSeriesChart', () => {
+  it('draws one line per series, anomaly bands and markers', () => {
+    renderWithProviders(
+      <TimeSeriesChart
+        series={series}
+        width={600}
+        height={300}
+        title="CPU"
+        bands={[{ from: 30_000, to: 90_000, score: 0.9 }]}
+        markers={[{ ts: 30_000, label: 'cpu 4.1σ above baseline' }]}
+      />,
+    );
+    expect(screen.getByRole('img', { name: 'CPU: 2 series' })).toBeTruthy();
+    expect(screen.getAllByTestId('series-line')).toHaveLength(2);
+    expect(screen.getAllByTestId('anomaly-band')).toHaveLength(1);
+    expect(screen.getByTestId('anomaly-marker').textContent).toContain('cpu 4.1σ above baseline');
+  });
+
+  it('turns a drag across the plot into a time range (brush to zoom)', () => {
+    const onBrush = vi.fn();
+    renderWithProviders(<TimeSeriesChart series={series} width={600} height={300} title="CPU" from={0} to={120_000} onBrush={onBrush} />);
+    const overlay = overlayWithBox();
+    fireEvent.pointerDown(overlay, { clientX: 0, button: 0, pointerId: 1 });
+    fireEvent.pointerMove(overlay, { clientX: 200, pointerId: 1 });
+    expect(screen.getByTestId('brush-selection')).toBeTruthy();
+    fireEvent.pointerUp(overlay, { clientX: 267, pointerId: 1 });
+    expect(onBrush).toHaveBeenCalledTimes(1);
+    const [from, to] = onBrush.mock.calls[0] as [number, number];
+    expect(from).toBe(0);
+    expect(to).toBeCloseTo(60_000, -1);
+  });
+
+  it('treats a click as a click, not a zoom', () => {
+    const onBrush = vi.fn();
+    renderWithProviders(<TimeSeriesChart series={series} width={600} height={300} title="CPU" onBrush={onBrush} />);
+    const overlay = overlayWithBox();
+    fireEvent.pointerDown(overlay, { clientX: 100, button: 0, pointerId: 1 });
+    fireEvent.pointerUp(overlay, { clientX: 102, pointerId: 1 });
+    expect(onBrush).not.toHaveBeenCalled();
+  });
+
+  it('shows the values under the cursor, highest first', () => {
+    renderWithProviders(<TimeSeriesChart series={series} width={600} height={300} title="CPU" from={0} to={120_000} />);
+    fireEvent.pointerMove(overlayWithBox(), { clientX: 534, pointerId: 1 });
+    const labels = screen.getAllByText(/cpu\{host=/).map((node) => node.textContent);
+    expect(labels).toEqual(['cpu{host="web-1"}', 'cpu{host="web-2"}']);
+  });
+});

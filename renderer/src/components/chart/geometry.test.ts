@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { extents, linePath, nearestIndex } from './geometry.ts';
+
+describe('chart geometry', () => {
+  it('finds the extents over all series and anchors positive gauges at zero', () => {
+    const result = extents([
+      { timestamps: [10, 20], values: [1, 7] },
+      { timestamps: [5, 30], values: [6, 9] },
+    ]);
+    expect(result).toEqual({ x: { min: 5, max: 30 }, y: { min: 0, max: 9 } });
+  });
+
+  it('gives a flat line some height and ignores empty series', () => {
+    expect(extents([{ timestamps: [], values: [] }])).toBeNull();
+    const flat = extents([{ timestamps: [1, 2], values: [4, 4] }])?.y;
+    expect(flat?.min).toBeCloseTo(3.6);
+    expect(flat?.max).toBeCloseTo(4.4);
+  });
+
+  it('draws one path and breaks it at missing values', () => {
+    const d = linePath([0, 1, 2, 3], [1, Number.NaN, 2, 3], (t) => t * 10, (v) => v);
+    expect(d).toBe('M0.0,1.0M20.0,2.0L30.0,3.0');
+  });
+
+  it('finds the nearest sample by binary search', () => {
+    const ts = [0, 10, 20, 30];
+    expect(nearestIndex(ts, -5)).toBe(0);
+    expect(nearestIndex(ts, 14)).toBe(1);
+    expect(nearestIndex(ts, 16)).toBe(2);
+    expect(nearestIndex(ts, 99)).toBe(3);
+    expect(nearestIndex([], 1)).toBe(-1);
+  });
+});
