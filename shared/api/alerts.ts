@@ -69,6 +69,9 @@ export const AlertHistoryEntrySchema = Type.Object({
 });
 export type AlertHistoryEntry = Static<typeof AlertHistoryEntrySchema>;
 
+/** `name=value` pairs, comma-separated; names as in Prometheus, values without commas. */
+export const LABEL_FILTER_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*=[^,]*(,[A-Za-z_][A-Za-z0-9_]*=[^,]*)*$';
+
 export const ALERT_SORTS = ['startsAt', 'updatedAt', 'severity', 'lastSeenAt'] as const;
 
 export const AlertListQuerySchema = Type.Object(
@@ -78,7 +81,7 @@ export const AlertListQuerySchema = Type.Object(
     severity: Type.Optional(Type.String({ pattern: '^(info|warning|critical)(,(info|warning|critical))*$' })),
     source: Type.Optional(AlertSourceSchema),
     /** Label equality filters, `name=value`, comma-separated. */
-    label: Type.Optional(Type.String({ maxLength: 1024 })),
+    label: Type.Optional(Type.String({ maxLength: 1024, pattern: LABEL_FILTER_PATTERN })),
     /** Free text over labels and annotations. */
     q: Type.Optional(Type.String({ maxLength: 256 })),
     silenced: Type.Optional(Type.Boolean()),

