@@ -166,7 +166,12 @@ async function start(): Promise<void> {
     if (!fs.existsSync(paths.cacheFolder)) return;
     for (const file of fs.readdirSync(paths.cacheFolder)) {
       const match = /^(.+)\.db(-wal|-shm)?$/.exec(file);
-      if (match?.[1] && match[1] !== 'capsules' && !profileIds.includes(match[1])) fs.rmSync(path.join(paths.cacheFolder, file), { force: true });
+      if (!match?.[1] || match[1] === 'capsules' || profileIds.includes(match[1])) continue;
+      try {
+        fs.rmSync(path.join(paths.cacheFolder, file), { force: true });
+      } catch {
+        // Still open (Windows refuses to delete it): the next list change removes it.
+      }
     }
   }
   const notifier = new CriticalAlertNotifier({
