@@ -152,6 +152,18 @@ export type NoteRequest = Static<typeof NoteRequestSchema>;
 
 export const ExportQuerySchema = Type.Object({ format: Type.Optional(Type.Enum(['md', 'json'])) }, { additionalProperties: false });
 
+export const MetricSummarySchema = Type.Object({
+  selector: Type.String(),
+  name: Type.String(),
+  labels: Type.Record(Type.String(), Type.String()),
+  samples: Type.Integer(),
+  min: Type.Number(),
+  avg: Type.Number(),
+  max: Type.Number(),
+  last: Type.Number(),
+});
+export type MetricSummary = Static<typeof MetricSummarySchema>;
+
 export const INCIDENT_BUNDLE_VERSION = 1;
 
 /**
@@ -174,6 +186,8 @@ export const IncidentBundleSchema = Type.Object({
     to: Type.Integer(),
     /** Label sets of the alerts, as selectors the metrics API understands. */
     selectors: Type.Array(Type.String()),
+    /** What the embedded metrics store holds for those selectors in the window, summarised. */
+    series: Type.Array(MetricSummarySchema),
   }),
 });
 export type IncidentBundle = Static<typeof IncidentBundleSchema>;

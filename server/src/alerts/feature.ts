@@ -92,6 +92,7 @@ export class AlertsFeature {
       audit: ctx.audit,
       run,
       now,
+      metrics,
     });
     this.evaluator = metrics ? new RuleEvaluator(db, this.rules, metrics, (events) => this.service.ingest(events)) : null;
   }

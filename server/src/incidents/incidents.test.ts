@@ -60,6 +60,8 @@ describe('incidents', () => {
       return server.injectAs(role, { method, url: `/api/v1${url}`, ...(payload ? { payload } : {}) });
     };
 
+    const t0 = clock.now();
+    server.app.metrics.ingest([{ name: 'node_cpu_usage_ratio', labels: { target: 'web-1' }, samples: [[t0 - 60_000, 0.4], [t0 - 30_000, 0.95], [t0, 0.97]] }]);
     const [cpu] = ingest(firing({ alertname: 'HighCpu', target: 'web-1' }, { severity: 'warning', annotations: { summary: 'CPU above 90%', runbook_url: 'https://runbooks/cpu' } }));
     const incidentId = cpu!.incidentId!;
     clock.advance(1000);
@@ -116,6 +118,9 @@ describe('incidents', () => {
     expect(bundle.silences).toHaveLength(1);
     expect(bundle.alertHistory.length).toBeGreaterThanOrEqual(4);
     expect(bundle.metricsWindow.from).toBeLessThan(cpu!.startsAt);
+    expect(bundle.metricsWindow.series).toContainEqual({
+      selector: '{target="web-1"}', name: 'node_cpu_usage_ratio', labels: { target: 'web-1' }, samples: 3, min: 0.4, avg: expect.closeTo(0.7733, 3), max: 0.97, last: 0.97,
+    });
 
     const md = await server.injectAs('viewer', { method: 'GET', url: `/api/v1/incidents/${incidentId}/export?format=md` });
     expect(md.headers['content-type']).toContain('text/markdown');
@@ -127,6 +132,7 @@ describe('incidents', () => {
     expect(text).toContain('Restarted the worker pool');
     expect(text).not.toContain('wrong incident, sorry');
     expect(text).toContain('/api/v1/metrics/query_range?match=');
+    expect(text).toContain('| `node_cpu_usage_ratio{target="web-1"}` | 3 | 0.4 | 0.7733 | 0.97 | 0.97 |');
     expect(server.app.ctx.audit.query({ action: 'incident.*' }).length).toBeGreaterThanOrEqual(6);
   });
 

@@ -76,10 +76,18 @@ export function renderPostmortem(bundle: IncidentBundle, metricsUrl?: (selector:
     );
   }
   lines.push('', '## Metrics around the incident', '', `Window: ${iso(metricsWindow.from)} to ${iso(metricsWindow.to)}.`, '');
-  lines.push('| Series | Link |', '|---|---|');
+  lines.push('| Selector | Link |', '|---|---|');
   for (const selector of metricsWindow.selectors) {
     const link = metricsUrl ? `[open](${metricsUrl(selector, metricsWindow.from, metricsWindow.to)})` : '—';
     lines.push(`| \`${cell(selector)}\` | ${link} |`);
+  }
+  if (metricsWindow.series.length > 0) {
+    const number = (x: number) => String(Number(x.toPrecision(4)));
+    lines.push('', '| Series | Samples | Min | Avg | Max | Last |', '|---|---|---|---|---|---|');
+    for (const s of metricsWindow.series) {
+      const labels = Object.entries(s.labels).map(([k, v]) => `${k}="${v}"`).join(',');
+      lines.push(`| \`${cell(`${s.name}{${labels}}`)}\` | ${s.samples} | ${number(s.min)} | ${number(s.avg)} | ${number(s.max)} | ${number(s.last)} |`);
+    }
   }
   lines.push('', '## Actions taken', '', ...(actions.length ? actions.map((e) => `- ${iso(e.ts)} · ${e.actor}: ${e.text}`) : ['- (none recorded)']), '');
   lines.push('## Lessons learned', '', '### What went well', '', '### What went wrong', '', '### Where we got lucky', '', '### Action items', '', '| Action | Owner | Due |', '|---|---|---|', '');

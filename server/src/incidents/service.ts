@@ -17,6 +17,8 @@ import type { UnitOfWork, UnitRunner } from '../alerts/unit-of-work.ts';
 import type { IncidentStore } from './store.ts';
 import type { TimelineStore } from './timeline.ts';
 import { selectorOf } from './selectors.ts';
+import { summariseMetrics } from './metrics-summary.ts';
+import type { MetricsQuery } from '../alerts/rules/metrics-source.ts';
 
 export interface IncidentServiceDeps {
   incidents: IncidentStore;
@@ -26,6 +28,8 @@ export interface IncidentServiceDeps {
   audit: AuditLog;
   run: UnitRunner;
   now: () => number;
+  /** The metrics store, for the numbers around an incident in its export. */
+  metrics?: MetricsQuery;
 }
 
 /** Minutes of metrics shown before the first alert and after the last one. */
@@ -179,6 +183,7 @@ export class IncidentService {
     const ends = alerts.map((alert) => alert.endsAt ?? now);
     const from = Math.min(incident.openedAt, ...starts) - METRICS_MARGIN_MS;
     const to = Math.min(now, Math.max(incident.resolvedAt ?? now, ...ends) + METRICS_MARGIN_MS);
+    const selectors = [...new Set(alerts.map((alert) => selectorOf(alert.labels)))];
     return {
       version: INCIDENT_BUNDLE_VERSION,
       exportedAt: now,
@@ -188,7 +193,7 @@ export class IncidentService {
       timeline,
       noteRevisions: this.#deps.timeline.revisionsOf(id),
       silences: this.#deps.silences.byIds([...silenceIds], now),
-      metricsWindow: { from, to, selectors: [...new Set(alerts.map((alert) => selectorOf(alert.labels)))] },
+      metricsWindow: { from, to, selectors, series: summariseMetrics(this.#deps.metrics, selectors, from, to) },
     };
   }
 
