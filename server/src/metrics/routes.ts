@@ -81,10 +81,10 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (fa
     const limit = request.query.limit ?? DEFAULT_EXPORT_LIMIT;
     // One more than asked tells whether another page is waiting.
     const page = metrics.store.exportAfter(after, limit + 1);
-    const more = page.ids.length > limit;
-    if (more) for (const column of [page.ids, page.seriesIds, page.ts, page.values]) column.length = limit;
+    const more = page.seqs.length > limit;
+    if (more) for (const column of [page.seqs, page.seriesIds, page.ts, page.values]) column.length = limit;
     const series = [...new Set(page.seriesIds)].map((id) => metrics.store.seriesById(id)).filter((s) => s !== undefined);
-    const last = page.ids.at(-1);
+    const last = page.seqs.at(-1);
     return { series, seriesIds: page.seriesIds, timestamps: page.ts, values: page.values, cursor: String(last ?? after), more };
   });
 

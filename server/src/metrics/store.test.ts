@@ -3,6 +3,7 @@ import { MetricsStore } from './store.ts';
 import { enforceRetention } from './retention.ts';
 import { openDatabase } from '../db/database.ts';
 import { openTempDb } from './test-db.ts';
+import fs from 'node:fs';
 import path from 'node:path';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -43,6 +44,7 @@ describe('metrics store', () => {
     expect(again.resolveSeries('m', {}).id).toBe(s!.id);
     reopened.close();
     cleanups.pop();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('stores anomaly scores beside their samples', () => {
@@ -95,8 +97,52 @@ describe('metrics store', () => {
     const first = store.exportAfter(0, 2);
     expect([first.seriesIds, first.ts, first.values]).toEqual([[a!.id, a!.id], [T0, T0 + 1], [1, 2]]);
     store.append([{ name: 'a', labels: {}, samples: [[T0, 10]] }]);
-    const second = store.exportAfter(first.ids.at(-1)!, 10);
+    const second = store.exportAfter(first.seqs.at(-1)!, 10);
     expect([second.seriesIds, second.ts, second.values]).toEqual([[b!.id, a!.id], [T0, T0], [3, 10]]);
-    expect(store.exportAfter(second.ids.at(-1)!, 10).ids).toEqual([]);
+    expect(store.exportAfter(second.seqs.at(-1)!, 10).seqs).toEqual([]);
+  });
+
+  it('never moves the export cursor back, even after retention deleted every sample and a reopen', () => {
+    const { store, db, dir } = tempStore();
+    store.append([{ name: 'a', labels: {}, samples: [[T0, 1], [T0 + 1, 2]] }]);
+    const cursor = store.exportAfter(0, 10).seqs.at(-1)!;
+    enforceRetention(db, store, { rawMs: 1, minuteMs: 1, hourMs: 1 }, T0 + 86_400_000);
+    expect(store.exportAfter(0, 10).seqs).toEqual([]);
+    db.close();
+    cleanups.pop();
+    const reopened = openDatabase(path.join(dir, 'test.db'));
+    cleanups.push(() => {
+      reopened.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+    const again = new MetricsStore(reopened);
+    again.append([{ name: 'a', labels: {}, samples: [[T0 + 2, 3]] }]);
+    expect(again.exportAfter(cursor, 10).values).toEqual([3]);
+  });
+
+  it('writes all of a call or nothing, catalogue included', () => {
+    const { store } = tempStore();
+    expect(() => store.append([
+      { name: 'fine', labels: {}, samples: [[T0, 1]] },
+      { name: 'broken', labels: {}, samples: [[T0, Number.NaN]] },
+    ])).toThrow(RangeError);
+    expect(store.series()).toEqual([]);
+    expect(store.exportAfter(0, 10).seqs).toEqual([]);
+    const [fine] = store.append([{ name: 'fine', labels: {}, samples: [[T0, 1]] }]);
+    expect(store.seriesById(fine!.id)).toEqual({ id: fine!.id, name: 'fine', labels: {} });
+    expect(store.latest(fine!.id)).toEqual({ ts: T0, value: 1 });
+  });
+
+  it('writes large batches through multi-row statements without losing or reordering samples', () => {
+    const { store } = tempStore();
+    const samples = Array.from({ length: 1234 }, (_, i) => [T0 + i, i] as [number, number]);
+    const [s] = store.append([{ name: 'm', labels: {}, samples }, { name: 'm', labels: {}, samples: [[T0 + 5, -5]] }]);
+    const rows = store.readRaw(s!.id, T0, T0 + 2000);
+    expect(rows).toHaveLength(1234);
+    expect(rows[5]).toEqual([T0 + 5, -5]);
+    expect(rows[1233]).toEqual([T0 + 1233, 1233]);
+    const exported = store.exportAfter(0, 2000);
+    expect(exported.values.at(-1)).toBe(-5);
+    expect(exported.seqs).toEqual([...exported.seqs].sort((a, b) => a - b));
   });
 });

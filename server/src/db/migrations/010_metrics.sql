@@ -8,19 +8,29 @@ CREATE TABLE metric_series (
   UNIQUE (name, labels)
 );
 
--- The rowid (id) grows with every insert: it is the export cursor (insertion order) and
--- keeps inserts appending at the end of the table; (series_id, ts) is the lookup key.
--- Measured against WITHOUT ROWID (series_id, ts) + a sequence index: faster ingest and
--- export, range queries still about 1 ms for 8,640 points.
+-- Clustered by (series_id, ts): one series' range is a run of neighbouring pages, which is
+-- what range queries, rollups, retention and score updates read. `seq` is the insertion
+-- order (the export cursor), given by the store; its index keeps appends at the end.
+-- Measured against a rowid table + unique (series_id, ts) index: range reads about 5x
+-- faster, ingest about 15 % slower, export about 1.8x slower (still ~0.7 s per million).
 CREATE TABLE metric_samples (
-  id INTEGER PRIMARY KEY,
   series_id INTEGER NOT NULL,
   ts INTEGER NOT NULL,
   value REAL NOT NULL,
   -- Anomaly score of this sample, set by the anomaly engine after the fact.
-  score REAL
+  score REAL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (series_id, ts)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX metric_samples_seq ON metric_samples (seq);
+
+-- The last export sequence number handed out: kept apart from the samples so that the
+-- cursor never goes back, even when retention has deleted every sample.
+CREATE TABLE metric_export_state (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  last_seq INTEGER NOT NULL
 );
-CREATE UNIQUE INDEX metric_samples_series_ts ON metric_samples (series_id, ts);
+INSERT INTO metric_export_state (id, last_seq) VALUES (1, 0);
 
 CREATE TABLE metric_rollups_1m (
   series_id INTEGER NOT NULL,
