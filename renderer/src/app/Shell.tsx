@@ -8,6 +8,7 @@ import { usePlatform } from '../platform/PlatformContext.tsx';
 import type { User } from '../../../shared/api/auth.ts';
 import { Logo } from '../components/Logo.tsx';
 import { LiveIndicator } from './LiveIndicator.tsx';
+import { SyncProgress } from './SyncProgress.tsx';
 import { Navigation } from './Navigation.tsx';
 import { CommandPalette } from './CommandPalette.tsx';
 import { ROUTES } from './routes.tsx';
@@ -52,6 +53,7 @@ export function Shell({ user }: { user: User }) {
             </Group>
           </UnstyledButton>
           <Group gap="sm" wrap="nowrap">
+            <SyncProgress />
             <LiveIndicator />
             <Tooltip label={scheme === 'dark' ? 'Light theme' : 'Dark theme'}>
               <ActionIcon variant="default" size="lg" onClick={toggleScheme} aria-label="Switch light / dark theme">

@@ -11,6 +11,7 @@ import { MetricsChartPanel } from '../metrics/MetricsChartPanel.tsx';
 import { IncidentStatusBadge } from './StatusBadge.tsx';
 import { IncidentTimeline } from './IncidentTimeline.tsx';
 import { IncidentControls } from './IncidentControls.tsx';
+import { OfflineActions } from './OfflineActions.tsx';
 import { incidentQueries } from './queries.ts';
 
 /** Charts drawn at most: an incident over a whole fleet would not fit on a page anyway. */
@@ -39,7 +40,10 @@ export function IncidentDetailView({ params }: RouteParams) {
                 Opened {formatDateTime(incident.openedAt)} · {incident.firingCount} of {incident.alertCount} alerts firing · group <code>{incident.groupKey}</code>
               </Text>
             </Stack>
-            <IncidentControls key={incident.updatedAt} incident={incident} />
+            <Group gap="xs" align="flex-end">
+              <IncidentControls key={incident.updatedAt} incident={incident} />
+              <OfflineActions incidentId={incident.id} />
+            </Group>
           </Group>
           <Grid>
             <Grid.Col span={{ base: 12, lg: 7 }}>

@@ -12,6 +12,7 @@ import { formatAge } from '../../app/format.ts';
 import { SeverityBadge } from '../alerts/SeverityBadge.tsx';
 import { IncidentStatusBadge } from './StatusBadge.tsx';
 import { incidentQueries } from './queries.ts';
+import { ImportCapsuleButton } from './ImportCapsuleButton.tsx';
 
 export function IncidentsView() {
   const api = useApi();
@@ -26,7 +27,7 @@ export function IncidentsView() {
 
   return (
     <>
-      <PageHeader title="Incidents" description="Related alerts grouped, with their timeline. j/k and Enter to open." />
+      <PageHeader title="Incidents" description="Related alerts grouped, with their timeline. j/k and Enter to open." actions={<ImportCapsuleButton />} />
       <Group mb="md" gap="sm">
         <SegmentedControl
           aria-label="Incident status"

@@ -1,0 +1,20 @@
+import { Button } from '@mantine/core';
+import { IconFileImport } from '@tabler/icons-react';
+import { usePlatform } from '../../platform/PlatformContext.tsx';
+import { unwrap } from '../../platform/ipc-result.ts';
+import { notifyError, notifySuccess } from '../../components/notify.ts';
+
+/** Desktop only: open an incident capsule someone shared (reviewable without its server). */
+export function ImportCapsuleButton() {
+  const { bridge } = usePlatform();
+  if (!bridge) return null;
+  const importCapsule = async () => {
+    try {
+      const imported = await unwrap(bridge.cache.importCapsule());
+      if (imported) notifySuccess(`Imported incident #${imported.incidentId} "${imported.title}" (${imported.series} series)`);
+    } catch (error) {
+      notifyError('Could not import the capsule', error);
+    }
+  };
+  return <Button variant="default" leftSection={<IconFileImport size={16} />} onClick={() => void importCapsule()}>Import capsule</Button>;
+}
