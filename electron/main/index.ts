@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron';
 import electronUpdater from 'electron-updater';
-import { AppError } from '../../shared/errors.ts';
 import type { NavigationTarget } from '../../shared/ipc/channels/app.ts';
+import { AlertWatch } from './alerts/alert-watch.ts';
 import { FiringAlerts } from './alerts/firing-alerts.ts';
 import { ConnectionService } from './connections/connection-service.ts';
 import { probeServer } from './connections/probe-server.ts';
@@ -36,7 +36,6 @@ import { utilityProcessTransport } from './scoring/utility-process-transport.ts'
 import { UpdateController } from './updates/update-controller.ts';
 import { createMainWindow } from './window/create-main-window.ts';
 import { WindowStateFile } from './window/window-state.ts';
-import type { AlertPage } from '../../shared/api/alerts.ts';
 
 // The composition root: the only file that wires Electron to the plain modules.
 
@@ -107,14 +106,8 @@ async function start(): Promise<void> {
     onCount: (count) => tray?.setCount(count),
     onCritical: (alert) => notifier.notify(alert),
   });
-  const relay = new StreamRelay({
-    send,
-    onEvent: (event) => {
-      if (event.type === 'alert') firing.apply(event.data);
-      if (event.type === 'reset') void reloadFiring();
-    },
-    onOpen: () => void reloadFiring(),
-  });
+  const alertWatch = new AlertWatch({ request: (request) => connections.activeSession().request(request), firing });
+  const relay = new StreamRelay({ send, onEvent: (event) => alertWatch.handle(event), onOpen: () => void alertWatch.reload() });
   const connections = new ConnectionService({
     profiles: new ProfileStore(paths.connections),
     credentials,
@@ -176,23 +169,12 @@ async function start(): Promise<void> {
   }
   const notifier = new CriticalAlertNotifier({
     open: (alert) => navigate(alert.incidentId === null ? { kind: 'alerts' } : { kind: 'incident', incidentId: String(alert.incidentId) }),
-    acknowledge: async (alert) => {
-      await connections.activeSession().request({ method: 'POST', path: `/api/v1/alerts/${alert.id}/acknowledge`, body: { comment: 'Acknowledged from the desktop notification.' } });
-    },
+    acknowledge: (alert) => alertWatch.acknowledge(alert.id),
     reportFailure: (alert, message) => {
       console.error(`acknowledging alert ${alert.id} from the notification failed: ${message}`);
       navigate({ kind: 'alerts' });
     },
   });
-
-  async function reloadFiring(): Promise<void> {
-    try {
-      const page = (await connections.activeSession().request({ method: 'GET', path: '/api/v1/alerts', query: { state: 'firing', limit: 500 } })) as AlertPage;
-      firing.reset(page.items);
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-    }
-  }
 
   let streaming = false;
   function followSession(state: string): void {
@@ -202,7 +184,7 @@ async function start(): Promise<void> {
       streaming = true;
     } else if (state === 'signed-out' || state === 'no-profile') {
       relay.stop();
-      firing.clear();
+      alertWatch.clear();
       streaming = false;
     }
   }
