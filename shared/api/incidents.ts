@@ -186,8 +186,11 @@ export const IncidentBundleSchema = Type.Object({
     to: Type.Integer(),
     /** Label sets of the alerts, as selectors the metrics API understands. */
     selectors: Type.Array(Type.String()),
-    /** What the embedded metrics store holds for those selectors in the window, summarised. */
-    series: Type.Array(MetricSummarySchema),
+    /**
+     * What the embedded metrics store holds for those selectors in the window, summarised.
+     * Optional within version 1: bundles exported before it existed stay valid.
+     */
+    series: Type.Optional(Type.Array(MetricSummarySchema)),
   }),
 });
 export type IncidentBundle = Static<typeof IncidentBundleSchema>;

@@ -81,10 +81,11 @@ export function renderPostmortem(bundle: IncidentBundle, metricsUrl?: (selector:
     const link = metricsUrl ? `[open](${metricsUrl(selector, metricsWindow.from, metricsWindow.to)})` : '—';
     lines.push(`| \`${cell(selector)}\` | ${link} |`);
   }
-  if (metricsWindow.series.length > 0) {
+  const series = metricsWindow.series ?? [];
+  if (series.length > 0) {
     const number = (x: number) => String(Number(x.toPrecision(4)));
     lines.push('', '| Series | Samples | Min | Avg | Max | Last |', '|---|---|---|---|---|---|');
-    for (const s of metricsWindow.series) {
+    for (const s of series) {
       const labels = Object.entries(s.labels).map(([k, v]) => `${k}="${v}"`).join(',');
       lines.push(`| \`${cell(`${s.name}{${labels}}`)}\` | ${s.samples} | ${number(s.min)} | ${number(s.avg)} | ${number(s.max)} | ${number(s.last)} |`);
     }
