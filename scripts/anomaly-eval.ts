@@ -58,7 +58,7 @@ const ABLATIONS: { name: string; options: Partial<DetectorOptions> }[] = [
   { name: 'no refractory period', options: { refractorySeconds: 0 } },
   { name: 'refractory 12 h instead of 24 h', options: { refractorySeconds: 43_200 } },
   { name: 'scales 1 h + 24 h', options: { scales: [{ label: '1 h', seconds: 3_600 }, { label: '24 h', seconds: 86_400 }] } },
-  { name: 'plus time-of-day features', options: { timeOfDay: true } },
+  { name: 'no time-of-day features', options: { timeOfDay: false } },
   { name: 'no retraining (one model)', options: { retrainEvery: 0 } },
   { name: 'forest seed 2', options: { forest: { seed: 2 } } },
 ];

@@ -84,6 +84,7 @@ function summarise(metrics: MetricExplanation[], timeShare: number): string {
   // Features clip z-scores, so a value at the clip is "more than" that far away.
   const sigma = (s: number) => (Math.abs(s) >= Z_LIMIT ? `more than ${Z_LIMIT}σ` : `${Math.abs(s).toFixed(1)}σ`);
   const parts = metrics.map((m) => (m.status === 'normal' ? `${m.metric} normal` : `${m.metric} ${sigma(m.sigma)} ${m.status} its ${m.baseline} mean`));
-  if (timeShare >= DRIVER_SHARE) parts.push('unusual for the time of day');
+  // Only when no metric stands out: resetting time of day moves any row a little.
+  if (timeShare >= DRIVER_SHARE && metrics.every((m) => m.status === 'normal')) parts.push('unusual for the time of day');
   return parts.join(', ');
 }

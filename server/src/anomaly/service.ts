@@ -330,7 +330,7 @@ export class AnomalyService {
 
   async #train(target: string, state: TargetState, by: string): Promise<ModelRecord> {
     const metrics = [...new Set(state.rows.flatMap((r) => Object.keys(r.values)))].sort();
-    const spec = featureSpec(metrics, { scales: [...DEFAULT_DETECTOR_OPTIONS.scales] });
+    const spec = featureSpec(metrics, { scales: [...DEFAULT_DETECTOR_OPTIONS.scales], timeOfDay: DEFAULT_DETECTOR_OPTIONS.timeOfDay });
     const builder = new FeatureBuilder(spec);
     const width = builder.width;
     const count = state.rows.length;
