@@ -10,9 +10,10 @@ CREATE TABLE metric_series (
 
 -- Clustered by (series_id, ts): one series' range is a run of neighbouring pages, which is
 -- what range queries, rollups, retention and score updates read. `seq` is the insertion
--- order (the export cursor), given by the store; its index keeps appends at the end.
--- Measured against a rowid table + unique (series_id, ts) index: range reads about 5x
--- faster, ingest about 15 % slower, export about 1.8x slower (still ~0.7 s per million).
+-- order (the export cursor), given by the store; its index appends at the end and, with
+-- `value` in it (the key columns come with every index of a WITHOUT ROWID table), answers
+-- the export by itself. Measured against a rowid table + unique (series_id, ts) index:
+-- range reads about 5x faster for about 15 % slower ingest.
 CREATE TABLE metric_samples (
   series_id INTEGER NOT NULL,
   ts INTEGER NOT NULL,
@@ -22,7 +23,7 @@ CREATE TABLE metric_samples (
   seq INTEGER NOT NULL,
   PRIMARY KEY (series_id, ts)
 ) WITHOUT ROWID;
-CREATE UNIQUE INDEX metric_samples_seq ON metric_samples (seq);
+CREATE INDEX metric_samples_export ON metric_samples (seq, value);
 
 -- The last export sequence number handed out: kept apart from the samples so that the
 -- cursor never goes back, even when retention has deleted every sample.
