@@ -52,7 +52,10 @@ function evaluate(series: NabSeries, windows: WindowIndices[], overrides: Partia
 
 /** Each post-processing step and feature choice switched off or changed alone, to show its effect. */
 const ABLATIONS: { name: string; options: Partial<DetectorOptions> }[] = [
-  { name: 'plain Isolation Forest (raw score, no breakout, no refractory period)', options: { scoring: 'raw', breakoutMargin: false, refractorySeconds: 0 } },
+  {
+    name: 'plain Isolation Forest over value, z-score, delta (raw score, no time of day, breakout or refractory period)',
+    options: { scoring: 'raw', breakoutMargin: false, refractorySeconds: 0, timeOfDay: false },
+  },
   { name: 'raw score instead of likelihood', options: { scoring: 'raw' } },
   { name: 'no range breakout', options: { breakoutMargin: false } },
   { name: 'no refractory period', options: { refractorySeconds: 0 } },
