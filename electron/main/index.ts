@@ -59,7 +59,13 @@ async function start(): Promise<void> {
 
   const send = createEventSender(() => BrowserWindow.getAllWindows().map((each) => each.webContents));
   const navigate = (target: NavigationTarget) => {
+    // macOS can deliver a deep link before the app is ready: keep it for the first window.
+    if (!app.isReady()) {
+      pendingNavigation = target;
+      return;
+    }
     showWindow();
+    // A console that is still loading picks it up with app.takeNavigation once it listens.
     if (window && !window.webContents.isLoading()) send('app.navigate', target);
     else pendingNavigation = target;
   };
@@ -106,7 +112,7 @@ async function start(): Promise<void> {
     onCount: (count) => tray?.setCount(count),
     onCritical: (alert) => notifier.notify(alert),
   });
-  const alertWatch = new AlertWatch({ request: (request) => connections.activeSession().request(request), firing });
+  const alertWatch = new AlertWatch({ request: async (request) => connections.activeSession().request(request), firing });
   const relay = new StreamRelay({ send, onEvent: (event) => alertWatch.handle(event), onOpen: () => void alertWatch.reload() });
   const connections = new ConnectionService({
     profiles: new ProfileStore(paths.connections),
@@ -119,7 +125,7 @@ async function start(): Promise<void> {
     },
     onAuthChanged: (status) => {
       send('auth.changed', status);
-      followSession(status.state);
+      followSession(status.profileId, status.state);
       void followData(status.profileId, status.state);
     },
   });
@@ -130,7 +136,7 @@ async function start(): Promise<void> {
     const data = new DesktopData({
       cacheFile: path.join(paths.cacheFolder, `${profileId}.db`),
       capsuleCacheFile: path.join(paths.cacheFolder, 'capsules.db'),
-      transport: (request) => connections.activeSession().request(request),
+      transport: async (request) => connections.activeSession().request(request),
       // Resolved per connection: the session object changes when the profile's URL does.
       stream: {
         connect: (lastEventId, handlers) => {
@@ -151,8 +157,8 @@ async function start(): Promise<void> {
   });
   async function followData(profileId: string | null, state: string): Promise<void> {
     await profileData.follow(profileId);
-    // Sync needs a session; reads of what is cached work signed out and offline too.
-    if (state === 'signed-in') profileData.startOnce(({ data }) => data.start());
+    // Sync needs a session (it retries while unreachable); cached reads work signed out too.
+    if (state === 'signed-in' || state === 'unreachable') profileData.startOnce(({ data }) => data.start());
   }
   /** A removed profile's cache goes with it, like its secrets. */
   function forgetRemovedCaches(profileIds: readonly string[]): void {
@@ -176,17 +182,20 @@ async function start(): Promise<void> {
     },
   });
 
-  let streaming = false;
-  function followSession(state: string): void {
-    if (state === 'signed-in' && !streaming) {
-      const current = connections.activeSession();
-      relay.start(sessionEventStream({ http: current.http, bearer: () => current.bearer() }));
-      streaming = true;
-    } else if (state === 'signed-out' || state === 'no-profile') {
+  /** The profile whose stream the relay follows; a switch of profile restarts it. */
+  let streamingProfileId: string | null = null;
+  function followSession(profileId: string | null, state: string): void {
+    // Also while unreachable: the stream's reconnections are what notices the server is back.
+    const wanted = state === 'signed-in' || state === 'unreachable' ? profileId : null;
+    if (wanted === streamingProfileId) return;
+    streamingProfileId = wanted;
+    alertWatch.clear();
+    if (wanted === null) {
       relay.stop();
-      alertWatch.clear();
-      streaming = false;
+      return;
     }
+    const current = connections.activeSession();
+    relay.start(sessionEventStream({ http: current.http, bearer: () => current.bearer() }));
   }
 
   const updates = new UpdateController({
@@ -228,6 +237,11 @@ async function start(): Promise<void> {
         packaged: app.isPackaged,
       }),
       openExternal: (url) => void shell.openExternal(url),
+      takeNavigation: () => {
+        const target = pendingNavigation;
+        pendingNavigation = null;
+        return target;
+      },
     }),
   });
 
@@ -238,11 +252,8 @@ async function start(): Promise<void> {
       windowState: new WindowStateFile(paths.windowState),
       iconPath: paths.icon,
     });
-    created.webContents.on('did-finish-load', () => {
-      if (pendingNavigation) send('app.navigate', pendingNavigation);
-      pendingNavigation = null;
-    });
-    created.webContents.on('destroyed', () => relay.unsubscribe(created.webContents.id));
+    const contentsId = created.webContents.id;
+    created.webContents.on('destroyed', () => relay.unsubscribe(contentsId));
     return created;
   }
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { EventEmitter } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, TEST_ADMIN_PASSWORD, type TestServer } from '../../../server/src/testing/test-server.ts';
+import type { NavigationTarget } from '../../../shared/ipc/channels/app.ts';
 import { testCredentialStore } from '../../test/credential-store.ts';
 import { ConnectionService } from '../connections/connection-service.ts';
 import { probeServer } from '../connections/probe-server.ts';
@@ -33,6 +34,7 @@ describe('the shell\'s IPC handlers, end to end against a real server', () => {
   const { store: credentials, cleanUp } = testCredentialStore();
   const renderer = new RendererSide();
   const opened: string[] = [];
+  let pending: NavigationTarget | null = { kind: 'incident', incidentId: '42' };
 
   beforeAll(async () => {
     server = await startTestServer({ listen: true });
@@ -48,6 +50,11 @@ describe('the shell\'s IPC handlers, end to end against a real server', () => {
       updates: new UpdateController({ updater: new EventEmitter() as unknown as AutoUpdaterLike, currentVersion: '0.1.0', enabled: false, feedUrl: null, onChange: () => {} }),
       appInfo: () => ({ name: 'SmartCloudOps', version: '0.1.0', platform: 'linux', versions: { electron: '45', chrome: '140', node: '24' }, packaged: false }),
       openExternal: (url) => opened.push(url),
+      takeNavigation: () => {
+        const target = pending;
+        pending = null;
+        return target;
+      },
     });
     const handle = createHandle({ ipcMain: renderer, isTrustedSender: createSenderPolicy(['app://console']) });
     for (const name of Object.keys(handlers) as CoreChannelName[]) handle(name, handlers[name] as never);
@@ -77,6 +84,11 @@ describe('the shell\'s IPC handlers, end to end against a real server', () => {
     await expect(renderer.call('api.request', { method: 'GET', path: '/api/v1/users/999999' })).resolves.toMatchObject({ ok: false, error: { code: expect.stringMatching(/^E_(NOT_FOUND|FORBIDDEN)$/) } });
     await expect(renderer.call('connections.remove', { id: 'missing' })).resolves.toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND' } });
     await expect(renderer.call('updates.install')).resolves.toMatchObject({ ok: false, error: { code: 'E_CONFLICT' } });
+  });
+
+  it('hands the start-up deep link out once', async () => {
+    await expect(renderer.call('app.takeNavigation')).resolves.toEqual({ ok: true, value: { kind: 'incident', incidentId: '42' } });
+    await expect(renderer.call('app.takeNavigation')).resolves.toEqual({ ok: true, value: null });
   });
 
   it('opens only https links outside the app', async () => {

@@ -1,6 +1,6 @@
 import { AppError } from '../../../shared/errors.ts';
 import type { apiChannels } from '../../../shared/ipc/channels/api.ts';
-import type { AppInfo, appChannels } from '../../../shared/ipc/channels/app.ts';
+import type { AppInfo, appChannels, NavigationTarget } from '../../../shared/ipc/channels/app.ts';
 import type { authChannels } from '../../../shared/ipc/channels/auth.ts';
 import type { connectionChannels } from '../../../shared/ipc/channels/connections.ts';
 import type { streamChannels } from '../../../shared/ipc/channels/stream.ts';
@@ -26,9 +26,10 @@ export interface CoreHandlerDependencies {
   updates: UpdateController;
   appInfo: () => AppInfo;
   openExternal: (url: string) => void;
+  takeNavigation: () => NavigationTarget | null;
 }
 
-export function createCoreHandlers({ connections, relay, updates, appInfo, openExternal }: CoreHandlerDependencies): Pick<IpcHandlers, CoreChannelName> {
+export function createCoreHandlers({ connections, relay, updates, appInfo, openExternal, takeNavigation }: CoreHandlerDependencies): Pick<IpcHandlers, CoreChannelName> {
   return {
     'api.request': (request) => connections.activeSession().request(request),
 
@@ -39,6 +40,7 @@ export function createCoreHandlers({ connections, relay, updates, appInfo, openE
       openExternal(safe);
       return null;
     },
+    'app.takeNavigation': () => takeNavigation(),
 
     'auth.login': (request) => connections.login(request),
     'auth.logout': () => connections.logout(),

@@ -21,6 +21,11 @@ export const appChannels = {
   'app.info': invoke(Type.Undefined(), AppInfoSchema),
   /** Opens an https URL in the system browser; anything else is refused. */
   'app.openExternal': invoke(Type.Object({ url: Type.String({ maxLength: 4096 }) }, { additionalProperties: false }), Type.Null()),
+  /**
+   * The navigation that started the app (a deep link) or arrived before the console was
+   * listening; handed out once. The console calls it after subscribing to `app.navigate`.
+   */
+  'app.takeNavigation': invoke(Type.Undefined(), Type.Union([NavigationTargetSchema, Type.Null()])),
 };
 
 export const appEvents = {
