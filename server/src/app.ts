@@ -167,7 +167,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
       await api.register(signingKeyRoutes, { ctx, keys: signingKeys });
       await api.register(metricsPlugin, { ctx, metrics, scrapeTargets: parseScrapeTargets((options.env ?? process.env).SMARTCLOUDOPS_SCRAPE_TARGETS) });
       await api.register(alertsPlugin, { feature: alerts });
-      await api.register(streamRoutes, { ctx });
+      await api.register(streamRoutes, { ctx, registry });
       await api.register(anomalyPlugin, { ctx, feature: anomaly });
     },
     { prefix: '/api/v1' },

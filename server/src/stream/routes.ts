@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { Gauge, type Registry } from 'prom-client';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { StreamEventType } from '../../../shared/api/stream.ts';
@@ -9,6 +10,8 @@ import { StreamHub } from './hub.ts';
 
 export interface StreamRoutesOptions {
   ctx: ServerContext;
+  /** Where the connected-clients gauge is registered. */
+  registry?: Registry;
   heartbeatMs?: number;
   log?: EventLogOptions;
 }
@@ -29,9 +32,19 @@ const StreamQuery = Type.Object({
  * resumable with `Last-Event-ID`. The response is written directly to the socket (never
  * compressed: a compressor would hold events back in its buffer).
  */
-export const streamRoutes: FastifyPluginAsync<StreamRoutesOptions> = async (fastify, { ctx, heartbeatMs = 15_000, log }) => {
+export const streamRoutes: FastifyPluginAsync<StreamRoutesOptions> = async (fastify, { ctx, registry, heartbeatMs = 15_000, log }) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const hub = new StreamHub(new StreamEventLog(ctx.db, { now: ctx.now, ...log }), ctx.events, heartbeatMs);
+  if (registry) {
+    new Gauge({
+      name: 'smartcloudops_stream_clients',
+      help: 'Clients connected to the live event stream',
+      registers: [registry],
+      collect() {
+        this.set(hub.clientCount);
+      },
+    });
+  }
   // preClose, not onClose: open streams would otherwise keep close() waiting for them.
   app.addHook('preClose', async () => hub.close());
 

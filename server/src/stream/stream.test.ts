@@ -126,6 +126,17 @@ describe('live stream (SSE)', () => {
     client.close();
   });
 
+  it('forgets a client once it disconnects', async () => {
+    const server = await listeningServer();
+    const clients = async () => Number(/^smartcloudops_stream_clients (\d+)$/m.exec((await server.app.inject({ method: 'GET', url: '/metrics' })).body)?.[1]);
+    const client = await connect(server);
+    expect(await clients()).toBe(1);
+    client.close();
+    while ((await clients()) !== 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    publishSamples(server, [1]);
+    expect(await clients()).toBe(0);
+  });
+
   it('filters by event type and refuses unknown types', async () => {
     const server = await listeningServer();
     const client = await connect(server, { query: '?types=anomaly_score' });

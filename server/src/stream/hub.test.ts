@@ -1,0 +1,50 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EventBus } from '../events/bus.ts';
+import { StreamEventLog } from './event-log.ts';
+import { StreamHub } from './hub.ts';
+import { openTempDb } from '../metrics/test-db.ts';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A plain HTTP server whose every request becomes a stream of `hub`. */
+async function serve(hub: StreamHub): Promise<string> {
+  const server = http.createServer((_request, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    hub.attach(res, null, null);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+}
+
+async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, pattern: RegExp): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = '';
+  while (!pattern.test(text)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+  }
+  return text;
+}
+
+describe('stream hub', () => {
+  it('sends heartbeat comments to idle clients and ends streams on close', async () => {
+    const temp = openTempDb();
+    cleanups.push(temp.cleanup);
+    const hub = new StreamHub(new StreamEventLog(temp.db), new EventBus(), 20);
+    const url = await serve(hub);
+    const response = await fetch(url);
+    const reader = response.body!.getReader();
+    expect(await readUntil(reader, /: heartbeat\n\n/)).toMatch(/^retry: 2000\n\n(: heartbeat\n\n)+$/);
+    hub.close();
+    // The stream ends: reading drains whatever heartbeats were still in flight, then stops.
+    while (!(await reader.read()).done);
+    expect(hub.clientCount).toBe(0);
+  });
+});
