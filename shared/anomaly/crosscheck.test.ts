@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { IsolationForest } from 'ml-isolation-forest';
 import { fitForest, scoreForest } from './forest.ts';
+import { matrixFromRows } from './matrix.ts';
 import { gaussianMatrix } from './test-data.ts';
 
 describe('cross-check against ml-isolation-forest', () => {
@@ -18,8 +19,8 @@ describe('cross-check against ml-isolation-forest', () => {
     const theirs = new IsolationForest({ nEstimators: 100 });
     theirs.train(all);
     const theirScores: number[] = theirs.predict(all);
-    const ours = fitForest({ data: Float64Array.from(all.flat()), rows: all.length, cols: 3 }, { seed: 1 });
-    const ourScores = scoreForest(ours, { data: Float64Array.from(all.flat()), rows: all.length, cols: 3 });
+    const matrix = matrixFromRows(all);
+    const ourScores = scoreForest(fitForest(matrix, { seed: 1 }), matrix);
     const top = (scores: ArrayLike<number>) =>
       Array.from(scores, (s, i) => [s, i] as const)
         .sort((a, b) => b[0] - a[0])

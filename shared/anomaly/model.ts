@@ -82,16 +82,3 @@ export function scoreRows(model: AnomalyModel, rows: Matrix, out?: Float64Array)
 export function scoreFeatures(model: AnomalyModel, features: Float64Array): number {
   return scoreRows(model, { data: features, rows: 1, cols: features.length })[0]!;
 }
-
-/** Share of training rows that scored below `score`: where a new score sits in the model's distribution. */
-export function scorePercentile(model: AnomalyModel, score: number): number {
-  const q = model.scoreQuantiles;
-  if (score <= q[0]!) return 0;
-  for (let i = 1; i < q.length; i++) {
-    if (score <= q[i]!) {
-      const span = q[i]! - q[i - 1]!;
-      return (i - 1 + (span > 0 ? (score - q[i - 1]!) / span : 1)) / (q.length - 1);
-    }
-  }
-  return 1;
-}
