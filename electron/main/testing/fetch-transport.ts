@@ -15,16 +15,23 @@ export function fetchTransport(baseUrl: string, getToken: () => Promise<string> 
         ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
       });
     } catch (error) {
-      throw new AppError('E_NETWORK', undefined, { cause: error instanceof Error ? error.message : String(error) });
+      throw new AppError('E_NETWORK', undefined, { cause: describe(error) });
     }
     let body: unknown;
     try {
       body = response.status === 204 ? null : await response.json();
     } catch (error) {
       // The connection died while the body was still arriving.
-      throw new AppError('E_NETWORK', undefined, { cause: error instanceof Error ? error.message : String(error) });
+      throw new AppError('E_NETWORK', undefined, { cause: describe(error) });
     }
     if (!response.ok) throw AppError.fromBody(body) ?? new AppError('E_INTERNAL', `HTTP ${response.status}`);
     return body;
   };
+}
+
+/** fetch's own message is just "fetch failed"; the socket error underneath says why. */
+function describe(error: unknown): string {
+  const messages: string[] = [];
+  for (let current = error; current instanceof Error && messages.length < 4; current = current.cause) messages.push(current.message);
+  return messages.join(': ') || String(error);
 }
