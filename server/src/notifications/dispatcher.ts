@@ -13,6 +13,12 @@ export interface DispatcherOptions {
   concurrency: number;
 }
 
+/** fetch() says "fetch failed" and hides the reason (ECONNREFUSED, timeout) in `cause`. */
+function describeFailure(caught: unknown): string {
+  const error = caught as Error & { cause?: { message?: string } };
+  return error.cause?.message ? `${error.message}: ${error.cause.message}` : error.message;
+}
+
 interface DueDelivery {
   id: number;
   attempts: number;
@@ -75,12 +81,12 @@ export class WebhookDispatcher {
     }
     const { db, now, concurrency } = this.#options;
     const free = concurrency - this.#inFlight.size;
-    if (free > 0 && !this.#stopped) {
+    if (free > 0) {
       const skip = [...this.#inFlight.keys()];
       const due = db
         .prepare(
           `SELECT d.id, d.attempts, d.payload, w.url FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
-           WHERE d.status = 'pending' AND d.next_attempt_at <= ? ${skip.length ? `AND d.id NOT IN (${skip.join(',')})` : ''}
+           WHERE d.status = 'pending' AND w.enabled = 1 AND d.next_attempt_at <= ? ${skip.length ? `AND d.id NOT IN (${skip.join(',')})` : ''}
            ORDER BY d.next_attempt_at, d.id LIMIT ?`,
         )
         .all(now(), free) as DueDelivery[];
@@ -100,7 +106,9 @@ export class WebhookDispatcher {
   #scheduleNext(): void {
     if (this.#stopped) return;
     if (this.#timer) clearTimeout(this.#timer);
-    const next = this.#options.db.prepare("SELECT min(next_attempt_at) AS t FROM webhook_deliveries WHERE status = 'pending'").get() as { t: number | null };
+    const next = this.#options.db
+      .prepare("SELECT min(d.next_attempt_at) AS t FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE d.status = 'pending' AND w.enabled = 1")
+      .get() as { t: number | null };
     if (next.t === null) return;
     const delay = Math.max(0, Math.min(next.t - this.#options.now(), 60_000));
     this.#timer = setTimeout(() => this.kick(), delay);
@@ -123,7 +131,7 @@ export class WebhookDispatcher {
       await response.body?.cancel();
       if (!response.ok) error = `HTTP ${response.status}`;
     } catch (caught) {
-      error = (caught as Error).cause ? `${(caught as Error).message}: ${String(((caught as Error).cause as Error).message ?? (caught as Error).cause)}` : (caught as Error).message;
+      error = describeFailure(caught);
     }
     // Stopping (the database may be closing): leave the row pending; it is sent again after the restart.
     if (this.#stopped) return;
