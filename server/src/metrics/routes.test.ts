@@ -138,5 +138,8 @@ describe('metrics API', () => {
     const next = (await get(`/api/v1/metrics/export?after=${cursor}`)).json() as ExportResponse;
     expect(next).toMatchObject({ timestamps: [T0 + 1e7], values: [42], more: false, series: [{ name: 'node_load1', labels: { host: 'db-1' } }] });
     expect((await get('/api/v1/metrics/export?after=abc')).statusCode).toBe(400);
+    const ahead = await get(`/api/v1/metrics/export?after=${Number(next.cursor) + 1}`);
+    expect(ahead.statusCode).toBe(409);
+    expect(ahead.json().error.code).toBe('E_CONFLICT');
   });
 });

@@ -79,6 +79,11 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (fa
   }, async (request) => {
     const after = Number(request.query.after ?? '0');
     const limit = request.query.limit ?? DEFAULT_EXPORT_LIMIT;
+    // A cursor this store never handed out comes from another server or a wiped data folder:
+    // the client must start over rather than wait forever for samples that will not come.
+    if (after > metrics.store.lastSeq) {
+      throw new AppError('E_CONFLICT', 'This cursor is ahead of the server\'s data; sync again from the beginning.', { cursor: request.query.after, last: String(metrics.store.lastSeq) });
+    }
     // One more than asked tells whether another page is waiting.
     const page = metrics.store.exportAfter(after, limit + 1);
     const more = page.seqs.length > limit;

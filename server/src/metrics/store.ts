@@ -235,6 +235,11 @@ export class MetricsStore {
     return page;
   }
 
+  /** The newest export position handed out (0 before the first sample). */
+  get lastSeq(): number {
+    return this.#seq;
+  }
+
   flushRollups(): void {
     this.#rollups.flush();
   }
