@@ -95,6 +95,19 @@ describe('outbound webhooks', () => {
     expect(delivery).toMatchObject({ attempts: 3, lastStatusCode: 503, lastError: 'HTTP 503', nextAttemptAt: null });
   });
 
+  it('records why an unreachable receiver failed, and keeps the alert', async () => {
+    receiver = await startReceiver(0);
+    const deadUrl = receiver.url;
+    await receiver.close();
+    server = await startTestServer({ alerts: { ...FAST_RETRIES, backoff: { baseDelayMs: 10, maxDelayMs: 20, maxAttempts: 2 } } });
+    const hook = await addHook({ name: 'gone', url: deadUrl });
+    const [outcome] = server.app.alerts.service.ingest([firing({ alertname: 'Y', target: 'z' })]);
+    expect(outcome!.alert.state).toBe('firing');
+    const [delivery] = await eventually(() => deliveries(hook.id), (list) => list[0]?.status === 'failed');
+    expect(delivery).toMatchObject({ attempts: 2, lastStatusCode: null, lastError: expect.stringMatching(/fetch failed: .*ECONNREFUSED/) });
+    receiver = await startReceiver(0);
+  });
+
   it('sends Slack-compatible messages, honours the minimum severity, and never notifies silenced alerts', async () => {
     receiver = await startReceiver(0);
     server = await startTestServer({ alerts: FAST_RETRIES });
