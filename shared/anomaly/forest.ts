@@ -106,8 +106,6 @@ function sumPathLengths(forest: Forest, keys: Int32Array, cols: number, count: n
   for (let t = 0; t < nTrees; t++) {
     const sb = t * nSplits;
     const lb = t * nLeaves - nSplits;
-    const rootFeature = splits[sb]! >>> 24;
-    const rootKey = splits[sb]! & KEY_MASK;
     for (let i = 0; i < lanes; i += 8) {
       const b0 = i * cols;
       const b1 = b0 + cols;
@@ -117,16 +115,8 @@ function sumPathLengths(forest: Forest, keys: Int32Array, cols: number, count: n
       const b5 = b4 + cols;
       const b6 = b5 + cols;
       const b7 = b6 + cols;
-      // The root is the same for every row: its split is hoisted out of the walk.
-      let n0 = 1 + ((rootKey - keys[b0 + rootFeature]!) >>> 31);
-      let n1 = 1 + ((rootKey - keys[b1 + rootFeature]!) >>> 31);
-      let n2 = 1 + ((rootKey - keys[b2 + rootFeature]!) >>> 31);
-      let n3 = 1 + ((rootKey - keys[b3 + rootFeature]!) >>> 31);
-      let n4 = 1 + ((rootKey - keys[b4 + rootFeature]!) >>> 31);
-      let n5 = 1 + ((rootKey - keys[b5 + rootFeature]!) >>> 31);
-      let n6 = 1 + ((rootKey - keys[b6 + rootFeature]!) >>> 31);
-      let n7 = 1 + ((rootKey - keys[b7 + rootFeature]!) >>> 31);
-      for (let d = 1; d < depth; d++) {
+      let n0 = 0, n1 = 0, n2 = 0, n3 = 0, n4 = 0, n5 = 0, n6 = 0, n7 = 0;
+      for (let d = 0; d < depth; d++) {
         const w0 = splits[sb + n0]!, w1 = splits[sb + n1]!, w2 = splits[sb + n2]!, w3 = splits[sb + n3]!;
         const w4 = splits[sb + n4]!, w5 = splits[sb + n5]!, w6 = splits[sb + n6]!, w7 = splits[sb + n7]!;
         n0 = 2 * n0 + 1 + (((w0 & KEY_MASK) - keys[b0 + (w0 >>> 24)]!) >>> 31);
