@@ -11,12 +11,12 @@ import { workerThreadTransport } from './worker-thread-transport.ts';
 const STEP = 60_000;
 const T0 = Date.UTC(2026, 0, 1);
 
-/** A noisy daily-ish signal with one obvious spike near the end. */
+/** A noisy periodic signal (4 h period at 1 min) with one obvious spike near the end. */
 function signal(n: number, spikeAt: number): { ts: number[]; values: number[] } {
   let seed = 42;
   const noise = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31 - 0.5) * 2;
   const ts = Array.from({ length: n }, (_, i) => T0 + i * STEP);
-  const values = ts.map((_, i) => 50 + 10 * Math.sin((2 * Math.PI * i) / 1_440) + noise() + (i >= spikeAt && i < spikeAt + 15 ? 60 : 0));
+  const values = ts.map((_, i) => 50 + 10 * Math.sin((2 * Math.PI * i) / 240) + noise() + (i >= spikeAt && i < spikeAt + 15 ? 60 : 0));
   return { ts, values };
 }
 

@@ -50,6 +50,8 @@ export function runScoringWorker(port: WorkerPort, options: ScoringWorkerOptions
     if (input.ts.length !== input.values.length) throw new AppError('E_VALIDATION', 'ts and values differ in length.');
     const detector = new StreamingDetector({
       metrics: [input.metric],
+      // The cache charts each sample's own score; a refractory period (one page per incident) would blank an ongoing anomaly.
+      refractorySeconds: 0,
       ...(input.minTrainRows !== undefined ? { minTrainRows: input.minTrainRows, retrainEvery: input.minTrainRows } : {}),
       ...(input.trees !== undefined ? { forest: { trees: input.trees } } : {}),
     });
