@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
+import { eventually } from '../testing/eventually.ts';
 import type { AlertEvent, WebhookDelivery } from '../../../shared/api/alerts.ts';
 
 interface Receiver {
@@ -34,17 +35,6 @@ async function startReceiver(failFirst: number): Promise<Receiver> {
   receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
   receiver.close = () => new Promise((resolve) => server.close(() => resolve()));
   return receiver;
-}
-
-/** Polls until the condition holds, or fails after the deadline (no fixed sleeps). */
-async function eventually<T>(probe: () => T | Promise<T>, done: (value: T) => boolean, deadlineMs = 15_000): Promise<T> {
-  const until = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > until) throw new Error(`condition not met within ${deadlineMs} ms; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 const FAST_RETRIES = { backoff: { baseDelayMs: 20, maxDelayMs: 200, maxAttempts: 5 }, sweepIntervalMs: 0 };

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../testing/test-server.ts';
+import { eventually } from '../../testing/eventually.ts';
 import type { Alert } from '../../../../shared/api/alerts.ts';
 
 const ALERTMANAGER = '/usr/bin/prometheus-alertmanager';
@@ -15,16 +16,6 @@ async function freePort(): Promise<number> {
   const { port } = probe.address() as net.AddressInfo;
   await new Promise((resolve) => probe.close(resolve));
   return port;
-}
-
-async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, deadlineMs = 30_000): Promise<T> {
-  const until = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined as T);
-    if (value !== undefined && done(value)) return value;
-    if (Date.now() > until) throw new Error(`condition not met within ${deadlineMs} ms; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe.skipIf(!fs.existsSync(ALERTMANAGER))('Alertmanager webhook receiver', () => {
