@@ -34,4 +34,26 @@ describe('stream event log', () => {
     expect(log.after(4)).toEqual({ kind: 'reset', lastId: 5 });
     expect(log.append({ type: 'anomaly_score', data: {} }).id).toBe(6);
   });
+
+  it('keeps the replay within its byte budget, dropping the oldest events', () => {
+    const log = tempLog({ maxBytes: 110 });
+    // 51 bytes of JSON each: two fit in 110 bytes, three do not.
+    const big = { text: 'x'.repeat(40) };
+    for (let i = 0; i < 4; i++) log.append({ type: 'anomaly_score', data: big });
+    expect(log.after(1)).toEqual({ kind: 'reset', lastId: 4 });
+    const replay = log.after(2);
+    expect(replay.kind === 'events' && replay.events.map((e) => e.id)).toEqual([3, 4]);
+  });
+
+  it('picks up where it was after a reopen: same retained events, ids continue', () => {
+    const temp = openTempDb();
+    cleanups.push(temp.cleanup);
+    const first = new StreamEventLog(temp.db, { maxEvents: 2 });
+    for (let i = 0; i < 3; i++) first.append({ type: 'anomaly_score', data: { i } });
+    const second = new StreamEventLog(temp.db, { maxEvents: 2 });
+    expect(second.lastId()).toBe(3);
+    expect(second.after(1)).toEqual({ kind: 'events', events: [{ id: 2, type: 'anomaly_score', data: '{"i":1}' }, { id: 3, type: 'anomaly_score', data: '{"i":2}' }] });
+    second.append({ type: 'anomaly_score', data: { i: 3 } });
+    expect(second.after(1)).toEqual({ kind: 'reset', lastId: 4 });
+  });
 });
