@@ -53,6 +53,27 @@ describe('electron-builder.yml', () => {
     expect(config.publish).toMatchObject({ provider: 'generic', url: expect.stringMatching(/^https:\/\//) });
   });
 
+  it('ships every package main and the preload import, and nothing excluded that they need', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const sources = fs.readdirSync(path.join(root, 'electron'), { recursive: true, encoding: 'utf8' })
+      .filter((file) => /^(main|preload)\//.test(file) && file.endsWith('.ts') && !file.endsWith('.test.ts') && !file.includes('/testing/'));
+    const imported = new Set<string>();
+    for (const file of sources) {
+      const text = fs.readFileSync(path.join(root, 'electron', file), 'utf8');
+      for (const [, specifier] of text.matchAll(/(?:from |import\()'([^.'][^']*)'/g)) {
+        if (specifier!.startsWith('node:') || specifier === 'electron') continue;
+        const [scope, name] = specifier!.split('/');
+        imported.add(scope!.startsWith('@') ? `${scope}/${name}` : scope!);
+      }
+    }
+    expect([...imported].sort()).toContain('keytar');
+    const excluded = (config.files as string[]).filter((pattern) => pattern.startsWith('!node_modules/')).join(' ');
+    for (const name of imported) {
+      expect(manifest.dependencies, `${name} must be a production dependency`).toHaveProperty([name]);
+      expect(excluded, `${name} is excluded from the package`).not.toMatch(new RegExp(`[{,/]${name.replace('/', '\\/')}[,}/]`));
+    }
+  });
+
   it('points at real icons', () => {
     expect(pngSize(path.join(root, 'resources/icon.png'))).toEqual({ width: 1024, height: 1024 });
     expect(pngSize(path.join(root, 'resources/icons/512x512.png'))).toEqual({ width: 512, height: 512 });
