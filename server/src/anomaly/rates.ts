@@ -1,16 +1,5 @@
+import type { AnomalyRate } from '../../../shared/api/anomaly.ts';
 import type { Db } from '../db/database.ts';
-
-export interface AnomalyRate {
-  target: string;
-  from: number;
-  to: number;
-  /** Scored sample times of the target in the range. */
-  samples: number;
-  /** Of those, the times whose score reached the threshold. */
-  anomalous: number;
-  rate: number | null;
-  threshold: number;
-}
 
 /**
  * Anomaly rate of a target over a time range, straight from the scores stored beside the

@@ -1,25 +1,8 @@
+import type { AnomalyModel, ModelState } from '../../../shared/api/anomaly.ts';
 import type { Db } from '../db/database.ts';
 
-export type ModelState = 'candidate' | 'active' | 'retired' | 'failed';
-
-export interface ModelRecord {
-  id: number;
-  target: string;
-  version: number;
-  state: ModelState;
-  createdAt: number;
-  createdBy: string;
-  trainedFrom: number;
-  trainedTo: number;
-  trainRows: number;
-  params: Record<string, unknown>;
-  scoreDistribution: { quantiles: number[]; threshold: number };
-  evaluation: Record<string, unknown>;
-  bytes: number;
-  activatedAt: number | null;
-  retiredAt: number | null;
-  shadow: { samples: number; agreement: number | null; candidateAlarms: number; activeAlarms: number; meanAbsScoreDiff: number | null };
-}
+export type { ModelState } from '../../../shared/api/anomaly.ts';
+export type ModelRecord = AnomalyModel;
 
 export interface NewModel {
   target: string;

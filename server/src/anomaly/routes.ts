@@ -1,6 +1,18 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import {
+  type AnomalyEvent,
+  type AnomalyExplanation,
+  AnomalyEventSchema,
+  AnomalyEventsQuerySchema,
+  AnomalyModelSchema,
+  AnomalyModelsQuerySchema,
+  AnomalyRateQuerySchema,
+  AnomalyRateSchema,
+  AnomalyStatusSchema,
+  AnomalyTargetBodySchema,
+} from '../../../shared/api/anomaly.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { principalOf } from '../http/access.ts';
 import type { ServerContext } from '../context.ts';
@@ -9,48 +21,42 @@ import type { ModelRegistry } from './registry.ts';
 import type { AnomalyService } from './service.ts';
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
-const TargetBody = Type.Object({ target: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
-const ModelsQuery = Type.Object({ target: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }, { additionalProperties: false });
-const RateQuery = Type.Object(
-  {
-    target: Type.String({ minLength: 1, maxLength: 200 }),
-    from: Type.Integer({ minimum: 0 }),
-    to: Type.Optional(Type.Integer({ minimum: 0 })),
-  },
-  { additionalProperties: false },
-);
-const EventsQuery = Type.Object(
-  {
-    target: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    from: Type.Optional(Type.Integer({ minimum: 0 })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
-  },
-  { additionalProperties: false },
-);
 
 /** Anomaly events for viewers; training, promotion and rollback for admins (models:manage), each audited. */
 export const anomalyRoutes: FastifyPluginAsync<{ ctx: ServerContext; service: AnomalyService; registry: ModelRegistry }> = async (fastify, { ctx, service, registry }) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['anomaly'];
 
-  app.get('/anomaly/status', { config: { access: 'anomalies:read' }, schema: { tags } }, async () => service.status());
+  app.get('/anomaly/status', { config: { access: 'anomalies:read' }, schema: { tags, response: { 200: AnomalyStatusSchema } } }, async () => service.status());
 
-  app.get('/anomaly/models', { config: { access: 'anomalies:read' }, schema: { tags, querystring: ModelsQuery } }, async (request) => registry.list(request.query.target));
+  app.get('/anomaly/models', {
+    config: { access: 'anomalies:read' },
+    schema: { tags, querystring: AnomalyModelsQuerySchema, response: { 200: Type.Array(AnomalyModelSchema) } },
+  }, async (request) => registry.list(request.query.target));
 
-  app.get('/anomaly/models/:id', { config: { access: 'anomalies:read' }, schema: { tags, params: IdParams } }, async (request) => {
+  app.get('/anomaly/models/:id', {
+    config: { access: 'anomalies:read' },
+    schema: { tags, params: IdParams, response: { 200: AnomalyModelSchema } },
+  }, async (request) => {
     const model = registry.byId(request.params.id);
     if (!model) throw new AppError('E_NOT_FOUND', `No model ${request.params.id}.`);
     return model;
   });
 
-  app.post('/anomaly/models/train', { config: { access: 'models:manage' }, schema: { tags, body: TargetBody } }, async (request, reply) => {
+  app.post('/anomaly/models/train', {
+    config: { access: 'models:manage' },
+    schema: { tags, body: AnomalyTargetBodySchema, response: { 201: AnomalyModelSchema } },
+  }, async (request, reply) => {
     const principal = principalOf(request);
     const model = await service.train(request.body.target, principal.name);
     if (!model) throw new AppError('E_NOT_FOUND', `No samples for target ${request.body.target} yet.`);
     return reply.code(201).send(model);
   });
 
-  app.post('/anomaly/models/:id/promote', { config: { access: 'models:manage' }, schema: { tags, params: IdParams } }, async (request) => {
+  app.post('/anomaly/models/:id/promote', {
+    config: { access: 'models:manage' },
+    schema: { tags, params: IdParams, response: { 200: AnomalyModelSchema } },
+  }, async (request) => {
     const principal = principalOf(request);
     const model = registry.byId(request.params.id);
     if (!model) throw new AppError('E_NOT_FOUND', `No model ${request.params.id}.`);
@@ -58,10 +64,14 @@ export const anomalyRoutes: FastifyPluginAsync<{ ctx: ServerContext; service: An
     const promoted = registry.promote(model.id);
     ctx.audit.record({ actor: principal.name, actorKind: principal.kind, action: 'anomaly.model.promote', target: `${model.target}#${model.version}`, outcome: 'success', ip: request.ip, details: { modelId: model.id, from: model.state } });
     await service.reload(model.target);
+    // The registry answer from before the reload: a model that failed to load is reported by the next read.
     return promoted;
   });
 
-  app.post('/anomaly/models/rollback', { config: { access: 'models:manage' }, schema: { tags, body: TargetBody } }, async (request) => {
+  app.post('/anomaly/models/rollback', {
+    config: { access: 'models:manage' },
+    schema: { tags, body: AnomalyTargetBodySchema, response: { 200: AnomalyModelSchema } },
+  }, async (request) => {
     const principal = principalOf(request);
     const previous = registry.inState(request.body.target, 'active');
     const restored = registry.rollback(request.body.target);
@@ -71,12 +81,18 @@ export const anomalyRoutes: FastifyPluginAsync<{ ctx: ServerContext; service: An
     return restored;
   });
 
-  app.get('/anomaly/rate', { config: { access: 'anomalies:read' }, schema: { tags, querystring: RateQuery } }, async (request) => {
+  app.get('/anomaly/rate', {
+    config: { access: 'anomalies:read' },
+    schema: { tags, querystring: AnomalyRateQuerySchema, response: { 200: AnomalyRateSchema } },
+  }, async (request) => {
     const { target, from, to } = request.query;
     return anomalyRate(ctx.db, target, from, to ?? ctx.now(), service.threshold);
   });
 
-  app.get('/anomaly/events', { config: { access: 'anomalies:read' }, schema: { tags, querystring: EventsQuery } }, async (request) => {
+  app.get('/anomaly/events', {
+    config: { access: 'anomalies:read' },
+    schema: { tags, querystring: AnomalyEventsQuerySchema, response: { 200: Type.Array(AnomalyEventSchema) } },
+  }, async (request) => {
     const { target, from, limit } = request.query;
     const where: string[] = [];
     const args: unknown[] = [];
@@ -90,7 +106,7 @@ export const anomalyRoutes: FastifyPluginAsync<{ ctx: ServerContext; service: An
     }
     const rows = ctx.db
       .prepare(`SELECT id, target, ts, model_id AS modelId, score, threshold, summary, explanation FROM anomaly_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ts DESC, id DESC LIMIT ?`)
-      .all(...args, limit ?? 100) as { explanation: string }[];
-    return rows.map((r) => ({ ...r, explanation: JSON.parse(r.explanation) }));
+      .all(...args, limit ?? 100) as (Omit<AnomalyEvent, 'explanation'> & { explanation: string })[];
+    return rows.map((r) => ({ ...r, explanation: JSON.parse(r.explanation) as AnomalyExplanation }));
   });
 };

@@ -11,6 +11,7 @@ import {
   type FeatureSpec,
   type ForestOptions,
 } from '../../../shared/anomaly/index.ts';
+import type { AnomalyScoreEventData } from '../../../shared/api/anomaly.ts';
 import type { AnomalyEventData, SampleEventData } from '../../../shared/api/stream.ts';
 import type { ServerContext } from '../context.ts';
 import type { ScoringPool } from './pool.ts';
@@ -72,16 +73,7 @@ interface TargetState {
   queue: Promise<void>;
 }
 
-export interface ScoredSample {
-  target: string;
-  ts: number;
-  modelId: number;
-  rawScore: number;
-  likelihood: number;
-  score: number;
-  threshold: number;
-  isAnomaly: boolean;
-}
+type ScoredSample = AnomalyScoreEventData;
 
 /** The metric a sample belongs to within its target: name plus the labels other than the target's. */
 export function metricKey(sample: Pick<SampleEventData, 'name' | 'labels'>): string {

@@ -1,0 +1,138 @@
+import { Type, type Static } from 'typebox';
+
+/**
+ * The anomaly API contract (`/api/v1/anomaly/...`): the model registry, anomaly events
+ * with their explanations, anomaly rates and the service status. Shared by the server
+ * (route schemas) and the console (typed client).
+ */
+
+export const MODEL_STATES = ['candidate', 'active', 'retired', 'failed'] as const;
+export type ModelState = (typeof MODEL_STATES)[number];
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const AnomalyModelSchema = Type.Object({
+  id: Type.Integer(),
+  /** The host or service the model watches. */
+  target: Type.String(),
+  /** 1, 2, ... per target. */
+  version: Type.Integer(),
+  state: Type.Enum(MODEL_STATES),
+  createdAt: Type.Integer(),
+  /** A user name, `system` (first model) or `schedule`. */
+  createdBy: Type.String(),
+  /** Training window, Unix ms, and its size in rows (one per sample time). */
+  trainedFrom: Type.Integer(),
+  trainedTo: Type.Integer(),
+  trainRows: Type.Integer(),
+  /** Metrics, feature names, feature spec, forest and detector parameters. */
+  params: Type.Record(Type.String(), Type.Unknown()),
+  /** Training raw-score quantiles 0..100 and the raw-score threshold (1 - contamination quantile). */
+  scoreDistribution: Type.Object({ quantiles: Type.Array(Type.Number()), threshold: Type.Number() }),
+  /** Evaluation figures, e.g. the training alarm rate. */
+  evaluation: Type.Record(Type.String(), Type.Unknown()),
+  /** Size of the serialised model. */
+  bytes: Type.Integer(),
+  activatedAt: Nullable(Type.Integer()),
+  retiredAt: Nullable(Type.Integer()),
+  /** Shadow scoring of a candidate beside the active model (A/B). */
+  shadow: Type.Object({
+    samples: Type.Integer(),
+    /** Share of samples where both models made the same alarm decision. */
+    agreement: Nullable(Type.Number()),
+    candidateAlarms: Type.Integer(),
+    activeAlarms: Type.Integer(),
+    meanAbsScoreDiff: Nullable(Type.Number()),
+  }),
+});
+export type AnomalyModel = Static<typeof AnomalyModelSchema>;
+
+export const ExplanationSchema = Type.Object({
+  /** e.g. "cpu 4.1σ above its 24 h mean, network_in normal". */
+  summary: Type.String(),
+  metrics: Type.Array(
+    Type.Object({
+      metric: Type.String(),
+      value: Type.Number(),
+      /** z-score against the longest trailing scale. */
+      sigma: Type.Number(),
+      baseline: Type.String(),
+      status: Type.Enum(['above', 'below', 'normal'] as const),
+      /** Share of the anomaly attributed to this metric, 0..1. */
+      share: Type.Number(),
+    }),
+  ),
+  features: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      kind: Type.String(),
+      metric: Type.Optional(Type.String()),
+      value: Type.Number(),
+      deviation: Type.Number(),
+      contribution: Type.Number(),
+    }),
+  ),
+});
+export type AnomalyExplanation = Static<typeof ExplanationSchema>;
+
+export const AnomalyEventSchema = Type.Object({
+  id: Type.Integer(),
+  target: Type.String(),
+  ts: Type.Integer(),
+  modelId: Type.Integer(),
+  score: Type.Number(),
+  threshold: Type.Number(),
+  summary: Type.String(),
+  explanation: ExplanationSchema,
+});
+export type AnomalyEvent = Static<typeof AnomalyEventSchema>;
+
+export const AnomalyRateSchema = Type.Object({
+  target: Type.String(),
+  from: Type.Integer(),
+  to: Type.Integer(),
+  /** Scored sample times of the target in the range. */
+  samples: Type.Integer(),
+  /** Of those, the times whose score reached the threshold. */
+  anomalous: Type.Integer(),
+  rate: Nullable(Type.Number()),
+  threshold: Type.Number(),
+});
+export type AnomalyRate = Static<typeof AnomalyRateSchema>;
+
+export const AnomalyStatusSchema = Type.Object({
+  targets: Type.Array(
+    Type.Object({ target: Type.String(), rows: Type.Integer(), activeModelId: Nullable(Type.Integer()), candidateModelId: Nullable(Type.Integer()) }),
+  ),
+  pool: Type.Object({ threads: Type.Integer(), completed: Type.Integer(), failures: Type.Integer(), queueSize: Type.Integer() }),
+  modelLoadFailures: Type.Integer(),
+  scoringFailures: Type.Integer(),
+});
+export type AnomalyStatus = Static<typeof AnomalyStatusSchema>;
+
+/** Data of the stream's `anomaly_score` event: one scored sample time of a target. */
+export interface AnomalyScoreEventData {
+  target: string;
+  ts: number;
+  modelId: number;
+  /** Raw isolation score. */
+  rawScore: number;
+  likelihood: number;
+  /** The stored, thresholded score (0..1). */
+  score: number;
+  threshold: number;
+  isAnomaly: boolean;
+}
+
+const Target = Type.String({ minLength: 1, maxLength: 200 });
+
+export const AnomalyTargetBodySchema = Type.Object({ target: Target }, { additionalProperties: false });
+export const AnomalyModelsQuerySchema = Type.Object({ target: Type.Optional(Target) }, { additionalProperties: false });
+export const AnomalyRateQuerySchema = Type.Object(
+  { target: Target, from: Type.Integer({ minimum: 0 }), to: Type.Optional(Type.Integer({ minimum: 0 })) },
+  { additionalProperties: false },
+);
+export const AnomalyEventsQuerySchema = Type.Object(
+  { target: Type.Optional(Target), from: Type.Optional(Type.Integer({ minimum: 0 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) },
+  { additionalProperties: false },
+);
