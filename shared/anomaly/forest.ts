@@ -73,8 +73,9 @@ export function scoreForest(forest: Forest, x: Matrix, out: Float64Array = new F
   if (x.cols !== forest.nFeatures) throw new RangeError(`expected ${forest.nFeatures} features, got ${x.cols}`);
   const cols = x.cols;
   const norm = -1 / (LEAF_SCALE * forest.nTrees * averagePathLength(forest.sampleSize));
-  const keys = new Int32Array(SCORE_BLOCK * cols);
-  const sums = new Int32Array(SCORE_BLOCK);
+  const block = Math.min(SCORE_BLOCK, x.rows);
+  const keys = new Int32Array(block * cols);
+  const sums = new Int32Array(block);
   for (let start = 0; start < x.rows; start += SCORE_BLOCK) {
     const count = Math.min(SCORE_BLOCK, x.rows - start);
     keysOf(x.data.subarray(start * cols, (start + count) * cols), keys);
