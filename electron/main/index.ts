@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron';
 import electronUpdater from 'electron-updater';
 import type { NavigationTarget } from '../../shared/ipc/channels/app.ts';
 import { AlertWatch } from './alerts/alert-watch.ts';
@@ -237,6 +237,7 @@ async function start(): Promise<void> {
         packaged: app.isPackaged,
       }),
       openExternal: (url) => void shell.openExternal(url),
+      copyText: (text) => clipboard.writeText(text),
       takeNavigation: () => {
         const target = pendingNavigation;
         pendingNavigation = null;

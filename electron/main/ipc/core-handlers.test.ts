@@ -34,6 +34,7 @@ describe('the shell\'s IPC handlers, end to end against a real server', () => {
   const { store: credentials, cleanUp } = testCredentialStore();
   const renderer = new RendererSide();
   const opened: string[] = [];
+  const copied: string[] = [];
   let pending: NavigationTarget | null = { kind: 'incident', incidentId: '42' };
 
   beforeAll(async () => {
@@ -50,6 +51,7 @@ describe('the shell\'s IPC handlers, end to end against a real server', () => {
       updates: new UpdateController({ updater: new EventEmitter() as unknown as AutoUpdaterLike, currentVersion: '0.1.0', enabled: false, feedUrl: null, onChange: () => {} }),
       appInfo: () => ({ name: 'SmartCloudOps', version: '0.1.0', platform: 'linux', versions: { electron: '45', chrome: '140', node: '24' }, packaged: false }),
       openExternal: (url) => opened.push(url),
+      copyText: (text) => copied.push(text),
       takeNavigation: () => {
         const target = pending;
         pending = null;
@@ -84,6 +86,12 @@ describe('the shell\'s IPC handlers, end to end against a real server', () => {
     await expect(renderer.call('api.request', { method: 'GET', path: '/api/v1/users/999999' })).resolves.toMatchObject({ ok: false, error: { code: expect.stringMatching(/^E_(NOT_FOUND|FORBIDDEN)$/) } });
     await expect(renderer.call('connections.remove', { id: 'missing' })).resolves.toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND' } });
     await expect(renderer.call('updates.install')).resolves.toMatchObject({ ok: false, error: { code: 'E_CONFLICT' } });
+  });
+
+  it('copies text for the page, whose clipboard permission is denied', async () => {
+    await expect(renderer.call('app.copyText', { text: 'sco_key_123' })).resolves.toEqual({ ok: true, value: null });
+    await expect(renderer.call('app.copyText', { text: 42 })).resolves.toMatchObject({ ok: false, error: { code: 'E_VALIDATION' } });
+    expect(copied).toEqual(['sco_key_123']);
   });
 
   it('hands the start-up deep link out once', async () => {

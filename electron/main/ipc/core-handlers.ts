@@ -26,10 +26,11 @@ export interface CoreHandlerDependencies {
   updates: UpdateController;
   appInfo: () => AppInfo;
   openExternal: (url: string) => void;
+  copyText: (text: string) => void;
   takeNavigation: () => NavigationTarget | null;
 }
 
-export function createCoreHandlers({ connections, relay, updates, appInfo, openExternal, takeNavigation }: CoreHandlerDependencies): Pick<IpcHandlers, CoreChannelName> {
+export function createCoreHandlers({ connections, relay, updates, appInfo, openExternal, copyText, takeNavigation }: CoreHandlerDependencies): Pick<IpcHandlers, CoreChannelName> {
   return {
     'api.request': (request) => connections.activeSession().request(request),
 
@@ -38,6 +39,10 @@ export function createCoreHandlers({ connections, relay, updates, appInfo, openE
       const safe = safeExternalUrl(url);
       if (!safe) throw new AppError('E_VALIDATION', 'Only https links can be opened outside the app.');
       openExternal(safe);
+      return null;
+    },
+    'app.copyText': ({ text }) => {
+      copyText(text);
       return null;
     },
     'app.takeNavigation': () => takeNavigation(),

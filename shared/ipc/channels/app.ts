@@ -21,6 +21,8 @@ export const appChannels = {
   'app.info': invoke(Type.Undefined(), AppInfoSchema),
   /** Opens an https URL in the system browser; anything else is refused. */
   'app.openExternal': invoke(Type.Object({ url: Type.String({ maxLength: 4096 }) }, { additionalProperties: false }), Type.Null()),
+  /** Copies text to the system clipboard (the page's own clipboard permission is denied like all others). */
+  'app.copyText': invoke(Type.Object({ text: Type.String({ maxLength: 65_536 }) }, { additionalProperties: false }), Type.Null()),
   /**
    * The navigation that started the app (a deep link) or arrived before the console was
    * listening; handed out once. The console calls it after subscribing to `app.navigate`.
