@@ -45,15 +45,27 @@ export function openDatabase(file: string, migrations: Migration[] = loadMigrati
   return db;
 }
 
+/**
+ * Applies every migration not applied yet, in order, each in its own transaction.
+ * Applied versions are recorded one by one (not as a high-water mark) because features
+ * own number ranges: a release may add 012 after a database has already run 031.
+ * `user_version` keeps the highest applied number so that an older server refuses a
+ * database written by a newer one before touching it.
+ */
 export function migrate(db: Db, migrations: Migration[]): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   const latest = migrations.reduce((max, m) => Math.max(max, m.version), 0);
   if (current > latest) throw new SchemaVersionError(current, latest);
-  for (const migration of migrations) {
-    if (migration.version <= current) continue;
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((row) => row.version));
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (applied.has(migration.version)) continue;
     db.transaction(() => {
       db.exec(migration.sql);
-      db.pragma(`user_version = ${migration.version}`);
+      record.run(migration.version, migration.name, Date.now());
+      const highest = db.pragma('user_version', { simple: true }) as number;
+      if (migration.version > highest) db.pragma(`user_version = ${migration.version}`);
     })();
   }
 }
