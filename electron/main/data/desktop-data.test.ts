@@ -15,7 +15,7 @@ import { DesktopData } from './desktop-data.ts';
 const HOUR = 3_600_000;
 const context = { senderId: 1 };
 
-describe('desktop data through its IPC handlers', () => {
+describe('desktop data through its IPC handlers', { timeout: 60_000 }, () => {
   let server: ServerProcess;
   let transport: Transport;
   let dir: string;

@@ -15,7 +15,7 @@ import { OfflineReads } from './offline-reads.ts';
 
 const HOUR = 3_600_000;
 
-describe('keep offline and offline reads', () => {
+describe('keep offline and offline reads', { timeout: 60_000 }, () => {
   let server: ServerProcess;
   let transport: Transport;
   let dir: string;

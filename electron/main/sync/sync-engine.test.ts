@@ -10,8 +10,9 @@ import { cacheSamples, ingestBody, serverSamples } from '../testing/sync-fixture
 import type { SyncProgress } from './backfill-progress.ts';
 import { eventSourceStream } from './event-source-stream.ts';
 import { SyncEngine } from './sync-engine.ts';
+import type { StreamSource } from './stream-source.ts';
 
-describe('sync engine against a real server', () => {
+describe('sync engine against a real server', { timeout: 60_000 }, () => {
   let server: ServerProcess;
   let transport: Transport;
   let dir: string;
@@ -65,6 +66,17 @@ describe('sync engine against a real server', () => {
     await transport({ method: 'POST', path: '/api/v1/metrics/ingest', body: ingestBody(20, 1, 606) });
     expect((await engine.syncNow()).samples).toBe(20);
     expect(cacheSamples(cache)).toEqual(await serverSamples(transport));
+  });
+
+  it('keeps pulling on a timer while no stream is available', async () => {
+    const noStream: StreamSource = { connect: () => ({ close: () => {} }) };
+    engine = new SyncEngine({ cache, transport, stream: noStream, pollIntervalMs: 100 });
+    engine.start();
+    await vi.waitFor(() => expect(engine!.status.freshAsOf).not.toBeNull(), { timeout: 10_000 });
+    const before = cache.metrics.sampleCount();
+    await transport({ method: 'POST', path: '/api/v1/metrics/ingest', body: ingestBody(2, 3, 20_000) });
+    await vi.waitFor(() => expect(cache.metrics.sampleCount()).toBe(before + 6), { timeout: 10_000 });
+    expect(engine.status.state).toBe('syncing');
   });
 
   it('follows the live stream: new samples reach the cache without being asked', async () => {

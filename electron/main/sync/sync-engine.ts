@@ -25,6 +25,8 @@ export interface SyncEngineOptions {
   retryDelayMs?: { min: number; max: number };
   /** Samples events arrive in bursts; one pull after this quiet delay covers a burst. */
   pullDelayMs?: number;
+  /** While the stream is not open (refused, or down while the API answers), pull this often anyway. */
+  pollIntervalMs?: number;
 }
 
 export type SyncState = 'stopped' | 'syncing' | 'live' | 'offline';
@@ -58,6 +60,7 @@ export class SyncEngine {
   #queued: Promise<PullResult> | undefined;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #pullTimer: ReturnType<typeof setTimeout> | undefined;
+  #pollTimer: ReturnType<typeof setInterval> | undefined;
   #failures = 0;
   #lastBudgetAt = -Infinity;
   #lastEviction: EvictionReport | undefined;
@@ -102,6 +105,9 @@ export class SyncEngine {
         if (this.#state !== 'stopped') this.#setState('offline', error);
       },
     });
+    this.#pollTimer = setInterval(() => {
+      if (!this.#streamOpen) this.#background();
+    }, this.#options.pollIntervalMs ?? 30_000);
     this.#background();
   }
 
@@ -111,6 +117,7 @@ export class SyncEngine {
     this.#streamOpen = false;
     clearTimeout(this.#retryTimer);
     clearTimeout(this.#pullTimer);
+    clearInterval(this.#pollTimer);
     this.#retryTimer = undefined;
     this.#setState('stopped');
     await this.#running.catch(() => {});
