@@ -187,12 +187,18 @@ export class SyncEngine {
   #onStreamEvent(event: ReceivedStreamEvent): void {
     const { cache } = this.#options;
     const at = this.#now();
-    cache.db.transaction(() => {
-      if (event.type === 'alert') cache.incidents.putAlert((event.data as { alert: Alert }).alert, at);
-      else if (event.type === 'incident') cache.incidents.putIncident((event.data as { incident: Incident }).incident, at);
-      else if (event.type === 'timeline') cache.incidents.putTimelineEntry(event.data as TimelineEntry);
+    try {
+      cache.db.transaction(() => {
+        if (event.type === 'alert') cache.incidents.putAlert((event.data as { alert: Alert }).alert, at);
+        else if (event.type === 'incident') cache.incidents.putIncident((event.data as { incident: Incident }).incident, at);
+        else if (event.type === 'timeline') cache.incidents.putTimelineEntry(event.data as TimelineEntry);
+        if (event.id) cache.cursors.setCursor(STREAM_COLLECTION, event.id);
+      })();
+    } catch {
+      // A document this version cannot store (a newer server's shape): skip it rather than
+      // stall the stream; the list refresh on the next connection brings what it can.
       if (event.id) cache.cursors.setCursor(STREAM_COLLECTION, event.id);
-    })();
+    }
     if (event.type === 'samples') this.#schedulePull();
     if (event.type === 'reset') {
       this.#background();
