@@ -88,6 +88,20 @@ describe('scoring worker', () => {
     expect(client.workersStarted).toBe(1);
   });
 
+  it('fails a request that outlives its timeout with E_TIMEOUT and replaces the worker', async () => {
+    const slow = new ScoringClient({ createTransport: workerThreadTransport() });
+    try {
+      const { ts, values } = signal(400_000, 300_000);
+      const error = (await slow.score({ metric: 'cpu', ts, values, minTrainRows: 300, trees: 20 }, { timeoutMs: 200 }).catch((e: unknown) => e)) as AppError;
+      expect(error.code).toBe('E_TIMEOUT');
+      const small = signal(400, 390);
+      await expect(slow.score({ metric: 'cpu', ...small, minTrainRows: 100, trees: 10 })).resolves.toMatchObject({ scores: expect.any(Array) });
+      expect(slow.workersStarted).toBe(2);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('reports a bad request as a validation error without killing the worker', async () => {
     const error = (await client.score({ metric: 'cpu', ts: [1, 2], values: [1] }).catch((e: unknown) => e)) as AppError;
     expect(error.code).toBe('E_VALIDATION');

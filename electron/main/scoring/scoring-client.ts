@@ -12,6 +12,8 @@ export interface ScoringClientOptions {
 
 export interface ScoreCallOptions {
   signal?: AbortSignal;
+  /** Overrides the client's timeout for this request. */
+  timeoutMs?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -52,7 +54,7 @@ export class ScoringClient {
         this.#settle(id)?.reject(new AppError('E_TIMEOUT', 'The scoring worker did not answer in time.'));
         // A worker that does not answer cannot be trusted with the next request either.
         void this.#replaceWorker('timed out');
-      }, this.#options.timeoutMs ?? 120_000);
+      }, options.timeoutMs ?? this.#options.timeoutMs ?? 120_000);
       const onAbort = () => {
         transport.send({ type: 'cancel', id });
         this.#settle(id)?.reject(new AppError('E_CANCELLED'));
