@@ -1,4 +1,4 @@
-import { Center, Loader } from '@mantine/core';
+import { Loading } from '../components/Loading.tsx';
 import { useSession } from '../session/SessionProvider.tsx';
 import { usePlatform } from '../platform/PlatformContext.tsx';
 import { LoginView } from '../features/auth/LoginView.tsx';
@@ -13,11 +13,7 @@ export function SessionGate() {
   const platform = usePlatform();
   switch (session.state) {
     case 'restoring':
-      return (
-        <Center mih="100vh">
-          <Loader aria-label="Restoring session" />
-        </Center>
-      );
+      return <Loading label="Restoring session" fullScreen />;
     case 'no-profile':
       return <ConnectScreen />;
     case 'signed-out':

@@ -2,7 +2,7 @@ import { ActionIcon, AppShell, Avatar, Burger, Group, Kbd, Menu, Text, Tooltip, 
 import { useDisclosure } from '@mantine/hooks';
 import { spotlight, type SpotlightActionData } from '@mantine/spotlight';
 import { IconLogout, IconMoon, IconSearch, IconSun, IconUserCircle } from '@tabler/icons-react';
-import { useCallback, useMemo } from 'react';
+import { Suspense, useCallback, useMemo } from 'react';
 import { useSession } from '../session/SessionProvider.tsx';
 import { usePlatform } from '../platform/PlatformContext.tsx';
 import type { User } from '../../../shared/api/auth.ts';
@@ -16,6 +16,7 @@ import { visibleRoutes } from './visible-routes.ts';
 import { matchPath, useLocation } from './router.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { EmptyState } from '../components/EmptyState.tsx';
+import { Loading } from '../components/Loading.tsx';
 
 export function Shell({ user }: { user: User }) {
   const platform = usePlatform();
@@ -83,7 +84,9 @@ export function Shell({ user }: { user: User }) {
       <AppShell.Main>
         <ErrorBoundary key={path}>
           {current ? (
-            <current.route.component params={current.params ?? {}} />
+            <Suspense fallback={<Loading label="Loading view" />}>
+              <current.route.component params={current.params ?? {}} />
+            </Suspense>
           ) : (
             <EmptyState title="Nothing here" description={`No page at ${path}, or your role cannot open it.`} />
           )}

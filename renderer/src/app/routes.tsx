@@ -1,4 +1,4 @@
-import type { ComponentType, ReactNode } from 'react';
+import { lazy, type ComponentType, type ReactNode } from 'react';
 import {
   IconAlertTriangle,
   IconBellOff,
@@ -14,17 +14,22 @@ import {
 } from '@tabler/icons-react';
 import type { Permission } from '../../../shared/auth/permissions.ts';
 import { OverviewView } from '../features/overview/OverviewView.tsx';
-import { MetricsView } from '../features/metrics/MetricsView.tsx';
-import { AnomaliesView } from '../features/anomalies/AnomaliesView.tsx';
-import { AlertsView } from '../features/alerts/AlertsView.tsx';
-import { SilencesView } from '../features/alerts/SilencesView.tsx';
-import { IncidentsView } from '../features/incidents/IncidentsView.tsx';
-import { IncidentDetailView } from '../features/incidents/IncidentDetailView.tsx';
-import { UsersView } from '../features/admin/UsersView.tsx';
-import { ApiKeysView } from '../features/admin/ApiKeysView.tsx';
-import { AuditView } from '../features/admin/AuditView.tsx';
-import { ConnectionsView } from '../features/connections/ConnectionsView.tsx';
-import { SettingsView } from '../features/settings/SettingsView.tsx';
+
+/**
+ * The overview is in the main bundle (it is the first thing an on-call engineer sees);
+ * every other view loads on first visit, keeping the first paint small.
+ */
+const MetricsView = lazy(() => import('../features/metrics/MetricsView.tsx').then((m) => ({ default: m.MetricsView })));
+const AnomaliesView = lazy(() => import('../features/anomalies/AnomaliesView.tsx').then((m) => ({ default: m.AnomaliesView })));
+const AlertsView = lazy(() => import('../features/alerts/AlertsView.tsx').then((m) => ({ default: m.AlertsView })));
+const SilencesView = lazy(() => import('../features/alerts/SilencesView.tsx').then((m) => ({ default: m.SilencesView })));
+const IncidentsView = lazy(() => import('../features/incidents/IncidentsView.tsx').then((m) => ({ default: m.IncidentsView })));
+const IncidentDetailView = lazy(() => import('../features/incidents/IncidentDetailView.tsx').then((m) => ({ default: m.IncidentDetailView })));
+const UsersView = lazy(() => import('../features/admin/UsersView.tsx').then((m) => ({ default: m.UsersView })));
+const ApiKeysView = lazy(() => import('../features/admin/ApiKeysView.tsx').then((m) => ({ default: m.ApiKeysView })));
+const AuditView = lazy(() => import('../features/admin/AuditView.tsx').then((m) => ({ default: m.AuditView })));
+const ConnectionsView = lazy(() => import('../features/connections/ConnectionsView.tsx').then((m) => ({ default: m.ConnectionsView })));
+const SettingsView = lazy(() => import('../features/settings/SettingsView.tsx').then((m) => ({ default: m.SettingsView })));
 
 export interface RouteParams {
   params: Record<string, string>;

@@ -20,7 +20,7 @@ export interface QueryStateProps<T> {
 export function QueryState<T>({ query, isEmpty, empty, unavailable, skeletonRows = 4, children }: QueryStateProps<T>) {
   if (query.isPending) {
     return (
-      <Stack gap="xs" aria-busy="true" aria-label="Loading">
+      <Stack gap="xs" role="status" aria-busy="true" aria-label="Loading">
         {Array.from({ length: skeletonRows }, (_, i) => <Skeleton key={i} height={28} radius="sm" />)}
       </Stack>
     );

@@ -12,13 +12,15 @@ import { encodeRange } from '../metrics/time-range.ts';
 
 const MINUTES = 15;
 const HEIGHT = 48;
+/** A sparkline is a few hundred pixels wide at most. */
+const POINTS = 300;
 
 /** The last 15 minutes of one series, kept current by the stream; a click opens the explorer. */
 export function Sparkline({ series }: { series: Series }) {
   const api = useApi();
   const { ref, width } = useElementSize();
   const match = buildSelector(series.name, series.labels);
-  const recent = useQuery({ ...metricsQueries.liveWindow(api, match, MINUTES, 200), enabled: width > 0 });
+  const recent = useQuery(metricsQueries.liveWindow(api, match, MINUTES, POINTS));
   const data = recent.data?.series[0];
   const last = data?.values.at(-1);
   const labelText = Object.values(series.labels).join(' · ');

@@ -1,0 +1,149 @@
+/**
+ * `npm run bench:ui`: the web console in Debian's Chromium against a real server on
+ * loopback, production build. Measures
+ *  - navigation to the overview showing live data (session restored from the tab),
+ *  - rendering a chart of 50 series over 24 h after a range change, beside the same chart
+ *    with 5 series in the same run (render = from the query's response end to the next
+ *    painted frame with every line drawn; the fetch is reported apart),
+ *  - the production bundle size (gzip).
+ * Prints figures, then one JSON object on the last line. Env: BENCH_RUNS (default 5).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { chromium, type Page } from 'playwright-core';
+import { E2E_ADMIN_PASSWORD, buildWebConsole, startServer } from '../tests/e2e/server-process.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const DAY_MS = 86_400_000;
+const STEP_MS = 60_000;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+function bundleSize(): { jsGzipBytes: number; cssGzipBytes: number; totalGzipBytes: number; files: number } {
+  const dir = path.join(ROOT, 'out/web/assets');
+  let js = 0;
+  let css = 0;
+  const files = fs.readdirSync(dir);
+  for (const file of files) {
+    const gz = zlib.gzipSync(fs.readFileSync(path.join(dir, file)), { level: 9 }).length;
+    if (file.endsWith('.js')) js += gz;
+    else if (file.endsWith('.css')) css += gz;
+  }
+  return { jsGzipBytes: js, cssGzipBytes: css, totalGzipBytes: js + css, files: files.length };
+}
+
+async function seed(url: string): Promise<string> {
+  const login = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: E2E_ADMIN_PASSWORD }) });
+  const { accessToken } = (await login.json()) as { accessToken: string };
+  const now = Date.now();
+  const points = DAY_MS / STEP_MS;
+  const series = (name: string, hosts: number) =>
+    Array.from({ length: hosts }, (_, h) => ({
+      name,
+      labels: { host: `host-${String(h).padStart(2, '0')}` },
+      samples: Array.from({ length: points }, (_, i) => [now - DAY_MS + i * STEP_MS, 40 + 20 * Math.sin(i / 90 + h) + 5 * Math.sin(i / 7 + h * 3)] as [number, number]),
+    }));
+  const response = await fetch(`${url}/api/v1/metrics/ingest`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+    body: JSON.stringify({ series: [...series('bench_cpu_percent', 50), ...series('bench_small_cpu_percent', 5)] }),
+  });
+  if (!response.ok) throw new Error(`seeding failed: ${await response.text()}`);
+  return accessToken;
+}
+
+/** From the start of a navigation in a signed-in tab to the overview's first sparkline holding data, live. */
+async function overviewTime(page: Page, url: string): Promise<number> {
+  await page.goto('about:blank');
+  const start = Date.now();
+  await page.goto(`${url}/#/`);
+  await page.locator('[data-testid="overview-sparkline"]:not([data-points="0"]) svg').first().waitFor();
+  await page.locator('[data-testid="live-indicator"][data-state="live"]').waitFor();
+  return Date.now() - start;
+}
+
+/** Switches the explorer from 1 h to 24 h and times the chart's redraw. */
+async function rangeChange(page: Page, url: string, metric: string, lines: number): Promise<{ fetchMs: number; renderMs: number; totalMs: number }> {
+  await page.goto('about:blank');
+  await page.goto(`${url}/#/metrics?name=${metric}&range=60m`);
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="series-line"]').length >= n, lines);
+  await page.evaluate((n) => {
+    const state = window as unknown as { benchPainted: Promise<number> };
+    state.benchPainted = new Promise((resolve) => {
+      let sawLoading = false;
+      const check = () => {
+        const count = document.querySelectorAll('[data-testid="series-line"]').length;
+        if (count === 0) sawLoading = true;
+        if (sawLoading && count >= n) {
+          observer.disconnect();
+          requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now())));
+        }
+      };
+      const observer = new MutationObserver(check);
+      observer.observe(document.body, { subtree: true, childList: true });
+    });
+    performance.clearResourceTimings();
+  }, lines);
+  const clickedAt = await page.evaluate(() => performance.now());
+  await page.getByText('24h', { exact: true }).click();
+  const painted = await page.evaluate(() => (window as unknown as { benchPainted: Promise<number> }).benchPainted);
+  const responseEnd = await page.evaluate(() => {
+    const entries = performance.getEntriesByType('resource').filter((entry) => entry.name.includes('/metrics/query_range'));
+    return (entries.at(-1) as PerformanceResourceTiming | undefined)?.responseEnd ?? Number.NaN;
+  });
+  return { fetchMs: responseEnd - clickedAt, renderMs: painted - responseEnd, totalMs: painted - clickedAt };
+}
+
+if (!process.env.BENCH_SKIP_BUILD) buildWebConsole(ROOT);
+const server = await startServer(ROOT, { SMARTCLOUDOPS_COLLECT_INTERVAL: '2' });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+});
+try {
+  await seed(server.url);
+  const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+  await page.goto(`${server.url}/`);
+  await page.getByLabel('Username').fill('admin');
+  await page.getByLabel(/^Password/).fill(E2E_ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Overview' }).waitFor();
+
+  const overview: number[] = [];
+  const fifty: Array<{ fetchMs: number; renderMs: number; totalMs: number }> = [];
+  const five: typeof fifty = [];
+  for (let run = 0; run < RUNS; run += 1) {
+    overview.push(await overviewTime(page, server.url));
+    fifty.push(await rangeChange(page, server.url, 'bench_cpu_percent', 50));
+    five.push(await rangeChange(page, server.url, 'bench_small_cpu_percent', 5));
+  }
+  const pick = (runs: typeof fifty, key: 'fetchMs' | 'renderMs' | 'totalMs') => Math.round(median(runs.map((r) => r[key])) * 10) / 10;
+  const result = {
+    bench: 'ui',
+    runs: RUNS,
+    overviewLiveMsMedian: median(overview),
+    overviewLiveMsAll: overview,
+    chart50SeriesRenderMsMedian: pick(fifty, 'renderMs'),
+    chart50SeriesFetchMsMedian: pick(fifty, 'fetchMs'),
+    chart50SeriesTotalMsMedian: pick(fifty, 'totalMs'),
+    chart5SeriesRenderMsMedian: pick(five, 'renderMs'),
+    chart5SeriesFetchMsMedian: pick(five, 'fetchMs'),
+    chart5SeriesTotalMsMedian: pick(five, 'totalMs'),
+    render50Over5Ratio: Math.round((pick(fifty, 'renderMs') / pick(five, 'renderMs')) * 100) / 100,
+    pointsPerSeries24h: DAY_MS / STEP_MS,
+    bundle: bundleSize(),
+  };
+  console.log(`overview with live data: median ${result.overviewLiveMsMedian} ms (${overview.join(', ')})`);
+  console.log(`24 h chart, 50 series: render ${result.chart50SeriesRenderMsMedian} ms, fetch ${result.chart50SeriesFetchMsMedian} ms`);
+  console.log(`24 h chart,  5 series: render ${result.chart5SeriesRenderMsMedian} ms, fetch ${result.chart5SeriesFetchMsMedian} ms (ratio ${result.render50Over5Ratio})`);
+  console.log(`bundle: ${(result.bundle.jsGzipBytes / 1024).toFixed(1)} KiB JS + ${(result.bundle.cssGzipBytes / 1024).toFixed(1)} KiB CSS gzip`);
+  console.log(JSON.stringify(result));
+} finally {
+  await browser.close();
+  await server.stop();
+}
