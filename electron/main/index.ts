@@ -275,5 +275,6 @@ async function start(): Promise<void> {
     tray?.destroy();
     void profileData.follow(null);
   });
+  if (process.env.SMARTCLOUDOPS_DEFAULT_SERVER) await connections.adoptDefaultServer(process.env.SMARTCLOUDOPS_DEFAULT_SERVER, 'This computer');
   await connections.start();
 }

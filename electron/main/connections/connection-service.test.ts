@@ -107,6 +107,19 @@ describe('connections', () => {
     expect(await credentials.kinds(profile.id)).toEqual([]);
   });
 
+  it('adopts the server it was started for once, selecting it only when nothing else is', async () => {
+    const connections = service('default.json');
+    await connections.adoptDefaultServer(`${server.url}/`, 'This computer');
+    await connections.adoptDefaultServer(server.url, 'This computer');
+    const list = await connections.list();
+    expect(list.profiles).toMatchObject([{ name: 'This computer', url: server.url }]);
+    expect(list.activeId).toBe(list.profiles[0]!.id);
+    const other = await connections.add({ name: 'Other', url: 'https://ops.example.com' });
+    await connections.select(other.id);
+    await connections.adoptDefaultServer('http://127.0.0.1:1', 'This computer');
+    expect((await connections.list()).activeId).toBe(other.id);
+  });
+
   it('tests a saved profile or a draft against the real server', async () => {
     const connections = service('probe.json');
     const profile = await connections.add({ name: 'Probe', url: server.url });

@@ -105,6 +105,20 @@ export class ConnectionService {
     return this.authStatus();
   }
 
+  /**
+   * A server the app was started for (`npm start` passes the local one): added as a profile
+   * unless one already points there, and selected when nothing else is.
+   */
+  async adoptDefaultServer(rawUrl: string, name: string): Promise<void> {
+    const url = normalizeServerUrl(rawUrl);
+    const existing = this.options.profiles.list().find((profile) => profile.url === url);
+    const id = existing?.id ?? (await this.add({ name, url })).id;
+    if (this.options.profiles.activeId() === null) {
+      this.options.profiles.setActive(id);
+      await this.listChanged();
+    }
+  }
+
   /** At start-up: resume the active profile's session, quietly when offline. */
   async start(): Promise<AuthStatus> {
     const id = this.options.profiles.activeId();
