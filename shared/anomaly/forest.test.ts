@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fitForest, scoreForest, scoreRow } from './forest.ts';
+import { fitForest, scoreForest, scoreRow, sumPathLengths } from './forest.ts';
+import { keysOf } from './split-key.ts';
+import { createWasmWalker } from './wasm-walker.ts';
 import { averagePathLength, depthLimit } from './path-length.ts';
 import { gaussianMatrix } from './test-data.ts';
 
@@ -69,5 +71,31 @@ describe('fitForest', () => {
     expect(() => fitForest(gaussianMatrix(1, 2, 1))).toThrow(RangeError);
     const forest = fitForest(train, { trees: 5 });
     expect(() => scoreForest(forest, gaussianMatrix(3, 5, 1))).toThrow(RangeError);
+  });
+});
+
+describe('the WebAssembly walk', () => {
+  it('gives exactly the sums of the JavaScript walk, with any row count', () => {
+    const walker = createWasmWalker();
+    expect(walker).toBeDefined();
+    const forest = fitForest(gaussianMatrix(3_000, 5, 8), { trees: 40, seed: 4 });
+    for (const rows of [1, 7, 8, 9, 200, 256]) {
+      const x = gaussianMatrix(rows, 5, rows);
+      const { keys, sums } = walker!.prepare(forest, 5, rows);
+      keysOf(x.data, keys);
+      walker!.walk(forest, 5, rows);
+      const expected = new Int32Array(rows);
+      sumPathLengths(forest, keysOf(x.data), 5, rows, expected);
+      expect(Array.from(sums)).toEqual(Array.from(expected));
+    }
+  });
+
+  it('reloads the trees when another forest is scored', () => {
+    const a = fitForest(gaussianMatrix(1_000, 3, 1), { trees: 10, seed: 1 });
+    const b = fitForest(gaussianMatrix(1_000, 3, 2), { trees: 50, sampleSize: 512, seed: 2 });
+    const x = gaussianMatrix(100, 3, 3);
+    const first = scoreForest(a, x);
+    scoreForest(b, x);
+    expect(scoreForest(a, x)).toEqual(first);
   });
 });

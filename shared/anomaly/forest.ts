@@ -2,6 +2,7 @@ import { averagePathLength, depthLimit } from './path-length.ts';
 import type { Matrix } from './matrix.ts';
 import { createRandom, type Random } from './prng.ts';
 import { keysOf, PASS_THROUGH_KEY, splitKey } from './split-key.ts';
+import { createWasmWalker, type WasmWalker } from './wasm-walker.ts';
 
 /**
  * Isolation Forest (Liu, Ting and Zhou 2008) in flat typed arrays.
@@ -74,15 +75,32 @@ export function scoreForest(forest: Forest, x: Matrix, out: Float64Array = new F
   const cols = x.cols;
   const norm = -1 / (LEAF_SCALE * forest.nTrees * averagePathLength(forest.sampleSize));
   const block = Math.min(SCORE_BLOCK, x.rows);
-  const keys = new Int32Array(block * cols);
-  const sums = new Int32Array(block);
+  const walker = wasmWalker(forest, x.rows);
+  const buffers = walker ? walker.prepare(forest, cols, block) : { keys: new Int32Array(block * cols), sums: new Int32Array(block) };
+  const { keys, sums } = buffers;
   for (let start = 0; start < x.rows; start += SCORE_BLOCK) {
     const count = Math.min(SCORE_BLOCK, x.rows - start);
     keysOf(x.data.subarray(start * cols, (start + count) * cols), keys);
-    sumPathLengths(forest, keys, cols, count, sums);
+    if (walker) walker.walk(forest, cols, count);
+    else sumPathLengths(forest, keys, cols, count, sums);
     for (let r = 0; r < count; r++) out[start + r] = Math.pow(2, sums[r]! * norm);
   }
   return out;
+}
+
+let walkerState: { walker: WasmWalker | undefined } | undefined;
+
+/**
+ * Below this many rows a forest not already in wasm memory is walked in JavaScript:
+ * copying its trees in (about 150 KB) costs more than walking a few rows.
+ */
+const WASM_MIN_ROWS = 32;
+
+/** The WebAssembly walk (created on first use) when it pays for this call, else undefined. */
+function wasmWalker(forest: Forest, rows: number): WasmWalker | undefined {
+  walkerState ??= { walker: createWasmWalker() };
+  const walker = walkerState.walker;
+  return walker && (rows >= WASM_MIN_ROWS || walker.holds(forest)) ? walker : undefined;
 }
 
 export function scoreRow(forest: Forest, row: ArrayLike<number>): number {
@@ -93,12 +111,14 @@ export function scoreRow(forest: Forest, row: ArrayLike<number>): number {
 const SCORE_BLOCK = 256;
 
 /**
- * Sum of encoded path lengths over all trees for each row of a block of keys. Trees are
+ * Sum of encoded path lengths over all trees for each row of a block of keys, in
+ * JavaScript: the fallback where WebAssembly is unavailable, and the reference the wasm
+ * walk (wasm-walker.ts, same algorithm) is tested against. Trees are
  * the outer loop so one tree (1.5 KB) stays in L1 while the block walks it; eight rows
  * walk each tree side by side because one walk is a chain of dependent loads and the CPU
  * only fills its pipeline with several independent chains at once.
  */
-function sumPathLengths(forest: Forest, keys: Int32Array, cols: number, count: number, sums: Int32Array): void {
+export function sumPathLengths(forest: Forest, keys: Int32Array, cols: number, count: number, sums: Int32Array): void {
   const { nTrees, depth, splits, leafPath } = forest;
   const nSplits = (1 << depth) - 1;
   const nLeaves = nSplits + 1;
