@@ -50,7 +50,6 @@ test('remembers the window size and position', async () => {
   await first.app.evaluate(({ BrowserWindow }) => {
     const window = BrowserWindow.getAllWindows()[0]!;
     window.setBounds({ x: 40, y: 30, width: 1111, height: 777 });
-    window.emit('resized');
   });
   await first.close();
   const second = await launchApp(executable, first.userData);

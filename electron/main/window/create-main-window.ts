@@ -42,11 +42,19 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   window.once('ready-to-show', () => window.show());
 
   const save = () => {
+    clearTimeout(pending);
     if (window.isDestroyed() || window.isMinimized()) return;
     options.windowState.save({ ...window.getNormalBounds(), maximized: window.isMaximized() });
   };
-  window.on('resized', save);
-  window.on('moved', save);
+  // 'resize' and 'move' fire on every platform ('resized'/'moved' only on macOS and
+  // Windows) and many times per drag, so the write waits for a pause.
+  let pending: ReturnType<typeof setTimeout> | undefined;
+  const saveSoon = () => {
+    clearTimeout(pending);
+    pending = setTimeout(save, 400);
+  };
+  window.on('resize', saveSoon);
+  window.on('move', saveSoon);
   window.on('maximize', save);
   window.on('unmaximize', save);
   window.on('close', save);
