@@ -56,6 +56,9 @@ describe('metrics API', () => {
     }
     const notJson = await server.injectAs('admin', { method: 'POST', url: '/api/v1/metrics/ingest', payload: '{"series": [', headers: { 'content-type': 'application/json' } });
     expect(notJson.statusCode).toBe(400);
+    const infinite = await server.injectAs('admin', { method: 'POST', url: '/api/v1/metrics/ingest', payload: `{"series":[{"name":"ok","labels":{},"samples":[[${T0},1e999]]}]}`, headers: { 'content-type': 'application/json' } });
+    expect(infinite.statusCode).toBe(400);
+    expect(infinite.json().error.code).toBe('E_VALIDATION');
     expect((await get('/api/v1/metrics/stats')).json().series).toBe(before);
   });
 

@@ -71,7 +71,15 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (fa
     config: { access: 'metrics:write' },
     bodyLimit: INGEST_BODY_LIMIT,
     schema: { tags: ['metrics'], body: IngestRequestSchema, response: { 200: IngestResponseSchema } },
-  }, async (request) => metrics.ingest(request.body.series));
+  }, async (request) => {
+    try {
+      return metrics.ingest(request.body.series);
+    } catch (error) {
+      // The store refuses what JSON cannot carry but a schema cannot rule out (a non-finite value).
+      if (error instanceof RangeError) throw new AppError('E_VALIDATION', error.message);
+      throw error;
+    }
+  });
 
   app.get('/metrics/export', {
     config: { access: 'metrics:read' },
