@@ -3,6 +3,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, TEST_ADMIN_PASSWORD, type TestServer } from '../../../server/src/testing/test-server.ts';
+import type { CreatedApiKey } from '../../../shared/api/api-keys.ts';
 import { testCredentialStore } from '../../test/credential-store.ts';
 import { createServerAxios } from './create-axios.ts';
 import { DEFAULT_RETRY, type RetryOptions } from './retry.ts';
@@ -132,6 +133,18 @@ describe('main\'s server session against a real server', () => {
     expect(await store.get('changer', 'password')).toBe('a-new-operator-password-2');
     await expect(client.request({ method: 'GET', path: '/api/v1/auth/me' })).resolves.toMatchObject({ username: 'test-operator' });
     await expect(session({ profileId: 'changer' }).resume('test-operator')).resolves.toMatchObject({ state: 'signed-in' });
+  });
+
+  it('signs out when its API key is revoked', async () => {
+    const admin = session({ profileId: 'key-admin' });
+    await admin.loginWithPassword('admin', TEST_ADMIN_PASSWORD, false);
+    const created = (await admin.request({ method: 'POST', path: '/api/v1/api-keys', body: { name: 'desktop-test', role: 'viewer' } })) as CreatedApiKey;
+    const client = session({ profileId: 'key-user' });
+    await expect(client.loginWithApiKey(created.secret)).resolves.toMatchObject({ state: 'signed-in', method: 'apiKey' });
+    await admin.request({ method: 'DELETE', path: `/api/v1/api-keys/${created.key.id}` });
+    await expect(client.request({ method: 'GET', path: '/api/v1/auth/me' })).rejects.toMatchObject({ code: expect.stringMatching(/^E_(TOKEN_INVALID|AUTH_REQUIRED)$/) });
+    expect(client.status()).toEqual({ state: 'signed-out', method: null, user: null });
+    expect(await store.kinds('key-user')).toEqual([]);
   });
 
   it('accepts an API key as the credential', async () => {

@@ -35,6 +35,9 @@ interface AccessToken {
 /** Methods that are safe to send again: they change nothing on the server. */
 const IDEMPOTENT: ReadonlySet<string> = new Set(['GET', 'HEAD']);
 
+/** Answers that mean "these credentials are no good", as opposed to "not allowed". */
+const REJECTED_CREDENTIALS: ReadonlySet<string> = new Set(['E_AUTH_EXPIRED', 'E_TOKEN_INVALID', 'E_AUTH_REQUIRED']);
+
 /** Token endpoints only main may call: their answers carry secrets. */
 const SESSION_PATHS = /^\/api\/v1\/auth\/(login|refresh|logout)\/?$/;
 const PASSWORD_PATH = '/api/v1/auth/password';
@@ -174,8 +177,14 @@ export class ServerSession {
         return await attempt();
       } catch (raw) {
         const error = toAppError(raw);
-        // The server judged the token expired before our clock did (clock skew): renew once.
-        if (error.code !== 'E_AUTH_EXPIRED' || this.apiKey) throw error;
+        if (!REJECTED_CREDENTIALS.has(error.code)) throw error;
+        if (this.apiKey) {
+          // A revoked or deleted key never works again.
+          await this.forgetApiKey();
+          throw error;
+        }
+        // The server judged the token expired before our clock did (clock skew), or no longer
+        // accepts it (keys rotated): renew once through the refresh token.
         this.access = null;
         return attempt();
       }
@@ -190,6 +199,12 @@ export class ServerSession {
       if (isTransient(appError) && this.current.state === 'signed-in') this.update({ ...this.current, state: 'unreachable' });
       throw appError;
     }
+  }
+
+  private async forgetApiKey(): Promise<void> {
+    this.apiKey = null;
+    await this.credentials.delete(this.profileId, 'apiKey');
+    this.update({ state: 'signed-out', method: null, user: null });
   }
 
   /** Revokes the refresh token on the server (best effort) and forgets every stored secret of the session. */
