@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import { invoke } from '../define.ts';
 
 /**
@@ -28,7 +28,6 @@ export const ApiRequestSchema = Type.Object(
   },
   { additionalProperties: false },
 );
-export type ApiRequest = Static<typeof ApiRequestSchema>;
 
 export const apiChannels = {
   /** Resolves with the response JSON (null for 204); errors keep the server's catalogue code. */
