@@ -175,3 +175,36 @@ describe('anomaly detection across a restart', () => {
     }
   });
 });
+
+describe('a registered model that no longer loads after a restart', () => {
+  it('is marked failed and replaced by a newly trained model; scoring goes on', async () => {
+    const random = createRandom(9);
+    const settings = { minTrainRows: 300, retrainIntervalMs: 0, workers: 1 };
+    const ingest = (server: TestServer, from: number, count: number) => {
+      for (let i = from; i < from + count; i++) {
+        server.app.metrics.ingest([{ name: 'node_cpu_percent', labels: { host: 'app-1' }, samples: [[T0 + i * STEP, 40 + 4 * (random.next() - 0.5)]] }]);
+      }
+    };
+    const first = await startTestServer({ anomaly: settings });
+    ingest(first, 0, 320);
+    await first.app.anomaly.idle();
+    first.app.ctx.db.prepare("UPDATE anomaly_models SET model = ? WHERE target = 'app-1'").run(Buffer.from([1, 2, 3]));
+    await first.app.close();
+
+    const second = await startTestServer({ anomaly: settings, dataDir: first.dataDir });
+    try {
+      const events: StreamEvent[] = [];
+      second.app.ctx.events.subscribe((e) => events.push(e));
+      ingest(second, 320, 5);
+      await second.app.anomaly.idle();
+      const models = (await second.injectAs('viewer', { method: 'GET', url: '/api/v1/anomaly/models?target=app-1' })).json();
+      expect(models.map((m: { version: number; state: string }) => `${m.version}:${m.state}`)).toEqual(['2:active', '1:failed']);
+      expect(second.app.anomaly.status().modelLoadFailures).toBe(1);
+      const scores = events.filter((e) => e.type === 'anomaly_score').map((e) => (e.data as { modelId: number }).modelId);
+      expect(scores).toHaveLength(4);
+      expect(new Set(scores)).toEqual(new Set([models[0].id]));
+    } finally {
+      await second.close();
+    }
+  });
+});

@@ -187,26 +187,35 @@ export class AnomalyService {
   async reload(target: string): Promise<void> {
     const state = this.#targets.get(target);
     if (!state) return;
-    await this.#enqueue(target, state, async () => {
-      const active = this.#registry.inState(target, 'active');
-      if (active) {
-        try {
-          state.active = await this.#scorer(active, state);
-        } catch (error) {
-          if (!isModelLoadFailure(error)) throw error;
-          // A promoted or restored model that cannot load must not leave the target unscored.
-          this.#loadFailures++;
-          this.#ctx.log.error({ err: error, target, modelId: active.id }, 'anomaly model failed to load; keeping the previous one');
-          this.#registry.markFailed(active.id);
-          const previous = this.#registry.rollback(target);
-          state.active = previous ? await this.#scorer(previous, state) : undefined;
-        }
-      } else {
-        state.active = undefined;
-      }
-      const candidate = this.#registry.inState(target, 'candidate');
-      state.candidate = candidate ? await this.#scorer(candidate, state) : undefined;
-    });
+    await this.#enqueue(target, state, () => this.#loadRegistered(target, state));
+  }
+
+  /**
+   * Live scorers for the target's registered active and candidate models. An active model
+   * that cannot load is marked failed and the previous one restored (a target is never left
+   * unscored because of one bad model; with none left, the next sample trains a new one);
+   * a candidate that cannot load is marked failed and dropped.
+   */
+  async #loadRegistered(target: string, state: TargetState): Promise<void> {
+    state.active = undefined;
+    for (let active = this.#registry.inState(target, 'active'); active && !state.active; ) {
+      state.active = await this.#tryScorer(target, active, state);
+      if (!state.active) active = this.#registry.rollback(target);
+    }
+    const candidate = this.#registry.inState(target, 'candidate');
+    state.candidate = candidate && state.active ? await this.#tryScorer(target, candidate, state) : undefined;
+  }
+
+  async #tryScorer(target: string, model: ModelRecord, state: TargetState): Promise<Scorer | undefined> {
+    try {
+      return await this.#scorer(model, state);
+    } catch (error) {
+      if (!isModelLoadFailure(error)) throw error;
+      this.#loadFailures++;
+      this.#ctx.log.error({ err: error, target, modelId: model.id }, 'anomaly model failed to load; marking it failed');
+      this.#registry.markFailed(model.id);
+      return undefined;
+    }
   }
 
   #accept(samples: SampleEventData[]): void {
@@ -239,14 +248,9 @@ export class AnomalyService {
   }
 
   async #process(target: string, state: TargetState, row: RawRow): Promise<void> {
-    if (!state.active) {
-      // After a restart the registry still knows the target's models: pick them up, their
-      // features and likelihood rebuilt from the rows before this one.
-      const stored = this.#registry.inState(target, 'active');
-      const candidate = this.#registry.inState(target, 'candidate');
-      if (stored) state.active = await this.#scorer(stored, state);
-      if (stored && candidate) state.candidate = await this.#scorer(candidate, state);
-    }
+    // After a restart the registry still knows the target's models: pick them up, their
+    // features and likelihood rebuilt from the rows before this one.
+    if (!state.active && this.#registry.inState(target, 'active')) await this.#loadRegistered(target, state);
     state.rows.push(row);
     if (state.rows.length > this.#settings.trainWindow) state.rows.shift();
     if (!state.active) {
