@@ -137,6 +137,16 @@ describe('live stream (SSE)', () => {
     expect(await clients()).toBe(0);
   });
 
+  it('ends open streams when the server shuts down, so closing does not wait for them', async () => {
+    const server = await listeningServer();
+    const response = await fetch(`${server.url}/api/v1/stream`, { headers: { authorization: `Bearer ${await server.tokenFor('viewer')}` } });
+    const reader = response.body!.getReader();
+    await reader.read();
+    await server.close();
+    servers.pop();
+    while (!(await reader.read()).done);
+  });
+
   it('filters by event type and refuses unknown types', async () => {
     const server = await listeningServer();
     const client = await connect(server, { query: '?types=anomaly_score' });
