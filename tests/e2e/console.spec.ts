@@ -25,10 +25,21 @@ test('signs in and shows the overview with live metrics arriving', async ({ page
   await expect(card.getByTestId('sparkline-value')).toHaveText('0.99');
   await screenshot(page, 'overview');
   await expectAccessible(page);
+
+  // A reload keeps the session (refresh token in this tab's sessionStorage, access token renewed).
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+  await expect(page.getByLabel('Username')).toHaveCount(0);
 });
 
-test('zooms a chart in the metrics explorer by brushing', async ({ page }) => {
+test('finds a series from the command palette and zooms its chart by brushing', async ({ page }) => {
   await signIn(page);
+  await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+  await page.keyboard.press('/');
+  await page.getByRole('textbox', { name: 'Command palette search' }).fill(HOST);
+  await screenshot(page, 'command-palette');
+  await page.getByRole('button', { name: new RegExp(`${METRIC}\\{host="${HOST}"\\}`) }).click();
+  await expect(page).toHaveURL(new RegExp(`name=${METRIC}`));
   await page.goto(`${baseURL()}/#/metrics?name=${METRIC}&labels=host%3D${HOST}&range=60m`);
   const overlay = page.getByTestId('chart-overlay');
   await expect(overlay).toBeVisible();
@@ -51,9 +62,12 @@ test('zooms a chart in the metrics explorer by brushing', async ({ page }) => {
 
 test('acknowledges an alert from the keyboard and silences it', async ({ page, request }) => {
   const seeder = new Seeder(request);
-  await seeder.fireAlert({ alertname: 'HighCpu', host: HOST, severity: 'critical' }, `CPU above 95% on ${HOST}`);
   await signIn(page);
   await page.goto(`${baseURL()}/#/alerts`);
+  await expect(page.getByText('Nothing is firing')).toBeVisible();
+  // The alert arrives while the page is open: a toast, and the list refreshes from the stream.
+  await seeder.fireAlert({ alertname: 'HighCpu', host: HOST, severity: 'critical' }, `CPU above 95% on ${HOST}`);
+  await expect(page.getByText('Critical alert firing')).toBeVisible();
   const row = page.getByRole('row', { name: new RegExp(`CPU above 95% on ${HOST}`) });
   await expect(row).toBeVisible();
   await screenshot(page, 'alerts');

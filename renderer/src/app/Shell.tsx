@@ -15,6 +15,7 @@ import { ROUTES } from './routes.tsx';
 import { visibleRoutes } from './visible-routes.ts';
 import { matchPath, useLocation } from './router.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
+import { useDeepLinks } from './useDeepLinks.ts';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { Loading } from '../components/Loading.tsx';
 
@@ -25,6 +26,7 @@ export function Shell({ user }: { user: User }) {
   const { setColorScheme } = useMantineColorScheme();
   const scheme = useComputedColorScheme('light');
   const { path } = useLocation();
+  useDeepLinks();
   const routes = useMemo(() => visibleRoutes(ROUTES, user.role, platform.kind), [user.role, platform.kind]);
 
   const current = routes.map((route) => ({ route, params: matchPath(route.path, path) })).find((entry) => entry.params !== null);

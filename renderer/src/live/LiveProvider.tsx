@@ -4,6 +4,7 @@ import { usePlatform } from '../platform/PlatformContext.tsx';
 import type { LinkStatus } from '../platform/types.ts';
 import { applyStreamEvent } from './apply-event.ts';
 import { createBatchedInvalidator } from './batched-invalidator.ts';
+import { toastCriticalAlert } from './critical-alert-toast.ts';
 
 export interface LiveState extends LinkStatus {
   /** Unix ms of the last event received, null before the first. */
@@ -24,6 +25,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     const close = platform.openStream({
       onEvent(event) {
         applyStreamEvent(queryClient, event, invalidator.invalidate);
+        toastCriticalAlert(event);
         setLastEventAt(Date.now());
       },
       onReset() {

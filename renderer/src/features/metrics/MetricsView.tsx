@@ -1,7 +1,6 @@
 import { Button, Code, Group, MultiSelect, Select, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { IconZoomReset } from '@tabler/icons-react';
-import { useMemo } from 'react';
 import { useApi } from '../../platform/PlatformContext.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
@@ -36,16 +35,16 @@ export function MetricsView() {
       back: changes.back === undefined ? zoomedFrom : changes.back,
     });
 
-  const names = useMemo(() => [...new Set((seriesList.data?.series ?? []).map((one) => one.name))].sort(), [seriesList.data]);
-  const labelOptions = useMemo(() => {
-    const options = new Set<string>();
-    for (const one of seriesList.data?.series ?? []) {
-      if (one.name !== name) continue;
-      for (const [key, value] of Object.entries(one.labels)) options.add(`${key}=${value}`);
-    }
-    return [...options].sort();
-  }, [seriesList.data, name]);
-  const selector = name ? buildSelector(name, labelsFromPairs(pairs)) : '';
+  const labels = labelsFromPairs(pairs);
+  const hasLabels = (one: { labels: Record<string, string> }) => Object.entries(labels).every(([key, value]) => one.labels[key] === value);
+  const names = [...new Set((seriesList.data?.series ?? []).filter(hasLabels).map((one) => one.name))].sort();
+  const labelOptions = new Set<string>(pairs);
+  for (const one of seriesList.data?.series ?? []) {
+    if (name && one.name !== name) continue;
+    for (const [key, value] of Object.entries(one.labels)) labelOptions.add(`${key}=${value}`);
+  }
+  // A host picked from the palette without a metric charts every series of that host.
+  const selector = name || pairs.length > 0 ? buildSelector(name, labels) : '';
 
   return (
     <>
@@ -64,11 +63,10 @@ export function MetricsView() {
           />
           <MultiSelect
             label="Labels"
-            placeholder={name ? 'Any' : 'Pick a metric first'}
+            placeholder="Any"
             searchable
             clearable
-            disabled={!name}
-            data={labelOptions}
+            data={[...labelOptions].sort()}
             value={pairs}
             onChange={(value) => update({ pairs: value })}
             w={360}
