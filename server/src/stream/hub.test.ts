@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventBus } from '../events/bus.ts';
 import { StreamEventLog } from './event-log.ts';
@@ -45,6 +45,28 @@ describe('stream hub', () => {
     hub.close();
     // The stream ends: reading drains whatever heartbeats were still in flight, then stops.
     while (!(await reader.read()).done);
+    expect(hub.clientCount).toBe(0);
+  });
+});
+
+describe('stream hub backpressure', () => {
+  it('drops a client that stops reading instead of buffering for it without bound', async () => {
+    const temp = openTempDb();
+    cleanups.push(temp.cleanup);
+    const events = new EventBus();
+    const hub = new StreamHub(new StreamEventLog(temp.db), events, 60_000);
+    cleanups.push(() => hub.close());
+    const url = new URL(await serve(hub));
+    const socket = net.connect(Number(url.port), '127.0.0.1');
+    cleanups.push(() => void socket.destroy());
+    socket.write(`GET / HTTP/1.1\r\nHost: ${url.host}\r\n\r\n`);
+    socket.pause();
+    while (hub.clientCount === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    const big = { text: 'x'.repeat(1_048_576) };
+    while (hub.clientCount > 0) {
+      events.publish({ type: 'anomaly_score', data: big });
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     expect(hub.clientCount).toBe(0);
   });
 });
