@@ -277,4 +277,6 @@ async function start(): Promise<void> {
   });
   if (process.env.SMARTCLOUDOPS_DEFAULT_SERVER) await connections.adoptDefaultServer(process.env.SMARTCLOUDOPS_DEFAULT_SERVER, 'This computer');
   await connections.start();
+  // Only looks: downloading and installing stay the engineer's decision.
+  void updates.check();
 }
