@@ -4,6 +4,7 @@ import type { ApiKey, ApiKeyList, CreateApiKeyRequest, CreatedApiKey } from './a
 import type { AuditPage, AuditQuery } from './audit.ts';
 import type { LatestResponse, RangeQuery, RangeResponse, SeriesListResponse } from './metrics.ts';
 import type { AcknowledgeRequest, Alert, AlertHistoryEntry, AlertListQuery, AlertPage, CreateSilenceRequest, Silence, SilenceListQuery, SilencePage } from './alerts.ts';
+import type { AnomalyEvent, AnomalyModel, AnomalyStatus } from './anomaly.ts';
 import type { Incident, IncidentDetail, IncidentListQuery, IncidentPage, TimelineEntry, UpdateIncidentRequest } from './incidents.ts';
 
 /**
@@ -79,6 +80,12 @@ export function createApiClient(transport: Transport) {
       series: (match?: string) => call<SeriesListResponse>('GET', '/metrics/series', { query: { match } }),
       range: (query: RangeQuery) => call<RangeResponse>('GET', '/metrics/query_range', { query: { ...query } }),
       latest: (match?: string) => call<LatestResponse>('GET', '/metrics/latest', { query: { match } }),
+    },
+    anomaly: {
+      /** Newest first. */
+      events: (query: { target?: string; from?: number; limit?: number } = {}) => call<AnomalyEvent[]>('GET', '/anomaly/events', { query: { ...query } }),
+      status: () => call<AnomalyStatus>('GET', '/anomaly/status'),
+      models: (target?: string) => call<AnomalyModel[]>('GET', '/anomaly/models', { query: { target } }),
     },
     alerts: {
       list: (query: AlertListQuery = {}) => call<AlertPage>('GET', '/alerts', { query: { ...query } }),

@@ -168,6 +168,40 @@ test('a new user must choose a password at first sign-in', async ({ page, reques
   await expect(page.getByRole('link', { name: 'Users' })).toHaveCount(0);
 });
 
+test('an anomaly shows its explanation, the metrics around it, and ranks on the overview', async ({ page, request }) => {
+  const seeder = new Seeder(request);
+  const target = 'e2e-anomalous-1';
+  const now = Date.now();
+  const normal = (base: number, i: number) => base + 0.02 * Math.sin(i / 10) + 0.004 * ((i * 7919) % 13) / 13;
+  const history = (base: number) => Array.from({ length: 600 }, (_, i) => [now - (600 - i) * 60_000, normal(base, i)] as [number, number]);
+  await seeder.ingest([
+    { name: 'e2e_cpu_ratio', labels: { host: target }, samples: history(0.3) },
+    { name: 'e2e_mem_ratio', labels: { host: target }, samples: history(0.5) },
+  ]);
+  await expect.poll(async () => (await seeder.call<{ targets: Array<{ target: string; activeModelId: number | null }> }>('GET', '/anomaly/status')).targets.find((t) => t.target === target)?.activeModelId ?? null).not.toBeNull();
+  await expect.poll(async () => {
+    const at = Date.now();
+    await seeder.ingest([
+      { name: 'e2e_cpu_ratio', labels: { host: target }, samples: [[at, 0.98]] },
+      { name: 'e2e_mem_ratio', labels: { host: target }, samples: [[at, 0.95]] },
+    ]);
+    return (await seeder.call<unknown[]>('GET', `/anomaly/events?target=${target}`)).length;
+  }).toBeGreaterThan(0);
+
+  await signIn(page);
+  await expect(page.getByTestId('most-anomalous')).toContainText(target);
+  await page.goto(`${baseURL()}/#/anomalies`);
+  const card = page.getByRole('article', { name: `Anomaly on ${target}` }).first();
+  await expect(card).toBeVisible();
+  await expect(card.getByRole('table', { name: 'Explanation by metric' })).toContainText('e2e_cpu_ratio');
+  await expect(card.getByText(/σ above/).first()).toBeVisible();
+  await expect(card.getByTestId('series-line').first()).toBeVisible();
+  await expect(card.getByTestId('anomaly-band').first()).toBeAttached();
+  await card.scrollIntoViewIfNeeded();
+  await screenshot(page, 'anomalies');
+  await expectAccessible(page);
+});
+
 test('every page passes axe in the light theme too', async ({ browser }) => {
   const context = await browser.newContext({ colorScheme: 'light', viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();

@@ -1,7 +1,6 @@
 import type { QueryClient, QueryKey } from '@tanstack/react-query';
 import type { SequencedStreamEvent } from '../../../shared/api/stream.ts';
 import { applySamples } from '../features/metrics/live-samples.ts';
-import { recordAnomaly } from '../features/anomalies/live-anomalies.ts';
 
 /**
  * Where each stream topic lands in the query cache. Samples are written straight into the
@@ -12,7 +11,7 @@ const INVALIDATES: Partial<Record<SequencedStreamEvent['type'], QueryKey[]>> = {
   alert: [['alerts'], ['overview'], ['incidents']],
   incident: [['incidents'], ['overview']],
   timeline: [['incidents']],
-  anomaly: [['alerts'], ['overview']],
+  anomaly: [['anomalies'], ['alerts'], ['overview']],
   anomaly_score: [['overview', 'anomalous']],
 };
 
@@ -21,6 +20,5 @@ export function applyStreamEvent(queryClient: QueryClient, event: SequencedStrea
     applySamples(queryClient, event.data);
     return;
   }
-  if (event.type === 'anomaly') recordAnomaly(queryClient, event.data);
   for (const key of INVALIDATES[event.type] ?? []) invalidate(key);
 }
