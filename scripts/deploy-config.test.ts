@@ -4,8 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadConfig } from '../server/src/config.ts';
-import { parseScrapeTargets } from '../server/src/metrics/collectors/prometheus-scrape.ts';
+import { loadConfig, parseScrapeTargets } from '../server/src/config.ts';
 
 // Docker cannot run on the development machines, so the deployment files are checked with
 // what can: Prometheus' and Alertmanager's own validators, and the server's config parser.
@@ -51,7 +50,7 @@ describe('deploy/', () => {
     }
     const env = { ...compose.services.server!.environment, SMARTCLOUDOPS_ADMIN_PASSWORD: 'a-long-password', SMARTCLOUDOPS_HOST: '0.0.0.0', SMARTCLOUDOPS_DATA_DIR: '/data' };
     expect(() => loadConfig(env)).not.toThrow();
-    expect(parseScrapeTargets(env.SMARTCLOUDOPS_SCRAPE_TARGETS)).toEqual(['http://node-exporter:9100/metrics']);
+    expect(parseScrapeTargets(compose.services.server!.environment!.SMARTCLOUDOPS_SCRAPE_TARGETS)).toEqual(['http://node-exporter:9100/metrics']);
   });
 
   it('the Dockerfile starts the server the way npm run server does', () => {

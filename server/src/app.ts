@@ -38,7 +38,6 @@ import { AppError } from '../../shared/errors.ts';
 import { API_KEY_PREFIX } from '../../shared/api/api-keys.ts';
 import { MetricsService } from './metrics/service.ts';
 import { metricsPlugin } from './metrics/plugin.ts';
-import { parseScrapeTargets } from './metrics/collectors/prometheus-scrape.ts';
 import { AlertsFeature, type AlertsSettings } from './alerts/feature.ts';
 import { alertsPlugin } from './alerts/plugin.ts';
 import { metricsQueryOf } from './alerts/rules/metrics-source.ts';
@@ -165,7 +164,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
       await api.register(apiKeyRoutes, { ctx, apiKeys });
       await api.register(auditRoutes, { ctx });
       await api.register(signingKeyRoutes, { ctx, keys: signingKeys });
-      await api.register(metricsPlugin, { ctx, metrics, scrapeTargets: parseScrapeTargets((options.env ?? process.env).SMARTCLOUDOPS_SCRAPE_TARGETS) });
+      await api.register(metricsPlugin, { ctx, metrics, scrapeTargets: config.scrapeTargets });
       await api.register(alertsPlugin, { feature: alerts });
       await api.register(streamRoutes, { ctx, registry });
       await api.register(anomalyPlugin, { ctx, feature: anomaly });

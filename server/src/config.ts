@@ -23,6 +23,8 @@ export interface ServerConfig {
   lockoutFailuresPerIp: number;
   /** Lockout duration (and failure counting window), seconds. */
   lockoutSeconds: number;
+  /** Prometheus exposition endpoints to scrape, from SMARTCLOUDOPS_SCRAPE_TARGETS. */
+  scrapeTargets: string[];
 }
 
 export class ConfigError extends Error {
@@ -75,5 +77,25 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     lockoutFailuresPerUser: integer(env, 'SMARTCLOUDOPS_LOCKOUT_FAILURES', 5, 1, 1000),
     lockoutFailuresPerIp: integer(env, 'SMARTCLOUDOPS_LOCKOUT_IP_FAILURES', 20, 1, 100_000),
     lockoutSeconds: integer(env, 'SMARTCLOUDOPS_LOCKOUT_SECONDS', 900, 1, 86_400),
+    scrapeTargets: parseScrapeTargets(env.SMARTCLOUDOPS_SCRAPE_TARGETS),
   };
+}
+
+/** `SMARTCLOUDOPS_SCRAPE_TARGETS`: comma-separated http(s) URLs of exposition endpoints. */
+export function parseScrapeTargets(value: string | undefined): string[] {
+  if (!value) return [];
+  return value
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '')
+    .map((t) => {
+      let url: URL;
+      try {
+        url = new URL(t);
+      } catch {
+        throw new ConfigError('SMARTCLOUDOPS_SCRAPE_TARGETS', `has an invalid URL "${t}"`);
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('SMARTCLOUDOPS_SCRAPE_TARGETS', `has a non-http(s) URL "${t}"`);
+      return url.href;
+    });
 }

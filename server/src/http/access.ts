@@ -24,6 +24,8 @@ export interface DeclaredRoute {
   url: string;
   access: RouteAccess;
   allowPendingPasswordChange: boolean;
+  /** The route's own body limit where it raises the server's (bulk ingest). */
+  bodyLimit: number | undefined;
 }
 
 /** Routes we do not own (OpenAPI UI assets, static web console) are public by nature. */
@@ -60,7 +62,7 @@ export function installAccessGuard(app: FastifyInstance, authenticate: Authentic
       throw new Error(`Route ${String(route.method)} ${route.url} declares no access (config.access); every API route must.`);
     }
     const allowPendingPasswordChange = (route.config as { allowPendingPasswordChange?: boolean } | undefined)?.allowPendingPasswordChange === true;
-    for (const method of [route.method].flat()) table.push({ method, url: route.url, access, allowPendingPasswordChange });
+    for (const method of [route.method].flat()) table.push({ method, url: route.url, access, allowPendingPasswordChange, bodyLimit: route.bodyLimit });
   });
   app.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config;

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseScrapeTargets, scrapeTarget } from './prometheus-scrape.ts';
+import { scrapeTarget } from './prometheus-scrape.ts';
+import { parseScrapeTargets } from '../../config.ts';
 import { startTestServer } from '../../testing/test-server.ts';
 import type { SeriesListResponse } from '../../../../shared/api/metrics.ts';
 

@@ -1,4 +1,3 @@
-import { ConfigError } from '../../config.ts';
 import type { SampleBatch } from '../store.ts';
 import { parseExposition } from './exposition.ts';
 
@@ -31,23 +30,4 @@ export async function scrapeTarget(url: string, now: number = Date.now()): Promi
   } catch (error) {
     return { batches: [up(0)], error: `scrape of ${url} failed: ${(error as Error).message}` };
   }
-}
-
-/** `SMARTCLOUDOPS_SCRAPE_TARGETS`: comma-separated http(s) URLs of exposition endpoints. */
-export function parseScrapeTargets(value: string | undefined): string[] {
-  if (!value) return [];
-  return value
-    .split(',')
-    .map((t) => t.trim())
-    .filter((t) => t !== '')
-    .map((t) => {
-      let url: URL;
-      try {
-        url = new URL(t);
-      } catch {
-        throw new ConfigError('SMARTCLOUDOPS_SCRAPE_TARGETS', `has an invalid URL "${t}"`);
-      }
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('SMARTCLOUDOPS_SCRAPE_TARGETS', `has a non-http(s) URL "${t}"`);
-      return url.href;
-    });
 }
