@@ -58,6 +58,7 @@ const ABLATIONS: { name: string; options: Partial<DetectorOptions> }[] = [
   },
   { name: 'raw score instead of likelihood', options: { scoring: 'raw' } },
   { name: 'no range breakout', options: { breakoutMargin: false } },
+  { name: 'range breakout margin 10 % instead of 25 %', options: { breakoutMargin: 0.1 } },
   { name: 'no refractory period', options: { refractorySeconds: 0 } },
   { name: 'refractory 12 h instead of 24 h', options: { refractorySeconds: 43_200 } },
   { name: 'scales 1 h + 24 h', options: { scales: [{ label: '1 h', seconds: 3_600 }, { label: '24 h', seconds: 86_400 }] } },

@@ -54,7 +54,7 @@ export const DEFAULT_DETECTOR_OPTIONS = {
   minTrainRows: 288,
   trainWindow: 4_032,
   retrainEvery: 288,
-  breakoutMargin: 0.1,
+  breakoutMargin: 0.25,
   refractorySeconds: 86_400,
   scoring: 'likelihood',
   falseAlarmRate: 1e-5,
