@@ -68,7 +68,9 @@ try {
   seedDb.close();
   const seeded = SERIES * ((HOURS * HOUR) / STEP);
   console.log(`seeded ${seeded.toLocaleString('en')} samples of ${SERIES} series in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s (not timed)`);
+  const startStarted = performance.now();
   await server.start();
+  console.log(`server process started on the seeded folder in ${((performance.now() - startStarted) / 1000).toFixed(1)} s (not timed)`);
 
   const token = await server.login();
   const transport = fetchTransport(server.url, () => token);
