@@ -38,14 +38,16 @@ export function compactQuery(query: Record<string, QueryValue> | undefined): Rec
   return out;
 }
 
-/** Serialises a query the way Fastify parses it back (repeated keys for arrays). */
+/**
+ * Serialises a query the way Fastify parses it back (repeated keys for arrays). Written
+ * with encodeURIComponent because shared/ has no DOM or Node globals such as URLSearchParams.
+ */
 export function queryString(query: Record<string, QueryValue> | undefined): string {
-  const params = new URLSearchParams();
+  const pairs: string[] = [];
   for (const [key, value] of Object.entries(compactQuery(query))) {
-    for (const item of Array.isArray(value) ? value : [value]) params.append(key, item);
+    for (const item of Array.isArray(value) ? value : [value]) pairs.push(`${encodeURIComponent(key)}=${encodeURIComponent(item)}`);
   }
-  const text = params.toString();
-  return text ? `?${text}` : '';
+  return pairs.length > 0 ? `?${pairs.join('&')}` : '';
 }
 
 export function createApiClient(transport: Transport) {
