@@ -9,8 +9,11 @@ import { detectPlatform } from './platform/detect.ts';
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');
+const platform = detectPlatform();
+// Resuming the session starts now, in parallel with React's first render, not after it.
+const restoring = platform.restoreSession();
 createRoot(container).render(
   <StrictMode>
-    <Root platform={detectPlatform()} />
+    <Root platform={platform} restoring={restoring} />
   </StrictMode>,
 );

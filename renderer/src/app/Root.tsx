@@ -3,7 +3,7 @@ import { ModalsProvider } from '@mantine/modals';
 import { Notifications } from '@mantine/notifications';
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { Platform } from '../platform/types.ts';
+import type { Platform, SessionSnapshot } from '../platform/types.ts';
 import { PlatformProvider } from '../platform/PlatformContext.tsx';
 import { SessionProvider } from '../session/SessionProvider.tsx';
 import { SessionGate } from './SessionGate.tsx';
@@ -12,10 +12,12 @@ import { createQueryClient } from './query-client.ts';
 
 export interface RootProps {
   platform: Platform;
+  /** A session restore already under way (started before the first render). */
+  restoring?: Promise<SessionSnapshot>;
   queryClient?: QueryClient;
 }
 
-export function Root({ platform, queryClient }: RootProps) {
+export function Root({ platform, restoring, queryClient }: RootProps) {
   const [client] = useState(() => queryClient ?? createQueryClient());
   return (
     <MantineProvider theme={theme} defaultColorScheme="auto">
@@ -23,7 +25,7 @@ export function Root({ platform, queryClient }: RootProps) {
         <PlatformProvider platform={platform}>
           <ModalsProvider>
             <Notifications position="bottom-right" limit={4} />
-            <SessionProvider>
+            <SessionProvider restoring={restoring}>
               <SessionGate />
             </SessionProvider>
           </ModalsProvider>

@@ -18,14 +18,14 @@ interface SessionContextValue {
 
 const SessionContext = createContext<SessionContextValue | null>(null);
 
-export function SessionProvider({ children }: { children: ReactNode }) {
+export function SessionProvider({ children, restoring }: { children: ReactNode; restoring?: Promise<SessionSnapshot> | undefined }) {
   const platform = usePlatform();
   const queryClient = useQueryClient();
   const [session, setSession] = useState<SessionState>({ state: 'restoring' });
 
   useEffect(() => {
     let active = true;
-    platform.restoreSession().then(
+    (restoring ?? platform.restoreSession()).then(
       (restored) => active && setSession(restored),
       () => active && setSession({ state: 'signed-out' }),
     );
@@ -34,7 +34,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       active = false;
       off();
     };
-  }, [platform]);
+  }, [platform, restoring]);
 
   const signIn = useCallback(async (username: string, password: string) => {
     const next = await platform.signIn(username, password);

@@ -19,7 +19,7 @@ describe('chart geometry', () => {
 
   it('draws one path and breaks it at missing values', () => {
     const d = linePath([0, 1, 2, 3], [1, Number.NaN, 2, 3], (t) => t * 10, (v) => v);
-    expect(d).toBe('M0.0,1.0M20.0,2.0L30.0,3.0');
+    expect(d).toBe('M0,1M20,2L30,3');
   });
 
   it('finds the nearest sample by binary search', () => {

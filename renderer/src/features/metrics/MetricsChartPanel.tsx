@@ -1,6 +1,6 @@
 import { Group, Paper, Text } from '@mantine/core';
 import { useElementSize } from '@mantine/hooks';
-import { useQuery, type UseQueryResult } from '@tanstack/react-query';
+import { keepPreviousData, useQuery, type UseQueryResult } from '@tanstack/react-query';
 import type { SeriesData } from './series-data.ts';
 import { useMemo } from 'react';
 import { useApi } from '../../platform/PlatformContext.tsx';
@@ -29,8 +29,9 @@ export function MetricsChartPanel({ match, range, height = 320, onZoom, title }:
   const { from, to } = resolveRange(range, now);
   const ready = width > 0 && match !== '';
   // Relative ranges read a live window (extended by the stream); absolute ones a fixed range.
-  const liveQuery = useQuery({ ...metricsQueries.liveWindow(api, match, range.kind === 'relative' ? range.minutes : 0, maxPoints), enabled: ready && range.kind === 'relative' });
-  const fixedQuery = useQuery({ ...metricsQueries.range(api, match, from, to, maxPoints), enabled: ready && range.kind === 'absolute' });
+  // While a new range loads, the previous chart stays (dimmed) instead of a skeleton flash.
+  const liveQuery = useQuery({ ...metricsQueries.liveWindow(api, match, range.kind === 'relative' ? range.minutes : 0, maxPoints), enabled: ready && range.kind === 'relative', placeholderData: keepPreviousData });
+  const fixedQuery = useQuery({ ...metricsQueries.range(api, match, from, to, maxPoints), enabled: ready && range.kind === 'absolute', placeholderData: keepPreviousData });
   const dataQuery: UseQueryResult<{ series: SeriesData[] }> = range.kind === 'relative' ? liveQuery : fixedQuery;
   const anomalies = useQuery(alertQueries.anomaliesIn(api, from, to));
   const series = dataQuery.data?.series;
@@ -41,7 +42,7 @@ export function MetricsChartPanel({ match, range, height = 320, onZoom, title }:
 
   return (
     <Paper withBorder radius="md" p="sm">
-      <div ref={ref} style={{ minHeight: height }}>
+      <div ref={ref} style={{ minHeight: height, opacity: dataQuery.isPlaceholderData ? 0.5 : 1, transition: 'opacity 150ms' }} aria-busy={dataQuery.isPlaceholderData}>
         {width > 0 && (
           <QueryState
             query={dataQuery}
