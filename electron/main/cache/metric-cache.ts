@@ -74,6 +74,15 @@ export class MetricCache {
     });
   }
 
+  /**
+   * The server's ids no longer mean what they meant (its data folder was replaced): keep the
+   * series and samples, drop the mapping; the next sync maps series again by name and labels.
+   */
+  forgetServerIds(): void {
+    this.db.prepare('UPDATE series SET server_id = NULL').run();
+    this.#byServerId.clear();
+  }
+
   localIdOf(serverId: number): number | undefined {
     return this.#byServerId.get(serverId);
   }

@@ -28,6 +28,11 @@ export class SyncCursors {
       .run(collection, cursor);
   }
 
+  /** Back to "never synced" for this collection. */
+  clear(collection: string): void {
+    this.#db.prepare('DELETE FROM sync_cursors WHERE collection = ?').run(collection);
+  }
+
   markCaughtUp(collection: string, at: number): void {
     this.#db
       .prepare('INSERT INTO sync_cursors (collection, caught_up_at) VALUES (?, ?) ON CONFLICT (collection) DO UPDATE SET caught_up_at = excluded.caught_up_at')

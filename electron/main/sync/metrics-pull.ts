@@ -33,7 +33,12 @@ export async function pullMetrics(options: PullMetricsOptions): Promise<PullResu
   const fetchPage = (after: string | null) =>
     transport({ method: 'GET', path: '/api/v1/metrics/export', query: { limit: pageSize, ...(after === null ? {} : { after }) } }).then(checkPage);
 
-  let next = fetchPage(cache.cursors.get(METRICS_COLLECTION).cursor);
+  const stored = cache.cursors.get(METRICS_COLLECTION).cursor;
+  let next = fetchPage(stored).catch((error: unknown) => {
+    if (!(stored !== null && isCursorAhead(error))) throw error;
+    startOver(cache);
+    return fetchPage(null);
+  });
   let pages = 0;
   for (;;) {
     const page = await next;
@@ -52,6 +57,22 @@ export async function pullMetrics(options: PullMetricsOptions): Promise<PullResu
     if (page.more || pages > 1) options.onProgress?.(estimator.progress(now(), !page.more));
     if (!page.more) return { samples: estimator.progress(now(), true).samples, pages };
   }
+}
+
+/** The server refuses a cursor it never handed out: its data folder is not the one we synced from. */
+function isCursorAhead(error: unknown): boolean {
+  return error instanceof AppError && error.code === 'E_CONFLICT' && typeof (error.details as { cursor?: unknown } | undefined)?.cursor === 'string';
+}
+
+/**
+ * Syncs a replaced server from its beginning. What the cache holds stays (it is true
+ * history, and the budget ages it out); only the old server's ids and cursor go.
+ */
+function startOver(cache: LocalCache): void {
+  cache.db.transaction(() => {
+    cache.metrics.forgetServerIds();
+    cache.cursors.clear(METRICS_COLLECTION);
+  })();
 }
 
 function writePage(cache: LocalCache, page: ExportResponse, at: number): void {

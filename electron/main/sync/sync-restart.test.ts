@@ -70,4 +70,35 @@ describe('sync engine across a server crash', () => {
     expect(cacheSamples(cache)).toEqual(expected);
     // Two server starts and a full backfill on a shared machine: generous, not a performance bound.
   }, 120_000);
+
+  it('starts over when the server comes back with a different data folder, keeping what it had', async () => {
+    const firstDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-wiped-server-'));
+    const secondDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-wiped-server-'));
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-wiped-cache-'));
+    dirs.push(firstDir, secondDir, cacheDir);
+    const port = await freePort();
+    server = new ServerProcess(firstDir, port);
+    await server.start();
+    let token = await server.login();
+    const transport: Transport = fetchTransport(server.url, () => token);
+    await transport({ method: 'POST', path: '/api/v1/metrics/ingest', body: ingestBody(5, 100) });
+    cache = openLocalCache(path.join(cacheDir, 'profile.db'));
+    engine = new SyncEngine({ cache, transport, stream: { connect: () => ({ close: () => {} }) } });
+    await engine.syncNow();
+    const before = cacheSamples(cache);
+
+    // Same address, another data folder: its ids and cursors start again from the beginning.
+    await server.kill();
+    server = new ServerProcess(secondDir, port);
+    await server.start();
+    token = await server.login();
+    await transport({ method: 'POST', path: '/api/v1/metrics/ingest', body: { series: [{ name: 'disk_used', labels: { host: 'db-1' }, samples: [[1, 1]] }, ...ingestBody(5, 10, 100).series] } });
+
+    const result = await engine.syncNow();
+    expect(result.samples).toBe(51);
+    const after = cacheSamples(cache);
+    for (const [key, value] of before) expect(after.get(key)).toBe(value);
+    for (const [key, value] of await serverSamples(transport)) expect(after.get(key)).toBe(value);
+    expect(cache.metrics.findSeries('disk_used', { host: 'db-1' })?.serverId).toBe(1);
+  }, 120_000);
 });
