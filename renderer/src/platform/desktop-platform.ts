@@ -1,4 +1,4 @@
-import { createApiClient, type ApiRequest } from '../../../shared/api/client.ts';
+import { compactQuery, createApiClient, type ApiRequest } from '../../../shared/api/client.ts';
 import type { AuthStatus } from '../../../shared/ipc/channels/auth.ts';
 import type { StreamState } from '../../../shared/ipc/channels/stream.ts';
 import type { SmartCloudOpsBridge } from '../../../shared/ipc/bridge.ts';
@@ -29,7 +29,10 @@ export function linkFromStreamState(state: StreamState): LinkStatus {
  * credentials of the selected server profile; the renderer never sees a token.
  */
 export function createDesktopPlatform(bridge: SmartCloudOpsBridge): Platform {
-  const api = createApiClient((request: ApiRequest) => unwrap(bridge.api.request(request as Parameters<typeof bridge.api.request>[0])));
+  // Main validates every request: optional filters left undefined are dropped here, not sent.
+  const api = createApiClient(({ method, path, query, body }: ApiRequest) =>
+    unwrap(bridge.api.request({ method, path, ...(query ? { query: compactQuery(query) } : {}), ...(body === undefined ? {} : { body }) })),
+  );
   return {
     kind: 'desktop',
     api,
