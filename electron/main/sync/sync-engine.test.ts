@@ -6,6 +6,7 @@ import type { Transport } from '../../../shared/api/client.ts';
 import { openLocalCache, type LocalCache } from '../cache/local-cache.ts';
 import { fetchTransport } from '../testing/fetch-transport.ts';
 import { freePort, ServerProcess } from '../testing/server-process.ts';
+import { raiseIncident } from '../testing/incident-fixtures.ts';
 import { cacheSamples, ingestBody, serverSamples } from '../testing/sync-fixtures.ts';
 import type { SyncProgress } from './backfill-progress.ts';
 import { eventSourceStream } from './event-source-stream.ts';
@@ -79,6 +80,21 @@ describe('sync engine against a real server', { timeout: 60_000 }, () => {
     expect(engine.status.state).toBe('syncing');
   });
 
+  it('keeps the budget after its pulls, sparing pinned windows', async () => {
+    engine = new SyncEngine({ cache, transport, stream: eventSourceStream({ baseUrl: server.url, getToken: () => server.login() }) });
+    await engine.syncNow();
+    const web0 = cache.metrics.findSeries('cpu_usage', { host: 'web-0' })!;
+    const window = cache.metrics.range(web0.id, 0, Number.MAX_SAFE_INTEGER).ts.slice(100, 200);
+    cache.pins.put({ incidentId: 1, fromTs: window[0]!, toTs: window.at(-1)!, seriesIds: [web0.id], pinnedAt: Date.now(), origin: 'server' });
+
+    // Every fixture sample is months old: a one-day age budget leaves only the pinned window.
+    engine = new SyncEngine({ cache, transport, stream: eventSourceStream({ baseUrl: server.url, getToken: () => server.login() }), budget: { maxBytes: 1 << 30, maxAgeMs: 86_400_000 } });
+    await engine.syncNow();
+    expect(engine.lastEviction?.samplesEvicted).toBeGreaterThan(0);
+    expect(cache.metrics.sampleCount()).toBe(100);
+    expect(cache.metrics.range(web0.id, 0, Number.MAX_SAFE_INTEGER).ts).toEqual(window);
+  });
+
   it('follows the live stream: new samples reach the cache without being asked', async () => {
     engine = new SyncEngine({ cache, transport, stream: eventSourceStream({ baseUrl: server.url, getToken: () => server.login() }), pullDelayMs: 50 });
     engine.start();
@@ -87,5 +103,11 @@ describe('sync engine against a real server', { timeout: 60_000 }, () => {
     await transport({ method: 'POST', path: '/api/v1/metrics/ingest', body: ingestBody(3, 2, 10_000) });
     await vi.waitFor(() => expect(cache.metrics.sampleCount()).toBe(before + 6), { timeout: 10_000 });
     expect(cache.cursors.get('stream').cursor).toMatch(/^\d+$/);
+
+    // Alerts and incidents arrive as stream events and are stored as they come.
+    const { incidentId, alert } = await raiseIncident(server.url, transport, { metric: 'cpu_usage', host: 'web-1' }, Date.now());
+    await vi.waitFor(() => expect(cache.incidents.incident(incidentId)?.value.id).toBe(incidentId), { timeout: 10_000 });
+    await vi.waitFor(() => expect(cache.incidents.alertsOf(incidentId).map((a) => a.value.id)).toContain(alert.id), { timeout: 10_000 });
+    await vi.waitFor(() => expect(cache.incidents.timelineOf(incidentId).length).toBeGreaterThan(0), { timeout: 10_000 });
   });
 });
