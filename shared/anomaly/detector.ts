@@ -120,7 +120,7 @@ export class StreamingDetector {
     const breakout = margin === false ? undefined : rangeBreakout(model, features, margin);
     const byLikelihood = (o.scoring ?? DEFAULT_DETECTOR_OPTIONS.scoring) === 'likelihood';
     const base = breakout ? BREAKOUT_SCORE : byLikelihood ? logLikelihood(likelihood) : score;
-    const anomalyScore = this.refractory.apply(timestampMs, base);
+    const anomalyScore = this.refractory.apply(timestampMs, base, breakout ?? '');
     const threshold = o.alarmThreshold ?? (byLikelihood ? likelihoodThreshold(o.falseAlarmRate ?? DEFAULT_DETECTOR_OPTIONS.falseAlarmRate) : model.threshold);
     const isAnomaly = anomalyScore >= threshold;
     return {

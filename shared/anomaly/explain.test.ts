@@ -47,4 +47,19 @@ describe('StreamingDetector and explanations', () => {
     expect(results[0]!.breakout).toBe('cpu');
     expect(results[0]!.isAnomaly).toBe(true);
   });
+
+  it('still pages for a different metric breaking out during the refractory period', () => {
+    const detector = new StreamingDetector({ metrics: ['cpu', 'disk'], minTrainRows: 300, retrainEvery: 0 });
+    const cpu = noisy(5);
+    const disk = noisy(6);
+    const t0 = Date.UTC(2026, 0, 1);
+    let i = 0;
+    for (; i < 800; i++) detector.push(t0 + i * FIVE_MINUTES, { cpu: 40 + cpu(), disk: 10 + disk() });
+    const cpuSpike = detector.push(t0 + i++ * FIVE_MINUTES, { cpu: 90, disk: 10 });
+    const cpuAgain = detector.push(t0 + i++ * FIVE_MINUTES, { cpu: 95, disk: 10 });
+    const diskSpike = detector.push(t0 + i * FIVE_MINUTES, { cpu: 40, disk: 60 });
+    expect([cpuSpike.isAnomaly, cpuAgain.isAnomaly, diskSpike.isAnomaly]).toEqual([true, false, true]);
+    expect(diskSpike.breakout).toBe('disk');
+    expect(diskSpike.explanation!.summary).toMatch(/^disk .*above its 24 h mean/);
+  });
 });

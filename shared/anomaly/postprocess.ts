@@ -33,27 +33,33 @@ export const BREAKOUT_SCORE = 1;
  */
 export class Refractory {
   private readonly seconds: number;
-  /** Monotonic deque of (time, score): scores strictly decreasing from the front. */
-  private times: number[] = [];
-  private scores: number[] = [];
+  /** Per key, a monotonic deque of (time, score): scores strictly decreasing from the front. */
+  private readonly spans = new Map<string, { times: number[]; scores: number[] }>();
 
   constructor(seconds: number) {
     this.seconds = seconds;
   }
 
-  apply(timestampMs: number, score: number): number {
+  /**
+   * `key` names what drove the score (a metric's range breakout, or the forest), so that a
+   * different cause is not silenced by the previous one's period.
+   */
+  apply(timestampMs: number, score: number, key = ''): number {
+    let span = this.spans.get(key);
+    if (!span) this.spans.set(key, (span = { times: [], scores: [] }));
+    const { times, scores } = span;
     const since = timestampMs - this.seconds * 1000;
-    while (this.times.length > 0 && this.times[0]! <= since) {
-      this.times.shift();
-      this.scores.shift();
+    while (times.length > 0 && times[0]! <= since) {
+      times.shift();
+      scores.shift();
     }
-    const recentMax = this.scores.length > 0 ? this.scores[0]! : -Infinity;
-    while (this.scores.length > 0 && this.scores[this.scores.length - 1]! <= score) {
-      this.times.pop();
-      this.scores.pop();
+    const recentMax = scores.length > 0 ? scores[0]! : -Infinity;
+    while (scores.length > 0 && scores[scores.length - 1]! <= score) {
+      times.pop();
+      scores.pop();
     }
-    this.times.push(timestampMs);
-    this.scores.push(score);
+    times.push(timestampMs);
+    scores.push(score);
     return score > recentMax ? score : 0;
   }
 }

@@ -285,7 +285,7 @@ export class AnomalyService {
     const rawScore = scores[0]!;
     const likelihood = scorer.likelihood.update(rawScore);
     const base = breakouts[0] ? BREAKOUT_SCORE : logLikelihood(likelihood);
-    const score = scorer.refractory.apply(row.ts, base);
+    const score = scorer.refractory.apply(row.ts, base, breakouts[0] ?? '');
     const threshold = this.threshold;
     return { result: { target, ts: row.ts, modelId: scorer.model.id, rawScore, likelihood, score, threshold, isAnomaly: score >= threshold }, features };
   }
