@@ -64,6 +64,10 @@ describe('desktop data through its IPC handlers', { timeout: 60_000 }, () => {
     const status = await handlers['cache.status'](undefined, context);
     expect(status.pins.map((p) => p.incidentId)).toEqual([incidentId]);
 
+    // Keeping it offline also scores its series in the background.
+    await data.scoringSettled();
+    expect(data.cache.metrics.range(pin.seriesIds[0]!, pin.fromTs, pin.toTs).scores.every((s) => s !== null)).toBe(true);
+
     const scored = await handlers['cache.scoreSeries']({ seriesId: pin.seriesIds[0]!, fromTs: pin.fromTs, toTs: pin.toTs }, context);
     expect(scored.anomalies).toEqual(expect.any(Array));
     expect(data.cache.metrics.range(pin.seriesIds[0]!, pin.fromTs, pin.toTs).scores.every((s) => s !== null)).toBe(true);

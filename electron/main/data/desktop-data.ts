@@ -36,6 +36,8 @@ export interface CacheStatus {
   pins: Pin[];
 }
 
+const SCORING_BASELINE_MS = 86_400_000;
+
 /** Capsule contents are read as if the server were unreachable: always from their cache. */
 const noServer: Transport = () => Promise.reject(new AppError('E_NETWORK', 'Capsules are read without a server.'));
 
@@ -51,6 +53,7 @@ export class DesktopData {
   readonly #options: DesktopDataOptions;
   readonly #now: () => number;
   #opened: { cache: LocalCache; reads: OfflineReads } | undefined;
+  #scoring: Promise<void> = Promise.resolve();
 
   constructor(options: DesktopDataOptions) {
     this.#options = options;
@@ -66,6 +69,7 @@ export class DesktopData {
 
   async close(): Promise<void> {
     await this.engine.stop();
+    await this.#scoring;
     this.cache.close();
     this.#opened?.cache.close();
     this.#opened = undefined;
@@ -75,8 +79,16 @@ export class DesktopData {
     return { sync: this.engine.status, usedBytes: usedBytes(this.cache.db), samples: this.cache.metrics.sampleCount(), pins: this.cache.pins.list() };
   }
 
-  keepOffline(incidentId: number, options: KeepOfflineOptions = {}): Promise<Pin> {
-    return keepIncidentOffline({ transport: this.#options.transport, cache: this.cache, now: this.#now }, incidentId, options);
+  /** Pins the incident, then scores its series in the background so a capsule carries the scores. */
+  async keepOffline(incidentId: number, options: KeepOfflineOptions = {}): Promise<Pin> {
+    const pin = await keepIncidentOffline({ transport: this.#options.transport, cache: this.cache, now: this.#now }, incidentId, options);
+    this.#scoring = this.#scoring.then(() => this.#scorePinned(pin));
+    return pin;
+  }
+
+  /** Resolves when the background scoring of pinned incidents has finished. */
+  scoringSettled(): Promise<void> {
+    return this.#scoring;
   }
 
   release(incidentId: number): void {
@@ -98,6 +110,17 @@ export class DesktopData {
 
   scoreSeries(request: ScoreCachedSeriesRequest, options: ScoreCallOptions = {}): Promise<ScoreOutput> {
     return scoreCachedSeries(this.cache.metrics, this.#options.scoring, request, options);
+  }
+
+  /**
+   * The detector needs a baseline before it scores, so each series is scored from a day
+   * before the window. Failures (a crashed worker) are already reported by the client;
+   * the scores can be computed again on demand.
+   */
+  async #scorePinned(pin: Pin): Promise<void> {
+    for (const seriesId of pin.seriesIds) {
+      await this.scoreSeries({ seriesId, fromTs: pin.fromTs - SCORING_BASELINE_MS, toTs: pin.toTs }).catch(() => undefined);
+    }
   }
 
   /** Opened on first use: most sessions never open a capsule. */
