@@ -44,6 +44,7 @@ import { metricsQueryOf } from './alerts/rules/metrics-source.ts';
 import { streamRoutes } from './stream/routes.ts';
 import { anomalyPlugin, createAnomalyFeature } from './anomaly/plugin.ts';
 import type { AnomalySettings } from './anomaly/service.ts';
+import { anomalySettingsFromEnv } from './anomaly/settings.ts';
 
 export interface BuildServerOptions {
   /** Overrides of the environment configuration (tests pass a temp dataDir). */
@@ -130,7 +131,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   app.decorate('metrics', metrics);
   const alerts = new AlertsFeature(ctx, options.alerts, metricsQueryOf(metrics));
   app.decorate('alerts', alerts);
-  const anomaly = createAnomalyFeature(ctx, options.anomaly);
+  const anomaly = createAnomalyFeature(ctx, { ...anomalySettingsFromEnv(options.env ?? process.env), ...options.anomaly });
   app.decorate('anomaly', anomaly.service);
 
   await app.register(helmet, {
