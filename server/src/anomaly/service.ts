@@ -170,7 +170,7 @@ export class AnomalyService {
   async train(target: string, by: string): Promise<ModelRecord | undefined> {
     const state = this.#targets.get(target);
     if (!state || state.rows.length < 2) return undefined;
-    return this.#enqueue(target, state, () => this.#train(target, state, by));
+    return this.#enqueue(state, () => this.#train(target, state, by));
   }
 
   async retrainAll(): Promise<void> {
@@ -187,7 +187,7 @@ export class AnomalyService {
   async reload(target: string): Promise<void> {
     const state = this.#targets.get(target);
     if (!state) return;
-    await this.#enqueue(target, state, () => this.#loadRegistered(target, state));
+    await this.#enqueue(state, () => this.#loadRegistered(target, state));
   }
 
   /**
@@ -228,9 +228,9 @@ export class AnomalyService {
         const history = groupRows(recentSamples(this.#ctx.db, target, rows[0]!.ts, this.#settings.trainWindow)).get(target) ?? [];
         for (const row of history) created.rows.push(row);
       }
-      const target_ = state;
+      const targetState = state;
       for (const row of rows) {
-        void this.#enqueue(target, target_, () => this.#process(target, target_, row)).catch((error) => {
+        void this.#enqueue(targetState, () => this.#process(target, targetState, row)).catch((error) => {
           this.#scoringFailures++;
           this.#ctx.log.error({ err: error, target }, 'anomaly scoring failed for one sample; continuing');
         });
@@ -238,7 +238,7 @@ export class AnomalyService {
     }
   }
 
-  #enqueue<T>(target: string, state: TargetState, work: () => Promise<T>): Promise<T> {
+  #enqueue<T>(state: TargetState, work: () => Promise<T>): Promise<T> {
     const result = state.queue.then(work);
     state.queue = result.then(
       () => undefined,
