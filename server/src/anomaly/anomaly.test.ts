@@ -208,3 +208,24 @@ describe('a registered model that no longer loads after a restart', () => {
     }
   });
 });
+
+describe('a young target', () => {
+  it('is refitted each time its history doubles, until the training window is full', async () => {
+    const random = createRandom(11);
+    const server = await startTestServer({ anomaly: { minTrainRows: 50, trainWindow: 400, retrainIntervalMs: 0, workers: 1 } });
+    try {
+      for (let i = 0; i < 260; i++) {
+        server.app.metrics.ingest([{ name: 'node_cpu_percent', labels: { host: 'new-1' }, samples: [[T0 + i * STEP, 40 + 4 * (random.next() - 0.5)]] }]);
+      }
+      await server.app.anomaly.idle();
+      const models = (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/anomaly/models?target=new-1' })).json();
+      expect(models.map((m: { version: number; state: string; trainRows: number }) => `${m.version}:${m.state}:${m.trainRows}`)).toEqual([
+        '3:active:200',
+        '2:retired:100',
+        '1:retired:50',
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+});

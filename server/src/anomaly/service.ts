@@ -277,6 +277,13 @@ export class AnomalyService {
     this.#ctx.events.publish({ type: 'anomaly_score', data: { ...result } });
     if (state.candidate) await this.#shadow(target, state, state.candidate, row, result);
     if (result.isAnomaly) await this.#raise(target, active, row, result, features);
+    // A young target's first model saw only minTrainRows rows (48 min at the 10 s default):
+    // its ranges and distributions are narrow. Refit each time the history has doubled,
+    // until the training window is full; after that the schedule takes over.
+    const trained = active.model.trainRows;
+    if (trained < this.#settings.trainWindow && state.rows.length >= Math.min(2 * trained, this.#settings.trainWindow)) {
+      await this.#train(target, state, 'system', true);
+    }
   }
 
   async #score(target: string, scorer: Scorer, row: RawRow): Promise<{ result: ScoredSample; features: Float64Array }> {
@@ -324,7 +331,11 @@ export class AnomalyService {
     this.#ctx.events.publish({ type: 'anomaly', data });
   }
 
-  async #train(target: string, state: TargetState, by: string): Promise<ModelRecord> {
+  /**
+   * Fits a model on the target's rows. It becomes active when the target has none or when
+   * `replace` is set (growth refits); otherwise it is a candidate shadowing the active one.
+   */
+  async #train(target: string, state: TargetState, by: string, replace = false): Promise<ModelRecord> {
     const metrics = [...new Set(state.rows.flatMap((r) => Object.keys(r.values)))].sort();
     const spec = featureSpec(metrics, { scales: [...DEFAULT_DETECTOR_OPTIONS.scales], timeOfDay: DEFAULT_DETECTOR_OPTIONS.timeOfDay });
     const builder = new FeatureBuilder(spec);
@@ -335,7 +346,7 @@ export class AnomalyService {
     const trainedFrom = state.rows[0]!.ts;
     const trainedTo = state.rows[count - 1]!.ts;
     const fit = await this.#pool.fit({ kind: 'fit', spec, rows, count, forest: this.#settings.forest, contamination: this.#settings.contamination, trainedFrom, trainedTo });
-    const asActive = !state.active;
+    const asActive = !state.active || replace;
     if (!asActive) this.#registry.retireCandidates(target);
     const record = this.#registry.add(
       {
@@ -353,6 +364,8 @@ export class AnomalyService {
     );
     this.#ctx.audit.record({ actor: by, actorKind: by === 'system' || by === 'schedule' ? 'system' : 'user', action: 'anomaly.model.train', target: `${target}#${record.version}`, outcome: 'success', details: { modelId: record.id, state: record.state, rows: count } });
     const scorer = await this.#scorer(record, state);
+    // A growth refit keeps the refractory period running: the incident that just paged must not page again.
+    if (replace && state.active) scorer.refractory = state.active.refractory;
     if (asActive) state.active = scorer;
     else state.candidate = scorer;
     return record;
