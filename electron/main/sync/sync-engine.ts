@@ -119,6 +119,7 @@ export class SyncEngine {
     clearTimeout(this.#pullTimer);
     clearInterval(this.#pollTimer);
     this.#retryTimer = undefined;
+    this.#pullTimer = undefined;
     this.#setState('stopped');
     await this.#running.catch(() => {});
   }
