@@ -1,4 +1,8 @@
+import { useEffect } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { Loading } from '../components/Loading.tsx';
+import { prefetchOverview } from '../features/overview/queries.ts';
+import { useLocation } from './router.ts';
 import { useSession } from '../session/SessionProvider.tsx';
 import { usePlatform } from '../platform/PlatformContext.tsx';
 import { LoginView } from '../features/auth/LoginView.tsx';
@@ -11,6 +15,14 @@ import { Shell } from './Shell.tsx';
 export function SessionGate() {
   const { session } = useSession();
   const platform = usePlatform();
+  const queryClient = useQueryClient();
+  const { path } = useLocation();
+  const ready = session.state === 'signed-in' && !session.user.mustChangePassword;
+  useEffect(() => {
+    // On the overview its reads start now rather than after the shell's first render
+    // (prefetching what is still fresh in the cache costs nothing).
+    if (ready && path === '/') prefetchOverview(queryClient, platform.api);
+  }, [ready, path, queryClient, platform.api]);
   switch (session.state) {
     case 'restoring':
       return <Loading label="Restoring session" fullScreen />;

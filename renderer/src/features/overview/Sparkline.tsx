@@ -6,21 +6,16 @@ import { useApi } from '../../platform/PlatformContext.tsx';
 import { TimeSeriesChart } from '../../components/chart/TimeSeriesChart.tsx';
 import { formatValue } from '../../app/format.ts';
 import { navigate } from '../../app/router.ts';
-import { metricsQueries } from '../metrics/queries.ts';
-import { buildSelector } from '../metrics/selector.ts';
+import { SPARKLINE_MINUTES, sparklineWindow } from './queries.ts';
 import { encodeRange } from '../metrics/time-range.ts';
 
-const MINUTES = 15;
 const HEIGHT = 48;
-/** A sparkline is a few hundred pixels wide at most. */
-const POINTS = 300;
 
 /** The last 15 minutes of one series, kept current by the stream; a click opens the explorer. */
 export function Sparkline({ series }: { series: Series }) {
   const api = useApi();
   const { ref, width } = useElementSize();
-  const match = buildSelector(series.name, series.labels);
-  const recent = useQuery(metricsQueries.liveWindow(api, match, MINUTES, POINTS));
+  const recent = useQuery(sparklineWindow(api, series));
   const data = recent.data?.series[0];
   const last = data?.values.at(-1);
   const labelText = Object.values(series.labels).join(' · ');
@@ -36,7 +31,7 @@ export function Sparkline({ series }: { series: Series }) {
       </Group>
       <Text size="xs" c="dimmed" truncate>{labelText || ' '}</Text>
       <div ref={ref} style={{ height: HEIGHT, marginTop: 4 }} data-testid="overview-sparkline" data-points={data?.timestamps.length ?? 0}>
-        {data && width > 0 && <TimeSeriesChart series={[data]} width={width} height={HEIGHT} title={`${series.name} last ${MINUTES} minutes`} compact />}
+        {data && width > 0 && <TimeSeriesChart series={[data]} width={width} height={HEIGHT} title={`${series.name} last ${SPARKLINE_MINUTES} minutes`} compact />}
         {recent.isError && <Text size="xs" c="red">{(recent.error as { code?: string }).code ?? 'error'}</Text>}
       </div>
     </Paper>
