@@ -3,6 +3,7 @@ import { useInterval } from '@mantine/hooks';
 import { useState } from 'react';
 import { useLive } from '../live/LiveProvider.tsx';
 import { formatAge } from './format.ts';
+import { useCacheFreshness } from '../platform/cache-freshness.ts';
 
 const LOOK: Record<string, { color: string; label: string }> = {
   connecting: { color: 'gray', label: 'Connecting' },
@@ -17,8 +18,11 @@ export function LiveIndicator() {
   const [now, setNow] = useState(() => Date.now());
   useInterval(() => setNow(Date.now()), 1000, { autoInvoke: true });
 
+  const cached = useCacheFreshness();
   const look = LOOK[live.state] ?? { color: 'gray', label: live.state };
-  const age = live.lastEventAt === null ? null : formatAge(now - live.lastEventAt);
+  // Offline on the desktop, views read the local cache: its age is what the user sees.
+  const seenAt = cached && live.state !== 'live' ? cached.freshAsOf : live.lastEventAt;
+  const age = seenAt === null ? null : formatAge(now - seenAt);
   const detail = age === null ? 'No live data received yet' : `Last update ${age} ago`;
   const text = live.state === 'live' || age === null ? look.label : `${look.label} · data ${age} old`;
   return (

@@ -4,6 +4,7 @@ import type { StreamState } from '../../../shared/ipc/channels/stream.ts';
 import type { SmartCloudOpsBridge } from '../../../shared/ipc/bridge.ts';
 import type { LinkStatus, Platform, SessionSnapshot } from './types.ts';
 import { unwrap } from './ipc-result.ts';
+import { withDesktopCache } from './desktop-cached-api.ts';
 
 export function sessionFromAuthStatus(status: AuthStatus): SessionSnapshot {
   switch (status.state) {
@@ -30,8 +31,11 @@ export function linkFromStreamState(state: StreamState): LinkStatus {
  */
 export function createDesktopPlatform(bridge: SmartCloudOpsBridge): Platform {
   // Main validates every request: optional filters left undefined are dropped here, not sent.
-  const api = createApiClient(({ method, path, query, body }: ApiRequest) =>
-    unwrap(bridge.api.request({ method, path, ...(query ? { query: compactQuery(query) } : {}), ...(body === undefined ? {} : { body }) })),
+  const api = withDesktopCache(
+    createApiClient(({ method, path, query, body }: ApiRequest) =>
+      unwrap(bridge.api.request({ method, path, ...(query ? { query: compactQuery(query) } : {}), ...(body === undefined ? {} : { body }) })),
+    ),
+    bridge,
   );
   return {
     kind: 'desktop',

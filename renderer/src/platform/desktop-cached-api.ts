@@ -1,0 +1,35 @@
+import type { ApiClient } from '../../../shared/api/client.ts';
+import type { IncidentBundle } from '../../../shared/api/incidents.ts';
+import type { SmartCloudOpsBridge } from '../../../shared/ipc/bridge.ts';
+import type { IpcResult } from '../../../shared/ipc/result.ts';
+import { unwrap } from './ipc-result.ts';
+import { reportCacheRead, reportServerRead } from './cache-freshness.ts';
+
+type ReadResult<T> = { data: T; source: 'server' | 'cache'; freshAsOf: number | null };
+
+async function read<T>(call: Promise<IpcResult<ReadResult<T>>>): Promise<T> {
+  const result = await unwrap(call);
+  if (result.source === 'cache') reportCacheRead(result.freshAsOf);
+  else reportServerRead();
+  return result.data;
+}
+
+/**
+ * Desktop reads that the local cache can answer when the server cannot: main asks the
+ * server first and falls back to its cache, saying which answered. Incidents and metric
+ * ranges stay reviewable offline (and from imported capsules); everything else goes to the
+ * server as usual.
+ */
+export function withDesktopCache(api: ApiClient, bridge: SmartCloudOpsBridge): ApiClient {
+  return {
+    ...api,
+    metrics: { ...api.metrics, range: (query) => read(bridge.cache.queryRange({ query })) },
+    incidents: {
+      ...api.incidents,
+      list: (query = {}) => read(bridge.cache.incidents({ query })),
+      get: (id) => read(bridge.cache.incident({ id })),
+      timeline: (id) => read(bridge.cache.timeline({ id })),
+      export: (id, format) => (format === 'json' ? read<IncidentBundle>(bridge.cache.incidentBundle({ id })) : api.incidents.export(id, format)),
+    },
+  };
+}
