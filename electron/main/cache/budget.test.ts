@@ -78,6 +78,15 @@ describe('cache budget', () => {
     }
   });
 
+  it('crosses a long pinned stretch to reach the unpinned samples after it', () => {
+    const ids = seed();
+    cache.pins.put({ incidentId: 3, fromTs: T0, toTs: T0 + 47 * HOUR - 1, seriesIds: ids, pinnedAt: T0, origin: 'server' });
+    const pinned = cache.metrics.sampleCount() - ids.length * (HOUR / 10_000);
+    const report = cache.budget.enforce({ maxBytes: Math.floor(usedBytes(cache.db) * 0.95), maxAgeMs: Number.MAX_SAFE_INTEGER }, T0 + 48 * HOUR);
+    expect(report.pinnedOverBudget).toBe(true);
+    expect(cache.metrics.sampleCount()).toBe(pinned);
+  });
+
   it('says so when pinned data alone exceeds the budget', () => {
     const ids = seed();
     cache.pins.put({ incidentId: 2, fromTs: T0, toTs: T0 + 48 * HOUR, seriesIds: ids, pinnedAt: T0, origin: 'capsule' });

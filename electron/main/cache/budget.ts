@@ -46,11 +46,16 @@ export class BudgetKeeper {
       const span = this.#db.prepare('SELECT min(ts) AS lo, max(ts) AS hi FROM samples').get() as { lo: number | null; hi: number | null };
       if (span.lo !== null && span.hi !== null) {
         let cutoff = span.lo;
+        let slice = 0;
         while (used > budget.maxBytes && cutoff <= span.hi) {
-          // Slice in proportion to the excess, assuming samples spread evenly in time.
+          // Slice in proportion to the excess, assuming samples spread evenly in time; a slice
+          // that freed nothing (all pinned) doubles, so a pinned stretch is crossed in a few steps.
           const share = (used - budget.maxBytes) / used;
-          cutoff += Math.max(MIN_SLICE_MS, Math.ceil((span.hi - cutoff + 1) * share));
-          samplesEvicted += this.#evictSamplesBefore(cutoff);
+          slice = Math.max(MIN_SLICE_MS, Math.ceil((span.hi - cutoff + 1) * share), slice);
+          cutoff += slice;
+          const evicted = this.#evictSamplesBefore(cutoff);
+          samplesEvicted += evicted;
+          slice = evicted === 0 ? slice * 2 : 0;
           used = usedBytes(this.#db);
         }
         pinnedOverBudget = used > budget.maxBytes;
