@@ -132,6 +132,11 @@ test('creates a user and an API key, and finds both in the audit log', async ({ 
   await expect(page.getByRole('row', { name: /e2e-operator/ })).toBeVisible();
   await screenshot(page, 'admin-users');
   await expectAccessible(page);
+  await page.getByRole('button', { name: 'Reset password of e2e-operator' }).click();
+  const resetDialog = page.getByRole('dialog', { name: 'Reset password' });
+  await resetDialog.getByLabel(/^Temporary password/).fill('e2e-temporary-password-2');
+  await resetDialog.getByRole('button', { name: 'Reset password' }).click();
+  await expect(page.getByRole('row', { name: /e2e-operator.*must choose a password/ })).toBeVisible();
 
   await page.goto(`${baseURL()}/#/admin/api-keys`);
   await page.getByRole('button', { name: 'New API key' }).click();
@@ -145,7 +150,7 @@ test('creates a user and an API key, and finds both in the audit log', async ({ 
 
   await page.goto(`${baseURL()}/#/admin/audit`);
   const entries = page.getByRole('table', { name: 'Audit entries' });
-  for (const action of ['user.create', 'apikey.create', 'auth.login']) await expect(entries.getByText(action, { exact: true }).first()).toBeVisible();
+  for (const action of ['user.create', 'user.password_reset', 'apikey.create', 'auth.login']) await expect(entries.getByText(action, { exact: true }).first()).toBeVisible();
   await page.getByLabel('Action').fill('alert.*');
   await expect(entries.getByRole('row').nth(1)).toBeVisible();
   await page.getByLabel('Action').fill('');

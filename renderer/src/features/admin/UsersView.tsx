@@ -1,4 +1,5 @@
 import { Button, Modal, Paper, Select, Switch, Table, Text } from '@mantine/core';
+import { useState } from 'react';
 import { useDisclosure } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconUserPlus } from '@tabler/icons-react';
@@ -13,6 +14,7 @@ import { notifyError, notifySuccess } from '../../components/notify.ts';
 import { formatDateTime } from '../../app/format.ts';
 import { adminQueries } from './queries.ts';
 import { CreateUserForm } from './CreateUserForm.tsx';
+import { ResetPasswordForm } from './ResetPasswordForm.tsx';
 
 export function UsersView() {
   const api = useApi();
@@ -20,6 +22,7 @@ export function UsersView() {
   const queryClient = useQueryClient();
   const users = useQuery(adminQueries.users(api));
   const [creating, createModal] = useDisclosure(false);
+  const [resetting, setResetting] = useState<User | null>(null);
   const update = useMutation({
     mutationFn: ({ user, changes }: { user: User; changes: UpdateUserRequest }) => api.users.update(user.id, changes),
     onSuccess: (user) => {
@@ -46,6 +49,7 @@ export function UsersView() {
                   <Table.Th>Role</Table.Th>
                   <Table.Th>Enabled</Table.Th>
                   <Table.Th>Created</Table.Th>
+                  <Table.Th />
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -79,6 +83,13 @@ export function UsersView() {
                       <Table.Td>
                         <Text size="sm" c="dimmed">{formatDateTime(user.createdAt)}</Text>
                       </Table.Td>
+                      <Table.Td ta="right">
+                        {!self && (
+                          <Button size="xs" variant="subtle" onClick={() => setResetting(user)} aria-label={`Reset password of ${user.username}`}>
+                            Reset password
+                          </Button>
+                        )}
+                      </Table.Td>
                     </Table.Tr>
                   );
                 })}
@@ -87,6 +98,9 @@ export function UsersView() {
           )}
         </QueryState>
       </Paper>
+      <Modal opened={resetting !== null} onClose={() => setResetting(null)} title="Reset password">
+        {resetting && <ResetPasswordForm user={resetting} onDone={() => setResetting(null)} />}
+      </Modal>
       <Modal opened={creating} onClose={createModal.close} title="New user">
         <CreateUserForm onDone={createModal.close} />
       </Modal>

@@ -14,7 +14,7 @@ export function ProfileList({ list, onSelect, onRemove }: ProfileListProps) {
       {list.profiles.map((profile) => (
         <Paper key={profile.id} withBorder p="sm" radius="md">
           <Group justify="space-between" wrap="nowrap">
-            <UnstyledButton onClick={() => onSelect(profile)} style={{ flex: 1 }} aria-label={`Connect to ${profile.name}`}>
+            <UnstyledButton onClick={() => onSelect(profile)} style={{ flex: 1 }}>
               <Group gap="xs">
                 <Text fw={600}>{profile.name}</Text>
                 {profile.id === list.activeId && <Badge size="sm" variant="light">active</Badge>}
