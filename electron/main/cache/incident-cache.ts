@@ -71,6 +71,12 @@ export class IncidentCache {
     return rows.map((row) => ({ value: JSON.parse(row.body) as Alert, fetchedAt: row.fetched_at }));
   }
 
+  /** Most recently started first. */
+  recentAlerts(limit: number): Cached<Alert>[] {
+    const rows = this.#db.prepare('SELECT body, fetched_at FROM alerts ORDER BY starts_at DESC, id DESC LIMIT ?').all(limit) as { body: string; fetched_at: number }[];
+    return rows.map((row) => ({ value: JSON.parse(row.body) as Alert, fetchedAt: row.fetched_at }));
+  }
+
   timelineOf(incidentId: number): TimelineEntry[] {
     const rows = this.#db.prepare('SELECT body FROM timeline_entries WHERE incident_id = ? ORDER BY ts, id').all(incidentId) as { body: string }[];
     return rows.map((row) => JSON.parse(row.body) as TimelineEntry);

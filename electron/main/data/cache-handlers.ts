@@ -27,6 +27,8 @@ export function createCacheHandlers({ data, chooseCapsuleSavePath, chooseCapsule
     'cache.status': () => data().status(),
     'cache.syncNow': () => data().engine.syncNow(),
     'cache.queryRange': ({ query, origin }) => readsOf(origin).queryRange(query),
+    'cache.series': ({ match, origin }) => readsOf(origin).series(match),
+    'cache.alerts': ({ query, origin }) => readsOf(origin).alerts(query),
     'cache.incidents': ({ query, origin }) => readsOf(origin).incidents(query),
     'cache.incident': ({ id, origin }) => readsOf(origin).incident(id),
     'cache.timeline': ({ id, origin }) => readsOf(origin).timeline(id),

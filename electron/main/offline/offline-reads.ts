@@ -1,5 +1,6 @@
 import type { Transport } from '../../../shared/api/client.ts';
-import type { RangeQuery, RangeResponse } from '../../../shared/api/metrics.ts';
+import type { AlertListQuery, AlertPage } from '../../../shared/api/alerts.ts';
+import type { RangeQuery, RangeResponse, SeriesListResponse } from '../../../shared/api/metrics.ts';
 import type { IncidentBundle, IncidentDetail, IncidentListQuery, IncidentPage, TimelineEntry } from '../../../shared/api/incidents.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { lttbIndices } from '../../../shared/metrics/lttb.ts';
@@ -9,6 +10,8 @@ import { METRICS_COLLECTION } from '../sync/metrics-pull.ts';
 import { serverOrCache, type ReadResult } from './read-result.ts';
 
 const DEFAULT_MAX_POINTS = 2_000;
+/** Offline alert lists look at this many of the most recent cached alerts. */
+const MAX_CACHED_ALERTS = 5_000;
 
 export interface OfflineReadsOptions {
   transport: Transport;
@@ -35,6 +38,47 @@ export class OfflineReads {
     return serverOrCache(
       () => this.#transport({ method: 'GET', path: '/api/v1/metrics/query_range', query: { ...query } }) as Promise<RangeResponse>,
       () => this.#rangeFromCache(query),
+      this.#now,
+    );
+  }
+
+  /** The series list (the metrics explorer's picker); offline, the cached series the selector matches. */
+  series(match?: string): Promise<ReadResult<SeriesListResponse>> {
+    return serverOrCache(
+      () => this.#transport({ method: 'GET', path: '/api/v1/metrics/series', query: { match } }) as Promise<SeriesListResponse>,
+      () => {
+        const matches = match ? this.#matcher(match) : () => true;
+        const series = this.#cache.metrics.listSeries().filter((s) => matches(s.name, s.labels));
+        return { data: { series: series.map((s) => ({ id: s.serverId ?? s.id, name: s.name, labels: s.labels })) }, freshAsOf: this.#cache.cursors.get(METRICS_COLLECTION).caughtUpAt };
+      },
+      this.#now,
+    );
+  }
+
+  /**
+   * Alerts; offline, the cached ones (from the stream, incident reads and pins), filtered
+   * by state, severity, source and incident and sorted by start, newest first.
+   */
+  alerts(query: AlertListQuery = {}): Promise<ReadResult<AlertPage>> {
+    return serverOrCache(
+      async () => {
+        const page = (await this.#transport({ method: 'GET', path: '/api/v1/alerts', query: { ...query } })) as AlertPage;
+        const at = this.#now();
+        this.#cache.db.transaction(() => page.items.forEach((alert) => this.#cache.incidents.putAlert(alert, at)))();
+        return page;
+      },
+      () => {
+        const limit = query.limit ?? 50;
+        const offset = query.offset ?? 0;
+        const states = query.state?.split(',');
+        const severities = query.severity?.split(',');
+        const cached = this.#cache.incidents
+          .recentAlerts(MAX_CACHED_ALERTS)
+          .filter(({ value: a }) => (!states || states.includes(a.state)) && (!severities || severities.includes(a.severity)) && (!query.source || a.source === query.source) && (query.incidentId === undefined || a.incidentId === query.incidentId));
+        const items = cached.slice(offset, offset + limit);
+        const freshAsOf = items.length > 0 ? Math.min(...items.map((c) => c.fetchedAt)) : this.#cache.cursors.get(METRICS_COLLECTION).caughtUpAt;
+        return { data: { items: items.map((c) => c.value), total: cached.length, limit, offset }, freshAsOf };
+      },
       this.#now,
     );
   }
@@ -109,17 +153,20 @@ export class OfflineReads {
     })();
   }
 
+  #matcher(match: string): ReturnType<typeof compileMatchers> {
+    try {
+      return compileMatchers(parseSelector(match));
+    } catch (error) {
+      throw new AppError('E_VALIDATION', `Invalid selector: ${error instanceof Error ? error.message : String(error)}`, { match });
+    }
+  }
+
   /**
    * The same answer shape as the server's range query ([from, to] inclusive), from raw
    * cached samples reduced by LTTB; `step` buckets are not recomputed offline.
    */
   #rangeFromCache(query: RangeQuery): { data: RangeResponse; freshAsOf: number | null } | undefined {
-    let matches: ReturnType<typeof compileMatchers>;
-    try {
-      matches = compileMatchers(parseSelector(query.match));
-    } catch (error) {
-      throw new AppError('E_VALIDATION', `Invalid selector: ${error instanceof Error ? error.message : String(error)}`, { match: query.match });
-    }
+    const matches = this.#matcher(query.match);
     const maxPoints = query.maxPoints ?? DEFAULT_MAX_POINTS;
     const series = this.#cache.metrics.listSeries().filter((s) => matches(s.name, s.labels));
     if (series.length === 0) return undefined;

@@ -82,6 +82,14 @@ describe('keep offline and offline reads', { timeout: 60_000 }, () => {
     expect(range.data.series).toHaveLength(1);
     expect(range.data.series[0]!.timestamps).toHaveLength(100);
 
+    const series = await reads.series('cpu_usage');
+    expect(series).toMatchObject({ source: 'cache', freshAsOf: syncedAt });
+    expect(series.data.series.map((s) => s.labels.host).sort()).toEqual(['web-1', 'web-2']);
+    const firing = await reads.alerts({ state: 'firing,acknowledged', incidentId });
+    expect(firing.source).toBe('cache');
+    expect(firing.data.items.map((a) => a.incidentId)).toEqual([incidentId]);
+    expect((await reads.alerts({ state: 'resolved' })).data.items).toEqual([]);
+
     const missing = (await reads.incident(incidentId + 1000).catch((e: unknown) => e)) as AppError;
     expect(missing.code).toBe('E_NETWORK');
     expect(missing.details).toEqual({ offline: true });

@@ -1,7 +1,8 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { event, invoke } from '../define.ts';
 import { IncidentBundleSchema, IncidentDetailSchema, IncidentListQuerySchema, IncidentPageSchema, TimelineEntrySchema } from '../../api/incidents.ts';
-import { RangeQuerySchema, RangeResponseSchema } from '../../api/metrics.ts';
+import { RangeQuerySchema, RangeResponseSchema, SeriesListResponseSchema } from '../../api/metrics.ts';
+import { AlertListQuerySchema, AlertPageSchema } from '../../api/alerts.ts';
 
 /**
  * The local cache, sync, keep-offline, capsule and scoring channels. Every read answers
@@ -64,6 +65,8 @@ export const cacheChannels = {
   'cache.status': invoke(Type.Undefined(), CacheStatusSchema),
   'cache.syncNow': invoke(Type.Undefined(), Type.Object({ samples: Type.Integer(), pages: Type.Integer() })),
   'cache.queryRange': invoke(Type.Object({ query: RangeQuerySchema, origin: Origin }, { additionalProperties: false }), readResultSchema(RangeResponseSchema)),
+  'cache.series': invoke(Type.Object({ match: Type.Optional(Type.String({ maxLength: 1024 })), origin: Origin }, { additionalProperties: false }), readResultSchema(SeriesListResponseSchema)),
+  'cache.alerts': invoke(Type.Object({ query: Type.Optional(AlertListQuerySchema), origin: Origin }, { additionalProperties: false }), readResultSchema(AlertPageSchema)),
   'cache.incidents': invoke(Type.Object({ query: Type.Optional(IncidentListQuerySchema), origin: Origin }, { additionalProperties: false }), readResultSchema(IncidentPageSchema)),
   'cache.incident': invoke(Type.Object({ id: IncidentId, origin: Origin }, { additionalProperties: false }), readResultSchema(IncidentDetailSchema)),
   'cache.timeline': invoke(Type.Object({ id: IncidentId, origin: Origin }, { additionalProperties: false }), readResultSchema(Type.Array(TimelineEntrySchema))),
