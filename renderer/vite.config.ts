@@ -16,4 +16,10 @@ export default defineConfig({
     rolldownOptions: { output: { codeSplitting: { groups: [{ name: 'vendor', test: /node_modules/ }] } } },
     chunkSizeWarningLimit: 1200,
   },
+  // `npx vite --config renderer/vite.config.ts`: hot-reloading console against a running
+  // server (`npm run server`), same origin for the API as in production.
+  server: {
+    host: '127.0.0.1',
+    proxy: { '/api': { target: process.env.SMARTCLOUDOPS_API ?? 'http://127.0.0.1:8787', changeOrigin: false } },
+  },
 });
