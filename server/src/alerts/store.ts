@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.ts';
+import { containsPattern, WhereClause } from '../db/where-clause.ts';
 import type { Alert, AlertHistoryEntry, AlertListQuery, AlertSource, AlertState, Labels, Severity } from '../../../shared/api/alerts.ts';
 import type { Actor } from './actor.ts';
 
@@ -134,43 +135,18 @@ export class AlertStore {
   }
 
   list(query: AlertListQuery): { items: Alert[]; total: number } {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    const inList = (column: string, csv: string) => {
-      const values = csv.split(',');
-      where.push(`${column} IN (${values.map(() => '?').join(',')})`);
-      args.push(...values);
-    };
-    if (query.state) inList('state', query.state);
-    if (query.severity) inList('severity', query.severity);
-    if (query.source) {
-      where.push('source = ?');
-      args.push(query.source);
-    }
-    for (const pair of query.label ? query.label.split(',') : []) {
-      // The schema guarantees `name=value` with a plain label name, safe in a JSON path.
-      const eq = pair.indexOf('=');
-      where.push('json_extract(labels, ?) = ?');
-      args.push(`$.${pair.slice(0, eq)}`, pair.slice(eq + 1));
-    }
-    if (query.q) {
-      where.push("search_text LIKE ? ESCAPE '\\'");
-      args.push(`%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-    }
-    if (query.silenced !== undefined) where.push(query.silenced ? "silenced_by != '[]'" : "silenced_by = '[]'");
-    if (query.incidentId !== undefined) {
-      where.push('incident_id = ?');
-      args.push(query.incidentId);
-    }
-    if (query.to !== undefined) {
-      where.push('starts_at <= ?');
-      args.push(query.to);
-    }
-    if (query.from !== undefined) {
-      where.push('(ends_at IS NULL OR ends_at >= ?)');
-      args.push(query.from);
-    }
-    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const where = new WhereClause();
+    if (query.state) where.inList('state', query.state);
+    if (query.severity) where.inList('severity', query.severity);
+    if (query.source) where.add('source = ?', query.source);
+    if (query.label) where.labelPairs(query.label, 'json_extract(labels, ?) = ?');
+    if (query.q) where.add("search_text LIKE ? ESCAPE '\\'", containsPattern(query.q));
+    if (query.silenced !== undefined) where.add(query.silenced ? "silenced_by != '[]'" : "silenced_by = '[]'");
+    if (query.incidentId !== undefined) where.add('incident_id = ?', query.incidentId);
+    if (query.to !== undefined) where.add('starts_at <= ?', query.to);
+    if (query.from !== undefined) where.add('(ends_at IS NULL OR ends_at >= ?)', query.from);
+    const clause = where.toSql();
+    const args = where.args;
     const sortColumn = { startsAt: 'starts_at', updatedAt: 'updated_at', lastSeenAt: 'last_seen_at', severity: SEVERITY_ORDER }[query.sort ?? 'startsAt'];
     const order = query.order === 'asc' ? 'ASC' : 'DESC';
     const total = (this.#db.prepare(`SELECT count(*) AS n FROM alerts ${clause}`).get(...args) as { n: number }).n;

@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.ts';
+import { WhereClause } from '../db/where-clause.ts';
 import type { AuditEntry, AuditOutcome } from '../../../shared/api/audit.ts';
 
 export type { AuditEntry, AuditOutcome };
@@ -56,20 +57,16 @@ export class AuditLog {
   }
 
   query(q: AuditQuery): AuditEntry[] {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    const add = (sql: string, value: unknown) => {
-      where.push(sql);
-      args.push(value);
-    };
-    if (q.actor) add('actor = ?', q.actor);
-    if (q.action) add(q.action.endsWith('*') ? 'action LIKE ?' : 'action = ?', q.action.endsWith('*') ? `${q.action.slice(0, -1)}%` : q.action);
-    if (q.outcome) add('outcome = ?', q.outcome);
-    if (q.target) add('target = ?', q.target);
-    if (q.from !== undefined) add('ts >= ?', q.from);
-    if (q.to !== undefined) add('ts <= ?', q.to);
-    if (q.before !== undefined) add('id < ?', q.before);
-    const sql = `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+    const where = new WhereClause();
+    if (q.actor) where.add('actor = ?', q.actor);
+    if (q.action) where.add(q.action.endsWith('*') ? 'action LIKE ?' : 'action = ?', q.action.endsWith('*') ? `${q.action.slice(0, -1)}%` : q.action);
+    if (q.outcome) where.add('outcome = ?', q.outcome);
+    if (q.target) where.add('target = ?', q.target);
+    if (q.from !== undefined) where.add('ts >= ?', q.from);
+    if (q.to !== undefined) where.add('ts <= ?', q.to);
+    if (q.before !== undefined) where.add('id < ?', q.before);
+    const sql = `SELECT * FROM audit_log ${where.toSql()} ORDER BY id DESC LIMIT ?`;
+    const args = where.args;
     const rows = this.#db.prepare(sql).all(...args, Math.min(q.limit ?? 100, 10_000)) as Array<Record<string, unknown>>;
     return rows.map((row) => ({
       id: row.id as number,

@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/database.ts';
+import { containsPattern, WhereClause } from '../db/where-clause.ts';
 import type { Severity } from '../../../shared/api/alerts.ts';
 import type { Incident, IncidentListQuery, IncidentStatus } from '../../../shared/api/incidents.ts';
 
@@ -90,39 +91,19 @@ export class IncidentStore {
   }
 
   list(query: IncidentListQuery): { items: Incident[]; total: number } {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    const inList = (column: string, csv: string) => {
-      const values = csv.split(',');
-      where.push(`${column} IN (${values.map(() => '?').join(',')})`);
-      args.push(...values);
-    };
-    if (query.status) inList('status', query.status);
-    if (query.severity) inList('severity', query.severity);
-    for (const pair of query.label ? query.label.split(',') : []) {
-      // The schema guarantees `name=value` with a plain label name, safe in a JSON path.
-      const eq = pair.indexOf('=');
-      where.push('EXISTS (SELECT 1 FROM alerts a WHERE a.incident_id = incidents.id AND json_extract(a.labels, ?) = ?)');
-      args.push(`$.${pair.slice(0, eq)}`, pair.slice(eq + 1));
-    }
-    if (query.commander) {
-      where.push('commander = ?');
-      args.push(query.commander);
-    }
+    const where = new WhereClause();
+    if (query.status) where.inList('status', query.status);
+    if (query.severity) where.inList('severity', query.severity);
+    if (query.label) where.labelPairs(query.label, 'EXISTS (SELECT 1 FROM alerts a WHERE a.incident_id = incidents.id AND json_extract(a.labels, ?) = ?)');
+    if (query.commander) where.add('commander = ?', query.commander);
     if (query.q) {
-      where.push("(lower(title) LIKE ? ESCAPE '\\' OR lower(group_key) LIKE ? ESCAPE '\\')");
-      const like = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      args.push(like, like);
+      const like = containsPattern(query.q);
+      where.add("(lower(title) LIKE ? ESCAPE '\\' OR lower(group_key) LIKE ? ESCAPE '\\')", like, like);
     }
-    if (query.to !== undefined) {
-      where.push('opened_at <= ?');
-      args.push(query.to);
-    }
-    if (query.from !== undefined) {
-      where.push('(resolved_at IS NULL OR resolved_at >= ?)');
-      args.push(query.from);
-    }
-    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    if (query.to !== undefined) where.add('opened_at <= ?', query.to);
+    if (query.from !== undefined) where.add('(resolved_at IS NULL OR resolved_at >= ?)', query.from);
+    const clause = where.toSql();
+    const args = where.args;
     const sortColumn = { openedAt: 'opened_at', lastActivityAt: 'last_activity_at', severity: SEVERITY_ORDER }[query.sort ?? 'openedAt'];
     const order = query.order === 'asc' ? 'ASC' : 'DESC';
     const total = (this.#db.prepare(`SELECT count(*) AS n FROM incidents ${clause}`).get(...args) as { n: number }).n;
