@@ -57,9 +57,9 @@ export function IncidentDetailView({ params }: RouteParams) {
                       <Table.Tbody>
                         {alerts.map((alert) => (
                           <Table.Tr key={alert.id}>
-                            <Table.Td w={1}><SeverityBadge severity={alert.severity} /></Table.Td>
+                            <Table.Td><SeverityBadge severity={alert.severity} /></Table.Td>
                             <Table.Td><Text size="sm">{alertTitle(alert)}</Text></Table.Td>
-                            <Table.Td w={1}><Badge variant="dot" color={alert.state === 'firing' ? 'red' : alert.state === 'acknowledged' ? 'yellow' : 'teal'}>{alert.state}</Badge></Table.Td>
+                            <Table.Td ta="right"><Badge variant="dot" color={alert.state === 'firing' ? 'red' : alert.state === 'acknowledged' ? 'yellow' : 'teal'}>{alert.state}</Badge></Table.Td>
                           </Table.Tr>
                         ))}
                       </Table.Tbody>
