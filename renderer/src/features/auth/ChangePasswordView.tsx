@@ -1,10 +1,10 @@
 import { useState, type FormEvent } from 'react';
-import { Alert, Button, Center, Code, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
+import { Button, Center, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
+import { FormError } from '../../components/FormError.tsx';
 import { IconKey } from '@tabler/icons-react';
 import { usePlatform } from '../../platform/PlatformContext.tsx';
 import { useSession } from '../../session/SessionProvider.tsx';
 import { toAppError } from '../../platform/to-app-error.ts';
-import { adviceFor } from '../../components/error-advice.ts';
 import type { AppError } from '../../../../shared/errors.ts';
 
 /** The server's rule (12..1024 characters); checked here first for a faster answer. */
@@ -46,12 +46,7 @@ export function ChangePasswordView() {
             <Text size="sm" c="dimmed">
               Your account uses a one-time password. Pick your own before continuing: at least {MIN_PASSWORD_LENGTH} characters.
             </Text>
-            {error && (
-              <Alert color="red" variant="light" title={error.message} role="alert">
-                <Text size="sm">{adviceFor(error.code)}</Text>
-                <Code mt={6}>{error.code}</Code>
-              </Alert>
-            )}
+            <FormError error={error} />
             <PasswordInput label="Current password" autoComplete="current-password" required value={current} onChange={(e) => setCurrent(e.currentTarget.value)} />
             <PasswordInput
               label="New password"

@@ -1,10 +1,10 @@
 import { useState, type FormEvent } from 'react';
-import { Alert, Anchor, Button, Center, Code, Paper, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
+import { Anchor, Button, Center, Paper, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
+import { FormError } from '../../components/FormError.tsx';
 import { IconLogin2 } from '@tabler/icons-react';
 import { useSession } from '../../session/SessionProvider.tsx';
 import { usePlatform } from '../../platform/PlatformContext.tsx';
 import { toAppError } from '../../platform/to-app-error.ts';
-import { adviceFor } from '../../components/error-advice.ts';
 import { Logo } from '../../components/Logo.tsx';
 import type { AppError } from '../../../../shared/errors.ts';
 
@@ -46,12 +46,7 @@ export function LoginView({ serverLabel, onManageConnections, initialUsername = 
             <Text size="sm" c="dimmed">
               Sign in to {serverLabel ?? (platform.kind === 'web' ? window.location.host : 'your server')}
             </Text>
-            {error && (
-              <Alert color="red" variant="light" title={error.message} role="alert">
-                <Text size="sm">{adviceFor(error.code)}</Text>
-                <Code mt={6}>{error.code}</Code>
-              </Alert>
-            )}
+            <FormError error={error} />
             <TextInput label="Username" autoComplete="username" required autoFocus value={username} onChange={(e) => setUsername(e.currentTarget.value)} />
             <PasswordInput label="Password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
             <Button type="submit" loading={busy} leftSection={<IconLogin2 size={16} />} fullWidth>

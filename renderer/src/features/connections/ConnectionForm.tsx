@@ -1,11 +1,11 @@
 import { useState, type FormEvent } from 'react';
-import { Alert, Button, Code, Group, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { Alert, Button, Group, Stack, TextInput, Textarea } from '@mantine/core';
+import { FormError } from '../../components/FormError.tsx';
 import { IconPlugConnected } from '@tabler/icons-react';
 import type { SmartCloudOpsBridge } from '../../../../shared/ipc/bridge.ts';
 import type { ConnectionProfile, ConnectionTestResult } from '../../../../shared/ipc/channels/connections.ts';
 import { unwrap } from '../../platform/ipc-result.ts';
 import { toAppError } from '../../platform/to-app-error.ts';
-import { adviceFor } from '../../components/error-advice.ts';
 import type { AppError } from '../../../../shared/errors.ts';
 
 /** Adds a server profile, after an optional "test connection". */
@@ -47,12 +47,7 @@ export function ConnectionForm({ bridge, onSaved }: { bridge: SmartCloudOpsBridg
             SmartCloudOps {tested.serverVersion}, {tested.secure ? 'over TLS' : 'without TLS: use https outside a trusted network'}
           </Alert>
         )}
-        {error && (
-          <Alert color="red" variant="light" title={error.message} role="alert">
-            <Text size="sm">{adviceFor(error.code)}</Text>
-            <Code mt={6}>{error.code}</Code>
-          </Alert>
-        )}
+        <FormError error={error} />
         <Group justify="flex-end">
           <Button variant="default" leftSection={<IconPlugConnected size={16} />} loading={busy === 'test'} onClick={() => void run('test')}>Test connection</Button>
           <Button type="submit" loading={busy === 'save'}>Save</Button>
