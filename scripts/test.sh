@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: every check and test of the project, in the order that fails fastest.
+# Playwright resolves relative report paths against its config folder, hence $PWD below.
 # Ends with one summary line "total: N passed, N failed, N skipped" over all suites.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +23,7 @@ if [ "$status" -eq 0 ]; then
   for suite in tests/e2e tests/electron; do
     [ -f "$suite/playwright.config.ts" ] || continue
     echo "== end-to-end: $suite =="
-    PLAYWRIGHT_JSON_OUTPUT_NAME="$results/summary/$(basename "$suite").json" \
+    PLAYWRIGHT_JSON_OUTPUT_NAME="$PWD/$results/summary/$(basename "$suite").json" \
       node_modules/.bin/playwright test -c "$suite/playwright.config.ts" --reporter=list,json || status=$?
   done
 fi
