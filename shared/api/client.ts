@@ -2,10 +2,11 @@ import type { LoginRequest, TokenPair, User } from './auth.ts';
 import type { ChangePasswordRequest, CreateUserRequest, ResetPasswordRequest, UpdateUserRequest, UserList } from './users.ts';
 import type { ApiKey, ApiKeyList, CreateApiKeyRequest, CreatedApiKey } from './api-keys.ts';
 import type { AuditPage, AuditQuery } from './audit.ts';
-import type { LatestResponse, RangeQuery, RangeResponse, SeriesListResponse } from './metrics.ts';
 import type { AcknowledgeRequest, Alert, AlertHistoryEntry, AlertListQuery, AlertPage, CreateSilenceRequest, Silence, SilenceListQuery, SilencePage } from './alerts.ts';
 import type { AnomalyEvent, AnomalyModel, AnomalyStatus } from './anomaly.ts';
 import type { Incident, IncidentDetail, IncidentListQuery, IncidentPage, TimelineEntry, UpdateIncidentRequest } from './incidents.ts';
+import { fillPath, type HttpMethod, type RouteDefinition, type RouteGroup, type RouteInput, type RouteOutput } from './route.ts';
+import { apiRoutes } from './routes.ts';
 
 /**
  * The one typed client of the HTTP API, shared by every consumer (renderer, electron main,
@@ -13,7 +14,7 @@ import type { Incident, IncidentDetail, IncidentListQuery, IncidentPage, Timelin
  * in the browser, the preload bridge in the desktop window, fetch in main). A transport
  * resolves to the parsed JSON body and rejects with an `AppError` carrying the catalogue code.
  */
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type { HttpMethod };
 export type QueryValue = string | number | boolean | null | undefined | readonly (string | number)[];
 
 export interface ApiRequest {
@@ -50,6 +51,26 @@ export function queryString(query: Record<string, QueryValue> | undefined): stri
   return pairs.length > 0 ? `?${pairs.join('&')}` : '';
 }
 
+/** Calls one declared route: the path, method and types all come from its declaration. */
+export function callRoute<R extends RouteDefinition>(transport: Transport, route: R, input?: RouteInput<R>): Promise<RouteOutput<R>> {
+  const { params, query, body } = (input ?? {}) as { params?: Record<string, unknown>; query?: Record<string, QueryValue>; body?: unknown };
+  const request: ApiRequest = { method: route.method, path: `${API_PREFIX}${fillPath(route.path, params)}` };
+  if (query !== undefined) request.query = query;
+  if (body !== undefined) request.body = body;
+  return transport(request) as Promise<RouteOutput<R>>;
+}
+
+/** A call that takes no argument where every part of the route's input is optional. */
+export type RouteCall<R extends RouteDefinition> = (...input: Record<never, never> extends RouteInput<R> ? [input?: RouteInput<R>] : [input: RouteInput<R>]) => Promise<RouteOutput<R>>;
+export type RouteClient<G extends RouteGroup> = { [K in keyof G]: RouteCall<G[K]> };
+
+/** The client of one feature's routes, derived from its declarations. */
+export function clientOf<G extends RouteGroup>(transport: Transport, group: G): RouteClient<G> {
+  const client: Record<string, unknown> = {};
+  for (const [name, route] of Object.entries(group)) client[name] = (input?: RouteInput<RouteDefinition>) => callRoute(transport, route, input);
+  return client as RouteClient<G>;
+}
+
 export function createApiClient(transport: Transport) {
   const call = <T>(method: HttpMethod, path: string, options: { query?: Record<string, QueryValue>; body?: unknown } = {}) =>
     transport({ method, path: `${API_PREFIX}${path}`, ...options }) as Promise<T>;
@@ -78,11 +99,7 @@ export function createApiClient(transport: Transport) {
     audit: {
       list: (query: AuditQuery = {}) => call<AuditPage>('GET', '/audit', { query: { ...query } }),
     },
-    metrics: {
-      series: (match?: string) => call<SeriesListResponse>('GET', '/metrics/series', { query: { match } }),
-      range: (query: RangeQuery) => call<RangeResponse>('GET', '/metrics/query_range', { query: { ...query } }),
-      latest: (match?: string) => call<LatestResponse>('GET', '/metrics/latest', { query: { match } }),
-    },
+    metrics: clientOf(transport, apiRoutes.metrics),
     anomaly: {
       /** Newest first. */
       events: (query: { target?: string; from?: number; limit?: number } = {}) => call<AnomalyEvent[]>('GET', '/anomaly/events', { query: { ...query } }),

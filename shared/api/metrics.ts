@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { defineRoute } from './route.ts';
 
 /**
  * Metrics API contract (`/api/v1/metrics/*`). Times are Unix milliseconds; point lists are
@@ -112,3 +113,17 @@ export const CacheStatsSchema = Type.Object({
 });
 export const MetricsStatsResponseSchema = Type.Object({ series: Type.Integer(), cache: CacheStatsSchema });
 export type MetricsStatsResponse = Static<typeof MetricsStatsResponseSchema>;
+
+/** Largest ingest body, bytes: a bulk back-fill is far larger than any other request. */
+export const INGEST_BODY_LIMIT = 64 * 1_048_576;
+
+export const metricsRoutes = {
+  series: defineRoute({ method: 'GET', path: '/metrics/series', access: 'metrics:read', tags: ['metrics'], query: SeriesListQuerySchema, response: SeriesListResponseSchema }),
+  range: defineRoute({ method: 'GET', path: '/metrics/query_range', access: 'metrics:read', tags: ['metrics'], query: RangeQuerySchema, response: RangeResponseSchema }),
+  latest: defineRoute({ method: 'GET', path: '/metrics/latest', access: 'metrics:read', tags: ['metrics'], query: SeriesListQuerySchema, response: LatestResponseSchema }),
+  ingest: defineRoute({
+    method: 'POST', path: '/metrics/ingest', access: 'metrics:write', tags: ['metrics'], bodyLimit: INGEST_BODY_LIMIT, body: IngestRequestSchema, response: IngestResponseSchema,
+  }),
+  export: defineRoute({ method: 'GET', path: '/metrics/export', access: 'metrics:read', tags: ['metrics'], query: ExportQuerySchema, response: ExportResponseSchema }),
+  stats: defineRoute({ method: 'GET', path: '/metrics/stats', access: 'metrics:read', tags: ['metrics'], response: MetricsStatsResponseSchema }),
+} as const;

@@ -23,7 +23,7 @@ describe('desktop reads through the local cache', () => {
     const queryRange = vi.fn(async () => ({ ok: true, value: { data: { series: [] }, source: 'server', freshAsOf: Date.now() } }));
     const platform = createDesktopPlatform({ api: { request: vi.fn() }, cache: { queryRange } } as unknown as SmartCloudOpsBridge);
     const freshness = renderHook(() => useCacheFreshness());
-    await platform.api.metrics.range({ match: 'up', from: 0, to: 1 });
+    await platform.api.metrics.range({ query: { match: 'up', from: 0, to: 1 } });
     freshness.rerender();
     expect(freshness.result.current).toBeNull();
   });

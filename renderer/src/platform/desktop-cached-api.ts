@@ -23,7 +23,7 @@ async function read<T>(call: Promise<IpcResult<ReadResult<T>>>): Promise<T> {
 export function withDesktopCache(api: ApiClient, bridge: SmartCloudOpsBridge): ApiClient {
   return {
     ...api,
-    metrics: { ...api.metrics, range: (query) => read(bridge.cache.queryRange({ query })) },
+    metrics: { ...api.metrics, range: ({ query }) => read(bridge.cache.queryRange({ query })) },
     incidents: {
       ...api.incidents,
       list: (query = {}) => read(bridge.cache.incidents({ query })),

@@ -12,7 +12,7 @@ describe('the desktop platform', () => {
   it('sends API calls through the bridge without undefined filters', async () => {
     const request = vi.fn(async () => ({ ok: true, value: { series: [] } }));
     const platform = createDesktopPlatform(bridgeWith(request));
-    await expect(platform.api.metrics.series()).resolves.toEqual({ series: [] });
+    await expect(platform.api.metrics.series({ query: { match: undefined } })).resolves.toEqual({ series: [] });
     expect(request).toHaveBeenCalledWith({ method: 'GET', path: '/api/v1/metrics/series', query: {} });
   });
 

@@ -10,7 +10,7 @@ export const metricsQueries = {
   range: (api: ApiClient, match: string, from: number, to: number, maxPoints: number) =>
     queryOptions({
       queryKey: ['metrics', 'range', { match, from, to, maxPoints }],
-      queryFn: () => api.metrics.range({ match, from: Math.floor(from), to: Math.ceil(to), maxPoints }),
+      queryFn: () => api.metrics.range({ query: { match, from: Math.floor(from), to: Math.ceil(to), maxPoints } }),
       staleTime: Infinity,
     }),
 
@@ -24,7 +24,7 @@ export const metricsQueries = {
       queryFn: async (): Promise<LiveWindowData> => {
         const to = Date.now();
         const windowMs = minutes * 60_000;
-        const { series } = await api.metrics.range({ match, from: to - windowMs, to, maxPoints });
+        const { series } = await api.metrics.range({ query: { match, from: to - windowMs, to, maxPoints } });
         return { windowMs, series };
       },
       staleTime: 5 * 60_000,

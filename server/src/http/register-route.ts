@@ -1,0 +1,56 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
+import type { RouteBody, RouteDefinition, RouteGroup, RouteOutput, RouteParams, RouteQuery } from '../../../shared/api/route.ts';
+
+/** A request of a declared route, typed by its schemas (Fastify has validated it already). */
+export type RouteRequest<R extends RouteDefinition> = FastifyRequest<{ Params: RouteParams<R>; Querystring: RouteQuery<R>; Body: RouteBody<R> }>;
+
+/** Answers the route's success value; the status comes from the declaration. */
+export type RouteHandler<R extends RouteDefinition> = (request: RouteRequest<R>, reply: FastifyReply) => Promise<RouteOutput<R>> | RouteOutput<R>;
+
+/** Fastify options a route may add beyond its declaration (rate limits, hooks). */
+export interface RouteExtras {
+  rateLimit?: { max: number; timeWindow: number };
+  preHandler?: RouteShorthandOptions['preHandler'];
+}
+
+/**
+ * Registers one route of the route table on a Fastify instance that carries the `/api/v1`
+ * prefix. Everything the client also relies on (method, path, schemas, access, status)
+ * comes from the declaration; only the behaviour is the feature's.
+ */
+export function registerRoute<R extends RouteDefinition>(app: FastifyInstance, route: R, handler: RouteHandler<R>, extras: RouteExtras = {}): void {
+  const status = route.status ?? 200;
+  app.route({
+    method: route.method,
+    url: route.path,
+    ...(route.bodyLimit !== undefined ? { bodyLimit: route.bodyLimit } : {}),
+    ...(extras.preHandler ? { preHandler: extras.preHandler } : {}),
+    config: {
+      access: route.access,
+      ...(route.allowPendingPasswordChange ? { allowPendingPasswordChange: true } : {}),
+      ...(extras.rateLimit ? { rateLimit: extras.rateLimit } : {}),
+    },
+    schema: {
+      tags: [...route.tags],
+      ...(route.summary ? { summary: route.summary } : {}),
+      ...(route.params ? { params: route.params } : {}),
+      ...(route.query ? { querystring: route.query } : {}),
+      ...(route.body ? { body: route.body } : {}),
+      ...(route.response ? { response: { [status]: route.response } } : {}),
+    },
+    handler: async (request, reply) => {
+      const result = await handler(request as RouteRequest<R>, reply);
+      if (reply.sent) return reply;
+      if (status !== 200) void reply.code(status);
+      return status === 204 ? reply.send() : result;
+    },
+  });
+}
+
+/** The handlers of a whole route group: one per declared route, checked by name. */
+export type GroupHandlers<G extends RouteGroup> = { [K in keyof G]: RouteHandler<G[K]> };
+
+/** Registers every route of a group; a missing handler is a compile error, not a 404. */
+export function registerRoutes<G extends RouteGroup>(app: FastifyInstance, group: G, handlers: GroupHandlers<G>, extras: Partial<Record<keyof G, RouteExtras>> = {}): void {
+  for (const name of Object.keys(group) as (keyof G & string)[]) registerRoute(app, group[name]!, handlers[name], extras[name]);
+}

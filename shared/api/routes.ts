@@ -1,0 +1,9 @@
+import { metricsRoutes } from './metrics.ts';
+
+/**
+ * The route table: every endpoint of `/api/v1`, grouped by feature. The server registers
+ * each group from here and `createApiClient` derives its calls from it.
+ */
+export const apiRoutes = {
+  metrics: metricsRoutes,
+} as const;
