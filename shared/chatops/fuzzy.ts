@@ -21,7 +21,7 @@ export function maxEdits(length: number): number {
  */
 export class FuzzyIndex<T> {
   readonly #exact = new Map<string, T[]>();
-  readonly #byLength = new Map<number, { key: string; items: T[] }[]>();
+  readonly #byLength = new Map<number, { key: string; digits: string; items: T[] }[]>();
 
   constructor(entries: Iterable<readonly [string, T]>) {
     for (const [name, item] of entries) {
@@ -35,7 +35,7 @@ export class FuzzyIndex<T> {
       const items = [item];
       this.#exact.set(key, items);
       const bucket = this.#byLength.get(key.length) ?? [];
-      bucket.push({ key, items });
+      bucket.push({ key, digits: key.replace(/\D/g, ''), items });
       this.#byLength.set(key.length, bucket);
     }
   }
@@ -48,11 +48,14 @@ export class FuzzyIndex<T> {
     if (exact) return exact.map((item) => ({ item, score: 1 }));
     const edits = maxEdits(key.length);
     if (edits === 0) return [];
+    // Numbers are names, not typos: web-9 is not a misspelt web-1, nor node_load5 of node_load1.
+    const digits = key.replace(/\D/g, '');
     let best = edits + 1;
     let hits: T[] = [];
     const swaps: T[] = [];
     for (let length = key.length - edits; length <= key.length + edits; length++) {
       for (const entry of this.#byLength.get(length) ?? []) {
+        if (entry.digits !== digits) continue;
         const d = distance(key, entry.key);
         if (d < best) {
           best = d;
@@ -64,7 +67,7 @@ export class FuzzyIndex<T> {
     }
     // One swap of neighbouring letters ("wbe1", "memroy") is one slip of the fingers, not two.
     if (best > 1) {
-      for (const entry of this.#byLength.get(key.length) ?? []) if (isOneSwap(key, entry.key)) swaps.push(...entry.items);
+      for (const entry of this.#byLength.get(key.length) ?? []) if (entry.digits === digits && isOneSwap(key, entry.key)) swaps.push(...entry.items);
       if (swaps.length > 0) {
         best = 1;
         hits = swaps;
