@@ -3,16 +3,16 @@ import { emptyHistory, recall, remember } from './input-history.ts';
 
 describe('chat input history', () => {
   it('walks back with up, forward with down, and returns to the draft', () => {
-    let history = remember(remember(emptyHistory, 'cpu on web-1'), 'ack 12');
+    const history = remember(remember(emptyHistory, 'cpu on web-1'), 'ack 12');
     let step = recall(history, 'up', 'half typed');
     expect(step.text).toBe('ack 12');
-    step = recall((history = step.history), 'up', step.text);
+    step = recall(step.history, 'up', step.text);
     expect(step.text).toBe('cpu on web-1');
-    step = recall((history = step.history), 'up', step.text);
+    step = recall(step.history, 'up', step.text);
     expect(step.text).toBe('cpu on web-1');
-    step = recall((history = step.history), 'down', step.text);
+    step = recall(step.history, 'down', step.text);
     expect(step.text).toBe('ack 12');
-    step = recall((history = step.history), 'down', step.text);
+    step = recall(step.history, 'down', step.text);
     expect(step.text).toBe('half typed');
     expect(step.history.cursor).toBeNull();
   });
