@@ -49,9 +49,17 @@ const CONCEPT_FUZZY = new FuzzyIndex<string>([...CONCEPT_OF].filter(([w]) => w.l
 export function conceptOf(norm: string): { concept: string; score: number } | null {
   const exact = CONCEPT_OF.get(norm);
   if (exact) return { concept: exact, score: 1 };
-  const hit = CONCEPT_FUZZY.lookup(norm)[0];
-  return hit ? { concept: hit.item, score: hit.score } : null;
+  let near = CONCEPT_NEAR.get(norm);
+  if (near === undefined) {
+    // The concepts never change: each word is measured against them once.
+    if (CONCEPT_NEAR.size >= 20_000) CONCEPT_NEAR.clear();
+    const hit = CONCEPT_FUZZY.lookup(norm)[0];
+    near = hit ? { concept: hit.item, score: hit.score } : null;
+    CONCEPT_NEAR.set(norm, near);
+  }
+  return near;
 }
+const CONCEPT_NEAR = new Map<string, { concept: string; score: number } | null>();
 
 function pickMetric(metrics: readonly string[], concept: string): string | null {
   const spec = CONCEPTS[concept];

@@ -74,6 +74,20 @@ export function is(norm: string | undefined, word: Word): boolean {
   return norm !== undefined && (EXACT.get(norm)?.includes(word) ?? false);
 }
 
+/** Near misses of the lexicon per word; the lexicon never changes, so a word is looked up once. */
+const NEAR = new Map<string, ReturnType<typeof FUZZY.lookup>>();
+const NEAR_LIMIT = 20_000;
+
+function nearMisses(norm: string): ReturnType<typeof FUZZY.lookup> {
+  let hits = NEAR.get(norm);
+  if (!hits) {
+    if (NEAR.size >= NEAR_LIMIT) NEAR.clear();
+    hits = FUZZY.lookup(norm);
+    NEAR.set(norm, hits);
+  }
+  return hits;
+}
+
 /**
  * The word a token stands for, tolerating a typo in longer words ("acknowlege",
  * "silnce"); the score says how sure. Only used where a verb is expected.
@@ -82,7 +96,7 @@ export function verbOf(norm: string | undefined, word: Word): number {
   if (norm === undefined) return 0;
   if (is(norm, word)) return 1;
   if (norm.length < 5) return 0;
-  const hit = FUZZY.lookup(norm).find((h) => h.item === word);
+  const hit = nearMisses(norm).find((h) => h.item === word);
   return hit ? hit.score * 0.95 : 0;
 }
 
