@@ -43,7 +43,8 @@ export const slackPlugin: FastifyPluginAsync<{ ctx: ServerContext; feature: Chat
   /** Refuses anything not signed by Slack with our secret, stale, or seen before. */
   const verify = (request: FastifyRequest): void => {
     const secret = settings.slackSigningSecret;
-    if (!secret) throw new AppError('E_UNAVAILABLE', 'The Slack integration is not configured (SMARTCLOUDOPS_SLACK_SIGNING_SECRET).');
+    // Without a secret the integration does not exist here: a 404, not a server fault.
+    if (!secret) throw new AppError('E_NOT_FOUND', 'The Slack integration is not configured (SMARTCLOUDOPS_SLACK_SIGNING_SECRET).');
     const header = (name: string) => {
       const value = request.headers[name];
       return Array.isArray(value) ? value[0] : value;

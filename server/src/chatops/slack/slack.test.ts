@@ -115,11 +115,12 @@ describe('Slack slash command and buttons', () => {
     expect(((await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alerts/${alert.id}` })).json() as Alert).state).toBe('firing');
   });
 
-  it('answers 503 while no signing secret is configured, and keeps forms off other routes', async () => {
+  it('answers 404 while no signing secret is configured, and keeps forms off other routes', async () => {
     const bare = await startTestServer();
     try {
       const response = await bare.app.inject({ method: 'POST', url: '/api/v1/integrations/slack/command', payload: 'text=help', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-      expect(response.statusCode).toBe(503);
+      expect(response.statusCode).toBe(404);
+      expect(response.json()).toMatchObject({ error: { code: 'E_NOT_FOUND' } });
       const chat = await bare.injectAs('viewer', { method: 'POST', url: '/api/v1/chat', payload: 'text=help', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
       expect(chat.statusCode).toBe(415);
     } finally {
