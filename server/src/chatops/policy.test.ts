@@ -65,7 +65,11 @@ describe('ChatOps policy', () => {
     }
   }
 
-  it('audits a refusal as denied', async () => {
+  it('audits a refusal as denied, and keeps it off the incident timeline', async () => {
+    const incidentId = Number(/\d+/.exec(phrases['incident.note'])![0]);
+    await ask('viewer', `note on ${incidentId}: sneaky`);
+    const timeline = (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/incidents/${incidentId}/timeline` })).json() as { text: string }[];
+    expect(timeline.some((e) => e.text.includes('sneaky'))).toBe(false);
     await ask('viewer', 'unsilence 1');
     const audit = (await server.injectAs('admin', { method: 'GET', url: '/api/v1/audit?action=chat.command&outcome=denied' })).json() as { entries: { actor: string; target: string }[] };
     expect(audit.entries.some((e) => e.actor === 'test-viewer' && e.target === 'intent:silence.expire')).toBe(true);

@@ -163,8 +163,10 @@ export class ChatService {
       details: { text, channel: user.channel, stage, answer: card.kind, ...(card.kind === 'error' ? { code: card.code } : {}), ...(command ? { slots: command.slots } : {}) },
     });
     this.#deps.store.recordHistory({ ts: now, userKey: user.key, actor: user.name, channel: user.channel, text, intent, kind: card.kind, summary: `${card.title}: ${card.text}` });
-    // On the incident's timeline: what was asked and answered; a pending confirmation is not news yet.
-    if (command && intent !== 'unknown' && card.kind !== 'confirmation') {
+    // On the incident's timeline: what was asked and answered. A pending confirmation is not
+    // news yet, and a refused command stays in the audit log: chat must not let someone
+    // without the permission write on a timeline.
+    if (command && intent !== 'unknown' && card.kind !== 'confirmation' && outcome !== 'denied') {
       const incidentId = incidentOf(command as Command, this.#deps);
       if (incidentId !== null && this.#deps.alerts.incidents.byId(incidentId)) {
         this.#deps.alerts.incidentService.record(incidentId, 'command', `Chat (${user.channel}): "${text}" → ${card.title}`, actorOfChat(user), {
