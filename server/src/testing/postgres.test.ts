@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parsePostgresUrl } from '../db/database-url.ts';
 import { postgresUnavailable, startTestPostgres, type TestPostgres } from './postgres.ts';
 
 const unavailable = postgresUnavailable();
@@ -25,6 +26,18 @@ describe.skipIf(unavailable !== undefined)('test PostgreSQL (initdb + pg_ctl in 
     try {
       const result = await client.query<{ one: number; db: string }>('SELECT 1 AS one, current_database() AS db');
       expect(result.rows).toEqual([{ one: 1, db: 'smartcloudops' }]);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('its URL passes the SMARTCLOUDOPS_DATABASE_URL parser, whose fields connect', async () => {
+    const settings = parsePostgresUrl(server.url);
+    expect(settings).toMatchObject({ dialect: 'postgres', host: '127.0.0.1', port: server.port, database: 'smartcloudops' });
+    const client = new pg.Client({ host: settings.host, port: settings.port, database: settings.database, user: settings.user, password: settings.password });
+    await client.connect();
+    try {
+      expect((await client.query('SELECT current_user AS user')).rows).toEqual([{ user: settings.user }]);
     } finally {
       await client.end();
     }
