@@ -9,7 +9,7 @@ const chart = loadChart('deploy/helm/smartcloudops');
 
 // Parsed YAML, walked freely: the assertions below are what check its shape.
 type Parsed = ReturnType<typeof JSON.parse>;
-type Manifest = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string> }; spec?: Parsed; [key: string]: Parsed };
+type Manifest = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: Parsed; [key: string]: Parsed };
 const byKind = (manifests: Manifest[], kind: string) => manifests.filter((m) => m.kind === kind);
 const one = (manifests: Manifest[], kind: string) => {
   const found = byKind(manifests, kind);
