@@ -134,7 +134,7 @@ describe('deploy/helm/smartcloudops', () => {
     expect(ingress.spec.tls).toEqual([{ hosts: ['ops.example.org'], secretName: 'smartcloudops-tls' }]);
     expect(ingress.spec.rules[0].host).toBe('ops.example.org');
     expect(ingress.spec.rules[0].http.paths[0].backend.service).toEqual({ name: service.metadata.name, port: { name: 'http' } });
-    expect(ingress.metadata.annotations['nginx.ingress.kubernetes.io/proxy-buffering']).toBe('off');
+    expect(ingress.metadata.annotations).toMatchObject({ 'nginx.ingress.kubernetes.io/proxy-buffering': 'off' });
     const pod = one(manifests, 'Deployment').spec.template.spec;
     expect(pod.volumes.find((v: { name: string }) => v.name === 'data').persistentVolumeClaim).toEqual({ claimName: 'sco-data' });
     expect(pod.containers[0].env).toContainEqual({ name: 'SMARTCLOUDOPS_COLLECT_INTERVAL', value: '30' });
