@@ -45,6 +45,7 @@ import { streamRoutes } from './stream/routes.ts';
 import { anomalyPlugin, createAnomalyFeature } from './anomaly/plugin.ts';
 import type { AnomalySettings } from './anomaly/service.ts';
 import { anomalySettingsFromEnv } from './anomaly/settings.ts';
+import { createDatasourcesFeature, datasourcesPlugin, type DatasourceSettings } from './datasources/plugin.ts';
 
 export interface BuildServerOptions {
   /** Overrides of the environment configuration (tests pass a temp dataDir). */
@@ -63,6 +64,8 @@ export interface BuildServerOptions {
   alerts?: Partial<AlertsSettings>;
   /** Anomaly engine tuning (training sizes, schedule, workers), for tests and benchmarks. */
   anomaly?: Partial<AnomalySettings>;
+  /** Data source proxy tuning (cache size and lifetime, per-user query rate). */
+  datasources?: Partial<DatasourceSettings>;
 }
 
 export interface ServerHandle {
@@ -133,6 +136,8 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   app.decorate('alerts', alerts);
   const anomaly = createAnomalyFeature(ctx, { ...anomalySettingsFromEnv(options.env ?? process.env), ...options.anomaly });
   app.decorate('anomaly', anomaly.service);
+  const datasources = createDatasourcesFeature(ctx, options.datasources);
+  app.decorate('datasources', datasources);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -169,6 +174,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
       await api.register(alertsPlugin, { feature: alerts });
       await api.register(streamRoutes, { ctx, registry });
       await api.register(anomalyPlugin, { ctx, feature: anomaly });
+      await api.register(datasourcesPlugin, { feature: datasources });
     },
     { prefix: '/api/v1' },
   );
