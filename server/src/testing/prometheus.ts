@@ -160,3 +160,21 @@ export async function waitForSeries(prometheus: { url: string }, selector: strin
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+/**
+ * OpenMetrics text of one gauge family for `startPrometheus({ backfill })`: for each label
+ * set, `count` samples `stepSeconds` apart from `fromSeconds`, valued by `value(i, series)`.
+ */
+export function openMetricsGauge(
+  name: string,
+  labelSets: ReadonlyArray<Record<string, string>>,
+  range: { fromSeconds: number; stepSeconds: number; count: number },
+  value: (index: number, series: number) => number,
+): string {
+  const lines = [`# TYPE ${name} gauge`];
+  labelSets.forEach((labels, series) => {
+    const text = Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(',');
+    for (let i = 0; i < range.count; i++) lines.push(`${name}{${text}} ${value(i, series)} ${range.fromSeconds + i * range.stepSeconds}`);
+  });
+  return `${lines.join('\n')}\n`;
+}
