@@ -2,12 +2,13 @@ import { LRUCache } from 'lru-cache';
 import { AppError } from '../../../shared/errors.ts';
 import { parsePromDuration, parsePromTime, promSeconds } from '../../../shared/metrics/prom-values.ts';
 import type { DatasourceService } from './service.ts';
+import type { DatasourceRecord } from './store.ts';
 import { parseEnvelope } from './service.ts';
 import { planRange } from './step.ts';
 import { UpstreamError, type UpstreamResponse } from './upstream.ts';
 
 export interface ProxySettings {
-  /** Bytes of answers the result cache may hold (all sources together). */
+  /** Bytes of answers the result cache may hold (all sources together); 0 turns caching off, the sharing of identical calls in flight included. */
   cacheMaxBytes: number;
   /** How long a cached answer is served, ms. */
   cacheTtlMs: number;
@@ -36,7 +37,7 @@ type Params = Record<string, string | readonly string[] | number | undefined>;
  */
 export class QueryProxy {
   readonly #datasources: DatasourceService;
-  readonly #cache: LRUCache<string, { contentType: string; body: Buffer }>;
+  readonly #cache: LRUCache<string, { contentType: string; body: Buffer }> | undefined;
   readonly #inflight = new Map<string, Promise<UpstreamResponse>>();
   #hits = 0;
   #misses = 0;
@@ -44,15 +45,15 @@ export class QueryProxy {
   constructor(datasources: DatasourceService, settings: Partial<ProxySettings> = {}) {
     const { cacheMaxBytes, cacheTtlMs } = { ...DEFAULT_PROXY_SETTINGS, ...settings };
     this.#datasources = datasources;
-    this.#cache = new LRUCache({ maxSize: cacheMaxBytes, sizeCalculation: (value, key) => value.body.length + key.length, ttl: cacheTtlMs, ttlAutopurge: false });
+    this.#cache = cacheMaxBytes <= 0 ? undefined : new LRUCache({ maxSize: cacheMaxBytes, sizeCalculation: (value, key) => value.body.length + key.length, ttl: cacheTtlMs, ttlAutopurge: false });
     // A changed source may now point elsewhere: nothing it answered before stays valid.
     datasources.onChange((id) => {
-      for (const key of this.#cache.keys()) if (key.startsWith(`${id}:`)) this.#cache.delete(key);
+      for (const key of this.#cache?.keys() ?? []) if (key.startsWith(`${id}:`)) this.#cache?.delete(key);
     });
   }
 
   stats() {
-    return { entries: this.#cache.size, bytes: this.#cache.calculatedSize, hits: this.#hits, misses: this.#misses };
+    return { entries: this.#cache?.size ?? 0, bytes: this.#cache?.calculatedSize ?? 0, hits: this.#hits, misses: this.#misses };
   }
 
   /** A range query with Grafana's step handling applied (see step.ts). */
@@ -68,12 +69,15 @@ export class QueryProxy {
     }
     const plan = planRange({ startMs, endMs, stepSeconds, maxPoints: query.maxPoints, scrapeIntervalSeconds: record.scrapeIntervalSeconds });
     const params = { query: query.query, start: promSeconds(plan.startMs), end: promSeconds(plan.endMs), step: promSeconds(plan.stepMs) };
-    return this.forward(id, 'query_range', params).then((answer) => ({ ...answer, stepSeconds: plan.stepMs / 1000 }));
+    return this.#forward(record, 'query_range', params).then((answer) => ({ ...answer, stepSeconds: plan.stepMs / 1000 }));
   }
 
   /** Any read endpoint: query, series, labels, label values (parameters passed as given, times checked). */
-  async forward(id: number, path: ProxyPath, params: Params): Promise<ProxyAnswer> {
-    const record = this.#datasources.get(id);
+  forward(id: number, path: ProxyPath, params: Params): Promise<ProxyAnswer> {
+    return this.#forward(this.#datasources.get(id), path, params);
+  }
+
+  async #forward(record: DatasourceRecord, path: ProxyPath, params: Params): Promise<ProxyAnswer> {
     for (const name of ['time', 'start', 'end'] as const) {
       const value = params[name];
       if (typeof value === 'string') time(value, name);
@@ -84,16 +88,16 @@ export class QueryProxy {
       for (const item of Array.isArray(value) ? value : [value]) search.append(key, String(item));
     }
     const key = `${record.id}:${record.updatedAt}:${path}?${search.toString()}`;
-    const cached = this.#cache.get(key);
+    const cached = this.#cache?.get(key);
     if (cached) {
       this.#hits++;
       return { ...cached, cache: 'hit' };
     }
     this.#misses++;
-    let pending = this.#inflight.get(key);
+    let pending = this.#cache ? this.#inflight.get(key) : undefined;
     if (!pending) {
       pending = this.#datasources.client(record).get(path, search);
-      this.#inflight.set(key, pending);
+      if (this.#cache) this.#inflight.set(key, pending);
       void pending.then(
         () => this.#inflight.delete(key),
         () => this.#inflight.delete(key),
@@ -107,7 +111,7 @@ export class QueryProxy {
     }
     if (response.status !== 200) throw upstreamStatusError(response, record.name);
     const answer = { contentType: response.contentType, body: response.body };
-    this.#cache.set(key, answer);
+    this.#cache?.set(key, answer);
     return { ...answer, cache: 'miss' };
   }
 }

@@ -24,6 +24,8 @@ export class DatasourceService {
   readonly #ctx: ServerContext;
   readonly #clients = new Map<number, { updatedAt: number; client: UpstreamClient }>();
   readonly #listeners: Array<(id: number) => void> = [];
+  /** Records by id, so a query does not read and decrypt its source's row each time; dropped on every change. */
+  readonly #records = new Map<number, DatasourceRecord>();
 
   constructor(ctx: ServerContext, store: DatasourceStore) {
     this.#ctx = ctx;
@@ -36,7 +38,8 @@ export class DatasourceService {
   }
 
   get(id: number): DatasourceRecord {
-    const record = this.store.byId(id);
+    const record = this.#records.get(id) ?? this.store.byId(id);
+    if (record) this.#records.set(id, record);
     if (!record) throw new AppError('E_NOT_FOUND', `No data source with id ${id}.`, { id });
     return record;
   }
@@ -133,6 +136,7 @@ export class DatasourceService {
   }
 
   #forget(id: number): void {
+    this.#records.delete(id);
     this.#clients.get(id)?.client.close();
     this.#clients.delete(id);
     for (const listener of this.#listeners) listener(id);

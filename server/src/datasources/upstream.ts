@@ -74,11 +74,15 @@ export class UpstreamClient {
       if (this.#authorization) headers.authorization = this.#authorization;
       const request = transport.request(url, { method: 'GET', agent: this.#agent, headers, ...(signal ? { signal } : {}) }, (response) => {
         const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let length = 0;
+        response.on('data', (chunk: Buffer) => {
+          chunks.push(chunk);
+          length += chunk.length;
+        });
         response.on('end', () => {
           clearTimeout(timer);
           const status = response.statusCode ?? 0;
-          const body = Buffer.concat(chunks);
+          const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
           if (status === 401 || status === 403) {
             reject(new UpstreamError('auth', `${this.#base.host} refused our credentials (HTTP ${status}). Check the data source's ${this.#authorization ? 'username/password or token' : 'authentication: it needs one'}.`));
             return;
