@@ -45,7 +45,7 @@ import { streamRoutes } from './stream/routes.ts';
 import { anomalyPlugin, createAnomalyFeature } from './anomaly/plugin.ts';
 import type { AnomalySettings } from './anomaly/service.ts';
 import { anomalySettingsFromEnv } from './anomaly/settings.ts';
-import { createDatasourcesFeature, datasourcesPlugin, type DatasourceSettings } from './datasources/plugin.ts';
+import { createDatasourcesFeature, datasourcesPlugin } from './datasources/plugin.ts';
 
 export interface BuildServerOptions {
   /** Overrides of the environment configuration (tests pass a temp dataDir). */
@@ -65,7 +65,7 @@ export interface BuildServerOptions {
   /** Anomaly engine tuning (training sizes, schedule, workers), for tests and benchmarks. */
   anomaly?: Partial<AnomalySettings>;
   /** Data source proxy tuning (cache size and lifetime, per-user query rate). */
-  datasources?: Partial<DatasourceSettings>;
+  datasources?: Parameters<typeof createDatasourcesFeature>[1];
 }
 
 export interface ServerHandle {

@@ -1,5 +1,6 @@
 import { metricsRoutes } from './metrics.ts';
 import { datasourcesRoutes } from './datasources.ts';
+import { anomalyWatchRoutes } from './anomaly-watches.ts';
 
 /**
  * The route table: every endpoint of `/api/v1`, grouped by feature. The server registers
@@ -8,4 +9,5 @@ import { datasourcesRoutes } from './datasources.ts';
 export const apiRoutes = {
   metrics: metricsRoutes,
   datasources: datasourcesRoutes,
+  anomalyWatches: anomalyWatchRoutes,
 } as const;

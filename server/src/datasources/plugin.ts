@@ -5,17 +5,24 @@ import { datasourceRoutes } from './routes.ts';
 import { SecretBox } from './secret-box.ts';
 import { DatasourceService } from './service.ts';
 import { DatasourceStore } from './store.ts';
+import { DEFAULT_WATCH_SETTINGS, WatchRunner, type WatchSettings } from './watches/runner.ts';
+import { watchRoutes } from './watches/routes.ts';
+import { WatchService } from './watches/service.ts';
+import { WatchStore } from './watches/store.ts';
 
 export interface DatasourceSettings extends ProxySettings {
   /** Proxy requests per user per minute. */
   queriesPerMinute: number;
+  watches: WatchSettings;
 }
 
-export const DEFAULT_DATASOURCE_SETTINGS: DatasourceSettings = { ...DEFAULT_PROXY_SETTINGS, queriesPerMinute: 600 };
+export const DEFAULT_DATASOURCE_SETTINGS: DatasourceSettings = { ...DEFAULT_PROXY_SETTINGS, queriesPerMinute: 600, watches: DEFAULT_WATCH_SETTINGS };
 
 export interface DatasourcesFeature {
   service: DatasourceService;
   proxy: QueryProxy;
+  watches: WatchService;
+  runner: WatchRunner;
   settings: DatasourceSettings;
 }
 
@@ -27,14 +34,23 @@ declare module 'fastify' {
 }
 
 /** Built by the server (watches and rules query through it); the plugin serves its API. */
-export function createDatasourcesFeature(ctx: ServerContext, settings: Partial<DatasourceSettings> = {}): DatasourcesFeature {
-  const merged = { ...DEFAULT_DATASOURCE_SETTINGS, ...settings };
+export function createDatasourcesFeature(ctx: ServerContext, settings: Partial<Omit<DatasourceSettings, 'watches'>> & { watches?: Partial<WatchSettings> } = {}): DatasourcesFeature {
+  const merged: DatasourceSettings = { ...DEFAULT_DATASOURCE_SETTINGS, ...settings, watches: { ...DEFAULT_WATCH_SETTINGS, ...settings.watches } };
   const service = new DatasourceService(ctx, new DatasourceStore(ctx.db, new SecretBox(ctx.config.dataDir)));
-  return { service, proxy: new QueryProxy(service, merged), settings: merged };
+  const proxy = new QueryProxy(service, merged);
+  const store = new WatchStore(ctx.db);
+  const runner = new WatchRunner(ctx, proxy, store, merged.watches);
+  const watches = new WatchService({ ctx, store, runner, datasources: service, proxy });
+  return { service, proxy, watches, runner, settings: merged };
 }
 
 /** Data sources: admin CRUD and test under /datasources, and the query proxy readers use. */
 export const datasourcesPlugin: FastifyPluginAsync<{ feature: DatasourcesFeature }> = async (app, { feature }) => {
-  app.addHook('onClose', async () => feature.service.close());
+  app.addHook('onReady', async () => feature.runner.start());
+  app.addHook('onClose', async () => {
+    await feature.runner.stop();
+    feature.service.close();
+  });
   await app.register(datasourceRoutes, { datasources: feature.service, proxy: feature.proxy, queriesPerMinute: feature.settings.queriesPerMinute });
+  await app.register(watchRoutes, { watches: feature.watches });
 };
