@@ -174,7 +174,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
       await api.register(alertsPlugin, { feature: alerts });
       await api.register(streamRoutes, { ctx, registry });
       await api.register(anomalyPlugin, { ctx, feature: anomaly });
-      await api.register(datasourcesPlugin, { feature: datasources });
+      await api.register(datasourcesPlugin, { feature: datasources, rules: { host: alerts, intervalMs: alerts.settings.ruleIntervalMs } });
     },
     { prefix: '/api/v1' },
   );

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ServerContext } from '../context.ts';
 import { DEFAULT_PROXY_SETTINGS, QueryProxy, type ProxySettings } from './proxy.ts';
 import { datasourceRoutes } from './routes.ts';
+import { PromqlRuleRunner, type RuleHost } from './promql-rules.ts';
 import { SecretBox } from './secret-box.ts';
 import { DatasourceService } from './service.ts';
 import { DatasourceStore } from './store.ts';
@@ -24,6 +25,7 @@ export interface DatasourcesFeature {
   watches: WatchService;
   runner: WatchRunner;
   settings: DatasourceSettings;
+  now: () => number;
 }
 
 declare module 'fastify' {
@@ -41,13 +43,24 @@ export function createDatasourcesFeature(ctx: ServerContext, settings: Partial<O
   const store = new WatchStore(ctx.db);
   const runner = new WatchRunner(ctx, proxy, store, merged.watches);
   const watches = new WatchService({ ctx, store, runner, datasources: service, proxy });
-  return { service, proxy, watches, runner, settings: merged };
+  return { service, proxy, watches, runner, settings: merged, now: ctx.now };
 }
 
 /** Data sources: admin CRUD and test under /datasources, and the query proxy readers use. */
-export const datasourcesPlugin: FastifyPluginAsync<{ feature: DatasourcesFeature }> = async (app, { feature }) => {
-  app.addHook('onReady', async () => feature.runner.start());
+export interface DatasourcesPluginOptions {
+  feature: DatasourcesFeature;
+  /** The alerts feature's threshold rules, for those written in PromQL on a source, and its schedule. */
+  rules?: { host: RuleHost; intervalMs: number };
+}
+
+export const datasourcesPlugin: FastifyPluginAsync<DatasourcesPluginOptions> = async (app, { feature, rules }) => {
+  const ruleRunner = rules ? new PromqlRuleRunner(rules.host, feature.proxy, feature.now) : undefined;
+  app.addHook('onReady', async () => {
+    feature.runner.start();
+    ruleRunner?.start(rules!.intervalMs);
+  });
   app.addHook('onClose', async () => {
+    await ruleRunner?.stop();
     await feature.runner.stop();
     feature.service.close();
   });
