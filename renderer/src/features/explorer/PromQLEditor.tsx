@@ -1,10 +1,11 @@
 import { useEffect, useRef } from 'react';
 import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap, completionStatus } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
-import { bracketMatching, defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { bracketMatching, syntaxHighlighting } from '@codemirror/language';
 import { Compartment, EditorState, Prec } from '@codemirror/state';
 import { EditorView, keymap, placeholder } from '@codemirror/view';
 import { PromQLExtension, type PrometheusClient } from '@prometheus-io/codemirror-promql';
+import { promqlHighlight } from './promql-highlight.ts';
 
 export interface PromQLEditorProps {
   value: string;
@@ -44,7 +45,7 @@ export function PromQLEditor({ value, onChange, onRun, client }: PromQLEditorPro
         closeBrackets(),
         bracketMatching(),
         autocompletion(),
-        syntaxHighlighting(defaultHighlightStyle),
+        syntaxHighlighting(promqlHighlight),
         placeholder('PromQL, e.g. rate(node_cpu_seconds_total{mode!="idle"}[5m])'),
         EditorView.lineWrapping,
         EditorView.contentAttributes.of({ 'aria-label': 'PromQL query', 'data-testid': 'promql-editor' }),
