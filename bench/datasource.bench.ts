@@ -8,6 +8,7 @@
  * overhead < 5 ms for one series (one connection, so the figure is the proxy's, not a queue's).
  * Env: BENCH_DURATION (seconds per run, default 5), BENCH_CONNECTIONS (default 10).
  */
+import fs from 'node:fs';
 import autocannon from 'autocannon';
 import { openMetricsGauge, prometheusMissing, startPrometheus } from '../server/src/testing/prometheus.ts';
 import { startTestServer, type TestServer } from '../server/src/testing/test-server.ts';
@@ -22,12 +23,33 @@ interface RunFigures {
   latencyP99Ms: number;
   non2xx: number;
   errors: number;
+  /** CPU time per request, µs: this process (proxy + load generator) and Prometheus. */
+  cpuUsPerRequest: { here: number; prometheus: number };
 }
 
+/** User + system CPU time of a process, µs, from /proc (Linux). */
+function processCpuUs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100; // utime + stime, in clock ticks of 1/100 s
+}
+
+let prometheusPid = 0;
+
 async function run(url: string, headers: Record<string, string> = {}, connections = CONNECTIONS): Promise<RunFigures> {
+  const hereBefore = process.cpuUsage();
+  const promBefore = processCpuUs(prometheusPid);
   // A worker keeps the load generator off the event loop the proxy shares with this script.
   const result = await autocannon({ url, headers, connections, duration: DURATION, workers: 1 });
-  return { requestsPerSecond: Math.round(result.requests.average), latencyP50Ms: result.latency.p50, latencyP99Ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+  const here = process.cpuUsage(hereBefore);
+  const requests = Math.max(1, result.requests.total);
+  return {
+    requestsPerSecond: Math.round(result.requests.average),
+    latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    cpuUsPerRequest: { here: Math.round((here.user + here.system) / requests), prometheus: Math.round((processCpuUs(prometheusPid) - promBefore) / requests) },
+  };
 }
 
 const missing = prometheusMissing();
@@ -41,6 +63,7 @@ const end = Math.floor(Date.now() / 3_600_000) * 3600 - 7200;
 const from = end - (POINTS - 1) * 60;
 const labelSets = Array.from({ length: 50 }, (_, i) => ({ i: String(i) }));
 const prometheus = await startPrometheus({ backfill: openMetricsGauge('bench_series', labelSets, { fromSeconds: from, stepSeconds: 60, count: POINTS }, (t, s) => 50 + 30 * Math.sin(t / 60 + s) + ((t * 7919 + s) % 13)) });
+prometheusPid = prometheus.process.pid!;
 const servers: TestServer[] = [];
 try {
   async function proxyServer(cacheMaxBytes: number): Promise<{ server: TestServer; base: string; auth: Record<string, string> }> {
@@ -56,7 +79,7 @@ try {
   const cached = await proxyServer(256 * 1024 * 1024);
 
   const cases = { oneSeries: 'bench_series{i="7"}', fiftySeries: 'bench_series' } as const;
-  const figures: Record<string, { bytes: number; direct: RunFigures; uncached: RunFigures; cached: RunFigures; uncachedRatio: number; cachedRatio: number }> = {};
+  const figures: Record<string, { bytes: number; direct: RunFigures; uncached: RunFigures; cached: RunFigures; uncachedRatio: number; cachedRatio: number; proxyCpuUsPerRequest: number }> = {};
   for (const [name, query] of Object.entries(cases)) {
     const search = `query_range?${new URLSearchParams({ query, start: String(from), end: String(end), step: '60' })}`;
     const directUrl = `${prometheus.url}/api/v1/${search}`;
@@ -76,6 +99,9 @@ try {
       cached: viaCached,
       uncachedRatio: Number((viaUncached.requestsPerSecond / direct.requestsPerSecond).toFixed(3)),
       cachedRatio: Number((viaCached.requestsPerSecond / direct.requestsPerSecond).toFixed(3)),
+      // What the proxy adds per request in CPU, whatever the machine's load: this process's
+      // CPU per proxied request minus its CPU per direct request (the load generator's share).
+      proxyCpuUsPerRequest: viaUncached.cpuUsPerRequest.here - direct.cpuUsPerRequest.here,
     };
   }
   // Latency overhead on an idle path: one connection, one series, proxy cache off.
@@ -90,6 +116,7 @@ try {
     console.log(`  direct to Prometheus:  ${f.direct.requestsPerSecond} req/s, p50 ${f.direct.latencyP50Ms} ms, p99 ${f.direct.latencyP99Ms} ms`);
     console.log(`  proxy, cache off:      ${f.uncached.requestsPerSecond} req/s, p50 ${f.uncached.latencyP50Ms} ms, p99 ${f.uncached.latencyP99Ms} ms  (${f.uncachedRatio} × direct; target ≥ 0.8)`);
     console.log(`  proxy, cache on:       ${f.cached.requestsPerSecond} req/s, p50 ${f.cached.latencyP50Ms} ms, p99 ${f.cached.latencyP99Ms} ms  (${f.cachedRatio} × direct; target ≥ 2)`);
+    console.log(`  CPU per request: Prometheus ${f.direct.cpuUsPerRequest.prometheus} µs; the proxy adds ${f.proxyCpuUsPerRequest} µs (cache on: ${f.cached.cpuUsPerRequest.here - f.direct.cpuUsPerRequest.here} µs, no Prometheus work)`);
   }
   console.log(`one series, one connection: direct p50 ${latencyDirect.latencyP50Ms} ms p99 ${latencyDirect.latencyP99Ms} ms; proxy p50 ${latencyProxy.latencyP50Ms} ms p99 ${latencyProxy.latencyP99Ms} ms; p99 overhead ${p99OverheadMs} ms (target < 5)`);
   const targetsMet =
