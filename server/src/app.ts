@@ -46,6 +46,8 @@ import { anomalyPlugin, createAnomalyFeature } from './anomaly/plugin.ts';
 import type { AnomalySettings } from './anomaly/service.ts';
 import { anomalySettingsFromEnv } from './anomaly/settings.ts';
 import { createDatasourcesFeature, datasourcesPlugin } from './datasources/plugin.ts';
+import { chatopsPlugin, createChatOpsFeature } from './chatops/plugin.ts';
+import { chatopsSettingsFromEnv, type ChatOpsSettings } from './chatops/settings.ts';
 
 export interface BuildServerOptions {
   /** Overrides of the environment configuration (tests pass a temp dataDir). */
@@ -66,6 +68,8 @@ export interface BuildServerOptions {
   anomaly?: Partial<AnomalySettings>;
   /** Data source proxy tuning (cache size and lifetime, per-user query rate). */
   datasources?: Parameters<typeof createDatasourcesFeature>[1];
+  /** ChatOps settings (confirmation lifetime, Slack secret, the runbook gateway), for tests. */
+  chatops?: Partial<ChatOpsSettings>;
 }
 
 export interface ServerHandle {
@@ -138,6 +142,8 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   app.decorate('anomaly', anomaly.service);
   const datasources = createDatasourcesFeature(ctx, options.datasources);
   app.decorate('datasources', datasources);
+  const chatops = createChatOpsFeature(ctx, metrics, alerts, { ...chatopsSettingsFromEnv(options.env ?? process.env), ...options.chatops });
+  app.decorate('chatops', chatops);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -175,6 +181,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
       await api.register(streamRoutes, { ctx, registry });
       await api.register(anomalyPlugin, { ctx, feature: anomaly });
       await api.register(datasourcesPlugin, { feature: datasources, rules: { host: alerts, intervalMs: alerts.settings.ruleIntervalMs } });
+      await api.register(chatopsPlugin, { ctx, feature: chatops });
     },
     { prefix: '/api/v1' },
   );

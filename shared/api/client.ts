@@ -102,6 +102,7 @@ export function createApiClient(transport: Transport) {
     metrics: clientOf(transport, apiRoutes.metrics),
     datasources: clientOf(transport, apiRoutes.datasources),
     anomalyWatches: clientOf(transport, apiRoutes.anomalyWatches),
+    chatops: clientOf(transport, apiRoutes.chatops),
     anomaly: {
       /** Newest first. */
       events: (query: { target?: string; from?: number; limit?: number } = {}) => call<AnomalyEvent[]>('GET', '/anomaly/events', { query: { ...query } }),

@@ -1,6 +1,7 @@
 import { metricsRoutes } from './metrics.ts';
 import { datasourcesRoutes } from './datasources.ts';
 import { anomalyWatchRoutes } from './anomaly-watches.ts';
+import { chatopsRoutes, slackRoutes } from './chatops.ts';
 
 /**
  * The route table: every endpoint of `/api/v1`, grouped by feature. The server registers
@@ -10,4 +11,6 @@ export const apiRoutes = {
   metrics: metricsRoutes,
   datasources: datasourcesRoutes,
   anomalyWatches: anomalyWatchRoutes,
+  chatops: chatopsRoutes,
+  slack: slackRoutes,
 } as const;
