@@ -26,6 +26,10 @@ export const ERROR_CATALOGUE = {
   E_WORKER_FAILED: { status: 500, message: 'A background worker failed.' },
   E_CAPSULE_INVALID: { status: 400, message: 'The file is not a valid incident capsule.' },
   E_KEYCHAIN_UNAVAILABLE: { status: 503, message: 'No secure credential storage is available.' },
+  /** A Prometheus-compatible data source failed (unreachable, refused our credentials, TLS); details.kind says how. */
+  E_DATASOURCE: { status: 502, message: 'The data source failed to answer.' },
+  /** The data source could not execute the query (Prometheus 422). */
+  E_QUERY_FAILED: { status: 422, message: 'The data source could not execute the query.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

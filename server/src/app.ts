@@ -45,6 +45,7 @@ import { streamRoutes } from './stream/routes.ts';
 import { anomalyPlugin, createAnomalyFeature } from './anomaly/plugin.ts';
 import type { AnomalySettings } from './anomaly/service.ts';
 import { anomalySettingsFromEnv } from './anomaly/settings.ts';
+import { createDatasourcesFeature, datasourcesPlugin } from './datasources/plugin.ts';
 import { chatopsPlugin, createChatOpsFeature } from './chatops/plugin.ts';
 import { chatopsSettingsFromEnv, type ChatOpsSettings } from './chatops/settings.ts';
 
@@ -65,6 +66,8 @@ export interface BuildServerOptions {
   alerts?: Partial<AlertsSettings>;
   /** Anomaly engine tuning (training sizes, schedule, workers), for tests and benchmarks. */
   anomaly?: Partial<AnomalySettings>;
+  /** Data source proxy tuning (cache size and lifetime, per-user query rate). */
+  datasources?: Parameters<typeof createDatasourcesFeature>[1];
   /** ChatOps settings (confirmation lifetime, Slack secret, the runbook gateway), for tests. */
   chatops?: Partial<ChatOpsSettings>;
 }
@@ -137,6 +140,8 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   app.decorate('alerts', alerts);
   const anomaly = createAnomalyFeature(ctx, { ...anomalySettingsFromEnv(options.env ?? process.env), ...options.anomaly });
   app.decorate('anomaly', anomaly.service);
+  const datasources = createDatasourcesFeature(ctx, options.datasources);
+  app.decorate('datasources', datasources);
   const chatops = createChatOpsFeature(ctx, metrics, alerts, { ...chatopsSettingsFromEnv(options.env ?? process.env), ...options.chatops });
   app.decorate('chatops', chatops);
 
@@ -175,6 +180,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
       await api.register(alertsPlugin, { feature: alerts });
       await api.register(streamRoutes, { ctx, registry });
       await api.register(anomalyPlugin, { ctx, feature: anomaly });
+      await api.register(datasourcesPlugin, { feature: datasources, rules: { host: alerts, intervalMs: alerts.settings.ruleIntervalMs } });
       await api.register(chatopsPlugin, { ctx, feature: chatops });
     },
     { prefix: '/api/v1' },

@@ -255,9 +255,19 @@ const RuleFields = {
   enabled: Type.Boolean(),
 };
 
+/** A rule on a Prometheus-compatible data source: a PromQL expression instead of a selector (docs/datasources.md). */
+const PromqlRuleFields = {
+  datasourceId: Type.Integer({ minimum: 1 }),
+  expr: Type.String({ minLength: 1, maxLength: 16_384 }),
+};
+
 export const RuleSchema = Type.Object({
   id: Type.Integer(),
   ...RuleFields,
+  /** Empty for a PromQL rule. */
+  selector: Type.String({ maxLength: 1024 }),
+  datasourceId: Type.Union([PromqlRuleFields.datasourceId, Type.Null()]),
+  expr: Type.Union([PromqlRuleFields.expr, Type.Null()]),
   createdBy: Type.String(),
   createdAt: Type.Integer(),
   updatedAt: Type.Integer(),
@@ -278,7 +288,10 @@ export type Rule = Static<typeof RuleSchema>;
 export const RuleInputSchema = Type.Object(
   {
     name: RuleFields.name,
-    selector: RuleFields.selector,
+    /** Either a selector on the embedded store, or `datasourceId` + `expr` (PromQL on that source). */
+    selector: Type.Optional(RuleFields.selector),
+    datasourceId: Type.Optional(PromqlRuleFields.datasourceId),
+    expr: Type.Optional(PromqlRuleFields.expr),
     condition: RuleFields.condition,
     windowSeconds: Type.Optional(RuleFields.windowSeconds),
     forSeconds: Type.Optional(RuleFields.forSeconds),

@@ -100,6 +100,8 @@ export function createApiClient(transport: Transport) {
       list: (query: AuditQuery = {}) => call<AuditPage>('GET', '/audit', { query: { ...query } }),
     },
     metrics: clientOf(transport, apiRoutes.metrics),
+    datasources: clientOf(transport, apiRoutes.datasources),
+    anomalyWatches: clientOf(transport, apiRoutes.anomalyWatches),
     chatops: clientOf(transport, apiRoutes.chatops),
     anomaly: {
       /** Newest first. */

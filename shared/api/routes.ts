@@ -1,4 +1,6 @@
 import { metricsRoutes } from './metrics.ts';
+import { datasourcesRoutes } from './datasources.ts';
+import { anomalyWatchRoutes } from './anomaly-watches.ts';
 import { chatopsRoutes, slackRoutes } from './chatops.ts';
 
 /**
@@ -7,6 +9,8 @@ import { chatopsRoutes, slackRoutes } from './chatops.ts';
  */
 export const apiRoutes = {
   metrics: metricsRoutes,
+  datasources: datasourcesRoutes,
+  anomalyWatches: anomalyWatchRoutes,
   chatops: chatopsRoutes,
   slack: slackRoutes,
 } as const;

@@ -3,6 +3,8 @@ import {
   IconAlertTriangle,
   IconBellOff,
   IconChartLine,
+  IconDatabase,
+  IconTerminal2,
   IconFileSearch,
   IconFlame,
   IconGauge,
@@ -29,6 +31,8 @@ const UsersView = lazy(() => import('../features/admin/UsersView.tsx').then((m) 
 const ApiKeysView = lazy(() => import('../features/admin/ApiKeysView.tsx').then((m) => ({ default: m.ApiKeysView })));
 const AuditView = lazy(() => import('../features/admin/AuditView.tsx').then((m) => ({ default: m.AuditView })));
 const ConnectionsView = lazy(() => import('../features/connections/ConnectionsView.tsx').then((m) => ({ default: m.ConnectionsView })));
+const ExplorerView = lazy(() => import('../features/explorer/ExplorerView.tsx').then((m) => ({ default: m.ExplorerView })));
+const DatasourcesView = lazy(() => import('../features/admin/DatasourcesView.tsx').then((m) => ({ default: m.DatasourcesView })));
 const SettingsView = lazy(() => import('../features/settings/SettingsView.tsx').then((m) => ({ default: m.SettingsView })));
 
 export interface RouteParams {
@@ -53,6 +57,7 @@ export interface AppRoute {
 export const ROUTES: readonly AppRoute[] = [
   { path: '/', label: 'Overview', icon: <IconGauge size={18} />, group: 'Operate', component: OverviewView, keywords: ['home', 'fleet', 'health'] },
   { path: '/metrics', label: 'Metrics', icon: <IconChartLine size={18} />, group: 'Operate', component: MetricsView, permission: 'metrics:read', keywords: ['explorer', 'series', 'chart'] },
+  { path: '/explorer', label: 'Metrics explorer', icon: <IconTerminal2 size={18} />, group: 'Operate', component: ExplorerView, permission: 'metrics:read', keywords: ['promql', 'prometheus', 'query'] },
   { path: '/anomalies', label: 'Anomalies', icon: <IconSparkles size={18} />, group: 'Operate', component: AnomaliesView, permission: 'anomalies:read' },
   { path: '/alerts', label: 'Alerts', icon: <IconAlertTriangle size={18} />, group: 'Operate', component: AlertsView, permission: 'alerts:read', keywords: ['firing', 'acknowledge'] },
   { path: '/silences', label: 'Silences', icon: <IconBellOff size={18} />, group: 'Operate', component: SilencesView, permission: 'alerts:read', keywords: ['mute'] },
@@ -60,6 +65,7 @@ export const ROUTES: readonly AppRoute[] = [
   { path: '/incidents/:id', label: 'Incident', icon: <IconFlame size={18} />, group: 'Operate', component: IncidentDetailView, permission: 'incidents:read', hidden: true },
   { path: '/admin/users', label: 'Users', icon: <IconUsers size={18} />, group: 'Admin', component: UsersView, permission: 'users:manage', keywords: ['roles', 'accounts'] },
   { path: '/admin/api-keys', label: 'API keys', icon: <IconKey size={18} />, group: 'Admin', component: ApiKeysView, keywords: ['tokens', 'integrations'] },
+  { path: '/admin/datasources', label: 'Data sources', icon: <IconDatabase size={18} />, group: 'Admin', component: DatasourcesView, permission: 'datasources:manage', keywords: ['prometheus', 'thanos', 'mimir'] },
   { path: '/admin/audit', label: 'Audit log', icon: <IconFileSearch size={18} />, group: 'Admin', component: AuditView, permission: 'audit:read', keywords: ['history', 'who'] },
   { path: '/connections', label: 'Connections', icon: <IconPlugConnected size={18} />, group: 'App', component: ConnectionsView, desktopOnly: true, keywords: ['servers', 'profiles'] },
   { path: '/settings', label: 'Settings', icon: <IconSettings size={18} />, group: 'App', component: SettingsView, keywords: ['theme', 'dark', 'notifications'] },

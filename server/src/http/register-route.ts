@@ -9,7 +9,8 @@ export type RouteHandler<R extends RouteDefinition> = (request: RouteRequest<R>,
 
 /** Fastify options a route may add beyond its declaration (rate limits, hooks). */
 export interface RouteExtras {
-  rateLimit?: { max: number; timeWindow: number };
+  /** @fastify/rate-limit route options; `keyGenerator` counts per principal rather than per address. */
+  rateLimit?: { max: number; timeWindow: number; keyGenerator?: (request: FastifyRequest) => string; hook?: 'onRequest' | 'preHandler' };
   preHandler?: RouteShorthandOptions['preHandler'];
 }
 

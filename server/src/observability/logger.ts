@@ -11,6 +11,12 @@ const REDACT = [
   '*.refreshToken',
   '*.accessToken',
   '*.secret',
+  // Data source credentials (docs/datasources.md): request bodies, records and upstream headers.
+  '*.token',
+  '*.auth.password',
+  '*.auth.token',
+  '*.credentials',
+  '*.headers.authorization',
 ];
 
 /** Query parameters that carry credentials (EventSource cannot send headers, so the stream takes `access_token`). */

@@ -5,6 +5,7 @@ import type { AuditQuery } from '../../../../shared/api/audit.ts';
 export const adminQueries = {
   users: (api: ApiClient) => queryOptions({ queryKey: ['admin', 'users'], queryFn: () => api.users.list() }),
   apiKeys: (api: ApiClient) => queryOptions({ queryKey: ['admin', 'api-keys'], queryFn: () => api.apiKeys.list() }),
+  datasources: (api: ApiClient) => queryOptions({ queryKey: ['datasources', 'admin'], queryFn: () => api.datasources.list() }),
   /** Newest first; each page asks for entries older than the last one seen. */
   audit: (api: ApiClient, filters: Omit<AuditQuery, 'before' | 'limit'>) =>
     infiniteQueryOptions({

@@ -9,9 +9,17 @@ import type { AlertsFeature } from '../feature.ts';
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
-function checkSelector(selector: string): void {
+function checkSelector(input: { selector?: string | undefined; datasourceId?: number | undefined; expr?: string | undefined }): void {
+  // A PromQL rule (docs/datasources.md) names its source and expression instead of a selector.
+  if (input.datasourceId !== undefined || input.expr !== undefined) {
+    if (input.datasourceId === undefined || input.expr === undefined || input.selector !== undefined) {
+      throw new AppError('E_VALIDATION', 'A rule takes either `selector`, or `datasourceId` and `expr` together.');
+    }
+    return;
+  }
+  if (input.selector === undefined) throw new AppError('E_VALIDATION', 'A rule needs a `selector` (or `datasourceId` and `expr`).');
   try {
-    parseSelector(selector);
+    parseSelector(input.selector);
   } catch (error) {
     throw new AppError('E_VALIDATION', `Invalid selector: ${(error as Error).message}`);
   }
@@ -42,7 +50,7 @@ export const ruleRoutes: FastifyPluginAsync<{ feature: AlertsFeature }> = async 
     config: { access: 'rules:manage' },
     schema: { tags, body: RuleInputSchema, response: { 201: RuleSchema } },
   }, async (request, reply) => {
-    checkSelector(request.body.selector);
+    checkSelector(request.body);
     if (rules.byName(request.body.name)) throw new AppError('E_CONFLICT', `A rule named ${request.body.name} exists.`);
     const rule = rules.create(request.body, principalOf(request).name, feature.now());
     audit(request, 'rule.create', rule.id, { ...request.body });
@@ -53,7 +61,7 @@ export const ruleRoutes: FastifyPluginAsync<{ feature: AlertsFeature }> = async 
     config: { access: 'rules:manage' },
     schema: { tags, params: IdParams, body: RuleInputSchema, response: { 200: RuleSchema } },
   }, async (request) => {
-    checkSelector(request.body.selector);
+    checkSelector(request.body);
     if (!rules.byId(request.params.id)) throw new AppError('E_NOT_FOUND', `No rule ${request.params.id}.`);
     const clash = rules.byName(request.body.name);
     if (clash && clash.id !== request.params.id) throw new AppError('E_CONFLICT', `A rule named ${request.body.name} exists.`);
