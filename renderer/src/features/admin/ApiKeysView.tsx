@@ -25,7 +25,7 @@ export function ApiKeysView() {
   const keys = useQuery(adminQueries.apiKeys(api));
   const [creating, createModal] = useDisclosure(false);
   const revoke = useMutation({
-    mutationFn: (key: ApiKey) => api.apiKeys.revoke(key.id),
+    mutationFn: (key: ApiKey) => api.apiKeys.revoke({ params: { id: key.id } }),
     onSuccess: (key) => {
       notifySuccess(`Key ${key.name} revoked`);
       void queryClient.invalidateQueries({ queryKey: ['admin', 'api-keys'] });

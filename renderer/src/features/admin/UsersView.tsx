@@ -24,7 +24,7 @@ export function UsersView() {
   const [creating, createModal] = useDisclosure(false);
   const [resetting, setResetting] = useState<User | null>(null);
   const update = useMutation({
-    mutationFn: ({ user, changes }: { user: User; changes: UpdateUserRequest }) => api.users.update(user.id, changes),
+    mutationFn: ({ user, changes }: { user: User; changes: UpdateUserRequest }) => api.users.update({ params: { id: user.id }, body: changes }),
     onSuccess: (user) => {
       notifySuccess(`${user.username} updated`);
       void queryClient.invalidateQueries({ queryKey: ['admin', 'users'] });

@@ -22,7 +22,7 @@ export function SilencesView() {
   const [creating, setCreating] = useState(false);
   const silences = useQuery(alertQueries.silences(api, { state, limit: 200 }));
   const expire = useMutation({
-    mutationFn: (silence: Silence) => api.silences.expire(silence.id),
+    mutationFn: (silence: Silence) => api.silences.expire({ params: { id: silence.id } }),
     onSuccess: () => {
       notifySuccess('Silence expired');
       void queryClient.invalidateQueries({ queryKey: ['alerts'] });

@@ -34,7 +34,7 @@ export function IncidentTimeline({ incidentId }: { incidentId: number }) {
   const timeline = useQuery(incidentQueries.timeline(api, incidentId));
   const [note, setNote] = useState('');
   const addNote = useMutation({
-    mutationFn: () => api.incidents.addNote(incidentId, note.trim()),
+    mutationFn: () => api.incidents.addNote({ params: { id: incidentId }, body: { text: note.trim() } }),
     onSuccess: (entry: TimelineEntry) => {
       setNote('');
       queryClient.setQueryData(incidentQueries.timeline(api, incidentId).queryKey, (data) => (data ? [...data, entry] : data));
