@@ -9,7 +9,7 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
 import { RoleBadge } from '../../components/RoleBadge.tsx';
 import { notifyError, notifySuccess } from '../../components/notify.ts';
-import { formatDateTime } from '../../app/format.ts';
+import { formatDateTime } from '../../lib/format.ts';
 import { adminQueries } from './queries.ts';
 import { CreateApiKeyForm } from './CreateApiKeyForm.tsx';
 

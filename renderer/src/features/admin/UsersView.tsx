@@ -11,7 +11,7 @@ import { useCurrentUser } from '../../session/SessionProvider.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
 import { notifyError, notifySuccess } from '../../components/notify.ts';
-import { formatDateTime } from '../../app/format.ts';
+import { formatDateTime } from '../../lib/format.ts';
 import { adminQueries } from './queries.ts';
 import { CreateUserForm } from './CreateUserForm.tsx';
 import { ResetPasswordForm } from './ResetPasswordForm.tsx';

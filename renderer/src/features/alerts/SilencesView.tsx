@@ -8,7 +8,7 @@ import { useCan } from '../../session/permissions.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
 import { notifyError, notifySuccess } from '../../components/notify.ts';
-import { formatDateTime } from '../../app/format.ts';
+import { formatDateTime } from '../../lib/format.ts';
 import { alertQueries } from './queries.ts';
 import { SilenceForm } from './SilenceForm.tsx';
 

@@ -7,7 +7,7 @@ import { useApi } from '../../platform/PlatformContext.tsx';
 import { useCan } from '../../session/permissions.ts';
 import { QueryState } from '../../components/QueryState.tsx';
 import { notifyError } from '../../components/notify.ts';
-import { formatDateTime } from '../../app/format.ts';
+import { formatDateTime } from '../../lib/format.ts';
 import { incidentQueries } from './queries.ts';
 
 function bullet(kind: TimelineKind) {
