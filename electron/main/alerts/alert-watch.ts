@@ -27,10 +27,12 @@ export class AlertWatch {
 
   /** Lists the firing alerts again; an unreachable server keeps the last known count. */
   async reload(): Promise<void> {
+    this.firing.expectReset();
     try {
       const page = await this.api.alerts.list({ query: { state: 'firing', limit: FIRST_PAGE } });
       this.firing.reset(page.items);
     } catch (error) {
+      this.firing.cancelReset();
       if (!(error instanceof AppError)) throw error;
     }
   }

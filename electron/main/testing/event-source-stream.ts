@@ -1,6 +1,6 @@
 import { EventSource, type EventSourceFetchInit } from 'eventsource';
 import { AppError } from '../../../shared/errors.ts';
-import type { StreamSource } from './stream-source.ts';
+import type { StreamSource } from '../sync/stream-source.ts';
 import { routePath } from '../../../shared/api/client.ts';
 import { streamRoutes } from '../../../shared/api/stream.ts';
 
