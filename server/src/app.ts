@@ -21,6 +21,7 @@ import { API_PREFIX } from '../../shared/api/client.ts';
 import { anomalySettingsFromEnv } from './anomaly/settings.ts';
 import type { AnomalySettings } from './anomaly/service.ts';
 import { createFeatures, type AlertingSettings, type Features } from './features.ts';
+import { chatopsSettingsFromEnv, type ChatOpsSettings } from './chatops/settings.ts';
 
 export interface BuildServerOptions {
   /** Overrides of the environment configuration (tests pass a temp dataDir). */
@@ -39,6 +40,8 @@ export interface BuildServerOptions {
   alerts?: Partial<AlertingSettings>;
   /** Anomaly engine tuning (training sizes, schedule, workers), for tests and benchmarks. */
   anomaly?: Partial<AnomalySettings>;
+  /** ChatOps settings (confirmation lifetime, Slack secret, the runbook gateway), for tests. */
+  chatops?: Partial<ChatOpsSettings>;
 }
 
 export interface ServerHandle {
@@ -56,6 +59,8 @@ declare module 'fastify' {
     alerts: Features['alerts']['service'];
     incidents: Features['incidents']['service'];
     notifications: Features['notifications']['service'];
+    /** ChatOps, for tests and other features. */
+    chatops: Features['chatops']['service'];
   }
 }
 
@@ -76,6 +81,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
     ...(options.accessTokenTtlSeconds !== undefined ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),
     ...(options.alerts ? { alerting: options.alerts } : {}),
     anomaly: { ...anomalySettingsFromEnv(options.env ?? process.env), ...options.anomaly },
+    chatops: { ...chatopsSettingsFromEnv(options.env ?? process.env), ...options.chatops },
   });
   const bootstrap = await bootstrapAdmin(features.users.service.store, config.adminPassword);
   // One bearer header for both: API keys are recognisable by their prefix, anything else must be a JWT.
@@ -95,6 +101,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   app.decorate('alerts', features.alerts.service);
   app.decorate('incidents', features.incidents.service);
   app.decorate('notifications', features.notifications.service);
+  app.decorate('chatops', features.chatops.service);
   app.addHook('onClose', async () => db.close());
 
   installErrorHandling(app);

@@ -16,6 +16,8 @@ import { createIncidentsFeature } from './incidents/feature.ts';
 import type { GroupingPolicy } from './incidents/grouping.ts';
 import { createNotificationsFeature, type NotificationSettings } from './notifications/feature.ts';
 import { createStreamFeature } from './stream/feature.ts';
+import { createChatOpsFeature } from './chatops/feature.ts';
+import type { ChatOpsSettings } from './chatops/settings.ts';
 
 /** Tuning of the alerting features together (grouping, webhook backoff, timers), for tests and benchmarks. */
 export type AlertingSettings = AlertsSettings & NotificationSettings & { grouping: GroupingPolicy };
@@ -25,6 +27,7 @@ export interface FeatureOptions {
   accessTokenTtlSeconds?: number;
   alerting?: Partial<AlertingSettings>;
   anomaly?: Partial<AnomalySettings>;
+  chatops?: Partial<ChatOpsSettings>;
 }
 
 /**
@@ -46,7 +49,13 @@ export function createFeatures(ctx: ServerContext, options: FeatureOptions) {
   const incidents = createIncidentsFeature(ctx, { alerts: alertData, metrics: metricsQuery, ...(grouping ? { grouping } : {}) });
   const alerts = createAlertsFeature(ctx, { data: alertData, links: incidents.service.links, notifier: notifications.service.notifier, metrics: metricsQuery, settings: alerting });
   const stream = createStreamFeature(ctx, { registry: options.registry });
-  return { users, auth, apiKeys, audit, metrics, anomaly, notifications, incidents, alerts, stream } satisfies Record<string, Feature<unknown>>;
+  const chatops = createChatOpsFeature(ctx, {
+    metrics: metrics.service,
+    alerting: { ...alerts.service, incidents: incidents.service.incidents, timeline: incidents.service.timeline, incidentService: incidents.service.service },
+    users: users.service.store,
+    ...(options.chatops ? { settings: options.chatops } : {}),
+  });
+  return { users, auth, apiKeys, audit, metrics, anomaly, notifications, incidents, alerts, stream, chatops } satisfies Record<string, Feature<unknown>>;
 }
 
 export type Features = ReturnType<typeof createFeatures>;

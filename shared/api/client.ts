@@ -80,6 +80,7 @@ export function createApiClient(transport: Transport) {
     alertmanager: clientOf(transport, apiRoutes.alertmanager),
     webhooks: clientOf(transport, apiRoutes.webhooks),
     incidents: clientOf(transport, apiRoutes.incidents),
+    chatops: clientOf(transport, apiRoutes.chatops),
   } satisfies { [K in keyof JsonRouteGroups]: RouteClient<JsonRouteGroups[K]> };
 }
 

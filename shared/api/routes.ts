@@ -3,6 +3,7 @@ import { anomalyRoutes } from './anomaly.ts';
 import { apiKeysRoutes } from './api-keys.ts';
 import { auditRoutes } from './audit.ts';
 import { authRoutes } from './auth.ts';
+import { chatopsRoutes, slackRoutes } from './chatops.ts';
 import { incidentsRoutes } from './incidents.ts';
 import { metricsRoutes } from './metrics.ts';
 import { webhooksRoutes } from './notifications.ts';
@@ -28,8 +29,10 @@ export const apiRoutes = {
   alertmanager: alertmanagerRoutes,
   webhooks: webhooksRoutes,
   incidents: incidentsRoutes,
+  chatops: chatopsRoutes,
+  slack: slackRoutes,
   stream: streamRoutes,
 } as const;
 
-/** Groups a JSON client can call (the live stream is read by an SSE client instead). */
-export type JsonRouteGroups = Omit<typeof apiRoutes, 'stream'>;
+/** Groups a JSON client can call (the live stream is read by an SSE client, Slack's endpoints are Slack's). */
+export type JsonRouteGroups = Omit<typeof apiRoutes, 'stream' | 'slack'>;
