@@ -1,3 +1,5 @@
+import { Type } from 'typebox';
+import { defineRoute } from './route.ts';
 import type { Alert } from './alerts.ts';
 import type { Incident, TimelineEntry } from './incidents.ts';
 
@@ -63,3 +65,16 @@ export interface StreamResetData {
   lastEventId: number;
   reason: string;
 }
+
+export const StreamQuerySchema = Type.Object({
+  /** Comma-separated event types to receive; absent: all. */
+  types: Type.Optional(Type.String({ maxLength: 200 })),
+  /** For clients that cannot send the Last-Event-ID header on their first connection. */
+  lastEventId: Type.Optional(Type.String({ pattern: '^[0-9]{1,16}$' })),
+  access_token: Type.Optional(Type.String()),
+});
+
+/** The live stream is read by an SSE client, not the JSON client: no response schema. */
+export const streamRoutes = {
+  events: defineRoute({ method: 'GET', path: '/stream', access: 'stream:read', tags: ['stream'], query: StreamQuerySchema }),
+} as const;

@@ -15,6 +15,7 @@ import {
   IconUsers,
 } from '@tabler/icons-react';
 import type { Permission } from '../../../shared/auth/permissions.ts';
+import type { RouteProps } from '../lib/router.ts';
 import { OverviewView } from '../features/overview/OverviewView.tsx';
 
 /**
@@ -35,16 +36,13 @@ const ExplorerView = lazy(() => import('../features/explorer/ExplorerView.tsx').
 const DatasourcesView = lazy(() => import('../features/admin/DatasourcesView.tsx').then((m) => ({ default: m.DatasourcesView })));
 const SettingsView = lazy(() => import('../features/settings/SettingsView.tsx').then((m) => ({ default: m.SettingsView })));
 
-export interface RouteParams {
-  params: Record<string, string>;
-}
-
-export interface AppRoute {
-  path: string;
+export interface AppRoute<P extends string = string> {
+  path: P;
   label: string;
   icon: ReactNode;
   group: 'Operate' | 'Admin' | 'App';
-  component: ComponentType<RouteParams>;
+  /** Receives the parameters of its own path, typed from the pattern. */
+  component: ComponentType<RouteProps<P>>;
   /** Hidden from users whose role lacks it. */
   permission?: Permission;
   desktopOnly?: boolean;
@@ -54,19 +52,24 @@ export interface AppRoute {
   keywords?: string[];
 }
 
+/** Checks a view against its own path's parameters, then files it with the others. */
+function route<P extends string>(definition: AppRoute<P>): AppRoute {
+  return definition as unknown as AppRoute;
+}
+
 export const ROUTES: readonly AppRoute[] = [
-  { path: '/', label: 'Overview', icon: <IconGauge size={18} />, group: 'Operate', component: OverviewView, keywords: ['home', 'fleet', 'health'] },
-  { path: '/metrics', label: 'Metrics', icon: <IconChartLine size={18} />, group: 'Operate', component: MetricsView, permission: 'metrics:read', keywords: ['explorer', 'series', 'chart'] },
-  { path: '/explorer', label: 'Metrics explorer', icon: <IconTerminal2 size={18} />, group: 'Operate', component: ExplorerView, permission: 'metrics:read', keywords: ['promql', 'prometheus', 'query'] },
-  { path: '/anomalies', label: 'Anomalies', icon: <IconSparkles size={18} />, group: 'Operate', component: AnomaliesView, permission: 'anomalies:read' },
-  { path: '/alerts', label: 'Alerts', icon: <IconAlertTriangle size={18} />, group: 'Operate', component: AlertsView, permission: 'alerts:read', keywords: ['firing', 'acknowledge'] },
-  { path: '/silences', label: 'Silences', icon: <IconBellOff size={18} />, group: 'Operate', component: SilencesView, permission: 'alerts:read', keywords: ['mute'] },
-  { path: '/incidents', label: 'Incidents', icon: <IconFlame size={18} />, group: 'Operate', component: IncidentsView, permission: 'incidents:read', keywords: ['postmortem'] },
-  { path: '/incidents/:id', label: 'Incident', icon: <IconFlame size={18} />, group: 'Operate', component: IncidentDetailView, permission: 'incidents:read', hidden: true },
-  { path: '/admin/users', label: 'Users', icon: <IconUsers size={18} />, group: 'Admin', component: UsersView, permission: 'users:manage', keywords: ['roles', 'accounts'] },
-  { path: '/admin/api-keys', label: 'API keys', icon: <IconKey size={18} />, group: 'Admin', component: ApiKeysView, keywords: ['tokens', 'integrations'] },
-  { path: '/admin/datasources', label: 'Data sources', icon: <IconDatabase size={18} />, group: 'Admin', component: DatasourcesView, permission: 'datasources:manage', keywords: ['prometheus', 'thanos', 'mimir'] },
-  { path: '/admin/audit', label: 'Audit log', icon: <IconFileSearch size={18} />, group: 'Admin', component: AuditView, permission: 'audit:read', keywords: ['history', 'who'] },
-  { path: '/connections', label: 'Connections', icon: <IconPlugConnected size={18} />, group: 'App', component: ConnectionsView, desktopOnly: true, keywords: ['servers', 'profiles'] },
-  { path: '/settings', label: 'Settings', icon: <IconSettings size={18} />, group: 'App', component: SettingsView, keywords: ['theme', 'dark', 'notifications'] },
+  route({ path: '/', label: 'Overview', icon: <IconGauge size={18} />, group: 'Operate', component: OverviewView, keywords: ['home', 'fleet', 'health'] }),
+  route({ path: '/metrics', label: 'Metrics', icon: <IconChartLine size={18} />, group: 'Operate', component: MetricsView, permission: 'metrics:read', keywords: ['explorer', 'series', 'chart'] }),
+  route({ path: '/explorer', label: 'Metrics explorer', icon: <IconTerminal2 size={18} />, group: 'Operate', component: ExplorerView, permission: 'metrics:read', keywords: ['promql', 'prometheus', 'query'] }),
+  route({ path: '/anomalies', label: 'Anomalies', icon: <IconSparkles size={18} />, group: 'Operate', component: AnomaliesView, permission: 'anomalies:read' }),
+  route({ path: '/alerts', label: 'Alerts', icon: <IconAlertTriangle size={18} />, group: 'Operate', component: AlertsView, permission: 'alerts:read', keywords: ['firing', 'acknowledge'] }),
+  route({ path: '/silences', label: 'Silences', icon: <IconBellOff size={18} />, group: 'Operate', component: SilencesView, permission: 'alerts:read', keywords: ['mute'] }),
+  route({ path: '/incidents', label: 'Incidents', icon: <IconFlame size={18} />, group: 'Operate', component: IncidentsView, permission: 'incidents:read', keywords: ['postmortem'] }),
+  route({ path: '/incidents/:id', label: 'Incident', icon: <IconFlame size={18} />, group: 'Operate', component: IncidentDetailView, permission: 'incidents:read', hidden: true }),
+  route({ path: '/admin/users', label: 'Users', icon: <IconUsers size={18} />, group: 'Admin', component: UsersView, permission: 'users:manage', keywords: ['roles', 'accounts'] }),
+  route({ path: '/admin/api-keys', label: 'API keys', icon: <IconKey size={18} />, group: 'Admin', component: ApiKeysView, keywords: ['tokens', 'integrations'] }),
+  route({ path: '/admin/datasources', label: 'Data sources', icon: <IconDatabase size={18} />, group: 'Admin', component: DatasourcesView, permission: 'datasources:manage', keywords: ['prometheus', 'thanos', 'mimir'] }),
+  route({ path: '/admin/audit', label: 'Audit log', icon: <IconFileSearch size={18} />, group: 'Admin', component: AuditView, permission: 'audit:read', keywords: ['history', 'who'] }),
+  route({ path: '/connections', label: 'Connections', icon: <IconPlugConnected size={18} />, group: 'App', component: ConnectionsView, desktopOnly: true, keywords: ['servers', 'profiles'] }),
+  route({ path: '/settings', label: 'Settings', icon: <IconSettings size={18} />, group: 'App', component: SettingsView, keywords: ['theme', 'dark', 'notifications'] }),
 ];

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { usePlatform } from '../platform/PlatformContext.tsx';
-import { navigate } from './router.ts';
+import { navigate } from '../lib/router.ts';
 
 /** Desktop: `smartcloudops://incident/<id>` links and notification clicks open the right view. */
 export function useDeepLinks(): void {

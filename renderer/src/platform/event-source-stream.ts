@@ -1,5 +1,7 @@
 import type { SequencedStreamEvent, StreamEventType } from '../../../shared/api/stream.ts';
 import type { StreamHandlers } from './types.ts';
+import { routePath } from '../../../shared/api/client.ts';
+import { streamRoutes } from '../../../shared/api/stream.ts';
 
 const TOPICS: readonly StreamEventType[] = ['samples', 'anomaly', 'anomaly_score', 'alert', 'incident', 'timeline'];
 const MAX_BACKOFF_MS = 15_000;
@@ -13,7 +15,7 @@ export interface EventSourceStreamOptions extends StreamHandlers {
 }
 
 /**
- * The web console's live stream: one EventSource on /api/v1/stream. Browsers cannot set
+ * The web console's live stream: one EventSource on the stream route. Browsers cannot set
  * headers on EventSource, so the token travels in the query (the server accepts that for
  * this route only). The browser retries dropped connections itself; when it gives up
  * (an HTTP error such as an expired token) we renew the token and open a new one with
@@ -32,7 +34,7 @@ export function openEventSourceStream(options: EventSourceStreamOptions): () => 
     const token = options.accessToken();
     if (token) params.set('access_token', token);
     if (lastId !== null) params.set('lastEventId', String(lastId));
-    return `${options.baseURL}/api/v1/stream?${params.toString()}`;
+    return `${options.baseURL}${routePath(streamRoutes.events)}?${params.toString()}`;
   };
 
   const connect = () => {

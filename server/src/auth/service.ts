@@ -5,7 +5,7 @@ import { publicUser } from '../users/store.ts';
 import type { AccessTokens } from './access-tokens.ts';
 import type { RefreshTokens } from './refresh-tokens.ts';
 import type { Principal } from './principal.ts';
-import { burnVerification, verifyPassword } from './passwords.ts';
+import { burnVerification, verifyPassword } from '../users/passwords.ts';
 
 export interface AuthServiceDeps {
   users: UserStore;

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ServerContext } from '../context.ts';
+import type { Feature } from '../core/feature.ts';
 import { DEFAULT_PROXY_SETTINGS, QueryProxy, type ProxySettings } from './proxy.ts';
 import { datasourceRoutes } from './routes.ts';
 import { PromqlRuleRunner, type RuleHost } from './promql-rules.ts';
@@ -35,8 +36,10 @@ declare module 'fastify' {
   }
 }
 
-/** Built by the server (watches and rules query through it); the plugin serves its API. */
-export function createDatasourcesFeature(ctx: ServerContext, settings: Partial<Omit<DatasourceSettings, 'watches'>> & { watches?: Partial<WatchSettings> } = {}): DatasourcesFeature {
+export type DatasourceSettingsInput = Partial<Omit<DatasourceSettings, 'watches'>> & { watches?: Partial<WatchSettings> };
+
+/** The services of the feature (watches and rules query through the proxy). */
+function buildDatasources(ctx: ServerContext, settings: DatasourceSettingsInput = {}): DatasourcesFeature {
   const merged: DatasourceSettings = { ...DEFAULT_DATASOURCE_SETTINGS, ...settings, watches: { ...DEFAULT_WATCH_SETTINGS, ...settings.watches } };
   const service = new DatasourceService(ctx, new DatasourceStore(ctx.db, new SecretBox(ctx.config.dataDir)));
   const proxy = new QueryProxy(service, merged);
@@ -67,3 +70,15 @@ export const datasourcesPlugin: FastifyPluginAsync<DatasourcesPluginOptions> = a
   await app.register(datasourceRoutes, { datasources: feature.service, proxy: feature.proxy, queriesPerMinute: feature.settings.queriesPerMinute });
   await app.register(watchRoutes, { watches: feature.watches });
 };
+
+export interface DatasourcesDeps {
+  settings?: DatasourceSettingsInput;
+  /** The alerts feature's threshold rules, for those written in PromQL on a source, and its schedule. */
+  rules?: { host: RuleHost; intervalMs: number };
+}
+
+/** Data sources in the one feature shape (docs/architecture.md): service + plugin. */
+export function createDatasourcesFeature(ctx: ServerContext, deps: DatasourcesDeps = {}): Feature<DatasourcesFeature> {
+  const feature = buildDatasources(ctx, deps.settings);
+  return { service: feature, plugin: async (app) => app.register(datasourcesPlugin, { feature, ...(deps.rules ? { rules: deps.rules } : {}) }) };
+}

@@ -1,7 +1,7 @@
 import type { Rule } from '../../../shared/api/alerts.ts';
 import type { PromMatrix, PromResponse } from '../../../shared/api/datasources.ts';
 import { parsePromValue } from '../../../shared/metrics/prom-values.ts';
-import type { SeriesSamples } from '../alerts/rules/metrics-source.ts';
+import type { SeriesSamples } from '../metrics/query.ts';
 import type { QueryProxy } from './proxy.ts';
 
 /** The part of the alerts feature a PromQL rule needs: its definitions, its evaluator, its error slot. */

@@ -1,5 +1,5 @@
 import type { IncidentBundle, TimelineEntry } from '../../../shared/api/incidents.ts';
-import { describeAlert } from './linker.ts';
+import { describeAlert } from '../alerts/describe.ts';
 
 const iso = (ms: number | null) => (ms === null ? '—' : new Date(ms).toISOString().replace('.000Z', 'Z'));
 

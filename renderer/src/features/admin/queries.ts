@@ -10,7 +10,7 @@ export const adminQueries = {
   audit: (api: ApiClient, filters: Omit<AuditQuery, 'before' | 'limit'>) =>
     infiniteQueryOptions({
       queryKey: ['admin', 'audit', filters],
-      queryFn: ({ pageParam }) => api.audit.list({ ...filters, limit: 100, ...(pageParam ? { before: pageParam } : {}) }),
+      queryFn: ({ pageParam }) => api.audit.list({ query: { ...filters, limit: 100, ...(pageParam ? { before: pageParam } : {}) } }),
       initialPageParam: 0,
       getNextPageParam: (page) => page.nextBefore ?? undefined,
     }),

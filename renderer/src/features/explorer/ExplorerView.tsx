@@ -8,7 +8,7 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
 import { TimeSeriesChart } from '../../components/chart/TimeSeriesChart.tsx';
-import { replaceSearch, useLocation } from '../../app/router.ts';
+import { replaceSearch, useLocation } from '../../lib/router.ts';
 import { RangePicker } from '../metrics/RangePicker.tsx';
 import { SeriesLegend } from '../metrics/SeriesLegend.tsx';
 import { decodeRange, encodeRange, pointsForWidth, resolveRange, type TimeRange } from '../metrics/time-range.ts';

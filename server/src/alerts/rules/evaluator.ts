@@ -1,7 +1,7 @@
 import type { AlertEvent, Labels, Rule } from '../../../../shared/api/alerts.ts';
 import type { Db } from '../../db/database.ts';
 import { holds, expand, reduce } from './condition.ts';
-import type { MetricsQuery } from './metrics-source.ts';
+import type { MetricsQuery } from '../../metrics/query.ts';
 import type { RuleStore, SeriesState } from './store.ts';
 
 function seriesKeyOf(name: string, labels: Labels): string {

@@ -1,6 +1,8 @@
 import { EventSource, type EventSourceFetchInit } from 'eventsource';
 import { AppError } from '../../../shared/errors.ts';
-import type { StreamSource } from './stream-source.ts';
+import type { StreamSource } from '../sync/stream-source.ts';
+import { routePath } from '../../../shared/api/client.ts';
+import { streamRoutes } from '../../../shared/api/stream.ts';
 
 /** Event types the sync engine listens for; `reset` says the requested id is too old to replay. */
 const EVENT_TYPES = ['samples', 'anomaly', 'anomaly_score', 'alert', 'incident', 'timeline', 'reset'] as const;
@@ -28,7 +30,7 @@ export function eventSourceStream(options: EventSourceStreamOptions): StreamSour
       let closed = false;
 
       const open = () => {
-        const current = new EventSource(new URL('/api/v1/stream', options.baseUrl), {
+        const current = new EventSource(new URL(routePath(streamRoutes.events), options.baseUrl), {
           fetch: async (input: string | URL, init: EventSourceFetchInit) => {
             const headers: Record<string, string> = { ...init.headers, authorization: `Bearer ${await options.getToken()}` };
             if (headers['Last-Event-ID'] === undefined && lastEventId !== null) headers['Last-Event-ID'] = lastEventId;

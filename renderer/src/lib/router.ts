@@ -37,8 +37,19 @@ export function replaceSearch(path: string, params: Record<string, string | null
   window.dispatchEvent(new HashChangeEvent('hashchange'));
 }
 
+/** The `:name` segments of a route pattern, as a type: `'/incidents/:id'` → `'id'`. */
+export type PathParamNames<P extends string> = P extends `${string}:${infer Name}/${infer Rest}` ? Name | PathParamNames<`/${Rest}`> : P extends `${string}:${infer Name}` ? Name : never;
+
+/** The parameters a route pattern captures, each a decoded path segment. */
+export type PathParams<P extends string> = string extends P ? Record<string, string> : { [K in PathParamNames<P>]: string };
+
+/** What a routed view receives: the parameters of its own pattern. */
+export interface RouteProps<P extends string = string> {
+  params: PathParams<P>;
+}
+
 /** Matches `/incidents/:id` style patterns. */
-export function matchPath(pattern: string, path: string): Record<string, string> | null {
+export function matchPath<P extends string>(pattern: P, path: string): PathParams<P> | null {
   const want = pattern.split('/').filter(Boolean);
   const got = path.split('/').filter(Boolean);
   if (want.length !== got.length) return null;
@@ -49,5 +60,5 @@ export function matchPath(pattern: string, path: string): Record<string, string>
     if (part.startsWith(':')) params[part.slice(1)] = decodeURIComponent(value);
     else if (part !== value) return null;
   }
-  return params;
+  return params as PathParams<P>;
 }

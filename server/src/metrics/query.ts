@@ -1,4 +1,4 @@
-import type { Labels } from '../../../../shared/api/alerts.ts';
+import type { Labels } from '../../../shared/api/alerts.ts';
 
 /** One series and its samples in a window, as rules read them. */
 export interface SeriesSamples {

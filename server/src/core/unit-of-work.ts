@@ -4,14 +4,24 @@ import type { StreamEvent } from '../../../shared/api/stream.ts';
 
 /**
  * What one transaction changed, told to the world only after it commits: stream events
- * are published and the webhook dispatcher is woken. A rolled-back batch tells nobody.
+ * are published and follow-up work (waking the webhook dispatcher) runs. A rolled-back
+ * batch tells nobody.
  */
 export class UnitOfWork {
   readonly events: StreamEvent[] = [];
-  deliveriesQueued = false;
+  readonly #afterCommit = new Set<() => void>();
 
   publish(event: StreamEvent): void {
     this.events.push(event);
+  }
+
+  /** Runs once after the commit, however often it is asked for within the unit. */
+  afterCommit(task: () => void): void {
+    this.#afterCommit.add(task);
+  }
+
+  get afterCommitTasks(): ReadonlySet<() => void> {
+    return this.#afterCommit;
   }
 }
 
@@ -19,7 +29,7 @@ export interface UnitRunner {
   <T>(work: (unit: UnitOfWork) => T): T;
 }
 
-export function unitRunner(db: Db, bus: EventBus, onDeliveriesQueued: () => void): UnitRunner {
+export function unitRunner(db: Db, bus: EventBus): UnitRunner {
   return <T>(work: (unit: UnitOfWork) => T): T => {
     const unit = new UnitOfWork();
     const result = db.transaction(() => work(unit))();
@@ -30,7 +40,7 @@ export function unitRunner(db: Db, bus: EventBus, onDeliveriesQueued: () => void
         for (const event of unit.events) bus.publish(event);
       })();
     }
-    if (unit.deliveriesQueued) onDeliveriesQueued();
+    for (const task of unit.afterCommitTasks) task();
     return result;
   };
 }
