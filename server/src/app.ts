@@ -13,6 +13,7 @@ import { AuditLog } from './audit/store.ts';
 import type { ServerContext } from './context.ts';
 import { installErrorHandling } from './http/error-handler.ts';
 import { installAccessGuard } from './http/access.ts';
+import { installValidation } from './http/validation.ts';
 import { createMetricsRegistry, instrumentHttp } from './observability/http-metrics.ts';
 import { healthRoutes } from './health/routes.ts';
 import { webConsole } from './web/plugin.ts';
@@ -109,14 +110,14 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: false,
-    // Reject unknown properties (schemas say additionalProperties: false) instead of silently dropping them.
-    ajv: { customOptions: { removeAdditional: false } },
   });
   app.decorate('ctx', ctx);
   app.decorate('handle', { oneTimeAdminPassword: bootstrap?.oneTimePassword ?? null });
   app.addHook('onClose', async () => db.close());
 
   installErrorHandling(app);
+  // Strict request validation (no coercion of bodies, finite numbers, decimal query/path integers).
+  installValidation(app);
   installAccessGuard(app, authenticate, (request, permission) => {
     ctx.audit.record({ ...auditActor(request), action: 'access.denied', target: `${request.method} ${request.routeOptions.url}`, outcome: 'denied', details: { permission } });
   });

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { OffsetSchema } from './numbers.ts';
 
 /**
  * The alerts API contract: alerts, their history, silences, threshold rules, outbound
@@ -92,7 +93,7 @@ export const AlertListQuerySchema = Type.Object(
     sort: Type.Optional(Type.Enum(ALERT_SORTS)),
     order: Type.Optional(Type.Enum(['asc', 'desc'])),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
-    offset: Type.Optional(Type.Integer({ minimum: 0 })),
+    offset: Type.Optional(OffsetSchema),
   },
   { additionalProperties: false },
 );
@@ -214,7 +215,7 @@ export const SilenceListQuerySchema = Type.Object(
   {
     state: Type.Optional(Type.String({ pattern: '^(pending|active|expired)(,(pending|active|expired))*$' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
-    offset: Type.Optional(Type.Integer({ minimum: 0 })),
+    offset: Type.Optional(OffsetSchema),
   },
   { additionalProperties: false },
 );

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { OffsetSchema } from './numbers.ts';
 import { AlertSchema, AlertHistoryEntrySchema, LABEL_FILTER_PATTERN, SeveritySchema, SilenceSchema } from './alerts.ts';
 
 /**
@@ -100,7 +101,7 @@ export const IncidentListQuerySchema = Type.Object(
     sort: Type.Optional(Type.Enum(INCIDENT_SORTS)),
     order: Type.Optional(Type.Enum(['asc', 'desc'])),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
-    offset: Type.Optional(Type.Integer({ minimum: 0 })),
+    offset: Type.Optional(OffsetSchema),
   },
   { additionalProperties: false },
 );

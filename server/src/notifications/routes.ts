@@ -5,11 +5,12 @@ import { WebhookDeliverySchema, WebhookInputSchema, WebhookSchema } from '../../
 import { AppError } from '../../../shared/errors.ts';
 import { principalOf } from '../http/access.ts';
 import type { AlertsFeature } from '../alerts/feature.ts';
+import { OffsetSchema } from '../../../shared/api/numbers.ts';
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const PageQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
-  offset: Type.Optional(Type.Integer({ minimum: 0 })),
+  offset: Type.Optional(OffsetSchema),
 });
 
 /** Outbound webhooks and their delivery log: admins only (URLs can carry secrets). */
