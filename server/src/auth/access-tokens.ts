@@ -8,6 +8,8 @@ export interface AccessClaims {
   username: string;
   role: Role;
   mustChangePassword: boolean;
+  /** The session (refresh-token family) the token belongs to; revoking it ends the token too. */
+  sessionId: string;
 }
 
 const ALGORITHM = 'HS256';
@@ -25,7 +27,7 @@ export class AccessTokens {
 
   async issue(claims: AccessClaims): Promise<string> {
     const key = this.#keys.current;
-    return new SignJWT({ role: claims.role, name: claims.username, pwc: claims.mustChangePassword })
+    return new SignJWT({ role: claims.role, name: claims.username, pwc: claims.mustChangePassword, sid: claims.sessionId })
       .setProtectedHeader({ alg: ALGORITHM, kid: key.kid, typ: 'JWT' })
       .setSubject(String(claims.userId))
       .setIssuer(ISSUER)
@@ -47,8 +49,8 @@ export class AccessTokens {
     try {
       const { payload } = await jwtVerify(token, Buffer.from(key.secret, 'base64url'), { algorithms: [ALGORITHM], issuer: ISSUER });
       const userId = Number(payload.sub);
-      if (!Number.isInteger(userId) || !isRole(payload.role) || typeof payload.name !== 'string') throw new AppError('E_TOKEN_INVALID');
-      return { userId, username: payload.name, role: payload.role, mustChangePassword: payload.pwc === true };
+      if (!Number.isInteger(userId) || !isRole(payload.role) || typeof payload.name !== 'string' || typeof payload.sid !== 'string') throw new AppError('E_TOKEN_INVALID');
+      return { userId, username: payload.name, role: payload.role, mustChangePassword: payload.pwc === true, sessionId: payload.sid };
     } catch (error) {
       if (error instanceof errors.JWTExpired) throw new AppError('E_AUTH_EXPIRED');
       if (error instanceof AppError) throw error;
