@@ -14,6 +14,7 @@ import type { ServerContext } from './context.ts';
 import { installErrorHandling } from './http/error-handler.ts';
 import { installAccessGuard } from './http/access.ts';
 import { installValidation } from './http/validation.ts';
+import { installNoStore } from './http/no-store.ts';
 import { createMetricsRegistry, instrumentHttp } from './observability/http-metrics.ts';
 import { healthRoutes } from './health/routes.ts';
 import { webConsole } from './web/plugin.ts';
@@ -43,6 +44,8 @@ import { AlertsFeature, type AlertsSettings } from './alerts/feature.ts';
 import { alertsPlugin } from './alerts/plugin.ts';
 import { metricsQueryOf } from './alerts/rules/metrics-source.ts';
 import { streamRoutes } from './stream/routes.ts';
+import { streamTicketRoutes } from './stream/ticket-routes.ts';
+import { StreamTickets } from './stream/tickets.ts';
 import { anomalyPlugin, createAnomalyFeature } from './anomaly/plugin.ts';
 import type { AnomalySettings } from './anomaly/service.ts';
 import { anomalySettingsFromEnv } from './anomaly/settings.ts';
@@ -118,9 +121,16 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   installErrorHandling(app);
   // Strict request validation (no coercion of bodies, finite numbers, decimal query/path integers).
   installValidation(app);
+  installNoStore(app);
+  const streamTickets = new StreamTickets({ now });
+  const redeemTicket = async (ticket: string) => {
+    const holder = streamTickets.redeem(ticket);
+    if (!holder) throw new AppError('E_TOKEN_INVALID', 'The stream ticket is unknown, used or lapsed; ask for a new one.');
+    return auth.authenticateSession(holder.userId, holder.sessionId);
+  };
   installAccessGuard(app, authenticate, (request, permission) => {
     ctx.audit.record({ ...auditActor(request), action: 'access.denied', target: `${request.method} ${request.routeOptions.url}`, outcome: 'denied', details: { permission } });
-  });
+  }, redeemTicket);
   // Opt-in per route (config.rateLimit); the 429 uses our error shape, Retry-After set by the plugin.
   await app.register(rateLimit, {
     global: false,
@@ -169,6 +179,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
       await api.register(metricsPlugin, { ctx, metrics, scrapeTargets: config.scrapeTargets });
       await api.register(alertsPlugin, { feature: alerts });
       await api.register(streamRoutes, { ctx, registry });
+      await api.register(streamTicketRoutes, { tickets: streamTickets });
       await api.register(anomalyPlugin, { ctx, feature: anomaly });
     },
     { prefix: '/api/v1' },

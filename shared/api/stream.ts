@@ -1,4 +1,6 @@
+import { Type, type Static } from 'typebox';
 import type { Alert } from './alerts.ts';
+import { defineRoute } from './route.ts';
 import type { Incident, TimelineEntry } from './incidents.ts';
 
 /**
@@ -63,3 +65,26 @@ export interface StreamResetData {
   lastEventId: number;
   reason: string;
 }
+
+/** Prefix of stream tickets, so the server tells them from JWTs and API keys. */
+export const STREAM_TICKET_PREFIX = 'sst_';
+
+export const StreamTicketRequestSchema = Type.Object({}, { additionalProperties: false });
+export const StreamTicketSchema = Type.Object({
+  /** Pass as `?ticket=` to `GET /stream`; good for one connection. */
+  ticket: Type.String(),
+  /** Seconds until an unused ticket lapses. */
+  expiresIn: Type.Integer(),
+});
+export type StreamTicket = Static<typeof StreamTicketSchema>;
+
+/**
+ * Browsers' EventSource cannot send an Authorization header. Rather than put the access
+ * token in the URL (where proxies and histories keep it), the console asks for a ticket:
+ * single use, short-lived, good for the stream only.
+ */
+export const streamRoutes = {
+  ticket: defineRoute({
+    method: 'POST', path: '/stream/ticket', access: 'stream:read', tags: ['stream'], body: StreamTicketRequestSchema, response: StreamTicketSchema,
+  }),
+} as const;

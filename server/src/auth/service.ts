@@ -57,10 +57,15 @@ export class AuthService {
    */
   async authenticateJwt(token: string): Promise<Principal> {
     const claims = await this.#deps.accessTokens.verify(token);
-    if (this.#deps.refreshTokens.isSessionRevoked(claims.sessionId)) throw new AppError('E_TOKEN_INVALID', 'This session has ended; sign in again.');
-    const user = this.#deps.users.byId(claims.userId);
+    return this.authenticateSession(claims.userId, claims.sessionId);
+  }
+
+  /** The principal of a live session of an enabled user (also for stream tickets, which name their session). */
+  authenticateSession(userId: number, sessionId: string): Principal {
+    if (this.#deps.refreshTokens.isSessionRevoked(sessionId)) throw new AppError('E_TOKEN_INVALID', 'This session has ended; sign in again.');
+    const user = this.#deps.users.byId(userId);
     if (!user || user.disabled) throw new AppError('E_TOKEN_INVALID');
-    return { kind: 'user', userId: user.id, name: user.username, role: user.role, scopes: null, mustChangePassword: user.mustChangePassword };
+    return { kind: 'user', userId: user.id, name: user.username, role: user.role, scopes: null, mustChangePassword: user.mustChangePassword, sessionId };
   }
 
   async #issue(userId: number, refreshToken: string, sessionId: string): Promise<TokenPair> {

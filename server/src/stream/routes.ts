@@ -24,7 +24,10 @@ const StreamQuery = Type.Object({
   types: Type.Optional(Type.String({ maxLength: 200 })),
   /** For clients that cannot send the Last-Event-ID header on their first connection. */
   lastEventId: Type.Optional(Type.String({ pattern: '^[0-9]{1,16}$' })),
-  access_token: Type.Optional(Type.String()),
+  /** Single-use ticket from `POST /stream/ticket` (browsers' EventSource cannot send headers). */
+  ticket: Type.Optional(Type.String({ maxLength: 256 })),
+  /** An access token, for clients without tickets; prefer the header or a ticket. */
+  access_token: Type.Optional(Type.String({ maxLength: 4096 })),
 });
 
 /**
@@ -49,7 +52,7 @@ export const streamRoutes: FastifyPluginAsync<StreamRoutesOptions> = async (fast
   app.addHook('preClose', async () => hub.close());
 
   app.get('/stream', {
-    config: { access: 'stream:read', compress: false },
+    config: { access: 'stream:read', compress: false, queryCredentials: true },
     schema: { tags: ['stream'], querystring: StreamQuery },
   }, async (request, reply) => {
     const header = request.headers['last-event-id'];
