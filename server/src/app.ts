@@ -96,7 +96,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
 
   const users = new UserStore(db, now);
   const signingKeys = new SigningKeyStore(config.dataDir);
-  const accessTokens = new AccessTokens(signingKeys, options.accessTokenTtlSeconds);
+  const accessTokens = new AccessTokens(signingKeys, options.accessTokenTtlSeconds, now);
   const refreshTokens = new RefreshTokens(db, undefined, now);
   const auth = new AuthService({ users, accessTokens, refreshTokens });
   const userService = new UserService({ db, users, refreshTokens });

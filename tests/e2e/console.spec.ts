@@ -174,6 +174,8 @@ test('a new user must choose a password at first sign-in', async ({ page, reques
 });
 
 test('an anomaly shows its explanation, the metrics around it, and ranks on the overview', async ({ page, request }) => {
+  // Training a model competes for the CPU with whatever else runs: wait for it, generously.
+  test.setTimeout(420_000);
   const seeder = new Seeder(request);
   const target = 'e2e-anomalous-1';
   const now = Date.now();
@@ -183,7 +185,7 @@ test('an anomaly shows its explanation, the metrics around it, and ranks on the 
     { name: 'e2e_cpu_ratio', labels: { host: target }, samples: history(0.3) },
     { name: 'e2e_mem_ratio', labels: { host: target }, samples: history(0.5) },
   ]);
-  await expect.poll(async () => (await seeder.call<{ targets: Array<{ target: string; activeModelId: number | null }> }>('GET', '/anomaly/status')).targets.find((t) => t.target === target)?.activeModelId ?? null).not.toBeNull();
+  await expect.poll(async () => (await seeder.call<{ targets: Array<{ target: string; activeModelId: number | null }> }>('GET', '/anomaly/status')).targets.find((t) => t.target === target)?.activeModelId ?? null, { timeout: 150_000 }).not.toBeNull();
   await expect.poll(async () => {
     const at = Date.now();
     await seeder.ingest([
@@ -191,7 +193,7 @@ test('an anomaly shows its explanation, the metrics around it, and ranks on the 
       { name: 'e2e_mem_ratio', labels: { host: target }, samples: [[at, 0.95]] },
     ]);
     return (await seeder.call<unknown[]>('GET', `/anomaly/events?target=${target}`)).length;
-  }).toBeGreaterThan(0);
+  }, { timeout: 150_000 }).toBeGreaterThan(0);
 
   await signIn(page);
   await expect(page.getByTestId('most-anomalous')).toContainText(target);
@@ -208,6 +210,8 @@ test('an anomaly shows its explanation, the metrics around it, and ranks on the 
 });
 
 test('every page passes axe in the light theme too', async ({ browser }) => {
+  // Eleven full axe runs: a generous ceiling, since each run is CPU-bound.
+  test.setTimeout(600_000);
   const context = await browser.newContext({ colorScheme: 'light', viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   await page.goto(`${baseURL()}/`);
