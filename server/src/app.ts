@@ -11,7 +11,7 @@ import { openDatabase } from './db/database.ts';
 import { EventBus } from './events/bus.ts';
 import { AuditLog } from './audit/store.ts';
 import type { ServerContext } from './context.ts';
-import { installErrorHandling } from './http/error-handler.ts';
+import { clientErrorHandler, installErrorHandling } from './http/error-handler.ts';
 import { installAccessGuard } from './http/access.ts';
 import { installValidation } from './http/validation.ts';
 import { installNoStore } from './http/no-store.ts';
@@ -113,6 +113,8 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: false,
+    // Parser-level errors (bad Content-Length) in our error shape as well.
+    clientErrorHandler,
   });
   app.decorate('ctx', ctx);
   app.decorate('handle', { oneTimeAdminPassword: bootstrap?.oneTimePassword ?? null });
@@ -157,6 +159,8 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
         frameAncestors: ["'none'"],
       },
     },
+    // One framing policy: X-Frame-Options (older browsers) says what frame-ancestors says.
+    frameguard: { action: 'deny' },
   });
   await app.register(compress, { threshold: 1024 });
   await app.register(swagger, {

@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorCode } from '../../../shared/errors.ts';
 
@@ -25,6 +27,24 @@ export function toAppError(error: FastifyError | Error): AppError {
     return new AppError(fastifyError.statusCode === 404 ? 'E_NOT_FOUND' : 'E_BAD_REQUEST', error.message);
   }
   return new AppError('E_INTERNAL');
+}
+
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (a bad Content-Length, a
+ * malformed header) get a 400 in our error shape too, not Fastify's own body. Pass as
+ * Fastify's `clientErrorHandler`.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const reason = error.code === 'HPE_INVALID_CONTENT_LENGTH' || error.code === 'HPE_UNEXPECTED_CONTENT_LENGTH' ? 'Invalid Content-Length header.' : `Malformed HTTP request (${error.code ?? 'parse error'}).`;
+  const appError = new AppError('E_BAD_REQUEST', reason);
+  const body = JSON.stringify(appError.toBody());
+  socket.end(
+    `HTTP/1.1 ${appError.status} ${STATUS_CODES[appError.status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
 }
 
 export function installErrorHandling(app: FastifyInstance): void {
