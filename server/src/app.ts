@@ -8,6 +8,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { DestinationStream, Logger } from 'pino';
 import { loadConfig, type ServerConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
+import { ensureWritableDataDir } from './db/data-dir.ts';
 import { EventBus } from './events/bus.ts';
 import { AuditLog } from './audit/store.ts';
 import type { ServerContext } from './context.ts';
@@ -17,6 +18,7 @@ import { installValidation } from './http/validation.ts';
 import { installNoStore } from './http/no-store.ts';
 import { createMetricsRegistry, instrumentHttp } from './observability/http-metrics.ts';
 import { healthRoutes } from './health/routes.ts';
+import { StorageHealth } from './health/storage.ts';
 import { webConsole } from './web/plugin.ts';
 import { UserStore } from './users/store.ts';
 import { SigningKeyStore } from './auth/signing-keys.ts';
@@ -91,6 +93,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   const config: ServerConfig = { ...loadConfig(options.env), ...options.config };
   const log = options.logger ?? createLogger(config.logLevel, options.logStream);
   const now = options.now ?? Date.now;
+  ensureWritableDataDir(config.dataDir);
   const db = openDatabase(path.join(config.dataDir, 'smartcloudops.db'));
   const ctx: ServerContext = { config, db, events: new EventBus(), audit: new AuditLog(db, now), log, now };
 
@@ -120,7 +123,8 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   app.decorate('handle', { oneTimeAdminPassword: bootstrap?.oneTimePassword ?? null });
   app.addHook('onClose', async () => db.close());
 
-  installErrorHandling(app);
+  const storage = new StorageHealth({ dataDir: config.dataDir, log, now });
+  installErrorHandling(app, storage);
   // Strict request validation (no coercion of bodies, finite numbers, decimal query/path integers).
   installValidation(app);
   installNoStore(app);
@@ -172,7 +176,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
-  await app.register(healthRoutes, { ctx, registry });
+  await app.register(healthRoutes, { ctx, registry, storage });
   await app.register(
     async (api) => {
       await api.register(authRoutes, { ctx, auth, users, userService, lockout });

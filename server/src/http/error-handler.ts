@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorCode } from '../../../shared/errors.ts';
+import { isStorageFullError, type StorageHealth } from '../health/storage.ts';
 
 /** Fastify's own error codes mapped to our catalogue, so clients only ever see one shape. */
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -15,6 +16,7 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 
 export function toAppError(error: FastifyError | Error): AppError {
   if (error instanceof AppError) return error;
+  if (isStorageFullError(error)) return new AppError('E_STORAGE_FULL');
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
     return new AppError('E_VALIDATION', error.message, fastifyError.validation.map((v) => ({ path: v.instancePath, message: v.message })));
@@ -47,10 +49,13 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
   );
 }
 
-export function installErrorHandling(app: FastifyInstance): void {
+export function installErrorHandling(app: FastifyInstance, storage?: StorageHealth): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const appError = toAppError(error);
-    if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
+    // A full disk is logged once per interval, not once per refused request.
+    if (appError.code === 'E_STORAGE_FULL' && storage) storage.reportFull(error);
+    // A bug gets the stack; a deliberate 5xx (not ready, shedding load) is a state, not a failure.
+    else if (appError.code === 'E_INTERNAL') request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: appError.code, msg: appError.message }, 'request rejected');
     const headers = (error as AppError & { headers?: Record<string, string> }).headers;
     if (headers) reply.headers(headers);
