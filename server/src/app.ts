@@ -12,7 +12,7 @@ import { ensureWritableDataDir } from './db/data-dir.ts';
 import { EventBus } from './events/bus.ts';
 import { AuditLog } from './audit/store.ts';
 import type { ServerContext } from './context.ts';
-import { clientErrorHandler, installErrorHandling } from './http/error-handler.ts';
+import { clientErrorHandler, frameworkErrorHandler, installErrorHandling } from './http/error-handler.ts';
 import { installAccessGuard } from './http/access.ts';
 import { installValidation } from './http/validation.ts';
 import { installNoStore } from './http/no-store.ts';
@@ -118,6 +118,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
     trustProxy: false,
     // Parser-level errors (bad Content-Length) in our error shape as well.
     clientErrorHandler,
+    frameworkErrors: frameworkErrorHandler,
   });
   app.decorate('ctx', ctx);
   app.decorate('handle', { oneTimeAdminPassword: bootstrap?.oneTimePassword ?? null });

@@ -49,6 +49,15 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
   );
 }
 
+/**
+ * Errors the router raises before any route runs (a malformed URL, a path parameter
+ * longer than the router takes) in our shape too. Pass as Fastify's `frameworkErrors`.
+ */
+export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const message = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path parameter is too long.' : error.message;
+  void reply.status(400).send(new AppError('E_BAD_REQUEST', message).toBody());
+}
+
 export function installErrorHandling(app: FastifyInstance, storage?: StorageHealth): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const appError = toAppError(error);
