@@ -174,8 +174,6 @@ test('a new user must choose a password at first sign-in', async ({ page, reques
 });
 
 test('an anomaly shows its explanation, the metrics around it, and ranks on the overview', async ({ page, request }) => {
-  // Training a model competes for the CPU with whatever else runs: wait for it, generously.
-  test.setTimeout(420_000);
   const seeder = new Seeder(request);
   const target = 'e2e-anomalous-1';
   const now = Date.now();
@@ -211,7 +209,7 @@ test('an anomaly shows its explanation, the metrics around it, and ranks on the 
 
 test('every page passes axe in the light theme too', async ({ browser }) => {
   // Eleven full axe runs: a generous ceiling, since each run is CPU-bound.
-  test.setTimeout(600_000);
+  test.setTimeout(1_800_000);
   const context = await browser.newContext({ colorScheme: 'light', viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   await page.goto(`${baseURL()}/`);
