@@ -16,6 +16,7 @@ import { clientErrorHandler, frameworkErrorHandler, installErrorHandling } from 
 import { installAccessGuard } from './http/access.ts';
 import { installValidation } from './http/validation.ts';
 import { installNoStore } from './http/no-store.ts';
+import { installLoadShedding } from './http/load-shedding.ts';
 import { createMetricsRegistry, instrumentHttp } from './observability/http-metrics.ts';
 import { healthRoutes } from './health/routes.ts';
 import { StorageHealth } from './health/storage.ts';
@@ -151,6 +152,10 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   app.decorate('alerts', alerts);
   const anomaly = createAnomalyFeature(ctx, { ...anomalySettingsFromEnv(options.env ?? process.env), ...options.anomaly });
   app.decorate('anomaly', anomaly.service);
+  installLoadShedding(app, {
+    routes: ['POST /api/v1/metrics/ingest', 'POST /api/v1/alerts', 'POST /api/v1/integrations/alertmanager'],
+    sources: [{ name: 'the anomaly scoring backlog', overloaded: () => anomaly.service.overloaded }],
+  });
 
   await app.register(helmet, {
     contentSecurityPolicy: {

@@ -14,6 +14,8 @@ export interface StreamRoutesOptions {
   registry?: Registry;
   heartbeatMs?: number;
   log?: EventLogOptions;
+  /** Most clients at once (each may hold up to 8 MiB of unsent events); beyond, 503 with Retry-After. */
+  maxClients?: number;
 }
 
 // Spelled as a record so that the compiler notices a topic added to StreamEvent but not here.
@@ -35,7 +37,7 @@ const StreamQuery = Type.Object({
  * resumable with `Last-Event-ID`. The response is written directly to the socket (never
  * compressed: a compressor would hold events back in its buffer).
  */
-export const streamRoutes: FastifyPluginAsync<StreamRoutesOptions> = async (fastify, { ctx, registry, heartbeatMs = 15_000, log }) => {
+export const streamRoutes: FastifyPluginAsync<StreamRoutesOptions> = async (fastify, { ctx, registry, heartbeatMs = 15_000, log, maxClients = 256 }) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const hub = new StreamHub(new StreamEventLog(ctx.db, { now: ctx.now, ...log }), ctx.events, heartbeatMs);
   if (registry) {
@@ -59,6 +61,9 @@ export const streamRoutes: FastifyPluginAsync<StreamRoutesOptions> = async (fast
     const rawId = (Array.isArray(header) ? header[0] : header) ?? request.query.lastEventId;
     if (rawId !== undefined && !/^[0-9]{1,16}$/.test(rawId)) throw new AppError('E_VALIDATION', 'Last-Event-ID must be an event id.');
     const types = parseTypes(request.query.types);
+    if (hub.clientCount >= maxClients) {
+      throw Object.assign(new AppError('E_UNAVAILABLE', 'Too many live streams are open; retry shortly.', { retryAfterSeconds: 10 }), { headers: { 'retry-after': '10' } });
+    }
     reply.hijack();
     reply.raw.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
