@@ -72,6 +72,57 @@ describe('storage full', () => {
   });
 });
 
+/** Whether this process may mount a tmpfs (root, as in CI containers); probed once. */
+function tmpfsAvailable(): boolean {
+  if (process.platform !== 'linux' || process.getuid?.() !== 0) return false;
+  const probe = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-tmpfs-probe-'));
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', probe]).status === 0;
+  if (mounted) spawnSync('umount', [probe]);
+  fs.rmSync(probe, { recursive: true, force: true });
+  return mounted;
+}
+
+describe.skipIf(!tmpfsAvailable())('storage full on a real file system (small tmpfs)', () => {
+  const mountPoint = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-tmpfs-'));
+  let server: TestServer | undefined;
+  let clockOffset = 0;
+
+  afterAll(async () => {
+    await server?.app.close();
+    spawnSync('umount', [mountPoint]);
+    fs.rmSync(mountPoint, { recursive: true, force: true });
+  });
+
+  it('answers 507 once the disk is full, and recovers when it grows', async () => {
+    expect(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', mountPoint]).status).toBe(0);
+    server = await startTestServer({ dataDir: mountPoint, now: () => Date.now() + clockOffset });
+    // Sign in before the disk fills: creating the test users is a write too.
+    await server.tokenFor('admin');
+    await server.tokenFor('viewer');
+    const ingest = (payload: object) => server!.injectAs('admin', { method: 'POST', url: '/api/v1/metrics/ingest', payload });
+    let status = 200;
+    for (let i = 0; i < 400 && status === 200; i++) {
+      const response = await ingest(batch(5000, 10_000_000 + i * 10_000_000));
+      status = response.statusCode;
+      // Ingest this fast also fills the anomaly scoring backlog (503, shed): let it drain.
+      if (status === 503) {
+        await server.app.anomaly.idle();
+        status = 200;
+      } else if (status !== 200) {
+        expect(response.json().error.code).toBe('E_STORAGE_FULL');
+      }
+    }
+    expect(status).toBe(507);
+    expect((await server.app.inject({ method: 'GET', url: '/ready' })).statusCode).toBe(503);
+    expect((await server.injectAs('viewer', { method: 'GET', url: '/api/v1/metrics/series' })).statusCode).toBe(200);
+
+    expect(spawnSync('mount', ['-o', 'remount,size=256m', mountPoint]).status).toBe(0);
+    expect((await ingest(batch(100, 5_000_000_000))).statusCode).toBe(200);
+    clockOffset += 11_000;
+    expect((await server.app.inject({ method: 'GET', url: '/ready' })).statusCode).toBe(200);
+  }, 300_000);
+});
+
 describe('unwritable data folder at start-up', () => {
   const dirs: string[] = [];
   afterEach(() => {
