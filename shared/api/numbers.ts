@@ -13,6 +13,3 @@ export const MAX_OFFSET = 1_000_000_000;
 export const MAX_STEP_MS = 366 * 86_400_000;
 
 export const OffsetSchema = Type.Integer({ minimum: 0, maximum: MAX_OFFSET });
-/** A record id: 1 up to the largest safe integer. */
-export const IdSchema = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
-export const IdParamsSchema = Type.Object({ id: IdSchema }, { additionalProperties: false });
