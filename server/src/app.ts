@@ -66,6 +66,11 @@ export interface BuildServerOptions {
   logStream?: DestinationStream;
   /** Access token lifetime, seconds. */
   accessTokenTtlSeconds?: number;
+  /**
+   * The clock access tokens are issued and checked against (real time by default), so a
+   * test can expire them by moving it instead of sleeping through their lifetime.
+   */
+  tokenClock?: () => number;
   /** Alerts feature tuning (grouping window, webhook backoff, timers), for tests and benchmarks. */
   alerts?: Partial<AlertsSettings>;
   /** Anomaly engine tuning (training sizes, schedule, workers), for tests and benchmarks. */
@@ -100,7 +105,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
 
   const users = new UserStore(db, now);
   const signingKeys = new SigningKeyStore(config.dataDir);
-  const accessTokens = new AccessTokens(signingKeys, options.accessTokenTtlSeconds, now);
+  const accessTokens = new AccessTokens(signingKeys, options.accessTokenTtlSeconds, options.tokenClock);
   const refreshTokens = new RefreshTokens(db, undefined, now);
   const auth = new AuthService({ users, accessTokens, refreshTokens });
   const userService = new UserService({ db, users, refreshTokens });

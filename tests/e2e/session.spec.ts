@@ -5,15 +5,15 @@ import { startTestServer, TEST_ADMIN_PASSWORD, type TestServer } from '../../ser
 /**
  * The web transport's token renewal: once the access token has expired the console renews
  * once through the refresh token and carries on, and a revoked refresh token sends the
- * user back to the sign-in form with nothing left behind. The server runs on a clock the
- * test moves, so tokens expire when the test says, not after a wall-clock wait that a
+ * user back to the sign-in form with nothing left behind. Access tokens run on a clock the
+ * test moves, so they expire when the test says, not after a wall-clock wait that a
  * loaded machine can overrun (signing in alone can take longer than a short TTL).
  */
 let server: TestServer;
 const ACCESS_TOKEN_SECONDS = 300;
 let clockOffsetMs = 0;
 
-/** Moves the server's clock past the access token's lifetime. */
+/** Moves the access tokens' clock past their lifetime. */
 function expireAccessTokens(): void {
   clockOffsetMs += (ACCESS_TOKEN_SECONDS + 1) * 1000;
 }
@@ -21,7 +21,7 @@ function expireAccessTokens(): void {
 test.beforeAll(async () => {
   server = await startTestServer({
     listen: true,
-    now: () => Date.now() + clockOffsetMs,
+    tokenClock: () => Date.now() + clockOffsetMs,
     accessTokenTtlSeconds: ACCESS_TOKEN_SECONDS,
     config: { webRoot: path.resolve(import.meta.dirname, '../../out/web') },
   });

@@ -19,7 +19,7 @@ const ISSUER = 'smartcloudops';
 export class AccessTokens {
   readonly #keys: SigningKeyStore;
   readonly ttlSeconds: number;
-  // The server's clock, so tests expire tokens by moving it instead of sleeping.
+  // Injectable, so tests expire tokens by moving a clock instead of sleeping.
   readonly #now: () => number;
 
   constructor(keys: SigningKeyStore, ttlSeconds = 900, now: () => number = Date.now) {
