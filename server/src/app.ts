@@ -52,6 +52,8 @@ import { StreamTickets } from './stream/tickets.ts';
 import { anomalyPlugin, createAnomalyFeature } from './anomaly/plugin.ts';
 import type { AnomalySettings } from './anomaly/service.ts';
 import { anomalySettingsFromEnv } from './anomaly/settings.ts';
+import { chatopsPlugin, createChatOpsFeature } from './chatops/plugin.ts';
+import { chatopsSettingsFromEnv, type ChatOpsSettings } from './chatops/settings.ts';
 
 export interface BuildServerOptions {
   /** Overrides of the environment configuration (tests pass a temp dataDir). */
@@ -75,6 +77,8 @@ export interface BuildServerOptions {
   alerts?: Partial<AlertsSettings>;
   /** Anomaly engine tuning (training sizes, schedule, workers), for tests and benchmarks. */
   anomaly?: Partial<AnomalySettings>;
+  /** ChatOps settings (confirmation lifetime, Slack secret, the runbook gateway), for tests. */
+  chatops?: Partial<ChatOpsSettings>;
 }
 
 export interface ServerHandle {
@@ -161,6 +165,8 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
     routes: ['POST /api/v1/metrics/ingest', 'POST /api/v1/alerts', 'POST /api/v1/integrations/alertmanager'],
     sources: [{ name: 'the anomaly scoring backlog', overloaded: () => anomaly.service.overloaded }],
   });
+  const chatops = createChatOpsFeature(ctx, metrics, alerts, { ...chatopsSettingsFromEnv(options.env ?? process.env), ...options.chatops });
+  app.decorate('chatops', chatops);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -200,6 +206,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
       await api.register(streamRoutes, { ctx, registry });
       await api.register(streamTicketRoutes, { tickets: streamTickets });
       await api.register(anomalyPlugin, { ctx, feature: anomaly });
+      await api.register(chatopsPlugin, { ctx, feature: chatops });
     },
     { prefix: '/api/v1' },
   );
