@@ -20,6 +20,7 @@ export const ERROR_CATALOGUE = {
   E_LOCKED_OUT: { status: 429, message: 'Too many failed attempts; try again later.' },
   E_INTERNAL: { status: 500, message: 'Internal error.' },
   E_UNAVAILABLE: { status: 503, message: 'The service is not ready.' },
+  E_STORAGE_FULL: { status: 507, message: 'The server is out of storage space; writes are refused until space is freed.' },
   E_NETWORK: { status: 503, message: 'The server cannot be reached.' },
   E_TIMEOUT: { status: 504, message: 'The operation timed out.' },
   E_CANCELLED: { status: 499, message: 'The operation was cancelled.' },

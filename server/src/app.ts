@@ -3,21 +3,29 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
 import { loadConfig, type ServerConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
+import { ensureWritableDataDir } from './db/data-dir.ts';
 import { EventBus } from './events/bus.ts';
 import { AuditLog } from './audit/store.ts';
 import { auditActor } from './audit/actor.ts';
 import type { ServerContext } from './context.ts';
-import { installErrorHandling } from './http/error-handler.ts';
+import { clientErrorHandler, frameworkErrorHandler, installErrorHandling } from './http/error-handler.ts';
 import { installAccessGuard } from './http/access.ts';
 import { installHttpPlugins, installRateLimit } from './http/install-http.ts';
+import { installValidation } from './http/validation.ts';
+import { installNoStore } from './http/no-store.ts';
+import { installLoadShedding } from './http/load-shedding.ts';
 import { createMetricsRegistry, instrumentHttp } from './observability/http-metrics.ts';
 import { createLogger } from './observability/logger.ts';
 import { healthRoutes } from './health/routes.ts';
+import { StorageHealth } from './health/storage.ts';
 import { webConsole } from './web/plugin.ts';
 import { bootstrapAdmin } from './auth/bootstrap-admin.ts';
 import type { Authenticator } from './auth/principal.ts';
 import { API_KEY_PREFIX } from '../../shared/api/api-keys.ts';
+import { AppError } from '../../shared/errors.ts';
 import { API_PREFIX } from '../../shared/api/client.ts';
+import { StreamTickets } from './stream/tickets.ts';
+import { streamTicketRoutes } from './stream/ticket-routes.ts';
 import { anomalySettingsFromEnv } from './anomaly/settings.ts';
 import type { AnomalySettings } from './anomaly/service.ts';
 import { createFeatures, type AlertingSettings, type Features } from './features.ts';
@@ -37,6 +45,11 @@ export interface BuildServerOptions {
   logStream?: DestinationStream;
   /** Access token lifetime, seconds. */
   accessTokenTtlSeconds?: number;
+  /**
+   * The clock access tokens are issued and checked against (real time by default), so a
+   * test can expire them by moving it instead of sleeping through their lifetime.
+   */
+  tokenClock?: () => number;
   /** Alerting tuning (grouping window, webhook backoff, timers), for tests and benchmarks. */
   alerts?: Partial<AlertingSettings>;
   /** Anomaly engine tuning (training sizes, schedule, workers), for tests and benchmarks. */
@@ -76,12 +89,14 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   const config: ServerConfig = { ...loadConfig(options.env), ...options.config };
   const log = options.logger ?? createLogger(config.logLevel, options.logStream);
   const now = options.now ?? Date.now;
+  ensureWritableDataDir(config.dataDir);
   const db = openDatabase(path.join(config.dataDir, 'smartcloudops.db'));
   const ctx: ServerContext = { config, db, events: new EventBus(), audit: new AuditLog(db, now), log, now };
   const registry = createMetricsRegistry();
   const features = createFeatures(ctx, {
     registry,
     ...(options.accessTokenTtlSeconds !== undefined ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),
+    ...(options.tokenClock ? { tokenClock: options.tokenClock } : {}),
     ...(options.alerts ? { alerting: options.alerts } : {}),
     anomaly: { ...anomalySettingsFromEnv(options.env ?? process.env), ...options.anomaly },
     chatops: { ...chatopsSettingsFromEnv(options.env ?? process.env), ...options.chatops },
@@ -95,8 +110,9 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: false,
-    // Reject unknown properties (schemas say additionalProperties: false) instead of silently dropping them.
-    ajv: { customOptions: { removeAdditional: false } },
+    // Parser-level errors (bad Content-Length) in our error shape as well.
+    clientErrorHandler,
+    frameworkErrors: frameworkErrorHandler,
   });
   app.decorate('ctx', ctx);
   app.decorate('handle', { oneTimeAdminPassword: bootstrap?.oneTimePassword ?? null });
@@ -109,18 +125,33 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   app.decorate('datasources', features.datasources.service);
   app.addHook('onClose', async () => db.close());
 
-  installErrorHandling(app);
+  const storage = new StorageHealth({ dataDir: config.dataDir, log, now });
+  installErrorHandling(app, storage);
+  // Strict request validation (no coercion of bodies, finite numbers, decimal query/path integers).
+  installValidation(app);
+  installNoStore(app);
+  const streamTickets = new StreamTickets({ now });
+  const redeemTicket = async (ticket: string) => {
+    const holder = streamTickets.redeem(ticket);
+    if (!holder) throw new AppError('E_TOKEN_INVALID', 'The stream ticket is unknown, used or lapsed; ask for a new one.');
+    return features.auth.service.authenticateSession(holder.userId, holder.sessionId);
+  };
   installAccessGuard(app, authenticate, (request, permission) => {
     ctx.audit.record({ ...auditActor(request), action: 'access.denied', target: `${request.method} ${request.routeOptions.url}`, outcome: 'denied', details: { permission } });
-  });
+  }, redeemTicket);
   await installRateLimit(app);
   instrumentHttp(app, registry);
+  installLoadShedding(app, {
+    routes: ['POST /api/v1/metrics/ingest', 'POST /api/v1/alerts', 'POST /api/v1/integrations/alertmanager'],
+    sources: [{ name: 'the anomaly scoring backlog', overloaded: () => features.anomaly.service.overloaded }],
+  });
   await installHttpPlugins(app);
 
-  await app.register(healthRoutes, { ctx, registry });
+  await app.register(healthRoutes, { ctx, registry, storage });
   await app.register(
     async (api) => {
       for (const feature of Object.values(features)) await api.register(feature.plugin);
+      await api.register(streamTicketRoutes, { tickets: streamTickets });
     },
     { prefix: API_PREFIX },
   );

@@ -26,6 +26,8 @@ export type AlertingSettings = AlertsSettings & NotificationSettings & { groupin
 export interface FeatureOptions {
   registry: Registry;
   accessTokenTtlSeconds?: number;
+  /** The clock access tokens are issued and checked against (tests move it). */
+  tokenClock?: () => number;
   alerting?: Partial<AlertingSettings>;
   anomaly?: Partial<AnomalySettings>;
   chatops?: Partial<ChatOpsSettings>;
@@ -40,7 +42,7 @@ export function createFeatures(ctx: ServerContext, options: FeatureOptions) {
   const { grouping, ...alerting } = options.alerting ?? {};
   const refreshTokens = new RefreshTokens(ctx.db, undefined, ctx.now);
   const users = createUsersFeature(ctx, { sessions: refreshTokens });
-  const auth = createAuthFeature(ctx, { users: users.service, refreshTokens, ...(options.accessTokenTtlSeconds !== undefined ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}) });
+  const auth = createAuthFeature(ctx, { users: users.service, refreshTokens, ...(options.accessTokenTtlSeconds !== undefined ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}), ...(options.tokenClock ? { tokenClock: options.tokenClock } : {}) });
   const apiKeys = createApiKeysFeature(ctx, { users: users.service.store });
   const audit = createAuditFeature(ctx);
   const metrics = createMetricsFeature(ctx, { registry: options.registry, scrapeTargets: ctx.config.scrapeTargets });

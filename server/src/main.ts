@@ -1,5 +1,6 @@
 import { buildServer } from './app.ts';
 import { ConfigError } from './config.ts';
+import { DataDirError } from './db/data-dir.ts';
 
 /** `npm run server`: start the server on the configured host and port. */
 async function main(): Promise<void> {
@@ -7,7 +8,8 @@ async function main(): Promise<void> {
   try {
     app = await buildServer();
   } catch (error) {
-    if (error instanceof ConfigError) {
+    // Problems of the set-up, not bugs: one clear line and exit status 2, no stack trace.
+    if (error instanceof ConfigError || error instanceof DataDirError) {
       console.error(error.message);
       process.exit(2);
     }

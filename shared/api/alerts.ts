@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { IdParamsSchema } from './params.ts';
 import { defineRoute } from './route.ts';
+import { OffsetSchema } from './numbers.ts';
 
 /**
  * The alerts API contract: alerts, their history, silences, threshold rules, outbound
@@ -94,7 +95,7 @@ export const AlertListQuerySchema = Type.Object(
     sort: Type.Optional(Type.Enum(ALERT_SORTS)),
     order: Type.Optional(Type.Enum(['asc', 'desc'])),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
-    offset: Type.Optional(Type.Integer({ minimum: 0 })),
+    offset: Type.Optional(OffsetSchema),
   },
   { additionalProperties: false },
 );
@@ -216,7 +217,7 @@ export const SilenceListQuerySchema = Type.Object(
   {
     state: Type.Optional(Type.String({ pattern: '^(pending|active|expired)(,(pending|active|expired))*$' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
-    offset: Type.Optional(Type.Integer({ minimum: 0 })),
+    offset: Type.Optional(OffsetSchema),
   },
   { additionalProperties: false },
 );

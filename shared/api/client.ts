@@ -82,6 +82,7 @@ export function createApiClient(transport: Transport) {
     incidents: clientOf(transport, apiRoutes.incidents),
     datasources: clientOf(transport, apiRoutes.datasources),
     anomalyWatches: clientOf(transport, apiRoutes.anomalyWatches),
+    stream: clientOf(transport, apiRoutes.stream),
     chatops: clientOf(transport, apiRoutes.chatops),
   } satisfies { [K in keyof JsonRouteGroups]: RouteClient<JsonRouteGroups[K]> };
 }

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { IdParamsSchema } from './params.ts';
 import { defineRoute } from './route.ts';
+import { OffsetSchema } from './numbers.ts';
 import { AlertSchema, AlertHistoryEntrySchema, LABEL_FILTER_PATTERN, SeveritySchema, SilenceSchema } from './alerts.ts';
 
 /**
@@ -102,7 +103,7 @@ export const IncidentListQuerySchema = Type.Object(
     sort: Type.Optional(Type.Enum(INCIDENT_SORTS)),
     order: Type.Optional(Type.Enum(['asc', 'desc'])),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
-    offset: Type.Optional(Type.Integer({ minimum: 0 })),
+    offset: Type.Optional(OffsetSchema),
   },
   { additionalProperties: false },
 );

@@ -38,5 +38,5 @@ export const apiRoutes = {
   stream: streamRoutes,
 } as const;
 
-/** Groups a JSON client can call (the live stream is read by an SSE client, Slack's endpoints are Slack's). */
-export type JsonRouteGroups = Omit<typeof apiRoutes, 'stream' | 'slack'>;
+/** Groups a JSON client can call (Slack's endpoints are Slack's; the stream's `events` is read by an SSE client, its `ticket` by JSON). */
+export type JsonRouteGroups = Omit<typeof apiRoutes, 'slack'>;

@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { defineRoute } from './route.ts';
 import type { Alert } from './alerts.ts';
 import type { Incident, TimelineEntry } from './incidents.ts';
@@ -71,10 +71,33 @@ export const StreamQuerySchema = Type.Object({
   types: Type.Optional(Type.String({ maxLength: 200 })),
   /** For clients that cannot send the Last-Event-ID header on their first connection. */
   lastEventId: Type.Optional(Type.String({ pattern: '^[0-9]{1,16}$' })),
-  access_token: Type.Optional(Type.String()),
+  /** Single-use ticket from `POST /stream/ticket` (browsers' EventSource cannot send headers). */
+  ticket: Type.Optional(Type.String({ maxLength: 256 })),
+  /** An access token, for clients without tickets; prefer the header or a ticket. */
+  access_token: Type.Optional(Type.String({ maxLength: 4096 })),
 });
 
-/** The live stream is read by an SSE client, not the JSON client: no response schema. */
+/** Prefix of stream tickets, so the server tells them from JWTs and API keys. */
+export const STREAM_TICKET_PREFIX = 'sst_';
+
+export const StreamTicketRequestSchema = Type.Object({}, { additionalProperties: false });
+export const StreamTicketSchema = Type.Object({
+  /** Pass as `?ticket=` to `GET /stream`; good for one connection. */
+  ticket: Type.String(),
+  /** Seconds until an unused ticket lapses. */
+  expiresIn: Type.Integer(),
+});
+export type StreamTicket = Static<typeof StreamTicketSchema>;
+
+/**
+ * The live stream is read by an SSE client, not the JSON client (no response schema).
+ * Browsers' EventSource cannot send an Authorization header: rather than put the access
+ * token in the URL (where proxies and histories keep it), the console asks for a ticket:
+ * single use, short-lived, good for the stream only.
+ */
 export const streamRoutes = {
   events: defineRoute({ method: 'GET', path: '/stream', access: 'stream:read', tags: ['stream'], query: StreamQuerySchema }),
+  ticket: defineRoute({
+    method: 'POST', path: '/stream/ticket', access: 'stream:read', tags: ['stream'], body: StreamTicketRequestSchema, response: StreamTicketSchema,
+  }),
 } as const;

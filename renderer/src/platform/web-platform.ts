@@ -45,7 +45,7 @@ export function createWebPlatform(baseURL: string = window.location.origin, toke
       return () => listeners.delete(listener);
     },
     openStream(handlers) {
-      return openEventSourceStream({ ...handlers, baseURL, accessToken: tokens.accessToken, renew: web.renew });
+      return openEventSourceStream({ ...handlers, baseURL, ticket: async () => (await api.stream.ticket({ body: {} })).ticket });
     },
   };
 }

@@ -36,7 +36,15 @@ export interface AnomalySettings {
   contamination: number;
   forest: ForestOptions;
   workers?: number;
+  /**
+   * Most samples waiting to be scored. Beyond it new samples are stored but not scored
+   * (counted), and ingest answers 503 with Retry-After, so memory stays bounded under a
+   * burst instead of growing until the backlog drains.
+   */
+  maxBacklog?: number;
 }
+
+const DEFAULT_MAX_BACKLOG = 20_000;
 
 export const DEFAULT_ANOMALY_SETTINGS: AnomalySettings = {
   minTrainRows: DEFAULT_DETECTOR_OPTIONS.minTrainRows,
@@ -110,6 +118,8 @@ export class AnomalyService {
   #timer: NodeJS.Timeout | undefined;
   #loadFailures = 0;
   #scoringFailures = 0;
+  #backlog = 0;
+  #shedSamples = 0;
 
   constructor(ctx: ServerContext, registry: ModelRegistry, pool: ScoringPool, settings: AnomalySettings) {
     this.#ctx = ctx;
@@ -136,6 +146,16 @@ export class AnomalyService {
     this.#unsubscribe?.();
     if (this.#timer) clearInterval(this.#timer);
     await Promise.allSettled([...this.#targets.values()].map((t) => t.queue));
+  }
+
+  /** Samples waiting to be scored, and samples left unscored because the backlog was full. */
+  get backlog(): { waiting: number; max: number; shed: number } {
+    return { waiting: this.#backlog, max: this.#settings.maxBacklog ?? DEFAULT_MAX_BACKLOG, shed: this.#shedSamples };
+  }
+
+  /** The scoring backlog is full: writers should back off (ingest sheds with 503). */
+  get overloaded(): boolean {
+    return this.#backlog >= (this.#settings.maxBacklog ?? DEFAULT_MAX_BACKLOG);
   }
 
   /** The alarm threshold every stored score is compared with. */
@@ -230,10 +250,19 @@ export class AnomalyService {
       }
       const targetState = state;
       for (const row of rows) {
-        void this.#enqueue(targetState, () => this.#process(target, targetState, row)).catch((error) => {
-          this.#scoringFailures++;
-          this.#ctx.log.error({ err: error, target }, 'anomaly scoring failed for one sample; continuing');
-        });
+        if (this.overloaded) {
+          this.#shedSamples++;
+          continue;
+        }
+        this.#backlog++;
+        void this.#enqueue(targetState, () => this.#process(target, targetState, row))
+          .catch((error) => {
+            this.#scoringFailures++;
+            this.#ctx.log.error({ err: error, target }, 'anomaly scoring failed for one sample; continuing');
+          })
+          .finally(() => {
+            this.#backlog--;
+          });
       }
     }
   }

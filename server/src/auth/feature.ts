@@ -15,13 +15,15 @@ export interface AuthDeps {
   refreshTokens: RefreshTokens;
   /** Access token lifetime, seconds. */
   accessTokenTtlSeconds?: number;
+  /** The clock access tokens are issued and checked against (real time by default). */
+  tokenClock?: () => number;
 }
 
 /** Sessions: login with lockout, refresh-token families, JWT access tokens and their signing keys. */
 export function createAuthFeature(ctx: ServerContext, deps: AuthDeps): Feature<AuthService> {
   const { config } = ctx;
   const signingKeys = new SigningKeyStore(config.dataDir);
-  const accessTokens = new AccessTokens(signingKeys, deps.accessTokenTtlSeconds);
+  const accessTokens = new AccessTokens(signingKeys, deps.accessTokenTtlSeconds, deps.tokenClock);
   const auth = new AuthService({ users: deps.users.store, accessTokens, refreshTokens: deps.refreshTokens });
   const lockout = new LoginLockout(
     { maxFailuresPerUser: config.lockoutFailuresPerUser, maxFailuresPerIp: config.lockoutFailuresPerIp, lockoutMs: config.lockoutSeconds * 1000 },

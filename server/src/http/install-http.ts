@@ -28,6 +28,8 @@ export async function installHttpPlugins(app: FastifyInstance): Promise<void> {
         frameAncestors: ["'none'"],
       },
     },
+    // One framing policy: X-Frame-Options (older browsers) says what frame-ancestors says.
+    frameguard: { action: 'deny' },
   });
   await app.register(compress, { threshold: 1024 });
   await app.register(swagger, {

@@ -14,6 +14,8 @@ export interface RouteExtras {
   preHandler?: RouteShorthandOptions['preHandler'];
   /** `false` for a response written as it goes (a stream): a compressor would hold it back. */
   compress?: false;
+  /** The stream: a credential may come in the query string (`?ticket=`), as EventSource sends no headers. */
+  queryCredentials?: true;
 }
 
 /** For routes whose body is optional: a POST without one validates as `{}`. */
@@ -37,6 +39,7 @@ export function registerRoute<R extends RouteDefinition>(app: FastifyInstance, r
     config: {
       access: route.access,
       ...(extras.compress === false ? { compress: false } : {}),
+      ...(extras.queryCredentials ? { queryCredentials: true } : {}),
       ...(route.allowPendingPasswordChange ? { allowPendingPasswordChange: true } : {}),
       ...(extras.rateLimit ? { rateLimit: extras.rateLimit } : {}),
     },

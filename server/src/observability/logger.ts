@@ -20,7 +20,7 @@ const REDACT = [
 ];
 
 /** Query parameters that carry credentials (EventSource cannot send headers, so the stream takes `access_token`). */
-const SECRET_QUERY = /([?&](?:access_token|token|api_key)=)[^&#]*/gi;
+const SECRET_QUERY = /([?&](?:access_token|token|ticket|api_key)=)[^&#]*/gi;
 
 export function redactUrl(url: string): string {
   return url.replace(SECRET_QUERY, '$1[Redacted]');

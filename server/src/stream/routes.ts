@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { streamRoutes as routes, type StreamEventType } from '../../../shared/api/stream.ts';
 import { AppError } from '../../../shared/errors.ts';
-import { registerRoutes } from '../http/register-route.ts';
+import { registerRoute } from '../http/register-route.ts';
 import type { StreamHub } from './hub.ts';
 
 // Spelled as a record so that the compiler notices a topic added to StreamEvent but not here.
@@ -12,23 +12,25 @@ const STREAM_TYPES = Object.keys({ samples: 1, anomaly: 1, anomaly_score: 1, ale
  * resumable with `Last-Event-ID`. The response is written directly to the socket (never
  * compressed: a compressor would hold events back in its buffer).
  */
-export const streamRoutes: FastifyPluginAsync<{ hub: StreamHub }> = async (app, { hub }) => {
-  registerRoutes(app, routes, {
-    events: async (request, reply) => {
-      const header = request.headers['last-event-id'];
-      const rawId = (Array.isArray(header) ? header[0] : header) ?? request.query.lastEventId;
-      if (rawId !== undefined && !/^[0-9]{1,16}$/.test(rawId)) throw new AppError('E_VALIDATION', 'Last-Event-ID must be an event id.');
-      const types = parseTypes(request.query.types);
-      reply.hijack();
-      reply.raw.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      hub.attach(reply.raw, rawId === undefined ? null : Number(rawId), types);
-    },
-  }, { events: { compress: false } });
+export const streamRoutes: FastifyPluginAsync<{ hub: StreamHub; maxClients?: number }> = async (app, { hub, maxClients = 256 }) => {
+  registerRoute(app, routes.events, async (request, reply) => {
+    const header = request.headers['last-event-id'];
+    const rawId = (Array.isArray(header) ? header[0] : header) ?? request.query.lastEventId;
+    if (rawId !== undefined && !/^[0-9]{1,16}$/.test(rawId)) throw new AppError('E_VALIDATION', 'Last-Event-ID must be an event id.');
+    const types = parseTypes(request.query.types);
+    // Each client may hold up to 8 MiB of unsent events: beyond this many, 503 with Retry-After.
+    if (hub.clientCount >= maxClients) {
+      throw Object.assign(new AppError('E_UNAVAILABLE', 'Too many live streams are open; retry shortly.', { retryAfterSeconds: 10 }), { headers: { 'retry-after': '10' } });
+    }
+    reply.hijack();
+    reply.raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    hub.attach(reply.raw, rawId === undefined ? null : Number(rawId), types);
+  }, { compress: false, queryCredentials: true });
 };
 
 function parseTypes(text: string | undefined): ReadonlySet<StreamEventType> | null {
