@@ -33,7 +33,10 @@ import { StreamRelay } from './stream/stream-relay.ts';
 import { AlertTray } from './tray/alert-tray.ts';
 import { ScoringClient } from './scoring/scoring-client.ts';
 import { utilityProcessTransport } from './scoring/utility-process-transport.ts';
+import { AutoCheck } from './updates/auto-check.ts';
+import { startUpdateSettings } from './updates/settings-control.ts';
 import { UpdateController } from './updates/update-controller.ts';
+import { UpdateSettingsFile } from './updates/update-settings.ts';
 import { createMainWindow } from './window/create-main-window.ts';
 import { WindowStateFile } from './window/window-state.ts';
 
@@ -205,6 +208,9 @@ async function start(): Promise<void> {
     feedUrl: process.env.SMARTCLOUDOPS_UPDATE_URL ?? null,
     onChange: (status) => send('updates.changed', status),
   });
+  // "Check automatically" (on by default) looks now and every few hours; downloading and
+  // installing stay the engineer's decision. The renderer reads the status when it opens.
+  const updateSettings = startUpdateSettings(new UpdateSettingsFile(paths.updateSettings), new AutoCheck({ check: () => updates.check() }));
 
   const allowedOrigins = devServerOrigin ? [APP_ORIGIN, devServerOrigin] : [APP_ORIGIN];
   const handle = createHandle({
@@ -229,6 +235,7 @@ async function start(): Promise<void> {
       connections,
       relay,
       updates,
+      updateSettings,
       appInfo: () => ({
         name: app.getName(),
         version: app.getVersion(),
@@ -277,6 +284,4 @@ async function start(): Promise<void> {
   });
   if (process.env.SMARTCLOUDOPS_DEFAULT_SERVER) await connections.adoptDefaultServer(process.env.SMARTCLOUDOPS_DEFAULT_SERVER, 'This computer');
   await connections.start();
-  // Only looks: downloading and installing stay the engineer's decision.
-  void updates.check();
 }

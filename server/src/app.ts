@@ -15,6 +15,7 @@ import { installErrorHandling } from './http/error-handler.ts';
 import { installAccessGuard } from './http/access.ts';
 import { createMetricsRegistry, instrumentHttp } from './observability/http-metrics.ts';
 import { healthRoutes } from './health/routes.ts';
+import { versionRoutes } from './health/version-routes.ts';
 import { webConsole } from './web/plugin.ts';
 import { UserStore } from './users/store.ts';
 import { SigningKeyStore } from './auth/signing-keys.ts';
@@ -169,6 +170,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
       await api.register(alertsPlugin, { feature: alerts });
       await api.register(streamRoutes, { ctx, registry });
       await api.register(anomalyPlugin, { ctx, feature: anomaly });
+      await api.register(versionRoutes);
     },
     { prefix: '/api/v1' },
   );

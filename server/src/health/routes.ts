@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import type { Registry } from 'prom-client';
 import { AppError } from '../../../shared/errors.ts';
 import type { ServerContext } from '../context.ts';
+import { SERVER_VERSION } from './version.ts';
 
 export interface HealthRoutesOptions {
   ctx: ServerContext;
@@ -15,7 +16,7 @@ const Status = Type.Object({ status: Type.String(), version: Type.String() });
 export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app, { ctx, registry }) => {
   app.get('/health', { config: { access: 'public' }, schema: { tags: ['health'], response: { 200: Status } } }, async () => ({
     status: 'ok',
-    version: process.env.npm_package_version ?? '0.1.0',
+    version: SERVER_VERSION,
   }));
 
   app.get('/ready', { config: { access: 'public' }, schema: { tags: ['health'], response: { 200: Status } } }, async () => {
@@ -24,7 +25,7 @@ export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app,
     } catch (error) {
       throw new AppError('E_UNAVAILABLE', `Database unreachable: ${(error as Error).message}`);
     }
-    return { status: 'ready', version: process.env.npm_package_version ?? '0.1.0' };
+    return { status: 'ready', version: SERVER_VERSION };
   });
 
   app.get('/metrics', { config: { access: 'public' }, schema: { tags: ['health'], hide: true } }, async (_request, reply) => {
