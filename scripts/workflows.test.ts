@@ -35,6 +35,7 @@ const dir = path.join('.github', 'workflows');
 const files = fs.readdirSync(dir).filter((file) => file.endsWith('.yml'));
 const workflow = (file: string) => parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Workflow;
 const runs = (job: Job) => (job.steps ?? []).map((step) => step.run ?? '').join('\n');
+const stepUsing = (job: Job, action: string) => (job.steps ?? []).filter((step) => step.uses?.startsWith(`${action}@`));
 
 describe('GitHub workflows', () => {
   let lint: Awaited<ReturnType<typeof createLinter>>;
@@ -55,6 +56,65 @@ describe('GitHub workflows', () => {
 
   it('every workflow starts from read-only permissions', () => {
     for (const file of files) expect(workflow(file).permissions, file).toEqual({ contents: 'read' });
+  });
+
+  describe('supply-chain.yml', () => {
+    const chain = workflow('supply-chain.yml');
+
+    it('runs on pushes to main, pull requests and weekly', () => {
+      expect(Object.keys(chain.on).sort()).toEqual(['pull_request', 'push', 'schedule']);
+      expect(chain.on.push).toEqual({ branches: ['main'] });
+    });
+
+    it('audits the production dependencies', () => {
+      expect(runs(chain.jobs.audit!)).toContain('npm audit --omit=dev --audit-level=high');
+    });
+
+    it('reviews dependency changes on pull requests only', () => {
+      const review = chain.jobs['dependency-review']!;
+      expect(review.if).toBe("github.event_name == 'pull_request'");
+      expect(stepUsing(review, 'actions/dependency-review-action')[0]!.with).toMatchObject({ 'fail-on-severity': 'high' });
+    });
+
+    it('runs CodeQL for javascript-typescript with permission to report', () => {
+      const codeql = chain.jobs.codeql!;
+      expect(stepUsing(codeql, 'github/codeql-action/init')[0]!.with).toMatchObject({ languages: 'javascript-typescript' });
+      expect(stepUsing(codeql, 'github/codeql-action/analyze')).toHaveLength(1);
+      expect(codeql.permissions).toMatchObject({ 'security-events': 'write' });
+    });
+
+    it('builds and scans the image without pushing; the release pushes', () => {
+      expect(chain.jobs.image).toMatchObject({ uses: './.github/workflows/image.yml', with: { push: false } });
+      expect(workflow('release.yml').jobs.image).toMatchObject({ uses: './.github/workflows/image.yml', with: { push: true }, permissions: { packages: 'write' } });
+    });
+  });
+
+  describe('image.yml', () => {
+    const image = workflow('image.yml');
+    const job = image.jobs.image!;
+
+    it('is a reusable workflow whose push input defaults to off', () => {
+      expect(image.on).toEqual({ workflow_call: { inputs: { push: expect.objectContaining({ type: 'boolean', default: false }) } } });
+    });
+
+    it('scans with Trivy (failing on fixable high and critical) and keeps a CycloneDX SBOM', () => {
+      const [scan, sbom] = stepUsing(job, 'aquasecurity/trivy-action');
+      expect(scan!.with).toMatchObject({ 'exit-code': '1', severity: 'CRITICAL,HIGH', 'ignore-unfixed': true });
+      expect(sbom!.with).toMatchObject({ format: 'cyclonedx', output: 'smartcloudops-server.cdx.json' });
+      expect(stepUsing(job, 'actions/upload-artifact')[0]!.with).toMatchObject({ name: 'sbom-image' });
+    });
+
+    it('builds amd64 and arm64 with buildx and pushes to GHCR only when asked', () => {
+      expect(stepUsing(job, 'docker/setup-buildx-action')).toHaveLength(1);
+      expect(stepUsing(job, 'docker/setup-qemu-action')).toHaveLength(1);
+      const builds = stepUsing(job, 'docker/build-push-action');
+      const multi = builds.find((step) => String(step.with!.platforms).includes('arm64'))!;
+      expect(multi.with).toMatchObject({ platforms: 'linux/amd64,linux/arm64', push: '${{ inputs.push }}' });
+      expect(stepUsing(job, 'docker/login-action')[0]).toMatchObject({ if: 'inputs.push', with: { registry: 'ghcr.io' } });
+      expect(String(stepUsing(job, 'docker/metadata-action')[0]!.with!.images)).toMatch(/^ghcr\.io\//);
+      // The scan looks at what is then pushed: the same Dockerfile and context, scanned first.
+      expect(job.steps!.indexOf(stepUsing(job, 'aquasecurity/trivy-action')[0]!)).toBeLessThan(job.steps!.indexOf(multi));
+    });
   });
 
   describe('release.yml', () => {
