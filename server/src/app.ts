@@ -35,6 +35,9 @@ import { apiKeyRoutes } from './api-keys/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { auditActor } from './audit/actor.ts';
 import { createLogger } from './observability/logger.ts';
+import { tracingActive } from './observability/tracing.ts';
+import { traceDatabase } from './observability/traced-database.ts';
+import { requestTracing } from './observability/request-tracing.ts';
 import { AppError } from '../../shared/errors.ts';
 import { API_KEY_PREFIX } from '../../shared/api/api-keys.ts';
 import { MetricsService } from './metrics/service.ts';
@@ -88,7 +91,9 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   const config: ServerConfig = { ...loadConfig(options.env), ...options.config };
   const log = options.logger ?? createLogger(config.logLevel, options.logStream);
   const now = options.now ?? Date.now;
-  const db = openDatabase(path.join(config.dataDir, 'smartcloudops.db'));
+  const opened = openDatabase(path.join(config.dataDir, 'smartcloudops.db'));
+  // With tracing on, every statement is a span under the request or job that runs it.
+  const db = tracingActive() ? traceDatabase(opened) : opened;
   const ctx: ServerContext = { config, db, events: new EventBus(), audit: new AuditLog(db, now), log, now };
 
   const users = new UserStore(db, now);
@@ -113,6 +118,8 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
     // Reject unknown properties (schemas say additionalProperties: false) instead of silently dropping them.
     ajv: { customOptions: { removeAdditional: false } },
   });
+  // First, so that every route and hook registered after it runs inside the request's span.
+  if (tracingActive()) await app.register(requestTracing());
   app.decorate('ctx', ctx);
   app.decorate('handle', { oneTimeAdminPassword: bootstrap?.oneTimePassword ?? null });
   app.addHook('onClose', async () => db.close());
