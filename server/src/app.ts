@@ -14,6 +14,7 @@ import type { ServerContext } from './context.ts';
 import { installErrorHandling } from './http/error-handler.ts';
 import { installAccessGuard } from './http/access.ts';
 import { createMetricsRegistry, instrumentHttp } from './observability/http-metrics.ts';
+import { registerServerMetrics } from './observability/server-metrics.ts';
 import { healthRoutes } from './health/routes.ts';
 import { versionRoutes } from './health/version-routes.ts';
 import { webConsole } from './web/plugin.ts';
@@ -141,6 +142,8 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   app.decorate('alerts', alerts);
   const anomaly = createAnomalyFeature(ctx, { ...anomalySettingsFromEnv(options.env ?? process.env), ...options.anomaly });
   app.decorate('anomaly', anomaly.service);
+  const stopServerMetrics = registerServerMetrics(registry, { db, events: ctx.events, now, scoringBacklog: () => anomaly.service.backlog });
+  app.addHook('onClose', async () => stopServerMetrics());
 
   await app.register(helmet, {
     contentSecurityPolicy: {

@@ -110,6 +110,7 @@ export class AnomalyService {
   #unsubscribe: (() => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
   #loadFailures = 0;
+  #backlog = 0;
   #scoringFailures = 0;
 
   constructor(ctx: ServerContext, registry: ModelRegistry, pool: ScoringPool, settings: AnomalySettings) {
@@ -137,6 +138,11 @@ export class AnomalyService {
     this.#unsubscribe?.();
     if (this.#timer) clearInterval(this.#timer);
     await Promise.allSettled([...this.#targets.values()].map((t) => t.queue));
+  }
+
+  /** Samples received and not yet scored (the scoring backlog metric). */
+  get backlog(): number {
+    return this.#backlog;
   }
 
   /** The alarm threshold every stored score is compared with. */
@@ -231,10 +237,13 @@ export class AnomalyService {
       }
       const targetState = state;
       for (const row of rows) {
-        void this.#enqueue(targetState, () => this.#process(target, targetState, row)).catch((error) => {
-          this.#scoringFailures++;
-          this.#ctx.log.error({ err: error, target }, 'anomaly scoring failed for one sample; continuing');
-        });
+        this.#backlog++;
+        void this.#enqueue(targetState, () => this.#process(target, targetState, row))
+          .catch((error) => {
+            this.#scoringFailures++;
+            this.#ctx.log.error({ err: error, target }, 'anomaly scoring failed for one sample; continuing');
+          })
+          .finally(() => this.#backlog--);
       }
     }
   }
