@@ -164,6 +164,29 @@ describe('with an OTLP endpoint', () => {
     expect(JSON.parse(lines[0]!)).toMatchObject({ trace_id: traceId, span_id: expect.stringMatching(/^[0-9a-f]{16}$/) });
   });
 
+  it('traces an outbound webhook delivery and passes its trace context to the receiver', async () => {
+    const seen: string[] = [];
+    const hook = http.createServer((request, response) => {
+      seen.push(String(request.headers.traceparent ?? ''));
+      request.resume();
+      request.on('end', () => response.writeHead(200).end('ok'));
+    });
+    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+    const host = `127.0.0.1:${(hook.address() as AddressInfo).port}`;
+    try {
+      const created = await server.injectAs('admin', { method: 'POST', url: '/api/v1/webhooks', payload: { name: 'traced', url: `http://${host}/hook/secret-token`, format: 'json' } });
+      expect(created.statusCode).toBe(201);
+      server.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: 'Traced', target: 'web-1' }, severity: 'critical' }]);
+      const delivery = await waitFor(() => receiver.received.spans.find((span) => span.name === 'webhook.deliver'), 'the delivery span');
+      expect(delivery.kind).toBe(3); // CLIENT
+      expect(attribute(delivery, 'server.address')).toBe(host);
+      expect(JSON.stringify(delivery)).not.toContain('secret-token');
+      expect(seen[0]).toBe(`00-${delivery.traceId}-${delivery.spanId}-01`);
+    } finally {
+      await new Promise((resolve) => hook.close(resolve));
+    }
+  });
+
   it('traces a worker job as its own root span with its database calls beneath', async () => {
     const task = runPeriodically('trace-test', 60_000, () => server.app.ctx.db.prepare('SELECT count(*) AS n FROM users').get(), server.app.log as never);
     try {
