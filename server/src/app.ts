@@ -50,6 +50,8 @@ import { streamRoutes } from './stream/routes.ts';
 import { anomalyPlugin, createAnomalyFeature } from './anomaly/plugin.ts';
 import type { AnomalySettings } from './anomaly/service.ts';
 import { anomalySettingsFromEnv } from './anomaly/settings.ts';
+import { chatopsPlugin, createChatOpsFeature } from './chatops/plugin.ts';
+import { chatopsSettingsFromEnv, type ChatOpsSettings } from './chatops/settings.ts';
 
 export interface BuildServerOptions {
   /** Overrides of the environment configuration (tests pass a temp dataDir). */
@@ -68,6 +70,8 @@ export interface BuildServerOptions {
   alerts?: Partial<AlertsSettings>;
   /** Anomaly engine tuning (training sizes, schedule, workers), for tests and benchmarks. */
   anomaly?: Partial<AnomalySettings>;
+  /** ChatOps settings (confirmation lifetime, Slack secret, the runbook gateway), for tests. */
+  chatops?: Partial<ChatOpsSettings>;
 }
 
 export interface ServerHandle {
@@ -144,6 +148,8 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   app.decorate('anomaly', anomaly.service);
   const stopServerMetrics = registerServerMetrics(registry, { db, events: ctx.events, now, scoringBacklog: () => anomaly.service.backlog });
   app.addHook('onClose', async () => stopServerMetrics());
+  const chatops = createChatOpsFeature(ctx, metrics, alerts, { ...chatopsSettingsFromEnv(options.env ?? process.env), ...options.chatops });
+  app.decorate('chatops', chatops);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -181,6 +187,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
       await api.register(streamRoutes, { ctx, registry });
       await api.register(anomalyPlugin, { ctx, feature: anomaly });
       await api.register(versionRoutes);
+      await api.register(chatopsPlugin, { ctx, feature: chatops });
     },
     { prefix: '/api/v1' },
   );
