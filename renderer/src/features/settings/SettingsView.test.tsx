@@ -56,7 +56,8 @@ function updatesBridge() {
 
 const platformOf = (kind: 'web' | 'desktop', bridge: SmartCloudOpsBridge | null) => ({ kind, api, bridge }) as unknown as Platform;
 
-describe('settings', () => {
+// Generous: rendering Mantine under jsdom is slow on a busy machine; nothing here is timed.
+describe('settings', { timeout: 60_000 }, () => {
   it('in the browser: the server version and nothing desktop-only', async () => {
     renderWithProviders(<PlatformProvider platform={platformOf('web', null)}><SettingsView /></PlatformProvider>);
     expect(await screen.findByText('Server version 1.4.2 (Node.js 24.21.0)')).toBeTruthy();
