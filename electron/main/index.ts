@@ -18,7 +18,10 @@ import { registerAppScheme, serveAppProtocol } from './security/serve-app-protoc
 import { AlertTray } from './tray/alert-tray.ts';
 import { ScoringClient } from './scoring/scoring-client.ts';
 import { utilityProcessTransport } from './scoring/utility-process-transport.ts';
+import { AutoCheck } from './updates/auto-check.ts';
+import { startUpdateSettings } from './updates/settings-control.ts';
 import { UpdateController } from './updates/update-controller.ts';
+import { UpdateSettingsFile } from './updates/update-settings.ts';
 import { createMainWindow } from './window/create-main-window.ts';
 import { WindowStateFile } from './window/window-state.ts';
 import { WindowNavigation } from './window/window-navigation.ts';
@@ -84,6 +87,9 @@ async function start(): Promise<void> {
     feedUrl: process.env.SMARTCLOUDOPS_UPDATE_URL ?? null,
     onChange: (status) => send('updates.changed', status),
   });
+  // "Check automatically" (on by default) looks now and every few hours; downloading and
+  // installing stay the engineer's decision. The renderer reads the status when it opens.
+  const updateSettings = startUpdateSettings(new UpdateSettingsFile(paths.updateSettings), new AutoCheck({ check: () => updates.check() }));
 
   const allowedOrigins = devServerOrigin ? [APP_ORIGIN, devServerOrigin] : [APP_ORIGIN];
   const handle = createHandle({
@@ -108,6 +114,7 @@ async function start(): Promise<void> {
       connections: profile.connections,
       relay: profile.relay,
       updates,
+      updateSettings,
       appInfo: () => ({
         name: app.getName(),
         version: app.getVersion(),
@@ -149,8 +156,6 @@ async function start(): Promise<void> {
   });
   if (process.env.SMARTCLOUDOPS_DEFAULT_SERVER) await profile.connections.adoptDefaultServer(process.env.SMARTCLOUDOPS_DEFAULT_SERVER, 'This computer');
   await profile.connections.start();
-  // Only looks: downloading and installing stay the engineer's decision.
-  void updates.check();
 }
 
 /** The app's content rules: no permissions, the app:// protocol with our CSP (the dev server's answers get it too). */

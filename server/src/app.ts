@@ -18,9 +18,14 @@ import { createMetricsRegistry, instrumentHttp } from './observability/http-metr
 import { createLogger } from './observability/logger.ts';
 import { healthRoutes } from './health/routes.ts';
 import { StorageHealth } from './health/storage.ts';
+import { registerServerMetrics } from './observability/server-metrics.ts';
+import { versionRoutes } from './health/version-routes.ts';
 import { webConsole } from './web/plugin.ts';
 import { bootstrapAdmin } from './auth/bootstrap-admin.ts';
 import type { Authenticator } from './auth/principal.ts';
+import { tracingActive } from './observability/tracing.ts';
+import { traceDatabase } from './observability/traced-database.ts';
+import { requestTracing } from './observability/request-tracing.ts';
 import { API_KEY_PREFIX } from '../../shared/api/api-keys.ts';
 import { AppError } from '../../shared/errors.ts';
 import { API_PREFIX } from '../../shared/api/client.ts';
@@ -90,7 +95,9 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   const log = options.logger ?? createLogger(config.logLevel, options.logStream);
   const now = options.now ?? Date.now;
   ensureWritableDataDir(config.dataDir);
-  const db = openDatabase(path.join(config.dataDir, 'smartcloudops.db'));
+  const opened = openDatabase(path.join(config.dataDir, 'smartcloudops.db'));
+  // With tracing on, every statement is a span under the request or job that runs it.
+  const db = tracingActive() ? traceDatabase(opened) : opened;
   const ctx: ServerContext = { config, db, events: new EventBus(), audit: new AuditLog(db, now), log, now };
   const registry = createMetricsRegistry();
   const features = createFeatures(ctx, {
@@ -114,6 +121,8 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
     clientErrorHandler,
     frameworkErrors: frameworkErrorHandler,
   });
+  // First, so that every route and hook registered after it runs inside the request's span.
+  if (tracingActive()) await app.register(requestTracing());
   app.decorate('ctx', ctx);
   app.decorate('handle', { oneTimeAdminPassword: bootstrap?.oneTimePassword ?? null });
   app.decorate('metrics', features.metrics.service);
@@ -141,6 +150,8 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   }, redeemTicket);
   await installRateLimit(app);
   instrumentHttp(app, registry);
+  const stopServerMetrics = registerServerMetrics(registry, { db, events: ctx.events, now, scoringBacklog: () => features.anomaly.service.backlog.waiting });
+  app.addHook('onClose', async () => stopServerMetrics());
   installLoadShedding(app, {
     routes: ['POST /api/v1/metrics/ingest', 'POST /api/v1/alerts', 'POST /api/v1/integrations/alertmanager'],
     sources: [{ name: 'the anomaly scoring backlog', overloaded: () => features.anomaly.service.overloaded }],
@@ -152,6 +163,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
     async (api) => {
       for (const feature of Object.values(features)) await api.register(feature.plugin);
       await api.register(streamTicketRoutes, { tickets: streamTickets });
+      await api.register(versionRoutes);
     },
     { prefix: API_PREFIX },
   );

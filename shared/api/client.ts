@@ -83,6 +83,7 @@ export function createApiClient(transport: Transport) {
     datasources: clientOf(transport, apiRoutes.datasources),
     anomalyWatches: clientOf(transport, apiRoutes.anomalyWatches),
     stream: clientOf(transport, apiRoutes.stream),
+    server: clientOf(transport, apiRoutes.server),
     chatops: clientOf(transport, apiRoutes.chatops),
   } satisfies { [K in keyof JsonRouteGroups]: RouteClient<JsonRouteGroups[K]> };
 }

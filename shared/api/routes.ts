@@ -5,6 +5,7 @@ import { anomalyRoutes } from './anomaly.ts';
 import { apiKeysRoutes } from './api-keys.ts';
 import { auditRoutes } from './audit.ts';
 import { authRoutes } from './auth.ts';
+import { serverInfoRoutes } from './server-info.ts';
 import { chatopsRoutes, slackRoutes } from './chatops.ts';
 import { incidentsRoutes } from './incidents.ts';
 import { metricsRoutes } from './metrics.ts';
@@ -33,6 +34,7 @@ export const apiRoutes = {
   incidents: incidentsRoutes,
   datasources: datasourcesRoutes,
   anomalyWatches: anomalyWatchRoutes,
+  server: serverInfoRoutes,
   chatops: chatopsRoutes,
   slack: slackRoutes,
   stream: streamRoutes,

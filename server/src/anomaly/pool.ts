@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { ExplainResult, FitResult, ScoreResult, WorkerTask } from './protocol.ts';
+import { withSpan } from '../observability/tracing.ts';
 
 /**
  * The worker pool. Piscina replaces a worker that dies; the task it was running is
@@ -42,7 +43,7 @@ export class ScoringPool {
 
   async #run(task: WorkerTask): Promise<unknown> {
     try {
-      return await this.#pool.run(task);
+      return await withSpan(`anomaly.${task.kind}`, { attributes: { 'smartcloudops.worker.task': task.kind } }, () => this.#pool.run(task));
     } catch (error) {
       this.#failures++;
       throw error;

@@ -18,6 +18,7 @@ import type { ScoringPool } from './pool.ts';
 import { isModelLoadFailure } from './protocol.ts';
 import { recentSamples } from './history.ts';
 import type { ModelRecord, ModelRegistry } from './registry.ts';
+import { withSpan } from '../observability/tracing.ts';
 
 export interface AnomalySettings {
   /** Rows (one per sample time) a target needs before its first model. */
@@ -117,8 +118,8 @@ export class AnomalyService {
   #unsubscribe: (() => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
   #loadFailures = 0;
-  #scoringFailures = 0;
   #backlog = 0;
+  #scoringFailures = 0;
   #shedSamples = 0;
 
   constructor(ctx: ServerContext, registry: ModelRegistry, pool: ScoringPool, settings: AnomalySettings) {
@@ -137,7 +138,7 @@ export class AnomalyService {
       if (event.type === 'samples') this.#accept(event.data);
     });
     if (this.#settings.retrainIntervalMs > 0) {
-      this.#timer = setInterval(() => void this.retrainAll(), this.#settings.retrainIntervalMs);
+      this.#timer = setInterval(() => void withSpan('job anomaly-retrain', { attributes: { 'smartcloudops.job': 'anomaly-retrain' } }, () => this.retrainAll()), this.#settings.retrainIntervalMs);
       this.#timer.unref();
     }
   }

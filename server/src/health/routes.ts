@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import { AppError } from '../../../shared/errors.ts';
 import type { ServerContext } from '../context.ts';
 import type { StorageHealth } from './storage.ts';
+import { SERVER_VERSION } from './version.ts';
 
 export interface HealthRoutesOptions {
   ctx: ServerContext;
@@ -18,7 +19,7 @@ const Status = Type.Object({ status: Type.String(), version: Type.String() });
 export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app, { ctx, registry, storage }) => {
   app.get('/health', { config: { access: 'public' }, schema: { tags: ['health'], response: { 200: Status } } }, async () => ({
     status: 'ok',
-    version: process.env.npm_package_version ?? '0.1.0',
+    version: SERVER_VERSION,
   }));
 
   app.get('/ready', { config: { access: 'public' }, schema: { tags: ['health'], response: { 200: Status } } }, async () => {
@@ -29,7 +30,7 @@ export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app,
     }
     const space = storage?.status();
     if (space && !space.ok) throw new AppError('E_UNAVAILABLE', space.reason ?? 'Storage full.', { reason: 'storage_full' });
-    return { status: 'ready', version: process.env.npm_package_version ?? '0.1.0' };
+    return { status: 'ready', version: SERVER_VERSION };
   });
 
   app.get('/metrics', { config: { access: 'public' }, schema: { tags: ['health'], hide: true } }, async (_request, reply) => {

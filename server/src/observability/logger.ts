@@ -1,5 +1,6 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { FastifyRequest } from 'fastify';
+import { activeTraceIds, tracingActive } from './tracing.ts';
 
 /** Paths that must never reach a log line. */
 const REDACT = [
@@ -39,6 +40,7 @@ function serializeRequest(request: FastifyRequest) {
 
 /** The server's logger: structured JSON, credentials redacted wherever they might appear. */
 export function createLogger(level: string, stream?: DestinationStream): Logger {
-  const options = { level, redact: REDACT, serializers: { req: serializeRequest } };
+  // With tracing on, every line written inside a span carries its trace_id and span_id.
+  const options = { level, redact: REDACT, serializers: { req: serializeRequest }, ...(tracingActive() ? { mixin: activeTraceIds } : {}) };
   return stream ? pino(options, stream) : pino(options);
 }
