@@ -45,6 +45,10 @@ import { streamRoutes } from './stream/routes.ts';
 import { anomalyPlugin, createAnomalyFeature } from './anomaly/plugin.ts';
 import type { AnomalySettings } from './anomaly/service.ts';
 import { anomalySettingsFromEnv } from './anomaly/settings.ts';
+import { RunbooksFeature } from './runbooks/feature.ts';
+import { runbooksPlugin } from './runbooks/plugin.ts';
+import { runbookSettingsFromEnv, type RunbookSettings } from './runbooks/settings.ts';
+import { metricsVerifySource } from './runbooks/verify.ts';
 
 export interface BuildServerOptions {
   /** Overrides of the environment configuration (tests pass a temp dataDir). */
@@ -63,6 +67,8 @@ export interface BuildServerOptions {
   alerts?: Partial<AlertsSettings>;
   /** Anomaly engine tuning (training sizes, schedule, workers), for tests and benchmarks. */
   anomaly?: Partial<AnomalySettings>;
+  /** Runbook settings (folder, allow-lists, limits), over those of the environment. */
+  runbooks?: Partial<RunbookSettings>;
 }
 
 export interface ServerHandle {
@@ -133,6 +139,10 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   app.decorate('alerts', alerts);
   const anomaly = createAnomalyFeature(ctx, { ...anomalySettingsFromEnv(options.env ?? process.env), ...options.anomaly });
   app.decorate('anomaly', anomaly.service);
+  // Verify sources by name; a Prometheus data source adds itself here under its own name.
+  const verifySources = new Map([['metrics', metricsVerifySource(metrics)]]);
+  const runbooks = new RunbooksFeature(ctx, alerts, { ...runbookSettingsFromEnv(options.env ?? process.env, config.dataDir), ...options.runbooks }, verifySources);
+  app.decorate('runbooks', runbooks);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -169,6 +179,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
       await api.register(alertsPlugin, { feature: alerts });
       await api.register(streamRoutes, { ctx, registry });
       await api.register(anomalyPlugin, { ctx, feature: anomaly });
+      await api.register(runbooksPlugin, { feature: runbooks });
     },
     { prefix: '/api/v1' },
   );

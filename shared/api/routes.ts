@@ -1,4 +1,5 @@
 import { metricsRoutes } from './metrics.ts';
+import { runbooksRoutes } from './runbooks.ts';
 
 /**
  * The route table: every endpoint of `/api/v1`, grouped by feature. The server registers
@@ -6,4 +7,5 @@ import { metricsRoutes } from './metrics.ts';
  */
 export const apiRoutes = {
   metrics: metricsRoutes,
+  runbooks: runbooksRoutes,
 } as const;
