@@ -23,6 +23,7 @@ import { createEventSender } from './ipc/send-event.ts';
 import { createSenderPolicy, originOf } from './ipc/sender-policy.ts';
 import { installApplicationMenu } from './menu/application-menu.ts';
 import { CriticalAlertNotifier } from './notifications/critical-alert-notifier.ts';
+import { ApprovalNotifier } from './notifications/approval-notifier.ts';
 import { appPaths } from './paths.ts';
 import { APP_ENTRY_URL, APP_ORIGIN } from './security/app-protocol.ts';
 import { contentSecurityPolicy } from './security/csp.ts';
@@ -113,7 +114,15 @@ async function start(): Promise<void> {
     onCritical: (alert) => notifier.notify(alert),
   });
   const alertWatch = new AlertWatch({ request: async (request) => connections.activeSession().request(request), firing });
-  const relay = new StreamRelay({ send, onEvent: (event) => alertWatch.handle(event), onOpen: () => void alertWatch.reload() });
+  const approvals = new ApprovalNotifier({ username: () => connections.authStatus().user?.username ?? null, open: () => navigate({ kind: 'approvals' }) });
+  const relay = new StreamRelay({
+    send,
+    onEvent: (event) => {
+      alertWatch.handle(event);
+      approvals.handle(event);
+    },
+    onOpen: () => void alertWatch.reload(),
+  });
   const connections = new ConnectionService({
     profiles: new ProfileStore(paths.connections),
     credentials,

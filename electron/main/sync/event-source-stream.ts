@@ -3,7 +3,7 @@ import { AppError } from '../../../shared/errors.ts';
 import type { StreamSource } from './stream-source.ts';
 
 /** Event types the sync engine listens for; `reset` says the requested id is too old to replay. */
-const EVENT_TYPES = ['samples', 'anomaly', 'anomaly_score', 'alert', 'incident', 'timeline', 'reset'] as const;
+const EVENT_TYPES = ['samples', 'anomaly', 'anomaly_score', 'alert', 'incident', 'timeline', 'runbook_run', 'runbook_output', 'reset'] as const;
 
 export interface EventSourceStreamOptions {
   baseUrl: string;

@@ -2,6 +2,8 @@ import { lazy, type ComponentType, type ReactNode } from 'react';
 import {
   IconAlertTriangle,
   IconBellOff,
+  IconBook,
+  IconChecklist,
   IconChartLine,
   IconFileSearch,
   IconFlame,
@@ -14,6 +16,7 @@ import {
 } from '@tabler/icons-react';
 import type { Permission } from '../../../shared/auth/permissions.ts';
 import { OverviewView } from '../features/overview/OverviewView.tsx';
+import { ApprovalsBadge } from '../features/runbooks/ApprovalsBadge.tsx';
 
 /**
  * The overview is in the main bundle (it is the first thing an on-call engineer sees);
@@ -25,6 +28,10 @@ const AlertsView = lazy(() => import('../features/alerts/AlertsView.tsx').then((
 const SilencesView = lazy(() => import('../features/alerts/SilencesView.tsx').then((m) => ({ default: m.SilencesView })));
 const IncidentsView = lazy(() => import('../features/incidents/IncidentsView.tsx').then((m) => ({ default: m.IncidentsView })));
 const IncidentDetailView = lazy(() => import('../features/incidents/IncidentDetailView.tsx').then((m) => ({ default: m.IncidentDetailView })));
+const RunbooksView = lazy(() => import('../features/runbooks/RunbooksView.tsx').then((m) => ({ default: m.RunbooksView })));
+const RunbookDetailView = lazy(() => import('../features/runbooks/RunbookDetailView.tsx').then((m) => ({ default: m.RunbookDetailView })));
+const ApprovalsView = lazy(() => import('../features/runbooks/ApprovalsView.tsx').then((m) => ({ default: m.ApprovalsView })));
+const RunView = lazy(() => import('../features/runbooks/RunView.tsx').then((m) => ({ default: m.RunView })));
 const UsersView = lazy(() => import('../features/admin/UsersView.tsx').then((m) => ({ default: m.UsersView })));
 const ApiKeysView = lazy(() => import('../features/admin/ApiKeysView.tsx').then((m) => ({ default: m.ApiKeysView })));
 const AuditView = lazy(() => import('../features/admin/AuditView.tsx').then((m) => ({ default: m.AuditView })));
@@ -48,6 +55,8 @@ export interface AppRoute {
   hidden?: boolean;
   /** Words the command palette also matches. */
   keywords?: string[];
+  /** Shown beside the navigation entry (a count waiting for the user). */
+  badge?: ComponentType;
 }
 
 export const ROUTES: readonly AppRoute[] = [
@@ -58,6 +67,10 @@ export const ROUTES: readonly AppRoute[] = [
   { path: '/silences', label: 'Silences', icon: <IconBellOff size={18} />, group: 'Operate', component: SilencesView, permission: 'alerts:read', keywords: ['mute'] },
   { path: '/incidents', label: 'Incidents', icon: <IconFlame size={18} />, group: 'Operate', component: IncidentsView, permission: 'incidents:read', keywords: ['postmortem'] },
   { path: '/incidents/:id', label: 'Incident', icon: <IconFlame size={18} />, group: 'Operate', component: IncidentDetailView, permission: 'incidents:read', hidden: true },
+  { path: '/runbooks', label: 'Runbooks', icon: <IconBook size={18} />, group: 'Operate', component: RunbooksView, permission: 'runbooks:read', keywords: ['remediation', 'fix', 'restart'] },
+  { path: '/runbooks/:id', label: 'Runbook', icon: <IconBook size={18} />, group: 'Operate', component: RunbookDetailView, permission: 'runbooks:read', hidden: true },
+  { path: '/runbook-runs/:id', label: 'Runbook run', icon: <IconBook size={18} />, group: 'Operate', component: RunView, permission: 'runbooks:read', hidden: true },
+  { path: '/approvals', label: 'Approvals', icon: <IconChecklist size={18} />, group: 'Operate', component: ApprovalsView, permission: 'runbooks:read', badge: ApprovalsBadge, keywords: ['approve', 'runbook runs'] },
   { path: '/admin/users', label: 'Users', icon: <IconUsers size={18} />, group: 'Admin', component: UsersView, permission: 'users:manage', keywords: ['roles', 'accounts'] },
   { path: '/admin/api-keys', label: 'API keys', icon: <IconKey size={18} />, group: 'Admin', component: ApiKeysView, keywords: ['tokens', 'integrations'] },
   { path: '/admin/audit', label: 'Audit log', icon: <IconFileSearch size={18} />, group: 'Admin', component: AuditView, permission: 'audit:read', keywords: ['history', 'who'] },

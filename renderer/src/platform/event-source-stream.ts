@@ -1,7 +1,7 @@
 import type { SequencedStreamEvent, StreamEventType } from '../../../shared/api/stream.ts';
 import type { StreamHandlers } from './types.ts';
 
-const TOPICS: readonly StreamEventType[] = ['samples', 'anomaly', 'anomaly_score', 'alert', 'incident', 'timeline'];
+const TOPICS: readonly StreamEventType[] = ['samples', 'anomaly', 'anomaly_score', 'alert', 'incident', 'timeline', 'runbook_run', 'runbook_output'];
 const MAX_BACKOFF_MS = 15_000;
 
 export interface EventSourceStreamOptions extends StreamHandlers {
