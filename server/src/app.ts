@@ -49,6 +49,9 @@ import { RunbooksFeature } from './runbooks/feature.ts';
 import { runbooksPlugin } from './runbooks/plugin.ts';
 import { runbookSettingsFromEnv, type RunbookSettings } from './runbooks/settings.ts';
 import { metricsVerifySource } from './runbooks/verify.ts';
+import { RunbookChatGateway } from './runbooks/chat-gateway.ts';
+import { chatopsPlugin, createChatOpsFeature } from './chatops/plugin.ts';
+import { chatopsSettingsFromEnv, type ChatOpsSettings } from './chatops/settings.ts';
 
 export interface BuildServerOptions {
   /** Overrides of the environment configuration (tests pass a temp dataDir). */
@@ -69,6 +72,8 @@ export interface BuildServerOptions {
   anomaly?: Partial<AnomalySettings>;
   /** Runbook settings (folder, allow-lists, limits), over those of the environment. */
   runbooks?: Partial<RunbookSettings>;
+  /** ChatOps settings (confirmation lifetime, Slack secret, the runbook gateway), for tests. */
+  chatops?: Partial<ChatOpsSettings>;
 }
 
 export interface ServerHandle {
@@ -143,6 +148,8 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   const verifySources = new Map([['metrics', metricsVerifySource(metrics)]]);
   const runbooks = new RunbooksFeature(ctx, alerts, { ...runbookSettingsFromEnv(options.env ?? process.env, config.dataDir), ...options.runbooks }, verifySources);
   app.decorate('runbooks', runbooks);
+  const chatops = createChatOpsFeature(ctx, metrics, alerts, { ...chatopsSettingsFromEnv(options.env ?? process.env), runbooks: new RunbookChatGateway(runbooks), ...options.chatops });
+  app.decorate('chatops', chatops);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -180,6 +187,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
       await api.register(streamRoutes, { ctx, registry });
       await api.register(anomalyPlugin, { ctx, feature: anomaly });
       await api.register(runbooksPlugin, { feature: runbooks });
+      await api.register(chatopsPlugin, { ctx, feature: chatops });
     },
     { prefix: '/api/v1' },
   );

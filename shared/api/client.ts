@@ -101,6 +101,7 @@ export function createApiClient(transport: Transport) {
     },
     metrics: clientOf(transport, apiRoutes.metrics),
     runbooks: clientOf(transport, apiRoutes.runbooks),
+    chatops: clientOf(transport, apiRoutes.chatops),
     anomaly: {
       /** Newest first. */
       events: (query: { target?: string; from?: number; limit?: number } = {}) => call<AnomalyEvent[]>('GET', '/anomaly/events', { query: { ...query } }),

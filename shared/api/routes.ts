@@ -1,5 +1,6 @@
 import { metricsRoutes } from './metrics.ts';
 import { runbooksRoutes } from './runbooks.ts';
+import { chatopsRoutes, slackRoutes } from './chatops.ts';
 
 /**
  * The route table: every endpoint of `/api/v1`, grouped by feature. The server registers
@@ -8,4 +9,6 @@ import { runbooksRoutes } from './runbooks.ts';
 export const apiRoutes = {
   metrics: metricsRoutes,
   runbooks: runbooksRoutes,
+  chatops: chatopsRoutes,
+  slack: slackRoutes,
 } as const;
