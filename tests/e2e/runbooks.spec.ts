@@ -26,7 +26,7 @@ safety: { mode: approve, approvers: 1 }
   await expect.poll(async () => (await seeder.call<{ runbooks: Array<{ id: string }> }>('GET', '/runbooks')).runbooks.map((r) => r.id)).toContain('e2e-echo');
 
   await signIn(page);
-  await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible({ timeout: 60_000 });
   await page.getByRole('link', { name: 'Runbooks' }).click();
   await page.getByRole('link', { name: 'Echo a message' }).click();
   await expect(page.getByRole('heading', { name: 'Echo a message' })).toBeVisible();
@@ -53,7 +53,7 @@ safety: { mode: approve, approvers: 1 }
   const other = await browser.newContext();
   const approver = await other.newPage();
   await signIn(approver, OPERATOR.username, OPERATOR.password);
-  await expect(approver.getByRole('heading', { name: 'Overview' })).toBeVisible();
+  await expect(approver.getByRole('heading', { name: 'Overview' })).toBeVisible({ timeout: 60_000 });
   await approver.getByRole('link', { name: /Approvals/ }).click();
   const row = approver.getByTestId('approval-row').filter({ hasText: 'Echo a message' });
   await expect(row).toContainText(MESSAGE);
