@@ -10,6 +10,7 @@ import { createEventSender } from './ipc/send-event.ts';
 import { createSenderPolicy, originOf } from './ipc/sender-policy.ts';
 import { installApplicationMenu } from './menu/application-menu.ts';
 import { CriticalAlertNotifier } from './notifications/critical-alert-notifier.ts';
+import { ApprovalNotifier } from './notifications/approval-notifier.ts';
 import { appPaths } from './paths.ts';
 import { APP_ENTRY_URL, APP_ORIGIN } from './security/app-protocol.ts';
 import { contentSecurityPolicy } from './security/csp.ts';
@@ -70,7 +71,10 @@ async function start(): Promise<void> {
     send,
     onFiringCount: (count) => tray?.setCount(count),
     onCritical: (alert) => notifier.notify(alert),
+    onEvent: (event) => approvals.handle(event),
   });
+  // A run waiting for this user's approval: a native notification that opens the queue.
+  const approvals = new ApprovalNotifier({ username: () => profile.connections.authStatus().user?.username ?? null, open: () => windows.navigate({ kind: 'approvals' }) });
   const notifier = new CriticalAlertNotifier({
     open: (alert) => windows.navigate(alert.incidentId === null ? { kind: 'alerts' } : { kind: 'incident', incidentId: String(alert.incidentId) }),
     acknowledge: (alert) => profile.alertWatch.acknowledge(alert.id),

@@ -35,6 +35,7 @@ import { anomalySettingsFromEnv } from './anomaly/settings.ts';
 import type { AnomalySettings } from './anomaly/service.ts';
 import { createFeatures, type AlertingSettings, type Features } from './features.ts';
 import type { DatasourceSettingsInput } from './datasources/plugin.ts';
+import { runbookSettingsFromEnv, type RunbookSettings } from './runbooks/settings.ts';
 import { chatopsSettingsFromEnv, type ChatOpsSettings } from './chatops/settings.ts';
 
 export interface BuildServerOptions {
@@ -61,6 +62,8 @@ export interface BuildServerOptions {
   anomaly?: Partial<AnomalySettings>;
   /** Data source proxy tuning (cache size and lifetime, per-user query rate). */
   datasources?: DatasourceSettingsInput;
+  /** Runbook settings (folder, allow-lists, limits), over those of the environment. */
+  runbooks?: Partial<RunbookSettings>;
   /** ChatOps settings (confirmation lifetime, Slack secret, the runbook gateway), for tests. */
   chatops?: Partial<ChatOpsSettings>;
 }
@@ -108,6 +111,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
     anomaly: { ...anomalySettingsFromEnv(options.env ?? process.env), ...options.anomaly },
     chatops: { ...chatopsSettingsFromEnv(options.env ?? process.env), ...options.chatops },
     ...(options.datasources ? { datasources: options.datasources } : {}),
+    runbooks: { ...runbookSettingsFromEnv(options.env ?? process.env, config.dataDir), ...options.runbooks },
   });
   const bootstrap = await bootstrapAdmin(features.users.service.store, config.adminPassword);
   // One bearer header for both: API keys are recognisable by their prefix, anything else must be a JWT.
@@ -132,6 +136,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   app.decorate('notifications', features.notifications.service);
   app.decorate('chatops', features.chatops.service);
   app.decorate('datasources', features.datasources.service);
+  app.decorate('runbooks', features.runbooks.service);
   app.addHook('onClose', async () => db.close());
 
   const storage = new StorageHealth({ dataDir: config.dataDir, log, now });

@@ -18,6 +18,9 @@ import { createNotificationsFeature, type NotificationSettings } from './notific
 import { createStreamFeature } from './stream/feature.ts';
 import { createChatOpsFeature } from './chatops/feature.ts';
 import type { ChatOpsSettings } from './chatops/settings.ts';
+import { createRunbooksFeature } from './runbooks/feature.ts';
+import type { RunbookSettings } from './runbooks/settings.ts';
+import { RunbookChatGateway } from './runbooks/chat-gateway.ts';
 import { createDatasourcesFeature, type DatasourceSettingsInput } from './datasources/plugin.ts';
 
 /** Tuning of the alerting features together (grouping, webhook backoff, timers), for tests and benchmarks. */
@@ -32,6 +35,7 @@ export interface FeatureOptions {
   anomaly?: Partial<AnomalySettings>;
   chatops?: Partial<ChatOpsSettings>;
   datasources?: DatasourceSettingsInput;
+  runbooks: RunbookSettings;
 }
 
 /**
@@ -55,13 +59,15 @@ export function createFeatures(ctx: ServerContext, options: FeatureOptions) {
   const stream = createStreamFeature(ctx, { registry: options.registry });
   const ruleIntervalMs = alerting.ruleIntervalMs ?? DEFAULT_ALERTS_SETTINGS.ruleIntervalMs;
   const datasources = createDatasourcesFeature(ctx, { ...(options.datasources ? { settings: options.datasources } : {}), rules: { host: alerts.service, intervalMs: ruleIntervalMs } });
+  const alertingServices = { ...alerts.service, incidents: incidents.service.incidents, timeline: incidents.service.timeline, incidentService: incidents.service.service };
+  const runbooks = createRunbooksFeature(ctx, { alerting: alertingServices, metrics: metrics.service, settings: options.runbooks });
   const chatops = createChatOpsFeature(ctx, {
     metrics: metrics.service,
-    alerting: { ...alerts.service, incidents: incidents.service.incidents, timeline: incidents.service.timeline, incidentService: incidents.service.service },
+    alerting: alertingServices,
     users: users.service.store,
-    ...(options.chatops ? { settings: options.chatops } : {}),
+    settings: { runbooks: new RunbookChatGateway(runbooks.service), ...options.chatops },
   });
-  return { users, auth, apiKeys, audit, metrics, anomaly, notifications, incidents, alerts, stream, datasources, chatops } satisfies Record<string, Feature<unknown>>;
+  return { users, auth, apiKeys, audit, metrics, anomaly, notifications, incidents, alerts, stream, datasources, runbooks, chatops } satisfies Record<string, Feature<unknown>>;
 }
 
 export type Features = ReturnType<typeof createFeatures>;

@@ -84,6 +84,7 @@ export function createApiClient(transport: Transport) {
     anomalyWatches: clientOf(transport, apiRoutes.anomalyWatches),
     stream: clientOf(transport, apiRoutes.stream),
     server: clientOf(transport, apiRoutes.server),
+    runbooks: clientOf(transport, apiRoutes.runbooks),
     chatops: clientOf(transport, apiRoutes.chatops),
   } satisfies { [K in keyof JsonRouteGroups]: RouteClient<JsonRouteGroups[K]> };
 }

@@ -6,6 +6,7 @@ import { apiKeysRoutes } from './api-keys.ts';
 import { auditRoutes } from './audit.ts';
 import { authRoutes } from './auth.ts';
 import { serverInfoRoutes } from './server-info.ts';
+import { runbooksRoutes } from './runbooks.ts';
 import { chatopsRoutes, slackRoutes } from './chatops.ts';
 import { incidentsRoutes } from './incidents.ts';
 import { metricsRoutes } from './metrics.ts';
@@ -35,6 +36,7 @@ export const apiRoutes = {
   datasources: datasourcesRoutes,
   anomalyWatches: anomalyWatchRoutes,
   server: serverInfoRoutes,
+  runbooks: runbooksRoutes,
   chatops: chatopsRoutes,
   slack: slackRoutes,
   stream: streamRoutes,

@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox';
 import { defineRoute } from './route.ts';
 import type { Alert } from './alerts.ts';
 import type { Incident, TimelineEntry } from './incidents.ts';
+import type { Run, RunOutputEventData } from './runbooks.ts';
 
 /**
  * The live stream (`GET /api/v1/stream`, Server-Sent Events): one event type per topic.
@@ -49,7 +50,11 @@ export type StreamEvent =
   | { type: 'anomaly_score'; data: Record<string, unknown> }
   | { type: 'alert'; data: AlertEventData }
   | { type: 'incident'; data: IncidentEventData }
-  | { type: 'timeline'; data: TimelineEntry };
+  | { type: 'timeline'; data: TimelineEntry }
+  /** A runbook run changed state (proposed, approved, started, finished...). */
+  | { type: 'runbook_run'; data: Run }
+  /** Output of a running runbook step, as it comes. */
+  | { type: 'runbook_output'; data: RunOutputEventData };
 
 export type StreamEventType = StreamEvent['type'];
 

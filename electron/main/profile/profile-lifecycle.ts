@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Alert } from '../../../shared/api/alerts.ts';
+import type { RelayedStreamEvent } from '../../../shared/ipc/channels/stream.ts';
 import { AlertWatch } from '../alerts/alert-watch.ts';
 import { FiringAlerts } from '../alerts/firing-alerts.ts';
 import { ConnectionService } from '../connections/connection-service.ts';
@@ -28,6 +29,8 @@ export interface ProfileLifecycleOptions {
   onFiringCount: (count: number) => void;
   /** A critical alert started firing: the native notification. */
   onCritical: (alert: Alert) => void;
+  /** Every live event of the session, for other watchers (the approvals notifier). */
+  onEvent?: (event: RelayedStreamEvent) => void;
 }
 
 /**
@@ -52,7 +55,10 @@ export class ProfileLifecycle {
     const { send, credentials, paths } = options;
     const firing = new FiringAlerts({ onCount: options.onFiringCount, onCritical: options.onCritical });
     this.alertWatch = new AlertWatch({ request: async (request) => this.connections.activeSession().request(request), firing });
-    this.relay = new StreamRelay({ send, onEvent: (event) => this.alertWatch.handle(event), onOpen: () => void this.alertWatch.reload() });
+    this.relay = new StreamRelay({ send, onEvent: (event) => {
+        this.alertWatch.handle(event);
+        options.onEvent?.(event);
+      }, onOpen: () => void this.alertWatch.reload() });
     this.connections = new ConnectionService({
       profiles: new ProfileStore(paths.connections),
       credentials,

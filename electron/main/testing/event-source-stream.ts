@@ -5,7 +5,7 @@ import { routePath } from '../../../shared/api/client.ts';
 import { streamRoutes } from '../../../shared/api/stream.ts';
 
 /** Event types the sync engine listens for; `reset` says the requested id is too old to replay. */
-const EVENT_TYPES = ['samples', 'anomaly', 'anomaly_score', 'alert', 'incident', 'timeline', 'reset'] as const;
+const EVENT_TYPES = ['samples', 'anomaly', 'anomaly_score', 'alert', 'incident', 'timeline', 'runbook_run', 'runbook_output', 'reset'] as const;
 
 export interface EventSourceStreamOptions {
   baseUrl: string;

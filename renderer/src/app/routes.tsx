@@ -2,6 +2,8 @@ import { lazy, type ComponentType, type ReactNode } from 'react';
 import {
   IconAlertTriangle,
   IconBellOff,
+  IconBook,
+  IconChecklist,
   IconChartLine,
   IconDatabase,
   IconTerminal2,
@@ -17,6 +19,7 @@ import {
 import type { Permission } from '../../../shared/auth/permissions.ts';
 import type { RouteProps } from '../lib/router.ts';
 import { OverviewView } from '../features/overview/OverviewView.tsx';
+import { ApprovalsBadge } from '../features/runbooks/ApprovalsBadge.tsx';
 
 /**
  * The overview is in the main bundle (it is the first thing an on-call engineer sees);
@@ -28,6 +31,10 @@ const AlertsView = lazy(() => import('../features/alerts/AlertsView.tsx').then((
 const SilencesView = lazy(() => import('../features/alerts/SilencesView.tsx').then((m) => ({ default: m.SilencesView })));
 const IncidentsView = lazy(() => import('../features/incidents/IncidentsView.tsx').then((m) => ({ default: m.IncidentsView })));
 const IncidentDetailView = lazy(() => import('../features/incidents/IncidentDetailView.tsx').then((m) => ({ default: m.IncidentDetailView })));
+const RunbooksView = lazy(() => import('../features/runbooks/RunbooksView.tsx').then((m) => ({ default: m.RunbooksView })));
+const RunbookDetailView = lazy(() => import('../features/runbooks/RunbookDetailView.tsx').then((m) => ({ default: m.RunbookDetailView })));
+const ApprovalsView = lazy(() => import('../features/runbooks/ApprovalsView.tsx').then((m) => ({ default: m.ApprovalsView })));
+const RunView = lazy(() => import('../features/runbooks/RunView.tsx').then((m) => ({ default: m.RunView })));
 const UsersView = lazy(() => import('../features/admin/UsersView.tsx').then((m) => ({ default: m.UsersView })));
 const ApiKeysView = lazy(() => import('../features/admin/ApiKeysView.tsx').then((m) => ({ default: m.ApiKeysView })));
 const AuditView = lazy(() => import('../features/admin/AuditView.tsx').then((m) => ({ default: m.AuditView })));
@@ -50,6 +57,8 @@ export interface AppRoute<P extends string = string> {
   hidden?: boolean;
   /** Words the command palette also matches. */
   keywords?: string[];
+  /** Shown beside the navigation entry (a count waiting for the user). */
+  badge?: ComponentType;
 }
 
 /** Checks a view against its own path's parameters, then files it with the others. */
@@ -66,6 +75,10 @@ export const ROUTES: readonly AppRoute[] = [
   route({ path: '/silences', label: 'Silences', icon: <IconBellOff size={18} />, group: 'Operate', component: SilencesView, permission: 'alerts:read', keywords: ['mute'] }),
   route({ path: '/incidents', label: 'Incidents', icon: <IconFlame size={18} />, group: 'Operate', component: IncidentsView, permission: 'incidents:read', keywords: ['postmortem'] }),
   route({ path: '/incidents/:id', label: 'Incident', icon: <IconFlame size={18} />, group: 'Operate', component: IncidentDetailView, permission: 'incidents:read', hidden: true }),
+  route({ path: '/runbooks', label: 'Runbooks', icon: <IconBook size={18} />, group: 'Operate', component: RunbooksView, permission: 'runbooks:read', keywords: ['remediation', 'fix', 'restart'] }),
+  route({ path: '/runbooks/:id', label: 'Runbook', icon: <IconBook size={18} />, group: 'Operate', component: RunbookDetailView, permission: 'runbooks:read', hidden: true }),
+  route({ path: '/runbook-runs/:id', label: 'Runbook run', icon: <IconBook size={18} />, group: 'Operate', component: RunView, permission: 'runbooks:read', hidden: true }),
+  route({ path: '/approvals', label: 'Approvals', icon: <IconChecklist size={18} />, group: 'Operate', component: ApprovalsView, permission: 'runbooks:read', badge: ApprovalsBadge, keywords: ['approve', 'runbook runs'] }),
   route({ path: '/admin/users', label: 'Users', icon: <IconUsers size={18} />, group: 'Admin', component: UsersView, permission: 'users:manage', keywords: ['roles', 'accounts'] }),
   route({ path: '/admin/api-keys', label: 'API keys', icon: <IconKey size={18} />, group: 'Admin', component: ApiKeysView, keywords: ['tokens', 'integrations'] }),
   route({ path: '/admin/datasources', label: 'Data sources', icon: <IconDatabase size={18} />, group: 'Admin', component: DatasourcesView, permission: 'datasources:manage', keywords: ['prometheus', 'thanos', 'mimir'] }),

@@ -7,6 +7,6 @@ export function useDeepLinks(): void {
   const { bridge } = usePlatform();
   useEffect(() => {
     if (!bridge) return undefined;
-    return bridge.app.onNavigate((target) => navigate(target.kind === 'incident' ? `/incidents/${encodeURIComponent(target.incidentId)}` : '/alerts'));
+    return bridge.app.onNavigate((target) => navigate(target.kind === 'incident' ? `/incidents/${encodeURIComponent(target.incidentId)}` : target.kind === 'approvals' ? '/approvals' : '/alerts'));
   }, [bridge]);
 }

@@ -13,6 +13,7 @@ import { IncidentTimeline } from './IncidentTimeline.tsx';
 import { IncidentControls } from './IncidentControls.tsx';
 import { OfflineActions } from './OfflineActions.tsx';
 import { incidentQueries } from './queries.ts';
+import { SuggestedRunbooks } from '../runbooks/SuggestedRunbooks.tsx';
 
 /** Charts drawn at most: an incident over a whole fleet would not fit on a page anyway. */
 const MAX_CHARTS = 4;
@@ -85,7 +86,10 @@ export function IncidentDetailView({ params }: RouteProps<'/incidents/:id'>) {
               </Stack>
             </Grid.Col>
             <Grid.Col span={{ base: 12, lg: 5 }}>
-              <IncidentTimeline incidentId={incident.id} />
+              <Stack>
+                <SuggestedRunbooks incidentId={incident.id} />
+                <IncidentTimeline incidentId={incident.id} />
+              </Stack>
             </Grid.Col>
           </Grid>
         </Stack>
