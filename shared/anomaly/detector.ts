@@ -3,7 +3,7 @@ import { FeatureBuilder, featureSpec, type FeatureSpec, type TrailingScale } fro
 import type { ForestOptions } from './forest.ts';
 import { AnomalyLikelihood, likelihoodThreshold, logLikelihood, type LikelihoodOptions } from './likelihood.ts';
 import { fitModel, scoreFeatures, scoreRows, type AnomalyModel } from './model.ts';
-import { BREAKOUT_SCORE, rangeBreakout, Refractory } from './postprocess.ts';
+import { BREAKOUT_SCORE, rangeBreakout, Refractory, type RefractoryOptions } from './postprocess.ts';
 
 export interface DetectorOptions {
   metrics: string[];
@@ -29,6 +29,7 @@ export interface DetectorOptions {
   breakoutMargin?: number | false;
   /** Refractory period after a high score; 0 turns it off. */
   refractorySeconds?: number;
+  refractory?: Partial<Omit<RefractoryOptions, 'seconds'>>;
   /** Fixed alarm threshold on the anomaly score, instead of the calibrated one. */
   alarmThreshold?: number;
 }
@@ -56,6 +57,8 @@ export const DEFAULT_DETECTOR_OPTIONS = {
   retrainEvery: 288,
   breakoutMargin: 0.25,
   refractorySeconds: 86_400,
+  /** The likelihood's refractory bar decays; a score must clear it by 0.05 (docs/anomaly.md, ablation). */
+  refractory: { mode: 'decay', margin: 0.05 },
   scoring: 'likelihood',
   falseAlarmRate: 1e-5,
   /** One trailing scale: a second one lowered the NAB score (docs/anomaly.md). */
@@ -76,6 +79,7 @@ export class StreamingDetector {
   private readonly builder: FeatureBuilder;
   private readonly likelihood: AnomalyLikelihood;
   private readonly refractory: Refractory;
+  private readonly breakoutRefractory: Refractory;
   private readonly history: Float64Array;
   private readonly historyTimes: Float64Array;
   private rowsSeen = 0;
@@ -91,7 +95,10 @@ export class StreamingDetector {
     });
     this.builder = new FeatureBuilder(this.spec);
     this.likelihood = new AnomalyLikelihood(options.likelihood);
-    this.refractory = new Refractory(options.refractorySeconds ?? DEFAULT_DETECTOR_OPTIONS.refractorySeconds);
+    this.refractory = new Refractory({ ...DEFAULT_DETECTOR_OPTIONS.refractory, ...options.refractory, seconds: options.refractorySeconds ?? DEFAULT_DETECTOR_OPTIONS.refractorySeconds });
+    // A metric beyond its training range stays there until the next refit: the same incident,
+    // so its period holds; the forest's likelihood period decays (see RefractoryOptions).
+    this.breakoutRefractory = new Refractory({ seconds: options.refractorySeconds ?? DEFAULT_DETECTOR_OPTIONS.refractorySeconds, mode: 'hold', margin: 0 });
     const window = options.trainWindow ?? DEFAULT_DETECTOR_OPTIONS.trainWindow;
     this.history = new Float64Array(window * this.builder.width);
     this.historyTimes = new Float64Array(window);
@@ -120,7 +127,7 @@ export class StreamingDetector {
     const breakout = margin === false ? undefined : rangeBreakout(model, features, margin);
     const byLikelihood = (o.scoring ?? DEFAULT_DETECTOR_OPTIONS.scoring) === 'likelihood';
     const base = breakout ? BREAKOUT_SCORE : byLikelihood ? logLikelihood(likelihood) : score;
-    const anomalyScore = this.refractory.apply(timestampMs, base, breakout ?? '');
+    const anomalyScore = breakout ? this.breakoutRefractory.apply(timestampMs, base, breakout) : this.refractory.apply(timestampMs, base, '');
     const threshold = o.alarmThreshold ?? (byLikelihood ? likelihoodThreshold(o.falseAlarmRate ?? DEFAULT_DETECTOR_OPTIONS.falseAlarmRate) : model.threshold);
     const isAnomaly = anomalyScore >= threshold;
     return {
