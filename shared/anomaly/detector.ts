@@ -3,12 +3,17 @@ import { FeatureBuilder, featureSpec, type FeatureSpec, type TrailingScale } fro
 import type { ForestOptions } from './forest.ts';
 import { AnomalyLikelihood, likelihoodThreshold, logLikelihood, type LikelihoodOptions } from './likelihood.ts';
 import { fitModel, scoreFeatures, scoreRows, type AnomalyModel } from './model.ts';
+import { SpikeTail } from './spike.ts';
 import { BREAKOUT_SCORE, rangeBreakout, Refractory, type RefractoryOptions } from './postprocess.ts';
 
 export interface DetectorOptions {
   metrics: string[];
   scales?: TrailingScale[];
   timeOfDay?: boolean;
+  /** Seasonal residual feature (features.ts). */
+  seasonal?: boolean;
+  /** Robust forecaster residual feature (features.ts). */
+  residual?: boolean;
   forest?: ForestOptions;
   contamination?: number;
   /** Feature rows needed before the first model is fitted. */
@@ -27,6 +32,8 @@ export interface DetectorOptions {
   falseAlarmRate?: number;
   /** Range breakout margin as a share of the training range; false turns the check off. */
   breakoutMargin?: number | false;
+  /** Per-metric one-sample spike member (spike.ts); false turns it off. */
+  spikes?: boolean;
   /** Refractory period after a high score; 0 turns it off. */
   refractorySeconds?: number;
   refractory?: Partial<Omit<RefractoryOptions, 'seconds'>>;
@@ -57,8 +64,13 @@ export const DEFAULT_DETECTOR_OPTIONS = {
   retrainEvery: 288,
   breakoutMargin: 0.25,
   refractorySeconds: 86_400,
-  /** The likelihood's refractory bar decays; a score must clear it by 0.05 (docs/anomaly.md, ablation). */
-  refractory: { mode: 'decay', margin: 0.05 },
+  /**
+   * The likelihood's refractory bar decays, and a score must clear the bar of what was
+   * last reported by 0.2 (about 100 times less likely) to page again (docs/anomaly.md, ablation).
+   */
+  refractory: { mode: 'decay', margin: 0, reportedMargin: 0.2 },
+  /** Per-metric one-sample spike member. */
+  spikes: true,
   scoring: 'likelihood',
   falseAlarmRate: 1e-5,
   /** One trailing scale: a second one lowered the NAB score (docs/anomaly.md). */
@@ -80,6 +92,9 @@ export class StreamingDetector {
   private readonly likelihood: AnomalyLikelihood;
   private readonly refractory: Refractory;
   private readonly breakoutRefractory: Refractory;
+  private readonly spikeTails: SpikeTail[];
+  /** Index of each metric's longest-scale z-score in the feature row. */
+  private readonly zIndex: number[];
   private readonly history: Float64Array;
   private readonly historyTimes: Float64Array;
   private rowsSeen = 0;
@@ -92,6 +107,8 @@ export class StreamingDetector {
     this.spec = featureSpec(options.metrics, {
       scales: options.scales ?? [...DEFAULT_DETECTOR_OPTIONS.scales],
       timeOfDay: options.timeOfDay ?? DEFAULT_DETECTOR_OPTIONS.timeOfDay,
+      seasonal: options.seasonal ?? false,
+      residual: options.residual ?? false,
     });
     this.builder = new FeatureBuilder(this.spec);
     this.likelihood = new AnomalyLikelihood(options.likelihood);
@@ -99,6 +116,8 @@ export class StreamingDetector {
     // A metric beyond its training range stays there until the next refit: the same incident,
     // so its period holds; the forest's likelihood period decays (see RefractoryOptions).
     this.breakoutRefractory = new Refractory({ seconds: options.refractorySeconds ?? DEFAULT_DETECTOR_OPTIONS.refractorySeconds, mode: 'hold', margin: 0 });
+    this.spikeTails = this.spec.metrics.map(() => new SpikeTail());
+    this.zIndex = this.spec.metrics.map((m) => this.builder.info.findLastIndex((f) => f.metric === m && f.kind === 'zscore'));
     const window = options.trainWindow ?? DEFAULT_DETECTOR_OPTIONS.trainWindow;
     this.history = new Float64Array(window * this.builder.width);
     this.historyTimes = new Float64Array(window);
@@ -110,15 +129,28 @@ export class StreamingDetector {
 
   push(timestampMs: number, values: Readonly<Record<string, number | undefined>>): DetectionResult {
     const features = this.builder.push(timestampMs, values);
+    const spike = this.spikeOf(features);
     const result = this.current
-      ? this.score(timestampMs, features)
+      ? this.score(timestampMs, features, spike)
       : { ready: false, score: 0, likelihood: 0, anomalyScore: 0, threshold: 1, isAnomaly: false };
     this.remember(timestampMs, features);
     this.maybeFit();
     return result;
   }
 
-  private score(timestampMs: number, features: Float64Array): DetectionResult {
+  /** The metric whose z-score is least likely by its own history, and that probability. */
+  private spikeOf(features: Float64Array): { metric: string; p: number } | undefined {
+    let best: { metric: string; p: number } | undefined;
+    for (let m = 0; m < this.spikeTails.length; m++) {
+      const i = this.zIndex[m]!;
+      if (i < 0) continue;
+      const p = this.spikeTails[m]!.update(features[i]!);
+      if (!best || p < best.p) best = { metric: this.spec.metrics[m]!, p };
+    }
+    return best;
+  }
+
+  private score(timestampMs: number, features: Float64Array, spike: { metric: string; p: number } | undefined): DetectionResult {
     const model = this.current!;
     const o = this.options;
     const score = scoreFeatures(model, features);
@@ -127,7 +159,11 @@ export class StreamingDetector {
     const breakout = margin === false ? undefined : rangeBreakout(model, features, margin);
     const byLikelihood = (o.scoring ?? DEFAULT_DETECTOR_OPTIONS.scoring) === 'likelihood';
     const base = breakout ? BREAKOUT_SCORE : byLikelihood ? logLikelihood(likelihood) : score;
-    const anomalyScore = breakout ? this.breakoutRefractory.apply(timestampMs, base, breakout) : this.refractory.apply(timestampMs, base, '');
+    let anomalyScore = breakout ? this.breakoutRefractory.apply(timestampMs, base, breakout) : this.refractory.apply(timestampMs, base, '');
+    if ((o.spikes ?? DEFAULT_DETECTOR_OPTIONS.spikes) && spike && !breakout) {
+      const s = this.refractory.apply(timestampMs, logLikelihood(1 - spike.p), `spike:${spike.metric}`);
+      anomalyScore = Math.max(anomalyScore, s);
+    }
     const threshold = o.alarmThreshold ?? (byLikelihood ? likelihoodThreshold(o.falseAlarmRate ?? DEFAULT_DETECTOR_OPTIONS.falseAlarmRate) : model.threshold);
     const isAnomaly = anomalyScore >= threshold;
     return {

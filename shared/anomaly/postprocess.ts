@@ -35,9 +35,14 @@ export interface RefractoryOptions {
   mode: 'hold' | 'decay';
   /** A score must clear the bar by this much: a likelihood still climbing through one incident does not page again. */
   margin: number;
+  /**
+   * 'decay' only: a score must also clear the decaying bar of the scores actually reported
+   * (paged) by this much, so an incident whose likelihood climbs in steps pages once.
+   */
+  reportedMargin: number;
 }
 
-export const DEFAULT_REFRACTORY_OPTIONS: RefractoryOptions = { seconds: 86_400, mode: 'hold', margin: 0 };
+export const DEFAULT_REFRACTORY_OPTIONS: RefractoryOptions = { seconds: 86_400, mode: 'hold', margin: 0, reportedMargin: 0 };
 
 /**
  * Refractory period: after a high score, later scores of the same cause are reported only
@@ -52,6 +57,8 @@ export class Refractory {
   private readonly spans = new Map<string, { times: number[]; scores: number[] }>();
   /** 'decay': per key, max over past scores of score + time / seconds (the bar is that minus now / seconds). */
   private readonly peaks = new Map<string, number>();
+  /** 'decay': the same over reported scores only. */
+  private readonly reported = new Map<string, number>();
 
   constructor(options: number | Partial<RefractoryOptions>) {
     this.options = { ...DEFAULT_REFRACTORY_OPTIONS, ...(typeof options === 'number' ? { seconds: options } : options) };
@@ -69,9 +76,11 @@ export class Refractory {
 
   private decay(now: number, score: number, key: string, margin: number): number {
     const peak = this.peaks.get(key) ?? -Infinity;
-    const bar = peak - now;
     this.peaks.set(key, Math.max(peak, score + now));
-    return score > bar + margin ? score : 0;
+    const reported = this.reported.get(key) ?? -Infinity;
+    if (!(score > peak - now + margin && score > reported - now + this.options.reportedMargin)) return 0;
+    this.reported.set(key, Math.max(reported, score + now));
+    return score;
   }
 
   private hold(timestampMs: number, score: number, key: string, margin: number): number {
