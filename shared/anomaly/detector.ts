@@ -1,10 +1,10 @@
 import { explain, type Explanation } from './explain.ts';
 import { FeatureBuilder, featureSpec, type FeatureSpec, type TrailingScale } from './features.ts';
 import type { ForestOptions } from './forest.ts';
-import { AnomalyLikelihood, likelihoodThreshold, logLikelihood, type LikelihoodOptions } from './likelihood.ts';
+import type { LikelihoodOptions } from './likelihood.ts';
 import { fitModel, scoreFeatures, scoreRows, type AnomalyModel } from './model.ts';
-import { SpikeTail } from './spike.ts';
-import { BREAKOUT_SCORE, rangeBreakout, Refractory, type RefractoryOptions } from './postprocess.ts';
+import { PostProcessor, type PostProcessOptions } from './post-processor.ts';
+import { rangeBreakout, type RefractoryOptions } from './postprocess.ts';
 
 export interface DetectorOptions {
   metrics: string[];
@@ -55,6 +55,8 @@ export interface DetectionResult {
   isAnomaly: boolean;
   /** Metric beyond its training range, when that raised the score. */
   breakout?: string;
+  /** What drove the score: the forest's likelihood, a range breakout or a metric's one-sample spike. */
+  cause?: 'forest' | 'breakout' | 'spike';
   explanation?: Explanation;
 }
 
@@ -79,22 +81,41 @@ export const DEFAULT_DETECTOR_OPTIONS = {
   timeOfDay: true,
 } as const;
 
+/** The feature spec a detector with these options builds (the server's models use the same). */
+export function detectorFeatureSpec(metrics: string[], options: Pick<DetectorOptions, 'scales' | 'timeOfDay' | 'seasonal' | 'residual'> = {}): FeatureSpec {
+  return featureSpec(metrics, {
+    scales: options.scales ?? [...DEFAULT_DETECTOR_OPTIONS.scales],
+    timeOfDay: options.timeOfDay ?? DEFAULT_DETECTOR_OPTIONS.timeOfDay,
+    seasonal: options.seasonal ?? false,
+    residual: options.residual ?? false,
+  });
+}
+
+/** The post-processing a detector with these options runs (the server's per-target scorer uses the same). */
+export function detectorPostProcessOptions(options: Partial<DetectorOptions> = {}): PostProcessOptions {
+  return {
+    scoring: options.scoring ?? DEFAULT_DETECTOR_OPTIONS.scoring,
+    falseAlarmRate: options.falseAlarmRate ?? DEFAULT_DETECTOR_OPTIONS.falseAlarmRate,
+    ...(options.alarmThreshold !== undefined ? { alarmThreshold: options.alarmThreshold } : {}),
+    ...(options.likelihood ? { likelihood: options.likelihood } : {}),
+    refractorySeconds: options.refractorySeconds ?? DEFAULT_DETECTOR_OPTIONS.refractorySeconds,
+    refractory: { ...DEFAULT_DETECTOR_OPTIONS.refractory, ...options.refractory },
+    spikes: options.spikes ?? DEFAULT_DETECTOR_OPTIONS.spikes,
+  };
+}
+
 /**
  * Everything one target needs, in the order the server runs it: causal features, the
- * current model, raw score, anomaly likelihood, alarm and explanation. The first model is
- * fitted once minTrainRows samples exist and refitted on a trailing window, so each row is
- * always scored by a model that has seen only the past.
+ * current model, raw score, post-processing (likelihood, breakout, spikes, refractory
+ * period; post-processor.ts, shared with the server), alarm and explanation. The first
+ * model is fitted once minTrainRows samples exist and refitted on a trailing window, so
+ * each row is always scored by a model that has seen only the past.
  */
 export class StreamingDetector {
   readonly spec: FeatureSpec;
   private readonly options: DetectorOptions;
   private readonly builder: FeatureBuilder;
-  private readonly likelihood: AnomalyLikelihood;
-  private readonly refractory: Refractory;
-  private readonly breakoutRefractory: Refractory;
-  private readonly spikeTails: SpikeTail[];
-  /** Index of each metric's longest-scale z-score in the feature row. */
-  private readonly zIndex: number[];
+  private readonly post: PostProcessor;
   private readonly history: Float64Array;
   private readonly historyTimes: Float64Array;
   private rowsSeen = 0;
@@ -104,20 +125,9 @@ export class StreamingDetector {
 
   constructor(options: DetectorOptions) {
     this.options = options;
-    this.spec = featureSpec(options.metrics, {
-      scales: options.scales ?? [...DEFAULT_DETECTOR_OPTIONS.scales],
-      timeOfDay: options.timeOfDay ?? DEFAULT_DETECTOR_OPTIONS.timeOfDay,
-      seasonal: options.seasonal ?? false,
-      residual: options.residual ?? false,
-    });
+    this.spec = detectorFeatureSpec(options.metrics, options);
     this.builder = new FeatureBuilder(this.spec);
-    this.likelihood = new AnomalyLikelihood(options.likelihood);
-    this.refractory = new Refractory({ ...DEFAULT_DETECTOR_OPTIONS.refractory, ...options.refractory, seconds: options.refractorySeconds ?? DEFAULT_DETECTOR_OPTIONS.refractorySeconds });
-    // A metric beyond its training range stays there until the next refit: the same incident,
-    // so its period holds; the forest's likelihood period decays (see RefractoryOptions).
-    this.breakoutRefractory = new Refractory({ seconds: options.refractorySeconds ?? DEFAULT_DETECTOR_OPTIONS.refractorySeconds, mode: 'hold', margin: 0 });
-    this.spikeTails = this.spec.metrics.map(() => new SpikeTail());
-    this.zIndex = this.spec.metrics.map((m) => this.builder.info.findLastIndex((f) => f.metric === m && f.kind === 'zscore'));
+    this.post = new PostProcessor(this.spec, detectorPostProcessOptions(options));
     const window = options.trainWindow ?? DEFAULT_DETECTOR_OPTIONS.trainWindow;
     this.history = new Float64Array(window * this.builder.width);
     this.historyTimes = new Float64Array(window);
@@ -129,53 +139,28 @@ export class StreamingDetector {
 
   push(timestampMs: number, values: Readonly<Record<string, number | undefined>>): DetectionResult {
     const features = this.builder.push(timestampMs, values);
-    const spike = this.spikeOf(features);
-    const result = this.current
-      ? this.score(timestampMs, features, spike)
-      : { ready: false, score: 0, likelihood: 0, anomalyScore: 0, threshold: 1, isAnomaly: false };
+    const spike = this.post.observe(features);
+    let result: DetectionResult = { ready: false, score: 0, likelihood: 0, anomalyScore: 0, threshold: 1, isAnomaly: false };
+    const model = this.current;
+    if (model) {
+      const margin = this.options.breakoutMargin ?? DEFAULT_DETECTOR_OPTIONS.breakoutMargin;
+      const verdict = { score: scoreFeatures(model, features), breakout: margin === false ? null : (rangeBreakout(model, features, margin) ?? null) };
+      const r = this.post.decide(timestampMs, verdict, spike, model.threshold);
+      result = {
+        ready: true,
+        score: verdict.score,
+        likelihood: r.likelihood,
+        anomalyScore: r.anomalyScore,
+        threshold: r.threshold,
+        isAnomaly: r.isAnomaly,
+        cause: r.cause,
+        ...(verdict.breakout !== null ? { breakout: verdict.breakout } : {}),
+        ...(r.isAnomaly ? { explanation: explain(model, features) } : {}),
+      };
+    }
     this.remember(timestampMs, features);
     this.maybeFit();
     return result;
-  }
-
-  /** The metric whose z-score is least likely by its own history, and that probability. */
-  private spikeOf(features: Float64Array): { metric: string; p: number } | undefined {
-    let best: { metric: string; p: number } | undefined;
-    for (let m = 0; m < this.spikeTails.length; m++) {
-      const i = this.zIndex[m]!;
-      if (i < 0) continue;
-      const p = this.spikeTails[m]!.update(features[i]!);
-      if (!best || p < best.p) best = { metric: this.spec.metrics[m]!, p };
-    }
-    return best;
-  }
-
-  private score(timestampMs: number, features: Float64Array, spike: { metric: string; p: number } | undefined): DetectionResult {
-    const model = this.current!;
-    const o = this.options;
-    const score = scoreFeatures(model, features);
-    const likelihood = this.likelihood.update(score);
-    const margin = o.breakoutMargin ?? DEFAULT_DETECTOR_OPTIONS.breakoutMargin;
-    const breakout = margin === false ? undefined : rangeBreakout(model, features, margin);
-    const byLikelihood = (o.scoring ?? DEFAULT_DETECTOR_OPTIONS.scoring) === 'likelihood';
-    const base = breakout ? BREAKOUT_SCORE : byLikelihood ? logLikelihood(likelihood) : score;
-    let anomalyScore = breakout ? this.breakoutRefractory.apply(timestampMs, base, breakout) : this.refractory.apply(timestampMs, base, '');
-    if ((o.spikes ?? DEFAULT_DETECTOR_OPTIONS.spikes) && spike && !breakout) {
-      const s = this.refractory.apply(timestampMs, logLikelihood(1 - spike.p), `spike:${spike.metric}`);
-      anomalyScore = Math.max(anomalyScore, s);
-    }
-    const threshold = o.alarmThreshold ?? (byLikelihood ? likelihoodThreshold(o.falseAlarmRate ?? DEFAULT_DETECTOR_OPTIONS.falseAlarmRate) : model.threshold);
-    const isAnomaly = anomalyScore >= threshold;
-    return {
-      ready: true,
-      score,
-      likelihood,
-      anomalyScore,
-      threshold,
-      isAnomaly,
-      ...(breakout ? { breakout } : {}),
-      ...(isAnomaly ? { explanation: explain(model, features) } : {}),
-    };
   }
 
   private remember(timestampMs: number, features: Float64Array): void {
@@ -210,7 +195,7 @@ export class StreamingDetector {
     });
     // The first model's scores of its own training rows give the likelihood a history, so
     // it can judge the very next sample instead of learning for another period first.
-    if (this.fits === 0) for (const s of scoreRows(this.current, { data, rows, cols: width })) this.likelihood.update(s);
+    if (this.fits === 0) this.post.warm(scoreRows(this.current, { data, rows, cols: width }));
     this.fits++;
     this.rowsSinceFit = 0;
   }
