@@ -61,18 +61,21 @@ function evaluate(series: NabSeries, windows: WindowIndices[], overrides: Partia
 /** Each post-processing step and feature choice switched off or changed alone, to show its effect. */
 const ABLATIONS: { name: string; options: Partial<DetectorOptions> }[] = [
   {
-    name: 'plain Isolation Forest over value, z-score, delta (raw score, no time of day, breakout or refractory period)',
-    options: { scoring: 'raw', breakoutMargin: false, refractorySeconds: 0, timeOfDay: false },
+    name: 'plain Isolation Forest over value, z-score, delta (raw score, no time of day, breakout, spikes or refractory period)',
+    options: { scoring: 'raw', breakoutMargin: false, refractorySeconds: 0, timeOfDay: false, spikes: false },
   },
   { name: 'raw score instead of likelihood', options: { scoring: 'raw' } },
   { name: 'no range breakout', options: { breakoutMargin: false } },
-  { name: 'range breakout margin 10 % instead of 25 %', options: { breakoutMargin: 0.1 } },
+  { name: 'range breakout margin 15 % instead of 25 %', options: { breakoutMargin: 0.15 } },
+  { name: 'no per-metric spike member', options: { spikes: false } },
   { name: 'no refractory period', options: { refractorySeconds: 0 } },
-  { name: 'refractory 12 h instead of 24 h', options: { refractorySeconds: 43_200 } },
+  { name: 'refractory holds 24 h (the previous rule) instead of decaying', options: { refractory: { mode: 'hold', margin: 0, reportedMargin: 0 } } },
+  { name: 'refractory decays, without the 0.2 margin over the last reported score', options: { refractory: { reportedMargin: 0 } } },
   { name: 'scales 1 h + 24 h', options: { scales: [{ label: '1 h', seconds: 3_600 }, { label: '24 h', seconds: 86_400 }] } },
   { name: 'no time-of-day features', options: { timeOfDay: false } },
+  { name: 'seasonal residual feature added', options: { seasonal: true } },
+  { name: 'robust forecaster (median of 5) residual feature added', options: { residual: true } },
   { name: 'no retraining (one model)', options: { retrainEvery: 0 } },
-  { name: 'forest seed 2', options: { forest: { seed: 2 } } },
 ];
 
 function labelsOf(n: number, windows: WindowIndices[]): Uint8Array {

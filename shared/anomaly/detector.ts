@@ -139,7 +139,7 @@ export class StreamingDetector {
 
   push(timestampMs: number, values: Readonly<Record<string, number | undefined>>): DetectionResult {
     const features = this.builder.push(timestampMs, values);
-    const spike = this.post.observe(features);
+    const spike = this.post.observe(features, this.builder);
     let result: DetectionResult = { ready: false, score: 0, likelihood: 0, anomalyScore: 0, threshold: 1, isAnomaly: false };
     const model = this.current;
     if (model) {

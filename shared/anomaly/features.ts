@@ -83,7 +83,7 @@ export const Z_LIMIT = 50;
 interface Trailing {
   mean: number;
   variance: number;
-  /** Weight the variance has accumulated so far: dividing by it removes the start-up bias. */
+  /** Weight accumulated so far (towards 1): it sets the bias-corrected update rate. */
   weight: number;
 }
 
@@ -120,6 +120,16 @@ export class FeatureBuilder {
 
   get width(): number {
     return this.info.length;
+  }
+
+  /**
+   * Whether metric `m`'s longest trailing baseline has built up half its weight (about 0.7
+   * time constants of data): before that its z-score compares with a few samples and says
+   * little, so the spike tails do not learn from it.
+   */
+  settled(m: number): boolean {
+    const t = this.state[m]?.trailing.at(-1);
+    return t !== undefined && t.weight >= 0.5;
   }
 
   /**
@@ -187,7 +197,7 @@ function zScore(x: number, t: Trailing): number {
 
 /** A residual over the trailing mean of its absolute size (start-up bias corrected), clipped like the z-scores. */
 function scaledResidual(residual: number, scale: Trailing, level: number): number {
-  const size = scale.weight > 0 ? scale.mean / scale.weight : 0;
+  const size = scale.weight > 0 ? scale.mean : 0;
   const r = residual / Math.max(size, 1e-3 * Math.abs(level), 1e-9);
   return Math.max(-Z_LIMIT, Math.min(Z_LIMIT, r));
 }
@@ -198,13 +208,17 @@ function median(values: Float64Array, n: number): number {
 }
 
 function deviation(t: Trailing): number {
-  return t.weight > 0 ? Math.sqrt(t.variance / t.weight) : 0;
+  return t.weight > 0 ? Math.sqrt(t.variance) : 0;
 }
 
 function updateTrailing(t: Trailing, x: number, dt: number, tau: number): void {
   const alpha = 1 - Math.exp(-dt / tau);
-  const diff = x - t.mean;
-  t.mean += alpha * diff;
-  t.variance = (1 - alpha) * (t.variance + alpha * diff * diff);
   t.weight = (1 - alpha) * t.weight + alpha;
+  // Bias correction: the effective rate starts at 1 (the first samples are averaged
+  // equally) and settles to alpha once the weight has built up, so neither the first
+  // value nor the spread of the first hours is held for a whole time constant.
+  const rate = t.weight > 0 ? alpha / t.weight : 1;
+  const diff = x - t.mean;
+  t.mean += rate * diff;
+  t.variance = (1 - rate) * (t.variance + rate * diff * diff);
 }

@@ -1,4 +1,4 @@
-import { featureInfo, type FeatureSpec } from './features.ts';
+import { featureInfo, type FeatureBuilder, type FeatureSpec } from './features.ts';
 import { AnomalyLikelihood, likelihoodThreshold, logLikelihood, type LikelihoodOptions } from './likelihood.ts';
 import { BREAKOUT_SCORE, DEFAULT_REFRACTORY_OPTIONS, Refractory, type RefractoryOptions } from './postprocess.ts';
 import { SpikeTail } from './spike.ts';
@@ -97,12 +97,15 @@ export class PostProcessor {
     for (let i = 0; i < rawScores.length; i++) this.likelihood.update(rawScores[i]!);
   }
 
-  /** Every feature row, in order: the least likely metric by its own z-score history. */
-  observe(features: Float64Array): Spike | undefined {
+  /**
+   * Every feature row, in order, with the builder that made it: the least likely metric by
+   * its own z-score history. Metrics whose baseline has not settled are skipped.
+   */
+  observe(features: Float64Array, builder: Pick<FeatureBuilder, 'settled'>): Spike | undefined {
     let best: Spike | undefined;
     for (let m = 0; m < this.spikeTails.length; m++) {
       const i = this.zIndex[m]!;
-      if (i < 0) continue;
+      if (i < 0 || !builder.settled(m)) continue;
       const p = this.spikeTails[m]!.update(features[i]!);
       if (!best || p < best.p) best = { metric: this.metrics[m]!, p };
     }

@@ -292,7 +292,7 @@ export class AnomalyService {
 
   async #score(target: string, scorer: Scorer, row: RawRow): Promise<{ result: ScoredSample; features: Float64Array }> {
     const features = scorer.builder.push(row.ts, row.values);
-    const spike = scorer.post.observe(features);
+    const spike = scorer.post.observe(features, scorer.builder);
     const { scores, breakouts } = await this.#pool.score({ kind: 'score', dbPath: this.#dbPath, modelId: scorer.model.id, rows: features, count: 1, breakoutMargin: this.#settings.breakoutMargin });
     const rawScore = scores[0]!;
     const r = scorer.post.decide(row.ts, { score: rawScore, breakout: breakouts[0] ?? null }, spike, scorer.model.scoreDistribution.threshold);
@@ -380,7 +380,7 @@ export class AnomalyService {
     const post = new PostProcessor(spec, this.#postOptions);
     const width = builder.width;
     const rows = new Float64Array(state.rows.length * width);
-    state.rows.forEach((r, i) => post.observe(builder.push(r.ts, r.values, rows.subarray(i * width, (i + 1) * width))));
+    state.rows.forEach((r, i) => post.observe(builder.push(r.ts, r.values, rows.subarray(i * width, (i + 1) * width)), builder));
     if (state.rows.length > 0) {
       const { scores } = await this.#pool.score({ kind: 'score', dbPath: this.#dbPath, modelId: model.id, rows, count: state.rows.length, breakoutMargin: false });
       post.warm(scores);
