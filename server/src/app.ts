@@ -45,6 +45,8 @@ import { streamRoutes } from './stream/routes.ts';
 import { anomalyPlugin, createAnomalyFeature } from './anomaly/plugin.ts';
 import type { AnomalySettings } from './anomaly/service.ts';
 import { anomalySettingsFromEnv } from './anomaly/settings.ts';
+import { chatopsPlugin, createChatOpsFeature } from './chatops/plugin.ts';
+import { chatopsSettingsFromEnv, type ChatOpsSettings } from './chatops/settings.ts';
 
 export interface BuildServerOptions {
   /** Overrides of the environment configuration (tests pass a temp dataDir). */
@@ -63,6 +65,8 @@ export interface BuildServerOptions {
   alerts?: Partial<AlertsSettings>;
   /** Anomaly engine tuning (training sizes, schedule, workers), for tests and benchmarks. */
   anomaly?: Partial<AnomalySettings>;
+  /** ChatOps settings (confirmation lifetime, Slack secret, the runbook gateway), for tests. */
+  chatops?: Partial<ChatOpsSettings>;
 }
 
 export interface ServerHandle {
@@ -133,6 +137,8 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   app.decorate('alerts', alerts);
   const anomaly = createAnomalyFeature(ctx, { ...anomalySettingsFromEnv(options.env ?? process.env), ...options.anomaly });
   app.decorate('anomaly', anomaly.service);
+  const chatops = createChatOpsFeature(ctx, metrics, alerts, { ...chatopsSettingsFromEnv(options.env ?? process.env), ...options.chatops });
+  app.decorate('chatops', chatops);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -169,6 +175,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
       await api.register(alertsPlugin, { feature: alerts });
       await api.register(streamRoutes, { ctx, registry });
       await api.register(anomalyPlugin, { ctx, feature: anomaly });
+      await api.register(chatopsPlugin, { ctx, feature: chatops });
     },
     { prefix: '/api/v1' },
   );
