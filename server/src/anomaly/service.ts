@@ -1,15 +1,14 @@
 import {
-  AnomalyLikelihood,
-  BREAKOUT_SCORE,
   DEFAULT_DETECTOR_OPTIONS,
+  detectorFeatureSpec,
+  detectorPostProcessOptions,
   FeatureBuilder,
-  featureSpec,
   likelihoodThreshold,
-  logLikelihood,
-  Refractory,
+  PostProcessor,
   type Explanation,
   type FeatureSpec,
   type ForestOptions,
+  type PostProcessOptions,
 } from '../../../shared/anomaly/index.ts';
 import type { AnomalyScoreEventData } from '../../../shared/api/anomaly.ts';
 import type { AnomalyEventData, SampleEventData } from '../../../shared/api/stream.ts';
@@ -66,12 +65,15 @@ interface RawRow {
   seriesIds: number[];
 }
 
-/** Per-model streaming state: the causal features and post-processing that model's scores go through. */
+/**
+ * Per-model streaming state: the causal features and the post-processing that model's
+ * scores go through, the engine's PostProcessor, the same code StreamingDetector (and so
+ * the evaluation) runs.
+ */
 interface Scorer {
   model: ModelRecord;
   builder: FeatureBuilder;
-  likelihood: AnomalyLikelihood;
-  refractory: Refractory;
+  post: PostProcessor;
 }
 
 interface TargetState {
@@ -111,6 +113,7 @@ export class AnomalyService {
   /** The worker pool, for status and for tests that kill a worker. */
   readonly pool: ScoringPool;
   readonly #settings: AnomalySettings;
+  readonly #postOptions: PostProcessOptions;
   readonly #dbPath: string;
   readonly #targets = new Map<string, TargetState>();
   readonly #updateScore;
@@ -128,6 +131,7 @@ export class AnomalyService {
     this.#pool = pool;
     this.pool = pool;
     this.#settings = settings;
+    this.#postOptions = detectorPostProcessOptions({ falseAlarmRate: settings.falseAlarmRate, refractorySeconds: settings.refractorySeconds });
     this.#dbPath = ctx.db.name;
     this.#updateScore = ctx.db.prepare('UPDATE metric_samples SET score = ? WHERE series_id = ? AND ts = ?');
     this.#insertEvent = ctx.db.prepare('INSERT INTO anomaly_events (target, ts, model_id, score, threshold, summary, explanation) VALUES (?, ?, ?, ?, ?, ?, ?)');
@@ -318,13 +322,11 @@ export class AnomalyService {
 
   async #score(target: string, scorer: Scorer, row: RawRow): Promise<{ result: ScoredSample; features: Float64Array }> {
     const features = scorer.builder.push(row.ts, row.values);
+    const spike = scorer.post.observe(features, scorer.builder);
     const { scores, breakouts } = await this.#pool.score({ kind: 'score', dbPath: this.#dbPath, modelId: scorer.model.id, rows: features, count: 1, breakoutMargin: this.#settings.breakoutMargin });
     const rawScore = scores[0]!;
-    const likelihood = scorer.likelihood.update(rawScore);
-    const base = breakouts[0] ? BREAKOUT_SCORE : logLikelihood(likelihood);
-    const score = scorer.refractory.apply(row.ts, base, breakouts[0] ?? '');
-    const threshold = this.threshold;
-    return { result: { target, ts: row.ts, modelId: scorer.model.id, rawScore, likelihood, score, threshold, isAnomaly: score >= threshold }, features };
+    const r = scorer.post.decide(row.ts, { score: rawScore, breakout: breakouts[0] ?? null }, spike, scorer.model.scoreDistribution.threshold);
+    return { result: { target, ts: row.ts, modelId: scorer.model.id, rawScore, likelihood: r.likelihood, score: r.anomalyScore, threshold: r.threshold, isAnomaly: r.isAnomaly }, features };
   }
 
   async #shadow(target: string, state: TargetState, candidate: Scorer, row: RawRow, active: ScoredSample): Promise<void> {
@@ -367,7 +369,7 @@ export class AnomalyService {
    */
   async #train(target: string, state: TargetState, by: string, replace = false): Promise<ModelRecord> {
     const metrics = [...new Set(state.rows.flatMap((r) => Object.keys(r.values)))].sort();
-    const spec = featureSpec(metrics, { scales: [...DEFAULT_DETECTOR_OPTIONS.scales], timeOfDay: DEFAULT_DETECTOR_OPTIONS.timeOfDay });
+    const spec = detectorFeatureSpec(metrics);
     const builder = new FeatureBuilder(spec);
     const width = builder.width;
     const count = state.rows.length;
@@ -394,26 +396,26 @@ export class AnomalyService {
     );
     this.#ctx.audit.record({ actor: by, actorKind: by === 'system' || by === 'schedule' ? 'system' : 'user', action: 'anomaly.model.train', target: `${target}#${record.version}`, outcome: 'success', details: { modelId: record.id, state: record.state, rows: count } });
     const scorer = await this.#scorer(record, state);
-    // A growth refit keeps the refractory period running: the incident that just paged must not page again.
-    if (replace && state.active) scorer.refractory = state.active.refractory;
+    // A growth refit keeps the refractory periods running: the incident that just paged must not page again.
+    if (replace && state.active) scorer.post.continueRefractoryFrom(state.active.post);
     if (asActive) state.active = scorer;
     else state.candidate = scorer;
     return record;
   }
 
-  /** A scorer whose features and likelihood have already seen the target's recent rows. */
+  /** A scorer whose features, spike tails and likelihood have already seen the target's recent rows. */
   async #scorer(model: ModelRecord, state: TargetState): Promise<Scorer> {
     const spec = model.params.spec as FeatureSpec;
     const builder = new FeatureBuilder(spec);
+    const post = new PostProcessor(spec, this.#postOptions);
     const width = builder.width;
     const rows = new Float64Array(state.rows.length * width);
-    state.rows.forEach((r, i) => builder.push(r.ts, r.values, rows.subarray(i * width, (i + 1) * width)));
-    const likelihood = new AnomalyLikelihood();
+    state.rows.forEach((r, i) => post.observe(builder.push(r.ts, r.values, rows.subarray(i * width, (i + 1) * width)), builder));
     if (state.rows.length > 0) {
       const { scores } = await this.#pool.score({ kind: 'score', dbPath: this.#dbPath, modelId: model.id, rows, count: state.rows.length, breakoutMargin: false });
-      for (const s of scores) likelihood.update(s);
+      post.warm(scores);
     }
-    return { model, builder, likelihood, refractory: new Refractory(this.#settings.refractorySeconds) };
+    return { model, builder, post };
   }
 }
 
