@@ -51,7 +51,7 @@ export function createFeatures(ctx: ServerContext, options: FeatureOptions) {
   const audit = createAuditFeature(ctx);
   const metrics = createMetricsFeature(ctx, { registry: options.registry, scrapeTargets: ctx.config.scrapeTargets });
   const metricsQuery = metricsQueryOf(metrics.service);
-  const anomaly = createAnomalyFeature(ctx, options.anomaly);
+  const anomaly = createAnomalyFeature(ctx, metrics.service.targets, options.anomaly);
   const alertData = openAlertData(ctx);
   const notifications = createNotificationsFeature(ctx, alerting);
   const incidents = createIncidentsFeature(ctx, { alerts: alertData, metrics: metricsQuery, ...(grouping ? { grouping } : {}) });

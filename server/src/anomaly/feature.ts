@@ -3,17 +3,17 @@ import type { Feature } from '../core/feature.ts';
 import { ScoringPool } from './pool.ts';
 import { ModelRegistry } from './registry.ts';
 import { anomalyRoutes } from './routes.ts';
-import { AnomalyService, DEFAULT_ANOMALY_SETTINGS, type AnomalySettings } from './service.ts';
+import { AnomalyService, DEFAULT_ANOMALY_SETTINGS, type AnomalyMetrics, type AnomalySettings } from './service.ts';
 
 /**
  * Anomaly detection: per-target models, worker-pool scoring, the model registry and its
  * API. Anomalies leave as `anomaly` events on the bus; the alerts feature listens.
  */
-export function createAnomalyFeature(ctx: ServerContext, settings: Partial<AnomalySettings> = {}): Feature<AnomalyService> & { registry: ModelRegistry } {
+export function createAnomalyFeature(ctx: ServerContext, metrics: AnomalyMetrics, settings: Partial<AnomalySettings> = {}): Feature<AnomalyService> & { registry: ModelRegistry } {
   const merged = { ...DEFAULT_ANOMALY_SETTINGS, ...settings };
   const registry = new ModelRegistry(ctx.db, ctx.now);
   const pool = new ScoringPool(merged.workers);
-  const service = new AnomalyService(ctx, registry, pool, merged);
+  const service = new AnomalyService(ctx, metrics, registry, pool, merged);
   return {
     service,
     registry,
@@ -23,7 +23,7 @@ export function createAnomalyFeature(ctx: ServerContext, settings: Partial<Anoma
         await service.stop();
         await pool.close();
       });
-      await app.register(anomalyRoutes, { ctx, service, registry });
+      await app.register(anomalyRoutes, { ctx, service, registry, metrics });
     },
   };
 }

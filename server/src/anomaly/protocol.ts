@@ -3,8 +3,8 @@ import type { Explanation, FeatureSpec, ForestOptions } from '../../../shared/an
 /** Tasks of the scoring workers: a discriminated union, answered or rejected per task. */
 export type WorkerTask =
   | { kind: 'fit'; spec: FeatureSpec; rows: Float64Array; count: number; forest: ForestOptions; contamination: number; trainedFrom: number; trainedTo: number }
-  | { kind: 'score'; dbPath: string; modelId: number; rows: Float64Array; count: number; breakoutMargin: number | false }
-  | { kind: 'explain'; dbPath: string; modelId: number; features: Float64Array };
+  | { kind: 'score'; model: SharedArrayBuffer; modelId: number; rows: Float64Array; count: number; breakoutMargin: number | false }
+  | { kind: 'explain'; model: SharedArrayBuffer; modelId: number; features: Float64Array };
 
 export interface FitResult {
   model: Uint8Array;

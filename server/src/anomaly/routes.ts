@@ -4,12 +4,11 @@ import { AppError } from '../../../shared/errors.ts';
 import { principalOf } from '../http/access.ts';
 import { registerRoutes } from '../http/register-route.ts';
 import type { ServerContext } from '../context.ts';
-import { anomalyRate } from './rates.ts';
 import type { ModelRegistry } from './registry.ts';
-import type { AnomalyService } from './service.ts';
+import type { AnomalyMetrics, AnomalyService } from './service.ts';
 
 /** Anomaly events for viewers; training, promotion and rollback for admins (models:manage), each audited. */
-export const anomalyRoutes: FastifyPluginAsync<{ ctx: ServerContext; service: AnomalyService; registry: ModelRegistry }> = async (app, { ctx, service, registry }) => {
+export const anomalyRoutes: FastifyPluginAsync<{ ctx: ServerContext; service: AnomalyService; registry: ModelRegistry; metrics: AnomalyMetrics }> = async (app, { ctx, service, registry, metrics }) => {
   registerRoutes(app, routes, {
     status: async () => service.status(),
 
@@ -52,7 +51,7 @@ export const anomalyRoutes: FastifyPluginAsync<{ ctx: ServerContext; service: An
 
     rate: async (request) => {
       const { target, from, to } = request.query;
-      return anomalyRate(ctx.db, target, from, to ?? ctx.now(), service.threshold);
+      return metrics.anomalyRate(target, from, to ?? ctx.now(), service.threshold);
     },
 
     events: async (request) => {

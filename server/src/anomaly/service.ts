@@ -15,7 +15,8 @@ import type { AnomalyEventData, SampleEventData } from '../../../shared/api/stre
 import type { ServerContext } from '../context.ts';
 import type { ScoringPool } from './pool.ts';
 import { isModelLoadFailure } from './protocol.ts';
-import { recentSamples } from './history.ts';
+import { targetOf } from '../metrics/target.ts';
+import type { TargetReads } from '../metrics/target-reads.ts';
 import type { ModelRecord, ModelRegistry } from './registry.ts';
 import { withSpan } from '../observability/tracing.ts';
 
@@ -96,10 +97,11 @@ export function metricKey(sample: Pick<SampleEventData, 'name' | 'labels'>): str
 }
 
 const TARGET_LABELS = ['target', 'host', 'instance'];
+/** Models kept in shared memory for the workers (~150 KB each). */
+const MAX_SHARED_MODELS = 2_000;
 
-export function targetOf(labels: Record<string, string>): string {
-  return labels.target ?? labels.host ?? labels.instance ?? 'server';
-}
+/** What anomaly may use of the metrics feature: its tables stay the metrics feature's own. */
+export type AnomalyMetrics = Pick<TargetReads, 'recentSamplesOfTarget' | 'setScores' | 'anomalyRate'>;
 
 /**
  * One model per target over that target's feature vector. Samples arrive from the event
@@ -114,9 +116,10 @@ export class AnomalyService {
   readonly pool: ScoringPool;
   readonly #settings: AnomalySettings;
   readonly #postOptions: PostProcessOptions;
-  readonly #dbPath: string;
+  readonly #metrics: AnomalyMetrics;
+  /** Model bytes shared with the workers (no copy per task); workers never open the database. */
+  readonly #sharedModels = new Map<number, SharedArrayBuffer>();
   readonly #targets = new Map<string, TargetState>();
-  readonly #updateScore;
   readonly #insertEvent;
   #unsubscribe: (() => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -125,16 +128,33 @@ export class AnomalyService {
   #scoringFailures = 0;
   #shedSamples = 0;
 
-  constructor(ctx: ServerContext, registry: ModelRegistry, pool: ScoringPool, settings: AnomalySettings) {
+  constructor(ctx: ServerContext, metrics: AnomalyMetrics, registry: ModelRegistry, pool: ScoringPool, settings: AnomalySettings) {
     this.#ctx = ctx;
     this.#registry = registry;
     this.#pool = pool;
     this.pool = pool;
     this.#settings = settings;
     this.#postOptions = detectorPostProcessOptions({ falseAlarmRate: settings.falseAlarmRate, refractorySeconds: settings.refractorySeconds });
-    this.#dbPath = ctx.db.name;
-    this.#updateScore = ctx.db.prepare('UPDATE metric_samples SET score = ? WHERE series_id = ? AND ts = ?');
+    this.#metrics = metrics;
     this.#insertEvent = ctx.db.prepare('INSERT INTO anomaly_events (target, ts, model_id, score, threshold, summary, explanation) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  }
+
+  /**
+   * A model's bytes in shared memory, read from the registry once: a task carries a
+   * reference, not a copy, and a worker deserializes each model once. A model the registry
+   * no longer has yields an empty buffer, which the worker reports as a load failure.
+   */
+  #modelBytes(modelId: number): SharedArrayBuffer {
+    let shared = this.#sharedModels.get(modelId);
+    if (!shared) {
+      const bytes = this.#registry.bytesOf(modelId) ?? new Uint8Array(0);
+      shared = new SharedArrayBuffer(bytes.byteLength);
+      new Uint8Array(shared).set(bytes);
+      // Active and candidate models per target are few; older versions leave the cache.
+      if (this.#sharedModels.size >= MAX_SHARED_MODELS) this.#sharedModels.delete(this.#sharedModels.keys().next().value!);
+      this.#sharedModels.set(modelId, shared);
+    }
+    return shared;
   }
 
   start(): void {
@@ -250,7 +270,7 @@ export class AnomalyService {
         const created: TargetState = { rows: [], queue: Promise.resolve() };
         this.#targets.set(target, (state = created));
         // A target seen for the first time since start: rebuild its recent history from the store.
-        const history = groupRows(recentSamples(this.#ctx.db, target, rows[0]!.ts, this.#settings.trainWindow)).get(target) ?? [];
+        const history = groupRows(this.#metrics.recentSamplesOfTarget(target, rows[0]!.ts, this.#settings.trainWindow)).get(target) ?? [];
         for (const row of history) created.rows.push(row);
       }
       const targetState = state;
@@ -307,7 +327,7 @@ export class AnomalyService {
       }
       throw error;
     }
-    for (const id of row.seriesIds) this.#updateScore.run(result.score, id, row.ts);
+    this.#metrics.setScores(row.seriesIds.map((seriesId) => ({ seriesId, ts: row.ts, score: result.score })));
     this.#ctx.events.publish({ type: 'anomaly_score', data: { ...result } });
     if (state.candidate) await this.#shadow(target, state, state.candidate, row, result);
     if (result.isAnomaly) await this.#raise(target, active, row, result, features);
@@ -323,7 +343,7 @@ export class AnomalyService {
   async #score(target: string, scorer: Scorer, row: RawRow): Promise<{ result: ScoredSample; features: Float64Array }> {
     const features = scorer.builder.push(row.ts, row.values);
     const spike = scorer.post.observe(features, scorer.builder);
-    const { scores, breakouts } = await this.#pool.score({ kind: 'score', dbPath: this.#dbPath, modelId: scorer.model.id, rows: features, count: 1, breakoutMargin: this.#settings.breakoutMargin });
+    const { scores, breakouts } = await this.#pool.score({ kind: 'score', model: this.#modelBytes(scorer.model.id), modelId: scorer.model.id, rows: features, count: 1, breakoutMargin: this.#settings.breakoutMargin });
     const rawScore = scores[0]!;
     const r = scorer.post.decide(row.ts, { score: rawScore, breakout: breakouts[0] ?? null }, spike, scorer.model.scoreDistribution.threshold);
     return { result: { target, ts: row.ts, modelId: scorer.model.id, rawScore, likelihood: r.likelihood, score: r.anomalyScore, threshold: r.threshold, isAnomaly: r.isAnomaly }, features };
@@ -349,7 +369,7 @@ export class AnomalyService {
   }
 
   async #raise(target: string, scorer: Scorer, row: RawRow, result: ScoredSample, features: Float64Array): Promise<void> {
-    const explanation: Explanation = await this.#pool.explain({ kind: 'explain', dbPath: this.#dbPath, modelId: scorer.model.id, features });
+    const explanation: Explanation = await this.#pool.explain({ kind: 'explain', model: this.#modelBytes(scorer.model.id), modelId: scorer.model.id, features });
     this.#insertEvent.run(target, row.ts, scorer.model.id, result.score, result.threshold, explanation.summary, JSON.stringify(explanation));
     const data: AnomalyEventData = {
       target,
@@ -412,7 +432,7 @@ export class AnomalyService {
     const rows = new Float64Array(state.rows.length * width);
     state.rows.forEach((r, i) => post.observe(builder.push(r.ts, r.values, rows.subarray(i * width, (i + 1) * width)), builder));
     if (state.rows.length > 0) {
-      const { scores } = await this.#pool.score({ kind: 'score', dbPath: this.#dbPath, modelId: model.id, rows, count: state.rows.length, breakoutMargin: false });
+      const { scores } = await this.#pool.score({ kind: 'score', model: this.#modelBytes(model.id), modelId: model.id, rows, count: state.rows.length, breakoutMargin: false });
       post.warm(scores);
     }
     return { model, builder, post };

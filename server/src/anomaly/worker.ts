@@ -1,6 +1,6 @@
 // Scoring worker (piscina): fits models and scores feature rows off the event loop. Models
-// are read from the registry by id with a read-only connection and cached per worker.
-import Database from 'better-sqlite3';
+// arrive as bytes in shared memory with each task (the service reads them from the
+// registry); each worker deserializes a model once and caches it by id.
 import {
   deserializeModel,
   explain,
@@ -14,16 +14,13 @@ import { MODEL_LOAD_FAILED, type ExplainResult, type FitResult, type ScoreResult
 
 const models = new Map<number, AnomalyModel>();
 const MAX_CACHED_MODELS = 2_000;
-let db: Database.Database | undefined;
 
-function load(dbPath: string, id: number): AnomalyModel {
+function load(bytes: SharedArrayBuffer, id: number): AnomalyModel {
   const cached = models.get(id);
   if (cached) return cached;
   try {
-    db ??= new Database(dbPath, { readonly: true, fileMustExist: true });
-    const row = db.prepare('SELECT model FROM anomaly_models WHERE id = ?').get(id) as { model: Buffer } | undefined;
-    if (!row) throw new Error(`model ${id} does not exist`);
-    const model = deserializeModel(new Uint8Array(row.model));
+    if (bytes.byteLength === 0) throw new Error(`model ${id} does not exist`);
+    const model = deserializeModel(new Uint8Array(bytes));
     if (models.size >= MAX_CACHED_MODELS) models.delete(models.keys().next().value!);
     models.set(id, model);
     return model;
@@ -47,7 +44,7 @@ export default function run(task: WorkerTask): FitResult | ScoreResult | Explain
       return { model: serializeModel(model), threshold: model.threshold, quantiles: Array.from(model.scoreQuantiles), trainingAlarmRate: alarms / task.count };
     }
     case 'score': {
-      const model = load(task.dbPath, task.modelId);
+      const model = load(task.model, task.modelId);
       const width = model.forest.nFeatures;
       const scores = scoreRows(model, { data: task.rows, rows: task.count, cols: width });
       const breakouts: (string | null)[] = [];
@@ -57,6 +54,6 @@ export default function run(task: WorkerTask): FitResult | ScoreResult | Explain
       return { scores, breakouts };
     }
     case 'explain':
-      return explain(load(task.dbPath, task.modelId), task.features);
+      return explain(load(task.model, task.modelId), task.features);
   }
 }

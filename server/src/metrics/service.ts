@@ -7,6 +7,7 @@ import { chooseResolution, queryRange, type RangeRequest, type SeriesPoints } fr
 import { DEFAULT_RETENTION, enforceRetention, type RetentionPolicy, type RetentionResult } from './retention.ts';
 import { MetricsStore, RESOLUTION_MS, type LatestSample, type SampleBatch, type SeriesRef } from './store.ts';
 import type { Db } from '../db/database.ts';
+import { TargetReads } from './target-reads.ts';
 
 /** Samples per published stream event: keeps one SSE message a reasonable size. */
 const SAMPLES_PER_EVENT = 1000;
@@ -37,6 +38,8 @@ export interface SeriesLatest extends SeriesRef {
 export class MetricsService {
   readonly store: MetricsStore;
   readonly retention: RetentionPolicy;
+  /** A target's samples, score writes and anomaly rates: what the anomaly feature may use. */
+  readonly targets: TargetReads;
   readonly #db: Db;
   readonly #events: EventBus;
   readonly #now: () => number;
@@ -48,6 +51,7 @@ export class MetricsService {
     this.#now = options.now;
     this.retention = options.retention ?? DEFAULT_RETENTION;
     this.store = new MetricsStore(options.db, options.now);
+    this.targets = new TargetReads(options.db);
     this.#cache = new QueryCache({ maxPoints: options.cacheMaxPoints, registry: options.registry });
   }
 

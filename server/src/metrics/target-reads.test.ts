@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../db/database.ts';
-import { recentSamples } from './history.ts';
+import { TargetReads } from './target-reads.ts';
 
-describe('recentSamples', () => {
+describe('TargetReads.recentSamplesOfTarget', () => {
   let dir: string;
   let db: Db;
   afterEach(() => {
@@ -32,7 +32,7 @@ describe('recentSamples', () => {
 
   it("returns the target's samples at its latest distinct times before the bound, oldest first", () => {
     seed();
-    const rows = recentSamples(db, 'web-1', 150, 3);
+    const rows = new TargetReads(db).recentSamplesOfTarget('web-1', 150, 3);
     expect(rows.map((r) => [r.seriesId, r.ts])).toEqual([
       [1, 120],
       [2, 120],
@@ -45,7 +45,7 @@ describe('recentSamples', () => {
 
   it('is empty for an unknown target or nothing before the bound', () => {
     seed();
-    expect(recentSamples(db, 'nope', 150, 3)).toEqual([]);
-    expect(recentSamples(db, 'web-1', 0, 3)).toEqual([]);
+    expect(new TargetReads(db).recentSamplesOfTarget('nope', 150, 3)).toEqual([]);
+    expect(new TargetReads(db).recentSamplesOfTarget('web-1', 0, 3)).toEqual([]);
   });
 });
