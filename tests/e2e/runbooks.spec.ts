@@ -34,7 +34,7 @@ safety: { mode: approve, approvers: 1 }
 
   const dialog = page.getByRole('dialog', { name: 'Run: Echo a message' });
   await dialog.getByLabel('message').fill(MESSAGE);
-  await dialog.getByRole('textbox', { name: 'level' }).click();
+  await dialog.getByRole('combobox', { name: 'level' }).click();
   await page.getByRole('option', { name: 'high' }).click();
   await dialog.getByRole('button', { name: 'Preview plan' }).click();
   const plan = dialog.getByTestId('plan-preview');
