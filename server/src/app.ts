@@ -1,8 +1,7 @@
-import path from 'node:path';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
 import { loadConfig, type ServerConfig } from './config.ts';
-import { openDatabase } from './db/database.ts';
+import { openStorage } from './db/storage.ts';
 import { ensureWritableDataDir } from './db/data-dir.ts';
 import { EventBus } from './events/bus.ts';
 import { AuditLog } from './audit/store.ts';
@@ -98,10 +97,11 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   const log = options.logger ?? createLogger(config.logLevel, options.logStream);
   const now = options.now ?? Date.now;
   ensureWritableDataDir(config.dataDir);
-  const opened = openDatabase(path.join(config.dataDir, 'smartcloudops.db'));
+  // The SQLite file for the stores not moved yet, and the query layer on the configured database.
+  const storage = await openStorage(options.env ?? process.env, config.dataDir);
   // With tracing on, every statement is a span under the request or job that runs it.
-  const db = tracingActive() ? traceDatabase(opened) : opened;
-  const ctx: ServerContext = { config, db, events: new EventBus(), audit: new AuditLog(db, now), log, now };
+  const db = tracingActive() ? traceDatabase(storage.sqlite) : storage.sqlite;
+  const ctx: ServerContext = { config, db, sql: storage.sql, events: new EventBus(), audit: new AuditLog(db, now), log, now };
   const registry = createMetricsRegistry();
   const features = createFeatures(ctx, {
     registry,
@@ -137,10 +137,13 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   app.decorate('chatops', features.chatops.service);
   app.decorate('datasources', features.datasources.service);
   app.decorate('runbooks', features.runbooks.service);
-  app.addHook('onClose', async () => db.close());
+  app.addHook('onClose', async () => {
+    await storage.sql.close();
+    db.close();
+  });
 
-  const storage = new StorageHealth({ dataDir: config.dataDir, log, now });
-  installErrorHandling(app, storage);
+  const diskSpace = new StorageHealth({ dataDir: config.dataDir, log, now });
+  installErrorHandling(app, diskSpace);
   // Strict request validation (no coercion of bodies, finite numbers, decimal query/path integers).
   installValidation(app);
   installNoStore(app);
@@ -163,7 +166,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   });
   await installHttpPlugins(app);
 
-  await app.register(healthRoutes, { ctx, registry, storage });
+  await app.register(healthRoutes, { ctx, registry, storage: diskSpace });
   await app.register(
     async (api) => {
       for (const feature of Object.values(features)) await api.register(feature.plugin);
