@@ -21,6 +21,7 @@ import { registerServerMetrics } from './observability/server-metrics.ts';
 import { versionRoutes } from './health/version-routes.ts';
 import { webConsole } from './web/plugin.ts';
 import { bootstrapAdmin } from './auth/bootstrap-admin.ts';
+import { sqlRateLimitStore } from './auth/rate-limit-store.ts';
 import type { Authenticator } from './auth/principal.ts';
 import { tracingActive } from './observability/tracing.ts';
 import { traceDatabase } from './observability/traced-database.ts';
@@ -98,9 +99,9 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   const now = options.now ?? Date.now;
   ensureWritableDataDir(config.dataDir);
   // The SQLite file for the stores not moved yet, and the query layer on the configured database.
-  const storage = await openStorage(options.env ?? process.env, config.dataDir);
   // With tracing on, every statement is a span under the request or job that runs it.
-  const db = tracingActive() ? traceDatabase(storage.sqlite) : storage.sqlite;
+  const storage = await openStorage(options.env ?? process.env, config.dataDir, tracingActive() ? traceDatabase : undefined);
+  const db = storage.sqlite;
   const ctx: ServerContext = { config, db, sql: storage.sql, events: new EventBus(), audit: new AuditLog(db, now), log, now };
   const registry = createMetricsRegistry();
   const features = createFeatures(ctx, {
@@ -113,7 +114,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
     ...(options.datasources ? { datasources: options.datasources } : {}),
     runbooks: { ...runbookSettingsFromEnv(options.env ?? process.env, config.dataDir), ...options.runbooks },
   });
-  const bootstrap = await bootstrapAdmin(features.users.service.store, config.adminPassword);
+  const bootstrap = await bootstrapAdmin(features.users.service.repository, config.adminPassword);
   // One bearer header for both: API keys are recognisable by their prefix, anything else must be a JWT.
   const authenticate: Authenticator = async (token) => (token.startsWith(API_KEY_PREFIX) ? features.apiKeys.service.authenticate(token) : features.auth.service.authenticateJwt(token));
 
@@ -156,7 +157,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   installAccessGuard(app, authenticate, (request, permission) => {
     ctx.audit.record({ ...auditActor(request), action: 'access.denied', target: `${request.method} ${request.routeOptions.url}`, outcome: 'denied', details: { permission } });
   }, redeemTicket);
-  await installRateLimit(app);
+  await installRateLimit(app, sqlRateLimitStore(ctx.sql));
   instrumentHttp(app, registry);
   const stopServerMetrics = registerServerMetrics(registry, { db, events: ctx.events, now, scoringBacklog: () => features.anomaly.service.backlog.waiting });
   app.addHook('onClose', async () => stopServerMetrics());

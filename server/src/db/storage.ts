@@ -18,9 +18,10 @@ export interface Storage {
   sql: SqlDatabase;
 }
 
-export async function openStorage(env: Record<string, string | undefined>, dataDir: string): Promise<Storage> {
+/** `wrap` decorates the SQLite connection before anything uses it (tracing: a span per statement, on both layers). */
+export async function openStorage(env: Record<string, string | undefined>, dataDir: string, wrap: (db: Db) => Db = (db) => db): Promise<Storage> {
   const settings = databaseSettings(env, dataDir);
-  const sqlite = openDatabase(path.join(path.resolve(dataDir), SQLITE_FILE_NAME));
+  const sqlite = wrap(openDatabase(path.join(path.resolve(dataDir), SQLITE_FILE_NAME)));
   const sql = openSqlDatabase(settings, sqlite);
   try {
     if (sql.dialect === 'postgres') await migratePostgres(sql);
