@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
 import { loadConfig, type ServerConfig } from './config.ts';
 import { openStorage } from './db/storage.ts';
+import { DatabaseAvailability } from './db/sql/availability.ts';
 import { ensureWritableDataDir } from './db/data-dir.ts';
 import { EventBus } from './events/bus.ts';
 import { AuditLog } from './audit/store.ts';
@@ -121,7 +122,12 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: false,
+    // Features connect to the database as they start (PostgreSQL: LISTEN, the user copy, the
+    // signing keys); on a busy host that can take longer than Fastify's default 10 s.
+    pluginTimeout: 120_000,
+    // Behind a reverse proxy (SMARTCLOUDOPS_TRUST_PROXY), request.ip is the client's address from
+    // X-Forwarded-For, so lockout, rate limits and the audit log see the client, not the proxy.
+    trustProxy: config.trustProxy,
     // Parser-level errors (bad Content-Length) in our error shape as well.
     clientErrorHandler,
     frameworkErrors: frameworkErrorHandler,
@@ -161,13 +167,17 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   instrumentHttp(app, registry);
   const stopServerMetrics = registerServerMetrics(registry, { db, events: ctx.events, now, scoringBacklog: () => features.anomaly.service.backlog.waiting });
   app.addHook('onClose', async () => stopServerMetrics());
+  // Writes get 503 while the database is lost; /ready pings it (PostgreSQL can go away and come back).
+  const databaseAvailability = new DatabaseAvailability(ctx.sql, log);
+  databaseAvailability.install(app);
+  if (ctx.sql.dialect === 'postgres') databaseAvailability.start(2_000);
   installLoadShedding(app, {
     routes: ['POST /api/v1/metrics/ingest', 'POST /api/v1/alerts', 'POST /api/v1/integrations/alertmanager'],
     sources: [{ name: 'the anomaly scoring backlog', overloaded: () => features.anomaly.service.overloaded }],
   });
   await installHttpPlugins(app);
 
-  await app.register(healthRoutes, { ctx, registry, storage: diskSpace });
+  await app.register(healthRoutes, { ctx, registry, storage: diskSpace, database: databaseAvailability });
   await app.register(
     async (api) => {
       for (const feature of Object.values(features)) await api.register(feature.plugin);
