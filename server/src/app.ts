@@ -69,6 +69,8 @@ export interface BuildServerOptions {
   chatops?: Partial<ChatOpsSettings>;
 }
 
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
+
 export interface ServerHandle {
   /** One-time admin password created on first run without SMARTCLOUDOPS_ADMIN_PASSWORD (print once). */
   oneTimeAdminPassword: string | null;
@@ -127,7 +129,8 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
     pluginTimeout: 120_000,
     // Behind a reverse proxy (SMARTCLOUDOPS_TRUST_PROXY), request.ip is the client's address from
     // X-Forwarded-For, so lockout, rate limits and the audit log see the client, not the proxy.
-    trustProxy: config.trustProxy,
+    // A hop count becomes proxy-addr's "trust the first n hops" function (Fastify's types take no number).
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     // Parser-level errors (bad Content-Length) in our error shape as well.
     clientErrorHandler,
     frameworkErrors: frameworkErrorHandler,

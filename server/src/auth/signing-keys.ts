@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import { sql } from 'kysely';
 import type { SqlDatabase } from '../db/sql/open.ts';
 
 export interface SigningKey {
@@ -12,6 +13,9 @@ export interface SigningKey {
 
 /** The file earlier versions kept the keys in; imported once into the database, then removed. */
 export const LEGACY_KEY_FILE = 'jwt-keys.json';
+
+/** Advisory lock key of the first start ("SCOkeys"). */
+const FIRST_KEY_LOCK = (0x53434f6b657973n).toString();
 
 /** How long a replica signs with the key it knows before looking for a newer one (a rotation elsewhere). */
 const REFRESH_MS = 30_000;
@@ -52,12 +56,15 @@ export class SigningKeyStore {
     if (this.#keys.length > 0) return;
     const legacy = path.join(this.#dataDir, LEGACY_KEY_FILE);
     const imported = readLegacyKeys(legacy);
-    // Replicas starting together may both get here: the first key per kid wins, the others are ignored.
-    await this.#sql.db
-      .insertInto('signing_keys')
-      .values((imported ?? [newKey()]).map((key) => ({ kid: key.kid, secret: key.secret, created_at: key.createdAt })))
-      .onConflict((oc) => oc.doNothing())
-      .execute();
+    await this.#sql.db.transaction().execute(async (trx) => {
+      // Replicas starting together queue here; the first creates the keys, the others find them.
+      if (this.#sql.dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(${FIRST_KEY_LOCK})`.execute(trx);
+      if ((await trx.selectFrom('signing_keys').select('kid').limit(1).execute()).length > 0) return;
+      await trx
+        .insertInto('signing_keys')
+        .values((imported ?? [newKey()]).map((key) => ({ kid: key.kid, secret: key.secret, created_at: key.createdAt })))
+        .execute();
+    });
     await this.#reload();
     // The database holds them now; a second copy of the secrets on disk is one too many.
     if (imported) fs.rmSync(legacy, { force: true });

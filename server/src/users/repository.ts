@@ -66,7 +66,7 @@ export class UserRepository {
     const now = this.#now();
     const row = await this.#sql.db
       .insertInto('users')
-      .values({ username: input.username, password_hash: input.passwordHash, role: input.role, must_change_password: input.mustChangePassword ? 1 : 0, created_at: now, updated_at: now })
+      .values({ username: input.username, password_hash: input.passwordHash, role: input.role, disabled: 0, must_change_password: input.mustChangePassword ? 1 : 0, created_at: now, updated_at: now })
       .returningAll()
       .executeTakeFirstOrThrow();
     this.#mirror?.put(toRecord(row));
@@ -78,7 +78,7 @@ export class UserRepository {
     const now = this.#now();
     const row = await this.#sql.db
       .insertInto('users')
-      .values({ username: input.username, password_hash: input.passwordHash, role: input.role, must_change_password: input.mustChangePassword ? 1 : 0, created_at: now, updated_at: now })
+      .values({ username: input.username, password_hash: input.passwordHash, role: input.role, disabled: 0, must_change_password: input.mustChangePassword ? 1 : 0, created_at: now, updated_at: now })
       .onConflict((oc) => oc.doNothing())
       .returningAll()
       .executeTakeFirst();
