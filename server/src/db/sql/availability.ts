@@ -43,8 +43,8 @@ export class DatabaseAvailability {
       this.#slowAnswers = 0;
     } catch (error) {
       // A refused connection is certain at once; a slow answer (a busy database or pool)
-      // counts only the second time in a row.
-      if (!refusedOutright(error) && ++this.#slowAnswers < 2) return this.#available;
+      // counts only the third time in a row.
+      if (!refusedOutright(error) && ++this.#slowAnswers < 3) return this.#available;
       if (this.#available) this.#log?.error({ err: error }, 'database unreachable; refusing writes until it answers');
       this.#available = false;
       this.#reason = (error as Error).message;
