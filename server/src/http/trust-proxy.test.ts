@@ -31,11 +31,11 @@ describe('behind a trusted proxy', () => {
     expect(server.app.ctx.audit.query({ action: 'auth.lockout' }).map((entry) => entry.target)).toEqual(['ip:203.0.113.7']);
     // Another client behind the same proxy is not locked out with it.
     expect((await failLogin('198.51.100.1')).statusCode).toBe(401);
-  });
+  }, 120_000);
 
   it('ignores X-Forwarded-For from an address it does not trust', async () => {
     server = await startTestServer({ config: { lockoutFailuresPerIp: 100, lockoutFailuresPerUser: 100 } });
     await failLogin('203.0.113.7');
     expect(server.app.ctx.audit.query({ action: 'auth.login' }).map((entry) => entry.ip)).toEqual(['127.0.0.1']);
-  });
+  }, 120_000);
 });

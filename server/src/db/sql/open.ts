@@ -61,7 +61,7 @@ export function openSqlDatabase(settings: DatabaseSettings, sqlite: Db, options:
     max: options.poolSize ?? 10,
     types: pgTypes,
     // A lost database must surface as failed queries (503), not as requests hanging forever.
-    connectionTimeoutMillis: 15_000,
+    connectionTimeoutMillis: 30_000,
     idleTimeoutMillis: 30_000,
   });
   // An idle connection dropped by the server (restart, failover) is an event, not a crash;
