@@ -131,7 +131,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   app.decorate('metrics', metrics);
   const alerts = new AlertsFeature(ctx, options.alerts, metricsQueryOf(metrics));
   app.decorate('alerts', alerts);
-  const anomaly = createAnomalyFeature(ctx, { ...anomalySettingsFromEnv(options.env ?? process.env), ...options.anomaly });
+  const anomaly = createAnomalyFeature(ctx, metrics, { ...anomalySettingsFromEnv(options.env ?? process.env), ...options.anomaly });
   app.decorate('anomaly', anomaly.service);
 
   await app.register(helmet, {

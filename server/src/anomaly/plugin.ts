@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ServerContext } from '../context.ts';
+import type { AnomalyMetrics } from './metrics-port.ts';
 import { ScoringPool } from './pool.ts';
 import { ModelRegistry } from './registry.ts';
 import { anomalyRoutes } from './routes.ts';
@@ -16,14 +17,15 @@ export interface AnomalyFeature {
   service: AnomalyService;
   registry: ModelRegistry;
   pool: ScoringPool;
+  metrics: AnomalyMetrics;
 }
 
 /** Built by the server (so other features and tests can reach the service); the plugin runs it. */
-export function createAnomalyFeature(ctx: ServerContext, settings: Partial<AnomalySettings> = {}): AnomalyFeature {
+export function createAnomalyFeature(ctx: ServerContext, metrics: AnomalyMetrics, settings: Partial<AnomalySettings> = {}): AnomalyFeature {
   const merged = { ...DEFAULT_ANOMALY_SETTINGS, ...settings };
   const registry = new ModelRegistry(ctx.db, ctx.now);
   const pool = new ScoringPool(merged.workers);
-  return { registry, pool, service: new AnomalyService(ctx, registry, pool, merged) };
+  return { registry, pool, metrics, service: new AnomalyService(ctx, registry, pool, merged, metrics) };
 }
 
 /** Anomaly detection: per-target models, worker-pool scoring, the model registry and its API. */
@@ -33,5 +35,5 @@ export const anomalyPlugin: FastifyPluginAsync<{ ctx: ServerContext; feature: An
     await feature.service.stop();
     await feature.pool.close();
   });
-  await app.register(anomalyRoutes, { ctx, service: feature.service, registry: feature.registry });
+  await app.register(anomalyRoutes, { ctx, service: feature.service, registry: feature.registry, metrics: feature.metrics });
 };

@@ -16,14 +16,14 @@ import {
 import { AppError } from '../../../shared/errors.ts';
 import { principalOf } from '../http/access.ts';
 import type { ServerContext } from '../context.ts';
-import { anomalyRate } from './rates.ts';
+import type { AnomalyMetrics } from './metrics-port.ts';
 import type { ModelRegistry } from './registry.ts';
 import type { AnomalyService } from './service.ts';
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
 /** Anomaly events for viewers; training, promotion and rollback for admins (models:manage), each audited. */
-export const anomalyRoutes: FastifyPluginAsync<{ ctx: ServerContext; service: AnomalyService; registry: ModelRegistry }> = async (fastify, { ctx, service, registry }) => {
+export const anomalyRoutes: FastifyPluginAsync<{ ctx: ServerContext; service: AnomalyService; registry: ModelRegistry; metrics: AnomalyMetrics }> = async (fastify, { ctx, service, registry, metrics }) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['anomaly'];
 
@@ -86,7 +86,7 @@ export const anomalyRoutes: FastifyPluginAsync<{ ctx: ServerContext; service: An
     schema: { tags, querystring: AnomalyRateQuerySchema, response: { 200: AnomalyRateSchema } },
   }, async (request) => {
     const { target, from, to } = request.query;
-    return anomalyRate(ctx.db, target, from, to ?? ctx.now(), service.threshold);
+    return metrics.anomalyRate(target, from, to ?? ctx.now(), service.threshold);
   });
 
   app.get('/anomaly/events', {

@@ -16,7 +16,8 @@ import type { AnomalyEventData, SampleEventData } from '../../../shared/api/stre
 import type { ServerContext } from '../context.ts';
 import type { ScoringPool } from './pool.ts';
 import { isModelLoadFailure } from './protocol.ts';
-import { recentSamples } from './history.ts';
+import type { AnomalyMetrics } from './metrics-port.ts';
+import { TARGET_LABELS, targetOf } from '../metrics/target.ts';
 import type { ModelRecord, ModelRegistry } from './registry.ts';
 
 export interface AnomalySettings {
@@ -84,11 +85,7 @@ export function metricKey(sample: Pick<SampleEventData, 'name' | 'labels'>): str
   return rest.length > 0 ? `${sample.name}{${rest.join(',')}}` : sample.name;
 }
 
-const TARGET_LABELS = ['target', 'host', 'instance'];
-
-export function targetOf(labels: Record<string, string>): string {
-  return labels.target ?? labels.host ?? labels.instance ?? 'server';
-}
+export { targetOf };
 
 /**
  * One model per target over that target's feature vector. Samples arrive from the event
@@ -104,21 +101,21 @@ export class AnomalyService {
   readonly #settings: AnomalySettings;
   readonly #dbPath: string;
   readonly #targets = new Map<string, TargetState>();
-  readonly #updateScore;
+  readonly #metrics: AnomalyMetrics;
   readonly #insertEvent;
   #unsubscribe: (() => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
   #loadFailures = 0;
   #scoringFailures = 0;
 
-  constructor(ctx: ServerContext, registry: ModelRegistry, pool: ScoringPool, settings: AnomalySettings) {
+  constructor(ctx: ServerContext, registry: ModelRegistry, pool: ScoringPool, settings: AnomalySettings, metrics: AnomalyMetrics) {
     this.#ctx = ctx;
     this.#registry = registry;
     this.#pool = pool;
     this.pool = pool;
     this.#settings = settings;
     this.#dbPath = ctx.db.name;
-    this.#updateScore = ctx.db.prepare('UPDATE metric_samples SET score = ? WHERE series_id = ? AND ts = ?');
+    this.#metrics = metrics;
     this.#insertEvent = ctx.db.prepare('INSERT INTO anomaly_events (target, ts, model_id, score, threshold, summary, explanation) VALUES (?, ?, ?, ?, ?, ?, ?)');
   }
 
@@ -225,7 +222,7 @@ export class AnomalyService {
         const created: TargetState = { rows: [], queue: Promise.resolve() };
         this.#targets.set(target, (state = created));
         // A target seen for the first time since start: rebuild its recent history from the store.
-        const history = groupRows(recentSamples(this.#ctx.db, target, rows[0]!.ts, this.#settings.trainWindow)).get(target) ?? [];
+        const history = groupRows(this.#metrics.recentSamplesOfTarget(target, rows[0]!.ts, this.#settings.trainWindow)).get(target) ?? [];
         for (const row of history) created.rows.push(row);
       }
       const targetState = state;
@@ -273,7 +270,7 @@ export class AnomalyService {
       }
       throw error;
     }
-    for (const id of row.seriesIds) this.#updateScore.run(result.score, id, row.ts);
+    this.#metrics.setScores(target, [row.ts], [result.score]);
     this.#ctx.events.publish({ type: 'anomaly_score', data: { ...result } });
     if (state.candidate) await this.#shadow(target, state, state.candidate, row, result);
     if (result.isAnomaly) await this.#raise(target, active, row, result, features);

@@ -63,10 +63,9 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
       if (after > metrics.store.lastSeq) {
         throw new AppError('E_CONFLICT', 'This cursor is ahead of the server\'s data; sync again from the beginning.', { cursor: request.query.after, last: String(metrics.store.lastSeq) });
       }
-      // One more than asked tells whether another page is waiting.
-      const page = metrics.store.exportAfter(after, limit + 1);
-      const more = page.seqs.length > limit;
-      if (more) for (const column of [page.seqs, page.seriesIds, page.ts, page.values]) column.length = limit;
+      // Chunks are exported whole, so a page may run past `limit` by less than one chunk.
+      const page = metrics.store.exportAfter(after, limit);
+      const more = page.more;
       const series = [...new Set(page.seriesIds)].map((id) => metrics.store.seriesById(id)).filter((s) => s !== undefined);
       const last = page.seqs.at(-1);
       return { series, seriesIds: page.seriesIds, timestamps: page.ts, values: page.values, cursor: String(last ?? after), more };

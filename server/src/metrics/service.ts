@@ -1,12 +1,15 @@
 import type { Registry } from 'prom-client';
 import type { EventBus } from '../events/bus.ts';
 import type { SampleEventData } from '../../../shared/api/stream.ts';
+import type { AnomalyRate } from '../../../shared/api/anomaly.ts';
 import { compileMatchers, parseSelector, type LabelMatcher } from '../../../shared/metrics/selector.ts';
 import { QueryCache, type QueryCacheStats } from './query-cache.ts';
 import { chooseResolution, queryRange, type RangeRequest, type SeriesPoints } from './range-query.ts';
 import { DEFAULT_RETENTION, enforceRetention, type RetentionPolicy, type RetentionResult } from './retention.ts';
 import { MetricsStore, RESOLUTION_MS, type LatestSample, type SampleBatch, type SeriesRef } from './store.ts';
 import type { Db } from '../db/database.ts';
+import { anomalyRateOfTarget, recentSamplesOfTarget } from './target-reads.ts';
+export { targetOf } from './target.ts';
 
 /** Samples per published stream event: keeps one SSE message a reasonable size. */
 const SAMPLES_PER_EVENT = 1000;
@@ -102,6 +105,21 @@ export class MetricsService {
 
   latest(series: readonly SeriesRef[]): SeriesLatest[] {
     return series.map((ref) => ({ ...ref, latest: this.store.latest(ref.id) ?? null }));
+  }
+
+  /** Stores a target's anomaly scores, one per sample time (for the anomaly feature). */
+  setScores(target: string, ts: ArrayLike<number>, scores: ArrayLike<number>): void {
+    this.store.setScores(target, ts, scores);
+  }
+
+  /** The target's samples at its `rows` latest distinct times before `beforeTs`, oldest first. */
+  recentSamplesOfTarget(target: string, beforeTs: number, rows: number): SampleEventData[] {
+    return recentSamplesOfTarget(this.store, target, beforeTs, rows);
+  }
+
+  /** Share of the target's scored sample times in [from, to] at or above `threshold`. */
+  anomalyRate(target: string, from: number, to: number, threshold: number): AnomalyRate {
+    return anomalyRateOfTarget(this.store, target, from, to, threshold);
   }
 
   cacheStats(): QueryCacheStats {
