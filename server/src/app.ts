@@ -167,7 +167,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
       await api.register(signingKeyRoutes, { ctx, keys: signingKeys });
       await api.register(metricsPlugin, { ctx, metrics, scrapeTargets: config.scrapeTargets });
       await api.register(alertsPlugin, { feature: alerts });
-      await api.register(streamRoutes, { ctx, registry });
+      await api.register(streamRoutes, { ctx, registry, log: { samples: (after, upTo) => metrics.samplesBetween(after, upTo) } });
       await api.register(anomalyPlugin, { ctx, feature: anomaly });
     },
     { prefix: '/api/v1' },

@@ -76,6 +76,9 @@ interface TargetState {
 
 type ScoredSample = AnomalyScoreEventData;
 
+/** Most rows scored in one worker task (bounds the task's size and the time one target holds a worker). */
+const MAX_SCORE_BATCH = 4096;
+
 /** The metric a sample belongs to within its target: name plus the labels other than the target's. */
 export function metricKey(sample: Pick<SampleEventData, 'name' | 'labels'>): string {
   const rest = Object.entries(sample.labels)
@@ -226,12 +229,72 @@ export class AnomalyService {
         for (const row of history) created.rows.push(row);
       }
       const targetState = state;
-      for (const row of rows) {
-        void this.#enqueue(targetState, () => this.#process(target, targetState, row)).catch((error) => {
-          this.#scoringFailures++;
-          this.#ctx.log.error({ err: error, target }, 'anomaly scoring failed for one sample; continuing');
-        });
+      void this.#enqueue(targetState, () => this.#processRows(target, targetState, rows));
+    }
+  }
+
+  /**
+   * Rows in time order. Where nothing can change between rows (an active model whose next
+   * growth refit is further away, no candidate shadowing) they are scored as one batch:
+   * one worker task and one score write for many rows instead of one each.
+   */
+  async #processRows(target: string, state: TargetState, rows: RawRow[]): Promise<void> {
+    for (let i = 0; i < rows.length; ) {
+      const n = this.#batchable(state, rows.length - i);
+      const batch = rows.slice(i, i + n);
+      i += n;
+      try {
+        await (n === 1 ? this.#process(target, state, batch[0]!) : this.#processBatch(target, state, batch));
+      } catch (error) {
+        this.#scoringFailures += n;
+        this.#ctx.log.error({ err: error, target, rows: n }, 'anomaly scoring failed for some samples; continuing');
       }
+    }
+  }
+
+  #batchable(state: TargetState, left: number): number {
+    const active = state.active;
+    if (!active || state.candidate) return 1;
+    let n = Math.min(left, MAX_SCORE_BATCH);
+    const trained = active.model.trainRows;
+    if (trained < this.#settings.trainWindow) n = Math.min(n, Math.max(1, Math.min(2 * trained, this.#settings.trainWindow) - state.rows.length));
+    return n;
+  }
+
+  /** `#process` for a run of rows that share one model and no refit: scored in one task. */
+  async #processBatch(target: string, state: TargetState, rows: RawRow[]): Promise<void> {
+    const active = state.active!;
+    for (const row of rows) state.rows.push(row);
+    if (state.rows.length > this.#settings.trainWindow) state.rows.splice(0, state.rows.length - this.#settings.trainWindow);
+    const width = active.builder.width;
+    const features = new Float64Array(rows.length * width);
+    rows.forEach((r, i) => active.builder.push(r.ts, r.values, features.subarray(i * width, (i + 1) * width)));
+    let scored: { scores: Float64Array; breakouts: (string | null)[] };
+    try {
+      scored = await this.#pool.score({ kind: 'score', dbPath: this.#dbPath, modelId: active.model.id, rows: features, count: rows.length, breakoutMargin: this.#settings.breakoutMargin });
+    } catch (error) {
+      if (!isModelLoadFailure(error)) throw error;
+      this.#loadFailures++;
+      this.#ctx.log.error({ err: error, target, modelId: active.model.id }, 'anomaly model failed to load; retiring it and training a replacement');
+      this.#registry.markFailed(active.model.id);
+      state.active = undefined;
+      await this.#train(target, state, 'system');
+      return;
+    }
+    const times = new Float64Array(rows.length);
+    const scores = new Float64Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      const result = this.#finish(target, active, row.ts, scored.scores[i]!, scored.breakouts[i] ?? null);
+      times[i] = row.ts;
+      scores[i] = result.score;
+      this.#ctx.events.publish({ type: 'anomaly_score', data: { ...result } });
+      if (result.isAnomaly) await this.#raise(target, active, row, result, features.slice(i * width, (i + 1) * width));
+    }
+    this.#metrics.setScores(target, times, scores);
+    const trained = active.model.trainRows;
+    if (trained < this.#settings.trainWindow && state.rows.length >= Math.min(2 * trained, this.#settings.trainWindow)) {
+      await this.#train(target, state, 'system', true);
     }
   }
 
@@ -286,12 +349,16 @@ export class AnomalyService {
   async #score(target: string, scorer: Scorer, row: RawRow): Promise<{ result: ScoredSample; features: Float64Array }> {
     const features = scorer.builder.push(row.ts, row.values);
     const { scores, breakouts } = await this.#pool.score({ kind: 'score', dbPath: this.#dbPath, modelId: scorer.model.id, rows: features, count: 1, breakoutMargin: this.#settings.breakoutMargin });
-    const rawScore = scores[0]!;
+    return { result: this.#finish(target, scorer, row.ts, scores[0]!, breakouts[0] ?? null), features };
+  }
+
+  /** A raw score through the scorer's likelihood and refractory period. */
+  #finish(target: string, scorer: Scorer, ts: number, rawScore: number, breakout: string | null): ScoredSample {
     const likelihood = scorer.likelihood.update(rawScore);
-    const base = breakouts[0] ? BREAKOUT_SCORE : logLikelihood(likelihood);
-    const score = scorer.refractory.apply(row.ts, base, breakouts[0] ?? '');
+    const base = breakout ? BREAKOUT_SCORE : logLikelihood(likelihood);
+    const score = scorer.refractory.apply(ts, base, breakout ?? '');
     const threshold = this.threshold;
-    return { result: { target, ts: row.ts, modelId: scorer.model.id, rawScore, likelihood, score, threshold, isAnomaly: score >= threshold }, features };
+    return { target, ts, modelId: scorer.model.id, rawScore, likelihood, score, threshold, isAnomaly: score >= threshold };
   }
 
   async #shadow(target: string, state: TargetState, candidate: Scorer, row: RawRow, active: ScoredSample): Promise<void> {

@@ -56,6 +56,7 @@ export class MetricsService {
 
   /** Stores the batches, drops the cached answers they change, and publishes them live. */
   ingest(batches: readonly SampleBatch[]): { series: number; samples: number } {
+    const after = this.store.lastSeq;
     const refs = this.store.append(batches);
     let total = 0;
     let chunk: SampleEventData[] = [];
@@ -69,16 +70,32 @@ export class MetricsService {
       for (const [ts, value] of samples) {
         if (ts < from) from = ts;
         if (ts > to) to = ts;
-        chunk.push({ seriesId: series.id, name: series.name, labels: series.labels, ts, value });
         if (chunk.length === SAMPLES_PER_EVENT) {
           this.#events.publish({ type: 'samples', data: chunk });
           chunk = [];
         }
+        chunk.push({ seriesId: series.id, name: series.name, labels: series.labels, ts, value });
       }
       this.#cache.invalidate(series.id, from, to);
     }
-    if (chunk.length > 0) this.#events.publish({ type: 'samples', data: chunk });
+    // The last event of the call names the store positions of all of them (for replay).
+    if (chunk.length > 0) this.#events.publish({ type: 'samples', data: chunk, range: { after, upTo: this.store.lastSeq } });
     return { series: new Set(refs.map((r) => r.id)).size, samples: total };
+  }
+
+  /**
+   * Samples stored at export positions (after, upTo], as stream events carry them: how the
+   * stream replays sample events. Samples since folded into a chunk come with that chunk
+   * (a client may see a sample twice, never miss one); retention may have removed some.
+   */
+  samplesBetween(after: number, upTo: number): SampleEventData[] {
+    const page = this.store.exportAfter(after, Number.MAX_SAFE_INTEGER, upTo);
+    const out: SampleEventData[] = new Array(page.ts.length);
+    for (let i = 0; i < page.ts.length; i++) {
+      const series = this.store.seriesById(page.seriesIds[i]!)!;
+      out[i] = { seriesId: series.id, name: series.name, labels: series.labels, ts: page.ts[i]!, value: page.values[i]! };
+    }
+    return out;
   }
 
   /** Series matching a PromQL-style selector (`name{label=~"re"}`), or all of them. */

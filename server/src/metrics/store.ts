@@ -275,7 +275,7 @@ export class MetricsStore {
    * them: a chunk is exported whole (its samples carry its newest position), so a page
    * may run past `limit` by less than one chunk.
    */
-  exportAfter(after: number, limit: number): ExportPage {
+  exportAfter(after: number, limit: number, upTo = Infinity): ExportPage {
     const page: ExportPage = { seqs: [], seriesIds: [], ts: [], values: [], more: false };
     let chunks = this.#exportChunks.all(after, EXPORT_FETCH) as [number, number, Uint8Array][];
     let head = this.#exportHead.all(after, EXPORT_FETCH) as [number, number, number, number][];
@@ -295,6 +295,7 @@ export class MetricsStore {
       const chunkSeq = c < chunks.length ? chunks[c]![0] : Infinity;
       const headSeq = h < head.length ? head[h]![0] : Infinity;
       if (chunkSeq === Infinity && headSeq === Infinity) break;
+      if (Math.min(chunkSeq, headSeq) > upTo) break;
       if (page.ts.length >= limit) {
         page.more = true;
         break;

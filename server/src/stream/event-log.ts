@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.ts';
-import type { StreamEvent, StreamEventType } from '../../../shared/api/stream.ts';
+import type { SampleEventData, StreamEvent, StreamEventType } from '../../../shared/api/stream.ts';
 
 export interface EventLogOptions {
   /** Most events kept for replay. */
@@ -9,7 +9,15 @@ export interface EventLogOptions {
   /** Oldest event kept for replay, ms. */
   maxAgeMs?: number;
   now?: () => number;
+  /**
+   * Where sample events are replayed from (the metrics store, by export position). With it,
+   * the log keeps a small marker per sample event instead of a copy of every sample.
+   */
+  samples?: (after: number, upTo: number) => SampleEventData[];
 }
+
+/** What the log keeps of a sample event: the store positions to replay, or null (replayed with a later event). */
+type SampleMarker = { after: number; upTo: number } | null;
 
 /** An event as it goes on the wire: its id, its type and its data already as JSON. */
 export interface WireEvent {
@@ -43,6 +51,7 @@ export class StreamEventLog {
   readonly #maxBytes: number;
   readonly #maxAgeMs: number;
   readonly #now: () => number;
+  readonly #samples: ((after: number, upTo: number) => SampleEventData[]) | undefined;
   readonly #retained: Retained[] = [];
   #head = 0;
   #bytes = 0;
@@ -53,6 +62,7 @@ export class StreamEventLog {
     this.#maxBytes = options.maxBytes ?? 64 * 1_048_576;
     this.#maxAgeMs = options.maxAgeMs ?? 3_600_000;
     this.#now = options.now ?? Date.now;
+    this.#samples = options.samples;
     this.#insert = db.prepare('INSERT INTO stream_events (type, data, ts) VALUES (?, ?, ?)');
     this.#after = db.prepare('SELECT id, type, data FROM stream_events WHERE id > ? ORDER BY id LIMIT ?').raw();
     this.#deleteUpTo = db.prepare('DELETE FROM stream_events WHERE id <= ?');
@@ -64,14 +74,23 @@ export class StreamEventLog {
   }
 
   append(event: StreamEvent): WireEvent {
-    const data = JSON.stringify(event.data);
+    const marker = event.type === 'samples' && this.#samples ? JSON.stringify((event.range ?? null) satisfies SampleMarker) : undefined;
+    let json = marker === undefined ? JSON.stringify(event.data) : undefined;
+    const stored = marker ?? json!;
     const ts = this.#now();
-    const id = Number(this.#insert.run(event.type, data, ts).lastInsertRowid);
+    const id = Number(this.#insert.run(event.type, stored, ts).lastInsertRowid);
     this.#lastId = id;
-    this.#retained.push({ id, bytes: data.length, ts });
-    this.#bytes += data.length;
+    this.#retained.push({ id, bytes: stored.length, ts });
+    this.#bytes += stored.length;
     this.prune();
-    return { id, type: event.type, data };
+    // The wire form of a sample event is only built when a client is there to receive it.
+    return {
+      id,
+      type: event.type,
+      get data() {
+        return (json ??= JSON.stringify(event.data));
+      },
+    };
   }
 
   /** The newest id handed out so far (0 before the first event). */
@@ -90,7 +109,18 @@ export class StreamEventLog {
     const rows = this.#after.all(lastId, limit) as [number, StreamEventType, string][];
     // More missed than we replay in one go: cheaper for the client to backfill by query.
     if (rows.length === limit) return { kind: 'reset', lastId: newest };
-    return { kind: 'events', events: rows.map(([id, type, data]) => ({ id, type, data })) };
+    const events: WireEvent[] = [];
+    for (const [id, type, data] of rows) {
+      // A sample marker (an object or null; a full copy is an array): samples from the store.
+      if (type === 'samples' && this.#samples && data[0] !== '[') {
+        const marker = JSON.parse(data) as SampleMarker;
+        const samples = marker ? this.#samples(marker.after, marker.upTo) : [];
+        if (samples.length > 0) events.push({ id, type, data: JSON.stringify(samples) });
+        continue;
+      }
+      events.push({ id, type, data });
+    }
+    return { kind: 'events', events };
   }
 
   /** Drops the oldest events beyond the count, size and age bounds. */
