@@ -24,7 +24,7 @@ export interface AnomalyFeature {
 export function createAnomalyFeature(ctx: ServerContext, metrics: AnomalyMetrics, settings: Partial<AnomalySettings> = {}): AnomalyFeature {
   const merged = { ...DEFAULT_ANOMALY_SETTINGS, ...settings };
   const registry = new ModelRegistry(ctx.db, ctx.now);
-  const pool = new ScoringPool(merged.workers);
+  const pool = new ScoringPool(merged.workers, (id) => registry.bytesOf(id));
   return { registry, pool, metrics, service: new AnomalyService(ctx, registry, pool, merged, metrics) };
 }
 

@@ -3,8 +3,14 @@ import type { Explanation, FeatureSpec, ForestOptions } from '../../../shared/an
 /** Tasks of the scoring workers: a discriminated union, answered or rejected per task. */
 export type WorkerTask =
   | { kind: 'fit'; spec: FeatureSpec; rows: Float64Array; count: number; forest: ForestOptions; contamination: number; trainedFrom: number; trainedTo: number }
-  | { kind: 'score'; dbPath: string; modelId: number; rows: Float64Array; count: number; breakoutMargin: number | false }
-  | { kind: 'explain'; dbPath: string; modelId: number; features: Float64Array };
+  | { kind: 'score'; modelId: number; rows: Float64Array; count: number; breakoutMargin: number | false }
+  | { kind: 'explain'; modelId: number; features: Float64Array };
+
+/**
+ * A task as the worker receives it: the pool attaches the model's serialized bytes, shared
+ * (not copied) with every worker, so a worker never opens the database itself.
+ */
+export type WorkerMessage = WorkerTask & { model?: SharedArrayBuffer };
 
 export interface FitResult {
   model: Uint8Array;

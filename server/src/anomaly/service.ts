@@ -102,7 +102,6 @@ export class AnomalyService {
   /** The worker pool, for status and for tests that kill a worker. */
   readonly pool: ScoringPool;
   readonly #settings: AnomalySettings;
-  readonly #dbPath: string;
   readonly #targets = new Map<string, TargetState>();
   readonly #metrics: AnomalyMetrics;
   readonly #insertEvent;
@@ -117,7 +116,6 @@ export class AnomalyService {
     this.#pool = pool;
     this.pool = pool;
     this.#settings = settings;
-    this.#dbPath = ctx.db.name;
     this.#metrics = metrics;
     this.#insertEvent = ctx.db.prepare('INSERT INTO anomaly_events (target, ts, model_id, score, threshold, summary, explanation) VALUES (?, ?, ?, ?, ?, ?, ?)');
   }
@@ -271,7 +269,7 @@ export class AnomalyService {
     rows.forEach((r, i) => active.builder.push(r.ts, r.values, features.subarray(i * width, (i + 1) * width)));
     let scored: { scores: Float64Array; breakouts: (string | null)[] };
     try {
-      scored = await this.#pool.score({ kind: 'score', dbPath: this.#dbPath, modelId: active.model.id, rows: features, count: rows.length, breakoutMargin: this.#settings.breakoutMargin });
+      scored = await this.#pool.score({ kind: 'score', modelId: active.model.id, rows: features, count: rows.length, breakoutMargin: this.#settings.breakoutMargin });
     } catch (error) {
       if (!isModelLoadFailure(error)) throw error;
       this.#loadFailures++;
@@ -348,7 +346,7 @@ export class AnomalyService {
 
   async #score(target: string, scorer: Scorer, row: RawRow): Promise<{ result: ScoredSample; features: Float64Array }> {
     const features = scorer.builder.push(row.ts, row.values);
-    const { scores, breakouts } = await this.#pool.score({ kind: 'score', dbPath: this.#dbPath, modelId: scorer.model.id, rows: features, count: 1, breakoutMargin: this.#settings.breakoutMargin });
+    const { scores, breakouts } = await this.#pool.score({ kind: 'score', modelId: scorer.model.id, rows: features, count: 1, breakoutMargin: this.#settings.breakoutMargin });
     return { result: this.#finish(target, scorer, row.ts, scores[0]!, breakouts[0] ?? null), features };
   }
 
@@ -381,7 +379,7 @@ export class AnomalyService {
   }
 
   async #raise(target: string, scorer: Scorer, row: RawRow, result: ScoredSample, features: Float64Array): Promise<void> {
-    const explanation: Explanation = await this.#pool.explain({ kind: 'explain', dbPath: this.#dbPath, modelId: scorer.model.id, features });
+    const explanation: Explanation = await this.#pool.explain({ kind: 'explain', modelId: scorer.model.id, features });
     this.#insertEvent.run(target, row.ts, scorer.model.id, result.score, result.threshold, explanation.summary, JSON.stringify(explanation));
     const data: AnomalyEventData = {
       target,
@@ -444,7 +442,7 @@ export class AnomalyService {
     state.rows.forEach((r, i) => builder.push(r.ts, r.values, rows.subarray(i * width, (i + 1) * width)));
     const likelihood = new AnomalyLikelihood();
     if (state.rows.length > 0) {
-      const { scores } = await this.#pool.score({ kind: 'score', dbPath: this.#dbPath, modelId: model.id, rows, count: state.rows.length, breakoutMargin: false });
+      const { scores } = await this.#pool.score({ kind: 'score', modelId: model.id, rows, count: state.rows.length, breakoutMargin: false });
       for (const s of scores) likelihood.update(s);
     }
     return { model, builder, likelihood, refractory: new Refractory(this.#settings.refractorySeconds) };

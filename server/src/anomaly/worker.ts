@@ -1,6 +1,6 @@
 // Scoring worker (piscina): fits models and scores feature rows off the event loop. Models
-// are read from the registry by id with a read-only connection and cached per worker.
-import Database from 'better-sqlite3';
+// arrive as shared bytes with the task (the pool reads them from the registry) and are
+// cached per worker by id; the worker never opens the database.
 import {
   deserializeModel,
   explain,
@@ -10,20 +10,17 @@ import {
   serializeModel,
   type AnomalyModel,
 } from '../../../shared/anomaly/index.ts';
-import { MODEL_LOAD_FAILED, type ExplainResult, type FitResult, type ScoreResult, type WorkerTask } from './protocol.ts';
+import { MODEL_LOAD_FAILED, type ExplainResult, type FitResult, type ScoreResult, type WorkerMessage } from './protocol.ts';
 
 const models = new Map<number, AnomalyModel>();
 const MAX_CACHED_MODELS = 2_000;
-let db: Database.Database | undefined;
 
-function load(dbPath: string, id: number): AnomalyModel {
+function load(id: number, bytes: SharedArrayBuffer | undefined): AnomalyModel {
   const cached = models.get(id);
   if (cached) return cached;
   try {
-    db ??= new Database(dbPath, { readonly: true, fileMustExist: true });
-    const row = db.prepare('SELECT model FROM anomaly_models WHERE id = ?').get(id) as { model: Buffer } | undefined;
-    if (!row) throw new Error(`model ${id} does not exist`);
-    const model = deserializeModel(new Uint8Array(row.model));
+    if (!bytes) throw new Error(`model ${id} came without its bytes`);
+    const model = deserializeModel(new Uint8Array(bytes));
     if (models.size >= MAX_CACHED_MODELS) models.delete(models.keys().next().value!);
     models.set(id, model);
     return model;
@@ -32,7 +29,7 @@ function load(dbPath: string, id: number): AnomalyModel {
   }
 }
 
-export default function run(task: WorkerTask): FitResult | ScoreResult | ExplainResult {
+export default function run(task: WorkerMessage): FitResult | ScoreResult | ExplainResult {
   switch (task.kind) {
     case 'fit': {
       const width = task.rows.length / task.count;
@@ -47,7 +44,7 @@ export default function run(task: WorkerTask): FitResult | ScoreResult | Explain
       return { model: serializeModel(model), threshold: model.threshold, quantiles: Array.from(model.scoreQuantiles), trainingAlarmRate: alarms / task.count };
     }
     case 'score': {
-      const model = load(task.dbPath, task.modelId);
+      const model = load(task.modelId, task.model);
       const width = model.forest.nFeatures;
       const scores = scoreRows(model, { data: task.rows, rows: task.count, cols: width });
       const breakouts: (string | null)[] = [];
@@ -57,6 +54,6 @@ export default function run(task: WorkerTask): FitResult | ScoreResult | Explain
       return { scores, breakouts };
     }
     case 'explain':
-      return explain(load(task.dbPath, task.modelId), task.features);
+      return explain(load(task.modelId, task.model), task.features);
   }
 }
