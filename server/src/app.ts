@@ -46,6 +46,9 @@ import { anomalyPlugin, createAnomalyFeature } from './anomaly/plugin.ts';
 import type { AnomalySettings } from './anomaly/service.ts';
 import { anomalySettingsFromEnv } from './anomaly/settings.ts';
 
+
+/** Rows the anomaly scorer may have waiting before ingest answers 503 (bounds its memory). */
+const ANOMALY_BACKLOG_ROWS = 50_000;
 export interface BuildServerOptions {
   /** Overrides of the environment configuration (tests pass a temp dataDir). */
   config?: Partial<ServerConfig>;
@@ -133,6 +136,8 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   app.decorate('alerts', alerts);
   const anomaly = createAnomalyFeature(ctx, metrics, { ...anomalySettingsFromEnv(options.env ?? process.env), ...options.anomaly });
   app.decorate('anomaly', anomaly.service);
+  // Ingest sheds load (503 + Retry-After) while scoring is this many rows behind.
+  metrics.addBackpressure(() => (anomaly.service.backlog > ANOMALY_BACKLOG_ROWS ? 2 : undefined));
 
   await app.register(helmet, {
     contentSecurityPolicy: {

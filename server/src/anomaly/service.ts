@@ -108,6 +108,8 @@ export class AnomalyService {
   #unsubscribe: (() => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
   #loadFailures = 0;
+  /** Rows received and not scored yet, over all targets (ingest sheds load when it is high). */
+  #backlog = 0;
   #scoringFailures = 0;
 
   constructor(ctx: ServerContext, registry: ModelRegistry, pool: ScoringPool, settings: AnomalySettings, metrics: AnomalyMetrics) {
@@ -134,6 +136,11 @@ export class AnomalyService {
     this.#unsubscribe?.();
     if (this.#timer) clearInterval(this.#timer);
     await Promise.allSettled([...this.#targets.values()].map((t) => t.queue));
+  }
+
+  /** Rows received and not scored yet. */
+  get backlog(): number {
+    return this.#backlog;
   }
 
   /** The alarm threshold every stored score is compared with. */
@@ -227,6 +234,7 @@ export class AnomalyService {
         for (const row of history) created.rows.push(row);
       }
       const targetState = state;
+      this.#backlog += rows.length;
       void this.#enqueue(targetState, () => this.#processRows(target, targetState, rows));
     }
   }
@@ -246,6 +254,8 @@ export class AnomalyService {
       } catch (error) {
         this.#scoringFailures += n;
         this.#ctx.log.error({ err: error, target, rows: n }, 'anomaly scoring failed for some samples; continuing');
+      } finally {
+        this.#backlog -= n;
       }
     }
   }

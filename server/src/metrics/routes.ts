@@ -35,7 +35,7 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
       if (series.length > MAX_SERIES_PER_QUERY) {
         throw new AppError('E_VALIDATION', `The selector matches ${series.length} series; narrow it to ${MAX_SERIES_PER_QUERY} or fewer.`, { match });
       }
-      const result = metrics.queryRange(series, { from, to, step, agg, maxPoints });
+      const result = await metrics.queryRangeYielding(series, { from, to, step, agg, maxPoints });
       const hits = result.filter((s) => s.cached).length;
       void reply.header('x-cache', hits === 0 ? 'miss' : hits === result.length ? 'hit' : 'partial');
       return { series: result };
@@ -45,7 +45,12 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
       series: metrics.latest(select(request.query.match)).map((s) => ({ id: s.id, name: s.name, labels: s.labels, ts: s.latest?.ts ?? null, value: s.latest?.value ?? null })),
     }),
 
-    ingest: async (request) => {
+    ingest: async (request, reply) => {
+      const retryAfter = metrics.ingestRetryAfter();
+      if (retryAfter !== undefined) {
+        void reply.header('retry-after', String(retryAfter));
+        throw new AppError('E_UNAVAILABLE', 'The server is behind on processing ingested samples; retry after the Retry-After delay.', { retryAfterSeconds: retryAfter });
+      }
       try {
         return metrics.ingest(request.body.series);
       } catch (error) {

@@ -13,6 +13,8 @@ export { targetOf } from './target.ts';
 
 /** Samples per published stream event: keeps one SSE message a reasonable size. */
 const SAMPLES_PER_EVENT = 1000;
+/** Series a range query decodes before letting other requests run (~1 ms each for a day of raw samples). */
+const SERIES_PER_TURN = 4;
 
 export interface MetricsServiceOptions {
   db: Db;
@@ -44,6 +46,7 @@ export class MetricsService {
   readonly #events: EventBus;
   readonly #now: () => number;
   readonly #cache: QueryCache;
+  readonly #backpressure: (() => number | undefined)[] = [];
 
   constructor(options: MetricsServiceOptions) {
     this.#db = options.db;
@@ -52,6 +55,24 @@ export class MetricsService {
     this.retention = options.retention ?? DEFAULT_RETENTION;
     this.store = new MetricsStore(options.db, options.now);
     this.#cache = new QueryCache({ maxPoints: options.cacheMaxPoints, registry: options.registry });
+  }
+
+  /**
+   * Registers a consumer of ingested samples that can fall behind (anomaly scoring): while
+   * `busy()` returns a number of seconds, the ingest API answers 503 with that Retry-After
+   * instead of letting the consumer's queue, and memory, grow without bound.
+   */
+  addBackpressure(busy: () => number | undefined): void {
+    this.#backpressure.push(busy);
+  }
+
+  /** Seconds a writer should wait before sending more, or undefined when ingest is open. */
+  ingestRetryAfter(): number | undefined {
+    for (const busy of this.#backpressure) {
+      const seconds = busy();
+      if (seconds !== undefined) return seconds;
+    }
+    return undefined;
   }
 
   /** Stores the batches, drops the cached answers they change, and publishes them live. */
@@ -118,6 +139,20 @@ export class MetricsService {
       this.#cache.set(key, ref.id, request.from - margin, request.to, points);
       return { ...ref, ...points, cached: false };
     });
+  }
+
+  /**
+   * `queryRange` for the API: series are read a few at a time with a turn of the event loop
+   * in between, so a query over hundreds of series never holds other requests back for
+   * longer than a few series take to decode.
+   */
+  async queryRangeYielding(series: readonly SeriesRef[], request: RangeRequest): Promise<SeriesRange[]> {
+    const out: SeriesRange[] = [];
+    for (let i = 0; i < series.length; i += SERIES_PER_TURN) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      out.push(...this.queryRange(series.slice(i, i + SERIES_PER_TURN), request));
+    }
+    return out;
   }
 
   latest(series: readonly SeriesRef[]): SeriesLatest[] {
