@@ -123,6 +123,15 @@ function best(rounds: Round[]): Round {
 let stopping = false;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-peer-'));
 const children: ChildProcess[] = [];
+// Interrupted (Ctrl-C, a timeout): stop the servers this bench started and remove its files.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    stopping = true;
+    for (const child of children) child.kill('SIGKILL');
+    fs.rmSync(work, { recursive: true, force: true });
+    process.exit(130);
+  });
+}
 try {
   const began = Date.now();
   const series = generateSeries();
