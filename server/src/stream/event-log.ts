@@ -53,6 +53,12 @@ export class StreamEventLog {
   readonly #now: () => number;
   readonly #samples: ((after: number, upTo: number) => SampleEventData[]) | undefined;
   readonly #retained: Retained[] = [];
+  readonly #db: Db;
+  readonly #write: (rows: [number, string, string, number][], dropUpTo: number) => void;
+  /** Events appended this tick, written in one transaction when it ends (see `flush`). */
+  #pending: [number, string, string, number][] = [];
+  #dropUpTo = 0;
+  #flushScheduled = false;
   #head = 0;
   #bytes = 0;
   #lastId: number;
@@ -63,9 +69,14 @@ export class StreamEventLog {
     this.#maxAgeMs = options.maxAgeMs ?? 3_600_000;
     this.#now = options.now ?? Date.now;
     this.#samples = options.samples;
-    this.#insert = db.prepare('INSERT INTO stream_events (type, data, ts) VALUES (?, ?, ?)');
+    this.#db = db;
+    this.#insert = db.prepare('INSERT INTO stream_events (id, type, data, ts) VALUES (?, ?, ?, ?)');
     this.#after = db.prepare('SELECT id, type, data FROM stream_events WHERE id > ? ORDER BY id LIMIT ?').raw();
     this.#deleteUpTo = db.prepare('DELETE FROM stream_events WHERE id <= ?');
+    this.#write = db.transaction((rows: [number, string, string, number][], dropUpTo: number) => {
+      for (const row of rows) this.#insert.run(row);
+      if (dropUpTo > 0) this.#deleteUpTo.run(dropUpTo);
+    });
     for (const [id, bytes, ts] of db.prepare('SELECT id, length(data), ts FROM stream_events ORDER BY id').raw().all() as [number, number, number][]) {
       this.#retained.push({ id, bytes, ts });
       this.#bytes += bytes;
@@ -78,8 +89,16 @@ export class StreamEventLog {
     let json = marker === undefined ? JSON.stringify(event.data) : undefined;
     const stored = marker ?? json!;
     const ts = this.#now();
-    const id = Number(this.#insert.run(event.type, stored, ts).lastInsertRowid);
-    this.#lastId = id;
+    // Ids are handed out here (the log is the only writer of the table) and the rows written
+    // at the end of the tick, all in one transaction: a burst of events (a scored back-fill)
+    // costs one commit, not one each. A crash may lose the last tick's events; a client that
+    // saw them then gets a reset, never a wrong event.
+    const id = ++this.#lastId;
+    this.#pending.push([id, event.type, stored, ts]);
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
     this.#retained.push({ id, bytes: stored.length, ts });
     this.#bytes += stored.length;
     this.prune();
@@ -102,6 +121,7 @@ export class StreamEventLog {
   after(lastId: number, limit = 100_000): Replay {
     const newest = this.#lastId;
     if (lastId > newest) return { kind: 'reset', lastId: newest };
+    this.flush();
     if (lastId === newest) return { kind: 'events', events: [] };
     // Events lastId+1 .. oldest-1 were pruned: replaying the rest would leave a hole.
     const oldest = this.#retained[this.#head]?.id;
@@ -123,6 +143,18 @@ export class StreamEventLog {
     return { kind: 'events', events };
   }
 
+  /** Writes the events appended since the last flush and deletes the pruned ones, in one transaction. */
+  flush(): void {
+    this.#flushScheduled = false;
+    // Closed meanwhile (shutdown flushes first; a test may close its database right away).
+    if (!this.#db.open || (this.#pending.length === 0 && this.#dropUpTo === 0)) return;
+    const rows = this.#pending;
+    this.#pending = [];
+    const dropUpTo = this.#dropUpTo;
+    this.#dropUpTo = 0;
+    this.#write(rows, dropUpTo);
+  }
+
   /** Drops the oldest events beyond the count, size and age bounds. */
   prune(): void {
     const cutoff = this.#now() - this.#maxAgeMs;
@@ -136,7 +168,8 @@ export class StreamEventLog {
       this.#head++;
     }
     if (dropped === undefined) return;
-    this.#deleteUpTo.run(dropped);
+    this.#dropUpTo = dropped;
+    if (!this.#flushScheduled) this.flush();
     // Compact the queue now and then instead of shifting on every drop.
     if (this.#head > 1024 && this.#head * 2 > this.#retained.length) {
       this.#retained.splice(0, this.#head);

@@ -59,6 +59,7 @@ export class StreamHub {
   /** Ends every client's stream (server shutdown); clients reconnect and resume by id. */
   close(): void {
     this.#unsubscribe();
+    this.#log.flush();
     clearInterval(this.#heartbeat);
     for (const client of this.#clients) client.res.end();
     this.#clients.clear();
