@@ -323,7 +323,8 @@ try {
   const ourRss = rssMiB(ours.pid!);
   const promRss = rssMiB(prometheus.pid!);
 
-  const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+  // null when the peer managed nothing to compare with (a starved round on a loaded machine).
+  const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 100) / 100 : null);
   const one = { ours: best(figures.one!.ours), peer: best(figures.one!.peer) };
   const fifty = { ours: best(figures.fifty!.ours), peer: best(figures.fifty!.peer) };
   const raw = { ours: best(figures.raw!.ours), peer: best(figures.raw!.peer) };
