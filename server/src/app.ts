@@ -45,6 +45,8 @@ import { streamRoutes } from './stream/routes.ts';
 import { anomalyPlugin, createAnomalyFeature } from './anomaly/plugin.ts';
 import type { AnomalySettings } from './anomaly/service.ts';
 import { anomalySettingsFromEnv } from './anomaly/settings.ts';
+import { chatopsPlugin, createChatOpsFeature } from './chatops/plugin.ts';
+import { chatopsSettingsFromEnv, type ChatOpsSettings } from './chatops/settings.ts';
 
 
 /** Rows the anomaly scorer may have waiting before ingest answers 503 (bounds its memory). */
@@ -66,6 +68,8 @@ export interface BuildServerOptions {
   alerts?: Partial<AlertsSettings>;
   /** Anomaly engine tuning (training sizes, schedule, workers), for tests and benchmarks. */
   anomaly?: Partial<AnomalySettings>;
+  /** ChatOps settings (confirmation lifetime, Slack secret, the runbook gateway), for tests. */
+  chatops?: Partial<ChatOpsSettings>;
 }
 
 export interface ServerHandle {
@@ -138,6 +142,8 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   app.decorate('anomaly', anomaly.service);
   // Ingest sheds load (503 + Retry-After) while scoring is this many rows behind.
   metrics.addBackpressure(() => (anomaly.service.backlog > ANOMALY_BACKLOG_ROWS ? 2 : undefined));
+  const chatops = createChatOpsFeature(ctx, metrics, alerts, { ...chatopsSettingsFromEnv(options.env ?? process.env), ...options.chatops });
+  app.decorate('chatops', chatops);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -174,6 +180,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
       await api.register(alertsPlugin, { feature: alerts });
       await api.register(streamRoutes, { ctx, registry, log: { samples: (after, upTo) => metrics.samplesBetween(after, upTo) } });
       await api.register(anomalyPlugin, { ctx, feature: anomaly });
+      await api.register(chatopsPlugin, { ctx, feature: chatops });
     },
     { prefix: '/api/v1' },
   );

@@ -100,6 +100,7 @@ export function createApiClient(transport: Transport) {
       list: (query: AuditQuery = {}) => call<AuditPage>('GET', '/audit', { query: { ...query } }),
     },
     metrics: clientOf(transport, apiRoutes.metrics),
+    chatops: clientOf(transport, apiRoutes.chatops),
     anomaly: {
       /** Newest first. */
       events: (query: { target?: string; from?: number; limit?: number } = {}) => call<AnomalyEvent[]>('GET', '/anomaly/events', { query: { ...query } }),

@@ -1,4 +1,5 @@
 import { metricsRoutes } from './metrics.ts';
+import { chatopsRoutes, slackRoutes } from './chatops.ts';
 
 /**
  * The route table: every endpoint of `/api/v1`, grouped by feature. The server registers
@@ -6,4 +7,6 @@ import { metricsRoutes } from './metrics.ts';
  */
 export const apiRoutes = {
   metrics: metricsRoutes,
+  chatops: chatopsRoutes,
+  slack: slackRoutes,
 } as const;

@@ -18,6 +18,7 @@ import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { useDeepLinks } from './useDeepLinks.ts';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { Loading } from '../components/Loading.tsx';
+import { ChatPanel } from '../features/chatops/ChatPanel.tsx';
 
 export function Shell({ user }: { user: User }) {
   const platform = usePlatform();
@@ -95,6 +96,7 @@ export function Shell({ user }: { user: User }) {
         </ErrorBoundary>
       </AppShell.Main>
       <CommandPalette routes={routes} commands={commands} />
+      <ChatPanel />
     </AppShell>
   );
 }

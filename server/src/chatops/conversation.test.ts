@@ -1,0 +1,168 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../../shared/auth/permissions.ts';
+import type { ChatCard } from '../../../shared/api/chatops.ts';
+import type { Alert, Silence } from '../../../shared/api/alerts.ts';
+import type { TimelineEntry } from '../../../shared/api/incidents.ts';
+import { startTestServer, type TestServer } from '../testing/test-server.ts';
+
+/**
+ * A whole conversation against a real server (real SQLite, auth, alerts, incidents and
+ * metrics): ask → chart, ack with a comment → acknowledged and on the timeline, silence →
+ * an active silence with the right matchers and end. The clock is injected, so expiry is
+ * tested by moving it, never by sleeping.
+ */
+describe('ChatOps conversation', () => {
+  let server: TestServer;
+  let clock = Date.parse('2026-03-10T12:00:00Z');
+  const TTL_SECONDS = 120;
+
+  beforeAll(async () => {
+    server = await startTestServer({ now: () => clock, alerts: { sweepIntervalMs: 0, ruleIntervalMs: 0 }, chatops: { confirmTtlSeconds: TTL_SECONDS } });
+    // Two hours of CPU on web-1 and a disk metric on db-2, so both are in the inventory.
+    const samples = Array.from({ length: 120 }, (_, i) => [clock - (120 - i) * 60_000, 0.2 + (i % 10) / 100] as [number, number]);
+    const ingest = await server.injectAs('admin', {
+      method: 'POST',
+      url: '/api/v1/metrics/ingest',
+      payload: {
+        series: [
+          { name: 'node_cpu_utilisation_ratio', labels: { host: 'web-1' }, samples },
+          { name: 'node_filesystem_utilisation_ratio', labels: { host: 'db-2', mount: '/' }, samples: [[clock - 60_000, 0.93]] },
+        ],
+      },
+    });
+    expect(ingest.statusCode).toBe(200);
+  });
+  afterAll(() => server.close());
+
+  const chat = async (role: Role, text: string, confirm?: string): Promise<ChatCard> => {
+    const response = await server.injectAs(role, { method: 'POST', url: '/api/v1/chat', payload: { text, utcOffsetMinutes: 0, ...(confirm ? { confirm } : {}) } });
+    expect(response.statusCode, response.body).toBe(200);
+    return response.json() as ChatCard;
+  };
+  const pushAlert = (labels: Record<string, string>) => server.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels }])[0]!.alert;
+
+  it('answers a question with a chart of the real series', async () => {
+    const card = await chat('viewer', 'cpu on web1 last 2h');
+    expect(card).toMatchObject({ kind: 'chart', intent: 'metrics.show', metric: 'node_cpu_utilisation_ratio', target: 'web-1', from: clock - 7_200_000, to: clock });
+    if (card.kind !== 'chart') throw new Error('not a chart');
+    expect(card.series).toHaveLength(1);
+    expect(card.series[0]!.labels).toEqual({ host: 'web-1' });
+    expect(card.series[0]!.values.length).toBeGreaterThan(100);
+  });
+
+  it('parses without executing, with the permission the command needs', async () => {
+    const response = await server.injectAs('viewer', { method: 'POST', url: '/api/v1/chat/parse', payload: { text: 'silence disk alerts on db-2 for 1h' } });
+    expect(response.json()).toMatchObject({
+      intent: 'silence.create',
+      slots: { durationSeconds: 3600, matchers: [{ name: 'alertname', op: '=~' }, { name: 'host', op: '=', value: 'db-2' }] },
+      requiredPermission: 'silences:write',
+    });
+    const silences = (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/silences' })).json() as { total: number };
+    expect(silences.total).toBe(0);
+  });
+
+  it('acknowledges with a comment only after the confirmation, and writes it on the incident timeline', async () => {
+    const alert = pushAlert({ alertname: 'HighCpu', host: 'web-1' });
+    expect(alert.incidentId).not.toBeNull();
+    const question = await chat('operator', `ack ${alert.id} rolling back`);
+    expect(question).toMatchObject({ kind: 'confirmation', intent: 'alert.ack', requiredPermission: 'alerts:write' });
+    expect(question.text).toContain(`alert ${alert.id}`);
+    // Nothing changed yet.
+    expect(((await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alerts/${alert.id}` })).json() as Alert).state).toBe('firing');
+
+    const token = (question as { token: string }).token;
+    const done = await chat('operator', `ack ${alert.id} rolling back`, token);
+    expect(done).toMatchObject({ kind: 'text', intent: 'alert.ack', title: `Alert ${alert.id} acknowledged` });
+    const after = (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alerts/${alert.id}` })).json() as Alert;
+    expect(after).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'test-operator', ackComment: 'rolling back' });
+
+    const timeline = (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/incidents/${alert.incidentId}/timeline` })).json() as TimelineEntry[];
+    expect(timeline.some((e) => e.kind === 'alert_acknowledged' && e.text.includes('rolling back'))).toBe(true);
+    const command = timeline.find((e) => e.kind === 'command');
+    expect(command).toMatchObject({ actor: 'test-operator' });
+    expect(command!.text).toContain(`ack ${alert.id} rolling back`);
+    expect(command!.data).toMatchObject({ intent: 'alert.ack', answer: { kind: 'text' } });
+
+    // Single use: the same token again is refused and changes nothing.
+    expect(await chat('operator', `ack ${alert.id} rolling back`, token)).toMatchObject({ kind: 'error', code: 'E_CONFLICT' });
+  });
+
+  it('silences with the right matchers and end, after the confirmation', async () => {
+    const alert = pushAlert({ alertname: 'DiskAlmostFull', host: 'db-2' });
+    const question = await chat('operator', 'silence disk alerts on db-2 for 1h because resize in progress');
+    expect(question).toMatchObject({ kind: 'confirmation', intent: 'silence.create' });
+    expect(question.text).toContain('1 unresolved alert(s) match now');
+    const done = await chat('operator', 'silence disk alerts on db-2 for 1h because resize in progress', (question as { token: string }).token);
+    expect(done.kind).toBe('text');
+
+    const silences = (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/silences?state=active' })).json() as { items: Silence[] };
+    expect(silences.items).toHaveLength(1);
+    expect(silences.items[0]).toMatchObject({
+      matchers: [{ name: 'alertname', op: '=~', value: '.*(?i:disk).*' }, { name: 'host', op: '=', value: 'db-2' }],
+      startsAt: clock,
+      endsAt: clock + 3_600_000,
+      comment: 'resize in progress',
+      createdBy: 'test-operator',
+      state: 'active',
+    });
+    expect(((await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alerts/${alert.id}` })).json() as Alert).silenced).toBe(true);
+  });
+
+  it('lets a token expire: the clock moves past its lifetime and the command is refused', async () => {
+    const alert = pushAlert({ alertname: 'Expiring', host: 'web-1' });
+    const question = await chat('operator', `ack ${alert.id}`);
+    clock += (TTL_SECONDS + 1) * 1000;
+    const late = await chat('operator', `ack ${alert.id}`, (question as { token: string }).token);
+    expect(late).toMatchObject({ kind: 'error', code: 'E_TOKEN_INVALID' });
+    expect(late.text).toContain('expired');
+    expect(((await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alerts/${alert.id}` })).json() as Alert).state).toBe('firing');
+  });
+
+  it('binds a token to its asker and to the command it previewed', async () => {
+    const alert = pushAlert({ alertname: 'Bound', host: 'web-1' });
+    const other = pushAlert({ alertname: 'Other', host: 'web-1' });
+    const question = await chat('operator', `ack ${alert.id}`);
+    const token = (question as { token: string }).token;
+    expect(await chat('admin', `ack ${alert.id}`, token)).toMatchObject({ kind: 'error', code: 'E_FORBIDDEN' });
+    expect(await chat('operator', `ack ${other.id}`, token)).toMatchObject({ kind: 'error', code: 'E_CONFLICT' });
+    expect(await chat('operator', `ack ${alert.id}`, 'not-a-token-at-all-0000')).toMatchObject({ kind: 'error', code: 'E_TOKEN_INVALID' });
+    // Refusals did not spend it: its asker can still confirm.
+    expect(await chat('operator', `ack ${alert.id}`, token)).toMatchObject({ kind: 'text', intent: 'alert.ack' });
+  });
+
+  it('shows an incident with the command on its timeline, and expires a silence', async () => {
+    const alert = pushAlert({ alertname: 'Shown', host: 'web-1' });
+    const card = await chat('viewer', `status of #${alert.incidentId}`);
+    expect(card).toMatchObject({ kind: 'incident', intent: 'incident.show', incident: { id: alert.incidentId } });
+    const silence = ((await server.injectAs('viewer', { method: 'GET', url: '/api/v1/silences?state=active' })).json() as { items: Silence[] }).items[0]!;
+    const question = await chat('operator', `unsilence ${silence.id}`);
+    expect(await chat('operator', `unsilence ${silence.id}`, (question as { token: string }).token)).toMatchObject({ kind: 'text', title: `Silence ${silence.id} expired` });
+  });
+
+  it('answers unknown with alternatives, and not-found with an error card', async () => {
+    expect(await chat('viewer', 'cpu on web-9')).toMatchObject({ kind: 'error', intent: 'unknown', code: 'E_BAD_REQUEST' });
+    expect(await chat('operator', 'ack 99999')).toMatchObject({ kind: 'error', intent: 'alert.ack', code: 'E_NOT_FOUND' });
+    expect(await chat('viewer', 'incident 4242')).toMatchObject({ kind: 'error', code: 'E_NOT_FOUND' });
+  });
+
+  it('says runbooks are not available on a server without them', async () => {
+    const card = await chat('operator', 'restart web on web-1');
+    expect(card).toMatchObject({ kind: 'error', intent: 'runbook.run', code: 'E_UNAVAILABLE', text: 'Runbooks are not available on this server.' });
+  });
+
+  it('refuses bad input with our error shape', async () => {
+    const empty = await server.injectAs('viewer', { method: 'POST', url: '/api/v1/chat', payload: { text: '' } });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json()).toMatchObject({ error: { code: 'E_VALIDATION' } });
+    const anonymous = await server.injectAs(null, { method: 'POST', url: '/api/v1/chat', payload: { text: 'help' } });
+    expect(anonymous.statusCode).toBe(401);
+  });
+
+  it('keeps each user\'s history and audits every command', async () => {
+    const history = (await server.injectAs('operator', { method: 'GET', url: '/api/v1/chat/history' })).json() as { items: { text: string; kind: string }[] };
+    expect(history.items.some((h) => h.text.startsWith('silence disk alerts') && h.kind === 'confirmation')).toBe(true);
+    const audit = (await server.injectAs('admin', { method: 'GET', url: '/api/v1/audit?action=chat.command&limit=200' })).json() as { entries: { actor: string; outcome: string; details: { stage: string } }[] };
+    expect(audit.entries.some((e) => e.actor === 'test-operator' && e.details.stage === 'confirmed' && e.outcome === 'success')).toBe(true);
+    expect(audit.entries.some((e) => e.actor === 'test-viewer' && e.details.stage === 'answer')).toBe(true);
+  });
+});

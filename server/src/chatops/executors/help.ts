@@ -1,0 +1,30 @@
+import { EXAMPLES } from '../../../../shared/chatops/intents.ts';
+import { allowedIntents } from '../policy.ts';
+import type { ReadExecutor } from './types.ts';
+
+const DESCRIPTIONS: Record<keyof typeof EXAMPLES, string> = {
+  'metrics.show': 'chart a metric of a host',
+  'alerts.list': 'list alerts',
+  'alert.ack': 'acknowledge an alert or an incident',
+  'silence.create': 'silence alerts for a while',
+  'silence.expire': 'end a silence',
+  'incident.show': 'show an incident',
+  'incident.note': 'add a note to an incident',
+  'anomaly.explain': 'explain the latest anomaly of a host',
+  'runbook.run': 'plan and request a runbook run',
+  help: 'this list',
+};
+
+/** "help": only what the asker may do, each with an example. */
+export const help: ReadExecutor<'help'> = {
+  kind: 'read',
+  answer({ slots }, user) {
+    const allowed = allowedIntents(user);
+    const shown = slots.topic ? allowed.filter((intent) => intent === slots.topic) : allowed;
+    const lines = shown.map((intent) => `${DESCRIPTIONS[intent]}: ${EXAMPLES[intent].map((e) => `"${e}"`).join(', ')}`);
+    if (slots.topic && shown.length === 0) {
+      return { kind: 'text', intent: 'help', title: 'Help', text: `Your role (${user.role}) cannot use ${slots.topic} from chat.`, lines: [] };
+    }
+    return { kind: 'text', intent: 'help', title: slots.topic ? `Help: ${slots.topic}` : 'What you can ask', text: `As ${user.role} you can:`, lines };
+  },
+};

@@ -1,0 +1,26 @@
+import type { Intent } from '../../../../shared/chatops/intents.ts';
+import { alertAck } from './alert-ack.ts';
+import { alertsList } from './alerts-list.ts';
+import { anomalyExplain } from './anomaly-explain.ts';
+import { help } from './help.ts';
+import { incidentNote } from './incident-note.ts';
+import { incidentShow } from './incident-show.ts';
+import { metricsShow } from './metrics-show.ts';
+import { runbookRun } from './runbook-run.ts';
+import { silenceCreate } from './silence-create.ts';
+import { silenceExpire } from './silence-expire.ts';
+import type { Executor } from './types.ts';
+
+/** One executor per intent; `unknown` has none (it is answered with alternatives). */
+export const EXECUTORS: { [I in Exclude<Intent, 'unknown'>]: Executor<I> } = {
+  'metrics.show': metricsShow,
+  'alerts.list': alertsList,
+  'alert.ack': alertAck,
+  'silence.create': silenceCreate,
+  'silence.expire': silenceExpire,
+  'incident.show': incidentShow,
+  'incident.note': incidentNote,
+  'anomaly.explain': anomalyExplain,
+  'runbook.run': runbookRun,
+  help,
+};

@@ -1,0 +1,95 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import YAML from 'yaml';
+import { InventoryIndex, type ChatInventory } from '../../../shared/chatops/inventory.ts';
+import { parseCommand } from '../../../shared/chatops/parser.ts';
+import { PARSE_THRESHOLD } from '../../../shared/chatops/intents.ts';
+
+// The golden file lives beside the parser in shared/ (the console parses with the same code).
+const here = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/chatops');
+const setting = YAML.parse(fs.readFileSync(path.join(here, 'golden-inventory.yaml'), 'utf8')) as ChatInventory & { now: string; utcOffsetMinutes: number };
+const cases = YAML.parse(fs.readFileSync(path.join(here, 'golden.yaml'), 'utf8')) as { text: string; intent: string; slots?: Record<string, unknown>; alternatives?: string[] }[];
+const index = new InventoryIndex(setting);
+const now = Date.parse(setting.now);
+const ref = { now, utcOffsetMinutes: setting.utcOffsetMinutes };
+
+/** Golden times are ISO strings or `now`. */
+function expectedSlots(slots: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...slots };
+  for (const key of ['from', 'to']) {
+    const value = out[key];
+    if (value === 'now') out[key] = now;
+    else if (typeof value === 'string') out[key] = Date.parse(value);
+  }
+  return out;
+}
+
+describe('golden phrases', () => {
+  it('has at least 200 phrases, each once', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(200);
+    expect(new Set(cases.map((c) => c.text)).size).toBe(cases.length);
+  });
+
+  it.each(cases.map((c) => [c.text, c] as const))('%s', (_text, golden) => {
+    const result = parseCommand(golden.text, index, ref);
+    expect(result.intent).toBe(golden.intent);
+    if (golden.intent === 'unknown') {
+      expect(result.confidence).toBeLessThan(1.0001);
+      expect([...new Set(result.alternatives.map((a) => a.intent))].sort()).toEqual([...(golden.alternatives ?? [])].sort());
+    } else {
+      expect(result.slots).toEqual(expectedSlots(golden.slots ?? {}));
+      expect(result.confidence).toBeGreaterThanOrEqual(PARSE_THRESHOLD);
+      expect(result.preview.length).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('parser', () => {
+  it('needs the permission of the intent: reading is a read, acknowledging an incident is an incident write', () => {
+    expect(parseCommand('cpu on web-1', index, ref).requiredPermission).toBe('metrics:read');
+    expect(parseCommand('ack 12', index, ref).requiredPermission).toBe('alerts:write');
+    expect(parseCommand('acknowledge incident 7', index, ref).requiredPermission).toBe('incidents:write');
+    expect(parseCommand('help', index, ref).requiredPermission).toBeNull();
+  });
+
+  it('answers unknown with "did you mean" rather than guess a target that is not there', () => {
+    const result = parseCommand('cpu on wbe-9', index, ref);
+    expect(result.intent).toBe('unknown');
+    expect(result.alternatives.map((a) => a.text).join(' ')).toContain('wbe-9');
+  });
+
+  it('asks when two targets are equally near', () => {
+    const twins = new InventoryIndex({ targets: [{ name: 'api-blue', label: 'host' }, { name: 'api-glue', label: 'host' }], metrics: ['node_load1'], runbooks: [] });
+    const result = parseCommand('load on api-flue', twins, ref);
+    expect(result.intent).toBe('unknown');
+    expect(result.alternatives.map((a) => a.text).join(' ')).toMatch(/api-blue[\s\S]*api-glue|api-glue[\s\S]*api-blue/);
+    // A near miss with one candidate is taken, but never across numbers: web-9 is not web-1.
+    expect(parseCommand('load on api-blew', twins, ref)).toMatchObject({ intent: 'metrics.show', slots: { target: 'api-blue' } });
+    expect(parseCommand('cpu on web-9', new InventoryIndex({ ...setting, targets: [{ name: 'web-1', label: 'host' }] }), ref).intent).toBe('unknown');
+  });
+
+  it('reads "since 9am" said before 9am as yesterday', () => {
+    const early = Date.parse('2026-03-10T08:00:00Z');
+    const result = parseCommand('cpu on web-1 since 9am', index, { now: early, utcOffsetMinutes: 0 });
+    expect(result.slots).toMatchObject({ from: Date.parse('2026-03-09T09:00:00Z'), to: early });
+  });
+
+  it('reads times in the user\'s zone', () => {
+    const result = parseCommand('cpu on web-1 since 9am', index, { now, utcOffsetMinutes: 120 });
+    expect(result.slots).toMatchObject({ from: Date.parse('2026-03-10T07:00:00Z') });
+  });
+
+  it('parses a runbook command without a runbook inventory, naming it by its verb', () => {
+    const bare = new InventoryIndex({ ...setting, runbooks: [] });
+    const result = parseCommand('restart web on api-1', bare, ref);
+    expect(result).toMatchObject({ intent: 'runbook.run', slots: { runbook: 'restart', params: { service: 'web', host: 'api-1' } } });
+  });
+
+  it('never reads a long line past its limit', () => {
+    const result = parseCommand(`ack 12 ${'x'.repeat(10_000)}`, index, ref);
+    expect(result.intent).toBe('alert.ack');
+    expect((result.slots as { comment: string }).comment.length).toBeLessThan(2000);
+  });
+});

@@ -1,0 +1,54 @@
+import { InventoryIndex, type InventoryTarget } from '../../../shared/chatops/inventory.ts';
+import type { MetricsService } from '../metrics/service.ts';
+import type { RunbookGateway } from './runbook-gateway.ts';
+
+/** Labels that name a target on series and alerts, in the order the anomaly engine reads them. */
+const TARGET_LABELS = ['target', 'host', 'instance'] as const;
+
+/** Longest an index is reused even when no new series appeared (series can also age out). */
+const MAX_AGE_MS = 60_000;
+
+/**
+ * The live inventory of the server, prepared for the parser: targets and metric names from
+ * the metrics store, runbooks from the runbook gateway. Rebuilt when a new series appears
+ * (series ids only grow, so one lookup tells) or after a minute; otherwise parsing reuses it.
+ */
+export class LiveInventory {
+  readonly #metrics: MetricsService;
+  readonly #runbooks: RunbookGateway;
+  readonly #now: () => number;
+  #index: InventoryIndex | null = null;
+  #builtAt = 0;
+  #maxSeriesId = 0;
+
+  constructor(metrics: MetricsService, runbooks: RunbookGateway, now: () => number) {
+    this.#metrics = metrics;
+    this.#runbooks = runbooks;
+    this.#now = now;
+  }
+
+  index(): InventoryIndex {
+    const now = this.#now();
+    const grown = this.#metrics.store.seriesById(this.#maxSeriesId + 1) !== undefined;
+    if (this.#index && !grown && now - this.#builtAt < MAX_AGE_MS) return this.#index;
+    const series = this.#metrics.findSeries();
+    const targets = new Map<string, InventoryTarget>();
+    const metrics = new Set<string>();
+    let maxId = 0;
+    for (const s of series) {
+      maxId = Math.max(maxId, s.id);
+      metrics.add(s.name);
+      const label = TARGET_LABELS.find((l) => s.labels[l] !== undefined);
+      if (label && !targets.has(s.labels[label]!)) targets.set(s.labels[label]!, { name: s.labels[label]!, label });
+    }
+    this.#index = new InventoryIndex({ targets: [...targets.values()], metrics: [...metrics], runbooks: this.#runbooks.find('') });
+    this.#builtAt = now;
+    this.#maxSeriesId = maxId;
+    return this.#index;
+  }
+
+  /** The label a target is named by ("host", "instance"), for selectors and silences. */
+  labelOf(target: string): string {
+    return this.index().inventory.targets.find((t) => t.name === target)?.label ?? 'host';
+  }
+}

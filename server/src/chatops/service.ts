@@ -1,0 +1,181 @@
+import type { ChatCard, ErrorCard } from '../../../shared/api/chatops.ts';
+import type { Alternative, Command, ParseResult } from '../../../shared/chatops/intents.ts';
+import { parseCommand } from '../../../shared/chatops/parser.ts';
+import { AppError, type ErrorCode } from '../../../shared/errors.ts';
+import type { AuditLog, AuditOutcome } from '../audit/store.ts';
+import { actorOfChat, type ChatUser } from './chat-user.ts';
+import { EXECUTORS } from './executors/index.ts';
+import type { Executor, ExecutorDeps } from './executors/types.ts';
+import { missingPermission } from './policy.ts';
+import type { ChatOpsSettings } from './settings.ts';
+import type { ChatStore } from './store.ts';
+
+export interface ChatServiceDeps extends ExecutorDeps {
+  store: ChatStore;
+  audit: AuditLog;
+  settings: ChatOpsSettings;
+}
+
+export interface ChatInput {
+  text: string;
+  confirm?: string;
+  utcOffsetMinutes?: number;
+}
+
+function errorCard(intent: ErrorCard['intent'], code: ErrorCode | string, text: string, alternatives: Alternative[] = []): ErrorCard {
+  const titles: Record<string, string> = { E_FORBIDDEN: 'Not allowed', E_NOT_FOUND: 'Not found', E_CONFLICT: 'Cannot do that now', E_UNAVAILABLE: 'Not available', E_TOKEN_INVALID: 'Confirmation not valid' };
+  return { kind: 'error', intent, title: titles[code] ?? (code === 'E_BAD_REQUEST' ? 'Not understood' : 'Failed'), text, code, alternatives };
+}
+
+/** Same intent and slots, whatever the key order: what a confirmation is bound to. */
+function sameCommand(a: Command, b: Command): boolean {
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value) ? value.map(canonical) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).sort(([x], [y]) => x.localeCompare(y)).map(([k, v]) => [k, canonical(v)])) : value;
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+/** The incident a command is about, for its timeline. */
+function incidentOf(command: Command, deps: ExecutorDeps): number | null {
+  switch (command.intent) {
+    case 'incident.show':
+    case 'incident.note':
+      return command.slots.incidentId;
+    case 'alert.ack':
+      if (command.slots.incidentId !== undefined) return command.slots.incidentId;
+      return command.slots.alertId !== undefined ? (deps.alerts.alerts.byId(command.slots.alertId)?.incidentId ?? null) : null;
+    case 'runbook.run':
+      return command.slots.incidentId ?? null;
+    default:
+      return null;
+  }
+}
+
+/**
+ * ChatOps under one policy: parses a line, checks the permission of its intent, answers a
+ * question at once, and answers a state change with a confirmation whose single-use,
+ * short-lived token (bound to the asker and the parsed command) runs it on a second call.
+ * Every command is audited and kept in the asker's history; a command about an incident
+ * is also written on the incident's timeline with its answer.
+ */
+export class ChatService {
+  readonly #deps: ChatServiceDeps;
+
+  constructor(deps: ChatServiceDeps) {
+    this.#deps = deps;
+  }
+
+  parse(text: string, utcOffsetMinutes?: number): ParseResult {
+    const ref = { now: this.#deps.now(), ...(utcOffsetMinutes !== undefined ? { utcOffsetMinutes } : {}) };
+    return parseCommand(text, this.#deps.inventory.index(), ref);
+  }
+
+  async handle(user: ChatUser, input: ChatInput): Promise<ChatCard> {
+    const parsed = this.parse(input.text, input.utcOffsetMinutes);
+    if (input.confirm !== undefined) return this.confirm(user, input.confirm, { text: input.text, command: parsed });
+    if (parsed.intent === 'unknown') {
+      const card = errorCard('unknown', 'E_BAD_REQUEST', parsed.preview, parsed.alternatives);
+      return this.#finish(user, input.text, parsed, card, 'failure', 'answer');
+    }
+    const command = parsed as Command;
+    const missing = missingPermission(user, command);
+    if (missing) {
+      const card = errorCard(command.intent, 'E_FORBIDDEN', `Your role (${user.role}) cannot do this from chat: it needs the ${missing} permission. Type "help" for what you can ask.`);
+      return this.#finish(user, input.text, command, card, 'denied', 'answer');
+    }
+    const executor = EXECUTORS[command.intent as Exclude<Command['intent'], 'unknown'>] as Executor<Command['intent']>;
+    try {
+      if (executor.kind === 'read') {
+        const card = await executor.answer(command as never, user, this.#deps);
+        return this.#finish(user, input.text, command, card, 'success', 'answer');
+      }
+      const preview = await executor.check(command as never, user, this.#deps);
+      const now = this.#deps.now();
+      const expiresAt = now + this.#deps.settings.confirmTtlSeconds * 1000;
+      const token = this.#deps.store.createConfirmation({ userKey: user.key, text: input.text, command, channel: user.channel, createdAt: now, expiresAt });
+      const card: ChatCard = { kind: 'confirmation', intent: command.intent, title: 'Confirm', text: preview, token, expiresAt, requiredPermission: parsed.requiredPermission ?? 'chatops:use' };
+      return this.#finish(user, input.text, command, card, 'success', 'confirmation');
+    } catch (error) {
+      return this.#failed(user, input.text, command, error, 'answer');
+    }
+  }
+
+  /**
+   * Runs the command a confirmation card previewed. From the console the same text comes
+   * back and must parse to the same command; Slack's buttons carry only the token.
+   */
+  async confirm(user: ChatUser, token: string, asked?: { text: string; command: ParseResult }): Promise<ChatCard> {
+    const pending = this.#deps.store.confirmation(token);
+    const intent = asked?.command.intent ?? pending?.command.intent ?? 'unknown';
+    const text = asked?.text ?? pending?.text ?? '';
+    const refuse = (code: string, message: string, outcome: AuditOutcome) => this.#finish(user, text, pending?.command ?? null, errorCard(intent, code, message), outcome, 'confirmed');
+    if (!pending) return refuse('E_TOKEN_INVALID', 'No such confirmation; ask again.', 'failure');
+    if (pending.userKey !== user.key) return refuse('E_FORBIDDEN', 'This confirmation was given to someone else.', 'denied');
+    if (pending.usedAt !== null) return refuse('E_CONFLICT', 'This confirmation has already been used.', 'failure');
+    if (this.#deps.now() > pending.expiresAt) return refuse('E_TOKEN_INVALID', 'This confirmation has expired; ask again.', 'failure');
+    if (asked && !sameCommand(asked.command as Command, pending.command)) {
+      return refuse('E_CONFLICT', `This confirmation is for "${pending.text}", not for this text; ask again.`, 'failure');
+    }
+    const command = pending.command;
+    // The role may have changed since the question.
+    const missing = missingPermission(user, command);
+    if (missing) return refuse('E_FORBIDDEN', `This needs the ${missing} permission.`, 'denied');
+    if (!this.#deps.store.spend(token, this.#deps.now())) return refuse('E_CONFLICT', 'This confirmation has already been used.', 'failure');
+    const executor = EXECUTORS[command.intent as Exclude<Command['intent'], 'unknown'>] as Executor<Command['intent']>;
+    try {
+      if (executor.kind !== 'change') throw new AppError('E_CONFLICT', 'Nothing to confirm for a question.');
+      const card = await executor.execute(command as never, user, this.#deps);
+      return this.#finish(user, pending.text, command, card, 'success', 'confirmed');
+    } catch (error) {
+      return this.#failed(user, pending.text, command, error, 'confirmed');
+    }
+  }
+
+  /** Cancels a pending confirmation of the user's (Slack's Cancel button): its token is spent unused. */
+  cancel(user: ChatUser, token: string): ChatCard {
+    const pending = this.#deps.store.confirmation(token);
+    if (!pending || pending.userKey !== user.key) return this.#finish(user, pending?.text ?? '', null, errorCard('unknown', 'E_TOKEN_INVALID', 'No such confirmation of yours.'), 'failure', 'cancelled');
+    const spent = this.#deps.store.spend(token, this.#deps.now());
+    const card: ChatCard = spent
+      ? { kind: 'text', intent: pending.command.intent, title: 'Cancelled', text: `Not done: "${pending.text}".`, lines: [] }
+      : errorCard(pending.command.intent, 'E_CONFLICT', 'This confirmation has already been used.');
+    return this.#finish(user, pending.text, pending.command, card, spent ? 'success' : 'failure', 'cancelled');
+  }
+
+  history(user: ChatUser) {
+    return this.#deps.store.history(user.key);
+  }
+
+  #failed(user: ChatUser, text: string, command: Command, error: unknown, stage: string): ChatCard {
+    if (!(error instanceof AppError)) throw error;
+    return this.#finish(user, text, command, errorCard(command.intent, error.code, error.message), error.code === 'E_FORBIDDEN' ? 'denied' : 'failure', stage);
+  }
+
+  #finish(user: ChatUser, text: string, command: Command | ParseResult | null, card: ChatCard, outcome: AuditOutcome, stage: string): ChatCard {
+    const now = this.#deps.now();
+    const intent = command?.intent ?? card.intent;
+    this.#deps.audit.record({
+      actor: user.name,
+      actorKind: user.kind,
+      action: 'chat.command',
+      target: `intent:${intent}`,
+      outcome,
+      ip: user.ip,
+      details: { text, channel: user.channel, stage, answer: card.kind, ...(card.kind === 'error' ? { code: card.code } : {}), ...(command ? { slots: command.slots } : {}) },
+    });
+    this.#deps.store.recordHistory({ ts: now, userKey: user.key, actor: user.name, channel: user.channel, text, intent, kind: card.kind, summary: `${card.title}: ${card.text}` });
+    // On the incident's timeline: what was asked and answered. A pending confirmation is not
+    // news yet, and a refused command stays in the audit log: chat must not let someone
+    // without the permission write on a timeline.
+    if (command && intent !== 'unknown' && card.kind !== 'confirmation' && outcome !== 'denied') {
+      const incidentId = incidentOf(command as Command, this.#deps);
+      if (incidentId !== null && this.#deps.alerts.incidents.byId(incidentId)) {
+        this.#deps.alerts.incidentService.record(incidentId, 'command', `Chat (${user.channel}): "${text}" → ${card.title}`, actorOfChat(user), {
+          intent,
+          stage,
+          answer: { kind: card.kind, title: card.title, text: card.text },
+        });
+      }
+    }
+    return card;
+  }
+}

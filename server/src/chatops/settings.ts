@@ -1,0 +1,45 @@
+import { ConfigError } from '../config.ts';
+import type { RunbookGateway } from './runbook-gateway.ts';
+
+export type UnmappedPolicy = 'deny' | 'read-only';
+
+export interface ChatOpsSettings {
+  /** Slack's signing secret (SMARTCLOUDOPS_SLACK_SIGNING_SECRET); without it the Slack endpoints answer 503. */
+  slackSigningSecret: string | undefined;
+  /** What a chat user no admin has mapped gets (SMARTCLOUDOPS_SLACK_UNMAPPED): nothing, or read-only answers. */
+  unmapped: UnmappedPolicy;
+  /** How long a confirmation token lives (SMARTCLOUDOPS_CHAT_CONFIRM_TTL), seconds. */
+  confirmTtlSeconds: number;
+  /** Oldest Slack request timestamp accepted, seconds (Slack's own advice: 5 minutes). */
+  slackMaxAgeSeconds: number;
+  /** How runbook commands reach the runbooks feature; absent: runbooks are not available. */
+  runbooks?: RunbookGateway;
+}
+
+export const DEFAULT_CHATOPS_SETTINGS: ChatOpsSettings = {
+  slackSigningSecret: undefined,
+  unmapped: 'deny',
+  confirmTtlSeconds: 120,
+  slackMaxAgeSeconds: 300,
+};
+
+export function chatopsSettingsFromEnv(env: Record<string, string | undefined>): Partial<ChatOpsSettings> {
+  const settings: Partial<ChatOpsSettings> = {};
+  const secret = env.SMARTCLOUDOPS_SLACK_SIGNING_SECRET;
+  if (secret) {
+    if (secret.length < 16) throw new ConfigError('SMARTCLOUDOPS_SLACK_SIGNING_SECRET', 'must be at least 16 characters long');
+    settings.slackSigningSecret = secret;
+  }
+  const unmapped = env.SMARTCLOUDOPS_SLACK_UNMAPPED;
+  if (unmapped) {
+    if (unmapped !== 'deny' && unmapped !== 'read-only') throw new ConfigError('SMARTCLOUDOPS_SLACK_UNMAPPED', `must be "deny" or "read-only" (got "${unmapped}")`);
+    settings.unmapped = unmapped;
+  }
+  const ttl = env.SMARTCLOUDOPS_CHAT_CONFIRM_TTL;
+  if (ttl) {
+    const seconds = Number(ttl);
+    if (!Number.isInteger(seconds) || seconds < 10 || seconds > 3600) throw new ConfigError('SMARTCLOUDOPS_CHAT_CONFIRM_TTL', `must be an integer from 10 to 3600 (got "${ttl}")`);
+    settings.confirmTtlSeconds = seconds;
+  }
+  return settings;
+}

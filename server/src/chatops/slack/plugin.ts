@@ -1,0 +1,96 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { slackRoutes as routes } from '../../../../shared/api/chatops.ts';
+import { AppError } from '../../../../shared/errors.ts';
+import type { ServerContext } from '../../context.ts';
+import { registerRoutes } from '../../http/register-route.ts';
+import type { UserStore } from '../../users/store.ts';
+import type { ChatOpsFeature } from '../plugin.ts';
+import { CANCEL_ACTION, cardToSlack, CONFIRM_ACTION, type SlackMessage } from './blocks.ts';
+import { resolveChatUser, type ChatIdentity } from './identity.ts';
+import { ReplayGuard, verifySlackSignature } from './signature.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The form body exactly as received: Slack signs these bytes. */
+    slackRawBody?: string;
+  }
+}
+
+/** Slack's forms are small; anything larger is not Slack. */
+const FORM_LIMIT_BYTES = 64 * 1024;
+
+interface ActionPayload {
+  type?: string;
+  user?: { id?: string; username?: string; name?: string; team_id?: string };
+  team?: { id?: string } | null;
+  actions?: { action_id?: string; value?: string }[];
+}
+
+/**
+ * The Slack (and Mattermost, in Slack-compatible signing) endpoints: the slash command and
+ * the interactive buttons. Requests are authenticated by their signature, not a bearer
+ * token; the form parser lives in this plugin only, so no other route accepts forms.
+ */
+export const slackPlugin: FastifyPluginAsync<{ ctx: ServerContext; feature: ChatOpsFeature; users: UserStore }> = async (app, { ctx, feature, users }) => {
+  const { settings, service, store } = feature;
+  const replays = new ReplayGuard(settings.slackMaxAgeSeconds);
+
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_LIMIT_BYTES }, (request, body, done) => {
+    request.slackRawBody = body as string;
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+
+  /** Refuses anything not signed by Slack with our secret, stale, or seen before. */
+  const verify = (request: FastifyRequest): void => {
+    const secret = settings.slackSigningSecret;
+    // Without a secret the integration does not exist here: a 404, not a server fault.
+    if (!secret) throw new AppError('E_NOT_FOUND', 'The Slack integration is not configured (SMARTCLOUDOPS_SLACK_SIGNING_SECRET).');
+    const header = (name: string) => {
+      const value = request.headers[name];
+      return Array.isArray(value) ? value[0] : value;
+    };
+    const signature = header('x-slack-signature');
+    const check = verifySlackSignature(secret, { timestamp: header('x-slack-request-timestamp'), signature, rawBody: request.slackRawBody ?? '' }, ctx.now(), settings.slackMaxAgeSeconds);
+    const refused = !check.ok ? check.reason : !replays.firstUse(signature!, ctx.now()) ? 'replayed' : null;
+    if (refused) {
+      ctx.audit.record({ actor: null, actorKind: 'anonymous', action: 'slack.request.refused', target: request.url, outcome: 'denied', ip: request.ip, details: { reason: refused } });
+      throw new AppError('E_TOKEN_INVALID', refused === 'stale' ? 'The Slack request timestamp is too old.' : refused === 'replayed' ? 'This Slack request was already received.' : 'The Slack signature is invalid.');
+    }
+  };
+
+  const notLinked = (identity: ChatIdentity): SlackMessage => {
+    ctx.audit.record({ actor: `slack:${identity.chatUserId}`, actorKind: 'anonymous', action: 'chat.command', target: 'unmapped', outcome: 'denied', details: { teamId: identity.teamId } });
+    return { response_type: 'ephemeral', text: 'Not linked', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `Your chat account (${identity.chatUserId}) is not linked to a SmartCloudOps user; ask an admin to map it.` } }] };
+  };
+
+  registerRoutes(app, routes, {
+    command: async (request) => {
+      verify(request);
+      const form = request.body;
+      const identity = { teamId: form.team_id ?? '', chatUserId: form.user_id ?? '', chatUserName: form.user_name ?? '' };
+      if (!identity.chatUserId) throw new AppError('E_VALIDATION', 'The command has no user_id.');
+      const user = resolveChatUser(identity, request.ip, store, users, settings.unmapped);
+      if (!user) return notLinked(identity);
+      const text = (form.text ?? '').trim().slice(0, 2000) || 'help';
+      return { ...cardToSlack(await service.handle(user, { text })) };
+    },
+
+    actions: async (request) => {
+      verify(request);
+      let payload: ActionPayload;
+      try {
+        payload = JSON.parse(request.body.payload ?? '') as ActionPayload;
+      } catch {
+        throw new AppError('E_VALIDATION', 'The interaction has no JSON payload.');
+      }
+      const action = payload.actions?.[0];
+      const identity = { teamId: payload.team?.id ?? payload.user?.team_id ?? '', chatUserId: payload.user?.id ?? '', chatUserName: payload.user?.username ?? payload.user?.name ?? '' };
+      if (!action?.value || !identity.chatUserId) throw new AppError('E_VALIDATION', 'The interaction names no user or action.');
+      const user = resolveChatUser(identity, request.ip, store, users, settings.unmapped);
+      if (!user) return notLinked(identity);
+      if (action.action_id === CANCEL_ACTION) return { replace_original: true, ...cardToSlack(service.cancel(user, action.value)) };
+      if (action.action_id !== CONFIRM_ACTION) throw new AppError('E_VALIDATION', `Unknown action ${action.action_id ?? ''}.`);
+      return { replace_original: true, ...cardToSlack(await service.confirm(user, action.value)) };
+    },
+  });
+};

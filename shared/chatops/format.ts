@@ -1,0 +1,65 @@
+import type { Command, SilenceMatcher } from './intents.ts';
+
+/** `5400000` → `1h 30m`: the way people write durations in chat. */
+export function formatDuration(ms: number): string {
+  const units: [string, number][] = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]];
+  const parts: string[] = [];
+  let rest = Math.round(ms);
+  for (const [unit, size] of units) {
+    if (rest >= size) {
+      parts.push(`${Math.floor(rest / size)}${unit}`);
+      rest %= size;
+    }
+    if (parts.length === 2) break;
+  }
+  return parts.length > 0 ? parts.join(' ') : '0s';
+}
+
+export function formatMatcher(m: SilenceMatcher): string {
+  return `${m.name}${m.op}"${m.value}"`;
+}
+
+function isoMinute(ts: number): string {
+  return `${new Date(ts).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** One line saying what a command would do, for the parse answer and confirmation cards. */
+export function previewOf(command: Command, now: number): string {
+  switch (command.intent) {
+    case 'metrics.show': {
+      const { metric, target, from, to } = command.slots;
+      const when = now - to < 60_000 ? `over the last ${formatDuration(to - from)}` : `from ${isoMinute(from)} to ${isoMinute(to)}`;
+      return `Chart ${metric}${target ? ` on ${target}` : ' on every target'} ${when}`;
+    }
+    case 'alerts.list': {
+      const { target, severity, state } = command.slots;
+      return `List ${state ?? 'unresolved'}${severity ? ` ${severity}` : ''} alerts${target ? ` on ${target}` : ''}`;
+    }
+    case 'alert.ack': {
+      const { alertId, incidentId, comment } = command.slots;
+      const what = alertId !== undefined ? `alert ${alertId}` : `every open alert of incident ${incidentId}`;
+      return `Acknowledge ${what}${comment ? ` with comment "${comment}"` : ''}`;
+    }
+    case 'silence.create': {
+      const { matchers, durationSeconds, comment } = command.slots;
+      return `Silence alerts matching ${matchers.map(formatMatcher).join(', ')} for ${formatDuration(durationSeconds * 1000)}${comment ? ` ("${comment}")` : ''}`;
+    }
+    case 'silence.expire':
+      return `Expire silence ${command.slots.silenceId}`;
+    case 'incident.show':
+      return `Show incident ${command.slots.incidentId}`;
+    case 'incident.note':
+      return `Add a note to incident ${command.slots.incidentId}: "${command.slots.text}"`;
+    case 'anomaly.explain':
+      return `Explain the latest anomaly on ${command.slots.target}${command.slots.metric ? ` (${command.slots.metric})` : ''}`;
+    case 'runbook.run': {
+      const { runbook, params, incidentId } = command.slots;
+      const args = Object.entries(params).map(([k, v]) => `${k}=${v}`).join(', ');
+      return `Plan runbook ${runbook}${args ? ` with ${args}` : ''}${incidentId !== undefined ? ` for incident ${incidentId}` : ''}`;
+    }
+    case 'help':
+      return command.slots.topic ? `Help on ${command.slots.topic}` : 'List what you can ask';
+    case 'unknown':
+      return 'Not understood';
+  }
+}

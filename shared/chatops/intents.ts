@@ -1,0 +1,148 @@
+import type { Permission } from '../auth/permissions.ts';
+
+/**
+ * The ChatOps intents and their slots: the contract of `POST /api/v1/chat/parse`
+ * (docs/chatops.md). Pure data, shared by the server (execution) and the console (preview).
+ */
+export const INTENTS = [
+  'metrics.show',
+  'alerts.list',
+  'alert.ack',
+  'silence.create',
+  'silence.expire',
+  'incident.show',
+  'incident.note',
+  'anomaly.explain',
+  'runbook.run',
+  'help',
+  'unknown',
+] as const;
+export type Intent = (typeof INTENTS)[number];
+
+export interface SilenceMatcher {
+  name: string;
+  op: '=' | '!=' | '=~' | '!~';
+  value: string;
+}
+
+export interface MetricsShowSlots {
+  metric: string;
+  target?: string;
+  /** Unix ms. */
+  from: number;
+  to: number;
+}
+export interface AlertsListSlots {
+  target?: string;
+  severity?: 'info' | 'warning' | 'critical';
+  state?: 'firing' | 'acknowledged' | 'resolved';
+}
+export interface AlertAckSlots {
+  alertId?: number;
+  incidentId?: number;
+  comment?: string;
+}
+export interface SilenceCreateSlots {
+  matchers: SilenceMatcher[];
+  durationSeconds: number;
+  comment?: string;
+}
+export interface SilenceExpireSlots {
+  silenceId: number;
+}
+export interface IncidentShowSlots {
+  incidentId: number;
+}
+export interface IncidentNoteSlots {
+  incidentId: number;
+  text: string;
+}
+export interface AnomalyExplainSlots {
+  target: string;
+  metric?: string;
+}
+export interface RunbookRunSlots {
+  /** The runbook's id when the inventory knows it; otherwise the words that named it. */
+  runbook: string;
+  params: Record<string, string>;
+  incidentId?: number;
+}
+export interface HelpSlots {
+  topic?: Exclude<Intent, 'help' | 'unknown'>;
+}
+
+export interface SlotsOf {
+  'metrics.show': MetricsShowSlots;
+  'alerts.list': AlertsListSlots;
+  'alert.ack': AlertAckSlots;
+  'silence.create': SilenceCreateSlots;
+  'silence.expire': SilenceExpireSlots;
+  'incident.show': IncidentShowSlots;
+  'incident.note': IncidentNoteSlots;
+  'anomaly.explain': AnomalyExplainSlots;
+  'runbook.run': RunbookRunSlots;
+  help: HelpSlots;
+  unknown: Record<string, never>;
+}
+
+/** One parsed command: an intent with its slots, for every intent. */
+export type Command = { [I in Intent]: { intent: I; slots: SlotsOf[I] } }[Intent];
+
+/** What the parser offers instead of guessing: "did you mean …". */
+export interface Alternative {
+  intent: Intent;
+  /** A phrase the user could type, or the reading the parser considered. */
+  text: string;
+  confidence: number;
+}
+
+export type ParseResult = Command & {
+  /** 0..1; below PARSE_THRESHOLD the answer is `unknown`. */
+  confidence: number;
+  /** The permission the command needs, null for help and unknown. */
+  requiredPermission: Permission | null;
+  /** One line saying what would happen. */
+  preview: string;
+  alternatives: Alternative[];
+};
+
+/** Below this the parser answers `unknown` with its alternatives rather than guess. */
+export const PARSE_THRESHOLD = 0.6;
+
+/** The permission each intent needs (the same matrix as the buttons of the console). */
+export const INTENT_PERMISSION: Readonly<Record<Intent, Permission | null>> = {
+  'metrics.show': 'metrics:read',
+  'alerts.list': 'alerts:read',
+  'alert.ack': 'alerts:write',
+  'silence.create': 'silences:write',
+  'silence.expire': 'silences:write',
+  'incident.show': 'incidents:read',
+  'incident.note': 'incidents:write',
+  'anomaly.explain': 'anomalies:read',
+  'runbook.run': 'runbooks:run',
+  help: null,
+  unknown: null,
+};
+
+/** Intents that change state: they answer a confirmation first and run on the second call. */
+export const STATE_CHANGING: ReadonlySet<Intent> = new Set(['alert.ack', 'silence.create', 'silence.expire', 'incident.note', 'runbook.run']);
+
+/** The permission a parsed command needs: acknowledging a whole incident is an incident write. */
+export function permissionFor(command: Command): Permission | null {
+  if (command.intent === 'alert.ack' && command.slots.incidentId !== undefined) return 'incidents:write';
+  return INTENT_PERMISSION[command.intent];
+}
+
+/** One example per intent, for help and for "did you mean". */
+export const EXAMPLES: Readonly<Record<Exclude<Intent, 'unknown'>, readonly string[]>> = {
+  'metrics.show': ['cpu on web-1 last 2h', 'memory of db-2 since 9am'],
+  'alerts.list': ["what's firing on web-3", 'critical alerts'],
+  'alert.ack': ['ack 12 rolling back', 'acknowledge incident 7'],
+  'silence.create': ['silence disk alerts on db-2 for 1h'],
+  'silence.expire': ['unsilence 4'],
+  'incident.show': ['incident 7', 'status of #7'],
+  'incident.note': ['note on 7: rolled back deploy 4.12'],
+  'anomaly.explain': ['why is api-1 anomalous'],
+  'runbook.run': ['restart web on api-1'],
+  help: ['help', 'what can I do'],
+};

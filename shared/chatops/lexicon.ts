@@ -1,0 +1,111 @@
+import { FuzzyIndex } from './fuzzy.ts';
+
+/**
+ * The words the parser understands and what each stands for. Synonyms live here and only
+ * here ("bounce" = restart, "mute" = silence), so the grammar in docs/chatops.md and the
+ * parser cannot disagree.
+ */
+export type Word =
+  | 'ack' | 'silence' | 'unsilence' | 'expire' | 'note' | 'show' | 'explain' | 'help' | 'run'
+  | 'alert' | 'incident' | 'runbook' | 'status' | 'list' | 'firing' | 'anomalous';
+
+const WORDS: Record<Word, readonly string[]> = {
+  ack: ['ack', 'acknowledge', 'acknowledged', 'acked', 'ackd', "ack'd", 'acking', 'acknowledging', 'claim'],
+  silence: ['silence', 'mute', 'snooze', 'quiet', 'hush', 'shush', 'suppress', 'squelch', 'silenced'],
+  unsilence: ['unsilence', 'unmute', 'unsnooze', 'unsuppress', 'desilence', 'unquiet'],
+  expire: ['expire', 'end', 'remove', 'delete', 'lift', 'cancel', 'stop', 'kill', 'drop'],
+  note: ['note', 'annotate', 'comment', 'log', 'jot', 'record'],
+  show: ['show', 'display', 'graph', 'chart', 'plot', 'get', 'give', 'view', 'see', 'draw', 'visualize', 'visualise', 'fetch', 'pull'],
+  explain: ['why', 'explain', 'whys', 'diagnose'],
+  help: ['help', 'commands', 'usage', '?', 'halp', 'manual', 'howto'],
+  run: ['run', 'execute', 'exec', 'trigger', 'launch', 'invoke', 'perform', 'kick off'],
+  alert: ['alert', 'alerts', 'alarm', 'alarms', 'page', 'pages', 'alerting', 'problems', 'issues'],
+  incident: ['incident', 'incidents', 'inc', 'outage', 'incdent'],
+  runbook: ['runbook', 'runbooks', 'playbook', 'playbooks', 'automation'],
+  status: ['status', 'state', 'details', 'detail', 'info', 'summary', 'about', 'update'],
+  list: ['list', 'ls', 'which', 'any', 'open', 'current', 'active', 'all'],
+  firing: ['firing', 'burning', 'broken', 'failing', 'down', 'red', 'ringing', 'going'],
+  anomalous: ['anomalous', 'anomaly', 'anomalies', 'weird', 'strange', 'odd', 'abnormal', 'unusual', 'wrong', 'off', 'spiking', 'acting'],
+};
+
+/** Runbook actions: the verb people use, mapped to the word a runbook names itself by. */
+export const RUNBOOK_ACTIONS: Readonly<Record<string, string>> = {
+  restart: 'restart', bounce: 'restart', reboot: 'restart', recycle: 'restart', cycle: 'restart', kick: 'restart', reload: 'restart',
+  rollback: 'rollback', revert: 'rollback', undeploy: 'rollback',
+  failover: 'failover', promote: 'failover', switchover: 'failover',
+  flush: 'flush', purge: 'flush', invalidate: 'flush',
+  clear: 'clear', clean: 'clear', cleanup: 'clear', prune: 'clear', free: 'clear',
+  scale: 'scale', resize: 'scale',
+  drain: 'drain', cordon: 'drain',
+  rotate: 'rotate',
+};
+
+export const SEVERITY_WORDS: Readonly<Record<string, 'info' | 'warning' | 'critical'>> = {
+  critical: 'critical', crit: 'critical', crits: 'critical', sev1: 'critical', p1: 'critical', severe: 'critical', urgent: 'critical', major: 'critical',
+  warning: 'warning', warnings: 'warning', warn: 'warning', warns: 'warning', sev2: 'warning', p2: 'warning', minor: 'warning',
+  info: 'info', informational: 'info', sev3: 'info', p3: 'info',
+};
+
+export const STATE_WORDS: Readonly<Record<string, 'firing' | 'acknowledged' | 'resolved'>> = {
+  firing: 'firing', unacked: 'firing', unacknowledged: 'firing', unhandled: 'firing', burning: 'firing', ringing: 'firing',
+  acknowledged: 'acknowledged', acked: 'acknowledged', ackd: 'acknowledged', handled: 'acknowledged',
+  resolved: 'resolved', closed: 'resolved', cleared: 'resolved', recovered: 'resolved', fixed: 'resolved',
+};
+
+/** Words that carry no meaning of their own in a command. */
+export const FILLER = new Set([
+  'a', 'an', 'the', 'me', 'my', 'us', 'please', 'pls', 'plz', 'can', 'could', 'would', 'you', 'u', 'i', 'we', 'is', 'are', 'was', 'be',
+  'what', "what's", 'whats', 'how', "how's", 'hows', 'of', 'on', 'for', 'at', 'in', 'from', 'to', 'with', 'by', 'over', 'during', 'about',
+  'host', 'hosts', 'server', 'servers', 'node', 'nodes', 'machine', 'box', 'instance', 'target', 'service',
+  'usage', 'utilisation', 'utilization', 'use', 'used', 'util', 'level', 'levels', 'stats', 'metric', 'metrics', 'data', 'graphs',
+  'now', 'currently', 'right', 'just', 'there', 'it', 'its', 'this', 'that', 'these', 'those', 'up', 'going', 'looking', 'look', 'like',
+  'and', 'or', 'so', 'hey', 'hi', 'bot', 'ops', 'thanks', 'thx', 'ok', 'okay', 'quick', 'quickly', 'some', 'do', 'does', 'did', 'has', 'have',
+  'let', "let's", 'lets', 'see', 'tell', 'need', 'want', 'percent', '%', 'number', 'numbers', 'rate', 'value', 'values', 'trend',
+]);
+
+const ENTRIES: [string, Word][] = Object.entries(WORDS).flatMap(([word, forms]) => forms.map((form) => [form, word as Word] as [string, Word]));
+const EXACT = new Map<string, Word[]>();
+for (const [form, word] of ENTRIES) EXACT.set(form, [...(EXACT.get(form) ?? []), word]);
+const ACTIONS = new FuzzyIndex<string>(Object.entries(RUNBOOK_ACTIONS));
+const FUZZY = new FuzzyIndex<Word>(ENTRIES.filter(([form]) => form.length >= 5));
+
+/** Is the word (exactly) one of the forms of `word`? */
+export function is(norm: string | undefined, word: Word): boolean {
+  return norm !== undefined && (EXACT.get(norm)?.includes(word) ?? false);
+}
+
+/** Near misses of the lexicon per word; the lexicon never changes, so a word is looked up once. */
+const NEAR = new Map<string, ReturnType<typeof FUZZY.lookup>>();
+const NEAR_LIMIT = 20_000;
+
+function nearMisses(norm: string): ReturnType<typeof FUZZY.lookup> {
+  let hits = NEAR.get(norm);
+  if (!hits) {
+    if (NEAR.size >= NEAR_LIMIT) NEAR.clear();
+    hits = FUZZY.lookup(norm);
+    NEAR.set(norm, hits);
+  }
+  return hits;
+}
+
+/**
+ * The word a token stands for, tolerating a typo in longer words ("acknowlege",
+ * "silnce"); the score says how sure. Only used where a verb is expected.
+ */
+export function verbOf(norm: string | undefined, word: Word): number {
+  if (norm === undefined) return 0;
+  if (is(norm, word)) return 1;
+  if (norm.length < 5) return 0;
+  const hit = nearMisses(norm).find((h) => h.item === word);
+  return hit ? hit.score * 0.95 : 0;
+}
+
+/** The canonical runbook action of a verb, typos tolerated in longer words. */
+export function actionOf(norm: string | undefined): { action: string; score: number } | null {
+  if (norm === undefined) return null;
+  const exact = RUNBOOK_ACTIONS[norm];
+  if (exact) return { action: exact, score: 1 };
+  if (norm.length < 6) return null;
+  const hit = ACTIONS.lookup(norm)[0];
+  return hit ? { action: hit.item, score: hit.score * 0.95 } : null;
+}

@@ -1,0 +1,614 @@
+import type { Command, Intent, SilenceMatcher } from './intents.ts';
+import { actionOf, FILLER, is, SEVERITY_WORDS, STATE_WORDS, verbOf } from './lexicon.ts';
+import type { InventoryIndex, InventoryRunbook, InventoryTarget } from './inventory.ts';
+import { findDurations, findTimeRange, type TimeReference } from './times.ts';
+import { idOf, restOf, type Token } from './tokens.ts';
+
+/**
+ * One reading of a chat line by one intent's rule. Each rule says how well the line fits
+ * it; the parser keeps the best and offers the others as alternatives.
+ */
+export interface Reading {
+  command: Command;
+  confidence: number;
+  /** Set when the intent fits but a required part is missing or unresolved. */
+  problem?: string;
+  /** Names the user may have meant ("did you mean web-1?"). */
+  suggestions?: string[];
+}
+
+export interface Line {
+  text: string;
+  tokens: Token[];
+  index: InventoryIndex;
+  ref: TimeReference;
+}
+
+export type Rule = (line: Line) => Reading | null;
+
+const TARGET_PREPS = new Set(['on', 'of', 'for', 'at', 'from', 'host', 'server', 'node', 'in', 'with', 'about', 'is', 'does', 'to']);
+const COMMENT_MARKERS = new Set(['because', 'cause', 'reason', 'comment', 'msg', 'message', 'note', 'saying', 'since', '-', '--', '—', 're', 'reason:']);
+const DEFAULT_SILENCE_SECONDS = 3600;
+const DEFAULT_RANGE_MS = 3_600_000;
+
+/** Confidence lost per word the reading cannot account for. */
+function leftoverFactor(tokens: readonly Token[], taken: ReadonlySet<number>): number {
+  let unknown = 0;
+  tokens.forEach((token, i) => {
+    if (!taken.has(i) && !FILLER.has(token.norm)) unknown++;
+  });
+  return Math.pow(0.8, unknown);
+}
+
+/** The first token among the first `within` (fillers skipped) that is the verb, and how surely. */
+function leadingVerb(tokens: readonly Token[], test: (norm: string) => number, within = 3): { at: number; score: number } | null {
+  let seen = 0;
+  for (let i = 0; i < tokens.length && seen < within; i++) {
+    const score = test(tokens[i]!.norm);
+    if (score > 0) return { at: i, score };
+    if (!FILLER.has(tokens[i]!.norm)) seen++;
+  }
+  return null;
+}
+
+interface TargetHit {
+  target: InventoryTarget;
+  score: number;
+  at: number;
+  end: number;
+}
+
+/**
+ * The target the line names: any word that is exactly a target's name (`web1` = `web-1`),
+ * two words that are one ("web 1"), or a near miss right after "on", "of", "host"... A near
+ * miss that fits two targets equally is reported, not chosen.
+ */
+function findTarget(line: Line, taken: ReadonlySet<number>): { hit: TargetHit | null; unresolved?: string; suggestions?: string[] } {
+  const { tokens, index } = line;
+  for (let i = 0; i < tokens.length; i++) {
+    if (taken.has(i)) continue;
+    const next = tokens[i + 1];
+    if (next && !taken.has(i + 1)) {
+      const joined = index.target(tokens[i]!.norm + next.norm, false);
+      if (joined.length === 1 && !index.target(tokens[i]!.norm, false).length) return { hit: { target: joined[0]!.item, score: 1, at: i, end: i + 2 } };
+    }
+    const exact = index.target(tokens[i]!.norm, false);
+    if (exact.length >= 1) return { hit: { target: exact[0]!.item, score: 1, at: i, end: i + 1 } };
+  }
+  for (let i = 1; i < tokens.length; i++) {
+    if (taken.has(i) || !TARGET_PREPS.has(tokens[i - 1]!.norm)) continue;
+    const word = tokens[i]!.norm;
+    if (FILLER.has(word) || !/[a-z]/.test(word) || idOf(tokens[i]) !== null) continue;
+    const hits = line.index.target(word, true);
+    if (hits.length === 1) return { hit: { target: hits[0]!.item, score: hits[0]!.score, at: i, end: i + 1 } };
+    if (hits.length > 1) return { hit: null, unresolved: word, suggestions: hits.map((h) => h.item.name).slice(0, 3) };
+    // A host-like word ("web-9", "db7") that is not in the inventory.
+    if (/\d/.test(word) && /[a-z]/.test(word)) return { hit: null, unresolved: word, suggestions: index.suggestTargets(word) };
+  }
+  return { hit: null };
+}
+
+function take(taken: Set<number>, from: number, to: number): void {
+  for (let i = from; i < to; i++) taken.add(i);
+}
+
+/** The id after a noun ("incident 7", "inc #7"), or the first bare id. */
+function idAfter(tokens: readonly Token[], taken: ReadonlySet<number>, nouns: (norm: string) => boolean): { id: number; at: number; noun: number | null } | null {
+  for (let i = 0; i < tokens.length - 1; i++) {
+    if (taken.has(i) || !nouns(tokens[i]!.norm)) continue;
+    const nextId = idOf(tokens[i + 1]);
+    if (nextId !== null) return { id: nextId, at: i + 1, noun: i };
+    // "incident number 7", "incident no. 7"
+    if (['number', 'no', 'nr', 'num'].includes(tokens[i + 1]!.norm) && idOf(tokens[i + 2]) !== null) return { id: idOf(tokens[i + 2])!, at: i + 2, noun: i };
+  }
+  return null;
+}
+
+function firstId(tokens: readonly Token[], taken: ReadonlySet<number>, from = 0): { id: number; at: number } | null {
+  for (let i = from; i < tokens.length; i++) {
+    if (taken.has(i)) continue;
+    const id = idOf(tokens[i]);
+    if (id !== null) return { id, at: i };
+  }
+  return null;
+}
+
+/** Free text after position `from`, without a leading "with comment", "because", ":" or "-". */
+function commentFrom(line: Line, from: number): string | undefined {
+  let i = from;
+  while (i < line.tokens.length && (COMMENT_MARKERS.has(line.tokens[i]!.norm) || ['with', 'a', 'saying', 'that'].includes(line.tokens[i]!.norm))) i++;
+  const text = restOf(line.text, line.tokens, i);
+  return text === '' ? undefined : text;
+}
+
+const isIncidentNoun = (norm: string) => is(norm, 'incident');
+const isAlertNoun = (norm: string) => is(norm, 'alert');
+
+// help -------------------------------------------------------------------------------------
+
+const TOPICS: [RegExp, Exclude<Intent, 'help' | 'unknown'>][] = [
+  [/\b(unsilence|unmute|expire)\b/, 'silence.expire'],
+  [/\b(silenc\w*|mute|snooze)\b/, 'silence.create'],
+  [/\b(ack\w*)\b/, 'alert.ack'],
+  [/\b(notes?|annotate)\b/, 'incident.note'],
+  [/\b(incidents?)\b/, 'incident.show'],
+  [/\b(anomal\w*|why|explain)\b/, 'anomaly.explain'],
+  [/\b(runbooks?|restart|run)\b/, 'runbook.run'],
+  [/\b(alerts?|firing)\b/, 'alerts.list'],
+  [/\b(metrics?|charts?|graphs?|cpu|memory)\b/, 'metrics.show'],
+];
+
+export const helpRule: Rule = (line) => {
+  const lower = line.text.toLowerCase().trim();
+  const phrase = /^(what can (i|you) (do|ask|say)|what do you (do|understand|know)|how do (i|you) use( this| you)?|what are (the|your) commands|\?+)\??$/.test(lower);
+  const verb = leadingVerb(line.tokens, (n) => verbOf(n, 'help'), 2);
+  if (!phrase && !verb) return null;
+  const rest = verb ? line.tokens.slice(verb.at + 1).map((t) => t.norm).join(' ') : '';
+  const topic = TOPICS.find(([re]) => re.test(rest))?.[1];
+  return { command: { intent: 'help', slots: topic ? { topic } : {} }, confidence: phrase ? 1 : verb!.score * (rest === '' || topic ? 1 : 0.9) };
+};
+
+// alert.ack --------------------------------------------------------------------------------
+
+export const ackRule: Rule = (line) => {
+  const { tokens } = line;
+  const verb = leadingVerb(tokens, (n) => verbOf(n, 'ack'));
+  if (!verb) return null;
+  const taken = new Set<number>([verb.at]);
+  const incident = idAfter(tokens, taken, isIncidentNoun);
+  const alert = incident ? null : idAfter(tokens, taken, isAlertNoun) ?? firstId(tokens, taken, verb.at + 1) ?? firstId(tokens, taken);
+  const found = incident ?? alert;
+  if (!found) {
+    // "acked alerts" is a question about alerts, not an acknowledgement.
+    if (tokens.some((t) => isAlertNoun(t.norm))) return null;
+    return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: 'Say which alert (or incident) to acknowledge, e.g. "ack 12 rolling back".' };
+  }
+  const noun = 'noun' in found ? (found.noun as number | null) : null;
+  if (noun !== null) taken.add(noun);
+  taken.add(found.at);
+  const comment = found.at > verb.at ? commentFrom(line, found.at + 1) : commentFrom(line, verb.at + 1);
+  const slots = incident ? { incidentId: incident.id } : { alertId: found.id };
+  return { command: { intent: 'alert.ack', slots: comment ? { ...slots, comment } : slots }, confidence: verb.score };
+};
+
+// silence.expire ---------------------------------------------------------------------------
+
+export const unsilenceRule: Rule = (line) => {
+  const { tokens } = line;
+  const direct = leadingVerb(tokens, (n) => verbOf(n, 'unsilence'));
+  let verb = direct;
+  const taken = new Set<number>();
+  if (!verb) {
+    // "expire silence 4", "delete the silence #4", "silence 4 can end"
+    const ending = leadingVerb(tokens, (n) => (is(n, 'expire') ? 1 : 0));
+    const noun = tokens.findIndex((t) => t.norm === 'silence' || t.norm === 'silences' || t.norm === 'mute' || t.norm === 'snooze');
+    if (!ending || noun === -1) return null;
+    verb = ending;
+    taken.add(noun);
+  }
+  taken.add(verb.at);
+  const id = idAfter(tokens, taken, (n) => n === 'silence' || n === 'silences') ?? firstId(tokens, taken);
+  if (!id) return { command: { intent: 'silence.expire', slots: { silenceId: 0 } }, confidence: 0.45 * verb.score, problem: 'Say which silence to expire, e.g. "unsilence 4".' };
+  taken.add(id.at);
+  return { command: { intent: 'silence.expire', slots: { silenceId: id.id } }, confidence: verb.score * leftoverFactor(tokens, taken) };
+};
+
+// silence.create ---------------------------------------------------------------------------
+
+const MATCHER = /^([a-z_][a-z0-9_]*)(=~|!~|!=|=)(.+)$/i;
+
+export const silenceRule: Rule = (line) => {
+  const { tokens } = line;
+  const verb = leadingVerb(tokens, (n) => verbOf(n, 'silence'), 2);
+  if (!verb) return null;
+  // "expire silence 4" ends one; "help silence" asks about them.
+  if (tokens.slice(0, verb.at).some((t) => is(t.norm, 'expire') || is(t.norm, 'help'))) return null;
+  const taken = new Set<number>([verb.at]);
+  // The comment runs from its marker to the end; nothing in it is a matcher or duration.
+  const marker = tokens.findIndex((t, i) => i > verb.at && ['because', 'reason', 'comment', 'cause', '-', '--', '—'].includes(t.norm));
+  const end = marker === -1 ? tokens.length : marker;
+  const comment = marker === -1 ? undefined : commentFrom(line, marker);
+  for (let i = end; i < tokens.length; i++) taken.add(i);
+
+  let durationSeconds = DEFAULT_SILENCE_SECONDS;
+  const duration = findDurations(tokens, taken)[0];
+  if (duration) {
+    durationSeconds = Math.round(duration.ms / 1000);
+    take(taken, duration.start, duration.end);
+    if (['for', 'during'].includes(tokens[duration.start - 1]?.norm ?? '')) taken.add(duration.start - 1);
+  } else {
+    // "until 5pm", "till tomorrow 9am"
+    const untilAt = tokens.findIndex((t, i) => !taken.has(i) && (t.norm === 'until' || t.norm === 'till'));
+    if (untilAt !== -1) {
+      const range = findTimeRange(line.text.slice(0, tokens[end - 1]?.end ?? line.text.length), tokens.slice(0, end), taken, { ...line.ref, now: line.ref.now - 7 * 86_400_000 });
+      if (range && range.to > line.ref.now) {
+        durationSeconds = Math.round((range.to - line.ref.now) / 1000);
+        take(taken, untilAt, range.end);
+      }
+    }
+  }
+
+  const matchers: SilenceMatcher[] = [];
+  for (let i = 0; i < end; i++) {
+    if (taken.has(i)) continue;
+    const m = MATCHER.exec(tokens[i]!.raw.replace(/^["']|["',]$/g, ''));
+    if (m) {
+      matchers.push({ name: m[1]!, op: m[2] as SilenceMatcher['op'], value: m[3]!.replace(/^"|"$/g, '') });
+      taken.add(i);
+    }
+  }
+  const target = findTarget(line, taken);
+  if (target.unresolved) {
+    return {
+      command: { intent: 'silence.create', slots: { matchers, durationSeconds } },
+      confidence: 0.4,
+      problem: `No target named "${target.unresolved}".`,
+      ...(target.suggestions?.length ? { suggestions: target.suggestions } : {}),
+    };
+  }
+  if (target.hit) {
+    matchers.push({ name: target.hit.target.label, op: '=', value: target.hit.target.name });
+    take(taken, target.hit.at, target.hit.end);
+  }
+  for (let i = 0; i < end; i++) {
+    const severity = SEVERITY_WORDS[tokens[i]!.norm];
+    if (!taken.has(i) && severity) {
+      matchers.push({ name: 'severity', op: '=', value: severity });
+      taken.add(i);
+    }
+  }
+  // What is left before the comment names the alerts: "disk alerts", "HighCPU".
+  const words: string[] = [];
+  for (let i = 0; i < end; i++) {
+    const token = tokens[i]!;
+    if (taken.has(i)) continue;
+    if (isAlertNoun(token.norm) || FILLER.has(token.norm) || ['everything', 'all', 'every', 'any'].includes(token.norm)) {
+      taken.add(i);
+      continue;
+    }
+    if (/^[\w.:-]+$/.test(token.norm) && idOf(token) === null) {
+      words.push(token.raw.replace(/[^\w.:-]/g, ''));
+      taken.add(i);
+    }
+  }
+  if (words.length > 0) matchers.unshift({ name: 'alertname', op: '=~', value: `.*(?i:${words.map(escapeRegex).join('.*')}).*` });
+  if (matchers.length === 0) {
+    return { command: { intent: 'silence.create', slots: { matchers, durationSeconds } }, confidence: 0.45 * verb.score, problem: 'Say what to silence, e.g. "silence disk alerts on db-2 for 1h".' };
+  }
+  const slots = comment ? { matchers, durationSeconds, comment } : { matchers, durationSeconds };
+  return { command: { intent: 'silence.create', slots }, confidence: verb.score * (target.hit?.score ?? 1) * leftoverFactor(tokens, taken) };
+};
+
+function escapeRegex(word: string): string {
+  return word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+// incident.note ----------------------------------------------------------------------------
+
+export const noteRule: Rule = (line) => {
+  const { tokens } = line;
+  const verb = leadingVerb(tokens, (n) => verbOf(n, 'note') || (n === 'add' ? 0.5 : 0), 3);
+  if (!verb) return null;
+  let at = verb.at;
+  let score = verb.score;
+  // "add a note to 7", "add note on incident 7"
+  if (tokens[at]!.norm === 'add') {
+    const noun = tokens.findIndex((t, i) => i > at && i <= at + 2 && is(t.norm, 'note'));
+    if (noun === -1) return null;
+    at = noun;
+    score = 1;
+  }
+  const taken = new Set<number>([verb.at, at]);
+  let i = at + 1;
+  while (i < tokens.length && ['on', 'to', 'for', 'in', 'a', 'the', 'into'].includes(tokens[i]!.norm)) taken.add(i++);
+  if (isIncidentNoun(tokens[i]?.norm ?? '')) taken.add(i++);
+  const id = idOf(tokens[i]);
+  if (id === null) {
+    if (tokens.length - at > 1 && firstId(tokens, taken) === null) {
+      return { command: { intent: 'incident.note', slots: { incidentId: 0, text: '' } }, confidence: 0.45 * verb.score, problem: 'Say which incident, e.g. "note on 7: rolled back deploy 4.12".' };
+    }
+    return null;
+  }
+  taken.add(i);
+  let j = i + 1;
+  if (['with', 'saying', 'that'].includes(tokens[j]?.norm ?? '')) j++;
+  const text = restOf(line.text, tokens, j);
+  if (text === '') return { command: { intent: 'incident.note', slots: { incidentId: id, text: '' } }, confidence: 0.45 * score, problem: 'Say what the note says, e.g. "note on 7: rolled back".' };
+  return { command: { intent: 'incident.note', slots: { incidentId: id, text } }, confidence: score };
+};
+
+// incident.show ----------------------------------------------------------------------------
+
+export const incidentRule: Rule = (line) => {
+  const { tokens } = line;
+  const taken = new Set<number>();
+  const named = idAfter(tokens, taken, isIncidentNoun);
+  if (named) {
+    if (named.noun !== null) taken.add(named.noun);
+    taken.add(named.at);
+    tokens.forEach((t, i) => {
+      if (is(t.norm, 'status') || is(t.norm, 'show') || t.norm === 'open' || t.norm === 'going' || t.norm === 'doing') taken.add(i);
+    });
+    return { command: { intent: 'incident.show', slots: { incidentId: named.id } }, confidence: leftoverFactor(tokens, taken) };
+  }
+  // "status of #7", "#7", "what about 7"
+  const status = tokens.findIndex((t) => is(t.norm, 'status') || is(t.norm, 'show'));
+  const hashed = tokens.findIndex((t) => /^#\d+$/.test(t.norm));
+  const id = firstId(tokens, taken);
+  if (!id) return null;
+  if (tokens.length === 1 && hashed === -1) {
+    return { command: { intent: 'incident.show', slots: { incidentId: id.id } }, confidence: 0.5, problem: `A bare number: say "incident ${id.id}" or "ack ${id.id}".` };
+  }
+  if (status === -1 && hashed === -1) return null;
+  taken.add(id.at);
+  if (status !== -1) taken.add(status);
+  const base = status !== -1 ? 0.9 : 0.75;
+  return { command: { intent: 'incident.show', slots: { incidentId: id.id } }, confidence: base * leftoverFactor(tokens, taken) };
+};
+
+// anomaly.explain --------------------------------------------------------------------------
+
+export const anomalyRule: Rule = (line) => {
+  const { tokens, index } = line;
+  const taken = new Set<number>();
+  let trigger = 0;
+  tokens.forEach((t, i) => {
+    const score = Math.max(verbOf(t.norm, 'explain'), verbOf(t.norm, 'anomalous'));
+    if (score > 0) {
+      taken.add(i);
+      trigger = Math.max(trigger, score);
+    }
+  });
+  const lower = line.text.toLowerCase();
+  if (/what'?s (wrong|up|going on) with/.test(lower)) {
+    trigger = Math.max(trigger, 0.9);
+    tokens.forEach((t, i) => ['wrong', 'going', 'with'].includes(t.norm) && taken.add(i));
+  }
+  if (trigger === 0) return null;
+  const target = findTarget(line, taken);
+  if (!target.hit) {
+    return {
+      command: { intent: 'anomaly.explain', slots: { target: target.unresolved ?? '' } },
+      confidence: 0.45 * trigger,
+      problem: target.unresolved ? `No target named "${target.unresolved}".` : 'Say which target, e.g. "why is api-1 anomalous".',
+      ...(target.suggestions?.length ? { suggestions: target.suggestions } : {}),
+    };
+  }
+  take(taken, target.hit.at, target.hit.end);
+  let metric: string | undefined;
+  tokens.forEach((t, i) => {
+    if (taken.has(i) || metric) return;
+    const found = index.metric(t.norm);
+    if (found && found.score > 0.8) {
+      metric = found.name;
+      taken.add(i);
+    }
+  });
+  tokens.forEach((t, i) => (['acting', 'behaving', 'looking', 'so', 'spiky', 'high', 'low', 'slow'].includes(t.norm) ? taken.add(i) : undefined));
+  const slots = metric ? { target: target.hit.target.name, metric } : { target: target.hit.target.name };
+  return { command: { intent: 'anomaly.explain', slots }, confidence: trigger * target.hit.score * leftoverFactor(tokens, taken) };
+};
+
+// runbook.run ------------------------------------------------------------------------------
+
+const HOST_PARAMS = ['host', 'target', 'instance', 'node', 'server'];
+const STOP_WORDS = new Set(['on', 'at', 'for', 'in', 'from', 'with', 'to', 'of', 'against']);
+
+function chooseRunbook(candidates: readonly InventoryRunbook[], object: readonly string[]): { runbook: InventoryRunbook; score: number } | null {
+  if (candidates.length === 0) return null;
+  if (candidates.length === 1) return { runbook: candidates[0]!, score: 1 };
+  const named = candidates.filter((r) => object.some((w) => r.id.toLowerCase().includes(w) || r.title.toLowerCase().includes(w)));
+  if (named.length === 1) return { runbook: named[0]!, score: 1 };
+  // Several runbooks do this; the most general one (fewest words) wins only with a word to fill it.
+  const general = [...candidates].sort((a, b) => a.id.length - b.id.length || a.id.localeCompare(b.id));
+  return { runbook: general[0]!, score: object.length > 0 ? 0.8 : 0.6 };
+}
+
+export const runbookRule: Rule = (line) => {
+  const { tokens, index } = line;
+  const taken = new Set<number>();
+  const run = leadingVerb(tokens, (n) => verbOf(n, 'run'), 2);
+  const action = run ? null : leadingVerb(tokens, (n) => actionOf(n)?.score ?? 0, 2);
+  if (!run && !action) return null;
+  const verbAt = (run ?? action)!.at;
+  taken.add(verbAt);
+  let i = verbAt + 1;
+  if (run && is(tokens[i]?.norm, 'runbook')) taken.add(i++);
+  else if (run && tokens[i]?.norm === 'the' && is(tokens[i + 1]?.norm, 'runbook')) take(taken, i, (i += 2));
+
+  // key=value parameters, "for incident 7"
+  const params: Record<string, string> = {};
+  tokens.forEach((t, k) => {
+    const m = /^([a-z_][a-z0-9_]*)=(.+)$/i.exec(t.raw);
+    if (m && !taken.has(k)) {
+      params[m[1]!] = m[2]!;
+      taken.add(k);
+    }
+  });
+  const incident = idAfter(tokens, taken, isIncidentNoun) ?? (() => {
+    const hashed = tokens.findIndex((t, k) => !taken.has(k) && /^#\d+$/.test(t.norm));
+    return hashed === -1 ? null : { id: idOf(tokens[hashed])!, at: hashed, noun: null };
+  })();
+  if (incident) {
+    taken.add(incident.at);
+    if (incident.noun !== null) taken.add(incident.noun);
+    if (STOP_WORDS.has(tokens[(incident.noun ?? incident.at) - 1]?.norm ?? '')) taken.add((incident.noun ?? incident.at) - 1);
+  }
+  const target = findTarget(line, taken);
+  if (target.hit) {
+    take(taken, target.hit.at, target.hit.end);
+    if (STOP_WORDS.has(tokens[target.hit.at - 1]?.norm ?? '')) taken.add(target.hit.at - 1);
+  }
+  // The object: words after the verb up to the first preposition ("restart *web* on api-1").
+  const object: { word: string; at: number }[] = [];
+  for (let k = i; k < tokens.length && !STOP_WORDS.has(tokens[k]!.norm); k++) {
+    if (taken.has(k)) continue;
+    if (['the', 'a', 'an', 'please', 'service', 'now'].includes(tokens[k]!.norm)) {
+      taken.add(k);
+      continue;
+    }
+    object.push({ word: tokens[k]!.norm, at: k });
+  }
+  // "rollback web to 4.11": what follows "to" fills the next parameter.
+  const extra: { word: string; at: number }[] = [];
+  tokens.forEach((t, k) => {
+    if (k > 0 && tokens[k - 1]!.norm === 'to' && !taken.has(k) && k > i) {
+      extra.push({ word: t.raw, at: k });
+      taken.add(k - 1);
+    }
+  });
+
+  let runbook: InventoryRunbook | null = null;
+  let score = (run ?? action)!.score;
+  let name: string;
+  let filler: { word: string; at: number }[] = [];
+  if (run) {
+    if (object.length === 0) return { command: { intent: 'runbook.run', slots: { runbook: '', params } }, confidence: 0.45, problem: 'Say which runbook to run, e.g. "run restart-service on api-1".' };
+    name = object.map((o) => o.word).join('-');
+    // Only try a name as long as the longest the inventory could hold.
+    let hit = null;
+    let used = object.length;
+    for (; used > 0 && !hit; used--) {
+      const hits = index.runbook(object.slice(0, used).map((o) => o.word).join('-'));
+      if (hits.length === 1) hit = hits[0]!;
+    }
+    if (hit) {
+      runbook = hit.item;
+      score *= hit.score;
+      object.slice(0, used + 1).forEach((o) => taken.add(o.at));
+      filler = object.slice(used + 1);
+    } else if (index.inventory.runbooks.length > 0) {
+      return { command: { intent: 'runbook.run', slots: { runbook: name, params } }, confidence: 0.4, problem: `No runbook named "${name}".`, suggestions: index.inventory.runbooks.map((r) => r.id).slice(0, 3) };
+    } else {
+      object.forEach((o) => taken.add(o.at));
+    }
+  } else {
+    const canonical = actionOf(tokens[action!.at]!.norm)!.action;
+    name = [canonical, ...object.map((o) => o.word)].join('-');
+    const chosen = chooseRunbook(index.runbooksFor(canonical), object.map((o) => o.word));
+    if (chosen) {
+      runbook = chosen.runbook;
+      score *= chosen.score;
+      // Words that name the runbook ("clear *disk*", "flush *cache*") are not parameters.
+      const named = `${chosen.runbook.id} ${chosen.runbook.title}`.toLowerCase();
+      for (const o of object) if (named.includes(o.word)) taken.add(o.at);
+    } else if (index.inventory.runbooks.length > 0) {
+      return { command: { intent: 'runbook.run', slots: { runbook: name, params } }, confidence: 0.4, problem: `No runbook does "${canonical}".`, suggestions: index.inventory.runbooks.map((r) => r.id).slice(0, 3) };
+    } else {
+      // Without a runbook inventory the verb names it; the executor says whether one exists.
+      name = canonical;
+      score *= 0.8;
+    }
+    filler = object.filter((o) => !taken.has(o.at));
+  }
+  filler = [...filler, ...extra];
+
+  // Fill the runbook's parameters: the target to its host-like one, object words to the rest in order.
+  const names = runbook?.params ?? ['service', 'host'];
+  const hostParam = names.find((p) => HOST_PARAMS.includes(p));
+  if (target.hit && hostParam && params[hostParam] === undefined) params[hostParam] = target.hit.target.name;
+  const open = names.filter((p) => !HOST_PARAMS.includes(p) && params[p] === undefined);
+  for (const o of filler) {
+    const param = open.shift();
+    if (!param) break;
+    params[param] = o.word;
+    taken.add(o.at);
+  }
+  if (target.unresolved) score *= 0.6;
+  const slots = incident ? { runbook: runbook?.id ?? name, params, incidentId: incident.id } : { runbook: runbook?.id ?? name, params };
+  return {
+    command: { intent: 'runbook.run', slots },
+    confidence: score * leftoverFactor(tokens, taken),
+    ...(target.unresolved ? { problem: `No target named "${target.unresolved}".`, suggestions: target.suggestions ?? [] } : {}),
+  };
+};
+
+// alerts.list ------------------------------------------------------------------------------
+
+export const alertsRule: Rule = (line) => {
+  const { tokens } = line;
+  const taken = new Set<number>();
+  let trigger = 0;
+  let severity: 'info' | 'warning' | 'critical' | undefined;
+  let state: 'firing' | 'acknowledged' | 'resolved' | undefined;
+  tokens.forEach((t, i) => {
+    if (isAlertNoun(t.norm)) {
+      trigger = Math.max(trigger, 1);
+      taken.add(i);
+    } else if (is(t.norm, 'firing') || t.norm === 'fire') {
+      trigger = Math.max(trigger, t.norm === 'firing' ? 1 : 0.8);
+      state ??= 'firing';
+      taken.add(i);
+    }
+    if (SEVERITY_WORDS[t.norm]) {
+      severity = SEVERITY_WORDS[t.norm];
+      trigger = Math.max(trigger, 0.85);
+      taken.add(i);
+    }
+    if (STATE_WORDS[t.norm]) {
+      state = STATE_WORDS[t.norm];
+      taken.add(i);
+    }
+    if (is(t.norm, 'list') || is(t.norm, 'show') || ['anything', 'something', 'whats', 'happening', 'going', 'on', 'new'].includes(t.norm)) taken.add(i);
+  });
+  if (trigger === 0) return null;
+  const target = findTarget(line, taken);
+  if (target.hit) take(taken, target.hit.at, target.hit.end);
+  const slots = { ...(target.hit ? { target: target.hit.target.name } : {}), ...(severity ? { severity } : {}), ...(state ? { state } : {}) };
+  if (target.unresolved) {
+    return { command: { intent: 'alerts.list', slots }, confidence: 0.45, problem: `No target named "${target.unresolved}".`, suggestions: target.suggestions ?? [] };
+  }
+  return { command: { intent: 'alerts.list', slots }, confidence: trigger * (target.hit?.score ?? 1) * leftoverFactor(tokens, taken) };
+};
+
+// metrics.show -----------------------------------------------------------------------------
+
+export const metricsRule: Rule = (line) => {
+  const { tokens, index, ref } = line;
+  const taken = new Set<number>();
+  let metric: { name: string; score: number } | null = null;
+  tokens.forEach((t, i) => {
+    if (metric) return;
+    // Two words that name one metric first ("disk io", "response time"), then one.
+    const next = tokens[i + 1];
+    const pair = next ? index.metric(t.norm + next.norm, true) : null;
+    const found = pair ?? index.metric(t.norm);
+    if (found) {
+      metric = found;
+      take(taken, i, pair ? i + 2 : i + 1);
+    }
+  });
+  if (!metric) return null;
+  const found = metric as { name: string; score: number };
+  tokens.forEach((t, i) => {
+    // "network traffic", "memory ram": more words for the same metric.
+    if (is(t.norm, 'show') || (!taken.has(i) && index.metric(t.norm)?.name === found.name)) taken.add(i);
+  });
+
+  let from = ref.now - DEFAULT_RANGE_MS;
+  let to = ref.now;
+  const duration = findDurations(tokens, taken)[0];
+  if (duration) {
+    from = ref.now - duration.ms;
+    take(taken, duration.start, duration.end);
+    for (let k = duration.start - 1; k >= 0 && ['last', 'past', 'previous', 'the', 'over', 'in', 'for', 'during'].includes(tokens[k]!.norm); k--) taken.add(k);
+    if (tokens[duration.end]?.norm === 'ago') taken.add(duration.end);
+  }
+  const target = findTarget(line, taken);
+  if (target.hit) take(taken, target.hit.at, target.hit.end);
+  if (!duration) {
+    const range = findTimeRange(line.text, tokens, taken, ref);
+    if (range) {
+      from = range.from;
+      to = range.to;
+      take(taken, range.start, range.end);
+    }
+  }
+  const slots = { metric: found.name, ...(target.hit ? { target: target.hit.target.name } : {}), from, to };
+  if (target.unresolved) {
+    return { command: { intent: 'metrics.show', slots }, confidence: 0.45, problem: `No target named "${target.unresolved}".`, suggestions: target.suggestions ?? [] };
+  }
+  return { command: { intent: 'metrics.show', slots }, confidence: found.score * (target.hit?.score ?? 1) * leftoverFactor(tokens, taken) };
+};
+
+export const RULES: readonly Rule[] = [helpRule, ackRule, unsilenceRule, silenceRule, noteRule, incidentRule, anomalyRule, runbookRule, alertsRule, metricsRule];

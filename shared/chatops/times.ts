@@ -1,0 +1,132 @@
+import * as chrono from 'chrono-node';
+import parseDuration from 'parse-duration';
+import type { Token } from './tokens.ts';
+
+/** A stretch of tokens `[start, end)` that said something about time. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export interface DurationHit extends Span {
+  ms: number;
+}
+
+const UNIT = /^(ms|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?|mo|months?)$/;
+const NUMBER_WITH_UNIT = /^\d+(\.\d+)?(ms|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?|mo|months?)$/;
+const WORD_NUMBERS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, ten: 10, fifteen: 15, twenty: 20, thirty: 30, half: 0.5, couple: 2, few: 3 };
+
+/** Spelt "mo" so parse-duration (where "m" is minutes) reads months. */
+function unitText(unit: string): string {
+  return /^months?$/.test(unit) ? 'mo' : unit;
+}
+
+/**
+ * Durations among the tokens, by parse-duration: `2h`, `90 minutes`, `1.5 hours`, `an hour`,
+ * `half an hour`; after "last"/"past" a bare unit counts one ("last hour").
+ */
+export function findDurations(tokens: readonly Token[], taken: ReadonlySet<number>): DurationHit[] {
+  const hits: DurationHit[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    if (taken.has(i)) continue;
+    const word = tokens[i]!.norm;
+    const next = tokens[i + 1]?.norm;
+    if (NUMBER_WITH_UNIT.test(word)) {
+      const ms = parseDuration(word.replace(/(\d)(months?)$/, '$1mo'));
+      if (ms) hits.push({ start: i, end: i + 1, ms });
+      continue;
+    }
+    if (/^\d+(\.\d+)?$/.test(word) && next !== undefined && UNIT.test(next) && !taken.has(i + 1)) {
+      const ms = parseDuration(`${word}${unitText(next)}`);
+      if (ms) hits.push({ start: i, end: i + 2, ms });
+      i++;
+      continue;
+    }
+    // "half an hour", "a couple of hours", "an hour"
+    if (word in WORD_NUMBERS) {
+      let j = i + 1;
+      let amount = WORD_NUMBERS[word]!;
+      if (word === 'half' && (tokens[j]?.norm === 'an' || tokens[j]?.norm === 'a')) j++;
+      if ((word === 'couple' || word === 'few') && tokens[j]?.norm === 'of') j++;
+      const unit = tokens[j]?.norm;
+      if (unit !== undefined && UNIT.test(unit) && unit.length > 2 && !taken.has(j)) {
+        if (word === 'a' && tokens[i - 1]?.norm === 'half') amount = 0.5;
+        const ms = parseDuration(`1${unitText(unit)}`);
+        if (ms) hits.push({ start: i, end: j + 1, ms: ms * amount });
+        i = j;
+        continue;
+      }
+    }
+    // "last hour", "past day"
+    if ((word === 'last' || word === 'past' || word === 'previous') && next !== undefined && UNIT.test(next) && next.length > 2) {
+      const ms = parseDuration(`1${unitText(next)}`);
+      if (ms) hits.push({ start: i + 1, end: i + 2, ms });
+      i++;
+    }
+  }
+  return hits;
+}
+
+export interface TimeRange extends Span {
+  from: number;
+  to: number;
+}
+
+export interface TimeReference {
+  now: number;
+  /** Minutes east of UTC the user's clock is; absent: the server's own zone. */
+  utcOffsetMinutes?: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * A time range said in words, by chrono-node: "since 9am", "yesterday 14:00",
+ * "between 9am and 11am", "from 10:00 to 11:30", "yesterday", "today". Tokens already
+ * taken (targets, metrics, durations) are blanked first so that a host name or an id
+ * is never read as a date.
+ */
+export function findTimeRange(text: string, tokens: readonly Token[], taken: ReadonlySet<number>, ref: TimeReference): TimeRange | null {
+  let masked = text;
+  tokens.forEach((token, i) => {
+    if (taken.has(i)) masked = masked.slice(0, token.start) + ' '.repeat(token.end - token.start) + masked.slice(token.end);
+  });
+  const reference = { instant: new Date(ref.now), ...(ref.utcOffsetMinutes !== undefined ? { timezone: ref.utcOffsetMinutes } : {}) };
+  const results = chrono.parse(masked, reference, { forwardDate: false });
+  if (results.length === 0) return null;
+  const first = results[0]!;
+  const second = results[1];
+  const spanOf = (index: number, length: number): Span => {
+    const start = tokens.findIndex((t) => t.end > index);
+    let end = start;
+    while (end < tokens.length && tokens[end]!.start < index + length) end++;
+    return { start: Math.max(0, start), end };
+  };
+  const span = spanOf(first.index, first.text.length);
+  const since = ['since', 'after', 'starting'].includes(tokens[span.start - 1]?.norm ?? '');
+  // Widen over the word that introduced the time ("since", "from", "between", "at").
+  if (since || ['from', 'between', 'at'].includes(tokens[span.start - 1]?.norm ?? '')) span.start -= 1;
+  const wholeDay = !first.start.isCertain('hour');
+  let from = first.start.date().getTime();
+  let to = first.end ? first.end.date().getTime() : ref.now;
+  if (second && ['and', 'to', 'until', 'till', '-'].includes(tokens[spanOf(second.index, second.text.length).start - 1]?.norm ?? '')) {
+    const other = spanOf(second.index, second.text.length);
+    to = second.start.date().getTime();
+    span.end = other.end;
+  } else if (wholeDay && !first.end) {
+    // "yesterday" is the whole day, "since monday" runs until now; "today" is from midnight until now.
+    const startOfDay = startOfDayMs(from, ref.utcOffsetMinutes);
+    from = startOfDay;
+    to = since ? ref.now : Math.min(startOfDay + DAY_MS, ref.now);
+  }
+  // "since 9am" said at 8am means yesterday's 9am.
+  if (from > ref.now && !wholeDay) from -= DAY_MS;
+  if (to > ref.now) to = ref.now;
+  if (to <= from) return null;
+  return { ...span, from, to };
+}
+
+function startOfDayMs(ts: number, utcOffsetMinutes: number | undefined): number {
+  const offset = (utcOffsetMinutes ?? -new Date(ts).getTimezoneOffset()) * 60_000;
+  return Math.floor((ts + offset) / DAY_MS) * DAY_MS - offset;
+}

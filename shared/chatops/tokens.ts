@@ -1,0 +1,46 @@
+/**
+ * Words of a chat line with their place in it, so that free text (a comment, a note) can be
+ * cut out of the original with its case and punctuation intact.
+ */
+export interface Token {
+  /** As typed. */
+  raw: string;
+  /** Lower case, surrounding punctuation removed (`#7` keeps its `#`). */
+  norm: string;
+  start: number;
+  end: number;
+  /** The word ended with `:` ("note on 7: …"). */
+  colon: boolean;
+}
+
+const LEADING = /^[("'`“‘[{<]+/;
+const TRAILING = /[)"'`”’\]}>,.!?;:]+$/;
+
+export function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  for (const match of text.matchAll(/\S+/g)) {
+    const raw = match[0];
+    const norm = raw.toLowerCase().replace(/[’‘]/g, "'").replace(LEADING, '').replace(TRAILING, '');
+    if (norm === '') continue;
+    tokens.push({ raw, norm, start: match.index, end: match.index + raw.length, colon: raw.endsWith(':') });
+  }
+  return tokens;
+}
+
+/** `12`, `#12` → 12; anything else → null. */
+export function idOf(token: Token | undefined): number | null {
+  const m = token ? /^#?(\d{1,9})$/.exec(token.norm) : null;
+  return m ? Number(m[1]) : null;
+}
+
+/** The text from a token to the end of the line, as typed, without a leading `:` or `-`. */
+export function restOf(text: string, tokens: readonly Token[], from: number): string {
+  const first = tokens[from];
+  if (!first) return '';
+  return text.slice(first.start).replace(/^[\s:–—-]+/, '').trim();
+}
+
+/** Letters and digits only: `web-1`, `Web_1` and `web1` share the key `web1`. */
+export function compactKey(value: string): string {
+  return value.toLowerCase().replace(/[^a-z0-9]/g, '');
+}

@@ -1,0 +1,51 @@
+import { expect, test } from '@playwright/test';
+import { Seeder, expectAccessible, screenshot, signIn } from './support.ts';
+
+const HOST = 'chat-web-1';
+
+test('the chat panel answers with a real chart, confirms an acknowledgement and recalls history', async ({ page, request }) => {
+  // One long conversation; on a busy machine it outlasts the default minute.
+  test.setTimeout(240_000);
+  const seeder = new Seeder(request);
+  const now = Date.now();
+  await seeder.ingest([{ name: 'node_cpu_utilisation_ratio', labels: { host: HOST }, samples: Array.from({ length: 60 }, (_, i) => [now - (60 - i) * 30_000, 0.4 + 0.2 * Math.sin(i / 6)] as [number, number]) }]);
+  await seeder.fireAlert({ alertname: 'ChatDiskFull', host: HOST, severity: 'warning' }, 'Disk almost full');
+  const alerts = await seeder.call<{ items: { id: number }[] }>('GET', `/alerts?label=host%3D${HOST}`);
+  const alertId = alerts.items[0]!.id;
+
+  await signIn(page);
+  await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+  await page.keyboard.press('Control+j');
+  const input = page.getByRole('textbox', { name: 'Chat command' });
+  await expect(input).toBeVisible();
+
+  await input.fill(`cpu on ${HOST} last 1h`);
+  await input.press('Enter');
+  const chart = page.getByTestId('chat-card-chart');
+  await expect(chart).toHaveAttribute('data-series', '1');
+  await expect(chart.getByTestId('series-line')).toBeVisible();
+
+  await input.fill(`ack ${alertId} rolling back`);
+  await input.press('Enter');
+  const confirmation = page.getByTestId('chat-card-confirmation');
+  await expect(confirmation).toContainText(`alert ${alertId} (ChatDiskFull on ${HOST})`);
+  await screenshot(page, 'chat-panel');
+  await confirmation.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByTestId('chat-card-text').last()).toContainText(`Alert ${alertId} acknowledged`);
+  await expect(confirmation.getByRole('button', { name: 'Confirm' })).toHaveCount(0);
+  await expect.poll(async () => (await seeder.call<{ state: string; ackComment: string }>('GET', `/alerts/${alertId}`)).ackComment).toBe('rolling back');
+
+  // Up arrow brings back the last line, again the one before.
+  await input.press('ArrowUp');
+  await expect(input).toHaveValue(`ack ${alertId} rolling back`);
+  await input.press('ArrowUp');
+  await expect(input).toHaveValue(`cpu on ${HOST} last 1h`);
+  await input.press('ArrowDown');
+  await input.press('ArrowDown');
+  await expect(input).toHaveValue('');
+
+  await input.fill('make me a sandwich');
+  await input.press('Enter');
+  await expect(page.getByTestId('chat-card-error')).toContainText('Not understood');
+  await expectAccessible(page);
+});
