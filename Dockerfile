@@ -1,20 +1,35 @@
 # The SmartCloudOps server with the web console, on Node 24 (TypeScript runs natively).
 # Build: docker build -t smartcloudops-server .   Run: see deploy/compose.yml.
+# Multi-arch (the release workflow): docker buildx build --platform linux/amd64,linux/arm64 .
+# The image holds the server's own dependencies only (no Electron, React, Vite or
+# TypeScript: scripts/server-image.test.ts checks the set), runs as `node` (uid 1000) and
+# works on a read-only root file system: it writes to /data alone.
 
-FROM node:24-bookworm-slim AS build
+# 1. The web console: static files, built once on the build machine's architecture.
+FROM --platform=$BUILDPLATFORM node:24-bookworm-slim AS web
 WORKDIR /app
-# keytar (a desktop dependency) builds from source during `npm ci`; the server never loads it.
-RUN apt-get update -qq \
- && apt-get install -y -qq --no-install-recommends libsecret-1-dev python3 make g++ \
- && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# No install scripts: the web build needs none of the desktop's native modules (keytar).
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.base.json ./
 COPY shared ./shared
-COPY server ./server
 COPY renderer ./renderer
-RUN npm run build:web && npm prune --omit=dev
+RUN npm run build:web
 
+# 2. The server's dependencies: package.json reduced to what server/src/main.ts imports
+#    (scripts/release/server-manifest.ts), installed at the locked versions for the target
+#    architecture. better-sqlite3 and argon2 ship prebuilt binaries: nothing is compiled.
+FROM node:24-bookworm-slim AS server-deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY scripts/release ./scripts/release
+COPY shared ./shared
+COPY server ./server
+RUN node scripts/release/server-manifest.ts --write package.json \
+ && npm install --omit=dev --ignore-scripts --no-audit --no-fund \
+ && npm cache clean --force
+
+# 3. The runtime: code owned by root and read-only to the server's user.
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
     SMARTCLOUDOPS_HOST=0.0.0.0 \
@@ -22,15 +37,15 @@ ENV NODE_ENV=production \
     SMARTCLOUDOPS_DATA_DIR=/data \
     SMARTCLOUDOPS_WEB_ROOT=/app/out/web
 RUN apt-get update -qq \
- && apt-get install -y -qq --no-install-recommends libsecret-1-0 tini \
+ && apt-get install -y -qq --no-install-recommends tini \
  && rm -rf /var/lib/apt/lists/* \
  && mkdir -p /data && chown node:node /data
 WORKDIR /app
-COPY --from=build --chown=node:node /app/package.json ./
-COPY --from=build --chown=node:node /app/node_modules ./node_modules
-COPY --from=build --chown=node:node /app/shared ./shared
-COPY --from=build --chown=node:node /app/server ./server
-COPY --from=build --chown=node:node /app/out/web ./out/web
+COPY --from=server-deps /app/package.json ./
+COPY --from=server-deps /app/node_modules ./node_modules
+COPY shared ./shared
+COPY server ./server
+COPY --from=web /app/out/web ./out/web
 USER node
 VOLUME ["/data"]
 EXPOSE 8787

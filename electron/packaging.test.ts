@@ -49,8 +49,10 @@ describe('electron-builder.yml', () => {
     expect(config.productName).toBe('SmartCloudOps');
   });
 
-  it('publishes updates to a generic https feed', () => {
-    expect(config.publish).toMatchObject({ provider: 'generic', url: expect.stringMatching(/^https:\/\//) });
+  it('publishes to GitHub Releases of the repository package.json names (the updater reads the same config)', () => {
+    expect(config.publish).toMatchObject({ provider: 'github', releaseType: 'draft' });
+    const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { repository: { url: string } };
+    expect(manifest.repository.url).toMatch(/^https:\/\/github\.com\/[\w.-]+\/[\w.-]+\.git$/);
   });
 
   it('ships every package main and the preload import, and nothing excluded that they need', () => {

@@ -12,8 +12,18 @@ export default defineConfig({
     emptyOutDir: true,
     // Libraries change less often than the console: one vendor chunk, cached for a year by
     // the server, instead of dozens of small shared chunks fetched one after the other at start.
-    // Views stay lazy chunks of their own.
-    rolldownOptions: { output: { codeSplitting: { groups: [{ name: 'vendor', test: /node_modules/ }] } } },
+    // Views stay lazy chunks of their own. The PromQL editor's libraries (CodeMirror, the
+    // Prometheus grammar) serve the metrics explorer only: a chunk of their own, loaded with it.
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [
+            { name: 'promql-editor', test: /node_modules[\\/](@codemirror|@lezer|@prometheus-io|@marijn|style-mod|w3c-keyname|crelt)[\\/]/, priority: 1 },
+            { name: 'vendor', test: /node_modules/ },
+          ],
+        },
+      },
+    },
     chunkSizeWarningLimit: 1200,
   },
   // `npx vite --config renderer/vite.config.ts`: hot-reloading console against a running

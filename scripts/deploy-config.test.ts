@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig, parseScrapeTargets } from '../server/src/config.ts';
+import { startTestServer } from '../server/src/testing/test-server.ts';
 
 // Docker cannot run on the development machines, so the deployment files are checked with
 // what can: Prometheus' and Alertmanager's own validators, and the server's config parser.
@@ -26,10 +27,56 @@ describe('deploy/', () => {
   it.skipIf(!has('promtool'))('prometheus.yml and its rules pass promtool', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-prom-'));
     // The compose file mounts the rules at /etc/prometheus; promtool resolves them relative to the config.
-    const config = fs.readFileSync(deploy('prometheus.yml'), 'utf8').replace('/etc/prometheus/alert-rules.yml', 'alert-rules.yml');
+    const config = fs.readFileSync(deploy('prometheus.yml'), 'utf8').replaceAll('/etc/prometheus/', '');
     fs.writeFileSync(path.join(dir, 'prometheus.yml'), config);
-    fs.copyFileSync(deploy('alert-rules.yml'), path.join(dir, 'alert-rules.yml'));
-    expect(execFileSync('promtool', ['check', 'config', path.join(dir, 'prometheus.yml')], { encoding: 'utf8' })).toContain('SUCCESS');
+    for (const rules of ['alert-rules.yml', 'server-rules.yml']) fs.copyFileSync(deploy(rules), path.join(dir, rules));
+    const output = execFileSync('promtool', ['check', 'config', path.join(dir, 'prometheus.yml')], { encoding: 'utf8' });
+    expect(output).toContain('SUCCESS');
+    expect(output).toMatch(/server-rules\.yml[\s\S]*SUCCESS: 10 rules found/);
+  });
+
+  it.skipIf(!has('promtool'))('the server\'s own alert rules pass promtool check and their unit tests', () => {
+    expect(execFileSync('promtool', ['check', 'rules', 'server-rules.yml'], { cwd: 'deploy', encoding: 'utf8' })).toContain('SUCCESS');
+    // Each alert fires on the series it is written for, with its annotations rendered.
+    expect(execFileSync('promtool', ['test', 'rules', 'server-rules.test.yml'], { cwd: 'deploy', encoding: 'utf8' })).toContain('SUCCESS');
+    const alerts = (parse(fs.readFileSync(deploy('server-rules.yml'), 'utf8')) as { groups: { rules: { alert?: string }[] }[] }).groups.flatMap((group) => group.rules).flatMap((rule) => (rule.alert ? [rule.alert] : []));
+    const tested = fs.readFileSync(deploy('server-rules.test.yml'), 'utf8');
+    for (const alert of alerts) expect(tested, `${alert} has a unit test`).toContain(`alertname: ${alert}`);
+  });
+
+  it('the dashboard and the rules use only metrics the server exports', async () => {
+    const dashboard = JSON.parse(fs.readFileSync(deploy('grafana/smartcloudops.json'), 'utf8')) as { uid: string; panels: { type: string; title: string; targets?: { expr: string }[] }[] };
+    const exprs = dashboard.panels.flatMap((panel) => panel.targets ?? []).map((target) => target.expr);
+    const rules = fs.readFileSync(deploy('server-rules.yml'), 'utf8');
+    const server = await startTestServer();
+    try {
+      await server.injectAs('admin', { method: 'GET', url: '/api/v1/version' });
+      const exported = new Set(
+        (await server.app.inject({ method: 'GET', url: '/metrics' })).body
+          .split('\n')
+          .filter((line) => line && !line.startsWith('#'))
+          .map((line) => line.split(/[{ ]/)[0]!),
+      );
+      const used = new Set([...[...exprs, rules].join('\n').matchAll(/\bsmartcloudops_[a-z0-9_]+/g)].map((match) => match[0]));
+      expect(used.size).toBeGreaterThan(10);
+      for (const metric of used) expect(exported, `${metric} is exported by the server`).toContain(metric);
+    } finally {
+      await server.close();
+    }
+    // What the issue asks the dashboard to show, each in at least one panel.
+    const titles = dashboard.panels.map((panel) => panel.title.toLowerCase()).join(' | ');
+    for (const topic of ['requests', 'latency', 'error', 'ingest', 'scoring backlog', 'webhook queue', 'database']) expect(titles).toContain(topic);
+    expect(dashboard.uid).toBe('smartcloudops-server');
+  });
+
+  it('provisions Grafana with the dashboard and the Prometheus data source', () => {
+    const grafana = compose.services.grafana!;
+    expect(grafana.volumes).toContain('./grafana/smartcloudops.json:/var/lib/grafana/dashboards/smartcloudops.json:ro');
+    const provider = parse(fs.readFileSync(deploy('grafana/provisioning/dashboards/smartcloudops.yml'), 'utf8')) as { providers: { options: { path: string } }[] };
+    expect(provider.providers[0]!.options.path).toBe('/var/lib/grafana/dashboards');
+    const datasource = parse(fs.readFileSync(deploy('grafana/provisioning/datasources/prometheus.yml'), 'utf8')) as { datasources: { uid: string; url: string }[] };
+    expect(datasource.datasources[0]).toMatchObject({ uid: 'prometheus', url: 'http://prometheus:9090' });
+    expect(compose.services.prometheus!.volumes).toContain('./server-rules.yml:/etc/prometheus/server-rules.yml:ro');
   });
 
   it.skipIf(!has('amtool'))('alertmanager.yml passes amtool and posts to our receiver', () => {

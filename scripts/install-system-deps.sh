@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs, when they are missing.
 #   runtime: what `npm ci` needs to build keytar (libsecret headers, a compiler).
-#   test:    plus Chromium (browser tests), Prometheus/Alertmanager/node_exporter
+#   test:    plus Chromium (browser tests), PostgreSQL (database tests; initdb + pg_ctl), Prometheus/Alertmanager/node_exporter
 #            (integration tests), gnome-keyring + D-Bus (keychain tests), Xvfb.
 set -euo pipefail
 profile="${1:-runtime}"
 packages=(libsecret-1-dev g++ make python3)
 if [ "$profile" = test ]; then
-  packages+=(chromium prometheus prometheus-alertmanager prometheus-node-exporter gnome-keyring dbus dbus-x11 xvfb)
+  packages+=(chromium postgresql prometheus prometheus-alertmanager prometheus-node-exporter gnome-keyring dbus dbus-x11 xvfb)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -9,7 +9,7 @@ export CI="${CI:-}"
 results=test-results
 rm -rf "$results/summary" && mkdir -p "$results/summary"
 
-echo "== lint ==" && node_modules/.bin/eslint --max-warnings=0 .
+echo "== lint ==" && node_modules/.bin/eslint --max-warnings=0 . && node scripts/check-feature-cycles.ts
 echo "== typecheck ==" && node scripts/typecheck.ts
 
 echo "== unit and integration tests (vitest) =="

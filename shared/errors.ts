@@ -20,12 +20,17 @@ export const ERROR_CATALOGUE = {
   E_LOCKED_OUT: { status: 429, message: 'Too many failed attempts; try again later.' },
   E_INTERNAL: { status: 500, message: 'Internal error.' },
   E_UNAVAILABLE: { status: 503, message: 'The service is not ready.' },
+  E_STORAGE_FULL: { status: 507, message: 'The server is out of storage space; writes are refused until space is freed.' },
   E_NETWORK: { status: 503, message: 'The server cannot be reached.' },
   E_TIMEOUT: { status: 504, message: 'The operation timed out.' },
   E_CANCELLED: { status: 499, message: 'The operation was cancelled.' },
   E_WORKER_FAILED: { status: 500, message: 'A background worker failed.' },
   E_CAPSULE_INVALID: { status: 400, message: 'The file is not a valid incident capsule.' },
   E_KEYCHAIN_UNAVAILABLE: { status: 503, message: 'No secure credential storage is available.' },
+  /** A Prometheus-compatible data source failed (unreachable, refused our credentials, TLS); details.kind says how. */
+  E_DATASOURCE: { status: 502, message: 'The data source failed to answer.' },
+  /** The data source could not execute the query (Prometheus 422). */
+  E_QUERY_FAILED: { status: 422, message: 'The data source could not execute the query.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

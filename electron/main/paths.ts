@@ -15,5 +15,6 @@ export function appPaths(options: { packaged: boolean; resourcesPath: string; us
     connections: path.join(options.userData, 'connections.json'),
     secretsVault: path.join(options.userData, 'secrets.vault.json'),
     windowState: path.join(options.userData, 'window-state.json'),
+    updateSettings: path.join(options.userData, 'update-settings.json'),
   };
 }

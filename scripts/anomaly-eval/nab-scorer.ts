@@ -137,7 +137,7 @@ export interface ProfileResult {
   /** 100 (S - S_null) / (S_perfect - S_null), as nab/runner.py normalises. */
   normalisedScore: number;
   rawScore: number;
-  perFile: { name: string; rawScore: number; normalisedScore: number }[];
+  perFile: { name: string; rawScore: number; normalisedScore: number; scorableWindows: number; labelledWindows: number }[];
 }
 
 /**
@@ -166,7 +166,13 @@ export function scoreCorpus(files: ScoredFile[]): ProfileResult[] {
     const perFile = files.map((file, i) => {
       const { rows, ids } = perFileRows[i]!;
       const raw = scoreAt(rows, ids, profile, best.threshold);
-      return { name: file.name, rawScore: raw, normalisedScore: normalise(raw, -profile.fnWeight * ids.length, profile.tpWeight * file.windows.length) };
+      return {
+        name: file.name,
+        rawScore: raw,
+        normalisedScore: normalise(raw, -profile.fnWeight * ids.length, profile.tpWeight * file.windows.length),
+        scorableWindows: ids.length,
+        labelledWindows: file.windows.length,
+      };
     });
     return {
       profile: profile.name,

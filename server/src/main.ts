@@ -1,13 +1,19 @@
 import { buildServer } from './app.ts';
 import { ConfigError } from './config.ts';
+import { DataDirError } from './db/data-dir.ts';
+import { startTracing } from './observability/tracing.ts';
 
 /** `npm run server`: start the server on the configured host and port. */
 async function main(): Promise<void> {
+  // Off unless OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_TRACES_EXPORTER) asks for it; before the
+  // server is built, so that it instruments itself (see docs/deploy.md, "Traces").
+  const tracing = await startTracing();
   let app;
   try {
     app = await buildServer();
   } catch (error) {
-    if (error instanceof ConfigError) {
+    // Problems of the set-up, not bugs: one clear line and exit status 2, no stack trace.
+    if (error instanceof ConfigError || error instanceof DataDirError) {
       console.error(error.message);
       process.exit(2);
     }
@@ -23,7 +29,10 @@ async function main(): Promise<void> {
   process.stdout.write(`SmartCloudOps server listening on http://${host}:${app.server.address() && typeof app.server.address() === 'object' ? (app.server.address() as { port: number }).port : port} (data: ${dataDir})\n`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
-      void app.close().then(() => process.exit(0));
+      void app
+        .close()
+        .then(() => tracing.shutdown())
+        .then(() => process.exit(0));
     });
   }
 }

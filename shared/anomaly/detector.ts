@@ -1,14 +1,19 @@
 import { explain, type Explanation } from './explain.ts';
 import { FeatureBuilder, featureSpec, type FeatureSpec, type TrailingScale } from './features.ts';
 import type { ForestOptions } from './forest.ts';
-import { AnomalyLikelihood, likelihoodThreshold, logLikelihood, type LikelihoodOptions } from './likelihood.ts';
+import type { LikelihoodOptions } from './likelihood.ts';
 import { fitModel, scoreFeatures, scoreRows, type AnomalyModel } from './model.ts';
-import { BREAKOUT_SCORE, rangeBreakout, Refractory } from './postprocess.ts';
+import { PostProcessor, type PostProcessOptions } from './post-processor.ts';
+import { rangeBreakout, type RefractoryOptions } from './postprocess.ts';
 
 export interface DetectorOptions {
   metrics: string[];
   scales?: TrailingScale[];
   timeOfDay?: boolean;
+  /** Seasonal residual feature (features.ts). */
+  seasonal?: boolean;
+  /** Robust forecaster residual feature (features.ts). */
+  residual?: boolean;
   forest?: ForestOptions;
   contamination?: number;
   /** Feature rows needed before the first model is fitted. */
@@ -27,8 +32,11 @@ export interface DetectorOptions {
   falseAlarmRate?: number;
   /** Range breakout margin as a share of the training range; false turns the check off. */
   breakoutMargin?: number | false;
+  /** Per-metric one-sample spike member (spike.ts); false turns it off. */
+  spikes?: boolean;
   /** Refractory period after a high score; 0 turns it off. */
   refractorySeconds?: number;
+  refractory?: Partial<Omit<RefractoryOptions, 'seconds'>>;
   /** Fixed alarm threshold on the anomaly score, instead of the calibrated one. */
   alarmThreshold?: number;
 }
@@ -47,6 +55,8 @@ export interface DetectionResult {
   isAnomaly: boolean;
   /** Metric beyond its training range, when that raised the score. */
   breakout?: string;
+  /** What drove the score: the forest's likelihood, a range breakout or a metric's one-sample spike. */
+  cause?: 'forest' | 'breakout' | 'spike';
   explanation?: Explanation;
 }
 
@@ -56,6 +66,13 @@ export const DEFAULT_DETECTOR_OPTIONS = {
   retrainEvery: 288,
   breakoutMargin: 0.25,
   refractorySeconds: 86_400,
+  /**
+   * The likelihood's refractory bar decays, and a score must clear the bar of what was
+   * last reported by 0.2 (about 100 times less likely) to page again (docs/anomaly.md, ablation).
+   */
+  refractory: { mode: 'decay', margin: 0, reportedMargin: 0.2 },
+  /** Per-metric one-sample spike member. */
+  spikes: true,
   scoring: 'likelihood',
   falseAlarmRate: 1e-5,
   /** One trailing scale: a second one lowered the NAB score (docs/anomaly.md). */
@@ -64,18 +81,41 @@ export const DEFAULT_DETECTOR_OPTIONS = {
   timeOfDay: true,
 } as const;
 
+/** The feature spec a detector with these options builds (the server's models use the same). */
+export function detectorFeatureSpec(metrics: string[], options: Pick<DetectorOptions, 'scales' | 'timeOfDay' | 'seasonal' | 'residual'> = {}): FeatureSpec {
+  return featureSpec(metrics, {
+    scales: options.scales ?? [...DEFAULT_DETECTOR_OPTIONS.scales],
+    timeOfDay: options.timeOfDay ?? DEFAULT_DETECTOR_OPTIONS.timeOfDay,
+    seasonal: options.seasonal ?? false,
+    residual: options.residual ?? false,
+  });
+}
+
+/** The post-processing a detector with these options runs (the server's per-target scorer uses the same). */
+export function detectorPostProcessOptions(options: Partial<DetectorOptions> = {}): PostProcessOptions {
+  return {
+    scoring: options.scoring ?? DEFAULT_DETECTOR_OPTIONS.scoring,
+    falseAlarmRate: options.falseAlarmRate ?? DEFAULT_DETECTOR_OPTIONS.falseAlarmRate,
+    ...(options.alarmThreshold !== undefined ? { alarmThreshold: options.alarmThreshold } : {}),
+    ...(options.likelihood ? { likelihood: options.likelihood } : {}),
+    refractorySeconds: options.refractorySeconds ?? DEFAULT_DETECTOR_OPTIONS.refractorySeconds,
+    refractory: { ...DEFAULT_DETECTOR_OPTIONS.refractory, ...options.refractory },
+    spikes: options.spikes ?? DEFAULT_DETECTOR_OPTIONS.spikes,
+  };
+}
+
 /**
  * Everything one target needs, in the order the server runs it: causal features, the
- * current model, raw score, anomaly likelihood, alarm and explanation. The first model is
- * fitted once minTrainRows samples exist and refitted on a trailing window, so each row is
- * always scored by a model that has seen only the past.
+ * current model, raw score, post-processing (likelihood, breakout, spikes, refractory
+ * period; post-processor.ts, shared with the server), alarm and explanation. The first
+ * model is fitted once minTrainRows samples exist and refitted on a trailing window, so
+ * each row is always scored by a model that has seen only the past.
  */
 export class StreamingDetector {
   readonly spec: FeatureSpec;
   private readonly options: DetectorOptions;
   private readonly builder: FeatureBuilder;
-  private readonly likelihood: AnomalyLikelihood;
-  private readonly refractory: Refractory;
+  private readonly post: PostProcessor;
   private readonly history: Float64Array;
   private readonly historyTimes: Float64Array;
   private rowsSeen = 0;
@@ -85,13 +125,9 @@ export class StreamingDetector {
 
   constructor(options: DetectorOptions) {
     this.options = options;
-    this.spec = featureSpec(options.metrics, {
-      scales: options.scales ?? [...DEFAULT_DETECTOR_OPTIONS.scales],
-      timeOfDay: options.timeOfDay ?? DEFAULT_DETECTOR_OPTIONS.timeOfDay,
-    });
+    this.spec = detectorFeatureSpec(options.metrics, options);
     this.builder = new FeatureBuilder(this.spec);
-    this.likelihood = new AnomalyLikelihood(options.likelihood);
-    this.refractory = new Refractory(options.refractorySeconds ?? DEFAULT_DETECTOR_OPTIONS.refractorySeconds);
+    this.post = new PostProcessor(this.spec, detectorPostProcessOptions(options));
     const window = options.trainWindow ?? DEFAULT_DETECTOR_OPTIONS.trainWindow;
     this.history = new Float64Array(window * this.builder.width);
     this.historyTimes = new Float64Array(window);
@@ -103,36 +139,28 @@ export class StreamingDetector {
 
   push(timestampMs: number, values: Readonly<Record<string, number | undefined>>): DetectionResult {
     const features = this.builder.push(timestampMs, values);
-    const result = this.current
-      ? this.score(timestampMs, features)
-      : { ready: false, score: 0, likelihood: 0, anomalyScore: 0, threshold: 1, isAnomaly: false };
+    const spike = this.post.observe(features, this.builder);
+    let result: DetectionResult = { ready: false, score: 0, likelihood: 0, anomalyScore: 0, threshold: 1, isAnomaly: false };
+    const model = this.current;
+    if (model) {
+      const margin = this.options.breakoutMargin ?? DEFAULT_DETECTOR_OPTIONS.breakoutMargin;
+      const verdict = { score: scoreFeatures(model, features), breakout: margin === false ? null : (rangeBreakout(model, features, margin) ?? null) };
+      const r = this.post.decide(timestampMs, verdict, spike, model.threshold);
+      result = {
+        ready: true,
+        score: verdict.score,
+        likelihood: r.likelihood,
+        anomalyScore: r.anomalyScore,
+        threshold: r.threshold,
+        isAnomaly: r.isAnomaly,
+        cause: r.cause,
+        ...(verdict.breakout !== null ? { breakout: verdict.breakout } : {}),
+        ...(r.isAnomaly ? { explanation: explain(model, features) } : {}),
+      };
+    }
     this.remember(timestampMs, features);
     this.maybeFit();
     return result;
-  }
-
-  private score(timestampMs: number, features: Float64Array): DetectionResult {
-    const model = this.current!;
-    const o = this.options;
-    const score = scoreFeatures(model, features);
-    const likelihood = this.likelihood.update(score);
-    const margin = o.breakoutMargin ?? DEFAULT_DETECTOR_OPTIONS.breakoutMargin;
-    const breakout = margin === false ? undefined : rangeBreakout(model, features, margin);
-    const byLikelihood = (o.scoring ?? DEFAULT_DETECTOR_OPTIONS.scoring) === 'likelihood';
-    const base = breakout ? BREAKOUT_SCORE : byLikelihood ? logLikelihood(likelihood) : score;
-    const anomalyScore = this.refractory.apply(timestampMs, base, breakout ?? '');
-    const threshold = o.alarmThreshold ?? (byLikelihood ? likelihoodThreshold(o.falseAlarmRate ?? DEFAULT_DETECTOR_OPTIONS.falseAlarmRate) : model.threshold);
-    const isAnomaly = anomalyScore >= threshold;
-    return {
-      ready: true,
-      score,
-      likelihood,
-      anomalyScore,
-      threshold,
-      isAnomaly,
-      ...(breakout ? { breakout } : {}),
-      ...(isAnomaly ? { explanation: explain(model, features) } : {}),
-    };
   }
 
   private remember(timestampMs: number, features: Float64Array): void {
@@ -167,7 +195,7 @@ export class StreamingDetector {
     });
     // The first model's scores of its own training rows give the likelihood a history, so
     // it can judge the very next sample instead of learning for another period first.
-    if (this.fits === 0) for (const s of scoreRows(this.current, { data, rows, cols: width })) this.likelihood.update(s);
+    if (this.fits === 0) this.post.warm(scoreRows(this.current, { data, rows, cols: width }));
     this.fits++;
     this.rowsSinceFit = 0;
   }

@@ -40,8 +40,9 @@ const DRIVER_SHARE = 0.2;
 const DRIVER_SIGMA = 3;
 
 /**
- * Explains one score: each feature is reset to its training median (what "normal" looks
- * like to this model) and the row re-scored; the drop is that feature's contribution.
+ * Explains one score: each feature, and each metric's features together, are reset to
+ * their training median (what "normal" looks like to this model) and the row re-scored;
+ * the drop is the contribution (a metric's share comes from resetting its features together).
  * This uses the forest itself, so it names the features the model actually isolated on,
  * and costs one batch of (features + 1) rows, which is only paid for anomalies.
  */
@@ -49,13 +50,22 @@ export function explain(model: AnomalyModel, features: Float64Array): Explanatio
   const info = modelFeatures(model);
   const width = info.length;
   const scaled = applyScaler(model.scaler, { data: features, rows: 1, cols: width }).data;
-  const batch = new Float64Array((width + 1) * width);
-  for (let r = 0; r <= width; r++) {
+  // Rows: the sample, the sample with one feature reset, then with each group reset at
+  // once (a metric's features, the time features): features of one metric carry the same
+  // news, so resetting one alone barely moves the score when the others still isolate it.
+  const groups = [...model.spec.metrics.map((m) => (f: FeatureInfo) => f.metric === m), (f: FeatureInfo) => f.kind === 'time'];
+  const rows = width + 1 + groups.length;
+  const batch = new Float64Array(rows * width);
+  for (let r = 0; r < rows; r++) {
     batch.set(scaled, r * width);
-    if (r > 0) batch[r * width + (r - 1)] = 0;
+    if (r > 0 && r <= width) batch[r * width + (r - 1)] = 0;
+    if (r > width) info.forEach((f, i) => {
+      if (groups[r - width - 1]!(f)) batch[r * width + i] = 0;
+    });
   }
-  const scores = scoreForest(model.forest, { data: batch, rows: width + 1, cols: width });
+  const scores = scoreForest(model.forest, { data: batch, rows, cols: width });
   const base = scores[0]!;
+  const groupDrop = groups.map((_, g) => Math.max(0, base - scores[width + 1 + g]!));
   const contributions: FeatureContribution[] = info.map((f, i) => ({
     name: f.name,
     kind: f.kind,
@@ -64,19 +74,22 @@ export function explain(model: AnomalyModel, features: Float64Array): Explanatio
     deviation: scaled[i]!,
     contribution: Math.max(0, base - scores[i + 1]!),
   }));
-  const total = contributions.reduce((s, c) => s + c.contribution, 0);
+  const groupOf = (c: FeatureContribution) => (c.metric !== undefined ? model.spec.metrics.indexOf(c.metric) : c.kind === 'time' ? groups.length - 1 : -1);
+  const totalGroups = groupDrop.reduce((a, b) => a + b, 0);
   const baseline = model.spec.scales.at(-1)?.label ?? 'trailing';
-  const metrics = model.spec.metrics.map((metric): MetricExplanation => {
+  const metrics = model.spec.metrics.map((metric, g): MetricExplanation => {
     const own = contributions.filter((c) => c.metric === metric);
-    const share = total > 0 ? own.reduce((s, c) => s + c.contribution, 0) / total : 0;
+    const share = totalGroups > 0 ? groupDrop[g]! / totalGroups : 0;
     const value = own.find((c) => c.kind === 'value')?.value ?? NaN;
     const sigma = own.filter((c) => c.kind === 'zscore').at(-1)?.value ?? 0;
     const driver = share >= DRIVER_SHARE || Math.abs(sigma) >= DRIVER_SIGMA;
     return { metric, value, sigma, baseline, status: driver ? (sigma >= 0 ? 'above' : 'below') : 'normal', share };
   });
   metrics.sort((a, b) => b.share - a.share);
-  contributions.sort((a, b) => b.contribution - a.contribution);
-  const timeShare = total > 0 ? contributions.filter((c) => c.kind === 'time').reduce((s, c) => s + c.contribution, 0) / total : 0;
+  // Features of the group that moved the score most come first, each group's biggest first.
+  const drop = (c: FeatureContribution) => groupDrop[groupOf(c)] ?? 0;
+  contributions.sort((a, b) => drop(b) - drop(a) || b.contribution - a.contribution);
+  const timeShare = totalGroups > 0 ? groupDrop[groups.length - 1]! / totalGroups : 0;
   return { summary: summarise(metrics, timeShare), metrics, features: contributions };
 }
 

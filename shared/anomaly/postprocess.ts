@@ -24,20 +24,44 @@ export function rangeBreakout(model: AnomalyModel, features: Float64Array, margi
 /** Score given to a range breakout: above any isolation score, so it always alarms. */
 export const BREAKOUT_SCORE = 1;
 
+export interface RefractoryOptions {
+  /** Length of the period after a high score; 0 turns the refractory period off. */
+  seconds: number;
+  /**
+   * 'hold': for `seconds` only a score above the highest in that span is reported.
+   * 'decay': the bar a high score sets falls linearly, by 1 (the whole score range) per
+   * `seconds`, so a second, smaller incident later in the period still reports.
+   */
+  mode: 'hold' | 'decay';
+  /** A score must clear the bar by this much: a likelihood still climbing through one incident does not page again. */
+  margin: number;
+  /**
+   * 'decay' only: a score must also clear the decaying bar of the scores actually reported
+   * (paged) by this much, so an incident whose likelihood climbs in steps pages once.
+   */
+  reportedMargin: number;
+}
+
+export const DEFAULT_REFRACTORY_OPTIONS: RefractoryOptions = { seconds: 86_400, mode: 'hold', margin: 0, reportedMargin: 0 };
+
 /**
- * Refractory period: after a high score, the next `seconds` only report scores that beat
- * the highest one in that span; the rest are reported as 0. One incident then pages once
- * (and again only if it gets worse) instead of on every sample while it lasts, which is
- * also how NAB counts: the first detection in a window earns the reward, later ones are
- * at best worthless and outside windows cost a false positive each.
+ * Refractory period: after a high score, later scores of the same cause are reported only
+ * when they beat it; the rest are reported as 0. One incident then pages once (and again
+ * only if it gets worse) instead of on every sample while it lasts, which is also how NAB
+ * counts: the first detection in a window earns the reward, later ones are at best
+ * worthless and outside windows cost a false positive each.
  */
 export class Refractory {
-  private readonly seconds: number;
-  /** Per key, a monotonic deque of (time, score): scores strictly decreasing from the front. */
+  private readonly options: RefractoryOptions;
+  /** 'hold': per key, a monotonic deque of (time, score), scores strictly decreasing from the front. */
   private readonly spans = new Map<string, { times: number[]; scores: number[] }>();
+  /** 'decay': per key, max over past scores of score + time / seconds (the bar is that minus now / seconds). */
+  private readonly peaks = new Map<string, number>();
+  /** 'decay': the same over reported scores only. */
+  private readonly reported = new Map<string, number>();
 
-  constructor(seconds: number) {
-    this.seconds = seconds;
+  constructor(options: number | Partial<RefractoryOptions>) {
+    this.options = { ...DEFAULT_REFRACTORY_OPTIONS, ...(typeof options === 'number' ? { seconds: options } : options) };
   }
 
   /**
@@ -45,10 +69,25 @@ export class Refractory {
    * different cause is not silenced by the previous one's period.
    */
   apply(timestampMs: number, score: number, key = ''): number {
+    const { seconds, mode, margin } = this.options;
+    if (seconds <= 0) return score;
+    return mode === 'decay' ? this.decay(timestampMs / 1000 / seconds, score, key, margin) : this.hold(timestampMs, score, key, margin);
+  }
+
+  private decay(now: number, score: number, key: string, margin: number): number {
+    const peak = this.peaks.get(key) ?? -Infinity;
+    this.peaks.set(key, Math.max(peak, score + now));
+    const reported = this.reported.get(key) ?? -Infinity;
+    if (!(score > peak - now + margin && score > reported - now + this.options.reportedMargin)) return 0;
+    this.reported.set(key, Math.max(reported, score + now));
+    return score;
+  }
+
+  private hold(timestampMs: number, score: number, key: string, margin: number): number {
     let span = this.spans.get(key);
     if (!span) this.spans.set(key, (span = { times: [], scores: [] }));
     const { times, scores } = span;
-    const since = timestampMs - this.seconds * 1000;
+    const since = timestampMs - this.options.seconds * 1000;
     while (times.length > 0 && times[0]! <= since) {
       times.shift();
       scores.shift();
@@ -60,6 +99,6 @@ export class Refractory {
     }
     times.push(timestampMs);
     scores.push(score);
-    return score > recentMax ? score : 0;
+    return score > recentMax + margin ? score : 0;
   }
 }

@@ -1,4 +1,7 @@
 import { Type, type Static } from 'typebox';
+import { IdParamsSchema } from './params.ts';
+import { defineRoute } from './route.ts';
+import { OffsetSchema } from './numbers.ts';
 
 /**
  * The alerts API contract: alerts, their history, silences, threshold rules, outbound
@@ -92,7 +95,7 @@ export const AlertListQuerySchema = Type.Object(
     sort: Type.Optional(Type.Enum(ALERT_SORTS)),
     order: Type.Optional(Type.Enum(['asc', 'desc'])),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
-    offset: Type.Optional(Type.Integer({ minimum: 0 })),
+    offset: Type.Optional(OffsetSchema),
   },
   { additionalProperties: false },
 );
@@ -214,7 +217,7 @@ export const SilenceListQuerySchema = Type.Object(
   {
     state: Type.Optional(Type.String({ pattern: '^(pending|active|expired)(,(pending|active|expired))*$' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
-    offset: Type.Optional(Type.Integer({ minimum: 0 })),
+    offset: Type.Optional(OffsetSchema),
   },
   { additionalProperties: false },
 );
@@ -255,9 +258,19 @@ const RuleFields = {
   enabled: Type.Boolean(),
 };
 
+/** A rule on a Prometheus-compatible data source: a PromQL expression instead of a selector (docs/datasources.md). */
+const PromqlRuleFields = {
+  datasourceId: Type.Integer({ minimum: 1 }),
+  expr: Type.String({ minLength: 1, maxLength: 16_384 }),
+};
+
 export const RuleSchema = Type.Object({
   id: Type.Integer(),
   ...RuleFields,
+  /** Empty for a PromQL rule. */
+  selector: Type.String({ maxLength: 1024 }),
+  datasourceId: Type.Union([PromqlRuleFields.datasourceId, Type.Null()]),
+  expr: Type.Union([PromqlRuleFields.expr, Type.Null()]),
   createdBy: Type.String(),
   createdAt: Type.Integer(),
   updatedAt: Type.Integer(),
@@ -278,7 +291,10 @@ export type Rule = Static<typeof RuleSchema>;
 export const RuleInputSchema = Type.Object(
   {
     name: RuleFields.name,
-    selector: RuleFields.selector,
+    /** Either a selector on the embedded store, or `datasourceId` + `expr` (PromQL on that source). */
+    selector: Type.Optional(RuleFields.selector),
+    datasourceId: Type.Optional(PromqlRuleFields.datasourceId),
+    expr: Type.Optional(PromqlRuleFields.expr),
     condition: RuleFields.condition,
     windowSeconds: Type.Optional(RuleFields.windowSeconds),
     forSeconds: Type.Optional(RuleFields.forSeconds),
@@ -379,3 +395,53 @@ export const AlertmanagerResultSchema = Type.Object({
   alertIds: Type.Array(Type.Integer()),
 });
 export type AlertmanagerResult = Static<typeof AlertmanagerResultSchema>;
+
+// Routes -------------------------------------------------------------------------------
+
+const tags = ['alerts'];
+
+/** Alerts: reading for viewers, acknowledging for operators, pushing for integrations. */
+export const alertsRoutes = {
+  list: defineRoute({ method: 'GET', path: '/alerts', access: 'alerts:read', tags, query: AlertListQuerySchema, response: AlertPageSchema }),
+  push: defineRoute({ method: 'POST', path: '/alerts', access: 'alerts:write', tags, body: PushAlertsRequestSchema, response: PushAlertsResultSchema }),
+  get: defineRoute({ method: 'GET', path: '/alerts/:id', access: 'alerts:read', tags, params: IdParamsSchema, response: AlertSchema }),
+  history: defineRoute({ method: 'GET', path: '/alerts/:id/history', access: 'alerts:read', tags, params: IdParamsSchema, response: Type.Array(AlertHistoryEntrySchema) }),
+  acknowledge: defineRoute({
+    method: 'POST', path: '/alerts/:id/acknowledge', access: 'alerts:write', tags, params: IdParamsSchema, body: AcknowledgeRequestSchema, response: AlertSchema,
+  }),
+  unacknowledge: defineRoute({
+    method: 'POST', path: '/alerts/:id/unacknowledge', access: 'alerts:write', tags, params: IdParamsSchema, body: CommentRequestSchema, bodyOptional: true, response: AlertSchema,
+  }),
+  resolve: defineRoute({
+    method: 'POST', path: '/alerts/:id/resolve', access: 'alerts:write', tags, params: IdParamsSchema, body: CommentRequestSchema, bodyOptional: true, response: AlertSchema,
+  }),
+} as const;
+
+/** Silences: reading for viewers, creating and expiring with `silences:write`. */
+export const silencesRoutes = {
+  list: defineRoute({ method: 'GET', path: '/silences', access: 'alerts:read', tags, query: SilenceListQuerySchema, response: SilencePageSchema }),
+  get: defineRoute({ method: 'GET', path: '/silences/:id', access: 'alerts:read', tags, params: IdParamsSchema, response: SilenceSchema }),
+  create: defineRoute({ method: 'POST', path: '/silences', access: 'silences:write', tags, body: CreateSilenceRequestSchema, response: SilenceSchema, status: 201 }),
+  expire: defineRoute({ method: 'POST', path: '/silences/:id/expire', access: 'silences:write', tags, params: IdParamsSchema, response: SilenceSchema }),
+} as const;
+
+const ruleTags = ['alert rules'];
+
+/** Threshold rules: anyone who reads alerts may read them; admins manage them. */
+export const alertRulesRoutes = {
+  list: defineRoute({ method: 'GET', path: '/alert-rules', access: 'alerts:read', tags: ruleTags, response: Type.Array(RuleSchema) }),
+  get: defineRoute({ method: 'GET', path: '/alert-rules/:id', access: 'alerts:read', tags: ruleTags, params: IdParamsSchema, response: RuleSchema }),
+  create: defineRoute({ method: 'POST', path: '/alert-rules', access: 'rules:manage', tags: ruleTags, body: RuleInputSchema, response: RuleSchema, status: 201 }),
+  replace: defineRoute({ method: 'PUT', path: '/alert-rules/:id', access: 'rules:manage', tags: ruleTags, params: IdParamsSchema, body: RuleInputSchema, response: RuleSchema }),
+  remove: defineRoute({ method: 'DELETE', path: '/alert-rules/:id', access: 'rules:manage', tags: ruleTags, params: IdParamsSchema, response: Type.Null(), status: 204 }),
+} as const;
+
+/**
+ * Prometheus Alertmanager's webhook receiver, authenticated by an API key. 200 all
+ * accepted, 207 some rejected (listed), 400 none valid.
+ */
+export const alertmanagerRoutes = {
+  receive: defineRoute({
+    method: 'POST', path: '/integrations/alertmanager', access: 'alerts:write', tags, body: AlertmanagerPayloadSchema, response: AlertmanagerResultSchema, otherStatuses: [207],
+  }),
+} as const;

@@ -1,4 +1,6 @@
 import { Type, type Static } from 'typebox';
+import { IdParamsSchema } from './params.ts';
+import { defineRoute } from './route.ts';
 
 /**
  * The anomaly API contract (`/api/v1/anomaly/...`): the model registry, anomaly events
@@ -136,3 +138,18 @@ export const AnomalyEventsQuerySchema = Type.Object(
   { target: Type.Optional(Target), from: Type.Optional(Type.Integer({ minimum: 0 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) },
   { additionalProperties: false },
 );
+
+const tags = ['anomaly'];
+
+/** Anomaly events for viewers; training, promotion and rollback for admins (`models:manage`). */
+export const anomalyRoutes = {
+  status: defineRoute({ method: 'GET', path: '/anomaly/status', access: 'anomalies:read', tags, response: AnomalyStatusSchema }),
+  models: defineRoute({ method: 'GET', path: '/anomaly/models', access: 'anomalies:read', tags, query: AnomalyModelsQuerySchema, response: Type.Array(AnomalyModelSchema) }),
+  model: defineRoute({ method: 'GET', path: '/anomaly/models/:id', access: 'anomalies:read', tags, params: IdParamsSchema, response: AnomalyModelSchema }),
+  train: defineRoute({ method: 'POST', path: '/anomaly/models/train', access: 'models:manage', tags, body: AnomalyTargetBodySchema, response: AnomalyModelSchema, status: 201 }),
+  promote: defineRoute({ method: 'POST', path: '/anomaly/models/:id/promote', access: 'models:manage', tags, params: IdParamsSchema, response: AnomalyModelSchema }),
+  rollback: defineRoute({ method: 'POST', path: '/anomaly/models/rollback', access: 'models:manage', tags, body: AnomalyTargetBodySchema, response: AnomalyModelSchema }),
+  rate: defineRoute({ method: 'GET', path: '/anomaly/rate', access: 'anomalies:read', tags, query: AnomalyRateQuerySchema, response: AnomalyRateSchema }),
+  /** Newest first. */
+  events: defineRoute({ method: 'GET', path: '/anomaly/events', access: 'anomalies:read', tags, query: AnomalyEventsQuerySchema, response: Type.Array(AnomalyEventSchema) }),
+} as const;

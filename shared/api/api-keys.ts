@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { PermissionSchema, RoleSchema } from './auth.ts';
+import { defineRoute } from './route.ts';
 
 /**
  * API keys (`/api/v1/api-keys`): for scripts and integrations. A key acts for the user who
@@ -52,3 +53,12 @@ export type ApiKeyList = Static<typeof ApiKeyListSchema>;
 
 export const ApiKeyIdParamsSchema = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 export type ApiKeyIdParams = Static<typeof ApiKeyIdParamsSchema>;
+
+const tags = ['api-keys'];
+
+/** Every user manages their own keys; `apikeys:manage` (admin) sees and revokes all. */
+export const apiKeysRoutes = {
+  list: defineRoute({ method: 'GET', path: '/api-keys', access: 'authenticated', tags, response: ApiKeyListSchema }),
+  create: defineRoute({ method: 'POST', path: '/api-keys', access: 'authenticated', tags, body: CreateApiKeyRequestSchema, response: CreatedApiKeySchema, status: 201 }),
+  revoke: defineRoute({ method: 'DELETE', path: '/api-keys/:id', access: 'authenticated', tags, params: ApiKeyIdParamsSchema, response: ApiKeySchema }),
+} as const;

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { defineRoute } from './route.ts';
 
 /** The audit log (`GET /api/v1/audit`, permission `audit:read`): newest first, keyset paging. */
 export const AUDIT_OUTCOMES = ['success', 'failure', 'denied'] as const;
@@ -48,3 +49,8 @@ export const AuditPageSchema = Type.Object({
   nextBefore: Type.Union([Type.Integer(), Type.Null()]),
 });
 export type AuditPage = Static<typeof AuditPageSchema>;
+
+export const auditRoutes = {
+  /** Filtered, newest first, keyset paging through `before` / `nextBefore`. */
+  list: defineRoute({ method: 'GET', path: '/audit', access: 'audit:read', tags: ['audit'], query: AuditQuerySchema, response: AuditPageSchema }),
+} as const;

@@ -1,12 +1,5 @@
-import type { LoginRequest, TokenPair, User } from './auth.ts';
-import type { ChangePasswordRequest, CreateUserRequest, ResetPasswordRequest, UpdateUserRequest, UserList } from './users.ts';
-import type { ApiKey, ApiKeyList, CreateApiKeyRequest, CreatedApiKey } from './api-keys.ts';
-import type { AuditPage, AuditQuery } from './audit.ts';
-import type { AcknowledgeRequest, Alert, AlertHistoryEntry, AlertListQuery, AlertPage, CreateSilenceRequest, Silence, SilenceListQuery, SilencePage } from './alerts.ts';
-import type { AnomalyEvent, AnomalyModel, AnomalyStatus } from './anomaly.ts';
-import type { Incident, IncidentDetail, IncidentListQuery, IncidentPage, TimelineEntry, UpdateIncidentRequest } from './incidents.ts';
 import { fillPath, type HttpMethod, type RouteDefinition, type RouteGroup, type RouteInput, type RouteOutput } from './route.ts';
-import { apiRoutes } from './routes.ts';
+import { apiRoutes, type JsonRouteGroups } from './routes.ts';
 
 /**
  * The one typed client of the HTTP API, shared by every consumer (renderer, electron main,
@@ -71,65 +64,34 @@ export function clientOf<G extends RouteGroup>(transport: Transport, group: G): 
   return client as RouteClient<G>;
 }
 
+/** A client for every JSON route group of the route table, derived from the declarations. */
 export function createApiClient(transport: Transport) {
-  const call = <T>(method: HttpMethod, path: string, options: { query?: Record<string, QueryValue>; body?: unknown } = {}) =>
-    transport({ method, path: `${API_PREFIX}${path}`, ...options }) as Promise<T>;
-
   return {
-    auth: {
-      login: (body: LoginRequest) => call<TokenPair>('POST', '/auth/login', { body }),
-      refresh: (refreshToken: string) => call<TokenPair>('POST', '/auth/refresh', { body: { refreshToken } }),
-      logout: (refreshToken: string) => call<null>('POST', '/auth/logout', { body: { refreshToken } }),
-      me: () => call<User>('GET', '/auth/me'),
-      /** Answers a fresh session: the old refresh tokens are revoked with the old password. */
-      changePassword: (body: ChangePasswordRequest) => call<TokenPair>('POST', '/auth/password', { body }),
-    },
-    users: {
-      list: () => call<UserList>('GET', '/users'),
-      create: (body: CreateUserRequest) => call<User>('POST', '/users', { body }),
-      update: (id: number, body: UpdateUserRequest) => call<User>('PATCH', `/users/${id}`, { body }),
-      remove: (id: number) => call<unknown>('DELETE', `/users/${id}`),
-      resetPassword: (id: number, body: ResetPasswordRequest) => call<unknown>('POST', `/users/${id}/password`, { body }),
-    },
-    apiKeys: {
-      list: () => call<ApiKeyList>('GET', '/api-keys'),
-      create: (body: CreateApiKeyRequest) => call<CreatedApiKey>('POST', '/api-keys', { body }),
-      revoke: (id: number) => call<ApiKey>('DELETE', `/api-keys/${id}`),
-    },
-    audit: {
-      list: (query: AuditQuery = {}) => call<AuditPage>('GET', '/audit', { query: { ...query } }),
-    },
+    auth: clientOf(transport, apiRoutes.auth),
+    users: clientOf(transport, apiRoutes.users),
+    apiKeys: clientOf(transport, apiRoutes.apiKeys),
+    audit: clientOf(transport, apiRoutes.audit),
+    signingKeys: clientOf(transport, apiRoutes.signingKeys),
     metrics: clientOf(transport, apiRoutes.metrics),
+    anomaly: clientOf(transport, apiRoutes.anomaly),
+    alerts: clientOf(transport, apiRoutes.alerts),
+    silences: clientOf(transport, apiRoutes.silences),
+    alertRules: clientOf(transport, apiRoutes.alertRules),
+    alertmanager: clientOf(transport, apiRoutes.alertmanager),
+    webhooks: clientOf(transport, apiRoutes.webhooks),
+    incidents: clientOf(transport, apiRoutes.incidents),
+    datasources: clientOf(transport, apiRoutes.datasources),
+    anomalyWatches: clientOf(transport, apiRoutes.anomalyWatches),
+    stream: clientOf(transport, apiRoutes.stream),
+    server: clientOf(transport, apiRoutes.server),
+    runbooks: clientOf(transport, apiRoutes.runbooks),
     chatops: clientOf(transport, apiRoutes.chatops),
-    anomaly: {
-      /** Newest first. */
-      events: (query: { target?: string; from?: number; limit?: number } = {}) => call<AnomalyEvent[]>('GET', '/anomaly/events', { query: { ...query } }),
-      status: () => call<AnomalyStatus>('GET', '/anomaly/status'),
-      models: (target?: string) => call<AnomalyModel[]>('GET', '/anomaly/models', { query: { target } }),
-    },
-    alerts: {
-      list: (query: AlertListQuery = {}) => call<AlertPage>('GET', '/alerts', { query: { ...query } }),
-      get: (id: number) => call<Alert>('GET', `/alerts/${id}`),
-      history: (id: number) => call<AlertHistoryEntry[]>('GET', `/alerts/${id}/history`),
-      acknowledge: (id: number, body: AcknowledgeRequest) => call<Alert>('POST', `/alerts/${id}/acknowledge`, { body }),
-      unacknowledge: (id: number, comment?: string) => call<Alert>('POST', `/alerts/${id}/unacknowledge`, { body: comment ? { comment } : {} }),
-      resolve: (id: number, comment?: string) => call<Alert>('POST', `/alerts/${id}/resolve`, { body: comment ? { comment } : {} }),
-    },
-    silences: {
-      list: (query: SilenceListQuery = {}) => call<SilencePage>('GET', '/silences', { query: { ...query } }),
-      create: (body: CreateSilenceRequest) => call<Silence>('POST', '/silences', { body }),
-      expire: (id: number) => call<Silence>('POST', `/silences/${id}/expire`),
-    },
-    incidents: {
-      list: (query: IncidentListQuery = {}) => call<IncidentPage>('GET', '/incidents', { query: { ...query } }),
-      get: (id: number) => call<IncidentDetail>('GET', `/incidents/${id}`),
-      update: (id: number, body: UpdateIncidentRequest) => call<Incident>('PATCH', `/incidents/${id}`, { body }),
-      timeline: (id: number) => call<TimelineEntry[]>('GET', `/incidents/${id}/timeline`),
-      addNote: (id: number, text: string) => call<TimelineEntry>('POST', `/incidents/${id}/notes`, { body: { text } }),
-      /** Markdown postmortem as text, or the JSON bundle. */
-      export: (id: number, format: 'md' | 'json') => call<unknown>('GET', `/incidents/${id}/export`, { query: { format } }),
-    },
-  };
+  } satisfies { [K in keyof JsonRouteGroups]: RouteClient<JsonRouteGroups[K]> };
 }
 
 export type ApiClient = ReturnType<typeof createApiClient>;
+
+/** The server-relative URL of a route (for clients other than the JSON one, e.g. the SSE stream). */
+export function routePath<R extends RouteDefinition>(route: R, params?: Readonly<Record<string, unknown>>): string {
+  return `${API_PREFIX}${fillPath(route.path, params)}`;
+}

@@ -1,4 +1,7 @@
 import { Type, type Static } from 'typebox';
+import { IdParamsSchema } from './params.ts';
+import { defineRoute } from './route.ts';
+import { OffsetSchema } from './numbers.ts';
 import { AlertSchema, AlertHistoryEntrySchema, LABEL_FILTER_PATTERN, SeveritySchema, SilenceSchema } from './alerts.ts';
 
 /**
@@ -100,7 +103,7 @@ export const IncidentListQuerySchema = Type.Object(
     sort: Type.Optional(Type.Enum(INCIDENT_SORTS)),
     order: Type.Optional(Type.Enum(['asc', 'desc'])),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
-    offset: Type.Optional(Type.Integer({ minimum: 0 })),
+    offset: Type.Optional(OffsetSchema),
   },
   { additionalProperties: false },
 );
@@ -194,3 +197,35 @@ export const IncidentBundleSchema = Type.Object({
   }),
 });
 export type IncidentBundle = Static<typeof IncidentBundleSchema>;
+
+// Routes -------------------------------------------------------------------------------
+
+export const NoteParamsSchema = Type.Object({ id: Type.Integer({ minimum: 1 }), entryId: Type.Integer({ minimum: 1 }) });
+
+const tags = ['incidents'];
+
+/** Incidents, their timeline and notes, and the postmortem export. */
+export const incidentsRoutes = {
+  list: defineRoute({ method: 'GET', path: '/incidents', access: 'incidents:read', tags, query: IncidentListQuerySchema, response: IncidentPageSchema }),
+  get: defineRoute({ method: 'GET', path: '/incidents/:id', access: 'incidents:read', tags, params: IdParamsSchema, response: IncidentDetailSchema }),
+  update: defineRoute({ method: 'PATCH', path: '/incidents/:id', access: 'incidents:write', tags, params: IdParamsSchema, body: UpdateIncidentRequestSchema, response: IncidentSchema }),
+  merge: defineRoute({ method: 'POST', path: '/incidents/:id/merge', access: 'incidents:write', tags, params: IdParamsSchema, body: MergeIncidentsRequestSchema, response: IncidentSchema }),
+  split: defineRoute({
+    method: 'POST', path: '/incidents/:id/split', access: 'incidents:write', tags, params: IdParamsSchema, body: SplitIncidentRequestSchema, response: IncidentSchema, status: 201,
+  }),
+  timeline: defineRoute({ method: 'GET', path: '/incidents/:id/timeline', access: 'incidents:read', tags, params: IdParamsSchema, response: Type.Array(TimelineEntrySchema) }),
+  addNote: defineRoute({
+    method: 'POST', path: '/incidents/:id/notes', access: 'incidents:write', tags, params: IdParamsSchema, body: NoteRequestSchema, response: TimelineEntrySchema, status: 201,
+  }),
+  editNote: defineRoute({
+    method: 'PUT', path: '/incidents/:id/notes/:entryId', access: 'incidents:write', tags, params: NoteParamsSchema, body: NoteRequestSchema, response: TimelineEntrySchema,
+  }),
+  deleteNote: defineRoute({ method: 'DELETE', path: '/incidents/:id/notes/:entryId', access: 'incidents:write', tags, params: NoteParamsSchema, response: TimelineEntrySchema }),
+  noteRevisions: defineRoute({
+    method: 'GET', path: '/incidents/:id/notes/:entryId/revisions', access: 'incidents:read', tags, params: NoteParamsSchema, response: Type.Array(NoteRevisionSchema),
+  }),
+  /** The JSON bundle (`format=json`, default) or the Markdown postmortem as text (`format=md`). */
+  export: defineRoute({
+    method: 'GET', path: '/incidents/:id/export', access: 'incidents:read', tags, params: IdParamsSchema, query: ExportQuerySchema, response: Type.Union([IncidentBundleSchema, Type.String()]),
+  }),
+} as const;

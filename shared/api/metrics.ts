@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { MAX_STEP_MS, MAX_TIMESTAMP_MS } from './numbers.ts';
 import { defineRoute } from './route.ts';
 
 /**
@@ -48,10 +49,10 @@ export const AggregationSchema = Type.Union([Type.Literal('avg'), Type.Literal('
 export const RangeQuerySchema = Type.Object({
   /** Selector of the series to read. */
   match: Type.String({ minLength: 1, maxLength: 1024 }),
-  from: Type.Integer({ minimum: 0 }),
-  to: Type.Integer({ minimum: 0 }),
+  from: Type.Integer({ minimum: 0, maximum: MAX_TIMESTAMP_MS }),
+  to: Type.Integer({ minimum: 0, maximum: MAX_TIMESTAMP_MS }),
   /** Bucket width in ms; absent: the stored points themselves. */
-  step: Type.Optional(Type.Integer({ minimum: 1000 })),
+  step: Type.Optional(Type.Integer({ minimum: 1000, maximum: MAX_STEP_MS })),
   agg: Type.Optional(AggregationSchema),
   /** Most points per series returned; more are reduced by LTTB. */
   maxPoints: Type.Optional(Type.Integer({ minimum: 3, maximum: 20_000 })),

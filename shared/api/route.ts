@@ -21,6 +21,10 @@ export interface RouteDefinition {
   response?: TSchema;
   /** Status of the success answer (default 200). */
   status?: 200 | 201 | 202 | 204;
+  /** Other success statuses the handler may choose (a partial success), answered with the same schema. */
+  otherStatuses?: readonly (200 | 201 | 202 | 207)[];
+  /** A request without a body validates as `{}` (every field of the body is optional). */
+  bodyOptional?: boolean;
   tags: readonly string[];
   summary?: string;
   /** Reachable while the user still has to change a one-time password. */

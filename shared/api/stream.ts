@@ -1,5 +1,8 @@
+import { Type, type Static } from 'typebox';
+import { defineRoute } from './route.ts';
 import type { Alert } from './alerts.ts';
 import type { Incident, TimelineEntry } from './incidents.ts';
+import type { Run, RunOutputEventData } from './runbooks.ts';
 
 /**
  * The live stream (`GET /api/v1/stream`, Server-Sent Events): one event type per topic.
@@ -52,7 +55,11 @@ export type StreamEvent =
   | { type: 'anomaly_score'; data: Record<string, unknown> }
   | { type: 'alert'; data: AlertEventData }
   | { type: 'incident'; data: IncidentEventData }
-  | { type: 'timeline'; data: TimelineEntry };
+  | { type: 'timeline'; data: TimelineEntry }
+  /** A runbook run changed state (proposed, approved, started, finished...). */
+  | { type: 'runbook_run'; data: Run }
+  /** Output of a running runbook step, as it comes. */
+  | { type: 'runbook_output'; data: RunOutputEventData };
 
 export type StreamEventType = StreamEvent['type'];
 
@@ -68,3 +75,39 @@ export interface StreamResetData {
   lastEventId: number;
   reason: string;
 }
+
+export const StreamQuerySchema = Type.Object({
+  /** Comma-separated event types to receive; absent: all. */
+  types: Type.Optional(Type.String({ maxLength: 200 })),
+  /** For clients that cannot send the Last-Event-ID header on their first connection. */
+  lastEventId: Type.Optional(Type.String({ pattern: '^[0-9]{1,16}$' })),
+  /** Single-use ticket from `POST /stream/ticket` (browsers' EventSource cannot send headers). */
+  ticket: Type.Optional(Type.String({ maxLength: 256 })),
+  /** An access token, for clients without tickets; prefer the header or a ticket. */
+  access_token: Type.Optional(Type.String({ maxLength: 4096 })),
+});
+
+/** Prefix of stream tickets, so the server tells them from JWTs and API keys. */
+export const STREAM_TICKET_PREFIX = 'sst_';
+
+export const StreamTicketRequestSchema = Type.Object({}, { additionalProperties: false });
+export const StreamTicketSchema = Type.Object({
+  /** Pass as `?ticket=` to `GET /stream`; good for one connection. */
+  ticket: Type.String(),
+  /** Seconds until an unused ticket lapses. */
+  expiresIn: Type.Integer(),
+});
+export type StreamTicket = Static<typeof StreamTicketSchema>;
+
+/**
+ * The live stream is read by an SSE client, not the JSON client (no response schema).
+ * Browsers' EventSource cannot send an Authorization header: rather than put the access
+ * token in the URL (where proxies and histories keep it), the console asks for a ticket:
+ * single use, short-lived, good for the stream only.
+ */
+export const streamRoutes = {
+  events: defineRoute({ method: 'GET', path: '/stream', access: 'stream:read', tags: ['stream'], query: StreamQuerySchema }),
+  ticket: defineRoute({
+    method: 'POST', path: '/stream/ticket', access: 'stream:read', tags: ['stream'], body: StreamTicketRequestSchema, response: StreamTicketSchema,
+  }),
+} as const;

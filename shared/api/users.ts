@@ -1,12 +1,11 @@
 import { Type, type Static } from 'typebox';
-import { RoleSchema, UserSchema } from './auth.ts';
+import { NewPasswordSchema, RoleSchema, UserSchema } from './auth.ts';
+import { defineRoute } from './route.ts';
 
 /** User administration (`/api/v1/users`, admin) and one's own password (`/api/v1/auth/password`). */
-export { UserSchema, type User } from './auth.ts';
+export { UserSchema, type User, NewPasswordSchema, ChangePasswordRequestSchema, type ChangePasswordRequest } from './auth.ts';
 
 export const UsernameSchema = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$' });
-/** Length rules are checked by the server (12..1024) so that the message can say which rule failed. */
-export const NewPasswordSchema = Type.String({ minLength: 1, maxLength: 1024 });
 
 export const UserIdParamsSchema = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 export type UserIdParams = Static<typeof UserIdParamsSchema>;
@@ -36,11 +35,20 @@ export const ResetPasswordRequestSchema = Type.Object(
 );
 export type ResetPasswordRequest = Static<typeof ResetPasswordRequestSchema>;
 
-export const ChangePasswordRequestSchema = Type.Object(
-  { currentPassword: Type.String({ minLength: 1, maxLength: 1024 }), newPassword: NewPasswordSchema },
-  { additionalProperties: false },
-);
-export type ChangePasswordRequest = Static<typeof ChangePasswordRequestSchema>;
 
 export const UserListSchema = Type.Object({ users: Type.Array(UserSchema) });
 export type UserList = Static<typeof UserListSchema>;
+
+const tags = ['users'];
+
+/** Admin user management (`users:manage`). */
+export const usersRoutes = {
+  list: defineRoute({ method: 'GET', path: '/users', access: 'users:manage', tags, response: UserListSchema }),
+  create: defineRoute({ method: 'POST', path: '/users', access: 'users:manage', tags, body: CreateUserRequestSchema, response: UserSchema, status: 201 }),
+  get: defineRoute({ method: 'GET', path: '/users/:id', access: 'users:manage', tags, params: UserIdParamsSchema, response: UserSchema }),
+  update: defineRoute({ method: 'PATCH', path: '/users/:id', access: 'users:manage', tags, params: UserIdParamsSchema, body: UpdateUserRequestSchema, response: UserSchema }),
+  remove: defineRoute({ method: 'DELETE', path: '/users/:id', access: 'users:manage', tags, params: UserIdParamsSchema, response: UserSchema }),
+  resetPassword: defineRoute({
+    method: 'POST', path: '/users/:id/password', access: 'users:manage', tags, params: UserIdParamsSchema, body: ResetPasswordRequestSchema, response: UserSchema,
+  }),
+} as const;

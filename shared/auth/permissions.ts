@@ -31,6 +31,7 @@ export const PERMISSIONS = [
   'audit:read',
   'metrics:write',
   'security:manage',
+  'datasources:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -11,3 +11,15 @@ export type IpcResult<T> = { ok: true; value: T } | ({ ok: false } & ErrorBody);
 export function ok<T>(value: T): IpcResult<T> {
   return { ok: true, value };
 }
+
+/**
+ * Every read the console makes through main says where the answer came from and how old
+ * it is, so the console can say "offline, data as of 14:02" instead of pretending. The
+ * channels' schema of it is `readResultSchema` in channels/cache.ts.
+ */
+export interface ReadResult<T> {
+  data: T;
+  source: 'server' | 'cache';
+  /** When this data was last known to match the server (epoch ms); null if never synced. */
+  freshAsOf: number | null;
+}

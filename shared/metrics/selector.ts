@@ -1,8 +1,11 @@
 /**
  * Series selectors in PromQL syntax: `name{label="v", other!="x", mount=~"/var.*", device!~"loop.*"}`.
  * The metric name is the `__name__` label. Regular expressions are fully anchored, as in
- * Prometheus. Parsed once, matched against many series.
+ * Prometheus, on RE2 semantics (linear time, see shared/regex/anchored.ts). Parsed once,
+ * matched against many series.
  */
+import { compileAnchoredRegex, type AnchoredRegex } from '../regex/anchored.ts';
+
 export type MatchOp = '=' | '!=' | '=~' | '!~';
 
 export interface LabelMatcher {
@@ -73,11 +76,11 @@ function readQuoted(text: string): [string, string] {
   throw new SelectorError('unterminated quoted value');
 }
 
-function compileAnchored(source: string): RegExp {
+function compileAnchored(source: string): AnchoredRegex {
   try {
-    return new RegExp(`^(?:${source})$`);
+    return compileAnchoredRegex(source);
   } catch (error) {
-    throw new SelectorError(`invalid regular expression "${source}": ${(error as Error).message}`);
+    throw new SelectorError((error as Error).message);
   }
 }
 

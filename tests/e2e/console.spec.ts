@@ -183,7 +183,7 @@ test('an anomaly shows its explanation, the metrics around it, and ranks on the 
     { name: 'e2e_cpu_ratio', labels: { host: target }, samples: history(0.3) },
     { name: 'e2e_mem_ratio', labels: { host: target }, samples: history(0.5) },
   ]);
-  await expect.poll(async () => (await seeder.call<{ targets: Array<{ target: string; activeModelId: number | null }> }>('GET', '/anomaly/status')).targets.find((t) => t.target === target)?.activeModelId ?? null).not.toBeNull();
+  await expect.poll(async () => (await seeder.call<{ targets: Array<{ target: string; activeModelId: number | null }> }>('GET', '/anomaly/status')).targets.find((t) => t.target === target)?.activeModelId ?? null, { timeout: 150_000 }).not.toBeNull();
   await expect.poll(async () => {
     const at = Date.now();
     await seeder.ingest([
@@ -191,7 +191,7 @@ test('an anomaly shows its explanation, the metrics around it, and ranks on the 
       { name: 'e2e_mem_ratio', labels: { host: target }, samples: [[at, 0.95]] },
     ]);
     return (await seeder.call<unknown[]>('GET', `/anomaly/events?target=${target}`)).length;
-  }).toBeGreaterThan(0);
+  }, { timeout: 150_000 }).toBeGreaterThan(0);
 
   await signIn(page);
   await expect(page.getByTestId('most-anomalous')).toContainText(target);
@@ -208,6 +208,8 @@ test('an anomaly shows its explanation, the metrics around it, and ranks on the 
 });
 
 test('every page passes axe in the light theme too', async ({ browser }) => {
+  // Eleven full axe runs: a generous ceiling, since each run is CPU-bound.
+  test.setTimeout(1_800_000);
   const context = await browser.newContext({ colorScheme: 'light', viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   await page.goto(`${baseURL()}/`);

@@ -29,7 +29,7 @@ export function buildWebConsole(root: string): void {
   if (result.status !== 0) throw new Error('vite build of the web console failed');
 }
 
-async function waitReady(url: string, child: ChildProcess, timeoutMs = 30_000): Promise<void> {
+async function waitReady(url: string, child: ChildProcess, timeoutMs = 180_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);

@@ -1,5 +1,4 @@
-import type { AlertPage } from '../../../shared/api/alerts.ts';
-import type { Transport } from '../../../shared/api/client.ts';
+import { createApiClient, type ApiClient, type Transport } from '../../../shared/api/client.ts';
 import { AppError } from '../../../shared/errors.ts';
 import type { RelayedStreamEvent } from '../../../shared/ipc/channels/stream.ts';
 import type { FiringAlerts } from './firing-alerts.ts';
@@ -12,11 +11,11 @@ const FIRST_PAGE = 500;
  * resets, then the stream's alert events; acknowledges on the notification's behalf.
  */
 export class AlertWatch {
-  private readonly request: Transport;
+  private readonly api: ApiClient;
   private readonly firing: FiringAlerts;
 
   constructor(options: { request: Transport; firing: FiringAlerts }) {
-    this.request = options.request;
+    this.api = createApiClient(options.request);
     this.firing = options.firing;
   }
 
@@ -28,16 +27,18 @@ export class AlertWatch {
 
   /** Lists the firing alerts again; an unreachable server keeps the last known count. */
   async reload(): Promise<void> {
+    this.firing.expectReset();
     try {
-      const page = (await this.request({ method: 'GET', path: '/api/v1/alerts', query: { state: 'firing', limit: FIRST_PAGE } })) as AlertPage;
+      const page = await this.api.alerts.list({ query: { state: 'firing', limit: FIRST_PAGE } });
       this.firing.reset(page.items);
     } catch (error) {
+      this.firing.cancelReset();
       if (!(error instanceof AppError)) throw error;
     }
   }
 
   async acknowledge(alertId: number): Promise<void> {
-    await this.request({ method: 'POST', path: `/api/v1/alerts/${alertId}/acknowledge`, body: { comment: 'Acknowledged from the desktop notification.' } });
+    await this.api.alerts.acknowledge({ params: { id: alertId }, body: { comment: 'Acknowledged from the desktop notification.' } });
   }
 
   clear(): void {

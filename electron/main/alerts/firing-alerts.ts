@@ -21,6 +21,8 @@ export class FiringAlerts {
   private readonly firing = new Map<number, Alert>();
   /** `<id>:<startsAt>` of episodes already notified. */
   private readonly notified = new Set<string>();
+  /** Between a (re)connection and the list that follows it: events may be replays of old news. */
+  private awaitingReset = false;
 
   constructor(options: FiringAlertsOptions) {
     this.options = options;
@@ -30,8 +32,23 @@ export class FiringAlerts {
     return this.firing.size;
   }
 
+  /**
+   * The stream (re)opened and may replay events from before: until the list that follows
+   * arrives, events update the count but notify nobody, because whatever still fires then
+   * is "already firing before we looked" anyway.
+   */
+  expectReset(): void {
+    this.awaitingReset = true;
+  }
+
+  /** The list did not come (server unreachable): notify again as events arrive. */
+  cancelReset(): void {
+    this.awaitingReset = false;
+  }
+
   /** Starts from the server's list of firing alerts (at sign-in, after a stream reset). */
   reset(alerts: readonly Alert[]): void {
+    this.awaitingReset = false;
     this.firing.clear();
     for (const alert of alerts) {
       if (counts(alert)) this.firing.set(alert.id, alert);
@@ -48,7 +65,7 @@ export class FiringAlerts {
     if (this.firing.size !== before) this.options.onCount(this.firing.size);
 
     const episode = `${alert.id}:${alert.startsAt}`;
-    if ((action === 'created' || action === 'refired') && counts(alert) && alert.severity === 'critical' && !this.notified.has(episode)) {
+    if (!this.awaitingReset && (action === 'created' || action === 'refired') && counts(alert) && alert.severity === 'critical' && !this.notified.has(episode)) {
       this.notified.add(episode);
       this.options.onCritical(alert);
     }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Transport } from '../../../shared/api/client.ts';
 import { ScoringClient } from '../scoring/scoring-client.ts';
 import { workerThreadTransport } from '../scoring/worker-thread-transport.ts';
-import { eventSourceStream } from '../sync/event-source-stream.ts';
+import { eventSourceStream } from '../testing/event-source-stream.ts';
 import { fetchTransport } from '../testing/fetch-transport.ts';
 import { raiseIncident, recentSamples } from '../testing/incident-fixtures.ts';
 import { freePort, ServerProcess } from '../testing/server-process.ts';

@@ -1,7 +1,8 @@
 import { AppError } from '../../../shared/errors.ts';
+import { API_PREFIX } from '../../../shared/api/client.ts';
 
 /**
- * The contract's pattern already pins requests to `/api/v1/`; this refuses what a
+ * The contract's pattern already pins requests to the API prefix; this refuses what a
  * pattern cannot see: dot segments (literal or escaped) and empty segments, which could
  * walk out of the API prefix once the server or a proxy normalizes the path.
  */
@@ -17,7 +18,7 @@ export function assertApiPath(path: string): string {
     } catch {
       throw new AppError('E_VALIDATION', 'The API path has a malformed escape.');
     }
-    if (decoded === '.' || decoded === '..' || decoded.includes('/') || decoded.includes('\\')) throw new AppError('E_VALIDATION', 'The API path may not leave /api/v1/.');
+    if (decoded === '.' || decoded === '..' || decoded.includes('/') || decoded.includes('\\')) throw new AppError('E_VALIDATION', `The API path may not leave ${API_PREFIX}/.`);
   }
   return path;
 }

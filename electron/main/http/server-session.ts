@@ -1,7 +1,7 @@
 import type { AxiosInstance, Method } from 'axios';
 import { AppError } from '../../../shared/errors.ts';
-import type { TokenPair, User } from '../../../shared/api/auth.ts';
-import { compactQuery, type ApiRequest } from '../../../shared/api/client.ts';
+import { authRoutes, type TokenPair, type User } from '../../../shared/api/auth.ts';
+import { compactQuery, routePath, type ApiRequest } from '../../../shared/api/client.ts';
 import type { CredentialStore } from '../credentials/credential-store.ts';
 import { assertApiPath } from './api-path.ts';
 import { toAppError } from './map-error.ts';
@@ -39,8 +39,8 @@ const IDEMPOTENT: ReadonlySet<string> = new Set(['GET', 'HEAD']);
 const REJECTED_CREDENTIALS: ReadonlySet<string> = new Set(['E_AUTH_EXPIRED', 'E_TOKEN_INVALID', 'E_AUTH_REQUIRED']);
 
 /** Token endpoints only main may call: their answers carry secrets. */
-const SESSION_PATHS = /^\/api\/v1\/auth\/(login|refresh|logout)\/?$/;
-const PASSWORD_PATH = '/api/v1/auth/password';
+const SESSION_PATHS: ReadonlySet<string> = new Set([authRoutes.login, authRoutes.refresh, authRoutes.logout].map((route) => routePath(route)));
+const PASSWORD_PATH = routePath(authRoutes.changePassword);
 
 function isTokenPair(value: unknown): value is TokenPair {
   const pair = value as Partial<TokenPair> | null;
@@ -89,7 +89,7 @@ export class ServerSession {
   }
 
   async loginWithPassword(username: string, password: string, rememberPassword: boolean): Promise<SessionStatus> {
-    const pair = await this.post<TokenPair>('/api/v1/auth/login', { username, password });
+    const pair = await this.post<TokenPair>(routePath(authRoutes.login), { username, password });
     this.username = username;
     this.apiKey = null;
     await this.credentials.delete(this.profileId, 'apiKey');
@@ -145,7 +145,7 @@ export class ServerSession {
 
   async request(request: ApiRequest): Promise<unknown> {
     const path = assertApiPath(request.path);
-    if (SESSION_PATHS.test(path)) throw new AppError('E_FORBIDDEN', 'Sessions are managed by the desktop host: use auth.login and auth.logout.');
+    if (SESSION_PATHS.has(path.replace(/\/$/, ''))) throw new AppError('E_FORBIDDEN', 'Sessions are managed by the desktop host: use auth.login and auth.logout.');
     const value = await this.send(request, path);
     if (path === PASSWORD_PATH && isTokenPair(value)) {
       // A password change answers a fresh session: main keeps it, the renderer gets no token.
@@ -213,7 +213,7 @@ export class ServerSession {
     this.access = null;
     this.refreshToken = null;
     this.apiKey = null;
-    if (refreshToken) await this.post('/api/v1/auth/logout', { refreshToken }).catch(() => undefined);
+    if (refreshToken) await this.post(routePath(authRoutes.logout), { refreshToken }).catch(() => undefined);
     for (const kind of ['refreshToken', 'password', 'apiKey'] as const) await this.credentials.delete(this.profileId, kind);
     this.update({ state: 'signed-out', method: null, user: null });
     return this.status();
@@ -230,7 +230,7 @@ export class ServerSession {
   private async renew(): Promise<void> {
     if (this.refreshToken) {
       try {
-        await this.adopt(await this.post<TokenPair>('/api/v1/auth/refresh', { refreshToken: this.refreshToken }));
+        await this.adopt(await this.post<TokenPair>(routePath(authRoutes.refresh), { refreshToken: this.refreshToken }));
         return;
       } catch (raw) {
         const error = toAppError(raw);
@@ -242,7 +242,7 @@ export class ServerSession {
     }
     const password = this.username ? await this.credentials.get(this.profileId, 'password') : null;
     if (this.username && password) {
-      await this.adopt(await this.post<TokenPair>('/api/v1/auth/login', { username: this.username, password }));
+      await this.adopt(await this.post<TokenPair>(routePath(authRoutes.login), { username: this.username, password }));
       return;
     }
     this.access = null;
@@ -265,7 +265,7 @@ export class ServerSession {
 
   private async fetchMe(token: string): Promise<User> {
     return withRetry(
-      async () => (await this.http.get<User>('/api/v1/auth/me', { headers: { authorization: `Bearer ${token}` } })).data,
+      async () => (await this.http.get<User>(routePath(authRoutes.me), { headers: { authorization: `Bearer ${token}` } })).data,
       isTransient,
       this.retry,
       toAppError,

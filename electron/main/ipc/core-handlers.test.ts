@@ -12,6 +12,9 @@ import { ProfileStore } from '../connections/profile-store.ts';
 import { createServerAxios } from '../http/create-axios.ts';
 import { ServerSession } from '../http/server-session.ts';
 import { StreamRelay } from '../stream/stream-relay.ts';
+import { AutoCheck } from '../updates/auto-check.ts';
+import { startUpdateSettings } from '../updates/settings-control.ts';
+import { UpdateSettingsFile } from '../updates/update-settings.ts';
 import { UpdateController, type AutoUpdaterLike } from '../updates/update-controller.ts';
 import { createCoreHandlers, type CoreChannelName } from './core-handlers.ts';
 import { createHandle, type InvokeEvent } from './handle.ts';
@@ -49,6 +52,7 @@ describe('the shell\'s IPC handlers, end to end against a real server', () => {
       connections,
       relay: new StreamRelay({ send: () => {} }),
       updates: new UpdateController({ updater: new EventEmitter() as unknown as AutoUpdaterLike, currentVersion: '0.1.0', enabled: false, feedUrl: null, onChange: () => {} }),
+      updateSettings: startUpdateSettings(new UpdateSettingsFile(path.join(folder, 'update-settings.json')), new AutoCheck({ check: async () => undefined })),
       appInfo: () => ({ name: 'SmartCloudOps', version: '0.1.0', platform: 'linux', versions: { electron: '45', chrome: '140', node: '24' }, packaged: false }),
       openExternal: (url) => opened.push(url),
       copyText: (text) => copied.push(text),
@@ -86,6 +90,10 @@ describe('the shell\'s IPC handlers, end to end against a real server', () => {
     await expect(renderer.call('api.request', { method: 'GET', path: '/api/v1/users/999999' })).resolves.toMatchObject({ ok: false, error: { code: expect.stringMatching(/^E_(NOT_FOUND|FORBIDDEN)$/) } });
     await expect(renderer.call('connections.remove', { id: 'missing' })).resolves.toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND' } });
     await expect(renderer.call('updates.install')).resolves.toMatchObject({ ok: false, error: { code: 'E_CONFLICT' } });
+    await expect(renderer.call('updates.settings')).resolves.toEqual({ ok: true, value: { checkAutomatically: true } });
+    await expect(renderer.call('updates.setSettings', { checkAutomatically: false })).resolves.toEqual({ ok: true, value: { checkAutomatically: false } });
+    await expect(renderer.call('updates.settings')).resolves.toEqual({ ok: true, value: { checkAutomatically: false } });
+    await expect(renderer.call('updates.setSettings', { checkAutomatically: 'yes', extra: 1 })).resolves.toMatchObject({ ok: false, error: { code: 'E_VALIDATION' } });
   });
 
   it('copies text for the page, whose clipboard permission is denied', async () => {

@@ -9,6 +9,7 @@ import type { ConnectionService } from '../connections/connection-service.ts';
 import { safeExternalUrl } from '../security/external-links.ts';
 import type { StreamRelay } from '../stream/stream-relay.ts';
 import type { UpdateController } from '../updates/update-controller.ts';
+import type { UpdateSettingsControl } from '../updates/settings-control.ts';
 import type { IpcHandlers } from './handle.ts';
 
 /** Channels of the shell itself; the cache, sync and capsule channels have their own handlers. */
@@ -24,13 +25,14 @@ export interface CoreHandlerDependencies {
   connections: ConnectionService;
   relay: StreamRelay;
   updates: UpdateController;
+  updateSettings: UpdateSettingsControl;
   appInfo: () => AppInfo;
   openExternal: (url: string) => void;
   copyText: (text: string) => void;
   takeNavigation: () => NavigationTarget | null;
 }
 
-export function createCoreHandlers({ connections, relay, updates, appInfo, openExternal, copyText, takeNavigation }: CoreHandlerDependencies): Pick<IpcHandlers, CoreChannelName> {
+export function createCoreHandlers({ connections, relay, updates, updateSettings, appInfo, openExternal, copyText, takeNavigation }: CoreHandlerDependencies): Pick<IpcHandlers, CoreChannelName> {
   return {
     'api.request': (request) => connections.activeSession().request(request),
 
@@ -72,5 +74,7 @@ export function createCoreHandlers({ connections, relay, updates, appInfo, openE
     'updates.check': () => updates.check(),
     'updates.download': () => updates.download(),
     'updates.install': () => updates.install(),
+    'updates.settings': () => updateSettings.read(),
+    'updates.setSettings': (settings) => updateSettings.change(settings),
   };
 }

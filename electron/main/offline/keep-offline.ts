@@ -1,7 +1,6 @@
 import { Value } from 'typebox/value';
-import type { Transport } from '../../../shared/api/client.ts';
+import { createApiClient, type Transport } from '../../../shared/api/client.ts';
 import { IncidentBundleSchema, type IncidentBundle } from '../../../shared/api/incidents.ts';
-import type { RangeResponse } from '../../../shared/api/metrics.ts';
 import { AppError } from '../../../shared/errors.ts';
 import type { LocalCache } from '../cache/local-cache.ts';
 import type { Pin } from '../cache/pins.ts';
@@ -29,16 +28,15 @@ const MAX_POINTS = 20_000;
  * never evicts it and a failure half-way leaves the cache as it was.
  */
 export async function keepIncidentOffline(deps: KeepOfflineDeps, incidentId: number, options: KeepOfflineOptions = {}): Promise<Pin> {
-  const { transport, cache } = deps;
+  const { cache } = deps;
+  const api = createApiClient(deps.transport);
   const now = deps.now ?? Date.now;
-  const bundle = await transport({ method: 'GET', path: `/api/v1/incidents/${incidentId}/export`, query: { format: 'json' } });
+  const bundle = await api.incidents.export({ params: { id: incidentId }, query: { format: 'json' } });
   if (!Value.Check(IncidentBundleSchema, bundle)) throw new AppError('E_INTERNAL', 'The server sent an incident bundle this version cannot read.');
 
   const { fromTs, toTs } = pinWindow(bundle, now(), options);
   const ranges = await Promise.all(
-    bundle.metricsWindow.selectors.map(
-      (match) => transport({ method: 'GET', path: '/api/v1/metrics/query_range', query: { match, from: fromTs, to: toTs, maxPoints: MAX_POINTS } }) as Promise<RangeResponse>,
-    ),
+    bundle.metricsWindow.selectors.map((match) => api.metrics.range({ query: { match, from: fromTs, to: toTs, maxPoints: MAX_POINTS } })),
   );
 
   const pinnedAt = now();

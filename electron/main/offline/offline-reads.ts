@@ -1,4 +1,4 @@
-import type { Transport } from '../../../shared/api/client.ts';
+import { createApiClient, type ApiClient, type Transport } from '../../../shared/api/client.ts';
 import type { AlertListQuery, AlertPage } from '../../../shared/api/alerts.ts';
 import type { RangeQuery, RangeResponse, SeriesListResponse } from '../../../shared/api/metrics.ts';
 import type { IncidentBundle, IncidentDetail, IncidentListQuery, IncidentPage, TimelineEntry } from '../../../shared/api/incidents.ts';
@@ -8,6 +8,7 @@ import { compileMatchers, parseSelector } from '../../../shared/metrics/selector
 import type { LocalCache } from '../cache/local-cache.ts';
 import { METRICS_COLLECTION } from '../sync/metrics-pull.ts';
 import { serverOrCache, type ReadResult } from './read-result.ts';
+import { fetchIncidentBundle } from './incident-bundle.ts';
 
 const DEFAULT_MAX_POINTS = 2_000;
 /** Offline alert lists look at this many of the most recent cached alerts. */
@@ -24,19 +25,19 @@ export interface OfflineReadsOptions {
  * to the cache), the cache when it cannot be reached, in the same shapes either way.
  */
 export class OfflineReads {
-  readonly #transport: Transport;
+  readonly #api: ApiClient;
   readonly #cache: LocalCache;
   readonly #now: () => number;
 
   constructor(options: OfflineReadsOptions) {
-    this.#transport = options.transport;
+    this.#api = createApiClient(options.transport);
     this.#cache = options.cache;
     this.#now = options.now ?? Date.now;
   }
 
   queryRange(query: RangeQuery): Promise<ReadResult<RangeResponse>> {
     return serverOrCache(
-      () => this.#transport({ method: 'GET', path: '/api/v1/metrics/query_range', query: { ...query } }) as Promise<RangeResponse>,
+      () => this.#api.metrics.range({ query }),
       () => this.#rangeFromCache(query),
       this.#now,
     );
@@ -45,7 +46,7 @@ export class OfflineReads {
   /** The series list (the metrics explorer's picker); offline, the cached series the selector matches. */
   series(match?: string): Promise<ReadResult<SeriesListResponse>> {
     return serverOrCache(
-      () => this.#transport({ method: 'GET', path: '/api/v1/metrics/series', query: { match } }) as Promise<SeriesListResponse>,
+      () => this.#api.metrics.series({ query: match === undefined ? {} : { match } }),
       () => {
         const matches = match ? this.#matcher(match) : () => true;
         const series = this.#cache.metrics.listSeries().filter((s) => matches(s.name, s.labels));
@@ -62,7 +63,7 @@ export class OfflineReads {
   alerts(query: AlertListQuery = {}): Promise<ReadResult<AlertPage>> {
     return serverOrCache(
       async () => {
-        const page = (await this.#transport({ method: 'GET', path: '/api/v1/alerts', query: { ...query } })) as AlertPage;
+        const page = await this.#api.alerts.list({ query });
         const at = this.#now();
         this.#cache.db.transaction(() => page.items.forEach((alert) => this.#cache.incidents.putAlert(alert, at)))();
         return page;
@@ -86,7 +87,7 @@ export class OfflineReads {
   incident(id: number): Promise<ReadResult<IncidentDetail>> {
     return serverOrCache(
       async () => {
-        const detail = (await this.#transport({ method: 'GET', path: `/api/v1/incidents/${id}` })) as IncidentDetail;
+        const detail = await this.#api.incidents.get({ params: { id } });
         this.#remember(detail);
         return detail;
       },
@@ -103,7 +104,7 @@ export class OfflineReads {
   incidents(query: IncidentListQuery = {}): Promise<ReadResult<IncidentPage>> {
     return serverOrCache(
       async () => {
-        const page = (await this.#transport({ method: 'GET', path: '/api/v1/incidents', query: { ...query } })) as IncidentPage;
+        const page = await this.#api.incidents.list({ query });
         this.#remember(...page.items.map((incident) => ({ incident })));
         return page;
       },
@@ -120,7 +121,7 @@ export class OfflineReads {
   timeline(incidentId: number): Promise<ReadResult<TimelineEntry[]>> {
     return serverOrCache(
       async () => {
-        const entries = (await this.#transport({ method: 'GET', path: `/api/v1/incidents/${incidentId}/timeline` })) as TimelineEntry[];
+        const entries = await this.#api.incidents.timeline({ params: { id: incidentId } });
         this.#cache.db.transaction(() => entries.forEach((entry) => this.#cache.incidents.putTimelineEntry(entry)))();
         return entries;
       },
@@ -134,7 +135,7 @@ export class OfflineReads {
 
   incidentBundle(incidentId: number): Promise<ReadResult<IncidentBundle>> {
     return serverOrCache(
-      () => this.#transport({ method: 'GET', path: `/api/v1/incidents/${incidentId}/export`, query: { format: 'json' } }) as Promise<IncidentBundle>,
+      () => fetchIncidentBundle(this.#api, incidentId),
       () => {
         const cached = this.#cache.incidents.bundle(incidentId);
         return cached && { data: cached.value, freshAsOf: cached.fetchedAt };

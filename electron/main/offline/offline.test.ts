@@ -6,7 +6,7 @@ import type { Transport } from '../../../shared/api/client.ts';
 import type { AppError } from '../../../shared/errors.ts';
 import { openLocalCache, type LocalCache } from '../cache/local-cache.ts';
 import { SyncEngine } from '../sync/sync-engine.ts';
-import { eventSourceStream } from '../sync/event-source-stream.ts';
+import { eventSourceStream } from '../testing/event-source-stream.ts';
 import { fetchTransport } from '../testing/fetch-transport.ts';
 import { raiseIncident, recentSamples } from '../testing/incident-fixtures.ts';
 import { freePort, ServerProcess } from '../testing/server-process.ts';

@@ -1,15 +1,7 @@
 import { AppError } from '../../../shared/errors.ts';
+import type { ReadResult } from '../../../shared/ipc/result.ts';
 
-/**
- * Every read the console makes through main says where the answer came from and how old
- * it is, so the console can say "offline, data as of 14:02" instead of pretending.
- */
-export interface ReadResult<T> {
-  data: T;
-  source: 'server' | 'cache';
-  /** When this data was last known to match the server (epoch ms); null if never synced. */
-  freshAsOf: number | null;
-}
+export type { ReadResult };
 
 /** Codes that mean "the server cannot be asked right now", as opposed to "it said no". */
 const UNREACHABLE = new Set(['E_NETWORK', 'E_TIMEOUT', 'E_UNAVAILABLE']);

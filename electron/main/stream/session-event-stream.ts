@@ -5,6 +5,8 @@ import type { StreamSource } from '../sync/stream-source.ts';
 import { toAppError } from '../http/map-error.ts';
 import { backoffDelay } from '../http/retry.ts';
 import { SseParser } from './sse-parser.ts';
+import { routePath } from '../../../shared/api/client.ts';
+import { streamRoutes } from '../../../shared/api/stream.ts';
 
 export interface SessionEventStreamOptions {
   /** The profile's axios instance: same base URL and TLS trust as API calls. */
@@ -44,7 +46,7 @@ export function sessionEventStream(options: SessionEventStreamOptions): StreamSo
         controller = new AbortController();
         let body: Readable;
         try {
-          const response = await options.http.get<Readable>('/api/v1/stream', {
+          const response = await options.http.get<Readable>(routePath(streamRoutes.events), {
             responseType: 'stream',
             signal: controller.signal,
             // Heartbeats keep the connection busy; no overall deadline for a stream.

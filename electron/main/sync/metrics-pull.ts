@@ -1,5 +1,6 @@
-import type { ExportResponse, SeriesListResponse } from '../../../shared/api/metrics.ts';
-import type { Transport } from '../../../shared/api/client.ts';
+import { Compile } from 'typebox/compile';
+import { ExportResponseSchema, type ExportResponse } from '../../../shared/api/metrics.ts';
+import { createApiClient, type Transport } from '../../../shared/api/client.ts';
 import { AppError } from '../../../shared/errors.ts';
 import type { LocalCache } from '../cache/local-cache.ts';
 import { BackfillEstimator, type SyncProgress } from './backfill-progress.ts';
@@ -28,10 +29,11 @@ export interface PullResult {
  * The next page is requested while the current one is written.
  */
 export async function pullMetrics(options: PullMetricsOptions): Promise<PullResult> {
-  const { cache, transport, now, pageSize } = options;
+  const { cache, now, pageSize } = options;
+  const api = createApiClient(options.transport);
   const estimator = new BackfillEstimator(now());
   const fetchPage = (after: string | null) =>
-    transport({ method: 'GET', path: '/api/v1/metrics/export', query: { limit: pageSize, ...(after === null ? {} : { after }) } }).then(checkPage);
+    api.metrics.export({ query: { limit: pageSize, ...(after === null ? {} : { after }) } }).then(checkPage);
 
   const stored = cache.cursors.get(METRICS_COLLECTION).cursor;
   let next = fetchPage(stored).catch((error: unknown) => {
@@ -48,7 +50,7 @@ export async function pullMetrics(options: PullMetricsOptions): Promise<PullResu
       next.catch(() => {});
     }
     if (pages === 0 && page.more && options.onProgress) {
-      const list = (await transport({ method: 'GET', path: '/api/v1/metrics/series' })) as SeriesListResponse;
+      const list = await api.metrics.series();
       estimator.seriesTotal = list.series.length;
     }
     writePage(cache, page, now());
@@ -91,19 +93,13 @@ function writePage(cache: LocalCache, page: ExportResponse, at: number): void {
   })();
 }
 
+const exportPage = Compile(ExportResponseSchema);
+
+/** The transport hands over parsed JSON as the server sent it: checked against the contract before a row is written. */
 function checkPage(body: unknown): ExportResponse {
-  const page = body as ExportResponse;
-  const ok =
-    page !== null &&
-    typeof page === 'object' &&
-    Array.isArray(page.series) &&
-    Array.isArray(page.seriesIds) &&
-    Array.isArray(page.timestamps) &&
-    Array.isArray(page.values) &&
-    page.seriesIds.length === page.timestamps.length &&
-    page.timestamps.length === page.values.length &&
-    typeof page.cursor === 'string' &&
-    typeof page.more === 'boolean';
-  if (!ok) throw new AppError('E_INTERNAL', 'The server sent a malformed export page.');
-  return page;
+  // The columns must line up as well; a schema cannot say that.
+  if (!exportPage.Check(body) || body.seriesIds.length !== body.timestamps.length || body.timestamps.length !== body.values.length) {
+    throw new AppError('E_INTERNAL', 'The server sent a malformed export page.');
+  }
+  return body;
 }

@@ -21,7 +21,7 @@ export interface StreamConnection {
 /**
  * The live stream as the sync engine needs it: connect from a last event id (null: from
  * now) and receive events. Main's authenticated SSE client implements this; so does the
- * eventsource-based one used under Node.
+ * eventsource-based one the tests use under Node (electron/main/testing/).
  */
 export interface StreamSource {
   connect(lastEventId: string | null, handlers: StreamHandlers): StreamConnection;

@@ -9,7 +9,7 @@ import { freePort, ServerProcess } from '../testing/server-process.ts';
 import { raiseIncident } from '../testing/incident-fixtures.ts';
 import { cacheSamples, ingestBody, serverSamples } from '../testing/sync-fixtures.ts';
 import type { SyncProgress } from './backfill-progress.ts';
-import { eventSourceStream } from './event-source-stream.ts';
+import { eventSourceStream } from '../testing/event-source-stream.ts';
 import { SyncEngine } from './sync-engine.ts';
 import type { StreamSource } from './stream-source.ts';
 

@@ -1,6 +1,6 @@
-import type { Alert, AlertPage } from '../../../shared/api/alerts.ts';
-import type { Transport } from '../../../shared/api/client.ts';
-import type { Incident, IncidentPage, TimelineEntry } from '../../../shared/api/incidents.ts';
+import type { Alert } from '../../../shared/api/alerts.ts';
+import { createApiClient, type Transport } from '../../../shared/api/client.ts';
+import type { Incident, TimelineEntry } from '../../../shared/api/incidents.ts';
 import { AppError, type ErrorBody } from '../../../shared/errors.ts';
 import type { CacheBudget, EvictionReport } from '../cache/budget.ts';
 import type { LocalCache } from '../cache/local-cache.ts';
@@ -141,11 +141,12 @@ export class SyncEngine {
 
   /** Recent incidents and alerts from the list endpoints: fills what the stream could not replay. */
   async refreshDocuments(): Promise<void> {
-    const { transport, cache } = this.#options;
-    const [incidents, alerts] = (await Promise.all([
-      transport({ method: 'GET', path: '/api/v1/incidents', query: { sort: 'lastActivityAt', order: 'desc', limit: 100 } }),
-      transport({ method: 'GET', path: '/api/v1/alerts', query: { sort: 'updatedAt', order: 'desc', limit: 500 } }),
-    ])) as [IncidentPage, AlertPage];
+    const { cache } = this.#options;
+    const api = createApiClient(this.#options.transport);
+    const [incidents, alerts] = await Promise.all([
+      api.incidents.list({ query: { sort: 'lastActivityAt', order: 'desc', limit: 100 } }),
+      api.alerts.list({ query: { sort: 'updatedAt', order: 'desc', limit: 500 } }),
+    ]);
     const at = this.#now();
     cache.db.transaction(() => {
       for (const incident of incidents.items) cache.incidents.putIncident(incident, at);

@@ -6,7 +6,7 @@ import type { Transport } from '../../../shared/api/client.ts';
 import { openLocalCache, type LocalCache } from '../cache/local-cache.ts';
 import { fetchTransport } from '../testing/fetch-transport.ts';
 import { freePort, ServerProcess } from '../testing/server-process.ts';
-import { eventSourceStream } from './event-source-stream.ts';
+import { eventSourceStream } from '../testing/event-source-stream.ts';
 import { SyncEngine, type SyncStatus } from './sync-engine.ts';
 import { cacheSamples, ingestBody, serverSamples } from '../testing/sync-fixtures.ts';
 

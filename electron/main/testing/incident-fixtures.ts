@@ -1,7 +1,6 @@
-import type { Transport } from '../../../shared/api/client.ts';
+import { createApiClient, type Transport } from '../../../shared/api/client.ts';
 import type { Alert } from '../../../shared/api/alerts.ts';
 import type { IngestRequest } from '../../../shared/api/metrics.ts';
-import type { CreatedApiKey } from '../../../shared/api/api-keys.ts';
 import { fetchTransport } from './fetch-transport.ts';
 
 const STEP = 10_000;
@@ -27,18 +26,17 @@ export function recentSamples(end: number, hours: number, hosts: string[], metri
  * incident's bundle points at `metric{host="..."}`.
  */
 export async function raiseIncident(baseUrl: string, admin: Transport, labels: { metric: string; host: string }, startsAt: number): Promise<{ incidentId: number; alert: Alert }> {
-  const created = (await admin({ method: 'POST', path: '/api/v1/api-keys', body: { name: `alertmanager-${startsAt}`, role: 'admin' } })) as CreatedApiKey;
-  const alertmanager = fetchTransport(baseUrl, () => created.secret);
-  const result = (await alertmanager({
-    method: 'POST',
-    path: '/api/v1/integrations/alertmanager',
+  const api = createApiClient(admin);
+  const created = await api.apiKeys.create({ body: { name: `alertmanager-${startsAt}`, role: 'admin' } });
+  const alertmanager = createApiClient(fetchTransport(baseUrl, () => created.secret));
+  const result = await alertmanager.alertmanager.receive({
     body: {
       receiver: 'smartcloudops',
       status: 'firing',
       alerts: [{ status: 'firing', labels: { alertname: 'HighCpu', severity: 'critical', ...labels }, annotations: { summary: `cpu high on ${labels.host}` }, startsAt: new Date(startsAt).toISOString() }],
     },
-  })) as { alertIds: number[] };
-  const alert = (await admin({ method: 'GET', path: `/api/v1/alerts/${result.alertIds[0]}` })) as Alert;
+  });
+  const alert = await api.alerts.get({ params: { id: result.alertIds[0]! } });
   if (alert.incidentId === null) throw new Error('the alert opened no incident');
   return { incidentId: alert.incidentId, alert };
 }

@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { routePath } from '../../../shared/api/client.ts';
+import { authRoutes } from '../../../shared/api/auth.ts';
 
 const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../server/src/main.ts');
 export const SERVER_ADMIN_PASSWORD = 'process-admin-password-1';
@@ -62,7 +64,7 @@ export class ServerProcess {
   }
 
   async login(): Promise<string> {
-    const response = await fetch(`${this.url}/api/v1/auth/login`, {
+    const response = await fetch(`${this.url}${routePath(authRoutes.login)}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'admin', password: SERVER_ADMIN_PASSWORD }),

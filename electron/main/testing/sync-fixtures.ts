@@ -1,5 +1,5 @@
-import type { Transport } from '../../../shared/api/client.ts';
-import type { ExportResponse, IngestRequest } from '../../../shared/api/metrics.ts';
+import { createApiClient, type Transport } from '../../../shared/api/client.ts';
+import type { IngestRequest } from '../../../shared/api/metrics.ts';
 import type { LocalCache } from '../cache/local-cache.ts';
 
 const STEP = 10_000;
@@ -19,9 +19,10 @@ export function ingestBody(series: number, count: number, offset = 0): IngestReq
 /** Every sample the server holds, read through its own export, as `seriesKey@ts -> value`. */
 export async function serverSamples(transport: Transport): Promise<Map<string, number>> {
   const out = new Map<string, number>();
+  const api = createApiClient(transport);
   let after: string | undefined;
   for (;;) {
-    const page = (await transport({ method: 'GET', path: '/api/v1/metrics/export', query: { limit: 100_000, after } })) as ExportResponse;
+    const page = await api.metrics.export({ query: { limit: 100_000, ...(after === undefined ? {} : { after }) } });
     const names = new Map(page.series.map((s) => [s.id, `${s.name}${JSON.stringify(s.labels)}`]));
     page.seriesIds.forEach((id, i) => out.set(`${names.get(id)}@${page.timestamps[i]}`, page.values[i]!));
     if (!page.more) return out;

@@ -1,26 +1,23 @@
+import type { AppUpdater } from 'electron-updater';
 import { AppError } from '../../../shared/errors.ts';
 import type { UpdateStatus } from '../../../shared/ipc/channels/updates.ts';
+import { releaseNotesText } from './release-notes.ts';
 
-/** The part of electron-updater's autoUpdater the controller drives. */
-export interface AutoUpdaterLike {
-  autoDownload: boolean;
-  autoInstallOnAppQuit: boolean;
-  on(event: 'checking-for-update', listener: () => void): unknown;
-  on(event: 'update-available' | 'update-not-available' | 'update-downloaded', listener: (info: { version: string }) => void): unknown;
-  on(event: 'download-progress', listener: (progress: { percent: number; transferred: number; total: number; bytesPerSecond: number }) => void): unknown;
-  on(event: 'error', listener: (error: Error) => void): unknown;
-  setFeedURL(options: { provider: 'generic'; url: string }): void;
-  checkForUpdates(): Promise<unknown>;
-  downloadUpdate(): Promise<unknown>;
-  quitAndInstall(): void;
-}
+/**
+ * The part of electron-updater's AppUpdater the controller drives: the `autoUpdater`
+ * singleton in the app, a real `DebUpdater` against a loopback feed in the tests.
+ */
+export type AutoUpdaterLike = Pick<AppUpdater, 'autoDownload' | 'autoInstallOnAppQuit' | 'on' | 'setFeedURL' | 'checkForUpdates' | 'downloadUpdate' | 'quitAndInstall'>;
 
 export interface UpdateControllerOptions {
   updater: AutoUpdaterLike;
   currentVersion: string;
   /** False in development and unpackaged runs: there is nothing to update. */
   enabled: boolean;
-  /** Overrides the generic feed URL packaged in app-update.yml (e.g. a staging channel). */
+  /**
+   * A generic feed to use instead of the GitHub Releases named in app-update.yml
+   * (SMARTCLOUDOPS_UPDATE_URL: a staging channel, a mirror inside a closed network).
+   */
   feedUrl: string | null;
   onChange: (status: UpdateStatus) => void;
 }
@@ -28,7 +25,10 @@ export interface UpdateControllerOptions {
 /**
  * Check, download with progress, restart to install: each step offered to the renderer,
  * never done behind the engineer's back (an on-call console must not restart itself
- * in the middle of an incident), hence no automatic download.
+ * in the middle of an incident), hence no automatic download or install on quit.
+ * Finding the version, downloading and verifying the file's SHA-512 against the feed's
+ * latest*.yml are electron-updater's own code; a mismatch ends in the `error` state and
+ * the file is discarded.
  */
 export class UpdateController {
   private readonly options: UpdateControllerOptions;
@@ -36,15 +36,22 @@ export class UpdateController {
 
   constructor(options: UpdateControllerOptions) {
     this.options = options;
-    this.current = { state: options.enabled ? 'idle' : 'disabled', currentVersion: options.currentVersion, availableVersion: null, progress: null, errorMessage: null };
+    this.current = {
+      state: options.enabled ? 'idle' : 'disabled',
+      currentVersion: options.currentVersion,
+      availableVersion: null,
+      progress: null,
+      errorMessage: null,
+      releaseNotes: null,
+    };
     if (!options.enabled) return;
     const { updater } = options;
     updater.autoDownload = false;
     updater.autoInstallOnAppQuit = false;
     if (options.feedUrl) updater.setFeedURL({ provider: 'generic', url: options.feedUrl });
     updater.on('checking-for-update', () => this.set({ state: 'checking', errorMessage: null }));
-    updater.on('update-available', (info) => this.set({ state: 'available', availableVersion: info.version }));
-    updater.on('update-not-available', () => this.set({ state: 'not-available', availableVersion: null }));
+    updater.on('update-available', (info) => this.set({ state: 'available', availableVersion: info.version, releaseNotes: releaseNotesText(info.releaseNotes) }));
+    updater.on('update-not-available', () => this.set({ state: 'not-available', availableVersion: null, releaseNotes: null }));
     updater.on('download-progress', ({ percent, transferred, total, bytesPerSecond }) => this.set({ state: 'downloading', progress: { percent, transferred, total, bytesPerSecond } }));
     updater.on('update-downloaded', (info) => this.set({ state: 'downloaded', availableVersion: info.version, progress: null }));
     updater.on('error', (error) => this.set({ state: 'error', progress: null, errorMessage: error.message }));
@@ -55,8 +62,7 @@ export class UpdateController {
   }
 
   async check(): Promise<UpdateStatus> {
-    if (this.current.state === 'disabled') return this.status();
-    if (this.current.state === 'downloading' || this.current.state === 'downloaded') return this.status();
+    if (['disabled', 'checking', 'downloading', 'downloaded'].includes(this.current.state)) return this.status();
     await this.run(() => this.options.updater.checkForUpdates());
     return this.status();
   }
@@ -68,9 +74,10 @@ export class UpdateController {
     return this.status();
   }
 
+  /** Quits and installs; electron-updater relaunches the app afterwards. */
   install(): null {
     if (this.current.state !== 'downloaded') throw new AppError('E_CONFLICT', 'No downloaded update to install.');
-    this.options.updater.quitAndInstall();
+    this.options.updater.quitAndInstall(false, true);
     return null;
   }
 

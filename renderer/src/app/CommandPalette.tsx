@@ -1,7 +1,7 @@
 import { Spotlight, type SpotlightActionData, type SpotlightActionGroupData } from '@mantine/spotlight';
 import { IconSearch } from '@tabler/icons-react';
 import { useMemo } from 'react';
-import { navigate } from './router.ts';
+import { navigate } from '../lib/router.ts';
 import type { AppRoute } from './routes.tsx';
 import { usePaletteEntries } from './palette-entries.ts';
 

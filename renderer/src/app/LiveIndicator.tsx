@@ -2,7 +2,7 @@ import { Badge, Tooltip } from '@mantine/core';
 import { useInterval } from '@mantine/hooks';
 import { useState } from 'react';
 import { useLive } from '../live/LiveProvider.tsx';
-import { formatAge } from './format.ts';
+import { formatAge } from '../lib/format.ts';
 import { useCacheFreshness } from '../platform/cache-freshness.ts';
 
 const LOOK: Record<string, { color: string; label: string }> = {

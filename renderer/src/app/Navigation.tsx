@@ -21,6 +21,7 @@ export function Navigation({ routes, activePath, onNavigate }: { routes: AppRout
                     href={`#${route.path}`}
                     label={route.label}
                     leftSection={route.icon}
+                    rightSection={route.badge ? <route.badge /> : undefined}
                     active={active}
                     aria-current={active ? 'page' : undefined}
                     onClick={onNavigate}

@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { Loading } from '../components/Loading.tsx';
 import { prefetchOverview } from '../features/overview/queries.ts';
-import { useLocation } from './router.ts';
+import { useLocation } from '../lib/router.ts';
 import { useSession } from '../session/SessionProvider.tsx';
 import { usePlatform } from '../platform/PlatformContext.tsx';
 import { LoginView } from '../features/auth/LoginView.tsx';

@@ -13,7 +13,7 @@ import { Navigation } from './Navigation.tsx';
 import { CommandPalette } from './CommandPalette.tsx';
 import { ROUTES } from './routes.tsx';
 import { visibleRoutes } from './visible-routes.ts';
-import { matchPath, useLocation } from './router.ts';
+import { matchPath, useLocation } from '../lib/router.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { useDeepLinks } from './useDeepLinks.ts';
 import { EmptyState } from '../components/EmptyState.tsx';

@@ -4,7 +4,7 @@ import type { Static } from 'typebox';
 import type { SyncProgressSchema } from '../../../shared/ipc/channels/cache.ts';
 import type { SmartCloudOpsBridge } from '../../../shared/ipc/bridge.ts';
 import { usePlatform } from '../platform/PlatformContext.tsx';
-import { formatAge } from './format.ts';
+import { formatAge } from '../lib/format.ts';
 
 type SyncProgressEvent = Static<typeof SyncProgressSchema>;
 

@@ -3,7 +3,7 @@ import type { SpotlightActionGroupData } from '@mantine/spotlight';
 import type { SeriesListResponse } from '../../../shared/api/metrics.ts';
 import type { AlertPage } from '../../../shared/api/alerts.ts';
 import type { IncidentPage } from '../../../shared/api/incidents.ts';
-import { navigate } from './router.ts';
+import { navigate } from '../lib/router.ts';
 import { seriesTitle } from '../features/metrics/series-data.ts';
 import { alertTitle } from '../features/alerts/alert-text.ts';
 

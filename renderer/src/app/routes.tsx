@@ -2,7 +2,11 @@ import { lazy, type ComponentType, type ReactNode } from 'react';
 import {
   IconAlertTriangle,
   IconBellOff,
+  IconBook,
+  IconChecklist,
   IconChartLine,
+  IconDatabase,
+  IconTerminal2,
   IconFileSearch,
   IconFlame,
   IconGauge,
@@ -13,7 +17,9 @@ import {
   IconUsers,
 } from '@tabler/icons-react';
 import type { Permission } from '../../../shared/auth/permissions.ts';
+import type { RouteProps } from '../lib/router.ts';
 import { OverviewView } from '../features/overview/OverviewView.tsx';
+import { ApprovalsBadge } from '../features/runbooks/ApprovalsBadge.tsx';
 
 /**
  * The overview is in the main bundle (it is the first thing an on-call engineer sees);
@@ -25,22 +31,25 @@ const AlertsView = lazy(() => import('../features/alerts/AlertsView.tsx').then((
 const SilencesView = lazy(() => import('../features/alerts/SilencesView.tsx').then((m) => ({ default: m.SilencesView })));
 const IncidentsView = lazy(() => import('../features/incidents/IncidentsView.tsx').then((m) => ({ default: m.IncidentsView })));
 const IncidentDetailView = lazy(() => import('../features/incidents/IncidentDetailView.tsx').then((m) => ({ default: m.IncidentDetailView })));
+const RunbooksView = lazy(() => import('../features/runbooks/RunbooksView.tsx').then((m) => ({ default: m.RunbooksView })));
+const RunbookDetailView = lazy(() => import('../features/runbooks/RunbookDetailView.tsx').then((m) => ({ default: m.RunbookDetailView })));
+const ApprovalsView = lazy(() => import('../features/runbooks/ApprovalsView.tsx').then((m) => ({ default: m.ApprovalsView })));
+const RunView = lazy(() => import('../features/runbooks/RunView.tsx').then((m) => ({ default: m.RunView })));
 const UsersView = lazy(() => import('../features/admin/UsersView.tsx').then((m) => ({ default: m.UsersView })));
 const ApiKeysView = lazy(() => import('../features/admin/ApiKeysView.tsx').then((m) => ({ default: m.ApiKeysView })));
 const AuditView = lazy(() => import('../features/admin/AuditView.tsx').then((m) => ({ default: m.AuditView })));
 const ConnectionsView = lazy(() => import('../features/connections/ConnectionsView.tsx').then((m) => ({ default: m.ConnectionsView })));
+const ExplorerView = lazy(() => import('../features/explorer/ExplorerView.tsx').then((m) => ({ default: m.ExplorerView })));
+const DatasourcesView = lazy(() => import('../features/admin/DatasourcesView.tsx').then((m) => ({ default: m.DatasourcesView })));
 const SettingsView = lazy(() => import('../features/settings/SettingsView.tsx').then((m) => ({ default: m.SettingsView })));
 
-export interface RouteParams {
-  params: Record<string, string>;
-}
-
-export interface AppRoute {
-  path: string;
+export interface AppRoute<P extends string = string> {
+  path: P;
   label: string;
   icon: ReactNode;
   group: 'Operate' | 'Admin' | 'App';
-  component: ComponentType<RouteParams>;
+  /** Receives the parameters of its own path, typed from the pattern. */
+  component: ComponentType<RouteProps<P>>;
   /** Hidden from users whose role lacks it. */
   permission?: Permission;
   desktopOnly?: boolean;
@@ -48,19 +57,32 @@ export interface AppRoute {
   hidden?: boolean;
   /** Words the command palette also matches. */
   keywords?: string[];
+  /** Shown beside the navigation entry (a count waiting for the user). */
+  badge?: ComponentType;
+}
+
+/** Checks a view against its own path's parameters, then files it with the others. */
+function route<P extends string>(definition: AppRoute<P>): AppRoute {
+  return definition as unknown as AppRoute;
 }
 
 export const ROUTES: readonly AppRoute[] = [
-  { path: '/', label: 'Overview', icon: <IconGauge size={18} />, group: 'Operate', component: OverviewView, keywords: ['home', 'fleet', 'health'] },
-  { path: '/metrics', label: 'Metrics', icon: <IconChartLine size={18} />, group: 'Operate', component: MetricsView, permission: 'metrics:read', keywords: ['explorer', 'series', 'chart'] },
-  { path: '/anomalies', label: 'Anomalies', icon: <IconSparkles size={18} />, group: 'Operate', component: AnomaliesView, permission: 'anomalies:read' },
-  { path: '/alerts', label: 'Alerts', icon: <IconAlertTriangle size={18} />, group: 'Operate', component: AlertsView, permission: 'alerts:read', keywords: ['firing', 'acknowledge'] },
-  { path: '/silences', label: 'Silences', icon: <IconBellOff size={18} />, group: 'Operate', component: SilencesView, permission: 'alerts:read', keywords: ['mute'] },
-  { path: '/incidents', label: 'Incidents', icon: <IconFlame size={18} />, group: 'Operate', component: IncidentsView, permission: 'incidents:read', keywords: ['postmortem'] },
-  { path: '/incidents/:id', label: 'Incident', icon: <IconFlame size={18} />, group: 'Operate', component: IncidentDetailView, permission: 'incidents:read', hidden: true },
-  { path: '/admin/users', label: 'Users', icon: <IconUsers size={18} />, group: 'Admin', component: UsersView, permission: 'users:manage', keywords: ['roles', 'accounts'] },
-  { path: '/admin/api-keys', label: 'API keys', icon: <IconKey size={18} />, group: 'Admin', component: ApiKeysView, keywords: ['tokens', 'integrations'] },
-  { path: '/admin/audit', label: 'Audit log', icon: <IconFileSearch size={18} />, group: 'Admin', component: AuditView, permission: 'audit:read', keywords: ['history', 'who'] },
-  { path: '/connections', label: 'Connections', icon: <IconPlugConnected size={18} />, group: 'App', component: ConnectionsView, desktopOnly: true, keywords: ['servers', 'profiles'] },
-  { path: '/settings', label: 'Settings', icon: <IconSettings size={18} />, group: 'App', component: SettingsView, keywords: ['theme', 'dark', 'notifications'] },
+  route({ path: '/', label: 'Overview', icon: <IconGauge size={18} />, group: 'Operate', component: OverviewView, keywords: ['home', 'fleet', 'health'] }),
+  route({ path: '/metrics', label: 'Metrics', icon: <IconChartLine size={18} />, group: 'Operate', component: MetricsView, permission: 'metrics:read', keywords: ['explorer', 'series', 'chart'] }),
+  route({ path: '/explorer', label: 'Metrics explorer', icon: <IconTerminal2 size={18} />, group: 'Operate', component: ExplorerView, permission: 'metrics:read', keywords: ['promql', 'prometheus', 'query'] }),
+  route({ path: '/anomalies', label: 'Anomalies', icon: <IconSparkles size={18} />, group: 'Operate', component: AnomaliesView, permission: 'anomalies:read' }),
+  route({ path: '/alerts', label: 'Alerts', icon: <IconAlertTriangle size={18} />, group: 'Operate', component: AlertsView, permission: 'alerts:read', keywords: ['firing', 'acknowledge'] }),
+  route({ path: '/silences', label: 'Silences', icon: <IconBellOff size={18} />, group: 'Operate', component: SilencesView, permission: 'alerts:read', keywords: ['mute'] }),
+  route({ path: '/incidents', label: 'Incidents', icon: <IconFlame size={18} />, group: 'Operate', component: IncidentsView, permission: 'incidents:read', keywords: ['postmortem'] }),
+  route({ path: '/incidents/:id', label: 'Incident', icon: <IconFlame size={18} />, group: 'Operate', component: IncidentDetailView, permission: 'incidents:read', hidden: true }),
+  route({ path: '/runbooks', label: 'Runbooks', icon: <IconBook size={18} />, group: 'Operate', component: RunbooksView, permission: 'runbooks:read', keywords: ['remediation', 'fix', 'restart'] }),
+  route({ path: '/runbooks/:id', label: 'Runbook', icon: <IconBook size={18} />, group: 'Operate', component: RunbookDetailView, permission: 'runbooks:read', hidden: true }),
+  route({ path: '/runbook-runs/:id', label: 'Runbook run', icon: <IconBook size={18} />, group: 'Operate', component: RunView, permission: 'runbooks:read', hidden: true }),
+  route({ path: '/approvals', label: 'Approvals', icon: <IconChecklist size={18} />, group: 'Operate', component: ApprovalsView, permission: 'runbooks:read', badge: ApprovalsBadge, keywords: ['approve', 'runbook runs'] }),
+  route({ path: '/admin/users', label: 'Users', icon: <IconUsers size={18} />, group: 'Admin', component: UsersView, permission: 'users:manage', keywords: ['roles', 'accounts'] }),
+  route({ path: '/admin/api-keys', label: 'API keys', icon: <IconKey size={18} />, group: 'Admin', component: ApiKeysView, keywords: ['tokens', 'integrations'] }),
+  route({ path: '/admin/datasources', label: 'Data sources', icon: <IconDatabase size={18} />, group: 'Admin', component: DatasourcesView, permission: 'datasources:manage', keywords: ['prometheus', 'thanos', 'mimir'] }),
+  route({ path: '/admin/audit', label: 'Audit log', icon: <IconFileSearch size={18} />, group: 'Admin', component: AuditView, permission: 'audit:read', keywords: ['history', 'who'] }),
+  route({ path: '/connections', label: 'Connections', icon: <IconPlugConnected size={18} />, group: 'App', component: ConnectionsView, desktopOnly: true, keywords: ['servers', 'profiles'] }),
+  route({ path: '/settings', label: 'Settings', icon: <IconSettings size={18} />, group: 'App', component: SettingsView, keywords: ['theme', 'dark', 'notifications'] }),
 ];

@@ -25,8 +25,3 @@ export const theme = createTheme({
   },
 });
 
-export const SEVERITY_COLOR: Record<string, string> = {
-  critical: 'red',
-  warning: 'orange',
-  info: 'blue',
-};

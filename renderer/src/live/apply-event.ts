@@ -1,6 +1,7 @@
 import type { QueryClient, QueryKey } from '@tanstack/react-query';
 import type { SequencedStreamEvent } from '../../../shared/api/stream.ts';
 import { applySamples } from '../features/metrics/live-samples.ts';
+import { appendRunOutput } from '../features/runbooks/live-output.ts';
 
 /**
  * Where each stream topic lands in the query cache. Samples are written straight into the
@@ -13,11 +14,16 @@ const INVALIDATES: Partial<Record<SequencedStreamEvent['type'], QueryKey[]>> = {
   timeline: [['incidents']],
   anomaly: [['anomalies'], ['alerts'], ['overview']],
   anomaly_score: [['overview', 'anomalous']],
+  runbook_run: [['runbooks']],
 };
 
 export function applyStreamEvent(queryClient: QueryClient, event: SequencedStreamEvent, invalidate: (key: QueryKey) => void): void {
   if (event.type === 'samples') {
     applySamples(queryClient, event.data);
+    return;
+  }
+  if (event.type === 'runbook_output') {
+    appendRunOutput(event.data);
     return;
   }
   for (const key of INVALIDATES[event.type] ?? []) invalidate(key);

@@ -3,7 +3,7 @@ import { readLocalStorageValue } from '@mantine/hooks';
 import type { SequencedStreamEvent } from '../../../shared/api/stream.ts';
 import { TOAST_CRITICAL_KEY } from '../features/settings/preferences.ts';
 import { alertTitle } from '../features/alerts/alert-text.ts';
-import { navigate } from '../app/router.ts';
+import { navigate } from '../lib/router.ts';
 
 /** A new (or re-fired) critical alert pops up in the console, unless the user turned that off. */
 export function toastCriticalAlert(event: SequencedStreamEvent): void {

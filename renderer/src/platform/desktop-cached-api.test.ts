@@ -12,7 +12,7 @@ describe('desktop reads through the local cache', () => {
     const platform = createDesktopPlatform({ api: { request }, cache: { incidents } } as unknown as SmartCloudOpsBridge);
     const freshness = renderHook(() => useCacheFreshness());
 
-    await expect(platform.api.incidents.list({ status: 'open' })).resolves.toEqual(page);
+    await expect(platform.api.incidents.list({ query: { status: 'open' } })).resolves.toEqual(page);
     expect(incidents).toHaveBeenCalledWith({ query: { status: 'open' } });
     expect(request).not.toHaveBeenCalled();
     freshness.rerender();

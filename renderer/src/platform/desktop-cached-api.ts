@@ -1,11 +1,10 @@
 import type { ApiClient } from '../../../shared/api/client.ts';
 import type { IncidentBundle } from '../../../shared/api/incidents.ts';
 import type { SmartCloudOpsBridge } from '../../../shared/ipc/bridge.ts';
-import type { IpcResult } from '../../../shared/ipc/result.ts';
+import type { IpcResult, ReadResult } from '../../../shared/ipc/result.ts';
 import { unwrap } from './ipc-result.ts';
 import { reportCacheRead, reportServerRead } from './cache-freshness.ts';
 
-type ReadResult<T> = { data: T; source: 'server' | 'cache'; freshAsOf: number | null };
 
 async function read<T>(call: Promise<IpcResult<ReadResult<T>>>): Promise<T> {
   const result = await unwrap(call);
@@ -26,10 +25,10 @@ export function withDesktopCache(api: ApiClient, bridge: SmartCloudOpsBridge): A
     metrics: { ...api.metrics, range: ({ query }) => read(bridge.cache.queryRange({ query })) },
     incidents: {
       ...api.incidents,
-      list: (query = {}) => read(bridge.cache.incidents({ query })),
-      get: (id) => read(bridge.cache.incident({ id })),
-      timeline: (id) => read(bridge.cache.timeline({ id })),
-      export: (id, format) => (format === 'json' ? read<IncidentBundle>(bridge.cache.incidentBundle({ id })) : api.incidents.export(id, format)),
+      list: ({ query = {} } = {}) => read(bridge.cache.incidents({ query })),
+      get: ({ params }) => read(bridge.cache.incident({ id: params.id })),
+      timeline: ({ params }) => read(bridge.cache.timeline({ id: params.id })),
+      export: (input) => ((input.query?.format ?? 'json') === 'json' ? read<IncidentBundle>(bridge.cache.incidentBundle({ id: input.params.id })) : api.incidents.export(input)),
     },
   };
 }

@@ -51,7 +51,7 @@ export function createDesktopPlatform(bridge: SmartCloudOpsBridge): Platform {
     },
     async changePassword(currentPassword, newPassword) {
       const status = await unwrap(bridge.auth.status());
-      await api.auth.changePassword({ currentPassword, newPassword });
+      await api.auth.changePassword({ body: { currentPassword, newPassword } });
       // Main keeps the credentials: sign in again so that it stores the new session.
       if (!status.profileId || !status.user) return { state: 'signed-out' };
       return sessionFromAuthStatus(

@@ -25,21 +25,20 @@ class FakeEventSource {
 }
 
 describe('the web live stream', () => {
-  it('passes the token in the query, reports live, and relays typed events', () => {
+  it('passes a stream ticket (never the access token) in the query, reports live, and relays typed events', async () => {
     vi.stubGlobal('EventSource', Object.assign(FakeEventSource, { CONNECTING: 0, OPEN: 1, CLOSED: 2 }));
     const onEvent = vi.fn();
     const onStatus = vi.fn();
     const close = openEventSourceStream({
       baseURL: 'http://127.0.0.1:1',
-      accessToken: () => 'tok',
-      renew: async () => undefined,
+      ticket: async () => 'sst_one',
       onEvent,
       onReset: vi.fn(),
       onStatus,
       createEventSource: (url) => new FakeEventSource(url) as unknown as EventSource,
     });
+    await vi.waitFor(() => expect(FakeEventSource.instances.at(-1)?.url).toBe('http://127.0.0.1:1/api/v1/stream?ticket=sst_one'));
     const source = FakeEventSource.instances.at(-1) as FakeEventSource;
-    expect(source.url).toBe('http://127.0.0.1:1/api/v1/stream?access_token=tok');
     source.onopen?.();
     expect(onStatus).toHaveBeenLastCalledWith({ state: 'live', errorCode: null });
     source.emit('alert', { action: 'created' }, '41');
@@ -49,32 +48,31 @@ describe('the web live stream', () => {
     vi.unstubAllGlobals();
   });
 
-  it('renews the token and resumes from the last id after the browser gives up', async () => {
+  it('fetches a new ticket and resumes from the last id after the browser gives up', async () => {
     vi.useFakeTimers();
     vi.stubGlobal('EventSource', Object.assign(FakeEventSource, { CONNECTING: 0, OPEN: 1, CLOSED: 2 }));
-    let token = 'old';
-    const renew = vi.fn(async () => {
-      token = 'new';
-    });
+    let n = 0;
+    const ticket = vi.fn(async () => `sst_${++n}`);
     const onStatus = vi.fn();
     const close = openEventSourceStream({
       baseURL: '',
-      accessToken: () => token,
-      renew,
+      ticket,
       onEvent: vi.fn(),
       onReset: vi.fn(),
       onStatus,
       createEventSource: (url) => new FakeEventSource(url) as unknown as EventSource,
     });
+    await vi.runOnlyPendingTimersAsync();
     const first = FakeEventSource.instances.at(-1) as FakeEventSource;
+    expect(first.url).toBe('/api/v1/stream?ticket=sst_1');
     first.emit('samples', [], '7');
     first.readyState = 2;
     first.onerror?.();
     expect(onStatus).toHaveBeenLastCalledWith({ state: 'reconnecting', errorCode: 'E_NETWORK' });
     await vi.runOnlyPendingTimersAsync();
     const second = FakeEventSource.instances.at(-1) as FakeEventSource;
-    expect(renew).toHaveBeenCalledTimes(1);
-    expect(second.url).toBe('/api/v1/stream?access_token=new&lastEventId=7');
+    expect(ticket).toHaveBeenCalledTimes(2);
+    expect(second.url).toBe('/api/v1/stream?ticket=sst_2&lastEventId=7');
     close();
     vi.useRealTimers();
     vi.unstubAllGlobals();

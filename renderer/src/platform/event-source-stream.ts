@@ -1,23 +1,28 @@
 import type { SequencedStreamEvent, StreamEventType } from '../../../shared/api/stream.ts';
 import type { StreamHandlers } from './types.ts';
+import { routePath } from '../../../shared/api/client.ts';
+import { streamRoutes } from '../../../shared/api/stream.ts';
 
-const TOPICS: readonly StreamEventType[] = ['samples', 'anomaly', 'anomaly_score', 'alert', 'incident', 'timeline'];
+const TOPICS: readonly StreamEventType[] = ['samples', 'anomaly', 'anomaly_score', 'alert', 'incident', 'timeline', 'runbook_run', 'runbook_output'];
 const MAX_BACKOFF_MS = 15_000;
 
 export interface EventSourceStreamOptions extends StreamHandlers {
   baseURL: string;
-  accessToken(): string | null;
-  /** Obtains a fresh access token before reconnecting (the old one may be why we dropped). */
-  renew(): Promise<unknown>;
+  /**
+   * A fresh single-use stream ticket (`POST /api/v1/stream/ticket` through the signed-in
+   * transport, which renews an expired access token on the way).
+   */
+  ticket(): Promise<string>;
   createEventSource?: (url: string) => EventSource;
 }
 
 /**
- * The web console's live stream: one EventSource on /api/v1/stream. Browsers cannot set
- * headers on EventSource, so the token travels in the query (the server accepts that for
- * this route only). The browser retries dropped connections itself; when it gives up
- * (an HTTP error such as an expired token) we renew the token and open a new one with
- * back-off, passing the last seen id so that the server can resume.
+ * The web console's live stream: one EventSource on the stream route. Browsers cannot set
+ * headers on EventSource, so each connection carries a single-use, short-lived stream
+ * ticket in the query instead of the access token. A ticket is good once: when the
+ * browser's own retry is refused, or the connection fails, we fetch a new ticket and
+ * open a new EventSource with back-off, passing the last seen id so that the server can
+ * resume.
  */
 export function openEventSourceStream(options: EventSourceStreamOptions): () => void {
   const create = options.createEventSource ?? ((url: string) => new EventSource(url));
@@ -27,17 +32,24 @@ export function openEventSourceStream(options: EventSourceStreamOptions): () => 
   let timer: ReturnType<typeof setTimeout> | null = null;
   let closed = false;
 
-  const url = () => {
+  const url = (ticket: string) => {
     const params = new URLSearchParams();
-    const token = options.accessToken();
-    if (token) params.set('access_token', token);
+    params.set('ticket', ticket);
     if (lastId !== null) params.set('lastEventId', String(lastId));
-    return `${options.baseURL}/api/v1/stream?${params.toString()}`;
+    return `${options.baseURL}${routePath(streamRoutes.events)}?${params.toString()}`;
   };
 
-  const connect = () => {
+  const connect = async () => {
     if (closed) return;
-    source = create(url());
+    let ticket: string;
+    try {
+      ticket = await options.ticket();
+    } catch {
+      scheduleReconnect();
+      return;
+    }
+    if (closed) return;
+    source = create(url(ticket));
     source.onopen = () => {
       attempt = 0;
       options.onStatus({ state: 'live', errorCode: null });
@@ -75,13 +87,11 @@ export function openEventSourceStream(options: EventSourceStreamOptions): () => 
     options.onStatus({ state: online ? 'reconnecting' : 'offline', errorCode: 'E_NETWORK' });
     const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** attempt);
     attempt += 1;
-    timer = setTimeout(() => {
-      options.renew().catch(() => undefined).finally(connect);
-    }, delay);
+    timer = setTimeout(() => void connect(), delay);
   };
 
   options.onStatus({ state: 'connecting', errorCode: null });
-  connect();
+  void connect();
   return () => {
     closed = true;
     if (timer) clearTimeout(timer);

@@ -29,15 +29,15 @@ export function createWebPlatform(baseURL: string = window.location.origin, toke
       }
     },
     async signIn(username, password) {
-      return signedIn(await api.auth.login({ username, password }));
+      return signedIn(await api.auth.login({ body: { username, password } }));
     },
     async changePassword(currentPassword, newPassword) {
-      return signedIn(await api.auth.changePassword({ currentPassword, newPassword }));
+      return signedIn(await api.auth.changePassword({ body: { currentPassword, newPassword } }));
     },
     async signOut() {
       const refreshToken = tokens.refreshToken();
       tokens.clear();
-      if (refreshToken) await api.auth.logout(refreshToken).catch(() => undefined);
+      if (refreshToken) await api.auth.logout({ body: { refreshToken } }).catch(() => undefined);
       return { state: 'signed-out' };
     },
     onSessionChange(listener) {
@@ -45,7 +45,7 @@ export function createWebPlatform(baseURL: string = window.location.origin, toke
       return () => listeners.delete(listener);
     },
     openStream(handlers) {
-      return openEventSourceStream({ ...handlers, baseURL, accessToken: tokens.accessToken, renew: web.renew });
+      return openEventSourceStream({ ...handlers, baseURL, ticket: async () => (await api.stream.ticket({ body: {} })).ticket });
     },
   };
 }

@@ -1,13 +1,13 @@
 import axios, { type AxiosInstance } from 'axios';
-import { queryString, type ApiRequest, type Transport } from '../../../shared/api/client.ts';
-import type { TokenPair } from '../../../shared/api/auth.ts';
+import { callRoute, queryString, routePath, type ApiRequest, type Transport } from '../../../shared/api/client.ts';
+import { authRoutes, type TokenPair } from '../../../shared/api/auth.ts';
 import { AppError } from '../../../shared/errors.ts';
 import type { TokenStore } from './token-store.ts';
 import { toAppError } from './to-app-error.ts';
 
 /** Codes after which a fresh access token may succeed. */
 const RENEWABLE = new Set(['E_AUTH_EXPIRED', 'E_TOKEN_INVALID', 'E_AUTH_REQUIRED']);
-const NO_RENEWAL_PATHS = ['/api/v1/auth/login', '/api/v1/auth/refresh', '/api/v1/auth/logout'];
+const NO_RENEWAL_PATHS = [authRoutes.login, authRoutes.refresh, authRoutes.logout].map((route) => routePath(route));
 
 export interface WebTransport {
   transport: Transport;
@@ -44,7 +44,7 @@ export function createWebTransport({ baseURL, tokens, onSessionEnded, timeoutMs 
       const refreshToken = tokens.refreshToken();
       if (!refreshToken) throw new AppError('E_AUTH_REQUIRED');
       try {
-        const pair = (await send({ method: 'POST', path: '/api/v1/auth/refresh', body: { refreshToken } })) as TokenPair;
+        const pair = await callRoute(send, authRoutes.refresh, { body: { refreshToken } });
         tokens.save(pair);
         return pair;
       } catch (error) {

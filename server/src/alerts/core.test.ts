@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from './fingerprint.ts';
 import { compileMatchers, MatcherError } from './matchers.ts';
-import { groupKeyOf, incidentTitleFor, DEFAULT_GROUPING } from './grouping.ts';
+import { groupKeyOf, incidentTitleFor, DEFAULT_GROUPING } from '../incidents/grouping.ts';
 import { anomalySeverity, anomalyToEvent } from './sources/anomaly.ts';
 import { mapAlertmanagerPayload } from './sources/alertmanager.ts';
 import { retryDelay } from '../notifications/backoff.ts';

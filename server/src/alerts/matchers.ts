@@ -1,6 +1,7 @@
 import type { Labels, Matcher } from '../../../shared/api/alerts.ts';
+import { compileAnchoredRegex, type AnchoredRegex } from '../../../shared/regex/anchored.ts';
 
-/** A matcher ready to test: regexes compiled once, anchored like Alertmanager's. */
+/** A matcher ready to test: regexes compiled once, anchored like Alertmanager's, on RE2 semantics (linear time). */
 export type CompiledMatcher = (labels: Labels) => boolean;
 
 export class MatcherError extends Error {
@@ -20,9 +21,9 @@ export function compileMatcher(matcher: Matcher): CompiledMatcher {
       return (labels) => valueOf(labels) !== matcher.value;
     case '=~':
     case '!~': {
-      let re: RegExp;
+      let re: AnchoredRegex;
       try {
-        re = new RegExp(`^(?:${matcher.value})$`, 'u');
+        re = compileAnchoredRegex(matcher.value);
       } catch (error) {
         throw new MatcherError(matcher, (error as Error).message);
       }

@@ -2,21 +2,20 @@ import { SEVERITIES, severityRank, type Alert, type AlertEvent, type AlertState,
 import type { AlertEventData } from '../../../shared/api/stream.ts';
 import { AppError } from '../../../shared/errors.ts';
 import type { AuditLog } from '../audit/store.ts';
-import { describeAlert, type IncidentLinker } from '../incidents/linker.ts';
-import { renderNotification } from '../notifications/formats.ts';
-import type { WebhookStore } from '../notifications/webhook-store.ts';
-import { SYSTEM, type Actor } from './actor.ts';
+import { describeAlert } from './describe.ts';
+import type { AlertNotifier, IncidentLinks } from './ports.ts';
+import { SYSTEM, type Actor } from '../core/actor.ts';
 import { fingerprint } from './fingerprint.ts';
 import type { AlertStore } from './store.ts';
 import type { SilenceStore } from './silences.ts';
 import { MatcherError } from './matchers.ts';
-import type { UnitOfWork, UnitRunner } from './unit-of-work.ts';
+import type { UnitOfWork, UnitRunner } from '../core/unit-of-work.ts';
 
 export interface AlertServiceDeps {
   alerts: AlertStore;
   silences: SilenceStore;
-  linker: IncidentLinker;
-  webhooks: WebhookStore;
+  linker: IncidentLinks;
+  notifier: AlertNotifier;
   audit: AuditLog;
   run: UnitRunner;
   now: () => number;
@@ -168,8 +167,7 @@ export class AlertService {
 
   #notify(alert: Alert, event: 'firing' | 'resolved', unit: UnitOfWork, now: number): void {
     if (alert.silenced) return;
-    const queued = this.#deps.webhooks.enqueue(alert, event, (format) => renderNotification(format, alert, event, now), now);
-    if (queued > 0) unit.deliveriesQueued = true;
+    this.#deps.notifier.notify(alert, event, unit, now);
   }
 
   /** Saves a state change with its history, timeline entry, notification and stream event. */

@@ -1,7 +1,7 @@
 import type { Db } from '../db/database.ts';
 import { containsPattern, WhereClause } from '../db/where-clause.ts';
 import type { Alert, AlertHistoryEntry, AlertListQuery, AlertSource, AlertState, Labels, Severity } from '../../../shared/api/alerts.ts';
-import type { Actor } from './actor.ts';
+import type { Actor } from '../core/actor.ts';
 
 type Row = Record<string, unknown>;
 

@@ -55,7 +55,7 @@ describe('anomaly detection service', () => {
     expect(scoredTimes()).toBe(60);
     expect(events.filter((e) => e.type === 'anomaly_score')).toHaveLength(60);
     // Every received row is accounted for: the backlog ingest sheds load on is empty again.
-    expect(server.app.anomaly.backlog).toBe(0);
+    expect(server.app.anomaly.backlog.waiting).toBe(0);
     expect(server.app.anomaly.status().pool.completed).toBeGreaterThanOrEqual(60);
   });
 

@@ -3,14 +3,8 @@ import type { Explanation, FeatureSpec, ForestOptions } from '../../../shared/an
 /** Tasks of the scoring workers: a discriminated union, answered or rejected per task. */
 export type WorkerTask =
   | { kind: 'fit'; spec: FeatureSpec; rows: Float64Array; count: number; forest: ForestOptions; contamination: number; trainedFrom: number; trainedTo: number }
-  | { kind: 'score'; modelId: number; rows: Float64Array; count: number; breakoutMargin: number | false }
-  | { kind: 'explain'; modelId: number; features: Float64Array };
-
-/**
- * A task as the worker receives it: the pool attaches the model's serialized bytes, shared
- * (not copied) with every worker, so a worker never opens the database itself.
- */
-export type WorkerMessage = WorkerTask & { model?: SharedArrayBuffer };
+  | { kind: 'score'; model: SharedArrayBuffer; modelId: number; rows: Float64Array; count: number; breakoutMargin: number | false }
+  | { kind: 'explain'; model: SharedArrayBuffer; modelId: number; features: Float64Array };
 
 export interface FitResult {
   model: Uint8Array;

@@ -1,112 +1,75 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { Type } from 'typebox';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import {
-  type AnomalyEvent,
-  type AnomalyExplanation,
-  AnomalyEventSchema,
-  AnomalyEventsQuerySchema,
-  AnomalyModelSchema,
-  AnomalyModelsQuerySchema,
-  AnomalyRateQuerySchema,
-  AnomalyRateSchema,
-  AnomalyStatusSchema,
-  AnomalyTargetBodySchema,
-} from '../../../shared/api/anomaly.ts';
+import { anomalyRoutes as routes, type AnomalyEvent, type AnomalyExplanation } from '../../../shared/api/anomaly.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { principalOf } from '../http/access.ts';
+import { registerRoutes } from '../http/register-route.ts';
 import type { ServerContext } from '../context.ts';
-import type { AnomalyMetrics } from './metrics-port.ts';
 import type { ModelRegistry } from './registry.ts';
-import type { AnomalyService } from './service.ts';
-
-const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+import type { AnomalyMetrics, AnomalyService } from './service.ts';
 
 /** Anomaly events for viewers; training, promotion and rollback for admins (models:manage), each audited. */
-export const anomalyRoutes: FastifyPluginAsync<{ ctx: ServerContext; service: AnomalyService; registry: ModelRegistry; metrics: AnomalyMetrics }> = async (fastify, { ctx, service, registry, metrics }) => {
-  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const tags = ['anomaly'];
+export const anomalyRoutes: FastifyPluginAsync<{ ctx: ServerContext; service: AnomalyService; registry: ModelRegistry; metrics: AnomalyMetrics }> = async (app, { ctx, service, registry, metrics }) => {
+  registerRoutes(app, routes, {
+    status: async () => service.status(),
 
-  app.get('/anomaly/status', { config: { access: 'anomalies:read' }, schema: { tags, response: { 200: AnomalyStatusSchema } } }, async () => service.status());
+    models: async (request) => registry.list(request.query.target),
 
-  app.get('/anomaly/models', {
-    config: { access: 'anomalies:read' },
-    schema: { tags, querystring: AnomalyModelsQuerySchema, response: { 200: Type.Array(AnomalyModelSchema) } },
-  }, async (request) => registry.list(request.query.target));
+    model: async (request) => {
+      const model = registry.byId(request.params.id);
+      if (!model) throw new AppError('E_NOT_FOUND', `No model ${request.params.id}.`);
+      return model;
+    },
 
-  app.get('/anomaly/models/:id', {
-    config: { access: 'anomalies:read' },
-    schema: { tags, params: IdParams, response: { 200: AnomalyModelSchema } },
-  }, async (request) => {
-    const model = registry.byId(request.params.id);
-    if (!model) throw new AppError('E_NOT_FOUND', `No model ${request.params.id}.`);
-    return model;
-  });
+    train: async (request) => {
+      const principal = principalOf(request);
+      const model = await service.train(request.body.target, principal.name);
+      if (!model) throw new AppError('E_NOT_FOUND', `No samples for target ${request.body.target} yet.`);
+      return model;
+    },
 
-  app.post('/anomaly/models/train', {
-    config: { access: 'models:manage' },
-    schema: { tags, body: AnomalyTargetBodySchema, response: { 201: AnomalyModelSchema } },
-  }, async (request, reply) => {
-    const principal = principalOf(request);
-    const model = await service.train(request.body.target, principal.name);
-    if (!model) throw new AppError('E_NOT_FOUND', `No samples for target ${request.body.target} yet.`);
-    return reply.code(201).send(model);
-  });
+    promote: async (request) => {
+      const principal = principalOf(request);
+      const model = registry.byId(request.params.id);
+      if (!model) throw new AppError('E_NOT_FOUND', `No model ${request.params.id}.`);
+      if (model.state !== 'candidate' && model.state !== 'retired') throw new AppError('E_CONFLICT', `Model ${model.id} is ${model.state}; only a candidate or retired model can be promoted.`);
+      const promoted = registry.promote(model.id);
+      ctx.audit.record({ actor: principal.name, actorKind: principal.kind, action: 'anomaly.model.promote', target: `${model.target}#${model.version}`, outcome: 'success', ip: request.ip, details: { modelId: model.id, from: model.state } });
+      await service.reload(model.target);
+      // The registry answer from before the reload: a model that failed to load is reported by the next read.
+      return promoted;
+    },
 
-  app.post('/anomaly/models/:id/promote', {
-    config: { access: 'models:manage' },
-    schema: { tags, params: IdParams, response: { 200: AnomalyModelSchema } },
-  }, async (request) => {
-    const principal = principalOf(request);
-    const model = registry.byId(request.params.id);
-    if (!model) throw new AppError('E_NOT_FOUND', `No model ${request.params.id}.`);
-    if (model.state !== 'candidate' && model.state !== 'retired') throw new AppError('E_CONFLICT', `Model ${model.id} is ${model.state}; only a candidate or retired model can be promoted.`);
-    const promoted = registry.promote(model.id);
-    ctx.audit.record({ actor: principal.name, actorKind: principal.kind, action: 'anomaly.model.promote', target: `${model.target}#${model.version}`, outcome: 'success', ip: request.ip, details: { modelId: model.id, from: model.state } });
-    await service.reload(model.target);
-    // The registry answer from before the reload: a model that failed to load is reported by the next read.
-    return promoted;
-  });
+    rollback: async (request) => {
+      const principal = principalOf(request);
+      const previous = registry.inState(request.body.target, 'active');
+      const restored = registry.rollback(request.body.target);
+      if (!restored) throw new AppError('E_CONFLICT', `Target ${request.body.target} has no earlier model to roll back to.`);
+      ctx.audit.record({ actor: principal.name, actorKind: principal.kind, action: 'anomaly.model.rollback', target: `${restored.target}#${restored.version}`, outcome: 'success', ip: request.ip, details: { modelId: restored.id, replaced: previous?.id ?? null } });
+      await service.reload(restored.target);
+      return restored;
+    },
 
-  app.post('/anomaly/models/rollback', {
-    config: { access: 'models:manage' },
-    schema: { tags, body: AnomalyTargetBodySchema, response: { 200: AnomalyModelSchema } },
-  }, async (request) => {
-    const principal = principalOf(request);
-    const previous = registry.inState(request.body.target, 'active');
-    const restored = registry.rollback(request.body.target);
-    if (!restored) throw new AppError('E_CONFLICT', `Target ${request.body.target} has no earlier model to roll back to.`);
-    ctx.audit.record({ actor: principal.name, actorKind: principal.kind, action: 'anomaly.model.rollback', target: `${restored.target}#${restored.version}`, outcome: 'success', ip: request.ip, details: { modelId: restored.id, replaced: previous?.id ?? null } });
-    await service.reload(restored.target);
-    return restored;
-  });
+    rate: async (request) => {
+      const { target, from, to } = request.query;
+      return metrics.anomalyRate(target, from, to ?? ctx.now(), service.threshold);
+    },
 
-  app.get('/anomaly/rate', {
-    config: { access: 'anomalies:read' },
-    schema: { tags, querystring: AnomalyRateQuerySchema, response: { 200: AnomalyRateSchema } },
-  }, async (request) => {
-    const { target, from, to } = request.query;
-    return metrics.anomalyRate(target, from, to ?? ctx.now(), service.threshold);
-  });
-
-  app.get('/anomaly/events', {
-    config: { access: 'anomalies:read' },
-    schema: { tags, querystring: AnomalyEventsQuerySchema, response: { 200: Type.Array(AnomalyEventSchema) } },
-  }, async (request) => {
-    const { target, from, limit } = request.query;
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (target) {
-      where.push('target = ?');
-      args.push(target);
-    }
-    if (from !== undefined) {
-      where.push('ts >= ?');
-      args.push(from);
-    }
-    const rows = ctx.db
-      .prepare(`SELECT id, target, ts, model_id AS modelId, score, threshold, summary, explanation FROM anomaly_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ts DESC, id DESC LIMIT ?`)
-      .all(...args, limit ?? 100) as (Omit<AnomalyEvent, 'explanation'> & { explanation: string })[];
-    return rows.map((r) => ({ ...r, explanation: JSON.parse(r.explanation) as AnomalyExplanation }));
+    events: async (request) => {
+      const { target, from, limit } = request.query;
+      const where: string[] = [];
+      const args: unknown[] = [];
+      if (target) {
+        where.push('target = ?');
+        args.push(target);
+      }
+      if (from !== undefined) {
+        where.push('ts >= ?');
+        args.push(from);
+      }
+      const rows = ctx.db
+        .prepare(`SELECT id, target, ts, model_id AS modelId, score, threshold, summary, explanation FROM anomaly_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ts DESC, id DESC LIMIT ?`)
+        .all(...args, limit ?? 100) as (Omit<AnomalyEvent, 'explanation'> & { explanation: string })[];
+      return rows.map((r) => ({ ...r, explanation: JSON.parse(r.explanation) as AnomalyExplanation }));
+    },
   });
 };

@@ -1,24 +1,24 @@
 import {
-  AnomalyLikelihood,
-  BREAKOUT_SCORE,
   DEFAULT_DETECTOR_OPTIONS,
+  detectorFeatureSpec,
+  detectorPostProcessOptions,
   FeatureBuilder,
-  featureSpec,
   likelihoodThreshold,
-  logLikelihood,
-  Refractory,
+  PostProcessor,
   type Explanation,
   type FeatureSpec,
   type ForestOptions,
+  type PostProcessOptions,
 } from '../../../shared/anomaly/index.ts';
 import type { AnomalyScoreEventData } from '../../../shared/api/anomaly.ts';
 import type { AnomalyEventData, SampleEventData } from '../../../shared/api/stream.ts';
 import type { ServerContext } from '../context.ts';
 import type { ScoringPool } from './pool.ts';
 import { isModelLoadFailure } from './protocol.ts';
-import type { AnomalyMetrics } from './metrics-port.ts';
 import { TARGET_LABELS, targetOf } from '../metrics/target.ts';
+import type { TargetReads } from '../metrics/target-reads.ts';
 import type { ModelRecord, ModelRegistry } from './registry.ts';
+import { withSpan } from '../observability/tracing.ts';
 
 export interface AnomalySettings {
   /** Rows (one per sample time) a target needs before its first model. */
@@ -37,7 +37,15 @@ export interface AnomalySettings {
   contamination: number;
   forest: ForestOptions;
   workers?: number;
+  /**
+   * Most samples waiting to be scored. Beyond it new samples are stored but not scored
+   * (counted), and ingest answers 503 with Retry-After, so memory stays bounded under a
+   * burst instead of growing until the backlog drains.
+   */
+  maxBacklog?: number;
 }
+
+const DEFAULT_MAX_BACKLOG = 20_000;
 
 export const DEFAULT_ANOMALY_SETTINGS: AnomalySettings = {
   minTrainRows: DEFAULT_DETECTOR_OPTIONS.minTrainRows,
@@ -58,12 +66,15 @@ interface RawRow {
   seriesIds: number[];
 }
 
-/** Per-model streaming state: the causal features and post-processing that model's scores go through. */
+/**
+ * Per-model streaming state: the causal features and the post-processing that model's
+ * scores go through, the engine's PostProcessor, the same code StreamingDetector (and so
+ * the evaluation) runs.
+ */
 interface Scorer {
   model: ModelRecord;
   builder: FeatureBuilder;
-  likelihood: AnomalyLikelihood;
-  refractory: Refractory;
+  post: PostProcessor;
 }
 
 interface TargetState {
@@ -76,9 +87,6 @@ interface TargetState {
 
 type ScoredSample = AnomalyScoreEventData;
 
-/** Most rows scored in one worker task (bounds the task's size and the time one target holds a worker). */
-const MAX_SCORE_BATCH = 4096;
-
 /** The metric a sample belongs to within its target: name plus the labels other than the target's. */
 export function metricKey(sample: Pick<SampleEventData, 'name' | 'labels'>): string {
   const rest = Object.entries(sample.labels)
@@ -88,7 +96,11 @@ export function metricKey(sample: Pick<SampleEventData, 'name' | 'labels'>): str
   return rest.length > 0 ? `${sample.name}{${rest.join(',')}}` : sample.name;
 }
 
-export { targetOf };
+/** Models kept in shared memory for the workers (~150 KB each). */
+const MAX_SHARED_MODELS = 2_000;
+
+/** What anomaly may use of the metrics feature: its tables stay the metrics feature's own. */
+export type AnomalyMetrics = Pick<TargetReads, 'recentSamplesOfTarget' | 'setScores' | 'anomalyRate'>;
 
 /**
  * One model per target over that target's feature vector. Samples arrive from the event
@@ -102,24 +114,46 @@ export class AnomalyService {
   /** The worker pool, for status and for tests that kill a worker. */
   readonly pool: ScoringPool;
   readonly #settings: AnomalySettings;
-  readonly #targets = new Map<string, TargetState>();
+  readonly #postOptions: PostProcessOptions;
   readonly #metrics: AnomalyMetrics;
+  /** Model bytes shared with the workers (no copy per task); workers never open the database. */
+  readonly #sharedModels = new Map<number, SharedArrayBuffer>();
+  readonly #targets = new Map<string, TargetState>();
   readonly #insertEvent;
   #unsubscribe: (() => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
   #loadFailures = 0;
-  /** Rows received and not scored yet, over all targets (ingest sheds load when it is high). */
   #backlog = 0;
   #scoringFailures = 0;
+  #shedSamples = 0;
 
-  constructor(ctx: ServerContext, registry: ModelRegistry, pool: ScoringPool, settings: AnomalySettings, metrics: AnomalyMetrics) {
+  constructor(ctx: ServerContext, metrics: AnomalyMetrics, registry: ModelRegistry, pool: ScoringPool, settings: AnomalySettings) {
     this.#ctx = ctx;
     this.#registry = registry;
     this.#pool = pool;
     this.pool = pool;
     this.#settings = settings;
+    this.#postOptions = detectorPostProcessOptions({ falseAlarmRate: settings.falseAlarmRate, refractorySeconds: settings.refractorySeconds });
     this.#metrics = metrics;
     this.#insertEvent = ctx.db.prepare('INSERT INTO anomaly_events (target, ts, model_id, score, threshold, summary, explanation) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  }
+
+  /**
+   * A model's bytes in shared memory, read from the registry once: a task carries a
+   * reference, not a copy, and a worker deserializes each model once. A model the registry
+   * no longer has yields an empty buffer, which the worker reports as a load failure.
+   */
+  #modelBytes(modelId: number): SharedArrayBuffer {
+    let shared = this.#sharedModels.get(modelId);
+    if (!shared) {
+      const bytes = this.#registry.bytesOf(modelId) ?? new Uint8Array(0);
+      shared = new SharedArrayBuffer(bytes.byteLength);
+      new Uint8Array(shared).set(bytes);
+      // Active and candidate models per target are few; older versions leave the cache.
+      if (this.#sharedModels.size >= MAX_SHARED_MODELS) this.#sharedModels.delete(this.#sharedModels.keys().next().value!);
+      this.#sharedModels.set(modelId, shared);
+    }
+    return shared;
   }
 
   start(): void {
@@ -127,7 +161,7 @@ export class AnomalyService {
       if (event.type === 'samples') this.#accept(event.data);
     });
     if (this.#settings.retrainIntervalMs > 0) {
-      this.#timer = setInterval(() => void this.retrainAll(), this.#settings.retrainIntervalMs);
+      this.#timer = setInterval(() => void withSpan('job anomaly-retrain', { attributes: { 'smartcloudops.job': 'anomaly-retrain' } }, () => this.retrainAll()), this.#settings.retrainIntervalMs);
       this.#timer.unref();
     }
   }
@@ -138,9 +172,14 @@ export class AnomalyService {
     await Promise.allSettled([...this.#targets.values()].map((t) => t.queue));
   }
 
-  /** Rows received and not scored yet. */
-  get backlog(): number {
-    return this.#backlog;
+  /** Samples waiting to be scored, and samples left unscored because the backlog was full. */
+  get backlog(): { waiting: number; max: number; shed: number } {
+    return { waiting: this.#backlog, max: this.#settings.maxBacklog ?? DEFAULT_MAX_BACKLOG, shed: this.#shedSamples };
+  }
+
+  /** The scoring backlog is full: writers should back off (ingest sheds with 503). */
+  get overloaded(): boolean {
+    return this.#backlog >= (this.#settings.maxBacklog ?? DEFAULT_MAX_BACKLOG);
   }
 
   /** The alarm threshold every stored score is compared with. */
@@ -234,75 +273,21 @@ export class AnomalyService {
         for (const row of history) created.rows.push(row);
       }
       const targetState = state;
-      this.#backlog += rows.length;
-      void this.#enqueue(targetState, () => this.#processRows(target, targetState, rows));
-    }
-  }
-
-  /**
-   * Rows in time order. Where nothing can change between rows (an active model whose next
-   * growth refit is further away, no candidate shadowing) they are scored as one batch:
-   * one worker task and one score write for many rows instead of one each.
-   */
-  async #processRows(target: string, state: TargetState, rows: RawRow[]): Promise<void> {
-    for (let i = 0; i < rows.length; ) {
-      const n = this.#batchable(state, rows.length - i);
-      const batch = rows.slice(i, i + n);
-      i += n;
-      try {
-        await (n === 1 ? this.#process(target, state, batch[0]!) : this.#processBatch(target, state, batch));
-      } catch (error) {
-        this.#scoringFailures += n;
-        this.#ctx.log.error({ err: error, target, rows: n }, 'anomaly scoring failed for some samples; continuing');
-      } finally {
-        this.#backlog -= n;
+      for (const row of rows) {
+        if (this.overloaded) {
+          this.#shedSamples++;
+          continue;
+        }
+        this.#backlog++;
+        void this.#enqueue(targetState, () => this.#process(target, targetState, row))
+          .catch((error) => {
+            this.#scoringFailures++;
+            this.#ctx.log.error({ err: error, target }, 'anomaly scoring failed for one sample; continuing');
+          })
+          .finally(() => {
+            this.#backlog--;
+          });
       }
-    }
-  }
-
-  #batchable(state: TargetState, left: number): number {
-    const active = state.active;
-    if (!active || state.candidate) return 1;
-    let n = Math.min(left, MAX_SCORE_BATCH);
-    const trained = active.model.trainRows;
-    if (trained < this.#settings.trainWindow) n = Math.min(n, Math.max(1, Math.min(2 * trained, this.#settings.trainWindow) - state.rows.length));
-    return n;
-  }
-
-  /** `#process` for a run of rows that share one model and no refit: scored in one task. */
-  async #processBatch(target: string, state: TargetState, rows: RawRow[]): Promise<void> {
-    const active = state.active!;
-    for (const row of rows) state.rows.push(row);
-    if (state.rows.length > this.#settings.trainWindow) state.rows.splice(0, state.rows.length - this.#settings.trainWindow);
-    const width = active.builder.width;
-    const features = new Float64Array(rows.length * width);
-    rows.forEach((r, i) => active.builder.push(r.ts, r.values, features.subarray(i * width, (i + 1) * width)));
-    let scored: { scores: Float64Array; breakouts: (string | null)[] };
-    try {
-      scored = await this.#pool.score({ kind: 'score', modelId: active.model.id, rows: features, count: rows.length, breakoutMargin: this.#settings.breakoutMargin });
-    } catch (error) {
-      if (!isModelLoadFailure(error)) throw error;
-      this.#loadFailures++;
-      this.#ctx.log.error({ err: error, target, modelId: active.model.id }, 'anomaly model failed to load; retiring it and training a replacement');
-      this.#registry.markFailed(active.model.id);
-      state.active = undefined;
-      await this.#train(target, state, 'system');
-      return;
-    }
-    const times = new Float64Array(rows.length);
-    const scores = new Float64Array(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i]!;
-      const result = this.#finish(target, active, row.ts, scored.scores[i]!, scored.breakouts[i] ?? null);
-      times[i] = row.ts;
-      scores[i] = result.score;
-      this.#ctx.events.publish({ type: 'anomaly_score', data: { ...result } });
-      if (result.isAnomaly) await this.#raise(target, active, row, result, features.slice(i * width, (i + 1) * width));
-    }
-    this.#metrics.setScores(target, times, scores);
-    const trained = active.model.trainRows;
-    if (trained < this.#settings.trainWindow && state.rows.length >= Math.min(2 * trained, this.#settings.trainWindow)) {
-      await this.#train(target, state, 'system', true);
     }
   }
 
@@ -356,17 +341,11 @@ export class AnomalyService {
 
   async #score(target: string, scorer: Scorer, row: RawRow): Promise<{ result: ScoredSample; features: Float64Array }> {
     const features = scorer.builder.push(row.ts, row.values);
-    const { scores, breakouts } = await this.#pool.score({ kind: 'score', modelId: scorer.model.id, rows: features, count: 1, breakoutMargin: this.#settings.breakoutMargin });
-    return { result: this.#finish(target, scorer, row.ts, scores[0]!, breakouts[0] ?? null), features };
-  }
-
-  /** A raw score through the scorer's likelihood and refractory period. */
-  #finish(target: string, scorer: Scorer, ts: number, rawScore: number, breakout: string | null): ScoredSample {
-    const likelihood = scorer.likelihood.update(rawScore);
-    const base = breakout ? BREAKOUT_SCORE : logLikelihood(likelihood);
-    const score = scorer.refractory.apply(ts, base, breakout ?? '');
-    const threshold = this.threshold;
-    return { target, ts, modelId: scorer.model.id, rawScore, likelihood, score, threshold, isAnomaly: score >= threshold };
+    const spike = scorer.post.observe(features, scorer.builder);
+    const { scores, breakouts } = await this.#pool.score({ kind: 'score', model: this.#modelBytes(scorer.model.id), modelId: scorer.model.id, rows: features, count: 1, breakoutMargin: this.#settings.breakoutMargin });
+    const rawScore = scores[0]!;
+    const r = scorer.post.decide(row.ts, { score: rawScore, breakout: breakouts[0] ?? null }, spike, scorer.model.scoreDistribution.threshold);
+    return { result: { target, ts: row.ts, modelId: scorer.model.id, rawScore, likelihood: r.likelihood, score: r.anomalyScore, threshold: r.threshold, isAnomaly: r.isAnomaly }, features };
   }
 
   async #shadow(target: string, state: TargetState, candidate: Scorer, row: RawRow, active: ScoredSample): Promise<void> {
@@ -389,7 +368,7 @@ export class AnomalyService {
   }
 
   async #raise(target: string, scorer: Scorer, row: RawRow, result: ScoredSample, features: Float64Array): Promise<void> {
-    const explanation: Explanation = await this.#pool.explain({ kind: 'explain', modelId: scorer.model.id, features });
+    const explanation: Explanation = await this.#pool.explain({ kind: 'explain', model: this.#modelBytes(scorer.model.id), modelId: scorer.model.id, features });
     this.#insertEvent.run(target, row.ts, scorer.model.id, result.score, result.threshold, explanation.summary, JSON.stringify(explanation));
     const data: AnomalyEventData = {
       target,
@@ -409,7 +388,7 @@ export class AnomalyService {
    */
   async #train(target: string, state: TargetState, by: string, replace = false): Promise<ModelRecord> {
     const metrics = [...new Set(state.rows.flatMap((r) => Object.keys(r.values)))].sort();
-    const spec = featureSpec(metrics, { scales: [...DEFAULT_DETECTOR_OPTIONS.scales], timeOfDay: DEFAULT_DETECTOR_OPTIONS.timeOfDay });
+    const spec = detectorFeatureSpec(metrics);
     const builder = new FeatureBuilder(spec);
     const width = builder.width;
     const count = state.rows.length;
@@ -436,26 +415,26 @@ export class AnomalyService {
     );
     this.#ctx.audit.record({ actor: by, actorKind: by === 'system' || by === 'schedule' ? 'system' : 'user', action: 'anomaly.model.train', target: `${target}#${record.version}`, outcome: 'success', details: { modelId: record.id, state: record.state, rows: count } });
     const scorer = await this.#scorer(record, state);
-    // A growth refit keeps the refractory period running: the incident that just paged must not page again.
-    if (replace && state.active) scorer.refractory = state.active.refractory;
+    // A growth refit keeps the refractory periods running: the incident that just paged must not page again.
+    if (replace && state.active) scorer.post.continueRefractoryFrom(state.active.post);
     if (asActive) state.active = scorer;
     else state.candidate = scorer;
     return record;
   }
 
-  /** A scorer whose features and likelihood have already seen the target's recent rows. */
+  /** A scorer whose features, spike tails and likelihood have already seen the target's recent rows. */
   async #scorer(model: ModelRecord, state: TargetState): Promise<Scorer> {
     const spec = model.params.spec as FeatureSpec;
     const builder = new FeatureBuilder(spec);
+    const post = new PostProcessor(spec, this.#postOptions);
     const width = builder.width;
     const rows = new Float64Array(state.rows.length * width);
-    state.rows.forEach((r, i) => builder.push(r.ts, r.values, rows.subarray(i * width, (i + 1) * width)));
-    const likelihood = new AnomalyLikelihood();
+    state.rows.forEach((r, i) => post.observe(builder.push(r.ts, r.values, rows.subarray(i * width, (i + 1) * width)), builder));
     if (state.rows.length > 0) {
-      const { scores } = await this.#pool.score({ kind: 'score', modelId: model.id, rows, count: state.rows.length, breakoutMargin: false });
-      for (const s of scores) likelihood.update(s);
+      const { scores } = await this.#pool.score({ kind: 'score', model: this.#modelBytes(model.id), modelId: model.id, rows, count: state.rows.length, breakoutMargin: false });
+      post.warm(scores);
     }
-    return { model, builder, likelihood, refractory: new Refractory(this.#settings.refractorySeconds) };
+    return { model, builder, post };
   }
 }
 

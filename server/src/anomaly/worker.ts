@@ -1,6 +1,6 @@
 // Scoring worker (piscina): fits models and scores feature rows off the event loop. Models
-// arrive as shared bytes with the task (the pool reads them from the registry) and are
-// cached per worker by id; the worker never opens the database.
+// arrive as bytes in shared memory with each task (the service reads them from the
+// registry); each worker deserializes a model once and caches it by id.
 import {
   deserializeModel,
   explain,
@@ -10,16 +10,16 @@ import {
   serializeModel,
   type AnomalyModel,
 } from '../../../shared/anomaly/index.ts';
-import { MODEL_LOAD_FAILED, type ExplainResult, type FitResult, type ScoreResult, type WorkerMessage } from './protocol.ts';
+import { MODEL_LOAD_FAILED, type ExplainResult, type FitResult, type ScoreResult, type WorkerTask } from './protocol.ts';
 
 const models = new Map<number, AnomalyModel>();
 const MAX_CACHED_MODELS = 2_000;
 
-function load(id: number, bytes: SharedArrayBuffer | undefined): AnomalyModel {
+function load(bytes: SharedArrayBuffer, id: number): AnomalyModel {
   const cached = models.get(id);
   if (cached) return cached;
   try {
-    if (!bytes) throw new Error(`model ${id} came without its bytes`);
+    if (bytes.byteLength === 0) throw new Error(`model ${id} does not exist`);
     const model = deserializeModel(new Uint8Array(bytes));
     if (models.size >= MAX_CACHED_MODELS) models.delete(models.keys().next().value!);
     models.set(id, model);
@@ -29,7 +29,7 @@ function load(id: number, bytes: SharedArrayBuffer | undefined): AnomalyModel {
   }
 }
 
-export default function run(task: WorkerMessage): FitResult | ScoreResult | ExplainResult {
+export default function run(task: WorkerTask): FitResult | ScoreResult | ExplainResult {
   switch (task.kind) {
     case 'fit': {
       const width = task.rows.length / task.count;
@@ -44,7 +44,7 @@ export default function run(task: WorkerMessage): FitResult | ScoreResult | Expl
       return { model: serializeModel(model), threshold: model.threshold, quantiles: Array.from(model.scoreQuantiles), trainingAlarmRate: alarms / task.count };
     }
     case 'score': {
-      const model = load(task.modelId, task.model);
+      const model = load(task.model, task.modelId);
       const width = model.forest.nFeatures;
       const scores = scoreRows(model, { data: task.rows, rows: task.count, cols: width });
       const breakouts: (string | null)[] = [];
@@ -54,6 +54,6 @@ export default function run(task: WorkerMessage): FitResult | ScoreResult | Expl
       return { scores, breakouts };
     }
     case 'explain':
-      return explain(load(task.modelId, task.model), task.features);
+      return explain(load(task.model, task.modelId), task.features);
   }
 }

@@ -8,6 +8,8 @@ export interface AccessClaims {
   username: string;
   role: Role;
   mustChangePassword: boolean;
+  /** The session (refresh-token family) the token belongs to; revoking it ends the token too. */
+  sessionId: string;
 }
 
 const ALGORITHM = 'HS256';
@@ -17,20 +19,24 @@ const ISSUER = 'smartcloudops';
 export class AccessTokens {
   readonly #keys: SigningKeyStore;
   readonly ttlSeconds: number;
+  // Injectable, so tests expire tokens by moving a clock instead of sleeping.
+  readonly #now: () => number;
 
-  constructor(keys: SigningKeyStore, ttlSeconds = 900) {
+  constructor(keys: SigningKeyStore, ttlSeconds = 900, now: () => number = Date.now) {
     this.#keys = keys;
     this.ttlSeconds = ttlSeconds;
+    this.#now = now;
   }
 
   async issue(claims: AccessClaims): Promise<string> {
     const key = this.#keys.current;
-    return new SignJWT({ role: claims.role, name: claims.username, pwc: claims.mustChangePassword })
+    const issuedAt = Math.floor(this.#now() / 1000);
+    return new SignJWT({ role: claims.role, name: claims.username, pwc: claims.mustChangePassword, sid: claims.sessionId })
       .setProtectedHeader({ alg: ALGORITHM, kid: key.kid, typ: 'JWT' })
       .setSubject(String(claims.userId))
       .setIssuer(ISSUER)
-      .setIssuedAt()
-      .setExpirationTime(`${this.ttlSeconds}s`)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(issuedAt + this.ttlSeconds)
       .sign(Buffer.from(key.secret, 'base64url'));
   }
 
@@ -45,10 +51,10 @@ export class AccessTokens {
     const key = kid ? this.#keys.find(kid) : undefined;
     if (!key) throw new AppError('E_TOKEN_INVALID');
     try {
-      const { payload } = await jwtVerify(token, Buffer.from(key.secret, 'base64url'), { algorithms: [ALGORITHM], issuer: ISSUER });
+      const { payload } = await jwtVerify(token, Buffer.from(key.secret, 'base64url'), { algorithms: [ALGORITHM], issuer: ISSUER, currentDate: new Date(this.#now()) });
       const userId = Number(payload.sub);
-      if (!Number.isInteger(userId) || !isRole(payload.role) || typeof payload.name !== 'string') throw new AppError('E_TOKEN_INVALID');
-      return { userId, username: payload.name, role: payload.role, mustChangePassword: payload.pwc === true };
+      if (!Number.isInteger(userId) || !isRole(payload.role) || typeof payload.name !== 'string' || typeof payload.sid !== 'string') throw new AppError('E_TOKEN_INVALID');
+      return { userId, username: payload.name, role: payload.role, mustChangePassword: payload.pwc === true, sessionId: payload.sid };
     } catch (error) {
       if (error instanceof errors.JWTExpired) throw new AppError('E_AUTH_EXPIRED');
       if (error instanceof AppError) throw error;

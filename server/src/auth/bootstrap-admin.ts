@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { UserStore } from '../users/store.ts';
-import { hashPassword } from './passwords.ts';
+import { hashPassword } from '../users/passwords.ts';
 
 /**
  * First run: creates `admin`. With SMARTCLOUDOPS_ADMIN_PASSWORD it uses that password;

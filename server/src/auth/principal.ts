@@ -11,6 +11,8 @@ export interface Principal {
   scopes: readonly Permission[] | null;
   mustChangePassword: boolean;
   apiKeyId?: number;
+  /** The session (refresh-token family) of a signed-in user; absent for API keys. */
+  sessionId?: string;
 }
 
 /** Turns a bearer token into a principal, or throws an AppError (401). */

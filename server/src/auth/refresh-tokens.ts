@@ -20,6 +20,12 @@ export class RefreshTokens {
     this.#now = now;
   }
 
+  /** Starts a session: a new family with its first token. */
+  startSession(userId: number): { refreshToken: string; sessionId: string } {
+    const sessionId = crypto.randomUUID();
+    return { refreshToken: this.issue(userId, sessionId), sessionId };
+  }
+
   issue(userId: number, family: string = crypto.randomUUID()): string {
     const token = `scr_${crypto.randomBytes(32).toString('base64url')}`;
     const now = this.#now();
@@ -30,7 +36,7 @@ export class RefreshTokens {
   }
 
   /** Consumes a token; returns its user and the successor token. */
-  rotate(token: string): { userId: number; refreshToken: string } {
+  rotate(token: string): { userId: number; refreshToken: string; sessionId: string } {
     const outcome = this.#db.transaction(() => {
       const row = this.#db.prepare('SELECT * FROM refresh_tokens WHERE token_hash = ?').get(hash(token)) as
         | { id: number; family: string; user_id: number; expires_at: number; used_at: number | null; revoked_at: number | null }
@@ -43,7 +49,7 @@ export class RefreshTokens {
       }
       if (row.expires_at <= this.#now()) return { error: new AppError('E_AUTH_EXPIRED', 'The session has expired; sign in again.') };
       this.#db.prepare('UPDATE refresh_tokens SET used_at = ? WHERE id = ?').run(this.#now(), row.id);
-      return { userId: row.user_id, refreshToken: this.issue(row.user_id, row.family) };
+      return { userId: row.user_id, refreshToken: this.issue(row.user_id, row.family), sessionId: row.family };
     }).immediate();
     if ('error' in outcome) throw outcome.error;
     return outcome;
@@ -55,6 +61,16 @@ export class RefreshTokens {
     if (!row) return null;
     this.revokeFamily(row.family);
     return row.user_id;
+  }
+
+  /**
+   * Whether a session has ended: revoked (logout, reuse detection, password change,
+   * disabling) or unknown. The table is the revocation set, so it survives a restart, and
+   * access tokens of the session stop working at once instead of at their expiry.
+   */
+  isSessionRevoked(family: string): boolean {
+    const row = this.#db.prepare('SELECT COUNT(*) AS n, COUNT(revoked_at) AS revoked FROM refresh_tokens WHERE family = ?').get(family) as { n: number; revoked: number };
+    return row.n === 0 || row.revoked > 0;
   }
 
   revokeFamily(family: string): void {

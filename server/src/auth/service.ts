@@ -5,7 +5,7 @@ import { publicUser } from '../users/store.ts';
 import type { AccessTokens } from './access-tokens.ts';
 import type { RefreshTokens } from './refresh-tokens.ts';
 import type { Principal } from './principal.ts';
-import { burnVerification, verifyPassword } from './passwords.ts';
+import { burnVerification, verifyPassword } from '../users/passwords.ts';
 
 export interface AuthServiceDeps {
   users: UserStore;
@@ -31,17 +31,18 @@ export class AuthService {
 
   /** A new session (refresh-token family) for a user already proven, e.g. after a password change. */
   startSession(userId: number): Promise<TokenPair> {
-    return this.#issue(userId, this.#deps.refreshTokens.issue(userId));
+    const { refreshToken, sessionId } = this.#deps.refreshTokens.startSession(userId);
+    return this.#issue(userId, refreshToken, sessionId);
   }
 
   async refresh(refreshToken: string): Promise<TokenPair> {
-    const { userId, refreshToken: next } = this.#deps.refreshTokens.rotate(refreshToken);
+    const { userId, refreshToken: next, sessionId } = this.#deps.refreshTokens.rotate(refreshToken);
     const user = this.#deps.users.byId(userId);
     if (!user || user.disabled) {
       this.#deps.refreshTokens.revokeUser(userId);
       throw new AppError('E_TOKEN_INVALID');
     }
-    return this.#issue(userId, next);
+    return this.#issue(userId, next, sessionId);
   }
 
   /** Ends the session of a refresh token; returns whose it was (null when unknown). */
@@ -50,21 +51,31 @@ export class AuthService {
     return userId === null ? null : (this.#deps.users.byId(userId)?.username ?? null);
   }
 
-  /** JWT -> principal; the user is re-read so that disabling or a role change applies at once. */
+  /**
+   * JWT -> principal; the user and the session are re-read so that disabling, a role
+   * change, logout, a password change or refresh-token reuse applies at once.
+   */
   async authenticateJwt(token: string): Promise<Principal> {
     const claims = await this.#deps.accessTokens.verify(token);
-    const user = this.#deps.users.byId(claims.userId);
-    if (!user || user.disabled) throw new AppError('E_TOKEN_INVALID');
-    return { kind: 'user', userId: user.id, name: user.username, role: user.role, scopes: null, mustChangePassword: user.mustChangePassword };
+    return this.authenticateSession(claims.userId, claims.sessionId);
   }
 
-  async #issue(userId: number, refreshToken: string): Promise<TokenPair> {
+  /** The principal of a live session of an enabled user (also for stream tickets, which name their session). */
+  authenticateSession(userId: number, sessionId: string): Principal {
+    if (this.#deps.refreshTokens.isSessionRevoked(sessionId)) throw new AppError('E_TOKEN_INVALID', 'This session has ended; sign in again.');
+    const user = this.#deps.users.byId(userId);
+    if (!user || user.disabled) throw new AppError('E_TOKEN_INVALID');
+    return { kind: 'user', userId: user.id, name: user.username, role: user.role, scopes: null, mustChangePassword: user.mustChangePassword, sessionId };
+  }
+
+  async #issue(userId: number, refreshToken: string, sessionId: string): Promise<TokenPair> {
     const user = this.#deps.users.byId(userId)!;
     const accessToken = await this.#deps.accessTokens.issue({
       userId: user.id,
       username: user.username,
       role: user.role,
       mustChangePassword: user.mustChangePassword,
+      sessionId,
     });
     return { accessToken, refreshToken, expiresIn: this.#deps.accessTokens.ttlSeconds, user: publicUser(user) };
   }

@@ -1,5 +1,5 @@
 import type { Permission, Role } from '../../../shared/auth/permissions.ts';
-import type { Actor } from '../alerts/actor.ts';
+import type { Actor } from '../core/actor.ts';
 import type { Principal } from '../auth/principal.ts';
 
 /**

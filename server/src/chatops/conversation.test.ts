@@ -4,6 +4,7 @@ import type { ChatCard } from '../../../shared/api/chatops.ts';
 import type { Alert, Silence } from '../../../shared/api/alerts.ts';
 import type { TimelineEntry } from '../../../shared/api/incidents.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
+import { UnavailableRunbookGateway } from './runbook-gateway.ts';
 
 /**
  * A whole conversation against a real server (real SQLite, auth, alerts, incidents and
@@ -17,7 +18,7 @@ describe('ChatOps conversation', () => {
   const TTL_SECONDS = 120;
 
   beforeAll(async () => {
-    server = await startTestServer({ now: () => clock, alerts: { sweepIntervalMs: 0, ruleIntervalMs: 0 }, chatops: { confirmTtlSeconds: TTL_SECONDS } });
+    server = await startTestServer({ now: () => clock, alerts: { sweepIntervalMs: 0, ruleIntervalMs: 0 }, chatops: { confirmTtlSeconds: TTL_SECONDS, runbooks: new UnavailableRunbookGateway() } });
     // Two hours of CPU on web-1 and a disk metric on db-2, so both are in the inventory.
     const samples = Array.from({ length: 120 }, (_, i) => [clock - (120 - i) * 60_000, 0.2 + (i % 10) / 100] as [number, number]);
     const ingest = await server.injectAs('admin', {

@@ -3,19 +3,23 @@ import { Type } from 'typebox';
 import type { Registry } from 'prom-client';
 import { AppError } from '../../../shared/errors.ts';
 import type { ServerContext } from '../context.ts';
+import type { StorageHealth } from './storage.ts';
+import { SERVER_VERSION } from './version.ts';
 
 export interface HealthRoutesOptions {
   ctx: ServerContext;
   registry: Registry;
+  /** Free space of the data folder: a full disk makes the server not-ready. */
+  storage?: StorageHealth;
 }
 
 const Status = Type.Object({ status: Type.String(), version: Type.String() });
 
 /** Liveness, readiness and Prometheus metrics; unauthenticated by design (probes). */
-export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app, { ctx, registry }) => {
+export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app, { ctx, registry, storage }) => {
   app.get('/health', { config: { access: 'public' }, schema: { tags: ['health'], response: { 200: Status } } }, async () => ({
     status: 'ok',
-    version: process.env.npm_package_version ?? '0.1.0',
+    version: SERVER_VERSION,
   }));
 
   app.get('/ready', { config: { access: 'public' }, schema: { tags: ['health'], response: { 200: Status } } }, async () => {
@@ -24,7 +28,9 @@ export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app,
     } catch (error) {
       throw new AppError('E_UNAVAILABLE', `Database unreachable: ${(error as Error).message}`);
     }
-    return { status: 'ready', version: process.env.npm_package_version ?? '0.1.0' };
+    const space = storage?.status();
+    if (space && !space.ok) throw new AppError('E_UNAVAILABLE', space.reason ?? 'Storage full.', { reason: 'storage_full' });
+    return { status: 'ready', version: SERVER_VERSION };
   });
 
   app.get('/metrics', { config: { access: 'public' }, schema: { tags: ['health'], hide: true } }, async (_request, reply) => {

@@ -9,6 +9,11 @@ declare module 'fastify' {
     access?: RouteAccess;
     /** Reachable while the user still has to change a one-time password. */
     allowPendingPasswordChange?: boolean;
+    /**
+     * Takes its credential from the query string too (`?ticket=` or `?access_token=`):
+     * only the event stream, since browsers' EventSource cannot set headers.
+     */
+    queryCredentials?: boolean;
   }
   interface FastifyRequest {
     principal: Principal | null;
@@ -37,13 +42,27 @@ export function declaredAccess(route: Pick<RouteOptions, 'url' | 'config'>): Rou
   return IMPLICITLY_PUBLIC.some((re) => re.test(route.url)) ? 'public' : undefined;
 }
 
-export function bearerToken(request: FastifyRequest): string | null {
+export type Credential = { kind: 'bearer'; token: string } | { kind: 'ticket'; ticket: string };
+
+/**
+ * The request's credential: the Authorization header, or on routes that declare
+ * `queryCredentials` (the stream) a `?ticket=` or `?access_token=`. Anywhere else a token
+ * in the URL is ignored, so it is never the way in (URLs end up in logs and histories).
+ */
+export function credentialOf(request: FastifyRequest): Credential | null {
   const header = request.headers.authorization;
-  if (header?.startsWith('Bearer ')) return header.slice(7).trim() || null;
-  // EventSource in browsers cannot set headers; the stream accepts the token in the query.
-  const query = request.query as { access_token?: unknown } | undefined;
-  return typeof query?.access_token === 'string' ? query.access_token : null;
+  if (header?.startsWith('Bearer ')) {
+    const token = header.slice(7).trim();
+    return token ? { kind: 'bearer', token } : null;
+  }
+  if (request.routeOptions.config?.queryCredentials !== true) return null;
+  const query = request.query as { ticket?: unknown; access_token?: unknown } | undefined;
+  if (typeof query?.ticket === 'string' && query.ticket) return { kind: 'ticket', ticket: query.ticket };
+  return typeof query?.access_token === 'string' && query.access_token ? { kind: 'bearer', token: query.access_token } : null;
 }
+
+/** Turns a stream ticket into the principal of its session, or throws (401). */
+export type TicketRedeemer = (ticket: string) => Promise<Principal>;
 
 /** Told about every request refused for lack of permission (the audit log records them). */
 export type DeniedListener = (request: FastifyRequest, permission: Permission) => void;
@@ -52,7 +71,7 @@ export type DeniedListener = (request: FastifyRequest, permission: Permission) =
  * Installs the access guard: refuses to register an /api route that declares no access,
  * and checks every request against the route's declaration and the permission matrix.
  */
-export function installAccessGuard(app: FastifyInstance, authenticate: Authenticator, onDenied?: DeniedListener): void {
+export function installAccessGuard(app: FastifyInstance, authenticate: Authenticator, onDenied?: DeniedListener, redeemTicket?: TicketRedeemer): void {
   app.decorateRequest('principal', null);
   const table: DeclaredRoute[] = [];
   app.decorate('accessTable', table);
@@ -68,9 +87,12 @@ export function installAccessGuard(app: FastifyInstance, authenticate: Authentic
     const config = request.routeOptions.config;
     const access = declaredAccess({ url: request.routeOptions.url ?? request.url, config });
     if (!access || access === 'public') return;
-    const token = bearerToken(request);
-    if (!token) throw new AppError('E_AUTH_REQUIRED');
-    const principal = await authenticate(token);
+    const credential = credentialOf(request);
+    if (!credential) throw new AppError('E_AUTH_REQUIRED');
+    let principal: Principal;
+    if (credential.kind === 'bearer') principal = await authenticate(credential.token);
+    else if (redeemTicket) principal = await redeemTicket(credential.ticket);
+    else throw new AppError('E_TOKEN_INVALID');
     request.principal = principal;
     if (principal.mustChangePassword && !config.allowPendingPasswordChange) throw new AppError('E_PASSWORD_CHANGE_REQUIRED');
     if (access !== 'authenticated' && !hasPermission(principal.role, access, principal.scopes)) {

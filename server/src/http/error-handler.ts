@@ -1,5 +1,8 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorCode } from '../../../shared/errors.ts';
+import { isStorageFullError, type StorageHealth } from '../health/storage.ts';
 
 /** Fastify's own error codes mapped to our catalogue, so clients only ever see one shape. */
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -13,6 +16,7 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 
 export function toAppError(error: FastifyError | Error): AppError {
   if (error instanceof AppError) return error;
+  if (isStorageFullError(error)) return new AppError('E_STORAGE_FULL');
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
     return new AppError('E_VALIDATION', error.message, fastifyError.validation.map((v) => ({ path: v.instancePath, message: v.message })));
@@ -27,10 +31,40 @@ export function toAppError(error: FastifyError | Error): AppError {
   return new AppError('E_INTERNAL');
 }
 
-export function installErrorHandling(app: FastifyInstance): void {
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (a bad Content-Length, a
+ * malformed header) get a 400 in our error shape too, not Fastify's own body. Pass as
+ * Fastify's `clientErrorHandler`.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const reason = error.code === 'HPE_INVALID_CONTENT_LENGTH' || error.code === 'HPE_UNEXPECTED_CONTENT_LENGTH' ? 'Invalid Content-Length header.' : `Malformed HTTP request (${error.code ?? 'parse error'}).`;
+  const appError = new AppError('E_BAD_REQUEST', reason);
+  const body = JSON.stringify(appError.toBody());
+  socket.end(
+    `HTTP/1.1 ${appError.status} ${STATUS_CODES[appError.status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+/**
+ * Errors the router raises before any route runs (a malformed URL, a path parameter
+ * longer than the router takes) in our shape too. Pass as Fastify's `frameworkErrors`.
+ */
+export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const message = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path parameter is too long.' : error.message;
+  void reply.status(400).send(new AppError('E_BAD_REQUEST', message).toBody());
+}
+
+export function installErrorHandling(app: FastifyInstance, storage?: StorageHealth): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const appError = toAppError(error);
-    if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
+    // A full disk is logged once per interval, not once per refused request.
+    if (appError.code === 'E_STORAGE_FULL' && storage) storage.reportFull(error);
+    // A bug gets the stack; a deliberate 5xx (not ready, shedding load) is a state, not a failure.
+    else if (appError.code === 'E_INTERNAL') request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: appError.code, msg: appError.message }, 'request rejected');
     const headers = (error as AppError & { headers?: Record<string, string> }).headers;
     if (headers) reply.headers(headers);

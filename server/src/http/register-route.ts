@@ -9,9 +9,19 @@ export type RouteHandler<R extends RouteDefinition> = (request: RouteRequest<R>,
 
 /** Fastify options a route may add beyond its declaration (rate limits, hooks). */
 export interface RouteExtras {
-  rateLimit?: { max: number; timeWindow: number };
+  /** @fastify/rate-limit route options; `keyGenerator` counts per principal rather than per address. */
+  rateLimit?: { max: number; timeWindow: number; keyGenerator?: (request: FastifyRequest) => string; hook?: 'onRequest' | 'preHandler' };
   preHandler?: RouteShorthandOptions['preHandler'];
+  /** `false` for a response written as it goes (a stream): a compressor would hold it back. */
+  compress?: false;
+  /** The stream: a credential may come in the query string (`?ticket=`), as EventSource sends no headers. */
+  queryCredentials?: true;
 }
+
+/** For routes whose body is optional: a POST without one validates as `{}`. */
+const emptyBodyAsObject = async (request: FastifyRequest) => {
+  request.body ??= {};
+};
 
 /**
  * Registers one route of the route table on a Fastify instance that carries the `/api/v1`
@@ -25,8 +35,11 @@ export function registerRoute<R extends RouteDefinition>(app: FastifyInstance, r
     url: route.path,
     ...(route.bodyLimit !== undefined ? { bodyLimit: route.bodyLimit } : {}),
     ...(extras.preHandler ? { preHandler: extras.preHandler } : {}),
+    ...(route.bodyOptional ? { preValidation: emptyBodyAsObject } : {}),
     config: {
       access: route.access,
+      ...(extras.compress === false ? { compress: false } : {}),
+      ...(extras.queryCredentials ? { queryCredentials: true } : {}),
       ...(route.allowPendingPasswordChange ? { allowPendingPasswordChange: true } : {}),
       ...(extras.rateLimit ? { rateLimit: extras.rateLimit } : {}),
     },
@@ -36,7 +49,7 @@ export function registerRoute<R extends RouteDefinition>(app: FastifyInstance, r
       ...(route.params ? { params: route.params } : {}),
       ...(route.query ? { querystring: route.query } : {}),
       ...(route.body ? { body: route.body } : {}),
-      ...(route.response ? { response: { [status]: route.response } } : {}),
+      ...(route.response ? { response: Object.fromEntries([status, ...(route.otherStatuses ?? [])].map((code) => [code, route.response])) } : {}),
     },
     handler: async (request, reply) => {
       const result = await handler(request as RouteRequest<R>, reply);

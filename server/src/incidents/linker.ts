@@ -1,25 +1,21 @@
 import { severityRank, type Alert } from '../../../shared/api/alerts.ts';
 import type { TimelineKind } from '../../../shared/api/incidents.ts';
-import type { Actor } from '../alerts/actor.ts';
-import { SYSTEM } from '../alerts/actor.ts';
-import { groupKeyOf, incidentTitleFor, type GroupingPolicy } from '../alerts/grouping.ts';
-import type { UnitOfWork } from '../alerts/unit-of-work.ts';
+import type { Actor } from '../core/actor.ts';
+import { SYSTEM } from '../core/actor.ts';
+import { groupKeyOf, incidentTitleFor, type GroupingPolicy } from './grouping.ts';
+import type { UnitOfWork } from '../core/unit-of-work.ts';
+import { describeAlert } from '../alerts/describe.ts';
+import type { IncidentLinks } from '../alerts/ports.ts';
 import type { IncidentStore } from './store.ts';
 import type { TimelineStore } from './timeline.ts';
 
-/** "HighCpu on web-1": how an alert is named in timelines and titles. */
-export function describeAlert(alert: Pick<Alert, 'labels'>): string {
-  const name = alert.labels.alertname ?? 'Alert';
-  const where = alert.labels.target ?? alert.labels.instance ?? alert.labels.host ?? alert.labels.service;
-  return where ? `${name} on ${where}` : name;
-}
 
 /**
  * Ties alerts to incidents: a firing alert joins the open incident of its group (same
  * target or group labels, active within the window) or opens one, and every event of an
  * alert in an incident is written to that incident's timeline.
  */
-export class IncidentLinker {
+export class IncidentLinker implements IncidentLinks {
   readonly #incidents: IncidentStore;
   readonly #timeline: TimelineStore;
   readonly #policy: GroupingPolicy;

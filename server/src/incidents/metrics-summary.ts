@@ -1,5 +1,5 @@
 import type { MetricSummary } from '../../../shared/api/incidents.ts';
-import type { MetricsQuery } from '../alerts/rules/metrics-source.ts';
+import type { MetricsQuery } from '../metrics/query.ts';
 
 /** At most this many series per selector: a summary, not a dump of the store. */
 const MAX_SERIES_PER_SELECTOR = 20;

@@ -10,15 +10,15 @@ import {
 } from '../../../shared/api/incidents.ts';
 import { AppError } from '../../../shared/errors.ts';
 import type { AuditLog } from '../audit/store.ts';
-import type { Actor } from '../alerts/actor.ts';
+import type { Actor } from '../core/actor.ts';
 import type { AlertStore } from '../alerts/store.ts';
 import type { SilenceStore } from '../alerts/silences.ts';
-import type { UnitOfWork, UnitRunner } from '../alerts/unit-of-work.ts';
+import type { UnitOfWork, UnitRunner } from '../core/unit-of-work.ts';
 import type { IncidentStore } from './store.ts';
 import type { TimelineStore } from './timeline.ts';
 import { selectorOf } from './selectors.ts';
 import { summariseMetrics } from './metrics-summary.ts';
-import type { MetricsQuery } from '../alerts/rules/metrics-source.ts';
+import type { MetricsQuery } from '../metrics/query.ts';
 
 export interface IncidentServiceDeps {
   incidents: IncidentStore;

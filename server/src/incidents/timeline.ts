@@ -1,6 +1,6 @@
 import type { Db } from '../db/database.ts';
 import type { NoteRevision, TimelineEntry, TimelineKind } from '../../../shared/api/incidents.ts';
-import type { Actor } from '../alerts/actor.ts';
+import type { Actor } from '../core/actor.ts';
 
 type Row = Record<string, unknown>;
 

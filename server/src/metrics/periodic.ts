@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { withSpan } from '../observability/tracing.ts';
 
 export interface PeriodicTask {
   stop(): void;
@@ -21,7 +22,8 @@ export function runPeriodically(
   let timer: NodeJS.Timeout | undefined;
   const tick = async () => {
     try {
-      await task(controller.signal);
+      // Each run is the root of its own trace, with the database calls it makes beneath it.
+      await withSpan(`job ${name}`, { attributes: { 'smartcloudops.job': name } }, () => task(controller.signal));
     } catch (error) {
       log.warn({ err: error, task: name }, 'periodic task failed');
     }

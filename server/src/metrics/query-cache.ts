@@ -21,11 +21,17 @@ export interface QueryCacheStats {
 export interface QueryCacheOptions {
   /** Most points held over all entries. */
   maxPoints?: number;
+  /** Most bytes held over all entries (points and keys), whichever limit is reached first. */
+  maxBytes?: number;
   registry?: Registry;
 }
 
+/** Two float64 arrays per answer, plus the key and the entry's own bookkeeping. */
+const bytesOf = (key: string, entry: Entry) => entry.points.timestamps.length * 16 + key.length * 2 + 256;
+
 /**
- * Hot range-query answers per series, in an LRU bounded by the number of points held.
+ * Hot range-query answers per series, in an LRU bounded by the bytes held (many small
+ * answers with long keys count too, not only points).
  * New samples of a series drop only the cached answers whose time range they fall in, so
  * a chart of last week stays cached while the live edge moves.
  */
@@ -38,12 +44,14 @@ export class QueryCache {
   #hits = 0;
   #misses = 0;
   #invalidations = 0;
+  #points = 0;
 
   constructor(options: QueryCacheOptions = {}) {
     this.#lru = new LRUCache<string, Entry>({
-      maxSize: options.maxPoints ?? 4_000_000,
-      sizeCalculation: (entry) => Math.max(1, entry.points.timestamps.length),
+      maxSize: Math.min(options.maxBytes ?? 64 * 1_048_576, (options.maxPoints ?? 4_000_000) * 16),
+      sizeCalculation: (entry, key) => bytesOf(key, entry),
       dispose: (entry, key) => {
+        this.#points -= entry.points.timestamps.length;
         const keys = this.#keysBySeries.get(entry.seriesId);
         keys?.delete(key);
         if (keys?.size === 0) this.#keysBySeries.delete(entry.seriesId);
@@ -68,7 +76,11 @@ export class QueryCache {
   }
 
   set(key: string, seriesId: number, coverFrom: number, coverTo: number, points: SeriesPoints): void {
-    this.#lru.set(key, { seriesId, coverFrom, coverTo, points });
+    const entry = { seriesId, coverFrom, coverTo, points };
+    // An answer larger than the whole cache is not kept (lru-cache would refuse it anyway).
+    if (bytesOf(key, entry) > this.#lru.maxSize) return;
+    this.#lru.set(key, entry);
+    this.#points += points.timestamps.length;
     let keys = this.#keysBySeries.get(seriesId);
     if (!keys) this.#keysBySeries.set(seriesId, (keys = new Set()));
     keys.add(key);
@@ -94,6 +106,11 @@ export class QueryCache {
   }
 
   stats(): QueryCacheStats {
-    return { hits: this.#hits, misses: this.#misses, invalidations: this.#invalidations, entries: this.#lru.size, points: this.#lru.calculatedSize };
+    return { hits: this.#hits, misses: this.#misses, invalidations: this.#invalidations, entries: this.#lru.size, points: this.#points };
+  }
+
+  /** Bytes held, as the LRU counts them (its bound is on this). */
+  get bytes(): number {
+    return this.#lru.calculatedSize;
   }
 }

@@ -147,17 +147,4 @@ describe('metrics API', () => {
     expect(ahead.statusCode).toBe(409);
     expect(ahead.json().error.code).toBe('E_CONFLICT');
   });
-
-  it('sheds ingest with 503 and Retry-After while a consumer of samples is behind, storing nothing', async () => {
-    let behind = true;
-    server.app.metrics.addBackpressure(() => (behind ? 3 : undefined));
-    const before = server.app.metrics.store.lastSeq;
-    const shed = await ingest({ series: [{ name: 'shed_metric', labels: {}, samples: points(5) }] });
-    expect(shed.statusCode).toBe(503);
-    expect(shed.headers['retry-after']).toBe('3');
-    expect(shed.json().error.code).toBe('E_UNAVAILABLE');
-    expect(server.app.metrics.store.lastSeq).toBe(before);
-    behind = false;
-    expect((await ingest({ series: [{ name: 'shed_metric', labels: {}, samples: points(5) }] })).statusCode).toBe(200);
-  });
 });

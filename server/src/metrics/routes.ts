@@ -45,12 +45,8 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
       series: metrics.latest(select(request.query.match)).map((s) => ({ id: s.id, name: s.name, labels: s.labels, ts: s.latest?.ts ?? null, value: s.latest?.value ?? null })),
     }),
 
-    ingest: async (request, reply) => {
-      const retryAfter = metrics.ingestRetryAfter();
-      if (retryAfter !== undefined) {
-        void reply.header('retry-after', String(retryAfter));
-        throw new AppError('E_UNAVAILABLE', 'The server is behind on processing ingested samples; retry after the Retry-After delay.', { retryAfterSeconds: retryAfter });
-      }
+    // A full scoring backlog sheds this route with 503 + Retry-After before the body is read (http/load-shedding.ts).
+    ingest: async (request) => {
       try {
         return metrics.ingest(request.body.series);
       } catch (error) {

@@ -1,15 +1,13 @@
 import type { Registry } from 'prom-client';
 import type { EventBus } from '../events/bus.ts';
 import type { SampleEventData } from '../../../shared/api/stream.ts';
-import type { AnomalyRate } from '../../../shared/api/anomaly.ts';
 import { compileMatchers, parseSelector, type LabelMatcher } from '../../../shared/metrics/selector.ts';
 import { QueryCache, type QueryCacheStats } from './query-cache.ts';
 import { chooseResolution, queryRange, type RangeRequest, type SeriesPoints } from './range-query.ts';
 import { DEFAULT_RETENTION, enforceRetention, type RetentionPolicy, type RetentionResult } from './retention.ts';
 import { MetricsStore, RESOLUTION_MS, type LatestSample, type SampleBatch, type SeriesRef } from './store.ts';
 import type { Db } from '../db/database.ts';
-import { anomalyRateOfTarget, recentSamplesOfTarget } from './target-reads.ts';
-export { targetOf } from './target.ts';
+import { TargetReads } from './target-reads.ts';
 
 /** Samples per published stream event: keeps one SSE message a reasonable size. */
 const SAMPLES_PER_EVENT = 1000;
@@ -42,11 +40,12 @@ export interface SeriesLatest extends SeriesRef {
 export class MetricsService {
   readonly store: MetricsStore;
   readonly retention: RetentionPolicy;
+  /** A target's samples, score writes and anomaly rates: what the anomaly feature may use. */
+  readonly targets: TargetReads;
   readonly #db: Db;
   readonly #events: EventBus;
   readonly #now: () => number;
   readonly #cache: QueryCache;
-  readonly #backpressure: (() => number | undefined)[] = [];
 
   constructor(options: MetricsServiceOptions) {
     this.#db = options.db;
@@ -54,25 +53,8 @@ export class MetricsService {
     this.#now = options.now;
     this.retention = options.retention ?? DEFAULT_RETENTION;
     this.store = new MetricsStore(options.db, options.now);
+    this.targets = new TargetReads(this.store);
     this.#cache = new QueryCache({ maxPoints: options.cacheMaxPoints, registry: options.registry });
-  }
-
-  /**
-   * Registers a consumer of ingested samples that can fall behind (anomaly scoring): while
-   * `busy()` returns a number of seconds, the ingest API answers 503 with that Retry-After
-   * instead of letting the consumer's queue, and memory, grow without bound.
-   */
-  addBackpressure(busy: () => number | undefined): void {
-    this.#backpressure.push(busy);
-  }
-
-  /** Seconds a writer should wait before sending more, or undefined when ingest is open. */
-  ingestRetryAfter(): number | undefined {
-    for (const busy of this.#backpressure) {
-      const seconds = busy();
-      if (seconds !== undefined) return seconds;
-    }
-    return undefined;
   }
 
   /** Stores the batches, drops the cached answers they change, and publishes them live. */
@@ -157,21 +139,6 @@ export class MetricsService {
 
   latest(series: readonly SeriesRef[]): SeriesLatest[] {
     return series.map((ref) => ({ ...ref, latest: this.store.latest(ref.id) ?? null }));
-  }
-
-  /** Stores a target's anomaly scores, one per sample time (for the anomaly feature). */
-  setScores(target: string, ts: ArrayLike<number>, scores: ArrayLike<number>): void {
-    this.store.setScores(target, ts, scores);
-  }
-
-  /** The target's samples at its `rows` latest distinct times before `beforeTs`, oldest first. */
-  recentSamplesOfTarget(target: string, beforeTs: number, rows: number): SampleEventData[] {
-    return recentSamplesOfTarget(this.store, target, beforeTs, rows);
-  }
-
-  /** Share of the target's scored sample times in [from, to] at or above `threshold`. */
-  anomalyRate(target: string, from: number, to: number, threshold: number): AnomalyRate {
-    return anomalyRateOfTarget(this.store, target, from, to, threshold);
   }
 
   cacheStats(): QueryCacheStats {

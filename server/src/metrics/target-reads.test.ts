@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MetricsStore } from './store.ts';
-import { anomalyRateOfTarget, recentSamplesOfTarget } from './target-reads.ts';
+import { TargetReads } from './target-reads.ts';
 import { openTempDb } from './test-db.ts';
 
-describe('reads per target', () => {
+describe('TargetReads (on the chunk store)', () => {
   const cleanups: (() => void)[] = [];
   afterEach(() => cleanups.splice(0).forEach((c) => c()));
 
-  function seed(samplesPerSeries = 20): MetricsStore {
+  function seed(samplesPerSeries = 20): { store: MetricsStore; reads: TargetReads } {
     const temp = openTempDb();
     cleanups.push(temp.cleanup);
     const store = new MetricsStore(temp.db, () => 0);
@@ -25,12 +25,12 @@ describe('reads per target', () => {
       { name: 'mem', labels: { host: 'web-1' }, samples: mem },
       { name: 'cpu', labels: { host: 'db-1' }, samples: other },
     ]);
-    return store;
+    return { store, reads: new TargetReads(store) };
   }
 
   it("returns the target's samples at its latest distinct times before the bound, oldest first", () => {
-    const store = seed();
-    const rows = recentSamplesOfTarget(store, 'web-1', 150, 3);
+    const { reads } = seed();
+    const rows = reads.recentSamplesOfTarget('web-1', 150, 3);
     expect(rows.map((r) => [r.seriesId, r.ts])).toEqual([
       [1, 120],
       [2, 120],
@@ -42,23 +42,26 @@ describe('reads per target', () => {
   });
 
   it('reads across chunks and head alike', () => {
-    const store = seed(1000);
-    const rows = recentSamplesOfTarget(store, 'db-1', 5_000, 300);
+    const { reads } = seed(1000);
+    const rows = reads.recentSamplesOfTarget('db-1', 5_000, 300);
     expect(rows).toHaveLength(300);
     expect(rows[0]).toMatchObject({ ts: 2_000, value: 3_000 });
     expect(rows.at(-1)).toMatchObject({ ts: 4_990, value: 5_990 });
   });
 
   it('is empty for an unknown target or nothing before the bound', () => {
-    const store = seed();
-    expect(recentSamplesOfTarget(store, 'nope', 150, 3)).toEqual([]);
-    expect(recentSamplesOfTarget(store, 'web-1', 0, 3)).toEqual([]);
+    const { reads } = seed();
+    expect(reads.recentSamplesOfTarget('nope', 150, 3)).toEqual([]);
+    expect(reads.recentSamplesOfTarget('web-1', 0, 3)).toEqual([]);
   });
 
-  it('counts the anomaly rate over a range from the stored scores', () => {
-    const store = seed();
-    store.setScores('web-1', [0, 10, 20, 30], [0.1, 5, 0.2, 7]);
-    expect(anomalyRateOfTarget(store, 'web-1', 10, 30, 1)).toEqual({ target: 'web-1', from: 10, to: 30, samples: 3, anomalous: 2, rate: 2 / 3, threshold: 1 });
-    expect(anomalyRateOfTarget(store, 'db-1', 0, 30, 1)).toMatchObject({ samples: 0, rate: null });
+  it('stores scores in the score chunks and counts the anomaly rate over a range from them', () => {
+    const { store, reads } = seed();
+    reads.setScores('web-1', [0, 10, 20, 30], [0.1, 5, 0.2, 7]);
+    // A later score for a time replaces the earlier one.
+    reads.setScores('web-1', [20], [9]);
+    expect(Array.from(store.readScores('web-1', 0, 100).values)).toEqual([0.1, 5, 9, 7]);
+    expect(reads.anomalyRate('web-1', 10, 30, 1)).toEqual({ target: 'web-1', from: 10, to: 30, samples: 3, anomalous: 3, rate: 1, threshold: 1 });
+    expect(reads.anomalyRate('db-1', 0, 30, 1)).toMatchObject({ samples: 0, rate: null });
   });
 });

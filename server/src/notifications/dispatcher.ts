@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import { retryDelay, type BackoffPolicy } from './backoff.ts';
+import { SpanStatusCode, type Span } from '@opentelemetry/api';
+import { SpanKind, traceHeaders, withSpan } from '../observability/tracing.ts';
 
 export interface DispatcherOptions {
   db: Db;
@@ -11,6 +13,15 @@ export interface DispatcherOptions {
   timeoutMs: number;
   /** Deliveries in flight at once. */
   concurrency: number;
+}
+
+/** The host of a webhook URL, for traces (never the path or query, which may hold a token). */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'invalid';
+  }
 }
 
 /** fetch() says "fetch failed" and hides the reason (ECONNREFUSED, timeout) in `cause`. */
@@ -116,13 +127,20 @@ export class WebhookDispatcher {
   }
 
   async #attempt(delivery: DueDelivery): Promise<void> {
+    // One span per outbound delivery; the URL is not recorded (Slack-style URLs carry a secret), its host is.
+    return withSpan('webhook.deliver', { kind: SpanKind.CLIENT, attributes: { 'http.request.method': 'POST', 'server.address': hostOf(delivery.url), 'smartcloudops.webhook.delivery_id': delivery.id, 'smartcloudops.webhook.attempt': delivery.attempts + 1 } }, (span) =>
+      this.#send(delivery, span),
+    );
+  }
+
+  async #send(delivery: DueDelivery, span: Span | null): Promise<void> {
     const { log, timeoutMs } = this.#options;
     let statusCode: number | null = null;
     let error: string | null = null;
     try {
       const response = await fetch(delivery.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'SmartCloudOps-Webhook/1' },
+        headers: { 'content-type': 'application/json', 'user-agent': 'SmartCloudOps-Webhook/1', ...traceHeaders() },
         body: delivery.payload,
         redirect: 'error',
         signal: AbortSignal.any([this.#abort.signal, AbortSignal.timeout(timeoutMs)]),
@@ -133,6 +151,8 @@ export class WebhookDispatcher {
     } catch (caught) {
       error = describeFailure(caught);
     }
+    if (statusCode !== null) span?.setAttribute('http.response.status_code', statusCode);
+    if (error !== null) span?.setStatus({ code: SpanStatusCode.ERROR, message: error });
     // Stopping (the database may be closing): leave the row pending; it is sent again after the restart.
     if (this.#stopped) return;
     try {

@@ -135,7 +135,7 @@ describe('outbound webhooks', () => {
     expect(pending[0]).toMatchObject({ status: 'pending', attempts: 1 });
     // Due in a minute, as promised before the restart; make it due now to see it resume.
     server.app.ctx.db.prepare('UPDATE webhook_deliveries SET next_attempt_at = ?').run(Date.now());
-    server.app.alerts.dispatcher.kick();
+    server.app.notifications.dispatcher.kick();
     await eventually(() => deliveries(hook.id), (list) => list[0]?.status === 'delivered');
     expect(receiver.bodies).toMatchObject([{ event: 'firing', alert: { labels: { alertname: 'Survivor' } } }]);
   });

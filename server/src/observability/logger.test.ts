@@ -17,12 +17,14 @@ describe('logs', () => {
     const login = (await server.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: TEST_ADMIN_PASSWORD } })).json();
     await server.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: 'a-wrong-password-here' } });
     const refreshed = (await server.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: login.refreshToken } })).json();
-    await server.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: login.refreshToken } });
     const bearer = { authorization: `Bearer ${refreshed.accessToken}` };
     const key = (await server.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: bearer, payload: { name: 'logged' } })).json();
+    expect(key.secret).toMatch(/^sco_/);
     await server.app.inject({ method: 'GET', url: `/api/v1/auth/me?access_token=${refreshed.accessToken}` });
     await server.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: `Bearer ${key.secret}` } });
     await server.app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: bearer, payload: { currentPassword: TEST_ADMIN_PASSWORD, newPassword: 'the-next-admin-password' } });
+    // Refresh-token reuse last: it revokes the session whose access token the calls above use.
+    await server.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: login.refreshToken } });
 
     expect(logged).toContain('incoming request');
     expect(logged).toContain('access_token=[Redacted]');

@@ -1,5 +1,6 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { FastifyRequest } from 'fastify';
+import { activeTraceIds, tracingActive } from './tracing.ts';
 
 /** Paths that must never reach a log line. */
 const REDACT = [
@@ -11,10 +12,16 @@ const REDACT = [
   '*.refreshToken',
   '*.accessToken',
   '*.secret',
+  // Data source credentials (docs/datasources.md): request bodies, records and upstream headers.
+  '*.token',
+  '*.auth.password',
+  '*.auth.token',
+  '*.credentials',
+  '*.headers.authorization',
 ];
 
 /** Query parameters that carry credentials (EventSource cannot send headers, so the stream takes `access_token`). */
-const SECRET_QUERY = /([?&](?:access_token|token|api_key)=)[^&#]*/gi;
+const SECRET_QUERY = /([?&](?:access_token|token|ticket|api_key)=)[^&#]*/gi;
 
 export function redactUrl(url: string): string {
   return url.replace(SECRET_QUERY, '$1[Redacted]');
@@ -33,6 +40,7 @@ function serializeRequest(request: FastifyRequest) {
 
 /** The server's logger: structured JSON, credentials redacted wherever they might appear. */
 export function createLogger(level: string, stream?: DestinationStream): Logger {
-  const options = { level, redact: REDACT, serializers: { req: serializeRequest } };
+  // With tracing on, every line written inside a span carries its trace_id and span_id.
+  const options = { level, redact: REDACT, serializers: { req: serializeRequest }, ...(tracingActive() ? { mixin: activeTraceIds } : {}) };
   return stream ? pino(options, stream) : pino(options);
 }

@@ -5,7 +5,9 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { buildServer, type BuildServerOptions } from '../app.ts';
 import type { Role } from '../../../shared/auth/permissions.ts';
 import { UserStore } from '../users/store.ts';
-import { hashPassword } from '../auth/passwords.ts';
+import { hashPassword } from '../users/passwords.ts';
+import { routePath } from '../../../shared/api/client.ts';
+import { authRoutes } from '../../../shared/api/auth.ts';
 
 export const TEST_ADMIN_PASSWORD = 'test-admin-password-1';
 
@@ -42,7 +44,7 @@ export async function startTestServer(options: BuildServerOptions & { listen?: b
     const username = role === 'admin' ? 'admin' : `test-${role}`;
     const password = role === 'admin' ? TEST_ADMIN_PASSWORD : `test-${role}-password-1`;
     if (!users.byUsername(username)) users.create({ username, passwordHash: await hashPassword(password), role, mustChangePassword: false });
-    const response = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
+    const response = await app.inject({ method: 'POST', url: routePath(authRoutes.login), payload: { username, password } });
     if (response.statusCode !== 200) throw new Error(`test login as ${role} failed: ${response.body}`);
     const token = (response.json() as { accessToken: string }).accessToken;
     tokens.set(role, token);

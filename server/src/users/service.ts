@@ -1,14 +1,18 @@
 import { AppError } from '../../../shared/errors.ts';
 import type { CreateUserRequest, UpdateUserRequest, User } from '../../../shared/api/users.ts';
 import type { Db } from '../db/database.ts';
-import type { RefreshTokens } from '../auth/refresh-tokens.ts';
-import { hashPassword, validateNewPassword, verifyPassword } from '../auth/passwords.ts';
+import { hashPassword, validateNewPassword, verifyPassword } from './passwords.ts';
 import { publicUser, type UserStore } from './store.ts';
+
+/** Ends a user's sessions; the auth feature's refresh tokens, passed in so users does not depend on auth. */
+export interface UserSessions {
+  revokeUser(userId: number): void;
+}
 
 export interface UserServiceDeps {
   db: Db;
   users: UserStore;
-  refreshTokens: RefreshTokens;
+  sessions: UserSessions;
 }
 
 function checkPassword(password: string, field: string): void {
@@ -51,7 +55,7 @@ export class UserService {
       if (losesAdmin) this.#assertAnotherAdmin(id, changes.disabled === true ? 'disabled' : 'demoted');
       return this.#deps.users.update(id, changes)!;
     })();
-    if (changes.disabled === true) this.#deps.refreshTokens.revokeUser(id);
+    if (changes.disabled === true) this.#deps.sessions.revokeUser(id);
     return publicUser(updated);
   }
 
@@ -71,7 +75,7 @@ export class UserService {
     const passwordHash = await hashPassword(password);
     const user = this.#deps.users.update(id, { passwordHash, mustChangePassword });
     if (!user) throw new AppError('E_NOT_FOUND', 'No such user.');
-    this.#deps.refreshTokens.revokeUser(id);
+    this.#deps.sessions.revokeUser(id);
     return publicUser(user);
   }
 
@@ -87,7 +91,7 @@ export class UserService {
       throw new AppError('E_VALIDATION', 'The new password must differ from the current one.', [{ path: '/newPassword', message: 'must differ from the current password' }]);
     }
     const updated = this.#deps.users.update(id, { passwordHash: await hashPassword(newPassword), mustChangePassword: false })!;
-    this.#deps.refreshTokens.revokeUser(id);
+    this.#deps.sessions.revokeUser(id);
     return publicUser(updated);
   }
 

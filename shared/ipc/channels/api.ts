@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { invoke } from '../define.ts';
+import { API_PREFIX } from '../../api/client.ts';
 
 /**
  * The renderer's server API calls, performed by main with the selected profile's
@@ -9,7 +10,7 @@ import { invoke } from '../define.ts';
 export const ApiRequestSchema = Type.Object(
   {
     method: Type.Union([Type.Literal('GET'), Type.Literal('POST'), Type.Literal('PUT'), Type.Literal('PATCH'), Type.Literal('DELETE')]),
-    path: Type.String({ minLength: 8, maxLength: 2048, pattern: "^/api/v1/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$" }),
+    path: Type.String({ minLength: 8, maxLength: 2048, pattern: `^${API_PREFIX}/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$` }),
     /** As the shared client builds it: null and undefined values are left out of the URL. */
     query: Type.Optional(
       Type.Record(

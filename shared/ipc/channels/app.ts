@@ -14,6 +14,8 @@ export type AppInfo = Static<typeof AppInfoSchema>;
 export const NavigationTargetSchema = Type.Union([
   Type.Object({ kind: Type.Literal('incident'), incidentId: Type.String() }),
   Type.Object({ kind: Type.Literal('alerts') }),
+  /** Runbook runs waiting for approval. */
+  Type.Object({ kind: Type.Literal('approvals') }),
 ]);
 export type NavigationTarget = Static<typeof NavigationTargetSchema>;
 

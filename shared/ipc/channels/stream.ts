@@ -9,6 +9,8 @@ const TopicSchema = Type.Union([
   Type.Literal('alert'),
   Type.Literal('incident'),
   Type.Literal('timeline'),
+  Type.Literal('runbook_run'),
+  Type.Literal('runbook_output'),
 ]);
 
 export const StreamSubscribeSchema = Type.Object(

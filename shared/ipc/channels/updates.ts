@@ -21,8 +21,19 @@ export const UpdateStatusSchema = Type.Object({
     Type.Null(),
   ]),
   errorMessage: Type.Union([Type.String(), Type.Null()]),
+  /** The offered release's notes as plain text (GitHub's HTML is reduced to text in main). */
+  releaseNotes: Type.Union([Type.String(), Type.Null()]),
 });
 export type UpdateStatus = Static<typeof UpdateStatusSchema>;
+
+export const UpdateSettingsSchema = Type.Object(
+  {
+    /** Look for updates at start-up and every few hours; never downloads or installs by itself. */
+    checkAutomatically: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+export type UpdateSettings = Static<typeof UpdateSettingsSchema>;
 
 export const updateChannels = {
   'updates.status': invoke(Type.Undefined(), UpdateStatusSchema),
@@ -30,6 +41,8 @@ export const updateChannels = {
   'updates.download': invoke(Type.Undefined(), UpdateStatusSchema),
   /** Quits and installs a downloaded update; refused unless one is downloaded. */
   'updates.install': invoke(Type.Undefined(), Type.Null()),
+  'updates.settings': invoke(Type.Undefined(), UpdateSettingsSchema),
+  'updates.setSettings': invoke(UpdateSettingsSchema, UpdateSettingsSchema),
 };
 
 export const updateEvents = {

@@ -1,5 +1,5 @@
 import { Box, ColorSwatch, Group, Paper, Text } from '@mantine/core';
-import { formatValue } from '../../app/format.ts';
+import { formatValue } from '../../lib/format.ts';
 
 export interface TooltipRow {
   key: string;

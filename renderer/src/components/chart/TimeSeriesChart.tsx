@@ -5,7 +5,7 @@ import { Group } from '@visx/group';
 import { scaleLinear, scaleTime } from '@visx/scale';
 import type { SeriesData } from '../../features/metrics/series-data.ts';
 import { seriesTitle } from '../../features/metrics/series-data.ts';
-import { formatTick, formatTime, formatValue } from '../../app/format.ts';
+import { formatTick, formatTime, formatValue } from '../../lib/format.ts';
 import { extents, linePath, nearestIndex } from './geometry.ts';
 import { seriesColor } from './palette.ts';
 import { useDragRange } from './useDragRange.ts';

@@ -9,7 +9,7 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
 import { RoleBadge } from '../../components/RoleBadge.tsx';
 import { notifyError, notifySuccess } from '../../components/notify.ts';
-import { formatDateTime } from '../../app/format.ts';
+import { formatDateTime } from '../../lib/format.ts';
 import { adminQueries } from './queries.ts';
 import { CreateApiKeyForm } from './CreateApiKeyForm.tsx';
 
@@ -25,7 +25,7 @@ export function ApiKeysView() {
   const keys = useQuery(adminQueries.apiKeys(api));
   const [creating, createModal] = useDisclosure(false);
   const revoke = useMutation({
-    mutationFn: (key: ApiKey) => api.apiKeys.revoke(key.id),
+    mutationFn: (key: ApiKey) => api.apiKeys.revoke({ params: { id: key.id } }),
     onSuccess: (key) => {
       notifySuccess(`Key ${key.name} revoked`);
       void queryClient.invalidateQueries({ queryKey: ['admin', 'api-keys'] });

@@ -8,7 +8,7 @@ import { useApi } from '../../platform/PlatformContext.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { ErrorPanel } from '../../components/ErrorPanel.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
-import { formatDateTime } from '../../app/format.ts';
+import { formatDateTime } from '../../lib/format.ts';
 import { useListCursor } from '../../keyboard/useListCursor.ts';
 import { adminQueries } from './queries.ts';
 

@@ -26,7 +26,7 @@ export function CreateApiKeyForm({ onDone }: { onDone: () => void }) {
   const [days, setDays] = useState('90');
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
   const create = useMutation({
-    mutationFn: () => api.apiKeys.create({ name: name.trim(), role, ...(days ? { expiresAt: Date.now() + Number(days) * 86_400_000 } : {}) }),
+    mutationFn: () => api.apiKeys.create({ body: { name: name.trim(), role, ...(days ? { expiresAt: Date.now() + Number(days) * 86_400_000 } : {}) } }),
     onSuccess: (result) => {
       setCreated(result);
       void queryClient.invalidateQueries({ queryKey: ['admin', 'api-keys'] });

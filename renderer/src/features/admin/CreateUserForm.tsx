@@ -14,7 +14,7 @@ export function CreateUserForm({ onDone }: { onDone: () => void }) {
   const [role, setRole] = useState<Role>('viewer');
   const [mustChange, setMustChange] = useState(true);
   const create = useMutation({
-    mutationFn: () => api.users.create({ username: username.trim(), password, role, mustChangePassword: mustChange }),
+    mutationFn: () => api.users.create({ body: { username: username.trim(), password, role, mustChangePassword: mustChange } }),
     onSuccess: (user) => {
       notifySuccess(`User ${user.username} created`);
       void queryClient.invalidateQueries({ queryKey: ['admin', 'users'] });

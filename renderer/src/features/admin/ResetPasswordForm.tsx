@@ -13,7 +13,7 @@ export function ResetPasswordForm({ user, onDone }: { user: User; onDone: () => 
   const [password, setPassword] = useState('');
   const [mustChange, setMustChange] = useState(true);
   const reset = useMutation({
-    mutationFn: () => api.users.resetPassword(user.id, { password, mustChangePassword: mustChange }),
+    mutationFn: () => api.users.resetPassword({ params: { id: user.id }, body: { password, mustChangePassword: mustChange } }),
     onSuccess: () => {
       notifySuccess(`Password of ${user.username} reset`);
       void queryClient.invalidateQueries({ queryKey: ['admin', 'users'] });

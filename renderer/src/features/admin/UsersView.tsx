@@ -11,7 +11,7 @@ import { useCurrentUser } from '../../session/SessionProvider.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
 import { notifyError, notifySuccess } from '../../components/notify.ts';
-import { formatDateTime } from '../../app/format.ts';
+import { formatDateTime } from '../../lib/format.ts';
 import { adminQueries } from './queries.ts';
 import { CreateUserForm } from './CreateUserForm.tsx';
 import { ResetPasswordForm } from './ResetPasswordForm.tsx';
@@ -24,7 +24,7 @@ export function UsersView() {
   const [creating, createModal] = useDisclosure(false);
   const [resetting, setResetting] = useState<User | null>(null);
   const update = useMutation({
-    mutationFn: ({ user, changes }: { user: User; changes: UpdateUserRequest }) => api.users.update(user.id, changes),
+    mutationFn: ({ user, changes }: { user: User; changes: UpdateUserRequest }) => api.users.update({ params: { id: user.id }, body: changes }),
     onSuccess: (user) => {
       notifySuccess(`${user.username} updated`);
       void queryClient.invalidateQueries({ queryKey: ['admin', 'users'] });

@@ -5,11 +5,12 @@ import type { AuditQuery } from '../../../../shared/api/audit.ts';
 export const adminQueries = {
   users: (api: ApiClient) => queryOptions({ queryKey: ['admin', 'users'], queryFn: () => api.users.list() }),
   apiKeys: (api: ApiClient) => queryOptions({ queryKey: ['admin', 'api-keys'], queryFn: () => api.apiKeys.list() }),
+  datasources: (api: ApiClient) => queryOptions({ queryKey: ['datasources', 'admin'], queryFn: () => api.datasources.list() }),
   /** Newest first; each page asks for entries older than the last one seen. */
   audit: (api: ApiClient, filters: Omit<AuditQuery, 'before' | 'limit'>) =>
     infiniteQueryOptions({
       queryKey: ['admin', 'audit', filters],
-      queryFn: ({ pageParam }) => api.audit.list({ ...filters, limit: 100, ...(pageParam ? { before: pageParam } : {}) }),
+      queryFn: ({ pageParam }) => api.audit.list({ query: { ...filters, limit: 100, ...(pageParam ? { before: pageParam } : {}) } }),
       initialPageParam: 0,
       getNextPageParam: (page) => page.nextBefore ?? undefined,
     }),

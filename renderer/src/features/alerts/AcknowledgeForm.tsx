@@ -12,7 +12,7 @@ export function AcknowledgeForm({ alerts, onDone }: { alerts: Alert[]; onDone: (
   const [comment, setComment] = useState('');
   const ack = useMutation({
     mutationFn: async () => {
-      const results = await Promise.allSettled(alerts.map((alert) => api.alerts.acknowledge(alert.id, { comment: comment.trim() })));
+      const results = await Promise.allSettled(alerts.map((alert) => api.alerts.acknowledge({ params: { id: alert.id }, body: { comment: comment.trim() } })));
       const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed.length === alerts.length && failed[0]) throw failed[0].reason;
       return { done: alerts.length - failed.length, failed: failed.length };

@@ -2,7 +2,7 @@ import { Text, Timeline } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useApi } from '../../platform/PlatformContext.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
-import { formatDateTime } from '../../app/format.ts';
+import { formatDateTime } from '../../lib/format.ts';
 import { alertQueries } from './queries.ts';
 
 export function AlertHistory({ alertId }: { alertId: number }) {

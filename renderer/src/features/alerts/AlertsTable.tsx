@@ -1,7 +1,7 @@
 import { ActionIcon, Badge, Checkbox, Group, Menu, Table, Text, Tooltip } from '@mantine/core';
 import { IconBellOff, IconCheck, IconDots, IconHistory } from '@tabler/icons-react';
 import type { Alert } from '../../../../shared/api/alerts.ts';
-import { formatAge } from '../../app/format.ts';
+import { formatAge } from '../../lib/format.ts';
 import { SeverityBadge } from './SeverityBadge.tsx';
 import { alertTarget, alertTitle } from './alert-text.ts';
 

@@ -30,7 +30,7 @@ export function SilenceForm({ initialMatchers, onDone }: { initialMatchers: Matc
   const [duration, setDuration] = useState('3600');
   const [comment, setComment] = useState('');
   const create = useMutation({
-    mutationFn: () => api.silences.create({ matchers: matchers.filter((m) => m.name), durationSeconds: Number(duration), comment: comment.trim() }),
+    mutationFn: () => api.silences.create({ body: { matchers: matchers.filter((m) => m.name), durationSeconds: Number(duration), comment: comment.trim() } }),
     onSuccess: () => {
       notifySuccess('Silence created');
       void queryClient.invalidateQueries({ queryKey: ['alerts'] });

@@ -8,7 +8,7 @@ import { useCan } from '../../session/permissions.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
 import { notifyError, notifySuccess } from '../../components/notify.ts';
-import { formatDateTime } from '../../app/format.ts';
+import { formatDateTime } from '../../lib/format.ts';
 import { alertQueries } from './queries.ts';
 import { SilenceForm } from './SilenceForm.tsx';
 
@@ -22,7 +22,7 @@ export function SilencesView() {
   const [creating, setCreating] = useState(false);
   const silences = useQuery(alertQueries.silences(api, { state, limit: 200 }));
   const expire = useMutation({
-    mutationFn: (silence: Silence) => api.silences.expire(silence.id),
+    mutationFn: (silence: Silence) => api.silences.expire({ params: { id: silence.id } }),
     onSuccess: () => {
       notifySuccess('Silence expired');
       void queryClient.invalidateQueries({ queryKey: ['alerts'] });

@@ -1,6 +1,6 @@
 import { Group, Paper, Progress, Stack, Text } from '@mantine/core';
 import type { AnomalyEvent } from '../../../../shared/api/anomaly.ts';
-import { formatDateTime } from '../../app/format.ts';
+import { formatDateTime } from '../../lib/format.ts';
 import { MetricsChartPanel } from '../metrics/MetricsChartPanel.tsx';
 import { ExplanationTable } from './ExplanationTable.tsx';
 

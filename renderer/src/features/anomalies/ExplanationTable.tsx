@@ -1,6 +1,6 @@
 import { Badge, Progress, Table, Text } from '@mantine/core';
 import type { AnomalyExplanation } from '../../../../shared/api/anomaly.ts';
-import { formatValue } from '../../app/format.ts';
+import { formatValue } from '../../lib/format.ts';
 
 const STATUS_COLOR = { above: 'red', below: 'blue', normal: 'gray' } as const;
 

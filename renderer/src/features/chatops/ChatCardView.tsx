@@ -1,7 +1,7 @@
 import { Alert, Badge, Button, Group, Stack, Table, Text, Timeline } from '@mantine/core';
 import type { ChatCard } from '../../../../shared/api/chatops.ts';
 import { ResponsiveChart } from '../../components/chart/ResponsiveChart.tsx';
-import { formatTime } from '../../app/format.ts';
+import { formatTime } from '../../lib/format.ts';
 
 export interface CardActions {
   onConfirm: (token: string) => void;

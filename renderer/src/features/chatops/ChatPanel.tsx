@@ -95,7 +95,7 @@ export function ChatPanel() {
           </ActionIcon>
         </Tooltip>
       </Affix>
-      <Drawer opened={opened} onClose={close} position="right" size="lg" title="ChatOps" aria-label="ChatOps chat">
+      <Drawer opened={opened} onClose={close} position="right" size="lg" title="ChatOps">
         <Stack h="calc(100vh - 90px)" gap="sm">
           <ScrollArea style={{ flex: 1 }} viewportRef={viewport}>
             <Stack gap="sm" data-testid="chat-log">

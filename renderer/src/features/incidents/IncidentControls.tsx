@@ -14,7 +14,7 @@ export function IncidentControls({ incident }: { incident: Incident }) {
   const canWrite = useCan('incidents:write');
   const [commander, setCommander] = useState(incident.commander ?? '');
   const update = useMutation({
-    mutationFn: (changes: UpdateIncidentRequest) => api.incidents.update(incident.id, changes),
+    mutationFn: (changes: UpdateIncidentRequest) => api.incidents.update({ params: { id: incident.id }, body: changes }),
     onSuccess: () => {
       notifySuccess('Incident updated');
       void queryClient.invalidateQueries({ queryKey: ['incidents'] });
@@ -23,7 +23,7 @@ export function IncidentControls({ incident }: { incident: Incident }) {
   });
   const exportAs = async (format: 'md' | 'json') => {
     try {
-      const body = await api.incidents.export(incident.id, format);
+      const body = await api.incidents.export({ params: { id: incident.id }, query: { format } });
       const text = typeof body === 'string' ? body : JSON.stringify(body, null, 2);
       downloadText(`incident-${incident.id}.${format}`, text, format === 'md' ? 'text/markdown' : 'application/json');
       notifySuccess(`Exported incident #${incident.id} as ${format === 'md' ? 'Markdown' : 'JSON'}`);

@@ -3,8 +3,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useApi } from '../../platform/PlatformContext.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
-import { formatDateTime } from '../../app/format.ts';
-import type { RouteParams } from '../../app/routes.tsx';
+import { formatDateTime } from '../../lib/format.ts';
+import type { RouteProps } from '../../lib/router.ts';
 import { SeverityBadge } from '../alerts/SeverityBadge.tsx';
 import { alertTitle } from '../alerts/alert-text.ts';
 import { MetricsChartPanel } from '../metrics/MetricsChartPanel.tsx';
@@ -13,11 +13,12 @@ import { IncidentTimeline } from './IncidentTimeline.tsx';
 import { IncidentControls } from './IncidentControls.tsx';
 import { OfflineActions } from './OfflineActions.tsx';
 import { incidentQueries } from './queries.ts';
+import { SuggestedRunbooks } from '../runbooks/SuggestedRunbooks.tsx';
 
 /** Charts drawn at most: an incident over a whole fleet would not fit on a page anyway. */
 const MAX_CHARTS = 4;
 
-export function IncidentDetailView({ params }: RouteParams) {
+export function IncidentDetailView({ params }: RouteProps<'/incidents/:id'>) {
   const api = useApi();
   const id = Number(params.id);
   const detail = useQuery({ ...incidentQueries.detail(api, id), enabled: Number.isInteger(id) });
@@ -85,7 +86,10 @@ export function IncidentDetailView({ params }: RouteParams) {
               </Stack>
             </Grid.Col>
             <Grid.Col span={{ base: 12, lg: 5 }}>
-              <IncidentTimeline incidentId={incident.id} />
+              <Stack>
+                <SuggestedRunbooks incidentId={incident.id} />
+                <IncidentTimeline incidentId={incident.id} />
+              </Stack>
             </Grid.Col>
           </Grid>
         </Stack>

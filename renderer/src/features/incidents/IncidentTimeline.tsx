@@ -7,7 +7,7 @@ import { useApi } from '../../platform/PlatformContext.tsx';
 import { useCan } from '../../session/permissions.ts';
 import { QueryState } from '../../components/QueryState.tsx';
 import { notifyError } from '../../components/notify.ts';
-import { formatDateTime } from '../../app/format.ts';
+import { formatDateTime } from '../../lib/format.ts';
 import { incidentQueries } from './queries.ts';
 
 function bullet(kind: TimelineKind) {
@@ -34,7 +34,7 @@ export function IncidentTimeline({ incidentId }: { incidentId: number }) {
   const timeline = useQuery(incidentQueries.timeline(api, incidentId));
   const [note, setNote] = useState('');
   const addNote = useMutation({
-    mutationFn: () => api.incidents.addNote(incidentId, note.trim()),
+    mutationFn: () => api.incidents.addNote({ params: { id: incidentId }, body: { text: note.trim() } }),
     onSuccess: (entry: TimelineEntry) => {
       setNote('');
       queryClient.setQueryData(incidentQueries.timeline(api, incidentId).queryKey, (data) => (data ? [...data, entry] : data));

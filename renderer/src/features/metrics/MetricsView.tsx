@@ -5,7 +5,7 @@ import { useApi } from '../../platform/PlatformContext.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
 import { ErrorPanel } from '../../components/ErrorPanel.tsx';
-import { replaceSearch, useLocation } from '../../app/router.ts';
+import { replaceSearch, useLocation } from '../../lib/router.ts';
 import { metricsQueries } from './queries.ts';
 import { decodeRange, encodeRange, type TimeRange } from './time-range.ts';
 import { buildSelector, labelsFromPairs } from './selector.ts';

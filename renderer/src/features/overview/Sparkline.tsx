@@ -4,8 +4,8 @@ import { useQuery } from '@tanstack/react-query';
 import type { Series } from '../../../../shared/api/metrics.ts';
 import { useApi } from '../../platform/PlatformContext.tsx';
 import { TimeSeriesChart } from '../../components/chart/TimeSeriesChart.tsx';
-import { formatValue } from '../../app/format.ts';
-import { navigate } from '../../app/router.ts';
+import { formatValue } from '../../lib/format.ts';
+import { navigate } from '../../lib/router.ts';
 import { SPARKLINE_MINUTES, sparklineWindow } from './queries.ts';
 import { encodeRange } from '../metrics/time-range.ts';
 

@@ -2,6 +2,8 @@ import { Kbd, Paper, SegmentedControl, Stack, Switch, Table, Text, Title, useMan
 import { usePlatform } from '../../platform/PlatformContext.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useCriticalAlertToasts } from './preferences.ts';
+import { ServerVersion } from './ServerVersion.tsx';
+import { UpdatesPanel } from './UpdatesPanel.tsx';
 
 const SHORTCUTS: Array<[string[], string]> = [
   [['/'], 'Open the command palette (also Ctrl/⌘ K)'],
@@ -43,6 +45,7 @@ export function SettingsView() {
             onChange={(e) => setToasts(e.currentTarget.checked)}
           />
         </Paper>
+        {platform.bridge && <UpdatesPanel bridge={platform.bridge} />}
         <Paper withBorder p="md" radius="md">
           <Title order={3} size="h5" mb="xs">Keyboard</Title>
           <Table aria-label="Keyboard shortcuts">
@@ -56,6 +59,7 @@ export function SettingsView() {
             </Table.Tbody>
           </Table>
         </Paper>
+        <ServerVersion />
         <Text size="xs" c="dimmed">
           {platform.kind === 'desktop' ? 'Desktop app: credentials are kept by the app in the OS keychain.' : `Web console served by ${window.location.host}. Your session ends when this tab closes.`}
         </Text>

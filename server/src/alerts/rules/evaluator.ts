@@ -1,7 +1,7 @@
 import type { AlertEvent, Labels, Rule } from '../../../../shared/api/alerts.ts';
 import type { Db } from '../../db/database.ts';
 import { holds, expand, reduce } from './condition.ts';
-import type { MetricsQuery } from './metrics-source.ts';
+import type { MetricsQuery } from '../../metrics/query.ts';
 import type { RuleStore, SeriesState } from './store.ts';
 
 function seriesKeyOf(name: string, labels: Labels): string {
@@ -32,13 +32,14 @@ export class RuleEvaluator {
     this.#ingest = ingest;
   }
 
+  /** Rules on the embedded store; PromQL rules (datasourceId) are queried by the data sources feature, which calls `evaluate` with their series. */
   evaluateAll(now: number): void {
-    for (const rule of this.#rules.list()) if (rule.enabled) this.evaluate(rule, now);
+    for (const rule of this.#rules.list()) if (rule.enabled && rule.datasourceId === null) this.evaluate(rule, now);
   }
 
-  evaluate(rule: Rule, now: number): void {
+  evaluate(rule: Rule, now: number, fetched?: ReturnType<MetricsQuery['query']>): void {
     try {
-      const series = this.#metrics.query(rule.selector, now - rule.windowSeconds * 1000, now);
+      const series = fetched ?? this.#metrics.query(rule.selector, now - rule.windowSeconds * 1000, now);
       // Rule state and the alerts it raises commit together: a crash between them cannot
       // leave a series marked firing without its alert, or fire it twice.
       this.#db.transaction(() => {

@@ -25,6 +25,8 @@ export class RuleStore {
       id: row.id as number,
       name: row.name as string,
       selector: row.selector as string,
+      datasourceId: row.datasource_id as number | null,
+      expr: row.expr as string | null,
       condition: JSON.parse(row.condition as string) as RuleCondition,
       windowSeconds: row.window_seconds as number,
       forSeconds: row.for_seconds as number,
@@ -58,7 +60,7 @@ export class RuleStore {
   #values(input: RuleInput) {
     return [
       input.name,
-      input.selector,
+      input.selector ?? '',
       JSON.stringify(input.condition),
       input.windowSeconds ?? 60,
       input.forSeconds ?? 0,
@@ -66,14 +68,16 @@ export class RuleStore {
       JSON.stringify(input.labels ?? {}),
       JSON.stringify(input.annotations ?? {}),
       input.enabled === false ? 0 : 1,
+      input.datasourceId ?? null,
+      input.expr ?? null,
     ];
   }
 
   create(input: RuleInput, by: string, now: number): Rule {
     const id = Number(
       this.#db
-        .prepare(`INSERT INTO alert_rules (name, selector, condition, window_seconds, for_seconds, severity, labels, annotations, enabled, created_by, created_at, updated_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        .prepare(`INSERT INTO alert_rules (name, selector, condition, window_seconds, for_seconds, severity, labels, annotations, enabled, datasource_id, expr, created_by, created_at, updated_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
         .run(...this.#values(input), by, now, now).lastInsertRowid,
     );
     return this.byId(id)!;
@@ -83,7 +87,7 @@ export class RuleStore {
   replace(id: number, input: RuleInput, now: number): void {
     this.#db
       .prepare(`UPDATE alert_rules SET name = ?, selector = ?, condition = ?, window_seconds = ?, for_seconds = ?, severity = ?, labels = ?,
-        annotations = ?, enabled = ?, updated_at = ? WHERE id = ?`)
+        annotations = ?, enabled = ?, datasource_id = ?, expr = ?, updated_at = ? WHERE id = ?`)
       .run(...this.#values(input), now, id);
   }
 

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { AlertmanagerPayloadSchema, AlertmanagerResultSchema } from '../../../../shared/api/alerts.ts';
+import { alertmanagerRoutes as routes } from '../../../../shared/api/alerts.ts';
 import { AppError } from '../../../../shared/errors.ts';
 import { principalOf } from '../../http/access.ts';
-import { actorOf } from '../actor.ts';
-import type { AlertsFeature } from '../feature.ts';
+import { registerRoutes } from '../../http/register-route.ts';
+import { actorOf } from '../../core/actor.ts';
+import type { AlertsService } from '../feature.ts';
 import { mapAlertmanagerPayload } from './alertmanager.ts';
 
 /**
@@ -13,13 +13,8 @@ import { mapAlertmanagerPayload } from './alertmanager.ts';
  * 200 all accepted, 207 some rejected (listed), 400 none valid. Alertmanager retries
  * only 5xx answers, so a malformed alert is not resent forever.
  */
-export const alertmanagerRoutes: FastifyPluginAsync<{ feature: AlertsFeature }> = async (fastify, { feature }) => {
-  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-
-  app.post('/integrations/alertmanager', {
-    config: { access: 'alerts:write' },
-    schema: { tags: ['alerts'], body: AlertmanagerPayloadSchema, response: { 200: AlertmanagerResultSchema, 207: AlertmanagerResultSchema } },
-  }, async (request, reply) => {
+export const alertmanagerRoutes: FastifyPluginAsync<{ alerting: AlertsService }> = async (app, { alerting: feature }) => {
+  registerRoutes(app, routes, { receive: async (request, reply) => {
     const principal = principalOf(request);
     if (principal.kind !== 'apiKey') throw new AppError('E_FORBIDDEN', 'The Alertmanager receiver takes an API key, not a user session.');
     const batch = mapAlertmanagerPayload(request.body.alerts);
@@ -44,6 +39,7 @@ export const alertmanagerRoutes: FastifyPluginAsync<{ feature: AlertsFeature }> 
       rejected: batch.rejected,
       alertIds: outcomes.flatMap((outcome) => (outcome ? [outcome.alert.id] : [])),
     };
-    return reply.status(batch.rejected.length > 0 ? 207 : 200).send(result);
-  });
+    if (batch.rejected.length > 0) void reply.status(207);
+    return result;
+  } });
 };

@@ -31,6 +31,12 @@ function toEvent(alert: AlertmanagerAlert): AlertEvent {
   };
 }
 
+function endsBeforeStart(alert: AlertmanagerAlert): boolean {
+  const startsAt = Date.parse(alert.startsAt);
+  const endsAt = alert.endsAt ? Date.parse(alert.endsAt) : NaN;
+  return Number.isFinite(endsAt) && endsAt > ZERO_TIME && endsAt < startsAt;
+}
+
 /**
  * Maps Alertmanager's webhook payload to our events, validating each alert on its own:
  * a malformed alert is reported, never a reason to drop the valid ones beside it.
@@ -44,6 +50,11 @@ export function mapAlertmanagerPayload(alerts: readonly unknown[]): MappedBatch 
     }
     if (Object.keys(alert.labels).length === 0) {
       batch.rejected.push({ index, errors: ['/labels must not be empty'] });
+      return;
+    }
+    if (endsBeforeStart(alert)) {
+      // Alertmanager's own check (model.Alert.Validate): an end before the start is refused.
+      batch.rejected.push({ index, errors: ['/endsAt start time must be before end time'] });
       return;
     }
     batch.events.push(toEvent(alert));

@@ -1,17 +1,25 @@
 import type { Command, Intent } from '../../../../shared/chatops/intents.ts';
 import type { ChatCard } from '../../../../shared/api/chatops.ts';
-import type { AlertsFeature } from '../../alerts/feature.ts';
+import type { AlertsService } from '../../alerts/feature.ts';
+import type { IncidentsService } from '../../incidents/feature.ts';
 import type { Db } from '../../db/database.ts';
 import type { MetricsService } from '../../metrics/service.ts';
 import type { ChatUser } from '../chat-user.ts';
 import type { LiveInventory } from '../live-inventory.ts';
 import type { RunbookGateway } from '../runbook-gateway.ts';
 
+/** The alerting services a chat command drives: alerts and silences, incidents and their timeline. */
+export type ChatAlerting = AlertsService & {
+  incidents: IncidentsService['incidents'];
+  timeline: IncidentsService['timeline'];
+  incidentService: IncidentsService['service'];
+};
+
 /** What executors work with: the same services the console's routes use. */
 export interface ExecutorDeps {
   db: Db;
   metrics: MetricsService;
-  alerts: AlertsFeature;
+  alerts: ChatAlerting;
   runbooks: RunbookGateway;
   inventory: LiveInventory;
   now: () => number;

@@ -4,7 +4,7 @@ import { AppError } from '../../../../shared/errors.ts';
 import type { ServerContext } from '../../context.ts';
 import { registerRoutes } from '../../http/register-route.ts';
 import type { UserStore } from '../../users/store.ts';
-import type { ChatOpsFeature } from '../plugin.ts';
+import type { ChatOpsFeature } from '../feature.ts';
 import { CANCEL_ACTION, cardToSlack, CONFIRM_ACTION, type SlackMessage } from './blocks.ts';
 import { resolveChatUser, type ChatIdentity } from './identity.ts';
 import { ReplayGuard, verifySlackSignature } from './signature.ts';

@@ -1,0 +1,26 @@
+import { Button, Group } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { Run } from '../../../../shared/api/runbooks.ts';
+import { useApi } from '../../platform/PlatformContext.tsx';
+import { notifyError, notifySuccess } from '../../components/notify.ts';
+import { useCurrentUser } from '../../session/SessionProvider.tsx';
+
+/** Approve or reject a waiting run; your own request can only be rejected (withdrawn). */
+export function DecisionButtons({ run }: { run: Run }) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const user = useCurrentUser();
+  const own = user !== null && run.requestedByKind !== 'system' && run.requestedBy === user.username;
+  const done = (verb: string) => (updated: Run) => {
+    notifySuccess(`Run #${updated.id} ${verb}: ${updated.state.replace('_', ' ')}`);
+    void queryClient.invalidateQueries({ queryKey: ['runbooks'] });
+  };
+  const approve = useMutation({ mutationFn: () => api.runbooks.approve({ params: { id: run.id }, body: {} }), onSuccess: done('approved'), onError: (error) => notifyError('Approval refused', error) });
+  const reject = useMutation({ mutationFn: () => api.runbooks.reject({ params: { id: run.id }, body: {} }), onSuccess: done('rejected'), onError: (error) => notifyError('Rejection refused', error) });
+  return (
+    <Group gap="xs" wrap="nowrap">
+      <Button size="xs" color="teal" onClick={() => approve.mutate()} loading={approve.isPending} disabled={own} title={own ? 'Another person must approve your request' : undefined}>Approve</Button>
+      <Button size="xs" variant="default" onClick={() => reject.mutate()} loading={reject.isPending}>{own ? 'Withdraw' : 'Reject'}</Button>
+    </Group>
+  );
+}

@@ -1,0 +1,27 @@
+import { Badge, Code, Group, Stack, Text } from '@mantine/core';
+import type { Run } from '../../../../shared/api/runbooks.ts';
+import { useRunOutput } from './live-output.ts';
+
+/** The steps of a run with their output: stored when the step is done, streamed while it runs. */
+export function RunSteps({ run }: { run: Run }) {
+  const live = useRunOutput(run.id);
+  if (run.steps.length === 0) return <Text size="sm" c="dimmed">No step has run.</Text>;
+  return (
+    <Stack gap="sm" aria-label="Run steps">
+      {run.steps.map((step) => {
+        const output = step.state === 'running' ? (live.get(step.seq) ?? '') : step.output;
+        return (
+          <Stack key={step.seq} gap={4} data-testid="run-step">
+            <Group gap="xs">
+              <Badge size="sm" variant="light" color={step.state === 'succeeded' ? 'teal' : step.state === 'running' ? 'blue' : 'red'}>{step.state}</Badge>
+              <Text size="sm" fw={600}>{step.phase === 'step' ? '' : `${step.phase}: `}{step.name}</Text>
+              <Text size="xs" c="dimmed">{step.kind}{step.exitCode !== null ? ` · exit ${step.exitCode}` : ''}{step.durationMs !== null ? ` · ${step.durationMs} ms` : ''}</Text>
+            </Group>
+            {step.error && <Text size="xs" c="red">{step.error}</Text>}
+            {output !== '' && <Code block data-testid="step-output" style={{ maxHeight: 320, overflow: 'auto', whiteSpace: 'pre-wrap' }}>{output}{step.truncated ? '\n[output truncated]' : ''}</Code>}
+          </Stack>
+        );
+      })}
+    </Stack>
+  );
+}

@@ -1,0 +1,70 @@
+import { Alert, Badge, List, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { IconBook } from '@tabler/icons-react';
+import { useApi } from '../../platform/PlatformContext.tsx';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { QueryState } from '../../components/QueryState.tsx';
+import { navigate } from '../../lib/router.ts';
+import { runbookQueries } from './queries.ts';
+import { RunsTable } from './RunsTable.tsx';
+
+export function RunbooksView() {
+  const api = useApi();
+  const list = useQuery(runbookQueries.list(api));
+  const runs = useQuery(runbookQueries.runs(api, { limit: 20 }));
+  return (
+    <>
+      <PageHeader title="Runbooks" description="Remediations declared in files: planned, approved where needed, limited and recorded." />
+      <Stack>
+        <QueryState
+          query={list}
+          isEmpty={(data) => data.runbooks.length === 0 && data.invalid.length === 0}
+          empty={{ title: 'No runbooks', description: 'Add YAML files to the runbooks folder of the server (SMARTCLOUDOPS_RUNBOOKS_DIR).', icon: <IconBook size={24} /> }}
+        >
+          {(data) => (
+            <Stack>
+              {data.invalid.length > 0 && (
+                <Alert color="red" title={`${data.invalid.length} invalid runbook file(s)`} data-testid="invalid-runbooks">
+                  <List size="sm">
+                    {data.invalid.map((problem) => <List.Item key={problem.file}><code>{problem.file}</code> line {problem.line}: {problem.message}</List.Item>)}
+                  </List>
+                </Alert>
+              )}
+              <Paper withBorder radius="md">
+                <Table highlightOnHover verticalSpacing={8} aria-label="Runbooks">
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>Runbook</Table.Th>
+                      <Table.Th>Mode</Table.Th>
+                      <Table.Th>Steps</Table.Th>
+                      <Table.Th>Triggers</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {data.runbooks.map((runbook) => (
+                      <Table.Tr key={runbook.id} style={{ cursor: 'pointer' }} onClick={() => navigate(`/runbooks/${runbook.id}`)}>
+                        <Table.Td>
+                          <Text size="sm" fw={500} component="a" href={`#/runbooks/${runbook.id}`} c="inherit">{runbook.title}</Text>
+                          <Text size="xs" c="dimmed" ff="monospace">{runbook.id} · {runbook.file}</Text>
+                        </Table.Td>
+                        <Table.Td><Badge variant="light">{runbook.safety.mode}</Badge></Table.Td>
+                        <Table.Td><Text size="sm">{runbook.stepCount}{runbook.hasVerify ? ' + verify' : ''}{runbook.hasRollback ? ' + rollback' : ''}</Text></Table.Td>
+                        <Table.Td><Text size="sm">{runbook.triggerCount}</Text></Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Paper>
+            </Stack>
+          )}
+        </QueryState>
+        <Paper withBorder radius="md" p="md">
+          <Title order={3} size="h5" mb="sm">Recent runs</Title>
+          <QueryState query={runs} isEmpty={(data) => data.runs.length === 0} empty={{ title: 'No runs yet' }}>
+            {(data) => <RunsTable runs={data.runs} label="Recent runs" />}
+          </QueryState>
+        </Paper>
+      </Stack>
+    </>
+  );
+}

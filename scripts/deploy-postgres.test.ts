@@ -1,0 +1,79 @@
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { loadConfig } from '../server/src/config.ts';
+import { databaseSettings } from '../server/src/db/database-url.ts';
+
+// compose.yml's `postgres` profile (PostgreSQL, two replicas, nginx) checked with what runs
+// here: Docker does not, so the file's shape and the values the server will read are asserted.
+type Service = {
+  profiles?: string[];
+  image?: string;
+  environment?: Record<string, string>;
+  depends_on?: Record<string, { condition: string }> | string[];
+  healthcheck?: { test: string[] };
+  volumes?: string[];
+  ports?: string[];
+};
+const compose = parse(fs.readFileSync('deploy/compose.yml', 'utf8')) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+const nginx = fs.readFileSync('deploy/nginx-replicas.conf', 'utf8');
+const replicas = ['server-a', 'server-b'];
+const profile = ['postgres', ...replicas, 'proxy'];
+
+/** Compose's `${NAME:?message}` / `${NAME:-default}` interpolation, with the values of a sample .env. */
+const interpolate = (value: string, env: Record<string, string>) =>
+  value.replace(/\$\{(\w+)(?::[?-][^}]*)?\}/g, (_match, name: string) => {
+    if (!(name in env)) throw new Error(`sample .env lacks ${name}`);
+    return env[name]!;
+  });
+const dotEnv = { POSTGRES_PASSWORD: 'pgsecret123', SMARTCLOUDOPS_ADMIN_PASSWORD: 'a-long-password' };
+
+describe('deploy/compose.yml postgres profile', () => {
+  it('puts PostgreSQL, two replicas and the proxy in the profile, and nothing of the default stack', () => {
+    for (const name of profile) expect(compose.services[name]?.profiles, name).toEqual(['postgres']);
+    for (const [name, service] of Object.entries(compose.services)) if (!profile.includes(name)) expect(service.profiles, name).toBeUndefined();
+    for (const volume of ['postgres-data', 'replica-data']) expect(compose.volumes).toHaveProperty(volume);
+  });
+
+  it('PostgreSQL reports health with pg_isready and the replicas wait for it', () => {
+    const postgres = compose.services.postgres!;
+    expect(postgres.image).toMatch(/^postgres:\d+/);
+    expect(postgres.healthcheck!.test).toContain('pg_isready');
+    for (const name of replicas) expect(compose.services[name]!.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
+  });
+
+  it('each replica gets a valid configuration pointing at the postgres service and its credentials', () => {
+    const postgres = compose.services.postgres!.environment!;
+    for (const name of replicas) {
+      const service = compose.services[name]!;
+      const env = Object.fromEntries(Object.entries(service.environment!).map(([key, value]) => [key, interpolate(value, dotEnv)]));
+      expect(() => loadConfig({ ...env, SMARTCLOUDOPS_HOST: '0.0.0.0', SMARTCLOUDOPS_DATA_DIR: '/data' })).not.toThrow();
+      expect(databaseSettings(env, '/data')).toMatchObject({
+        dialect: 'postgres',
+        host: 'postgres',
+        port: 5432,
+        user: postgres.POSTGRES_USER,
+        database: postgres.POSTGRES_DB,
+        password: interpolate(postgres.POSTGRES_PASSWORD!, dotEnv),
+      });
+      // Shared data folder: the JWT signing keys must be the same on every replica.
+      expect(service.volumes).toEqual(['replica-data:/data']);
+      expect(service.ports).toBeUndefined();
+    }
+  });
+
+  it('nginx balances over both replicas, passes the client address, and does not buffer the event stream', () => {
+    const proxy = compose.services.proxy!;
+    expect(proxy.volumes).toContain('./nginx-replicas.conf:/etc/nginx/conf.d/default.conf:ro');
+    const listen = /listen (\d+);/.exec(nginx)![1];
+    expect(proxy.ports).toEqual([`127.0.0.1:8788:${listen}`]);
+    const upstream = /upstream smartcloudops \{([^}]*)\}/.exec(nginx)![1]!;
+    expect([...upstream.matchAll(/server ([\w-]+):(\d+)/g)].map((m) => `${m[1]}:${m[2]}`)).toEqual(replicas.map((r) => `${r}:8787`));
+    expect(nginx).toContain('proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;');
+    const stream = /location \/api\/v1\/stream \{([^}]*)\}/.exec(nginx)![1]!;
+    expect(stream).toContain('proxy_buffering off;');
+    expect(stream).toMatch(/proxy_read_timeout \d+[hm];/);
+    // Braces balance: a typo here would stop nginx from starting.
+    expect(nginx.split('{').length).toBe(nginx.split('}').length);
+  });
+});

@@ -1,0 +1,22 @@
+import type { Alert } from '../../../shared/api/alerts.ts';
+import type { TimelineKind } from '../../../shared/api/incidents.ts';
+import type { Actor } from '../core/actor.ts';
+import type { UnitOfWork } from '../core/unit-of-work.ts';
+
+/**
+ * What the alert lifecycle needs from incidents, passed in by the composition root so that
+ * alerts does not depend on the incidents feature (incidents depends on alerts instead).
+ * Every call happens inside the alert's transaction.
+ */
+export interface IncidentLinks {
+  /** The incident a newly firing alert joins, opened if none is joinable. */
+  attach(alert: Alert, at: number, unit: UnitOfWork): number;
+  note(incidentId: number, unit: UnitOfWork, entry: { ts: number; kind: TimelineKind; actor: Actor; alertId?: number | null; text: string; data?: Record<string, unknown> }): void;
+  raiseSeverity(incidentId: number, alert: Alert, at: number, unit: UnitOfWork): void;
+  touch(incidentId: number, at: number, unit: UnitOfWork): void;
+}
+
+/** Tells the outside world (webhooks) that an unsilenced alert fired or resolved, within the alert's transaction. */
+export interface AlertNotifier {
+  notify(alert: Alert, event: 'firing' | 'resolved', unit: UnitOfWork, now: number): void;
+}

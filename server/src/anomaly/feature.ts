@@ -1,0 +1,29 @@
+import type { ServerContext } from '../context.ts';
+import type { Feature } from '../core/feature.ts';
+import { ScoringPool } from './pool.ts';
+import { ModelRegistry } from './registry.ts';
+import { anomalyRoutes } from './routes.ts';
+import { AnomalyService, DEFAULT_ANOMALY_SETTINGS, type AnomalyMetrics, type AnomalySettings } from './service.ts';
+
+/**
+ * Anomaly detection: per-target models, worker-pool scoring, the model registry and its
+ * API. Anomalies leave as `anomaly` events on the bus; the alerts feature listens.
+ */
+export function createAnomalyFeature(ctx: ServerContext, metrics: AnomalyMetrics, settings: Partial<AnomalySettings> = {}): Feature<AnomalyService> & { registry: ModelRegistry } {
+  const merged = { ...DEFAULT_ANOMALY_SETTINGS, ...settings };
+  const registry = new ModelRegistry(ctx.db, ctx.now);
+  const pool = new ScoringPool(merged.workers);
+  const service = new AnomalyService(ctx, metrics, registry, pool, merged);
+  return {
+    service,
+    registry,
+    plugin: async (app) => {
+      service.start();
+      app.addHook('onClose', async () => {
+        await service.stop();
+        await pool.close();
+      });
+      await app.register(anomalyRoutes, { ctx, service, registry, metrics });
+    },
+  };
+}

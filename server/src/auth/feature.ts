@@ -1,0 +1,39 @@
+import type { ServerContext } from '../context.ts';
+import type { Feature } from '../core/feature.ts';
+import type { UsersService } from '../users/feature.ts';
+import { AccessTokens } from './access-tokens.ts';
+import { LoginLockout } from './login-lockout.ts';
+import type { RefreshTokens } from './refresh-tokens.ts';
+import { authRoutes } from './routes.ts';
+import { AuthService } from './service.ts';
+import { signingKeyRoutes } from './signing-key-routes.ts';
+import { SigningKeyStore } from './signing-keys.ts';
+
+export interface AuthDeps {
+  users: UsersService;
+  /** Built first, because users is lent its `revokeUser` before auth exists. */
+  refreshTokens: RefreshTokens;
+  /** Access token lifetime, seconds. */
+  accessTokenTtlSeconds?: number;
+  /** The clock access tokens are issued and checked against (real time by default). */
+  tokenClock?: () => number;
+}
+
+/** Sessions: login with lockout, refresh-token families, JWT access tokens and their signing keys. */
+export function createAuthFeature(ctx: ServerContext, deps: AuthDeps): Feature<AuthService> {
+  const { config } = ctx;
+  const signingKeys = new SigningKeyStore(config.dataDir);
+  const accessTokens = new AccessTokens(signingKeys, deps.accessTokenTtlSeconds, deps.tokenClock);
+  const auth = new AuthService({ users: deps.users.store, accessTokens, refreshTokens: deps.refreshTokens });
+  const lockout = new LoginLockout(
+    { maxFailuresPerUser: config.lockoutFailuresPerUser, maxFailuresPerIp: config.lockoutFailuresPerIp, lockoutMs: config.lockoutSeconds * 1000 },
+    ctx.now,
+  );
+  return {
+    service: auth,
+    plugin: async (app) => {
+      await app.register(authRoutes, { ctx, auth, lockout, users: deps.users.service });
+      await app.register(signingKeyRoutes, { ctx, keys: signingKeys });
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import type { ServerContext } from '../context.ts';
+import type { Feature } from '../core/feature.ts';
+import type { ChatAlerting } from './executors/types.ts';
+import type { MetricsService } from '../metrics/service.ts';
+import type { UserStore } from '../users/store.ts';
+import { LiveInventory } from './live-inventory.ts';
+import { UnavailableRunbookGateway } from './runbook-gateway.ts';
+import { chatRoutes } from './routes.ts';
+import { ChatService } from './service.ts';
+import { DEFAULT_CHATOPS_SETTINGS, type ChatOpsSettings } from './settings.ts';
+import { slackPlugin } from './slack/plugin.ts';
+import { ChatStore } from './store.ts';
+
+export interface ChatOpsFeature {
+  service: ChatService;
+  store: ChatStore;
+  settings: ChatOpsSettings;
+}
+
+export interface ChatOpsDeps {
+  metrics: MetricsService;
+  alerting: ChatAlerting;
+  users: UserStore;
+  settings?: Partial<ChatOpsSettings>;
+}
+
+/**
+ * ChatOps under /api/v1: the console's chat, chat user mappings and the Slack endpoints,
+ * driving the metrics, alerting and runbook services it is lent.
+ */
+export function createChatOpsFeature(ctx: ServerContext, deps: ChatOpsDeps): Feature<ChatOpsFeature> {
+  const merged: ChatOpsSettings = { ...DEFAULT_CHATOPS_SETTINGS, ...deps.settings };
+  const runbooks = merged.runbooks ?? new UnavailableRunbookGateway();
+  const store = new ChatStore(ctx.db);
+  const inventory = new LiveInventory(deps.metrics, runbooks, ctx.now);
+  const service = new ChatService({ db: ctx.db, metrics: deps.metrics, alerts: deps.alerting, runbooks, inventory, now: ctx.now, store, audit: ctx.audit, settings: merged });
+  const chatops: ChatOpsFeature = { service, store, settings: merged };
+  return {
+    service: chatops,
+    plugin: async (app) => {
+      await app.register(chatRoutes, { service, store, users: deps.users, audit: ctx.audit, now: ctx.now });
+      await app.register(slackPlugin, { ctx, feature: chatops, users: deps.users });
+    },
+  };
+}

@@ -1,0 +1,84 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ServerContext } from '../context.ts';
+import type { Feature } from '../core/feature.ts';
+import { DEFAULT_PROXY_SETTINGS, QueryProxy, type ProxySettings } from './proxy.ts';
+import { datasourceRoutes } from './routes.ts';
+import { PromqlRuleRunner, type RuleHost } from './promql-rules.ts';
+import { SecretBox } from './secret-box.ts';
+import { DatasourceService } from './service.ts';
+import { DatasourceStore } from './store.ts';
+import { DEFAULT_WATCH_SETTINGS, WatchRunner, type WatchSettings } from './watches/runner.ts';
+import { watchRoutes } from './watches/routes.ts';
+import { WatchService } from './watches/service.ts';
+import { WatchStore } from './watches/store.ts';
+
+export interface DatasourceSettings extends ProxySettings {
+  /** Proxy requests per user per minute. */
+  queriesPerMinute: number;
+  watches: WatchSettings;
+}
+
+export const DEFAULT_DATASOURCE_SETTINGS: DatasourceSettings = { ...DEFAULT_PROXY_SETTINGS, queriesPerMinute: 600, watches: DEFAULT_WATCH_SETTINGS };
+
+export interface DatasourcesFeature {
+  service: DatasourceService;
+  proxy: QueryProxy;
+  watches: WatchService;
+  runner: WatchRunner;
+  settings: DatasourceSettings;
+  now: () => number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Prometheus-compatible data sources and their query proxy, for other features and tests. */
+    datasources: DatasourcesFeature;
+  }
+}
+
+export type DatasourceSettingsInput = Partial<Omit<DatasourceSettings, 'watches'>> & { watches?: Partial<WatchSettings> };
+
+/** The services of the feature (watches and rules query through the proxy). */
+function buildDatasources(ctx: ServerContext, settings: DatasourceSettingsInput = {}): DatasourcesFeature {
+  const merged: DatasourceSettings = { ...DEFAULT_DATASOURCE_SETTINGS, ...settings, watches: { ...DEFAULT_WATCH_SETTINGS, ...settings.watches } };
+  const service = new DatasourceService(ctx, new DatasourceStore(ctx.db, new SecretBox(ctx.config.dataDir)));
+  const proxy = new QueryProxy(service, merged);
+  const store = new WatchStore(ctx.db);
+  const runner = new WatchRunner(ctx, proxy, store, merged.watches);
+  const watches = new WatchService({ ctx, store, runner, datasources: service, proxy });
+  return { service, proxy, watches, runner, settings: merged, now: ctx.now };
+}
+
+/** Data sources: admin CRUD and test under /datasources, and the query proxy readers use. */
+export interface DatasourcesPluginOptions {
+  feature: DatasourcesFeature;
+  /** The alerts feature's threshold rules, for those written in PromQL on a source, and its schedule. */
+  rules?: { host: RuleHost; intervalMs: number };
+}
+
+export const datasourcesPlugin: FastifyPluginAsync<DatasourcesPluginOptions> = async (app, { feature, rules }) => {
+  const ruleRunner = rules ? new PromqlRuleRunner(rules.host, feature.proxy, feature.now) : undefined;
+  app.addHook('onReady', async () => {
+    feature.runner.start();
+    ruleRunner?.start(rules!.intervalMs);
+  });
+  app.addHook('onClose', async () => {
+    await ruleRunner?.stop();
+    await feature.runner.stop();
+    feature.service.close();
+  });
+  await app.register(datasourceRoutes, { datasources: feature.service, proxy: feature.proxy, queriesPerMinute: feature.settings.queriesPerMinute });
+  await app.register(watchRoutes, { watches: feature.watches });
+};
+
+export interface DatasourcesDeps {
+  settings?: DatasourceSettingsInput;
+  /** The alerts feature's threshold rules, for those written in PromQL on a source, and its schedule. */
+  rules?: { host: RuleHost; intervalMs: number };
+}
+
+/** Data sources in the one feature shape (docs/architecture.md): service + plugin. */
+export function createDatasourcesFeature(ctx: ServerContext, deps: DatasourcesDeps = {}): Feature<DatasourcesFeature> {
+  const feature = buildDatasources(ctx, deps.settings);
+  return { service: feature, plugin: async (app) => app.register(datasourcesPlugin, { feature, ...(deps.rules ? { rules: deps.rules } : {}) }) };
+}

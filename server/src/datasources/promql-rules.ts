@@ -1,0 +1,77 @@
+import type { Rule } from '../../../shared/api/alerts.ts';
+import type { PromMatrix, PromResponse } from '../../../shared/api/datasources.ts';
+import { parsePromValue } from '../../../shared/metrics/prom-values.ts';
+import type { SeriesSamples } from '../metrics/query.ts';
+import type { QueryProxy } from './proxy.ts';
+
+/** The part of the alerts feature a PromQL rule needs: its definitions, its evaluator, its error slot. */
+export interface RuleHost {
+  rules: { list(): Rule[]; markEvaluated(ruleId: number, at: number, error: string | null): void };
+  evaluator: { evaluate(rule: Rule, now: number, fetched: SeriesSamples[]): void } | null;
+}
+
+/** A range answer as the rule evaluator reads series: name, labels (without `__name__`), finite samples. */
+export function matrixToSeries(matrix: PromMatrix, fallbackName: string): SeriesSamples[] {
+  return matrix.result.map(({ metric, values }) => {
+    const { __name__: name, ...labels } = metric;
+    const samples: Array<readonly [number, number]> = [];
+    for (const [seconds, text] of values) {
+      const value = parsePromValue(text);
+      if (!Number.isNaN(value)) samples.push([Math.round(seconds * 1000), value] as const);
+    }
+    return { name: name ?? fallbackName, labels, samples };
+  });
+}
+
+/**
+ * Evaluates threshold rules whose series come from a data source: on the alerts feature's
+ * schedule, each enabled rule's expression is queried over its window through the proxy
+ * (our step policy, timeout and cache) and handed to the same evaluator as embedded rules,
+ * so `for`, labels, annotations and persisted pending/firing state behave identically.
+ */
+export class PromqlRuleRunner {
+  readonly #host: RuleHost;
+  readonly #proxy: QueryProxy;
+  readonly #now: () => number;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+
+  constructor(host: RuleHost, proxy: QueryProxy, now: () => number) {
+    this.#host = host;
+    this.#proxy = proxy;
+    this.#now = now;
+  }
+
+  start(intervalMs: number): void {
+    if (intervalMs <= 0 || !this.#host.evaluator) return;
+    this.#timer = setInterval(() => {
+      this.#running ??= this.evaluateAll().finally(() => (this.#running = undefined));
+    }, intervalMs);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    await this.#running;
+  }
+
+  async evaluateAll(): Promise<void> {
+    const rules = this.#host.rules.list().filter((rule) => rule.enabled && rule.datasourceId !== null && rule.expr !== null);
+    await Promise.all(rules.map((rule) => this.evaluate(rule)));
+  }
+
+  async evaluate(rule: Rule): Promise<void> {
+    const now = this.#now();
+    let series: SeriesSamples[];
+    try {
+      const answer = await this.#proxy.queryRange(rule.datasourceId!, { query: rule.expr!, start: String((now - rule.windowSeconds * 1000) / 1000), end: String(now / 1000) });
+      const body = JSON.parse(answer.body.toString('utf8')) as PromResponse<PromMatrix>;
+      series = matrixToSeries(body.data, rule.name);
+    } catch (error) {
+      // The source is down or the expression fails: the rule says so; its series keep their state.
+      this.#host.rules.markEvaluated(rule.id, now, (error as Error).message);
+      return;
+    }
+    this.#host.evaluator?.evaluate(rule, now, series);
+  }
+}

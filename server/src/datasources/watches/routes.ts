@@ -1,0 +1,17 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { anomalyWatchRoutes as routes } from '../../../../shared/api/anomaly-watches.ts';
+import { auditActor } from '../../audit/actor.ts';
+import { registerRoutes } from '../../http/register-route.ts';
+import type { WatchService } from './service.ts';
+
+export const watchRoutes: FastifyPluginAsync<{ watches: WatchService }> = async (app, { watches }) => {
+  registerRoutes(app, routes, {
+    list: async () => ({ watches: watches.list() }),
+    create: async (request) => watches.create(request.body, auditActor(request)),
+    get: async (request) => watches.get(request.params.id),
+    remove: async (request) => {
+      watches.remove(request.params.id, auditActor(request));
+    },
+    scores: async (request) => watches.scores(request.params.id, request.query),
+  });
+};

@@ -1,0 +1,238 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { DEFAULT_DETECTOR_OPTIONS, StreamingDetector } from '../../../../shared/anomaly/index.ts';
+import type { Watch } from '../../../../shared/api/anomaly-watches.ts';
+import type { PromMatrix, PromResponse } from '../../../../shared/api/datasources.ts';
+import { parsePromValue, promSeconds } from '../../../../shared/metrics/prom-values.ts';
+import type { ServerContext } from '../../context.ts';
+import type { QueryProxy } from '../proxy.ts';
+import { MAX_POINTS_PER_SERIES } from '../step.ts';
+import type { ScoreRow, WatchRow, WatchStore } from './store.ts';
+
+export interface WatchSettings {
+  /** Rows of history a new (or restarted) watch pulls so its models train at once. */
+  backfillRows: number;
+  /** Rows a series needs before its first model. */
+  minTrainRows: number;
+  /** Most recent rows a model is fitted on. */
+  trainWindow: number;
+  /** Refit every this many rows. */
+  retrainEvery: number;
+  /**
+   * Anomalies younger than this raise alerts; older ones found while back-filling are stored
+   * and counted only (paging someone for last week's spike helps nobody). The alerts
+   * feature's anomaly quiet period by default.
+   */
+  raiseWindowMs: number;
+  /** Series one watch may follow; a query returning more is an error, not a memory leak. */
+  maxSeries: number;
+  /** Scores are kept this long. */
+  retentionMs: number;
+}
+
+export const DEFAULT_WATCH_SETTINGS: WatchSettings = {
+  backfillRows: DEFAULT_DETECTOR_OPTIONS.trainWindow,
+  minTrainRows: DEFAULT_DETECTOR_OPTIONS.minTrainRows,
+  trainWindow: DEFAULT_DETECTOR_OPTIONS.trainWindow,
+  retrainEvery: DEFAULT_DETECTOR_OPTIONS.retrainEvery,
+  raiseWindowMs: 10 * 60_000,
+  maxSeries: 200,
+  retentionMs: 30 * 86_400_000,
+};
+
+interface SeriesState {
+  labels: Record<string, string>;
+  detector: StreamingDetector;
+  samples: number;
+  lastTs: number | null;
+  lastScore: number | null;
+}
+
+interface LiveWatch {
+  row: WatchRow;
+  state: Watch['state'];
+  series: Map<string, SeriesState>;
+  anomalies: number;
+  timer?: NodeJS.Timeout;
+  /** The pull in progress; ticks while it runs are skipped, never queued. */
+  busy?: Promise<void>;
+  stopped: boolean;
+}
+
+/** `name{a="1",b="2"}` with labels sorted: one series' identity within its watch. */
+export function seriesKey(metric: Record<string, string>): string {
+  const { __name__: name = '', ...rest } = metric;
+  const labels = Object.keys(rest).sort().map((k) => `${k}=${JSON.stringify(rest[k])}`);
+  return `${name}{${labels.join(',')}}`;
+}
+
+/**
+ * Runs the watches: pulls each expression at its step through the query proxy, feeds
+ * every series to its own streaming detector of the anomaly engine, stores the scores and
+ * publishes anomalies on the event bus, where the alerts feature turns them into alerts
+ * exactly as it does for the embedded store's anomalies.
+ */
+export class WatchRunner {
+  readonly #ctx: ServerContext;
+  readonly #proxy: QueryProxy;
+  readonly #store: WatchStore;
+  readonly #settings: WatchSettings;
+  readonly #live = new Map<number, LiveWatch>();
+
+  constructor(ctx: ServerContext, proxy: QueryProxy, store: WatchStore, settings: WatchSettings) {
+    this.#ctx = ctx;
+    this.#proxy = proxy;
+    this.#store = store;
+    this.#settings = settings;
+  }
+
+  start(): void {
+    for (const row of this.#store.list()) this.launch(row);
+  }
+
+  async stop(): Promise<void> {
+    const live = [...this.#live.values()];
+    for (const watch of live) this.#halt(watch);
+    await Promise.allSettled(live.map((w) => w.busy));
+  }
+
+  /** Starts following a watch: back-fill from history, then one pull per step. */
+  launch(row: WatchRow): void {
+    const live: LiveWatch = { row, state: 'backfilling', series: new Map(), anomalies: 0, stopped: false };
+    this.#live.set(row.id, live);
+    const stepMs = row.stepSeconds * 1000;
+    const now = this.#ctx.now();
+    const end = Math.floor(now / stepMs) * stepMs;
+    // Only what is both recent and not raised before (a restart re-reads history) pages anyone.
+    const raiseAfter = Math.max(now - this.#settings.raiseWindowMs, (row.lastTs ?? 0) + 1);
+    live.busy = this.#pull(live, end - (this.#settings.backfillRows - 1) * stepMs, end, raiseAfter).finally(() => {
+      live.busy = undefined;
+      if (live.stopped) return;
+      live.timer = setInterval(() => this.#tick(live), stepMs);
+      live.timer.unref();
+    });
+  }
+
+  /** Stops following a watch (deleted, or its source was). */
+  forget(id: number): void {
+    const live = this.#live.get(id);
+    if (live) this.#halt(live);
+  }
+
+  /** Resolves once the watch's current pull (the back-fill first) is done; for tests and the API. */
+  async settled(id: number): Promise<void> {
+    await this.#live.get(id)?.busy;
+  }
+
+  view(row: WatchRow): Watch {
+    const live = this.#live.get(row.id);
+    const fresh = this.#store.byId(row.id) ?? row;
+    return {
+      id: fresh.id,
+      name: fresh.name,
+      datasourceId: fresh.datasourceId,
+      query: fresh.query,
+      stepSeconds: fresh.stepSeconds,
+      state: live?.state ?? 'error',
+      createdBy: fresh.createdBy,
+      createdAt: fresh.createdAt,
+      lastTs: fresh.lastTs,
+      lastError: fresh.lastError,
+      anomalies: live?.anomalies ?? 0,
+      series: [...(live?.series ?? new Map<string, SeriesState>())].map(([key, s]) => ({
+        key,
+        labels: s.labels,
+        ready: s.detector.model !== undefined,
+        samples: s.samples,
+        lastTs: s.lastTs,
+        lastScore: s.lastScore,
+      })),
+    };
+  }
+
+  #halt(live: LiveWatch): void {
+    live.stopped = true;
+    if (live.timer) clearInterval(live.timer);
+    this.#live.delete(live.row.id);
+  }
+
+  #tick(live: LiveWatch): void {
+    if (live.busy || live.stopped) return;
+    const stepMs = live.row.stepSeconds * 1000;
+    const now = this.#ctx.now();
+    const end = Math.floor(now / stepMs) * stepMs;
+    const last = Math.max(0, ...[...live.series.values()].map((s) => s.lastTs ?? 0));
+    const start = last > 0 ? last + stepMs : end - stepMs;
+    if (start > end) return;
+    live.busy = this.#pull(live, start, end, start).finally(() => {
+      live.busy = undefined;
+    });
+    this.#store.prune(now - this.#settings.retentionMs);
+  }
+
+  /** Pulls [start, end] at the watch's step, in chunks Prometheus accepts, and scores it. */
+  async #pull(live: LiveWatch, start: number, end: number, raiseAfter: number): Promise<void> {
+    const { row } = live;
+    const stepMs = row.stepSeconds * 1000;
+    const chunkMs = (MAX_POINTS_PER_SERIES - 1) * stepMs;
+    try {
+      for (let from = start; from <= end && !live.stopped; from += chunkMs + stepMs) {
+        const to = Math.min(end, from + chunkMs);
+        const answer = await this.#proxy.forward(row.datasourceId, 'query_range', { query: row.query, start: promSeconds(from), end: promSeconds(to), step: promSeconds(stepMs) });
+        const body = JSON.parse(answer.body.toString('utf8')) as PromResponse<PromMatrix>;
+        if (body.data.resultType !== 'matrix') throw new Error(`the query answers a ${body.data.resultType}, not series over time`);
+        const scores: ScoreRow[] = [];
+        for (const series of body.data.result) {
+          this.#score(live, series, raiseAfter, scores);
+          await yieldToEventLoop(); // fitting is synchronous: let requests through between series
+        }
+        if (live.stopped) return;
+        this.#store.record(row.id, scores, scores.reduce((max, s) => Math.max(max, s.ts), 0) || null, null);
+      }
+      live.state = 'running';
+    } catch (error) {
+      if (live.stopped) return;
+      live.state = live.state === 'backfilling' && live.series.size === 0 ? 'error' : live.state;
+      const message = (error as Error).message;
+      this.#store.record(row.id, [], null, message);
+      this.#ctx.log.warn({ err: error, watch: row.name }, 'anomaly watch pull failed; retrying at the next step');
+    }
+  }
+
+  #score(live: LiveWatch, series: PromMatrix['result'][number], raiseAfter: number, out: ScoreRow[]): void {
+    const key = seriesKey(series.metric);
+    let state = live.series.get(key);
+    if (!state) {
+      if (live.series.size >= this.#settings.maxSeries) throw new Error(`the query returns more than ${this.#settings.maxSeries} series; narrow it`);
+      const detector = new StreamingDetector({ metrics: ['value'], minTrainRows: this.#settings.minTrainRows, trainWindow: this.#settings.trainWindow, retrainEvery: this.#settings.retrainEvery });
+      live.series.set(key, (state = { labels: series.metric, detector, samples: 0, lastTs: null, lastScore: null }));
+    }
+    for (const [seconds, text] of series.values) {
+      const ts = Math.round(seconds * 1000);
+      if (state.lastTs !== null && ts <= state.lastTs) continue;
+      const value = parsePromValue(text);
+      // NaN and the infinities are real Prometheus values but no basis for a model: skipped.
+      if (!Number.isFinite(value)) continue;
+      const result = state.detector.push(ts, { value });
+      state.samples++;
+      state.lastTs = ts;
+      state.lastScore = result.ready ? result.anomalyScore : null;
+      if (!result.ready) continue;
+      out.push({ seriesKey: key, ts, value, score: result.anomalyScore, anomaly: result.isAnomaly });
+      if (!result.isAnomaly) continue;
+      live.anomalies++;
+      if (ts < raiseAfter) continue;
+      const explanation = result.explanation;
+      this.#ctx.events.publish({
+        type: 'anomaly',
+        data: {
+          target: `${live.row.name}:${key}`,
+          ts,
+          score: result.anomalyScore,
+          threshold: result.threshold,
+          explanation: explanation?.summary ?? `${key} = ${value}`,
+          features: (explanation?.features ?? []).slice(0, 5).map((f) => ({ name: f.name, value: f.value, zScore: f.deviation })),
+        },
+      });
+    }
+  }
+}

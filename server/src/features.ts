@@ -1,0 +1,74 @@
+import type { Registry } from 'prom-client';
+import type { ServerContext } from './context.ts';
+import type { Feature } from './core/feature.ts';
+import { createAuditFeature } from './audit/feature.ts';
+import { RefreshTokens } from './auth/refresh-tokens.ts';
+import { createUsersFeature } from './users/feature.ts';
+import { createAuthFeature } from './auth/feature.ts';
+import { createApiKeysFeature } from './api-keys/feature.ts';
+import { createMetricsFeature } from './metrics/feature.ts';
+import { metricsQueryOf } from './metrics/query.ts';
+import { createAnomalyFeature } from './anomaly/feature.ts';
+import type { AnomalySettings } from './anomaly/service.ts';
+import { openAlertData } from './alerts/stores.ts';
+import { createAlertsFeature, DEFAULT_ALERTS_SETTINGS, type AlertsSettings } from './alerts/feature.ts';
+import { createIncidentsFeature } from './incidents/feature.ts';
+import type { GroupingPolicy } from './incidents/grouping.ts';
+import { createNotificationsFeature, type NotificationSettings } from './notifications/feature.ts';
+import { createStreamFeature } from './stream/feature.ts';
+import { createChatOpsFeature } from './chatops/feature.ts';
+import type { ChatOpsSettings } from './chatops/settings.ts';
+import { createRunbooksFeature } from './runbooks/feature.ts';
+import type { RunbookSettings } from './runbooks/settings.ts';
+import { RunbookChatGateway } from './runbooks/chat-gateway.ts';
+import { createDatasourcesFeature, type DatasourceSettingsInput } from './datasources/plugin.ts';
+
+/** Tuning of the alerting features together (grouping, webhook backoff, timers), for tests and benchmarks. */
+export type AlertingSettings = AlertsSettings & NotificationSettings & { grouping: GroupingPolicy };
+
+export interface FeatureOptions {
+  registry: Registry;
+  accessTokenTtlSeconds?: number;
+  /** The clock access tokens are issued and checked against (tests move it). */
+  tokenClock?: () => number;
+  alerting?: Partial<AlertingSettings>;
+  anomaly?: Partial<AnomalySettings>;
+  chatops?: Partial<ChatOpsSettings>;
+  datasources?: DatasourceSettingsInput;
+  runbooks: RunbookSettings;
+}
+
+/**
+ * Builds every feature in dependency order and lends each what it needs from the others
+ * as interfaces, so no feature folder imports a feature that imports it back.
+ */
+export function createFeatures(ctx: ServerContext, options: FeatureOptions) {
+  const { grouping, ...alerting } = options.alerting ?? {};
+  const refreshTokens = new RefreshTokens(ctx.db, undefined, ctx.now);
+  const users = createUsersFeature(ctx, { sessions: refreshTokens });
+  const auth = createAuthFeature(ctx, { users: users.service, refreshTokens, ...(options.accessTokenTtlSeconds !== undefined ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}), ...(options.tokenClock ? { tokenClock: options.tokenClock } : {}) });
+  const apiKeys = createApiKeysFeature(ctx, { users: users.service.store });
+  const audit = createAuditFeature(ctx);
+  const metrics = createMetricsFeature(ctx, { registry: options.registry, scrapeTargets: ctx.config.scrapeTargets });
+  const metricsQuery = metricsQueryOf(metrics.service);
+  const anomaly = createAnomalyFeature(ctx, metrics.service.targets, options.anomaly);
+  const alertData = openAlertData(ctx);
+  const notifications = createNotificationsFeature(ctx, alerting);
+  const incidents = createIncidentsFeature(ctx, { alerts: alertData, metrics: metricsQuery, ...(grouping ? { grouping } : {}) });
+  const alerts = createAlertsFeature(ctx, { data: alertData, links: incidents.service.links, notifier: notifications.service.notifier, metrics: metricsQuery, settings: alerting });
+  // The stream's log keeps a marker per sample event and replays the samples from the store.
+  const stream = createStreamFeature(ctx, { registry: options.registry, log: { samples: (after, upTo) => metrics.service.samplesBetween(after, upTo) } });
+  const ruleIntervalMs = alerting.ruleIntervalMs ?? DEFAULT_ALERTS_SETTINGS.ruleIntervalMs;
+  const datasources = createDatasourcesFeature(ctx, { ...(options.datasources ? { settings: options.datasources } : {}), rules: { host: alerts.service, intervalMs: ruleIntervalMs } });
+  const alertingServices = { ...alerts.service, incidents: incidents.service.incidents, timeline: incidents.service.timeline, incidentService: incidents.service.service };
+  const runbooks = createRunbooksFeature(ctx, { alerting: alertingServices, metrics: metrics.service, settings: options.runbooks });
+  const chatops = createChatOpsFeature(ctx, {
+    metrics: metrics.service,
+    alerting: alertingServices,
+    users: users.service.store,
+    settings: { runbooks: new RunbookChatGateway(runbooks.service), ...options.chatops },
+  });
+  return { users, auth, apiKeys, audit, metrics, anomaly, notifications, incidents, alerts, stream, datasources, runbooks, chatops } satisfies Record<string, Feature<unknown>>;
+}
+
+export type Features = ReturnType<typeof createFeatures>;

@@ -1,0 +1,12 @@
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * API answers are per user and some carry secrets (access and refresh tokens, stream
+ * tickets, API key secrets): no browser, proxy or disk cache may keep them.
+ * `Cache-Control: no-store` on every /api response that does not set its own policy.
+ */
+export function installNoStore(app: FastifyInstance): void {
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
+  });
+}

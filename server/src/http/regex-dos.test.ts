@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../testing/test-server.ts';
+
+/**
+ * A viewer's regular expression must not stall the server. On a backtracking engine the
+ * pattern below takes 2^40 steps on the stored name (the request never comes back and
+ * /health waits behind it); on RE2 semantics it is linear, so both answer.
+ */
+const PATHOLOGICAL = 'node_network_(?:[a-z_]|[a-z_])*!';
+const LONG_NAME = `node_network_${'a'.repeat(40)}`;
+
+describe('hostile regular expressions', () => {
+  let server: TestServer;
+  let viewer: string;
+  let operator: string;
+
+  beforeAll(async () => {
+    server = await startTestServer({ listen: true });
+    viewer = await server.tokenFor('viewer');
+    operator = await server.tokenFor('operator');
+    const ingest = await server.injectAs('admin', {
+      method: 'POST',
+      url: '/api/v1/metrics/ingest',
+      payload: { series: [{ name: LONG_NAME, labels: { device: 'a'.repeat(40) }, samples: [[server.app.ctx.now(), 1]] }] },
+    });
+    expect(ingest.statusCode).toBe(200);
+  });
+  afterAll(() => server.close());
+
+  const get = (url: string, token?: string) => fetch(`${server.url}${url}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+  it('a selector regex answers and /health keeps answering while it runs', async () => {
+    const selector = encodeURIComponent(`{__name__=~"${PATHOLOGICAL}"}`);
+    const [query, health] = await Promise.all([get(`/api/v1/metrics/series?match=${selector}`, viewer), get('/health')]);
+    expect(health.status).toBe(200);
+    expect(query.status).toBe(200);
+    expect(((await query.json()) as { series: unknown[] }).series).toEqual([]);
+    // The same name with the "!" it asks for matches: the engine is not just refusing.
+    const matching = await get(`/api/v1/metrics/series?match=${encodeURIComponent(`{__name__=~"node_network_(?:[a-z_]|[a-z_])*"}`)}`, viewer);
+    expect(((await matching.json()) as { series: unknown[] }).series).toHaveLength(1);
+  });
+
+  it('a silence regex answers and /health keeps answering while alerts are matched against it', async () => {
+    const silence = await fetch(`${server.url}/api/v1/silences`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${operator}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ matchers: [{ name: 'device', op: '=~', value: '(?:[a-z_]|[a-z_])*!' }], durationSeconds: 3600, comment: 'hostile' }),
+    });
+    expect(silence.status).toBe(201);
+    const push = fetch(`${server.url}/api/v1/alerts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await server.tokenFor('admin')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ alerts: [{ status: 'firing', labels: { alertname: 'Hostile', device: 'a'.repeat(40) } }] }),
+    });
+    const [pushed, health] = await Promise.all([push, get('/health')]);
+    expect(health.status).toBe(200);
+    expect(pushed.status).toBe(200);
+  });
+
+  it('refuses lookaround and backreferences (not RE2) with 400, not a 500', async () => {
+    const response = await get(`/api/v1/metrics/series?match=${encodeURIComponent('{device=~"(?=a)a"}')}`, viewer);
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('E_VALIDATION');
+  });
+});

@@ -1,0 +1,59 @@
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, TEST_ADMIN_PASSWORD, type TestServer } from '../testing/test-server.ts';
+
+/** The small findings of the outside test (issue 15, item 8), one check each. */
+describe('response hardening', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ listen: true });
+  });
+  afterAll(() => server.close());
+
+  it('answers carrying tokens or secrets are never cached', async () => {
+    const login = await server.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: TEST_ADMIN_PASSWORD } });
+    expect(login.statusCode).toBe(200);
+    expect(login.headers['cache-control']).toBe('no-store');
+    const refresh = await server.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: login.json().refreshToken } });
+    expect(refresh.headers['cache-control']).toBe('no-store');
+    const key = await server.injectAs('admin', { method: 'POST', url: '/api/v1/api-keys', payload: { name: 'cached?' } });
+    expect(key.statusCode).toBe(201);
+    expect(key.headers['cache-control']).toBe('no-store');
+    // Refused ones too: an error can echo what was sent.
+    const refused = await server.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: 'scr_unknown' } });
+    expect(refused.headers['cache-control']).toBe('no-store');
+  });
+
+  it('has one framing policy: CSP frame-ancestors none and X-Frame-Options DENY', async () => {
+    const response = await server.app.inject({ method: 'GET', url: '/health' });
+    expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(response.headers['x-frame-options']).toBe('DENY');
+  });
+
+  it('a bad Content-Length gets a 400 in our error shape', async () => {
+    const { port } = new URL(server.url);
+    for (const length of ['abc', '-1', '1e3', '5, 6']) {
+      const raw = await new Promise<string>((resolve) => {
+        let data = '';
+        const socket = net.connect(Number(port), '127.0.0.1', () => {
+          socket.write(`POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n{}`);
+        });
+        socket.on('data', (chunk) => (data += chunk));
+        socket.on('close', () => resolve(data));
+      });
+      expect(raw, length).toMatch(/^HTTP\/1\.1 400 /);
+      const body = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('E_BAD_REQUEST');
+      expect(body.error.message).toContain('Content-Length');
+    }
+  });
+
+  it('numbers and booleans in string fields of a body are refused, not coerced', async () => {
+    for (const username of [1.5, 0, true]) {
+      const response = await server.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: TEST_ADMIN_PASSWORD } });
+      expect(response.statusCode, String(username)).toBe(400);
+      expect(response.json().error.code).toBe('E_VALIDATION');
+      expect(JSON.stringify(response.json().error.details)).toContain('/username');
+    }
+  });
+});

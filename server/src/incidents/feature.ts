@@ -1,0 +1,53 @@
+import type { ServerContext } from '../context.ts';
+import type { Feature } from '../core/feature.ts';
+import { unitRunner } from '../core/unit-of-work.ts';
+import type { AlertStore } from '../alerts/store.ts';
+import type { SilenceStore } from '../alerts/silences.ts';
+import type { IncidentLinks } from '../alerts/ports.ts';
+import type { MetricsQuery } from '../metrics/query.ts';
+import { DEFAULT_GROUPING, type GroupingPolicy } from './grouping.ts';
+import { IncidentLinker } from './linker.ts';
+import { incidentRoutes } from './routes.ts';
+import { IncidentService } from './service.ts';
+import { IncidentStore } from './store.ts';
+import { TimelineStore } from './timeline.ts';
+
+export interface IncidentsDeps {
+  /** The alerts feature's data: an incident shows, merges and splits its alerts. */
+  alerts: { alerts: AlertStore; silences: SilenceStore };
+  grouping?: GroupingPolicy;
+  /** The numbers around an incident in its export. */
+  metrics?: MetricsQuery;
+}
+
+export interface IncidentsService {
+  incidents: IncidentStore;
+  timeline: TimelineStore;
+  /** Human changes: status, commander, merge, split, notes, export. */
+  service: IncidentService;
+  /** Lent to the alerts feature: groups a firing alert into an incident and writes its timeline. */
+  links: IncidentLinks;
+}
+
+/** Incidents: grouping of alerts, the timeline, notes and the postmortem export. */
+export function createIncidentsFeature(ctx: ServerContext, deps: IncidentsDeps): Feature<IncidentsService> {
+  const incidents = new IncidentStore(ctx.db);
+  const timeline = new TimelineStore(ctx.db);
+  const service = new IncidentService({
+    incidents,
+    timeline,
+    alerts: deps.alerts.alerts,
+    silences: deps.alerts.silences,
+    audit: ctx.audit,
+    run: unitRunner(ctx.db, ctx.events),
+    now: ctx.now,
+    metrics: deps.metrics,
+  });
+  const links = new IncidentLinker(incidents, timeline, deps.grouping ?? DEFAULT_GROUPING);
+  return {
+    service: { incidents, timeline, service, links },
+    plugin: async (app) => {
+      await app.register(incidentRoutes, { incidents, timeline, service });
+    },
+  };
+}

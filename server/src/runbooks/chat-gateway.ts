@@ -1,0 +1,49 @@
+import type { InventoryRunbook } from '../../../shared/chatops/inventory.ts';
+import { actorOfChat, type ChatUser } from '../chatops/chat-user.ts';
+import type { RunbookGateway, RunbookPlanPreview, RunbookRequest, RunbookRunRequest } from '../chatops/runbook-gateway.ts';
+import type { RunbooksFeature } from './feature.ts';
+import { describeResolvedStep } from './describe.ts';
+import type { Requester } from './service.ts';
+
+/** A chat user as a runbook requester; the user id comes from the chat key (`user:<id>`) so self-approval is refused in chat too. */
+function requesterOf(user: ChatUser): Requester {
+  const match = /^user:(\d+)$/.exec(user.key);
+  return { actor: actorOfChat(user), userId: match ? Number(match[1]) : null, role: user.role };
+}
+
+/**
+ * How ChatOps reaches runbooks: it finds them, plans and requests runs through the same
+ * service as the console (limits, approvals bound to the plan hash, audit, timeline).
+ */
+export class RunbookChatGateway implements RunbookGateway {
+  readonly available = true;
+  readonly #feature: RunbooksFeature;
+
+  constructor(feature: RunbooksFeature) {
+    this.#feature = feature;
+  }
+
+  find(query: string): InventoryRunbook[] {
+    const words = query.toLowerCase().split(/\s+/).filter((word) => word !== '');
+    return this.#feature.catalog
+      .all()
+      .filter(({ definition }) => words.every((word) => definition.id.includes(word) || definition.title.toLowerCase().includes(word)))
+      .map(({ definition, params }) => ({
+        id: definition.id,
+        title: definition.title,
+        keywords: [...new Set([...definition.id.split('-'), ...definition.title.toLowerCase().split(/\W+/)].filter((word) => word.length > 2))],
+        params: Object.keys(params),
+      }));
+  }
+
+  async plan(request: RunbookRequest): Promise<RunbookPlanPreview> {
+    const plan = this.#feature.service.plan(request.runbookId, request.params, request.incidentId ?? null);
+    return { runbookId: plan.runbookId, title: plan.title, steps: plan.steps.map((step) => `${step.name}: ${describeResolvedStep(step)}`), needsApproval: plan.safety.approvers > 0 };
+  }
+
+  async requestRun(request: RunbookRequest): Promise<RunbookRunRequest> {
+    const run = await this.#feature.service.request(request.runbookId, { params: request.params, ...(request.incidentId !== undefined ? { incidentId: request.incidentId } : {}) }, requesterOf(request.requester));
+    const text = run.state === 'blocked' ? `Blocked: ${run.reason ?? 'a safety limit'}.` : run.state === 'pending_approval' ? `Run #${run.id} waits for ${run.approvalsRequired} approval(s) by someone else.` : `Run #${run.id} is ${run.state.replace('_', ' ')}.`;
+    return { runId: String(run.id), status: run.state, text };
+  }
+}

@@ -1,0 +1,37 @@
+import type { ResolvedStep } from '../../../../shared/api/runbooks.ts';
+import { isAllowed } from '../allow-list.ts';
+import type { StepContext, StepResult } from './types.ts';
+
+const BODY_PREVIEW = 4096;
+
+/**
+ * `http` and `webhook`: one request to an allow-listed URL (checked again here, not only
+ * when planning), redirects not followed (a redirect could leave the allow-list), JSON
+ * body, the expected status or any 2xx.
+ */
+export function httpExecutor(allowList: readonly string[], variable: string) {
+  return async (step: ResolvedStep, context: StepContext): Promise<StepResult> => {
+    const url = new URL(step.url!);
+    if (!isAllowed(url, allowList)) return { ok: false, exitCode: null, error: `${url.href} is not allow-listed (${variable})` };
+    const hasBody = step.body !== undefined && step.method !== 'GET' && step.method !== 'HEAD';
+    const headers: Record<string, string> = { 'x-smartcloudops-run': String(context.runId), ...(step.headers ?? {}) };
+    if (hasBody) headers['content-type'] = 'application/json';
+    context.output.write('info', `${step.method} ${url.href}\n`);
+    try {
+      const response = await fetch(url, {
+        method: step.method,
+        headers,
+        redirect: 'manual',
+        ...(hasBody ? { body: JSON.stringify(step.body) } : {}),
+        signal: AbortSignal.any([context.signal, AbortSignal.timeout(step.timeoutMs)]),
+      });
+      const text = await response.text();
+      context.output.write('stdout', `HTTP ${response.status}\n${text.slice(0, BODY_PREVIEW)}${text.length > BODY_PREVIEW ? '\n…' : ''}\n`);
+      const ok = step.expect ? step.expect.includes(response.status) : response.status >= 200 && response.status < 300;
+      return { ok, exitCode: response.status, error: ok ? null : `unexpected status ${response.status}${step.expect ? ` (expected ${step.expect.join(' or ')})` : ''}` };
+    } catch (error) {
+      const reason = context.signal.aborted ? 'interrupted' : (error as Error).name === 'TimeoutError' ? `timed out after ${step.timeoutMs} ms` : (error as Error).message;
+      return { ok: false, exitCode: null, error: `request failed: ${reason}` };
+    }
+  };
+}

@@ -1,0 +1,54 @@
+import { spawn } from 'node:child_process';
+import type { ResolvedStep } from '../../../../shared/api/runbooks.ts';
+import type { StepContext, StepResult } from './types.ts';
+
+export interface RunExecutorOptions {
+  /** Working directory: the runbooks folder, so `scripts/restart.js` is found beside the files. */
+  cwd: string;
+  /** PATH of the clean environment. */
+  path: string;
+}
+
+/**
+ * `run`: the argv is spawned as is (`shell: false`), each item one argument whatever it
+ * holds, with a clean environment (PATH, LANG, the run id and the step's own `env`, none
+ * of the server's secrets), a timeout that kills the whole process group, and output
+ * handed to the capped sink.
+ */
+export function runExecutor(options: RunExecutorOptions) {
+  return (step: ResolvedStep, context: StepContext): Promise<StepResult> =>
+    new Promise((resolve) => {
+      const [command, ...args] = step.argv!;
+      const env = { PATH: options.path, LANG: 'C.UTF-8', SMARTCLOUDOPS_RUN_ID: String(context.runId), ...(step.env ?? {}) };
+      let settled = false;
+      const finish = (result: StepResult) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        context.signal.removeEventListener('abort', onAbort);
+        resolve(result);
+      };
+      const child = spawn(command!, args, { cwd: options.cwd, env, shell: false, stdio: ['ignore', 'pipe', 'pipe'], detached: true, windowsHide: true });
+      let killedFor: string | null = null;
+      const kill = (why: string) => {
+        killedFor = why;
+        try {
+          // Negative pid: the whole group, so a script's own children stop too.
+          if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          child.kill('SIGKILL');
+        }
+      };
+      const timer = setTimeout(() => kill(`timed out after ${step.timeoutMs} ms`), step.timeoutMs);
+      const onAbort = () => kill('interrupted');
+      context.signal.addEventListener('abort', onAbort, { once: true });
+      child.stdout.setEncoding('utf8').on('data', (text: string) => context.output.write('stdout', text));
+      child.stderr.setEncoding('utf8').on('data', (text: string) => context.output.write('stderr', text));
+      child.on('error', (error) => finish({ ok: false, exitCode: null, error: `could not start ${command}: ${error.message}` }));
+      child.on('close', (code, signal) => {
+        if (killedFor) return finish({ ok: false, exitCode: code, error: killedFor });
+        if (code === 0) return finish({ ok: true, exitCode: 0, error: null });
+        finish({ ok: false, exitCode: code, error: code === null ? `killed by ${signal}` : `exited with ${code}` });
+      });
+    });
+}

@@ -1,0 +1,123 @@
+import type { Alert } from '../../../shared/api/alerts.ts';
+import type { StepKind } from '../../../shared/api/runbooks.ts';
+import type { Actor } from '../core/actor.ts';
+import type { AlertsService } from '../alerts/feature.ts';
+import type { IncidentsService } from '../incidents/feature.ts';
+import type { ServerContext } from '../context.ts';
+import type { Feature } from '../core/feature.ts';
+import type { MetricsService } from '../metrics/service.ts';
+import { metricsVerifySource } from './verify.ts';
+import { runbooksPlugin } from './plugin.ts';
+import { RunbookCatalog } from './catalog.ts';
+import { httpExecutor } from './executors/http.ts';
+import { internalExecutor } from './executors/internal.ts';
+import { runExecutor } from './executors/run.ts';
+import type { Executor } from './executors/types.ts';
+import { Runner } from './runner.ts';
+import { RunbookService } from './service.ts';
+import type { RunbookSettings } from './settings.ts';
+import { RunStore } from './store.ts';
+import type { VerifySources } from './verify.ts';
+
+/** What runbooks act on: the alerting services and the incidents' records and timeline. */
+export type RunbookAlerting = AlertsService & {
+  incidents: IncidentsService['incidents'];
+  timeline: IncidentsService['timeline'];
+  incidentService: IncidentsService['service'];
+};
+
+/** Who the runbook's internal actions (acknowledge, note, silence) are recorded as. */
+const RUNBOOK_ACTOR: Actor = { name: 'runbook', kind: 'system' };
+
+/**
+ * The runbooks feature, wired from its parts and independent of Fastify. `start()` marks
+ * what a previous process left in flight as interrupted, loads and watches the folder,
+ * follows alert events for triggers and expires old proposals; `stop()` ends all of it,
+ * interrupting runs still in flight.
+ */
+export class RunbooksFeature {
+  readonly settings: RunbookSettings;
+  readonly catalog: RunbookCatalog;
+  readonly store: RunStore;
+  readonly runner: Runner;
+  readonly service: RunbookService;
+  readonly #ctx: ServerContext;
+  #unsubscribe: (() => void) | null = null;
+  #expiryTimer: NodeJS.Timeout | null = null;
+  readonly #pendingTriggers = new Set<Promise<void>>();
+
+  constructor(ctx: ServerContext, alerts: RunbookAlerting, settings: RunbookSettings, verifySources: VerifySources) {
+    this.#ctx = ctx;
+    this.settings = settings;
+    this.catalog = new RunbookCatalog(settings.dir, ctx.log, settings.reloadDebounceMs);
+    this.store = new RunStore(ctx.db);
+    const internal = internalExecutor(alerts, RUNBOOK_ACTOR, ctx.now);
+    const executors: Record<StepKind, Executor> = {
+      run: runExecutor({ cwd: settings.dir, path: settings.execPath }),
+      http: httpExecutor(settings.httpAllow, 'SMARTCLOUDOPS_RUNBOOK_HTTP_ALLOW'),
+      webhook: httpExecutor(settings.webhookAllow, 'SMARTCLOUDOPS_RUNBOOK_WEBHOOK_ALLOW'),
+      acknowledge: internal,
+      silence: internal,
+      note: internal,
+      wait: internal,
+    };
+    this.runner = new Runner({
+      store: this.store,
+      executors,
+      verifySources,
+      settings,
+      now: ctx.now,
+      output: (data) => ctx.events.publish({ type: 'runbook_output', data }),
+      finished: (run) => this.service.finished(run),
+    });
+    this.service = new RunbookService({ ctx, catalog: this.catalog, store: this.store, settings, alerts, runner: this.runner });
+  }
+
+  start(): void {
+    this.service.recover();
+    this.catalog.watch();
+    this.#unsubscribe = this.#ctx.events.subscribe((event) => {
+      if (event.type !== 'alert') return;
+      const { action, alert } = event.data;
+      if ((action !== 'created' && action !== 'refired') || alert.state !== 'firing') return;
+      // Later, outside the alert's own transaction (the bus publishes inside one).
+      setImmediate(() => this.#trigger(alert));
+    });
+    this.#expiryTimer = setInterval(() => {
+      try {
+        this.service.expire();
+      } catch (error) {
+        this.#ctx.log.error({ err: error }, 'expiring runbook proposals failed');
+      }
+    }, Math.min(60_000, Math.max(1000, this.settings.approvalTtlMs / 10)));
+    this.#expiryTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.#unsubscribe?.();
+    if (this.#expiryTimer) clearInterval(this.#expiryTimer);
+    this.catalog.stop();
+    await Promise.allSettled([...this.#pendingTriggers]);
+    await this.runner.stopAll();
+  }
+
+  #trigger(alert: Alert): void {
+    const pending = this.service.onAlertFiring(alert).catch((error: unknown) => this.#ctx.log.error({ err: error, alert: alert.id }, 'runbook trigger failed'));
+    this.#pendingTriggers.add(pending);
+    void pending.finally(() => this.#pendingTriggers.delete(pending));
+  }
+}
+
+export interface RunbooksDeps {
+  alerting: RunbookAlerting;
+  metrics: MetricsService;
+  settings: RunbookSettings;
+}
+
+/** Runbooks in the one feature shape (docs/architecture.md): verify reads the server's own metrics by default. */
+export function createRunbooksFeature(ctx: ServerContext, deps: RunbooksDeps): Feature<RunbooksFeature> {
+  // Verify sources by name; a Prometheus data source adds itself here under its own name.
+  const verifySources: VerifySources = new Map([['metrics', metricsVerifySource(deps.metrics)]]);
+  const feature = new RunbooksFeature(ctx, deps.alerting, deps.settings, verifySources);
+  return { service: feature, plugin: async (app) => app.register(runbooksPlugin, { feature }) };
+}

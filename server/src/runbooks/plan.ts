@@ -1,0 +1,116 @@
+import crypto from 'node:crypto';
+import type { Plan, ResolvedStep, ResolvedVerify, RunbookStep } from '../../../shared/api/runbooks.ts';
+import { isAllowed } from './allow-list.ts';
+import type { LoadedRunbook } from './parse.ts';
+import { stepKind } from './parse.ts';
+import type { ParamValue } from './params.ts';
+import type { RunbookSettings } from './settings.ts';
+import { durationMs } from './settings.ts';
+import { fill, fillJson, fillUrl, TemplateError, type TemplateScope } from './template.ts';
+import { parseCondition } from './verify.ts';
+
+export type ResolvedPlan = Omit<Plan, 'state'>;
+
+export class PlanError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PlanError';
+  }
+}
+
+function resolveStep(step: RunbookStep, scope: TemplateScope, settings: RunbookSettings): ResolvedStep {
+  const kind = stepKind(step);
+  const timeoutMs = step.timeout ? durationMs(step.timeout)! : settings.stepTimeoutMs;
+  const base = { name: step.name, kind, timeoutMs };
+  const allowed = (url: URL, list: readonly string[], what: string, variable: string) => {
+    if (!isAllowed(url, list)) throw new PlanError(`step "${step.name}": ${what} ${url.href} is not allow-listed (${variable})`);
+    return url.href;
+  };
+  switch (kind) {
+    case 'run':
+      return { ...base, argv: step.run!.map((item) => fill(item, scope)), ...(step.env ? { env: Object.fromEntries(Object.entries(step.env).map(([k, v]) => [k, fill(v, scope)])) } : {}) };
+    case 'http': {
+      const http = step.http!;
+      const expect = http.expect === undefined ? undefined : Array.isArray(http.expect) ? http.expect : [http.expect];
+      return {
+        ...base,
+        method: http.method ?? 'GET',
+        url: allowed(fillUrl(http.url, scope), settings.httpAllow, 'URL', 'SMARTCLOUDOPS_RUNBOOK_HTTP_ALLOW'),
+        ...(expect ? { expect } : {}),
+        ...(http.headers ? { headers: fillJson(http.headers, scope) as Record<string, string> } : {}),
+        ...(http.body !== undefined ? { body: fillJson(http.body, scope) } : {}),
+      };
+    }
+    case 'webhook': {
+      const webhook = step.webhook!;
+      return {
+        ...base,
+        method: 'POST',
+        url: allowed(fillUrl(webhook.url, scope), settings.webhookAllow, 'webhook', 'SMARTCLOUDOPS_RUNBOOK_WEBHOOK_ALLOW'),
+        body: fillJson(webhook.payload ?? {}, scope),
+        ...(webhook.headers ? { headers: fillJson(webhook.headers, scope) as Record<string, string> } : {}),
+      };
+    }
+    case 'acknowledge':
+      return { ...base, text: fill(step.acknowledge!.comment ?? 'Acknowledged by a runbook.', scope) };
+    case 'note':
+      return { ...base, text: fill(step.note!.text, scope) };
+    case 'silence':
+      return {
+        ...base,
+        durationMs: durationMs(step.silence!.duration)!,
+        text: fill(step.silence!.comment ?? 'Silenced by a runbook.', scope),
+        match: step.silence!.match ? (fillJson(step.silence!.match, scope) as Record<string, string>) : { ...scope.labels },
+      };
+    case 'wait':
+      return { ...base, durationMs: durationMs(step.wait!)! };
+  }
+}
+
+/** What cooldown and concurrency count on: the file's `target`, else the parameter values. */
+function targetOf(runbook: LoadedRunbook, params: Record<string, ParamValue>, scope: TemplateScope): string {
+  if (runbook.definition.target !== undefined) return fill(runbook.definition.target, scope);
+  const entries = Object.entries(params);
+  return entries.length === 0 ? '*' : entries.sort(([a], [b]) => a.localeCompare(b)).map(([key, value]) => `${key}=${String(value)}`).join(',');
+}
+
+/** A stable JSON (sorted keys), so the hash depends on content, not on key order. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.keys(value).sort().filter((key) => (value as Record<string, unknown>)[key] !== undefined).map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * Fills every template of the runbook with validated parameters: exactly what would run.
+ * The hash covers everything that decides what happens (steps, rollback, verify, target,
+ * parameters, incident, safety settings), so an approval of this plan is void once any of
+ * it changes (a file edit, another incident).
+ */
+export function resolvePlan(runbook: LoadedRunbook, params: Record<string, ParamValue>, incidentId: number | null, labels: Record<string, string>, settings: RunbookSettings): ResolvedPlan {
+  const scope: TemplateScope = { params, labels, incident: { id: incidentId } };
+  try {
+    const { definition } = runbook;
+    let verify: ResolvedVerify | null = null;
+    if (definition.verify) {
+      verify = { source: definition.verify.source ?? 'metrics', query: fill(definition.verify.query, scope), ...parseCondition(definition.verify.condition), withinMs: durationMs(definition.verify.within)! };
+    }
+    const body = {
+      runbookId: definition.id,
+      title: definition.title,
+      params,
+      incidentId,
+      targets: [targetOf(runbook, params, scope)],
+      steps: definition.steps.map((step) => resolveStep(step, scope, settings)),
+      rollback: (definition.rollback ?? []).map((step) => resolveStep(step, scope, settings)),
+      verify,
+      safety: runbook.safety,
+    };
+    return { ...body, hash: crypto.createHash('sha256').update(canonicalJson(body)).digest('hex') };
+  } catch (error) {
+    if (error instanceof TemplateError) throw new PlanError(error.message);
+    throw error;
+  }
+}

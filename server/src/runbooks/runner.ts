@@ -1,0 +1,148 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ResolvedStep, RunOutputEventData, RunState, StepKind } from '../../../shared/api/runbooks.ts';
+import { isAllowed } from './allow-list.ts';
+import { CappedOutput, type Executor, type StepResult } from './executors/types.ts';
+import type { RunbookSettings } from './settings.ts';
+import type { RunStore, StoredRun } from './store.ts';
+import { verify, type VerifySources } from './verify.ts';
+
+export interface RunnerDeps {
+  store: RunStore;
+  executors: Record<StepKind, Executor>;
+  verifySources: VerifySources;
+  settings: RunbookSettings;
+  now: () => number;
+  /** Live output, for the stream. */
+  output: (data: RunOutputEventData) => void;
+  /** The run reached a final state (timeline, audit, stream). */
+  finished: (run: StoredRun) => void;
+}
+
+export interface Outcome {
+  state: Extract<RunState, 'succeeded' | 'failed' | 'rolled_back' | 'interrupted'>;
+  reason: string | null;
+}
+
+/**
+ * Carries out runs that are already `running` in the database: the steps in order, then
+ * verify, and the rollback steps when a step or verify fails. Every step is recorded as it
+ * starts and ends, so a crash leaves an exact account of how far it got. A dry run checks
+ * each step (program present, URL allow-listed) and executes nothing.
+ */
+export class Runner {
+  readonly #deps: RunnerDeps;
+  readonly #inFlight = new Map<number, { abort: AbortController; done: Promise<void> }>();
+
+  constructor(deps: RunnerDeps) {
+    this.#deps = deps;
+  }
+
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  start(run: StoredRun): Promise<void> {
+    const abort = new AbortController();
+    const done = this.#execute(run, abort.signal).finally(() => this.#inFlight.delete(run.id));
+    this.#inFlight.set(run.id, { abort, done });
+    return done;
+  }
+
+  /** Server shutdown: stops every step in flight; those runs end `interrupted`. */
+  async stopAll(): Promise<void> {
+    for (const { abort } of this.#inFlight.values()) abort.abort();
+    await Promise.allSettled([...this.#inFlight.values()].map((entry) => entry.done));
+  }
+
+  async #execute(run: StoredRun, signal: AbortSignal): Promise<void> {
+    const { store, now } = this.#deps;
+    let seq = 0;
+    const step = async (phase: 'step' | 'verify' | 'rollback', name: string, kind: string, work: (sink: CappedOutput) => Promise<StepResult>): Promise<StepResult> => {
+      seq += 1;
+      const current = seq;
+      const id = store.startStep(run.id, current, phase, name, kind, now());
+      const sink = new CappedOutput(this.#deps.settings.outputLimitBytes, (stream, text) => this.#deps.output({ runId: run.id, seq: current, step: name, stream, text }));
+      let result: StepResult;
+      try {
+        result = await work(sink);
+      } catch (error) {
+        result = { ok: false, exitCode: null, error: `internal error: ${(error as Error).message}` };
+      }
+      store.finishStep(id, { state: result.ok ? 'succeeded' : 'failed', exitCode: result.exitCode, output: sink.text, truncated: sink.truncated, error: result.error }, now());
+      return result;
+    };
+    const execute = (resolved: ResolvedStep, sink: CappedOutput) =>
+      run.dryRun ? this.#dryRun(resolved, sink) : this.#deps.executors[resolved.kind](resolved, { runId: run.id, incidentId: run.incidentId, labels: run.labels, signal, output: sink });
+
+    let outcome: Outcome = { state: 'succeeded', reason: null };
+    for (const resolved of run.plan.steps) {
+      const result = await step('step', resolved.name, resolved.kind, (sink) => execute(resolved, sink));
+      if (signal.aborted) return this.#finish(run, { state: 'interrupted', reason: 'server_shutdown' });
+      if (!result.ok) {
+        outcome = { state: 'failed', reason: `step "${resolved.name}" failed: ${result.error ?? 'unknown error'}` };
+        break;
+      }
+    }
+    const spec = run.plan.verify;
+    if (outcome.state === 'succeeded' && spec) {
+      const result = await step('verify', 'verify', 'verify', async (sink) => {
+        if (run.dryRun) {
+          const known = this.#deps.verifySources.has(spec.source);
+          sink.write('info', `would check ${spec.query} ${spec.op} ${spec.threshold} within ${spec.withinMs} ms on "${spec.source}"${known ? '' : ' (no such source)'}\n`);
+          return { ok: known, exitCode: null, error: known ? null : `no verify source "${spec.source}"` };
+        }
+        const checked = await verify(spec, this.#deps.verifySources, { now, intervalMs: this.#deps.settings.verifyIntervalMs, signal, log: (line) => sink.write('info', `${line}\n`) });
+        sink.write('info', `${checked.detail}\n`);
+        return { ok: checked.ok, exitCode: null, error: checked.ok ? null : checked.detail };
+      });
+      if (signal.aborted) return this.#finish(run, { state: 'interrupted', reason: 'server_shutdown' });
+      if (!result.ok) outcome = { state: 'failed', reason: `verify failed: ${result.error ?? ''}` };
+    }
+    if (outcome.state === 'failed' && run.plan.rollback.length > 0) {
+      let rollbackOk = true;
+      // Every rollback step is tried, even after one fails: each undoes something different.
+      for (const resolved of run.plan.rollback) {
+        const result = await step('rollback', resolved.name, resolved.kind, (sink) => execute(resolved, sink));
+        if (signal.aborted) return this.#finish(run, { state: 'interrupted', reason: 'server_shutdown' });
+        rollbackOk &&= result.ok;
+      }
+      outcome = rollbackOk ? { state: 'rolled_back', reason: outcome.reason } : { state: 'failed', reason: `${outcome.reason}; rollback failed too` };
+    }
+    this.#finish(run, outcome);
+  }
+
+  #finish(run: StoredRun, outcome: Outcome): void {
+    const now = this.#deps.now();
+    if (this.#deps.store.transition(run.id, ['running'], outcome.state, now, { reason: outcome.reason, finishedAt: now })) this.#deps.finished(this.#deps.store.byId(run.id)!);
+  }
+
+  async #dryRun(step: ResolvedStep, sink: CappedOutput): Promise<StepResult> {
+    const { settings } = this.#deps;
+    switch (step.kind) {
+      case 'run': {
+        sink.write('info', `would run ${JSON.stringify(step.argv)}${step.env ? ` with env ${JSON.stringify(step.env)}` : ''} (timeout ${step.timeoutMs} ms)\n`);
+        const program = step.argv![0]!;
+        const candidates = program.includes('/') ? [path.resolve(settings.dir, program)] : settings.execPath.split(':').map((dir) => path.join(dir, program));
+        const found = candidates.find((file) => {
+          try {
+            fs.accessSync(file, fs.constants.X_OK);
+            return true;
+          } catch {
+            return false;
+          }
+        });
+        return found ? { ok: true, exitCode: null, error: null } : { ok: false, exitCode: null, error: `${program} is not an executable program here` };
+      }
+      case 'http':
+      case 'webhook': {
+        const list = step.kind === 'http' ? settings.httpAllow : settings.webhookAllow;
+        sink.write('info', `would ${step.method} ${step.url}${step.body !== undefined ? ` with ${JSON.stringify(step.body)}` : ''}\n`);
+        return isAllowed(new URL(step.url!), list) ? { ok: true, exitCode: null, error: null } : { ok: false, exitCode: null, error: `${step.url} is not allow-listed` };
+      }
+      default:
+        sink.write('info', `would ${step.kind}${step.text ? `: ${step.text}` : ''}${step.durationMs !== undefined ? ` (${step.durationMs} ms)` : ''}\n`);
+        return { ok: true, exitCode: null, error: null };
+    }
+  }
+}

@@ -1,0 +1,141 @@
+import { featureInfo, type FeatureBuilder, type FeatureSpec } from './features.ts';
+import { AnomalyLikelihood, likelihoodThreshold, logLikelihood, type LikelihoodOptions } from './likelihood.ts';
+import { BREAKOUT_SCORE, DEFAULT_REFRACTORY_OPTIONS, Refractory, type RefractoryOptions } from './postprocess.ts';
+import { SpikeTail } from './spike.ts';
+
+export interface PostProcessOptions {
+  /** What the anomaly score is made of: the anomaly likelihood of the raw scores, or the raw score. */
+  scoring: 'likelihood' | 'raw';
+  /** With likelihood scoring, the alarm threshold is logLikelihood(1 - falseAlarmRate). */
+  falseAlarmRate: number;
+  /** Fixed alarm threshold on the anomaly score, instead of the calibrated one. */
+  alarmThreshold?: number;
+  likelihood?: Partial<LikelihoodOptions>;
+  /** Refractory period after a high score; 0 turns it off. */
+  refractorySeconds: number;
+  /** How the likelihood's and spikes' period behaves (a range breakout's always holds). */
+  refractory: Partial<Omit<RefractoryOptions, 'seconds'>>;
+  /** Per-metric one-sample spike member. */
+  spikes: boolean;
+}
+
+/** What the model says about one feature row: computed where the model is (a scoring worker, or in process). */
+export interface ModelVerdict {
+  /** Raw isolation score. */
+  score: number;
+  /** Metric beyond its training range, or null. */
+  breakout: string | null;
+}
+
+export interface Spike {
+  metric: string;
+  /** Tail probability of the metric's z-score by its own history. */
+  p: number;
+}
+
+export interface PostProcessed {
+  /** Anomaly likelihood of the recent raw scores, 0..1. */
+  likelihood: number;
+  /** The score after post-processing: the figure to threshold, chart and store, 0..1. */
+  anomalyScore: number;
+  threshold: number;
+  isAnomaly: boolean;
+  /** What drove the score: 'forest', 'breakout' or 'spike'. */
+  cause: 'forest' | 'breakout' | 'spike';
+  /** The metric behind a breakout or spike. */
+  metric?: string;
+}
+
+/**
+ * The per-target state between the model's raw verdict and the alarm: anomaly likelihood,
+ * range breakout, per-metric spike tails, refractory periods and the threshold. One class
+ * for every caller (StreamingDetector, the server's per-target scorer), so the evaluation
+ * measures what the server runs.
+ *
+ * Call observe() for every feature row in order (also before a model exists: the spike
+ * tails learn from them), then decide() for the rows a model scored.
+ */
+export class PostProcessor {
+  private readonly options: PostProcessOptions;
+  private readonly likelihood: AnomalyLikelihood;
+  private refractory: Refractory;
+  private breakoutRefractory: Refractory;
+  private readonly spikeTails: SpikeTail[];
+  private readonly metrics: string[];
+  /** Index of each metric's longest-scale z-score in the feature row (-1: none). */
+  private readonly zIndex: number[];
+
+  constructor(spec: FeatureSpec, options: PostProcessOptions) {
+    this.options = options;
+    this.likelihood = new AnomalyLikelihood(options.likelihood);
+    this.refractory = new Refractory({ ...DEFAULT_REFRACTORY_OPTIONS, ...options.refractory, seconds: options.refractorySeconds });
+    // A metric beyond its training range stays there until the next refit: the same
+    // incident, so its period holds while the likelihood's decays (RefractoryOptions).
+    this.breakoutRefractory = new Refractory({ seconds: options.refractorySeconds, mode: 'hold' });
+    const info = featureInfo(spec);
+    this.metrics = [...spec.metrics];
+    this.zIndex = spec.metrics.map((m) => info.findLastIndex((f) => f.metric === m && f.kind === 'zscore'));
+    this.spikeTails = spec.metrics.map(() => new SpikeTail());
+  }
+
+  get threshold(): number {
+    const o = this.options;
+    return o.alarmThreshold ?? likelihoodThreshold(o.falseAlarmRate);
+  }
+
+  /**
+   * Takes over another processor's refractory periods: a model replaced mid-incident (the
+   * server's growth refits) must not page again for the incident that just paged.
+   */
+  continueRefractoryFrom(previous: PostProcessor): void {
+    this.refractory = previous.refractory;
+    this.breakoutRefractory = previous.breakoutRefractory;
+  }
+
+  /** A model's raw scores of rows already seen (its training rows): the likelihood then judges the next sample at once. */
+  warm(rawScores: ArrayLike<number>): void {
+    for (let i = 0; i < rawScores.length; i++) this.likelihood.update(rawScores[i]!);
+  }
+
+  /**
+   * Every feature row, in order, with the builder that made it: the least likely metric by
+   * its own z-score history. Metrics whose baseline has not settled are skipped.
+   */
+  observe(features: Float64Array, builder: Pick<FeatureBuilder, 'settled'>): Spike | undefined {
+    let best: Spike | undefined;
+    for (let m = 0; m < this.spikeTails.length; m++) {
+      const i = this.zIndex[m]!;
+      if (i < 0 || !builder.settled(m)) continue;
+      const p = this.spikeTails[m]!.update(features[i]!);
+      if (!best || p < best.p) best = { metric: this.metrics[m]!, p };
+    }
+    return best;
+  }
+
+  /** The alarm decision for a row the model scored; `modelThreshold` serves raw scoring. */
+  decide(timestampMs: number, verdict: ModelVerdict, spike: Spike | undefined, modelThreshold: number): PostProcessed {
+    const o = this.options;
+    const likelihood = this.likelihood.update(verdict.score);
+    const byLikelihood = o.scoring === 'likelihood';
+    const threshold = o.alarmThreshold ?? (byLikelihood ? likelihoodThreshold(o.falseAlarmRate) : modelThreshold);
+    let anomalyScore: number;
+    let cause: PostProcessed['cause'] = 'forest';
+    let metric: string | undefined;
+    if (verdict.breakout !== null) {
+      anomalyScore = this.breakoutRefractory.apply(timestampMs, BREAKOUT_SCORE, verdict.breakout);
+      cause = 'breakout';
+      metric = verdict.breakout;
+    } else {
+      anomalyScore = this.refractory.apply(timestampMs, byLikelihood ? logLikelihood(likelihood) : verdict.score, '');
+      if (o.spikes && spike) {
+        const s = this.refractory.apply(timestampMs, logLikelihood(1 - spike.p), `spike:${spike.metric}`);
+        if (s > anomalyScore) {
+          anomalyScore = s;
+          cause = 'spike';
+          metric = spike.metric;
+        }
+      }
+    }
+    return { likelihood, anomalyScore, threshold, isAnomaly: anomalyScore >= threshold, cause, ...(metric !== undefined ? { metric } : {}) };
+  }
+}

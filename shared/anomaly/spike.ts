@@ -1,0 +1,57 @@
+/**
+ * One-sample tail probability of a metric's trailing z-score, calibrated on that metric's
+ * own history: the likelihood path averages raw scores over several samples and so cannot
+ * see a single-sample spike, and the forest's score of one metric's spike is diluted by
+ * the target's other features. This is the per-metric member of the ensemble.
+ *
+ * Peaks over threshold (extreme value theory, as in SPOT): beyond U = 3, |z| is modelled as
+ * an exponential tail, p(|z|) = rate x exp(-(|z| - U) / meanExcess), with the exceedance
+ * rate and mean excess estimated from the metric's past z-scores (exponentially weighted,
+ * starting from a Gaussian prior). A heavy-tailed metric then needs a bigger z to alarm
+ * than a Gaussian one, and a quiet Gaussian metric alarms near its true tail.
+ */
+export interface SpikeTailOptions {
+  /** Samples of memory of the exceedance statistics. */
+  memory: number;
+}
+
+export const DEFAULT_SPIKE_TAIL_OPTIONS: SpikeTailOptions = { memory: 4_032 };
+
+const U = 3;
+/** Gaussian prior: P(|z| > 3) and the mean of |z| - 3 beyond it, worth PRIOR_WEIGHT samples. */
+const PRIOR_RATE = 0.0027;
+const PRIOR_EXCESS = 0.28;
+const PRIOR_WEIGHT = 1_000;
+
+export class SpikeTail {
+  private readonly keep: number;
+  private weight = 0;
+  private exceedances = 0;
+  private excess = 0;
+
+  constructor(options: Partial<SpikeTailOptions> = {}) {
+    this.keep = 1 - 1 / { ...DEFAULT_SPIKE_TAIL_OPTIONS, ...options }.memory;
+  }
+
+  /** Two-sided tail probability of `z` against the history so far; then `z` joins the history. */
+  update(z: number): number {
+    const p = this.tail(Math.abs(z));
+    this.weight = this.weight * this.keep + 1;
+    this.exceedances *= this.keep;
+    this.excess *= this.keep;
+    const a = Math.abs(z);
+    if (a > U) {
+      this.exceedances += 1;
+      this.excess += a - U;
+    }
+    return p;
+  }
+
+  tail(a: number): number {
+    const e = this.exceedances + PRIOR_RATE * PRIOR_WEIGHT;
+    const rate = e / (this.weight + PRIOR_WEIGHT);
+    if (a <= U) return 1;
+    const meanExcess = (this.excess + PRIOR_EXCESS * PRIOR_RATE * PRIOR_WEIGHT) / e;
+    return Math.min(1, rate * Math.exp(-(a - U) / meanExcess));
+  }
+}
