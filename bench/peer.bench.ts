@@ -7,7 +7,8 @@
  * prints every figure of issue 14's table with its ratio; the last line is one JSON object.
  * Skips with a message (and `"skipped": true`) when the binaries are missing.
  *
- * Env: BENCH_DURATION (seconds per query round, default 5), BENCH_CONNECTIONS (default 10).
+ * Env: BENCH_DURATION (seconds per query round, default 5), BENCH_CONNECTIONS (default 10),
+ * BENCH_KEEP (a folder to copy our data folder to after the load, for a closer look).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -260,8 +261,13 @@ try {
   // The metrics feature's own tables (chunks, head, rollups, scores, series), page by page.
   const reader = new Database(path.join(ourData, 'smartcloudops.db'), { readonly: true });
   const metricBytes = reader.prepare("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'metric%'").pluck().get() as number;
-  const tableBytes = reader.prepare('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC LIMIT 6').all() as { name: string; bytes: number }[];
+  const tableBytes = reader.prepare('SELECT name, sum(pgsize) AS bytes, sum(unused) AS unused FROM dbstat GROUP BY name ORDER BY bytes DESC').all() as { name: string; bytes: number; unused: number }[];
   reader.close();
+  // Where the bytes of the data folder go: files, then tables and indexes page by page (with their free space).
+  const files = fs.readdirSync(ourData).map((name) => ({ name, bytes: fs.statSync(path.join(ourData, name)).size }));
+  console.log(`data folder: ${files.map((f) => `${f.name} ${(f.bytes / 1_048_576).toFixed(2)} MiB`).join(', ')}`);
+  console.log(`tables and indexes: ${tableBytes.map((t) => `${t.name} ${(t.bytes / 1_048_576).toFixed(2)} MiB (${Math.round((100 * t.unused) / Math.max(1, t.bytes))}% unused)`).join(', ')}`);
+  if (process.env.BENCH_KEEP) fs.cpSync(ourData, process.env.BENCH_KEEP, { recursive: true });
   const promBytes = dirBytes(promData);
 
   // ---- query rounds, A/B/A/B ----
@@ -333,7 +339,7 @@ try {
   const alertOurs = Math.max(...oursAlerts);
   const alertPeer = Math.max(...amAlerts);
   console.log(`load: ours ${ourLoadS.toFixed(1)} s through the ingest API (${ingestCpu.toFixed(1)} CPU-s incl. scoring meanwhile, ${shed} requests shed with 503 while scoring caught up), Prometheus ${promLoadS.toFixed(1)} s with promtool`);
-  console.log(`raw query points: ours ${checkRaw.series[0]?.timestamps.length}; largest tables: ${tableBytes.map((t) => `${t.name} ${(t.bytes / 1_048_576).toFixed(1)} MiB`).join(', ')}`);
+  console.log(`raw query points: ours ${checkRaw.series[0]?.timestamps.length}`);
   console.log('| figure | ours | peer | ratio (ours vs peer, higher is better) |');
   console.log('|---|---|---|---|');
   console.log(`| bytes per sample on disk (whole data folder) | ${ourBps.toFixed(2)} | Prometheus ${promBps.toFixed(2)} | ${ratio(ourBps, promBps)}× the peer's size |`);

@@ -10,7 +10,8 @@ const ROLLUP_BUCKETS_PER_CHUNK = 120;
  * beside the samples, `metric_rollups_1m`/`_1h` as rows) into chunks, in one transaction,
  * then drops the old tables and compacts the file. Nothing is lost: every sample keeps its
  * value and export position (a chunk carries its newest), every score moves to its
- * target's score chunks, every rollup bucket to a rollup chunk, and each series' raw range
+ * target's score chunks, every hour bucket and every minute bucket older than the kept raw
+ * samples to a rollup chunk (newer minutes are derived from raw), and each series' raw range
  * is queued for a rollup recompute (the old store kept that queue only in memory, so
  * buckets of its last minutes may have been missing). Runs at start-up; a no-op once done.
  */
@@ -93,9 +94,14 @@ function convertRollups(db: Db, table: string, width: number): void {
     cols = [[], [], [], [], [], []];
   };
   const ids = db.prepare(`SELECT DISTINCT series_id FROM ${table}`).pluck().all() as number[];
-  const rows = db.prepare(`SELECT series_id, bucket, min, max, sum, count, last FROM ${table} WHERE series_id = ? ORDER BY bucket`).raw();
+  const rows = db.prepare(`SELECT series_id, bucket, min, max, sum, count, last FROM ${table} WHERE series_id = ? AND bucket < ? ORDER BY bucket`).raw();
+  // Minutes are derived from raw samples while those are kept (rollups.ts): only the minutes
+  // before a series' first kept sample are stored.
+  const firstRaw = db.prepare('SELECT min(ts) FROM metric_samples WHERE series_id = ?').pluck();
   for (const id of ids) {
-    for (const row of rows.all(id) as [number, number, number, number, number, number, number][]) {
+    const first = width === MINUTE_MS ? (firstRaw.get(id) as number | null) : null;
+    const before = first === null ? Number.MAX_SAFE_INTEGER : Math.floor(first / MINUTE_MS) * MINUTE_MS;
+    for (const row of rows.all(id, before) as [number, number, number, number, number, number, number][]) {
       const start = Math.floor(row[1] / span) * span;
       const next = `${row[0]}:${start}`;
       if (next !== key) {

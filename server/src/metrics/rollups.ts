@@ -23,13 +23,20 @@ export interface RollupColumns {
 export type RawReader = (seriesId: number, from: number, to: number) => Columns;
 
 /**
- * Keeps the 1 m and 1 h rollups (min, max, sum, count, last) in step with raw samples,
- * stored as chunks of 120 buckets per aligned window (2 h of minutes, 5 days of hours).
- * An append records the time range it touched in `metric_rollup_pending` inside its own
- * transaction (`markDirty`), so the work survives a restart or a kill -9; `flush()`
- * recomputes the touched minutes from raw and the touched hours from minutes, and clears
- * the pending ranges in the same transaction. Recomputing (rather than adding in) makes
- * late, repeated and replaced samples come out right.
+ * The 1 m and 1 h rollups (min, max, sum, count, last), stored as chunks of 120 buckets per
+ * aligned window (2 h of minutes, 5 days of hours).
+ *
+ * Minutes are not stored while the raw samples they summarise are kept: a minute of 10 s
+ * samples is six samples, so a stored copy cost nearly as much as the samples themselves
+ * (3.3 of 8 bytes per sample in `bench:peer`). `minutes()` derives them from raw where raw
+ * is kept and reads stored ones where retention has removed raw; retention stores a
+ * minute (`materializeMinutes`) in the transaction that deletes its raw samples.
+ *
+ * Hours are stored. An append records the time range it touched in
+ * `metric_rollup_pending` inside its own transaction (`markDirty`), so the work survives a
+ * restart or a kill -9 (issue 15 item 1); `flush()` recomputes the touched hours from the
+ * minutes and clears the pending ranges in the same transaction. Recomputing (rather than
+ * adding in) makes late, repeated and replaced samples come out right.
  */
 export class Rollups {
   readonly #readRaw: RawReader;
@@ -119,14 +126,34 @@ export class Rollups {
     return deleted;
   }
 
+  /**
+   * 1 m buckets starting in [from, to), in time order: from raw samples where they are kept,
+   * from stored minutes where retention removed them (a minute with both, from a sample
+   * that arrived late, combines the two).
+   */
+  minutes(seriesId: number, from: number, to: number): RollupColumns {
+    const stored = this.read(seriesId, MINUTE_MS, from, to);
+    const derived = aggregateRaw(this.#readRaw(seriesId, ceilTo(from, MINUTE_MS), ceilTo(to, MINUTE_MS)), MINUTE_MS);
+    return stored.length === 0 ? derived : combineBuckets(stored, derived);
+  }
+
+  /**
+   * Stores the minutes of the raw samples before `cutoff` (a whole minute), combined with
+   * what is stored for them already: call in the transaction that then deletes those samples.
+   */
+  materializeMinutes(seriesId: number, cutoff: number): void {
+    const fresh = aggregateRaw(this.#readRaw(seriesId, Number.MIN_SAFE_INTEGER, cutoff), MINUTE_MS);
+    if (fresh.length === 0) return;
+    const from = fresh.ts[0]!;
+    const to = fresh.ts[fresh.length - 1]! + MINUTE_MS;
+    const stored = this.read(seriesId, MINUTE_MS, from, to);
+    this.#replace(seriesId, MINUTE_MS, from, to, stored.length === 0 ? fresh : combineBuckets(stored, fresh));
+  }
+
   #recompute(seriesId: number, from: number, to: number): void {
-    const minuteFrom = floorTo(from, MINUTE_MS);
-    const minuteTo = floorTo(to, MINUTE_MS) + MINUTE_MS;
-    const raw = this.#readRaw(seriesId, minuteFrom, minuteTo);
-    this.#replace(seriesId, MINUTE_MS, minuteFrom, minuteTo, aggregateRaw(raw, MINUTE_MS));
     const hourFrom = floorTo(from, HOUR_MS);
     const hourTo = floorTo(to, HOUR_MS) + HOUR_MS;
-    this.#replace(seriesId, HOUR_MS, hourFrom, hourTo, aggregateBuckets(this.read(seriesId, MINUTE_MS, hourFrom, hourTo), HOUR_MS));
+    this.#replace(seriesId, HOUR_MS, hourFrom, hourTo, aggregateBuckets(this.minutes(seriesId, hourFrom, hourTo), HOUR_MS));
   }
 
   /** Replaces the buckets in [from, to) with `fresh` (sorted), window by window. */
@@ -215,6 +242,33 @@ function aggregateBuckets(rows: RollupColumns, width: number): RollupColumns {
   return out;
 }
 
+/** Two bucket lists (each sorted) as one; a bucket in both combines them (`b`'s last is the later). */
+function combineBuckets(a: RollupColumns, b: RollupColumns): RollupColumns {
+  const out = rollupColumns(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const ta = i < a.length ? a.ts[i]! : Infinity;
+    const tb = j < b.length ? b.ts[j]! : Infinity;
+    if (ta < tb) {
+      pushBucket(out, ta, a.min[i]!, a.max[i]!, a.sum[i]!, a.count[i]!, a.last[i]!);
+      i++;
+    } else if (tb < ta) {
+      pushBucket(out, tb, b.min[j]!, b.max[j]!, b.sum[j]!, b.count[j]!, b.last[j]!);
+      j++;
+    } else {
+      pushBucket(out, ta, Math.min(a.min[i]!, b.min[j]!), Math.max(a.max[i]!, b.max[j]!), a.sum[i]! + b.sum[j]!, a.count[i]! + b.count[j]!, b.last[j]!);
+      i++;
+      j++;
+    }
+  }
+  return out;
+}
+
 export function floorTo(ts: number, width: number): number {
   return Math.floor(ts / width) * width;
+}
+
+function ceilTo(ts: number, width: number): number {
+  return Math.ceil(ts / width) * width;
 }

@@ -93,6 +93,35 @@ describe('metrics store', () => {
     expect(store.readRollup('1h', s!.id, 0, now).map((r) => r[0])).toEqual([T0 + 3 * day, T0 + 10 * day]);
   });
 
+  it('stores minutes only once retention removes their raw samples, and the 1 m view reads the same before and after', () => {
+    const { store, db } = tempStore();
+    const day = 86_400_000;
+    // 6 h at 10 s, value = i; the raw cutoff falls inside the fourth hour, mid-minute.
+    const samples = Array.from({ length: 2160 }, (_, i) => [T0 + i * 10_000, i] as [number, number]);
+    const [s] = store.append([{ name: 'm', labels: {}, samples }]);
+    const storedMinutes = () => db.prepare('SELECT count(*) FROM metric_rollup_chunks WHERE width = 60000').pluck().get() as number;
+    const before = store.readRollup('1m', s!.id, T0, T0 + 6 * 3_600_000);
+    expect(before).toHaveLength(360);
+    expect(before[7]).toEqual([T0 + 7 * 60_000, 42, 47, 42 + 43 + 44 + 45 + 46 + 47, 6, 47]);
+    expect(storedMinutes()).toBe(0);
+
+    const cutoff = T0 + 3 * 3_600_000 + 25_000;
+    const result = enforceRetention(db, store, { rawMs: day, minuteMs: 30 * day, hourMs: 400 * day }, cutoff + day);
+    // Raw leaves by whole minutes: the samples before the cutoff's minute.
+    expect(result.raw).toBe(3 * 360);
+    expect(store.readRaw(s!.id, 0, T0 + day)[0]).toEqual([T0 + 3 * 3_600_000, 1080]);
+    expect(storedMinutes()).toBeGreaterThan(0);
+    expect(store.readRollup('1m', s!.id, T0, T0 + 6 * 3_600_000)).toEqual(before);
+    expect(store.readRollup('1h', s!.id, T0, T0 + 6 * 3_600_000).map((h) => h[4])).toEqual([360, 360, 360, 360, 360, 360]);
+
+    // A late sample in a minute already stored combines with it (the 1 m view and the hour).
+    store.append([{ name: 'm', labels: {}, samples: [[T0 + 7 * 60_000 + 5_000, 1000]] }]);
+    expect(store.readRollup('1m', s!.id, T0 + 7 * 60_000, T0 + 7 * 60_000 + 1)[0]).toEqual([T0 + 7 * 60_000, 42, 1000, 42 + 43 + 44 + 45 + 46 + 47 + 1000, 7, 1000]);
+    expect(store.readRollup('1h', s!.id, T0, T0 + 1)[0]![4]).toBe(361);
+    enforceRetention(db, store, { rawMs: day, minuteMs: 30 * day, hourMs: 400 * day }, cutoff + day);
+    expect(store.readRollup('1m', s!.id, T0 + 7 * 60_000, T0 + 7 * 60_000 + 1)[0]![4]).toBe(7);
+  });
+
   it('exports samples in insertion order with a cursor, replaced samples moving to the end', () => {
     const { store } = tempStore();
     const [a, b] = store.append([

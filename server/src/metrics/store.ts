@@ -240,10 +240,11 @@ export class MetricsStore {
     return rows;
   }
 
-  /** Rollup buckets starting in [from, to), brought up to date with every append first. */
+  /** Rollup buckets starting in [from, to), up to date with every append (minutes come from raw samples where kept). */
   readRollupColumns(resolution: '1m' | '1h', seriesId: number, from: number, to: number): RollupColumns {
+    if (resolution === '1m') return this.#rollups.minutes(seriesId, from, to);
     this.#rollups.flush();
-    return this.#rollups.read(seriesId, RESOLUTION_MS[resolution], from, to);
+    return this.#rollups.read(seriesId, HOUR_MS, from, to);
   }
 
   readRollup(resolution: '1m' | '1h', seriesId: number, from: number, to: number): RollupRow[] {
@@ -340,11 +341,14 @@ export class MetricsStore {
 
   /**
    * Deletes what is older than each cutoff, per series; call inside a transaction, after
-   * `flushRollups` (so raw samples are summarised before they go).
+   * `flushRollups` (so raw samples are summarised in the hours before they go).
    */
   deleteBefore(seriesId: number, cutoffs: { raw: number; minute: number; hour: number }): { raw: number; minute: number; hour: number } {
+    // Raw samples leave by whole minutes, each minute stored as a rollup in the same transaction.
+    const rawCutoff = Math.floor(cutoffs.raw / MINUTE_MS) * MINUTE_MS;
+    this.#rollups.materializeMinutes(seriesId, rawCutoff);
     return {
-      raw: this.#raw.deleteBefore(seriesId, cutoffs.raw),
+      raw: this.#raw.deleteBefore(seriesId, rawCutoff),
       minute: this.#rollups.deleteBefore(seriesId, MINUTE_MS, cutoffs.minute),
       hour: this.#rollups.deleteBefore(seriesId, HOUR_MS, cutoffs.hour),
     };

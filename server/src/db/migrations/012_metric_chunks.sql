@@ -27,7 +27,8 @@ CREATE TABLE metric_head (
 CREATE INDEX metric_head_export ON metric_head (seq);
 
 -- 1 m and 1 h rollups, 120 buckets a chunk in windows aligned to 120 × width, columns
--- min, max, sum, count, last.
+-- min, max, sum, count, last. Minutes are stored only once retention removes their raw
+-- samples (until then they are derived from raw; server/src/metrics/rollups.ts).
 CREATE TABLE metric_rollup_chunks (
   id INTEGER PRIMARY KEY,
   series_id INTEGER NOT NULL,
