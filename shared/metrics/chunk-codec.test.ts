@@ -44,6 +44,48 @@ describe('chunk codec', () => {
     }
   });
 
+  it('stores decimal columns as scaled integers, bit for bit, in a few bits per value', () => {
+    const t0 = Date.UTC(2026, 0, 1);
+    const ts = Array.from({ length: CHUNK_SAMPLES }, (_, i) => t0 + i * 10_000);
+    let seed = 3;
+    const rand = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    let ratio = 0.5;
+    let pages = 100_000;
+    let counter = 1_234_567;
+    const columns = [
+      ts.map(() => (ratio = Math.round(Math.min(1, Math.max(0, ratio + (rand() - 0.5) * 0.02)) * 1000) / 1000)),
+      ts.map(() => (pages += Math.round((rand() - 0.5) * 64)) * 4096),
+      ts.map(() => (counter += Math.floor(rand() * 1000))),
+      ts.map((_, i) => -12.5 + (i % 7) * 0.25),
+      ts.map(() => 7),
+    ];
+    const sizes = columns.map((column) => roundTrip(ts, [column]).length);
+    // Header, first timestamp and ~2 bits a timestamp are ~50 bytes; XOR needs 4-6 bytes a value here.
+    expect(sizes[0]).toBeLessThan(50 + CHUNK_SAMPLES); // ±10 thousandths: under 8 bits a value
+    expect(sizes[1]).toBeLessThan(50 + CHUNK_SAMPLES); // whole pages of 4096: the common factor goes
+    expect(sizes[2]).toBeLessThan(50 + 1.5 * CHUNK_SAMPLES); // counter increments below 1000
+    expect(sizes[3]).toBeLessThan(50 + CHUNK_SAMPLES / 2);
+    expect(sizes[4]).toBeLessThan(50);
+    roundTrip(ts, columns);
+  });
+
+  it('keeps values a decimal cannot carry exactly (-0, NaN, huge, many digits) bit for bit', () => {
+    const ts = [1, 2, 3, 4, 5];
+    for (const odd of [-0, NaN, Infinity, 2 ** 60, 1 / 3, 1e-13, 5e-324]) {
+      const column = [0.5, 1.25, odd, 3, 4];
+      const decoded = decodeChunk(encodeChunk(ts, [column])).columns[0]!;
+      column.forEach((v, i) => expect(Object.is(decoded[i], v)).toBe(true));
+    }
+  });
+
+  it('reads chunks of format 1 (samples interleaved, XOR only)', () => {
+    // Written by the format-1 encoder: 4 samples, columns [0.5, 0.25, -3, 1e300] and [1, 1, 2, 2].
+    const v1 = Uint8Array.from(Buffer.from('010400024278bcfe568000003fe00000000000003ff0000000000000c2710d4166037ff784bfff07d183ebe3fe43c8800759c0', 'hex'));
+    const { timestamps, columns } = decodeChunk(v1);
+    expect(Array.from(timestamps)).toEqual([1700000000000, 1700000010000, 1700000020000, 1700000031000]);
+    expect(columns.map((c) => Array.from(c))).toEqual([[0.5, 0.25, -3, 1e300], [1, 1, 2, 2]]);
+  });
+
   it('decodes into caller arrays at an offset', () => {
     const a = encodeChunk([1, 2, 3], [[10, 20, 30]]);
     const b = encodeChunk([4, 5], [[40, 50]]);
