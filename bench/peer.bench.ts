@@ -256,7 +256,8 @@ try {
 
   // Make both sides settle (rollups written, Prometheus' head and compaction idle) before sizes.
   await fetch(`${ourUrl}/api/v1/metrics/query_range?match=node_bench_0&from=${startTs}&to=${end}&step=3600000`, { headers: auth });
-  await new Promise((resolve) => setTimeout(resolve, 3000));
+  // Idle long enough for the server's periodic WAL checkpoint (10 s) to have run once.
+  await new Promise((resolve) => setTimeout(resolve, 12_000));
   const ourBytes = dirBytes(ourData);
   // The metrics feature's own tables (chunks, head, rollups, scores, series), page by page.
   const reader = new Database(path.join(ourData, 'smartcloudops.db'), { readonly: true });

@@ -4,6 +4,7 @@ import type { DestinationStream, Logger } from 'pino';
 import { loadConfig, type ServerConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { ensureWritableDataDir } from './db/data-dir.ts';
+import { startWalCheckpoints } from './db/wal-checkpoint.ts';
 import { EventBus } from './events/bus.ts';
 import { AuditLog } from './audit/store.ts';
 import { auditActor } from './audit/actor.ts';
@@ -137,7 +138,12 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   app.decorate('chatops', features.chatops.service);
   app.decorate('datasources', features.datasources.service);
   app.decorate('runbooks', features.runbooks.service);
-  app.addHook('onClose', async () => db.close());
+  // The WAL cut back to nothing every 10 s, so an idle data folder holds only the database.
+  const stopWalCheckpoints = startWalCheckpoints(opened);
+  app.addHook('onClose', async () => {
+    stopWalCheckpoints();
+    db.close();
+  });
 
   const storage = new StorageHealth({ dataDir: config.dataDir, log, now });
   installErrorHandling(app, storage);
