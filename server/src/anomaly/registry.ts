@@ -76,10 +76,15 @@ function toRecord(r: Row): ModelRecord {
 export class ModelRegistry {
   readonly #db: Db;
   readonly #now: () => number;
+  // Prepared once: scoring asks for a target's active model on every row until it has one.
+  readonly #byId;
+  readonly #inState;
 
   constructor(db: Db, now: () => number) {
     this.#db = db;
     this.#now = now;
+    this.#byId = db.prepare(`SELECT ${COLUMNS} FROM anomaly_models WHERE id = ?`);
+    this.#inState = db.prepare(`SELECT ${COLUMNS} FROM anomaly_models WHERE target = ? AND state = ? ORDER BY version DESC LIMIT 1`);
   }
 
   add(model: NewModel, state: 'candidate' | 'active'): ModelRecord {
@@ -100,7 +105,7 @@ export class ModelRegistry {
   }
 
   byId(id: number): ModelRecord | undefined {
-    const row = this.#db.prepare(`SELECT ${COLUMNS} FROM anomaly_models WHERE id = ?`).get(id) as Row | undefined;
+    const row = this.#byId.get(id) as Row | undefined;
     return row ? toRecord(row) : undefined;
   }
 
@@ -112,7 +117,7 @@ export class ModelRegistry {
   }
 
   inState(target: string, state: ModelState): ModelRecord | undefined {
-    const row = this.#db.prepare(`SELECT ${COLUMNS} FROM anomaly_models WHERE target = ? AND state = ? ORDER BY version DESC LIMIT 1`).get(target, state) as Row | undefined;
+    const row = this.#inState.get(target, state) as Row | undefined;
     return row ? toRecord(row) : undefined;
   }
 
