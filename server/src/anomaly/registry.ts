@@ -1,3 +1,4 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { AnomalyModel, ModelState } from '../../../shared/api/anomaly.ts';
 import type { Db } from '../db/database.ts';
 
@@ -97,7 +98,7 @@ export class ModelRegistry {
              VALUES (?, ?, 'candidate', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(model.target, version, this.#now(), model.createdBy, model.trainedFrom, model.trainedTo, model.trainRows, JSON.stringify(model.params),
-            JSON.stringify(model.scoreDistribution), JSON.stringify(model.evaluation), Buffer.from(model.model), model.model.length).lastInsertRowid,
+            JSON.stringify(model.scoreDistribution), JSON.stringify(model.evaluation), deflateRawSync(model.model), model.model.length).lastInsertRowid,
       );
       if (state === 'active') this.#activate(id);
       return this.byId(id)!;
@@ -121,10 +122,10 @@ export class ModelRegistry {
     return row ? toRecord(row) : undefined;
   }
 
-  /** The model's bytes; workers read these themselves by id. */
+  /** The model's serialized bytes (the service shares them with the workers). */
   bytesOf(id: number): Uint8Array | undefined {
     const row = this.#db.prepare('SELECT model FROM anomaly_models WHERE id = ?').get(id) as { model: Buffer } | undefined;
-    return row ? new Uint8Array(row.model) : undefined;
+    return row ? storedModelBytes(row.model) : undefined;
   }
 
   /** Candidate -> active; the previous active model is retired. */
@@ -169,5 +170,23 @@ export class ModelRegistry {
     const target = (this.#db.prepare('SELECT target FROM anomaly_models WHERE id = ?').get(id) as { target: string }).target;
     this.#db.prepare("UPDATE anomaly_models SET state = 'retired', retired_at = ? WHERE target = ? AND state = 'active' AND id != ?").run(now, target, id);
     this.#db.prepare("UPDATE anomaly_models SET state = 'active', activated_at = ?, retired_at = NULL WHERE id = ?").run(now, id);
+  }
+}
+
+/** The engine's serialized models start with "SCAM"; a stored model without it is deflated. */
+const MODEL_MAGIC = [0x53, 0x43, 0x41, 0x4d];
+
+/**
+ * Models are stored deflated (154 KB → ~42 KB: the forest's node table compresses well;
+ * `bench:peer` kept 4 MiB of models for 20 targets). Rows written before that are stored
+ * as they are, and bytes that neither read are passed on for the worker to refuse (a
+ * model load failure, handled like any other).
+ */
+export function storedModelBytes(stored: Uint8Array): Uint8Array {
+  if (MODEL_MAGIC.every((b, i) => stored[i] === b)) return new Uint8Array(stored);
+  try {
+    return new Uint8Array(inflateRawSync(stored));
+  } catch {
+    return new Uint8Array(stored);
   }
 }
