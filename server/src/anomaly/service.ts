@@ -348,15 +348,19 @@ export class AnomalyService {
     }
     const times = new Float64Array(rows.length);
     const scores = new Float64Array(rows.length);
+    let newest: ScoredSample | undefined;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
-      const result = this.#decide(target, active, row.ts, scored.scores[i]!, scored.breakouts[i] ?? null, spikes[i]);
+      const result = (newest = this.#decide(target, active, row.ts, scored.scores[i]!, scored.breakouts[i] ?? null, spikes[i]));
       times[i] = row.ts;
       scores[i] = result.score;
-      this.#ctx.events.publish({ type: 'anomaly_score', data: { ...result } });
       if (result.isAnomaly) await this.#raise(target, active, row, result, features.slice(i * width, (i + 1) * width));
     }
     this.#metrics.setScores(target, times, scores);
+    // One live event for the batch, its newest score: a back-fill would otherwise send (and
+    // the stream log keep) an event per row. Every score is in the store; anomalies each
+    // have their own event.
+    if (newest) this.#ctx.events.publish({ type: 'anomaly_score', data: { ...newest } });
     const trained = active.model.trainRows;
     if (trained < this.#settings.trainWindow && state.rows.length >= Math.min(2 * trained, this.#settings.trainWindow)) {
       await this.#train(target, state, 'system', true);
