@@ -236,10 +236,13 @@ try {
     }
     return total;
   };
+  // Done when the server's scoring backlog (its /metrics gauge) is empty and the stored
+  // scores stop growing: a model fit alone can pause the scores for seconds on a busy machine.
+  const backlog = async () => Number(/^smartcloudops_anomaly_scoring_backlog (\S+)$/m.exec(await (await fetch(`${ourUrl}/metrics`)).text())?.[1] ?? 0);
   let scored = await scoredTimes();
   let stableSince = Date.now();
   const scoringDeadline = Date.now() + 8 * 60_000;
-  while (Date.now() - stableSince < 5_000 && Date.now() < scoringDeadline) {
+  while ((Date.now() - stableSince < 5_000 || (await backlog()) > 0) && Date.now() < scoringDeadline) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const now = await scoredTimes();
     if (now !== scored) {
