@@ -176,7 +176,7 @@ describe('anomaly detection across a restart', () => {
     } finally {
       await second.close();
     }
-  });
+  }, 120_000); // hundreds of rows scored one by one in workers, twice: slow on a loaded machine
 });
 
 describe('a registered model that no longer loads after a restart', () => {
@@ -209,7 +209,7 @@ describe('a registered model that no longer loads after a restart', () => {
     } finally {
       await second.close();
     }
-  });
+  }, 120_000);
 });
 
 describe('a young target', () => {

@@ -69,5 +69,5 @@ describe('anomaly scoring in batches', () => {
     const models = async (target: string) => ((await server.injectAs('viewer', { method: 'GET', url: `/api/v1/anomaly/models?target=${target}` })).json() as { trainRows: number }[]).map((m) => m.trainRows);
     expect(await models('batch-1')).toEqual(await models('row-1'));
     expect((await models('row-1')).length).toBeGreaterThan(1);
-  });
+  }, 120_000);
 });
