@@ -80,7 +80,7 @@ describe('chunk codec', () => {
 
   it('reads chunks of format 1 (samples interleaved, XOR only)', () => {
     // Written by the format-1 encoder: 4 samples, columns [0.5, 0.25, -3, 1e300] and [1, 1, 2, 2].
-    const v1 = Uint8Array.from(Buffer.from('010400024278bcfe568000003fe00000000000003ff0000000000000c2710d4166037ff784bfff07d183ebe3fe43c8800759c0', 'hex'));
+    const v1 = Uint8Array.from('010400024278bcfe568000003fe00000000000003ff0000000000000c2710d4166037ff784bfff07d183ebe3fe43c8800759c0'.match(/../g)!, (byte) => parseInt(byte, 16));
     const { timestamps, columns } = decodeChunk(v1);
     expect(Array.from(timestamps)).toEqual([1700000000000, 1700000010000, 1700000020000, 1700000031000]);
     expect(columns.map((c) => Array.from(c))).toEqual([[0.5, 0.25, -3, 1e300], [1, 1, 2, 2]]);

@@ -278,19 +278,23 @@ export class MetricsStore {
    */
   exportAfter(after: number, limit: number, upTo = Infinity): ExportPage {
     const page: ExportPage = { seqs: [], seriesIds: [], ts: [], values: [], more: false };
-    let chunks = this.#exportChunks.all(after, EXPORT_FETCH) as [number, number, Uint8Array][];
-    let head = this.#exportHead.all(after, EXPORT_FETCH) as [number, number, number, number][];
+    // Rows fetched per round in proportion to the page (a sync page of 1,000 samples needs
+    // about nine chunks, not 512 BLOBs); a round that runs out fetches the next.
+    const chunkFetch = Math.min(EXPORT_FETCH, Math.ceil(limit / 100) + 2);
+    const headFetch = Math.min(EXPORT_FETCH, limit + 1);
+    let chunks = this.#exportChunks.all(after, chunkFetch) as [number, number, Uint8Array][];
+    let head = this.#exportHead.all(after, headFetch) as [number, number, number, number][];
     let c = 0;
     let h = 0;
     let ts = new Float64Array(256);
     let vs = new Float64Array(256);
     for (;;) {
-      if (c === chunks.length && chunks.length === EXPORT_FETCH) {
-        chunks = this.#exportChunks.all(chunks[c - 1]![0], EXPORT_FETCH) as [number, number, Uint8Array][];
+      if (c === chunks.length && chunks.length === chunkFetch) {
+        chunks = this.#exportChunks.all(chunks[c - 1]![0], chunkFetch) as [number, number, Uint8Array][];
         c = 0;
       }
-      if (h === head.length && head.length === EXPORT_FETCH) {
-        head = this.#exportHead.all(head[h - 1]![0], EXPORT_FETCH) as [number, number, number, number][];
+      if (h === head.length && head.length === headFetch) {
+        head = this.#exportHead.all(head[h - 1]![0], headFetch) as [number, number, number, number][];
         h = 0;
       }
       const chunkSeq = c < chunks.length ? chunks[c]![0] : Infinity;
