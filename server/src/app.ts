@@ -4,6 +4,7 @@ import { loadConfig, type ServerConfig } from './config.ts';
 import { openStorage } from './db/storage.ts';
 import { DatabaseAvailability } from './db/sql/availability.ts';
 import { ensureWritableDataDir } from './db/data-dir.ts';
+import { startWalCheckpoints } from './db/wal-checkpoint.ts';
 import { EventBus } from './events/bus.ts';
 import { AuditLog } from './audit/store.ts';
 import { auditActor } from './audit/actor.ts';
@@ -147,7 +148,10 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   app.decorate('chatops', features.chatops.service);
   app.decorate('datasources', features.datasources.service);
   app.decorate('runbooks', features.runbooks.service);
+  // The WAL cut back to nothing every 10 s, so an idle data folder holds only the database.
+  const stopWalCheckpoints = startWalCheckpoints(db);
   app.addHook('onClose', async () => {
+    stopWalCheckpoints();
     await storage.sql.close();
     db.close();
   });

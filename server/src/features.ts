@@ -56,7 +56,8 @@ export function createFeatures(ctx: ServerContext, options: FeatureOptions) {
   const notifications = createNotificationsFeature(ctx, alerting);
   const incidents = createIncidentsFeature(ctx, { alerts: alertData, metrics: metricsQuery, ...(grouping ? { grouping } : {}) });
   const alerts = createAlertsFeature(ctx, { data: alertData, links: incidents.service.links, notifier: notifications.service.notifier, metrics: metricsQuery, settings: alerting });
-  const stream = createStreamFeature(ctx, { registry: options.registry });
+  // The stream's log keeps a marker per sample event and replays the samples from the store.
+  const stream = createStreamFeature(ctx, { registry: options.registry, log: { samples: (after, upTo) => metrics.service.samplesBetween(after, upTo) } });
   const ruleIntervalMs = alerting.ruleIntervalMs ?? DEFAULT_ALERTS_SETTINGS.ruleIntervalMs;
   const datasources = createDatasourcesFeature(ctx, { ...(options.datasources ? { settings: options.datasources } : {}), rules: { host: alerts.service, intervalMs: ruleIntervalMs } });
   const alertingServices = { ...alerts.service, incidents: incidents.service.incidents, timeline: incidents.service.timeline, incidentService: incidents.service.service };

@@ -112,7 +112,11 @@ export const AnomalyStatusSchema = Type.Object({
 });
 export type AnomalyStatus = Static<typeof AnomalyStatusSchema>;
 
-/** Data of the stream's `anomaly_score` event: one scored sample time of a target. */
+/**
+ * Data of the stream's `anomaly_score` event: one scored sample time of a target. Rows
+ * scored together (a back-fill) send one event, for the newest of them; every score is
+ * stored (`/anomaly/rate`, the metrics store) and every anomaly has its own `anomaly` event.
+ */
 export interface AnomalyScoreEventData {
   target: string;
   ts: number;

@@ -45,7 +45,12 @@ export interface IncidentEventData {
 }
 
 export type StreamEvent =
-  | { type: 'samples'; data: SampleEventData[] }
+  /**
+   * `range`: the export positions (after, upTo] of the samples of one ingest call, on the
+   * last event of that call: the stream's log keeps only this and replays the samples from
+   * the metrics store, instead of a second copy of every sample.
+   */
+  | { type: 'samples'; data: SampleEventData[]; range?: { after: number; upTo: number } }
   | { type: 'anomaly'; data: AnomalyEventData }
   | { type: 'anomaly_score'; data: Record<string, unknown> }
   | { type: 'alert'; data: AlertEventData }

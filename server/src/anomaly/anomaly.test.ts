@@ -12,6 +12,7 @@ describe('anomaly detection service', () => {
   let step = 0;
   const random = createRandom(17);
   const events: StreamEvent[] = [];
+  const scoredTimes = () => server.app.metrics.store.readScores('web-1', 0, Number.MAX_SAFE_INTEGER).length;
 
   /** One collection round for web-1: cpu and memory, as the host collector would send them. */
   function ingest(rounds: number, cpu = () => 40 + 4 * (random.next() - 0.5)): void {
@@ -50,9 +51,11 @@ describe('anomaly detection service', () => {
     expect(models[0].scoreDistribution.quantiles).toHaveLength(101);
     expect(models[0].bytes).toBeGreaterThan(1_000);
 
-    const scored = server.app.ctx.db.prepare('SELECT COUNT(*) AS n FROM metric_samples WHERE score IS NOT NULL').get() as { n: number };
-    expect(scored.n).toBe(2 * 60);
+    // One score per scored sample time of the target (both of its series share it).
+    expect(scoredTimes()).toBe(60);
     expect(events.filter((e) => e.type === 'anomaly_score')).toHaveLength(60);
+    // Every received row is accounted for: the backlog ingest sheds load on is empty again.
+    expect(server.app.anomaly.backlog.waiting).toBe(0);
     expect(server.app.anomaly.status().pool.completed).toBeGreaterThanOrEqual(60);
   });
 
@@ -73,19 +76,19 @@ describe('anomaly detection service', () => {
   });
 
   it('keeps scoring after a worker is killed', async () => {
-    const before = (server.app.ctx.db.prepare('SELECT COUNT(*) AS n FROM metric_samples WHERE score IS NOT NULL').get() as { n: number }).n;
+    const before = scoredTimes();
     ingest(5);
     await server.app.anomaly.pool.threads[0]!.terminate();
     ingest(20);
     await server.app.anomaly.idle();
-    const after = (server.app.ctx.db.prepare('SELECT COUNT(*) AS n FROM metric_samples WHERE score IS NOT NULL').get() as { n: number }).n;
+    const after = scoredTimes();
     const status = server.app.anomaly.status();
     // Every sample is scored except those whose task died with the worker.
-    expect(after - before).toBeGreaterThanOrEqual(2 * (25 - status.scoringFailures));
-    expect(after - before).toBeGreaterThanOrEqual(2 * 20);
+    expect(after - before).toBeGreaterThanOrEqual(25 - status.scoringFailures);
+    expect(after - before).toBeGreaterThanOrEqual(20);
     const lastTs = T0 + (step - 1) * STEP;
-    const last = server.app.ctx.db.prepare('SELECT score FROM metric_samples WHERE ts = ?').all(lastTs) as { score: number | null }[];
-    expect(last.every((r) => r.score !== null)).toBe(true);
+    const scores = server.app.metrics.store.readScores('web-1', lastTs, lastTs + 1);
+    expect(scores.length).toBe(1);
   });
 
   it('trains a candidate on demand, shadow-scores it, promotes it and rolls back, with permissions and audit', async () => {
@@ -173,7 +176,7 @@ describe('anomaly detection across a restart', () => {
     } finally {
       await second.close();
     }
-  });
+  }, 120_000); // hundreds of rows scored one by one in workers, twice: slow on a loaded machine
 });
 
 describe('a registered model that no longer loads after a restart', () => {
@@ -206,7 +209,7 @@ describe('a registered model that no longer loads after a restart', () => {
     } finally {
       await second.close();
     }
-  });
+  }, 120_000);
 });
 
 describe('a young target', () => {

@@ -15,7 +15,7 @@ import type { AnomalyEventData, SampleEventData } from '../../../shared/api/stre
 import type { ServerContext } from '../context.ts';
 import type { ScoringPool } from './pool.ts';
 import { isModelLoadFailure } from './protocol.ts';
-import { targetOf } from '../metrics/target.ts';
+import { TARGET_LABELS, targetOf } from '../metrics/target.ts';
 import type { TargetReads } from '../metrics/target-reads.ts';
 import type { ModelRecord, ModelRegistry } from './registry.ts';
 import { withSpan } from '../observability/tracing.ts';
@@ -96,7 +96,8 @@ export function metricKey(sample: Pick<SampleEventData, 'name' | 'labels'>): str
   return rest.length > 0 ? `${sample.name}{${rest.join(',')}}` : sample.name;
 }
 
-const TARGET_LABELS = ['target', 'host', 'instance'];
+/** Most rows scored in one worker task (a back-fill is thousands of rows per target). */
+const MAX_SCORE_BATCH = 512;
 /** Models kept in shared memory for the workers (~150 KB each). */
 const MAX_SHARED_MODELS = 2_000;
 
@@ -274,21 +275,95 @@ export class AnomalyService {
         for (const row of history) created.rows.push(row);
       }
       const targetState = state;
+      const accepted: RawRow[] = [];
       for (const row of rows) {
         if (this.overloaded) {
           this.#shedSamples++;
           continue;
         }
         this.#backlog++;
-        void this.#enqueue(targetState, () => this.#process(target, targetState, row))
-          .catch((error) => {
-            this.#scoringFailures++;
-            this.#ctx.log.error({ err: error, target }, 'anomaly scoring failed for one sample; continuing');
-          })
-          .finally(() => {
-            this.#backlog--;
-          });
+        accepted.push(row);
       }
+      if (accepted.length > 0) void this.#enqueue(targetState, () => this.#processRows(target, targetState, accepted));
+    }
+  }
+
+  /**
+   * Rows in time order. Where nothing can change between rows (an active model whose next
+   * growth refit is further away, no candidate shadowing) they are scored as one batch: one
+   * worker task and one score write for many rows instead of one each. The decisions are
+   * the same as row by row: features and spike tails see every row before the likelihood
+   * and refractory periods judge them in order (PostProcessor keeps the two apart).
+   */
+  async #processRows(target: string, state: TargetState, rows: RawRow[]): Promise<void> {
+    for (let i = 0; i < rows.length; ) {
+      const n = this.#batchable(state, rows.length - i);
+      const batch = rows.slice(i, i + n);
+      i += n;
+      try {
+        await (n === 1 ? this.#process(target, state, batch[0]!) : this.#processBatch(target, state, batch));
+      } catch (error) {
+        this.#scoringFailures += n;
+        this.#ctx.log.error({ err: error, target, rows: n }, 'anomaly scoring failed for some samples; continuing');
+      } finally {
+        this.#backlog -= n;
+      }
+    }
+  }
+
+  /** How many of the next `left` rows can be scored as one batch (1: row by row). */
+  #batchable(state: TargetState, left: number): number {
+    const active = state.active;
+    if (!active || state.candidate) return 1;
+    let n = Math.min(left, MAX_SCORE_BATCH);
+    // A batch ends at the row that makes the history double: the growth refit follows it.
+    const trained = active.model.trainRows;
+    if (trained < this.#settings.trainWindow) n = Math.min(n, Math.max(1, Math.min(2 * trained, this.#settings.trainWindow) - state.rows.length));
+    return n;
+  }
+
+  /** `#process` for a run of rows that share one model and no refit: scored in one task, scores stored in one write. */
+  async #processBatch(target: string, state: TargetState, rows: RawRow[]): Promise<void> {
+    const active = state.active!;
+    for (const row of rows) state.rows.push(row);
+    if (state.rows.length > this.#settings.trainWindow) state.rows.splice(0, state.rows.length - this.#settings.trainWindow);
+    const width = active.builder.width;
+    const features = new Float64Array(rows.length * width);
+    const spikes = rows.map((row, i) => {
+      const at = features.subarray(i * width, (i + 1) * width);
+      active.builder.push(row.ts, row.values, at);
+      return active.post.observe(at, active.builder);
+    });
+    let scored: { scores: ArrayLike<number>; breakouts: (string | null)[] };
+    try {
+      scored = await this.#pool.score({ kind: 'score', model: this.#modelBytes(active.model.id), modelId: active.model.id, rows: features, count: rows.length, breakoutMargin: this.#settings.breakoutMargin });
+    } catch (error) {
+      if (!isModelLoadFailure(error)) throw error;
+      this.#loadFailures++;
+      this.#ctx.log.error({ err: error, target, modelId: active.model.id }, 'anomaly model failed to load; retiring it and training a replacement');
+      this.#registry.markFailed(active.model.id);
+      state.active = undefined;
+      await this.#train(target, state, 'system');
+      return;
+    }
+    const times = new Float64Array(rows.length);
+    const scores = new Float64Array(rows.length);
+    let newest: ScoredSample | undefined;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      const result = (newest = this.#decide(target, active, row.ts, scored.scores[i]!, scored.breakouts[i] ?? null, spikes[i]));
+      times[i] = row.ts;
+      scores[i] = result.score;
+      if (result.isAnomaly) await this.#raise(target, active, row, result, features.slice(i * width, (i + 1) * width));
+    }
+    this.#metrics.setScores(target, times, scores);
+    // One live event for the batch, its newest score: a back-fill would otherwise send (and
+    // the stream log keep) an event per row. Every score is in the store; anomalies each
+    // have their own event.
+    if (newest) this.#ctx.events.publish({ type: 'anomaly_score', data: { ...newest } });
+    const trained = active.model.trainRows;
+    if (trained < this.#settings.trainWindow && state.rows.length >= Math.min(2 * trained, this.#settings.trainWindow)) {
+      await this.#train(target, state, 'system', true);
     }
   }
 
@@ -327,7 +402,7 @@ export class AnomalyService {
       }
       throw error;
     }
-    this.#metrics.setScores(row.seriesIds.map((seriesId) => ({ seriesId, ts: row.ts, score: result.score })));
+    this.#metrics.setScores(target, [row.ts], [result.score]);
     this.#ctx.events.publish({ type: 'anomaly_score', data: { ...result } });
     if (state.candidate) await this.#shadow(target, state, state.candidate, row, result);
     if (result.isAnomaly) await this.#raise(target, active, row, result, features);
@@ -344,9 +419,13 @@ export class AnomalyService {
     const features = scorer.builder.push(row.ts, row.values);
     const spike = scorer.post.observe(features, scorer.builder);
     const { scores, breakouts } = await this.#pool.score({ kind: 'score', model: this.#modelBytes(scorer.model.id), modelId: scorer.model.id, rows: features, count: 1, breakoutMargin: this.#settings.breakoutMargin });
-    const rawScore = scores[0]!;
-    const r = scorer.post.decide(row.ts, { score: rawScore, breakout: breakouts[0] ?? null }, spike, scorer.model.scoreDistribution.threshold);
-    return { result: { target, ts: row.ts, modelId: scorer.model.id, rawScore, likelihood: r.likelihood, score: r.anomalyScore, threshold: r.threshold, isAnomaly: r.isAnomaly }, features };
+    return { result: this.#decide(target, scorer, row.ts, scores[0]!, breakouts[0] ?? null, spike), features };
+  }
+
+  /** A raw score through the scorer's likelihood, spike member and refractory periods. */
+  #decide(target: string, scorer: Scorer, ts: number, rawScore: number, breakout: string | null, spike: ReturnType<PostProcessor['observe']>): ScoredSample {
+    const r = scorer.post.decide(ts, { score: rawScore, breakout }, spike, scorer.model.scoreDistribution.threshold);
+    return { target, ts, modelId: scorer.model.id, rawScore, likelihood: r.likelihood, score: r.anomalyScore, threshold: r.threshold, isAnomaly: r.isAnomaly };
   }
 
   async #shadow(target: string, state: TargetState, candidate: Scorer, row: RawRow, active: ScoredSample): Promise<void> {

@@ -149,10 +149,9 @@ describe('kill -9 during ingest', () => {
     expect(ackedAlerts.filter((name) => !names.has(name))).toEqual([]);
   });
 
-  // Skipped until issue 15 item 1 lands (rollups made crash-consistent, branch `perf`):
-  // today the pending rollup ranges live only in memory, so after kill -9 this counts 0 of
-  // the acknowledged samples. Unskip with that change; nothing else here needs to move.
-  it.skip('counts every acknowledged sample in the 1-minute view (rollups)', async () => {
+  // The ranges still to roll up are written in the samples' own transaction
+  // (metric_rollup_pending, issue 15 item 1), so kill -9 cannot lose them.
+  it('counts every acknowledged sample in the 1-minute view (rollups)', async () => {
     const { from, to } = window();
     const range = await get<{ series: Array<{ resolution: string; values: number[] }> }>(`/api/v1/metrics/query_range?match=${selector}&from=${from}&to=${to}&step=60000&agg=count&maxPoints=20000`);
     expect(range.series[0]?.resolution).toBe('1m');

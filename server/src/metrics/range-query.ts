@@ -1,6 +1,7 @@
 import { lttbIndices } from '../../../shared/metrics/lttb.ts';
-import { floorTo } from './rollups.ts';
-import { RESOLUTION_MS, type MetricsStore, type Resolution, type RollupRow } from './store.ts';
+import type { Columns } from './chunk-table.ts';
+import { floorTo, type RollupColumns } from './rollups.ts';
+import { RESOLUTION_MS, type MetricsStore, type Resolution } from './store.ts';
 import type { RetentionPolicy } from './retention.ts';
 
 export const AGGREGATIONS = ['avg', 'min', 'max', 'sum', 'count', 'last'] as const;
@@ -42,30 +43,29 @@ export function queryRange(store: MetricsStore, seriesId: number, request: Range
   let timestamps: number[];
   let values: number[];
   if (resolution === 'raw') {
-    const rows = store.readRaw(seriesId, from, to + 1);
-    [timestamps, values] = step ? bucketRaw(rows, step, agg) : splitRaw(rows, agg);
+    const raw = store.readColumns(seriesId, from, to + 1);
+    [timestamps, values] = step ? bucketRaw(raw, step, agg) : splitRaw(raw, agg);
   } else {
     const width = RESOLUTION_MS[resolution];
-    const rows = store.readRollup(resolution, seriesId, floorTo(from, width), to + 1);
+    const rows = store.readRollupColumns(resolution, seriesId, floorTo(from, width), to + 1);
     [timestamps, values] = bucketRollups(rows, step && step > width ? step : width, agg);
   }
   return { resolution, ...downsample(timestamps, values, request.maxPoints) };
 }
 
-function splitRaw(rows: [number, number][], agg: Aggregation): [number[], number[]] {
-  const timestamps = new Array<number>(rows.length);
-  const values = new Array<number>(rows.length);
+function splitRaw(raw: Columns, agg: Aggregation): [number[], number[]] {
+  const timestamps = new Array<number>(raw.length);
+  const values = new Array<number>(raw.length);
   // A raw sample is a bucket of one: its count is 1, every other aggregation is itself.
   const count = agg === 'count';
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    timestamps[i] = row[0];
-    values[i] = count ? 1 : row[1];
+  for (let i = 0; i < raw.length; i++) {
+    timestamps[i] = raw.ts[i]!;
+    values[i] = count ? 1 : raw.values[i]!;
   }
   return [timestamps, values];
 }
 
-function bucketRaw(rows: [number, number][], step: number, agg: Aggregation): [number[], number[]] {
+function bucketRaw(raw: Columns, step: number, agg: Aggregation): [number[], number[]] {
   const timestamps: number[] = [];
   const values: number[] = [];
   let bucket = NaN;
@@ -75,8 +75,9 @@ function bucketRaw(rows: [number, number][], step: number, agg: Aggregation): [n
     timestamps.push(bucket);
     values.push(agg === 'avg' ? acc / n : agg === 'count' ? n : acc);
   };
-  for (let i = 0; i < rows.length; i++) {
-    const [ts, v] = rows[i]!;
+  for (let i = 0; i < raw.length; i++) {
+    const ts = raw.ts[i]!;
+    const v = raw.values[i]!;
     const b = Math.floor(ts / step) * step;
     if (b !== bucket) {
       if (n > 0) emit();
@@ -95,7 +96,7 @@ function bucketRaw(rows: [number, number][], step: number, agg: Aggregation): [n
   return [timestamps, values];
 }
 
-function bucketRollups(rows: RollupRow[], step: number, agg: Aggregation): [number[], number[]] {
+function bucketRollups(rows: RollupColumns, step: number, agg: Aggregation): [number[], number[]] {
   const timestamps: number[] = [];
   const values: number[] = [];
   let bucket = NaN;
@@ -108,19 +109,23 @@ function bucketRollups(rows: RollupRow[], step: number, agg: Aggregation): [numb
     timestamps.push(bucket);
     values.push(pick(agg, min, max, sum, count, last));
   };
-  for (const [ts, rMin, rMax, rSum, rCount, rLast] of rows) {
-    const b = Math.floor(ts / step) * step;
+  for (let i = 0; i < rows.length; i++) {
+    const b = Math.floor(rows.ts[i]! / step) * step;
     if (b !== bucket) {
       if (count > 0) emit();
       bucket = b;
-      [min, max, sum, count, last] = [rMin, rMax, rSum, rCount, rLast];
+      min = rows.min[i]!;
+      max = rows.max[i]!;
+      sum = rows.sum[i]!;
+      count = rows.count[i]!;
+      last = rows.last[i]!;
       continue;
     }
-    if (rMin < min) min = rMin;
-    if (rMax > max) max = rMax;
-    sum += rSum;
-    count += rCount;
-    last = rLast;
+    if (rows.min[i]! < min) min = rows.min[i]!;
+    if (rows.max[i]! > max) max = rows.max[i]!;
+    sum += rows.sum[i]!;
+    count += rows.count[i]!;
+    last = rows.last[i]!;
   }
   if (count > 0) emit();
   return [timestamps, values];

@@ -21,21 +21,22 @@ export interface RetentionResult {
 
 /**
  * Deletes what has aged out of each resolution. Rollups are flushed first, so raw samples
- * are summarised before they go. Deletes run per series, along the (series_id, ts) keys,
- * instead of scanning whole tables.
+ * are summarised before they go. Deletes run per series along the chunk index: whole
+ * chunks go, the one straddling a cutoff is re-encoded without its older samples. Anomaly
+ * scores are kept as long as raw samples.
  */
 export function enforceRetention(db: Db, store: MetricsStore, policy: RetentionPolicy, now: number): RetentionResult {
   store.flushRollups();
-  const deleteRaw = db.prepare('DELETE FROM metric_samples WHERE series_id = ? AND ts < ?');
-  const deleteMinutes = db.prepare('DELETE FROM metric_rollups_1m WHERE series_id = ? AND bucket < ?');
-  const deleteHours = db.prepare('DELETE FROM metric_rollups_1h WHERE series_id = ? AND bucket < ?');
+  const cutoffs = { raw: now - policy.rawMs, minute: now - policy.minuteMs, hour: now - policy.hourMs };
   return db.transaction(() => {
     const result: RetentionResult = { raw: 0, minute: 0, hour: 0 };
     for (const { id } of store.series()) {
-      result.raw += deleteRaw.run(id, now - policy.rawMs).changes;
-      result.minute += deleteMinutes.run(id, now - policy.minuteMs).changes;
-      result.hour += deleteHours.run(id, now - policy.hourMs).changes;
+      const deleted = store.deleteBefore(id, cutoffs);
+      result.raw += deleted.raw;
+      result.minute += deleted.minute;
+      result.hour += deleted.hour;
     }
+    store.deleteScoresBefore(cutoffs.raw);
     return result;
   })();
 }

@@ -35,7 +35,7 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
       if (series.length > MAX_SERIES_PER_QUERY) {
         throw new AppError('E_VALIDATION', `The selector matches ${series.length} series; narrow it to ${MAX_SERIES_PER_QUERY} or fewer.`, { match });
       }
-      const result = metrics.queryRange(series, { from, to, step, agg, maxPoints });
+      const result = await metrics.queryRangeYielding(series, { from, to, step, agg, maxPoints });
       const hits = result.filter((s) => s.cached).length;
       void reply.header('x-cache', hits === 0 ? 'miss' : hits === result.length ? 'hit' : 'partial');
       return { series: result };
@@ -45,6 +45,7 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
       series: metrics.latest(select(request.query.match)).map((s) => ({ id: s.id, name: s.name, labels: s.labels, ts: s.latest?.ts ?? null, value: s.latest?.value ?? null })),
     }),
 
+    // A full scoring backlog sheds this route with 503 + Retry-After before the body is read (http/load-shedding.ts).
     ingest: async (request) => {
       try {
         return metrics.ingest(request.body.series);
@@ -63,10 +64,9 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
       if (after > metrics.store.lastSeq) {
         throw new AppError('E_CONFLICT', 'This cursor is ahead of the server\'s data; sync again from the beginning.', { cursor: request.query.after, last: String(metrics.store.lastSeq) });
       }
-      // One more than asked tells whether another page is waiting.
-      const page = metrics.store.exportAfter(after, limit + 1);
-      const more = page.seqs.length > limit;
-      if (more) for (const column of [page.seqs, page.seriesIds, page.ts, page.values]) column.length = limit;
+      // Chunks are exported whole, so a page may run past `limit` by less than one chunk.
+      const page = metrics.store.exportAfter(after, limit);
+      const more = page.more;
       const series = [...new Set(page.seriesIds)].map((id) => metrics.store.seriesById(id)).filter((s) => s !== undefined);
       const last = page.seqs.at(-1);
       return { series, seriesIds: page.seriesIds, timestamps: page.ts, values: page.values, cursor: String(last ?? after), more };

@@ -11,6 +11,8 @@ import { TargetReads } from './target-reads.ts';
 
 /** Samples per published stream event: keeps one SSE message a reasonable size. */
 const SAMPLES_PER_EVENT = 1000;
+/** Series a range query decodes before letting other requests run (~1 ms each for a day of raw samples). */
+const SERIES_PER_TURN = 4;
 
 export interface MetricsServiceOptions {
   db: Db;
@@ -51,12 +53,13 @@ export class MetricsService {
     this.#now = options.now;
     this.retention = options.retention ?? DEFAULT_RETENTION;
     this.store = new MetricsStore(options.db, options.now);
-    this.targets = new TargetReads(options.db);
+    this.targets = new TargetReads(this.store);
     this.#cache = new QueryCache({ maxPoints: options.cacheMaxPoints, registry: options.registry });
   }
 
   /** Stores the batches, drops the cached answers they change, and publishes them live. */
   ingest(batches: readonly SampleBatch[]): { series: number; samples: number } {
+    const after = this.store.lastSeq;
     const refs = this.store.append(batches);
     let total = 0;
     let chunk: SampleEventData[] = [];
@@ -70,16 +73,32 @@ export class MetricsService {
       for (const [ts, value] of samples) {
         if (ts < from) from = ts;
         if (ts > to) to = ts;
-        chunk.push({ seriesId: series.id, name: series.name, labels: series.labels, ts, value });
         if (chunk.length === SAMPLES_PER_EVENT) {
           this.#events.publish({ type: 'samples', data: chunk });
           chunk = [];
         }
+        chunk.push({ seriesId: series.id, name: series.name, labels: series.labels, ts, value });
       }
       this.#cache.invalidate(series.id, from, to);
     }
-    if (chunk.length > 0) this.#events.publish({ type: 'samples', data: chunk });
+    // The last event of the call names the store positions of all of them (for replay).
+    if (chunk.length > 0) this.#events.publish({ type: 'samples', data: chunk, range: { after, upTo: this.store.lastSeq } });
     return { series: new Set(refs.map((r) => r.id)).size, samples: total };
+  }
+
+  /**
+   * Samples stored at export positions (after, upTo], as stream events carry them: how the
+   * stream replays sample events. Samples since folded into a chunk come with that chunk
+   * (a client may see a sample twice, never miss one); retention may have removed some.
+   */
+  samplesBetween(after: number, upTo: number): SampleEventData[] {
+    const page = this.store.exportAfter(after, Number.MAX_SAFE_INTEGER, upTo);
+    const out: SampleEventData[] = new Array(page.ts.length);
+    for (let i = 0; i < page.ts.length; i++) {
+      const series = this.store.seriesById(page.seriesIds[i]!)!;
+      out[i] = { seriesId: series.id, name: series.name, labels: series.labels, ts: page.ts[i]!, value: page.values[i]! };
+    }
+    return out;
   }
 
   /** Series matching a PromQL-style selector (`name{label=~"re"}`), or all of them. */
@@ -102,6 +121,20 @@ export class MetricsService {
       this.#cache.set(key, ref.id, request.from - margin, request.to, points);
       return { ...ref, ...points, cached: false };
     });
+  }
+
+  /**
+   * `queryRange` for the API: series are read a few at a time with a turn of the event loop
+   * in between, so a query over hundreds of series never holds other requests back for
+   * longer than a few series take to decode.
+   */
+  async queryRangeYielding(series: readonly SeriesRef[], request: RangeRequest): Promise<SeriesRange[]> {
+    const out: SeriesRange[] = [];
+    for (let i = 0; i < series.length; i += SERIES_PER_TURN) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      out.push(...this.queryRange(series.slice(i, i + SERIES_PER_TURN), request));
+    }
+    return out;
   }
 
   latest(series: readonly SeriesRef[]): SeriesLatest[] {

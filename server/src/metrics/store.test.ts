@@ -4,6 +4,8 @@ import { enforceRetention } from './retention.ts';
 import { openDatabase } from '../db/database.ts';
 import { openTempDb } from './test-db.ts';
 import fs from 'node:fs';
+import os from 'node:os';
+import Database from 'better-sqlite3';
 import path from 'node:path';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -47,11 +49,14 @@ describe('metrics store', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('stores anomaly scores beside their samples', () => {
+  it('stores anomaly scores per target and reads them beside the samples', () => {
     const { store } = tempStore();
-    const [s] = store.append([{ name: 'm', labels: {}, samples: [[T0, 1], [T0 + 1000, 2]] }]);
-    expect(store.setScores([{ seriesId: s!.id, ts: T0 + 1000, score: 0.93 }, { seriesId: s!.id, ts: T0 + 5000, score: 1 }])).toBe(1);
+    const [s] = store.append([{ name: 'm', labels: { host: 'web-1' }, samples: [[T0, 1], [T0 + 1000, 2]] }]);
+    store.setScores('web-1', [T0 + 1000, T0 + 5000], [0.93, 1]);
     expect(store.readScored(s!.id, T0, T0 + 2000)).toEqual([[T0, 1, null], [T0 + 1000, 2, 0.93]]);
+    store.setScores('web-1', [T0 + 1000], [0.5]);
+    expect(Array.from(store.readScores('web-1', 0, T0 + 10_000).values)).toEqual([0.5, 1]);
+    expect(store.readScores('elsewhere', 0, T0 + 10_000).length).toBe(0);
   });
 
   it('rolls raw samples up into 1 m and 1 h buckets (min, max, sum, count, last), including late samples', () => {
@@ -86,6 +91,35 @@ describe('metrics store', () => {
     expect(store.readRaw(s!.id, 0, now)).toEqual([[T0 + 10 * day, 3]]);
     expect(store.readRollup('1m', s!.id, 0, now).map((r) => r[0])).toEqual([T0 + 10 * day]);
     expect(store.readRollup('1h', s!.id, 0, now).map((r) => r[0])).toEqual([T0 + 3 * day, T0 + 10 * day]);
+  });
+
+  it('stores minutes only once retention removes their raw samples, and the 1 m view reads the same before and after', () => {
+    const { store, db } = tempStore();
+    const day = 86_400_000;
+    // 6 h at 10 s, value = i; the raw cutoff falls inside the fourth hour, mid-minute.
+    const samples = Array.from({ length: 2160 }, (_, i) => [T0 + i * 10_000, i] as [number, number]);
+    const [s] = store.append([{ name: 'm', labels: {}, samples }]);
+    const storedMinutes = () => db.prepare('SELECT count(*) FROM metric_rollup_chunks WHERE width = 60000').pluck().get() as number;
+    const before = store.readRollup('1m', s!.id, T0, T0 + 6 * 3_600_000);
+    expect(before).toHaveLength(360);
+    expect(before[7]).toEqual([T0 + 7 * 60_000, 42, 47, 42 + 43 + 44 + 45 + 46 + 47, 6, 47]);
+    expect(storedMinutes()).toBe(0);
+
+    const cutoff = T0 + 3 * 3_600_000 + 25_000;
+    const result = enforceRetention(db, store, { rawMs: day, minuteMs: 30 * day, hourMs: 400 * day }, cutoff + day);
+    // Raw leaves by whole minutes: the samples before the cutoff's minute.
+    expect(result.raw).toBe(3 * 360);
+    expect(store.readRaw(s!.id, 0, T0 + day)[0]).toEqual([T0 + 3 * 3_600_000, 1080]);
+    expect(storedMinutes()).toBeGreaterThan(0);
+    expect(store.readRollup('1m', s!.id, T0, T0 + 6 * 3_600_000)).toEqual(before);
+    expect(store.readRollup('1h', s!.id, T0, T0 + 6 * 3_600_000).map((h) => h[4])).toEqual([360, 360, 360, 360, 360, 360]);
+
+    // A late sample in a minute already stored combines with it (the 1 m view and the hour).
+    store.append([{ name: 'm', labels: {}, samples: [[T0 + 7 * 60_000 + 5_000, 1000]] }]);
+    expect(store.readRollup('1m', s!.id, T0 + 7 * 60_000, T0 + 7 * 60_000 + 1)[0]).toEqual([T0 + 7 * 60_000, 42, 1000, 42 + 43 + 44 + 45 + 46 + 47 + 1000, 7, 1000]);
+    expect(store.readRollup('1h', s!.id, T0, T0 + 1)[0]![4]).toBe(361);
+    enforceRetention(db, store, { rawMs: day, minuteMs: 30 * day, hourMs: 400 * day }, cutoff + day);
+    expect(store.readRollup('1m', s!.id, T0 + 7 * 60_000, T0 + 7 * 60_000 + 1)[0]![4]).toBe(7);
   });
 
   it('exports samples in insertion order with a cursor, replaced samples moving to the end', () => {
@@ -142,7 +176,71 @@ describe('metrics store', () => {
     expect(rows[5]).toEqual([T0 + 5, -5]);
     expect(rows[1233]).toEqual([T0 + 1233, 1233]);
     const exported = store.exportAfter(0, 2000);
-    expect(exported.values.at(-1)).toBe(-5);
+    expect(exported.ts).toHaveLength(1234);
+    expect(exported.values[exported.ts.indexOf(T0 + 5)]).toBe(-5);
     expect(exported.seqs).toEqual([...exported.seqs].sort((a, b) => a - b));
+  });
+});
+
+describe('crash consistency and migration', () => {
+  it('rolls up samples written just before a restart (the pending ranges are stored with the samples)', () => {
+    const { store, db, dir } = tempStore();
+    const now = T0 + 10 * 3_600_000;
+    const threeHoursAgo = now - 3 * 3_600_000;
+    const samples = Array.from({ length: 120 }, (_, i) => [threeHoursAgo + i * 1000, 1] as [number, number]);
+    const [s] = store.append([{ name: 'm', labels: {}, samples }]);
+    expect(store.pendingRollups).toBe(1);
+    // Restart before the maintenance job ran: no flush, the database closed as a crash leaves it.
+    db.close();
+    cleanups.pop();
+    const reopened = openDatabase(path.join(dir, 'test.db'));
+    cleanups.push(() => {
+      reopened.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+    const again = new MetricsStore(reopened, () => now);
+    const minutes = again.readRollup('1m', s!.id, 0, now);
+    expect(minutes.reduce((n, r) => n + r[4], 0)).toBe(120);
+    expect(again.readRollup('1h', s!.id, 0, now).reduce((n, r) => n + r[4], 0)).toBe(120);
+    expect(again.pendingRollups).toBe(0);
+  });
+
+  it('converts a data folder written by the row-per-sample store, losing nothing', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-legacy-'));
+    const file = path.join(dir, 'smartcloudops.db');
+    fs.copyFileSync(path.join(import.meta.dirname, 'fixtures', 'legacy-v1.db'), file);
+    const legacy = new Database(file, { readonly: true });
+    const before = {
+      samples: legacy.prepare('SELECT series_id, ts, value FROM metric_samples ORDER BY series_id, ts').raw().all() as [number, number, number][],
+      scores: legacy.prepare('SELECT series_id, ts, score FROM metric_samples WHERE score IS NOT NULL ORDER BY series_id, ts').raw().all() as [number, number, number][],
+      minutes: legacy.prepare('SELECT series_id, bucket, min, max, sum, count, last FROM metric_rollups_1m ORDER BY series_id, bucket').raw().all() as number[][],
+      hours: legacy.prepare('SELECT series_id, bucket, min, max, sum, count, last FROM metric_rollups_1h ORDER BY series_id, bucket').raw().all() as number[][],
+      series: legacy.prepare('SELECT count(*) FROM metric_series').pluck().get() as number,
+      lastSeq: legacy.prepare('SELECT last_seq FROM metric_export_state').pluck().get() as number,
+    };
+    legacy.close();
+    expect(before.samples.length).toBe(2400);
+    const db = openDatabase(file);
+    cleanups.push(() => {
+      db.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+    const store = new MetricsStore(db, () => T0);
+    expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name IN ('metric_samples', 'metric_rollups_1m', 'metric_rollups_1h')").pluck().get()).toBe(0);
+    expect(store.series()).toHaveLength(before.series);
+    const after: [number, number, number][] = [];
+    for (const { id } of store.series().sort((a, b) => a.id - b.id)) for (const [ts, v] of store.readRaw(id, 0, Number.MAX_SAFE_INTEGER)) after.push([id, ts, v]);
+    expect(after).toEqual(before.samples);
+    for (const [id, ts, score] of before.scores) expect(store.readScored(id, ts, ts + 1)[0]![2]).toBe(score);
+    for (const [resolution, rows] of [['1m', before.minutes], ['1h', before.hours]] as const) {
+      for (const [id, ...bucket] of rows) expect(store.readRollup(resolution, id!, bucket[0]!, bucket[0]! + 1)[0]).toEqual(bucket);
+    }
+    expect(store.lastSeq).toBe(before.lastSeq);
+    const exported = store.exportAfter(0, 10_000);
+    expect(exported.ts).toHaveLength(2400);
+    expect(store.latest(store.resolveSeries('node_load1', { host: 'web-1', job: 'node' }).id)).toEqual({ ts: T0 + 399 * 10_000, value: before.samples[399]![2] });
+    // Ingest goes on after the conversion, and a second start does not convert again.
+    store.append([{ name: 'node_load1', labels: { host: 'web-1', job: 'node' }, samples: [[T0 + 400 * 10_000, 7]] }]);
+    expect(new MetricsStore(db, () => T0).readRaw(1, T0 + 399 * 10_000, T0 + 401 * 10_000)).toHaveLength(2);
   });
 });

@@ -1,38 +1,36 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../db/database.ts';
+import { MetricsStore } from './store.ts';
 import { TargetReads } from './target-reads.ts';
+import { openTempDb } from './test-db.ts';
 
-describe('TargetReads.recentSamplesOfTarget', () => {
-  let dir: string;
-  let db: Db;
-  afterEach(() => {
-    db.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+describe('TargetReads (on the chunk store)', () => {
+  const cleanups: (() => void)[] = [];
+  afterEach(() => cleanups.splice(0).forEach((c) => c()));
 
-  function seed(): void {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-history-'));
-    db = openDatabase(path.join(dir, 'db.sqlite'));
-    const series = db.prepare('INSERT INTO metric_series (id, name, labels, created_at) VALUES (?, ?, ?, 0)');
-    series.run(1, 'cpu', JSON.stringify({ host: 'web-1' }));
-    series.run(2, 'mem', JSON.stringify({ host: 'web-1' }));
-    series.run(3, 'cpu', JSON.stringify({ host: 'db-1' }));
-    const sample = db.prepare('INSERT INTO metric_samples (series_id, ts, value, seq) VALUES (?, ?, ?, ?)');
-    let seq = 0;
+  function seed(samplesPerSeries = 20): { store: MetricsStore; reads: TargetReads } {
+    const temp = openTempDb();
+    cleanups.push(temp.cleanup);
+    const store = new MetricsStore(temp.db, () => 0);
     // cpu every 10 s, mem only every 20 s: distinct times come from either series.
-    for (let ts = 0; ts < 200; ts += 10) {
-      sample.run(1, ts, ts, ++seq);
-      if (ts % 20 === 0) sample.run(2, ts, -ts, ++seq);
-      sample.run(3, ts, 1000 + ts, ++seq);
+    const cpu: [number, number][] = [];
+    const mem: [number, number][] = [];
+    const other: [number, number][] = [];
+    for (let ts = 0; ts < samplesPerSeries * 10; ts += 10) {
+      cpu.push([ts, ts]);
+      if (ts % 20 === 0) mem.push([ts, -ts]);
+      other.push([ts, 1000 + ts]);
     }
+    store.append([
+      { name: 'cpu', labels: { host: 'web-1' }, samples: cpu },
+      { name: 'mem', labels: { host: 'web-1' }, samples: mem },
+      { name: 'cpu', labels: { host: 'db-1' }, samples: other },
+    ]);
+    return { store, reads: new TargetReads(store) };
   }
 
   it("returns the target's samples at its latest distinct times before the bound, oldest first", () => {
-    seed();
-    const rows = new TargetReads(db).recentSamplesOfTarget('web-1', 150, 3);
+    const { reads } = seed();
+    const rows = reads.recentSamplesOfTarget('web-1', 150, 3);
     expect(rows.map((r) => [r.seriesId, r.ts])).toEqual([
       [1, 120],
       [2, 120],
@@ -43,9 +41,27 @@ describe('TargetReads.recentSamplesOfTarget', () => {
     expect(rows[1]).toMatchObject({ name: 'mem', labels: { host: 'web-1' }, value: -120 });
   });
 
+  it('reads across chunks and head alike', () => {
+    const { reads } = seed(1000);
+    const rows = reads.recentSamplesOfTarget('db-1', 5_000, 300);
+    expect(rows).toHaveLength(300);
+    expect(rows[0]).toMatchObject({ ts: 2_000, value: 3_000 });
+    expect(rows.at(-1)).toMatchObject({ ts: 4_990, value: 5_990 });
+  });
+
   it('is empty for an unknown target or nothing before the bound', () => {
-    seed();
-    expect(new TargetReads(db).recentSamplesOfTarget('nope', 150, 3)).toEqual([]);
-    expect(new TargetReads(db).recentSamplesOfTarget('web-1', 0, 3)).toEqual([]);
+    const { reads } = seed();
+    expect(reads.recentSamplesOfTarget('nope', 150, 3)).toEqual([]);
+    expect(reads.recentSamplesOfTarget('web-1', 0, 3)).toEqual([]);
+  });
+
+  it('stores scores in the score chunks and counts the anomaly rate over a range from them', () => {
+    const { store, reads } = seed();
+    reads.setScores('web-1', [0, 10, 20, 30], [0.1, 5, 0.2, 7]);
+    // A later score for a time replaces the earlier one.
+    reads.setScores('web-1', [20], [9]);
+    expect(Array.from(store.readScores('web-1', 0, 100).values)).toEqual([0.1, 5, 9, 7]);
+    expect(reads.anomalyRate('web-1', 10, 30, 1)).toEqual({ target: 'web-1', from: 10, to: 30, samples: 3, anomalous: 3, rate: 1, threshold: 1 });
+    expect(reads.anomalyRate('db-1', 0, 30, 1)).toMatchObject({ samples: 0, rate: null });
   });
 });

@@ -50,6 +50,7 @@ describe('stream event log', () => {
     cleanups.push(temp.cleanup);
     const first = new StreamEventLog(temp.db, { maxEvents: 2 });
     for (let i = 0; i < 3; i++) first.append({ type: 'anomaly_score', data: { i } });
+    first.flush(); // what the end of the tick does
     const second = new StreamEventLog(temp.db, { maxEvents: 2 });
     expect(second.lastId()).toBe(3);
     expect(second.after(1)).toEqual({ kind: 'events', events: [{ id: 2, type: 'anomaly_score', data: '{"i":1}' }, { id: 3, type: 'anomaly_score', data: '{"i":2}' }] });

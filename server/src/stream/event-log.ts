@@ -1,6 +1,6 @@
 import type { Db } from '../db/database.ts';
 import type { EventBus } from '../events/bus.ts';
-import type { StreamEvent, StreamEventType } from '../../../shared/api/stream.ts';
+import type { SampleEventData, StreamEvent, StreamEventType } from '../../../shared/api/stream.ts';
 
 export interface EventLogOptions {
   /** Most events kept for replay. */
@@ -10,7 +10,15 @@ export interface EventLogOptions {
   /** Oldest event kept for replay, ms. */
   maxAgeMs?: number;
   now?: () => number;
+  /**
+   * Where sample events are replayed from (the metrics store, by export position). With it,
+   * the log keeps a small marker per sample event instead of a copy of every sample.
+   */
+  samples?: (after: number, upTo: number) => SampleEventData[];
 }
+
+/** What the log keeps of a sample event: the store positions to replay, or null (replayed with a later event). */
+type SampleMarker = { after: number; upTo: number } | null;
 
 /** An event as it goes on the wire: its id, its type and its data already as JSON. */
 export interface WireEvent {
@@ -55,7 +63,14 @@ export class StreamEventLog implements StreamEventSource {
   readonly #maxBytes: number;
   readonly #maxAgeMs: number;
   readonly #now: () => number;
+  readonly #samples: ((after: number, upTo: number) => SampleEventData[]) | undefined;
   readonly #retained: Retained[] = [];
+  readonly #db: Db;
+  readonly #write: (rows: [number, string, string, number][], dropUpTo: number) => void;
+  /** Events appended this tick, written in one transaction when it ends (see `flush`). */
+  #pending: [number, string, string, number][] = [];
+  #dropUpTo = 0;
+  #flushScheduled = false;
   #head = 0;
   #bytes = 0;
   #lastId: number;
@@ -65,9 +80,15 @@ export class StreamEventLog implements StreamEventSource {
     this.#maxBytes = options.maxBytes ?? 64 * 1_048_576;
     this.#maxAgeMs = options.maxAgeMs ?? 3_600_000;
     this.#now = options.now ?? Date.now;
-    this.#insert = db.prepare('INSERT INTO stream_events (type, data, ts) VALUES (?, ?, ?)');
+    this.#samples = options.samples;
+    this.#db = db;
+    this.#insert = db.prepare('INSERT INTO stream_events (id, type, data, ts) VALUES (?, ?, ?, ?)');
     this.#after = db.prepare('SELECT id, type, data FROM stream_events WHERE id > ? ORDER BY id LIMIT ?').raw();
     this.#deleteUpTo = db.prepare('DELETE FROM stream_events WHERE id <= ?');
+    this.#write = db.transaction((rows: [number, string, string, number][], dropUpTo: number) => {
+      for (const row of rows) this.#insert.run(row);
+      if (dropUpTo > 0) this.#deleteUpTo.run(dropUpTo);
+    });
     for (const [id, bytes, ts] of db.prepare('SELECT id, length(data), ts FROM stream_events ORDER BY id').raw().all() as [number, number, number][]) {
       this.#retained.push({ id, bytes, ts });
       this.#bytes += bytes;
@@ -81,14 +102,31 @@ export class StreamEventLog implements StreamEventSource {
   }
 
   append(event: StreamEvent): WireEvent {
-    const data = JSON.stringify(event.data);
+    const marker = event.type === 'samples' && this.#samples ? JSON.stringify((event.range ?? null) satisfies SampleMarker) : undefined;
+    let json = marker === undefined ? JSON.stringify(event.data) : undefined;
+    const stored = marker ?? json!;
     const ts = this.#now();
-    const id = Number(this.#insert.run(event.type, data, ts).lastInsertRowid);
-    this.#lastId = id;
-    this.#retained.push({ id, bytes: data.length, ts });
-    this.#bytes += data.length;
+    // Ids are handed out here (the log is the only writer of the table) and the rows written
+    // at the end of the tick, all in one transaction: a burst of events (a scored back-fill)
+    // costs one commit, not one each. A crash may lose the last tick's events; a client that
+    // saw them then gets a reset, never a wrong event.
+    const id = ++this.#lastId;
+    this.#pending.push([id, event.type, stored, ts]);
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+    this.#retained.push({ id, bytes: stored.length, ts });
+    this.#bytes += stored.length;
     this.prune();
-    return { id, type: event.type, data };
+    // The wire form of a sample event is only built when a client is there to receive it.
+    return {
+      id,
+      type: event.type,
+      get data() {
+        return (json ??= JSON.stringify(event.data));
+      },
+    };
   }
 
   /** The newest id handed out so far (0 before the first event). */
@@ -100,6 +138,7 @@ export class StreamEventLog implements StreamEventSource {
   after(lastId: number, limit = 100_000): Replay {
     const newest = this.#lastId;
     if (lastId > newest) return { kind: 'reset', lastId: newest };
+    this.flush();
     if (lastId === newest) return { kind: 'events', events: [] };
     // Events lastId+1 .. oldest-1 were pruned: replaying the rest would leave a hole.
     const oldest = this.#retained[this.#head]?.id;
@@ -107,7 +146,36 @@ export class StreamEventLog implements StreamEventSource {
     const rows = this.#after.all(lastId, limit) as [number, StreamEventType, string][];
     // More missed than we replay in one go: cheaper for the client to backfill by query.
     if (rows.length === limit) return { kind: 'reset', lastId: newest };
-    return { kind: 'events', events: rows.map(([id, type, data]) => ({ id, type, data })) };
+    const events: WireEvent[] = [];
+    for (const [id, type, data] of rows) {
+      // A sample marker (an object or null; a full copy is an array): samples from the store.
+      if (type === 'samples' && this.#samples && data[0] !== '[') {
+        const marker = JSON.parse(data) as SampleMarker;
+        const samples = marker ? this.#samples(marker.after, marker.upTo) : [];
+        if (samples.length > 0) events.push({ id, type, data: JSON.stringify(samples) });
+        continue;
+      }
+      events.push({ id, type, data });
+    }
+    return { kind: 'events', events };
+  }
+
+  /** Shutdown: the events of this tick are written before the database closes. */
+  close(): Promise<void> {
+    this.flush();
+    return Promise.resolve();
+  }
+
+  /** Writes the events appended since the last flush and deletes the pruned ones, in one transaction. */
+  flush(): void {
+    this.#flushScheduled = false;
+    // Closed meanwhile (shutdown flushes first; a test may close its database right away).
+    if (!this.#db.open || (this.#pending.length === 0 && this.#dropUpTo === 0)) return;
+    const rows = this.#pending;
+    this.#pending = [];
+    const dropUpTo = this.#dropUpTo;
+    this.#dropUpTo = 0;
+    this.#write(rows, dropUpTo);
   }
 
   /** Drops the oldest events beyond the count, size and age bounds. */
@@ -123,7 +191,8 @@ export class StreamEventLog implements StreamEventSource {
       this.#head++;
     }
     if (dropped === undefined) return;
-    this.#deleteUpTo.run(dropped);
+    this.#dropUpTo = dropped;
+    if (!this.#flushScheduled) this.flush();
     // Compact the queue now and then instead of shifting on every drop.
     if (this.#head > 1024 && this.#head * 2 > this.#retained.length) {
       this.#retained.splice(0, this.#head);

@@ -113,6 +113,21 @@ describe('live stream (SSE)', () => {
     resumed.close();
   });
 
+  it('keeps a position marker per sample event, not a copy of the samples, and replays them from the store', async () => {
+    const server = await listeningServer();
+    const client = await connect(server);
+    server.app.metrics.ingest([{ name: 'node_load1', labels: { host: 'h' }, samples: Array.from({ length: 2500 }, (_, i) => [T0 + i * 1000, i] as [number, number]) }]);
+    const live = await client.waitFor(3);
+    client.close();
+    expect(valuesOf(live)).toHaveLength(2500);
+    const stored = server.app.ctx.db.prepare("SELECT data FROM stream_events WHERE type = 'samples' ORDER BY id").pluck().all() as string[];
+    expect(stored).toEqual(['null', 'null', expect.stringMatching(/^\{"after":\d+,"upTo":\d+\}$/)]);
+    const resumed = await connect(server, { lastEventId: live[0]!.id - 1 });
+    const replayed = await resumed.waitFor(1);
+    expect(valuesOf(replayed)).toEqual(Array.from({ length: 2500 }, (_, i) => i));
+    resumed.close();
+  });
+
   it('sends a reset when the events after Last-Event-ID are not known, then continues live', async () => {
     const server = await listeningServer();
     publishSamples(server, [1]);

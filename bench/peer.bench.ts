@@ -1,0 +1,377 @@
+/**
+ * `npm run bench:peer`: our server beside the real Prometheus and Alertmanager (Debian's
+ * `prometheus`, `promtool`, `prometheus-alertmanager`), each on a free loopback port, with
+ * the same data: 200 series × 24 h at 10 s (1.73 M samples), loaded into Prometheus with
+ * `promtool tsdb create-blocks-from openmetrics` and into ours through the ingest API.
+ * Then query rounds and alert rounds alternate A/B/A/B (best round of each kept), and it
+ * prints every figure of issue 14's table with its ratio; the last line is one JSON object.
+ * Skips with a message (and `"skipped": true`) when the binaries are missing.
+ *
+ * Env: BENCH_DURATION (seconds per query round, default 5), BENCH_CONNECTIONS (default 10),
+ * BENCH_KEEP (a folder to copy our data folder to after the load, for a closer look).
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import Database from 'better-sqlite3';
+import { generateSeries, hostName, HOSTS, INTERVAL_MS, openMetricsLines, POINTS } from './peer-data.ts';
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 5);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const ALERTS = 10_000;
+const ALERT_BATCH = 100;
+const PASSWORD = 'bench-admin-password-1';
+const root = path.resolve(import.meta.dirname, '..');
+
+function which(binary: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/bin', '/usr/sbin'])) {
+    const file = path.join(dir, binary);
+    if (fs.existsSync(file)) return file;
+  }
+  return undefined;
+}
+
+const binaries = { prometheus: which('prometheus'), promtool: which('promtool'), alertmanager: which('prometheus-alertmanager') ?? which('alertmanager') };
+const missing = Object.entries(binaries).filter(([, file]) => !file).map(([name]) => name);
+if (missing.length > 0) {
+  console.log(`bench:peer skipped: ${missing.join(', ')} not installed (Debian packages prometheus and prometheus-alertmanager; scripts/install-system-deps.sh).`);
+  console.log(JSON.stringify({ skipped: true, missing }));
+  process.exit(0);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+async function waitFor(url: string, what: string, ceilingMs = 120_000): Promise<void> {
+  const deadline = Date.now() + ceilingMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${what} did not become ready at ${url}`);
+}
+
+function rssMiB(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+}
+
+/** CPU seconds (user + system) a process has used. */
+function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function dirBytes(dir: string): number {
+  let total = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) total += dirBytes(file);
+    else if (entry.isFile()) total += fs.statSync(file).size;
+  }
+  return total;
+}
+
+function start(command: string, args: string[], env: Record<string, string> = {}): ChildProcess {
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let tail = '';
+  child.stderr!.on('data', (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-4000)));
+  child.on('exit', (code) => {
+    if (code !== null && code !== 0 && !stopping) console.error(`${command} exited with ${code}:\n${tail}`);
+  });
+  return child;
+}
+
+interface Round {
+  requestsPerSecond: number;
+  p99Ms: number;
+  errors: number;
+}
+
+/** One autocannon round; `urlFor(i)` varies the request so that no cache answers it. */
+async function round(base: string, urlFor: (i: number) => string, headers: Record<string, string>): Promise<Round> {
+  let i = 0;
+  const result = await autocannon({
+    url: base,
+    connections: CONNECTIONS,
+    duration: DURATION,
+    headers,
+    requests: [{ setupRequest: (request) => ({ ...request, path: urlFor(i++) }) }],
+  });
+  return { requestsPerSecond: Math.round(result.requests.average), p99Ms: result.latency.p99, errors: result.errors + result.non2xx };
+}
+
+function best(rounds: Round[]): Round {
+  return rounds.reduce((a, b) => (b.requestsPerSecond > a.requestsPerSecond ? b : a));
+}
+
+let stopping = false;
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-peer-'));
+const children: ChildProcess[] = [];
+// Interrupted (Ctrl-C, a timeout): stop the servers this bench started and remove its files.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    stopping = true;
+    for (const child of children) child.kill('SIGKILL');
+    fs.rmSync(work, { recursive: true, force: true });
+    process.exit(130);
+  });
+}
+try {
+  const began = Date.now();
+  const series = generateSeries();
+  const samples = series.length * POINTS;
+  const end = Math.floor(Date.now() / INTERVAL_MS) * INTERVAL_MS - 5 * 60_000;
+  const startTs = end - (POINTS - 1) * INTERVAL_MS;
+  console.log(`data: ${series.length} series × ${POINTS} points = ${samples.toLocaleString('en')} samples`);
+
+  // ---- Prometheus: blocks from OpenMetrics, then the server on them ----
+  const omFile = path.join(work, 'data.om');
+  const fd = fs.openSync(omFile, 'w');
+  for (const text of openMetricsLines(series, startTs)) fs.writeSync(fd, text);
+  fs.closeSync(fd);
+  const promData = path.join(work, 'prometheus');
+  const loadStarted = Date.now();
+  execFileSync(binaries.promtool!, ['tsdb', 'create-blocks-from', 'openmetrics', omFile, promData], { stdio: 'ignore' });
+  const promLoadS = (Date.now() - loadStarted) / 1000;
+  fs.rmSync(omFile);
+  const promConfig = path.join(work, 'prometheus.yml');
+  fs.writeFileSync(promConfig, 'global:\n  scrape_interval: 1m\nscrape_configs: []\n');
+  const promPort = await freePort();
+  const prometheus = start(binaries.prometheus!, [
+    `--config.file=${promConfig}`,
+    `--storage.tsdb.path=${promData}`,
+    '--storage.tsdb.retention.time=30d',
+    `--web.listen-address=127.0.0.1:${promPort}`,
+  ]);
+  children.push(prometheus);
+  const promUrl = `http://127.0.0.1:${promPort}`;
+  await waitFor(`${promUrl}/-/ready`, 'prometheus');
+
+  // ---- Alertmanager ----
+  const amPort = await freePort();
+  const amConfig = path.join(work, 'alertmanager.yml');
+  fs.writeFileSync(amConfig, 'route:\n  receiver: none\nreceivers:\n  - name: none\n');
+  const alertmanager = start(binaries.alertmanager!, [
+    `--config.file=${amConfig}`,
+    `--storage.path=${path.join(work, 'alertmanager')}`,
+    `--web.listen-address=127.0.0.1:${amPort}`,
+    '--cluster.listen-address=',
+  ]);
+  children.push(alertmanager);
+  const amUrl = `http://127.0.0.1:${amPort}`;
+  await waitFor(`${amUrl}/-/ready`, 'alertmanager');
+
+  // ---- our server ----
+  const ourPort = await freePort();
+  const ourData = path.join(work, 'ours');
+  const ours = start(process.execPath, [path.join(root, 'server/src/main.ts')], {
+    SMARTCLOUDOPS_DATA_DIR: ourData,
+    SMARTCLOUDOPS_PORT: String(ourPort),
+    SMARTCLOUDOPS_HOST: '127.0.0.1',
+    SMARTCLOUDOPS_ADMIN_PASSWORD: PASSWORD,
+    SMARTCLOUDOPS_COLLECT_INTERVAL: '0',
+    SMARTCLOUDOPS_LOG_LEVEL: 'warn',
+    SMARTCLOUDOPS_BODY_LIMIT: String(64 * 1_048_576),
+  });
+  children.push(ours);
+  const ourUrl = `http://127.0.0.1:${ourPort}`;
+  await waitFor(`${ourUrl}/health`, 'our server');
+  const login = await fetch(`${ourUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) });
+  const { accessToken } = (await login.json()) as { accessToken: string };
+  const keyResponse = await fetch(`${ourUrl}/api/v1/api-keys`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+    body: JSON.stringify({ name: 'bench', role: 'admin' }),
+  });
+  if (keyResponse.status !== 201) throw new Error(`API key: ${keyResponse.status} ${await keyResponse.text()}`);
+  const auth = { authorization: `Bearer ${((await keyResponse.json()) as { secret: string }).secret}` };
+
+  // Ingest host by host (10 series × 8,640 samples a request), as a back-fill would.
+  const cpuBefore = cpuSeconds(ours.pid!);
+  const ingestStarted = Date.now();
+  let shed = 0;
+  for (let h = 0; h < HOSTS; h++) {
+    const body = JSON.stringify({
+      series: series.filter((s) => s.labels.host === hostName(h)).map((s) => ({ name: s.name, labels: s.labels, samples: Array.from(s.values, (v, i) => [startTs + i * INTERVAL_MS, v]) })),
+    });
+    // A 503 means scoring is behind: wait as Retry-After says, then send the same request again.
+    for (;;) {
+      const response = await fetch(`${ourUrl}/api/v1/metrics/ingest`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body });
+      if (response.status === 503) {
+        await response.arrayBuffer();
+        shed++;
+        await new Promise((resolve) => setTimeout(resolve, Number(response.headers.get('retry-after') ?? 1) * 1000));
+        continue;
+      }
+      if (response.status !== 200) throw new Error(`ingest: ${response.status} ${await response.text()}`);
+      break;
+    }
+  }
+  const ourLoadS = (Date.now() - ingestStarted) / 1000;
+  const ingestCpu = cpuSeconds(ours.pid!) - cpuBefore;
+
+  // Scoring: the anomaly engine scores what was ingested; wait until its scores stop growing.
+  const scoredTimes = async () => {
+    let total = 0;
+    for (let h = 0; h < HOSTS; h++) {
+      const r = await fetch(`${ourUrl}/api/v1/anomaly/rate?target=${hostName(h)}&from=${startTs}&to=${end}`, { headers: auth });
+      total += ((await r.json()) as { samples: number }).samples;
+    }
+    return total;
+  };
+  // Done when the server's scoring backlog (its /metrics gauge) is empty and the stored
+  // scores stop growing: a model fit alone can pause the scores for seconds on a busy machine.
+  const backlog = async () => Number(/^smartcloudops_anomaly_scoring_backlog (\S+)$/m.exec(await (await fetch(`${ourUrl}/metrics`)).text())?.[1] ?? 0);
+  let scored = await scoredTimes();
+  let stableSince = Date.now();
+  const scoringDeadline = Date.now() + 8 * 60_000;
+  while ((Date.now() - stableSince < 5_000 || (await backlog()) > 0) && Date.now() < scoringDeadline) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const now = await scoredTimes();
+    if (now !== scored) {
+      scored = now;
+      stableSince = Date.now();
+    }
+  }
+  // Scoring runs while ingest goes on, so the server's CPU from the first ingest request to
+  // the last score counts as scoring: ingest, features, worker scoring and score writes.
+  const scoringCpu = cpuSeconds(ours.pid!) - cpuBefore;
+  // Every series of a host shares the host's score at a time: samples scored = times × series per host.
+  const scoredSamples = scored * (series.length / HOSTS);
+  const scoringSamplesPerCoreSecond = Math.round(scoredSamples / Math.max(scoringCpu, 0.001));
+
+  // Make both sides settle (rollups written, Prometheus' head and compaction idle) before sizes.
+  await fetch(`${ourUrl}/api/v1/metrics/query_range?match=node_bench_0&from=${startTs}&to=${end}&step=3600000`, { headers: auth });
+  // Idle long enough for the server's periodic WAL checkpoint (10 s) to have run once.
+  await new Promise((resolve) => setTimeout(resolve, 12_000));
+  const ourBytes = dirBytes(ourData);
+  // The metrics feature's own tables (chunks, head, rollups, scores, series), page by page.
+  const reader = new Database(path.join(ourData, 'smartcloudops.db'), { readonly: true });
+  const metricBytes = reader.prepare("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'metric%'").pluck().get() as number;
+  const tableBytes = reader.prepare('SELECT name, sum(pgsize) AS bytes, sum(unused) AS unused FROM dbstat GROUP BY name ORDER BY bytes DESC').all() as { name: string; bytes: number; unused: number }[];
+  reader.close();
+  // Where the bytes of the data folder go: files, then tables and indexes page by page (with their free space).
+  const files = fs.readdirSync(ourData).map((name) => ({ name, bytes: fs.statSync(path.join(ourData, name)).size }));
+  console.log(`data folder: ${files.map((f) => `${f.name} ${(f.bytes / 1_048_576).toFixed(2)} MiB`).join(', ')}`);
+  console.log(`tables and indexes: ${tableBytes.map((t) => `${t.name} ${(t.bytes / 1_048_576).toFixed(2)} MiB (${Math.round((100 * t.unused) / Math.max(1, t.bytes))}% unused)`).join(', ')}`);
+  if (process.env.BENCH_KEEP) fs.cpSync(ourData, process.env.BENCH_KEEP, { recursive: true });
+  const promBytes = dirBytes(promData);
+
+  // ---- query rounds, A/B/A/B ----
+  const stepS = (end - startTs) / 1000 / 2000;
+  const ours1 = (i: number) => `/api/v1/metrics/query_range?${new URLSearchParams({ match: 'node_bench_0{host="h00"}', from: String(startTs - i), to: String(end), step: String(stepS * 1000), maxPoints: '2000' })}`;
+  const prom1 = (i: number) => `/api/v1/query_range?${new URLSearchParams({ query: 'node_bench_0{host="h00"}', start: String((startTs - i) / 1000), end: String(end / 1000), step: String(stepS) })}`;
+  const selector50 = '{__name__=~"node_bench_[0-4]",host=~"h0[0-9]"}';
+  const ours50 = (i: number) => `/api/v1/metrics/query_range?${new URLSearchParams({ match: selector50, from: String(startTs - i), to: String(end), step: String(stepS * 1000), maxPoints: '2000' })}`;
+  const prom50 = (i: number) => `/api/v1/query_range?${new URLSearchParams({ query: selector50, start: String((startTs - i) / 1000), end: String(end / 1000), step: String(stepS) })}`;
+  const oursRaw = (i: number) => `/api/v1/metrics/query_range?${new URLSearchParams({ match: 'node_bench_0{host="h00"}', from: String(startTs - i), to: String(end), maxPoints: '8640' })}`;
+  const promRaw = (i: number) => `/api/v1/query?${new URLSearchParams({ query: 'node_bench_0{host="h00"}[24h]', time: String((end + i) / 1000) })}`;
+  const check = await (await fetch(`${ourUrl}${ours50(0)}`, { headers: auth })).json() as { series: { timestamps: number[] }[] };
+  if (check.series.length !== 50) throw new Error(`50-series query matched ${check.series.length}`);
+  const checkRaw = await (await fetch(`${ourUrl}${oursRaw(0)}`, { headers: auth })).json() as { series: { timestamps: number[] }[] };
+
+  const figures: Record<string, { ours: Round[]; peer: Round[] }> = { one: { ours: [], peer: [] }, fifty: { ours: [], peer: [] }, raw: { ours: [], peer: [] } };
+  for (let r = 0; r < 2; r++) {
+    figures.one!.ours.push(await round(ourUrl, ours1, auth));
+    figures.one!.peer.push(await round(promUrl, prom1, {}));
+    figures.fifty!.ours.push(await round(ourUrl, ours50, auth));
+    figures.fifty!.peer.push(await round(promUrl, prom50, {}));
+    figures.raw!.ours.push(await round(ourUrl, oursRaw, auth));
+    figures.raw!.peer.push(await round(promUrl, promRaw, {}));
+  }
+
+  // ---- alert rounds, A/B/A/B: 10,000 alerts in batches of 100, 4 requests in flight ----
+  const alertRound = async (post: (batch: number, r: number) => Promise<Response>, r: number): Promise<number> => {
+    const started = process.hrtime.bigint();
+    let next = 0;
+    const worker = async () => {
+      while (next < ALERTS / ALERT_BATCH) {
+        const response = await post(next++, r);
+        if (response.status !== 200) throw new Error(`alert batch: ${response.status} ${await response.text()}`);
+        await response.arrayBuffer();
+      }
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
+    return Math.round(ALERTS / (Number(process.hrtime.bigint() - started) / 1e9));
+  };
+  const alertsOf = (batch: number, r: number) =>
+    Array.from({ length: ALERT_BATCH }, (_, i) => ({
+      labels: { alertname: `BenchAlert${i % 8}`, instance: `i-${batch * ALERT_BATCH + i}`, round: String(r), severity: 'warning' },
+      annotations: { summary: 'bench' },
+      startsAt: new Date(end).toISOString(),
+    }));
+  const oursAlerts: number[] = [];
+  const amAlerts: number[] = [];
+  for (let r = 0; r < 2; r++) {
+    oursAlerts.push(await alertRound((batch) => fetch(`${ourUrl}/api/v1/integrations/alertmanager`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ version: '4', status: 'firing', receiver: 'bench', alerts: alertsOf(batch, r).map((a) => ({ status: 'firing', ...a, endsAt: '0001-01-01T00:00:00Z' })) }),
+    }), r));
+    amAlerts.push(await alertRound((batch) => fetch(`${amUrl}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alertsOf(batch, r)) }), r));
+  }
+
+  // ---- memory after the load, idle ----
+  await new Promise((resolve) => setTimeout(resolve, 5000));
+  const ourRss = rssMiB(ours.pid!);
+  const promRss = rssMiB(prometheus.pid!);
+
+  // null when the peer managed nothing to compare with (a starved round on a loaded machine).
+  const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 100) / 100 : null);
+  const one = { ours: best(figures.one!.ours), peer: best(figures.one!.peer) };
+  const fifty = { ours: best(figures.fifty!.ours), peer: best(figures.fifty!.peer) };
+  const raw = { ours: best(figures.raw!.ours), peer: best(figures.raw!.peer) };
+  const ourBps = ourBytes / samples;
+  const promBps = promBytes / samples;
+  const alertOurs = Math.max(...oursAlerts);
+  const alertPeer = Math.max(...amAlerts);
+  console.log(`load: ours ${ourLoadS.toFixed(1)} s through the ingest API (${ingestCpu.toFixed(1)} CPU-s incl. scoring meanwhile, ${shed} requests shed with 503 while scoring caught up), Prometheus ${promLoadS.toFixed(1)} s with promtool`);
+  console.log(`raw query points: ours ${checkRaw.series[0]?.timestamps.length}`);
+  console.log('| figure | ours | peer | ratio (ours vs peer, higher is better) |');
+  console.log('|---|---|---|---|');
+  console.log(`| bytes per sample on disk (whole data folder) | ${ourBps.toFixed(2)} | Prometheus ${promBps.toFixed(2)} | ${ratio(ourBps, promBps)}× the peer's size |`);
+  console.log(`| bytes per sample, metric tables only | ${(metricBytes / samples).toFixed(2)} | Prometheus ${promBps.toFixed(2)} | ${ratio(metricBytes / samples, promBps)}× |`);
+  console.log(`| range query, 1 series, 2,000 points, uncached | ${one.ours.requestsPerSecond} req/s, p99 ${one.ours.p99Ms} ms | ${one.peer.requestsPerSecond} req/s, p99 ${one.peer.p99Ms} ms | ${ratio(one.ours.requestsPerSecond, one.peer.requestsPerSecond)} |`);
+  console.log(`| range query, 50 series × 2,000 points | ${fifty.ours.requestsPerSecond} req/s, p99 ${fifty.ours.p99Ms} ms | ${fifty.peer.requestsPerSecond} req/s, p99 ${fifty.peer.p99Ms} ms | ${ratio(fifty.ours.requestsPerSecond, fifty.peer.requestsPerSecond)} |`);
+  console.log(`| raw 8,640 points | ${raw.ours.requestsPerSecond} req/s, p99 ${raw.ours.p99Ms} ms | ${raw.peer.requestsPerSecond} req/s, p99 ${raw.peer.p99Ms} ms | ${ratio(raw.ours.requestsPerSecond, raw.peer.requestsPerSecond)} |`);
+  console.log(`| anomaly scoring of the loaded samples | ${scoredSamples.toLocaleString('en')} samples in ${scoringCpu.toFixed(1)} CPU-s of the server, ingest included (${scoringSamplesPerCoreSecond.toLocaleString('en')} per CPU-s) | — | target ≥ 200,000 |`);
+  console.log(`| alert ingest, ${ALERTS.toLocaleString('en')} alerts in batches of ${ALERT_BATCH} | ${alertOurs} alerts/s | Alertmanager ${alertPeer} | ${ratio(alertOurs, alertPeer)} |`);
+  console.log(`| resident memory after load, idle | ${ourRss.toFixed(0)} MiB | Prometheus ${promRss.toFixed(0)} MiB | ${ratio(ourRss, promRss)}× the peer's |`);
+  const errors = [one, fifty, raw].reduce((n, f) => n + f.ours.errors + f.peer.errors, 0);
+  if (errors > 0) console.log(`(${errors} failed requests in the kept rounds)`);
+  console.log(`rounds (req/s): ${JSON.stringify(Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, { ours: v.ours.map((r) => r.requestsPerSecond), peer: v.peer.map((r) => r.requestsPerSecond) }])))}; alerts/s ours ${oursAlerts} peer ${amAlerts}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; ${((Date.now() - began) / 1000).toFixed(0)} s in all`);
+  console.log(JSON.stringify({
+    bytesPerSampleRatio: ratio(ourBps, promBps),
+    rangeQuery1Ratio: ratio(one.ours.requestsPerSecond, one.peer.requestsPerSecond),
+    rangeQuery50Ratio: ratio(fifty.ours.requestsPerSecond, fifty.peer.requestsPerSecond),
+    rawQueryRatio: ratio(raw.ours.requestsPerSecond, raw.peer.requestsPerSecond),
+    scoringSamplesPerCoreSecond,
+    alertIngestRatio: ratio(alertOurs, alertPeer),
+    rssRatio: ratio(ourRss, promRss),
+    metricTablesBytesPerSampleRatio: ratio(metricBytes / samples, promBps),
+    bytesPerSample: { ours: Math.round(ourBps * 100) / 100, metricTables: Math.round((metricBytes / samples) * 100) / 100, prometheus: Math.round(promBps * 100) / 100 },
+    rssMiB: { ours: Math.round(ourRss), prometheus: Math.round(promRss) },
+  }));
+} finally {
+  stopping = true;
+  for (const child of children) child.kill('SIGTERM');
+  await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))));
+  fs.rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,269 @@
+import type { Statement } from 'better-sqlite3';
+import { CHUNK_SAMPLES, chunkCount, decodeChunkInto, encodeChunk } from '../../../shared/metrics/chunk-codec.ts';
+import type { Db } from '../db/database.ts';
+
+/** Columns of samples: timestamps, values and (for the export) positions, `length` used. */
+export interface Columns {
+  ts: Float64Array;
+  values: Float64Array;
+  length: number;
+}
+
+export interface SeqColumns extends Columns {
+  seqs: Float64Array;
+}
+
+interface SeriesState {
+  /** End of the newest chunk (-Infinity without chunks): head samples are all newer. */
+  lastEnd: number;
+  /** Head rows; may over-count (a replaced head sample is counted twice) until re-read. */
+  head: number;
+}
+
+/**
+ * One value per (series, ts) kept as compressed chunks plus an uncompressed head of the
+ * newest samples: the storage of raw samples and of anomaly scores. Callers own the
+ * transaction (a write is durable with the transaction that acknowledges it). Chunks of a
+ * series never overlap and its head samples are newer than its chunks, so a read is
+ * "chunks in order, then head", and a late sample rewrites only the chunks it lands in.
+ */
+export class ChunkTable {
+  readonly #states = new Map<number, SeriesState>();
+  readonly #insertChunk: Statement;
+  readonly #deleteChunk: Statement;
+  readonly #updateChunk: Statement;
+  readonly #overlapping: Statement;
+  readonly #inRange: Statement;
+  readonly #lastBefore: Statement;
+  readonly #chunksBefore: Statement;
+  readonly #insertHead: Statement;
+  readonly #readHead: Statement;
+  readonly #headRange: Statement;
+  readonly #headLastBefore: Statement;
+  readonly #deleteHead: Statement;
+  readonly #deleteHeadBefore: Statement;
+
+  constructor(db: Db, chunks: string, head: string) {
+    this.#insertChunk = db.prepare(`INSERT INTO ${chunks} (series_id, start_ts, end_ts, count, max_seq, data) VALUES (?, ?, ?, ?, ?, ?)`);
+    this.#deleteChunk = db.prepare(`DELETE FROM ${chunks} WHERE id = ?`);
+    this.#updateChunk = db.prepare(`UPDATE ${chunks} SET start_ts = ?, end_ts = ?, count = ?, data = ? WHERE id = ?`);
+    this.#overlapping = db.prepare(`SELECT id, max_seq, data FROM ${chunks} WHERE series_id = ? AND end_ts >= ? AND start_ts <= ? ORDER BY start_ts`).raw();
+    // Chunks never overlap: those that can hold [from, to) start at the last chunk starting
+    // at or before `from`, which the (series_id, start_ts) index finds without a scan.
+    this.#inRange = db
+      .prepare(
+        `SELECT data FROM ${chunks} WHERE series_id = ?
+           AND start_ts >= coalesce((SELECT max(start_ts) FROM ${chunks} WHERE series_id = ? AND start_ts <= ?), ?)
+           AND start_ts < ? ORDER BY start_ts`,
+      )
+      .pluck();
+    this.#lastBefore = db.prepare(`SELECT data FROM ${chunks} WHERE series_id = ? AND start_ts < ? ORDER BY start_ts DESC`).pluck();
+    this.#chunksBefore = db.prepare(`SELECT id, end_ts, count, data FROM ${chunks} WHERE series_id = ? AND start_ts < ? ORDER BY start_ts`).raw();
+    this.#insertHead = db.prepare(`INSERT OR REPLACE INTO ${head} (series_id, ts, value, seq) VALUES (?, ?, ?, ?)`);
+    this.#readHead = db.prepare(`SELECT ts, value, seq FROM ${head} WHERE series_id = ? ORDER BY ts`).raw();
+    this.#headRange = db.prepare(`SELECT ts, value FROM ${head} WHERE series_id = ? AND ts >= ? AND ts < ? ORDER BY ts`).raw();
+    this.#headLastBefore = db.prepare(`SELECT ts, value FROM ${head} WHERE series_id = ? AND ts < ? ORDER BY ts DESC LIMIT ?`).raw();
+    this.#deleteHead = db.prepare(`DELETE FROM ${head} WHERE series_id = ?`);
+    this.#deleteHeadBefore = db.prepare(`DELETE FROM ${head} WHERE series_id = ? AND ts < ?`);
+    for (const [id, end] of db.prepare(`SELECT series_id, max(end_ts) FROM ${chunks} GROUP BY series_id`).raw().all() as [number, number][]) {
+      this.#states.set(id, { lastEnd: end, head: 0 });
+    }
+    for (const [id, n] of db.prepare(`SELECT series_id, count(*) FROM ${head} GROUP BY series_id`).raw().all() as [number, number][]) {
+      this.#state(id).head = n;
+    }
+  }
+
+  #state(id: number): SeriesState {
+    let state = this.#states.get(id);
+    if (!state) this.#states.set(id, (state = { lastEnd: -Infinity, head: 0 }));
+    return state;
+  }
+
+  /**
+   * Writes samples of one series, sorted by time without duplicates, inside the caller's
+   * transaction. `seqs` are their export positions (0 where unused).
+   */
+  write(id: number, ts: Float64Array, values: Float64Array, seqs: Float64Array, n: number): void {
+    const state = this.#state(id);
+    let late = 0;
+    while (late < n && ts[late]! <= state.lastEnd) late++;
+    if (late > 0) this.#mergeLate(id, ts, values, seqs, late);
+    if (late === n) return;
+    const fresh = n - late;
+    if (state.head + fresh < CHUNK_SAMPLES) {
+      for (let i = late; i < n; i++) this.#insertHead.run(id, ts[i], values[i], seqs[i]);
+      state.head += fresh;
+      return;
+    }
+    // Enough for at least one chunk: merge the head with the new samples, write full chunks
+    // from the oldest, keep the rest as the head.
+    const merged = mergeSorted(this.#headColumns(id), ts, values, seqs, late, n);
+    const full = merged.length - (merged.length % CHUNK_SAMPLES);
+    this.#deleteHead.run(id);
+    for (let at = 0; at < full; at += CHUNK_SAMPLES) this.#insert(id, merged, at, at + CHUNK_SAMPLES);
+    for (let i = full; i < merged.length; i++) this.#insertHead.run(id, merged.ts[i], merged.values[i], merged.seqs[i]);
+    if (full > 0) state.lastEnd = merged.ts[full - 1]!;
+    state.head = merged.length - full;
+  }
+
+  #headColumns(id: number): SeqColumns {
+    const rows = this.#readHead.all(id) as [number, number, number][];
+    const out = seqColumns(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      out.ts[i] = row[0];
+      out.values[i] = row[1];
+      out.seqs[i] = row[2];
+    }
+    out.length = rows.length;
+    return out;
+  }
+
+  #insert(id: number, c: SeqColumns, from: number, to: number): void {
+    let maxSeq = 0;
+    for (let i = from; i < to; i++) if (c.seqs[i]! > maxSeq) maxSeq = c.seqs[i]!;
+    this.#insertChunk.run(id, c.ts[from], c.ts[to - 1], to - from, maxSeq, encodeChunk(c.ts, [c.values], from, to));
+  }
+
+  /** Samples at or before the newest chunk: rewrite the chunks they fall in (or between). */
+  #mergeLate(id: number, ts: Float64Array, values: Float64Array, seqs: Float64Array, n: number): void {
+    const rows = this.#overlapping.all(id, ts[0], ts[n - 1]) as [number, number, Uint8Array][];
+    let total = 0;
+    for (const [, , data] of rows) total += chunkCount(data);
+    const old = seqColumns(total);
+    for (const [chunkId, maxSeq, data] of rows) {
+      const at = old.length;
+      old.length += decodeChunkInto(data, old.ts, [old.values], at);
+      old.seqs.fill(maxSeq, at, old.length);
+      this.#deleteChunk.run(chunkId);
+    }
+    const merged = mergeSorted(old, ts, values, seqs, 0, n);
+    for (let at = 0; at < merged.length; at += CHUNK_SAMPLES) this.#insert(id, merged, at, Math.min(merged.length, at + CHUNK_SAMPLES));
+  }
+
+  /** Samples in [from, to), in time order. */
+  read(id: number, from: number, to: number): Columns {
+    const chunks = this.#inRange.all(id, id, from, from, to) as Uint8Array[];
+    const head = this.#states.get(id)?.head ? (this.#headRange.all(id, from, to) as [number, number][]) : [];
+    let total = head.length;
+    for (const data of chunks) total += chunkCount(data);
+    const out: Columns = { ts: new Float64Array(total), values: new Float64Array(total), length: 0 };
+    for (const data of chunks) {
+      const at = out.length;
+      const n = decodeChunkInto(data, out.ts, [out.values], at);
+      // Only the first and last chunk can reach outside the range: drop what does.
+      if (out.ts[at]! < from || out.ts[at + n - 1]! >= to) {
+        let w = at;
+        for (let i = at; i < at + n; i++) {
+          const t = out.ts[i]!;
+          if (t >= from && t < to) {
+            out.ts[w] = t;
+            out.values[w++] = out.values[i]!;
+          }
+        }
+        out.length = w;
+      } else out.length = at + n;
+    }
+    for (const [t, v] of head) {
+      out.ts[out.length] = t;
+      out.values[out.length++] = v;
+    }
+    return out;
+  }
+
+  /** The `n` newest samples before `beforeTs`, oldest first. */
+  readLast(id: number, beforeTs: number, n: number): Columns {
+    const head = this.#states.get(id)?.head ? (this.#headLastBefore.all(id, beforeTs, n) as [number, number][]).reverse() : [];
+    const parts: Columns[] = [];
+    let have = head.length;
+    if (have < n) {
+      for (const data of this.#lastBefore.iterate(id, beforeTs) as IterableIterator<Uint8Array>) {
+        const c = seqColumns(chunkCount(data));
+        c.length = decodeChunkInto(data, c.ts, [c.values]);
+        let keep = c.length;
+        while (keep > 0 && c.ts[keep - 1]! >= beforeTs) keep--;
+        c.length = keep;
+        parts.unshift(c);
+        have += keep;
+        if (have >= n) break;
+      }
+    }
+    const out: Columns = { ts: new Float64Array(Math.min(n, have)), values: new Float64Array(Math.min(n, have)), length: 0 };
+    let skip = have - out.ts.length;
+    for (const part of parts) {
+      for (let i = 0; i < part.length; i++) {
+        if (skip > 0) {
+          skip--;
+          continue;
+        }
+        out.ts[out.length] = part.ts[i]!;
+        out.values[out.length++] = part.values[i]!;
+      }
+    }
+    for (const [t, v] of head) {
+      if (skip > 0) {
+        skip--;
+        continue;
+      }
+      out.ts[out.length] = t;
+      out.values[out.length++] = v;
+    }
+    return out;
+  }
+
+  /** The newest sample of a series, if any. */
+  latest(id: number): { ts: number; value: number } | undefined {
+    const last = this.readLast(id, Infinity, 1);
+    return last.length > 0 ? { ts: last.ts[0]!, value: last.values[0]! } : undefined;
+  }
+
+  /** Deletes samples older than `cutoff` (trimming the chunk that straddles it); returns how many. */
+  deleteBefore(id: number, cutoff: number): number {
+    let deleted = this.#deleteHeadBefore.run(id, cutoff).changes;
+    const state = this.#states.get(id);
+    if (state && deleted > 0) state.head = Math.max(0, state.head - deleted);
+    for (const [chunkId, end, count, data] of this.#chunksBefore.all(id, cutoff) as [number, number, number, Uint8Array][]) {
+      if (end < cutoff) {
+        this.#deleteChunk.run(chunkId);
+        deleted += count;
+        continue;
+      }
+      const c = seqColumns(count);
+      c.length = decodeChunkInto(data, c.ts, [c.values]);
+      let from = 0;
+      while (c.ts[from]! < cutoff) from++;
+      deleted += from;
+      this.#updateChunk.run(c.ts[from], end, count - from, encodeChunk(c.ts, [c.values], from, c.length), chunkId);
+    }
+    if (state && state.head === 0 && !Number.isFinite(state.lastEnd)) this.#states.delete(id);
+    return deleted;
+  }
+}
+
+export function seqColumns(capacity: number): SeqColumns {
+  return { ts: new Float64Array(capacity), values: new Float64Array(capacity), seqs: new Float64Array(capacity), length: 0 };
+}
+
+/** Merges sorted `a` with sorted `b[from, to)`; on equal timestamps `b` wins. */
+function mergeSorted(a: SeqColumns, ts: Float64Array, values: Float64Array, seqs: Float64Array, from: number, to: number): SeqColumns {
+  const out = seqColumns(a.length + to - from);
+  let i = 0;
+  let j = from;
+  let w = 0;
+  while (i < a.length || j < to) {
+    const ta = i < a.length ? a.ts[i]! : Infinity;
+    const tb = j < to ? ts[j]! : Infinity;
+    if (tb <= ta) {
+      out.ts[w] = tb;
+      out.values[w] = values[j]!;
+      out.seqs[w++] = seqs[j++]!;
+      if (ta === tb) i++;
+    } else {
+      out.ts[w] = ta;
+      out.values[w] = a.values[i]!;
+      out.seqs[w++] = a.seqs[i++]!;
+    }
+  }
+  out.length = w;
+  return out;
+}
