@@ -15,7 +15,8 @@ import { TimelineStore } from './timeline.ts';
 export interface IncidentsDeps {
   /** The alerts feature's data: an incident shows, merges and splits its alerts. */
   alerts: { alerts: AlertStore; silences: SilenceStore };
-  grouping?: GroupingPolicy;
+  /** Group-by labels, window and auto-resolve; unset parts keep DEFAULT_GROUPING's. */
+  grouping?: Partial<GroupingPolicy>;
   /** The numbers around an incident in its export. */
   metrics?: MetricsQuery;
 }
@@ -43,7 +44,7 @@ export function createIncidentsFeature(ctx: ServerContext, deps: IncidentsDeps):
     now: ctx.now,
     metrics: deps.metrics,
   });
-  const links = new IncidentLinker(incidents, timeline, deps.grouping ?? DEFAULT_GROUPING);
+  const links = new IncidentLinker(incidents, timeline, { ...DEFAULT_GROUPING, ...deps.grouping }, ctx.audit);
   return {
     service: { incidents, timeline, service, links },
     plugin: async (app) => {

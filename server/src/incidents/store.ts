@@ -7,7 +7,8 @@ import type { Incident, IncidentListQuery, IncidentStatus } from '../../../share
 type Row = Record<string, unknown>;
 
 const COUNTS = `(SELECT count(*) FROM alerts a WHERE a.incident_id = incidents.id) AS alert_count,
-  (SELECT count(*) FROM alerts a WHERE a.incident_id = incidents.id AND a.state != 'resolved') AS firing_count`;
+  (SELECT count(*) FROM alerts a WHERE a.incident_id = incidents.id AND a.state = 'firing') AS firing_count,
+  (SELECT count(*) FROM alerts a WHERE a.incident_id = incidents.id AND a.state = 'acknowledged') AS acknowledged_count`;
 
 function toIncident(row: Row): Incident {
   return {
@@ -24,6 +25,7 @@ function toIncident(row: Row): Incident {
     mergedInto: row.merged_into as number | null,
     alertCount: row.alert_count as number,
     firingCount: row.firing_count as number,
+    acknowledgedCount: row.acknowledged_count as number,
     updatedAt: row.updated_at as number,
   };
 }
