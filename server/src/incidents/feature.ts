@@ -8,6 +8,7 @@ import type { MetricsQuery } from '../metrics/query.ts';
 import { DEFAULT_GROUPING, type GroupingPolicy } from './grouping.ts';
 import { IncidentLinker } from './linker.ts';
 import { incidentRoutes } from './routes.ts';
+import { searchRoutes } from './search-routes.ts';
 import { IncidentService } from './service.ts';
 import { IncidentStore } from './store.ts';
 import { TimelineStore } from './timeline.ts';
@@ -49,6 +50,7 @@ export function createIncidentsFeature(ctx: ServerContext, deps: IncidentsDeps):
     service: { incidents, timeline, service, links },
     plugin: async (app) => {
       await app.register(incidentRoutes, { incidents, timeline, service });
+      await app.register(searchRoutes, { incidents, alerts: deps.alerts.alerts });
     },
   };
 }

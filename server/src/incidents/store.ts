@@ -92,6 +92,24 @@ export class IncidentStore {
     statement.run({ ...changes, now, id });
   }
 
+  /**
+   * The palette's search: incidents whose number is `id`, whose title or group contains
+   * `text`, or with an alert whose labels or annotations contain it; the exact number
+   * first, then open ones, then the most recently active.
+   */
+  search(text: string, id: number | null, limit: number): Incident[] {
+    const like = containsPattern(text);
+    const rows = this.#db
+      .prepare(
+        `SELECT *, ${COUNTS} FROM incidents
+         WHERE id = ? OR lower(title) LIKE ? ESCAPE '\\' OR lower(group_key) LIKE ? ESCAPE '\\'
+            OR EXISTS (SELECT 1 FROM alerts a WHERE a.incident_id = incidents.id AND a.search_text LIKE ? ESCAPE '\\')
+         ORDER BY id = ? DESC, status = 'resolved', last_activity_at DESC, id DESC LIMIT ?`,
+      )
+      .all(id ?? -1, like, like, like, id ?? -1, limit) as Row[];
+    return rows.map(toIncident);
+  }
+
   list(query: IncidentListQuery): { items: Incident[]; total: number } {
     const where = new WhereClause();
     if (query.status) where.inList('status', query.status);
