@@ -63,9 +63,10 @@ test('groups an Alertmanager notification into one incident, then splits and mer
   await expect(page.getByTestId('incident-counts')).toContainText('2 firing, 0 resolved of 2 alerts');
   await page.getByRole('button', { name: 'Merge…' }).click();
   const mergeDialog = page.getByRole('dialog', { name: `Merge incidents into #${errorsIncident}` });
-  await mergeDialog.getByRole('textbox', { name: 'Incidents to merge in' }).click();
+  await mergeDialog.getByRole('combobox', { name: 'Incidents to merge in' }).click();
   await page.getByRole('option', { name: new RegExp(`^#${splitId} `) }).click();
-  await page.keyboard.press('Escape');
+  // Close the option list (it covers the buttons) without closing the dialog.
+  await mergeDialog.getByText('Their alerts and timelines move into this incident').click();
   await screenshot(page, 'incident-merge');
   await mergeDialog.getByRole('button', { name: 'Merge', exact: true }).click();
   await expect(mergeDialog).toBeHidden();
