@@ -25,10 +25,11 @@ async function notify(request: APIRequestContext, key: string, groupLabels: Reco
 
 let errorsIncident = 0;
 
-test('groups an Alertmanager notification into one incident, then splits and merges it from the incident page', async ({ page, request }) => {
+/** Three instances of one error-rate alert of one service, in one Alertmanager group: one incident. Sent once per run. */
+async function seedErrorsIncident(request: APIRequestContext): Promise<number> {
+  if (errorsIncident) return errorsIncident;
   const seeder = new Seeder(request);
   const key = (await seeder.call<{ secret: string }>('POST', '/api-keys', { name: `e2e-grouping-${RUN}`, role: 'operator' })).secret;
-  // Three instances of one error-rate alert of one service: one group, one incident.
   const ids = await notify(request, key, { alertname: ALERT, service: SERVICE }, [1, 2, 3].map((n) => ({
     labels: { alertname: ALERT, service: SERVICE, instance: `${SERVICE}-${n}:9100`, severity: 'critical' },
     summary: `Error rate above 5% on ${SERVICE}-${n}`,
@@ -36,6 +37,12 @@ test('groups an Alertmanager notification into one incident, then splits and mer
   const alerts = await Promise.all(ids.map((id) => seeder.call<{ incidentId: number }>('GET', `/alerts/${id}`)));
   expect(new Set(alerts.map((alert) => alert.incidentId)).size).toBe(1);
   errorsIncident = alerts[0]!.incidentId;
+  return errorsIncident;
+}
+
+test('groups an Alertmanager notification into one incident, then splits and merges it from the incident page', async ({ page, request }) => {
+  const seeder = new Seeder(request);
+  await seedErrorsIncident(request);
 
   await signIn(page);
   await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
@@ -84,7 +91,8 @@ async function openPalette(page: Page, query: string) {
 }
 
 for (const size of [{ name: 'desktop', viewport: null }, { name: 'phone', viewport: PHONE }] as const) {
-  test(`the command palette finds alerts and incidents on the server by label and number (${size.name})`, async ({ page }) => {
+  test(`the command palette finds alerts and incidents on the server by label and number (${size.name})`, async ({ page, request }) => {
+    await seedErrorsIncident(request);
     if (size.viewport) await page.setViewportSize(size.viewport);
     await signIn(page);
     await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();

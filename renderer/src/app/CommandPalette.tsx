@@ -43,6 +43,8 @@ export function CommandPalette({ routes, commands }: { routes: AppRoute[]; comma
       actions={actions}
       query={query}
       onQueryChange={setQuery}
+      // The palette is a dialog: it needs a name (axe aria-dialog-name).
+      attributes={{ content: { 'aria-label': 'Command palette' } }}
       shortcut={['mod + K', '/']}
       nothingFound="Nothing matches"
       highlightQuery
