@@ -99,14 +99,14 @@ for (const size of [{ name: 'desktop', viewport: null }, { name: 'phone', viewpo
 
     // A label value only the server knows about (nothing in the cache names this instance).
     await openPalette(page, `${SERVICE}-2`);
-    await expect(page.getByRole('button', { name: new RegExp(`Error rate above 5% on ${SERVICE}-2`) })).toBeVisible();
+    await expect(page.getByRole('button', { name: new RegExp(`^Error rate above 5% on ${SERVICE}-2`) })).toBeVisible();
     await expect(page.getByRole('button', { name: new RegExp(`^#${errorsIncident} ${ALERT}`) })).toBeVisible();
     await screenshot(page, `palette-search-${size.name}`);
     await expectAccessible(page);
 
     // By alert name, then by number.
     await page.getByRole('textbox', { name: 'Command palette search' }).fill(ALERT.toLowerCase());
-    await expect(page.getByRole('button', { name: new RegExp(`Error rate above 5% on ${SERVICE}-1`) })).toBeVisible();
+    await expect(page.getByRole('button', { name: new RegExp(`^Error rate above 5% on ${SERVICE}-1`) })).toBeVisible();
     await page.getByRole('textbox', { name: 'Command palette search' }).fill(`#${errorsIncident}`);
     const byNumber = page.getByRole('button', { name: new RegExp(`^#${errorsIncident} ${ALERT}`) });
     await expect(byNumber).toBeVisible();
