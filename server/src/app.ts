@@ -34,6 +34,7 @@ import { API_PREFIX } from '../../shared/api/client.ts';
 import { StreamTickets } from './stream/tickets.ts';
 import { streamTicketRoutes } from './stream/ticket-routes.ts';
 import { anomalySettingsFromEnv } from './anomaly/settings.ts';
+import { incidentSettingsFromEnv } from './incidents/settings.ts';
 import type { AnomalySettings } from './anomaly/service.ts';
 import { createFeatures, type AlertingSettings, type Features } from './features.ts';
 import type { DatasourceSettingsInput } from './datasources/plugin.ts';
@@ -112,7 +113,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
     registry,
     ...(options.accessTokenTtlSeconds !== undefined ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),
     ...(options.tokenClock ? { tokenClock: options.tokenClock } : {}),
-    ...(options.alerts ? { alerting: options.alerts } : {}),
+    alerting: { ...options.alerts, grouping: { ...incidentSettingsFromEnv(options.env ?? process.env), ...options.alerts?.grouping } },
     anomaly: { ...anomalySettingsFromEnv(options.env ?? process.env), ...options.anomaly },
     chatops: { ...chatopsSettingsFromEnv(options.env ?? process.env), ...options.chatops },
     ...(options.datasources ? { datasources: options.datasources } : {}),

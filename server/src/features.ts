@@ -24,7 +24,7 @@ import { RunbookChatGateway } from './runbooks/chat-gateway.ts';
 import { createDatasourcesFeature, type DatasourceSettingsInput } from './datasources/plugin.ts';
 
 /** Tuning of the alerting features together (grouping, webhook backoff, timers), for tests and benchmarks. */
-export type AlertingSettings = AlertsSettings & NotificationSettings & { grouping: GroupingPolicy };
+export type AlertingSettings = AlertsSettings & NotificationSettings & { grouping: Partial<GroupingPolicy> };
 
 export interface FeatureOptions {
   registry: Registry;

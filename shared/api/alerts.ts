@@ -134,6 +134,11 @@ export const AlertEventSchema = Type.Object({
   /** For firing: when to auto-resolve without news; for resolved: when it ended. */
   endsAt: Type.Optional(Type.Integer()),
   generatorUrl: Type.Optional(Type.String()),
+  /**
+   * The group a source already put the alert in (Alertmanager's `groupKey` and
+   * `groupLabels`): the alert joins that group's incident instead of being grouped by ours.
+   */
+  group: Type.Optional(Type.Object({ key: Type.String(), labels: LabelsSchema })),
 });
 export type AlertEvent = Static<typeof AlertEventSchema>;
 
@@ -386,6 +391,13 @@ export const AlertmanagerPayloadSchema = Type.Object({
   version: Type.Optional(Type.String()),
   status: Type.Optional(Type.String()),
   receiver: Type.Optional(Type.String()),
+  /** Alertmanager's identity of the notification's group, e.g. `{}:{alertname="HighLatency"}`. */
+  groupKey: Type.Optional(Type.String({ maxLength: 8192 })),
+  /** The labels of the route's `group_by` with their values for this group. */
+  groupLabels: Type.Optional(Type.Record(Type.String(), Type.String())),
+  commonLabels: Type.Optional(Type.Record(Type.String(), Type.String())),
+  commonAnnotations: Type.Optional(Type.Record(Type.String(), Type.String())),
+  externalURL: Type.Optional(Type.String()),
   alerts: Type.Array(Type.Unknown(), { maxItems: 10_000 }),
 });
 

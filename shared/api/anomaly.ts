@@ -112,6 +112,46 @@ export const AnomalyStatusSchema = Type.Object({
 });
 export type AnomalyStatus = Static<typeof AnomalyStatusSchema>;
 
+/** A metric saturated for (nearly) all of a training window: a model learns it as normal. */
+export const ExtremeWindowFindingSchema = Type.Object({
+  /** The metric within the target, e.g. `node_cpu_utilisation_ratio`. */
+  metric: Type.String(),
+  /** The saturation level: 0.95 for a utilisation ratio, 2 for load per core. */
+  limit: Type.Number(),
+  /** Share of the window's samples at or above it, 0..1. */
+  share: Type.Number(),
+  /** "node_cpu_utilisation_ratio at or above 95% for 100% of the window". */
+  text: Type.String(),
+});
+export type ExtremeWindowFinding = Static<typeof ExtremeWindowFindingSchema>;
+
+/**
+ * Where a target's model stands: `learning` until it has `required` samples (no model
+ * yet, so "nothing unusual" would be a guess), then `ready`. `extremeWindow` lists the
+ * metrics saturated through the window the active model learned (or, while learning,
+ * the window it is about to learn): anomalies against such a baseline may be missed.
+ */
+export const TrainingProgressSchema = Type.Object({
+  target: Type.String(),
+  state: Type.Enum(['learning', 'ready'] as const),
+  /** Samples (sample times) held for the target now. */
+  samples: Type.Integer(),
+  /** Samples needed before the first model. */
+  required: Type.Integer(),
+  /** Samples a model is trained on at most. */
+  window: Type.Integer(),
+  /** Typical time between samples, from the recent ones; null with fewer than two. */
+  sampleIntervalMs: Nullable(Type.Integer()),
+  /** Unix ms the first model is expected, while learning; null when ready or unknown. */
+  readyAt: Nullable(Type.Integer()),
+  activeModelId: Nullable(Type.Integer()),
+  activeModelVersion: Nullable(Type.Integer()),
+  /** Rows the active model was trained on. */
+  trainedRows: Nullable(Type.Integer()),
+  extremeWindow: Type.Array(ExtremeWindowFindingSchema),
+});
+export type TrainingProgress = Static<typeof TrainingProgressSchema>;
+
 /**
  * Data of the stream's `anomaly_score` event: one scored sample time of a target. Rows
  * scored together (a back-fill) send one event, for the newest of them; every score is
@@ -153,6 +193,8 @@ export const anomalyRoutes = {
   train: defineRoute({ method: 'POST', path: '/anomaly/models/train', access: 'models:manage', tags, body: AnomalyTargetBodySchema, response: AnomalyModelSchema, status: 201 }),
   promote: defineRoute({ method: 'POST', path: '/anomaly/models/:id/promote', access: 'models:manage', tags, params: IdParamsSchema, response: AnomalyModelSchema }),
   rollback: defineRoute({ method: 'POST', path: '/anomaly/models/rollback', access: 'models:manage', tags, body: AnomalyTargetBodySchema, response: AnomalyModelSchema }),
+  /** Per target: learning progress ("150/288 samples, ready at ~04:48") and extreme training windows. */
+  training: defineRoute({ method: 'GET', path: '/anomaly/training', access: 'anomalies:read', tags, response: Type.Array(TrainingProgressSchema) }),
   rate: defineRoute({ method: 'GET', path: '/anomaly/rate', access: 'anomalies:read', tags, query: AnomalyRateQuerySchema, response: AnomalyRateSchema }),
   /** Newest first. */
   events: defineRoute({ method: 'GET', path: '/anomaly/events', access: 'anomalies:read', tags, query: AnomalyEventsQuerySchema, response: Type.Array(AnomalyEventSchema) }),

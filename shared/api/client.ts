@@ -80,6 +80,7 @@ export function createApiClient(transport: Transport) {
     alertmanager: clientOf(transport, apiRoutes.alertmanager),
     webhooks: clientOf(transport, apiRoutes.webhooks),
     incidents: clientOf(transport, apiRoutes.incidents),
+    search: clientOf(transport, apiRoutes.search),
     datasources: clientOf(transport, apiRoutes.datasources),
     anomalyWatches: clientOf(transport, apiRoutes.anomalyWatches),
     stream: clientOf(transport, apiRoutes.stream),

@@ -30,7 +30,13 @@ export const IncidentSchema = Type.Object({
   /** Set when this incident was merged into another one. */
   mergedInto: Type.Union([Type.Integer(), Type.Null()]),
   alertCount: Type.Integer(),
+  /** Alerts firing and not acknowledged. */
   firingCount: Type.Integer(),
+  /**
+   * Alerts acknowledged (someone is on them) and not yet resolved. Optional within bundle
+   * version 1: bundles exported before it existed counted these as firing.
+   */
+  acknowledgedCount: Type.Optional(Type.Integer()),
   updatedAt: Type.Integer(),
 });
 export type Incident = Static<typeof IncidentSchema>;

@@ -9,6 +9,7 @@ import { serverInfoRoutes } from './server-info.ts';
 import { runbooksRoutes } from './runbooks.ts';
 import { chatopsRoutes, slackRoutes } from './chatops.ts';
 import { incidentsRoutes } from './incidents.ts';
+import { searchRoutes } from './search.ts';
 import { metricsRoutes } from './metrics.ts';
 import { webhooksRoutes } from './notifications.ts';
 import { signingKeysRoutes } from './signing-keys.ts';
@@ -33,6 +34,7 @@ export const apiRoutes = {
   alertmanager: alertmanagerRoutes,
   webhooks: webhooksRoutes,
   incidents: incidentsRoutes,
+  search: searchRoutes,
   datasources: datasourcesRoutes,
   anomalyWatches: anomalyWatchRoutes,
   server: serverInfoRoutes,

@@ -1,17 +1,26 @@
 import { Spotlight, type SpotlightActionData, type SpotlightActionGroupData } from '@mantine/spotlight';
 import { IconSearch } from '@tabler/icons-react';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { navigate } from '../lib/router.ts';
 import type { AppRoute } from './routes.tsx';
 import { usePaletteEntries } from './palette-entries.ts';
+import { usePaletteSearch } from './palette-search.ts';
 
 /**
  * The command palette (mod+K or /): go anywhere, find a host, series, alert or incident
- * by name. Entries come from what the console already has in its query cache, so the
- * palette opens instantly and works offline.
+ * by name, label or number. Entries come from what the console already has in its query
+ * cache, so the palette opens instantly and works offline; alerts and incidents are also
+ * searched on the server as you type, and its answer replaces the cached ones.
  */
 export function CommandPalette({ routes, commands }: { routes: AppRoute[]; commands: SpotlightActionData[] }) {
-  const entries = usePaletteEntries();
+  const cachedEntries = usePaletteEntries();
+  const [query, setQuery] = useState('');
+  const searched = usePaletteSearch(query);
+  const entries = useMemo(() => {
+    if (!searched) return cachedEntries;
+    const fromServer = new Set(searched.map((group) => group.group));
+    return [...cachedEntries.filter((group) => !fromServer.has(group.group)), ...searched];
+  }, [cachedEntries, searched]);
   const actions = useMemo<SpotlightActionGroupData[]>(() => {
     const pages: SpotlightActionData[] = routes
       .filter((route) => !route.hidden)
@@ -32,13 +41,17 @@ export function CommandPalette({ routes, commands }: { routes: AppRoute[]; comma
   return (
     <Spotlight
       actions={actions}
+      query={query}
+      onQueryChange={setQuery}
+      // The palette is a dialog: it needs a name (axe aria-dialog-name).
+      attributes={{ content: { 'aria-label': 'Command palette' } }}
       shortcut={['mod + K', '/']}
       nothingFound="Nothing matches"
       highlightQuery
       limit={40}
       scrollable
       maxHeight={420}
-      searchProps={{ leftSection: <IconSearch size={18} />, placeholder: 'Go to a page, host, series, alert or incident…', 'aria-label': 'Command palette search' }}
+      searchProps={{ leftSection: <IconSearch size={18} />, placeholder: 'Go to a page, host, series, alert or incident (#number)…', 'aria-label': 'Command palette search' }}
     />
   );
 }

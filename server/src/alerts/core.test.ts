@@ -37,11 +37,21 @@ describe('silence matchers', () => {
 });
 
 describe('grouping', () => {
-  it('groups on the first group label present, else the alertname', () => {
-    expect(groupKeyOf({ alertname: 'X', instance: 'i-1', target: 'web-1' }, DEFAULT_GROUPING)).toBe('target=web-1');
-    expect(groupKeyOf({ alertname: 'X', instance: 'i-1' }, DEFAULT_GROUPING)).toBe('instance=i-1');
-    expect(groupKeyOf({ alertname: 'X' }, DEFAULT_GROUPING)).toBe('alertname=X');
+  it('groups on alertname and service or job by default, like an Alertmanager group_by', () => {
+    expect(groupKeyOf({ alertname: 'X', instance: 'i-1', service: 'api', job: 'node' }, DEFAULT_GROUPING)).toBe('alertname=X,service=api');
+    expect(groupKeyOf({ alertname: 'X', instance: 'i-1', job: 'node' }, DEFAULT_GROUPING)).toBe('alertname=X,job=node');
+    expect(groupKeyOf({ alertname: 'X', instance: 'i-1' }, DEFAULT_GROUPING)).toBe('alertname=X');
+    expect(groupKeyOf({ target: 'web-1' }, DEFAULT_GROUPING)).toBe('alertname=unnamed');
+    expect(groupKeyOf({ alertname: 'X', target: 'web-1' }, { groupBy: ['target'] })).toBe('target=web-1');
     expect(incidentTitleFor({ alertname: 'HighCpu' }, { summary: 'hot' }, 'target=web-1')).toBe('HighCpu on web-1: hot');
+    expect(incidentTitleFor({ alertname: 'HighCpu' }, {}, 'alertname=HighCpu,service=api')).toBe('HighCpu on api');
+  });
+  it("keeps Alertmanager's group for its alerts", () => {
+    const labels = { alertname: 'X', instance: 'i-1', service: 'api' };
+    expect(groupKeyOf(labels, DEFAULT_GROUPING, { key: '{}:{cluster="eu"}', labels: { cluster: 'eu' } })).toBe('alertmanager:cluster=eu');
+    expect(groupKeyOf(labels, DEFAULT_GROUPING, { key: '{}:{}', labels: {} })).toBe('alertmanager:{}:{}');
+    expect(incidentTitleFor(labels, {}, 'alertmanager:cluster=eu')).toBe('X on eu');
+    expect(incidentTitleFor(labels, {}, 'alertmanager:{}:{}')).toBe('X');
   });
 });
 

@@ -1,4 +1,4 @@
-import type { Alert } from '../../../shared/api/alerts.ts';
+import type { Alert, AlertEvent } from '../../../shared/api/alerts.ts';
 import type { TimelineKind } from '../../../shared/api/incidents.ts';
 import type { Actor } from '../core/actor.ts';
 import type { UnitOfWork } from '../core/unit-of-work.ts';
@@ -9,8 +9,13 @@ import type { UnitOfWork } from '../core/unit-of-work.ts';
  * Every call happens inside the alert's transaction.
  */
 export interface IncidentLinks {
-  /** The incident a newly firing alert joins, opened if none is joinable. */
-  attach(alert: Alert, at: number, unit: UnitOfWork): number;
+  /**
+   * The incident a newly firing alert joins, opened if none is joinable; `group` is the
+   * group its source put it in (Alertmanager), which wins over the configured group-by.
+   */
+  attach(alert: Alert, at: number, unit: UnitOfWork, group?: AlertEvent['group']): number;
+  /** An alert of the incident resolved: the incident may resolve with it (auto-resolve). */
+  alertResolved(incidentId: number, alert: Alert, at: number, unit: UnitOfWork): void;
   note(incidentId: number, unit: UnitOfWork, entry: { ts: number; kind: TimelineKind; actor: Actor; alertId?: number | null; text: string; data?: Record<string, unknown> }): void;
   raiseSeverity(incidentId: number, alert: Alert, at: number, unit: UnitOfWork): void;
   touch(incidentId: number, at: number, unit: UnitOfWork): void;

@@ -138,7 +138,7 @@ export class AlertService {
   /** A new firing episode: join an incident, write the timeline, notify unless silenced. */
   #startEpisode(alert: StoredAlert, event: AlertEvent, actor: Actor, unit: UnitOfWork, now: number, action: 'created' | 'refired'): Alert {
     const { linker } = this.#deps;
-    const incidentId = linker.attach(alert, now, unit);
+    const incidentId = linker.attach(alert, now, unit, event.group);
     const saved = this.#deps.alerts.save({ ...alert, incidentId }, now);
     linker.note(incidentId, unit, {
       ts: now,
@@ -192,6 +192,7 @@ export class AlertService {
         data: { from: before.state, to: saved.state, ...(comment ? { comment } : {}) },
       });
       linker.touch(saved.incidentId, now, unit);
+      if (action === 'resolved') linker.alertResolved(saved.incidentId, saved, now, unit);
     }
     if (action === 'resolved') this.#notify(saved, 'resolved', unit, now);
     unit.publish({ type: 'alert', data: { action, alert: saved } });

@@ -156,6 +156,20 @@ export class AlertStore {
     return { items: rows.map(toAlert), total };
   }
 
+  /**
+   * The palette's search: alerts whose labels or annotations contain `text`, or whose id
+   * is `id`; the exact number first, then unresolved ones, then the most recently seen.
+   */
+  search(text: string, id: number | null, limit: number): Alert[] {
+    const rows = this.#db
+      .prepare(
+        `SELECT * FROM alerts WHERE search_text LIKE ? ESCAPE '\\' OR id = ?
+         ORDER BY id = ? DESC, state = 'resolved', last_seen_at DESC, id DESC LIMIT ?`,
+      )
+      .all(containsPattern(text), id ?? -1, id ?? -1, limit) as Row[];
+    return rows.map(toAlert);
+  }
+
   #params(alert: Omit<Alert, 'id' | 'silenced' | 'updatedAt'> & { expiresAt: number | null }, now: number) {
     return {
       fingerprint: alert.fingerprint,

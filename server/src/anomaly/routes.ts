@@ -12,6 +12,8 @@ export const anomalyRoutes: FastifyPluginAsync<{ ctx: ServerContext; service: An
   registerRoutes(app, routes, {
     status: async () => service.status(),
 
+    training: async () => service.training(),
+
     models: async (request) => registry.list(request.query.target),
 
     model: async (request) => {

@@ -10,7 +10,7 @@ import {
   type ForestOptions,
   type PostProcessOptions,
 } from '../../../shared/anomaly/index.ts';
-import type { AnomalyScoreEventData } from '../../../shared/api/anomaly.ts';
+import type { AnomalyScoreEventData, ExtremeWindowFinding, TrainingProgress } from '../../../shared/api/anomaly.ts';
 import type { AnomalyEventData, SampleEventData } from '../../../shared/api/stream.ts';
 import type { ServerContext } from '../context.ts';
 import type { ScoringPool } from './pool.ts';
@@ -19,6 +19,7 @@ import { TARGET_LABELS, targetOf } from '../metrics/target.ts';
 import type { TargetReads } from '../metrics/target-reads.ts';
 import type { ModelRecord, ModelRegistry } from './registry.ts';
 import { withSpan } from '../observability/tracing.ts';
+import { extremeWindowOf } from './extreme-window.ts';
 
 export interface AnomalySettings {
   /** Rows (one per sample time) a target needs before its first model. */
@@ -210,6 +211,38 @@ export class AnomalyService {
       modelLoadFailures: this.#loadFailures,
       scoringFailures: this.#scoringFailures,
     };
+  }
+
+  /**
+   * Per target, how far its model is: samples held against those needed, when the first
+   * model is expected (from the recent sample interval), and whether the window the model
+   * learns from was saturated (so it may have learned the saturation as normal).
+   */
+  training(): TrainingProgress[] {
+    return [...this.#targets.entries()]
+      .map(([target, t]) => {
+        const samples = t.rows.length;
+        const required = this.#settings.minTrainRows;
+        const interval = sampleIntervalOf(t.rows);
+        const model = t.active?.model;
+        const lastTs = t.rows.at(-1)?.ts;
+        const readyAt = !model && interval !== null && lastTs !== undefined ? lastTs + Math.max(0, required - samples) * interval : null;
+        const learned = model ? (model.evaluation.extremeWindow as ExtremeWindowFinding[] | undefined) ?? [] : extremeWindowOf(t.rows);
+        return {
+          target,
+          state: model ? ('ready' as const) : ('learning' as const),
+          samples,
+          required,
+          window: this.#settings.trainWindow,
+          sampleIntervalMs: interval,
+          readyAt,
+          activeModelId: model?.id ?? null,
+          activeModelVersion: model?.version ?? null,
+          trainedRows: model?.trainRows ?? null,
+          extremeWindow: learned,
+        };
+      })
+      .sort((a, b) => a.target.localeCompare(b.target));
   }
 
   /** Trains a model for the target now: active if it has none, otherwise a candidate shadowing the active one. */
@@ -476,6 +509,9 @@ export class AnomalyService {
     state.rows.forEach((r, i) => builder.push(r.ts, r.values, rows.subarray(i * width, (i + 1) * width)));
     const trainedFrom = state.rows[0]!.ts;
     const trainedTo = state.rows[count - 1]!.ts;
+    // A window saturated throughout is learned as normal: the model records it, the API says so.
+    const extremeWindow = extremeWindowOf(state.rows);
+    if (extremeWindow.length > 0) this.#ctx.log.warn({ target, extremeWindow }, 'anomaly model trained on a saturated window; it may take the saturation for normal');
     const fit = await this.#pool.fit({ kind: 'fit', spec, rows, count, forest: this.#settings.forest, contamination: this.#settings.contamination, trainedFrom, trainedTo });
     const asActive = !state.active || replace;
     if (!asActive) this.#registry.retireCandidates(target);
@@ -488,12 +524,12 @@ export class AnomalyService {
         trainRows: count,
         params: { metrics, features: builder.info.map((f) => f.name), spec, forest: this.#settings.forest, falseAlarmRate: this.#settings.falseAlarmRate, breakoutMargin: this.#settings.breakoutMargin, refractorySeconds: this.#settings.refractorySeconds },
         scoreDistribution: { quantiles: fit.quantiles, threshold: fit.threshold },
-        evaluation: { trainingAlarmRate: fit.trainingAlarmRate, contamination: this.#settings.contamination },
+        evaluation: { trainingAlarmRate: fit.trainingAlarmRate, contamination: this.#settings.contamination, extremeWindow },
         model: fit.model,
       },
       asActive ? 'active' : 'candidate',
     );
-    this.#ctx.audit.record({ actor: by, actorKind: by === 'system' || by === 'schedule' ? 'system' : 'user', action: 'anomaly.model.train', target: `${target}#${record.version}`, outcome: 'success', details: { modelId: record.id, state: record.state, rows: count } });
+    this.#ctx.audit.record({ actor: by, actorKind: by === 'system' || by === 'schedule' ? 'system' : 'user', action: 'anomaly.model.train', target: `${target}#${record.version}`, outcome: 'success', details: { modelId: record.id, state: record.state, rows: count, extremeWindow: extremeWindow.map((finding) => finding.text) } });
     const scorer = await this.#scorer(record, state);
     // A growth refit keeps the refractory periods running: the incident that just paged must not page again.
     if (replace && state.active) scorer.post.continueRefractoryFrom(state.active.post);
@@ -516,6 +552,13 @@ export class AnomalyService {
     }
     return { model, builder, post };
   }
+}
+
+/** The median gap between the last sample times, a robust "one sample every N ms". */
+function sampleIntervalOf(rows: readonly RawRow[]): number | null {
+  const recent = rows.slice(-50);
+  const gaps = recent.slice(1).map((row, i) => row.ts - recent[i]!.ts).filter((gap) => gap > 0).sort((a, b) => a - b);
+  return gaps.length > 0 ? gaps[Math.floor(gaps.length / 2)]! : null;
 }
 
 /** Samples grouped into rows: per target, one row per timestamp, in time order. */

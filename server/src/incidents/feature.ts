@@ -8,6 +8,7 @@ import type { MetricsQuery } from '../metrics/query.ts';
 import { DEFAULT_GROUPING, type GroupingPolicy } from './grouping.ts';
 import { IncidentLinker } from './linker.ts';
 import { incidentRoutes } from './routes.ts';
+import { searchRoutes } from './search-routes.ts';
 import { IncidentService } from './service.ts';
 import { IncidentStore } from './store.ts';
 import { TimelineStore } from './timeline.ts';
@@ -15,7 +16,8 @@ import { TimelineStore } from './timeline.ts';
 export interface IncidentsDeps {
   /** The alerts feature's data: an incident shows, merges and splits its alerts. */
   alerts: { alerts: AlertStore; silences: SilenceStore };
-  grouping?: GroupingPolicy;
+  /** Group-by labels, window and auto-resolve; unset parts keep DEFAULT_GROUPING's. */
+  grouping?: Partial<GroupingPolicy>;
   /** The numbers around an incident in its export. */
   metrics?: MetricsQuery;
 }
@@ -43,11 +45,12 @@ export function createIncidentsFeature(ctx: ServerContext, deps: IncidentsDeps):
     now: ctx.now,
     metrics: deps.metrics,
   });
-  const links = new IncidentLinker(incidents, timeline, deps.grouping ?? DEFAULT_GROUPING);
+  const links = new IncidentLinker(incidents, timeline, { ...DEFAULT_GROUPING, ...deps.grouping }, ctx.audit);
   return {
     service: { incidents, timeline, service, links },
     plugin: async (app) => {
       await app.register(incidentRoutes, { incidents, timeline, service });
+      await app.register(searchRoutes, { incidents, alerts: deps.alerts.alerts });
     },
   };
 }

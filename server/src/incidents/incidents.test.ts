@@ -53,7 +53,8 @@ describe('incidents', () => {
 
   it('records a scripted incident in order and exports it as Markdown and JSON', async () => {
     const clock = manualClock();
-    server = await startTestServer({ now: clock.now, alerts: { sweepIntervalMs: 0 } });
+    // One incident per target, as an operator would configure it (SMARTCLOUDOPS_INCIDENT_GROUP_BY=target).
+    server = await startTestServer({ now: clock.now, alerts: { sweepIntervalMs: 0, grouping: { groupBy: ['target'] } } });
     const ingest = (...events: AlertEvent[]) => server.app.alerts.service.ingest(events).map((o) => o!.alert);
     const as = (role: 'operator' | 'admin', method: 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, payload?: object) => {
       clock.advance(1000);
@@ -137,7 +138,7 @@ describe('incidents', () => {
   });
 
   it('merges and splits incidents by hand', async () => {
-    server = await startTestServer({ alerts: { sweepIntervalMs: 0 } });
+    server = await startTestServer({ alerts: { sweepIntervalMs: 0, grouping: { groupBy: ['target'] } } });
     const ingest = (...events: AlertEvent[]) => server.app.alerts.service.ingest(events).map((o) => o!.alert);
     const [web, db, db2] = ingest(
       firing({ alertname: 'Errors', target: 'web-1' }, { severity: 'warning' }),

@@ -1,8 +1,9 @@
-import { severityRank, type Alert } from '../../../shared/api/alerts.ts';
+import { severityRank, type Alert, type AlertEvent } from '../../../shared/api/alerts.ts';
 import type { TimelineKind } from '../../../shared/api/incidents.ts';
 import type { Actor } from '../core/actor.ts';
 import { SYSTEM } from '../core/actor.ts';
 import { groupKeyOf, incidentTitleFor, type GroupingPolicy } from './grouping.ts';
+import type { AuditLog } from '../audit/store.ts';
 import type { UnitOfWork } from '../core/unit-of-work.ts';
 import { describeAlert } from '../alerts/describe.ts';
 import type { IncidentLinks } from '../alerts/ports.ts';
@@ -11,24 +12,27 @@ import type { TimelineStore } from './timeline.ts';
 
 
 /**
- * Ties alerts to incidents: a firing alert joins the open incident of its group (same
- * target or group labels, active within the window) or opens one, and every event of an
- * alert in an incident is written to that incident's timeline.
+ * Ties alerts to incidents: a firing alert joins the open incident of its group (the
+ * group-by labels, or Alertmanager's group for its alerts, active within the window) or
+ * opens one, and every event of an alert in an incident is written to that incident's
+ * timeline. With auto-resolve on, an incident resolves when its last alert does.
  */
 export class IncidentLinker implements IncidentLinks {
   readonly #incidents: IncidentStore;
   readonly #timeline: TimelineStore;
   readonly #policy: GroupingPolicy;
+  readonly #audit: AuditLog;
 
-  constructor(incidents: IncidentStore, timeline: TimelineStore, policy: GroupingPolicy) {
+  constructor(incidents: IncidentStore, timeline: TimelineStore, policy: GroupingPolicy, audit: AuditLog) {
     this.#incidents = incidents;
     this.#timeline = timeline;
     this.#policy = policy;
+    this.#audit = audit;
   }
 
   /** The incident a newly firing alert belongs to, opened if none is joinable. */
-  attach(alert: Alert, at: number, unit: UnitOfWork): number {
-    const groupKey = groupKeyOf(alert.labels, this.#policy);
+  attach(alert: Alert, at: number, unit: UnitOfWork, group?: AlertEvent['group']): number {
+    const groupKey = groupKeyOf(alert.labels, this.#policy, group);
     const existing = this.#incidents.joinable(groupKey, at - this.#policy.windowMs);
     if (existing !== undefined) {
       this.#incidents.update(existing, { lastActivityAt: at }, at);
@@ -47,6 +51,20 @@ export class IncidentLinker implements IncidentLinks {
     if (severityRank(alert.severity) <= severityRank(incident.severity)) return;
     this.#incidents.update(incidentId, { severity: alert.severity }, at);
     this.note(incidentId, unit, { ts: at, kind: 'severity_changed', actor: SYSTEM, alertId: alert.id, text: `Severity raised to ${alert.severity} by ${describeAlert(alert)}`, data: { from: incident.severity, to: alert.severity } });
+  }
+
+  /**
+   * With auto-resolve on, an open or mitigated incident whose alerts have all resolved
+   * resolves too; acknowledged alerts still count as unresolved (someone is on them).
+   */
+  alertResolved(incidentId: number, alert: Alert, at: number, unit: UnitOfWork): void {
+    if (!this.#policy.autoResolve) return;
+    const incident = this.#incidents.byId(incidentId);
+    if (!incident || incident.status === 'resolved' || incident.firingCount + (incident.acknowledgedCount ?? 0) > 0) return;
+    this.#incidents.update(incidentId, { status: 'resolved', resolvedAt: at }, at);
+    const text = `Resolved automatically: all ${incident.alertCount} alert(s) resolved, the last one ${describeAlert(alert)}`;
+    this.note(incidentId, unit, { ts: at, kind: 'status_changed', actor: SYSTEM, alertId: alert.id, text, data: { from: incident.status, to: 'resolved', auto: true } });
+    this.#audit.record({ actor: SYSTEM.name, actorKind: SYSTEM.kind, action: 'incident.auto_resolve', target: `incident:${incidentId}`, outcome: 'success', ip: null, details: { from: incident.status, lastAlertId: alert.id } });
   }
 
   /** Appends to the timeline and tells the stream. */

@@ -7,7 +7,7 @@ const HOSTILE = '<img src=x onerror=alert(1)>';
 describe('Markdown export of hostile text', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ alerts: { sweepIntervalMs: 0 } });
+    server = await startTestServer({ alerts: { sweepIntervalMs: 0, grouping: { groupBy: ['target'] } } });
   });
   afterAll(() => server.close());
 

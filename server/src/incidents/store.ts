@@ -7,7 +7,8 @@ import type { Incident, IncidentListQuery, IncidentStatus } from '../../../share
 type Row = Record<string, unknown>;
 
 const COUNTS = `(SELECT count(*) FROM alerts a WHERE a.incident_id = incidents.id) AS alert_count,
-  (SELECT count(*) FROM alerts a WHERE a.incident_id = incidents.id AND a.state != 'resolved') AS firing_count`;
+  (SELECT count(*) FROM alerts a WHERE a.incident_id = incidents.id AND a.state = 'firing') AS firing_count,
+  (SELECT count(*) FROM alerts a WHERE a.incident_id = incidents.id AND a.state = 'acknowledged') AS acknowledged_count`;
 
 function toIncident(row: Row): Incident {
   return {
@@ -24,6 +25,7 @@ function toIncident(row: Row): Incident {
     mergedInto: row.merged_into as number | null,
     alertCount: row.alert_count as number,
     firingCount: row.firing_count as number,
+    acknowledgedCount: row.acknowledged_count as number,
     updatedAt: row.updated_at as number,
   };
 }
@@ -88,6 +90,24 @@ export class IncidentStore {
       this.#updates.set(cacheKey, statement);
     }
     statement.run({ ...changes, now, id });
+  }
+
+  /**
+   * The palette's search: incidents whose number is `id`, whose title or group contains
+   * `text`, or with an alert whose labels or annotations contain it; the exact number
+   * first, then open ones, then the most recently active.
+   */
+  search(text: string, id: number | null, limit: number): Incident[] {
+    const like = containsPattern(text);
+    const rows = this.#db
+      .prepare(
+        `SELECT *, ${COUNTS} FROM incidents
+         WHERE id = ? OR lower(title) LIKE ? ESCAPE '\\' OR lower(group_key) LIKE ? ESCAPE '\\'
+            OR EXISTS (SELECT 1 FROM alerts a WHERE a.incident_id = incidents.id AND a.search_text LIKE ? ESCAPE '\\')
+         ORDER BY id = ? DESC, status = 'resolved', last_activity_at DESC, id DESC LIMIT ?`,
+      )
+      .all(id ?? -1, like, like, like, id ?? -1, limit) as Row[];
+    return rows.map(toIncident);
   }
 
   list(query: IncidentListQuery): { items: Incident[]; total: number } {

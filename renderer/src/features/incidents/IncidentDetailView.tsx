@@ -11,6 +11,8 @@ import { MetricsChartPanel } from '../metrics/MetricsChartPanel.tsx';
 import { IncidentStatusBadge } from './StatusBadge.tsx';
 import { IncidentTimeline } from './IncidentTimeline.tsx';
 import { IncidentControls } from './IncidentControls.tsx';
+import { MergeSplitActions } from './MergeSplitActions.tsx';
+import { incidentCounts } from './incident-counts.ts';
 import { OfflineActions } from './OfflineActions.tsx';
 import { incidentQueries } from './queries.ts';
 import { SuggestedRunbooks } from '../runbooks/SuggestedRunbooks.tsx';
@@ -37,12 +39,14 @@ export function IncidentDetailView({ params }: RouteProps<'/incidents/:id'>) {
                 <IncidentStatusBadge status={incident.status} />
                 <Title order={2} size="h3">#{incident.id} {incident.title}</Title>
               </Group>
-              <Text size="sm" c="dimmed">
-                Opened {formatDateTime(incident.openedAt)} · {incident.firingCount} of {incident.alertCount} alerts firing · group <code>{incident.groupKey}</code>
+              <Text size="sm" c="dimmed" data-testid="incident-counts">
+                Opened {formatDateTime(incident.openedAt)} · {incidentCounts(incident).text} · group <code>{incident.groupKey}</code>
               </Text>
+              {incidentCounts(incident).note && <Text size="sm" c="orange.8" data-testid="incident-state-note">{incidentCounts(incident).note}</Text>}
             </Stack>
             <Group gap="xs" align="flex-end">
               <IncidentControls key={incident.updatedAt} incident={incident} />
+              <MergeSplitActions incident={incident} alerts={alerts} />
               <OfflineActions incidentId={incident.id} />
             </Group>
           </Group>

@@ -12,7 +12,8 @@ import { SeverityBadge } from '../alerts/SeverityBadge.tsx';
 import { IncidentStatusBadge } from '../incidents/StatusBadge.tsx';
 import { metricsQueries } from '../metrics/queries.ts';
 import { overviewQueries } from './queries.ts';
-import { countBySeverity, featuredSeries, fleetHealth, mostAnomalous } from './summaries.ts';
+import { countBySeverity, featuredSeries, fleetHealth, mostAnomalous, trainingOverview } from './summaries.ts';
+import { formatClock } from './clock.ts';
 import { Sparkline } from './Sparkline.tsx';
 
 function Card({ title, icon, href, children }: { title: string; icon: ReactNode; href?: string; children: ReactNode }) {
@@ -36,6 +37,7 @@ export function OverviewView() {
   const firing = useQuery(overviewQueries.firing(api));
   const incidents = useQuery(overviewQueries.incidents(api));
   const anomalous = useQuery(overviewQueries.anomalous(api));
+  const training = useQuery(overviewQueries.training(api));
   const latest = useQuery({ ...metricsQueries.latest(api), enabled: canMetrics });
   const series = useQuery({ ...metricsQueries.series(api), enabled: canMetrics });
   const now = Date.now();
@@ -66,12 +68,16 @@ export function OverviewView() {
             <QueryState query={latest} skeletonRows={2}>
               {(data) => {
                 const health = fleetHealth(data.series, firing.data?.items ?? [], now);
-                const healthy = health.targets - new Set([...health.stale, ...health.alerting]).size;
                 return (
-                  <Stack gap={4}>
-                    <Text fz={28} fw={700} lh={1.1}>{healthy}<Text span c="dimmed" fz="md"> / {health.targets} healthy</Text></Text>
+                  <Stack gap={4} data-testid="fleet-health">
+                    <Text fz={28} fw={700} lh={1.1}>{health.healthy}<Text span c="dimmed" fz="md"> / {health.targets} healthy</Text></Text>
                     {health.alerting.length > 0 && <Text size="xs" c="red">Alerting: {health.alerting.slice(0, 4).join(', ')}{health.alerting.length > 4 ? '…' : ''}</Text>}
                     {health.stale.length > 0 && <Text size="xs" c="orange">Silent for 5 min+: {health.stale.slice(0, 4).join(', ')}</Text>}
+                    {health.external.length > 0 && (
+                      <Text size="xs" c="dimmed" title={health.external.join(', ')}>
+                        Alerts also name {health.external.length} instance{health.external.length > 1 ? 's' : ''} without metrics here: {health.external.slice(0, 3).join(', ')}{health.external.length > 3 ? '…' : ''}
+                      </Text>
+                    )}
                     {health.targets === 0 && <Text size="xs" c="dimmed">No labelled targets reporting yet.</Text>}
                   </Stack>
                 );
@@ -100,7 +106,31 @@ export function OverviewView() {
           <QueryState query={anomalous} skeletonRows={2} unavailable={{ title: 'No anomaly data' }}>
             {(data) => {
               const top = mostAnomalous(data.items);
-              if (top.length === 0) return <Text size="sm" c="dimmed">Nothing unusual right now.</Text>;
+              const models = trainingOverview(training.data ?? [], formatClock);
+              const modelState = (
+                <>
+                  {models.flagged.map((one) => (
+                    <Text key={`flag:${one.target}`} size="xs" c="orange" data-testid="training-flagged"><b>{one.target}</b>: {one.text}</Text>
+                  ))}
+                  {models.learning.slice(0, 4).map((one) => (
+                    <Text key={`learn:${one.target}`} size="xs" c="dimmed" data-testid="training-learning"><b>{one.target}</b>: {one.text}</Text>
+                  ))}
+                </>
+              );
+              if (top.length === 0) {
+                return (
+                  <Stack gap={4}>
+                    {!training.data ? (
+                      <Text size="sm" c="dimmed">No anomaly right now; model state unknown.</Text>
+                    ) : models.ready > 0 ? (
+                      <Text size="sm" c="dimmed">Nothing unusual on {models.ready} target{models.ready > 1 ? 's' : ''} with a trained model.</Text>
+                    ) : (
+                      <Text size="sm" c="dimmed">No trained model yet: anomalies cannot be told apart.</Text>
+                    )}
+                    {modelState}
+                  </Stack>
+                );
+              }
               return (
                 <Stack gap={6} data-testid="most-anomalous">
                   {top.map((entry) => (
@@ -112,6 +142,7 @@ export function OverviewView() {
                       <Badge variant="light" color="gray" ff="monospace">{entry.score.toFixed(2)}</Badge>
                     </Group>
                   ))}
+                  {modelState}
                 </Stack>
               );
             }}

@@ -14,6 +14,8 @@ export const overviewQueries = {
   firing: (api: ApiClient) => queryOptions({ queryKey: ['overview', 'firing'], queryFn: () => api.alerts.list({ query: { state: 'firing,acknowledged', limit: 500, sort: 'severity', order: 'desc' } }) }),
   incidents: (api: ApiClient) => queryOptions({ queryKey: ['overview', 'incidents'], queryFn: () => api.incidents.list({ query: { status: 'open,mitigated', sort: 'lastActivityAt', order: 'desc', limit: 5 } }) }),
   anomalous: (api: ApiClient) => queryOptions({ queryKey: ['overview', 'anomalous'], queryFn: () => api.alerts.list({ query: { source: 'anomaly', state: 'firing,acknowledged', limit: 200 } }) }),
+  /** Model progress per target; no stream event tells of it, so it is polled. */
+  training: (api: ApiClient) => queryOptions({ queryKey: ['overview', 'training'], queryFn: () => api.anomaly.training(), refetchInterval: 30_000 }),
 };
 
 /** The live window behind one overview sparkline. */

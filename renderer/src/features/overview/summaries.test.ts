@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../../../shared/api/alerts.ts';
-import { countBySeverity, featuredSeries, fleetHealth, mostAnomalous } from './summaries.ts';
+import { countBySeverity, featuredSeries, fleetHealth, mostAnomalous, trainingOverview } from './summaries.ts';
+import type { TrainingProgress } from '../../../../shared/api/anomaly.ts';
 
 function alert(overrides: Partial<Alert>): Alert {
   return {
@@ -26,7 +27,26 @@ describe('overview summaries', () => {
       [alert({ labels: { host: 'a' } })],
       1_000_000,
     );
-    expect(health).toEqual({ targets: 2, stale: ['b'], alerting: ['a'] });
+    expect(health).toEqual({ targets: 2, healthy: 0, stale: ['b'], alerting: ['a'], external: [] });
+  });
+
+  it('counts targets from the metrics inventory only: names only alerts carry are external, never subtracted', () => {
+    const health = fleetHealth(
+      [{ id: 1, name: 'node_cpu_utilisation_ratio', labels: { host: 'web-1' }, ts: 1_000_000, value: 1 }],
+      [
+        alert({ labels: { instance: 'api-1:9100' } }),
+        alert({ labels: { instance: 'api-2:9100' } }),
+        alert({ labels: { instance: 'api-3:9100' }, state: 'acknowledged' }),
+        alert({ labels: { instance: 'api-4:9100' }, state: 'resolved' }),
+      ],
+      1_000_000,
+    );
+    expect(health).toEqual({ targets: 1, healthy: 1, stale: [], alerting: [], external: ['api-1:9100', 'api-2:9100', 'api-3:9100'] });
+  });
+
+  it('matches an instance with a port to the host of the same name', () => {
+    const health = fleetHealth([{ id: 1, name: 'up', labels: { host: 'web-1' }, ts: 10, value: 1 }], [alert({ labels: { instance: 'web-1:9100' }, state: 'acknowledged' })], 10);
+    expect(health).toMatchObject({ targets: 1, healthy: 0, alerting: ['web-1'], external: [] });
   });
 
   it('ranks targets by their highest anomaly score', () => {
@@ -46,5 +66,17 @@ describe('overview summaries', () => {
       { id: 3, name: 'node_cpu_ratio', labels: {} },
     ], 2).map((one) => one.name);
     expect(names).toEqual(['node_cpu_ratio', 'node_memory_bytes']);
+  });
+
+  it('says which targets are still learning and which learned a saturated window', () => {
+    const base: TrainingProgress = { target: 'web-1', state: 'learning', samples: 150, required: 288, window: 4032, sampleIntervalMs: 10_000, readyAt: 1_000, activeModelId: null, activeModelVersion: null, trainedRows: null, extremeWindow: [] };
+    const hot = { metric: 'node_cpu_utilisation_ratio', limit: 0.95, share: 1, text: 'node_cpu_utilisation_ratio at or above 95% for 100% of the window' };
+    const overview = trainingOverview(
+      [base, { ...base, target: 'db-1', state: 'ready', readyAt: null, activeModelId: 3, extremeWindow: [hot] }, { ...base, target: 'calm-1', state: 'ready', readyAt: null }],
+      () => '04:48',
+    );
+    expect(overview.learning).toEqual([{ target: 'web-1', text: 'learning 150/288 samples, ready at ~04:48' }]);
+    expect(overview.flagged).toEqual([{ target: 'db-1', text: `model learned a saturated window (${hot.text}): saturation may look normal to it` }]);
+    expect(overview.ready).toBe(1);
   });
 });

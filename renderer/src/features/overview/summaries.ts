@@ -1,5 +1,6 @@
 import type { Alert, Severity } from '../../../../shared/api/alerts.ts';
 import type { LatestResponse, Series } from '../../../../shared/api/metrics.ts';
+import type { TrainingProgress } from '../../../../shared/api/anomaly.ts';
 
 export function countBySeverity(alerts: readonly Alert[]): Record<Severity, number> {
   const counts: Record<Severity, number> = { critical: 0, warning: 0, info: 0 };
@@ -7,22 +8,39 @@ export function countBySeverity(alerts: readonly Alert[]): Record<Severity, numb
   return counts;
 }
 
-const TARGET_LABELS = ['host', 'target', 'instance'];
-
+/**
+ * The target a series or alert belongs to: `target`, else `host`, else `instance` — the
+ * server's rule (server/src/metrics/target.ts), so the console and the anomaly engine
+ * name the same hosts.
+ */
 function targetOf(labels: Record<string, string>): string | undefined {
-  for (const key of TARGET_LABELS) if (labels[key]) return labels[key];
-  return undefined;
+  return labels.target ?? labels.host ?? labels.instance;
+}
+
+/** `api-1:9100` and `api-1` are one host: Prometheus' instance label carries the port. */
+function hostPart(name: string): string {
+  const colon = name.lastIndexOf(':');
+  return colon > 0 && /^\d+$/.test(name.slice(colon + 1)) ? name.slice(0, colon) : name;
 }
 
 export interface FleetHealth {
+  /** The inventory: every target some series reports for. */
   targets: number;
+  /** Inventory targets that are neither stale nor alerting; never negative. */
+  healthy: number;
   /** Targets whose newest sample is older than the staleness limit. */
   stale: string[];
-  /** Targets with at least one firing alert. */
+  /** Inventory targets with at least one unresolved (firing or acknowledged) alert. */
   alerting: string[];
+  /** Names only alerts carry (e.g. an Alertmanager instance we collect nothing from): shown, not counted. */
+  external: string[];
 }
 
-/** Fleet health from the newest sample of every series and the firing alerts. */
+/**
+ * Fleet health from one inventory, the targets the metrics report: alerts mark targets of
+ * the inventory unhealthy, and names that appear only in alerts are listed as external
+ * instead of being subtracted from hosts they are not.
+ */
 export function fleetHealth(latest: LatestResponse['series'], alerts: readonly Alert[], now: number, staleAfterMs = 5 * 60_000): FleetHealth {
   const newest = new Map<string, number>();
   for (const series of latest) {
@@ -30,15 +48,25 @@ export function fleetHealth(latest: LatestResponse['series'], alerts: readonly A
     if (!target) continue;
     newest.set(target, Math.max(newest.get(target) ?? 0, series.ts ?? 0));
   }
+  const byHost = new Map<string, string>();
+  for (const target of newest.keys()) byHost.set(hostPart(target), target);
   const alerting = new Set<string>();
+  const external = new Set<string>();
   for (const alert of alerts) {
-    const target = targetOf(alert.labels);
-    if (alert.state === 'firing' && target) alerting.add(target);
+    const name = targetOf(alert.labels);
+    if (alert.state === 'resolved' || !name) continue;
+    const known = newest.has(name) ? name : byHost.get(hostPart(name));
+    if (known) alerting.add(known);
+    else external.add(name);
   }
+  const stale = [...newest].filter(([, ts]) => now - ts > staleAfterMs).map(([target]) => target);
+  const unhealthy = new Set([...stale, ...alerting]);
   return {
     targets: newest.size,
-    stale: [...newest].filter(([, ts]) => now - ts > staleAfterMs).map(([target]) => target).sort(),
+    healthy: newest.size - unhealthy.size,
+    stale: stale.sort(),
     alerting: [...alerting].sort(),
+    external: [...external].sort(),
   };
 }
 
@@ -71,4 +99,28 @@ export function featuredSeries(series: readonly Series[], limit = 6): Series[] {
     return index < 0 ? FEATURED.length : index;
   };
   return [...series].sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name) || JSON.stringify(a.labels).localeCompare(JSON.stringify(b.labels))).slice(0, limit);
+}
+
+export interface TrainingOverview {
+  /** Targets without a model yet: "nothing unusual" would be a guess for them. */
+  learning: Array<{ target: string; text: string }>;
+  /** Targets whose model learned (or is about to learn) a saturated window as normal. */
+  flagged: Array<{ target: string; text: string }>;
+  /** Targets with a model and an ordinary training window. */
+  ready: number;
+}
+
+/** "learning 150/288 samples, ready at ~04:48" per target, and the extreme training windows. */
+export function trainingOverview(progress: readonly TrainingProgress[], clock: (ms: number) => string): TrainingOverview {
+  const learning = progress
+    .filter((one) => one.state === 'learning')
+    .map((one) => ({ target: one.target, text: `learning ${one.samples}/${one.required} samples${one.readyAt !== null ? `, ready at ~${clock(one.readyAt)}` : ''}` }));
+  const flagged = progress
+    .filter((one) => one.extremeWindow.length > 0)
+    .map((one) => ({
+      target: one.target,
+      text: `${one.state === 'ready' ? 'model learned' : 'learning'} a saturated window (${one.extremeWindow.map((finding) => finding.text).join('; ')}): saturation may look normal to it`,
+    }));
+  const ready = progress.filter((one) => one.state === 'ready' && one.extremeWindow.length === 0).length;
+  return { learning, flagged, ready };
 }

@@ -5,7 +5,7 @@ import { principalOf } from '../../http/access.ts';
 import { registerRoutes } from '../../http/register-route.ts';
 import { actorOf } from '../../core/actor.ts';
 import type { AlertsService } from '../feature.ts';
-import { mapAlertmanagerPayload } from './alertmanager.ts';
+import { groupOfPayload, mapAlertmanagerPayload } from './alertmanager.ts';
 
 /**
  * Prometheus Alertmanager's webhook receiver. Authenticated by an API key (Alertmanager's
@@ -17,7 +17,7 @@ export const alertmanagerRoutes: FastifyPluginAsync<{ alerting: AlertsService }>
   registerRoutes(app, routes, { receive: async (request, reply) => {
     const principal = principalOf(request);
     if (principal.kind !== 'apiKey') throw new AppError('E_FORBIDDEN', 'The Alertmanager receiver takes an API key, not a user session.');
-    const batch = mapAlertmanagerPayload(request.body.alerts);
+    const batch = mapAlertmanagerPayload(request.body.alerts, groupOfPayload(request.body));
     if (batch.rejected.length > 0) {
       request.log.warn({ receiver: request.body.receiver, rejected: batch.rejected }, 'alertmanager payload has malformed alerts');
     }

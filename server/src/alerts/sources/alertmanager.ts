@@ -13,7 +13,7 @@ export interface MappedBatch {
   rejected: Array<{ index: number; errors: string[] }>;
 }
 
-function toEvent(alert: AlertmanagerAlert): AlertEvent {
+function toEvent(alert: AlertmanagerAlert, group: AlertEvent['group']): AlertEvent {
   const startsAt = Date.parse(alert.startsAt);
   const endsAt = alert.endsAt ? Date.parse(alert.endsAt) : NaN;
   // Only a resolved alert's endsAt is kept. A firing alert's endsAt is Alertmanager's own
@@ -28,6 +28,7 @@ function toEvent(alert: AlertmanagerAlert): AlertEvent {
     startsAt,
     ...resolvedAt,
     ...(alert.generatorURL ? { generatorUrl: alert.generatorURL } : {}),
+    ...(group ? { group } : {}),
   };
 }
 
@@ -37,11 +38,18 @@ function endsBeforeStart(alert: AlertmanagerAlert): boolean {
   return Number.isFinite(endsAt) && endsAt > ZERO_TIME && endsAt < startsAt;
 }
 
+/** The notification's group, when Alertmanager said which (every version 4 payload does). */
+export function groupOfPayload(payload: { groupKey?: string | undefined; groupLabels?: Record<string, string> | undefined }): AlertEvent['group'] {
+  if (payload.groupKey === undefined || payload.groupKey === '') return undefined;
+  return { key: payload.groupKey, labels: payload.groupLabels ?? {} };
+}
+
 /**
  * Maps Alertmanager's webhook payload to our events, validating each alert on its own:
- * a malformed alert is reported, never a reason to drop the valid ones beside it.
+ * a malformed alert is reported, never a reason to drop the valid ones beside it. Every
+ * event carries the notification's group, so grouping follows Alertmanager's `group_by`.
  */
-export function mapAlertmanagerPayload(alerts: readonly unknown[]): MappedBatch {
+export function mapAlertmanagerPayload(alerts: readonly unknown[], group?: AlertEvent['group']): MappedBatch {
   const batch: MappedBatch = { events: [], indexes: [], rejected: [] };
   alerts.forEach((alert, index) => {
     if (!checkAlert.Check(alert)) {
@@ -57,7 +65,7 @@ export function mapAlertmanagerPayload(alerts: readonly unknown[]): MappedBatch 
       batch.rejected.push({ index, errors: ['/endsAt start time must be before end time'] });
       return;
     }
-    batch.events.push(toEvent(alert));
+    batch.events.push(toEvent(alert, group));
     batch.indexes.push(index);
   });
   return batch;

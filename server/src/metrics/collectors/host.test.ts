@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readHostMetrics } from './host.ts';
 
 const PROMETHEUS_NAME = /^[a-z_:][a-z0-9_:]*$/;
-const UNIT_SUFFIX = /_(ratio|bytes|bytes_per_second|per_second)$|^node_load(1|5|15)$|^node_processes(_running|_blocked)?$/;
+const UNIT_SUFFIX = /_(ratio|bytes|bytes_per_second|per_second)$|^node_load(1|5|15|1_per_core)$|^node_cpu_cores$|^node_processes(_running|_blocked)?$/;
 
 describe('host collector (real systeminformation on this host)', () => {
   it('reads CPU, memory, swap, load, filesystems, disk and network rates and processes, well named', async () => {
@@ -17,6 +17,8 @@ describe('host collector (real systeminformation on this host)', () => {
       'node_load1',
       'node_load5',
       'node_load15',
+      'node_cpu_cores',
+      'node_load1_per_core',
       'node_memory_total_bytes',
       'node_memory_available_bytes',
       'node_memory_utilisation_ratio',

@@ -31,6 +31,10 @@ export async function readHostMetrics(host: string = os.hostname(), now: number 
   add('node_load1', load1);
   add('node_load5', load5);
   add('node_load15', load15);
+  // Load means little without the core count: the default rule alerts on load per core.
+  const cores = os.availableParallelism();
+  add('node_cpu_cores', cores);
+  add('node_load1_per_core', cores > 0 && load1 !== undefined ? load1 / cores : null);
 
   add('node_memory_total_bytes', mem.total);
   add('node_memory_available_bytes', mem.available);
