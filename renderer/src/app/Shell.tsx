@@ -19,6 +19,7 @@ import { useDeepLinks } from './useDeepLinks.ts';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { ChatPanel } from '../features/chatops/ChatPanel.tsx';
+import { AlertDrawer } from '../features/alerts/AlertDrawer.tsx';
 
 export function Shell({ user }: { user: User }) {
   const platform = usePlatform();
@@ -97,6 +98,7 @@ export function Shell({ user }: { user: User }) {
       </AppShell.Main>
       <CommandPalette routes={routes} commands={commands} />
       <ChatPanel />
+      <AlertDrawer />
     </AppShell>
   );
 }

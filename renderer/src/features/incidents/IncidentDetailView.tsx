@@ -7,6 +7,7 @@ import { formatDateTime } from '../../lib/format.ts';
 import type { RouteProps } from '../../lib/router.ts';
 import { SeverityBadge } from '../alerts/SeverityBadge.tsx';
 import { alertTitle } from '../alerts/alert-text.ts';
+import { alertHref } from '../alerts/alert-link.ts';
 import { MetricsChartPanel } from '../metrics/MetricsChartPanel.tsx';
 import { IncidentStatusBadge } from './StatusBadge.tsx';
 import { IncidentTimeline } from './IncidentTimeline.tsx';
@@ -59,7 +60,7 @@ export function IncidentDetailView({ params }: RouteProps<'/incidents/:id'>) {
                         {alerts.map((alert) => (
                           <Table.Tr key={alert.id}>
                             <Table.Td><SeverityBadge severity={alert.severity} /></Table.Td>
-                            <Table.Td><Text size="sm">{alertTitle(alert)}</Text></Table.Td>
+                            <Table.Td><Anchor href={alertHref(alert.id)} size="sm">{alertTitle(alert)}</Anchor></Table.Td>
                             <Table.Td ta="right"><Badge variant="dot" color={alert.state === 'firing' ? 'red' : alert.state === 'acknowledged' ? 'yellow' : 'teal'}>{alert.state}</Badge></Table.Td>
                           </Table.Tr>
                         ))}
