@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../../../shared/api/alerts.ts';
+import type { Series } from '../../../../shared/api/metrics.ts';
 import { countBySeverity, featuredSeries, fleetHealth, mostAnomalous } from './summaries.ts';
 
 function alert(overrides: Partial<Alert>): Alert {
@@ -46,5 +47,19 @@ describe('overview summaries', () => {
       { id: 3, name: 'node_cpu_ratio', labels: {} },
     ], 2).map((one) => one.name);
     expect(names).toEqual(['node_cpu_ratio', 'node_memory_bytes']);
+  });
+
+  it('shows one series per usual suspect, gauges first, in an order that does not depend on arrival', () => {
+    const series: Series[] = [
+      { id: 1, name: 'node_cpu_seconds_total', labels: { mode: 'idle', host: 'a' } },
+      { id: 2, name: 'node_cpu_seconds_total', labels: { mode: 'user', host: 'a' } },
+      { id: 3, name: 'node_cpu_utilisation_ratio', labels: { host: 'a' } },
+      { id: 4, name: 'node_memory_utilisation_ratio', labels: { host: 'a' } },
+      { id: 5, name: 'node_network_receive_bytes_per_second', labels: { host: 'a', device: 'eth0' } },
+    ];
+    const picked = featuredSeries(series, 4).map((one) => one.id);
+    expect(picked).toEqual([3, 4, 5, 1]);
+    const shuffled = [series[4]!, series[1]!, { ...series[0]!, labels: { host: 'a', mode: 'idle' } }, series[3]!, series[2]!];
+    expect(featuredSeries(shuffled, 4).map((one) => one.id)).toEqual(picked);
   });
 });
