@@ -46,7 +46,7 @@ export interface TimeSeriesChartProps {
   unit?: MetricUnit;
 }
 
-const MARGIN = { top: 10, right: 14, bottom: 40, left: 52 };
+const MARGIN = { top: 10, right: 14, bottom: 44, left: 52 };
 /** Right margin when a second unit gets its own axis. */
 const RIGHT_AXIS_MARGIN = 60;
 const COMPACT_MARGIN = { top: 2, right: 2, bottom: 2, left: 2 };
@@ -224,7 +224,7 @@ export const TimeSeriesChart = memo(function TimeSeriesChart(props: TimeSeriesCh
                 tickStroke="currentColor"
                 tickLabelProps={{ fill: 'currentColor', fontSize: 11 }}
                 label={`Time (${timeZoneLabel(xTicks.values[0])})`}
-                labelOffset={14}
+                labelOffset={8}
                 labelProps={{ fill: 'currentColor', fontSize: 11, textAnchor: 'middle' }}
               />
             </>

@@ -6,6 +6,7 @@ import type { Alert, Silence } from '../../../../shared/api/alerts.ts';
 import { useApi } from '../../platform/PlatformContext.tsx';
 import { useCan } from '../../session/permissions.ts';
 import { QueryState } from '../../components/QueryState.tsx';
+import { useDrawerSize } from '../../components/useDrawerSize.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { useLocation } from '../../lib/router.ts';
 import { incidentQueries } from '../incidents/queries.ts';
@@ -29,8 +30,9 @@ export function AlertDrawer() {
   const { search } = useLocation();
   const raw = search.get(ALERT_PARAM);
   const id = raw !== null && /^\d+$/.test(raw) ? Number(raw) : null;
+  const size = useDrawerSize('lg');
   return (
-    <Drawer opened={id !== null} onClose={closeAlert} position="right" size="lg" title={<Text fw={700}>Alert {id !== null ? `#${id}` : ''}</Text>} data-testid="alert-drawer">
+    <Drawer opened={id !== null} onClose={closeAlert} position="right" size={size} title={<Text fw={700}>Alert {id !== null ? `#${id}` : ''}</Text>} data-testid="alert-drawer">
       {id !== null && <AlertDetailBody id={id} />}
     </Drawer>
   );
@@ -128,10 +130,10 @@ function LinkedIncident({ incidentId }: { incidentId: number }) {
   const incident = useQuery({ ...incidentQueries.detail(api, incidentId), enabled: canRead });
   return (
     <Paper withBorder radius="md" p="sm">
-      <Group gap="xs" wrap="nowrap">
+      <Group gap="xs" wrap="wrap">
         <IconFlame size={18} aria-hidden />
         <Text size="sm" fw={600}>Incident</Text>
-        <Anchor href={`#/incidents/${incidentId}`} size="sm">#{incidentId}{incident.data ? ` ${incident.data.incident.title}` : ''}</Anchor>
+        <Anchor href={`#/incidents/${incidentId}`} size="sm" data-testid="alert-incident-link">#{incidentId}{incident.data ? ` ${incident.data.incident.title}` : ''}</Anchor>
         {incident.data && <IncidentStatusBadge status={incident.data.incident.status} />}
       </Group>
     </Paper>

@@ -6,6 +6,7 @@ import type { AnomalyModel } from '../../../../../shared/api/anomaly.ts';
 import { useApi } from '../../../platform/PlatformContext.tsx';
 import { useCan } from '../../../session/permissions.ts';
 import { PageHeader } from '../../../components/PageHeader.tsx';
+import { useDrawerSize } from '../../../components/useDrawerSize.ts';
 import { AdminTable } from '../../../components/admin/AdminTable.tsx';
 import { useAdminAction } from '../../../components/admin/useAdminAction.ts';
 import { formatDateTime } from '../../../lib/format.ts';
@@ -34,6 +35,7 @@ function ModelCell({ model, empty }: { model: AnomalyModel | null; empty: string
 /** Anomaly models per target: what is active, what is being tried in shadow, and the controls to train, promote and roll back. */
 export function AnomalyModelsView() {
   const api = useApi();
+  const drawerSize = useDrawerSize('xl');
   const canManage = useCan('models:manage');
   const status = useQuery(anomalyQueries.status(api));
   const models = useQuery(adminQueries.anomalyModels(api));
@@ -83,7 +85,7 @@ export function AnomalyModelsView() {
           </>
         )}
       />
-      <Drawer opened={history !== null} onClose={() => setHistory(null)} position="right" size="xl" title={history ? `Model versions · ${history.target}` : ''}>
+      <Drawer opened={history !== null} onClose={() => setHistory(null)} position="right" size={drawerSize} title={history ? `Model versions · ${history.target}` : ''}>
         {history && (
           <Table.ScrollContainer minWidth={520}>
             <Table verticalSpacing={4} aria-label={`Model versions of ${history.target}`}>

@@ -7,6 +7,7 @@ import type { Webhook, WebhookInput } from '../../../../../shared/api/alerts.ts'
 import type { WebhookTestResult } from '../../../../../shared/api/notifications.ts';
 import { useApi } from '../../../platform/PlatformContext.tsx';
 import { PageHeader } from '../../../components/PageHeader.tsx';
+import { useDrawerSize } from '../../../components/useDrawerSize.ts';
 import { AdminTable } from '../../../components/admin/AdminTable.tsx';
 import { useAdminAction } from '../../../components/admin/useAdminAction.ts';
 import { formatTime } from '../../../lib/format.ts';
@@ -42,6 +43,7 @@ function TestResultBadge({ result }: { result: WebhookTestResult | undefined }) 
 /** Outbound webhooks and Slack: create, edit, test-send, read the delivery log, delete. */
 export function WebhooksView() {
   const api = useApi();
+  const drawerSize = useDrawerSize('xl');
   const hooks = useQuery(adminQueries.webhooks(api));
   const [editing, setEditing] = useState<Editing>(null);
   const [log, setLog] = useState<Webhook | null>(null);
@@ -108,7 +110,7 @@ export function WebhooksView() {
       <Modal opened={editing !== null} onClose={() => setEditing(null)} title={editing?.mode === 'edit' ? `Edit ${editing.hook.name}` : 'New webhook'} size="lg">
         {editing && <WebhookForm {...(editing.mode === 'edit' ? { current: editing.hook } : {})} busy={save.isPending} onSubmit={(input) => save.mutate(input)} onCancel={() => setEditing(null)} />}
       </Modal>
-      <Drawer opened={log !== null} onClose={() => setLog(null)} position="right" size="xl" title={log ? `Delivery log · ${log.name}` : ''}>
+      <Drawer opened={log !== null} onClose={() => setLog(null)} position="right" size={drawerSize} title={log ? `Delivery log · ${log.name}` : ''}>
         {log && <DeliveryLog webhookId={log.id} />}
       </Drawer>
     </>
