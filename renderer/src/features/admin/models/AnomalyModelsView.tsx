@@ -41,7 +41,9 @@ export function AnomalyModelsView() {
   const models = useQuery(adminQueries.anomalyModels(api));
   const [history, setHistory] = useState<TargetModels | null>(null);
   // Both reads make the table: loading or failing together, as one query.
-  const combined = (status.isSuccess && models.isSuccess ? { ...models, data: modelsByTarget(status.data, models.data) } : status.isError ? status : models.isError ? models : status) as UseQueryResult<TargetModels[]>;
+  const combined = (
+    status.isSuccess && models.isSuccess ? { ...models, data: modelsByTarget(status.data, models.data) } : status.isError ? status : models.isError ? models : status.isPending ? status : models
+  ) as UseQueryResult<TargetModels[]>;
   const train = useAdminAction({
     run: (target: string) => api.anomaly.train({ body: { target } }),
     invalidates: INVALIDATES,
