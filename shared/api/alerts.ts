@@ -408,6 +408,67 @@ export const AlertmanagerResultSchema = Type.Object({
 });
 export type AlertmanagerResult = Static<typeof AlertmanagerResultSchema>;
 
+// Console tools: alert detail, silence preview and undo, rule preview ------------------
+
+/** `GET /alerts/:id/detail`: everything the alert drawer shows in one read. */
+export const AlertDetailSchema = Type.Object({
+  alert: AlertSchema,
+  history: Type.Array(AlertHistoryEntrySchema),
+  /** Pending and active silences whose matchers match the alert's labels (whether or not they silence it yet). */
+  silences: Type.Array(SilenceSchema),
+});
+export type AlertDetail = Static<typeof AlertDetailSchema>;
+
+export const SilencePreviewRequestSchema = Type.Object({ matchers: Type.Array(MatcherSchema, { minItems: 1, maxItems: 32 }) }, { additionalProperties: false });
+export type SilencePreviewRequest = Static<typeof SilencePreviewRequestSchema>;
+
+/** The unresolved alerts a silence with these matchers would match now (at most 100 listed). */
+export const SilencePreviewSchema = Type.Object({ alerts: Type.Array(AlertSchema), total: Type.Integer() });
+export type SilencePreview = Static<typeof SilencePreviewSchema>;
+
+/** Undoes an expire: the silence runs again until `endsAt` (its end before it was expired). */
+export const RestoreSilenceRequestSchema = Type.Object({ endsAt: Type.Integer() }, { additionalProperties: false });
+export type RestoreSilenceRequest = Static<typeof RestoreSilenceRequestSchema>;
+
+export const RulePreviewRequestSchema = Type.Object(
+  {
+    rule: RuleInputSchema,
+    /** How far back to replay the rule, seconds (default 1 h). */
+    lookbackSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 7 * 86_400 })),
+  },
+  { additionalProperties: false },
+);
+export type RulePreviewRequest = Static<typeof RulePreviewRequestSchema>;
+
+export const RulePreviewSeriesSchema = Type.Object({
+  name: Type.String(),
+  labels: LabelsSchema,
+  /** The reduced value now; null when the window holds no sample. */
+  value: Type.Union([Type.Number(), Type.Null()]),
+  /** The condition holds now. */
+  holds: Type.Boolean(),
+  /** Replaying the lookback with `for`: the rule would be firing now. */
+  firing: Type.Boolean(),
+  /** Times it would have started firing within the lookback. */
+  fired: Type.Integer(),
+  /** Reduced value at each step of `times` (null: no sample in the window). */
+  values: Type.Array(Type.Union([Type.Number(), Type.Null()])),
+});
+export type RulePreviewSeries = Static<typeof RulePreviewSeriesSchema>;
+
+/** `POST /alert-rules/preview`: the rule replayed against recent data, nothing stored or fired. */
+export const RulePreviewSchema = Type.Object({
+  from: Type.Integer(),
+  to: Type.Integer(),
+  stepSeconds: Type.Integer(),
+  /** Evaluation instants, unix ms, oldest first. */
+  times: Type.Array(Type.Integer()),
+  series: Type.Array(RulePreviewSeriesSchema),
+  /** More series matched than listed (the firing ones and the highest values are kept). */
+  truncated: Type.Boolean(),
+});
+export type RulePreview = Static<typeof RulePreviewSchema>;
+
 // Routes -------------------------------------------------------------------------------
 
 const tags = ['alerts'];
@@ -427,6 +488,7 @@ export const alertsRoutes = {
   resolve: defineRoute({
     method: 'POST', path: '/alerts/:id/resolve', access: 'alerts:write', tags, params: IdParamsSchema, body: CommentRequestSchema, bodyOptional: true, response: AlertSchema,
   }),
+  detail: defineRoute({ method: 'GET', path: '/alerts/:id/detail', access: 'alerts:read', tags, params: IdParamsSchema, response: AlertDetailSchema }),
 } as const;
 
 /** Silences: reading for viewers, creating and expiring with `silences:write`. */
@@ -435,6 +497,8 @@ export const silencesRoutes = {
   get: defineRoute({ method: 'GET', path: '/silences/:id', access: 'alerts:read', tags, params: IdParamsSchema, response: SilenceSchema }),
   create: defineRoute({ method: 'POST', path: '/silences', access: 'silences:write', tags, body: CreateSilenceRequestSchema, response: SilenceSchema, status: 201 }),
   expire: defineRoute({ method: 'POST', path: '/silences/:id/expire', access: 'silences:write', tags, params: IdParamsSchema, response: SilenceSchema }),
+  preview: defineRoute({ method: 'POST', path: '/silences/preview', access: 'alerts:read', tags, body: SilencePreviewRequestSchema, response: SilencePreviewSchema }),
+  restore: defineRoute({ method: 'POST', path: '/silences/:id/restore', access: 'silences:write', tags, params: IdParamsSchema, body: RestoreSilenceRequestSchema, response: SilenceSchema }),
 } as const;
 
 const ruleTags = ['alert rules'];
@@ -446,6 +510,7 @@ export const alertRulesRoutes = {
   create: defineRoute({ method: 'POST', path: '/alert-rules', access: 'rules:manage', tags: ruleTags, body: RuleInputSchema, response: RuleSchema, status: 201 }),
   replace: defineRoute({ method: 'PUT', path: '/alert-rules/:id', access: 'rules:manage', tags: ruleTags, params: IdParamsSchema, body: RuleInputSchema, response: RuleSchema }),
   remove: defineRoute({ method: 'DELETE', path: '/alert-rules/:id', access: 'rules:manage', tags: ruleTags, params: IdParamsSchema, response: Type.Null(), status: 204 }),
+  preview: defineRoute({ method: 'POST', path: '/alert-rules/preview', access: 'rules:manage', tags: ruleTags, body: RulePreviewRequestSchema, response: RulePreviewSchema }),
 } as const;
 
 /**

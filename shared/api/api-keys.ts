@@ -30,11 +30,11 @@ export type ApiKey = Static<typeof ApiKeySchema>;
 export const CreateApiKeyRequestSchema = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100 }),
-    /** Defaults to the creator's role; may not exceed it. */
+    /** Defaults to the least role (`viewer`); may not exceed the creator's. */
     role: Type.Optional(RoleSchema),
     /** Narrower than the role: each must be a permission of the role. */
     scopes: Type.Optional(Type.Array(PermissionSchema, { minItems: 1, uniqueItems: true })),
-    /** Unix milliseconds; must be in the future. */
+    /** Unix milliseconds; must be in the future. Required unless the creator is an admin. */
     expiresAt: Type.Optional(Type.Integer()),
   },
   { additionalProperties: false },

@@ -22,7 +22,8 @@ test('signs in and shows the overview with live metrics arriving', async ({ page
   const card = page.getByRole('button', { name: new RegExp(`^${METRIC}`) });
   await expect(card).toBeVisible();
   await seeder.ingest([{ name: METRIC, labels: { host: HOST }, samples: [[Date.now(), 0.987]] }]);
-  await expect(card.getByTestId('sparkline-value')).toHaveText('0.99');
+  // A ratio reads as a percentage (shared/metrics/units.ts).
+  await expect(card.getByTestId('sparkline-value')).toHaveText('98.7%');
   await screenshot(page, 'overview');
   await expectAccessible(page);
 

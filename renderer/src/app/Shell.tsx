@@ -1,7 +1,7 @@
-import { ActionIcon, AppShell, Avatar, Burger, Group, Kbd, Menu, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
+import { ActionIcon, AppShell, Avatar, Burger, Group, Kbd, Menu, Modal, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { spotlight, type SpotlightActionData } from '@mantine/spotlight';
-import { IconLogout, IconMoon, IconSearch, IconSun, IconUserCircle } from '@tabler/icons-react';
+import { IconKey, IconLogout, IconMoon, IconSearch, IconSun, IconUserCircle } from '@tabler/icons-react';
 import { Suspense, useCallback, useMemo } from 'react';
 import { useSession } from '../session/SessionProvider.tsx';
 import { usePlatform } from '../platform/PlatformContext.tsx';
@@ -19,11 +19,15 @@ import { useDeepLinks } from './useDeepLinks.ts';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { ChatPanel } from '../features/chatops/ChatPanel.tsx';
+import { AlertDrawer } from '../features/alerts/AlertDrawer.tsx';
+import { ChangePasswordForm } from '../features/auth/ChangePasswordForm.tsx';
+import { notifySuccess } from '../components/notify.ts';
 
 export function Shell({ user }: { user: User }) {
   const platform = usePlatform();
   const { signOut } = useSession();
   const [navOpen, nav] = useDisclosure(false);
+  const [passwordOpen, passwordDialog] = useDisclosure(false);
   const { setColorScheme } = useMantineColorScheme();
   const scheme = useComputedColorScheme('light');
   const { path } = useLocation();
@@ -75,6 +79,7 @@ export function Shell({ user }: { user: User }) {
                   {user.username} · {user.role}
                 </Menu.Label>
                 <Menu.Item leftSection={<IconUserCircle size={16} />} component="a" href="#/settings">Settings</Menu.Item>
+                <Menu.Item leftSection={<IconKey size={16} />} onClick={passwordDialog.open}>Change password</Menu.Item>
                 <Menu.Item leftSection={<IconLogout size={16} />} onClick={() => void signOut()}>Sign out</Menu.Item>
               </Menu.Dropdown>
             </Menu>
@@ -97,6 +102,10 @@ export function Shell({ user }: { user: User }) {
       </AppShell.Main>
       <CommandPalette routes={routes} commands={commands} />
       <ChatPanel />
+      <AlertDrawer />
+      <Modal opened={passwordOpen} onClose={passwordDialog.close} title="Change password">
+        <ChangePasswordForm submitLabel="Change password" onChanged={() => { passwordDialog.close(); notifySuccess('Password changed; your other sessions are signed out'); }} />
+      </Modal>
     </AppShell>
   );
 }

@@ -6,6 +6,7 @@ import type { IncidentPage } from '../../../shared/api/incidents.ts';
 import { navigate } from '../lib/router.ts';
 import { seriesTitle } from '../features/metrics/series-data.ts';
 import { alertTitle } from '../features/alerts/alert-text.ts';
+import { openAlert } from '../features/alerts/alert-link.ts';
 
 const HOST_LABELS = ['host', 'target', 'instance'];
 
@@ -44,7 +45,7 @@ function series(queryClient: QueryClient): SpotlightActionGroupData {
 function alerts(queryClient: QueryClient): SpotlightActionGroupData {
   return {
     group: 'Alerts',
-    actions: cached<AlertPage>(queryClient, 'alerts').map((alert) => ({ id: `alert:${alert.id}`, label: alertTitle(alert), description: `${alert.severity} · ${alert.state}`, onClick: () => navigate('/alerts') })),
+    actions: cached<AlertPage>(queryClient, 'alerts').map((alert) => ({ id: `alert:${alert.id}`, label: alertTitle(alert), description: `${alert.severity} · ${alert.state}`, onClick: () => openAlert(alert.id) })),
   };
 }
 

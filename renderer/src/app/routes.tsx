@@ -2,6 +2,9 @@ import { lazy, type ComponentType, type ReactNode } from 'react';
 import {
   IconAlertTriangle,
   IconBellOff,
+  IconBrain,
+  IconRuler,
+  IconWebhook,
   IconBook,
   IconChecklist,
   IconChartLine,
@@ -41,6 +44,9 @@ const AuditView = lazy(() => import('../features/admin/AuditView.tsx').then((m) 
 const ConnectionsView = lazy(() => import('../features/connections/ConnectionsView.tsx').then((m) => ({ default: m.ConnectionsView })));
 const ExplorerView = lazy(() => import('../features/explorer/ExplorerView.tsx').then((m) => ({ default: m.ExplorerView })));
 const DatasourcesView = lazy(() => import('../features/admin/DatasourcesView.tsx').then((m) => ({ default: m.DatasourcesView })));
+const AlertRulesView = lazy(() => import('../features/admin/rules/AlertRulesView.tsx').then((m) => ({ default: m.AlertRulesView })));
+const WebhooksView = lazy(() => import('../features/admin/webhooks/WebhooksView.tsx').then((m) => ({ default: m.WebhooksView })));
+const AnomalyModelsView = lazy(() => import('../features/admin/models/AnomalyModelsView.tsx').then((m) => ({ default: m.AnomalyModelsView })));
 const SettingsView = lazy(() => import('../features/settings/SettingsView.tsx').then((m) => ({ default: m.SettingsView })));
 
 export interface AppRoute<P extends string = string> {
@@ -82,6 +88,9 @@ export const ROUTES: readonly AppRoute[] = [
   route({ path: '/admin/users', label: 'Users', icon: <IconUsers size={18} />, group: 'Admin', component: UsersView, permission: 'users:manage', keywords: ['roles', 'accounts'] }),
   route({ path: '/admin/api-keys', label: 'API keys', icon: <IconKey size={18} />, group: 'Admin', component: ApiKeysView, keywords: ['tokens', 'integrations'] }),
   route({ path: '/admin/datasources', label: 'Data sources', icon: <IconDatabase size={18} />, group: 'Admin', component: DatasourcesView, permission: 'datasources:manage', keywords: ['prometheus', 'thanos', 'mimir'] }),
+  route({ path: '/admin/alert-rules', label: 'Alert rules', icon: <IconRuler size={18} />, group: 'Admin', component: AlertRulesView, permission: 'rules:manage', keywords: ['thresholds', 'rules', 'cpu', 'disk'] }),
+  route({ path: '/admin/webhooks', label: 'Webhooks & Slack', icon: <IconWebhook size={18} />, group: 'Admin', component: WebhooksView, permission: 'webhooks:manage', keywords: ['slack', 'notifications', 'deliveries'] }),
+  route({ path: '/admin/anomaly-models', label: 'Anomaly models', icon: <IconBrain size={18} />, group: 'Admin', component: AnomalyModelsView, permission: 'models:manage', keywords: ['train', 'promote', 'rollback', 'shadow'] }),
   route({ path: '/admin/audit', label: 'Audit log', icon: <IconFileSearch size={18} />, group: 'Admin', component: AuditView, permission: 'audit:read', keywords: ['history', 'who'] }),
   route({ path: '/connections', label: 'Connections', icon: <IconPlugConnected size={18} />, group: 'App', component: ConnectionsView, desktopOnly: true, keywords: ['servers', 'profiles'] }),
   route({ path: '/settings', label: 'Settings', icon: <IconSettings size={18} />, group: 'App', component: SettingsView, keywords: ['theme', 'dark', 'notifications'] }),

@@ -9,15 +9,24 @@ export function formatAge(ms: number): string {
   return `${Math.round(hours / 24)} d`;
 }
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
-const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+// One time format for the whole console: 24-hour clock, the viewer's zone, and the zone
+// named, so "08:30" is never ambiguous in a hand-off between people in different places.
+const dateTime = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZoneName: 'short' });
+const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZoneName: 'short' });
 
+/** `Dec 2, 2026, 08:30:12 UTC`. */
 export function formatDateTime(ms: number): string {
   return dateTime.format(ms);
 }
 
+/** `08:30:12 UTC`. */
 export function formatTime(ms: number): string {
   return time.format(ms);
+}
+
+/** The viewer's time zone as charts name it under their time axis (`UTC`, `CET`, `GMT+2`). */
+export function timeZoneLabel(at: number = Date.now()): string {
+  return time.formatToParts(at).find((part) => part.type === 'timeZoneName')?.value ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 
 /** Compact numbers for axes and badges: 1.2k, 3.4M, 0.25. */
@@ -32,10 +41,37 @@ export function formatValue(value: number): string {
   return value.toPrecision(2);
 }
 
-const hourMinute = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hour12: false });
-const dayHour = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', hour12: false });
+const TICK_FORMATS = {
+  day: new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' }),
+  dayHour: new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', hourCycle: 'h23' }),
+  dayMinute: new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
+  minute: new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
+  second: new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }),
+  milli: new Intl.DateTimeFormat(undefined, { minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3 }),
+} as const;
+
+/** Coarsest first: the first format whose labels all differ wins. */
+function tickCandidates(spanMs: number): Array<keyof typeof TICK_FORMATS> {
+  if (spanMs > 14 * 86_400_000) return ['day', 'dayHour', 'dayMinute'];
+  if (spanMs > 2 * 86_400_000) return ['dayHour', 'dayMinute', 'second'];
+  if (spanMs > 10 * 60_000) return ['minute', 'second', 'milli'];
+  return ['second', 'milli'];
+}
 
 /** Axis ticks: clock time within two days, day and hour beyond. */
 export function formatTick(ms: number, spanMs: number): string {
-  return spanMs > 2 * 86_400_000 ? dayHour.format(ms) : hourMinute.format(ms);
+  return TICK_FORMATS[tickCandidates(spanMs)[0] ?? 'minute'].format(ms);
+}
+
+/**
+ * Labels for a row of time ticks that never repeat, however far the chart is zoomed: the
+ * coarsest format that tells every tick apart (`10:01`, then `10:01:30`, then `01:30.250`).
+ */
+export function formatTimeTicks(ticks: readonly number[], spanMs: number): string[] {
+  const candidates = tickCandidates(spanMs);
+  for (const name of candidates) {
+    const labels = ticks.map((ms) => TICK_FORMATS[name].format(ms));
+    if (new Set(labels).size === new Set(ticks).size) return labels;
+  }
+  return ticks.map((ms) => TICK_FORMATS.milli.format(ms));
 }

@@ -44,6 +44,8 @@ export interface AlertsService {
   silences: SilenceStore;
   rules: RuleStore;
   evaluator: RuleEvaluator | null;
+  /** Series by selector (the rule preview reads it); null when no metrics store is lent. */
+  metrics: MetricsQuery | null;
   audit: AuditLog;
   now: () => number;
 }
@@ -58,7 +60,7 @@ export function createAlertsFeature(ctx: ServerContext, deps: AlertsDeps): Featu
   const rules = new RuleStore(ctx.db);
   const service = new AlertService({ alerts, silences, linker: deps.links, notifier: deps.notifier, audit: ctx.audit, run: unitRunner(ctx.db, ctx.events), now: ctx.now });
   const evaluator = deps.metrics ? new RuleEvaluator(ctx.db, rules, deps.metrics, (events) => service.ingest(events)) : null;
-  const alerting: AlertsService = { service, alerts, silences, rules, evaluator, audit: ctx.audit, now: ctx.now };
+  const alerting: AlertsService = { service, alerts, silences, rules, evaluator, metrics: deps.metrics ?? null, audit: ctx.audit, now: ctx.now };
 
   return {
     service: alerting,

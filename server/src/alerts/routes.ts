@@ -5,6 +5,7 @@ import { principalOf } from '../http/access.ts';
 import { registerRoutes } from '../http/register-route.ts';
 import { actorOf } from '../core/actor.ts';
 import type { AlertsService } from './feature.ts';
+import { previewSilence, restoreSilence } from './silence-tools.ts';
 
 /** Alerts and silences: reading for viewers, acknowledging and silencing for operators. */
 export const alertRoutes: FastifyPluginAsync<{ alerting: AlertsService }> = async (app, { alerting }) => {
@@ -36,6 +37,12 @@ export const alertRoutes: FastifyPluginAsync<{ alerting: AlertsService }> = asyn
     acknowledge: async (request) => service.acknowledge(request.params.id, actor(request), request.body.comment, request.body.owner),
     unacknowledge: async (request) => service.unacknowledge(request.params.id, actor(request), request.body.comment),
     resolve: async (request) => service.resolve(request.params.id, actor(request), request.body.comment),
+    detail: async (request) => {
+      const stored = alerts.byId(request.params.id);
+      if (!stored) throw new AppError('E_NOT_FOUND', `No alert ${request.params.id}.`);
+      const { expiresAt: _expiresAt, ...alert } = stored;
+      return { alert, history: alerts.history(alert.id), silences: silences.matchingAny(alert.labels, now()) };
+    },
   });
 
   registerRoutes(app, silencesRoutes, {
@@ -47,5 +54,7 @@ export const alertRoutes: FastifyPluginAsync<{ alerting: AlertsService }> = asyn
     },
     create: async (request) => service.createSilence(request.body, actor(request)),
     expire: async (request) => service.expireSilence(request.params.id, actor(request)),
+    preview: async (request) => previewSilence({ alerts }, request.body.matchers),
+    restore: async (request) => restoreSilence({ alerts, silences, service, audit, now }, request.params.id, request.body.endsAt, actor(request)),
   });
 };

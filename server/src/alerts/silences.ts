@@ -62,6 +62,18 @@ export class SilenceStore {
     return ids;
   }
 
+  /** Pending and active silences whose matchers match these labels, whether or not they have started. */
+  matchingAny(labels: Labels, now: number): Silence[] {
+    return this.#live.filter(({ silence, test }) => now < silence.endsAt && test(labels)).map(({ silence }) => ({ ...silence, state: silenceState(silence.startsAt, silence.endsAt, now) }));
+  }
+
+  /** Undoes an early expire: the silence runs again until `endsAt`. False when it was not expired by someone. */
+  restore(id: number, endsAt: number, now: number): boolean {
+    const changed = this.#db.prepare('UPDATE silences SET ends_at = ?, expired_by = NULL WHERE id = ? AND expired_by IS NOT NULL AND ends_at <= ?').run(endsAt, id, now).changes;
+    this.reload(now);
+    return changed > 0;
+  }
+
   /** The next time a silence starts or ends, when the silenced flags must be re-evaluated. */
   nextBoundary(now: number): number | null {
     let next: number | null = null;

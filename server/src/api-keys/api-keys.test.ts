@@ -12,11 +12,13 @@ describe('API keys', () => {
   afterEach(() => server.close());
 
   const create = (role: Role, payload: Record<string, unknown>) => server.injectAs(role, { method: 'POST', url: '/api/v1/api-keys', payload });
+  /** Non-admins must give an expiry; a week ahead of the test clock. */
+  const inAWeek = () => clock + 7 * 86_400_000;
   const withKey = (secret: string, url: string, method: 'GET' | 'POST' = 'GET') =>
     server.app.inject({ method, url, headers: { authorization: `Bearer ${secret}` } });
 
   it('returns the secret once, stores only its hash, and authenticates as its owner', async () => {
-    const created = await create('operator', { name: 'ci' });
+    const created = await create('operator', { name: 'ci', role: 'operator', expiresAt: inAWeek() });
     expect(created.statusCode).toBe(201);
     const { key, secret } = created.json();
     expect(secret).toMatch(/^sco_/);
@@ -36,18 +38,18 @@ describe('API keys', () => {
   });
 
   it("cannot exceed its creator's role", async () => {
-    const response = await create('operator', { name: 'too-strong', role: 'admin' });
+    const response = await create('operator', { name: 'too-strong', role: 'admin', expiresAt: inAWeek() });
     expect(response.statusCode).toBe(403);
     expect(response.json().error.code).toBe('E_FORBIDDEN');
-    expect((await create('operator', { name: 'weaker', role: 'viewer' })).statusCode).toBe(201);
+    expect((await create('operator', { name: 'weaker', role: 'viewer', expiresAt: inAWeek() })).statusCode).toBe(201);
   });
 
   it('limits a key to its scopes and rejects scopes outside its role', async () => {
-    const outside = await create('operator', { name: 'bad', scopes: ['users:manage'] });
+    const outside = await create('operator', { name: 'bad', role: 'operator', scopes: ['users:manage'], expiresAt: inAWeek() });
     expect(outside.statusCode).toBe(400);
     expect(outside.json().error.code).toBe('E_VALIDATION');
 
-    const { secret } = (await create('admin', { name: 'audit-reader', scopes: ['audit:read'] })).json();
+    const { secret } = (await create('admin', { name: 'audit-reader', role: 'admin', scopes: ['audit:read'] })).json();
     expect((await withKey(secret, '/api/v1/audit')).statusCode).toBe(200);
     const users = await withKey(secret, '/api/v1/users');
     expect(users.statusCode).toBe(403);
@@ -55,9 +57,9 @@ describe('API keys', () => {
   });
 
   it('stops working when revoked or expired, and when its owner is disabled', async () => {
-    const revocable = (await create('viewer', { name: 'a' })).json();
+    const revocable = (await create('viewer', { name: 'a', expiresAt: inAWeek() })).json();
     const expiring = (await create('viewer', { name: 'b', expiresAt: clock + 60_000 })).json();
-    const ownedByOperator = (await create('operator', { name: 'c' })).json();
+    const ownedByOperator = (await create('operator', { name: 'c', expiresAt: inAWeek() })).json();
 
     const revoke = await server.injectAs('viewer', { method: 'DELETE', url: `/api/v1/api-keys/${revocable.key.id}` });
     expect(revoke.statusCode).toBe(200);
@@ -74,7 +76,7 @@ describe('API keys', () => {
   });
 
   it('drops to the owner’s role when the owner is demoted', async () => {
-    const { key, secret } = (await create('admin', { name: 'admin-key' })).json();
+    const { key, secret } = (await create('admin', { name: 'admin-key', role: 'admin' })).json();
     const second = await server.injectAs('admin', { method: 'POST', url: '/api/v1/users', payload: { username: 'second-admin', password: 'second-admin-password', role: 'admin', mustChangePassword: false } });
     expect(second.statusCode).toBe(201);
     expect((await withKey(secret, '/api/v1/users')).statusCode).toBe(200);
@@ -84,8 +86,8 @@ describe('API keys', () => {
   });
 
   it('lets users see and revoke only their own keys; admins see all', async () => {
-    const viewerKey = (await create('viewer', { name: 'mine' })).json().key;
-    await create('operator', { name: 'theirs' });
+    const viewerKey = (await create('viewer', { name: 'mine', expiresAt: inAWeek() })).json().key;
+    await create('operator', { name: 'theirs', expiresAt: inAWeek() });
     const viewerList = (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/api-keys' })).json().keys;
     expect(viewerList.map((k: { name: string }) => k.name)).toEqual(['mine']);
     const adminList = (await server.injectAs('admin', { method: 'GET', url: '/api/v1/api-keys' })).json().keys;
@@ -93,6 +95,17 @@ describe('API keys', () => {
     const operatorRevokes = await server.injectAs('operator', { method: 'DELETE', url: `/api/v1/api-keys/${viewerKey.id}` });
     expect(operatorRevokes.statusCode).toBe(404);
     expect((await server.injectAs('admin', { method: 'DELETE', url: `/api/v1/api-keys/${viewerKey.id}` })).statusCode).toBe(200);
+  });
+
+  it('gives the least role unless asked, and requires an expiry from non-admins only', async () => {
+    const unnamed = await create('admin', { name: 'plain' });
+    expect(unnamed.statusCode).toBe(201);
+    expect(unnamed.json().key).toMatchObject({ role: 'viewer', expiresAt: null });
+    const forever = await create('operator', { name: 'forever' });
+    expect(forever.statusCode).toBe(400);
+    expect(forever.json().error).toMatchObject({ code: 'E_VALIDATION', details: [{ path: '/expiresAt' }] });
+    const dated = await create('operator', { name: 'dated', expiresAt: inAWeek() });
+    expect(dated.json().key).toMatchObject({ role: 'viewer', expiresAt: inAWeek() });
   });
 
   it('does not let a key mint keys, and audits creation and revocation', async () => {

@@ -8,6 +8,9 @@ import type { ApiKeyStore } from './store.ts';
 /** `last_used_at` is written at most this often per key, so that a busy key does not write on every request. */
 const TOUCH_INTERVAL_MS = 60_000;
 
+/** What a key gets when the request names no role. */
+export const LEAST_ROLE: Role = 'viewer';
+
 const lowerRole = (a: Role, b: Role): Role => (roleAtLeast(a, b) ? b : a);
 
 /** Creation rules and authentication of API keys. */
@@ -26,7 +29,8 @@ export class ApiKeyService {
   create(creator: Principal, request: CreateApiKeyRequest): { key: ApiKey; secret: string } {
     // A key minting keys would outlive its own revocation; only signed-in users create keys.
     if (creator.kind !== 'user') throw new AppError('E_FORBIDDEN', 'API keys cannot create API keys; sign in as a user.');
-    const role = request.role ?? creator.role;
+    // The least privilege unless asked: a forgotten role must not mint an admin key.
+    const role = request.role ?? LEAST_ROLE;
     if (!roleAtLeast(creator.role, role)) {
       throw new AppError('E_FORBIDDEN', `A key's role cannot exceed yours (${creator.role}).`, { role });
     }
@@ -37,6 +41,11 @@ export class ApiKeyService {
     }
     if (request.expiresAt !== undefined && request.expiresAt <= this.#now()) {
       throw new AppError('E_VALIDATION', 'expiresAt must be in the future.', [{ path: '/expiresAt', message: 'must be in the future' }]);
+    }
+    // Only admins may mint keys that never expire (integrations such as Alertmanager); anyone
+    // else's key dies on its own, so a leaked one does not work forever.
+    if (request.expiresAt === undefined && creator.role !== 'admin') {
+      throw new AppError('E_VALIDATION', 'Your API keys need an expiry (expiresAt); only admins may create keys that never expire.', [{ path: '/expiresAt', message: 'required for non-admins' }]);
     }
     return this.#keys.create({ name: request.name, ownerId: creator.userId, role, scopes, expiresAt: request.expiresAt ?? null });
   }

@@ -85,7 +85,7 @@ describe('ChatOps policy', () => {
   });
 
   it('needs chatops:use to change state from chat, even with the write permission', async () => {
-    const created = await server.injectAs('operator', { method: 'POST', url: '/api/v1/api-keys', payload: { name: 'no-chat', scopes: ['alerts:read', 'alerts:write', 'metrics:read'] } });
+    const created = await server.injectAs('operator', { method: 'POST', url: '/api/v1/api-keys', payload: { name: 'no-chat', role: 'operator', scopes: ['alerts:read', 'alerts:write', 'metrics:read'], expiresAt: Date.now() + 86_400_000 } });
     expect(created.statusCode, created.body).toBe(201);
     const secret = (created.json() as { secret: string }).secret;
     const asKey = async (text: string) =>

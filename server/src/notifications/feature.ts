@@ -41,7 +41,7 @@ export function createNotificationsFeature(ctx: ServerContext, settings: Partial
       // Whatever was pending before a restart is sent now.
       dispatcher.kick();
       app.addHook('onClose', async () => dispatcher.stop());
-      await app.register(webhookRoutes, { ctx, webhooks });
+      await app.register(webhookRoutes, { ctx, webhooks, timeoutMs: merged.webhookTimeoutMs });
     },
   };
 }

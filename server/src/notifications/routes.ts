@@ -6,9 +6,10 @@ import { auditActor } from '../audit/actor.ts';
 import { principalOf } from '../http/access.ts';
 import { registerRoutes } from '../http/register-route.ts';
 import type { WebhookStore } from './webhook-store.ts';
+import { sendTestNotification } from './test-send.ts';
 
 /** Outbound webhooks and their delivery log: admins only (URLs can carry secrets). */
-export const webhookRoutes: FastifyPluginAsync<{ ctx: ServerContext; webhooks: WebhookStore }> = async (app, { ctx, webhooks }) => {
+export const webhookRoutes: FastifyPluginAsync<{ ctx: ServerContext; webhooks: WebhookStore; timeoutMs: number }> = async (app, { ctx, webhooks, timeoutMs }) => {
   const audit = (request: Parameters<typeof principalOf>[0], action: string, id: number, details?: Record<string, unknown>) => {
     ctx.audit.record({ ...auditActor(request), action, target: `webhook:${id}`, outcome: 'success', details });
   };
@@ -47,6 +48,12 @@ export const webhookRoutes: FastifyPluginAsync<{ ctx: ServerContext; webhooks: W
     deliveries: async (request) => {
       requireHook(request.params.id);
       return webhooks.deliveries(request.params.id, request.query.limit, request.query.offset);
+    },
+    test: async (request) => {
+      const hook = requireHook(request.params.id);
+      const result = await sendTestNotification(hook, ctx.now(), timeoutMs);
+      ctx.audit.record({ ...auditActor(request), action: 'webhook.test', target: `webhook:${hook.id}`, outcome: result.ok ? 'success' : 'failure', details: { statusCode: result.statusCode, error: result.error } });
+      return result;
     },
   });
 };

@@ -1,11 +1,12 @@
 import { Box, ColorSwatch, Group, Paper, Text } from '@mantine/core';
-import { formatValue } from '../../lib/format.ts';
 
 export interface TooltipRow {
   key: string;
   label: string;
   color: string;
   value: number;
+  /** The value with its unit, as shown. */
+  text: string;
 }
 
 const WIDTH = 280;
@@ -22,7 +23,7 @@ export function ChartTooltip({ left, containerWidth, time, rows, more }: { left:
             <ColorSwatch color={row.color} size={8} withShadow={false} />
             <Text size="xs" truncate>{row.label}</Text>
           </Group>
-          <Text size="xs" ff="monospace" fw={600}>{formatValue(row.value)}</Text>
+          <Text size="xs" ff="monospace" fw={600}>{row.text}</Text>
         </Group>
       ))}
       {more > 0 && <Box mt={2}><Text size="xs" c="dimmed">and {more} more</Text></Box>}

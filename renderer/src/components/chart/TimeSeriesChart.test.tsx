@@ -61,4 +61,28 @@ describe('TimeSeriesChart', () => {
     const labels = screen.getAllByText(/cpu\{host=/).map((node) => node.textContent);
     expect(labels).toEqual(['cpu{host="web-1"}', 'cpu{host="web-2"}']);
   });
+
+  it('shows values with their unit and puts a second unit on its own axis', () => {
+    const overlaid = [
+      { id: 1, name: 'node_cpu_utilisation_ratio', labels: { host: 'web-1' }, timestamps: [0, 60_000, 120_000], values: [0.2, 0.4, 0.9] },
+      { id: 2, name: 'node_memory_used_bytes', labels: { host: 'web-1' }, timestamps: [0, 60_000, 120_000], values: [2 * 1024 ** 3, 3 * 1024 ** 3, 3.5 * 1024 ** 3] },
+    ];
+    const { container } = renderWithProviders(<TimeSeriesChart series={overlaid} width={600} height={300} title="web-1" from={0} to={120_000} />);
+    expect(container.querySelector('svg')?.getAttribute('data-units')).toBe('ratio,bytes');
+    const tickTexts = [...container.querySelectorAll('text')].map((node) => node.textContent ?? '');
+    expect(tickTexts.some((text) => /^\d+%$/.test(text))).toBe(true);
+    expect(tickTexts.some((text) => /GiB$/.test(text))).toBe(true);
+    expect(tickTexts.some((text) => /^Time \(.+\)$/.test(text))).toBe(true);
+    fireEvent.pointerMove(screen.getByTestId('chart-overlay'), { clientX: 10_000, pointerId: 1 });
+    expect(screen.getByText('90%')).toBeTruthy();
+    expect(screen.getByText('3.5 GiB')).toBeTruthy();
+  });
+
+  it('shows a tooltip on a sparkline too', () => {
+    renderWithProviders(<TimeSeriesChart series={[{ id: 3, name: 'node_network_receive_bytes_per_second', labels: {}, timestamps: [0, 60_000], values: [1024, 2048] }]} width={200} height={48} title="rx" compact />);
+    const overlay = screen.getByTestId('chart-overlay');
+    overlay.getBoundingClientRect = () => ({ left: 0, top: 0, right: 196, bottom: 44, width: 196, height: 44, x: 0, y: 0, toJSON: () => ({}) });
+    fireEvent.pointerMove(overlay, { clientX: 195, pointerId: 1 });
+    expect(screen.getByText('2 KiB/s')).toBeTruthy();
+  });
 });

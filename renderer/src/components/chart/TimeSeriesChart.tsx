@@ -1,12 +1,14 @@
 import { memo, useCallback, useMemo, useState } from 'react';
-import { AxisBottom, AxisLeft } from '@visx/axis';
+import { AxisBottom, AxisLeft, AxisRight } from '@visx/axis';
 import { GridRows } from '@visx/grid';
 import { Group } from '@visx/group';
 import { scaleLinear, scaleTime } from '@visx/scale';
 import type { SeriesData } from '../../features/metrics/series-data.ts';
 import { seriesTitle } from '../../features/metrics/series-data.ts';
-import { formatTick, formatTime, formatValue } from '../../lib/format.ts';
+import { formatTimeTicks, formatTime, timeZoneLabel } from '../../lib/format.ts';
+import { formatTicks, formatUnit, type MetricUnit } from '../../../../shared/metrics/units.ts';
 import { extents, linePath, nearestIndex } from './geometry.ts';
+import { unitAxes } from './unit-axes.ts';
 import { seriesColor } from './palette.ts';
 import { useDragRange } from './useDragRange.ts';
 import { ChartTooltip, type TooltipRow } from './ChartTooltip.tsx';
@@ -38,11 +40,15 @@ export interface TimeSeriesChartProps {
   markers?: readonly ChartMarker[];
   /** Brush to zoom: called with the selected times. */
   onBrush?: (from: number, to: number) => void;
-  /** Sparkline: no axes, grid or tooltip. */
+  /** Sparkline: no axes or grid; the tooltip stays. */
   compact?: boolean;
+  /** One unit for every series; by default each series' own (shared/metrics/units.ts), two units on two axes. */
+  unit?: MetricUnit;
 }
 
-const MARGIN = { top: 10, right: 14, bottom: 26, left: 52 };
+const MARGIN = { top: 10, right: 14, bottom: 44, left: 52 };
+/** Right margin when a second unit gets its own axis. */
+const RIGHT_AXIS_MARGIN = 60;
 const COMPACT_MARGIN = { top: 2, right: 2, bottom: 2, left: 2 };
 const MAX_TOOLTIP_ROWS = 8;
 
@@ -54,12 +60,28 @@ const MAX_TOOLTIP_ROWS = 8;
  */
 export const TimeSeriesChart = memo(function TimeSeriesChart(props: TimeSeriesChartProps) {
   const { series, width, height, title, bands = [], markers = [], onBrush, compact = false } = props;
-  const margin = compact ? COMPACT_MARGIN : MARGIN;
+  const axes = useMemo(() => unitAxes(series, props.unit), [series, props.unit]);
+  const dual = axes.length === 2 && !compact;
+  const margin = compact ? COMPACT_MARGIN : dual ? { ...MARGIN, right: RIGHT_AXIS_MARGIN } : MARGIN;
   const innerWidth = Math.max(0, width - margin.left - margin.right);
   const innerHeight = Math.max(0, height - margin.top - margin.bottom);
   const [hoverX, setHoverX] = useState<number | null>(null);
 
   const domain = useMemo(() => extents(series), [series]);
+  // One value scale per axis; each series is drawn against its unit's scale.
+  const yScales = useMemo(
+    () =>
+      axes.map((axis) => {
+        const own = extents(axis.members.map((i) => series[i]).filter((one): one is SeriesData => one !== undefined));
+        return scaleLinear<number>({ domain: [own?.y.min ?? 0, own?.y.max ?? 1], range: [innerHeight, 0], nice: !compact });
+      }),
+    [axes, series, innerHeight, compact],
+  );
+  const axisOf = useMemo(() => {
+    const byIndex = new Map<number, number>();
+    axes.forEach((axis, a) => axis.members.forEach((i) => byIndex.set(i, a)));
+    return byIndex;
+  }, [axes]);
   const xScale = useMemo(() => {
     const x0 = props.from ?? domain?.x.min ?? Date.now() - 3_600_000;
     const x1 = props.to ?? domain?.x.max ?? Date.now();
@@ -67,28 +89,26 @@ export const TimeSeriesChart = memo(function TimeSeriesChart(props: TimeSeriesCh
   }, [props.from, props.to, domain, innerWidth]);
   const [domainStart, domainEnd] = xScale.domain();
   const spanMs = (domainEnd?.getTime() ?? 0) - (domainStart?.getTime() ?? 0);
-  const yScale = useMemo(
-    () => scaleLinear<number>({ domain: [domain?.y.min ?? 0, domain?.y.max ?? 1], range: [innerHeight, 0], nice: !compact }),
-    [domain, innerHeight, compact],
-  );
+  const yScale = yScales[0] as (typeof yScales)[number];
 
   const paths = useMemo(() => {
     // Both scales are linear: plain arithmetic here avoids a d3 call per point.
     const [x0, x1] = xScale.domain().map(Number) as [number, number];
-    const [y0, y1] = yScale.domain() as [number, number];
     const kx = innerWidth / (x1 - x0 || 1);
-    const ky = innerHeight / (y1 - y0 || 1);
     const x = (t: number) => (t - x0) * kx;
-    const y = (v: number) => innerHeight - (v - y0) * ky;
-    return series.map((one) => linePath(one.timestamps, one.values, x, y));
-  }, [series, xScale, yScale, innerWidth, innerHeight]);
+    return series.map((one, index) => {
+      const [y0, y1] = (yScales[axisOf.get(index) ?? 0] ?? yScale).domain() as [number, number];
+      const ky = innerHeight / (y1 - y0 || 1);
+      return linePath(one.timestamps, one.values, x, (v: number) => innerHeight - (v - y0) * ky);
+    });
+  }, [series, xScale, yScales, yScale, axisOf, innerWidth, innerHeight]);
   const totalPoints = useMemo(() => series.reduce((sum, one) => sum + one.timestamps.length, 0), [series]);
 
   const onRange = useCallback(
     (x0: number, x1: number) => onBrush?.(xScale.invert(x0).getTime(), xScale.invert(x1).getTime()),
     [onBrush, xScale],
   );
-  const drag = useDragRange(onBrush ? onRange : undefined, compact ? () => undefined : setHoverX);
+  const drag = useDragRange(onBrush ? onRange : undefined, setHoverX);
 
   const hover = useMemo(() => {
     if (hoverX === null || series.length === 0) return null;
@@ -97,17 +117,31 @@ export const TimeSeriesChart = memo(function TimeSeriesChart(props: TimeSeriesCh
     series.forEach((one, index) => {
       const i = nearestIndex(one.timestamps, t);
       if (i < 0) return;
-      rows.push({ key: String(one.id), label: seriesTitle(one), color: seriesColor(index), value: one.values[i] as number });
+      const value = one.values[i] as number;
+      rows.push({ key: String(one.id), label: seriesTitle(one), color: seriesColor(index), value, text: formatUnit(value, axes[axisOf.get(index) ?? 0]?.unit ?? 'none') });
     });
     rows.sort((a, b) => b.value - a.value);
     return { t, rows: rows.slice(0, MAX_TOOLTIP_ROWS), more: Math.max(0, rows.length - MAX_TOOLTIP_ROWS) };
-  }, [hoverX, series, xScale]);
+  }, [hoverX, series, xScale, axes, axisOf]);
+
+  const xTicks = useMemo(() => {
+    const ticks = xScale.ticks(Math.max(2, Math.floor(innerWidth / 110))).map(Number);
+    return { values: ticks, labels: formatTimeTicks(ticks, spanMs) };
+  }, [xScale, innerWidth, spanMs]);
+  const yTicks = useMemo(
+    () =>
+      yScales.map((scale, a) => {
+        const ticks = scale.ticks(5);
+        return { values: ticks, labels: formatTicks(ticks, axes[a]?.unit ?? 'none') };
+      }),
+    [yScales, axes],
+  );
 
   if (width <= 0 || height <= 0) return null;
   const clipId = `clip-${title.replace(/[^a-z0-9]/gi, '')}-${width}`;
   return (
     <div style={{ position: 'relative', width, height }}>
-      <svg width={width} height={height} data-points={totalPoints} role="img" aria-label={`${title}: ${series.length} series`} style={{ color: 'var(--mantine-color-dimmed)', display: 'block' }}>
+      <svg width={width} height={height} data-points={totalPoints} data-units={axes.map((axis) => axis.unit).join(',')} role="img" aria-label={`${title}: ${series.length} series`} style={{ color: 'var(--mantine-color-dimmed)', display: 'block' }}>
         <defs>
           <clipPath id={clipId}>
             <rect width={innerWidth} height={innerHeight} />
@@ -161,8 +195,38 @@ export const TimeSeriesChart = memo(function TimeSeriesChart(props: TimeSeriesCh
           )}
           {!compact && (
             <>
-              <AxisLeft scale={yScale} numTicks={5} tickFormat={(v) => formatValue(Number(v))} stroke="currentColor" tickStroke="currentColor" tickLabelProps={{ fill: 'currentColor', fontSize: 11 }} hideAxisLine />
-              <AxisBottom top={innerHeight} scale={xScale} numTicks={Math.max(2, Math.floor(innerWidth / 110))} tickFormat={(v) => formatTick(+v, spanMs)} stroke="currentColor" tickStroke="currentColor" tickLabelProps={{ fill: 'currentColor', fontSize: 11 }} />
+              <AxisLeft
+                scale={yScale}
+                tickValues={yTicks[0]?.values}
+                tickFormat={(_v, i) => yTicks[0]?.labels[i] ?? ''}
+                stroke={dual ? seriesColor(axes[0]?.members[0] ?? 0) : 'currentColor'}
+                tickStroke="currentColor"
+                tickLabelProps={{ fill: 'currentColor', fontSize: 11 }}
+                hideAxisLine={!dual}
+              />
+              {dual && yScales[1] && (
+                <AxisRight
+                  left={innerWidth}
+                  scale={yScales[1]}
+                  tickValues={yTicks[1]?.values}
+                  tickFormat={(_v, i) => yTicks[1]?.labels[i] ?? ''}
+                  stroke={seriesColor(axes[1]?.members[0] ?? 1)}
+                  tickStroke="currentColor"
+                  tickLabelProps={{ fill: 'currentColor', fontSize: 11 }}
+                />
+              )}
+              <AxisBottom
+                top={innerHeight}
+                scale={xScale}
+                tickValues={xTicks.values.map((t) => new Date(t))}
+                tickFormat={(_v, i) => xTicks.labels[i] ?? ''}
+                stroke="currentColor"
+                tickStroke="currentColor"
+                tickLabelProps={{ fill: 'currentColor', fontSize: 11 }}
+                label={`Time (${timeZoneLabel(xTicks.values[0])})`}
+                labelOffset={8}
+                labelProps={{ fill: 'currentColor', fontSize: 11, textAnchor: 'middle' }}
+              />
             </>
           )}
           <rect

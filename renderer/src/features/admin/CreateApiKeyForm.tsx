@@ -8,8 +8,9 @@ import { useApi } from '../../platform/PlatformContext.tsx';
 import { useCurrentUser } from '../../session/SessionProvider.tsx';
 import { notifyError } from '../../components/notify.ts';
 
+/** Only admins may create keys that never expire; the server refuses the rest too. */
+const NEVER = { value: '', label: 'Never (admins only)' };
 const EXPIRY = [
-  { value: '', label: 'Never' },
   { value: '7', label: '7 days' },
   { value: '30', label: '30 days' },
   { value: '90', label: '90 days' },
@@ -22,8 +23,9 @@ export function CreateApiKeyForm({ onDone }: { onDone: () => void }) {
   const me = useCurrentUser();
   const queryClient = useQueryClient();
   const [name, setName] = useState('');
-  const [role, setRole] = useState<Role>(me?.role ?? 'viewer');
-  const [days, setDays] = useState('90');
+  // The least privilege by default: a key gets more only when someone asks for it.
+  const [role, setRole] = useState<Role>('viewer');
+  const [days, setDays] = useState('30');
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
   const create = useMutation({
     mutationFn: () => api.apiKeys.create({ body: { name: name.trim(), role, ...(days ? { expiresAt: Date.now() + Number(days) * 86_400_000 } : {}) } }),
@@ -64,8 +66,15 @@ export function CreateApiKeyForm({ onDone }: { onDone: () => void }) {
     <form onSubmit={submit} aria-label="New API key">
       <Stack>
         <TextInput label="Name" required data-autofocus placeholder="grafana-prod" value={name} onChange={(e) => setName(e.currentTarget.value)} />
-        <Select label="Role" description="At most your own role" data={roles} value={role} allowDeselect={false} onChange={(value) => value && setRole(value as Role)} />
-        <Select label="Expires" data={EXPIRY} value={days} allowDeselect={false} onChange={(value) => setDays(value ?? '')} />
+        <Select label="Role" description="Viewer unless the script needs more; at most your own role" data={roles} value={role} allowDeselect={false} onChange={(value) => value && setRole(value as Role)} />
+        <Select
+          label="Expires"
+          description={me?.role === 'admin' ? 'A key that never expires suits an integration you rotate by hand' : 'Your keys must expire'}
+          data={me?.role === 'admin' ? [...EXPIRY, NEVER] : EXPIRY}
+          value={days}
+          allowDeselect={false}
+          onChange={(value) => setDays(value ?? '30')}
+        />
         <Text size="xs" c="dimmed">Scripts send it as <Code>Authorization: Bearer sco_…</Code></Text>
         <Group justify="flex-end">
           <Button variant="default" onClick={onDone}>Cancel</Button>

@@ -5,6 +5,11 @@ import type { AuditQuery } from '../../../../shared/api/audit.ts';
 export const adminQueries = {
   users: (api: ApiClient) => queryOptions({ queryKey: ['admin', 'users'], queryFn: () => api.users.list() }),
   apiKeys: (api: ApiClient) => queryOptions({ queryKey: ['admin', 'api-keys'], queryFn: () => api.apiKeys.list() }),
+  rules: (api: ApiClient) => queryOptions({ queryKey: ['admin', 'alert-rules'], queryFn: () => api.alertRules.list() }),
+  webhooks: (api: ApiClient) => queryOptions({ queryKey: ['admin', 'webhooks'], queryFn: () => api.webhooks.list() }),
+  deliveries: (api: ApiClient, id: number) => queryOptions({ queryKey: ['admin', 'webhooks', id, 'deliveries'], queryFn: () => api.webhooks.deliveries({ params: { id }, query: { limit: 50 } }) }),
+  /** Every model of every target (candidates, active, retired), for the models page. */
+  anomalyModels: (api: ApiClient) => queryOptions({ queryKey: ['anomalies', 'models'], queryFn: () => api.anomaly.models({ query: {} }) }),
   datasources: (api: ApiClient) => queryOptions({ queryKey: ['datasources', 'admin'], queryFn: () => api.datasources.list() }),
   /** Newest first; each page asks for entries older than the last one seen. */
   audit: (api: ApiClient, filters: Omit<AuditQuery, 'before' | 'limit'>) =>

@@ -1,9 +1,10 @@
-import { ActionIcon, Badge, Checkbox, Group, Menu, Table, Text, Tooltip } from '@mantine/core';
+import { ActionIcon, Anchor, Badge, Checkbox, Group, Menu, Table, Text, Tooltip } from '@mantine/core';
 import { IconBellOff, IconCheck, IconDots, IconHistory } from '@tabler/icons-react';
 import type { Alert } from '../../../../shared/api/alerts.ts';
 import { formatAge } from '../../lib/format.ts';
 import { SeverityBadge } from './SeverityBadge.tsx';
 import { alertTarget, alertTitle } from './alert-text.ts';
+import { alertHref } from './alert-link.ts';
 
 export interface AlertsTableProps {
   alerts: Alert[];
@@ -58,7 +59,7 @@ export function AlertsTable(props: AlertsTableProps) {
             )}
             <Table.Td><SeverityBadge severity={alert.severity} /></Table.Td>
             <Table.Td>
-              <Text size="sm" fw={500}>{alertTitle(alert)}</Text>
+              <Anchor href={alertHref(alert.id)} size="sm" fw={500} c="var(--mantine-color-text)">{alertTitle(alert)}</Anchor>
               <Group gap={6}>
                 {alertTarget(alert) && <Text size="xs" c="dimmed" ff="monospace">{alertTarget(alert)}</Text>}
                 <Text size="xs" c="dimmed">{alert.source}</Text>
@@ -91,7 +92,7 @@ export function AlertsTable(props: AlertsTableProps) {
                   </Menu.Target>
                   <Menu.Dropdown>
                     {canWrite && <Menu.Item leftSection={<IconBellOff size={14} />} onClick={() => props.onSilence(alert)}>Silence… (s)</Menu.Item>}
-                    <Menu.Item leftSection={<IconHistory size={14} />} onClick={() => props.onHistory(alert)}>History</Menu.Item>
+                    <Menu.Item leftSection={<IconHistory size={14} />} onClick={() => props.onHistory(alert)}>Details and history</Menu.Item>
                   </Menu.Dropdown>
                 </Menu>
               </Group>

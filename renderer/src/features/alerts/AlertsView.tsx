@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { Button, Drawer, Group, Modal, MultiSelect, Paper, SegmentedControl, Select, Text, TextInput } from '@mantine/core';
+import { Button, Group, Modal, MultiSelect, Paper, SegmentedControl, Select, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue, useHotkeys } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { IconBellRinging, IconCheck, IconSearch } from '@tabler/icons-react';
@@ -13,8 +13,7 @@ import { alertQueries } from './queries.ts';
 import { AlertsTable } from './AlertsTable.tsx';
 import { AcknowledgeForm } from './AcknowledgeForm.tsx';
 import { SilenceForm, matchersFromLabels } from './SilenceForm.tsx';
-import { AlertHistory } from './AlertHistory.tsx';
-import { alertTitle } from './alert-text.ts';
+import { openAlert } from './alert-link.ts';
 
 const STATES = [
   { value: 'firing', label: 'Firing' },
@@ -44,7 +43,6 @@ export function AlertsView() {
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const [acking, setAcking] = useState<Alert[] | null>(null);
   const [silencing, setSilencing] = useState<Matcher[] | null>(null);
-  const [history, setHistory] = useState<Alert | null>(null);
   const toggle = (id: number) => setSelected((current) => {
     const next = new Set(current);
     if (next.has(id)) next.delete(id);
@@ -55,7 +53,7 @@ export function AlertsView() {
     a: (i) => canWrite && items[i]?.state === 'firing' && setAcking([items[i] as Alert]),
     s: (i) => canSilence && items[i] && setSilencing(matchersFromLabels((items[i] as Alert).labels)),
     x: (i) => items[i] && toggle((items[i] as Alert).id),
-    Enter: (i) => items[i] && setHistory(items[i] as Alert),
+    Enter: (i) => items[i] && openAlert((items[i] as Alert).id),
   });
   useHotkeys([['mod+a', () => setSelected(new Set(items.map((alert) => alert.id)))]]);
   const selectedAlerts = items.filter((alert) => selected.has(alert.id) && alert.state === 'firing');
@@ -96,7 +94,7 @@ export function AlertsView() {
                 onCursor={cursor.setIndex}
                 onAcknowledge={(alert) => setAcking([alert])}
                 onSilence={(alert) => setSilencing(matchersFromLabels(alert.labels))}
-                onHistory={setHistory}
+                onHistory={(alert) => openAlert(alert.id)}
               />
               {data.total > data.items.length && <Text size="xs" c="dimmed" p="sm">Showing {data.items.length} of {data.total}; narrow the filters to see the rest.</Text>}
             </>
@@ -109,9 +107,6 @@ export function AlertsView() {
       <Modal opened={silencing !== null} onClose={() => setSilencing(null)} title="New silence" size="lg">
         {silencing && <SilenceForm initialMatchers={silencing} onDone={() => setSilencing(null)} />}
       </Modal>
-      <Drawer opened={history !== null} onClose={() => setHistory(null)} position="right" title={history ? alertTitle(history) : ''}>
-        {history && <AlertHistory alertId={history.id} />}
-      </Drawer>
     </>
   );
 }

@@ -5,6 +5,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { MATCHER_OPS, type Matcher, type MatcherOp } from '../../../../shared/api/alerts.ts';
 import { useApi } from '../../platform/PlatformContext.tsx';
 import { notifyError, notifySuccess } from '../../components/notify.ts';
+import { SilencePreview } from './SilencePreview.tsx';
 
 const DURATIONS = [
   { value: '1800', label: '30 minutes' },
@@ -61,6 +62,7 @@ export function SilenceForm({ initialMatchers, onDone }: { initialMatchers: Matc
         <Button variant="subtle" size="xs" leftSection={<IconPlus size={14} />} onClick={() => setMatchers((list) => [...list, { name: '', op: '=', value: '' }])} w="fit-content">
           Add matcher
         </Button>
+        <SilencePreview matchers={matchers} />
         <Select label="For" data={DURATIONS} value={duration} allowDeselect={false} onChange={(value) => value && setDuration(value)} />
         <Textarea label="Why" required placeholder="Planned maintenance of db-2" value={comment} onChange={(e) => setComment(e.currentTarget.value)} />
         <Group justify="flex-end">

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Badge, Button, Code, Group, Modal, Paper, SegmentedControl, Table, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { notifications } from '@mantine/notifications';
 import { IconBellOff, IconPlus } from '@tabler/icons-react';
 import type { Silence } from '../../../../shared/api/alerts.ts';
 import { useApi } from '../../platform/PlatformContext.tsx';
@@ -12,6 +13,9 @@ import { formatDateTime } from '../../lib/format.ts';
 import { alertQueries } from './queries.ts';
 import { SilenceForm } from './SilenceForm.tsx';
 
+/** How long the undo of an expire is offered. */
+const UNDO_MS = 10_000;
+
 const STATE_COLOR: Record<Silence['state'], string> = { active: 'teal', pending: 'blue', expired: 'gray' };
 
 export function SilencesView() {
@@ -21,10 +25,30 @@ export function SilencesView() {
   const [state, setState] = useState('active,pending');
   const [creating, setCreating] = useState(false);
   const silences = useQuery(alertQueries.silences(api, { state, limit: 200 }));
+  const restore = useMutation({
+    mutationFn: (silence: Silence) => api.silences.restore({ params: { id: silence.id }, body: { endsAt: silence.endsAt } }),
+    onSuccess: (silence) => {
+      notifySuccess(`Silence #${silence.id} restored until ${formatDateTime(silence.endsAt)}`);
+      void queryClient.invalidateQueries({ queryKey: ['alerts'] });
+    },
+    onError: (error) => notifyError('Could not restore the silence', error),
+  });
   const expire = useMutation({
     mutationFn: (silence: Silence) => api.silences.expire({ params: { id: silence.id } }),
-    onSuccess: () => {
-      notifySuccess('Silence expired');
+    // The undo sends back the end the silence had before, so it runs exactly as planned.
+    onSuccess: (_expired, before) => {
+      const id = `silence-expired-${before.id}`;
+      notifications.show({
+        id,
+        color: 'teal',
+        autoClose: UNDO_MS,
+        message: (
+          <Group justify="space-between" wrap="nowrap">
+            <Text size="sm">Silence #{before.id} expired</Text>
+            <Button size="compact-sm" variant="light" onClick={() => { notifications.hide(id); restore.mutate(before); }}>Undo</Button>
+          </Group>
+        ),
+      });
       void queryClient.invalidateQueries({ queryKey: ['alerts'] });
     },
     onError: (error) => notifyError('Could not expire the silence', error),

@@ -4,6 +4,8 @@ import type { AlertListQuery, SilenceListQuery } from '../../../../shared/api/al
 
 export const alertQueries = {
   list: (api: ApiClient, query: AlertListQuery) => queryOptions({ queryKey: ['alerts', 'list', query], queryFn: () => api.alerts.list({ query }) }),
+  /** Everything the alert drawer shows: the alert, its history, the silences that match it. */
+  detail: (api: ApiClient, id: number) => queryOptions({ queryKey: ['alerts', 'detail', id], queryFn: () => api.alerts.detail({ params: { id } }) }),
   history: (api: ApiClient, id: number) => queryOptions({ queryKey: ['alerts', 'history', id], queryFn: () => api.alerts.history({ params: { id } }) }),
   /** Anomaly alerts in a window: drawn as bands and markers on charts. */
   anomaliesIn: (api: ApiClient, from: number, to: number) =>

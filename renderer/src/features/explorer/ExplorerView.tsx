@@ -8,6 +8,7 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
 import { TimeSeriesChart } from '../../components/chart/TimeSeriesChart.tsx';
+import { unitOfExpression } from '../../../../shared/metrics/units.ts';
 import { replaceSearch, useLocation } from '../../lib/router.ts';
 import { RangePicker } from '../metrics/RangePicker.tsx';
 import { SeriesLegend } from '../metrics/SeriesLegend.tsx';
@@ -130,6 +131,7 @@ export function ExplorerView() {
                         width={width}
                         height={380}
                         title={`Chart of ${ran}`}
+                        unit={unitOfExpression(ran)}
                         from={from}
                         to={to}
                         onBrush={(zoomFrom, zoomTo) => update({ range: { kind: 'absolute', from: zoomFrom, to: zoomTo }, back: zoomedFrom ?? encodeRange(range) })}

@@ -7,7 +7,8 @@ import { formatDateTime } from '../../lib/format.ts';
 import type { RouteProps } from '../../lib/router.ts';
 import { SeverityBadge } from '../alerts/SeverityBadge.tsx';
 import { alertTitle } from '../alerts/alert-text.ts';
-import { MetricsChartPanel } from '../metrics/MetricsChartPanel.tsx';
+import { alertHref } from '../alerts/alert-link.ts';
+import { IncidentMetrics } from './IncidentMetrics.tsx';
 import { IncidentStatusBadge } from './StatusBadge.tsx';
 import { IncidentTimeline } from './IncidentTimeline.tsx';
 import { IncidentControls } from './IncidentControls.tsx';
@@ -16,9 +17,6 @@ import { incidentCounts } from './incident-counts.ts';
 import { OfflineActions } from './OfflineActions.tsx';
 import { incidentQueries } from './queries.ts';
 import { SuggestedRunbooks } from '../runbooks/SuggestedRunbooks.tsx';
-
-/** Charts drawn at most: an incident over a whole fleet would not fit on a page anyway. */
-const MAX_CHARTS = 4;
 
 export function IncidentDetailView({ params }: RouteProps<'/incidents/:id'>) {
   const api = useApi();
@@ -63,7 +61,7 @@ export function IncidentDetailView({ params }: RouteProps<'/incidents/:id'>) {
                         {alerts.map((alert) => (
                           <Table.Tr key={alert.id}>
                             <Table.Td><SeverityBadge severity={alert.severity} /></Table.Td>
-                            <Table.Td><Text size="sm">{alertTitle(alert)}</Text></Table.Td>
+                            <Table.Td><Anchor href={alertHref(alert.id)} size="sm">{alertTitle(alert)}</Anchor></Table.Td>
                             <Table.Td ta="right"><Badge variant="dot" color={alert.state === 'firing' ? 'red' : alert.state === 'acknowledged' ? 'yellow' : 'teal'}>{alert.state}</Badge></Table.Td>
                           </Table.Tr>
                         ))}
@@ -72,20 +70,7 @@ export function IncidentDetailView({ params }: RouteProps<'/incidents/:id'>) {
                   )}
                 </Paper>
                 <QueryState query={bundle} skeletonRows={3} unavailable={{ title: 'No metrics for this incident' }}>
-                  {({ metricsWindow }) =>
-                    metricsWindow.selectors.length === 0 ? (
-                      <EmptyState title="No metrics linked" description="Its alerts carry no labels that name a series." />
-                    ) : (
-                      <Stack>
-                        {metricsWindow.selectors.slice(0, MAX_CHARTS).map((selector) => (
-                          <Stack key={selector} gap={4}>
-                            <Text size="xs" ff="monospace" c="dimmed">{selector}</Text>
-                            <MetricsChartPanel match={selector} range={{ kind: 'absolute', from: metricsWindow.from, to: metricsWindow.to }} height={200} title={`Metrics around incident ${incident.id}: ${selector}`} />
-                          </Stack>
-                        ))}
-                      </Stack>
-                    )
-                  }
+                  {({ metricsWindow }) => <IncidentMetrics incidentId={incident.id} metricsWindow={metricsWindow} />}
                 </QueryState>
               </Stack>
             </Grid.Col>

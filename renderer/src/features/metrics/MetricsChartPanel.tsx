@@ -1,4 +1,4 @@
-import { Group, Paper, Text } from '@mantine/core';
+import { Code, Group, Paper, Text } from '@mantine/core';
 import { useElementSize } from '@mantine/hooks';
 import { keepPreviousData, useQuery, type UseQueryResult } from '@tanstack/react-query';
 import type { SeriesData } from './series-data.ts';
@@ -6,6 +6,7 @@ import { useMemo } from 'react';
 import { useApi } from '../../platform/PlatformContext.tsx';
 import { TimeSeriesChart } from '../../components/chart/TimeSeriesChart.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
+import { EmptyState } from '../../components/EmptyState.tsx';
 import { alertQueries } from '../alerts/queries.ts';
 import { alertConcernsLabels, anomalyOverlay } from '../alerts/anomaly-overlay.ts';
 import { metricsQueries } from './queries.ts';
@@ -18,10 +19,12 @@ export interface MetricsChartPanelProps {
   height?: number;
   onZoom?: (from: number, to: number) => void;
   title: string;
+  /** Said after "No series matches …": why that may be (e.g. an alert about a host this server does not collect). */
+  noSeriesHint?: string;
 }
 
 /** A chart of one selector over a range, with anomaly bands and markers, asking for one point per pixel. */
-export function MetricsChartPanel({ match, range, height = 320, onZoom, title }: MetricsChartPanelProps) {
+export function MetricsChartPanel({ match, range, height = 320, onZoom, title, noSeriesHint }: MetricsChartPanelProps) {
   const api = useApi();
   const { ref, width } = useElementSize();
   const maxPoints = pointsForWidth(width);
@@ -44,13 +47,14 @@ export function MetricsChartPanel({ match, range, height = 320, onZoom, title }:
     <Paper withBorder radius="md" p="sm">
       <div ref={ref} style={{ minHeight: height, opacity: dataQuery.isPlaceholderData ? 0.5 : 1, transition: 'opacity 150ms' }} aria-busy={dataQuery.isPlaceholderData}>
         {width > 0 && (
-          <QueryState
-            query={dataQuery}
-            skeletonRows={6}
-            isEmpty={(data) => data.series.length === 0 || data.series.every((one) => one.timestamps.length === 0)}
-            empty={{ title: 'No data in this range', description: 'The series exist but have no samples here. Widen the range.' }}
-          >
-            {(data) => (
+          <QueryState query={dataQuery} skeletonRows={6}>
+            {(data) =>
+              // Two different truths: nothing by that name at all, or nothing in this window.
+              data.series.length === 0 ? (
+                <EmptyState title="No series match" description={<>No series on this server matches <Code>{match}</Code>{noSeriesHint ? `. ${noSeriesHint}` : '.'}</>} />
+              ) : data.series.every((one) => one.timestamps.length === 0) ? (
+                <EmptyState title="No data in this range" description={`${data.series.length} series match, but none has samples here. Widen the range.`} />
+              ) : (
               <TimeSeriesChart
                 series={data.series}
                 width={width}
@@ -62,7 +66,8 @@ export function MetricsChartPanel({ match, range, height = 320, onZoom, title }:
                 markers={overlay.markers}
                 {...(onZoom ? { onBrush: onZoom } : {})}
               />
-            )}
+              )
+            }
           </QueryState>
         )}
       </div>

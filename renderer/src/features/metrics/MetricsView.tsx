@@ -8,7 +8,7 @@ import { ErrorPanel } from '../../components/ErrorPanel.tsx';
 import { replaceSearch, useLocation } from '../../lib/router.ts';
 import { metricsQueries } from './queries.ts';
 import { decodeRange, encodeRange, type TimeRange } from './time-range.ts';
-import { buildSelector, labelsFromPairs } from './selector.ts';
+import { buildOverlaySelector, labelsFromPairs } from './selector.ts';
 import { RangePicker } from './RangePicker.tsx';
 import { MetricsChartPanel } from './MetricsChartPanel.tsx';
 
@@ -26,11 +26,14 @@ export function MetricsView() {
   const pairs = search.getAll('label').length ? search.getAll('label') : (search.get('labels')?.split('|').filter(Boolean) ?? []);
   const range = decodeRange(search.get('range'), DEFAULT_RANGE);
   const zoomedFrom = search.get('back');
+  // More metrics drawn in the same chart (`also=a|b`): CPU and memory of one host.
+  const also = (search.get('also')?.split('|').filter(Boolean) ?? []).filter((one) => one !== name);
 
-  const update = (changes: { name?: string; pairs?: string[]; range?: TimeRange; back?: string | null }) =>
+  const update = (changes: { name?: string; pairs?: string[]; also?: string[]; range?: TimeRange; back?: string | null }) =>
     replaceSearch('/metrics', {
       name: changes.name ?? name,
       labels: (changes.pairs ?? pairs).join('|'),
+      also: (changes.also ?? also).join('|'),
       range: encodeRange(changes.range ?? range),
       back: changes.back === undefined ? zoomedFrom : changes.back,
     });
@@ -40,11 +43,11 @@ export function MetricsView() {
   const names = [...new Set((seriesList.data?.series ?? []).filter(hasLabels).map((one) => one.name))].sort();
   const labelOptions = new Set<string>(pairs);
   for (const one of seriesList.data?.series ?? []) {
-    if (name && one.name !== name) continue;
+    if (name && one.name !== name && !also.includes(one.name)) continue;
     for (const [key, value] of Object.entries(one.labels)) labelOptions.add(`${key}=${value}`);
   }
   // A host picked from the palette without a metric charts every series of that host.
-  const selector = name || pairs.length > 0 ? buildSelector(name, labels) : '';
+  const selector = name || pairs.length > 0 ? buildOverlaySelector([name, ...also], labels) : '';
 
   return (
     <>
@@ -60,6 +63,19 @@ export function MetricsView() {
             onChange={(value) => update({ name: value ?? '', pairs: [] })}
             w={300}
             nothingFoundMessage="No such metric"
+          />
+          <MultiSelect
+            label="Overlay metrics"
+            description="Drawn in the same chart; a second unit gets its own axis"
+            placeholder={name ? 'Add a metric' : 'Pick a metric first'}
+            disabled={!name}
+            searchable
+            clearable
+            maxValues={4}
+            data={names.filter((one) => one !== name)}
+            value={also}
+            onChange={(value) => update({ also: value })}
+            w={300}
           />
           <MultiSelect
             label="Labels"

@@ -1,3 +1,5 @@
+import type { MetricUnit } from '../../../../shared/metrics/units.ts';
+
 /**
  * A series as the charts draw it: columnar, like the server's range answer, so that
  * appending live samples and downsampling never builds an object per point.
@@ -8,6 +10,8 @@ export interface SeriesData {
   labels: Record<string, string>;
   timestamps: number[];
   values: number[];
+  /** What the values measure, when the name does not say it (a PromQL result); see shared/metrics/units.ts. */
+  unit?: MetricUnit;
 }
 
 /** `cpu_usage{host="web-1"}`: how people read a series. */

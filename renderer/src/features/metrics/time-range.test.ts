@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeRange, encodeRange, pointsForWidth, resolveRange } from './time-range.ts';
-import { buildSelector, labelsFromPairs } from './selector.ts';
+import { buildOverlaySelector, buildSelector, labelsFromPairs } from './selector.ts';
+import { parseSelector } from '../../../../shared/metrics/selector.ts';
 
 describe('time ranges and selectors', () => {
   it('round-trips relative and absolute ranges through the URL', () => {
@@ -19,5 +20,12 @@ describe('time ranges and selectors', () => {
   it('builds escaped selectors from label chips', () => {
     expect(buildSelector('cpu', labelsFromPairs(['host=web-1', 'path=a"b']))).toBe('cpu{host="web-1",path="a\\"b"}');
     expect(buildSelector('up', {})).toBe('up');
+    const overlay = buildOverlaySelector(['node_cpu_utilisation_ratio', 'node_memory_used_bytes'], { host: 'web-1' });
+    expect(overlay).toBe('{__name__=~"node_cpu_utilisation_ratio|node_memory_used_bytes",host="web-1"}');
+    expect(parseSelector(overlay)).toEqual([
+      { name: '__name__', op: '=~', value: 'node_cpu_utilisation_ratio|node_memory_used_bytes' },
+      { name: 'host', op: '=', value: 'web-1' },
+    ]);
+    expect(buildOverlaySelector(['cpu', 'cpu'], {})).toBe('cpu');
   });
 });

@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { Series } from '../../../../shared/api/metrics.ts';
 import { useApi } from '../../platform/PlatformContext.tsx';
 import { TimeSeriesChart } from '../../components/chart/TimeSeriesChart.tsx';
-import { formatValue } from '../../lib/format.ts';
+import { formatUnit, unitOfName } from '../../../../shared/metrics/units.ts';
 import { navigate } from '../../lib/router.ts';
 import { SPARKLINE_MINUTES, sparklineWindow } from './queries.ts';
 import { encodeRange } from '../metrics/time-range.ts';
@@ -27,7 +27,7 @@ export function Sparkline({ series }: { series: Series }) {
     <Paper withBorder radius="md" p="sm" component="button" onClick={open} style={{ textAlign: 'left', cursor: 'pointer', background: 'var(--mantine-color-body)' }} title="Open in the metrics explorer">
       <Group justify="space-between" wrap="nowrap" gap="xs">
         <Text size="xs" fw={600} truncate>{series.name}</Text>
-        <Text size="sm" fw={700} ff="monospace" data-testid="sparkline-value">{last === undefined ? '–' : formatValue(last)}</Text>
+        <Text size="sm" fw={700} ff="monospace" data-testid="sparkline-value">{last === undefined ? '–' : formatUnit(last, unitOfName(series.name))}</Text>
       </Group>
       <Text size="xs" c="dimmed" truncate>{labelText || ' '}</Text>
       <div ref={ref} style={{ height: HEIGHT, marginTop: 4 }} data-testid="overview-sparkline" data-points={data?.timestamps.length ?? 0}>

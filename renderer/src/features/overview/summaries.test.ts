@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../../../shared/api/alerts.ts';
+import type { Series } from '../../../../shared/api/metrics.ts';
 import { countBySeverity, featuredSeries, fleetHealth, mostAnomalous, trainingOverview } from './summaries.ts';
 import type { TrainingProgress } from '../../../../shared/api/anomaly.ts';
 
@@ -78,5 +79,19 @@ describe('overview summaries', () => {
     expect(overview.learning).toEqual([{ target: 'web-1', text: 'learning 150/288 samples, ready at ~04:48' }]);
     expect(overview.flagged).toEqual([{ target: 'db-1', text: `model learned a saturated window (${hot.text}): saturation may look normal to it` }]);
     expect(overview.ready).toBe(1);
+  });
+
+  it('shows one series per usual suspect, gauges first, in an order that does not depend on arrival', () => {
+    const series: Series[] = [
+      { id: 1, name: 'node_cpu_seconds_total', labels: { mode: 'idle', host: 'a' } },
+      { id: 2, name: 'node_cpu_seconds_total', labels: { mode: 'user', host: 'a' } },
+      { id: 3, name: 'node_cpu_utilisation_ratio', labels: { host: 'a' } },
+      { id: 4, name: 'node_memory_utilisation_ratio', labels: { host: 'a' } },
+      { id: 5, name: 'node_network_receive_bytes_per_second', labels: { host: 'a', device: 'eth0' } },
+    ];
+    const picked = featuredSeries(series, 4).map((one) => one.id);
+    expect(picked).toEqual([3, 4, 5, 1]);
+    const shuffled = [series[4]!, series[1]!, { ...series[0]!, labels: { host: 'a', mode: 'idle' } }, series[3]!, series[2]!];
+    expect(featuredSeries(shuffled, 4).map((one) => one.id)).toEqual(picked);
   });
 });

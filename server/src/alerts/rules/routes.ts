@@ -5,6 +5,7 @@ import { parseSelector } from '../../../../shared/metrics/selector.ts';
 import { principalOf } from '../../http/access.ts';
 import { registerRoutes } from '../../http/register-route.ts';
 import type { AlertsService } from '../feature.ts';
+import { previewRule } from './preview.ts';
 
 function checkSelector(input: { selector?: string | undefined; datasourceId?: number | undefined; expr?: string | undefined }): void {
   // A PromQL rule (docs/datasources.md) names its source and expression instead of a selector.
@@ -60,6 +61,13 @@ export const ruleRoutes: FastifyPluginAsync<{ alerting: AlertsService }> = async
       rules.remove(request.params.id);
       audit(request, 'rule.delete', request.params.id);
       return null;
+    },
+    preview: async (request) => {
+      const { rule, lookbackSeconds = 3600 } = request.body;
+      checkSelector(rule);
+      if (rule.selector === undefined) throw new AppError('E_VALIDATION', 'The preview replays selector rules; try a PromQL expression in the explorer.');
+      if (!alerting.metrics) throw new AppError('E_NOT_FOUND', 'This server has no metrics store to preview against.');
+      return previewRule({ selector: rule.selector, condition: rule.condition, windowSeconds: rule.windowSeconds ?? 60, forSeconds: rule.forSeconds ?? 0 }, alerting.metrics, now(), lookbackSeconds);
     },
   });
 };

@@ -1,0 +1,38 @@
+import type { AnomalyModel, AnomalyStatus } from '../../../../../shared/api/anomaly.ts';
+
+export interface TargetModels {
+  target: string;
+  /** Sample rows the target has to train on. */
+  rows: number;
+  active: AnomalyModel | null;
+  candidate: AnomalyModel | null;
+  /** Newest first: every version the target has had. */
+  versions: AnomalyModel[];
+  /** A retired model other than the active one exists: rolling back has somewhere to go. */
+  canRollBack: boolean;
+}
+
+/** One row per target from the status (its inventory) and the registry (its versions), sorted by target. */
+export function modelsByTarget(status: AnomalyStatus, models: readonly AnomalyModel[]): TargetModels[] {
+  const rowsOf = new Map(status.targets.map((one) => [one.target, one.rows]));
+  const targets = new Set([...rowsOf.keys(), ...models.map((model) => model.target)]);
+  return [...targets].sort((a, b) => a.localeCompare(b)).map((target) => {
+    const versions = models.filter((model) => model.target === target).sort((a, b) => b.version - a.version);
+    const active = versions.find((model) => model.state === 'active') ?? null;
+    return {
+      target,
+      rows: rowsOf.get(target) ?? 0,
+      active,
+      candidate: versions.find((model) => model.state === 'candidate') ?? null,
+      versions,
+      canRollBack: versions.some((model) => model.state === 'retired' && model.id !== active?.id),
+    };
+  });
+}
+
+/** `97% of 120 samples`, or why there is no figure yet. */
+export function shadowText(candidate: AnomalyModel): string {
+  const { agreement, samples } = candidate.shadow;
+  if (samples === 0 || agreement === null) return 'no shadow samples yet';
+  return `${Math.round(agreement * 1000) / 10}% agreement over ${samples} sample${samples === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { formatDateTime, formatTime, formatTimeTicks, timeZoneLabel } from './format.ts';
+
+describe('time formats', () => {
+  it('names the time zone in every date-time and tooltip time', () => {
+    const zone = timeZoneLabel(Date.UTC(2026, 11, 2, 8, 30, 12));
+    expect(zone.length).toBeGreaterThan(0);
+    expect(formatDateTime(Date.UTC(2026, 11, 2, 8, 30, 12))).toContain(zone);
+    expect(formatTime(Date.UTC(2026, 11, 2, 8, 30, 12))).toContain(zone);
+  });
+
+  it('never repeats a tick label when zoomed in to seconds or milliseconds', () => {
+    const start = Date.UTC(2026, 11, 2, 10, 1, 0);
+    const seconds = [0, 15_000, 30_000, 45_000].map((offset) => start + offset);
+    const secondLabels = formatTimeTicks(seconds, 45_000);
+    expect(new Set(secondLabels).size).toBe(4);
+    // Zoomed into half a minute while the span reads as "minutes": still distinct.
+    expect(new Set(formatTimeTicks(seconds, 20 * 60_000)).size).toBe(4);
+    const millis = [0, 250, 500, 750].map((offset) => start + offset);
+    expect(new Set(formatTimeTicks(millis, 1000)).size).toBe(4);
+    // A wide span keeps the short form when it is enough.
+    const hours = [0, 1, 2].map((h) => start + h * 3_600_000);
+    const hourLabels = formatTimeTicks(hours, 3 * 3_600_000);
+    expect(hourLabels.every((label) => label.length <= 5)).toBe(true);
+  });
+});
