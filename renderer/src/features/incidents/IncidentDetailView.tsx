@@ -1,4 +1,4 @@
-import { Anchor, Badge, Grid, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Grid, Group, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useApi } from '../../platform/PlatformContext.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
@@ -6,7 +6,6 @@ import { EmptyState } from '../../components/EmptyState.tsx';
 import { formatDateTime } from '../../lib/format.ts';
 import type { RouteProps } from '../../lib/router.ts';
 import { SeverityBadge } from '../alerts/SeverityBadge.tsx';
-import { alertTitle } from '../alerts/alert-text.ts';
 import { MetricsChartPanel } from '../metrics/MetricsChartPanel.tsx';
 import { IncidentStatusBadge } from './StatusBadge.tsx';
 import { IncidentTimeline } from './IncidentTimeline.tsx';
@@ -14,6 +13,7 @@ import { IncidentControls } from './IncidentControls.tsx';
 import { OfflineActions } from './OfflineActions.tsx';
 import { incidentQueries } from './queries.ts';
 import { SuggestedRunbooks } from '../runbooks/SuggestedRunbooks.tsx';
+import { LinkedAlerts } from './LinkedAlerts.tsx';
 
 /** Charts drawn at most: an incident over a whole fleet would not fit on a page anyway. */
 const MAX_CHARTS = 4;
@@ -32,10 +32,10 @@ export function IncidentDetailView({ params }: RouteProps<'/incidents/:id'>) {
           <Group justify="space-between" align="flex-end" wrap="wrap">
             <Stack gap={4}>
               <Anchor href="#/incidents" size="sm">← Incidents</Anchor>
-              <Group gap="xs">
+              <Group gap="xs" wrap="wrap">
                 <SeverityBadge severity={incident.severity} />
                 <IncidentStatusBadge status={incident.status} />
-                <Title order={2} size="h3">#{incident.id} {incident.title}</Title>
+                <Title order={2} size="h3" style={{ overflowWrap: 'anywhere' }}>#{incident.id} {incident.title}</Title>
               </Group>
               <Text size="sm" c="dimmed">
                 Opened {formatDateTime(incident.openedAt)} · {incident.firingCount} of {incident.alertCount} alerts firing · group <code>{incident.groupKey}</code>
@@ -49,24 +49,7 @@ export function IncidentDetailView({ params }: RouteProps<'/incidents/:id'>) {
           <Grid>
             <Grid.Col span={{ base: 12, lg: 7 }}>
               <Stack>
-                <Paper withBorder radius="md" p="md">
-                  <Title order={3} size="h5" mb="sm">Linked alerts</Title>
-                  {alerts.length === 0 ? (
-                    <Text size="sm" c="dimmed">No alerts linked.</Text>
-                  ) : (
-                    <Table verticalSpacing={4} aria-label="Linked alerts">
-                      <Table.Tbody>
-                        {alerts.map((alert) => (
-                          <Table.Tr key={alert.id}>
-                            <Table.Td><SeverityBadge severity={alert.severity} /></Table.Td>
-                            <Table.Td><Text size="sm">{alertTitle(alert)}</Text></Table.Td>
-                            <Table.Td ta="right"><Badge variant="dot" color={alert.state === 'firing' ? 'red' : alert.state === 'acknowledged' ? 'yellow' : 'teal'}>{alert.state}</Badge></Table.Td>
-                          </Table.Tr>
-                        ))}
-                      </Table.Tbody>
-                    </Table>
-                  )}
-                </Paper>
+                <LinkedAlerts alerts={alerts} />
                 <QueryState query={bundle} skeletonRows={3} unavailable={{ title: 'No metrics for this incident' }}>
                   {({ metricsWindow }) =>
                     metricsWindow.selectors.length === 0 ? (
