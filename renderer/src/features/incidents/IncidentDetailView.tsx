@@ -1,4 +1,4 @@
-import { Anchor, Grid, Group, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Button, Grid, Group, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useApi } from '../../platform/PlatformContext.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
@@ -14,6 +14,8 @@ import { OfflineActions } from './OfflineActions.tsx';
 import { incidentQueries } from './queries.ts';
 import { SuggestedRunbooks } from '../runbooks/SuggestedRunbooks.tsx';
 import { LinkedAlerts } from './LinkedAlerts.tsx';
+import { LocalScores } from './LocalScores.tsx';
+import { IconHistory } from '@tabler/icons-react';
 
 /** Charts drawn at most: an incident over a whole fleet would not fit on a page anyway. */
 const MAX_CHARTS = 4;
@@ -43,6 +45,7 @@ export function IncidentDetailView({ params }: RouteProps<'/incidents/:id'>) {
             </Stack>
             <Group gap="xs" align="flex-end">
               <IncidentControls key={incident.updatedAt} incident={incident} />
+              <Button component="a" href={`#/incidents/${incident.id}/replay`} variant="default" leftSection={<IconHistory size={16} />}>Replay</Button>
               <OfflineActions incidentId={incident.id} />
             </Group>
           </Group>
@@ -50,6 +53,7 @@ export function IncidentDetailView({ params }: RouteProps<'/incidents/:id'>) {
             <Grid.Col span={{ base: 12, lg: 7 }}>
               <Stack>
                 <LinkedAlerts alerts={alerts} />
+                <LocalScores incidentId={incident.id} />
                 <QueryState query={bundle} skeletonRows={3} unavailable={{ title: 'No metrics for this incident' }}>
                   {({ metricsWindow }) =>
                     metricsWindow.selectors.length === 0 ? (
