@@ -45,9 +45,10 @@ function desktop(): Platform {
 }
 
 describe('ReplayView (desktop, pinned copy)', () => {
-  it('replays alert states, the timeline and metrics with local scores as the scrubber moves', async () => {
+  // A generous ceiling: on a loaded 2-core machine a jsdom render of the whole view takes seconds.
+  it('replays alert states, the timeline and metrics with local scores as the scrubber moves', { timeout: 60_000 }, async () => {
     renderWithProviders(<PlatformProvider platform={desktop()}><ReplayView params={{ id: '3' }} /></PlatformProvider>);
-    expect(await screen.findByText(/From the copy kept offline on this machine/)).toBeTruthy();
+    expect(await screen.findByText(/From the copy kept offline on this machine/, {}, { timeout: 30_000 })).toBeTruthy();
     // At the opening: firing, no note yet; the sample at T0 is the 11th of the window.
     expect(screen.getByTestId('replay-counts').textContent).toMatch(/^1 firing · 0 acknowledged/);
     expect(screen.getByTestId('replay-value').textContent).toMatch(/^0\.60?$/);
