@@ -134,7 +134,9 @@ test('notes: Markdown rendered safely, edited, revisions shown', async ({ page, 
   await expect(rendered.locator('img')).toHaveCount(0);
   expect(await rendered.getByText('bad').evaluate((element) => element.closest('a')?.getAttribute('href') ?? null)).toBeNull();
 
-  const entry = page.locator('[data-testid^="note-"]').filter({ has: rendered });
+  // Found by its id: while it is being edited its rendered text is gone.
+  const noteId = await page.locator('[data-testid^="note-"]').filter({ has: rendered }).getAttribute('data-testid');
+  const entry = page.getByTestId(noteId!);
   await entry.getByRole('button', { name: /^Edit note/ }).click();
   const editor = entry.getByRole('textbox', { name: 'Note (Markdown)' });
   await editor.fill('**Root cause**: consumer stuck on `billing-worker-3`; fixed by a restart');
@@ -143,7 +145,8 @@ test('notes: Markdown rendered safely, edited, revisions shown', async ({ page, 
   await expect(entry.getByText(/edited/)).toBeVisible();
   await entry.getByRole('button', { name: /^Revisions of note/ }).click();
   const history = page.getByRole('dialog', { name: 'Note history' });
-  await expect(history.getByRole('list', { name: 'Revisions' }).getByRole('listitem')).toHaveCount(2);
+  // The current text and the one it replaced (direct items: a revision's Markdown has lists of its own).
+  await expect(history.getByRole('list', { name: 'Revisions' }).locator(':scope > li')).toHaveCount(2);
   await expect(history.getByText(/^Replaced .* by admin$/)).toBeVisible();
   await expect(history.getByRole('link', { name: 'runbook' })).toBeVisible();
   await screenshot(page, 'note-revisions');
