@@ -143,7 +143,7 @@ test('notes: Markdown rendered safely, edited, revisions shown', async ({ page, 
   await entry.getByRole('button', { name: 'Save' }).click();
   await expect(entry.getByText(/fixed by a restart/)).toBeVisible();
   await expect(entry.getByText(/edited/)).toBeVisible();
-  await entry.getByRole('button', { name: /^Revisions of note/ }).click();
+  await entry.getByRole('button', { name: /revisions? of note/ }).click();
   const history = page.getByRole('dialog', { name: 'Note history' });
   // The current text and the one it replaced (direct items: a revision's Markdown has lists of its own).
   await expect(history.getByRole('list', { name: 'Revisions' }).locator(':scope > li')).toHaveCount(2);

@@ -17,17 +17,23 @@ export function acknowledgeLink(alertId: number): string {
 export function useAcknowledgeLink(api: ApiClient): Alert | null {
   const { path, search } = useLocation();
   const raw = search.get(ACK_PARAM);
+  const [requested, setRequested] = useState<number | null>(null);
   const [alert, setAlert] = useState<Alert | null>(null);
+  // Read the parameter once and drop it from the URL (which re-renders without it).
   useEffect(() => {
     const id = Number(raw);
-    if (!raw || !Number.isInteger(id) || id < 1) return undefined;
-    let cancelled = false;
+    if (!raw) return;
     replaceSearch(path, {});
-    api.alerts.get({ params: { id } }).then(
+    if (Number.isInteger(id) && id >= 1) setRequested(id);
+  }, [path, raw]);
+  useEffect(() => {
+    if (requested === null) return undefined;
+    let cancelled = false;
+    api.alerts.get({ params: { id: requested } }).then(
       (found) => { if (!cancelled && found.state === 'firing') setAlert(found); },
       () => undefined,
     );
     return () => { cancelled = true; };
-  }, [api, path, raw]);
+  }, [api, requested]);
   return alert;
 }

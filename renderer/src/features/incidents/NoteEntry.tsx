@@ -77,7 +77,7 @@ export function NoteEntry({ entry }: { entry: TimelineEntry }) {
           </>
         )}
         {entry.revisionCount > 0 && (
-          <Button size="compact-xs" variant="subtle" onClick={() => setHistoryOpen(true)} aria-label={`Revisions of note ${entry.id}`}>
+          <Button size="compact-xs" variant="subtle" onClick={() => setHistoryOpen(true)} aria-label={`${entry.revisionCount} revision${entry.revisionCount === 1 ? '' : 's'} of note ${entry.id}`}>
             {entry.revisionCount} revision{entry.revisionCount === 1 ? '' : 's'}
           </Button>
         )}
