@@ -56,9 +56,11 @@ describe('deploy/compose.yml postgres profile', () => {
         database: postgres.POSTGRES_DB,
         password: interpolate(postgres.POSTGRES_PASSWORD!, dotEnv),
       });
-      // Shared data folder: the JWT signing keys must be the same on every replica.
+      // Shared data folder: the features not yet on PostgreSQL use its SQLite file.
       expect(service.volumes).toEqual(['replica-data:/data']);
       expect(service.ports).toBeUndefined();
+      // Reached only through nginx: lockout and audit see the client from X-Forwarded-For.
+      expect(loadConfig(env).trustProxy).toEqual(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16']);
     }
   });
 

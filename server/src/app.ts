@@ -1,8 +1,8 @@
-import path from 'node:path';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
 import { loadConfig, type ServerConfig } from './config.ts';
-import { openDatabase } from './db/database.ts';
+import { openStorage } from './db/storage.ts';
+import { DatabaseAvailability } from './db/sql/availability.ts';
 import { ensureWritableDataDir } from './db/data-dir.ts';
 import { EventBus } from './events/bus.ts';
 import { AuditLog } from './audit/store.ts';
@@ -22,6 +22,7 @@ import { registerServerMetrics } from './observability/server-metrics.ts';
 import { versionRoutes } from './health/version-routes.ts';
 import { webConsole } from './web/plugin.ts';
 import { bootstrapAdmin } from './auth/bootstrap-admin.ts';
+import { sqlRateLimitStore } from './auth/rate-limit-store.ts';
 import type { Authenticator } from './auth/principal.ts';
 import { tracingActive } from './observability/tracing.ts';
 import { traceDatabase } from './observability/traced-database.ts';
@@ -68,6 +69,8 @@ export interface BuildServerOptions {
   chatops?: Partial<ChatOpsSettings>;
 }
 
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
+
 export interface ServerHandle {
   /** One-time admin password created on first run without SMARTCLOUDOPS_ADMIN_PASSWORD (print once). */
   oneTimeAdminPassword: string | null;
@@ -98,10 +101,11 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   const log = options.logger ?? createLogger(config.logLevel, options.logStream);
   const now = options.now ?? Date.now;
   ensureWritableDataDir(config.dataDir);
-  const opened = openDatabase(path.join(config.dataDir, 'smartcloudops.db'));
+  // The SQLite file for the stores not moved yet, and the query layer on the configured database.
   // With tracing on, every statement is a span under the request or job that runs it.
-  const db = tracingActive() ? traceDatabase(opened) : opened;
-  const ctx: ServerContext = { config, db, events: new EventBus(), audit: new AuditLog(db, now), log, now };
+  const storage = await openStorage(options.env ?? process.env, config.dataDir, tracingActive() ? traceDatabase : undefined);
+  const db = storage.sqlite;
+  const ctx: ServerContext = { config, db, sql: storage.sql, events: new EventBus(), audit: new AuditLog(db, now), log, now };
   const registry = createMetricsRegistry();
   const features = createFeatures(ctx, {
     registry,
@@ -113,14 +117,20 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
     ...(options.datasources ? { datasources: options.datasources } : {}),
     runbooks: { ...runbookSettingsFromEnv(options.env ?? process.env, config.dataDir), ...options.runbooks },
   });
-  const bootstrap = await bootstrapAdmin(features.users.service.store, config.adminPassword);
+  const bootstrap = await bootstrapAdmin(features.users.service.repository, config.adminPassword);
   // One bearer header for both: API keys are recognisable by their prefix, anything else must be a JWT.
   const authenticate: Authenticator = async (token) => (token.startsWith(API_KEY_PREFIX) ? features.apiKeys.service.authenticate(token) : features.auth.service.authenticateJwt(token));
 
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: false,
+    // Features connect to the database as they start (PostgreSQL: LISTEN, the user copy, the
+    // signing keys); on a busy host that can take longer than Fastify's default 10 s.
+    pluginTimeout: 120_000,
+    // Behind a reverse proxy (SMARTCLOUDOPS_TRUST_PROXY), request.ip is the client's address from
+    // X-Forwarded-For, so lockout, rate limits and the audit log see the client, not the proxy.
+    // A hop count becomes proxy-addr's "trust the first n hops" function (Fastify's types take no number).
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     // Parser-level errors (bad Content-Length) in our error shape as well.
     clientErrorHandler,
     frameworkErrors: frameworkErrorHandler,
@@ -137,10 +147,13 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   app.decorate('chatops', features.chatops.service);
   app.decorate('datasources', features.datasources.service);
   app.decorate('runbooks', features.runbooks.service);
-  app.addHook('onClose', async () => db.close());
+  app.addHook('onClose', async () => {
+    await storage.sql.close();
+    db.close();
+  });
 
-  const storage = new StorageHealth({ dataDir: config.dataDir, log, now });
-  installErrorHandling(app, storage);
+  const diskSpace = new StorageHealth({ dataDir: config.dataDir, log, now });
+  installErrorHandling(app, diskSpace);
   // Strict request validation (no coercion of bodies, finite numbers, decimal query/path integers).
   installValidation(app);
   installNoStore(app);
@@ -153,17 +166,21 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   installAccessGuard(app, authenticate, (request, permission) => {
     ctx.audit.record({ ...auditActor(request), action: 'access.denied', target: `${request.method} ${request.routeOptions.url}`, outcome: 'denied', details: { permission } });
   }, redeemTicket);
-  await installRateLimit(app);
+  await installRateLimit(app, sqlRateLimitStore(ctx.sql));
   instrumentHttp(app, registry);
   const stopServerMetrics = registerServerMetrics(registry, { db, events: ctx.events, now, scoringBacklog: () => features.anomaly.service.backlog.waiting });
   app.addHook('onClose', async () => stopServerMetrics());
+  // Writes get 503 while the database is lost; /ready pings it (PostgreSQL can go away and come back).
+  const databaseAvailability = new DatabaseAvailability(ctx.sql, log);
+  databaseAvailability.install(app);
+  if (ctx.sql.dialect === 'postgres') databaseAvailability.start(2_000);
   installLoadShedding(app, {
     routes: ['POST /api/v1/metrics/ingest', 'POST /api/v1/alerts', 'POST /api/v1/integrations/alertmanager'],
     sources: [{ name: 'the anomaly scoring backlog', overloaded: () => features.anomaly.service.overloaded }],
   });
   await installHttpPlugins(app);
 
-  await app.register(healthRoutes, { ctx, registry, storage });
+  await app.register(healthRoutes, { ctx, registry, storage: diskSpace, database: databaseAvailability });
   await app.register(
     async (api) => {
       for (const feature of Object.values(features)) await api.register(feature.plugin);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import os from 'node:os';
+import net from 'node:net';
 
 /** Server configuration, read once from the environment at start-up. */
 export interface ServerConfig {
@@ -25,6 +26,8 @@ export interface ServerConfig {
   lockoutSeconds: number;
   /** Prometheus exposition endpoints to scrape, from SMARTCLOUDOPS_SCRAPE_TARGETS. */
   scrapeTargets: string[];
+  /** Fastify's trustProxy, from SMARTCLOUDOPS_TRUST_PROXY: which proxies may name the client address. */
+  trustProxy: boolean | number | string[];
 }
 
 export class ConfigError extends Error {
@@ -78,6 +81,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     lockoutFailuresPerIp: integer(env, 'SMARTCLOUDOPS_LOCKOUT_IP_FAILURES', 20, 1, 100_000),
     lockoutSeconds: integer(env, 'SMARTCLOUDOPS_LOCKOUT_SECONDS', 900, 1, 86_400),
     scrapeTargets: parseScrapeTargets(env.SMARTCLOUDOPS_SCRAPE_TARGETS),
+    trustProxy: parseTrustProxy(env.SMARTCLOUDOPS_TRUST_PROXY),
   };
 }
 
@@ -98,4 +102,31 @@ export function parseScrapeTargets(value: string | undefined): string[] {
       if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('SMARTCLOUDOPS_SCRAPE_TARGETS', `has a non-http(s) URL "${t}"`);
       return url.href;
     });
+}
+
+/**
+ * `SMARTCLOUDOPS_TRUST_PROXY`: unset or `false` trusts no proxy (request.ip is the socket's
+ * peer); a comma-separated list of proxy addresses or CIDR ranges (`10.0.0.0/8,127.0.0.1`)
+ * trusts X-Forwarded-For from those; a number trusts that many hops; `true` trusts any
+ * sender (only when nothing but the proxy can reach the server).
+ */
+export function parseTrustProxy(value: string | undefined): boolean | number | string[] {
+  const text = value?.trim() ?? '';
+  if (text === '' || text === 'false') return false;
+  if (text === 'true') return true;
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    if (hops < 1 || hops > 16) throw new ConfigError('SMARTCLOUDOPS_TRUST_PROXY', `must be a hop count from 1 to 16 (got "${text}")`);
+    return hops;
+  }
+  return text.split(',').map((entry) => {
+    const item = entry.trim();
+    const [address, bits, extra] = item.split('/');
+    const family = net.isIP(address ?? '');
+    const validBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if (!family || !validBits || extra !== undefined) {
+      throw new ConfigError('SMARTCLOUDOPS_TRUST_PROXY', `must be false, true, a hop count, or comma-separated addresses/CIDR ranges (got "${item}")`);
+    }
+    return item;
+  });
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { ServerConfig } from './config.ts';
 import type { Db } from './db/database.ts';
+import type { SqlDatabase } from './db/sql/open.ts';
 import type { EventBus } from './events/bus.ts';
 import type { AuditLog } from './audit/store.ts';
 
@@ -10,7 +11,10 @@ import type { AuditLog } from './audit/store.ts';
  */
 export interface ServerContext {
   config: ServerConfig;
+  /** The data folder's SQLite file, for the stores not moved to the query layer yet. */
   db: Db;
+  /** The query layer (Kysely) on the configured database: SQLite by default, or PostgreSQL. */
+  sql: SqlDatabase;
   events: EventBus;
   audit: AuditLog;
   log: Logger;

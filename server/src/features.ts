@@ -44,7 +44,7 @@ export interface FeatureOptions {
  */
 export function createFeatures(ctx: ServerContext, options: FeatureOptions) {
   const { grouping, ...alerting } = options.alerting ?? {};
-  const refreshTokens = new RefreshTokens(ctx.db, undefined, ctx.now);
+  const refreshTokens = new RefreshTokens(ctx.sql, undefined, ctx.now);
   const users = createUsersFeature(ctx, { sessions: refreshTokens });
   const auth = createAuthFeature(ctx, { users: users.service, refreshTokens, ...(options.accessTokenTtlSeconds !== undefined ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}), ...(options.tokenClock ? { tokenClock: options.tokenClock } : {}) });
   const apiKeys = createApiKeysFeature(ctx, { users: users.service.store });

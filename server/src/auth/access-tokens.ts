@@ -29,7 +29,7 @@ export class AccessTokens {
   }
 
   async issue(claims: AccessClaims): Promise<string> {
-    const key = this.#keys.current;
+    const key = await this.#keys.current();
     const issuedAt = Math.floor(this.#now() / 1000);
     return new SignJWT({ role: claims.role, name: claims.username, pwc: claims.mustChangePassword, sid: claims.sessionId })
       .setProtectedHeader({ alg: ALGORITHM, kid: key.kid, typ: 'JWT' })
@@ -48,7 +48,7 @@ export class AccessTokens {
     } catch {
       throw new AppError('E_TOKEN_INVALID');
     }
-    const key = kid ? this.#keys.find(kid) : undefined;
+    const key = kid ? await this.#keys.find(kid) : undefined;
     if (!key) throw new AppError('E_TOKEN_INVALID');
     try {
       const { payload } = await jwtVerify(token, Buffer.from(key.secret, 'base64url'), { algorithms: [ALGORITHM], issuer: ISSUER, currentDate: new Date(this.#now()) });

@@ -22,16 +22,19 @@ export interface AuthDeps {
 /** Sessions: login with lockout, refresh-token families, JWT access tokens and their signing keys. */
 export function createAuthFeature(ctx: ServerContext, deps: AuthDeps): Feature<AuthService> {
   const { config } = ctx;
-  const signingKeys = new SigningKeyStore(config.dataDir);
+  // Real time, not ctx.now: it paces re-reading keys rotated on another replica.
+  const signingKeys = new SigningKeyStore(ctx.sql, config.dataDir);
   const accessTokens = new AccessTokens(signingKeys, deps.accessTokenTtlSeconds, deps.tokenClock);
-  const auth = new AuthService({ users: deps.users.store, accessTokens, refreshTokens: deps.refreshTokens });
+  const auth = new AuthService({ users: deps.users.repository, accessTokens, refreshTokens: deps.refreshTokens });
   const lockout = new LoginLockout(
+    ctx.sql,
     { maxFailuresPerUser: config.lockoutFailuresPerUser, maxFailuresPerIp: config.lockoutFailuresPerIp, lockoutMs: config.lockoutSeconds * 1000 },
     ctx.now,
   );
   return {
     service: auth,
     plugin: async (app) => {
+      await signingKeys.ready();
       await app.register(authRoutes, { ctx, auth, lockout, users: deps.users.service });
       await app.register(signingKeyRoutes, { ctx, keys: signingKeys });
     },

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import os from 'node:os';
+import Database from 'better-sqlite3';
 import path from 'node:path';
 import { SignJWT, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,14 +8,12 @@ import { startTestServer, type TestServer } from '../testing/test-server.ts';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-interface KeyFile {
-  keys: Array<{ kid: string; secret: string }>;
-}
+/** The signing keys as stored, oldest first. */
+const storedKeys = (server: TestServer) => server.app.ctx.sql.db.selectFrom('signing_keys').select(['kid', 'secret']).orderBy('created_at').execute();
 
 describe('access token verification', () => {
   let server: TestServer;
   let viewerToken: string;
-  const keyFile = () => JSON.parse(fs.readFileSync(path.join(server.dataDir, 'jwt-keys.json'), 'utf8')) as KeyFile;
   const me = (token: string) => server.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: `Bearer ${token}` } });
   const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
 
@@ -67,7 +67,7 @@ describe('access token verification', () => {
   });
 
   it('answers an expired token with E_AUTH_EXPIRED', async () => {
-    const key = keyFile().keys.at(-1)!;
+    const key = (await storedKeys(server)).at(-1)!;
     const issuedAt = Math.floor(Date.now() / 1000) - 3600;
     const expired = await new SignJWT(claimsOf(viewerToken))
       .setProtectedHeader({ alg: 'HS256', kid: key.kid, typ: 'JWT' })
@@ -95,9 +95,33 @@ describe('signing keys', () => {
   });
   afterAll(() => server.close());
 
-  it('keeps the key file owner-only', () => {
-    const mode = fs.statSync(path.join(server.dataDir, 'jwt-keys.json')).mode & 0o777;
-    expect(mode).toBe(0o600);
+  it('keeps the keys in the database, not in a file of the data folder', async () => {
+    expect(await storedKeys(server)).toHaveLength(1);
+    expect(fs.existsSync(path.join(server.dataDir, 'jwt-keys.json'))).toBe(false);
+  });
+
+  it('imports the key file of an earlier version once, so its tokens stay valid, and removes it', async () => {
+    const first = await startTestServer();
+    const token = await first.tokenFor('viewer');
+    const keys = await storedKeys(first);
+    await first.app.close();
+    // The data folder as an earlier version left it: keys in jwt-keys.json, none in the database.
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-test-'));
+    fs.copyFileSync(path.join(first.dataDir, 'smartcloudops.db'), path.join(dataDir, 'smartcloudops.db'));
+    const file = path.join(dataDir, 'jwt-keys.json');
+    fs.writeFileSync(file, JSON.stringify({ version: 1, keys: keys.map((key) => ({ ...key, createdAt: 1 })) }), { mode: 0o600 });
+    const copy = new Database(path.join(dataDir, 'smartcloudops.db'));
+    copy.prepare('DELETE FROM signing_keys').run();
+    copy.close();
+    fs.rmSync(first.dataDir, { recursive: true, force: true });
+    const upgraded = await startTestServer({ dataDir });
+    try {
+      expect((await upgraded.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(200);
+      expect((await storedKeys(upgraded)).map((key) => key.kid)).toEqual(keys.map((key) => key.kid));
+      expect(fs.existsSync(file)).toBe(false);
+    } finally {
+      await upgraded.close();
+    }
   });
 
   it('rotation signs new tokens with a new kid and keeps old tokens valid', async () => {
@@ -114,9 +138,7 @@ describe('signing keys', () => {
       const response = await server.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: `Bearer ${token}` } });
       expect(response.statusCode).toBe(200);
     }
-    const keys = JSON.parse(fs.readFileSync(path.join(server.dataDir, 'jwt-keys.json'), 'utf8')).keys as unknown[];
-    expect(keys).toHaveLength(2);
-    expect(fs.statSync(path.join(server.dataDir, 'jwt-keys.json')).mode & 0o777).toBe(0o600);
+    expect(await storedKeys(server)).toHaveLength(2);
     expect(server.app.ctx.audit.query({ action: 'signing_key.rotate' })).toHaveLength(1);
   });
 

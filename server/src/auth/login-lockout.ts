@@ -1,4 +1,5 @@
-import { LRUCache } from 'lru-cache';
+import { sql } from 'kysely';
+import type { SqlDatabase } from '../db/sql/open.ts';
 
 export interface LockoutPolicy {
   /** Failed logins for one username before it is locked. */
@@ -9,69 +10,90 @@ export interface LockoutPolicy {
   lockoutMs: number;
 }
 
-interface Counter {
-  failures: number;
-  windowStart: number;
-  lockedUntil: number;
-}
-
 export interface LockState {
   /** Seconds until the earliest lock on this attempt lifts. */
   retryAfterSeconds: number;
 }
 
+/** Expired counters are deleted at most this often (one statement), so the table stays small. */
+const SWEEP_INTERVAL_MS = 60_000;
+
 /**
  * Temporary lockout after repeated failed logins, per username and per client address.
- * Unknown usernames are counted like known ones, so a lock reveals nothing. Bounded in
- * memory: the least recently seen counters are forgotten first.
+ * The counters live in the database, so a lock taken on one replica refuses the login on
+ * every replica. Unknown usernames are counted like known ones, so a lock reveals nothing.
+ * Each failure is one atomic upsert, so concurrent failures on several replicas all count.
  */
 export class LoginLockout {
   readonly #policy: LockoutPolicy;
+  readonly #sql: SqlDatabase;
   readonly #now: () => number;
-  readonly #counters = new LRUCache<string, Counter>({ max: 50_000 });
+  #lastSweep = 0;
 
-  constructor(policy: LockoutPolicy, now: () => number = Date.now) {
+  constructor(sql: SqlDatabase, policy: LockoutPolicy, now: () => number = Date.now) {
+    this.#sql = sql;
     this.#policy = policy;
     this.#now = now;
   }
 
   /** The lock that refuses this attempt, if any. */
-  check(username: string, ip: string): LockState | null {
+  async check(username: string, ip: string): Promise<LockState | null> {
     const now = this.#now();
-    const until = Math.max(this.#lockedUntil(userKey(username), now), this.#lockedUntil(ipKey(ip), now));
+    const row = await this.#sql.db
+      .selectFrom('login_counters')
+      .select((eb) => eb.fn.max('locked_until').as('until'))
+      .where('key', 'in', [userKey(username), ipKey(ip)])
+      .executeTakeFirst();
+    const until = Number(row?.until ?? 0);
     return until > now ? { retryAfterSeconds: Math.ceil((until - now) / 1000) } : null;
   }
 
   /** Counts a failure; returns the keys (`user:…`, `ip:…`) that this failure just locked. */
-  recordFailure(username: string, ip: string): string[] {
+  async recordFailure(username: string, ip: string): Promise<string[]> {
     const now = this.#now();
+    const { lockoutMs } = this.#policy;
     const locked: string[] = [];
     for (const [key, max] of [[userKey(username), this.#policy.maxFailuresPerUser], [ipKey(ip), this.#policy.maxFailuresPerIp]] as const) {
-      let counter = this.#counters.get(key);
-      if (!counter || now - counter.windowStart >= this.#policy.lockoutMs) counter = { failures: 0, windowStart: now, lockedUntil: 0 };
-      counter.failures += 1;
-      if (counter.failures >= max && counter.lockedUntil <= now) {
-        counter.lockedUntil = now + this.#policy.lockoutMs;
-        locked.push(key);
-      }
-      this.#counters.set(key, counter);
+      // A counter whose window has passed starts again at 1; otherwise it grows by one.
+      const stale = sql<boolean>`${now} - login_counters.window_start >= ${lockoutMs}`;
+      const counter = await this.#sql.db
+        .insertInto('login_counters')
+        .values({ key, failures: 1, window_start: now, locked_until: 0 })
+        .onConflict((oc) =>
+          oc.column('key').doUpdateSet({
+            failures: sql<number>`CASE WHEN ${stale} THEN 1 ELSE login_counters.failures + 1 END`,
+            window_start: sql<number>`CASE WHEN ${stale} THEN ${now} ELSE login_counters.window_start END`,
+          }),
+        )
+        .returning(['failures', 'locked_until'])
+        .executeTakeFirstOrThrow();
+      if (counter.failures < max || counter.locked_until > now) continue;
+      // Conditional, so that of two replicas crossing the limit together one reports the lock.
+      const result = await this.#sql.db
+        .updateTable('login_counters')
+        .set({ locked_until: now + lockoutMs })
+        .where('key', '=', key)
+        .where('locked_until', '<=', now)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) > 0) locked.push(key);
     }
+    await this.#sweep(now);
     return locked;
   }
 
   /** A successful login clears its username's count (not the address's: one valid account must not reset guessing at others). */
-  recordSuccess(username: string): void {
-    this.#counters.delete(userKey(username));
+  async recordSuccess(username: string): Promise<void> {
+    await this.#sql.db.deleteFrom('login_counters').where('key', '=', userKey(username)).execute();
   }
 
-  #lockedUntil(key: string, now: number): number {
-    const counter = this.#counters.get(key);
-    if (!counter) return 0;
-    if (counter.lockedUntil <= now && now - counter.windowStart >= this.#policy.lockoutMs) {
-      this.#counters.delete(key);
-      return 0;
-    }
-    return counter.lockedUntil;
+  async #sweep(now: number): Promise<void> {
+    if (now - this.#lastSweep < SWEEP_INTERVAL_MS) return;
+    this.#lastSweep = now;
+    await this.#sql.db
+      .deleteFrom('login_counters')
+      .where('locked_until', '<=', now)
+      .where('window_start', '<=', now - this.#policy.lockoutMs)
+      .execute();
   }
 }
 

@@ -1,83 +1,97 @@
 import crypto from 'node:crypto';
-import type { Db } from '../db/database.ts';
+import type { SqlDatabase } from '../db/sql/open.ts';
 import { AppError } from '../../../shared/errors.ts';
 
 const hash = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
 
 /**
- * Rotating, revocable refresh tokens. Only hashes are stored. Each use consumes the token
- * and issues its successor in the same family; a consumed token presented again means it
- * was stolen (or replayed), so the whole family is revoked (RFC 6819 §5.2.2.3).
+ * Rotating, revocable refresh tokens, on the shared query layer so that every replica
+ * sees the same families and revocations. Only hashes are stored. Each use consumes the
+ * token and issues its successor in the same family; a consumed token presented again
+ * means it was stolen (or replayed), so the whole family is revoked (RFC 6819 §5.2.2.3).
  */
 export class RefreshTokens {
-  readonly #db: Db;
+  readonly #sql: SqlDatabase;
   readonly #now: () => number;
   readonly ttlMs: number;
 
-  constructor(db: Db, ttlMs = 30 * 24 * 3600_000, now: () => number = Date.now) {
-    this.#db = db;
+  constructor(sql: SqlDatabase, ttlMs = 30 * 24 * 3600_000, now: () => number = Date.now) {
+    this.#sql = sql;
     this.ttlMs = ttlMs;
     this.#now = now;
   }
 
   /** Starts a session: a new family with its first token. */
-  startSession(userId: number): { refreshToken: string; sessionId: string } {
+  async startSession(userId: number): Promise<{ refreshToken: string; sessionId: string }> {
     const sessionId = crypto.randomUUID();
-    return { refreshToken: this.issue(userId, sessionId), sessionId };
+    return { refreshToken: await this.issue(userId, sessionId), sessionId };
   }
 
-  issue(userId: number, family: string = crypto.randomUUID()): string {
+  async issue(userId: number, family: string = crypto.randomUUID(), db = this.#sql.db): Promise<string> {
     const token = `scr_${crypto.randomBytes(32).toString('base64url')}`;
     const now = this.#now();
-    this.#db
-      .prepare('INSERT INTO refresh_tokens (token_hash, family, user_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
-      .run(hash(token), family, userId, now, now + this.ttlMs);
+    await db.insertInto('refresh_tokens').values({ token_hash: hash(token), family, user_id: userId, created_at: now, expires_at: now + this.ttlMs }).execute();
     return token;
   }
 
-  /** Consumes a token; returns its user and the successor token. */
-  rotate(token: string): { userId: number; refreshToken: string; sessionId: string } {
-    const outcome = this.#db.transaction(() => {
-      const row = this.#db.prepare('SELECT * FROM refresh_tokens WHERE token_hash = ?').get(hash(token)) as
-        | { id: number; family: string; user_id: number; expires_at: number; used_at: number | null; revoked_at: number | null }
-        | undefined;
+  /**
+   * Consumes a token; returns its user and the successor token. The consuming UPDATE is
+   * conditional (unused, unrevoked, unexpired), so of two replicas racing with one token
+   * exactly one wins; the loser then sees a used token and revokes the family.
+   */
+  async rotate(token: string): Promise<{ userId: number; refreshToken: string; sessionId: string }> {
+    const now = this.#now();
+    const outcome = await this.#sql.db.transaction().execute(async (trx) => {
+      const consumed = await trx
+        .updateTable('refresh_tokens')
+        .set({ used_at: now })
+        .where('token_hash', '=', hash(token))
+        .where('used_at', 'is', null)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', now)
+        .returning(['user_id', 'family'])
+        .executeTakeFirst();
+      if (consumed) return { userId: consumed.user_id, refreshToken: await this.issue(consumed.user_id, consumed.family, trx), sessionId: consumed.family };
+      const row = await trx.selectFrom('refresh_tokens').select(['family', 'used_at', 'revoked_at']).where('token_hash', '=', hash(token)).executeTakeFirst();
       if (!row || row.revoked_at !== null) return { error: new AppError('E_TOKEN_INVALID') };
       if (row.used_at !== null) {
         // Revoked in the same transaction, which then commits: a throw here would roll it back.
-        this.revokeFamily(row.family);
+        await this.revokeFamily(row.family, trx);
         return { error: new AppError('E_TOKEN_INVALID', 'This refresh token was already used; the session has been revoked.') };
       }
-      if (row.expires_at <= this.#now()) return { error: new AppError('E_AUTH_EXPIRED', 'The session has expired; sign in again.') };
-      this.#db.prepare('UPDATE refresh_tokens SET used_at = ? WHERE id = ?').run(this.#now(), row.id);
-      return { userId: row.user_id, refreshToken: this.issue(row.user_id, row.family), sessionId: row.family };
-    }).immediate();
+      return { error: new AppError('E_AUTH_EXPIRED', 'The session has expired; sign in again.') };
+    });
     if ('error' in outcome) throw outcome.error;
     return outcome;
   }
 
   /** Revokes the family a token belongs to (logout); returns its user, or null for an unknown token. */
-  revoke(token: string): number | null {
-    const row = this.#db.prepare('SELECT family, user_id FROM refresh_tokens WHERE token_hash = ?').get(hash(token)) as { family: string; user_id: number } | undefined;
+  async revoke(token: string): Promise<number | null> {
+    const row = await this.#sql.db.selectFrom('refresh_tokens').select(['family', 'user_id']).where('token_hash', '=', hash(token)).executeTakeFirst();
     if (!row) return null;
-    this.revokeFamily(row.family);
+    await this.revokeFamily(row.family);
     return row.user_id;
   }
 
   /**
    * Whether a session has ended: revoked (logout, reuse detection, password change,
-   * disabling) or unknown. The table is the revocation set, so it survives a restart, and
-   * access tokens of the session stop working at once instead of at their expiry.
+   * disabling) or unknown. The table is the revocation set, in the database every replica
+   * reads, so access tokens of the session stop working at once everywhere.
    */
-  isSessionRevoked(family: string): boolean {
-    const row = this.#db.prepare('SELECT COUNT(*) AS n, COUNT(revoked_at) AS revoked FROM refresh_tokens WHERE family = ?').get(family) as { n: number; revoked: number };
-    return row.n === 0 || row.revoked > 0;
+  async isSessionRevoked(family: string): Promise<boolean> {
+    const row = await this.#sql.db
+      .selectFrom('refresh_tokens')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.count<number>('revoked_at').as('revoked')])
+      .where('family', '=', family)
+      .executeTakeFirstOrThrow();
+    return Number(row.n) === 0 || Number(row.revoked) > 0;
   }
 
-  revokeFamily(family: string): void {
-    this.#db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL').run(this.#now(), family);
+  async revokeFamily(family: string, db = this.#sql.db): Promise<void> {
+    await db.updateTable('refresh_tokens').set({ revoked_at: this.#now() }).where('family', '=', family).where('revoked_at', 'is', null).execute();
   }
 
-  revokeUser(userId: number): void {
-    this.#db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL').run(this.#now(), userId);
+  async revokeUser(userId: number): Promise<void> {
+    await this.#sql.db.updateTable('refresh_tokens').set({ revoked_at: this.#now() }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
   }
 }

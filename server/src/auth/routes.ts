@@ -23,19 +23,19 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { c
   registerRoutes(app, routes, {
     login: async (request) => {
       const { username, password } = request.body;
-      const locked = lockout.check(username, request.ip);
+      const locked = await lockout.check(username, request.ip);
       if (locked) {
         ctx.audit.record({ actor: username, actorKind: 'anonymous', action: 'auth.login', outcome: 'denied', ip: request.ip, details: { code: 'E_LOCKED_OUT' } });
         throw Object.assign(new AppError('E_LOCKED_OUT', undefined, { retryAfterSeconds: locked.retryAfterSeconds }), { headers: { 'retry-after': String(locked.retryAfterSeconds) } });
       }
       try {
         const pair = await auth.login(username, password);
-        lockout.recordSuccess(username);
+        await lockout.recordSuccess(username);
         ctx.audit.record({ actor: pair.user.username, actorKind: 'user', action: 'auth.login', outcome: 'success', ip: request.ip });
         return pair;
       } catch (error) {
         ctx.audit.record({ actor: username, actorKind: 'anonymous', action: 'auth.login', outcome: 'failure', ip: request.ip, details: { code: (error as AppError).code } });
-        for (const key of lockout.recordFailure(username, request.ip)) {
+        for (const key of await lockout.recordFailure(username, request.ip)) {
           ctx.audit.record({ actor: null, actorKind: 'system', action: 'auth.lockout', target: key, outcome: 'success', ip: request.ip, details: { lockoutSeconds: ctx.config.lockoutSeconds } });
         }
         throw error;
@@ -52,7 +52,7 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { c
     },
 
     logout: async (request) => {
-      const username = auth.logout(request.body.refreshToken);
+      const username = await auth.logout(request.body.refreshToken);
       ctx.audit.record({ actor: username, actorKind: username ? 'user' : 'anonymous', action: 'auth.logout', outcome: username ? 'success' : 'failure', ip: request.ip });
       return null;
     },

@@ -1,6 +1,6 @@
 import { AppError } from '../../../shared/errors.ts';
 import type { TokenPair } from '../../../shared/api/auth.ts';
-import type { UserStore } from '../users/store.ts';
+import type { UserRepository } from '../users/repository.ts';
 import { publicUser } from '../users/store.ts';
 import type { AccessTokens } from './access-tokens.ts';
 import type { RefreshTokens } from './refresh-tokens.ts';
@@ -8,7 +8,7 @@ import type { Principal } from './principal.ts';
 import { burnVerification, verifyPassword } from '../users/passwords.ts';
 
 export interface AuthServiceDeps {
-  users: UserStore;
+  users: UserRepository;
   accessTokens: AccessTokens;
   refreshTokens: RefreshTokens;
 }
@@ -23,32 +23,32 @@ export class AuthService {
 
   /** Same error, and the same argon2 work, whether the user is unknown, disabled or the password wrong. */
   async login(username: string, password: string): Promise<TokenPair> {
-    const user = this.#deps.users.byUsername(username);
+    const user = await this.#deps.users.byUsername(username);
     const ok = user ? await verifyPassword(user.passwordHash, password) : await burnVerification(password);
     if (!user || !ok || user.disabled) throw new AppError('E_AUTH_INVALID');
     return this.startSession(user.id);
   }
 
   /** A new session (refresh-token family) for a user already proven, e.g. after a password change. */
-  startSession(userId: number): Promise<TokenPair> {
-    const { refreshToken, sessionId } = this.#deps.refreshTokens.startSession(userId);
+  async startSession(userId: number): Promise<TokenPair> {
+    const { refreshToken, sessionId } = await this.#deps.refreshTokens.startSession(userId);
     return this.#issue(userId, refreshToken, sessionId);
   }
 
   async refresh(refreshToken: string): Promise<TokenPair> {
-    const { userId, refreshToken: next, sessionId } = this.#deps.refreshTokens.rotate(refreshToken);
-    const user = this.#deps.users.byId(userId);
+    const { userId, refreshToken: next, sessionId } = await this.#deps.refreshTokens.rotate(refreshToken);
+    const user = await this.#deps.users.byId(userId);
     if (!user || user.disabled) {
-      this.#deps.refreshTokens.revokeUser(userId);
+      await this.#deps.refreshTokens.revokeUser(userId);
       throw new AppError('E_TOKEN_INVALID');
     }
     return this.#issue(userId, next, sessionId);
   }
 
   /** Ends the session of a refresh token; returns whose it was (null when unknown). */
-  logout(refreshToken: string): string | null {
-    const userId = this.#deps.refreshTokens.revoke(refreshToken);
-    return userId === null ? null : (this.#deps.users.byId(userId)?.username ?? null);
+  async logout(refreshToken: string): Promise<string | null> {
+    const userId = await this.#deps.refreshTokens.revoke(refreshToken);
+    return userId === null ? null : ((await this.#deps.users.byId(userId))?.username ?? null);
   }
 
   /**
@@ -61,15 +61,15 @@ export class AuthService {
   }
 
   /** The principal of a live session of an enabled user (also for stream tickets, which name their session). */
-  authenticateSession(userId: number, sessionId: string): Principal {
-    if (this.#deps.refreshTokens.isSessionRevoked(sessionId)) throw new AppError('E_TOKEN_INVALID', 'This session has ended; sign in again.');
-    const user = this.#deps.users.byId(userId);
+  async authenticateSession(userId: number, sessionId: string): Promise<Principal> {
+    if (await this.#deps.refreshTokens.isSessionRevoked(sessionId)) throw new AppError('E_TOKEN_INVALID', 'This session has ended; sign in again.');
+    const user = await this.#deps.users.byId(userId);
     if (!user || user.disabled) throw new AppError('E_TOKEN_INVALID');
     return { kind: 'user', userId: user.id, name: user.username, role: user.role, scopes: null, mustChangePassword: user.mustChangePassword, sessionId };
   }
 
   async #issue(userId: number, refreshToken: string, sessionId: string): Promise<TokenPair> {
-    const user = this.#deps.users.byId(userId)!;
+    const user = (await this.#deps.users.byId(userId))!;
     const accessToken = await this.#deps.accessTokens.issue({
       userId: user.id,
       username: user.username,

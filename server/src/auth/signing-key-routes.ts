@@ -17,7 +17,7 @@ export interface SigningKeyRoutesOptions {
 export const signingKeyRoutes: FastifyPluginAsync<SigningKeyRoutesOptions> = async (app, { ctx, keys }) => {
   registerRoutes(app, routes, {
     rotate: async (request) => {
-      const { kid, createdAt } = keys.rotate();
+      const { kid, createdAt } = await keys.rotate();
       ctx.audit.record({ ...auditActor(request), action: 'signing_key.rotate', target: `kid:${kid}`, outcome: 'success' });
       return { kid, createdAt };
     },

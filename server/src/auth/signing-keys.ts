@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import { sql } from 'kysely';
+import type { SqlDatabase } from '../db/sql/open.ts';
 
 export interface SigningKey {
   kid: string;
@@ -9,64 +11,118 @@ export interface SigningKey {
   createdAt: number;
 }
 
-interface KeyFile {
-  version: 1;
-  /** Newest last; the last key signs, all verify until they are pruned. */
-  keys: SigningKey[];
-}
+/** The file earlier versions kept the keys in; imported once into the database, then removed. */
+export const LEGACY_KEY_FILE = 'jwt-keys.json';
+
+/** Advisory lock key of the first start ("SCOkeys"). */
+const FIRST_KEY_LOCK = (0x53434f6b657973n).toString();
+
+/** How long a replica signs with the key it knows before looking for a newer one (a rotation elsewhere). */
+const REFRESH_MS = 30_000;
 
 /**
- * JWT signing keys, generated on first run and kept in the data folder with owner-only
- * permissions (never in the repository or a default). Tokens carry the key id (`kid`), so
- * a rotation signs new tokens with a new key while tokens of the old key stay valid until
- * they expire.
+ * JWT signing keys, generated on first run and kept in the database (never in the
+ * repository or a default), so every replica signs and verifies with the same keys.
+ * Tokens carry the key id (`kid`): a rotation signs new tokens with a new key while tokens
+ * of the old keys stay valid until they expire. Each replica keeps the keys in memory and
+ * re-reads them when a token names a kid it does not know, and every 30 s.
  */
 export class SigningKeyStore {
-  readonly #file: string;
-  #keys: SigningKey[];
+  readonly #sql: SqlDatabase;
+  readonly #now: () => number;
+  #keys: SigningKey[] = [];
+  #loadedAt = -Infinity;
 
-  constructor(dataDir: string) {
-    this.#file = path.join(dataDir, 'jwt-keys.json');
-    this.#keys = this.#load();
+  readonly #dataDir: string;
+  #ready: Promise<void> | undefined;
+
+  constructor(sql: SqlDatabase, dataDir: string, now: () => number = Date.now) {
+    this.#sql = sql;
+    this.#dataDir = dataDir;
+    this.#now = now;
   }
 
-  get current(): SigningKey {
+  /**
+   * Loads the keys, once; on a database without any, imports the data folder's legacy key
+   * file or creates the first key. The auth plugin awaits it at start-up.
+   */
+  ready(): Promise<void> {
+    this.#ready ??= this.#open();
+    return this.#ready;
+  }
+
+  async #open(): Promise<void> {
+    await this.#reload();
+    if (this.#keys.length > 0) return;
+    const legacy = path.join(this.#dataDir, LEGACY_KEY_FILE);
+    const imported = readLegacyKeys(legacy);
+    await this.#sql.db.transaction().execute(async (trx) => {
+      // Replicas starting together queue here; the first creates the keys, the others find them.
+      if (this.#sql.dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(${FIRST_KEY_LOCK})`.execute(trx);
+      if ((await trx.selectFrom('signing_keys').select('kid').limit(1).execute()).length > 0) return;
+      await trx
+        .insertInto('signing_keys')
+        .values((imported ?? [newKey()]).map((key) => ({ kid: key.kid, secret: key.secret, created_at: key.createdAt })))
+        .execute();
+    });
+    await this.#reload();
+    // The database holds them now; a second copy of the secrets on disk is one too many.
+    if (imported) fs.rmSync(legacy, { force: true });
+  }
+
+  /** The key that signs new tokens: the newest. */
+  async current(): Promise<SigningKey> {
+    await this.ready();
+    if (this.#now() - this.#loadedAt >= REFRESH_MS) await this.#reload();
     return this.#keys[this.#keys.length - 1]!;
   }
 
-  find(kid: string): SigningKey | undefined {
+  async find(kid: string): Promise<SigningKey | undefined> {
+    await this.ready();
+    const known = this.#keys.find((key) => key.kid === kid);
+    if (known || this.#now() - this.#loadedAt < 1_000) return known;
+    // Maybe rotated on another replica; at most one look a second, so forged kids cost little.
+    await this.#reload();
     return this.#keys.find((key) => key.kid === kid);
   }
 
   /** Adds a new signing key; keeps the previous ones (at most `keep`) for verification. */
-  rotate(keep = 3): SigningKey {
-    this.#keys = [...this.#keys, newKey()].slice(-keep);
-    this.#save();
-    return this.current;
+  async rotate(keep = 3): Promise<SigningKey> {
+    await this.ready();
+    const key = newKey();
+    await this.#sql.db.transaction().execute(async (trx) => {
+      await trx.insertInto('signing_keys').values({ kid: key.kid, secret: key.secret, created_at: key.createdAt }).execute();
+      const kept = await trx.selectFrom('signing_keys').select('kid').orderBy('created_at', 'desc').orderBy('kid', 'desc').limit(keep).execute();
+      await trx
+        .deleteFrom('signing_keys')
+        .where(
+          'kid',
+          'not in',
+          kept.map((row) => row.kid),
+        )
+        .execute();
+    });
+    await this.#reload();
+    return key;
   }
 
-  #load(): SigningKey[] {
-    if (fs.existsSync(this.#file)) {
-      const parsed = JSON.parse(fs.readFileSync(this.#file, 'utf8')) as KeyFile;
-      if (parsed.version !== 1 || !Array.isArray(parsed.keys) || parsed.keys.length === 0) {
-        throw new Error(`${this.#file} is not a valid signing key file`);
-      }
-      fs.chmodSync(this.#file, 0o600);
-      return parsed.keys;
-    }
-    this.#keys = [newKey()];
-    this.#save();
-    return this.#keys;
+  async #reload(): Promise<void> {
+    const rows = await this.#sql.db.selectFrom('signing_keys').selectAll().orderBy('created_at').orderBy('kid').execute();
+    this.#keys = rows.map((row) => ({ kid: row.kid, secret: row.secret, createdAt: row.created_at }));
+    this.#loadedAt = this.#now();
   }
+}
 
-  #save(): void {
-    const body: KeyFile = { version: 1, keys: this.#keys };
-    const tmp = `${this.#file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(body), { mode: 0o600 });
-    fs.renameSync(tmp, this.#file);
-  }
+function readLegacyKeys(file: string): SigningKey[] | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as { version?: number; keys?: SigningKey[] };
+  if (parsed.version !== 1 || !Array.isArray(parsed.keys) || parsed.keys.length === 0) throw new Error(`${file} is not a valid signing key file`);
+  return parsed.keys;
 }
 
 function newKey(): SigningKey {
-  return { kid: crypto.randomBytes(8).toString('hex'), secret: crypto.randomBytes(32).toString('base64url'), createdAt: Date.now() };
+  // Strictly increasing within a process, so "newest" is never a tie between two rotations in one millisecond.
+  lastCreatedAt = Math.max(Date.now(), lastCreatedAt + 1);
+  return { kid: crypto.randomBytes(8).toString('hex'), secret: crypto.randomBytes(32).toString('base64url'), createdAt: lastCreatedAt };
 }
+let lastCreatedAt = 0;

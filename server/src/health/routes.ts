@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import { AppError } from '../../../shared/errors.ts';
 import type { ServerContext } from '../context.ts';
 import type { StorageHealth } from './storage.ts';
+import type { DatabaseAvailability } from '../db/sql/availability.ts';
 import { SERVER_VERSION } from './version.ts';
 
 export interface HealthRoutesOptions {
@@ -11,12 +12,14 @@ export interface HealthRoutesOptions {
   registry: Registry;
   /** Free space of the data folder: a full disk makes the server not-ready. */
   storage?: StorageHealth;
+  /** Reachability of the configured database (PostgreSQL can be lost and come back). */
+  database?: DatabaseAvailability;
 }
 
 const Status = Type.Object({ status: Type.String(), version: Type.String() });
 
 /** Liveness, readiness and Prometheus metrics; unauthenticated by design (probes). */
-export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app, { ctx, registry, storage }) => {
+export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app, { ctx, registry, storage, database }) => {
   app.get('/health', { config: { access: 'public' }, schema: { tags: ['health'], response: { 200: Status } } }, async () => ({
     status: 'ok',
     version: SERVER_VERSION,
@@ -27,6 +30,10 @@ export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app,
       ctx.db.prepare('SELECT 1').get();
     } catch (error) {
       throw new AppError('E_UNAVAILABLE', `Database unreachable: ${(error as Error).message}`);
+    }
+    // A fresh ping, so that /ready recovers as soon as the database does.
+    if (database && !(await database.check())) {
+      throw new AppError('E_UNAVAILABLE', `Database unreachable (${ctx.sql.description}): ${database.reason ?? 'no answer'}`, { reason: 'database_unreachable' });
     }
     const space = storage?.status();
     if (space && !space.ok) throw new AppError('E_UNAVAILABLE', space.reason ?? 'Storage full.', { reason: 'storage_full' });

@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorCode } from '../../../shared/errors.ts';
 import { isStorageFullError, type StorageHealth } from '../health/storage.ts';
+import { isDatabaseUnreachable } from '../db/sql/availability.ts';
 
 /** Fastify's own error codes mapped to our catalogue, so clients only ever see one shape. */
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -17,6 +18,8 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 export function toAppError(error: FastifyError | Error): AppError {
   if (error instanceof AppError) return error;
   if (isStorageFullError(error)) return new AppError('E_STORAGE_FULL');
+  // PostgreSQL lost mid-request: a state to retry on another replica, not a bug.
+  if (isDatabaseUnreachable(error)) return Object.assign(new AppError('E_UNAVAILABLE', 'The database is unreachable; retry shortly.', { reason: 'database_unreachable' }), { headers: { 'retry-after': '5' } });
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
     return new AppError('E_VALIDATION', error.message, fastifyError.validation.map((v) => ({ path: v.instancePath, message: v.message })));
@@ -66,7 +69,7 @@ export function installErrorHandling(app: FastifyInstance, storage?: StorageHeal
     // A bug gets the stack; a deliberate 5xx (not ready, shedding load) is a state, not a failure.
     else if (appError.code === 'E_INTERNAL') request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: appError.code, msg: appError.message }, 'request rejected');
-    const headers = (error as AppError & { headers?: Record<string, string> }).headers;
+    const headers = (error as AppError & { headers?: Record<string, string> }).headers ?? (appError as AppError & { headers?: Record<string, string> }).headers;
     if (headers) reply.headers(headers);
     void reply.status(appError.status).send(appError.toBody());
   });

@@ -3,13 +3,18 @@ import helmet from '@fastify/helmet';
 import compress from '@fastify/compress';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import rateLimit from '@fastify/rate-limit';
+import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import { AppError } from '../../../shared/errors.ts';
 
-/** Opt-in rate limits (a route's `rateLimit`); the 429 uses our error shape, Retry-After set by the plugin. */
-export async function installRateLimit(app: FastifyInstance): Promise<void> {
+/**
+ * Opt-in rate limits (a route's `rateLimit`); the 429 uses our error shape, Retry-After set
+ * by the plugin. With a `store` (the database's, see auth/rate-limit-store.ts) the counts
+ * are shared by every replica; without, each process counts in memory.
+ */
+export async function installRateLimit(app: FastifyInstance, store?: FastifyRateLimitStoreCtor): Promise<void> {
   await app.register(rateLimit, {
     global: false,
+    ...(store ? { store } : {}),
     errorResponseBuilder: (_request, context) => new AppError('E_RATE_LIMITED', undefined, { retryAfterSeconds: Math.ceil(context.ttl / 1000) }),
   });
 }

@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.ts';
+import type { EventBus } from '../events/bus.ts';
 import type { StreamEvent, StreamEventType } from '../../../shared/api/stream.ts';
 
 export interface EventLogOptions {
@@ -18,6 +19,17 @@ export interface WireEvent {
   data: string;
 }
 
+/**
+ * Where the hub gets its events: each event published on the bus gets an id and reaches
+ * `deliver` in id order (on PostgreSQL also the events other replicas published), and
+ * `after` replays what a reconnecting client missed.
+ */
+export interface StreamEventSource {
+  start(events: EventBus, deliver: (event: WireEvent) => void): () => void;
+  after(lastId: number): Replay | Promise<Replay>;
+  close?(): Promise<void>;
+}
+
 export type Replay =
   | { kind: 'events'; events: WireEvent[] }
   /** The events after the client's id are gone (pruned, or the id is unknown here). */
@@ -35,7 +47,7 @@ interface Retained {
  * a reconnecting client missed. Bounded by count, bytes and age; what is retained is
  * mirrored in memory (id, size, time) so that bounding it costs no query.
  */
-export class StreamEventLog {
+export class StreamEventLog implements StreamEventSource {
   readonly #insert;
   readonly #after;
   readonly #deleteUpTo;
@@ -61,6 +73,11 @@ export class StreamEventLog {
       this.#bytes += bytes;
     }
     this.#lastId = (db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'stream_events'").pluck().get() as number | undefined) ?? 0;
+  }
+
+  /** One process: the log is written where the event is published, and delivered at once. */
+  start(events: EventBus, deliver: (event: WireEvent) => void): () => void {
+    return events.subscribe((event) => deliver(this.append(event)));
   }
 
   append(event: StreamEvent): WireEvent {

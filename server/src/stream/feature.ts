@@ -3,6 +3,7 @@ import type { ServerContext } from '../context.ts';
 import type { Feature } from '../core/feature.ts';
 import { StreamEventLog, type EventLogOptions } from './event-log.ts';
 import { StreamHub } from './hub.ts';
+import { SharedEventLog } from './shared-event-log.ts';
 import { streamRoutes } from './routes.ts';
 
 export interface StreamDeps {
@@ -14,7 +15,9 @@ export interface StreamDeps {
 
 /** The live stream: every bus event, logged for resumption and relayed to SSE clients. */
 export function createStreamFeature(ctx: ServerContext, { registry, heartbeatMs = 15_000, log }: StreamDeps = {}): Feature<StreamHub> {
-  const hub = new StreamHub(new StreamEventLog(ctx.db, { now: ctx.now, ...log }), ctx.events, heartbeatMs);
+  // On PostgreSQL the log is shared and announced with NOTIFY, so every replica's streams see every event.
+  const shared = ctx.sql.dialect === 'postgres' ? new SharedEventLog(ctx.sql, { now: ctx.now, log: ctx.log, ...log }) : undefined;
+  const hub = new StreamHub(shared ?? new StreamEventLog(ctx.db, { now: ctx.now, ...log }), ctx.events, heartbeatMs);
   if (registry) {
     new Gauge({
       name: 'smartcloudops_stream_clients',
@@ -28,6 +31,8 @@ export function createStreamFeature(ctx: ServerContext, { registry, heartbeatMs 
   return {
     service: hub,
     plugin: async (app) => {
+      // After the hub subscribed (in its constructor), so that nothing read here is lost.
+      await shared?.open();
       // preClose, not onClose: open streams would otherwise keep close() waiting for them.
       app.addHook('preClose', async () => hub.close());
       await app.register(streamRoutes, { hub });

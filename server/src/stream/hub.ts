@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { EventBus } from '../events/bus.ts';
 import type { StreamEventType, StreamResetData } from '../../../shared/api/stream.ts';
-import type { StreamEventLog, WireEvent } from './event-log.ts';
+import type { Replay, StreamEventSource, WireEvent } from './event-log.ts';
 
 /** A client further behind than this (bytes not yet sent) is dropped; it resumes by id. */
 const MAX_CLIENT_BACKLOG_BYTES = 8 * 1_048_576;
@@ -9,6 +9,8 @@ const MAX_CLIENT_BACKLOG_BYTES = 8 * 1_048_576;
 interface Client {
   res: ServerResponse;
   types: ReadonlySet<StreamEventType> | null;
+  /** Live events that arrived while the client's replay was being read; sent after it. */
+  pending: WireEvent[] | null;
 }
 
 export function formatEvent(event: WireEvent): string {
@@ -16,18 +18,19 @@ export function formatEvent(event: WireEvent): string {
 }
 
 /**
- * Fans bus events out to connected SSE clients: every event is first appended to the
+ * Fans events out to connected SSE clients: every event is first appended to the
  * persistent log (which gives it its id), then written to each client that wants its type.
+ * The source is the local SQLite log, or the database log every replica shares.
  */
 export class StreamHub {
-  readonly #log: StreamEventLog;
+  readonly #log: StreamEventSource;
   readonly #clients = new Set<Client>();
   readonly #unsubscribe: () => void;
   readonly #heartbeat: NodeJS.Timeout;
 
-  constructor(log: StreamEventLog, events: EventBus, heartbeatMs: number) {
+  constructor(log: StreamEventSource, events: EventBus, heartbeatMs: number) {
     this.#log = log;
-    this.#unsubscribe = events.subscribe((event) => this.#broadcast(this.#log.append(event)));
+    this.#unsubscribe = log.start(events, (event) => this.#broadcast(event));
     this.#heartbeat = setInterval(() => this.#writeAll(': heartbeat\n\n'), heartbeatMs).unref();
   }
 
@@ -37,28 +40,51 @@ export class StreamHub {
 
   /**
    * Starts streaming to `res`: first what the client missed since `lastEventId` (or a
-   * `reset` event when that is no longer known), then live events. Both happen in the same
-   * tick as registering, so no event can fall between replay and live.
+   * `reset` event when that is no longer known), then live events. The client is registered
+   * before the replay is read and holds back the live events that arrive meanwhile, then
+   * sends those newer than the replay: no event falls between replay and live, none twice.
    */
   attach(res: ServerResponse, lastEventId: number | null, types: ReadonlySet<StreamEventType> | null): void {
-    const client: Client = { res, types };
+    const client: Client = { res, types, pending: lastEventId === null ? null : [] };
     res.write('retry: 2000\n\n');
-    if (lastEventId !== null) {
-      const replay = this.#log.after(lastEventId);
-      if (replay.kind === 'reset') {
-        const reset: StreamResetData = { lastEventId: replay.lastId, reason: 'The events after this Last-Event-ID are no longer available; backfill through the query API.' };
-        res.write(`id: ${replay.lastId}\nevent: reset\ndata: ${JSON.stringify(reset)}\n\n`);
-      } else {
-        for (const event of replay.events) if (!types || types.has(event.type)) res.write(formatEvent(event));
-      }
-    }
     this.#clients.add(client);
     res.on('close', () => this.#clients.delete(client));
+    if (lastEventId === null) return;
+    const replay = this.#log.after(lastEventId);
+    if (replay instanceof Promise) {
+      replay.then(
+        (result) => this.#finishReplay(client, lastEventId, result),
+        () => {
+          // The log cannot be read (database lost): the client reconnects and resumes by id.
+          res.destroy();
+          this.#clients.delete(client);
+        },
+      );
+    } else {
+      this.#finishReplay(client, lastEventId, replay);
+    }
+  }
+
+  #finishReplay(client: Client, lastEventId: number, replay: Replay): void {
+    const { res, types } = client;
+    let sent: number;
+    if (replay.kind === 'reset') {
+      const reset: StreamResetData = { lastEventId: replay.lastId, reason: 'The events after this Last-Event-ID are no longer available; backfill through the query API.' };
+      res.write(`id: ${replay.lastId}\nevent: reset\ndata: ${JSON.stringify(reset)}\n\n`);
+      sent = replay.lastId;
+    } else {
+      for (const event of replay.events) if (!types || types.has(event.type)) res.write(formatEvent(event));
+      sent = replay.events.at(-1)?.id ?? lastEventId;
+    }
+    const held = client.pending ?? [];
+    client.pending = null;
+    for (const event of held) if (event.id > sent && (!types || types.has(event.type))) this.#write(client, formatEvent(event));
   }
 
   /** Ends every client's stream (server shutdown); clients reconnect and resume by id. */
   close(): void {
     this.#unsubscribe();
+    void this.#log.close?.();
     clearInterval(this.#heartbeat);
     for (const client of this.#clients) client.res.end();
     this.#clients.clear();
@@ -67,7 +93,10 @@ export class StreamHub {
   #broadcast(event: WireEvent): void {
     if (this.#clients.size === 0) return;
     const text = formatEvent(event);
-    for (const client of this.#clients) if (!client.types || client.types.has(event.type)) this.#write(client, text);
+    for (const client of this.#clients) {
+      if (client.pending) client.pending.push(event);
+      else if (!client.types || client.types.has(event.type)) this.#write(client, text);
+    }
   }
 
   #writeAll(text: string): void {

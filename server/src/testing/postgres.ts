@@ -19,6 +19,9 @@ export interface TestPostgres {
   port: number;
   /** Creates another empty database on the same server and returns its URL. */
   createDatabase(name: string): Promise<string>;
+  /** Stops the server but keeps its data, like a database outage; `resume()` brings it back on the same port. */
+  suspend(): Promise<void>;
+  resume(): Promise<void>;
   /** Stops the server (immediate shutdown) and removes the temporary folder. */
   stop(): Promise<void>;
 }
@@ -116,12 +119,14 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   try {
     await exec('initdb', ['-D', dataDir, '-U', USER, '--pwfile', passwordFile, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C', '--no-sync']);
     let port = 0;
+    let startOptions = '';
     // The free port can be taken between our probe and PostgreSQL's bind: try a few.
     for (let attempt = 1; ; attempt++) {
       port = await freePort();
       // Loopback only, socket in our folder, and durability off: this data is thrown away.
       const options = `-h 127.0.0.1 -p ${port} -k ${socketDir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60`;
       try {
+        startOptions = options;
         await exec('pg_ctl', ['start', '-D', dataDir, '-l', path.join(dir, 'server.log'), '-o', options, '-w', '-t', '120']);
         process.once('exit', stopOnExit);
         break;
@@ -154,6 +159,12 @@ export async function startTestPostgres(): Promise<TestPostgres> {
       url,
       port,
       createDatabase,
+      async suspend() {
+        await exec('pg_ctl', ['stop', '-D', dataDir, '-m', 'immediate', '-w']);
+      },
+      async resume() {
+        await exec('pg_ctl', ['start', '-D', dataDir, '-l', path.join(dir, 'server.log'), '-o', startOptions, '-w', '-t', '120']);
+      },
       async stop() {
         if (stopped) return;
         process.removeListener('exit', stopOnExit);

@@ -5,6 +5,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { buildServer, type BuildServerOptions } from '../app.ts';
 import type { Role } from '../../../shared/auth/permissions.ts';
 import { UserStore } from '../users/store.ts';
+import { UserRepository } from '../users/repository.ts';
 import { hashPassword } from '../users/passwords.ts';
 import { routePath } from '../../../shared/api/client.ts';
 import { authRoutes } from '../../../shared/api/auth.ts';
@@ -36,14 +37,14 @@ export async function startTestServer(options: BuildServerOptions & { listen?: b
   let url = '';
   if (options.listen) url = await app.listen({ host: '127.0.0.1', port: 0 });
   const tokens = new Map<Role, string>();
-  const users = new UserStore(app.ctx.db);
+  const users = new UserRepository(app.ctx.sql, new UserStore(app.ctx.db));
 
   async function tokenFor(role: Role): Promise<string> {
     const cached = tokens.get(role);
     if (cached) return cached;
     const username = role === 'admin' ? 'admin' : `test-${role}`;
     const password = role === 'admin' ? TEST_ADMIN_PASSWORD : `test-${role}-password-1`;
-    if (!users.byUsername(username)) users.create({ username, passwordHash: await hashPassword(password), role, mustChangePassword: false });
+    if (!(await users.byUsername(username))) await users.create({ username, passwordHash: await hashPassword(password), role, mustChangePassword: false });
     const response = await app.inject({ method: 'POST', url: routePath(authRoutes.login), payload: { username, password } });
     if (response.statusCode !== 200) throw new Error(`test login as ${role} failed: ${response.body}`);
     const token = (response.json() as { accessToken: string }).accessToken;

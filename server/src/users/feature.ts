@@ -1,5 +1,6 @@
 import type { ServerContext } from '../context.ts';
 import type { Feature } from '../core/feature.ts';
+import { UserRepository } from './repository.ts';
 import { userRoutes } from './routes.ts';
 import { UserService, type UserSessions } from './service.ts';
 import { UserStore } from './store.ts';
@@ -10,17 +11,22 @@ export interface UsersDeps {
 }
 
 export interface UsersService {
+  /** The accounts, on the shared query layer (SQLite or PostgreSQL). */
+  repository: UserRepository;
+  /** Synchronous look-ups in the SQLite file, for features not moved yet (API keys, ChatOps). */
   store: UserStore;
   service: UserService;
 }
 
 /** Accounts and their passwords; administration under /users. */
 export function createUsersFeature(ctx: ServerContext, deps: UsersDeps): Feature<UsersService> {
-  const store = new UserStore(ctx.db, ctx.now);
-  const service = new UserService({ db: ctx.db, users: store, sessions: deps.sessions });
+  const store = new UserStore(ctx.db);
+  const repository = new UserRepository(ctx.sql, store, ctx.now);
+  const service = new UserService({ sql: ctx.sql, users: repository, sessions: deps.sessions });
   return {
-    service: { store, service },
+    service: { repository, store, service },
     plugin: async (app) => {
+      await repository.syncMirror();
       await app.register(userRoutes, { ctx, users: service });
     },
   };

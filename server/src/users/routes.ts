@@ -24,7 +24,7 @@ export const userRoutes: FastifyPluginAsync<UserRoutesOptions> = async (app, { c
   }
 
   registerRoutes(app, routes, {
-    list: async () => ({ users: users.list() }),
+    list: async () => ({ users: await users.list() }),
     create: async (request) => {
       const { username, role } = request.body;
       return audited(request, 'user.create', `user:${username}`, { role }, () => users.create(request.body));

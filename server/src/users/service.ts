@@ -1,19 +1,25 @@
 import { AppError } from '../../../shared/errors.ts';
 import type { CreateUserRequest, UpdateUserRequest, User } from '../../../shared/api/users.ts';
-import type { Db } from '../db/database.ts';
+import { sql, type Kysely } from 'kysely';
+import type { SqlDatabase } from '../db/sql/open.ts';
+import type { SqlSchema } from '../db/sql/schema.ts';
 import { hashPassword, validateNewPassword, verifyPassword } from './passwords.ts';
-import { publicUser, type UserStore } from './store.ts';
+import { publicUser } from './store.ts';
+import type { UserRepository } from './repository.ts';
 
 /** Ends a user's sessions; the auth feature's refresh tokens, passed in so users does not depend on auth. */
 export interface UserSessions {
-  revokeUser(userId: number): void;
+  revokeUser(userId: number): Promise<void>;
 }
 
 export interface UserServiceDeps {
-  db: Db;
-  users: UserStore;
+  sql: SqlDatabase;
+  users: UserRepository;
   sessions: UserSessions;
 }
+
+/** Advisory lock key serialising changes that could remove the last admin. */
+const ADMIN_CHANGE_LOCK = 0x53434f61646dn.toString();
 
 function checkPassword(password: string, field: string): void {
   const problem = validateNewPassword(password);
@@ -31,57 +37,59 @@ export class UserService {
     this.#deps = deps;
   }
 
-  list(): User[] {
-    return this.#deps.users.list().map(publicUser);
+  async list(): Promise<User[]> {
+    return (await this.#deps.users.list()).map(publicUser);
   }
 
-  get(id: number): User {
-    return publicUser(this.#record(id));
+  async get(id: number): Promise<User> {
+    return publicUser(await this.#record(id));
   }
 
   async create(request: CreateUserRequest): Promise<User> {
     checkPassword(request.password, 'password');
-    if (this.#deps.users.byUsername(request.username)) throw new AppError('E_CONFLICT', `The username ${request.username} is taken.`);
+    if (await this.#deps.users.byUsername(request.username)) throw new AppError('E_CONFLICT', `The username ${request.username} is taken.`);
     const passwordHash = await hashPassword(request.password);
-    // Re-checked after the await: another request may have taken the name meanwhile.
-    if (this.#deps.users.byUsername(request.username)) throw new AppError('E_CONFLICT', `The username ${request.username} is taken.`);
-    return publicUser(this.#deps.users.create({ username: request.username, passwordHash, role: request.role, mustChangePassword: request.mustChangePassword ?? true }));
+    // The unique index decides between two requests (or replicas) taking the name together.
+    const created = await this.#deps.users.createIfAbsent({ username: request.username, passwordHash, role: request.role, mustChangePassword: request.mustChangePassword ?? true });
+    const user = created ? await this.#deps.users.byUsername(request.username) : undefined;
+    if (!user) throw new AppError('E_CONFLICT', `The username ${request.username} is taken.`);
+    return publicUser(user);
   }
 
-  update(id: number, changes: UpdateUserRequest): User {
-    const updated = this.#deps.db.transaction(() => {
-      const user = this.#record(id);
+  async update(id: number, changes: UpdateUserRequest): Promise<User> {
+    const updated = await this.#adminChange(async (db) => {
+      const user = await this.#record(id, db);
       const losesAdmin = user.role === 'admin' && !user.disabled && ((changes.role !== undefined && changes.role !== 'admin') || changes.disabled === true);
-      if (losesAdmin) this.#assertAnotherAdmin(id, changes.disabled === true ? 'disabled' : 'demoted');
-      return this.#deps.users.update(id, changes)!;
-    })();
-    if (changes.disabled === true) this.#deps.sessions.revokeUser(id);
+      if (losesAdmin) await this.#assertAnotherAdmin(id, changes.disabled === true ? 'disabled' : 'demoted', db);
+      return (await this.#deps.users.update(id, changes, db))!;
+    });
+    if (changes.disabled === true) await this.#deps.sessions.revokeUser(id);
     return publicUser(updated);
   }
 
-  delete(id: number): User {
-    return this.#deps.db.transaction(() => {
-      const user = this.#record(id);
-      if (user.role === 'admin' && !user.disabled) this.#assertAnotherAdmin(id, 'removed');
-      this.#deps.users.delete(id);
+  async delete(id: number): Promise<User> {
+    return this.#adminChange(async (db) => {
+      const user = await this.#record(id, db);
+      if (user.role === 'admin' && !user.disabled) await this.#assertAnotherAdmin(id, 'removed', db);
+      await this.#deps.users.delete(id, db);
       return publicUser(user);
-    })();
+    });
   }
 
   /** Admin reset: by default the user must choose a new password at next login. */
   async resetPassword(id: number, password: string, mustChangePassword = true): Promise<User> {
     checkPassword(password, 'password');
-    this.#record(id);
+    await this.#record(id);
     const passwordHash = await hashPassword(password);
-    const user = this.#deps.users.update(id, { passwordHash, mustChangePassword });
+    const user = await this.#deps.users.update(id, { passwordHash, mustChangePassword });
     if (!user) throw new AppError('E_NOT_FOUND', 'No such user.');
-    this.#deps.sessions.revokeUser(id);
+    await this.#deps.sessions.revokeUser(id);
     return publicUser(user);
   }
 
   /** One's own change: needs the current password; ends every other session. */
   async changeOwnPassword(id: number, currentPassword: string, newPassword: string): Promise<User> {
-    const user = this.#record(id);
+    const user = await this.#record(id);
     if (!(await verifyPassword(user.passwordHash, currentPassword))) {
       // Not a 401: the session is fine, the form is not.
       throw new AppError('E_VALIDATION', 'The current password is wrong.', [{ path: '/currentPassword', message: 'is wrong' }]);
@@ -90,19 +98,40 @@ export class UserService {
     if (await verifyPassword(user.passwordHash, newPassword)) {
       throw new AppError('E_VALIDATION', 'The new password must differ from the current one.', [{ path: '/newPassword', message: 'must differ from the current password' }]);
     }
-    const updated = this.#deps.users.update(id, { passwordHash: await hashPassword(newPassword), mustChangePassword: false })!;
-    this.#deps.sessions.revokeUser(id);
+    const updated = (await this.#deps.users.update(id, { passwordHash: await hashPassword(newPassword), mustChangePassword: false }))!;
+    await this.#deps.sessions.revokeUser(id);
     return publicUser(updated);
   }
 
-  #record(id: number) {
-    const user = this.#deps.users.byId(id);
+  async #record(id: number, db?: Kysely<SqlSchema>) {
+    const user = await this.#deps.users.byId(id, db);
     if (!user) throw new AppError('E_NOT_FOUND', 'No such user.');
     return user;
   }
 
-  #assertAnotherAdmin(id: number, change: string): void {
-    const others = this.#deps.users.list().filter((u) => u.id !== id && u.role === 'admin' && !u.disabled);
+  async #assertAnotherAdmin(id: number, change: string, db: Kysely<SqlSchema>): Promise<void> {
+    const others = (await this.#deps.users.list(db)).filter((u) => u.id !== id && u.role === 'admin' && !u.disabled);
     if (others.length === 0) throw new AppError('E_CONFLICT', `The last admin cannot be ${change}.`);
+  }
+
+  /**
+   * A change that may remove an admin, in one transaction. On PostgreSQL such changes also
+   * queue on one advisory lock, so two replicas demoting the last two admins at once cannot
+   * both see "another admin remains". (SQLite has one writer anyway.)
+   */
+  async #adminChange<T>(work: (db: Kysely<SqlSchema>) => Promise<T>): Promise<T> {
+    const outcome = await this.#deps.sql.db.transaction().execute(async (trx) => {
+      if (this.#deps.sql.dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(${ADMIN_CHANGE_LOCK})`.execute(trx);
+      // A refusal commits the (empty) transaction instead of rolling it back: on SQLite the
+      // connection is shared, and a rollback could take another request's write with it.
+      try {
+        return { value: await work(trx) };
+      } catch (error) {
+        if (error instanceof AppError) return { refused: error };
+        throw error;
+      }
+    });
+    if ('refused' in outcome) throw outcome.refused;
+    return outcome.value;
   }
 }

@@ -33,13 +33,17 @@ export function publicUser(record: UserRecord): User {
   return user;
 }
 
+/**
+ * Synchronous look-ups of users in the data folder's SQLite file, for the features not moved
+ * to the shared query layer yet (API keys, ChatOps). Writes go through `UserRepository`;
+ * on SQLite this is the same table, on PostgreSQL a copy it keeps (`put`, `remove`,
+ * `replaceAll`) so that those features' look-ups and foreign keys still hold.
+ */
 export class UserStore {
   readonly #db: Db;
-  readonly #now: () => number;
 
-  constructor(db: Db, now: () => number = Date.now) {
+  constructor(db: Db) {
     this.#db = db;
-    this.#now = now;
   }
 
   count(): number {
@@ -60,31 +64,32 @@ export class UserStore {
     return (this.#db.prepare('SELECT * FROM users ORDER BY username').all() as UserRow[]).map(toRecord);
   }
 
-  create(input: { username: string; passwordHash: string; role: Role; mustChangePassword: boolean }): UserRecord {
-    const now = this.#now();
-    const result = this.#db
-      .prepare('INSERT INTO users (username, password_hash, role, must_change_password, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(input.username, input.passwordHash, input.role, input.mustChangePassword ? 1 : 0, now, now);
-    return this.byId(Number(result.lastInsertRowid))!;
+  /** Mirror: inserts or overwrites one user, keeping the database's id. */
+  put(user: UserRecord): void {
+    this.#db
+      .prepare(
+        `INSERT INTO users (id, username, password_hash, role, disabled, must_change_password, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET username = excluded.username, password_hash = excluded.password_hash, role = excluded.role,
+           disabled = excluded.disabled, must_change_password = excluded.must_change_password, updated_at = excluded.updated_at`,
+      )
+      .run(user.id, user.username, user.passwordHash, user.role, Number(user.disabled), Number(user.mustChangePassword), user.createdAt, Date.now());
   }
 
-  update(id: number, changes: Partial<{ role: Role; disabled: boolean; passwordHash: string; mustChangePassword: boolean }>): UserRecord | undefined {
-    const columns: Record<string, unknown> = {
-      role: changes.role,
-      disabled: changes.disabled === undefined ? undefined : Number(changes.disabled),
-      password_hash: changes.passwordHash,
-      must_change_password: changes.mustChangePassword === undefined ? undefined : Number(changes.mustChangePassword),
-    };
-    const present = Object.entries(columns).filter(([, value]) => value !== undefined);
-    const sets = present.map(([column]) => `${column} = ?`);
-    const args = present.map(([, value]) => value);
-    if (sets.length > 0) {
-      this.#db.prepare(`UPDATE users SET ${sets.join(', ')}, updated_at = ? WHERE id = ?`).run(...args, this.#now(), id);
-    }
-    return this.byId(id);
+  /** Mirror: removes one user (their API keys go with them, as on the database). */
+  remove(id: number): void {
+    this.#db.prepare('DELETE FROM users WHERE id = ?').run(id);
   }
 
-  delete(id: number): boolean {
-    return this.#db.prepare('DELETE FROM users WHERE id = ?').run(id).changes > 0;
+  /** Mirror: makes the table hold exactly these users. */
+  replaceAll(users: UserRecord[]): void {
+    this.#db.transaction(() => {
+      const keep = new Set(users.map((user) => user.id));
+      for (const { id } of this.#db.prepare('SELECT id FROM users').all() as { id: number }[]) if (!keep.has(id)) this.remove(id);
+      for (const user of users) {
+        // A name moved from one id to another: free it first (the name is unique).
+        this.#db.prepare('DELETE FROM users WHERE username = ? AND id <> ?').run(user.username, user.id);
+        this.put(user);
+      }
+    })();
   }
 }

@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../cli.ts';
+import { postgresUnavailable, startTestPostgres, type TestPostgres } from '../testing/postgres.ts';
+import { startTestServer, TEST_ADMIN_PASSWORD } from '../testing/test-server.ts';
+import { CONVERTED_TABLES } from './copy-to-postgres.ts';
+
+const unavailable = postgresUnavailable();
+if (unavailable) console.warn(`[postgres tests skipped] ${unavailable}`);
+
+describe('smartcloudops migrate (arguments)', () => {
+  it('prints its usage and exits 2 on a wrong call', async () => {
+    const lines: string[] = [];
+    expect(await runCli(['migrate', '--from', 'x.db', '--to', 'postgres://u@h/d'], (line) => lines.push(line))).toBe(2);
+    expect(lines.join('\n')).toMatch(/--from sqlite:<file> --to postgres:/);
+    expect(await runCli(['migrate', '--bogus'], (line) => lines.push(line))).toBe(2);
+  });
+});
+
+describe.skipIf(unavailable !== undefined)('smartcloudops migrate --from sqlite:<file> --to postgres://…', () => {
+  let postgres: TestPostgres;
+  beforeAll(async () => {
+    postgres = await startTestPostgres();
+  }, 180_000);
+  afterAll(async () => {
+    await postgres?.stop();
+  }, 60_000);
+
+  it('copies an installation, verified by counts and checksums; the server then runs on it with the same users, sessions and keys', async () => {
+    // An installation on SQLite, with users, sessions, a rotated key, stream events and a lockout counter.
+    const old = await startTestServer();
+    const viewerToken = await old.tokenFor('viewer');
+    const session = (await old.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: TEST_ADMIN_PASSWORD } })).json() as { refreshToken: string };
+    await old.injectAs('admin', { method: 'POST', url: '/api/v1/admin/signing-keys/rotate', payload: {} });
+    await old.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'ghost', password: 'wrong-password' } });
+    old.app.metrics.ingest([{ name: 'node_load1', labels: { host: 'h' }, samples: [[Date.now(), 1]] }]);
+    await old.app.close();
+    const file = path.join(old.dataDir, 'smartcloudops.db');
+
+    const url = await postgres.createDatabase('migrated');
+    const lines: string[] = [];
+    expect(await runCli(['migrate', '--from', `sqlite:${file}`, '--to', url], (line) => lines.push(line))).toBe(0);
+    expect(lines.at(-1)).toMatch(/every row count and checksum matches/);
+    const counted = Object.fromEntries(lines.slice(0, -1).map((line) => [line.split(/\s+/)[0], Number(line.split(/\s+/)[1])]));
+    expect(Object.keys(counted)).toEqual(CONVERTED_TABLES.map((t) => t.table));
+    expect(counted.users).toBe(2);
+    expect(counted.signing_keys).toBe(2);
+    expect(counted.refresh_tokens).toBeGreaterThanOrEqual(2);
+    expect(counted.login_counters).toBe(2);
+    expect(counted.stream_events).toBeGreaterThanOrEqual(1);
+
+    // A second run refuses: the target is not empty, and nothing changes.
+    const again: string[] = [];
+    expect(await runCli(['migrate', '--from', `sqlite:${file}`, '--to', url], (line) => again.push(line))).toBe(1);
+    expect(again.join('\n')).toMatch(/already holds rows/);
+
+    // A replica on the migrated database: the old access token, refresh token and password work.
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-migrated-'));
+    const replica = await startTestServer({ env: { SMARTCLOUDOPS_DATABASE_URL: url }, dataDir });
+    try {
+      expect((await replica.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: `Bearer ${viewerToken}` } })).statusCode).toBe(200);
+      expect((await replica.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: session.refreshToken } })).statusCode).toBe(200);
+      // New rows continue after the copied ids (identity sequences moved on).
+      const created = await replica.injectAs('admin', { method: 'POST', url: '/api/v1/users', payload: { username: 'dave', password: 'dave-password-12', role: 'viewer' } });
+      expect(created.statusCode).toBe(201);
+      expect((created.json() as { id: number }).id).toBeGreaterThan(2);
+    } finally {
+      await replica.close();
+      fs.rmSync(old.dataDir, { recursive: true, force: true });
+    }
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    expect((await client.query('SELECT count(*)::int AS n FROM users')).rows[0]).toEqual({ n: 3 });
+    await client.end();
+  }, 240_000);
+
+  it('refuses a file that is not a SmartCloudOps database', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sco-notdb-')), 'other.db');
+    const Database = (await import('better-sqlite3')).default;
+    new Database(file).exec('CREATE TABLE t (x)');
+    const lines: string[] = [];
+    expect(await runCli(['migrate', '--from', `sqlite:${file}`, '--to', await postgres.createDatabase('refused')], (line) => lines.push(line))).toBe(1);
+    expect(lines.join('\n')).toMatch(/not a SmartCloudOps database/);
+  }, 60_000);
+});

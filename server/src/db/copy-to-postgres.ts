@@ -1,0 +1,105 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import Database from 'better-sqlite3';
+import { parsePostgresUrl } from './database-url.ts';
+import { migratePostgres } from './sql/migrate.ts';
+import { openSqlDatabase } from './sql/open.ts';
+
+/**
+ * The tables on the shared query layer so far, copied by `smartcloudops migrate`, each with
+ * its primary key (rows are compared in that order) and whether its key is an identity
+ * column whose sequence must continue after the copied ids.
+ */
+export const CONVERTED_TABLES = [
+  { table: 'users', key: 'id', identity: true },
+  { table: 'refresh_tokens', key: 'id', identity: true },
+  { table: 'signing_keys', key: 'kid', identity: false },
+  { table: 'login_counters', key: 'key', identity: false },
+  { table: 'rate_limit_counters', key: 'key', identity: false },
+  { table: 'stream_events', key: 'id', identity: true },
+] as const;
+
+export interface TableReport {
+  table: string;
+  rows: number;
+  /** SHA-256 of the rows in key order, each as a JSON array of its column values. */
+  checksum: string;
+}
+
+export class MigrateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MigrateError';
+  }
+}
+
+type Row = Record<string, unknown>;
+
+/** Rows in a canonical form and order, so that SQLite and PostgreSQL give the same checksum for the same data. */
+function checksum(rows: Row[], columns: string[], key: string): string {
+  const sorted = [...rows].sort((x, y) => compare(x[key], y[key]));
+  const hash = crypto.createHash('sha256');
+  for (const row of sorted) hash.update(`${JSON.stringify(columns.map((column) => normalise(row[column])))}\n`);
+  return hash.digest('hex');
+}
+
+const normalise = (value: unknown) => (typeof value === 'bigint' ? Number(value) : value === undefined ? null : value);
+const compare = (x: unknown, y: unknown) => (typeof x === 'number' && typeof y === 'number' ? x - y : String(x) < String(y) ? -1 : String(x) > String(y) ? 1 : 0);
+
+/**
+ * Copies the converted tables of a SQLite database (an existing installation's
+ * `smartcloudops.db`) into a PostgreSQL database: migrates it first (under the advisory
+ * lock), refuses a target that already holds data, copies in one transaction, and commits
+ * only when every table's row count and checksum match the source's. Identity sequences
+ * continue after the copied ids.
+ */
+export async function copySqliteToPostgres(sqliteFile: string, postgresUrl: string): Promise<TableReport[]> {
+  if (!fs.existsSync(sqliteFile)) throw new MigrateError(`No SQLite database at ${sqliteFile}.`);
+  const source = new Database(sqliteFile, { readonly: true, fileMustExist: true });
+  const settings = parsePostgresUrl(postgresUrl);
+  // The query layer's SQLite side is not used here; the source is opened read-only above.
+  const target = openSqlDatabase(settings, source);
+  try {
+    const sourceTables = new Set((source.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((row) => row.name));
+    // Tables of later versions (008's counters and keys) may be absent from an older file: nothing to copy then.
+    const missing = ['users', 'refresh_tokens'].filter((table) => !sourceTables.has(table));
+    if (missing.length > 0) throw new MigrateError(`${sqliteFile} is not a SmartCloudOps database (no ${missing.join(', ')} table).`);
+    await migratePostgres(target);
+    const client = await target.pool!.connect();
+    try {
+      await client.query('BEGIN');
+      const reports: TableReport[] = [];
+      for (const { table, key, identity } of CONVERTED_TABLES) {
+        const present = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
+        if (Number(present.rows[0]!.n) > 0) throw new MigrateError(`The PostgreSQL table ${table} already holds rows; migrate into an empty database.`);
+        const columns = (await client.query<{ column_name: string }>('SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position', [table])).rows.map((row) => row.column_name);
+        const rows = sourceTables.has(table) ? (source.prepare(`SELECT ${columns.join(', ')} FROM ${table}`).all() as Row[]) : [];
+        for (let start = 0; start < rows.length; start += 500) {
+          const batch = rows.slice(start, start + 500);
+          const values: unknown[] = [];
+          const tuples = batch.map((row) => `(${columns.map((column) => `$${values.push(normalise(row[column]))}`).join(', ')})`);
+          await client.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`, values);
+        }
+        if (identity) await client.query(`SELECT setval(pg_get_serial_sequence('${table}', '${key}'), GREATEST((SELECT max(${key}) FROM ${table}), 1), (SELECT count(*) > 0 FROM ${table}))`);
+        const copied = (await client.query<Row>(`SELECT ${columns.join(', ')} FROM ${table}`)).rows;
+        const report = { table, rows: rows.length, checksum: checksum(rows, columns, key) };
+        const check = { rows: copied.length, checksum: checksum(copied, columns, key) };
+        if (check.rows !== report.rows || check.checksum !== report.checksum) {
+          throw new MigrateError(`Verification failed for ${table}: SQLite has ${report.rows} rows (${report.checksum.slice(0, 12)}), PostgreSQL ${check.rows} (${check.checksum.slice(0, 12)}); nothing was committed.`);
+        }
+        reports.push(report);
+      }
+      await client.query('COMMIT');
+      return reports;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  } finally {
+    await target.close();
+    source.close();
+  }
+}
+

@@ -1,0 +1,89 @@
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Db } from '../database.ts';
+import type { DatabaseSettings } from '../database-url.ts';
+import type { SqlSchema } from './schema.ts';
+
+export type SqlDialect = 'sqlite' | 'postgres';
+
+/**
+ * The shared query layer: one Kysely instance over the configured database. Features moved
+ * to it write one query code for both dialects; `dialect` is there for the few statements
+ * that differ (row locks, advisory locks, LISTEN/NOTIFY).
+ */
+export interface SqlDatabase {
+  readonly dialect: SqlDialect;
+  readonly db: Kysely<SqlSchema>;
+  /** For logs and /ready: the SQLite file, or the PostgreSQL URL with the password masked. */
+  readonly description: string;
+  /** PostgreSQL only: the pool, for LISTEN connections and advisory locks held across statements. */
+  readonly pool: pg.Pool | undefined;
+  /** Answers when the database takes a query within `timeoutMs`, throws otherwise. */
+  ping(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+// BIGINT (int8) and COUNT(*) come back from node-postgres as strings; our values are
+// millisecond times and counts, far below 2^53, so numbers are exact and match SQLite's.
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: string) => {
+    if (oid === INT8_OID || oid === NUMERIC_OID) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format as 'text');
+  }) as typeof pg.types.getTypeParser,
+};
+
+/**
+ * Opens the query layer. On SQLite it shares the server's better-sqlite3 connection (the one
+ * the synchronous stores use), so both layers see one file and one transaction order: a
+ * Kysely transaction only awaits its own statements, which better-sqlite3 runs synchronously,
+ * so no other request's statements can land inside it. Closing it leaves that connection open.
+ */
+export function openSqlDatabase(settings: DatabaseSettings, sqlite: Db, options: { poolSize?: number } = {}): SqlDatabase {
+  if (settings.dialect === 'sqlite') {
+    const shared = { prepare: (text: string) => sqlite.prepare(text), close: () => undefined };
+    const db = new Kysely<SqlSchema>({ dialect: new SqliteDialect({ database: shared }) });
+    return {
+      dialect: 'sqlite',
+      db,
+      description: settings.file,
+      pool: undefined,
+      async ping() {
+        sqlite.prepare('SELECT 1').get();
+      },
+      close: () => db.destroy(),
+    };
+  }
+  // sslmode and application_name travel in the URL; node-postgres reads them from there.
+  const pool = new pg.Pool({
+    connectionString: settings.connectionString,
+    max: options.poolSize ?? 10,
+    types: pgTypes,
+    // A lost database must surface as failed queries (503), not as requests hanging forever.
+    connectionTimeoutMillis: 30_000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle connection dropped by the server (restart, failover) is an event, not a crash;
+  // the next query opens a new one.
+  pool.on('error', () => undefined);
+  const db = new Kysely<SqlSchema>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    dialect: 'postgres',
+    db,
+    description: settings.redacted,
+    pool,
+    async ping(timeoutMs = 3_000) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      });
+      try {
+        await Promise.race([sql`SELECT 1`.execute(db), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    close: () => db.destroy(),
+  };
+}

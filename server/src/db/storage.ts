@@ -1,0 +1,34 @@
+import path from 'node:path';
+import { openDatabase, type Db } from './database.ts';
+import { databaseSettings, SQLITE_FILE_NAME, type DatabaseSettings } from './database-url.ts';
+import { migratePostgres } from './sql/migrate.ts';
+import { openSqlDatabase, type SqlDatabase } from './sql/open.ts';
+
+/**
+ * The server's storage during the move to the shared query layer: the SQLite file in the
+ * data folder (always; the stores not moved yet use it synchronously) and the query layer
+ * over the database SMARTCLOUDOPS_DATABASE_URL names, which is that same SQLite file when
+ * the variable is unset. See docs/architecture.md, "Storage: two layers during the move".
+ */
+export interface Storage {
+  settings: DatabaseSettings;
+  /** The data folder's SQLite file, for the synchronous stores. */
+  sqlite: Db;
+  /** The shared query layer (Kysely) on the configured database. */
+  sql: SqlDatabase;
+}
+
+/** `wrap` decorates the SQLite connection before anything uses it (tracing: a span per statement, on both layers). */
+export async function openStorage(env: Record<string, string | undefined>, dataDir: string, wrap: (db: Db) => Db = (db) => db): Promise<Storage> {
+  const settings = databaseSettings(env, dataDir);
+  const sqlite = wrap(openDatabase(path.join(path.resolve(dataDir), SQLITE_FILE_NAME)));
+  const sql = openSqlDatabase(settings, sqlite);
+  try {
+    if (sql.dialect === 'postgres') await migratePostgres(sql);
+  } catch (error) {
+    await sql.close();
+    sqlite.close();
+    throw error;
+  }
+  return { settings, sqlite, sql };
+}

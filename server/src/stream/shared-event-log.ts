@@ -1,0 +1,202 @@
+import type pg from 'pg';
+import { sql } from 'kysely';
+import type { Logger } from 'pino';
+import type { EventBus } from '../events/bus.ts';
+import type { SqlDatabase } from '../db/sql/open.ts';
+import type { StreamEvent, StreamEventType } from '../../../shared/api/stream.ts';
+import type { EventLogOptions, Replay, StreamEventSource, WireEvent } from './event-log.ts';
+
+/** The NOTIFY channel announcing new rows of stream_events. */
+export const STREAM_CHANNEL = 'smartcloudops_stream';
+/** Transaction advisory lock that makes event ids commit in order (any fixed number; "SCOevnt"). */
+const APPEND_LOCK = (0x53434f65766e74n).toString();
+/** Rows read per catch-up query. */
+const PAGE = 1_000;
+
+export interface SharedEventLogOptions extends EventLogOptions {
+  log?: Logger;
+  /** Catch-up read even without a notification (a lost NOTIFY, a reconnect), ms. */
+  pollMs?: number;
+  /** Pruning of old rows (any replica may do it), ms. */
+  pruneEveryMs?: number;
+}
+
+/**
+ * The event log every replica shares, in PostgreSQL. A replica appends the events published
+ * on its bus (in publication order, batched in one transaction) and announces them with
+ * NOTIFY; every replica, the publishing one included, LISTENs and reads the new rows in id
+ * order, so all streams see the same sequence, whatever replica a client is connected to.
+ *
+ * Gap-free: appends take one transaction-level advisory lock, so ids commit in increasing
+ * order and a reader that has read up to N will never see an id below N appear later.
+ */
+export class SharedEventLog implements StreamEventSource {
+  readonly #sql: SqlDatabase;
+  readonly #options: Required<Pick<SharedEventLogOptions, 'maxEvents' | 'maxAgeMs' | 'pollMs' | 'pruneEveryMs'>> & { now: () => number; log: Logger | undefined };
+  #queue: StreamEvent[] = [];
+  #flushing: Promise<void> | null = null;
+  #delivered = 0;
+  #deliver: ((event: WireEvent) => void) | null = null;
+  #listener: pg.PoolClient | null = null;
+  #reading: Promise<void> | null = null;
+  #readAgain = false;
+  #closed = false;
+  #timers: NodeJS.Timeout[] = [];
+
+  constructor(database: SqlDatabase, options: SharedEventLogOptions = {}) {
+    if (database.dialect !== 'postgres') throw new Error('SharedEventLog needs PostgreSQL');
+    this.#sql = database;
+    this.#options = {
+      maxEvents: options.maxEvents ?? 10_000,
+      maxAgeMs: options.maxAgeMs ?? 3_600_000,
+      pollMs: options.pollMs ?? 1_000,
+      pruneEveryMs: options.pruneEveryMs ?? 60_000,
+      now: options.now ?? Date.now,
+      log: options.log,
+    };
+  }
+
+  /** Reads the newest id (live delivery starts after it), then LISTENs. */
+  async open(): Promise<void> {
+    const row = await this.#sql.db.selectFrom('stream_events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+    this.#delivered = Number(row?.id ?? 0);
+    await this.#listen();
+    this.#timers.push(setInterval(() => this.#catchUp(), this.#options.pollMs).unref());
+    this.#timers.push(setInterval(() => void this.prune().catch(() => undefined), this.#options.pruneEveryMs).unref());
+  }
+
+  start(events: EventBus, deliver: (event: WireEvent) => void): () => void {
+    this.#deliver = deliver;
+    const unsubscribe = events.subscribe((event) => this.#enqueue(event));
+    return () => {
+      unsubscribe();
+      this.#deliver = null;
+    };
+  }
+
+  /** Resolves once every event published so far is committed (tests, shutdown). */
+  async flushed(): Promise<void> {
+    while (this.#flushing || this.#queue.length > 0) await (this.#flushing ?? this.#flush());
+  }
+
+  /** The newest id this replica has delivered to its clients. */
+  lastId(): number {
+    return this.#delivered;
+  }
+
+  async after(lastId: number, limit = 100_000): Promise<Replay> {
+    const bounds = await this.#sql.db
+      .selectFrom('stream_events')
+      .select((eb) => [eb.fn.min('id').as('oldest'), eb.fn.max('id').as('newest')])
+      .executeTakeFirstOrThrow();
+    const oldest = bounds.oldest === null ? undefined : Number(bounds.oldest);
+    const newest = Math.max(Number(bounds.newest ?? 0), this.#delivered);
+    if (lastId > newest) return { kind: 'reset', lastId: newest };
+    if (lastId === newest) return { kind: 'events', events: [] };
+    if (oldest === undefined || lastId + 1 < oldest) return { kind: 'reset', lastId: newest };
+    const rows = await this.#sql.db.selectFrom('stream_events').select(['id', 'type', 'data']).where('id', '>', lastId).orderBy('id').limit(limit).execute();
+    if (rows.length === limit) return { kind: 'reset', lastId: newest };
+    // The hub registered the client before this read, so what commits after it arrives live.
+    return { kind: 'events', events: rows.map((row) => ({ id: Number(row.id), type: row.type as StreamEventType, data: row.data })) };
+  }
+
+  /** Drops rows beyond the count and age bounds. */
+  async prune(): Promise<void> {
+    const cutoff = this.#options.now() - this.#options.maxAgeMs;
+    await sql`DELETE FROM stream_events WHERE ts < ${cutoff} OR id <= (SELECT max(id) FROM stream_events) - ${this.#options.maxEvents}`.execute(this.#sql.db);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const timer of this.#timers) clearInterval(timer);
+    await this.flushed().catch(() => undefined);
+    const listener = this.#listener;
+    this.#listener = null;
+    if (listener) {
+      await listener.query(`UNLISTEN ${STREAM_CHANNEL}`).catch(() => undefined);
+      listener.release();
+    }
+    await this.#reading?.catch(() => undefined);
+  }
+
+  #enqueue(event: StreamEvent): void {
+    this.#queue.push(event);
+    this.#flushing ??= this.#flush();
+  }
+
+  /** Appends what is queued, in order, one transaction per batch; retried while the database is away. */
+  async #flush(): Promise<void> {
+    try {
+      while (this.#queue.length > 0) {
+        const batch = this.#queue.slice(0, 500);
+        try {
+          await this.#sql.db.transaction().execute(async (trx) => {
+            await sql`SELECT pg_advisory_xact_lock(${APPEND_LOCK})`.execute(trx);
+            const ts = this.#options.now();
+            await trx
+              .insertInto('stream_events')
+              .values(batch.map((event) => ({ type: event.type, data: JSON.stringify(event.data), ts })))
+              .execute();
+            await sql`SELECT pg_notify(${STREAM_CHANNEL}, '')`.execute(trx);
+          });
+          this.#queue.splice(0, batch.length);
+        } catch (error) {
+          if (this.#closed) throw error;
+          this.#options.log?.warn({ err: error }, 'stream events not written yet; retrying');
+          await new Promise((resolve) => setTimeout(resolve, 1_000));
+        }
+      }
+    } finally {
+      this.#flushing = null;
+    }
+  }
+
+  async #listen(): Promise<void> {
+    const pool = this.#sql.pool!;
+    const client = await pool.connect();
+    client.on('notification', () => this.#catchUp());
+    // A lost connection: listen again when the database is back, then catch up by id.
+    client.on('error', () => {
+      if (this.#listener === client) this.#listener = null;
+      client.release(true);
+      this.#relisten();
+    });
+    await client.query(`LISTEN ${STREAM_CHANNEL}`);
+    this.#listener = client;
+    this.#catchUp();
+  }
+
+  #relisten(): void {
+    if (this.#closed) return;
+    const timer = setTimeout(() => {
+      this.#listen().catch(() => this.#relisten());
+    }, 1_000);
+    timer.unref();
+  }
+
+  /** Reads rows after the last delivered id and delivers them in order; one read at a time. */
+  #catchUp(): void {
+    if (this.#closed && !this.#flushing) return;
+    if (this.#reading) {
+      this.#readAgain = true;
+      return;
+    }
+    this.#reading = (async () => {
+      do {
+        this.#readAgain = false;
+        for (;;) {
+          const rows = await this.#sql.db.selectFrom('stream_events').select(['id', 'type', 'data']).where('id', '>', this.#delivered).orderBy('id').limit(PAGE).execute();
+          for (const row of rows) {
+            this.#delivered = Number(row.id);
+            this.#deliver?.({ id: Number(row.id), type: row.type as StreamEventType, data: row.data });
+          }
+          if (rows.length < PAGE) break;
+        }
+      } while (this.#readAgain);
+    })()
+      .catch(() => undefined)
+      .finally(() => {
+        this.#reading = null;
+      });
+  }
+}

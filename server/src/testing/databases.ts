@@ -1,0 +1,77 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { postgresUnavailable, startTestPostgres, type TestPostgres } from './postgres.ts';
+
+/**
+ * Parametrises a storage test over both databases:
+ *
+ *   describe.each(testDatabases())('... on $name', (database) => {
+ *     const databases = useTestDatabase(database);
+ *     it.skipIf(database.skip)('...', async () => { const env = await databases.fresh(); ... });
+ *   });
+ *
+ * On PostgreSQL the describe starts one throw-away server (initdb + pg_ctl) and each
+ * `fresh()` creates an empty database on it; where PostgreSQL is not installed the variant
+ * is skipped and the reason printed once. SQLite's `fresh()` is `{}` (the data folder's file).
+ */
+export interface TestDatabase {
+  name: 'sqlite' | 'postgres';
+  /** Why this database is skipped here (PostgreSQL missing), if it is. */
+  skip: string | undefined;
+}
+
+let warned = false;
+
+export function testDatabases(): TestDatabase[] {
+  const skip = postgresUnavailable();
+  if (skip && !warned) {
+    warned = true;
+    console.warn(`[postgres variants skipped] ${skip}`);
+  }
+  return [
+    { name: 'sqlite', skip: undefined },
+    { name: 'postgres', skip },
+  ];
+}
+
+export interface TestDatabaseFixture {
+  /** The environment selecting a new, empty database (SMARTCLOUDOPS_DATABASE_URL on PostgreSQL). */
+  fresh(): Promise<Record<string, string>>;
+  /** The running PostgreSQL (undefined on SQLite). */
+  readonly postgres: TestPostgres | undefined;
+}
+
+let counter = 0;
+
+/** Call inside the describe: starts PostgreSQL before its tests and stops it after them. */
+export function useTestDatabase(database: TestDatabase): TestDatabaseFixture {
+  let server: TestPostgres | undefined;
+  if (database.name === 'postgres' && !database.skip) {
+    beforeAll(async () => {
+      server = await startTestPostgres();
+    }, 180_000);
+    afterAll(async () => {
+      await server?.stop();
+    }, 60_000);
+  }
+  return {
+    get postgres() {
+      return server;
+    },
+    async fresh(): Promise<Record<string, string>> {
+      if (database.name === 'sqlite') return {};
+      if (!server) throw new Error('the test PostgreSQL is not running (skipped, or beforeAll failed)');
+      counter += 1;
+      return { SMARTCLOUDOPS_DATABASE_URL: await server.createDatabase(`t${process.pid}_${counter}`) };
+    },
+  };
+}
+
+/** A temporary data folder, removed when the process exits. */
+export function tempDataDir(prefix = 'sco-db-'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
