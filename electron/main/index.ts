@@ -1,4 +1,4 @@
-import { app, BrowserWindow, clipboard, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Notification, protocol, safeStorage, session, shell } from 'electron';
 import electronUpdater from 'electron-updater';
 import { safeStorageCipher } from './credentials/safe-storage-cipher.ts';
 import { selectCredentialStore } from './credentials/select-store.ts';
@@ -76,11 +76,13 @@ async function start(): Promise<void> {
   // A run waiting for this user's approval: a native notification that opens the queue.
   const approvals = new ApprovalNotifier({ username: () => profile.connections.authStatus().user?.username ?? null, open: () => windows.navigate({ kind: 'approvals' }) });
   const notifier = new CriticalAlertNotifier({
-    open: (alert) => windows.navigate(alert.incidentId === null ? { kind: 'alerts' } : { kind: 'incident', incidentId: String(alert.incidentId) }),
+    notifications: { isSupported: () => Notification.isSupported(), create: (options) => new Notification(options) },
+    platform: process.platform,
+    openAcknowledge: (alert) => windows.navigate({ kind: 'acknowledge', alertId: alert.id }),
     acknowledge: (alert) => profile.alertWatch.acknowledge(alert.id),
     reportFailure: (alert, message) => {
       console.error(`acknowledging alert ${alert.id} from the notification failed: ${message}`);
-      windows.navigate({ kind: 'alerts' });
+      windows.navigate({ kind: 'acknowledge', alertId: alert.id });
     },
   });
 

@@ -51,6 +51,7 @@ export function createCacheHandlers({ data, chooseCapsuleSavePath, chooseCapsule
       const file = await chooseCapsuleToOpen();
       return file ? data().importCapsule(file) : null;
     },
+    'cache.pinnedSeries': ({ incidentId, origin }) => data().pinnedSeries(incidentId, origin),
     'cache.scoreSeries': async ({ seriesId, fromTs, toTs }) => {
       const output = await data().scoreSeries({ seriesId, fromTs, toTs });
       return { anomalies: output.anomalies };

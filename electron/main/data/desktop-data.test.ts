@@ -82,6 +82,18 @@ describe('desktop data through its IPC handlers', { timeout: 60_000 }, () => {
     const range = await handlers['cache.queryRange']({ query: { match: 'cpu_usage{host="web-1"}', from: pin.fromTs, to: pin.toTs }, origin: 'capsules' }, context);
     expect(range.data.series[0]!.timestamps.length).toBeGreaterThan(0);
 
+    // Offline review and replay: the pinned series with the scores computed here, from the
+    // profile's cache and from the capsule, with no server.
+    const pinned = await handlers['cache.pinnedSeries']({ incidentId }, context);
+    expect(pinned).toMatchObject({ incidentId, fromTs: pin.fromTs, toTs: pin.toTs });
+    expect(pinned.series.map((s) => [s.name, s.labels.host])).toEqual([['cpu_usage', 'web-1']]);
+    expect(pinned.series[0]!.ts.length).toBeGreaterThan(0);
+    expect(pinned.series[0]!.scores).toHaveLength(pinned.series[0]!.ts.length);
+    expect(pinned.series[0]!.scores.every((score) => typeof score === 'number')).toBe(true);
+    const pinnedFromCapsule = await handlers['cache.pinnedSeries']({ incidentId, origin: 'capsules' }, context);
+    expect(pinnedFromCapsule.series[0]!.scores).toEqual(pinned.series[0]!.scores);
+    await expect(Promise.resolve().then(() => handlers['cache.pinnedSeries']({ incidentId: incidentId + 1000 }, context))).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
+
     // The profile itself, with the server gone, also answers from its cache.
     expect((await handlers['cache.incident']({ id: incidentId }, context)).source).toBe('cache');
     await vi.waitFor(() => expect(data.engine.status.state).toBe('offline'), { timeout: 15_000 });

@@ -9,6 +9,8 @@ import { exportCapsule } from '../capsule/capsule-export.ts';
 import { importCapsule, type ImportedCapsule } from '../capsule/capsule-import.ts';
 import { keepIncidentOffline, releaseIncident, type KeepOfflineOptions } from '../offline/keep-offline.ts';
 import { OfflineReads } from '../offline/offline-reads.ts';
+import { readPinnedSeries } from '../offline/pinned-series.ts';
+import type { PinnedSeries } from '../../../shared/ipc/channels/cache.ts';
 import type { ScoreCallOptions, ScoringClient } from '../scoring/scoring-client.ts';
 import { scoreCachedSeries, type ScoreCachedSeriesRequest } from '../scoring/score-cached-series.ts';
 import { SyncEngine, type SyncStatus } from '../sync/sync-engine.ts';
@@ -106,6 +108,11 @@ export class DesktopData {
   /** Reads of opened capsules: the same shapes as a profile's, always `source: 'cache'`. */
   get capsuleReads(): OfflineReads {
     return this.#capsules().reads;
+  }
+
+  /** A kept-offline incident's series with local scores, from this profile's cache or the opened capsules'. */
+  pinnedSeries(incidentId: number, origin: 'profile' | 'capsules' = 'profile'): PinnedSeries {
+    return readPinnedSeries(origin === 'capsules' ? this.#capsules().cache : this.cache, incidentId);
   }
 
   scoreSeries(request: ScoreCachedSeriesRequest, options: ScoreCallOptions = {}): Promise<ScoreOutput> {

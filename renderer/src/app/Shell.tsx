@@ -51,7 +51,7 @@ export function Shell({ user }: { user: User }) {
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
             <Burger opened={navOpen} onClick={nav.toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
-            <Logo />
+            <Logo textVisibleFrom="xs" />
           </Group>
           <UnstyledButton onClick={() => spotlight.open()} visibleFrom="sm">
             <Group gap={8} px="sm" py={6} style={{ border: '1px solid var(--mantine-color-default-border)', borderRadius: 'var(--mantine-radius-sm)', minWidth: 260 }}>
@@ -60,7 +60,10 @@ export function Shell({ user }: { user: User }) {
               <Kbd size="xs">/</Kbd>
             </Group>
           </UnstyledButton>
-          <Group gap="sm" wrap="nowrap">
+          <Group gap="xs" wrap="nowrap">
+            <ActionIcon variant="default" size="lg" onClick={() => spotlight.open()} hiddenFrom="sm" aria-label="Search or jump to">
+              <IconSearch size={18} />
+            </ActionIcon>
             <SyncProgress />
             <LiveIndicator />
             <Tooltip label={scheme === 'dark' ? 'Light theme' : 'Dark theme'}>

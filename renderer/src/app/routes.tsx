@@ -34,6 +34,7 @@ const AlertsView = lazy(() => import('../features/alerts/AlertsView.tsx').then((
 const SilencesView = lazy(() => import('../features/alerts/SilencesView.tsx').then((m) => ({ default: m.SilencesView })));
 const IncidentsView = lazy(() => import('../features/incidents/IncidentsView.tsx').then((m) => ({ default: m.IncidentsView })));
 const IncidentDetailView = lazy(() => import('../features/incidents/IncidentDetailView.tsx').then((m) => ({ default: m.IncidentDetailView })));
+const ReplayView = lazy(() => import('../features/replay/ReplayView.tsx').then((m) => ({ default: m.ReplayView })));
 const RunbooksView = lazy(() => import('../features/runbooks/RunbooksView.tsx').then((m) => ({ default: m.RunbooksView })));
 const RunbookDetailView = lazy(() => import('../features/runbooks/RunbookDetailView.tsx').then((m) => ({ default: m.RunbookDetailView })));
 const ApprovalsView = lazy(() => import('../features/runbooks/ApprovalsView.tsx').then((m) => ({ default: m.ApprovalsView })));
@@ -81,6 +82,7 @@ export const ROUTES: readonly AppRoute[] = [
   route({ path: '/silences', label: 'Silences', icon: <IconBellOff size={18} />, group: 'Operate', component: SilencesView, permission: 'alerts:read', keywords: ['mute'] }),
   route({ path: '/incidents', label: 'Incidents', icon: <IconFlame size={18} />, group: 'Operate', component: IncidentsView, permission: 'incidents:read', keywords: ['postmortem'] }),
   route({ path: '/incidents/:id', label: 'Incident', icon: <IconFlame size={18} />, group: 'Operate', component: IncidentDetailView, permission: 'incidents:read', hidden: true }),
+  route({ path: '/incidents/:id/replay', label: 'Incident replay', icon: <IconFlame size={18} />, group: 'Operate', component: ReplayView, permission: 'incidents:read', hidden: true }),
   route({ path: '/runbooks', label: 'Runbooks', icon: <IconBook size={18} />, group: 'Operate', component: RunbooksView, permission: 'runbooks:read', keywords: ['remediation', 'fix', 'restart'] }),
   route({ path: '/runbooks/:id', label: 'Runbook', icon: <IconBook size={18} />, group: 'Operate', component: RunbookDetailView, permission: 'runbooks:read', hidden: true }),
   route({ path: '/runbook-runs/:id', label: 'Runbook run', icon: <IconBook size={18} />, group: 'Operate', component: RunView, permission: 'runbooks:read', hidden: true }),

@@ -27,6 +27,8 @@ export function useListCursor(count: number, keys: Record<string, (index: number
     ['j', () => setIndex((i) => Math.min(count - 1, i + 1))],
     ['k', () => setIndex((i) => Math.max(0, i - 1))],
     ...Object.entries(keys).map(([key, run]) => [key, () => index >= 0 && index < count && run(index)] as [string, () => void]),
-  ]);
+    // A focused button or link keeps its own keys: Enter must press it (the acknowledge form
+    // opened from a notification is one Enter away), not be swallowed by the list.
+  ], ['INPUT', 'TEXTAREA', 'SELECT', 'BUTTON', 'A']);
   return { index, setIndex };
 }

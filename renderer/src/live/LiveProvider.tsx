@@ -5,6 +5,7 @@ import type { LinkStatus } from '../platform/types.ts';
 import { applyStreamEvent } from './apply-event.ts';
 import { createBatchedInvalidator } from './batched-invalidator.ts';
 import { toastCriticalAlert } from './critical-alert-toast.ts';
+import { browserNotifyCritical } from './browser-notifications.ts';
 
 export interface LiveState extends LinkStatus {
   /** Unix ms of the last event received, null before the first. */
@@ -26,6 +27,8 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       onEvent(event) {
         applyStreamEvent(queryClient, event, invalidator.invalidate);
         toastCriticalAlert(event);
+        // The desktop app raises native notifications from main instead.
+        if (platform.kind === 'web') browserNotifyCritical(event);
         setLastEventAt(Date.now());
       },
       onReset() {

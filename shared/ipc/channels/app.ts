@@ -14,6 +14,8 @@ export type AppInfo = Static<typeof AppInfoSchema>;
 export const NavigationTargetSchema = Type.Union([
   Type.Object({ kind: Type.Literal('incident'), incidentId: Type.String() }),
   Type.Object({ kind: Type.Literal('alerts') }),
+  /** An alert with its acknowledge form open (a click on a critical alert's notification). */
+  Type.Object({ kind: Type.Literal('acknowledge'), alertId: Type.Integer({ minimum: 1 }) }),
   /** Runbook runs waiting for approval. */
   Type.Object({ kind: Type.Literal('approvals') }),
 ]);

@@ -61,6 +61,25 @@ export const ImportedCapsuleSchema = Type.Object({
   samples: Type.Integer(),
 });
 
+/** A kept-offline incident's samples in its pinned window, with the anomaly scores computed on this machine. */
+export const PinnedSeriesSchema = Type.Object({
+  incidentId: Type.Integer(),
+  fromTs: Type.Integer(),
+  toTs: Type.Integer(),
+  series: Type.Array(
+    Type.Object({
+      seriesId: Type.Integer(),
+      name: Type.String(),
+      labels: Type.Record(Type.String(), Type.String()),
+      ts: Type.Array(Type.Integer()),
+      values: Type.Array(Type.Number()),
+      /** null where the scoring worker has not scored the sample (yet). */
+      scores: Type.Array(Type.Union([Type.Number(), Type.Null()])),
+    }),
+  ),
+});
+export type PinnedSeries = Static<typeof PinnedSeriesSchema>;
+
 export const cacheChannels = {
   'cache.status': invoke(Type.Undefined(), CacheStatusSchema),
   'cache.syncNow': invoke(Type.Undefined(), Type.Object({ samples: Type.Integer(), pages: Type.Integer() })),
@@ -84,6 +103,8 @@ export const cacheChannels = {
   'cache.exportCapsule': invoke(Type.Object({ incidentId: IncidentId }, { additionalProperties: false }), Type.Union([Type.Object({ path: Type.String() }), Type.Null()])),
   /** Main asks which file to open; null when the user cancels. E_CAPSULE_INVALID for a damaged or foreign file. */
   'cache.importCapsule': invoke(Type.Undefined(), Type.Union([ImportedCapsuleSchema, Type.Null()])),
+  /** Offline review and replay: a pinned incident's series with their local scores; E_NOT_FOUND when not kept offline. */
+  'cache.pinnedSeries': invoke(Type.Object({ incidentId: IncidentId, origin: Origin }, { additionalProperties: false }), PinnedSeriesSchema),
   /** Scores a cached series in the scoring worker and stores the scores beside its samples. */
   'cache.scoreSeries': invoke(
     Type.Object({ seriesId: Type.Integer({ minimum: 1 }), fromTs: Type.Integer(), toTs: Type.Integer() }, { additionalProperties: false }),

@@ -1,5 +1,5 @@
-import { useMemo, useState } from 'react';
-import { Button, Group, Modal, MultiSelect, Paper, SegmentedControl, Select, Text, TextInput } from '@mantine/core';
+import { useEffect, useMemo, useState } from 'react';
+import { Button, Drawer, Group, Modal, MultiSelect, Paper, SegmentedControl, Select, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue, useHotkeys } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { IconBellRinging, IconCheck, IconSearch } from '@tabler/icons-react';
@@ -14,6 +14,10 @@ import { AlertsTable } from './AlertsTable.tsx';
 import { AcknowledgeForm } from './AcknowledgeForm.tsx';
 import { SilenceForm, matchersFromLabels } from './SilenceForm.tsx';
 import { openAlert } from './alert-link.ts';
+import { alertTitle } from './alert-text.ts';
+import { AlertCards } from './AlertCards.tsx';
+import { useAcknowledgeLink } from './use-acknowledge-link.ts';
+import { useCompactLayout } from '../../components/responsive/use-compact.ts';
 
 const STATES = [
   { value: 'firing', label: 'Firing' },
@@ -42,6 +46,16 @@ export function AlertsView() {
 
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const [acking, setAcking] = useState<Alert[] | null>(null);
+  // Opened from a notification: the form comes up with Acknowledge focused, one Enter away.
+  const [quickAck, setQuickAck] = useState(false);
+  const linked = useAcknowledgeLink(api);
+  useEffect(() => {
+    if (!linked) return;
+    setAcking([linked]);
+    setQuickAck(true);
+  }, [linked]);
+  const compact = useCompactLayout();
+  const List = compact ? AlertCards : AlertsTable;
   const [silencing, setSilencing] = useState<Matcher[] | null>(null);
   const toggle = (id: number) => setSelected((current) => {
     const next = new Set(current);
@@ -70,7 +84,7 @@ export function AlertsView() {
         )}
       />
       <Group mb="md" gap="sm" align="flex-end" wrap="wrap">
-        <SegmentedControl aria-label="Alert state" data={STATES} value={state} onChange={(value) => { setState(value); setSelected(new Set()); }} />
+        <SegmentedControl aria-label="Alert state" fullWidth={compact} data={STATES} value={state} onChange={(value) => { setState(value); setSelected(new Set()); }} />
         <MultiSelect aria-label="Severity" placeholder="Any severity" data={[...SEVERITIES]} value={severity} onChange={setSeverity} clearable w={240} />
         <TextInput aria-label="Search alerts" placeholder="Search labels and text" leftSection={<IconSearch size={14} />} value={text} onChange={(e) => setText(e.currentTarget.value)} w={240} />
         <Select aria-label="Sort by" data={SORTS} value={sort} allowDeselect={false} onChange={(value) => value && setSort(value as typeof sort)} w={170} />
@@ -84,7 +98,7 @@ export function AlertsView() {
         >
           {(data) => (
             <>
-              <AlertsTable
+              <List
                 alerts={data.items}
                 cursor={cursor.index}
                 selected={selected}
@@ -101,8 +115,8 @@ export function AlertsView() {
           )}
         </QueryState>
       </Paper>
-      <Modal opened={acking !== null} onClose={() => setAcking(null)} title="Acknowledge">
-        {acking && <AcknowledgeForm alerts={acking} onDone={() => { setAcking(null); setSelected(new Set()); }} />}
+      <Modal opened={acking !== null} onClose={() => { setAcking(null); setQuickAck(false); }} title="Acknowledge">
+        {acking && <AcknowledgeForm alerts={acking} quick={quickAck} onDone={() => { setAcking(null); setQuickAck(false); setSelected(new Set()); }} />}
       </Modal>
       <Modal opened={silencing !== null} onClose={() => setSilencing(null)} title="New silence" size="lg">
         {silencing && <SilenceForm initialMatchers={silencing} onDone={() => setSilencing(null)} />}

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Grid, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Button, Grid, Group, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useApi } from '../../platform/PlatformContext.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
@@ -6,8 +6,6 @@ import { EmptyState } from '../../components/EmptyState.tsx';
 import { formatDateTime } from '../../lib/format.ts';
 import type { RouteProps } from '../../lib/router.ts';
 import { SeverityBadge } from '../alerts/SeverityBadge.tsx';
-import { alertTitle } from '../alerts/alert-text.ts';
-import { alertHref } from '../alerts/alert-link.ts';
 import { IncidentMetrics } from './IncidentMetrics.tsx';
 import { IncidentStatusBadge } from './StatusBadge.tsx';
 import { IncidentTimeline } from './IncidentTimeline.tsx';
@@ -17,6 +15,9 @@ import { incidentCounts } from './incident-counts.ts';
 import { OfflineActions } from './OfflineActions.tsx';
 import { incidentQueries } from './queries.ts';
 import { SuggestedRunbooks } from '../runbooks/SuggestedRunbooks.tsx';
+import { LinkedAlerts } from './LinkedAlerts.tsx';
+import { LocalScores } from './LocalScores.tsx';
+import { IconHistory } from '@tabler/icons-react';
 
 export function IncidentDetailView({ params }: RouteProps<'/incidents/:id'>) {
   const api = useApi();
@@ -32,10 +33,10 @@ export function IncidentDetailView({ params }: RouteProps<'/incidents/:id'>) {
           <Group justify="space-between" align="flex-end" wrap="wrap">
             <Stack gap={4}>
               <Anchor href="#/incidents" size="sm">← Incidents</Anchor>
-              <Group gap="xs">
+              <Group gap="xs" wrap="wrap">
                 <SeverityBadge severity={incident.severity} />
                 <IncidentStatusBadge status={incident.status} />
-                <Title order={2} size="h3">#{incident.id} {incident.title}</Title>
+                <Title order={2} size="h3" style={{ overflowWrap: 'anywhere' }}>#{incident.id} {incident.title}</Title>
               </Group>
               <Text size="sm" c="dimmed" data-testid="incident-counts">
                 Opened {formatDateTime(incident.openedAt)} · {incidentCounts(incident).text} · group <code>{incident.groupKey}</code>
@@ -45,30 +46,15 @@ export function IncidentDetailView({ params }: RouteProps<'/incidents/:id'>) {
             <Group gap="xs" align="flex-end">
               <IncidentControls key={incident.updatedAt} incident={incident} />
               <MergeSplitActions incident={incident} alerts={alerts} />
+              <Button component="a" href={`#/incidents/${incident.id}/replay`} variant="default" leftSection={<IconHistory size={16} />}>Replay</Button>
               <OfflineActions incidentId={incident.id} />
             </Group>
           </Group>
           <Grid>
             <Grid.Col span={{ base: 12, lg: 7 }}>
               <Stack>
-                <Paper withBorder radius="md" p="md">
-                  <Title order={3} size="h5" mb="sm">Linked alerts</Title>
-                  {alerts.length === 0 ? (
-                    <Text size="sm" c="dimmed">No alerts linked.</Text>
-                  ) : (
-                    <Table verticalSpacing={4} aria-label="Linked alerts">
-                      <Table.Tbody>
-                        {alerts.map((alert) => (
-                          <Table.Tr key={alert.id}>
-                            <Table.Td><SeverityBadge severity={alert.severity} /></Table.Td>
-                            <Table.Td><Anchor href={alertHref(alert.id)} size="sm">{alertTitle(alert)}</Anchor></Table.Td>
-                            <Table.Td ta="right"><Badge variant="dot" color={alert.state === 'firing' ? 'red' : alert.state === 'acknowledged' ? 'yellow' : 'teal'}>{alert.state}</Badge></Table.Td>
-                          </Table.Tr>
-                        ))}
-                      </Table.Tbody>
-                    </Table>
-                  )}
-                </Paper>
+                <LinkedAlerts alerts={alerts} />
+                <LocalScores incidentId={incident.id} />
                 <QueryState query={bundle} skeletonRows={3} unavailable={{ title: 'No metrics for this incident' }}>
                   {({ metricsWindow }) => <IncidentMetrics incidentId={incident.id} metricsWindow={metricsWindow} />}
                 </QueryState>

@@ -9,6 +9,7 @@ import { QueryState } from '../../components/QueryState.tsx';
 import { notifyError } from '../../components/notify.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { incidentQueries } from './queries.ts';
+import { NoteEntry } from './NoteEntry.tsx';
 
 function bullet(kind: TimelineKind) {
   if (kind === 'note') return <IconMessage size={12} />;
@@ -55,11 +56,14 @@ export function IncidentTimeline({ incidentId }: { incidentId: number }) {
           <Timeline bulletSize={22} lineWidth={2} aria-label="Incident timeline">
             {data.map((entry) => (
               <Timeline.Item key={entry.id} bullet={<ThemeIcon size={22} radius="xl" color={color(entry.kind)} variant="light">{bullet(entry.kind)}</ThemeIcon>}>
-                <Text size="sm" td={entry.deletedAt ? 'line-through' : undefined} style={{ whiteSpace: 'pre-wrap' }}>{entry.text}</Text>
-                <Text size="xs" c="dimmed">
-                  {formatDateTime(entry.ts)} · {entry.actor}
-                  {entry.editedAt ? ' · edited' : ''}
-                </Text>
+                {entry.kind === 'note' ? (
+                  <NoteEntry entry={entry} />
+                ) : (
+                  <>
+                    <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{entry.text}</Text>
+                    <Text size="xs" c="dimmed">{formatDateTime(entry.ts)} · {entry.actor}</Text>
+                  </>
+                )}
               </Timeline.Item>
             ))}
           </Timeline>
@@ -68,7 +72,7 @@ export function IncidentTimeline({ incidentId }: { incidentId: number }) {
       {canWrite && (
         <form onSubmit={submit} aria-label="Add a note">
           <Stack gap="xs" mt="md">
-            <Textarea label="Add a note" placeholder="What you saw, what you tried, what you decided" autosize minRows={2} value={note} onChange={(e) => setNote(e.currentTarget.value)} />
+            <Textarea label="Add a note" description="Markdown: **bold**, `code`, lists, links" placeholder="What you saw, what you tried, what you decided" autosize minRows={2} value={note} onChange={(e) => setNote(e.currentTarget.value)} />
             <Group justify="flex-end">
               <Button type="submit" size="xs" loading={addNote.isPending} disabled={!note.trim()}>Add note</Button>
             </Group>

@@ -13,6 +13,8 @@ import { SeverityBadge } from '../alerts/SeverityBadge.tsx';
 import { IncidentStatusBadge } from './StatusBadge.tsx';
 import { incidentQueries } from './queries.ts';
 import { ImportCapsuleButton } from './ImportCapsuleButton.tsx';
+import { IncidentCards } from './IncidentCards.tsx';
+import { useCompactLayout } from '../../components/responsive/use-compact.ts';
 
 export function IncidentsView() {
   const api = useApi();
@@ -24,6 +26,7 @@ export function IncidentsView() {
   const open = (i: number) => items[i] && navigate(`/incidents/${items[i].id}`);
   const cursor = useListCursor(items.length, { Enter: open, o: open });
   const now = Date.now();
+  const compact = useCompactLayout();
 
   return (
     <>
@@ -44,7 +47,7 @@ export function IncidentsView() {
           empty={{ title: 'No incidents', description: 'Alerts that fire together are grouped into an incident automatically.', icon: <IconFlame size={24} /> }}
           unavailable={{ title: 'Incidents are not available on this server' }}
         >
-          {(data) => (
+          {(data) => compact ? <IncidentCards incidents={data.items} cursor={cursor.index} /> : (
             <Table highlightOnHover verticalSpacing={8} aria-label="Incidents">
               <Table.Thead>
                 <Table.Tr>

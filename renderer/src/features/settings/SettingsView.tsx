@@ -4,6 +4,7 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { useCriticalAlertToasts } from './preferences.ts';
 import { ServerVersion } from './ServerVersion.tsx';
 import { UpdatesPanel } from './UpdatesPanel.tsx';
+import { BrowserNotificationsSetting } from './BrowserNotificationsSetting.tsx';
 
 const SHORTCUTS: Array<[string[], string]> = [
   [['/'], 'Open the command palette (also Ctrl/⌘ K)'],
@@ -44,6 +45,7 @@ export function SettingsView() {
             checked={toasts}
             onChange={(e) => setToasts(e.currentTarget.checked)}
           />
+          {platform.kind === 'web' && <Stack mt="md"><BrowserNotificationsSetting /></Stack>}
         </Paper>
         {platform.bridge && <UpdatesPanel bridge={platform.bridge} />}
         <Paper withBorder p="md" radius="md">

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import type { Alert } from '../../../shared/api/alerts.ts';
+import { CriticalAlertNotifier, type NativeNotificationOptions, type NotificationFactory } from './critical-alert-notifier.ts';
+
+const alert = { id: 42, labels: { alertname: 'DiskFull', host: 'db-1' }, annotations: { summary: 'Disk full on db-1', description: '98% used' } } as unknown as Alert;
+
+/** Records what main would hand to Electron's Notification, and lets a test click it. */
+function recorder(supported = true) {
+  const shown: Array<{ options: NativeNotificationOptions; emit: (event: 'click' | 'action' | 'close') => void }> = [];
+  const factory: NotificationFactory = {
+    isSupported: () => supported,
+    create(options) {
+      const listeners = new Map<string, () => void>();
+      const notification = { on: (event: string, listener: () => void) => listeners.set(event, listener), show: () => shown.push({ options, emit: (event) => listeners.get(event)?.() }) };
+      return notification;
+    },
+  };
+  return { factory, shown };
+}
+
+function setUp(platform: NodeJS.Platform, acknowledge: () => Promise<void> = async () => undefined, supported = true) {
+  const { factory, shown } = recorder(supported);
+  const calls: string[] = [];
+  const notifier = new CriticalAlertNotifier({
+    notifications: factory,
+    platform,
+    openAcknowledge: (a) => calls.push(`open-ack:${a.id}`),
+    acknowledge: async (a) => {
+      calls.push(`ack:${a.id}`);
+      await acknowledge();
+    },
+    reportFailure: (a, message) => calls.push(`failed:${a.id}:${message}`),
+  });
+  return { notifier, shown, calls };
+}
+
+describe('critical alert notifications', () => {
+  it('macOS: an Acknowledge button that acknowledges without opening the app', async () => {
+    const { notifier, shown, calls } = setUp('darwin');
+    notifier.notify(alert);
+    expect(shown[0]?.options).toEqual({ title: 'Critical: Disk full on db-1', body: 'db-1 — 98% used', urgency: 'critical', timeoutType: 'never', actions: [{ type: 'button', text: 'Acknowledge' }] });
+    shown[0]?.emit('action');
+    await Promise.resolve();
+    expect(calls).toEqual(['ack:42']);
+    expect(notifier.pending).toBe(0);
+  });
+
+  it.each(['linux', 'win32'] as const)('%s: no buttons; a click opens the alert with its acknowledge form', (platform) => {
+    const { notifier, shown, calls } = setUp(platform);
+    notifier.notify(alert);
+    expect(shown[0]?.options.actions).toBeUndefined();
+    expect(notifier.pending).toBe(1);
+    shown[0]?.emit('click');
+    expect(calls).toEqual(['open-ack:42']);
+    expect(notifier.pending).toBe(0);
+  });
+
+  it('a failed acknowledgement is reported (main then opens the form)', async () => {
+    const { notifier, shown, calls } = setUp('darwin', async () => { throw new Error('E_NETWORK: server unreachable'); });
+    notifier.notify(alert);
+    shown[0]?.emit('action');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toEqual(['ack:42', 'failed:42:E_NETWORK: server unreachable']);
+  });
+
+  it('shows nothing where the system has no notifications', () => {
+    const { notifier, shown } = setUp('linux', undefined, false);
+    notifier.notify(alert);
+    expect(shown).toEqual([]);
+  });
+});

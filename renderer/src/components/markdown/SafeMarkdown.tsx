@@ -1,0 +1,36 @@
+import { Anchor, Code, Text, Typography } from '@mantine/core';
+import Markdown, { defaultUrlTransform, type Components } from 'react-markdown';
+import rehypeSanitize from 'rehype-sanitize';
+import remarkGfm from 'remark-gfm';
+import { safeUrl } from './safe-url.ts';
+
+/**
+ * Notes are written by people during an incident, often pasted from terminals and chat:
+ * Markdown is worth rendering, HTML never is. react-markdown builds React elements (no
+ * innerHTML); raw HTML in the source is dropped (`skipHtml`), rehype-sanitize applies
+ * GitHub's allow-list to what remains, and links are limited to http(s) and mailto.
+ */
+const components: Components = {
+  a: ({ href, children }) => (
+    <Anchor href={href} target="_blank" rel="noopener noreferrer nofollow">
+      {children}
+    </Anchor>
+  ),
+  code: ({ children, className }) => <Code block={Boolean(className)}>{children}</Code>,
+  // Pictures in a note would load from anywhere (tracking, huge files): show the link instead.
+  img: ({ src, alt }) => (typeof src === 'string' && src ? <Anchor href={src} target="_blank" rel="noopener noreferrer nofollow">{alt || src}</Anchor> : <Text span>{alt}</Text>),
+};
+
+function urlTransform(url: string): string {
+  return safeUrl(defaultUrlTransform(url));
+}
+
+export function SafeMarkdown({ source }: { source: string }) {
+  return (
+    <Typography fz="sm" data-testid="markdown" style={{ overflowWrap: 'anywhere' }}>
+      <Markdown remarkPlugins={[remarkGfm]} rehypePlugins={[rehypeSanitize]} skipHtml urlTransform={urlTransform} components={components}>
+        {source}
+      </Markdown>
+    </Typography>
+  );
+}

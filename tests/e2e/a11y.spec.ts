@@ -1,0 +1,33 @@
+import { expect, test } from '@playwright/test';
+import { Seeder, baseURL, expectAccessible, signIn } from './support.ts';
+
+/**
+ * Issue 17, proof: axe finds no serious or critical violation on any view, in the dark and
+ * the light theme, the new ones (incident page with Markdown notes, replay) included.
+ */
+test('every view passes axe in the dark and the light theme', async ({ browser, request }) => {
+  // Two themes × every view, each a CPU-bound axe run: a generous ceiling.
+  test.setTimeout(3_600_000);
+  const seeder = new Seeder(request);
+  await seeder.fireAlert({ alertname: 'A11yProbe', service: 'a11y', host: 'e2e-a11y-1', severity: 'critical' }, 'Accessibility probe on e2e-a11y-1');
+  const alerts = await expect.poll(async () => (await seeder.call<{ items: Array<{ incidentId: number | null; annotations: Record<string, string> }> }>('GET', '/alerts?limit=500')).items.find((a) => a.annotations.summary === 'Accessibility probe on e2e-a11y-1')?.incidentId ?? null).not.toBeNull()
+    .then(() => seeder.call<{ items: Array<{ incidentId: number | null; annotations: Record<string, string> }> }>('GET', '/alerts?limit=500'));
+  const incidentId = alerts.items.find((a) => a.annotations.summary === 'Accessibility probe on e2e-a11y-1')!.incidentId!;
+  await seeder.call('POST', `/incidents/${incidentId}/notes`, { text: '**Checked** the `a11y` service; see [runbook](https://wiki.example.com/a11y)' });
+
+  const routes = ['/', '/metrics', '/explorer', '/anomalies', '/alerts', '/silences', '/incidents', `/incidents/${incidentId}`, `/incidents/${incidentId}/replay`, '/runbooks', '/approvals', '/admin/users', '/admin/api-keys', '/admin/datasources', '/admin/audit', '/settings'];
+  for (const colorScheme of ['dark', 'light'] as const) {
+    const context = await browser.newContext({ colorScheme, viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page);
+    await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+    for (const route of routes) {
+      await page.goto(`${baseURL()}/#${route}`);
+      await expect(page.locator('main')).toBeVisible();
+      await page.waitForLoadState('networkidle');
+      await expect(page.locator('main [aria-busy="true"]')).toHaveCount(0);
+      await test.step(`${colorScheme} ${route}`, () => expectAccessible(page));
+    }
+    await context.close();
+  }
+});
