@@ -57,6 +57,8 @@ export function createFeatures(ctx: ServerContext, options: FeatureOptions) {
   const incidents = createIncidentsFeature(ctx, { alerts: alertData, metrics: metricsQuery, ...(grouping ? { grouping } : {}) });
   const alerts = createAlertsFeature(ctx, { data: alertData, links: incidents.service.links, notifier: notifications.service.notifier, metrics: metricsQuery, settings: alerting });
   const stream = createStreamFeature(ctx, { registry: options.registry });
+  // A revoked session's open event streams are cut at once, not left delivering until they drop.
+  refreshTokens.onRevoked((ended) => stream.service.endSessions(ended));
   const ruleIntervalMs = alerting.ruleIntervalMs ?? DEFAULT_ALERTS_SETTINGS.ruleIntervalMs;
   const datasources = createDatasourcesFeature(ctx, { ...(options.datasources ? { settings: options.datasources } : {}), rules: { host: alerts.service, intervalMs: ruleIntervalMs } });
   const alertingServices = { ...alerts.service, incidents: incidents.service.incidents, timeline: incidents.service.timeline, incidentService: incidents.service.service };

@@ -4,6 +4,10 @@ import { AppError } from '../../../shared/errors.ts';
 
 const hash = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
 
+/** What a revocation ended: one session (refresh-token family) or every session of a user. */
+export type SessionRevocation = { family: string } | { userId: number };
+export type RevocationListener = (revoked: SessionRevocation) => void;
+
 /**
  * Rotating, revocable refresh tokens. Only hashes are stored. Each use consumes the token
  * and issues its successor in the same family; a consumed token presented again means it
@@ -13,6 +17,7 @@ export class RefreshTokens {
   readonly #db: Db;
   readonly #now: () => number;
   readonly ttlMs: number;
+  readonly #listeners = new Set<RevocationListener>();
 
   constructor(db: Db, ttlMs = 30 * 24 * 3600_000, now: () => number = Date.now) {
     this.#db = db;
@@ -75,9 +80,24 @@ export class RefreshTokens {
 
   revokeFamily(family: string): void {
     this.#db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL').run(this.#now(), family);
+    this.#notify({ family });
   }
 
   revokeUser(userId: number): void {
     this.#db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL').run(this.#now(), userId);
+    this.#notify({ userId });
+  }
+
+  /**
+   * Called after every revocation, so what outlives a request (open event streams, cached
+   * token checks) ends with the session instead of at its next check. Returns unsubscribe.
+   */
+  onRevoked(listener: RevocationListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #notify(revoked: SessionRevocation): void {
+    for (const listener of this.#listeners) listener(revoked);
   }
 }

@@ -9,7 +9,17 @@ const MAX_CLIENT_BACKLOG_BYTES = 8 * 1_048_576;
 interface Client {
   res: ServerResponse;
   types: ReadonlySet<StreamEventType> | null;
+  owner: StreamOwner | null;
 }
+
+/** Whose stream it is: a signed-in user's session (cut when it is revoked), or an API key (no session). */
+export interface StreamOwner {
+  userId: number;
+  sessionId?: string;
+}
+
+/** A revoked session, or every session of a user (password change, disabling). */
+export type EndedSessions = { family: string } | { userId: number };
 
 export function formatEvent(event: WireEvent): string {
   return `id: ${event.id}\nevent: ${event.type}\ndata: ${event.data}\n\n`;
@@ -40,8 +50,8 @@ export class StreamHub {
    * `reset` event when that is no longer known), then live events. Both happen in the same
    * tick as registering, so no event can fall between replay and live.
    */
-  attach(res: ServerResponse, lastEventId: number | null, types: ReadonlySet<StreamEventType> | null): void {
-    const client: Client = { res, types };
+  attach(res: ServerResponse, lastEventId: number | null, types: ReadonlySet<StreamEventType> | null, owner: StreamOwner | null = null): void {
+    const client: Client = { res, types, owner };
     res.write('retry: 2000\n\n');
     if (lastEventId !== null) {
       const replay = this.#log.after(lastEventId);
@@ -54,6 +64,26 @@ export class StreamHub {
     }
     this.#clients.add(client);
     res.on('close', () => this.#clients.delete(client));
+  }
+
+  /**
+   * Cuts the streams of ended sessions at once (logout, refresh-token reuse, password
+   * change, disabling): authentication is checked when a stream opens, and an open stream
+   * would otherwise keep delivering to a revoked session for as long as it stays up. The
+   * client's reconnect is then refused (401). Returns how many streams were cut.
+   */
+  endSessions(ended: EndedSessions): number {
+    let cut = 0;
+    for (const client of this.#clients) {
+      const sessionId = client.owner?.sessionId;
+      if (sessionId === undefined) continue;
+      if ('family' in ended ? sessionId === ended.family : client.owner?.userId === ended.userId) {
+        client.res.end(': session ended\n\n');
+        this.#clients.delete(client);
+        cut += 1;
+      }
+    }
+    return cut;
   }
 
   /** Ends every client's stream (server shutdown); clients reconnect and resume by id. */
