@@ -54,7 +54,10 @@ export function createFeatures(ctx: ServerContext, options: FeatureOptions) {
   const anomaly = createAnomalyFeature(ctx, metrics.service.targets, options.anomaly);
   const alertData = openAlertData(ctx);
   const notifications = createNotificationsFeature(ctx, alerting);
-  const incidents = createIncidentsFeature(ctx, { alerts: alertData, metrics: metricsQuery, ...(grouping ? { grouping } : {}) });
+  // Data sources are built after incidents (they need alerts, which need incidents), so the
+  // catalogue a source query is checked against is looked up when a query is added.
+  const sources = { exists: (id: number) => datasources.service.service.store.byId(id) !== undefined };
+  const incidents = createIncidentsFeature(ctx, { alerts: alertData, metrics: metricsQuery, sources, ...(grouping ? { grouping } : {}) });
   const alerts = createAlertsFeature(ctx, { data: alertData, links: incidents.service.links, notifier: notifications.service.notifier, metrics: metricsQuery, settings: alerting });
   const stream = createStreamFeature(ctx, { registry: options.registry });
   // A revoked session's open event streams are cut at once, not left delivering until they drop.

@@ -12,6 +12,7 @@ import { IncidentStatusBadge } from './StatusBadge.tsx';
 import { IncidentTimeline } from './IncidentTimeline.tsx';
 import { IncidentControls } from './IncidentControls.tsx';
 import { OfflineActions } from './OfflineActions.tsx';
+import { IncidentSourceQueries } from './IncidentSourceQueries.tsx';
 import { incidentQueries } from './queries.ts';
 import { SuggestedRunbooks } from '../runbooks/SuggestedRunbooks.tsx';
 
@@ -68,20 +69,21 @@ export function IncidentDetailView({ params }: RouteProps<'/incidents/:id'>) {
                   )}
                 </Paper>
                 <QueryState query={bundle} skeletonRows={3} unavailable={{ title: 'No metrics for this incident' }}>
-                  {({ metricsWindow }) =>
-                    metricsWindow.selectors.length === 0 ? (
-                      <EmptyState title="No metrics linked" description="Its alerts carry no labels that name a series." />
-                    ) : (
-                      <Stack>
-                        {metricsWindow.selectors.slice(0, MAX_CHARTS).map((selector) => (
+                  {({ metricsWindow, sourceQueries }) => (
+                    <Stack>
+                      {metricsWindow.selectors.length === 0 ? (
+                        <EmptyState title="No metrics linked" description="Its alerts carry no labels that name a series." />
+                      ) : (
+                        metricsWindow.selectors.slice(0, MAX_CHARTS).map((selector) => (
                           <Stack key={selector} gap={4}>
                             <Text size="xs" ff="monospace" c="dimmed">{selector}</Text>
                             <MetricsChartPanel match={selector} range={{ kind: 'absolute', from: metricsWindow.from, to: metricsWindow.to }} height={200} title={`Metrics around incident ${incident.id}: ${selector}`} />
                           </Stack>
-                        ))}
-                      </Stack>
-                    )
-                  }
+                        ))
+                      )}
+                      <IncidentSourceQueries incidentId={incident.id} queries={sourceQueries ?? []} from={metricsWindow.from} to={metricsWindow.to} />
+                    </Stack>
+                  )}
                 </QueryState>
               </Stack>
             </Grid.Col>
