@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../../../shared/errors.ts';
 
@@ -18,6 +19,7 @@ export class RefreshTokens {
   readonly #now: () => number;
   readonly ttlMs: number;
   readonly #listeners = new Set<RevocationListener>();
+  #sessionState: Statement | undefined;
 
   constructor(db: Db, ttlMs = 30 * 24 * 3600_000, now: () => number = Date.now) {
     this.#db = db;
@@ -74,7 +76,9 @@ export class RefreshTokens {
    * access tokens of the session stop working at once instead of at their expiry.
    */
   isSessionRevoked(family: string): boolean {
-    const row = this.#db.prepare('SELECT COUNT(*) AS n, COUNT(revoked_at) AS revoked FROM refresh_tokens WHERE family = ?').get(family) as { n: number; revoked: number };
+    // Asked on every authenticated request: prepared once, not per call.
+    this.#sessionState ??= this.#db.prepare('SELECT COUNT(*) AS n, COUNT(revoked_at) AS revoked FROM refresh_tokens WHERE family = ?');
+    const row = this.#sessionState.get(family) as { n: number; revoked: number };
     return row.n === 0 || row.revoked > 0;
   }
 

@@ -6,7 +6,8 @@ import { startTestServer, TEST_ADMIN_PASSWORD, type TestServer } from '../testin
  * opens, so without this a stream kept delivering events to a session that had been
  * revoked (logout, refresh-token reuse, password change) for as long as it stayed up.
  */
-describe('event streams of a revoked session', () => {
+// Several sign-ins (argon2) per test: a ceiling above the 30 s default for a loaded machine.
+describe('event streams of a revoked session', { timeout: 120_000 }, () => {
   let server: TestServer;
   const controllers: AbortController[] = [];
 
