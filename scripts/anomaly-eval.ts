@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_DETECTOR_OPTIONS, StreamingDetector, type DetectorOptions } from '../shared/anomaly/index.ts';
 import { findCsvFiles, readSeries, readWindows, windowIndices, type NabSeries } from './anomaly-eval/nab-files.ts';
 import { probationaryLength, scoreCorpus, type ProfileResult, type ScoredFile, type WindowIndices } from './anomaly-eval/nab-scorer.ts';
-import { familyOf, familyScores } from './anomaly-eval/families.ts';
+import { familyOf, familyScores, familySpread, type FamilyScore } from './anomaly-eval/families.ts';
 import { readPeers } from './anomaly-eval/peers.ts';
 import { parseSeeds } from './anomaly-eval/seeds.ts';
 import { ratio, rocAuc, windowCounts, type WindowCounts } from './anomaly-eval/metrics.ts';
@@ -135,6 +135,19 @@ function printFamilies(detectors: { label: string; nab: ProfileResult[] }[]): vo
   }
 }
 
+/**
+ * Per family, the spread of our standard score over the forest seeds: one family's figure
+ * at one seed moves by several points with the seed, so a change is judged on these means.
+ */
+function printSeedFamilies(seedsText: string, spread: ReturnType<typeof familySpread>): void {
+  console.log(`per family over seeds ${seedsText}, NAB standard at each seed's corpus threshold (no-window families: [false-positive cost]):`);
+  console.log(`${pad('family', 24)}${pad('mean', 8)}${pad('min', 8)}max`);
+  for (const f of spread) {
+    const show = (x: number) => (f.windows > 0 ? fixed(x, 1) : `[${fixed(x, 2)}]`);
+    console.log(`${pad(f.family, 24)}${pad(show(f.mean), 8)}${pad(show(f.min), 8)}${show(f.max)}`);
+  }
+}
+
 function main(): void {
   const { values } = parseArgs({
     options: {
@@ -216,14 +229,17 @@ function main(): void {
   }
   printFamilies([{ label: 'ours', nab }, ...peers]);
 
-  let seeds: { seed: number; nab: Record<string, number> }[] | undefined;
+  let seeds: { seed: number; nab: Record<string, number>; families: FamilyScore[] }[] | undefined;
+  let seedFamilies: ReturnType<typeof familySpread> | undefined;
   if (values.seeds) {
     seeds = parseSeeds(values.seeds).map((seed) => {
       const scored: ScoredFile[] = inputs.map(({ series, windows }) => ({ name: series.key, scores: evaluate(series, windows, { ...baseOptions, forest: { ...baseOptions.forest, seed } }).scores, windows }));
       const figures = scoreCorpus(scored);
       console.log(`seed ${seed}: NAB ${figures.map((p) => `${p.profile} ${fixed(p.normalisedScore, 1)}`).join(', ')}`);
-      return { seed, nab: Object.fromEntries(figures.map((p) => [p.profile, p.normalisedScore])) };
+      return { seed, nab: Object.fromEntries(figures.map((p) => [p.profile, p.normalisedScore])), families: familyScores(figures.find((p) => p.profile === 'standard')!) };
     });
+    seedFamilies = familySpread(seeds.map((s) => s.families));
+    printSeedFamilies(values.seeds, seedFamilies);
     for (const p of nab) {
       const xs = seeds.map((s) => s.nab[p.profile]!);
       const m = xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -251,6 +267,7 @@ function main(): void {
       families: Object.fromEntries(familyScores(standard).map((f) => [f.family, round(f.windows > 0 ? f.normalisedScore : f.rawScore, 2)])),
       peers: Object.fromEntries(peers.map((p) => [p.id, Object.fromEntries(p.nab.map((q) => [q.profile, round(q.normalisedScore, 2)]))])),
       ...(seeds ? { seeds: seeds.map((s) => ({ seed: s.seed, nab: Object.fromEntries(Object.entries(s.nab).map(([k, v]) => [k, round(v, 2)])) })) } : {}),
+      ...(seedFamilies ? { seedFamilies: Object.fromEntries(seedFamilies.map((f) => [f.family, { mean: round(f.mean, 2), min: round(f.min, 2), max: round(f.max, 2) }])) } : {}),
       ...(values.ablation ? { ablation } : {}),
     }),
   );

@@ -40,3 +40,26 @@ export function familyScores(result: ProfileResult): FamilyScore[] {
     return { family, files: f.files, windows: f.labelled, rawScore: f.raw, normalisedScore: perfect === nul ? NaN : (100 * (f.raw - nul)) / (perfect - nul) };
   });
 }
+
+export interface FamilySpread {
+  family: string;
+  windows: number;
+  mean: number;
+  min: number;
+  max: number;
+}
+
+/**
+ * Mean, min and max of each family's figure over several runs (forest seeds): the normalised
+ * score, or for a family without windows its false-positive cost.
+ */
+export function familySpread(runs: FamilyScore[][]): FamilySpread[] {
+  const first = runs[0] ?? [];
+  return first.map(({ family, windows }) => {
+    const xs = runs.map((run) => {
+      const f = run.find((r) => r.family === family)!;
+      return windows > 0 ? f.normalisedScore : f.rawScore;
+    });
+    return { family, windows, mean: xs.reduce((a, b) => a + b, 0) / xs.length, min: Math.min(...xs), max: Math.max(...xs) };
+  });
+}
