@@ -54,10 +54,15 @@ export function createFeatures(ctx: ServerContext, options: FeatureOptions) {
   const anomaly = createAnomalyFeature(ctx, metrics.service.targets, options.anomaly);
   const alertData = openAlertData(ctx);
   const notifications = createNotificationsFeature(ctx, alerting);
-  const incidents = createIncidentsFeature(ctx, { alerts: alertData, metrics: metricsQuery, ...(grouping ? { grouping } : {}) });
+  // Data sources are built after incidents (they need alerts, which need incidents), so the
+  // catalogue a source query is checked against is looked up when a query is added.
+  const sources = { exists: (id: number) => datasources.service.service.store.byId(id) !== undefined };
+  const incidents = createIncidentsFeature(ctx, { alerts: alertData, metrics: metricsQuery, sources, ...(grouping ? { grouping } : {}) });
   const alerts = createAlertsFeature(ctx, { data: alertData, links: incidents.service.links, notifier: notifications.service.notifier, metrics: metricsQuery, settings: alerting });
   // The stream's log keeps a marker per sample event and replays the samples from the store.
   const stream = createStreamFeature(ctx, { registry: options.registry, log: { samples: (after, upTo) => metrics.service.samplesBetween(after, upTo) } });
+  // A revoked session's open event streams are cut at once, not left delivering until they drop.
+  refreshTokens.onRevoked((ended) => stream.service.endSessions(ended));
   const ruleIntervalMs = alerting.ruleIntervalMs ?? DEFAULT_ALERTS_SETTINGS.ruleIntervalMs;
   const datasources = createDatasourcesFeature(ctx, { ...(options.datasources ? { settings: options.datasources } : {}), rules: { host: alerts.service, intervalMs: ruleIntervalMs } });
   const alertingServices = { ...alerts.service, incidents: incidents.service.incidents, timeline: incidents.service.timeline, incidentService: incidents.service.service };

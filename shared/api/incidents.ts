@@ -179,6 +179,34 @@ export const INCIDENT_BUNDLE_VERSION = 1;
  * Everything about one incident in one document, for offline review. The desktop cache
  * stores it as-is; `version` changes when the shape does.
  */
+/**
+ * A data-source (PromQL) query shown on the incident's metrics panel, stored with the
+ * incident; the console charts it over the incident's metrics window through the source's
+ * query proxy, and the desktop's "keep offline" caches that range too.
+ */
+export const IncidentSourceQuerySchema = Type.Object({
+  id: Type.Integer(),
+  incidentId: Type.Integer(),
+  datasourceId: Type.Integer(),
+  query: Type.String(),
+  title: Type.Union([Type.String(), Type.Null()]),
+  createdBy: Type.String(),
+  createdAt: Type.Integer(),
+});
+export type IncidentSourceQuery = Static<typeof IncidentSourceQuerySchema>;
+
+export const AddSourceQueryRequestSchema = Type.Object(
+  {
+    datasourceId: Type.Integer({ minimum: 1 }),
+    query: Type.String({ minLength: 1, maxLength: 4096 }),
+    title: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+export type AddSourceQueryRequest = Static<typeof AddSourceQueryRequestSchema>;
+
+export const SourceQueryParamsSchema = Type.Object({ id: Type.Integer({ minimum: 1 }), queryId: Type.Integer({ minimum: 1 }) });
+
 export const IncidentBundleSchema = Type.Object({
   version: Type.Literal(INCIDENT_BUNDLE_VERSION),
   exportedAt: Type.Integer(),
@@ -201,6 +229,11 @@ export const IncidentBundleSchema = Type.Object({
      */
     series: Type.Optional(Type.Array(MetricSummarySchema)),
   }),
+  /**
+   * Data-source queries on its metrics panel, charted over `metricsWindow`. Optional
+   * within version 1: bundles exported before it existed stay valid.
+   */
+  sourceQueries: Type.Optional(Type.Array(IncidentSourceQuerySchema)),
 });
 export type IncidentBundle = Static<typeof IncidentBundleSchema>;
 
@@ -229,6 +262,15 @@ export const incidentsRoutes = {
   deleteNote: defineRoute({ method: 'DELETE', path: '/incidents/:id/notes/:entryId', access: 'incidents:write', tags, params: NoteParamsSchema, response: TimelineEntrySchema }),
   noteRevisions: defineRoute({
     method: 'GET', path: '/incidents/:id/notes/:entryId/revisions', access: 'incidents:read', tags, params: NoteParamsSchema, response: Type.Array(NoteRevisionSchema),
+  }),
+  sourceQueries: defineRoute({
+    method: 'GET', path: '/incidents/:id/source-queries', access: 'incidents:read', tags, params: IdParamsSchema, response: Type.Array(IncidentSourceQuerySchema),
+  }),
+  addSourceQuery: defineRoute({
+    method: 'POST', path: '/incidents/:id/source-queries', access: 'incidents:write', tags, params: IdParamsSchema, body: AddSourceQueryRequestSchema, response: IncidentSourceQuerySchema, status: 201,
+  }),
+  removeSourceQuery: defineRoute({
+    method: 'DELETE', path: '/incidents/:id/source-queries/:queryId', access: 'incidents:write', tags, params: SourceQueryParamsSchema, response: IncidentSourceQuerySchema,
   }),
   /** The JSON bundle (`format=json`, default) or the Markdown postmortem as text (`format=md`). */
   export: defineRoute({

@@ -4,8 +4,6 @@ import { Seeder, expectAccessible, screenshot, signIn } from './support.ts';
 const HOST = 'chat-web-1';
 
 test('the chat panel answers with a real chart, confirms an acknowledgement and recalls history', async ({ page, request }) => {
-  // One long conversation; on a busy machine it outlasts the default minute.
-  test.setTimeout(240_000);
   const seeder = new Seeder(request);
   const now = Date.now();
   await seeder.ingest([{ name: 'node_cpu_utilisation_ratio', labels: { host: HOST }, samples: Array.from({ length: 60 }, (_, i) => [now - (60 - i) * 30_000, 0.4 + 0.2 * Math.sin(i / 6)] as [number, number]) }]);

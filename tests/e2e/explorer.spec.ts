@@ -26,8 +26,6 @@ test.describe('metrics explorer over a Prometheus source', () => {
   });
 
   test('completes metric names, labels and functions, runs the query and charts it', async ({ page }) => {
-    // Generous: the editor is typed into key by key, on a machine that may be busy.
-    test.setTimeout(240_000);
     await signIn(page);
     await page.goto(`${baseURL()}/#/explorer?source=${sourceId}&range=360m`);
     const editor = page.getByTestId('promql-editor');

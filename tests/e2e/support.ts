@@ -32,7 +32,13 @@ export class Seeder {
   }
 
   async call<T>(method: 'GET' | 'POST' | 'PATCH', apiPath: string, data?: unknown): Promise<T> {
-    const response = await this.request.fetch(`${baseURL()}/api/v1${apiPath}`, { method, headers: await this.auth(), ...(data === undefined ? {} : { data }) });
+    const send = async () => this.request.fetch(`${baseURL()}/api/v1${apiPath}`, { method, headers: await this.auth(), ...(data === undefined ? {} : { data }) });
+    let response = await send();
+    // A slow run can outlive the access token (15 minutes): sign in again, as a client would.
+    if (response.status() === 401) {
+      this.token = null;
+      response = await send();
+    }
     expect(response.ok(), `${method} ${apiPath}: ${await response.text()}`).toBeTruthy();
     return (response.status() === 204 ? null : await response.json()) as T;
   }

@@ -3,6 +3,7 @@ import { BudgetKeeper } from './budget.ts';
 import { IncidentCache } from './incident-cache.ts';
 import { MetricCache } from './metric-cache.ts';
 import { Pins } from './pins.ts';
+import { SourceRangeCache } from './source-range-cache.ts';
 import { SyncCursors } from './sync-cursors.ts';
 
 /** One server profile's cache: the database and the stores over it. */
@@ -12,6 +13,8 @@ export interface LocalCache {
   incidents: IncidentCache;
   cursors: SyncCursors;
   pins: Pins;
+  /** Data-source query answers kept offline with incidents. */
+  sources: SourceRangeCache;
   budget: BudgetKeeper;
   close(): void;
 }
@@ -26,6 +29,7 @@ export function openLocalCache(file: string): LocalCache {
     incidents: new IncidentCache(db),
     cursors: new SyncCursors(db),
     pins,
+    sources: new SourceRangeCache(db),
     budget: new BudgetKeeper(db, pins),
     close: () => db.close(),
   };

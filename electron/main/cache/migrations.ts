@@ -89,4 +89,24 @@ export const CACHE_MIGRATIONS: readonly CacheMigration[] = [
       CREATE INDEX pin_series_series ON pin_series (series_id);
     `,
   },
+  {
+    version: 3,
+    name: 'source-ranges',
+    sql: `
+      -- "Keep offline" of an incident whose metrics panel shows data-source (PromQL)
+      -- queries: each query's answer over the pinned window, in Prometheus's own JSON shape
+      -- as the proxy sent it. Kept with the pin and released with it.
+      CREATE TABLE source_ranges (
+        incident_id INTEGER NOT NULL,
+        datasource_id INTEGER NOT NULL,
+        query TEXT NOT NULL,
+        from_ts INTEGER NOT NULL,
+        to_ts INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        fetched_at INTEGER NOT NULL,
+        PRIMARY KEY (incident_id, datasource_id, query)
+      );
+      CREATE INDEX source_ranges_query ON source_ranges (datasource_id, query);
+    `,
+  },
 ];

@@ -33,6 +33,7 @@ export function createCacheHandlers({ data, chooseCapsuleSavePath, chooseCapsule
     'cache.incident': ({ id, origin }) => readsOf(origin).incident(id),
     'cache.timeline': ({ id, origin }) => readsOf(origin).timeline(id),
     'cache.incidentBundle': ({ id, origin }) => readsOf(origin).incidentBundle(id),
+    'cache.sourceRange': ({ id, query, origin }) => readsOf(origin).sourceRange(id, query),
     'cache.keepOffline': ({ incidentId, beforeMs, afterMs }) =>
       data().keepOffline(incidentId, { ...(beforeMs !== undefined ? { beforeMs } : {}), ...(afterMs !== undefined ? { afterMs } : {}) }),
     'cache.release': ({ incidentId }) => {

@@ -1,6 +1,7 @@
 import { createApiClient, type ApiClient, type Transport } from '../../../shared/api/client.ts';
 import type { AlertListQuery, AlertPage } from '../../../shared/api/alerts.ts';
 import type { RangeQuery, RangeResponse, SeriesListResponse } from '../../../shared/api/metrics.ts';
+import type { PromMatrix, PromResponse, ProxyRangeQuery } from '../../../shared/api/datasources.ts';
 import type { IncidentBundle, IncidentDetail, IncidentListQuery, IncidentPage, TimelineEntry } from '../../../shared/api/incidents.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { lttbIndices } from '../../../shared/metrics/lttb.ts';
@@ -133,6 +134,24 @@ export class OfflineReads {
     );
   }
 
+  /**
+   * A data-source range query through the server's proxy; offline, the answer kept with an
+   * incident ("keep offline") for the same source and query, clipped to the range asked.
+   */
+  sourceRange(datasourceId: number, query: ProxyRangeQuery): Promise<ReadResult<PromResponse<PromMatrix>>> {
+    return serverOrCache(
+      async () => (await this.#api.datasources.queryRange({ params: { id: datasourceId }, query })) as PromResponse<PromMatrix>,
+      () => {
+        const fromTs = promTimeMs(query.start);
+        const toTs = promTimeMs(query.end);
+        if (fromTs === undefined || toTs === undefined) throw new AppError('E_VALIDATION', 'start and end must be Unix seconds or RFC 3339 times.', { start: query.start, end: query.end });
+        const kept = this.#cache.sources.find(datasourceId, query.query, fromTs, toTs);
+        return kept && { data: kept.answer, freshAsOf: kept.fetchedAt };
+      },
+      this.#now,
+    );
+  }
+
   incidentBundle(incidentId: number): Promise<ReadResult<IncidentBundle>> {
     return serverOrCache(
       () => fetchIncidentBundle(this.#api, incidentId),
@@ -190,4 +209,11 @@ export class OfflineReads {
       },
     };
   }
+}
+
+/** Prometheus time (Unix seconds, possibly fractional, or RFC 3339) as epoch ms. */
+function promTimeMs(text: string): number | undefined {
+  const seconds = Number(text);
+  const ms = text.trim() !== '' && Number.isFinite(seconds) ? seconds * 1000 : Date.parse(text);
+  return Number.isFinite(ms) ? ms : undefined;
 }

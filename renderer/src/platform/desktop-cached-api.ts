@@ -15,14 +15,16 @@ async function read<T>(call: Promise<IpcResult<ReadResult<T>>>): Promise<T> {
 
 /**
  * Desktop reads that the local cache can answer when the server cannot: main asks the
- * server first and falls back to its cache, saying which answered. Incidents and metric
- * ranges stay reviewable offline (and from imported capsules); everything else goes to the
+ * server first and falls back to its cache, saying which answered. Incidents, metric
+ * ranges and data-source ranges stay reviewable offline (and from imported capsules); everything else goes to the
  * server as usual.
  */
 export function withDesktopCache(api: ApiClient, bridge: SmartCloudOpsBridge): ApiClient {
   return {
     ...api,
     metrics: { ...api.metrics, range: ({ query }) => read(bridge.cache.queryRange({ query })) },
+    // Source queries on an incident's metrics panel stay readable offline once it is kept offline.
+    datasources: { ...api.datasources, queryRange: ({ params, query }) => read(bridge.cache.sourceRange({ id: params.id, query })) },
     incidents: {
       ...api.incidents,
       list: ({ query = {} } = {}) => read(bridge.cache.incidents({ query })),

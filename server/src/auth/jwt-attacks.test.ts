@@ -88,7 +88,9 @@ describe('access token verification', () => {
   });
 });
 
-describe('signing keys', () => {
+// Each test starts one or two servers and signs in (argon2): CPU-bound, and at a load
+// average near 30 a restart test passed the 30 s default. A ceiling, not a bound.
+describe('signing keys', { timeout: 120_000 }, () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer();

@@ -2,7 +2,12 @@ import argon2 from 'argon2';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startTestServer, TEST_ADMIN_PASSWORD, type TestServer } from '../testing/test-server.ts';
 
-describe('login lockout', () => {
+// Every test signs in several times: each attempt is an argon2 verification, CPU- and
+// memory-bound, and on a loaded 2-core machine these came close to the 30 s default.
+// The lockout clock is the test's own (`now`), so only this ceiling depends on load.
+const CEILING = { timeout: 120_000 };
+
+describe('login lockout', CEILING, () => {
   let server: TestServer;
   let clock = Date.UTC(2026, 0, 1);
   const login = (username: string, password: string, remoteAddress = '127.0.0.1') =>
@@ -66,7 +71,7 @@ describe('login lockout', () => {
   });
 });
 
-describe('auth rate limit', () => {
+describe('auth rate limit', CEILING, () => {
   let server: TestServer;
   afterEach(() => server.close());
 

@@ -4,6 +4,10 @@ import { AppError } from '../../../shared/errors.ts';
 
 const hash = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
 
+/** What a revocation ended: one session (refresh-token family) or every session of a user. */
+export type SessionRevocation = { family: string } | { userId: number };
+export type RevocationListener = (revoked: SessionRevocation) => void;
+
 /**
  * Rotating, revocable refresh tokens, on the shared query layer so that every replica
  * sees the same families and revocations. Only hashes are stored. Each use consumes the
@@ -14,6 +18,7 @@ export class RefreshTokens {
   readonly #sql: SqlDatabase;
   readonly #now: () => number;
   readonly ttlMs: number;
+  readonly #listeners = new Set<RevocationListener>();
 
   constructor(sql: SqlDatabase, ttlMs = 30 * 24 * 3600_000, now: () => number = Date.now) {
     this.#sql = sql;
@@ -89,9 +94,24 @@ export class RefreshTokens {
 
   async revokeFamily(family: string, db = this.#sql.db): Promise<void> {
     await db.updateTable('refresh_tokens').set({ revoked_at: this.#now() }).where('family', '=', family).where('revoked_at', 'is', null).execute();
+    this.#notify({ family });
   }
 
   async revokeUser(userId: number): Promise<void> {
     await this.#sql.db.updateTable('refresh_tokens').set({ revoked_at: this.#now() }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+    this.#notify({ userId });
+  }
+
+  /**
+   * Called after every revocation, so what outlives a request (open event streams, cached
+   * token checks) ends with the session instead of at its next check. Returns unsubscribe.
+   */
+  onRevoked(listener: RevocationListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #notify(revoked: SessionRevocation): void {
+    for (const listener of this.#listeners) listener(revoked);
   }
 }

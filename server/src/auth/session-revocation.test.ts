@@ -14,7 +14,9 @@ interface Pair {
   refreshToken: string;
 }
 
-describe('access tokens tied to their session', () => {
+// Each test signs in two or three times (argon2): at a load average of 40 one took 42 s.
+// A ceiling, not a bound: nothing here waits on the clock.
+describe('access tokens tied to their session', { timeout: 120_000 }, () => {
   const servers: TestServer[] = [];
   afterEach(async () => {
     for (const server of servers.splice(0)) await server.close();

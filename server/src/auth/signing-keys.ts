@@ -80,8 +80,11 @@ export class SigningKeyStore {
   async find(kid: string): Promise<SigningKey | undefined> {
     await this.ready();
     const known = this.#keys.find((key) => key.kid === kid);
-    if (known || this.#now() - this.#loadedAt < 1_000) return known;
-    // Maybe rotated on another replica; at most one look a second, so forged kids cost little.
+    if (known) return known;
+    // Maybe rotated on another replica a moment ago: one point look-up by primary key (as
+    // cheap as the session check every request makes), and the full list only when it is there.
+    const exists = await this.#sql.db.selectFrom('signing_keys').select('kid').where('kid', '=', kid).executeTakeFirst();
+    if (!exists) return undefined;
     await this.#reload();
     return this.#keys.find((key) => key.kid === kid);
   }

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import helmet from '@fastify/helmet';
 import compress from '@fastify/compress';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import { AppError } from '../../../shared/errors.ts';
+import { installSecurityHeaders } from './security-headers.ts';
 
 /**
  * Opt-in rate limits (a route's `rateLimit`); the 429 uses our error shape, Retry-After set
@@ -21,7 +21,7 @@ export async function installRateLimit(app: FastifyInstance, store?: FastifyRate
 
 /** Security headers, compression and the OpenAPI document with its UI under /docs. */
 export async function installHttpPlugins(app: FastifyInstance): Promise<void> {
-  await app.register(helmet, {
+  installSecurityHeaders(app, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],

@@ -9,7 +9,8 @@ import { DEFAULT_GROUPING, type GroupingPolicy } from './grouping.ts';
 import { IncidentLinker } from './linker.ts';
 import { incidentRoutes } from './routes.ts';
 import { searchRoutes } from './search-routes.ts';
-import { IncidentService } from './service.ts';
+import { IncidentService, type SourceCatalog } from './service.ts';
+import { SourceQueryStore } from './source-queries.ts';
 import { IncidentStore } from './store.ts';
 import { TimelineStore } from './timeline.ts';
 
@@ -20,6 +21,8 @@ export interface IncidentsDeps {
   grouping?: Partial<GroupingPolicy>;
   /** The numbers around an incident in its export. */
   metrics?: MetricsQuery;
+  /** The data sources a source query on the metrics panel may name. */
+  sources?: SourceCatalog;
 }
 
 export interface IncidentsService {
@@ -44,6 +47,8 @@ export function createIncidentsFeature(ctx: ServerContext, deps: IncidentsDeps):
     run: unitRunner(ctx.db, ctx.events),
     now: ctx.now,
     metrics: deps.metrics,
+    sourceQueries: new SourceQueryStore(ctx.db),
+    ...(deps.sources ? { sources: deps.sources } : {}),
   });
   const links = new IncidentLinker(incidents, timeline, { ...DEFAULT_GROUPING, ...deps.grouping }, ctx.audit);
   return {

@@ -46,6 +46,9 @@ export const incidentRoutes: FastifyPluginAsync<IncidentRoutesOptions> = async (
       if (!entry || entry.incidentId !== request.params.id) throw new AppError('E_NOT_FOUND', `No note ${request.params.entryId} in incident ${request.params.id}.`);
       return timeline.revisionsOfEntry(entry.id);
     },
+    sourceQueries: async (request) => service.sourceQueries(request.params.id),
+    addSourceQuery: async (request) => service.addSourceQuery(request.params.id, request.body, actor(request)),
+    removeSourceQuery: async (request) => service.removeSourceQuery(request.params.id, request.params.queryId, actor(request)),
     export: async (request, reply) => {
       const bundle = service.bundle(request.params.id);
       const format = request.query.format ?? 'json';

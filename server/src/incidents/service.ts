@@ -2,8 +2,10 @@ import { SEVERITIES, severityRank, type Severity } from '../../../shared/api/ale
 import {
   INCIDENT_BUNDLE_VERSION,
   type Incident,
+  type AddSourceQueryRequest,
   type IncidentBundle,
   type IncidentDetail,
+  type IncidentSourceQuery,
   type TimelineEntry,
   type TimelineKind,
   type UpdateIncidentRequest,
@@ -19,6 +21,12 @@ import type { TimelineStore } from './timeline.ts';
 import { selectorOf } from './selectors.ts';
 import { summariseMetrics } from './metrics-summary.ts';
 import type { MetricsQuery } from '../metrics/query.ts';
+import type { SourceQueryStore } from './source-queries.ts';
+
+/** Which data sources exist: lent by the data-sources feature, which incidents cannot import. */
+export interface SourceCatalog {
+  exists(datasourceId: number): boolean;
+}
 
 export interface IncidentServiceDeps {
   incidents: IncidentStore;
@@ -30,7 +38,13 @@ export interface IncidentServiceDeps {
   now: () => number;
   /** The metrics store, for the numbers around an incident in its export. */
   metrics?: MetricsQuery;
+  sourceQueries: SourceQueryStore;
+  /** Absent: no data sources are configured, so no source query can be added. */
+  sources?: SourceCatalog;
 }
+
+/** Source queries per incident: a panel of charts, not a store of arbitrary text. */
+export const MAX_SOURCE_QUERIES = 20;
 
 /** Minutes of metrics shown before the first alert and after the last one. */
 const METRICS_MARGIN_MS = 30 * 60_000;
@@ -168,6 +182,32 @@ export class IncidentService {
     });
   }
 
+  sourceQueries(id: number): IncidentSourceQuery[] {
+    this.#require(id);
+    return this.#deps.sourceQueries.of(id);
+  }
+
+  addSourceQuery(id: number, request: AddSourceQueryRequest, actor: Actor): IncidentSourceQuery {
+    return this.#deps.run(() => {
+      this.#require(id);
+      if (!this.#deps.sources?.exists(request.datasourceId)) throw new AppError('E_VALIDATION', `No data source with id ${request.datasourceId}.`, { datasourceId: request.datasourceId });
+      if (this.#deps.sourceQueries.count(id) >= MAX_SOURCE_QUERIES) throw new AppError('E_CONFLICT', `An incident shows at most ${MAX_SOURCE_QUERIES} source queries; remove one first.`);
+      const added = this.#deps.sourceQueries.add({ incidentId: id, datasourceId: request.datasourceId, query: request.query, title: request.title ?? null, createdBy: actor.name, createdAt: this.#deps.now() });
+      this.#audit(actor, 'incident.source_query.add', id, { queryId: added.id, datasourceId: added.datasourceId, query: added.query });
+      return added;
+    });
+  }
+
+  removeSourceQuery(id: number, queryId: number, actor: Actor): IncidentSourceQuery {
+    return this.#deps.run(() => {
+      const query = this.#deps.sourceQueries.byId(queryId);
+      if (!query || query.incidentId !== id) throw new AppError('E_NOT_FOUND', `No source query ${queryId} in incident ${id}.`);
+      this.#deps.sourceQueries.remove(queryId);
+      this.#audit(actor, 'incident.source_query.remove', id, { queryId, datasourceId: query.datasourceId, query: query.query });
+      return query;
+    });
+  }
+
   bundle(id: number): IncidentBundle {
     const now = this.#deps.now();
     const incident = this.#require(id);
@@ -194,6 +234,7 @@ export class IncidentService {
       noteRevisions: this.#deps.timeline.revisionsOf(id),
       silences: this.#deps.silences.byIds([...silenceIds], now),
       metricsWindow: { from, to, selectors, series: summariseMetrics(this.#deps.metrics, selectors, from, to) },
+      sourceQueries: this.#deps.sourceQueries.of(id),
     };
   }
 

@@ -11,7 +11,17 @@ interface Client {
   types: ReadonlySet<StreamEventType> | null;
   /** Live events that arrived while the client's replay was being read; sent after it. */
   pending: WireEvent[] | null;
+  owner: StreamOwner | null;
 }
+
+/** Whose stream it is: a signed-in user's session (cut when it is revoked), or an API key (no session). */
+export interface StreamOwner {
+  userId: number;
+  sessionId?: string;
+}
+
+/** A revoked session, or every session of a user (password change, disabling). */
+export type EndedSessions = { family: string } | { userId: number };
 
 export function formatEvent(event: WireEvent): string {
   return `id: ${event.id}\nevent: ${event.type}\ndata: ${event.data}\n\n`;
@@ -44,8 +54,8 @@ export class StreamHub {
    * before the replay is read and holds back the live events that arrive meanwhile, then
    * sends those newer than the replay: no event falls between replay and live, none twice.
    */
-  attach(res: ServerResponse, lastEventId: number | null, types: ReadonlySet<StreamEventType> | null): void {
-    const client: Client = { res, types, pending: lastEventId === null ? null : [] };
+  attach(res: ServerResponse, lastEventId: number | null, types: ReadonlySet<StreamEventType> | null, owner: StreamOwner | null = null): void {
+    const client: Client = { res, types, pending: lastEventId === null ? null : [], owner };
     res.write('retry: 2000\n\n');
     this.#clients.add(client);
     res.on('close', () => this.#clients.delete(client));
@@ -79,6 +89,26 @@ export class StreamHub {
     const held = client.pending ?? [];
     client.pending = null;
     for (const event of held) if (event.id > sent && (!types || types.has(event.type))) this.#write(client, formatEvent(event));
+  }
+
+  /**
+   * Cuts the streams of ended sessions at once (logout, refresh-token reuse, password
+   * change, disabling): authentication is checked when a stream opens, and an open stream
+   * would otherwise keep delivering to a revoked session for as long as it stays up. The
+   * client's reconnect is then refused (401). Returns how many streams were cut.
+   */
+  endSessions(ended: EndedSessions): number {
+    let cut = 0;
+    for (const client of this.#clients) {
+      const sessionId = client.owner?.sessionId;
+      if (sessionId === undefined) continue;
+      if ('family' in ended ? sessionId === ended.family : client.owner?.userId === ended.userId) {
+        client.res.end(': session ended\n\n');
+        this.#clients.delete(client);
+        cut += 1;
+      }
+    }
+    return cut;
   }
 
   /** Ends every client's stream (server shutdown); clients reconnect and resume by id. */

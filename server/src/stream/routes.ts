@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { streamRoutes as routes, type StreamEventType } from '../../../shared/api/stream.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { registerRoute } from '../http/register-route.ts';
+import { principalOf } from '../http/access.ts';
 import type { StreamHub } from './hub.ts';
 
 // Spelled as a record so that the compiler notices a topic added to StreamEvent but not here.
@@ -29,7 +30,9 @@ export const streamRoutes: FastifyPluginAsync<{ hub: StreamHub; maxClients?: num
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    hub.attach(reply.raw, rawId === undefined ? null : Number(rawId), types);
+    const principal = principalOf(request);
+    const owner = principal.sessionId === undefined ? { userId: principal.userId } : { userId: principal.userId, sessionId: principal.sessionId };
+    hub.attach(reply.raw, rawId === undefined ? null : Number(rawId), types, owner);
   }, { compress: false, queryCredentials: true });
 };
 

@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/database.ts';
 import type { Role } from '../../../shared/auth/permissions.ts';
 import type { User } from '../../../shared/api/auth.ts';
@@ -41,6 +42,7 @@ export function publicUser(record: UserRecord): User {
  */
 export class UserStore {
   readonly #db: Db;
+  #byId: Statement | undefined;
 
   constructor(db: Db) {
     this.#db = db;
@@ -56,7 +58,9 @@ export class UserStore {
   }
 
   byId(id: number): UserRecord | undefined {
-    const row = this.#db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
+    // Read on every authenticated request (the user may have been disabled): prepared once.
+    this.#byId ??= this.#db.prepare('SELECT * FROM users WHERE id = ?');
+    const row = this.#byId.get(id) as UserRow | undefined;
     return row && toRecord(row);
   }
 

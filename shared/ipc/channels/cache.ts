@@ -3,6 +3,7 @@ import { event, invoke } from '../define.ts';
 import { IncidentBundleSchema, IncidentDetailSchema, IncidentListQuerySchema, IncidentPageSchema, TimelineEntrySchema } from '../../api/incidents.ts';
 import { RangeQuerySchema, RangeResponseSchema, SeriesListResponseSchema } from '../../api/metrics.ts';
 import { AlertListQuerySchema, AlertPageSchema } from '../../api/alerts.ts';
+import { ProxyRangeQuerySchema } from '../../api/datasources.ts';
 
 /**
  * The local cache, sync, keep-offline, capsule and scoring channels. Every read answers
@@ -89,6 +90,11 @@ export const cacheChannels = {
   'cache.incidents': invoke(Type.Object({ query: Type.Optional(IncidentListQuerySchema), origin: Origin }, { additionalProperties: false }), readResultSchema(IncidentPageSchema)),
   'cache.incident': invoke(Type.Object({ id: IncidentId, origin: Origin }, { additionalProperties: false }), readResultSchema(IncidentDetailSchema)),
   'cache.timeline': invoke(Type.Object({ id: IncidentId, origin: Origin }, { additionalProperties: false }), readResultSchema(Type.Array(TimelineEntrySchema))),
+  /** A data-source range query (Prometheus's JSON answer); offline, what "keep offline" kept of it. */
+  'cache.sourceRange': invoke(
+    Type.Object({ id: Type.Integer({ minimum: 1 }), query: ProxyRangeQuerySchema, origin: Origin }, { additionalProperties: false }),
+    readResultSchema(Type.Unknown()),
+  ),
   'cache.incidentBundle': invoke(Type.Object({ id: IncidentId, origin: Origin }, { additionalProperties: false }), readResultSchema(IncidentBundleSchema)),
   /** "Keep offline": pins the incident and a window of its metrics (default 1 h either side). */
   'cache.keepOffline': invoke(

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Button, Drawer, Group, Modal, MultiSelect, Paper, SegmentedControl, Select, Text, TextInput } from '@mantine/core';
+import { Button, Group, Modal, MultiSelect, Paper, SegmentedControl, Select, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue, useHotkeys } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { IconBellRinging, IconCheck, IconSearch } from '@tabler/icons-react';
@@ -14,7 +14,6 @@ import { AlertsTable } from './AlertsTable.tsx';
 import { AcknowledgeForm } from './AcknowledgeForm.tsx';
 import { SilenceForm, matchersFromLabels } from './SilenceForm.tsx';
 import { openAlert } from './alert-link.ts';
-import { alertTitle } from './alert-text.ts';
 import { AlertCards } from './AlertCards.tsx';
 import { useAcknowledgeLink } from './use-acknowledge-link.ts';
 import { useCompactLayout } from '../../components/responsive/use-compact.ts';

@@ -13,6 +13,7 @@ import { IncidentControls } from './IncidentControls.tsx';
 import { MergeSplitActions } from './MergeSplitActions.tsx';
 import { incidentCounts } from './incident-counts.ts';
 import { OfflineActions } from './OfflineActions.tsx';
+import { IncidentSourceQueries } from './IncidentSourceQueries.tsx';
 import { incidentQueries } from './queries.ts';
 import { SuggestedRunbooks } from '../runbooks/SuggestedRunbooks.tsx';
 import { LinkedAlerts } from './LinkedAlerts.tsx';
@@ -56,7 +57,12 @@ export function IncidentDetailView({ params }: RouteProps<'/incidents/:id'>) {
                 <LinkedAlerts alerts={alerts} />
                 <LocalScores incidentId={incident.id} />
                 <QueryState query={bundle} skeletonRows={3} unavailable={{ title: 'No metrics for this incident' }}>
-                  {({ metricsWindow }) => <IncidentMetrics incidentId={incident.id} metricsWindow={metricsWindow} />}
+                  {({ metricsWindow, sourceQueries }) => (
+                    <Stack>
+                      <IncidentMetrics incidentId={incident.id} metricsWindow={metricsWindow} />
+                      <IncidentSourceQueries incidentId={incident.id} queries={sourceQueries ?? []} from={metricsWindow.from} to={metricsWindow.to} />
+                    </Stack>
+                  )}
                 </QueryState>
               </Stack>
             </Grid.Col>

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Group, Paper, SimpleGrid, Stack, Text, Title, useComputedColorScheme } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { IconAlertTriangle, IconFlame, IconServer, IconSparkles } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
@@ -8,6 +8,7 @@ import { QueryState } from '../../components/QueryState.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
 import { formatAge } from '../../lib/format.ts';
 import { SEVERITY_COLOR } from '../../lib/severity-color.ts';
+import { statusTextColor } from '../../lib/status-text-color.ts';
 import { SeverityBadge } from '../alerts/SeverityBadge.tsx';
 import { IncidentStatusBadge } from '../incidents/StatusBadge.tsx';
 import { metricsQueries } from '../metrics/queries.ts';
@@ -34,6 +35,7 @@ function Card({ title, icon, href, children }: { title: string; icon: ReactNode;
 export function OverviewView() {
   const api = useApi();
   const canMetrics = useCan('metrics:read');
+  const scheme = useComputedColorScheme('light');
   const firing = useQuery(overviewQueries.firing(api));
   const incidents = useQuery(overviewQueries.incidents(api));
   const anomalous = useQuery(overviewQueries.anomalous(api));
@@ -71,8 +73,8 @@ export function OverviewView() {
                 return (
                   <Stack gap={4} data-testid="fleet-health">
                     <Text fz={28} fw={700} lh={1.1}>{health.healthy}<Text span c="dimmed" fz="md"> / {health.targets} healthy</Text></Text>
-                    {health.alerting.length > 0 && <Text size="xs" c="red">Alerting: {health.alerting.slice(0, 4).join(', ')}{health.alerting.length > 4 ? '…' : ''}</Text>}
-                    {health.stale.length > 0 && <Text size="xs" c="orange">Silent for 5 min+: {health.stale.slice(0, 4).join(', ')}</Text>}
+                    {health.alerting.length > 0 && <Text size="xs" c={statusTextColor('red', scheme)}>Alerting: {health.alerting.slice(0, 4).join(', ')}{health.alerting.length > 4 ? '…' : ''}</Text>}
+                    {health.stale.length > 0 && <Text size="xs" c={statusTextColor('orange', scheme)}>Silent for 5 min+: {health.stale.slice(0, 4).join(', ')}</Text>}
                     {health.external.length > 0 && (
                       <Text size="xs" c="dimmed" title={health.external.join(', ')}>
                         Alerts also name {health.external.length} instance{health.external.length > 1 ? 's' : ''} without metrics here: {health.external.slice(0, 3).join(', ')}{health.external.length > 3 ? '…' : ''}
