@@ -106,6 +106,7 @@ describe('rule preview', () => {
     let t = Date.now();
     const server = await startTestServer({ now: () => t, alerts: QUIET });
     try {
+      const rulesBefore = (await server.injectAs('admin', { method: 'GET', url: '/api/v1/alert-rules' })).json() as unknown[];
       for (let i = 0; i < 10; i += 1) {
         server.app.metrics.ingest([{ name: 'node_cpu_usage_ratio', labels: { host: 'web-1' }, samples: [[t, 0.97]] }]);
         t += 30_000;
@@ -115,8 +116,8 @@ describe('rule preview', () => {
       expect(response.statusCode).toBe(200);
       const preview = response.json() as RulePreview;
       expect(preview.series).toMatchObject([{ name: 'node_cpu_usage_ratio', labels: { host: 'web-1' }, holds: true, firing: true, fired: 1 }]);
-      // Nothing was stored: no rule, no alert.
-      expect((await server.injectAs('admin', { method: 'GET', url: '/api/v1/alert-rules' })).json()).toEqual([]);
+      // Nothing was stored: no rule beyond the shipped default host rules, no alert.
+      expect((await server.injectAs('admin', { method: 'GET', url: '/api/v1/alert-rules' })).json()).toEqual(rulesBefore);
       expect((await server.injectAs('admin', { method: 'GET', url: '/api/v1/alerts?state=firing,acknowledged,resolved' })).json().total).toBe(0);
 
       expect((await server.injectAs('operator', { method: 'POST', url: '/api/v1/alert-rules/preview', payload: body })).statusCode).toBe(403);
