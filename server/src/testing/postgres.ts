@@ -160,7 +160,10 @@ export async function startTestPostgres(): Promise<TestPostgres> {
       port,
       createDatabase,
       async suspend() {
-        await exec('pg_ctl', ['stop', '-D', dataDir, '-m', 'immediate', '-w']);
+        // A fast (clean) shutdown: the test server runs with synchronous_commit=off for speed,
+        // so an immediate one could drop the last commits (a login's session) and the test
+        // would see data loss the setting made, not the server.
+        await exec('pg_ctl', ['stop', '-D', dataDir, '-m', 'fast', '-w']);
       },
       async resume() {
         await exec('pg_ctl', ['start', '-D', dataDir, '-l', path.join(dir, 'server.log'), '-o', startOptions, '-w', '-t', '120']);
