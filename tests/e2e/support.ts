@@ -60,6 +60,21 @@ export class Seeder {
     });
     expect(response.ok(), await response.text()).toBeTruthy();
   }
+
+  /** Resolves an alert fired by `fireAlert` (same labels), as Alertmanager does when it clears. */
+  async resolveAlert(labels: Record<string, string>, summary: string): Promise<void> {
+    this.alertmanagerKey ??= (await this.call<{ secret: string }>('POST', '/api-keys', { name: `e2e-alertmanager-${Date.now()}`, role: 'operator' })).secret;
+    const now = Date.now();
+    const response = await this.request.post(`${baseURL()}/api/v1/integrations/alertmanager`, {
+      headers: { authorization: `Bearer ${this.alertmanagerKey}` },
+      data: {
+        version: '4',
+        status: 'resolved',
+        alerts: [{ status: 'resolved', labels, annotations: { summary }, startsAt: new Date(now - 120_000).toISOString(), endsAt: new Date(now).toISOString() }],
+      },
+    });
+    expect(response.ok(), await response.text()).toBeTruthy();
+  }
 }
 
 export async function signIn(page: Page, username = ADMIN.username, password = ADMIN.password): Promise<void> {
