@@ -1,4 +1,5 @@
-import { Anchor, Button, Grid, Group, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Button, Grid, Group, Stack, Text, Title, useComputedColorScheme } from '@mantine/core';
+import { statusTextColor } from '../../lib/status-text-color.ts';
 import { useQuery } from '@tanstack/react-query';
 import { useApi } from '../../platform/PlatformContext.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
@@ -22,6 +23,7 @@ import { IconHistory } from '@tabler/icons-react';
 
 export function IncidentDetailView({ params }: RouteProps<'/incidents/:id'>) {
   const api = useApi();
+  const scheme = useComputedColorScheme('light');
   const id = Number(params.id);
   const detail = useQuery({ ...incidentQueries.detail(api, id), enabled: Number.isInteger(id) });
   const bundle = useQuery({ ...incidentQueries.bundle(api, id), enabled: Number.isInteger(id) });
@@ -42,7 +44,7 @@ export function IncidentDetailView({ params }: RouteProps<'/incidents/:id'>) {
               <Text size="sm" c="dimmed" data-testid="incident-counts">
                 Opened {formatDateTime(incident.openedAt)} · {incidentCounts(incident).text} · group <code>{incident.groupKey}</code>
               </Text>
-              {incidentCounts(incident).note && <Text size="sm" c="orange.8" data-testid="incident-state-note">{incidentCounts(incident).note}</Text>}
+              {incidentCounts(incident).note && <Text size="sm" c={statusTextColor('orange', scheme)} data-testid="incident-state-note">{incidentCounts(incident).note}</Text>}
             </Stack>
             <Group gap="xs" align="flex-end">
               <IncidentControls key={incident.updatedAt} incident={incident} />

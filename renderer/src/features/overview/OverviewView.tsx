@@ -112,7 +112,7 @@ export function OverviewView() {
               const modelState = (
                 <>
                   {models.flagged.map((one) => (
-                    <Text key={`flag:${one.target}`} size="xs" c="orange" data-testid="training-flagged"><b>{one.target}</b>: {one.text}</Text>
+                    <Text key={`flag:${one.target}`} size="xs" c={statusTextColor('orange', scheme)} data-testid="training-flagged"><b>{one.target}</b>: {one.text}</Text>
                   ))}
                   {models.learning.slice(0, 4).map((one) => (
                     <Text key={`learn:${one.target}`} size="xs" c="dimmed" data-testid="training-learning"><b>{one.target}</b>: {one.text}</Text>
