@@ -33,7 +33,7 @@ test('replay: scrub an incident and see alert states, notes and metrics as they 
   const incidentId = await seedIncident(new Seeder(request));
   await signIn(page);
   await page.goto(`${baseURL()}/#/incidents/${incidentId}`);
-  await page.getByRole('link', { name: 'Replay' }).click();
+  await page.getByRole('link', { name: 'Replay', exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`#/incidents/${incidentId}/replay$`));
 
   // At the opening: the alert fires, nobody has acknowledged or written anything yet.

@@ -6,6 +6,7 @@ import { useApi } from '../platform/PlatformContext.tsx';
 import { useCan } from '../session/permissions.ts';
 import { navigate } from '../lib/router.ts';
 import { alertTitle } from '../features/alerts/alert-text.ts';
+import { openAlert } from '../features/alerts/alert-link.ts';
 
 /** Shorter queries match too much to be worth a round trip ("#2" and "2" are numbers, always sent). */
 const MIN_QUERY = 2;
@@ -31,7 +32,7 @@ export function paletteGroupsFromSearch(result: SearchResult, query: string): Sp
         label: alertTitle(alert),
         description: `${alert.severity} · ${alert.state}${alert.incidentId !== null ? ` · incident #${alert.incidentId}` : ''} · ${Object.entries(alert.labels).filter(([name]) => name !== 'alertname').map(([name, value]) => `${name}=${value}`).join(' ')}`,
         keywords,
-        onClick: () => navigate('/alerts'),
+        onClick: () => openAlert(alert.id),
       })),
     },
     {
