@@ -132,8 +132,8 @@ test('alert rules: create with a live preview, disable, edit, delete', async ({ 
 
   const row = page.getByRole('row', { name: /E2eHostCpuHigh/ });
   await expect(row).toContainText('avg over 30 min > 0.9 for 2 min');
-  // Mantine draws the thumb over the visually hidden input; the user clicks the thumb, which toggles the input.
-  await row.getByRole('switch', { name: 'Disable E2eHostCpuHigh' }).click({ force: true });
+  // Mantine hides the input and draws the track inside its label: a user clicks that label.
+  await row.getByRole('switch', { name: 'Disable E2eHostCpuHigh' }).locator('xpath=ancestor::label[1]').click();
   await expect(row.getByRole('switch', { name: 'Enable E2eHostCpuHigh' })).not.toBeChecked();
   await row.getByRole('button', { name: 'Edit E2eHostCpuHigh' }).click();
   const edit = page.getByRole('dialog', { name: 'Edit E2eHostCpuHigh' });
