@@ -22,6 +22,7 @@ import { createRunbooksFeature } from './runbooks/feature.ts';
 import type { RunbookSettings } from './runbooks/settings.ts';
 import { RunbookChatGateway } from './runbooks/chat-gateway.ts';
 import { createDatasourcesFeature, type DatasourceSettingsInput } from './datasources/plugin.ts';
+import { createFleetFeature } from './fleet/feature.ts';
 
 /** Tuning of the alerting features together (grouping, webhook backoff, timers), for tests and benchmarks. */
 export type AlertingSettings = AlertsSettings & NotificationSettings & { grouping: Partial<GroupingPolicy> };
@@ -73,7 +74,15 @@ export function createFeatures(ctx: ServerContext, options: FeatureOptions) {
     users: users.service.store,
     settings: { runbooks: new RunbookChatGateway(runbooks.service), ...options.chatops },
   });
-  return { users, auth, apiKeys, audit, metrics, anomaly, notifications, incidents, alerts, stream, datasources, runbooks, chatops } satisfies Record<string, Feature<unknown>>;
+  // Fleet health reads one inventory from three features: series, watches, alerts.
+  const fleet = createFleetFeature(ctx, {
+    sources: {
+      series: () => metrics.service.latest(metrics.service.findSeries()),
+      watches: () => datasources.service.watches.list(),
+      alerts: (resolvedSince) => [...alertData.alerts.active(), ...alertData.alerts.list({ state: 'resolved', from: resolvedSince, limit: 500 }).items],
+    },
+  });
+  return { users, auth, apiKeys, audit, metrics, anomaly, notifications, incidents, alerts, stream, datasources, runbooks, chatops, fleet } satisfies Record<string, Feature<unknown>>;
 }
 
 export type Features = ReturnType<typeof createFeatures>;

@@ -80,6 +80,8 @@ export function createApiClient(transport: Transport) {
     alertmanager: clientOf(transport, apiRoutes.alertmanager),
     webhooks: clientOf(transport, apiRoutes.webhooks),
     incidents: clientOf(transport, apiRoutes.incidents),
+    incidentGrouping: clientOf(transport, apiRoutes.incidentGrouping),
+    fleet: clientOf(transport, apiRoutes.fleet),
     search: clientOf(transport, apiRoutes.search),
     datasources: clientOf(transport, apiRoutes.datasources),
     anomalyWatches: clientOf(transport, apiRoutes.anomalyWatches),

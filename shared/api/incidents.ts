@@ -43,6 +43,8 @@ export type Incident = Static<typeof IncidentSchema>;
 
 export const TIMELINE_KINDS = [
   'incident_opened',
+  /** A resolved or mitigated incident an alert of its group fired in again, within the group window. */
+  'reopened',
   'alert_firing',
   'alert_resolved',
   'alert_acknowledged',

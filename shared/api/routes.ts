@@ -9,6 +9,8 @@ import { serverInfoRoutes } from './server-info.ts';
 import { runbooksRoutes } from './runbooks.ts';
 import { chatopsRoutes, slackRoutes } from './chatops.ts';
 import { incidentsRoutes } from './incidents.ts';
+import { incidentGroupingRoutes } from './incident-grouping.ts';
+import { fleetRoutes } from './fleet.ts';
 import { searchRoutes } from './search.ts';
 import { metricsRoutes } from './metrics.ts';
 import { webhooksRoutes } from './notifications.ts';
@@ -34,6 +36,8 @@ export const apiRoutes = {
   alertmanager: alertmanagerRoutes,
   webhooks: webhooksRoutes,
   incidents: incidentsRoutes,
+  incidentGrouping: incidentGroupingRoutes,
+  fleet: fleetRoutes,
   search: searchRoutes,
   datasources: datasourcesRoutes,
   anomalyWatches: anomalyWatchRoutes,

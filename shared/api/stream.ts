@@ -40,7 +40,7 @@ export interface AlertEventData {
 }
 
 export interface IncidentEventData {
-  action: 'opened' | 'updated' | 'merged' | 'split';
+  action: 'opened' | 'reopened' | 'updated' | 'merged' | 'split';
   incident: Incident;
 }
 

@@ -3,7 +3,8 @@ import { Seeder, baseURL, expectAccessible, signIn } from './support.ts';
 
 /**
  * Issue 17, proof: axe finds no serious or critical violation on any view, in the dark and
- * the light theme, the new ones (incident page with Markdown notes, replay) included.
+ * the light theme, the new ones (incident page with Markdown notes, replay, the admin pages
+ * for alert rules, webhooks, anomaly models and incident grouping) included.
  */
 test('every view passes axe in the dark and the light theme', async ({ browser, request }) => {
   // Two themes × every view, each a CPU-bound axe run: a generous ceiling.
@@ -16,7 +17,7 @@ test('every view passes axe in the dark and the light theme', async ({ browser, 
   const incidentId = alerts.items.find((a) => a.annotations.summary === 'Accessibility probe on e2e-a11y-1')!.incidentId!;
   await seeder.call('POST', `/incidents/${incidentId}/notes`, { text: '**Checked** the `a11y` service; see [runbook](https://wiki.example.com/a11y)' });
 
-  const routes = ['/', '/metrics', '/explorer', '/anomalies', '/alerts', '/silences', '/incidents', `/incidents/${incidentId}`, `/incidents/${incidentId}/replay`, '/runbooks', '/approvals', '/admin/users', '/admin/api-keys', '/admin/datasources', '/admin/audit', '/settings'];
+  const routes = ['/', '/metrics', '/explorer', '/anomalies', '/alerts', '/silences', '/incidents', `/incidents/${incidentId}`, `/incidents/${incidentId}/replay`, '/runbooks', '/approvals', '/admin/users', '/admin/api-keys', '/admin/datasources', '/admin/alert-rules', '/admin/webhooks', '/admin/anomaly-models', '/admin/incident-grouping', '/admin/audit', '/settings'];
   for (const colorScheme of ['dark', 'light'] as const) {
     const context = await browser.newContext({ colorScheme, viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();

@@ -145,7 +145,7 @@ test('alert rules: create with a live preview, disable, edit, delete', async ({ 
   await screenshot(page, 'alert-rules');
   await expectAccessible(page);
   await onPhoneInLight(browser, '/admin/alert-rules', 'alert-rules', async (phone) => {
-    await expect(phone.getByRole('table', { name: 'Alert rules' })).toContainText('E2eHostCpuHigh');
+    await expect(phone.getByRole('list', { name: 'Alert rules' })).toContainText('E2eHostCpuHigh');
   });
 
   await row.getByRole('button', { name: 'Delete E2eHostCpuHigh' }).click();
@@ -185,7 +185,7 @@ test('webhooks and Slack: create, test-send to a real receiver, read the deliver
     await expect(page.getByRole('dialog', { name: 'Delivery log · e2e-slack' }).getByText('Nothing sent yet')).toBeVisible();
     await page.keyboard.press('Escape');
     await onPhoneInLight(browser, '/admin/webhooks', 'webhooks', async (phone) => {
-      await expect(phone.getByRole('table', { name: 'Webhooks' })).toContainText('e2e-slack');
+      await expect(phone.getByRole('list', { name: 'Webhooks' })).toContainText('e2e-slack');
     });
   } finally {
     await new Promise<void>((resolve) => receiver.close(() => resolve()));
@@ -216,7 +216,7 @@ test('anomaly models: train a candidate, see its shadow, promote it and roll bac
   await expect(page.getByRole('table', { name: `Model versions of ${target}` }).getByRole('row')).toHaveCount(3);
   await page.keyboard.press('Escape');
   await onPhoneInLight(browser, '/admin/anomaly-models', 'anomaly-models', async (phone) => {
-    await expect(phone.getByRole('table', { name: 'Anomaly models' })).toContainText(target);
+    await expect(phone.getByRole('list', { name: 'Anomaly models' })).toContainText(target);
   });
 });
 

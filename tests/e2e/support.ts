@@ -31,7 +31,7 @@ export class Seeder {
     return { authorization: `Bearer ${this.token}` };
   }
 
-  async call<T>(method: 'GET' | 'POST' | 'PATCH', apiPath: string, data?: unknown): Promise<T> {
+  async call<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', apiPath: string, data?: unknown): Promise<T> {
     const send = async () => this.request.fetch(`${baseURL()}/api/v1${apiPath}`, { method, headers: await this.auth(), ...(data === undefined ? {} : { data }) });
     let response = await send();
     // A slow run can outlive the access token (15 minutes): sign in again, as a client would.

@@ -3,6 +3,7 @@ import {
   IconAlertTriangle,
   IconBellOff,
   IconBrain,
+  IconStack2,
   IconRuler,
   IconWebhook,
   IconBook,
@@ -48,6 +49,7 @@ const DatasourcesView = lazy(() => import('../features/admin/DatasourcesView.tsx
 const AlertRulesView = lazy(() => import('../features/admin/rules/AlertRulesView.tsx').then((m) => ({ default: m.AlertRulesView })));
 const WebhooksView = lazy(() => import('../features/admin/webhooks/WebhooksView.tsx').then((m) => ({ default: m.WebhooksView })));
 const AnomalyModelsView = lazy(() => import('../features/admin/models/AnomalyModelsView.tsx').then((m) => ({ default: m.AnomalyModelsView })));
+const IncidentGroupingView = lazy(() => import('../features/admin/grouping/IncidentGroupingView.tsx').then((m) => ({ default: m.IncidentGroupingView })));
 const SettingsView = lazy(() => import('../features/settings/SettingsView.tsx').then((m) => ({ default: m.SettingsView })));
 
 export interface AppRoute<P extends string = string> {
@@ -92,6 +94,7 @@ export const ROUTES: readonly AppRoute[] = [
   route({ path: '/admin/datasources', label: 'Data sources', icon: <IconDatabase size={18} />, group: 'Admin', component: DatasourcesView, permission: 'datasources:manage', keywords: ['prometheus', 'thanos', 'mimir'] }),
   route({ path: '/admin/alert-rules', label: 'Alert rules', icon: <IconRuler size={18} />, group: 'Admin', component: AlertRulesView, permission: 'rules:manage', keywords: ['thresholds', 'rules', 'cpu', 'disk'] }),
   route({ path: '/admin/webhooks', label: 'Webhooks & Slack', icon: <IconWebhook size={18} />, group: 'Admin', component: WebhooksView, permission: 'webhooks:manage', keywords: ['slack', 'notifications', 'deliveries'] }),
+  route({ path: '/admin/incident-grouping', label: 'Incident grouping', icon: <IconStack2 size={18} />, group: 'Admin', component: IncidentGroupingView, permission: 'rules:manage', keywords: ['group by', 'window', 'auto-resolve', 'incidents'] }),
   route({ path: '/admin/anomaly-models', label: 'Anomaly models', icon: <IconBrain size={18} />, group: 'Admin', component: AnomalyModelsView, permission: 'models:manage', keywords: ['train', 'promote', 'rollback', 'shadow'] }),
   route({ path: '/admin/audit', label: 'Audit log', icon: <IconFileSearch size={18} />, group: 'Admin', component: AuditView, permission: 'audit:read', keywords: ['history', 'who'] }),
   route({ path: '/connections', label: 'Connections', icon: <IconPlugConnected size={18} />, group: 'App', component: ConnectionsView, desktopOnly: true, keywords: ['servers', 'profiles'] }),

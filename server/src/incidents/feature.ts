@@ -6,6 +6,8 @@ import type { SilenceStore } from '../alerts/silences.ts';
 import type { IncidentLinks } from '../alerts/ports.ts';
 import type { MetricsQuery } from '../metrics/query.ts';
 import { DEFAULT_GROUPING, type GroupingPolicy } from './grouping.ts';
+import { groupingRoutes } from './grouping-routes.ts';
+import { GroupingSettings } from './grouping-settings.ts';
 import { IncidentLinker } from './linker.ts';
 import { incidentRoutes } from './routes.ts';
 import { searchRoutes } from './search-routes.ts';
@@ -17,7 +19,7 @@ import { TimelineStore } from './timeline.ts';
 export interface IncidentsDeps {
   /** The alerts feature's data: an incident shows, merges and splits its alerts. */
   alerts: { alerts: AlertStore; silences: SilenceStore };
-  /** Group-by labels, window and auto-resolve; unset parts keep DEFAULT_GROUPING's. */
+  /** Default group-by labels, window and auto-resolve (an admin may override them); unset parts keep DEFAULT_GROUPING's. */
   grouping?: Partial<GroupingPolicy>;
   /** The numbers around an incident in its export. */
   metrics?: MetricsQuery;
@@ -32,6 +34,8 @@ export interface IncidentsService {
   service: IncidentService;
   /** Lent to the alerts feature: groups a firing alert into an incident and writes its timeline. */
   links: IncidentLinks;
+  /** The grouping policy in force: the defaults, overridden from the console. */
+  grouping: GroupingSettings;
 }
 
 /** Incidents: grouping of alerts, the timeline, notes and the postmortem export. */
@@ -50,12 +54,14 @@ export function createIncidentsFeature(ctx: ServerContext, deps: IncidentsDeps):
     sourceQueries: new SourceQueryStore(ctx.db),
     ...(deps.sources ? { sources: deps.sources } : {}),
   });
-  const links = new IncidentLinker(incidents, timeline, { ...DEFAULT_GROUPING, ...deps.grouping }, ctx.audit);
+  const grouping = new GroupingSettings(ctx.db, { ...DEFAULT_GROUPING, ...deps.grouping }, ctx.audit, ctx.now);
+  const links = new IncidentLinker(incidents, timeline, () => grouping.policy, ctx.audit);
   return {
-    service: { incidents, timeline, service, links },
+    service: { incidents, timeline, service, links, grouping },
     plugin: async (app) => {
       await app.register(incidentRoutes, { incidents, timeline, service });
       await app.register(searchRoutes, { incidents, alerts: deps.alerts.alerts });
+      await app.register(groupingRoutes, { settings: grouping });
     },
   };
 }

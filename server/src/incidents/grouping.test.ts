@@ -80,9 +80,10 @@ describe('incident grouping, auto-resolve and honest counts', () => {
     expect(timeline.at(-1)).toMatchObject({ kind: 'status_changed', actor: 'system', data: { to: 'resolved', auto: true } });
     expect(server.app.ctx.audit.query({ action: 'incident.auto_resolve' })).toHaveLength(1);
 
-    // The same alert firing again opens a new incident rather than a resolved one.
+    // The same alert firing again within the window reopens it (reopen.test.ts) rather than opening another.
     const [again] = ingest(firing({ alertname: 'Latency', service: 'api', instance: 'b' }));
-    expect(again!.incidentId).not.toBe(id);
+    expect(again!.incidentId).toBe(id);
+    expect(await incident(id)).toMatchObject({ status: 'open', firingCount: 1, resolvedAt: null });
   });
 
   it('leaves the incident open when auto-resolve is off', async () => {

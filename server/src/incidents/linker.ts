@@ -1,5 +1,5 @@
 import { severityRank, type Alert, type AlertEvent } from '../../../shared/api/alerts.ts';
-import type { TimelineKind } from '../../../shared/api/incidents.ts';
+import type { Incident, TimelineKind } from '../../../shared/api/incidents.ts';
 import type { Actor } from '../core/actor.ts';
 import { SYSTEM } from '../core/actor.ts';
 import { groupKeyOf, incidentTitleFor, type GroupingPolicy } from './grouping.ts';
@@ -7,42 +7,82 @@ import type { AuditLog } from '../audit/store.ts';
 import type { UnitOfWork } from '../core/unit-of-work.ts';
 import { describeAlert } from '../alerts/describe.ts';
 import type { IncidentLinks } from '../alerts/ports.ts';
-import type { IncidentStore } from './store.ts';
+import { lastMovedAt, type IncidentStore } from './store.ts';
 import type { TimelineStore } from './timeline.ts';
 
+/** `4 min`, `2 h 5 min`: how long an incident was closed, for the timeline. */
+function formatMinutes(ms: number): string {
+  const minutes = Math.max(0, Math.round(ms / 60_000));
+  if (minutes < 60) return `${minutes} min`;
+  return `${Math.floor(minutes / 60)} h${minutes % 60 > 0 ? ` ${minutes % 60} min` : ''}`;
+}
 
 /**
  * Ties alerts to incidents: a firing alert joins the open incident of its group (the
- * group-by labels, or Alertmanager's group for its alerts, active within the window) or
- * opens one, and every event of an alert in an incident is written to that incident's
- * timeline. With auto-resolve on, an incident resolves when its last alert does.
+ * group-by labels, or Alertmanager's group for its alerts, active within the window),
+ * reopens a resolved or mitigated one of its group closed within the window (its own last
+ * incident first), or opens one; every event of an alert in an incident is written to that
+ * incident's timeline. With auto-resolve on, an incident resolves when its last alert does.
  */
 export class IncidentLinker implements IncidentLinks {
   readonly #incidents: IncidentStore;
   readonly #timeline: TimelineStore;
-  readonly #policy: GroupingPolicy;
+  /** Read at each alert: an admin may change the policy while the server runs. */
+  readonly #policy: () => GroupingPolicy;
   readonly #audit: AuditLog;
 
-  constructor(incidents: IncidentStore, timeline: TimelineStore, policy: GroupingPolicy, audit: AuditLog) {
+  constructor(incidents: IncidentStore, timeline: TimelineStore, policy: () => GroupingPolicy, audit: AuditLog) {
     this.#incidents = incidents;
     this.#timeline = timeline;
     this.#policy = policy;
     this.#audit = audit;
   }
 
-  /** The incident a newly firing alert belongs to, opened if none is joinable. */
+  /** The incident a newly firing alert belongs to: joined, reopened, or opened if none fits. */
   attach(alert: Alert, at: number, unit: UnitOfWork, group?: AlertEvent['group']): number {
-    const groupKey = groupKeyOf(alert.labels, this.#policy, group);
-    const existing = this.#incidents.joinable(groupKey, at - this.#policy.windowMs);
+    const policy = this.#policy();
+    const groupKey = groupKeyOf(alert.labels, policy, group);
+    const since = at - policy.windowMs;
+    const existing = this.#incidents.joinable(groupKey, since) ?? this.#recent(alert, since, 'open')?.id;
     if (existing !== undefined) {
       this.#incidents.update(existing, { lastActivityAt: at }, at);
       return existing;
+    }
+    const closed = this.#recent(alert, since, 'closed') ?? this.#byId(this.#incidents.reopenable(groupKey, since));
+    if (closed) {
+      this.#reopen(closed, alert, at, unit, groupKey);
+      return closed.id;
     }
     const title = incidentTitleFor(alert.labels, alert.annotations, groupKey);
     const id = this.#incidents.create({ title, severity: alert.severity, groupKey, at });
     unit.publish({ type: 'incident', data: { action: 'opened', incident: this.#incidents.byId(id)! } });
     this.note(id, unit, { ts: at, kind: 'incident_opened', actor: SYSTEM, alertId: alert.id, text: `Incident opened: ${title}`, data: { groupKey } });
     return id;
+  }
+
+  /**
+   * The incident a re-firing alert was in last time, when it moved within the window and is
+   * (`open`) or is not (`closed`) still open: a flapping alert goes back to where people
+   * handled it, even if the grouping changed since.
+   */
+  #recent(alert: Alert, since: number, state: 'open' | 'closed'): Incident | undefined {
+    const own = this.#byId(alert.incidentId ?? undefined);
+    if (!own || own.mergedInto !== null || lastMovedAt(own) < since) return undefined;
+    return (own.status === 'open') === (state === 'open') ? own : undefined;
+  }
+
+  #byId(id: number | undefined): Incident | undefined {
+    return id === undefined ? undefined : this.#incidents.byId(id);
+  }
+
+  /** A closed incident is open again: its state follows its alerts, the timeline says why. */
+  #reopen(incident: Incident, alert: Alert, at: number, unit: UnitOfWork, groupKey: string): void {
+    const closedAt = lastMovedAt(incident);
+    this.#incidents.update(incident.id, { status: 'open', resolvedAt: null, mitigatedAt: null, lastActivityAt: at }, at);
+    unit.publish({ type: 'incident', data: { action: 'reopened', incident: this.#incidents.byId(incident.id)! } });
+    const text = `Incident reopened: ${describeAlert(alert)} fired again ${formatMinutes(at - closedAt)} after it was ${incident.status}`;
+    this.note(incident.id, unit, { ts: at, kind: 'reopened', actor: SYSTEM, alertId: alert.id, text, data: { from: incident.status, to: 'open', closedAt, groupKey } });
+    this.#audit.record({ actor: SYSTEM.name, actorKind: SYSTEM.kind, action: 'incident.reopen', target: `incident:${incident.id}`, outcome: 'success', ip: null, details: { from: incident.status, alertId: alert.id, closedAt } });
   }
 
   /** An incident is as severe as its worst alert; a raise is recorded after the alert's own entries. */
@@ -58,7 +98,7 @@ export class IncidentLinker implements IncidentLinks {
    * resolves too; acknowledged alerts still count as unresolved (someone is on them).
    */
   alertResolved(incidentId: number, alert: Alert, at: number, unit: UnitOfWork): void {
-    if (!this.#policy.autoResolve) return;
+    if (!this.#policy().autoResolve) return;
     const incident = this.#incidents.byId(incidentId);
     if (!incident || incident.status === 'resolved' || incident.firingCount + (incident.acknowledgedCount ?? 0) > 0) return;
     this.#incidents.update(incidentId, { status: 'resolved', resolvedAt: at }, at);

@@ -44,12 +44,21 @@ const COLUMNS: Record<keyof IncidentChanges, string> = {
   mergedInto: 'merged_into',
 };
 
+/** When a closed incident last moved: its last alert activity, or when it was resolved or mitigated. */
+const CLOSED_ACTIVITY = 'max(last_activity_at, coalesce(resolved_at, 0), coalesce(mitigated_at, 0))';
+
+/** The same for an incident read back. */
+export function lastMovedAt(incident: Pick<Incident, 'lastActivityAt' | 'resolvedAt' | 'mitigatedAt'>): number {
+  return Math.max(incident.lastActivityAt, incident.resolvedAt ?? 0, incident.mitigatedAt ?? 0);
+}
+
 const SEVERITY_ORDER = "CASE severity WHEN 'critical' THEN 2 WHEN 'warning' THEN 1 ELSE 0 END";
 
 /** SQLite persistence of incidents; counts of their alerts are computed on read. */
 export class IncidentStore {
   readonly #db: Db;
   readonly #joinable;
+  readonly #reopenable;
   readonly #byId;
   /** One prepared UPDATE per set of changed columns (the ingest path uses a handful). */
   readonly #updates = new Map<string, Statement>();
@@ -58,6 +67,11 @@ export class IncidentStore {
     this.#db = db;
     this.#joinable = db.prepare(
       "SELECT id FROM incidents WHERE group_key = ? AND status = 'open' AND last_activity_at >= ? ORDER BY last_activity_at DESC LIMIT 1",
+    );
+    // Closed means resolved or mitigated; merged incidents live on in the one they went into.
+    this.#reopenable = db.prepare(
+      `SELECT id FROM incidents WHERE group_key = ? AND status != 'open' AND merged_into IS NULL AND ${CLOSED_ACTIVITY} >= ?
+       ORDER BY ${CLOSED_ACTIVITY} DESC, id DESC LIMIT 1`,
     );
     this.#byId = db.prepare(`SELECT *, ${COUNTS} FROM incidents WHERE id = ?`);
   }
@@ -73,6 +87,11 @@ export class IncidentStore {
   /** The open incident of this group with activity since `since`, if any. */
   joinable(groupKey: string, since: number): number | undefined {
     return (this.#joinable.get(groupKey, since) as { id: number } | undefined)?.id;
+  }
+
+  /** The most recently closed (resolved or mitigated) incident of this group active since `since`, if any. */
+  reopenable(groupKey: string, since: number): number | undefined {
+    return (this.#reopenable.get(groupKey, since) as { id: number } | undefined)?.id;
   }
 
   byId(id: number): Incident | undefined {

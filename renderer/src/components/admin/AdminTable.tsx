@@ -3,10 +3,14 @@ import type { UseQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import type { EmptyStateProps } from '../EmptyState.tsx';
 import { QueryState } from '../QueryState.tsx';
+import { useCompactLayout } from '../responsive/use-compact.ts';
+import { AdminCards } from './AdminCards.tsx';
 
 export interface AdminColumn<Row> {
   header: string;
   cell: (row: Row) => ReactNode;
+  /** `false`: left out of the phone card (the card's name already says it). */
+  inCard?: false;
 }
 
 export interface AdminTableProps<Data, Row> {
@@ -18,20 +22,25 @@ export interface AdminTableProps<Data, Row> {
   label: string;
   /** Buttons at the end of each row (edit, test, delete...). */
   actions?: (row: Row) => ReactNode;
+  /** The row's name, the title and accessible name of its card on a phone. */
+  rowLabel?: (row: Row) => string;
   empty: EmptyStateProps;
   unavailable?: EmptyStateProps;
 }
 
 /**
- * The list half of every admin page (users, keys, data sources, rules, webhooks, models):
- * loading / failed / empty states, a named table, row actions on the right, and a
- * horizontal scroll instead of a squeezed table on a phone.
+ * The list half of the admin pages (alert rules, webhooks, anomaly models): loading /
+ * failed / empty states, a named table with row actions on the right, and on phones and
+ * tablets (`useCompactLayout`) a named list of cards instead of a squeezed table.
  */
-export function AdminTable<Data, Row>({ query, rows, rowKey, columns, label, actions, empty, unavailable }: AdminTableProps<Data, Row>) {
+export function AdminTable<Data, Row>({ query, rows, rowKey, columns, label, actions, rowLabel, empty, unavailable }: AdminTableProps<Data, Row>) {
+  const compact = useCompactLayout();
   return (
     <Paper withBorder radius="md">
       <QueryState query={query} isEmpty={(data) => rows(data).length === 0} empty={empty} {...(unavailable ? { unavailable } : {})}>
-        {(data) => (
+        {(data) => compact ? (
+          <AdminCards rows={rows(data)} rowKey={rowKey} columns={columns} label={label} {...(rowLabel ? { rowLabel } : {})} {...(actions ? { actions } : {})} />
+        ) : (
           <Table.ScrollContainer minWidth={640}>
             <Table highlightOnHover verticalSpacing="xs" aria-label={label}>
               <Table.Thead>

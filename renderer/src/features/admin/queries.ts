@@ -10,6 +10,7 @@ export const adminQueries = {
   deliveries: (api: ApiClient, id: number) => queryOptions({ queryKey: ['admin', 'webhooks', id, 'deliveries'], queryFn: () => api.webhooks.deliveries({ params: { id }, query: { limit: 50 } }) }),
   /** Every model of every target (candidates, active, retired), for the models page. */
   anomalyModels: (api: ApiClient) => queryOptions({ queryKey: ['anomalies', 'models'], queryFn: () => api.anomaly.models({ query: {} }) }),
+  incidentGrouping: (api: ApiClient) => queryOptions({ queryKey: ['admin', 'incident-grouping'], queryFn: () => api.incidentGrouping.get() }),
   datasources: (api: ApiClient) => queryOptions({ queryKey: ['datasources', 'admin'], queryFn: () => api.datasources.list() }),
   /** Newest first; each page asks for entries older than the last one seen. */
   audit: (api: ApiClient, filters: Omit<AuditQuery, 'before' | 'limit'>) =>

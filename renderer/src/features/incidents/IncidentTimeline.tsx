@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Button, Group, Paper, Stack, Text, Textarea, ThemeIcon, Timeline, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { IconAlertTriangle, IconCheck, IconMessage, IconPoint, IconSparkles, IconUserStar } from '@tabler/icons-react';
+import { IconAlertTriangle, IconCheck, IconMessage, IconPoint, IconRefreshAlert, IconSparkles, IconUserStar } from '@tabler/icons-react';
 import type { TimelineEntry, TimelineKind } from '../../../../shared/api/incidents.ts';
 import { useApi } from '../../platform/PlatformContext.tsx';
 import { useCan } from '../../session/permissions.ts';
@@ -16,12 +16,13 @@ function bullet(kind: TimelineKind) {
   if (kind === 'alert_firing' || kind === 'incident_opened') return <IconAlertTriangle size={12} />;
   if (kind === 'alert_resolved' || kind === 'alert_acknowledged') return <IconCheck size={12} />;
   if (kind === 'anomaly') return <IconSparkles size={12} />;
+  if (kind === 'reopened') return <IconRefreshAlert size={12} />;
   if (kind === 'commander_changed') return <IconUserStar size={12} />;
   return <IconPoint size={12} />;
 }
 
 function color(kind: TimelineKind): string {
-  if (kind === 'alert_firing' || kind === 'incident_opened') return 'red';
+  if (kind === 'alert_firing' || kind === 'incident_opened' || kind === 'reopened') return 'red';
   if (kind === 'anomaly') return 'orange';
   if (kind === 'note') return 'signal';
   if (kind === 'alert_resolved') return 'teal';

@@ -13,7 +13,8 @@ import { SeverityBadge } from '../alerts/SeverityBadge.tsx';
 import { IncidentStatusBadge } from '../incidents/StatusBadge.tsx';
 import { metricsQueries } from '../metrics/queries.ts';
 import { overviewQueries } from './queries.ts';
-import { countBySeverity, featuredSeries, fleetHealth, mostAnomalous, trainingOverview } from './summaries.ts';
+import { countBySeverity, featuredSeries, mostAnomalous, trainingOverview } from './summaries.ts';
+import { FleetHealthSummary } from './FleetHealthSummary.tsx';
 import { formatClock } from './clock.ts';
 import { Sparkline } from './Sparkline.tsx';
 
@@ -40,7 +41,7 @@ export function OverviewView() {
   const incidents = useQuery(overviewQueries.incidents(api));
   const anomalous = useQuery(overviewQueries.anomalous(api));
   const training = useQuery(overviewQueries.training(api));
-  const latest = useQuery({ ...metricsQueries.latest(api), enabled: canMetrics });
+  const fleet = useQuery({ ...overviewQueries.fleet(api), enabled: canMetrics });
   const series = useQuery({ ...metricsQueries.series(api), enabled: canMetrics });
   const now = Date.now();
 
@@ -67,24 +68,7 @@ export function OverviewView() {
         </Card>
         <Card title="Fleet health" icon={<IconServer size={18} />}>
           {canMetrics ? (
-            <QueryState query={latest} skeletonRows={2}>
-              {(data) => {
-                const health = fleetHealth(data.series, firing.data?.items ?? [], now);
-                return (
-                  <Stack gap={4} data-testid="fleet-health">
-                    <Text fz={28} fw={700} lh={1.1}>{health.healthy}<Text span c="dimmed" fz="md"> / {health.targets} healthy</Text></Text>
-                    {health.alerting.length > 0 && <Text size="xs" c={statusTextColor('red', scheme)}>Alerting: {health.alerting.slice(0, 4).join(', ')}{health.alerting.length > 4 ? '…' : ''}</Text>}
-                    {health.stale.length > 0 && <Text size="xs" c={statusTextColor('orange', scheme)}>Silent for 5 min+: {health.stale.slice(0, 4).join(', ')}</Text>}
-                    {health.external.length > 0 && (
-                      <Text size="xs" c="dimmed" title={health.external.join(', ')}>
-                        Alerts also name {health.external.length} instance{health.external.length > 1 ? 's' : ''} without metrics here: {health.external.slice(0, 3).join(', ')}{health.external.length > 3 ? '…' : ''}
-                      </Text>
-                    )}
-                    {health.targets === 0 && <Text size="xs" c="dimmed">No labelled targets reporting yet.</Text>}
-                  </Stack>
-                );
-              }}
-            </QueryState>
+            <FleetHealthSummary query={fleet} />
           ) : (
             <Text size="sm" c="dimmed">Your role cannot read metrics.</Text>
           )}

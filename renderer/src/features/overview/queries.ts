@@ -14,6 +14,11 @@ export const overviewQueries = {
   firing: (api: ApiClient) => queryOptions({ queryKey: ['overview', 'firing'], queryFn: () => api.alerts.list({ query: { state: 'firing,acknowledged', limit: 500, sort: 'severity', order: 'desc' } }) }),
   incidents: (api: ApiClient) => queryOptions({ queryKey: ['overview', 'incidents'], queryFn: () => api.incidents.list({ query: { status: 'open,mitigated', sort: 'lastActivityAt', order: 'desc', limit: 5 } }) }),
   anomalous: (api: ApiClient) => queryOptions({ queryKey: ['overview', 'anomalous'], queryFn: () => api.alerts.list({ query: { source: 'anomaly', state: 'firing,acknowledged', limit: 200 } }) }),
+  /**
+   * Fleet health from the server's one inventory. Alert events invalidate it; a target going
+   * silent is news no event carries, so it is also polled.
+   */
+  fleet: (api: ApiClient) => queryOptions({ queryKey: ['overview', 'fleet'], queryFn: () => api.fleet.health(), refetchInterval: 30_000 }),
   /** Model progress per target; no stream event tells of it, so it is polled. */
   training: (api: ApiClient) => queryOptions({ queryKey: ['overview', 'training'], queryFn: () => api.anomaly.training(), refetchInterval: 30_000 }),
 };
@@ -32,7 +37,7 @@ export function prefetchOverview(queryClient: QueryClient, api: ApiClient): void
   void queryClient.prefetchQuery(overviewQueries.firing(api));
   void queryClient.prefetchQuery(overviewQueries.incidents(api));
   void queryClient.prefetchQuery(overviewQueries.anomalous(api));
-  void queryClient.prefetchQuery(metricsQueries.latest(api));
+  void queryClient.prefetchQuery(overviewQueries.fleet(api));
   void queryClient.fetchQuery(metricsQueries.series(api)).then(
     ({ series }) => Promise.all(featuredSeries(series).map((one) => queryClient.prefetchQuery(sparklineWindow(api, one)))),
     () => undefined,

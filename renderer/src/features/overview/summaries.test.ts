@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../../../shared/api/alerts.ts';
 import type { Series } from '../../../../shared/api/metrics.ts';
-import { countBySeverity, featuredSeries, fleetHealth, mostAnomalous, trainingOverview } from './summaries.ts';
+import { countBySeverity, featuredSeries, mostAnomalous, trainingOverview } from './summaries.ts';
 import type { TrainingProgress } from '../../../../shared/api/anomaly.ts';
 
 function alert(overrides: Partial<Alert>): Alert {
@@ -16,38 +16,6 @@ describe('overview summaries', () => {
   it('counts firing alerts by severity', () => {
     const counts = countBySeverity([alert({ severity: 'critical' }), alert({ severity: 'critical' }), alert({ state: 'acknowledged' }), alert({ severity: 'info' })]);
     expect(counts).toEqual({ critical: 2, warning: 0, info: 1 });
-  });
-
-  it('tells stale and alerting targets apart', () => {
-    const health = fleetHealth(
-      [
-        { id: 1, name: 'cpu', labels: { host: 'a' }, ts: 1_000_000, value: 1 },
-        { id: 2, name: 'cpu', labels: { host: 'b' }, ts: 100, value: 1 },
-        { id: 3, name: 'up', labels: {}, ts: 1_000_000, value: 1 },
-      ],
-      [alert({ labels: { host: 'a' } })],
-      1_000_000,
-    );
-    expect(health).toEqual({ targets: 2, healthy: 0, stale: ['b'], alerting: ['a'], external: [] });
-  });
-
-  it('counts targets from the metrics inventory only: names only alerts carry are external, never subtracted', () => {
-    const health = fleetHealth(
-      [{ id: 1, name: 'node_cpu_utilisation_ratio', labels: { host: 'web-1' }, ts: 1_000_000, value: 1 }],
-      [
-        alert({ labels: { instance: 'api-1:9100' } }),
-        alert({ labels: { instance: 'api-2:9100' } }),
-        alert({ labels: { instance: 'api-3:9100' }, state: 'acknowledged' }),
-        alert({ labels: { instance: 'api-4:9100' }, state: 'resolved' }),
-      ],
-      1_000_000,
-    );
-    expect(health).toEqual({ targets: 1, healthy: 1, stale: [], alerting: [], external: ['api-1:9100', 'api-2:9100', 'api-3:9100'] });
-  });
-
-  it('matches an instance with a port to the host of the same name', () => {
-    const health = fleetHealth([{ id: 1, name: 'up', labels: { host: 'web-1' }, ts: 10, value: 1 }], [alert({ labels: { instance: 'web-1:9100' }, state: 'acknowledged' })], 10);
-    expect(health).toMatchObject({ targets: 1, healthy: 0, alerting: ['web-1'], external: [] });
   });
 
   it('ranks targets by their highest anomaly score', () => {

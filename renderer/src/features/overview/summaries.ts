@@ -1,73 +1,11 @@
 import type { Alert, Severity } from '../../../../shared/api/alerts.ts';
-import type { LatestResponse, Series } from '../../../../shared/api/metrics.ts';
+import type { Series } from '../../../../shared/api/metrics.ts';
 import type { TrainingProgress } from '../../../../shared/api/anomaly.ts';
 
 export function countBySeverity(alerts: readonly Alert[]): Record<Severity, number> {
   const counts: Record<Severity, number> = { critical: 0, warning: 0, info: 0 };
   for (const alert of alerts) if (alert.state === 'firing') counts[alert.severity] += 1;
   return counts;
-}
-
-/**
- * The target a series or alert belongs to: `target`, else `host`, else `instance` — the
- * server's rule (server/src/metrics/target.ts), so the console and the anomaly engine
- * name the same hosts.
- */
-function targetOf(labels: Record<string, string>): string | undefined {
-  return labels.target ?? labels.host ?? labels.instance;
-}
-
-/** `api-1:9100` and `api-1` are one host: Prometheus' instance label carries the port. */
-function hostPart(name: string): string {
-  const colon = name.lastIndexOf(':');
-  return colon > 0 && /^\d+$/.test(name.slice(colon + 1)) ? name.slice(0, colon) : name;
-}
-
-export interface FleetHealth {
-  /** The inventory: every target some series reports for. */
-  targets: number;
-  /** Inventory targets that are neither stale nor alerting; never negative. */
-  healthy: number;
-  /** Targets whose newest sample is older than the staleness limit. */
-  stale: string[];
-  /** Inventory targets with at least one unresolved (firing or acknowledged) alert. */
-  alerting: string[];
-  /** Names only alerts carry (e.g. an Alertmanager instance we collect nothing from): shown, not counted. */
-  external: string[];
-}
-
-/**
- * Fleet health from one inventory, the targets the metrics report: alerts mark targets of
- * the inventory unhealthy, and names that appear only in alerts are listed as external
- * instead of being subtracted from hosts they are not.
- */
-export function fleetHealth(latest: LatestResponse['series'], alerts: readonly Alert[], now: number, staleAfterMs = 5 * 60_000): FleetHealth {
-  const newest = new Map<string, number>();
-  for (const series of latest) {
-    const target = targetOf(series.labels);
-    if (!target) continue;
-    newest.set(target, Math.max(newest.get(target) ?? 0, series.ts ?? 0));
-  }
-  const byHost = new Map<string, string>();
-  for (const target of newest.keys()) byHost.set(hostPart(target), target);
-  const alerting = new Set<string>();
-  const external = new Set<string>();
-  for (const alert of alerts) {
-    const name = targetOf(alert.labels);
-    if (alert.state === 'resolved' || !name) continue;
-    const known = newest.has(name) ? name : byHost.get(hostPart(name));
-    if (known) alerting.add(known);
-    else external.add(name);
-  }
-  const stale = [...newest].filter(([, ts]) => now - ts > staleAfterMs).map(([target]) => target);
-  const unhealthy = new Set([...stale, ...alerting]);
-  return {
-    targets: newest.size,
-    healthy: newest.size - unhealthy.size,
-    stale: stale.sort(),
-    alerting: [...alerting].sort(),
-    external: [...external].sort(),
-  };
 }
 
 export interface AnomalousTarget {

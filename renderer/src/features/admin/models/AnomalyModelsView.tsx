@@ -70,10 +70,11 @@ export function AnomalyModelsView() {
         query={combined}
         rows={(data) => data}
         rowKey={(row) => row.target}
+        rowLabel={(row) => row.target}
         label="Anomaly models"
         empty={{ title: 'No targets yet', description: 'Targets appear once their metrics arrive; a model is trained when enough samples exist.', icon: <IconBrain size={24} /> }}
         columns={[
-          { header: 'Target', cell: (row) => <Text size="sm" fw={500} ff="monospace">{row.target}</Text> },
+          { header: 'Target', cell: (row) => <Text size="sm" fw={500} ff="monospace">{row.target}</Text>, inCard: false },
           { header: 'Samples', cell: (row) => <Text size="sm">{row.rows.toLocaleString()}</Text> },
           { header: 'Active', cell: (row) => <ModelCell model={row.active} empty="none yet: nothing is scored" /> },
           { header: 'Candidate (shadow)', cell: (row) => <ModelCell model={row.candidate} empty="none" /> },

@@ -69,11 +69,12 @@ export function AlertRulesView() {
         query={rules}
         rows={(data) => data}
         rowKey={(rule) => rule.id}
+        rowLabel={(rule) => rule.name}
         label="Alert rules"
         empty={{ title: 'No alert rules', description: 'A rule raises an alert when a metric crosses a threshold for long enough.', icon: <IconRuler size={24} /> }}
         columns={[
           { header: 'Enabled', cell: (rule) => <Switch aria-label={`${rule.enabled ? 'Disable' : 'Enable'} ${rule.name}`} checked={rule.enabled} disabled={!canManage} onChange={(event) => toggle.mutate({ rule, enabled: event.currentTarget.checked })} /> },
-          { header: 'Name', cell: (rule) => <Text size="sm" fw={500}>{rule.name}</Text> },
+          { header: 'Name', cell: (rule) => <Text size="sm" fw={500}>{rule.name}</Text>, inCard: false },
           { header: 'Query', cell: (rule) => <Code style={{ overflowWrap: 'anywhere' }}>{rule.expr ?? rule.selector}</Code> },
           { header: 'Condition', cell: (rule) => <Text size="sm">{describeCondition(rule)}</Text> },
           { header: 'Severity', cell: (rule) => <SeverityBadge severity={rule.severity} /> },

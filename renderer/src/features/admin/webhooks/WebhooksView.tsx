@@ -88,10 +88,11 @@ export function WebhooksView() {
         query={hooks}
         rows={(data) => data}
         rowKey={(hook) => hook.id}
+        rowLabel={(hook) => hook.name}
         label="Webhooks"
         empty={{ title: 'No webhooks', description: 'Add a Slack incoming webhook or any HTTP endpoint to hear about alerts outside the console.', icon: <IconWebhook size={24} /> }}
         columns={[
-          { header: 'Name', cell: (hook) => <Text size="sm" fw={500}>{hook.name}</Text> },
+          { header: 'Name', cell: (hook) => <Text size="sm" fw={500}>{hook.name}</Text>, inCard: false },
           { header: 'Destination', cell: (hook) => <Code>{shortUrl(hook.url)}</Code> },
           { header: 'Format', cell: (hook) => <Badge variant="outline" color="gray">{hook.format}</Badge> },
           { header: 'From', cell: (hook) => <SeverityBadge severity={hook.minSeverity} /> },

@@ -1,0 +1,57 @@
+import { Button, Stack, Text, useComputedColorScheme } from '@mantine/core';
+import { useState } from 'react';
+import type { UseQueryResult } from '@tanstack/react-query';
+import type { FleetHealth, FleetTarget } from '../../../../shared/api/fleet.ts';
+import { QueryState } from '../../components/QueryState.tsx';
+import { statusTextColor } from '../../lib/status-text-color.ts';
+import { FleetTargetsDrawer } from './FleetTargetsDrawer.tsx';
+
+const SHOWN = 4;
+
+/** `web-1: silent: no samples for 12 min (+1 more)`. */
+function line(target: FleetTarget): string {
+  const [first, ...rest] = target.reasons;
+  return `${target.name}: ${first ?? target.health}${rest.length > 0 ? ` (+${rest.length} more)` : ''}`;
+}
+
+/**
+ * "x / y healthy" as the server counts it (`GET /fleet/health`): one inventory of metrics,
+ * watch and alert targets, each once; the unhealthy ones with their first reason, the
+ * unknown ones (named only by alerts) counted apart.
+ */
+export function FleetHealthSummary({ query }: { query: UseQueryResult<FleetHealth> }) {
+  const scheme = useComputedColorScheme('light');
+  const [open, setOpen] = useState(false);
+  return (
+    <QueryState query={query} skeletonRows={2}>
+      {(fleet) => {
+        // Alerting targets before merely silent ones: an alert is the more urgent news.
+        const unhealthy = fleet.targets.filter((target) => target.health === 'unhealthy').sort((a, b) => b.activeAlerts - a.activeAlerts);
+        const unknown = fleet.targets.filter((target) => target.health === 'unknown');
+        return (
+          <Stack gap={4} data-testid="fleet-health">
+            <Text fz={28} fw={700} lh={1.1}>{fleet.healthy}<Text span c="dimmed" fz="md"> / {fleet.total} healthy</Text></Text>
+            {unhealthy.slice(0, SHOWN).map((target) => (
+              <Text key={target.name} size="xs" c={statusTextColor('red', scheme)} title={target.reasons.join('\n')} data-testid="fleet-unhealthy" style={{ overflowWrap: 'anywhere' }}>
+                {line(target)}
+              </Text>
+            ))}
+            {unhealthy.length > SHOWN && <Text size="xs" c={statusTextColor('red', scheme)}>and {unhealthy.length - SHOWN} more unhealthy</Text>}
+            {unknown.length > 0 && (
+              <Text size="xs" c="dimmed" title={unknown.map((target) => `${target.name}: ${target.reasons.join('; ')}`).join('\n')} data-testid="fleet-unknown" style={{ overflowWrap: 'anywhere' }}>
+                {unknown.length} unknown (no data collected here): {unknown.slice(0, 3).map((target) => target.name).join(', ')}{unknown.length > 3 ? '…' : ''}
+              </Text>
+            )}
+            {fleet.total === 0 && <Text size="xs" c="dimmed">No labelled targets reporting yet.</Text>}
+            {fleet.total > 0 && (
+              <Button variant="subtle" size="compact-xs" onClick={() => setOpen(true)} style={{ alignSelf: 'flex-start' }}>
+                All {fleet.total} targets and why
+              </Button>
+            )}
+            <FleetTargetsDrawer fleet={fleet} opened={open} onClose={() => setOpen(false)} />
+          </Stack>
+        );
+      }}
+    </QueryState>
+  );
+}
