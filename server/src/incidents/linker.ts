@@ -10,9 +10,10 @@ import type { IncidentLinks } from '../alerts/ports.ts';
 import { lastMovedAt, type IncidentStore } from './store.ts';
 import type { TimelineStore } from './timeline.ts';
 
-/** `4 min`, `2 h 5 min`: how long an incident was closed, for the timeline. */
+/** `under a minute`, `4 min`, `2 h 5 min`: how long an incident was closed, for the timeline. */
 function formatMinutes(ms: number): string {
   const minutes = Math.max(0, Math.round(ms / 60_000));
+  if (minutes === 0) return 'under a minute';
   if (minutes < 60) return `${minutes} min`;
   return `${Math.floor(minutes / 60)} h${minutes % 60 > 0 ? ` ${minutes % 60} min` : ''}`;
 }

@@ -19,7 +19,7 @@ export interface AdminCardsProps<Row> {
 export function AdminCards<Row>({ rows, rowKey, columns, label, rowLabel, actions }: AdminCardsProps<Row>) {
   const shown = columns.filter((column) => column.inCard !== false);
   return (
-    <Stack gap="xs" p="xs" role="list" aria-label={label}>
+    <Stack gap="xs" role="list" aria-label={label}>
       {rows.map((row) => {
         const name = rowLabel?.(row);
         return (

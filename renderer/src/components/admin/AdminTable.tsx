@@ -36,7 +36,8 @@ export interface AdminTableProps<Data, Row> {
 export function AdminTable<Data, Row>({ query, rows, rowKey, columns, label, actions, rowLabel, empty, unavailable }: AdminTableProps<Data, Row>) {
   const compact = useCompactLayout();
   return (
-    <Paper withBorder radius="md">
+    // On a phone the cards are the frame: a border around bordered cards would be a box in a box.
+    <Paper withBorder={!compact} radius="md" bg={compact ? 'transparent' : undefined}>
       <QueryState query={query} isEmpty={(data) => rows(data).length === 0} empty={empty} {...(unavailable ? { unavailable } : {})}>
         {(data) => compact ? (
           <AdminCards rows={rows(data)} rowKey={rowKey} columns={columns} label={label} {...(rowLabel ? { rowLabel } : {})} {...(actions ? { actions } : {})} />

@@ -28,7 +28,7 @@ export function GroupingForm({ settings, canEdit, busy, onSubmit }: { settings: 
         <TextInput
           label={<Group gap={6} component="span">Group alerts by <Source overridden={override.groupBy !== null} /></Group>}
           description={<>Labels, comma-separated; <Code>service|job</Code> takes the first of them an alert has. Default: <Code>{defaults.groupBy.join(', ')}</Code></>}
-          ff="monospace"
+          styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
           value={draft.groupBy}
           disabled={!canEdit}
           error={errors.groupBy}
