@@ -38,7 +38,7 @@ describe('incident grouping set from the console', () => {
       updatedBy: 'admin',
       updatedAt: expect.any(Number),
     });
-    expect(server.app.ctx.audit.query({ action: 'incident.grouping_update' })).toMatchObject([
+    expect(await server.app.ctx.audit.query({ action: 'incident.grouping_update' })).toMatchObject([
       { actor: 'admin', target: 'incident-grouping', outcome: 'success', details: { before: { groupBy: null }, after: { groupBy: ['host|instance'], windowMinutes: 45 } } },
     ]);
     // Now grouped by host: two alertnames on h-2 are one incident, keyed on the host.
@@ -93,6 +93,6 @@ describe('incident grouping set from the console', () => {
     expect((await put({ groupBy: ['alertname'], windowMinutes: 5, autoResolve: true }, 'operator')).statusCode).toBe(403);
     const unchanged = (await server.injectAs('viewer', { method: 'GET', url: URL })).json() as IncidentGroupingSettings;
     expect(unchanged.updatedAt).toBeNull();
-    expect(server.app.ctx.audit.query({ action: 'incident.grouping_update' })).toHaveLength(0);
+    expect(await server.app.ctx.audit.query({ action: 'incident.grouping_update' })).toHaveLength(0);
   });
 });

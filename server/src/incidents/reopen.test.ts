@@ -47,7 +47,7 @@ describe('an alert firing again in a closed incident', () => {
     expect(entries[4]).toMatchObject({ kind: 'reopened', actor: 'system', alertId: first!.id, data: { from: 'resolved', to: 'open' } });
     expect(entries[4]!.text).toBe('Incident reopened: HighErrorRate on c-1:9100 fired again 10 min after it was resolved');
     expect(events.some((event) => event.type === 'incident' && event.data.action === 'reopened' && event.data.incident.id === id)).toBe(true);
-    expect(server.app.ctx.audit.query({ action: 'incident.reopen' })).toMatchObject([{ target: `incident:${id}`, actor: 'system', outcome: 'success' }]);
+    expect(await server.app.ctx.audit.query({ action: 'incident.reopen' })).toMatchObject([{ target: `incident:${id}`, actor: 'system', outcome: 'success' }]);
 
     // The state keeps following its alerts: resolved again, then past the window a new incident.
     ingest(resolved(labels));
