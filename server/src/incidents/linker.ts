@@ -47,10 +47,11 @@ export class IncidentLinker implements IncidentLinks {
 
   /** An incident is as severe as its worst alert; a raise is recorded after the alert's own entries. */
   raiseSeverity(incidentId: number, alert: Alert, at: number, unit: UnitOfWork): void {
-    const incident = this.#incidents.byId(incidentId)!;
-    if (severityRank(alert.severity) <= severityRank(incident.severity)) return;
+    // The severity alone: the counts are not needed here (they cost a pass over the incident's alerts).
+    const severity = this.#incidents.severityOf(incidentId)!;
+    if (severityRank(alert.severity) <= severityRank(severity)) return;
     this.#incidents.update(incidentId, { severity: alert.severity }, at);
-    this.note(incidentId, unit, { ts: at, kind: 'severity_changed', actor: SYSTEM, alertId: alert.id, text: `Severity raised to ${alert.severity} by ${describeAlert(alert)}`, data: { from: incident.severity, to: alert.severity } });
+    this.note(incidentId, unit, { ts: at, kind: 'severity_changed', actor: SYSTEM, alertId: alert.id, text: `Severity raised to ${alert.severity} by ${describeAlert(alert)}`, data: { from: severity, to: alert.severity } });
   }
 
   /**
@@ -59,6 +60,8 @@ export class IncidentLinker implements IncidentLinks {
    */
   alertResolved(incidentId: number, alert: Alert, at: number, unit: UnitOfWork): void {
     if (!this.#policy.autoResolve) return;
+    // Most resolutions leave other alerts unresolved: one index probe answers that.
+    if (this.#incidents.hasUnresolvedAlerts(incidentId)) return;
     const incident = this.#incidents.byId(incidentId);
     if (!incident || incident.status === 'resolved' || incident.firingCount + (incident.acknowledgedCount ?? 0) > 0) return;
     this.#incidents.update(incidentId, { status: 'resolved', resolvedAt: at }, at);
@@ -73,9 +76,15 @@ export class IncidentLinker implements IncidentLinks {
     unit.publish({ type: 'timeline', data: appended });
   }
 
-  /** Marks the incident active and publishes its new counts. */
+  /**
+   * Marks the incident active and publishes its new counts, once per incident at the end of
+   * the unit: a webhook batch of 100 alerts in one incident writes and reads it once, and
+   * its one `updated` event (after the alerts' own) carries the counts after the batch.
+   */
   touch(incidentId: number, at: number, unit: UnitOfWork): void {
-    this.#incidents.update(incidentId, { lastActivityAt: at }, at);
-    unit.publish({ type: 'incident', data: { action: 'updated', incident: this.#incidents.byId(incidentId)! } });
+    unit.beforeCommit(`incident.touch:${incidentId}`, () => {
+      this.#incidents.update(incidentId, { lastActivityAt: at }, at);
+      unit.publish({ type: 'incident', data: { action: 'updated', incident: this.#incidents.byId(incidentId)! } });
+    });
   }
 }
