@@ -98,6 +98,8 @@ interface TargetState {
   more: boolean;
   /** A page of this target is being read and scored. */
   running: boolean;
+  /** The registry was asked for the target's registered models (once, on its first row). */
+  askedRegistry: boolean;
 }
 
 type ScoredSample = AnomalyScoreEventData;
@@ -374,7 +376,7 @@ export class AnomalyService {
    */
   #firstSight(target: string): TargetState {
     const cursor = this.#metrics.lastScoreTs(target) ?? (this.#metrics.firstSampleTs(target) ?? Number.MAX_SAFE_INTEGER) - 1;
-    const state: TargetState = { rows: [], queue: Promise.resolve(), cursor, heard: cursor, waiting: 0, behind: false, more: false, running: false };
+    const state: TargetState = { rows: [], queue: Promise.resolve(), cursor, heard: cursor, waiting: 0, behind: false, more: false, running: false, askedRegistry: false };
     this.#targets.set(target, state);
     const history = groupRows(this.#metrics.recentSamplesOfTarget(target, cursor + 1, this.#settings.trainWindow)).get(target) ?? [];
     for (const row of history) state.rows.push(row);
@@ -563,8 +565,12 @@ export class AnomalyService {
 
   async #process(target: string, state: TargetState, row: RawRow): Promise<void> {
     // After a restart the registry still knows the target's models: pick them up, their
-    // features and likelihood rebuilt from the rows before this one.
-    if (!state.active && this.#registry.inState(target, 'active')) await this.#loadRegistered(target, state);
+    // features and likelihood rebuilt from the rows before this one. Asked once per target:
+    // afterwards every change of its models goes through this service (train, reload).
+    if (!state.active && !state.askedRegistry) {
+      state.askedRegistry = true;
+      if (this.#registry.inState(target, 'active')) await this.#loadRegistered(target, state);
+    }
     state.rows.push(row);
     if (state.rows.length > this.#settings.trainWindow) state.rows.shift();
     if (!state.active) {

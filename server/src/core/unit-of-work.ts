@@ -11,6 +11,7 @@ export class UnitOfWork {
   readonly events: StreamEvent[] = [];
   readonly #afterCommit = new Set<() => void>();
   readonly #beforeCommit = new Map<string, () => void>();
+  readonly #scratch = new Map<string, unknown>();
 
   publish(event: StreamEvent): void {
     this.events.push(event);
@@ -33,6 +34,12 @@ export class UnitOfWork {
    */
   beforeCommit(key: string, task: () => void): void {
     this.#beforeCommit.set(key, task);
+  }
+
+  /** What the unit has already looked up, kept as long as the unit (one batch). */
+  scratch<T>(key: string, create: () => T): T {
+    if (!this.#scratch.has(key)) this.#scratch.set(key, create());
+    return this.#scratch.get(key) as T;
   }
 
   /** Runs the end-of-unit tasks (the runner calls it inside the transaction). */
