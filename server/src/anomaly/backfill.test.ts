@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AnomalyScoreEventData, StreamEvent } from '../../../shared/api/stream.ts';
+import type { AnomalyScoreEventData } from '../../../shared/api/anomaly.ts';
+import type { StreamEvent } from '../../../shared/api/stream.ts';
 import { createRandom } from '../../../shared/anomaly/prng.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
 import { SCORING_PAGE_ROWS } from './service.ts';
@@ -68,7 +69,8 @@ describe('cursor back-fill of unscored samples', () => {
     let backfillScoredWhenLiveWas: number | undefined;
     const liveTs = T0 + (MIN_TRAIN_ROWS + 5) * STEP;
     const unsubscribe = server.app.ctx.events.subscribe((e) => {
-      if (e.type === 'anomaly_score' && (e.data as AnomalyScoreEventData).target === 'live-1' && (e.data as AnomalyScoreEventData).ts === liveTs) {
+      const score = e.type === 'anomaly_score' ? (e.data as unknown as AnomalyScoreEventData) : undefined;
+      if (score?.target === 'live-1' && score.ts === liveTs) {
         backfillScoredWhenLiveWas = scoredTimes.get('old-1')?.size ?? 0;
       }
     });
@@ -98,7 +100,8 @@ describe('cursor back-fill of unscored samples', () => {
     const models = (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/anomaly/models?target=old-1' })).json() as { params: { metrics: string[] } }[];
     expect(models.length).toBeGreaterThan(0);
     for (const model of models) expect(model.params.metrics).toEqual(['node_cpu_percent', 'node_memory_used_bytes']);
-    expect(events.some((e) => e.type === 'anomaly_score' && (e.data as AnomalyScoreEventData).target === 'old-1' && (e.data as AnomalyScoreEventData).ts === expected.at(-1))).toBe(true);
+    const scoreOf = (e: StreamEvent) => (e.type === 'anomaly_score' ? (e.data as unknown as AnomalyScoreEventData) : undefined);
+    expect(events.some((e) => scoreOf(e)?.target === 'old-1' && scoreOf(e)?.ts === expected.at(-1))).toBe(true);
   }, 180_000);
 
   it('a later ingest of the target continues from its cursor: new times only', async () => {
