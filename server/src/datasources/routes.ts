@@ -1,15 +1,18 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import { AppError } from '../../../shared/errors.ts';
 import { datasourcesRoutes as routes } from '../../../shared/api/datasources.ts';
 import { auditActor } from '../audit/actor.ts';
 import { registerRoutes, type RouteExtras } from '../http/register-route.ts';
 import type { ProxyAnswer, QueryProxy } from './proxy.ts';
+import type { QueryBudget } from './query-budget.ts';
 import { publicView } from './store.ts';
 import type { DatasourceService } from './service.ts';
 
 export interface DatasourceRoutesOptions {
   datasources: DatasourceService;
   proxy: QueryProxy;
-  /** Proxy requests per user per minute. */
+  /** Proxy requests per user per minute, counted across replicas. */
+  budget: QueryBudget;
   queriesPerMinute: number;
 }
 
@@ -23,11 +26,30 @@ function send(reply: FastifyReply, answer: ProxyAnswer): FastifyReply {
 /** One budget per signed-in user (or API key), whichever address they come from. */
 function principalKey(request: FastifyRequest): string {
   const p = request.principal;
-  return p ? `datasource-query:${p.kind}:${p.apiKeyId ?? p.userId}` : `datasource-query:ip:${request.ip}`;
+  return p ? `${p.kind}:${p.apiKeyId ?? p.userId}` : `ip:${request.ip}`;
 }
 
-export const datasourceRoutes: FastifyPluginAsync<DatasourceRoutesOptions> = async (app, { datasources, proxy, queriesPerMinute }) => {
-  const limited: RouteExtras = { rateLimit: { max: queriesPerMinute, timeWindow: 60_000, keyGenerator: principalKey, hook: 'preHandler' } };
+/**
+ * The per-user query rate limit, after the access check (so it counts per principal):
+ * decided in memory, shared with other replicas in the background (query-budget.ts). The
+ * headers are @fastify/rate-limit's, which the server's other limits send.
+ */
+function rateLimit(budget: QueryBudget, limit: number): preHandlerHookHandler {
+  const limitHeader = String(limit);
+  return (request, reply, done) => {
+    const decision = budget.take(principalKey(request));
+    const resetSeconds = Math.ceil(decision.resetMs / 1000);
+    void reply.header('x-ratelimit-limit', limitHeader).header('x-ratelimit-remaining', String(decision.remaining)).header('x-ratelimit-reset', String(resetSeconds));
+    if (decision.allowed) {
+      done();
+      return;
+    }
+    done(Object.assign(new AppError('E_RATE_LIMITED', undefined, { retryAfterSeconds: resetSeconds }), { headers: { 'retry-after': String(resetSeconds) } }));
+  };
+}
+
+export const datasourceRoutes: FastifyPluginAsync<DatasourceRoutesOptions> = async (app, { datasources, proxy, budget, queriesPerMinute }) => {
+  const limited: RouteExtras = { preHandler: rateLimit(budget, queriesPerMinute) };
   registerRoutes(
     app,
     routes,
