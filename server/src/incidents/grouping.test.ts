@@ -78,7 +78,7 @@ describe('incident grouping, auto-resolve and honest counts', () => {
     expect(closed).toMatchObject({ status: 'resolved', firingCount: 0, acknowledgedCount: 0, resolvedAt: expect.any(Number) });
     const timeline = (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/incidents/${id}/timeline` })).json();
     expect(timeline.at(-1)).toMatchObject({ kind: 'status_changed', actor: 'system', data: { to: 'resolved', auto: true } });
-    expect(server.app.ctx.audit.query({ action: 'incident.auto_resolve' })).toHaveLength(1);
+    expect(await server.app.ctx.audit.query({ action: 'incident.auto_resolve' })).toHaveLength(1);
 
     // The same alert firing again opens a new incident rather than a resolved one.
     const [again] = ingest(firing({ alertname: 'Latency', service: 'api', instance: 'b' }));
