@@ -86,6 +86,24 @@ describe('incident grouping, auto-resolve and honest counts', () => {
     expect(await incident(id)).toMatchObject({ status: 'open', firingCount: 1, resolvedAt: null });
   });
 
+  it('decides a batch alert by alert, as the same alerts sent one by one', async () => {
+    server = await startTestServer({ alerts: { sweepIntervalMs: 0 } });
+    // One batch: an alert opens an incident and resolves (so does the incident), then its
+    // group fires again (a new incident, as alone), then more of that group join the new one.
+    const [first, , again, more, other] = ingest(
+      firing({ alertname: 'Batch', service: 'api', instance: 'a' }),
+      resolved({ alertname: 'Batch', service: 'api', instance: 'a' }),
+      firing({ alertname: 'Batch', service: 'api', instance: 'b' }),
+      firing({ alertname: 'Batch', service: 'api', instance: 'c' }, { severity: 'critical' }),
+      firing({ alertname: 'Other', service: 'api' }),
+    );
+    expect(await incident(first!.incidentId!)).toMatchObject({ status: 'resolved', alertCount: 1, firingCount: 0 });
+    expect(again!.incidentId).not.toBe(first!.incidentId);
+    expect(more!.incidentId).toBe(again!.incidentId);
+    expect(other!.incidentId).not.toBe(again!.incidentId);
+    expect(await incident(again!.incidentId!)).toMatchObject({ status: 'open', severity: 'critical', alertCount: 2, firingCount: 2 });
+  });
+
   it('leaves the incident open when auto-resolve is off', async () => {
     server = await startTestServer({ alerts: { sweepIntervalMs: 0, grouping: { autoResolve: false } } });
     const [a] = ingest(firing({ alertname: 'Latency', service: 'api' }));
