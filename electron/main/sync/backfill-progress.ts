@@ -33,9 +33,10 @@ export class BackfillEstimator {
     this.#seriesTotal = total;
   }
 
-  add(seriesIds: readonly number[], timestamps: readonly number[]): void {
-    for (const id of seriesIds) this.#seriesSeen.add(id);
-    for (const ts of timestamps) {
+  add(seriesIds: ArrayLike<number>, timestamps: ArrayLike<number>): void {
+    for (let i = 0; i < seriesIds.length; i++) this.#seriesSeen.add(seriesIds[i]!);
+    for (let i = 0; i < timestamps.length; i++) {
+      const ts = timestamps[i]!;
       if (ts < this.#oldestTs) this.#oldestTs = ts;
       if (ts > this.#newestTs) this.#newestTs = ts;
     }
