@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { CacheDb } from './cache-database.ts';
-import { SampleChunks, sampleColumns, type SampleColumns } from './sample-chunks.ts';
+import { CHUNK_SAMPLES, chunkCount } from '../../../shared/metrics/chunk-codec.ts';
+import { decodeInto, SampleChunks, sampleColumns, type SampleColumns } from './sample-chunks.ts';
 import { canonicalLabels } from './series-key.ts';
 
 export interface CachedSeries {
@@ -102,6 +103,31 @@ export class MetricCache {
    */
   insertSamples(seriesIds: ArrayLike<number>, ts: ArrayLike<number>, values: ArrayLike<number>): void {
     for (const [seriesId, rows] of groupBySeries(seriesIds)) this.chunks.write(seriesId, batchOf(rows, ts, values, undefined), 'keep-if-unchanged');
+  }
+
+  /**
+   * Whole chunks in the cache's format (a server's chunk export) for local series ids: each
+   * is stored as it is when it goes after everything its series holds, else its samples
+   * are written as by `insertSamples`.
+   */
+  insertChunks(seriesIds: ArrayLike<number>, chunks: readonly Uint8Array[]): void {
+    const rest = { seriesIds: [] as number[], ts: [] as number[], values: [] as number[] };
+    const scratch = sampleColumns(CHUNK_SAMPLES);
+    const newestOf = new Map<number, [number, number] | null>();
+    for (let i = 0; i < chunks.length; i++) {
+      const data = chunks[i]!;
+      const n = chunkCount(data);
+      const c = n <= CHUNK_SAMPLES ? scratch : sampleColumns(n);
+      c.length = 0;
+      decodeInto(data, c);
+      if (this.chunks.appendChunk(seriesIds[i]!, data, c, newestOf)) continue;
+      for (let k = 0; k < c.length; k++) {
+        rest.seriesIds.push(seriesIds[i]!);
+        rest.ts.push(c.ts[k]!);
+        rest.values.push(c.values[k]!);
+      }
+    }
+    if (rest.ts.length > 0) this.insertSamples(rest.seriesIds, rest.ts, rest.values);
   }
 
   /** One series' samples with their scores, as a capsule carries them. */

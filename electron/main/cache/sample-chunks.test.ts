@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CHUNK_SAMPLES } from '../../../shared/metrics/chunk-codec.ts';
+import { CHUNK_SAMPLES, encodeChunk } from '../../../shared/metrics/chunk-codec.ts';
 import { openLocalCache, type LocalCache } from './local-cache.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -118,6 +118,26 @@ describe('samples as chunks', () => {
 
     cache.db.transaction(() => cache.metrics.insertSamples([ids[2]!, ids[2]!, ids[2]!], [T0 + STEP, T0, T0 + STEP], [1, 0, 2]))();
     expect(cache.metrics.range(ids[2]!, T0, Infinity)).toEqual({ ts: [T0, T0 + STEP], values: [0, 2], scores: [null, null] });
+  });
+
+  it('stores a server\'s chunks as they are after the newest full chunk, and merges the others sample by sample', () => {
+    const ts = Array.from({ length: 3 * CHUNK_SAMPLES }, (_, i) => T0 + i * STEP);
+    const values = ts.map((_, i) => Math.round(Math.cos(i / 9) * 1000) / 1000);
+    const chunk = (from: number, to: number) => encodeChunk(ts, [values], from, to);
+    cache.db.transaction(() => cache.metrics.insertChunks([ids[0]!, ids[0]!], [chunk(0, 120), chunk(120, 240)]))();
+    const stored = cache.db.prepare('SELECT data FROM sample_chunks WHERE series_id = ? ORDER BY start_ts').pluck().all(ids[0]!) as Uint8Array[];
+    expect(stored.map((d) => [...d])).toEqual([[...chunk(0, 120)], [...chunk(120, 240)]]);
+
+    // Head samples make a partial newest chunk; the server's chunk over them then merges.
+    cache.db.transaction(() => cache.metrics.insertSamples(ts.slice(240, 260).map(() => ids[0]!), ts.slice(240, 260), values.slice(240, 260)))();
+    cache.metrics.setScores(ids[0]!, [ts[245]!], [0.9]);
+    cache.db.transaction(() => cache.metrics.insertChunks([ids[0]!, ids[1]!], [chunk(240, 360), chunk(0, 50)]))();
+    expect(index(ids[0]!).map((r) => r.count)).toEqual([120, 120, 120]);
+    const points = cache.metrics.range(ids[0]!, -Infinity, Infinity);
+    expect(points.ts).toEqual(ts);
+    expect(points.values).toEqual(values);
+    expect(points.scores.filter((s) => s !== null)).toEqual([0.9]);
+    expect(cache.metrics.range(ids[1]!, -Infinity, Infinity).values).toEqual(values.slice(0, 50));
   });
 
   it('agrees with a plain map of samples over a random mix of pages, late samples, scores and eviction', () => {

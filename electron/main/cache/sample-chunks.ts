@@ -43,6 +43,7 @@ export class SampleChunks {
   readonly #before: Statement;
   readonly #insert: Statement;
   readonly #delete: Statement;
+  readonly #newest: Statement;
 
   constructor(db: CacheDb) {
     this.#db = db;
@@ -59,6 +60,27 @@ export class SampleChunks {
     this.#before = db.prepare('SELECT start_ts, end_ts, count, data FROM sample_chunks WHERE series_id = ? AND start_ts < ? ORDER BY start_ts').raw();
     this.#insert = db.prepare('INSERT INTO sample_chunks (series_id, start_ts, end_ts, count, data) VALUES (?, ?, ?, ?, ?)');
     this.#delete = db.prepare('DELETE FROM sample_chunks WHERE series_id = ? AND start_ts = ?');
+    this.#newest = db.prepare('SELECT end_ts, count FROM sample_chunks WHERE series_id = ? ORDER BY start_ts DESC LIMIT 1').raw();
+  }
+
+  /**
+   * Stores a chunk as it is (a server's, in the same format) when it goes after everything
+   * the series holds and the series' newest chunk is full: the common case of a sync, which
+   * then costs neither decoding nor encoding. Returns false, storing nothing, otherwise
+   * (the caller writes its samples instead). `c` holds the chunk's samples, decoded.
+   */
+  appendChunk(seriesId: number, data: Uint8Array, c: SampleColumns, newestOf: Map<number, [endTs: number, count: number] | null> = new Map()): boolean {
+    if (c.length === 0 || c.length > CHUNK_SAMPLES || chunkColumns(data) !== 1) return false;
+    // `newestOf` remembers each series' newest chunk across the chunks of one page.
+    let newest = newestOf.get(seriesId);
+    if (newest === undefined) newestOf.set(seriesId, (newest = (this.#newest.get(seriesId) as [number, number] | undefined) ?? null));
+    if (newest && (newest[0] >= c.ts[0]! || newest[1] < CHUNK_SAMPLES)) return false;
+    for (let i = 0; i < c.length; i++) {
+      if (!Number.isSafeInteger(c.ts[i]) || (i > 0 && c.ts[i]! <= c.ts[i - 1]!)) return false;
+    }
+    this.#insert.run(seriesId, c.ts[0], c.ts[c.length - 1], c.length, data);
+    newestOf.set(seriesId, [c.ts[c.length - 1]!, c.length]);
+    return true;
   }
 
   /**

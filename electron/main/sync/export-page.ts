@@ -1,11 +1,15 @@
 import { Compile } from 'typebox/compile';
 import { ExportChunksResponseSchema, ExportResponseSchema, type ExportResponse } from '../../../shared/api/metrics.ts';
 import { AppError } from '../../../shared/errors.ts';
-import { chunkColumns, chunkCount, decodeChunkInto } from '../../../shared/metrics/chunk-codec.ts';
+import { CHUNK_FORMAT_VERSION, chunkColumns, chunkCount } from '../../../shared/metrics/chunk-codec.ts';
 
-/** One export page as the cache writes it: samples columnar, whichever route it came from. */
+/** One export page as the cache writes it, whichever route it came from. */
 export interface SamplePage {
   series: ExportResponse['series'];
+  /** Whole chunks (shared/metrics/chunk-codec.ts) of series `chunkSeriesIds[i]`; empty from `/metrics/export`. */
+  chunkSeriesIds: ArrayLike<number>;
+  chunks: Uint8Array[];
+  /** Samples, columnar. */
   seriesIds: ArrayLike<number>;
   timestamps: ArrayLike<number>;
   values: ArrayLike<number>;
@@ -21,39 +25,21 @@ const malformed = () => new AppError('E_INTERNAL', 'The server sent a malformed 
 export function columnsExportPage(body: unknown): SamplePage {
   // The columns must line up as well; a schema cannot say that.
   if (!columnsPage.Check(body) || body.seriesIds.length !== body.timestamps.length || body.timestamps.length !== body.values.length) throw malformed();
-  return body;
+  return { ...body, chunkSeriesIds: [], chunks: [] };
 }
 
 /**
- * A `/metrics/export/chunks` page, its chunks decoded (each checked: known format, one
- * value column, the count its header says) and followed by the head samples.
+ * A `/metrics/export/chunks` page; each chunk's header is checked (a format this version
+ * reads, one value column, samples in it), its bytes are kept as they came.
  */
 export function chunksExportPage(body: unknown): SamplePage {
   if (!chunksPage.Check(body) || body.chunkSeriesIds.length !== body.chunks.length || body.seriesIds.length !== body.timestamps.length || body.timestamps.length !== body.values.length) {
     throw malformed();
   }
-  const blobs = body.chunks.map((text) => Buffer.from(text, 'base64'));
-  let total = body.timestamps.length;
-  for (const blob of blobs) {
-    if (blob.length < 4 || chunkColumns(blob) !== 1 || chunkCount(blob) === 0) throw malformed();
-    total += chunkCount(blob);
-  }
-  const seriesIds = new Float64Array(total);
-  const timestamps = new Float64Array(total);
-  const values = new Float64Array(total);
-  let at = 0;
-  for (let i = 0; i < blobs.length; i++) {
-    let n: number;
-    try {
-      n = decodeChunkInto(blobs[i]!, timestamps, [values], at);
-    } catch {
-      throw malformed();
-    }
-    seriesIds.fill(body.chunkSeriesIds[i]!, at, at + n);
-    at += n;
-  }
-  seriesIds.set(body.seriesIds, at);
-  timestamps.set(body.timestamps, at);
-  values.set(body.values, at);
-  return { series: body.series, seriesIds, timestamps, values, cursor: body.cursor, more: body.more };
+  const chunks = body.chunks.map((text) => {
+    const blob = Buffer.from(text, 'base64');
+    if (blob.length < 12 || (blob[0] !== 1 && blob[0] !== CHUNK_FORMAT_VERSION) || chunkColumns(blob) !== 1 || chunkCount(blob) === 0) throw malformed();
+    return new Uint8Array(blob.buffer, blob.byteOffset, blob.byteLength);
+  });
+  return { ...body, chunks };
 }

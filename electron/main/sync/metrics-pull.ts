@@ -67,6 +67,7 @@ export async function pullMetrics(options: PullMetricsOptions): Promise<PullResu
     }
     writePage(cache, page, now());
     estimator.add(page.seriesIds, page.timestamps);
+    for (let i = 0; i < page.chunks.length; i++) estimator.addChunk(page.chunkSeriesIds[i]!, page.chunks[i]!);
     pages++;
     if (page.more || pages > 1) options.onProgress?.(estimator.progress(now(), !page.more));
     if (!page.more) return { samples: estimator.progress(now(), true).samples, pages };
@@ -93,13 +94,17 @@ function writePage(cache: LocalCache, page: SamplePage, at: number): void {
   const { metrics, cursors } = cache;
   cache.db.transaction(() => {
     metrics.upsertSeries(page.series.map((s) => ({ serverId: s.id, name: s.name, labels: s.labels })));
-    const local = new Array<number>(page.seriesIds.length);
-    for (let i = 0; i < local.length; i++) {
-      const id = metrics.localIdOf(page.seriesIds[i]!);
-      if (id === undefined) throw new AppError('E_INTERNAL', `The export page refers to series ${page.seriesIds[i]} without defining it.`);
-      local[i] = id;
-    }
-    metrics.insertSamples(local, page.timestamps, page.values);
+    const localIds = (serverIds: ArrayLike<number>): number[] => {
+      const local = new Array<number>(serverIds.length);
+      for (let i = 0; i < local.length; i++) {
+        const id = metrics.localIdOf(serverIds[i]!);
+        if (id === undefined) throw new AppError('E_INTERNAL', `The export page refers to series ${serverIds[i]} without defining it.`);
+        local[i] = id;
+      }
+      return local;
+    };
+    metrics.insertChunks(localIds(page.chunkSeriesIds), page.chunks);
+    metrics.insertSamples(localIds(page.seriesIds), page.timestamps, page.values);
     cursors.setCursor(METRICS_COLLECTION, page.cursor);
     if (!page.more) cursors.markCaughtUp(METRICS_COLLECTION, at);
   })();
