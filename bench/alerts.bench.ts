@@ -13,6 +13,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startTestServer } from '../server/src/testing/test-server.ts';
 import type { AlertEvent } from '../shared/api/alerts.ts';
+import { createRandom } from '../shared/anomaly/prng.ts';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 100);
@@ -20,16 +21,8 @@ const TARGETS = 200;
 const NAMES = ['HighCpu', 'HighMemory', 'DiskFull', 'HighLatency', 'ErrorRate', 'NodeDown', 'QueueBacklog', 'CertExpiry'];
 const SEVERITIES = ['info', 'warning', 'critical'] as const;
 
-/** Small seeded PRNG (mulberry32), so both runs see the same event mix. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded (mulberry32): every run sees the same data. */
+const random = (seed: number): (() => number) => createRandom(seed).next;
 
 interface Mix {
   events: AlertEvent[];

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { InventoryIndex, type ChatInventory } from '../shared/chatops/inventory.ts';
 import { parseCommand } from '../shared/chatops/parser.ts';
+import { createRandom } from '../shared/anomaly/prng.ts';
 
 const PARSES = Number(process.env.BENCH_PARSES ?? 20_000);
 const HOSTS = 1000;
@@ -22,16 +23,8 @@ const METRICS = 5000;
 const TARGET_P99_MS = 5;
 const now = Date.parse('2026-03-10T12:00:00Z');
 
-/** Seeded PRNG (mulberry32): the same inventory and phrases every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded (mulberry32): every run sees the same data. */
+const random = (seed: number): (() => number) => createRandom(seed).next;
 const rand = random(42);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
 

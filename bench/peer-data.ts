@@ -3,6 +3,8 @@
  * node_exporter-like shapes (ratios, byte gauges, counters, load, constants), generated
  * from a seed so that Prometheus and our server get exactly the same samples.
  */
+import { createRandom } from '../shared/anomaly/prng.ts';
+
 export const HOSTS = 20;
 export const METRICS = 10;
 export const INTERVAL_MS = 10_000;
@@ -14,15 +16,8 @@ export interface BenchSeries {
   values: Float64Array;
 }
 
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded (mulberry32): every run sees the same data. */
+const random = (seed: number): (() => number) => createRandom(seed).next;
 
 export function hostName(h: number): string {
   return `h${String(h).padStart(2, '0')}`;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, TEST_ADMIN_PASSWORD, type TestServer } from '../testing/test-server.ts';
 import { ROLES, type Role } from '../../../shared/auth/permissions.ts';
+import { createRandom } from '../../../shared/anomaly/prng.ts';
 
 /**
  * Schema-driven fuzzing of every route of the live OpenAPI document (`GET /docs/json`),
@@ -39,20 +40,13 @@ interface Route {
   operation: Operation;
 }
 
-/** mulberry32: small, fast, seedable. */
+/** Seeded (mulberry32, the engine's own): every run sends the same inputs. */
 function prng(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const { next, int } = createRandom(seed);
   return {
     next,
-    int: (n: number) => Math.floor(next() * n),
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!,
+    int,
+    pick: <T>(items: readonly T[]): T => items[int(items.length)]!,
     chance: (p: number) => next() < p,
   };
 }

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { readHostMetrics } from './collectors/host.ts';
+import { createThreadedHostReader, type HostReader } from './collectors/host-reader.ts';
 import { scrapeTarget } from './collectors/prometheus-scrape.ts';
 import { runPeriodically, type PeriodicTask } from './periodic.ts';
 import type { MetricsService } from './service.ts';
@@ -22,9 +22,12 @@ export interface MetricsJobsOptions {
 export function startMetricsJobs(metrics: MetricsService, { collectIntervalSeconds, scrapeTargets, log }: MetricsJobsOptions): () => void {
   const tasks: PeriodicTask[] = [];
   const intervalMs = collectIntervalSeconds * 1000;
+  let hostReader: HostReader | null = null;
   if (intervalMs > 0) {
+    const reader = createThreadedHostReader();
+    hostReader = reader;
     tasks.push(runPeriodically('host-collector', intervalMs, async (signal) => {
-      const batches = await readHostMetrics();
+      const batches = await reader.read();
       if (!signal.aborted) metrics.ingest(batches);
     }, log));
     for (const target of scrapeTargets) {
@@ -38,5 +41,6 @@ export function startMetricsJobs(metrics: MetricsService, { collectIntervalSecon
   tasks.push(runPeriodically('metrics-maintenance', MAINTENANCE_INTERVAL_MS, () => metrics.maintain(), log, MAINTENANCE_INTERVAL_MS));
   return () => {
     for (const task of tasks) task.stop();
+    void hostReader?.close();
   };
 }
