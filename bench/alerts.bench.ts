@@ -82,7 +82,7 @@ async function run(events: readonly AlertEvent[], batchSize: number, webhookUrl:
   const server = await startTestServer({ alerts: { sweepIntervalMs: 0, ruleIntervalMs: 0 } });
   try {
     const feature = server.app.alerts;
-    server.app.notifications.webhooks.create({ name: 'sink', url: webhookUrl, minSeverity: 'critical' }, 'bench', Date.now());
+    await server.app.notifications.webhooks.create({ name: 'sink', url: webhookUrl, minSeverity: 'critical' }, 'bench', Date.now());
     // Two silences that match a slice of the alerts: matching is part of every ingest.
     feature.service.createSilence({ matchers: [{ name: 'target', op: '=~', value: 'host-1[0-9]' }], durationSeconds: 3600, comment: 'bench' }, { name: 'bench', kind: 'system' });
     feature.service.createSilence({ matchers: [{ name: 'alertname', op: '=', value: 'CertExpiry' }, { name: 'target', op: '!=', value: 'host-0' }], durationSeconds: 3600, comment: 'bench' }, { name: 'bench', kind: 'system' });

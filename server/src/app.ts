@@ -107,7 +107,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   // With tracing on, every statement is a span under the request or job that runs it.
   const storage = await openStorage(options.env ?? process.env, config.dataDir, tracingActive() ? traceDatabase : undefined);
   const db = storage.sqlite;
-  const ctx: ServerContext = { config, db, sql: storage.sql, events: new EventBus(), audit: new AuditLog(db, now), log, now };
+  const ctx: ServerContext = { config, db, sql: storage.sql, events: new EventBus(), audit: new AuditLog(storage.sql, now, log), log, now };
   const registry = createMetricsRegistry();
   const features = createFeatures(ctx, {
     registry,
@@ -153,6 +153,8 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   const stopWalCheckpoints = startWalCheckpoints(db);
   app.addHook('onClose', async () => {
     stopWalCheckpoints();
+    // Entries still queued go to the database before it closes.
+    await ctx.audit.flush().catch(() => undefined);
     await storage.sql.close();
     db.close();
   });
@@ -162,6 +164,11 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   // Strict request validation (no coercion of bodies, finite numbers, decimal query/path integers).
   installValidation(app);
   installNoStore(app);
+  // A response goes out only once the audit entries recorded before it are stored (they are
+  // written in the background, in order; see AuditLog): an answered action is an audited one.
+  app.addHook('onSend', async () => {
+    await ctx.audit.flush();
+  });
   const streamTickets = new StreamTickets({ now });
   const redeemTicket = async (ticket: string) => {
     const holder = streamTickets.redeem(ticket);
@@ -173,7 +180,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   }, redeemTicket);
   await installRateLimit(app, sqlRateLimitStore(ctx.sql));
   instrumentHttp(app, registry);
-  const stopServerMetrics = registerServerMetrics(registry, { db, events: ctx.events, now, scoringBacklog: () => features.anomaly.service.backlog.waiting });
+  const stopServerMetrics = registerServerMetrics(registry, { db, events: ctx.events, now, scoringBacklog: () => features.anomaly.service.backlog.waiting, webhookQueue: () => features.notifications.service.webhooks.queueState() });
   app.addHook('onClose', async () => stopServerMetrics());
   // Writes get 503 while the database is lost; /ready pings it (PostgreSQL can go away and come back).
   const databaseAvailability = new DatabaseAvailability(ctx.sql, log);

@@ -47,7 +47,7 @@ export function createFeatures(ctx: ServerContext, options: FeatureOptions) {
   const refreshTokens = new RefreshTokens(ctx.sql, undefined, ctx.now);
   const users = createUsersFeature(ctx, { sessions: refreshTokens });
   const auth = createAuthFeature(ctx, { users: users.service, refreshTokens, ...(options.accessTokenTtlSeconds !== undefined ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}), ...(options.tokenClock ? { tokenClock: options.tokenClock } : {}) });
-  const apiKeys = createApiKeysFeature(ctx, { users: users.service.store });
+  const apiKeys = createApiKeysFeature(ctx);
   const audit = createAuditFeature(ctx);
   const metrics = createMetricsFeature(ctx, { registry: options.registry, scrapeTargets: ctx.config.scrapeTargets });
   const metricsQuery = metricsQueryOf(metrics.service);

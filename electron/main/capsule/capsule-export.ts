@@ -5,8 +5,8 @@ import { encodeCapsule } from './capsule-format.ts';
 import type { CapsulePayload } from './capsule-schema.ts';
 
 /**
- * Writes one kept-offline incident (bundle, pinned window of its series with scores) to
- * a capsule file. Written beside the target and renamed, so a crash never leaves a
+ * Writes one kept-offline incident (bundle, pinned window of its series with scores, the
+ * answers of its data-source queries) to a capsule file. Written beside the target and renamed, so a crash never leaves a
  * half-written capsule under the chosen name.
  */
 export function exportCapsule(cache: LocalCache, incidentId: number, file: string, now: () => number = Date.now): CapsulePayload {
@@ -24,6 +24,12 @@ export function exportCapsule(cache: LocalCache, incidentId: number, file: strin
       const points = cache.metrics.range(seriesId, pin.fromTs, pin.toTs);
       return [{ name: series.name, labels: series.labels, ts: points.ts, values: points.values, scores: points.scores }];
     }),
+    // What "keep offline" fetched through the sources' proxy, so the panel's PromQL charts open offline too.
+    // Only successful answers are ever kept (the proxy turns Prometheus's errors into ours).
+    sourceRanges: cache.sources
+      .of(incidentId)
+      .filter(({ answer }) => answer.status === 'success')
+      .map(({ datasourceId, query, fromTs, toTs, fetchedAt, answer }) => ({ datasourceId, query, fromTs, toTs, fetchedAt, answer: { ...answer, status: 'success' as const } })),
   };
   const temporary = `${file}.${process.pid}.partial`;
   try {

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import type { Static } from 'typebox';
 import { Value } from 'typebox/value';
 import { AppError } from '../../../shared/errors.ts';
-import { CapsulePayloadSchema, type CapsulePayload } from './capsule-schema.ts';
+import { CapsulePayloadSchema, CapsulePayloadV1Schema, type CapsulePayload } from './capsule-schema.ts';
 
 /**
  * The capsule file: a fixed 48-byte header, then the gzip'd JSON payload.
@@ -13,9 +14,13 @@ import { CapsulePayloadSchema, type CapsulePayload } from './capsule-schema.ts';
  *  12  4  payload length in bytes, big-endian
  *  16 32  SHA-256 of the payload bytes
  *  48  …  payload: gzip(JSON of CapsulePayload)
+ *
+ * Versions: 1, the bundle and the pinned series; 2, plus the answers of the incident's
+ * data-source queries (`sourceRanges`). Every older version still opens; a newer one is
+ * refused with a message to update, never misread.
  */
 export const CAPSULE_MAGIC = Buffer.from([0x89, 0x53, 0x43, 0x4f, 0x43, 0x41, 0x50, 0x0a]);
-export const CAPSULE_VERSION = 1;
+export const CAPSULE_VERSION = 2;
 export const CAPSULE_EXTENSION = '.scocapsule';
 const HEADER_BYTES = 48;
 /** A capsule is one incident; anything this large is not one of ours. */
@@ -67,16 +72,35 @@ export function decodeCapsule(file: Buffer): CapsulePayload {
   } catch {
     throw invalid('corrupt', 'The capsule content cannot be read.');
   }
-  if (!Value.Check(CapsulePayloadSchema, parsed)) {
-    const first = Value.Errors(CapsulePayloadSchema, parsed)[0];
-    throw invalid('schema', 'The capsule content is not what this version expects.', { at: first?.instancePath ?? '', reason: first?.message ?? '' });
-  }
-  parsed.series.forEach((series, index) => {
+  const payload = version === 1 ? fromVersion1(parsed) : checked(CapsulePayloadSchema, parsed);
+  payload.series.forEach((series, index) => {
     const n = series.ts.length;
     if (series.values.length !== n || series.scores.length !== n) throw invalid('schema', 'A series in the capsule has columns of different lengths.', { series: index });
     for (let i = 1; i < n; i++) {
       if (series.ts[i]! <= series.ts[i - 1]!) throw invalid('schema', 'A series in the capsule is not in time order.', { series: index });
     }
   });
+  // The cache keeps one answer per (incident, source, query): a second would silently replace the first.
+  const seen = new Set<string>();
+  payload.sourceRanges.forEach((range, index) => {
+    if (range.toTs < range.fromTs) throw invalid('schema', 'A data-source query in the capsule ends before it starts.', { sourceRange: index });
+    const key = `${range.datasourceId}\n${range.query}`;
+    if (seen.has(key)) throw invalid('schema', 'A data-source query appears twice in the capsule.', { sourceRange: index });
+    seen.add(key);
+  });
+  return payload;
+}
+
+function checked<S extends typeof CapsulePayloadSchema | typeof CapsulePayloadV1Schema>(schema: S, parsed: unknown): Static<S> {
+  if (!Value.Check(schema, parsed)) {
+    const first = Value.Errors(schema, parsed)[0];
+    throw invalid('schema', 'The capsule content is not what this version expects.', { at: first?.instancePath ?? '', reason: first?.message ?? '' });
+  }
   return parsed;
+}
+
+/** A format-1 capsule in today's shape: it carried no data-source answers. */
+function fromVersion1(parsed: unknown): CapsulePayload {
+  const v1 = checked(CapsulePayloadV1Schema, parsed);
+  return { ...v1, sourceRanges: [] };
 }

@@ -14,11 +14,13 @@ export interface ImportedCapsule {
   createdAt: number;
   series: number;
   samples: number;
+  /** Data-source query answers it carried (0 for a format-1 capsule, made before they were). */
+  sourceRanges: number;
 }
 
 /**
  * Opens a capsule into a cache: validates the whole file first, then writes the bundle,
- * the series and samples, and a pin, in one transaction. A damaged or foreign file
+ * the series and samples, the data-source answers and a pin, in one transaction. A damaged or foreign file
  * throws E_CAPSULE_INVALID and leaves the cache exactly as it was. The app opens capsules
  * into their own cache file, so a capsule's incident ids never meet a profile's own.
  */
@@ -43,8 +45,11 @@ export function importCapsule(cache: LocalCache, file: string): ImportedCapsule 
       seriesIds.push(localId!);
       samples += series.ts.length;
     }
+    // Read back by OfflineReads.sourceRange like a profile's kept answers; replaced, so a
+    // capsule opened again (or an older one of the same incident) leaves no stale answer.
+    cache.sources.replaceFor(bundle.incident.id, payload.sourceRanges.map((range) => ({ incidentId: bundle.incident.id, ...range })));
     const pin: Pin = { incidentId: bundle.incident.id, fromTs: payload.window.fromTs, toTs: payload.window.toTs, seriesIds, pinnedAt: payload.createdAt, origin: 'capsule' };
     cache.pins.put(pin);
   })();
-  return { incidentId: bundle.incident.id, title: bundle.incident.title, createdAt: payload.createdAt, series: payload.series.length, samples };
+  return { incidentId: bundle.incident.id, title: bundle.incident.title, createdAt: payload.createdAt, series: payload.series.length, samples, sourceRanges: payload.sourceRanges.length };
 }

@@ -2,18 +2,39 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
+import type { Transport } from '../../../shared/api/client.ts';
+import type { PromMatrix, PromResponse } from '../../../shared/api/datasources.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { openLocalCache, type LocalCache } from '../cache/local-cache.ts';
+import { OfflineReads } from '../offline/offline-reads.ts';
 import { bundleFixture } from '../testing/bundle-fixture.ts';
-import { CAPSULE_MAGIC } from './capsule-format.ts';
+import { CAPSULE_MAGIC, CAPSULE_VERSION } from './capsule-format.ts';
 import { exportCapsule } from './capsule-export.ts';
 import { importCapsule } from './capsule-import.ts';
 
 const T0 = Date.UTC(2026, 5, 1, 12);
 const STEP = 10_000;
 const INCIDENT = 42;
+const DATASOURCE = 3;
+const LATENCY = 'histogram_quantile(0.99, sum by (le, route) (rate(http_request_duration_seconds_bucket[5m])))';
+
+/** A range answer as Prometheus sends it: per route, one sample a minute, special values as strings. */
+function latencyAnswer(fromTs: number, toTs: number): PromResponse<PromMatrix> {
+  const seconds = Array.from({ length: Math.floor((toTs - fromTs) / 60_000) + 1 }, (_, i) => fromTs / 1000 + i * 60);
+  const value = (i: number, route: number) => (i === 7 ? 'NaN' : i === 8 && route === 1 ? '+Inf' : String(0.2 + route / 10 + (i % 5) / 100));
+  return {
+    status: 'success',
+    data: {
+      resultType: 'matrix',
+      result: [0, 1].map((route) => ({ metric: { route: `/r${route}` }, values: seconds.map((t, i): [number, string] => [t, value(i, route)]) })),
+    },
+  };
+}
+
+/** The capsules cache is read as if no server existed, as DesktopData reads it. */
+const noServer: Transport = () => Promise.reject(new AppError('E_NETWORK', 'no server'));
 
 /** Everything in the cache, table by table, to prove a refused import changed nothing. */
 function snapshot(cache: LocalCache): Record<string, unknown[]> {
@@ -58,6 +79,12 @@ describe('incident capsule', () => {
       }
     })();
     source.pins.put({ incidentId: INCIDENT, fromTs: T0 - 3_600_000, toTs: T0 + 3_600_000, seriesIds: ids, pinnedAt: T0, origin: 'server' });
+    // The metrics panel's data-source queries, as "keep offline" kept them.
+    const window = { fromTs: T0 - 3_600_000, toTs: T0 + 3_600_000 };
+    source.sources.replaceFor(INCIDENT, [
+      { incidentId: INCIDENT, datasourceId: DATASOURCE, query: LATENCY, ...window, answer: latencyAnswer(window.fromTs, window.toTs), fetchedAt: T0 + 30_000 },
+      { incidentId: INCIDENT, datasourceId: DATASOURCE + 1, query: 'up', ...window, answer: { status: 'success', data: { resultType: 'matrix', result: [] } }, fetchedAt: T0 + 30_000 },
+    ]);
 
     // The target already holds something of its own, which no import may disturb.
     target.incidents.putBundle(bundleFixture(7, T0 - 86_400_000), T0);
@@ -72,7 +99,7 @@ describe('incident capsule', () => {
     exportCapsule(source, INCIDENT, file, () => T0 + 120_000);
     const imported = importCapsule(target, file);
 
-    expect(imported).toEqual({ incidentId: INCIDENT, title: 'HighCpu on web-1', createdAt: T0 + 120_000, series: 2, samples: 1_440 });
+    expect(imported).toEqual({ incidentId: INCIDENT, title: 'HighCpu on web-1', createdAt: T0 + 120_000, series: 2, samples: 1_440, sourceRanges: 2 });
     expect(target.incidents.bundle(INCIDENT)).toEqual({ value: source.incidents.bundle(INCIDENT)!.value, fetchedAt: T0 + 120_000 });
     expect(target.incidents.timelineOf(INCIDENT)).toEqual(source.incidents.timelineOf(INCIDENT));
     expect(target.incidents.alertsOf(INCIDENT).map((a) => a.value)).toEqual(source.incidents.alertsOf(INCIDENT).map((a) => a.value));
@@ -84,6 +111,45 @@ describe('incident capsule', () => {
     expect(target.pins.get(INCIDENT)).toMatchObject({ origin: 'capsule', fromTs: T0 - 3_600_000, toTs: T0 + 3_600_000 });
     expect(target.incidents.bundle(7)).toBeDefined();
     expect(fs.readdirSync(dir).filter((f) => f.includes('partial'))).toEqual([]);
+  });
+
+  it("carries the data-source queries' answers, so the panel's PromQL charts open from the capsule with no server", async () => {
+    exportCapsule(source, INCIDENT, file, () => T0 + 120_000);
+    importCapsule(target, file);
+    expect(target.sources.of(INCIDENT)).toEqual(source.sources.of(INCIDENT));
+
+    // What the console asks for the panel (a narrower window than the pin), answered offline.
+    const reads = new OfflineReads({ transport: noServer, cache: target });
+    const [start, end] = [(T0 - 1_800_000) / 1000, (T0 + 1_800_000) / 1000];
+    const read = await reads.sourceRange(DATASOURCE, { query: LATENCY, start: String(start), end: String(end), maxPoints: 500 });
+    expect(read).toMatchObject({ source: 'cache', freshAsOf: T0 + 30_000 });
+    expect(read.data.data.result.map((series) => series.metric.route)).toEqual(['/r0', '/r1']);
+    for (const series of read.data.data.result) {
+      expect(series.values).toHaveLength(61);
+      expect(series.values.every(([seconds]) => seconds >= start && seconds <= end)).toBe(true);
+    }
+    // Prometheus's strings kept as they were: the chart parses "NaN" and "+Inf" as online.
+    const kept = source.sources.of(INCIDENT)[0]!.answer.data.result[1]!.values;
+    expect(kept[7]![1]).toBe('NaN');
+    expect(kept[8]![1]).toBe('+Inf');
+    const offlineByTime = new Map(read.data.data.result[1]!.values);
+    for (const [seconds, value] of kept.filter(([seconds]) => offlineByTime.has(seconds))) expect(offlineByTime.get(seconds)).toBe(value);
+
+    // A query the capsule does not carry is "not available offline", not an empty chart.
+    await expect(reads.sourceRange(DATASOURCE, { query: 'rate(other[5m])', start: String(start), end: String(end) })).rejects.toMatchObject({ code: 'E_NETWORK', details: { offline: true } });
+  });
+
+  it('opens a format-1 capsule (made before capsules carried source answers)', () => {
+    exportCapsule(source, INCIDENT, file, () => T0 + 120_000);
+    const current = decodePayload(fs.readFileSync(file));
+    const { sourceRanges: _dropped, ...version1 } = current;
+    // An older capsule of the same incident was opened before: its answers must not linger.
+    target.sources.replaceFor(INCIDENT, source.sources.of(INCIDENT));
+    fs.writeFileSync(file, frame(version1, 1));
+    const imported = importCapsule(target, file);
+    expect(imported).toMatchObject({ incidentId: INCIDENT, series: 2, samples: 1_440, sourceRanges: 0 });
+    expect(target.sources.of(INCIDENT)).toEqual([]);
+    expect(target.incidents.bundle(INCIDENT)!.value).toEqual(source.incidents.bundle(INCIDENT)!.value);
   });
 
   it('refuses to export an incident that is not kept offline', () => {
@@ -105,8 +171,11 @@ describe('incident capsule', () => {
       ['a flipped byte in the checksum', (c) => flip(c, 20), 'checksum', /damaged/],
       ['a PNG', () => Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex'), 'foreign', /not a SmartCloudOps incident capsule/],
       ['an empty file', () => Buffer.alloc(0), 'foreign', /not a SmartCloudOps/],
-      ['a newer format version', (c) => withVersion(c, 2), 'newer-version', /newer version/],
+      ['a newer format version', (c) => withVersion(c, CAPSULE_VERSION + 1), 'newer-version', /newer version/],
       ['valid framing around the wrong JSON', () => frame({ kind: 'something-else' }), 'schema', /not what this version expects/],
+      ['a format-2 capsule without its source answers', (c) => frame(withoutSourceRanges(decodePayload(c))), 'schema', /not what this version expects/],
+      ['a source answer that is not a range answer', (c) => frame(withFirstAnswer(decodePayload(c), { status: 'success', data: { resultType: 'vector', result: [] } })), 'schema', /not what this version expects/],
+      ['a data-source query twice', (c) => frame(withDuplicateSourceRange(decodePayload(c))), 'schema', /appears twice/],
       ['valid framing around bytes that are not gzip', () => frameRaw(Buffer.from('plain text')), 'corrupt', /cannot be read/],
     ];
 
@@ -137,15 +206,34 @@ function withVersion(buffer: Buffer, version: number): Buffer {
 }
 
 /** A correctly framed capsule (magic, version, length, checksum) around any payload bytes. */
-function frameRaw(body: Buffer): Buffer {
+function frameRaw(body: Buffer, version = CAPSULE_VERSION): Buffer {
   const header = Buffer.alloc(48);
   CAPSULE_MAGIC.copy(header, 0);
-  header.writeUInt16BE(1, 8);
+  header.writeUInt16BE(version, 8);
   header.writeUInt32BE(body.length, 12);
   createHash('sha256').update(body).digest().copy(header, 16);
   return Buffer.concat([header, body]);
 }
 
-function frame(payload: unknown): Buffer {
-  return frameRaw(gzipSync(JSON.stringify(payload)));
+function frame(payload: unknown, version = CAPSULE_VERSION): Buffer {
+  return frameRaw(gzipSync(JSON.stringify(payload)), version);
+}
+
+type Payload = Record<string, unknown> & { sourceRanges: Array<Record<string, unknown>> };
+
+/** The JSON inside a capsule, read without the importer's checks (to build damaged ones). */
+function decodePayload(capsule: Buffer): Payload {
+  return JSON.parse(gunzipSync(capsule.subarray(48)).toString('utf8')) as Payload;
+}
+
+function withoutSourceRanges({ sourceRanges: _dropped, ...rest }: Payload): Record<string, unknown> {
+  return rest;
+}
+
+function withFirstAnswer(payload: Payload, answer: unknown): Payload {
+  return { ...payload, sourceRanges: payload.sourceRanges.map((range, i) => (i === 0 ? { ...range, answer } : range)) };
+}
+
+function withDuplicateSourceRange(payload: Payload): Payload {
+  return { ...payload, sourceRanges: [...payload.sourceRanges, payload.sourceRanges[0]!] };
 }

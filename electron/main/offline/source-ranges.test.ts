@@ -7,7 +7,10 @@ import type { PromMatrix, PromResponse } from '../../../shared/api/datasources.t
 import type { IncidentBundle } from '../../../shared/api/incidents.ts';
 import { openMetricsGauge, prometheusMissing, startPrometheus, type RunningPrometheus } from '../../../server/src/testing/prometheus.ts';
 import { startTestServer, type TestServer } from '../../../server/src/testing/test-server.ts';
+import { AppError } from '../../../shared/errors.ts';
 import { openLocalCache, type LocalCache } from '../cache/local-cache.ts';
+import { exportCapsule } from '../capsule/capsule-export.ts';
+import { importCapsule } from '../capsule/capsule-import.ts';
 import { fetchTransport } from '../testing/fetch-transport.ts';
 import { keepIncidentOffline, releaseIncident } from './keep-offline.ts';
 import { OfflineReads } from './offline-reads.ts';
@@ -103,6 +106,20 @@ describe.skipIf(MISSING !== null)('keep offline: data-source queries of the metr
     // A query nobody kept is "not available offline", not an empty chart.
     const other = await reads.sourceRange(datasourceId, { ...panelQuery(), query: 'up' }).catch((error: unknown) => error);
     expect(other).toMatchObject({ code: 'E_NETWORK', details: { offline: true } });
+
+    // Exported as a capsule and opened elsewhere (its own cache, no server at all): the
+    // panel's source query is answered from the capsule exactly as from the profile's cache.
+    const capsuleFile = path.join(dir, `incident-${incidentId}.scocapsule`);
+    exportCapsule(cache, incidentId, capsuleFile);
+    const elsewhere = openLocalCache(path.join(dir, 'capsules.db'));
+    try {
+      expect(importCapsule(elsewhere, capsuleFile)).toMatchObject({ incidentId, sourceRanges: 1 });
+      const noServer: Transport = () => Promise.reject(new AppError('E_NETWORK', 'no server'));
+      const fromCapsule = await new OfflineReads({ transport: noServer, cache: elsewhere }).sourceRange(datasourceId, panelQuery());
+      expect(fromCapsule).toEqual(offline);
+    } finally {
+      elsewhere.close();
+    }
 
     releaseIncident(cache, incidentId);
     expect(cache.sources.of(incidentId)).toEqual([]);

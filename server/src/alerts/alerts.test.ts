@@ -63,7 +63,7 @@ describe('alert lifecycle', () => {
       'firing->acknowledged:test-operator',
       'acknowledged->resolved:system',
     ]);
-    expect(server.app.ctx.audit.query({ action: 'alert.*' }).map((e) => e.action)).toEqual(['alert.acknowledge', 'alert.unacknowledge', 'alert.acknowledge']);
+    expect((await server.app.ctx.audit.query({ action: 'alert.*' })).map((e) => e.action)).toEqual(['alert.acknowledge', 'alert.unacknowledge', 'alert.acknowledge']);
 
     // Firing again after resolution is a new episode of the same alert, not a new alert.
     const [refired] = ingest(firing({ alertname: 'DiskFull', target: 'db-1' }));

@@ -72,7 +72,7 @@ describe('alert detail, silence preview and undo', () => {
     expect(restored.statusCode).toBe(200);
     expect(restored.json()).toMatchObject({ state: 'active', endsAt: silence.endsAt, expiredBy: null });
     expect(await silencedCount()).toBe(2);
-    expect(server.app.ctx.audit.query({ action: 'silence.*' }).map((entry) => entry.action)).toEqual(['silence.restore', 'silence.expire', 'silence.create']);
+    expect((await server.app.ctx.audit.query({ action: 'silence.*' })).map((entry) => entry.action)).toEqual(['silence.restore', 'silence.expire', 'silence.create']);
   });
 });
 

@@ -52,15 +52,33 @@ export class AlertService {
     this.#lastSweep = deps.now();
   }
 
-  ingest(events: readonly AlertEvent[], actor: Actor = SYSTEM): IngestOutcome[] {
-    return this.#deps.run((unit) => events.map((event) => this.#ingestOne(event, actor, unit)));
+  /**
+   * One transaction for the whole batch (a webhook POST): every alert, its history, its
+   * incident and timeline entries are durable when this returns, and the stream hears of
+   * them after the commit. The batch's alerts are read in one query, not one each.
+   */
+  ingest(events: readonly AlertEvent[], actor: Actor = SYSTEM, alsoRecord?: (outcomes: IngestOutcome[]) => void): IngestOutcome[] {
+    return this.#deps.run((unit) => {
+      const fingerprints = events.map((event) => fingerprint(event.labels));
+      const known = this.#deps.alerts.byFingerprints(fingerprints);
+      const handled = new Set<string>();
+      const outcomes = events.map((event, i) => {
+        const fp = fingerprints[i]!;
+        // A second event for the same alert in this batch reads it again, as the first left it.
+        const existing = handled.has(fp) ? this.#deps.alerts.byFingerprint(fp) : known.get(fp);
+        handled.add(fp);
+        return this.#ingestOne(event, fp, existing, actor, unit);
+      });
+      // The caller's record of the batch (the receiver's audit entry) commits with it.
+      alsoRecord?.(outcomes);
+      return outcomes;
+    });
   }
 
-  #ingestOne(event: AlertEvent, actor: Actor, unit: UnitOfWork): IngestOutcome {
+  #ingestOne(event: AlertEvent, fp: string, existing: StoredAlert | undefined, actor: Actor, unit: UnitOfWork): IngestOutcome {
     const { alerts, silences } = this.#deps;
     const now = this.#deps.now();
     const labels = event.labels;
-    const existing = alerts.byFingerprint(fingerprint(labels));
     const annotations = { ...(existing?.annotations ?? {}), ...(event.annotations ?? {}) };
     // A repeat that says nothing about severity keeps the alert's.
     const severity = severityOf(event) ?? existing?.severity ?? DEFAULT_SEVERITY;
@@ -76,7 +94,7 @@ export class AlertService {
       const silencedBy = silences.matching(labels, now);
       const created = alerts.insert(
         {
-          fingerprint: fingerprint(labels),
+          fingerprint: fp,
           source: event.source,
           state: 'firing',
           severity,
@@ -139,7 +157,8 @@ export class AlertService {
   #startEpisode(alert: StoredAlert, event: AlertEvent, actor: Actor, unit: UnitOfWork, now: number, action: 'created' | 'refired'): Alert {
     const { linker } = this.#deps;
     const incidentId = linker.attach(alert, now, unit, event.group);
-    const saved = this.#deps.alerts.save({ ...alert, incidentId }, now);
+    // A new alert's row is written already (it only lacks the incident); a refired one is not.
+    const saved = action === 'created' ? this.#deps.alerts.linkIncident(alert, incidentId, now) : this.#deps.alerts.save({ ...alert, incidentId }, now);
     linker.note(incidentId, unit, {
       ts: now,
       kind: 'alert_firing',

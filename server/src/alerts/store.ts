@@ -55,15 +55,18 @@ const SEVERITY_ORDER = "CASE severity WHEN 'critical' THEN 2 WHEN 'warning' THEN
 export class AlertStore {
   readonly #db: Db;
   readonly #byFingerprint;
+  readonly #byFingerprints;
   readonly #byId;
   readonly #insert;
   readonly #update;
   readonly #history;
+  readonly #linkIncident;
   readonly #historyOf;
 
   constructor(db: Db) {
     this.#db = db;
     this.#byFingerprint = db.prepare('SELECT * FROM alerts WHERE fingerprint = ?');
+    this.#byFingerprints = db.prepare('SELECT * FROM alerts WHERE fingerprint IN (SELECT value FROM json_each(?))');
     this.#byId = db.prepare('SELECT * FROM alerts WHERE id = ?');
     this.#insert = db.prepare(`INSERT INTO alerts (fingerprint, source, state, severity, labels, annotations, search_text, starts_at, ends_at,
       expires_at, last_seen_at, updated_at, occurrences, silenced_by, acknowledged_by, acknowledged_at, ack_comment, incident_id, generator_url)
@@ -74,6 +77,7 @@ export class AlertStore {
       last_seen_at = @lastSeenAt, updated_at = @updatedAt, occurrences = @occurrences, silenced_by = @silencedBy,
       acknowledged_by = @acknowledgedBy, acknowledged_at = @acknowledgedAt, ack_comment = @ackComment, incident_id = @incidentId,
       generator_url = @generatorUrl WHERE id = @id`);
+    this.#linkIncident = db.prepare('UPDATE alerts SET incident_id = ?, updated_at = ? WHERE id = ?');
     this.#history = db.prepare('INSERT INTO alert_history (alert_id, ts, from_state, to_state, actor, actor_kind, comment) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.#historyOf = db.prepare('SELECT * FROM alert_history WHERE alert_id = ? ORDER BY id');
   }
@@ -81,6 +85,19 @@ export class AlertStore {
   byFingerprint(fp: string): (Alert & { expiresAt: number | null }) | undefined {
     const row = this.#byFingerprint.get(fp) as Row | undefined;
     return row ? { ...toAlert(row), expiresAt: row.expires_at as number | null } : undefined;
+  }
+
+  /**
+   * The alerts with these fingerprints, one query for a batch: a fingerprint missing from
+   * the map has no alert (yet).
+   */
+  byFingerprints(fingerprints: readonly string[]): Map<string, Alert & { expiresAt: number | null }> {
+    const found = new Map<string, Alert & { expiresAt: number | null }>();
+    if (fingerprints.length === 0) return found;
+    for (const row of this.#byFingerprints.all(JSON.stringify(fingerprints)) as Row[]) {
+      found.set(row.fingerprint as string, { ...toAlert(row), expiresAt: row.expires_at as number | null });
+    }
+    return found;
   }
 
   byId(id: number): (Alert & { expiresAt: number | null }) | undefined {
@@ -97,6 +114,13 @@ export class AlertStore {
     this.#update.run({ ...this.#params(alert, now), id: alert.id });
     const { expiresAt: _expiresAt, ...rest } = alert;
     return { ...rest, updatedAt: now, silenced: alert.silencedBy.length > 0 };
+  }
+
+  /** Sets the incident of a just-inserted alert: one column, not the whole row again. */
+  linkIncident(alert: Alert & { expiresAt: number | null }, incidentId: number, now: number): Alert {
+    this.#linkIncident.run(incidentId, now, alert.id);
+    const { expiresAt: _expiresAt, ...rest } = alert;
+    return { ...rest, incidentId, updatedAt: now, silenced: alert.silencedBy.length > 0 };
   }
 
   recordTransition(alertId: number, ts: number, from: AlertState | null, to: AlertState, actor: Actor, comment: string | null): void {

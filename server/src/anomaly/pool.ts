@@ -10,10 +10,17 @@ import { withSpan } from '../observability/tracing.ts';
  */
 export class ScoringPool {
   readonly #pool: Piscina;
+  readonly #threads: number;
   #failures = 0;
 
   constructor(threads = Math.max(1, Math.min(2, availableParallelism() - 1))) {
+    this.#threads = threads;
     this.#pool = new Piscina({ filename: fileURLToPath(new URL('./worker.ts', import.meta.url)), minThreads: threads, maxThreads: threads });
+  }
+
+  /** Worker threads: how many tasks run at once. */
+  get size(): number {
+    return this.#threads;
   }
 
   fit(task: Extract<WorkerTask, { kind: 'fit' }>): Promise<FitResult> {

@@ -16,7 +16,7 @@ import type { ServerContext } from '../context.ts';
 import type { ScoringPool } from './pool.ts';
 import { isModelLoadFailure } from './protocol.ts';
 import { TARGET_LABELS, targetOf } from '../metrics/target.ts';
-import type { TargetReads } from '../metrics/target-reads.ts';
+import type { TargetPage, TargetReads } from '../metrics/target-reads.ts';
 import type { ModelRecord, ModelRegistry } from './registry.ts';
 import { withSpan } from '../observability/tracing.ts';
 import { extremeWindowOf } from './extreme-window.ts';
@@ -39,9 +39,10 @@ export interface AnomalySettings {
   forest: ForestOptions;
   workers?: number;
   /**
-   * Most samples waiting to be scored. Beyond it new samples are stored but not scored
-   * (counted), and ingest answers 503 with Retry-After, so memory stays bounded under a
-   * burst instead of growing until the backlog drains.
+   * Most sample times waiting to be scored (stored, behind the scoring cursors). Beyond it
+   * ingest answers 503 with Retry-After until scoring catches up, so the unscored tail
+   * stays bounded under sustained ingest. Memory does not grow with it: waiting samples
+   * stay in the store and are read a page at a time.
    */
   maxBacklog?: number;
 }
@@ -79,11 +80,26 @@ interface Scorer {
 }
 
 interface TargetState {
+  /** The recent rows (up to the training window): what features and models are built from. */
   rows: RawRow[];
   active?: Scorer;
   candidate?: Scorer;
   /** Serialises this target's work so its samples are scored in time order. */
   queue: Promise<void>;
+  /** The scoring cursor: the time of the newest row consumed (scored, or kept for training). */
+  cursor: number;
+  /** The newest sample time heard of from the bus. */
+  heard: number;
+  /** Sample times heard of after the cursor, not read yet (an estimate until a page reaches the end). */
+  waiting: number;
+  /** More than a page waits: the target is back-filling, behind every live target. */
+  behind: boolean;
+  /** The last page did not reach the end of what is stored: read on. */
+  more: boolean;
+  /** A page of this target is being read and scored. */
+  running: boolean;
+  /** The registry was asked for the target's registered models (once, on its first row). */
+  askedRegistry: boolean;
 }
 
 type ScoredSample = AnomalyScoreEventData;
@@ -99,11 +115,13 @@ export function metricKey(sample: Pick<SampleEventData, 'name' | 'labels'>): str
 
 /** Most rows scored in one worker task (a back-fill is thousands of rows per target). */
 const MAX_SCORE_BATCH = 512;
+/** Rows a cursor reads from the store at once: the most a target holds in memory waiting to be scored. */
+export const SCORING_PAGE_ROWS = MAX_SCORE_BATCH;
 /** Models kept in shared memory for the workers (~150 KB each). */
 const MAX_SHARED_MODELS = 2_000;
 
 /** What anomaly may use of the metrics feature: its tables stay the metrics feature's own. */
-export type AnomalyMetrics = Pick<TargetReads, 'recentSamplesOfTarget' | 'setScores' | 'anomalyRate'>;
+export type AnomalyMetrics = Pick<TargetReads, 'recentSamplesOfTarget' | 'samplesAfter' | 'firstSampleTs' | 'lastScoreTs' | 'setScores' | 'anomalyRate'>;
 
 /**
  * One model per target over that target's feature vector. Samples arrive from the event
@@ -126,9 +144,22 @@ export class AnomalyService {
   #unsubscribe: (() => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
   #loadFailures = 0;
-  #backlog = 0;
   #scoringFailures = 0;
-  #shedSamples = 0;
+  /** Sum of the targets' `waiting`. */
+  #waiting = 0;
+  /** Rows read from the store and not scored yet (bounded by a page per running target). */
+  #held = 0;
+  /** Targets with live work (less than a page behind), in arrival order: they go first. */
+  readonly #live = new Set<string>();
+  /** Targets back-filling, served round-robin a page at a time when no live work waits. */
+  readonly #behind = new Set<string>();
+  #running = 0;
+  #backfillRunning = 0;
+  #stopped = false;
+  /** Called when scoring has nothing left to do (idle() waits on it). */
+  #settled: Array<() => void> = [];
+  readonly #metricKeys = new Map<number, string>();
+  readonly #targetOfSeries = new Map<number, string>();
 
   constructor(ctx: ServerContext, metrics: AnomalyMetrics, registry: ModelRegistry, pool: ScoringPool, settings: AnomalySettings) {
     this.#ctx = ctx;
@@ -170,19 +201,25 @@ export class AnomalyService {
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
     this.#unsubscribe?.();
     if (this.#timer) clearInterval(this.#timer);
+    this.#settle();
     await Promise.allSettled([...this.#targets.values()].map((t) => t.queue));
   }
 
-  /** Samples waiting to be scored, and samples left unscored because the backlog was full. */
-  get backlog(): { waiting: number; max: number; shed: number } {
-    return { waiting: this.#backlog, max: this.#settings.maxBacklog ?? DEFAULT_MAX_BACKLOG, shed: this.#shedSamples };
+  /**
+   * Sample times stored and not scored yet (`waiting`, read from the store by the scoring
+   * cursors), the bound beyond which ingest sheds, and the rows held in memory meanwhile
+   * (`held`: at most a page per target being scored, however far behind scoring is).
+   */
+  get backlog(): { waiting: number; max: number; held: number; behindTargets: number } {
+    return { waiting: this.#waiting, max: this.#settings.maxBacklog ?? DEFAULT_MAX_BACKLOG, held: this.#held, behindTargets: this.#behind.size };
   }
 
   /** The scoring backlog is full: writers should back off (ingest sheds with 503). */
   get overloaded(): boolean {
-    return this.#backlog >= (this.#settings.maxBacklog ?? DEFAULT_MAX_BACKLOG);
+    return this.#waiting >= (this.#settings.maxBacklog ?? DEFAULT_MAX_BACKLOG);
   }
 
   /** The alarm threshold every stored score is compared with. */
@@ -190,13 +227,18 @@ export class AnomalyService {
     return likelihoodThreshold(this.#settings.falseAlarmRate);
   }
 
-  /** Resolves when every sample received so far has been scored (tests, shutdown). */
+  /** Resolves when every sample received so far has been scored, back-fill included (tests, shutdown). */
   async idle(): Promise<void> {
-    let pending: Promise<unknown>[];
-    do {
-      pending = [...this.#targets.values()].map((t) => t.queue);
+    for (;;) {
+      if (this.#running > 0 || ((this.#live.size > 0 || this.#behind.size > 0) && !this.#stopped)) {
+        await new Promise<void>((resolve) => this.#settled.push(resolve));
+        continue;
+      }
+      const pending = [...this.#targets.values()].map((t) => t.queue);
       await Promise.allSettled(pending);
-    } while ([...this.#targets.values()].some((t, i) => t.queue !== pending[i]));
+      const changed = [...this.#targets.values()].some((t, i) => t.queue !== pending[i]);
+      if (!changed && this.#running === 0 && (this.#stopped || (this.#live.size === 0 && this.#behind.size === 0))) return;
+    }
   }
 
   status() {
@@ -297,28 +339,142 @@ export class AnomalyService {
     }
   }
 
+  /**
+   * Hears of new samples. Nothing of them is kept: the bus says which targets have new
+   * times, and each target's cursor reads them from the store in pages (complete rows,
+   * however an ingest ordered its series), so a back-fill of any size is scored in full
+   * with memory bounded by a page.
+   */
   #accept(samples: SampleEventData[]): void {
-    for (const [target, rows] of groupRows(samples)) {
-      let state = this.#targets.get(target);
-      if (!state) {
-        const created: TargetState = { rows: [], queue: Promise.resolve() };
-        this.#targets.set(target, (state = created));
-        // A target seen for the first time since start: rebuild its recent history from the store.
-        const history = groupRows(this.#metrics.recentSamplesOfTarget(target, rows[0]!.ts, this.#settings.trainWindow)).get(target) ?? [];
-        for (const row of history) created.rows.push(row);
+    const heard = new Map<string, { before: number; times: Set<number> }>();
+    for (const sample of samples) {
+      let target = this.#targetOfSeries.get(sample.seriesId);
+      if (target === undefined) this.#targetOfSeries.set(sample.seriesId, (target = targetOf(sample.labels)));
+      let entry = heard.get(target);
+      if (!entry) {
+        const state = this.#targets.get(target) ?? this.#firstSight(target);
+        heard.set(target, (entry = { before: Math.max(state.heard, state.cursor), times: new Set() }));
       }
-      const targetState = state;
-      const accepted: RawRow[] = [];
-      for (const row of rows) {
-        if (this.overloaded) {
-          this.#shedSamples++;
-          continue;
-        }
-        this.#backlog++;
-        accepted.push(row);
-      }
-      if (accepted.length > 0) void this.#enqueue(targetState, () => this.#processRows(target, targetState, accepted));
+      if (sample.ts > entry.before) entry.times.add(sample.ts);
     }
+    for (const [target, { times }] of heard) {
+      const state = this.#targets.get(target)!;
+      if (times.size === 0) continue;
+      for (const ts of times) if (ts > state.heard) state.heard = ts;
+      state.waiting += times.size;
+      this.#waiting += times.size;
+      this.#schedule(target, state);
+    }
+    this.#pump();
+  }
+
+  /**
+   * A target seen for the first time since start: its cursor resumes after its last stored
+   * score, else before its first stored sample, so every stored sample not scored yet is
+   * walked (a back-fill, or samples stored before a restart); the recent history up to the
+   * cursor is read from the store.
+   */
+  #firstSight(target: string): TargetState {
+    const cursor = this.#metrics.lastScoreTs(target) ?? (this.#metrics.firstSampleTs(target) ?? Number.MAX_SAFE_INTEGER) - 1;
+    const state: TargetState = { rows: [], queue: Promise.resolve(), cursor, heard: cursor, waiting: 0, behind: false, more: false, running: false, askedRegistry: false };
+    this.#targets.set(target, state);
+    const history = groupRows(this.#metrics.recentSamplesOfTarget(target, cursor + 1, this.#settings.trainWindow)).get(target) ?? [];
+    for (const row of history) state.rows.push(row);
+    return state;
+  }
+
+  /** Puts a target with waiting rows in the live or the back-fill set (live when less than a page waits). */
+  #schedule(target: string, state: TargetState): void {
+    if (state.running || (!state.more && state.heard <= state.cursor)) return;
+    if (state.behind || state.waiting > SCORING_PAGE_ROWS) {
+      state.behind = true;
+      this.#live.delete(target);
+      this.#behind.add(target);
+    } else if (!this.#behind.has(target)) this.#live.add(target);
+  }
+
+  /**
+   * Starts pages while the pool has room: live targets first, in arrival order; a back-fill
+   * page only when no live target waits, and never so many that live work would find every
+   * worker busy with back-fill (with one worker, a live target waits at most one page).
+   */
+  #pump(): void {
+    if (this.#stopped) return this.#settle();
+    const slots = Math.max(1, this.#pool.size);
+    while (this.#running < slots) {
+      const live = this.#live.values().next();
+      if (!live.done) {
+        this.#live.delete(live.value);
+        this.#runPage(live.value, false);
+        continue;
+      }
+      if (this.#backfillRunning >= Math.max(1, slots - 1)) break;
+      const behind = this.#behind.values().next();
+      if (behind.done) break;
+      // Round-robin: the target goes to the back of the set when its page is done.
+      this.#behind.delete(behind.value);
+      this.#runPage(behind.value, true);
+    }
+    this.#settle();
+  }
+
+  #settle(): void {
+    if (this.#running > 0 || (!this.#stopped && (this.#live.size > 0 || this.#behind.size > 0))) return;
+    const waiters = this.#settled;
+    this.#settled = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  /** Reads the target's next page after its cursor and scores it, in the target's queue. */
+  #runPage(target: string, backfill: boolean): void {
+    const state = this.#targets.get(target)!;
+    state.running = true;
+    this.#running++;
+    if (backfill) this.#backfillRunning++;
+    void this.#enqueue(state, async () => {
+      const page = this.#metrics.samplesAfter(target, state.cursor, SCORING_PAGE_ROWS);
+      const rows = this.#rowsOf(page);
+      const consumed = page.complete ? state.waiting : Math.min(state.waiting, rows.length);
+      state.waiting -= consumed;
+      this.#waiting -= consumed;
+      if (rows.length > 0) state.cursor = rows[rows.length - 1]!.ts;
+      state.more = !page.complete;
+      state.behind = !page.complete;
+      // Times heard of that the store does not hold (a rolled-back write) are not waited for.
+      if (page.complete && state.heard > state.cursor) state.heard = state.cursor;
+      this.#held += rows.length;
+      try {
+        await this.#processRows(target, state, rows);
+      } finally {
+        this.#held -= rows.length;
+      }
+    }).finally(() => {
+      state.running = false;
+      this.#running--;
+      if (backfill) this.#backfillRunning--;
+      this.#schedule(target, state);
+      this.#pump();
+    });
+  }
+
+  /** A page as rows: one per time, every series of the target that has a sample at it. */
+  #rowsOf(page: TargetPage): RawRow[] {
+    const rows: RawRow[] = new Array(page.times.length);
+    const at = new Map<number, number>();
+    for (let i = 0; i < page.times.length; i++) {
+      rows[i] = { ts: page.times[i]!, values: {}, seriesIds: [] };
+      at.set(page.times[i]!, i);
+    }
+    for (const { ref, samples } of page.series) {
+      let key = this.#metricKeys.get(ref.id);
+      if (key === undefined) this.#metricKeys.set(ref.id, (key = metricKey(ref)));
+      for (let i = 0; i < samples.length; i++) {
+        const row = rows[at.get(samples.ts[i]!)!]!;
+        row.values[key] = samples.values[i]!;
+        row.seriesIds.push(ref.id);
+      }
+    }
+    return rows;
   }
 
   /**
@@ -338,8 +494,6 @@ export class AnomalyService {
       } catch (error) {
         this.#scoringFailures += n;
         this.#ctx.log.error({ err: error, target, rows: n }, 'anomaly scoring failed for some samples; continuing');
-      } finally {
-        this.#backlog -= n;
       }
     }
   }
@@ -411,8 +565,12 @@ export class AnomalyService {
 
   async #process(target: string, state: TargetState, row: RawRow): Promise<void> {
     // After a restart the registry still knows the target's models: pick them up, their
-    // features and likelihood rebuilt from the rows before this one.
-    if (!state.active && this.#registry.inState(target, 'active')) await this.#loadRegistered(target, state);
+    // features and likelihood rebuilt from the rows before this one. Asked once per target:
+    // afterwards every change of its models goes through this service (train, reload).
+    if (!state.active && !state.askedRegistry) {
+      state.askedRegistry = true;
+      if (this.#registry.inState(target, 'active')) await this.#loadRegistered(target, state);
+    }
     state.rows.push(row);
     if (state.rows.length > this.#settings.trainWindow) state.rows.shift();
     if (!state.active) {

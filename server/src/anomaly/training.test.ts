@@ -56,7 +56,7 @@ describe('anomaly training progress and extreme training windows', () => {
     expect(hot).toMatchObject({ state: 'ready', activeModelId: expect.any(Number), extremeWindow: [{ metric: 'node_cpu_utilisation_ratio', share: 1 }] });
     const model = (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/anomaly/models/${hot!.activeModelId}` })).json() as AnomalyModel;
     expect(model.evaluation.extremeWindow).toEqual(hot!.extremeWindow);
-    const audit = server.app.ctx.audit.query({ action: 'anomaly.model.train' }).find((entry) => entry.target?.startsWith('hot-1'));
+    const audit = (await server.app.ctx.audit.query({ action: 'anomaly.model.train' })).find((entry) => entry.target?.startsWith('hot-1'));
     expect(audit?.details).toMatchObject({ extremeWindow: ['node_cpu_utilisation_ratio at or above 95% for 100% of the window'] });
   });
 

@@ -1,15 +1,21 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { testDatabases, useTestDatabase } from '../testing/databases.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
 import type { Role } from '../../../shared/auth/permissions.ts';
 
-describe('API keys', () => {
+describe.each(testDatabases())('API keys ($name)', (database) => {
+  const databases = useTestDatabase(database);
   let server: TestServer;
   let clock: number;
   beforeEach(async () => {
+    if (database.skip) return;
     clock = Date.UTC(2026, 0, 1);
-    server = await startTestServer({ now: () => clock });
+    server = await startTestServer({ env: await databases.fresh(), now: () => clock });
+  }, 120_000);
+  afterEach(async () => {
+    if (!database.skip) await server.close();
   });
-  afterEach(() => server.close());
+  const it = test.skipIf(database.skip);
 
   const create = (role: Role, payload: Record<string, unknown>) => server.injectAs(role, { method: 'POST', url: '/api/v1/api-keys', payload });
   /** Non-admins must give an expiry; a week ahead of the test clock. */
@@ -25,7 +31,8 @@ describe('API keys', () => {
     expect(key).toMatchObject({ name: 'ci', role: 'operator', scopes: null, ownerUsername: 'test-operator', lastUsedAt: null });
     expect(secret.startsWith(key.prefix)).toBe(true);
 
-    const stored = JSON.stringify(server.app.ctx.db.prepare('SELECT * FROM api_keys').all());
+    const stored = JSON.stringify(await server.app.ctx.sql.db.selectFrom('api_keys').selectAll().execute());
+    expect(stored).toContain(key.prefix);
     expect(stored).not.toContain(secret);
     const list = await server.injectAs('operator', { method: 'GET', url: '/api/v1/api-keys' });
     expect(JSON.stringify(list.json())).not.toContain(secret);
@@ -113,7 +120,7 @@ describe('API keys', () => {
     const minted = await server.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: { authorization: `Bearer ${secret}` }, payload: { name: 'child' } });
     expect(minted.statusCode).toBe(403);
     await server.injectAs('admin', { method: 'DELETE', url: `/api/v1/api-keys/${key.id}` });
-    const actions = server.app.ctx.audit.query({ action: 'apikey.*' }).map((e) => `${e.action}:${e.outcome}`);
+    const actions = (await server.app.ctx.audit.query({ action: 'apikey.*' })).map((e) => `${e.action}:${e.outcome}`);
     expect(actions).toEqual(['apikey.revoke:success', 'apikey.create:denied', 'apikey.create:success']);
   });
 });

@@ -20,7 +20,7 @@ export const apiKeyRoutes: FastifyPluginAsync<ApiKeyRoutesOptions> = async (app,
   registerRoutes(app, routes, {
     create: async (request) => {
       try {
-        const created = apiKeys.create(principalOf(request), request.body);
+        const created = await apiKeys.create(principalOf(request), request.body);
         ctx.audit.record({ ...auditActor(request), action: 'apikey.create', target: `apikey:${created.key.id}`, outcome: 'success', details: { name: created.key.name, role: created.key.role, scopes: created.key.scopes } });
         return created;
       } catch (error) {
@@ -31,12 +31,12 @@ export const apiKeyRoutes: FastifyPluginAsync<ApiKeyRoutesOptions> = async (app,
 
     list: async (request) => {
       const principal = principalOf(request);
-      return { keys: apiKeys.visibleTo(principal, managesAll(principal)) };
+      return { keys: await apiKeys.visibleTo(principal, managesAll(principal)) };
     },
 
     revoke: async (request) => {
       const principal = principalOf(request);
-      const key = apiKeys.revoke(principal, request.params.id, managesAll(principal));
+      const key = await apiKeys.revoke(principal, request.params.id, managesAll(principal));
       ctx.audit.record({ ...auditActor(request), action: 'apikey.revoke', target: `apikey:${key.id}`, outcome: 'success', details: { name: key.name, owner: key.ownerUsername } });
       return key;
     },

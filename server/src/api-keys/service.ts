@@ -2,7 +2,6 @@ import { AppError } from '../../../shared/errors.ts';
 import { ROLE_PERMISSIONS, roleAtLeast, type Permission, type Role } from '../../../shared/auth/permissions.ts';
 import type { ApiKey, CreateApiKeyRequest } from '../../../shared/api/api-keys.ts';
 import type { Principal } from '../auth/principal.ts';
-import type { UserStore } from '../users/store.ts';
 import type { ApiKeyStore } from './store.ts';
 
 /** `last_used_at` is written at most this often per key, so that a busy key does not write on every request. */
@@ -16,17 +15,15 @@ const lowerRole = (a: Role, b: Role): Role => (roleAtLeast(a, b) ? b : a);
 /** Creation rules and authentication of API keys. */
 export class ApiKeyService {
   readonly #keys: ApiKeyStore;
-  readonly #users: UserStore;
   readonly #now: () => number;
 
-  constructor(keys: ApiKeyStore, users: UserStore, now: () => number = Date.now) {
+  constructor(keys: ApiKeyStore, now: () => number = Date.now) {
     this.#keys = keys;
-    this.#users = users;
     this.#now = now;
   }
 
   /** A key belongs to the user creating it; its role and scopes can never exceed theirs. */
-  create(creator: Principal, request: CreateApiKeyRequest): { key: ApiKey; secret: string } {
+  async create(creator: Principal, request: CreateApiKeyRequest): Promise<{ key: ApiKey; secret: string }> {
     // A key minting keys would outlive its own revocation; only signed-in users create keys.
     if (creator.kind !== 'user') throw new AppError('E_FORBIDDEN', 'API keys cannot create API keys; sign in as a user.');
     // The least privilege unless asked: a forgotten role must not mint an admin key.
@@ -51,33 +48,34 @@ export class ApiKeyService {
   }
 
   /** Keys the principal may see: all with `apikeys:manage`, else their own. */
-  visibleTo(principal: Principal, canManageAll: boolean): ApiKey[] {
+  visibleTo(principal: Principal, canManageAll: boolean): Promise<ApiKey[]> {
     return canManageAll ? this.#keys.list() : this.#keys.list(principal.userId);
   }
 
   /** Revokes a key the principal owns (or any, with `apikeys:manage`); others look absent. */
-  revoke(principal: Principal, id: number, canManageAll: boolean): ApiKey {
-    const key = this.#keys.byId(id);
+  async revoke(principal: Principal, id: number, canManageAll: boolean): Promise<ApiKey> {
+    const key = await this.#keys.byId(id);
     if (!key || (!canManageAll && key.ownerId !== principal.userId)) throw new AppError('E_NOT_FOUND', 'No such API key.');
-    this.#keys.revoke(id);
-    return this.#keys.byId(id)!;
+    await this.#keys.revoke(id);
+    return (await this.#keys.byId(id))!;
   }
 
   /**
-   * Secret -> principal. The owner is re-read on every request: a disabled owner disables
+   * Secret -> principal. The key and its owner are read from the database on every request
+   * (no cache, so a revocation on any replica holds at once): a disabled owner disables
    * their keys, and a demoted owner's keys drop to the owner's new role.
    */
-  authenticate(secret: string): Principal {
-    const key = this.#keys.bySecret(secret);
+  async authenticate(secret: string): Promise<Principal> {
+    const found = await this.#keys.bySecret(secret);
     const now = this.#now();
-    if (!key || key.revokedAt !== null) throw new AppError('E_TOKEN_INVALID');
+    if (!found || found.key.revokedAt !== null) throw new AppError('E_TOKEN_INVALID');
+    const { key, owner } = found;
     if (key.expiresAt !== null && key.expiresAt <= now) throw new AppError('E_TOKEN_INVALID', 'The API key has expired.');
-    const owner = this.#users.byId(key.ownerId);
-    if (!owner || owner.disabled) throw new AppError('E_TOKEN_INVALID');
-    if (key.lastUsedAt === null || now - key.lastUsedAt >= TOUCH_INTERVAL_MS) this.#keys.touch(key.id, now);
+    if (owner.disabled) throw new AppError('E_TOKEN_INVALID');
+    if (key.lastUsedAt === null || now - key.lastUsedAt >= TOUCH_INTERVAL_MS) await this.#keys.touch(key.id, now);
     return {
       kind: 'apiKey',
-      userId: owner.id,
+      userId: key.ownerId,
       name: key.name,
       role: lowerRole(key.role, owner.role),
       scopes: key.scopes as Permission[] | null,

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
-import type { Db } from '../db/database.ts';
 import type { Permission, Role } from '../../../shared/auth/permissions.ts';
 import { API_KEY_PREFIX, type ApiKey } from '../../../shared/api/api-keys.ts';
+import type { SqlDatabase } from '../db/sql/open.ts';
 
 /** A 256-bit random secret needs no slow hash: SHA-256 cannot be brute-forced back to it. */
 export const hashSecret = (secret: string): string => crypto.createHash('sha256').update(secret).digest('hex');
@@ -20,6 +20,12 @@ interface ApiKeyRow {
   revoked_at: number | null;
 }
 
+/** A key with what authentication needs of its owner, read in the same query. */
+export interface ApiKeyWithOwner {
+  key: ApiKey;
+  owner: { role: Role; disabled: boolean };
+}
+
 function toApiKey(row: ApiKeyRow): ApiKey {
   return {
     id: row.id,
@@ -36,49 +42,73 @@ function toApiKey(row: ApiKeyRow): ApiKey {
   };
 }
 
-const SELECT = 'SELECT k.*, u.username AS owner_username FROM api_keys k JOIN users u ON u.id = k.owner_id';
+const KEY_COLUMNS = ['k.id', 'k.name', 'k.prefix', 'k.owner_id', 'k.role', 'k.scopes', 'k.created_at', 'k.expires_at', 'k.last_used_at', 'k.revoked_at', 'u.username as owner_username'] as const;
 
-/** API keys, stored hashed; the secret leaves the server once, in the creation response. */
+/**
+ * API keys on the shared query layer (SQLite or PostgreSQL), stored hashed; the secret leaves
+ * the server once, in the creation response. Nothing is cached: every authentication reads
+ * the key and its owner, so a key created or revoked on one replica holds on all at once.
+ */
 export class ApiKeyStore {
-  readonly #db: Db;
+  readonly #sql: SqlDatabase;
   readonly #now: () => number;
 
-  constructor(db: Db, now: () => number = Date.now) {
-    this.#db = db;
+  constructor(database: SqlDatabase, now: () => number = Date.now) {
+    this.#sql = database;
     this.#now = now;
   }
 
-  create(input: { name: string; ownerId: number; role: Role; scopes: readonly Permission[] | null; expiresAt: number | null }): { key: ApiKey; secret: string } {
+  #select() {
+    return this.#sql.db.selectFrom('api_keys as k').innerJoin('users as u', 'u.id', 'k.owner_id');
+  }
+
+  async create(input: { name: string; ownerId: number; role: Role; scopes: readonly Permission[] | null; expiresAt: number | null }): Promise<{ key: ApiKey; secret: string }> {
     const secret = `${API_KEY_PREFIX}${crypto.randomBytes(32).toString('base64url')}`;
-    const result = this.#db
-      .prepare('INSERT INTO api_keys (name, prefix, secret_hash, owner_id, role, scopes, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(input.name, secret.slice(0, API_KEY_PREFIX.length + 8), hashSecret(secret), input.ownerId, input.role, input.scopes ? JSON.stringify(input.scopes) : null, this.#now(), input.expiresAt);
-    return { key: this.byId(Number(result.lastInsertRowid))!, secret };
+    const { id } = await this.#sql.db
+      .insertInto('api_keys')
+      .values({
+        name: input.name,
+        prefix: secret.slice(0, API_KEY_PREFIX.length + 8),
+        secret_hash: hashSecret(secret),
+        owner_id: input.ownerId,
+        role: input.role,
+        scopes: input.scopes ? JSON.stringify(input.scopes) : null,
+        created_at: this.#now(),
+        expires_at: input.expiresAt,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { key: (await this.byId(id))!, secret };
   }
 
-  byId(id: number): ApiKey | undefined {
-    const row = this.#db.prepare(`${SELECT} WHERE k.id = ?`).get(id) as ApiKeyRow | undefined;
+  async byId(id: number): Promise<ApiKey | undefined> {
+    const row = await this.#select().select(KEY_COLUMNS).where('k.id', '=', id).executeTakeFirst();
     return row && toApiKey(row);
   }
 
-  bySecret(secret: string): ApiKey | undefined {
-    const row = this.#db.prepare(`${SELECT} WHERE k.secret_hash = ?`).get(hashSecret(secret)) as ApiKeyRow | undefined;
-    return row && toApiKey(row);
+  /** The key a secret belongs to, with its owner's current role and state (one round trip per request). */
+  async bySecret(secret: string): Promise<ApiKeyWithOwner | undefined> {
+    const row = await this.#select()
+      .select([...KEY_COLUMNS, 'u.role as owner_role', 'u.disabled as owner_disabled'] as const)
+      .where('k.secret_hash', '=', hashSecret(secret))
+      .executeTakeFirst();
+    return row && { key: toApiKey(row), owner: { role: row.owner_role, disabled: row.owner_disabled === 1 } };
   }
 
   /** All keys, or one owner's, newest first. */
-  list(ownerId?: number): ApiKey[] {
-    const rows = ownerId === undefined
-      ? this.#db.prepare(`${SELECT} ORDER BY k.id DESC`).all()
-      : this.#db.prepare(`${SELECT} WHERE k.owner_id = ? ORDER BY k.id DESC`).all(ownerId);
-    return (rows as ApiKeyRow[]).map(toApiKey);
+  async list(ownerId?: number): Promise<ApiKey[]> {
+    let query = this.#select().select(KEY_COLUMNS).orderBy('k.id', 'desc');
+    if (ownerId !== undefined) query = query.where('k.owner_id', '=', ownerId);
+    return (await query.execute()).map(toApiKey);
   }
 
-  revoke(id: number): boolean {
-    return this.#db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(this.#now(), id).changes > 0;
+  /** True when this call revoked it (false: unknown or revoked before). */
+  async revoke(id: number): Promise<boolean> {
+    const result = await this.#sql.db.updateTable('api_keys').set({ revoked_at: this.#now() }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
-  touch(id: number, at: number): void {
-    this.#db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?').run(at, id);
+  async touch(id: number, at: number): Promise<void> {
+    await this.#sql.db.updateTable('api_keys').set({ last_used_at: at }).where('id', '=', id).execute();
   }
 }

@@ -13,7 +13,7 @@ export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (app, {
     list: async (request) => {
       const limit = request.query.limit ?? 100;
       // One extra row tells whether an older page exists without a COUNT.
-      const rows = ctx.audit.query({ ...request.query, limit: limit + 1 });
+      const rows = await ctx.audit.query({ ...request.query, limit: limit + 1 });
       const entries = rows.slice(0, limit);
       return { entries, nextBefore: rows.length > limit ? entries[entries.length - 1]!.id : null };
     },

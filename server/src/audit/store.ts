@@ -1,6 +1,6 @@
-import type { Db } from '../db/database.ts';
-import { WhereClause } from '../db/where-clause.ts';
 import type { AuditEntry, AuditOutcome } from '../../../shared/api/audit.ts';
+import type { SqlDatabase } from '../db/sql/open.ts';
+import type { AuditLogTable } from '../db/sql/schema.ts';
 
 export type { AuditEntry, AuditOutcome };
 
@@ -28,56 +28,116 @@ export interface AuditQuery {
   limit?: number;
 }
 
-/** Append-only audit log (the table's triggers refuse updates and deletes). */
+type AuditRow = Omit<AuditLogTable, 'id'>;
+
+/** Where a failed write is reported (the server's logger). */
+export interface AuditErrorLog {
+  error(details: object, message: string): void;
+}
+
+/** Entries written in one INSERT at most (a burst of records is written in a few statements). */
+const BATCH_ROWS = 500;
+
+interface Batch {
+  rows: AuditRow[];
+  /** Settles when the batch is stored (or could not be). */
+  done: Promise<void>;
+}
+
+/**
+ * The append-only audit log (both databases refuse updates and deletes), on the shared query
+ * layer: one log for every replica on PostgreSQL, read in one id order from any of them.
+ *
+ * `record()` keeps the synchronous signature every feature calls it with (from request
+ * handlers, services and scheduled jobs alike): it takes the time and queues the entry, and
+ * the queue writes entries in the order they were recorded, in batches, one batch at a time.
+ * `flush()` waits until everything recorded before it is stored and fails if some of it
+ * could not be; the HTTP layer awaits it before sending any response (app.ts, onSend), so an
+ * answered request's audit entries are in the database, as when the insert was synchronous.
+ * `query()` flushes first, so this replica reads its own entries.
+ */
 export class AuditLog {
-  readonly #insert;
-  readonly #db: Db;
+  readonly #sql: SqlDatabase;
   readonly #now: () => number;
+  readonly #log: AuditErrorLog | undefined;
+  /** The batch still taking entries (not started writing). */
+  #open: Batch | undefined;
+  /** Batches not settled yet, for flush(). */
+  readonly #unsettled = new Set<Promise<void>>();
+  /** Ends when the last batch has settled: the next one starts after it, keeping the order. */
+  #tail: Promise<void> = Promise.resolve();
 
-  constructor(db: Db, now: () => number = Date.now) {
-    this.#db = db;
+  constructor(database: SqlDatabase, now: () => number = Date.now, log?: AuditErrorLog) {
+    this.#sql = database;
     this.#now = now;
-    this.#insert = db.prepare(
-      'INSERT INTO audit_log (ts, actor, actor_kind, action, target, outcome, ip, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    this.#log = log;
+  }
+
+  record(entry: AuditEntryInput): void {
+    const row: AuditRow = {
+      ts: this.#now(),
+      actor: entry.actor,
+      actor_kind: entry.actorKind,
+      action: entry.action,
+      target: entry.target ?? null,
+      outcome: entry.outcome,
+      ip: entry.ip ?? null,
+      details: entry.details ? JSON.stringify(entry.details) : null,
+    };
+    if (this.#open && this.#open.rows.length < BATCH_ROWS) {
+      this.#open.rows.push(row);
+      return;
+    }
+    const batch = { rows: [row] } as Batch;
+    this.#open = batch;
+    batch.done = this.#tail.then(async () => {
+      // From here on, entries recorded go to the next batch.
+      if (this.#open === batch) this.#open = undefined;
+      await this.#sql.db.insertInto('audit_log').values(batch.rows).execute();
+    });
+    this.#unsettled.add(batch.done);
+    // The chain goes on whatever this batch's fate; a failure is logged here and reported
+    // to whoever flushes (the request that recorded it answers with the error).
+    this.#tail = batch.done.then(
+      () => {
+        this.#unsettled.delete(batch.done);
+      },
+      (error: unknown) => {
+        this.#unsettled.delete(batch.done);
+        this.#log?.error({ err: error, entries: batch.rows.length, actions: [...new Set(batch.rows.map((r) => r.action))] }, 'audit entries could not be stored');
+      },
     );
   }
 
-  record(entry: AuditEntryInput): number {
-    const result = this.#insert.run(
-      this.#now(),
-      entry.actor,
-      entry.actorKind,
-      entry.action,
-      entry.target ?? null,
-      entry.outcome,
-      entry.ip ?? null,
-      entry.details ? JSON.stringify(entry.details) : null,
-    );
-    return Number(result.lastInsertRowid);
+  /** Resolves when every entry recorded before the call is stored; rejects if one of them could not be. */
+  async flush(): Promise<void> {
+    if (this.#unsettled.size === 0) return;
+    await Promise.all(this.#unsettled);
   }
 
-  query(q: AuditQuery): AuditEntry[] {
-    const where = new WhereClause();
-    if (q.actor) where.add('actor = ?', q.actor);
-    if (q.action) where.add(q.action.endsWith('*') ? 'action LIKE ?' : 'action = ?', q.action.endsWith('*') ? `${q.action.slice(0, -1)}%` : q.action);
-    if (q.outcome) where.add('outcome = ?', q.outcome);
-    if (q.target) where.add('target = ?', q.target);
-    if (q.from !== undefined) where.add('ts >= ?', q.from);
-    if (q.to !== undefined) where.add('ts <= ?', q.to);
-    if (q.before !== undefined) where.add('id < ?', q.before);
-    const sql = `SELECT * FROM audit_log ${where.toSql()} ORDER BY id DESC LIMIT ?`;
-    const args = where.args;
-    const rows = this.#db.prepare(sql).all(...args, Math.min(q.limit ?? 100, 10_000)) as Array<Record<string, unknown>>;
+  async query(q: AuditQuery): Promise<AuditEntry[]> {
+    // Entries of this replica still queued would be missing otherwise; a failed write
+    // is not this reader's error (it was reported to its request and logged).
+    await this.flush().catch(() => undefined);
+    let query = this.#sql.db.selectFrom('audit_log').selectAll();
+    if (q.actor) query = query.where('actor', '=', q.actor);
+    if (q.action) query = q.action.endsWith('*') ? query.where('action', 'like', `${q.action.slice(0, -1)}%`) : query.where('action', '=', q.action);
+    if (q.outcome) query = query.where('outcome', '=', q.outcome);
+    if (q.target) query = query.where('target', '=', q.target);
+    if (q.from !== undefined) query = query.where('ts', '>=', q.from);
+    if (q.to !== undefined) query = query.where('ts', '<=', q.to);
+    if (q.before !== undefined) query = query.where('id', '<', q.before);
+    const rows = await query.orderBy('id', 'desc').limit(Math.min(q.limit ?? 100, 10_000)).execute();
     return rows.map((row) => ({
-      id: row.id as number,
-      ts: row.ts as number,
-      actor: row.actor as string | null,
-      actorKind: row.actor_kind as AuditEntry['actorKind'],
-      action: row.action as string,
-      target: row.target as string | null,
-      outcome: row.outcome as AuditOutcome,
-      ip: row.ip as string | null,
-      details: row.details ? (JSON.parse(row.details as string) as Record<string, unknown>) : null,
+      id: row.id,
+      ts: row.ts,
+      actor: row.actor,
+      actorKind: row.actor_kind,
+      action: row.action,
+      target: row.target,
+      outcome: row.outcome,
+      ip: row.ip,
+      details: row.details ? (JSON.parse(row.details) as Record<string, unknown>) : null,
     }));
   }
 }

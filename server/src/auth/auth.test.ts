@@ -42,7 +42,7 @@ describe('login and tokens', () => {
   it('records successful and failed logins in the audit log', async () => {
     await server.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: 'wrong-password' } });
     await server.tokenFor('admin');
-    const entries = server.app.ctx.audit.query({ action: 'auth.login' });
+    const entries = await server.app.ctx.audit.query({ action: 'auth.login' });
     expect(entries.map((e) => e.outcome).sort()).toEqual(['failure', 'success']);
   });
 });

@@ -141,7 +141,7 @@ describe('signing keys', { timeout: 120_000 }, () => {
       expect(response.statusCode).toBe(200);
     }
     expect(await storedKeys(server)).toHaveLength(2);
-    expect(server.app.ctx.audit.query({ action: 'signing_key.rotate' })).toHaveLength(1);
+    expect(await server.app.ctx.audit.query({ action: 'signing_key.rotate' })).toHaveLength(1);
   });
 
   it('keeps tokens valid across a restart on the same data folder', async () => {

@@ -27,9 +27,9 @@ describe('login lockout', CEILING, () => {
     expect(locked.json().error.code).toBe('E_LOCKED_OUT');
     expect(Number(locked.headers['retry-after'])).toBe(60);
 
-    const lockouts = server.app.ctx.audit.query({ action: 'auth.lockout' });
+    const lockouts = await server.app.ctx.audit.query({ action: 'auth.lockout' });
     expect(lockouts.map((e) => e.target)).toEqual(['user:admin']);
-    expect(server.app.ctx.audit.query({ action: 'auth.login', outcome: 'denied' })).toHaveLength(1);
+    expect(await server.app.ctx.audit.query({ action: 'auth.login', outcome: 'denied' })).toHaveLength(1);
 
     clock += 61_000;
     expect((await login('admin', TEST_ADMIN_PASSWORD)).statusCode).toBe(200);
@@ -52,7 +52,7 @@ describe('login lockout', CEILING, () => {
     expect(fromThatAddress.statusCode).toBe(429);
     expect(fromThatAddress.json().error.code).toBe('E_LOCKED_OUT');
     expect((await login('admin', TEST_ADMIN_PASSWORD, '10.0.0.10')).statusCode).toBe(200);
-    expect(server.app.ctx.audit.query({ action: 'auth.lockout' }).map((e) => e.target)).toContain('ip:10.0.0.9');
+    expect((await server.app.ctx.audit.query({ action: 'auth.lockout' })).map((e) => e.target)).toContain('ip:10.0.0.9');
   });
 
   it('spends one argon2 verification whether or not the user exists', async () => {

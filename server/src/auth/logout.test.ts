@@ -14,12 +14,12 @@ describe('POST /auth/logout', () => {
     expect(logout.statusCode).toBe(204);
     const refresh = await server.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: login.refreshToken } });
     expect(refresh.statusCode).toBe(401);
-    expect(server.app.ctx.audit.query({ action: 'auth.logout' })).toMatchObject([{ actor: 'admin', actorKind: 'user', outcome: 'success' }]);
+    expect(await server.app.ctx.audit.query({ action: 'auth.logout' })).toMatchObject([{ actor: 'admin', actorKind: 'user', outcome: 'success' }]);
   });
 
   it('answers an unknown token the same way, recorded as a failure', async () => {
     const logout = await server.app.inject({ method: 'POST', url: '/api/v1/auth/logout', payload: { refreshToken: 'scr_nothing' } });
     expect(logout.statusCode).toBe(204);
-    expect(server.app.ctx.audit.query({ action: 'auth.logout' })).toMatchObject([{ actor: null, outcome: 'failure' }]);
+    expect(await server.app.ctx.audit.query({ action: 'auth.logout' })).toMatchObject([{ actor: null, outcome: 'failure' }]);
   });
 });

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ServerContext } from '../context.ts';
 import type { Feature } from '../core/feature.ts';
 import { DEFAULT_PROXY_SETTINGS, QueryProxy, type ProxySettings } from './proxy.ts';
+import { QueryBudget } from './query-budget.ts';
 import { datasourceRoutes } from './routes.ts';
 import { PromqlRuleRunner, type RuleHost } from './promql-rules.ts';
 import { SecretBox } from './secret-box.ts';
@@ -23,6 +24,8 @@ export const DEFAULT_DATASOURCE_SETTINGS: DatasourceSettings = { ...DEFAULT_PROX
 export interface DatasourcesFeature {
   service: DatasourceService;
   proxy: QueryProxy;
+  /** The per-user query rate limit of the proxy's routes. */
+  budget: QueryBudget;
   watches: WatchService;
   runner: WatchRunner;
   settings: DatasourceSettings;
@@ -43,10 +46,11 @@ function buildDatasources(ctx: ServerContext, settings: DatasourceSettingsInput 
   const merged: DatasourceSettings = { ...DEFAULT_DATASOURCE_SETTINGS, ...settings, watches: { ...DEFAULT_WATCH_SETTINGS, ...settings.watches } };
   const service = new DatasourceService(ctx, new DatasourceStore(ctx.db, new SecretBox(ctx.config.dataDir)));
   const proxy = new QueryProxy(service, merged);
+  const budget = new QueryBudget({ max: merged.queriesPerMinute, windowMs: 60_000, sql: ctx.sql, now: ctx.now, onSyncError: (error) => ctx.log.warn({ err: error }, 'datasource query budget: the shared counters could not be written') });
   const store = new WatchStore(ctx.db);
   const runner = new WatchRunner(ctx, proxy, store, merged.watches);
   const watches = new WatchService({ ctx, store, runner, datasources: service, proxy });
-  return { service, proxy, watches, runner, settings: merged, now: ctx.now };
+  return { service, proxy, budget, watches, runner, settings: merged, now: ctx.now };
 }
 
 /** Data sources: admin CRUD and test under /datasources, and the query proxy readers use. */
@@ -65,9 +69,10 @@ export const datasourcesPlugin: FastifyPluginAsync<DatasourcesPluginOptions> = a
   app.addHook('onClose', async () => {
     await ruleRunner?.stop();
     await feature.runner.stop();
+    await feature.budget.close();
     feature.service.close();
   });
-  await app.register(datasourceRoutes, { datasources: feature.service, proxy: feature.proxy, queriesPerMinute: feature.settings.queriesPerMinute });
+  await app.register(datasourceRoutes, { datasources: feature.service, proxy: feature.proxy, budget: feature.budget, queriesPerMinute: feature.settings.queriesPerMinute });
   await app.register(watchRoutes, { watches: feature.watches });
 };
 

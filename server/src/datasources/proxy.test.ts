@@ -3,6 +3,7 @@ import type net from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Datasource, PromMatrix, PromResponse, PromVector } from '../../../shared/api/datasources.ts';
 import { parsePromValue } from '../../../shared/metrics/prom-values.ts';
@@ -99,6 +100,19 @@ describe.skipIf(MISSING !== null)('data source query proxy against a real Promet
     const second = await viaProxy(q);
     expect(second.headers['x-cache']).toBe('hit');
     expect(second.rawPayload.equals(expected)).toBe(true);
+
+    // A browser asks for gzip: the same bytes, compressed once per answer and sent again on a hit.
+    const gzipped = await server.injectAs('viewer', { method: 'GET', url: `/api/v1/datasources/${source.id}/${q}`, headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    expect(gzipped.headers['content-encoding']).toBe('gzip');
+    expect(gzipped.headers.vary).toMatch(/accept-encoding/i);
+    expect(gunzipSync(gzipped.rawPayload).equals(expected)).toBe(true);
+    expect(gzipped.rawPayload.length).toBeLessThan(expected.length / 2);
+    const again = await server.injectAs('viewer', { method: 'GET', url: `/api/v1/datasources/${source.id}/${q}`, headers: { 'accept-encoding': 'gzip' } });
+    expect(again.rawPayload.equals(gzipped.rawPayload)).toBe(true);
+    // gzip refused (q=0): Prometheus's bytes as they are.
+    const refused = await server.injectAs('viewer', { method: 'GET', url: `/api/v1/datasources/${source.id}/${q}`, headers: { 'accept-encoding': 'gzip;q=0, identity' } });
+    expect(refused.headers['content-encoding']).toBeUndefined();
+    expect(refused.rawPayload.equals(expected)).toBe(true);
   });
 
   it('answers instant queries, series, labels and label values byte for byte', async () => {

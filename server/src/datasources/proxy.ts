@@ -20,11 +20,11 @@ export const DEFAULT_PROXY_SETTINGS: ProxySettings = { cacheMaxBytes: 64 * 1024 
 export type ProxyPath = 'query_range' | 'query' | 'series' | 'labels' | `label/${string}/values`;
 
 export interface ProxyAnswer {
-  contentType: string;
-  body: Buffer;
-  cache: 'hit' | 'miss';
+  readonly contentType: string;
+  readonly body: Buffer;
+  readonly cache: 'hit' | 'miss';
   /** The step actually asked of Prometheus (range queries), seconds. */
-  stepSeconds?: number;
+  readonly stepSeconds?: number;
 }
 
 type Params = Record<string, string | readonly string[] | number | undefined>;
@@ -37,7 +37,8 @@ type Params = Record<string, string | readonly string[] | number | undefined>;
  */
 export class QueryProxy {
   readonly #datasources: DatasourceService;
-  readonly #cache: LRUCache<string, { contentType: string; body: Buffer }> | undefined;
+  /** Each entry is the very answer a hit sends: no copy, no re-encoding, no new object per hit. */
+  readonly #cache: LRUCache<string, ProxyAnswer> | undefined;
   readonly #inflight = new Map<string, Promise<UpstreamResponse>>();
   #hits = 0;
   #misses = 0;
@@ -68,16 +69,19 @@ export class QueryProxy {
       if (!(stepSeconds > 0)) throw new AppError('E_VALIDATION', `\`step\` "${query.step}" is not a positive duration (e.g. 15s, 1m, or seconds).`, { step: query.step });
     }
     const plan = planRange({ startMs, endMs, stepSeconds, maxPoints: query.maxPoints, scrapeIntervalSeconds: record.scrapeIntervalSeconds });
-    const params = { query: query.query, start: promSeconds(plan.startMs), end: promSeconds(plan.endMs), step: promSeconds(plan.stepMs) };
-    return this.#forward(record, 'query_range', params).then((answer) => ({ ...answer, stepSeconds: plan.stepMs / 1000 }));
+    const start = promSeconds(plan.startMs);
+    const end = promSeconds(plan.endMs);
+    const step = promSeconds(plan.stepMs);
+    // The key is built from the planned values alone (the query is the only free text and
+    // comes first, the rest has no newline: unambiguous); the upstream URL only on a miss.
+    const key = `${record.id}:${record.updatedAt}:query_range\n${query.query}\n${start}\n${end}\n${step}`;
+    const search = () => new URLSearchParams({ query: query.query, start, end, step });
+    return this.#answer(record, key, 'query_range', search, plan.stepMs / 1000);
   }
 
   /** Any read endpoint: query, series, labels, label values (parameters passed as given, times checked). */
   forward(id: number, path: ProxyPath, params: Params): Promise<ProxyAnswer> {
-    return this.#forward(this.#datasources.get(id), path, params);
-  }
-
-  async #forward(record: DatasourceRecord, path: ProxyPath, params: Params): Promise<ProxyAnswer> {
+    const record = this.#datasources.get(id);
     for (const name of ['time', 'start', 'end'] as const) {
       const value = params[name];
       if (typeof value === 'string') time(value, name);
@@ -87,21 +91,30 @@ export class QueryProxy {
       if (value === undefined) continue;
       for (const item of Array.isArray(value) ? value : [value]) search.append(key, String(item));
     }
-    const key = `${record.id}:${record.updatedAt}:${path}?${search.toString()}`;
+    const text = search.toString();
+    return this.#answer(record, `${record.id}:${record.updatedAt}:${path}?${text}`, path, () => text, undefined);
+  }
+
+  /** From the cache when it holds the answer, else from the source (one call for identical queries in flight). */
+  #answer(record: DatasourceRecord, key: string, path: ProxyPath, search: () => URLSearchParams | string, stepSeconds: number | undefined): Promise<ProxyAnswer> {
     const cached = this.#cache?.get(key);
     if (cached) {
       this.#hits++;
-      return { ...cached, cache: 'hit' };
+      return Promise.resolve(cached);
     }
     this.#misses++;
+    return this.#fetch(record, key, path, search, stepSeconds);
+  }
+
+  async #fetch(record: DatasourceRecord, key: string, path: ProxyPath, search: () => URLSearchParams | string, stepSeconds: number | undefined): Promise<ProxyAnswer> {
     let pending = this.#cache ? this.#inflight.get(key) : undefined;
     if (!pending) {
-      pending = this.#datasources.client(record).get(path, search);
-      if (this.#cache) this.#inflight.set(key, pending);
-      void pending.then(
-        () => this.#inflight.delete(key),
-        () => this.#inflight.delete(key),
-      );
+      pending = this.#datasources.client(record).get(path, search());
+      if (this.#cache) {
+        this.#inflight.set(key, pending);
+        const settled = () => this.#inflight.delete(key);
+        pending.then(settled, settled);
+      }
     }
     let response: UpstreamResponse;
     try {
@@ -109,10 +122,11 @@ export class QueryProxy {
     } catch (error) {
       throw toAppError(error, record.name);
     }
+    // Prometheus's errors become ours (its message kept); a success passes through as bytes.
     if (response.status !== 200) throw upstreamStatusError(response, record.name);
-    const answer = { contentType: response.contentType, body: response.body };
-    this.#cache?.set(key, answer);
-    return { ...answer, cache: 'miss' };
+    const withStep = stepSeconds === undefined ? {} : { stepSeconds };
+    this.#cache?.set(key, Object.freeze({ contentType: response.contentType, body: response.body, cache: 'hit' as const, ...withStep }));
+    return { contentType: response.contentType, body: response.body, cache: 'miss', ...withStep };
   }
 }
 

@@ -1,5 +1,4 @@
-import http from 'node:http';
-import https from 'node:https';
+import { Pool } from 'undici';
 import type { TestFailureKind } from '../../../shared/api/datasources.ts';
 import type { UpstreamAuth } from './store.ts';
 
@@ -42,72 +41,84 @@ export function classifyNetworkError(error: NodeJS.ErrnoException, base: URL): U
   return new UpstreamError('network', `Could not talk to ${where}: ${error.message}${code ? ` (${code})` : ''}.`, { cause: error });
 }
 
+/** Sockets kept open to one source: enough for the proxy's concurrency, few enough for Prometheus. */
+const MAX_CONNECTIONS = 64;
+/** An idle socket is closed after this long (Prometheus's own idle timeout is longer). */
+const KEEP_ALIVE_MS = 30_000;
+
 /**
- * One HTTP client per data source: a keep-alive agent (so the proxy does not pay a TCP and
- * TLS handshake per query), our credentials for that source, its timeout. Only the headers
- * built here are sent upstream: nothing of the incoming request (in particular not our own
- * Authorization header) is forwarded.
+ * One HTTP client per data source: an undici connection pool (keep-alive sockets, so the
+ * proxy pays no TCP or TLS handshake per query, and undici's request path, which costs
+ * far less per call than node:http's), our credentials for that source, its timeout.
+ * Only the headers built here are sent upstream: nothing of the incoming request (in
+ * particular not our own Authorization header) is forwarded.
  */
 export class UpstreamClient {
   readonly #base: URL;
-  readonly #agent: http.Agent;
-  readonly #authorization: string | undefined;
+  readonly #pool: Pool;
+  /** Built once: every call sends the same headers. */
+  readonly #headers: Record<string, string>;
+  readonly #hasCredentials: boolean;
   readonly #timeoutMs: number;
 
   constructor(target: UpstreamTarget) {
     this.#base = new URL(target.url.endsWith('/') ? target.url : `${target.url}/`);
-    const agentOptions = { keepAlive: true, maxSockets: 64, maxFreeSockets: 16 };
-    this.#agent = this.#base.protocol === 'https:' ? new https.Agent({ ...agentOptions, rejectUnauthorized: !target.tlsSkipVerify }) : new http.Agent(agentOptions);
-    const auth = target.credentials;
-    if (auth?.type === 'basic') this.#authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
-    else if (auth?.type === 'bearer') this.#authorization = `Bearer ${auth.token}`;
     this.#timeoutMs = target.timeoutSeconds * 1000;
+    this.#pool = new Pool(this.#base.origin, {
+      connections: MAX_CONNECTIONS,
+      keepAliveTimeout: KEEP_ALIVE_MS,
+      // Our own timer ends a call (with a message naming the source's timeout); undici's
+      // would only fire later, as a backstop.
+      headersTimeout: this.#timeoutMs + 1_000,
+      bodyTimeout: this.#timeoutMs + 1_000,
+      connect: { rejectUnauthorized: !target.tlsSkipVerify, timeout: Math.min(this.#timeoutMs, 10_000) },
+    });
+    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'SmartCloudOps' };
+    const auth = target.credentials;
+    if (auth?.type === 'basic') headers.authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+    else if (auth?.type === 'bearer') headers.authorization = `Bearer ${auth.token}`;
+    this.#headers = headers;
+    this.#hasCredentials = auth !== null && auth !== undefined;
   }
 
   /** GET `api/v1/<path>?<query>` relative to the source's URL (which may carry a path prefix, as Thanos or Mimir do). */
-  get(apiPath: string, query: URLSearchParams, signal?: AbortSignal): Promise<UpstreamResponse> {
-    const url = new URL(`api/v1/${apiPath}`, this.#base);
-    url.search = query.toString();
-    const transport = url.protocol === 'https:' ? https : http;
-    return new Promise((resolve, reject) => {
-      const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'SmartCloudOps' };
-      if (this.#authorization) headers.authorization = this.#authorization;
-      const request = transport.request(url, { method: 'GET', agent: this.#agent, headers, ...(signal ? { signal } : {}) }, (response) => {
-        const chunks: Buffer[] = [];
-        let length = 0;
-        response.on('data', (chunk: Buffer) => {
-          chunks.push(chunk);
-          length += chunk.length;
-        });
-        response.on('end', () => {
-          clearTimeout(timer);
-          const status = response.statusCode ?? 0;
-          const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
-          if (status === 401 || status === 403) {
-            reject(new UpstreamError('auth', `${this.#base.host} refused our credentials (HTTP ${status}). Check the data source's ${this.#authorization ? 'username/password or token' : 'authentication: it needs one'}.`));
-            return;
-          }
-          resolve({ status, contentType: response.headers['content-type'] ?? 'application/json', body });
-        });
-        response.on('error', fail);
-      });
-      const timer = setTimeout(() => {
-        request.destroy(new UpstreamError('timeout', `${this.#base.host} did not answer within ${this.#timeoutMs / 1000} s (the data source's timeout). Narrow the query or raise the timeout.`));
-      }, this.#timeoutMs);
-      function fail(error: Error) {
-        clearTimeout(timer);
-        reject(error);
+  async get(apiPath: string, query: URLSearchParams | string, signal?: AbortSignal): Promise<UpstreamResponse> {
+    const search = typeof query === 'string' ? query : query.toString();
+    const path = `${this.#base.pathname}api/v1/${apiPath}${search ? `?${search}` : ''}`;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new UpstreamError('timeout', `${this.#base.host} did not answer within ${this.#timeoutMs / 1000} s (the data source's timeout). Narrow the query or raise the timeout.`)), this.#timeoutMs);
+    const cancel = () => controller.abort(new UpstreamError('timeout', 'The query was cancelled.'));
+    signal?.addEventListener('abort', cancel, { once: true });
+    try {
+      const response = await this.#pool.request({ method: 'GET', path, headers: this.#headers, signal: controller.signal });
+      const status = response.statusCode;
+      if (status === 401 || status === 403) {
+        // Read to the end, so the socket goes back to the pool.
+        await response.body.dump();
+        throw new UpstreamError('auth', `${this.#base.host} refused our credentials (HTTP ${status}). Check the data source's ${this.#hasCredentials ? 'username/password or token' : 'authentication: it needs one'}.`);
       }
-      request.on('error', (error: NodeJS.ErrnoException) => {
-        if (error instanceof UpstreamError) fail(error);
-        else if (error.name === 'AbortError') fail(new UpstreamError('timeout', 'The query was cancelled.', { cause: error }));
-        else fail(classifyNetworkError(error, this.#base));
-      });
-      request.end();
-    });
+      const body = Buffer.from(await response.body.arrayBuffer());
+      const contentType = response.headers['content-type'];
+      return { status, contentType: (Array.isArray(contentType) ? contentType[0] : contentType) ?? 'application/json', body };
+    } catch (error) {
+      throw this.#classify(error);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', cancel);
+    }
   }
 
   close(): void {
-    this.#agent.destroy();
+    void this.#pool.destroy().catch(() => undefined);
+  }
+
+  #classify(error: unknown): Error {
+    if (error instanceof UpstreamError) return error;
+    const failure = error as NodeJS.ErrnoException;
+    if (failure.code === 'UND_ERR_CONNECT_TIMEOUT' || failure.code === 'UND_ERR_HEADERS_TIMEOUT' || failure.code === 'UND_ERR_BODY_TIMEOUT') {
+      return new UpstreamError('timeout', `${this.#base.host} did not answer within ${this.#timeoutMs / 1000} s (the data source's timeout). Narrow the query or raise the timeout.`, { cause: error });
+    }
+    if (failure.name === 'AbortError') return new UpstreamError('timeout', 'The query was cancelled.', { cause: error });
+    return classifyNetworkError(failure, this.#base);
   }
 }

@@ -37,6 +37,13 @@ describe.skipIf(unavailable !== undefined)('smartcloudops migrate --from sqlite:
     await old.injectAs('admin', { method: 'POST', url: '/api/v1/admin/signing-keys/rotate', payload: {} });
     await old.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'ghost', password: 'wrong-password' } });
     old.app.metrics.ingest([{ name: 'node_load1', labels: { host: 'h' }, samples: [[Date.now(), 1]] }]);
+    const apiKey = (await old.injectAs('admin', { method: 'POST', url: '/api/v1/api-keys', payload: { name: 'ci', role: 'operator' } })).json() as { secret: string; key: { id: number } };
+    const revokedKey = (await old.injectAs('admin', { method: 'POST', url: '/api/v1/api-keys', payload: { name: 'old' } })).json() as { secret: string; key: { id: number } };
+    await old.injectAs('admin', { method: 'DELETE', url: `/api/v1/api-keys/${revokedKey.key.id}` });
+    // A webhook with a delivery in its log (to a closed port: it stays pending or failed, either is copied).
+    const hook = (await old.injectAs('admin', { method: 'POST', url: '/api/v1/webhooks', payload: { name: 'ops', url: 'http://127.0.0.1:9/hook' } })).json() as { id: number };
+    old.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: 'Copied', target: 'web' }, severity: 'critical' }]);
+    const auditedActions = (await old.app.ctx.audit.query({ limit: 1000 })).map((entry) => entry.action).reverse();
     await old.app.close();
     const file = path.join(old.dataDir, 'smartcloudops.db');
 
@@ -51,6 +58,11 @@ describe.skipIf(unavailable !== undefined)('smartcloudops migrate --from sqlite:
     expect(counted.refresh_tokens).toBeGreaterThanOrEqual(2);
     expect(counted.login_counters).toBe(2);
     expect(counted.stream_events).toBeGreaterThanOrEqual(1);
+    expect(counted.api_keys).toBe(2);
+    expect(counted.audit_log).toBe(auditedActions.length);
+    expect(counted.webhooks).toBe(1);
+    expect(counted.webhook_deliveries).toBe(1);
+    expect(auditedActions).toEqual(expect.arrayContaining(['auth.login', 'signing_key.rotate', 'apikey.create', 'apikey.revoke']));
 
     // A second run refuses: the target is not empty, and nothing changes.
     const again: string[] = [];
@@ -63,10 +75,20 @@ describe.skipIf(unavailable !== undefined)('smartcloudops migrate --from sqlite:
     try {
       expect((await replica.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: `Bearer ${viewerToken}` } })).statusCode).toBe(200);
       expect((await replica.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: session.refreshToken } })).statusCode).toBe(200);
+      // API keys carried over, the revoked one still revoked; the audit history too, in its order.
+      const withKey = (secret: string) => replica.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: `Bearer ${secret}` } });
+      expect((await withKey(apiKey.secret)).statusCode).toBe(200);
+      expect((await withKey(revokedKey.secret)).statusCode).toBe(401);
+      const history = (await replica.app.ctx.audit.query({ limit: 1000 })).map((entry) => entry.action).reverse();
+      expect(history.slice(0, auditedActions.length)).toEqual(auditedActions);
+      const log = (await replica.injectAs('admin', { method: 'GET', url: `/api/v1/webhooks/${hook.id}/deliveries` })).json() as { items: { event: string }[] };
+      expect(log.items).toMatchObject([{ event: 'firing' }]);
       // New rows continue after the copied ids (identity sequences moved on).
       const created = await replica.injectAs('admin', { method: 'POST', url: '/api/v1/users', payload: { username: 'dave', password: 'dave-password-12', role: 'viewer' } });
       expect(created.statusCode).toBe(201);
       expect((created.json() as { id: number }).id).toBeGreaterThan(2);
+      const newKey = await replica.injectAs('admin', { method: 'POST', url: '/api/v1/api-keys', payload: { name: 'new' } });
+      expect((newKey.json() as { key: { id: number } }).key.id).toBeGreaterThan(revokedKey.key.id);
     } finally {
       await replica.close();
       fs.rmSync(old.dataDir, { recursive: true, force: true });

@@ -17,6 +17,10 @@ export const CONVERTED_TABLES = [
   { table: 'login_counters', key: 'key', identity: false },
   { table: 'rate_limit_counters', key: 'key', identity: false },
   { table: 'stream_events', key: 'id', identity: true },
+  { table: 'api_keys', key: 'id', identity: true },
+  { table: 'audit_log', key: 'id', identity: true },
+  { table: 'webhooks', key: 'id', identity: true },
+  { table: 'webhook_deliveries', key: 'id', identity: true },
 ] as const;
 
 export interface TableReport {

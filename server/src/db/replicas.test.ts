@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { EventSource } from 'eventsource';
@@ -105,6 +107,85 @@ describe.skipIf(unavailable !== undefined)('two replicas on one PostgreSQL', () 
     const refused = await login(b, TEST_ADMIN_PASSWORD);
     expect(refused.status).toBe(429);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('E_LOCKED_OUT');
+  }, 180_000);
+
+  it('an API key created on replica A authenticates on B, and once revoked on A is refused on B at once', async () => {
+    const { a, b } = await replicas();
+    const withKey = (server: TestServer, secret: string) => fetch(`${server.url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${secret}` } });
+    const created = await a.injectAs('operator', { method: 'POST', url: '/api/v1/api-keys', payload: { name: 'deploy-bot', expiresAt: Date.now() + 86_400_000 } });
+    expect(created.statusCode).toBe(201);
+    const { key, secret } = created.json() as { key: { id: number }; secret: string };
+    const onB = await withKey(b, secret);
+    expect(onB.status).toBe(200);
+    expect(((await onB.json()) as { username: string }).username).toBe('test-operator');
+    // B lists it too (its owner is signed in on B with a session from B).
+    const listed = await b.injectAs('operator', { method: 'GET', url: '/api/v1/api-keys' });
+    expect((listed.json() as { keys: { id: number; lastUsedAt: number | null }[] }).keys).toMatchObject([{ id: key.id }]);
+
+    const revoked = await a.injectAs('operator', { method: 'DELETE', url: `/api/v1/api-keys/${key.id}` });
+    expect(revoked.statusCode).toBe(200);
+    // No cache in front of the database: the very next request on B is refused.
+    expect((await withKey(b, secret)).status).toBe(401);
+    expect((await withKey(a, secret)).status).toBe(401);
+  }, 180_000);
+
+  it('actions on replica A and on replica B appear in one audit log, read from either', async () => {
+    const { a, b } = await replicas();
+    const createUser = (server: TestServer, username: string) =>
+      server.injectAs('admin', { method: 'POST', url: '/api/v1/users', payload: { username, password: `${username}-password-long`, role: 'viewer' } });
+    expect((await createUser(a, 'from-a')).statusCode).toBe(201);
+    expect((await createUser(b, 'from-b')).statusCode).toBe(201);
+    // A permission refusal on B is audited there, and seen from A.
+    expect((await b.injectAs('viewer', { method: 'DELETE', url: '/api/v1/users/1' })).statusCode).toBe(403);
+    const read = async (server: TestServer) => {
+      const response = await fetch(`${server.url}/api/v1/audit?limit=1000`, { headers: { authorization: `Bearer ${await server.tokenFor('admin')}` } });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { entries: { id: number; action: string; target: string | null }[] }).entries;
+    };
+    const [fromA, fromB] = [await read(a), await read(b)];
+    expect(fromA).toEqual(fromB);
+    const targets = fromA.filter((entry) => entry.action === 'user.create').map((entry) => entry.target);
+    expect(targets).toEqual(['user:from-b', 'user:from-a']);
+    expect(fromA.some((entry) => entry.action === 'access.denied' && entry.target === 'DELETE /api/v1/users/:id')).toBe(true);
+    // Both replicas' logins (the admin and viewer sessions opened on each) are in the one log.
+    expect(fromA.filter((entry) => entry.action === 'auth.login').length).toBeGreaterThanOrEqual(3);
+  }, 180_000);
+
+  it('a webhook set up on A notifies alerts of both replicas, each delivery sent once by the two dispatchers', async () => {
+    const received: string[] = [];
+    const receiver = http.createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { event: string; alert: { labels: { alertname: string } } };
+        received.push(`${body.alert.labels.alertname}:${body.event}`);
+        response.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const { a, b } = await replicas({ alerts: { sweepIntervalMs: 0 } });
+      const hook = await a.injectAs('admin', { method: 'POST', url: '/api/v1/webhooks', payload: { name: 'ops', url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook` } });
+      expect(hook.statusCode).toBe(201);
+      // B sees the webhook A created (no per-replica copy).
+      expect((await b.injectAs('admin', { method: 'GET', url: '/api/v1/webhooks' })).json()).toMatchObject([{ name: 'ops' }]);
+      const expected: string[] = [];
+      for (let i = 0; i < 12; i++) {
+        const [on, name] = i % 2 === 0 ? [a, `OnA${i}`] : [b, `OnB${i}`];
+        on.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: name, target: 'web' }, severity: 'critical' }]);
+        expected.push(`${name}:firing`);
+        // Both dispatchers look at the one queue all the time, so they compete for every row.
+        a.app.notifications.dispatcher.kick();
+        b.app.notifications.dispatcher.kick();
+      }
+      const deliveries = async () => (await a.injectAs('admin', { method: 'GET', url: `/api/v1/webhooks/${(hook.json() as { id: number }).id}/deliveries` })).json() as { items: { status: string; attempts: number }[]; total: number };
+      const done = await eventually(deliveries, (log) => log.total === 12 && log.items.every((d) => d.status === 'delivered'), 60_000);
+      expect(done.items.every((d) => d.attempts === 1)).toBe(true);
+      // Each sent once: no alert twice, none missing.
+      expect([...received].sort()).toEqual([...expected].sort());
+    } finally {
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    }
   }, 180_000);
 });
 

@@ -27,8 +27,8 @@ describe('behind a trusted proxy', () => {
     server = await startTestServer({ config: { trustProxy: ['127.0.0.1'], lockoutFailuresPerIp: 2, lockoutFailuresPerUser: 100 } });
     await failLogin('203.0.113.7');
     await failLogin('203.0.113.7');
-    expect(server.app.ctx.audit.query({ action: 'auth.login' }).map((entry) => entry.ip)).toEqual(['203.0.113.7', '203.0.113.7']);
-    expect(server.app.ctx.audit.query({ action: 'auth.lockout' }).map((entry) => entry.target)).toEqual(['ip:203.0.113.7']);
+    expect((await server.app.ctx.audit.query({ action: 'auth.login' })).map((entry) => entry.ip)).toEqual(['203.0.113.7', '203.0.113.7']);
+    expect((await server.app.ctx.audit.query({ action: 'auth.lockout' })).map((entry) => entry.target)).toEqual(['ip:203.0.113.7']);
     // Another client behind the same proxy is not locked out with it.
     expect((await failLogin('198.51.100.1')).statusCode).toBe(401);
   }, 120_000);
@@ -36,6 +36,6 @@ describe('behind a trusted proxy', () => {
   it('ignores X-Forwarded-For from an address it does not trust', async () => {
     server = await startTestServer({ config: { lockoutFailuresPerIp: 100, lockoutFailuresPerUser: 100 } });
     await failLogin('203.0.113.7');
-    expect(server.app.ctx.audit.query({ action: 'auth.login' }).map((entry) => entry.ip)).toEqual(['127.0.0.1']);
+    expect((await server.app.ctx.audit.query({ action: 'auth.login' })).map((entry) => entry.ip)).toEqual(['127.0.0.1']);
   }, 120_000);
 });

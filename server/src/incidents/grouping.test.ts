@@ -78,11 +78,29 @@ describe('incident grouping, auto-resolve and honest counts', () => {
     expect(closed).toMatchObject({ status: 'resolved', firingCount: 0, acknowledgedCount: 0, resolvedAt: expect.any(Number) });
     const timeline = (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/incidents/${id}/timeline` })).json();
     expect(timeline.at(-1)).toMatchObject({ kind: 'status_changed', actor: 'system', data: { to: 'resolved', auto: true } });
-    expect(server.app.ctx.audit.query({ action: 'incident.auto_resolve' })).toHaveLength(1);
+    expect(await server.app.ctx.audit.query({ action: 'incident.auto_resolve' })).toHaveLength(1);
 
     // The same alert firing again opens a new incident rather than a resolved one.
     const [again] = ingest(firing({ alertname: 'Latency', service: 'api', instance: 'b' }));
     expect(again!.incidentId).not.toBe(id);
+  });
+
+  it('decides a batch alert by alert, as the same alerts sent one by one', async () => {
+    server = await startTestServer({ alerts: { sweepIntervalMs: 0 } });
+    // One batch: an alert opens an incident and resolves (so does the incident), then its
+    // group fires again (a new incident, as alone), then more of that group join the new one.
+    const [first, , again, more, other] = ingest(
+      firing({ alertname: 'Batch', service: 'api', instance: 'a' }),
+      resolved({ alertname: 'Batch', service: 'api', instance: 'a' }),
+      firing({ alertname: 'Batch', service: 'api', instance: 'b' }),
+      firing({ alertname: 'Batch', service: 'api', instance: 'c' }, { severity: 'critical' }),
+      firing({ alertname: 'Other', service: 'api' }),
+    );
+    expect(await incident(first!.incidentId!)).toMatchObject({ status: 'resolved', alertCount: 1, firingCount: 0 });
+    expect(again!.incidentId).not.toBe(first!.incidentId);
+    expect(more!.incidentId).toBe(again!.incidentId);
+    expect(other!.incidentId).not.toBe(again!.incidentId);
+    expect(await incident(again!.incidentId!)).toMatchObject({ status: 'open', severity: 'critical', alertCount: 2, firingCount: 2 });
   });
 
   it('leaves the incident open when auto-resolve is off', async () => {

@@ -134,7 +134,7 @@ describe('incidents', () => {
     expect(text).not.toContain('wrong incident, sorry');
     expect(text).toContain('/api/v1/metrics/query_range?match=');
     expect(text).toContain('| `node_cpu_usage_ratio{target="web-1"}` | 3 | 0.4 | 0.7733 | 0.97 | 0.97 |');
-    expect(server.app.ctx.audit.query({ action: 'incident.*' }).length).toBeGreaterThanOrEqual(6);
+    expect((await server.app.ctx.audit.query({ action: 'incident.*' })).length).toBeGreaterThanOrEqual(6);
   });
 
   it('merges and splits incidents by hand', async () => {

@@ -11,6 +11,11 @@ import type { IncidentStore } from './store.ts';
 import type { TimelineStore } from './timeline.ts';
 
 
+/** The incidents a unit has attached alerts to, by group key. */
+function attachedIn(unit: UnitOfWork): Map<string, number> {
+  return unit.scratch('incidents.attached', () => new Map<string, number>());
+}
+
 /**
  * Ties alerts to incidents: a firing alert joins the open incident of its group (the
  * group-by labels, or Alertmanager's group for its alerts, active within the window) or
@@ -33,13 +38,20 @@ export class IncidentLinker implements IncidentLinks {
   /** The incident a newly firing alert belongs to, opened if none is joinable. */
   attach(alert: Alert, at: number, unit: UnitOfWork, group?: AlertEvent['group']): number {
     const groupKey = groupKeyOf(alert.labels, this.#policy, group);
+    // An incident this batch already joined or opened is open and active now: no need to
+    // look it up and mark it again (touch marks it once at the end of the unit).
+    const joined = attachedIn(unit);
+    const known = joined.get(groupKey);
+    if (known !== undefined) return known;
     const existing = this.#incidents.joinable(groupKey, at - this.#policy.windowMs);
     if (existing !== undefined) {
       this.#incidents.update(existing, { lastActivityAt: at }, at);
+      joined.set(groupKey, existing);
       return existing;
     }
     const title = incidentTitleFor(alert.labels, alert.annotations, groupKey);
     const id = this.#incidents.create({ title, severity: alert.severity, groupKey, at });
+    joined.set(groupKey, id);
     unit.publish({ type: 'incident', data: { action: 'opened', incident: this.#incidents.byId(id)! } });
     this.note(id, unit, { ts: at, kind: 'incident_opened', actor: SYSTEM, alertId: alert.id, text: `Incident opened: ${title}`, data: { groupKey } });
     return id;
@@ -47,10 +59,11 @@ export class IncidentLinker implements IncidentLinks {
 
   /** An incident is as severe as its worst alert; a raise is recorded after the alert's own entries. */
   raiseSeverity(incidentId: number, alert: Alert, at: number, unit: UnitOfWork): void {
-    const incident = this.#incidents.byId(incidentId)!;
-    if (severityRank(alert.severity) <= severityRank(incident.severity)) return;
+    // The severity alone: the counts are not needed here (they cost a pass over the incident's alerts).
+    const severity = this.#incidents.severityOf(incidentId)!;
+    if (severityRank(alert.severity) <= severityRank(severity)) return;
     this.#incidents.update(incidentId, { severity: alert.severity }, at);
-    this.note(incidentId, unit, { ts: at, kind: 'severity_changed', actor: SYSTEM, alertId: alert.id, text: `Severity raised to ${alert.severity} by ${describeAlert(alert)}`, data: { from: incident.severity, to: alert.severity } });
+    this.note(incidentId, unit, { ts: at, kind: 'severity_changed', actor: SYSTEM, alertId: alert.id, text: `Severity raised to ${alert.severity} by ${describeAlert(alert)}`, data: { from: severity, to: alert.severity } });
   }
 
   /**
@@ -59,9 +72,14 @@ export class IncidentLinker implements IncidentLinks {
    */
   alertResolved(incidentId: number, alert: Alert, at: number, unit: UnitOfWork): void {
     if (!this.#policy.autoResolve) return;
+    // Most resolutions leave other alerts unresolved: one index probe answers that.
+    if (this.#incidents.hasUnresolvedAlerts(incidentId)) return;
     const incident = this.#incidents.byId(incidentId);
     if (!incident || incident.status === 'resolved' || incident.firingCount + (incident.acknowledgedCount ?? 0) > 0) return;
     this.#incidents.update(incidentId, { status: 'resolved', resolvedAt: at }, at);
+    // No longer joinable: a later alert of the batch in its group opens a new one, as it would alone.
+    const joined = attachedIn(unit);
+    for (const [key, id] of joined) if (id === incidentId) joined.delete(key);
     const text = `Resolved automatically: all ${incident.alertCount} alert(s) resolved, the last one ${describeAlert(alert)}`;
     this.note(incidentId, unit, { ts: at, kind: 'status_changed', actor: SYSTEM, alertId: alert.id, text, data: { from: incident.status, to: 'resolved', auto: true } });
     this.#audit.record({ actor: SYSTEM.name, actorKind: SYSTEM.kind, action: 'incident.auto_resolve', target: `incident:${incidentId}`, outcome: 'success', ip: null, details: { from: incident.status, lastAlertId: alert.id } });
@@ -73,9 +91,15 @@ export class IncidentLinker implements IncidentLinks {
     unit.publish({ type: 'timeline', data: appended });
   }
 
-  /** Marks the incident active and publishes its new counts. */
+  /**
+   * Marks the incident active and publishes its new counts, once per incident at the end of
+   * the unit: a webhook batch of 100 alerts in one incident writes and reads it once, and
+   * its one `updated` event (after the alerts' own) carries the counts after the batch.
+   */
   touch(incidentId: number, at: number, unit: UnitOfWork): void {
-    this.#incidents.update(incidentId, { lastActivityAt: at }, at);
-    unit.publish({ type: 'incident', data: { action: 'updated', incident: this.#incidents.byId(incidentId)! } });
+    unit.beforeCommit(`incident.touch:${incidentId}`, () => {
+      this.#incidents.update(incidentId, { lastActivityAt: at }, at);
+      unit.publish({ type: 'incident', data: { action: 'updated', incident: this.#incidents.byId(incidentId)! } });
+    });
   }
 }

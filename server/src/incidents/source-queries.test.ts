@@ -37,7 +37,7 @@ describe('incident source queries', { timeout: 120_000 }, () => {
     expect(removed.statusCode).toBe(200);
     expect((await server.injectAs('viewer', { method: 'GET', url: url(incidentId) })).json()).toEqual([]);
     expect((await server.injectAs('operator', { method: 'DELETE', url: url(incidentId, `/${query.id}`) })).statusCode).toBe(404);
-    const audited = server.app.ctx.audit.query({ action: 'incident.source_query.*' });
+    const audited = await server.app.ctx.audit.query({ action: 'incident.source_query.*' });
     expect(audited.map((entry) => [entry.action, entry.target, entry.actor])).toEqual([
       ['incident.source_query.remove', `incident:${incidentId}`, 'test-operator'],
       ['incident.source_query.add', `incident:${incidentId}`, 'test-operator'],

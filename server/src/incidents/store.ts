@@ -51,6 +51,8 @@ export class IncidentStore {
   readonly #db: Db;
   readonly #joinable;
   readonly #byId;
+  readonly #severity;
+  readonly #hasUnresolved;
   /** One prepared UPDATE per set of changed columns (the ingest path uses a handful). */
   readonly #updates = new Map<string, Statement>();
 
@@ -59,7 +61,15 @@ export class IncidentStore {
     this.#joinable = db.prepare(
       "SELECT id FROM incidents WHERE group_key = ? AND status = 'open' AND last_activity_at >= ? ORDER BY last_activity_at DESC LIMIT 1",
     );
-    this.#byId = db.prepare(`SELECT *, ${COUNTS} FROM incidents WHERE id = ?`);
+    // One pass over the incident's range of the (incident_id, state) index for all three counts.
+    this.#byId = db.prepare(
+      `SELECT i.*, c.alert_count, c.firing_count, c.acknowledged_count FROM incidents i,
+        (SELECT count(*) AS alert_count, coalesce(sum(state = 'firing'), 0) AS firing_count,
+          coalesce(sum(state = 'acknowledged'), 0) AS acknowledged_count FROM alerts WHERE incident_id = @id) c
+       WHERE i.id = @id`,
+    );
+    this.#severity = db.prepare('SELECT severity FROM incidents WHERE id = ?').pluck();
+    this.#hasUnresolved = db.prepare("SELECT EXISTS (SELECT 1 FROM alerts WHERE incident_id = ? AND state IN ('firing', 'acknowledged'))").pluck();
   }
 
   create(input: { title: string; severity: Severity; groupKey: string; at: number }): number {
@@ -76,8 +86,18 @@ export class IncidentStore {
   }
 
   byId(id: number): Incident | undefined {
-    const row = this.#byId.get(id) as Row | undefined;
+    const row = this.#byId.get({ id }) as Row | undefined;
     return row ? toIncident(row) : undefined;
+  }
+
+  /** The incident's severity alone (no counts): what raising it by an alert needs. */
+  severityOf(id: number): Severity | undefined {
+    return this.#severity.get(id) as Severity | undefined;
+  }
+
+  /** Whether an alert of the incident is still firing or acknowledged. */
+  hasUnresolvedAlerts(id: number): boolean {
+    return this.#hasUnresolved.get(id) === 1;
   }
 
   update(id: number, changes: IncidentChanges, now: number): void {

@@ -35,6 +35,8 @@ export class ChunkTable {
   readonly #overlapping: Statement;
   readonly #inRange: Statement;
   readonly #lastBefore: Statement;
+  readonly #fromChunk: Statement;
+  readonly #headAfter: Statement;
   readonly #chunksBefore: Statement;
   readonly #insertHead: Statement;
   readonly #readHead: Statement;
@@ -57,6 +59,14 @@ export class ChunkTable {
            AND start_ts < ? ORDER BY start_ts`,
       )
       .pluck();
+    // From the chunk that holds `after` (the last starting at or before it) onwards.
+    this.#fromChunk = db
+      .prepare(
+        `SELECT data FROM ${chunks} WHERE series_id = ?
+           AND start_ts >= coalesce((SELECT max(start_ts) FROM ${chunks} WHERE series_id = ? AND start_ts <= ?), ?) ORDER BY start_ts`,
+      )
+      .pluck();
+    this.#headAfter = db.prepare(`SELECT ts, value FROM ${head} WHERE series_id = ? AND ts > ? ORDER BY ts LIMIT ?`).raw();
     this.#lastBefore = db.prepare(`SELECT data FROM ${chunks} WHERE series_id = ? AND start_ts < ? ORDER BY start_ts DESC`).pluck();
     this.#chunksBefore = db.prepare(`SELECT id, end_ts, count, data FROM ${chunks} WHERE series_id = ? AND start_ts < ? ORDER BY start_ts`).raw();
     this.#insertHead = db.prepare(`INSERT OR REPLACE INTO ${head} (series_id, ts, value, seq) VALUES (?, ?, ?, ?)`);
@@ -207,6 +217,33 @@ export class ChunkTable {
       }
       out.ts[out.length] = t;
       out.values[out.length++] = v;
+    }
+    return out;
+  }
+
+  /**
+   * The `n` oldest samples after `afterTs`, in time order: a cursor's next page. Only the
+   * chunks the page reaches are decoded.
+   */
+  readFirst(id: number, afterTs: number, n: number): Columns {
+    const out: Columns = { ts: new Float64Array(n), values: new Float64Array(n), length: 0 };
+    const chunk = seqColumns(CHUNK_SAMPLES);
+    for (const data of this.#fromChunk.iterate(id, id, afterTs, afterTs) as IterableIterator<Uint8Array>) {
+      const count = chunkCount(data);
+      if (chunk.ts.length < count) Object.assign(chunk, seqColumns(count));
+      chunk.length = decodeChunkInto(data, chunk.ts, [chunk.values]);
+      for (let i = 0; i < chunk.length && out.length < n; i++) {
+        if (chunk.ts[i]! <= afterTs) continue;
+        out.ts[out.length] = chunk.ts[i]!;
+        out.values[out.length++] = chunk.values[i]!;
+      }
+      if (out.length === n) break;
+    }
+    if (out.length < n && this.#states.get(id)?.head) {
+      for (const [t, v] of this.#headAfter.all(id, afterTs, n - out.length) as [number, number][]) {
+        out.ts[out.length] = t;
+        out.values[out.length++] = v;
+      }
     }
     return out;
   }

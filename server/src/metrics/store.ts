@@ -71,6 +71,8 @@ export class MetricsStore {
   readonly #exportHead: Statement;
   readonly #appendAll: (batches: readonly SampleBatch[], created: SeriesRef[]) => Written;
   readonly #setScores: (target: string, ts: Float64Array, scores: Float64Array, n: number) => void;
+  /** Series per target, dropped whenever the catalogue changes and rebuilt on the next read. */
+  #byTarget: Map<string, SeriesRef[]> | undefined;
   /** Last export position handed out; persisted with every append. */
   #seq: number;
 
@@ -118,6 +120,7 @@ export class MetricsStore {
     const ref = { id, name, labels: JSON.parse(labelsJson) as Labels };
     this.#byKey.set(key, ref);
     this.#byId.set(id, ref);
+    this.#byTarget = undefined;
     return ref;
   }
 
@@ -136,6 +139,7 @@ export class MetricsStore {
       // The transaction rolled back: forget what it added to the in-memory catalogue.
       for (const ref of created) {
         this.#byId.delete(ref.id);
+        this.#byTarget = undefined;
         this.#byKey.delete(seriesKey(ref.name, canonicalLabels(ref.labels)));
       }
       throw error;
@@ -198,9 +202,29 @@ export class MetricsStore {
     return predicate ? all.filter((s) => predicate(s.name, s.labels)) : all;
   }
 
-  /** The series that belong to a target (`targetOf`). */
+  /** The series that belong to a target (`targetOf`), from an index rebuilt when the catalogue changes. */
   seriesOfTarget(target: string): SeriesRef[] {
-    return this.series((_, labels) => targetOf(labels) === target);
+    if (!this.#byTarget) {
+      this.#byTarget = new Map();
+      for (const ref of this.#byId.values()) {
+        const key = targetOf(ref.labels);
+        const list = this.#byTarget.get(key);
+        if (list) list.push(ref);
+        else this.#byTarget.set(key, [ref]);
+      }
+    }
+    return this.#byTarget.get(target) ?? [];
+  }
+
+  /** The `n` oldest raw samples of a series after `afterTs` (a scoring cursor's page). */
+  readFirst(seriesId: number, afterTs: number, n: number): Columns {
+    return this.#raw.readFirst(seriesId, afterTs, n);
+  }
+
+  /** The newest time a target has a score for, if any (where its scoring resumes). */
+  lastScoreTs(target: string): number | undefined {
+    const id = this.#targetIds.get(target);
+    return id === undefined ? undefined : this.#scores.latest(id)?.ts;
   }
 
   latest(seriesId: number): LatestSample | undefined {

@@ -55,6 +55,32 @@ describe('TargetReads (on the chunk store)', () => {
     expect(reads.recentSamplesOfTarget('web-1', 0, 3)).toEqual([]);
   });
 
+  it("pages a target's samples after a cursor: whole times across its series, until the end", () => {
+    const { reads } = seed(1000);
+    const page = reads.samplesAfter('web-1', 105, 4);
+    expect(Array.from(page.times)).toEqual([110, 120, 130, 140]);
+    expect(page.complete).toBe(false);
+    const bySeries = Object.fromEntries(page.series.map(({ ref, samples }) => [ref.name, Array.from(samples.ts.subarray(0, samples.length))]));
+    expect(bySeries).toEqual({ cpu: [110, 120, 130, 140], mem: [120, 140] });
+    // Across chunk boundaries (120 samples a chunk) and into the head, to the end.
+    let cursor = -Infinity;
+    let times = 0;
+    for (let pages = 0; pages < 100; pages++) {
+      const next = reads.samplesAfter('web-1', cursor, 333);
+      times += next.times.length;
+      if (next.times.length > 0) cursor = next.times[next.times.length - 1]!;
+      if (next.complete) break;
+    }
+    expect(times).toBe(1000);
+    expect(cursor).toBe(9_990);
+    expect(reads.samplesAfter('web-1', cursor, 10)).toMatchObject({ complete: true, series: [] });
+    expect(reads.firstSampleTs('web-1')).toBe(0);
+    expect(reads.firstSampleTs('nope')).toBeUndefined();
+    expect(reads.lastScoreTs('web-1')).toBeUndefined();
+    reads.setScores('web-1', [10, 20], [0.1, 0.2]);
+    expect(reads.lastScoreTs('web-1')).toBe(20);
+  });
+
   it('stores scores in the score chunks and counts the anomaly rate over a range from them', () => {
     const { store, reads } = seed();
     reads.setScores('web-1', [0, 10, 20, 30], [0.1, 5, 0.2, 7]);

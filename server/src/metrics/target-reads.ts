@@ -1,6 +1,16 @@
 import type { AnomalyRate } from '../../../shared/api/anomaly.ts';
 import type { SampleEventData } from '../../../shared/api/stream.ts';
-import type { MetricsStore } from './store.ts';
+import type { Columns } from './chunk-table.ts';
+import type { MetricsStore, SeriesRef } from './store.ts';
+
+/** One page of a target's samples after a cursor: each series' samples at the page's times. */
+export interface TargetPage {
+  series: Array<{ ref: SeriesRef; samples: Columns }>;
+  /** The page's distinct sample times, ascending (at most the rows asked for). */
+  times: Float64Array;
+  /** Nothing was stored after the page's last time when it was read: the cursor has caught up. */
+  complete: boolean;
+}
 
 /**
  * What the metrics feature lends the anomaly feature: reads of a target's samples, score
@@ -35,6 +45,49 @@ export class TargetReads {
     const cutoff = times[Math.min(rows, times.length) - 1];
     if (cutoff === undefined) return [];
     return found.filter((sample) => sample.ts >= cutoff).sort((a, b) => a.ts - b.ts || a.seriesId - b.seriesId);
+  }
+
+  /**
+   * The target's samples at its `rows` oldest distinct times after `afterTs`: the page a
+   * scoring cursor reads next. Each series contributes its `rows` oldest samples after the
+   * cursor, which hold every time of the page (the same argument as above, forwards).
+   */
+  samplesAfter(target: string, afterTs: number, rows: number): TargetPage {
+    const refs = this.#store.seriesOfTarget(target);
+    const read = refs.map((ref) => ({ ref, samples: this.#store.readFirst(ref.id, afterTs, rows) }));
+    let limited = false;
+    const all: number[] = [];
+    for (const { samples } of read) {
+      if (samples.length === rows) limited = true;
+      for (let i = 0; i < samples.length; i++) all.push(samples.ts[i]!);
+    }
+    const sorted = Float64Array.from(all).sort();
+    const times: number[] = [];
+    for (let i = 0; i < sorted.length && times.length < rows; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) times.push(sorted[i]!);
+    const cutoff = times.length > 0 ? times[times.length - 1]! : afterTs;
+    let beyond = false;
+    for (const { samples } of read) {
+      let n = samples.length;
+      while (n > 0 && samples.ts[n - 1]! > cutoff) n--;
+      if (n < samples.length) beyond = true;
+      samples.length = n;
+    }
+    return { series: read.filter(({ samples }) => samples.length > 0), times: Float64Array.from(times), complete: !limited && !beyond };
+  }
+
+  /** The target's oldest stored sample time, if it has any: where a cursor starts for a target never scored. */
+  firstSampleTs(target: string): number | undefined {
+    let first: number | undefined;
+    for (const { id } of this.#store.seriesOfTarget(target)) {
+      const head = this.#store.readFirst(id, -Infinity, 1);
+      if (head.length > 0 && (first === undefined || head.ts[0]! < first)) first = head.ts[0]!;
+    }
+    return first;
+  }
+
+  /** The newest time the target has a score for: where its scoring cursor resumes after a restart. */
+  lastScoreTs(target: string): number | undefined {
+    return this.#store.lastScoreTs(target);
   }
 
   /** Stores a target's scores, one per sample time (a later score for a time replaces it), in one transaction. */

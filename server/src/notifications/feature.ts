@@ -25,20 +25,21 @@ export interface NotificationsService {
 /** Outbound webhooks: their configuration API, the delivery queue and the dispatcher that drains it. */
 export function createNotificationsFeature(ctx: ServerContext, settings: Partial<NotificationSettings> = {}): Feature<NotificationsService> {
   const merged = { ...DEFAULT_NOTIFICATION_SETTINGS, ...settings };
-  const webhooks = new WebhookStore(ctx.db);
+  // On the shared query layer: with replicas on PostgreSQL, one set of webhooks and one queue.
+  const webhooks = new WebhookStore(ctx.sql);
   const dispatcher = new WebhookDispatcher({
-    db: ctx.db,
+    sql: ctx.sql,
     log: ctx.log,
     now: ctx.now,
     backoff: merged.backoff,
     timeoutMs: merged.webhookTimeoutMs,
     concurrency: merged.webhookConcurrency,
   });
-  const service: NotificationsService = { webhooks, dispatcher, notifier: webhookNotifier(webhooks, () => dispatcher.kick()) };
+  const service: NotificationsService = { webhooks, dispatcher, notifier: webhookNotifier(webhooks, ctx.db, () => dispatcher.kick(), ctx.log) };
   return {
     service,
     plugin: async (app) => {
-      // Whatever was pending before a restart is sent now.
+      // Whatever was pending before a restart (or queued by another replica) is sent now.
       dispatcher.kick();
       app.addHook('onClose', async () => dispatcher.stop());
       await app.register(webhookRoutes, { ctx, webhooks, timeoutMs: merged.webhookTimeoutMs });

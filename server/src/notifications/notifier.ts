@@ -1,18 +1,40 @@
-import type { Alert } from '../../../shared/api/alerts.ts';
+import type { Logger } from 'pino';
+import type { Alert, WebhookFormat } from '../../../shared/api/alerts.ts';
 import type { AlertNotifier } from '../alerts/ports.ts';
 import type { UnitOfWork } from '../core/unit-of-work.ts';
+import type { Db } from '../db/database.ts';
 import { renderNotification } from './formats.ts';
 import type { WebhookStore } from './webhook-store.ts';
 
 /**
- * Queues a delivery per matching webhook inside the alert's transaction, and wakes the
- * dispatcher once that transaction has committed.
+ * Queues a delivery per matching webhook for an alert that fired or resolved, and wakes the
+ * dispatcher once they are queued.
+ *
+ * SQLite: inside the alert's transaction (same file, same connection), so a notification
+ * exists exactly when the alert change does. PostgreSQL: the alert is in this replica's
+ * SQLite file and the queue in the shared database, so the deliveries are queued right after
+ * the alert's commit; a replica dying in between loses that notification (until alerts move
+ * to the shared database too), and a failure to queue is logged.
  */
-export function webhookNotifier(webhooks: WebhookStore, wake: () => void): AlertNotifier {
+export function webhookNotifier(webhooks: WebhookStore, sqlite: Db, wake: () => void, log: Pick<Logger, 'error'>): AlertNotifier {
   return {
     notify(alert: Alert, event: 'firing' | 'resolved', unit: UnitOfWork, now: number) {
-      const queued = webhooks.enqueue(alert, event, (format) => renderNotification(format, alert, event, now), now);
-      if (queued > 0) unit.afterCommit(wake);
+      const payloads: Record<WebhookFormat, string> = {
+        json: JSON.stringify(renderNotification('json', alert, event, now)),
+        slack: JSON.stringify(renderNotification('slack', alert, event, now)),
+      };
+      if (webhooks.dialect === 'sqlite') {
+        if (webhooks.enqueueNow(sqlite, alert, event, payloads, now) > 0) unit.afterCommit(wake);
+        return;
+      }
+      unit.afterCommit(() => {
+        webhooks.enqueue(alert, event, payloads, now).then(
+          (queued) => {
+            if (queued > 0) wake();
+          },
+          (error: unknown) => log.error({ err: error, alertId: alert.id, event }, 'could not queue webhook deliveries'),
+        );
+      });
     },
   };
 }

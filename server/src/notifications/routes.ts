@@ -13,13 +13,13 @@ export const webhookRoutes: FastifyPluginAsync<{ ctx: ServerContext; webhooks: W
   const audit = (request: Parameters<typeof principalOf>[0], action: string, id: number, details?: Record<string, unknown>) => {
     ctx.audit.record({ ...auditActor(request), action, target: `webhook:${id}`, outcome: 'success', details });
   };
-  const requireHook = (id: number) => {
-    const hook = webhooks.byId(id);
+  const requireHook = async (id: number) => {
+    const hook = await webhooks.byId(id);
     if (!hook) throw new AppError('E_NOT_FOUND', `No webhook ${id}.`);
     return hook;
   };
-  const uniqueName = (name: string, id?: number) => {
-    const clash = webhooks.list().find((hook) => hook.name === name);
+  const uniqueName = async (name: string, id?: number) => {
+    const clash = (await webhooks.list()).find((hook) => hook.name === name);
     if (clash && clash.id !== id) throw new AppError('E_CONFLICT', `A webhook named ${name} exists.`);
   };
 
@@ -27,30 +27,30 @@ export const webhookRoutes: FastifyPluginAsync<{ ctx: ServerContext; webhooks: W
     list: async () => webhooks.list(),
     get: async (request) => requireHook(request.params.id),
     create: async (request) => {
-      uniqueName(request.body.name);
-      const hook = webhooks.create(request.body, principalOf(request).name, ctx.now());
+      await uniqueName(request.body.name);
+      const hook = await webhooks.create(request.body, principalOf(request).name, ctx.now());
       audit(request, 'webhook.create', hook.id, { name: hook.name, format: hook.format, minSeverity: hook.minSeverity });
       return hook;
     },
     replace: async (request) => {
-      requireHook(request.params.id);
-      uniqueName(request.body.name, request.params.id);
-      const hook = webhooks.update(request.params.id, request.body, ctx.now())!;
+      await requireHook(request.params.id);
+      await uniqueName(request.body.name, request.params.id);
+      const hook = (await webhooks.update(request.params.id, request.body, ctx.now()))!;
       audit(request, 'webhook.update', hook.id, { name: hook.name, format: hook.format, minSeverity: hook.minSeverity, enabled: hook.enabled });
       return hook;
     },
     remove: async (request) => {
-      requireHook(request.params.id);
-      webhooks.remove(request.params.id);
+      await requireHook(request.params.id);
+      await webhooks.remove(request.params.id);
       audit(request, 'webhook.delete', request.params.id);
       return null;
     },
     deliveries: async (request) => {
-      requireHook(request.params.id);
+      await requireHook(request.params.id);
       return webhooks.deliveries(request.params.id, request.query.limit, request.query.offset);
     },
     test: async (request) => {
-      const hook = requireHook(request.params.id);
+      const hook = await requireHook(request.params.id);
       const result = await sendTestNotification(hook, ctx.now(), timeoutMs);
       ctx.audit.record({ ...auditActor(request), action: 'webhook.test', target: `webhook:${hook.id}`, outcome: result.ok ? 'success' : 'failure', details: { statusCode: result.statusCode, error: result.error } });
       return result;

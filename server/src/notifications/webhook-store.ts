@@ -1,106 +1,158 @@
+import { sql } from 'kysely';
+import { SEVERITIES, severityRank, type Severity, type Webhook, type WebhookDelivery, type WebhookFormat, type WebhookInput } from '../../../shared/api/alerts.ts';
 import type { Db } from '../db/database.ts';
-import { severityRank, type Severity, type Webhook, type WebhookDelivery, type WebhookFormat, type WebhookInput } from '../../../shared/api/alerts.ts';
+import type { SqlDatabase } from '../db/sql/open.ts';
+import type { WebhookDeliveriesTable, WebhooksTable } from '../db/sql/schema.ts';
 
-type Row = Record<string, unknown>;
+type WebhookRow = Omit<WebhooksTable, 'id'> & { id: number };
+type DeliveryRow = Omit<WebhookDeliveriesTable, 'id' | 'attempts'> & { id: number; attempts: number };
 
-function toWebhook(row: Row): Webhook {
+function toWebhook(row: WebhookRow): Webhook {
   return {
-    id: row.id as number,
-    name: row.name as string,
-    url: row.url as string,
-    format: row.format as WebhookFormat,
-    minSeverity: row.min_severity as Severity,
+    id: row.id,
+    name: row.name,
+    url: row.url,
+    format: row.format,
+    minSeverity: row.min_severity,
     enabled: row.enabled === 1,
-    createdBy: row.created_by as string,
-    createdAt: row.created_at as number,
-    updatedAt: row.updated_at as number,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
   };
 }
 
-export function toDelivery(row: Row): WebhookDelivery {
+export function toDelivery(row: DeliveryRow): WebhookDelivery {
   return {
-    id: row.id as number,
-    webhookId: row.webhook_id as number,
-    alertId: row.alert_id as number,
-    event: row.event as string,
-    status: row.status as WebhookDelivery['status'],
-    attempts: row.attempts as number,
-    nextAttemptAt: row.next_attempt_at as number | null,
-    lastStatusCode: row.last_status_code as number | null,
-    lastError: row.last_error as string | null,
-    createdAt: row.created_at as number,
-    deliveredAt: row.delivered_at as number | null,
+    id: row.id,
+    webhookId: row.webhook_id,
+    alertId: row.alert_id,
+    event: row.event,
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    lastStatusCode: row.last_status_code,
+    lastError: row.last_error,
+    createdAt: row.created_at,
+    deliveredAt: row.delivered_at,
   };
 }
+
+/** Severities a webhook may ask for and still want an alert of this severity. */
+const minSeveritiesFor = (severity: Severity): Severity[] => SEVERITIES.filter((min) => severityRank(min) <= severityRank(severity));
 
 /**
- * Outbound webhooks and their durable delivery queue. Enqueuing is a row insert in the
- * caller's transaction, so a notification exists exactly when the alert change does.
+ * Outbound webhooks and their durable delivery queue, on the shared query layer (SQLite or
+ * PostgreSQL). Nothing is cached: which webhooks an alert goes to is decided by the enqueue
+ * statement itself, so a webhook changed on one replica is used by all at once.
+ *
+ * Enqueuing is one INSERT … SELECT over the enabled webhooks. On SQLite it runs inside the
+ * alert's transaction on the shared connection (`enqueueNow`), so a notification exists
+ * exactly when the alert change does. On PostgreSQL the alerts are still in each replica's
+ * SQLite file, so no transaction spans both: the notifier runs the same statement right
+ * after the alert's commit (see notifier.ts).
  */
 export class WebhookStore {
-  readonly #db: Db;
-  readonly #enqueue;
-  #enabled: Webhook[] = [];
+  readonly #sql: SqlDatabase;
 
-  constructor(db: Db) {
-    this.#db = db;
-    this.#enqueue = db.prepare(
-      "INSERT INTO webhook_deliveries (webhook_id, alert_id, event, payload, status, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)",
+  constructor(database: SqlDatabase) {
+    this.#sql = database;
+  }
+
+  get dialect(): SqlDatabase['dialect'] {
+    return this.#sql.dialect;
+  }
+
+  async list(): Promise<Webhook[]> {
+    return (await this.#sql.db.selectFrom('webhooks').selectAll().orderBy('id').execute()).map(toWebhook);
+  }
+
+  async byId(id: number): Promise<Webhook | undefined> {
+    const row = await this.#sql.db.selectFrom('webhooks').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toWebhook(row);
+  }
+
+  async create(input: WebhookInput, by: string, now: number): Promise<Webhook> {
+    const row = await this.#sql.db
+      .insertInto('webhooks')
+      .values({ name: input.name, url: input.url, format: input.format ?? 'json', min_severity: input.minSeverity ?? 'info', enabled: input.enabled === false ? 0 : 1, created_by: by, created_at: now, updated_at: now })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toWebhook(row);
+  }
+
+  async update(id: number, input: WebhookInput, now: number): Promise<Webhook | undefined> {
+    const row = await this.#sql.db
+      .updateTable('webhooks')
+      .set({ name: input.name, url: input.url, format: input.format ?? 'json', min_severity: input.minSeverity ?? 'info', enabled: input.enabled === false ? 0 : 1, updated_at: now })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    return row && toWebhook(row);
+  }
+
+  async remove(id: number): Promise<boolean> {
+    const result = await this.#sql.db.deleteFrom('webhooks').where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  /**
+   * The statement queuing one delivery per enabled webhook that wants this severity, with
+   * the payload rendered in each webhook's format. Values are cast so that PostgreSQL knows
+   * their types in the SELECT list (SQLite takes the casts as no-ops).
+   */
+  enqueueStatement(alert: { id: number; severity: Severity }, event: string, payloads: Record<WebhookFormat, string>, now: number) {
+    return this.#sql.db.insertInto('webhook_deliveries').columns(['webhook_id', 'alert_id', 'event', 'payload', 'status', 'next_attempt_at', 'created_at']).expression((eb) =>
+      eb
+        .selectFrom('webhooks')
+        .select((s) => [
+          'id',
+          sql<number>`CAST(${alert.id} AS BIGINT)`.as('alert_id'),
+          sql<string>`CAST(${event} AS TEXT)`.as('event'),
+          s.case().when('format', '=', 'slack').then(sql<string>`CAST(${payloads.slack} AS TEXT)`).else(sql<string>`CAST(${payloads.json} AS TEXT)`).end().as('payload'),
+          sql<'pending'>`'pending'`.as('status'),
+          sql<number>`CAST(${now} AS BIGINT)`.as('next_attempt_at'),
+          sql<number>`CAST(${now} AS BIGINT)`.as('created_at'),
+        ])
+        .where('enabled', '=', 1)
+        .where('min_severity', 'in', minSeveritiesFor(alert.severity))
+        .orderBy('id'),
     );
-    this.#reload();
   }
 
-  #reload(): void {
-    this.#enabled = this.list().filter((hook) => hook.enabled);
+  /**
+   * SQLite only: runs the enqueue statement synchronously on the shared connection, inside
+   * the caller's (the alert's) transaction. Returns how many deliveries it queued.
+   */
+  enqueueNow(sqlite: Db, alert: { id: number; severity: Severity }, event: string, payloads: Record<WebhookFormat, string>, now: number): number {
+    if (this.#sql.dialect !== 'sqlite') throw new Error('enqueueNow runs on SQLite only; PostgreSQL enqueues after the commit');
+    const compiled = this.enqueueStatement(alert, event, payloads, now).compile();
+    return sqlite.prepare(compiled.sql).run(...compiled.parameters).changes;
   }
 
-  list(): Webhook[] {
-    return (this.#db.prepare('SELECT * FROM webhooks ORDER BY id').all() as Row[]).map(toWebhook);
+  /** PostgreSQL (or anywhere outside a SQLite transaction): queues the deliveries; returns how many. */
+  async enqueue(alert: { id: number; severity: Severity }, event: string, payloads: Record<WebhookFormat, string>, now: number): Promise<number> {
+    const result = await this.enqueueStatement(alert, event, payloads, now).executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0);
   }
 
-  byId(id: number): Webhook | undefined {
-    const row = this.#db.prepare('SELECT * FROM webhooks WHERE id = ?').get(id) as Row | undefined;
-    return row ? toWebhook(row) : undefined;
+  async deliveries(webhookId: number, limit = 100, offset = 0): Promise<{ items: WebhookDelivery[]; total: number }> {
+    const { n } = await this.#sql.db.selectFrom('webhook_deliveries').select((eb) => eb.fn.countAll<number>().as('n')).where('webhook_id', '=', webhookId).executeTakeFirstOrThrow();
+    const rows = await this.#sql.db.selectFrom('webhook_deliveries').selectAll().where('webhook_id', '=', webhookId).orderBy('id', 'desc').limit(limit).offset(offset).execute();
+    return { items: rows.map(toDelivery), total: Number(n) };
   }
 
-  create(input: WebhookInput, by: string, now: number): Webhook {
-    const id = Number(
-      this.#db
-        .prepare('INSERT INTO webhooks (name, url, format, min_severity, enabled, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(input.name, input.url, input.format ?? 'json', input.minSeverity ?? 'info', input.enabled === false ? 0 : 1, by, now, now).lastInsertRowid,
-    );
-    this.#reload();
-    return this.byId(id)!;
-  }
-
-  update(id: number, input: WebhookInput, now: number): Webhook | undefined {
-    this.#db
-      .prepare('UPDATE webhooks SET name = ?, url = ?, format = ?, min_severity = ?, enabled = ?, updated_at = ? WHERE id = ?')
-      .run(input.name, input.url, input.format ?? 'json', input.minSeverity ?? 'info', input.enabled === false ? 0 : 1, now, id);
-    this.#reload();
-    return this.byId(id);
-  }
-
-  remove(id: number): boolean {
-    const removed = this.#db.prepare('DELETE FROM webhooks WHERE id = ?').run(id).changes > 0;
-    this.#reload();
-    return removed;
-  }
-
-  /** Queues one delivery per enabled webhook that wants this severity; returns how many. */
-  enqueue(alert: { id: number; severity: Severity }, event: string, render: (format: WebhookFormat) => unknown, now: number): number {
-    let queued = 0;
-    for (const hook of this.#enabled) {
-      if (severityRank(alert.severity) < severityRank(hook.minSeverity)) continue;
-      this.#enqueue.run(hook.id, alert.id, event, JSON.stringify(render(hook.format)), now, now);
-      queued += 1;
-    }
-    return queued;
-  }
-
-  deliveries(webhookId: number, limit = 100, offset = 0): { items: WebhookDelivery[]; total: number } {
-    const total = (this.#db.prepare('SELECT count(*) AS n FROM webhook_deliveries WHERE webhook_id = ?').get(webhookId) as { n: number }).n;
-    const rows = this.#db.prepare('SELECT * FROM webhook_deliveries WHERE webhook_id = ? ORDER BY id DESC LIMIT ? OFFSET ?').all(webhookId, limit, offset) as Row[];
-    return { items: rows.map(toDelivery), total };
+  /** Deliveries not delivered, by status, and the creation time of the oldest pending one (server metrics). */
+  async queueState(): Promise<{ pending: number; failed: number; oldestPendingAt: number | null }> {
+    const counts = await this.#sql.db
+      .selectFrom('webhook_deliveries')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('status', '!=', 'delivered')
+      .groupBy('status')
+      .execute();
+    // The partial index webhook_deliveries_due covers pending rows only: cheap however long the history.
+    const oldest = await this.#sql.db.selectFrom('webhook_deliveries').select((eb) => eb.fn.min('created_at').as('oldest')).where('status', '=', 'pending').executeTakeFirst();
+    const byStatus = new Map(counts.map((row) => [row.status, Number(row.n)]));
+    const oldestPendingAt = oldest?.oldest;
+    return { pending: byStatus.get('pending') ?? 0, failed: byStatus.get('failed') ?? 0, oldestPendingAt: oldestPendingAt === null || oldestPendingAt === undefined ? null : Number(oldestPendingAt) };
   }
 }

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
+import { testDatabases, useTestDatabase } from '../testing/databases.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
 import { eventually } from '../testing/eventually.ts';
 import type { AlertEvent, WebhookDelivery } from '../../../shared/api/alerts.ts';
@@ -40,13 +41,23 @@ async function startReceiver(failFirst: number): Promise<Receiver> {
 const FAST_RETRIES = { backoff: { baseDelayMs: 20, maxDelayMs: 200, maxAttempts: 5 }, sweepIntervalMs: 0 };
 const firing = (labels: Record<string, string>, severity: AlertEvent['severity'] = 'critical'): AlertEvent => ({ source: 'api', status: 'firing', labels, severity });
 
-describe('outbound webhooks', () => {
+describe.each(testDatabases())('outbound webhooks ($name)', (database) => {
+  const databases = useTestDatabase(database);
+  const it = test.skipIf(database.skip);
   let server: TestServer;
   let receiver: Receiver;
   afterEach(async () => {
+    if (database.skip) return;
     await server.close();
     await receiver.close();
   });
+  /** The database of the test (a fresh one on PostgreSQL), kept for a restart on it. */
+  let env: Record<string, string> = {};
+  const start = async (options: Parameters<typeof startTestServer>[0] & { restart?: boolean }) => {
+    if (!options.restart) env = await databases.fresh();
+    server = await startTestServer({ ...options, env });
+    return server;
+  };
 
   const addHook = async (body: object) => {
     const response = await server.injectAs('admin', { method: 'POST', url: '/api/v1/webhooks', payload: body });
@@ -58,7 +69,7 @@ describe('outbound webhooks', () => {
 
   it('retries with backoff until the receiver answers, and logs each delivery', async () => {
     receiver = await startReceiver(3);
-    server = await startTestServer({ alerts: FAST_RETRIES });
+    server = await start({ alerts: FAST_RETRIES });
     const hook = await addHook({ name: 'ops', url: receiver.url, format: 'json' });
     const [outcome] = server.app.alerts.service.ingest([firing({ alertname: 'HighCpu', target: 'web-1' })]);
     // The alert exists at once, whatever the receiver does.
@@ -78,7 +89,7 @@ describe('outbound webhooks', () => {
 
   it('gives up after the maximum attempts and marks the delivery failed', async () => {
     receiver = await startReceiver(100);
-    server = await startTestServer({ alerts: { ...FAST_RETRIES, backoff: { baseDelayMs: 10, maxDelayMs: 20, maxAttempts: 3 } } });
+    server = await start({ alerts: { ...FAST_RETRIES, backoff: { baseDelayMs: 10, maxDelayMs: 20, maxAttempts: 3 } } });
     const hook = await addHook({ name: 'down', url: receiver.url });
     server.app.alerts.service.ingest([firing({ alertname: 'X', target: 'y' })]);
     const [delivery] = await eventually(() => deliveries(hook.id), (list) => list[0]?.status === 'failed');
@@ -89,7 +100,7 @@ describe('outbound webhooks', () => {
     receiver = await startReceiver(0);
     const deadUrl = receiver.url;
     await receiver.close();
-    server = await startTestServer({ alerts: { ...FAST_RETRIES, backoff: { baseDelayMs: 10, maxDelayMs: 20, maxAttempts: 2 } } });
+    server = await start({ alerts: { ...FAST_RETRIES, backoff: { baseDelayMs: 10, maxDelayMs: 20, maxAttempts: 2 } } });
     const hook = await addHook({ name: 'gone', url: deadUrl });
     const [outcome] = server.app.alerts.service.ingest([firing({ alertname: 'Y', target: 'z' })]);
     expect(outcome!.alert.state).toBe('firing');
@@ -100,7 +111,7 @@ describe('outbound webhooks', () => {
 
   it('sends Slack-compatible messages, honours the minimum severity, and never notifies silenced alerts', async () => {
     receiver = await startReceiver(0);
-    server = await startTestServer({ alerts: FAST_RETRIES });
+    server = await start({ alerts: FAST_RETRIES });
     const hook = await addHook({ name: 'slack', url: receiver.url, format: 'slack', minSeverity: 'warning' });
     await server.injectAs('operator', { method: 'POST', url: '/api/v1/silences', payload: { matchers: [{ name: 'target', op: '=', value: 'muted' }], durationSeconds: 600, comment: 'quiet' } });
     server.app.alerts.service.ingest([
@@ -120,7 +131,7 @@ describe('outbound webhooks', () => {
   it('keeps queued deliveries across a restart and sends them afterwards', async () => {
     receiver = await startReceiver(1000);
     // Slow retries: the delivery is still pending when the server goes down.
-    server = await startTestServer({ alerts: { ...FAST_RETRIES, backoff: { baseDelayMs: 60_000, maxDelayMs: 60_000, maxAttempts: 5 } } });
+    server = await start({ alerts: { ...FAST_RETRIES, backoff: { baseDelayMs: 60_000, maxDelayMs: 60_000, maxAttempts: 5 } } });
     const dataDir = server.dataDir;
     const hook = await addHook({ name: 'later', url: receiver.url });
     server.app.alerts.service.ingest([firing({ alertname: 'Survivor', target: 'web-3' })]);
@@ -129,12 +140,12 @@ describe('outbound webhooks', () => {
 
     receiver.failNext = 0;
     const pending = await (async () => {
-      server = await startTestServer({ dataDir, alerts: FAST_RETRIES });
+      server = await start({ dataDir, alerts: FAST_RETRIES, restart: true });
       return deliveries(hook.id);
     })();
     expect(pending[0]).toMatchObject({ status: 'pending', attempts: 1 });
     // Due in a minute, as promised before the restart; make it due now to see it resume.
-    server.app.ctx.db.prepare('UPDATE webhook_deliveries SET next_attempt_at = ?').run(Date.now());
+    await server.app.ctx.sql.db.updateTable('webhook_deliveries').set({ next_attempt_at: Date.now() }).execute();
     server.app.notifications.dispatcher.kick();
     await eventually(() => deliveries(hook.id), (list) => list[0]?.status === 'delivered');
     expect(receiver.bodies).toMatchObject([{ event: 'firing', alert: { labels: { alertname: 'Survivor' } } }]);
@@ -142,14 +153,14 @@ describe('outbound webhooks', () => {
 
   it('lets only admins manage webhooks and audits the changes', async () => {
     receiver = await startReceiver(0);
-    server = await startTestServer({ alerts: FAST_RETRIES });
+    server = await start({ alerts: FAST_RETRIES });
     const denied = await server.injectAs('operator', { method: 'POST', url: '/api/v1/webhooks', payload: { name: 'x', url: receiver.url } });
     expect(denied.statusCode).toBe(403);
     const hook = await addHook({ name: 'x', url: receiver.url });
     const updated = await server.injectAs('admin', { method: 'PUT', url: `/api/v1/webhooks/${hook.id}`, payload: { name: 'x', url: receiver.url, enabled: false } });
     expect(updated.json()).toMatchObject({ enabled: false });
     expect((await server.injectAs('admin', { method: 'DELETE', url: `/api/v1/webhooks/${hook.id}` })).statusCode).toBe(204);
-    expect(server.app.ctx.audit.query({ action: 'webhook.*' }).map((e) => e.action)).toEqual(['webhook.delete', 'webhook.update', 'webhook.create']);
+    expect((await server.app.ctx.audit.query({ action: 'webhook.*' })).map((e) => e.action)).toEqual(['webhook.delete', 'webhook.update', 'webhook.create']);
     const bad = await server.injectAs('admin', { method: 'POST', url: '/api/v1/webhooks', payload: { name: 'y', url: 'ftp://nope' } });
     expect(bad.statusCode).toBe(400);
   });

@@ -9,6 +9,8 @@ export interface ServerMetricsSources {
   now: () => number;
   /** Samples received and not yet scored by the anomaly engine. */
   scoringBacklog: () => number;
+  /** The webhook delivery queue (in the shared database): not delivered by status, and the oldest pending one's creation time. */
+  webhookQueue: () => Promise<{ pending: number; failed: number; oldestPendingAt: number | null }>;
 }
 
 function fileBytes(file: string): number {
@@ -24,7 +26,7 @@ function fileBytes(file: string): number {
  * and deploy/alert-rules.yml watch. Gauges are read at scrape time, so nothing runs
  * between scrapes; the ingest counter follows the event bus every write goes through.
  */
-export function registerServerMetrics(registry: Registry, { db, events, now, scoringBacklog }: ServerMetricsSources): () => void {
+export function registerServerMetrics(registry: Registry, { db, events, now, scoringBacklog, webhookQueue }: ServerMetricsSources): () => void {
   const ingested = new Counter({ name: 'smartcloudops_samples_ingested_total', help: 'Metric samples stored (API ingest, host collector, scrapes)', registers: [registry] });
   const unsubscribe = events.subscribe((event) => {
     if (event.type === 'samples') ingested.inc(event.data.length);
@@ -39,26 +41,31 @@ export function registerServerMetrics(registry: Registry, { db, events, now, sco
     },
   });
 
-  const countByStatus = db.prepare("SELECT status, count(*) AS n FROM webhook_deliveries WHERE status != 'delivered' GROUP BY status");
+  // Read at scrape time from the database; while it cannot be read, the last figures stand
+  // (a lost database is reported by /ready, and a scrape must not fail over it).
+  let lastQueue = { pending: 0, failed: 0, oldestPendingAt: null as number | null };
+  const queueState = async () => {
+    lastQueue = await webhookQueue().catch(() => lastQueue);
+    return lastQueue;
+  };
   new Gauge({
     name: 'smartcloudops_webhook_deliveries',
     help: 'Webhook deliveries not delivered, by status (pending = the queue, failed = given up)',
     labelNames: ['status'] as const,
     registers: [registry],
-    collect() {
-      const counts = new Map((countByStatus.all() as { status: string; n: number }[]).map((row) => [row.status, row.n]));
-      for (const status of ['pending', 'failed']) this.set({ status }, counts.get(status) ?? 0);
+    async collect() {
+      const state = await queueState();
+      this.set({ status: 'pending' }, state.pending);
+      this.set({ status: 'failed' }, state.failed);
     },
   });
-  // The partial index webhook_deliveries_due covers pending rows only: cheap however long the history.
-  const oldestPending = db.prepare("SELECT min(created_at) AS oldest FROM webhook_deliveries WHERE status = 'pending'");
   new Gauge({
     name: 'smartcloudops_webhook_oldest_pending_seconds',
     help: 'Age of the oldest webhook delivery still pending (0 when the queue is empty)',
     registers: [registry],
-    collect() {
-      const { oldest } = oldestPending.get() as { oldest: number | null };
-      this.set(oldest === null ? 0 : Math.max(0, (now() - oldest) / 1000));
+    async collect() {
+      const { oldestPendingAt } = await queueState();
+      this.set(oldestPendingAt === null ? 0 : Math.max(0, (now() - oldestPendingAt) / 1000));
     },
   });
 

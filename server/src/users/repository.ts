@@ -24,11 +24,10 @@ function toRecord(row: UserRow): UserRecord {
 /**
  * Accounts on the shared query layer: the one source of truth, on SQLite or PostgreSQL.
  *
- * Features not moved yet (API keys, ChatOps) still look users up synchronously in the data
- * folder's SQLite file, whose API-key rows also reference `users(id)`. On SQLite that is
- * this very table. On PostgreSQL, every write here is copied into that file (`mirror`), and
- * `syncMirror()` copies the whole table at start-up, so those features keep working until
- * they move; see docs/architecture.md.
+ * Features not moved yet (ChatOps) still look users up synchronously in the data folder's
+ * SQLite file. On SQLite that is this very table. On PostgreSQL, every write here is copied
+ * into that file (`mirror`), and `syncMirror()` copies the whole table at start-up, so those
+ * features keep working until they move; see docs/architecture.md.
  */
 export class UserRepository {
   readonly #sql: SqlDatabase;

@@ -36,7 +36,7 @@ export function publicUser(record: UserRecord): User {
 
 /**
  * Synchronous look-ups of users in the data folder's SQLite file, for the features not moved
- * to the shared query layer yet (API keys, ChatOps). Writes go through `UserRepository`;
+ * to the shared query layer yet (ChatOps). Writes go through `UserRepository`;
  * on SQLite this is the same table, on PostgreSQL a copy it keeps (`put`, `remove`,
  * `replaceAll`) so that those features' look-ups and foreign keys still hold.
  */
@@ -79,7 +79,7 @@ export class UserStore {
       .run(user.id, user.username, user.passwordHash, user.role, Number(user.disabled), Number(user.mustChangePassword), user.createdAt, Date.now());
   }
 
-  /** Mirror: removes one user (their API keys go with them, as on the database). */
+  /** Mirror: removes one user (rows of the file that reference them go with them, as on the database). */
   remove(id: number): void {
     this.#db.prepare('DELETE FROM users WHERE id = ?').run(id);
   }

@@ -24,7 +24,7 @@ describe('user administration', () => {
     expect((await asAdmin('DELETE', `/users/${alice.id}`)).statusCode).toBe(200);
     expect((await asAdmin('GET', `/users/${alice.id}`)).statusCode).toBe(404);
 
-    const actions = server.app.ctx.audit.query({ action: 'user.*' }).map((e) => `${e.action}:${e.outcome}:${e.actor}`).reverse();
+    const actions = (await server.app.ctx.audit.query({ action: 'user.*' })).map((e) => `${e.action}:${e.outcome}:${e.actor}`).reverse();
     expect(actions).toEqual(['user.create:success:admin', 'user.create:failure:admin', 'user.update:success:admin', 'user.delete:success:admin']);
   });
 
@@ -103,7 +103,7 @@ describe('own password change and the first-run one-time password', () => {
     expect((await server.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: fresh.refreshToken } })).statusCode).toBe(200);
     expect((await server.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: oneTime } })).statusCode).toBe(401);
 
-    const audit = server.app.ctx.audit.query({ action: 'auth.password_change' }).map((e) => e.outcome);
+    const audit = (await server.app.ctx.audit.query({ action: 'auth.password_change' })).map((e) => e.outcome);
     expect(audit).toEqual(['success', 'failure', 'failure']);
   });
 });

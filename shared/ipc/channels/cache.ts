@@ -60,6 +60,8 @@ export const ImportedCapsuleSchema = Type.Object({
   createdAt: Type.Integer(),
   series: Type.Integer(),
   samples: Type.Integer(),
+  /** Data-source query answers it carried (0 for a capsule made before they were). */
+  sourceRanges: Type.Integer(),
 });
 
 /** A kept-offline incident's samples in its pinned window, with the anomaly scores computed on this machine. */

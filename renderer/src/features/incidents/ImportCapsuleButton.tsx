@@ -11,7 +11,7 @@ export function ImportCapsuleButton() {
   const importCapsule = async () => {
     try {
       const imported = await unwrap(bridge.cache.importCapsule());
-      if (imported) notifySuccess(`Imported incident #${imported.incidentId} "${imported.title}" (${imported.series} series)`);
+      if (imported) notifySuccess(`Imported incident #${imported.incidentId} "${imported.title}" (${imported.series} series${imported.sourceRanges > 0 ? `, ${imported.sourceRanges} source ${imported.sourceRanges === 1 ? 'query' : 'queries'}` : ''})`);
     } catch (error) {
       notifyError('Could not import the capsule', error);
     }

@@ -100,7 +100,7 @@ describe('threshold rules', () => {
     expect((await alerts()).map((a) => a.state)).toEqual(['firing']);
     expect((await server.injectAs('admin', { method: 'DELETE', url: `/api/v1/alert-rules/${rule.id}` })).statusCode).toBe(204);
     expect((await alerts()).map((a) => a.state)).toEqual(['resolved']);
-    expect(server.app.ctx.audit.query({ action: 'rule.*' }).map((e) => e.action)).toEqual(['rule.delete', 'rule.update', 'rule.create']);
+    expect((await server.app.ctx.audit.query({ action: 'rule.*' })).map((e) => e.action)).toEqual(['rule.delete', 'rule.update', 'rule.create']);
     // Three server starts (argon2, migrations) with a clock the test moves: no wall-clock wait, but
     // CPU-bound, and on a loaded 2-core machine close to the 30 s default. A ceiling, not a bound.
   }, 180_000);

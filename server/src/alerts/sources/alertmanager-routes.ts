@@ -24,16 +24,19 @@ export const alertmanagerRoutes: FastifyPluginAsync<{ alerting: AlertsService }>
     if (batch.events.length === 0 && batch.rejected.length > 0) {
       throw new AppError('E_VALIDATION', 'No valid alert in the payload.', { accepted: 0, rejected: batch.rejected });
     }
-    const outcomes = feature.service.ingest(batch.events, actorOf(principal, request.ip));
-    feature.audit.record({
-      actor: principal.name,
-      actorKind: principal.kind,
-      action: 'alert.ingest',
-      target: 'integration:alertmanager',
-      outcome: 'success',
-      ip: request.ip,
-      details: { receiver: request.body.receiver ?? null, accepted: batch.events.length, rejected: batch.rejected.length },
-    });
+    // One transaction for the POST: alerts, history, incidents, timeline and this audit
+    // entry are all durable before the answer; stream events follow the commit.
+    const outcomes = feature.service.ingest(batch.events, actorOf(principal, request.ip), () =>
+      feature.audit.record({
+        actor: principal.name,
+        actorKind: principal.kind,
+        action: 'alert.ingest',
+        target: 'integration:alertmanager',
+        outcome: 'success',
+        ip: request.ip,
+        details: { receiver: request.body.receiver ?? null, accepted: batch.events.length, rejected: batch.rejected.length },
+      }),
+    );
     const result = {
       accepted: batch.events.length,
       rejected: batch.rejected,

@@ -34,6 +34,31 @@ const pgTypes = {
   }) as typeof pg.types.getTypeParser,
 };
 
+/** Distinct SQL texts kept prepared (values are bound parameters, so the texts are few). */
+const MAX_REUSED_STATEMENTS = 1_000;
+
+/**
+ * Kysely's SQLite driver prepares every statement it runs, and for the small indexed
+ * lookups each request makes (the session and user checks of authentication) preparing
+ * costs more than running. Statements are kept by their SQL text, at most
+ * MAX_REUSED_STATEMENTS (the oldest goes first); one still being iterated (a streamed
+ * query) is never handed out again until it is done: a fresh one is prepared instead.
+ * better-sqlite3 runs everything else to completion synchronously, so sharing is safe.
+ */
+function reusedStatements(sqlite: Db): (text: string) => ReturnType<Db['prepare']> {
+  const statements = new Map<string, ReturnType<Db['prepare']>>();
+  return (text) => {
+    const kept = statements.get(text);
+    if (kept && !kept.busy) return kept;
+    const statement = sqlite.prepare(text);
+    if (!kept) {
+      statements.set(text, statement);
+      if (statements.size > MAX_REUSED_STATEMENTS) statements.delete(statements.keys().next().value!);
+    }
+    return statement;
+  };
+}
+
 /**
  * Opens the query layer. On SQLite it shares the server's better-sqlite3 connection (the one
  * the synchronous stores use), so both layers see one file and one transaction order: a
@@ -42,7 +67,7 @@ const pgTypes = {
  */
 export function openSqlDatabase(settings: DatabaseSettings, sqlite: Db, options: { poolSize?: number } = {}): SqlDatabase {
   if (settings.dialect === 'sqlite') {
-    const shared = { prepare: (text: string) => sqlite.prepare(text), close: () => undefined };
+    const shared = { prepare: reusedStatements(sqlite), close: () => undefined };
     const db = new Kysely<SqlSchema>({ dialect: new SqliteDialect({ database: shared }) });
     return {
       dialect: 'sqlite',

@@ -17,6 +17,10 @@ export interface SqlSchema {
   rate_limit_counters: RateLimitCountersTable;
   signing_keys: SigningKeysTable;
   stream_events: StreamEventsTable;
+  api_keys: ApiKeysTable;
+  audit_log: AuditLogTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   schema_migrations: SchemaMigrationsTable;
 }
 
@@ -69,6 +73,64 @@ export interface StreamEventsTable {
   type: string;
   data: string;
   ts: number;
+}
+
+/** API keys, stored hashed (SHA-256 of the secret); `scopes` is a JSON array or null. */
+export interface ApiKeysTable {
+  id: Generated<number>;
+  name: string;
+  prefix: string;
+  secret_hash: string;
+  owner_id: number;
+  role: Role;
+  scopes: string | null;
+  created_at: number;
+  expires_at: number | null;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+/** The append-only audit log (both databases refuse updates and deletes); `details` is JSON or null. */
+export interface AuditLogTable {
+  id: Generated<number>;
+  ts: number;
+  actor: string | null;
+  actor_kind: 'user' | 'apiKey' | 'anonymous' | 'system';
+  action: string;
+  target: string | null;
+  outcome: 'success' | 'failure' | 'denied';
+  ip: string | null;
+  details: string | null;
+}
+
+/** Outbound webhooks (alert notifications). */
+export interface WebhooksTable {
+  id: Generated<number>;
+  name: string;
+  url: string;
+  format: 'json' | 'slack';
+  min_severity: 'info' | 'warning' | 'critical';
+  enabled: number;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** The durable delivery queue and log; `claimed_until` is the lease of the dispatcher sending it. */
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  webhook_id: number;
+  alert_id: number;
+  event: string;
+  payload: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: Generated<number>;
+  next_attempt_at: number | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: number;
+  delivered_at: number | null;
+  claimed_until: number | null;
 }
 
 export interface SchemaMigrationsTable {
