@@ -105,6 +105,25 @@ export const ExportResponseSchema = Type.Object({
 });
 export type ExportResponse = Static<typeof ExportResponseSchema>;
 
+/**
+ * `GET /metrics/export/chunks`: the same samples, order and cursor as `/metrics/export`,
+ * with the server's compressed chunks (shared/metrics/chunk-codec.ts) passed on whole as
+ * base64 instead of as numbers; samples not in a chunk yet come columnar as before.
+ */
+export const ExportChunksResponseSchema = Type.Object({
+  series: Type.Array(SeriesSchema),
+  /** `chunks[i]` holds samples of series `chunkSeriesIds[i]`. */
+  chunkSeriesIds: Type.Array(Type.Integer()),
+  /** Base64 of each chunk's bytes. */
+  chunks: Type.Array(Type.String()),
+  seriesIds: Type.Array(Type.Integer()),
+  timestamps: Type.Array(Type.Number()),
+  values: Type.Array(Type.Number()),
+  cursor: Type.String(),
+  more: Type.Boolean(),
+});
+export type ExportChunksResponse = Static<typeof ExportChunksResponseSchema>;
+
 export const CacheStatsSchema = Type.Object({
   hits: Type.Integer(),
   misses: Type.Integer(),
@@ -126,5 +145,8 @@ export const metricsRoutes = {
     method: 'POST', path: '/metrics/ingest', access: 'metrics:write', tags: ['metrics'], bodyLimit: INGEST_BODY_LIMIT, body: IngestRequestSchema, response: IngestResponseSchema,
   }),
   export: defineRoute({ method: 'GET', path: '/metrics/export', access: 'metrics:read', tags: ['metrics'], query: ExportQuerySchema, response: ExportResponseSchema }),
+  exportChunks: defineRoute({
+    method: 'GET', path: '/metrics/export/chunks', access: 'metrics:read', tags: ['metrics'], query: ExportQuerySchema, response: ExportChunksResponseSchema,
+  }),
   stats: defineRoute({ method: 'GET', path: '/metrics/stats', access: 'metrics:read', tags: ['metrics'], response: MetricsStatsResponseSchema }),
 } as const;

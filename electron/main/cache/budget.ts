@@ -1,6 +1,6 @@
-import type { Statement } from 'better-sqlite3';
 import { usedBytes, type CacheDb } from './cache-database.ts';
 import type { Pins } from './pins.ts';
+import type { SampleChunks } from './sample-chunks.ts';
 
 export interface CacheBudget {
   /** Most bytes the cache may use; the oldest unpinned samples go first beyond it. */
@@ -28,11 +28,12 @@ const MIN_SLICE_MS = 60_000;
 export class BudgetKeeper {
   readonly #db: CacheDb;
   readonly #pins: Pins;
-  readonly #deleteBefore = new Map<number, Statement>();
+  readonly #chunks: SampleChunks;
 
-  constructor(db: CacheDb, pins: Pins) {
+  constructor(db: CacheDb, pins: Pins, chunks: SampleChunks) {
     this.#db = db;
     this.#pins = pins;
+    this.#chunks = chunks;
   }
 
   enforce(budget: CacheBudget, now: number): EvictionReport {
@@ -43,7 +44,7 @@ export class BudgetKeeper {
     let pinnedOverBudget = false;
     let used = usedBytes(this.#db);
     if (used > budget.maxBytes) {
-      const span = this.#db.prepare('SELECT min(ts) AS lo, max(ts) AS hi FROM samples').get() as { lo: number | null; hi: number | null };
+      const span = this.#chunks.span();
       if (span.lo !== null && span.hi !== null) {
         let cutoff = span.lo;
         let slice = 0;
@@ -69,23 +70,9 @@ export class BudgetKeeper {
     const seriesIds = this.#db.prepare('SELECT id FROM series').pluck().all() as number[];
     let deleted = 0;
     this.#db.transaction(() => {
-      for (const seriesId of seriesIds) {
-        const windows = this.#pins.windowsOf(seriesId);
-        deleted += this.#statementFor(windows.length).run(seriesId, cutoff, ...windows.flat()).changes;
-      }
+      for (const seriesId of seriesIds) deleted += this.#chunks.deleteBefore(seriesId, cutoff, this.#pins.windowsOf(seriesId));
     })();
     return deleted;
-  }
-
-  /** One prepared statement per number of pinned windows a series has. */
-  #statementFor(windowCount: number): Statement {
-    let statement = this.#deleteBefore.get(windowCount);
-    if (!statement) {
-      const exclusions = Array.from({ length: windowCount }, () => ' AND ts NOT BETWEEN ? AND ?').join('');
-      statement = this.#db.prepare(`DELETE FROM samples WHERE series_id = ? AND ts < ?${exclusions}`);
-      this.#deleteBefore.set(windowCount, statement);
-    }
-    return statement;
   }
 
   /** Alerts, incidents, timelines and bundles past the age limit, unless their incident is pinned. */

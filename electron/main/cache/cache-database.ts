@@ -45,9 +45,12 @@ export function migrateCache(db: CacheDb, migrations: readonly CacheMigration[])
     if (migration.version <= current) continue;
     db.transaction(() => {
       db.exec(migration.sql);
+      migration.run?.(db);
       db.pragma(`user_version = ${migration.version}`);
     })();
   }
+  // A migrated file gives the pages its old tables held back to the file system.
+  if (current > 0 && current < latest) db.pragma('incremental_vacuum');
 }
 
 /** Bytes the cache's live pages take (the file minus pages free for reuse). */

@@ -23,14 +23,15 @@ export interface LocalCache {
 export function openLocalCache(file: string): LocalCache {
   const db = openCacheDatabase(file);
   const pins = new Pins(db);
+  const metrics = new MetricCache(db);
   return {
     db,
-    metrics: new MetricCache(db),
+    metrics,
     incidents: new IncidentCache(db),
     cursors: new SyncCursors(db),
     pins,
     sources: new SourceRangeCache(db),
-    budget: new BudgetKeeper(db, pins),
+    budget: new BudgetKeeper(db, pins, metrics.chunks),
     close: () => db.close(),
   };
 }

@@ -1,5 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { CacheDb } from './cache-database.ts';
+import { CHUNK_SAMPLES, chunkCount } from '../../../shared/metrics/chunk-codec.ts';
+import { decodeInto, SampleChunks, sampleColumns, type SampleColumns } from './sample-chunks.ts';
 import { canonicalLabels } from './series-key.ts';
 
 export interface CachedSeries {
@@ -30,16 +32,16 @@ interface SeriesRow {
   labels: string;
 }
 
-/** Series and samples of the cache. Callers own transactions (a sync page commits as one). */
+/**
+ * Series and samples of the cache; samples are kept as compressed chunks (`SampleChunks`).
+ * Callers own transactions (a sync page commits as one).
+ */
 export class MetricCache {
   readonly db: CacheDb;
+  readonly chunks: SampleChunks;
   readonly #byServerId = new Map<number, number>();
   readonly #upsertSeries: Statement;
   readonly #findSeries: Statement;
-  readonly #insertSample: Statement;
-  readonly #insertScored: Statement;
-  readonly #range: Statement;
-  readonly #setScore: Statement;
 
   constructor(db: CacheDb) {
     this.db = db;
@@ -49,17 +51,7 @@ export class MetricCache {
        RETURNING id`,
     );
     this.#findSeries = db.prepare('SELECT id, server_id, name, labels FROM series WHERE name = ? AND labels = ?');
-    // A re-delivered sample overwrites; its score survives only if the value is unchanged.
-    this.#insertSample = db.prepare(
-      `INSERT INTO samples (series_id, ts, value) VALUES (?, ?, ?)
-       ON CONFLICT (series_id, ts) DO UPDATE SET value = excluded.value,
-         score = CASE WHEN samples.value = excluded.value THEN samples.score ELSE NULL END`,
-    );
-    this.#insertScored = db.prepare(
-      'INSERT INTO samples (series_id, ts, value, score) VALUES (?, ?, ?, ?) ON CONFLICT (series_id, ts) DO UPDATE SET value = excluded.value, score = excluded.score',
-    );
-    this.#range = db.prepare('SELECT ts, value, score FROM samples WHERE series_id = ? AND ts >= ? AND ts <= ? ORDER BY ts').raw();
-    this.#setScore = db.prepare('UPDATE samples SET score = ? WHERE series_id = ? AND ts = ?');
+    this.chunks = new SampleChunks(db);
     for (const row of db.prepare('SELECT id, server_id FROM series WHERE server_id IS NOT NULL').all() as { id: number; server_id: number }[]) {
       this.#byServerId.set(row.server_id, row.id);
     }
@@ -104,36 +96,98 @@ export class MetricCache {
     return rows.map(toSeries);
   }
 
-  /** Columnar insert of samples for local series ids. */
+  /**
+   * Columnar insert of samples for local series ids, in any order (a sync page interleaves
+   * series). A re-delivered sample overwrites, never duplicates; its score survives only if
+   * the value did not change.
+   */
   insertSamples(seriesIds: ArrayLike<number>, ts: ArrayLike<number>, values: ArrayLike<number>): void {
-    for (let i = 0; i < ts.length; i++) this.#insertSample.run(seriesIds[i], ts[i], values[i]);
+    for (const [seriesId, rows] of groupBySeries(seriesIds)) this.chunks.write(seriesId, batchOf(rows, ts, values, undefined), 'keep-if-unchanged');
+  }
+
+  /**
+   * Whole chunks in the cache's format (a server's chunk export) for local series ids: each
+   * is stored as it is when it goes after everything its series holds, else its samples
+   * are written as by `insertSamples`.
+   */
+  insertChunks(seriesIds: ArrayLike<number>, chunks: readonly Uint8Array[]): void {
+    const rest = { seriesIds: [] as number[], ts: [] as number[], values: [] as number[] };
+    const scratch = sampleColumns(CHUNK_SAMPLES);
+    const newestOf = new Map<number, [number, number] | null>();
+    for (let i = 0; i < chunks.length; i++) {
+      const data = chunks[i]!;
+      const n = chunkCount(data);
+      const c = n <= CHUNK_SAMPLES ? scratch : sampleColumns(n);
+      c.length = 0;
+      decodeInto(data, c);
+      if (this.chunks.appendChunk(seriesIds[i]!, data, c, newestOf)) continue;
+      for (let k = 0; k < c.length; k++) {
+        rest.seriesIds.push(seriesIds[i]!);
+        rest.ts.push(c.ts[k]!);
+        rest.values.push(c.values[k]!);
+      }
+    }
+    if (rest.ts.length > 0) this.insertSamples(rest.seriesIds, rest.ts, rest.values);
   }
 
   /** One series' samples with their scores, as a capsule carries them. */
   insertScoredSamples(seriesId: number, ts: ArrayLike<number>, values: ArrayLike<number>, scores: ArrayLike<number | null>): void {
-    for (let i = 0; i < ts.length; i++) this.#insertScored.run(seriesId, ts[i], values[i], scores[i]);
+    this.chunks.write(seriesId, batchOf(Array.from({ length: ts.length }, (_, i) => i), ts, values, scores), 'overwrite');
   }
 
+  /** Samples with `fromTs <= ts <= toTs`, with their scores (null where not scored). */
   range(seriesId: number, fromTs: number, toTs: number): SeriesPoints {
-    const rows = this.#range.all(seriesId, fromTs, toTs) as [number, number, number | null][];
-    const out: SeriesPoints = { ts: new Array(rows.length), values: new Array(rows.length), scores: new Array(rows.length) };
-    rows.forEach(([t, v, s], i) => {
-      out.ts[i] = t;
-      out.values[i] = v;
-      out.scores[i] = s;
-    });
+    const c = this.chunks.read(seriesId, fromTs, toTs);
+    const out: SeriesPoints = { ts: new Array(c.length), values: new Array(c.length), scores: new Array(c.length) };
+    for (let i = 0; i < c.length; i++) {
+      out.ts[i] = c.ts[i]!;
+      out.values[i] = c.values[i]!;
+      const score = c.scores[i]!;
+      out.scores[i] = Number.isNaN(score) ? null : score;
+    }
     return out;
   }
 
+  /** Scores for samples at `ts` (time order, as `range` hands them out). */
   setScores(seriesId: number, ts: ArrayLike<number>, scores: ArrayLike<number>): void {
-    this.db.transaction(() => {
-      for (let i = 0; i < ts.length; i++) this.#setScore.run(scores[i], seriesId, ts[i]);
-    })();
+    this.db.transaction(() => this.chunks.setScores(seriesId, ts, scores))();
   }
 
   sampleCount(): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM samples').get() as { n: number }).n;
+    return this.chunks.count();
   }
+}
+
+/** Row positions of each series, in page order. */
+function groupBySeries(seriesIds: ArrayLike<number>): Map<number, number[]> {
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < seriesIds.length; i++) {
+    const id = seriesIds[i]!;
+    let rows = groups.get(id);
+    if (!rows) groups.set(id, (rows = []));
+    rows.push(i);
+  }
+  return groups;
+}
+
+/**
+ * The given rows as a batch sorted by time; of two rows with the same timestamp the later
+ * one wins, as when rows were written one after another. A null score becomes NaN.
+ */
+function batchOf(rows: number[], ts: ArrayLike<number>, values: ArrayLike<number>, scores: ArrayLike<number | null> | undefined): SampleColumns {
+  let sorted = true;
+  for (let k = 1; k < rows.length && sorted; k++) sorted = ts[rows[k]!]! > ts[rows[k - 1]!]!;
+  // A stable sort keeps equal timestamps in arrival order, so the last of them is the newest.
+  const order = sorted ? rows : [...rows].sort((a, b) => ts[a]! - ts[b]! || a - b);
+  const out = sampleColumns(order.length);
+  for (const row of order) {
+    const t = ts[row]!;
+    const w = out.length > 0 && out.ts[out.length - 1] === t ? out.length - 1 : out.length++;
+    out.ts[w] = t;
+    out.values[w] = values[row]!;
+    out.scores[w] = scores?.[row] ?? NaN;
+  }
+  return out;
 }
 
 function toSeries(row: SeriesRow): CachedSeries {

@@ -3,10 +3,15 @@
  * the bundled main process carries them without copying assets. Applied once, in order,
  * tracked by `PRAGMA user_version` (the same scheme as the server's database).
  */
+import type { CacheDb } from './cache-database.ts';
+import { moveSamplesToChunks } from './samples-to-chunks.ts';
+
 export interface CacheMigration {
   version: number;
   name: string;
   sql: string;
+  /** A data step that SQL cannot express, run after `sql` in the same transaction. */
+  run?: (db: CacheDb) => void;
 }
 
 export const CACHE_MIGRATIONS: readonly CacheMigration[] = [
@@ -108,5 +113,25 @@ export const CACHE_MIGRATIONS: readonly CacheMigration[] = [
       );
       CREATE INDEX source_ranges_query ON source_ranges (datasource_id, query);
     `,
+  },
+  {
+    version: 4,
+    name: 'sample-chunks',
+    sql: `
+      -- Samples as compressed chunks in the server's format (shared/metrics/chunk-codec.ts):
+      -- one row per series and ~120 samples, the chunk's first and last timestamp and its
+      -- count as the index, the blob holding timestamps, values and (once any sample in it
+      -- is scored) anomaly scores. Chunks of a series never overlap. The rows of samples are
+      -- moved over by moveSamplesToChunks, which then drops the old table.
+      CREATE TABLE sample_chunks (
+        series_id INTEGER NOT NULL REFERENCES series (id),
+        start_ts INTEGER NOT NULL,
+        end_ts INTEGER NOT NULL,
+        count INTEGER NOT NULL,
+        data BLOB NOT NULL,
+        PRIMARY KEY (series_id, start_ts)
+      ) WITHOUT ROWID;
+    `,
+    run: moveSamplesToChunks,
   },
 ];

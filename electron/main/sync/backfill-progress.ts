@@ -1,3 +1,5 @@
+import { chunkCount } from '../../../shared/metrics/chunk-codec.ts';
+
 /** What the renderer shows during a long backfill; sent as events, relayed over IPC by main. */
 export interface SyncProgress {
   /** Series on the server (null until known). */
@@ -33,13 +35,24 @@ export class BackfillEstimator {
     this.#seriesTotal = total;
   }
 
-  add(seriesIds: readonly number[], timestamps: readonly number[]): void {
-    for (const id of seriesIds) this.#seriesSeen.add(id);
-    for (const ts of timestamps) {
+  add(seriesIds: ArrayLike<number>, timestamps: ArrayLike<number>): void {
+    for (let i = 0; i < seriesIds.length; i++) this.#seriesSeen.add(seriesIds[i]!);
+    for (let i = 0; i < timestamps.length; i++) {
+      const ts = timestamps[i]!;
       if (ts < this.#oldestTs) this.#oldestTs = ts;
       if (ts > this.#newestTs) this.#newestTs = ts;
     }
     this.#samples += timestamps.length;
+  }
+
+  /** A whole chunk of a series, read from its header only: its count and first timestamp. */
+  addChunk(seriesId: number, chunk: Uint8Array): void {
+    this.#seriesSeen.add(seriesId);
+    // The first timestamp is the chunk's first 64 bits after the header (a big-endian double).
+    const ts = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength).getFloat64(4);
+    if (ts < this.#oldestTs) this.#oldestTs = ts;
+    if (ts > this.#newestTs) this.#newestTs = ts;
+    this.#samples += chunkCount(chunk);
   }
 
   progress(now: number, done: boolean): SyncProgress {

@@ -1,9 +1,8 @@
-import { Compile } from 'typebox/compile';
-import { ExportResponseSchema, type ExportResponse } from '../../../shared/api/metrics.ts';
 import { createApiClient, type Transport } from '../../../shared/api/client.ts';
 import { AppError } from '../../../shared/errors.ts';
 import type { LocalCache } from '../cache/local-cache.ts';
 import { BackfillEstimator, type SyncProgress } from './backfill-progress.ts';
+import { chunksExportPage, columnsExportPage, type SamplePage } from './export-page.ts';
 
 /** The cursor collection of raw samples. */
 export const METRICS_COLLECTION = 'metrics';
@@ -32,8 +31,21 @@ export async function pullMetrics(options: PullMetricsOptions): Promise<PullResu
   const { cache, now, pageSize } = options;
   const api = createApiClient(options.transport);
   const estimator = new BackfillEstimator(now());
-  const fetchPage = (after: string | null) =>
-    api.metrics.export({ query: { limit: pageSize, ...(after === null ? {} : { after }) } }).then(checkPage);
+  // Pages come with the server's chunks as they are stored (`/metrics/export/chunks`); a
+  // server from before that route answers 404, and the pull goes on with `/metrics/export`.
+  let chunked = true;
+  const fetchPage = async (after: string | null): Promise<SamplePage> => {
+    const query = { limit: pageSize, ...(after === null ? {} : { after }) };
+    if (chunked) {
+      try {
+        return chunksExportPage(await api.metrics.exportChunks({ query }));
+      } catch (error) {
+        if (!(error instanceof AppError && error.code === 'E_NOT_FOUND')) throw error;
+        chunked = false;
+      }
+    }
+    return columnsExportPage(await api.metrics.export({ query }));
+  };
 
   const stored = cache.cursors.get(METRICS_COLLECTION).cursor;
   let next = fetchPage(stored).catch((error: unknown) => {
@@ -55,6 +67,7 @@ export async function pullMetrics(options: PullMetricsOptions): Promise<PullResu
     }
     writePage(cache, page, now());
     estimator.add(page.seriesIds, page.timestamps);
+    for (let i = 0; i < page.chunks.length; i++) estimator.addChunk(page.chunkSeriesIds[i]!, page.chunks[i]!);
     pages++;
     if (page.more || pages > 1) options.onProgress?.(estimator.progress(now(), !page.more));
     if (!page.more) return { samples: estimator.progress(now(), true).samples, pages };
@@ -77,29 +90,22 @@ function startOver(cache: LocalCache): void {
   })();
 }
 
-function writePage(cache: LocalCache, page: ExportResponse, at: number): void {
+function writePage(cache: LocalCache, page: SamplePage, at: number): void {
   const { metrics, cursors } = cache;
   cache.db.transaction(() => {
     metrics.upsertSeries(page.series.map((s) => ({ serverId: s.id, name: s.name, labels: s.labels })));
-    const local = new Array<number>(page.seriesIds.length);
-    for (let i = 0; i < local.length; i++) {
-      const id = metrics.localIdOf(page.seriesIds[i]!);
-      if (id === undefined) throw new AppError('E_INTERNAL', `The export page refers to series ${page.seriesIds[i]} without defining it.`);
-      local[i] = id;
-    }
-    metrics.insertSamples(local, page.timestamps, page.values);
+    const localIds = (serverIds: ArrayLike<number>): number[] => {
+      const local = new Array<number>(serverIds.length);
+      for (let i = 0; i < local.length; i++) {
+        const id = metrics.localIdOf(serverIds[i]!);
+        if (id === undefined) throw new AppError('E_INTERNAL', `The export page refers to series ${serverIds[i]} without defining it.`);
+        local[i] = id;
+      }
+      return local;
+    };
+    metrics.insertChunks(localIds(page.chunkSeriesIds), page.chunks);
+    metrics.insertSamples(localIds(page.seriesIds), page.timestamps, page.values);
     cursors.setCursor(METRICS_COLLECTION, page.cursor);
     if (!page.more) cursors.markCaughtUp(METRICS_COLLECTION, at);
   })();
-}
-
-const exportPage = Compile(ExportResponseSchema);
-
-/** The transport hands over parsed JSON as the server sent it: checked against the contract before a row is written. */
-function checkPage(body: unknown): ExportResponse {
-  // The columns must line up as well; a schema cannot say that.
-  if (!exportPage.Check(body) || body.seriesIds.length !== body.timestamps.length || body.timestamps.length !== body.values.length) {
-    throw new AppError('E_INTERNAL', 'The server sent a malformed export page.');
-  }
-  return body;
 }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Transport } from '../../../shared/api/client.ts';
+import { AppError } from '../../../shared/errors.ts';
 import { openLocalCache, type LocalCache } from '../cache/local-cache.ts';
 import { fetchTransport } from '../testing/fetch-transport.ts';
 import { freePort, ServerProcess } from '../testing/server-process.ts';
@@ -67,6 +68,23 @@ describe('sync engine against a real server', { timeout: 60_000 }, () => {
     await transport({ method: 'POST', path: '/api/v1/metrics/ingest', body: ingestBody(20, 1, 606) });
     expect((await engine.syncNow()).samples).toBe(20);
     expect(cacheSamples(cache)).toEqual(await serverSamples(transport));
+  });
+
+  it('pulls the columnar export from a server without the chunk export (an older server)', async () => {
+    const paths: string[] = [];
+    const olderServer: Transport = async (request) => {
+      paths.push(request.path);
+      if (request.path.endsWith('/metrics/export/chunks')) throw new AppError('E_NOT_FOUND', `No route GET ${request.path}`);
+      return transport(request);
+    };
+    await transport({ method: 'POST', path: '/api/v1/metrics/ingest', body: ingestBody(3, 500, 50_000) });
+    engine = new SyncEngine({ cache, transport: olderServer, stream: { connect: () => ({ close: () => {} }) }, pageSize: 700 });
+    const result = await engine.syncNow();
+    expect(result.pages).toBeGreaterThan(2);
+    expect(cacheSamples(cache)).toEqual(await serverSamples(transport));
+    // Asked once, then the rest of the pull went to /metrics/export.
+    expect(paths.filter((p) => p.endsWith('/export/chunks'))).toHaveLength(1);
+    expect(paths.filter((p) => p.endsWith('/metrics/export')).length).toBe(result.pages);
   });
 
   it('keeps pulling on a timer while no stream is available', async () => {

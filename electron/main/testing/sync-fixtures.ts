@@ -1,6 +1,7 @@
 import { createApiClient, type Transport } from '../../../shared/api/client.ts';
 import type { IngestRequest } from '../../../shared/api/metrics.ts';
 import type { LocalCache } from '../cache/local-cache.ts';
+import { canonicalLabels } from '../cache/series-key.ts';
 
 const STEP = 10_000;
 const T0 = Date.UTC(2026, 0, 1);
@@ -31,6 +32,11 @@ export async function serverSamples(transport: Transport): Promise<Map<string, n
 }
 
 export function cacheSamples(cache: LocalCache): Map<string, number> {
-  const rows = cache.db.prepare('SELECT s.name, s.labels, x.ts, x.value FROM samples x JOIN series s ON s.id = x.series_id').raw().all() as [string, string, number, number][];
-  return new Map(rows.map(([name, labels, ts, value]) => [`${name}${labels}@${ts}`, value]));
+  const out = new Map<string, number>();
+  for (const series of cache.metrics.listSeries()) {
+    const key = `${series.name}${canonicalLabels(series.labels)}`;
+    const points = cache.metrics.range(series.id, -Infinity, Infinity);
+    points.ts.forEach((ts, i) => out.set(`${key}@${ts}`, points.values[i]!));
+  }
+  return out;
 }

@@ -72,6 +72,25 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
       return { series, seriesIds: page.seriesIds, timestamps: page.ts, values: page.values, cursor: String(last ?? after), more };
     },
 
+    exportChunks: async (request) => {
+      const after = Number(request.query.after ?? '0');
+      if (after > metrics.store.lastSeq) {
+        throw new AppError('E_CONFLICT', 'This cursor is ahead of the server\'s data; sync again from the beginning.', { cursor: request.query.after, last: String(metrics.store.lastSeq) });
+      }
+      const page = metrics.chunkExport.after(after, request.query.limit ?? DEFAULT_EXPORT_LIMIT);
+      const series = [...new Set([...page.chunkSeriesIds, ...page.seriesIds])].map((id) => metrics.store.seriesById(id)).filter((s) => s !== undefined);
+      return {
+        series,
+        chunkSeriesIds: page.chunkSeriesIds,
+        chunks: page.chunks.map((data) => Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64')),
+        seriesIds: page.seriesIds,
+        timestamps: page.ts,
+        values: page.values,
+        cursor: String(page.last),
+        more: page.more,
+      };
+    },
+
     stats: async () => ({ series: metrics.store.series().length, cache: metrics.cacheStats() }),
   });
 };

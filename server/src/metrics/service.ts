@@ -2,6 +2,7 @@ import type { Registry } from 'prom-client';
 import type { EventBus } from '../events/bus.ts';
 import type { SampleEventData } from '../../../shared/api/stream.ts';
 import { compileMatchers, parseSelector, type LabelMatcher } from '../../../shared/metrics/selector.ts';
+import { ChunkExport } from './chunk-export.ts';
 import { QueryCache, type QueryCacheStats } from './query-cache.ts';
 import { chooseResolution, queryRange, type RangeRequest, type SeriesPoints } from './range-query.ts';
 import { DEFAULT_RETENTION, enforceRetention, type RetentionPolicy, type RetentionResult } from './retention.ts';
@@ -42,6 +43,8 @@ export class MetricsService {
   readonly retention: RetentionPolicy;
   /** A target's samples, score writes and anomaly rates: what the anomaly feature may use. */
   readonly targets: TargetReads;
+  /** The sync export with chunks as stored (the desktop cache's format). */
+  readonly chunkExport: ChunkExport;
   readonly #db: Db;
   readonly #events: EventBus;
   readonly #now: () => number;
@@ -54,6 +57,7 @@ export class MetricsService {
     this.retention = options.retention ?? DEFAULT_RETENTION;
     this.store = new MetricsStore(options.db, options.now);
     this.targets = new TargetReads(this.store);
+    this.chunkExport = new ChunkExport(options.db);
     this.#cache = new QueryCache({ maxPoints: options.cacheMaxPoints, registry: options.registry });
   }
 
