@@ -11,6 +11,12 @@ function tempLog(options: ConstructorParameters<typeof StreamEventLog>[1] = {}) 
   return new StreamEventLog(temp.db, options);
 }
 
+function tempLogWithDb(options: ConstructorParameters<typeof StreamEventLog>[1] = {}) {
+  const temp = openTempDb();
+  cleanups.push(temp.cleanup);
+  return { db: temp.db, log: new StreamEventLog(temp.db, options) };
+}
+
 describe('stream event log', () => {
   it('numbers events consecutively and replays what came after an id', () => {
     const log = tempLog();
@@ -56,5 +62,28 @@ describe('stream event log', () => {
     expect(second.after(1)).toEqual({ kind: 'events', events: [{ id: 2, type: 'anomaly_score', data: '{"i":1}' }, { id: 3, type: 'anomaly_score', data: '{"i":2}' }] });
     second.append({ type: 'anomaly_score', data: { i: 3 } });
     expect(second.after(1)).toEqual({ kind: 'reset', lastId: 4 });
+  });
+
+  it('survives a full disk: keeps the events, answers a reset meanwhile, writes them once there is room', async () => {
+    const errors: unknown[] = [];
+    const { db, log } = tempLogWithDb({ onWriteError: (error) => errors.push(error) });
+    log.append({ type: 'anomaly_score', data: { n: 1 } });
+    log.flush();
+    // A full disk, as SQLite sees one (SQLITE_FULL): no page beyond those in use.
+    db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+    const big = 'x'.repeat(200_000);
+    for (let n = 2; n <= 4; n += 1) log.append({ type: 'anomaly_score', data: { n, big } });
+    // The write runs at the end of the tick, from a timer: it must not throw there.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(errors).toHaveLength(1);
+    expect((errors[0] as { code?: string }).code).toBe('SQLITE_FULL');
+    expect(log.after(1)).toEqual({ kind: 'reset', lastId: 4 });
+
+    db.pragma('max_page_count = 1073741823');
+    await expect.poll(() => log.after(1).kind, { timeout: 30_000 }).toBe('events');
+    const replay = log.after(1);
+    expect(replay.kind === 'events' && replay.events.map((e) => e.id)).toEqual([2, 3, 4]);
+    // Told once for the whole spell, not at each retry.
+    expect(errors).toHaveLength(1);
   });
 });

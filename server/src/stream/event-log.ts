@@ -15,7 +15,12 @@ export interface EventLogOptions {
    * the log keeps a small marker per sample event instead of a copy of every sample.
    */
   samples?: (after: number, upTo: number) => SampleEventData[];
+  /** A write of the log failed (disk full, say); the events are kept and written again later. Told once until a write succeeds. */
+  onWriteError?: (error: unknown) => void;
 }
+
+/** How long a failed write of the log waits before it is tried again. */
+const WRITE_RETRY_MS = 1_000;
 
 /** What the log keeps of a sample event: the store positions to replay, or null (replayed with a later event). */
 type SampleMarker = { after: number; upTo: number } | null;
@@ -71,6 +76,9 @@ export class StreamEventLog implements StreamEventSource {
   #pending: [number, string, string, number][] = [];
   #dropUpTo = 0;
   #flushScheduled = false;
+  #retry: NodeJS.Timeout | null = null;
+  #failing = false;
+  readonly #onWriteError: (error: unknown) => void;
   #head = 0;
   #bytes = 0;
   #lastId: number;
@@ -81,6 +89,7 @@ export class StreamEventLog implements StreamEventSource {
     this.#maxAgeMs = options.maxAgeMs ?? 3_600_000;
     this.#now = options.now ?? Date.now;
     this.#samples = options.samples;
+    this.#onWriteError = options.onWriteError ?? (() => {});
     this.#db = db;
     this.#insert = db.prepare('INSERT INTO stream_events (id, type, data, ts) VALUES (?, ?, ?, ?)');
     this.#after = db.prepare('SELECT id, type, data FROM stream_events WHERE id > ? ORDER BY id LIMIT ?').raw();
@@ -140,6 +149,8 @@ export class StreamEventLog implements StreamEventSource {
     if (lastId > newest) return { kind: 'reset', lastId: newest };
     this.flush();
     if (lastId === newest) return { kind: 'events', events: [] };
+    // Events not written yet (a failed write waiting for its retry) cannot be replayed.
+    if (this.#pending.length > 0) return { kind: 'reset', lastId: newest };
     // Events lastId+1 .. oldest-1 were pruned: replaying the rest would leave a hole.
     const oldest = this.#retained[this.#head]?.id;
     if (oldest === undefined || lastId + 1 < oldest) return { kind: 'reset', lastId: newest };
@@ -162,6 +173,8 @@ export class StreamEventLog implements StreamEventSource {
 
   /** Shutdown: the events of this tick are written before the database closes. */
   close(): Promise<void> {
+    if (this.#retry) clearTimeout(this.#retry);
+    this.#retry = null;
     this.flush();
     return Promise.resolve();
   }
@@ -175,7 +188,23 @@ export class StreamEventLog implements StreamEventSource {
     this.#pending = [];
     const dropUpTo = this.#dropUpTo;
     this.#dropUpTo = 0;
-    this.#write(rows, dropUpTo);
+    try {
+      this.#write(rows, dropUpTo);
+      this.#failing = false;
+    } catch (error) {
+      // Runs from a timer: a throw here would end the process. Keep the rows (minus what was
+      // pruned meanwhile, so the queue stays inside the log's bounds) and try again shortly;
+      // until then `after` answers a reset rather than replay around the hole.
+      this.#dropUpTo = Math.max(dropUpTo, this.#dropUpTo);
+      this.#pending = rows.concat(this.#pending).filter(([id]) => id > this.#dropUpTo);
+      // Told once per failing spell, not at every retry.
+      if (!this.#failing) this.#onWriteError(error);
+      this.#failing = true;
+      this.#retry ??= setTimeout(() => {
+        this.#retry = null;
+        this.flush();
+      }, WRITE_RETRY_MS).unref();
+    }
   }
 
   /** Drops the oldest events beyond the count, size and age bounds. */

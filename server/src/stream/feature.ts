@@ -17,7 +17,7 @@ export interface StreamDeps {
 export function createStreamFeature(ctx: ServerContext, { registry, heartbeatMs = 15_000, log }: StreamDeps = {}): Feature<StreamHub> {
   // On PostgreSQL the log is shared and announced with NOTIFY, so every replica's streams see every event.
   const shared = ctx.sql.dialect === 'postgres' ? new SharedEventLog(ctx.sql, { now: ctx.now, log: ctx.log, ...log }) : undefined;
-  const hub = new StreamHub(shared ?? new StreamEventLog(ctx.db, { now: ctx.now, ...log }), ctx.events, heartbeatMs);
+  const hub = new StreamHub(shared ?? new StreamEventLog(ctx.db, { now: ctx.now, onWriteError: (err) => ctx.log.error({ err }, 'stream events could not be written; kept in memory and retried every second'), ...log }), ctx.events, heartbeatMs);
   if (registry) {
     new Gauge({
       name: 'smartcloudops_stream_clients',
