@@ -83,7 +83,7 @@ export function AnomalyModelsView() {
           <>
             {canManage && <Button size="xs" variant="subtle" loading={train.isPending && train.variables === row.target} onClick={() => train.mutate(row.target)} aria-label={`Train a new model for ${row.target}`}>Train</Button>}
             {canManage && row.candidate && <Button size="xs" variant="subtle" onClick={() => promote.mutate(row.candidate as AnomalyModel)} aria-label={`Promote v${row.candidate.version} of ${row.target}`}>Promote</Button>}
-            {canManage && row.canRollBack && <Button size="xs" variant="subtle" color="orange" onClick={() => rollback.mutate(row.target)} aria-label={`Roll back ${row.target}`}>Roll back</Button>}
+            {canManage && row.canRollBack && <Button size="xs" variant="subtle" onClick={() => rollback.mutate(row.target)} aria-label={`Roll back ${row.target}`}>Roll back</Button>}
             <Button size="xs" variant="subtle" color="gray" onClick={() => setHistory(row)} aria-label={`Versions of ${row.target}`}>Versions</Button>
           </>
         )}
