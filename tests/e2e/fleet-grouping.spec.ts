@@ -149,7 +149,7 @@ test('an auto-resolved incident reopens when its alert fires again, and says so 
   }
 });
 
-test('admin lists are cards on a phone: alert rules, webhooks and anomaly models', async ({ browser, request }) => {
+test('admin lists are cards on a phone: alert rules, webhooks, users and anomaly models', async ({ browser, request }) => {
   const seeder = new Seeder(request);
   // A switched-off webhook: listed, never sent to.
   const hook = await seeder.call<{ id: number }>('POST', '/webhooks', { name: `e2e-cards-${RUN}`, url: 'https://hooks.example.invalid/e2e', format: 'json', minSeverity: 'critical', enabled: false });
@@ -169,6 +169,12 @@ test('admin lists are cards on a phone: alert rules, webhooks and anomaly models
       await expect(card).toContainText('hooks.example.invalid/e2e');
       await expect(card.getByRole('button', { name: `Send a test to e2e-cards-${RUN}` })).toBeVisible();
       await expect(phone.getByRole('table', { name: 'Webhooks' })).toHaveCount(0);
+    }, { noSidewaysScroll: true });
+    await onPhoneInLight(browser, '/admin/users', 'console-users-cards', async (phone) => {
+      const admin = phone.getByRole('list', { name: 'Users' }).getByRole('listitem', { name: 'admin' });
+      await expect(admin).toContainText('Created');
+      await expect(admin.getByLabel('Role of admin')).toHaveValue('admin');
+      await expect(phone.getByRole('table', { name: 'Users' })).toHaveCount(0);
     }, { noSidewaysScroll: true });
     await onPhoneInLight(browser, '/admin/anomaly-models', 'console-anomaly-models-cards', async (phone) => {
       const list = phone.getByRole('list', { name: 'Anomaly models' });
