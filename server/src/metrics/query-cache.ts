@@ -1,13 +1,13 @@
 import { LRUCache } from 'lru-cache';
 import { Counter, type Registry } from 'prom-client';
-import type { SeriesPoints } from './range-query.ts';
+import type { SeriesColumns } from './range-query.ts';
 
 interface Entry {
   seriesId: number;
   /** Earliest and latest sample time that can change this answer. */
   coverFrom: number;
   coverTo: number;
-  points: SeriesPoints;
+  points: SeriesColumns;
 }
 
 export interface QueryCacheStats {
@@ -26,7 +26,7 @@ export interface QueryCacheOptions {
   registry?: Registry;
 }
 
-/** Two float64 arrays per answer, plus the key and the entry's own bookkeeping. */
+/** Two float64 columns per answer, plus the key and the entry's own bookkeeping. */
 const bytesOf = (key: string, entry: Entry) => entry.points.timestamps.length * 16 + key.length * 2 + 256;
 
 /**
@@ -63,7 +63,7 @@ export class QueryCache {
     }
   }
 
-  get(key: string): SeriesPoints | undefined {
+  get(key: string): SeriesColumns | undefined {
     const entry = this.#lru.get(key);
     if (entry) {
       this.#hits++;
@@ -75,7 +75,7 @@ export class QueryCache {
     return undefined;
   }
 
-  set(key: string, seriesId: number, coverFrom: number, coverTo: number, points: SeriesPoints): void {
+  set(key: string, seriesId: number, coverFrom: number, coverTo: number, points: SeriesColumns): void {
     const entry = { seriesId, coverFrom, coverTo, points };
     // An answer larger than the whole cache is not kept (lru-cache would refuse it anyway).
     if (bytesOf(key, entry) > this.#lru.maxSize) return;
