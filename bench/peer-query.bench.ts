@@ -9,7 +9,8 @@
  *
  * Env: BENCH_DURATION (s per round, default 4), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS
  * (default 10), BENCH_BASE (root of another checkout to compare with), BENCH_PROF (a folder:
- * our server runs with `--cpu-prof` there during the query rounds).
+ * our server runs with `--cpu-prof` there during the query rounds), BENCH_OURS_ENV / BENCH_BASE_ENV
+ * (JSON objects of extra environment for either server).
  * Last line: one JSON object with the best round of each figure and the ratios.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -85,10 +86,19 @@ interface Round {
   requestsPerSecond: number;
   p99Ms: number;
   errors: number;
+  /** CPU the server spent per answered request: steadier than req/s on a shared machine. */
+  cpuUsPerRequest: number;
 }
 
-async function round(base: string, urlFor: (i: number) => string, headers: Record<string, string>, connections = CONNECTIONS): Promise<Round> {
+/** CPU seconds (user + system) a process has used. */
+function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function round(base: string, urlFor: (i: number) => string, headers: Record<string, string>, pid: number, connections = CONNECTIONS): Promise<Round> {
   let i = 0;
+  const cpuBefore = cpuSeconds(pid);
   const result = await autocannon({
     url: base,
     connections,
@@ -96,7 +106,8 @@ async function round(base: string, urlFor: (i: number) => string, headers: Recor
     headers,
     requests: [{ setupRequest: (request) => ({ ...request, path: urlFor(i++) }) }],
   });
-  return { requestsPerSecond: Math.round(result.requests.average), p99Ms: result.latency.p99, errors: result.errors + result.non2xx };
+  const cpuUsPerRequest = Math.round(((cpuSeconds(pid) - cpuBefore) * 1e6) / Math.max(1, result.requests.total));
+  return { requestsPerSecond: Math.round(result.requests.average), p99Ms: result.latency.p99, errors: result.errors + result.non2xx, cpuUsPerRequest };
 }
 
 const best = (rounds: Round[]) => rounds.reduce((a, b) => (b.requestsPerSecond > a.requestsPerSecond ? b : a));
@@ -130,6 +141,7 @@ async function startOurs(label: string, checkout: string, series: ReturnType<typ
     SMARTCLOUDOPS_COLLECT_INTERVAL: '0',
     SMARTCLOUDOPS_LOG_LEVEL: 'warn',
     SMARTCLOUDOPS_BODY_LIMIT: String(64 * 1_048_576),
+    ...(JSON.parse(process.env[`BENCH_${label.toUpperCase()}_ENV`] ?? '{}') as Record<string, string>),
   });
   const url = `http://127.0.0.1:${port}`;
   await waitFor(`${url}/health`, label);
@@ -212,13 +224,13 @@ try {
   for (let r = 0; r < ROUNDS; r++) {
     for (const [name, q] of Object.entries(queries)) {
       // Rotate who goes first, so that neither side always meets the machine's same moment.
-      const order = [...servers.map((s) => ({ label: s.label, run: () => round(s.url, q.ours, s.auth) })), { label: 'peer', run: () => round(promUrl, q.peer, {}) }];
+      const order = [...servers.map((s) => ({ label: s.label, run: () => round(s.url, q.ours, s.auth, s.child.pid!) })), { label: 'peer', run: () => round(promUrl, q.peer, {}, prometheus.pid!) }];
       for (let k = 0; k < r % order.length; k++) order.push(order.shift()!);
       for (const side of order) figures[name]![side.label]!.push(await side.run());
     }
     // /health while a 50-series storm runs: does a heavy query hold other requests back?
     for (const s of servers) {
-      const [, probe] = await Promise.all([round(s.url, queries.fifty.ours, s.auth), round(s.url, () => '/health', {}, 1)]);
+      const [, probe] = await Promise.all([round(s.url, queries.fifty.ours, s.auth, s.child.pid!), round(s.url, () => '/health', {}, s.child.pid!, 1)]);
       health[s.label]!.push(probe.p99Ms);
     }
   }
@@ -226,13 +238,22 @@ try {
   await new Promise((resolve) => setTimeout(resolve, 5000));
   const rss = Object.fromEntries([...servers.map((s) => [s.label, Math.round(rssMiB(s.child.pid!))]), ['prometheus', Math.round(rssMiB(prometheus.pid!))]]);
   const threads = Object.fromEntries(servers.map((s) => [s.label, threadsOf(s.child.pid!)]));
+  for (const s of servers) {
+    const text = await (await fetch(`${s.url}/metrics`)).text();
+    const lines = text.split('\n').filter((l) => /^smartcloudops_(nodejs_heap_size_(total|used)_bytes|nodejs_external_memory_bytes|process_resident_memory_bytes) /.test(l));
+    console.log(`${s.label} memory: ${lines.map((l) => `${l.split(' ')[0]!.replace('smartcloudops_', '')} ${Math.round(Number(l.split(' ')[1]) / 1_048_576)} MiB`).join(', ')}`);
+  }
 
   const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 100) / 100 : null);
   const out: Record<string, unknown> = {};
   for (const [name, sides] of Object.entries(figures)) {
     const peer = best(sides.peer!);
-    console.log(`${name}: ${Object.entries(sides).map(([label, rounds]) => `${label} ${rounds.map((x) => x.requestsPerSecond).join('/')} req/s (best p99 ${best(rounds).p99Ms} ms${rounds.some((x) => x.errors) ? `, ${rounds.reduce((n, x) => n + x.errors, 0)} errors` : ''})`).join('; ')}`);
-    out[name] = Object.fromEntries(Object.entries(sides).map(([label, rounds]) => [label, { ...best(rounds), ratio: ratio(best(rounds).requestsPerSecond, peer.requestsPerSecond) }]));
+    console.log(`${name}: ${Object.entries(sides).map(([label, rounds]) => `${label} ${rounds.map((x) => x.requestsPerSecond).join('/')} req/s (best p99 ${best(rounds).p99Ms} ms, CPU ${median(rounds.map((x) => x.cpuUsPerRequest))} µs/request${rounds.some((x) => x.errors) ? `, ${rounds.reduce((n, x) => n + x.errors, 0)} errors` : ''})`).join('; ')}`);
+    const peerCpu = median(sides.peer!.map((x) => x.cpuUsPerRequest));
+    out[name] = Object.fromEntries(Object.entries(sides).map(([label, rounds]) => {
+      const cpu = median(rounds.map((x) => x.cpuUsPerRequest));
+      return [label, { ...best(rounds), ratio: ratio(best(rounds).requestsPerSecond, peer.requestsPerSecond), cpuUsPerRequest: cpu, cpuRatio: ratio(peerCpu, cpu) }];
+    }));
   }
   console.log(`/health p99 during a 50-series storm (ms, per round): ${Object.entries(health).map(([label, xs]) => `${label} ${xs.join('/')}`).join('; ')}`);
   console.log(`resident memory idle (MiB): ${JSON.stringify(rss)}; threads ${JSON.stringify(threads)}`);

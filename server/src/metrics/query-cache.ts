@@ -26,6 +26,13 @@ export interface QueryCacheOptions {
   registry?: Registry;
 }
 
+/**
+ * 16 MiB: a million points, 500 answers of 2,000 points (a few dashboards' worth). It was
+ * 64 MiB; a stream of distinct queries (a benchmark, a user scrolling through a week) filled
+ * all of it with answers never asked for again, and the process kept that memory.
+ */
+const DEFAULT_MAX_BYTES = 16 * 1_048_576;
+
 /** Two float64 columns per answer, plus the key and the entry's own bookkeeping. */
 const bytesOf = (key: string, entry: Entry) => entry.points.timestamps.length * 16 + key.length * 2 + 256;
 
@@ -48,7 +55,7 @@ export class QueryCache {
 
   constructor(options: QueryCacheOptions = {}) {
     this.#lru = new LRUCache<string, Entry>({
-      maxSize: Math.min(options.maxBytes ?? 64 * 1_048_576, (options.maxPoints ?? 4_000_000) * 16),
+      maxSize: Math.min(options.maxBytes ?? DEFAULT_MAX_BYTES, (options.maxPoints ?? 4_000_000) * 16),
       sizeCalculation: (entry, key) => bytesOf(key, entry),
       dispose: (entry, key) => {
         this.#points -= entry.points.timestamps.length;

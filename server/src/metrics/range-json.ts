@@ -56,13 +56,6 @@ function estimate(series: readonly SeriesRangeColumns[]): number {
   return bytes;
 }
 
-function digitsOf(v: number): number {
-  let d = 1;
-  while (d < 16 && v >= POW10_16[d]!) d++;
-  return d;
-}
-const POW10_16 = Array.from({ length: 17 }, (_, i) => 10 ** i);
-
 class JsonBytes {
   #buf: Buffer;
   #at = 0;
@@ -133,8 +126,7 @@ class JsonBytes {
             fraction /= 10;
             width--;
           }
-          for (let z = digitsOf(fraction); z < width; z++) this.#buf[this.#at++] = ZERO;
-          this.#uint(fraction);
+          this.#small(fraction, width);
           return;
         }
       }
@@ -148,21 +140,32 @@ class JsonBytes {
     for (let i = 0; i < text.length; i++) this.#buf[this.#at++] = text.charCodeAt(i);
   }
 
-  /** A non-negative integer below 2^53. */
+  /** A non-negative integer below 2^53: the low eight digits and the rest each in int32 arithmetic. */
   #uint(v: number): void {
-    const end = this.#at + digitsOf(v);
-    let at = end;
-    while (v >= 100) {
-      const rest = Math.floor(v / 100);
-      const pair = (v - rest * 100) * 2;
-      this.#buf[--at] = PAIRS[pair + 1]!;
-      this.#buf[--at] = PAIRS[pair]!;
-      v = rest;
+    if (v < 1e8) {
+      this.#small(v, 0);
+      return;
     }
-    if (v >= 10) {
-      this.#buf[--at] = PAIRS[v * 2 + 1]!;
-      this.#buf[--at] = PAIRS[v * 2]!;
-    } else this.#buf[--at] = ZERO + v;
+    const high = Math.floor(v / 1e8);
+    this.#small(high, 0);
+    this.#small(v - high * 1e8, 8);
+  }
+
+  /** `v` (below 10^8) in decimal, left-padded with zeros to `width` digits. */
+  #small(v: number, width: number): void {
+    let n = v | 0;
+    const digits = Math.max(width, n < 10_000 ? (n < 100 ? (n < 10 ? 1 : 2) : n < 1000 ? 3 : 4) : n < 1_000_000 ? (n < 100_000 ? 5 : 6) : n < 10_000_000 ? 7 : 8);
+    const buf = this.#buf;
+    const end = this.#at + digits;
+    let at = end;
+    while (at - this.#at >= 2) {
+      const rest = (n / 100) | 0;
+      const pair = (n - rest * 100) << 1;
+      buf[--at] = PAIRS[pair + 1]!;
+      buf[--at] = PAIRS[pair]!;
+      n = rest;
+    }
+    if (at > this.#at) buf[--at] = ZERO + n;
     this.#at = end;
   }
 
