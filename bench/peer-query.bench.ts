@@ -238,6 +238,26 @@ try {
   await new Promise((resolve) => setTimeout(resolve, 5000));
   const rss = Object.fromEntries([...servers.map((s) => [s.label, Math.round(rssMiB(s.child.pid!))]), ['prometheus', Math.round(rssMiB(prometheus.pid!))]]);
   const threads = Object.fromEntries(servers.map((s) => [s.label, threadsOf(s.child.pid!)]));
+  // Where the resident memory is (BENCH_SMAPS=1): mappings grouped by name, largest anonymous ones.
+  if (process.env.BENCH_SMAPS) {
+    for (const s of servers) {
+      const groups = new Map<string, number>();
+      const anon: number[] = [];
+      let name = '';
+      for (const line of fs.readFileSync(`/proc/${s.child.pid}/smaps`, 'utf8').split('\n')) {
+        const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+        if (head) name = head[1] || '[anon]';
+        const rss = /^Rss:\s+(\d+) kB/.exec(line);
+        if (rss) {
+          groups.set(name, (groups.get(name) ?? 0) + Number(rss[1]));
+          if (name === '[anon]') anon.push(Number(rss[1]));
+        }
+      }
+      const top = [...groups].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([n, kb]) => `${n} ${Math.round(kb / 1024)}`);
+      const sizes = anon.sort((a, b) => b - a);
+      console.log(`${s.label} smaps MiB: ${top.join(', ')}; anonymous mappings ${sizes.length}, largest ${sizes.slice(0, 12).map((kb) => Math.round(kb / 1024)).join(' ')}`);
+    }
+  }
   for (const s of servers) {
     const text = await (await fetch(`${s.url}/metrics`)).text();
     const lines = text.split('\n').filter((l) => /^smartcloudops_(nodejs_heap_size_(total|used)_bytes|nodejs_external_memory_bytes|process_resident_memory_bytes) /.test(l));
