@@ -30,13 +30,13 @@ function exposeGc(): GcFunction | undefined {
  * allocates; a server that goes quiet after a back-fill or a storm of large queries
  * allocates nothing, so the heap it grew to (hundreds of MiB committed, a fifth of it in
  * use, measured after bench:peer's load) stays resident for as long as it stays quiet.
- * Every `intervalMs` this looks at the process's CPU use; after an interval below
+ * Every `intervalMs` (2 s) this looks at the process's CPU use; after an interval below
  * `idleCpuShare` with more than `slackBytes` committed and unused, it runs one
  * memory-reducing full collection (tens of ms, only while nothing else runs), which also
  * releases the freed pages. Returns a function that stops it.
  */
 export function startIdleMemoryRelease(options: IdleMemoryOptions = {}): () => void {
-  const intervalMs = options.intervalMs ?? 10_000;
+  const intervalMs = options.intervalMs ?? 2_000;
   const idleCpuShare = options.idleCpuShare ?? 0.05;
   const slackBytes = options.slackBytes ?? 32 * 1_048_576;
   const gc = exposeGc();
