@@ -165,7 +165,7 @@ class JsonBytes {
       buf[--at] = PAIRS[pair]!;
       n = rest;
     }
-    if (at > this.#at) buf[--at] = ZERO + n;
+    if (at > this.#at) buf[at - 1] = ZERO + n;
     this.#at = end;
   }
 
