@@ -7,7 +7,8 @@ import { createRoot } from 'react-dom/client';
 import { Root } from './app/Root.tsx';
 import { detectPlatform } from './platform/detect.ts';
 import { createQueryClient } from './app/query-client.ts';
-import { prefetchOverview } from './features/overview/queries.ts';
+import { prefetchLanding } from './features/overview/queries.ts';
+import { currentPath } from './lib/router.ts';
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');
@@ -16,10 +17,7 @@ const queryClient = createQueryClient();
 // Resuming the session starts now, in parallel with React's first render, and a resumed
 // session landing on the overview starts its reads as soon as it is known.
 const restoring = platform.restoreSession();
-void restoring.then((session) => {
-  const path = window.location.hash.replace(/^#/, '').split('?')[0] || '/';
-  if (session.state === 'signed-in' && !session.user.mustChangePassword && path === '/') prefetchOverview(queryClient, platform.api);
-});
+void restoring.then((session) => prefetchLanding(queryClient, platform.api, session, currentPath()));
 createRoot(container).render(
   <StrictMode>
     <Root platform={platform} restoring={restoring} queryClient={queryClient} />

@@ -137,6 +137,30 @@ export type MetricsStatsResponse = Static<typeof MetricsStatsResponseSchema>;
 /** Largest ingest body, bytes: a bulk back-fill is far larger than any other request. */
 export const INGEST_BODY_LIMIT = 64 * 1_048_576;
 
+/**
+ * `GET /metrics/overview`: what the overview's first paint needs in one request: every
+ * series (as `/metrics/series`) and the recent window of each featured one (picked by
+ * shared/metrics/featured-series.ts, read as `/metrics/query_range` would with the
+ * featured series' own selector), instead of a list, then one range query per sparkline.
+ */
+export const OverviewQuerySchema = Type.Object({
+  /** Length of each window, minutes before now. */
+  minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440, default: 15 })),
+  /** Most points per window (LTTB beyond). */
+  maxPoints: Type.Optional(Type.Integer({ minimum: 3, maximum: 2000, default: 300 })),
+  /** How many featured series get a window. */
+  featured: Type.Optional(Type.Integer({ minimum: 0, maximum: 24, default: 6 })),
+});
+export const OverviewResponseSchema = Type.Object({
+  series: Type.Array(SeriesSchema),
+  /** The windows' bounds, unix ms. */
+  from: Type.Number(),
+  to: Type.Number(),
+  /** One per featured series, in featured order: its selector and what a range query of it returns. */
+  windows: Type.Array(Type.Object({ match: Type.String(), series: Type.Array(RangeSeriesSchema) })),
+});
+export type OverviewResponse = Static<typeof OverviewResponseSchema>;
+
 export const metricsRoutes = {
   series: defineRoute({ method: 'GET', path: '/metrics/series', access: 'metrics:read', tags: ['metrics'], query: SeriesListQuerySchema, response: SeriesListResponseSchema }),
   range: defineRoute({ method: 'GET', path: '/metrics/query_range', access: 'metrics:read', tags: ['metrics'], query: RangeQuerySchema, response: RangeResponseSchema }),
@@ -148,5 +172,6 @@ export const metricsRoutes = {
   exportChunks: defineRoute({
     method: 'GET', path: '/metrics/export/chunks', access: 'metrics:read', tags: ['metrics'], query: ExportQuerySchema, response: ExportChunksResponseSchema,
   }),
+  overview: defineRoute({ method: 'GET', path: '/metrics/overview', access: 'metrics:read', tags: ['metrics'], query: OverviewQuerySchema, response: OverviewResponseSchema }),
   stats: defineRoute({ method: 'GET', path: '/metrics/stats', access: 'metrics:read', tags: ['metrics'], response: MetricsStatsResponseSchema }),
 } as const;

@@ -9,6 +9,8 @@ export const E2E_ADMIN_PASSWORD = 'e2e-admin-password-1';
 export interface RunningServer {
   url: string;
   dataDir: string;
+  /** The server's process id (benchmarks read its CPU time from /proc). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -66,6 +68,7 @@ export async function startServer(root: string, extraEnv: Record<string, string>
   return {
     url,
     dataDir,
+    pid: child.pid!,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -24,6 +24,11 @@ export function useLocation(): Location {
   return { path, search: new URLSearchParams(query) };
 }
 
+/** The path of the current location, outside React (`/` when the hash is empty). */
+export function currentPath(): string {
+  return read().split('?')[0] || '/';
+}
+
 export function navigate(to: string): void {
   window.location.hash = to;
 }

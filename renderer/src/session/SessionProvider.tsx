@@ -18,7 +18,17 @@ interface SessionContextValue {
 
 const SessionContext = createContext<SessionContextValue | null>(null);
 
-export function SessionProvider({ children, restoring }: { children: ReactNode; restoring?: Promise<SessionSnapshot> | undefined }) {
+interface SessionProviderProps {
+  children: ReactNode;
+  restoring?: Promise<SessionSnapshot> | undefined;
+  /**
+   * Told of a sign-in as soon as the server accepts it, before React renders the console:
+   * the first screen's reads start then instead of after the shell's first render.
+   */
+  onSignedIn?: ((session: SessionSnapshot) => void) | undefined;
+}
+
+export function SessionProvider({ children, restoring, onSignedIn }: SessionProviderProps) {
   const platform = usePlatform();
   const queryClient = useQueryClient();
   const [session, setSession] = useState<SessionState>({ state: 'restoring' });
@@ -38,9 +48,10 @@ export function SessionProvider({ children, restoring }: { children: ReactNode; 
 
   const signIn = useCallback(async (username: string, password: string) => {
     const next = await platform.signIn(username, password);
+    onSignedIn?.(next);
     setSession(next);
     return next;
-  }, [platform]);
+  }, [platform, onSignedIn]);
 
   const signOut = useCallback(async () => {
     const next = await platform.signOut();

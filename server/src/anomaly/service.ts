@@ -17,7 +17,7 @@ import type { ScoringPool } from './pool.ts';
 import { isModelLoadFailure } from './protocol.ts';
 import { TARGET_LABELS, targetOf } from '../metrics/target.ts';
 import type { TargetPage, TargetReads } from '../metrics/target-reads.ts';
-import type { ModelRecord, ModelRegistry } from './registry.ts';
+import { deflateModel, type ModelRecord, type ModelRegistry } from './registry.ts';
 import { withSpan } from '../observability/tracing.ts';
 import { extremeWindowOf } from './extreme-window.ts';
 
@@ -178,15 +178,15 @@ export class AnomalyService {
    * no longer has yields an empty buffer, which the worker reports as a load failure.
    */
   #modelBytes(modelId: number): SharedArrayBuffer {
-    let shared = this.#sharedModels.get(modelId);
-    if (!shared) {
-      const bytes = this.#registry.bytesOf(modelId) ?? new Uint8Array(0);
-      shared = new SharedArrayBuffer(bytes.byteLength);
-      new Uint8Array(shared).set(bytes);
-      // Active and candidate models per target are few; older versions leave the cache.
-      if (this.#sharedModels.size >= MAX_SHARED_MODELS) this.#sharedModels.delete(this.#sharedModels.keys().next().value!);
-      this.#sharedModels.set(modelId, shared);
-    }
+    return this.#sharedModels.get(modelId) ?? this.#shareModel(modelId, this.#registry.bytesOf(modelId) ?? new Uint8Array(0));
+  }
+
+  #shareModel(modelId: number, bytes: Uint8Array): SharedArrayBuffer {
+    const shared = new SharedArrayBuffer(bytes.byteLength);
+    new Uint8Array(shared).set(bytes);
+    // Active and candidate models per target are few; older versions leave the cache.
+    if (this.#sharedModels.size >= MAX_SHARED_MODELS) this.#sharedModels.delete(this.#sharedModels.keys().next().value!);
+    this.#sharedModels.set(modelId, shared);
     return shared;
   }
 
@@ -671,6 +671,8 @@ export class AnomalyService {
     const extremeWindow = extremeWindowOf(state.rows);
     if (extremeWindow.length > 0) this.#ctx.log.warn({ target, extremeWindow }, 'anomaly model trained on a saturated window; it may take the saturation for normal');
     const fit = await this.#pool.fit({ kind: 'fit', spec, rows, count, forest: this.#settings.forest, contamination: this.#settings.contamination, trainedFrom, trainedTo });
+    // Deflated on the thread pool: a burst of trainings (a back-fill) must not hold up requests.
+    const deflated = await deflateModel(fit.model);
     const asActive = !state.active || replace;
     if (!asActive) this.#registry.retireCandidates(target);
     const record = this.#registry.add(
@@ -684,9 +686,12 @@ export class AnomalyService {
         scoreDistribution: { quantiles: fit.quantiles, threshold: fit.threshold },
         evaluation: { trainingAlarmRate: fit.trainingAlarmRate, contamination: this.#settings.contamination, extremeWindow },
         model: fit.model,
+        deflated,
       },
       asActive ? 'active' : 'candidate',
     );
+    // The workers get the bytes just fitted, not a read back and inflate of the stored row.
+    this.#shareModel(record.id, fit.model);
     this.#ctx.audit.record({ actor: by, actorKind: by === 'system' || by === 'schedule' ? 'system' : 'user', action: 'anomaly.model.train', target: `${target}#${record.version}`, outcome: 'success', details: { modelId: record.id, state: record.state, rows: count, extremeWindow: extremeWindow.map((finding) => finding.text) } });
     const scorer = await this.#scorer(record, state);
     // A growth refit keeps the refractory periods running: the incident that just paged must not page again.

@@ -18,7 +18,7 @@ export function createMetricsFeature(ctx: ServerContext, deps: MetricsDeps = {})
   return {
     service: metrics,
     plugin: async (app) => {
-      await app.register(metricsRoutes, { metrics });
+      await app.register(metricsRoutes, { metrics, now: ctx.now });
       let stopJobs: (() => void) | undefined;
       app.addHook('onReady', async () => {
         stopJobs = startMetricsJobs(metrics, { collectIntervalSeconds: ctx.config.collectIntervalSeconds, scrapeTargets: deps.scrapeTargets ?? [], log: ctx.log });

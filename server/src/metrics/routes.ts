@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { metricsRoutes as routes } from '../../../shared/api/metrics.ts';
 import { SelectorError } from '../../../shared/metrics/selector.ts';
+import { buildSelector, featuredSeries } from '../../../shared/metrics/featured-series.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { JsonBytes, registerRoutes } from '../http/register-route.ts';
 import { writeRangeAnswer } from './range-json.ts';
@@ -9,6 +10,8 @@ import type { SeriesRef } from './store.ts';
 
 export interface MetricsRoutesOptions {
   metrics: MetricsService;
+  /** The server's clock: where the overview's windows end. */
+  now: () => number;
 }
 
 /** Series one range query may read; a chart with more lines than this is unreadable anyway. */
@@ -16,7 +19,7 @@ const MAX_SERIES_PER_QUERY = 500;
 const DEFAULT_MAX_POINTS = 2000;
 const DEFAULT_EXPORT_LIMIT = 50_000;
 
-export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (app, { metrics }) => {
+export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (app, { metrics, now }) => {
   const select = (match: string | undefined): SeriesRef[] => {
     try {
       return metrics.findSeries(match);
@@ -42,6 +45,20 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
       // Written straight from the columns: the schema serializer over arrays of numbers was
       // most of a large answer's cost (range-json.ts).
       return new JsonBytes(writeRangeAnswer(result));
+    },
+
+    // The overview's first paint in one round trip: the series list and the featured windows.
+    overview: async (request) => {
+      const { minutes = 15, maxPoints = 300, featured = 6 } = request.query;
+      const series = select(undefined);
+      const to = now();
+      const from = to - minutes * 60_000;
+      const windows = [];
+      for (const one of featuredSeries(series, featured)) {
+        const match = buildSelector(one.name, one.labels);
+        windows.push({ match, series: (await metrics.queryRangeYielding(select(match), { from, to, agg: 'avg', maxPoints })).map(({ cached: _cached, ...rest }) => rest) });
+      }
+      return { series, from, to, windows };
     },
 
     latest: async (request) => ({

@@ -1,11 +1,6 @@
-/** Builds a PromQL-style selector from a metric name and exact label values. */
-export function buildSelector(name: string, labels: Record<string, string>): string {
-  const escape = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
-  const inner = Object.entries(labels)
-    .map(([key, value]) => `${key}="${escape(value)}"`)
-    .join(',');
-  return inner ? `${name}{${inner}}` : name;
-}
+import { buildSelector } from '../../../../shared/metrics/featured-series.ts';
+
+export { buildSelector };
 
 /** `host=web-1` chips back to a record (the last value of a repeated key wins). */
 export function labelsFromPairs(pairs: readonly string[]): Record<string, string> {

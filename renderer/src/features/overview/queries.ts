@@ -1,6 +1,7 @@
 import { queryOptions, type QueryClient } from '@tanstack/react-query';
 import type { ApiClient } from '../../../../shared/api/client.ts';
 import type { Series } from '../../../../shared/api/metrics.ts';
+import type { SessionSnapshot } from '../../platform/types.ts';
 import { metricsQueries } from '../metrics/queries.ts';
 import { buildSelector } from '../metrics/selector.ts';
 import { featuredSeries } from './summaries.ts';
@@ -29,17 +30,54 @@ export function sparklineWindow(api: ApiClient, series: Pick<Series, 'name' | 'l
 }
 
 /**
- * Starts the overview's reads as soon as the session is known, before the shell renders,
- * and chains the sparkline windows onto the series list: the first screen after sign-in is
- * the one an on-call engineer waits for.
+ * Starts the overview's reads as soon as the session is known, before the shell renders:
+ * the first screen after sign-in is the one an on-call engineer waits for. The series list
+ * and the featured sparklines' windows come in one request (`GET /metrics/overview`)
+ * rather than a list, then a range query per sparkline once the list has been handled
+ * (which, with the shell rendering meanwhile, cost a round trip and a few hundred ms of a
+ * busy main thread). The windows land in the cache before the list does, so every
+ * sparkline mounts with its data. A server without that route (or a desktop offline)
+ * falls back to the list, then the windows.
  */
 export function prefetchOverview(queryClient: QueryClient, api: ApiClient): void {
   void queryClient.prefetchQuery(overviewQueries.firing(api));
   void queryClient.prefetchQuery(overviewQueries.incidents(api));
   void queryClient.prefetchQuery(overviewQueries.anomalous(api));
   void queryClient.prefetchQuery(overviewQueries.fleet(api));
-  void queryClient.fetchQuery(metricsQueries.series(api)).then(
-    ({ series }) => Promise.all(featuredSeries(series).map((one) => queryClient.prefetchQuery(sparklineWindow(api, one)))),
-    () => undefined,
-  );
+  void queryClient.prefetchQuery(overviewQueries.training(api));
+  const seriesQuery = metricsQueries.series(api);
+  // Known already (back on the overview): refresh the list if stale, then its windows.
+  if (queryClient.getQueryData(seriesQuery.queryKey)) {
+    void queryClient.prefetchQuery(seriesQuery).then(() => prefetchWindows(queryClient, api));
+    return;
+  }
+  void queryClient.prefetchQuery({
+    ...seriesQuery,
+    queryFn: async () => {
+      try {
+        const first = await api.metrics.overview({ query: { minutes: SPARKLINE_MINUTES, maxPoints: SPARKLINE_POINTS } });
+        const windowMs = first.to - first.from;
+        for (const window of first.windows) {
+          const key = metricsQueries.liveWindow(api, window.match, SPARKLINE_MINUTES, SPARKLINE_POINTS).queryKey;
+          queryClient.setQueryData(key, { windowMs, series: window.series });
+        }
+        return { series: first.series };
+      } catch {
+        const list = await api.metrics.series();
+        void prefetchWindows(queryClient, api, list.series);
+        return list;
+      }
+    },
+  });
+}
+
+/** The old way round: a range query per featured series of the list. */
+async function prefetchWindows(queryClient: QueryClient, api: ApiClient, series?: readonly Series[]): Promise<void> {
+  const list = series ?? queryClient.getQueryData(metricsQueries.series(api).queryKey)?.series ?? [];
+  await Promise.all(featuredSeries(list).map((one) => queryClient.prefetchQuery(sparklineWindow(api, one))));
+}
+
+/** On a session that lands on the overview (signed in, no password to choose), starts its reads. */
+export function prefetchLanding(queryClient: QueryClient, api: ApiClient, session: SessionSnapshot, path: string): void {
+  if (session.state === 'signed-in' && !session.user.mustChangePassword && path === '/') prefetchOverview(queryClient, api);
 }

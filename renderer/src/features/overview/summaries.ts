@@ -1,5 +1,4 @@
 import type { Alert, Severity } from '../../../../shared/api/alerts.ts';
-import type { Series } from '../../../../shared/api/metrics.ts';
 import type { TrainingProgress } from '../../../../shared/api/anomaly.ts';
 
 export function countBySeverity(alerts: readonly Alert[]): Record<Severity, number> {
@@ -28,32 +27,7 @@ export function mostAnomalous(alerts: readonly Alert[], limit = 5): AnomalousTar
   return [...best.values()].sort((a, b) => b.score - a.score).slice(0, limit);
 }
 
-const FEATURED = [/cpu/i, /load/i, /mem/i, /request|http/i, /disk|filesystem/i, /net/i];
-
-/** Labels in one order whatever order the server sent them in, for a sort that never shuffles. */
-function canonicalLabels(labels: Record<string, string>): string {
-  return Object.keys(labels).sort().map((key) => `${key}=${labels[key]}`).join(',');
-}
-
-/**
- * Series worth a sparkline on the overview: one per usual suspect first (CPU, load,
- * memory, requests, disk, network; a ready-made `_ratio`/`_utilisation` gauge before a raw
- * counter), then the rest. The order depends on names and labels only, so cards keep
- * their places as data arrives.
- */
-export function featuredSeries(series: readonly Series[], limit = 6): Series[] {
-  const rank = (one: Series) => {
-    const index = FEATURED.findIndex((pattern) => pattern.test(one.name));
-    return index < 0 ? FEATURED.length : index;
-  };
-  const gauge = (one: Series) => (/_(ratio|utili[sz]ation_ratio|percent)$/.test(one.name) ? 0 : /_total$/.test(one.name) ? 2 : 1);
-  const ordered = [...series].sort(
-    (a, b) => rank(a) - rank(b) || gauge(a) - gauge(b) || a.name.localeCompare(b.name) || canonicalLabels(a.labels).localeCompare(canonicalLabels(b.labels)),
-  );
-  const firstOfEach = ordered.filter((one, index) => rank(one) < FEATURED.length && ordered.findIndex((other) => rank(other) === rank(one)) === index);
-  const rest = ordered.filter((one) => !firstOfEach.includes(one));
-  return [...firstOfEach, ...rest].slice(0, limit);
-}
+export { featuredSeries } from '../../../../shared/metrics/featured-series.ts';
 
 export interface TrainingOverview {
   /** Targets without a model yet: "nothing unusual" would be a guess for them. */
