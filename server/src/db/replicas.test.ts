@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { EventSource } from 'eventsource';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -247,7 +248,39 @@ describe.skipIf(unavailable !== undefined)('two replicas on one PostgreSQL', () 
       await new Promise<void>((resolve) => receiver.close(() => resolve()));
     }
   }, 180_000);
+  it('runbook runs queued for the cluster are each carried out once by the two replicas', async () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-replica-runbooks-'));
+    const counter = path.join(work, 'executions.txt');
+    const append = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'runbooks', 'testing', 'append.fixture.js');
+    fs.writeFileSync(
+      path.join(work, 'count.yaml'),
+      `id: count\ntitle: Count\nparams: { host: { type: string } }\nsteps:\n  - name: count\n    run: [${JSON.stringify(process.execPath)}, ${JSON.stringify(append)}, ${JSON.stringify(counter)}]\nsafety: { mode: manual, approvers: 0, cooldown: 0s, maxRunsPerHour: 100 }\n`,
+    );
+    try {
+      const { a, b } = await replicas({ runbooks: { dir: work, globalRunsPerHour: 100, queuePollMs: 100 } });
+      // Runs left queued and unheld (as by a replica that died before starting them): the one queue of the cluster.
+      const ids: number[] = [];
+      for (let i = 0; i < 12; i++) {
+        const plan = await a.app.runbooks.service.plan('count', { host: `h${i}` });
+        const run = await a.app.runbooks.store.insert(
+          { runbookId: 'count', title: plan.title, target: plan.targets[0]!, state: 'queued', reason: null, params: plan.params, labels: {}, plan, incidentId: null, alertId: null, dryRun: false, trigger: 'manual', approvalsRequired: 0, requestedBy: 'test', requestedByKind: 'system', requestedByUserId: null },
+          Date.now(),
+        );
+        ids.push(run.id);
+      }
+      // Both replicas drain it at once (their timers run too).
+      await Promise.all([a.app.runbooks.service.drainQueue(3), b.app.runbooks.service.drainQueue(3)]);
+      const runs = async () => (await a.injectAs('admin', { method: 'GET', url: '/api/v1/runbook-runs?runbook=count' })).json() as { runs: { id: number; state: string }[] };
+      await eventually(runs, (found) => found.runs.length === 12 && found.runs.every((run) => run.state === 'succeeded'), 90_000);
+      // Each run's step ran exactly once across the two replicas.
+      const lines = fs.readFileSync(counter, 'utf8').trim().split('\n');
+      expect([...lines].sort()).toEqual(ids.map((id) => `ran ${id}`).sort());
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
+
 
 
 describe.skipIf(unavailable !== undefined)('a replica that loses its PostgreSQL', () => {
