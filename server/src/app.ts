@@ -3,6 +3,7 @@ import type { DestinationStream, Logger } from 'pino';
 import { loadConfig, type ServerConfig } from './config.ts';
 import { openStorage } from './db/storage.ts';
 import { DatabaseAvailability } from './db/sql/availability.ts';
+import { createLeadership, DEFAULT_LEADER_RETRY_MS } from './db/sql/leadership.ts';
 import { ensureWritableDataDir } from './db/data-dir.ts';
 import { startWalCheckpoints } from './db/wal-checkpoint.ts';
 import { EventBus } from './events/bus.ts';
@@ -70,6 +71,8 @@ export interface BuildServerOptions {
   runbooks?: Partial<RunbookSettings>;
   /** ChatOps settings (confirmation lifetime, Slack secret, the runbook gateway), for tests. */
   chatops?: Partial<ChatOpsSettings>;
+  /** How often a replica tries to become the leader of scheduled work (PostgreSQL), ms; tests shorten it. */
+  leaderRetryMs?: number;
 }
 
 const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
@@ -108,7 +111,9 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   // With tracing on, every statement is a span under the request or job that runs it.
   const storage = await openStorage(options.env ?? process.env, config.dataDir, tracingActive() ? traceDatabase : undefined);
   const db = storage.sqlite;
-  const ctx: ServerContext = { config, db, sql: storage.sql, events: new EventBus(), audit: new AuditLog(storage.sql, now, log), log, now };
+  // Scheduled work (rule evaluation, retraining) runs on one replica: the holder of an advisory lock.
+  const leadership = createLeadership(storage.sql, { name: 'scheduled-work', retryMs: options.leaderRetryMs ?? DEFAULT_LEADER_RETRY_MS, log });
+  const ctx: ServerContext = { config, db, sql: storage.sql, events: new EventBus(), audit: new AuditLog(storage.sql, now, log), log, now, leadership };
   const registry = createMetricsRegistry();
   const features = createFeatures(ctx, {
     registry,
@@ -157,6 +162,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   app.addHook('onClose', async () => {
     stopWalCheckpoints();
     stopIdleMemoryRelease();
+    await leadership.stop();
     // Entries still queued go to the database before it closes.
     await ctx.audit.flush().catch(() => undefined);
     await storage.sql.close();
@@ -206,5 +212,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
     { prefix: API_PREFIX },
   );
   if (config.webRoot) await app.register(webConsole, { webRoot: config.webRoot });
+  // Last, so that a start-up that fails leaves no connection holding the lock.
+  leadership.start();
   return app;
 }

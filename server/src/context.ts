@@ -4,6 +4,7 @@ import type { Db } from './db/database.ts';
 import type { SqlDatabase } from './db/sql/open.ts';
 import type { EventBus } from './events/bus.ts';
 import type { AuditLog } from './audit/store.ts';
+import type { Leadership } from './db/sql/leadership.ts';
 
 /**
  * What every feature plugin receives: the shared services, passed in rather than
@@ -19,4 +20,6 @@ export interface ServerContext {
   audit: AuditLog;
   log: Logger;
   now: () => number;
+  /** Whether this replica runs the cluster's scheduled work (always, on SQLite); jobs check it at each tick. */
+  leadership: Leadership;
 }

@@ -101,7 +101,8 @@ function startAlertsBackground(ctx: ServerContext, { service, evaluator }: Alert
     timers.push(timer);
   };
   every(settings.sweepIntervalMs, () => service.sweep(), 'alert upkeep failed');
-  if (evaluator) every(settings.ruleIntervalMs, () => evaluator.evaluateAll(ctx.now()), 'rule evaluation failed');
+  // With replicas, the leader alone evaluates, so that a rule fires once, not once per replica.
+  if (evaluator) every(settings.ruleIntervalMs, () => ctx.leadership.isLeader && evaluator.evaluateAll(ctx.now()), 'rule evaluation failed');
   return () => {
     for (const timer of timers) clearInterval(timer);
     unsubscribe();

@@ -195,7 +195,10 @@ export class AnomalyService {
       if (event.type === 'samples') this.#accept(event.data);
     });
     if (this.#settings.retrainIntervalMs > 0) {
-      this.#timer = setInterval(() => void withSpan('job anomaly-retrain', { attributes: { 'smartcloudops.job': 'anomaly-retrain' } }, () => this.retrainAll()), this.#settings.retrainIntervalMs);
+      // One replica retrains on schedule (the leader of scheduled work), not each of them.
+      this.#timer = setInterval(() => {
+        if (this.#ctx.leadership.isLeader) void withSpan('job anomaly-retrain', { attributes: { 'smartcloudops.job': 'anomaly-retrain' } }, () => this.retrainAll());
+      }, this.#settings.retrainIntervalMs);
       this.#timer.unref();
     }
   }

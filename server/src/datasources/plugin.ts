@@ -30,6 +30,8 @@ export interface DatasourcesFeature {
   runner: WatchRunner;
   settings: DatasourceSettings;
   now: () => number;
+  /** Whether this replica runs scheduled work (PromQL rule evaluation); see ServerContext.leadership. */
+  isLeader: () => boolean;
 }
 
 declare module 'fastify' {
@@ -50,7 +52,7 @@ function buildDatasources(ctx: ServerContext, settings: DatasourceSettingsInput 
   const store = new WatchStore(ctx.db);
   const runner = new WatchRunner(ctx, proxy, store, merged.watches);
   const watches = new WatchService({ ctx, store, runner, datasources: service, proxy });
-  return { service, proxy, budget, watches, runner, settings: merged, now: ctx.now };
+  return { service, proxy, budget, watches, runner, settings: merged, now: ctx.now, isLeader: () => ctx.leadership.isLeader };
 }
 
 /** Data sources: admin CRUD and test under /datasources, and the query proxy readers use. */
@@ -61,7 +63,7 @@ export interface DatasourcesPluginOptions {
 }
 
 export const datasourcesPlugin: FastifyPluginAsync<DatasourcesPluginOptions> = async (app, { feature, rules }) => {
-  const ruleRunner = rules ? new PromqlRuleRunner(rules.host, feature.proxy, feature.now) : undefined;
+  const ruleRunner = rules ? new PromqlRuleRunner(rules.host, feature.proxy, feature.now, feature.isLeader) : undefined;
   app.addHook('onReady', async () => {
     feature.runner.start();
     ruleRunner?.start(rules!.intervalMs);

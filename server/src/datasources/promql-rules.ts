@@ -33,18 +33,22 @@ export class PromqlRuleRunner {
   readonly #host: RuleHost;
   readonly #proxy: QueryProxy;
   readonly #now: () => number;
+  readonly #isLeader: () => boolean;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
 
-  constructor(host: RuleHost, proxy: QueryProxy, now: () => number) {
+  /** `isLeader`: with replicas, only the leader of scheduled work evaluates (a rule fires once). */
+  constructor(host: RuleHost, proxy: QueryProxy, now: () => number, isLeader: () => boolean = () => true) {
     this.#host = host;
     this.#proxy = proxy;
     this.#now = now;
+    this.#isLeader = isLeader;
   }
 
   start(intervalMs: number): void {
     if (intervalMs <= 0 || !this.#host.evaluator) return;
     this.#timer = setInterval(() => {
+      if (!this.#isLeader()) return;
       this.#running ??= this.evaluateAll().finally(() => (this.#running = undefined));
     }, intervalMs);
     this.#timer.unref();

@@ -7,6 +7,7 @@ import { runCli } from '../cli.ts';
 import { postgresUnavailable, startTestPostgres, type TestPostgres } from '../testing/postgres.ts';
 import { startTestServer, TEST_ADMIN_PASSWORD } from '../testing/test-server.ts';
 import { CONVERTED_TABLES } from './copy-to-postgres.ts';
+import { eventually } from '../testing/eventually.ts';
 
 const unavailable = postgresUnavailable();
 if (unavailable) console.warn(`[postgres tests skipped] ${unavailable}`);
@@ -31,7 +32,9 @@ describe.skipIf(unavailable !== undefined)('smartcloudops migrate --from sqlite:
 
   it('copies an installation, verified by counts and checksums; the server then runs on it with the same users, sessions and keys', async () => {
     // An installation on SQLite, with users, sessions, a rotated key, stream events and a lockout counter.
-    const old = await startTestServer();
+    const runbooksDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-migrate-runbooks-'));
+    fs.writeFileSync(path.join(runbooksDir, 'pause.yaml'), 'id: pause\ntitle: Pause\nsteps: [{ name: pause, wait: 1ms }]\nsafety: { mode: manual, approvers: 0 }\n');
+    const old = await startTestServer({ runbooks: { dir: runbooksDir } });
     const viewerToken = await old.tokenFor('viewer');
     const session = (await old.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: TEST_ADMIN_PASSWORD } })).json() as { refreshToken: string };
     await old.injectAs('admin', { method: 'POST', url: '/api/v1/admin/signing-keys/rotate', payload: {} });
@@ -43,6 +46,9 @@ describe.skipIf(unavailable !== undefined)('smartcloudops migrate --from sqlite:
     // A webhook with a delivery in its log (to a closed port: it stays pending or failed, either is copied).
     const hook = (await old.injectAs('admin', { method: 'POST', url: '/api/v1/webhooks', payload: { name: 'ops', url: 'http://127.0.0.1:9/hook' } })).json() as { id: number };
     old.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: 'Copied', target: 'web' }, severity: 'critical' }]);
+    // A runbook run with its step.
+    const run = (await old.injectAs('admin', { method: 'POST', url: '/api/v1/runbooks/pause/runs', payload: {} })).json() as { id: number };
+    await eventually(async () => (await old.injectAs('admin', { method: 'GET', url: `/api/v1/runbook-runs/${run.id}` })).json() as { state: string }, (found) => found.state === 'succeeded', 60_000);
     const auditedActions = (await old.app.ctx.audit.query({ limit: 1000 })).map((entry) => entry.action).reverse();
     await old.app.close();
     const file = path.join(old.dataDir, 'smartcloudops.db');
@@ -62,6 +68,8 @@ describe.skipIf(unavailable !== undefined)('smartcloudops migrate --from sqlite:
     expect(counted.audit_log).toBe(auditedActions.length);
     expect(counted.webhooks).toBe(1);
     expect(counted.webhook_deliveries).toBe(1);
+    expect(counted.runbook_runs).toBe(1);
+    expect(counted.runbook_run_steps).toBe(1);
     expect(auditedActions).toEqual(expect.arrayContaining(['auth.login', 'signing_key.rotate', 'apikey.create', 'apikey.revoke']));
 
     // A second run refuses: the target is not empty, and nothing changes.
@@ -71,7 +79,7 @@ describe.skipIf(unavailable !== undefined)('smartcloudops migrate --from sqlite:
 
     // A replica on the migrated database: the old access token, refresh token and password work.
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-migrated-'));
-    const replica = await startTestServer({ env: { SMARTCLOUDOPS_DATABASE_URL: url }, dataDir });
+    const replica = await startTestServer({ env: { SMARTCLOUDOPS_DATABASE_URL: url }, dataDir, runbooks: { dir: runbooksDir } });
     try {
       expect((await replica.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: `Bearer ${viewerToken}` } })).statusCode).toBe(200);
       expect((await replica.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: session.refreshToken } })).statusCode).toBe(200);
@@ -83,6 +91,10 @@ describe.skipIf(unavailable !== undefined)('smartcloudops migrate --from sqlite:
       expect(history.slice(0, auditedActions.length)).toEqual(auditedActions);
       const log = (await replica.injectAs('admin', { method: 'GET', url: `/api/v1/webhooks/${hook.id}/deliveries` })).json() as { items: { event: string }[] };
       expect(log.items).toMatchObject([{ event: 'firing' }]);
+      // The runbook run's history, and new runs numbered after it.
+      expect((await replica.injectAs('admin', { method: 'GET', url: `/api/v1/runbook-runs/${run.id}` })).json()).toMatchObject({ state: 'succeeded', steps: [{ name: 'pause', state: 'succeeded' }] });
+      const next = (await replica.injectAs('admin', { method: 'POST', url: '/api/v1/runbooks/pause/runs', payload: {} })).json() as { id: number };
+      expect(next.id).toBeGreaterThan(run.id);
       // New rows continue after the copied ids (identity sequences moved on).
       const created = await replica.injectAs('admin', { method: 'POST', url: '/api/v1/users', payload: { username: 'dave', password: 'dave-password-12', role: 'viewer' } });
       expect(created.statusCode).toBe(201);

@@ -21,6 +21,9 @@ export const CONVERTED_TABLES = [
   { table: 'audit_log', key: 'id', identity: true },
   { table: 'webhooks', key: 'id', identity: true },
   { table: 'webhook_deliveries', key: 'id', identity: true },
+  { table: 'runbook_runs', key: 'id', identity: true },
+  { table: 'runbook_run_steps', key: 'id', identity: true },
+  { table: 'runbook_approvals', key: 'id', identity: true },
 ] as const;
 
 export interface TableReport {

@@ -3,7 +3,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { EventSource } from 'eventsource';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../testing/eventually.ts';
 import { postgresUnavailable, startTestPostgres, type TestPostgres } from '../testing/postgres.ts';
@@ -187,7 +189,99 @@ describe.skipIf(unavailable !== undefined)('two replicas on one PostgreSQL', () 
       await new Promise<void>((resolve) => receiver.close(() => resolve()));
     }
   }, 180_000);
+  it('a rule fires once, not once per replica; when the leader loses its connection the other replica evaluates', async () => {
+    const received: string[] = [];
+    const receiver = http.createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { event: string; alert: { labels: { alertname: string } } };
+        received.push(`${body.alert.labels.alertname}:${body.event}`);
+        response.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const { a, b } = await replicas({ alerts: { sweepIntervalMs: 0, ruleIntervalMs: 200 }, leaderRetryMs: 200 });
+      expect((await a.injectAs('admin', { method: 'POST', url: '/api/v1/webhooks', payload: { name: 'ops', url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook` } })).statusCode).toBe(201);
+      // The same rule and the same series on both replicas: without leadership each would fire it,
+      // and the shared webhook would hear it twice.
+      const ruleIds = new Map<TestServer, number>();
+      for (const server of [a, b]) {
+        const created = await server.injectAs('admin', {
+          method: 'POST',
+          url: '/api/v1/alert-rules',
+          payload: { name: 'HighLoad', selector: 'node_load1', condition: { reducer: 'last', op: '>', threshold: 5 }, windowSeconds: 3600, forSeconds: 0, severity: 'critical' },
+        });
+        expect(created.statusCode).toBe(201);
+        ruleIds.set(server, (created.json() as { id: number }).id);
+        server.app.metrics.ingest([{ name: 'node_load1', labels: { host: 'db-1' }, samples: [[Date.now(), 9]] }]);
+      }
+      const lastEvaluated = async (server: TestServer) =>
+        ((await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alert-rules/${ruleIds.get(server)!}` })).json() as { lastEvaluatedAt: number | null }).lastEvaluatedAt;
+      await eventually(() => received, (got) => got.length >= 1, 60_000);
+      const [leader, follower] = a.app.ctx.leadership.isLeader ? [a, b] : [b, a];
+      expect(follower.app.ctx.leadership.isLeader).toBe(false);
+      // The leader keeps evaluating (several more rounds), the follower never does, the rule fired once.
+      const first = (await lastEvaluated(leader))!;
+      await eventually(() => lastEvaluated(leader), (at) => at !== null && at >= first + 600, 60_000);
+      expect(await lastEvaluated(follower)).toBeNull();
+      await eventually(() => a.app.notifications.webhooks.queueState(), (queue) => queue.pending === 0, 60_000);
+      expect(received).toEqual(['HighLoad:firing']);
+
+      // The leader's database connection for the lock drops (as when its process is killed): the follower takes over.
+      const client = new pg.Client({ connectionString: leader.app.ctx.sql.pool!.options.connectionString });
+      await client.connect();
+      try {
+        await client.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'smartcloudops-leadership%'
+          AND pid IN (SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted)`);
+      } finally {
+        await client.end();
+      }
+      await eventually(() => [leader.app.ctx.leadership.isLeader, follower.app.ctx.leadership.isLeader], ([was, now]) => !was && now === true, 60_000);
+      const stoppedAt = await lastEvaluated(leader);
+      // The new leader evaluates its rule (its own copy of it fires), round after round.
+      const taken = await eventually(() => lastEvaluated(follower), (at) => at !== null, 60_000);
+      await eventually(() => lastEvaluated(follower), (at) => at !== null && at >= taken! + 600, 60_000);
+      expect(await lastEvaluated(leader)).toBe(stoppedAt);
+    } finally {
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    }
+  }, 180_000);
+  it('runbook runs queued for the cluster are each carried out once by the two replicas', async () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-replica-runbooks-'));
+    const counter = path.join(work, 'executions.txt');
+    const append = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'runbooks', 'testing', 'append.fixture.js');
+    fs.writeFileSync(
+      path.join(work, 'count.yaml'),
+      `id: count\ntitle: Count\nparams: { host: { type: string } }\nsteps:\n  - name: count\n    run: [${JSON.stringify(process.execPath)}, ${JSON.stringify(append)}, ${JSON.stringify(counter)}]\nsafety: { mode: manual, approvers: 0, cooldown: 0s, maxRunsPerHour: 100 }\n`,
+    );
+    try {
+      const { a, b } = await replicas({ runbooks: { dir: work, globalRunsPerHour: 100, queuePollMs: 100 } });
+      // Runs left queued and unheld (as by a replica that died before starting them): the one queue of the cluster.
+      const ids: number[] = [];
+      for (let i = 0; i < 12; i++) {
+        const plan = await a.app.runbooks.service.plan('count', { host: `h${i}` });
+        const run = await a.app.runbooks.store.insert(
+          { runbookId: 'count', title: plan.title, target: plan.targets[0]!, state: 'queued', reason: null, params: plan.params, labels: {}, plan, incidentId: null, alertId: null, dryRun: false, trigger: 'manual', approvalsRequired: 0, requestedBy: 'test', requestedByKind: 'system', requestedByUserId: null },
+          Date.now(),
+        );
+        ids.push(run.id);
+      }
+      // Both replicas drain it at once (their timers run too).
+      await Promise.all([a.app.runbooks.service.drainQueue(3), b.app.runbooks.service.drainQueue(3)]);
+      const runs = async () => (await a.injectAs('admin', { method: 'GET', url: '/api/v1/runbook-runs?runbook=count' })).json() as { runs: { id: number; state: string }[] };
+      await eventually(runs, (found) => found.runs.length === 12 && found.runs.every((run) => run.state === 'succeeded'), 90_000);
+      // Each run's step ran exactly once across the two replicas.
+      const lines = fs.readFileSync(counter, 'utf8').trim().split('\n');
+      expect([...lines].sort()).toEqual(ids.map((id) => `ran ${id}`).sort());
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
+
+
 
 describe.skipIf(unavailable !== undefined)('a replica that loses its PostgreSQL', () => {
   let postgres: TestPostgres;

@@ -38,7 +38,7 @@ safety: { mode: approve, approvers: 1 }
     expect(plan).toEqual({ runbookId: 'restart-web', title: 'Restart the web service', steps: ['restart: "/usr/bin/true" "web"'], needsApproval: true });
     const run = await gateway.requestRun({ runbookId: 'restart-web', params: { service: 'web' }, requester });
     expect(run).toMatchObject({ status: 'pending_approval', text: expect.stringContaining('waits for 1 approval') });
-    expect(server.app.runbooks.store.byId(Number(run.runId))).toMatchObject({ requestedBy: 'chat-user', requestedByUserId: 424242 });
+    expect(await server.app.runbooks.store.byId(Number(run.runId))).toMatchObject({ requestedBy: 'chat-user', requestedByUserId: 424242 });
     await expect(gateway.plan({ runbookId: 'restart-web', params: { service: 'db' }, requester })).rejects.toMatchObject({ code: 'E_VALIDATION' });
   });
 });

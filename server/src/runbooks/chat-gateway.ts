@@ -37,7 +37,7 @@ export class RunbookChatGateway implements RunbookGateway {
   }
 
   async plan(request: RunbookRequest): Promise<RunbookPlanPreview> {
-    const plan = this.#feature.service.plan(request.runbookId, request.params, request.incidentId ?? null);
+    const plan = await this.#feature.service.plan(request.runbookId, request.params, request.incidentId ?? null);
     return { runbookId: plan.runbookId, title: plan.title, steps: plan.steps.map((step) => `${step.name}: ${describeResolvedStep(step)}`), needsApproval: plan.safety.approvers > 0 };
   }
 

@@ -14,7 +14,7 @@ import { internalExecutor } from './executors/internal.ts';
 import { runExecutor } from './executors/run.ts';
 import type { Executor } from './executors/types.ts';
 import { Runner } from './runner.ts';
-import { RunbookService } from './service.ts';
+import { RUN_LEASE_MS, RunbookService } from './service.ts';
 import type { RunbookSettings } from './settings.ts';
 import { RunStore } from './store.ts';
 import type { VerifySources } from './verify.ts';
@@ -25,6 +25,9 @@ export type RunbookAlerting = AlertsService & {
   timeline: IncidentsService['timeline'];
   incidentService: IncidentsService['service'];
 };
+
+/** How often each server looks for queued runs nobody holds (the queue across replicas). */
+const QUEUE_POLL_MS = 5_000;
 
 /** Who the runbook's internal actions (acknowledge, note, silence) are recorded as. */
 const RUNBOOK_ACTOR: Actor = { name: 'runbook', kind: 'system' };
@@ -44,13 +47,15 @@ export class RunbooksFeature {
   readonly #ctx: ServerContext;
   #unsubscribe: (() => void) | null = null;
   #expiryTimer: NodeJS.Timeout | null = null;
+  #queueTimer: NodeJS.Timeout | null = null;
   readonly #pendingTriggers = new Set<Promise<void>>();
+  readonly #background = new Set<Promise<unknown>>();
 
   constructor(ctx: ServerContext, alerts: RunbookAlerting, settings: RunbookSettings, verifySources: VerifySources) {
     this.#ctx = ctx;
     this.settings = settings;
     this.catalog = new RunbookCatalog(settings.dir, ctx.log, settings.reloadDebounceMs);
-    this.store = new RunStore(ctx.db);
+    this.store = new RunStore(ctx.sql);
     const internal = internalExecutor(alerts, RUNBOOK_ACTOR, ctx.now);
     const executors: Record<StepKind, Executor> = {
       run: runExecutor({ cwd: settings.dir, path: settings.execPath }),
@@ -69,12 +74,15 @@ export class RunbooksFeature {
       now: ctx.now,
       output: (data) => ctx.events.publish({ type: 'runbook_output', data }),
       finished: (run) => this.service.finished(run),
+      leaseMs: RUN_LEASE_MS,
+      onLeaseError: (error) => ctx.log.warn({ err: error }, 'could not renew the leases of runbook runs in flight'),
     });
     this.service = new RunbookService({ ctx, catalog: this.catalog, store: this.store, settings, alerts, runner: this.runner });
   }
 
-  start(): void {
-    this.service.recover();
+  /** Start-up recovery first (what a stopped server left in flight), then the folder, triggers and timers. */
+  async start(): Promise<void> {
+    await this.service.recover();
     this.catalog.watch();
     this.#unsubscribe = this.#ctx.events.subscribe((event) => {
       if (event.type !== 'alert') return;
@@ -84,20 +92,28 @@ export class RunbooksFeature {
       setImmediate(() => this.#trigger(alert));
     });
     this.#expiryTimer = setInterval(() => {
-      try {
-        this.service.expire();
-      } catch (error) {
-        this.#ctx.log.error({ err: error }, 'expiring runbook proposals failed');
-      }
+      this.#track(this.service.expire(), 'expiring runbook proposals failed');
+      // Replicas: the running runs of a server that died are recorded interrupted once its lease lapses.
+      if (this.#ctx.sql.dialect === 'postgres') this.#track(this.service.recover(), 'interrupting the runs of a stopped replica failed');
     }, Math.min(60_000, Math.max(1000, this.settings.approvalTtlMs / 10)));
     this.#expiryTimer.unref();
+    // The queue across replicas: runs queued by a server that died before starting them are taken by another.
+    this.#queueTimer = setInterval(() => this.#track(this.service.drainQueue(), 'claiming queued runbook runs failed'), this.settings.queuePollMs ?? QUEUE_POLL_MS);
+    this.#queueTimer.unref();
+  }
+
+  #track(work: Promise<unknown>, failure: string): void {
+    const tracked = work.catch((error: unknown) => this.#ctx.log.error({ err: error }, failure));
+    this.#background.add(tracked);
+    void tracked.finally(() => this.#background.delete(tracked));
   }
 
   async stop(): Promise<void> {
     this.#unsubscribe?.();
     if (this.#expiryTimer) clearInterval(this.#expiryTimer);
+    if (this.#queueTimer) clearInterval(this.#queueTimer);
     this.catalog.stop();
-    await Promise.allSettled([...this.#pendingTriggers]);
+    await Promise.allSettled([...this.#pendingTriggers, ...this.#background]);
     await this.runner.stopAll();
   }
 

@@ -11,7 +11,7 @@ declare module 'fastify' {
 
 /** Runbooks under /api/v1 and their background work for the life of the server. */
 export const runbooksPlugin: FastifyPluginAsync<{ feature: RunbooksFeature }> = async (app, { feature }) => {
-  feature.start();
+  await feature.start();
   // preClose: runs still in flight are stopped (and recorded interrupted) while the database is open.
   app.addHook('preClose', async () => feature.stop());
   await app.register(runbookRoutes, { feature });

@@ -17,6 +17,10 @@ export interface RunnerDeps {
   output: (data: RunOutputEventData) => void;
   /** The run reached a final state (timeline, audit, stream). */
   finished: (run: StoredRun) => void;
+  /** How long the claim on a running run holds; renewed every third of it while the run is in flight. */
+  leaseMs: number;
+  /** A lease renewal failed (the database is unreachable); logged, the next renewal tries again. */
+  onLeaseError?: (error: unknown) => void;
 }
 
 export interface Outcome {
@@ -33,9 +37,24 @@ export interface Outcome {
 export class Runner {
   readonly #deps: RunnerDeps;
   readonly #inFlight = new Map<number, { abort: AbortController; done: Promise<void> }>();
+  #leaseTimer: NodeJS.Timeout | undefined;
 
   constructor(deps: RunnerDeps) {
     this.#deps = deps;
+  }
+
+  /** Keeps the leases of the runs in flight alive, so that no other replica takes them for a dead server's. */
+  #renewLeases(): void {
+    if (this.#leaseTimer || this.#deps.leaseMs <= 0) return;
+    this.#leaseTimer = setInterval(() => {
+      if (this.#inFlight.size === 0) {
+        clearInterval(this.#leaseTimer);
+        this.#leaseTimer = undefined;
+        return;
+      }
+      this.#deps.store.renewLeases([...this.#inFlight.keys()], this.#deps.now() + this.#deps.leaseMs).catch((error: unknown) => this.#deps.onLeaseError?.(error));
+    }, Math.max(1_000, Math.floor(this.#deps.leaseMs / 3)));
+    this.#leaseTimer.unref();
   }
 
   get inFlight(): number {
@@ -46,6 +65,7 @@ export class Runner {
     const abort = new AbortController();
     const done = this.#execute(run, abort.signal).finally(() => this.#inFlight.delete(run.id));
     this.#inFlight.set(run.id, { abort, done });
+    this.#renewLeases();
     return done;
   }
 
@@ -53,6 +73,8 @@ export class Runner {
   async stopAll(): Promise<void> {
     for (const { abort } of this.#inFlight.values()) abort.abort();
     await Promise.allSettled([...this.#inFlight.values()].map((entry) => entry.done));
+    clearInterval(this.#leaseTimer);
+    this.#leaseTimer = undefined;
   }
 
   async #execute(run: StoredRun, signal: AbortSignal): Promise<void> {
@@ -61,7 +83,7 @@ export class Runner {
     const step = async (phase: 'step' | 'verify' | 'rollback', name: string, kind: string, work: (sink: CappedOutput) => Promise<StepResult>): Promise<StepResult> => {
       seq += 1;
       const current = seq;
-      const id = store.startStep(run.id, current, phase, name, kind, now());
+      const id = await store.startStep(run.id, current, phase, name, kind, now());
       const sink = new CappedOutput(this.#deps.settings.outputLimitBytes, (stream, text) => this.#deps.output({ runId: run.id, seq: current, step: name, stream, text }));
       let result: StepResult;
       try {
@@ -69,7 +91,7 @@ export class Runner {
       } catch (error) {
         result = { ok: false, exitCode: null, error: `internal error: ${(error as Error).message}` };
       }
-      store.finishStep(id, { state: result.ok ? 'succeeded' : 'failed', exitCode: result.exitCode, output: sink.text, truncated: sink.truncated, error: result.error }, now());
+      await store.finishStep(id, { state: result.ok ? 'succeeded' : 'failed', exitCode: result.exitCode, output: sink.text, truncated: sink.truncated, error: result.error }, now());
       return result;
     };
     const execute = (resolved: ResolvedStep, sink: CappedOutput) =>
@@ -78,7 +100,7 @@ export class Runner {
     let outcome: Outcome = { state: 'succeeded', reason: null };
     for (const resolved of run.plan.steps) {
       const result = await step('step', resolved.name, resolved.kind, (sink) => execute(resolved, sink));
-      if (signal.aborted) return this.#finish(run, { state: 'interrupted', reason: 'server_shutdown' });
+      if (signal.aborted) return await this.#finish(run, { state: 'interrupted', reason: 'server_shutdown' });
       if (!result.ok) {
         outcome = { state: 'failed', reason: `step "${resolved.name}" failed: ${result.error ?? 'unknown error'}` };
         break;
@@ -96,7 +118,7 @@ export class Runner {
         sink.write('info', `${checked.detail}\n`);
         return { ok: checked.ok, exitCode: null, error: checked.ok ? null : checked.detail };
       });
-      if (signal.aborted) return this.#finish(run, { state: 'interrupted', reason: 'server_shutdown' });
+      if (signal.aborted) return await this.#finish(run, { state: 'interrupted', reason: 'server_shutdown' });
       if (!result.ok) outcome = { state: 'failed', reason: `verify failed: ${result.error ?? ''}` };
     }
     if (outcome.state === 'failed' && run.plan.rollback.length > 0) {
@@ -104,17 +126,18 @@ export class Runner {
       // Every rollback step is tried, even after one fails: each undoes something different.
       for (const resolved of run.plan.rollback) {
         const result = await step('rollback', resolved.name, resolved.kind, (sink) => execute(resolved, sink));
-        if (signal.aborted) return this.#finish(run, { state: 'interrupted', reason: 'server_shutdown' });
+        if (signal.aborted) return await this.#finish(run, { state: 'interrupted', reason: 'server_shutdown' });
         rollbackOk &&= result.ok;
       }
       outcome = rollbackOk ? { state: 'rolled_back', reason: outcome.reason } : { state: 'failed', reason: `${outcome.reason}; rollback failed too` };
     }
-    this.#finish(run, outcome);
+    await this.#finish(run, outcome);
   }
 
-  #finish(run: StoredRun, outcome: Outcome): void {
+  async #finish(run: StoredRun, outcome: Outcome): Promise<void> {
     const now = this.#deps.now();
-    if (this.#deps.store.transition(run.id, ['running'], outcome.state, now, { reason: outcome.reason, finishedAt: now })) this.#deps.finished(this.#deps.store.byId(run.id)!);
+    const { store } = this.#deps;
+    if (await store.transition(run.id, ['running'], outcome.state, now, { reason: outcome.reason, finishedAt: now })) this.#deps.finished((await store.byId(run.id))!);
   }
 
   async #dryRun(step: ResolvedStep, sink: CappedOutput): Promise<StepResult> {

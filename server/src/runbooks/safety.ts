@@ -8,8 +8,8 @@ const HOUR_MS = 3_600_000;
  * The circuit breaker, read from the failures on record: open while `threshold` or more
  * runs failed within the window; it closes by itself when the oldest of them leaves it.
  */
-export function breakerState(store: RunStore, runbookId: string, settings: Pick<RunbookSettings, 'breakerFailures' | 'breakerWindowMs'>, now: number): BreakerState {
-  const failures = store.failuresSince(runbookId, now - settings.breakerWindowMs);
+export async function breakerState(store: RunStore, runbookId: string, settings: Pick<RunbookSettings, 'breakerFailures' | 'breakerWindowMs'>, now: number): Promise<BreakerState> {
+  const failures = await store.failuresSince(runbookId, now - settings.breakerWindowMs);
   const open = failures.length >= settings.breakerFailures;
   // It closes when fewer than `threshold` failures remain in the window.
   const closesAt = open ? failures[failures.length - settings.breakerFailures]! + settings.breakerWindowMs : null;
@@ -21,7 +21,7 @@ export function breakerState(store: RunStore, runbookId: string, settings: Pick<
  * runbook itself is suspect), then budgets, then the per-target cooldown and concurrency.
  * `excludeRunId` leaves out the run being checked (when an approved run starts).
  */
-export function safetyState(
+export async function safetyState(
   store: RunStore,
   runbookId: string,
   target: string,
@@ -29,13 +29,13 @@ export function safetyState(
   settings: RunbookSettings,
   now: number,
   excludeRunId = 0,
-): SafetyState {
-  const breaker = breakerState(store, runbookId, settings, now);
-  const runsLeftThisHour = Math.max(0, safety.maxRunsPerHour - store.startedSince(now - HOUR_MS, runbookId));
-  const globalRunsLeftThisHour = Math.max(0, settings.globalRunsPerHour - store.startedSince(now - HOUR_MS));
-  const last = store.lastStart(runbookId, target, excludeRunId);
+): Promise<SafetyState> {
+  const breaker = await breakerState(store, runbookId, settings, now);
+  const runsLeftThisHour = Math.max(0, safety.maxRunsPerHour - (await store.startedSince(now - HOUR_MS, runbookId)));
+  const globalRunsLeftThisHour = Math.max(0, settings.globalRunsPerHour - (await store.startedSince(now - HOUR_MS)));
+  const last = await store.lastStart(runbookId, target, excludeRunId);
   const cooldownLeftMs = last === null ? 0 : Math.max(0, last + safety.cooldownMs - now);
-  const activeRuns = store.active(runbookId, target, excludeRunId);
+  const activeRuns = await store.active(runbookId, target, excludeRunId);
   let blockedBy: BlockReason | null = null;
   if (breaker.state === 'open') blockedBy = 'breaker_open';
   else if (runsLeftThisHour === 0) blockedBy = 'max_runs_per_hour';

@@ -13,6 +13,9 @@ import type { Runner } from './runner.ts';
 import { safetyState } from './safety.ts';
 import type { RunbookSettings } from './settings.ts';
 import { publicRun, type RunStore, type StoredRun } from './store.ts';
+
+/** How long a server's claim on a run holds without renewal: a run whose server died is taken over (queued) or recorded interrupted (running) after this. */
+export const RUN_LEASE_MS = 60_000;
 import { matchingTriggers } from './triggers.ts';
 
 /** Who asks: the actor for audit and timeline, the user for the self-approval rule, the role for `safety.role`. */
@@ -81,13 +84,14 @@ export class RunbookService {
     return { runbook: summaryOf(runbook), definition: runbook.definition, source: runbook.source };
   }
 
-  plan(id: string, params: Record<string, ParamValue> = {}, incidentId: number | null = null, labels: Record<string, string> = {}): Plan {
+  async plan(id: string, params: Record<string, ParamValue> = {}, incidentId: number | null = null, labels: Record<string, string> = {}): Promise<Plan> {
     const runbook = this.#require(id);
     if (incidentId !== null) this.#requireIncident(incidentId);
     return this.#plan(runbook, params, incidentId, labels);
   }
 
-  #plan(runbook: LoadedRunbook, params: Record<string, ParamValue>, incidentId: number | null, labels: Record<string, string>, excludeRunId = 0): Plan {
+  /** `store`: the transaction the decision is taken in, when there is one. */
+  async #plan(runbook: LoadedRunbook, params: Record<string, ParamValue>, incidentId: number | null, labels: Record<string, string>, excludeRunId = 0, store: RunStore = this.#deps.store): Promise<Plan> {
     let resolved;
     try {
       resolved = resolvePlan(runbook, validateParams(runbook.params, params), incidentId, labels, this.#deps.settings);
@@ -96,7 +100,7 @@ export class RunbookService {
       if (error instanceof PlanError) throw new AppError('E_VALIDATION', error.message);
       throw error;
     }
-    const state = safetyState(this.#deps.store, runbook.definition.id, resolved.targets[0]!, runbook.safety, this.#deps.settings, this.#deps.ctx.now(), excludeRunId);
+    const state = await safetyState(store, runbook.definition.id, resolved.targets[0]!, runbook.safety, this.#deps.settings, this.#deps.ctx.now(), excludeRunId);
     return { ...resolved, state };
   }
 
@@ -110,19 +114,21 @@ export class RunbookService {
     }
     const incidentId = input.incidentId ?? null;
     if (incidentId !== null) this.#requireIncident(incidentId);
-    const plan = this.#plan(runbook, input.params ?? {}, incidentId, origin.labels);
+    const plan = await this.#plan(runbook, input.params ?? {}, incidentId, origin.labels);
     if (input.planHash !== undefined && input.planHash !== plan.hash) {
       throw new AppError('E_CONFLICT', 'The plan changed since you previewed it; review the new plan.', { planHash: plan.hash });
     }
     const dryRun = input.dryRun ?? false;
     const blockedBy = dryRun ? null : plan.state.blockedBy;
     const needsApproval = !dryRun && runbook.safety.approvers > 0;
-    const run = ctx.db.transaction(() =>
-      store.insert({
+    const state = blockedBy ? 'blocked' : needsApproval ? 'pending_approval' : 'queued';
+    // A queued run is this server's from the start (claimed), so no other replica's queue pass takes it first.
+    const run = await store.insert(
+      {
         runbookId: id,
         title: runbook.definition.title,
         target: plan.targets[0]!,
-        state: blockedBy ? 'blocked' : needsApproval ? 'pending_approval' : 'queued',
+        state,
         reason: blockedBy,
         params: plan.params,
         labels: origin.labels,
@@ -135,8 +141,10 @@ export class RunbookService {
         requestedBy: requester.actor.name,
         requestedByKind: requester.actor.kind,
         requestedByUserId: requester.userId,
-      }, ctx.now()),
-    )();
+      },
+      ctx.now(),
+      state === 'queued' ? ctx.now() + RUN_LEASE_MS : null,
+    );
     const what = dryRun ? 'dry run' : 'run';
     if (blockedBy) {
       this.#audit(requester.actor, 'runbook.run.blocked', `runbook-run:${run.id}`, 'denied', { runbook: id, reason: blockedBy, target: run.target });
@@ -151,16 +159,16 @@ export class RunbookService {
     }
     this.#published(run);
     if (run.state === 'queued') {
-      const started = this.#start(run.id);
+      const started = await this.#start(run.id);
       // A dry run only checks; the caller gets its full result at once.
-      if (dryRun && started) await started;
+      if (dryRun && started) await started.done;
     }
-    return publicRun(store.byId(run.id)!);
+    return publicRun((await store.byId(run.id))!);
   }
 
-  approve(runId: number, approver: Requester, comment: string | null): Run {
+  async approve(runId: number, approver: Requester, comment: string | null): Promise<Run> {
     const { store, ctx } = this.#deps;
-    const run = this.#requireRun(runId);
+    const run = await this.#requireRun(runId);
     if (run.state !== 'pending_approval') throw new AppError('E_CONFLICT', `Run ${runId} is ${run.state}, not waiting for approval.`, { state: run.state });
     if (approver.userId !== null && approver.userId === run.requestedByUserId) {
       this.#audit(approver.actor, 'runbook.run.approve', `runbook-run:${runId}`, 'denied', { reason: 'self_approval' });
@@ -173,51 +181,52 @@ export class RunbookService {
       this.#audit(approver.actor, 'runbook.run.approve', `runbook-run:${runId}`, 'denied', { reason: 'role', needs: runbook.safety.role });
       throw new AppError('E_FORBIDDEN', `Approving ${run.runbookId} needs the ${runbook.safety.role} role.`);
     }
-    const plan = this.#plan(runbook, run.params as Record<string, ParamValue>, run.incidentId, run.labels, runId);
+    const plan = await this.#plan(runbook, run.params as Record<string, ParamValue>, run.incidentId, run.labels, runId);
     if (plan.hash !== run.planHash) {
-      ctx.db.transaction(() => {
-        store.setState(runId, 'pending_approval', ctx.now(), { plan, reason: 'plan_changed' });
-        store.voidApprovals(runId, plan.hash);
-      })();
+      await store.transaction(async (tx) => {
+        await tx.setState(runId, 'pending_approval', ctx.now(), { plan, reason: 'plan_changed' });
+        await tx.voidApprovals(runId, plan.hash);
+      });
       this.#audit(approver.actor, 'runbook.run.approve', `runbook-run:${runId}`, 'denied', { reason: 'plan_changed', from: run.planHash, to: plan.hash });
       this.#timeline(run, approver.actor, `Runbook run #${runId}: the plan changed, earlier approvals are void`, { reason: 'plan_changed' });
-      this.#published(store.byId(runId)!);
+      this.#published((await store.byId(runId))!);
       throw new AppError('E_CONFLICT', 'The plan changed since it was proposed; earlier approvals are void. Review the new plan and approve again.', { planHash: plan.hash });
     }
-    const approved = ctx.db.transaction(() => {
-      store.addDecision(runId, approver.userId ?? 0, approver.actor.name, 'approve', comment, plan.hash, ctx.now());
-      const enough = store.approvers(runId, plan.hash).length >= run.approvalsRequired;
-      return enough && store.transition(runId, ['pending_approval'], 'queued', ctx.now(), { reason: null });
-    })();
+    // Approved enough: queued and claimed by this server, which starts it.
+    const approved = await store.transaction(async (tx) => {
+      await tx.addDecision(runId, approver.userId ?? 0, approver.actor.name, 'approve', comment, plan.hash, ctx.now());
+      const enough = (await tx.approvers(runId, plan.hash)).length >= run.approvalsRequired;
+      return enough && (await tx.transition(runId, ['pending_approval'], 'queued', ctx.now(), { reason: null, leaseUntil: ctx.now() + RUN_LEASE_MS }));
+    });
     this.#audit(approver.actor, 'runbook.run.approve', `runbook-run:${runId}`, 'success', { comment, planHash: plan.hash });
     this.#timeline(run, approver.actor, `Runbook run #${runId} approved by ${approver.actor.name}${comment ? `: ${comment}` : ''}`, { planHash: plan.hash });
-    this.#published(store.byId(runId)!);
-    if (approved) void this.#start(runId);
-    return publicRun(store.byId(runId)!);
+    this.#published((await store.byId(runId))!);
+    if (approved) await this.#start(runId);
+    return publicRun((await store.byId(runId))!);
   }
 
-  reject(runId: number, by: Requester, comment: string | null): Run {
+  async reject(runId: number, by: Requester, comment: string | null): Promise<Run> {
     const { store, ctx } = this.#deps;
-    const run = this.#requireRun(runId);
-    const done = ctx.db.transaction(() => {
-      if (!store.transition(runId, ['pending_approval'], 'rejected', ctx.now(), { reason: 'rejected', finishedAt: ctx.now() })) return false;
-      store.addDecision(runId, by.userId ?? 0, by.actor.name, 'reject', comment, run.planHash, ctx.now());
+    const run = await this.#requireRun(runId);
+    const done = await store.transaction(async (tx) => {
+      if (!(await tx.transition(runId, ['pending_approval'], 'rejected', ctx.now(), { reason: 'rejected', finishedAt: ctx.now() }))) return false;
+      await tx.addDecision(runId, by.userId ?? 0, by.actor.name, 'reject', comment, run.planHash, ctx.now());
       return true;
-    })();
+    });
     if (!done) throw new AppError('E_CONFLICT', `Run ${runId} is ${run.state}, not waiting for approval.`, { state: run.state });
     this.#audit(by.actor, 'runbook.run.reject', `runbook-run:${runId}`, 'success', { comment });
     this.#timeline(run, by.actor, `Runbook run #${runId} rejected by ${by.actor.name}${comment ? `: ${comment}` : ''}`, { state: 'rejected' });
-    const rejected = store.byId(runId)!;
+    const rejected = (await store.byId(runId))!;
     this.#published(rejected);
     return publicRun(rejected);
   }
 
-  runs(query: RunListQuery): Run[] {
-    return this.#deps.store.list({ runbook: query.runbook, states: query.state?.split(','), incidentId: query.incidentId, limit: query.limit }).map(publicRun);
+  async runs(query: RunListQuery): Promise<Run[]> {
+    return (await this.#deps.store.list({ runbook: query.runbook, states: query.state?.split(','), incidentId: query.incidentId, limit: query.limit })).map(publicRun);
   }
 
-  run(id: number): Run {
-    return publicRun(this.#requireRun(id));
+  async run(id: number): Promise<Run> {
+    return publicRun(await this.#requireRun(id));
   }
 
   /** Runbooks whose triggers match an alert of the incident, parameters filled from its labels. */
@@ -247,8 +256,8 @@ export class RunbookService {
       if (runbook.safety.mode === 'manual') continue;
       const id = runbook.definition.id;
       try {
-        const plan = this.#plan(runbook, params, alert.incidentId, alert.labels);
-        const open = store.openFor(id, plan.targets[0]!);
+        const plan = await this.#plan(runbook, params, alert.incidentId, alert.labels);
+        const open = await store.openFor(id, plan.targets[0]!);
         if (open) {
           ctx.log.info({ runbook: id, alert: alert.id, run: open.id }, 'runbook already proposed or running for this target');
           continue;
@@ -263,11 +272,17 @@ export class RunbookService {
     }
   }
 
-  /** Start-up: what the previous process left in flight is interrupted, never re-run. */
-  recover(): void {
+  /**
+   * What a server that stopped left in flight is interrupted, never re-run. SQLite (one
+   * server): at start-up, everything in flight. PostgreSQL (replicas): at start-up and then
+   * regularly, the running runs whose server stopped renewing its lease; the runs of live
+   * replicas are theirs.
+   */
+  async recover(): Promise<void> {
     const { store, ctx } = this.#deps;
-    for (const id of store.interruptInFlight(ctx.now())) {
-      const run = store.byId(id)!;
+    const ids = store.dialect === 'sqlite' ? await store.interruptInFlight(ctx.now()) : await store.interruptLapsed(ctx.now());
+    for (const id of ids) {
+      const run = (await store.byId(id))!;
       this.#audit(SYSTEM, 'runbook.run.interrupted', `runbook-run:${id}`, 'failure', { reason: 'server_restart' });
       this.#timeline(run, SYSTEM, `Runbook run #${id} interrupted: the server stopped while it ran; it will not be re-run by itself`, { state: 'interrupted' });
       this.#published(run);
@@ -275,10 +290,10 @@ export class RunbookService {
   }
 
   /** Pending approvals past their time expire. */
-  expire(): void {
+  async expire(): Promise<void> {
     const { store, ctx, settings } = this.#deps;
-    for (const id of store.expirePending(ctx.now() - settings.approvalTtlMs, ctx.now())) {
-      const run = store.byId(id)!;
+    for (const id of await store.expirePending(ctx.now() - settings.approvalTtlMs, ctx.now())) {
+      const run = (await store.byId(id))!;
       this.#audit(SYSTEM, 'runbook.run.expired', `runbook-run:${id}`, 'failure', {});
       this.#timeline(run, SYSTEM, `Runbook run #${id} expired without approval`, { state: 'expired' });
       this.#published(run);
@@ -297,44 +312,61 @@ export class RunbookService {
   }
 
   /**
-   * queued → running, after checking the limits again (time has passed since the request
-   * or the approval) and that the plan is still the approved one.
+   * The queue across servers: queued runs nobody holds (their server died before starting
+   * them, or its claim lapsed) are claimed by this server (FOR UPDATE SKIP LOCKED on
+   * PostgreSQL, so each is taken by one replica) and started. Answers how many it started.
    */
-  #start(runId: number): Promise<void> | null {
+  async drainQueue(limit = 10): Promise<number> {
+    const { store, ctx } = this.#deps;
+    let started = 0;
+    for (const id of await store.claimQueued(limit, ctx.now(), ctx.now() + RUN_LEASE_MS)) if (await this.#start(id)) started += 1;
+    return started;
+  }
+
+  /**
+   * queued → running, for a run this server has claimed, after checking the limits again
+   * (time has passed since the request or the approval) and that the plan is still the
+   * approved one. The decision is taken in one transaction, serialised per runbook across
+   * replicas, so two servers starting runs of one runbook at once see each other's.
+   */
+  async #start(runId: number): Promise<{ done: Promise<void> } | null> {
     const { store, ctx, catalog, runner } = this.#deps;
-    const decision = ctx.db.transaction((): { state: 'running' | 'blocked' | 'pending'; reason: string | null } => {
-      const run = store.byId(runId);
+    const queued = await store.byId(runId);
+    if (!queued || queued.state !== 'queued') return null;
+    const decision = await store.transaction(async (tx): Promise<{ state: 'running' | 'blocked' | 'pending'; reason: string | null }> => {
+      const run = await tx.byId(runId);
       if (!run || run.state !== 'queued') return { state: 'blocked', reason: null };
       const runbook = catalog.get(run.runbookId);
       if (!runbook) {
-        store.transition(runId, ['queued'], 'blocked', ctx.now(), { reason: 'runbook_removed', finishedAt: ctx.now() });
+        await tx.transition(runId, ['queued'], 'blocked', ctx.now(), { reason: 'runbook_removed', finishedAt: ctx.now() });
         return { state: 'blocked', reason: 'runbook_removed' };
       }
       let plan: Plan;
       try {
-        plan = this.#plan(runbook, run.params as Record<string, ParamValue>, run.incidentId, run.labels, runId);
+        plan = await this.#plan(runbook, run.params as Record<string, ParamValue>, run.incidentId, run.labels, runId, tx);
       } catch (error) {
-        store.transition(runId, ['queued'], 'blocked', ctx.now(), { reason: 'plan_changed', finishedAt: ctx.now() });
+        await tx.transition(runId, ['queued'], 'blocked', ctx.now(), { reason: 'plan_changed', finishedAt: ctx.now() });
         ctx.log.warn({ err: error, run: runId }, 'the plan of a queued run no longer resolves');
         return { state: 'blocked', reason: 'plan_changed' };
       }
       if (plan.hash !== run.planHash) {
         if (run.approvalsRequired > 0) {
-          store.setState(runId, 'pending_approval', ctx.now(), { plan, reason: 'plan_changed' });
-          store.voidApprovals(runId, plan.hash);
+          await tx.setState(runId, 'pending_approval', ctx.now(), { plan, reason: 'plan_changed' });
+          await tx.voidApprovals(runId, plan.hash);
           return { state: 'pending', reason: 'plan_changed' };
         }
-        store.transition(runId, ['queued'], 'blocked', ctx.now(), { reason: 'plan_changed', finishedAt: ctx.now() });
+        await tx.transition(runId, ['queued'], 'blocked', ctx.now(), { reason: 'plan_changed', finishedAt: ctx.now() });
         return { state: 'blocked', reason: 'plan_changed' };
       }
       if (!run.dryRun && plan.state.blockedBy) {
-        store.transition(runId, ['queued'], 'blocked', ctx.now(), { reason: plan.state.blockedBy, finishedAt: ctx.now() });
+        await tx.transition(runId, ['queued'], 'blocked', ctx.now(), { reason: plan.state.blockedBy, finishedAt: ctx.now() });
         return { state: 'blocked', reason: plan.state.blockedBy };
       }
-      store.transition(runId, ['queued'], 'running', ctx.now(), { startedAt: ctx.now() });
+      // Only from queued: of two servers starting it, one moves it on.
+      if (!(await tx.transition(runId, ['queued'], 'running', ctx.now(), { startedAt: ctx.now(), leaseUntil: ctx.now() + RUN_LEASE_MS }))) return { state: 'blocked', reason: null };
       return { state: 'running', reason: null };
-    })();
-    const run = store.byId(runId)!;
+    }, queued.runbookId);
+    const run = (await store.byId(runId))!;
     if (decision.reason) {
       this.#audit(SYSTEM, decision.state === 'pending' ? 'runbook.run.plan_changed' : 'runbook.run.blocked', `runbook-run:${runId}`, 'denied', { reason: decision.reason });
       this.#timeline(run, SYSTEM, decision.state === 'pending' ? `Runbook run #${runId}: the plan changed before it started; approvals are void` : `Runbook run #${runId} blocked: ${decision.reason}`, { state: run.state, reason: decision.reason });
@@ -342,7 +374,8 @@ export class RunbookService {
     this.#published(run);
     if (decision.state !== 'running') return null;
     if (!run.dryRun) this.#timeline(run, SYSTEM, `Runbook "${run.title}" run #${runId} started`, { state: 'running' });
-    return runner.start(run);
+    // Wrapped: an async function would otherwise wait for the whole run before answering.
+    return { done: runner.start(run) };
   }
 
   #published(run: StoredRun): void {
@@ -369,8 +402,8 @@ export class RunbookService {
     return runbook;
   }
 
-  #requireRun(id: number): StoredRun {
-    const run = this.#deps.store.byId(id);
+  async #requireRun(id: number): Promise<StoredRun> {
+    const run = await this.#deps.store.byId(id);
     if (!run) throw new AppError('E_NOT_FOUND', `No runbook run ${id}.`);
     return run;
   }

@@ -29,6 +29,8 @@ export interface RunbookSettings {
   verifyIntervalMs: number;
   /** Debounce of the file watcher. */
   reloadDebounceMs: number;
+  /** How often a server looks for queued runs nobody holds (replicas; tests shorten it). Default 5 s. */
+  queuePollMs?: number;
 }
 
 export function defaultRunbookSettings(dataDir: string): RunbookSettings {

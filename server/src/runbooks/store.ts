@@ -1,7 +1,10 @@
 import type { Approval, Plan, Run, RunState, RunStep } from '../../../shared/api/runbooks.ts';
-import type { Db } from '../db/database.ts';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { SqlDatabase } from '../db/sql/open.ts';
+import type { RunbookRunsTable, SqlSchema } from '../db/sql/schema.ts';
 
-type Row = Record<string, unknown>;
+type Executor = Kysely<SqlSchema>;
+type Row = Selectable<RunbookRunsTable>;
 
 export interface NewRun {
   runbookId: string;
@@ -28,209 +31,347 @@ export interface StoredRun extends Run {
   requestedByUserId: number | null;
 }
 
-/** Runs that count against the limits: ones that started, except dry runs. */
-const STARTED = "dry_run = 0 AND started_at IS NOT NULL";
+type RunChanges = { reason?: string | null; startedAt?: number; finishedAt?: number; plan?: Plan };
 
 /**
- * Runs, their steps and approvals in SQLite. Every limit (cooldown, hourly budgets,
+ * Runs, their steps and approvals, on the shared query layer (SQLite or PostgreSQL, so with
+ * replicas one set of runs for the cluster). Every limit (cooldown, hourly budgets,
  * concurrency, breaker) is a query over these rows, so nothing of it lives only in memory.
+ * `claimed_until` is the lease of the server carrying a run out (see `claim`).
  */
 export class RunStore {
-  readonly #db: Db;
+  readonly #sql: SqlDatabase;
+  readonly #db: Executor;
 
-  constructor(db: Db) {
-    this.#db = db;
+  constructor(database: SqlDatabase, executor: Executor = database.db) {
+    this.#sql = database;
+    this.#db = executor;
   }
 
-  insert(run: NewRun, now: number): StoredRun {
-    const id = Number(
-      this.#db
-        .prepare(`INSERT INTO runbook_runs (runbook_id, title, target, state, reason, params, labels, plan, plan_hash, incident_id, alert_id, dry_run, trigger,
-          approvals_required, requested_by, requested_by_kind, requested_by_user_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-        .run(run.runbookId, run.title, run.target, run.state, run.reason, JSON.stringify(run.params), JSON.stringify(run.labels), JSON.stringify(run.plan), run.plan.hash,
-          run.incidentId, run.alertId, run.dryRun ? 1 : 0, run.trigger, run.approvalsRequired, run.requestedBy, run.requestedByKind, run.requestedByUserId, now, now).lastInsertRowid,
-    );
-    return this.byId(id)!;
+  get dialect(): SqlDatabase['dialect'] {
+    return this.#sql.dialect;
   }
 
-  byId(id: number): StoredRun | undefined {
-    const row = this.#db.prepare('SELECT * FROM runbook_runs WHERE id = ?').get(id) as Row | undefined;
+  /**
+   * Runs `work` in one transaction with a store bound to it. `serialiseOn` (PostgreSQL) takes
+   * a transaction advisory lock on that name first, so two replicas deciding about the same
+   * runbook (its limits) do so one after the other; SQLite has one writer anyway.
+   */
+  async transaction<T>(work: (store: RunStore) => Promise<T>, serialiseOn?: string): Promise<T> {
+    return this.#sql.db.transaction().execute(async (trx) => {
+      if (serialiseOn !== undefined && this.#sql.dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(hashtext(${`runbook:${serialiseOn}`}))`.execute(trx);
+      return work(new RunStore(this.#sql, trx));
+    });
+  }
+
+  /** `claimedUntil`: a queued run is inserted claimed by the server that will start it. */
+  async insert(run: NewRun, now: number, claimedUntil: number | null = null): Promise<StoredRun> {
+    const { id } = await this.#db
+      .insertInto('runbook_runs')
+      .values({
+        runbook_id: run.runbookId,
+        title: run.title,
+        target: run.target,
+        state: run.state,
+        reason: run.reason,
+        params: JSON.stringify(run.params),
+        labels: JSON.stringify(run.labels),
+        plan: JSON.stringify(run.plan),
+        plan_hash: run.plan.hash,
+        incident_id: run.incidentId,
+        alert_id: run.alertId,
+        dry_run: run.dryRun ? 1 : 0,
+        trigger: run.trigger,
+        approvals_required: run.approvalsRequired,
+        requested_by: run.requestedBy,
+        requested_by_kind: run.requestedByKind,
+        requested_by_user_id: run.requestedByUserId,
+        created_at: now,
+        updated_at: now,
+        claimed_until: claimedUntil,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return (await this.byId(Number(id)))!;
+  }
+
+  async byId(id: number): Promise<StoredRun | undefined> {
+    const row = await this.#db.selectFrom('runbook_runs').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? this.#toRun(row, true) : undefined;
   }
 
-  list(filter: { runbook?: string; states?: readonly string[]; incidentId?: number; limit?: number }): StoredRun[] {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (filter.runbook) {
-      where.push('runbook_id = ?');
-      args.push(filter.runbook);
-    }
-    if (filter.states && filter.states.length > 0) {
-      where.push(`state IN (${filter.states.map(() => '?').join(',')})`);
-      args.push(...filter.states);
-    }
-    if (filter.incidentId !== undefined) {
-      where.push('incident_id = ?');
-      args.push(filter.incidentId);
-    }
-    const sql = `SELECT * FROM runbook_runs ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
-    return (this.#db.prepare(sql).all(...args, filter.limit ?? 100) as Row[]).map((row) => this.#toRun(row, false));
+  async list(filter: { runbook?: string; states?: readonly string[]; incidentId?: number; limit?: number }): Promise<StoredRun[]> {
+    let query = this.#db.selectFrom('runbook_runs').selectAll();
+    if (filter.runbook) query = query.where('runbook_id', '=', filter.runbook);
+    if (filter.states && filter.states.length > 0) query = query.where('state', 'in', filter.states);
+    if (filter.incidentId !== undefined) query = query.where('incident_id', '=', filter.incidentId);
+    const rows = await query.orderBy('id', 'desc').limit(filter.limit ?? 100).execute();
+    return Promise.all(rows.map((row) => this.#toRun(row, false)));
   }
 
-  setState(id: number, state: RunState, now: number, changes: { reason?: string | null; startedAt?: number; finishedAt?: number; plan?: Plan } = {}): StoredRun {
-    const sets = ['state = ?', 'updated_at = ?'];
-    const args: unknown[] = [state, now];
-    if (changes.reason !== undefined) {
-      sets.push('reason = ?');
-      args.push(changes.reason);
-    }
-    if (changes.startedAt !== undefined) {
-      sets.push('started_at = ?');
-      args.push(changes.startedAt);
-    }
-    if (changes.finishedAt !== undefined) {
-      sets.push('finished_at = ?');
-      args.push(changes.finishedAt);
-    }
-    if (changes.plan !== undefined) {
-      sets.push('plan = ?', 'plan_hash = ?');
-      args.push(JSON.stringify(changes.plan), changes.plan.hash);
-    }
-    this.#db.prepare(`UPDATE runbook_runs SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
-    return this.byId(id)!;
+  async setState(id: number, state: RunState, now: number, changes: RunChanges = {}): Promise<StoredRun> {
+    await this.#db
+      .updateTable('runbook_runs')
+      .set({
+        state,
+        updated_at: now,
+        ...(changes.reason !== undefined ? { reason: changes.reason } : {}),
+        ...(changes.startedAt !== undefined ? { started_at: changes.startedAt } : {}),
+        ...(changes.finishedAt !== undefined ? { finished_at: changes.finishedAt } : {}),
+        ...(changes.plan !== undefined ? { plan: JSON.stringify(changes.plan), plan_hash: changes.plan.hash } : {}),
+      })
+      .where('id', '=', id)
+      .execute();
+    return (await this.byId(id))!;
   }
 
-  /** Moves a run on only if it is still in `from` (a concurrent approve, reject or expiry lost). */
-  transition(id: number, from: readonly RunState[], to: RunState, now: number, changes: { reason?: string | null; startedAt?: number; finishedAt?: number } = {}): boolean {
-    const result = this.#db
-      .prepare(`UPDATE runbook_runs SET state = ?, updated_at = ?, reason = coalesce(?, reason), started_at = coalesce(?, started_at), finished_at = coalesce(?, finished_at)
-        WHERE id = ? AND state IN (${from.map(() => '?').join(',')})`)
-      .run(to, now, changes.reason ?? null, changes.startedAt ?? null, changes.finishedAt ?? null, id, ...from);
-    return result.changes === 1;
+  /** Moves a run on only if it is still in `from` (a concurrent approve, reject, expiry or other replica lost). */
+  async transition(id: number, from: readonly RunState[], to: RunState, now: number, changes: { reason?: string | null; startedAt?: number; finishedAt?: number; leaseUntil?: number } = {}): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('runbook_runs')
+      .set((eb) => ({
+        state: to,
+        updated_at: now,
+        reason: eb.fn.coalesce(eb.val(changes.reason ?? null), eb.ref('reason')),
+        started_at: eb.fn.coalesce(eb.val(changes.startedAt ?? null), eb.ref('started_at')),
+        finished_at: eb.fn.coalesce(eb.val(changes.finishedAt ?? null), eb.ref('finished_at')),
+        ...(changes.leaseUntil !== undefined ? { claimed_until: changes.leaseUntil } : {}),
+      }))
+      .where('id', '=', id)
+      .where('state', 'in', from)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
-  /** Start-up: runs the previous process left in flight become `interrupted`; answers their ids. */
-  interruptInFlight(now: number): number[] {
-    return this.#db.transaction(() => {
-      const ids = (this.#db.prepare("SELECT id FROM runbook_runs WHERE state IN ('running', 'queued')").all() as Array<{ id: number }>).map((row) => row.id);
-      this.#db.prepare("UPDATE runbook_runs SET state = 'interrupted', reason = 'server_restart', finished_at = ?, updated_at = ? WHERE state IN ('running', 'queued')").run(now, now);
-      this.#db.prepare("UPDATE runbook_run_steps SET state = 'interrupted', finished_at = ?, error = 'the server stopped during this step' WHERE state = 'running'").run(now);
+  // ---- the queue across servers -------------------------------------------------------
+
+  /**
+   * Claims one queued run for this server until `leaseUntil`, if no live claim holds it. A
+   * single conditional UPDATE: of two servers claiming the same run, one wins.
+   */
+  async claim(id: number, now: number, leaseUntil: number): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('runbook_runs')
+      .set({ claimed_until: leaseUntil })
+      .where('id', '=', id)
+      .where('state', '=', 'queued')
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', now)]))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /**
+   * Claims up to `limit` queued runs nobody holds (or whose claimer's lease lapsed), oldest
+   * first. On PostgreSQL the candidates are locked with FOR UPDATE SKIP LOCKED, so servers
+   * claiming at once take different runs and never wait on each other.
+   */
+  async claimQueued(limit: number, now: number, leaseUntil: number): Promise<number[]> {
+    const rows = await this.#db
+      .updateTable('runbook_runs')
+      .set({ claimed_until: leaseUntil })
+      .where('id', 'in', (eb) => {
+        const due = eb
+          .selectFrom('runbook_runs as r')
+          .select('r.id')
+          .where('r.state', '=', 'queued')
+          .where((w) => w.or([w('r.claimed_until', 'is', null), w('r.claimed_until', '<=', now)]))
+          .orderBy('r.id')
+          .limit(limit);
+        return this.#sql.dialect === 'postgres' ? due.forUpdate('r').skipLocked() : due;
+      })
+      .returning('id')
+      .execute();
+    return rows.map((row) => Number(row.id)).sort((a, b) => a - b);
+  }
+
+  /** The server carrying these runs out is alive: their leases run on. */
+  async renewLeases(ids: readonly number[], leaseUntil: number): Promise<void> {
+    if (ids.length === 0) return;
+    await this.#db.updateTable('runbook_runs').set({ claimed_until: leaseUntil }).where('id', 'in', ids).where('state', '=', 'running').execute();
+  }
+
+  /** Start-up of the one server (SQLite): runs the previous process left in flight become `interrupted`; answers their ids. */
+  async interruptInFlight(now: number): Promise<number[]> {
+    return this.#interrupt(now, false);
+  }
+
+  /**
+   * With replicas (PostgreSQL): running runs whose server stopped renewing the lease (it
+   * died) become `interrupted`; runs of live servers are left alone, queued runs are claimed.
+   */
+  async interruptLapsed(now: number): Promise<number[]> {
+    return this.#interrupt(now, true);
+  }
+
+  async #interrupt(now: number, lapsedOnly: boolean): Promise<number[]> {
+    const run = async (db: Executor) => {
+      let update = db.updateTable('runbook_runs').set({ state: 'interrupted', reason: 'server_restart', finished_at: now, updated_at: now });
+      update = lapsedOnly
+        ? update.where('state', '=', 'running').where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', now)]))
+        : update.where('state', 'in', ['running', 'queued']);
+      const ids = (await update.returning('id').execute()).map((row) => Number(row.id)).sort((x, y) => x - y);
+      if (ids.length > 0) {
+        await db.updateTable('runbook_run_steps').set({ state: 'interrupted', finished_at: now, error: 'the server stopped during this step' }).where('state', '=', 'running').where('run_id', 'in', ids).execute();
+      }
       return ids;
-    })();
+    };
+    return this.#db.isTransaction ? run(this.#db) : this.#sql.db.transaction().execute(run);
   }
 
   /** Pending approvals older than `before` expire. */
-  expirePending(before: number, now: number): number[] {
-    const ids = (this.#db.prepare("SELECT id FROM runbook_runs WHERE state = 'pending_approval' AND created_at < ?").all(before) as Array<{ id: number }>).map((row) => row.id);
-    for (const id of ids) this.transition(id, ['pending_approval'], 'expired', now, { reason: 'approval_timeout', finishedAt: now });
-    return ids;
+  async expirePending(before: number, now: number): Promise<number[]> {
+    const rows = await this.#db.selectFrom('runbook_runs').select('id').where('state', '=', 'pending_approval').where('created_at', '<', before).execute();
+    const expired: number[] = [];
+    for (const { id } of rows) if (await this.transition(Number(id), ['pending_approval'], 'expired', now, { reason: 'approval_timeout', finishedAt: now })) expired.push(Number(id));
+    return expired;
   }
 
   // ---- limits -------------------------------------------------------------------------
 
-  lastStart(runbookId: string, target: string, excludeRunId = 0): number | null {
-    const row = this.#db.prepare(`SELECT max(started_at) AS ts FROM runbook_runs WHERE runbook_id = ? AND target = ? AND ${STARTED} AND id != ?`).get(runbookId, target, excludeRunId) as { ts: number | null };
-    return row.ts;
+  /** Runs that count against the limits: ones that started, except dry runs. */
+  #started() {
+    return this.#db.selectFrom('runbook_runs').where('dry_run', '=', 0).where('started_at', 'is not', null);
   }
 
-  startedSince(since: number, runbookId?: string): number {
-    const row = runbookId === undefined
-      ? (this.#db.prepare(`SELECT count(*) AS n FROM runbook_runs WHERE ${STARTED} AND started_at >= ?`).get(since) as { n: number })
-      : (this.#db.prepare(`SELECT count(*) AS n FROM runbook_runs WHERE ${STARTED} AND started_at >= ? AND runbook_id = ?`).get(since, runbookId) as { n: number });
-    return row.n;
+  async lastStart(runbookId: string, target: string, excludeRunId = 0): Promise<number | null> {
+    const row = await this.#started()
+      .select((eb) => eb.fn.max('started_at').as('ts'))
+      .where('runbook_id', '=', runbookId)
+      .where('target', '=', target)
+      .where('id', '!=', excludeRunId)
+      .executeTakeFirst();
+    return row?.ts === null || row?.ts === undefined ? null : Number(row.ts);
   }
 
-  active(runbookId: string, target: string, excludeRunId = 0): number {
-    const row = this.#db.prepare("SELECT count(*) AS n FROM runbook_runs WHERE runbook_id = ? AND target = ? AND state IN ('queued', 'running') AND dry_run = 0 AND id != ?").get(runbookId, target, excludeRunId) as { n: number };
-    return row.n;
+  async startedSince(since: number, runbookId?: string): Promise<number> {
+    let query = this.#started().select((eb) => eb.fn.countAll<number>().as('n')).where('started_at', '>=', since);
+    if (runbookId !== undefined) query = query.where('runbook_id', '=', runbookId);
+    return Number((await query.executeTakeFirstOrThrow()).n);
+  }
+
+  async active(runbookId: string, target: string, excludeRunId = 0): Promise<number> {
+    const row = await this.#db
+      .selectFrom('runbook_runs')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('runbook_id', '=', runbookId)
+      .where('target', '=', target)
+      .where('state', 'in', ['queued', 'running'])
+      .where('dry_run', '=', 0)
+      .where('id', '!=', excludeRunId)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
   /** A proposal or run already on its way for this runbook and target (alert storms add nothing). */
-  openFor(runbookId: string, target: string): StoredRun | undefined {
-    const row = this.#db.prepare("SELECT * FROM runbook_runs WHERE runbook_id = ? AND target = ? AND state IN ('pending_approval', 'queued', 'running') AND dry_run = 0 ORDER BY id DESC LIMIT 1").get(runbookId, target) as Row | undefined;
+  async openFor(runbookId: string, target: string): Promise<StoredRun | undefined> {
+    const row = await this.#db
+      .selectFrom('runbook_runs')
+      .selectAll()
+      .where('runbook_id', '=', runbookId)
+      .where('target', '=', target)
+      .where('state', 'in', ['pending_approval', 'queued', 'running'])
+      .where('dry_run', '=', 0)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     return row ? this.#toRun(row, false) : undefined;
   }
 
   /** Finish times of failed runs since `since`, oldest first (the breaker's evidence). */
-  failuresSince(runbookId: string, since: number): number[] {
-    return (this.#db.prepare("SELECT finished_at FROM runbook_runs WHERE runbook_id = ? AND state IN ('failed', 'rolled_back') AND dry_run = 0 AND finished_at >= ? ORDER BY finished_at").all(runbookId, since) as Array<{ finished_at: number }>).map((row) => row.finished_at);
+  async failuresSince(runbookId: string, since: number): Promise<number[]> {
+    const rows = await this.#db
+      .selectFrom('runbook_runs')
+      .select('finished_at')
+      .where('runbook_id', '=', runbookId)
+      .where('state', 'in', ['failed', 'rolled_back'])
+      .where('dry_run', '=', 0)
+      .where('finished_at', '>=', since)
+      .orderBy('finished_at')
+      .execute();
+    return rows.map((row) => Number(row.finished_at));
   }
 
   // ---- steps --------------------------------------------------------------------------
 
-  startStep(runId: number, seq: number, phase: RunStep['phase'], name: string, kind: string, now: number): number {
-    return Number(this.#db.prepare("INSERT INTO runbook_run_steps (run_id, seq, phase, name, kind, state, started_at) VALUES (?, ?, ?, ?, ?, 'running', ?)").run(runId, seq, phase, name, kind, now).lastInsertRowid);
+  async startStep(runId: number, seq: number, phase: RunStep['phase'], name: string, kind: string, now: number): Promise<number> {
+    const row = await this.#db.insertInto('runbook_run_steps').values({ run_id: runId, seq, phase, name, kind, state: 'running', started_at: now, exit_code: null, finished_at: null, error: null }).returning('id').executeTakeFirstOrThrow();
+    return Number(row.id);
   }
 
-  finishStep(stepId: number, result: { state: 'succeeded' | 'failed'; exitCode: number | null; output: string; truncated: boolean; error: string | null }, now: number): void {
-    this.#db.prepare('UPDATE runbook_run_steps SET state = ?, exit_code = ?, output = ?, truncated = ?, error = ?, finished_at = ? WHERE id = ?')
-      .run(result.state, result.exitCode, result.output, result.truncated ? 1 : 0, result.error, now, stepId);
+  async finishStep(stepId: number, result: { state: 'succeeded' | 'failed'; exitCode: number | null; output: string; truncated: boolean; error: string | null }, now: number): Promise<void> {
+    await this.#db
+      .updateTable('runbook_run_steps')
+      .set({ state: result.state, exit_code: result.exitCode, output: result.output, truncated: result.truncated ? 1 : 0, error: result.error, finished_at: now })
+      .where('id', '=', stepId)
+      .execute();
   }
 
   // ---- approvals ----------------------------------------------------------------------
 
-  addDecision(runId: number, userId: number, username: string, decision: Approval['decision'], comment: string | null, planHash: string, now: number): void {
-    this.#db.prepare('INSERT INTO runbook_approvals (run_id, user_id, username, decision, comment, plan_hash, ts) VALUES (?, ?, ?, ?, ?, ?, ?)').run(runId, userId, username, decision, comment, planHash, now);
+  async addDecision(runId: number, userId: number, username: string, decision: Approval['decision'], comment: string | null, planHash: string, now: number): Promise<void> {
+    await this.#db.insertInto('runbook_approvals').values({ run_id: runId, user_id: userId, username, decision, comment, plan_hash: planHash, ts: now }).execute();
   }
 
   /** Approvals of other plans than `hash` no longer count. */
-  voidApprovals(runId: number, hash: string): number {
-    return this.#db.prepare("UPDATE runbook_approvals SET void = 1 WHERE run_id = ? AND plan_hash != ? AND void = 0").run(runId, hash).changes;
+  async voidApprovals(runId: number, hash: string): Promise<number> {
+    const result = await this.#db.updateTable('runbook_approvals').set({ void: 1 }).where('run_id', '=', runId).where('plan_hash', '!=', hash).where('void', '=', 0).executeTakeFirst();
+    return Number(result.numUpdatedRows);
   }
 
   /** Distinct users whose approval of `hash` stands. */
-  approvers(runId: number, hash: string): number[] {
-    return (this.#db.prepare("SELECT DISTINCT user_id FROM runbook_approvals WHERE run_id = ? AND plan_hash = ? AND decision = 'approve' AND void = 0").all(runId, hash) as Array<{ user_id: number }>).map((row) => row.user_id);
+  async approvers(runId: number, hash: string): Promise<number[]> {
+    const rows = await this.#db.selectFrom('runbook_approvals').select('user_id').distinct().where('run_id', '=', runId).where('plan_hash', '=', hash).where('decision', '=', 'approve').where('void', '=', 0).execute();
+    return rows.map((row) => Number(row.user_id));
   }
 
-  #toRun(row: Row, withOutput: boolean): StoredRun {
-    const id = row.id as number;
-    const approvals = (this.#db.prepare('SELECT * FROM runbook_approvals WHERE run_id = ? ORDER BY id').all(id) as Row[]).map((a) => ({
-      user: a.username as string,
+  async #toRun(row: Row, withOutput: boolean): Promise<StoredRun> {
+    const id = Number(row.id);
+    const approvals = (await this.#db.selectFrom('runbook_approvals').selectAll().where('run_id', '=', id).orderBy('id').execute()).map((a) => ({
+      user: a.username,
       decision: a.decision as Approval['decision'],
-      comment: a.comment as string | null,
-      planHash: a.plan_hash as string,
-      ts: a.ts as number,
+      comment: a.comment,
+      planHash: a.plan_hash,
+      ts: Number(a.ts),
       void: a.void === 1,
     }));
-    const steps = (this.#db.prepare('SELECT * FROM runbook_run_steps WHERE run_id = ? ORDER BY id').all(id) as Row[]).map((s) => ({
-      seq: s.seq as number,
+    const steps = (await this.#db.selectFrom('runbook_run_steps').selectAll().where('run_id', '=', id).orderBy('id').execute()).map((s) => ({
+      seq: s.seq,
       phase: s.phase as RunStep['phase'],
-      name: s.name as string,
-      kind: s.kind as string,
+      name: s.name,
+      kind: s.kind,
       state: s.state as RunStep['state'],
-      exitCode: s.exit_code as number | null,
-      startedAt: s.started_at as number,
-      finishedAt: s.finished_at as number | null,
-      durationMs: s.finished_at === null ? null : (s.finished_at as number) - (s.started_at as number),
-      output: withOutput ? (s.output as string) : '',
+      exitCode: s.exit_code,
+      startedAt: Number(s.started_at),
+      finishedAt: s.finished_at === null ? null : Number(s.finished_at),
+      durationMs: s.finished_at === null ? null : Number(s.finished_at) - Number(s.started_at),
+      output: withOutput ? s.output : '',
       truncated: s.truncated === 1,
-      error: s.error as string | null,
+      error: s.error,
     }));
     return {
       id,
-      runbookId: row.runbook_id as string,
-      title: row.title as string,
-      target: row.target as string,
+      runbookId: row.runbook_id,
+      title: row.title,
+      target: row.target,
       state: row.state as RunState,
-      reason: row.reason as string | null,
-      params: JSON.parse(row.params as string) as Record<string, unknown>,
-      labels: JSON.parse(row.labels as string) as Record<string, string>,
-      planHash: row.plan_hash as string,
-      plan: JSON.parse(row.plan as string) as Plan,
-      incidentId: row.incident_id as number | null,
-      alertId: row.alert_id as number | null,
+      reason: row.reason,
+      params: JSON.parse(row.params) as Record<string, unknown>,
+      labels: JSON.parse(row.labels) as Record<string, string>,
+      planHash: row.plan_hash,
+      plan: JSON.parse(row.plan) as Plan,
+      incidentId: row.incident_id === null ? null : Number(row.incident_id),
+      alertId: row.alert_id === null ? null : Number(row.alert_id),
       dryRun: row.dry_run === 1,
       trigger: row.trigger as Run['trigger'],
-      approvalsRequired: row.approvals_required as number,
+      approvalsRequired: row.approvals_required,
       approvals,
-      requestedBy: row.requested_by as string,
+      requestedBy: row.requested_by,
       requestedByKind: row.requested_by_kind as Run['requestedByKind'],
-      requestedByUserId: row.requested_by_user_id as number | null,
-      createdAt: row.created_at as number,
-      startedAt: row.started_at as number | null,
-      finishedAt: row.finished_at as number | null,
-      updatedAt: row.updated_at as number,
+      requestedByUserId: row.requested_by_user_id === null ? null : Number(row.requested_by_user_id),
+      createdAt: Number(row.created_at),
+      startedAt: row.started_at === null ? null : Number(row.started_at),
+      finishedAt: row.finished_at === null ? null : Number(row.finished_at),
+      updatedAt: Number(row.updated_at),
       steps,
     };
   }

@@ -21,6 +21,9 @@ export interface SqlSchema {
   audit_log: AuditLogTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  runbook_runs: RunbookRunsTable;
+  runbook_run_steps: RunbookRunStepsTable;
+  runbook_approvals: RunbookApprovalsTable;
   schema_migrations: SchemaMigrationsTable;
 }
 
@@ -131,6 +134,61 @@ export interface WebhookDeliveriesTable {
   created_at: number;
   delivered_at: number | null;
   claimed_until: number | null;
+}
+
+/** Runbook runs; `params`, `labels` and `plan` are JSON; `claimed_until` is the lease of the server carrying it out. */
+export interface RunbookRunsTable {
+  id: Generated<number>;
+  runbook_id: string;
+  title: string;
+  target: string;
+  state: string;
+  reason: string | null;
+  params: string;
+  labels: string;
+  plan: string;
+  plan_hash: string;
+  incident_id: number | null;
+  alert_id: number | null;
+  dry_run: number;
+  trigger: string;
+  approvals_required: number;
+  requested_by: string;
+  requested_by_kind: string;
+  requested_by_user_id: number | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  updated_at: number;
+  claimed_until: number | null;
+}
+
+export interface RunbookRunStepsTable {
+  id: Generated<number>;
+  run_id: number;
+  seq: number;
+  phase: string;
+  name: string;
+  kind: string;
+  state: string;
+  exit_code: number | null;
+  started_at: number;
+  finished_at: number | null;
+  output: Generated<string>;
+  truncated: Generated<number>;
+  error: string | null;
+}
+
+export interface RunbookApprovalsTable {
+  id: Generated<number>;
+  run_id: number;
+  user_id: number;
+  username: string;
+  decision: string;
+  comment: string | null;
+  plan_hash: string;
+  ts: number;
+  void: Generated<number>;
 }
 
 export interface SchemaMigrationsTable {
