@@ -41,6 +41,11 @@ describe('model registry storage', () => {
     // Bytes that are neither go to the worker as they are, which refuses them (a load failure).
     db.prepare('UPDATE anomaly_models SET model = ? WHERE id = ?').run(Buffer.from([1, 2, 3]), record.id);
     expect(registry.bytesOf(record.id)).toEqual(new Uint8Array([1, 2, 3]));
+    // The JSON columns are stored deflated; JSON text written before that still reads.
+    expect(db.prepare('SELECT typeof(params) FROM anomaly_models WHERE id = ?').pluck().get(record.id)).toBe('blob');
+    expect(registry.byId(record.id)!.scoreDistribution).toEqual({ quantiles: [], threshold: 0.5 });
+    db.prepare('UPDATE anomaly_models SET params = ? WHERE id = ?').run('{"metrics":["cpu"]}', record.id);
+    expect(registry.byId(record.id)!.params).toEqual({ metrics: ['cpu'] });
   });
 
   describe('pruning', () => {

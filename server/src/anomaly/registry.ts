@@ -1,6 +1,7 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { AnomalyModel, ModelState } from '../../../shared/api/anomaly.ts';
 import type { Db } from '../db/database.ts';
+import { packText, unpackText } from '../db/packed-text.ts';
 
 export type { ModelState } from '../../../shared/api/anomaly.ts';
 export type ModelRecord = AnomalyModel;
@@ -27,9 +28,10 @@ interface Row {
   trained_from: number;
   trained_to: number;
   train_rows: number;
-  params: string;
-  score_distribution: string;
-  evaluation: string;
+  // Deflated JSON (packText), or JSON text in rows written before that.
+  params: string | Uint8Array;
+  score_distribution: string | Uint8Array;
+  evaluation: string | Uint8Array;
   bytes: number;
   activated_at: number | null;
   retired_at: number | null;
@@ -55,9 +57,9 @@ function toRecord(r: Row): ModelRecord {
     trainedFrom: r.trained_from,
     trainedTo: r.trained_to,
     trainRows: r.train_rows,
-    params: JSON.parse(r.params),
-    scoreDistribution: JSON.parse(r.score_distribution),
-    evaluation: JSON.parse(r.evaluation),
+    params: JSON.parse(unpackText(r.params)),
+    scoreDistribution: JSON.parse(unpackText(r.score_distribution)),
+    evaluation: JSON.parse(unpackText(r.evaluation)),
     bytes: r.bytes,
     activatedAt: r.activated_at,
     retiredAt: r.retired_at,
@@ -86,7 +88,8 @@ export interface RegistryOptions {
  * to) keep their serialized model; older retired and failed versions lose it but keep
  * their row (the history the admin view lists, the anomaly events that name the version).
  * A back-fill refits each host several times as its history grows, and kept whole those
- * versions were half of the data folder (`bench:peer`).
+ * versions were half of the data folder (`bench:peer`). The JSON columns (parameters,
+ * score quantiles, evaluation: ~4 KB a version) are stored deflated too.
  */
 export class ModelRegistry {
   readonly #db: Db;
@@ -120,8 +123,8 @@ export class ModelRegistry {
             `INSERT INTO anomaly_models (target, version, state, created_at, created_by, trained_from, trained_to, train_rows, params, score_distribution, evaluation, model, bytes)
              VALUES (?, ?, 'candidate', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .run(model.target, version, this.#now(), model.createdBy, model.trainedFrom, model.trainedTo, model.trainRows, JSON.stringify(model.params),
-            JSON.stringify(model.scoreDistribution), JSON.stringify(model.evaluation), deflateRawSync(model.model), model.model.length).lastInsertRowid,
+          .run(model.target, version, this.#now(), model.createdBy, model.trainedFrom, model.trainedTo, model.trainRows, packText(JSON.stringify(model.params)),
+            packText(JSON.stringify(model.scoreDistribution)), packText(JSON.stringify(model.evaluation)), deflateRawSync(model.model), model.model.length).lastInsertRowid,
       );
       if (state === 'active') this.#activate(id);
       this.prune(model.target);
