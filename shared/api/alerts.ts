@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { IdParamsSchema } from './params.ts';
+import { IdParamsSchema, offsetPageOf } from './params.ts';
 import { defineRoute } from './route.ts';
 import { OffsetSchema } from './numbers.ts';
 
@@ -101,12 +101,7 @@ export const AlertListQuerySchema = Type.Object(
 );
 export type AlertListQuery = Static<typeof AlertListQuerySchema>;
 
-export const AlertPageSchema = Type.Object({
-  items: Type.Array(AlertSchema),
-  total: Type.Integer(),
-  limit: Type.Integer(),
-  offset: Type.Integer(),
-});
+export const AlertPageSchema = offsetPageOf(AlertSchema);
 export type AlertPage = Static<typeof AlertPageSchema>;
 
 export const AcknowledgeRequestSchema = Type.Object(

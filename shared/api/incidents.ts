@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { IdParamsSchema } from './params.ts';
+import { IdParamsSchema, offsetPageOf } from './params.ts';
 import { defineRoute } from './route.ts';
 import { OffsetSchema } from './numbers.ts';
 import { AlertSchema, AlertHistoryEntrySchema, LABEL_FILTER_PATTERN, SeveritySchema, SilenceSchema } from './alerts.ts';
@@ -117,12 +117,7 @@ export const IncidentListQuerySchema = Type.Object(
 );
 export type IncidentListQuery = Static<typeof IncidentListQuerySchema>;
 
-export const IncidentPageSchema = Type.Object({
-  items: Type.Array(IncidentSchema),
-  total: Type.Integer(),
-  limit: Type.Integer(),
-  offset: Type.Integer(),
-});
+export const IncidentPageSchema = offsetPageOf(IncidentSchema);
 export type IncidentPage = Static<typeof IncidentPageSchema>;
 
 export const IncidentDetailSchema = Type.Object({

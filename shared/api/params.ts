@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
 import { OffsetSchema } from './numbers.ts';
 
 /** `/:id` of a route whose resource is numbered. */
@@ -10,3 +10,13 @@ export const OffsetPageQuerySchema = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
   offset: Type.Optional(OffsetSchema),
 });
+
+/** One page of a list that pages by offset: its items, how many match in all, and the page asked for. */
+export function offsetPageOf<Item extends TSchema>(item: Item) {
+  return Type.Object({
+    items: Type.Array(item),
+    total: Type.Integer(),
+    limit: Type.Integer(),
+    offset: Type.Integer(),
+  });
+}

@@ -1,5 +1,5 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { Seeder, baseURL, expectAccessible, screenshot, signIn } from './support.ts';
+import { expect, test } from '@playwright/test';
+import { Seeder, baseURL, expectAccessible, onPhoneInLight, screenshot, signIn } from './support.ts';
 
 /**
  * Issue 17, the rest of it: fleet health counted by the server from one inventory, incident
@@ -11,7 +11,6 @@ import { Seeder, baseURL, expectAccessible, screenshot, signIn } from './support
 test.describe.configure({ mode: 'serial' });
 
 const RUN = Date.now().toString(36);
-const PHONE = { width: 390, height: 844 };
 const EXTERNAL = `e2e-fleet-ext-${RUN}`;
 const FLEET_ALERT = { alertname: 'E2eFleetProbe', service: `e2e-fleet-${RUN}`, instance: `${EXTERNAL}:9100`, severity: 'warning' };
 const FLEET_SUMMARY = `Fleet probe on ${EXTERNAL}`;
@@ -19,22 +18,6 @@ const REOPEN_ALERT = { alertname: 'E2eFlapping', service: `e2e-flap-${RUN}`, hos
 const REOPEN_SUMMARY = `Flapping check on e2e-flap-${RUN}-1`;
 
 interface FleetHealth { total: number; healthy: number; unhealthy: number; unknown: number; targets: Array<{ name: string; health: string; reasons: string[] }> }
-
-async function onPhoneInLight(browser: Browser, route: string, name: string, ready: (page: Page) => Promise<void>): Promise<void> {
-  const context = await browser.newContext({ colorScheme: 'light', viewport: PHONE, isMobile: true, hasTouch: true });
-  const page = await context.newPage();
-  try {
-    await signIn(page);
-    await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
-    await page.goto(`${baseURL()}/#${route}`);
-    await ready(page);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scrolling').toBe(true);
-    await screenshot(page, `${name}-phone-light`);
-    await expectAccessible(page);
-  } finally {
-    await context.close();
-  }
-}
 
 test('the overview counts fleet health from the server: an instance named only by an alert is counted once, never subtracted', async ({ page, browser, request }) => {
   const seeder = new Seeder(request);
@@ -72,7 +55,7 @@ test('the overview counts fleet health from the server: an instance named only b
       await screenshot(phone, 'console-fleet-health-card-phone-light');
       await phone.getByRole('button', { name: /targets and why/ }).click();
       await expect(phone.getByRole('dialog', { name: /Fleet · / }).getByRole('listitem', { name: EXTERNAL })).toContainText('E2eFleetProbe (warning) firing');
-    });
+    }, { noSidewaysScroll: true });
   } finally {
     await seeder.resolveAlert(FLEET_ALERT, FLEET_SUMMARY);
   }
@@ -117,7 +100,7 @@ test('an admin sets incident grouping from its page, with validation, then puts 
 
     await onPhoneInLight(browser, '/admin/incident-grouping', 'console-incident-grouping', async (phone) => {
       await expect(phone.getByRole('textbox', { name: /Group alerts by/ })).toHaveValue('alertname, cluster|region');
-    });
+    }, { noSidewaysScroll: true });
 
     // The audit log has it.
     await page.goto(`${baseURL()}/#/admin/audit`);
@@ -160,13 +143,13 @@ test('an auto-resolved incident reopens when its alert fires again, and says so 
     await expectAccessible(page);
     await onPhoneInLight(browser, `/incidents/${incidentId}`, 'console-incident-reopened', async (phone) => {
       await expect(phone.getByText(/Incident reopened: E2eFlapping/)).toBeVisible();
-    });
+    }, { noSidewaysScroll: true });
   } finally {
     await seeder.resolveAlert(REOPEN_ALERT, REOPEN_SUMMARY);
   }
 });
 
-test('admin lists are cards on a phone: alert rules, webhooks and anomaly models', async ({ browser, request }) => {
+test('admin lists are cards on a phone: alert rules, webhooks, users and anomaly models', async ({ browser, request }) => {
   const seeder = new Seeder(request);
   // A switched-off webhook: listed, never sent to.
   const hook = await seeder.call<{ id: number }>('POST', '/webhooks', { name: `e2e-cards-${RUN}`, url: 'https://hooks.example.invalid/e2e', format: 'json', minSeverity: 'critical', enabled: false });
@@ -180,19 +163,25 @@ test('admin lists are cards on a phone: alert rules, webhooks and anomaly models
       await expect(cpu).toContainText('Condition');
       await expect(cpu.getByRole('button', { name: 'Edit HostHighCpu' })).toBeVisible();
       await expect(cpu.getByRole('switch')).toBeVisible();
-    });
+    }, { noSidewaysScroll: true });
     await onPhoneInLight(browser, '/admin/webhooks', 'console-webhooks-cards', async (phone) => {
       const card = phone.getByRole('list', { name: 'Webhooks' }).getByRole('listitem', { name: `e2e-cards-${RUN}` });
       await expect(card).toContainText('hooks.example.invalid/e2e');
       await expect(card.getByRole('button', { name: `Send a test to e2e-cards-${RUN}` })).toBeVisible();
       await expect(phone.getByRole('table', { name: 'Webhooks' })).toHaveCount(0);
-    });
+    }, { noSidewaysScroll: true });
+    await onPhoneInLight(browser, '/admin/users', 'console-users-cards', async (phone) => {
+      const admin = phone.getByRole('list', { name: 'Users' }).getByRole('listitem', { name: 'admin' });
+      await expect(admin).toContainText('Created');
+      await expect(admin.getByLabel('Role of admin')).toHaveValue('admin');
+      await expect(phone.getByRole('table', { name: 'Users' })).toHaveCount(0);
+    }, { noSidewaysScroll: true });
     await onPhoneInLight(browser, '/admin/anomaly-models', 'console-anomaly-models-cards', async (phone) => {
       const list = phone.getByRole('list', { name: 'Anomaly models' });
       await expect(list.getByRole('listitem').first()).toBeVisible();
       await expect(list.getByRole('listitem').first()).toContainText('Samples');
       await expect(phone.getByRole('table', { name: 'Anomaly models' })).toHaveCount(0);
-    });
+    }, { noSidewaysScroll: true });
   } finally {
     await seeder.call('DELETE', `/webhooks/${hook.id}`);
   }

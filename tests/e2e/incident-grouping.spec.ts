@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { Seeder, baseURL, expectAccessible, screenshot, signIn } from './support.ts';
+import { PHONE, Seeder, baseURL, expectAccessible, screenshot, signIn } from './support.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -7,7 +7,6 @@ test.describe.configure({ mode: 'serial' });
 const RUN = Date.now().toString(36);
 const SERVICE = `e2e-api-${RUN}`;
 const ALERT = `HighErrorRateE2E${RUN}`;
-const PHONE = { width: 390, height: 844 };
 
 /** Sends one Alertmanager notification (version 4) with its group, as Alertmanager does. */
 async function notify(request: APIRequestContext, key: string, groupLabels: Record<string, string>, alerts: Array<{ labels: Record<string, string>; summary: string }>): Promise<number[]> {

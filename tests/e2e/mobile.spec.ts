@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { Seeder, baseURL, expectAccessible, screenshot, signIn } from './support.ts';
+import { PHONE, Seeder, baseURL, expectAccessible, screenshot, signIn } from './support.ts';
 
 /**
  * Where on-call people are (issue 17, item 9): phone (390 px) and tablet (768 px) layouts,
@@ -10,7 +10,6 @@ test.describe.configure({ mode: 'serial' });
 
 const HOST = 'e2e-phone-1';
 const SUMMARY = `Error rate above 5% on ${HOST}`;
-const PHONE = { width: 390, height: 844 };
 const TABLET = { width: 768, height: 1024 };
 
 /** Nothing in the header is pushed off screen or hidden behind another item. */

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { Seeder, baseURL, expectAccessible, screenshot, signIn } from './support.ts';
+import { expect, test, type Page } from '@playwright/test';
+import { Seeder, baseURL, expectAccessible, onPhoneInLight, screenshot, signIn } from './support.ts';
 
 /**
  * Issue 17, items 5, 7 and 8: the alert drawer, every admin task in the UI, and charts
@@ -11,24 +11,7 @@ import { Seeder, baseURL, expectAccessible, screenshot, signIn } from './support
  */
 test.describe.configure({ mode: 'serial' });
 
-const PHONE = { width: 390, height: 844 };
 const OVERLAY_HOST = 'e2e-overlay-1';
-
-/** The same view on a phone in the light theme: it must load, read and pass axe too. */
-async function onPhoneInLight(browser: Browser, route: string, name: string, ready: (page: Page) => Promise<void>): Promise<void> {
-  const context = await browser.newContext({ colorScheme: 'light', viewport: PHONE, isMobile: true, hasTouch: true });
-  const page = await context.newPage();
-  try {
-    await signIn(page);
-    await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
-    await page.goto(`${baseURL()}/#${route}`);
-    await ready(page);
-    await screenshot(page, `${name}-phone-light`);
-    await expectAccessible(page);
-  } finally {
-    await context.close();
-  }
-}
 
 async function signedIn(page: Page): Promise<void> {
   await signIn(page);

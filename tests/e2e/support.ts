@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { E2E_ADMIN_PASSWORD } from './server-process.ts';
 
@@ -95,4 +95,36 @@ export async function expectAccessible(page: Page): Promise<void> {
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
     .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} — ${violation.nodes.map((node) => `${node.target.join(' ')} ${node.any[0]?.message ?? ''}`).slice(0, 3).join(' | ')}`);
   expect(blocking, `accessibility of ${page.url()}`).toEqual([]);
+}
+
+/** The phone size every phone check uses (an iPhone 12-14 class screen). */
+export const PHONE = { width: 390, height: 844 };
+
+/**
+ * The same view on a phone in the light theme: signed in, opened at `route`, `ready` waits
+ * for its content; then a screenshot `<name>-phone-light` and axe. With
+ * `noSidewaysScroll`, the page must also fit the screen's width.
+ */
+export async function onPhoneInLight(
+  browser: Browser,
+  route: string,
+  name: string,
+  ready: (page: Page) => Promise<void>,
+  { noSidewaysScroll = false }: { noSidewaysScroll?: boolean } = {},
+): Promise<void> {
+  const context = await browser.newContext({ colorScheme: 'light', viewport: PHONE, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  try {
+    await signIn(page);
+    await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+    await page.goto(`${baseURL()}/#${route}`);
+    await ready(page);
+    if (noSidewaysScroll) {
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scrolling').toBe(true);
+    }
+    await screenshot(page, `${name}-phone-light`);
+    await expectAccessible(page);
+  } finally {
+    await context.close();
+  }
 }

@@ -1,4 +1,4 @@
-import { Badge, Button, Code, Modal, Paper, Table, Text } from '@mantine/core';
+import { Badge, Button, Code, Modal, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { modals } from '@mantine/modals';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -6,7 +6,7 @@ import { IconKey, IconPlus } from '@tabler/icons-react';
 import type { ApiKey } from '../../../../shared/api/api-keys.ts';
 import { useApi } from '../../platform/PlatformContext.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
-import { QueryState } from '../../components/QueryState.tsx';
+import { AdminTable } from '../../components/admin/AdminTable.tsx';
 import { RoleBadge } from '../../components/RoleBadge.tsx';
 import { notifyError, notifySuccess } from '../../components/notify.ts';
 import { formatDateTime } from '../../lib/format.ts';
@@ -49,53 +49,28 @@ export function ApiKeysView() {
         description="For scripts and integrations. A key acts for its owner, with a role no higher than theirs."
         actions={<Button leftSection={<IconPlus size={16} />} onClick={createModal.open}>New API key</Button>}
       />
-      <Paper withBorder radius="md">
-        <QueryState
-          query={keys}
-          isEmpty={(data) => data.keys.length === 0}
-          empty={{ title: 'No API keys', description: 'Create one for a script or an integration such as Grafana.', icon: <IconKey size={24} /> }}
-        >
-          {(data) => (
-            <Table highlightOnHover verticalSpacing="xs" aria-label="API keys">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>Key</Table.Th>
-                  <Table.Th>Owner</Table.Th>
-                  <Table.Th>Role</Table.Th>
-                  <Table.Th>State</Table.Th>
-                  <Table.Th>Last used</Table.Th>
-                  <Table.Th>Expires</Table.Th>
-                  <Table.Th />
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {data.keys.map((key) => {
-                  const state = keyState(key, now);
-                  return (
-                    <Table.Tr key={key.id}>
-                      <Table.Td fw={500}>{key.name}</Table.Td>
-                      <Table.Td><Code>{key.prefix}…</Code></Table.Td>
-                      <Table.Td>{key.ownerUsername}</Table.Td>
-                      <Table.Td><RoleBadge role={key.role} /></Table.Td>
-                      <Table.Td><Badge color={state.color} variant="light">{state.label}</Badge></Table.Td>
-                      <Table.Td><Text size="sm" c="dimmed">{key.lastUsedAt ? formatDateTime(key.lastUsedAt) : 'never'}</Text></Table.Td>
-                      <Table.Td><Text size="sm" c="dimmed">{key.expiresAt ? formatDateTime(key.expiresAt) : 'never'}</Text></Table.Td>
-                      <Table.Td ta="right">
-                        {state.label === 'active' && (
-                          <Button size="xs" variant="subtle" color="red" onClick={() => confirmRevoke(key)} aria-label={`Revoke ${key.name}`}>
-                            Revoke
-                          </Button>
-                        )}
-                      </Table.Td>
-                    </Table.Tr>
-                  );
-                })}
-              </Table.Tbody>
-            </Table>
-          )}
-        </QueryState>
-      </Paper>
+      <AdminTable
+        query={keys}
+        rows={(data) => data.keys}
+        rowKey={(key) => key.id}
+        rowLabel={(key) => key.name}
+        label="API keys"
+        empty={{ title: 'No API keys', description: 'Create one for a script or an integration such as Grafana.', icon: <IconKey size={24} /> }}
+        columns={[
+          { header: 'Name', cell: (key) => <Text size="sm" fw={500}>{key.name}</Text>, inCard: false },
+          { header: 'Key', cell: (key) => <Code>{key.prefix}…</Code> },
+          { header: 'Owner', cell: (key) => <Text size="sm">{key.ownerUsername}</Text> },
+          { header: 'Role', cell: (key) => <RoleBadge role={key.role} /> },
+          { header: 'State', cell: (key) => { const state = keyState(key, now); return <Badge color={state.color} variant="light">{state.label}</Badge>; } },
+          { header: 'Last used', cell: (key) => <Text size="sm" c="dimmed">{key.lastUsedAt ? formatDateTime(key.lastUsedAt) : 'never'}</Text> },
+          { header: 'Expires', cell: (key) => <Text size="sm" c="dimmed">{key.expiresAt ? formatDateTime(key.expiresAt) : 'never'}</Text> },
+        ]}
+        actions={(key) => keyState(key, now).label === 'active' && (
+          <Button size="xs" variant="subtle" color="red" onClick={() => confirmRevoke(key)} aria-label={`Revoke ${key.name}`}>
+            Revoke
+          </Button>
+        )}
+      />
       <Modal opened={creating} onClose={createModal.close} title="New API key">
         <CreateApiKeyForm onDone={createModal.close} />
       </Modal>

@@ -1,12 +1,12 @@
 import { useState } from 'react';
-import { Badge, Button, Code, Group, Modal, Paper, Table, Text, Tooltip } from '@mantine/core';
+import { Badge, Button, Code, Modal, Text, Tooltip } from '@mantine/core';
 import { modals } from '@mantine/modals';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconDatabase, IconPlus } from '@tabler/icons-react';
 import type { Datasource, DatasourceTestResult } from '../../../../shared/api/datasources.ts';
 import { useApi } from '../../platform/PlatformContext.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
-import { QueryState } from '../../components/QueryState.tsx';
+import { AdminTable } from '../../components/admin/AdminTable.tsx';
 import { notifyError, notifySuccess } from '../../components/notify.ts';
 import { adminQueries } from './queries.ts';
 import { DatasourceForm, type DatasourceFormValue } from './DatasourceForm.tsx';
@@ -77,46 +77,28 @@ export function DatasourcesView() {
         description="Prometheus-compatible query APIs (Prometheus, Thanos, Mimir, VictoriaMetrics) for the metrics explorer, anomaly watches and rules."
         actions={<Button leftSection={<IconPlus size={16} />} onClick={() => setEditing({ mode: 'create' })}>Add data source</Button>}
       />
-      <Paper withBorder radius="md">
-        <QueryState
-          query={sources}
-          isEmpty={(data) => data.datasources.length === 0}
-          empty={{ title: 'No data sources', description: 'Add your Prometheus to chart its history and watch it for anomalies.', icon: <IconDatabase size={24} /> }}
-        >
-          {(data) => (
-            <Table highlightOnHover verticalSpacing="xs" aria-label="Data sources">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>URL</Table.Th>
-                  <Table.Th>Auth</Table.Th>
-                  <Table.Th>Scrape / timeout</Table.Th>
-                  <Table.Th>Test</Table.Th>
-                  <Table.Th />
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {data.datasources.map((source) => (
-                  <Table.Tr key={source.id}>
-                    <Table.Td fw={500}>{source.name}</Table.Td>
-                    <Table.Td><Code>{source.url}</Code>{source.tlsSkipVerify && <Badge ml="xs" color="orange" variant="light">TLS unverified</Badge>}</Table.Td>
-                    <Table.Td>{source.auth ? (source.auth.type === 'basic' ? `basic (${source.auth.username})` : 'bearer') : 'none'}</Table.Td>
-                    <Table.Td><Text size="sm" c="dimmed">{source.scrapeIntervalSeconds} s / {source.timeoutSeconds} s</Text></Table.Td>
-                    <Table.Td><TestBadge result={tests[source.id]} /></Table.Td>
-                    <Table.Td>
-                      <Group gap={4} justify="flex-end" wrap="nowrap">
-                        <Button size="xs" variant="subtle" loading={test.isPending && test.variables?.id === source.id} onClick={() => test.mutate(source)} aria-label={`Test ${source.name}`}>Test</Button>
-                        <Button size="xs" variant="subtle" onClick={() => setEditing({ mode: 'edit', source })} aria-label={`Edit ${source.name}`}>Edit</Button>
-                        <Button size="xs" variant="subtle" color="red" onClick={() => confirmRemove(source)} aria-label={`Delete ${source.name}`}>Delete</Button>
-                      </Group>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          )}
-        </QueryState>
-      </Paper>
+      <AdminTable
+        query={sources}
+        rows={(data) => data.datasources}
+        rowKey={(source) => source.id}
+        rowLabel={(source) => source.name}
+        label="Data sources"
+        empty={{ title: 'No data sources', description: 'Add your Prometheus to chart its history and watch it for anomalies.', icon: <IconDatabase size={24} /> }}
+        columns={[
+          { header: 'Name', cell: (source) => <Text size="sm" fw={500}>{source.name}</Text>, inCard: false },
+          { header: 'URL', cell: (source) => <><Code>{source.url}</Code>{source.tlsSkipVerify && <Badge ml="xs" color="orange" variant="light">TLS unverified</Badge>}</> },
+          { header: 'Auth', cell: (source) => <Text size="sm">{source.auth ? (source.auth.type === 'basic' ? `basic (${source.auth.username})` : 'bearer') : 'none'}</Text> },
+          { header: 'Scrape / timeout', cell: (source) => <Text size="sm" c="dimmed">{source.scrapeIntervalSeconds} s / {source.timeoutSeconds} s</Text> },
+          { header: 'Test', cell: (source) => <TestBadge result={tests[source.id]} /> },
+        ]}
+        actions={(source) => (
+          <>
+            <Button size="xs" variant="subtle" loading={test.isPending && test.variables?.id === source.id} onClick={() => test.mutate(source)} aria-label={`Test ${source.name}`}>Test</Button>
+            <Button size="xs" variant="subtle" onClick={() => setEditing({ mode: 'edit', source })} aria-label={`Edit ${source.name}`}>Edit</Button>
+            <Button size="xs" variant="subtle" color="red" onClick={() => confirmRemove(source)} aria-label={`Delete ${source.name}`}>Delete</Button>
+          </>
+        )}
+      />
       <Modal opened={editing !== null} onClose={() => setEditing(null)} title={editing?.mode === 'edit' ? `Edit ${editing.source.name}` : 'Add data source'} size="lg">
         {editing && <DatasourceForm {...(editing.mode === 'edit' ? { current: editing.source } : {})} busy={save.isPending} onSubmit={(body) => save.mutate(body)} />}
       </Modal>

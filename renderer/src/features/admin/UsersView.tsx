@@ -1,4 +1,4 @@
-import { Button, Modal, Paper, Select, Switch, Table, Text } from '@mantine/core';
+import { Button, Modal, Select, Switch, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useDisclosure } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -9,7 +9,7 @@ import type { UpdateUserRequest } from '../../../../shared/api/users.ts';
 import { useApi } from '../../platform/PlatformContext.tsx';
 import { useCurrentUser } from '../../session/SessionProvider.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
-import { QueryState } from '../../components/QueryState.tsx';
+import { AdminTable } from '../../components/admin/AdminTable.tsx';
 import { notifyError, notifySuccess } from '../../components/notify.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { adminQueries } from './queries.ts';
@@ -39,65 +39,58 @@ export function UsersView() {
         description="Who can sign in, and what their role lets them do."
         actions={<Button leftSection={<IconUserPlus size={16} />} onClick={createModal.open}>New user</Button>}
       />
-      <Paper withBorder radius="md">
-        <QueryState query={users} isEmpty={(data) => data.users.length === 0} empty={{ title: 'No users yet' }}>
-          {(data) => (
-            <Table highlightOnHover verticalSpacing="xs" aria-label="Users">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Username</Table.Th>
-                  <Table.Th>Role</Table.Th>
-                  <Table.Th>Enabled</Table.Th>
-                  <Table.Th>Created</Table.Th>
-                  <Table.Th />
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {data.users.map((user) => {
-                  const self = user.id === me?.id;
-                  return (
-                    <Table.Tr key={user.id}>
-                      <Table.Td>
-                        <Text fw={500}>{user.username}</Text>
-                        {user.mustChangePassword && <Text size="xs" c="dimmed">must choose a password</Text>}
-                      </Table.Td>
-                      <Table.Td w={160}>
-                        <Select
-                          aria-label={`Role of ${user.username}`}
-                          size="xs"
-                          data={[...ROLES]}
-                          value={user.role}
-                          allowDeselect={false}
-                          disabled={self}
-                          onChange={(role) => role && role !== user.role && update.mutate({ user, changes: { role: role as Role } })}
-                        />
-                      </Table.Td>
-                      <Table.Td>
-                        <Switch
-                          aria-label={`${user.username} enabled`}
-                          checked={!user.disabled}
-                          disabled={self}
-                          onChange={(e) => update.mutate({ user, changes: { disabled: !e.currentTarget.checked } })}
-                        />
-                      </Table.Td>
-                      <Table.Td>
-                        <Text size="sm" c="dimmed">{formatDateTime(user.createdAt)}</Text>
-                      </Table.Td>
-                      <Table.Td ta="right">
-                        {!self && (
-                          <Button size="xs" variant="subtle" onClick={() => setResetting(user)} aria-label={`Reset password of ${user.username}`}>
-                            Reset password
-                          </Button>
-                        )}
-                      </Table.Td>
-                    </Table.Tr>
-                  );
-                })}
-              </Table.Tbody>
-            </Table>
-          )}
-        </QueryState>
-      </Paper>
+      <AdminTable
+        query={users}
+        rows={(data) => data.users}
+        rowKey={(user) => user.id}
+        rowLabel={(user) => user.username}
+        label="Users"
+        empty={{ title: 'No users yet' }}
+        columns={[
+          {
+            header: 'Username',
+            cell: (user) => (
+              <>
+                <Text size="sm" fw={500}>{user.username}</Text>
+                {user.mustChangePassword && <Text size="xs" c="dimmed">must choose a password</Text>}
+              </>
+            ),
+            inCard: false,
+          },
+          {
+            header: 'Role',
+            cell: (user) => (
+              <Select
+                aria-label={`Role of ${user.username}`}
+                size="xs"
+                w={140}
+                data={[...ROLES]}
+                value={user.role}
+                allowDeselect={false}
+                disabled={user.id === me?.id}
+                onChange={(role) => role && role !== user.role && update.mutate({ user, changes: { role: role as Role } })}
+              />
+            ),
+          },
+          {
+            header: 'Enabled',
+            cell: (user) => (
+              <Switch
+                aria-label={`${user.username} enabled`}
+                checked={!user.disabled}
+                disabled={user.id === me?.id}
+                onChange={(e) => update.mutate({ user, changes: { disabled: !e.currentTarget.checked } })}
+              />
+            ),
+          },
+          { header: 'Created', cell: (user) => <Text size="sm" c="dimmed">{formatDateTime(user.createdAt)}</Text> },
+        ]}
+        actions={(user) => user.id !== me?.id && (
+          <Button size="xs" variant="subtle" onClick={() => setResetting(user)} aria-label={`Reset password of ${user.username}`}>
+            Reset password
+          </Button>
+        )}
+      />
       <Modal opened={resetting !== null} onClose={() => setResetting(null)} title="Reset password">
         {resetting && <ResetPasswordForm user={resetting} onDone={() => setResetting(null)} />}
       </Modal>
