@@ -20,6 +20,7 @@ import { createLogger } from './observability/logger.ts';
 import { healthRoutes } from './health/routes.ts';
 import { StorageHealth } from './health/storage.ts';
 import { registerServerMetrics } from './observability/server-metrics.ts';
+import { startIdleMemoryRelease } from './observability/idle-memory.ts';
 import { versionRoutes } from './health/version-routes.ts';
 import { webConsole } from './web/plugin.ts';
 import { bootstrapAdmin } from './auth/bootstrap-admin.ts';
@@ -151,8 +152,11 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   app.decorate('runbooks', features.runbooks.service);
   // The WAL cut back to nothing every 10 s, so an idle data folder holds only the database.
   const stopWalCheckpoints = startWalCheckpoints(db);
+  // The heap a burst of work grew to is given back once the server is quiet (observability/idle-memory.ts).
+  const stopIdleMemoryRelease = startIdleMemoryRelease();
   app.addHook('onClose', async () => {
     stopWalCheckpoints();
+    stopIdleMemoryRelease();
     // Entries still queued go to the database before it closes.
     await ctx.audit.flush().catch(() => undefined);
     await storage.sql.close();

@@ -139,6 +139,28 @@ describe('incident capsule', () => {
     await expect(reads.sourceRange(DATASOURCE, { query: 'rate(other[5m])', start: String(start), end: String(end) })).rejects.toMatchObject({ code: 'E_NETWORK', details: { offline: true } });
   });
 
+  it('answers every read of the console\'s capsule view (list, bundle, alerts, series, source answers) with no server', async () => {
+    // The bundle names the panel's source queries, as the server's export does.
+    const sourceQueries = [LATENCY, 'up'].map((query, i) => ({ id: i + 1, incidentId: INCIDENT, datasourceId: DATASOURCE + i, query, title: null, createdBy: 'bob', createdAt: T0 }));
+    source.incidents.putBundle({ ...source.incidents.bundle(INCIDENT)!.value, sourceQueries }, T0 + 60_000);
+    exportCapsule(source, INCIDENT, file, () => T0 + 120_000);
+    importCapsule(target, file);
+
+    const reads = new OfflineReads({ transport: noServer, cache: target });
+    expect((await reads.incidents({ limit: 200 })).data.items.map((incident) => incident.id).sort((a, b) => a - b)).toEqual([7, INCIDENT]);
+    const { data: bundle, source: origin } = await reads.incidentBundle(INCIDENT);
+    expect(origin).toBe('cache');
+    expect(bundle.sourceQueries).toEqual(sourceQueries);
+    const { from, to, selectors } = bundle.metricsWindow;
+    const metrics = await reads.queryRange({ match: selectors[0]!, from, to });
+    expect(metrics.data.series.map((series) => series.name)).toEqual(['cpu_usage']);
+    expect(metrics.data.series[0]!.timestamps.length).toBeGreaterThan(0);
+    expect((await reads.alerts({ incidentId: INCIDENT })).data.items.map((alert) => alert.incidentId)).toEqual(bundle.alerts.map(() => INCIDENT));
+    // Each source query of the bundle finds the answer the capsule carried, over the panel's window.
+    const answers = await Promise.all(bundle.sourceQueries!.map((query) => reads.sourceRange(query.datasourceId, { query: query.query, start: String(from / 1000), end: String(to / 1000), maxPoints: 500 })));
+    expect(answers.map((answer) => answer.data.data.result.length)).toEqual([2, 0]);
+  });
+
   it('opens a format-1 capsule (made before capsules carried source answers)', () => {
     exportCapsule(source, INCIDENT, file, () => T0 + 120_000);
     const current = decodePayload(fs.readFileSync(file));

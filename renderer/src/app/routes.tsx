@@ -10,6 +10,7 @@ import {
   IconChecklist,
   IconChartLine,
   IconDatabase,
+  IconPackageImport,
   IconTerminal2,
   IconFileSearch,
   IconFlame,
@@ -35,6 +36,8 @@ const AlertsView = lazy(() => import('../features/alerts/AlertsView.tsx').then((
 const SilencesView = lazy(() => import('../features/alerts/SilencesView.tsx').then((m) => ({ default: m.SilencesView })));
 const IncidentsView = lazy(() => import('../features/incidents/IncidentsView.tsx').then((m) => ({ default: m.IncidentsView })));
 const IncidentDetailView = lazy(() => import('../features/incidents/IncidentDetailView.tsx').then((m) => ({ default: m.IncidentDetailView })));
+const CapsulesView = lazy(() => import('../features/capsules/CapsulesView.tsx').then((m) => ({ default: m.CapsulesView })));
+const CapsuleIncidentView = lazy(() => import('../features/capsules/CapsuleIncidentView.tsx').then((m) => ({ default: m.CapsuleIncidentView })));
 const ReplayView = lazy(() => import('../features/replay/ReplayView.tsx').then((m) => ({ default: m.ReplayView })));
 const RunbooksView = lazy(() => import('../features/runbooks/RunbooksView.tsx').then((m) => ({ default: m.RunbooksView })));
 const RunbookDetailView = lazy(() => import('../features/runbooks/RunbookDetailView.tsx').then((m) => ({ default: m.RunbookDetailView })));
@@ -97,6 +100,8 @@ export const ROUTES: readonly AppRoute[] = [
   route({ path: '/admin/incident-grouping', label: 'Incident grouping', icon: <IconStack2 size={18} />, group: 'Admin', component: IncidentGroupingView, permission: 'rules:manage', keywords: ['group by', 'window', 'auto-resolve', 'incidents'] }),
   route({ path: '/admin/anomaly-models', label: 'Anomaly models', icon: <IconBrain size={18} />, group: 'Admin', component: AnomalyModelsView, permission: 'models:manage', keywords: ['train', 'promote', 'rollback', 'shadow'] }),
   route({ path: '/admin/audit', label: 'Audit log', icon: <IconFileSearch size={18} />, group: 'Admin', component: AuditView, permission: 'audit:read', keywords: ['history', 'who'] }),
+  route({ path: '/capsules', label: 'Imported capsules', icon: <IconPackageImport size={18} />, group: 'App', component: CapsulesView, permission: 'incidents:read', desktopOnly: true, keywords: ['scocapsule', 'offline', 'import', 'review'] }),
+  route({ path: '/capsules/:id', label: 'Imported incident', icon: <IconPackageImport size={18} />, group: 'App', component: CapsuleIncidentView, permission: 'incidents:read', desktopOnly: true, hidden: true }),
   route({ path: '/connections', label: 'Connections', icon: <IconPlugConnected size={18} />, group: 'App', component: ConnectionsView, desktopOnly: true, keywords: ['servers', 'profiles'] }),
   route({ path: '/settings', label: 'Settings', icon: <IconSettings size={18} />, group: 'App', component: SettingsView, keywords: ['theme', 'dark', 'notifications'] }),
 ];

@@ -37,7 +37,7 @@ describe('the web live stream', () => {
       onStatus,
       createEventSource: (url) => new FakeEventSource(url) as unknown as EventSource,
     });
-    await vi.waitFor(() => expect(FakeEventSource.instances.at(-1)?.url).toBe('http://127.0.0.1:1/api/v1/stream?ticket=sst_one'));
+    await vi.waitFor(() => expect(FakeEventSource.instances.at(-1)?.url).toBe('http://127.0.0.1:1/api/v1/stream?ticket=sst_one'), { timeout: 30_000 });
     const source = FakeEventSource.instances.at(-1) as FakeEventSource;
     source.onopen?.();
     expect(onStatus).toHaveBeenLastCalledWith({ state: 'live', errorCode: null });

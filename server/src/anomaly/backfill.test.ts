@@ -111,5 +111,5 @@ describe('cursor back-fill of unscored samples', () => {
     const old = scoredTimes.get('old-1')!;
     expect(old.size).toBe(before + 30);
     expect([...old.values()].every((n) => n === 1)).toBe(true);
-  }, 60_000);
+  }, 120_000);
 });

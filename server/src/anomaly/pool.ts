@@ -4,6 +4,9 @@ import { Piscina } from 'piscina';
 import type { ExplainResult, FitResult, ScoreResult, WorkerTask } from './protocol.ts';
 import { withSpan } from '../observability/tracing.ts';
 
+/** A worker without a task for this long exits (live scoring every few seconds keeps one). */
+const IDLE_WORKER_MS = 30_000;
+
 /**
  * The worker pool. Piscina replaces a worker that dies; the task it was running is
  * rejected and the caller reports it, so one crash costs one sample of one target.
@@ -15,7 +18,9 @@ export class ScoringPool {
 
   constructor(threads = Math.max(1, Math.min(2, availableParallelism() - 1))) {
     this.#threads = threads;
-    this.#pool = new Piscina({ filename: fileURLToPath(new URL('./worker.ts', import.meta.url)), minThreads: threads, maxThreads: threads });
+    // Workers start with the first task and leave after a while without one: an idle
+    // server does not hold a worker's heap and its cached models (tens of MiB each).
+    this.#pool = new Piscina({ filename: fileURLToPath(new URL('./worker.ts', import.meta.url)), minThreads: 0, maxThreads: threads, idleTimeout: IDLE_WORKER_MS });
   }
 
   /** Worker threads: how many tasks run at once. */

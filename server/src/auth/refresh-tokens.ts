@@ -1,6 +1,15 @@
 import crypto from 'node:crypto';
+import type { Kysely } from 'kysely';
 import type { SqlDatabase } from '../db/sql/open.ts';
+import type { SqlSchema } from '../db/sql/schema.ts';
+import { compiledOnce } from '../db/sql/compiled-once.ts';
 import { AppError } from '../../../shared/errors.ts';
+
+const sessionCounts = compiledOnce(
+  (db: Kysely<SqlSchema>, family: string) =>
+    db.selectFrom('refresh_tokens').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.count<number>('revoked_at').as('revoked')]).where('family', '=', family),
+  [''] as [string],
+);
 
 const hash = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
 
@@ -84,11 +93,9 @@ export class RefreshTokens {
    * reads, so access tokens of the session stop working at once everywhere.
    */
   async isSessionRevoked(family: string): Promise<boolean> {
-    const row = await this.#sql.db
-      .selectFrom('refresh_tokens')
-      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.count<number>('revoked_at').as('revoked')])
-      .where('family', '=', family)
-      .executeTakeFirstOrThrow();
+    // Asked by every authenticated request: compiled once (compiled-once.ts).
+    const row = (await sessionCounts(this.#sql.db, family)).rows[0];
+    if (!row) throw new Error('COUNT returned no row');
     return Number(row.n) === 0 || Number(row.revoked) > 0;
   }
 

@@ -1,4 +1,4 @@
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import type { TestFailureKind } from '../../../shared/api/datasources.ts';
 import type { UpstreamAuth } from './store.ts';
 
@@ -81,31 +81,72 @@ export class UpstreamClient {
     this.#hasCredentials = auth !== null && auth !== undefined;
   }
 
-  /** GET `api/v1/<path>?<query>` relative to the source's URL (which may carry a path prefix, as Thanos or Mimir do). */
-  async get(apiPath: string, query: URLSearchParams | string, signal?: AbortSignal): Promise<UpstreamResponse> {
+  /**
+   * GET `api/v1/<path>?<query>` relative to the source's URL (which may carry a path prefix, as Thanos or Mimir do).
+   * Through undici's dispatch with a handler that only collects the body's chunks: the
+   * request API's Readable body (and its concatenation) cost about twice the CPU per call
+   * in the measured A/B (docs/benchmarks.md), and every call reads the whole body anyway.
+   */
+  get(apiPath: string, query: URLSearchParams | string, signal?: AbortSignal): Promise<UpstreamResponse> {
     const search = typeof query === 'string' ? query : query.toString();
     const path = `${this.#base.pathname}api/v1/${apiPath}${search ? `?${search}` : ''}`;
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new UpstreamError('timeout', `${this.#base.host} did not answer within ${this.#timeoutMs / 1000} s (the data source's timeout). Narrow the query or raise the timeout.`)), this.#timeoutMs);
-    const cancel = () => controller.abort(new UpstreamError('timeout', 'The query was cancelled.'));
-    signal?.addEventListener('abort', cancel, { once: true });
-    try {
-      const response = await this.#pool.request({ method: 'GET', path, headers: this.#headers, signal: controller.signal });
-      const status = response.statusCode;
-      if (status === 401 || status === 403) {
-        // Read to the end, so the socket goes back to the pool.
-        await response.body.dump();
-        throw new UpstreamError('auth', `${this.#base.host} refused our credentials (HTTP ${status}). Check the data source's ${this.#hasCredentials ? 'username/password or token' : 'authentication: it needs one'}.`);
+    return new Promise<UpstreamResponse>((resolve, reject) => {
+      let settled = false;
+      let controller: Dispatcher.DispatchController | undefined;
+      let abortedWith: UpstreamError | undefined;
+      const finish = (error: unknown, response?: UpstreamResponse) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', cancel);
+        if (response) resolve(response);
+        else reject(this.#classify(error));
+      };
+      const abort = (reason: UpstreamError) => {
+        if (settled) return;
+        abortedWith = reason;
+        // Before the request started there is nothing to abort yet: onRequestStart does it.
+        if (controller) controller.abort(reason);
+      };
+      const timer = setTimeout(() => abort(new UpstreamError('timeout', `${this.#base.host} did not answer within ${this.#timeoutMs / 1000} s (the data source's timeout). Narrow the query or raise the timeout.`)), this.#timeoutMs);
+      const cancel = () => abort(new UpstreamError('timeout', 'The query was cancelled.'));
+      signal?.addEventListener('abort', cancel, { once: true });
+
+      let status = 0;
+      let contentType = 'application/json';
+      const chunks: Buffer[] = [];
+      let bytes = 0;
+      const handler: Dispatcher.DispatchHandler = {
+        onRequestStart: (started) => {
+          controller = started;
+          if (abortedWith) started.abort(abortedWith);
+        },
+        onResponseStart: (_controller, statusCode, headers) => {
+          status = statusCode;
+          const type = headers['content-type'];
+          if (type !== undefined) contentType = (Array.isArray(type) ? type[0] : type) ?? contentType;
+        },
+        onResponseData: (_controller, chunk) => {
+          chunks.push(chunk);
+          bytes += chunk.length;
+        },
+        // Read to the end whatever the status, so the socket goes back to the pool.
+        onResponseEnd: () => {
+          if (status === 401 || status === 403) {
+            finish(new UpstreamError('auth', `${this.#base.host} refused our credentials (HTTP ${status}). Check the data source's ${this.#hasCredentials ? 'username/password or token' : 'authentication: it needs one'}.`));
+            return;
+          }
+          // A copy: the cache keeps exactly the answer's bytes, not the socket reads they arrived in.
+          finish(undefined, { status, contentType, body: Buffer.concat(chunks, bytes) });
+        },
+        onResponseError: (_controller, error) => finish(abortedWith ?? error),
+      };
+      try {
+        this.#pool.dispatch({ method: 'GET', path, headers: this.#headers }, handler);
+      } catch (error) {
+        finish(error);
       }
-      const body = Buffer.from(await response.body.arrayBuffer());
-      const contentType = response.headers['content-type'];
-      return { status, contentType: (Array.isArray(contentType) ? contentType[0] : contentType) ?? 'application/json', body };
-    } catch (error) {
-      throw this.#classify(error);
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', cancel);
-    }
+    });
   }
 
   close(): void {

@@ -55,7 +55,7 @@ describe('bounded queues and load shedding', () => {
 });
 
 describe('query cache bound in bytes', () => {
-  const answer = (n: number) => ({ resolution: 'raw' as const, timestamps: Array.from({ length: n }, (_, i) => i), values: Array.from({ length: n }, () => 1) });
+  const answer = (n: number) => ({ resolution: 'raw' as const, timestamps: Float64Array.from({ length: n }, (_, i) => i), values: new Float64Array(n).fill(1) });
 
   it('counts keys and bookkeeping, not only points, and keeps no answer larger than itself', () => {
     const cache = new QueryCache({ maxBytes: 100_000 });

@@ -4,8 +4,21 @@ import type { RouteBody, RouteDefinition, RouteGroup, RouteOutput, RouteParams, 
 /** A request of a declared route, typed by its schemas (Fastify has validated it already). */
 export type RouteRequest<R extends RouteDefinition> = FastifyRequest<{ Params: RouteParams<R>; Querystring: RouteQuery<R>; Body: RouteBody<R> }>;
 
+/**
+ * A success value the route has already written as JSON bytes that match its response
+ * schema (a large answer written in one pass; see metrics/range-json.ts): sent as is,
+ * without the schema serializer. The route's tests check the bytes against the schema.
+ */
+export class JsonBytes {
+  readonly bytes: Buffer;
+
+  constructor(bytes: Buffer) {
+    this.bytes = bytes;
+  }
+}
+
 /** Answers the route's success value; the status comes from the declaration. */
-export type RouteHandler<R extends RouteDefinition> = (request: RouteRequest<R>, reply: FastifyReply) => Promise<RouteOutput<R>> | RouteOutput<R>;
+export type RouteHandler<R extends RouteDefinition> = (request: RouteRequest<R>, reply: FastifyReply) => Promise<RouteOutput<R> | JsonBytes> | RouteOutput<R> | JsonBytes;
 
 /** Fastify options a route may add beyond its declaration (rate limits, hooks). */
 export interface RouteExtras {
@@ -55,6 +68,10 @@ export function registerRoute<R extends RouteDefinition>(app: FastifyInstance, r
       const result = await handler(request as RouteRequest<R>, reply);
       if (reply.sent) return reply;
       if (status !== 200) void reply.code(status);
+      if (result instanceof JsonBytes) {
+        void reply.type('application/json; charset=utf-8');
+        return result.bytes;
+      }
       return status === 204 ? reply.send() : result;
     },
   });

@@ -153,11 +153,21 @@ export class ChunkTable {
 
   /** Samples in [from, to), in time order. */
   read(id: number, from: number, to: number): Columns {
+    return this.readInto(id, from, to);
+  }
+
+  /**
+   * `read` into `into` when it has room (its columns are overwritten; a query's scratch
+   * space), otherwise into new columns; returns the columns written. Only the chunks that
+   * overlap the range are fetched and decoded.
+   */
+  readInto(id: number, from: number, to: number, into?: Columns): Columns {
     const chunks = this.#inRange.all(id, id, from, from, to) as Uint8Array[];
     const head = this.#states.get(id)?.head ? (this.#headRange.all(id, from, to) as [number, number][]) : [];
     let total = head.length;
     for (const data of chunks) total += chunkCount(data);
-    const out: Columns = { ts: new Float64Array(total), values: new Float64Array(total), length: 0 };
+    const out: Columns = into && into.ts.length >= total ? into : { ts: new Float64Array(total), values: new Float64Array(total), length: 0 };
+    out.length = 0;
     for (const data of chunks) {
       const at = out.length;
       const n = decodeChunkInto(data, out.ts, [out.values], at);

@@ -1,13 +1,13 @@
 import { LRUCache } from 'lru-cache';
 import { Counter, type Registry } from 'prom-client';
-import type { SeriesPoints } from './range-query.ts';
+import type { SeriesColumns } from './range-query.ts';
 
 interface Entry {
   seriesId: number;
   /** Earliest and latest sample time that can change this answer. */
   coverFrom: number;
   coverTo: number;
-  points: SeriesPoints;
+  points: SeriesColumns;
 }
 
 export interface QueryCacheStats {
@@ -26,7 +26,14 @@ export interface QueryCacheOptions {
   registry?: Registry;
 }
 
-/** Two float64 arrays per answer, plus the key and the entry's own bookkeeping. */
+/**
+ * 16 MiB: a million points, 500 answers of 2,000 points (a few dashboards' worth). It was
+ * 64 MiB; a stream of distinct queries (a benchmark, a user scrolling through a week) filled
+ * all of it with answers never asked for again, and the process kept that memory.
+ */
+const DEFAULT_MAX_BYTES = 16 * 1_048_576;
+
+/** Two float64 columns per answer, plus the key and the entry's own bookkeeping. */
 const bytesOf = (key: string, entry: Entry) => entry.points.timestamps.length * 16 + key.length * 2 + 256;
 
 /**
@@ -48,7 +55,7 @@ export class QueryCache {
 
   constructor(options: QueryCacheOptions = {}) {
     this.#lru = new LRUCache<string, Entry>({
-      maxSize: Math.min(options.maxBytes ?? 64 * 1_048_576, (options.maxPoints ?? 4_000_000) * 16),
+      maxSize: Math.min(options.maxBytes ?? DEFAULT_MAX_BYTES, (options.maxPoints ?? 4_000_000) * 16),
       sizeCalculation: (entry, key) => bytesOf(key, entry),
       dispose: (entry, key) => {
         this.#points -= entry.points.timestamps.length;
@@ -63,7 +70,7 @@ export class QueryCache {
     }
   }
 
-  get(key: string): SeriesPoints | undefined {
+  get(key: string): SeriesColumns | undefined {
     const entry = this.#lru.get(key);
     if (entry) {
       this.#hits++;
@@ -75,7 +82,7 @@ export class QueryCache {
     return undefined;
   }
 
-  set(key: string, seriesId: number, coverFrom: number, coverTo: number, points: SeriesPoints): void {
+  set(key: string, seriesId: number, coverFrom: number, coverTo: number, points: SeriesColumns): void {
     const entry = { seriesId, coverFrom, coverTo, points };
     // An answer larger than the whole cache is not kept (lru-cache would refuse it anyway).
     if (bytesOf(key, entry) > this.#lru.maxSize) return;

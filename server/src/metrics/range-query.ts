@@ -25,6 +25,17 @@ export interface SeriesPoints {
   values: number[];
 }
 
+/** A range answer as columns: what the API writes out and the query cache keeps (16 bytes a point). */
+export interface SeriesColumns {
+  resolution: Resolution;
+  timestamps: Float64Array;
+  values: Float64Array;
+}
+
+/** The columns as plain arrays, for callers that want them (chat cards, tests). */
+export function pointsOf(columns: SeriesColumns): SeriesPoints {
+  return { resolution: columns.resolution, timestamps: Array.from(columns.timestamps), values: Array.from(columns.values) };
+}
 /**
  * Picks the coarsest source that still answers the request: the step asked for (or, with
  * none, the spacing maxPoints allows) decides between raw, 1 m and 1 h, and a range that
@@ -38,81 +49,94 @@ export function chooseResolution(request: RangeRequest, retention: RetentionPoli
   return resolution;
 }
 
-export function queryRange(store: MetricsStore, seriesId: number, request: RangeRequest, resolution: Resolution): SeriesPoints {
+/**
+ * One series' answer. Raw samples are decoded into a scratch buffer reused by every call
+ * (the query never yields between decoding and bucketing), and steps are aggregated
+ * straight into the answer's columns: no per-sample objects, one allocation per column.
+ */
+export function queryRange(store: MetricsStore, seriesId: number, request: RangeRequest, resolution: Resolution): SeriesColumns {
   const { from, to, step, agg } = request;
-  let timestamps: number[];
-  let values: number[];
+  let out: Columns;
   if (resolution === 'raw') {
-    const raw = store.readColumns(seriesId, from, to + 1);
-    [timestamps, values] = step ? bucketRaw(raw, step, agg) : splitRaw(raw, agg);
+    const raw = store.readColumnsInto(seriesId, from, to + 1, scratch);
+    scratch = raw;
+    out = step ? bucketRaw(raw, step, agg) : copyRaw(raw, agg);
   } else {
     const width = RESOLUTION_MS[resolution];
     const rows = store.readRollupColumns(resolution, seriesId, floorTo(from, width), to + 1);
-    [timestamps, values] = bucketRollups(rows, step && step > width ? step : width, agg);
+    out = bucketRollups(rows, step && step > width ? step : width, agg);
   }
-  return { resolution, ...downsample(timestamps, values, request.maxPoints) };
+  return { resolution, ...downsample(out, request.maxPoints) };
 }
 
-function splitRaw(raw: Columns, agg: Aggregation): [number[], number[]] {
-  const timestamps = new Array<number>(raw.length);
-  const values = new Array<number>(raw.length);
+/** Decoded raw samples of the query running now; grows to the largest range read, never shrinks below it. */
+let scratch: Columns = { ts: new Float64Array(8640), values: new Float64Array(8640), length: 0 };
+
+function columns(n: number): Columns {
+  return { ts: new Float64Array(n), values: new Float64Array(n), length: 0 };
+}
+
+function copyRaw(raw: Columns, agg: Aggregation): Columns {
+  const out = columns(raw.length);
+  out.ts.set(raw.ts.subarray(0, raw.length));
   // A raw sample is a bucket of one: its count is 1, every other aggregation is itself.
-  const count = agg === 'count';
-  for (let i = 0; i < raw.length; i++) {
-    timestamps[i] = raw.ts[i]!;
-    values[i] = count ? 1 : raw.values[i]!;
-  }
-  return [timestamps, values];
+  if (agg === 'count') out.values.fill(1);
+  else out.values.set(raw.values.subarray(0, raw.length));
+  out.length = raw.length;
+  return out;
 }
 
-function bucketRaw(raw: Columns, step: number, agg: Aggregation): [number[], number[]] {
-  const timestamps: number[] = [];
-  const values: number[] = [];
-  let bucket = NaN;
-  let acc = 0;
-  let n = 0;
-  const emit = () => {
-    timestamps.push(bucket);
-    values.push(agg === 'avg' ? acc / n : agg === 'count' ? n : acc);
-  };
-  for (let i = 0; i < raw.length; i++) {
-    const ts = raw.ts[i]!;
-    const v = raw.values[i]!;
-    const b = Math.floor(ts / step) * step;
+function bucketRaw(raw: Columns, step: number, agg: Aggregation): Columns {
+  const n = raw.length;
+  if (n === 0) return columns(0);
+  // Buckets are at most one per sample and one per step the samples span.
+  const span = Math.floor(raw.ts[n - 1]! / step) - Math.floor(raw.ts[0]! / step) + 1;
+  const out = columns(Math.min(n, span));
+  const ts = raw.ts;
+  const vs = raw.values;
+  let w = 0;
+  let bucket = Math.floor(ts[0]! / step) * step;
+  let acc = agg === 'count' ? 0 : vs[0]!;
+  let count = 1;
+  for (let i = 1; i < n; i++) {
+    const v = vs[i]!;
+    const b = Math.floor(ts[i]! / step) * step;
     if (b !== bucket) {
-      if (n > 0) emit();
+      out.ts[w] = bucket;
+      out.values[w++] = agg === 'avg' ? acc / count : agg === 'count' ? count : acc;
       bucket = b;
       acc = agg === 'count' ? 0 : v;
-      n = 1;
+      count = 1;
       continue;
     }
-    n++;
+    count++;
     if (agg === 'avg' || agg === 'sum') acc += v;
     else if (agg === 'min') acc = v < acc ? v : acc;
     else if (agg === 'max') acc = v > acc ? v : acc;
     else if (agg === 'last') acc = v;
   }
-  if (n > 0) emit();
-  return [timestamps, values];
+  out.ts[w] = bucket;
+  out.values[w++] = agg === 'avg' ? acc / count : agg === 'count' ? count : acc;
+  out.length = w;
+  return out;
 }
 
-function bucketRollups(rows: RollupColumns, step: number, agg: Aggregation): [number[], number[]] {
-  const timestamps: number[] = [];
-  const values: number[] = [];
+function bucketRollups(rows: RollupColumns, step: number, agg: Aggregation): Columns {
+  const out = columns(rows.length);
+  let w = 0;
   let bucket = NaN;
   let min = 0;
   let max = 0;
   let sum = 0;
   let count = 0;
   let last = 0;
-  const emit = () => {
-    timestamps.push(bucket);
-    values.push(pick(agg, min, max, sum, count, last));
-  };
   for (let i = 0; i < rows.length; i++) {
     const b = Math.floor(rows.ts[i]! / step) * step;
     if (b !== bucket) {
-      if (count > 0) emit();
+      if (count > 0) {
+        out.ts[w] = bucket;
+        out.values[w++] = pick(agg, min, max, sum, count, last);
+      }
       bucket = b;
       min = rows.min[i]!;
       max = rows.max[i]!;
@@ -127,8 +151,12 @@ function bucketRollups(rows: RollupColumns, step: number, agg: Aggregation): [nu
     count += rows.count[i]!;
     last = rows.last[i]!;
   }
-  if (count > 0) emit();
-  return [timestamps, values];
+  if (count > 0) {
+    out.ts[w] = bucket;
+    out.values[w++] = pick(agg, min, max, sum, count, last);
+  }
+  out.length = w;
+  return out;
 }
 
 function pick(agg: Aggregation, min: number, max: number, sum: number, count: number, last: number): number {
@@ -148,14 +176,17 @@ function pick(agg: Aggregation, min: number, max: number, sum: number, count: nu
   }
 }
 
-function downsample(timestamps: number[], values: number[], maxPoints: number): { timestamps: number[]; values: number[] } {
-  if (timestamps.length <= maxPoints) return { timestamps, values };
-  const keep = lttbIndices(timestamps, values, maxPoints);
-  const ts = new Array<number>(keep.length);
-  const vs = new Array<number>(keep.length);
+/** The answer's columns, exactly sized, reduced by LTTB when there are more than `maxPoints`. */
+function downsample(c: Columns, maxPoints: number): { timestamps: Float64Array; values: Float64Array } {
+  if (c.length <= maxPoints) {
+    return c.length === c.ts.length ? { timestamps: c.ts, values: c.values } : { timestamps: c.ts.slice(0, c.length), values: c.values.slice(0, c.length) };
+  }
+  const keep = lttbIndices(c.ts.subarray(0, c.length), c.values.subarray(0, c.length), maxPoints);
+  const ts = new Float64Array(keep.length);
+  const vs = new Float64Array(keep.length);
   for (let i = 0; i < keep.length; i++) {
-    ts[i] = timestamps[keep[i]!]!;
-    vs[i] = values[keep[i]!]!;
+    ts[i] = c.ts[keep[i]!]!;
+    vs[i] = c.values[keep[i]!]!;
   }
   return { timestamps: ts, values: vs };
 }

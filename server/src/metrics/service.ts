@@ -4,7 +4,7 @@ import type { SampleEventData } from '../../../shared/api/stream.ts';
 import { compileMatchers, parseSelector, type LabelMatcher } from '../../../shared/metrics/selector.ts';
 import { ChunkExport } from './chunk-export.ts';
 import { QueryCache, type QueryCacheStats } from './query-cache.ts';
-import { chooseResolution, queryRange, type RangeRequest, type SeriesPoints } from './range-query.ts';
+import { chooseResolution, pointsOf, queryRange, type RangeRequest, type SeriesColumns, type SeriesPoints } from './range-query.ts';
 import { DEFAULT_RETENTION, enforceRetention, type RetentionPolicy, type RetentionResult } from './retention.ts';
 import { MetricsStore, RESOLUTION_MS, type LatestSample, type SampleBatch, type SeriesRef } from './store.ts';
 import type { Db } from '../db/database.ts';
@@ -12,8 +12,12 @@ import { TargetReads } from './target-reads.ts';
 
 /** Samples per published stream event: keeps one SSE message a reasonable size. */
 const SAMPLES_PER_EVENT = 1000;
-/** Series a range query decodes before letting other requests run (~1 ms each for a day of raw samples). */
-const SERIES_PER_TURN = 4;
+/**
+ * Milliseconds a range query computes before letting other requests run: a query over
+ * hundreds of series holds nothing else back for longer (a day of raw samples of one
+ * series takes well under a millisecond to decode and bucket).
+ */
+const QUERY_SLICE_MS = 4;
 
 export interface MetricsServiceOptions {
   db: Db;
@@ -26,6 +30,10 @@ export interface MetricsServiceOptions {
 
 export interface SeriesRange extends SeriesRef, SeriesPoints {
   /** Whether this series' answer came from the cache. */
+  cached: boolean;
+}
+
+export interface SeriesRangeColumns extends SeriesRef, SeriesColumns {
   cached: boolean;
 }
 
@@ -114,29 +122,41 @@ export class MetricsService {
 
   /** Range query for each series, each answer cached until new samples change it. */
   queryRange(series: readonly SeriesRef[], request: RangeRequest): SeriesRange[] {
+    return this.queryRangeColumns(series, request).map((s) => ({ id: s.id, name: s.name, labels: s.labels, ...pointsOf(s), cached: s.cached }));
+  }
+
+  /** `queryRange` with the points as columns (what the API writes out without copying). */
+  queryRangeColumns(series: readonly SeriesRef[], request: RangeRequest): SeriesRangeColumns[] {
     const resolution = chooseResolution(request, this.retention, this.#now());
-    return series.map((ref) => {
-      const key = `${ref.id}|${resolution}|${request.from}|${request.to}|${request.step ?? ''}|${request.agg}|${request.maxPoints}`;
-      const hit = this.#cache.get(key);
-      if (hit) return { ...ref, ...hit, cached: true };
-      const points = queryRange(this.store, ref.id, request, resolution);
-      // A sample can change this answer if it lands in any bucket the range touches.
-      const margin = Math.max(request.step ?? 0, RESOLUTION_MS[resolution]);
-      this.#cache.set(key, ref.id, request.from - margin, request.to, points);
-      return { ...ref, ...points, cached: false };
-    });
+    return series.map((ref) => this.#querySeries(ref, request, resolution));
+  }
+
+  #querySeries(ref: SeriesRef, request: RangeRequest, resolution: SeriesColumns['resolution']): SeriesRangeColumns {
+    const key = `${ref.id}|${resolution}|${request.from}|${request.to}|${request.step ?? ''}|${request.agg}|${request.maxPoints}`;
+    const hit = this.#cache.get(key);
+    if (hit) return { id: ref.id, name: ref.name, labels: ref.labels, ...hit, cached: true };
+    const points = queryRange(this.store, ref.id, request, resolution);
+    // A sample can change this answer if it lands in any bucket the range touches.
+    const margin = Math.max(request.step ?? 0, RESOLUTION_MS[resolution]);
+    this.#cache.set(key, ref.id, request.from - margin, request.to, points);
+    return { id: ref.id, name: ref.name, labels: ref.labels, ...points, cached: false };
   }
 
   /**
-   * `queryRange` for the API: series are read a few at a time with a turn of the event loop
-   * in between, so a query over hundreds of series never holds other requests back for
-   * longer than a few series take to decode.
+   * `queryRangeColumns` for the API: series are read in slices of a few milliseconds with a
+   * turn of the event loop in between, so a query over hundreds of series never holds
+   * other requests (health checks, the stream, small queries) back for long.
    */
-  async queryRangeYielding(series: readonly SeriesRef[], request: RangeRequest): Promise<SeriesRange[]> {
-    const out: SeriesRange[] = [];
-    for (let i = 0; i < series.length; i += SERIES_PER_TURN) {
-      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
-      out.push(...this.queryRange(series.slice(i, i + SERIES_PER_TURN), request));
+  async queryRangeYielding(series: readonly SeriesRef[], request: RangeRequest): Promise<SeriesRangeColumns[]> {
+    const resolution = chooseResolution(request, this.retention, this.#now());
+    const out: SeriesRangeColumns[] = new Array(series.length);
+    let sliceStart = performance.now();
+    for (let i = 0; i < series.length; i++) {
+      if (performance.now() - sliceStart > QUERY_SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
+      out[i] = this.#querySeries(series[i]!, request, resolution);
     }
     return out;
   }

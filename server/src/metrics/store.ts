@@ -236,6 +236,11 @@ export class MetricsStore {
     return this.#raw.read(seriesId, from, to);
   }
 
+  /** `readColumns` into `into` when it has room (see `ChunkTable.readInto`). */
+  readColumnsInto(seriesId: number, from: number, to: number, into: Columns): Columns {
+    return this.#raw.readInto(seriesId, from, to, into);
+  }
+
   /** Raw samples in [from, to), as `[ts, value]` rows ordered by time. */
   readRaw(seriesId: number, from: number, to: number): [number, number][] {
     const c = this.#raw.read(seriesId, from, to);

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Role } from '../../../shared/auth/permissions.ts';
 import type { SqlDatabase } from '../db/sql/open.ts';
+import { compiledOnce } from '../db/sql/compiled-once.ts';
 import type { SqlSchema, UsersTable } from '../db/sql/schema.ts';
 import type { UserRecord, UserStore } from './store.ts';
 
@@ -8,6 +9,8 @@ import type { UserRecord, UserStore } from './store.ts';
 type Executor = Kysely<SqlSchema>;
 
 type UserRow = Omit<UsersTable, 'id'> & { id: number };
+
+const userById = compiledOnce((db: Executor, id: number) => db.selectFrom('users').selectAll().where('id', '=', id), [0] as [number]);
 
 function toRecord(row: UserRow): UserRecord {
   return {
@@ -52,8 +55,9 @@ export class UserRepository {
     return row && toRecord(row);
   }
 
-  async byId(id: number, db: Executor = this.#sql.db): Promise<UserRecord | undefined> {
-    const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  async byId(id: number, db?: Executor): Promise<UserRecord | undefined> {
+    // Every authenticated request looks its user up: compiled once (compiled-once.ts), except inside a transaction.
+    const row = db ? await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst() : (await userById(this.#sql.db, id)).rows[0];
     return row && toRecord(row);
   }
 

@@ -48,7 +48,8 @@ export function IncidentSourceQueries({ incidentId, queries, from, to }: Inciden
   );
 }
 
-function SourceQueryChart({ incidentId, query, sourceName, from, to, canRemove }: { incidentId: number; query: IncidentSourceQuery; sourceName: string; from: number; to: number; canRemove: boolean }) {
+/** One source query charted over the window (its answer read through the platform's API: the proxy, or a cache offline). */
+export function SourceQueryChart({ incidentId, query, sourceName, from, to, canRemove }: { incidentId: number; query: IncidentSourceQuery; sourceName: string; from: number; to: number; canRemove: boolean }) {
   const api = useApi();
   const queryClient = useQueryClient();
   const { ref, width } = useElementSize();

@@ -41,17 +41,17 @@ export function summariseScores(pinned: PinnedSeries): ScoreSummary[] {
 }
 
 /** Desktop, for an incident kept offline: the anomaly scores this machine computed for its series. */
-export function LocalScores({ incidentId }: { incidentId: number }) {
+export function LocalScores({ incidentId, origin = 'profile' }: { incidentId: number; origin?: 'profile' | 'capsules' }) {
   const { bridge } = usePlatform();
-  return bridge ? <LocalScoresPanel bridge={bridge} incidentId={incidentId} /> : null;
+  return bridge ? <LocalScoresPanel bridge={bridge} incidentId={incidentId} origin={origin} /> : null;
 }
 
-function LocalScoresPanel({ bridge, incidentId }: { bridge: SmartCloudOpsBridge; incidentId: number }) {
+function LocalScoresPanel({ bridge, incidentId, origin }: { bridge: SmartCloudOpsBridge; incidentId: number; origin: 'profile' | 'capsules' }) {
   const pinned = useQuery({
-    queryKey: ['cache', 'pinnedSeries', incidentId],
+    queryKey: ['cache', 'pinnedSeries', origin, incidentId],
     queryFn: async () => {
       try {
-        return await unwrap(bridge.cache.pinnedSeries({ incidentId }));
+        return await unwrap(bridge.cache.pinnedSeries({ incidentId, origin }));
       } catch (error) {
         if (error instanceof AppError && error.code === 'E_NOT_FOUND') return null;
         throw error;

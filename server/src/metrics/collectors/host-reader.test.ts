@@ -13,6 +13,6 @@ describe('threaded host reader (real systeminformation, on its own thread)', () 
     const first = await reader.read();
     expect(first.find((b) => b.name === 'node_memory_total_bytes')?.labels).toEqual({ host: 'thread-host' });
     // Rates need the previous reading, which lives in the thread: a fresh thread per call would never have one.
-    await expect.poll(async () => (await reader!.read()).some((b) => b.name === 'node_network_receive_bytes_per_second'), { timeout: 30_000, interval: 300 }).toBe(true);
+    await expect.poll(async () => (await reader!.read()).some((b) => b.name === 'node_network_receive_bytes_per_second'), { timeout: 90_000, interval: 300 }).toBe(true);
   });
 });
