@@ -37,6 +37,12 @@ export const AnomalyModelSchema = Type.Object({
   bytes: Type.Integer(),
   activatedAt: Nullable(Type.Integer()),
   retiredAt: Nullable(Type.Integer()),
+  /**
+   * When the serialized model of this retired or failed version was dropped to save space
+   * (the row stays for the history and the anomaly events that name it); a pruned version
+   * can no longer be promoted or rolled back to. Null while the model is kept.
+   */
+  prunedAt: Type.Optional(Nullable(Type.Integer())),
   /** Shadow scoring of a candidate beside the active model (A/B). */
   shadow: Type.Object({
     samples: Type.Integer(),

@@ -14,6 +14,12 @@ export interface IncidentLinks {
    * group its source put it in (Alertmanager), which wins over the configured group-by.
    */
   attach(alert: Alert, at: number, unit: UnitOfWork, group?: AlertEvent['group']): number;
+  /**
+   * The open incident a new alert with these labels would join (the first step of `attach`,
+   * marked active as there), or undefined when `attach` would open or reopen one. Lets a new
+   * alert be written with its incident at once instead of inserted and then linked.
+   */
+  joinOpen(labels: Alert['labels'], at: number, unit: UnitOfWork, group?: AlertEvent['group']): number | undefined;
   /** An alert of the incident resolved: the incident may resolve with it (auto-resolve). */
   alertResolved(incidentId: number, alert: Alert, at: number, unit: UnitOfWork): void;
   note(incidentId: number, unit: UnitOfWork, entry: { ts: number; kind: TimelineKind; actor: Actor; alertId?: number | null; text: string; data?: Record<string, unknown> }): void;

@@ -92,6 +92,8 @@ export class AlertService {
 
     if (!existing) {
       const silencedBy = silences.matching(labels, now);
+      // Usually the alert joins an open incident: written with it, not inserted and then linked.
+      const joined = this.#deps.linker.joinOpen(labels, now, unit, event.group);
       const created = alerts.insert(
         {
           fingerprint: fp,
@@ -109,13 +111,13 @@ export class AlertService {
           acknowledgedBy: null,
           acknowledgedAt: null,
           ackComment: null,
-          incidentId: null,
+          incidentId: joined ?? null,
           generatorUrl: event.generatorUrl ?? null,
         },
         now,
       );
       alerts.recordTransition(created.id, now, null, 'firing', actor, null);
-      return { alert: this.#startEpisode({ ...created, expiresAt }, event, actor, unit, now, 'created'), action: 'created' };
+      return { alert: this.#startEpisode({ ...created, expiresAt }, event, actor, unit, now, 'created', joined), action: 'created' };
     }
 
     if (existing.state === 'resolved') {
@@ -153,12 +155,19 @@ export class AlertService {
     return { alert: repeated, action: 'updated' };
   }
 
-  /** A new firing episode: join an incident, write the timeline, notify unless silenced. */
-  #startEpisode(alert: StoredAlert, event: AlertEvent, actor: Actor, unit: UnitOfWork, now: number, action: 'created' | 'refired'): Alert {
+  /**
+   * A new firing episode: join an incident, write the timeline, notify unless silenced.
+   * `joined`: the open incident a new alert was already written with.
+   */
+  #startEpisode(alert: StoredAlert, event: AlertEvent, actor: Actor, unit: UnitOfWork, now: number, action: 'created' | 'refired', joined?: number): Alert {
     const { linker } = this.#deps;
-    const incidentId = linker.attach(alert, now, unit, event.group);
-    // A new alert's row is written already (it only lacks the incident); a refired one is not.
-    const saved = action === 'created' ? this.#deps.alerts.linkIncident(alert, incidentId, now) : this.#deps.alerts.save({ ...alert, incidentId }, now);
+    const incidentId = joined ?? linker.attach(alert, now, unit, event.group);
+    // A new alert's row is written already (with its incident when it joined one; else it
+    // only lacks the incident); a refired one is not.
+    const saved =
+      action === 'refired' ? this.#deps.alerts.save({ ...alert, incidentId }, now)
+      : joined !== undefined ? stripExpiry(alert)
+      : this.#deps.alerts.linkIncident(alert, incidentId, now);
     linker.note(incidentId, unit, {
       ts: now,
       kind: 'alert_firing',

@@ -147,6 +147,18 @@ describe('anomaly detection service', () => {
     const lastScore = events.filter((e) => e.type === 'anomaly_score').at(-1)!;
     expect((lastScore.data as { modelId: number }).modelId).not.toBe(trained.id);
   });
+
+  it('refuses to promote a pruned version, and stores explanations deflated', async () => {
+    const models = (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/anomaly/models?target=web-1' })).json() as { id: number; state: string; prunedAt: number | null }[];
+    // The failed version and a retired one older than the newest retired lost their model.
+    const pruned = models.filter((m) => m.prunedAt !== null);
+    expect(pruned.map((m) => m.state)).toEqual(expect.arrayContaining(['failed', 'retired']));
+    const refused = await server.injectAs('admin', { method: 'POST', url: `/api/v1/anomaly/models/${pruned.find((m) => m.state === 'retired')!.id}/promote` });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.message).toMatch(/pruned/);
+    expect(models.find((m) => m.state === 'active')!.prunedAt).toBeNull();
+    expect(server.app.ctx.db.prepare('SELECT DISTINCT typeof(explanation) FROM anomaly_events').pluck().all()).toEqual(['blob']);
+  });
 });
 
 describe('anomaly detection across a restart', () => {

@@ -12,6 +12,8 @@ import { AnomalyService, DEFAULT_ANOMALY_SETTINGS, type AnomalyMetrics, type Ano
 export function createAnomalyFeature(ctx: ServerContext, metrics: AnomalyMetrics, settings: Partial<AnomalySettings> = {}): Feature<AnomalyService> & { registry: ModelRegistry } {
   const merged = { ...DEFAULT_ANOMALY_SETTINGS, ...settings };
   const registry = new ModelRegistry(ctx.db, ctx.now);
+  // A data folder from before pruning keeps every version whole until this first pass.
+  registry.pruneAll();
   const pool = new ScoringPool(merged.workers);
   const service = new AnomalyService(ctx, metrics, registry, pool, merged);
   return {

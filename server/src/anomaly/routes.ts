@@ -3,6 +3,7 @@ import { anomalyRoutes as routes, type AnomalyEvent, type AnomalyExplanation } f
 import { AppError } from '../../../shared/errors.ts';
 import { principalOf } from '../http/access.ts';
 import { registerRoutes } from '../http/register-route.ts';
+import { unpackText } from '../db/packed-text.ts';
 import type { ServerContext } from '../context.ts';
 import type { ModelRegistry } from './registry.ts';
 import type { AnomalyMetrics, AnomalyService } from './service.ts';
@@ -34,6 +35,7 @@ export const anomalyRoutes: FastifyPluginAsync<{ ctx: ServerContext; service: An
       const model = registry.byId(request.params.id);
       if (!model) throw new AppError('E_NOT_FOUND', `No model ${request.params.id}.`);
       if (model.state !== 'candidate' && model.state !== 'retired') throw new AppError('E_CONFLICT', `Model ${model.id} is ${model.state}; only a candidate or retired model can be promoted.`);
+      if (model.prunedAt) throw new AppError('E_CONFLICT', `Model ${model.id} was pruned (only the active, candidate and latest retired versions keep their model); train a new one instead.`);
       const promoted = registry.promote(model.id);
       ctx.audit.record({ actor: principal.name, actorKind: principal.kind, action: 'anomaly.model.promote', target: `${model.target}#${model.version}`, outcome: 'success', ip: request.ip, details: { modelId: model.id, from: model.state } });
       await service.reload(model.target);
@@ -70,8 +72,8 @@ export const anomalyRoutes: FastifyPluginAsync<{ ctx: ServerContext; service: An
       }
       const rows = ctx.db
         .prepare(`SELECT id, target, ts, model_id AS modelId, score, threshold, summary, explanation FROM anomaly_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ts DESC, id DESC LIMIT ?`)
-        .all(...args, limit ?? 100) as (Omit<AnomalyEvent, 'explanation'> & { explanation: string })[];
-      return rows.map((r) => ({ ...r, explanation: JSON.parse(r.explanation) as AnomalyExplanation }));
+        .all(...args, limit ?? 100) as (Omit<AnomalyEvent, 'explanation'> & { explanation: string | Uint8Array })[];
+      return rows.map((r) => ({ ...r, explanation: JSON.parse(unpackText(r.explanation)) as AnomalyExplanation }));
     },
   });
 };

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { enableIncrementalVacuum } from './free-pages.ts';
 
 export type Db = Database.Database;
 
@@ -37,6 +38,8 @@ export class SchemaVersionError extends Error {
 export function openDatabase(file: string, migrations: Migration[] = loadMigrations()): Db {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
+  // Before WAL and the first table: a new file is created with incremental vacuum on.
+  enableIncrementalVacuum(db, file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');

@@ -1,4 +1,5 @@
 import type { Db } from './database.ts';
+import { releaseFreePages } from './free-pages.ts';
 
 /** How often the write-ahead log is folded into the database file and cut back to nothing. */
 const CHECKPOINT_INTERVAL_MS = 10_000;
@@ -14,10 +15,16 @@ export function checkpointWal(db: Db): { busy: boolean; logPages: number } {
   return { busy: row ? row.busy !== 0 : false, logPages: row?.log ?? 0 };
 }
 
-/** Runs `checkpointWal` on an interval for the life of the server; returns the stop function. */
+/**
+ * Runs `checkpointWal` on an interval for the life of the server, each time after giving
+ * enough free pages back (`releaseFreePages`: pruned model versions, pruned events), so that
+ * the checkpoint also cuts the database file down; returns the stop function.
+ */
 export function startWalCheckpoints(db: Db, intervalMs = CHECKPOINT_INTERVAL_MS): () => void {
   const timer = setInterval(() => {
-    if (db.open) checkpointWal(db);
+    if (!db.open) return;
+    releaseFreePages(db);
+    checkpointWal(db);
   }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);

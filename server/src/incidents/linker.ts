@@ -48,17 +48,15 @@ export class IncidentLinker implements IncidentLinks {
   attach(alert: Alert, at: number, unit: UnitOfWork, group?: AlertEvent['group']): number {
     const policy = this.#policy();
     const groupKey = groupKeyOf(alert.labels, policy, group);
-    // An incident this batch already joined, reopened or opened is open and active now: no
-    // need to look it up and mark it again (touch marks it once at the end of the unit).
-    const joined = attachedIn(unit);
-    const known = joined.get(groupKey);
-    if (known !== undefined) return known;
     const since = at - policy.windowMs;
-    const existing = this.#incidents.joinable(groupKey, since) ?? this.#recent(alert, since, 'open')?.id;
-    if (existing !== undefined) {
-      this.#incidents.update(existing, { lastActivityAt: at }, at);
-      joined.set(groupKey, existing);
-      return existing;
+    const open = this.#joinOpen(groupKey, since, unit) ?? this.#recent(alert, since, 'open')?.id;
+    const joined = attachedIn(unit);
+    if (open !== undefined) {
+      if (!joined.has(groupKey)) {
+        this.#incidents.update(open, { lastActivityAt: at }, at);
+        joined.set(groupKey, open);
+      }
+      return open;
     }
     const closed = this.#recent(alert, since, 'closed') ?? this.#byId(this.#incidents.reopenable(groupKey, since));
     if (closed) {
@@ -72,6 +70,27 @@ export class IncidentLinker implements IncidentLinks {
     unit.publish({ type: 'incident', data: { action: 'opened', incident: this.#incidents.byId(id)! } });
     this.note(id, unit, { ts: at, kind: 'incident_opened', actor: SYSTEM, alertId: alert.id, text: `Incident opened: ${title}`, data: { groupKey } });
     return id;
+  }
+
+  joinOpen(labels: Alert['labels'], at: number, unit: UnitOfWork, group?: AlertEvent['group']): number | undefined {
+    const policy = this.#policy();
+    const groupKey = groupKeyOf(labels, policy, group);
+    const open = this.#joinOpen(groupKey, at - policy.windowMs, unit);
+    const joined = attachedIn(unit);
+    if (open !== undefined && !joined.has(groupKey)) {
+      this.#incidents.update(open, { lastActivityAt: at }, at);
+      joined.set(groupKey, open);
+    }
+    return open;
+  }
+
+  /**
+   * The open incident of the group: one this batch already joined, reopened or opened (open
+   * and active now, no need to look it up again; touch marks it once at the end of the
+   * unit), else the group's joinable one.
+   */
+  #joinOpen(groupKey: string, since: number, unit: UnitOfWork): number | undefined {
+    return attachedIn(unit).get(groupKey) ?? this.#incidents.joinable(groupKey, since);
   }
 
   /**

@@ -19,14 +19,13 @@ import type { WebhookStore } from './webhook-store.ts';
 export function webhookNotifier(webhooks: WebhookStore, sqlite: Db, wake: () => void, log: Pick<Logger, 'error'>): AlertNotifier {
   return {
     notify(alert: Alert, event: 'firing' | 'resolved', unit: UnitOfWork, now: number) {
-      const payloads: Record<WebhookFormat, string> = {
-        json: JSON.stringify(renderNotification('json', alert, event, now)),
-        slack: JSON.stringify(renderNotification('slack', alert, event, now)),
-      };
+      const payloadIn = (format: WebhookFormat) => JSON.stringify(renderNotification(format, alert, event, now));
       if (webhooks.dialect === 'sqlite') {
-        if (webhooks.enqueueNow(sqlite, alert, event, payloads, now) > 0) unit.afterCommit(wake);
+        // Rendered only in the formats the matching webhooks want (usually none).
+        if (webhooks.enqueueNow(sqlite, alert, event, payloadIn, now) > 0) unit.afterCommit(wake);
         return;
       }
+      const payloads: Record<WebhookFormat, string> = { json: payloadIn('json'), slack: payloadIn('slack') };
       unit.afterCommit(() => {
         webhooks.enqueue(alert, event, payloads, now).then(
           (queued) => {

@@ -1,4 +1,5 @@
 import type { AnomalyExplanation } from '../../../../shared/api/anomaly.ts';
+import { unpackText } from '../../db/packed-text.ts';
 import type { ReadExecutor } from './types.ts';
 import { isoMinute } from './types.ts';
 
@@ -8,7 +9,7 @@ interface EventRow {
   score: number;
   threshold: number;
   summary: string;
-  explanation: string;
+  explanation: string | Uint8Array;
 }
 
 /** "why is api-1 anomalous": the latest anomaly of the target with its explanation, metric by metric. */
@@ -19,7 +20,7 @@ export const anomalyExplain: ReadExecutor<'anomaly.explain'> = {
     if (!row) {
       return { kind: 'text', intent: 'anomaly.explain', title: `No anomaly on ${slots.target}`, text: `The anomaly engine has recorded no anomaly on ${slots.target}.`, lines: [] };
     }
-    const explanation = JSON.parse(row.explanation) as AnomalyExplanation;
+    const explanation = JSON.parse(unpackText(row.explanation)) as AnomalyExplanation;
     // The metric asked about first, then by share of the anomaly.
     const metrics = [...explanation.metrics].sort((a, b) => Number(slots.metric !== undefined && b.metric.startsWith(slots.metric)) - Number(slots.metric !== undefined && a.metric.startsWith(slots.metric)) || b.share - a.share);
     return {

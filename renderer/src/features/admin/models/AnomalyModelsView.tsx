@@ -104,7 +104,7 @@ export function AnomalyModelsView() {
                 {history.versions.map((model) => (
                   <Table.Tr key={model.id}>
                     <Table.Td>v{model.version}</Table.Td>
-                    <Table.Td><Badge size="sm" variant="light" color={STATE_COLOR[model.state]}>{model.state}</Badge></Table.Td>
+                    <Table.Td><Badge size="sm" variant="light" color={STATE_COLOR[model.state]}>{model.state}</Badge>{model.prunedAt ? <Text span size="xs" c="dimmed"> model pruned</Text> : null}</Table.Td>
                     <Table.Td><Text size="xs">{windowText(model)}</Text></Table.Td>
                     <Table.Td><Text size="xs">{model.createdBy} · {formatDateTime(model.createdAt)}</Text></Table.Td>
                   </Table.Tr>

@@ -32,4 +32,11 @@ describe('models by target', () => {
     expect(shadowText(rows[0]!.candidate!)).toBe('97.5% agreement over 120 samples');
     expect(shadowText(model(4, 'x', 1, 'candidate'))).toBe('no shadow samples yet');
   });
+
+  it('offers no roll-back when every retired version of the target was pruned', () => {
+    const status = { targets: [{ target: 'web-1', rows: 900, activeModelId: 2, candidateModelId: null }], pool: { threads: 1, completed: 0, failures: 0, queueSize: 0 }, modelLoadFailures: 0, scoringFailures: 0 };
+    const pruned = { ...model(1, 'web-1', 1, 'retired'), prunedAt: 5 };
+    expect(modelsByTarget(status, [pruned, model(2, 'web-1', 2, 'active')])[0]).toMatchObject({ canRollBack: false });
+    expect(modelsByTarget(status, [pruned, model(2, 'web-1', 2, 'active'), { ...model(3, 'web-1', 3, 'retired'), prunedAt: null }])[0]).toMatchObject({ canRollBack: true });
+  });
 });

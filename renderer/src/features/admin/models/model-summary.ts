@@ -8,7 +8,7 @@ export interface TargetModels {
   candidate: AnomalyModel | null;
   /** Newest first: every version the target has had. */
   versions: AnomalyModel[];
-  /** A retired model other than the active one exists: rolling back has somewhere to go. */
+  /** A retired model other than the active one still has its model (not pruned): rolling back has somewhere to go. */
   canRollBack: boolean;
 }
 
@@ -25,7 +25,7 @@ export function modelsByTarget(status: AnomalyStatus, models: readonly AnomalyMo
       active,
       candidate: versions.find((model) => model.state === 'candidate') ?? null,
       versions,
-      canRollBack: versions.some((model) => model.state === 'retired' && model.id !== active?.id),
+      canRollBack: versions.some((model) => model.state === 'retired' && !model.prunedAt && model.id !== active?.id),
     };
   });
 }

@@ -1,0 +1,83 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Alert } from '../../../../shared/api/alerts.ts';
+import type { StreamEvent } from '../../../../shared/api/stream.ts';
+import { startTestServer, type TestServer } from '../../testing/test-server.ts';
+
+/**
+ * The Alertmanager receiver takes a POST as one batch in one transaction: these are the
+ * batch's own cases (an alert twice in one POST, resolved and re-fired in one POST, a
+ * failure half-way), each checked against the same alerts sent one POST at a time.
+ */
+describe('Alertmanager receiver batches', { timeout: 120_000 }, () => {
+  const servers: TestServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+
+  async function receiver() {
+    const server = await startTestServer({ alerts: { sweepIntervalMs: 0 } });
+    servers.push(server);
+    const created = await server.injectAs('admin', { method: 'POST', url: '/api/v1/api-keys', payload: { name: 'am', role: 'operator', scopes: ['alerts:write'] } });
+    const key = created.json().secret as string;
+    const post = (...alerts: object[]) =>
+      server.app.inject({ method: 'POST', url: '/api/v1/integrations/alertmanager', headers: { authorization: `Bearer ${key}` }, payload: { version: '4', status: 'firing', receiver: 'test', alerts } });
+    const alerts = async () => ((await server.injectAs('viewer', { method: 'GET', url: '/api/v1/alerts?limit=100&sort=startsAt&order=asc' })).json() as { items: Alert[] }).items;
+    return { server, post, alerts };
+  }
+
+  const at = '2026-12-02T10:00:00Z';
+  const alert = (instance: string, status: 'firing' | 'resolved' = 'firing', extra: object = {}) => ({
+    status,
+    labels: { alertname: 'DiskFull', service: 'db', instance },
+    annotations: { summary: `disk on ${instance}` },
+    startsAt: at,
+    ...(status === 'resolved' ? { endsAt: '2026-12-02T10:05:00Z' } : { endsAt: '0001-01-01T00:00:00Z' }),
+    ...extra,
+  });
+
+  /** What an alert ends as, without ids and clocks. */
+  const endState = (a: Alert) => ({ labels: a.labels, state: a.state, severity: a.severity, occurrences: a.occurrences, annotations: a.annotations });
+
+  it('takes the same alert twice in one POST as two notifications of one alert, as two POSTs would', async () => {
+    const batched = await receiver();
+    const response = await batched.post(alert('a'), alert('a', 'firing', { annotations: { summary: 'disk on a, again' } }), alert('b'));
+    expect(response.statusCode).toBe(200);
+    expect(new Set(response.json().alertIds).size).toBe(2);
+    const one = await receiver();
+    for (const a of [alert('a'), alert('a', 'firing', { annotations: { summary: 'disk on a, again' } }), alert('b')]) expect((await one.post(a)).statusCode).toBe(200);
+    expect((await batched.alerts()).map(endState)).toEqual((await one.alerts()).map(endState));
+    expect((await batched.alerts())[0]).toMatchObject({ occurrences: 2, annotations: { summary: 'disk on a, again' } });
+  });
+
+  it('takes resolved and re-fired in one POST in order: the alert ends firing, its history has every step', async () => {
+    const batched = await receiver();
+    expect((await batched.post(alert('a'), alert('a', 'resolved'), alert('a', 'firing', { startsAt: '2026-12-02T10:10:00Z' }))).statusCode).toBe(200);
+    const one = await receiver();
+    for (const a of [alert('a'), alert('a', 'resolved'), alert('a', 'firing', { startsAt: '2026-12-02T10:10:00Z' })]) expect((await one.post(a)).statusCode).toBe(200);
+    const [ended] = await batched.alerts();
+    expect(ended).toMatchObject({ state: 'firing', occurrences: 2 });
+    expect((await batched.alerts()).map(endState)).toEqual((await one.alerts()).map(endState));
+    const history = (await batched.server.injectAs('viewer', { method: 'GET', url: `/api/v1/alerts/${ended!.id}/history` })).json() as Array<{ fromState: string | null; toState: string }>;
+    expect(history.map((h) => `${h.fromState}->${h.toState}`)).toEqual(['null->firing', 'firing->resolved', 'resolved->firing']);
+  });
+
+  it('rolls the whole POST back when a write fails half-way, and answers 5xx so that Alertmanager sends it again', async () => {
+    const { server, post, alerts } = await receiver();
+    const published: StreamEvent[] = [];
+    server.app.ctx.events.subscribe((event) => published.push(event));
+    // The database refuses the second alert (as a full disk or a corrupt page would).
+    server.app.ctx.db.exec("CREATE TRIGGER refuse_b BEFORE INSERT ON alerts WHEN NEW.labels LIKE '%\"instance\":\"b\"%' BEGIN SELECT RAISE(ABORT, 'refused'); END");
+    const failed = await post(alert('a'), alert('b'), alert('c'));
+    expect(failed.statusCode).toBeGreaterThanOrEqual(500);
+    expect(failed.json().error).toBeDefined();
+    // Nothing of the batch stayed: no alert, no incident, no audit entry, no stream event.
+    expect(await alerts()).toEqual([]);
+    expect(server.app.ctx.db.prepare('SELECT count(*) FROM incidents').pluck().get()).toBe(0);
+    expect(server.app.ctx.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'alert.ingest'").pluck().get()).toBe(0);
+    expect(published.filter((e) => e.type === 'alert' || e.type === 'incident' || e.type === 'timeline')).toEqual([]);
+    // Alertmanager's retry, once the cause is gone, stores the batch once.
+    server.app.ctx.db.exec('DROP TRIGGER refuse_b');
+    expect((await post(alert('a'), alert('b'), alert('c'))).statusCode).toBe(200);
+    expect((await alerts()).map((a) => [a.labels.instance, a.occurrences])).toEqual([['a', 1], ['b', 1], ['c', 1]]);
+  });
+});
