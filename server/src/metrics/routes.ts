@@ -5,6 +5,7 @@ import { buildSelector, featuredSeries } from '../../../shared/metrics/featured-
 import { AppError } from '../../../shared/errors.ts';
 import { JsonBytes, registerRoutes } from '../http/register-route.ts';
 import { writeRangeAnswer } from './range-json.ts';
+import { pointsOf } from './range-query.ts';
 import type { MetricsService } from './service.ts';
 import type { SeriesRef } from './store.ts';
 
@@ -56,7 +57,7 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
       const windows = [];
       for (const one of featuredSeries(series, featured)) {
         const match = buildSelector(one.name, one.labels);
-        windows.push({ match, series: (await metrics.queryRangeYielding(select(match), { from, to, agg: 'avg', maxPoints })).map(({ cached: _cached, ...rest }) => rest) });
+        windows.push({ match, series: (await metrics.queryRangeYielding(select(match), { from, to, agg: 'avg', maxPoints })).map((s) => ({ id: s.id, name: s.name, labels: s.labels, ...pointsOf(s) })) });
       }
       return { series, from, to, windows };
     },
