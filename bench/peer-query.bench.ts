@@ -13,13 +13,13 @@
  * (JSON objects of extra environment for either server).
  * Last line: one JSON object with the best round of each figure and the ratios.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { generateSeries, INTERVAL_MS, openMetricsLines, POINTS } from './peer-data.ts';
+import { ChildProcesses, cpuSeconds, freePort, rssMiB, threadsOf, waitForReady, which } from './support/processes.ts';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -27,13 +27,6 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const PASSWORD = 'bench-admin-password-1';
 const root = path.resolve(import.meta.dirname, '..');
 
-function which(binary: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/bin', '/usr/sbin'])) {
-    const file = path.join(dir, binary);
-    if (fs.existsSync(file)) return file;
-  }
-  return undefined;
-}
 const prometheusBin = which('prometheus');
 const promtoolBin = which('promtool');
 if (!prometheusBin || !promtoolBin) {
@@ -42,58 +35,12 @@ if (!prometheusBin || !promtoolBin) {
   process.exit(0);
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-async function waitFor(url: string, what: string, ceilingMs = 120_000): Promise<void> {
-  const deadline = Date.now() + ceilingMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${what} did not become ready at ${url}`);
-}
-
-const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
-const threadsOf = (pid: number) => Number(/Threads:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
-
-let stopping = false;
-const children: ChildProcess[] = [];
-function start(command: string, args: string[], env: Record<string, string> = {}): ChildProcess {
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  let tail = '';
-  child.stderr!.on('data', (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-4000)));
-  child.on('exit', (code) => {
-    if (code !== null && code !== 0 && !stopping) console.error(`${command} exited with ${code}:\n${tail}`);
-  });
-  children.push(child);
-  return child;
-}
-
 interface Round {
   requestsPerSecond: number;
   p99Ms: number;
   errors: number;
   /** CPU the server spent per answered request: steadier than req/s on a shared machine. */
   cpuUsPerRequest: number;
-}
-
-/** CPU seconds (user + system) a process has used. */
-function cpuSeconds(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 async function round(base: string, urlFor: (i: number) => string, headers: Record<string, string>, pid: number, connections = CONNECTIONS): Promise<Round> {
@@ -114,14 +61,8 @@ const best = (rounds: Round[]) => rounds.reduce((a, b) => (b.requestsPerSecond >
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-peerq-'));
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    stopping = true;
-    for (const child of children) child.kill('SIGKILL');
-    fs.rmSync(work, { recursive: true, force: true });
-    process.exit(130);
-  });
-}
+// Interrupted (Ctrl-C, a timeout): stop the servers this bench started and remove its files.
+const children = new ChildProcesses(() => fs.rmSync(work, { recursive: true, force: true }));
 
 interface Ours {
   label: string;
@@ -133,7 +74,7 @@ interface Ours {
 async function startOurs(label: string, checkout: string, series: ReturnType<typeof generateSeries>, startTs: number): Promise<Ours> {
   const port = await freePort();
   const prof = process.env.BENCH_PROF && label === 'ours' ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROF)}`] : [];
-  const child = start(process.execPath, [...prof, path.join(checkout, 'server/src/main.ts')], {
+  const child = children.start(process.execPath, [...prof, path.join(checkout, 'server/src/main.ts')], {
     SMARTCLOUDOPS_DATA_DIR: path.join(work, label),
     SMARTCLOUDOPS_PORT: String(port),
     SMARTCLOUDOPS_HOST: '127.0.0.1',
@@ -144,7 +85,7 @@ async function startOurs(label: string, checkout: string, series: ReturnType<typ
     ...(JSON.parse(process.env[`BENCH_${label.toUpperCase()}_ENV`] ?? '{}') as Record<string, string>),
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(`${url}/health`, label);
+  await waitForReady(`${url}/health`, label);
   const login = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) });
   const { accessToken } = (await login.json()) as { accessToken: string };
   const key = await fetch(`${url}/api/v1/api-keys`, {
@@ -196,9 +137,9 @@ try {
   execFileSync(promtoolBin, ['tsdb', 'create-blocks-from', 'openmetrics', omFile, promData], { stdio: 'ignore' });
   fs.writeFileSync(path.join(work, 'prometheus.yml'), 'global:\n  scrape_interval: 1m\nscrape_configs: []\n');
   const promPort = await freePort();
-  const prometheus = start(prometheusBin, [`--config.file=${path.join(work, 'prometheus.yml')}`, `--storage.tsdb.path=${promData}`, '--storage.tsdb.retention.time=30d', `--web.listen-address=127.0.0.1:${promPort}`]);
+  const prometheus = children.start(prometheusBin, [`--config.file=${path.join(work, 'prometheus.yml')}`, `--storage.tsdb.path=${promData}`, '--storage.tsdb.retention.time=30d', `--web.listen-address=127.0.0.1:${promPort}`]);
   const promUrl = `http://127.0.0.1:${promPort}`;
-  await waitFor(`${promUrl}/-/ready`, 'prometheus');
+  await waitForReady(`${promUrl}/-/ready`, 'prometheus');
 
   const servers: Ours[] = [await startOurs('ours', root, series, startTs)];
   if (process.env.BENCH_BASE) servers.push(await startOurs('base', path.resolve(process.env.BENCH_BASE), series, startTs));
@@ -281,8 +222,6 @@ try {
   console.log(`load average ${load}; ${((Date.now() - began) / 1000).toFixed(0)} s in all`);
   console.log(JSON.stringify({ ...out, healthP99Ms: Object.fromEntries(Object.entries(health).map(([k, xs]) => [k, median(xs)])), rssMiB: rss, loadAverage: load }));
 } finally {
-  stopping = true;
-  for (const child of children) child.kill('SIGTERM');
-  await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))));
+  await children.stopAll();
   fs.rmSync(work, { recursive: true, force: true });
 }

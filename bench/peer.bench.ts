@@ -10,14 +10,14 @@
  * Env: BENCH_DURATION (seconds per query round, default 5), BENCH_CONNECTIONS (default 10),
  * BENCH_KEEP (a folder to copy our data folder to after the load, for a closer look).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { generateSeries, hostName, HOSTS, INTERVAL_MS, openMetricsLines, POINTS } from './peer-data.ts';
+import { ChildProcesses, cpuSeconds, dirBytes, freePort, rssMiB, waitForReady, which } from './support/processes.ts';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -26,76 +26,12 @@ const ALERT_BATCH = 100;
 const PASSWORD = 'bench-admin-password-1';
 const root = path.resolve(import.meta.dirname, '..');
 
-function which(binary: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/bin', '/usr/sbin'])) {
-    const file = path.join(dir, binary);
-    if (fs.existsSync(file)) return file;
-  }
-  return undefined;
-}
-
 const binaries = { prometheus: which('prometheus'), promtool: which('promtool'), alertmanager: which('prometheus-alertmanager') ?? which('alertmanager') };
 const missing = Object.entries(binaries).filter(([, file]) => !file).map(([name]) => name);
 if (missing.length > 0) {
   console.log(`bench:peer skipped: ${missing.join(', ')} not installed (Debian packages prometheus and prometheus-alertmanager; scripts/install-system-deps.sh).`);
   console.log(JSON.stringify({ skipped: true, missing }));
   process.exit(0);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-async function waitFor(url: string, what: string, ceilingMs = 120_000): Promise<void> {
-  const deadline = Date.now() + ceilingMs;
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(url);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${what} did not become ready at ${url}`);
-}
-
-function rssMiB(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
-}
-
-/** CPU seconds (user + system) a process has used. */
-function cpuSeconds(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-function dirBytes(dir: string): number {
-  let total = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const file = path.join(dir, entry.name);
-    if (entry.isDirectory()) total += dirBytes(file);
-    else if (entry.isFile()) total += fs.statSync(file).size;
-  }
-  return total;
-}
-
-function start(command: string, args: string[], env: Record<string, string> = {}): ChildProcess {
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  let tail = '';
-  child.stderr!.on('data', (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-4000)));
-  child.on('exit', (code) => {
-    if (code !== null && code !== 0 && !stopping) console.error(`${command} exited with ${code}:\n${tail}`);
-  });
-  return child;
 }
 
 interface Round {
@@ -121,18 +57,9 @@ function best(rounds: Round[]): Round {
   return rounds.reduce((a, b) => (b.requestsPerSecond > a.requestsPerSecond ? b : a));
 }
 
-let stopping = false;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-peer-'));
-const children: ChildProcess[] = [];
 // Interrupted (Ctrl-C, a timeout): stop the servers this bench started and remove its files.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    stopping = true;
-    for (const child of children) child.kill('SIGKILL');
-    fs.rmSync(work, { recursive: true, force: true });
-    process.exit(130);
-  });
-}
+const children = new ChildProcesses(() => fs.rmSync(work, { recursive: true, force: true }));
 try {
   const began = Date.now();
   const series = generateSeries();
@@ -154,34 +81,32 @@ try {
   const promConfig = path.join(work, 'prometheus.yml');
   fs.writeFileSync(promConfig, 'global:\n  scrape_interval: 1m\nscrape_configs: []\n');
   const promPort = await freePort();
-  const prometheus = start(binaries.prometheus!, [
+  const prometheus = children.start(binaries.prometheus!, [
     `--config.file=${promConfig}`,
     `--storage.tsdb.path=${promData}`,
     '--storage.tsdb.retention.time=30d',
     `--web.listen-address=127.0.0.1:${promPort}`,
   ]);
-  children.push(prometheus);
   const promUrl = `http://127.0.0.1:${promPort}`;
-  await waitFor(`${promUrl}/-/ready`, 'prometheus');
+  await waitForReady(`${promUrl}/-/ready`, 'prometheus');
 
   // ---- Alertmanager ----
   const amPort = await freePort();
   const amConfig = path.join(work, 'alertmanager.yml');
   fs.writeFileSync(amConfig, 'route:\n  receiver: none\nreceivers:\n  - name: none\n');
-  const alertmanager = start(binaries.alertmanager!, [
+  children.start(binaries.alertmanager!, [
     `--config.file=${amConfig}`,
     `--storage.path=${path.join(work, 'alertmanager')}`,
     `--web.listen-address=127.0.0.1:${amPort}`,
     '--cluster.listen-address=',
   ]);
-  children.push(alertmanager);
   const amUrl = `http://127.0.0.1:${amPort}`;
-  await waitFor(`${amUrl}/-/ready`, 'alertmanager');
+  await waitForReady(`${amUrl}/-/ready`, 'alertmanager');
 
   // ---- our server ----
   const ourPort = await freePort();
   const ourData = path.join(work, 'ours');
-  const ours = start(process.execPath, [path.join(root, 'server/src/main.ts')], {
+  const ours = children.start(process.execPath, [path.join(root, 'server/src/main.ts')], {
     SMARTCLOUDOPS_DATA_DIR: ourData,
     SMARTCLOUDOPS_PORT: String(ourPort),
     SMARTCLOUDOPS_HOST: '127.0.0.1',
@@ -190,9 +115,8 @@ try {
     SMARTCLOUDOPS_LOG_LEVEL: 'warn',
     SMARTCLOUDOPS_BODY_LIMIT: String(64 * 1_048_576),
   });
-  children.push(ours);
   const ourUrl = `http://127.0.0.1:${ourPort}`;
-  await waitFor(`${ourUrl}/health`, 'our server');
+  await waitForReady(`${ourUrl}/health`, 'our server');
   const login = await fetch(`${ourUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) });
   const { accessToken } = (await login.json()) as { accessToken: string };
   const keyResponse = await fetch(`${ourUrl}/api/v1/api-keys`, {
@@ -370,8 +294,6 @@ try {
     rssMiB: { ours: Math.round(ourRss), prometheus: Math.round(promRss) },
   }));
 } finally {
-  stopping = true;
-  for (const child of children) child.kill('SIGTERM');
-  await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))));
+  await children.stopAll();
   fs.rmSync(work, { recursive: true, force: true });
 }

@@ -35,6 +35,7 @@ import { SyncEngine } from '../electron/main/sync/sync-engine.ts';
 import type { StreamSource } from '../electron/main/sync/stream-source.ts';
 import { fetchTransport } from '../electron/main/testing/fetch-transport.ts';
 import { freePort, ServerProcess } from '../electron/main/testing/server-process.ts';
+import { dirBytes, which } from './support/processes.ts';
 import { generateSeries, HOSTS, INTERVAL_MS, openMetricsLines, POINTS } from './peer-data.ts';
 
 const PAGE = Number(process.env.BENCH_PAGE ?? 50_000);
@@ -59,24 +60,6 @@ function batches(start: number, fromTs: number, toTs: number): SampleBatch[] {
     for (let ts = fromTs; ts < toTs; ts += STEP) samples.push([ts, series.values[((ts - start) / STEP) % POINTS]!]);
     return { name: series.name, labels: series.labels, samples };
   });
-}
-
-function which(binary: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/bin', '/usr/sbin'])) {
-    const file = path.join(dir, binary);
-    if (fs.existsSync(file)) return file;
-  }
-  return undefined;
-}
-
-function dirBytes(dir: string): number {
-  let total = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const file = path.join(dir, entry.name);
-    if (entry.isDirectory()) total += dirBytes(file);
-    else if (entry.isFile()) total += fs.statSync(file).size;
-  }
-  return total;
 }
 
 /** Prometheus's bytes per sample on the same data (its TSDB blocks, written by promtool), or undefined without promtool. */
