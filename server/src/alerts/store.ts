@@ -62,6 +62,12 @@ export class AlertStore {
   readonly #history;
   readonly #linkIncident;
   readonly #historyOf;
+  // The sweep reads these every few seconds: prepared once (a prepare costs ~0.3-2 ms under
+  // load, against ~20 µs to run the statement).
+  readonly #active;
+  readonly #expired;
+  readonly #ofIncident;
+  readonly #moveToIncident;
 
   constructor(db: Db) {
     this.#db = db;
@@ -78,6 +84,10 @@ export class AlertStore {
       acknowledged_by = @acknowledgedBy, acknowledged_at = @acknowledgedAt, ack_comment = @ackComment, incident_id = @incidentId,
       generator_url = @generatorUrl WHERE id = @id`);
     this.#linkIncident = db.prepare('UPDATE alerts SET incident_id = ?, updated_at = ? WHERE id = ?');
+    this.#active = db.prepare("SELECT * FROM alerts WHERE state != 'resolved'");
+    this.#expired = db.prepare("SELECT * FROM alerts WHERE state != 'resolved' AND expires_at IS NOT NULL AND expires_at <= ?");
+    this.#ofIncident = db.prepare('SELECT * FROM alerts WHERE incident_id = ? ORDER BY starts_at, id');
+    this.#moveToIncident = db.prepare('UPDATE alerts SET incident_id = ? WHERE id = ?');
     this.#history = db.prepare('INSERT INTO alert_history (alert_id, ts, from_state, to_state, actor, actor_kind, comment) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.#historyOf = db.prepare('SELECT * FROM alert_history WHERE alert_id = ? ORDER BY id');
   }
@@ -139,23 +149,22 @@ export class AlertStore {
 
   /** Firing or acknowledged alerts, for re-evaluating silences. */
   active(): Array<Alert & { expiresAt: number | null }> {
-    const rows = this.#db.prepare("SELECT * FROM alerts WHERE state != 'resolved'").all() as Row[];
+    const rows = this.#active.all() as Row[];
     return rows.map((row) => ({ ...toAlert(row), expiresAt: row.expires_at as number | null }));
   }
 
   /** Unresolved alerts whose source promised news by `now` and sent none. */
   expired(now: number): Array<Alert & { expiresAt: number | null }> {
-    const rows = this.#db.prepare("SELECT * FROM alerts WHERE state != 'resolved' AND expires_at IS NOT NULL AND expires_at <= ?").all(now) as Row[];
+    const rows = this.#expired.all(now) as Row[];
     return rows.map((row) => ({ ...toAlert(row), expiresAt: row.expires_at as number | null }));
   }
 
   ofIncident(incidentId: number): Alert[] {
-    return (this.#db.prepare('SELECT * FROM alerts WHERE incident_id = ? ORDER BY starts_at, id').all(incidentId) as Row[]).map(toAlert);
+    return (this.#ofIncident.all(incidentId) as Row[]).map(toAlert);
   }
 
   moveToIncident(alertIds: readonly number[], incidentId: number): void {
-    const move = this.#db.prepare('UPDATE alerts SET incident_id = ? WHERE id = ?');
-    for (const id of alertIds) move.run(incidentId, id);
+    for (const id of alertIds) this.#moveToIncident.run(incidentId, id);
   }
 
   list(query: AlertListQuery): { items: Alert[]; total: number } {
