@@ -216,9 +216,9 @@ export class ModelRegistry {
     return this.#prune.run({ target, now: this.#now(), keep: this.#keepRetired }).changes;
   }
 
-  /** `prune` for every target: at start-up, for a data folder written before pruning existed. */
+  /** `prune` for every target that has something to prune: at start-up, for a data folder written before pruning existed. */
   pruneAll(): number {
-    const targets = this.#db.prepare('SELECT DISTINCT target FROM anomaly_models WHERE pruned_at IS NULL').pluck().all() as string[];
+    const targets = this.#db.prepare("SELECT DISTINCT target FROM anomaly_models WHERE pruned_at IS NULL AND state IN ('retired', 'failed')").pluck().all() as string[];
     return this.#db.transaction(() => targets.reduce((sum, target) => sum + this.prune(target), 0))();
   }
 

@@ -1,4 +1,4 @@
-import { Anchor, Grid, Group, Paper, Stack, Text, Timeline, Title } from '@mantine/core';
+import { Anchor, Grid, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import type { IncidentBundle } from '../../../../shared/api/incidents.ts';
 import { useApi } from '../../platform/PlatformContext.tsx';
@@ -11,6 +11,7 @@ import type { RouteProps } from '../../lib/router.ts';
 import { SeverityBadge } from '../alerts/SeverityBadge.tsx';
 import { IncidentStatusBadge } from '../incidents/StatusBadge.tsx';
 import { LinkedAlerts } from '../incidents/LinkedAlerts.tsx';
+import { TimelineEntries } from '../incidents/IncidentTimeline.tsx';
 import { LocalScores } from '../incidents/LocalScores.tsx';
 import { SourceQueryChart } from '../incidents/IncidentSourceQueries.tsx';
 import { MetricsChartPanel } from '../metrics/MetricsChartPanel.tsx';
@@ -98,13 +99,15 @@ function CapsuleIncidentPage({ bundle }: { bundle: IncidentBundle }) {
             {timeline.length === 0 ? (
               <Text size="sm" c="dimmed">Nothing recorded.</Text>
             ) : (
-              <Timeline bulletSize={18} lineWidth={2} aria-label="Timeline">
-                {timeline.map((entry) => (
-                  <Timeline.Item key={entry.id} title={<Text size="xs" c="dimmed">{formatDateTime(entry.ts)} · {entry.actor}</Text>}>
-                    {entry.kind === 'note' ? <SafeMarkdown source={entry.text} /> : <Text size="sm">{entry.text}</Text>}
-                  </Timeline.Item>
-                ))}
-              </Timeline>
+              <TimelineEntries
+                entries={timeline}
+                note={(entry) => (
+                  <>
+                    <SafeMarkdown source={entry.text} />
+                    <Text size="xs" c="dimmed">{formatDateTime(entry.ts)} · {entry.actor}</Text>
+                  </>
+                )}
+              />
             )}
           </Paper>
         </Grid.Col>

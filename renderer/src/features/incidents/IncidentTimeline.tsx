@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { Button, Group, Paper, Stack, Text, Textarea, ThemeIcon, Timeline, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconAlertTriangle, IconCheck, IconMessage, IconPoint, IconRefreshAlert, IconSparkles, IconUserStar } from '@tabler/icons-react';
@@ -29,6 +29,29 @@ function color(kind: TimelineKind): string {
   return 'gray';
 }
 
+/**
+ * An incident's timeline entries, each with its kind's icon; `note` draws a note (editable on
+ * the incident page, read-only in an imported capsule), the other kinds are text.
+ */
+export function TimelineEntries({ entries, note }: { entries: readonly TimelineEntry[]; note: (entry: TimelineEntry) => ReactNode }) {
+  return (
+    <Timeline bulletSize={22} lineWidth={2} aria-label="Incident timeline">
+      {entries.map((entry) => (
+        <Timeline.Item key={entry.id} bullet={<ThemeIcon size={22} radius="xl" color={color(entry.kind)} variant="light">{bullet(entry.kind)}</ThemeIcon>}>
+          {entry.kind === 'note' ? (
+            note(entry)
+          ) : (
+            <>
+              <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{entry.text}</Text>
+              <Text size="xs" c="dimmed">{formatDateTime(entry.ts)} · {entry.actor}</Text>
+            </>
+          )}
+        </Timeline.Item>
+      ))}
+    </Timeline>
+  );
+}
+
 export function IncidentTimeline({ incidentId }: { incidentId: number }) {
   const api = useApi();
   const queryClient = useQueryClient();
@@ -54,20 +77,7 @@ export function IncidentTimeline({ incidentId }: { incidentId: number }) {
       <Title order={3} size="h5" mb="sm">Timeline</Title>
       <QueryState query={timeline} isEmpty={(data) => data.length === 0} empty={{ title: 'Nothing recorded yet' }}>
         {(data) => (
-          <Timeline bulletSize={22} lineWidth={2} aria-label="Incident timeline">
-            {data.map((entry) => (
-              <Timeline.Item key={entry.id} bullet={<ThemeIcon size={22} radius="xl" color={color(entry.kind)} variant="light">{bullet(entry.kind)}</ThemeIcon>}>
-                {entry.kind === 'note' ? (
-                  <NoteEntry entry={entry} />
-                ) : (
-                  <>
-                    <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{entry.text}</Text>
-                    <Text size="xs" c="dimmed">{formatDateTime(entry.ts)} · {entry.actor}</Text>
-                  </>
-                )}
-              </Timeline.Item>
-            ))}
-          </Timeline>
+          <TimelineEntries entries={data} note={(entry) => <NoteEntry entry={entry} />} />
         )}
       </QueryState>
       {canWrite && (
