@@ -12,7 +12,7 @@ import type { SeriesRangeColumns } from './service.ts';
  * `null`, as JSON.stringify does.
  */
 export function writeRangeAnswer(series: readonly SeriesRangeColumns[]): Buffer {
-  const w = new JsonBytes(estimate(series));
+  const w = new JsonByteWriter(estimate(series));
   w.ascii('{"series":[');
   for (let s = 0; s < series.length; s++) {
     const one = series[s]!;
@@ -56,7 +56,7 @@ function estimate(series: readonly SeriesRangeColumns[]): number {
   return bytes;
 }
 
-class JsonBytes {
+class JsonByteWriter {
   #buf: Buffer;
   #at = 0;
 
