@@ -17,7 +17,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { generateSeries, hostName, HOSTS, INTERVAL_MS, openMetricsLines, POINTS } from './peer-data.ts';
-import { ChildProcesses, cpuSeconds, dirBytes, freePort, rssMiB, waitForReady, which } from './support/processes.ts';
+import { ChildProcesses, cpuSeconds, dirBytes, freePort, rssBreakdown, rssMiB, waitForReady, which } from './support/processes.ts';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -256,6 +256,8 @@ try {
   await new Promise((resolve) => setTimeout(resolve, 5000));
   const ourRss = rssMiB(ours.pid!);
   const promRss = rssMiB(prometheus.pid!);
+  const ourRssParts = rssBreakdown(ours.pid!);
+  const promRssParts = rssBreakdown(prometheus.pid!);
 
   // null when the peer managed nothing to compare with (a starved round on a loaded machine).
   const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 100) / 100 : null);
@@ -278,6 +280,7 @@ try {
   console.log(`| anomaly scoring of the loaded samples | ${scoredSamples.toLocaleString('en')} samples in ${scoringCpu.toFixed(1)} CPU-s of the server, ingest included (${scoringSamplesPerCoreSecond.toLocaleString('en')} per CPU-s) | — | target ≥ 200,000 |`);
   console.log(`| alert ingest, ${ALERTS.toLocaleString('en')} alerts in batches of ${ALERT_BATCH} | ${alertOurs} alerts/s | Alertmanager ${alertPeer} | ${ratio(alertOurs, alertPeer)} |`);
   console.log(`| resident memory after load, idle | ${ourRss.toFixed(0)} MiB | Prometheus ${promRss.toFixed(0)} MiB | ${ratio(ourRss, promRss)}× the peer's |`);
+  console.log(`resident memory, MiB: ours ${JSON.stringify(ourRssParts)}, Prometheus ${JSON.stringify(promRssParts)}`);
   const errors = [one, fifty, raw].reduce((n, f) => n + f.ours.errors + f.peer.errors, 0);
   if (errors > 0) console.log(`(${errors} failed requests in the kept rounds)`);
   console.log(`rounds (req/s): ${JSON.stringify(Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, { ours: v.ours.map((r) => r.requestsPerSecond), peer: v.peer.map((r) => r.requestsPerSecond) }])))}; alerts/s ours ${oursAlerts} peer ${amAlerts}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; ${((Date.now() - began) / 1000).toFixed(0)} s in all`);
@@ -292,6 +295,7 @@ try {
     metricTablesBytesPerSampleRatio: ratio(metricBytes / samples, promBps),
     bytesPerSample: { ours: Math.round(ourBps * 100) / 100, metricTables: Math.round((metricBytes / samples) * 100) / 100, prometheus: Math.round(promBps * 100) / 100 },
     rssMiB: { ours: Math.round(ourRss), prometheus: Math.round(promRss) },
+    rssParts: { ours: ourRssParts, prometheus: promRssParts },
   }));
 } finally {
   await children.stopAll();

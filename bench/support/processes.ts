@@ -51,6 +51,16 @@ function statusField(pid: number, field: string): number {
 export const rssMiB = (pid: number): number => statusField(pid, 'VmRSS') / 1024;
 export const threadsOf = (pid: number): number => statusField(pid, 'Threads');
 
+/**
+ * Where a process's resident memory is, MiB: anonymous (heaps: V8's, malloc's, SQLite's
+ * page cache), file-backed (code and mapped files) and shared, plus its thread count:
+ * a worker thread carries its own V8 heap, so threads explain much of the anonymous share.
+ */
+export function rssBreakdown(pid: number): { anonMiB: number; fileMiB: number; shmemMiB: number; threads: number } {
+  const mib = (field: string) => Math.round(statusField(pid, field) / 1024);
+  return { anonMiB: mib('RssAnon'), fileMiB: mib('RssFile'), shmemMiB: mib('RssShmem'), threads: threadsOf(pid) };
+}
+
 /** CPU seconds (user + system) a process has used. */
 export function cpuSeconds(pid: number): number {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
