@@ -1,4 +1,5 @@
 import type { ExtremeWindowFinding } from '../../../shared/api/anomaly.ts';
+import type { TargetWindow } from './target-window.ts';
 
 /**
  * Metrics whose saturation is known from their name: utilisation ratios (1 = 100 %) and
@@ -17,14 +18,13 @@ export const EXTREME_SHARE = 0.9;
  * such a window learns the saturation as normal and stays quiet while it lasts, so the
  * model records these findings and the API and console say so instead of "nothing unusual".
  */
-export function extremeWindowOf(rows: ReadonlyArray<{ values: Record<string, number> }>): ExtremeWindowFinding[] {
+export function extremeWindowOf(window: Pick<TargetWindow, 'metrics' | 'valuesOf'>): ExtremeWindowFinding[] {
   const findings: ExtremeWindowFinding[] = [];
-  const metrics = [...new Set(rows.flatMap((row) => Object.keys(row.values)))].sort();
-  for (const metric of metrics) {
+  for (const metric of window.metrics()) {
     const name = metric.includes('{') ? metric.slice(0, metric.indexOf('{')) : metric;
     const rule = SATURATION.find((one) => one.pattern.test(name));
     if (!rule) continue;
-    const values = rows.map((row) => row.values[metric]).filter((value): value is number => value !== undefined && Number.isFinite(value));
+    const values = window.valuesOf(metric).filter((value) => Number.isFinite(value));
     if (values.length === 0) continue;
     const saturated = values.filter((value) => value >= rule.limit).length / values.length;
     if (saturated >= EXTREME_SHARE) {

@@ -20,6 +20,7 @@ import type { TargetPage, TargetReads } from '../metrics/target-reads.ts';
 import { deflateModel, type ModelRecord, type ModelRegistry } from './registry.ts';
 import { packText } from '../db/packed-text.ts';
 import { withSpan } from '../observability/tracing.ts';
+import { TargetWindow } from './target-window.ts';
 import { extremeWindowOf } from './extreme-window.ts';
 
 export interface AnomalySettings {
@@ -81,8 +82,8 @@ interface Scorer {
 }
 
 interface TargetState {
-  /** The recent rows (up to the training window): what features and models are built from. */
-  rows: RawRow[];
+  /** The recent rows (up to the training window), as columns: what features and models are built from. */
+  rows: TargetWindow;
   active?: Scorer;
   candidate?: Scorer;
   /** Serialises this target's work so its samples are scored in time order. */
@@ -269,9 +270,9 @@ export class AnomalyService {
       .map(([target, t]) => {
         const samples = t.rows.length;
         const required = this.#settings.minTrainRows;
-        const interval = sampleIntervalOf(t.rows);
+        const interval = sampleIntervalOf(t.rows.recentTimes(50));
         const model = t.active?.model;
-        const lastTs = t.rows.at(-1)?.ts;
+        const lastTs = t.rows.lastTs;
         const readyAt = !model && interval !== null && lastTs !== undefined ? lastTs + Math.max(0, required - samples) * interval : null;
         const learned = model ? (model.evaluation.extremeWindow as ExtremeWindowFinding[] | undefined) ?? [] : extremeWindowOf(t.rows);
         return {
@@ -380,10 +381,10 @@ export class AnomalyService {
    */
   #firstSight(target: string): TargetState {
     const cursor = this.#metrics.lastScoreTs(target) ?? (this.#metrics.firstSampleTs(target) ?? Number.MAX_SAFE_INTEGER) - 1;
-    const state: TargetState = { rows: [], queue: Promise.resolve(), cursor, heard: cursor, waiting: 0, behind: false, more: false, running: false, askedRegistry: false };
+    const state: TargetState = { rows: new TargetWindow(), queue: Promise.resolve(), cursor, heard: cursor, waiting: 0, behind: false, more: false, running: false, askedRegistry: false };
     this.#targets.set(target, state);
     const history = groupRows(this.#metrics.recentSamplesOfTarget(target, cursor + 1, this.#settings.trainWindow)).get(target) ?? [];
-    for (const row of history) state.rows.push(row);
+    for (const row of history) state.rows.push(row, this.#settings.trainWindow);
     return state;
   }
 
@@ -516,8 +517,7 @@ export class AnomalyService {
   /** `#process` for a run of rows that share one model and no refit: scored in one task, scores stored in one write. */
   async #processBatch(target: string, state: TargetState, rows: RawRow[]): Promise<void> {
     const active = state.active!;
-    for (const row of rows) state.rows.push(row);
-    if (state.rows.length > this.#settings.trainWindow) state.rows.splice(0, state.rows.length - this.#settings.trainWindow);
+    for (const row of rows) state.rows.push(row, this.#settings.trainWindow);
     const width = active.builder.width;
     const features = new Float64Array(rows.length * width);
     const spikes = rows.map((row, i) => {
@@ -575,8 +575,7 @@ export class AnomalyService {
       state.askedRegistry = true;
       if (this.#registry.inState(target, 'active')) await this.#loadRegistered(target, state);
     }
-    state.rows.push(row);
-    if (state.rows.length > this.#settings.trainWindow) state.rows.shift();
+    state.rows.push(row, this.#settings.trainWindow);
     if (!state.active) {
       if (state.rows.length >= this.#settings.minTrainRows) await this.#train(target, state, 'system');
       return;
@@ -663,15 +662,15 @@ export class AnomalyService {
    * `replace` is set (growth refits); otherwise it is a candidate shadowing the active one.
    */
   async #train(target: string, state: TargetState, by: string, replace = false): Promise<ModelRecord> {
-    const metrics = [...new Set(state.rows.flatMap((r) => Object.keys(r.values)))].sort();
+    const metrics = state.rows.metrics();
     const spec = detectorFeatureSpec(metrics);
     const builder = new FeatureBuilder(spec);
     const width = builder.width;
     const count = state.rows.length;
     const rows = new Float64Array(count * width);
-    state.rows.forEach((r, i) => builder.push(r.ts, r.values, rows.subarray(i * width, (i + 1) * width)));
-    const trainedFrom = state.rows[0]!.ts;
-    const trainedTo = state.rows[count - 1]!.ts;
+    state.rows.forEach((ts, values, i) => builder.push(ts, values, rows.subarray(i * width, (i + 1) * width)));
+    const trainedFrom = state.rows.firstTs!;
+    const trainedTo = state.rows.lastTs!;
     // A window saturated throughout is learned as normal: the model records it, the API says so.
     const extremeWindow = extremeWindowOf(state.rows);
     if (extremeWindow.length > 0) this.#ctx.log.warn({ target, extremeWindow }, 'anomaly model trained on a saturated window; it may take the saturation for normal');
@@ -713,7 +712,7 @@ export class AnomalyService {
     const post = new PostProcessor(spec, this.#postOptions);
     const width = builder.width;
     const rows = new Float64Array(state.rows.length * width);
-    state.rows.forEach((r, i) => post.observe(builder.push(r.ts, r.values, rows.subarray(i * width, (i + 1) * width)), builder));
+    state.rows.forEach((ts, values, i) => post.observe(builder.push(ts, values, rows.subarray(i * width, (i + 1) * width)), builder));
     if (state.rows.length > 0) {
       const { scores } = await this.#pool.score({ kind: 'score', model: this.#modelBytes(model.id), modelId: model.id, rows, count: state.rows.length, breakoutMargin: false });
       post.warm(scores);
@@ -723,9 +722,8 @@ export class AnomalyService {
 }
 
 /** The median gap between the last sample times, a robust "one sample every N ms". */
-function sampleIntervalOf(rows: readonly RawRow[]): number | null {
-  const recent = rows.slice(-50);
-  const gaps = recent.slice(1).map((row, i) => row.ts - recent[i]!.ts).filter((gap) => gap > 0).sort((a, b) => a - b);
+function sampleIntervalOf(recent: readonly number[]): number | null {
+  const gaps = recent.slice(1).map((ts, i) => ts - recent[i]!).filter((gap) => gap > 0).sort((a, b) => a - b);
   return gaps.length > 0 ? gaps[Math.floor(gaps.length / 2)]! : null;
 }
 

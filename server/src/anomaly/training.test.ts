@@ -3,6 +3,7 @@ import { startTestServer, type TestServer } from '../testing/test-server.ts';
 import type { AnomalyModel, TrainingProgress } from '../../../shared/api/anomaly.ts';
 import { createRandom } from '../../../shared/anomaly/prng.ts';
 import { extremeWindowOf } from './extreme-window.ts';
+import { TargetWindow } from './target-window.ts';
 
 const STEP = 10_000;
 const T0 = Date.UTC(2026, 0, 1);
@@ -61,12 +62,16 @@ describe('anomaly training progress and extreme training windows', () => {
   });
 
   it('flags only windows saturated nearly throughout, and only metrics with a known ceiling', () => {
-    const rows = (values: number[], name = 'node_cpu_utilisation_ratio') => values.map((value) => ({ values: { [name]: value } }));
+    const rows = (values: number[], name = 'node_cpu_utilisation_ratio') => {
+      const window = new TargetWindow();
+      values.forEach((value, i) => window.push({ ts: i * 10_000, values: { [name]: value } }, values.length));
+      return window;
+    };
     expect(extremeWindowOf(rows([1, 1, 1, 1, 1, 1, 1, 1, 1, 0.2]))).toHaveLength(1);
     expect(extremeWindowOf(rows([1, 1, 1, 1, 1, 1, 1, 1, 0.2, 0.2]))).toEqual([]);
     expect(extremeWindowOf(rows([5, 5, 5], 'node_load1_per_core'))).toMatchObject([{ limit: 2, share: 1 }]);
     expect(extremeWindowOf(rows([1e12, 1e12], 'node_memory_used_bytes'))).toEqual([]);
     expect(extremeWindowOf(rows([1, 1], 'node_filesystem_utilisation_ratio{mount="/"}'))).toMatchObject([{ metric: 'node_filesystem_utilisation_ratio{mount="/"}' }]);
-    expect(extremeWindowOf([])).toEqual([]);
+    expect(extremeWindowOf(new TargetWindow())).toEqual([]);
   });
 });
