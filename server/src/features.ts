@@ -71,7 +71,7 @@ export function createFeatures(ctx: ServerContext, options: FeatureOptions) {
   const chatops = createChatOpsFeature(ctx, {
     metrics: metrics.service,
     alerting: alertingServices,
-    users: users.service.store,
+    users: users.service.repository,
     settings: { runbooks: new RunbookChatGateway(runbooks.service), ...options.chatops },
   });
   // Fleet health reads one inventory from three features: series, watches, alerts.

@@ -2,7 +2,7 @@ import type { ServerContext } from '../context.ts';
 import type { Feature } from '../core/feature.ts';
 import type { ChatAlerting } from './executors/types.ts';
 import type { MetricsService } from '../metrics/service.ts';
-import type { UserStore } from '../users/store.ts';
+import type { UserRepository } from '../users/repository.ts';
 import { LiveInventory } from './live-inventory.ts';
 import { UnavailableRunbookGateway } from './runbook-gateway.ts';
 import { chatRoutes } from './routes.ts';
@@ -20,7 +20,8 @@ export interface ChatOpsFeature {
 export interface ChatOpsDeps {
   metrics: MetricsService;
   alerting: ChatAlerting;
-  users: UserStore;
+  /** The users (on the shared database, so a user created on another replica is found). */
+  users: Pick<UserRepository, 'byId' | 'byUsername'>;
   settings?: Partial<ChatOpsSettings>;
 }
 
@@ -31,7 +32,7 @@ export interface ChatOpsDeps {
 export function createChatOpsFeature(ctx: ServerContext, deps: ChatOpsDeps): Feature<ChatOpsFeature> {
   const merged: ChatOpsSettings = { ...DEFAULT_CHATOPS_SETTINGS, ...deps.settings };
   const runbooks = merged.runbooks ?? new UnavailableRunbookGateway();
-  const store = new ChatStore(ctx.db);
+  const store = new ChatStore(ctx.sql);
   const inventory = new LiveInventory(deps.metrics, runbooks, ctx.now);
   const service = new ChatService({ db: ctx.db, metrics: deps.metrics, alerts: deps.alerting, runbooks, inventory, now: ctx.now, store, audit: ctx.audit, settings: merged });
   const chatops: ChatOpsFeature = { service, store, settings: merged };

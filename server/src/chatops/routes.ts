@@ -5,7 +5,7 @@ import type { Static } from 'typebox';
 import { AppError } from '../../../shared/errors.ts';
 import { principalOf } from '../http/access.ts';
 import { registerRoutes } from '../http/register-route.ts';
-import type { UserStore } from '../users/store.ts';
+import type { UserRepository } from '../users/repository.ts';
 import type { AuditLog } from '../audit/store.ts';
 import { chatUserOf } from './chat-user.ts';
 import type { ChatService } from './service.ts';
@@ -14,7 +14,7 @@ import type { ChatStore } from './store.ts';
 export interface ChatRoutesOptions {
   service: ChatService;
   store: ChatStore;
-  users: UserStore;
+  users: Pick<UserRepository, 'byId' | 'byUsername'>;
   audit: AuditLog;
   now: () => number;
 }
@@ -26,16 +26,16 @@ export const chatRoutes: FastifyPluginAsync<ChatRoutesOptions> = async (app, { s
 
     send: async (request) => service.handle(chatUserOf(principalOf(request), request.ip), request.body),
 
-    history: async (request) => ({ items: service.history(chatUserOf(principalOf(request), request.ip)) }),
+    history: async (request) => ({ items: await service.history(chatUserOf(principalOf(request), request.ip)) }),
 
     mappings: async () => store.mappings(),
 
     createMapping: async (request) => {
       const principal = principalOf(request);
       const { platform, teamId = '', chatUserId, username } = request.body;
-      const user = users.byUsername(username);
+      const user = await users.byUsername(username);
       if (!user) throw new AppError('E_NOT_FOUND', `No user ${username}.`);
-      const created = store.createMapping({ platform, teamId, chatUserId, userId: user.id, createdBy: principal.name, createdAt: now() });
+      const created = await store.createMapping({ platform, teamId, chatUserId, userId: user.id, createdBy: principal.name, createdAt: now() });
       if (!created) throw new AppError('E_CONFLICT', `${platform} user ${chatUserId} is already mapped; remove that mapping first.`);
       audit.record({ actor: principal.name, actorKind: principal.kind, action: 'chat.mapping.create', target: `${platform}:${teamId}:${chatUserId}`, outcome: 'success', ip: request.ip, details: { username, mappingId: created.id } });
       return created;
@@ -43,8 +43,8 @@ export const chatRoutes: FastifyPluginAsync<ChatRoutesOptions> = async (app, { s
 
     removeMapping: async (request) => {
       const principal = principalOf(request);
-      const mapping = store.mappingById(request.params.id);
-      if (!mapping || !store.removeMapping(request.params.id)) throw new AppError('E_NOT_FOUND', `No chat user mapping ${request.params.id}.`);
+      const mapping = await store.mappingById(request.params.id);
+      if (!mapping || !(await store.removeMapping(request.params.id))) throw new AppError('E_NOT_FOUND', `No chat user mapping ${request.params.id}.`);
       audit.record({ actor: principal.name, actorKind: principal.kind, action: 'chat.mapping.remove', target: `${mapping.platform}:${mapping.teamId}:${mapping.chatUserId}`, outcome: 'success', ip: request.ip, details: { username: mapping.username } });
     },
   });

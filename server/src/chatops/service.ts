@@ -91,9 +91,9 @@ export class ChatService {
       const preview = await executor.check(command as never, user, this.#deps);
       const now = this.#deps.now();
       const expiresAt = now + this.#deps.settings.confirmTtlSeconds * 1000;
-      const token = this.#deps.store.createConfirmation({ userKey: user.key, text: input.text, command, channel: user.channel, createdAt: now, expiresAt });
+      const token = await this.#deps.store.createConfirmation({ userKey: user.key, text: input.text, command, channel: user.channel, createdAt: now, expiresAt });
       const card: ChatCard = { kind: 'confirmation', intent: command.intent, title: 'Confirm', text: preview, token, expiresAt, requiredPermission: parsed.requiredPermission ?? 'chatops:use' };
-      return this.#finish(user, input.text, command, card, 'success', 'confirmation');
+      return await this.#finish(user, input.text, command, card, 'success', 'confirmation');
     } catch (error) {
       return this.#failed(user, input.text, command, error, 'answer');
     }
@@ -104,7 +104,7 @@ export class ChatService {
    * back and must parse to the same command; Slack's buttons carry only the token.
    */
   async confirm(user: ChatUser, token: string, asked?: { text: string; command: ParseResult }): Promise<ChatCard> {
-    const pending = this.#deps.store.confirmation(token);
+    const pending = await this.#deps.store.confirmation(token);
     const intent = asked?.command.intent ?? pending?.command.intent ?? 'unknown';
     const text = asked?.text ?? pending?.text ?? '';
     const refuse = (code: string, message: string, outcome: AuditOutcome) => this.#finish(user, text, pending?.command ?? null, errorCard(intent, code, message), outcome, 'confirmed');
@@ -119,7 +119,7 @@ export class ChatService {
     // The role may have changed since the question.
     const missing = missingPermission(user, command);
     if (missing) return refuse('E_FORBIDDEN', `This needs the ${missing} permission.`, 'denied');
-    if (!this.#deps.store.spend(token, this.#deps.now())) return refuse('E_CONFLICT', 'This confirmation has already been used.', 'failure');
+    if (!(await this.#deps.store.spend(token, this.#deps.now()))) return refuse('E_CONFLICT', 'This confirmation has already been used.', 'failure');
     const executor = EXECUTORS[command.intent as Exclude<Command['intent'], 'unknown'>] as Executor<Command['intent']>;
     try {
       if (executor.kind !== 'change') throw new AppError('E_CONFLICT', 'Nothing to confirm for a question.');
@@ -131,26 +131,26 @@ export class ChatService {
   }
 
   /** Cancels a pending confirmation of the user's (Slack's Cancel button): its token is spent unused. */
-  cancel(user: ChatUser, token: string): ChatCard {
-    const pending = this.#deps.store.confirmation(token);
+  async cancel(user: ChatUser, token: string): Promise<ChatCard> {
+    const pending = await this.#deps.store.confirmation(token);
     if (!pending || pending.userKey !== user.key) return this.#finish(user, pending?.text ?? '', null, errorCard('unknown', 'E_TOKEN_INVALID', 'No such confirmation of yours.'), 'failure', 'cancelled');
-    const spent = this.#deps.store.spend(token, this.#deps.now());
+    const spent = await this.#deps.store.spend(token, this.#deps.now());
     const card: ChatCard = spent
       ? { kind: 'text', intent: pending.command.intent, title: 'Cancelled', text: `Not done: "${pending.text}".`, lines: [] }
       : errorCard(pending.command.intent, 'E_CONFLICT', 'This confirmation has already been used.');
     return this.#finish(user, pending.text, pending.command, card, spent ? 'success' : 'failure', 'cancelled');
   }
 
-  history(user: ChatUser) {
+  history(user: ChatUser): ReturnType<ChatStore['history']> {
     return this.#deps.store.history(user.key);
   }
 
-  #failed(user: ChatUser, text: string, command: Command, error: unknown, stage: string): ChatCard {
+  #failed(user: ChatUser, text: string, command: Command, error: unknown, stage: string): Promise<ChatCard> {
     if (!(error instanceof AppError)) throw error;
     return this.#finish(user, text, command, errorCard(command.intent, error.code, error.message), error.code === 'E_FORBIDDEN' ? 'denied' : 'failure', stage);
   }
 
-  #finish(user: ChatUser, text: string, command: Command | ParseResult | null, card: ChatCard, outcome: AuditOutcome, stage: string): ChatCard {
+  async #finish(user: ChatUser, text: string, command: Command | ParseResult | null, card: ChatCard, outcome: AuditOutcome, stage: string): Promise<ChatCard> {
     const now = this.#deps.now();
     const intent = command?.intent ?? card.intent;
     this.#deps.audit.record({
@@ -162,7 +162,7 @@ export class ChatService {
       ip: user.ip,
       details: { text, channel: user.channel, stage, answer: card.kind, ...(card.kind === 'error' ? { code: card.code } : {}), ...(command ? { slots: command.slots } : {}) },
     });
-    this.#deps.store.recordHistory({ ts: now, userKey: user.key, actor: user.name, channel: user.channel, text, intent, kind: card.kind, summary: `${card.title}: ${card.text}` });
+    await this.#deps.store.recordHistory({ ts: now, userKey: user.key, actor: user.name, channel: user.channel, text, intent, kind: card.kind, summary: `${card.title}: ${card.text}` });
     // On the incident's timeline: what was asked and answered. A pending confirmation is not
     // news yet, and a refused command stays in the audit log: chat must not let someone
     // without the permission write on a timeline.

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db } from '../db/database.ts';
 import type { Command } from '../../../shared/chatops/intents.ts';
 import type { ChatHistory, ChatUserMapping } from '../../../shared/api/chatops.ts';
+import type { SqlDatabase } from '../db/sql/open.ts';
 
 export interface PendingConfirmation {
   userKey: string;
@@ -17,74 +17,101 @@ function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-const MAPPING_SELECT =
-  'SELECT m.id, m.platform, m.team_id AS teamId, m.chat_user_id AS chatUserId, m.user_id AS userId, u.username, m.created_by AS createdBy, m.created_at AS createdAt FROM chat_user_mappings m JOIN users u ON u.id = m.user_id';
+/** Spent and expired confirmations are kept this long after they expired, then removed. */
+const CONFIRMATION_RETENTION_MS = 86_400_000;
 
-/** The ChatOps tables (migration 050): confirmations, history, chat user mappings. */
+/**
+ * The ChatOps tables (migration 050) on the shared query layer (SQLite or PostgreSQL):
+ * confirmations, history, chat user mappings. On PostgreSQL every replica sees the same
+ * rows, so a confirmation given on one replica is spent once on whichever the click or
+ * the console reaches (the single use is one conditional UPDATE), and a mapping made on
+ * one replica identifies the chat user on all of them.
+ */
 export class ChatStore {
-  readonly #db: Db;
+  readonly #sql: SqlDatabase;
 
-  constructor(db: Db) {
-    this.#db = db;
+  constructor(database: SqlDatabase) {
+    this.#sql = database;
+  }
+
+  #mappings() {
+    return this.#sql.db
+      .selectFrom('chat_user_mappings as m')
+      .innerJoin('users as u', 'u.id', 'm.user_id')
+      .select(['m.id', 'm.platform', 'm.team_id as teamId', 'm.chat_user_id as chatUserId', 'm.user_id as userId', 'u.username', 'm.created_by as createdBy', 'm.created_at as createdAt']);
   }
 
   /** Stores a pending command and answers its token; only the token's hash is kept. */
-  createConfirmation(input: Omit<PendingConfirmation, 'usedAt'>): string {
+  async createConfirmation(input: Omit<PendingConfirmation, 'usedAt'>): Promise<string> {
     const token = randomBytes(24).toString('base64url');
-    this.#db
-      .prepare('INSERT INTO chat_confirmations (token_hash, user_key, text, command, channel, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(hashToken(token), input.userKey, input.text, JSON.stringify(input.command), input.channel, input.createdAt, input.expiresAt);
+    await this.#sql.db
+      .insertInto('chat_confirmations')
+      .values({ token_hash: hashToken(token), user_key: input.userKey, text: input.text, command: JSON.stringify(input.command), channel: input.channel, created_at: input.createdAt, expires_at: input.expiresAt })
+      .execute();
     // Spent and expired tokens are of no further use; keep the table small.
-    this.#db.prepare('DELETE FROM chat_confirmations WHERE expires_at < ?').run(input.createdAt - 86_400_000);
+    await this.#sql.db.deleteFrom('chat_confirmations').where('expires_at', '<', input.createdAt - CONFIRMATION_RETENTION_MS).execute();
     return token;
   }
 
-  confirmation(token: string): PendingConfirmation | undefined {
-    const row = this.#db.prepare('SELECT user_key, text, command, channel, created_at, expires_at, used_at FROM chat_confirmations WHERE token_hash = ?').get(hashToken(token)) as
-      | { user_key: string; text: string; command: string; channel: string; created_at: number; expires_at: number; used_at: number | null }
-      | undefined;
+  async confirmation(token: string): Promise<PendingConfirmation | undefined> {
+    const row = await this.#sql.db
+      .selectFrom('chat_confirmations')
+      .select(['user_key', 'text', 'command', 'channel', 'created_at', 'expires_at', 'used_at'])
+      .where('token_hash', '=', hashToken(token))
+      .executeTakeFirst();
     if (!row) return undefined;
     return { userKey: row.user_key, text: row.text, command: JSON.parse(row.command) as Command, channel: row.channel, createdAt: row.created_at, expiresAt: row.expires_at, usedAt: row.used_at };
   }
 
-  /** Marks the token used; false when another call used it first (single use, even under a race). */
-  spend(token: string, now: number): boolean {
-    return this.#db.prepare('UPDATE chat_confirmations SET used_at = ? WHERE token_hash = ? AND used_at IS NULL').run(now, hashToken(token)).changes === 1;
+  /** Marks the token used; false when another call (on any replica) used it first: single use, even under a race. */
+  async spend(token: string, now: number): Promise<boolean> {
+    const result = await this.#sql.db.updateTable('chat_confirmations').set({ used_at: now }).where('token_hash', '=', hashToken(token)).where('used_at', 'is', null).executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
-  recordHistory(entry: { ts: number; userKey: string; actor: string; channel: string; text: string; intent: string; kind: string; summary: string }): void {
-    this.#db
-      .prepare('INSERT INTO chat_history (ts, user_key, actor, channel, text, intent, answer_kind, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(entry.ts, entry.userKey, entry.actor, entry.channel, entry.text, entry.intent, entry.kind, entry.summary.slice(0, 500));
+  async recordHistory(entry: { ts: number; userKey: string; actor: string; channel: 'console' | 'slack'; text: string; intent: string; kind: string; summary: string }): Promise<void> {
+    await this.#sql.db
+      .insertInto('chat_history')
+      .values({ ts: entry.ts, user_key: entry.userKey, actor: entry.actor, channel: entry.channel, text: entry.text, intent: entry.intent, answer_kind: entry.kind, summary: entry.summary.slice(0, 500) })
+      .execute();
   }
 
-  history(userKey: string, limit = 100): ChatHistory['items'] {
-    return this.#db
-      .prepare('SELECT id, ts, channel, text, intent, answer_kind AS kind, summary FROM chat_history WHERE user_key = ? ORDER BY id DESC LIMIT ?')
-      .all(userKey, limit) as ChatHistory['items'];
+  async history(userKey: string, limit = 100): Promise<ChatHistory['items']> {
+    const rows = await this.#sql.db
+      .selectFrom('chat_history')
+      .select(['id', 'ts', 'channel', 'text', 'intent', 'answer_kind as kind', 'summary'])
+      .where('user_key', '=', userKey)
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows as ChatHistory['items'];
   }
 
-  mappings(): ChatUserMapping[] {
-    return this.#db.prepare(`${MAPPING_SELECT} ORDER BY m.id`).all() as ChatUserMapping[];
+  async mappings(): Promise<ChatUserMapping[]> {
+    return await this.#mappings().orderBy('m.id').execute();
   }
 
-  mapping(platform: string, teamId: string, chatUserId: string): ChatUserMapping | undefined {
-    return this.#db.prepare(`${MAPPING_SELECT} WHERE m.platform = ? AND m.team_id = ? AND m.chat_user_id = ?`).get(platform, teamId, chatUserId) as ChatUserMapping | undefined;
+  async mapping(platform: 'slack' | 'mattermost', teamId: string, chatUserId: string): Promise<ChatUserMapping | undefined> {
+    return await this.#mappings().where('m.platform', '=', platform).where('m.team_id', '=', teamId).where('m.chat_user_id', '=', chatUserId).executeTakeFirst();
   }
 
-  mappingById(id: number): ChatUserMapping | undefined {
-    return this.#db.prepare(`${MAPPING_SELECT} WHERE m.id = ?`).get(id) as ChatUserMapping | undefined;
+  async mappingById(id: number): Promise<ChatUserMapping | undefined> {
+    return await this.#mappings().where('m.id', '=', id).executeTakeFirst();
   }
 
   /** Undefined when that chat user is already mapped. */
-  createMapping(input: { platform: string; teamId: string; chatUserId: string; userId: number; createdBy: string; createdAt: number }): ChatUserMapping | undefined {
-    const result = this.#db
-      .prepare('INSERT OR IGNORE INTO chat_user_mappings (platform, team_id, chat_user_id, user_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(input.platform, input.teamId, input.chatUserId, input.userId, input.createdBy, input.createdAt);
-    return result.changes === 1 ? this.mappingById(Number(result.lastInsertRowid)) : undefined;
+  async createMapping(input: { platform: 'slack' | 'mattermost'; teamId: string; chatUserId: string; userId: number; createdBy: string; createdAt: number }): Promise<ChatUserMapping | undefined> {
+    const inserted = await this.#sql.db
+      .insertInto('chat_user_mappings')
+      .values({ platform: input.platform, team_id: input.teamId, chat_user_id: input.chatUserId, user_id: input.userId, created_by: input.createdBy, created_at: input.createdAt })
+      .onConflict((conflict) => conflict.columns(['platform', 'team_id', 'chat_user_id']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return inserted ? await this.mappingById(inserted.id) : undefined;
   }
 
-  removeMapping(id: number): boolean {
-    return this.#db.prepare('DELETE FROM chat_user_mappings WHERE id = ?').run(id).changes === 1;
+  async removeMapping(id: number): Promise<boolean> {
+    const result = await this.#sql.db.deleteFrom('chat_user_mappings').where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) === 1;
   }
 }

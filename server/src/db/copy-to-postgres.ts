@@ -24,6 +24,9 @@ export const CONVERTED_TABLES = [
   { table: 'runbook_runs', key: 'id', identity: true },
   { table: 'runbook_run_steps', key: 'id', identity: true },
   { table: 'runbook_approvals', key: 'id', identity: true },
+  { table: 'chat_user_mappings', key: 'id', identity: true },
+  { table: 'chat_confirmations', key: 'token_hash', identity: false },
+  { table: 'chat_history', key: 'id', identity: true },
 ] as const;
 
 export interface TableReport {

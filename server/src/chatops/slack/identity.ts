@@ -1,5 +1,5 @@
 import { ROLE_PERMISSIONS } from '../../../../shared/auth/permissions.ts';
-import type { UserStore } from '../../users/store.ts';
+import type { UserRepository } from '../../users/repository.ts';
 import type { ChatUser } from '../chat-user.ts';
 import type { UnmappedPolicy } from '../settings.ts';
 import type { ChatStore } from '../store.ts';
@@ -15,9 +15,9 @@ export interface ChatIdentity {
  * inferred from names), or — where SMARTCLOUDOPS_SLACK_UNMAPPED=read-only — an anonymous
  * viewer that can ask but change nothing; otherwise nobody (null).
  */
-export function resolveChatUser(identity: ChatIdentity, ip: string | null, store: ChatStore, users: UserStore, unmapped: UnmappedPolicy): ChatUser | null {
-  const mapping = store.mapping('slack', identity.teamId, identity.chatUserId) ?? store.mapping('mattermost', identity.teamId, identity.chatUserId);
-  const user = mapping ? users.byId(mapping.userId) : undefined;
+export async function resolveChatUser(identity: ChatIdentity, ip: string | null, store: ChatStore, users: Pick<UserRepository, 'byId'>, unmapped: UnmappedPolicy): Promise<ChatUser | null> {
+  const mapping = (await store.mapping('slack', identity.teamId, identity.chatUserId)) ?? (await store.mapping('mattermost', identity.teamId, identity.chatUserId));
+  const user = mapping ? await users.byId(mapping.userId) : undefined;
   if (user && !user.disabled) {
     return { key: `user:${user.id}`, name: user.username, kind: 'user', role: user.role, scopes: null, ip, channel: 'slack' };
   }

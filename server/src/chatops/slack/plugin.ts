@@ -3,7 +3,7 @@ import { slackRoutes as routes } from '../../../../shared/api/chatops.ts';
 import { AppError } from '../../../../shared/errors.ts';
 import type { ServerContext } from '../../context.ts';
 import { registerRoutes } from '../../http/register-route.ts';
-import type { UserStore } from '../../users/store.ts';
+import type { UserRepository } from '../../users/repository.ts';
 import type { ChatOpsFeature } from '../feature.ts';
 import { CANCEL_ACTION, cardToSlack, CONFIRM_ACTION, type SlackMessage } from './blocks.ts';
 import { resolveChatUser, type ChatIdentity } from './identity.ts';
@@ -31,7 +31,7 @@ interface ActionPayload {
  * the interactive buttons. Requests are authenticated by their signature, not a bearer
  * token; the form parser lives in this plugin only, so no other route accepts forms.
  */
-export const slackPlugin: FastifyPluginAsync<{ ctx: ServerContext; feature: ChatOpsFeature; users: UserStore }> = async (app, { ctx, feature, users }) => {
+export const slackPlugin: FastifyPluginAsync<{ ctx: ServerContext; feature: ChatOpsFeature; users: Pick<UserRepository, 'byId' | 'byUsername'> }> = async (app, { ctx, feature, users }) => {
   const { settings, service, store } = feature;
   const replays = new ReplayGuard(settings.slackMaxAgeSeconds);
 
@@ -69,7 +69,7 @@ export const slackPlugin: FastifyPluginAsync<{ ctx: ServerContext; feature: Chat
       const form = request.body;
       const identity = { teamId: form.team_id ?? '', chatUserId: form.user_id ?? '', chatUserName: form.user_name ?? '' };
       if (!identity.chatUserId) throw new AppError('E_VALIDATION', 'The command has no user_id.');
-      const user = resolveChatUser(identity, request.ip, store, users, settings.unmapped);
+      const user = await resolveChatUser(identity, request.ip, store, users, settings.unmapped);
       if (!user) return notLinked(identity);
       const text = (form.text ?? '').trim().slice(0, 2000) || 'help';
       return { ...cardToSlack(await service.handle(user, { text })) };
@@ -86,9 +86,9 @@ export const slackPlugin: FastifyPluginAsync<{ ctx: ServerContext; feature: Chat
       const action = payload.actions?.[0];
       const identity = { teamId: payload.team?.id ?? payload.user?.team_id ?? '', chatUserId: payload.user?.id ?? '', chatUserName: payload.user?.username ?? payload.user?.name ?? '' };
       if (!action?.value || !identity.chatUserId) throw new AppError('E_VALIDATION', 'The interaction names no user or action.');
-      const user = resolveChatUser(identity, request.ip, store, users, settings.unmapped);
+      const user = await resolveChatUser(identity, request.ip, store, users, settings.unmapped);
       if (!user) return notLinked(identity);
-      if (action.action_id === CANCEL_ACTION) return { replace_original: true, ...cardToSlack(service.cancel(user, action.value)) };
+      if (action.action_id === CANCEL_ACTION) return { replace_original: true, ...cardToSlack(await service.cancel(user, action.value)) };
       if (action.action_id !== CONFIRM_ACTION) throw new AppError('E_VALIDATION', `Unknown action ${action.action_id ?? ''}.`);
       return { replace_original: true, ...cardToSlack(await service.confirm(user, action.value)) };
     },

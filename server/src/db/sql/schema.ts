@@ -24,6 +24,9 @@ export interface SqlSchema {
   runbook_runs: RunbookRunsTable;
   runbook_run_steps: RunbookRunStepsTable;
   runbook_approvals: RunbookApprovalsTable;
+  chat_user_mappings: ChatUserMappingsTable;
+  chat_confirmations: ChatConfirmationsTable;
+  chat_history: ChatHistoryTable;
   schema_migrations: SchemaMigrationsTable;
 }
 
@@ -189,6 +192,42 @@ export interface RunbookApprovalsTable {
   plan_hash: string;
   ts: number;
   void: Generated<number>;
+}
+
+/** A Slack or Mattermost user mapped by an admin to one of our users (ChatOps). */
+export interface ChatUserMappingsTable {
+  id: Generated<number>;
+  platform: 'slack' | 'mattermost';
+  team_id: string;
+  chat_user_id: string;
+  user_id: number;
+  created_by: string;
+  created_at: number;
+}
+
+/** A state-changing chat command waiting for its confirmation; only the token's SHA-256 is kept. */
+export interface ChatConfirmationsTable {
+  token_hash: string;
+  user_key: string;
+  text: string;
+  /** The parsed command, JSON. */
+  command: string;
+  channel: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface ChatHistoryTable {
+  id: Generated<number>;
+  ts: number;
+  user_key: string;
+  actor: string;
+  channel: 'console' | 'slack';
+  text: string;
+  intent: string;
+  answer_kind: string;
+  summary: string;
 }
 
 export interface SchemaMigrationsTable {
