@@ -1,13 +1,11 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ChatCard } from '../../../shared/api/chatops.ts';
 import type { Command } from '../../../shared/chatops/intents.ts';
 import { databaseSettings } from '../db/database-url.ts';
 import { openDatabase } from '../db/database.ts';
 import { migratePostgres } from '../db/sql/migrate.ts';
 import { openSqlDatabase, type SqlDatabase } from '../db/sql/open.ts';
 import { tempDataDir, testDatabases, useTestDatabase } from '../testing/databases.ts';
-import { startTestServer, type TestServer } from '../testing/test-server.ts';
 import { ChatStore } from './store.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -16,10 +14,8 @@ const command = { intent: 'alert.ack', slots: { alertId: 7, comment: 'on it' } }
 describe.each(testDatabases())('ChatOps store on $name', (database) => {
   const databases = useTestDatabase(database);
   const opened: SqlDatabase[] = [];
-  const servers: TestServer[] = [];
   afterEach(async () => {
     for (const sql of opened.splice(0)) await sql.close();
-    for (const server of servers.splice(0)) await server.close();
   });
 
   /** Two servers' views of one database (on SQLite, both on the one file), with one user to map chat users to. */
@@ -79,30 +75,4 @@ describe.each(testDatabases())('ChatOps store on $name', (database) => {
     expect(await a.removeMapping(created!.id)).toBe(false);
     expect(await a.mappings()).toEqual([]);
   });
-
-  it.skipIf(database.skip || database.name !== 'postgres')('two replicas: a confirmation asked on one is carried out once on the other', async () => {
-    const env = await databases.fresh();
-    // Started together, as a Deployment does: both migrate, under the advisory lock, once.
-    const [a, b] = await Promise.all([startTestServer({ env }), startTestServer({ env })]);
-    servers.push(a, b);
-    const chat = async (server: TestServer, text: string, confirm?: string) => {
-      const response = await server.injectAs('operator', { method: 'POST', url: '/api/v1/chat', payload: { text, utcOffsetMinutes: 0, ...(confirm ? { confirm } : {}) } });
-      expect(response.statusCode, response.body).toBe(200);
-      return response.json() as ChatCard;
-    };
-    // Metrics are still each replica's own: both learn of host db-2, so both parse the text alike.
-    for (const server of [a, b]) {
-      const ingest = await server.injectAs('admin', { method: 'POST', url: '/api/v1/metrics/ingest', payload: { series: [{ name: 'node_filesystem_utilisation_ratio', labels: { host: 'db-2', mount: '/' }, samples: [[Date.now() - 60_000, 0.93]] }] } });
-      expect(ingest.statusCode, ingest.body).toBe(200);
-    }
-    const text = 'silence disk alerts on db-2 for 1h';
-    const question = await chat(a, text);
-    expect(question).toMatchObject({ kind: 'confirmation', intent: 'silence.create' });
-    const token = (question as { token: string }).token;
-    expect(await chat(b, text, token)).toMatchObject({ kind: 'text', intent: 'silence.create' });
-    expect(await chat(a, text, token)).toMatchObject({ kind: 'error', code: 'E_CONFLICT' });
-    // One history for the user, whichever replica answered.
-    const history = (await b.injectAs('operator', { method: 'GET', url: '/api/v1/chat/history' })).json() as { items: { text: string }[] };
-    expect(history.items.map((entry) => entry.text)).toEqual([text, text, text]);
-  }, 180_000);
 });

@@ -45,7 +45,12 @@ describe.skipIf(unavailable !== undefined)('smartcloudops migrate --from sqlite:
     await old.injectAs('admin', { method: 'DELETE', url: `/api/v1/api-keys/${revokedKey.key.id}` });
     // A webhook with a delivery in its log (to a closed port: it stays pending or failed, either is copied).
     const hook = (await old.injectAs('admin', { method: 'POST', url: '/api/v1/webhooks', payload: { name: 'ops', url: 'http://127.0.0.1:9/hook' } })).json() as { id: number };
-    old.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: 'Copied', target: 'web' }, severity: 'critical' }]);
+    const copiedAlert = old.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: 'Copied', target: 'web' }, severity: 'critical' }])[0]!.alert;
+    // ChatOps: a chat user mapping, a pending confirmation and the history of both questions.
+    expect((await old.injectAs('admin', { method: 'POST', url: '/api/v1/chat/mappings', payload: { platform: 'slack', teamId: 'T1', chatUserId: 'U1', username: 'test-viewer' } })).statusCode).toBe(201);
+    expect((await old.injectAs('viewer', { method: 'POST', url: '/api/v1/chat', payload: { text: 'help' } })).statusCode).toBe(200);
+    const pending = (await old.injectAs('admin', { method: 'POST', url: '/api/v1/chat', payload: { text: `ack alert ${copiedAlert.id}` } })).json() as { kind: string; token: string };
+    expect(pending.kind).toBe('confirmation');
     // A runbook run with its step.
     const run = (await old.injectAs('admin', { method: 'POST', url: '/api/v1/runbooks/pause/runs', payload: {} })).json() as { id: number };
     await eventually(async () => (await old.injectAs('admin', { method: 'GET', url: `/api/v1/runbook-runs/${run.id}` })).json() as { state: string }, (found) => found.state === 'succeeded', 60_000);
@@ -70,6 +75,9 @@ describe.skipIf(unavailable !== undefined)('smartcloudops migrate --from sqlite:
     expect(counted.webhook_deliveries).toBe(1);
     expect(counted.runbook_runs).toBe(1);
     expect(counted.runbook_run_steps).toBe(1);
+    expect(counted.chat_user_mappings).toBe(1);
+    expect(counted.chat_confirmations).toBe(1);
+    expect(counted.chat_history).toBe(2);
     expect(auditedActions).toEqual(expect.arrayContaining(['auth.login', 'signing_key.rotate', 'apikey.create', 'apikey.revoke']));
 
     // A second run refuses: the target is not empty, and nothing changes.
@@ -95,6 +103,10 @@ describe.skipIf(unavailable !== undefined)('smartcloudops migrate --from sqlite:
       expect((await replica.injectAs('admin', { method: 'GET', url: `/api/v1/runbook-runs/${run.id}` })).json()).toMatchObject({ state: 'succeeded', steps: [{ name: 'pause', state: 'succeeded' }] });
       const next = (await replica.injectAs('admin', { method: 'POST', url: '/api/v1/runbooks/pause/runs', payload: {} })).json() as { id: number };
       expect(next.id).toBeGreaterThan(run.id);
+      // ChatOps: the mapping, the pending confirmation (by its token) and the history carried over.
+      expect((await replica.injectAs('admin', { method: 'GET', url: '/api/v1/chat/mappings' })).json()).toMatchObject([{ platform: 'slack', chatUserId: 'U1', username: 'test-viewer' }]);
+      expect(await replica.app.chatops.store.confirmation(pending.token)).toMatchObject({ text: `ack alert ${copiedAlert.id}`, usedAt: null });
+      expect(((await replica.injectAs('viewer', { method: 'GET', url: '/api/v1/chat/history' })).json() as { items: { text: string }[] }).items.map((item) => item.text)).toEqual(['help']);
       // New rows continue after the copied ids (identity sequences moved on).
       const created = await replica.injectAs('admin', { method: 'POST', url: '/api/v1/users', payload: { username: 'dave', password: 'dave-password-12', role: 'viewer' } });
       expect(created.statusCode).toBe(201);

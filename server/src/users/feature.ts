@@ -13,7 +13,7 @@ export interface UsersDeps {
 export interface UsersService {
   /** The accounts, on the shared query layer (SQLite or PostgreSQL). */
   repository: UserRepository;
-  /** Synchronous look-ups in the SQLite file, for features not moved yet (API keys, ChatOps). */
+  /** The SQLite copy of users (PostgreSQL: kept up to date, but no feature reads it since ChatOps moved). */
   store: UserStore;
   service: UserService;
 }

@@ -27,10 +27,10 @@ function toRecord(row: UserRow): UserRecord {
 /**
  * Accounts on the shared query layer: the one source of truth, on SQLite or PostgreSQL.
  *
- * Features not moved yet (ChatOps) still look users up synchronously in the data folder's
- * SQLite file. On SQLite that is this very table. On PostgreSQL, every write here is copied
- * into that file (`mirror`), and `syncMirror()` copies the whole table at start-up, so those
- * features keep working until they move; see docs/architecture.md.
+ * On PostgreSQL every write here is still copied into the data folder's SQLite file
+ * (`mirror`), and `syncMirror()` copies the whole table at start-up, for the features that
+ * looked users up there; since ChatOps moved to the query layer none does, and the copy can
+ * go (docs/architecture.md). On SQLite it is this very table: nothing is copied.
  */
 export class UserRepository {
   readonly #sql: SqlDatabase;

@@ -17,6 +17,7 @@ export type ChatAlerting = AlertsService & {
 
 /** What executors work with: the same services the console's routes use. */
 export interface ExecutorDeps {
+  /** The SQLite file, for the anomaly feature's events (anomaly.explain) until that feature moves to the query layer. */
   db: Db;
   metrics: MetricsService;
   alerts: ChatAlerting;
