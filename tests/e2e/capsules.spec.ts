@@ -19,6 +19,7 @@ test.describe('imported capsules', () => {
   let context: BrowserContext;
   let page: Page;
   let incidentId: number;
+  let alertId: number;
 
   test.beforeAll(async ({ browser }) => {
     host = new DesktopHost(new URL(baseURL()).origin);
@@ -57,8 +58,9 @@ test.describe('imported capsules', () => {
     // Ten minutes of the series the alert names, so the capsule carries a metrics window.
     await seeder.ingest([{ name: METRIC, labels: { host: HOST }, samples: Array.from({ length: 60 }, (_, i) => [now - (60 - i) * 10_000, 0.5 + i / 200]) }]);
     await seeder.fireAlert({ alertname: 'DiskFilling', host: HOST, severity: 'critical' }, `Disk filling on ${HOST}`);
-    const alerts = await seeder.call<{ items: Array<{ incidentId: number | null }> }>('GET', `/alerts?label=host%3D${HOST}`);
+    const alerts = await seeder.call<{ items: Array<{ id: number; incidentId: number | null }> }>('GET', `/alerts?label=host%3D${HOST}`);
     incidentId = alerts.items[0]!.incidentId!;
+    alertId = alerts.items[0]!.id;
     expect(incidentId).toEqual(expect.any(Number));
     await seeder.call('POST', `/incidents/${incidentId}/notes`, { text: 'Rotated **old logs** on the host' });
 
@@ -75,7 +77,7 @@ test.describe('imported capsules', () => {
     await expect(page).toHaveURL(new RegExp(`#/capsules/${incidentId}$`));
     await expect(page.getByText(new RegExp(`Imported incident #${incidentId} .*\\(1 series`))).toBeVisible();
 
-    await expectCapsulePage(page, incidentId);
+    await expectCapsulePage(page, incidentId, alertId);
     await screenshot(page, 'capsule-incident-desktop');
 
     // The list now holds it, and its link opens it again.
@@ -94,7 +96,7 @@ test.describe('imported capsules', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scrolling on the list').toBe(true);
     await screenshot(page, 'capsules-list-phone');
     await page.goto(`${baseURL()}/#/capsules/${incidentId}`);
-    await expectCapsulePage(page, incidentId);
+    await expectCapsulePage(page, incidentId, alertId);
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scrolling on the capsule').toBe(true);
     await screenshot(page, 'capsule-incident-phone');
     await page.setViewportSize(DESKTOP);
@@ -115,10 +117,11 @@ test.describe('imported capsules', () => {
 });
 
 /** What the capsule page shows of the incident: header, linked alert, metrics chart, timeline with the note. */
-async function expectCapsulePage(page: Page, incidentId: number): Promise<void> {
+async function expectCapsulePage(page: Page, incidentId: number, alertId: number): Promise<void> {
   await expect(page.getByRole('heading', { name: `#${incidentId} ${TITLE}` })).toBeVisible();
   await expect(page.getByTestId('capsule-origin')).toContainText('From an imported capsule');
-  await expect(page.getByRole('table', { name: 'Linked alerts' }).getByRole('row', { name: new RegExp(`critical Disk filling on ${HOST} firing`) })).toBeVisible();
+  // A table on a desktop, a list on a phone: the alert's link either way, pointing into the capsule.
+  await expect(page.getByLabel('Linked alerts').getByRole('link', { name: `Disk filling on ${HOST}` })).toHaveAttribute('href', `#/capsules/${incidentId}?alert=${alertId}`);
   // The series the alert names, kept offline and carried in the capsule with its samples.
   await expect(page.getByRole('table', { name: 'Local anomaly scores' }).getByRole('row', { name: new RegExp(`^${METRIC}`) })).toContainText('60 kept');
   const selector = page.getByTestId('capsule-metrics');
