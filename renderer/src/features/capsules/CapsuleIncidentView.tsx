@@ -23,7 +23,7 @@ const MAX_CHARTS = 4;
 /** `#/capsules/:id`: an imported incident, read-only, everything from the capsule (no server, no source). */
 export function CapsuleIncidentView({ params }: RouteProps<'/capsules/:id'>) {
   const id = Number(params.id);
-  if (!Number.isInteger(id) || id < 1) return <EmptyState title="No such capsule" description={`"${params.id}" is not an incident number.`} />;
+  if (!Number.isInteger(id) || id < 1) return <EmptyState title="No such capsule" description={`"${params.id}" is not an incident number.`} action={<Anchor href="#/capsules" size="sm">Imported capsules</Anchor>} />;
   return <CapsuleScope>{() => <CapsuleIncident id={id} />}</CapsuleScope>;
 }
 

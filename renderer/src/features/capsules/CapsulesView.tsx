@@ -1,4 +1,4 @@
-import { Paper, Table, Text } from '@mantine/core';
+import { Group, Paper, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { IconPackageImport } from '@tabler/icons-react';
 import { useApi } from '../../platform/PlatformContext.tsx';
@@ -37,17 +37,24 @@ function CapsuleList() {
               <Table.Tr>
                 <Table.Th>Severity</Table.Th>
                 <Table.Th>Incident</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Opened</Table.Th>
+                {/* On a phone status and time move under the title: four columns do not fit 390 px. */}
+                <Table.Th visibleFrom="sm">Status</Table.Th>
+                <Table.Th visibleFrom="sm">Opened</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {data.items.map((incident) => (
                 <Table.Tr key={incident.id} style={{ cursor: 'pointer' }} onClick={() => navigate(`/capsules/${incident.id}`)}>
                   <Table.Td><SeverityBadge severity={incident.severity} /></Table.Td>
-                  <Table.Td><Text size="sm" fw={500} component="a" href={`#/capsules/${incident.id}`} c="inherit">#{incident.id} {incident.title}</Text></Table.Td>
-                  <Table.Td><IncidentStatusBadge status={incident.status} /></Table.Td>
-                  <Table.Td><Text size="sm" c="dimmed">{formatDateTime(incident.openedAt)}</Text></Table.Td>
+                  <Table.Td>
+                    <Text size="sm" fw={500} component="a" href={`#/capsules/${incident.id}`} c="inherit" style={{ overflowWrap: 'anywhere' }}>#{incident.id} {incident.title}</Text>
+                    <Group gap="xs" mt={4} hiddenFrom="sm">
+                      <IncidentStatusBadge status={incident.status} />
+                      <Text size="xs" c="dimmed">{formatDateTime(incident.openedAt)}</Text>
+                    </Group>
+                  </Table.Td>
+                  <Table.Td visibleFrom="sm"><IncidentStatusBadge status={incident.status} /></Table.Td>
+                  <Table.Td visibleFrom="sm"><Text size="sm" c="dimmed">{formatDateTime(incident.openedAt)}</Text></Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
