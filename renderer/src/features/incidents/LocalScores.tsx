@@ -40,6 +40,16 @@ export function summariseScores(pinned: PinnedSeries): ScoreSummary[] {
   });
 }
 
+/**
+ * How often to look again, ms (false: not again). Scoring runs in the background after "Keep
+ * offline", so the profile's copy is read until every sample is scored. A capsule carries
+ * the scores it was exported with and nothing scores it after import: its unscored samples
+ * stay unscored, and polling for them would never end.
+ */
+export function scoresPollInterval(origin: 'profile' | 'capsules', pinned: PinnedSeries | null | undefined): number | false {
+  return origin === 'profile' && pinned?.series.some((series) => series.scores.includes(null)) ? 5_000 : false;
+}
+
 /** Desktop, for an incident kept offline: the anomaly scores this machine computed for its series. */
 export function LocalScores({ incidentId, origin = 'profile' }: { incidentId: number; origin?: 'profile' | 'capsules' }) {
   const { bridge } = usePlatform();
@@ -57,15 +67,18 @@ function LocalScoresPanel({ bridge, incidentId, origin }: { bridge: SmartCloudOp
         throw error;
       }
     },
-    // Scoring runs in the background after "Keep offline": look again until every sample is scored.
-    refetchInterval: (query) => (query.state.data?.series.some((s) => s.scores.includes(null)) ? 5_000 : false),
+    refetchInterval: (query) => scoresPollInterval(origin, query.state.data),
   });
   if (!pinned.data) return null;
   const rows = summariseScores(pinned.data);
   return (
     <Paper withBorder radius="md" p="md">
       <Title order={3} size="h5" mb={4}>Anomaly scores computed on this machine</Title>
-      <Text size="xs" c="dimmed" mb="sm">From the copy kept offline; available without the server.</Text>
+      <Text size="xs" c="dimmed" mb="sm">
+        {origin === 'capsules'
+          ? 'As the capsule carries them: computed on the machine that exported it; samples it had not scored yet stay unscored.'
+          : 'From the copy kept offline; available without the server.'}
+      </Text>
       <Table verticalSpacing={4} aria-label="Local anomaly scores">
         <Table.Thead>
           <Table.Tr>
@@ -79,7 +92,7 @@ function LocalScoresPanel({ bridge, incidentId, origin }: { bridge: SmartCloudOp
             <Table.Tr key={row.key}>
               <Table.Td><Text size="xs" ff="monospace" style={{ overflowWrap: 'anywhere' }}>{row.key}</Text></Table.Td>
               <Table.Td>
-                <Text size="sm">{row.max === null ? 'scoring…' : row.max.toFixed(2)}</Text>
+                <Text size="sm">{row.max !== null ? row.max.toFixed(2) : origin === 'capsules' ? 'not scored' : 'scoring…'}</Text>
                 {row.maxAt !== null && <Text size="xs" c="dimmed">{formatDateTime(row.maxAt)}</Text>}
               </Table.Td>
               <Table.Td><Text size="sm">{row.anomalous} of {row.scored} scored{row.scored < row.samples ? ` (${row.samples} kept)` : ''}</Text></Table.Td>
