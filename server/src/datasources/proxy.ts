@@ -58,8 +58,9 @@ export class QueryProxy {
   }
 
   /** A range query with Grafana's step handling applied (see step.ts). */
-  queryRange(id: number, query: { query: string; start: string; end: string; step?: string | undefined; maxPoints?: number | undefined }): Promise<ProxyAnswer> {
-    const record = this.#datasources.get(id);
+  async queryRange(id: number, query: { query: string; start: string; end: string; step?: string | undefined; maxPoints?: number | undefined }): Promise<ProxyAnswer> {
+    // From memory on the hot path; the database only when this replica has not read the source for a while (service.ts).
+    const record = this.#datasources.cached(id) ?? (await this.#datasources.forQuery(id));
     const startMs = time(query.start, 'start');
     const endMs = time(query.end, 'end');
     if (endMs < startMs) throw new AppError('E_VALIDATION', '`end` must not be before `start`.', { start: query.start, end: query.end });
@@ -80,8 +81,8 @@ export class QueryProxy {
   }
 
   /** Any read endpoint: query, series, labels, label values (parameters passed as given, times checked). */
-  forward(id: number, path: ProxyPath, params: Params): Promise<ProxyAnswer> {
-    const record = this.#datasources.get(id);
+  async forward(id: number, path: ProxyPath, params: Params): Promise<ProxyAnswer> {
+    const record = this.#datasources.cached(id) ?? (await this.#datasources.forQuery(id));
     for (const name of ['time', 'start', 'end'] as const) {
       const value = params[name];
       if (typeof value === 'string') time(value, name);
