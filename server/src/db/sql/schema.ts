@@ -212,7 +212,7 @@ export interface DatasourcesTable {
   updated_at: number;
 }
 
-/** PostgreSQL only: the data source secrets' shared key when no environment key is given. */
+/** The data source secrets' shared key when no environment key is given (read on PostgreSQL only). */
 export interface DatasourceSecretKeyTable {
   id: number;
   key: string;
