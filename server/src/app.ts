@@ -122,7 +122,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
     alerting: { ...options.alerts, grouping: { ...incidentSettingsFromEnv(options.env ?? process.env), ...options.alerts?.grouping } },
     anomaly: { ...anomalySettingsFromEnv(options.env ?? process.env), ...options.anomaly },
     chatops: { ...chatopsSettingsFromEnv(options.env ?? process.env), ...options.chatops },
-    ...(options.datasources ? { datasources: options.datasources } : {}),
+    datasources: { secretKey: (options.env ?? process.env).SMARTCLOUDOPS_DATASOURCE_KEY || undefined, ...options.datasources },
     runbooks: { ...runbookSettingsFromEnv(options.env ?? process.env, config.dataDir), ...options.runbooks },
   });
   const bootstrap = await bootstrapAdmin(features.users.service.repository, config.adminPassword);

@@ -57,7 +57,7 @@ export function createFeatures(ctx: ServerContext, options: FeatureOptions) {
   const notifications = createNotificationsFeature(ctx, alerting);
   // Data sources are built after incidents (they need alerts, which need incidents), so the
   // catalogue a source query is checked against is looked up when a query is added.
-  const sources = { exists: (id: number) => datasources.service.service.store.byId(id) !== undefined };
+  const sources = { exists: async (id: number) => (await datasources.service.service.store.byId(id)) !== undefined };
   const incidents = createIncidentsFeature(ctx, { alerts: alertData, metrics: metricsQuery, sources, ...(grouping ? { grouping } : {}) });
   const alerts = createAlertsFeature(ctx, { data: alertData, links: incidents.service.links, notifier: notifications.service.notifier, metrics: metricsQuery, settings: alerting });
   // The stream's log keeps a marker per sample event and replays the samples from the store.

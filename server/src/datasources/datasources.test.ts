@@ -84,12 +84,12 @@ describe('data sources: definitions, secrets and the test endpoint', () => {
     expect(row.secret.toString('latin1')).not.toContain(password);
     const keyFile = path.join(server.dataDir, 'datasource-secrets.key');
     expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
-    expect(server.app.datasources.service.get(created.id).credentials).toEqual({ type: 'basic', username: 'grafana', password });
+    expect((await server.app.datasources.service.get(created.id)).credentials).toEqual({ type: 'basic', username: 'grafana', password });
 
     // A PATCH without the password keeps it; one with a new username and no password keeps it too.
     const patched = await server.injectAs('admin', { method: 'PATCH', url: `/api/v1/datasources/${created.id}`, payload: { auth: { type: 'basic', username: 'other' }, timeoutSeconds: 5 } });
     expect(patched.statusCode, patched.body).toBe(200);
-    expect(server.app.datasources.service.get(created.id).credentials).toEqual({ type: 'basic', username: 'other', password });
+    expect((await server.app.datasources.service.get(created.id)).credentials).toEqual({ type: 'basic', username: 'other', password });
 
     const audit = server.app.ctx.db.prepare("SELECT details FROM audit_log WHERE action LIKE 'datasource.%'").all() as { details: string }[];
     expect(audit.length).toBeGreaterThanOrEqual(2);

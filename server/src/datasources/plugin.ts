@@ -6,7 +6,7 @@ import { QueryBudget } from './query-budget.ts';
 import { datasourceRoutes } from './routes.ts';
 import { PromqlRuleRunner, type RuleHost } from './promql-rules.ts';
 import { SecretBox } from './secret-box.ts';
-import { DatasourceService } from './service.ts';
+import { DEFAULT_RECORD_TTL_MS, DatasourceService } from './service.ts';
 import { DatasourceStore } from './store.ts';
 import { DEFAULT_WATCH_SETTINGS, WatchRunner, type WatchSettings } from './watches/runner.ts';
 import { watchRoutes } from './watches/routes.ts';
@@ -17,9 +17,13 @@ export interface DatasourceSettings extends ProxySettings {
   /** Proxy requests per user per minute. */
   queriesPerMinute: number;
   watches: WatchSettings;
+  /** How long the query path trusts its in-memory copy of a source, ms (service.ts). */
+  recordTtlMs: number;
+  /** SMARTCLOUDOPS_DATASOURCE_KEY: the secrets' key shared by every replica (secret-box.ts); unset, see SecretBox.load. */
+  secretKey?: string | undefined;
 }
 
-export const DEFAULT_DATASOURCE_SETTINGS: DatasourceSettings = { ...DEFAULT_PROXY_SETTINGS, queriesPerMinute: 600, watches: DEFAULT_WATCH_SETTINGS };
+export const DEFAULT_DATASOURCE_SETTINGS: DatasourceSettings = { ...DEFAULT_PROXY_SETTINGS, queriesPerMinute: 600, watches: DEFAULT_WATCH_SETTINGS, recordTtlMs: DEFAULT_RECORD_TTL_MS };
 
 export interface DatasourcesFeature {
   service: DatasourceService;
@@ -46,10 +50,11 @@ export type DatasourceSettingsInput = Partial<Omit<DatasourceSettings, 'watches'
 /** The services of the feature (watches and rules query through the proxy). */
 function buildDatasources(ctx: ServerContext, settings: DatasourceSettingsInput = {}): DatasourcesFeature {
   const merged: DatasourceSettings = { ...DEFAULT_DATASOURCE_SETTINGS, ...settings, watches: { ...DEFAULT_WATCH_SETTINGS, ...settings.watches } };
-  const service = new DatasourceService(ctx, new DatasourceStore(ctx.db, new SecretBox(ctx.config.dataDir)));
+  const box = SecretBox.load({ envKey: merged.secretKey, dataDir: ctx.config.dataDir, sql: ctx.sql, now: ctx.now });
+  const service = new DatasourceService(ctx, new DatasourceStore(ctx.sql, box), { recordTtlMs: merged.recordTtlMs });
   const proxy = new QueryProxy(service, merged);
   const budget = new QueryBudget({ max: merged.queriesPerMinute, windowMs: 60_000, sql: ctx.sql, now: ctx.now, onSyncError: (error) => ctx.log.warn({ err: error }, 'datasource query budget: the shared counters could not be written') });
-  const store = new WatchStore(ctx.db);
+  const store = new WatchStore(ctx.sql);
   const runner = new WatchRunner(ctx, proxy, store, merged.watches);
   const watches = new WatchService({ ctx, store, runner, datasources: service, proxy });
   return { service, proxy, budget, watches, runner, settings: merged, now: ctx.now, isLeader: () => ctx.leadership.isLeader };
@@ -65,7 +70,8 @@ export interface DatasourcesPluginOptions {
 export const datasourcesPlugin: FastifyPluginAsync<DatasourcesPluginOptions> = async (app, { feature, rules }) => {
   const ruleRunner = rules ? new PromqlRuleRunner(rules.host, feature.proxy, feature.now, feature.isLeader) : undefined;
   app.addHook('onReady', async () => {
-    feature.runner.start();
+    await feature.service.store.ready();
+    await feature.runner.start();
     ruleRunner?.start(rules!.intervalMs);
   });
   app.addHook('onClose', async () => {

@@ -28,6 +28,7 @@ export interface ProxyAnswer {
 }
 
 type Params = Record<string, string | readonly string[] | number | undefined>;
+type RangeQuery = { query: string; start: string; end: string; step?: string | undefined; maxPoints?: number | undefined };
 
 /**
  * The query proxy: Prometheus's answers passed through byte for byte (so a tool reading
@@ -58,8 +59,13 @@ export class QueryProxy {
   }
 
   /** A range query with Grafana's step handling applied (see step.ts). */
-  queryRange(id: number, query: { query: string; start: string; end: string; step?: string | undefined; maxPoints?: number | undefined }): Promise<ProxyAnswer> {
-    const record = this.#datasources.get(id);
+  queryRange(id: number, query: RangeQuery): Promise<ProxyAnswer> {
+    // From memory on the hot path (no extra promise); the database only when this replica has not read the source for a while (service.ts).
+    const record = this.#datasources.cached(id);
+    return record ? this.#range(record, query) : this.#datasources.forQuery(id).then((found) => this.#range(found, query));
+  }
+
+  #range(record: DatasourceRecord, query: RangeQuery): Promise<ProxyAnswer> {
     const startMs = time(query.start, 'start');
     const endMs = time(query.end, 'end');
     if (endMs < startMs) throw new AppError('E_VALIDATION', '`end` must not be before `start`.', { start: query.start, end: query.end });
@@ -81,7 +87,11 @@ export class QueryProxy {
 
   /** Any read endpoint: query, series, labels, label values (parameters passed as given, times checked). */
   forward(id: number, path: ProxyPath, params: Params): Promise<ProxyAnswer> {
-    const record = this.#datasources.get(id);
+    const record = this.#datasources.cached(id);
+    return record ? this.#forward(record, path, params) : this.#datasources.forQuery(id).then((found) => this.#forward(found, path, params));
+  }
+
+  #forward(record: DatasourceRecord, path: ProxyPath, params: Params): Promise<ProxyAnswer> {
     for (const name of ['time', 'start', 'end'] as const) {
       const value = params[name];
       if (typeof value === 'string') time(value, name);

@@ -60,16 +60,16 @@ export const datasourceRoutes: FastifyPluginAsync<DatasourceRoutesOptions> = asy
     app,
     routes,
     {
-      list: async () => ({ datasources: datasources.store.list().map(publicView) }),
-      create: async (request) => publicView(datasources.create(request.body, auditActor(request))),
-      get: async (request) => publicView(datasources.get(request.params.id)),
-      update: async (request) => publicView(datasources.update(request.params.id, request.body, auditActor(request))),
+      list: async () => ({ datasources: (await datasources.store.list()).map(publicView) }),
+      create: async (request) => publicView(await datasources.create(request.body, auditActor(request))),
+      get: async (request) => publicView(await datasources.get(request.params.id)),
+      update: async (request) => publicView(await datasources.update(request.params.id, request.body, auditActor(request))),
       remove: async (request) => {
-        datasources.remove(request.params.id, auditActor(request));
+        await datasources.remove(request.params.id, auditActor(request));
       },
       test: async (request) => datasources.test(request.params.id, auditActor(request)),
       sources: async () => ({
-        datasources: datasources.store.list().map(({ id, name, type, scrapeIntervalSeconds }) => ({ id, name, type, scrapeIntervalSeconds })),
+        datasources: (await datasources.store.list()).map(({ id, name, type, scrapeIntervalSeconds }) => ({ id, name, type, scrapeIntervalSeconds })),
       }),
       queryRange: async (request, reply) => send(request, reply, await proxy.queryRange(request.params.id, request.query)),
       query: async (request, reply) => send(request, reply, await proxy.forward(request.params.id, 'query', request.query)),

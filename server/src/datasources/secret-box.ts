@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { SqlDatabase } from '../db/sql/open.ts';
 
 const KEY_FILE = 'datasource-secrets.key';
 const IV_BYTES = 12;
@@ -15,8 +16,34 @@ const TAG_BYTES = 16;
 export class SecretBox {
   readonly #key: Buffer;
 
-  constructor(dataDir: string) {
-    this.#key = loadOrCreateKey(path.join(dataDir, KEY_FILE));
+  constructor(key: Buffer) {
+    if (key.length !== 32) throw new Error('a data source secret key has 256 bits');
+    this.#key = key;
+  }
+
+  /** The data folder's key (created on first use): SQLite's default. */
+  static fromDataDir(dataDir: string): SecretBox {
+    return new SecretBox(loadOrCreateKey(path.join(dataDir, KEY_FILE)));
+  }
+
+  /**
+   * The key every replica must share (docs/datasources.md, "Secrets"):
+   * SMARTCLOUDOPS_DATASOURCE_KEY when set (base64 of 32 bytes, the key file's format);
+   * otherwise on SQLite the data folder's key file; on PostgreSQL the one row of
+   * `datasource_secret_key`, which the first replica to start writes (with its data
+   * folder's key when it has one, so an installation copied by `smartcloudops migrate`
+   * keeps decrypting its secrets) and every other replica reads.
+   */
+  static async load(options: { envKey: string | undefined; dataDir: string; sql: SqlDatabase; now: () => number }): Promise<SecretBox> {
+    if (options.envKey) return new SecretBox(parseKey(options.envKey, 'SMARTCLOUDOPS_DATASOURCE_KEY'));
+    if (options.sql.dialect !== 'postgres') return SecretBox.fromDataDir(options.dataDir);
+    const file = path.join(options.dataDir, KEY_FILE);
+    const seed = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : crypto.randomBytes(32).toString('base64');
+    parseKey(seed, file);
+    // ON CONFLICT: replicas starting together all offer a key; the first one written wins and all read it back.
+    await options.sql.db.insertInto('datasource_secret_key').values({ id: 1, key: seed, created_at: options.now() }).onConflict((oc) => oc.column('id').doNothing()).execute();
+    const row = await options.sql.db.selectFrom('datasource_secret_key').select('key').where('id', '=', 1).executeTakeFirstOrThrow();
+    return new SecretBox(parseKey(row.key, 'the datasource_secret_key row'));
   }
 
   seal(plaintext: string): Buffer {
@@ -34,10 +61,15 @@ export class SecretBox {
   }
 }
 
+function parseKey(text: string, where: string): Buffer {
+  const key = Buffer.from(text.trim(), 'base64');
+  if (key.length !== 32) throw new Error(`${where} is not a valid 256-bit key (base64 of 32 bytes)`);
+  return key;
+}
+
 function loadOrCreateKey(file: string): Buffer {
   if (fs.existsSync(file)) {
-    const key = Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
-    if (key.length !== 32) throw new Error(`${file} is not a valid 256-bit key file`);
+    const key = parseKey(fs.readFileSync(file, 'utf8'), `${file}`);
     fs.chmodSync(file, 0o600);
     return key;
   }

@@ -1,12 +1,13 @@
 import { AppError } from '../../../shared/errors.ts';
 import type { CreateDatasourceRequest, DatasourceAuthInput, DatasourceTestResult, UpdateDatasourceRequest } from '../../../shared/api/datasources.ts';
 import type { ServerContext } from '../context.ts';
-import type { DatasourceStore} from './store.ts';
-import { type DatasourceRecord, type DatasourceRow, type UpstreamAuth } from './store.ts';
+import type { DatasourceRecord, DatasourceRow, DatasourceStore, UpstreamAuth } from './store.ts';
 import { UpstreamClient, UpstreamError } from './upstream.ts';
 
 export const DEFAULT_TIMEOUT_SECONDS = 30;
 export const DEFAULT_SCRAPE_INTERVAL_SECONDS = 15;
+/** How long the query path trusts its copy of a source before reading it again (a change on another replica shows within it). */
+export const DEFAULT_RECORD_TTL_MS = 5_000;
 
 /** Who asked, for the audit log. */
 export interface Actor {
@@ -24,12 +25,18 @@ export class DatasourceService {
   readonly #ctx: ServerContext;
   readonly #clients = new Map<number, { updatedAt: number; client: UpstreamClient }>();
   readonly #listeners: Array<(id: number) => void> = [];
-  /** Records by id, so a query does not read and decrypt its source's row each time; dropped on every change. */
-  readonly #records = new Map<number, DatasourceRecord>();
+  /**
+   * Records by id for the query path, so a query neither reads nor decrypts its source's
+   * row each time: dropped on every change made here, and kept at most `recordTtlMs`, so
+   * a change made on another replica reaches this one within that time.
+   */
+  readonly #records = new Map<number, { record: DatasourceRecord; until: number }>();
+  readonly #recordTtlMs: number;
 
-  constructor(ctx: ServerContext, store: DatasourceStore) {
+  constructor(ctx: ServerContext, store: DatasourceStore, options: { recordTtlMs?: number } = {}) {
     this.#ctx = ctx;
     this.store = store;
+    this.#recordTtlMs = options.recordTtlMs ?? DEFAULT_RECORD_TTL_MS;
   }
 
   /** Told when a source changes or goes away (the proxy's cache listens). */
@@ -37,15 +44,30 @@ export class DatasourceService {
     this.#listeners.push(listener);
   }
 
-  get(id: number): DatasourceRecord {
-    const record = this.#records.get(id) ?? this.store.byId(id);
-    if (record) this.#records.set(id, record);
+  /** The source as stored now (admin reads and changes). */
+  async get(id: number): Promise<DatasourceRecord> {
+    const record = await this.store.byId(id);
     if (!record) throw new AppError('E_NOT_FOUND', `No data source with id ${id}.`, { id });
     return record;
   }
 
-  create(input: CreateDatasourceRequest, by: Actor): DatasourceRecord {
-    if (this.store.byName(input.name)) throw new AppError('E_CONFLICT', `A data source named "${input.name}" already exists.`, { name: input.name });
+  /** The source for a query: from memory when read less than `recordTtlMs` ago, else from the database. */
+  cached(id: number): DatasourceRecord | undefined {
+    const entry = this.#records.get(id);
+    if (entry && entry.until > performance.now()) return entry.record;
+    return undefined;
+  }
+
+  /** `cached`, or the database's copy remembered for the next queries. */
+  async forQuery(id: number): Promise<DatasourceRecord> {
+    const hit = this.cached(id);
+    if (hit) return hit;
+    const record = await this.get(id);
+    this.#records.set(id, { record, until: performance.now() + this.#recordTtlMs });
+    return record;
+  }
+
+  async create(input: CreateDatasourceRequest, by: Actor): Promise<DatasourceRecord> {
     const row: DatasourceRow = {
       name: input.name,
       url: normaliseUrl(input.url),
@@ -54,16 +76,14 @@ export class DatasourceService {
       timeoutSeconds: input.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
       scrapeIntervalSeconds: input.scrapeIntervalSeconds ?? DEFAULT_SCRAPE_INTERVAL_SECONDS,
     };
-    const record = this.store.create(row, by.actor ?? 'system', this.#ctx.now());
+    const record = await this.store.create(row, by.actor ?? 'system', this.#ctx.now());
+    if (!record) throw new AppError('E_CONFLICT', `A data source named "${input.name}" already exists.`, { name: input.name });
     this.#ctx.audit.record({ ...by, action: 'datasource.create', target: record.name, outcome: 'success', details: auditDetails(input) });
     return record;
   }
 
-  update(id: number, patch: UpdateDatasourceRequest, by: Actor): DatasourceRecord {
-    const current = this.get(id);
-    if (patch.name !== undefined && patch.name !== current.name && this.store.byName(patch.name)) {
-      throw new AppError('E_CONFLICT', `A data source named "${patch.name}" already exists.`, { name: patch.name });
-    }
+  async update(id: number, patch: UpdateDatasourceRequest, by: Actor): Promise<DatasourceRecord> {
+    const current = await this.get(id);
     const row: DatasourceRow = {
       name: patch.name ?? current.name,
       url: patch.url !== undefined ? normaliseUrl(patch.url) : current.url,
@@ -72,15 +92,17 @@ export class DatasourceService {
       timeoutSeconds: patch.timeoutSeconds ?? current.timeoutSeconds,
       scrapeIntervalSeconds: patch.scrapeIntervalSeconds ?? current.scrapeIntervalSeconds,
     };
-    const record = this.store.replace(id, row, this.#ctx.now());
+    const record = await this.store.replace(id, row, this.#ctx.now());
+    if (record === 'conflict') throw new AppError('E_CONFLICT', `A data source named "${patch.name}" already exists.`, { name: patch.name });
+    if (!record) throw new AppError('E_NOT_FOUND', `No data source with id ${id}.`, { id });
     this.#forget(id);
     this.#ctx.audit.record({ ...by, action: 'datasource.update', target: record.name, outcome: 'success', details: auditDetails(patch) });
     return record;
   }
 
-  remove(id: number, by: Actor): void {
-    const current = this.get(id);
-    this.store.remove(id);
+  async remove(id: number, by: Actor): Promise<void> {
+    const current = await this.get(id);
+    await this.store.remove(id);
     this.#forget(id);
     this.#ctx.audit.record({ ...by, action: 'datasource.delete', target: current.name, outcome: 'success' });
   }
@@ -101,7 +123,7 @@ export class DatasourceService {
    * Servers that do not offer buildinfo (some compatible ones) are checked with a trivial query.
    */
   async test(id: number, by: Actor): Promise<DatasourceTestResult> {
-    const record = this.get(id);
+    const record = await this.get(id);
     const started = performance.now();
     const result = await this.#probe(record).catch((error: unknown): Omit<DatasourceTestResult, 'latencyMs'> => {
       if (error instanceof UpstreamError) return { ok: false, error: { kind: error.kind, message: error.message } };

@@ -1,4 +1,6 @@
-import type { Db } from '../db/database.ts';
+import type { Selectable } from 'kysely';
+import type { SqlDatabase } from '../db/sql/open.ts';
+import type { DatasourcesTable } from '../db/sql/schema.ts';
 import type { Datasource } from '../../../shared/api/datasources.ts';
 import type { SecretBox } from './secret-box.ts';
 
@@ -19,80 +21,115 @@ export interface DatasourceRow {
   scrapeIntervalSeconds: number;
 }
 
-type Row = Record<string, unknown>;
+type Row = Selectable<DatasourcesTable>;
 
-/** The `datasources` table; secrets pass through the SecretBox on their way in and out. */
+/**
+ * The `datasources` table on the query layer (SQLite or PostgreSQL, shared by every
+ * replica); secrets pass through the SecretBox on their way in and out. The box is
+ * awaited per call: on PostgreSQL its key is read from the database once, at first use.
+ */
 export class DatasourceStore {
-  readonly #db: Db;
-  readonly #box: SecretBox;
+  readonly #sql: SqlDatabase;
+  readonly #box: Promise<SecretBox>;
 
-  constructor(db: Db, box: SecretBox) {
-    this.#db = db;
-    this.#box = box;
+  constructor(sql: SqlDatabase, box: SecretBox | Promise<SecretBox>) {
+    this.#sql = sql;
+    this.#box = Promise.resolve(box);
+    // Awaited (and its failure reported) by the first call; not an unhandled rejection meanwhile.
+    this.#box.catch(() => undefined);
   }
 
-  list(): DatasourceRecord[] {
-    return (this.#db.prepare('SELECT * FROM datasources ORDER BY name').all() as Row[]).map((row) => this.#toRecord(row));
+  /** Resolves once the secrets' key is known; rejects when it cannot be (a malformed SMARTCLOUDOPS_DATASOURCE_KEY). */
+  async ready(): Promise<void> {
+    await this.#box;
   }
 
-  byId(id: number): DatasourceRecord | undefined {
-    const row = this.#db.prepare('SELECT * FROM datasources WHERE id = ?').get(id) as Row | undefined;
-    return row ? this.#toRecord(row) : undefined;
+  async list(): Promise<DatasourceRecord[]> {
+    const rows = await this.#sql.db.selectFrom('datasources').selectAll().orderBy('name').execute();
+    const box = await this.#box;
+    return rows.map((row) => toRecord(row, box));
   }
 
-  byName(name: string): DatasourceRecord | undefined {
-    const row = this.#db.prepare('SELECT * FROM datasources WHERE name = ?').get(name) as Row | undefined;
-    return row ? this.#toRecord(row) : undefined;
+  async byId(id: number): Promise<DatasourceRecord | undefined> {
+    const row = await this.#sql.db.selectFrom('datasources').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toRecord(row, await this.#box) : undefined;
   }
 
-  create(input: DatasourceRow, by: string, now: number): DatasourceRecord {
-    const id = Number(
-      this.#db
-        .prepare(`INSERT INTO datasources (name, type, url, auth_type, auth_username, secret, tls_skip_verify, timeout_seconds, scrape_interval_seconds, created_by, created_at, updated_at)
-          VALUES (?, 'prometheus', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-        .run(...this.#values(input), by, now, now).lastInsertRowid,
-    );
-    return this.byId(id)!;
+  async byName(name: string): Promise<DatasourceRecord | undefined> {
+    const row = await this.#sql.db.selectFrom('datasources').selectAll().where('name', '=', name).executeTakeFirst();
+    return row ? toRecord(row, await this.#box) : undefined;
   }
 
-  replace(id: number, input: DatasourceRow, now: number): DatasourceRecord {
-    this.#db
-      .prepare(`UPDATE datasources SET name = ?, url = ?, auth_type = ?, auth_username = ?, secret = ?, tls_skip_verify = ?, timeout_seconds = ?,
-        scrape_interval_seconds = ?, updated_at = ? WHERE id = ?`)
-      .run(...this.#values(input), now, id);
-    return this.byId(id)!;
+  /** The new record, or undefined when the name is taken (checked by the unique index, so two replicas cannot both win). */
+  async create(input: DatasourceRow, by: string, now: number): Promise<DatasourceRecord | undefined> {
+    const values = this.#values(input, await this.#box);
+    const inserted = await this.#sql.db
+      .insertInto('datasources')
+      .values({ ...values, type: 'prometheus', created_by: by, created_at: now, updated_at: now })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return inserted ? this.byId(Number(inserted.id)) : undefined;
   }
 
-  remove(id: number): boolean {
-    return this.#db.prepare('DELETE FROM datasources WHERE id = ?').run(id).changes > 0;
+  /** The replaced record; undefined when it is gone, 'conflict' when the new name is another source's. */
+  async replace(id: number, input: DatasourceRow, now: number): Promise<DatasourceRecord | undefined | 'conflict'> {
+    const values = this.#values(input, await this.#box);
+    try {
+      const updated = await this.#sql.db.updateTable('datasources').set({ ...values, updated_at: now }).where('id', '=', id).executeTakeFirst();
+      if (Number(updated.numUpdatedRows) === 0) return undefined;
+    } catch (error) {
+      if (isUniqueViolation(error)) return 'conflict';
+      throw error;
+    }
+    return this.byId(id);
   }
 
-  #values(input: DatasourceRow) {
+  async remove(id: number): Promise<boolean> {
+    const deleted = await this.#sql.db.deleteFrom('datasources').where('id', '=', id).executeTakeFirst();
+    return Number(deleted.numDeletedRows) > 0;
+  }
+
+  #values(input: DatasourceRow, box: SecretBox) {
     const auth = input.auth;
-    const secret = auth ? this.#box.seal(auth.type === 'basic' ? auth.password : auth.token) : null;
-    return [input.name, input.url, auth?.type ?? null, auth?.type === 'basic' ? auth.username : null, secret, input.tlsSkipVerify ? 1 : 0, input.timeoutSeconds, input.scrapeIntervalSeconds];
-  }
-
-  #toRecord(row: Row): DatasourceRecord {
-    const authType = row.auth_type as 'basic' | 'bearer' | null;
-    const secret = row.secret ? this.#box.open(row.secret as Buffer) : '';
-    const credentials: UpstreamAuth | null =
-      authType === 'basic' ? { type: 'basic', username: row.auth_username as string, password: secret } : authType === 'bearer' ? { type: 'bearer', token: secret } : null;
     return {
-      id: row.id as number,
-      name: row.name as string,
-      type: 'prometheus',
-      url: row.url as string,
-      auth: authType === 'basic' ? { type: 'basic', username: row.auth_username as string, hasPassword: secret !== '' } : authType === 'bearer' ? { type: 'bearer', hasToken: secret !== '' } : null,
-      tlsSkipVerify: row.tls_skip_verify === 1,
-      timeoutSeconds: row.timeout_seconds as number,
-      scrapeIntervalSeconds: row.scrape_interval_seconds as number,
-      createdBy: row.created_by as string,
-      createdAt: row.created_at as number,
-      updatedAt: row.updated_at as number,
-      credentials,
+      name: input.name,
+      url: input.url,
+      auth_type: auth?.type ?? null,
+      auth_username: auth?.type === 'basic' ? auth.username : null,
+      secret: auth ? box.seal(auth.type === 'basic' ? auth.password : auth.token) : null,
+      tls_skip_verify: input.tlsSkipVerify ? 1 : 0,
+      timeout_seconds: input.timeoutSeconds,
+      scrape_interval_seconds: input.scrapeIntervalSeconds,
     };
   }
+}
+
+/** SQLite's SQLITE_CONSTRAINT_UNIQUE or PostgreSQL's 23505. */
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
+}
+
+function toRecord(row: Row, box: SecretBox): DatasourceRecord {
+  const authType = row.auth_type;
+  const secret = row.secret ? box.open(Buffer.from(row.secret)) : '';
+  const credentials: UpstreamAuth | null =
+    authType === 'basic' ? { type: 'basic', username: row.auth_username!, password: secret } : authType === 'bearer' ? { type: 'bearer', token: secret } : null;
+  return {
+    id: Number(row.id),
+    name: row.name,
+    type: 'prometheus',
+    url: row.url,
+    auth: authType === 'basic' ? { type: 'basic', username: row.auth_username!, hasPassword: secret !== '' } : authType === 'bearer' ? { type: 'bearer', hasToken: secret !== '' } : null,
+    tlsSkipVerify: row.tls_skip_verify === 1,
+    timeoutSeconds: row.timeout_seconds,
+    scrapeIntervalSeconds: row.scrape_interval_seconds,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    credentials,
+  };
 }
 
 /** The API view: everything but the credentials. */

@@ -7,6 +7,7 @@ import { runCli } from '../cli.ts';
 import { postgresUnavailable, startTestPostgres, type TestPostgres } from '../testing/postgres.ts';
 import { startTestServer, TEST_ADMIN_PASSWORD } from '../testing/test-server.ts';
 import { CONVERTED_TABLES } from './copy-to-postgres.ts';
+import { WatchStore } from '../datasources/watches/store.ts';
 import { eventually } from '../testing/eventually.ts';
 
 const unavailable = postgresUnavailable();
@@ -54,6 +55,16 @@ describe.skipIf(unavailable !== undefined)('smartcloudops migrate --from sqlite:
     // A runbook run with its step.
     const run = (await old.injectAs('admin', { method: 'POST', url: '/api/v1/runbooks/pause/runs', payload: {} })).json() as { id: number };
     await eventually(async () => (await old.injectAs('admin', { method: 'GET', url: `/api/v1/runbook-runs/${run.id}` })).json() as { state: string }, (found) => found.state === 'succeeded', 60_000);
+    // A data source with a sealed token, and a watch on it with scores (two series at one time: the composite key).
+    const source = (await old.injectAs('admin', { method: 'POST', url: '/api/v1/datasources', payload: { name: 'prom', type: 'prometheus', url: 'http://127.0.0.1:9', auth: { type: 'bearer', token: 'copied-token' } } })).json() as { id: number };
+    const watches = new WatchStore(old.app.ctx.sql);
+    const watch = (await watches.create({ name: 'up', datasourceId: source.id, query: 'up', stepSeconds: 60 }, 'admin', Date.now()))!;
+    await watches.record(watch.id, [
+      { seriesKey: 'up{instance="a"}', ts: 60_000, value: 1, score: 0.25, anomaly: false },
+      { seriesKey: 'up{instance="b"}', ts: 60_000, value: 0, score: 3.5, anomaly: true },
+      { seriesKey: 'up{instance="a"}', ts: 120_000, value: 1, score: 0.5, anomaly: false },
+    ], 120_000, null);
+    const secretKey = fs.readFileSync(path.join(old.dataDir, 'datasource-secrets.key'), 'utf8');
     const auditedActions = (await old.app.ctx.audit.query({ limit: 1000 })).map((entry) => entry.action).reverse();
     await old.app.close();
     const file = path.join(old.dataDir, 'smartcloudops.db');
@@ -78,6 +89,9 @@ describe.skipIf(unavailable !== undefined)('smartcloudops migrate --from sqlite:
     expect(counted.chat_user_mappings).toBe(1);
     expect(counted.chat_confirmations).toBe(1);
     expect(counted.chat_history).toBe(2);
+    expect(counted.datasources).toBe(1);
+    expect(counted.anomaly_watches).toBe(1);
+    expect(counted.anomaly_watch_scores).toBe(3);
     expect(auditedActions).toEqual(expect.arrayContaining(['auth.login', 'signing_key.rotate', 'apikey.create', 'apikey.revoke']));
 
     // A second run refuses: the target is not empty, and nothing changes.
@@ -87,7 +101,8 @@ describe.skipIf(unavailable !== undefined)('smartcloudops migrate --from sqlite:
 
     // A replica on the migrated database: the old access token, refresh token and password work.
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-migrated-'));
-    const replica = await startTestServer({ env: { SMARTCLOUDOPS_DATABASE_URL: url }, dataDir, runbooks: { dir: runbooksDir } });
+    // A new data folder: the old one's data source key is given through the environment (docs/deploy.md).
+    const replica = await startTestServer({ env: { SMARTCLOUDOPS_DATABASE_URL: url, SMARTCLOUDOPS_DATASOURCE_KEY: secretKey }, dataDir, runbooks: { dir: runbooksDir } });
     try {
       expect((await replica.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: `Bearer ${viewerToken}` } })).statusCode).toBe(200);
       expect((await replica.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: session.refreshToken } })).statusCode).toBe(200);
@@ -107,6 +122,10 @@ describe.skipIf(unavailable !== undefined)('smartcloudops migrate --from sqlite:
       expect((await replica.injectAs('admin', { method: 'GET', url: '/api/v1/chat/mappings' })).json()).toMatchObject([{ platform: 'slack', chatUserId: 'U1', username: 'test-viewer' }]);
       expect(await replica.app.chatops.store.confirmation(pending.token)).toMatchObject({ text: `ack alert ${copiedAlert.id}`, usedAt: null });
       expect(((await replica.injectAs('viewer', { method: 'GET', url: '/api/v1/chat/history' })).json() as { items: { text: string }[] }).items.map((item) => item.text)).toEqual(['help']);
+      // The data source's token opens under the old key; its watch and scores came along.
+      expect((await replica.app.datasources.service.get(source.id)).credentials).toEqual({ type: 'bearer', token: 'copied-token' });
+      const scores = await new WatchStore(replica.app.ctx.sql).scores(watch.id, { from: 0, to: Number.MAX_SAFE_INTEGER });
+      expect([...scores.keys()]).toEqual(['up{instance="a"}', 'up{instance="b"}']);
       // New rows continue after the copied ids (identity sequences moved on).
       const created = await replica.injectAs('admin', { method: 'POST', url: '/api/v1/users', payload: { username: 'dave', password: 'dave-password-12', role: 'viewer' } });
       expect(created.statusCode).toBe(201);

@@ -27,6 +27,10 @@ export const CONVERTED_TABLES = [
   { table: 'chat_user_mappings', key: 'id', identity: true },
   { table: 'chat_confirmations', key: 'token_hash', identity: false },
   { table: 'chat_history', key: 'id', identity: true },
+  { table: 'datasources', key: 'id', identity: true },
+  { table: 'anomaly_watches', key: 'id', identity: true },
+  // Keyed by (watch_id, series_key, ts): the checksum orders rows with equal watch_id by their whole content.
+  { table: 'anomaly_watch_scores', key: 'watch_id', identity: false },
 ] as const;
 
 export interface TableReport {
@@ -47,9 +51,10 @@ type Row = Record<string, unknown>;
 
 /** Rows in a canonical form and order, so that SQLite and PostgreSQL give the same checksum for the same data. */
 function checksum(rows: Row[], columns: string[], key: string): string {
-  const sorted = [...rows].sort((x, y) => compare(x[key], y[key]));
+  const canonical = (row: Row) => JSON.stringify(columns.map((column) => normalise(row[column])));
+  const sorted = [...rows].sort((x, y) => compare(x[key], y[key]) || compare(canonical(x), canonical(y)));
   const hash = crypto.createHash('sha256');
-  for (const row of sorted) hash.update(`${JSON.stringify(columns.map((column) => normalise(row[column])))}\n`);
+  for (const row of sorted) hash.update(`${canonical(row)}\n`);
   return hash.digest('hex');
 }
 

@@ -14,13 +14,14 @@ const RESOLVED_ALERTS_KEPT_MS = 60 * 60_000;
 export function createFleetFeature(ctx: ServerContext, deps: { sources: FleetSources }): Feature<FleetService> {
   const staleAfterMs = Math.max(DEFAULT_STALE_AFTER_MS, 3 * ctx.config.collectIntervalSeconds * 1000);
   const service: FleetService = {
-    health: () => {
+    health: async () => {
+      const watches = await deps.sources.watches();
       const now = ctx.now();
       return buildFleetHealth({
         now,
         staleAfterMs,
         series: deps.sources.series(),
-        watches: deps.sources.watches(),
+        watches,
         alerts: deps.sources.alerts(now - RESOLVED_ALERTS_KEPT_MS),
       });
     },

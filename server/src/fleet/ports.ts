@@ -32,11 +32,12 @@ export interface InventoryAlert {
  */
 export interface FleetSources {
   series(): readonly InventorySeries[];
-  watches(): readonly InventoryWatch[];
+  /** Async: the watch definitions are read from the shared query layer. */
+  watches(): Promise<readonly InventoryWatch[]>;
   alerts(resolvedSince: number): readonly InventoryAlert[];
 }
 
 /** What other code in the process may ask the fleet feature. */
 export interface FleetService {
-  health(): FleetHealth;
+  health(): Promise<FleetHealth>;
 }

@@ -25,7 +25,7 @@ import type { SourceQueryStore } from './source-queries.ts';
 
 /** Which data sources exist: lent by the data-sources feature, which incidents cannot import. */
 export interface SourceCatalog {
-  exists(datasourceId: number): boolean;
+  exists(datasourceId: number): Promise<boolean>;
 }
 
 export interface IncidentServiceDeps {
@@ -187,10 +187,12 @@ export class IncidentService {
     return this.#deps.sourceQueries.of(id);
   }
 
-  addSourceQuery(id: number, request: AddSourceQueryRequest, actor: Actor): IncidentSourceQuery {
+  async addSourceQuery(id: number, request: AddSourceQueryRequest, actor: Actor): Promise<IncidentSourceQuery> {
+    // Asked before the unit of work: the sources live on the shared query layer, the incident in SQLite.
+    const exists = (await this.#deps.sources?.exists(request.datasourceId)) ?? false;
     return this.#deps.run(() => {
       this.#require(id);
-      if (!this.#deps.sources?.exists(request.datasourceId)) throw new AppError('E_VALIDATION', `No data source with id ${request.datasourceId}.`, { datasourceId: request.datasourceId });
+      if (!exists) throw new AppError('E_VALIDATION', `No data source with id ${request.datasourceId}.`, { datasourceId: request.datasourceId });
       if (this.#deps.sourceQueries.count(id) >= MAX_SOURCE_QUERIES) throw new AppError('E_CONFLICT', `An incident shows at most ${MAX_SOURCE_QUERIES} source queries; remove one first.`);
       const added = this.#deps.sourceQueries.add({ incidentId: id, datasourceId: request.datasourceId, query: request.query, title: request.title ?? null, createdBy: actor.name, createdAt: this.#deps.now() });
       this.#audit(actor, 'incident.source_query.add', id, { queryId: added.id, datasourceId: added.datasourceId, query: added.query });

@@ -6,11 +6,11 @@ import type { WatchService } from './service.ts';
 
 export const watchRoutes: FastifyPluginAsync<{ watches: WatchService }> = async (app, { watches }) => {
   registerRoutes(app, routes, {
-    list: async () => ({ watches: watches.list() }),
+    list: async () => ({ watches: await watches.list() }),
     create: async (request) => watches.create(request.body, auditActor(request)),
     get: async (request) => watches.get(request.params.id),
     remove: async (request) => {
-      watches.remove(request.params.id, auditActor(request));
+      await watches.remove(request.params.id, auditActor(request));
     },
     scores: async (request) => watches.scores(request.params.id, request.query),
   });

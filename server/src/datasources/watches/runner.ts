@@ -27,6 +27,11 @@ export interface WatchSettings {
   maxSeries: number;
   /** Scores are kept this long. */
   retentionMs: number;
+  /**
+   * How often the runner compares the watches it follows with the stored ones, so a watch
+   * created or deleted on another replica is followed or dropped here too, ms.
+   */
+  syncMs: number;
 }
 
 export const DEFAULT_WATCH_SETTINGS: WatchSettings = {
@@ -37,6 +42,7 @@ export const DEFAULT_WATCH_SETTINGS: WatchSettings = {
   raiseWindowMs: 10 * 60_000,
   maxSeries: 200,
   retentionMs: 30 * 86_400_000,
+  syncMs: 10_000,
 };
 
 interface SeriesState {
@@ -77,6 +83,8 @@ export class WatchRunner {
   readonly #store: WatchStore;
   readonly #settings: WatchSettings;
   readonly #live = new Map<number, LiveWatch>();
+  #syncTimer: NodeJS.Timeout | undefined;
+  #syncing: Promise<void> | undefined;
 
   constructor(ctx: ServerContext, proxy: QueryProxy, store: WatchStore, settings: WatchSettings) {
     this.#ctx = ctx;
@@ -85,11 +93,30 @@ export class WatchRunner {
     this.#settings = settings;
   }
 
-  start(): void {
-    for (const row of this.#store.list()) this.launch(row);
+  /** Follows every stored watch, and keeps following the stored set (see `syncMs`). */
+  async start(): Promise<void> {
+    await this.sync();
+    if (this.#settings.syncMs > 0) {
+      this.#syncTimer = setInterval(() => {
+        this.#syncing ??= this.sync()
+          .catch((error: unknown) => this.#ctx.log.warn({ err: error }, 'anomaly watches: the stored watches could not be read; retrying'))
+          .finally(() => (this.#syncing = undefined));
+      }, this.#settings.syncMs);
+      this.#syncTimer.unref();
+    }
+  }
+
+  /** Launches the stored watches not followed yet and drops the followed ones no longer stored. */
+  async sync(): Promise<void> {
+    const rows = await this.#store.list();
+    const stored = new Set(rows.map((row) => row.id));
+    for (const row of rows) if (!this.#live.has(row.id)) this.launch(row);
+    for (const id of [...this.#live.keys()]) if (!stored.has(id)) this.forget(id);
   }
 
   async stop(): Promise<void> {
+    if (this.#syncTimer) clearInterval(this.#syncTimer);
+    await this.#syncing;
     const live = [...this.#live.values()];
     for (const watch of live) this.#halt(watch);
     await Promise.allSettled(live.map((w) => w.busy));
@@ -97,6 +124,7 @@ export class WatchRunner {
 
   /** Starts following a watch: back-fill from history, then one pull per step. */
   launch(row: WatchRow): void {
+    if (this.#live.has(row.id)) return;
     const live: LiveWatch = { row, state: 'backfilling', series: new Map(), anomalies: 0, stopped: false };
     this.#live.set(row.id, live);
     const stepMs = row.stepSeconds * 1000;
@@ -118,14 +146,19 @@ export class WatchRunner {
     if (live) this.#halt(live);
   }
 
+  /** The ids of the watches this replica follows. */
+  followed(): number[] {
+    return [...this.#live.keys()];
+  }
+
   /** Resolves once the watch's current pull (the back-fill first) is done; for tests and the API. */
   async settled(id: number): Promise<void> {
     await this.#live.get(id)?.busy;
   }
 
-  view(row: WatchRow): Watch {
+  async view(row: WatchRow): Promise<Watch> {
     const live = this.#live.get(row.id);
-    const fresh = this.#store.byId(row.id) ?? row;
+    const fresh = (await this.#store.byId(row.id)) ?? row;
     return {
       id: fresh.id,
       name: fresh.name,
@@ -166,7 +199,7 @@ export class WatchRunner {
     live.busy = this.#pull(live, start, end, start).finally(() => {
       live.busy = undefined;
     });
-    this.#store.prune(now - this.#settings.retentionMs);
+    this.#store.prune(now - this.#settings.retentionMs).catch((error: unknown) => this.#ctx.log.warn({ err: error }, 'anomaly watch scores could not be pruned; retrying at the next step'));
   }
 
   /** Pulls [start, end] at the watch's step, in chunks Prometheus accepts, and scores it. */
@@ -186,14 +219,14 @@ export class WatchRunner {
           await yieldToEventLoop(); // fitting is synchronous: let requests through between series
         }
         if (live.stopped) return;
-        this.#store.record(row.id, scores, scores.reduce((max, s) => Math.max(max, s.ts), 0) || null, null);
+        await this.#store.record(row.id, scores, scores.reduce((max, s) => Math.max(max, s.ts), 0) || null, null);
       }
       live.state = 'running';
     } catch (error) {
       if (live.stopped) return;
       live.state = live.state === 'backfilling' && live.series.size === 0 ? 'error' : live.state;
       const message = (error as Error).message;
-      this.#store.record(row.id, [], null, message);
+      await this.#store.record(row.id, [], null, message).catch(() => undefined);
       this.#ctx.log.warn({ err: error, watch: row.name }, 'anomaly watch pull failed; retrying at the next step');
     }
   }

@@ -21,44 +21,51 @@ export class WatchService {
     this.#datasources = deps.datasources;
     this.#proxy = deps.proxy;
     // A deleted source takes its watches with it (the table cascades; the runner must stop too).
+    // (On another replica the runner's sync drops them.)
     deps.datasources.onChange((id) => {
-      if (this.#datasources.store.byId(id)) return;
-      for (const watch of this.#store.list()) if (watch.datasourceId === id) this.#runner.forget(watch.id);
+      void this.#forgetWatchesOf(id).catch((error: unknown) => this.#ctx.log.warn({ err: error }, 'anomaly watches of a changed data source could not be read'));
     });
   }
 
-  list(): Watch[] {
-    return this.#store.list().map((row) => this.#runner.view(row));
+  async #forgetWatchesOf(datasourceId: number): Promise<void> {
+    if (await this.#datasources.store.byId(datasourceId)) return;
+    // The cascade removed the watches' rows with the source: stop following what is no longer stored.
+    for (const id of this.#runner.followed()) if (!(await this.#store.byId(id))) this.#runner.forget(id);
   }
 
-  get(id: number): Watch {
-    const row = this.#store.byId(id);
+  async list(): Promise<Watch[]> {
+    return Promise.all((await this.#store.list()).map((row) => this.#runner.view(row)));
+  }
+
+  async get(id: number): Promise<Watch> {
+    const row = await this.#store.byId(id);
     if (!row) throw new AppError('E_NOT_FOUND', `No anomaly watch with id ${id}.`, { id });
     return this.#runner.view(row);
   }
 
   async create(input: CreateWatchRequest, by: Actor): Promise<Watch> {
-    if (!this.#datasources.store.byId(input.datasourceId)) throw new AppError('E_VALIDATION', `No data source with id ${input.datasourceId}.`, { datasourceId: input.datasourceId });
-    if (this.#store.byName(input.name)) throw new AppError('E_CONFLICT', `An anomaly watch named "${input.name}" already exists.`, { name: input.name });
+    if (!(await this.#datasources.store.byId(input.datasourceId))) throw new AppError('E_VALIDATION', `No data source with id ${input.datasourceId}.`, { datasourceId: input.datasourceId });
+    if (await this.#store.byName(input.name)) throw new AppError('E_CONFLICT', `An anomaly watch named "${input.name}" already exists.`, { name: input.name });
     // One instant query first: a typo in the PromQL is refused now, with Prometheus's message, not found later in a log.
     await this.#proxy.forward(input.datasourceId, 'query', { query: input.query });
-    const row = this.#store.create(input, by.actor ?? 'system', this.#ctx.now());
+    const row = await this.#store.create(input, by.actor ?? 'system', this.#ctx.now());
+    if (!row) throw new AppError('E_CONFLICT', `An anomaly watch named "${input.name}" already exists.`, { name: input.name });
     this.#ctx.audit.record({ ...by, action: 'anomaly.watch.create', target: row.name, outcome: 'success', details: { ...input } });
     this.#runner.launch(row);
     return this.#runner.view(row);
   }
 
-  remove(id: number, by: Actor): void {
-    const row = this.#store.byId(id);
+  async remove(id: number, by: Actor): Promise<void> {
+    const row = await this.#store.byId(id);
     if (!row) throw new AppError('E_NOT_FOUND', `No anomaly watch with id ${id}.`, { id });
     this.#runner.forget(id);
-    this.#store.remove(id);
+    await this.#store.remove(id);
     this.#ctx.audit.record({ ...by, action: 'anomaly.watch.delete', target: row.name, outcome: 'success' });
   }
 
-  scores(id: number, query: { series?: string | undefined; from?: number | undefined; to?: number | undefined }) {
-    this.get(id);
-    const bySeries = this.#store.scores(id, { series: query.series, from: query.from ?? 0, to: query.to ?? Number.MAX_SAFE_INTEGER });
+  async scores(id: number, query: { series?: string | undefined; from?: number | undefined; to?: number | undefined }) {
+    await this.get(id);
+    const bySeries = await this.#store.scores(id, { series: query.series, from: query.from ?? 0, to: query.to ?? Number.MAX_SAFE_INTEGER });
     return {
       series: [...bySeries].map(([key, rows]) => ({
         key,

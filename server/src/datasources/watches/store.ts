@@ -1,4 +1,6 @@
-import type { Db } from '../../db/database.ts';
+import type { Selectable } from 'kysely';
+import type { SqlDatabase } from '../../db/sql/open.ts';
+import type { AnomalyWatchesTable } from '../../db/sql/schema.ts';
 
 export interface WatchRow {
   id: number;
@@ -20,87 +22,104 @@ export interface ScoreRow {
   anomaly: boolean;
 }
 
-type Row = Record<string, unknown>;
-
-function toWatch(row: Row): WatchRow {
+function toWatch(row: Selectable<AnomalyWatchesTable>): WatchRow {
   return {
-    id: row.id as number,
-    name: row.name as string,
-    datasourceId: row.datasource_id as number,
-    query: row.query as string,
-    stepSeconds: row.step_seconds as number,
-    createdBy: row.created_by as string,
-    createdAt: row.created_at as number,
-    lastTs: row.last_ts as number | null,
-    lastError: row.last_error as string | null,
+    id: Number(row.id),
+    name: row.name,
+    datasourceId: Number(row.datasource_id),
+    query: row.query,
+    stepSeconds: row.step_seconds,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    lastTs: row.last_ts,
+    lastError: row.last_error,
   };
 }
 
-/** Watch definitions and the scores of their series. */
+/** Rows per INSERT: 6 parameters each, well below SQLite's and PostgreSQL's parameter limits. */
+const SCORE_BATCH = 500;
+
+/**
+ * Watch definitions and the scores of their series, on the query layer (SQLite or
+ * PostgreSQL). Every write is one that two replicas scoring the same watch can both make:
+ * a score already stored is skipped (`ON CONFLICT DO NOTHING`), progress only moves forward.
+ */
 export class WatchStore {
-  readonly #db: Db;
-  readonly #insertScore;
-  readonly #progress;
+  readonly #sql: SqlDatabase;
 
-  constructor(db: Db) {
-    this.#db = db;
-    this.#insertScore = db.prepare('INSERT OR IGNORE INTO anomaly_watch_scores (watch_id, series_key, ts, value, score, anomaly) VALUES (?, ?, ?, ?, ?, ?)');
-    this.#progress = db.prepare('UPDATE anomaly_watches SET last_ts = max(coalesce(last_ts, 0), ?), last_error = ? WHERE id = ?');
+  constructor(sql: SqlDatabase) {
+    this.#sql = sql;
   }
 
-  list(): WatchRow[] {
-    return (this.#db.prepare('SELECT * FROM anomaly_watches ORDER BY name').all() as Row[]).map(toWatch);
+  async list(): Promise<WatchRow[]> {
+    return (await this.#sql.db.selectFrom('anomaly_watches').selectAll().orderBy('name').execute()).map(toWatch);
   }
 
-  byId(id: number): WatchRow | undefined {
-    const row = this.#db.prepare('SELECT * FROM anomaly_watches WHERE id = ?').get(id) as Row | undefined;
+  async byId(id: number): Promise<WatchRow | undefined> {
+    const row = await this.#sql.db.selectFrom('anomaly_watches').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toWatch(row) : undefined;
   }
 
-  byName(name: string): WatchRow | undefined {
-    const row = this.#db.prepare('SELECT * FROM anomaly_watches WHERE name = ?').get(name) as Row | undefined;
+  async byName(name: string): Promise<WatchRow | undefined> {
+    const row = await this.#sql.db.selectFrom('anomaly_watches').selectAll().where('name', '=', name).executeTakeFirst();
     return row ? toWatch(row) : undefined;
   }
 
-  create(input: Pick<WatchRow, 'name' | 'datasourceId' | 'query' | 'stepSeconds'>, by: string, now: number): WatchRow {
-    const id = Number(
-      this.#db
-        .prepare('INSERT INTO anomaly_watches (name, datasource_id, query, step_seconds, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(input.name, input.datasourceId, input.query, input.stepSeconds, by, now).lastInsertRowid,
-    );
-    return this.byId(id)!;
+  /** The new watch, or undefined when the name is taken (the unique index decides, across replicas too). */
+  async create(input: Pick<WatchRow, 'name' | 'datasourceId' | 'query' | 'stepSeconds'>, by: string, now: number): Promise<WatchRow | undefined> {
+    const inserted = await this.#sql.db
+      .insertInto('anomaly_watches')
+      .values({ name: input.name, datasource_id: input.datasourceId, query: input.query, step_seconds: input.stepSeconds, created_by: by, created_at: now })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return inserted ? this.byId(Number(inserted.id)) : undefined;
   }
 
-  remove(id: number): boolean {
-    return this.#db.prepare('DELETE FROM anomaly_watches WHERE id = ?').run(id).changes > 0;
+  async remove(id: number): Promise<boolean> {
+    const deleted = await this.#sql.db.deleteFrom('anomaly_watches').where('id', '=', id).executeTakeFirst();
+    return Number(deleted.numDeletedRows) > 0;
   }
 
-  /** Scores of one pull and the watch's progress, in one transaction. */
-  record(watchId: number, scores: readonly ScoreRow[], lastTs: number | null, error: string | null): void {
-    this.#db.transaction(() => {
-      for (const s of scores) this.#insertScore.run(watchId, s.seriesKey, s.ts, s.value, s.score, s.anomaly ? 1 : 0);
-      this.#progress.run(lastTs ?? 0, error, watchId);
-    })();
+  /** Scores of one pull and the watch's progress, in one transaction (only queries awaited inside it). */
+  async record(watchId: number, scores: readonly ScoreRow[], lastTs: number | null, error: string | null): Promise<void> {
+    await this.#sql.db.transaction().execute(async (trx) => {
+      for (let start = 0; start < scores.length; start += SCORE_BATCH) {
+        const values = scores.slice(start, start + SCORE_BATCH).map((s) => ({ watch_id: watchId, series_key: s.seriesKey, ts: s.ts, value: s.value, score: s.score, anomaly: s.anomaly ? 1 : 0 }));
+        await trx
+          .insertInto('anomaly_watch_scores')
+          .values(values)
+          .onConflict((oc) => oc.columns(['watch_id', 'series_key', 'ts']).doNothing())
+          .execute();
+      }
+      await trx
+        .updateTable('anomaly_watches')
+        .set((eb) => ({
+          // Forward only: a replica behind another never moves the cursor back.
+          last_ts: eb.fn<number>(this.#sql.dialect === 'postgres' ? 'greatest' : 'max', [eb.fn.coalesce('last_ts', eb.lit(0)), eb.val(lastTs ?? 0)]),
+          last_error: error,
+        }))
+        .where('id', '=', watchId)
+        .execute();
+    });
   }
 
-  scores(watchId: number, options: { series?: string | undefined; from: number; to: number }): Map<string, ScoreRow[]> {
-    const rows = (
-      options.series === undefined
-        ? this.#db.prepare('SELECT * FROM anomaly_watch_scores WHERE watch_id = ? AND ts BETWEEN ? AND ? ORDER BY series_key, ts').all(watchId, options.from, options.to)
-        : this.#db.prepare('SELECT * FROM anomaly_watch_scores WHERE watch_id = ? AND series_key = ? AND ts BETWEEN ? AND ? ORDER BY ts').all(watchId, options.series, options.from, options.to)
-    ) as Row[];
+  async scores(watchId: number, options: { series?: string | undefined; from: number; to: number }): Promise<Map<string, ScoreRow[]>> {
+    let query = this.#sql.db.selectFrom('anomaly_watch_scores').selectAll().where('watch_id', '=', watchId).where('ts', '>=', options.from).where('ts', '<=', options.to);
+    if (options.series !== undefined) query = query.where('series_key', '=', options.series);
+    const rows = await query.orderBy('series_key').orderBy('ts').execute();
     const bySeries = new Map<string, ScoreRow[]>();
     for (const row of rows) {
-      const key = row.series_key as string;
+      const key = row.series_key;
       let list = bySeries.get(key);
       if (!list) bySeries.set(key, (list = []));
-      list.push({ seriesKey: key, ts: row.ts as number, value: row.value as number, score: row.score as number, anomaly: row.anomaly === 1 });
+      list.push({ seriesKey: key, ts: row.ts, value: row.value, score: row.score, anomaly: row.anomaly === 1 });
     }
     return bySeries;
   }
 
   /** Drops scores older than the cut-off (they are kept for a bounded time, like raw samples). */
-  prune(before: number): void {
-    this.#db.prepare('DELETE FROM anomaly_watch_scores WHERE ts < ?').run(before);
+  async prune(before: number): Promise<void> {
+    await this.#sql.db.deleteFrom('anomaly_watch_scores').where('ts', '<', before).execute();
   }
 }

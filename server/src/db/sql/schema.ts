@@ -27,6 +27,10 @@ export interface SqlSchema {
   chat_user_mappings: ChatUserMappingsTable;
   chat_confirmations: ChatConfirmationsTable;
   chat_history: ChatHistoryTable;
+  datasources: DatasourcesTable;
+  datasource_secret_key: DatasourceSecretKeyTable;
+  anomaly_watches: AnomalyWatchesTable;
+  anomaly_watch_scores: AnomalyWatchScoresTable;
   schema_migrations: SchemaMigrationsTable;
 }
 
@@ -228,6 +232,51 @@ export interface ChatHistoryTable {
   intent: string;
   answer_kind: string;
   summary: string;
+}
+
+export interface DatasourcesTable {
+  id: Generated<number>;
+  name: string;
+  type: 'prometheus';
+  url: string;
+  auth_type: 'basic' | 'bearer' | null;
+  auth_username: string | null;
+  /** iv || tag || ciphertext (BLOB on SQLite, BYTEA on PostgreSQL). */
+  secret: Buffer | null;
+  tls_skip_verify: number;
+  timeout_seconds: number;
+  scrape_interval_seconds: number;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** The data source secrets' shared key when no environment key is given (read on PostgreSQL only). */
+export interface DatasourceSecretKeyTable {
+  id: number;
+  key: string;
+  created_at: number;
+}
+
+export interface AnomalyWatchesTable {
+  id: Generated<number>;
+  name: string;
+  datasource_id: number;
+  query: string;
+  step_seconds: number;
+  created_by: string;
+  created_at: number;
+  last_ts: number | null;
+  last_error: string | null;
+}
+
+export interface AnomalyWatchScoresTable {
+  watch_id: number;
+  series_key: string;
+  ts: number;
+  value: number;
+  score: number;
+  anomaly: number;
 }
 
 export interface SchemaMigrationsTable {
