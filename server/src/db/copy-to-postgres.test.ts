@@ -49,6 +49,17 @@ describe.skipIf(unavailable !== undefined)('smartcloudops migrate --from sqlite:
     // A runbook run with its step.
     const run = (await old.injectAs('admin', { method: 'POST', url: '/api/v1/runbooks/pause/runs', payload: {} })).json() as { id: number };
     await eventually(async () => (await old.injectAs('admin', { method: 'GET', url: `/api/v1/runbook-runs/${run.id}` })).json() as { state: string }, (found) => found.state === 'succeeded', 60_000);
+    // Alert rules: a default one deleted (the copy must not bring the seed back), one added with a pending series; grouping saved.
+    const defaults = (await old.injectAs('viewer', { method: 'GET', url: '/api/v1/alert-rules' })).json() as { id: number; name: string }[];
+    await old.injectAs('admin', { method: 'DELETE', url: `/api/v1/alert-rules/${defaults.find((r) => r.name === 'HostHighLoadPerCore')!.id}` });
+    const rule = (await old.injectAs('admin', {
+      method: 'POST',
+      url: '/api/v1/alert-rules',
+      payload: { name: 'CopiedRule', selector: 'node_load1', condition: { reducer: 'last', op: '>', threshold: 0 }, windowSeconds: 3600, forSeconds: 3600 },
+    })).json() as { id: number };
+    await old.app.alerts.evaluator!.evaluateAll(Date.now());
+    expect((await old.app.alerts.rules.byId(rule.id))!.series).toMatchObject([{ state: 'pending' }]);
+    expect((await old.injectAs('admin', { method: 'PUT', url: '/api/v1/incidents/grouping', payload: { groupBy: ['host'], windowMinutes: 10, autoResolve: null } })).statusCode).toBe(200);
     const auditedActions = (await old.app.ctx.audit.query({ limit: 1000 })).map((entry) => entry.action).reverse();
     await old.app.close();
     const file = path.join(old.dataDir, 'smartcloudops.db');
@@ -70,6 +81,9 @@ describe.skipIf(unavailable !== undefined)('smartcloudops migrate --from sqlite:
     expect(counted.webhook_deliveries).toBe(1);
     expect(counted.runbook_runs).toBe(1);
     expect(counted.runbook_run_steps).toBe(1);
+    expect(counted.alert_rules).toBe(4);
+    expect(counted.alert_rule_series).toBe(1);
+    expect(counted.incident_grouping_settings).toBe(1);
     expect(auditedActions).toEqual(expect.arrayContaining(['auth.login', 'signing_key.rotate', 'apikey.create', 'apikey.revoke']));
 
     // A second run refuses: the target is not empty, and nothing changes.
@@ -95,6 +109,13 @@ describe.skipIf(unavailable !== undefined)('smartcloudops migrate --from sqlite:
       expect((await replica.injectAs('admin', { method: 'GET', url: `/api/v1/runbook-runs/${run.id}` })).json()).toMatchObject({ state: 'succeeded', steps: [{ name: 'pause', state: 'succeeded' }] });
       const next = (await replica.injectAs('admin', { method: 'POST', url: '/api/v1/runbooks/pause/runs', payload: {} })).json() as { id: number };
       expect(next.id).toBeGreaterThan(run.id);
+      // The rules as they were (the deleted default stays deleted), their series state, the grouping.
+      const rules = (await replica.injectAs('viewer', { method: 'GET', url: '/api/v1/alert-rules' })).json() as { name: string; series: { state: string }[] }[];
+      expect(rules.map((r) => r.name)).toEqual(['CopiedRule', 'HostDiskFull', 'HostHighCpu', 'HostHighMemory']);
+      expect(rules[0]!.series).toMatchObject([{ state: 'pending' }]);
+      expect(replica.app.incidents.grouping.policy).toMatchObject({ groupBy: ['host'], windowMs: 600_000 });
+      const nextRule = await replica.injectAs('admin', { method: 'POST', url: '/api/v1/alert-rules', payload: { name: 'After', selector: 'up', condition: { reducer: 'last', op: '<', threshold: 1 } } });
+      expect((nextRule.json() as { id: number }).id).toBeGreaterThan(rule.id);
       // New rows continue after the copied ids (identity sequences moved on).
       const created = await replica.injectAs('admin', { method: 'POST', url: '/api/v1/users', payload: { username: 'dave', password: 'dave-password-12', role: 'viewer' } });
       expect(created.statusCode).toBe(201);
