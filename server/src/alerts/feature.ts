@@ -57,9 +57,9 @@ export interface AlertsService {
 export function createAlertsFeature(ctx: ServerContext, deps: AlertsDeps): Feature<AlertsService> {
   const settings = { ...DEFAULT_ALERTS_SETTINGS, ...deps.settings };
   const { alerts, silences } = deps.data;
-  const rules = new RuleStore(ctx.db);
+  const rules = new RuleStore(ctx.sql);
   const service = new AlertService({ alerts, silences, linker: deps.links, notifier: deps.notifier, audit: ctx.audit, run: unitRunner(ctx.db, ctx.events), now: ctx.now });
-  const evaluator = deps.metrics ? new RuleEvaluator(ctx.db, rules, deps.metrics, (events) => service.ingest(events)) : null;
+  const evaluator = deps.metrics ? new RuleEvaluator(rules, deps.metrics, (events) => service.ingest(events)) : null;
   const alerting: AlertsService = { service, alerts, silences, rules, evaluator, metrics: deps.metrics ?? null, audit: ctx.audit, now: ctx.now };
 
   return {
@@ -102,7 +102,21 @@ function startAlertsBackground(ctx: ServerContext, { service, evaluator }: Alert
   };
   every(settings.sweepIntervalMs, () => service.sweep(), 'alert upkeep failed');
   // With replicas, the leader alone evaluates, so that a rule fires once, not once per replica.
-  if (evaluator) every(settings.ruleIntervalMs, () => ctx.leadership.isLeader && evaluator.evaluateAll(ctx.now()), 'rule evaluation failed');
+  // A pass still running when the next tick comes is not overlapped (rules read from the database are awaited).
+  if (evaluator) {
+    let running: Promise<void> | undefined;
+    every(
+      settings.ruleIntervalMs,
+      () => {
+        if (!ctx.leadership.isLeader || running) return;
+        running = evaluator
+          .evaluateAll(ctx.now())
+          .catch((error: unknown) => ctx.log.error({ err: error }, 'rule evaluation failed'))
+          .finally(() => (running = undefined));
+      },
+      'rule evaluation failed',
+    );
+  }
   return () => {
     for (const timer of timers) clearInterval(timer);
     unsubscribe();

@@ -57,11 +57,11 @@ describe.skipIf(MISSING !== null)('threshold rules on a PromQL expression', () =
     expect(rule).toMatchObject({ datasourceId: source.id, expr: 'max_over_time(sco_queue_depth[10s])', selector: '' });
 
     // Below the threshold: evaluated, nothing pending.
-    await eventually(() => server.app.alerts.rules.byId(rule.id)!, (r) => r.lastEvaluatedAt !== null && r.lastError === null);
-    expect(server.app.alerts.rules.byId(rule.id)!.series).toHaveLength(0);
+    await eventually(async () => (await server.app.alerts.rules.byId(rule.id))!, (r) => r.lastEvaluatedAt !== null && r.lastError === null);
+    expect((await server.app.alerts.rules.byId(rule.id))!.series).toHaveLength(0);
 
     value = 42;
-    const pending = await eventually(() => server.app.alerts.rules.byId(rule.id)!, (r) => r.series.length === 1);
+    const pending = await eventually(async () => (await server.app.alerts.rules.byId(rule.id))!, (r) => r.series.length === 1);
     expect(pending.series[0]!.state).toBe('pending');
     const firing = await eventually(alerts, (list) => list.some((a) => a.labels.alertname === 'QueueBacklog'));
     const alert = firing.find((a) => a.labels.alertname === 'QueueBacklog')!;
@@ -80,7 +80,7 @@ describe.skipIf(MISSING !== null)('threshold rules on a PromQL expression', () =
       payload: { name: 'DownSource', datasourceId: down.id, expr: 'up', condition: { reducer: 'last', op: '<', threshold: 1 } },
     });
     expect(created.statusCode, created.body).toBe(201);
-    const rule = await eventually(() => server.app.alerts.rules.byId((created.json() as Rule).id)!, (r) => r.lastError !== null);
+    const rule = await eventually(async () => (await server.app.alerts.rules.byId((created.json() as Rule).id))!, (r) => r.lastError !== null);
     expect(rule.lastError).toMatch(/Connection refused/);
 
     const half = await server.injectAs('admin', { method: 'POST', url: '/api/v1/alert-rules', payload: { name: 'Half', expr: 'up', condition: { reducer: 'last', op: '<', threshold: 1 } } });

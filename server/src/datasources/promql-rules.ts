@@ -6,8 +6,8 @@ import type { QueryProxy } from './proxy.ts';
 
 /** The part of the alerts feature a PromQL rule needs: its definitions, its evaluator, its error slot. */
 export interface RuleHost {
-  rules: { list(): Rule[]; markEvaluated(ruleId: number, at: number, error: string | null): void };
-  evaluator: { evaluate(rule: Rule, now: number, fetched: SeriesSamples[]): void } | null;
+  rules: { list(): Promise<Rule[]>; markEvaluated(ruleId: number, at: number, error: string | null): Promise<void> };
+  evaluator: { evaluate(rule: Rule, now: number, fetched: SeriesSamples[]): Promise<void> } | null;
 }
 
 /** A range answer as the rule evaluator reads series: name, labels (without `__name__`), finite samples. */
@@ -60,7 +60,7 @@ export class PromqlRuleRunner {
   }
 
   async evaluateAll(): Promise<void> {
-    const rules = this.#host.rules.list().filter((rule) => rule.enabled && rule.datasourceId !== null && rule.expr !== null);
+    const rules = (await this.#host.rules.list()).filter((rule) => rule.enabled && rule.datasourceId !== null && rule.expr !== null);
     await Promise.all(rules.map((rule) => this.evaluate(rule)));
   }
 
@@ -73,9 +73,9 @@ export class PromqlRuleRunner {
       series = matrixToSeries(body.data, rule.name);
     } catch (error) {
       // The source is down or the expression fails: the rule says so; its series keep their state.
-      this.#host.rules.markEvaluated(rule.id, now, (error as Error).message);
+      await this.#host.rules.markEvaluated(rule.id, now, (error as Error).message);
       return;
     }
-    this.#host.evaluator?.evaluate(rule, now, series);
+    await this.#host.evaluator?.evaluate(rule, now, series);
   }
 }

@@ -65,6 +65,17 @@ describe.skipIf(unavailable !== undefined)('smartcloudops migrate --from sqlite:
       { seriesKey: 'up{instance="a"}', ts: 120_000, value: 1, score: 0.5, anomaly: false },
     ], 120_000, null);
     const secretKey = fs.readFileSync(path.join(old.dataDir, 'datasource-secrets.key'), 'utf8');
+    // Alert rules: a default one deleted (the copy must not bring the seed back), one added with a pending series; grouping saved.
+    const defaults = (await old.injectAs('viewer', { method: 'GET', url: '/api/v1/alert-rules' })).json() as { id: number; name: string }[];
+    await old.injectAs('admin', { method: 'DELETE', url: `/api/v1/alert-rules/${defaults.find((r) => r.name === 'HostHighLoadPerCore')!.id}` });
+    const rule = (await old.injectAs('admin', {
+      method: 'POST',
+      url: '/api/v1/alert-rules',
+      payload: { name: 'CopiedRule', selector: 'node_load1', condition: { reducer: 'last', op: '>', threshold: 0 }, windowSeconds: 3600, forSeconds: 3600 },
+    })).json() as { id: number };
+    await old.app.alerts.evaluator!.evaluateAll(Date.now());
+    expect((await old.app.alerts.rules.byId(rule.id))!.series).toMatchObject([{ state: 'pending' }]);
+    expect((await old.injectAs('admin', { method: 'PUT', url: '/api/v1/incidents/grouping', payload: { groupBy: ['host'], windowMinutes: 10, autoResolve: null } })).statusCode).toBe(200);
     const auditedActions = (await old.app.ctx.audit.query({ limit: 1000 })).map((entry) => entry.action).reverse();
     await old.app.close();
     const file = path.join(old.dataDir, 'smartcloudops.db');
@@ -92,6 +103,9 @@ describe.skipIf(unavailable !== undefined)('smartcloudops migrate --from sqlite:
     expect(counted.datasources).toBe(1);
     expect(counted.anomaly_watches).toBe(1);
     expect(counted.anomaly_watch_scores).toBe(3);
+    expect(counted.alert_rules).toBe(4);
+    expect(counted.alert_rule_series).toBe(1);
+    expect(counted.incident_grouping_settings).toBe(1);
     expect(auditedActions).toEqual(expect.arrayContaining(['auth.login', 'signing_key.rotate', 'apikey.create', 'apikey.revoke']));
 
     // A second run refuses: the target is not empty, and nothing changes.
@@ -126,6 +140,13 @@ describe.skipIf(unavailable !== undefined)('smartcloudops migrate --from sqlite:
       expect((await replica.app.datasources.service.get(source.id)).credentials).toEqual({ type: 'bearer', token: 'copied-token' });
       const scores = await new WatchStore(replica.app.ctx.sql).scores(watch.id, { from: 0, to: Number.MAX_SAFE_INTEGER });
       expect([...scores.keys()]).toEqual(['up{instance="a"}', 'up{instance="b"}']);
+      // The rules as they were (the deleted default stays deleted), their series state, the grouping.
+      const rules = (await replica.injectAs('viewer', { method: 'GET', url: '/api/v1/alert-rules' })).json() as { name: string; series: { state: string }[] }[];
+      expect(rules.map((r) => r.name)).toEqual(['CopiedRule', 'HostDiskFull', 'HostHighCpu', 'HostHighMemory']);
+      expect(rules[0]!.series).toMatchObject([{ state: 'pending' }]);
+      expect(replica.app.incidents.grouping.policy).toMatchObject({ groupBy: ['host'], windowMs: 600_000 });
+      const nextRule = await replica.injectAs('admin', { method: 'POST', url: '/api/v1/alert-rules', payload: { name: 'After', selector: 'up', condition: { reducer: 'last', op: '<', threshold: 1 } } });
+      expect((nextRule.json() as { id: number }).id).toBeGreaterThan(rule.id);
       // New rows continue after the copied ids (identity sequences moved on).
       const created = await replica.injectAs('admin', { method: 'POST', url: '/api/v1/users', payload: { username: 'dave', password: 'dave-password-12', role: 'viewer' } });
       expect(created.statusCode).toBe(201);

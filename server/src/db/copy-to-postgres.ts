@@ -8,7 +8,9 @@ import { openSqlDatabase } from './sql/open.ts';
 /**
  * The tables on the shared query layer so far, copied by `smartcloudops migrate`, each with
  * its primary key (rows are compared in that order) and whether its key is an identity
- * column whose sequence must continue after the copied ids.
+ * column whose sequence must continue after the copied ids. `seeded`: rows a migration
+ * inserts (the default host rules) that the copy replaces with the source's own (edited or
+ * deleted there), so only rows outside it make the target count as holding data.
  */
 export const CONVERTED_TABLES = [
   { table: 'users', key: 'id', identity: true },
@@ -31,6 +33,9 @@ export const CONVERTED_TABLES = [
   { table: 'anomaly_watches', key: 'id', identity: true },
   // Keyed by (watch_id, series_key, ts): the checksum orders rows with equal watch_id by their whole content.
   { table: 'anomaly_watch_scores', key: 'watch_id', identity: false },
+  { table: 'alert_rules', key: 'id', identity: true, seeded: "created_by = 'system'" },
+  { table: 'alert_rule_series', key: 'rule_id', identity: false },
+  { table: 'incident_grouping_settings', key: 'id', identity: false },
 ] as const;
 
 export interface TableReport {
@@ -51,10 +56,11 @@ type Row = Record<string, unknown>;
 
 /** Rows in a canonical form and order, so that SQLite and PostgreSQL give the same checksum for the same data. */
 function checksum(rows: Row[], columns: string[], key: string): string {
-  const canonical = (row: Row) => JSON.stringify(columns.map((column) => normalise(row[column])));
-  const sorted = [...rows].sort((x, y) => compare(x[key], y[key]) || compare(canonical(x), canonical(y)));
+  // Ties on the key (a composite key such as alert_rule_series') are ordered by the whole row.
+  const lines = rows.map((row) => ({ key: row[key], line: JSON.stringify(columns.map((column) => normalise(row[column]))) }));
+  lines.sort((x, y) => compare(x.key, y.key) || (x.line < y.line ? -1 : x.line > y.line ? 1 : 0));
   const hash = crypto.createHash('sha256');
-  for (const row of sorted) hash.update(`${canonical(row)}\n`);
+  for (const { line } of lines) hash.update(`${line}\n`);
   return hash.digest('hex');
 }
 
@@ -84,9 +90,12 @@ export async function copySqliteToPostgres(sqliteFile: string, postgresUrl: stri
     try {
       await client.query('BEGIN');
       const reports: TableReport[] = [];
-      for (const { table, key, identity } of CONVERTED_TABLES) {
-        const present = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
+      for (const entry of CONVERTED_TABLES) {
+        const { table, key, identity } = entry;
+        const seeded = 'seeded' in entry ? entry.seeded : undefined;
+        const present = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}${seeded ? ` WHERE NOT (${seeded})` : ''}`);
         if (Number(present.rows[0]!.n) > 0) throw new MigrateError(`The PostgreSQL table ${table} already holds rows; migrate into an empty database.`);
+        if (seeded) await client.query(`DELETE FROM ${table}`);
         const columns = (await client.query<{ column_name: string }>('SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position', [table])).rows.map((row) => row.column_name);
         const rows = sourceTables.has(table) ? (source.prepare(`SELECT ${columns.join(', ')} FROM ${table}`).all() as Row[]) : [];
         for (let start = 0; start < rows.length; start += 500) {

@@ -189,7 +189,7 @@ describe.skipIf(unavailable !== undefined)('two replicas on one PostgreSQL', () 
       await new Promise<void>((resolve) => receiver.close(() => resolve()));
     }
   }, 180_000);
-  it('a rule fires once, not once per replica; when the leader loses its connection the other replica evaluates', async () => {
+  it('a rule created on replica A is listed on B and fires once from whichever leads; when the leader loses its connection the other carries on from the shared state', async () => {
     const received: string[] = [];
     const receiver = http.createServer((request, response) => {
       const chunks: Buffer[] = [];
@@ -204,30 +204,29 @@ describe.skipIf(unavailable !== undefined)('two replicas on one PostgreSQL', () 
     try {
       const { a, b } = await replicas({ alerts: { sweepIntervalMs: 0, ruleIntervalMs: 200 }, leaderRetryMs: 200 });
       expect((await a.injectAs('admin', { method: 'POST', url: '/api/v1/webhooks', payload: { name: 'ops', url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook` } })).statusCode).toBe(201);
-      // The same rule and the same series on both replicas: without leadership each would fire it,
+      // The rule is the cluster's: created on A, listed on B, and a second one of that name refused on B.
+      const payload = { name: 'HighLoad', selector: 'node_load1', condition: { reducer: 'last', op: '>', threshold: 5 }, windowSeconds: 3600, forSeconds: 0, severity: 'critical' };
+      const created = await a.injectAs('admin', { method: 'POST', url: '/api/v1/alert-rules', payload });
+      expect(created.statusCode).toBe(201);
+      const ruleId = (created.json() as { id: number }).id;
+      const listed = (await b.injectAs('viewer', { method: 'GET', url: '/api/v1/alert-rules' })).json() as { id: number; name: string }[];
+      expect(listed.find((rule) => rule.name === 'HighLoad')?.id).toBe(ruleId);
+      expect((await b.injectAs('admin', { method: 'POST', url: '/api/v1/alert-rules', payload })).statusCode).toBe(409);
+      // The same series on both replicas' metrics stores: without leadership each would fire it,
       // and the shared webhook would hear it twice.
-      const ruleIds = new Map<TestServer, number>();
-      for (const server of [a, b]) {
-        const created = await server.injectAs('admin', {
-          method: 'POST',
-          url: '/api/v1/alert-rules',
-          payload: { name: 'HighLoad', selector: 'node_load1', condition: { reducer: 'last', op: '>', threshold: 5 }, windowSeconds: 3600, forSeconds: 0, severity: 'critical' },
-        });
-        expect(created.statusCode).toBe(201);
-        ruleIds.set(server, (created.json() as { id: number }).id);
-        server.app.metrics.ingest([{ name: 'node_load1', labels: { host: 'db-1' }, samples: [[Date.now(), 9]] }]);
-      }
-      const lastEvaluated = async (server: TestServer) =>
-        ((await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alert-rules/${ruleIds.get(server)!}` })).json() as { lastEvaluatedAt: number | null }).lastEvaluatedAt;
+      for (const server of [a, b]) server.app.metrics.ingest([{ name: 'node_load1', labels: { host: 'db-1' }, samples: [[Date.now(), 9]] }]);
+      const lastEvaluated = async (server: TestServer) => ((await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alert-rules/${ruleId}` })).json() as { lastEvaluatedAt: number | null }).lastEvaluatedAt;
       await eventually(() => received, (got) => got.length >= 1, 60_000);
       const [leader, follower] = a.app.ctx.leadership.isLeader ? [a, b] : [b, a];
       expect(follower.app.ctx.leadership.isLeader).toBe(false);
-      // The leader keeps evaluating (several more rounds), the follower never does, the rule fired once.
-      const first = (await lastEvaluated(leader))!;
-      await eventually(() => lastEvaluated(leader), (at) => at !== null && at >= first + 600, 60_000);
-      expect(await lastEvaluated(follower)).toBeNull();
+      // The leader keeps evaluating (several more rounds, seen from either replica), the rule fired once.
+      const first = (await lastEvaluated(follower))!;
+      await eventually(() => lastEvaluated(follower), (at) => at !== null && at >= first + 600, 60_000);
       await eventually(() => a.app.notifications.webhooks.queueState(), (queue) => queue.pending === 0, 60_000);
       expect(received).toEqual(['HighLoad:firing']);
+      const firingOn = async (server: TestServer) => ((await server.injectAs('viewer', { method: 'GET', url: '/api/v1/alerts?source=rule' })).json() as { items: unknown[] }).items.length;
+      expect(await firingOn(leader)).toBe(1);
+      expect(await firingOn(follower)).toBe(0);
 
       // The leader's database connection for the lock drops (as when its process is killed): the follower takes over.
       const client = new pg.Client({ connectionString: leader.app.ctx.sql.pool!.options.connectionString });
@@ -239,15 +238,44 @@ describe.skipIf(unavailable !== undefined)('two replicas on one PostgreSQL', () 
         await client.end();
       }
       await eventually(() => [leader.app.ctx.leadership.isLeader, follower.app.ctx.leadership.isLeader], ([was, now]) => !was && now === true, 60_000);
-      const stoppedAt = await lastEvaluated(leader);
-      // The new leader evaluates its rule (its own copy of it fires), round after round.
-      const taken = await eventually(() => lastEvaluated(follower), (at) => at !== null, 60_000);
-      await eventually(() => lastEvaluated(follower), (at) => at !== null && at >= taken! + 600, 60_000);
-      expect(await lastEvaluated(leader)).toBe(stoppedAt);
+      // The new leader evaluates the same rule round after round, and from the shared series
+      // state knows it is already firing: it does not fire it again.
+      const taken = (await lastEvaluated(follower))!;
+      await eventually(() => lastEvaluated(follower), (at) => at !== null && at >= taken + 600, 60_000);
+      const rule = (await follower.injectAs('viewer', { method: 'GET', url: `/api/v1/alert-rules/${ruleId}` })).json() as { series: { state: string }[]; lastError: string | null };
+      expect(rule).toMatchObject({ series: [{ state: 'firing' }], lastError: null });
+      expect(await firingOn(follower)).toBe(0);
+      expect(received).toEqual(['HighLoad:firing']);
     } finally {
       await new Promise<void>((resolve) => receiver.close(() => resolve()));
     }
   }, 180_000);
+
+  it('a grouping change saved on replica A applies to the next alert on B', async () => {
+    const { a, b } = await replicas({ alerts: { sweepIntervalMs: 0, ruleIntervalMs: 0 } });
+    const post = (server: TestServer, labels: Record<string, string>) =>
+      server.injectAs('operator', { method: 'POST', url: '/api/v1/alerts', payload: { alerts: [{ status: 'firing', labels, severity: 'warning' }] } });
+    const incidentOf = async (server: TestServer, alertname: string) => {
+      const items = ((await server.injectAs('viewer', { method: 'GET', url: '/api/v1/alerts' })).json() as { items: { labels: Record<string, string>; incidentId: number | null }[] }).items;
+      return items.find((alert) => alert.labels.alertname === alertname)!.incidentId;
+    };
+    // Under the default (alertname, service|job), two alertnames on one host are two incidents on B.
+    expect((await post(b, { alertname: 'A1', host: 'h-1' })).statusCode).toBe(200);
+    expect((await post(b, { alertname: 'B1', host: 'h-1' })).statusCode).toBe(200);
+    expect(await incidentOf(b, 'A1')).not.toBe(await incidentOf(b, 'B1'));
+
+    const saved = await a.injectAs('admin', { method: 'PUT', url: '/api/v1/incidents/grouping', payload: { groupBy: ['host'], windowMinutes: null, autoResolve: null } });
+    expect(saved.statusCode, saved.body).toBe(200);
+    // B's page reads the database at once; its in-memory policy (ingest) follows within the refresh bound.
+    expect(((await b.injectAs('viewer', { method: 'GET', url: '/api/v1/incidents/grouping' })).json() as { effective: { groupBy: string[] } }).effective.groupBy).toEqual(['host']);
+    await eventually(() => b.app.incidents.grouping.policy.groupBy, (groupBy) => groupBy.join() === 'host', 60_000);
+    expect((await post(b, { alertname: 'A2', host: 'h-2' })).statusCode).toBe(200);
+    expect((await post(b, { alertname: 'B2', host: 'h-2' })).statusCode).toBe(200);
+    const grouped = await incidentOf(b, 'A2');
+    expect(grouped).not.toBeNull();
+    expect(await incidentOf(b, 'B2')).toBe(grouped);
+  }, 180_000);
+
   it('runbook runs queued for the cluster are each carried out once by the two replicas', async () => {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-replica-runbooks-'));
     const counter = path.join(work, 'executions.txt');

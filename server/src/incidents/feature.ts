@@ -54,11 +54,13 @@ export function createIncidentsFeature(ctx: ServerContext, deps: IncidentsDeps):
     sourceQueries: new SourceQueryStore(ctx.db),
     ...(deps.sources ? { sources: deps.sources } : {}),
   });
-  const grouping = new GroupingSettings(ctx.db, { ...DEFAULT_GROUPING, ...deps.grouping }, ctx.audit, ctx.now);
+  const grouping = new GroupingSettings(ctx.sql, { ...DEFAULT_GROUPING, ...deps.grouping }, ctx.audit, ctx.now);
   const links = new IncidentLinker(incidents, timeline, () => grouping.policy, ctx.audit);
   return {
     service: { incidents, timeline, service, links, grouping },
     plugin: async (app) => {
+      await grouping.start();
+      app.addHook('onClose', async () => grouping.stop());
       await app.register(incidentRoutes, { incidents, timeline, service });
       await app.register(searchRoutes, { incidents, alerts: deps.alerts.alerts });
       await app.register(groupingRoutes, { settings: grouping });

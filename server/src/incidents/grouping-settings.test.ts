@@ -4,21 +4,23 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AlertEvent } from '../../../shared/api/alerts.ts';
 import type { IncidentGroupingSettings } from '../../../shared/api/incident-grouping.ts';
+import { testDatabases, useTestDatabase } from '../testing/databases.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
 
 const firing = (labels: Record<string, string>): AlertEvent => ({ source: 'api', status: 'firing', labels });
 const URL = '/api/v1/incidents/grouping';
 
-describe('incident grouping set from the console', () => {
+describe.each(testDatabases())('incident grouping set from the console on $name', (database) => {
+  const databases = useTestDatabase(database);
   let server: TestServer;
-  afterEach(() => server?.close());
+  afterEach(async () => server?.close());
 
   const ingest = (...events: AlertEvent[]) => server.app.alerts.service.ingest(events).map((o) => o!.alert);
   const put = (payload: unknown, role: 'admin' | 'operator' = 'admin') => server.injectAs(role, { method: 'PUT', url: URL, payload: payload as object });
 
-  it('shows the defaults from the environment, and an admin override takes effect at once, audited', async () => {
+  it.skipIf(database.skip)('shows the defaults from the environment, and an admin override takes effect at once, audited', async () => {
     server = await startTestServer({
-      env: { SMARTCLOUDOPS_INCIDENT_GROUP_BY: 'alertname,cluster', SMARTCLOUDOPS_INCIDENT_GROUP_WINDOW_MINUTES: '15', SMARTCLOUDOPS_INCIDENT_AUTO_RESOLVE: 'false' },
+      env: { ...(await databases.fresh()), SMARTCLOUDOPS_INCIDENT_GROUP_BY: 'alertname,cluster', SMARTCLOUDOPS_INCIDENT_GROUP_WINDOW_MINUTES: '15', SMARTCLOUDOPS_INCIDENT_AUTO_RESOLVE: 'false' },
       alerts: { sweepIntervalMs: 0, ruleIntervalMs: 0 },
     });
     const initial = (await server.injectAs('viewer', { method: 'GET', url: URL })).json() as IncidentGroupingSettings;
@@ -52,13 +54,14 @@ describe('incident grouping set from the console', () => {
     expect(reset.json()).toMatchObject({ effective: fromEnv, override: { groupBy: null, windowMinutes: null, autoResolve: null } });
   });
 
-  it('keeps the override across a restart', async () => {
+  it.skipIf(database.skip)('keeps the override across a restart', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-grouping-'));
-    server = await startTestServer({ dataDir, alerts: { sweepIntervalMs: 0, ruleIntervalMs: 0 } });
+    const env = await databases.fresh();
+    server = await startTestServer({ dataDir, env, alerts: { sweepIntervalMs: 0, ruleIntervalMs: 0 } });
     expect((await put({ groupBy: ['alertname'], windowMinutes: 5, autoResolve: false })).statusCode).toBe(200);
     // Closed without removing its data folder, then started again on it.
     await server.app.close();
-    server = await startTestServer({ dataDir, alerts: { sweepIntervalMs: 0, ruleIntervalMs: 0 } });
+    server = await startTestServer({ dataDir, env, alerts: { sweepIntervalMs: 0, ruleIntervalMs: 0 } });
     const after = (await server.injectAs('viewer', { method: 'GET', url: URL })).json() as IncidentGroupingSettings;
     expect(after.effective).toEqual({ groupBy: ['alertname'], windowMinutes: 5, autoResolve: false });
     expect(after.defaults).toEqual({ groupBy: ['alertname', 'service|job'], windowMinutes: 30, autoResolve: true });
@@ -69,8 +72,8 @@ describe('incident grouping set from the console', () => {
     expect(incident).toMatchObject({ status: 'open', firingCount: 0 });
   });
 
-  it('refuses bad input with 400 and non-admins with 403, changing nothing', async () => {
-    server = await startTestServer({ alerts: { sweepIntervalMs: 0, ruleIntervalMs: 0 } });
+  it.skipIf(database.skip)('refuses bad input with 400 and non-admins with 403, changing nothing', async () => {
+    server = await startTestServer({ env: await databases.fresh(), alerts: { sweepIntervalMs: 0, ruleIntervalMs: 0 } });
     const cases: unknown[] = [
       { groupBy: [], windowMinutes: null, autoResolve: null },
       { groupBy: ['alert-name'], windowMinutes: null, autoResolve: null },

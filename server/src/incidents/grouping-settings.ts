@@ -3,7 +3,7 @@ import { AppError } from '../../../shared/errors.ts';
 import { parseGroupBy } from '../../../shared/incidents/group-by.ts';
 import type { AuditLog } from '../audit/store.ts';
 import type { Actor } from '../core/actor.ts';
-import type { Db } from '../db/database.ts';
+import type { SqlDatabase } from '../db/sql/open.ts';
 import type { GroupingPolicy } from './grouping.ts';
 
 interface Row {
@@ -27,27 +27,64 @@ function normalise(groupBy: readonly string[]): string[] {
   return parsed.entries;
 }
 
+/** How often a replica on PostgreSQL re-reads the saved grouping (the staleness bound of another replica's change). */
+export const GROUPING_REFRESH_MS = 5_000;
+
 /**
  * The grouping policy the linker applies: the defaults it was started with (environment or
- * built in), overridden part by part by what an admin saved (`incident_grouping_settings`).
- * The effective policy is kept in memory and replaced on save, so the ingest path reads a
- * field, not the database.
+ * built in), overridden part by part by what an admin saved (`incident_grouping_settings`,
+ * on the query layer: shared by every replica on PostgreSQL). The effective policy is kept
+ * in memory, so the ingest path reads a field, not the database: replaced at once on a save
+ * through this replica, and re-read every `refreshMs` on PostgreSQL, so a save through
+ * another replica applies here within that bound (GROUPING_REFRESH_MS by default).
  */
 export class GroupingSettings {
-  readonly #db: Db;
+  readonly #sql: SqlDatabase;
   readonly #defaults: GroupingPolicy;
   readonly #audit: AuditLog;
   readonly #now: () => number;
+  readonly #refreshMs: number;
   #row: Row | undefined;
   #policy: GroupingPolicy;
+  #timer: NodeJS.Timeout | undefined;
+  /** Bumped by every save here, so a read that started before it cannot put the older row back. */
+  #saves = 0;
 
-  constructor(db: Db, defaults: GroupingPolicy, audit: AuditLog, now: () => number) {
-    this.#db = db;
+  constructor(sql: SqlDatabase, defaults: GroupingPolicy, audit: AuditLog, now: () => number, refreshMs = GROUPING_REFRESH_MS) {
+    this.#sql = sql;
     this.#defaults = defaults;
     this.#audit = audit;
     this.#now = now;
-    this.#row = db.prepare('SELECT * FROM incident_grouping_settings WHERE id = 1').get() as Row | undefined;
+    this.#refreshMs = refreshMs;
     this.#policy = this.#effective();
+  }
+
+  /** Reads the saved override (at start-up, then on the refresh schedule). */
+  async load(): Promise<void> {
+    const saves = this.#saves;
+    const row = await this.#sql.db.selectFrom('incident_grouping_settings').selectAll().where('id', '=', 1).executeTakeFirst();
+    if (saves !== this.#saves) return;
+    this.#row = row && { group_by: row.group_by, window_minutes: row.window_minutes, auto_resolve: row.auto_resolve, updated_by: row.updated_by, updated_at: Number(row.updated_at) };
+    this.#policy = this.#effective();
+  }
+
+  /**
+   * Loads, then on PostgreSQL keeps re-reading, since another replica may save. On SQLite
+   * this process is the only writer, so the copy saved by `replace` is always current.
+   */
+  async start(): Promise<void> {
+    await this.load();
+    if (this.#sql.dialect !== 'postgres' || this.#refreshMs <= 0) return;
+    this.#timer = setInterval(() => {
+      // A failed read (database briefly away) keeps the last policy; the next tick retries.
+      this.load().catch(() => undefined);
+    }, this.#refreshMs);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
   }
 
   /** What alerts are grouped with now. */
@@ -55,7 +92,13 @@ export class GroupingSettings {
     return this.#policy;
   }
 
-  view(): IncidentGroupingSettings {
+  /** Read from the database, so the page shows what another replica saved without waiting for the refresh. */
+  async view(): Promise<IncidentGroupingSettings> {
+    await this.load();
+    return this.#viewNow();
+  }
+
+  #viewNow(): IncidentGroupingSettings {
     return {
       effective: viewOf(this.#policy),
       defaults: viewOf(this.#defaults),
@@ -66,23 +109,24 @@ export class GroupingSettings {
   }
 
   /** Saves every part of the override (null: follow the default) and audits the change. */
-  replace(input: GroupingOverride, actor: Actor): IncidentGroupingSettings {
+  async replace(input: GroupingOverride, actor: Actor): Promise<IncidentGroupingSettings> {
     const override: GroupingOverride = { ...input, groupBy: input.groupBy === null ? null : normalise(input.groupBy) };
-    const before = this.#override();
+    const before = (await this.view()).override;
     const now = this.#now();
-    this.#db
-      .prepare(
-        `INSERT INTO incident_grouping_settings (id, group_by, window_minutes, auto_resolve, updated_by, updated_at) VALUES (1, @groupBy, @windowMinutes, @autoResolve, @by, @now)
-         ON CONFLICT (id) DO UPDATE SET group_by = excluded.group_by, window_minutes = excluded.window_minutes, auto_resolve = excluded.auto_resolve, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
-      )
-      .run({
-        groupBy: override.groupBy === null ? null : JSON.stringify(override.groupBy),
-        windowMinutes: override.windowMinutes,
-        autoResolve: override.autoResolve === null ? null : Number(override.autoResolve),
-        by: actor.name,
-        now,
-      });
-    this.#row = this.#db.prepare('SELECT * FROM incident_grouping_settings WHERE id = 1').get() as Row;
+    const values = {
+      group_by: override.groupBy === null ? null : JSON.stringify(override.groupBy),
+      window_minutes: override.windowMinutes,
+      auto_resolve: override.autoResolve === null ? null : Number(override.autoResolve),
+      updated_by: actor.name,
+      updated_at: now,
+    };
+    await this.#sql.db
+      .insertInto('incident_grouping_settings')
+      .values({ id: 1, ...values })
+      .onConflict((conflict) => conflict.column('id').doUpdateSet(values))
+      .execute();
+    this.#saves += 1;
+    this.#row = values;
     this.#policy = this.#effective();
     this.#audit.record({
       actor: actor.name,
@@ -93,7 +137,7 @@ export class GroupingSettings {
       ip: actor.ip ?? null,
       details: { before, after: override, effective: viewOf(this.#policy) },
     });
-    return this.view();
+    return this.#viewNow();
   }
 
   #override(): GroupingOverride {

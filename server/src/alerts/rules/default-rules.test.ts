@@ -24,7 +24,7 @@ describe('default host rules', () => {
         { name: 'node_cpu_utilisation_ratio', labels: { host: 'busy-1' }, samples: [[t, 1]] },
         { name: 'node_cpu_utilisation_ratio', labels: { host: 'idle-1' }, samples: [[t, 0.05]] },
       ]);
-      if ((t - start) % 30_000 === 0) server.app.alerts.evaluator!.evaluateAll(t);
+      if ((t - start) % 30_000 === 0) await server.app.alerts.evaluator!.evaluateAll(t);
       if (t - start === 5 * 60_000) expect(await alerts()).toEqual([]);
       t += 10_000;
     }

@@ -1,8 +1,7 @@
 import type { AlertEvent, Labels, Rule } from '../../../../shared/api/alerts.ts';
-import type { Db } from '../../db/database.ts';
 import { holds, expand, reduce } from './condition.ts';
 import type { MetricsQuery } from '../../metrics/query.ts';
-import type { RuleStore, SeriesState } from './store.ts';
+import type { RuleStore, SeriesChanges, SeriesState } from './store.ts';
 
 function seriesKeyOf(name: string, labels: Labels): string {
   return `${name}${JSON.stringify(Object.fromEntries(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b))))}`;
@@ -13,81 +12,112 @@ export function ruleAlertLabels(rule: Pick<Rule, 'name' | 'labels' | 'severity'>
   return { ...seriesLabels, __name__: seriesName, ...rule.labels, alertname: rule.name, severity: rule.severity, rule: rule.name };
 }
 
+/** A refusal returned out of a rule's transaction (the SQLite rule: return, never throw, inside it). */
+interface Outcome {
+  error: string | null;
+}
+
 /**
  * Evaluates threshold rules against the metrics store, Prometheus style: a series whose
  * reduced value meets the condition is pending, and fires once it has held for `for`.
- * The pending/firing state is persisted with each evaluation, so after a restart a
- * firing series is not fired again and a pending one keeps its start time.
+ * The pending/firing state is persisted with each evaluation (on the query layer, shared by
+ * the replicas on PostgreSQL), so after a restart, or when another replica takes over the
+ * lead, a firing series is not fired again and a pending one keeps its start time.
+ *
+ * One evaluation reads the rule's series, raises its alerts and writes the new state in one
+ * transaction of the rule store. On SQLite that is the alerts' own connection, so the state
+ * and the alerts commit together, as before. On PostgreSQL the alerts are still in the
+ * replica's SQLite file: they are raised inside the rule's transaction, before its writes,
+ * so a failure between the two can at worst send a firing alert again at the next
+ * evaluation (ingest of an alert already firing updates it), never lose one.
  */
 export class RuleEvaluator {
-  readonly #db: Db;
   readonly #rules: RuleStore;
   readonly #metrics: MetricsQuery;
   readonly #ingest: (events: AlertEvent[]) => void;
 
-  constructor(db: Db, rules: RuleStore, metrics: MetricsQuery, ingest: (events: AlertEvent[]) => void) {
-    this.#db = db;
+  constructor(rules: RuleStore, metrics: MetricsQuery, ingest: (events: AlertEvent[]) => void) {
     this.#rules = rules;
     this.#metrics = metrics;
     this.#ingest = ingest;
   }
 
   /** Rules on the embedded store; PromQL rules (datasourceId) are queried by the data sources feature, which calls `evaluate` with their series. */
-  evaluateAll(now: number): void {
-    for (const rule of this.#rules.list()) if (rule.enabled && rule.datasourceId === null) this.evaluate(rule, now);
+  async evaluateAll(now: number): Promise<void> {
+    for (const rule of await this.#rules.list()) if (rule.enabled && rule.datasourceId === null) await this.evaluate(rule, now);
   }
 
-  evaluate(rule: Rule, now: number, fetched?: ReturnType<MetricsQuery['query']>): void {
+  async evaluate(rule: Rule, now: number, fetched?: ReturnType<MetricsQuery['query']>): Promise<void> {
+    let outcome: Outcome;
     try {
       const series = fetched ?? this.#metrics.query(rule.selector, now - rule.windowSeconds * 1000, now);
-      // Rule state and the alerts it raises commit together: a crash between them cannot
-      // leave a series marked firing without its alert, or fire it twice.
-      this.#db.transaction(() => {
-        const events = this.#step(rule, series, now);
-        if (events.length > 0) this.#ingest(events);
-      })();
+      outcome = await this.#rules.transaction(rule.id, async (store) => {
+        // Changed or deleted since it was listed: the retirement has run; this result is stale.
+        if ((await store.versionOf(rule.id)) !== rule.updatedAt) return { error: null };
+        const previous = await store.seriesOf(rule.id);
+        const { changes, events } = step(rule, previous, series, now);
+        const refused = this.#raise(events);
+        if (refused) return { error: refused };
+        await store.applySeries(rule.id, changes);
+        await store.markEvaluated(rule.id, now, null);
+        return { error: null };
+      });
     } catch (error) {
-      this.#rules.markEvaluated(rule.id, now, (error as Error).message);
+      outcome = { error: (error as Error).message };
     }
+    if (outcome.error !== null) await this.#rules.markEvaluated(rule.id, now, outcome.error);
   }
 
   /** Forgets a rule's series (before it is changed or deleted), resolving the firing ones. */
-  retire(ruleId: number, now: number): void {
-    this.#db.transaction(() => {
-      const events: AlertEvent[] = [];
-      for (const state of this.#rules.seriesOf(ruleId)) {
-        this.#rules.dropSeries(ruleId, state.seriesKey);
-        if (state.state === 'firing') events.push({ source: 'rule', status: 'resolved', labels: state.labels, endsAt: now });
-      }
-      if (events.length > 0) this.#ingest(events);
-    })();
+  async retire(ruleId: number, now: number): Promise<void> {
+    const outcome = await this.#rules.transaction(ruleId, async (store): Promise<Outcome> => {
+      const previous = await store.seriesOf(ruleId);
+      const events: AlertEvent[] = previous.filter((state) => state.state === 'firing').map((state) => ({ source: 'rule', status: 'resolved', labels: state.labels, endsAt: now }));
+      const refused = this.#raise(events);
+      if (refused) return { error: refused };
+      await store.applySeries(ruleId, { put: [], drop: previous.map((state) => state.seriesKey) });
+      return { error: null };
+    });
+    if (outcome.error !== null) throw new Error(`Could not resolve the alerts of rule ${ruleId}: ${outcome.error}`);
   }
 
-  #step(rule: Rule, series: ReturnType<MetricsQuery['query']>, now: number): AlertEvent[] {
-    const previous = new Map<string, SeriesState>(this.#rules.seriesOf(rule.id).map((s) => [s.seriesKey, s]));
-    const events: AlertEvent[] = [];
-    const seen = new Set<string>();
-    for (const { name, labels, samples } of series) {
-      const value = reduce(samples, rule.condition.reducer);
-      if (value === null || !holds(value, rule.condition)) continue;
-      const key = seriesKeyOf(name, labels);
-      seen.add(key);
-      const before = previous.get(key);
-      const since = before?.since ?? now;
-      const firing = before?.state === 'firing' || now - since >= rule.forSeconds * 1000;
-      const alertLabels = ruleAlertLabels(rule, name, labels);
-      this.#rules.putSeries(rule.id, { seriesKey: key, labels: alertLabels, state: firing ? 'firing' : 'pending', since, value });
-      if (firing && before?.state !== 'firing') {
-        const annotations = Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, expand(v, value, labels)]));
-        events.push({ source: 'rule', status: 'firing', labels: alertLabels, annotations: { ...annotations, value: String(value) }, severity: rule.severity, startsAt: now });
-      }
+  /** Ingests (synchronously, on the SQLite file); a failure is returned, not thrown, so the rule's transaction commits nothing half-done. */
+  #raise(events: AlertEvent[]): string | null {
+    if (events.length === 0) return null;
+    try {
+      this.#ingest(events);
+      return null;
+    } catch (error) {
+      return (error as Error).message;
     }
-    for (const [key, state] of previous) {
-      if (seen.has(key)) continue;
-      this.#rules.dropSeries(rule.id, key);
-      if (state.state === 'firing') events.push({ source: 'rule', status: 'resolved', labels: state.labels, endsAt: now });
-    }
-    this.#rules.markEvaluated(rule.id, now, null);
-    return events;
   }
+}
+
+/** One evaluation's outcome: the series' new state and the alerts to raise or resolve. */
+function step(rule: Rule, previousList: SeriesState[], series: ReturnType<MetricsQuery['query']>, now: number): { changes: SeriesChanges; events: AlertEvent[] } {
+  const previous = new Map<string, SeriesState>(previousList.map((s) => [s.seriesKey, s]));
+  const events: AlertEvent[] = [];
+  const changes: SeriesChanges = { put: [], drop: [] };
+  const seen = new Set<string>();
+  for (const { name, labels, samples } of series) {
+    const value = reduce(samples, rule.condition.reducer);
+    if (value === null || !holds(value, rule.condition)) continue;
+    const key = seriesKeyOf(name, labels);
+    seen.add(key);
+    const before = previous.get(key);
+    const since = before?.since ?? now;
+    const firing = before?.state === 'firing' || now - since >= rule.forSeconds * 1000;
+    const alertLabels = ruleAlertLabels(rule, name, labels);
+    changes.put.push({ seriesKey: key, labels: alertLabels, state: firing ? 'firing' : 'pending', since, value });
+    if (firing && before?.state !== 'firing') {
+      const annotations = Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, expand(v, value, labels)]));
+      events.push({ source: 'rule', status: 'firing', labels: alertLabels, annotations: { ...annotations, value: String(value) }, severity: rule.severity, startsAt: now });
+    }
+  }
+  for (const [key, state] of previous) {
+    if (seen.has(key)) continue;
+    changes.drop.push(key);
+    if (state.state === 'firing') events.push({ source: 'rule', status: 'resolved', labels: state.labels, endsAt: now });
+  }
+  return { changes, events };
 }

@@ -34,31 +34,31 @@ export const ruleRoutes: FastifyPluginAsync<{ alerting: AlertsService }> = async
   registerRoutes(app, routes, {
     list: async () => rules.list(),
     get: async (request) => {
-      const rule = rules.byId(request.params.id);
+      const rule = await rules.byId(request.params.id);
       if (!rule) throw new AppError('E_NOT_FOUND', `No rule ${request.params.id}.`);
       return rule;
     },
     create: async (request) => {
       checkSelector(request.body);
-      if (rules.byName(request.body.name)) throw new AppError('E_CONFLICT', `A rule named ${request.body.name} exists.`);
-      const rule = rules.create(request.body, principalOf(request).name, now());
+      const rule = await rules.create(request.body, principalOf(request).name, now());
+      if (!rule) throw new AppError('E_CONFLICT', `A rule named ${request.body.name} exists.`);
       audit(request, 'rule.create', rule.id, { ...request.body });
       return rule;
     },
     replace: async (request) => {
       checkSelector(request.body);
-      if (!rules.byId(request.params.id)) throw new AppError('E_NOT_FOUND', `No rule ${request.params.id}.`);
-      const clash = rules.byName(request.body.name);
+      if (!(await rules.byId(request.params.id))) throw new AppError('E_NOT_FOUND', `No rule ${request.params.id}.`);
+      const clash = await rules.byName(request.body.name);
       if (clash && clash.id !== request.params.id) throw new AppError('E_CONFLICT', `A rule named ${request.body.name} exists.`);
-      evaluator?.retire(request.params.id, now());
-      rules.replace(request.params.id, request.body, now());
+      await evaluator?.retire(request.params.id, now());
+      await rules.replace(request.params.id, request.body, now());
       audit(request, 'rule.update', request.params.id, { ...request.body });
-      return rules.byId(request.params.id)!;
+      return (await rules.byId(request.params.id))!;
     },
     remove: async (request) => {
-      if (!rules.byId(request.params.id)) throw new AppError('E_NOT_FOUND', `No rule ${request.params.id}.`);
-      evaluator?.retire(request.params.id, now());
-      rules.remove(request.params.id);
+      if (!(await rules.byId(request.params.id))) throw new AppError('E_NOT_FOUND', `No rule ${request.params.id}.`);
+      await evaluator?.retire(request.params.id, now());
+      await rules.remove(request.params.id);
       audit(request, 'rule.delete', request.params.id);
       return null;
     },

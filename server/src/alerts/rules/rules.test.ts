@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { testDatabases, useTestDatabase } from '../../testing/databases.ts';
 import { startTestServer, type TestServer } from '../../testing/test-server.ts';
 import type { Alert, Rule } from '../../../../shared/api/alerts.ts';
 import { expand, holds, reduce } from './condition.ts';
@@ -18,15 +19,17 @@ describe('rule conditions', () => {
   });
 });
 
-describe('threshold rules', () => {
+describe.each(testDatabases())('threshold rules on $name', (database) => {
+  const databases = useTestDatabase(database);
   let server: TestServer;
-  afterEach(() => server?.close());
+  afterEach(async () => server?.close());
 
-  it('fires after the for duration, survives a restart without firing twice, and resolves', async () => {
+  it.skipIf(database.skip)('fires after the for duration, survives a restart without firing twice, and resolves', async () => {
     let t = Date.now();
     const now = () => t;
     const settings = { sweepIntervalMs: 0, ruleIntervalMs: 0 };
-    server = await startTestServer({ now, alerts: settings });
+    const env = await databases.fresh();
+    server = await startTestServer({ env, now, alerts: settings });
     const dataDir = server.dataDir;
     const sample = (host: string, value: number) => server.app.metrics.ingest([{ name: 'node_cpu_usage_ratio', labels: { host }, samples: [[t, value]] }]);
     const evaluate = () => server.app.alerts.evaluator!.evaluateAll(t);
@@ -55,17 +58,17 @@ describe('threshold rules', () => {
 
     sample('web-1', 0.95);
     sample('web-2', 0.2);
-    evaluate();
+    await evaluate();
     let state = (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alert-rules/${rule.id}` })).json() as Rule;
     expect(state.series).toMatchObject([{ state: 'pending', labels: { host: 'web-1' } }]);
     expect(await alerts()).toEqual([]);
 
     // Restart while pending: the pending time is kept, so `for` counts from the first breach.
     await server.app.close();
-    server = await startTestServer({ dataDir, now, alerts: settings });
+    server = await startTestServer({ dataDir, env, now, alerts: settings });
     t += 121_000;
     sample('web-1', 0.97);
-    evaluate();
+    await evaluate();
     const fired = await alerts();
     expect(fired).toHaveLength(1);
     expect(fired[0]).toMatchObject({
@@ -77,17 +80,17 @@ describe('threshold rules', () => {
 
     // Restart while firing: evaluating again does not fire a duplicate or repeat it.
     await server.app.close();
-    server = await startTestServer({ dataDir, now, alerts: settings });
+    server = await startTestServer({ dataDir, env, now, alerts: settings });
     t += 30_000;
     sample('web-1', 0.99);
-    evaluate();
+    await evaluate();
     const still = await alerts();
     expect(still).toHaveLength(1);
     expect(still[0]).toMatchObject({ id: fired[0]!.id, occurrences: 1, state: 'firing' });
 
     t += 61_000;
     sample('web-1', 0.1);
-    evaluate();
+    await evaluate();
     expect((await alerts())[0]).toMatchObject({ id: fired[0]!.id, state: 'resolved' });
     state = (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alert-rules/${rule.id}` })).json() as Rule;
     expect(state).toMatchObject({ series: [], lastError: null, lastEvaluatedAt: t });
@@ -96,7 +99,7 @@ describe('threshold rules', () => {
     t += 1000;
     sample('web-1', 0.99);
     await server.injectAs('admin', { method: 'PUT', url: `/api/v1/alert-rules/${rule.id}`, payload: { name: 'HighCpu', selector: 'node_cpu_usage_ratio', condition: { reducer: 'last', op: '>', threshold: 0.8 }, severity: 'critical', labels: { team: 'web' } } });
-    evaluate();
+    await evaluate();
     expect((await alerts()).map((a) => a.state)).toEqual(['firing']);
     expect((await server.injectAs('admin', { method: 'DELETE', url: `/api/v1/alert-rules/${rule.id}` })).statusCode).toBe(204);
     expect((await alerts()).map((a) => a.state)).toEqual(['resolved']);

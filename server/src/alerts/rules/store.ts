@@ -1,7 +1,7 @@
-import type { Db } from '../../db/database.ts';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Labels, Rule, RuleCondition, RuleInput, Severity } from '../../../../shared/api/alerts.ts';
-
-type Row = Record<string, unknown>;
+import type { SqlDatabase } from '../../db/sql/open.ts';
+import type { AlertRuleSeriesTable, AlertRulesTable, SqlSchema } from '../../db/sql/schema.ts';
 
 export interface SeriesState {
   seriesKey: string;
@@ -11,112 +11,169 @@ export interface SeriesState {
   value: number;
 }
 
-/** Threshold rules and, per rule, the series that are pending or firing. */
-export class RuleStore {
-  readonly #db: Db;
+/** What one evaluation (or retirement) of a rule changes in its series. */
+export interface SeriesChanges {
+  put: SeriesState[];
+  drop: string[];
+}
 
-  constructor(db: Db) {
+function toSeries(row: Selectable<AlertRuleSeriesTable>): SeriesState {
+  return {
+    seriesKey: row.series_key,
+    labels: JSON.parse(row.labels) as Labels,
+    state: row.state as SeriesState['state'],
+    since: Number(row.since),
+    value: Number(row.value),
+  };
+}
+
+function toRule(row: Selectable<AlertRulesTable>, series: SeriesState[]): Rule {
+  return {
+    id: row.id,
+    name: row.name,
+    selector: row.selector,
+    datasourceId: row.datasource_id,
+    expr: row.expr,
+    condition: JSON.parse(row.condition) as RuleCondition,
+    windowSeconds: row.window_seconds,
+    forSeconds: row.for_seconds,
+    severity: row.severity as Severity,
+    labels: JSON.parse(row.labels) as Labels,
+    annotations: JSON.parse(row.annotations) as Labels,
+    enabled: row.enabled === 1,
+    createdBy: row.created_by,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+    lastEvaluatedAt: row.last_evaluated_at === null ? null : Number(row.last_evaluated_at),
+    lastError: row.last_error,
+    series: series.map(({ labels, state, since, value }) => ({ labels, state, since, value })),
+  };
+}
+
+function valuesOf(input: RuleInput) {
+  return {
+    name: input.name,
+    selector: input.selector ?? '',
+    condition: JSON.stringify(input.condition),
+    window_seconds: input.windowSeconds ?? 60,
+    for_seconds: input.forSeconds ?? 0,
+    severity: input.severity ?? 'warning',
+    labels: JSON.stringify(input.labels ?? {}),
+    annotations: JSON.stringify(input.annotations ?? {}),
+    enabled: input.enabled === false ? 0 : 1,
+    datasource_id: input.datasourceId ?? null,
+    expr: input.expr ?? null,
+  };
+}
+
+/**
+ * Threshold rules and, per rule, the series that are pending or firing, on the query layer
+ * (`ctx.sql`): in PostgreSQL shared by every replica, so the leader evaluates the cluster's
+ * rules and any replica lists and edits them. Async throughout.
+ */
+export class RuleStore {
+  readonly #sql: SqlDatabase;
+  readonly #db: Kysely<SqlSchema>;
+
+  constructor(database: SqlDatabase, db: Kysely<SqlSchema> = database.db) {
+    this.#sql = database;
     this.#db = db;
   }
 
-  #toRule(row: Row): Rule {
-    const series = this.seriesOf(row.id as number).map(({ labels, state, since, value }) => ({ labels, state, since, value }));
-    return {
-      id: row.id as number,
-      name: row.name as string,
-      selector: row.selector as string,
-      datasourceId: row.datasource_id as number | null,
-      expr: row.expr as string | null,
-      condition: JSON.parse(row.condition as string) as RuleCondition,
-      windowSeconds: row.window_seconds as number,
-      forSeconds: row.for_seconds as number,
-      severity: row.severity as Severity,
-      labels: JSON.parse(row.labels as string) as Labels,
-      annotations: JSON.parse(row.annotations as string) as Labels,
-      enabled: row.enabled === 1,
-      createdBy: row.created_by as string,
-      createdAt: row.created_at as number,
-      updatedAt: row.updated_at as number,
-      lastEvaluatedAt: row.last_evaluated_at as number | null,
-      lastError: row.last_error as string | null,
-      series,
-    };
+  async #withSeries(rows: Selectable<AlertRulesTable>[]): Promise<Rule[]> {
+    if (rows.length === 0) return [];
+    const series = await this.#db
+      .selectFrom('alert_rule_series')
+      .selectAll()
+      .where('rule_id', 'in', rows.map((row) => row.id))
+      .orderBy('series_key')
+      .execute();
+    const byRule = new Map<number, SeriesState[]>();
+    for (const row of series) {
+      const list = byRule.get(row.rule_id) ?? [];
+      list.push(toSeries(row));
+      byRule.set(row.rule_id, list);
+    }
+    return rows.map((row) => toRule(row, byRule.get(row.id) ?? []));
   }
 
-  list(): Rule[] {
-    return (this.#db.prepare('SELECT * FROM alert_rules ORDER BY name').all() as Row[]).map((row) => this.#toRule(row));
+  async list(): Promise<Rule[]> {
+    return this.#withSeries(await this.#db.selectFrom('alert_rules').selectAll().orderBy('name').execute());
   }
 
-  byId(id: number): Rule | undefined {
-    const row = this.#db.prepare('SELECT * FROM alert_rules WHERE id = ?').get(id) as Row | undefined;
-    return row ? this.#toRule(row) : undefined;
+  async byId(id: number): Promise<Rule | undefined> {
+    const [rule] = await this.#withSeries(await this.#db.selectFrom('alert_rules').selectAll().where('id', '=', id).execute());
+    return rule;
   }
 
-  byName(name: string): Rule | undefined {
-    const row = this.#db.prepare('SELECT * FROM alert_rules WHERE name = ?').get(name) as Row | undefined;
-    return row ? this.#toRule(row) : undefined;
+  async byName(name: string): Promise<Rule | undefined> {
+    const [rule] = await this.#withSeries(await this.#db.selectFrom('alert_rules').selectAll().where('name', '=', name).execute());
+    return rule;
   }
 
-  #values(input: RuleInput) {
-    return [
-      input.name,
-      input.selector ?? '',
-      JSON.stringify(input.condition),
-      input.windowSeconds ?? 60,
-      input.forSeconds ?? 0,
-      input.severity ?? 'warning',
-      JSON.stringify(input.labels ?? {}),
-      JSON.stringify(input.annotations ?? {}),
-      input.enabled === false ? 0 : 1,
-      input.datasourceId ?? null,
-      input.expr ?? null,
-    ];
-  }
-
-  create(input: RuleInput, by: string, now: number): Rule {
-    const id = Number(
-      this.#db
-        .prepare(`INSERT INTO alert_rules (name, selector, condition, window_seconds, for_seconds, severity, labels, annotations, enabled, datasource_id, expr, created_by, created_at, updated_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-        .run(...this.#values(input), by, now, now).lastInsertRowid,
-    );
-    return this.byId(id)!;
+  /** Inserts the rule; undefined when the name is taken (the unique index decides, so two replicas cannot both create it). */
+  async create(input: RuleInput, by: string, now: number): Promise<Rule | undefined> {
+    const inserted = await this.#db
+      .insertInto('alert_rules')
+      .values({ ...valuesOf(input), created_by: by, created_at: now, updated_at: now })
+      .onConflict((conflict) => conflict.column('name').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return inserted && this.byId(inserted.id);
   }
 
   /** Replaces the definition; the caller retires the series first, since the condition may differ. */
-  replace(id: number, input: RuleInput, now: number): void {
-    this.#db
-      .prepare(`UPDATE alert_rules SET name = ?, selector = ?, condition = ?, window_seconds = ?, for_seconds = ?, severity = ?, labels = ?,
-        annotations = ?, enabled = ?, datasource_id = ?, expr = ?, updated_at = ? WHERE id = ?`)
-      .run(...this.#values(input), now, id);
+  async replace(id: number, input: RuleInput, now: number): Promise<void> {
+    await this.#db
+      .updateTable('alert_rules')
+      .set({ ...valuesOf(input), updated_at: now })
+      .where('id', '=', id)
+      .execute();
   }
 
-  remove(id: number): void {
-    this.#db.prepare('DELETE FROM alert_rules WHERE id = ?').run(id);
+  async remove(id: number): Promise<void> {
+    // The series go with it (ON DELETE CASCADE on PostgreSQL; SQLite's foreign keys may be off for the query layer's statements).
+    await this.#db.deleteFrom('alert_rule_series').where('rule_id', '=', id).execute();
+    await this.#db.deleteFrom('alert_rules').where('id', '=', id).execute();
   }
 
-  seriesOf(ruleId: number): SeriesState[] {
-    const rows = this.#db.prepare('SELECT * FROM alert_rule_series WHERE rule_id = ? ORDER BY series_key').all(ruleId) as Row[];
-    return rows.map((row) => ({
-      seriesKey: row.series_key as string,
-      labels: JSON.parse(row.labels as string) as Labels,
-      state: row.state as SeriesState['state'],
-      since: row.since as number,
-      value: row.value as number,
-    }));
+  async seriesOf(ruleId: number): Promise<SeriesState[]> {
+    const rows = await this.#db.selectFrom('alert_rule_series').selectAll().where('rule_id', '=', ruleId).orderBy('series_key').execute();
+    return rows.map(toSeries);
   }
 
-  putSeries(ruleId: number, series: SeriesState): void {
-    this.#db
-      .prepare('INSERT OR REPLACE INTO alert_rule_series (rule_id, series_key, labels, state, since, value) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(ruleId, series.seriesKey, JSON.stringify(series.labels), series.state, series.since, series.value);
+  /** The rule's `updated_at` as stored now (undefined once deleted): an evaluation of an older definition is dropped. */
+  async versionOf(ruleId: number): Promise<number | undefined> {
+    const row = await this.#db.selectFrom('alert_rules').select('updated_at').where('id', '=', ruleId).executeTakeFirst();
+    return row && Number(row.updated_at);
   }
 
-  dropSeries(ruleId: number, seriesKey: string): void {
-    this.#db.prepare('DELETE FROM alert_rule_series WHERE rule_id = ? AND series_key = ?').run(ruleId, seriesKey);
+  async applySeries(ruleId: number, changes: SeriesChanges): Promise<void> {
+    if (changes.drop.length > 0) await this.#db.deleteFrom('alert_rule_series').where('rule_id', '=', ruleId).where('series_key', 'in', changes.drop).execute();
+    for (const series of changes.put) {
+      const values = { labels: JSON.stringify(series.labels), state: series.state, since: series.since, value: series.value };
+      await this.#db
+        .insertInto('alert_rule_series')
+        .values({ rule_id: ruleId, series_key: series.seriesKey, ...values })
+        .onConflict((conflict) => conflict.columns(['rule_id', 'series_key']).doUpdateSet(values))
+        .execute();
+    }
   }
 
-  markEvaluated(ruleId: number, at: number, error: string | null): void {
-    this.#db.prepare('UPDATE alert_rules SET last_evaluated_at = ?, last_error = ? WHERE id = ?').run(at, error, ruleId);
+  async markEvaluated(ruleId: number, at: number, error: string | null): Promise<void> {
+    await this.#db.updateTable('alert_rules').set({ last_evaluated_at: at, last_error: error }).where('id', '=', ruleId).execute();
+  }
+
+  /**
+   * Runs `work` in one transaction with a store bound to it, serialised per rule on
+   * PostgreSQL (`pg_advisory_xact_lock`), so an evaluation on the leader and a retirement
+   * through another replica's API do not interleave on one rule's series. SQLite rule: the
+   * work awaits only queries and returns a refusal rather than throwing.
+   */
+  async transaction<T>(ruleId: number, work: (store: RuleStore) => Promise<T>): Promise<T> {
+    return this.#sql.db.transaction().execute(async (trx) => {
+      if (this.#sql.dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(hashtext(${`alert-rule:${ruleId}`}))`.execute(trx);
+      return work(new RuleStore(this.#sql, trx));
+    });
   }
 }

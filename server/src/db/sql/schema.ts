@@ -31,6 +31,9 @@ export interface SqlSchema {
   datasource_secret_key: DatasourceSecretKeyTable;
   anomaly_watches: AnomalyWatchesTable;
   anomaly_watch_scores: AnomalyWatchScoresTable;
+  alert_rules: AlertRulesTable;
+  alert_rule_series: AlertRuleSeriesTable;
+  incident_grouping_settings: IncidentGroupingSettingsTable;
   schema_migrations: SchemaMigrationsTable;
 }
 
@@ -283,4 +286,45 @@ export interface SchemaMigrationsTable {
   version: number;
   name: string;
   applied_at: number;
+}
+
+/** Threshold rules (the alerts feature's configuration); JSON columns as TEXT. */
+export interface AlertRulesTable {
+  id: Generated<number>;
+  name: string;
+  selector: string;
+  condition: string;
+  window_seconds: number;
+  for_seconds: number;
+  severity: string;
+  labels: string;
+  annotations: string;
+  enabled: number;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+  last_evaluated_at: number | null;
+  last_error: string | null;
+  datasource_id: number | null;
+  expr: string | null;
+}
+
+/** Per rule, the series pending or firing (the evaluator's state, written by the leader). */
+export interface AlertRuleSeriesTable {
+  rule_id: number;
+  series_key: string;
+  labels: string;
+  state: string;
+  since: number;
+  value: number;
+}
+
+/** The one row (id 1) of incident grouping an admin saved; a NULL part follows the default. */
+export interface IncidentGroupingSettingsTable {
+  id: number;
+  group_by: string | null;
+  window_minutes: number | null;
+  auto_resolve: number | null;
+  updated_by: string;
+  updated_at: number;
 }
