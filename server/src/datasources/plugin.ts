@@ -51,6 +51,10 @@ export type DatasourceSettingsInput = Partial<Omit<DatasourceSettings, 'watches'
 function buildDatasources(ctx: ServerContext, settings: DatasourceSettingsInput = {}): DatasourcesFeature {
   const merged: DatasourceSettings = { ...DEFAULT_DATASOURCE_SETTINGS, ...settings, watches: { ...DEFAULT_WATCH_SETTINGS, ...settings.watches } };
   const box = SecretBox.load({ envKey: merged.secretKey, dataDir: ctx.config.dataDir, sql: ctx.sql, now: ctx.now });
+  if (!merged.secretKey && ctx.sql.dialect === 'postgres') {
+    // Works with no set-up, but a dump of the database then holds the key beside what it seals.
+    ctx.log.warn('data source credentials are sealed with a key kept in PostgreSQL (datasource_secret_key); set SMARTCLOUDOPS_DATASOURCE_KEY on every replica to keep the key apart from the database (docs/datasources.md)');
+  }
   const service = new DatasourceService(ctx, new DatasourceStore(ctx.sql, box), { recordTtlMs: merged.recordTtlMs });
   const proxy = new QueryProxy(service, merged);
   const budget = new QueryBudget({ max: merged.queriesPerMinute, windowMs: 60_000, sql: ctx.sql, now: ctx.now, onSyncError: (error) => ctx.log.warn({ err: error }, 'datasource query budget: the shared counters could not be written') });
