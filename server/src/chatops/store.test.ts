@@ -1,11 +1,6 @@
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Command } from '../../../shared/chatops/intents.ts';
-import { databaseSettings } from '../db/database-url.ts';
-import { openDatabase } from '../db/database.ts';
-import { migratePostgres } from '../db/sql/migrate.ts';
-import { openSqlDatabase, type SqlDatabase } from '../db/sql/open.ts';
-import { tempDataDir, testDatabases, useTestDatabase } from '../testing/databases.ts';
+import { testDatabases, useTestDatabase } from '../testing/databases.ts';
 import { ChatStore } from './store.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -13,23 +8,10 @@ const command = { intent: 'alert.ack', slots: { alertId: 7, comment: 'on it' } }
 
 describe.each(testDatabases())('ChatOps store on $name', (database) => {
   const databases = useTestDatabase(database);
-  const opened: SqlDatabase[] = [];
-  afterEach(async () => {
-    for (const sql of opened.splice(0)) await sql.close();
-  });
 
-  /** Two servers' views of one database (on SQLite, both on the one file), with one user to map chat users to. */
+  /** Two servers' stores on one database (on SQLite, one file), with one user to map chat users to. */
   async function twoStores(): Promise<{ a: ChatStore; b: ChatStore; userId: number }> {
-    const env = await databases.fresh();
-    const dir = tempDataDir('sco-chatstore-');
-    const sqlite = openDatabase(path.join(dir, 'smartcloudops.db'));
-    const open = () => {
-      const sql = openSqlDatabase(databaseSettings(env, dir), sqlite);
-      opened.push(sql);
-      return sql;
-    };
-    const [a, b] = [open(), open()];
-    if (a.dialect === 'postgres') await migratePostgres(a);
+    const { sql: [a, b] } = await databases.twoLayers('sco-chatstore-');
     const { id } = await a.db
       .insertInto('users')
       .values({ username: 'alice', password_hash: 'x', role: 'operator', disabled: 0, must_change_password: 0, created_at: T0, updated_at: T0 })

@@ -5,12 +5,8 @@ import type net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Datasource } from '../../../shared/api/datasources.ts';
-import { databaseSettings } from '../db/database-url.ts';
-import { openDatabase } from '../db/database.ts';
-import { migratePostgres } from '../db/sql/migrate.ts';
-import { openSqlDatabase, type SqlDatabase } from '../db/sql/open.ts';
 import { eventually } from '../testing/eventually.ts';
-import { tempDataDir, testDatabases, useTestDatabase } from '../testing/databases.ts';
+import { testDatabases, useTestDatabase } from '../testing/databases.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
 import { SecretBox } from './secret-box.ts';
 import { DatasourceStore } from './store.ts';
@@ -52,29 +48,14 @@ async function fakePrometheus(token: string): Promise<{ url: string; calls: numb
 
 describe.each(testDatabases())('data source and watch stores on $name', (database) => {
   const databases = useTestDatabase(database);
-  const opened: SqlDatabase[] = [];
   const servers: TestServer[] = [];
   const closers: Array<() => Promise<void>> = [];
   afterEach(async () => {
     for (const server of servers.splice(0)) await server.close();
-    for (const sql of opened.splice(0)) await sql.close();
     for (const close of closers.splice(0)) await close();
   });
 
-  /** Two servers' query layers on one database, each with its own data folder (on SQLite, one file). */
-  async function twoLayers(): Promise<{ sql: [SqlDatabase, SqlDatabase]; dirs: [string, string] }> {
-    const env = await databases.fresh();
-    const dirs: [string, string] = [tempDataDir('sco-dsstore-a-'), tempDataDir('sco-dsstore-b-')];
-    const sqlite = openDatabase(path.join(dirs[0], 'smartcloudops.db'));
-    const open = (dir: string) => {
-      const sql = openSqlDatabase(databaseSettings(env, dir), sqlite);
-      opened.push(sql);
-      return sql;
-    };
-    const sql: [SqlDatabase, SqlDatabase] = [open(dirs[0]), open(dirs[1])];
-    if (sql[0].dialect === 'postgres') await migratePostgres(sql[0]);
-    return { sql, dirs };
-  }
+  const twoLayers = () => databases.twoLayers('sco-dsstore-');
 
   it.skipIf(database.skip)('stores sources with sealed secrets, refuses a taken name, and cascades to watches and scores', async () => {
     const { sql, dirs } = await twoLayers();

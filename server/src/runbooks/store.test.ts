@@ -1,11 +1,6 @@
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../../shared/api/runbooks.ts';
-import { tempDataDir, testDatabases, useTestDatabase } from '../testing/databases.ts';
-import { databaseSettings } from '../db/database-url.ts';
-import { openDatabase } from '../db/database.ts';
-import { migratePostgres } from '../db/sql/migrate.ts';
-import { openSqlDatabase, type SqlDatabase } from '../db/sql/open.ts';
+import { testDatabases, useTestDatabase } from '../testing/databases.ts';
 import { RunStore, type NewRun } from './store.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -34,23 +29,10 @@ function newRun(target: string, state: NewRun['state'] = 'queued'): NewRun {
 
 describe.each(testDatabases())('runbook run store on $name', (database) => {
   const databases = useTestDatabase(database);
-  const opened: SqlDatabase[] = [];
-  afterEach(async () => {
-    for (const sql of opened.splice(0)) await sql.close();
-  });
 
   /** Two servers' views of one database (on SQLite, both on the one file). */
   async function twoServers(): Promise<[RunStore, RunStore]> {
-    const env = await databases.fresh();
-    const dir = tempDataDir('sco-runstore-');
-    const sqlite = openDatabase(path.join(dir, 'smartcloudops.db'));
-    const open = () => {
-      const sql = openSqlDatabase(databaseSettings(env, dir), sqlite);
-      opened.push(sql);
-      return sql;
-    };
-    const [a, b] = [open(), open()];
-    if (a.dialect === 'postgres') await migratePostgres(a);
+    const { sql: [a, b] } = await databases.twoLayers('sco-runstore-');
     return [new RunStore(a), new RunStore(b)];
   }
 

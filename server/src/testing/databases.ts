@@ -1,7 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { databaseSettings } from '../db/database-url.ts';
+import { openDatabase } from '../db/database.ts';
+import { migratePostgres } from '../db/sql/migrate.ts';
+import { openSqlDatabase, type SqlDatabase } from '../db/sql/open.ts';
 import { postgresUnavailable, startTestPostgres, type TestPostgres } from './postgres.ts';
 
 /**
@@ -41,6 +45,11 @@ export interface TestDatabaseFixture {
   fresh(): Promise<Record<string, string>>;
   /** The running PostgreSQL (undefined on SQLite). */
   readonly postgres: TestPostgres | undefined;
+  /**
+   * Two servers' query layers on one new database, migrated, each with its own data folder
+   * (on SQLite both on the first folder's file, as replicas on one volume); closed after the test.
+   */
+  twoLayers(prefix?: string): Promise<{ sql: [SqlDatabase, SqlDatabase]; dirs: [string, string] }>;
 }
 
 let counter = 0;
@@ -48,6 +57,10 @@ let counter = 0;
 /** Call inside the describe: starts PostgreSQL before its tests and stops it after them. */
 export function useTestDatabase(database: TestDatabase): TestDatabaseFixture {
   let server: TestPostgres | undefined;
+  const opened: SqlDatabase[] = [];
+  afterEach(async () => {
+    for (const sql of opened.splice(0)) await sql.close();
+  });
   if (database.name === 'postgres' && !database.skip) {
     beforeAll(async () => {
       server = await startTestPostgres();
@@ -56,7 +69,7 @@ export function useTestDatabase(database: TestDatabase): TestDatabaseFixture {
       await server?.stop();
     }, 60_000);
   }
-  return {
+  const fixture: TestDatabaseFixture = {
     get postgres() {
       return server;
     },
@@ -66,7 +79,21 @@ export function useTestDatabase(database: TestDatabase): TestDatabaseFixture {
       counter += 1;
       return { SMARTCLOUDOPS_DATABASE_URL: await server.createDatabase(`t${process.pid}_${counter}`) };
     },
+    async twoLayers(prefix = 'sco-layers-') {
+      const env = await fixture.fresh();
+      const dirs: [string, string] = [tempDataDir(`${prefix}a-`), tempDataDir(`${prefix}b-`)];
+      const sqlite = openDatabase(path.join(dirs[0], 'smartcloudops.db'));
+      const open = (dir: string) => {
+        const sql = openSqlDatabase(databaseSettings(env, dir), sqlite);
+        opened.push(sql);
+        return sql;
+      };
+      const sql: [SqlDatabase, SqlDatabase] = [open(dirs[0]), open(dirs[1])];
+      if (sql[0].dialect === 'postgres') await migratePostgres(sql[0]);
+      return { sql, dirs };
+    },
   };
+  return fixture;
 }
 
 /** A temporary data folder, removed when the process exits. */
