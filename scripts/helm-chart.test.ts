@@ -29,7 +29,7 @@ const API_VERSIONS: Record<string, string> = {
 const production = {
   replicaCount: 3,
   adminPassword: 'a-long-password',
-  database: { url: 'postgres://sco:pw@postgres:5432/sco' },
+  database: { url: 'postgres://sco:pw@postgres:5432/sco', datasourceKey: 'c2VjcmV0LWtleS1vZi0zMi1ieXRlcy1mb3ItdGVzdHM=' },
   ingress: { enabled: true, className: 'nginx', host: 'ops.example.org' },
   persistence: { existingClaim: 'sco-data' },
   runbooks: { 'restart.yml': 'name: restart\nsteps: []\n' },
@@ -116,18 +116,19 @@ describe('deploy/helm/smartcloudops', () => {
       expect(pod.volumes.find((v: { name: string }) => v.name === mount.name).configMap.name).toBe(configMap.metadata.name);
       expect(configMap.data ?? {}).toEqual((overrides as { runbooks?: object }).runbooks ?? {});
       const secret = one(manifests, 'Secret');
-      for (const name of ['SMARTCLOUDOPS_ADMIN_PASSWORD', 'SMARTCLOUDOPS_DATABASE_URL']) {
+      for (const name of ['SMARTCLOUDOPS_ADMIN_PASSWORD', 'SMARTCLOUDOPS_DATABASE_URL', 'SMARTCLOUDOPS_DATASOURCE_KEY']) {
         expect((env.get(name) as { valueFrom: { secretKeyRef: { name: string } } }).valueFrom.secretKeyRef.name).toBe(secret.metadata.name);
       }
       // Secrets never appear as plain env values.
       expect(JSON.stringify(deployment)).not.toContain('a-long-password');
+      expect(JSON.stringify(deployment)).not.toContain('c2VjcmV0LWtleS1vZi0zMi1ieXRlcy1mb3ItdGVzdHM=');
     });
   });
 
   it('with PostgreSQL: the Secret carries the database URL, the Ingress serves TLS for its host, extra env is passed', () => {
     const manifests = renderChart(chart, production) as Manifest[];
     const secret = one(manifests, 'Secret');
-    expect(secret.stringData).toEqual({ 'admin-password': 'a-long-password', 'database-url': 'postgres://sco:pw@postgres:5432/sco' });
+    expect(secret.stringData).toEqual({ 'admin-password': 'a-long-password', 'database-url': 'postgres://sco:pw@postgres:5432/sco', 'datasource-key': 'c2VjcmV0LWtleS1vZi0zMi1ieXRlcy1mb3ItdGVzdHM=' });
     const ingress = one(manifests, 'Ingress');
     const service = one(manifests, 'Service');
     expect(ingress.spec.ingressClassName).toBe('nginx');
