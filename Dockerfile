@@ -29,7 +29,9 @@ RUN node scripts/release/server-manifest.ts --write package.json \
  && npm install --omit=dev --ignore-scripts --no-audit --no-fund \
  && npm cache clean --force
 
-# 3. The runtime: code owned by root and read-only to the server's user.
+# 3. The runtime: code owned by root and read-only to the server's user. The server runs on
+#    jemalloc (LD_PRELOAD, MALLOC_CONF): why in scripts/server-runtime-env.ts, whose test keeps
+#    these lines equal to it. The library is linked to one path for every architecture.
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
     SMARTCLOUDOPS_HOST=0.0.0.0 \
@@ -37,9 +39,13 @@ ENV NODE_ENV=production \
     SMARTCLOUDOPS_DATA_DIR=/data \
     SMARTCLOUDOPS_WEB_ROOT=/app/out/web
 RUN apt-get update -qq \
- && apt-get install -y -qq --no-install-recommends tini \
+ && apt-get install -y -qq --no-install-recommends tini libjemalloc2 \
+ && ln -s "/usr/lib/$(uname -m)-linux-gnu/libjemalloc.so.2" /usr/local/lib/libjemalloc.so.2 \
  && rm -rf /var/lib/apt/lists/* \
  && mkdir -p /data && chown node:node /data
+# After the library is in place, so that no build step preloads a missing file.
+ENV LD_PRELOAD=/usr/local/lib/libjemalloc.so.2 \
+    MALLOC_CONF=background_thread:true,narenas:2,dirty_decay_ms:1000,muzzy_decay_ms:0
 WORKDIR /app
 COPY --from=server-deps /app/package.json ./
 COPY --from=server-deps /app/node_modules ./node_modules

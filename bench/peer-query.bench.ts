@@ -20,6 +20,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { generateSeries, INTERVAL_MS, openMetricsLines, POINTS } from './peer-data.ts';
 import { ChildProcesses, cpuSeconds, freePort, rssMiB, threadsOf, waitForReady, which } from './support/processes.ts';
+import { allocatorOf, serverRuntimeEnv } from '../scripts/server-runtime-env.ts';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -82,6 +83,8 @@ async function startOurs(label: string, checkout: string, series: ReturnType<typ
     SMARTCLOUDOPS_COLLECT_INTERVAL: '0',
     SMARTCLOUDOPS_LOG_LEVEL: 'warn',
     SMARTCLOUDOPS_BODY_LIMIT: String(64 * 1_048_576),
+    // As npm start and the image run it; BENCH_OURS_ENV='{"LD_PRELOAD":""}' measures glibc.
+    ...serverRuntimeEnv(),
     ...(JSON.parse(process.env[`BENCH_${label.toUpperCase()}_ENV`] ?? '{}') as Record<string, string>),
   });
   const url = `http://127.0.0.1:${port}`;
@@ -145,6 +148,7 @@ try {
   if (process.env.BENCH_BASE) servers.push(await startOurs('base', path.resolve(process.env.BENCH_BASE), series, startTs));
   for (const s of servers) await scoringSettled(s);
 
+  console.log(`our server's allocator: ${allocatorOf({ ...serverRuntimeEnv(), ...(JSON.parse(process.env.BENCH_OURS_ENV ?? '{}') as Record<string, string>) })}`);
   const stepS = (end - startTs) / 1000 / 2000;
   const selector50 = '{__name__=~"node_bench_[0-4]",host=~"h0[0-9]"}';
   const oursUrl = (match: string, withStep: boolean, maxPoints: number) => (i: number) =>

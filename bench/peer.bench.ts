@@ -18,6 +18,7 @@ import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { generateSeries, hostName, HOSTS, INTERVAL_MS, openMetricsLines, POINTS } from './peer-data.ts';
 import { ChildProcesses, cpuSeconds, dirBytes, freePort, rssBreakdown, rssMiB, waitForReady, which } from './support/processes.ts';
+import { allocatorOf, serverRuntimeEnv } from '../scripts/server-runtime-env.ts';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -66,6 +67,7 @@ try {
   const samples = series.length * POINTS;
   const end = Math.floor(Date.now() / INTERVAL_MS) * INTERVAL_MS - 5 * 60_000;
   const startTs = end - (POINTS - 1) * INTERVAL_MS;
+  console.log(`our server's allocator: ${allocatorOf(serverRuntimeEnv())} (scripts/server-runtime-env.ts)`);
   console.log(`data: ${series.length} series × ${POINTS} points = ${samples.toLocaleString('en')} samples`);
 
   // ---- Prometheus: blocks from OpenMetrics, then the server on them ----
@@ -114,6 +116,8 @@ try {
     SMARTCLOUDOPS_COLLECT_INTERVAL: '0',
     SMARTCLOUDOPS_LOG_LEVEL: 'warn',
     SMARTCLOUDOPS_BODY_LIMIT: String(64 * 1_048_576),
+    // As npm start and the image run it (scripts/server-runtime-env.ts).
+    ...serverRuntimeEnv(),
   });
   const ourUrl = `http://127.0.0.1:${ourPort}`;
   await waitForReady(`${ourUrl}/health`, 'our server');
@@ -295,6 +299,7 @@ try {
     metricTablesBytesPerSampleRatio: ratio(metricBytes / samples, promBps),
     bytesPerSample: { ours: Math.round(ourBps * 100) / 100, metricTables: Math.round((metricBytes / samples) * 100) / 100, prometheus: Math.round(promBps * 100) / 100 },
     rssMiB: { ours: Math.round(ourRss), prometheus: Math.round(promRss) },
+    allocator: allocatorOf(serverRuntimeEnv()),
     rssParts: { ours: ourRssParts, prometheus: promRssParts },
   }));
 } finally {

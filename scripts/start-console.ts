@@ -4,6 +4,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { findElectronBinary } from './electron-binary.ts';
+import { serverProcessEnv } from './server-runtime-env.ts';
 
 function build(script: string, output: string): void {
   if (existsSync(output)) return;
@@ -19,7 +20,7 @@ if (electron.available) build('build', 'out/main/index.js');
 const children: ChildProcess[] = [];
 const server = spawn(process.execPath, ['server/src/main.ts'], {
   stdio: ['ignore', 'pipe', 'inherit'],
-  env: { SMARTCLOUDOPS_WEB_ROOT: 'out/web', ...process.env },
+  env: serverProcessEnv(process.env, { SMARTCLOUDOPS_WEB_ROOT: 'out/web' }),
 });
 children.push(server);
 
