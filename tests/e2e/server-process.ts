@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { serverProcessEnv } from '../../scripts/server-runtime-env.ts';
 
 export const E2E_ADMIN_PASSWORD = 'e2e-admin-password-1';
 
@@ -52,8 +53,9 @@ export async function startServer(root: string, extraEnv: Record<string, string>
   const child = spawn(process.execPath, ['server/src/main.ts'], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
+    // The allocator npm start and the image run the server on, so the browser suites run it too.
     env: {
-      ...process.env,
+      ...serverProcessEnv(process.env),
       SMARTCLOUDOPS_HOST: '127.0.0.1',
       SMARTCLOUDOPS_PORT: String(port),
       SMARTCLOUDOPS_DATA_DIR: dataDir,
