@@ -13,19 +13,19 @@
  * (JSON objects of extra environment for either server).
  * Last line: one JSON object with the best round of each figure and the ratios.
  */
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { generateSeries, INTERVAL_MS, openMetricsLines, POINTS } from './peer-data.ts';
 import { ChildProcesses, cpuSeconds, freePort, rssMiB, threadsOf, waitForReady, which } from './support/processes.ts';
+import { ingestByHost, scoringBacklog, startOurServer, type OurServer } from './support/our-server.ts';
 import { allocatorOf, serverRuntimeEnv } from '../scripts/server-runtime-env.ts';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
-const PASSWORD = 'bench-admin-password-1';
 const root = path.resolve(import.meta.dirname, '..');
 
 const prometheusBin = which('prometheus');
@@ -65,64 +65,23 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-peerq-'));
 // Interrupted (Ctrl-C, a timeout): stop the servers this bench started and remove its files.
 const children = new ChildProcesses(() => fs.rmSync(work, { recursive: true, force: true }));
 
-interface Ours {
-  label: string;
-  url: string;
-  auth: Record<string, string>;
-  child: ChildProcess;
-}
+type Ours = OurServer;
 
 async function startOurs(label: string, checkout: string, series: ReturnType<typeof generateSeries>, startTs: number): Promise<Ours> {
-  const port = await freePort();
   const prof = process.env.BENCH_PROF && label === 'ours' ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROF)}`] : [];
-  const child = children.start(process.execPath, [...prof, path.join(checkout, 'server/src/main.ts')], {
-    SMARTCLOUDOPS_DATA_DIR: path.join(work, label),
-    SMARTCLOUDOPS_PORT: String(port),
-    SMARTCLOUDOPS_HOST: '127.0.0.1',
-    SMARTCLOUDOPS_ADMIN_PASSWORD: PASSWORD,
-    SMARTCLOUDOPS_COLLECT_INTERVAL: '0',
-    SMARTCLOUDOPS_LOG_LEVEL: 'warn',
-    SMARTCLOUDOPS_BODY_LIMIT: String(64 * 1_048_576),
-    // As npm start and the image run it; BENCH_OURS_ENV='{"LD_PRELOAD":""}' measures glibc.
-    ...serverRuntimeEnv(),
-    ...(JSON.parse(process.env[`BENCH_${label.toUpperCase()}_ENV`] ?? '{}') as Record<string, string>),
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await waitForReady(`${url}/health`, label);
-  const login = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) });
-  const { accessToken } = (await login.json()) as { accessToken: string };
-  const key = await fetch(`${url}/api/v1/api-keys`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
-    body: JSON.stringify({ name: 'bench', role: 'admin' }),
-  });
-  if (key.status !== 201) throw new Error(`${label} API key: ${key.status} ${await key.text()}`);
-  const auth = { authorization: `Bearer ${((await key.json()) as { secret: string }).secret}` };
-  for (const host of new Set(series.map((s) => s.labels.host!))) {
-    const body = JSON.stringify({
-      series: series.filter((s) => s.labels.host === host).map((s) => ({ name: s.name, labels: s.labels, samples: Array.from(s.values, (v, i) => [startTs + i * INTERVAL_MS, v]) })),
-    });
-    for (;;) {
-      const response = await fetch(`${url}/api/v1/metrics/ingest`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body });
-      if (response.status === 503) {
-        await response.arrayBuffer();
-        await new Promise((resolve) => setTimeout(resolve, Number(response.headers.get('retry-after') ?? 1) * 1000));
-        continue;
-      }
-      if (response.status !== 200) throw new Error(`${label} ingest: ${response.status} ${await response.text()}`);
-      break;
-    }
-  }
-  return { label, url, auth, child };
+  // BENCH_OURS_ENV='{"LD_PRELOAD":""}' measures glibc.
+  const env = JSON.parse(process.env[`BENCH_${label.toUpperCase()}_ENV`] ?? '{}') as Record<string, string>;
+  const ours = await startOurServer({ label, checkout, dataDir: path.join(work, label), children, nodeArgs: prof, env });
+  await ingestByHost(ours, series, startTs);
+  return ours;
 }
 
 async function scoringSettled(ours: Ours): Promise<void> {
-  const backlog = async () => Number(/^smartcloudops_anomaly_scoring_backlog (\S+)$/m.exec(await (await fetch(`${ours.url}/metrics`)).text())?.[1] ?? 0);
   const deadline = Date.now() + 5 * 60_000;
   let quiet = 0;
   while (quiet < 3 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    quiet = (await backlog()) > 0 ? 0 : quiet + 1;
+    quiet = (await scoringBacklog(ours)) > 0 ? 0 : quiet + 1;
   }
 }
 

@@ -16,15 +16,15 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
-import { generateSeries, hostName, HOSTS, INTERVAL_MS, openMetricsLines, POINTS } from './peer-data.ts';
+import { generateSeries, HOSTS, INTERVAL_MS, openMetricsLines, POINTS } from './peer-data.ts';
 import { ChildProcesses, cpuSeconds, dirBytes, freePort, rssBreakdown, rssMiB, waitForReady, which } from './support/processes.ts';
+import { ingestByHost, scoringDone, startOurServer } from './support/our-server.ts';
 import { allocatorOf, serverRuntimeEnv } from '../scripts/server-runtime-env.ts';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const ALERTS = 10_000;
 const ALERT_BATCH = 100;
-const PASSWORD = 'bench-admin-password-1';
 const root = path.resolve(import.meta.dirname, '..');
 
 const binaries = { prometheus: which('prometheus'), promtool: which('promtool'), alertmanager: which('prometheus-alertmanager') ?? which('alertmanager') };
@@ -106,81 +106,25 @@ try {
   await waitForReady(`${amUrl}/-/ready`, 'alertmanager');
 
   // ---- our server ----
-  const ourPort = await freePort();
   const ourData = path.join(work, 'ours');
-  const ours = children.start(process.execPath, [path.join(root, 'server/src/main.ts')], {
-    SMARTCLOUDOPS_DATA_DIR: ourData,
-    SMARTCLOUDOPS_PORT: String(ourPort),
-    SMARTCLOUDOPS_HOST: '127.0.0.1',
-    SMARTCLOUDOPS_ADMIN_PASSWORD: PASSWORD,
-    SMARTCLOUDOPS_COLLECT_INTERVAL: '0',
-    SMARTCLOUDOPS_LOG_LEVEL: 'warn',
-    SMARTCLOUDOPS_BODY_LIMIT: String(64 * 1_048_576),
-    // As npm start and the image run it (scripts/server-runtime-env.ts).
-    ...serverRuntimeEnv(),
-  });
-  const ourUrl = `http://127.0.0.1:${ourPort}`;
-  await waitForReady(`${ourUrl}/health`, 'our server');
-  const login = await fetch(`${ourUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) });
-  const { accessToken } = (await login.json()) as { accessToken: string };
-  const keyResponse = await fetch(`${ourUrl}/api/v1/api-keys`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
-    body: JSON.stringify({ name: 'bench', role: 'admin' }),
-  });
-  if (keyResponse.status !== 201) throw new Error(`API key: ${keyResponse.status} ${await keyResponse.text()}`);
-  const auth = { authorization: `Bearer ${((await keyResponse.json()) as { secret: string }).secret}` };
+  const ours = await startOurServer({ label: 'our server', checkout: root, dataDir: ourData, children });
+  const ourUrl = ours.url;
+  const auth = ours.auth;
 
   // Ingest host by host (10 series × 8,640 samples a request), as a back-fill would.
-  const cpuBefore = cpuSeconds(ours.pid!);
+  const cpuBefore = cpuSeconds(ours.child.pid!);
   const ingestStarted = Date.now();
-  let shed = 0;
-  for (let h = 0; h < HOSTS; h++) {
-    const body = JSON.stringify({
-      series: series.filter((s) => s.labels.host === hostName(h)).map((s) => ({ name: s.name, labels: s.labels, samples: Array.from(s.values, (v, i) => [startTs + i * INTERVAL_MS, v]) })),
-    });
-    // A 503 means scoring is behind: wait as Retry-After says, then send the same request again.
-    for (;;) {
-      const response = await fetch(`${ourUrl}/api/v1/metrics/ingest`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body });
-      if (response.status === 503) {
-        await response.arrayBuffer();
-        shed++;
-        await new Promise((resolve) => setTimeout(resolve, Number(response.headers.get('retry-after') ?? 1) * 1000));
-        continue;
-      }
-      if (response.status !== 200) throw new Error(`ingest: ${response.status} ${await response.text()}`);
-      break;
-    }
-  }
+  const shed = await ingestByHost(ours, series, startTs);
   const ourLoadS = (Date.now() - ingestStarted) / 1000;
-  const ingestCpu = cpuSeconds(ours.pid!) - cpuBefore;
+  const ingestCpu = cpuSeconds(ours.child.pid!) - cpuBefore;
 
-  // Scoring: the anomaly engine scores what was ingested; wait until its scores stop growing.
-  const scoredTimes = async () => {
-    let total = 0;
-    for (let h = 0; h < HOSTS; h++) {
-      const r = await fetch(`${ourUrl}/api/v1/anomaly/rate?target=${hostName(h)}&from=${startTs}&to=${end}`, { headers: auth });
-      total += ((await r.json()) as { samples: number }).samples;
-    }
-    return total;
-  };
-  // Done when the server's scoring backlog (its /metrics gauge) is empty and the stored
-  // scores stop growing: a model fit alone can pause the scores for seconds on a busy machine.
-  const backlog = async () => Number(/^smartcloudops_anomaly_scoring_backlog (\S+)$/m.exec(await (await fetch(`${ourUrl}/metrics`)).text())?.[1] ?? 0);
-  let scored = await scoredTimes();
-  let stableSince = Date.now();
-  const scoringDeadline = Date.now() + 8 * 60_000;
-  while ((Date.now() - stableSince < 5_000 || (await backlog()) > 0) && Date.now() < scoringDeadline) {
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const now = await scoredTimes();
-    if (now !== scored) {
-      scored = now;
-      stableSince = Date.now();
-    }
-  }
-  // Scoring runs while ingest goes on, so the server's CPU from the first ingest request to
-  // the last score counts as scoring: ingest, features, worker scoring and score writes.
-  const scoringCpu = cpuSeconds(ours.pid!) - cpuBefore;
+  // Scoring: the anomaly engine scores what was ingested; wait until its backlog is empty and
+  // its scores stop growing. Scoring runs while ingest goes on, so the server's CPU from the
+  // first ingest request to the last score counts as scoring: ingest, features, worker
+  // scoring and score writes (bench:scoring measures the same alone).
+  const done = await scoringDone(ours, HOSTS, startTs, end);
+  const scored = done.scored;
+  const scoringCpu = done.cpuSeconds - cpuBefore;
   // Every series of a host shares the host's score at a time: samples scored = times × series per host.
   const scoredSamples = scored * (series.length / HOSTS);
   const scoringSamplesPerCoreSecond = Math.round(scoredSamples / Math.max(scoringCpu, 0.001));
@@ -258,9 +202,9 @@ try {
 
   // ---- memory after the load, idle ----
   await new Promise((resolve) => setTimeout(resolve, 5000));
-  const ourRss = rssMiB(ours.pid!);
+  const ourRss = rssMiB(ours.child.pid!);
   const promRss = rssMiB(prometheus.pid!);
-  const ourRssParts = rssBreakdown(ours.pid!);
+  const ourRssParts = rssBreakdown(ours.child.pid!);
   const promRssParts = rssBreakdown(prometheus.pid!);
 
   // null when the peer managed nothing to compare with (a starved round on a loaded machine).

@@ -67,6 +67,27 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/**
+ * CPU seconds of a process by kind of thread (Linux thread names): the main thread, worker
+ * threads (our scoring pool), V8's background threads (concurrent GC and compilers),
+ * libuv's thread pool, and the rest.
+ */
+export function cpuSecondsByThread(pid: number): Record<string, number> {
+  const kinds: Record<string, string> = { MainThread: 'main', WorkerThread: 'workers', V8Worker: 'v8 background', 'libuv-worker': 'libuv pool' };
+  const out: Record<string, number> = {};
+  for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const name = fs.readFileSync(`/proc/${pid}/task/${task}/comm`, 'utf8').trim();
+      const fields = fs.readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      const kind = kinds[name] ?? (task === String(pid) ? 'main' : 'other');
+      out[kind] = (out[kind] ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return out;
+}
+
 /** Bytes of every file below `dir`. */
 export function dirBytes(dir: string): number {
   let total = 0;
