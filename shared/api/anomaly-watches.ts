@@ -45,6 +45,11 @@ export const WatchSchema = Type.Object({
   /** Anomalies found since the watch started (alerts raised for the recent ones). */
   anomalies: Type.Integer(),
   series: Type.Array(WatchSeriesSchema),
+  /**
+   * The replica scoring the watch (with several replicas on PostgreSQL each watch is scored
+   * by one of them, docs/datasources.md "Replicas"); null before its first pull.
+   */
+  scoredBy: Type.Union([Type.String(), Type.Null()]),
 });
 export type Watch = Static<typeof WatchSchema>;
 

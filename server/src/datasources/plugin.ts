@@ -12,6 +12,7 @@ import { DEFAULT_WATCH_SETTINGS, WatchRunner, type WatchSettings } from './watch
 import { watchRoutes } from './watches/routes.ts';
 import { WatchService } from './watches/service.ts';
 import { WatchStore } from './watches/store.ts';
+import { createWorkClaims } from '../db/sql/work-claims.ts';
 
 export interface DatasourceSettings extends ProxySettings {
   /** Proxy requests per user per minute. */
@@ -59,7 +60,9 @@ function buildDatasources(ctx: ServerContext, settings: DatasourceSettingsInput 
   const proxy = new QueryProxy(service, merged);
   const budget = new QueryBudget({ max: merged.queriesPerMinute, windowMs: 60_000, sql: ctx.sql, now: ctx.now, onSyncError: (error) => ctx.log.warn({ err: error }, 'datasource query budget: the shared counters could not be written') });
   const store = new WatchStore(ctx.sql);
-  const runner = new WatchRunner(ctx, proxy, store, merged.watches);
+  // Each watch is scored by one live replica (on SQLite, this process): see WatchRunner.
+  const claims = createWorkClaims(ctx.sql, { name: 'anomaly-watches', timeoutMs: Math.max(5_000, merged.watches.syncMs), log: ctx.log });
+  const runner = new WatchRunner(ctx, proxy, store, merged.watches, claims);
   const watches = new WatchService({ ctx, store, runner, datasources: service, proxy });
   return { service, proxy, budget, watches, runner, settings: merged, now: ctx.now, isLeader: () => ctx.leadership.isLeader };
 }

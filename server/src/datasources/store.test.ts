@@ -126,7 +126,7 @@ describe.each(testDatabases())('data source and watch stores on $name', (databas
   });
 
   it.skipIf(database.skip || database.name !== 'postgres')(
-    'two servers on one database: a source created on A is listed, queried and deleted on B (its watch followed by both, then by neither), and A stops serving it',
+    'two servers on one database: a source created on A is listed, queried and deleted on B (its watch scored by one of them, then by neither), and A stops serving it',
     async () => {
       const env = await databases.fresh();
       const prometheus = await fakePrometheus('shared-secret-token');
@@ -151,11 +151,11 @@ describe.each(testDatabases())('data source and watch stores on $name', (databas
       expect(await b.injectAs('operator', { method: 'POST', url: '/api/v1/datasources', payload: { name: 'prom', type: 'prometheus', url: prometheus.url } })).toHaveProperty('statusCode', 403);
       expect((await b.injectAs('admin', { method: 'POST', url: '/api/v1/datasources', payload: { name: 'prom', type: 'prometheus', url: prometheus.url } })).statusCode).toBe(409);
 
-      // A watch created on A is followed by B's runner too (its sync), and goes on both with its source.
+      // A watch created on A is scored by exactly one of the two (its owner among the live replicas), and goes with its source.
       const watch = await a.injectAs('operator', { method: 'POST', url: '/api/v1/anomaly/watches', payload: { name: 'up', datasourceId: source.id, query: 'up', stepSeconds: 60 } });
       expect(watch.statusCode, watch.body).toBe(201);
       const watchId = (watch.json() as { id: number }).id;
-      await eventually(() => b.app.datasources.runner.followed(), (ids) => ids.includes(watchId));
+      await eventually(() => [...a.app.datasources.runner.followed(), ...b.app.datasources.runner.followed()], (ids) => ids.length === 1 && ids[0] === watchId);
       expect(((await b.injectAs('viewer', { method: 'GET', url: '/api/v1/anomaly/watches' })).json() as { watches: Array<{ id: number }> }).watches.map((w) => w.id)).toEqual([watchId]);
 
       expect((await b.injectAs('admin', { method: 'DELETE', url: `/api/v1/datasources/${source.id}` })).statusCode).toBe(204);

@@ -8,6 +8,7 @@ import { EventSource } from 'eventsource';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../testing/eventually.ts';
+import { openMetricsGauge, prometheusMissing, startPrometheus } from '../testing/prometheus.ts';
 import { postgresUnavailable, startTestPostgres, type TestPostgres } from '../testing/postgres.ts';
 import { startTestServer, TEST_ADMIN_PASSWORD, type TestServer } from '../testing/test-server.ts';
 
@@ -305,6 +306,50 @@ describe.skipIf(unavailable !== undefined)('two replicas on one PostgreSQL', () 
       expect([...lines].sort()).toEqual(ids.map((id) => `ran ${id}`).sort());
     } finally {
       fs.rmSync(work, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it.skipIf(prometheusMissing() !== null)('anomaly watches are shared out, each scored by one replica; when a replica leaves, the other takes its watches', async () => {
+    const step = 60;
+    const count = 240;
+    const end = Math.floor(Date.now() / 1000 / step) * step - 2 * step;
+    const prometheus = await startPrometheus({
+      backfill: openMetricsGauge('sco_replica_watch', [{ instance: 'a' }], { fromSeconds: end - (count - 1) * step, stepSeconds: step, count }, (i) => 100 + 10 * Math.sin(i / 9)),
+    });
+    try {
+      const { a, b } = await replicas({ datasources: { watches: { syncMs: 200, backfillRows: count, minTrainRows: 60, trainWindow: count } } });
+      const source = (await a.injectAs('admin', { method: 'POST', url: '/api/v1/datasources', payload: { name: 'prom', type: 'prometheus', url: prometheus.url } })).json() as { id: number };
+      const ids: number[] = [];
+      for (let i = 0; i < 8; i++) {
+        const created = await a.injectAs('operator', { method: 'POST', url: '/api/v1/anomaly/watches', payload: { name: `w${i}`, datasourceId: source.id, query: 'sco_replica_watch', stepSeconds: step } });
+        expect(created.statusCode, created.body).toBe(201);
+        ids.push((created.json() as { id: number }).id);
+      }
+      const runners = { a: a.app.datasources.runner, b: b.app.datasources.runner };
+      // Every watch followed by exactly one replica, and either replica's API names that one as scoring it.
+      const followed = () => [...runners.a.followed(), ...runners.b.followed()].sort((x, y) => x - y);
+      await eventually(followed, (all) => JSON.stringify(all) === JSON.stringify(ids), 60_000);
+      const watches = async (server: TestServer) => (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/anomaly/watches' })).json() as { watches: { id: number; state: string; scoredBy: string | null; series: unknown[] }[] };
+      const scorerOf = (id: number) => (runners.a.followed().includes(id) ? runners.a.replicaId : runners.b.replicaId);
+      await eventually(
+        () => watches(b),
+        (page) => page.watches.length === 8 && page.watches.every((w) => w.state === 'running' && w.scoredBy === scorerOf(w.id) && w.series.length === 1),
+        60_000,
+      );
+      // Neither followed a watch the other did (the union above has no repeats) nor were both idle.
+      expect(runners.a.followed().filter((id) => runners.b.followed().includes(id))).toEqual([]);
+
+      // A leaves (its claims session ends with it): B takes every watch and says so.
+      servers.splice(servers.indexOf(a), 1);
+      await a.close();
+      await eventually(() => runners.b.followed().sort((x, y) => x - y), (all) => JSON.stringify(all) === JSON.stringify(ids), 60_000);
+      await eventually(
+        () => watches(b),
+        (page) => page.watches.every((w) => w.state === 'running' && w.scoredBy === runners.b.replicaId),
+        60_000,
+      );
+    } finally {
+      await prometheus.stop();
     }
   }, 180_000);
 });

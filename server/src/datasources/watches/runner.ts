@@ -4,9 +4,11 @@ import type { Watch } from '../../../../shared/api/anomaly-watches.ts';
 import type { PromMatrix, PromResponse } from '../../../../shared/api/datasources.ts';
 import { parsePromValue, promSeconds } from '../../../../shared/metrics/prom-values.ts';
 import type { ServerContext } from '../../context.ts';
+import { rendezvousOwner } from '../../db/sql/rendezvous.ts';
+import type { WorkClaims } from '../../db/sql/work-claims.ts';
 import type { QueryProxy } from '../proxy.ts';
 import { MAX_POINTS_PER_SERIES } from '../step.ts';
-import type { ScoreRow, WatchRow, WatchStore } from './store.ts';
+import type { ScoreRow, WatchRow, WatchStatus, WatchStore } from './store.ts';
 
 export interface WatchSettings {
   /** Rows of history a new (or restarted) watch pulls so its models train at once. */
@@ -28,8 +30,9 @@ export interface WatchSettings {
   /** Scores are kept this long. */
   retentionMs: number;
   /**
-   * How often the runner compares the watches it follows with the stored ones, so a watch
-   * created or deleted on another replica is followed or dropped here too, ms.
+   * How often the runner compares the watches it follows with the stored ones and the live
+   * replicas, ms: a watch created or deleted on another replica, or one whose replica died
+   * or that a new replica now owns, is followed or dropped here within this time.
    */
   syncMs: number;
 }
@@ -76,25 +79,43 @@ export function seriesKey(metric: Record<string, string>): string {
  * every series to its own streaming detector of the anomaly engine, stores the scores and
  * publishes anomalies on the event bus, where the alerts feature turns them into alerts
  * exactly as it does for the embedded store's anomalies.
+ *
+ * With several replicas each watch is scored by exactly one live replica: its owner by
+ * rendezvous hashing over the live replicas, holding the watch's claim (`WorkClaims`) while
+ * it follows it. A replica that dies loses its claims with its database session; at their
+ * next sync the others see it gone and the new owners take its watches, back-filling from
+ * the source's history (so the models train at once and the gap is scored).
  */
 export class WatchRunner {
   readonly #ctx: ServerContext;
   readonly #proxy: QueryProxy;
   readonly #store: WatchStore;
   readonly #settings: WatchSettings;
+  readonly #claims: WorkClaims;
   readonly #live = new Map<number, LiveWatch>();
   #syncTimer: NodeJS.Timeout | undefined;
   #syncing: Promise<void> | undefined;
+  #unsubscribeLost: (() => void) | undefined;
 
-  constructor(ctx: ServerContext, proxy: QueryProxy, store: WatchStore, settings: WatchSettings) {
+  constructor(ctx: ServerContext, proxy: QueryProxy, store: WatchStore, settings: WatchSettings, claims: WorkClaims) {
     this.#ctx = ctx;
     this.#proxy = proxy;
     this.#store = store;
     this.#settings = settings;
+    this.#claims = claims;
   }
 
-  /** Follows every stored watch, and keeps following the stored set (see `syncMs`). */
+  /** This replica's name, as `scoredBy` shows it. */
+  get replicaId(): string {
+    return this.#claims.replicaId;
+  }
+
+  /** Follows the stored watches this replica owns, and keeps following its share (see `syncMs`). */
   async start(): Promise<void> {
+    // The session holding the claims ended: another replica may take these watches now, so stop scoring them.
+    this.#unsubscribeLost = this.#claims.onLost(() => {
+      for (const live of [...this.#live.values()]) this.#halt(live);
+    });
     await this.sync();
     if (this.#settings.syncMs > 0) {
       this.#syncTimer = setInterval(() => {
@@ -106,20 +127,48 @@ export class WatchRunner {
     }
   }
 
-  /** Launches the stored watches not followed yet and drops the followed ones no longer stored. */
+  /**
+   * Drops the followed watches no longer stored or no longer this replica's, then claims and
+   * launches the stored ones this replica owns and does not follow yet. A watch handed over
+   * is released only once its pull in progress has ended, and the new owner's claim fails
+   * until then, so two replicas never score one watch at once.
+   */
   async sync(): Promise<void> {
     const rows = await this.#store.list();
-    const stored = new Set(rows.map((row) => row.id));
-    for (const row of rows) if (!this.#live.has(row.id)) this.launch(row);
-    for (const id of [...this.#live.keys()]) if (!stored.has(id)) this.forget(id);
+    const members = await this.#claims.members();
+    const owned = new Set(rows.filter((row) => this.#owns(row.id, members)).map((row) => row.id));
+    for (const id of [...this.#live.keys()]) if (!owned.has(id)) await this.#handOver(id);
+    for (const row of rows) {
+      if (owned.has(row.id) && !this.#live.has(row.id) && (await this.#claims.claim(row.id))) this.launch(row);
+    }
+  }
+
+  /** Starts scoring a new watch here if this replica owns it; otherwise its owner's next sync does. */
+  async follow(row: WatchRow): Promise<void> {
+    if (!this.#owns(row.id, await this.#claims.members())) return;
+    if (await this.#claims.claim(row.id)) this.launch(row);
+  }
+
+  #owns(id: number, members: readonly string[]): boolean {
+    return rendezvousOwner(String(id), members) === this.#claims.replicaId;
+  }
+
+  async #handOver(id: number): Promise<void> {
+    const live = this.#live.get(id);
+    if (live) this.#halt(live);
+    await live?.busy;
+    await this.#claims.release(id);
   }
 
   async stop(): Promise<void> {
     if (this.#syncTimer) clearInterval(this.#syncTimer);
+    this.#unsubscribeLost?.();
     await this.#syncing;
     const live = [...this.#live.values()];
     for (const watch of live) this.#halt(watch);
     await Promise.allSettled(live.map((w) => w.busy));
+    // The runner owns its claims: their session ends with it, so the other replicas take its watches.
+    await this.#claims.stop();
   }
 
   /** Starts following a watch: back-fill from history, then one pull per step. */
@@ -140,10 +189,10 @@ export class WatchRunner {
     });
   }
 
-  /** Stops following a watch (deleted, or its source was). */
+  /** Stops following a watch (deleted, or its source was) and gives up its claim. */
   forget(id: number): void {
-    const live = this.#live.get(id);
-    if (live) this.#halt(live);
+    if (!this.#live.has(id)) return;
+    this.#handOver(id).catch((error: unknown) => this.#ctx.log.warn({ err: error, watch: id }, 'anomaly watch: its claim could not be released; it goes with the session'));
   }
 
   /** The ids of the watches this replica follows. */
@@ -159,19 +208,31 @@ export class WatchRunner {
   async view(row: WatchRow): Promise<Watch> {
     const live = this.#live.get(row.id);
     const fresh = (await this.#store.byId(row.id)) ?? row;
+    // Scored on another replica: what that replica last stored of it.
+    if (!live) return { ...this.#definition(fresh), ...fresh.status };
+    return { ...this.#definition(fresh), ...this.#status(live) };
+  }
+
+  #definition(fresh: WatchRow) {
     return {
       id: fresh.id,
       name: fresh.name,
       datasourceId: fresh.datasourceId,
       query: fresh.query,
       stepSeconds: fresh.stepSeconds,
-      state: live?.state ?? 'error',
       createdBy: fresh.createdBy,
       createdAt: fresh.createdAt,
       lastTs: fresh.lastTs,
       lastError: fresh.lastError,
-      anomalies: live?.anomalies ?? 0,
-      series: [...(live?.series ?? new Map<string, SeriesState>())].map(([key, s]) => ({
+    };
+  }
+
+  #status(live: LiveWatch): WatchStatus {
+    return {
+      scoredBy: this.#claims.replicaId,
+      state: live.state,
+      anomalies: live.anomalies,
+      series: [...live.series].map(([key, s]) => ({
         key,
         labels: s.labels,
         ready: s.detector.model !== undefined,
@@ -229,6 +290,8 @@ export class WatchRunner {
       await this.#store.record(row.id, [], null, message).catch(() => undefined);
       this.#ctx.log.warn({ err: error, watch: row.name }, 'anomaly watch pull failed; retrying at the next step');
     }
+    if (live.stopped) return;
+    await this.#store.saveStatus(row.id, this.#status(live)).catch((error: unknown) => this.#ctx.log.warn({ err: error, watch: row.name }, 'anomaly watch: its state could not be stored; other replicas show an older one'));
   }
 
   #score(live: LiveWatch, series: PromMatrix['result'][number], raiseAfter: number, out: ScoreRow[]): void {

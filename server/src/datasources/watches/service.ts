@@ -51,7 +51,7 @@ export class WatchService {
     const row = await this.#store.create(input, by.actor ?? 'system', this.#ctx.now());
     if (!row) throw new AppError('E_CONFLICT', `An anomaly watch named "${input.name}" already exists.`, { name: input.name });
     this.#ctx.audit.record({ ...by, action: 'anomaly.watch.create', target: row.name, outcome: 'success', details: { ...input } });
-    this.#runner.launch(row);
+    await this.#runner.follow(row);
     return this.#runner.view(row);
   }
 

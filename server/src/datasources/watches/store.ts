@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import { WATCH_STATES, type Watch } from '../../../../shared/api/anomaly-watches.ts';
 import type { SqlDatabase } from '../../db/sql/open.ts';
 import type { AnomalyWatchesTable } from '../../db/sql/schema.ts';
 
@@ -12,6 +13,16 @@ export interface WatchRow {
   createdAt: number;
   lastTs: number | null;
   lastError: string | null;
+  /** What the replica scoring the watch last wrote of it (any replica answers the API). */
+  status: WatchStatus;
+}
+
+/** A watch as its scoring replica sees it, stored after each pull. */
+export interface WatchStatus {
+  scoredBy: string | null;
+  state: Watch['state'];
+  anomalies: number;
+  series: Watch['series'];
 }
 
 export interface ScoreRow {
@@ -33,6 +44,13 @@ function toWatch(row: Selectable<AnomalyWatchesTable>): WatchRow {
     createdAt: row.created_at,
     lastTs: row.last_ts,
     lastError: row.last_error,
+    status: {
+      scoredBy: row.scored_by,
+      // Not scored anywhere yet: the first pull (a back-fill) is what comes next.
+      state: (WATCH_STATES as readonly string[]).includes(row.state ?? '') ? (row.state as Watch['state']) : 'backfilling',
+      anomalies: Number(row.anomalies ?? 0),
+      series: row.series_json ? (JSON.parse(row.series_json) as Watch['series']) : [],
+    },
   };
 }
 
@@ -102,6 +120,15 @@ export class WatchStore {
         .where('id', '=', watchId)
         .execute();
     });
+  }
+
+  /** The scoring replica's view of the watch, after a pull. */
+  async saveStatus(watchId: number, status: WatchStatus): Promise<void> {
+    await this.#sql.db
+      .updateTable('anomaly_watches')
+      .set({ scored_by: status.scoredBy, state: status.state, anomalies: status.anomalies, series_json: JSON.stringify(status.series) })
+      .where('id', '=', watchId)
+      .execute();
   }
 
   async scores(watchId: number, options: { series?: string | undefined; from: number; to: number }): Promise<Map<string, ScoreRow[]>> {

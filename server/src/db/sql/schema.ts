@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { Role } from '../../../../shared/auth/permissions.ts';
 
 /**
@@ -271,6 +271,11 @@ export interface AnomalyWatchesTable {
   created_at: number;
   last_ts: number | null;
   last_error: string | null;
+  /** The replica scoring the watch (migration 064), as its last pull wrote it. */
+  scored_by: string | null;
+  state: string | null;
+  anomalies: ColumnType<number, number | undefined, number>;
+  series_json: string | null;
 }
 
 export interface AnomalyWatchScoresTable {

@@ -1,0 +1,89 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDataDir, testDatabases, useTestDatabase } from '../../testing/databases.ts';
+import { eventually } from '../../testing/eventually.ts';
+import { databaseSettings } from '../database-url.ts';
+import { openDatabase } from '../database.ts';
+import { openSqlDatabase, type SqlDatabase } from './open.ts';
+import { createWorkClaims, newReplicaId, type WorkClaims } from './work-claims.ts';
+
+const FIXTURE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'work-claims.fixture.ts');
+
+describe('replica names', () => {
+  it('are the host name and a random suffix, short enough for application_name', () => {
+    const a = newReplicaId('smartcloudops-7d9f8b6c5-abcde');
+    expect(a).toMatch(/^smartcloudops-7d9f8b6c5-abcde-[0-9a-f]{8}$/);
+    expect(newReplicaId('smartcloudops-7d9f8b6c5-abcde')).not.toBe(a);
+    expect(newReplicaId('x'.repeat(200) + ' odd/host').length).toBeLessThanOrEqual(63 - 21);
+  });
+});
+
+describe.each(testDatabases())('work claims on $name', (database) => {
+  const databases = useTestDatabase(database);
+  const opened: SqlDatabase[] = [];
+  const started: WorkClaims[] = [];
+  const children: ChildProcess[] = [];
+  afterEach(async () => {
+    for (const child of children.splice(0)) child.kill('SIGKILL');
+    for (const claims of started.splice(0)) await claims.stop();
+    for (const sql of opened.splice(0)) await sql.close();
+  });
+
+  async function replica(env: Record<string, string>, replicaId: string): Promise<WorkClaims> {
+    const dir = tempDataDir('sco-claims-');
+    const sql = openSqlDatabase(databaseSettings(env, dir), openDatabase(path.join(dir, 'smartcloudops.db')));
+    opened.push(sql);
+    const claims = createWorkClaims(sql, { name: 'test-work', timeoutMs: 30_000, replicaId });
+    started.push(claims);
+    return claims;
+  }
+
+  it.skipIf(database.name !== 'sqlite')('on SQLite the one process is the only member and holds every claim', async () => {
+    const claims = await replica(await databases.fresh(), 'solo');
+    expect(await claims.members()).toEqual(['solo']);
+    expect(await claims.claim(1)).toBe(true);
+    expect(await claims.claim(1)).toBe(true);
+  });
+
+  it.skipIf(database.name !== 'postgres' || database.skip)('two replicas see each other; a piece is held by one at a time; a replica that stops leaves with its claims', async () => {
+    const env = await databases.fresh();
+    const [a, b] = [await replica(env, 'replica-a'), await replica(env, 'replica-b')];
+    expect(await a.claim(1)).toBe(true);
+    expect(await b.claim(2)).toBe(true);
+    expect(await a.members()).toEqual(['replica-a', 'replica-b']);
+    expect(await b.members()).toEqual(['replica-a', 'replica-b']);
+    expect(await b.claim(1)).toBe(false);
+    expect(await a.claim(2)).toBe(false);
+    // Handed over: released by A, then B's claim succeeds.
+    await a.release(1);
+    expect(await b.claim(1)).toBe(true);
+    expect(await a.claim(1)).toBe(false);
+
+    let lost = 0;
+    b.onLost(() => lost++);
+    await b.stop();
+    expect(lost).toBe(1);
+    expect(await a.members()).toEqual(['replica-a']);
+    expect(await a.claim(1)).toBe(true);
+    expect(await a.claim(2)).toBe(true);
+  }, 180_000);
+
+  it.skipIf(database.name !== 'postgres' || database.skip)('a replica killed with SIGKILL drops out of the members and its claims go free', async () => {
+    const env = await databases.fresh();
+    const child = spawn(process.execPath, [FIXTURE, env.SMARTCLOUDOPS_DATABASE_URL!, 'doomed'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(child);
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    await eventually(() => output, (text) => text.includes('claimed'), 60_000);
+
+    const survivor = await replica(env, 'survivor');
+    expect(await survivor.members()).toEqual(['doomed', 'survivor']);
+    expect(await survivor.claim(7)).toBe(false);
+
+    child.kill('SIGKILL');
+    await eventually(() => survivor.members(), (members) => members.length === 1 && members[0] === 'survivor', 60_000);
+    await eventually(() => survivor.claim(7), (claimed) => claimed, 60_000);
+  }, 180_000);
+});
