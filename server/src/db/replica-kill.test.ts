@@ -1,0 +1,112 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../testing/eventually.ts';
+import { postgresUnavailable, startTestPostgres, type TestPostgres } from '../testing/postgres.ts';
+import { openMetricsGauge, prometheusMissing, startPrometheus, type RunningPrometheus } from '../testing/prometheus.ts';
+import { CHILD_ADMIN_PASSWORD, startServerChild, type ServerChild } from '../testing/server-child.ts';
+import { LEADER_APPLICATION_NAME } from './sql/leadership.ts';
+import { CLAIMS_APPLICATION_PREFIX } from './sql/work-claims.ts';
+
+const skip = postgresUnavailable() ?? prometheusMissing() ?? undefined;
+if (skip) console.warn(`[replica kill test skipped] ${skip}`);
+
+const WATCHES = 6;
+
+/** Sessions of one kind on the database: their application names and whether each holds an advisory lock. */
+async function sessions(url: string, prefix: string): Promise<Array<{ name: string; holds: boolean }>> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ name: string; holds: boolean }>(
+      `SELECT a.application_name AS name, EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.locktype = 'advisory' AND l.granted) AS holds
+         FROM pg_stat_activity a WHERE a.datname = current_database() AND starts_with(a.application_name, $1)`,
+      [prefix],
+    );
+    return rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Issue 16's crash test: two server processes on one real PostgreSQL; replica A is killed
+ * with SIGKILL in the middle of a stream of writes. Every write A acknowledged is there on
+ * B, B keeps serving, leads the scheduled work and scores every anomaly watch, A's included.
+ */
+describe.skipIf(skip !== undefined)('a replica killed with SIGKILL during writes', () => {
+  let postgres: TestPostgres;
+  let prometheus: RunningPrometheus;
+  const children: ServerChild[] = [];
+  beforeAll(async () => {
+    postgres = await startTestPostgres();
+    const step = 60;
+    const count = 240;
+    const end = Math.floor(Date.now() / 1000 / step) * step - 2 * step;
+    prometheus = await startPrometheus({
+      backfill: openMetricsGauge('sco_kill_watch', [{ instance: 'a' }], { fromSeconds: end - (count - 1) * step, stepSeconds: step, count }, (i) => 50 + 5 * Math.cos(i / 7)),
+    });
+  }, 180_000);
+  afterAll(async () => {
+    for (const child of children) await child.stop();
+    await prometheus?.stop();
+    await postgres?.stop();
+  }, 60_000);
+
+  it('loses no acknowledged write; the survivor serves, leads and scores the dead replica\'s watches', async () => {
+    const url = await postgres.createDatabase('replica_kill');
+    const env = { SMARTCLOUDOPS_DATABASE_URL: url };
+    const [a, b] = await Promise.all([startServerChild(env), startServerChild(env)]);
+    children.push(a, b);
+    const login = await fetch(`${a.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: CHILD_ADMIN_PASSWORD }) });
+    const admin = { authorization: `Bearer ${((await login.json()) as { accessToken: string }).accessToken}`, 'content-type': 'application/json' };
+    const post = (server: ServerChild, path: string, body: unknown) => fetch(`${server.url}/api/v1${path}`, { method: 'POST', headers: admin, body: JSON.stringify(body) });
+
+    const source = (await (await post(a, '/datasources', { name: 'prom', type: 'prometheus', url: prometheus.url })).json()) as { id: number };
+    for (let i = 0; i < WATCHES; i++) expect((await post(a, '/anomaly/watches', { name: `kill-w${i}`, datasourceId: source.id, query: 'sco_kill_watch', stepSeconds: 60 })).status).toBe(201);
+    const watches = async (server: ServerChild) => ((await (await fetch(`${server.url}/api/v1/anomaly/watches`, { headers: admin })).json()) as { watches: Array<{ state: string; scoredBy: string | null }> }).watches;
+    // Both replicas are members and the watches are each scored by one of them.
+    await eventually(() => sessions(url, CLAIMS_APPLICATION_PREFIX), (rows) => rows.length === 2, 60_000);
+    await eventually(() => watches(b), (list) => list.length === WATCHES && list.every((w) => w.state === 'running' && w.scoredBy !== null), 120_000);
+
+    // Writes to A, two at a time, until A stops answering: users and API keys.
+    const acked = { users: [] as string[], keys: [] as string[] };
+    let killed = false;
+    const writer = async (lane: number) => {
+      for (let i = 0; ; i++) {
+        try {
+          if (i % 2 === 0) {
+            const username = `crash-${lane}-${i}`;
+            const response = await post(a, '/users', { username, password: 'crash-test-password-1', role: 'viewer' });
+            if (response.status === 201) acked.users.push(username);
+          } else {
+            const response = await post(a, '/api-keys', { name: `crash-${lane}-${i}`, role: 'viewer' });
+            if (response.status === 201) acked.keys.push(((await response.json()) as { secret: string }).secret);
+          }
+        } catch {
+          if (killed) return; // A is gone: the connection was refused or reset
+          throw new Error('a write to replica A failed before A was killed');
+        }
+      }
+    };
+    const lanes = [writer(0), writer(1)];
+    await eventually(() => acked.users.length + acked.keys.length, (n) => n >= 12, 120_000);
+    killed = true;
+    await a.kill();
+    await Promise.all(lanes);
+    expect(acked.users.length).toBeGreaterThan(0);
+    expect(acked.keys.length).toBeGreaterThan(0);
+
+    // Every acknowledged write is on B.
+    const users = (await (await fetch(`${b.url}/api/v1/users`, { headers: admin })).json()) as { users: Array<{ username: string }> };
+    const names = new Set(users.users.map((user) => user.username));
+    expect(acked.users.filter((name) => !names.has(name))).toEqual([]);
+    for (const secret of acked.keys) expect((await fetch(`${b.url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(200);
+
+    // B keeps serving, is the one member left, leads the scheduled work, and scores every watch.
+    expect((await fetch(`${b.url}/ready`)).status).toBe(200);
+    const [member] = await eventually(() => sessions(url, CLAIMS_APPLICATION_PREFIX), (rows) => rows.length === 1, 60_000);
+    const survivor = member!.name.slice(CLAIMS_APPLICATION_PREFIX.length);
+    await eventually(() => sessions(url, LEADER_APPLICATION_NAME), (rows) => rows.length === 1 && rows[0]!.holds, 60_000);
+    await eventually(() => watches(b), (list) => list.length === WATCHES && list.every((w) => w.state === 'running' && w.scoredBy === survivor), 120_000);
+  }, 300_000);
+});
