@@ -16,7 +16,7 @@ export { PostProcessor, type PostProcessOptions, type PostProcessed, type ModelV
 export { SpikeTail } from './spike.ts';
 export { FeatureBuilder, featureSpec, featureInfo, DEFAULT_SCALES, type FeatureSpec, type FeatureInfo, type TrailingScale } from './features.ts';
 export { fitForest, scoreForest, scoreRow, DEFAULT_FOREST_OPTIONS, type Forest, type ForestOptions } from './forest.ts';
-export { fitModel, scoreRows, scoreFeatures, DEFAULT_CONTAMINATION, type AnomalyModel, type FitModelOptions } from './model.ts';
+export { fitModel, fitModelScored, scoreRows, scoreFeatures, DEFAULT_CONTAMINATION, type AnomalyModel, type FitModelOptions } from './model.ts';
 export { explain, type Explanation, type MetricExplanation, type FeatureContribution } from './explain.ts';
 export { AnomalyLikelihood, logLikelihood, likelihoodThreshold, DEFAULT_LIKELIHOOD_OPTIONS, type LikelihoodOptions } from './likelihood.ts';
 export { averagePathLength, depthLimit } from './path-length.ts';

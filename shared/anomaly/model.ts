@@ -34,6 +34,16 @@ export const DEFAULT_CONTAMINATION = 0.01;
 
 /** Fits scaler, forest and threshold on feature rows built by a FeatureBuilder of `spec`. */
 export function fitModel(spec: FeatureSpec, rows: Matrix, options: FitModelOptions = {}): AnomalyModel {
+  return fitModelScored(spec, rows, options).model;
+}
+
+/**
+ * `fitModel`, also returning the raw scores of the training rows in row order: the fit
+ * scores them anyway (for the threshold), and they are exactly what `scoreRows` of the
+ * model (or of its serialized copy) gives for those rows, so a caller warming up a
+ * post-processor on the window need not score it again.
+ */
+export function fitModelScored(spec: FeatureSpec, rows: Matrix, options: FitModelOptions = {}): { model: AnomalyModel; scores: Float64Array } {
   const width = featureInfo(spec).length;
   if (rows.cols !== width) throw new RangeError(`feature rows have ${rows.cols} columns, the spec makes ${width}`);
   const contamination = options.contamination ?? DEFAULT_CONTAMINATION;
@@ -42,7 +52,8 @@ export function fitModel(spec: FeatureSpec, rows: Matrix, options: FitModelOptio
   const scaler = fitScaler(rows);
   const scaled = applyScaler(scaler, rows);
   const forest = fitForest(scaled, { ...options, seed });
-  const scores = scoreForest(forest, scaled).sort();
+  const trainingScores = scoreForest(forest, scaled);
+  const scores = Float64Array.from(trainingScores).sort();
   const scoreQuantiles = new Float64Array(101);
   for (let q = 0; q <= 100; q++) scoreQuantiles[q] = quantileSorted(scores, q / 100);
   const featureMin = new Float64Array(width).fill(Infinity);
@@ -54,7 +65,7 @@ export function fitModel(spec: FeatureSpec, rows: Matrix, options: FitModelOptio
       if (v > featureMax[f]!) featureMax[f] = v;
     }
   }
-  return {
+  const model: AnomalyModel = {
     spec,
     scaler,
     forest,
@@ -68,6 +79,7 @@ export function fitModel(spec: FeatureSpec, rows: Matrix, options: FitModelOptio
     trainedTo: options.trainedTo ?? 0,
     seed,
   };
+  return { model, scores: trainingScores };
 }
 
 export function modelFeatures(model: AnomalyModel): FeatureInfo[] {

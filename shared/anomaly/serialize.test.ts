@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { featureSpec } from './features.ts';
-import { fitModel, scoreRows } from './model.ts';
+import { fitModel, fitModelScored, scoreRows } from './model.ts';
 import { deserializeModel, modelFromBase64, modelToBase64, ModelFormatError, serializeModel } from './serialize.ts';
 import { gaussianMatrix } from './test-data.ts';
 
@@ -19,6 +19,16 @@ describe('model serialisation', () => {
     expect(back.trainedTo).toBe(2_000);
     expect(scoreRows(back, rows)).toEqual(scoreRows(model, rows));
     expect(serializeModel(back)).toEqual(bytes);
+  });
+
+  it('the scores a fit returns for its training rows are, bit for bit, what the stored model gives them', () => {
+    // The server warms a new scorer up on these instead of scoring the window again in a worker.
+    const fitted = fitModelScored(spec, rows, { seed: 3, trainedFrom: 1_000, trainedTo: 2_000 });
+    const stored = deserializeModel(serializeModel(fitted.model));
+    const again = scoreRows(stored, rows);
+    expect(fitted.scores).toHaveLength(rows.rows);
+    for (let i = 0; i < rows.rows; i++) expect(Object.is(fitted.scores[i], again[i])).toBe(true);
+    expect(fitted.model.threshold).toBe(model.threshold);
   });
 
   it('round-trips through base64', () => {

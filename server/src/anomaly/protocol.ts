@@ -12,6 +12,8 @@ export interface FitResult {
   quantiles: number[];
   /** Share of training rows at or above the threshold. */
   trainingAlarmRate: number;
+  /** Raw scores of the training rows in row order: the new scorer's warm-up, not scored again. */
+  scores: Float64Array;
 }
 
 export interface ScoreResult {

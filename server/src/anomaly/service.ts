@@ -697,7 +697,8 @@ export class AnomalyService {
     // The workers get the bytes just fitted, not a read back and inflate of the stored row.
     this.#shareModel(record.id, fit.model);
     this.#ctx.audit.record({ actor: by, actorKind: by === 'system' || by === 'schedule' ? 'system' : 'user', action: 'anomaly.model.train', target: `${target}#${record.version}`, outcome: 'success', details: { modelId: record.id, state: record.state, rows: count, extremeWindow: extremeWindow.map((finding) => finding.text) } });
-    const scorer = await this.#scorer(record, state);
+    // The fit's scores of the window are the ones the new scorer warms up on (the same rows, the same model).
+    const scorer = await this.#scorer(record, state, fit.scores);
     // A growth refit keeps the refractory periods running: the incident that just paged must not page again.
     if (replace && state.active) scorer.post.continueRefractoryFrom(state.active.post);
     if (asActive) state.active = scorer;
@@ -705,15 +706,20 @@ export class AnomalyService {
     return record;
   }
 
-  /** A scorer whose features, spike tails and likelihood have already seen the target's recent rows. */
-  async #scorer(model: ModelRecord, state: TargetState): Promise<Scorer> {
+  /**
+   * A scorer whose features, spike tails and likelihood have already seen the target's recent
+   * rows. `windowScores`: the model's raw scores of exactly those rows when already known (a
+   * model just fitted on them); otherwise the workers score them.
+   */
+  async #scorer(model: ModelRecord, state: TargetState, windowScores?: Float64Array): Promise<Scorer> {
     const spec = model.params.spec as FeatureSpec;
     const builder = new FeatureBuilder(spec);
     const post = new PostProcessor(spec, this.#postOptions);
     const width = builder.width;
     const rows = new Float64Array(state.rows.length * width);
     state.rows.forEach((ts, values, i) => post.observe(builder.push(ts, values, rows.subarray(i * width, (i + 1) * width)), builder));
-    if (state.rows.length > 0) {
+    if (windowScores && windowScores.length === state.rows.length) post.warm(windowScores);
+    else if (state.rows.length > 0) {
       const { scores } = await this.#pool.score({ kind: 'score', model: this.#modelBytes(model.id), modelId: model.id, rows, count: state.rows.length, breakoutMargin: false });
       post.warm(scores);
     }

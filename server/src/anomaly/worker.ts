@@ -4,7 +4,7 @@
 import {
   deserializeModel,
   explain,
-  fitModel,
+  fitModelScored,
   rangeBreakout,
   scoreRows,
   serializeModel,
@@ -33,15 +33,15 @@ export default function run(task: WorkerTask): FitResult | ScoreResult | Explain
   switch (task.kind) {
     case 'fit': {
       const width = task.rows.length / task.count;
-      const model = fitModel(task.spec, { data: task.rows, rows: task.count, cols: width }, {
+      // The fit scores its rows for the threshold; those scores are the warm-up too (one pass, not three).
+      const { model, scores } = fitModelScored(task.spec, { data: task.rows, rows: task.count, cols: width }, {
         ...task.forest,
         contamination: task.contamination,
         trainedFrom: task.trainedFrom,
         trainedTo: task.trainedTo,
       });
-      const scores = scoreRows(model, { data: task.rows, rows: task.count, cols: width });
       const alarms = scores.reduce((n, s) => n + (s >= model.threshold ? 1 : 0), 0);
-      return { model: serializeModel(model), threshold: model.threshold, quantiles: Array.from(model.scoreQuantiles), trainingAlarmRate: alarms / task.count };
+      return { model: serializeModel(model), threshold: model.threshold, quantiles: Array.from(model.scoreQuantiles), trainingAlarmRate: alarms / task.count, scores };
     }
     case 'score': {
       const model = load(task.model, task.modelId);
