@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { SqlDatabase } from './open.ts';
+import { withTimeout } from './with-timeout.ts';
 
 /**
  * Which replica runs the cluster's scheduled work (rule evaluation, anomaly retraining), so
@@ -153,13 +154,7 @@ class AdvisoryLockLeadership implements Leadership {
 
   #withTimeout<T>(work: Promise<T>): Promise<T> {
     const limit = Math.max(1_000, this.#options.retryMs);
-    let timer: NodeJS.Timeout | undefined;
-    return Promise.race([
-      work,
-      new Promise<never>((_resolve, reject) => {
-        timer = setTimeout(() => reject(new Error(`the database did not answer the leadership check within ${limit} ms`)), limit);
-      }),
-    ]).finally(() => clearTimeout(timer));
+    return withTimeout(work, limit, `the database did not answer the leadership check within ${limit} ms`);
   }
 
   /** Closes the connection (freeing the lock if held) and stops leading. */

@@ -3,6 +3,7 @@ import os from 'node:os';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { SqlDatabase } from './open.ts';
+import { withTimeout } from './with-timeout.ts';
 
 /**
  * Work shared out between live replicas, one owner per piece (an anomaly watch): which
@@ -161,14 +162,7 @@ class AdvisoryLockClaims implements WorkClaims {
   }
 
   #withTimeout<T>(work: Promise<T>): Promise<T> {
-    const limit = this.#options.timeoutMs;
-    let timer: NodeJS.Timeout | undefined;
-    return Promise.race([
-      work,
-      new Promise<never>((_resolve, reject) => {
-        timer = setTimeout(() => reject(new Error(`the database did not answer a work claims call within ${limit} ms`)), limit);
-      }),
-    ]).finally(() => clearTimeout(timer));
+    return withTimeout(work, this.#options.timeoutMs, `the database did not answer a work claims call within ${this.#options.timeoutMs} ms`);
   }
 
   #drop(error: Error | undefined): void {
