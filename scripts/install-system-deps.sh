@@ -3,12 +3,12 @@
 #   runtime: what `npm ci` needs to build keytar (libsecret headers, a compiler), and jemalloc,
 #            the allocator the server runs on (scripts/server-runtime-env.ts).
 #   test:    plus Chromium (browser tests), PostgreSQL (database tests; initdb + pg_ctl), Prometheus/Alertmanager/node_exporter
-#            (integration tests), gnome-keyring + D-Bus (keychain tests), Xvfb.
+#            (integration tests), gnome-keyring + D-Bus (keychain tests), Xvfb, wrk (the benchmarks' load generator).
 set -euo pipefail
 profile="${1:-runtime}"
 packages=(libsecret-1-dev g++ make python3 libjemalloc2)
 if [ "$profile" = test ]; then
-  packages+=(chromium postgresql prometheus prometheus-alertmanager prometheus-node-exporter gnome-keyring dbus dbus-x11 xvfb)
+  packages+=(chromium postgresql prometheus prometheus-alertmanager prometheus-node-exporter gnome-keyring dbus dbus-x11 xvfb wrk)
 fi
 missing=()
 for p in "${packages[@]}"; do

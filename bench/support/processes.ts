@@ -4,7 +4,7 @@
  * until a process answers, read its memory and CPU from /proc, measure a data folder, and
  * start children that are all stopped when the bench ends or is interrupted.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -136,4 +136,14 @@ export class ChildProcesses {
     for (const child of this.#children) child.kill('SIGTERM');
     await Promise.all(this.#children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))));
   }
+}
+
+/**
+ * Restricts every thread of a process (and the threads it starts later, which inherit it)
+ * to the CPUs listed (`taskset -c` syntax, e.g. "0" or "0-1"). Returns false when taskset
+ * is not installed or refused.
+ */
+export function pinToCpus(pid: number, cpus: string): boolean {
+  if (!which('taskset')) return false;
+  return spawnSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' }).status === 0;
 }

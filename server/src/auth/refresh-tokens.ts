@@ -4,11 +4,25 @@ import type { SqlDatabase } from '../db/sql/open.ts';
 import type { SqlSchema } from '../db/sql/schema.ts';
 import { compiledOnce } from '../db/sql/compiled-once.ts';
 import { AppError } from '../../../shared/errors.ts';
+import { toRecord } from '../users/repository.ts';
+import type { UserRecord } from '../users/store.ts';
 
-const sessionCounts = compiledOnce(
-  (db: Kysely<SqlSchema>, family: string) =>
-    db.selectFrom('refresh_tokens').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.count<number>('revoked_at').as('revoked')]).where('family', '=', family),
-  [''] as [string],
+/**
+ * The user of a session and whether the session is live, in one statement: every
+ * authenticated request asks both, and one statement is one round trip on PostgreSQL and
+ * one pass through the query layer on SQLite, where two sequential ones were two.
+ */
+const sessionUserQuery = compiledOnce(
+  (db: Kysely<SqlSchema>, family: string, sameFamily: string, userId: number) =>
+    db
+      .selectFrom('users')
+      .selectAll('users')
+      .select((eb) => [
+        eb.selectFrom('refresh_tokens').select((inner) => inner.fn.countAll<number>().as('n')).where('family', '=', family).as('session_tokens'),
+        eb.selectFrom('refresh_tokens').select((inner) => inner.fn.count<number>('revoked_at').as('n')).where('family', '=', sameFamily).as('session_revoked'),
+      ])
+      .where('users.id', '=', userId),
+  ['', '', 0] as [string, string, number],
 );
 
 const hash = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
@@ -88,15 +102,16 @@ export class RefreshTokens {
   }
 
   /**
-   * Whether a session has ended: revoked (logout, reuse detection, password change,
-   * disabling) or unknown. The table is the revocation set, in the database every replica
-   * reads, so access tokens of the session stop working at once everywhere.
+   * What authenticating a request needs: the user (undefined when gone) and whether the
+   * session is live, i.e. known and not revoked (logout, reuse detection, password change,
+   * disabling). The table is the revocation set, in the database every replica reads, so
+   * access tokens of an ended session stop working at once everywhere.
    */
-  async isSessionRevoked(family: string): Promise<boolean> {
-    // Asked by every authenticated request: compiled once (compiled-once.ts).
-    const row = (await sessionCounts(this.#sql.db, family)).rows[0];
-    if (!row) throw new Error('COUNT returned no row');
-    return Number(row.n) === 0 || Number(row.revoked) > 0;
+  async sessionUser(family: string, userId: number): Promise<{ user: UserRecord | undefined; live: boolean }> {
+    const row = (await sessionUserQuery(this.#sql.db, family, family, userId)).rows[0];
+    if (!row) return { user: undefined, live: false };
+    const { session_tokens: tokens, session_revoked: revoked, ...user } = row;
+    return { user: toRecord(user), live: Number(tokens) > 0 && Number(revoked) === 0 };
   }
 
   async revokeFamily(family: string, db = this.#sql.db): Promise<void> {

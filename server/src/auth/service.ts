@@ -62,9 +62,9 @@ export class AuthService {
 
   /** The principal of a live session of an enabled user (also for stream tickets, which name their session). */
   async authenticateSession(userId: number, sessionId: string): Promise<Principal> {
-    if (await this.#deps.refreshTokens.isSessionRevoked(sessionId)) throw new AppError('E_TOKEN_INVALID', 'This session has ended; sign in again.');
-    const user = await this.#deps.users.byId(userId);
+    const { user, live } = await this.#deps.refreshTokens.sessionUser(sessionId, userId);
     if (!user || user.disabled) throw new AppError('E_TOKEN_INVALID');
+    if (!live) throw new AppError('E_TOKEN_INVALID', 'This session has ended; sign in again.');
     return { kind: 'user', userId: user.id, name: user.username, role: user.role, scopes: null, mustChangePassword: user.mustChangePassword, sessionId };
   }
 

@@ -135,9 +135,18 @@ export class QueryProxy {
     // Prometheus's errors become ours (its message kept); a success passes through as bytes.
     if (response.status !== 200) throw upstreamStatusError(response, record.name);
     const withStep = stepSeconds === undefined ? {} : { stepSeconds };
-    this.#cache?.set(key, Object.freeze({ contentType: response.contentType, body: response.body, cache: 'hit' as const, ...withStep }));
+    this.#cache?.set(key, Object.freeze({ contentType: response.contentType, body: compacted(response.body), cache: 'hit' as const, ...withStep }));
     return { contentType: response.contentType, body: response.body, cache: 'miss', ...withStep };
   }
+}
+
+/**
+ * The answer's bytes alone, for keeping: a view on a larger buffer (a socket read with the
+ * headers) is copied. Small answers stay as they are: a copy would land in Node's shared
+ * buffer pool, a view on a larger buffer again.
+ */
+function compacted(body: Buffer): Buffer {
+  return body.byteLength === body.buffer.byteLength || body.byteLength < Buffer.poolSize >>> 1 ? body : Buffer.from(body);
 }
 
 function time(value: string, name: string): number {

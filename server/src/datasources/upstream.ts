@@ -136,8 +136,9 @@ export class UpstreamClient {
             finish(new UpstreamError('auth', `${this.#base.host} refused our credentials (HTTP ${status}). Check the data source's ${this.#hasCredentials ? 'username/password or token' : 'authentication: it needs one'}.`));
             return;
           }
-          // A copy: the cache keeps exactly the answer's bytes, not the socket reads they arrived in.
-          finish(undefined, { status, contentType, body: Buffer.concat(chunks, bytes) });
+          // An answer that arrived in one socket read is passed on as that read's view, not
+          // copied (a view may keep the read's other bytes alive: the cache compacts what it keeps).
+          finish(undefined, { status, contentType, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, bytes) });
         },
         onResponseError: (_controller, error) => finish(abortedWith ?? error),
       };

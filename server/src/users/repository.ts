@@ -8,11 +8,11 @@ import type { UserRecord, UserStore } from './store.ts';
 /** The database, or a transaction on it. */
 type Executor = Kysely<SqlSchema>;
 
-type UserRow = Omit<UsersTable, 'id'> & { id: number };
+export type UserRow = Omit<UsersTable, 'id'> & { id: number };
 
 const userById = compiledOnce((db: Executor, id: number) => db.selectFrom('users').selectAll().where('id', '=', id), [0] as [number]);
 
-function toRecord(row: UserRow): UserRecord {
+export function toRecord(row: UserRow): UserRecord {
   return {
     id: row.id,
     username: row.username,
