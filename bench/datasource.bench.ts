@@ -21,7 +21,8 @@
  * medians of the per-round ratios, so a change of machine load between runs shifts both sides
  * of a ratio alike. The load generator is wrk when installed (bench/support/load.ts), else
  * autocannon in a worker thread; the proxy's own CPU per request is this process's main
- * thread (its event loop).
+ * thread (its event loop). The proxies run at the default log level (`info`: one access line
+ * per request), written to /dev/null.
  * Env: BENCH_DURATION (seconds per run, default 3), BENCH_ROUNDS (default 4),
  * BENCH_CONNECTIONS (default 10), BENCH_PIPELINING (requests in flight per connection,
  * default 1; >1 uses autocannon), BENCH_GZIP=1 (send `Accept-Encoding: gzip`, as browsers do,
@@ -29,6 +30,7 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
+import pino from 'pino';
 import { loadClient, runLoad } from './support/load.ts';
 import { pinToCpus, which } from './support/processes.ts';
 import { openMetricsGauge, prometheusMissing, startPrometheus } from '../server/src/testing/prometheus.ts';
@@ -134,7 +136,13 @@ prometheusPid = prometheus.process.pid!;
 const servers: TestServer[] = [];
 try {
   async function proxyServer(cacheMaxBytes: number): Promise<{ server: TestServer; base: string; auth: Record<string, string> }> {
-    const server = await startTestServer({ listen: true, datasources: { cacheMaxBytes, cacheTtlMs: 10 * 60_000, queriesPerMinute: 1_000_000_000 } });
+    // At the production default log level, its access lines written (synchronously, as to stdout) to /dev/null.
+    const server = await startTestServer({
+      listen: true,
+      config: { logLevel: 'info' },
+      logStream: pino.destination({ dest: '/dev/null', sync: true }),
+      datasources: { cacheMaxBytes, cacheTtlMs: 10 * 60_000, queriesPerMinute: 1_000_000_000 },
+    });
     servers.push(server);
     const created = await server.injectAs('admin', { method: 'POST', url: '/api/v1/datasources', payload: { name: 'bench', type: 'prometheus', url: prometheus.url, scrapeIntervalSeconds: 60 } });
     if (created.statusCode !== 201) throw new Error(`creating the source failed: ${created.body}`);

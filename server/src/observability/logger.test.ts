@@ -26,7 +26,7 @@ describe('logs', () => {
     // Refresh-token reuse last: it revokes the session whose access token the calls above use.
     await server.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: login.refreshToken } });
 
-    expect(logged).toContain('incoming request');
+    expect(logged).toContain('request completed');
     expect(logged).toContain('access_token=[Redacted]');
     const secrets = [TEST_ADMIN_PASSWORD, 'a-wrong-password-here', 'the-next-admin-password', login.accessToken, login.refreshToken, refreshed.accessToken, refreshed.refreshToken, key.secret];
     for (const secret of secrets) expect(logged).not.toContain(secret);

@@ -83,7 +83,7 @@ describe('tracing is off by default', () => {
     const server = await startTestServer({ logStream: stream, config: { logLevel: 'info' } });
     await server.app.inject({ method: 'GET', url: '/api/v1/version' });
     await server.close();
-    expect(logged).toContain('incoming request');
+    expect(logged).toContain('request completed');
     expect(logged).not.toContain('trace_id');
   });
 });
