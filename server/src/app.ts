@@ -16,7 +16,7 @@ import { installHttpPlugins, installRateLimit } from './http/install-http.ts';
 import { installValidation } from './http/validation.ts';
 import { installNoStore } from './http/no-store.ts';
 import { installLoadShedding } from './http/load-shedding.ts';
-import { installAccessLog } from './observability/access-log.ts';
+import { AccessLogController } from './observability/access-log.ts';
 import { createMetricsRegistry, instrumentHttp } from './observability/http-metrics.ts';
 import { createLogger } from './observability/logger.ts';
 import { healthRoutes } from './health/routes.ts';
@@ -144,7 +144,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
     clientErrorHandler,
     frameworkErrors: frameworkErrorHandler,
     // One access line per request instead of Fastify's two (observability/access-log.ts).
-    disableRequestLogging: true,
+    logController: new AccessLogController(),
   });
   // First, so that every route and hook registered after it runs inside the request's span.
   if (tracingActive()) await app.register(requestTracing());
@@ -193,7 +193,6 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   }, redeemTicket);
   await installRateLimit(app, sqlRateLimitStore(ctx.sql));
   instrumentHttp(app, registry);
-  installAccessLog(app);
   const stopServerMetrics = registerServerMetrics(registry, { db, events: ctx.events, now, scoringBacklog: () => features.anomaly.service.backlog.waiting, webhookQueue: () => features.notifications.service.webhooks.queueState() });
   app.addHook('onClose', async () => stopServerMetrics());
   // Writes get 503 while the database is lost; /ready pings it (PostgreSQL can go away and come back).
