@@ -144,7 +144,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
     clientErrorHandler,
     frameworkErrors: frameworkErrorHandler,
     // One access line per request instead of Fastify's two (observability/access-log.ts).
-    logController: new AccessLogController(),
+    logController: new AccessLogController(log.child({}, { redact: [] }) as FastifyBaseLogger),
   });
   // First, so that every route and hook registered after it runs inside the request's span.
   if (tracingActive()) await app.register(requestTracing());

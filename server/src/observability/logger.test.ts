@@ -34,6 +34,27 @@ describe('logs', () => {
     expect(logged).not.toContain(refreshed.accessToken.split('.')[2]);
   });
 
+  it('writes one access line per request, with its id, request, status and time', async () => {
+    const stream = new PassThrough();
+    let logged = '';
+    stream.on('data', (chunk: Buffer) => (logged += chunk.toString()));
+    server = await startTestServer({ logStream: stream, config: { logLevel: 'info' } });
+    await server.app.inject({ method: 'GET', url: '/api/v1/version?token=hidden-value' });
+    await server.app.inject({ method: 'GET', url: '/api/v1/no-such-route' });
+    const lines = logged.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const access = lines.filter((line) => line.msg === 'request completed');
+    expect(lines.some((line) => line.msg === 'incoming request')).toBe(false);
+    expect(access).toHaveLength(2);
+    expect(access[0]).toMatchObject({ level: 30, req: { method: 'GET', url: '/api/v1/version?token=[Redacted]' }, res: { statusCode: 200 } });
+    expect(access[1]).toMatchObject({ req: { url: '/api/v1/no-such-route' }, res: { statusCode: 404 } });
+    for (const line of access) {
+      expect(typeof line.reqId).toBe('string');
+      expect(typeof line.responseTime).toBe('number');
+    }
+    expect(access[0]!.reqId).not.toBe(access[1]!.reqId);
+    expect(logged).not.toContain('hidden-value');
+  });
+
   it('redacts credentials in query strings', () => {
     expect(redactUrl('/api/v1/stream?access_token=abc.def&since=5')).toBe('/api/v1/stream?access_token=[Redacted]&since=5');
     expect(redactUrl('/x?a=1&token=t')).toBe('/x?a=1&token=[Redacted]');
