@@ -31,7 +31,9 @@ describe('parseWrkReport', () => {
   });
 });
 
-describe.skipIf(!fs.existsSync(WRK_BIN))('runLoad with wrk (skipped: /usr/bin/wrk not installed; apt-get install wrk)', () => {
+const wrkMissing = !fs.existsSync(WRK_BIN);
+
+describe.skipIf(wrkMissing)(`runLoad with wrk${wrkMissing ? ' (skipped: /usr/bin/wrk not installed; apt-get install wrk)' : ''}`, () => {
   let server: http.Server;
   let url = '';
   let seen = 0;
