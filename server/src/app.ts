@@ -17,6 +17,7 @@ import { installValidation } from './http/validation.ts';
 import { installNoStore } from './http/no-store.ts';
 import { installLoadShedding } from './http/load-shedding.ts';
 import { AccessLogController } from './observability/access-log.ts';
+import { lazyChildLoggerFactory } from './observability/lazy-request-logger.ts';
 import { createMetricsRegistry, instrumentHttp } from './observability/http-metrics.ts';
 import { createLogger } from './observability/logger.ts';
 import { healthRoutes } from './health/routes.ts';
@@ -145,6 +146,8 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
     frameworkErrors: frameworkErrorHandler,
     // One access line per request instead of Fastify's two (observability/access-log.ts).
     logController: new AccessLogController(log.child({}, { redact: [] }) as FastifyBaseLogger),
+    // request.log becomes a pino child only when a request logs something (lazy-request-logger.ts).
+    childLoggerFactory: lazyChildLoggerFactory,
   });
   // First, so that every route and hook registered after it runs inside the request's span.
   if (tracingActive()) await app.register(requestTracing());

@@ -81,7 +81,8 @@ export class QueryProxy {
     // The key is built from the planned values alone (the query is the only free text and
     // comes first, the rest has no newline: unambiguous); the upstream URL only on a miss.
     const key = `${record.id}:${record.updatedAt}:query_range\n${query.query}\n${start}\n${end}\n${step}`;
-    const search = () => new URLSearchParams({ query: query.query, start, end, step });
+    // Built by hand: URLSearchParams's object and serializer cost more than the four encodes.
+    const search = () => `query=${encodeURIComponent(query.query)}&start=${encodeURIComponent(start)}&end=${encodeURIComponent(end)}&step=${encodeURIComponent(step)}`;
     return this.#answer(record, key, 'query_range', search, plan.stepMs / 1000);
   }
 

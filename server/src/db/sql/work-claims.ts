@@ -122,6 +122,12 @@ class AdvisoryLockClaims implements WorkClaims {
   async stop(): Promise<void> {
     this.#stopped = true;
     await this.#connecting?.catch(() => undefined);
+    // A graceful leave is seen at once: the session stops being a member and frees its claims
+    // before it closes. Closing alone ends them only once the server process behind the
+    // session has exited, a moment after the socket closes, so another replica listing the
+    // members right after this resolves could still see this one.
+    const client = this.#client;
+    if (client) await this.#withTimeout(client.query("SELECT pg_advisory_unlock_all(), set_config('application_name', '', false)")).catch(() => undefined);
     this.#drop(undefined);
   }
 
