@@ -112,9 +112,15 @@ const layouts = askedLayouts.filter((layout) => layout !== 'split' || splitMissi
 
 /** Puts Prometheus, this process (the proxies) and the generator on their CPUs for a layout. */
 function arrange(layout: Layout): void {
-  const [prometheusCpus, ourCpus] = layout === 'split' ? ['0', '1'] : [allCpus, allCpus];
-  if (!pinToCpus(prometheusPid, prometheusCpus) || !pinToCpus(process.pid, ourCpus)) throw new Error(`could not pin the processes for the ${layout} layout (taskset)`);
-  generatorCpus = layout === 'split' ? ourCpus : undefined;
+  if (layout === 'shared') {
+    // Undoes a split layout; without taskset nothing was ever pinned, so nothing to undo.
+    pinToCpus(prometheusPid, allCpus);
+    pinToCpus(process.pid, allCpus);
+    generatorCpus = undefined;
+    return;
+  }
+  if (!pinToCpus(prometheusPid, '0') || !pinToCpus(process.pid, '1')) throw new Error('could not pin the processes for the split layout (taskset)');
+  generatorCpus = '1';
 }
 
 const missing = prometheusMissing();

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { LazyRequestLogger } from './lazy-request-logger.ts';
+import { LazyRequestLogger, lazyChildLoggerFactory } from './lazy-request-logger.ts';
 
 function capture(level: string) {
   const stream = new PassThrough();
@@ -52,5 +52,14 @@ describe('LazyRequestLogger', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ reqId: 'req-3', step: 'x', msg: 'kept' });
+  });
+
+  it("a route's own log level applies from the first line (the factory makes its child at once)", async () => {
+    const { parent, lines, children } = capture('info');
+    const log = lazyChildLoggerFactory(parent, { reqId: 'req-4' }, { level: 'debug' });
+    expect(children()).toBe(1);
+    log.debug('written at the route level');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(lines[0]).toMatchObject({ level: 20, reqId: 'req-4', msg: 'written at the route level' });
   });
 });

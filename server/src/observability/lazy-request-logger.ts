@@ -48,7 +48,7 @@ export class LazyRequestLogger {
   }
 
   get level(): LevelWithSilentOrString {
-    return this.#child?.level ?? this.#options.level ?? this.#parent.level;
+    return this.#child?.level ?? this.#parent.level;
   }
 
   set level(level: LevelWithSilentOrString) {
@@ -86,8 +86,13 @@ export class LazyRequestLogger {
   }
 }
 
-/** Fastify's `childLoggerFactory`: a lazy child per request (see above). */
+/**
+ * Fastify's `childLoggerFactory`: a lazy child per request (see above). A route with its own
+ * `logLevel` gets its child at once: whether a line is written then depends on that level,
+ * not the parent's, which the lazy logger consults until the child exists.
+ */
 export function lazyChildLoggerFactory(logger: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions): FastifyBaseLogger {
+  if (options.level !== undefined) return logger.child(bindings, options);
   // Its methods take pino's arguments as they come (pino's overloads, forwarded as they are).
   return new LazyRequestLogger(logger as ParentLogger, bindings, options) as unknown as FastifyBaseLogger;
 }
