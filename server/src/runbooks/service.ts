@@ -86,7 +86,7 @@ export class RunbookService {
 
   async plan(id: string, params: Record<string, ParamValue> = {}, incidentId: number | null = null, labels: Record<string, string> = {}): Promise<Plan> {
     const runbook = this.#require(id);
-    if (incidentId !== null) this.#requireIncident(incidentId);
+    if (incidentId !== null) await this.#requireIncident(incidentId);
     return this.#plan(runbook, params, incidentId, labels);
   }
 
@@ -113,7 +113,7 @@ export class RunbookService {
       throw new AppError('E_FORBIDDEN', `Running ${id} needs the ${runbook.safety.role} role.`, { needs: runbook.safety.role });
     }
     const incidentId = input.incidentId ?? null;
-    if (incidentId !== null) this.#requireIncident(incidentId);
+    if (incidentId !== null) await this.#requireIncident(incidentId);
     const plan = await this.#plan(runbook, input.params ?? {}, incidentId, origin.labels);
     if (input.planHash !== undefined && input.planHash !== plan.hash) {
       throw new AppError('E_CONFLICT', 'The plan changed since you previewed it; review the new plan.', { planHash: plan.hash });
@@ -230,11 +230,11 @@ export class RunbookService {
   }
 
   /** Runbooks whose triggers match an alert of the incident, parameters filled from its labels. */
-  suggestions(incidentId: number): Suggestion[] {
-    this.#requireIncident(incidentId);
+  async suggestions(incidentId: number): Promise<Suggestion[]> {
+    await this.#requireIncident(incidentId);
     const out: Suggestion[] = [];
     const seen = new Set<string>();
-    for (const alert of this.#deps.alerts.alerts.ofIncident(incidentId)) {
+    for (const alert of await this.#deps.alerts.alerts.ofIncident(incidentId)) {
       for (const { runbook, params } of matchingTriggers(this.#deps.catalog.all(), alert.labels)) {
         const key = `${runbook.definition.id} ${JSON.stringify(params)}`;
         if (seen.has(key)) continue;
@@ -408,7 +408,7 @@ export class RunbookService {
     return run;
   }
 
-  #requireIncident(id: number): void {
-    if (!this.#deps.alerts.incidents.byId(id)) throw new AppError('E_NOT_FOUND', `No incident ${id}.`);
+  async #requireIncident(id: number): Promise<void> {
+    if (!(await this.#deps.alerts.incidents.byId(id))) throw new AppError('E_NOT_FOUND', `No incident ${id}.`);
   }
 }
