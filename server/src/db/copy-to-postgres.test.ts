@@ -46,7 +46,7 @@ describe.skipIf(unavailable !== undefined)('smartcloudops migrate --from sqlite:
     await old.injectAs('admin', { method: 'DELETE', url: `/api/v1/api-keys/${revokedKey.key.id}` });
     // A webhook with a delivery in its log (to a closed port: it stays pending or failed, either is copied).
     const hook = (await old.injectAs('admin', { method: 'POST', url: '/api/v1/webhooks', payload: { name: 'ops', url: 'http://127.0.0.1:9/hook' } })).json() as { id: number };
-    const copiedAlert = old.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: 'Copied', target: 'web' }, severity: 'critical' }])[0]!.alert;
+    const copiedAlert = (await old.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: 'Copied', target: 'web' }, severity: 'critical' }]))[0]!.alert;
     // ChatOps: a chat user mapping, a pending confirmation and the history of both questions.
     expect((await old.injectAs('admin', { method: 'POST', url: '/api/v1/chat/mappings', payload: { platform: 'slack', teamId: 'T1', chatUserId: 'U1', username: 'test-viewer' } })).statusCode).toBe(201);
     expect((await old.injectAs('viewer', { method: 'POST', url: '/api/v1/chat', payload: { text: 'help' } })).statusCode).toBe(200);

@@ -175,7 +175,7 @@ describe.skipIf(unavailable !== undefined)('two replicas on one PostgreSQL', () 
       const expected: string[] = [];
       for (let i = 0; i < 12; i++) {
         const [on, name] = i % 2 === 0 ? [a, `OnA${i}`] : [b, `OnB${i}`];
-        on.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: name, target: 'web' }, severity: 'critical' }]);
+        await on.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: name, target: 'web' }, severity: 'critical' }]);
         expected.push(`${name}:firing`);
         // Both dispatchers look at the one queue all the time, so they compete for every row.
         a.app.notifications.dispatcher.kick();

@@ -11,12 +11,12 @@ describe('incident grouping, auto-resolve and honest counts', () => {
   let server: TestServer;
   afterEach(() => server?.close());
 
-  const ingest = (...events: AlertEvent[]) => server.app.alerts.service.ingest(events).map((o) => o!.alert);
+  const ingest = async (...events: AlertEvent[]) => (await server.app.alerts.service.ingest(events)).map((o) => o!.alert);
   const incident = async (id: number): Promise<Incident> => (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/incidents/${id}` })).json().incident;
 
   it('groups the same alert on one service into one incident, whatever its instance', async () => {
     server = await startTestServer({ alerts: { sweepIntervalMs: 0 } });
-    const alerts = ingest(
+    const alerts = await ingest(
       firing({ alertname: 'HighErrorRate', service: 'api', instance: 'api-1:9100' }),
       firing({ alertname: 'HighErrorRate', service: 'api', instance: 'api-2:9100' }),
       firing({ alertname: 'HighErrorRate', service: 'api', instance: 'api-3:9100' }),
@@ -63,14 +63,14 @@ describe('incident grouping, auto-resolve and honest counts', () => {
 
   it('resolves an incident when all its alerts resolve, and counts acknowledged alerts apart from firing ones', async () => {
     server = await startTestServer({ alerts: { sweepIntervalMs: 0 } });
-    const [a, b] = ingest(firing({ alertname: 'Latency', service: 'api', instance: 'a' }), firing({ alertname: 'Latency', service: 'api', instance: 'b' }));
+    const [a, b] = await ingest(firing({ alertname: 'Latency', service: 'api', instance: 'a' }), firing({ alertname: 'Latency', service: 'api', instance: 'b' }));
     const id = a!.incidentId!;
     expect(b!.incidentId).toBe(id);
     const ack = await server.injectAs('operator', { method: 'POST', url: `/api/v1/alerts/${a!.id}/acknowledge`, payload: { comment: 'looking' } });
     expect(ack.statusCode).toBe(200);
     expect(await incident(id)).toMatchObject({ status: 'open', alertCount: 2, firingCount: 1, acknowledgedCount: 1 });
 
-    ingest(resolved({ alertname: 'Latency', service: 'api', instance: 'b' }));
+    await ingest(resolved({ alertname: 'Latency', service: 'api', instance: 'b' }));
     // One acknowledged alert is still unresolved: the incident stays open.
     expect(await incident(id)).toMatchObject({ status: 'open', firingCount: 0, acknowledgedCount: 1 });
     await server.injectAs('operator', { method: 'POST', url: `/api/v1/alerts/${a!.id}/resolve`, payload: { comment: 'fixed' } });
@@ -81,7 +81,7 @@ describe('incident grouping, auto-resolve and honest counts', () => {
     expect(await server.app.ctx.audit.query({ action: 'incident.auto_resolve' })).toHaveLength(1);
 
     // The same alert firing again within the window reopens it (reopen.test.ts) rather than opening another.
-    const [again] = ingest(firing({ alertname: 'Latency', service: 'api', instance: 'b' }));
+    const [again] = await ingest(firing({ alertname: 'Latency', service: 'api', instance: 'b' }));
     expect(again!.incidentId).toBe(id);
     expect(await incident(id)).toMatchObject({ status: 'open', firingCount: 1, resolvedAt: null });
   });
@@ -91,7 +91,7 @@ describe('incident grouping, auto-resolve and honest counts', () => {
     // One batch: an alert opens an incident and resolves (so does the incident), then its
     // group fires again (the incident reopens within the window, as alone: reopen.test.ts),
     // then more of that group join it.
-    const [first, , again, more, other] = ingest(
+    const [first, , again, more, other] = await ingest(
       firing({ alertname: 'Batch', service: 'api', instance: 'a' }),
       resolved({ alertname: 'Batch', service: 'api', instance: 'a' }),
       firing({ alertname: 'Batch', service: 'api', instance: 'b' }),
@@ -108,8 +108,8 @@ describe('incident grouping, auto-resolve and honest counts', () => {
 
   it('leaves the incident open when auto-resolve is off', async () => {
     server = await startTestServer({ alerts: { sweepIntervalMs: 0, grouping: { autoResolve: false } } });
-    const [a] = ingest(firing({ alertname: 'Latency', service: 'api' }));
-    ingest(resolved({ alertname: 'Latency', service: 'api' }));
+    const [a] = await ingest(firing({ alertname: 'Latency', service: 'api' }));
+    await ingest(resolved({ alertname: 'Latency', service: 'api' }));
     expect(await incident(a!.incidentId!)).toMatchObject({ status: 'open', firingCount: 0, acknowledgedCount: 0, alertCount: 1 });
   });
 
@@ -124,7 +124,7 @@ describe('incident grouping, auto-resolve and honest counts', () => {
 
   it('takes the grouping from the environment at start-up', async () => {
     server = await startTestServer({ env: { SMARTCLOUDOPS_INCIDENT_GROUP_BY: 'instance' }, alerts: { sweepIntervalMs: 0 } });
-    const [a, b] = ingest(firing({ alertname: 'A', instance: 'x' }), firing({ alertname: 'B', instance: 'x' }));
+    const [a, b] = await ingest(firing({ alertname: 'A', instance: 'x' }), firing({ alertname: 'B', instance: 'x' }));
     expect(a!.incidentId).toBe(b!.incidentId);
   });
 });

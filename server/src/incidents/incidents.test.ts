@@ -21,10 +21,10 @@ describe('incidents', () => {
   it('groups alerts of one target within the window into one incident, with the highest severity', async () => {
     const clock = manualClock();
     server = await startTestServer({ now: clock.now, alerts: { sweepIntervalMs: 0, grouping: { groupBy: ['target'], windowMs: 10 * 60_000 } } });
-    const ingest = (...events: AlertEvent[]) => server.app.alerts.service.ingest(events).map((o) => o!.alert);
-    const [cpu] = ingest(firing({ alertname: 'HighCpu', target: 'web-1' }, { severity: 'warning' }));
+    const ingest = async (...events: AlertEvent[]) => (await server.app.alerts.service.ingest(events)).map((o) => o!.alert);
+    const [cpu] = await ingest(firing({ alertname: 'HighCpu', target: 'web-1' }, { severity: 'warning' }));
     clock.advance(5 * 60_000);
-    const [latency, other] = ingest(
+    const [latency, other] = await ingest(
       firing({ alertname: 'HighLatency', target: 'web-1' }, { severity: 'critical' }),
       firing({ alertname: 'HighCpu', target: 'db-1' }, { severity: 'info' }),
     );
@@ -36,11 +36,11 @@ describe('incidents', () => {
 
     // Past the window, the same target opens a new incident.
     clock.advance(11 * 60_000);
-    const [late] = ingest(firing({ alertname: 'DiskFull', target: 'web-1' }));
+    const [late] = await ingest(firing({ alertname: 'DiskFull', target: 'web-1' }));
     expect(late!.incidentId).not.toBe(cpu!.incidentId);
 
     // Alerts without a target group on their alertname.
-    const [a, b] = ingest(firing({ alertname: 'Backup' }), firing({ alertname: 'Backup', job: 'nightly' }));
+    const [a, b] = await ingest(firing({ alertname: 'Backup' }), firing({ alertname: 'Backup', job: 'nightly' }));
     expect(a!.incidentId).toBe(b!.incidentId);
 
     const list = (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/incidents?status=open&sort=severity&order=desc' })).json();
@@ -55,7 +55,7 @@ describe('incidents', () => {
     const clock = manualClock();
     // One incident per target, as an operator would configure it (SMARTCLOUDOPS_INCIDENT_GROUP_BY=target).
     server = await startTestServer({ now: clock.now, alerts: { sweepIntervalMs: 0, grouping: { groupBy: ['target'] } } });
-    const ingest = (...events: AlertEvent[]) => server.app.alerts.service.ingest(events).map((o) => o!.alert);
+    const ingest = async (...events: AlertEvent[]) => (await server.app.alerts.service.ingest(events)).map((o) => o!.alert);
     const as = (role: 'operator' | 'admin', method: 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, payload?: object) => {
       clock.advance(1000);
       return server.injectAs(role, { method, url: `/api/v1${url}`, ...(payload ? { payload } : {}) });
@@ -63,7 +63,7 @@ describe('incidents', () => {
 
     const t0 = clock.now();
     server.app.metrics.ingest([{ name: 'node_cpu_usage_ratio', labels: { target: 'web-1' }, samples: [[t0 - 60_000, 0.4], [t0 - 30_000, 0.95], [t0, 0.97]] }]);
-    const [cpu] = ingest(firing({ alertname: 'HighCpu', target: 'web-1' }, { severity: 'warning', annotations: { summary: 'CPU above 90%', runbook_url: 'https://runbooks/cpu' } }));
+    const [cpu] = await ingest(firing({ alertname: 'HighCpu', target: 'web-1' }, { severity: 'warning', annotations: { summary: 'CPU above 90%', runbook_url: 'https://runbooks/cpu' } }));
     const incidentId = cpu!.incidentId!;
     clock.advance(1000);
     server.app.ctx.events.publish({ type: 'anomaly', data: { target: 'web-1', ts: clock.now(), score: 0.95, threshold: 0.6, explanation: 'cpu 4.1σ above its 24 h baseline', features: [{ name: 'cpu', value: 0.97, zScore: 4.1 }] } });
@@ -82,7 +82,7 @@ describe('incidents', () => {
     await as('operator', 'DELETE', `/incidents/${incidentId}/notes/${scratch.id}`);
     await as('operator', 'PATCH', `/incidents/${incidentId}`, { status: 'mitigated', comment: 'load shed' });
     clock.advance(1000);
-    ingest({ source: 'api', status: 'resolved', labels: { alertname: 'HighCpu', target: 'web-1' } });
+    await ingest({ source: 'api', status: 'resolved', labels: { alertname: 'HighCpu', target: 'web-1' } });
     await as('operator', 'PATCH', `/incidents/${incidentId}`, { status: 'resolved' });
 
     const timeline = await timelineOf(incidentId);
@@ -139,8 +139,8 @@ describe('incidents', () => {
 
   it('merges and splits incidents by hand', async () => {
     server = await startTestServer({ alerts: { sweepIntervalMs: 0, grouping: { groupBy: ['target'] } } });
-    const ingest = (...events: AlertEvent[]) => server.app.alerts.service.ingest(events).map((o) => o!.alert);
-    const [web, db, db2] = ingest(
+    const ingest = async (...events: AlertEvent[]) => (await server.app.alerts.service.ingest(events)).map((o) => o!.alert);
+    const [web, db, db2] = await ingest(
       firing({ alertname: 'Errors', target: 'web-1' }, { severity: 'warning' }),
       firing({ alertname: 'SlowQueries', target: 'db-1' }, { severity: 'critical' }),
       firing({ alertname: 'Replication', target: 'db-1' }, { severity: 'info' }),
@@ -175,7 +175,7 @@ describe('incidents', () => {
     const clock = manualClock();
     server = await startTestServer({ now: clock.now, alerts: { sweepIntervalMs: 0 } });
     const dataDir = server.dataDir;
-    const [alert] = server.app.alerts.service.ingest([firing({ alertname: 'Persist', target: 'web-7' })]).map((o) => o!.alert);
+    const [alert] = (await server.app.alerts.service.ingest([firing({ alertname: 'Persist', target: 'web-7' })])).map((o) => o!.alert);
     await server.injectAs('operator', { method: 'POST', url: `/api/v1/alerts/${alert!.id}/acknowledge`, payload: { comment: 'mine' } });
     await server.injectAs('operator', { method: 'POST', url: '/api/v1/silences', payload: { matchers: [{ name: 'target', op: '=', value: 'web-7' }], durationSeconds: 3600, comment: 'deploy' } });
     await server.injectAs('operator', { method: 'POST', url: `/api/v1/incidents/${alert!.incidentId}/notes`, payload: { text: 'before restart' } });
@@ -188,7 +188,7 @@ describe('incidents', () => {
     expect((await server.injectAs('viewer', { method: 'GET', url: '/api/v1/silences?state=active' })).json().total).toBe(1);
     expect(await timelineOf(alert!.incidentId!)).toEqual(before);
     // The same labels after the restart are still the same alert, and still silenced.
-    const [again] = server.app.alerts.service.ingest([firing({ alertname: 'Persist', target: 'web-7' })]);
+    const [again] = await server.app.alerts.service.ingest([firing({ alertname: 'Persist', target: 'web-7' })]);
     expect(again).toMatchObject({ action: 'updated', alert: { id: alert!.id, occurrences: 2, silenced: true } });
 
     // The silence ends while the server is down: the alert is unsilenced when it comes back.

@@ -11,14 +11,14 @@ describe('search for the command palette', () => {
   let alerts: Alert[];
   beforeAll(async () => {
     server = await startTestServer({ alerts: { sweepIntervalMs: 0 } });
-    alerts = server.app.alerts.service.ingest([
+    alerts = (await server.app.alerts.service.ingest([
       firing({ alertname: 'HighLatency', service: 'api', instance: 'api-1' }, { summary: 'p99 above 2 s' }),
       firing({ alertname: 'HighLatency', service: 'api', instance: 'api-2' }),
       firing({ alertname: 'DiskFull', service: 'db', instance: 'db-1' }),
       firing({ alertname: 'Backup_Failed', job: 'nightly' }),
-    ]).map((outcome) => outcome!.alert);
+    ])).map((outcome) => outcome!.alert);
     // Older than any cache a console would hold: resolved, its incident resolved with it.
-    server.app.alerts.service.ingest([{ source: 'api', status: 'resolved', labels: { alertname: 'DiskFull', service: 'db', instance: 'db-1' } }]);
+    await server.app.alerts.service.ingest([{ source: 'api', status: 'resolved', labels: { alertname: 'DiskFull', service: 'db', instance: 'db-1' } }]);
   });
   afterAll(() => server.close());
 
