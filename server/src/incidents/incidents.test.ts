@@ -160,7 +160,7 @@ describe('incidents', () => {
     expect(splitTimeline.filter((e) => e.alertId === db!.id).map((e) => e.kind)).toContain('alert_firing');
 
     // ChatOps and remediation write their steps into the timeline through the service.
-    const command = server.app.incidents.service.record(web!.incidentId!, 'runbook_run', 'restart-nginx on web-1: exit 0', { name: 'test-operator', kind: 'user' }, { runId: 7 });
+    const command = await server.app.incidents.service.record(web!.incidentId!, 'runbook_run', 'restart-nginx on web-1: exit 0', { name: 'test-operator', kind: 'user' }, { runId: 7 });
     expect((await timelineOf(web!.incidentId!)).at(-1)).toEqual(command);
 
     const intoMerged = await server.injectAs('operator', { method: 'POST', url: `/api/v1/incidents/${db!.incidentId}/merge`, payload: { incidentIds: [web!.incidentId] } });
