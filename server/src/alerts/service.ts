@@ -286,8 +286,12 @@ export class AlertService {
    */
   async sweep(): Promise<void> {
     const now = this.#deps.now();
+    // A boundary of the index as it was (a silence that has just ended leaves the index when
+    // it is re-read) or as it is now (one another replica created).
+    const known = this.#deps.silences.nextBoundary(this.#lastSweep);
     await this.#deps.silences.refresh(now);
-    const boundary = this.#deps.silences.nextBoundary(this.#lastSweep);
+    const fresh = this.#deps.silences.nextBoundary(this.#lastSweep);
+    const boundary = known === null ? fresh : fresh === null ? known : Math.min(known, fresh);
     this.#lastSweep = now;
     if (boundary !== null && boundary <= now) {
       await this.#deps.silences.reload(now);

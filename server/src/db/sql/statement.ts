@@ -20,7 +20,10 @@ export interface SqlRunner {
 
 /** Stands for parameter `index` while compiling; Kysely passes values through to the parameter list untouched. */
 class Slot {
-  constructor(readonly index: number) {}
+  readonly index: number;
+  constructor(index: number) {
+    this.index = index;
+  }
 }
 
 /** A compiled statement and, per bound parameter, the caller's value it takes (a slot) or a value written in the query. */
