@@ -84,8 +84,8 @@ async function run(events: readonly AlertEvent[], batchSize: number, webhookUrl:
     const feature = server.app.alerts;
     await server.app.notifications.webhooks.create({ name: 'sink', url: webhookUrl, minSeverity: 'critical' }, 'bench', Date.now());
     // Two silences that match a slice of the alerts: matching is part of every ingest.
-    feature.service.createSilence({ matchers: [{ name: 'target', op: '=~', value: 'host-1[0-9]' }], durationSeconds: 3600, comment: 'bench' }, { name: 'bench', kind: 'system' });
-    feature.service.createSilence({ matchers: [{ name: 'alertname', op: '=', value: 'CertExpiry' }, { name: 'target', op: '!=', value: 'host-0' }], durationSeconds: 3600, comment: 'bench' }, { name: 'bench', kind: 'system' });
+    await feature.service.createSilence({ matchers: [{ name: 'target', op: '=~', value: 'host-1[0-9]' }], durationSeconds: 3600, comment: 'bench' }, { name: 'bench', kind: 'system' });
+    await feature.service.createSilence({ matchers: [{ name: 'alertname', op: '=', value: 'CertExpiry' }, { name: 'target', op: '!=', value: 'host-0' }], durationSeconds: 3600, comment: 'bench' }, { name: 'bench', kind: 'system' });
 
     let streamedAt: number[] = [];
     const unsubscribe = server.app.ctx.events.subscribe((event) => {
@@ -97,7 +97,7 @@ async function run(events: readonly AlertEvent[], batchSize: number, webhookUrl:
     for (let i = 0; i < events.length; i += batchSize) {
       streamedAt = [];
       const received = performance.now();
-      feature.service.ingest(events.slice(i, i + batchSize));
+      await feature.service.ingest(events.slice(i, i + batchSize));
       for (const at of streamedAt) latencies.push(at - received);
       streamed += streamedAt.length;
     }

@@ -79,7 +79,7 @@ export function createFeatures(ctx: ServerContext, options: FeatureOptions) {
     sources: {
       series: () => metrics.service.latest(metrics.service.findSeries()),
       watches: () => datasources.service.watches.list(),
-      alerts: (resolvedSince) => [...alertData.alerts.active(), ...alertData.alerts.list({ state: 'resolved', from: resolvedSince, limit: 500 }).items],
+      alerts: async (resolvedSince) => [...(await alertData.alerts.active()), ...(await alertData.alerts.list({ state: 'resolved', from: resolvedSince, limit: 500 })).items],
     },
   });
   return { users, auth, apiKeys, audit, metrics, anomaly, notifications, incidents, alerts, stream, datasources, runbooks, chatops, fleet } satisfies Record<string, Feature<unknown>>;

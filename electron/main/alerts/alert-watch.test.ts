@@ -21,7 +21,7 @@ describe('alert watch against a real server', () => {
   });
 
   it('counts firing alerts, notifies a new critical one, and acknowledges it', async () => {
-    server.app.alerts.service.ingest([{ source: 'api', status: 'firing', severity: 'warning', labels: { alertname: 'SlowDisk', target: 'db-1' } }]);
+    await server.app.alerts.service.ingest([{ source: 'api', status: 'firing', severity: 'warning', labels: { alertname: 'SlowDisk', target: 'db-1' } }]);
     const session = new ServerSession({ profileId: 'alerts', http: createServerAxios(server.url, {}), credentials: store });
     await session.loginWithPassword('admin', TEST_ADMIN_PASSWORD, false);
 
@@ -56,7 +56,7 @@ describe('alert watch against a real server', () => {
       await until(() => opened && counts.length > 0);
       expect(firing.count()).toBe(1);
 
-      server.app.alerts.service.ingest([{ source: 'api', status: 'firing', severity: 'critical', labels: { alertname: 'ApiDown', target: 'api-1' }, annotations: { summary: 'API down on api-1' } }]);
+      await server.app.alerts.service.ingest([{ source: 'api', status: 'firing', severity: 'critical', labels: { alertname: 'ApiDown', target: 'api-1' }, annotations: { summary: 'API down on api-1' } }]);
       await until(() => critical.length === 1 && firing.count() === 2);
       expect(critical[0]).toMatchObject({ severity: 'critical', annotations: { summary: 'API down on api-1' } });
 

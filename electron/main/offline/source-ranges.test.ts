@@ -44,7 +44,7 @@ describe.skipIf(MISSING !== null)('keep offline: data-source queries of the metr
     const token = await server.tokenFor('admin');
     transport = fetchTransport(server.url, () => token);
     datasourceId = ((await transport({ method: 'POST', path: '/api/v1/datasources', body: { name: 'prom', type: 'prometheus', url: prometheus.url, scrapeIntervalSeconds: STEP } })) as { id: number }).id;
-    const [outcome] = server.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: 'SlowCheckout', target: 'web-1' }, startsAt: Date.now() - 2 * 3_600_000 }]);
+    const [outcome] = await server.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: 'SlowCheckout', target: 'web-1' }, startsAt: Date.now() - 2 * 3_600_000 }]);
     incidentId = outcome!.alert.incidentId!;
     await transport({ method: 'POST', path: `/api/v1/incidents/${incidentId}/source-queries`, body: { datasourceId, query: QUERY, title: 'latency' } });
     bundle = (await transport({ method: 'GET', path: `/api/v1/incidents/${incidentId}/export`, query: { format: 'json' } })) as IncidentBundle;
@@ -62,7 +62,7 @@ describe.skipIf(MISSING !== null)('keep offline: data-source queries of the metr
 
   it('a source that cannot answer fails "keep offline" and leaves the cache as it was', async () => {
     const dead = (await transport({ method: 'POST', path: '/api/v1/datasources', body: { name: 'dead', type: 'prometheus', url: 'http://127.0.0.1:9', timeoutSeconds: 2 } })) as { id: number };
-    const [outcome] = server.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: 'DiskFull', target: 'db-7' } }]);
+    const [outcome] = await server.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: 'DiskFull', target: 'db-7' } }]);
     const otherIncident = outcome!.alert.incidentId!;
     await transport({ method: 'POST', path: `/api/v1/incidents/${otherIncident}/source-queries`, body: { datasourceId: dead.id, query: 'up' } });
     await expect(keepIncidentOffline({ transport, cache }, otherIncident)).rejects.toMatchObject({ code: expect.stringMatching(/^E_/) });

@@ -43,7 +43,7 @@ describe('alert detail, silence preview and undo', () => {
 
   it('previews the alerts a silence would match, and undoes an expire', async () => {
     server = await startTestServer({ alerts: QUIET });
-    server.app.alerts.service.ingest([
+    await server.app.alerts.service.ingest([
       { source: 'api', status: 'firing', labels: { alertname: 'DiskFull', host: 'web-1' } },
       { source: 'api', status: 'firing', labels: { alertname: 'DiskFull', host: 'web-2' } },
       { source: 'api', status: 'firing', labels: { alertname: 'HighCpu', host: 'web-1' } },

@@ -1,6 +1,7 @@
 import type { AuditLog } from '../audit/store.ts';
 import type { ServerContext } from '../context.ts';
 import type { Feature } from '../core/feature.ts';
+import { SYSTEM } from '../core/actor.ts';
 import { unitRunner } from '../core/unit-of-work.ts';
 import type { MetricsQuery } from '../metrics/query.ts';
 import type { AlertNotifier, IncidentLinks } from './ports.ts';
@@ -58,15 +59,16 @@ export function createAlertsFeature(ctx: ServerContext, deps: AlertsDeps): Featu
   const settings = { ...DEFAULT_ALERTS_SETTINGS, ...deps.settings };
   const { alerts, silences } = deps.data;
   const rules = new RuleStore(ctx.sql);
-  const service = new AlertService({ alerts, silences, linker: deps.links, notifier: deps.notifier, audit: ctx.audit, run: unitRunner(ctx.db, ctx.events), now: ctx.now });
-  const evaluator = deps.metrics ? new RuleEvaluator(rules, deps.metrics, (events) => service.ingest(events)) : null;
+  const service = new AlertService({ alerts, silences, linker: deps.links, notifier: deps.notifier, audit: ctx.audit, run: unitRunner(ctx.sql, ctx.db, ctx.events), now: ctx.now });
+  const evaluator = deps.metrics ? new RuleEvaluator(rules, deps.metrics, (events, within) => service.ingest(events, SYSTEM, undefined, within)) : null;
   const alerting: AlertsService = { service, alerts, silences, rules, evaluator, metrics: deps.metrics ?? null, audit: ctx.audit, now: ctx.now };
 
   return {
     service: alerting,
     plugin: async (app) => {
-      const stopBackground = startAlertsBackground(ctx, alerting, settings);
-      app.addHook('onClose', async () => stopBackground());
+      const background = startAlertsBackground(ctx, alerting, settings);
+      app.addHook('onClose', async () => background.stop());
+      await background.ready;
       await app.register(alertRoutes, { alerting });
       await app.register(ruleRoutes, { alerting });
       await app.register(alertmanagerRoutes, { alerting });
@@ -75,17 +77,16 @@ export function createAlertsFeature(ctx: ServerContext, deps: AlertsDeps): Featu
 }
 
 /** Reconciles silences, turns anomalies into alerts, and runs upkeep and rule timers; answers how to stop. */
-function startAlertsBackground(ctx: ServerContext, { service, evaluator }: AlertsService, settings: AlertsSettings): () => void {
+function startAlertsBackground(ctx: ServerContext, { service, evaluator }: AlertsService, settings: AlertsSettings): { ready: Promise<void>; stop: () => Promise<void> } {
   // Reconcile silenced flags with the silences as stored (a crash may have come between
   // creating a silence and marking its alerts, or a silence may have ended while down).
-  service.applySilences();
+  // Awaited by `ready()` (the plugin), so tests and the first requests see the result.
+  const reconciled = service.applySilences().catch((error: unknown) => ctx.log.error({ err: error }, 'could not reconcile silenced alerts'));
   const unsubscribe = ctx.events.subscribe((event) => {
     if (event.type !== 'anomaly') return;
-    try {
-      service.ingest([anomalyToEvent(event.data, settings.anomalyQuietMs)]);
-    } catch (error) {
+    service.ingest([anomalyToEvent(event.data, settings.anomalyQuietMs)]).catch((error: unknown) => {
       ctx.log.error({ err: error, anomaly: event.data }, 'could not turn an anomaly into an alert');
-    }
+    });
   });
   const timers: NodeJS.Timeout[] = [];
   const every = (intervalMs: number, task: () => void, failure: string) => {
@@ -100,7 +101,19 @@ function startAlertsBackground(ctx: ServerContext, { service, evaluator }: Alert
     timer.unref();
     timers.push(timer);
   };
-  every(settings.sweepIntervalMs, () => service.sweep(), 'alert upkeep failed');
+  // Expiry and silence boundaries: the leader alone (with replicas), a pass at a time.
+  let sweeping: Promise<void> | undefined;
+  every(
+    settings.sweepIntervalMs,
+    () => {
+      if (!ctx.leadership.isLeader || sweeping) return;
+      sweeping = service
+        .sweep()
+        .catch((error: unknown) => ctx.log.error({ err: error }, 'alert upkeep failed'))
+        .finally(() => (sweeping = undefined));
+    },
+    'alert upkeep failed',
+  );
   // With replicas, the leader alone evaluates, so that a rule fires once, not once per replica.
   // A pass still running when the next tick comes is not overlapped (rules read from the database are awaited).
   if (evaluator) {
@@ -117,8 +130,12 @@ function startAlertsBackground(ctx: ServerContext, { service, evaluator }: Alert
       'rule evaluation failed',
     );
   }
-  return () => {
-    for (const timer of timers) clearInterval(timer);
-    unsubscribe();
+  return {
+    ready: reconciled,
+    stop: async () => {
+      for (const timer of timers) clearInterval(timer);
+      unsubscribe();
+      await sweeping;
+    },
   };
 }

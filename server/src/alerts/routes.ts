@@ -15,40 +15,40 @@ export const alertRoutes: FastifyPluginAsync<{ alerting: AlertsService }> = asyn
   registerRoutes(app, alertsRoutes, {
     list: async (request) => {
       const query = request.query;
-      const { items, total } = alerts.list(query);
+      const { items, total } = await alerts.list(query);
       return { items, total, limit: query.limit ?? 50, offset: query.offset ?? 0 };
     },
     push: async (request) => {
       const principal = principalOf(request);
-      const outcomes = service.ingest(request.body.alerts.map((alert) => ({ ...alert, source: 'api' as const })), actorOf(principal, request.ip));
+      const outcomes = await service.ingest(request.body.alerts.map((alert) => ({ ...alert, source: 'api' as const })), actorOf(principal, request.ip));
       audit.record({ actor: principal.name, actorKind: principal.kind, action: 'alert.ingest', target: 'integration:api', outcome: 'success', ip: request.ip, details: { count: outcomes.length } });
       return { alertIds: outcomes.map((outcome) => outcome?.alert.id ?? null) };
     },
     get: async (request) => {
-      const alert = alerts.byId(request.params.id);
+      const alert = await alerts.byId(request.params.id);
       if (!alert) throw new AppError('E_NOT_FOUND', `No alert ${request.params.id}.`);
       const { expiresAt: _expiresAt, ...rest } = alert;
       return rest;
     },
     history: async (request) => {
-      if (!alerts.byId(request.params.id)) throw new AppError('E_NOT_FOUND', `No alert ${request.params.id}.`);
+      if (!(await alerts.byId(request.params.id))) throw new AppError('E_NOT_FOUND', `No alert ${request.params.id}.`);
       return alerts.history(request.params.id);
     },
     acknowledge: async (request) => service.acknowledge(request.params.id, actor(request), request.body.comment, request.body.owner),
     unacknowledge: async (request) => service.unacknowledge(request.params.id, actor(request), request.body.comment),
     resolve: async (request) => service.resolve(request.params.id, actor(request), request.body.comment),
     detail: async (request) => {
-      const stored = alerts.byId(request.params.id);
+      const stored = await alerts.byId(request.params.id);
       if (!stored) throw new AppError('E_NOT_FOUND', `No alert ${request.params.id}.`);
       const { expiresAt: _expiresAt, ...alert } = stored;
-      return { alert, history: alerts.history(alert.id), silences: silences.matchingAny(alert.labels, now()) };
+      return { alert, history: await alerts.history(alert.id), silences: await silences.matchingAny(alert.labels, now()) };
     },
   });
 
   registerRoutes(app, silencesRoutes, {
     list: async (request) => silences.list(request.query, now()),
     get: async (request) => {
-      const silence = silences.byId(request.params.id, now());
+      const silence = await silences.byId(request.params.id, now());
       if (!silence) throw new AppError('E_NOT_FOUND', `No silence ${request.params.id}.`);
       return silence;
     },

@@ -6,10 +6,11 @@ import { describeAlert } from './describe.ts';
 import type { AlertNotifier, IncidentLinks } from './ports.ts';
 import { SYSTEM, type Actor } from '../core/actor.ts';
 import { fingerprint } from './fingerprint.ts';
-import type { AlertStore } from './store.ts';
+import type { AlertStore, StoredAlert } from './store.ts';
 import type { SilenceStore } from './silences.ts';
 import { MatcherError } from './matchers.ts';
 import type { UnitOfWork, UnitRunner } from '../core/unit-of-work.ts';
+import type { Executor } from '../db/sql/statement.ts';
 
 export interface AlertServiceDeps {
   alerts: AlertStore;
@@ -20,8 +21,6 @@ export interface AlertServiceDeps {
   run: UnitRunner;
   now: () => number;
 }
-
-type StoredAlert = Alert & { expiresAt: number | null };
 
 /** What ingest did with one event: the alert, or null for a resolution of an alert we never saw. */
 export type IngestOutcome = { alert: Alert; action: AlertEventData['action'] | 'unchanged' } | null;
@@ -37,11 +36,16 @@ function severityOf(event: AlertEvent): Severity | undefined {
 
 const DEFAULT_SEVERITY: Severity = 'warning';
 
+/** Expiry and silence re-evaluation take turns across replicas on this lock name. */
+const SWEEP_LOCK = 'alerts:sweep';
+
 /**
  * The alert lifecycle. Every source (anomalies, threshold rules, Alertmanager, the API)
- * goes through `ingest`, one SQLite transaction per batch: fingerprint de-duplication,
- * silences, grouping into incidents, history, timeline, notification queue, and the
- * stream events published after the commit.
+ * goes through `ingest`, one transaction per batch on the shared query layer: fingerprint
+ * de-duplication, silences, grouping into incidents, history, timeline, notification
+ * queue, and the stream events published after the commit. On PostgreSQL a batch first
+ * takes advisory locks on its fingerprints and incident groups (`UnitOfWork.serialise`),
+ * so two replicas ingesting the same alert take turns: one creates it, the other sees it.
  */
 export class AlertService {
   readonly #deps: AlertServiceDeps;
@@ -56,27 +60,37 @@ export class AlertService {
    * One transaction for the whole batch (a webhook POST): every alert, its history, its
    * incident and timeline entries are durable when this returns, and the stream hears of
    * them after the commit. The batch's alerts are read in one query, not one each.
+   * `within`: a transaction of the caller's to run in (a rule's evaluation), instead of one
+   * of its own.
    */
-  ingest(events: readonly AlertEvent[], actor: Actor = SYSTEM, alsoRecord?: (outcomes: IngestOutcome[]) => void): IngestOutcome[] {
-    return this.#deps.run((unit) => {
+  async ingest(events: readonly AlertEvent[], actor: Actor = SYSTEM, alsoRecord?: (outcomes: IngestOutcome[]) => void, within?: Executor): Promise<IngestOutcome[]> {
+    return this.#deps.run(async (unit) => {
+      const alerts = this.#deps.alerts.in(unit);
       const fingerprints = events.map((event) => fingerprint(event.labels));
-      const known = this.#deps.alerts.byFingerprints(fingerprints);
+      // Replicas: one batch at a time per alert and per incident group (no-op on SQLite).
+      await unit.serialise([
+        ...fingerprints.map((fp) => `alert:${fp}`),
+        ...events.filter((event) => event.status === 'firing').map((event) => this.#deps.linker.groupLock(event.labels, event.group)),
+      ]);
+      await this.#deps.silences.refresh(this.#deps.now(), unit);
+      const known = await alerts.byFingerprints(fingerprints);
       const handled = new Set<string>();
-      const outcomes = events.map((event, i) => {
+      const outcomes: IngestOutcome[] = [];
+      for (const [i, event] of events.entries()) {
         const fp = fingerprints[i]!;
         // A second event for the same alert in this batch reads it again, as the first left it.
-        const existing = handled.has(fp) ? this.#deps.alerts.byFingerprint(fp) : known.get(fp);
+        const existing = handled.has(fp) ? await alerts.byFingerprint(fp) : known.get(fp);
         handled.add(fp);
-        return this.#ingestOne(event, fp, existing, actor, unit);
-      });
+        outcomes.push(await this.#ingestOne(event, fp, existing, actor, unit, alerts));
+      }
       // The caller's record of the batch (the receiver's audit entry) commits with it.
       alsoRecord?.(outcomes);
       return outcomes;
-    });
+    }, within);
   }
 
-  #ingestOne(event: AlertEvent, fp: string, existing: StoredAlert | undefined, actor: Actor, unit: UnitOfWork): IngestOutcome {
-    const { alerts, silences } = this.#deps;
+  async #ingestOne(event: AlertEvent, fp: string, existing: StoredAlert | undefined, actor: Actor, unit: UnitOfWork, alerts: AlertStore): Promise<IngestOutcome> {
+    const { silences } = this.#deps;
     const now = this.#deps.now();
     const labels = event.labels;
     const annotations = { ...(existing?.annotations ?? {}), ...(event.annotations ?? {}) };
@@ -87,14 +101,14 @@ export class AlertService {
     if (event.status === 'resolved') {
       if (!existing || existing.state === 'resolved') return existing ? { alert: stripExpiry(existing), action: 'unchanged' } : null;
       const resolved = { ...existing, state: 'resolved' as const, annotations, endsAt: Math.min(event.endsAt ?? now, now), expiresAt: null, lastSeenAt: now };
-      return { alert: this.#transition(existing, resolved, actor, null, unit, now), action: 'resolved' };
+      return { alert: await this.#transition(existing, resolved, actor, null, unit, now), action: 'resolved' };
     }
 
     if (!existing) {
       const silencedBy = silences.matching(labels, now);
       // Usually the alert joins an open incident: written with it, not inserted and then linked.
-      const joined = this.#deps.linker.joinOpen(labels, now, unit, event.group);
-      const created = alerts.insert(
+      const joined = await this.#deps.linker.joinOpen(labels, now, unit, event.group);
+      const created = await alerts.insert(
         {
           fingerprint: fp,
           source: event.source,
@@ -116,8 +130,8 @@ export class AlertService {
         },
         now,
       );
-      alerts.recordTransition(created.id, now, null, 'firing', actor, null);
-      return { alert: this.#startEpisode({ ...created, expiresAt }, event, actor, unit, now, 'created', joined), action: 'created' };
+      await alerts.recordTransition(created.id, now, null, 'firing', actor, null);
+      return { alert: await this.#startEpisode({ ...created, expiresAt }, event, actor, unit, now, 'created', joined), action: 'created' };
     }
 
     if (existing.state === 'resolved') {
@@ -138,17 +152,17 @@ export class AlertService {
         ackComment: null,
         generatorUrl: event.generatorUrl ?? existing.generatorUrl,
       };
-      alerts.recordTransition(existing.id, now, 'resolved', 'firing', actor, null);
-      return { alert: this.#startEpisode(refired, event, actor, unit, now, 'refired'), action: 'refired' };
+      await alerts.recordTransition(existing.id, now, 'resolved', 'firing', actor, null);
+      return { alert: await this.#startEpisode(refired, event, actor, unit, now, 'refired'), action: 'refired' };
     }
 
     // A repeat of a firing alert: the same alert, refreshed; no history, no notification.
-    const repeated = alerts.save(
+    const repeated = await alerts.save(
       { ...existing, severity, annotations, expiresAt: expiresAt ?? existing.expiresAt, lastSeenAt: now, occurrences: existing.occurrences + 1 },
       now,
     );
     if (repeated.incidentId !== null && severityRank(severity) > severityRank(existing.severity)) {
-      this.#deps.linker.raiseSeverity(repeated.incidentId, repeated, now, unit);
+      await this.#deps.linker.raiseSeverity(repeated.incidentId, repeated, now, unit);
       this.#deps.linker.touch(repeated.incidentId, now, unit);
     }
     unit.publish({ type: 'alert', data: { action: 'updated', alert: repeated } });
@@ -159,16 +173,17 @@ export class AlertService {
    * A new firing episode: join an incident, write the timeline, notify unless silenced.
    * `joined`: the open incident a new alert was already written with.
    */
-  #startEpisode(alert: StoredAlert, event: AlertEvent, actor: Actor, unit: UnitOfWork, now: number, action: 'created' | 'refired', joined?: number): Alert {
+  async #startEpisode(alert: StoredAlert, event: AlertEvent, actor: Actor, unit: UnitOfWork, now: number, action: 'created' | 'refired', joined?: number): Promise<Alert> {
     const { linker } = this.#deps;
-    const incidentId = joined ?? linker.attach(alert, now, unit, event.group);
+    const alerts = this.#deps.alerts.in(unit);
+    const incidentId = joined ?? (await linker.attach(alert, now, unit, event.group));
     // A new alert's row is written already (with its incident when it joined one; else it
     // only lacks the incident); a refired one is not.
     const saved =
-      action === 'refired' ? this.#deps.alerts.save({ ...alert, incidentId }, now)
+      action === 'refired' ? await alerts.save({ ...alert, incidentId }, now)
       : joined !== undefined ? stripExpiry(alert)
-      : this.#deps.alerts.linkIncident(alert, incidentId, now);
-    linker.note(incidentId, unit, {
+      : await alerts.linkIncident(alert, incidentId, now);
+    await linker.note(incidentId, unit, {
       ts: now,
       kind: 'alert_firing',
       actor,
@@ -177,7 +192,7 @@ export class AlertService {
       data: { source: event.source, fingerprint: saved.fingerprint, labels: saved.labels, silenced: saved.silenced },
     });
     if (event.source === 'anomaly' && saved.annotations.explanation) {
-      linker.note(incidentId, unit, {
+      await linker.note(incidentId, unit, {
         ts: now,
         kind: 'anomaly',
         actor: SYSTEM,
@@ -186,23 +201,24 @@ export class AlertService {
         data: { explanation: saved.annotations.explanation, score: saved.annotations.score, threshold: saved.annotations.threshold },
       });
     }
-    linker.raiseSeverity(incidentId, saved, now, unit);
+    await linker.raiseSeverity(incidentId, saved, now, unit);
     linker.touch(incidentId, now, unit);
-    this.#notify(saved, 'firing', unit, now);
+    await this.#notify(saved, 'firing', unit, now);
     unit.publish({ type: 'alert', data: { action, alert: saved } });
     return saved;
   }
 
-  #notify(alert: Alert, event: 'firing' | 'resolved', unit: UnitOfWork, now: number): void {
+  async #notify(alert: Alert, event: 'firing' | 'resolved', unit: UnitOfWork, now: number): Promise<void> {
     if (alert.silenced) return;
-    this.#deps.notifier.notify(alert, event, unit, now);
+    await this.#deps.notifier.notify(alert, event, unit, now);
   }
 
   /** Saves a state change with its history, timeline entry, notification and stream event. */
-  #transition(before: StoredAlert, after: StoredAlert, actor: Actor, comment: string | null, unit: UnitOfWork, now: number): Alert {
-    const { alerts, linker } = this.#deps;
-    const saved = alerts.save(after, now);
-    alerts.recordTransition(saved.id, now, before.state, saved.state, actor, comment);
+  async #transition(before: StoredAlert, after: StoredAlert, actor: Actor, comment: string | null, unit: UnitOfWork, now: number): Promise<Alert> {
+    const { linker } = this.#deps;
+    const alerts = this.#deps.alerts.in(unit);
+    const saved = await alerts.save(after, now);
+    await alerts.recordTransition(saved.id, now, before.state, saved.state, actor, comment);
     const action = actionFor(before.state, saved.state);
     if (saved.incidentId !== null) {
       const who = actor.kind === 'system' ? '' : ` by ${actor.name}`;
@@ -211,7 +227,7 @@ export class AlertService {
         acknowledged: `${describeAlert(saved)} acknowledged by ${saved.acknowledgedBy ?? actor.name}`,
         unacknowledged: `${describeAlert(saved)} un-acknowledged${who}`,
       };
-      linker.note(saved.incidentId, unit, {
+      await linker.note(saved.incidentId, unit, {
         ts: now,
         kind: `alert_${action}`,
         actor,
@@ -220,43 +236,43 @@ export class AlertService {
         data: { from: before.state, to: saved.state, ...(comment ? { comment } : {}) },
       });
       linker.touch(saved.incidentId, now, unit);
-      if (action === 'resolved') linker.alertResolved(saved.incidentId, saved, now, unit);
+      if (action === 'resolved') await linker.alertResolved(saved.incidentId, saved, now, unit);
     }
-    if (action === 'resolved') this.#notify(saved, 'resolved', unit, now);
+    if (action === 'resolved') await this.#notify(saved, 'resolved', unit, now);
     unit.publish({ type: 'alert', data: { action, alert: saved } });
     return saved;
   }
 
-  acknowledge(id: number, actor: Actor, comment: string, owner?: string): Alert {
-    return this.#deps.run((unit) => {
+  async acknowledge(id: number, actor: Actor, comment: string, owner?: string): Promise<Alert> {
+    return this.#deps.run(async (unit) => {
       const now = this.#deps.now();
-      const alert = this.#require(id);
+      const alert = await this.#require(id, unit);
       if (alert.state === 'resolved') throw new AppError('E_CONFLICT', 'A resolved alert cannot be acknowledged.', { state: alert.state });
       const after = { ...alert, state: 'acknowledged' as const, acknowledgedBy: owner ?? actor.name, acknowledgedAt: now, ackComment: comment };
-      const saved = this.#transition(alert, after, actor, comment, unit, now);
+      const saved = await this.#transition(alert, after, actor, comment, unit, now);
       this.#audit(actor, 'alert.acknowledge', id, { owner: after.acknowledgedBy, comment });
       return saved;
     });
   }
 
-  unacknowledge(id: number, actor: Actor, comment?: string): Alert {
-    return this.#deps.run((unit) => {
+  async unacknowledge(id: number, actor: Actor, comment?: string): Promise<Alert> {
+    return this.#deps.run(async (unit) => {
       const now = this.#deps.now();
-      const alert = this.#require(id);
+      const alert = await this.#require(id, unit);
       if (alert.state !== 'acknowledged') throw new AppError('E_CONFLICT', 'Only an acknowledged alert can be un-acknowledged.', { state: alert.state });
       const after = { ...alert, state: 'firing' as const, acknowledgedBy: null, acknowledgedAt: null, ackComment: null };
-      const saved = this.#transition(alert, after, actor, comment ?? null, unit, now);
+      const saved = await this.#transition(alert, after, actor, comment ?? null, unit, now);
       this.#audit(actor, 'alert.unacknowledge', id, { comment });
       return saved;
     });
   }
 
-  resolve(id: number, actor: Actor, comment?: string): Alert {
-    return this.#deps.run((unit) => {
+  async resolve(id: number, actor: Actor, comment?: string): Promise<Alert> {
+    return this.#deps.run(async (unit) => {
       const now = this.#deps.now();
-      const alert = this.#require(id);
+      const alert = await this.#require(id, unit);
       if (alert.state === 'resolved') throw new AppError('E_CONFLICT', 'The alert is already resolved.', { state: alert.state });
-      const saved = this.#transition(alert, { ...alert, state: 'resolved', endsAt: now, expiresAt: null }, actor, comment ?? null, unit, now);
+      const saved = await this.#transition(alert, { ...alert, state: 'resolved', endsAt: now, expiresAt: null }, actor, comment ?? null, unit, now);
       this.#audit(actor, 'alert.resolve', id, { comment });
       return saved;
     });
@@ -264,41 +280,56 @@ export class AlertService {
 
   /**
    * Periodic upkeep: resolves alerts whose source promised news and sent none, and
-   * re-evaluates silenced flags when a silence started or ended.
+   * re-evaluates silenced flags when a silence started or ended. With replicas the leader
+   * alone sweeps (feature.ts); the silences are re-read first, as another replica may have
+   * changed them.
    */
-  sweep(): void {
+  async sweep(): Promise<void> {
     const now = this.#deps.now();
-    const boundary = this.#deps.silences.nextBoundary(this.#lastSweep);
+    // A boundary of the index as it was (a silence that has just ended leaves the index when
+    // it is re-read) or as it is now (one another replica created).
+    const known = this.#deps.silences.nextBoundary(this.#lastSweep);
+    await this.#deps.silences.refresh(now);
+    const fresh = this.#deps.silences.nextBoundary(this.#lastSweep);
+    const boundary = known === null ? fresh : fresh === null ? known : Math.min(known, fresh);
     this.#lastSweep = now;
     if (boundary !== null && boundary <= now) {
-      this.#deps.silences.reload(now);
-      this.applySilences();
+      await this.#deps.silences.reload(now);
+      await this.applySilences();
     }
-    const expired = this.#deps.alerts.expired(now);
-    if (expired.length > 0) {
-      this.#deps.run((unit) => {
-        for (const alert of expired) {
-          this.#transition(alert, { ...alert, state: 'resolved', endsAt: alert.expiresAt ?? now, expiresAt: null }, SYSTEM, 'No update from the source before it expired.', unit, now);
-        }
-      });
-    }
+    // Most sweeps find nothing: one indexed read, no transaction.
+    if ((await this.#deps.alerts.expired(now)).length === 0) return;
+    await this.#deps.run(async (unit) => {
+      await unit.serialise([SWEEP_LOCK]);
+      // Read again in the transaction: an alert refreshed meanwhile is no longer expired.
+      for (const alert of await this.#deps.alerts.in(unit).expired(now)) {
+        await this.#transition(alert, { ...alert, state: 'resolved', endsAt: alert.expiresAt ?? now, expiresAt: null }, SYSTEM, 'No update from the source before it expired.', unit, now);
+      }
+    });
   }
 
-  /** Re-computes which silences cover each unresolved alert; marks and unmarks them. */
-  applySilences(actor: Actor = SYSTEM): void {
-    this.#deps.run((unit) => {
+  /**
+   * Re-computes which silences cover each unresolved alert; marks and unmarks them. On
+   * PostgreSQL two replicas doing it at once (a silence created on each) take turns, and
+   * the second finds the flags already right.
+   */
+  async applySilences(actor: Actor = SYSTEM): Promise<void> {
+    await this.#deps.run(async (unit) => {
+      await unit.serialise([SWEEP_LOCK]);
       const now = this.#deps.now();
-      for (const alert of this.#deps.alerts.active()) {
+      await this.#deps.silences.refresh(now, unit);
+      const alerts = this.#deps.alerts.in(unit);
+      for (const alert of await alerts.active()) {
         const silencedBy = this.#deps.silences.matching(alert.labels, now);
         if (silencedBy.join(',') === alert.silencedBy.join(',')) continue;
-        const saved = this.#deps.alerts.save({ ...alert, silencedBy }, now);
+        const saved = await alerts.save({ ...alert, silencedBy }, now);
         if (saved.silenced === alert.silenced) {
           unit.publish({ type: 'alert', data: { action: 'updated', alert: saved } });
           continue;
         }
         const action = saved.silenced ? 'silenced' : 'unsilenced';
         if (saved.incidentId !== null) {
-          this.#deps.linker.note(saved.incidentId, unit, {
+          await this.#deps.linker.note(saved.incidentId, unit, {
             ts: now,
             kind: `alert_${action}`,
             actor,
@@ -312,7 +343,7 @@ export class AlertService {
     });
   }
 
-  createSilence(input: CreateSilenceRequest, actor: Actor): Silence {
+  async createSilence(input: CreateSilenceRequest, actor: Actor): Promise<Silence> {
     const now = this.#deps.now();
     const startsAt = input.startsAt ?? now;
     const endsAt = input.endsAt ?? (input.durationSeconds !== undefined ? startsAt + input.durationSeconds * 1000 : undefined);
@@ -320,29 +351,29 @@ export class AlertService {
     if (endsAt <= startsAt || endsAt <= now) throw new AppError('E_VALIDATION', 'The silence must end after it starts and in the future.');
     let silence: Silence;
     try {
-      silence = this.#deps.silences.create({ matchers: input.matchers, startsAt, endsAt, createdBy: actor.name, comment: input.comment }, now);
+      silence = await this.#deps.silences.create({ matchers: input.matchers, startsAt, endsAt, createdBy: actor.name, comment: input.comment }, now);
     } catch (error) {
       if (error instanceof MatcherError) throw new AppError('E_VALIDATION', error.message);
       throw error;
     }
     this.#deps.audit.record({ actor: actor.name, actorKind: actor.kind, action: 'silence.create', target: `silence:${silence.id}`, outcome: 'success', ip: actor.ip ?? null, details: { matchers: input.matchers, startsAt, endsAt, comment: input.comment } });
-    this.applySilences(actor);
+    await this.applySilences(actor);
     return silence;
   }
 
-  expireSilence(id: number, actor: Actor): Silence {
+  async expireSilence(id: number, actor: Actor): Promise<Silence> {
     const now = this.#deps.now();
-    const current = this.#deps.silences.byId(id, now);
+    const current = await this.#deps.silences.byId(id, now);
     if (!current) throw new AppError('E_NOT_FOUND', `No silence ${id}.`);
     if (current.state === 'expired') throw new AppError('E_CONFLICT', 'The silence has already expired.');
-    const silence = this.#deps.silences.expire(id, actor.name, now)!;
+    const silence = (await this.#deps.silences.expire(id, actor.name, now))!;
     this.#deps.audit.record({ actor: actor.name, actorKind: actor.kind, action: 'silence.expire', target: `silence:${id}`, outcome: 'success', ip: actor.ip ?? null });
-    this.applySilences(actor);
+    await this.applySilences(actor);
     return silence;
   }
 
-  #require(id: number): StoredAlert {
-    const alert = this.#deps.alerts.byId(id);
+  async #require(id: number, unit: UnitOfWork): Promise<StoredAlert> {
+    const alert = await this.#deps.alerts.in(unit).byId(id);
     if (!alert) throw new AppError('E_NOT_FOUND', `No alert ${id}.`);
     return alert;
   }

@@ -21,7 +21,7 @@ export interface SilenceToolsDeps {
 }
 
 /** What the silence form shows before creating: the unresolved alerts these matchers would silence. */
-export function previewSilence({ alerts }: Pick<SilenceToolsDeps, 'alerts'>, matchers: readonly Matcher[]): SilencePreview {
+export async function previewSilence({ alerts }: Pick<SilenceToolsDeps, 'alerts'>, matchers: readonly Matcher[]): Promise<SilencePreview> {
   let test: (labels: Alert['labels']) => boolean;
   try {
     test = compileMatchers(matchers);
@@ -29,7 +29,7 @@ export function previewSilence({ alerts }: Pick<SilenceToolsDeps, 'alerts'>, mat
     if (error instanceof MatcherError) throw new AppError('E_VALIDATION', error.message);
     throw error;
   }
-  const matched = alerts.active().filter((alert) => test(alert.labels));
+  const matched = (await alerts.active()).filter((alert) => test(alert.labels));
   matched.sort((a, b) => b.startsAt - a.startsAt || b.id - a.id);
   return { alerts: matched.slice(0, PREVIEW_LIMIT).map(({ expiresAt: _expiresAt, ...alert }) => alert), total: matched.length };
 }
@@ -38,16 +38,16 @@ export function previewSilence({ alerts }: Pick<SilenceToolsDeps, 'alerts'>, mat
  * Undo of "expire": the console offers it for a few seconds after an expire, sending back
  * the end the silence had. Only a silence someone ended early can be restored.
  */
-export function restoreSilence(deps: SilenceToolsDeps, id: number, endsAt: number, actor: Actor): Silence {
+export async function restoreSilence(deps: SilenceToolsDeps, id: number, endsAt: number, actor: Actor): Promise<Silence> {
   const now = deps.now();
-  const current = deps.silences.byId(id, now);
+  const current = await deps.silences.byId(id, now);
   if (!current) throw new AppError('E_NOT_FOUND', `No silence ${id}.`);
   if (current.state !== 'expired' || current.expiredBy === null) throw new AppError('E_CONFLICT', 'Only a silence that was expired early can be restored.');
   if (endsAt <= now || endsAt > now + MAX_SILENCE_MS) {
     throw new AppError('E_VALIDATION', 'endsAt must be in the future (at most 366 days ahead).', [{ path: '/endsAt', message: 'must be in the future' }]);
   }
-  if (!deps.silences.restore(id, endsAt, now)) throw new AppError('E_CONFLICT', 'The silence changed meanwhile; reload and try again.');
+  if (!(await deps.silences.restore(id, endsAt, now))) throw new AppError('E_CONFLICT', 'The silence changed meanwhile; reload and try again.');
   deps.audit.record({ actor: actor.name, actorKind: actor.kind, action: 'silence.restore', target: `silence:${id}`, outcome: 'success', ip: actor.ip ?? null, details: { endsAt } });
-  deps.service.applySilences(actor);
-  return deps.silences.byId(id, deps.now())!;
+  await deps.service.applySilences(actor);
+  return (await deps.silences.byId(id, deps.now()))!;
 }

@@ -1,8 +1,11 @@
-import type { Db } from '../db/database.ts';
+import type { Selectable } from 'kysely';
 import type { Labels, Matcher, Silence, SilenceListQuery, SilenceState } from '../../../shared/api/alerts.ts';
+import type { SqlDatabase } from '../db/sql/open.ts';
+import type { SilencesTable } from '../db/sql/schema.ts';
+import { statement, type SqlRunner } from '../db/sql/statement.ts';
 import { compileMatchers, type CompiledMatcher } from './matchers.ts';
 
-type Row = Record<string, unknown>;
+type Row = Selectable<SilencesTable>;
 
 export function silenceState(startsAt: number, endsAt: number, now: number): SilenceState {
   if (now < startsAt) return 'pending';
@@ -11,15 +14,15 @@ export function silenceState(startsAt: number, endsAt: number, now: number): Sil
 
 function toSilence(row: Row, now: number): Silence {
   return {
-    id: row.id as number,
-    matchers: JSON.parse(row.matchers as string) as Matcher[],
-    startsAt: row.starts_at as number,
-    endsAt: row.ends_at as number,
-    createdBy: row.created_by as string,
-    comment: row.comment as string,
-    createdAt: row.created_at as number,
-    expiredBy: row.expired_by as string | null,
-    state: silenceState(row.starts_at as number, row.ends_at as number, now),
+    id: row.id,
+    matchers: JSON.parse(row.matchers) as Matcher[],
+    startsAt: row.starts_at,
+    endsAt: row.ends_at,
+    createdBy: row.created_by,
+    comment: row.comment,
+    createdAt: row.created_at,
+    expiredBy: row.expired_by,
+    state: silenceState(row.starts_at, row.ends_at, now),
   };
 }
 
@@ -31,29 +34,51 @@ export interface NewSilence {
   comment: string;
 }
 
+const liveSince = statement((db, now: number) => db.selectFrom('silences').selectAll().where('ends_at', '>', now), [0] as [number]);
+
 /**
- * Silences in SQLite plus an in-memory index of the ones that are not over yet, so that
- * matching an incoming alert costs no query.
+ * Silences on the shared query layer, plus an in-memory index of the ones that are not over
+ * yet, so that matching an incoming alert costs no query per alert. The index is rebuilt
+ * after every change this process makes; on PostgreSQL another replica may change
+ * silences too, so `refresh` re-reads it (one query per ingest batch and per sweep), while
+ * on SQLite this process makes every change and `refresh` reads only the first time.
  */
 export class SilenceStore {
-  readonly #db: Db;
+  readonly #sql: SqlDatabase;
   #live: Array<{ silence: Silence; test: CompiledMatcher }> = [];
+  #loaded = false;
+  /** Compiled matchers by silence id (a silence's matchers never change). */
+  #compiled = new Map<number, CompiledMatcher>();
 
-  constructor(db: Db, now: number) {
-    this.#db = db;
-    this.reload(now);
+  constructor(database: SqlDatabase) {
+    this.#sql = database;
+  }
+
+  get #runner(): SqlRunner {
+    return { dialect: this.#sql.dialect, db: this.#sql.db };
+  }
+
+  /** Makes the index current: always on PostgreSQL, once on SQLite. `runner`: a unit's transaction. */
+  async refresh(now: number, runner: SqlRunner = this.#runner): Promise<void> {
+    if (this.#sql.dialect === 'sqlite' && this.#loaded) return;
+    await this.reload(now, runner);
   }
 
   /** Rebuilds the index of pending and active silences. */
-  reload(now: number): void {
-    const rows = this.#db.prepare('SELECT * FROM silences WHERE ends_at > ?').all(now) as Row[];
+  async reload(now: number, runner: SqlRunner = this.#runner): Promise<void> {
+    const rows = await liveSince.all(runner, now);
+    const compiled = new Map<number, CompiledMatcher>();
     this.#live = rows.map((row) => {
       const silence = toSilence(row, now);
-      return { silence, test: compileMatchers(silence.matchers) };
+      const test = this.#compiled.get(silence.id) ?? compileMatchers(silence.matchers);
+      compiled.set(silence.id, test);
+      return { silence, test };
     });
+    this.#compiled = compiled;
+    this.#loaded = true;
   }
 
-  /** Ids of the silences active at `now` that match these labels. */
+  /** Ids of the silences active at `now` that match these labels (from the index: `refresh` first). */
   matching(labels: Labels, now: number): number[] {
     const ids: number[] = [];
     for (const { silence, test } of this.#live) {
@@ -63,15 +88,22 @@ export class SilenceStore {
   }
 
   /** Pending and active silences whose matchers match these labels, whether or not they have started. */
-  matchingAny(labels: Labels, now: number): Silence[] {
+  async matchingAny(labels: Labels, now: number): Promise<Silence[]> {
+    await this.refresh(now);
     return this.#live.filter(({ silence, test }) => now < silence.endsAt && test(labels)).map(({ silence }) => ({ ...silence, state: silenceState(silence.startsAt, silence.endsAt, now) }));
   }
 
   /** Undoes an early expire: the silence runs again until `endsAt`. False when it was not expired by someone. */
-  restore(id: number, endsAt: number, now: number): boolean {
-    const changed = this.#db.prepare('UPDATE silences SET ends_at = ?, expired_by = NULL WHERE id = ? AND expired_by IS NOT NULL AND ends_at <= ?').run(endsAt, id, now).changes;
-    this.reload(now);
-    return changed > 0;
+  async restore(id: number, endsAt: number, now: number): Promise<boolean> {
+    const result = await this.#sql.db
+      .updateTable('silences')
+      .set({ ends_at: endsAt, expired_by: null })
+      .where('id', '=', id)
+      .where('expired_by', 'is not', null)
+      .where('ends_at', '<=', now)
+      .executeTakeFirst();
+    await this.reload(now);
+    return Number(result.numUpdatedRows) > 0;
   }
 
   /** The next time a silence starts or ends, when the silenced flags must be re-evaluated. */
@@ -83,48 +115,46 @@ export class SilenceStore {
     return next;
   }
 
-  create(input: NewSilence, now: number): Silence {
+  async create(input: NewSilence, now: number): Promise<Silence> {
     compileMatchers(input.matchers);
-    const id = Number(
-      this.#db
-        .prepare('INSERT INTO silences (matchers, starts_at, ends_at, created_by, comment, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(JSON.stringify(input.matchers), input.startsAt, input.endsAt, input.createdBy, input.comment, now).lastInsertRowid,
-    );
-    this.reload(now);
-    return this.byId(id, now)!;
+    const row = await this.#sql.db
+      .insertInto('silences')
+      .values({ matchers: JSON.stringify(input.matchers), starts_at: input.startsAt, ends_at: input.endsAt, created_by: input.createdBy, comment: input.comment, created_at: now })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await this.reload(now);
+    return toSilence(row, now);
   }
 
   /** Ends a silence now; the record stays, listed as expired, with who ended it. */
-  expire(id: number, by: string, now: number): Silence | undefined {
-    this.#db.prepare('UPDATE silences SET ends_at = ?, expired_by = ? WHERE id = ? AND ends_at > ?').run(now, by, id, now);
-    this.reload(now);
+  async expire(id: number, by: string, now: number): Promise<Silence | undefined> {
+    await this.#sql.db.updateTable('silences').set({ ends_at: now, expired_by: by }).where('id', '=', id).where('ends_at', '>', now).execute();
+    await this.reload(now);
     return this.byId(id, now);
   }
 
-  byId(id: number, now: number): Silence | undefined {
-    const row = this.#db.prepare('SELECT * FROM silences WHERE id = ?').get(id) as Row | undefined;
+  async byId(id: number, now: number): Promise<Silence | undefined> {
+    const row = await this.#sql.db.selectFrom('silences').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toSilence(row, now) : undefined;
   }
 
-  byIds(ids: readonly number[], now: number): Silence[] {
+  async byIds(ids: readonly number[], now: number, runner: SqlRunner = this.#runner): Promise<Silence[]> {
     if (ids.length === 0) return [];
-    const rows = this.#db.prepare(`SELECT * FROM silences WHERE id IN (${ids.map(() => '?').join(',')}) ORDER BY id`).all(...ids) as Row[];
+    const rows = await runner.db.selectFrom('silences').selectAll().where('id', 'in', ids).orderBy('id').execute();
     return rows.map((row) => toSilence(row, now));
   }
 
-  list(query: SilenceListQuery, now: number): { items: Silence[]; total: number } {
+  async list(query: SilenceListQuery, now: number): Promise<{ items: Silence[]; total: number }> {
     const states = new Set((query.state ?? 'pending,active,expired').split(','));
-    const conditions = {
-      pending: { sql: 'starts_at > @now', wanted: states.has('pending') },
-      active: { sql: '(starts_at <= @now AND ends_at > @now)', wanted: states.has('active') },
-      expired: { sql: 'ends_at <= @now', wanted: states.has('expired') },
-    };
-    const clause = `WHERE ${Object.values(conditions).filter((c) => c.wanted).map((c) => c.sql).join(' OR ')}`;
-    const args = { now };
-    const total = (this.#db.prepare(`SELECT count(*) AS n FROM silences ${clause}`).get(args) as { n: number }).n;
-    const rows = this.#db
-      .prepare(`SELECT * FROM silences ${clause} ORDER BY ends_at DESC, id DESC LIMIT @limit OFFSET @offset`)
-      .all({ ...args, limit: query.limit ?? 100, offset: query.offset ?? 0 }) as Row[];
-    return { items: rows.map((row) => toSilence(row, now)), total };
+    const filtered = this.#sql.db.selectFrom('silences').where((eb) =>
+      eb.or([
+        ...(states.has('pending') ? [eb('starts_at', '>', now)] : []),
+        ...(states.has('active') ? [eb.and([eb('starts_at', '<=', now), eb('ends_at', '>', now)])] : []),
+        ...(states.has('expired') ? [eb('ends_at', '<=', now)] : []),
+      ]),
+    );
+    const { n } = await filtered.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const rows = await filtered.selectAll().orderBy('ends_at', 'desc').orderBy('id', 'desc').limit(query.limit ?? 100).offset(query.offset ?? 0).execute();
+    return { items: rows.map((row) => toSilence(row, now)), total: Number(n) };
   }
 }

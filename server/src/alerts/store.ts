@@ -1,44 +1,49 @@
-import type { Db } from '../db/database.ts';
-import { containsPattern, WhereClause } from '../db/where-clause.ts';
+import { sql, type Expression, type ExpressionBuilder, type Selectable, type SqlBool } from 'kysely';
+import { containsPattern } from '../db/where-clause.ts';
 import type { Alert, AlertHistoryEntry, AlertListQuery, AlertSource, AlertState, Labels, Severity } from '../../../shared/api/alerts.ts';
 import type { Actor } from '../core/actor.ts';
+import type { SqlDatabase, SqlDialect } from '../db/sql/open.ts';
+import type { AlertHistoryTable, AlertsTable, SqlSchema } from '../db/sql/schema.ts';
+import { statement, type SqlRunner } from '../db/sql/statement.ts';
 
-type Row = Record<string, unknown>;
+type Row = Selectable<AlertsTable>;
 
 function toAlert(row: Row): Alert {
   return {
-    id: row.id as number,
-    fingerprint: row.fingerprint as string,
+    id: row.id,
+    fingerprint: row.fingerprint,
     source: row.source as AlertSource,
     state: row.state as AlertState,
     severity: row.severity as Severity,
-    labels: JSON.parse(row.labels as string) as Labels,
-    annotations: JSON.parse(row.annotations as string) as Labels,
-    startsAt: row.starts_at as number,
-    endsAt: row.ends_at as number | null,
-    lastSeenAt: row.last_seen_at as number,
-    updatedAt: row.updated_at as number,
-    occurrences: row.occurrences as number,
-    silenced: (row.silenced_by as string) !== '[]',
-    silencedBy: JSON.parse(row.silenced_by as string) as number[],
-    acknowledgedBy: row.acknowledged_by as string | null,
-    acknowledgedAt: row.acknowledged_at as number | null,
-    ackComment: row.ack_comment as string | null,
-    incidentId: row.incident_id as number | null,
-    generatorUrl: row.generator_url as string | null,
+    labels: JSON.parse(row.labels) as Labels,
+    annotations: JSON.parse(row.annotations) as Labels,
+    startsAt: row.starts_at,
+    endsAt: row.ends_at,
+    lastSeenAt: row.last_seen_at,
+    updatedAt: row.updated_at,
+    occurrences: row.occurrences,
+    silenced: row.silenced_by !== '[]',
+    silencedBy: JSON.parse(row.silenced_by) as number[],
+    acknowledgedBy: row.acknowledged_by,
+    acknowledgedAt: row.acknowledged_at,
+    ackComment: row.ack_comment,
+    incidentId: row.incident_id,
+    generatorUrl: row.generator_url,
   };
 }
 
-function toHistory(row: Row): AlertHistoryEntry {
+const toStored = (row: Row): StoredAlert => ({ ...toAlert(row), expiresAt: row.expires_at });
+
+function toHistory(row: Selectable<AlertHistoryTable>): AlertHistoryEntry {
   return {
-    id: row.id as number,
-    alertId: row.alert_id as number,
-    ts: row.ts as number,
+    id: row.id,
+    alertId: row.alert_id,
+    ts: row.ts,
     fromState: row.from_state as AlertState | null,
     toState: row.to_state as AlertState,
-    actor: row.actor as string,
+    actor: row.actor,
     actorKind: row.actor_kind as AlertHistoryEntry['actorKind'],
-    comment: row.comment as string | null,
+    comment: row.comment,
   };
 }
 
@@ -48,182 +53,217 @@ function searchTextOf(labels: Labels, annotations: Labels): string {
 
 /** What a stored alert looks like before it has an id. */
 export type NewAlert = Omit<Alert, 'id' | 'silenced' | 'updatedAt'> & { expiresAt: number | null };
+export type StoredAlert = Alert & { expiresAt: number | null };
 
-const SEVERITY_ORDER = "CASE severity WHEN 'critical' THEN 2 WHEN 'warning' THEN 1 ELSE 0 END";
+/** The value of label `name` in a JSON text column: json_extract on SQLite, ->> on PostgreSQL. */
+export function labelValue(dialect: SqlDialect, column: string, name: string): Expression<string> {
+  return dialect === 'postgres' ? sql<string>`(${sql.ref(column)}::jsonb ->> ${name})` : sql<string>`json_extract(${sql.ref(column)}, ${`$.${name}`})`;
+}
 
-/** SQLite persistence of alerts and their state history; no business rules here. */
+/** `name=value,…` of the list queries as pairs (schemas guarantee plain label names). */
+export function labelPairs(csv: string): Array<[string, string]> {
+  return csv.split(',').map((pair) => {
+    const eq = pair.indexOf('=');
+    return [pair.slice(0, eq), pair.slice(eq + 1)];
+  });
+}
+
+const SEVERITY_ORDER = sql<number>`CASE severity WHEN 'critical' THEN 2 WHEN 'warning' THEN 1 ELSE 0 END`;
+
+// The ingest path's statements, compiled once per dialect (see statement.ts).
+const byFingerprint = statement((db, fp: string) => db.selectFrom('alerts').selectAll().where('fingerprint', '=', fp), ['']);
+const byFingerprintsSqlite = statement((db, fps: string) => db.selectFrom('alerts').selectAll().where(sql<SqlBool>`fingerprint IN (SELECT value FROM json_each(${fps}))`), ['[]']);
+const byFingerprintsPostgres = statement((db, fps: string[]) => db.selectFrom('alerts').selectAll().where(sql<SqlBool>`fingerprint = ANY(${fps}::text[])`), [[] as string[]]);
+const byId = statement((db, id: number) => db.selectFrom('alerts').selectAll().where('id', '=', id), [0]);
+type AlertValues = [string, string, string, string, string, string, string, number, number | null, number | null, number, number, number, string, string | null, number | null, string | null, number | null, string | null];
+const SAMPLE: AlertValues = ['', '', '', '', '', '', '', 0, null, null, 0, 0, 0, '', null, null, null, null, null];
+const insertAlert = statement(
+  (db, ...v: AlertValues) =>
+    db
+      .insertInto('alerts')
+      .values({
+        fingerprint: v[0], source: v[1], state: v[2], severity: v[3], labels: v[4], annotations: v[5], search_text: v[6], starts_at: v[7], ends_at: v[8], expires_at: v[9],
+        last_seen_at: v[10], updated_at: v[11], occurrences: v[12], silenced_by: v[13], acknowledged_by: v[14], acknowledged_at: v[15], ack_comment: v[16], incident_id: v[17], generator_url: v[18],
+      })
+      .returning('id'),
+  SAMPLE,
+);
+const updateAlert = statement(
+  (db, ...v: [...AlertValues, number]) =>
+    db
+      .updateTable('alerts')
+      .set({
+        fingerprint: v[0], source: v[1], state: v[2], severity: v[3], labels: v[4], annotations: v[5], search_text: v[6], starts_at: v[7], ends_at: v[8], expires_at: v[9],
+        last_seen_at: v[10], updated_at: v[11], occurrences: v[12], silenced_by: v[13], acknowledged_by: v[14], acknowledged_at: v[15], ack_comment: v[16], incident_id: v[17], generator_url: v[18],
+      })
+      .where('id', '=', v[19]),
+  [...SAMPLE, 0],
+);
+const linkIncident = statement((db, incidentId: number, now: number, id: number) => db.updateTable('alerts').set({ incident_id: incidentId, updated_at: now }).where('id', '=', id), [0, 0, 0]);
+const moveToIncident = statement((db, incidentId: number, id: number) => db.updateTable('alerts').set({ incident_id: incidentId }).where('id', '=', id), [0, 0]);
+const insertHistory = statement(
+  (db, alertId: number, ts: number, from: string | null, to: string, actor: string, kind: string, comment: string | null) =>
+    db.insertInto('alert_history').values({ alert_id: alertId, ts, from_state: from, to_state: to, actor, actor_kind: kind, comment }),
+  [0, 0, null, '', '', '', null],
+);
+const historyOf = statement((db, alertId: number) => db.selectFrom('alert_history').selectAll().where('alert_id', '=', alertId).orderBy('id'), [0]);
+// The sweep reads these every few seconds.
+const active = statement((db) => db.selectFrom('alerts').selectAll().where('state', '!=', 'resolved'), []);
+const expired = statement((db, now: number) => db.selectFrom('alerts').selectAll().where('state', '!=', 'resolved').where('expires_at', 'is not', null).where('expires_at', '<=', now), [0]);
+const ofIncident = statement((db, incidentId: number) => db.selectFrom('alerts').selectAll().where('incident_id', '=', incidentId).orderBy('starts_at').orderBy('id'), [0]);
+
+/**
+ * Alerts and their state history on the shared query layer (SQLite or PostgreSQL); no
+ * business rules here. `in(unit)` gives the store bound to a unit of work's transaction.
+ */
 export class AlertStore {
-  readonly #db: Db;
-  readonly #byFingerprint;
-  readonly #byFingerprints;
-  readonly #byId;
-  readonly #insert;
-  readonly #update;
-  readonly #history;
-  readonly #linkIncident;
-  readonly #historyOf;
-  // The sweep reads these every few seconds: prepared once (a prepare costs ~0.3-2 ms under
-  // load, against ~20 µs to run the statement).
-  readonly #active;
-  readonly #expired;
-  readonly #ofIncident;
-  readonly #moveToIncident;
+  readonly #sql: SqlDatabase;
+  readonly #runner: SqlRunner;
 
-  constructor(db: Db) {
-    this.#db = db;
-    this.#byFingerprint = db.prepare('SELECT * FROM alerts WHERE fingerprint = ?');
-    this.#byFingerprints = db.prepare('SELECT * FROM alerts WHERE fingerprint IN (SELECT value FROM json_each(?))');
-    this.#byId = db.prepare('SELECT * FROM alerts WHERE id = ?');
-    this.#insert = db.prepare(`INSERT INTO alerts (fingerprint, source, state, severity, labels, annotations, search_text, starts_at, ends_at,
-      expires_at, last_seen_at, updated_at, occurrences, silenced_by, acknowledged_by, acknowledged_at, ack_comment, incident_id, generator_url)
-      VALUES (@fingerprint, @source, @state, @severity, @labels, @annotations, @searchText, @startsAt, @endsAt, @expiresAt, @lastSeenAt,
-      @updatedAt, @occurrences, @silencedBy, @acknowledgedBy, @acknowledgedAt, @ackComment, @incidentId, @generatorUrl)`);
-    this.#update = db.prepare(`UPDATE alerts SET source = @source, state = @state, severity = @severity, labels = @labels,
-      annotations = @annotations, search_text = @searchText, starts_at = @startsAt, ends_at = @endsAt, expires_at = @expiresAt,
-      last_seen_at = @lastSeenAt, updated_at = @updatedAt, occurrences = @occurrences, silenced_by = @silencedBy,
-      acknowledged_by = @acknowledgedBy, acknowledged_at = @acknowledgedAt, ack_comment = @ackComment, incident_id = @incidentId,
-      generator_url = @generatorUrl WHERE id = @id`);
-    this.#linkIncident = db.prepare('UPDATE alerts SET incident_id = ?, updated_at = ? WHERE id = ?');
-    this.#active = db.prepare("SELECT * FROM alerts WHERE state != 'resolved'");
-    this.#expired = db.prepare("SELECT * FROM alerts WHERE state != 'resolved' AND expires_at IS NOT NULL AND expires_at <= ?");
-    this.#ofIncident = db.prepare('SELECT * FROM alerts WHERE incident_id = ? ORDER BY starts_at, id');
-    this.#moveToIncident = db.prepare('UPDATE alerts SET incident_id = ? WHERE id = ?');
-    this.#history = db.prepare('INSERT INTO alert_history (alert_id, ts, from_state, to_state, actor, actor_kind, comment) VALUES (?, ?, ?, ?, ?, ?, ?)');
-    this.#historyOf = db.prepare('SELECT * FROM alert_history WHERE alert_id = ? ORDER BY id');
+  constructor(database: SqlDatabase, runner?: SqlRunner) {
+    this.#sql = database;
+    this.#runner = runner ?? { dialect: database.dialect, db: database.db };
   }
 
-  byFingerprint(fp: string): (Alert & { expiresAt: number | null }) | undefined {
-    const row = this.#byFingerprint.get(fp) as Row | undefined;
-    return row ? { ...toAlert(row), expiresAt: row.expires_at as number | null } : undefined;
+  /** The same store, its statements run in this transaction. */
+  in(runner: SqlRunner): AlertStore {
+    return new AlertStore(this.#sql, runner);
+  }
+
+  async byFingerprint(fp: string): Promise<StoredAlert | undefined> {
+    const row = await byFingerprint.first(this.#runner, fp);
+    return row && toStored(row);
   }
 
   /**
    * The alerts with these fingerprints, one query for a batch: a fingerprint missing from
    * the map has no alert (yet).
    */
-  byFingerprints(fingerprints: readonly string[]): Map<string, Alert & { expiresAt: number | null }> {
-    const found = new Map<string, Alert & { expiresAt: number | null }>();
+  async byFingerprints(fingerprints: readonly string[]): Promise<Map<string, StoredAlert>> {
+    const found = new Map<string, StoredAlert>();
     if (fingerprints.length === 0) return found;
-    for (const row of this.#byFingerprints.all(JSON.stringify(fingerprints)) as Row[]) {
-      found.set(row.fingerprint as string, { ...toAlert(row), expiresAt: row.expires_at as number | null });
-    }
+    const rows = this.#runner.dialect === 'postgres' ? await byFingerprintsPostgres.all(this.#runner, [...fingerprints]) : await byFingerprintsSqlite.all(this.#runner, JSON.stringify(fingerprints));
+    for (const row of rows) found.set(row.fingerprint, toStored(row));
     return found;
   }
 
-  byId(id: number): (Alert & { expiresAt: number | null }) | undefined {
-    const row = this.#byId.get(id) as Row | undefined;
-    return row ? { ...toAlert(row), expiresAt: row.expires_at as number | null } : undefined;
+  async byId(id: number): Promise<StoredAlert | undefined> {
+    const row = await byId.first(this.#runner, id);
+    return row && toStored(row);
   }
 
-  insert(alert: NewAlert, now: number): Alert {
-    const id = Number(this.#insert.run(this.#params(alert, now)).lastInsertRowid);
-    return { ...alert, id, updatedAt: now, silenced: alert.silencedBy.length > 0 };
+  async insert(alert: NewAlert, now: number): Promise<Alert> {
+    const row = await insertAlert.first(this.#runner, ...this.#values(alert, now));
+    return { ...alert, id: Number(row!.id), updatedAt: now, silenced: alert.silencedBy.length > 0 };
   }
 
-  save(alert: Alert & { expiresAt: number | null }, now: number): Alert {
-    this.#update.run({ ...this.#params(alert, now), id: alert.id });
+  async save(alert: StoredAlert, now: number): Promise<Alert> {
+    await updateAlert.run(this.#runner, ...this.#values(alert, now), alert.id);
     const { expiresAt: _expiresAt, ...rest } = alert;
     return { ...rest, updatedAt: now, silenced: alert.silencedBy.length > 0 };
   }
 
   /** Sets the incident of a just-inserted alert: one column, not the whole row again. */
-  linkIncident(alert: Alert & { expiresAt: number | null }, incidentId: number, now: number): Alert {
-    this.#linkIncident.run(incidentId, now, alert.id);
+  async linkIncident(alert: StoredAlert, incidentId: number, now: number): Promise<Alert> {
+    await linkIncident.run(this.#runner, incidentId, now, alert.id);
     const { expiresAt: _expiresAt, ...rest } = alert;
     return { ...rest, incidentId, updatedAt: now, silenced: alert.silencedBy.length > 0 };
   }
 
-  recordTransition(alertId: number, ts: number, from: AlertState | null, to: AlertState, actor: Actor, comment: string | null): void {
-    this.#history.run(alertId, ts, from, to, actor.name, actor.kind, comment);
+  async recordTransition(alertId: number, ts: number, from: AlertState | null, to: AlertState, actor: Actor, comment: string | null): Promise<void> {
+    await insertHistory.run(this.#runner, alertId, ts, from, to, actor.name, actor.kind, comment);
   }
 
-  history(alertId: number): AlertHistoryEntry[] {
-    return (this.#historyOf.all(alertId) as Row[]).map(toHistory);
+  async history(alertId: number): Promise<AlertHistoryEntry[]> {
+    return (await historyOf.all(this.#runner, alertId)).map(toHistory);
   }
 
-  historyOfMany(alertIds: readonly number[]): AlertHistoryEntry[] {
+  async historyOfMany(alertIds: readonly number[]): Promise<AlertHistoryEntry[]> {
     if (alertIds.length === 0) return [];
-    const rows = this.#db.prepare(`SELECT * FROM alert_history WHERE alert_id IN (${alertIds.map(() => '?').join(',')}) ORDER BY ts, id`).all(...alertIds) as Row[];
+    const rows = await this.#runner.db.selectFrom('alert_history').selectAll().where('alert_id', 'in', alertIds).orderBy('ts').orderBy('id').execute();
     return rows.map(toHistory);
   }
 
   /** Firing or acknowledged alerts, for re-evaluating silences. */
-  active(): Array<Alert & { expiresAt: number | null }> {
-    const rows = this.#active.all() as Row[];
-    return rows.map((row) => ({ ...toAlert(row), expiresAt: row.expires_at as number | null }));
+  async active(): Promise<StoredAlert[]> {
+    return (await active.all(this.#runner)).map(toStored);
   }
 
   /** Unresolved alerts whose source promised news by `now` and sent none. */
-  expired(now: number): Array<Alert & { expiresAt: number | null }> {
-    const rows = this.#expired.all(now) as Row[];
-    return rows.map((row) => ({ ...toAlert(row), expiresAt: row.expires_at as number | null }));
+  async expired(now: number): Promise<StoredAlert[]> {
+    return (await expired.all(this.#runner, now)).map(toStored);
   }
 
-  ofIncident(incidentId: number): Alert[] {
-    return (this.#ofIncident.all(incidentId) as Row[]).map(toAlert);
+  async ofIncident(incidentId: number): Promise<Alert[]> {
+    return (await ofIncident.all(this.#runner, incidentId)).map(toAlert);
   }
 
-  moveToIncident(alertIds: readonly number[], incidentId: number): void {
-    for (const id of alertIds) this.#moveToIncident.run(incidentId, id);
+  async moveToIncident(alertIds: readonly number[], incidentId: number): Promise<void> {
+    for (const id of alertIds) await moveToIncident.run(this.#runner, incidentId, id);
   }
 
-  list(query: AlertListQuery): { items: Alert[]; total: number } {
-    const where = new WhereClause();
-    if (query.state) where.inList('state', query.state);
-    if (query.severity) where.inList('severity', query.severity);
-    if (query.source) where.add('source = ?', query.source);
-    if (query.label) where.labelPairs(query.label, 'json_extract(labels, ?) = ?');
-    if (query.q) where.add("search_text LIKE ? ESCAPE '\\'", containsPattern(query.q));
-    if (query.silenced !== undefined) where.add(query.silenced ? "silenced_by != '[]'" : "silenced_by = '[]'");
-    if (query.incidentId !== undefined) where.add('incident_id = ?', query.incidentId);
-    if (query.to !== undefined) where.add('starts_at <= ?', query.to);
-    if (query.from !== undefined) where.add('(ends_at IS NULL OR ends_at >= ?)', query.from);
-    const clause = where.toSql();
-    const args = where.args;
-    const sortColumn = { startsAt: 'starts_at', updatedAt: 'updated_at', lastSeenAt: 'last_seen_at', severity: SEVERITY_ORDER }[query.sort ?? 'startsAt'];
-    const order = query.order === 'asc' ? 'ASC' : 'DESC';
-    const total = (this.#db.prepare(`SELECT count(*) AS n FROM alerts ${clause}`).get(...args) as { n: number }).n;
-    const rows = this.#db
-      .prepare(`SELECT * FROM alerts ${clause} ORDER BY ${sortColumn} ${order}, id ${order} LIMIT ? OFFSET ?`)
-      .all(...args, query.limit ?? 50, query.offset ?? 0) as Row[];
-    return { items: rows.map(toAlert), total };
+  async list(query: AlertListQuery): Promise<{ items: Alert[]; total: number }> {
+    const dialect = this.#runner.dialect;
+    const filtered = this.#runner.db.selectFrom('alerts').where((eb: ExpressionBuilder<SqlSchema, 'alerts'>) => {
+      const conditions: Expression<SqlBool>[] = [];
+      if (query.state) conditions.push(eb('state', 'in', query.state.split(',')));
+      if (query.severity) conditions.push(eb('severity', 'in', query.severity.split(',')));
+      if (query.source) conditions.push(eb('source', '=', query.source));
+      if (query.label) for (const [name, value] of labelPairs(query.label)) conditions.push(eb(labelValue(dialect, 'labels', name), '=', value));
+      if (query.q) conditions.push(sql<SqlBool>`search_text LIKE ${containsPattern(query.q)} ESCAPE '\\'`);
+      if (query.silenced !== undefined) conditions.push(eb('silenced_by', query.silenced ? '!=' : '=', '[]'));
+      if (query.incidentId !== undefined) conditions.push(eb('incident_id', '=', query.incidentId));
+      if (query.to !== undefined) conditions.push(eb('starts_at', '<=', query.to));
+      if (query.from !== undefined) conditions.push(eb.or([eb('ends_at', 'is', null), eb('ends_at', '>=', query.from)]));
+      return eb.and(conditions);
+    });
+    const order = query.order === 'asc' ? 'asc' : 'desc';
+    const sort = query.sort ?? 'startsAt';
+    const sortBy = sort === 'severity' ? SEVERITY_ORDER : sql.ref({ startsAt: 'starts_at', updatedAt: 'updated_at', lastSeenAt: 'last_seen_at' }[sort]);
+    const { n } = await filtered.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const rows = await filtered.selectAll().orderBy(sortBy, order).orderBy('id', order).limit(query.limit ?? 50).offset(query.offset ?? 0).execute();
+    return { items: rows.map(toAlert), total: Number(n) };
   }
 
   /**
    * The palette's search: alerts whose labels or annotations contain `text`, or whose id
    * is `id`; the exact number first, then unresolved ones, then the most recently seen.
    */
-  search(text: string, id: number | null, limit: number): Alert[] {
-    const rows = this.#db
-      .prepare(
-        `SELECT * FROM alerts WHERE search_text LIKE ? ESCAPE '\\' OR id = ?
-         ORDER BY id = ? DESC, state = 'resolved', last_seen_at DESC, id DESC LIMIT ?`,
-      )
-      .all(containsPattern(text), id ?? -1, id ?? -1, limit) as Row[];
+  async search(text: string, id: number | null, limit: number): Promise<Alert[]> {
+    const rows = await this.#runner.db
+      .selectFrom('alerts')
+      .selectAll()
+      .where((eb) => eb.or([sql<SqlBool>`search_text LIKE ${containsPattern(text)} ESCAPE '\\'`, eb('id', '=', id ?? -1)]))
+      .orderBy(sql`id = ${id ?? -1}`, 'desc')
+      .orderBy(sql`state = 'resolved'`)
+      .orderBy('last_seen_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
     return rows.map(toAlert);
   }
 
-  #params(alert: Omit<Alert, 'id' | 'silenced' | 'updatedAt'> & { expiresAt: number | null }, now: number) {
-    return {
-      fingerprint: alert.fingerprint,
-      source: alert.source,
-      state: alert.state,
-      severity: alert.severity,
-      labels: JSON.stringify(alert.labels),
-      annotations: JSON.stringify(alert.annotations),
-      searchText: searchTextOf(alert.labels, alert.annotations),
-      startsAt: alert.startsAt,
-      endsAt: alert.endsAt,
-      expiresAt: alert.expiresAt,
-      lastSeenAt: alert.lastSeenAt,
-      updatedAt: now,
-      occurrences: alert.occurrences,
-      silencedBy: JSON.stringify(alert.silencedBy),
-      acknowledgedBy: alert.acknowledgedBy,
-      acknowledgedAt: alert.acknowledgedAt,
-      ackComment: alert.ackComment,
-      incidentId: alert.incidentId,
-      generatorUrl: alert.generatorUrl,
-    };
+  #values(alert: NewAlert, now: number): AlertValues {
+    return [
+      alert.fingerprint,
+      alert.source,
+      alert.state,
+      alert.severity,
+      JSON.stringify(alert.labels),
+      JSON.stringify(alert.annotations),
+      searchTextOf(alert.labels, alert.annotations),
+      alert.startsAt,
+      alert.endsAt,
+      alert.expiresAt,
+      alert.lastSeenAt,
+      now,
+      alert.occurrences,
+      JSON.stringify(alert.silencedBy),
+      alert.acknowledgedBy,
+      alert.acknowledgedAt,
+      alert.ackComment,
+      alert.incidentId,
+      alert.generatorUrl,
+    ];
   }
 }

@@ -9,5 +9,5 @@ export interface AlertData {
 }
 
 export function openAlertData(ctx: ServerContext): AlertData {
-  return { alerts: new AlertStore(ctx.db), silences: new SilenceStore(ctx.db, ctx.now()) };
+  return { alerts: new AlertStore(ctx.sql), silences: new SilenceStore(ctx.sql) };
 }

@@ -35,7 +35,7 @@ describe('alerts on the live stream', () => {
     expect(response.status).toBe(200);
     const reading = readEvents(response, (events) => events.filter((e) => e.event === 'incident').length === 3);
 
-    const [outcome] = server.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: 'Live', target: 'web-1' } }]);
+    const [outcome] = await server.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: 'Live', target: 'web-1' } }]);
     await server.injectAs('operator', { method: 'POST', url: `/api/v1/alerts/${outcome!.alert.id}/acknowledge`, payload: { comment: 'seen it' } });
     const events = await reading;
     controller.abort();

@@ -40,7 +40,7 @@ describe('ChatOps conversation', () => {
     expect(response.statusCode, response.body).toBe(200);
     return response.json() as ChatCard;
   };
-  const pushAlert = (labels: Record<string, string>) => server.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels }])[0]!.alert;
+  const pushAlert = async (labels: Record<string, string>) => (await server.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels }]))[0]!.alert;
 
   it('answers a question with a chart of the real series', async () => {
     const card = await chat('viewer', 'cpu on web1 last 2h');
@@ -63,7 +63,7 @@ describe('ChatOps conversation', () => {
   });
 
   it('acknowledges with a comment only after the confirmation, and writes it on the incident timeline', async () => {
-    const alert = pushAlert({ alertname: 'HighCpu', host: 'web-1' });
+    const alert = await pushAlert({ alertname: 'HighCpu', host: 'web-1' });
     expect(alert.incidentId).not.toBeNull();
     const question = await chat('operator', `ack ${alert.id} rolling back`);
     expect(question).toMatchObject({ kind: 'confirmation', intent: 'alert.ack', requiredPermission: 'alerts:write' });
@@ -89,7 +89,7 @@ describe('ChatOps conversation', () => {
   });
 
   it('silences with the right matchers and end, after the confirmation', async () => {
-    const alert = pushAlert({ alertname: 'DiskAlmostFull', host: 'db-2' });
+    const alert = await pushAlert({ alertname: 'DiskAlmostFull', host: 'db-2' });
     const question = await chat('operator', 'silence disk alerts on db-2 for 1h because resize in progress');
     expect(question).toMatchObject({ kind: 'confirmation', intent: 'silence.create' });
     expect(question.text).toContain('1 unresolved alert(s) match now');
@@ -110,7 +110,7 @@ describe('ChatOps conversation', () => {
   });
 
   it('lets a token expire: the clock moves past its lifetime and the command is refused', async () => {
-    const alert = pushAlert({ alertname: 'Expiring', host: 'web-1' });
+    const alert = await pushAlert({ alertname: 'Expiring', host: 'web-1' });
     const question = await chat('operator', `ack ${alert.id}`);
     clock += (TTL_SECONDS + 1) * 1000;
     const late = await chat('operator', `ack ${alert.id}`, (question as { token: string }).token);
@@ -120,8 +120,8 @@ describe('ChatOps conversation', () => {
   });
 
   it('binds a token to its asker and to the command it previewed', async () => {
-    const alert = pushAlert({ alertname: 'Bound', host: 'web-1' });
-    const other = pushAlert({ alertname: 'Other', host: 'web-1' });
+    const alert = await pushAlert({ alertname: 'Bound', host: 'web-1' });
+    const other = await pushAlert({ alertname: 'Other', host: 'web-1' });
     const question = await chat('operator', `ack ${alert.id}`);
     const token = (question as { token: string }).token;
     expect(await chat('admin', `ack ${alert.id}`, token)).toMatchObject({ kind: 'error', code: 'E_FORBIDDEN' });
@@ -132,7 +132,7 @@ describe('ChatOps conversation', () => {
   });
 
   it('shows an incident with the command on its timeline, and expires a silence', async () => {
-    const alert = pushAlert({ alertname: 'Shown', host: 'web-1' });
+    const alert = await pushAlert({ alertname: 'Shown', host: 'web-1' });
     const card = await chat('viewer', `status of #${alert.incidentId}`);
     expect(card).toMatchObject({ kind: 'incident', intent: 'incident.show', incident: { id: alert.incidentId } });
     const silence = ((await server.injectAs('viewer', { method: 'GET', url: '/api/v1/silences?state=active' })).json() as { items: Silence[] }).items[0]!;

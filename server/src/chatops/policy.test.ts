@@ -30,8 +30,8 @@ describe('ChatOps policy', () => {
       url: '/api/v1/metrics/ingest',
       payload: { series: [{ name: 'node_load1', labels: { host: 'web-1' }, samples: [[now - 1000, 1]] }] },
     });
-    const alert = server.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: 'HighLoad', host: 'web-1' } }])[0]!.alert;
-    const silence = server.app.alerts.service.createSilence({ matchers: [{ name: 'host', op: '=', value: 'nowhere' }], durationSeconds: 600, comment: 'test' }, { name: 'admin', kind: 'user' });
+    const alert = (await server.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: 'HighLoad', host: 'web-1' } }]))[0]!.alert;
+    const silence = await server.app.alerts.service.createSilence({ matchers: [{ name: 'host', op: '=', value: 'nowhere' }], durationSeconds: 600, comment: 'test' }, { name: 'admin', kind: 'user' });
     Object.assign(phrases, {
       'metrics.show': 'load on web-1 last 1h',
       'alerts.list': 'alerts on web-1',

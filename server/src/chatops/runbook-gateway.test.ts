@@ -42,7 +42,7 @@ describe('runbook.run through the gateway', () => {
     (await server.injectAs('operator', { method: 'POST', url: '/api/v1/chat', payload: { text, ...(confirm ? { confirm } : {}) } })).json() as ChatCard;
 
   it('plans on the question, requests the run on the confirmation, and records it on the incident', async () => {
-    const alert = server.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: 'Down', host: 'api-1' } }])[0]!.alert;
+    const alert = (await server.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: 'Down', host: 'api-1' } }]))[0]!.alert;
     const text = `bounce web on api-1 for incident ${alert.incidentId}`;
     const question = await chat(text);
     expect(question).toMatchObject({ kind: 'confirmation', intent: 'runbook.run', requiredPermission: 'runbooks:run' });

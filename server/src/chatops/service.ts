@@ -35,14 +35,14 @@ function sameCommand(a: Command, b: Command): boolean {
 }
 
 /** The incident a command is about, for its timeline. */
-function incidentOf(command: Command, deps: ExecutorDeps): number | null {
+async function incidentOf(command: Command, deps: ExecutorDeps): Promise<number | null> {
   switch (command.intent) {
     case 'incident.show':
     case 'incident.note':
       return command.slots.incidentId;
     case 'alert.ack':
       if (command.slots.incidentId !== undefined) return command.slots.incidentId;
-      return command.slots.alertId !== undefined ? (deps.alerts.alerts.byId(command.slots.alertId)?.incidentId ?? null) : null;
+      return command.slots.alertId !== undefined ? ((await deps.alerts.alerts.byId(command.slots.alertId))?.incidentId ?? null) : null;
     case 'runbook.run':
       return command.slots.incidentId ?? null;
     default:
@@ -167,9 +167,9 @@ export class ChatService {
     // news yet, and a refused command stays in the audit log: chat must not let someone
     // without the permission write on a timeline.
     if (command && intent !== 'unknown' && card.kind !== 'confirmation' && outcome !== 'denied') {
-      const incidentId = incidentOf(command as Command, this.#deps);
-      if (incidentId !== null && this.#deps.alerts.incidents.byId(incidentId)) {
-        this.#deps.alerts.incidentService.record(incidentId, 'command', `Chat (${user.channel}): "${text}" → ${card.title}`, actorOfChat(user), {
+      const incidentId = await incidentOf(command as Command, this.#deps);
+      if (incidentId !== null && (await this.#deps.alerts.incidents.byId(incidentId))) {
+        await this.#deps.alerts.incidentService.record(incidentId, 'command', `Chat (${user.channel}): "${text}" → ${card.title}`, actorOfChat(user), {
           intent,
           stage,
           answer: { kind: card.kind, title: card.title, text: card.text },

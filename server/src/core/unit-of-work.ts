@@ -1,20 +1,58 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import { AppError } from '../../../shared/errors.ts';
 import type { Db } from '../db/database.ts';
+import type { SqlDatabase } from '../db/sql/open.ts';
+import type { Executor, SqlRunner } from '../db/sql/statement.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { StreamEvent } from '../../../shared/api/stream.ts';
 
+type Task = () => void | Promise<void>;
+
+/** The transaction advisory lock key of a name (PostgreSQL bigint): the first 8 bytes of its SHA-256. */
+function lockKey(name: string): bigint {
+  return BigInt.asIntN(64, createHash('sha256').update(`smartcloudops-unit:${name}`).digest().readBigUInt64BE(0));
+}
+
 /**
- * What one transaction changed, told to the world only after it commits: stream events
- * are published and follow-up work (waking the webhook dispatcher) runs. A rolled-back
- * batch tells nobody.
+ * One transaction on the query layer and what it changed, told to the world only after it
+ * commits: stream events are published and follow-up work (waking the webhook dispatcher)
+ * runs. A rolled-back batch tells nobody. The unit is the runner its stores execute on
+ * (`dialect`, `db`: the transaction; `sqlite`: on SQLite, the shared connection it holds).
  */
-export class UnitOfWork {
+export class UnitOfWork implements SqlRunner {
+  readonly dialect: SqlRunner['dialect'];
+  readonly db: SqlRunner['db'];
+  readonly sqlite: Db | undefined;
   readonly events: StreamEvent[] = [];
   readonly #afterCommit = new Set<() => void>();
-  readonly #beforeCommit = new Map<string, () => void>();
+  readonly #beforeCommit = new Map<string, Task>();
   readonly #scratch = new Map<string, unknown>();
+  readonly #locked = new Set<bigint>();
+
+  constructor(runner: SqlRunner) {
+    this.dialect = runner.dialect;
+    this.db = runner.db;
+    this.sqlite = runner.sqlite;
+  }
 
   publish(event: StreamEvent): void {
     this.events.push(event);
+  }
+
+  /**
+   * PostgreSQL: takes transaction advisory locks on these names (held to the commit), in
+   * one order whatever the caller's, so two replicas working on the same names (an alert's
+   * fingerprint, an incident group) take turns instead of both deciding from the same
+   * reads, and never deadlock on each other. SQLite has one writer at a time: a no-op.
+   */
+  async serialise(names: Iterable<string>): Promise<void> {
+    if (this.dialect !== 'postgres') return;
+    const keys = [...new Set([...names].map(lockKey))].filter((key) => !this.#locked.has(key)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    if (keys.length === 0) return;
+    // A function scan of the array yields its elements in order: the locks are taken in that order.
+    await sql`SELECT pg_advisory_xact_lock(k) FROM unnest(${keys.map(String)}::bigint[]) AS k`.execute(this.db);
+    for (const key of keys) this.#locked.add(key);
   }
 
   /** Runs once after the commit, however often it is asked for within the unit. */
@@ -32,7 +70,7 @@ export class UnitOfWork {
    * incident's activity time and counts), not once per item. A later request under the
    * key replaces the task.
    */
-  beforeCommit(key: string, task: () => void): void {
+  beforeCommit(key: string, task: Task): void {
     this.#beforeCommit.set(key, task);
   }
 
@@ -43,36 +81,66 @@ export class UnitOfWork {
   }
 
   /** Runs the end-of-unit tasks (the runner calls it inside the transaction). */
-  finish(): void {
+  async finish(): Promise<void> {
     // A task may ask for another (it runs in a later round).
     while (this.#beforeCommit.size > 0) {
       const tasks = [...this.#beforeCommit.values()];
       this.#beforeCommit.clear();
-      for (const task of tasks) task();
+      for (const task of tasks) await task();
     }
   }
 }
 
 export interface UnitRunner {
-  <T>(work: (unit: UnitOfWork) => T): T;
+  /** `within`: a transaction the caller holds, to run the unit in instead of one of its own. */
+  <T>(work: (unit: UnitOfWork) => Promise<T>, within?: Executor): Promise<T>;
 }
 
-export function unitRunner(db: Db, bus: EventBus): UnitRunner {
-  return <T>(work: (unit: UnitOfWork) => T): T => {
-    const unit = new UnitOfWork();
-    const result = db.transaction(() => {
-      const done = work(unit);
-      unit.finish();
-      return done;
-    })();
+/**
+ * Runs each unit in one transaction of the query layer. A refusal (an `AppError`, thrown by
+ * the services before they write anything) commits the empty transaction and is thrown
+ * after it, rather than rolling back: on SQLite the transaction is on the connection the
+ * synchronous stores share, and a rollback could take along a write of theirs that landed
+ * while the unit awaited (docs/architecture.md). Any other error rolls back.
+ *
+ * Within a caller's transaction (a rule's evaluation, which commits its state with the
+ * alerts it raised) errors propagate to the caller, and the events are published when the
+ * unit is done, just before the caller commits: the caller must not refuse after it.
+ */
+export function unitRunner(database: SqlDatabase, sqlite: Db, bus: EventBus): UnitRunner {
+  const sqliteOf = database.dialect === 'sqlite' ? sqlite : undefined;
+  const announce = (unit: UnitOfWork) => {
     // After the commit; grouped in one transaction of their own so that subscribers that
     // persist what they hear (the stream's event log) write one commit per batch, not one per event.
     if (unit.events.length > 0) {
-      db.transaction(() => {
+      sqlite.transaction(() => {
         for (const event of unit.events) bus.publish(event);
       })();
     }
     for (const task of unit.afterCommitTasks) task();
+  };
+  return async <T>(work: (unit: UnitOfWork) => Promise<T>, within?: Executor): Promise<T> => {
+    if (within) {
+      const unit = new UnitOfWork({ dialect: database.dialect, db: within, sqlite: sqliteOf });
+      const result = await work(unit);
+      await unit.finish();
+      announce(unit);
+      return result;
+    }
+    const outcome = await database.db.transaction().execute(async (trx) => {
+      const unit = new UnitOfWork({ dialect: database.dialect, db: trx, sqlite: sqliteOf });
+      try {
+        const result = await work(unit);
+        await unit.finish();
+        return { unit, result };
+      } catch (error) {
+        if (error instanceof AppError) return { refused: error };
+        throw error;
+      }
+    });
+    if ('refused' in outcome) throw outcome.refused;
+    const { unit, result } = outcome;
+    announce(unit);
     return result;
   };
 }

@@ -46,12 +46,19 @@ describe.skipIf(unavailable !== undefined)('smartcloudops migrate --from sqlite:
     await old.injectAs('admin', { method: 'DELETE', url: `/api/v1/api-keys/${revokedKey.key.id}` });
     // A webhook with a delivery in its log (to a closed port: it stays pending or failed, either is copied).
     const hook = (await old.injectAs('admin', { method: 'POST', url: '/api/v1/webhooks', payload: { name: 'ops', url: 'http://127.0.0.1:9/hook' } })).json() as { id: number };
-    const copiedAlert = old.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: 'Copied', target: 'web' }, severity: 'critical' }])[0]!.alert;
+    const copiedAlert = (await old.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: 'Copied', target: 'web' }, severity: 'critical' }]))[0]!.alert;
     // ChatOps: a chat user mapping, a pending confirmation and the history of both questions.
     expect((await old.injectAs('admin', { method: 'POST', url: '/api/v1/chat/mappings', payload: { platform: 'slack', teamId: 'T1', chatUserId: 'U1', username: 'test-viewer' } })).statusCode).toBe(201);
     expect((await old.injectAs('viewer', { method: 'POST', url: '/api/v1/chat', payload: { text: 'help' } })).statusCode).toBe(200);
     const pending = (await old.injectAs('admin', { method: 'POST', url: '/api/v1/chat', payload: { text: `ack alert ${copiedAlert.id}` } })).json() as { kind: string; token: string };
     expect(pending.kind).toBe('confirmation');
+    // Alerts and incidents: an acknowledged alert, a silence, an edited note (its revision kept), a merge.
+    await old.injectAs('admin', { method: 'POST', url: `/api/v1/alerts/${copiedAlert.id}/acknowledge`, payload: { comment: 'mine' } });
+    await old.injectAs('admin', { method: 'POST', url: '/api/v1/silences', payload: { matchers: [{ name: 'target', op: '=', value: 'web' }], durationSeconds: 3600, comment: 'copied' } });
+    const note = (await old.injectAs('admin', { method: 'POST', url: `/api/v1/incidents/${copiedAlert.incidentId}/notes`, payload: { text: 'first words' } })).json() as { id: number };
+    expect((await old.injectAs('admin', { method: 'PUT', url: `/api/v1/incidents/${copiedAlert.incidentId}/notes/${note.id}`, payload: { text: 'second words' } })).statusCode).toBe(200);
+    const other = (await old.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: 'Other', target: 'db' } }]))[0]!.alert;
+    expect((await old.injectAs('admin', { method: 'POST', url: `/api/v1/incidents/${copiedAlert.incidentId}/merge`, payload: { incidentIds: [other.incidentId] } })).statusCode).toBe(200);
     // A runbook run with its step.
     const run = (await old.injectAs('admin', { method: 'POST', url: '/api/v1/runbooks/pause/runs', payload: {} })).json() as { id: number };
     await eventually(async () => (await old.injectAs('admin', { method: 'GET', url: `/api/v1/runbook-runs/${run.id}` })).json() as { state: string }, (found) => found.state === 'succeeded', 60_000);
@@ -94,7 +101,7 @@ describe.skipIf(unavailable !== undefined)('smartcloudops migrate --from sqlite:
     expect(counted.api_keys).toBe(2);
     expect(counted.audit_log).toBe(auditedActions.length);
     expect(counted.webhooks).toBe(1);
-    expect(counted.webhook_deliveries).toBe(1);
+    expect(counted.webhook_deliveries).toBe(2);
     expect(counted.runbook_runs).toBe(1);
     expect(counted.runbook_run_steps).toBe(1);
     expect(counted.chat_user_mappings).toBe(1);
@@ -106,6 +113,12 @@ describe.skipIf(unavailable !== undefined)('smartcloudops migrate --from sqlite:
     expect(counted.alert_rules).toBe(4);
     expect(counted.alert_rule_series).toBe(1);
     expect(counted.incident_grouping_settings).toBe(1);
+    expect(counted.incidents).toBe(2);
+    expect(counted.alerts).toBe(2);
+    expect(counted.alert_history).toBe(3);
+    expect(counted.silences).toBe(1);
+    expect(counted.note_revisions).toBe(1);
+    expect(counted.incident_timeline).toBeGreaterThanOrEqual(5);
     expect(auditedActions).toEqual(expect.arrayContaining(['auth.login', 'signing_key.rotate', 'apikey.create', 'apikey.revoke']));
 
     // A second run refuses: the target is not empty, and nothing changes.
@@ -127,7 +140,7 @@ describe.skipIf(unavailable !== undefined)('smartcloudops migrate --from sqlite:
       const history = (await replica.app.ctx.audit.query({ limit: 1000 })).map((entry) => entry.action).reverse();
       expect(history.slice(0, auditedActions.length)).toEqual(auditedActions);
       const log = (await replica.injectAs('admin', { method: 'GET', url: `/api/v1/webhooks/${hook.id}/deliveries` })).json() as { items: { event: string }[] };
-      expect(log.items).toMatchObject([{ event: 'firing' }]);
+      expect(log.items).toMatchObject([{ event: 'firing' }, { event: 'firing' }]);
       // The runbook run's history, and new runs numbered after it.
       expect((await replica.injectAs('admin', { method: 'GET', url: `/api/v1/runbook-runs/${run.id}` })).json()).toMatchObject({ state: 'succeeded', steps: [{ name: 'pause', state: 'succeeded' }] });
       const next = (await replica.injectAs('admin', { method: 'POST', url: '/api/v1/runbooks/pause/runs', payload: {} })).json() as { id: number };
@@ -147,6 +160,14 @@ describe.skipIf(unavailable !== undefined)('smartcloudops migrate --from sqlite:
       expect(replica.app.incidents.grouping.policy).toMatchObject({ groupBy: ['host'], windowMs: 600_000 });
       const nextRule = await replica.injectAs('admin', { method: 'POST', url: '/api/v1/alert-rules', payload: { name: 'After', selector: 'up', condition: { reducer: 'last', op: '<', threshold: 1 } } });
       expect((nextRule.json() as { id: number }).id).toBeGreaterThan(rule.id);
+      // The alerts, the silence, the incident with its merge and its note's revision came along.
+      expect((await replica.injectAs('viewer', { method: 'GET', url: `/api/v1/alerts/${copiedAlert.id}` })).json()).toMatchObject({ state: 'acknowledged', silenced: true, incidentId: copiedAlert.incidentId });
+      expect((await replica.injectAs('viewer', { method: 'GET', url: `/api/v1/alerts/${other.id}` })).json()).toMatchObject({ incidentId: copiedAlert.incidentId });
+      expect((await replica.injectAs('viewer', { method: 'GET', url: `/api/v1/incidents/${other.incidentId}` })).json().incident).toMatchObject({ mergedInto: copiedAlert.incidentId });
+      const timeline = (await replica.injectAs('viewer', { method: 'GET', url: `/api/v1/incidents/${copiedAlert.incidentId}/timeline` })).json() as { id: number; text: string }[];
+      expect(timeline.find((entry) => entry.id === note.id)).toMatchObject({ text: 'second words' });
+      const nextAlert = (await replica.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: 'After', target: 'web' } }]))[0]!.alert;
+      expect(nextAlert.id).toBeGreaterThan(other.id);
       // New rows continue after the copied ids (identity sequences moved on).
       const created = await replica.injectAs('admin', { method: 'POST', url: '/api/v1/users', payload: { username: 'dave', password: 'dave-password-12', role: 'viewer' } });
       expect(created.statusCode).toBe(201);

@@ -36,6 +36,14 @@ export const CONVERTED_TABLES = [
   { table: 'alert_rules', key: 'id', identity: true, seeded: "created_by = 'system'" },
   { table: 'alert_rule_series', key: 'rule_id', identity: false },
   { table: 'incident_grouping_settings', key: 'id', identity: false },
+  // Incidents before the alerts that reference them (merged_into, a self-reference, is checked at commit).
+  { table: 'incidents', key: 'id', identity: true },
+  { table: 'alerts', key: 'id', identity: true },
+  { table: 'alert_history', key: 'id', identity: true },
+  { table: 'silences', key: 'id', identity: true },
+  { table: 'incident_timeline', key: 'id', identity: true },
+  { table: 'note_revisions', key: 'id', identity: true },
+  { table: 'incident_source_queries', key: 'id', identity: true },
 ] as const;
 
 export interface TableReport {

@@ -78,6 +78,46 @@ describe.skipIf(unavailable !== undefined)('two replicas on one PostgreSQL', () 
     }
   }, 180_000);
 
+  it('the same alerts posted to A and B at once are one alert each, in one incident per group; acknowledgements and silences hold on both', async () => {
+    const { a, b } = await replicas({ alerts: { sweepIntervalMs: 0, ruleIntervalMs: 0 } });
+    // Two groups (alertname + service), three instances each, sent by both replicas in every round.
+    const batch = ['api', 'db'].flatMap((service) => [1, 2, 3].map((n) => ({ status: 'firing', labels: { alertname: 'HighLatency', service, instance: `${service}-${n}` }, severity: 'warning' })));
+    const rounds = 8;
+    // The test users, made one at a time before the concurrent posts.
+    for (const server of [a, b]) await server.tokenFor('operator');
+    const posts = [];
+    for (let round = 0; round < rounds; round++) {
+      for (const server of [a, b]) posts.push(server.injectAs('operator', { method: 'POST', url: '/api/v1/alerts', payload: { alerts: batch } }));
+    }
+    for (const response of await Promise.all(posts)) expect(response.statusCode, response.body).toBe(200);
+
+    type Listed = { id: number; labels: Record<string, string>; occurrences: number; incidentId: number; silenced: boolean; state: string };
+    const list = async (server: TestServer) => ((await server.injectAs('viewer', { method: 'GET', url: '/api/v1/alerts?limit=100' })).json() as { items: Listed[] }).items;
+    const fromA = await list(a);
+    expect(fromA).toHaveLength(6);
+    // Every post counted once on its alert, whichever replica took it.
+    expect(fromA.map((alert) => alert.occurrences)).toEqual(Array(6).fill(2 * rounds));
+    expect(new Set(fromA.map((alert) => alert.incidentId)).size).toBe(2);
+    expect((await list(b)).map((alert) => alert.id).sort()).toEqual(fromA.map((alert) => alert.id).sort());
+    const incidents = ((await b.injectAs('viewer', { method: 'GET', url: '/api/v1/incidents' })).json() as { items: { alertCount: number }[] }).items;
+    expect(incidents.map((incident) => incident.alertCount)).toEqual([3, 3]);
+    for (const alert of fromA) {
+      const history = (await b.injectAs('viewer', { method: 'GET', url: `/api/v1/alerts/${alert.id}/history` })).json() as unknown[];
+      expect(history).toHaveLength(1);
+    }
+
+    // Acknowledged on A: B sees it, and refuses a second acknowledgement as A would.
+    const first = fromA[0]!;
+    expect((await a.injectAs('operator', { method: 'POST', url: `/api/v1/alerts/${first.id}/acknowledge`, payload: { comment: 'mine' } })).statusCode).toBe(200);
+    expect((await b.injectAs('viewer', { method: 'GET', url: `/api/v1/alerts/${first.id}` })).json()).toMatchObject({ state: 'acknowledged' });
+    // A silence made on B: the alerts it matches are silenced, and A's next alert under it too.
+    const silence = await b.injectAs('operator', { method: 'POST', url: '/api/v1/silences', payload: { matchers: [{ name: 'service', op: '=', value: 'db' }], durationSeconds: 3600, comment: 'maintenance' } });
+    expect(silence.statusCode).toBe(201);
+    expect((await list(a)).filter((alert) => alert.silenced).map((alert) => alert.labels.instance).sort()).toEqual(['db-1', 'db-2', 'db-3']);
+    expect((await a.injectAs('operator', { method: 'POST', url: '/api/v1/alerts', payload: { alerts: [{ status: 'firing', labels: { alertname: 'DiskFull', service: 'db', instance: 'db-9' } }] } })).statusCode).toBe(200);
+    expect((await list(b)).find((alert) => alert.labels.instance === 'db-9')).toMatchObject({ silenced: true });
+  }, 180_000);
+
   it('a client moving from replica A to replica B resumes by event id without gap or duplicate', async () => {
     const { a, b } = await replicas();
     const onA = await openStream(a);
@@ -175,7 +215,7 @@ describe.skipIf(unavailable !== undefined)('two replicas on one PostgreSQL', () 
       const expected: string[] = [];
       for (let i = 0; i < 12; i++) {
         const [on, name] = i % 2 === 0 ? [a, `OnA${i}`] : [b, `OnB${i}`];
-        on.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: name, target: 'web' }, severity: 'critical' }]);
+        await on.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: name, target: 'web' }, severity: 'critical' }]);
         expected.push(`${name}:firing`);
         // Both dispatchers look at the one queue all the time, so they compete for every row.
         a.app.notifications.dispatcher.kick();
@@ -226,8 +266,9 @@ describe.skipIf(unavailable !== undefined)('two replicas on one PostgreSQL', () 
       await eventually(() => a.app.notifications.webhooks.queueState(), (queue) => queue.pending === 0, 60_000);
       expect(received).toEqual(['HighLoad:firing']);
       const firingOn = async (server: TestServer) => ((await server.injectAs('viewer', { method: 'GET', url: '/api/v1/alerts?source=rule' })).json() as { items: unknown[] }).items.length;
+      // The alert is the cluster's: one, seen from either replica.
       expect(await firingOn(leader)).toBe(1);
-      expect(await firingOn(follower)).toBe(0);
+      expect(await firingOn(follower)).toBe(1);
 
       // The leader's database connection for the lock drops (as when its process is killed): the follower takes over.
       const client = new pg.Client({ connectionString: leader.app.ctx.sql.pool!.options.connectionString });
@@ -245,7 +286,8 @@ describe.skipIf(unavailable !== undefined)('two replicas on one PostgreSQL', () 
       await eventually(() => lastEvaluated(follower), (at) => at !== null && at >= taken + 600, 60_000);
       const rule = (await follower.injectAs('viewer', { method: 'GET', url: `/api/v1/alert-rules/${ruleId}` })).json() as { series: { state: string }[]; lastError: string | null };
       expect(rule).toMatchObject({ series: [{ state: 'firing' }], lastError: null });
-      expect(await firingOn(follower)).toBe(0);
+      expect(await firingOn(follower)).toBe(1);
+      expect(await firingOn(leader)).toBe(1);
       expect(received).toEqual(['HighLoad:firing']);
     } finally {
       await new Promise<void>((resolve) => receiver.close(() => resolve()));

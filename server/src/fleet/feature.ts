@@ -22,7 +22,7 @@ export function createFleetFeature(ctx: ServerContext, deps: { sources: FleetSou
         staleAfterMs,
         series: deps.sources.series(),
         watches,
-        alerts: deps.sources.alerts(now - RESOLVED_ALERTS_KEPT_MS),
+        alerts: await deps.sources.alerts(now - RESOLVED_ALERTS_KEPT_MS),
       });
     },
   };

@@ -50,8 +50,8 @@ describe('GET /api/v1/fleet/health', () => {
     const [ext1Alert, , , web1Alert] = pushed.json().alertIds as number[];
     // A target named only by an alert that already resolved: known, health unknown.
     const ingest = (...events: AlertEvent[]) => server.app.alerts.service.ingest(events);
-    ingest({ source: 'api', status: 'firing', labels: { alertname: 'DiskFull', host: 'ext-4' } });
-    ingest({ source: 'api', status: 'resolved', labels: { alertname: 'DiskFull', host: 'ext-4' } });
+    await ingest({ source: 'api', status: 'firing', labels: { alertname: 'DiskFull', host: 'ext-4' } });
+    await ingest({ source: 'api', status: 'resolved', labels: { alertname: 'DiskFull', host: 'ext-4' } });
 
     const fleet = await health();
     expect(fleet).toMatchObject({ total: 8, healthy: 1, unhealthy: 6, unknown: 1 });

@@ -34,7 +34,8 @@ export interface FleetSources {
   series(): readonly InventorySeries[];
   /** Async: the watch definitions are read from the shared query layer. */
   watches(): Promise<readonly InventoryWatch[]>;
-  alerts(resolvedSince: number): readonly InventoryAlert[];
+  /** Async: alerts are read from the shared query layer. */
+  alerts(resolvedSince: number): Promise<readonly InventoryAlert[]>;
 }
 
 /** What other code in the process may ask the fleet feature. */

@@ -40,18 +40,18 @@ export interface IncidentsService {
 
 /** Incidents: grouping of alerts, the timeline, notes and the postmortem export. */
 export function createIncidentsFeature(ctx: ServerContext, deps: IncidentsDeps): Feature<IncidentsService> {
-  const incidents = new IncidentStore(ctx.db);
-  const timeline = new TimelineStore(ctx.db);
+  const incidents = new IncidentStore(ctx.sql);
+  const timeline = new TimelineStore(ctx.sql);
   const service = new IncidentService({
     incidents,
     timeline,
     alerts: deps.alerts.alerts,
     silences: deps.alerts.silences,
     audit: ctx.audit,
-    run: unitRunner(ctx.db, ctx.events),
+    run: unitRunner(ctx.sql, ctx.db, ctx.events),
     now: ctx.now,
     metrics: deps.metrics,
-    sourceQueries: new SourceQueryStore(ctx.db),
+    sourceQueries: new SourceQueryStore(ctx.sql),
     ...(deps.sources ? { sources: deps.sources } : {}),
   });
   const grouping = new GroupingSettings(ctx.sql, { ...DEFAULT_GROUPING, ...deps.grouping }, ctx.audit, ctx.now);

@@ -15,7 +15,7 @@ describe.each(testDatabases())('incident grouping set from the console on $name'
   let server: TestServer;
   afterEach(async () => server?.close());
 
-  const ingest = (...events: AlertEvent[]) => server.app.alerts.service.ingest(events).map((o) => o!.alert);
+  const ingest = async (...events: AlertEvent[]) => (await server.app.alerts.service.ingest(events)).map((o) => o!.alert);
   const put = (payload: unknown, role: 'admin' | 'operator' = 'admin') => server.injectAs(role, { method: 'PUT', url: URL, payload: payload as object });
 
   it.skipIf(database.skip)('shows the defaults from the environment, and an admin override takes effect at once, audited', async () => {
@@ -28,7 +28,7 @@ describe.each(testDatabases())('incident grouping set from the console on $name'
     expect(initial).toEqual({ effective: fromEnv, defaults: fromEnv, override: { groupBy: null, windowMinutes: null, autoResolve: null }, updatedBy: null, updatedAt: null });
 
     // Under the defaults, two alertnames on one host are two incidents.
-    const [a, b] = ingest(firing({ alertname: 'A', cluster: 'eu', host: 'h-1' }), firing({ alertname: 'B', cluster: 'eu', host: 'h-1' }));
+    const [a, b] = await ingest(firing({ alertname: 'A', cluster: 'eu', host: 'h-1' }), firing({ alertname: 'B', cluster: 'eu', host: 'h-1' }));
     expect(a!.incidentId).not.toBe(b!.incidentId);
 
     const saved = await put({ groupBy: ['host|instance'], windowMinutes: 45, autoResolve: null });
@@ -44,7 +44,7 @@ describe.each(testDatabases())('incident grouping set from the console on $name'
       { actor: 'admin', target: 'incident-grouping', outcome: 'success', details: { before: { groupBy: null }, after: { groupBy: ['host|instance'], windowMinutes: 45 } } },
     ]);
     // Now grouped by host: two alertnames on h-2 are one incident, keyed on the host.
-    const [c, d] = ingest(firing({ alertname: 'C', host: 'h-2' }), firing({ alertname: 'D', instance: 'x', host: 'h-2' }));
+    const [c, d] = await ingest(firing({ alertname: 'C', host: 'h-2' }), firing({ alertname: 'D', instance: 'x', host: 'h-2' }));
     expect(c!.incidentId).toBe(d!.incidentId);
     const incident = (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/incidents/${c!.incidentId}` })).json().incident;
     expect(incident.groupKey).toBe('host=h-2');
@@ -66,8 +66,8 @@ describe.each(testDatabases())('incident grouping set from the console on $name'
     expect(after.effective).toEqual({ groupBy: ['alertname'], windowMinutes: 5, autoResolve: false });
     expect(after.defaults).toEqual({ groupBy: ['alertname', 'service|job'], windowMinutes: 30, autoResolve: true });
     // Auto-resolve off from the console: an incident stays open when its alert resolves.
-    const [alert] = ingest(firing({ alertname: 'Solo' }));
-    server.app.alerts.service.ingest([{ source: 'api', status: 'resolved', labels: { alertname: 'Solo' } }]);
+    const [alert] = await ingest(firing({ alertname: 'Solo' }));
+    await server.app.alerts.service.ingest([{ source: 'api', status: 'resolved', labels: { alertname: 'Solo' } }]);
     const incident = (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/incidents/${alert!.incidentId}` })).json().incident;
     expect(incident).toMatchObject({ status: 'open', firingCount: 0 });
   });

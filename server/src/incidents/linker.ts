@@ -23,6 +23,9 @@ function attachedIn(unit: UnitOfWork): Map<string, number> {
   return unit.scratch('incidents.attached', () => new Map<string, number>());
 }
 
+/** The lock name of an incident group (see IncidentLinks.groupLock). */
+const groupLockName = (groupKey: string) => `incident-group:${groupKey}`;
+
 /**
  * Ties alerts to incidents: a firing alert joins the open incident of its group (the
  * group-by labels, or Alertmanager's group for its alerts, active within the window),
@@ -44,41 +47,54 @@ export class IncidentLinker implements IncidentLinks {
     this.#audit = audit;
   }
 
+  /** The stores bound to the unit's transaction, made once per unit. */
+  #in(unit: UnitOfWork): { incidents: IncidentStore; timeline: TimelineStore } {
+    return unit.scratch('incidents.stores', () => ({ incidents: this.#incidents.in(unit), timeline: this.#timeline.in(unit) }));
+  }
+
+  groupLock(labels: Alert['labels'], group?: AlertEvent['group']): string {
+    return groupLockName(groupKeyOf(labels, this.#policy(), group));
+  }
+
   /** The incident a newly firing alert belongs to: joined, reopened, or opened if none fits. */
-  attach(alert: Alert, at: number, unit: UnitOfWork, group?: AlertEvent['group']): number {
+  async attach(alert: Alert, at: number, unit: UnitOfWork, group?: AlertEvent['group']): Promise<number> {
+    const { incidents } = this.#in(unit);
     const policy = this.#policy();
     const groupKey = groupKeyOf(alert.labels, policy, group);
+    // Normally taken with the batch's fingerprints already; a no-op then.
+    await unit.serialise([groupLockName(groupKey)]);
     const since = at - policy.windowMs;
-    const open = this.#joinOpen(groupKey, since, unit) ?? this.#recent(alert, since, 'open')?.id;
+    const open = (await this.#joinOpen(groupKey, since, unit)) ?? (await this.#recent(alert, since, 'open', unit))?.id;
     const joined = attachedIn(unit);
     if (open !== undefined) {
       if (!joined.has(groupKey)) {
-        this.#incidents.update(open, { lastActivityAt: at }, at);
+        await incidents.update(open, { lastActivityAt: at }, at);
         joined.set(groupKey, open);
       }
       return open;
     }
-    const closed = this.#recent(alert, since, 'closed') ?? this.#byId(this.#incidents.reopenable(groupKey, since));
+    const closed = (await this.#recent(alert, since, 'closed', unit)) ?? (await this.#byId(await incidents.reopenable(groupKey, since), unit));
     if (closed) {
-      this.#reopen(closed, alert, at, unit, groupKey);
+      await this.#reopen(closed, alert, at, unit, groupKey);
       joined.set(groupKey, closed.id);
       return closed.id;
     }
     const title = incidentTitleFor(alert.labels, alert.annotations, groupKey);
-    const id = this.#incidents.create({ title, severity: alert.severity, groupKey, at });
+    const id = await incidents.create({ title, severity: alert.severity, groupKey, at });
     joined.set(groupKey, id);
-    unit.publish({ type: 'incident', data: { action: 'opened', incident: this.#incidents.byId(id)! } });
-    this.note(id, unit, { ts: at, kind: 'incident_opened', actor: SYSTEM, alertId: alert.id, text: `Incident opened: ${title}`, data: { groupKey } });
+    unit.publish({ type: 'incident', data: { action: 'opened', incident: (await incidents.byId(id))! } });
+    await this.note(id, unit, { ts: at, kind: 'incident_opened', actor: SYSTEM, alertId: alert.id, text: `Incident opened: ${title}`, data: { groupKey } });
     return id;
   }
 
-  joinOpen(labels: Alert['labels'], at: number, unit: UnitOfWork, group?: AlertEvent['group']): number | undefined {
+  async joinOpen(labels: Alert['labels'], at: number, unit: UnitOfWork, group?: AlertEvent['group']): Promise<number | undefined> {
     const policy = this.#policy();
     const groupKey = groupKeyOf(labels, policy, group);
-    const open = this.#joinOpen(groupKey, at - policy.windowMs, unit);
+    await unit.serialise([groupLockName(groupKey)]);
+    const open = await this.#joinOpen(groupKey, at - policy.windowMs, unit);
     const joined = attachedIn(unit);
     if (open !== undefined && !joined.has(groupKey)) {
-      this.#incidents.update(open, { lastActivityAt: at }, at);
+      await this.#in(unit).incidents.update(open, { lastActivityAt: at }, at);
       joined.set(groupKey, open);
     }
     return open;
@@ -89,8 +105,8 @@ export class IncidentLinker implements IncidentLinks {
    * and active now, no need to look it up again; touch marks it once at the end of the
    * unit), else the group's joinable one.
    */
-  #joinOpen(groupKey: string, since: number, unit: UnitOfWork): number | undefined {
-    return attachedIn(unit).get(groupKey) ?? this.#incidents.joinable(groupKey, since);
+  async #joinOpen(groupKey: string, since: number, unit: UnitOfWork): Promise<number | undefined> {
+    return attachedIn(unit).get(groupKey) ?? (await this.#in(unit).incidents.joinable(groupKey, since));
   }
 
   /**
@@ -98,57 +114,60 @@ export class IncidentLinker implements IncidentLinks {
    * (`open`) or is not (`closed`) still open: a flapping alert goes back to where people
    * handled it, even if the grouping changed since.
    */
-  #recent(alert: Alert, since: number, state: 'open' | 'closed'): Incident | undefined {
-    const own = this.#byId(alert.incidentId ?? undefined);
+  async #recent(alert: Alert, since: number, state: 'open' | 'closed', unit: UnitOfWork): Promise<Incident | undefined> {
+    const own = await this.#byId(alert.incidentId ?? undefined, unit);
     if (!own || own.mergedInto !== null || lastMovedAt(own) < since) return undefined;
     return (own.status === 'open') === (state === 'open') ? own : undefined;
   }
 
-  #byId(id: number | undefined): Incident | undefined {
-    return id === undefined ? undefined : this.#incidents.byId(id);
+  async #byId(id: number | undefined, unit: UnitOfWork): Promise<Incident | undefined> {
+    return id === undefined ? undefined : this.#in(unit).incidents.byId(id);
   }
 
   /** A closed incident is open again: its state follows its alerts, the timeline says why. */
-  #reopen(incident: Incident, alert: Alert, at: number, unit: UnitOfWork, groupKey: string): void {
+  async #reopen(incident: Incident, alert: Alert, at: number, unit: UnitOfWork, groupKey: string): Promise<void> {
+    const { incidents } = this.#in(unit);
     const closedAt = lastMovedAt(incident);
-    this.#incidents.update(incident.id, { status: 'open', resolvedAt: null, mitigatedAt: null, lastActivityAt: at }, at);
-    unit.publish({ type: 'incident', data: { action: 'reopened', incident: this.#incidents.byId(incident.id)! } });
+    await incidents.update(incident.id, { status: 'open', resolvedAt: null, mitigatedAt: null, lastActivityAt: at }, at);
+    unit.publish({ type: 'incident', data: { action: 'reopened', incident: (await incidents.byId(incident.id))! } });
     const text = `Incident reopened: ${describeAlert(alert)} fired again ${formatMinutes(at - closedAt)} after it was ${incident.status}`;
-    this.note(incident.id, unit, { ts: at, kind: 'reopened', actor: SYSTEM, alertId: alert.id, text, data: { from: incident.status, to: 'open', closedAt, groupKey } });
+    await this.note(incident.id, unit, { ts: at, kind: 'reopened', actor: SYSTEM, alertId: alert.id, text, data: { from: incident.status, to: 'open', closedAt, groupKey } });
     this.#audit.record({ actor: SYSTEM.name, actorKind: SYSTEM.kind, action: 'incident.reopen', target: `incident:${incident.id}`, outcome: 'success', ip: null, details: { from: incident.status, alertId: alert.id, closedAt } });
   }
 
   /** An incident is as severe as its worst alert; a raise is recorded after the alert's own entries. */
-  raiseSeverity(incidentId: number, alert: Alert, at: number, unit: UnitOfWork): void {
+  async raiseSeverity(incidentId: number, alert: Alert, at: number, unit: UnitOfWork): Promise<void> {
+    const { incidents } = this.#in(unit);
     // The severity alone: the counts are not needed here (they cost a pass over the incident's alerts).
-    const severity = this.#incidents.severityOf(incidentId)!;
+    const severity = (await incidents.severityOf(incidentId))!;
     if (severityRank(alert.severity) <= severityRank(severity)) return;
-    this.#incidents.update(incidentId, { severity: alert.severity }, at);
-    this.note(incidentId, unit, { ts: at, kind: 'severity_changed', actor: SYSTEM, alertId: alert.id, text: `Severity raised to ${alert.severity} by ${describeAlert(alert)}`, data: { from: severity, to: alert.severity } });
+    await incidents.update(incidentId, { severity: alert.severity }, at);
+    await this.note(incidentId, unit, { ts: at, kind: 'severity_changed', actor: SYSTEM, alertId: alert.id, text: `Severity raised to ${alert.severity} by ${describeAlert(alert)}`, data: { from: severity, to: alert.severity } });
   }
 
   /**
    * With auto-resolve on, an open or mitigated incident whose alerts have all resolved
    * resolves too; acknowledged alerts still count as unresolved (someone is on them).
    */
-  alertResolved(incidentId: number, alert: Alert, at: number, unit: UnitOfWork): void {
+  async alertResolved(incidentId: number, alert: Alert, at: number, unit: UnitOfWork): Promise<void> {
     if (!this.#policy().autoResolve) return;
+    const { incidents } = this.#in(unit);
     // Most resolutions leave other alerts unresolved: one index probe answers that.
-    if (this.#incidents.hasUnresolvedAlerts(incidentId)) return;
-    const incident = this.#incidents.byId(incidentId);
+    if (await incidents.hasUnresolvedAlerts(incidentId)) return;
+    const incident = await incidents.byId(incidentId);
     if (!incident || incident.status === 'resolved' || incident.firingCount + (incident.acknowledgedCount ?? 0) > 0) return;
-    this.#incidents.update(incidentId, { status: 'resolved', resolvedAt: at }, at);
+    await incidents.update(incidentId, { status: 'resolved', resolvedAt: at }, at);
     // No longer joinable: a later alert of the batch in its group opens a new one, as it would alone.
     const joined = attachedIn(unit);
     for (const [key, id] of joined) if (id === incidentId) joined.delete(key);
     const text = `Resolved automatically: all ${incident.alertCount} alert(s) resolved, the last one ${describeAlert(alert)}`;
-    this.note(incidentId, unit, { ts: at, kind: 'status_changed', actor: SYSTEM, alertId: alert.id, text, data: { from: incident.status, to: 'resolved', auto: true } });
+    await this.note(incidentId, unit, { ts: at, kind: 'status_changed', actor: SYSTEM, alertId: alert.id, text, data: { from: incident.status, to: 'resolved', auto: true } });
     this.#audit.record({ actor: SYSTEM.name, actorKind: SYSTEM.kind, action: 'incident.auto_resolve', target: `incident:${incidentId}`, outcome: 'success', ip: null, details: { from: incident.status, lastAlertId: alert.id } });
   }
 
   /** Appends to the timeline and tells the stream. */
-  note(incidentId: number, unit: UnitOfWork, entry: { ts: number; kind: TimelineKind; actor: Actor; alertId?: number | null; text: string; data?: Record<string, unknown> }): void {
-    const appended = this.#timeline.append({ incidentId, ...entry });
+  async note(incidentId: number, unit: UnitOfWork, entry: { ts: number; kind: TimelineKind; actor: Actor; alertId?: number | null; text: string; data?: Record<string, unknown> }): Promise<void> {
+    const appended = await this.#in(unit).timeline.append({ incidentId, ...entry });
     unit.publish({ type: 'timeline', data: appended });
   }
 
@@ -158,9 +177,10 @@ export class IncidentLinker implements IncidentLinks {
    * its one `updated` event (after the alerts' own) carries the counts after the batch.
    */
   touch(incidentId: number, at: number, unit: UnitOfWork): void {
-    unit.beforeCommit(`incident.touch:${incidentId}`, () => {
-      this.#incidents.update(incidentId, { lastActivityAt: at }, at);
-      unit.publish({ type: 'incident', data: { action: 'updated', incident: this.#incidents.byId(incidentId)! } });
+    unit.beforeCommit(`incident.touch:${incidentId}`, async () => {
+      const { incidents } = this.#in(unit);
+      await incidents.update(incidentId, { lastActivityAt: at }, at);
+      unit.publish({ type: 'incident', data: { action: 'updated', incident: (await incidents.byId(incidentId))! } });
     });
   }
 }

@@ -12,7 +12,7 @@ describe('Markdown export of hostile text', () => {
   afterAll(() => server.close());
 
   it('escapes labels, annotations and notes so that no HTML or link renders', async () => {
-    const [outcome] = server.app.alerts.service.ingest([
+    const [outcome] = await server.app.alerts.service.ingest([
       { source: 'api', status: 'firing', labels: { alertname: HOSTILE, target: 'web`|<b>x</b>' }, annotations: { summary: `${HOSTILE} [click](javascript:alert(2))` } },
     ]);
     const incidentId = outcome!.alert.incidentId!;

@@ -27,7 +27,7 @@ export const incidentRoutes: FastifyPluginAsync<IncidentRoutesOptions> = async (
 
   registerRoutes(app, routes, {
     list: async (request) => {
-      const { items, total } = incidents.list(request.query);
+      const { items, total } = await incidents.list(request.query);
       return { items, total, limit: request.query.limit ?? 50, offset: request.query.offset ?? 0 };
     },
     get: async (request) => service.detail(request.params.id),
@@ -35,14 +35,14 @@ export const incidentRoutes: FastifyPluginAsync<IncidentRoutesOptions> = async (
     merge: async (request) => service.merge(request.params.id, request.body.incidentIds, actor(request)),
     split: async (request) => service.split(request.params.id, request.body.alertIds, request.body.title, actor(request)),
     timeline: async (request) => {
-      service.detail(request.params.id);
+      await service.detail(request.params.id);
       return timeline.of(request.params.id);
     },
     addNote: async (request) => service.addNote(request.params.id, request.body.text, actor(request)),
     editNote: async (request) => service.editNote(request.params.id, request.params.entryId, request.body.text, actor(request)),
     deleteNote: async (request) => service.deleteNote(request.params.id, request.params.entryId, actor(request)),
     noteRevisions: async (request) => {
-      const entry = timeline.byId(request.params.entryId);
+      const entry = await timeline.byId(request.params.entryId);
       if (!entry || entry.incidentId !== request.params.id) throw new AppError('E_NOT_FOUND', `No note ${request.params.entryId} in incident ${request.params.id}.`);
       return timeline.revisionsOfEntry(entry.id);
     },
@@ -50,7 +50,7 @@ export const incidentRoutes: FastifyPluginAsync<IncidentRoutesOptions> = async (
     addSourceQuery: async (request) => service.addSourceQuery(request.params.id, request.body, actor(request)),
     removeSourceQuery: async (request) => service.removeSourceQuery(request.params.id, request.params.queryId, actor(request)),
     export: async (request, reply) => {
-      const bundle = service.bundle(request.params.id);
+      const bundle = await service.bundle(request.params.id);
       const format = request.query.format ?? 'json';
       const name = `incident-${bundle.incident.id}`;
       if (format === 'md') {

@@ -25,8 +25,8 @@ export const searchRoutes: FastifyPluginAsync<{ incidents: IncidentStore; alerts
       const principal = principalOf(request);
       const canReadAlerts = hasPermission(principal.role, 'alerts:read', principal.scopes);
       return {
-        alerts: canReadAlerts ? alerts.search(q, id, limit) : [],
-        incidents: incidents.search(q, id, limit),
+        alerts: canReadAlerts ? await alerts.search(q, id, limit) : [],
+        incidents: await incidents.search(q, id, limit),
       };
     },
   });

@@ -57,114 +57,123 @@ export class IncidentService {
     this.#deps = deps;
   }
 
-  detail(id: number): IncidentDetail {
-    return { incident: this.#require(id), alerts: this.#deps.alerts.ofIncident(id) };
+  async detail(id: number): Promise<IncidentDetail> {
+    return { incident: await this.#require(id), alerts: await this.#deps.alerts.ofIncident(id) };
   }
 
-  update(id: number, changes: UpdateIncidentRequest, actor: Actor): Incident {
-    return this.#deps.run((unit) => {
+  /** The stores bound to a unit's transaction. */
+  #in(unit: UnitOfWork) {
+    return { incidents: this.#deps.incidents.in(unit), timeline: this.#deps.timeline.in(unit), alerts: this.#deps.alerts.in(unit), sourceQueries: this.#deps.sourceQueries.in(unit) };
+  }
+
+  async update(id: number, changes: UpdateIncidentRequest, actor: Actor): Promise<Incident> {
+    return this.#deps.run(async (unit) => {
+      const { incidents } = this.#in(unit);
       const now = this.#deps.now();
-      const incident = this.#require(id);
+      const incident = await this.#require(id, unit);
       const suffix = changes.comment ? `: ${changes.comment}` : '';
       if (changes.status !== undefined && changes.status !== incident.status) {
-        this.#deps.incidents.update(id, {
+        await incidents.update(id, {
           status: changes.status,
           mitigatedAt: changes.status === 'mitigated' ? now : changes.status === 'open' ? null : incident.mitigatedAt,
           resolvedAt: changes.status === 'resolved' ? now : null,
         }, now);
-        this.#append(unit, { incidentId: id, ts: now, kind: 'status_changed', actor, text: `Status ${incident.status} → ${changes.status} by ${actor.name}${suffix}`, data: { from: incident.status, to: changes.status } });
+        await this.#append(unit, { incidentId: id, ts: now, kind: 'status_changed', actor, text: `Status ${incident.status} → ${changes.status} by ${actor.name}${suffix}`, data: { from: incident.status, to: changes.status } });
       }
       if (changes.commander !== undefined && changes.commander !== incident.commander) {
-        this.#deps.incidents.update(id, { commander: changes.commander }, now);
+        await incidents.update(id, { commander: changes.commander }, now);
         const text = changes.commander ? `${changes.commander} is now incident commander (set by ${actor.name})` : `Incident commander cleared by ${actor.name}`;
-        this.#append(unit, { incidentId: id, ts: now, kind: 'commander_changed', actor, text, data: { from: incident.commander, to: changes.commander } });
+        await this.#append(unit, { incidentId: id, ts: now, kind: 'commander_changed', actor, text, data: { from: incident.commander, to: changes.commander } });
       }
       if (changes.title !== undefined && changes.title !== incident.title) {
-        this.#deps.incidents.update(id, { title: changes.title }, now);
-        this.#append(unit, { incidentId: id, ts: now, kind: 'title_changed', actor, text: `Title changed to "${changes.title}" by ${actor.name}`, data: { from: incident.title, to: changes.title } });
+        await incidents.update(id, { title: changes.title }, now);
+        await this.#append(unit, { incidentId: id, ts: now, kind: 'title_changed', actor, text: `Title changed to "${changes.title}" by ${actor.name}`, data: { from: incident.title, to: changes.title } });
       }
       this.#audit(actor, 'incident.update', id, { ...changes });
-      return this.#published(unit, id, 'updated');
+      return await this.#published(unit, id, 'updated');
     });
   }
 
   /** Moves the alerts and timelines of the other incidents into this one; they are closed as merged. */
-  merge(targetId: number, sourceIds: readonly number[], actor: Actor): Incident {
-    return this.#deps.run((unit) => {
+  async merge(targetId: number, sourceIds: readonly number[], actor: Actor): Promise<Incident> {
+    return this.#deps.run(async (unit) => {
+      const { incidents, timeline, alerts } = this.#in(unit);
       const now = this.#deps.now();
-      const target = this.#require(targetId);
+      const target = await this.#require(targetId, unit);
       if (target.mergedInto !== null) throw new AppError('E_CONFLICT', `Incident ${targetId} was merged into ${target.mergedInto}; merge into that one.`);
-      const sources = [...new Set(sourceIds)].map((id) => {
+      const sources: Incident[] = [];
+      for (const id of new Set(sourceIds)) {
         if (id === targetId) throw new AppError('E_VALIDATION', 'An incident cannot be merged into itself.');
-        const source = this.#require(id);
+        const source = await this.#require(id, unit);
         if (source.mergedInto !== null) throw new AppError('E_CONFLICT', `Incident ${id} was already merged into ${source.mergedInto}.`);
-        return source;
-      });
+        sources.push(source);
+      }
       let severity: Severity = target.severity;
       for (const source of sources) {
-        const alertIds = this.#deps.alerts.ofIncident(source.id).map((alert) => alert.id);
-        this.#deps.alerts.moveToIncident(alertIds, targetId);
-        this.#deps.timeline.move(source.id, targetId);
+        const alertIds = (await alerts.ofIncident(source.id)).map((alert) => alert.id);
+        await alerts.moveToIncident(alertIds, targetId);
+        await timeline.move(source.id, targetId);
         if (severityRank(source.severity) > severityRank(severity)) severity = source.severity;
-        this.#deps.incidents.update(source.id, { status: 'resolved', resolvedAt: now, mergedInto: targetId }, now);
-        this.#append(unit, { incidentId: source.id, ts: now, kind: 'merged', actor, text: `Merged into incident #${targetId} by ${actor.name}`, data: { into: targetId } });
-        this.#append(unit, { incidentId: targetId, ts: now, kind: 'merged', actor, text: `Incident #${source.id} (${source.title}) merged in by ${actor.name}`, data: { from: source.id, alertIds } });
-        this.#published(unit, source.id, 'merged');
+        await incidents.update(source.id, { status: 'resolved', resolvedAt: now, mergedInto: targetId }, now);
+        await this.#append(unit, { incidentId: source.id, ts: now, kind: 'merged', actor, text: `Merged into incident #${targetId} by ${actor.name}`, data: { into: targetId } });
+        await this.#append(unit, { incidentId: targetId, ts: now, kind: 'merged', actor, text: `Incident #${source.id} (${source.title}) merged in by ${actor.name}`, data: { from: source.id, alertIds } });
+        await this.#published(unit, source.id, 'merged');
       }
       const openedAt = Math.min(target.openedAt, ...sources.map((s) => s.openedAt));
-      this.#deps.incidents.update(targetId, { severity, openedAt, lastActivityAt: now }, now);
+      await incidents.update(targetId, { severity, openedAt, lastActivityAt: now }, now);
       this.#audit(actor, 'incident.merge', targetId, { sources: sources.map((s) => s.id) });
-      return this.#published(unit, targetId, 'merged');
+      return await this.#published(unit, targetId, 'merged');
     });
   }
 
   /** Moves some alerts (and their timeline entries) out into a new incident. */
-  split(id: number, alertIds: readonly number[], title: string | undefined, actor: Actor): Incident {
-    return this.#deps.run((unit) => {
+  async split(id: number, alertIds: readonly number[], title: string | undefined, actor: Actor): Promise<Incident> {
+    return this.#deps.run(async (unit) => {
+      const stores = this.#in(unit);
       const now = this.#deps.now();
-      const incident = this.#require(id);
-      const alerts = this.#deps.alerts.ofIncident(id);
+      const incident = await this.#require(id, unit);
+      const alerts = await stores.alerts.ofIncident(id);
       const moving = alerts.filter((alert) => alertIds.includes(alert.id));
       if (moving.length !== new Set(alertIds).size) throw new AppError('E_VALIDATION', 'Every alert to split off must belong to this incident.');
       if (moving.length === alerts.length) throw new AppError('E_VALIDATION', 'Keep at least one alert in the incident; close it instead.');
       const highest = (list: typeof alerts) => SEVERITIES[Math.max(...list.map((alert) => severityRank(alert.severity)))]!;
       const newTitle = title ?? `Split from #${id}: ${incident.title}`;
-      const newId = this.#deps.incidents.create({ title: newTitle, severity: highest(moving), groupKey: incident.groupKey, at: now });
+      const newId = await stores.incidents.create({ title: newTitle, severity: highest(moving), groupKey: incident.groupKey, at: now });
       const ids = moving.map((alert) => alert.id);
-      this.#deps.alerts.moveToIncident(ids, newId);
-      this.#deps.timeline.move(id, newId, ids);
-      this.#deps.incidents.update(id, { severity: highest(alerts.filter((alert) => !ids.includes(alert.id))) }, now);
-      this.#append(unit, { incidentId: newId, ts: now, kind: 'split', actor, text: `Split from incident #${id} by ${actor.name}`, data: { from: id, alertIds: ids } });
-      this.#append(unit, { incidentId: id, ts: now, kind: 'split', actor, text: `${ids.length} alert(s) split off into incident #${newId} by ${actor.name}`, data: { into: newId, alertIds: ids } });
+      await stores.alerts.moveToIncident(ids, newId);
+      await stores.timeline.move(id, newId, ids);
+      await stores.incidents.update(id, { severity: highest(alerts.filter((alert) => !ids.includes(alert.id))) }, now);
+      await this.#append(unit, { incidentId: newId, ts: now, kind: 'split', actor, text: `Split from incident #${id} by ${actor.name}`, data: { from: id, alertIds: ids } });
+      await this.#append(unit, { incidentId: id, ts: now, kind: 'split', actor, text: `${ids.length} alert(s) split off into incident #${newId} by ${actor.name}`, data: { into: newId, alertIds: ids } });
       this.#audit(actor, 'incident.split', id, { into: newId, alertIds: ids });
-      this.#published(unit, id, 'split');
-      return this.#published(unit, newId, 'split');
+      await this.#published(unit, id, 'split');
+      return await this.#published(unit, newId, 'split');
     });
   }
 
-  addNote(id: number, text: string, actor: Actor): TimelineEntry {
-    return this.#deps.run((unit) => {
-      this.#require(id);
-      const entry = this.#append(unit, { incidentId: id, ts: this.#deps.now(), kind: 'note', actor, text });
+  async addNote(id: number, text: string, actor: Actor): Promise<TimelineEntry> {
+    return this.#deps.run(async (unit) => {
+      await this.#require(id, unit);
+      const entry = await this.#append(unit, { incidentId: id, ts: this.#deps.now(), kind: 'note', actor, text });
       this.#audit(actor, 'incident.note.add', id, { entryId: entry.id });
       return entry;
     });
   }
 
-  editNote(id: number, entryId: number, text: string, actor: Actor): TimelineEntry {
-    return this.#deps.run((unit) => {
-      const entry = this.#ownNote(id, entryId, actor);
-      const edited = this.#deps.timeline.editNote(entry, text, actor.name, this.#deps.now());
+  async editNote(id: number, entryId: number, text: string, actor: Actor): Promise<TimelineEntry> {
+    return this.#deps.run(async (unit) => {
+      const entry = await this.#ownNote(id, entryId, actor, unit);
+      const edited = await this.#in(unit).timeline.editNote(entry, text, actor.name, this.#deps.now());
       unit.publish({ type: 'timeline', data: edited });
       this.#audit(actor, 'incident.note.edit', id, { entryId });
       return edited;
     });
   }
 
-  deleteNote(id: number, entryId: number, actor: Actor): TimelineEntry {
-    return this.#deps.run((unit) => {
-      const entry = this.#ownNote(id, entryId, actor);
-      const deleted = this.#deps.timeline.deleteNote(entry, actor.name, this.#deps.now());
+  async deleteNote(id: number, entryId: number, actor: Actor): Promise<TimelineEntry> {
+    return this.#deps.run(async (unit) => {
+      const entry = await this.#ownNote(id, entryId, actor, unit);
+      const deleted = await this.#in(unit).timeline.deleteNote(entry, actor.name, this.#deps.now());
       unit.publish({ type: 'timeline', data: deleted });
       this.#audit(actor, 'incident.note.delete', id, { entryId });
       return deleted;
@@ -175,46 +184,48 @@ export class IncidentService {
    * Records something done elsewhere (a ChatOps command, a runbook run) in the timeline of
    * an incident; the remediation and ChatOps features call this.
    */
-  record(id: number, kind: Extract<TimelineKind, 'command' | 'runbook_run'>, text: string, actor: Actor, data: Record<string, unknown> = {}): TimelineEntry {
-    return this.#deps.run((unit) => {
-      this.#require(id);
-      return this.#append(unit, { incidentId: id, ts: this.#deps.now(), kind, actor, text, data });
+  async record(id: number, kind: Extract<TimelineKind, 'command' | 'runbook_run'>, text: string, actor: Actor, data: Record<string, unknown> = {}): Promise<TimelineEntry> {
+    return this.#deps.run(async (unit) => {
+      await this.#require(id, unit);
+      return await this.#append(unit, { incidentId: id, ts: this.#deps.now(), kind, actor, text, data });
     });
   }
 
-  sourceQueries(id: number): IncidentSourceQuery[] {
-    this.#require(id);
+  async sourceQueries(id: number): Promise<IncidentSourceQuery[]> {
+    await this.#require(id);
     return this.#deps.sourceQueries.of(id);
   }
 
   async addSourceQuery(id: number, request: AddSourceQueryRequest, actor: Actor): Promise<IncidentSourceQuery> {
-    // Asked before the unit of work: the sources live on the shared query layer, the incident in SQLite.
+    // Asked before the unit of work (the data sources feature has its own store).
     const exists = (await this.#deps.sources?.exists(request.datasourceId)) ?? false;
-    return this.#deps.run(() => {
-      this.#require(id);
+    return this.#deps.run(async (unit) => {
+      const { sourceQueries } = this.#in(unit);
+      await this.#require(id, unit);
       if (!exists) throw new AppError('E_VALIDATION', `No data source with id ${request.datasourceId}.`, { datasourceId: request.datasourceId });
-      if (this.#deps.sourceQueries.count(id) >= MAX_SOURCE_QUERIES) throw new AppError('E_CONFLICT', `An incident shows at most ${MAX_SOURCE_QUERIES} source queries; remove one first.`);
-      const added = this.#deps.sourceQueries.add({ incidentId: id, datasourceId: request.datasourceId, query: request.query, title: request.title ?? null, createdBy: actor.name, createdAt: this.#deps.now() });
+      if ((await sourceQueries.count(id)) >= MAX_SOURCE_QUERIES) throw new AppError('E_CONFLICT', `An incident shows at most ${MAX_SOURCE_QUERIES} source queries; remove one first.`);
+      const added = await sourceQueries.add({ incidentId: id, datasourceId: request.datasourceId, query: request.query, title: request.title ?? null, createdBy: actor.name, createdAt: this.#deps.now() });
       this.#audit(actor, 'incident.source_query.add', id, { queryId: added.id, datasourceId: added.datasourceId, query: added.query });
       return added;
     });
   }
 
-  removeSourceQuery(id: number, queryId: number, actor: Actor): IncidentSourceQuery {
-    return this.#deps.run(() => {
-      const query = this.#deps.sourceQueries.byId(queryId);
+  async removeSourceQuery(id: number, queryId: number, actor: Actor): Promise<IncidentSourceQuery> {
+    return this.#deps.run(async (unit) => {
+      const { sourceQueries } = this.#in(unit);
+      const query = await sourceQueries.byId(queryId);
       if (!query || query.incidentId !== id) throw new AppError('E_NOT_FOUND', `No source query ${queryId} in incident ${id}.`);
-      this.#deps.sourceQueries.remove(queryId);
+      await sourceQueries.remove(queryId);
       this.#audit(actor, 'incident.source_query.remove', id, { queryId, datasourceId: query.datasourceId, query: query.query });
       return query;
     });
   }
 
-  bundle(id: number): IncidentBundle {
+  async bundle(id: number): Promise<IncidentBundle> {
     const now = this.#deps.now();
-    const incident = this.#require(id);
-    const alerts = this.#deps.alerts.ofIncident(id);
-    const timeline = this.#deps.timeline.of(id);
+    const incident = await this.#require(id);
+    const alerts = await this.#deps.alerts.ofIncident(id);
+    const timeline = await this.#deps.timeline.of(id);
     // Silences that cover an alert now, and those that covered one earlier (timeline entries).
     const silenceIds = new Set(alerts.flatMap((alert) => alert.silencedBy));
     for (const entry of timeline) {
@@ -231,37 +242,37 @@ export class IncidentService {
       exportedAt: now,
       incident,
       alerts,
-      alertHistory: this.#deps.alerts.historyOfMany(alerts.map((alert) => alert.id)),
+      alertHistory: await this.#deps.alerts.historyOfMany(alerts.map((alert) => alert.id)),
       timeline,
-      noteRevisions: this.#deps.timeline.revisionsOf(id),
-      silences: this.#deps.silences.byIds([...silenceIds], now),
+      noteRevisions: await this.#deps.timeline.revisionsOf(id),
+      silences: await this.#deps.silences.byIds([...silenceIds], now),
       metricsWindow: { from, to, selectors, series: summariseMetrics(this.#deps.metrics, selectors, from, to) },
-      sourceQueries: this.#deps.sourceQueries.of(id),
+      sourceQueries: await this.#deps.sourceQueries.of(id),
     };
   }
 
-  #ownNote(id: number, entryId: number, actor: Actor): TimelineEntry {
-    const entry = this.#deps.timeline.byId(entryId);
+  async #ownNote(id: number, entryId: number, actor: Actor, unit: UnitOfWork): Promise<TimelineEntry> {
+    const entry = await this.#in(unit).timeline.byId(entryId);
     if (!entry || entry.incidentId !== id || entry.kind !== 'note') throw new AppError('E_NOT_FOUND', `No note ${entryId} in incident ${id}.`);
     if (entry.deletedAt !== null) throw new AppError('E_CONFLICT', 'The note was deleted.');
     if (entry.actor !== actor.name) throw new AppError('E_FORBIDDEN', 'Only the author can change a note.');
     return entry;
   }
 
-  #append(unit: UnitOfWork, entry: Parameters<TimelineStore['append']>[0]): TimelineEntry {
-    const appended = this.#deps.timeline.append(entry);
+  async #append(unit: UnitOfWork, entry: Parameters<TimelineStore['append']>[0]): Promise<TimelineEntry> {
+    const appended = await this.#in(unit).timeline.append(entry);
     unit.publish({ type: 'timeline', data: appended });
     return appended;
   }
 
-  #published(unit: UnitOfWork, id: number, action: 'updated' | 'merged' | 'split'): Incident {
-    const incident = this.#require(id);
+  async #published(unit: UnitOfWork, id: number, action: 'updated' | 'merged' | 'split'): Promise<Incident> {
+    const incident = await this.#require(id, unit);
     unit.publish({ type: 'incident', data: { action, incident } });
     return incident;
   }
 
-  #require(id: number): Incident {
-    const incident = this.#deps.incidents.byId(id);
+  async #require(id: number, unit?: UnitOfWork): Promise<Incident> {
+    const incident = await (unit ? this.#in(unit).incidents : this.#deps.incidents).byId(id);
     if (!incident) throw new AppError('E_NOT_FOUND', `No incident ${id}.`);
     return incident;
   }

@@ -11,7 +11,7 @@ describe('incident source queries', { timeout: 120_000 }, () => {
 
   async function setUp() {
     server = await startTestServer({ alerts: { sweepIntervalMs: 0 } });
-    const [outcome] = server.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: 'HighLatency', target: 'web-1' } }]);
+    const [outcome] = await server.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: 'HighLatency', target: 'web-1' } }]);
     const incidentId = outcome!.alert.incidentId!;
     const source = await server.injectAs('admin', { method: 'POST', url: '/api/v1/datasources', payload: { name: 'prom', type: 'prometheus', url: 'http://127.0.0.1:9' } });
     expect(source.statusCode, source.body).toBe(201);
@@ -54,7 +54,7 @@ describe('incident source queries', { timeout: 120_000 }, () => {
       const response = await server.injectAs('operator', { method: 'POST', url: url(incidentId), payload });
       expect(response.statusCode, JSON.stringify(payload)).toBe(400);
     }
-    const other = server.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: 'DiskFull', target: 'db-9' } }])[0]!.alert.incidentId!;
+    const other = (await server.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: 'DiskFull', target: 'db-9' } }]))[0]!.alert.incidentId!;
     const query = (await server.injectAs('operator', { method: 'POST', url: url(other), payload: { datasourceId, query: 'up' } })).json() as IncidentSourceQuery;
     expect((await server.injectAs('operator', { method: 'DELETE', url: url(incidentId, `/${query.id}`) })).statusCode).toBe(404);
   });

@@ -1,9 +1,10 @@
-import type { Db } from '../db/database.ts';
+import type { Selectable } from 'kysely';
 import type { IncidentSourceQuery } from '../../../shared/api/incidents.ts';
+import type { SqlDatabase } from '../db/sql/open.ts';
+import type { IncidentSourceQueriesTable } from '../db/sql/schema.ts';
+import type { SqlRunner } from '../db/sql/statement.ts';
 
-type Row = { id: number; incident_id: number; datasource_id: number; query: string; title: string | null; created_by: string; created_at: number };
-
-const toQuery = (row: Row): IncidentSourceQuery => ({
+const toQuery = (row: Selectable<IncidentSourceQueriesTable>): IncidentSourceQuery => ({
   id: row.id,
   incidentId: row.incident_id,
   datasourceId: row.datasource_id,
@@ -22,35 +23,44 @@ export interface NewSourceQuery {
   createdAt: number;
 }
 
-/** The data-source (PromQL) queries on incidents' metrics panels (`incident_source_queries`, 038). */
+/** The data-source (PromQL) queries on incidents' metrics panels (`incident_source_queries`, 038), on the shared query layer. */
 export class SourceQueryStore {
-  readonly #db: Db;
+  readonly #sql: SqlDatabase;
+  readonly #runner: SqlRunner;
 
-  constructor(db: Db) {
-    this.#db = db;
+  constructor(database: SqlDatabase, runner?: SqlRunner) {
+    this.#sql = database;
+    this.#runner = runner ?? { dialect: database.dialect, db: database.db };
   }
 
-  of(incidentId: number): IncidentSourceQuery[] {
-    return (this.#db.prepare('SELECT * FROM incident_source_queries WHERE incident_id = ? ORDER BY id').all(incidentId) as Row[]).map(toQuery);
+  in(runner: SqlRunner): SourceQueryStore {
+    return new SourceQueryStore(this.#sql, runner);
   }
 
-  count(incidentId: number): number {
-    return (this.#db.prepare('SELECT COUNT(*) AS n FROM incident_source_queries WHERE incident_id = ?').get(incidentId) as { n: number }).n;
+  async of(incidentId: number): Promise<IncidentSourceQuery[]> {
+    return (await this.#runner.db.selectFrom('incident_source_queries').selectAll().where('incident_id', '=', incidentId).orderBy('id').execute()).map(toQuery);
   }
 
-  byId(id: number): IncidentSourceQuery | undefined {
-    const row = this.#db.prepare('SELECT * FROM incident_source_queries WHERE id = ?').get(id) as Row | undefined;
+  async count(incidentId: number): Promise<number> {
+    const { n } = await this.#runner.db.selectFrom('incident_source_queries').select((eb) => eb.fn.countAll<number>().as('n')).where('incident_id', '=', incidentId).executeTakeFirstOrThrow();
+    return Number(n);
+  }
+
+  async byId(id: number): Promise<IncidentSourceQuery | undefined> {
+    const row = await this.#runner.db.selectFrom('incident_source_queries').selectAll().where('id', '=', id).executeTakeFirst();
     return row && toQuery(row);
   }
 
-  add(entry: NewSourceQuery): IncidentSourceQuery {
-    const { lastInsertRowid } = this.#db
-      .prepare('INSERT INTO incident_source_queries (incident_id, datasource_id, query, title, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(entry.incidentId, entry.datasourceId, entry.query, entry.title, entry.createdBy, entry.createdAt);
-    return this.byId(Number(lastInsertRowid))!;
+  async add(entry: NewSourceQuery): Promise<IncidentSourceQuery> {
+    const row = await this.#runner.db
+      .insertInto('incident_source_queries')
+      .values({ incident_id: entry.incidentId, datasource_id: entry.datasourceId, query: entry.query, title: entry.title, created_by: entry.createdBy, created_at: entry.createdAt })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toQuery(row);
   }
 
-  remove(id: number): void {
-    this.#db.prepare('DELETE FROM incident_source_queries WHERE id = ?').run(id);
+  async remove(id: number): Promise<void> {
+    await this.#runner.db.deleteFrom('incident_source_queries').where('id', '=', id).execute();
   }
 }

@@ -1,38 +1,53 @@
-import type { Statement } from 'better-sqlite3';
-import type { Db } from '../db/database.ts';
-import { containsPattern, WhereClause } from '../db/where-clause.ts';
+import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool } from 'kysely';
+import { containsPattern } from '../db/where-clause.ts';
 import type { Severity } from '../../../shared/api/alerts.ts';
 import type { Incident, IncidentListQuery, IncidentStatus } from '../../../shared/api/incidents.ts';
+import { labelPairs, labelValue } from '../alerts/store.ts';
+import type { SqlDatabase, SqlDialect } from '../db/sql/open.ts';
+import type { SqlSchema } from '../db/sql/schema.ts';
+import { statement, type SqlRunner } from '../db/sql/statement.ts';
 
-type Row = Record<string, unknown>;
-
-const COUNTS = `(SELECT count(*) FROM alerts a WHERE a.incident_id = incidents.id) AS alert_count,
-  (SELECT count(*) FROM alerts a WHERE a.incident_id = incidents.id AND a.state = 'firing') AS firing_count,
-  (SELECT count(*) FROM alerts a WHERE a.incident_id = incidents.id AND a.state = 'acknowledged') AS acknowledged_count`;
+type Row = {
+  id: number;
+  title: string;
+  severity: string;
+  status: string;
+  commander: string | null;
+  group_key: string;
+  opened_at: number;
+  last_activity_at: number;
+  mitigated_at: number | null;
+  resolved_at: number | null;
+  merged_into: number | null;
+  updated_at: number;
+  alert_count: number | string;
+  firing_count: number | string;
+  acknowledged_count: number | string;
+};
 
 function toIncident(row: Row): Incident {
   return {
-    id: row.id as number,
-    title: row.title as string,
+    id: row.id,
+    title: row.title,
     severity: row.severity as Severity,
     status: row.status as IncidentStatus,
-    commander: row.commander as string | null,
-    groupKey: row.group_key as string,
-    openedAt: row.opened_at as number,
-    lastActivityAt: row.last_activity_at as number,
-    mitigatedAt: row.mitigated_at as number | null,
-    resolvedAt: row.resolved_at as number | null,
-    mergedInto: row.merged_into as number | null,
-    alertCount: row.alert_count as number,
-    firingCount: row.firing_count as number,
-    acknowledgedCount: row.acknowledged_count as number,
-    updatedAt: row.updated_at as number,
+    commander: row.commander,
+    groupKey: row.group_key,
+    openedAt: row.opened_at,
+    lastActivityAt: row.last_activity_at,
+    mitigatedAt: row.mitigated_at,
+    resolvedAt: row.resolved_at,
+    mergedInto: row.merged_into,
+    alertCount: Number(row.alert_count),
+    firingCount: Number(row.firing_count),
+    acknowledgedCount: Number(row.acknowledged_count),
+    updatedAt: row.updated_at,
   };
 }
 
 export type IncidentChanges = Partial<Pick<Incident, 'title' | 'severity' | 'status' | 'commander' | 'openedAt' | 'lastActivityAt' | 'mitigatedAt' | 'resolvedAt' | 'mergedInto'>>;
 
-const COLUMNS: Record<keyof IncidentChanges, string> = {
+const COLUMNS = {
   title: 'title',
   severity: 'severity',
   status: 'status',
@@ -42,93 +57,142 @@ const COLUMNS: Record<keyof IncidentChanges, string> = {
   mitigatedAt: 'mitigated_at',
   resolvedAt: 'resolved_at',
   mergedInto: 'merged_into',
-};
+} as const satisfies Record<keyof IncidentChanges, string>;
 
-/** When a closed incident last moved: its last alert activity, or when it was resolved or mitigated. */
-const CLOSED_ACTIVITY = 'max(last_activity_at, coalesce(resolved_at, 0), coalesce(mitigated_at, 0))';
+/** When a closed incident last moved: its last alert activity, or when it was resolved or mitigated (max() of SQLite is greatest() on PostgreSQL). */
+function closedActivity(dialect: SqlDialect): RawBuilder<number> {
+  const greatest = dialect === 'postgres' ? sql.raw('greatest') : sql.raw('max');
+  return sql<number>`${greatest}(last_activity_at, coalesce(resolved_at, 0), coalesce(mitigated_at, 0))`;
+}
 
 /** The same for an incident read back. */
 export function lastMovedAt(incident: Pick<Incident, 'lastActivityAt' | 'resolvedAt' | 'mitigatedAt'>): number {
   return Math.max(incident.lastActivityAt, incident.resolvedAt ?? 0, incident.mitigatedAt ?? 0);
 }
 
-const SEVERITY_ORDER = "CASE severity WHEN 'critical' THEN 2 WHEN 'warning' THEN 1 ELSE 0 END";
+const SEVERITY_ORDER = sql<number>`CASE severity WHEN 'critical' THEN 2 WHEN 'warning' THEN 1 ELSE 0 END`;
 
-/** SQLite persistence of incidents; counts of their alerts are computed on read. */
+/** The three counts of an incident's alerts, as columns of a select from `incidents`. */
+const COUNTS = [
+  sql<number>`(SELECT count(*) FROM alerts a WHERE a.incident_id = incidents.id)`.as('alert_count'),
+  sql<number>`(SELECT count(*) FROM alerts a WHERE a.incident_id = incidents.id AND a.state = 'firing')`.as('firing_count'),
+  sql<number>`(SELECT count(*) FROM alerts a WHERE a.incident_id = incidents.id AND a.state = 'acknowledged')`.as('acknowledged_count'),
+];
+
+const insertIncident = statement(
+  (db, title: string, severity: string, groupKey: string, openedAt: number, lastActivityAt: number, updatedAt: number) =>
+    db.insertInto('incidents').values({ title, severity, status: 'open', group_key: groupKey, opened_at: openedAt, last_activity_at: lastActivityAt, updated_at: updatedAt }).returning('id'),
+  ['', '', '', 0, 0, 0],
+);
+const joinable = statement(
+  (db, groupKey: string, since: number) =>
+    db.selectFrom('incidents').select('id').where('group_key', '=', groupKey).where('status', '=', 'open').where('last_activity_at', '>=', since).orderBy('last_activity_at', 'desc').limit(1),
+  ['', 0],
+);
+// Closed means resolved or mitigated; merged incidents live on in the one they went into.
+const reopenable = (dialect: SqlDialect) =>
+  statement(
+    (db, groupKey: string, since: number) =>
+      db
+        .selectFrom('incidents')
+        .select('id')
+        .where('group_key', '=', groupKey)
+        .where('status', '!=', 'open')
+        .where('merged_into', 'is', null)
+        .where(closedActivity(dialect), '>=', since)
+        .orderBy(closedActivity(dialect), 'desc')
+        .orderBy('id', 'desc')
+        .limit(1),
+    ['', 0],
+  );
+const reopenableSqlite = reopenable('sqlite');
+const reopenablePostgres = reopenable('postgres');
+// One pass over the incident's range of the (incident_id, state) index for all three counts.
+const byId = statement(
+  // The id is bound once per use, in the order of the SQL text.
+  (db, a: number, b: number, c: number, id: number) =>
+    db
+      .selectFrom('incidents as i')
+      .selectAll('i')
+      .select([
+        sql<number>`(SELECT count(*) FROM alerts WHERE incident_id = ${a})`.as('alert_count'),
+        sql<number>`(SELECT coalesce(sum(CASE WHEN state = 'firing' THEN 1 ELSE 0 END), 0) FROM alerts WHERE incident_id = ${b})`.as('firing_count'),
+        sql<number>`(SELECT coalesce(sum(CASE WHEN state = 'acknowledged' THEN 1 ELSE 0 END), 0) FROM alerts WHERE incident_id = ${c})`.as('acknowledged_count'),
+      ])
+      .where('i.id', '=', id),
+  [0, 0, 0, 0],
+);
+const severityOf = statement((db, id: number) => db.selectFrom('incidents').select('severity').where('id', '=', id), [0]);
+const unresolvedAlert = statement(
+  (db, id: number) => db.selectFrom('alerts').select(sql<number>`1`.as('one')).where('incident_id', '=', id).where('state', 'in', ['firing', 'acknowledged']).limit(1),
+  [0],
+);
+
+type UpdateStatement = ReturnType<typeof updateStatement>;
+/** The UPDATE of one set of changed columns (the ingest path uses a handful), compiled once. */
+function updateStatement(keys: ReadonlyArray<keyof IncidentChanges>) {
+  return statement(
+    (db, ...values: unknown[]) =>
+      db
+        .updateTable('incidents')
+        .set(Object.fromEntries([...keys.map((key, i) => [COLUMNS[key], values[i]]), ['updated_at', values[keys.length]]]))
+        .where('id', '=', values[keys.length + 1] as number),
+    [...keys.map(() => 0 as unknown), 0, 0],
+  );
+}
+const updates = new Map<string, UpdateStatement>();
+
+/** Incidents on the shared query layer; counts of their alerts are computed on read. `in(unit)`: bound to a transaction. */
 export class IncidentStore {
-  readonly #db: Db;
-  readonly #joinable;
-  readonly #reopenable;
-  readonly #byId;
-  readonly #severity;
-  readonly #hasUnresolved;
-  /** One prepared UPDATE per set of changed columns (the ingest path uses a handful). */
-  readonly #updates = new Map<string, Statement>();
+  readonly #sql: SqlDatabase;
+  readonly #runner: SqlRunner;
 
-  constructor(db: Db) {
-    this.#db = db;
-    this.#joinable = db.prepare(
-      "SELECT id FROM incidents WHERE group_key = ? AND status = 'open' AND last_activity_at >= ? ORDER BY last_activity_at DESC LIMIT 1",
-    );
-    // Closed means resolved or mitigated; merged incidents live on in the one they went into.
-    this.#reopenable = db.prepare(
-      `SELECT id FROM incidents WHERE group_key = ? AND status != 'open' AND merged_into IS NULL AND ${CLOSED_ACTIVITY} >= ?
-       ORDER BY ${CLOSED_ACTIVITY} DESC, id DESC LIMIT 1`,
-    );
-    // One pass over the incident's range of the (incident_id, state) index for all three counts.
-    this.#byId = db.prepare(
-      `SELECT i.*, c.alert_count, c.firing_count, c.acknowledged_count FROM incidents i,
-        (SELECT count(*) AS alert_count, coalesce(sum(state = 'firing'), 0) AS firing_count,
-          coalesce(sum(state = 'acknowledged'), 0) AS acknowledged_count FROM alerts WHERE incident_id = @id) c
-       WHERE i.id = @id`,
-    );
-    this.#severity = db.prepare('SELECT severity FROM incidents WHERE id = ?').pluck();
-    this.#hasUnresolved = db.prepare("SELECT EXISTS (SELECT 1 FROM alerts WHERE incident_id = ? AND state IN ('firing', 'acknowledged'))").pluck();
+  constructor(database: SqlDatabase, runner?: SqlRunner) {
+    this.#sql = database;
+    this.#runner = runner ?? { dialect: database.dialect, db: database.db };
   }
 
-  create(input: { title: string; severity: Severity; groupKey: string; at: number }): number {
-    return Number(
-      this.#db
-        .prepare("INSERT INTO incidents (title, severity, status, group_key, opened_at, last_activity_at, updated_at) VALUES (?, ?, 'open', ?, ?, ?, ?)")
-        .run(input.title, input.severity, input.groupKey, input.at, input.at, input.at).lastInsertRowid,
-    );
+  in(runner: SqlRunner): IncidentStore {
+    return new IncidentStore(this.#sql, runner);
+  }
+
+  async create(input: { title: string; severity: Severity; groupKey: string; at: number }): Promise<number> {
+    const row = await insertIncident.first(this.#runner, input.title, input.severity, input.groupKey, input.at, input.at, input.at);
+    return Number(row!.id);
   }
 
   /** The open incident of this group with activity since `since`, if any. */
-  joinable(groupKey: string, since: number): number | undefined {
-    return (this.#joinable.get(groupKey, since) as { id: number } | undefined)?.id;
+  async joinable(groupKey: string, since: number): Promise<number | undefined> {
+    return (await joinable.first(this.#runner, groupKey, since))?.id;
   }
 
   /** The most recently closed (resolved or mitigated) incident of this group active since `since`, if any. */
-  reopenable(groupKey: string, since: number): number | undefined {
-    return (this.#reopenable.get(groupKey, since) as { id: number } | undefined)?.id;
+  async reopenable(groupKey: string, since: number): Promise<number | undefined> {
+    const query = this.#runner.dialect === 'postgres' ? reopenablePostgres : reopenableSqlite;
+    return (await query.first(this.#runner, groupKey, since))?.id;
   }
 
-  byId(id: number): Incident | undefined {
-    const row = this.#byId.get({ id }) as Row | undefined;
-    return row ? toIncident(row) : undefined;
+  async byId(id: number): Promise<Incident | undefined> {
+    const row = await byId.first(this.#runner, id, id, id, id);
+    return row ? toIncident(row as unknown as Row) : undefined;
   }
 
   /** The incident's severity alone (no counts): what raising it by an alert needs. */
-  severityOf(id: number): Severity | undefined {
-    return this.#severity.get(id) as Severity | undefined;
+  async severityOf(id: number): Promise<Severity | undefined> {
+    return (await severityOf.first(this.#runner, id))?.severity as Severity | undefined;
   }
 
   /** Whether an alert of the incident is still firing or acknowledged. */
-  hasUnresolvedAlerts(id: number): boolean {
-    return this.#hasUnresolved.get(id) === 1;
+  async hasUnresolvedAlerts(id: number): Promise<boolean> {
+    return (await unresolvedAlert.first(this.#runner, id)) !== undefined;
   }
 
-  update(id: number, changes: IncidentChanges, now: number): void {
+  async update(id: number, changes: IncidentChanges, now: number): Promise<void> {
     const keys = (Object.keys(changes) as Array<keyof IncidentChanges>).sort();
     const cacheKey = keys.join(',');
-    let statement = this.#updates.get(cacheKey);
-    if (!statement) {
-      const sets = keys.map((key) => `${COLUMNS[key]} = @${key}`);
-      statement = this.#db.prepare(`UPDATE incidents SET ${[...sets, 'updated_at = @now'].join(', ')} WHERE id = @id`);
-      this.#updates.set(cacheKey, statement);
-    }
-    statement.run({ ...changes, now, id });
+    let update = updates.get(cacheKey);
+    if (!update) updates.set(cacheKey, (update = updateStatement(keys)));
+    await update.run(this.#runner, ...keys.map((key) => changes[key]), now, id);
   }
 
   /**
@@ -136,39 +200,61 @@ export class IncidentStore {
    * `text`, or with an alert whose labels or annotations contain it; the exact number
    * first, then open ones, then the most recently active.
    */
-  search(text: string, id: number | null, limit: number): Incident[] {
+  async search(text: string, id: number | null, limit: number): Promise<Incident[]> {
     const like = containsPattern(text);
-    const rows = this.#db
-      .prepare(
-        `SELECT *, ${COUNTS} FROM incidents
-         WHERE id = ? OR lower(title) LIKE ? ESCAPE '\\' OR lower(group_key) LIKE ? ESCAPE '\\'
-            OR EXISTS (SELECT 1 FROM alerts a WHERE a.incident_id = incidents.id AND a.search_text LIKE ? ESCAPE '\\')
-         ORDER BY id = ? DESC, status = 'resolved', last_activity_at DESC, id DESC LIMIT ?`,
+    const rows = await this.#runner.db
+      .selectFrom('incidents')
+      .selectAll()
+      .select(COUNTS)
+      .where((eb) =>
+        eb.or([
+          eb('id', '=', id ?? -1),
+          sql<SqlBool>`lower(title) LIKE ${like} ESCAPE '\\'`,
+          sql<SqlBool>`lower(group_key) LIKE ${like} ESCAPE '\\'`,
+          sql<SqlBool>`EXISTS (SELECT 1 FROM alerts a WHERE a.incident_id = incidents.id AND a.search_text LIKE ${like} ESCAPE '\\')`,
+        ]),
       )
-      .all(id ?? -1, like, like, like, id ?? -1, limit) as Row[];
-    return rows.map(toIncident);
+      .orderBy(sql`id = ${id ?? -1}`, 'desc')
+      .orderBy(sql`status = 'resolved'`)
+      .orderBy('last_activity_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return (rows as unknown as Row[]).map(toIncident);
   }
 
-  list(query: IncidentListQuery): { items: Incident[]; total: number } {
-    const where = new WhereClause();
-    if (query.status) where.inList('status', query.status);
-    if (query.severity) where.inList('severity', query.severity);
-    if (query.label) where.labelPairs(query.label, 'EXISTS (SELECT 1 FROM alerts a WHERE a.incident_id = incidents.id AND json_extract(a.labels, ?) = ?)');
-    if (query.commander) where.add('commander = ?', query.commander);
-    if (query.q) {
-      const like = containsPattern(query.q);
-      where.add("(lower(title) LIKE ? ESCAPE '\\' OR lower(group_key) LIKE ? ESCAPE '\\')", like, like);
-    }
-    if (query.to !== undefined) where.add('opened_at <= ?', query.to);
-    if (query.from !== undefined) where.add('(resolved_at IS NULL OR resolved_at >= ?)', query.from);
-    const clause = where.toSql();
-    const args = where.args;
-    const sortColumn = { openedAt: 'opened_at', lastActivityAt: 'last_activity_at', severity: SEVERITY_ORDER }[query.sort ?? 'openedAt'];
-    const order = query.order === 'asc' ? 'ASC' : 'DESC';
-    const total = (this.#db.prepare(`SELECT count(*) AS n FROM incidents ${clause}`).get(...args) as { n: number }).n;
-    const rows = this.#db
-      .prepare(`SELECT *, ${COUNTS} FROM incidents ${clause} ORDER BY ${sortColumn} ${order}, id ${order} LIMIT ? OFFSET ?`)
-      .all(...args, query.limit ?? 50, query.offset ?? 0) as Row[];
-    return { items: rows.map(toIncident), total };
+  async list(query: IncidentListQuery): Promise<{ items: Incident[]; total: number }> {
+    const dialect = this.#runner.dialect;
+    const filtered = this.#runner.db.selectFrom('incidents').where((eb: ExpressionBuilder<SqlSchema, 'incidents'>) => {
+      const conditions: Expression<SqlBool>[] = [];
+      if (query.status) conditions.push(eb('status', 'in', query.status.split(',')));
+      if (query.severity) conditions.push(eb('severity', 'in', query.severity.split(',')));
+      if (query.label) {
+        for (const [name, value] of labelPairs(query.label)) {
+          conditions.push(sql<SqlBool>`EXISTS (SELECT 1 FROM alerts a WHERE a.incident_id = incidents.id AND ${labelValue(dialect, 'a.labels', name)} = ${value})`);
+        }
+      }
+      if (query.commander) conditions.push(eb('commander', '=', query.commander));
+      if (query.q) {
+        const like = containsPattern(query.q);
+        conditions.push(sql<SqlBool>`(lower(title) LIKE ${like} ESCAPE '\\' OR lower(group_key) LIKE ${like} ESCAPE '\\')`);
+      }
+      if (query.to !== undefined) conditions.push(eb('opened_at', '<=', query.to));
+      if (query.from !== undefined) conditions.push(eb.or([eb('resolved_at', 'is', null), eb('resolved_at', '>=', query.from)]));
+      return eb.and(conditions);
+    });
+    const order = query.order === 'asc' ? 'asc' : 'desc';
+    const sort = query.sort ?? 'openedAt';
+    const sortBy = sort === 'severity' ? SEVERITY_ORDER : sql.ref({ openedAt: 'opened_at', lastActivityAt: 'last_activity_at' }[sort]);
+    const { n } = await filtered.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const rows = await filtered
+      .selectAll()
+      .select(COUNTS)
+      .orderBy(sortBy, order)
+      .orderBy('id', order)
+      .limit(query.limit ?? 50)
+      .offset(query.offset ?? 0)
+      .execute();
+    return { items: (rows as unknown as Row[]).map(toIncident), total: Number(n) };
   }
 }

@@ -1,35 +1,38 @@
-import type { Db } from '../db/database.ts';
+import { sql, type Selectable } from 'kysely';
 import type { NoteRevision, TimelineEntry, TimelineKind } from '../../../shared/api/incidents.ts';
 import type { Actor } from '../core/actor.ts';
+import type { SqlDatabase } from '../db/sql/open.ts';
+import type { IncidentTimelineTable, NoteRevisionsTable } from '../db/sql/schema.ts';
+import { statement, type Executor, type SqlRunner } from '../db/sql/statement.ts';
 
-type Row = Record<string, unknown>;
+type Row = Selectable<IncidentTimelineTable> & { revision_count: number | string };
 
 function toEntry(row: Row): TimelineEntry {
   return {
-    id: row.id as number,
-    incidentId: row.incident_id as number,
-    ts: row.ts as number,
+    id: row.id,
+    incidentId: row.incident_id,
+    ts: row.ts,
     kind: row.kind as TimelineKind,
-    actor: row.actor as string,
+    actor: row.actor,
     actorKind: row.actor_kind as TimelineEntry['actorKind'],
-    alertId: row.alert_id as number | null,
-    text: row.text as string,
-    data: JSON.parse(row.data as string) as Record<string, unknown>,
-    editedAt: row.edited_at as number | null,
-    deletedAt: row.deleted_at as number | null,
-    deletedBy: row.deleted_by as string | null,
-    revisionCount: row.revision_count as number,
+    alertId: row.alert_id,
+    text: row.text,
+    data: JSON.parse(row.data) as Record<string, unknown>,
+    editedAt: row.edited_at,
+    deletedAt: row.deleted_at,
+    deletedBy: row.deleted_by,
+    revisionCount: Number(row.revision_count),
   };
 }
 
-function toRevision(row: Row): NoteRevision {
+function toRevision(row: Selectable<NoteRevisionsTable>): NoteRevision {
   return {
-    id: row.id as number,
-    entryId: row.entry_id as number,
-    text: row.text as string,
-    replacedAt: row.replaced_at as number,
-    replacedBy: row.replaced_by as string,
-    change: row.change as NoteRevision['change'],
+    id: row.id,
+    entryId: row.entry_id,
+    text: row.text,
+    replacedAt: row.replaced_at,
+    replacedBy: row.replaced_by,
+    change: row.change,
   };
 }
 
@@ -43,32 +46,45 @@ export interface NewTimelineEntry {
   data?: Record<string, unknown>;
 }
 
-const SELECT = 'SELECT t.*, (SELECT count(*) FROM note_revisions r WHERE r.entry_id = t.id) AS revision_count FROM incident_timeline t';
+/** Entries with the number of revisions of each. */
+const entries = (db: Executor) =>
+  db.selectFrom('incident_timeline as t').selectAll('t').select(sql<number>`(SELECT count(*) FROM note_revisions r WHERE r.entry_id = t.id)`.as('revision_count'));
+
+const insertEntry = statement(
+  (db, incidentId: number, ts: number, kind: string, actor: string, actorKind: string, alertId: number | null, text: string, data: string) =>
+    db.insertInto('incident_timeline').values({ incident_id: incidentId, ts, kind, actor, actor_kind: actorKind, alert_id: alertId, text, data }).returning('id'),
+  [0, 0, '', '', '', null, '', ''],
+);
+const entryById = statement((db, id: number) => entries(db).where('t.id', '=', id), [0]);
+const insertRevision = statement(
+  (db, entryId: number, text: string, at: number, by: string, change: 'edit' | 'delete') =>
+    db.insertInto('note_revisions').values({ entry_id: entryId, text, replaced_at: at, replaced_by: by, change }),
+  [0, '', 0, '', 'edit'],
+);
 
 /**
- * The ordered record of one incident. Entries are appended, never removed; notes can be
- * edited or soft-deleted by their author and every replaced text is kept as a revision.
+ * The ordered record of one incident, on the shared query layer. Entries are appended,
+ * never removed; notes can be edited or soft-deleted by their author and every replaced
+ * text is kept as a revision. `in(unit)`: bound to a transaction.
  */
 export class TimelineStore {
-  readonly #db: Db;
-  readonly #insert;
-  readonly #byId;
+  readonly #sql: SqlDatabase;
+  readonly #runner: SqlRunner;
 
-  constructor(db: Db) {
-    this.#db = db;
-    this.#insert = db.prepare(
-      'INSERT INTO incident_timeline (incident_id, ts, kind, actor, actor_kind, alert_id, text, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    this.#byId = db.prepare(`${SELECT} WHERE t.id = ?`);
+  constructor(database: SqlDatabase, runner?: SqlRunner) {
+    this.#sql = database;
+    this.#runner = runner ?? { dialect: database.dialect, db: database.db };
   }
 
-  append(entry: NewTimelineEntry): TimelineEntry {
+  in(runner: SqlRunner): TimelineStore {
+    return new TimelineStore(this.#sql, runner);
+  }
+
+  async append(entry: NewTimelineEntry): Promise<TimelineEntry> {
     const data = entry.data ?? {};
-    const id = Number(
-      this.#insert.run(entry.incidentId, entry.ts, entry.kind, entry.actor.name, entry.actor.kind, entry.alertId ?? null, entry.text, JSON.stringify(data)).lastInsertRowid,
-    );
+    const row = await insertEntry.first(this.#runner, entry.incidentId, entry.ts, entry.kind, entry.actor.name, entry.actor.kind, entry.alertId ?? null, entry.text, JSON.stringify(data));
     return {
-      id,
+      id: Number(row!.id),
       incidentId: entry.incidentId,
       ts: entry.ts,
       kind: entry.kind,
@@ -84,47 +100,51 @@ export class TimelineStore {
     };
   }
 
-  byId(id: number): TimelineEntry | undefined {
-    const row = this.#byId.get(id) as Row | undefined;
-    return row ? toEntry(row) : undefined;
+  async byId(id: number): Promise<TimelineEntry | undefined> {
+    const row = await entryById.first(this.#runner, id);
+    return row && toEntry(row);
   }
 
   /** In the order things happened; ties keep the order they were recorded in. */
-  of(incidentId: number): TimelineEntry[] {
-    return (this.#db.prepare(`${SELECT} WHERE t.incident_id = ? ORDER BY t.ts, t.id`).all(incidentId) as Row[]).map(toEntry);
+  async of(incidentId: number): Promise<TimelineEntry[]> {
+    return (await entries(this.#runner.db).where('t.incident_id', '=', incidentId).orderBy('t.ts').orderBy('t.id').execute()).map(toEntry);
   }
 
-  revisionsOf(incidentId: number): NoteRevision[] {
-    const rows = this.#db
-      .prepare('SELECT r.* FROM note_revisions r JOIN incident_timeline t ON t.id = r.entry_id WHERE t.incident_id = ? ORDER BY r.id')
-      .all(incidentId) as Row[];
+  async revisionsOf(incidentId: number): Promise<NoteRevision[]> {
+    const rows = await this.#runner.db
+      .selectFrom('note_revisions as r')
+      .innerJoin('incident_timeline as t', 't.id', 'r.entry_id')
+      .selectAll('r')
+      .where('t.incident_id', '=', incidentId)
+      .orderBy('r.id')
+      .execute();
     return rows.map(toRevision);
   }
 
-  revisionsOfEntry(entryId: number): NoteRevision[] {
-    return (this.#db.prepare('SELECT * FROM note_revisions WHERE entry_id = ? ORDER BY id').all(entryId) as Row[]).map(toRevision);
+  async revisionsOfEntry(entryId: number): Promise<NoteRevision[]> {
+    return (await this.#runner.db.selectFrom('note_revisions').selectAll().where('entry_id', '=', entryId).orderBy('id').execute()).map(toRevision);
   }
 
-  editNote(entry: TimelineEntry, text: string, by: string, now: number): TimelineEntry {
-    this.#db.prepare("INSERT INTO note_revisions (entry_id, text, replaced_at, replaced_by, change) VALUES (?, ?, ?, ?, 'edit')").run(entry.id, entry.text, now, by);
-    this.#db.prepare('UPDATE incident_timeline SET text = ?, edited_at = ? WHERE id = ?').run(text, now, entry.id);
-    return this.byId(entry.id)!;
+  async editNote(entry: TimelineEntry, text: string, by: string, now: number): Promise<TimelineEntry> {
+    await insertRevision.run(this.#runner, entry.id, entry.text, now, by, 'edit');
+    await this.#runner.db.updateTable('incident_timeline').set({ text, edited_at: now }).where('id', '=', entry.id).execute();
+    return (await this.byId(entry.id))!;
   }
 
   /** The note disappears from the reading view but its text stays in the revisions. */
-  deleteNote(entry: TimelineEntry, by: string, now: number): TimelineEntry {
-    this.#db.prepare("INSERT INTO note_revisions (entry_id, text, replaced_at, replaced_by, change) VALUES (?, ?, ?, ?, 'delete')").run(entry.id, entry.text, now, by);
-    this.#db.prepare("UPDATE incident_timeline SET text = '', deleted_at = ?, deleted_by = ? WHERE id = ?").run(now, by, entry.id);
-    return this.byId(entry.id)!;
+  async deleteNote(entry: TimelineEntry, by: string, now: number): Promise<TimelineEntry> {
+    await insertRevision.run(this.#runner, entry.id, entry.text, now, by, 'delete');
+    await this.#runner.db.updateTable('incident_timeline').set({ text: '', deleted_at: now, deleted_by: by }).where('id', '=', entry.id).execute();
+    return (await this.byId(entry.id))!;
   }
 
   /** Moves entries to another incident (merge moves all, split those of the moved alerts). */
-  move(fromIncident: number, toIncident: number, alertIds?: readonly number[]): void {
-    if (!alertIds) {
-      this.#db.prepare('UPDATE incident_timeline SET incident_id = ? WHERE incident_id = ?').run(toIncident, fromIncident);
-      return;
+  async move(fromIncident: number, toIncident: number, alertIds?: readonly number[]): Promise<void> {
+    let update = this.#runner.db.updateTable('incident_timeline').set({ incident_id: toIncident }).where('incident_id', '=', fromIncident);
+    if (alertIds) {
+      if (alertIds.length === 0) return;
+      update = update.where('alert_id', 'in', alertIds);
     }
-    const move = this.#db.prepare('UPDATE incident_timeline SET incident_id = ? WHERE incident_id = ? AND alert_id = ?');
-    for (const alertId of alertIds) move.run(toIncident, fromIncident, alertId);
+    await update.execute();
   }
 }

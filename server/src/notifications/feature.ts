@@ -35,7 +35,7 @@ export function createNotificationsFeature(ctx: ServerContext, settings: Partial
     timeoutMs: merged.webhookTimeoutMs,
     concurrency: merged.webhookConcurrency,
   });
-  const service: NotificationsService = { webhooks, dispatcher, notifier: webhookNotifier(webhooks, ctx.db, () => dispatcher.kick(), ctx.log) };
+  const service: NotificationsService = { webhooks, dispatcher, notifier: webhookNotifier(webhooks, () => dispatcher.kick()) };
   return {
     service,
     plugin: async (app) => {

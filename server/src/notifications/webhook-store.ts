@@ -1,9 +1,9 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { SEVERITIES, severityRank, type Severity, type Webhook, type WebhookDelivery, type WebhookFormat, type WebhookInput } from '../../../shared/api/alerts.ts';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/database.ts';
 import type { SqlDatabase } from '../db/sql/open.ts';
-import type { WebhookDeliveriesTable, WebhooksTable } from '../db/sql/schema.ts';
+import type { SqlSchema, WebhookDeliveriesTable, WebhooksTable } from '../db/sql/schema.ts';
 
 type WebhookRow = Omit<WebhooksTable, 'id'> & { id: number };
 type DeliveryRow = Omit<WebhookDeliveriesTable, 'id' | 'attempts'> & { id: number; attempts: number };
@@ -61,11 +61,10 @@ const minSeveritiesFor = (severity: Severity): Severity[] => SEVERITIES.filter((
  * PostgreSQL). Nothing is cached: which webhooks an alert goes to is decided by the enqueue
  * statement itself, so a webhook changed on one replica is used by all at once.
  *
- * Enqueuing is one INSERT … SELECT over the enabled webhooks. On SQLite it runs inside the
- * alert's transaction on the shared connection (`enqueueNow`), so a notification exists
- * exactly when the alert change does. On PostgreSQL the alerts are still in each replica's
- * SQLite file, so no transaction spans both: the notifier runs the same statement right
- * after the alert's commit (see notifier.ts).
+ * Enqueuing is one INSERT … SELECT over the enabled webhooks, inside the alert's unit of
+ * work (see notifier.ts), so a notification exists exactly when the alert change does: on
+ * SQLite synchronously on the shared connection the unit holds (`enqueueNow`), on
+ * PostgreSQL in the unit's transaction (`enqueue` with its executor).
  */
 export class WebhookStore {
   readonly #sql: SqlDatabase;
@@ -116,8 +115,8 @@ export class WebhookStore {
    * the payload rendered in each webhook's format. Values are cast so that PostgreSQL knows
    * their types in the SELECT list (SQLite takes the casts as no-ops).
    */
-  enqueueStatement(alert: { id: number; severity: Severity }, event: string, payloads: Record<WebhookFormat, string>, now: number) {
-    return this.#sql.db.insertInto('webhook_deliveries').columns(['webhook_id', 'alert_id', 'event', 'payload', 'status', 'next_attempt_at', 'created_at']).expression((eb) =>
+  enqueueStatement(alert: { id: number; severity: Severity }, event: string, payloads: Record<WebhookFormat, string>, now: number, executor: Kysely<SqlSchema> = this.#sql.db) {
+    return executor.insertInto('webhook_deliveries').columns(['webhook_id', 'alert_id', 'event', 'payload', 'status', 'next_attempt_at', 'created_at']).expression((eb) =>
       eb
         .selectFrom('webhooks')
         .select((s) => [
@@ -146,7 +145,7 @@ export class WebhookStore {
    * when none wants this alert (the usual case).
    */
   enqueueNow(sqlite: Db, alert: { id: number; severity: Severity }, event: string, payloadIn: (format: WebhookFormat) => string, now: number): number {
-    if (this.#sql.dialect !== 'sqlite') throw new Error('enqueueNow runs on SQLite only; PostgreSQL enqueues after the commit');
+    if (this.#sql.dialect !== 'sqlite') throw new Error('enqueueNow runs on SQLite only; PostgreSQL enqueues in the transaction through enqueue()');
     const statements = sqliteEnqueueStatements(sqlite);
     const targets = statements.targets.all(JSON.stringify(minSeveritiesFor(alert.severity))) as { id: number; format: WebhookFormat }[];
     if (targets.length === 0) return 0;
@@ -159,9 +158,9 @@ export class WebhookStore {
     return targets.length;
   }
 
-  /** PostgreSQL (or anywhere outside a SQLite transaction): queues the deliveries; returns how many. */
-  async enqueue(alert: { id: number; severity: Severity }, event: string, payloads: Record<WebhookFormat, string>, now: number): Promise<number> {
-    const result = await this.enqueueStatement(alert, event, payloads, now).executeTakeFirst();
+  /** PostgreSQL (or anywhere outside a SQLite transaction): queues the deliveries, in `executor`'s transaction if given; returns how many. */
+  async enqueue(alert: { id: number; severity: Severity }, event: string, payloads: Record<WebhookFormat, string>, now: number, executor: Kysely<SqlSchema> = this.#sql.db): Promise<number> {
+    const result = await this.enqueueStatement(alert, event, payloads, now, executor).executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0);
   }
 

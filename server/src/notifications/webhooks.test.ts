@@ -71,7 +71,7 @@ describe.each(testDatabases())('outbound webhooks ($name)', (database) => {
     receiver = await startReceiver(3);
     server = await start({ alerts: FAST_RETRIES });
     const hook = await addHook({ name: 'ops', url: receiver.url, format: 'json' });
-    const [outcome] = server.app.alerts.service.ingest([firing({ alertname: 'HighCpu', target: 'web-1' })]);
+    const [outcome] = await server.app.alerts.service.ingest([firing({ alertname: 'HighCpu', target: 'web-1' })]);
     // The alert exists at once, whatever the receiver does.
     expect(outcome!.alert.state).toBe('firing');
 
@@ -80,7 +80,7 @@ describe.each(testDatabases())('outbound webhooks ($name)', (database) => {
     expect(receiver.hits).toBe(4);
     expect(receiver.bodies[0]).toMatchObject({ version: 1, event: 'firing', alert: { id: outcome!.alert.id, labels: { alertname: 'HighCpu' } } });
 
-    server.app.alerts.service.ingest([{ source: 'api', status: 'resolved', labels: { alertname: 'HighCpu', target: 'web-1' } }]);
+    await server.app.alerts.service.ingest([{ source: 'api', status: 'resolved', labels: { alertname: 'HighCpu', target: 'web-1' } }]);
     await eventually(() => receiver.bodies.length, (n) => n === 2);
     expect(receiver.bodies[1]).toMatchObject({ event: 'resolved', alert: { state: 'resolved' } });
     // A repeated firing is the same alert: no new notification.
@@ -91,7 +91,7 @@ describe.each(testDatabases())('outbound webhooks ($name)', (database) => {
     receiver = await startReceiver(100);
     server = await start({ alerts: { ...FAST_RETRIES, backoff: { baseDelayMs: 10, maxDelayMs: 20, maxAttempts: 3 } } });
     const hook = await addHook({ name: 'down', url: receiver.url });
-    server.app.alerts.service.ingest([firing({ alertname: 'X', target: 'y' })]);
+    await server.app.alerts.service.ingest([firing({ alertname: 'X', target: 'y' })]);
     const [delivery] = await eventually(() => deliveries(hook.id), (list) => list[0]?.status === 'failed');
     expect(delivery).toMatchObject({ attempts: 3, lastStatusCode: 503, lastError: 'HTTP 503', nextAttemptAt: null });
   });
@@ -102,7 +102,7 @@ describe.each(testDatabases())('outbound webhooks ($name)', (database) => {
     await receiver.close();
     server = await start({ alerts: { ...FAST_RETRIES, backoff: { baseDelayMs: 10, maxDelayMs: 20, maxAttempts: 2 } } });
     const hook = await addHook({ name: 'gone', url: deadUrl });
-    const [outcome] = server.app.alerts.service.ingest([firing({ alertname: 'Y', target: 'z' })]);
+    const [outcome] = await server.app.alerts.service.ingest([firing({ alertname: 'Y', target: 'z' })]);
     expect(outcome!.alert.state).toBe('firing');
     const [delivery] = await eventually(() => deliveries(hook.id), (list) => list[0]?.status === 'failed');
     expect(delivery).toMatchObject({ attempts: 2, lastStatusCode: null, lastError: expect.stringMatching(/fetch failed: .*ECONNREFUSED/) });
@@ -114,7 +114,7 @@ describe.each(testDatabases())('outbound webhooks ($name)', (database) => {
     server = await start({ alerts: FAST_RETRIES });
     const hook = await addHook({ name: 'slack', url: receiver.url, format: 'slack', minSeverity: 'warning' });
     await server.injectAs('operator', { method: 'POST', url: '/api/v1/silences', payload: { matchers: [{ name: 'target', op: '=', value: 'muted' }], durationSeconds: 600, comment: 'quiet' } });
-    server.app.alerts.service.ingest([
+    await server.app.alerts.service.ingest([
       firing({ alertname: 'Muted', target: 'muted' }),
       firing({ alertname: 'Minor', target: 'web-1' }, 'info'),
       firing({ alertname: 'Loud', target: 'web-2' }, 'critical'),
@@ -134,7 +134,7 @@ describe.each(testDatabases())('outbound webhooks ($name)', (database) => {
     server = await start({ alerts: { ...FAST_RETRIES, backoff: { baseDelayMs: 60_000, maxDelayMs: 60_000, maxAttempts: 5 } } });
     const dataDir = server.dataDir;
     const hook = await addHook({ name: 'later', url: receiver.url });
-    server.app.alerts.service.ingest([firing({ alertname: 'Survivor', target: 'web-3' })]);
+    await server.app.alerts.service.ingest([firing({ alertname: 'Survivor', target: 'web-3' })]);
     await eventually(() => deliveries(hook.id), (list) => list[0]?.attempts === 1);
     await server.app.close();
 

@@ -176,7 +176,7 @@ describe('with an OTLP endpoint', () => {
     try {
       const created = await server.injectAs('admin', { method: 'POST', url: '/api/v1/webhooks', payload: { name: 'traced', url: `http://${host}/hook/secret-token`, format: 'json' } });
       expect(created.statusCode).toBe(201);
-      server.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: 'Traced', target: 'web-1' }, severity: 'critical' }]);
+      await server.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: 'Traced', target: 'web-1' }, severity: 'critical' }]);
       const delivery = await waitFor(() => receiver.received.spans.find((span) => span.name === 'webhook.deliver'), 'the delivery span');
       expect(delivery.kind).toBe(3); // CLIENT
       expect(attribute(delivery, 'server.address')).toBe(host);

@@ -23,6 +23,6 @@ export const runbookRoutes: FastifyPluginAsync<{ feature: RunbooksFeature }> = a
     getRun: async (request) => service.run(request.params.id),
     approve: async (request) => service.approve(request.params.id, requesterOf(request), request.body?.comment ?? null),
     reject: async (request) => service.reject(request.params.id, requesterOf(request), request.body?.comment ?? null),
-    suggestions: async (request) => ({ suggestions: service.suggestions(request.query.incidentId) }),
+    suggestions: async (request) => ({ suggestions: await service.suggestions(request.query.incidentId) }),
   });
 };

@@ -202,11 +202,11 @@ safety: { mode: approve, approvers: 1 }
 `);
     await listed('triggered');
     const ingest = (pod: string) => server.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: 'ServiceDown', service: 'web', pod } }]);
-    const [first] = ingest('web-1');
+    const [first] = await ingest('web-1');
     const incidentId = first!.alert.incidentId!;
     const proposed = await eventually(async () => (await call<{ runs: Run[] }>('viewer', 'GET', '/runbook-runs?runbook=triggered')).body.runs, (runs) => runs.length === 1);
     expect(proposed[0]).toMatchObject({ state: 'pending_approval', trigger: 'alert', incidentId, params: { service: 'web' }, target: 'web' });
-    for (let i = 2; i < 8; i++) ingest(`web-${i}`);
+    for (let i = 2; i < 8; i++) await ingest(`web-${i}`);
     const suggestions = (await call<{ suggestions: Array<{ runbook: { id: string }; params: object }> }>('viewer', 'GET', `/runbook-suggestions?incidentId=${incidentId}`)).body.suggestions;
     expect(suggestions.map((s) => [s.runbook.id, s.params])).toEqual([['triggered', { service: 'web' }]]);
     // Storm handled (each alert got its chance) and still one proposal.

@@ -16,7 +16,7 @@ export interface RunnerDeps {
   /** Live output, for the stream. */
   output: (data: RunOutputEventData) => void;
   /** The run reached a final state (timeline, audit, stream). */
-  finished: (run: StoredRun) => void;
+  finished: (run: StoredRun) => Promise<void>;
   /** How long the claim on a running run holds; renewed every third of it while the run is in flight. */
   leaseMs: number;
   /** A lease renewal failed (the database is unreachable); logged, the next renewal tries again. */
@@ -137,7 +137,7 @@ export class Runner {
   async #finish(run: StoredRun, outcome: Outcome): Promise<void> {
     const now = this.#deps.now();
     const { store } = this.#deps;
-    if (await store.transition(run.id, ['running'], outcome.state, now, { reason: outcome.reason, finishedAt: now })) this.#deps.finished((await store.byId(run.id))!);
+    if (await store.transition(run.id, ['running'], outcome.state, now, { reason: outcome.reason, finishedAt: now })) await this.#deps.finished((await store.byId(run.id))!);
   }
 
   async #dryRun(step: ResolvedStep, sink: CappedOutput): Promise<StepResult> {

@@ -86,7 +86,7 @@ export class RunbookService {
 
   async plan(id: string, params: Record<string, ParamValue> = {}, incidentId: number | null = null, labels: Record<string, string> = {}): Promise<Plan> {
     const runbook = this.#require(id);
-    if (incidentId !== null) this.#requireIncident(incidentId);
+    if (incidentId !== null) await this.#requireIncident(incidentId);
     return this.#plan(runbook, params, incidentId, labels);
   }
 
@@ -113,7 +113,7 @@ export class RunbookService {
       throw new AppError('E_FORBIDDEN', `Running ${id} needs the ${runbook.safety.role} role.`, { needs: runbook.safety.role });
     }
     const incidentId = input.incidentId ?? null;
-    if (incidentId !== null) this.#requireIncident(incidentId);
+    if (incidentId !== null) await this.#requireIncident(incidentId);
     const plan = await this.#plan(runbook, input.params ?? {}, incidentId, origin.labels);
     if (input.planHash !== undefined && input.planHash !== plan.hash) {
       throw new AppError('E_CONFLICT', 'The plan changed since you previewed it; review the new plan.', { planHash: plan.hash });
@@ -148,11 +148,11 @@ export class RunbookService {
     const what = dryRun ? 'dry run' : 'run';
     if (blockedBy) {
       this.#audit(requester.actor, 'runbook.run.blocked', `runbook-run:${run.id}`, 'denied', { runbook: id, reason: blockedBy, target: run.target });
-      this.#timeline(run, requester.actor, `Runbook "${run.title}" ${what} #${run.id} blocked: ${blockedBy}`, { state: 'blocked', reason: blockedBy });
+      await this.#timeline(run, requester.actor, `Runbook "${run.title}" ${what} #${run.id} blocked: ${blockedBy}`, { state: 'blocked', reason: blockedBy });
     } else {
       this.#audit(requester.actor, 'runbook.run.request', `runbook-run:${run.id}`, 'success', { runbook: id, params: run.params, target: run.target, dryRun, planHash: plan.hash, trigger: origin.trigger });
       if (!dryRun) {
-        this.#timeline(run, requester.actor, needsApproval
+        await this.#timeline(run, requester.actor, needsApproval
           ? `Runbook "${run.title}" ${origin.trigger === 'alert' ? 'proposed' : 'requested'} (run #${run.id}), waiting for ${runbook.safety.approvers} approval(s)`
           : `Runbook "${run.title}" requested (run #${run.id})`, { state: run.state, params: run.params });
       }
@@ -172,7 +172,7 @@ export class RunbookService {
     if (run.state !== 'pending_approval') throw new AppError('E_CONFLICT', `Run ${runId} is ${run.state}, not waiting for approval.`, { state: run.state });
     if (approver.userId !== null && approver.userId === run.requestedByUserId) {
       this.#audit(approver.actor, 'runbook.run.approve', `runbook-run:${runId}`, 'denied', { reason: 'self_approval' });
-      this.#timeline(run, approver.actor, `Approval of runbook run #${runId} by its requester refused`, { reason: 'self_approval' });
+      await this.#timeline(run, approver.actor, `Approval of runbook run #${runId} by its requester refused`, { reason: 'self_approval' });
       throw new AppError('E_FORBIDDEN', 'You cannot approve a run you requested; another person must.');
     }
     const runbook = this.#deps.catalog.get(run.runbookId);
@@ -188,7 +188,7 @@ export class RunbookService {
         await tx.voidApprovals(runId, plan.hash);
       });
       this.#audit(approver.actor, 'runbook.run.approve', `runbook-run:${runId}`, 'denied', { reason: 'plan_changed', from: run.planHash, to: plan.hash });
-      this.#timeline(run, approver.actor, `Runbook run #${runId}: the plan changed, earlier approvals are void`, { reason: 'plan_changed' });
+      await this.#timeline(run, approver.actor, `Runbook run #${runId}: the plan changed, earlier approvals are void`, { reason: 'plan_changed' });
       this.#published((await store.byId(runId))!);
       throw new AppError('E_CONFLICT', 'The plan changed since it was proposed; earlier approvals are void. Review the new plan and approve again.', { planHash: plan.hash });
     }
@@ -199,7 +199,7 @@ export class RunbookService {
       return enough && (await tx.transition(runId, ['pending_approval'], 'queued', ctx.now(), { reason: null, leaseUntil: ctx.now() + RUN_LEASE_MS }));
     });
     this.#audit(approver.actor, 'runbook.run.approve', `runbook-run:${runId}`, 'success', { comment, planHash: plan.hash });
-    this.#timeline(run, approver.actor, `Runbook run #${runId} approved by ${approver.actor.name}${comment ? `: ${comment}` : ''}`, { planHash: plan.hash });
+    await this.#timeline(run, approver.actor, `Runbook run #${runId} approved by ${approver.actor.name}${comment ? `: ${comment}` : ''}`, { planHash: plan.hash });
     this.#published((await store.byId(runId))!);
     if (approved) await this.#start(runId);
     return publicRun((await store.byId(runId))!);
@@ -215,7 +215,7 @@ export class RunbookService {
     });
     if (!done) throw new AppError('E_CONFLICT', `Run ${runId} is ${run.state}, not waiting for approval.`, { state: run.state });
     this.#audit(by.actor, 'runbook.run.reject', `runbook-run:${runId}`, 'success', { comment });
-    this.#timeline(run, by.actor, `Runbook run #${runId} rejected by ${by.actor.name}${comment ? `: ${comment}` : ''}`, { state: 'rejected' });
+    await this.#timeline(run, by.actor, `Runbook run #${runId} rejected by ${by.actor.name}${comment ? `: ${comment}` : ''}`, { state: 'rejected' });
     const rejected = (await store.byId(runId))!;
     this.#published(rejected);
     return publicRun(rejected);
@@ -230,11 +230,11 @@ export class RunbookService {
   }
 
   /** Runbooks whose triggers match an alert of the incident, parameters filled from its labels. */
-  suggestions(incidentId: number): Suggestion[] {
-    this.#requireIncident(incidentId);
+  async suggestions(incidentId: number): Promise<Suggestion[]> {
+    await this.#requireIncident(incidentId);
     const out: Suggestion[] = [];
     const seen = new Set<string>();
-    for (const alert of this.#deps.alerts.alerts.ofIncident(incidentId)) {
+    for (const alert of await this.#deps.alerts.alerts.ofIncident(incidentId)) {
       for (const { runbook, params } of matchingTriggers(this.#deps.catalog.all(), alert.labels)) {
         const key = `${runbook.definition.id} ${JSON.stringify(params)}`;
         if (seen.has(key)) continue;
@@ -284,7 +284,7 @@ export class RunbookService {
     for (const id of ids) {
       const run = (await store.byId(id))!;
       this.#audit(SYSTEM, 'runbook.run.interrupted', `runbook-run:${id}`, 'failure', { reason: 'server_restart' });
-      this.#timeline(run, SYSTEM, `Runbook run #${id} interrupted: the server stopped while it ran; it will not be re-run by itself`, { state: 'interrupted' });
+      await this.#timeline(run, SYSTEM, `Runbook run #${id} interrupted: the server stopped while it ran; it will not be re-run by itself`, { state: 'interrupted' });
       this.#published(run);
     }
   }
@@ -295,18 +295,18 @@ export class RunbookService {
     for (const id of await store.expirePending(ctx.now() - settings.approvalTtlMs, ctx.now())) {
       const run = (await store.byId(id))!;
       this.#audit(SYSTEM, 'runbook.run.expired', `runbook-run:${id}`, 'failure', {});
-      this.#timeline(run, SYSTEM, `Runbook run #${id} expired without approval`, { state: 'expired' });
+      await this.#timeline(run, SYSTEM, `Runbook run #${id} expired without approval`, { state: 'expired' });
       this.#published(run);
     }
   }
 
   /** The runner's report of a final state. */
-  finished(run: StoredRun): void {
+  async finished(run: StoredRun): Promise<void> {
     if (!run.dryRun) {
       const outcome = run.state === 'succeeded' ? 'success' : 'failure';
       this.#audit(SYSTEM, `runbook.run.${run.state}`, `runbook-run:${run.id}`, outcome, { runbook: run.runbookId, reason: run.reason });
       const verified = run.plan.verify && run.state === 'succeeded' ? ', verify held' : '';
-      this.#timeline(run, SYSTEM, `Runbook "${run.title}" run #${run.id} ${run.state.replace('_', ' ')}${verified}${run.reason ? `: ${run.reason}` : ''}`, { state: run.state, reason: run.reason });
+      await this.#timeline(run, SYSTEM, `Runbook "${run.title}" run #${run.id} ${run.state.replace('_', ' ')}${verified}${run.reason ? `: ${run.reason}` : ''}`, { state: run.state, reason: run.reason });
     }
     this.#published(run);
   }
@@ -369,11 +369,11 @@ export class RunbookService {
     const run = (await store.byId(runId))!;
     if (decision.reason) {
       this.#audit(SYSTEM, decision.state === 'pending' ? 'runbook.run.plan_changed' : 'runbook.run.blocked', `runbook-run:${runId}`, 'denied', { reason: decision.reason });
-      this.#timeline(run, SYSTEM, decision.state === 'pending' ? `Runbook run #${runId}: the plan changed before it started; approvals are void` : `Runbook run #${runId} blocked: ${decision.reason}`, { state: run.state, reason: decision.reason });
+      await this.#timeline(run, SYSTEM, decision.state === 'pending' ? `Runbook run #${runId}: the plan changed before it started; approvals are void` : `Runbook run #${runId} blocked: ${decision.reason}`, { state: run.state, reason: decision.reason });
     }
     this.#published(run);
     if (decision.state !== 'running') return null;
-    if (!run.dryRun) this.#timeline(run, SYSTEM, `Runbook "${run.title}" run #${runId} started`, { state: 'running' });
+    if (!run.dryRun) await this.#timeline(run, SYSTEM, `Runbook "${run.title}" run #${runId} started`, { state: 'running' });
     // Wrapped: an async function would otherwise wait for the whole run before answering.
     return { done: runner.start(run) };
   }
@@ -382,10 +382,10 @@ export class RunbookService {
     this.#deps.ctx.events.publish({ type: 'runbook_run', data: publicRun(run) });
   }
 
-  #timeline(run: StoredRun, actor: Actor, text: string, data: Record<string, unknown>): void {
+  async #timeline(run: StoredRun, actor: Actor, text: string, data: Record<string, unknown>): Promise<void> {
     if (run.incidentId === null) return;
     try {
-      this.#deps.alerts.incidentService.record(run.incidentId, 'runbook_run', text, actor, { runId: run.id, runbookId: run.runbookId, ...data });
+      await this.#deps.alerts.incidentService.record(run.incidentId, 'runbook_run', text, actor, { runId: run.id, runbookId: run.runbookId, ...data });
     } catch (error) {
       // The incident may be gone (merged away); the run itself is still recorded.
       this.#deps.ctx.log.warn({ err: error, run: run.id }, 'could not write the runbook run to the incident timeline');
@@ -408,7 +408,7 @@ export class RunbookService {
     return run;
   }
 
-  #requireIncident(id: number): void {
-    if (!this.#deps.alerts.incidents.byId(id)) throw new AppError('E_NOT_FOUND', `No incident ${id}.`);
+  async #requireIncident(id: number): Promise<void> {
+    if (!(await this.#deps.alerts.incidents.byId(id))) throw new AppError('E_NOT_FOUND', `No incident ${id}.`);
   }
 }

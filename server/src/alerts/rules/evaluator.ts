@@ -1,4 +1,6 @@
+import type { Kysely } from 'kysely';
 import type { AlertEvent, Labels, Rule } from '../../../../shared/api/alerts.ts';
+import type { SqlSchema } from '../../db/sql/schema.ts';
 import { holds, expand, reduce } from './condition.ts';
 import type { MetricsQuery } from '../../metrics/query.ts';
 import type { RuleStore, SeriesChanges, SeriesState } from './store.ts';
@@ -25,18 +27,19 @@ interface Outcome {
  * lead, a firing series is not fired again and a pending one keeps its start time.
  *
  * One evaluation reads the rule's series, raises its alerts and writes the new state in one
- * transaction of the rule store. On SQLite that is the alerts' own connection, so the state
- * and the alerts commit together, as before. On PostgreSQL the alerts are still in the
- * replica's SQLite file: they are raised inside the rule's transaction, before its writes,
- * so a failure between the two can at worst send a firing alert again at the next
- * evaluation (ingest of an alert already firing updates it), never lose one.
+ * transaction of the rule store: the alerts are ingested in that transaction (they are in
+ * the same database on both dialects), so the state and the alerts commit together, or
+ * neither does (the failure is then recorded on the rule).
  */
+/** Ingests a rule's alerts in the rule's transaction (`within`). */
+export type RuleIngest = (events: AlertEvent[], within: Kysely<SqlSchema>) => Promise<unknown>;
+
 export class RuleEvaluator {
   readonly #rules: RuleStore;
   readonly #metrics: MetricsQuery;
-  readonly #ingest: (events: AlertEvent[]) => void;
+  readonly #ingest: RuleIngest;
 
-  constructor(rules: RuleStore, metrics: MetricsQuery, ingest: (events: AlertEvent[]) => void) {
+  constructor(rules: RuleStore, metrics: MetricsQuery, ingest: RuleIngest) {
     this.#rules = rules;
     this.#metrics = metrics;
     this.#ingest = ingest;
@@ -56,8 +59,7 @@ export class RuleEvaluator {
         if ((await store.versionOf(rule.id)) !== rule.updatedAt) return { error: null };
         const previous = await store.seriesOf(rule.id);
         const { changes, events } = step(rule, previous, series, now);
-        const refused = this.#raise(events);
-        if (refused) return { error: refused };
+        await this.#raise(events, store);
         await store.applySeries(rule.id, changes);
         await store.markEvaluated(rule.id, now, null);
         return { error: null };
@@ -73,23 +75,16 @@ export class RuleEvaluator {
     const outcome = await this.#rules.transaction(ruleId, async (store): Promise<Outcome> => {
       const previous = await store.seriesOf(ruleId);
       const events: AlertEvent[] = previous.filter((state) => state.state === 'firing').map((state) => ({ source: 'rule', status: 'resolved', labels: state.labels, endsAt: now }));
-      const refused = this.#raise(events);
-      if (refused) return { error: refused };
+      await this.#raise(events, store);
       await store.applySeries(ruleId, { put: [], drop: previous.map((state) => state.seriesKey) });
       return { error: null };
     });
     if (outcome.error !== null) throw new Error(`Could not resolve the alerts of rule ${ruleId}: ${outcome.error}`);
   }
 
-  /** Ingests (synchronously, on the SQLite file); a failure is returned, not thrown, so the rule's transaction commits nothing half-done. */
-  #raise(events: AlertEvent[]): string | null {
-    if (events.length === 0) return null;
-    try {
-      this.#ingest(events);
-      return null;
-    } catch (error) {
-      return (error as Error).message;
-    }
+  /** Ingests in the rule's transaction; a failure rolls the evaluation back with its alerts. */
+  async #raise(events: AlertEvent[], store: RuleStore): Promise<void> {
+    if (events.length > 0) await this.#ingest(events, store.executor);
   }
 }
 

@@ -170,6 +170,11 @@ export class RuleStore {
    * through another replica's API do not interleave on one rule's series. SQLite rule: the
    * work awaits only queries and returns a refusal rather than throwing.
    */
+  /** The executor this store runs on (a transaction's inside `transaction`), for work that must commit with it. */
+  get executor(): Kysely<SqlSchema> {
+    return this.#db;
+  }
+
   async transaction<T>(ruleId: number, work: (store: RuleStore) => Promise<T>): Promise<T> {
     return this.#sql.db.transaction().execute(async (trx) => {
       if (this.#sql.dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(hashtext(${`alert-rule:${ruleId}`}))`.execute(trx);

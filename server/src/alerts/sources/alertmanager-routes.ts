@@ -26,7 +26,7 @@ export const alertmanagerRoutes: FastifyPluginAsync<{ alerting: AlertsService }>
     }
     // One transaction for the POST: alerts, history, incidents, timeline and this audit
     // entry are all durable before the answer; stream events follow the commit.
-    const outcomes = feature.service.ingest(batch.events, actorOf(principal, request.ip), () =>
+    const outcomes = await feature.service.ingest(batch.events, actorOf(principal, request.ip), () =>
       feature.audit.record({
         actor: principal.name,
         actorKind: principal.kind,

@@ -10,17 +10,17 @@ function describe(alert: Alert): string {
 }
 
 /** The alerts the command acknowledges: the one named, or the firing ones of the incident. */
-function alertsOf({ slots }: CommandOf<'alert.ack'>, { alerts }: ExecutorDeps): Alert[] {
+async function alertsOf({ slots }: CommandOf<'alert.ack'>, { alerts }: ExecutorDeps): Promise<Alert[]> {
   if (slots.alertId !== undefined) {
-    const alert = alerts.alerts.byId(slots.alertId);
+    const alert = await alerts.alerts.byId(slots.alertId);
     if (!alert) throw new AppError('E_NOT_FOUND', `No alert ${slots.alertId}.`);
     if (alert.state === 'resolved') throw new AppError('E_CONFLICT', `Alert ${alert.id} is resolved; there is nothing to acknowledge.`);
     if (alert.state === 'acknowledged') throw new AppError('E_CONFLICT', `Alert ${alert.id} is already acknowledged by ${alert.acknowledgedBy ?? 'someone'}.`);
     return [alert];
   }
   const id = slots.incidentId!;
-  if (!alerts.incidents.byId(id)) throw new AppError('E_NOT_FOUND', `No incident ${id}.`);
-  const firing = alerts.alerts.ofIncident(id).filter((a) => a.state === 'firing');
+  if (!(await alerts.incidents.byId(id))) throw new AppError('E_NOT_FOUND', `No incident ${id}.`);
+  const firing = (await alerts.alerts.ofIncident(id)).filter((a) => a.state === 'firing');
   if (firing.length === 0) throw new AppError('E_CONFLICT', `Incident ${id} has no firing alert to acknowledge.`);
   return firing;
 }
@@ -28,14 +28,15 @@ function alertsOf({ slots }: CommandOf<'alert.ack'>, { alerts }: ExecutorDeps): 
 /** "ack 12 rolling back", "acknowledge incident 7". */
 export const alertAck: ChangeExecutor<'alert.ack'> = {
   kind: 'change',
-  check(command, _user, deps) {
-    const targets = alertsOf(command, deps);
+  async check(command, _user, deps) {
+    const targets = await alertsOf(command, deps);
     const comment = command.slots.comment ? ` with comment "${command.slots.comment}"` : '';
     return `Acknowledge ${targets.length === 1 ? describe(targets[0]!) : `${targets.length} firing alerts of incident ${command.slots.incidentId}`}${comment}`;
   },
-  execute(command, user, deps) {
+  async execute(command, user, deps) {
     const comment = command.slots.comment ?? `Acknowledged from chat by ${user.name}`;
-    const done = alertsOf(command, deps).map((alert) => deps.alerts.service.acknowledge(alert.id, actorOfChat(user), comment));
+    const done: Alert[] = [];
+    for (const alert of await alertsOf(command, deps)) done.push(await deps.alerts.service.acknowledge(alert.id, actorOfChat(user), comment));
     const lines = done.map((a) => `Acknowledged ${describe(a)}`);
     return { kind: 'text', intent: 'alert.ack', title: done.length === 1 ? `Alert ${done[0]!.id} acknowledged` : `${done.length} alerts acknowledged`, text: `${lines.join('; ')} — "${comment}"`, lines };
   },

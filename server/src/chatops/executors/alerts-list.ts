@@ -6,8 +6,8 @@ const LIMIT = 50;
 /** "what's firing on web-3": unresolved alerts (or the state asked) as a table card. */
 export const alertsList: ReadExecutor<'alerts.list'> = {
   kind: 'read',
-  answer({ slots }, _user, { alerts, inventory }) {
-    const { items, total } = alerts.alerts.list({
+  async answer({ slots }, _user, { alerts, inventory }) {
+    const { items, total } = await alerts.alerts.list({
       state: slots.state ?? 'firing,acknowledged',
       ...(slots.severity ? { severity: slots.severity } : {}),
       ...(slots.target ? { label: `${inventory.labelOf(slots.target)}=${slots.target}` } : {}),

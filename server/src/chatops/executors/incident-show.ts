@@ -6,10 +6,10 @@ const TIMELINE_ENTRIES = 8;
 /** "incident 7", "status of #7": the incident, its alerts and its latest timeline entries. */
 export const incidentShow: ReadExecutor<'incident.show'> = {
   kind: 'read',
-  answer({ slots }, _user, { alerts }) {
+  async answer({ slots }, _user, { alerts }) {
     // detail() throws E_NOT_FOUND for an unknown id.
-    const { incident, alerts: linked } = alerts.incidentService.detail(slots.incidentId);
-    const timeline = alerts.timeline.of(incident.id).filter((e) => e.deletedAt === null).slice(-TIMELINE_ENTRIES);
+    const { incident, alerts: linked } = await alerts.incidentService.detail(slots.incidentId);
+    const timeline = (await alerts.timeline.of(incident.id)).filter((e) => e.deletedAt === null).slice(-TIMELINE_ENTRIES);
     return {
       kind: 'incident',
       intent: 'incident.show',

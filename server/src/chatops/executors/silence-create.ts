@@ -8,7 +8,7 @@ import { isoMinute } from './types.ts';
 /** "silence disk alerts on db-2 for 1h": a silence from now, for the duration said. */
 export const silenceCreate: ChangeExecutor<'silence.create'> = {
   kind: 'change',
-  check({ slots }, _user, { alerts }) {
+  async check({ slots }, _user, { alerts }) {
     let matches: (labels: Record<string, string>) => boolean;
     try {
       matches = compileMatchers(slots.matchers);
@@ -16,11 +16,11 @@ export const silenceCreate: ChangeExecutor<'silence.create'> = {
       if (error instanceof MatcherError) throw new AppError('E_VALIDATION', error.message);
       throw error;
     }
-    const covered = alerts.alerts.active().filter((a) => matches(a.labels)).length;
+    const covered = (await alerts.alerts.active()).filter((a) => matches(a.labels)).length;
     return `Silence alerts matching ${slots.matchers.map(formatMatcher).join(', ')} for ${formatDuration(slots.durationSeconds * 1000)} — ${covered} unresolved alert(s) match now`;
   },
-  execute({ slots }, user, { alerts }) {
-    const silence = alerts.service.createSilence(
+  async execute({ slots }, user, { alerts }) {
+    const silence = await alerts.service.createSilence(
       { matchers: slots.matchers, durationSeconds: slots.durationSeconds, comment: slots.comment ?? `Silenced from chat by ${user.name}` },
       actorOfChat(user),
     );

@@ -87,7 +87,7 @@ describe('Slack slash command and buttons', () => {
   });
 
   it('confirms with the buttons and the same token: single use, bound to the chat user', async () => {
-    const alert = server.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: 'HighLoad', host: 'web-1' } }])[0]!.alert;
+    const alert = (await server.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: 'HighLoad', host: 'web-1' } }]))[0]!.alert;
     const answer = (await command('U1', `ack ${alert.id} rolling back`)).json() as { blocks: { type: string; elements?: { action_id: string; value: string }[] }[] };
     const actions = answer.blocks.find((b) => b.type === 'actions')!;
     expect(actions.elements!.map((e) => e.action_id)).toEqual(['chatops_confirm', 'chatops_cancel']);
@@ -105,7 +105,7 @@ describe('Slack slash command and buttons', () => {
   });
 
   it('cancels with the Cancel button, after which the token runs nothing', async () => {
-    const alert = server.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: 'Cancelled', host: 'web-1' } }])[0]!.alert;
+    const alert = (await server.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: 'Cancelled', host: 'web-1' } }]))[0]!.alert;
     const answer = (await command('U1', `ack ${alert.id}`)).json() as { blocks: { type: string; elements?: { value: string }[] }[] };
     const token = answer.blocks.find((b) => b.type === 'actions')!.elements![0]!.value;
     const press = (actionId: string) =>

@@ -34,6 +34,13 @@ export interface SqlSchema {
   alert_rules: AlertRulesTable;
   alert_rule_series: AlertRuleSeriesTable;
   incident_grouping_settings: IncidentGroupingSettingsTable;
+  alerts: AlertsTable;
+  alert_history: AlertHistoryTable;
+  silences: SilencesTable;
+  incidents: IncidentsTable;
+  incident_timeline: IncidentTimelineTable;
+  note_revisions: NoteRevisionsTable;
+  incident_source_queries: IncidentSourceQueriesTable;
   schema_migrations: SchemaMigrationsTable;
 }
 
@@ -325,6 +332,102 @@ export interface AlertRuleSeriesTable {
 }
 
 /** The one row (id 1) of incident grouping an admin saved; a NULL part follows the default. */
+/** Alerts by fingerprint (unique); labels, annotations and silenced_by are JSON text. */
+export interface AlertsTable {
+  id: Generated<number>;
+  fingerprint: string;
+  source: string;
+  state: string;
+  severity: string;
+  labels: string;
+  annotations: string;
+  search_text: string;
+  starts_at: number;
+  ends_at: number | null;
+  expires_at: number | null;
+  last_seen_at: number;
+  updated_at: number;
+  occurrences: number;
+  silenced_by: string;
+  acknowledged_by: string | null;
+  acknowledged_at: number | null;
+  ack_comment: string | null;
+  incident_id: number | null;
+  generator_url: string | null;
+}
+
+export interface AlertHistoryTable {
+  id: Generated<number>;
+  alert_id: number;
+  ts: number;
+  from_state: string | null;
+  to_state: string;
+  actor: string;
+  actor_kind: string;
+  comment: string | null;
+}
+
+export interface SilencesTable {
+  id: Generated<number>;
+  matchers: string;
+  starts_at: number;
+  ends_at: number;
+  created_by: string;
+  comment: string;
+  created_at: number;
+  expired_by: string | null;
+}
+
+export interface IncidentsTable {
+  id: Generated<number>;
+  title: string;
+  severity: string;
+  status: string;
+  commander: string | null;
+  group_key: string;
+  opened_at: number;
+  last_activity_at: number;
+  mitigated_at: number | null;
+  resolved_at: number | null;
+  merged_into: number | null;
+  updated_at: number;
+}
+
+export interface IncidentTimelineTable {
+  id: Generated<number>;
+  incident_id: number;
+  ts: number;
+  kind: string;
+  actor: string;
+  actor_kind: string;
+  alert_id: number | null;
+  text: string;
+  data: Generated<string>;
+  edited_at: number | null;
+  deleted_at: number | null;
+  deleted_by: string | null;
+}
+
+/** Append-only (triggers refuse UPDATE and DELETE on both databases). */
+export interface NoteRevisionsTable {
+  id: Generated<number>;
+  entry_id: number;
+  text: string;
+  replaced_at: number;
+  replaced_by: string;
+  change: 'edit' | 'delete';
+}
+
+export interface IncidentSourceQueriesTable {
+  id: Generated<number>;
+  incident_id: number;
+  datasource_id: number;
+  query: string;
+  title: string | null;
+  created_by: string;
+  created_at: number;
+}
+
 export interface IncidentGroupingSettingsTable {
   id: number;
   group_by: string | null;

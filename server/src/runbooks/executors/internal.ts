@@ -21,21 +21,21 @@ export function internalExecutor(alerts: RunbookAlerting, actor: Actor, now: () 
           return context.signal.aborted ? { ok: false, exitCode: null, error: 'interrupted' } : { ok: true, exitCode: null, error: null };
         case 'note': {
           if (context.incidentId === null) return { ok: false, exitCode: null, error: 'a note needs an incident' };
-          const entry = alerts.incidentService.addNote(context.incidentId, step.text!, actor);
+          const entry = await alerts.incidentService.addNote(context.incidentId, step.text!, actor);
           context.output.write('info', `note #${entry.id} added to incident ${context.incidentId}\n`);
           return { ok: true, exitCode: null, error: null };
         }
         case 'acknowledge': {
           if (context.incidentId === null) return { ok: false, exitCode: null, error: 'acknowledge needs an incident' };
-          const firing = alerts.alerts.ofIncident(context.incidentId).filter((alert) => alert.state === 'firing');
-          for (const alert of firing) alerts.service.acknowledge(alert.id, actor, step.text!);
+          const firing = (await alerts.alerts.ofIncident(context.incidentId)).filter((alert) => alert.state === 'firing');
+          for (const alert of firing) await alerts.service.acknowledge(alert.id, actor, step.text!);
           context.output.write('info', `acknowledged ${firing.length} alert(s) of incident ${context.incidentId}\n`);
           return { ok: true, exitCode: null, error: null };
         }
         case 'silence': {
           const matchers: Matcher[] = Object.entries(step.match ?? {}).map(([name, value]) => ({ name, op: '=', value }));
           if (matchers.length === 0) return { ok: false, exitCode: null, error: 'a silence needs matchers (`match`, or an alert to take its labels from)' };
-          const silence = alerts.service.createSilence({ matchers, startsAt: now(), endsAt: now() + step.durationMs!, comment: step.text! }, actor);
+          const silence = await alerts.service.createSilence({ matchers, startsAt: now(), endsAt: now() + step.durationMs!, comment: step.text! }, actor);
           context.output.write('info', `silence #${silence.id} until ${new Date(silence.endsAt).toISOString()}\n`);
           return { ok: true, exitCode: null, error: null };
         }
