@@ -5,12 +5,16 @@
  * stream's own event log), on a fresh data folder per run.
  *
  * Latency is from receipt (just before `ingest`) to the alert's event on the stream bus.
- * Two runs in the same process: the baseline takes one event per transaction (a source
- * that sends alerts one by one), the main run batches of 100 (Alertmanager's style).
+ * Two runs per database in the same process: the baseline takes one event per transaction
+ * (a source that sends alerts one by one), the main run batches of 100 (Alertmanager's
+ * style); first on SQLite (the embedded default), then on a PostgreSQL started for the run
+ * from the Debian package (`initdb` + `pg_ctl` on loopback, as the tests do; skipped with
+ * the reason where it is missing), on a fresh database per run.
  * Prints figures, then one JSON object on the last line. Env: BENCH_EVENTS, BENCH_BATCH.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { postgresUnavailable, startTestPostgres } from '../server/src/testing/postgres.ts';
 import { startTestServer } from '../server/src/testing/test-server.ts';
 import type { AlertEvent } from '../shared/api/alerts.ts';
 import { createRandom } from '../shared/anomaly/prng.ts';
@@ -78,8 +82,8 @@ interface RunFigures {
   webhookDeliveriesQueued: number;
 }
 
-async function run(events: readonly AlertEvent[], batchSize: number, webhookUrl: string): Promise<RunFigures> {
-  const server = await startTestServer({ alerts: { sweepIntervalMs: 0, ruleIntervalMs: 0 } });
+async function run(events: readonly AlertEvent[], batchSize: number, webhookUrl: string, env: Record<string, string> = {}): Promise<RunFigures> {
+  const server = await startTestServer({ env, alerts: { sweepIntervalMs: 0, ruleIntervalMs: 0 } });
   try {
     const feature = server.app.alerts;
     await server.app.notifications.webhooks.create({ name: 'sink', url: webhookUrl, minSeverity: 'critical' }, 'bench', Date.now());
@@ -104,7 +108,8 @@ async function run(events: readonly AlertEvent[], batchSize: number, webhookUrl:
     const elapsed = performance.now() - started;
     unsubscribe();
     latencies.sort((a, b) => a - b);
-    const db = server.app.ctx.db;
+    const { db } = server.app.ctx.sql;
+    const count = async (table: 'incidents' | 'webhook_deliveries') => Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
     return {
       batchSize,
       eventsPerSecond: Math.round(events.length / (elapsed / 1000)),
@@ -112,8 +117,8 @@ async function run(events: readonly AlertEvent[], batchSize: number, webhookUrl:
       latencyP99Ms: round(percentile(latencies, 99)),
       latencyMaxMs: round(latencies[latencies.length - 1]!),
       streamedAlertEvents: streamed,
-      incidents: (db.prepare('SELECT count(*) AS n FROM incidents').get() as { n: number }).n,
-      webhookDeliveriesQueued: (db.prepare('SELECT count(*) AS n FROM webhook_deliveries').get() as { n: number }).n,
+      incidents: await count('incidents'),
+      webhookDeliveriesQueued: await count('webhook_deliveries'),
     };
   } finally {
     await server.close();
@@ -130,13 +135,34 @@ const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/`;
 try {
   const mix = eventMix(EVENTS);
   console.log(`alert events: ${EVENTS} (new ${mix.counts.new}, repeated ${mix.counts.repeated}, resolved ${mix.counts.resolved})`);
-  const baseline = await run(mix.events, 1, sinkUrl);
-  console.log(`baseline, 1 event per transaction: ${baseline.eventsPerSecond} events/s, p50 ${baseline.latencyP50Ms} ms, p99 ${baseline.latencyP99Ms} ms`);
-  const batched = await run(mix.events, BATCH, sinkUrl);
-  console.log(`batches of ${BATCH}: ${batched.eventsPerSecond} events/s, p50 ${batched.latencyP50Ms} ms, p99 ${batched.latencyP99Ms} ms (receipt of the batch to each alert on the stream)`);
-  const ratio = round(batched.eventsPerSecond / baseline.eventsPerSecond, 2);
-  console.log(`throughput ratio batched / baseline: ${ratio}`);
-  console.log(JSON.stringify({ bench: 'alerts', events: EVENTS, mix: mix.counts, eventsPerSecond: batched.eventsPerSecond, latencyP99Ms: batched.latencyP99Ms, batched, baseline, ratio }));
+  /** Baseline and batched runs on one database; `env` selects it (a fresh one per run). */
+  const both = async (name: string, env: () => Promise<Record<string, string>>) => {
+    const baseline = await run(mix.events, 1, sinkUrl, await env());
+    console.log(`${name}, baseline, 1 event per transaction: ${baseline.eventsPerSecond} events/s, p50 ${baseline.latencyP50Ms} ms, p99 ${baseline.latencyP99Ms} ms`);
+    const batched = await run(mix.events, BATCH, sinkUrl, await env());
+    console.log(`${name}, batches of ${BATCH}: ${batched.eventsPerSecond} events/s, p50 ${batched.latencyP50Ms} ms, p99 ${batched.latencyP99Ms} ms (receipt of the batch to each alert on the stream)`);
+    const ratio = round(batched.eventsPerSecond / baseline.eventsPerSecond, 2);
+    console.log(`${name}, throughput ratio batched / baseline: ${ratio}`);
+    return { batched, baseline, ratio };
+  };
+  const sqlite = await both('SQLite', async () => ({}));
+  let postgres: Awaited<ReturnType<typeof both>> | { skipped: string };
+  const missing = postgresUnavailable();
+  if (missing) {
+    console.log(`PostgreSQL: skipped (${missing})`);
+    postgres = { skipped: missing };
+  } else {
+    const server = await startTestPostgres();
+    try {
+      let databases = 0;
+      postgres = await both('PostgreSQL', async () => ({ SMARTCLOUDOPS_DATABASE_URL: await server.createDatabase(`bench_alerts_${++databases}`) }));
+      console.log(`PostgreSQL / SQLite, batches of ${BATCH}: ${round(postgres.batched.eventsPerSecond / sqlite.batched.eventsPerSecond, 2)}; one event per transaction: ${round(postgres.baseline.eventsPerSecond / sqlite.baseline.eventsPerSecond, 2)}`);
+    } finally {
+      await server.stop();
+    }
+  }
+  const { batched, baseline, ratio } = sqlite;
+  console.log(JSON.stringify({ bench: 'alerts', events: EVENTS, mix: mix.counts, eventsPerSecond: batched.eventsPerSecond, latencyP99Ms: batched.latencyP99Ms, batched, baseline, ratio, postgres }));
 } finally {
   await new Promise((resolve) => sink.close(resolve));
 }
