@@ -68,10 +68,7 @@ export class AlertService {
       const alerts = this.#deps.alerts.in(unit);
       const fingerprints = events.map((event) => fingerprint(event.labels));
       // Replicas: one batch at a time per alert and per incident group (no-op on SQLite).
-      await unit.serialise([
-        ...fingerprints.map((fp) => `alert:${fp}`),
-        ...events.filter((event) => event.status === 'firing').map((event) => this.#deps.linker.groupLock(event.labels, event.group)),
-      ]);
+      await this.#serialise(unit, events.map((event, i) => ({ fingerprint: fingerprints[i]!, labels: event.labels, group: event.group })));
       await this.#deps.silences.refresh(this.#deps.now(), unit);
       const known = await alerts.byFingerprints(fingerprints);
       const handled = new Set<string>();
@@ -301,8 +298,10 @@ export class AlertService {
     if ((await this.#deps.alerts.expired(now)).length === 0) return;
     await this.#deps.run(async (unit) => {
       await unit.serialise([SWEEP_LOCK]);
-      // Read again in the transaction: an alert refreshed meanwhile is no longer expired.
-      for (const alert of await this.#deps.alerts.in(unit).expired(now)) {
+      const alerts = this.#deps.alerts.in(unit);
+      await this.#serialise(unit, await alerts.expired(now));
+      // Read again under the locks: an alert refreshed meanwhile is no longer expired.
+      for (const alert of await alerts.expired(now)) {
         await this.#transition(alert, { ...alert, state: 'resolved', endsAt: alert.expiresAt ?? now, expiresAt: null }, SYSTEM, 'No update from the source before it expired.', unit, now);
       }
     });
@@ -319,6 +318,10 @@ export class AlertService {
       const now = this.#deps.now();
       await this.#deps.silences.refresh(now, unit);
       const alerts = this.#deps.alerts.in(unit);
+      const changing = (await alerts.active()).filter((alert) => this.#deps.silences.matching(alert.labels, now).join(',') !== alert.silencedBy.join(','));
+      if (changing.length === 0) return;
+      await this.#serialise(unit, changing);
+      // Read again under the locks: an ingest may have changed them meanwhile.
       for (const alert of await alerts.active()) {
         const silencedBy = this.#deps.silences.matching(alert.labels, now);
         if (silencedBy.join(',') === alert.silencedBy.join(',')) continue;
@@ -372,10 +375,27 @@ export class AlertService {
     return silence;
   }
 
+  /**
+   * The alert, read under its locks (a change by hand takes turns with ingests of the same
+   * alert and of its incident group on other replicas).
+   */
   async #require(id: number, unit: UnitOfWork): Promise<StoredAlert> {
-    const alert = await this.#deps.alerts.in(unit).byId(id);
-    if (!alert) throw new AppError('E_NOT_FOUND', `No alert ${id}.`);
-    return alert;
+    const alerts = this.#deps.alerts.in(unit);
+    const found = await alerts.byId(id);
+    if (!found) throw new AppError('E_NOT_FOUND', `No alert ${id}.`);
+    if (unit.dialect === 'sqlite') return found;
+    await this.#serialise(unit, [found]);
+    return (await alerts.byId(id))!;
+  }
+
+  /**
+   * PostgreSQL: the advisory locks of these alerts (fingerprint) and of their incident
+   * groups, in one call so that they are taken in one sorted order: every unit that changes
+   * alerts or decides on an incident takes its locks this way, before writing anything, so
+   * two units never wait on each other's row locks while holding what the other wants.
+   */
+  async #serialise(unit: UnitOfWork, alerts: ReadonlyArray<{ fingerprint: string; labels: Alert['labels']; group?: AlertEvent['group'] }>): Promise<void> {
+    await unit.serialise(alerts.flatMap((alert) => [`alert:${alert.fingerprint}`, this.#deps.linker.groupLock(alert.labels, alert.group)]));
   }
 
   #audit(actor: Actor, action: string, alertId: number, details: Record<string, unknown>): void {

@@ -9,8 +9,8 @@ import type { StreamEvent } from '../../../shared/api/stream.ts';
 
 type Task = () => void | Promise<void>;
 
-/** The transaction advisory lock key of a name (PostgreSQL bigint): the first 8 bytes of its SHA-256. */
-function lockKey(name: string): bigint {
+/** The transaction advisory lock key of a name (PostgreSQL bigint): the first 8 bytes of its SHA-256. Exported for tests that hold a lock from outside. */
+export function lockKey(name: string): bigint {
   return BigInt.asIntN(64, createHash('sha256').update(`smartcloudops-unit:${name}`).digest().readBigUInt64BE(0));
 }
 

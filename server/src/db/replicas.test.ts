@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { EventSource } from 'eventsource';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { lockKey } from '../core/unit-of-work.ts';
 import { eventually } from '../testing/eventually.ts';
 import { openMetricsGauge, prometheusMissing, startPrometheus } from '../testing/prometheus.ts';
 import { postgresUnavailable, startTestPostgres, type TestPostgres } from '../testing/postgres.ts';
@@ -116,6 +117,39 @@ describe.skipIf(unavailable !== undefined)('two replicas on one PostgreSQL', () 
     expect((await list(a)).filter((alert) => alert.silenced).map((alert) => alert.labels.instance).sort()).toEqual(['db-1', 'db-2', 'db-3']);
     expect((await a.injectAs('operator', { method: 'POST', url: '/api/v1/alerts', payload: { alerts: [{ status: 'firing', labels: { alertname: 'DiskFull', service: 'db', instance: 'db-9' } }] } })).statusCode).toBe(200);
     expect((await list(b)).find((alert) => alert.labels.instance === 'db-9')).toMatchObject({ silenced: true });
+  }, 180_000);
+
+  it('the last alert of an incident resolving while another replica adds an alert to it leaves the incident open', async () => {
+    const { a } = await replicas({ alerts: { sweepIntervalMs: 0, ruleIntervalMs: 0 } });
+    const labels = { alertname: 'Flaky', service: 'api' };
+    const [first] = await a.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { ...labels, instance: 'i-1' } }]);
+    const incidentId = first!.alert.incidentId!;
+    // Another replica in the middle of an ingest: it holds the incident group's lock and has
+    // written a new firing alert of the incident, not yet committed.
+    const other = new pg.Client({ connectionString: a.app.ctx.sql.pool!.options.connectionString });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT pg_advisory_xact_lock($1::bigint)', [String(lockKey('incident-group:alertname=Flaky,service=api'))]);
+      const now = Date.now();
+      await other.query(
+        `INSERT INTO alerts (fingerprint, source, state, severity, labels, annotations, search_text, starts_at, last_seen_at, updated_at, incident_id)
+         VALUES ('in-flight', 'api', 'firing', 'warning', $1, '{}', '', $2, $2, $2, $3)`,
+        [JSON.stringify({ ...labels, instance: 'i-2' }), now, incidentId],
+      );
+      // The resolution on A: it must wait for the group's lock, then see the new alert.
+      let answered = false;
+      const resolution = a.app.alerts.service.ingest([{ source: 'api', status: 'resolved', labels: { ...labels, instance: 'i-1' } }]).finally(() => (answered = true));
+      const waiting = async () => Number((await other.query("SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")).rows[0].n);
+      // Either A waits on the lock (as it must) or it answered without waiting (the bug).
+      await eventually(async () => ({ answered, waiters: await waiting() }), (state) => state.answered || state.waiters > 0, 60_000);
+      await other.query('COMMIT');
+      await resolution;
+    } finally {
+      await other.end();
+    }
+    const incident = (await a.injectAs('viewer', { method: 'GET', url: `/api/v1/incidents/${incidentId}` })).json() as { incident: { status: string; firingCount: number } };
+    expect(incident.incident).toMatchObject({ status: 'open', firingCount: 1 });
   }, 180_000);
 
   it('a client moving from replica A to replica B resumes by event id without gap or duplicate', async () => {

@@ -152,6 +152,12 @@ export class IncidentLinker implements IncidentLinks {
   async alertResolved(incidentId: number, alert: Alert, at: number, unit: UnitOfWork): Promise<void> {
     if (!this.#policy().autoResolve) return;
     const { incidents } = this.#in(unit);
+    // Replicas: an alert joining the incident on another replica (under its group's lock)
+    // must not be missed by the check below; usually the unit holds the lock already.
+    if (unit.dialect === 'postgres') {
+      const groupKey = await incidents.groupKeyOf(incidentId);
+      if (groupKey !== undefined) await unit.serialise([groupLockName(groupKey)]);
+    }
     // Most resolutions leave other alerts unresolved: one index probe answers that.
     if (await incidents.hasUnresolvedAlerts(incidentId)) return;
     const incident = await incidents.byId(incidentId);

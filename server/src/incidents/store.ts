@@ -123,6 +123,7 @@ const byId = statement(
   [0, 0, 0, 0],
 );
 const severityOf = statement((db, id: number) => db.selectFrom('incidents').select('severity').where('id', '=', id), [0]);
+const groupKeyOf = statement((db, id: number) => db.selectFrom('incidents').select('group_key').where('id', '=', id), [0]);
 const unresolvedAlert = statement(
   (db, id: number) => db.selectFrom('alerts').select(sql<number>`1`.as('one')).where('incident_id', '=', id).where('state', 'in', ['firing', 'acknowledged']).limit(1),
   [0],
@@ -180,6 +181,11 @@ export class IncidentStore {
   /** The incident's severity alone (no counts): what raising it by an alert needs. */
   async severityOf(id: number): Promise<Severity | undefined> {
     return (await severityOf.first(this.#runner, id))?.severity as Severity | undefined;
+  }
+
+  /** The incident's group key alone. */
+  async groupKeyOf(id: number): Promise<string | undefined> {
+    return (await groupKeyOf.first(this.#runner, id))?.group_key;
   }
 
   /** Whether an alert of the incident is still firing or acknowledged. */
