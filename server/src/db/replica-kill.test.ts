@@ -68,16 +68,20 @@ describe.skipIf(skip !== undefined)('a replica killed with SIGKILL during writes
     await eventually(() => sessions(url, CLAIMS_APPLICATION_PREFIX), (rows) => rows.length === 2, 60_000);
     await eventually(() => watches(b), (list) => list.length === WATCHES && list.every((w) => w.state === 'running' && w.scoredBy !== null), 120_000);
 
-    // Writes to A, two at a time, until A stops answering: users and API keys.
-    const acked = { users: [] as string[], keys: [] as string[] };
+    // Writes to A, two at a time, until A stops answering: users, API keys and alerts.
+    const acked = { users: [] as string[], keys: [] as string[], alerts: [] as string[] };
     let killed = false;
     const writer = async (lane: number) => {
       for (let i = 0; ; i++) {
         try {
-          if (i % 2 === 0) {
+          if (i % 3 === 0) {
             const username = `crash-${lane}-${i}`;
             const response = await post(a, '/users', { username, password: 'crash-test-password-1', role: 'viewer' });
             if (response.status === 201) acked.users.push(username);
+          } else if (i % 3 === 1) {
+            const alertname = `Crash${lane}x${i}`;
+            const response = await post(a, '/alerts', { alerts: [{ status: 'firing', labels: { alertname, service: `lane-${lane}` } }] });
+            if (response.status === 200) acked.alerts.push(alertname);
           } else {
             const response = await post(a, '/api-keys', { name: `crash-${lane}-${i}`, role: 'viewer' });
             if (response.status === 201) acked.keys.push(((await response.json()) as { secret: string }).secret);
@@ -89,18 +93,23 @@ describe.skipIf(skip !== undefined)('a replica killed with SIGKILL during writes
       }
     };
     const lanes = [writer(0), writer(1)];
-    await eventually(() => acked.users.length + acked.keys.length, (n) => n >= 12, 120_000);
+    await eventually(() => acked.users.length + acked.keys.length + acked.alerts.length, (n) => n >= 18, 120_000);
     killed = true;
     await a.kill();
     await Promise.all(lanes);
     expect(acked.users.length).toBeGreaterThan(0);
     expect(acked.keys.length).toBeGreaterThan(0);
+    expect(acked.alerts.length).toBeGreaterThan(0);
 
     // Every acknowledged write is on B.
     const users = (await (await fetch(`${b.url}/api/v1/users`, { headers: admin })).json()) as { users: Array<{ username: string }> };
     const names = new Set(users.users.map((user) => user.username));
     expect(acked.users.filter((name) => !names.has(name))).toEqual([]);
     for (const secret of acked.keys) expect((await fetch(`${b.url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(200);
+    const alerts = (await (await fetch(`${b.url}/api/v1/alerts?limit=500`, { headers: admin })).json()) as { items: Array<{ labels: Record<string, string>; incidentId: number | null }> };
+    const alertnames = new Set(alerts.items.map((alert) => alert.labels.alertname));
+    expect(acked.alerts.filter((name) => !alertnames.has(name))).toEqual([]);
+    expect(alerts.items.every((alert) => alert.incidentId !== null)).toBe(true);
 
     // B keeps serving, is the one member left, leads the scheduled work, and scores every watch.
     expect((await fetch(`${b.url}/ready`)).status).toBe(200);
