@@ -9,8 +9,7 @@ import { fingerprint } from './fingerprint.ts';
 import type { AlertStore, StoredAlert } from './store.ts';
 import type { SilenceStore } from './silences.ts';
 import { MatcherError } from './matchers.ts';
-import type { UnitOfWork, UnitRunner } from '../core/unit-of-work.ts';
-import type { Executor } from '../db/sql/statement.ts';
+import type { HostTransaction, UnitOfWork, UnitRunner } from '../core/unit-of-work.ts';
 
 export interface AlertServiceDeps {
   alerts: AlertStore;
@@ -63,7 +62,7 @@ export class AlertService {
    * `within`: a transaction of the caller's to run in (a rule's evaluation), instead of one
    * of its own.
    */
-  async ingest(events: readonly AlertEvent[], actor: Actor = SYSTEM, alsoRecord?: (outcomes: IngestOutcome[]) => void, within?: Executor): Promise<IngestOutcome[]> {
+  async ingest(events: readonly AlertEvent[], actor: Actor = SYSTEM, alsoRecord?: (outcomes: IngestOutcome[]) => void, within?: HostTransaction): Promise<IngestOutcome[]> {
     return this.#deps.run(async (unit) => {
       const alerts = this.#deps.alerts.in(unit);
       const fingerprints = events.map((event) => fingerprint(event.labels));

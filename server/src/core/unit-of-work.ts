@@ -91,9 +91,20 @@ export class UnitOfWork implements SqlRunner {
   }
 }
 
+/**
+ * A transaction a caller holds, for a unit to run in instead of one of its own (a rule's
+ * evaluation, which commits its state with the alerts it raised). What the unit tells the
+ * world (stream events, waking the dispatcher) is left in `afterCommit`, for the caller to
+ * run once its transaction has committed, and to drop if it rolled back.
+ */
+export interface HostTransaction {
+  readonly executor: Executor;
+  readonly afterCommit: Array<() => void>;
+}
+
 export interface UnitRunner {
   /** `within`: a transaction the caller holds, to run the unit in instead of one of its own. */
-  <T>(work: (unit: UnitOfWork) => Promise<T>, within?: Executor): Promise<T>;
+  <T>(work: (unit: UnitOfWork) => Promise<T>, within?: HostTransaction): Promise<T>;
 }
 
 /**
@@ -103,9 +114,10 @@ export interface UnitRunner {
  * synchronous stores share, and a rollback could take along a write of theirs that landed
  * while the unit awaited (docs/architecture.md). Any other error rolls back.
  *
- * Within a caller's transaction (a rule's evaluation, which commits its state with the
- * alerts it raised) errors propagate to the caller, and the events are published when the
- * unit is done, just before the caller commits: the caller must not refuse after it.
+ * Within a caller's transaction (`HostTransaction`: a rule's evaluation, which commits its
+ * state with the alerts it raised) errors propagate to the caller, and what the unit
+ * announces waits in the caller's `afterCommit` list: announced before the commit, a woken
+ * dispatcher could look for the deliveries before they are visible and miss them.
  */
 export function unitRunner(database: SqlDatabase, sqlite: Db, bus: EventBus): UnitRunner {
   const sqliteOf = database.dialect === 'sqlite' ? sqlite : undefined;
@@ -119,12 +131,12 @@ export function unitRunner(database: SqlDatabase, sqlite: Db, bus: EventBus): Un
     }
     for (const task of unit.afterCommitTasks) task();
   };
-  return async <T>(work: (unit: UnitOfWork) => Promise<T>, within?: Executor): Promise<T> => {
+  return async <T>(work: (unit: UnitOfWork) => Promise<T>, within?: HostTransaction): Promise<T> => {
     if (within) {
-      const unit = new UnitOfWork({ dialect: database.dialect, db: within, sqlite: sqliteOf });
+      const unit = new UnitOfWork({ dialect: database.dialect, db: within.executor, sqlite: sqliteOf });
       const result = await work(unit);
       await unit.finish();
-      announce(unit);
+      within.afterCommit.push(() => announce(unit));
       return result;
     }
     const outcome = await database.db.transaction().execute(async (trx) => {

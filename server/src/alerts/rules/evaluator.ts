@@ -1,6 +1,5 @@
-import type { Kysely } from 'kysely';
 import type { AlertEvent, Labels, Rule } from '../../../../shared/api/alerts.ts';
-import type { SqlSchema } from '../../db/sql/schema.ts';
+import type { HostTransaction } from '../../core/unit-of-work.ts';
 import { holds, expand, reduce } from './condition.ts';
 import type { MetricsQuery } from '../../metrics/query.ts';
 import type { RuleStore, SeriesChanges, SeriesState } from './store.ts';
@@ -31,8 +30,8 @@ interface Outcome {
  * the same database on both dialects), so the state and the alerts commit together, or
  * neither does (the failure is then recorded on the rule).
  */
-/** Ingests a rule's alerts in the rule's transaction (`within`). */
-export type RuleIngest = (events: AlertEvent[], within: Kysely<SqlSchema>) => Promise<unknown>;
+/** Ingests a rule's alerts in the rule's transaction (`within`); what they announce waits for its commit. */
+export type RuleIngest = (events: AlertEvent[], within: HostTransaction) => Promise<unknown>;
 
 export class RuleEvaluator {
   readonly #rules: RuleStore;
@@ -52,6 +51,7 @@ export class RuleEvaluator {
 
   async evaluate(rule: Rule, now: number, fetched?: ReturnType<MetricsQuery['query']>): Promise<void> {
     let outcome: Outcome;
+    const announce: Array<() => void> = [];
     try {
       const series = fetched ?? this.#metrics.query(rule.selector, now - rule.windowSeconds * 1000, now);
       outcome = await this.#rules.transaction(rule.id, async (store) => {
@@ -59,7 +59,7 @@ export class RuleEvaluator {
         if ((await store.versionOf(rule.id)) !== rule.updatedAt) return { error: null };
         const previous = await store.seriesOf(rule.id);
         const { changes, events } = step(rule, previous, series, now);
-        await this.#raise(events, store);
+        await this.#raise(events, store, announce);
         await store.applySeries(rule.id, changes);
         await store.markEvaluated(rule.id, now, null);
         return { error: null };
@@ -67,24 +67,28 @@ export class RuleEvaluator {
     } catch (error) {
       outcome = { error: (error as Error).message };
     }
-    if (outcome.error !== null) await this.#rules.markEvaluated(rule.id, now, outcome.error);
+    // Committed: the stream and the webhook dispatcher hear of the alerts now, not before.
+    if (outcome.error === null) for (const task of announce) task();
+    else await this.#rules.markEvaluated(rule.id, now, outcome.error);
   }
 
   /** Forgets a rule's series (before it is changed or deleted), resolving the firing ones. */
   async retire(ruleId: number, now: number): Promise<void> {
+    const announce: Array<() => void> = [];
     const outcome = await this.#rules.transaction(ruleId, async (store): Promise<Outcome> => {
       const previous = await store.seriesOf(ruleId);
       const events: AlertEvent[] = previous.filter((state) => state.state === 'firing').map((state) => ({ source: 'rule', status: 'resolved', labels: state.labels, endsAt: now }));
-      await this.#raise(events, store);
+      await this.#raise(events, store, announce);
       await store.applySeries(ruleId, { put: [], drop: previous.map((state) => state.seriesKey) });
       return { error: null };
     });
     if (outcome.error !== null) throw new Error(`Could not resolve the alerts of rule ${ruleId}: ${outcome.error}`);
+    for (const task of announce) task();
   }
 
   /** Ingests in the rule's transaction; a failure rolls the evaluation back with its alerts. */
-  async #raise(events: AlertEvent[], store: RuleStore): Promise<void> {
-    if (events.length > 0) await this.#ingest(events, store.executor);
+  async #raise(events: AlertEvent[], store: RuleStore, announce: Array<() => void>): Promise<void> {
+    if (events.length > 0) await this.#ingest(events, { executor: store.executor, afterCommit: announce });
   }
 }
 
