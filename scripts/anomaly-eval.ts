@@ -68,6 +68,7 @@ const ABLATIONS: { name: string; options: Partial<DetectorOptions> }[] = [
   { name: 'no range breakout', options: { breakoutMargin: false } },
   { name: 'range breakout margin 15 % instead of 25 %', options: { breakoutMargin: 0.15 } },
   { name: 'no per-metric spike member', options: { spikes: false } },
+  { name: 'no per-metric seasonal member', options: { seasonalMember: false } },
   { name: 'no refractory period', options: { refractorySeconds: 0 } },
   { name: 'refractory holds 24 h (the previous rule) instead of decaying', options: { refractory: { mode: 'hold', margin: 0, reportedMargin: 0 } } },
   { name: 'refractory decays, without the 0.2 margin over the last reported score', options: { refractory: { reportedMargin: 0 } } },

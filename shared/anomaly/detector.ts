@@ -1,4 +1,4 @@
-import { explain, type Explanation } from './explain.ts';
+import { explain, withMemberNote, type Explanation } from './explain.ts';
 import { FeatureBuilder, featureSpec, type FeatureSpec, type TrailingScale } from './features.ts';
 import type { ForestOptions } from './forest.ts';
 import type { LikelihoodOptions } from './likelihood.ts';
@@ -34,6 +34,8 @@ export interface DetectorOptions {
   breakoutMargin?: number | false;
   /** Per-metric one-sample spike member (spike.ts); false turns it off. */
   spikes?: boolean;
+  /** Per-metric seasonal member (the daily residual by its own tail, post-processor.ts); false turns it off. */
+  seasonalMember?: boolean;
   /** Refractory period after a high score; 0 turns it off. */
   refractorySeconds?: number;
   refractory?: Partial<Omit<RefractoryOptions, 'seconds'>>;
@@ -55,8 +57,8 @@ export interface DetectionResult {
   isAnomaly: boolean;
   /** Metric beyond its training range, when that raised the score. */
   breakout?: string;
-  /** What drove the score: the forest's likelihood, a range breakout or a metric's one-sample spike. */
-  cause?: 'forest' | 'breakout' | 'spike';
+  /** What drove the score: the forest's likelihood, a range breakout, a metric's one-sample spike or its departure from its daily pattern. */
+  cause?: 'forest' | 'breakout' | 'spike' | 'seasonal';
   explanation?: Explanation;
 }
 
@@ -73,6 +75,11 @@ export const DEFAULT_DETECTOR_OPTIONS = {
   refractory: { mode: 'decay', margin: 0, reportedMargin: 0.2 },
   /** Per-metric one-sample spike member. */
   spikes: true,
+  /**
+   * Per-metric seasonal member: lifts the daily-periodic series without the forest feature's
+   * loss on AWS (docs/anomaly.md, third round).
+   */
+  seasonalMember: true,
   scoring: 'likelihood',
   falseAlarmRate: 1e-5,
   /** One trailing scale: a second one lowered the NAB score (docs/anomaly.md). */
@@ -101,6 +108,7 @@ export function detectorPostProcessOptions(options: Partial<DetectorOptions> = {
     refractorySeconds: options.refractorySeconds ?? DEFAULT_DETECTOR_OPTIONS.refractorySeconds,
     refractory: { ...DEFAULT_DETECTOR_OPTIONS.refractory, ...options.refractory },
     spikes: options.spikes ?? DEFAULT_DETECTOR_OPTIONS.spikes,
+    seasonal: options.seasonalMember ?? DEFAULT_DETECTOR_OPTIONS.seasonalMember,
   };
 }
 
@@ -155,7 +163,7 @@ export class StreamingDetector {
         isAnomaly: r.isAnomaly,
         cause: r.cause,
         ...(verdict.breakout !== null ? { breakout: verdict.breakout } : {}),
-        ...(r.isAnomaly ? { explanation: explain(model, features) } : {}),
+        ...(r.isAnomaly ? { explanation: withMemberNote(explain(model, features), r.note) } : {}),
       };
     }
     this.remember(timestampMs, features);

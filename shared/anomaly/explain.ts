@@ -93,6 +93,15 @@ export function explain(model: AnomalyModel, features: Float64Array): Explanatio
   return { summary: summarise(metrics, timeShare), metrics, features: contributions };
 }
 
+/**
+ * The explanation of an alarm a post-processing member raised on a signal the forest does
+ * not see (PostProcessed.note, e.g. a metric off its daily pattern): its words lead the
+ * summary. Without a note the explanation is returned as it is.
+ */
+export function withMemberNote(explanation: Explanation, note: string | undefined): Explanation {
+  return note ? { ...explanation, summary: `${note}; ${explanation.summary}` } : explanation;
+}
+
 function summarise(metrics: MetricExplanation[], timeShare: number): string {
   // Features clip z-scores, so a value at the clip is "more than" that far away.
   const sigma = (s: number) => (Math.abs(s) >= Z_LIMIT ? `more than ${Z_LIMIT}σ` : `${Math.abs(s).toFixed(1)}σ`);

@@ -38,6 +38,18 @@ export type FeatureKind = 'value' | 'zscore' | 'delta' | 'volatility' | 'seasona
 export const SEASONAL_SLOTS = 96;
 /** Weight of today's sample in its slot's profile: about a week of memory. */
 const SEASONAL_ALPHA = 0.15;
+/**
+ * Smoothing of the daily residual the seasonal member reads (FeatureBuilder.dailyResidual):
+ * a pattern change lasts, so half an hour of residuals averaged is steadier than one.
+ */
+export const DAILY_RESIDUAL_SECONDS = 1_800;
+/**
+ * Samples judged against a known profile slot before the daily residual speaks: its size
+ * (and the member's tail) learn first, for as many samples as the first model learns from
+ * (minTrainRows, 288). Earlier, a profile of one or two days makes noise look like a
+ * change of pattern (docs/anomaly.md, third round: 200 or 500 score lower).
+ */
+export const DAILY_RESIDUAL_LEARNING = 288;
 /** Samples the robust forecast takes the median of. */
 export const RESIDUAL_SPAN = 5;
 
@@ -98,6 +110,8 @@ interface MetricState {
   recent?: Float64Array;
   recentCount?: number;
   residualScale?: Trailing;
+  /** The seasonal member's signal (not a forest feature): daily profile, smoothed residual, its mean absolute size. */
+  daily: { profile: Float64Array; residual: Trailing; size: Trailing; value: number; judged: number };
 }
 
 export class FeatureBuilder {
@@ -114,6 +128,7 @@ export class FeatureBuilder {
       seen: false,
       trailing: spec.scales.map(() => ({ mean: 0, variance: 0, weight: 0 })),
       ...(spec.seasonal ? { profile: new Float64Array(SEASONAL_SLOTS).fill(NaN), seasonalScale: { mean: 0, variance: 0, weight: 0 } } : {}),
+      daily: { profile: new Float64Array(SEASONAL_SLOTS).fill(NaN), residual: { mean: 0, variance: 0, weight: 0 }, size: { mean: 0, variance: 0, weight: 0 }, value: 0, judged: 0 },
       ...(spec.residual ? { recent: new Float64Array(RESIDUAL_SPAN), recentCount: 0, residualScale: { mean: 0, variance: 0, weight: 0 } } : {}),
     }));
   }
@@ -130,6 +145,20 @@ export class FeatureBuilder {
   settled(m: number): boolean {
     const t = this.state[m]?.trailing.at(-1);
     return t !== undefined && t.weight >= 0.5;
+  }
+
+  /**
+   * Metric `m`'s daily residual at the last push: its value against its usual level for the
+   * time of day (a per-15-minute profile, each sample weighing 0.15 in its slot), averaged
+   * over DAILY_RESIDUAL_SECONDS, in units of that average's spread (its trailing mean
+   * absolute size x sqrt(pi / 2), the standard deviation were it Gaussian), clipped like the
+   * z-scores; 0 until DAILY_RESIDUAL_LEARNING samples have met a known profile slot.
+   * Not a forest feature (each feature the forest sees dilutes the others, and as one the
+   * seasonal residual lowered AWS): the post-processor's seasonal member judges it by its
+   * own tail per metric (post-processor.ts).
+   */
+  dailyResidual(m: number): number {
+    return this.state[m]?.daily.value ?? 0;
   }
 
   /**
@@ -175,6 +204,7 @@ export class FeatureBuilder {
         s.recent[s.recentCount! % RESIDUAL_SPAN] = x;
         s.recentCount!++;
       }
+      updateDaily(s.daily, x, slot, dt, s.trailing[scales.length - 1]?.mean ?? x, longest);
       for (let i = 0; i < scales.length; i++) updateTrailing(s.trailing[i]!, x, dt, scales[i]!.seconds);
       s.last = x;
     }
@@ -200,6 +230,19 @@ function scaledResidual(residual: number, scale: Trailing, level: number): numbe
   const size = scale.weight > 0 ? scale.mean : 0;
   const r = residual / Math.max(size, 1e-3 * Math.abs(level), 1e-9);
   return Math.max(-Z_LIMIT, Math.min(Z_LIMIT, r));
+}
+
+/** The daily residual's update (FeatureBuilder.dailyResidual): judged against the profile before this sample joins it. */
+function updateDaily(d: MetricState['daily'], x: number, slot: number, dt: number, level: number, memory: number): void {
+  const expected = d.profile[slot]!;
+  const known = Number.isFinite(expected);
+  updateTrailing(d.residual, known ? x - expected : 0, dt, DAILY_RESIDUAL_SECONDS);
+  if (known) d.judged++;
+  // Mean absolute size x sqrt(pi / 2) is the standard deviation of a Gaussian residual: the
+  // member's tail starts from a Gaussian prior in those units (spike.ts).
+  d.value = known && d.judged >= DAILY_RESIDUAL_LEARNING ? scaledResidual(d.residual.mean / Math.sqrt(Math.PI / 2), d.size, level) : 0;
+  if (known) updateTrailing(d.size, Math.abs(d.residual.mean), dt, memory);
+  d.profile[slot] = known ? expected + SEASONAL_ALPHA * (x - expected) : x;
 }
 
 function median(values: Float64Array, n: number): number {

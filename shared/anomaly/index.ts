@@ -17,7 +17,7 @@ export { SpikeTail } from './spike.ts';
 export { FeatureBuilder, featureSpec, featureInfo, DEFAULT_SCALES, type FeatureSpec, type FeatureInfo, type TrailingScale } from './features.ts';
 export { fitForest, scoreForest, scoreRow, DEFAULT_FOREST_OPTIONS, type Forest, type ForestOptions } from './forest.ts';
 export { fitModel, fitModelScored, scoreRows, scoreFeatures, DEFAULT_CONTAMINATION, type AnomalyModel, type FitModelOptions } from './model.ts';
-export { explain, type Explanation, type MetricExplanation, type FeatureContribution } from './explain.ts';
+export { explain, withMemberNote, type Explanation, type MetricExplanation, type FeatureContribution } from './explain.ts';
 export { AnomalyLikelihood, logLikelihood, likelihoodThreshold, DEFAULT_LIKELIHOOD_OPTIONS, type LikelihoodOptions } from './likelihood.ts';
 export { averagePathLength, depthLimit } from './path-length.ts';
 export { matrixFromRows, type Matrix } from './matrix.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { detectorFeatureSpec, detectorPostProcessOptions, StreamingDetector } from './detector.ts';
+import { detectorFeatureSpec, detectorPostProcessOptions, StreamingDetector, type DetectionResult } from './detector.ts';
+import { explain, withMemberNote } from './explain.ts';
 import { FeatureBuilder } from './features.ts';
 import { fitModel, scoreFeatures, scoreRows } from './model.ts';
 import { rangeBreakout } from './postprocess.ts';
@@ -14,34 +15,54 @@ describe('PostProcessor: one code path', () => {
       ts: start + i * 300_000,
       values: { cpu: 40 + 5 * Math.sin(i / 20) + random.next() * 3 + (i === 500 ? 40 : 0) + (i > 600 ? 15 : 0), mem: 60 + random.next() * 2 },
     }));
-    const train = 300;
-    const detector = new StreamingDetector({ metrics: ['cpu', 'mem'], minTrainRows: train, retrainEvery: 0 });
-    const expected = rows.map((r) => detector.push(r.ts, r.values));
+    expect(compareCompositions(rows, ['cpu', 'mem'], 300).filter((r) => r.isAnomaly).length).toBeGreaterThan(0);
+  });
 
-    // The server's side: its own builder and post-processor, the model fitted apart (a worker).
-    const spec = detectorFeatureSpec(['cpu', 'mem']);
-    const builder = new FeatureBuilder(spec);
-    const post = new PostProcessor(spec, detectorPostProcessOptions());
-    const width = builder.width;
-    const history = new Float64Array(train * width);
-    let model: ReturnType<typeof fitModel> | undefined;
-    rows.forEach((r, i) => {
-      const features = builder.push(r.ts, r.values);
-      const spike = post.observe(features, builder);
-      if (model) {
-        const verdict = { score: scoreFeatures(model, features), breakout: rangeBreakout(model, features, 0.25) ?? null };
-        const got = post.decide(r.ts, verdict, spike, model.threshold);
-        const want = expected[i]!;
-        expect([got.anomalyScore, got.isAnomaly, got.likelihood, got.cause]).toEqual([want.anomalyScore, want.isAnomaly, want.likelihood, want.cause]);
-      } else {
-        expect(expected[i]!.ready).toBe(false);
-        history.set(features, i * width);
-        if (i + 1 === train) {
-          model = fitModel(spec, { data: history, rows: train, cols: width }, { seed: 1, trainedFrom: rows[0]!.ts, trainedTo: r.ts });
-          post.warm(scoreRows(model, { data: history, rows: train, cols: width }));
-        }
-      }
+  it("gives the seasonal member's alarms the same explanation words both ways", () => {
+    // A daily square wave whose high phase does not come on day 6 (seasonal-member.test.ts).
+    const random = createRandom(12);
+    const start = Date.UTC(2026, 0, 5);
+    const rows = Array.from({ length: 7 * 288 }, (_, i) => {
+      const hour = (i % 288) / 12;
+      const high = hour >= 8 && hour < 18 && Math.floor(i / 288) !== 6;
+      return { ts: start + i * 300_000, values: { requests: (high ? 80 : 20) + 2 * random.next() } };
     });
-    expect(expected.filter((r) => r.isAnomaly).length).toBeGreaterThan(0);
+    const seasonal = compareCompositions(rows, ['requests'], 288).filter((r) => r.isAnomaly && r.cause === 'seasonal');
+    expect(seasonal.length).toBeGreaterThan(0);
   });
 });
+
+/**
+ * Runs `rows` through StreamingDetector and through the server's composition (its own
+ * builder and post-processor, the model fitted apart as a worker would, the explanation
+ * given the member's words as the service does), expecting the same decisions and words.
+ */
+function compareCompositions(rows: { ts: number; values: Record<string, number> }[], metrics: string[], train: number): DetectionResult[] {
+  const detector = new StreamingDetector({ metrics, minTrainRows: train, retrainEvery: 0 });
+  const expected = rows.map((r) => detector.push(r.ts, r.values));
+  const spec = detectorFeatureSpec(metrics);
+  const builder = new FeatureBuilder(spec);
+  const post = new PostProcessor(spec, detectorPostProcessOptions());
+  const width = builder.width;
+  const history = new Float64Array(train * width);
+  let model: ReturnType<typeof fitModel> | undefined;
+  rows.forEach((r, i) => {
+    const features = builder.push(r.ts, r.values);
+    const spike = post.observe(features, builder);
+    if (model) {
+      const verdict = { score: scoreFeatures(model, features), breakout: rangeBreakout(model, features, 0.25) ?? null };
+      const got = post.decide(r.ts, verdict, spike, model.threshold);
+      const want = expected[i]!;
+      expect([got.anomalyScore, got.isAnomaly, got.likelihood, got.cause]).toEqual([want.anomalyScore, want.isAnomaly, want.likelihood, want.cause]);
+      if (got.isAnomaly) expect(withMemberNote(explain(model, features), got.note).summary).toBe(want.explanation?.summary);
+    } else {
+      expect(expected[i]!.ready).toBe(false);
+      history.set(features, i * width);
+      if (i + 1 === train) {
+        model = fitModel(spec, { data: history, rows: train, cols: width }, { seed: 1, trainedFrom: rows[0]!.ts, trainedTo: r.ts });
+        post.warm(scoreRows(model, { data: history, rows: train, cols: width }));
+      }
+    }
+  });
+  return expected;
+}

@@ -1,4 +1,4 @@
-import { featureInfo, type FeatureBuilder, type FeatureSpec } from './features.ts';
+import { featureInfo, Z_LIMIT, type FeatureBuilder, type FeatureSpec } from './features.ts';
 import { AnomalyLikelihood, likelihoodThreshold, logLikelihood, type LikelihoodOptions } from './likelihood.ts';
 import { BREAKOUT_SCORE, DEFAULT_REFRACTORY_OPTIONS, Refractory, type RefractoryOptions } from './postprocess.ts';
 import { SpikeTail } from './spike.ts';
@@ -17,6 +17,8 @@ export interface PostProcessOptions {
   refractory: Partial<Omit<RefractoryOptions, 'seconds'>>;
   /** Per-metric one-sample spike member. */
   spikes: boolean;
+  /** Per-metric seasonal member: the daily residual (FeatureBuilder.dailyResidual) by its own tail. */
+  seasonal: boolean;
 }
 
 /** What the model says about one feature row: computed where the model is (a scoring worker, or in process). */
@@ -27,10 +29,15 @@ export interface ModelVerdict {
   breakout: string | null;
 }
 
+/** The least likely per-metric member of a row (one-sample spike or seasonal residual). */
 export interface Spike {
   metric: string;
-  /** Tail probability of the metric's z-score by its own history. */
+  /** Tail probability of the member's signal by the metric's own history. */
   p: number;
+  /** Which member: the trailing z-score ('spike') or the daily residual ('seasonal'). */
+  member: 'spike' | 'seasonal';
+  /** The member's signal: the z-score, or the daily residual in units of its typical size. */
+  value: number;
 }
 
 export interface PostProcessed {
@@ -40,10 +47,15 @@ export interface PostProcessed {
   anomalyScore: number;
   threshold: number;
   isAnomaly: boolean;
-  /** What drove the score: 'forest', 'breakout' or 'spike'. */
-  cause: 'forest' | 'breakout' | 'spike';
-  /** The metric behind a breakout or spike. */
+  /** What drove the score: 'forest', 'breakout', 'spike' or 'seasonal'. */
+  cause: 'forest' | 'breakout' | 'spike' | 'seasonal';
+  /** The metric behind a breakout, spike or seasonal alarm. */
   metric?: string;
+  /**
+   * Plain words for a seasonal alarm, which the forest's explanation does not show (the
+   * daily residual is not one of its features): add it with withMemberNote().
+   */
+  note?: string;
 }
 
 /**
@@ -61,6 +73,7 @@ export class PostProcessor {
   private refractory: Refractory;
   private breakoutRefractory: Refractory;
   private readonly spikeTails: SpikeTail[];
+  private readonly seasonalTails: SpikeTail[];
   private readonly metrics: string[];
   /** Index of each metric's longest-scale z-score in the feature row (-1: none). */
   private readonly zIndex: number[];
@@ -76,6 +89,7 @@ export class PostProcessor {
     this.metrics = [...spec.metrics];
     this.zIndex = spec.metrics.map((m) => info.findLastIndex((f) => f.metric === m && f.kind === 'zscore'));
     this.spikeTails = spec.metrics.map(() => new SpikeTail());
+    this.seasonalTails = spec.metrics.map(() => new SpikeTail());
   }
 
   get threshold(): number {
@@ -98,16 +112,21 @@ export class PostProcessor {
   }
 
   /**
-   * Every feature row, in order, with the builder that made it: the least likely metric by
-   * its own z-score history. Metrics whose baseline has not settled are skipped.
+   * Every feature row, in order, with the builder that made it: the least likely metric
+   * signal of the members switched on, each by its own history (both members' tails learn
+   * from every row). Metrics whose baseline has not settled are skipped.
    */
-  observe(features: Float64Array, builder: Pick<FeatureBuilder, 'settled'>): Spike | undefined {
+  observe(features: Float64Array, builder: Pick<FeatureBuilder, 'settled' | 'dailyResidual'>): Spike | undefined {
+    const o = this.options;
     let best: Spike | undefined;
     for (let m = 0; m < this.spikeTails.length; m++) {
       const i = this.zIndex[m]!;
       if (i < 0 || !builder.settled(m)) continue;
+      const r = builder.dailyResidual(m);
+      const q = this.seasonalTails[m]!.update(r);
+      if (o.seasonal && (!best || q < best.p)) best = { metric: this.metrics[m]!, p: q, member: 'seasonal', value: r };
       const p = this.spikeTails[m]!.update(features[i]!);
-      if (!best || p < best.p) best = { metric: this.metrics[m]!, p };
+      if (o.spikes && (!best || p < best.p)) best = { metric: this.metrics[m]!, p, member: 'spike', value: features[i]! };
     }
     return best;
   }
@@ -127,15 +146,22 @@ export class PostProcessor {
       metric = verdict.breakout;
     } else {
       anomalyScore = this.refractory.apply(timestampMs, byLikelihood ? logLikelihood(likelihood) : verdict.score, '');
-      if (o.spikes && spike) {
-        const s = this.refractory.apply(timestampMs, logLikelihood(1 - spike.p), `spike:${spike.metric}`);
+      if (spike) {
+        const s = this.refractory.apply(timestampMs, logLikelihood(1 - spike.p), `${spike.member}:${spike.metric}`);
         if (s > anomalyScore) {
           anomalyScore = s;
-          cause = 'spike';
+          cause = spike.member;
           metric = spike.metric;
         }
       }
     }
-    return { likelihood, anomalyScore, threshold, isAnomaly: anomalyScore >= threshold, cause, ...(metric !== undefined ? { metric } : {}) };
+    const note = cause === 'seasonal' && spike ? seasonalNote(spike) : undefined;
+    return { likelihood, anomalyScore, threshold, isAnomaly: anomalyScore >= threshold, cause, ...(metric !== undefined ? { metric } : {}), ...(note ? { note } : {}) };
   }
+}
+
+/** "value 6.3 times its usual deviation below its usual level for this time of day". */
+function seasonalNote(spike: Spike): string {
+  const size = Math.abs(spike.value) >= Z_LIMIT ? `more than ${Z_LIMIT}` : Math.abs(spike.value).toFixed(1);
+  return `${spike.metric} ${size} times its usual deviation ${spike.value >= 0 ? 'above' : 'below'} its usual level for this time of day`;
 }

@@ -5,6 +5,7 @@ import {
   FeatureBuilder,
   likelihoodThreshold,
   PostProcessor,
+  withMemberNote,
   type Explanation,
   type FeatureSpec,
   type ForestOptions,
@@ -105,6 +106,11 @@ interface TargetState {
 }
 
 type ScoredSample = AnomalyScoreEventData;
+/** A scored sample and, for a seasonal member's alarm, the words its explanation leads with. */
+interface Decided {
+  result: ScoredSample;
+  note: string | undefined;
+}
 
 /** The metric a sample belongs to within its target: name plus the labels other than the target's. */
 export function metricKey(sample: Pick<SampleEventData, 'name' | 'labels'>): string {
@@ -542,10 +548,11 @@ export class AnomalyService {
     let newest: ScoredSample | undefined;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
-      const result = (newest = this.#decide(target, active, row.ts, scored.scores[i]!, scored.breakouts[i] ?? null, spikes[i]));
+      const { result, note } = this.#decide(target, active, row.ts, scored.scores[i]!, scored.breakouts[i] ?? null, spikes[i]);
+      newest = result;
       times[i] = row.ts;
       scores[i] = result.score;
-      if (result.isAnomaly) await this.#raise(target, active, row, result, features.slice(i * width, (i + 1) * width));
+      if (result.isAnomaly) await this.#raise(target, active, row, result, features.slice(i * width, (i + 1) * width), note);
     }
     this.#metrics.setScores(target, times, scores);
     // One live event for the batch, its newest score: a back-fill would otherwise send (and
@@ -583,8 +590,9 @@ export class AnomalyService {
     const active = state.active;
     let result: ScoredSample;
     let features: Float64Array;
+    let note: string | undefined;
     try {
-      ({ result, features } = await this.#score(target, active, row));
+      ({ result, features, note } = await this.#score(target, active, row));
     } catch (error) {
       if (isModelLoadFailure(error)) {
         this.#loadFailures++;
@@ -599,7 +607,7 @@ export class AnomalyService {
     this.#metrics.setScores(target, [row.ts], [result.score]);
     this.#ctx.events.publish({ type: 'anomaly_score', data: { ...result } });
     if (state.candidate) await this.#shadow(target, state, state.candidate, row, result);
-    if (result.isAnomaly) await this.#raise(target, active, row, result, features);
+    if (result.isAnomaly) await this.#raise(target, active, row, result, features, note);
     // A young target's first model saw only minTrainRows rows (48 min at the 10 s default):
     // its ranges and distributions are narrow. Refit each time the history has doubled,
     // until the training window is full; after that the schedule takes over.
@@ -609,17 +617,17 @@ export class AnomalyService {
     }
   }
 
-  async #score(target: string, scorer: Scorer, row: RawRow): Promise<{ result: ScoredSample; features: Float64Array }> {
+  async #score(target: string, scorer: Scorer, row: RawRow): Promise<Decided & { features: Float64Array }> {
     const features = scorer.builder.push(row.ts, row.values);
     const spike = scorer.post.observe(features, scorer.builder);
     const { scores, breakouts } = await this.#pool.score({ kind: 'score', model: this.#modelBytes(scorer.model.id), modelId: scorer.model.id, rows: features, count: 1, breakoutMargin: this.#settings.breakoutMargin });
-    return { result: this.#decide(target, scorer, row.ts, scores[0]!, breakouts[0] ?? null, spike), features };
+    return { ...this.#decide(target, scorer, row.ts, scores[0]!, breakouts[0] ?? null, spike), features };
   }
 
-  /** A raw score through the scorer's likelihood, spike member and refractory periods. */
-  #decide(target: string, scorer: Scorer, ts: number, rawScore: number, breakout: string | null, spike: ReturnType<PostProcessor['observe']>): ScoredSample {
+  /** A raw score through the scorer's likelihood, spike and seasonal members and refractory periods. */
+  #decide(target: string, scorer: Scorer, ts: number, rawScore: number, breakout: string | null, spike: ReturnType<PostProcessor['observe']>): Decided {
     const r = scorer.post.decide(ts, { score: rawScore, breakout }, spike, scorer.model.scoreDistribution.threshold);
-    return { target, ts, modelId: scorer.model.id, rawScore, likelihood: r.likelihood, score: r.anomalyScore, threshold: r.threshold, isAnomaly: r.isAnomaly };
+    return { result: { target, ts, modelId: scorer.model.id, rawScore, likelihood: r.likelihood, score: r.anomalyScore, threshold: r.threshold, isAnomaly: r.isAnomaly }, note: r.note };
   }
 
   async #shadow(target: string, state: TargetState, candidate: Scorer, row: RawRow, active: ScoredSample): Promise<void> {
@@ -641,8 +649,9 @@ export class AnomalyService {
     }
   }
 
-  async #raise(target: string, scorer: Scorer, row: RawRow, result: ScoredSample, features: Float64Array): Promise<void> {
-    const explanation: Explanation = await this.#pool.explain({ kind: 'explain', model: this.#modelBytes(scorer.model.id), modelId: scorer.model.id, features });
+  async #raise(target: string, scorer: Scorer, row: RawRow, result: ScoredSample, features: Float64Array, note: string | undefined): Promise<void> {
+    // A seasonal member's alarm: its words lead (the forest does not see the daily residual).
+    const explanation: Explanation = withMemberNote(await this.#pool.explain({ kind: 'explain', model: this.#modelBytes(scorer.model.id), modelId: scorer.model.id, features }), note);
     // The explanation deflated: ~7 KB of JSON per anomaly, a fifth of that stored.
     this.#insertEvent.run(target, row.ts, scorer.model.id, result.score, result.threshold, explanation.summary, packText(JSON.stringify(explanation)));
     const data: AnomalyEventData = {
