@@ -89,53 +89,38 @@ function startAlertsBackground(ctx: ServerContext, { service, evaluator }: Alert
     });
   });
   const timers: NodeJS.Timeout[] = [];
-  const every = (intervalMs: number, task: () => void, failure: string) => {
+  const inFlight = new Set<Promise<void>>();
+  /**
+   * Runs `pass` every `intervalMs` on the leader of scheduled work alone (with replicas: once
+   * per cluster), never overlapping itself: a pass still running when the next tick comes
+   * (its reads are awaited) is not started again.
+   */
+  const leaderPass = (intervalMs: number, pass: () => Promise<void>, failure: string) => {
     if (intervalMs <= 0) return;
+    let running: Promise<void> | undefined;
     const timer = setInterval(() => {
-      try {
-        task();
-      } catch (error) {
-        ctx.log.error({ err: error }, failure);
-      }
+      if (!ctx.leadership.isLeader || running) return;
+      const current = (running = pass()
+        .catch((error: unknown) => ctx.log.error({ err: error }, failure))
+        .finally(() => {
+          running = undefined;
+          inFlight.delete(current);
+        }));
+      inFlight.add(current);
     }, intervalMs);
     timer.unref();
     timers.push(timer);
   };
-  // Expiry and silence boundaries: the leader alone (with replicas), a pass at a time.
-  let sweeping: Promise<void> | undefined;
-  every(
-    settings.sweepIntervalMs,
-    () => {
-      if (!ctx.leadership.isLeader || sweeping) return;
-      sweeping = service
-        .sweep()
-        .catch((error: unknown) => ctx.log.error({ err: error }, 'alert upkeep failed'))
-        .finally(() => (sweeping = undefined));
-    },
-    'alert upkeep failed',
-  );
-  // With replicas, the leader alone evaluates, so that a rule fires once, not once per replica.
-  // A pass still running when the next tick comes is not overlapped (rules read from the database are awaited).
-  if (evaluator) {
-    let running: Promise<void> | undefined;
-    every(
-      settings.ruleIntervalMs,
-      () => {
-        if (!ctx.leadership.isLeader || running) return;
-        running = evaluator
-          .evaluateAll(ctx.now())
-          .catch((error: unknown) => ctx.log.error({ err: error }, 'rule evaluation failed'))
-          .finally(() => (running = undefined));
-      },
-      'rule evaluation failed',
-    );
-  }
+  // Expiry and silence boundaries.
+  leaderPass(settings.sweepIntervalMs, () => service.sweep(), 'alert upkeep failed');
+  // Threshold rules: a rule fires once, not once per replica.
+  if (evaluator) leaderPass(settings.ruleIntervalMs, () => evaluator.evaluateAll(ctx.now()), 'rule evaluation failed');
   return {
     ready: reconciled,
     stop: async () => {
       for (const timer of timers) clearInterval(timer);
       unsubscribe();
-      await sweeping;
+      await Promise.all(inFlight);
     },
   };
 }

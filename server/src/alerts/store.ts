@@ -2,9 +2,10 @@ import { sql, type Expression, type ExpressionBuilder, type Selectable, type Sql
 import { containsPattern } from '../db/where-clause.ts';
 import type { Alert, AlertHistoryEntry, AlertListQuery, AlertSource, AlertState, Labels, Severity } from '../../../shared/api/alerts.ts';
 import type { Actor } from '../core/actor.ts';
-import type { SqlDatabase, SqlDialect } from '../db/sql/open.ts';
+import type { SqlDialect } from '../db/sql/open.ts';
 import type { AlertHistoryTable, AlertsTable, SqlSchema } from '../db/sql/schema.ts';
-import { statement, type SqlRunner } from '../db/sql/statement.ts';
+import { statement } from '../db/sql/statement.ts';
+import { RunnerStore } from '../db/sql/runner-store.ts';
 
 type Row = Selectable<AlertsTable>;
 
@@ -116,22 +117,9 @@ const ofIncident = statement((db, incidentId: number) => db.selectFrom('alerts')
  * Alerts and their state history on the shared query layer (SQLite or PostgreSQL); no
  * business rules here. `in(unit)` gives the store bound to a unit of work's transaction.
  */
-export class AlertStore {
-  readonly #sql: SqlDatabase;
-  readonly #runner: SqlRunner;
-
-  constructor(database: SqlDatabase, runner?: SqlRunner) {
-    this.#sql = database;
-    this.#runner = runner ?? { dialect: database.dialect, db: database.db };
-  }
-
-  /** The same store, its statements run in this transaction. */
-  in(runner: SqlRunner): AlertStore {
-    return new AlertStore(this.#sql, runner);
-  }
-
+export class AlertStore extends RunnerStore {
   async byFingerprint(fp: string): Promise<StoredAlert | undefined> {
-    const row = await byFingerprint.first(this.#runner, fp);
+    const row = await byFingerprint.first(this.runner, fp);
     return row && toStored(row);
   }
 
@@ -142,69 +130,69 @@ export class AlertStore {
   async byFingerprints(fingerprints: readonly string[]): Promise<Map<string, StoredAlert>> {
     const found = new Map<string, StoredAlert>();
     if (fingerprints.length === 0) return found;
-    const rows = this.#runner.dialect === 'postgres' ? await byFingerprintsPostgres.all(this.#runner, [...fingerprints]) : await byFingerprintsSqlite.all(this.#runner, JSON.stringify(fingerprints));
+    const rows = this.runner.dialect === 'postgres' ? await byFingerprintsPostgres.all(this.runner, [...fingerprints]) : await byFingerprintsSqlite.all(this.runner, JSON.stringify(fingerprints));
     for (const row of rows) found.set(row.fingerprint, toStored(row));
     return found;
   }
 
   async byId(id: number): Promise<StoredAlert | undefined> {
-    const row = await byId.first(this.#runner, id);
+    const row = await byId.first(this.runner, id);
     return row && toStored(row);
   }
 
   async insert(alert: NewAlert, now: number): Promise<Alert> {
-    const row = await insertAlert.first(this.#runner, ...this.#values(alert, now));
+    const row = await insertAlert.first(this.runner, ...this.#values(alert, now));
     return { ...alert, id: Number(row!.id), updatedAt: now, silenced: alert.silencedBy.length > 0 };
   }
 
   async save(alert: StoredAlert, now: number): Promise<Alert> {
-    await updateAlert.run(this.#runner, ...this.#values(alert, now), alert.id);
+    await updateAlert.run(this.runner, ...this.#values(alert, now), alert.id);
     const { expiresAt: _expiresAt, ...rest } = alert;
     return { ...rest, updatedAt: now, silenced: alert.silencedBy.length > 0 };
   }
 
   /** Sets the incident of a just-inserted alert: one column, not the whole row again. */
   async linkIncident(alert: StoredAlert, incidentId: number, now: number): Promise<Alert> {
-    await linkIncident.run(this.#runner, incidentId, now, alert.id);
+    await linkIncident.run(this.runner, incidentId, now, alert.id);
     const { expiresAt: _expiresAt, ...rest } = alert;
     return { ...rest, incidentId, updatedAt: now, silenced: alert.silencedBy.length > 0 };
   }
 
   async recordTransition(alertId: number, ts: number, from: AlertState | null, to: AlertState, actor: Actor, comment: string | null): Promise<void> {
-    await insertHistory.run(this.#runner, alertId, ts, from, to, actor.name, actor.kind, comment);
+    await insertHistory.run(this.runner, alertId, ts, from, to, actor.name, actor.kind, comment);
   }
 
   async history(alertId: number): Promise<AlertHistoryEntry[]> {
-    return (await historyOf.all(this.#runner, alertId)).map(toHistory);
+    return (await historyOf.all(this.runner, alertId)).map(toHistory);
   }
 
   async historyOfMany(alertIds: readonly number[]): Promise<AlertHistoryEntry[]> {
     if (alertIds.length === 0) return [];
-    const rows = await this.#runner.db.selectFrom('alert_history').selectAll().where('alert_id', 'in', alertIds).orderBy('ts').orderBy('id').execute();
+    const rows = await this.runner.db.selectFrom('alert_history').selectAll().where('alert_id', 'in', alertIds).orderBy('ts').orderBy('id').execute();
     return rows.map(toHistory);
   }
 
   /** Firing or acknowledged alerts, for re-evaluating silences. */
   async active(): Promise<StoredAlert[]> {
-    return (await active.all(this.#runner)).map(toStored);
+    return (await active.all(this.runner)).map(toStored);
   }
 
   /** Unresolved alerts whose source promised news by `now` and sent none. */
   async expired(now: number): Promise<StoredAlert[]> {
-    return (await expired.all(this.#runner, now)).map(toStored);
+    return (await expired.all(this.runner, now)).map(toStored);
   }
 
   async ofIncident(incidentId: number): Promise<Alert[]> {
-    return (await ofIncident.all(this.#runner, incidentId)).map(toAlert);
+    return (await ofIncident.all(this.runner, incidentId)).map(toAlert);
   }
 
   async moveToIncident(alertIds: readonly number[], incidentId: number): Promise<void> {
-    for (const id of alertIds) await moveToIncident.run(this.#runner, incidentId, id);
+    for (const id of alertIds) await moveToIncident.run(this.runner, incidentId, id);
   }
 
   async list(query: AlertListQuery): Promise<{ items: Alert[]; total: number }> {
-    const dialect = this.#runner.dialect;
-    const filtered = this.#runner.db.selectFrom('alerts').where((eb: ExpressionBuilder<SqlSchema, 'alerts'>) => {
+    const dialect = this.runner.dialect;
+    const filtered = this.runner.db.selectFrom('alerts').where((eb: ExpressionBuilder<SqlSchema, 'alerts'>) => {
       const conditions: Expression<SqlBool>[] = [];
       if (query.state) conditions.push(eb('state', 'in', query.state.split(',')));
       if (query.severity) conditions.push(eb('severity', 'in', query.severity.split(',')));
@@ -230,7 +218,7 @@ export class AlertStore {
    * is `id`; the exact number first, then unresolved ones, then the most recently seen.
    */
   async search(text: string, id: number | null, limit: number): Promise<Alert[]> {
-    const rows = await this.#runner.db
+    const rows = await this.runner.db
       .selectFrom('alerts')
       .selectAll()
       .where((eb) => eb.or([sql<SqlBool>`search_text LIKE ${containsPattern(text)} ESCAPE '\\'`, eb('id', '=', id ?? -1)]))

@@ -1,25 +1,15 @@
-import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
 import { containsPattern } from '../db/where-clause.ts';
 import type { Severity } from '../../../shared/api/alerts.ts';
 import type { Incident, IncidentListQuery, IncidentStatus } from '../../../shared/api/incidents.ts';
 import { labelPairs, labelValue } from '../alerts/store.ts';
-import type { SqlDatabase, SqlDialect } from '../db/sql/open.ts';
-import type { SqlSchema } from '../db/sql/schema.ts';
-import { statement, type SqlRunner } from '../db/sql/statement.ts';
+import type { SqlDialect } from '../db/sql/open.ts';
+import type { IncidentsTable, SqlSchema } from '../db/sql/schema.ts';
+import { statement } from '../db/sql/statement.ts';
+import { RunnerStore } from '../db/sql/runner-store.ts';
 
-type Row = {
-  id: number;
-  title: string;
-  severity: string;
-  status: string;
-  commander: string | null;
-  group_key: string;
-  opened_at: number;
-  last_activity_at: number;
-  mitigated_at: number | null;
-  resolved_at: number | null;
-  merged_into: number | null;
-  updated_at: number;
+/** An incident row with its alert counts (counts come back as strings from node-postgres' COUNT). */
+type Row = Selectable<IncidentsTable> & {
   alert_count: number | string;
   firing_count: number | string;
   acknowledged_count: number | string;
@@ -144,53 +134,41 @@ function updateStatement(keys: ReadonlyArray<keyof IncidentChanges>) {
 const updates = new Map<string, UpdateStatement>();
 
 /** Incidents on the shared query layer; counts of their alerts are computed on read. `in(unit)`: bound to a transaction. */
-export class IncidentStore {
-  readonly #sql: SqlDatabase;
-  readonly #runner: SqlRunner;
-
-  constructor(database: SqlDatabase, runner?: SqlRunner) {
-    this.#sql = database;
-    this.#runner = runner ?? { dialect: database.dialect, db: database.db };
-  }
-
-  in(runner: SqlRunner): IncidentStore {
-    return new IncidentStore(this.#sql, runner);
-  }
-
+export class IncidentStore extends RunnerStore {
   async create(input: { title: string; severity: Severity; groupKey: string; at: number }): Promise<number> {
-    const row = await insertIncident.first(this.#runner, input.title, input.severity, input.groupKey, input.at, input.at, input.at);
+    const row = await insertIncident.first(this.runner, input.title, input.severity, input.groupKey, input.at, input.at, input.at);
     return Number(row!.id);
   }
 
   /** The open incident of this group with activity since `since`, if any. */
   async joinable(groupKey: string, since: number): Promise<number | undefined> {
-    return (await joinable.first(this.#runner, groupKey, since))?.id;
+    return (await joinable.first(this.runner, groupKey, since))?.id;
   }
 
   /** The most recently closed (resolved or mitigated) incident of this group active since `since`, if any. */
   async reopenable(groupKey: string, since: number): Promise<number | undefined> {
-    const query = this.#runner.dialect === 'postgres' ? reopenablePostgres : reopenableSqlite;
-    return (await query.first(this.#runner, groupKey, since))?.id;
+    const query = this.runner.dialect === 'postgres' ? reopenablePostgres : reopenableSqlite;
+    return (await query.first(this.runner, groupKey, since))?.id;
   }
 
   async byId(id: number): Promise<Incident | undefined> {
-    const row = await byId.first(this.#runner, id, id, id, id);
+    const row = await byId.first(this.runner, id, id, id, id);
     return row ? toIncident(row as unknown as Row) : undefined;
   }
 
   /** The incident's severity alone (no counts): what raising it by an alert needs. */
   async severityOf(id: number): Promise<Severity | undefined> {
-    return (await severityOf.first(this.#runner, id))?.severity as Severity | undefined;
+    return (await severityOf.first(this.runner, id))?.severity as Severity | undefined;
   }
 
   /** The incident's group key alone. */
   async groupKeyOf(id: number): Promise<string | undefined> {
-    return (await groupKeyOf.first(this.#runner, id))?.group_key;
+    return (await groupKeyOf.first(this.runner, id))?.group_key;
   }
 
   /** Whether an alert of the incident is still firing or acknowledged. */
   async hasUnresolvedAlerts(id: number): Promise<boolean> {
-    return (await unresolvedAlert.first(this.#runner, id)) !== undefined;
+    return (await unresolvedAlert.first(this.runner, id)) !== undefined;
   }
 
   async update(id: number, changes: IncidentChanges, now: number): Promise<void> {
@@ -198,7 +176,7 @@ export class IncidentStore {
     const cacheKey = keys.join(',');
     let update = updates.get(cacheKey);
     if (!update) updates.set(cacheKey, (update = updateStatement(keys)));
-    await update.run(this.#runner, ...keys.map((key) => changes[key]), now, id);
+    await update.run(this.runner, ...keys.map((key) => changes[key]), now, id);
   }
 
   /**
@@ -208,7 +186,7 @@ export class IncidentStore {
    */
   async search(text: string, id: number | null, limit: number): Promise<Incident[]> {
     const like = containsPattern(text);
-    const rows = await this.#runner.db
+    const rows = await this.runner.db
       .selectFrom('incidents')
       .selectAll()
       .select(COUNTS)
@@ -230,8 +208,8 @@ export class IncidentStore {
   }
 
   async list(query: IncidentListQuery): Promise<{ items: Incident[]; total: number }> {
-    const dialect = this.#runner.dialect;
-    const filtered = this.#runner.db.selectFrom('incidents').where((eb: ExpressionBuilder<SqlSchema, 'incidents'>) => {
+    const dialect = this.runner.dialect;
+    const filtered = this.runner.db.selectFrom('incidents').where((eb: ExpressionBuilder<SqlSchema, 'incidents'>) => {
       const conditions: Expression<SqlBool>[] = [];
       if (query.status) conditions.push(eb('status', 'in', query.status.split(',')));
       if (query.severity) conditions.push(eb('severity', 'in', query.severity.split(',')));

@@ -1,9 +1,9 @@
 import { sql, type Selectable } from 'kysely';
 import type { NoteRevision, TimelineEntry, TimelineKind } from '../../../shared/api/incidents.ts';
 import type { Actor } from '../core/actor.ts';
-import type { SqlDatabase } from '../db/sql/open.ts';
 import type { IncidentTimelineTable, NoteRevisionsTable } from '../db/sql/schema.ts';
-import { statement, type Executor, type SqlRunner } from '../db/sql/statement.ts';
+import { statement, type Executor } from '../db/sql/statement.ts';
+import { RunnerStore } from '../db/sql/runner-store.ts';
 
 type Row = Selectable<IncidentTimelineTable> & { revision_count: number | string };
 
@@ -67,22 +67,10 @@ const insertRevision = statement(
  * never removed; notes can be edited or soft-deleted by their author and every replaced
  * text is kept as a revision. `in(unit)`: bound to a transaction.
  */
-export class TimelineStore {
-  readonly #sql: SqlDatabase;
-  readonly #runner: SqlRunner;
-
-  constructor(database: SqlDatabase, runner?: SqlRunner) {
-    this.#sql = database;
-    this.#runner = runner ?? { dialect: database.dialect, db: database.db };
-  }
-
-  in(runner: SqlRunner): TimelineStore {
-    return new TimelineStore(this.#sql, runner);
-  }
-
+export class TimelineStore extends RunnerStore {
   async append(entry: NewTimelineEntry): Promise<TimelineEntry> {
     const data = entry.data ?? {};
-    const row = await insertEntry.first(this.#runner, entry.incidentId, entry.ts, entry.kind, entry.actor.name, entry.actor.kind, entry.alertId ?? null, entry.text, JSON.stringify(data));
+    const row = await insertEntry.first(this.runner, entry.incidentId, entry.ts, entry.kind, entry.actor.name, entry.actor.kind, entry.alertId ?? null, entry.text, JSON.stringify(data));
     return {
       id: Number(row!.id),
       incidentId: entry.incidentId,
@@ -101,17 +89,17 @@ export class TimelineStore {
   }
 
   async byId(id: number): Promise<TimelineEntry | undefined> {
-    const row = await entryById.first(this.#runner, id);
+    const row = await entryById.first(this.runner, id);
     return row && toEntry(row);
   }
 
   /** In the order things happened; ties keep the order they were recorded in. */
   async of(incidentId: number): Promise<TimelineEntry[]> {
-    return (await entries(this.#runner.db).where('t.incident_id', '=', incidentId).orderBy('t.ts').orderBy('t.id').execute()).map(toEntry);
+    return (await entries(this.runner.db).where('t.incident_id', '=', incidentId).orderBy('t.ts').orderBy('t.id').execute()).map(toEntry);
   }
 
   async revisionsOf(incidentId: number): Promise<NoteRevision[]> {
-    const rows = await this.#runner.db
+    const rows = await this.runner.db
       .selectFrom('note_revisions as r')
       .innerJoin('incident_timeline as t', 't.id', 'r.entry_id')
       .selectAll('r')
@@ -122,25 +110,25 @@ export class TimelineStore {
   }
 
   async revisionsOfEntry(entryId: number): Promise<NoteRevision[]> {
-    return (await this.#runner.db.selectFrom('note_revisions').selectAll().where('entry_id', '=', entryId).orderBy('id').execute()).map(toRevision);
+    return (await this.runner.db.selectFrom('note_revisions').selectAll().where('entry_id', '=', entryId).orderBy('id').execute()).map(toRevision);
   }
 
   async editNote(entry: TimelineEntry, text: string, by: string, now: number): Promise<TimelineEntry> {
-    await insertRevision.run(this.#runner, entry.id, entry.text, now, by, 'edit');
-    await this.#runner.db.updateTable('incident_timeline').set({ text, edited_at: now }).where('id', '=', entry.id).execute();
+    await insertRevision.run(this.runner, entry.id, entry.text, now, by, 'edit');
+    await this.runner.db.updateTable('incident_timeline').set({ text, edited_at: now }).where('id', '=', entry.id).execute();
     return (await this.byId(entry.id))!;
   }
 
   /** The note disappears from the reading view but its text stays in the revisions. */
   async deleteNote(entry: TimelineEntry, by: string, now: number): Promise<TimelineEntry> {
-    await insertRevision.run(this.#runner, entry.id, entry.text, now, by, 'delete');
-    await this.#runner.db.updateTable('incident_timeline').set({ text: '', deleted_at: now, deleted_by: by }).where('id', '=', entry.id).execute();
+    await insertRevision.run(this.runner, entry.id, entry.text, now, by, 'delete');
+    await this.runner.db.updateTable('incident_timeline').set({ text: '', deleted_at: now, deleted_by: by }).where('id', '=', entry.id).execute();
     return (await this.byId(entry.id))!;
   }
 
   /** Moves entries to another incident (merge moves all, split those of the moved alerts). */
   async move(fromIncident: number, toIncident: number, alertIds?: readonly number[]): Promise<void> {
-    let update = this.#runner.db.updateTable('incident_timeline').set({ incident_id: toIncident }).where('incident_id', '=', fromIncident);
+    let update = this.runner.db.updateTable('incident_timeline').set({ incident_id: toIncident }).where('incident_id', '=', fromIncident);
     if (alertIds) {
       if (alertIds.length === 0) return;
       update = update.where('alert_id', 'in', alertIds);
