@@ -292,7 +292,7 @@ export function seqColumns(capacity: number): SeqColumns {
 }
 
 /** Merges sorted `a` with sorted `b[from, to)`; on equal timestamps `b` wins. */
-function mergeSorted(a: SeqColumns, ts: Float64Array, values: Float64Array, seqs: Float64Array, from: number, to: number): SeqColumns {
+export function mergeSorted(a: SeqColumns, ts: Float64Array, values: Float64Array, seqs: Float64Array, from: number, to: number): SeqColumns {
   const out = seqColumns(a.length + to - from);
   let i = 0;
   let j = from;

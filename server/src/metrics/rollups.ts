@@ -6,7 +6,7 @@ import type { Columns } from './chunk-table.ts';
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
 /** Buckets per rollup chunk: a chunk covers an aligned window of this many buckets. */
-const BUCKETS_PER_CHUNK = 120;
+export const BUCKETS_PER_CHUNK = 120;
 
 /** Rollup buckets as columns: start, min, max, sum, count, last. */
 export interface RollupColumns {
@@ -193,7 +193,7 @@ export function rollupColumns(capacity: number): RollupColumns {
   return { ts: f(), min: f(), max: f(), sum: f(), count: f(), last: f(), length: 0 };
 }
 
-function pushBucket(out: RollupColumns, ts: number, min: number, max: number, sum: number, count: number, last: number): void {
+export function pushBucket(out: RollupColumns, ts: number, min: number, max: number, sum: number, count: number, last: number): void {
   const i = out.length++;
   out.ts[i] = ts;
   out.min[i] = min;
@@ -203,7 +203,7 @@ function pushBucket(out: RollupColumns, ts: number, min: number, max: number, su
   out.last[i] = last;
 }
 
-function aggregateRaw(raw: Columns, width: number): RollupColumns {
+export function aggregateRaw(raw: Columns, width: number): RollupColumns {
   const out = rollupColumns(raw.length);
   let b = -1;
   for (let i = 0; i < raw.length; i++) {
@@ -223,7 +223,7 @@ function aggregateRaw(raw: Columns, width: number): RollupColumns {
   return out;
 }
 
-function aggregateBuckets(rows: RollupColumns, width: number): RollupColumns {
+export function aggregateBuckets(rows: RollupColumns, width: number): RollupColumns {
   const out = rollupColumns(rows.length);
   let b = -1;
   for (let i = 0; i < rows.length; i++) {
@@ -243,7 +243,7 @@ function aggregateBuckets(rows: RollupColumns, width: number): RollupColumns {
 }
 
 /** Two bucket lists (each sorted) as one; a bucket in both combines them (`b`'s last is the later). */
-function combineBuckets(a: RollupColumns, b: RollupColumns): RollupColumns {
+export function combineBuckets(a: RollupColumns, b: RollupColumns): RollupColumns {
   const out = rollupColumns(a.length + b.length);
   let i = 0;
   let j = 0;
@@ -269,6 +269,6 @@ export function floorTo(ts: number, width: number): number {
   return Math.floor(ts / width) * width;
 }
 
-function ceilTo(ts: number, width: number): number {
+export function ceilTo(ts: number, width: number): number {
   return Math.ceil(ts / width) * width;
 }

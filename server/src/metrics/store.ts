@@ -395,7 +395,7 @@ export class MetricsStore {
   }
 }
 
-interface Pending {
+export interface Pending {
   ts: Float64Array;
   values: Float64Array;
   seqs: Float64Array;
@@ -404,7 +404,7 @@ interface Pending {
 }
 
 /** Sorts columns by time; of samples at the same time the last written wins. */
-function sortDedupe(c: Pending): void {
+export function sortDedupe(c: Pending): void {
   const order = Array.from({ length: c.length }, (_, i) => i).sort((a, b) => c.ts[a]! - c.ts[b]! || a - b);
   const ts = c.ts.slice(0, c.length);
   const values = c.values.slice(0, c.length);

@@ -1,0 +1,106 @@
+import type { Db } from '../db/database.ts';
+import type { ChunkExportPage } from './chunk-export.ts';
+import { ChunkExport } from './chunk-export.ts';
+import type { Columns } from './chunk-table.ts';
+import type { Labels } from './labels.ts';
+import { enforceRetention, type RetentionPolicy, type RetentionResult } from './retention.ts';
+import type { RollupColumns } from './rollups.ts';
+import type { ExportPage, LatestSample, MetricsStore, SampleBatch, SeriesRef } from './store.ts';
+
+/**
+ * The embedded metrics store as every database offers it: the same operations, answering
+ * alike, on SQLite (`SqliteMetricsStorage`, the synchronous chunk store of one process)
+ * and on PostgreSQL (`PostgresMetricsStore`, shared by every replica on the database).
+ * Asynchronous because PostgreSQL is; the SQLite side answers from the synchronous store
+ * at once. `server/src/metrics/storage.test.ts` runs one suite against both.
+ */
+export interface MetricsStorage {
+  /** Writes the batches in one transaction (durable when it resolves); each batch's series, in input order. */
+  append(batches: readonly SampleBatch[]): Promise<SeriesRef[]>;
+  /** The newest export position handed out (0 before the first sample). */
+  lastSeq(): Promise<number>;
+  seriesById(id: number): Promise<SeriesRef | undefined>;
+  series(predicate?: (name: string, labels: Readonly<Labels>) => boolean): Promise<SeriesRef[]>;
+  seriesOfTarget(target: string): Promise<SeriesRef[]>;
+  latest(seriesId: number): Promise<LatestSample | undefined>;
+  /** Raw samples in [from, to), ordered by time. */
+  readColumns(seriesId: number, from: number, to: number): Promise<Columns>;
+  /** The `n` oldest raw samples after `afterTs`. */
+  readFirst(seriesId: number, afterTs: number, n: number): Promise<Columns>;
+  /** The `n` newest raw samples before `beforeTs`, oldest first. */
+  readLast(seriesId: number, beforeTs: number, n: number): Promise<Columns>;
+  /** Rollup buckets starting in [from, to), up to date with every append. */
+  readRollupColumns(resolution: '1m' | '1h', seriesId: number, from: number, to: number): Promise<RollupColumns>;
+  /** A target's anomaly scores, one per sample time (a later score for a time replaces it). */
+  setScores(target: string, ts: ArrayLike<number>, scores: ArrayLike<number>): Promise<void>;
+  readScores(target: string, from: number, to: number): Promise<Columns>;
+  lastScoreTs(target: string): Promise<number | undefined>;
+  /** Samples written after export position `after`, about `limit` of them, none after `upTo`. */
+  exportAfter(after: number, limit: number, upTo?: number): Promise<ExportPage>;
+  /** The same export with chunks as stored (the desktop cache's format). */
+  exportChunks(after: number, limit: number): Promise<ChunkExportPage>;
+  /** Deletes what has aged out of each resolution (rollups kept up to date first). */
+  enforceRetention(policy: RetentionPolicy, now: number): Promise<RetentionResult>;
+}
+
+/** The SQLite store behind the common interface (one process, one file). */
+export class SqliteMetricsStorage implements MetricsStorage {
+  readonly #db: Db;
+  readonly store: MetricsStore;
+  readonly #chunks: ChunkExport;
+
+  constructor(db: Db, store: MetricsStore) {
+    this.#db = db;
+    this.store = store;
+    this.#chunks = new ChunkExport(db);
+  }
+
+  async append(batches: readonly SampleBatch[]) {
+    return this.store.append(batches);
+  }
+  async lastSeq() {
+    return this.store.lastSeq;
+  }
+  async seriesById(id: number) {
+    return this.store.seriesById(id);
+  }
+  async series(predicate?: (name: string, labels: Readonly<Labels>) => boolean) {
+    return this.store.series(predicate);
+  }
+  async seriesOfTarget(target: string) {
+    return this.store.seriesOfTarget(target);
+  }
+  async latest(seriesId: number) {
+    return this.store.latest(seriesId);
+  }
+  async readColumns(seriesId: number, from: number, to: number) {
+    return this.store.readColumns(seriesId, from, to);
+  }
+  async readFirst(seriesId: number, afterTs: number, n: number) {
+    return this.store.readFirst(seriesId, afterTs, n);
+  }
+  async readLast(seriesId: number, beforeTs: number, n: number) {
+    return this.store.readLast(seriesId, beforeTs, n);
+  }
+  async readRollupColumns(resolution: '1m' | '1h', seriesId: number, from: number, to: number) {
+    return this.store.readRollupColumns(resolution, seriesId, from, to);
+  }
+  async setScores(target: string, ts: ArrayLike<number>, scores: ArrayLike<number>) {
+    this.store.setScores(target, ts, scores);
+  }
+  async readScores(target: string, from: number, to: number) {
+    return this.store.readScores(target, from, to);
+  }
+  async lastScoreTs(target: string) {
+    return this.store.lastScoreTs(target);
+  }
+  async exportAfter(after: number, limit: number, upTo?: number) {
+    return this.store.exportAfter(after, limit, upTo);
+  }
+  async exportChunks(after: number, limit: number) {
+    return this.#chunks.after(after, limit);
+  }
+  async enforceRetention(policy: RetentionPolicy, now: number) {
+    return enforceRetention(this.#db, this.store, policy, now);
+  }
+}
