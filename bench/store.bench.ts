@@ -8,6 +8,10 @@
  *    uncached, p50/p99 ms (target p50 < 5 ms); and the same through the query cache.
  *  - downsampling 1,000,000 points to 2,000 with our LTTB (target < 30 ms), beside the
  *    `downsample` package's LTTB.
+ *  - PostgreSQL (issue 16), beside SQLite in the same run: the same store on a throw-away
+ *    PostgreSQL on loopback (Debian's package; skipped with the reason where missing):
+ *    ingest of the first BENCH_PG_SHARE (0.2) of the batches through the store, and the
+ *    same range queries through the service.
  * The last line printed is one JSON object with every figure.
  */
 import fs from 'node:fs';
@@ -19,6 +23,11 @@ import { MetricsStore, type SampleBatch } from '../server/src/metrics/store.ts';
 import { MetricsService } from '../server/src/metrics/service.ts';
 import { queryRange } from '../server/src/metrics/range-query.ts';
 import { EventBus } from '../server/src/events/bus.ts';
+import { databaseSettings } from '../server/src/db/database-url.ts';
+import { migratePostgres } from '../server/src/db/sql/migrate.ts';
+import { openSqlDatabase } from '../server/src/db/sql/open.ts';
+import { PostgresMetricsStore } from '../server/src/metrics/postgres/store.ts';
+import { postgresUnavailable, startTestPostgres } from '../server/src/testing/postgres.ts';
 import { lttbIndices } from '../shared/metrics/lttb.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -26,6 +35,8 @@ const SERIES = 1000;
 const STEPS = 1000;
 const STEPS_PER_BATCH = 10;
 const ROUNDS = 3;
+/** Share of the ingest batches also written to PostgreSQL (`BENCH_PG_SHARE`, 0–1): the whole million takes a while there. */
+const PG_INGEST_SHARE = Number(process.env.BENCH_PG_SHARE ?? 0.2);
 
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-bench-store-'));
 let dbCounter = 0;
@@ -176,55 +187,117 @@ console.log('ingest', ingest);
 // --- range query ----------------------------------------------------------------------
 const QUERY_SERIES = 100;
 const DAY_POINTS = 8640;
+const request = { from: T0, to: T0 + 86_400_000 - 1, agg: 'avg' as const, maxPoints: 10_000 };
+
+/** A day of QUERY_SERIES series at 10 s, through the service (the path the API takes). */
+async function loadDay(service: MetricsService): Promise<void> {
+  for (let k = 0; k < DAY_POINTS; k += 60) {
+    const batch: SampleBatch[] = [];
+    for (let s = 0; s < QUERY_SERIES; s++) {
+      const samples: [number, number][] = [];
+      for (let j = k; j < k + 60; j++) samples.push([T0 + j * 10_000, Math.random() * 100]);
+      batch.push({ name: 'bench_day', labels: { series: String(s) }, samples });
+    }
+    await service.storage.append(batch);
+  }
+}
+
+/** p50/p99 of uncached one-series day queries (wall and this process's CPU), and of cached ones. */
+async function rangeQueryFigures(service: MetricsService) {
+  const series = await service.findSeries('bench_day');
+  const uncached: number[] = [];
+  const uncachedCpu: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const ref = series[i % QUERY_SERIES]!;
+    const start = performance.now();
+    const cpuStart = process.cpuUsage();
+    const points = await queryRange(service.storage, ref.id, request, 'raw');
+    const cpu = process.cpuUsage(cpuStart);
+    uncached.push(performance.now() - start);
+    uncachedCpu.push((cpu.user + cpu.system) / 1000);
+    if (points.timestamps.length !== DAY_POINTS) throw new Error(`expected ${DAY_POINTS} points, got ${points.timestamps.length}`);
+  }
+  for (const list of [uncached, uncachedCpu]) {
+    list.splice(0, 20);
+    list.sort((a, b) => a - b);
+  }
+  const cached: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const ref = series[i % 10]!;
+    const start = performance.now();
+    await service.queryRange([ref], request);
+    cached.push(performance.now() - start);
+  }
+  cached.splice(0, 20);
+  cached.sort((a, b) => a - b);
+  return {
+    points: DAY_POINTS,
+    p50Ms: round3(percentile(uncached, 50)),
+    p99Ms: round3(percentile(uncached, 99)),
+    cpuP50Ms: round3(percentile(uncachedCpu, 50)),
+    cachedP50Ms: round3(percentile(cached, 50)),
+    cachedP99Ms: round3(percentile(cached, 99)),
+  };
+}
+
 const { db: queryDb, file: queryFile } = freshDb();
 const service = new MetricsService({ db: queryDb, events: new EventBus(), now: () => T0 + 86_400_000 });
-for (let k = 0; k < DAY_POINTS; k += 60) {
-  const batch: SampleBatch[] = [];
-  for (let s = 0; s < QUERY_SERIES; s++) {
-    const samples: [number, number][] = [];
-    for (let j = k; j < k + 60; j++) samples.push([T0 + j * 10_000, Math.random() * 100]);
-    batch.push({ name: 'bench_day', labels: { series: String(s) }, samples });
-  }
-  service.store.append(batch);
-}
-service.store.flushRollups();
-const series = service.findSeries('bench_day');
-const request = { from: T0, to: T0 + 86_400_000 - 1, agg: 'avg' as const, maxPoints: 10_000 };
-const uncached: number[] = [];
-const uncachedCpu: number[] = [];
-for (let i = 0; i < 300; i++) {
-  const ref = series[i % QUERY_SERIES]!;
-  const start = performance.now();
-  const cpuStart = process.cpuUsage();
-  const points = queryRange(service.store, ref.id, request, 'raw');
-  const cpu = process.cpuUsage(cpuStart);
-  uncached.push(performance.now() - start);
-  uncachedCpu.push((cpu.user + cpu.system) / 1000);
-  if (points.timestamps.length !== DAY_POINTS) throw new Error(`expected ${DAY_POINTS} points, got ${points.timestamps.length}`);
-}
-for (const list of [uncached, uncachedCpu]) {
-  list.splice(0, 20);
-  list.sort((a, b) => a - b);
-}
-const cached: number[] = [];
-for (let i = 0; i < 300; i++) {
-  const ref = series[i % 10]!;
-  const start = performance.now();
-  service.queryRange([ref], request);
-  cached.push(performance.now() - start);
-}
-cached.splice(0, 20);
-cached.sort((a, b) => a - b);
+await loadDay(service);
+const rangeQuery = await rangeQueryFigures(service);
+service.close();
 removeDb(queryDb, queryFile);
-const rangeQuery = {
-  points: DAY_POINTS,
-  p50Ms: round3(percentile(uncached, 50)),
-  p99Ms: round3(percentile(uncached, 99)),
-  cpuP50Ms: round3(percentile(uncachedCpu, 50)),
-  cachedP50Ms: round3(percentile(cached, 50)),
-  cachedP99Ms: round3(percentile(cached, 99)),
-};
 console.log('range query', rangeQuery);
+
+// --- PostgreSQL ---------------------------------------------------------------------------
+// The same store on PostgreSQL (what replicas share), on a throw-away server on loopback:
+// ingest of the same batches through the store, and the same range queries.
+async function postgresFigures() {
+  const missing = postgresUnavailable();
+  if (missing) {
+    console.log(`PostgreSQL skipped: ${missing}`);
+    return { skipped: missing };
+  }
+  const server = await startTestPostgres();
+  try {
+    const open = async (name: string) => {
+      const url = await server.createDatabase(name);
+      const { db: sqlite, file } = freshDb();
+      const sql = openSqlDatabase(databaseSettings({ SMARTCLOUDOPS_DATABASE_URL: url }, workDir), sqlite);
+      await migratePostgres(sql);
+      return { sql, sqlite, file };
+    };
+    const ingestDb = await open('bench_store_ingest');
+    const store = new PostgresMetricsStore(ingestDb.sql.pool!);
+    const pgBatches = batches.slice(0, Math.max(1, Math.round(batches.length * PG_INGEST_SHARE)));
+    const samples = pgBatches.reduce((n, batch) => n + batch.reduce((m, b) => m + b.samples.length, 0), 0);
+    const cpuStart = process.cpuUsage();
+    const start = performance.now();
+    for (const batch of pgBatches) await store.append(batch);
+    const wall = performance.now() - start;
+    const cpu = process.cpuUsage(cpuStart);
+    await ingestDb.sql.close();
+    removeDb(ingestDb.sqlite, ingestDb.file);
+    const pgIngest = {
+      samples,
+      samplesPerSecond: Math.round((samples / wall) * 1000),
+      clientSamplesPerCpuSecond: Math.round((samples / ((cpu.user + cpu.system) / 1000)) * 1000),
+      ratioToSqlite: round3(samples / wall / (total / best.ours!.wall)),
+    };
+    console.log('PostgreSQL ingest', pgIngest);
+    const queryPg = await open('bench_store_query');
+    const pgService = new MetricsService({ db: queryPg.sqlite, sql: queryPg.sql, events: new EventBus(), now: () => T0 + 86_400_000 });
+    await loadDay(pgService);
+    const pgRange = await rangeQueryFigures(pgService);
+    pgService.close();
+    await queryPg.sql.close();
+    removeDb(queryPg.sqlite, queryPg.file);
+    console.log('PostgreSQL range query', pgRange, `p50 ${round3(pgRange.p50Ms / rangeQuery.p50Ms)}× SQLite's`);
+    return { ingest: pgIngest, rangeQuery: pgRange };
+  } finally {
+    await server.stop();
+  }
+}
+const postgres = await postgresFigures();
 
 // --- downsampling ----------------------------------------------------------------------
 const N = 1_000_000;
@@ -261,6 +334,7 @@ const result = {
   ingest,
   rangeQuery,
   downsampling,
+  postgres,
   targets: { ingestRatioAtLeast: 0.7, rangeQueryP50UnderMs: 5, downsamplingUnderMs: 30 },
   pass: ingest.ratio >= 0.7 && rangeQuery.p50Ms < 5 && downsampling.oursMs < 30,
   loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10),

@@ -4,6 +4,7 @@ import { loadConfig, type ServerConfig } from './config.ts';
 import { openStorage } from './db/storage.ts';
 import { DatabaseAvailability } from './db/sql/availability.ts';
 import { createLeadership, DEFAULT_LEADER_RETRY_MS } from './db/sql/leadership.ts';
+import { newReplicaId } from './db/sql/work-claims.ts';
 import { ensureWritableDataDir } from './db/data-dir.ts';
 import { startWalCheckpoints } from './db/wal-checkpoint.ts';
 import { EventBus } from './events/bus.ts';
@@ -115,7 +116,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   const db = storage.sqlite;
   // Scheduled work (rule evaluation, retraining) runs on one replica: the holder of an advisory lock.
   const leadership = createLeadership(storage.sql, { name: 'scheduled-work', retryMs: options.leaderRetryMs ?? DEFAULT_LEADER_RETRY_MS, log });
-  const ctx: ServerContext = { config, db, sql: storage.sql, events: new EventBus(), audit: new AuditLog(storage.sql, now, log), log, now, leadership };
+  const ctx: ServerContext = { config, db, sql: storage.sql, events: new EventBus(), audit: new AuditLog(storage.sql, now, log), log, now, leadership, replicaId: newReplicaId() };
   const registry = createMetricsRegistry();
   const features = createFeatures(ctx, {
     registry,

@@ -22,4 +22,6 @@ export interface ServerContext {
   now: () => number;
   /** Whether this replica runs the cluster's scheduled work (always, on SQLite); jobs check it at each tick. */
   leadership: Leadership;
+  /** This replica's name among the live replicas (work claims, `scoredBy`): one per process. */
+  replicaId: string;
 }

@@ -77,7 +77,7 @@ export function createFeatures(ctx: ServerContext, options: FeatureOptions) {
   // Fleet health reads one inventory from three features: series, watches, alerts.
   const fleet = createFleetFeature(ctx, {
     sources: {
-      series: () => metrics.service.latest(metrics.service.findSeries()),
+      series: async () => metrics.service.latest(await metrics.service.findSeries()),
       watches: () => datasources.service.watches.list(),
       alerts: async (resolvedSince) => [...(await alertData.alerts.active()), ...(await alertData.alerts.list({ state: 'resolved', from: resolvedSince, limit: 500 })).items],
     },

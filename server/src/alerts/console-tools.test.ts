@@ -78,27 +78,27 @@ describe('alert detail, silence preview and undo', () => {
 
 describe('rule preview', () => {
   const metricsOf = (series: Array<{ host: string; samples: Array<[number, number]> }>): MetricsQuery => ({
-    query: (_selector, from, to) => series.map(({ host, samples }) => ({ name: 'node_cpu_usage_ratio', labels: { host }, samples: samples.filter(([t]) => t >= from && t <= to) })),
+    query: async (_selector, from, to) => series.map(({ host, samples }) => ({ name: 'node_cpu_usage_ratio', labels: { host }, samples: samples.filter(([t]) => t >= from && t <= to) })),
   });
 
-  it('replays reduce, compare and for over the lookback, firing series first', () => {
+  it('replays reduce, compare and for over the lookback, firing series first', async () => {
     const now = 10_000_000;
     const minute = 60_000;
     // web-1 is high for the last 10 minutes, web-2 had a 2-minute spike 30 minutes ago.
     const at = (minutesAgo: number): number => now - minutesAgo * minute;
     const web1 = Array.from({ length: 61 }, (_, i): [number, number] => [at(60 - i), 60 - i <= 10 ? 0.95 : 0.3]);
     const web2 = Array.from({ length: 61 }, (_, i): [number, number] => [at(60 - i), 60 - i >= 29 && 60 - i <= 30 ? 0.99 : 0.2]);
-    const preview = previewRule({ selector: 'node_cpu_usage_ratio', condition: { reducer: 'last', op: '>', threshold: 0.9 }, windowSeconds: 60, forSeconds: 300 }, metricsOf([{ host: 'web-2', samples: web2 }, { host: 'web-1', samples: web1 }]), now, 3600, { maxSteps: 60, maxSeries: 10, minStepSeconds: 15 });
+    const preview = await previewRule({ selector: 'node_cpu_usage_ratio', condition: { reducer: 'last', op: '>', threshold: 0.9 }, windowSeconds: 60, forSeconds: 300 }, metricsOf([{ host: 'web-2', samples: web2 }, { host: 'web-1', samples: web1 }]), now, 3600, { maxSteps: 60, maxSeries: 10, minStepSeconds: 15 });
     expect(preview.stepSeconds).toBe(60);
     expect(preview.times).toHaveLength(61);
     expect(preview.series.map((s) => s.labels.host)).toEqual(['web-1', 'web-2']);
     expect(preview.series[0]).toMatchObject({ value: 0.95, holds: true, firing: true, fired: 1 });
     // Two minutes over the threshold never satisfies a five-minute `for`.
     expect(preview.series[1]).toMatchObject({ value: 0.2, holds: false, firing: false, fired: 0 });
-    const noFor = previewRule({ selector: 'x', condition: { reducer: 'last', op: '>', threshold: 0.9 }, windowSeconds: 60, forSeconds: 0 }, metricsOf([{ host: 'web-2', samples: web2 }]), now, 3600, { maxSteps: 60, maxSeries: 10, minStepSeconds: 15 });
+    const noFor = await previewRule({ selector: 'x', condition: { reducer: 'last', op: '>', threshold: 0.9 }, windowSeconds: 60, forSeconds: 0 }, metricsOf([{ host: 'web-2', samples: web2 }]), now, 3600, { maxSteps: 60, maxSeries: 10, minStepSeconds: 15 });
     expect(noFor.series[0]?.fired).toBe(1);
     expect(noFor.series[0]?.values.filter((v) => v !== null && v > 0.9)).toHaveLength(2);
-    const one = previewRule({ selector: 'x', condition: { reducer: 'last', op: '>', threshold: 0.9 }, windowSeconds: 60, forSeconds: 0 }, metricsOf([{ host: 'web-2', samples: web2 }, { host: 'web-1', samples: web1 }]), now, 3600, { maxSteps: 60, maxSeries: 1, minStepSeconds: 15 });
+    const one = await previewRule({ selector: 'x', condition: { reducer: 'last', op: '>', threshold: 0.9 }, windowSeconds: 60, forSeconds: 0 }, metricsOf([{ host: 'web-2', samples: web2 }, { host: 'web-1', samples: web1 }]), now, 3600, { maxSteps: 60, maxSeries: 1, minStepSeconds: 15 });
     expect(one).toMatchObject({ truncated: true, series: [{ labels: { host: 'web-1' } }] });
   });
 
@@ -108,7 +108,7 @@ describe('rule preview', () => {
     try {
       const rulesBefore = (await server.injectAs('admin', { method: 'GET', url: '/api/v1/alert-rules' })).json() as unknown[];
       for (let i = 0; i < 10; i += 1) {
-        server.app.metrics.ingest([{ name: 'node_cpu_usage_ratio', labels: { host: 'web-1' }, samples: [[t, 0.97]] }]);
+        await server.app.metrics.ingest([{ name: 'node_cpu_usage_ratio', labels: { host: 'web-1' }, samples: [[t, 0.97]] }]);
         t += 30_000;
       }
       const body = { rule: { name: 'HighCpu', selector: 'node_cpu_usage_ratio', condition: { reducer: 'avg', op: '>', threshold: 0.9 }, windowSeconds: 60, forSeconds: 120 }, lookbackSeconds: 600 };

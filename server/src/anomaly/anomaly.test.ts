@@ -12,13 +12,13 @@ describe('anomaly detection service', () => {
   let step = 0;
   const random = createRandom(17);
   const events: StreamEvent[] = [];
-  const scoredTimes = () => server.app.metrics.store.readScores('web-1', 0, Number.MAX_SAFE_INTEGER).length;
+  const scoredTimes = async () => (await server.app.metrics.storage.readScores('web-1', 0, Number.MAX_SAFE_INTEGER)).length;
 
   /** One collection round for web-1: cpu and memory, as the host collector would send them. */
-  function ingest(rounds: number, cpu = () => 40 + 4 * (random.next() - 0.5)): void {
+  async function ingest(rounds: number, cpu = () => 40 + 4 * (random.next() - 0.5)): Promise<void> {
     for (let i = 0; i < rounds; i++, step++) {
       const ts = T0 + step * STEP;
-      server.app.metrics.ingest([
+      await server.app.metrics.ingest([
         { name: 'node_cpu_percent', labels: { host: 'web-1' }, samples: [[ts, cpu()]] },
         { name: 'node_memory_used_bytes', labels: { host: 'web-1' }, samples: [[ts, 4e9 + 1e7 * (random.next() - 0.5)]] },
       ]);
@@ -37,12 +37,12 @@ describe('anomaly detection service', () => {
   });
 
   it('trains a model for a target once enough samples exist, and scores new samples in workers', async () => {
-    ingest(299);
+    await ingest(299);
     await server.app.anomaly.idle();
     let models = (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/anomaly/models?target=web-1' })).json();
     expect(models).toEqual([]);
 
-    ingest(61);
+    await ingest(61);
     await server.app.anomaly.idle();
     models = (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/anomaly/models?target=web-1' })).json();
     expect(models).toHaveLength(1);
@@ -52,7 +52,7 @@ describe('anomaly detection service', () => {
     expect(models[0].bytes).toBeGreaterThan(1_000);
 
     // One score per scored sample time of the target (both of its series share it).
-    expect(scoredTimes()).toBe(60);
+    expect((await scoredTimes())).toBe(60);
     // The stream hears the newest score of each scored page (every score is in the store).
     const lastScore = events.filter((e) => e.type === 'anomaly_score').at(-1);
     expect(lastScore?.data).toMatchObject({ target: 'web-1', ts: T0 + (step - 1) * STEP });
@@ -62,7 +62,7 @@ describe('anomaly detection service', () => {
   });
 
   it('raises an anomaly event with an explanation on a planted cpu spike', async () => {
-    ingest(1, () => 97);
+    await ingest(1, () => 97);
     await server.app.anomaly.idle();
     const list = (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/anomaly/events?target=web-1' })).json();
     expect(list).toHaveLength(1);
@@ -78,18 +78,18 @@ describe('anomaly detection service', () => {
   });
 
   it('keeps scoring after a worker is killed', async () => {
-    const before = scoredTimes();
-    ingest(5);
+    const before = (await scoredTimes());
+    await ingest(5);
     await server.app.anomaly.pool.threads[0]!.terminate();
-    ingest(20);
+    await ingest(20);
     await server.app.anomaly.idle();
-    const after = scoredTimes();
+    const after = (await scoredTimes());
     const status = server.app.anomaly.status();
     // Every sample is scored except those whose task died with the worker.
     expect(after - before).toBeGreaterThanOrEqual(25 - status.scoringFailures);
     expect(after - before).toBeGreaterThanOrEqual(20);
     const lastTs = T0 + (step - 1) * STEP;
-    const scores = server.app.metrics.store.readScores('web-1', lastTs, lastTs + 1);
+    const scores = await server.app.metrics.storage.readScores('web-1', lastTs, lastTs + 1);
     expect(scores.length).toBe(1);
   });
 
@@ -101,7 +101,7 @@ describe('anomaly detection service', () => {
     const candidate = trained.json();
     expect(candidate).toMatchObject({ state: 'candidate', version: 2 });
 
-    ingest(30);
+    await ingest(30);
     await server.app.anomaly.idle();
     const shadowed = (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/anomaly/models/${candidate.id}` })).json();
     expect(shadowed.shadow.samples).toBe(30);
@@ -113,7 +113,7 @@ describe('anomaly detection service', () => {
     let models = (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/anomaly/models?target=web-1' })).json();
     expect(models.map((m: { version: number; state: string }) => `${m.version}:${m.state}`)).toEqual(['2:active', '1:retired']);
 
-    ingest(3);
+    await ingest(3);
     await server.app.anomaly.idle();
     const lastScore = events.filter((e) => e.type === 'anomaly_score').at(-1)!;
     expect((lastScore.data as { modelId: number }).modelId).toBe(candidate.id);
@@ -142,7 +142,7 @@ describe('anomaly detection service', () => {
     expect(status.modelLoadFailures).toBe(1);
     const broken = (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/anomaly/models/${trained.id}` })).json();
     expect(broken.state).toBe('failed');
-    ingest(3);
+    await ingest(3);
     await server.app.anomaly.idle();
     const lastScore = events.filter((e) => e.type === 'anomaly_score').at(-1)!;
     expect((lastScore.data as { modelId: number }).modelId).not.toBe(trained.id);
@@ -166,12 +166,12 @@ describe('anomaly detection across a restart', () => {
     const random = createRandom(5);
     const settings = { minTrainRows: 300, retrainIntervalMs: 0, workers: 1, refractorySeconds: 600 };
     const first = await startTestServer({ anomaly: settings });
-    const ingest = (server: TestServer, from: number, count: number, cpu = () => 40 + 4 * (random.next() - 0.5)) => {
+    const ingest = async (server: TestServer, from: number, count: number, cpu = () => 40 + 4 * (random.next() - 0.5)) => {
       for (let i = from; i < from + count; i++) {
-        server.app.metrics.ingest([{ name: 'node_cpu_percent', labels: { host: 'db-1' }, samples: [[T0 + i * STEP, cpu()]] }]);
+        await server.app.metrics.ingest([{ name: 'node_cpu_percent', labels: { host: 'db-1' }, samples: [[T0 + i * STEP, cpu()]] }]);
       }
     };
-    ingest(first, 0, 350);
+    await ingest(first, 0, 350);
     await first.app.anomaly.idle();
     await first.app.close();
 
@@ -179,7 +179,7 @@ describe('anomaly detection across a restart', () => {
     try {
       const events: StreamEvent[] = [];
       second.app.ctx.events.subscribe((e) => events.push(e));
-      ingest(second, 350, 1, () => 97);
+      await ingest(second, 350, 1, () => 97);
       await second.app.anomaly.idle();
       const scores = events.filter((e) => e.type === 'anomaly_score');
       expect(scores).toHaveLength(1);
@@ -197,13 +197,13 @@ describe('a registered model that no longer loads after a restart', () => {
   it('is marked failed and replaced by a newly trained model; scoring goes on', async () => {
     const random = createRandom(9);
     const settings = { minTrainRows: 300, retrainIntervalMs: 0, workers: 1 };
-    const ingest = (server: TestServer, from: number, count: number) => {
-      for (let i = from; i < from + count; i++) {
-        server.app.metrics.ingest([{ name: 'node_cpu_percent', labels: { host: 'app-1' }, samples: [[T0 + i * STEP, 40 + 4 * (random.next() - 0.5)]] }]);
-      }
+    // The rows of a call are all stored before scoring starts (one page): no await between them.
+    const ingest = async (server: TestServer, from: number, count: number) => {
+      const rows = Array.from({ length: count }, (_, k): [number, number] => [T0 + (from + k) * STEP, 40 + 4 * (random.next() - 0.5)]);
+      await Promise.all(rows.map((row) => server.app.metrics.ingest([{ name: 'node_cpu_percent', labels: { host: 'app-1' }, samples: [row] }])));
     };
     const first = await startTestServer({ anomaly: settings });
-    ingest(first, 0, 320);
+    await ingest(first, 0, 320);
     await first.app.anomaly.idle();
     first.app.ctx.db.prepare("UPDATE anomaly_models SET model = ? WHERE target = 'app-1'").run(Buffer.from([1, 2, 3]));
     await first.app.close();
@@ -212,7 +212,7 @@ describe('a registered model that no longer loads after a restart', () => {
     try {
       const events: StreamEvent[] = [];
       second.app.ctx.events.subscribe((e) => events.push(e));
-      ingest(second, 320, 5);
+      await ingest(second, 320, 5);
       await second.app.anomaly.idle();
       const models = (await second.injectAs('viewer', { method: 'GET', url: '/api/v1/anomaly/models?target=app-1' })).json();
       expect(models.map((m: { version: number; state: string }) => `${m.version}:${m.state}`)).toEqual(['2:active', '1:failed']);
@@ -221,7 +221,7 @@ describe('a registered model that no longer loads after a restart', () => {
       // The first new row trains the replacement; the other four are scored by it (one page, one event).
       expect(scores.length).toBeGreaterThan(0);
       expect(new Set(scores)).toEqual(new Set([models[0].id]));
-      expect(second.app.metrics.store.readScores('app-1', T0 + 320 * STEP, T0 + 325 * STEP).length).toBe(4);
+      expect((await second.app.metrics.storage.readScores('app-1', T0 + 320 * STEP, T0 + 325 * STEP)).length).toBe(4);
     } finally {
       await second.close();
     }
@@ -234,7 +234,7 @@ describe('a young target', () => {
     const server = await startTestServer({ anomaly: { minTrainRows: 50, trainWindow: 400, retrainIntervalMs: 0, workers: 1 } });
     try {
       for (let i = 0; i < 260; i++) {
-        server.app.metrics.ingest([{ name: 'node_cpu_percent', labels: { host: 'new-1' }, samples: [[T0 + i * STEP, 40 + 4 * (random.next() - 0.5)]] }]);
+        await server.app.metrics.ingest([{ name: 'node_cpu_percent', labels: { host: 'new-1' }, samples: [[T0 + i * STEP, 40 + 4 * (random.next() - 0.5)]] }]);
       }
       await server.app.anomaly.idle();
       const models = (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/anomaly/models?target=new-1' })).json();

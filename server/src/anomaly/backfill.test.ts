@@ -50,7 +50,7 @@ describe('cursor back-fill of unscored samples', () => {
       let times = scoredTimes.get(target);
       if (!times) scoredTimes.set(target, (times = new Map()));
       for (let i = 0; i < ts.length; i++) times.set(ts[i]!, (times.get(ts[i]!) ?? 0) + 1);
-      setScores(target, ts, scores);
+      return setScores(target, ts, scores);
     };
   });
 
@@ -60,9 +60,9 @@ describe('cursor back-fill of unscored samples', () => {
 
   it('scores every stored time of a back-fill exactly once, from whole rows, with live scoring first', async () => {
     // A live target with its model, scoring row by row as a collector sends them.
-    server.app.metrics.ingest(rows('live-1', 0, MIN_TRAIN_ROWS + 5));
+    await server.app.metrics.ingest(rows('live-1', 0, MIN_TRAIN_ROWS + 5));
     await server.app.anomaly.idle();
-    expect(server.app.metrics.store.readScores('live-1', 0, Number.MAX_SAFE_INTEGER).length).toBe(5);
+    expect((await server.app.metrics.storage.readScores('live-1', 0, Number.MAX_SAFE_INTEGER)).length).toBe(5);
 
     // The back-fill, then at once one live row: the live row is scored while the back-fill
     // has most of its pages still to go.
@@ -74,8 +74,8 @@ describe('cursor back-fill of unscored samples', () => {
         backfillScoredWhenLiveWas = scoredTimes.get('old-1')?.size ?? 0;
       }
     });
-    server.app.metrics.ingest(rows('old-1', 0, BACKFILL_ROWS));
-    server.app.metrics.ingest(rows('live-1', MIN_TRAIN_ROWS + 5, 1));
+    await server.app.metrics.ingest(rows('old-1', 0, BACKFILL_ROWS));
+    await server.app.metrics.ingest(rows('live-1', MIN_TRAIN_ROWS + 5, 1));
     expect(server.app.anomaly.backlog.waiting).toBeGreaterThan(100);
     expect(server.app.anomaly.overloaded).toBe(true);
     await server.app.anomaly.idle();
@@ -91,7 +91,7 @@ describe('cursor back-fill of unscored samples', () => {
     expect([...old.values()].every((n) => n === 1)).toBe(true);
     const expected = Array.from({ length: BACKFILL_ROWS - MIN_TRAIN_ROWS }, (_, i) => T0 + (MIN_TRAIN_ROWS + i) * STEP);
     expect([...old.keys()].sort((a, b) => a - b)).toEqual(expected);
-    expect(Array.from(server.app.metrics.store.readScores('old-1', 0, Number.MAX_SAFE_INTEGER).ts)).toEqual(expected);
+    expect(Array.from((await server.app.metrics.storage.readScores('old-1', 0, Number.MAX_SAFE_INTEGER)).ts)).toEqual(expected);
     expect([...scoredTimes.get('live-1')!.values()].every((n) => n === 1)).toBe(true);
     expect(server.app.anomaly.backlog).toMatchObject({ waiting: 0, held: 0, behindTargets: 0 });
 
@@ -106,7 +106,7 @@ describe('cursor back-fill of unscored samples', () => {
 
   it('a later ingest of the target continues from its cursor: new times only', async () => {
     const before = scoredTimes.get('old-1')!.size;
-    server.app.metrics.ingest(rows('old-1', BACKFILL_ROWS, 30));
+    await server.app.metrics.ingest(rows('old-1', BACKFILL_ROWS, 30));
     await server.app.anomaly.idle();
     const old = scoredTimes.get('old-1')!;
     expect(old.size).toBe(before + 30);

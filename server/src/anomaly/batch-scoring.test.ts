@@ -45,23 +45,23 @@ describe('anomaly scoring in batches', () => {
   it('stores the same scores and raises the same anomalies as scoring row by row', async () => {
     // row-1: one ingest per row, each scored before the next arrives.
     for (const batches of rows('row-1', 0, ROWS)) {
-      server.app.metrics.ingest(batches);
+      await server.app.metrics.ingest(batches);
       await server.app.anomaly.idle();
     }
     // batch-1: the rows the first model is trained on one by one, then the rest in one ingest.
     for (const batches of rows('batch-1', 0, 60)) {
-      server.app.metrics.ingest(batches);
+      await server.app.metrics.ingest(batches);
       await server.app.anomaly.idle();
     }
     const tasksBefore = server.app.anomaly.status().pool.completed;
-    server.app.metrics.ingest(rows('batch-1', 60, ROWS).flat());
+    await server.app.metrics.ingest(rows('batch-1', 60, ROWS).flat());
     await server.app.anomaly.idle();
     // Far fewer worker tasks than rows: the runs between growth refits went as batches.
     expect(server.app.anomaly.status().pool.completed - tasksBefore).toBeLessThan((ROWS - 60) / 4);
 
-    const scores = (target: string) => Array.from(server.app.metrics.store.readScores(target, 0, Number.MAX_SAFE_INTEGER).values);
-    expect(scores('row-1')).toHaveLength(ROWS - 50);
-    expect(scores('batch-1')).toEqual(scores('row-1'));
+    const scores = async (target: string) => Array.from((await server.app.metrics.storage.readScores(target, 0, Number.MAX_SAFE_INTEGER)).values);
+    expect((await scores('row-1'))).toHaveLength(ROWS - 50);
+    expect((await scores('batch-1'))).toEqual((await scores('row-1')));
     const anomalies = (target: string) => events.filter((e) => e.type === 'anomaly' && (e.data as AnomalyEventData).target === target).map((e) => (e.data as AnomalyEventData).ts);
     expect(anomalies('row-1')).toContain(T0 + SPIKE_AT * STEP);
     expect(anomalies('batch-1')).toEqual(anomalies('row-1'));

@@ -3,6 +3,8 @@ import type { Feature } from '../core/feature.ts';
 import { ScoringPool } from './pool.ts';
 import { ModelRegistry } from './registry.ts';
 import { anomalyRoutes } from './routes.ts';
+import { createWorkClaims } from '../db/sql/work-claims.ts';
+import { DEFAULT_SHARE_SYNC_MS, TargetShare } from './target-share.ts';
 import { AnomalyService, DEFAULT_ANOMALY_SETTINGS, type AnomalyMetrics, type AnomalySettings } from './service.ts';
 
 /**
@@ -15,14 +17,18 @@ export function createAnomalyFeature(ctx: ServerContext, metrics: AnomalyMetrics
   // A data folder from before pruning keeps every version whole until this first pass.
   registry.pruneAll();
   const pool = new ScoringPool(merged.workers);
-  const service = new AnomalyService(ctx, metrics, registry, pool, merged);
+  // On PostgreSQL the embedded store's targets are shared out between the live replicas.
+  const share = new TargetShare(createWorkClaims(ctx.sql, { name: 'anomaly-targets', timeoutMs: 2 * DEFAULT_SHARE_SYNC_MS, log: ctx.log, replicaId: ctx.replicaId }), { log: ctx.log });
+  const service = new AnomalyService(ctx, metrics, registry, pool, merged, share);
   return {
     service,
     registry,
     plugin: async (app) => {
+      await share.start();
       service.start();
       app.addHook('onClose', async () => {
         await service.stop();
+        await share.stop();
         await pool.close();
       });
       await app.register(anomalyRoutes, { ctx, service, registry, metrics });

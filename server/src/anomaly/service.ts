@@ -23,6 +23,10 @@ import { packText } from '../db/packed-text.ts';
 import { withSpan } from '../observability/tracing.ts';
 import { TargetWindow } from './target-window.ts';
 import { extremeWindowOf } from './extreme-window.ts';
+import type { TargetShare } from './target-share.ts';
+
+/** A target's claim is still held by the replica that scored it before: its pages wait. */
+class HeldElsewhere extends Error {}
 
 export interface AnomalySettings {
   /** Rows (one per sample time) a target needs before its first model. */
@@ -103,6 +107,10 @@ interface TargetState {
   running: boolean;
   /** The registry was asked for the target's registered models (once, on its first row). */
   askedRegistry: boolean;
+  /** The cursor and recent history were read from the store (before the target's first page). */
+  prepared: boolean;
+  /** Another replica owns the target now: its work ends here and the state goes. */
+  dropped: boolean;
 }
 
 type ScoredSample = AnomalyScoreEventData;
@@ -168,8 +176,13 @@ export class AnomalyService {
   #settled: Array<() => void> = [];
   readonly #metricKeys = new Map<number, string>();
   readonly #targetOfSeries = new Map<number, string>();
+  /** Which targets this replica scores (all of them without one: a single server). */
+  readonly #share: TargetShare | undefined;
+  /** Targets whose claim this replica holds. */
+  readonly #claimed = new Set<string>();
 
-  constructor(ctx: ServerContext, metrics: AnomalyMetrics, registry: ModelRegistry, pool: ScoringPool, settings: AnomalySettings) {
+  constructor(ctx: ServerContext, metrics: AnomalyMetrics, registry: ModelRegistry, pool: ScoringPool, settings: AnomalySettings, share?: TargetShare) {
+    this.#share = share;
     this.#ctx = ctx;
     this.#registry = registry;
     this.#pool = pool;
@@ -199,9 +212,20 @@ export class AnomalyService {
   }
 
   start(): void {
-    this.#unsubscribe = this.#ctx.events.subscribe((event) => {
+    // Samples stored by any replica (on PostgreSQL the store is shared): each replica keeps
+    // the targets it owns.
+    const local = this.#ctx.events.subscribe((event) => {
       if (event.type === 'samples') this.#accept(event.data);
     });
+    const remote = this.#ctx.events.subscribeRemote((event) => {
+      if (event.type === 'samples') this.#accept(event.data);
+    });
+    const rebalance = this.#share?.onChange(() => this.#rebalance());
+    this.#unsubscribe = () => {
+      local();
+      remote();
+      rebalance?.();
+    };
     if (this.#settings.retrainIntervalMs > 0) {
       // One replica retrains on schedule (the leader of scheduled work), not each of them.
       this.#timer = setInterval(() => {
@@ -358,11 +382,17 @@ export class AnomalyService {
    */
   #accept(samples: SampleEventData[]): void {
     const heard = new Map<string, { before: number; times: Set<number> }>();
+    const others = new Set<string>();
     for (const sample of samples) {
       let target = this.#targetOfSeries.get(sample.seriesId);
       if (target === undefined) this.#targetOfSeries.set(sample.seriesId, (target = targetOf(sample.labels)));
+      if (others.has(target)) continue;
       let entry = heard.get(target);
       if (!entry) {
+        if (this.#share && !this.#share.mine(target)) {
+          others.add(target);
+          continue;
+        }
         const state = this.#targets.get(target) ?? this.#firstSight(target);
         heard.set(target, (entry = { before: Math.max(state.heard, state.cursor), times: new Set() }));
       }
@@ -380,22 +410,63 @@ export class AnomalyService {
   }
 
   /**
-   * A target seen for the first time since start: its cursor resumes after its last stored
-   * score, else before its first stored sample, so every stored sample not scored yet is
-   * walked (a back-fill, or samples stored before a restart); the recent history up to the
-   * cursor is read from the store.
+   * A target seen for the first time since start. Its cursor is read from the store before
+   * its first page (`#prepare`); until then every time heard of counts as waiting.
    */
   #firstSight(target: string): TargetState {
-    const cursor = this.#metrics.lastScoreTs(target) ?? (this.#metrics.firstSampleTs(target) ?? Number.MAX_SAFE_INTEGER) - 1;
-    const state: TargetState = { rows: new TargetWindow(), queue: Promise.resolve(), cursor, heard: cursor, waiting: 0, behind: false, more: false, running: false, askedRegistry: false };
+    const state: TargetState = { rows: new TargetWindow(), queue: Promise.resolve(), cursor: -Infinity, heard: -Infinity, waiting: 0, behind: false, more: false, running: false, askedRegistry: false, prepared: false, dropped: false };
     this.#targets.set(target, state);
-    const history = groupRows(this.#metrics.recentSamplesOfTarget(target, cursor + 1, this.#settings.trainWindow)).get(target) ?? [];
-    for (const row of history) state.rows.push(row, this.#settings.trainWindow);
     return state;
+  }
+
+  /**
+   * The cursor resumes after the target's last stored score, else before its first stored
+   * sample, so every stored sample not scored yet is walked (a back-fill, or samples stored
+   * before a restart); the recent history up to the cursor is read from the store. Runs in
+   * the target's queue before its first page; a failed read is tried again by the next page.
+   */
+  async #prepare(target: string, state: TargetState): Promise<void> {
+    if (this.#share && !this.#claimed.has(target)) {
+      if (!(await this.#share.claim(target))) throw new HeldElsewhere(`target ${target} is still scored by another replica`);
+      this.#claimed.add(target);
+    }
+    if (state.prepared) return;
+    const cursor = (await this.#metrics.lastScoreTs(target)) ?? ((await this.#metrics.firstSampleTs(target)) ?? Number.MAX_SAFE_INTEGER) - 1;
+    const history = groupRows(await this.#metrics.recentSamplesOfTarget(target, cursor + 1, this.#settings.trainWindow)).get(target) ?? [];
+    for (const row of history) state.rows.push(row, this.#settings.trainWindow);
+    state.cursor = cursor;
+    if (state.heard < cursor) state.heard = cursor;
+    state.prepared = true;
+  }
+
+  /**
+   * The live replicas changed: targets now another replica's stop here once their page in
+   * progress is done, and their claims are released so the new owner can take them (it
+   * resumes after the last stored score). Targets this replica gains are taken up as their
+   * next samples arrive.
+   */
+  #rebalance(): void {
+    for (const [target, state] of this.#targets) {
+      if (this.#share!.mine(target)) continue;
+      state.dropped = true;
+      this.#targets.delete(target);
+      this.#live.delete(target);
+      this.#behind.delete(target);
+      this.#waiting -= state.waiting;
+      state.waiting = 0;
+      void state.queue.then(async () => {
+        if (!this.#claimed.delete(target)) return;
+        // A target that came back meanwhile keeps its claim.
+        if (this.#targets.has(target)) return void this.#claimed.add(target);
+        await this.#share!.release(target).catch((error: unknown) => this.#ctx.log.warn({ err: error, target }, 'anomaly target: its claim could not be released; it goes with the session'));
+      });
+    }
+    this.#pump();
   }
 
   /** Puts a target with waiting rows in the live or the back-fill set (live when less than a page waits). */
   #schedule(target: string, state: TargetState): void {
+    if (state.dropped) return;
     if (state.running || (!state.more && state.heard <= state.cursor)) return;
     if (state.behind || state.waiting > SCORING_PAGE_ROWS) {
       state.behind = true;
@@ -443,7 +514,9 @@ export class AnomalyService {
     this.#running++;
     if (backfill) this.#backfillRunning++;
     void this.#enqueue(state, async () => {
-      const page = this.#metrics.samplesAfter(target, state.cursor, SCORING_PAGE_ROWS);
+      if (state.dropped) return;
+      await this.#prepare(target, state);
+      const page = await this.#metrics.samplesAfter(target, state.cursor, SCORING_PAGE_ROWS);
       const rows = this.#rowsOf(page);
       const consumed = page.complete ? state.waiting : Math.min(state.waiting, rows.length);
       state.waiting -= consumed;
@@ -459,13 +532,29 @@ export class AnomalyService {
       } finally {
         this.#held -= rows.length;
       }
-    }).finally(() => {
-      state.running = false;
-      this.#running--;
-      if (backfill) this.#backfillRunning--;
-      this.#schedule(target, state);
-      this.#pump();
-    });
+    })
+      .then(
+        () => false,
+        (error: unknown) => {
+          // The store could not be read (PostgreSQL away), or the previous owner still holds
+          // the target: the page is tried again shortly, not in a tight loop.
+          if (error instanceof HeldElsewhere) this.#ctx.log.debug({ target }, error.message);
+          else this.#ctx.log.error({ err: error, target }, 'anomaly scoring could not read its samples; trying again in a second');
+          return true;
+        },
+      )
+      .then((failed) => {
+        state.running = false;
+        this.#running--;
+        if (backfill) this.#backfillRunning--;
+        if (failed) {
+          setTimeout(() => {
+            this.#schedule(target, state);
+            this.#pump();
+          }, 1_000).unref();
+        } else this.#schedule(target, state);
+        this.#pump();
+      });
   }
 
   /** A page as rows: one per time, every series of the target that has a sample at it. */
@@ -554,7 +643,7 @@ export class AnomalyService {
       scores[i] = result.score;
       if (result.isAnomaly) await this.#raise(target, active, row, result, features.slice(i * width, (i + 1) * width), note);
     }
-    this.#metrics.setScores(target, times, scores);
+    await this.#metrics.setScores(target, times, scores);
     // One live event for the batch, its newest score: a back-fill would otherwise send (and
     // the stream log keep) an event per row. Every score is in the store; anomalies each
     // have their own event.
@@ -604,7 +693,7 @@ export class AnomalyService {
       }
       throw error;
     }
-    this.#metrics.setScores(target, [row.ts], [result.score]);
+    await this.#metrics.setScores(target, [row.ts], [result.score]);
     this.#ctx.events.publish({ type: 'anomaly_score', data: { ...result } });
     if (state.candidate) await this.#shadow(target, state, state.candidate, row, result);
     if (result.isAnomaly) await this.#raise(target, active, row, result, features, note);

@@ -15,10 +15,10 @@ describe('anomaly training progress and extreme training windows', () => {
   let step = 0;
 
   /** One collection round of two hosts: calm-1 at ~40 % CPU, hot-1 saturated at ~100 %. */
-  function ingest(rounds: number): void {
+  async function ingest(rounds: number): Promise<void> {
     for (let i = 0; i < rounds; i++, step++) {
       const ts = T0 + step * STEP;
-      server.app.metrics.ingest([
+      await server.app.metrics.ingest([
         { name: 'node_cpu_utilisation_ratio', labels: { host: 'calm-1' }, samples: [[ts, 0.4 + 0.05 * (random.next() - 0.5)]] },
         { name: 'node_memory_utilisation_ratio', labels: { host: 'calm-1' }, samples: [[ts, 0.5 + 0.02 * (random.next() - 0.5)]] },
         { name: 'node_cpu_utilisation_ratio', labels: { host: 'hot-1' }, samples: [[ts, 0.97 + 0.03 * random.next()]] },
@@ -38,7 +38,7 @@ describe('anomaly training progress and extreme training windows', () => {
   afterAll(() => server?.close());
 
   it('reports learning progress with the time the first model is expected', async () => {
-    ingest(15);
+    await ingest(15);
     await server.app.anomaly.idle();
     const [calm, hot] = await training();
     expect(calm).toMatchObject({
@@ -50,7 +50,7 @@ describe('anomaly training progress and extreme training windows', () => {
   });
 
   it('says when a model is ready, and flags one trained on a saturated window', async () => {
-    ingest(REQUIRED - 15 + 2);
+    await ingest(REQUIRED - 15 + 2);
     await server.app.anomaly.idle();
     const [calm, hot] = await training();
     expect(calm).toMatchObject({ state: 'ready', readyAt: null, activeModelVersion: 1, trainedRows: REQUIRED, extremeWindow: [] });

@@ -27,11 +27,11 @@ export class LiveInventory {
     this.#now = now;
   }
 
-  index(): InventoryIndex {
+  async index(): Promise<InventoryIndex> {
     const now = this.#now();
-    const grown = this.#metrics.store.seriesById(this.#maxSeriesId + 1) !== undefined;
+    const grown = (await this.#metrics.storage.seriesById(this.#maxSeriesId + 1)) !== undefined;
     if (this.#index && !grown && now - this.#builtAt < MAX_AGE_MS) return this.#index;
-    const series = this.#metrics.findSeries();
+    const series = await this.#metrics.findSeries();
     const targets = new Map<string, InventoryTarget>();
     const metrics = new Set<string>();
     let maxId = 0;
@@ -48,7 +48,7 @@ export class LiveInventory {
   }
 
   /** The label a target is named by ("host", "instance"), for selectors and silences. */
-  labelOf(target: string): string {
-    return this.index().inventory.targets.find((t) => t.name === target)?.label ?? 'host';
+  async labelOf(target: string): Promise<string> {
+    return (await this.index()).inventory.targets.find((t) => t.name === target)?.label ?? 'host';
   }
 }

@@ -64,13 +64,13 @@ export class ChatService {
     this.#deps = deps;
   }
 
-  parse(text: string, utcOffsetMinutes?: number): ParseResult {
+  async parse(text: string, utcOffsetMinutes?: number): Promise<ParseResult> {
     const ref = { now: this.#deps.now(), ...(utcOffsetMinutes !== undefined ? { utcOffsetMinutes } : {}) };
-    return parseCommand(text, this.#deps.inventory.index(), ref);
+    return parseCommand(text, await this.#deps.inventory.index(), ref);
   }
 
   async handle(user: ChatUser, input: ChatInput): Promise<ChatCard> {
-    const parsed = this.parse(input.text, input.utcOffsetMinutes);
+    const parsed = await this.parse(input.text, input.utcOffsetMinutes);
     if (input.confirm !== undefined) return this.confirm(user, input.confirm, { text: input.text, command: parsed });
     if (parsed.intent === 'unknown') {
       const card = errorCard('unknown', 'E_BAD_REQUEST', parsed.preview, parsed.alternatives);

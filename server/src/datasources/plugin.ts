@@ -61,7 +61,7 @@ function buildDatasources(ctx: ServerContext, settings: DatasourceSettingsInput 
   const budget = new QueryBudget({ max: merged.queriesPerMinute, windowMs: 60_000, sql: ctx.sql, now: ctx.now, onSyncError: (error) => ctx.log.warn({ err: error }, 'datasource query budget: the shared counters could not be written') });
   const store = new WatchStore(ctx.sql);
   // Each watch is scored by one live replica (on SQLite, this process): see WatchRunner.
-  const claims = createWorkClaims(ctx.sql, { name: 'anomaly-watches', timeoutMs: Math.max(5_000, merged.watches.syncMs), log: ctx.log });
+  const claims = createWorkClaims(ctx.sql, { name: 'anomaly-watches', timeoutMs: Math.max(5_000, merged.watches.syncMs), log: ctx.log, replicaId: ctx.replicaId });
   const runner = new WatchRunner(ctx, proxy, store, merged.watches, claims);
   const watches = new WatchService({ ctx, store, runner, datasources: service, proxy });
   return { service, proxy, budget, watches, runner, settings: merged, now: ctx.now, isLeader: () => ctx.leadership.isLeader };

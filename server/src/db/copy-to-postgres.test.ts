@@ -40,7 +40,7 @@ describe.skipIf(unavailable !== undefined)('smartcloudops migrate --from sqlite:
     const session = (await old.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: TEST_ADMIN_PASSWORD } })).json() as { refreshToken: string };
     await old.injectAs('admin', { method: 'POST', url: '/api/v1/admin/signing-keys/rotate', payload: {} });
     await old.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'ghost', password: 'wrong-password' } });
-    old.app.metrics.ingest([{ name: 'node_load1', labels: { host: 'h' }, samples: [[Date.now(), 1]] }]);
+    await old.app.metrics.ingest([{ name: 'node_load1', labels: { host: 'h' }, samples: [[Date.now(), 1]] }]);
     const apiKey = (await old.injectAs('admin', { method: 'POST', url: '/api/v1/api-keys', payload: { name: 'ci', role: 'operator' } })).json() as { secret: string; key: { id: number } };
     const revokedKey = (await old.injectAs('admin', { method: 'POST', url: '/api/v1/api-keys', payload: { name: 'old' } })).json() as { secret: string; key: { id: number } };
     await old.injectAs('admin', { method: 'DELETE', url: `/api/v1/api-keys/${revokedKey.key.id}` });

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { parsePostgresUrl } from './database-url.ts';
 import { migratePostgres } from './sql/migrate.ts';
 import { openSqlDatabase } from './sql/open.ts';
+import { copyMetricDerived } from './copy-metrics-derived.ts';
 
 /**
  * The tables on the shared query layer so far, copied by `smartcloudops migrate`, each with
@@ -44,6 +45,16 @@ export const CONVERTED_TABLES = [
   { table: 'incident_timeline', key: 'id', identity: true },
   { table: 'note_revisions', key: 'id', identity: true },
   { table: 'incident_source_queries', key: 'id', identity: true },
+  // The embedded metrics store: chunks copy byte for byte (one format on both databases).
+  { table: 'metric_series', key: 'id', identity: true },
+  { table: 'metric_export_state', key: 'id', identity: false, seeded: 'id = 1' },
+  { table: 'metric_chunks', key: 'id', identity: true },
+  { table: 'metric_head', key: 'series_id', identity: false },
+  // Minutes only: PostgreSQL stores an hour only once its minutes are gone (copied below, `copyHours`).
+  { table: 'metric_rollup_chunks', key: 'series_id', identity: false, sourceWhere: 'width = 60000' },
+  { table: 'metric_score_targets', key: 'id', identity: true },
+  { table: 'metric_score_chunks', key: 'id', identity: true },
+  { table: 'metric_score_head', key: 'series_id', identity: false },
 ] as const;
 
 export interface TableReport {
@@ -72,7 +83,7 @@ function checksum(rows: Row[], columns: string[], key: string): string {
   return hash.digest('hex');
 }
 
-const normalise = (value: unknown) => (typeof value === 'bigint' ? Number(value) : value === undefined ? null : value);
+const normalise = (value: unknown) => (typeof value === 'bigint' ? Number(value) : value === undefined ? null : value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex') : value);
 const compare = (x: unknown, y: unknown) => (typeof x === 'number' && typeof y === 'number' ? x - y : String(x) < String(y) ? -1 : String(x) > String(y) ? 1 : 0);
 
 /**
@@ -93,6 +104,10 @@ export async function copySqliteToPostgres(sqliteFile: string, postgresUrl: stri
     // Tables of later versions (008's counters and keys) may be absent from an older file: nothing to copy then.
     const missing = ['users', 'refresh_tokens'].filter((table) => !sourceTables.has(table));
     if (missing.length > 0) throw new MigrateError(`${sqliteFile} is not a SmartCloudOps database (no ${missing.join(', ')} table).`);
+    // Samples still in the row-per-sample tables of an old version are converted by the server at start-up, not here.
+    if (sourceTables.has('metric_samples') && source.prepare('SELECT 1 FROM metric_samples LIMIT 1').get() !== undefined) {
+      throw new MigrateError(`${sqliteFile} still holds metrics in the old row-per-sample form: start this version's server on it once (it converts them), then migrate.`);
+    }
     await migratePostgres(target);
     const client = await target.pool!.connect();
     try {
@@ -105,11 +120,13 @@ export async function copySqliteToPostgres(sqliteFile: string, postgresUrl: stri
         if (Number(present.rows[0]!.n) > 0) throw new MigrateError(`The PostgreSQL table ${table} already holds rows; migrate into an empty database.`);
         if (seeded) await client.query(`DELETE FROM ${table}`);
         const columns = (await client.query<{ column_name: string }>('SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position', [table])).rows.map((row) => row.column_name);
-        const rows = sourceTables.has(table) ? (source.prepare(`SELECT ${columns.join(', ')} FROM ${table}`).all() as Row[]) : [];
+        const sourceWhere = 'sourceWhere' in entry ? ` WHERE ${entry.sourceWhere}` : '';
+        const rows = sourceTables.has(table) ? (source.prepare(`SELECT ${columns.join(', ')} FROM ${table}${sourceWhere}`).all() as Row[]) : [];
         for (let start = 0; start < rows.length; start += 500) {
           const batch = rows.slice(start, start + 500);
           const values: unknown[] = [];
-          const tuples = batch.map((row) => `(${columns.map((column) => `$${values.push(normalise(row[column]))}`).join(', ')})`);
+          // Blobs go as they are (bytea); every other value as read.
+          const tuples = batch.map((row) => `(${columns.map((column) => `$${values.push(row[column] instanceof Uint8Array ? row[column] : normalise(row[column]))}`).join(', ')})`);
           await client.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`, values);
         }
         if (identity) await client.query(`SELECT setval(pg_get_serial_sequence('${table}', '${key}'), GREATEST((SELECT max(${key}) FROM ${table}), 1), (SELECT count(*) > 0 FROM ${table}))`);
@@ -121,6 +138,7 @@ export async function copySqliteToPostgres(sqliteFile: string, postgresUrl: stri
         }
         reports.push(report);
       }
+      if (sourceTables.has('metric_chunks')) reports.push(...(await copyMetricDerived(source, client)));
       await client.query('COMMIT');
       return reports;
     } catch (error) {

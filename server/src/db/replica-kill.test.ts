@@ -65,16 +65,24 @@ describe.skipIf(skip !== undefined)('a replica killed with SIGKILL during writes
     for (let i = 0; i < WATCHES; i++) expect((await post(a, '/anomaly/watches', { name: `kill-w${i}`, datasourceId: source.id, query: 'sco_kill_watch', stepSeconds: 60 })).status).toBe(201);
     const watches = async (server: ServerChild) => ((await (await fetch(`${server.url}/api/v1/anomaly/watches`, { headers: admin })).json()) as { watches: Array<{ state: string; scoredBy: string | null }> }).watches;
     // Both replicas are members and the watches are each scored by one of them.
-    await eventually(() => sessions(url, CLAIMS_APPLICATION_PREFIX), (rows) => rows.length === 2, 60_000);
+    // Each replica keeps claims sessions (watches, anomaly targets) under its one name.
+    const members = (rows: Array<{ name: string }>) => new Set(rows.map((row) => row.name));
+    await eventually(() => sessions(url, CLAIMS_APPLICATION_PREFIX), (rows) => members(rows).size === 2, 60_000);
     await eventually(() => watches(b), (list) => list.length === WATCHES && list.every((w) => w.state === 'running' && w.scoredBy !== null), 120_000);
 
-    // Writes to A, two at a time, until A stops answering: users, API keys and alerts.
-    const acked = { users: [] as string[], keys: [] as string[], alerts: [] as string[] };
+    // Writes to A, two at a time, until A stops answering: users, API keys, alerts and metric samples.
+    const acked = { users: [] as string[], keys: [] as string[], alerts: [] as string[], samples: [] as number[] };
+    const sampleT0 = Date.now() - 3_600_000;
     let killed = false;
     const writer = async (lane: number) => {
       for (let i = 0; ; i++) {
         try {
-          if (i % 3 === 0) {
+          if (i % 4 === 3) {
+            // Each lane writes its own times: a sample is acknowledged once the 200 is back.
+            const ts = sampleT0 + (i * 2 + lane) * 1000;
+            const response = await post(a, '/metrics/ingest', { series: [{ name: 'sco_crash_sample', labels: { host: 'crash-1' }, samples: [[ts, i]] }] });
+            if (response.status === 200) acked.samples.push(ts);
+          } else if (i % 3 === 0) {
             const username = `crash-${lane}-${i}`;
             const response = await post(a, '/users', { username, password: 'crash-test-password-1', role: 'viewer' });
             if (response.status === 201) acked.users.push(username);
@@ -93,13 +101,14 @@ describe.skipIf(skip !== undefined)('a replica killed with SIGKILL during writes
       }
     };
     const lanes = [writer(0), writer(1)];
-    await eventually(() => acked.users.length + acked.keys.length + acked.alerts.length, (n) => n >= 18, 120_000);
+    await eventually(() => acked.users.length + acked.keys.length + acked.alerts.length + acked.samples.length, (n) => n >= 24, 120_000);
     killed = true;
     await a.kill();
     await Promise.all(lanes);
     expect(acked.users.length).toBeGreaterThan(0);
     expect(acked.keys.length).toBeGreaterThan(0);
     expect(acked.alerts.length).toBeGreaterThan(0);
+    expect(acked.samples.length).toBeGreaterThan(0);
 
     // Every acknowledged write is on B.
     const users = (await (await fetch(`${b.url}/api/v1/users`, { headers: admin })).json()) as { users: Array<{ username: string }> };
@@ -110,10 +119,14 @@ describe.skipIf(skip !== undefined)('a replica killed with SIGKILL during writes
     const alertnames = new Set(alerts.items.map((alert) => alert.labels.alertname));
     expect(acked.alerts.filter((name) => !alertnames.has(name))).toEqual([]);
     expect(alerts.items.every((alert) => alert.incidentId !== null)).toBe(true);
+    // Metric samples are in the cluster's store: B's range query has every one A acknowledged.
+    const range = (await (await fetch(`${b.url}/api/v1/metrics/query_range?match=sco_crash_sample&from=${sampleT0}&to=${Date.now()}&maxPoints=5000`, { headers: admin })).json()) as { series: Array<{ timestamps: number[] }> };
+    const stored = new Set(range.series.flatMap((series) => series.timestamps));
+    expect(acked.samples.filter((ts) => !stored.has(ts))).toEqual([]);
 
     // B keeps serving, is the one member left, leads the scheduled work, and scores every watch.
     expect((await fetch(`${b.url}/ready`)).status).toBe(200);
-    const [member] = await eventually(() => sessions(url, CLAIMS_APPLICATION_PREFIX), (rows) => rows.length === 1, 60_000);
+    const [member] = await eventually(() => sessions(url, CLAIMS_APPLICATION_PREFIX), (rows) => members(rows).size === 1, 60_000);
     const survivor = member!.name.slice(CLAIMS_APPLICATION_PREFIX.length);
     await eventually(() => sessions(url, LEADER_APPLICATION_NAME), (rows) => rows.length === 1 && rows[0]!.holds, 60_000);
     await eventually(() => watches(b), (list) => list.length === WATCHES && list.every((w) => w.state === 'running' && w.scoredBy === survivor), 120_000);

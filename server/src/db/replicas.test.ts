@@ -152,15 +152,92 @@ describe.skipIf(unavailable !== undefined)('two replicas on one PostgreSQL', () 
     expect(incident.incident).toMatchObject({ status: 'open', firingCount: 1 });
   }, 180_000);
 
+  it('metric samples ingested on replica A are series, points and latest values on B; B drops its cached answer when A writes into it', async () => {
+    const { a, b } = await replicas();
+    const now = Date.now();
+    const ingest = async (server: TestServer, samples: Array<[number, number]>) => {
+      const response = await server.injectAs('admin', { method: 'POST', url: '/api/v1/metrics/ingest', payload: { series: [{ name: 'node_load1', labels: { host: 'shared-1' }, samples }] } });
+      expect(response.statusCode).toBe(200);
+    };
+    await ingest(a, Array.from({ length: 200 }, (_, i): [number, number] => [now - (200 - i) * 10_000, i]));
+    const range = async (server: TestServer) => {
+      const response = await server.injectAs('viewer', { method: 'GET', url: `/api/v1/metrics/query_range?match=node_load1&from=${now - 3_600_000}&to=${now}&maxPoints=5000` });
+      return { cache: response.headers['x-cache'], series: (response.json() as { series: Array<{ labels: Record<string, string>; values: number[] }> }).series };
+    };
+    const first = await range(b);
+    expect(first.series).toHaveLength(1);
+    expect(first.series[0]!.values).toEqual(Array.from({ length: 200 }, (_, i) => i));
+    expect((await range(b)).cache).toBe('hit');
+    const latest = (await b.injectAs('viewer', { method: 'GET', url: '/api/v1/metrics/latest?match=node_load1' })).json() as { series: Array<{ value: number }> };
+    expect(latest.series.map((s) => s.value)).toEqual([199]);
+    // A sample A writes into the cached range reaches B's cache through the shared event log.
+    await ingest(a, [[now - 5_000, 1000]]);
+    const after = await eventually(() => range(b), (answer) => answer.series[0]!.values.at(-1) === 1000, 60_000);
+    expect(after.series[0]!.values).toHaveLength(201);
+    // And a sample written on B is one more point of the same series on A.
+    await ingest(b, [[now - 1_000, 2000]]);
+    expect((await range(a)).series[0]!.values.slice(-2)).toEqual([1000, 2000]);
+  }, 180_000);
+
+  it('shares the anomaly targets of the embedded store out between the replicas, and moves a leaving replica\'s targets', async () => {
+    const anomaly = { minTrainRows: 20, retrainIntervalMs: 0, workers: 1, forest: { trees: 10, sampleSize: 16, seed: 1 } };
+    const { a, b } = await replicas({ anomaly });
+    const targets = Array.from({ length: 8 }, (_, i) => `share-${i}`);
+    const now = Date.now();
+    let row = 0;
+    const rounds = async (count: number) => {
+      for (let k = 0; k < count; k++, row++) {
+        // Each round through either replica: who stores a sample does not decide who scores it.
+        const server = row % 2 === 0 ? a : b;
+        const series = targets.map((host, i) => ({ name: 'node_load1', labels: { host }, samples: [[now - 3_600_000 + row * 10_000, 1 + ((row * 7 + i) % 5) / 10]] }));
+        expect((await server.injectAs('admin', { method: 'POST', url: '/api/v1/metrics/ingest', payload: { series } })).statusCode).toBe(200);
+      }
+    };
+    const scoredBy = (server: TestServer) => new Set(server.app.anomaly.status().targets.map((t) => t.target));
+    await rounds(30);
+    // Both replicas see each other, then every target is followed by exactly one of them.
+    await eventually(
+      async () => {
+        await rounds(1);
+        return [scoredBy(a), scoredBy(b)];
+      },
+      ([onA, onB]) => onA!.size > 0 && onB!.size > 0 && onA!.size + onB!.size === targets.length && [...onA!].every((t) => !onB!.has(t)),
+      120_000,
+    );
+    // Every target has scores, whichever replica scored it.
+    await eventually(async () => Promise.all(targets.map(async (t) => (await b.app.metrics.storage.readScores(t, 0, Number.MAX_SAFE_INTEGER)).length)), (counts) => counts.every((n) => n > 0), 120_000);
+    // A leaves: B takes its targets over, resuming after their last stored scores.
+    const fromA = [...scoredBy(a)];
+    await a.close();
+    servers.splice(servers.indexOf(a), 1);
+    const lastScored = async (t: string) => {
+      const scores = await b.app.metrics.storage.readScores(t, 0, Number.MAX_SAFE_INTEGER);
+      return scores.length > 0 ? scores.ts[scores.length - 1]! : 0;
+    };
+    const before = await Promise.all(fromA.map(lastScored));
+    await eventually(
+      async () => {
+        row++;
+        const series = targets.map((host) => ({ name: 'node_load1', labels: { host }, samples: [[now - 3_600_000 + row * 10_000, 1.2]] }));
+        await b.injectAs('admin', { method: 'POST', url: '/api/v1/metrics/ingest', payload: { series } });
+        await b.app.anomaly.idle();
+        return Promise.all(fromA.map(lastScored));
+      },
+      (after) => after.every((ts, i) => ts > before[i]!),
+      120_000,
+    );
+    expect(scoredBy(b)).toEqual(new Set(targets));
+  }, 300_000);
+
   it('a client moving from replica A to replica B resumes by event id without gap or duplicate', async () => {
     const { a, b } = await replicas();
     const onA = await openStream(a);
-    for (const value of [1, 2, 3]) a.app.metrics.ingest([{ name: 'node_load1', labels: { host: 'h' }, samples: [[T0 + value * 1000, value]] }]);
+    for (const value of [1, 2, 3]) await a.app.metrics.ingest([{ name: 'node_load1', labels: { host: 'h' }, samples: [[T0 + value * 1000, value]] }]);
     await eventually(() => sampleValues(onA.received), (values) => values.length === 3, 60_000);
     onA.close();
     const lastSeen = onA.received.at(-1)!.id;
     // Published on both replicas while the client is away.
-    for (const value of [4, 5, 6, 7]) (value % 2 === 0 ? b : a).app.metrics.ingest([{ name: 'node_load1', labels: { host: 'h' }, samples: [[T0 + value * 1000, value]] }]);
+    for (const value of [4, 5, 6, 7]) await (value % 2 === 0 ? b : a).app.metrics.ingest([{ name: 'node_load1', labels: { host: 'h' }, samples: [[T0 + value * 1000, value]] }]);
     const onB = await openStream(b, lastSeen);
     try {
       const values = await eventually(() => sampleValues(onB.received), (got) => got.length >= 4, 60_000);
@@ -170,7 +247,7 @@ describe.skipIf(unavailable !== undefined)('two replicas on one PostgreSQL', () 
       expect(new Set(ids).size).toBe(ids.length);
       expect(ids).toEqual([...ids].sort((x, y) => x - y));
       // Live after the replay, still on B: an event from A.
-      a.app.metrics.ingest([{ name: 'node_load1', labels: { host: 'h' }, samples: [[T0 + 8000, 8]] }]);
+      await a.app.metrics.ingest([{ name: 'node_load1', labels: { host: 'h' }, samples: [[T0 + 8000, 8]] }]);
       expect(await eventually(() => sampleValues(onB.received), (got) => got.includes(8), 60_000)).toHaveLength(5);
     } finally {
       onB.close();
@@ -289,7 +366,7 @@ describe.skipIf(unavailable !== undefined)('two replicas on one PostgreSQL', () 
       expect((await b.injectAs('admin', { method: 'POST', url: '/api/v1/alert-rules', payload })).statusCode).toBe(409);
       // The same series on both replicas' metrics stores: without leadership each would fire it,
       // and the shared webhook would hear it twice.
-      for (const server of [a, b]) server.app.metrics.ingest([{ name: 'node_load1', labels: { host: 'db-1' }, samples: [[Date.now(), 9]] }]);
+      for (const server of [a, b]) await server.app.metrics.ingest([{ name: 'node_load1', labels: { host: 'db-1' }, samples: [[Date.now(), 9]] }]);
       const lastEvaluated = async (server: TestServer) => ((await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alert-rules/${ruleId}` })).json() as { lastEvaluatedAt: number | null }).lastEvaluatedAt;
       await eventually(() => received, (got) => got.length >= 1, 60_000);
       const [leader, follower] = a.app.ctx.leadership.isLeader ? [a, b] : [b, a];

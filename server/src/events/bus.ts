@@ -21,4 +21,19 @@ export class EventBus {
     this.#emitter.on('event', listener);
     return () => this.#emitter.off('event', listener);
   }
+
+  /**
+   * An event another replica published, as the shared event log reads it (PostgreSQL):
+   * told to `subscribeRemote` listeners only, never to `subscribe` ones, so nothing
+   * re-publishes it (the log would store it again).
+   */
+  publishRemote(event: StreamEvent): void {
+    this.#emitter.emit('remote', event);
+  }
+
+  /** Events other replicas published (none on a single server): what keeps this replica's caches and work in step. */
+  subscribeRemote(listener: (event: StreamEvent) => void): () => void {
+    this.#emitter.on('remote', listener);
+    return () => this.#emitter.off('remote', listener);
+  }
 }

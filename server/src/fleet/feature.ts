@@ -20,7 +20,7 @@ export function createFleetFeature(ctx: ServerContext, deps: { sources: FleetSou
       return buildFleetHealth({
         now,
         staleAfterMs,
-        series: deps.sources.series(),
+        series: await deps.sources.series(),
         watches,
         alerts: await deps.sources.alerts(now - RESOLVED_ALERTS_KEPT_MS),
       });

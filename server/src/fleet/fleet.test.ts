@@ -26,7 +26,7 @@ describe('GET /api/v1/fleet/health', () => {
     const clock = manualClock();
     server = await startTestServer({ now: clock.now, alerts: { sweepIntervalMs: 0, ruleIntervalMs: 0 } });
     const t0 = clock.now();
-    server.app.metrics.ingest([
+    await server.app.metrics.ingest([
       { name: 'app_requests_total', labels: { host: 'web-1' }, samples: [[t0, 10]] },
       { name: 'app_requests_total', labels: { host: 'web-2' }, samples: [[t0, 12]] },
       // Silent for 20 minutes.

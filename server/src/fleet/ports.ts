@@ -31,7 +31,8 @@ export interface InventoryAlert {
  * sources), and the unresolved alerts plus those resolved since a time (alerts).
  */
 export interface FleetSources {
-  series(): readonly InventorySeries[];
+  /** Async: on PostgreSQL the metrics store is the cluster's. */
+  series(): Promise<readonly InventorySeries[]>;
   /** Async: the watch definitions are read from the shared query layer. */
   watches(): Promise<readonly InventoryWatch[]>;
   /** Async: alerts are read from the shared query layer. */

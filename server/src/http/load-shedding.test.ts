@@ -49,7 +49,7 @@ describe('bounded queues and load shedding', () => {
     await server.app.anomaly.idle();
     expect(server.app.anomaly.backlog).toMatchObject({ waiting: 0, held: 0 });
     // Every accepted time is scored but those the first model was trained on.
-    expect(server.app.metrics.store.readScores('shed-1', 0, Number.MAX_SAFE_INTEGER).length).toBe(accepted - MIN_TRAIN_ROWS);
+    expect((await server.app.metrics.storage.readScores('shed-1', 0, Number.MAX_SAFE_INTEGER)).length).toBe(accepted - MIN_TRAIN_ROWS);
     expect((await ingest()).statusCode).toBe(200);
   }, 300_000);
 });

@@ -64,7 +64,7 @@ describe.each(testDatabases())('incidents on $name', (database) => {
     };
 
     const t0 = clock.now();
-    server.app.metrics.ingest([{ name: 'node_cpu_usage_ratio', labels: { target: 'web-1' }, samples: [[t0 - 60_000, 0.4], [t0 - 30_000, 0.95], [t0, 0.97]] }]);
+    await server.app.metrics.ingest([{ name: 'node_cpu_usage_ratio', labels: { target: 'web-1' }, samples: [[t0 - 60_000, 0.4], [t0 - 30_000, 0.95], [t0, 0.97]] }]);
     const [cpu] = await ingest(firing({ alertname: 'HighCpu', target: 'web-1' }, { severity: 'warning', annotations: { summary: 'CPU above 90%', runbook_url: 'https://runbooks/cpu' } }));
     const incidentId = cpu!.incidentId!;
     clock.advance(1000);

@@ -9,13 +9,13 @@ const MAX_SERIES_PER_SELECTOR = 20;
  * its window, for the postmortem table and offline review. A selector the store cannot
  * answer is left out rather than failing the export.
  */
-export function summariseMetrics(metrics: MetricsQuery | undefined, selectors: readonly string[], from: number, to: number): MetricSummary[] {
+export async function summariseMetrics(metrics: MetricsQuery | undefined, selectors: readonly string[], from: number, to: number): Promise<MetricSummary[]> {
   if (!metrics) return [];
   const summaries: MetricSummary[] = [];
   for (const selector of selectors) {
     let series;
     try {
-      series = metrics.query(selector, from, to);
+      series = await metrics.query(selector, from, to);
     } catch {
       continue;
     }

@@ -246,7 +246,7 @@ export class IncidentService {
       timeline,
       noteRevisions: await this.#deps.timeline.revisionsOf(id),
       silences: await this.#deps.silences.byIds([...silenceIds], now),
-      metricsWindow: { from, to, selectors, series: summariseMetrics(this.#deps.metrics, selectors, from, to) },
+      metricsWindow: { from, to, selectors, series: await summariseMetrics(this.#deps.metrics, selectors, from, to) },
       sourceQueries: await this.#deps.sourceQueries.of(id),
     };
   }

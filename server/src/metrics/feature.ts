@@ -14,7 +14,7 @@ export interface MetricsDeps {
 
 /** The metrics feature: the sample store, its API under /metrics and its background jobs while the server runs. */
 export function createMetricsFeature(ctx: ServerContext, deps: MetricsDeps = {}): Feature<MetricsService> {
-  const metrics = new MetricsService({ db: ctx.db, events: ctx.events, now: ctx.now, ...(deps.registry ? { registry: deps.registry } : {}) });
+  const metrics = new MetricsService({ db: ctx.db, sql: ctx.sql, events: ctx.events, now: ctx.now, ...(deps.registry ? { registry: deps.registry } : {}) });
   return {
     service: metrics,
     plugin: async (app) => {
@@ -23,7 +23,10 @@ export function createMetricsFeature(ctx: ServerContext, deps: MetricsDeps = {})
       app.addHook('onReady', async () => {
         stopJobs = startMetricsJobs(metrics, { collectIntervalSeconds: ctx.config.collectIntervalSeconds, scrapeTargets: deps.scrapeTargets ?? [], log: ctx.log });
       });
-      app.addHook('onClose', async () => stopJobs?.());
+      app.addHook('onClose', async () => {
+        stopJobs?.();
+        metrics.close();
+      });
     },
   };
 }

@@ -28,13 +28,13 @@ export function startMetricsJobs(metrics: MetricsService, { collectIntervalSecon
     hostReader = reader;
     tasks.push(runPeriodically('host-collector', intervalMs, async (signal) => {
       const batches = await reader.read();
-      if (!signal.aborted) metrics.ingest(batches);
+      if (!signal.aborted) await metrics.ingest(batches);
     }, log));
     for (const target of scrapeTargets) {
       tasks.push(runPeriodically(`scrape ${target}`, intervalMs, async (signal) => {
         const result = await scrapeTarget(target);
         if (result.error) log.warn({ target }, result.error);
-        if (!signal.aborted) metrics.ingest(result.batches);
+        if (!signal.aborted) await metrics.ingest(result.batches);
       }, log));
     }
   }

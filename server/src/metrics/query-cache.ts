@@ -52,6 +52,9 @@ export class QueryCache {
   #misses = 0;
   #invalidations = 0;
   #points = 0;
+  /** Invalidations per series and clears so far: an answer read before one of them is stale. */
+  readonly #epochs = new Map<number, number>();
+  #clears = 0;
 
   constructor(options: QueryCacheOptions = {}) {
     this.#lru = new LRUCache<string, Entry>({
@@ -82,7 +85,17 @@ export class QueryCache {
     return undefined;
   }
 
-  set(key: string, seriesId: number, coverFrom: number, coverTo: number, points: SeriesColumns): void {
+  /**
+   * Taken before an answer is read from the store: `set` keeps the answer only if no
+   * invalidation of its series (or clear) came in while it was read. On PostgreSQL the
+   * read is asynchronous and another replica's samples may arrive meanwhile.
+   */
+  stamp(seriesId: number): string {
+    return `${this.#clears}:${this.#epochs.get(seriesId) ?? 0}`;
+  }
+
+  set(key: string, seriesId: number, coverFrom: number, coverTo: number, points: SeriesColumns, stamp?: string): void {
+    if (stamp !== undefined && stamp !== this.stamp(seriesId)) return;
     const entry = { seriesId, coverFrom, coverTo, points };
     // An answer larger than the whole cache is not kept (lru-cache would refuse it anyway).
     if (bytesOf(key, entry) > this.#lru.maxSize) return;
@@ -95,6 +108,7 @@ export class QueryCache {
 
   /** New samples of `seriesId` between `from` and `to` (ms): drop the answers they change. */
   invalidate(seriesId: number, from: number, to: number): void {
+    this.#epochs.set(seriesId, (this.#epochs.get(seriesId) ?? 0) + 1);
     const keys = this.#keysBySeries.get(seriesId);
     if (!keys) return;
     for (const key of [...keys]) {
@@ -108,6 +122,8 @@ export class QueryCache {
 
   /** Drops every answer (after retention deleted data, which any of them may show). */
   clear(): void {
+    this.#clears++;
+    this.#epochs.clear();
     this.#lru.clear();
     this.#keysBySeries.clear();
   }

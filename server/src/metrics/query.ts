@@ -1,4 +1,5 @@
 import type { Labels } from '../../../shared/api/alerts.ts';
+import type { Columns } from './chunk-table.ts';
 
 /** One series and its samples in a window, as rules read them. */
 export interface SeriesSamples {
@@ -10,23 +11,27 @@ export interface SeriesSamples {
 
 /** What the rule evaluator needs from a metrics store; nothing more. */
 export interface MetricsQuery {
-  query(selector: string, from: number, to: number): SeriesSamples[];
+  query(selector: string, from: number, to: number): Promise<SeriesSamples[]>;
 }
 
 /** The part of the metrics service a rule reads: series by selector and their raw samples. */
 export interface MetricsReader {
-  findSeries(selector: string): Array<{ id: number; name: string; labels: Labels }>;
-  store: { readRaw(seriesId: number, from: number, to: number): Array<[number, number]> };
+  findSeries(selector: string): Promise<Array<{ id: number; name: string; labels: Labels }>>;
+  storage: { readColumns(seriesId: number, from: number, to: number): Promise<Columns> };
 }
 
 export function metricsQueryOf(metrics: MetricsReader): MetricsQuery {
   return {
-    query(selector, from, to) {
-      return metrics.findSeries(selector).map((series) => ({
-        name: series.name,
-        labels: series.labels,
-        samples: metrics.store.readRaw(series.id, from, to + 1),
-      }));
+    async query(selector, from, to) {
+      const found = await metrics.findSeries(selector);
+      return Promise.all(
+        found.map(async (series) => {
+          const c = await metrics.storage.readColumns(series.id, from, to + 1);
+          const samples = new Array<[number, number]>(c.length);
+          for (let i = 0; i < c.length; i++) samples[i] = [c.ts[i]!, c.values[i]!];
+          return { name: series.name, labels: series.labels, samples };
+        }),
+      );
     },
   };
 }

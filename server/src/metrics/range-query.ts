@@ -1,7 +1,8 @@
 import { lttbIndices } from '../../../shared/metrics/lttb.ts';
 import type { Columns } from './chunk-table.ts';
 import { floorTo, type RollupColumns } from './rollups.ts';
-import { RESOLUTION_MS, type MetricsStore, type Resolution } from './store.ts';
+import { RESOLUTION_MS, type Resolution } from './store.ts';
+import type { MetricsStorage } from './storage.ts';
 import type { RetentionPolicy } from './retention.ts';
 
 export const AGGREGATIONS = ['avg', 'min', 'max', 'sum', 'count', 'last'] as const;
@@ -51,26 +52,29 @@ export function chooseResolution(request: RangeRequest, retention: RetentionPoli
 
 /**
  * One series' answer. Raw samples are decoded into a scratch buffer reused by every call
- * (the query never yields between decoding and bucketing), and steps are aggregated
- * straight into the answer's columns: no per-sample objects, one allocation per column.
+ * and steps are aggregated straight into the answer's columns: no per-sample objects, one
+ * allocation per column. The scratch is taken for the time of the read and bucketing (a
+ * query running meanwhile, on PostgreSQL's asynchronous reads, decodes into its own).
  */
-export function queryRange(store: MetricsStore, seriesId: number, request: RangeRequest, resolution: Resolution): SeriesColumns {
+export async function queryRange(store: MetricsStorage, seriesId: number, request: RangeRequest, resolution: Resolution): Promise<SeriesColumns> {
   const { from, to, step, agg } = request;
   let out: Columns;
   if (resolution === 'raw') {
-    const raw = store.readColumnsInto(seriesId, from, to + 1, scratch);
-    scratch = raw;
+    const mine = scratch ?? { ts: new Float64Array(8640), values: new Float64Array(8640), length: 0 };
+    scratch = undefined;
+    const raw = await store.readColumnsInto(seriesId, from, to + 1, mine);
     out = step ? bucketRaw(raw, step, agg) : copyRaw(raw, agg);
+    scratch = raw;
   } else {
     const width = RESOLUTION_MS[resolution];
-    const rows = store.readRollupColumns(resolution, seriesId, floorTo(from, width), to + 1);
+    const rows = await store.readRollupColumns(resolution, seriesId, floorTo(from, width), to + 1);
     out = bucketRollups(rows, step && step > width ? step : width, agg);
   }
   return { resolution, ...downsample(out, request.maxPoints) };
 }
 
-/** Decoded raw samples of the query running now; grows to the largest range read, never shrinks below it. */
-let scratch: Columns = { ts: new Float64Array(8640), values: new Float64Array(8640), length: 0 };
+/** Decoded raw samples of the last query (free while none runs); grows to the largest range read, never shrinks below it. */
+let scratch: Columns | undefined = { ts: new Float64Array(8640), values: new Float64Array(8640), length: 0 };
 
 function columns(n: number): Columns {
   return { ts: new Float64Array(n), values: new Float64Array(n), length: 0 };

@@ -21,22 +21,33 @@ const DEFAULT_MAX_POINTS = 2000;
 const DEFAULT_EXPORT_LIMIT = 50_000;
 
 export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (app, { metrics, now }) => {
-  const select = (match: string | undefined): SeriesRef[] => {
+  const select = async (match: string | undefined): Promise<SeriesRef[]> => {
     try {
-      return metrics.findSeries(match);
+      return await metrics.findSeries(match);
     } catch (error) {
       if (error instanceof SelectorError) throw new AppError('E_VALIDATION', `Invalid selector: ${error.message}`, { match });
       throw error;
     }
   };
 
+  // A cursor this store never handed out comes from another server or a wiped data folder:
+  // the client must start over rather than wait forever for samples that will not come.
+  const refuseCursorAhead = async (after: number, given: string | undefined) => {
+    const last = await metrics.storage.lastSeq();
+    if (after > last) throw new AppError('E_CONFLICT', 'This cursor is ahead of the server\'s data; sync again from the beginning.', { cursor: given, last: String(last) });
+  };
+  const seriesOf = async (ids: readonly number[]) => {
+    const found = await Promise.all([...new Set(ids)].map((id) => metrics.storage.seriesById(id)));
+    return found.filter((s) => s !== undefined);
+  };
+
   registerRoutes(app, routes, {
-    series: async (request) => ({ series: select(request.query.match) }),
+    series: async (request) => ({ series: await select(request.query.match) }),
 
     range: async (request, reply) => {
       const { match, from, to, step, agg = 'avg', maxPoints = DEFAULT_MAX_POINTS } = request.query;
       if (to < from) throw new AppError('E_VALIDATION', '`to` must not be before `from`.', { from, to });
-      const series = select(match);
+      const series = await select(match);
       if (series.length > MAX_SERIES_PER_QUERY) {
         throw new AppError('E_VALIDATION', `The selector matches ${series.length} series; narrow it to ${MAX_SERIES_PER_QUERY} or fewer.`, { match });
       }
@@ -51,25 +62,25 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
     // The overview's first paint in one round trip: the series list and the featured windows.
     overview: async (request) => {
       const { minutes = 15, maxPoints = 300, featured = 6 } = request.query;
-      const series = select(undefined);
+      const series = await select(undefined);
       const to = now();
       const from = to - minutes * 60_000;
       const windows = [];
       for (const one of featuredSeries(series, featured)) {
         const match = buildSelector(one.name, one.labels);
-        windows.push({ match, series: (await metrics.queryRangeYielding(select(match), { from, to, agg: 'avg', maxPoints })).map((s) => ({ id: s.id, name: s.name, labels: s.labels, ...pointsOf(s) })) });
+        windows.push({ match, series: (await metrics.queryRangeYielding(await select(match), { from, to, agg: 'avg', maxPoints })).map((s) => ({ id: s.id, name: s.name, labels: s.labels, ...pointsOf(s) })) });
       }
       return { series, from, to, windows };
     },
 
     latest: async (request) => ({
-      series: metrics.latest(select(request.query.match)).map((s) => ({ id: s.id, name: s.name, labels: s.labels, ts: s.latest?.ts ?? null, value: s.latest?.value ?? null })),
+      series: (await metrics.latest(await select(request.query.match))).map((s) => ({ id: s.id, name: s.name, labels: s.labels, ts: s.latest?.ts ?? null, value: s.latest?.value ?? null })),
     }),
 
     // A full scoring backlog sheds this route with 503 + Retry-After before the body is read (http/load-shedding.ts).
     ingest: async (request) => {
       try {
-        return metrics.ingest(request.body.series);
+        return await metrics.ingest(request.body.series);
       } catch (error) {
         // The store refuses what JSON cannot carry but a schema cannot rule out (a non-finite value).
         if (error instanceof RangeError) throw new AppError('E_VALIDATION', error.message);
@@ -80,26 +91,20 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
     export: async (request) => {
       const after = Number(request.query.after ?? '0');
       const limit = request.query.limit ?? DEFAULT_EXPORT_LIMIT;
-      // A cursor this store never handed out comes from another server or a wiped data folder:
-      // the client must start over rather than wait forever for samples that will not come.
-      if (after > metrics.store.lastSeq) {
-        throw new AppError('E_CONFLICT', 'This cursor is ahead of the server\'s data; sync again from the beginning.', { cursor: request.query.after, last: String(metrics.store.lastSeq) });
-      }
+      await refuseCursorAhead(after, request.query.after);
       // Chunks are exported whole, so a page may run past `limit` by less than one chunk.
-      const page = metrics.store.exportAfter(after, limit);
+      const page = await metrics.storage.exportAfter(after, limit);
       const more = page.more;
-      const series = [...new Set(page.seriesIds)].map((id) => metrics.store.seriesById(id)).filter((s) => s !== undefined);
+      const series = await seriesOf(page.seriesIds);
       const last = page.seqs.at(-1);
       return { series, seriesIds: page.seriesIds, timestamps: page.ts, values: page.values, cursor: String(last ?? after), more };
     },
 
     exportChunks: async (request) => {
       const after = Number(request.query.after ?? '0');
-      if (after > metrics.store.lastSeq) {
-        throw new AppError('E_CONFLICT', 'This cursor is ahead of the server\'s data; sync again from the beginning.', { cursor: request.query.after, last: String(metrics.store.lastSeq) });
-      }
-      const page = metrics.chunkExport.after(after, request.query.limit ?? DEFAULT_EXPORT_LIMIT);
-      const series = [...new Set([...page.chunkSeriesIds, ...page.seriesIds])].map((id) => metrics.store.seriesById(id)).filter((s) => s !== undefined);
+      await refuseCursorAhead(after, request.query.after);
+      const page = await metrics.storage.exportChunks(after, request.query.limit ?? DEFAULT_EXPORT_LIMIT);
+      const series = await seriesOf([...page.chunkSeriesIds, ...page.seriesIds]);
       return {
         series,
         chunkSeriesIds: page.chunkSeriesIds,
@@ -112,6 +117,6 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
       };
     },
 
-    stats: async () => ({ series: metrics.store.series().length, cache: metrics.cacheStats() }),
+    stats: async () => ({ series: (await metrics.storage.series()).length, cache: metrics.cacheStats() }),
   });
 };

@@ -2,12 +2,14 @@ import type { Registry } from 'prom-client';
 import type { EventBus } from '../events/bus.ts';
 import type { SampleEventData } from '../../../shared/api/stream.ts';
 import { compileMatchers, parseSelector, type LabelMatcher } from '../../../shared/metrics/selector.ts';
-import { ChunkExport } from './chunk-export.ts';
 import { QueryCache, type QueryCacheStats } from './query-cache.ts';
 import { chooseResolution, pointsOf, queryRange, type RangeRequest, type SeriesColumns, type SeriesPoints } from './range-query.ts';
-import { DEFAULT_RETENTION, enforceRetention, type RetentionPolicy, type RetentionResult } from './retention.ts';
+import { DEFAULT_RETENTION, type RetentionPolicy, type RetentionResult } from './retention.ts';
 import { MetricsStore, RESOLUTION_MS, type LatestSample, type SampleBatch, type SeriesRef } from './store.ts';
 import type { Db } from '../db/database.ts';
+import type { SqlDatabase } from '../db/sql/open.ts';
+import { PostgresMetricsStore } from './postgres/store.ts';
+import { SqliteMetricsStorage, type MetricsStorage } from './storage.ts';
 import { TargetReads } from './target-reads.ts';
 
 /** Samples per published stream event: keeps one SSE message a reasonable size. */
@@ -21,6 +23,8 @@ const QUERY_SLICE_MS = 4;
 
 export interface MetricsServiceOptions {
   db: Db;
+  /** The query layer: on PostgreSQL the store is the cluster's (postgres/store.ts), else the SQLite file's. */
+  sql?: SqlDatabase;
   events: EventBus;
   now: () => number;
   registry?: Registry;
@@ -47,32 +51,45 @@ export interface SeriesLatest extends SeriesRef {
  * cache and the live stream consistent with each other.
  */
 export class MetricsService {
-  readonly store: MetricsStore;
+  /** The store: SQLite's file, or on PostgreSQL the one every replica shares. */
+  readonly storage: MetricsStorage;
   readonly retention: RetentionPolicy;
   /** A target's samples, score writes and anomaly rates: what the anomaly feature may use. */
   readonly targets: TargetReads;
-  /** The sync export with chunks as stored (the desktop cache's format). */
-  readonly chunkExport: ChunkExport;
-  readonly #db: Db;
   readonly #events: EventBus;
   readonly #now: () => number;
   readonly #cache: QueryCache;
+  readonly #unsubscribe: () => void;
 
   constructor(options: MetricsServiceOptions) {
-    this.#db = options.db;
     this.#events = options.events;
     this.#now = options.now;
     this.retention = options.retention ?? DEFAULT_RETENTION;
-    this.store = new MetricsStore(options.db, options.now);
-    this.targets = new TargetReads(this.store);
-    this.chunkExport = new ChunkExport(options.db);
+    this.storage =
+      options.sql?.dialect === 'postgres' ? new PostgresMetricsStore(options.sql.pool!, options.now) : new SqliteMetricsStorage(options.db, new MetricsStore(options.db, options.now));
+    this.targets = new TargetReads(this.storage);
     this.#cache = new QueryCache({ maxPoints: options.cacheMaxPoints, registry: options.registry });
+    // Samples another replica stored change answers this replica may have cached.
+    this.#unsubscribe = options.events.subscribeRemote((event) => {
+      if (event.type !== 'samples') return;
+      const spans = new Map<number, { from: number; to: number }>();
+      for (const { seriesId, ts } of event.data) {
+        const span = spans.get(seriesId);
+        if (!span) spans.set(seriesId, { from: ts, to: ts });
+        else if (ts < span.from) span.from = ts;
+        else if (ts > span.to) span.to = ts;
+      }
+      for (const [id, { from, to }] of spans) this.#cache.invalidate(id, from, to);
+    });
+  }
+
+  close(): void {
+    this.#unsubscribe();
   }
 
   /** Stores the batches, drops the cached answers they change, and publishes them live. */
-  ingest(batches: readonly SampleBatch[]): { series: number; samples: number } {
-    const after = this.store.lastSeq;
-    const refs = this.store.append(batches);
+  async ingest(batches: readonly SampleBatch[]): Promise<{ series: number; samples: number }> {
+    const { series: refs, after, upTo } = await this.storage.append(batches);
     let total = 0;
     let chunk: SampleEventData[] = [];
     for (let b = 0; b < batches.length; b++) {
@@ -94,7 +111,7 @@ export class MetricsService {
       this.#cache.invalidate(series.id, from, to);
     }
     // The last event of the call names the store positions of all of them (for replay).
-    if (chunk.length > 0) this.#events.publish({ type: 'samples', data: chunk, range: { after, upTo: this.store.lastSeq } });
+    if (chunk.length > 0) this.#events.publish({ type: 'samples', data: chunk, range: { after, upTo } });
     return { series: new Set(refs.map((r) => r.id)).size, samples: total };
   }
 
@@ -103,42 +120,39 @@ export class MetricsService {
    * stream replays sample events. Samples since folded into a chunk come with that chunk
    * (a client may see a sample twice, never miss one); retention may have removed some.
    */
-  samplesBetween(after: number, upTo: number): SampleEventData[] {
-    const page = this.store.exportAfter(after, Number.MAX_SAFE_INTEGER, upTo);
+  async samplesBetween(after: number, upTo: number): Promise<SampleEventData[]> {
+    const page = await this.storage.exportAfter(after, Number.MAX_SAFE_INTEGER, upTo);
     const out: SampleEventData[] = new Array(page.ts.length);
+    const refs = new Map<number, SeriesRef>();
+    for (const id of new Set(page.seriesIds)) refs.set(id, (await this.storage.seriesById(id))!);
     for (let i = 0; i < page.ts.length; i++) {
-      const series = this.store.seriesById(page.seriesIds[i]!)!;
+      const series = refs.get(page.seriesIds[i]!)!;
       out[i] = { seriesId: series.id, name: series.name, labels: series.labels, ts: page.ts[i]!, value: page.values[i]! };
     }
     return out;
   }
 
   /** Series matching a PromQL-style selector (`name{label=~"re"}`), or all of them. */
-  findSeries(selector?: string | readonly LabelMatcher[]): SeriesRef[] {
-    if (selector === undefined || selector === '') return this.store.series();
-    const matchers = typeof selector === 'string' ? parseSelector(selector) : selector;
-    return this.store.series(compileMatchers(matchers));
+  async findSeries(selector?: string | readonly LabelMatcher[]): Promise<SeriesRef[]> {
+    // Parsed before the store is asked, so a bad selector is refused whatever the store.
+    const matchers = selector === undefined || selector === '' ? undefined : typeof selector === 'string' ? parseSelector(selector) : selector;
+    return this.storage.series(matchers ? compileMatchers(matchers) : undefined);
   }
 
   /** Range query for each series, each answer cached until new samples change it. */
-  queryRange(series: readonly SeriesRef[], request: RangeRequest): SeriesRange[] {
-    return this.queryRangeColumns(series, request).map((s) => ({ id: s.id, name: s.name, labels: s.labels, ...pointsOf(s), cached: s.cached }));
+  async queryRange(series: readonly SeriesRef[], request: RangeRequest): Promise<SeriesRange[]> {
+    return (await this.queryRangeYielding(series, request)).map((s) => ({ id: s.id, name: s.name, labels: s.labels, ...pointsOf(s), cached: s.cached }));
   }
 
-  /** `queryRange` with the points as columns (what the API writes out without copying). */
-  queryRangeColumns(series: readonly SeriesRef[], request: RangeRequest): SeriesRangeColumns[] {
-    const resolution = chooseResolution(request, this.retention, this.#now());
-    return series.map((ref) => this.#querySeries(ref, request, resolution));
-  }
-
-  #querySeries(ref: SeriesRef, request: RangeRequest, resolution: SeriesColumns['resolution']): SeriesRangeColumns {
+  async #querySeries(ref: SeriesRef, request: RangeRequest, resolution: SeriesColumns['resolution']): Promise<SeriesRangeColumns> {
     const key = `${ref.id}|${resolution}|${request.from}|${request.to}|${request.step ?? ''}|${request.agg}|${request.maxPoints}`;
     const hit = this.#cache.get(key);
     if (hit) return { id: ref.id, name: ref.name, labels: ref.labels, ...hit, cached: true };
-    const points = queryRange(this.store, ref.id, request, resolution);
+    const stamp = this.#cache.stamp(ref.id);
+    const points = await queryRange(this.storage, ref.id, request, resolution);
     // A sample can change this answer if it lands in any bucket the range touches.
     const margin = Math.max(request.step ?? 0, RESOLUTION_MS[resolution]);
-    this.#cache.set(key, ref.id, request.from - margin, request.to, points);
+    this.#cache.set(key, ref.id, request.from - margin, request.to, points, stamp);
     return { id: ref.id, name: ref.name, labels: ref.labels, ...points, cached: false };
   }
 
@@ -156,13 +170,14 @@ export class MetricsService {
         await new Promise((resolve) => setImmediate(resolve));
         sliceStart = performance.now();
       }
-      out[i] = this.#querySeries(series[i]!, request, resolution);
+      out[i] = await this.#querySeries(series[i]!, request, resolution);
     }
     return out;
   }
 
-  latest(series: readonly SeriesRef[]): SeriesLatest[] {
-    return series.map((ref) => ({ ...ref, latest: this.store.latest(ref.id) ?? null }));
+  async latest(series: readonly SeriesRef[]): Promise<SeriesLatest[]> {
+    const latest = await this.storage.latest(series.map((ref) => ref.id));
+    return series.map((ref, i) => ({ ...ref, latest: latest[i] ?? null }));
   }
 
   cacheStats(): QueryCacheStats {
@@ -170,8 +185,8 @@ export class MetricsService {
   }
 
   /** Rollups up to date and aged-out data gone: run periodically. */
-  maintain(): RetentionResult {
-    const deleted = enforceRetention(this.#db, this.store, this.retention, this.#now());
+  async maintain(): Promise<RetentionResult> {
+    const deleted = await this.storage.enforceRetention(this.retention, this.#now());
     if (deleted.raw + deleted.minute + deleted.hour > 0) this.#cache.clear();
     return deleted;
   }

@@ -48,7 +48,7 @@ describe.each(testDatabases())('metrics storage on $name', (database) => {
   it.skipIf(database.skip)('round-trips samples; one series per name and label set; late and repeated samples land in order', async () => {
     const { stores } = await open();
     const store = stores[0]!;
-    const [a, b, c] = await store.append([
+    const { series: [a, b, c] } = await store.append([
       { name: 'node_load1', labels: { host: 'web-1', zone: 'eu' }, samples: series(T0, 300) },
       { name: 'node_load1', labels: { zone: 'eu', host: 'web-1' }, samples: [[T0 + 300 * STEP, 300]] },
       { name: 'node_load1', labels: { host: 'web-2' }, samples: [[T0, 9]] },
@@ -63,7 +63,7 @@ describe.each(testDatabases())('metrics storage on $name', (database) => {
     expect(after[5]).toEqual([T0 + 5 * STEP, -5]);
     expect(after[6]).toEqual([T0 + 5 * STEP + 1, 0.5]);
     expect(after.at(-1)).toEqual([T0 + 300 * STEP, -300]);
-    expect(await store.latest(a!.id)).toEqual({ ts: T0 + 300 * STEP, value: -300 });
+    expect(await store.latest([a!.id, 12345])).toEqual([{ ts: T0 + 300 * STEP, value: -300 }, undefined]);
     expect(await store.series()).toHaveLength(2);
     expect((await store.series((name, labels) => labels.host === 'web-2')).map((s) => s.id)).toEqual([c!.id]);
     expect((await store.seriesOfTarget('web-1')).map((s) => s.id)).toEqual([a!.id]);
@@ -74,7 +74,7 @@ describe.each(testDatabases())('metrics storage on $name', (database) => {
     const { stores } = await open();
     const store = stores[0]!;
     const all = series(T0, 2 * CHUNK_SAMPLES + 50);
-    const [s] = await store.append([{ name: 'm', labels: { host: 'h' }, samples: all }]);
+    const { series: [s] } = await store.append([{ name: 'm', labels: { host: 'h' }, samples: all }]);
     expect(pairs(await store.readFirst(s!.id, -Infinity, 5))).toEqual(all.slice(0, 5));
     expect(pairs(await store.readFirst(s!.id, all[100]![0], 200))).toEqual(all.slice(101, 301));
     expect(pairs(await store.readFirst(s!.id, all.at(-3)![0], 10))).toEqual(all.slice(-2));
@@ -89,7 +89,7 @@ describe.each(testDatabases())('metrics storage on $name', (database) => {
     const store = stores[0]!;
     // Three hours at 10 s, value = sample index modulo 7 (min/max/sum differ per bucket).
     const all = series(T0, 3 * 360, (i) => (i * 13) % 7);
-    const [s] = await store.append([{ name: 'm', labels: { host: 'h' }, samples: all }]);
+    const { series: [s] } = await store.append([{ name: 'm', labels: { host: 'h' }, samples: all }]);
     const expected = (width: number) => {
       const out = new Map<number, number[]>();
       for (const [t, v] of all) {
@@ -176,12 +176,12 @@ describe.each(testDatabases())('metrics storage on $name', (database) => {
   it.skipIf(database.skip || database.name === 'sqlite')('is one store for every replica: series, samples, scores and positions written on one are read on the other', async () => {
     const { stores } = await open();
     const [a, b] = stores as [MetricsStorage, MetricsStorage];
-    const [s] = await a.append([{ name: 'm', labels: { host: 'h1' }, samples: series(T0, 130) }]);
+    const { series: [s] } = await a.append([{ name: 'm', labels: { host: 'h1' }, samples: series(T0, 130) }]);
     expect(await b.seriesById(s!.id)).toEqual(s);
     expect(pairs(await b.readColumns(s!.id, T0, T0 + 1e9))).toEqual(series(T0, 130));
-    const [again] = await b.append([{ name: 'm', labels: { host: 'h1' }, samples: [[T0 + 130 * STEP, 130]] }]);
+    const { series: [again] } = await b.append([{ name: 'm', labels: { host: 'h1' }, samples: [[T0 + 130 * STEP, 130]] }]);
     expect(again!.id).toBe(s!.id);
-    expect(await a.latest(s!.id)).toEqual({ ts: T0 + 130 * STEP, value: 130 });
+    expect(await a.latest([s!.id])).toEqual([{ ts: T0 + 130 * STEP, value: 130 }]);
     await b.setScores('h1', [T0], [0.7]);
     expect(await a.lastScoreTs('h1')).toBe(T0);
     expect(await a.lastSeq()).toBe(131);

@@ -15,16 +15,22 @@ import type { ExportPage, LatestSample, MetricsStore, SampleBatch, SeriesRef } f
  * at once. `server/src/metrics/storage.test.ts` runs one suite against both.
  */
 export interface MetricsStorage {
-  /** Writes the batches in one transaction (durable when it resolves); each batch's series, in input order. */
-  append(batches: readonly SampleBatch[]): Promise<SeriesRef[]>;
+  /**
+   * Writes the batches in one transaction (durable when it resolves): each batch's series,
+   * in input order, and the export positions the samples took, (after, upTo].
+   */
+  append(batches: readonly SampleBatch[]): Promise<AppendResult>;
   /** The newest export position handed out (0 before the first sample). */
   lastSeq(): Promise<number>;
   seriesById(id: number): Promise<SeriesRef | undefined>;
   series(predicate?: (name: string, labels: Readonly<Labels>) => boolean): Promise<SeriesRef[]>;
   seriesOfTarget(target: string): Promise<SeriesRef[]>;
-  latest(seriesId: number): Promise<LatestSample | undefined>;
+  /** Each series' newest sample, in the order asked. */
+  latest(seriesIds: readonly number[]): Promise<Array<LatestSample | undefined>>;
   /** Raw samples in [from, to), ordered by time. */
   readColumns(seriesId: number, from: number, to: number): Promise<Columns>;
+  /** `readColumns` into `into` when it has room (its columns are overwritten: a query's scratch space). */
+  readColumnsInto(seriesId: number, from: number, to: number, into: Columns): Promise<Columns>;
   /** The `n` oldest raw samples after `afterTs`. */
   readFirst(seriesId: number, afterTs: number, n: number): Promise<Columns>;
   /** The `n` newest raw samples before `beforeTs`, oldest first. */
@@ -43,6 +49,12 @@ export interface MetricsStorage {
   enforceRetention(policy: RetentionPolicy, now: number): Promise<RetentionResult>;
 }
 
+export interface AppendResult {
+  series: SeriesRef[];
+  after: number;
+  upTo: number;
+}
+
 /** The SQLite store behind the common interface (one process, one file). */
 export class SqliteMetricsStorage implements MetricsStorage {
   readonly #db: Db;
@@ -56,7 +68,10 @@ export class SqliteMetricsStorage implements MetricsStorage {
   }
 
   async append(batches: readonly SampleBatch[]) {
-    return this.store.append(batches);
+    // Synchronous: nothing else writes between reading the position and appending.
+    const after = this.store.lastSeq;
+    const series = this.store.append(batches);
+    return { series, after, upTo: this.store.lastSeq };
   }
   async lastSeq() {
     return this.store.lastSeq;
@@ -70,11 +85,14 @@ export class SqliteMetricsStorage implements MetricsStorage {
   async seriesOfTarget(target: string) {
     return this.store.seriesOfTarget(target);
   }
-  async latest(seriesId: number) {
-    return this.store.latest(seriesId);
+  async latest(seriesIds: readonly number[]) {
+    return seriesIds.map((id) => this.store.latest(id));
   }
   async readColumns(seriesId: number, from: number, to: number) {
     return this.store.readColumns(seriesId, from, to);
+  }
+  async readColumnsInto(seriesId: number, from: number, to: number, into: Columns) {
+    return this.store.readColumnsInto(seriesId, from, to, into);
   }
   async readFirst(seriesId: number, afterTs: number, n: number) {
     return this.store.readFirst(seriesId, afterTs, n);

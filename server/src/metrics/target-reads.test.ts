@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { SqliteMetricsStorage } from './storage.ts';
 import { MetricsStore } from './store.ts';
 import { TargetReads } from './target-reads.ts';
 import { openTempDb } from './test-db.ts';
 
-describe('TargetReads (on the chunk store)', () => {
+describe('TargetReads (on the chunk store)', async () => {
   const cleanups: (() => void)[] = [];
   afterEach(() => cleanups.splice(0).forEach((c) => c()));
 
@@ -25,12 +26,12 @@ describe('TargetReads (on the chunk store)', () => {
       { name: 'mem', labels: { host: 'web-1' }, samples: mem },
       { name: 'cpu', labels: { host: 'db-1' }, samples: other },
     ]);
-    return { store, reads: new TargetReads(store) };
+    return { store, reads: new TargetReads(new SqliteMetricsStorage(temp.db, store)) };
   }
 
-  it("returns the target's samples at its latest distinct times before the bound, oldest first", () => {
+  it("returns the target's samples at its latest distinct times before the bound, oldest first", async () => {
     const { reads } = seed();
-    const rows = reads.recentSamplesOfTarget('web-1', 150, 3);
+    const rows = await reads.recentSamplesOfTarget('web-1', 150, 3);
     expect(rows.map((r) => [r.seriesId, r.ts])).toEqual([
       [1, 120],
       [2, 120],
@@ -41,23 +42,23 @@ describe('TargetReads (on the chunk store)', () => {
     expect(rows[1]).toMatchObject({ name: 'mem', labels: { host: 'web-1' }, value: -120 });
   });
 
-  it('reads across chunks and head alike', () => {
+  it('reads across chunks and head alike', async () => {
     const { reads } = seed(1000);
-    const rows = reads.recentSamplesOfTarget('db-1', 5_000, 300);
+    const rows = await reads.recentSamplesOfTarget('db-1', 5_000, 300);
     expect(rows).toHaveLength(300);
     expect(rows[0]).toMatchObject({ ts: 2_000, value: 3_000 });
     expect(rows.at(-1)).toMatchObject({ ts: 4_990, value: 5_990 });
   });
 
-  it('is empty for an unknown target or nothing before the bound', () => {
+  it('is empty for an unknown target or nothing before the bound', async () => {
     const { reads } = seed();
-    expect(reads.recentSamplesOfTarget('nope', 150, 3)).toEqual([]);
-    expect(reads.recentSamplesOfTarget('web-1', 0, 3)).toEqual([]);
+    expect(await reads.recentSamplesOfTarget('nope', 150, 3)).toEqual([]);
+    expect(await reads.recentSamplesOfTarget('web-1', 0, 3)).toEqual([]);
   });
 
-  it("pages a target's samples after a cursor: whole times across its series, until the end", () => {
+  it("pages a target's samples after a cursor: whole times across its series, until the end", async () => {
     const { reads } = seed(1000);
-    const page = reads.samplesAfter('web-1', 105, 4);
+    const page = await reads.samplesAfter('web-1', 105, 4);
     expect(Array.from(page.times)).toEqual([110, 120, 130, 140]);
     expect(page.complete).toBe(false);
     const bySeries = Object.fromEntries(page.series.map(({ ref, samples }) => [ref.name, Array.from(samples.ts.subarray(0, samples.length))]));
@@ -66,28 +67,28 @@ describe('TargetReads (on the chunk store)', () => {
     let cursor = -Infinity;
     let times = 0;
     for (let pages = 0; pages < 100; pages++) {
-      const next = reads.samplesAfter('web-1', cursor, 333);
+      const next = await reads.samplesAfter('web-1', cursor, 333);
       times += next.times.length;
       if (next.times.length > 0) cursor = next.times[next.times.length - 1]!;
       if (next.complete) break;
     }
     expect(times).toBe(1000);
     expect(cursor).toBe(9_990);
-    expect(reads.samplesAfter('web-1', cursor, 10)).toMatchObject({ complete: true, series: [] });
-    expect(reads.firstSampleTs('web-1')).toBe(0);
-    expect(reads.firstSampleTs('nope')).toBeUndefined();
-    expect(reads.lastScoreTs('web-1')).toBeUndefined();
-    reads.setScores('web-1', [10, 20], [0.1, 0.2]);
-    expect(reads.lastScoreTs('web-1')).toBe(20);
+    expect(await reads.samplesAfter('web-1', cursor, 10)).toMatchObject({ complete: true, series: [] });
+    expect(await reads.firstSampleTs('web-1')).toBe(0);
+    expect(await reads.firstSampleTs('nope')).toBeUndefined();
+    expect(await reads.lastScoreTs('web-1')).toBeUndefined();
+    await reads.setScores('web-1', [10, 20], [0.1, 0.2]);
+    expect(await reads.lastScoreTs('web-1')).toBe(20);
   });
 
-  it('stores scores in the score chunks and counts the anomaly rate over a range from them', () => {
+  it('stores scores in the score chunks and counts the anomaly rate over a range from them', async () => {
     const { store, reads } = seed();
-    reads.setScores('web-1', [0, 10, 20, 30], [0.1, 5, 0.2, 7]);
+    await reads.setScores('web-1', [0, 10, 20, 30], [0.1, 5, 0.2, 7]);
     // A later score for a time replaces the earlier one.
-    reads.setScores('web-1', [20], [9]);
+    await reads.setScores('web-1', [20], [9]);
     expect(Array.from(store.readScores('web-1', 0, 100).values)).toEqual([0.1, 5, 9, 7]);
-    expect(reads.anomalyRate('web-1', 10, 30, 1)).toEqual({ target: 'web-1', from: 10, to: 30, samples: 3, anomalous: 3, rate: 1, threshold: 1 });
-    expect(reads.anomalyRate('db-1', 0, 30, 1)).toMatchObject({ samples: 0, rate: null });
+    expect(await reads.anomalyRate('web-1', 10, 30, 1)).toEqual({ target: 'web-1', from: 10, to: 30, samples: 3, anomalous: 3, rate: 1, threshold: 1 });
+    expect(await reads.anomalyRate('db-1', 0, 30, 1)).toMatchObject({ samples: 0, rate: null });
   });
 });

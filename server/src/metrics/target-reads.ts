@@ -1,7 +1,8 @@
 import type { AnomalyRate } from '../../../shared/api/anomaly.ts';
 import type { SampleEventData } from '../../../shared/api/stream.ts';
 import type { Columns } from './chunk-table.ts';
-import type { MetricsStore, SeriesRef } from './store.ts';
+import type { MetricsStorage } from './storage.ts';
+import type { SeriesRef } from './store.ts';
 
 /** One page of a target's samples after a cursor: each series' samples at the page's times. */
 export interface TargetPage {
@@ -19,9 +20,9 @@ export interface TargetPage {
  * at one time shares its model's score.
  */
 export class TargetReads {
-  readonly #store: MetricsStore;
+  readonly #store: MetricsStorage;
 
-  constructor(store: MetricsStore) {
+  constructor(store: MetricsStorage) {
     this.#store = store;
   }
 
@@ -35,10 +36,10 @@ export class TargetReads {
    * times is always among each series' `rows` latest samples, so the union below holds
    * every sample the cut-off keeps.
    */
-  recentSamplesOfTarget(target: string, beforeTs: number, rows: number): SampleEventData[] {
+  async recentSamplesOfTarget(target: string, beforeTs: number, rows: number): Promise<SampleEventData[]> {
     const found: SampleEventData[] = [];
-    for (const { id, name, labels } of this.#store.seriesOfTarget(target)) {
-      const last = this.#store.readLast(id, beforeTs, rows);
+    for (const { id, name, labels } of await this.#store.seriesOfTarget(target)) {
+      const last = await this.#store.readLast(id, beforeTs, rows);
       for (let i = 0; i < last.length; i++) found.push({ seriesId: id, name, labels, ts: last.ts[i]!, value: last.values[i]! });
     }
     const times = [...new Set(found.map((sample) => sample.ts))].sort((a, b) => b - a);
@@ -52,9 +53,9 @@ export class TargetReads {
    * scoring cursor reads next. Each series contributes its `rows` oldest samples after the
    * cursor, which hold every time of the page (the same argument as above, forwards).
    */
-  samplesAfter(target: string, afterTs: number, rows: number): TargetPage {
-    const refs = this.#store.seriesOfTarget(target);
-    const read = refs.map((ref) => ({ ref, samples: this.#store.readFirst(ref.id, afterTs, rows) }));
+  async samplesAfter(target: string, afterTs: number, rows: number): Promise<TargetPage> {
+    const refs = await this.#store.seriesOfTarget(target);
+    const read = await Promise.all(refs.map(async (ref) => ({ ref, samples: await this.#store.readFirst(ref.id, afterTs, rows) })));
     let limited = false;
     const all: number[] = [];
     for (const { samples } of read) {
@@ -76,28 +77,28 @@ export class TargetReads {
   }
 
   /** The target's oldest stored sample time, if it has any: where a cursor starts for a target never scored. */
-  firstSampleTs(target: string): number | undefined {
+  async firstSampleTs(target: string): Promise<number | undefined> {
     let first: number | undefined;
-    for (const { id } of this.#store.seriesOfTarget(target)) {
-      const head = this.#store.readFirst(id, -Infinity, 1);
+    for (const { id } of await this.#store.seriesOfTarget(target)) {
+      const head = await this.#store.readFirst(id, -Infinity, 1);
       if (head.length > 0 && (first === undefined || head.ts[0]! < first)) first = head.ts[0]!;
     }
     return first;
   }
 
   /** The newest time the target has a score for: where its scoring cursor resumes after a restart. */
-  lastScoreTs(target: string): number | undefined {
+  lastScoreTs(target: string): Promise<number | undefined> {
     return this.#store.lastScoreTs(target);
   }
 
   /** Stores a target's scores, one per sample time (a later score for a time replaces it), in one transaction. */
-  setScores(target: string, ts: ArrayLike<number>, scores: ArrayLike<number>): void {
-    this.#store.setScores(target, ts, scores);
+  setScores(target: string, ts: ArrayLike<number>, scores: ArrayLike<number>): Promise<void> {
+    return this.#store.setScores(target, ts, scores);
   }
 
   /** Anomaly rate of a target over [from, to] from its stored scores (one per sample time). */
-  anomalyRate(target: string, from: number, to: number, threshold: number): AnomalyRate {
-    const scores = this.#store.readScores(target, from, to + 1);
+  async anomalyRate(target: string, from: number, to: number, threshold: number): Promise<AnomalyRate> {
+    const scores = await this.#store.readScores(target, from, to + 1);
     let anomalous = 0;
     for (let i = 0; i < scores.length; i++) if (scores.values[i]! >= threshold) anomalous++;
     const samples = scores.length;

@@ -46,16 +46,15 @@ export type VerifySources = ReadonlyMap<string, VerifySource>;
 
 /** The part of the metrics service a verify reads. */
 export interface MetricsLatestReader {
-  findSeries(selector: string): Array<{ id: number; name: string; labels: Record<string, string> }>;
-  latest(series: Array<{ id: number; name: string; labels: Record<string, string> }>): Array<{ labels: Record<string, string>; latest: { ts: number; value: number } | null }>;
+  findSeries(selector: string): Promise<Array<{ id: number; name: string; labels: Record<string, string> }>>;
+  latest(series: Array<{ id: number; name: string; labels: Record<string, string> }>): Promise<Array<{ labels: Record<string, string>; latest: { ts: number; value: number } | null }>>;
 }
 
 /** The server's metrics store: a selector's series and their latest samples. */
 export function metricsVerifySource(metrics: MetricsLatestReader): VerifySource {
   return {
-    read(query, since) {
-      return metrics
-        .latest(metrics.findSeries(query))
+    async read(query, since) {
+      return (await metrics.latest(await metrics.findSeries(query)))
         .filter((series) => series.latest !== null && series.latest.ts >= since)
         .map((series) => ({ labels: series.labels, ts: series.latest!.ts, value: series.latest!.value }));
     },

@@ -14,7 +14,7 @@ export interface EventLogOptions {
    * Where sample events are replayed from (the metrics store, by export position). With it,
    * the log keeps a small marker per sample event instead of a copy of every sample.
    */
-  samples?: (after: number, upTo: number) => SampleEventData[];
+  samples?: (after: number, upTo: number) => Promise<SampleEventData[]>;
   /** A write of the log failed (disk full, say); the events are kept and written again later. Told once until a write succeeds. */
   onWriteError?: (error: unknown) => void;
 }
@@ -68,7 +68,7 @@ export class StreamEventLog implements StreamEventSource {
   readonly #maxBytes: number;
   readonly #maxAgeMs: number;
   readonly #now: () => number;
-  readonly #samples: ((after: number, upTo: number) => SampleEventData[]) | undefined;
+  readonly #samples: ((after: number, upTo: number) => Promise<SampleEventData[]>) | undefined;
   readonly #retained: Retained[] = [];
   readonly #db: Db;
   readonly #write: (rows: [number, string, string, number][], dropUpTo: number) => void;
@@ -144,7 +144,7 @@ export class StreamEventLog implements StreamEventSource {
   }
 
   /** What a client that last saw `lastId` missed, or a reset when that cannot be told. */
-  after(lastId: number, limit = 100_000): Replay {
+  async after(lastId: number, limit = 100_000): Promise<Replay> {
     const newest = this.#lastId;
     if (lastId > newest) return { kind: 'reset', lastId: newest };
     this.flush();
@@ -162,7 +162,7 @@ export class StreamEventLog implements StreamEventSource {
       // A sample marker (an object or null; a full copy is an array): samples from the store.
       if (type === 'samples' && this.#samples && data[0] !== '[') {
         const marker = JSON.parse(data) as SampleMarker;
-        const samples = marker ? this.#samples(marker.after, marker.upTo) : [];
+        const samples = marker ? await this.#samples(marker.after, marker.upTo) : [];
         if (samples.length > 0) events.push({ id, type, data: JSON.stringify(samples) });
         continue;
       }

@@ -42,6 +42,9 @@ export class SharedEventLog implements StreamEventSource {
   #readAgain = false;
   #closed = false;
   #timers: NodeJS.Timeout[] = [];
+  /** Ids of rows this replica wrote and has not read back yet: every other row is another replica's. */
+  readonly #own = new Set<number>();
+  #remote: ((event: StreamEvent) => void) | null = null;
 
   constructor(database: SqlDatabase, options: SharedEventLogOptions = {}) {
     if (database.dialect !== 'postgres') throw new Error('SharedEventLog needs PostgreSQL');
@@ -67,10 +70,12 @@ export class SharedEventLog implements StreamEventSource {
 
   start(events: EventBus, deliver: (event: WireEvent) => void): () => void {
     this.#deliver = deliver;
+    this.#remote = (event) => events.publishRemote(event);
     const unsubscribe = events.subscribe((event) => this.#enqueue(event));
     return () => {
       unsubscribe();
       this.#deliver = null;
+      this.#remote = null;
     };
   }
 
@@ -133,10 +138,13 @@ export class SharedEventLog implements StreamEventSource {
           await this.#sql.db.transaction().execute(async (trx) => {
             await sql`SELECT pg_advisory_xact_lock(${APPEND_LOCK})`.execute(trx);
             const ts = this.#options.now();
-            await trx
+            const rows = await trx
               .insertInto('stream_events')
               .values(batch.map((event) => ({ type: event.type, data: JSON.stringify(event.data), ts })))
+              .returning('id')
               .execute();
+            // Known before the commit makes the rows visible to this replica's reader.
+            for (const row of rows) this.#own.add(Number(row.id));
             await sql`SELECT pg_notify(${STREAM_CHANNEL}, '')`.execute(trx);
           });
           this.#queue.splice(0, batch.length);
@@ -174,6 +182,16 @@ export class SharedEventLog implements StreamEventSource {
     timer.unref();
   }
 
+  /** Another replica's event to this replica's features (their caches, their share of the work). */
+  #toRemote(type: StreamEventType, data: string): void {
+    if (!this.#remote) return;
+    try {
+      this.#remote({ type, data: JSON.parse(data) } as StreamEvent);
+    } catch (error) {
+      this.#options.log?.warn({ err: error, type }, 'an event from another replica was not handled here');
+    }
+  }
+
   /** Reads rows after the last delivered id and delivers them in order; one read at a time. */
   #catchUp(): void {
     if (this.#closed && !this.#flushing) return;
@@ -187,8 +205,10 @@ export class SharedEventLog implements StreamEventSource {
         for (;;) {
           const rows = await this.#sql.db.selectFrom('stream_events').select(['id', 'type', 'data']).where('id', '>', this.#delivered).orderBy('id').limit(PAGE).execute();
           for (const row of rows) {
-            this.#delivered = Number(row.id);
-            this.#deliver?.({ id: Number(row.id), type: row.type as StreamEventType, data: row.data });
+            const id = Number(row.id);
+            this.#delivered = id;
+            this.#deliver?.({ id, type: row.type as StreamEventType, data: row.data });
+            if (!this.#own.delete(id)) this.#toRemote(row.type as StreamEventType, row.data);
           }
           if (rows.length < PAGE) break;
         }

@@ -53,8 +53,8 @@ async function connect(server: TestServer, options: { lastEventId?: number; quer
   };
 }
 
-function publishSamples(server: TestServer, values: number[]): void {
-  for (const value of values) server.app.metrics.ingest([{ name: 'node_load1', labels: { host: 'h' }, samples: [[T0 + value * 1000, value]] }]);
+async function publishSamples(server: TestServer, values: number[]): Promise<void> {
+  for (const value of values) await server.app.metrics.ingest([{ name: 'node_load1', labels: { host: 'h' }, samples: [[T0 + value * 1000, value]] }]);
 }
 
 const valuesOf = (events: Received[]) => events.flatMap((e) => (e.type === 'samples' ? (e.data as SampleEventData[]).map((s) => s.value) : []));
@@ -78,15 +78,15 @@ describe('live stream (SSE)', () => {
   it('delivers new samples live, then resumes from Last-Event-ID with no gap and no duplicate', async () => {
     const server = await listeningServer();
     const first = await connect(server);
-    publishSamples(server, [1, 2, 3]);
+    await publishSamples(server, [1, 2, 3]);
     const seen = await first.waitFor(3);
     expect(valuesOf(seen)).toEqual([1, 2, 3]);
     expect(seen[0]!.data).toEqual([{ seriesId: expect.any(Number), name: 'node_load1', labels: { host: 'h' }, ts: T0 + 1000, value: 1 }]);
     first.close();
 
-    publishSamples(server, [4, 5]);
+    await publishSamples(server, [4, 5]);
     const second = await connect(server, { lastEventId: seen[2]!.id });
-    publishSamples(server, [6]);
+    await publishSamples(server, [6]);
     const resumed = await second.waitFor(3);
     expect(valuesOf(resumed)).toEqual([4, 5, 6]);
     const ids = [...seen, ...resumed].map((e) => e.id);
@@ -97,16 +97,16 @@ describe('live stream (SSE)', () => {
   it('resumes across a server restart, since events are kept in SQLite', async () => {
     const server = await listeningServer();
     const client = await connect(server);
-    publishSamples(server, [1]);
+    await publishSamples(server, [1]);
     const [seen] = await client.waitFor(1);
     client.close();
-    publishSamples(server, [2, 3]);
+    await publishSamples(server, [2, 3]);
     await server.app.close();
     servers.pop();
 
     const restarted = await listeningServer(server.dataDir);
     const resumed = await connect(restarted, { lastEventId: seen!.id });
-    publishSamples(restarted, [4]);
+    await publishSamples(restarted, [4]);
     const events = await resumed.waitFor(3);
     expect(valuesOf(events)).toEqual([2, 3, 4]);
     expect(events.map((e) => e.id)).toEqual([seen!.id + 1, seen!.id + 2, seen!.id + 3]);
@@ -116,7 +116,7 @@ describe('live stream (SSE)', () => {
   it('keeps a position marker per sample event, not a copy of the samples, and replays them from the store', async () => {
     const server = await listeningServer();
     const client = await connect(server);
-    server.app.metrics.ingest([{ name: 'node_load1', labels: { host: 'h' }, samples: Array.from({ length: 2500 }, (_, i) => [T0 + i * 1000, i] as [number, number]) }]);
+    await server.app.metrics.ingest([{ name: 'node_load1', labels: { host: 'h' }, samples: Array.from({ length: 2500 }, (_, i) => [T0 + i * 1000, i] as [number, number]) }]);
     const live = await client.waitFor(3);
     client.close();
     expect(valuesOf(live)).toHaveLength(2500);
@@ -130,12 +130,12 @@ describe('live stream (SSE)', () => {
 
   it('sends a reset when the events after Last-Event-ID are not known, then continues live', async () => {
     const server = await listeningServer();
-    publishSamples(server, [1]);
+    await publishSamples(server, [1]);
     const client = await connect(server, { lastEventId: 999_999 });
     const [reset] = await client.waitFor(1);
     expect(reset!.type).toBe('reset');
     expect((reset!.data as StreamResetData).lastEventId).toBe(reset!.id);
-    publishSamples(server, [2]);
+    await publishSamples(server, [2]);
     const [, next] = await client.waitFor(2);
     expect(next!.id).toBe(reset!.id + 1);
     client.close();
@@ -148,7 +148,7 @@ describe('live stream (SSE)', () => {
     expect(await clients()).toBe(1);
     client.close();
     while ((await clients()) !== 0) await new Promise((resolve) => setTimeout(resolve, 20));
-    publishSamples(server, [1]);
+    await publishSamples(server, [1]);
     expect(await clients()).toBe(0);
   });
 
@@ -165,7 +165,7 @@ describe('live stream (SSE)', () => {
   it('filters by event type and refuses unknown types', async () => {
     const server = await listeningServer();
     const client = await connect(server, { query: '?types=anomaly_score' });
-    publishSamples(server, [1]);
+    await publishSamples(server, [1]);
     server.app.ctx.events.publish({ type: 'anomaly_score', data: { id: 'a-1' } });
     const [only] = await client.waitFor(1);
     expect(only).toMatchObject({ type: 'anomaly_score', data: { id: 'a-1' } });

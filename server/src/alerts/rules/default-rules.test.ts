@@ -20,7 +20,7 @@ describe('default host rules', () => {
     const alerts = async (): Promise<Alert[]> => (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/alerts?source=rule' })).json().items;
     const start = t;
     while (t - start <= 11 * 60_000) {
-      server.app.metrics.ingest([
+      await server.app.metrics.ingest([
         { name: 'node_cpu_utilisation_ratio', labels: { host: 'busy-1' }, samples: [[t, 1]] },
         { name: 'node_cpu_utilisation_ratio', labels: { host: 'idle-1' }, samples: [[t, 0.05]] },
       ]);

@@ -1,7 +1,7 @@
 import type { AlertEvent, Labels, Rule } from '../../../../shared/api/alerts.ts';
 import type { HostTransaction } from '../../core/unit-of-work.ts';
 import { holds, expand, reduce } from './condition.ts';
-import type { MetricsQuery } from '../../metrics/query.ts';
+import type { MetricsQuery, SeriesSamples } from '../../metrics/query.ts';
 import type { RuleStore, SeriesChanges, SeriesState } from './store.ts';
 
 function seriesKeyOf(name: string, labels: Labels): string {
@@ -49,11 +49,11 @@ export class RuleEvaluator {
     for (const rule of await this.#rules.list()) if (rule.enabled && rule.datasourceId === null) await this.evaluate(rule, now);
   }
 
-  async evaluate(rule: Rule, now: number, fetched?: ReturnType<MetricsQuery['query']>): Promise<void> {
+  async evaluate(rule: Rule, now: number, fetched?: SeriesSamples[]): Promise<void> {
     let outcome: Outcome;
     const announce: Array<() => void> = [];
     try {
-      const series = fetched ?? this.#metrics.query(rule.selector, now - rule.windowSeconds * 1000, now);
+      const series = fetched ?? (await this.#metrics.query(rule.selector, now - rule.windowSeconds * 1000, now));
       outcome = await this.#rules.transaction(rule.id, async (store) => {
         // Changed or deleted since it was listed: the retirement has run; this result is stale.
         if ((await store.versionOf(rule.id)) !== rule.updatedAt) return { error: null };
@@ -93,7 +93,7 @@ export class RuleEvaluator {
 }
 
 /** One evaluation's outcome: the series' new state and the alerts to raise or resolve. */
-function step(rule: Rule, previousList: SeriesState[], series: ReturnType<MetricsQuery['query']>, now: number): { changes: SeriesChanges; events: AlertEvent[] } {
+function step(rule: Rule, previousList: SeriesState[], series: readonly SeriesSamples[], now: number): { changes: SeriesChanges; events: AlertEvent[] } {
   const previous = new Map<string, SeriesState>(previousList.map((s) => [s.seriesKey, s]));
   const events: AlertEvent[] = [];
   const changes: SeriesChanges = { put: [], drop: [] };

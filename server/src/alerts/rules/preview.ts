@@ -36,14 +36,14 @@ function firstAtOrAfter(samples: ReadonlyArray<readonly [number, number]>, t: nu
  * window, compare, wait `for`), without storing state or raising alerts: what the rule
  * editor shows while the admin types.
  */
-export function previewRule(rule: PreviewedRule, metrics: MetricsQuery, now: number, lookbackSeconds: number, limits: PreviewLimits = DEFAULT_PREVIEW_LIMITS): RulePreview {
+export async function previewRule(rule: PreviewedRule, metrics: MetricsQuery, now: number, lookbackSeconds: number, limits: PreviewLimits = DEFAULT_PREVIEW_LIMITS): Promise<RulePreview> {
   const stepSeconds = Math.max(limits.minStepSeconds, Math.ceil(lookbackSeconds / limits.maxSteps));
   const stepMs = stepSeconds * 1000;
   const windowMs = rule.windowSeconds * 1000;
   const steps = Math.floor((lookbackSeconds * 1000) / stepMs);
   const times = Array.from({ length: steps + 1 }, (_, i) => now - (steps - i) * stepMs);
   const from = times[0] as number;
-  const found = metrics.query(rule.selector, from - windowMs, now);
+  const found = await metrics.query(rule.selector, from - windowMs, now);
 
   const series: RulePreviewSeries[] = found.map(({ name, labels, samples }) => {
     const values: Array<number | null> = [];

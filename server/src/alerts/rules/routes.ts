@@ -67,7 +67,7 @@ export const ruleRoutes: FastifyPluginAsync<{ alerting: AlertsService }> = async
       checkSelector(rule);
       if (rule.selector === undefined) throw new AppError('E_VALIDATION', 'The preview replays selector rules; try a PromQL expression in the explorer.');
       if (!alerting.metrics) throw new AppError('E_NOT_FOUND', 'This server has no metrics store to preview against.');
-      return previewRule({ selector: rule.selector, condition: rule.condition, windowSeconds: rule.windowSeconds ?? 60, forSeconds: rule.forSeconds ?? 0 }, alerting.metrics, now(), lookbackSeconds);
+      return await previewRule({ selector: rule.selector, condition: rule.condition, windowSeconds: rule.windowSeconds ?? 60, forSeconds: rule.forSeconds ?? 0 }, alerting.metrics, now(), lookbackSeconds);
     },
   });
 };

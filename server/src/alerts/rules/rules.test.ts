@@ -56,8 +56,8 @@ describe.each(testDatabases())('threshold rules on $name', (database) => {
     const badSelector = await server.injectAs('admin', { method: 'POST', url: '/api/v1/alert-rules', payload: { name: 'Bad', selector: 'cpu{host=', condition: { reducer: 'last', op: '>', threshold: 1 } } });
     expect(badSelector.statusCode).toBe(400);
 
-    sample('web-1', 0.95);
-    sample('web-2', 0.2);
+    await sample('web-1', 0.95);
+    await sample('web-2', 0.2);
     await evaluate();
     let state = (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alert-rules/${rule.id}` })).json() as Rule;
     expect(state.series).toMatchObject([{ state: 'pending', labels: { host: 'web-1' } }]);
@@ -67,7 +67,7 @@ describe.each(testDatabases())('threshold rules on $name', (database) => {
     await server.app.close();
     server = await startTestServer({ dataDir, env, now, alerts: settings });
     t += 121_000;
-    sample('web-1', 0.97);
+    await sample('web-1', 0.97);
     await evaluate();
     const fired = await alerts();
     expect(fired).toHaveLength(1);
@@ -82,14 +82,14 @@ describe.each(testDatabases())('threshold rules on $name', (database) => {
     await server.app.close();
     server = await startTestServer({ dataDir, env, now, alerts: settings });
     t += 30_000;
-    sample('web-1', 0.99);
+    await sample('web-1', 0.99);
     await evaluate();
     const still = await alerts();
     expect(still).toHaveLength(1);
     expect(still[0]).toMatchObject({ id: fired[0]!.id, occurrences: 1, state: 'firing' });
 
     t += 61_000;
-    sample('web-1', 0.1);
+    await sample('web-1', 0.1);
     await evaluate();
     expect((await alerts())[0]).toMatchObject({ id: fired[0]!.id, state: 'resolved' });
     state = (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alert-rules/${rule.id}` })).json() as Rule;
@@ -97,7 +97,7 @@ describe.each(testDatabases())('threshold rules on $name', (database) => {
 
     // Deleting a rule resolves what it fired.
     t += 1000;
-    sample('web-1', 0.99);
+    await sample('web-1', 0.99);
     await server.injectAs('admin', { method: 'PUT', url: `/api/v1/alert-rules/${rule.id}`, payload: { name: 'HighCpu', selector: 'node_cpu_usage_ratio', condition: { reducer: 'last', op: '>', threshold: 0.8 }, severity: 'critical', labels: { team: 'web' } } });
     await evaluate();
     expect((await alerts()).map((a) => a.state)).toEqual(['firing']);

@@ -10,7 +10,7 @@ export const alertsList: ReadExecutor<'alerts.list'> = {
     const { items, total } = await alerts.alerts.list({
       state: slots.state ?? 'firing,acknowledged',
       ...(slots.severity ? { severity: slots.severity } : {}),
-      ...(slots.target ? { label: `${inventory.labelOf(slots.target)}=${slots.target}` } : {}),
+      ...(slots.target ? { label: `${await inventory.labelOf(slots.target)}=${slots.target}` } : {}),
       sort: 'severity',
       order: 'desc',
       limit: LIMIT,

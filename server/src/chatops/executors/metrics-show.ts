@@ -10,14 +10,14 @@ const MAX_POINTS = 300;
 /** "cpu on web-1 last 2h": the metric's series on the target over the range, as a chart card. */
 export const metricsShow: ReadExecutor<'metrics.show'> = {
   kind: 'read',
-  answer({ slots }, _user, { metrics, inventory }) {
+  async answer({ slots }, _user, { metrics, inventory }) {
     const matchers: LabelMatcher[] = [{ name: '__name__', op: '=', value: slots.metric }];
-    if (slots.target) matchers.push({ name: inventory.labelOf(slots.target), op: '=', value: slots.target });
-    const found = metrics.findSeries(matchers);
+    if (slots.target) matchers.push({ name: await inventory.labelOf(slots.target), op: '=', value: slots.target });
+    const found = await metrics.findSeries(matchers);
     const where = slots.target ? ` on ${slots.target}` : '';
     const title = `${slots.metric}${where}`;
     if (found.length === 0) throw new AppError('E_NOT_FOUND', `No series of ${slots.metric}${where}.`);
-    const series = metrics.queryRange(found.slice(0, MAX_SERIES), { from: slots.from, to: slots.to, agg: 'avg', maxPoints: MAX_POINTS });
+    const series = await metrics.queryRange(found.slice(0, MAX_SERIES), { from: slots.from, to: slots.to, agg: 'avg', maxPoints: MAX_POINTS });
     const points = series.reduce((sum, s) => sum + s.timestamps.length, 0);
     const shown = found.length > MAX_SERIES ? ` (first ${MAX_SERIES} of ${found.length} series)` : '';
     return {

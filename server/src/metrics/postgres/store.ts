@@ -5,7 +5,7 @@ import type { Columns } from '../chunk-table.ts';
 import { canonicalLabels, seriesKey, type Labels } from '../labels.ts';
 import type { RetentionPolicy, RetentionResult } from '../retention.ts';
 import { HOUR_MS, MINUTE_MS, type RollupColumns } from '../rollups.ts';
-import type { MetricsStorage } from '../storage.ts';
+import type { AppendResult, MetricsStorage } from '../storage.ts';
 import { sortDedupe, type ExportPage, type LatestSample, type Pending, type SampleBatch, type SeriesRef } from '../store.ts';
 import { targetOf } from '../target.ts';
 import { PgChunkRows, type SeriesWrite } from './chunk-rows.ts';
@@ -71,7 +71,7 @@ export class PostgresMetricsStore implements MetricsStorage {
     return ref;
   }
 
-  async append(batches: readonly SampleBatch[]): Promise<SeriesRef[]> {
+  async append(batches: readonly SampleBatch[]): Promise<AppendResult> {
     let total = 0;
     for (const { samples, name } of batches) {
       for (const [ts, value] of samples) if (!Number.isFinite(value)) throw new RangeError(`${name}: sample values must be finite numbers (got ${value} at ${ts})`);
@@ -80,7 +80,9 @@ export class PostgresMetricsStore implements MetricsStorage {
     return inTransaction(this.#pool, async (query) => {
       // The cluster-wide turn (see the class comment), and this append's positions.
       const turn = await query<[number]>('UPDATE metric_export_state SET last_seq = last_seq + $1 WHERE id = 1 RETURNING last_seq', [total]);
-      let seq = Number(turn[0]![0]) - total;
+      const upTo = Number(turn[0]![0]);
+      let seq = upTo - total;
+      const after = seq;
       const refs = await this.#resolve(query, batches);
       const columns = new Map<number, Pending>();
       for (let b = 0; b < batches.length; b++) {
@@ -111,7 +113,7 @@ export class PostgresMetricsStore implements MetricsStorage {
           [writes.map((w) => w.id), writes.map((w) => w.ts[w.length - 1]), writes.map((w) => w.values[w.length - 1])],
         );
       }
-      return refs;
+      return { series: refs, after, upTo };
     });
   }
 
@@ -180,9 +182,11 @@ export class PostgresMetricsStore implements MetricsStorage {
     return this.#byTarget.get(target) ?? [];
   }
 
-  async latest(seriesId: number): Promise<LatestSample | undefined> {
-    const rows = await this.#query<[number, number]>('SELECT ts, value FROM metric_latest WHERE series_id = $1', [seriesId]);
-    return rows.length > 0 ? { ts: Number(rows[0]![0]), value: rows[0]![1] } : undefined;
+  async latest(seriesIds: readonly number[]): Promise<Array<LatestSample | undefined>> {
+    if (seriesIds.length === 0) return [];
+    const rows = await this.#query<[number, number, number]>('SELECT series_id, ts, value FROM metric_latest WHERE series_id = ANY($1::bigint[])', [seriesIds]);
+    const found = new Map(rows.map(([id, ts, value]) => [Number(id), { ts: Number(ts), value }]));
+    return seriesIds.map((id) => found.get(id));
   }
 
   readColumns(seriesId: number, from: number, to: number): Promise<Columns> {
