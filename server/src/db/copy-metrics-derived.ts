@@ -51,7 +51,7 @@ export async function copyMetricDerived(source: Database.Database, client: pg.Po
     const { timestamps, columns } = decodeChunk(data);
     for (let i = 0; i < timestamps.length; i++) copiedHours.push(`${Number(id)} ${timestamps[i]} ${columns.map((c) => c[i]).join(' ')}`);
   }
-  const hours = { table: 'metric_rollup_chunks (hours)', rows: hourLines.length, checksum: hashOf(hourLines) };
+  const hours = { table: 'metric_rollup_chunks:hours', rows: hourLines.length, checksum: hashOf(hourLines) };
   if (copiedHours.length !== hourLines.length || hashOf(copiedHours) !== hours.checksum) throw new Error('Verification failed for the hour rollups; nothing was committed.');
 
   const raw = new PgChunkRows('metric_chunks', 'metric_head');

@@ -92,7 +92,11 @@ describe.skipIf(unavailable !== undefined)('smartcloudops migrate --from sqlite:
     expect(await runCli(['migrate', '--from', `sqlite:${file}`, '--to', url], (line) => lines.push(line))).toBe(0);
     expect(lines.at(-1)).toMatch(/every row count and checksum matches/);
     const counted = Object.fromEntries(lines.slice(0, -1).map((line) => [line.split(/\s+/)[0], Number(line.split(/\s+/)[1])]));
-    expect(Object.keys(counted)).toEqual(CONVERTED_TABLES.map((t) => t.table));
+    // Then what the metrics store derives on PostgreSQL: hours older than the minutes kept, each series' newest sample.
+    expect(Object.keys(counted)).toEqual([...CONVERTED_TABLES.map((t) => t.table), 'metric_rollup_chunks:hours', 'metric_latest']);
+    expect(counted.metric_series).toBe(1);
+    expect(counted.metric_head).toBe(1);
+    expect(counted.metric_latest).toBe(1);
     expect(counted.users).toBe(2);
     expect(counted.signing_keys).toBe(2);
     expect(counted.refresh_tokens).toBeGreaterThanOrEqual(2);
@@ -154,6 +158,8 @@ describe.skipIf(unavailable !== undefined)('smartcloudops migrate --from sqlite:
       const scores = await new WatchStore(replica.app.ctx.sql).scores(watch.id, { from: 0, to: Number.MAX_SAFE_INTEGER });
       expect([...scores.keys()]).toEqual(['up{instance="a"}', 'up{instance="b"}']);
       // The rules as they were (the deleted default stays deleted), their series state, the grouping.
+      // The metric sample written on SQLite is the migrated store's latest.
+      expect(((await replica.injectAs('viewer', { method: 'GET', url: '/api/v1/metrics/latest?match=node_load1' })).json() as { series: { value: number }[] }).series.map((x) => x.value)).toEqual([1]);
       const rules = (await replica.injectAs('viewer', { method: 'GET', url: '/api/v1/alert-rules' })).json() as { name: string; series: { state: string }[] }[];
       expect(rules.map((r) => r.name)).toEqual(['CopiedRule', 'HostDiskFull', 'HostHighCpu', 'HostHighMemory']);
       expect(rules[0]!.series).toMatchObject([{ state: 'pending' }]);
