@@ -125,7 +125,7 @@ export function metricKey(sample: Pick<SampleEventData, 'name' | 'labels'>): str
 const MAX_SCORE_BATCH = 512;
 /** Rows a cursor reads from the store at once: the most a target holds in memory waiting to be scored. */
 export const SCORING_PAGE_ROWS = MAX_SCORE_BATCH;
-/** Models kept in shared memory for the workers (~150 KB each). */
+/** Models kept in shared memory for the workers (~150 KB each), at most. */
 const MAX_SHARED_MODELS = 2_000;
 
 /** What anomaly may use of the metrics feature: its tables stay the metrics feature's own. */
@@ -196,6 +196,21 @@ export class AnomalyService {
     if (this.#sharedModels.size >= MAX_SHARED_MODELS) this.#sharedModels.delete(this.#sharedModels.keys().next().value!);
     this.#sharedModels.set(modelId, shared);
     return shared;
+  }
+
+  /**
+   * Drops the shared bytes of models no target scores with any more. A back-fill refits each
+   * target five times as its history doubles; each version's bytes stayed here (20 targets:
+   * ~100 models, 20 MiB kept for good after bench:peer's load). A dropped model that is
+   * needed again (explaining an old event) is read back from the registry.
+   */
+  #dropUnusedModels(): void {
+    const inUse = new Set<number>();
+    for (const state of this.#targets.values()) {
+      if (state.active) inUse.add(state.active.model.id);
+      if (state.candidate) inUse.add(state.candidate.model.id);
+    }
+    for (const id of this.#sharedModels.keys()) if (!inUse.has(id)) this.#sharedModels.delete(id);
   }
 
   start(): void {
@@ -336,6 +351,7 @@ export class AnomalyService {
     }
     const candidate = this.#registry.inState(target, 'candidate');
     state.candidate = candidate && state.active ? await this.#tryScorer(target, candidate, state) : undefined;
+    this.#dropUnusedModels();
   }
 
   async #tryScorer(target: string, model: ModelRecord, state: TargetState): Promise<Scorer | undefined> {
@@ -642,6 +658,7 @@ export class AnomalyService {
         this.#ctx.audit.record({ actor: 'system', actorKind: 'system', action: 'anomaly.model.promote', target: `${target}#${record.version}`, outcome: 'success', details: { modelId: record.id, auto: true, agreement } });
         state.active = candidate;
         state.candidate = undefined;
+        this.#dropUnusedModels();
       }
     } catch (error) {
       this.#ctx.log.warn({ err: error, target, modelId: candidate.model.id }, 'shadow scoring failed; dropping the candidate from shadowing');
@@ -712,6 +729,7 @@ export class AnomalyService {
     if (replace && state.active) scorer.post.continueRefractoryFrom(state.active.post);
     if (asActive) state.active = scorer;
     else state.candidate = scorer;
+    this.#dropUnusedModels();
     return record;
   }
 

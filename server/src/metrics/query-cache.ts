@@ -8,6 +8,8 @@ interface Entry {
   coverFrom: number;
   coverTo: number;
   points: SeriesColumns;
+  /** Whether the answer was asked for again after it was stored. */
+  read: boolean;
 }
 
 export interface QueryCacheStats {
@@ -73,6 +75,7 @@ export class QueryCache {
   get(key: string): SeriesColumns | undefined {
     const entry = this.#lru.get(key);
     if (entry) {
+      entry.read = true;
       this.#hits++;
       this.#hitsCounter?.inc();
       return entry.points;
@@ -83,7 +86,7 @@ export class QueryCache {
   }
 
   set(key: string, seriesId: number, coverFrom: number, coverTo: number, points: SeriesColumns): void {
-    const entry = { seriesId, coverFrom, coverTo, points };
+    const entry = { seriesId, coverFrom, coverTo, points, read: false };
     // An answer larger than the whole cache is not kept (lru-cache would refuse it anyway).
     if (bytesOf(key, entry) > this.#lru.maxSize) return;
     this.#lru.set(key, entry);
@@ -110,6 +113,17 @@ export class QueryCache {
   clear(): void {
     this.#lru.clear();
     this.#keysBySeries.clear();
+  }
+
+  /**
+   * Drops the answers nobody asked for again, keeping those read at least once. Called when
+   * the server goes quiet after a burst: a storm of distinct queries (a benchmark, a user
+   * scrolling through a week) leaves the cache full of one-off answers (16 MiB at its bound)
+   * that the process would otherwise hold for as long as it stays idle.
+   */
+  dropUnread(): void {
+    const unread = [...this.#lru.entries()].filter(([, entry]) => !entry.read).map(([key]) => key);
+    for (const key of unread) this.#lru.delete(key);
   }
 
   stats(): QueryCacheStats {

@@ -109,6 +109,22 @@ describe('query cache', () => {
     expect(metrics.cacheStats().invalidations).toBe(1);
   });
 
+  it('lets go of the answers nobody asked for again when the server goes quiet, keeping those read twice', () => {
+    const { metrics } = tempService();
+    metrics.ingest([{ name: 'cpu', labels: {}, samples: day() }]);
+    const cpu = metrics.findSeries('cpu');
+    const reread = { from: T0, to: T0 + HOUR, agg: 'avg' as const, maxPoints: 100 };
+    const once = { from: T0 + HOUR, to: T0 + 2 * HOUR, agg: 'avg' as const, maxPoints: 100 };
+    metrics.queryRange(cpu, reread);
+    metrics.queryRange(cpu, reread);
+    metrics.queryRange(cpu, once);
+    expect(metrics.cacheStats()).toMatchObject({ entries: 2, points: 200 });
+    metrics.releaseIdleMemory();
+    expect(metrics.cacheStats()).toMatchObject({ entries: 1, points: 100 });
+    expect(metrics.queryRange(cpu, reread)[0]!.cached).toBe(true);
+    expect(metrics.queryRange(cpu, once)[0]!.cached).toBe(false);
+  });
+
   it('forgets every cached answer once retention has deleted data', () => {
     const { metrics } = tempService(T0 + 3 * 24 * HOUR);
     metrics.ingest([{ name: 'cpu', labels: {}, samples: day() }]);

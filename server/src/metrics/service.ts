@@ -169,6 +169,11 @@ export class MetricsService {
     return this.#cache.stats();
   }
 
+  /** The server has gone quiet after a burst: let go of cached answers nobody asked for twice. */
+  releaseIdleMemory(): void {
+    this.#cache.dropUnread();
+  }
+
   /** Rollups up to date and aged-out data gone: run periodically. */
   maintain(): RetentionResult {
     const deleted = enforceRetention(this.#db, this.store, this.retention, this.#now());

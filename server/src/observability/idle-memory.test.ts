@@ -19,4 +19,23 @@ describe('startIdleMemoryRelease', () => {
     }
   });
 
+  it('lets the caches go first when it collects', async () => {
+    let burst: { i: number; s: string }[] = [];
+    for (let i = 0; i < 1_500_000; i++) burst.push({ i, s: `sample-${i}` });
+    burst = [];
+    expect(burst).toHaveLength(0);
+    let released = 0;
+    let heapAtRelease = 0;
+    const stop = startIdleMemoryRelease({ intervalMs: 100, idleCpuShare: 1, slackBytes: 16 * 1_048_576, release: () => { released++; heapAtRelease = process.memoryUsage().heapTotal; } });
+    try {
+      const deadline = Date.now() + 30_000;
+      while (released === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(released).toBeGreaterThanOrEqual(1);
+      // The collection after it gave the burst's heap back.
+      while (process.memoryUsage().heapTotal > heapAtRelease / 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(process.memoryUsage().heapTotal).toBeLessThan(heapAtRelease / 2);
+    } finally {
+      stop();
+    }
+  });
 });

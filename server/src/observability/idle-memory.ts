@@ -11,6 +11,8 @@ export interface IdleMemoryOptions {
   idleCpuShare?: number;
   /** Heap committed beyond what is used, bytes, before a collection is worth it. */
   slackBytes?: number;
+  /** Called just before the collection: caches let go of what the burst left in them. */
+  release?: () => void;
 }
 
 /** The gc function, exposed at run time (the server starts without --expose-gc). */
@@ -49,6 +51,7 @@ export function startIdleMemoryRelease(options: IdleMemoryOptions = {}): () => v
     if (share >= idleCpuShare) return;
     const { heapTotal, heapUsed } = process.memoryUsage();
     if (heapTotal - heapUsed < slackBytes) return;
+    options.release?.();
     gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
     // The collection's own CPU must not count as activity for the next look.
     lastCpu = process.cpuUsage();
