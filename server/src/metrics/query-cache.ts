@@ -116,14 +116,22 @@ export class QueryCache {
   }
 
   /**
-   * Drops the answers nobody asked for again, keeping those read at least once. Called when
-   * the server goes quiet after a burst: a storm of distinct queries (a benchmark, a user
-   * scrolling through a week) leaves the cache full of one-off answers (16 MiB at its bound)
-   * that the process would otherwise hold for as long as it stays idle.
+   * Drops the answers nobody asked for again, keeping those read at least once; returns the
+   * bytes let go. Called whenever the server is quiet: a storm of distinct queries (a
+   * benchmark, a user scrolling through a week) leaves the cache full of one-off answers
+   * (16 MiB at its bound) that the process would otherwise hold for as long as it stays idle.
+   * An answer asked for twice while the server was busy stays.
    */
-  dropUnread(): void {
-    const unread = [...this.#lru.entries()].filter(([, entry]) => !entry.read).map(([key]) => key);
+  dropUnread(): number {
+    let bytes = 0;
+    const unread: string[] = [];
+    for (const [key, entry] of this.#lru.entries()) {
+      if (entry.read) continue;
+      unread.push(key);
+      bytes += bytesOf(key, entry);
+    }
     for (const key of unread) this.#lru.delete(key);
+    return bytes;
   }
 
   stats(): QueryCacheStats {
