@@ -549,7 +549,7 @@ export class AnomalyService {
     });
     let scored: { scores: ArrayLike<number>; breakouts: (string | null)[] };
     try {
-      scored = await this.#pool.score({ kind: 'score', model: this.#modelBytes(active.model.id), modelId: active.model.id, rows: features, count: rows.length, breakoutMargin: this.#settings.breakoutMargin });
+      scored = await this.#pool.score({ kind: 'score', model: this.#modelBytes(active.model.id), modelId: active.model.id, rows: features, count: rows.length, breakoutMargin: this.#settings.breakoutMargin, modelsInUse: this.#sharedModels.size });
     } catch (error) {
       if (!isModelLoadFailure(error)) throw error;
       this.#loadFailures++;
@@ -636,7 +636,7 @@ export class AnomalyService {
   async #score(target: string, scorer: Scorer, row: RawRow): Promise<Decided & { features: Float64Array }> {
     const features = scorer.builder.push(row.ts, row.values);
     const spike = scorer.post.observe(features, scorer.builder);
-    const { scores, breakouts } = await this.#pool.score({ kind: 'score', model: this.#modelBytes(scorer.model.id), modelId: scorer.model.id, rows: features, count: 1, breakoutMargin: this.#settings.breakoutMargin });
+    const { scores, breakouts } = await this.#pool.score({ kind: 'score', model: this.#modelBytes(scorer.model.id), modelId: scorer.model.id, rows: features, count: 1, breakoutMargin: this.#settings.breakoutMargin, modelsInUse: this.#sharedModels.size });
     return { ...this.#decide(target, scorer, row.ts, scores[0]!, breakouts[0] ?? null, spike), features };
   }
 
@@ -668,7 +668,7 @@ export class AnomalyService {
 
   async #raise(target: string, scorer: Scorer, row: RawRow, result: ScoredSample, features: Float64Array, note: string | undefined): Promise<void> {
     // A seasonal member's alarm: its words lead (the forest does not see the daily residual).
-    const explanation: Explanation = withMemberNote(await this.#pool.explain({ kind: 'explain', model: this.#modelBytes(scorer.model.id), modelId: scorer.model.id, features }), note);
+    const explanation: Explanation = withMemberNote(await this.#pool.explain({ kind: 'explain', model: this.#modelBytes(scorer.model.id), modelId: scorer.model.id, features, modelsInUse: this.#sharedModels.size }), note);
     // The explanation deflated: ~7 KB of JSON per anomaly, a fifth of that stored.
     this.#insertEvent.run(target, row.ts, scorer.model.id, result.score, result.threshold, explanation.summary, packText(JSON.stringify(explanation)));
     const data: AnomalyEventData = {
@@ -750,7 +750,7 @@ export class AnomalyService {
     const rows = new Float64Array(state.rows.length * width);
     state.rows.forEach((ts, values, i) => post.observe(builder.push(ts, values, rows.subarray(i * width, (i + 1) * width)), builder));
     if (state.rows.length > 0) {
-      const { scores } = await this.#pool.score({ kind: 'score', model: this.#modelBytes(model.id), modelId: model.id, rows, count: state.rows.length, breakoutMargin: false });
+      const { scores } = await this.#pool.score({ kind: 'score', model: this.#modelBytes(model.id), modelId: model.id, rows, count: state.rows.length, breakoutMargin: false, modelsInUse: this.#sharedModels.size });
       post.warm(scores);
     }
     return { model, builder, post };
