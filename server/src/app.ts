@@ -165,7 +165,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   // The WAL cut back to nothing every 10 s, so an idle data folder holds only the database.
   const stopWalCheckpoints = startWalCheckpoints(db);
   // The heap a burst of work grew to is given back once the server is quiet (observability/idle-memory.ts).
-  const stopIdleMemoryRelease = startIdleMemoryRelease();
+  const stopIdleMemoryRelease = startIdleMemoryRelease({ release: () => features.metrics.service.releaseIdleMemory() });
   app.addHook('onClose', async () => {
     stopWalCheckpoints();
     stopIdleMemoryRelease();

@@ -1,7 +1,7 @@
 import { featureInfo, Z_LIMIT, type FeatureBuilder, type FeatureSpec } from './features.ts';
 import { AnomalyLikelihood, likelihoodThreshold, logLikelihood, type LikelihoodOptions } from './likelihood.ts';
 import { BREAKOUT_SCORE, DEFAULT_REFRACTORY_OPTIONS, Refractory, type RefractoryOptions } from './postprocess.ts';
-import { SpikeTail } from './spike.ts';
+import { SPIKE_BASELINE_MEMORY, SpikeBaseline, SpikeTail } from './spike.ts';
 
 export interface PostProcessOptions {
   /** What the anomaly score is made of: the anomaly likelihood of the raw scores, or the raw score. */
@@ -36,7 +36,7 @@ export interface Spike {
   p: number;
   /** Which member: the trailing z-score ('spike') or the daily residual ('seasonal'). */
   member: 'spike' | 'seasonal';
-  /** The member's signal: the z-score, or the daily residual in units of its typical size. */
+  /** The member's signal: the z-score against the spike member's own baseline (spike.ts), or the daily residual in units of its typical size. */
   value: number;
 }
 
@@ -52,8 +52,8 @@ export interface PostProcessed {
   /** The metric behind a breakout, spike or seasonal alarm. */
   metric?: string;
   /**
-   * Plain words for a seasonal alarm, which the forest's explanation does not show (the
-   * daily residual is not one of its features): add it with withMemberNote().
+   * Plain words for a spike or seasonal alarm, which the forest's explanation does not show
+   * (the member's baseline and the daily residual are not its features): add it with withMemberNote().
    */
   note?: string;
 }
@@ -74,9 +74,10 @@ export class PostProcessor {
   private breakoutRefractory: Refractory;
   private readonly spikeTails: SpikeTail[];
   private readonly seasonalTails: SpikeTail[];
+  private readonly spikeBaselines: SpikeBaseline[];
   private readonly metrics: string[];
-  /** Index of each metric's longest-scale z-score in the feature row (-1: none). */
-  private readonly zIndex: number[];
+  /** Index of each metric's value in the feature row. */
+  private readonly valueIndex: number[];
 
   constructor(spec: FeatureSpec, options: PostProcessOptions) {
     this.options = options;
@@ -87,8 +88,9 @@ export class PostProcessor {
     this.breakoutRefractory = new Refractory({ seconds: options.refractorySeconds, mode: 'hold' });
     const info = featureInfo(spec);
     this.metrics = [...spec.metrics];
-    this.zIndex = spec.metrics.map((m) => info.findLastIndex((f) => f.metric === m && f.kind === 'zscore'));
+    this.valueIndex = spec.metrics.map((m) => info.findIndex((f) => f.metric === m && f.kind === 'value'));
     this.spikeTails = spec.metrics.map(() => new SpikeTail());
+    this.spikeBaselines = spec.metrics.map(() => new SpikeBaseline());
     this.seasonalTails = spec.metrics.map(() => new SpikeTail());
   }
 
@@ -120,13 +122,14 @@ export class PostProcessor {
     const o = this.options;
     let best: Spike | undefined;
     for (let m = 0; m < this.spikeTails.length; m++) {
-      const i = this.zIndex[m]!;
-      if (i < 0 || !builder.settled(m)) continue;
+      // The member's own baseline sees every sample, also before the features' has settled.
+      const z = this.spikeBaselines[m]!.update(features[this.valueIndex[m]!]!, Z_LIMIT);
+      if (!builder.settled(m)) continue;
       const r = builder.dailyResidual(m);
       const q = this.seasonalTails[m]!.update(r);
       if (o.seasonal && (!best || q < best.p)) best = { metric: this.metrics[m]!, p: q, member: 'seasonal', value: r };
-      const p = this.spikeTails[m]!.update(features[i]!);
-      if (o.spikes && (!best || p < best.p)) best = { metric: this.metrics[m]!, p, member: 'spike', value: features[i]! };
+      const p = this.spikeTails[m]!.update(z);
+      if (o.spikes && (!best || p < best.p)) best = { metric: this.metrics[m]!, p, member: 'spike', value: z };
     }
     return best;
   }
@@ -155,9 +158,15 @@ export class PostProcessor {
         }
       }
     }
-    const note = cause === 'seasonal' && spike ? seasonalNote(spike) : undefined;
+    const note = spike && cause === 'seasonal' ? seasonalNote(spike) : spike && cause === 'spike' ? spikeNote(spike) : undefined;
     return { likelihood, anomalyScore, threshold, isAnomaly: anomalyScore >= threshold, cause, ...(metric !== undefined ? { metric } : {}), ...(note ? { note } : {}) };
   }
+}
+
+/** "cpu one sample 4.6σ above its usual level (the last 864 samples)": the member's own z, which the forest's 24 h z-scores do not show. */
+function spikeNote(spike: Spike): string {
+  const size = Math.abs(spike.value) >= Z_LIMIT ? `more than ${Z_LIMIT}` : Math.abs(spike.value).toFixed(1);
+  return `${spike.metric} one sample ${size}σ ${spike.value >= 0 ? 'above' : 'below'} its usual level (the last ${SPIKE_BASELINE_MEMORY} samples)`;
 }
 
 /** "value 6.3 times its usual deviation below its usual level for this time of day". */

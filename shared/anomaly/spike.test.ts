@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SpikeTail } from './spike.ts';
+import { SpikeBaseline, SpikeTail } from './spike.ts';
+import { StreamingDetector, type DetectionResult } from './detector.ts';
 import { createRandom } from './prng.ts';
 import { tailProbability } from './likelihood.ts';
 
@@ -38,5 +39,47 @@ describe('SpikeTail', () => {
     const before = tail.tail(5);
     expect(tail.update(5)).toBe(before);
     expect(tail.tail(5)).toBeGreaterThan(before);
+  });
+});
+
+describe('SpikeBaseline', () => {
+  it('reads a 4σ sample after three days of Gaussian samples close to z = 4, judged before it joins', () => {
+    const random = createRandom(11);
+    const errors: number[] = [];
+    for (let trial = 0; trial < 200; trial++) {
+      const baseline = new SpikeBaseline();
+      for (let i = 0; i < 864; i++) baseline.update(50 + 3 * gaussian(random), 50);
+      errors.push(baseline.update(50 + 4 * 3, 50) - 4);
+    }
+    const rms = Math.sqrt(errors.reduce((s, e) => s + e * e, 0) / errors.length);
+    // Most of the error is the spread's: about 3 / sqrt(n) with n effective samples.
+    expect(rms).toBeLessThan(0.2);
+    expect(Math.abs(errors.reduce((s, e) => s + e, 0) / errors.length)).toBeLessThan(0.1);
+  });
+
+  it('gives 0 for the first sample and clips at the limit', () => {
+    const baseline = new SpikeBaseline();
+    expect(baseline.update(10, 50)).toBe(0);
+    for (let i = 0; i < 100; i++) baseline.update(10 + (i % 2), 50);
+    expect(baseline.update(1e6, 50)).toBe(50);
+  });
+});
+
+describe('spike alarms', () => {
+  it('lead their explanation with the one-sample reason in words, then the per-feature attribution', () => {
+    const random = createRandom(12);
+    // Without the range breakout, which would claim an 8σ sample first.
+    const detector = new StreamingDetector({ metrics: ['cpu', 'latency'], breakoutMargin: false });
+    const start = Date.UTC(2026, 0, 5);
+    let alarm: DetectionResult | undefined;
+    for (let i = 0; i < 700; i++) {
+      const spike = i === 650;
+      const r = detector.push(start + i * 300_000, { cpu: 40 + 2 * gaussian(random) + (spike ? 16 : 0), latency: 100 + 5 * gaussian(random) });
+      if (spike) alarm = r;
+    }
+    expect(alarm?.isAnomaly).toBe(true);
+    expect(alarm?.cause).toBe('spike');
+    expect(alarm?.explanation?.summary).toMatch(/^cpu one sample [\d.]+σ above its usual level \(the last 864 samples\); /);
+    expect(alarm?.explanation?.features.length).toBeGreaterThan(0);
   });
 });

@@ -1,10 +1,14 @@
 import type { Explanation, FeatureSpec, ForestOptions } from '../../../shared/anomaly/index.ts';
 
-/** Tasks of the scoring workers: a discriminated union, answered or rejected per task. */
+/**
+ * Tasks of the scoring workers: a discriminated union, answered or rejected per task.
+ * `modelsInUse`: how many models the service scores with now; a worker keeps about that many
+ * deserialized (the most recently used), so the versions a back-fill's refits replaced leave.
+ */
 export type WorkerTask =
   | { kind: 'fit'; spec: FeatureSpec; rows: Float64Array; count: number; forest: ForestOptions; contamination: number; trainedFrom: number; trainedTo: number }
-  | { kind: 'score'; model: SharedArrayBuffer; modelId: number; rows: Float64Array; count: number; breakoutMargin: number | false }
-  | { kind: 'explain'; model: SharedArrayBuffer; modelId: number; features: Float64Array };
+  | { kind: 'score'; model: SharedArrayBuffer; modelId: number; rows: Float64Array; count: number; breakoutMargin: number | false; modelsInUse?: number }
+  | { kind: 'explain'; model: SharedArrayBuffer; modelId: number; features: Float64Array; modelsInUse?: number };
 
 export interface FitResult {
   model: Uint8Array;

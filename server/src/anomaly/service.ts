@@ -133,7 +133,7 @@ export function metricKey(sample: Pick<SampleEventData, 'name' | 'labels'>): str
 const MAX_SCORE_BATCH = 512;
 /** Rows a cursor reads from the store at once: the most a target holds in memory waiting to be scored. */
 export const SCORING_PAGE_ROWS = MAX_SCORE_BATCH;
-/** Models kept in shared memory for the workers (~150 KB each). */
+/** Models kept in shared memory for the workers (~150 KB each), at most. */
 const MAX_SHARED_MODELS = 2_000;
 
 /** What anomaly may use of the metrics feature: its tables stay the metrics feature's own. */
@@ -209,6 +209,21 @@ export class AnomalyService {
     if (this.#sharedModels.size >= MAX_SHARED_MODELS) this.#sharedModels.delete(this.#sharedModels.keys().next().value!);
     this.#sharedModels.set(modelId, shared);
     return shared;
+  }
+
+  /**
+   * Drops the shared bytes of models no target scores with any more. A back-fill refits each
+   * target five times as its history doubles; each version's bytes stayed here (20 targets:
+   * ~100 models, 20 MiB kept for good after bench:peer's load). A dropped model that is
+   * needed again (explaining an old event) is read back from the registry.
+   */
+  #dropUnusedModels(): void {
+    const inUse = new Set<number>();
+    for (const state of this.#targets.values()) {
+      if (state.active) inUse.add(state.active.model.id);
+      if (state.candidate) inUse.add(state.candidate.model.id);
+    }
+    for (const id of this.#sharedModels.keys()) if (!inUse.has(id)) this.#sharedModels.delete(id);
   }
 
   start(): void {
@@ -360,6 +375,7 @@ export class AnomalyService {
     }
     const candidate = this.#registry.inState(target, 'candidate');
     state.candidate = candidate && state.active ? await this.#tryScorer(target, candidate, state) : undefined;
+    this.#dropUnusedModels();
   }
 
   async #tryScorer(target: string, model: ModelRecord, state: TargetState): Promise<Scorer | undefined> {
@@ -622,7 +638,7 @@ export class AnomalyService {
     });
     let scored: { scores: ArrayLike<number>; breakouts: (string | null)[] };
     try {
-      scored = await this.#pool.score({ kind: 'score', model: this.#modelBytes(active.model.id), modelId: active.model.id, rows: features, count: rows.length, breakoutMargin: this.#settings.breakoutMargin });
+      scored = await this.#pool.score({ kind: 'score', model: this.#modelBytes(active.model.id), modelId: active.model.id, rows: features, count: rows.length, breakoutMargin: this.#settings.breakoutMargin, modelsInUse: this.#sharedModels.size });
     } catch (error) {
       if (!isModelLoadFailure(error)) throw error;
       this.#loadFailures++;
@@ -709,7 +725,7 @@ export class AnomalyService {
   async #score(target: string, scorer: Scorer, row: RawRow): Promise<Decided & { features: Float64Array }> {
     const features = scorer.builder.push(row.ts, row.values);
     const spike = scorer.post.observe(features, scorer.builder);
-    const { scores, breakouts } = await this.#pool.score({ kind: 'score', model: this.#modelBytes(scorer.model.id), modelId: scorer.model.id, rows: features, count: 1, breakoutMargin: this.#settings.breakoutMargin });
+    const { scores, breakouts } = await this.#pool.score({ kind: 'score', model: this.#modelBytes(scorer.model.id), modelId: scorer.model.id, rows: features, count: 1, breakoutMargin: this.#settings.breakoutMargin, modelsInUse: this.#sharedModels.size });
     return { ...this.#decide(target, scorer, row.ts, scores[0]!, breakouts[0] ?? null, spike), features };
   }
 
@@ -731,6 +747,7 @@ export class AnomalyService {
         this.#ctx.audit.record({ actor: 'system', actorKind: 'system', action: 'anomaly.model.promote', target: `${target}#${record.version}`, outcome: 'success', details: { modelId: record.id, auto: true, agreement } });
         state.active = candidate;
         state.candidate = undefined;
+        this.#dropUnusedModels();
       }
     } catch (error) {
       this.#ctx.log.warn({ err: error, target, modelId: candidate.model.id }, 'shadow scoring failed; dropping the candidate from shadowing');
@@ -740,7 +757,7 @@ export class AnomalyService {
 
   async #raise(target: string, scorer: Scorer, row: RawRow, result: ScoredSample, features: Float64Array, note: string | undefined): Promise<void> {
     // A seasonal member's alarm: its words lead (the forest does not see the daily residual).
-    const explanation: Explanation = withMemberNote(await this.#pool.explain({ kind: 'explain', model: this.#modelBytes(scorer.model.id), modelId: scorer.model.id, features }), note);
+    const explanation: Explanation = withMemberNote(await this.#pool.explain({ kind: 'explain', model: this.#modelBytes(scorer.model.id), modelId: scorer.model.id, features, modelsInUse: this.#sharedModels.size }), note);
     // The explanation deflated: ~7 KB of JSON per anomaly, a fifth of that stored.
     this.#insertEvent.run(target, row.ts, scorer.model.id, result.score, result.threshold, explanation.summary, packText(JSON.stringify(explanation)));
     const data: AnomalyEventData = {
@@ -763,10 +780,14 @@ export class AnomalyService {
     const metrics = state.rows.metrics();
     const spec = detectorFeatureSpec(metrics);
     const builder = new FeatureBuilder(spec);
+    // The new scorer's post-processor sees the rows in the same pass: after the fit, the
+    // builder and it are where a scorer replaying the window would leave them (one replay
+    // of up to 4,032 rows per refit instead of two).
+    const post = new PostProcessor(spec, this.#postOptions);
     const width = builder.width;
     const count = state.rows.length;
     const rows = new Float64Array(count * width);
-    state.rows.forEach((ts, values, i) => builder.push(ts, values, rows.subarray(i * width, (i + 1) * width)));
+    state.rows.forEach((ts, values, i) => post.observe(builder.push(ts, values, rows.subarray(i * width, (i + 1) * width)), builder));
     const trainedFrom = state.rows.firstTs!;
     const trainedTo = state.rows.lastTs!;
     // A window saturated throughout is learned as normal: the model records it, the API says so.
@@ -796,29 +817,29 @@ export class AnomalyService {
     this.#shareModel(record.id, fit.model);
     this.#ctx.audit.record({ actor: by, actorKind: by === 'system' || by === 'schedule' ? 'system' : 'user', action: 'anomaly.model.train', target: `${target}#${record.version}`, outcome: 'success', details: { modelId: record.id, state: record.state, rows: count, extremeWindow: extremeWindow.map((finding) => finding.text) } });
     // The fit's scores of the window are the ones the new scorer warms up on (the same rows, the same model).
-    const scorer = await this.#scorer(record, state, fit.scores);
+    const scorer: Scorer = { model: record, builder, post };
+    post.warm(fit.scores);
     // A growth refit keeps the refractory periods running: the incident that just paged must not page again.
     if (replace && state.active) scorer.post.continueRefractoryFrom(state.active.post);
     if (asActive) state.active = scorer;
     else state.candidate = scorer;
+    this.#dropUnusedModels();
     return record;
   }
 
   /**
    * A scorer whose features, spike tails and likelihood have already seen the target's recent
-   * rows. `windowScores`: the model's raw scores of exactly those rows when already known (a
-   * model just fitted on them); otherwise the workers score them.
+   * rows (the workers score them for the likelihood).
    */
-  async #scorer(model: ModelRecord, state: TargetState, windowScores?: Float64Array): Promise<Scorer> {
+  async #scorer(model: ModelRecord, state: TargetState): Promise<Scorer> {
     const spec = model.params.spec as FeatureSpec;
     const builder = new FeatureBuilder(spec);
     const post = new PostProcessor(spec, this.#postOptions);
     const width = builder.width;
     const rows = new Float64Array(state.rows.length * width);
     state.rows.forEach((ts, values, i) => post.observe(builder.push(ts, values, rows.subarray(i * width, (i + 1) * width)), builder));
-    if (windowScores && windowScores.length === state.rows.length) post.warm(windowScores);
-    else if (state.rows.length > 0) {
-      const { scores } = await this.#pool.score({ kind: 'score', model: this.#modelBytes(model.id), modelId: model.id, rows, count: state.rows.length, breakoutMargin: false });
+    if (state.rows.length > 0) {
+      const { scores } = await this.#pool.score({ kind: 'score', model: this.#modelBytes(model.id), modelId: model.id, rows, count: state.rows.length, breakoutMargin: false, modelsInUse: this.#sharedModels.size });
       post.warm(scores);
     }
     return { model, builder, post };

@@ -12,16 +12,24 @@ import {
 } from '../../../shared/anomaly/index.ts';
 import { MODEL_LOAD_FAILED, type ExplainResult, type FitResult, type ScoreResult, type WorkerTask } from './protocol.ts';
 
+/** Deserialized models by id, least recently used first. */
 const models = new Map<number, AnomalyModel>();
 const MAX_CACHED_MODELS = 2_000;
+/** Beyond the models in use: room for a candidate or an explained old version without thrashing. */
+const SPARE_MODELS = 8;
 
-function load(bytes: SharedArrayBuffer, id: number): AnomalyModel {
+function load(bytes: SharedArrayBuffer, id: number, inUse = MAX_CACHED_MODELS): AnomalyModel {
   const cached = models.get(id);
-  if (cached) return cached;
+  if (cached) {
+    models.delete(id);
+    models.set(id, cached);
+    return cached;
+  }
   try {
     if (bytes.byteLength === 0) throw new Error(`model ${id} does not exist`);
     const model = deserializeModel(new Uint8Array(bytes));
-    if (models.size >= MAX_CACHED_MODELS) models.delete(models.keys().next().value!);
+    const keep = Math.min(MAX_CACHED_MODELS, inUse + SPARE_MODELS);
+    while (models.size >= keep) models.delete(models.keys().next().value!);
     models.set(id, model);
     return model;
   } catch (error) {
@@ -44,7 +52,7 @@ export default function run(task: WorkerTask): FitResult | ScoreResult | Explain
       return { model: serializeModel(model), threshold: model.threshold, quantiles: Array.from(model.scoreQuantiles), trainingAlarmRate: alarms / task.count, scores };
     }
     case 'score': {
-      const model = load(task.model, task.modelId);
+      const model = load(task.model, task.modelId, task.modelsInUse);
       const width = model.forest.nFeatures;
       const scores = scoreRows(model, { data: task.rows, rows: task.count, cols: width });
       const breakouts: (string | null)[] = [];
@@ -54,6 +62,6 @@ export default function run(task: WorkerTask): FitResult | ScoreResult | Explain
       return { scores, breakouts };
     }
     case 'explain':
-      return explain(load(task.model, task.modelId), task.features);
+      return explain(load(task.model, task.modelId, task.modelsInUse), task.features);
   }
 }

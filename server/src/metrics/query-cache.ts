@@ -8,6 +8,8 @@ interface Entry {
   coverFrom: number;
   coverTo: number;
   points: SeriesColumns;
+  /** Whether the answer was asked for again after it was stored. */
+  read: boolean;
 }
 
 export interface QueryCacheStats {
@@ -76,6 +78,7 @@ export class QueryCache {
   get(key: string): SeriesColumns | undefined {
     const entry = this.#lru.get(key);
     if (entry) {
+      entry.read = true;
       this.#hits++;
       this.#hitsCounter?.inc();
       return entry.points;
@@ -96,7 +99,7 @@ export class QueryCache {
 
   set(key: string, seriesId: number, coverFrom: number, coverTo: number, points: SeriesColumns, stamp?: string): void {
     if (stamp !== undefined && stamp !== this.stamp(seriesId)) return;
-    const entry = { seriesId, coverFrom, coverTo, points };
+    const entry = { seriesId, coverFrom, coverTo, points, read: false };
     // An answer larger than the whole cache is not kept (lru-cache would refuse it anyway).
     if (bytesOf(key, entry) > this.#lru.maxSize) return;
     this.#lru.set(key, entry);
@@ -126,6 +129,25 @@ export class QueryCache {
     this.#epochs.clear();
     this.#lru.clear();
     this.#keysBySeries.clear();
+  }
+
+  /**
+   * Drops the answers nobody asked for again, keeping those read at least once; returns the
+   * bytes let go. Called whenever the server is quiet: a storm of distinct queries (a
+   * benchmark, a user scrolling through a week) leaves the cache full of one-off answers
+   * (16 MiB at its bound) that the process would otherwise hold for as long as it stays idle.
+   * An answer asked for twice while the server was busy stays.
+   */
+  dropUnread(): number {
+    let bytes = 0;
+    const unread: string[] = [];
+    for (const [key, entry] of this.#lru.entries()) {
+      if (entry.read) continue;
+      unread.push(key);
+      bytes += bytesOf(key, entry);
+    }
+    for (const key of unread) this.#lru.delete(key);
+    return bytes;
   }
 
   stats(): QueryCacheStats {

@@ -116,6 +116,22 @@ describe('query cache', async () => {
     expect(metrics.cacheStats().invalidations).toBe(1);
   });
 
+  it('lets go of the answers nobody asked for again when the server goes quiet, keeping those read twice', async () => {
+    const { metrics } = await tempService();
+    await metrics.ingest([{ name: 'cpu', labels: {}, samples: day() }]);
+    const cpu = await metrics.findSeries('cpu');
+    const reread = { from: T0, to: T0 + HOUR, agg: 'avg' as const, maxPoints: 100 };
+    const once = { from: T0 + HOUR, to: T0 + 2 * HOUR, agg: 'avg' as const, maxPoints: 100 };
+    await metrics.queryRange(cpu, reread);
+    await metrics.queryRange(cpu, reread);
+    await metrics.queryRange(cpu, once);
+    expect(metrics.cacheStats()).toMatchObject({ entries: 2, points: 200 });
+    metrics.releaseIdleMemory();
+    expect(metrics.cacheStats()).toMatchObject({ entries: 1, points: 100 });
+    expect((await metrics.queryRange(cpu, reread))[0]!.cached).toBe(true);
+    expect((await metrics.queryRange(cpu, once))[0]!.cached).toBe(false);
+  });
+
   it('forgets every cached answer once retention has deleted data', async () => {
     const { metrics } = await tempService(T0 + 3 * 24 * HOUR);
     await metrics.ingest([{ name: 'cpu', labels: {}, samples: day() }]);

@@ -19,4 +19,26 @@ describe('startIdleMemoryRelease', () => {
     }
   });
 
+  it('collects after the caches let go of enough, however little slack the heap has', async () => {
+    // A cache holding ~100 MiB of objects, which it lets go of when asked.
+    let cache: { i: number; s: string }[] | undefined = [];
+    for (let i = 0; i < 1_500_000; i++) cache.push({ i, s: `sample-${i}` });
+    const held = process.memoryUsage().heapUsed;
+    let asked = 0;
+    const release = () => {
+      asked++;
+      if (!cache) return 0;
+      cache = undefined;
+      return 100 * 1_048_576;
+    };
+    const stop = startIdleMemoryRelease({ intervalMs: 100, idleCpuShare: 1, slackBytes: Number.MAX_SAFE_INTEGER, release });
+    try {
+      const deadline = Date.now() + 30_000;
+      while (process.memoryUsage().heapUsed > held / 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(asked).toBeGreaterThanOrEqual(1);
+      expect(process.memoryUsage().heapUsed).toBeLessThan(held / 2);
+    } finally {
+      stop();
+    }
+  });
 });

@@ -11,6 +11,14 @@ export interface IdleMemoryOptions {
   idleCpuShare?: number;
   /** Heap committed beyond what is used, bytes, before a collection is worth it. */
   slackBytes?: number;
+  /**
+   * Called on every quiet interval, before deciding on a collection: caches let go of what a
+   * burst left in them and say how many bytes. Their memory comes back only with a full
+   * collection, so one runs when they let go of `releasedBytes` or more.
+   */
+  release?: () => number;
+  /** Bytes the caches let go of that are worth a collection by themselves (4 MiB). */
+  releasedBytes?: number;
 }
 
 /** The gc function, exposed at run time (the server starts without --expose-gc). */
@@ -31,14 +39,16 @@ function exposeGc(): GcFunction | undefined {
  * allocates nothing, so the heap it grew to (hundreds of MiB committed, a fifth of it in
  * use, measured after bench:peer's load) stays resident for as long as it stays quiet.
  * Every `intervalMs` (2 s) this looks at the process's CPU use; after an interval below
- * `idleCpuShare` with more than `slackBytes` committed and unused, it runs one
- * memory-reducing full collection (tens of ms, only while nothing else runs), which also
- * releases the freed pages. Returns a function that stops it.
+ * `idleCpuShare` it lets the caches drop what they hold for nothing (`release`), and with
+ * more than `slackBytes` committed and unused, or `releasedBytes` let go by the caches, it
+ * runs one memory-reducing full collection (tens of ms, only while nothing else runs),
+ * which also releases the freed pages. Returns a function that stops it.
  */
 export function startIdleMemoryRelease(options: IdleMemoryOptions = {}): () => void {
   const intervalMs = options.intervalMs ?? 2_000;
   const idleCpuShare = options.idleCpuShare ?? 0.05;
   const slackBytes = options.slackBytes ?? 32 * 1_048_576;
+  const releasedBytes = options.releasedBytes ?? 4 * 1_048_576;
   const gc = exposeGc();
   if (!gc) return () => undefined;
   let lastCpu = process.cpuUsage();
@@ -47,8 +57,9 @@ export function startIdleMemoryRelease(options: IdleMemoryOptions = {}): () => v
     lastCpu = process.cpuUsage();
     const share = (cpu.user + cpu.system) / 1000 / intervalMs;
     if (share >= idleCpuShare) return;
+    const released = options.release?.() ?? 0;
     const { heapTotal, heapUsed } = process.memoryUsage();
-    if (heapTotal - heapUsed < slackBytes) return;
+    if (heapTotal - heapUsed < slackBytes && released < releasedBytes) return;
     gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
     // The collection's own CPU must not count as activity for the next look.
     lastCpu = process.cpuUsage();
