@@ -171,9 +171,9 @@ export class AlertStore extends RunnerStore {
    * id before its row is written with the batch's (`hold`).
    */
   async reserveIds(unit: UnitOfWork, count: number): Promise<void> {
+    if (count <= 0) return;
     const held = this.#held(unit);
     if (unit.dialect === 'postgres') {
-      if (count <= 0) return;
       const { rows } = await sql<{ id: number }>`SELECT nextval(pg_get_serial_sequence('alerts', 'id')) AS id FROM generate_series(1, ${count})`.execute(unit.db);
       held.reserved.push(...rows.map((row) => Number(row.id)).sort((a, b) => a - b));
     } else if (held.lastId === null) {

@@ -99,7 +99,8 @@ export class TimelineStore extends RunnerStore {
   async #write(unit: UnitOfWork, held: Array<{ values: EntryValues; entry: TimelineEntry }>): Promise<void> {
     const rows = held.splice(0);
     if (rows.length === 0) return;
-    if (unit.dialect === 'sqlite') {
+    // SQLite: each insert's own id (a prepared statement on the unit's connection); PostgreSQL: a lone entry likewise, in one round trip.
+    if (unit.dialect === 'sqlite' || rows.length === 1) {
       for (const { values, entry } of rows) entry.id = Number((await insertEntry.first(unit, ...values))!.id);
       return;
     }

@@ -6,6 +6,7 @@ import type { SqlDatabase } from '../db/sql/open.ts';
 import type { SqlSchema, WebhookDeliveriesTable, WebhooksTable } from '../db/sql/schema.ts';
 import { WRITE_STAGE, type UnitOfWork } from '../core/unit-of-work.ts';
 import { columnList, unnestRows } from '../db/sql/unnest.ts';
+import { statement } from '../db/sql/statement.ts';
 
 /** A delivery held by a unit: webhook, alert, event, payload, time. */
 type HeldDelivery = [number, number, string, string, number];
@@ -58,6 +59,8 @@ function sqliteEnqueueStatements(db: Db): { insert: Statement } {
   }
   return statements;
 }
+
+const enabledWebhooks = statement((db) => db.selectFrom('webhooks').select(['id', 'format', 'min_severity']).where('enabled', '=', 1).orderBy('id'), []);
 
 const minSeveritiesFor = (severity: Severity): Severity[] => SEVERITIES.filter((min) => severityRank(min) <= severityRank(severity));
 
@@ -151,7 +154,7 @@ export class WebhookStore {
   async hold(unit: UnitOfWork, alert: { id: number; severity: Severity }, event: string, payloadIn: (format: WebhookFormat) => string, now: number): Promise<number> {
     const held = unit.scratch('webhooks.held', () => {
       const state = {
-        targets: unit.db.selectFrom('webhooks').select(['id', 'format', 'min_severity']).where('enabled', '=', 1).orderBy('id').execute(),
+        targets: enabledWebhooks.all(unit),
         rows: [] as HeldDelivery[],
       };
       unit.holdWrites('webhook_deliveries', WRITE_STAGE.referencing, () => this.#writeHeld(unit, state.rows));
