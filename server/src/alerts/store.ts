@@ -231,7 +231,10 @@ export class AlertStore extends RunnerStore {
     if (updates.length > 0) {
       const rows = updates.map(([id, values]) => [id, ...values]);
       const set = sql.raw(PG_COLUMNS.map(([name]) => `${name} = u.${name}`).join(', '));
-      await sql`UPDATE alerts AS a SET ${set} FROM ${unnestRows(columns, rows)} WHERE a.id = u.id`.execute(unit.db);
+      // `a.id = ANY(…)` as well: the planner cannot see how few rows unnest gives and would
+      // rather scan the whole table than look each one up by its key.
+      const ids = updates.map(([id]) => id);
+      await sql`UPDATE alerts AS a SET ${set} FROM ${unnestRows(columns, rows)} WHERE a.id = u.id AND a.id = ANY(${ids}::bigint[])`.execute(unit.db);
     }
   }
 

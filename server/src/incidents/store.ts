@@ -194,6 +194,12 @@ export class IncidentStore extends RunnerStore {
   async manyById(ids: readonly number[]): Promise<Map<number, Incident>> {
     const found = new Map<number, Incident>();
     if (ids.length === 0) return found;
+    // One incident (a unit of one alert): the plain lookup, without building a list to join.
+    if (ids.length === 1) {
+      const incident = await this.byId(ids[0]!);
+      if (incident) found.set(incident.id, incident);
+      return found;
+    }
     const rows = this.runner.dialect === 'postgres' ? await withCountsPostgres.all(this.runner, [...ids]) : await withCountsSqlite.all(this.runner, JSON.stringify(ids));
     for (const row of rows) found.set(Number(row.id), toIncident(row));
     return found;
@@ -202,6 +208,7 @@ export class IncidentStore extends RunnerStore {
   /** Marks each incident active at its time (`lastActivityAt` and `updatedAt`), in one statement. */
   async touchMany(touches: ReadonlyArray<readonly [id: number, at: number]>): Promise<void> {
     if (touches.length === 0) return;
+    if (touches.length === 1) return this.update(touches[0]![0], { lastActivityAt: touches[0]![1] }, touches[0]![1]);
     await (this.runner.dialect === 'postgres' ? touchManyPostgres : touchManySqlite).run(this.runner, JSON.stringify(touches));
   }
 
