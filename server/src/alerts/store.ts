@@ -90,6 +90,17 @@ const updateAlert = statement(
       .where('id', '=', v[19]),
   [...SAMPLE, 0],
 );
+const insertAlert = statement(
+  (db, ...v: AlertValues) =>
+    db
+      .insertInto('alerts')
+      .values({
+        fingerprint: v[0], source: v[1], state: v[2], severity: v[3], labels: v[4], annotations: v[5], search_text: v[6], starts_at: v[7], ends_at: v[8], expires_at: v[9],
+        last_seen_at: v[10], updated_at: v[11], occurrences: v[12], silenced_by: v[13], acknowledged_by: v[14], acknowledged_at: v[15], ack_comment: v[16], incident_id: v[17], generator_url: v[18],
+      })
+      .returning('id'),
+  SAMPLE,
+);
 const insertAlertWithId = statement(
   (db, id: number, ...v: AlertValues) =>
     db.insertInto('alerts').values({
@@ -190,8 +201,11 @@ export class AlertStore extends RunnerStore {
     const unit = this.runner as UnitOfWork;
     const held = this.#held(unit);
     let id = alert.id;
-    if (id === undefined) {
-      if (unit.dialect === 'postgres' && held.reserved.length === 0) await this.reserveIds(unit, 1);
+    if (id === undefined && unit.dialect === 'postgres' && held.reserved.length === 0) {
+      // None reserved (a unit of one new alert): written now, its id returned, in the one
+      // round trip reserving would have cost; later holds of it are updates.
+      id = Number((await insertAlert.first(unit, ...this.#values(alert, now)))!.id);
+    } else if (id === undefined) {
       if (unit.dialect === 'sqlite') await this.reserveIds(unit, 1);
       id = unit.dialect === 'postgres' ? held.reserved.shift()! : ++held.lastId!;
       held.inserts.set(id, this.#values(alert, now));
@@ -223,6 +237,12 @@ export class AlertStore extends RunnerStore {
       for (const [id, values] of updates) await updateAlert.run(unit, ...values, id);
       return;
     }
+    // One row: the single-row statement (an unnest of one row costs PostgreSQL more to plan).
+    if (inserts.length + updates.length === 1) {
+      for (const [id, values] of inserts) await insertAlertWithId.run(unit, id, ...values);
+      for (const [id, values] of updates) await updateAlert.run(unit, ...values, id);
+      return;
+    }
     const columns = [['id', 'bigint'] as const, ...PG_COLUMNS];
     if (inserts.length > 0) {
       const rows = inserts.map(([id, values]) => [id, ...values]);
@@ -241,7 +261,7 @@ export class AlertStore extends RunnerStore {
   async #writeHistory(unit: UnitOfWork, held: HeldAlertWrites): Promise<void> {
     const rows = held.history.splice(0);
     if (rows.length === 0) return;
-    if (unit.dialect === 'sqlite') {
+    if (unit.dialect === 'sqlite' || rows.length === 1) {
       for (const row of rows) await insertHistory.run(unit, ...row);
       return;
     }
