@@ -69,23 +69,29 @@ export class AlertService {
       // Replicas: one batch at a time per alert and per incident group (no-op on SQLite).
       await this.#serialise(unit, events.map((event, i) => ({ fingerprint: fingerprints[i]!, labels: event.labels, group: event.group })));
       await this.#deps.silences.refresh(this.#deps.now(), unit);
-      const known = await alerts.byFingerprints(fingerprints);
-      const handled = new Set<string>();
+      // The batch's alerts as the batch leaves them: read in one query, then kept here (a
+      // second event for an alert in the batch sees it as the first left it, unwritten yet).
+      const current: Map<string, StoredAlert | undefined> = await alerts.byFingerprints(fingerprints);
+      // Ids for the batch's new alerts in one query; their rows, history and timeline entries
+      // are written together when the unit flushes (UnitOfWork.holdWrites).
+      const created = new Set(events.flatMap((event, i) => (event.status === 'firing' && !current.has(fingerprints[i]!) ? [fingerprints[i]!] : [])));
+      // (One new alert on PostgreSQL: its INSERT returns its id, no query ahead of it.)
+      if (created.size > 1 || unit.dialect === 'sqlite') await alerts.reserveIds(unit, created.size);
       const outcomes: IngestOutcome[] = [];
       for (const [i, event] of events.entries()) {
         const fp = fingerprints[i]!;
-        // A second event for the same alert in this batch reads it again, as the first left it.
-        const existing = handled.has(fp) ? await alerts.byFingerprint(fp) : known.get(fp);
-        handled.add(fp);
-        outcomes.push(await this.#ingestOne(event, fp, existing, actor, unit, alerts));
+        const { outcome, stored } = await this.#ingestOne(event, fp, current.get(fp), actor, unit, alerts);
+        if (stored) current.set(fp, stored);
+        outcomes.push(outcome);
       }
-      // The caller's record of the batch (the receiver's audit entry) commits with it.
+      // Written before the caller's record of the batch (the receiver's audit entry), which commits with it.
+      await unit.flush();
       alsoRecord?.(outcomes);
       return outcomes;
     }, within);
   }
 
-  async #ingestOne(event: AlertEvent, fp: string, existing: StoredAlert | undefined, actor: Actor, unit: UnitOfWork, alerts: AlertStore): Promise<IngestOutcome> {
+  async #ingestOne(event: AlertEvent, fp: string, existing: StoredAlert | undefined, actor: Actor, unit: UnitOfWork, alerts: AlertStore): Promise<{ outcome: IngestOutcome; stored?: StoredAlert }> {
     const { silences } = this.#deps;
     const now = this.#deps.now();
     const labels = event.labels;
@@ -95,39 +101,44 @@ export class AlertService {
     const expiresAt = event.status === 'firing' && event.endsAt !== undefined && event.endsAt > now ? event.endsAt : null;
 
     if (event.status === 'resolved') {
-      if (!existing || existing.state === 'resolved') return existing ? { alert: stripExpiry(existing), action: 'unchanged' } : null;
+      if (!existing || existing.state === 'resolved') return { outcome: existing ? { alert: stripExpiry(existing), action: 'unchanged' } : null };
       const resolved = { ...existing, state: 'resolved' as const, annotations, endsAt: Math.min(event.endsAt ?? now, now), expiresAt: null, lastSeenAt: now };
-      return { alert: await this.#transition(existing, resolved, actor, null, unit, now), action: 'resolved' };
+      const alert = await this.#transition(existing, resolved, actor, null, unit, now);
+      return { outcome: { alert, action: 'resolved' }, stored: { ...alert, expiresAt: null } };
     }
 
     if (!existing) {
       const silencedBy = silences.matching(labels, now);
       // Usually the alert joins an open incident: written with it, not inserted and then linked.
       const joined = await this.#deps.linker.joinOpen(labels, now, unit, event.group);
-      const created = await alerts.insert(
-        {
-          fingerprint: fp,
-          source: event.source,
-          state: 'firing',
-          severity,
-          labels,
-          annotations,
-          startsAt: event.startsAt ?? now,
-          endsAt: null,
-          expiresAt,
-          lastSeenAt: now,
-          occurrences: 1,
-          silencedBy,
-          acknowledgedBy: null,
-          acknowledgedAt: null,
-          ackComment: null,
-          incidentId: joined ?? null,
-          generatorUrl: event.generatorUrl ?? null,
-        },
-        now,
-      );
-      await alerts.recordTransition(created.id, now, null, 'firing', actor, null);
-      return { alert: await this.#startEpisode({ ...created, expiresAt }, event, actor, unit, now, 'created', joined), action: 'created' };
+      const fresh: StoredAlert = {
+        ...(await alerts.hold(
+          {
+            fingerprint: fp,
+            source: event.source,
+            state: 'firing',
+            severity,
+            labels,
+            annotations,
+            startsAt: event.startsAt ?? now,
+            endsAt: null,
+            expiresAt,
+            lastSeenAt: now,
+            occurrences: 1,
+            silencedBy,
+            acknowledgedBy: null,
+            acknowledgedAt: null,
+            ackComment: null,
+            incidentId: joined ?? null,
+            generatorUrl: event.generatorUrl ?? null,
+          },
+          now,
+        )),
+        expiresAt,
+      };
+      await alerts.recordTransition(fresh.id, now, null, 'firing', actor, null);
+      const alert = await this.#startEpisode(fresh, event, actor, unit, now, 'created', joined);
+      return { outcome: { alert, action: 'created' }, stored: { ...alert, expiresAt } };
     }
 
     if (existing.state === 'resolved') {
@@ -149,20 +160,19 @@ export class AlertService {
         generatorUrl: event.generatorUrl ?? existing.generatorUrl,
       };
       await alerts.recordTransition(existing.id, now, 'resolved', 'firing', actor, null);
-      return { alert: await this.#startEpisode(refired, event, actor, unit, now, 'refired'), action: 'refired' };
+      const alert = await this.#startEpisode(refired, event, actor, unit, now, 'refired');
+      return { outcome: { alert, action: 'refired' }, stored: { ...alert, expiresAt } };
     }
 
     // A repeat of a firing alert: the same alert, refreshed; no history, no notification.
-    const repeated = await alerts.save(
-      { ...existing, severity, annotations, expiresAt: expiresAt ?? existing.expiresAt, lastSeenAt: now, occurrences: existing.occurrences + 1 },
-      now,
-    );
+    const stored = { ...existing, severity, annotations, expiresAt: expiresAt ?? existing.expiresAt, lastSeenAt: now, occurrences: existing.occurrences + 1 };
+    const repeated = await alerts.hold(stored, now);
     if (repeated.incidentId !== null && severityRank(severity) > severityRank(existing.severity)) {
       await this.#deps.linker.raiseSeverity(repeated.incidentId, repeated, now, unit);
       this.#deps.linker.touch(repeated.incidentId, now, unit);
     }
     unit.publish({ type: 'alert', data: { action: 'updated', alert: repeated } });
-    return { alert: repeated, action: 'updated' };
+    return { outcome: { alert: repeated, action: 'updated' }, stored: { ...repeated, expiresAt: stored.expiresAt } };
   }
 
   /**
@@ -173,12 +183,9 @@ export class AlertService {
     const { linker } = this.#deps;
     const alerts = this.#deps.alerts.in(unit);
     const incidentId = joined ?? (await linker.attach(alert, now, unit, event.group));
-    // A new alert's row is written already (with its incident when it joined one; else it
-    // only lacks the incident); a refired one is not.
-    const saved =
-      action === 'refired' ? await alerts.save({ ...alert, incidentId }, now)
-      : joined !== undefined ? stripExpiry(alert)
-      : await alerts.linkIncident(alert, incidentId, now);
+    // A new alert's row is held with its incident when it joined one; else the held row
+    // takes the incident it opened or reopened (still one write).
+    const saved = joined !== undefined ? stripExpiry(alert) : await alerts.hold({ ...alert, incidentId }, now);
     await linker.note(incidentId, unit, {
       ts: now,
       kind: 'alert_firing',
@@ -213,7 +220,7 @@ export class AlertService {
   async #transition(before: StoredAlert, after: StoredAlert, actor: Actor, comment: string | null, unit: UnitOfWork, now: number): Promise<Alert> {
     const { linker } = this.#deps;
     const alerts = this.#deps.alerts.in(unit);
-    const saved = await alerts.save(after, now);
+    const saved = await alerts.hold(after, now);
     await alerts.recordTransition(saved.id, now, before.state, saved.state, actor, comment);
     const action = actionFor(before.state, saved.state);
     if (saved.incidentId !== null) {

@@ -6,6 +6,8 @@ import type { SqlDialect } from '../db/sql/open.ts';
 import type { AlertHistoryTable, AlertsTable, SqlSchema } from '../db/sql/schema.ts';
 import { statement } from '../db/sql/statement.ts';
 import { RunnerStore } from '../db/sql/runner-store.ts';
+import { UnitOfWork, WRITE_STAGE } from '../core/unit-of-work.ts';
+import { columnList, unnestRows } from '../db/sql/unnest.ts';
 
 type Row = Selectable<AlertsTable>;
 
@@ -72,23 +74,11 @@ export function labelPairs(csv: string): Array<[string, string]> {
 const SEVERITY_ORDER = sql<number>`CASE severity WHEN 'critical' THEN 2 WHEN 'warning' THEN 1 ELSE 0 END`;
 
 // The ingest path's statements, compiled once per dialect (see statement.ts).
-const byFingerprint = statement((db, fp: string) => db.selectFrom('alerts').selectAll().where('fingerprint', '=', fp), ['']);
 const byFingerprintsSqlite = statement((db, fps: string) => db.selectFrom('alerts').selectAll().where(sql<SqlBool>`fingerprint IN (SELECT value FROM json_each(${fps}))`), ['[]']);
 const byFingerprintsPostgres = statement((db, fps: string[]) => db.selectFrom('alerts').selectAll().where(sql<SqlBool>`fingerprint = ANY(${fps}::text[])`), [[] as string[]]);
 const byId = statement((db, id: number) => db.selectFrom('alerts').selectAll().where('id', '=', id), [0]);
 type AlertValues = [string, string, string, string, string, string, string, number, number | null, number | null, number, number, number, string, string | null, number | null, string | null, number | null, string | null];
 const SAMPLE: AlertValues = ['', '', '', '', '', '', '', 0, null, null, 0, 0, 0, '', null, null, null, null, null];
-const insertAlert = statement(
-  (db, ...v: AlertValues) =>
-    db
-      .insertInto('alerts')
-      .values({
-        fingerprint: v[0], source: v[1], state: v[2], severity: v[3], labels: v[4], annotations: v[5], search_text: v[6], starts_at: v[7], ends_at: v[8], expires_at: v[9],
-        last_seen_at: v[10], updated_at: v[11], occurrences: v[12], silenced_by: v[13], acknowledged_by: v[14], acknowledged_at: v[15], ack_comment: v[16], incident_id: v[17], generator_url: v[18],
-      })
-      .returning('id'),
-  SAMPLE,
-);
 const updateAlert = statement(
   (db, ...v: [...AlertValues, number]) =>
     db
@@ -100,7 +90,44 @@ const updateAlert = statement(
       .where('id', '=', v[19]),
   [...SAMPLE, 0],
 );
-const linkIncident = statement((db, incidentId: number, now: number, id: number) => db.updateTable('alerts').set({ incident_id: incidentId, updated_at: now }).where('id', '=', id), [0, 0, 0]);
+const insertAlert = statement(
+  (db, ...v: AlertValues) =>
+    db
+      .insertInto('alerts')
+      .values({
+        fingerprint: v[0], source: v[1], state: v[2], severity: v[3], labels: v[4], annotations: v[5], search_text: v[6], starts_at: v[7], ends_at: v[8], expires_at: v[9],
+        last_seen_at: v[10], updated_at: v[11], occurrences: v[12], silenced_by: v[13], acknowledged_by: v[14], acknowledged_at: v[15], ack_comment: v[16], incident_id: v[17], generator_url: v[18],
+      })
+      .returning('id'),
+  SAMPLE,
+);
+const insertAlertWithId = statement(
+  (db, id: number, ...v: AlertValues) =>
+    db.insertInto('alerts').values({
+      id, fingerprint: v[0], source: v[1], state: v[2], severity: v[3], labels: v[4], annotations: v[5], search_text: v[6], starts_at: v[7], ends_at: v[8], expires_at: v[9],
+      last_seen_at: v[10], updated_at: v[11], occurrences: v[12], silenced_by: v[13], acknowledged_by: v[14], acknowledged_at: v[15], ack_comment: v[16], incident_id: v[17], generator_url: v[18],
+    }),
+  [0, ...SAMPLE],
+);
+const maxId = statement((db) => db.selectFrom('alerts').select(sql<number | null>`max(id)`.as('id')), []);
+/** PostgreSQL: the columns of a held write, one array each, zipped back into rows by unnest (one statement for the batch). */
+const PG_COLUMNS = [
+  ['fingerprint', 'text'], ['source', 'text'], ['state', 'text'], ['severity', 'text'], ['labels', 'text'], ['annotations', 'text'], ['search_text', 'text'], ['starts_at', 'bigint'], ['ends_at', 'bigint'], ['expires_at', 'bigint'],
+  ['last_seen_at', 'bigint'], ['updated_at', 'bigint'], ['occurrences', 'integer'], ['silenced_by', 'text'], ['acknowledged_by', 'text'], ['acknowledged_at', 'bigint'], ['ack_comment', 'text'], ['incident_id', 'bigint'], ['generator_url', 'text'],
+] as const;
+const HISTORY_COLUMNS = [['alert_id', 'bigint'], ['ts', 'bigint'], ['from_state', 'text'], ['to_state', 'text'], ['actor', 'text'], ['actor_kind', 'text'], ['comment', 'text']] as const;
+
+/** What an ingest unit holds back to write at once: new alert rows and changed ones by id (the last state wins), history rows in order. */
+interface HeldAlertWrites {
+  inserts: Map<number, AlertValues>;
+  updates: Map<number, AlertValues>;
+  history: Array<[number, number, string | null, string, string, string, string | null]>;
+  /** SQLite: the last id handed out (ids are max(id) + 1, … within the unit, which holds the only write lock). */
+  lastId: number | null;
+  /** PostgreSQL: ids reserved from the table's sequence and not used yet. */
+  reserved: number[];
+}
+
 const moveToIncident = statement((db, incidentId: number, id: number) => db.updateTable('alerts').set({ incident_id: incidentId }).where('id', '=', id), [0, 0]);
 const insertHistory = statement(
   (db, alertId: number, ts: number, from: string | null, to: string, actor: string, kind: string, comment: string | null) =>
@@ -118,11 +145,6 @@ const ofIncident = statement((db, incidentId: number) => db.selectFrom('alerts')
  * business rules here. `in(unit)` gives the store bound to a unit of work's transaction.
  */
 export class AlertStore extends RunnerStore {
-  async byFingerprint(fp: string): Promise<StoredAlert | undefined> {
-    const row = await byFingerprint.first(this.runner, fp);
-    return row && toStored(row);
-  }
-
   /**
    * The alerts with these fingerprints, one query for a batch: a fingerprint missing from
    * the map has no alert (yet).
@@ -140,26 +162,110 @@ export class AlertStore extends RunnerStore {
     return row && toStored(row);
   }
 
-  async insert(alert: NewAlert, now: number): Promise<Alert> {
-    const row = await insertAlert.first(this.runner, ...this.#values(alert, now));
-    return { ...alert, id: Number(row!.id), updatedAt: now, silenced: alert.silencedBy.length > 0 };
-  }
-
   async save(alert: StoredAlert, now: number): Promise<Alert> {
     await updateAlert.run(this.runner, ...this.#values(alert, now), alert.id);
     const { expiresAt: _expiresAt, ...rest } = alert;
     return { ...rest, updatedAt: now, silenced: alert.silencedBy.length > 0 };
   }
 
-  /** Sets the incident of a just-inserted alert: one column, not the whole row again. */
-  async linkIncident(alert: StoredAlert, incidentId: number, now: number): Promise<Alert> {
-    await linkIncident.run(this.runner, incidentId, now, alert.id);
-    const { expiresAt: _expiresAt, ...rest } = alert;
-    return { ...rest, incidentId, updatedAt: now, silenced: alert.silencedBy.length > 0 };
+  async recordTransition(alertId: number, ts: number, from: AlertState | null, to: AlertState, actor: Actor, comment: string | null): Promise<void> {
+    if (this.runner instanceof UnitOfWork) {
+      this.#held(this.runner).history.push([alertId, ts, from, to, actor.name, actor.kind, comment]);
+      return;
+    }
+    await insertHistory.run(this.runner, alertId, ts, from, to, actor.name, actor.kind, comment);
   }
 
-  async recordTransition(alertId: number, ts: number, from: AlertState | null, to: AlertState, actor: Actor, comment: string | null): Promise<void> {
-    await insertHistory.run(this.runner, alertId, ts, from, to, actor.name, actor.kind, comment);
+  /**
+   * Within a unit: reserves ids for `count` new alerts in one query (PostgreSQL: from the
+   * table's sequence; SQLite: the unit counts on from max(id)), so that a new alert has its
+   * id before its row is written with the batch's (`hold`).
+   */
+  async reserveIds(unit: UnitOfWork, count: number): Promise<void> {
+    if (count <= 0) return;
+    const held = this.#held(unit);
+    if (unit.dialect === 'postgres') {
+      const { rows } = await sql<{ id: number }>`SELECT nextval(pg_get_serial_sequence('alerts', 'id')) AS id FROM generate_series(1, ${count})`.execute(unit.db);
+      held.reserved.push(...rows.map((row) => Number(row.id)).sort((a, b) => a - b));
+    } else if (held.lastId === null) {
+      held.lastId = Number((await maxId.first(unit))?.id ?? 0);
+    }
+  }
+
+  /**
+   * Within a unit: the alert is written at the unit's next flush (with the batch's other
+   * alerts: on PostgreSQL one statement, not one per alert), under an id it gets now. A
+   * later `hold` of the same alert in the unit replaces what is written.
+   */
+  async hold(alert: NewAlert & { id?: number }, now: number): Promise<Alert> {
+    const unit = this.runner as UnitOfWork;
+    const held = this.#held(unit);
+    let id = alert.id;
+    if (id === undefined && unit.dialect === 'postgres' && held.reserved.length === 0) {
+      // None reserved (a unit of one new alert): written now, its id returned, in the one
+      // round trip reserving would have cost; later holds of it are updates.
+      id = Number((await insertAlert.first(unit, ...this.#values(alert, now)))!.id);
+    } else if (id === undefined) {
+      if (unit.dialect === 'sqlite') await this.reserveIds(unit, 1);
+      id = unit.dialect === 'postgres' ? held.reserved.shift()! : ++held.lastId!;
+      held.inserts.set(id, this.#values(alert, now));
+    } else if (held.inserts.has(id)) {
+      held.inserts.set(id, this.#values(alert, now));
+    } else {
+      held.updates.set(id, this.#values(alert, now));
+    }
+    const { expiresAt: _expiresAt, ...rest } = alert as NewAlert & { id: number };
+    return { ...rest, id, updatedAt: now, silenced: alert.silencedBy.length > 0 };
+  }
+
+  #held(unit: UnitOfWork): HeldAlertWrites {
+    return unit.scratch('alerts.held', () => {
+      const held: HeldAlertWrites = { inserts: new Map(), updates: new Map(), history: [], lastId: null, reserved: [] };
+      unit.holdWrites('alerts', WRITE_STAGE.alerts, () => this.#writeAlerts(unit, held));
+      unit.holdWrites('alert_history', WRITE_STAGE.referencing, () => this.#writeHistory(unit, held));
+      return held;
+    });
+  }
+
+  async #writeAlerts(unit: UnitOfWork, held: HeldAlertWrites): Promise<void> {
+    const inserts = [...held.inserts];
+    const updates = [...held.updates];
+    held.inserts.clear();
+    held.updates.clear();
+    if (unit.dialect === 'sqlite') {
+      for (const [id, values] of inserts) await insertAlertWithId.run(unit, id, ...values);
+      for (const [id, values] of updates) await updateAlert.run(unit, ...values, id);
+      return;
+    }
+    // One row: the single-row statement (an unnest of one row costs PostgreSQL more to plan).
+    if (inserts.length + updates.length === 1) {
+      for (const [id, values] of inserts) await insertAlertWithId.run(unit, id, ...values);
+      for (const [id, values] of updates) await updateAlert.run(unit, ...values, id);
+      return;
+    }
+    const columns = [['id', 'bigint'] as const, ...PG_COLUMNS];
+    if (inserts.length > 0) {
+      const rows = inserts.map(([id, values]) => [id, ...values]);
+      await sql`INSERT INTO alerts (${sql.raw(columnList(columns))}) SELECT * FROM ${unnestRows(columns, rows)}`.execute(unit.db);
+    }
+    if (updates.length > 0) {
+      const rows = updates.map(([id, values]) => [id, ...values]);
+      const set = sql.raw(PG_COLUMNS.map(([name]) => `${name} = u.${name}`).join(', '));
+      // `a.id = ANY(…)` as well: the planner cannot see how few rows unnest gives and would
+      // rather scan the whole table than look each one up by its key.
+      const ids = updates.map(([id]) => id);
+      await sql`UPDATE alerts AS a SET ${set} FROM ${unnestRows(columns, rows)} WHERE a.id = u.id AND a.id = ANY(${ids}::bigint[])`.execute(unit.db);
+    }
+  }
+
+  async #writeHistory(unit: UnitOfWork, held: HeldAlertWrites): Promise<void> {
+    const rows = held.history.splice(0);
+    if (rows.length === 0) return;
+    if (unit.dialect === 'sqlite' || rows.length === 1) {
+      for (const row of rows) await insertHistory.run(unit, ...row);
+      return;
+    }
+    await sql`INSERT INTO alert_history (${sql.raw(columnList(HISTORY_COLUMNS))}) SELECT * FROM ${unnestRows(HISTORY_COLUMNS, rows)}`.execute(unit.db);
   }
 
   async history(alertId: number): Promise<AlertHistoryEntry[]> {

@@ -1,10 +1,10 @@
-import { severityRank, type Alert, type AlertEvent } from '../../../shared/api/alerts.ts';
+import { severityRank, type Alert, type AlertEvent, type Severity } from '../../../shared/api/alerts.ts';
 import type { Incident, TimelineKind } from '../../../shared/api/incidents.ts';
 import type { Actor } from '../core/actor.ts';
 import { SYSTEM } from '../core/actor.ts';
 import { groupKeyOf, incidentTitleFor, type GroupingPolicy } from './grouping.ts';
 import type { AuditLog } from '../audit/store.ts';
-import type { UnitOfWork } from '../core/unit-of-work.ts';
+import { WRITE_STAGE, type UnitOfWork } from '../core/unit-of-work.ts';
 import { describeAlert } from '../alerts/describe.ts';
 import type { IncidentLinks } from '../alerts/ports.ts';
 import { lastMovedAt, type IncidentStore } from './store.ts';
@@ -21,6 +21,11 @@ function formatMinutes(ms: number): string {
 /** The incidents a unit has attached alerts to, by group key. */
 function attachedIn(unit: UnitOfWork): Map<string, number> {
   return unit.scratch('incidents.attached', () => new Map<string, number>());
+}
+
+/** Incident severities the unit has read or set (raising one reads it once per unit, not once per alert). */
+function severitiesIn(unit: UnitOfWork): Map<number, Severity> {
+  return unit.scratch('incidents.severity', () => new Map<number, Severity>());
 }
 
 /** The lock name of an incident group (see IncidentLinks.groupLock). */
@@ -82,6 +87,9 @@ export class IncidentLinker implements IncidentLinks {
     const title = incidentTitleFor(alert.labels, alert.annotations, groupKey);
     const id = await incidents.create({ title, severity: alert.severity, groupKey, at });
     joined.set(groupKey, id);
+    severitiesIn(unit).set(id, alert.severity);
+    // The counts as the unit's alert writes so far leave them.
+    await unit.flush(WRITE_STAGE.alerts);
     unit.publish({ type: 'incident', data: { action: 'opened', incident: (await incidents.byId(id))! } });
     await this.note(id, unit, { ts: at, kind: 'incident_opened', actor: SYSTEM, alertId: alert.id, text: `Incident opened: ${title}`, data: { groupKey } });
     return id;
@@ -129,6 +137,7 @@ export class IncidentLinker implements IncidentLinks {
     const { incidents } = this.#in(unit);
     const closedAt = lastMovedAt(incident);
     await incidents.update(incident.id, { status: 'open', resolvedAt: null, mitigatedAt: null, lastActivityAt: at }, at);
+    await unit.flush(WRITE_STAGE.alerts);
     unit.publish({ type: 'incident', data: { action: 'reopened', incident: (await incidents.byId(incident.id))! } });
     const text = `Incident reopened: ${describeAlert(alert)} fired again ${formatMinutes(at - closedAt)} after it was ${incident.status}`;
     await this.note(incident.id, unit, { ts: at, kind: 'reopened', actor: SYSTEM, alertId: alert.id, text, data: { from: incident.status, to: 'open', closedAt, groupKey } });
@@ -138,10 +147,14 @@ export class IncidentLinker implements IncidentLinks {
   /** An incident is as severe as its worst alert; a raise is recorded after the alert's own entries. */
   async raiseSeverity(incidentId: number, alert: Alert, at: number, unit: UnitOfWork): Promise<void> {
     const { incidents } = this.#in(unit);
-    // The severity alone: the counts are not needed here (they cost a pass over the incident's alerts).
-    const severity = (await incidents.severityOf(incidentId))!;
+    // The severity alone, read once per unit: the counts are not needed here (they cost a
+    // pass over the incident's alerts), and only this unit changes it while it holds the group.
+    const known = severitiesIn(unit);
+    let severity = known.get(incidentId);
+    if (severity === undefined) known.set(incidentId, (severity = (await incidents.severityOf(incidentId))!));
     if (severityRank(alert.severity) <= severityRank(severity)) return;
     await incidents.update(incidentId, { severity: alert.severity }, at);
+    known.set(incidentId, alert.severity);
     await this.note(incidentId, unit, { ts: at, kind: 'severity_changed', actor: SYSTEM, alertId: alert.id, text: `Severity raised to ${alert.severity} by ${describeAlert(alert)}`, data: { from: severity, to: alert.severity } });
   }
 
@@ -158,7 +171,9 @@ export class IncidentLinker implements IncidentLinks {
       const groupKey = await incidents.groupKeyOf(incidentId);
       if (groupKey !== undefined) await unit.serialise([groupLockName(groupKey)]);
     }
-    // Most resolutions leave other alerts unresolved: one index probe answers that.
+    // Most resolutions leave other alerts unresolved: one index probe answers that, once the
+    // unit's alert writes so far are in.
+    await unit.flush(WRITE_STAGE.alerts);
     if (await incidents.hasUnresolvedAlerts(incidentId)) return;
     const incident = await incidents.byId(incidentId);
     if (!incident || incident.status === 'resolved' || incident.firingCount + (incident.acknowledgedCount ?? 0) > 0) return;
@@ -171,22 +186,28 @@ export class IncidentLinker implements IncidentLinks {
     this.#audit.record({ actor: SYSTEM.name, actorKind: SYSTEM.kind, action: 'incident.auto_resolve', target: `incident:${incidentId}`, outcome: 'success', ip: null, details: { from: incident.status, lastAlertId: alert.id } });
   }
 
-  /** Appends to the timeline and tells the stream. */
+  /** Appends to the timeline (written with the unit's other entries when it flushes) and tells the stream. */
   async note(incidentId: number, unit: UnitOfWork, entry: { ts: number; kind: TimelineKind; actor: Actor; alertId?: number | null; text: string; data?: Record<string, unknown> }): Promise<void> {
-    const appended = await this.#in(unit).timeline.append({ incidentId, ...entry });
-    unit.publish({ type: 'timeline', data: appended });
+    unit.publish({ type: 'timeline', data: this.#in(unit).timeline.hold(unit, { incidentId, ...entry }) });
   }
 
   /**
    * Marks the incident active and publishes its new counts, once per incident at the end of
-   * the unit: a webhook batch of 100 alerts in one incident writes and reads it once, and
-   * its one `updated` event (after the alerts' own) carries the counts after the batch.
+   * the unit, all of the unit's incidents in two statements: a webhook batch of 100 alerts in
+   * 8 incidents writes and reads them once, and each one's `updated` event (after the
+   * alerts' own, in the order they were first touched) carries the counts after the batch.
    */
   touch(incidentId: number, at: number, unit: UnitOfWork): void {
-    unit.beforeCommit(`incident.touch:${incidentId}`, async () => {
+    const touched = unit.scratch('incidents.touched', () => new Map<number, number>());
+    // The latest time wins; the incident keeps its place in the order.
+    touched.set(incidentId, at);
+    unit.beforeCommit('incident.touch', async () => {
       const { incidents } = this.#in(unit);
-      await incidents.update(incidentId, { lastActivityAt: at }, at);
-      unit.publish({ type: 'incident', data: { action: 'updated', incident: (await incidents.byId(incidentId))! } });
+      const touches = [...touched];
+      touched.clear();
+      await incidents.touchMany(touches);
+      const read = await incidents.manyById(touches.map(([id]) => id));
+      for (const [id] of touches) unit.publish({ type: 'incident', data: { action: 'updated', incident: read.get(id)! } });
     });
   }
 }

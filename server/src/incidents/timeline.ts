@@ -4,6 +4,8 @@ import type { Actor } from '../core/actor.ts';
 import type { IncidentTimelineTable, NoteRevisionsTable } from '../db/sql/schema.ts';
 import { statement, type Executor } from '../db/sql/statement.ts';
 import { RunnerStore } from '../db/sql/runner-store.ts';
+import { WRITE_STAGE, type UnitOfWork } from '../core/unit-of-work.ts';
+import { columnList, unnestRows } from '../db/sql/unnest.ts';
 
 type Row = Selectable<IncidentTimelineTable> & { revision_count: number | string };
 
@@ -62,6 +64,9 @@ const insertRevision = statement(
   [0, '', 0, '', 'edit'],
 );
 
+type EntryValues = [number, number, string, string, string, number | null, string, string];
+const PG_COLUMNS = [['incident_id', 'bigint'], ['ts', 'bigint'], ['kind', 'text'], ['actor', 'text'], ['actor_kind', 'text'], ['alert_id', 'bigint'], ['text', 'text'], ['data', 'text']] as const;
+
 /**
  * The ordered record of one incident, on the shared query layer. Entries are appended,
  * never removed; notes can be edited or soft-deleted by their author and every replaced
@@ -71,8 +76,46 @@ export class TimelineStore extends RunnerStore {
   async append(entry: NewTimelineEntry): Promise<TimelineEntry> {
     const data = entry.data ?? {};
     const row = await insertEntry.first(this.runner, entry.incidentId, entry.ts, entry.kind, entry.actor.name, entry.actor.kind, entry.alertId ?? null, entry.text, JSON.stringify(data));
+    return this.#entry(Number(row!.id), entry, data);
+  }
+
+  /**
+   * Within a unit: the entry is written at the unit's next flush with the batch's others (on
+   * PostgreSQL one statement for all, not one each). Its `id` is set then: the entry is for
+   * what the unit publishes after its commit.
+   */
+  hold(unit: UnitOfWork, entry: NewTimelineEntry): TimelineEntry {
+    const data = entry.data ?? {};
+    const appended = this.#entry(0, entry, data);
+    const held = unit.scratch('timeline.held', () => {
+      const rows: Array<{ values: EntryValues; entry: TimelineEntry }> = [];
+      unit.holdWrites('incident_timeline', WRITE_STAGE.referencing, () => this.#write(unit, rows));
+      return rows;
+    });
+    held.push({ values: [entry.incidentId, entry.ts, entry.kind, entry.actor.name, entry.actor.kind, entry.alertId ?? null, entry.text, JSON.stringify(data)], entry: appended });
+    return appended;
+  }
+
+  async #write(unit: UnitOfWork, held: Array<{ values: EntryValues; entry: TimelineEntry }>): Promise<void> {
+    const rows = held.splice(0);
+    if (rows.length === 0) return;
+    // SQLite: each insert's own id (a prepared statement on the unit's connection); PostgreSQL: a lone entry likewise, in one round trip.
+    if (unit.dialect === 'sqlite' || rows.length === 1) {
+      for (const { values, entry } of rows) entry.id = Number((await insertEntry.first(unit, ...values))!.id);
+      return;
+    }
+    // Ids from the sequence first (sorted: the entries keep their order), then every row in one statement.
+    const { rows: ids } = await sql<{ id: number }>`SELECT nextval(pg_get_serial_sequence('incident_timeline', 'id')) AS id FROM generate_series(1, ${rows.length})`.execute(unit.db);
+    const sorted = ids.map((row) => Number(row.id)).sort((a, b) => a - b);
+    rows.forEach(({ entry }, i) => (entry.id = sorted[i]!));
+    const columns = [['id', 'bigint'] as const, ...PG_COLUMNS];
+    const values = rows.map(({ values }, i) => [sorted[i]!, ...values]);
+    await sql`INSERT INTO incident_timeline (${sql.raw(columnList(columns))}) SELECT * FROM ${unnestRows(columns, values)}`.execute(unit.db);
+  }
+
+  #entry(id: number, entry: NewTimelineEntry, data: Record<string, unknown>): TimelineEntry {
     return {
-      id: Number(row!.id),
+      id,
       incidentId: entry.incidentId,
       ts: entry.ts,
       kind: entry.kind,

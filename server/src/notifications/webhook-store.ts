@@ -4,6 +4,13 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/database.ts';
 import type { SqlDatabase } from '../db/sql/open.ts';
 import type { SqlSchema, WebhookDeliveriesTable, WebhooksTable } from '../db/sql/schema.ts';
+import { WRITE_STAGE, type UnitOfWork } from '../core/unit-of-work.ts';
+import { columnList, unnestRows } from '../db/sql/unnest.ts';
+import { statement } from '../db/sql/statement.ts';
+
+/** A delivery held by a unit: webhook, alert, event, payload, time. */
+type HeldDelivery = [number, number, string, string, number];
+const DELIVERY_COLUMNS = [['webhook_id', 'integer'], ['alert_id', 'integer'], ['event', 'text'], ['payload', 'text'], ['next_attempt_at', 'bigint']] as const;
 
 type WebhookRow = Omit<WebhooksTable, 'id'> & { id: number };
 type DeliveryRow = Omit<WebhookDeliveriesTable, 'id' | 'attempts'> & { id: number; attempts: number };
@@ -39,14 +46,13 @@ export function toDelivery(row: DeliveryRow): WebhookDelivery {
 }
 
 /** Severities a webhook may ask for and still want an alert of this severity. */
-/** The enqueue statements of one SQLite connection, prepared once. */
-const sqliteStatements = new WeakMap<Db, { targets: Statement; insert: Statement }>();
+/** The enqueue statement of one SQLite connection, prepared once. */
+const sqliteStatements = new WeakMap<Db, { insert: Statement }>();
 
-function sqliteEnqueueStatements(db: Db): { targets: Statement; insert: Statement } {
+function sqliteEnqueueStatements(db: Db): { insert: Statement } {
   let statements = sqliteStatements.get(db);
   if (!statements) {
     statements = {
-      targets: db.prepare('SELECT id, format FROM webhooks WHERE enabled = 1 AND min_severity IN (SELECT value FROM json_each(?)) ORDER BY id'),
       insert: db.prepare("INSERT INTO webhook_deliveries (webhook_id, alert_id, event, payload, status, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)"),
     };
     sqliteStatements.set(db, statements);
@@ -54,17 +60,20 @@ function sqliteEnqueueStatements(db: Db): { targets: Statement; insert: Statemen
   return statements;
 }
 
+const enabledWebhooks = statement((db) => db.selectFrom('webhooks').select(['id', 'format', 'min_severity']).where('enabled', '=', 1).orderBy('id'), []);
+
 const minSeveritiesFor = (severity: Severity): Severity[] => SEVERITIES.filter((min) => severityRank(min) <= severityRank(severity));
 
 /**
  * Outbound webhooks and their durable delivery queue, on the shared query layer (SQLite or
- * PostgreSQL). Nothing is cached: which webhooks an alert goes to is decided by the enqueue
- * statement itself, so a webhook changed on one replica is used by all at once.
+ * PostgreSQL). Nothing is cached beyond one unit of work: which webhooks an alert goes to is
+ * read in the alert's transaction, so a webhook changed on one replica is used by all from
+ * their next batch on.
  *
- * Enqueuing is one INSERT … SELECT over the enabled webhooks, inside the alert's unit of
- * work (see notifier.ts), so a notification exists exactly when the alert change does: on
- * SQLite synchronously on the shared connection the unit holds (`enqueueNow`), on
- * PostgreSQL in the unit's transaction (`enqueue` with its executor).
+ * Deliveries are queued inside the alert's unit of work (see notifier.ts), so a notification
+ * exists exactly when the alert change does: held by the unit and written with its other
+ * rows (`hold`), or in a caller's transaction (`enqueue`, one INSERT … SELECT over the
+ * enabled webhooks).
  */
 export class WebhookStore {
   readonly #sql: SqlDatabase;
@@ -135,27 +144,41 @@ export class WebhookStore {
   }
 
   /**
-   * SQLite only: queues the deliveries synchronously on the shared connection, inside the
-   * caller's (the alert's) transaction. Returns how many deliveries it queued.
-   *
-   * The same rows as `enqueueStatement`, in two prepared statements kept per connection (the
-   * receiver calls this for every alert of a batch: compiling the query builder's statement
-   * and preparing it each time was a fifth of the receiver's CPU). The webhooks are read
-   * first, so a payload is rendered only in a format some webhook wants, and not at all
-   * when none wants this alert (the usual case).
+   * Within a unit of work: queues a delivery per enabled webhook that wants this alert's
+   * severity. The webhooks are read once per unit (a batch of 100 alerts reads them once; a
+   * webhook changed on another replica is used from its next batch on), a payload is
+   * rendered only in a format one of them wants (none, usually), and the rows are written
+   * with the unit's other held rows when it flushes (on PostgreSQL one statement for the
+   * batch). Returns how many it queued.
    */
-  enqueueNow(sqlite: Db, alert: { id: number; severity: Severity }, event: string, payloadIn: (format: WebhookFormat) => string, now: number): number {
-    if (this.#sql.dialect !== 'sqlite') throw new Error('enqueueNow runs on SQLite only; PostgreSQL enqueues in the transaction through enqueue()');
-    const statements = sqliteEnqueueStatements(sqlite);
-    const targets = statements.targets.all(JSON.stringify(minSeveritiesFor(alert.severity))) as { id: number; format: WebhookFormat }[];
-    if (targets.length === 0) return 0;
+  async hold(unit: UnitOfWork, alert: { id: number; severity: Severity }, event: string, payloadIn: (format: WebhookFormat) => string, now: number): Promise<number> {
+    const held = unit.scratch('webhooks.held', () => {
+      const state = {
+        targets: enabledWebhooks.all(unit),
+        rows: [] as HeldDelivery[],
+      };
+      unit.holdWrites('webhook_deliveries', WRITE_STAGE.referencing, () => this.#writeHeld(unit, state.rows));
+      return state;
+    });
+    const targets = (await held.targets).filter((target) => severityRank(target.min_severity) <= severityRank(alert.severity));
     const payloads = new Map<WebhookFormat, string>();
     for (const target of targets) {
       let payload = payloads.get(target.format);
       if (payload === undefined) payloads.set(target.format, (payload = payloadIn(target.format)));
-      statements.insert.run(target.id, alert.id, event, payload, now, now);
+      held.rows.push([Number(target.id), alert.id, event, payload, now]);
     }
     return targets.length;
+  }
+
+  async #writeHeld(unit: UnitOfWork, held: HeldDelivery[]): Promise<void> {
+    const rows = held.splice(0);
+    if (rows.length === 0) return;
+    if (unit.sqlite) {
+      const { insert } = sqliteEnqueueStatements(unit.sqlite);
+      for (const [webhookId, alertId, event, payload, now] of rows) insert.run(webhookId, alertId, event, payload, now, now);
+      return;
+    }
+    await sql`INSERT INTO webhook_deliveries (${sql.raw(columnList(DELIVERY_COLUMNS))}, status, created_at) SELECT *, 'pending', u.next_attempt_at FROM ${unnestRows(DELIVERY_COLUMNS, rows)}`.execute(unit.db);
   }
 
   /** PostgreSQL (or anywhere outside a SQLite transaction): queues the deliveries, in `executor`'s transaction if given; returns how many. */
