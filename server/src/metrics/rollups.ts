@@ -99,15 +99,7 @@ export class Rollups {
   /** Buckets of `width` starting in [from, to), in time order (flush first for fresh ones). */
   read(seriesId: number, width: number, from: number, to: number): RollupColumns {
     const span = width * BUCKETS_PER_CHUNK;
-    const parts = (this.#windowsInRange.all(seriesId, width, floorTo(from, span), to) as Uint8Array[]).map(decodeChunk);
-    const out = rollupColumns(parts.reduce((n, p) => n + p.timestamps.length, 0));
-    for (const { timestamps, columns } of parts) {
-      for (let i = 0; i < timestamps.length; i++) {
-        const t = timestamps[i]!;
-        if (t >= from && t < to) pushBucket(out, t, columns[0]![i]!, columns[1]![i]!, columns[2]![i]!, columns[3]![i]!, columns[4]![i]!);
-      }
-    }
-    return out;
+    return bucketsInRange(this.#windowsInRange.all(seriesId, width, floorTo(from, span), to) as Uint8Array[], from, to);
   }
 
   /** Deletes buckets of `width` older than `cutoff`; returns how many. */
@@ -186,6 +178,19 @@ export class Rollups {
 function pushOld(out: RollupColumns, old: { timestamps: Float64Array; columns: Float64Array[] }, i: number): void {
   const c = old.columns;
   pushBucket(out, old.timestamps[i]!, c[0]![i]!, c[1]![i]!, c[2]![i]!, c[3]![i]!, c[4]![i]!);
+}
+
+/** The buckets of stored windows (in window order) that start in [from, to). */
+export function bucketsInRange(windows: readonly Uint8Array[], from: number, to: number): RollupColumns {
+  const parts = windows.map(decodeChunk);
+  const out = rollupColumns(parts.reduce((n, p) => n + p.timestamps.length, 0));
+  for (const { timestamps, columns } of parts) {
+    for (let i = 0; i < timestamps.length; i++) {
+      const t = timestamps[i]!;
+      if (t >= from && t < to) pushBucket(out, t, columns[0]![i]!, columns[1]![i]!, columns[2]![i]!, columns[3]![i]!, columns[4]![i]!);
+    }
+  }
+  return out;
 }
 
 export function rollupColumns(capacity: number): RollupColumns {

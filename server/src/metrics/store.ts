@@ -315,8 +315,7 @@ export class MetricsStore {
     let head = this.#exportHead.all(after, headFetch) as [number, number, number, number][];
     let c = 0;
     let h = 0;
-    let ts = new Float64Array(256);
-    let vs = new Float64Array(256);
+    let scratch: Columns = { ts: new Float64Array(256), values: new Float64Array(256), length: 0 };
     for (;;) {
       if (c === chunks.length && chunks.length === chunkFetch) {
         chunks = this.#exportChunks.all(chunks[c - 1]![0], chunkFetch) as [number, number, Uint8Array][];
@@ -343,18 +342,7 @@ export class MetricsStore {
         continue;
       }
       const [seq, id, data] = chunks[c++]!;
-      const n = chunkCount(data);
-      if (n > ts.length) {
-        ts = new Float64Array(n);
-        vs = new Float64Array(n);
-      }
-      decodeChunkInto(data, ts, [vs]);
-      for (let i = 0; i < n; i++) {
-        page.seqs.push(seq);
-        page.seriesIds.push(id);
-        page.ts.push(ts[i]!);
-        page.values.push(vs[i]!);
-      }
+      scratch = pushChunkSamples(page, seq, id, data, scratch);
     }
     return page;
   }
@@ -393,6 +381,20 @@ export class MetricsStore {
     for (const id of this.#targetIds.values()) deleted += this.#scores.deleteBefore(id, cutoff);
     return deleted;
   }
+}
+
+/** Appends a chunk's samples to an export page (each carrying the chunk's position); returns the scratch columns, grown if the chunk needed more. */
+export function pushChunkSamples(page: ExportPage, seq: number, seriesId: number, data: Uint8Array, scratch: Columns): Columns {
+  const n = chunkCount(data);
+  const into = n > scratch.ts.length ? { ts: new Float64Array(n), values: new Float64Array(n), length: 0 } : scratch;
+  decodeChunkInto(data, into.ts, [into.values]);
+  for (let i = 0; i < n; i++) {
+    page.seqs.push(seq);
+    page.seriesIds.push(seriesId);
+    page.ts.push(into.ts[i]!);
+    page.values.push(into.values[i]!);
+  }
+  return into;
 }
 
 export interface Pending {

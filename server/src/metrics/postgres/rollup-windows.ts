@@ -4,6 +4,7 @@ import {
   aggregateBuckets,
   aggregateRaw,
   BUCKETS_PER_CHUNK,
+  bucketsInRange,
   ceilTo,
   combineBuckets,
   floorTo,
@@ -42,15 +43,7 @@ export class PgRollupWindows {
       'SELECT data FROM metric_rollup_chunks WHERE series_id = $1 AND width = $2 AND window_start >= $3 AND window_start < $4 ORDER BY window_start',
       [seriesId, width, floorTo(Math.max(from, Number.MIN_SAFE_INTEGER), span), Math.min(to, Number.MAX_SAFE_INTEGER)],
     );
-    const parts = rows.map(([data]) => decodeChunk(data));
-    const out = rollupColumns(parts.reduce((n, p) => n + p.timestamps.length, 0));
-    for (const { timestamps, columns } of parts) {
-      for (let i = 0; i < timestamps.length; i++) {
-        const t = timestamps[i]!;
-        if (t >= from && t < to) pushBucket(out, t, columns[0]![i]!, columns[1]![i]!, columns[2]![i]!, columns[3]![i]!, columns[4]![i]!);
-      }
-    }
-    return out;
+    return bucketsInRange(rows.map(([data]) => data), from, to);
   }
 
   /** 1 m buckets starting in [from, to): stored minutes combined with those derived from raw samples. */

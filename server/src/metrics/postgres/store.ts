@@ -1,12 +1,12 @@
 import type pg from 'pg';
-import { chunkCount, decodeChunkInto } from '../../../../shared/metrics/chunk-codec.ts';
+import { chunkCount } from '../../../../shared/metrics/chunk-codec.ts';
 import type { ChunkExportPage } from '../chunk-export.ts';
 import type { Columns } from '../chunk-table.ts';
 import { canonicalLabels, seriesKey, type Labels } from '../labels.ts';
 import type { RetentionPolicy, RetentionResult } from '../retention.ts';
 import { HOUR_MS, MINUTE_MS, type RollupColumns } from '../rollups.ts';
 import type { AppendResult, MetricsStorage } from '../storage.ts';
-import { sortDedupe, type ExportPage, type LatestSample, type Pending, type SampleBatch, type SeriesRef } from '../store.ts';
+import { pushChunkSamples, sortDedupe, type ExportPage, type LatestSample, type Pending, type SampleBatch, type SeriesRef } from '../store.ts';
 import { targetOf } from '../target.ts';
 import { PgChunkRows, type SeriesWrite } from './chunk-rows.ts';
 import { inTransaction, poolQuery, type Query } from './client.ts';
@@ -252,8 +252,7 @@ export class PostgresMetricsStore implements MetricsStorage {
 
   async exportAfter(after: number, limit: number, upTo = Infinity): Promise<ExportPage> {
     const page: ExportPage = { seqs: [], seriesIds: [], ts: [], values: [], more: false };
-    let ts = new Float64Array(256);
-    let vs = new Float64Array(256);
+    let scratch: Columns = { ts: new Float64Array(256), values: new Float64Array(256), length: 0 };
     page.more = await this.#mergeExport(after, limit, upTo, {
       head: (seq, id, t, v) => {
         page.seqs.push(seq);
@@ -263,19 +262,9 @@ export class PostgresMetricsStore implements MetricsStorage {
         return 1;
       },
       chunk: (seq, id, data) => {
-        const n = chunkCount(data);
-        if (n > ts.length) {
-          ts = new Float64Array(n);
-          vs = new Float64Array(n);
-        }
-        decodeChunkInto(data, ts, [vs]);
-        for (let i = 0; i < n; i++) {
-          page.seqs.push(seq);
-          page.seriesIds.push(id);
-          page.ts.push(ts[i]!);
-          page.values.push(vs[i]!);
-        }
-        return n;
+        const before = page.ts.length;
+        scratch = pushChunkSamples(page, seq, id, data, scratch);
+        return page.ts.length - before;
       },
     });
     return page;
