@@ -70,3 +70,34 @@ describe('stream hub backpressure', () => {
     expect(hub.clientCount).toBe(0);
   });
 });
+
+describe('stream hub resumption', () => {
+  it('sends an event once when the replay already held it and live delivery brings it later (a shared log read ahead of this replica)', async () => {
+    // The shared log's shape: a replay reads committed rows at once, while this replica's
+    // live delivery reaches the same rows only at its next catch-up.
+    let deliver: ((event: { id: number; type: 'alert'; data: string }) => void) | undefined;
+    const rows = [5, 6, 7].map((id) => ({ id, type: 'alert' as const, data: `{"n":${id}}` }));
+    const source = {
+      start: (_events: EventBus, to: typeof deliver) => {
+        deliver = to;
+        return () => undefined;
+      },
+      after: async (lastId: number) => ({ kind: 'events' as const, events: rows.filter((row) => row.id > lastId && row.id <= 6) }),
+    };
+    const hub = new StreamHub(source, new EventBus(), 60_000);
+    cleanups.push(() => hub.close());
+    const server = http.createServer((_request, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      hub.attach(res, 4, null);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    const reader = response.body!.getReader();
+    cleanups.push(() => reader.cancel());
+    expect(await readUntil(reader, /id: 6\n/)).toMatch(/id: 5\n[^]*id: 6\n/);
+    for (const row of rows) deliver!(row);
+    const text = await readUntil(reader, /id: 7\n/);
+    expect([...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]))).toEqual([7]);
+  });
+});

@@ -12,6 +12,12 @@ interface Client {
   /** Live events that arrived while the client's replay was being read; sent after it. */
   pending: WireEvent[] | null;
   owner: StreamOwner | null;
+  /**
+   * Id of the newest event this client has been given (replayed or live). On PostgreSQL a
+   * replay can read rows that this replica's live delivery reaches only later: those are
+   * skipped, so no event is sent twice.
+   */
+  sentId: number;
 }
 
 /** Whose stream it is: a signed-in user's session (cut when it is revoked), or an API key (no session). */
@@ -55,7 +61,7 @@ export class StreamHub {
    * sends those newer than the replay: no event falls between replay and live, none twice.
    */
   attach(res: ServerResponse, lastEventId: number | null, types: ReadonlySet<StreamEventType> | null, owner: StreamOwner | null = null): void {
-    const client: Client = { res, types, pending: lastEventId === null ? null : [], owner };
+    const client: Client = { res, types, pending: lastEventId === null ? null : [], owner, sentId: lastEventId ?? -1 };
     res.write('retry: 2000\n\n');
     this.#clients.add(client);
     res.on('close', () => this.#clients.delete(client));
@@ -88,7 +94,12 @@ export class StreamHub {
     }
     const held = client.pending ?? [];
     client.pending = null;
-    for (const event of held) if (event.id > sent && (!types || types.has(event.type))) this.#write(client, formatEvent(event));
+    client.sentId = sent;
+    for (const event of held) {
+      if (event.id <= client.sentId) continue;
+      client.sentId = event.id;
+      if (!types || types.has(event.type)) this.#write(client, formatEvent(event));
+    }
   }
 
   /**
@@ -125,7 +136,10 @@ export class StreamHub {
     const text = formatEvent(event);
     for (const client of this.#clients) {
       if (client.pending) client.pending.push(event);
-      else if (!client.types || client.types.has(event.type)) this.#write(client, text);
+      else if (event.id > client.sentId) {
+        client.sentId = event.id;
+        if (!client.types || client.types.has(event.type)) this.#write(client, text);
+      }
     }
   }
 
