@@ -5,7 +5,7 @@ import { ChunkTable, type Columns } from './chunk-table.ts';
 import { canonicalLabels, seriesKey, type Labels } from './labels.ts';
 import { migrateLegacyMetrics } from './legacy-migration.ts';
 import { HOUR_MS, MINUTE_MS, Rollups, type RollupColumns } from './rollups.ts';
-import { targetOf } from './target.ts';
+import { groupByTarget, targetOf } from './target.ts';
 
 export interface SeriesRef {
   id: number;
@@ -204,15 +204,7 @@ export class MetricsStore {
 
   /** The series that belong to a target (`targetOf`), from an index rebuilt when the catalogue changes. */
   seriesOfTarget(target: string): SeriesRef[] {
-    if (!this.#byTarget) {
-      this.#byTarget = new Map();
-      for (const ref of this.#byId.values()) {
-        const key = targetOf(ref.labels);
-        const list = this.#byTarget.get(key);
-        if (list) list.push(ref);
-        else this.#byTarget.set(key, [ref]);
-      }
-    }
+    this.#byTarget ??= groupByTarget(this.#byId.values());
     return this.#byTarget.get(target) ?? [];
   }
 

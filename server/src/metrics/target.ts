@@ -13,6 +13,18 @@ export function targetOf(labels: Readonly<Record<string, string>>): string {
   return labels.target ?? labels.host ?? labels.instance ?? LOCAL_TARGET;
 }
 
+/** Series (anything with labels) by their target, in the order given. */
+export function groupByTarget<T extends { labels: Readonly<Record<string, string>> }>(series: Iterable<T>): Map<string, T[]> {
+  const byTarget = new Map<string, T[]>();
+  for (const one of series) {
+    const key = targetOf(one.labels);
+    const list = byTarget.get(key);
+    if (list) list.push(one);
+    else byTarget.set(key, [one]);
+  }
+  return byTarget;
+}
+
 /** The same rule over a JSON labels column. */
 export function targetOfSql(labelsColumn: string): string {
   return `COALESCE(json_extract(${labelsColumn}, '$.target'), json_extract(${labelsColumn}, '$.host'), json_extract(${labelsColumn}, '$.instance'), '${LOCAL_TARGET}')`;

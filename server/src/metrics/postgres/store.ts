@@ -7,7 +7,7 @@ import type { RetentionPolicy, RetentionResult } from '../retention.ts';
 import { HOUR_MS, MINUTE_MS, type RollupColumns } from '../rollups.ts';
 import type { AppendResult, MetricsStorage } from '../storage.ts';
 import { pushChunkSamples, sortDedupe, type ExportPage, type LatestSample, type Pending, type SampleBatch, type SeriesRef } from '../store.ts';
-import { targetOf } from '../target.ts';
+import { groupByTarget } from '../target.ts';
 import { PgChunkRows, type SeriesWrite } from './chunk-rows.ts';
 import { inTransaction, poolQuery, type Query } from './client.ts';
 import { PgRollupWindows } from './rollup-windows.ts';
@@ -170,15 +170,7 @@ export class PostgresMetricsStore implements MetricsStorage {
 
   async seriesOfTarget(target: string): Promise<SeriesRef[]> {
     await this.#refresh();
-    if (!this.#byTarget) {
-      this.#byTarget = new Map();
-      for (const ref of this.#byId.values()) {
-        const key = targetOf(ref.labels);
-        const list = this.#byTarget.get(key);
-        if (list) list.push(ref);
-        else this.#byTarget.set(key, [ref]);
-      }
-    }
+    this.#byTarget ??= groupByTarget(this.#byId.values());
     return this.#byTarget.get(target) ?? [];
   }
 
