@@ -72,6 +72,7 @@ export function createFeatures(ctx: ServerContext, options: FeatureOptions) {
     metrics: metrics.service,
     alerting: alertingServices,
     users: users.service.repository,
+    anomalyEvents: anomaly.events,
     settings: { runbooks: new RunbookChatGateway(runbooks.service), ...options.chatops },
   });
   // Fleet health reads one inventory from three features: series, watches, alerts.

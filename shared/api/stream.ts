@@ -44,6 +44,17 @@ export interface IncidentEventData {
   incident: Incident;
 }
 
+/**
+ * A target's registered models changed (trained, promoted, rolled back, failed): views of
+ * the registry refresh, and the replica scoring the target reloads its models when the
+ * change was made through another replica.
+ */
+export interface AnomalyModelEventData {
+  target: string;
+  modelId: number;
+  action: 'trained' | 'promoted' | 'rolled_back' | 'failed';
+}
+
 export type StreamEvent =
   /**
    * `range`: the export positions (after, upTo] of the samples of one ingest call, on the
@@ -53,6 +64,7 @@ export type StreamEvent =
   | { type: 'samples'; data: SampleEventData[]; range?: { after: number; upTo: number } }
   | { type: 'anomaly'; data: AnomalyEventData }
   | { type: 'anomaly_score'; data: Record<string, unknown> }
+  | { type: 'anomaly_model'; data: AnomalyModelEventData }
   | { type: 'alert'; data: AlertEventData }
   | { type: 'incident'; data: IncidentEventData }
   | { type: 'timeline'; data: TimelineEntry }

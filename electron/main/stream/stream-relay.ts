@@ -3,7 +3,7 @@ import type { RelayedStreamEvent, StreamState } from '../../../shared/ipc/channe
 import type { SendEvent } from '../ipc/send-event.ts';
 import type { ReceivedStreamEvent, StreamConnection, StreamSource } from '../sync/stream-source.ts';
 
-const TOPICS: ReadonlySet<string> = new Set(['samples', 'anomaly', 'anomaly_score', 'alert', 'incident', 'timeline', 'runbook_run', 'runbook_output', 'reset']);
+const TOPICS: ReadonlySet<string> = new Set(['samples', 'anomaly', 'anomaly_score', 'anomaly_model', 'alert', 'incident', 'timeline', 'runbook_run', 'runbook_output', 'reset']);
 
 export interface StreamRelayOptions {
   send: SendEvent;

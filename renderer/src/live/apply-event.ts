@@ -14,6 +14,7 @@ const INVALIDATES: Partial<Record<SequencedStreamEvent['type'], QueryKey[]>> = {
   timeline: [['incidents']],
   anomaly: [['anomalies'], ['alerts'], ['overview']],
   anomaly_score: [['overview', 'anomalous']],
+  anomaly_model: [['anomalies']],
   runbook_run: [['runbooks']],
 };
 

@@ -3,7 +3,7 @@ import type { StreamHandlers } from './types.ts';
 import { routePath } from '../../../shared/api/client.ts';
 import { streamRoutes } from '../../../shared/api/stream.ts';
 
-const TOPICS: readonly StreamEventType[] = ['samples', 'anomaly', 'anomaly_score', 'alert', 'incident', 'timeline', 'runbook_run', 'runbook_output'];
+const TOPICS: readonly StreamEventType[] = ['samples', 'anomaly', 'anomaly_score', 'anomaly_model', 'alert', 'incident', 'timeline', 'runbook_run', 'runbook_output'];
 const MAX_BACKOFF_MS = 15_000;
 
 export interface EventSourceStreamOptions extends StreamHandlers {

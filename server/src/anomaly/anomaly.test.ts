@@ -131,8 +131,8 @@ describe('anomaly detection service', () => {
 
   it('replaces a model that fails to load and keeps scoring', async () => {
     // A model no worker has loaded yet, whose stored bytes are damaged.
-    const active = new ModelRegistry(server.app.ctx.db, Date.now).inState('web-1', 'active')!;
-    const trained = new ModelRegistry(server.app.ctx.db, Date.now).add(
+    const active = (await new ModelRegistry(server.app.ctx.sql, Date.now).inState('web-1', 'active'))!;
+    const trained = await new ModelRegistry(server.app.ctx.sql, Date.now).add(
       { ...active, createdBy: 'test', trainRows: active.trainRows, model: new Uint8Array([1, 2, 3]) },
       'candidate',
     );

@@ -2,6 +2,7 @@ import type { ServerContext } from '../context.ts';
 import type { Feature } from '../core/feature.ts';
 import { ScoringPool } from './pool.ts';
 import { ModelRegistry } from './registry.ts';
+import { AnomalyEventStore } from './event-store.ts';
 import { anomalyRoutes } from './routes.ts';
 import { createWorkClaims } from '../db/sql/work-claims.ts';
 import { DEFAULT_SHARE_SYNC_MS, TargetShare } from './target-share.ts';
@@ -11,19 +12,21 @@ import { AnomalyService, DEFAULT_ANOMALY_SETTINGS, type AnomalyMetrics, type Ano
  * Anomaly detection: per-target models, worker-pool scoring, the model registry and its
  * API. Anomalies leave as `anomaly` events on the bus; the alerts feature listens.
  */
-export function createAnomalyFeature(ctx: ServerContext, metrics: AnomalyMetrics, settings: Partial<AnomalySettings> = {}): Feature<AnomalyService> & { registry: ModelRegistry } {
+export function createAnomalyFeature(ctx: ServerContext, metrics: AnomalyMetrics, settings: Partial<AnomalySettings> = {}): Feature<AnomalyService> & { registry: ModelRegistry; events: AnomalyEventStore } {
   const merged = { ...DEFAULT_ANOMALY_SETTINGS, ...settings };
-  const registry = new ModelRegistry(ctx.db, ctx.now);
-  // A data folder from before pruning keeps every version whole until this first pass.
-  registry.pruneAll();
+  const registry = new ModelRegistry(ctx.sql, ctx.now);
+  const events = new AnomalyEventStore(ctx.sql);
   const pool = new ScoringPool(merged.workers);
   // On PostgreSQL the embedded store's targets are shared out between the live replicas.
   const share = new TargetShare(createWorkClaims(ctx.sql, { name: 'anomaly-targets', timeoutMs: 2 * DEFAULT_SHARE_SYNC_MS, log: ctx.log, replicaId: ctx.replicaId }), { log: ctx.log });
-  const service = new AnomalyService(ctx, metrics, registry, pool, merged, share);
+  const service = new AnomalyService(ctx, metrics, { registry, events }, pool, merged, share);
   return {
     service,
     registry,
+    events,
     plugin: async (app) => {
+      // A data folder from before pruning keeps every version whole until this first pass.
+      await registry.pruneAll();
       await share.start();
       service.start();
       app.addHook('onClose', async () => {
@@ -31,7 +34,7 @@ export function createAnomalyFeature(ctx: ServerContext, metrics: AnomalyMetrics
         await share.stop();
         await pool.close();
       });
-      await app.register(anomalyRoutes, { ctx, service, registry, metrics });
+      await app.register(anomalyRoutes, { ctx, service, registry, events, metrics });
     },
   };
 }

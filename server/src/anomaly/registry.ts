@@ -1,7 +1,9 @@
-import { deflateRaw, deflateRawSync, inflateRawSync } from 'node:zlib';
+import { deflateRaw, inflateRawSync } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { AnomalyModel, ModelState } from '../../../shared/api/anomaly.ts';
-import type { Db } from '../db/database.ts';
+import { sql, type Selectable, type Transaction } from 'kysely';
+import type { SqlDatabase } from '../db/sql/open.ts';
+import type { AnomalyModelsTable, SqlSchema } from '../db/sql/schema.ts';
 import { packText, unpackText } from '../db/packed-text.ts';
 
 export type { ModelState } from '../../../shared/api/anomaly.ts';
@@ -18,8 +20,8 @@ export interface NewModel {
   evaluation: Record<string, unknown>;
   model: Uint8Array;
   /**
-   * `model` already deflated (as `deflateModel` does, off the request thread): without it
-   * `add` deflates in its transaction, ~50 ms of a busy main thread per model.
+   * `model` already deflated (`deflateModel`); without it `add` deflates it first (on the
+   * thread pool, before its transaction).
    */
   deflated?: Uint8Array;
 }
@@ -31,35 +33,15 @@ export async function deflateModel(model: Uint8Array): Promise<Uint8Array> {
   return new Uint8Array(await deflateRawAsync(model));
 }
 
-interface Row {
-  id: number;
-  target: string;
-  version: number;
-  state: ModelState;
-  created_at: number;
-  created_by: string;
-  trained_from: number;
-  trained_to: number;
-  train_rows: number;
-  // Deflated JSON (packText), or JSON text in rows written before that.
-  params: string | Uint8Array;
-  score_distribution: string | Uint8Array;
-  evaluation: string | Uint8Array;
-  bytes: number;
-  activated_at: number | null;
-  retired_at: number | null;
-  pruned_at: number | null;
-  shadow_samples: number;
-  shadow_agreements: number;
-  shadow_alarms: number;
-  shadow_active_alarms: number;
-  shadow_abs_diff_sum: number;
-}
+type Row = Selectable<AnomalyModelsTable>;
 
-const COLUMNS = `id, target, version, state, created_at, created_by, trained_from, trained_to, train_rows, params, score_distribution,
-  evaluation, bytes, activated_at, retired_at, pruned_at, shadow_samples, shadow_agreements, shadow_alarms, shadow_active_alarms, shadow_abs_diff_sum`;
+/** Every column but the model's bytes: what a listing or a lookup reads. */
+const COLUMNS = [
+  'id', 'target', 'version', 'state', 'created_at', 'created_by', 'trained_from', 'trained_to', 'train_rows', 'params', 'score_distribution',
+  'evaluation', 'bytes', 'activated_at', 'retired_at', 'pruned_at', 'shadow_samples', 'shadow_agreements', 'shadow_alarms', 'shadow_active_alarms', 'shadow_abs_diff_sum',
+] as const;
 
-function toRecord(r: Row): ModelRecord {
+function toRecord(r: Omit<Row, 'model'>): ModelRecord {
   return {
     id: r.id,
     target: r.target,
@@ -92,9 +74,18 @@ export interface RegistryOptions {
   keepRetired?: number;
 }
 
+type Trx = Transaction<SqlSchema>;
+
+/** What a pruned version keeps of its model: nothing. */
+const NO_MODEL = new Uint8Array(0);
+
 /**
- * Model versions per target. At most one active model per target; promoting a candidate
- * retires the active one, rolling back re-activates the most recently retired one.
+ * Model versions per target, on the query layer (SQLite, or PostgreSQL shared by every
+ * replica: a target moved to another replica scores on with the model it had). At most one
+ * active model per target; promoting a candidate retires the active one, rolling back
+ * re-activates the most recently retired one. On PostgreSQL every change of a target's
+ * versions holds a transaction lock on the target, so two replicas changing one target
+ * (a growth refit on its owner, a promotion through another) take turns.
  *
  * Every change prunes the target's versions in the same transaction: the active model, the
  * candidate in shadow and the newest `keepRetired` retired ones (what roll-back goes back
@@ -105,106 +96,111 @@ export interface RegistryOptions {
  * score quantiles, evaluation: ~4 KB a version) are stored deflated too.
  */
 export class ModelRegistry {
-  readonly #db: Db;
+  readonly #sql: SqlDatabase;
   readonly #now: () => number;
   readonly #keepRetired: number;
-  // Prepared once: scoring asks for a target's active model on every row until it has one.
-  readonly #byId;
-  readonly #inState;
-  readonly #prune;
 
-  constructor(db: Db, now: () => number, options: RegistryOptions = {}) {
-    this.#db = db;
+  constructor(sql: SqlDatabase, now: () => number, options: RegistryOptions = {}) {
+    this.#sql = sql;
     this.#now = now;
     this.#keepRetired = options.keepRetired ?? 1;
-    this.#prune = db.prepare(
-      `UPDATE anomaly_models SET model = x'', pruned_at = @now
-       WHERE target = @target AND pruned_at IS NULL AND state IN ('retired', 'failed')
-         AND id NOT IN (SELECT id FROM anomaly_models WHERE target = @target AND state = 'retired' AND pruned_at IS NULL
-                        ORDER BY retired_at DESC, version DESC LIMIT @keep)`,
-    );
-    this.#byId = db.prepare(`SELECT ${COLUMNS} FROM anomaly_models WHERE id = ?`);
-    this.#inState = db.prepare(`SELECT ${COLUMNS} FROM anomaly_models WHERE target = ? AND state = ? ORDER BY version DESC LIMIT 1`);
   }
 
-  add(model: NewModel, state: 'candidate' | 'active'): ModelRecord {
-    return this.#db.transaction(() => {
-      const version = (this.#db.prepare('SELECT COALESCE(MAX(version), 0) + 1 AS v FROM anomaly_models WHERE target = ?').get(model.target) as { v: number }).v;
-      const id = Number(
-        this.#db
-          .prepare(
-            `INSERT INTO anomaly_models (target, version, state, created_at, created_by, trained_from, trained_to, train_rows, params, score_distribution, evaluation, model, bytes)
-             VALUES (?, ?, 'candidate', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(model.target, version, this.#now(), model.createdBy, model.trainedFrom, model.trainedTo, model.trainRows, packText(JSON.stringify(model.params)),
-            packText(JSON.stringify(model.scoreDistribution)), packText(JSON.stringify(model.evaluation)), model.deflated ?? deflateRawSync(model.model), model.model.length).lastInsertRowid,
-      );
-      if (state === 'active') this.#activate(id);
-      this.prune(model.target);
-      return this.byId(id)!;
-    })();
+  async add(model: NewModel, state: 'candidate' | 'active'): Promise<ModelRecord> {
+    // Packed before the transaction: only queries are awaited inside one.
+    const params = packText(JSON.stringify(model.params));
+    const scoreDistribution = packText(JSON.stringify(model.scoreDistribution));
+    const evaluation = packText(JSON.stringify(model.evaluation));
+    const bytes = model.deflated ?? (await deflateModel(model.model));
+    const { result: id } = await this.#change(model.target, async (trx) => {
+      const { v } = await trx
+        .selectFrom('anomaly_models')
+        .select((eb) => eb.fn.coalesce(eb.fn.max('version'), eb.lit(0)).as('v'))
+        .where('target', '=', model.target)
+        .executeTakeFirstOrThrow();
+      const inserted = await trx
+        .insertInto('anomaly_models')
+        .values({
+          target: model.target,
+          version: Number(v) + 1,
+          state: 'candidate',
+          created_at: this.#now(),
+          created_by: model.createdBy,
+          trained_from: model.trainedFrom,
+          trained_to: model.trainedTo,
+          train_rows: model.trainRows,
+          params,
+          score_distribution: scoreDistribution,
+          evaluation,
+          model: bytes,
+          bytes: model.model.length,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const id = Number(inserted.id);
+      if (state === 'active') await this.#activate(trx, model.target, id);
+      return id;
+    });
+    return (await this.byId(id))!;
   }
 
-  byId(id: number): ModelRecord | undefined {
-    const row = this.#byId.get(id) as Row | undefined;
+  async byId(id: number): Promise<ModelRecord | undefined> {
+    const row = await this.#sql.db.selectFrom('anomaly_models').select(COLUMNS).where('id', '=', id).executeTakeFirst();
     return row ? toRecord(row) : undefined;
   }
 
-  list(target?: string): ModelRecord[] {
-    const rows = (target
-      ? this.#db.prepare(`SELECT ${COLUMNS} FROM anomaly_models WHERE target = ? ORDER BY target, version DESC`).all(target)
-      : this.#db.prepare(`SELECT ${COLUMNS} FROM anomaly_models ORDER BY target, version DESC`).all()) as Row[];
-    return rows.map(toRecord);
+  async list(target?: string): Promise<ModelRecord[]> {
+    let query = this.#sql.db.selectFrom('anomaly_models').select(COLUMNS);
+    if (target !== undefined) query = query.where('target', '=', target);
+    return (await query.orderBy('target').orderBy('version', 'desc').execute()).map(toRecord);
   }
 
-  inState(target: string, state: ModelState): ModelRecord | undefined {
-    const row = this.#inState.get(target, state) as Row | undefined;
+  async inState(target: string, state: ModelState): Promise<ModelRecord | undefined> {
+    const row = await this.#sql.db.selectFrom('anomaly_models').select(COLUMNS).where('target', '=', target).where('state', '=', state).orderBy('version', 'desc').limit(1).executeTakeFirst();
     return row ? toRecord(row) : undefined;
   }
 
   /** The model's serialized bytes (the service shares them with the workers). */
-  bytesOf(id: number): Uint8Array | undefined {
-    const row = this.#db.prepare('SELECT model FROM anomaly_models WHERE id = ?').get(id) as { model: Buffer } | undefined;
+  async bytesOf(id: number): Promise<Uint8Array | undefined> {
+    const row = await this.#sql.db.selectFrom('anomaly_models').select('model').where('id', '=', id).executeTakeFirst();
     return row ? storedModelBytes(row.model) : undefined;
   }
 
   /** Candidate (or a retired version that still has its model) -> active; the previous active model is retired. */
-  promote(id: number): ModelRecord {
-    this.#db.transaction(() => {
-      const target = this.#activate(id);
-      this.prune(target);
-    })();
-    return this.byId(id)!;
+  async promote(id: number): Promise<ModelRecord> {
+    const target = await this.#targetOf(id);
+    if (target === undefined) throw new Error(`No model ${id}.`);
+    await this.#change(target, (trx) => this.#activate(trx, target, id));
+    return (await this.byId(id))!;
   }
 
   /** Retires the active model and re-activates the most recently retired one. */
-  rollback(target: string): ModelRecord | undefined {
-    return this.#db.transaction(() => {
-      const active = this.inState(target, 'active');
-      const previous = this.#db
-        .prepare(`SELECT id FROM anomaly_models WHERE target = ? AND state = 'retired' AND pruned_at IS NULL ${active ? 'AND id != ?' : ''} ORDER BY retired_at DESC, version DESC LIMIT 1`)
-        .get(...(active ? [target, active.id] : [target])) as { id: number } | undefined;
-      if (!previous) return undefined;
-      this.#activate(previous.id);
-      this.prune(target);
-      return this.byId(previous.id);
-    })();
+  async rollback(target: string): Promise<ModelRecord | undefined> {
+    const { result: restored } = await this.#change(target, async (trx) => {
+      const active = await trx.selectFrom('anomaly_models').select('id').where('target', '=', target).where('state', '=', 'active').executeTakeFirst();
+      let previous = trx.selectFrom('anomaly_models').select('id').where('target', '=', target).where('state', '=', 'retired').where('pruned_at', 'is', null);
+      if (active) previous = previous.where('id', '!=', active.id);
+      const row = await previous.orderBy('retired_at', 'desc').orderBy('version', 'desc').limit(1).executeTakeFirst();
+      if (!row) return undefined;
+      await this.#activate(trx, target, Number(row.id));
+      return Number(row.id);
+    });
+    return restored === undefined ? undefined : this.byId(restored);
   }
 
-  markFailed(id: number): void {
-    this.#db.transaction(() => {
-      this.#db.prepare("UPDATE anomaly_models SET state = 'failed', retired_at = ? WHERE id = ?").run(this.#now(), id);
-      const target = this.#db.prepare('SELECT target FROM anomaly_models WHERE id = ?').pluck().get(id) as string | undefined;
-      if (target !== undefined) this.prune(target);
-    })();
+  async markFailed(id: number): Promise<void> {
+    const target = await this.#targetOf(id);
+    if (target === undefined) return;
+    await this.#change(target, async (trx) => {
+      await trx.updateTable('anomaly_models').set({ state: 'failed', retired_at: this.#now() }).where('id', '=', id).execute();
+    });
   }
 
   /** Candidates still waiting beside a newer one are retired: one candidate per target. */
-  retireCandidates(target: string): void {
-    this.#db.transaction(() => {
-      this.#db.prepare("UPDATE anomaly_models SET state = 'retired', retired_at = ? WHERE target = ? AND state = 'candidate'").run(this.#now(), target);
-      this.prune(target);
-    })();
+  async retireCandidates(target: string): Promise<void> {
+    await this.#change(target, async (trx) => {
+      await trx.updateTable('anomaly_models').set({ state: 'retired', retired_at: this.#now() }).where('target', '=', target).where('state', '=', 'candidate').execute();
+    });
   }
 
   /**
@@ -212,32 +208,71 @@ export class ModelRegistry {
    * serve a roll-back (see the class comment); returns how many it dropped. The pages they
    * used go back to the file system with the database's incremental vacuum.
    */
-  prune(target: string): number {
-    return this.#prune.run({ target, now: this.#now(), keep: this.#keepRetired }).changes;
+  async prune(target: string): Promise<number> {
+    return (await this.#change(target, async () => undefined)).pruned;
   }
 
   /** `prune` for every target that has something to prune: at start-up, for a data folder written before pruning existed. */
-  pruneAll(): number {
-    const targets = this.#db.prepare("SELECT DISTINCT target FROM anomaly_models WHERE pruned_at IS NULL AND state IN ('retired', 'failed')").pluck().all() as string[];
-    return this.#db.transaction(() => targets.reduce((sum, target) => sum + this.prune(target), 0))();
+  async pruneAll(): Promise<number> {
+    const targets = await this.#sql.db.selectFrom('anomaly_models').select('target').distinct().where('pruned_at', 'is', null).where('state', 'in', ['retired', 'failed']).execute();
+    let pruned = 0;
+    for (const { target } of targets) pruned += await this.prune(target);
+    return pruned;
   }
 
-  recordShadow(id: number, agree: boolean, candidateAlarm: boolean, activeAlarm: boolean, absDiff: number): void {
-    this.#db
-      .prepare(
-        `UPDATE anomaly_models SET shadow_samples = shadow_samples + 1, shadow_agreements = shadow_agreements + ?,
-           shadow_alarms = shadow_alarms + ?, shadow_active_alarms = shadow_active_alarms + ?, shadow_abs_diff_sum = shadow_abs_diff_sum + ? WHERE id = ?`,
-      )
-      .run(agree ? 1 : 0, candidateAlarm ? 1 : 0, activeAlarm ? 1 : 0, absDiff, id);
+  async recordShadow(id: number, agree: boolean, candidateAlarm: boolean, activeAlarm: boolean, absDiff: number): Promise<void> {
+    await this.#sql.db
+      .updateTable('anomaly_models')
+      .set((eb) => ({
+        shadow_samples: eb('shadow_samples', '+', 1),
+        shadow_agreements: eb('shadow_agreements', '+', agree ? 1 : 0),
+        shadow_alarms: eb('shadow_alarms', '+', candidateAlarm ? 1 : 0),
+        shadow_active_alarms: eb('shadow_active_alarms', '+', activeAlarm ? 1 : 0),
+        shadow_abs_diff_sum: eb('shadow_abs_diff_sum', '+', absDiff),
+      }))
+      .where('id', '=', id)
+      .execute();
   }
 
-  /** Makes the version active (retiring the active one); returns its target. */
-  #activate(id: number): string {
+  async #targetOf(id: number): Promise<string | undefined> {
+    return (await this.#sql.db.selectFrom('anomaly_models').select('target').where('id', '=', id).executeTakeFirst())?.target;
+  }
+
+  /** A change of the target's versions, then the pruning it allows, in one transaction. */
+  async #change<T>(target: string, work: (trx: Trx) => Promise<T>): Promise<{ result: T; pruned: number }> {
+    return this.#sql.db.transaction().execute(async (trx) => {
+      if (this.#sql.dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(hashtext(${`anomaly-model:${target}`}))`.execute(trx);
+      const result = await work(trx);
+      return { result, pruned: await this.#prune(trx, target) };
+    });
+  }
+
+  async #prune(trx: Trx, target: string): Promise<number> {
+    const kept = trx
+      .selectFrom('anomaly_models')
+      .select('id')
+      .where('target', '=', target)
+      .where('state', '=', 'retired')
+      .where('pruned_at', 'is', null)
+      .orderBy('retired_at', 'desc')
+      .orderBy('version', 'desc')
+      .limit(this.#keepRetired);
+    const result = await trx
+      .updateTable('anomaly_models')
+      .set({ model: NO_MODEL, pruned_at: this.#now() })
+      .where('target', '=', target)
+      .where('pruned_at', 'is', null)
+      .where('state', 'in', ['retired', 'failed'])
+      .where('id', 'not in', kept)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  /** Makes the version active, retiring the active one. */
+  async #activate(trx: Trx, target: string, id: number): Promise<void> {
     const now = this.#now();
-    const target = (this.#db.prepare('SELECT target FROM anomaly_models WHERE id = ?').get(id) as { target: string }).target;
-    this.#db.prepare("UPDATE anomaly_models SET state = 'retired', retired_at = ? WHERE target = ? AND state = 'active' AND id != ?").run(now, target, id);
-    this.#db.prepare("UPDATE anomaly_models SET state = 'active', activated_at = ?, retired_at = NULL WHERE id = ?").run(now, id);
-    return target;
+    await trx.updateTable('anomaly_models').set({ state: 'retired', retired_at: now }).where('target', '=', target).where('state', '=', 'active').where('id', '!=', id).execute();
+    await trx.updateTable('anomaly_models').set({ state: 'active', activated_at: now, retired_at: null }).where('id', '=', id).execute();
   }
 }
 

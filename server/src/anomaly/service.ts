@@ -12,14 +12,14 @@ import {
   type PostProcessOptions,
 } from '../../../shared/anomaly/index.ts';
 import type { AnomalyScoreEventData, ExtremeWindowFinding, TrainingProgress } from '../../../shared/api/anomaly.ts';
-import type { AnomalyEventData, SampleEventData } from '../../../shared/api/stream.ts';
+import type { AnomalyEventData, AnomalyModelEventData, SampleEventData } from '../../../shared/api/stream.ts';
 import type { ServerContext } from '../context.ts';
 import type { ScoringPool } from './pool.ts';
 import { isModelLoadFailure } from './protocol.ts';
 import { TARGET_LABELS, targetOf } from '../metrics/target.ts';
 import type { TargetPage, TargetReads } from '../metrics/target-reads.ts';
 import { deflateModel, type ModelRecord, type ModelRegistry } from './registry.ts';
-import { packText } from '../db/packed-text.ts';
+import type { AnomalyEventStore } from './event-store.ts';
 import { withSpan } from '../observability/tracing.ts';
 import { TargetWindow } from './target-window.ts';
 import { extremeWindowOf } from './extreme-window.ts';
@@ -147,6 +147,7 @@ export type AnomalyMetrics = Pick<TargetReads, 'recentSamplesOfTarget' | 'sample
 export class AnomalyService {
   readonly #ctx: ServerContext;
   readonly #registry: ModelRegistry;
+  readonly #events: AnomalyEventStore;
   readonly #pool: ScoringPool;
   /** The worker pool, for status and for tests that kill a worker. */
   readonly pool: ScoringPool;
@@ -156,7 +157,6 @@ export class AnomalyService {
   /** Model bytes shared with the workers (no copy per task); workers never open the database. */
   readonly #sharedModels = new Map<number, SharedArrayBuffer>();
   readonly #targets = new Map<string, TargetState>();
-  readonly #insertEvent;
   #unsubscribe: (() => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
   #loadFailures = 0;
@@ -181,16 +181,16 @@ export class AnomalyService {
   /** Targets whose claim this replica holds. */
   readonly #claimed = new Set<string>();
 
-  constructor(ctx: ServerContext, metrics: AnomalyMetrics, registry: ModelRegistry, pool: ScoringPool, settings: AnomalySettings, share?: TargetShare) {
+  constructor(ctx: ServerContext, metrics: AnomalyMetrics, stores: { registry: ModelRegistry; events: AnomalyEventStore }, pool: ScoringPool, settings: AnomalySettings, share?: TargetShare) {
     this.#share = share;
     this.#ctx = ctx;
-    this.#registry = registry;
+    this.#registry = stores.registry;
+    this.#events = stores.events;
     this.#pool = pool;
     this.pool = pool;
     this.#settings = settings;
     this.#postOptions = detectorPostProcessOptions({ falseAlarmRate: settings.falseAlarmRate, refractorySeconds: settings.refractorySeconds });
     this.#metrics = metrics;
-    this.#insertEvent = ctx.db.prepare('INSERT INTO anomaly_events (target, ts, model_id, score, threshold, summary, explanation) VALUES (?, ?, ?, ?, ?, ?, ?)');
   }
 
   /**
@@ -198,8 +198,8 @@ export class AnomalyService {
    * reference, not a copy, and a worker deserializes each model once. A model the registry
    * no longer has yields an empty buffer, which the worker reports as a load failure.
    */
-  #modelBytes(modelId: number): SharedArrayBuffer {
-    return this.#sharedModels.get(modelId) ?? this.#shareModel(modelId, this.#registry.bytesOf(modelId) ?? new Uint8Array(0));
+  async #modelBytes(modelId: number): Promise<SharedArrayBuffer> {
+    return this.#sharedModels.get(modelId) ?? this.#shareModel(modelId, (await this.#registry.bytesOf(modelId)) ?? new Uint8Array(0));
   }
 
   #shareModel(modelId: number, bytes: Uint8Array): SharedArrayBuffer {
@@ -234,6 +234,9 @@ export class AnomalyService {
     });
     const remote = this.#ctx.events.subscribeRemote((event) => {
       if (event.type === 'samples') this.#accept(event.data);
+      // A model change made through another replica (a promotion, a roll-back, a training):
+      // the replica scoring the target takes it up.
+      else if (event.type === 'anomaly_model') void this.reload(event.data.target).catch((error: unknown) => this.#ctx.log.error({ err: error, target: event.data.target }, 'anomaly models could not be reloaded'));
     });
     const rebalance = this.#share?.onChange(() => this.#rebalance());
     this.#unsubscribe = () => {
@@ -339,9 +342,31 @@ export class AnomalyService {
 
   /** Trains a model for the target now: active if it has none, otherwise a candidate shadowing the active one. */
   async train(target: string, by: string): Promise<ModelRecord | undefined> {
+    if (this.#share && !this.#share.mine(target)) return this.#trainForOwner(target, by);
     const state = this.#targets.get(target);
     if (!state || state.rows.length < 2) return undefined;
     return this.#enqueue(state, () => this.#train(target, state, by));
+  }
+
+  /**
+   * Training asked of a replica that does not score the target: the model is fitted here on
+   * the target's recent history read from the store (shared on PostgreSQL), registered as a
+   * candidate beside the active model (active when there is none), and the `anomaly_model`
+   * event tells the replica scoring the target to take it up.
+   */
+  async #trainForOwner(target: string, by: string): Promise<ModelRecord | undefined> {
+    const history = groupRows(await this.#metrics.recentSamplesOfTarget(target, Number.MAX_SAFE_INTEGER, this.#settings.trainWindow)).get(target) ?? [];
+    if (history.length < 2) return undefined;
+    const state = this.#firstSight(target, false);
+    for (const row of history) state.rows.push(row, this.#settings.trainWindow);
+    const active = await this.#registry.inState(target, 'active');
+    return this.#train(target, state, by, false, active === undefined);
+  }
+
+  /** Makes a registry change (promote, rollback) take effect on live scoring, on whichever replica scores the target. */
+  async modelChanged(change: AnomalyModelEventData): Promise<void> {
+    this.#ctx.events.publish({ type: 'anomaly_model', data: change });
+    await this.reload(change.target);
   }
 
   async retrainAll(): Promise<void> {
@@ -354,7 +379,7 @@ export class AnomalyService {
     }
   }
 
-  /** Makes a registry change (promote, rollback) take effect on live scoring. */
+  /** Makes a registry change (promote, rollback) take effect on live scoring, if this replica scores the target. */
   async reload(target: string): Promise<void> {
     const state = this.#targets.get(target);
     if (!state) return;
@@ -369,11 +394,14 @@ export class AnomalyService {
    */
   async #loadRegistered(target: string, state: TargetState): Promise<void> {
     state.active = undefined;
-    for (let active = this.#registry.inState(target, 'active'); active && !state.active; ) {
+    for (let active = await this.#registry.inState(target, 'active'); active && !state.active; ) {
       state.active = await this.#tryScorer(target, active, state);
-      if (!state.active) active = this.#registry.rollback(target);
+      if (!state.active) {
+        active = await this.#registry.rollback(target);
+        if (active) this.#announce(target, active.id, 'rolled_back');
+      }
     }
-    const candidate = this.#registry.inState(target, 'candidate');
+    const candidate = await this.#registry.inState(target, 'candidate');
     state.candidate = candidate && state.active ? await this.#tryScorer(target, candidate, state) : undefined;
     this.#dropUnusedModels();
   }
@@ -385,7 +413,7 @@ export class AnomalyService {
       if (!isModelLoadFailure(error)) throw error;
       this.#loadFailures++;
       this.#ctx.log.error({ err: error, target, modelId: model.id }, 'anomaly model failed to load; marking it failed');
-      this.#registry.markFailed(model.id);
+      await this.#markFailed(target, model.id);
       return undefined;
     }
   }
@@ -429,10 +457,20 @@ export class AnomalyService {
    * A target seen for the first time since start. Its cursor is read from the store before
    * its first page (`#prepare`); until then every time heard of counts as waiting.
    */
-  #firstSight(target: string): TargetState {
+  #firstSight(target: string, tracked = true): TargetState {
     const state: TargetState = { rows: new TargetWindow(), queue: Promise.resolve(), cursor: -Infinity, heard: -Infinity, waiting: 0, behind: false, more: false, running: false, askedRegistry: false, prepared: false, dropped: false };
-    this.#targets.set(target, state);
+    if (tracked) this.#targets.set(target, state);
     return state;
+  }
+
+  async #markFailed(target: string, modelId: number): Promise<void> {
+    await this.#registry.markFailed(modelId);
+    this.#announce(target, modelId, 'failed');
+  }
+
+  /** Tells the stream (views of the registry) and the other replicas that the target's models changed. */
+  #announce(target: string, modelId: number, action: AnomalyModelEventData['action']): void {
+    this.#ctx.events.publish({ type: 'anomaly_model', data: { target, modelId, action } });
   }
 
   /**
@@ -638,12 +676,12 @@ export class AnomalyService {
     });
     let scored: { scores: ArrayLike<number>; breakouts: (string | null)[] };
     try {
-      scored = await this.#pool.score({ kind: 'score', model: this.#modelBytes(active.model.id), modelId: active.model.id, rows: features, count: rows.length, breakoutMargin: this.#settings.breakoutMargin, modelsInUse: this.#sharedModels.size });
+      scored = await this.#pool.score({ kind: 'score', model: await this.#modelBytes(active.model.id), modelId: active.model.id, rows: features, count: rows.length, breakoutMargin: this.#settings.breakoutMargin, modelsInUse: this.#sharedModels.size });
     } catch (error) {
       if (!isModelLoadFailure(error)) throw error;
       this.#loadFailures++;
       this.#ctx.log.error({ err: error, target, modelId: active.model.id }, 'anomaly model failed to load; retiring it and training a replacement');
-      this.#registry.markFailed(active.model.id);
+      await this.#markFailed(target, active.model.id);
       state.active = undefined;
       await this.#train(target, state, 'system');
       return;
@@ -685,7 +723,7 @@ export class AnomalyService {
     // afterwards every change of its models goes through this service (train, reload).
     if (!state.active && !state.askedRegistry) {
       state.askedRegistry = true;
-      if (this.#registry.inState(target, 'active')) await this.#loadRegistered(target, state);
+      if (await this.#registry.inState(target, 'active')) await this.#loadRegistered(target, state);
     }
     state.rows.push(row, this.#settings.trainWindow);
     if (!state.active) {
@@ -702,7 +740,7 @@ export class AnomalyService {
       if (isModelLoadFailure(error)) {
         this.#loadFailures++;
         this.#ctx.log.error({ err: error, target, modelId: active.model.id }, 'anomaly model failed to load; retiring it and training a replacement');
-        this.#registry.markFailed(active.model.id);
+        await this.#markFailed(target, active.model.id);
         state.active = undefined;
         await this.#train(target, state, 'system');
         return;
@@ -725,7 +763,7 @@ export class AnomalyService {
   async #score(target: string, scorer: Scorer, row: RawRow): Promise<Decided & { features: Float64Array }> {
     const features = scorer.builder.push(row.ts, row.values);
     const spike = scorer.post.observe(features, scorer.builder);
-    const { scores, breakouts } = await this.#pool.score({ kind: 'score', model: this.#modelBytes(scorer.model.id), modelId: scorer.model.id, rows: features, count: 1, breakoutMargin: this.#settings.breakoutMargin, modelsInUse: this.#sharedModels.size });
+    const { scores, breakouts } = await this.#pool.score({ kind: 'score', model: await this.#modelBytes(scorer.model.id), modelId: scorer.model.id, rows: features, count: 1, breakoutMargin: this.#settings.breakoutMargin, modelsInUse: this.#sharedModels.size });
     return { ...this.#decide(target, scorer, row.ts, scores[0]!, breakouts[0] ?? null, spike), features };
   }
 
@@ -738,12 +776,18 @@ export class AnomalyService {
   async #shadow(target: string, state: TargetState, candidate: Scorer, row: RawRow, active: ScoredSample): Promise<void> {
     try {
       const { result: shadow } = await this.#score(target, candidate, row);
-      this.#registry.recordShadow(candidate.model.id, shadow.isAnomaly === active.isAnomaly, shadow.isAnomaly, active.isAnomaly, Math.abs(shadow.score - active.score));
-      const record = this.#registry.byId(candidate.model.id)!;
+      await this.#registry.recordShadow(candidate.model.id, shadow.isAnomaly === active.isAnomaly, shadow.isAnomaly, active.isAnomaly, Math.abs(shadow.score - active.score));
+      const record = await this.#registry.byId(candidate.model.id);
+      // Gone meanwhile (failed, retired through another replica): stop shadowing it.
+      if (!record || record.state !== 'candidate') {
+        state.candidate = undefined;
+        return;
+      }
       candidate.model = record;
       const { samples, agreement } = record.shadow;
       if (samples >= this.#settings.shadowMinSamples && agreement !== null && agreement >= this.#settings.autoPromoteAgreement) {
-        this.#registry.promote(record.id);
+        await this.#registry.promote(record.id);
+        this.#announce(target, record.id, 'promoted');
         this.#ctx.audit.record({ actor: 'system', actorKind: 'system', action: 'anomaly.model.promote', target: `${target}#${record.version}`, outcome: 'success', details: { modelId: record.id, auto: true, agreement } });
         state.active = candidate;
         state.candidate = undefined;
@@ -757,9 +801,8 @@ export class AnomalyService {
 
   async #raise(target: string, scorer: Scorer, row: RawRow, result: ScoredSample, features: Float64Array, note: string | undefined): Promise<void> {
     // A seasonal member's alarm: its words lead (the forest does not see the daily residual).
-    const explanation: Explanation = withMemberNote(await this.#pool.explain({ kind: 'explain', model: this.#modelBytes(scorer.model.id), modelId: scorer.model.id, features, modelsInUse: this.#sharedModels.size }), note);
-    // The explanation deflated: ~7 KB of JSON per anomaly, a fifth of that stored.
-    this.#insertEvent.run(target, row.ts, scorer.model.id, result.score, result.threshold, explanation.summary, packText(JSON.stringify(explanation)));
+    const explanation: Explanation = withMemberNote(await this.#pool.explain({ kind: 'explain', model: await this.#modelBytes(scorer.model.id), modelId: scorer.model.id, features, modelsInUse: this.#sharedModels.size }), note);
+    await this.#events.add({ target, ts: row.ts, modelId: scorer.model.id, score: result.score, threshold: result.threshold, explanation });
     const data: AnomalyEventData = {
       target,
       seriesIds: row.seriesIds,
@@ -776,7 +819,7 @@ export class AnomalyService {
    * Fits a model on the target's rows. It becomes active when the target has none or when
    * `replace` is set (growth refits); otherwise it is a candidate shadowing the active one.
    */
-  async #train(target: string, state: TargetState, by: string, replace = false): Promise<ModelRecord> {
+  async #train(target: string, state: TargetState, by: string, replace = false, asActive = !state.active || replace): Promise<ModelRecord> {
     const metrics = state.rows.metrics();
     const spec = detectorFeatureSpec(metrics);
     const builder = new FeatureBuilder(spec);
@@ -796,9 +839,8 @@ export class AnomalyService {
     const fit = await this.#pool.fit({ kind: 'fit', spec, rows, count, forest: this.#settings.forest, contamination: this.#settings.contamination, trainedFrom, trainedTo });
     // Deflated on the thread pool: a burst of trainings (a back-fill) must not hold up requests.
     const deflated = await deflateModel(fit.model);
-    const asActive = !state.active || replace;
-    if (!asActive) this.#registry.retireCandidates(target);
-    const record = this.#registry.add(
+    if (!asActive) await this.#registry.retireCandidates(target);
+    const record = await this.#registry.add(
       {
         target,
         createdBy: by,
@@ -815,6 +857,7 @@ export class AnomalyService {
     );
     // The workers get the bytes just fitted, not a read back and inflate of the stored row.
     this.#shareModel(record.id, fit.model);
+    this.#announce(target, record.id, 'trained');
     this.#ctx.audit.record({ actor: by, actorKind: by === 'system' || by === 'schedule' ? 'system' : 'user', action: 'anomaly.model.train', target: `${target}#${record.version}`, outcome: 'success', details: { modelId: record.id, state: record.state, rows: count, extremeWindow: extremeWindow.map((finding) => finding.text) } });
     // The fit's scores of the window are the ones the new scorer warms up on (the same rows, the same model).
     const scorer: Scorer = { model: record, builder, post };
@@ -839,7 +882,7 @@ export class AnomalyService {
     const rows = new Float64Array(state.rows.length * width);
     state.rows.forEach((ts, values, i) => post.observe(builder.push(ts, values, rows.subarray(i * width, (i + 1) * width)), builder));
     if (state.rows.length > 0) {
-      const { scores } = await this.#pool.score({ kind: 'score', model: this.#modelBytes(model.id), modelId: model.id, rows, count: state.rows.length, breakoutMargin: false, modelsInUse: this.#sharedModels.size });
+      const { scores } = await this.#pool.score({ kind: 'score', model: await this.#modelBytes(model.id), modelId: model.id, rows, count: state.rows.length, breakoutMargin: false, modelsInUse: this.#sharedModels.size });
       post.warm(scores);
     }
     return { model, builder, post };

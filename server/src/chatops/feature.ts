@@ -1,6 +1,6 @@
 import type { ServerContext } from '../context.ts';
 import type { Feature } from '../core/feature.ts';
-import type { ChatAlerting } from './executors/types.ts';
+import type { ChatAlerting, ExecutorDeps } from './executors/types.ts';
 import type { MetricsService } from '../metrics/service.ts';
 import type { UserRepository } from '../users/repository.ts';
 import { LiveInventory } from './live-inventory.ts';
@@ -22,6 +22,8 @@ export interface ChatOpsDeps {
   alerting: ChatAlerting;
   /** The users (on the shared database, so a user created on another replica is found). */
   users: Pick<UserRepository, 'byId' | 'byUsername'>;
+  /** The anomalies the engine raised (anomaly.explain). */
+  anomalyEvents: ExecutorDeps['anomalyEvents'];
   settings?: Partial<ChatOpsSettings>;
 }
 
@@ -34,7 +36,7 @@ export function createChatOpsFeature(ctx: ServerContext, deps: ChatOpsDeps): Fea
   const runbooks = merged.runbooks ?? new UnavailableRunbookGateway();
   const store = new ChatStore(ctx.sql);
   const inventory = new LiveInventory(deps.metrics, runbooks, ctx.now);
-  const service = new ChatService({ db: ctx.db, metrics: deps.metrics, alerts: deps.alerting, runbooks, inventory, now: ctx.now, store, audit: ctx.audit, settings: merged });
+  const service = new ChatService({ anomalyEvents: deps.anomalyEvents, metrics: deps.metrics, alerts: deps.alerting, runbooks, inventory, now: ctx.now, store, audit: ctx.audit, settings: merged });
   const chatops: ChatOpsFeature = { service, store, settings: merged };
   return {
     service: chatops,

@@ -9,6 +9,9 @@ import { startTestServer, TEST_ADMIN_PASSWORD } from '../testing/test-server.ts'
 import { CONVERTED_TABLES } from './copy-to-postgres.ts';
 import { WatchStore } from '../datasources/watches/store.ts';
 import { eventually } from '../testing/eventually.ts';
+import { ModelRegistry } from '../anomaly/registry.ts';
+import { AnomalyEventStore } from '../anomaly/event-store.ts';
+import type { Explanation } from '../../../shared/anomaly/index.ts';
 
 const unavailable = postgresUnavailable();
 if (unavailable) console.warn(`[postgres tests skipped] ${unavailable}`);
@@ -83,6 +86,18 @@ describe.skipIf(unavailable !== undefined)('smartcloudops migrate --from sqlite:
     await old.app.alerts.evaluator!.evaluateAll(Date.now());
     expect((await old.app.alerts.rules.byId(rule.id))!.series).toMatchObject([{ state: 'pending' }]);
     expect((await old.injectAs('admin', { method: 'PUT', url: '/api/v1/incidents/grouping', payload: { groupBy: ['host'], windowMinutes: 10, autoResolve: null } })).statusCode).toBe(200);
+    // The anomaly registry: a model whose evaluation an older version wrote as JSON text, and an anomaly naming it.
+    const anomalyModel = await new ModelRegistry(old.app.ctx.sql, Date.now).add(
+      { target: 'h', createdBy: 'test', trainedFrom: 0, trainedTo: 1, trainRows: 2, params: { metrics: ['node_load1'] }, scoreDistribution: { quantiles: [0.1], threshold: 0.5 }, evaluation: {}, model: new Uint8Array([0x53, 0x43, 0x41, 0x4d, 1, 2, 3]) },
+      'active',
+    );
+    old.app.ctx.db.prepare('UPDATE anomaly_models SET evaluation = ? WHERE id = ?').run('{"trainingAlarmRate":0.01}', anomalyModel.id);
+    const explanation: Explanation = {
+      summary: 'node_load1 4.2σ above its mean',
+      metrics: [{ metric: 'node_load1', value: 9, sigma: 4.2, baseline: '1 ± 2', status: 'above', share: 1 }],
+      features: [{ name: 'node_load1', kind: 'value', metric: 'node_load1', value: 9, contribution: 1, deviation: 4.2 }],
+    };
+    await new AnomalyEventStore(old.app.ctx.sql).add({ target: 'h', ts: 1_000, modelId: anomalyModel.id, score: 0.9, threshold: 0.5, explanation });
     const auditedActions = (await old.app.ctx.audit.query({ limit: 1000 })).map((entry) => entry.action).reverse();
     await old.app.close();
     const file = path.join(old.dataDir, 'smartcloudops.db');
@@ -114,6 +129,8 @@ describe.skipIf(unavailable !== undefined)('smartcloudops migrate --from sqlite:
     expect(counted.datasources).toBe(1);
     expect(counted.anomaly_watches).toBe(1);
     expect(counted.anomaly_watch_scores).toBe(3);
+    expect(counted.anomaly_models).toBe(1);
+    expect(counted.anomaly_events).toBe(1);
     expect(counted.alert_rules).toBe(4);
     expect(counted.alert_rule_series).toBe(1);
     expect(counted.incident_grouping_settings).toBe(1);
@@ -157,6 +174,10 @@ describe.skipIf(unavailable !== undefined)('smartcloudops migrate --from sqlite:
       expect((await replica.app.datasources.service.get(source.id)).credentials).toEqual({ type: 'bearer', token: 'copied-token' });
       const scores = await new WatchStore(replica.app.ctx.sql).scores(watch.id, { from: 0, to: Number.MAX_SAFE_INTEGER });
       expect([...scores.keys()]).toEqual(['up{instance="a"}', 'up{instance="b"}']);
+      // The model (its old text evaluation readable) and the anomaly that names it.
+      expect((await replica.injectAs('viewer', { method: 'GET', url: `/api/v1/anomaly/models/${anomalyModel.id}` })).json()).toMatchObject({ target: 'h', state: 'active', evaluation: { trainingAlarmRate: 0.01 }, params: { metrics: ['node_load1'] } });
+      expect(await new ModelRegistry(replica.app.ctx.sql, Date.now).bytesOf(anomalyModel.id)).toEqual(new Uint8Array([0x53, 0x43, 0x41, 0x4d, 1, 2, 3]));
+      expect((await replica.injectAs('viewer', { method: 'GET', url: '/api/v1/anomaly/events?target=h' })).json()).toMatchObject([{ modelId: anomalyModel.id, summary: explanation.summary, explanation }]);
       // The rules as they were (the deleted default stays deleted), their series state, the grouping.
       // The metric sample written on SQLite is the migrated store's latest.
       expect(((await replica.injectAs('viewer', { method: 'GET', url: '/api/v1/metrics/latest?match=node_load1' })).json() as { series: { value: number }[] }).series.map((x) => x.value)).toEqual([1]);

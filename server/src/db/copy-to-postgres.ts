@@ -5,6 +5,7 @@ import { parsePostgresUrl } from './database-url.ts';
 import { migratePostgres } from './sql/migrate.ts';
 import { openSqlDatabase } from './sql/open.ts';
 import { copyMetricDerived } from './copy-metrics-derived.ts';
+import { packText, unpackText } from './packed-text.ts';
 
 /**
  * The tables on the shared query layer so far, copied by `smartcloudops migrate`, each with
@@ -12,6 +13,8 @@ import { copyMetricDerived } from './copy-metrics-derived.ts';
  * column whose sequence must continue after the copied ids. `seeded`: rows a migration
  * inserts (the default host rules) that the copy replaces with the source's own (edited or
  * deleted there), so only rows outside it make the target count as holding data.
+ * `packed`: columns holding deflated text (packed-text.ts), or the text itself in rows
+ * written before that; they are copied deflated and compared as text.
  */
 export const CONVERTED_TABLES = [
   { table: 'users', key: 'id', identity: true },
@@ -32,6 +35,10 @@ export const CONVERTED_TABLES = [
   { table: 'chat_history', key: 'id', identity: true },
   { table: 'datasources', key: 'id', identity: true },
   { table: 'anomaly_watches', key: 'id', identity: true },
+  // Models before the events that name them. Their JSON documents may still be text in an
+  // old SQLite file: PostgreSQL keeps them deflated, and the checksum compares the text.
+  { table: 'anomaly_models', key: 'id', identity: true, packed: ['params', 'score_distribution', 'evaluation'] },
+  { table: 'anomaly_events', key: 'id', identity: true, packed: ['explanation'] },
   // Keyed by (watch_id, series_key, ts): the checksum orders rows with equal watch_id by their whole content.
   { table: 'anomaly_watch_scores', key: 'watch_id', identity: false },
   { table: 'alert_rules', key: 'id', identity: true, seeded: "created_by = 'system'" },
@@ -74,9 +81,9 @@ export class MigrateError extends Error {
 type Row = Record<string, unknown>;
 
 /** Rows in a canonical form and order, so that SQLite and PostgreSQL give the same checksum for the same data. */
-function checksum(rows: Row[], columns: string[], key: string): string {
+function checksum(rows: Row[], columns: string[], key: string, packed: readonly string[] = []): string {
   // Ties on the key (a composite key such as alert_rule_series') are ordered by the whole row.
-  const lines = rows.map((row) => ({ key: row[key], line: JSON.stringify(columns.map((column) => normalise(row[column]))) }));
+  const lines = rows.map((row) => ({ key: row[key], line: JSON.stringify(columns.map((column) => (packed.includes(column) ? unpackText(row[column] as string | Uint8Array) : normalise(row[column])))) }));
   lines.sort((x, y) => compare(x.key, y.key) || (x.line < y.line ? -1 : x.line > y.line ? 1 : 0));
   const hash = crypto.createHash('sha256');
   for (const { line } of lines) hash.update(`${line}\n`);
@@ -116,6 +123,7 @@ export async function copySqliteToPostgres(sqliteFile: string, postgresUrl: stri
       for (const entry of CONVERTED_TABLES) {
         const { table, key, identity } = entry;
         const seeded = 'seeded' in entry ? entry.seeded : undefined;
+        const packed: readonly string[] = 'packed' in entry ? entry.packed : [];
         const present = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}${seeded ? ` WHERE NOT (${seeded})` : ''}`);
         if (Number(present.rows[0]!.n) > 0) throw new MigrateError(`The PostgreSQL table ${table} already holds rows; migrate into an empty database.`);
         if (seeded) await client.query(`DELETE FROM ${table}`);
@@ -125,14 +133,15 @@ export async function copySqliteToPostgres(sqliteFile: string, postgresUrl: stri
         for (let start = 0; start < rows.length; start += 500) {
           const batch = rows.slice(start, start + 500);
           const values: unknown[] = [];
-          // Blobs go as they are (bytea); every other value as read.
-          const tuples = batch.map((row) => `(${columns.map((column) => `$${values.push(row[column] instanceof Uint8Array ? row[column] : normalise(row[column]))}`).join(', ')})`);
+          // Blobs go as they are (bytea); text still unpacked is deflated; every other value as read.
+          const valueOf = (row: Row, column: string) => (packed.includes(column) && typeof row[column] === 'string' ? packText(row[column]) : row[column] instanceof Uint8Array ? row[column] : normalise(row[column]));
+          const tuples = batch.map((row) => `(${columns.map((column) => `$${values.push(valueOf(row, column))}`).join(', ')})`);
           await client.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`, values);
         }
         if (identity) await client.query(`SELECT setval(pg_get_serial_sequence('${table}', '${key}'), GREATEST((SELECT max(${key}) FROM ${table}), 1), (SELECT count(*) > 0 FROM ${table}))`);
         const copied = (await client.query<Row>(`SELECT ${columns.join(', ')} FROM ${table}`)).rows;
-        const report = { table, rows: rows.length, checksum: checksum(rows, columns, key) };
-        const check = { rows: copied.length, checksum: checksum(copied, columns, key) };
+        const report = { table, rows: rows.length, checksum: checksum(rows, columns, key, packed) };
+        const check = { rows: copied.length, checksum: checksum(copied, columns, key, packed) };
         if (check.rows !== report.rows || check.checksum !== report.checksum) {
           throw new MigrateError(`Verification failed for ${table}: SQLite has ${report.rows} rows (${report.checksum.slice(0, 12)}), PostgreSQL ${check.rows} (${check.checksum.slice(0, 12)}); nothing was committed.`);
         }

@@ -31,7 +31,8 @@ async function sessions(url: string, prefix: string): Promise<Array<{ name: stri
 /**
  * Issue 16's crash test: two server processes on one real PostgreSQL; replica A is killed
  * with SIGKILL in the middle of a stream of writes. Every write A acknowledged is there on
- * B, B keeps serving, leads the scheduled work and scores every anomaly watch, A's included.
+ * B, B keeps serving, leads the scheduled work and scores every anomaly watch and every
+ * anomaly target of the embedded store, A's included.
  */
 describe.skipIf(skip !== undefined)('a replica killed with SIGKILL during writes', () => {
   let postgres: TestPostgres;
@@ -52,7 +53,7 @@ describe.skipIf(skip !== undefined)('a replica killed with SIGKILL during writes
     await postgres?.stop();
   }, 60_000);
 
-  it('loses no acknowledged write; the survivor serves, leads and scores the dead replica\'s watches', async () => {
+  it('loses no acknowledged write; the survivor serves, leads and scores the dead replica\'s watches and anomaly targets', async () => {
     const url = await postgres.createDatabase('replica_kill');
     const env = { SMARTCLOUDOPS_DATABASE_URL: url };
     const [a, b] = await Promise.all([startServerChild(env), startServerChild(env)]);
@@ -69,6 +70,23 @@ describe.skipIf(skip !== undefined)('a replica killed with SIGKILL during writes
     const members = (rows: Array<{ name: string }>) => new Set(rows.map((row) => row.name));
     await eventually(() => sessions(url, CLAIMS_APPLICATION_PREFIX), (rows) => members(rows).size === 2, 60_000);
     await eventually(() => watches(b), (list) => list.length === WATCHES && list.every((w) => w.state === 'running' && w.scoredBy !== null), 120_000);
+    // The embedded store's anomaly targets are shared out too: each replica follows some.
+    const hosts = Array.from({ length: 6 }, (_, i) => `kill-h${i}`);
+    const followed = async (server: ServerChild) => new Set(((await (await fetch(`${server.url}/api/v1/anomaly/status`, { headers: admin })).json()) as { targets: Array<{ target: string }> }).targets.map((t) => t.target));
+    let hostRow = 0;
+    const hostRound = async (server: ServerChild) => {
+      hostRow += 1;
+      const series = hosts.map((host, i) => ({ name: 'node_load1', labels: { host }, samples: [[Date.now() - 7_200_000 + hostRow * 10_000, 1 + i / 10]] }));
+      expect((await post(server, '/metrics/ingest', { series })).status).toBe(200);
+    };
+    const onA = await eventually(
+      async () => {
+        await hostRound(a);
+        return [await followed(a), await followed(b)] as const;
+      },
+      ([fromA, fromB]) => fromA.size > 0 && fromB.size > 0 && hosts.every((h) => fromA.has(h) !== fromB.has(h)),
+      120_000,
+    ).then(([fromA]) => [...fromA]);
 
     // Writes to A, two at a time, until A stops answering: users, API keys, alerts and metric samples.
     const acked = { users: [] as string[], keys: [] as string[], alerts: [] as string[], samples: [] as number[] };
@@ -130,5 +148,15 @@ describe.skipIf(skip !== undefined)('a replica killed with SIGKILL during writes
     const survivor = member!.name.slice(CLAIMS_APPLICATION_PREFIX.length);
     await eventually(() => sessions(url, LEADER_APPLICATION_NAME), (rows) => rows.length === 1 && rows[0]!.holds, 60_000);
     await eventually(() => watches(b), (list) => list.length === WATCHES && list.every((w) => w.state === 'running' && w.scoredBy === survivor), 120_000);
+    // ...and follows every anomaly target of the embedded store, those A followed included.
+    await eventually(
+      async () => {
+        await hostRound(b);
+        return followed(b);
+      },
+      (fromB) => hosts.every((h) => fromB.has(h)),
+      120_000,
+    );
+    expect(onA.length).toBeGreaterThan(0);
   }, 300_000);
 });

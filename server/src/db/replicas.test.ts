@@ -179,7 +179,7 @@ describe.skipIf(unavailable !== undefined)('two replicas on one PostgreSQL', () 
     expect((await range(a)).series[0]!.values.slice(-2)).toEqual([1000, 2000]);
   }, 180_000);
 
-  it('shares the anomaly targets of the embedded store out between the replicas, and moves a leaving replica\'s targets', async () => {
+  it('shares the anomaly targets of the embedded store out between the replicas, and moves a leaving replica\'s targets with their models', async () => {
     const anomaly = { minTrainRows: 20, retrainIntervalMs: 0, workers: 1, forest: { trees: 10, sampleSize: 16, seed: 1 } };
     const { a, b } = await replicas({ anomaly });
     const targets = Array.from({ length: 8 }, (_, i) => `share-${i}`);
@@ -206,8 +206,29 @@ describe.skipIf(unavailable !== undefined)('two replicas on one PostgreSQL', () 
     );
     // Every target has scores, whichever replica scored it.
     await eventually(async () => Promise.all(targets.map(async (t) => (await b.app.metrics.storage.readScores(t, 0, Number.MAX_SAFE_INTEGER)).length)), (counts) => counts.every((n) => n > 0), 120_000);
-    // A leaves: B takes its targets over, resuming after their last stored scores.
+    // The models are in the database: B lists the ones A trained. A training asked of B for a
+    // target A scores is fitted on B, and A takes it up as a candidate shadowing its model.
+    const onA = [...scoredBy(a)][0]!;
+    const listed = (await b.injectAs('viewer', { method: 'GET', url: `/api/v1/anomaly/models?target=${onA}` })).json() as { id: number; state: string }[];
+    expect(listed.filter((m) => m.state === 'active')).toHaveLength(1);
+    const trained = await b.injectAs('admin', { method: 'POST', url: '/api/v1/anomaly/models/train', payload: { target: onA } });
+    expect(trained.statusCode, trained.body).toBe(201);
+    const candidate = trained.json() as { id: number; state: string };
+    expect(candidate.state).toBe('candidate');
+    const onAStatus = () => a.app.anomaly.status().targets.find((t) => t.target === onA);
+    await eventually(async () => onAStatus()?.candidateModelId, (id) => id === candidate.id, 60_000);
+    // A leaves: B takes its targets over, resuming after their last stored scores, with the
+    // models A scored them with, read from the registry: B's first score of each of them
+    // comes from a model B did not train (a first model trained again would).
     const fromA = [...scoredBy(a)];
+    const trainedOnB = new Set<number>();
+    const firstScoreOnB = new Map<string, { modelId: number; trainedOnB: boolean }>();
+    const unsubscribe = b.app.ctx.events.subscribe((event) => {
+      if (event.type === 'anomaly_model' && event.data.action === 'trained') trainedOnB.add(event.data.modelId);
+      if (event.type !== 'anomaly_score') return;
+      const { target, modelId } = event.data as { target: string; modelId: number };
+      if (fromA.includes(target) && !firstScoreOnB.has(target)) firstScoreOnB.set(target, { modelId, trainedOnB: trainedOnB.has(modelId) });
+    });
     await a.close();
     servers.splice(servers.indexOf(a), 1);
     const lastScored = async (t: string) => {
@@ -227,6 +248,11 @@ describe.skipIf(unavailable !== undefined)('two replicas on one PostgreSQL', () 
       120_000,
     );
     expect(scoredBy(b)).toEqual(new Set(targets));
+    unsubscribe();
+    expect([...firstScoreOnB.keys()].sort()).toEqual([...fromA].sort());
+    expect([...firstScoreOnB.values()].filter((first) => first.trainedOnB)).toEqual([]);
+    // The candidate trained through B is shadowed by B now.
+    expect(b.app.anomaly.status().targets.find((t) => t.target === onA)!.candidateModelId).toBe(candidate.id);
   }, 300_000);
 
   it('a client moving from replica A to replica B resumes by event id without gap or duplicate', async () => {

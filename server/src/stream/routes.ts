@@ -6,7 +6,7 @@ import { principalOf } from '../http/access.ts';
 import type { StreamHub } from './hub.ts';
 
 // Spelled as a record so that the compiler notices a topic added to StreamEvent but not here.
-const STREAM_TYPES = Object.keys({ samples: 1, anomaly: 1, anomaly_score: 1, alert: 1, incident: 1, timeline: 1, runbook_run: 1, runbook_output: 1 } satisfies Record<StreamEventType, 1>);
+const STREAM_TYPES = Object.keys({ samples: 1, anomaly: 1, anomaly_score: 1, anomaly_model: 1, alert: 1, incident: 1, timeline: 1, runbook_run: 1, runbook_output: 1 } satisfies Record<StreamEventType, 1>);
 
 /**
  * `GET /stream`: the live Server-Sent Events stream of everything published on the bus,

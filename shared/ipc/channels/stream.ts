@@ -6,6 +6,7 @@ const TopicSchema = Type.Union([
   Type.Literal('samples'),
   Type.Literal('anomaly'),
   Type.Literal('anomaly_score'),
+  Type.Literal('anomaly_model'),
   Type.Literal('alert'),
   Type.Literal('incident'),
   Type.Literal('timeline'),

@@ -1,26 +1,15 @@
-import type { AnomalyExplanation } from '../../../../shared/api/anomaly.ts';
-import { unpackText } from '../../db/packed-text.ts';
 import type { ReadExecutor } from './types.ts';
 import { isoMinute } from './types.ts';
-
-interface EventRow {
-  id: number;
-  ts: number;
-  score: number;
-  threshold: number;
-  summary: string;
-  explanation: string | Uint8Array;
-}
 
 /** "why is api-1 anomalous": the latest anomaly of the target with its explanation, metric by metric. */
 export const anomalyExplain: ReadExecutor<'anomaly.explain'> = {
   kind: 'read',
-  answer({ slots }, _user, { db }) {
-    const row = db.prepare('SELECT id, ts, score, threshold, summary, explanation FROM anomaly_events WHERE target = ? ORDER BY ts DESC, id DESC LIMIT 1').get(slots.target) as EventRow | undefined;
+  async answer({ slots }, _user, { anomalyEvents }) {
+    const row = await anomalyEvents.latest(slots.target);
     if (!row) {
       return { kind: 'text', intent: 'anomaly.explain', title: `No anomaly on ${slots.target}`, text: `The anomaly engine has recorded no anomaly on ${slots.target}.`, lines: [] };
     }
-    const explanation = JSON.parse(unpackText(row.explanation)) as AnomalyExplanation;
+    const explanation = row.explanation;
     // The metric asked about first, then by share of the anomaly.
     const metrics = [...explanation.metrics].sort((a, b) => Number(slots.metric !== undefined && b.metric.startsWith(slots.metric)) - Number(slots.metric !== undefined && a.metric.startsWith(slots.metric)) || b.share - a.share);
     return {

@@ -2,7 +2,7 @@ import type { Command, Intent } from '../../../../shared/chatops/intents.ts';
 import type { ChatCard } from '../../../../shared/api/chatops.ts';
 import type { AlertsService } from '../../alerts/feature.ts';
 import type { IncidentsService } from '../../incidents/feature.ts';
-import type { Db } from '../../db/database.ts';
+import type { AnomalyEventStore } from '../../anomaly/event-store.ts';
 import type { MetricsService } from '../../metrics/service.ts';
 import type { ChatUser } from '../chat-user.ts';
 import type { LiveInventory } from '../live-inventory.ts';
@@ -17,8 +17,8 @@ export type ChatAlerting = AlertsService & {
 
 /** What executors work with: the same services the console's routes use. */
 export interface ExecutorDeps {
-  /** The SQLite file, for the anomaly feature's events (anomaly.explain) until that feature moves to the query layer. */
-  db: Db;
+  /** The anomalies the engine raised (anomaly.explain). */
+  anomalyEvents: Pick<AnomalyEventStore, 'latest'>;
   metrics: MetricsService;
   alerts: ChatAlerting;
   runbooks: RunbookGateway;

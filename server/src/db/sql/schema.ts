@@ -31,6 +31,8 @@ export interface SqlSchema {
   datasource_secret_key: DatasourceSecretKeyTable;
   anomaly_watches: AnomalyWatchesTable;
   anomaly_watch_scores: AnomalyWatchScoresTable;
+  anomaly_models: AnomalyModelsTable;
+  anomaly_events: AnomalyEventsTable;
   alert_rules: AlertRulesTable;
   alert_rule_series: AlertRuleSeriesTable;
   incident_grouping_settings: IncidentGroupingSettingsTable;
@@ -292,6 +294,47 @@ export interface AnomalyWatchScoresTable {
   value: number;
   score: number;
   anomaly: number;
+}
+
+/**
+ * The model registry (server/src/anomaly/registry.ts). The JSON columns hold deflated JSON
+ * (packed-text.ts); SQLite rows written before that hold JSON text, which reads as well.
+ */
+export interface AnomalyModelsTable {
+  id: Generated<number>;
+  target: string;
+  version: number;
+  state: 'candidate' | 'active' | 'retired' | 'failed';
+  created_at: number;
+  created_by: string;
+  trained_from: number;
+  trained_to: number;
+  train_rows: number;
+  params: string | Uint8Array;
+  score_distribution: string | Uint8Array;
+  evaluation: string | Uint8Array;
+  model: Uint8Array;
+  bytes: number;
+  activated_at: number | null;
+  retired_at: number | null;
+  pruned_at: number | null;
+  shadow_samples: ColumnType<number, number | undefined, number>;
+  shadow_agreements: ColumnType<number, number | undefined, number>;
+  shadow_alarms: ColumnType<number, number | undefined, number>;
+  shadow_active_alarms: ColumnType<number, number | undefined, number>;
+  shadow_abs_diff_sum: ColumnType<number, number | undefined, number>;
+}
+
+export interface AnomalyEventsTable {
+  id: Generated<number>;
+  target: string;
+  ts: number;
+  model_id: number;
+  score: number;
+  threshold: number;
+  summary: string;
+  /** Deflated JSON of the engine's Explanation (JSON text in old SQLite rows). */
+  explanation: string | Uint8Array;
 }
 
 export interface SchemaMigrationsTable {
