@@ -110,7 +110,14 @@ export type AnomalyRate = Static<typeof AnomalyRateSchema>;
 
 export const AnomalyStatusSchema = Type.Object({
   targets: Type.Array(
-    Type.Object({ target: Type.String(), rows: Type.Integer(), activeModelId: Nullable(Type.Integer()), candidateModelId: Nullable(Type.Integer()) }),
+    Type.Object({
+      target: Type.String(),
+      rows: Type.Integer(),
+      activeModelId: Nullable(Type.Integer()),
+      candidateModelId: Nullable(Type.Integer()),
+      /** The replica scoring the target (several replicas on PostgreSQL share the targets out); absent from older servers. */
+      scoredBy: Type.Optional(Type.String()),
+    }),
   ),
   pool: Type.Object({ threads: Type.Integer(), completed: Type.Integer(), failures: Type.Integer(), queueSize: Type.Integer() }),
   modelLoadFailures: Type.Integer(),

@@ -14,9 +14,9 @@ export const anomalyRoutes: FastifyPluginAsync<{ ctx: ServerContext; service: An
   { ctx, service, registry, events, metrics },
 ) => {
   registerRoutes(app, routes, {
-    status: async () => service.status(),
+    status: async () => service.clusterStatus(),
 
-    training: async () => service.training(),
+    training: async () => service.clusterTraining(),
 
     models: async (request) => await registry.list(request.query.target),
 

@@ -11,7 +11,7 @@ import {
   type ForestOptions,
   type PostProcessOptions,
 } from '../../../shared/anomaly/index.ts';
-import type { AnomalyScoreEventData, ExtremeWindowFinding, TrainingProgress } from '../../../shared/api/anomaly.ts';
+import type { AnomalyScoreEventData, AnomalyStatus, ExtremeWindowFinding, TrainingProgress } from '../../../shared/api/anomaly.ts';
 import type { AnomalyEventData, AnomalyModelEventData, SampleEventData } from '../../../shared/api/stream.ts';
 import type { ServerContext } from '../context.ts';
 import type { ScoringPool } from './pool.ts';
@@ -24,6 +24,7 @@ import { withSpan } from '../observability/tracing.ts';
 import { TargetWindow } from './target-window.ts';
 import { extremeWindowOf } from './extreme-window.ts';
 import type { TargetShare } from './target-share.ts';
+import type { TargetProgress, TargetProgressStore } from './progress-store.ts';
 
 /** A target's claim is still held by the replica that scored it before: its pages wait. */
 class HeldElsewhere extends Error {}
@@ -133,6 +134,11 @@ export function metricKey(sample: Pick<SampleEventData, 'name' | 'labels'>): str
 const MAX_SCORE_BATCH = 512;
 /** Rows a cursor reads from the store at once: the most a target holds in memory waiting to be scored. */
 export const SCORING_PAGE_ROWS = MAX_SCORE_BATCH;
+/** How often the replica writes its targets' changed progress for the others (PostgreSQL). */
+const PROGRESS_SYNC_MS = 5_000;
+/** Every target's progress is rewritten this often even unchanged; rows older than three of these are a gone replica's. */
+const PROGRESS_REFRESH_MS = 60_000;
+
 /** Models kept in shared memory for the workers (~150 KB each), at most. */
 const MAX_SHARED_MODELS = 2_000;
 
@@ -180,9 +186,23 @@ export class AnomalyService {
   readonly #share: TargetShare | undefined;
   /** Targets whose claim this replica holds. */
   readonly #claimed = new Set<string>();
+  /** Where the targets' progress is shared with the other replicas (PostgreSQL), and what was last written per target. */
+  readonly #progress: TargetProgressStore | undefined;
+  readonly #progressWritten = new Map<string, string>();
+  #progressFullAt = 0;
+  #progressTimer: NodeJS.Timeout | undefined;
+  #progressWriting: Promise<void> | undefined;
 
-  constructor(ctx: ServerContext, metrics: AnomalyMetrics, stores: { registry: ModelRegistry; events: AnomalyEventStore }, pool: ScoringPool, settings: AnomalySettings, share?: TargetShare) {
+  constructor(
+    ctx: ServerContext,
+    metrics: AnomalyMetrics,
+    stores: { registry: ModelRegistry; events: AnomalyEventStore; progress?: TargetProgressStore },
+    pool: ScoringPool,
+    settings: AnomalySettings,
+    share?: TargetShare,
+  ) {
     this.#share = share;
+    this.#progress = stores.progress;
     this.#ctx = ctx;
     this.#registry = stores.registry;
     this.#events = stores.events;
@@ -244,6 +264,10 @@ export class AnomalyService {
       remote();
       rebalance?.();
     };
+    if (this.#progress) {
+      this.#progressTimer = setInterval(() => void this.#writeProgress(), PROGRESS_SYNC_MS);
+      this.#progressTimer.unref();
+    }
     if (this.#settings.retrainIntervalMs > 0) {
       // One replica retrains on schedule (the leader of scheduled work), not each of them.
       this.#timer = setInterval(() => {
@@ -257,8 +281,60 @@ export class AnomalyService {
     this.#stopped = true;
     this.#unsubscribe?.();
     if (this.#timer) clearInterval(this.#timer);
+    if (this.#progressTimer) clearInterval(this.#progressTimer);
     this.#settle();
     await Promise.allSettled([...this.#targets.values()].map((t) => t.queue));
+    // Leaving: this replica's rows go, the new owners write theirs.
+    await this.#progressWriting;
+    await this.#progress?.remove(this.#ctx.replicaId, [...this.#progressWritten.keys()]).catch(() => undefined);
+  }
+
+  /**
+   * Writes the progress of this replica's targets that changed since the last write (all of
+   * them once a minute, so a live replica's rows stay fresh), in one statement; one write
+   * at a time. A failed write (PostgreSQL away) is tried again at the next tick.
+   */
+  async #writeProgress(): Promise<void> {
+    if (this.#progressWriting || !this.#progress) return;
+    const now = this.#ctx.now();
+    const full = now - this.#progressFullAt >= PROGRESS_REFRESH_MS;
+    const changed = this.#ownProgress().map((t) => ({ t, json: JSON.stringify(t) })).filter(({ t, json }) => full || this.#progressWritten.get(t.progress.target) !== json);
+    if (changed.length === 0) return;
+    this.#progressWriting = this.#progress
+      .write(this.#ctx.replicaId, changed.map(({ t }) => t), now)
+      .then(() => {
+        for (const { t, json } of changed) this.#progressWritten.set(t.progress.target, json);
+        if (full) this.#progressFullAt = now;
+      })
+      .catch((error: unknown) => this.#ctx.log.warn({ err: error }, 'anomaly target progress could not be shared; trying again shortly'))
+      .finally(() => (this.#progressWriting = undefined));
+    await this.#progressWriting;
+  }
+
+  /** This replica's targets: training progress and status entry each. */
+  #ownProgress(): TargetProgress[] {
+    const statuses = new Map(this.status().targets.map((t) => [t.target, t]));
+    return this.training().map((progress) => ({ progress, status: statuses.get(progress.target)! }));
+  }
+
+  /** The targets other replicas score, as they last wrote them (none on a single server). */
+  async #othersProgress(): Promise<TargetProgress[]> {
+    if (!this.#progress) return [];
+    const rows = await this.#progress.list(this.#ctx.now(), 3 * PROGRESS_REFRESH_MS);
+    return rows.filter((row) => !this.#targets.has(row.progress.target));
+  }
+
+  /** `status()` of the cluster: this replica's targets and those the others score (PostgreSQL). */
+  async clusterStatus(): Promise<AnomalyStatus> {
+    const own = this.status();
+    const others = (await this.#othersProgress()).map((t) => t.status);
+    return { ...own, targets: [...own.targets, ...others].sort((a, b) => a.target.localeCompare(b.target)) };
+  }
+
+  /** `training()` of the cluster: this replica's targets and those the others score (PostgreSQL). */
+  async clusterTraining(): Promise<TrainingProgress[]> {
+    const others = (await this.#othersProgress()).map((t) => t.progress);
+    return [...this.training(), ...others].sort((a, b) => a.target.localeCompare(b.target));
   }
 
   /**
@@ -301,6 +377,7 @@ export class AnomalyService {
         rows: t.rows.length,
         activeModelId: t.active?.model.id ?? null,
         candidateModelId: t.candidate?.model.id ?? null,
+        scoredBy: this.#ctx.replicaId,
       })),
       pool: this.#pool.stats(),
       modelLoadFailures: this.#loadFailures,
@@ -500,8 +577,11 @@ export class AnomalyService {
    * next samples arrive.
    */
   #rebalance(): void {
+    const left: string[] = [];
     for (const [target, state] of this.#targets) {
       if (this.#share!.mine(target)) continue;
+      left.push(target);
+      this.#progressWritten.delete(target);
       state.dropped = true;
       this.#targets.delete(target);
       this.#live.delete(target);
@@ -515,6 +595,8 @@ export class AnomalyService {
         await this.#share!.release(target).catch((error: unknown) => this.#ctx.log.warn({ err: error, target }, 'anomaly target: its claim could not be released; it goes with the session'));
       });
     }
+    // Their progress rows are the new owners' to write; this replica's go at once.
+    if (left.length > 0) void this.#progress?.remove(this.#ctx.replicaId, left).catch(() => undefined);
     this.#pump();
   }
 

@@ -204,6 +204,16 @@ describe.skipIf(unavailable !== undefined)('two replicas on one PostgreSQL', () 
       ([onA, onB]) => onA!.size > 0 && onB!.size > 0 && onA!.size + onB!.size === targets.length && [...onA!].every((t) => !onB!.has(t)),
       120_000,
     );
+    // Either replica answers for every target, naming the replica that scores it.
+    const viaB = await eventually(
+      async () => (await b.injectAs('viewer', { method: 'GET', url: '/api/v1/anomaly/status' })).json() as { targets: Array<{ target: string; scoredBy: string }> },
+      // Each replica writes where its targets stand within 5 s of a change.
+      (status) => targets.every((t) => status.targets.find((x) => x.target === t)?.scoredBy === (scoredBy(a).has(t) ? a.app.ctx.replicaId : b.app.ctx.replicaId)),
+      60_000,
+    );
+    expect(new Set(viaB.targets.map((t) => t.scoredBy))).toEqual(new Set([a.app.ctx.replicaId, b.app.ctx.replicaId]));
+    const training = (await b.injectAs('viewer', { method: 'GET', url: '/api/v1/anomaly/training' })).json() as Array<{ target: string }>;
+    expect(training.map((t) => t.target)).toEqual([...targets].sort());
     // Every target has scores, whichever replica scored it.
     await eventually(async () => Promise.all(targets.map(async (t) => (await b.app.metrics.storage.readScores(t, 0, Number.MAX_SAFE_INTEGER)).length)), (counts) => counts.every((n) => n > 0), 120_000);
     // The models are in the database: B lists the ones A trained. A training asked of B for a

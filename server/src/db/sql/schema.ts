@@ -33,6 +33,7 @@ export interface SqlSchema {
   anomaly_watch_scores: AnomalyWatchScoresTable;
   anomaly_models: AnomalyModelsTable;
   anomaly_events: AnomalyEventsTable;
+  anomaly_target_progress: AnomalyTargetProgressTable;
   alert_rules: AlertRulesTable;
   alert_rule_series: AlertRuleSeriesTable;
   incident_grouping_settings: IncidentGroupingSettingsTable;
@@ -335,6 +336,14 @@ export interface AnomalyEventsTable {
   summary: string;
   /** Deflated JSON of the engine's Explanation (JSON text in old SQLite rows). */
   explanation: string | Uint8Array;
+}
+
+/** PostgreSQL only (migration 022): each anomaly target's progress, as its scoring replica wrote it. */
+export interface AnomalyTargetProgressTable {
+  target: string;
+  scored_by: string;
+  progress: string;
+  updated_at: number;
 }
 
 export interface SchemaMigrationsTable {
