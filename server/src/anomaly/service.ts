@@ -138,6 +138,8 @@ export const SCORING_PAGE_ROWS = MAX_SCORE_BATCH;
 const PROGRESS_SYNC_MS = 5_000;
 /** Every target's progress is rewritten this often even unchanged; rows older than three of these are a gone replica's. */
 const PROGRESS_REFRESH_MS = 60_000;
+/** How often the replicas exchange their scoring backlogs (PostgreSQL); a backlog older than 15 of these is a gone replica's. */
+const BACKLOG_SYNC_MS = 1_000;
 
 /** Models kept in shared memory for the workers (~150 KB each), at most. */
 const MAX_SHARED_MODELS = 2_000;
@@ -192,6 +194,10 @@ export class AnomalyService {
   #progressFullAt = 0;
   #progressTimer: NodeJS.Timeout | undefined;
   #progressWriting: Promise<void> | undefined;
+  /** The largest scoring backlog another replica reported (PostgreSQL), and the exchange in flight. */
+  #othersWaiting = 0;
+  #backlogTimer: NodeJS.Timeout | undefined;
+  #backlogExchange: Promise<void> | undefined;
 
   constructor(
     ctx: ServerContext,
@@ -267,6 +273,8 @@ export class AnomalyService {
     if (this.#progress) {
       this.#progressTimer = setInterval(() => void this.#writeProgress(), PROGRESS_SYNC_MS);
       this.#progressTimer.unref();
+      this.#backlogTimer = setInterval(() => void this.#exchangeBacklog(), BACKLOG_SYNC_MS);
+      this.#backlogTimer.unref();
     }
     if (this.#settings.retrainIntervalMs > 0) {
       // One replica retrains on schedule (the leader of scheduled work), not each of them.
@@ -282,11 +290,25 @@ export class AnomalyService {
     this.#unsubscribe?.();
     if (this.#timer) clearInterval(this.#timer);
     if (this.#progressTimer) clearInterval(this.#progressTimer);
+    if (this.#backlogTimer) clearInterval(this.#backlogTimer);
     this.#settle();
     await Promise.allSettled([...this.#targets.values()].map((t) => t.queue));
     // Leaving: this replica's rows go, the new owners write theirs.
     await this.#progressWriting;
     await this.#progress?.remove(this.#ctx.replicaId, [...this.#progressWritten.keys()]).catch(() => undefined);
+    await this.#backlogExchange;
+    await this.#progress?.removeBacklog(this.#ctx.replicaId).catch(() => undefined);
+  }
+
+  /** Tells the other replicas this one's backlog and hears theirs; one exchange at a time, a failed one tried at the next tick. */
+  async #exchangeBacklog(): Promise<void> {
+    if (this.#backlogExchange || !this.#progress) return;
+    this.#backlogExchange = this.#progress
+      .exchangeBacklog(this.#ctx.replicaId, this.#waiting, this.#ctx.now(), 15 * BACKLOG_SYNC_MS)
+      .then((most) => void (this.#othersWaiting = most))
+      .catch((error: unknown) => this.#ctx.log.warn({ err: error }, 'anomaly scoring backlogs could not be exchanged; trying again shortly'))
+      .finally(() => (this.#backlogExchange = undefined));
+    await this.#backlogExchange;
   }
 
   /**
@@ -346,9 +368,14 @@ export class AnomalyService {
     return { waiting: this.#waiting, max: this.#settings.maxBacklog ?? DEFAULT_MAX_BACKLOG, held: this.#held, behindTargets: this.#behind.size };
   }
 
-  /** The scoring backlog is full: writers should back off (ingest sheds with 503). */
+  /**
+   * A scoring backlog is full, this replica's or (PostgreSQL) another's, as it reported
+   * within the last second or so: writers should back off (ingest sheds with 503). Any
+   * replica's ingest feeds the targets every replica scores, so every replica sheds.
+   */
   get overloaded(): boolean {
-    return this.#waiting >= (this.#settings.maxBacklog ?? DEFAULT_MAX_BACKLOG);
+    const max = this.#settings.maxBacklog ?? DEFAULT_MAX_BACKLOG;
+    return this.#waiting >= max || this.#othersWaiting >= max;
   }
 
   /** The alarm threshold every stored score is compared with. */

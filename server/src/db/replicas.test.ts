@@ -265,6 +265,23 @@ describe.skipIf(unavailable !== undefined)('two replicas on one PostgreSQL', () 
     expect(b.app.anomaly.status().targets.find((t) => t.target === onA)!.candidateModelId).toBe(candidate.id);
   }, 300_000);
 
+  it('sheds ingest on every replica while one replica\'s anomaly scoring backlog is full', async () => {
+    const { a, b } = await replicas({ anomaly: { maxBacklog: 1_000, workers: 1 } });
+    // Each replica reports its backlog every second.
+    const reported = () => a.app.ctx.sql.db.selectFrom('anomaly_replica_backlog').selectAll().execute();
+    await eventually(reported, (rows) => [a, b].every((server) => rows.some((row) => row.replica === server.app.ctx.replicaId)), 30_000);
+    const ingest = () => a.injectAs('admin', { method: 'POST', url: '/api/v1/metrics/ingest', payload: { series: [{ name: 'node_load1', labels: { host: 'shed-1' }, samples: [[Date.now(), 1]] }] } });
+    expect((await ingest()).statusCode).toBe(200);
+    // Another replica is far behind: A's ingest feeds its targets too, so A sheds.
+    await a.app.ctx.sql.db.insertInto('anomaly_replica_backlog').values({ replica: 'behind', waiting: 5_000, updated_at: Date.now() }).execute();
+    const shed = await eventually(ingest, (response) => response.statusCode === 503, 10_000);
+    expect(shed.headers['retry-after']).toBe('5');
+    expect(shed.json()).toMatchObject({ error: { code: 'E_UNAVAILABLE' } });
+    // Caught up: A takes writes again.
+    await a.app.ctx.sql.db.updateTable('anomaly_replica_backlog').set({ waiting: 0, updated_at: Date.now() }).where('replica', '=', 'behind').execute();
+    expect((await eventually(ingest, (response) => response.statusCode === 200, 10_000)).statusCode).toBe(200);
+  });
+
   it('a client moving from replica A to replica B resumes by event id without gap or duplicate', async () => {
     const { a, b } = await replicas();
     const onA = await openStream(a);

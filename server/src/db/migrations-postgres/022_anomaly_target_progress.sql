@@ -9,3 +9,12 @@ CREATE TABLE anomaly_target_progress (
   progress TEXT NOT NULL,
   updated_at BIGINT NOT NULL
 );
+
+-- Each replica's anomaly scoring backlog (sample times stored and not scored yet), written
+-- every second: ingest on any replica sheds load (503) while one replica's backlog is full,
+-- since an ingest through any replica feeds the targets every replica scores.
+CREATE TABLE anomaly_replica_backlog (
+  replica TEXT PRIMARY KEY,
+  waiting BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);

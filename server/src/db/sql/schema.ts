@@ -34,6 +34,7 @@ export interface SqlSchema {
   anomaly_models: AnomalyModelsTable;
   anomaly_events: AnomalyEventsTable;
   anomaly_target_progress: AnomalyTargetProgressTable;
+  anomaly_replica_backlog: AnomalyReplicaBacklogTable;
   alert_rules: AlertRulesTable;
   alert_rule_series: AlertRuleSeriesTable;
   incident_grouping_settings: IncidentGroupingSettingsTable;
@@ -343,6 +344,13 @@ export interface AnomalyTargetProgressTable {
   target: string;
   scored_by: string;
   progress: string;
+  updated_at: number;
+}
+
+/** PostgreSQL only (migration 022): each replica's anomaly scoring backlog, written every second. */
+export interface AnomalyReplicaBacklogTable {
+  replica: string;
+  waiting: number;
   updated_at: number;
 }
 
