@@ -6,11 +6,65 @@ import { defineConfig } from 'vitest/config';
 // takes 3 s when quiet takes 40 s, so the ceilings are generous.
 const CEILING = { testTimeout: 120_000, hookTimeout: 180_000 };
 
+// The HTTP-level suites of the features that keep state, whose tests start servers on the
+// default database (the stores' own suites are parametrised over both databases already).
+const POSTGRES_PASS = [
+  'server/src/alerts/console-tools.test.ts',
+  'server/src/alerts/rules/default-rules.test.ts',
+  'server/src/alerts/sources/alertmanager.test.ts',
+  'server/src/alerts/sources/receiver-batch.test.ts',
+  'server/src/alerts/stream.test.ts',
+  'server/src/anomaly/backfill.test.ts',
+  'server/src/anomaly/batch-scoring.test.ts',
+  'server/src/anomaly/training.test.ts',
+  'server/src/auth/auth.test.ts',
+  'server/src/auth/jwt-attacks.test.ts',
+  'server/src/auth/login-protection.test.ts',
+  'server/src/auth/logout.test.ts',
+  'server/src/auth/session-revocation.test.ts',
+  'server/src/chatops/conversation.test.ts',
+  'server/src/chatops/policy.test.ts',
+  'server/src/chatops/runbook-gateway.test.ts',
+  'server/src/chatops/slack/slack.test.ts',
+  'server/src/datasources/datasources.test.ts',
+  'server/src/datasources/promql-rules.test.ts',
+  'server/src/datasources/proxy.test.ts',
+  'server/src/datasources/watches/watches.test.ts',
+  'server/src/fleet/fleet.test.ts',
+  'server/src/incidents/postmortem-escape.test.ts',
+  'server/src/incidents/source-queries.test.ts',
+  'server/src/metrics/chunk-export.test.ts',
+  'server/src/metrics/collectors/prometheus-scrape.test.ts',
+  'server/src/metrics/overview-route.test.ts',
+  'server/src/metrics/plugin.test.ts',
+  'server/src/metrics/routes.test.ts',
+  'server/src/notifications/test-send.test.ts',
+  'server/src/runbooks/chat-gateway.test.ts',
+  'server/src/runbooks/remediation.e2e.test.ts',
+  'server/src/runbooks/runbooks.test.ts',
+  'server/src/stream/session-end.test.ts',
+  'server/src/stream/stream.test.ts',
+  'server/src/stream/ticket.test.ts',
+  'server/src/users/users.test.ts',
+];
+
 export default defineConfig({
   test: {
     projects: [
       { test: { name: 'shared', include: ['shared/**/*.test.ts'], environment: 'node', ...CEILING } },
       { test: { name: 'server', include: ['server/**/*.test.ts'], environment: 'node', ...CEILING } },
+      // The server's HTTP-level suites of the features that keep state, a second time with every
+      // test server on PostgreSQL (a new database each); the stores' own suites run on both
+      // databases within 'server' (describe.each(testDatabases())).
+      {
+        test: {
+          name: 'server-postgres',
+          include: POSTGRES_PASS,
+          environment: 'node',
+          ...CEILING,
+          globalSetup: ['server/src/testing/postgres-pass.setup.ts'],
+        },
+      },
       { test: { name: 'electron', include: ['electron/**/*.test.ts'], environment: 'node', ...CEILING, globalSetup: ['electron/test/keyring-setup.ts'] } },
       { test: { name: 'scripts', include: ['scripts/**/*.test.ts', 'bench/**/*.test.ts'], environment: 'node', ...CEILING } },
       {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { SignJWT, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
+import { inPostgresPass } from '../testing/postgres-pass.ts';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -102,7 +103,8 @@ describe('signing keys', { timeout: 120_000 }, () => {
     expect(fs.existsSync(path.join(server.dataDir, 'jwt-keys.json'))).toBe(false);
   });
 
-  it('imports the key file of an earlier version once, so its tokens stay valid, and removes it', async () => {
+  // An earlier version's data folder is a SQLite file (PostgreSQL came after the key file went).
+  it.skipIf(inPostgresPass())('imports the key file of an earlier version once, so its tokens stay valid, and removes it', async () => {
     const first = await startTestServer();
     const token = await first.tokenFor('viewer');
     const keys = await storedKeys(first);

@@ -80,8 +80,8 @@ describe('data sources: definitions, secrets and the test endpoint', () => {
     const listed = await server.injectAs('admin', { method: 'GET', url: '/api/v1/datasources' });
     expect(listed.body).not.toContain(password);
 
-    const row = server.app.ctx.db.prepare('SELECT secret FROM datasources WHERE id = ?').get(created.id) as { secret: Buffer };
-    expect(row.secret.toString('latin1')).not.toContain(password);
+    const row = await server.app.ctx.sql.db.selectFrom('datasources').select('secret').where('id', '=', created.id).executeTakeFirstOrThrow();
+    expect(Buffer.from(row.secret as Uint8Array).toString('latin1')).not.toContain(password);
     const keyFile = path.join(server.dataDir, 'datasource-secrets.key');
     expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
     expect((await server.app.datasources.service.get(created.id)).credentials).toEqual({ type: 'basic', username: 'grafana', password });

@@ -195,7 +195,12 @@ safety:
     expect(victimPid()).not.toBe(firstPid);
     expect((await fetch(`http://${instance}/health`)).status).toBe(200);
 
-    const timeline = (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/incidents/${incidentId}/timeline` })).json() as TimelineEntry[];
+    // The run's end is noted on the timeline right after its state is stored.
+    const timeline = await eventually(
+      async () => (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/incidents/${incidentId}/timeline` })).json() as TimelineEntry[],
+      (entries) => entries.filter((entry) => entry.kind === 'runbook_run').length >= 4,
+      30_000,
+    );
     const kinds = timeline.map((entry) => entry.kind);
     expect(kinds[0]).toBe('incident_opened');
     expect(kinds).toContain('alert_firing');

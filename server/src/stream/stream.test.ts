@@ -120,7 +120,7 @@ describe('live stream (SSE)', () => {
     const live = await client.waitFor(3);
     client.close();
     expect(valuesOf(live)).toHaveLength(2500);
-    const stored = server.app.ctx.db.prepare("SELECT data FROM stream_events WHERE type = 'samples' ORDER BY id").pluck().all() as string[];
+    const stored = (await server.app.ctx.sql.db.selectFrom('stream_events').select('data').where('type', '=', 'samples').orderBy('id').execute()).map((row) => row.data);
     expect(stored).toEqual(['null', 'null', expect.stringMatching(/^\{"after":\d+,"upTo":\d+\}$/)]);
     const resumed = await connect(server, { lastEventId: live[0]!.id - 1 });
     const replayed = await resumed.waitFor(1);

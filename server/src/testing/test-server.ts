@@ -9,8 +9,12 @@ import { UserRepository } from '../users/repository.ts';
 import { hashPassword } from '../users/passwords.ts';
 import { routePath } from '../../../shared/api/client.ts';
 import { authRoutes } from '../../../shared/api/auth.ts';
+import { postgresPassDatabase } from './postgres-pass.ts';
 
 export const TEST_ADMIN_PASSWORD = 'test-admin-password-1';
+
+/** The PostgreSQL pass's database of each data folder (see postgres-pass.ts). */
+const passDatabases = new Map<string, string>();
 
 export interface TestServer {
   app: FastifyInstance;
@@ -30,8 +34,14 @@ export interface TestServer {
  */
 export async function startTestServer(options: BuildServerOptions & { listen?: boolean; dataDir?: string } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'sco-test-'));
+  // In the PostgreSQL pass a server without a database of its own gets a new one.
+  const env = options.env ?? process.env;
+  // A restart on the same data folder finds the same database.
+  const database = env.SMARTCLOUDOPS_DATABASE_URL ? undefined : (passDatabases.get(dataDir) ?? (await postgresPassDatabase()));
+  if (database) passDatabases.set(dataDir, database);
   const app = await buildServer({
     ...options,
+    ...(database ? { env: { ...env, SMARTCLOUDOPS_DATABASE_URL: database } } : {}),
     config: { logLevel: 'silent', collectIntervalSeconds: 0, adminPassword: TEST_ADMIN_PASSWORD, ...options.config, dataDir },
   });
   let url = '';

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../../../shared/api/alerts.ts';
 import type { StreamEvent } from '../../../../shared/api/stream.ts';
@@ -66,17 +67,29 @@ describe('Alertmanager receiver batches', { timeout: 120_000 }, () => {
     const published: StreamEvent[] = [];
     server.app.ctx.events.subscribe((event) => published.push(event));
     // The database refuses the second alert (as a full disk or a corrupt page would).
-    server.app.ctx.db.exec("CREATE TRIGGER refuse_b BEFORE INSERT ON alerts WHEN NEW.labels LIKE '%\"instance\":\"b\"%' BEGIN SELECT RAISE(ABORT, 'refused'); END");
+    const postgres = server.app.ctx.sql.dialect === 'postgres';
+    const refusal = postgres
+      ? [
+          `CREATE FUNCTION refuse_b() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.labels LIKE '%"instance":"b"%' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$`,
+          'CREATE TRIGGER refuse_b BEFORE INSERT ON alerts FOR EACH ROW EXECUTE FUNCTION refuse_b()',
+        ]
+      : [`CREATE TRIGGER refuse_b BEFORE INSERT ON alerts WHEN NEW.labels LIKE '%"instance":"b"%' BEGIN SELECT RAISE(ABORT, 'refused'); END`];
+    for (const statement of refusal) await sql.raw(statement).execute(server.app.ctx.sql.db);
+    const count = async (table: 'incidents' | 'audit_log', action?: string) => {
+      let query = server.app.ctx.sql.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n'));
+      if (action) query = query.where('action', '=', action);
+      return Number((await query.executeTakeFirstOrThrow()).n);
+    };
     const failed = await post(alert('a'), alert('b'), alert('c'));
     expect(failed.statusCode).toBeGreaterThanOrEqual(500);
     expect(failed.json().error).toBeDefined();
     // Nothing of the batch stayed: no alert, no incident, no audit entry, no stream event.
     expect(await alerts()).toEqual([]);
-    expect(server.app.ctx.db.prepare('SELECT count(*) FROM incidents').pluck().get()).toBe(0);
-    expect(server.app.ctx.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'alert.ingest'").pluck().get()).toBe(0);
+    expect(await count('incidents')).toBe(0);
+    expect(await count('audit_log', 'alert.ingest')).toBe(0);
     expect(published.filter((e) => e.type === 'alert' || e.type === 'incident' || e.type === 'timeline')).toEqual([]);
     // Alertmanager's retry, once the cause is gone, stores the batch once.
-    server.app.ctx.db.exec('DROP TRIGGER refuse_b');
+    await sql.raw(postgres ? 'DROP TRIGGER refuse_b ON alerts' : 'DROP TRIGGER refuse_b').execute(server.app.ctx.sql.db);
     expect((await post(alert('a'), alert('b'), alert('c'))).statusCode).toBe(200);
     expect((await alerts()).map((a) => [a.labels.instance, a.occurrences])).toEqual([['a', 1], ['b', 1], ['c', 1]]);
   });
