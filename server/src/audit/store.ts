@@ -109,6 +109,11 @@ export class AuditLog {
     );
   }
 
+  /** Whether entries recorded so far are still being stored (flush() would wait). */
+  get pending(): boolean {
+    return this.#unsettled.size > 0;
+  }
+
   /** Resolves when every entry recorded before the call is stored; rejects if one of them could not be. */
   async flush(): Promise<void> {
     if (this.#unsettled.size === 0) return;

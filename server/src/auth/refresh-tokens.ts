@@ -17,9 +17,13 @@ const sessionUserQuery = compiledOnce(
     db
       .selectFrom('users')
       .selectAll('users')
+      // Whether the session has a token, and whether it has a revoked one: each an EXISTS that
+      // stops at the first row (the second through the index of revoked rows, migration 065),
+      // not a count over every token the session ever had (one per refresh: a month-long
+      // browser session has thousands, which cost every request ~230 µs).
       .select((eb) => [
-        eb.selectFrom('refresh_tokens').select((inner) => inner.fn.countAll<number>().as('n')).where('family', '=', family).as('session_tokens'),
-        eb.selectFrom('refresh_tokens').select((inner) => inner.fn.count<number>('revoked_at').as('n')).where('family', '=', sameFamily).as('session_revoked'),
+        eb.exists(eb.selectFrom('refresh_tokens').select('id').where('family', '=', family)).as('session_known'),
+        eb.exists(eb.selectFrom('refresh_tokens').select('id').where('family', '=', sameFamily).where('revoked_at', 'is not', null)).as('session_revoked'),
       ])
       .where('users.id', '=', userId),
   ['', '', 0] as [string, string, number],
@@ -110,8 +114,9 @@ export class RefreshTokens {
   async sessionUser(family: string, userId: number): Promise<{ user: UserRecord | undefined; live: boolean }> {
     const row = (await sessionUserQuery(this.#sql.db, family, family, userId)).rows[0];
     if (!row) return { user: undefined, live: false };
-    const { session_tokens: tokens, session_revoked: revoked, ...user } = row;
-    return { user: toRecord(user), live: Number(tokens) > 0 && Number(revoked) === 0 };
+    // 1/0 from SQLite, true/false from PostgreSQL.
+    const { session_known: known, session_revoked: revoked, ...user } = row;
+    return { user: toRecord(user), live: Number(known) === 1 && Number(revoked) === 0 };
   }
 
   async revokeFamily(family: string, db = this.#sql.db): Promise<void> {

@@ -35,6 +35,23 @@ describe('access tokens tied to their session', { timeout: 120_000 }, () => {
   const refresh = (server: TestServer, refreshToken: string) => server.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken } });
   const me = (server: TestServer, accessToken: string) => server.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: `Bearer ${accessToken}` } });
 
+  it('a long session (many refreshes) stays live, and its revocation check reads only revoked tokens', async () => {
+    const server = await start();
+    let pair = await login(server);
+    for (let i = 0; i < 5; i++) {
+      const previous = pair;
+      pair = (await refresh(server, previous.refreshToken)).json() as Pair;
+      expect((await me(server, pair.accessToken)).statusCode).toBe(200);
+    }
+    // Every request asks "has this session a revoked token?": through the index of revoked
+    // tokens (migration 065), not by reading each token the session ever had.
+    const plan = server.app.ctx.db.prepare('EXPLAIN QUERY PLAN SELECT 1 FROM refresh_tokens WHERE family = ? AND revoked_at IS NOT NULL').all('f') as { detail: string }[];
+    expect(plan.map((row) => row.detail).join('\n')).toMatch(/refresh_tokens_family_revoked/);
+    // Logging out ends the session: its latest access token is refused at once.
+    expect((await server.app.inject({ method: 'POST', url: '/api/v1/auth/logout', payload: { refreshToken: pair.refreshToken } })).statusCode).toBe(204);
+    expect((await me(server, pair.accessToken)).statusCode).toBe(401);
+  });
+
   it('refresh-token reuse ends every access token of the family at once', async () => {
     const server = await start();
     const first = await login(server);

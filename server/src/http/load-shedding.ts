@@ -21,12 +21,19 @@ export interface LoadSheddingOptions {
  */
 export function installLoadShedding(app: FastifyInstance, { routes, sources, retryAfterSeconds = 5 }: LoadSheddingOptions): void {
   const guarded = new Set(routes);
-  app.addHook('onRequest', async (request) => {
-    if (!guarded.has(`${request.method} ${request.routeOptions.url}`)) return;
+  // A callback hook (no promise or microtask per request: it runs on every one).
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (!guarded.has(`${request.method} ${request.routeOptions.url}`)) {
+      done();
+      return;
+    }
     const full = sources.find((source) => source.overloaded());
-    if (!full) return;
-    throw Object.assign(new AppError('E_UNAVAILABLE', `The server is busy (${full.name} is full); retry after ${retryAfterSeconds} s.`, { retryAfterSeconds, queue: full.name }), {
+    if (!full) {
+      done();
+      return;
+    }
+    done(Object.assign(new AppError('E_UNAVAILABLE', `The server is busy (${full.name} is full); retry after ${retryAfterSeconds} s.`, { retryAfterSeconds, queue: full.name }), {
       headers: { 'retry-after': String(retryAfterSeconds) },
-    });
+    }));
   });
 }

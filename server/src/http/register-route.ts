@@ -49,9 +49,13 @@ export function registerRoute<R extends RouteDefinition>(app: FastifyInstance, r
     ...(route.bodyLimit !== undefined ? { bodyLimit: route.bodyLimit } : {}),
     ...(extras.preHandler ? { preHandler: extras.preHandler } : {}),
     ...(route.bodyOptional ? { preValidation: emptyBodyAsObject } : {}),
+    // Route-level options of @fastify/compress (it reads these, not `config`): without them
+    // its hooks run on every request of the route. A route that compresses nothing itself
+    // gets no compression hook; a route without a body gets no request decompression hook.
+    ...(extras.compress === false ? { compress: false as const } : {}),
+    ...(route.body ? {} : { decompress: false as const }),
     config: {
       access: route.access,
-      ...(extras.compress === false ? { compress: false } : {}),
       ...(extras.queryCredentials ? { queryCredentials: true } : {}),
       ...(route.allowPendingPasswordChange ? { allowPendingPasswordChange: true } : {}),
       ...(extras.rateLimit ? { rateLimit: extras.rateLimit } : {}),

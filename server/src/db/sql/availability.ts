@@ -63,11 +63,15 @@ export class DatabaseAvailability {
 
   /** Refuses state-changing requests while the database is lost. */
   install(app: FastifyInstance): void {
-    app.addHook('onRequest', async (request) => {
-      if (this.#available || SAFE_METHODS.has(request.method)) return;
-      throw Object.assign(new AppError('E_UNAVAILABLE', 'The database is unreachable; writes are refused until it is back.', { retryAfterSeconds: 5, reason: 'database_unreachable' }), {
+    // A callback hook (no promise or microtask per request: it runs on every one).
+    app.addHook('onRequest', (request, _reply, done) => {
+      if (this.#available || SAFE_METHODS.has(request.method)) {
+        done();
+        return;
+      }
+      done(Object.assign(new AppError('E_UNAVAILABLE', 'The database is unreachable; writes are refused until it is back.', { retryAfterSeconds: 5, reason: 'database_unreachable' }), {
         headers: { 'retry-after': '5' },
-      });
+      }));
     });
     app.addHook('onClose', async () => this.stop());
   }
