@@ -165,7 +165,14 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   // The WAL cut back to nothing every 10 s, so an idle data folder holds only the database.
   const stopWalCheckpoints = startWalCheckpoints(db);
   // The heap a burst of work grew to is given back once the server is quiet (observability/idle-memory.ts).
-  const stopIdleMemoryRelease = startIdleMemoryRelease({ release: () => features.metrics.service.releaseIdleMemory() });
+  // SQLite's page cache (up to 2 MiB, full after a load) is let go of too: the pages come
+  // back from the operating system's file cache when read again.
+  const stopIdleMemoryRelease = startIdleMemoryRelease({
+    release: () => {
+      db.pragma('shrink_memory');
+      return features.metrics.service.releaseIdleMemory();
+    },
+  });
   app.addHook('onClose', async () => {
     stopWalCheckpoints();
     stopIdleMemoryRelease();
