@@ -1,5 +1,6 @@
 import type { ChatCard, ErrorCard } from '../../../shared/api/chatops.ts';
 import type { Alternative, Command, ParseResult } from '../../../shared/chatops/intents.ts';
+import type * as ChatParser from '../../../shared/chatops/parser.ts';
 import { AppError, type ErrorCode } from '../../../shared/errors.ts';
 import type { AuditLog, AuditOutcome } from '../audit/store.ts';
 import { actorOfChat, type ChatUser } from './chat-user.ts';
@@ -9,7 +10,7 @@ import { missingPermission } from './policy.ts';
 import type { ChatOpsSettings } from './settings.ts';
 import type { ChatStore } from './store.ts';
 
-let chatParser: Promise<typeof import('../../../shared/chatops/parser.ts')> | undefined;
+let chatParser: Promise<typeof ChatParser> | undefined;
 
 export interface ChatServiceDeps extends ExecutorDeps {
   store: ChatStore;

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type * as Undici from 'undici';
 import type { Dispatcher, Pool } from 'undici';
 import type { TestFailureKind } from '../../../shared/api/datasources.ts';
 import type { UpstreamAuth } from './store.ts';
@@ -48,8 +49,8 @@ export function classifyNetworkError(error: NodeJS.ErrnoException, base: URL): U
  * bare import; docs/server.md, "Memory at rest").
  */
 const requireLazily = createRequire(import.meta.url);
-let undici: typeof import('undici') | undefined;
-const loadUndici = (): typeof import('undici') => (undici ??= requireLazily('undici') as typeof import('undici'));
+let undici: typeof Undici | undefined;
+const loadUndici = (): typeof Undici => (undici ??= requireLazily('undici') as typeof Undici);
 
 /** Sockets kept open to one source: enough for the proxy's concurrency, few enough for Prometheus. */
 const MAX_CONNECTIONS = 64;
