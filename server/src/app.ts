@@ -32,7 +32,6 @@ import { sqlRateLimitStore } from './auth/rate-limit-store.ts';
 import type { Authenticator } from './auth/principal.ts';
 import { tracingActive } from './observability/tracing.ts';
 import { traceDatabase } from './observability/traced-database.ts';
-import { requestTracing } from './observability/request-tracing.ts';
 import { API_KEY_PREFIX } from '../../shared/api/api-keys.ts';
 import { AppError } from '../../shared/errors.ts';
 import { API_PREFIX } from '../../shared/api/client.ts';
@@ -151,7 +150,8 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
     childLoggerFactory: lazyChildLoggerFactory,
   });
   // First, so that every route and hook registered after it runs inside the request's span.
-  if (tracingActive()) await app.register(requestTracing());
+  // Loaded only with tracing on: @fastify/otel and its OpenTelemetry modules are ~2.5 MiB of heap.
+  if (tracingActive()) await app.register((await import('./observability/request-tracing.ts')).requestTracing());
   app.decorate('ctx', ctx);
   app.decorate('handle', { oneTimeAdminPassword: bootstrap?.oneTimePassword ?? null });
   app.decorate('metrics', features.metrics.service);
