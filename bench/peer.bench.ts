@@ -5,6 +5,9 @@
  * `promtool tsdb create-blocks-from openmetrics` and into ours through the ingest API.
  * Then query rounds and alert rounds alternate A/B/A/B (best round of each kept), and it
  * prints every figure of issue 14's table with its ratio; the last line is one JSON object.
+ * Scoring is measured twice: during the load (ingest included, as the samples arrive) and,
+ * for `scoringSamplesPerCoreSecond`, alone: a second server back-fills the same samples
+ * stored unscored (bench/support/our-server.ts, `backfillRun`).
  * Skips with a message (and `"skipped": true`) when the binaries are missing.
  *
  * Env: BENCH_DURATION (seconds per query round, default 5), BENCH_CONNECTIONS (default 10),
@@ -18,7 +21,7 @@ import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { generateSeries, HOSTS, INTERVAL_MS, openMetricsLines, POINTS } from './peer-data.ts';
 import { ChildProcesses, cpuSeconds, dirBytes, freePort, rssBreakdown, rssMiB, waitForReady, which } from './support/processes.ts';
-import { ingestByHost, scoringDone, startOurServer } from './support/our-server.ts';
+import { backfillRun, ingestByHost, scoringDone, startOurServer } from './support/our-server.ts';
 import { allocatorOf, serverRuntimeEnv } from '../scripts/server-runtime-env.ts';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
@@ -207,6 +210,15 @@ try {
   const ourRssParts = rssBreakdown(ours.child.pid!);
   const promRssParts = rssBreakdown(prometheus.pid!);
 
+  // ---- scoring alone: a back-fill of the same samples stored unscored (a second server, after the memory figure) ----
+  // The issue's figure is scoring end to end (read samples, features, score, store scores);
+  // the load above interleaves it with the ingest's JSON parse and store append, so its CPU
+  // counts both. Here a fresh folder is loaded with first models held off, and a server
+  // started on it back-fills every stored sample (bench/support/our-server.ts, backfillRun).
+  const backfill = await backfillRun({ label: 'our server (back-fill)', checkout: root, dataDir: path.join(work, 'ours-backfill'), children }, series, HOSTS, startTs, end);
+  const backfillSamples = backfill.scored * (series.length / HOSTS);
+  const backfillPerCoreSecond = Math.round(backfillSamples / Math.max(backfill.cpuSeconds, 0.001));
+
   // null when the peer managed nothing to compare with (a starved round on a loaded machine).
   const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 100) / 100 : null);
   const one = { ours: best(figures.one!.ours), peer: best(figures.one!.peer) };
@@ -225,19 +237,22 @@ try {
   console.log(`| range query, 1 series, 2,000 points, uncached | ${one.ours.requestsPerSecond} req/s, p99 ${one.ours.p99Ms} ms | ${one.peer.requestsPerSecond} req/s, p99 ${one.peer.p99Ms} ms | ${ratio(one.ours.requestsPerSecond, one.peer.requestsPerSecond)} |`);
   console.log(`| range query, 50 series × 2,000 points | ${fifty.ours.requestsPerSecond} req/s, p99 ${fifty.ours.p99Ms} ms | ${fifty.peer.requestsPerSecond} req/s, p99 ${fifty.peer.p99Ms} ms | ${ratio(fifty.ours.requestsPerSecond, fifty.peer.requestsPerSecond)} |`);
   console.log(`| raw 8,640 points | ${raw.ours.requestsPerSecond} req/s, p99 ${raw.ours.p99Ms} ms | ${raw.peer.requestsPerSecond} req/s, p99 ${raw.peer.p99Ms} ms | ${ratio(raw.ours.requestsPerSecond, raw.peer.requestsPerSecond)} |`);
-  console.log(`| anomaly scoring of the loaded samples | ${scoredSamples.toLocaleString('en')} samples in ${scoringCpu.toFixed(1)} CPU-s of the server, ingest included (${scoringSamplesPerCoreSecond.toLocaleString('en')} per CPU-s) | — | target ≥ 200,000 |`);
+  console.log(`| anomaly scoring end to end, a back-fill of the stored samples (read, features, score, store) | ${backfillSamples.toLocaleString('en')} samples in ${backfill.cpuSeconds.toFixed(1)} CPU-s of the server (${backfillPerCoreSecond.toLocaleString('en')} per CPU-s; ${backfill.wallSeconds.toFixed(1)} s wall from its start) | — | target ≥ 200,000 |`);
+  console.log(`| anomaly scoring during the load, ingest included (JSON parse and store of the ingest too) | ${scoredSamples.toLocaleString('en')} samples in ${scoringCpu.toFixed(1)} CPU-s of the server (${scoringSamplesPerCoreSecond.toLocaleString('en')} per CPU-s) | — | — |`);
   console.log(`| alert ingest, ${ALERTS.toLocaleString('en')} alerts in batches of ${ALERT_BATCH} | ${alertOurs} alerts/s | Alertmanager ${alertPeer} | ${ratio(alertOurs, alertPeer)} |`);
   console.log(`| resident memory after load, idle | ${ourRss.toFixed(0)} MiB | Prometheus ${promRss.toFixed(0)} MiB | ${ratio(ourRss, promRss)}× the peer's |`);
   console.log(`resident memory, MiB: ours ${JSON.stringify(ourRssParts)}, Prometheus ${JSON.stringify(promRssParts)}`);
   const errors = [one, fifty, raw].reduce((n, f) => n + f.ours.errors + f.peer.errors, 0);
   if (errors > 0) console.log(`(${errors} failed requests in the kept rounds)`);
+  console.log(`back-fill: server start-up ${backfill.startupCpuSeconds.toFixed(1)} CPU-s (not counted), its load through the ingest API beforehand ${backfill.loadCpuSeconds.toFixed(1)} CPU-s; CPU-s by thread: ${JSON.stringify(Object.fromEntries(Object.entries(backfill.threads).map(([k, v]) => [k, Math.round(v * 10) / 10])))}`);
   console.log(`rounds (req/s): ${JSON.stringify(Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, { ours: v.ours.map((r) => r.requestsPerSecond), peer: v.peer.map((r) => r.requestsPerSecond) }])))}; alerts/s ours ${oursAlerts} peer ${amAlerts}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; ${((Date.now() - began) / 1000).toFixed(0)} s in all`);
   console.log(JSON.stringify({
     bytesPerSampleRatio: ratio(ourBps, promBps),
     rangeQuery1Ratio: ratio(one.ours.requestsPerSecond, one.peer.requestsPerSecond),
     rangeQuery50Ratio: ratio(fifty.ours.requestsPerSecond, fifty.peer.requestsPerSecond),
     rawQueryRatio: ratio(raw.ours.requestsPerSecond, raw.peer.requestsPerSecond),
-    scoringSamplesPerCoreSecond,
+    scoringSamplesPerCoreSecond: backfillPerCoreSecond,
+    scoringIngestIncludedSamplesPerCoreSecond: scoringSamplesPerCoreSecond,
     alertIngestRatio: ratio(alertOurs, alertPeer),
     rssRatio: ratio(ourRss, promRss),
     metricTablesBytesPerSampleRatio: ratio(metricBytes / samples, promBps),

@@ -12,6 +12,9 @@
  * extra environment of that server, as JSON (e.g. '{"NODE_OPTIONS":"--max-semi-space-size=32"}');
  * BENCH_OURS_ARGS / BENCH_BASE_ARGS: extra node flags, space-separated.
  * BENCH_HOSTS (default 20, the bench:peer set) shortens the run.
+ * BENCH_BACKFILL=1: scoring alone, as a back-fill of stored samples (`backfillRun` in
+ * bench/support/our-server.ts: loaded with first models held off, then a server started on
+ * the folder scores it all), CPU from that server's start to its last score, start-up less.
  * Last line: one JSON object.
  */
 import fs from 'node:fs';
@@ -19,7 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { generateSeries, HOSTS, INTERVAL_MS, POINTS } from './peer-data.ts';
 import { ChildProcesses, cpuSeconds, cpuSecondsByThread } from './support/processes.ts';
-import { ingestByHost, scoringDone, startOurServer } from './support/our-server.ts';
+import { backfillRun, ingestByHost, scoringDone, startOurServer } from './support/our-server.ts';
 import { allocatorOf, serverRuntimeEnv } from '../scripts/server-runtime-env.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -48,6 +51,14 @@ async function run(label: string, checkout: string, round: number): Promise<Run>
   const env = JSON.parse(process.env[`BENCH_${label.toUpperCase()}_ENV`] ?? '{}') as Record<string, string>;
   // BENCH_OURS_ARGS / BENCH_BASE_ARGS: extra node flags (space-separated), for V8 flags NODE_OPTIONS refuses.
   const args = (process.env[`BENCH_${label.toUpperCase()}_ARGS`] ?? '').split(' ').filter(Boolean);
+  if (process.env.BENCH_BACKFILL === '1') {
+    const b = await backfillRun({ label, checkout, dataDir: path.join(work, `${label}-${round}`), children, nodeArgs: [...prof, ...args], env }, series, hosts, startTs, end);
+    const scoredSamples = b.scored * (series.length / hosts);
+    const result = { label, samplesPerCpuSecond: Math.round(scoredSamples / Math.max(b.cpuSeconds, 0.001)), scoredSamples, cpuSeconds: Number(b.cpuSeconds.toFixed(1)), wallSeconds: Number(b.wallSeconds.toFixed(1)), shed: 0 };
+    console.log(`${label} round ${round + 1}, back-fill: ${scoredSamples.toLocaleString('en')} samples scored in ${b.cpuSeconds.toFixed(1)} CPU-s (start-up ${b.startupCpuSeconds.toFixed(1)} less; ${b.wallSeconds.toFixed(1)} s wall from start; the load before took ${b.loadCpuSeconds.toFixed(1)} CPU-s) = ${result.samplesPerCpuSecond.toLocaleString('en')} samples per CPU-s; load ${os.loadavg()[0]!.toFixed(1)}`);
+    console.log(`  CPU-s by thread (start-up included): ${Object.entries(b.threads).sort((a, c) => c[1] - a[1]).map(([kind, seconds]) => `${kind} ${seconds.toFixed(1)}`).join(', ')}`);
+    return result;
+  }
   const ours = await startOurServer({ label, checkout, dataDir: path.join(work, `${label}-${round}`), children, nodeArgs: [...prof, ...args], env });
   const cpuBefore = cpuSeconds(ours.child.pid!);
   const started = Date.now();

@@ -8,7 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { hostName, INTERVAL_MS, type BenchSeries } from '../peer-data.ts';
 import { serverRuntimeEnv } from '../../scripts/server-runtime-env.ts';
-import { cpuSeconds, freePort, waitForReady, type ChildProcesses } from './processes.ts';
+import { cpuSeconds, cpuSecondsByThread, freePort, waitForReady, type ChildProcesses } from './processes.ts';
 
 const PASSWORD = 'bench-admin-password-1';
 
@@ -122,4 +122,50 @@ export async function scoringDone(ours: OurServer, hosts: number, from: number, 
     }
   }
   return { scored, cpuSeconds: cpuAtLast };
+}
+
+export async function stopOurServer(ours: OurServer): Promise<void> {
+  const exited = new Promise((resolve) => (ours.child.exitCode !== null ? resolve(null) : ours.child.once('exit', resolve)));
+  ours.child.kill('SIGTERM');
+  await exited;
+}
+
+export interface BackfillRun {
+  /** Sample times scored (times × series per host gives samples). */
+  scored: number;
+  /** Server CPU from start to the last score stored, less its start-up (`startupCpuSeconds`). */
+  cpuSeconds: number;
+  startupCpuSeconds: number;
+  /** Server CPU of the load (ingest API only: no model could be trained during it). */
+  loadCpuSeconds: number;
+  wallSeconds: number;
+  threads: Record<string, number>;
+}
+
+/**
+ * Scoring alone, as a back-fill of stored samples: a first server takes the data set through
+ * the ingest API with first models held off (`SMARTCLOUDOPS_ANOMALY_MIN_TRAIN_ROWS` above
+ * the training window, so nothing is scored and the store holds every sample unscored, as a
+ * server stopped in the middle of a back-fill leaves it); it stops, and a server started on
+ * the same data folder back-fills at start-up (`AnomalyService`, targets behind their last
+ * score): every target's stored history is read, featured, scored in the workers and its
+ * scores written. Its CPU counts from process start to the last score stored, less the
+ * start-up CPU of the first server on an empty folder (module loading, migrations), read
+ * when it answered /health.
+ */
+export async function backfillRun(options: StartOptions, series: readonly BenchSeries[], hosts: number, startTs: number, end: number): Promise<BackfillRun> {
+  const loader = await startOurServer({ ...options, label: `${options.label} (load, scoring held off)`, env: { ...options.env, SMARTCLOUDOPS_ANOMALY_MIN_TRAIN_ROWS: '1000000' } });
+  const startupCpuSeconds = cpuSeconds(loader.child.pid!);
+  await ingestByHost(loader, series, startTs);
+  const loadCpuSeconds = cpuSeconds(loader.child.pid!) - startupCpuSeconds;
+  await stopOurServer(loader);
+  const started = Date.now();
+  const ours = await startOurServer(options);
+  // The back-fill's first scores follow its first fits; the quiet wait starts from them.
+  for (const deadline = Date.now() + 120_000; (await scoredTimes(ours, hosts, startTs, end)) === 0 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 250));
+  const done = await scoringDone(ours, hosts, startTs, end);
+  const wallSeconds = (Date.now() - started) / 1000;
+  const threads = cpuSecondsByThread(ours.child.pid!);
+  await stopOurServer(ours);
+  return { scored: done.scored, cpuSeconds: done.cpuSeconds - startupCpuSeconds, startupCpuSeconds, loadCpuSeconds, wallSeconds, threads };
 }

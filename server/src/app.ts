@@ -32,7 +32,6 @@ import { sqlRateLimitStore } from './auth/rate-limit-store.ts';
 import type { Authenticator } from './auth/principal.ts';
 import { tracingActive } from './observability/tracing.ts';
 import { traceDatabase } from './observability/traced-database.ts';
-import { requestTracing } from './observability/request-tracing.ts';
 import { API_KEY_PREFIX } from '../../shared/api/api-keys.ts';
 import { AppError } from '../../shared/errors.ts';
 import { API_PREFIX } from '../../shared/api/client.ts';
@@ -151,7 +150,8 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
     childLoggerFactory: lazyChildLoggerFactory,
   });
   // First, so that every route and hook registered after it runs inside the request's span.
-  if (tracingActive()) await app.register(requestTracing());
+  // Loaded only with tracing on: @fastify/otel and its OpenTelemetry modules are ~2.5 MiB of heap.
+  if (tracingActive()) await app.register((await import('./observability/request-tracing.ts')).requestTracing());
   app.decorate('ctx', ctx);
   app.decorate('handle', { oneTimeAdminPassword: bootstrap?.oneTimePassword ?? null });
   app.decorate('metrics', features.metrics.service);
@@ -165,7 +165,14 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   // The WAL cut back to nothing every 10 s, so an idle data folder holds only the database.
   const stopWalCheckpoints = startWalCheckpoints(db);
   // The heap a burst of work grew to is given back once the server is quiet (observability/idle-memory.ts).
-  const stopIdleMemoryRelease = startIdleMemoryRelease({ release: () => features.metrics.service.releaseIdleMemory() });
+  // SQLite's page cache (up to 2 MiB, full after a load) is let go of too: the pages come
+  // back from the operating system's file cache when read again.
+  const stopIdleMemoryRelease = startIdleMemoryRelease({
+    release: () => {
+      db.pragma('shrink_memory');
+      return features.metrics.service.releaseIdleMemory();
+    },
+  });
   app.addHook('onClose', async () => {
     stopWalCheckpoints();
     stopIdleMemoryRelease();

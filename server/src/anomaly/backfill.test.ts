@@ -113,3 +113,33 @@ describe('cursor back-fill of unscored samples', () => {
     expect([...old.values()].every((n) => n === 1)).toBe(true);
   }, 120_000);
 });
+
+/**
+ * Samples stored and never scored (here: stored while no target could have a model yet, as
+ * after a server stopped mid-back-fill) are back-filled when the server starts, without
+ * waiting for the target's next sample.
+ */
+describe('back-fill of stored, unscored samples at start-up', () => {
+  it('scores every stored time of a quiet target after a restart', async () => {
+    const ROWS = 2 * SCORING_PAGE_ROWS + 10;
+    const settings = { retrainIntervalMs: 0, trainWindow: 200, workers: 1, forest: { trees: 20, sampleSize: 64, seed: 1 } };
+    const first = await startTestServer({ anomaly: { ...settings, minTrainRows: 1_000_000 } });
+    const samples = Array.from({ length: ROWS }, (_, i) => [T0 + i * STEP, 40 + (i % 7)] as [number, number]);
+    await first.app.metrics.ingest([{ name: 'node_cpu_percent', labels: { host: 'quiet-1' }, samples }]);
+    await first.app.anomaly.idle();
+    expect((await first.app.metrics.storage.readScores('quiet-1', 0, Number.MAX_SAFE_INTEGER)).length).toBe(0);
+    await first.app.close();
+
+    const second = await startTestServer({ dataDir: first.dataDir, anomaly: { ...settings, minTrainRows: MIN_TRAIN_ROWS } });
+    try {
+      // No sample arrives: the start-up alone puts the target in the back-fill.
+      await second.app.anomaly.idle();
+      const scores = await second.app.metrics.storage.readScores('quiet-1', 0, Number.MAX_SAFE_INTEGER);
+      expect(Array.from(scores.ts)).toEqual(samples.slice(MIN_TRAIN_ROWS).map(([ts]) => ts));
+      // Scored in full: a second start has nothing left to do.
+      expect(await second.app.metrics.targets.targetsBehind()).toEqual([]);
+    } finally {
+      await second.close();
+    }
+  }, 120_000);
+});

@@ -22,6 +22,7 @@ import { deflateModel, type ModelRecord, type ModelRegistry } from './registry.t
 import type { AnomalyEventStore } from './event-store.ts';
 import { withSpan } from '../observability/tracing.ts';
 import { TargetWindow } from './target-window.ts';
+import { FeatureBuffers } from './feature-buffers.ts';
 import { extremeWindowOf } from './extreme-window.ts';
 import type { TargetShare } from './target-share.ts';
 import type { TargetProgress, TargetProgressStore } from './progress-store.ts';
@@ -145,7 +146,7 @@ const BACKLOG_SYNC_MS = 1_000;
 const MAX_SHARED_MODELS = 2_000;
 
 /** What anomaly may use of the metrics feature: its tables stay the metrics feature's own. */
-export type AnomalyMetrics = Pick<TargetReads, 'recentSamplesOfTarget' | 'samplesAfter' | 'firstSampleTs' | 'lastScoreTs' | 'setScores' | 'anomalyRate'>;
+export type AnomalyMetrics = Pick<TargetReads, 'recentSamplesOfTarget' | 'samplesAfter' | 'firstSampleTs' | 'lastScoreTs' | 'setScores' | 'anomalyRate' | 'targetsBehind'>;
 
 /**
  * One model per target over that target's feature vector. Samples arrive from the event
@@ -164,6 +165,8 @@ export class AnomalyService {
   readonly #metrics: AnomalyMetrics;
   /** Model bytes shared with the workers (no copy per task); workers never open the database. */
   readonly #sharedModels = new Map<number, SharedArrayBuffer>();
+  /** Feature rows of batch scoring tasks, reused (a page's features go by reference). */
+  readonly #featureBuffers = new FeatureBuffers();
   readonly #targets = new Map<string, TargetState>();
   #unsubscribe: (() => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -276,6 +279,7 @@ export class AnomalyService {
       this.#backlogTimer = setInterval(() => void this.#exchangeBacklog(), BACKLOG_SYNC_MS);
       this.#backlogTimer.unref();
     }
+    void this.#resumeStored();
     if (this.#settings.retrainIntervalMs > 0) {
       // One replica retrains on schedule (the leader of scheduled work), not each of them.
       this.#timer = setInterval(() => {
@@ -558,6 +562,31 @@ export class AnomalyService {
   }
 
   /**
+   * At start-up, targets with stored samples after their last score (a server stopped in
+   * the middle of a back-fill, samples stored while scoring was behind) are back-filled at
+   * once, not when their next sample arrives: a target that has gone quiet would otherwise
+   * keep its unscored tail for good. They go in the back-fill set, behind live work.
+   */
+  async #resumeStored(): Promise<void> {
+    let targets: string[];
+    try {
+      targets = await this.#metrics.targetsBehind();
+    } catch (error) {
+      // The store is away (PostgreSQL): each target still resumes with its next sample.
+      this.#ctx.log.warn({ err: error }, 'anomaly: could not list the targets with unscored samples at start-up');
+      return;
+    }
+    for (const target of targets) {
+      if (this.#stopped || this.#targets.has(target) || (this.#share && !this.#share.mine(target))) continue;
+      const state = this.#firstSight(target);
+      state.more = true;
+      state.behind = true;
+      this.#behind.add(target);
+    }
+    this.#pump();
+  }
+
+  /**
    * A target seen for the first time since start. Its cursor is read from the store before
    * its first page (`#prepare`); until then every time heard of counts as waiting.
    */
@@ -722,17 +751,16 @@ export class AnomalyService {
 
   /** A page as rows: one per time, every series of the target that has a sample at it. */
   #rowsOf(page: TargetPage): RawRow[] {
-    const rows: RawRow[] = new Array(page.times.length);
-    const at = new Map<number, number>();
-    for (let i = 0; i < page.times.length; i++) {
-      rows[i] = { ts: page.times[i]!, values: {}, seriesIds: [] };
-      at.set(page.times[i]!, i);
-    }
+    const times = page.times;
+    const rows: RawRow[] = new Array(times.length);
+    for (let i = 0; i < times.length; i++) rows[i] = { ts: times[i]!, values: {}, seriesIds: [] };
     for (const { ref, samples } of page.series) {
       let key = this.#metricKeys.get(ref.id);
       if (key === undefined) this.#metricKeys.set(ref.id, (key = metricKey(ref)));
-      for (let i = 0; i < samples.length; i++) {
-        const row = rows[at.get(samples.ts[i]!)!]!;
+      // Both ascending, and every sample's time is one of the page's: walk them together.
+      for (let i = 0, r = 0; i < samples.length; i++) {
+        while (times[r]! < samples.ts[i]!) r++;
+        const row = rows[r]!;
         row.values[key] = samples.values[i]!;
         row.seriesIds.push(ref.id);
       }
@@ -777,7 +805,16 @@ export class AnomalyService {
     const active = state.active!;
     for (const row of rows) state.rows.push(row, this.#settings.trainWindow);
     const width = active.builder.width;
-    const features = new Float64Array(rows.length * width);
+    const features = this.#featureBuffers.acquire(rows.length * width);
+    try {
+      await this.#scoreBatch(target, state, active, rows, features);
+    } finally {
+      this.#featureBuffers.release(features);
+    }
+  }
+
+  async #scoreBatch(target: string, state: TargetState, active: Scorer, rows: RawRow[], features: Float64Array): Promise<void> {
+    const width = active.builder.width;
     const spikes = rows.map((row, i) => {
       const at = features.subarray(i * width, (i + 1) * width);
       active.builder.push(row.ts, row.values, at);

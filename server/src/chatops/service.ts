@@ -1,6 +1,6 @@
 import type { ChatCard, ErrorCard } from '../../../shared/api/chatops.ts';
 import type { Alternative, Command, ParseResult } from '../../../shared/chatops/intents.ts';
-import { parseCommand } from '../../../shared/chatops/parser.ts';
+import type * as ChatParser from '../../../shared/chatops/parser.ts';
 import { AppError, type ErrorCode } from '../../../shared/errors.ts';
 import type { AuditLog, AuditOutcome } from '../audit/store.ts';
 import { actorOfChat, type ChatUser } from './chat-user.ts';
@@ -9,6 +9,8 @@ import type { Executor, ExecutorDeps } from './executors/types.ts';
 import { missingPermission } from './policy.ts';
 import type { ChatOpsSettings } from './settings.ts';
 import type { ChatStore } from './store.ts';
+
+let chatParser: Promise<typeof ChatParser> | undefined;
 
 export interface ChatServiceDeps extends ExecutorDeps {
   store: ChatStore;
@@ -66,6 +68,9 @@ export class ChatService {
 
   async parse(text: string, utcOffsetMinutes?: number): Promise<ParseResult> {
     const ref = { now: this.#deps.now(), ...(utcOffsetMinutes !== undefined ? { utcOffsetMinutes } : {}) };
+    // The parser and its date grammar (chrono-node, ~4 MiB of heap) load with the first
+    // chat message, not at start-up: a server nobody chats with does not hold them.
+    const { parseCommand } = await (chatParser ??= import('../../../shared/chatops/parser.ts'));
     return parseCommand(text, await this.#deps.inventory.index(), ref);
   }
 

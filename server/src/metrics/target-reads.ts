@@ -3,6 +3,7 @@ import type { SampleEventData } from '../../../shared/api/stream.ts';
 import type { Columns } from './chunk-table.ts';
 import type { MetricsStorage } from './storage.ts';
 import type { SeriesRef } from './store.ts';
+import { groupByTarget } from './target.ts';
 
 /** One page of a target's samples after a cursor: each series' samples at the page's times. */
 export interface TargetPage {
@@ -57,14 +58,8 @@ export class TargetReads {
     const refs = await this.#store.seriesOfTarget(target);
     const read = await Promise.all(refs.map(async (ref) => ({ ref, samples: await this.#store.readFirst(ref.id, afterTs, rows) })));
     let limited = false;
-    const all: number[] = [];
-    for (const { samples } of read) {
-      if (samples.length === rows) limited = true;
-      for (let i = 0; i < samples.length; i++) all.push(samples.ts[i]!);
-    }
-    const sorted = Float64Array.from(all).sort();
-    const times: number[] = [];
-    for (let i = 0; i < sorted.length && times.length < rows; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) times.push(sorted[i]!);
+    for (const { samples } of read) if (samples.length === rows) limited = true;
+    const times = pageTimes(read.map(({ samples }) => samples), rows);
     const cutoff = times.length > 0 ? times[times.length - 1]! : afterTs;
     let beyond = false;
     for (const { samples } of read) {
@@ -73,7 +68,7 @@ export class TargetReads {
       if (n < samples.length) beyond = true;
       samples.length = n;
     }
-    return { series: read.filter(({ samples }) => samples.length > 0), times: Float64Array.from(times), complete: !limited && !beyond };
+    return { series: read.filter(({ samples }) => samples.length > 0), times, complete: !limited && !beyond };
   }
 
   /** The target's oldest stored sample time, if it has any: where a cursor starts for a target never scored. */
@@ -84,6 +79,23 @@ export class TargetReads {
       if (head.length > 0 && (first === undefined || head.ts[0]! < first)) first = head.ts[0]!;
     }
     return first;
+  }
+
+  /**
+   * Targets with samples stored after their last score (or never scored): what a server
+   * that was stopped in the middle of a back-fill, or that stored samples while scoring could
+   * not keep up, still has to score. From the latest-value index, one read per target.
+   */
+  async targetsBehind(): Promise<string[]> {
+    const behind: string[] = [];
+    for (const [target, refs] of groupByTarget(await this.#store.series())) {
+      let newest = -Infinity;
+      for (const latest of await this.#store.latest(refs.map((ref) => ref.id))) if (latest && latest.ts > newest) newest = latest.ts;
+      if (newest === -Infinity) continue;
+      const scored = await this.#store.lastScoreTs(target);
+      if (scored === undefined || scored < newest) behind.push(target);
+    }
+    return behind;
   }
 
   /** The newest time the target has a score for: where its scoring cursor resumes after a restart. */
@@ -104,4 +116,33 @@ export class TargetReads {
     const samples = scores.length;
     return { target, from, to, samples, anomalous, rate: samples > 0 ? anomalous / samples : null, threshold };
   }
+}
+
+/**
+ * The distinct times of the series' samples (each ascending), ascending, at most `rows`.
+ * A target's series are usually sampled together (one scrape or collector run): when every
+ * series has the same times as the longest, those are the answer without a merge.
+ */
+function pageTimes(series: readonly Columns[], rows: number): Float64Array {
+  let longest: Columns | undefined;
+  for (const samples of series) if (!longest || samples.length > longest.length) longest = samples;
+  if (!longest) return new Float64Array(0);
+  const same = series.every((samples) => {
+    if (samples.length !== longest.length) return false;
+    for (let i = 0; i < samples.length; i++) if (samples.ts[i] !== longest.ts[i]) return false;
+    return true;
+  });
+  if (same) return Float64Array.from(longest.ts.subarray(0, Math.min(rows, longest.length)));
+  let total = 0;
+  for (const samples of series) total += samples.length;
+  const all = new Float64Array(total);
+  let at = 0;
+  for (const samples of series) {
+    all.set(samples.ts.subarray(0, samples.length), at);
+    at += samples.length;
+  }
+  all.sort();
+  const times: number[] = [];
+  for (let i = 0; i < all.length && times.length < rows; i++) if (i === 0 || all[i] !== all[i - 1]) times.push(all[i]!);
+  return Float64Array.from(times);
 }

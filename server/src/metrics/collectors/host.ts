@@ -1,5 +1,4 @@
 import os from 'node:os';
-import si from 'systeminformation';
 import type { SampleBatch } from '../store.ts';
 import type { Labels } from '../labels.ts';
 
@@ -10,6 +9,8 @@ import type { Labels } from '../labels.ts';
  * measures it between two calls, so the first reading has no rates).
  */
 export async function readHostMetrics(host: string = os.hostname(), now: number = Date.now()): Promise<SampleBatch[]> {
+  // Loaded with the first reading: a server that does not collect (SMARTCLOUDOPS_COLLECT_INTERVAL=0) never holds it.
+  const { default: si } = await import('systeminformation');
   const [load, mem, filesystems, fsStats, disksIO, network, processes] = await Promise.all([
     si.currentLoad(),
     si.mem(),
