@@ -82,8 +82,10 @@ describe('data sources: definitions, secrets and the test endpoint', () => {
 
     const row = await server.app.ctx.sql.db.selectFrom('datasources').select('secret').where('id', '=', created.id).executeTakeFirstOrThrow();
     expect(Buffer.from(row.secret as Uint8Array).toString('latin1')).not.toContain(password);
+    // The key: a file of the data folder only its owner reads (SQLite), or the database's one key row shared by the replicas (PostgreSQL).
     const keyFile = path.join(server.dataDir, 'datasource-secrets.key');
-    expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
+    if (server.app.ctx.sql.dialect === 'postgres') expect(await server.app.ctx.sql.db.selectFrom('datasource_secret_key').selectAll().execute()).toHaveLength(1);
+    else expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
     expect((await server.app.datasources.service.get(created.id)).credentials).toEqual({ type: 'basic', username: 'grafana', password });
 
     // A PATCH without the password keeps it; one with a new username and no password keeps it too.
@@ -91,7 +93,8 @@ describe('data sources: definitions, secrets and the test endpoint', () => {
     expect(patched.statusCode, patched.body).toBe(200);
     expect((await server.app.datasources.service.get(created.id)).credentials).toEqual({ type: 'basic', username: 'other', password });
 
-    const audit = server.app.ctx.db.prepare("SELECT details FROM audit_log WHERE action LIKE 'datasource.%'").all() as { details: string }[];
+    await server.app.ctx.audit.flush();
+    const audit = (await server.app.ctx.sql.db.selectFrom('audit_log').select('details').where('action', 'like', 'datasource.%').orderBy('id').execute()) as { details: string }[];
     expect(audit.length).toBeGreaterThanOrEqual(2);
     for (const { details } of audit) expect(details).not.toContain(password);
     expect(audit[0]!.details).toContain('[Redacted]');

@@ -23,7 +23,19 @@ export interface EventLogOptions {
 const WRITE_RETRY_MS = 1_000;
 
 /** What the log keeps of a sample event: the store positions to replay, or null (replayed with a later event). */
-type SampleMarker = { after: number; upTo: number } | null;
+export type SampleMarker = { after: number; upTo: number } | null;
+
+/** A sample event's stored data is a marker (an object or null), not a full copy (an array). */
+export function isSampleMarker(type: string, data: string): boolean {
+  return type === 'samples' && data[0] !== '[';
+}
+
+/** The samples a marker stands for, as the wire's JSON; undefined when there are none (nothing to send). */
+export async function expandSampleMarker(data: string, samples: (after: number, upTo: number) => Promise<SampleEventData[]>): Promise<string | undefined> {
+  const marker = JSON.parse(data) as SampleMarker;
+  const read = marker ? await samples(marker.after, marker.upTo) : [];
+  return read.length > 0 ? JSON.stringify(read) : undefined;
+}
 
 /** An event as it goes on the wire: its id, its type and its data already as JSON. */
 export interface WireEvent {
@@ -159,11 +171,10 @@ export class StreamEventLog implements StreamEventSource {
     if (rows.length === limit) return { kind: 'reset', lastId: newest };
     const events: WireEvent[] = [];
     for (const [id, type, data] of rows) {
-      // A sample marker (an object or null; a full copy is an array): samples from the store.
-      if (type === 'samples' && this.#samples && data[0] !== '[') {
-        const marker = JSON.parse(data) as SampleMarker;
-        const samples = marker ? await this.#samples(marker.after, marker.upTo) : [];
-        if (samples.length > 0) events.push({ id, type, data: JSON.stringify(samples) });
+      // A sample marker: samples from the store.
+      if (this.#samples && isSampleMarker(type, data)) {
+        const expanded = await expandSampleMarker(data, this.#samples);
+        if (expanded !== undefined) events.push({ id, type, data: expanded });
         continue;
       }
       events.push({ id, type, data });

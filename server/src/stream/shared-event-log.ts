@@ -3,8 +3,8 @@ import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { EventBus } from '../events/bus.ts';
 import type { SqlDatabase } from '../db/sql/open.ts';
-import type { StreamEvent, StreamEventType } from '../../../shared/api/stream.ts';
-import type { EventLogOptions, Replay, StreamEventSource, WireEvent } from './event-log.ts';
+import type { SampleEventData, StreamEvent, StreamEventType } from '../../../shared/api/stream.ts';
+import { expandSampleMarker, isSampleMarker, type EventLogOptions, type Replay, type SampleMarker, type StreamEventSource, type WireEvent } from './event-log.ts';
 
 /** The NOTIFY channel announcing new rows of stream_events. */
 export const STREAM_CHANNEL = 'smartcloudops_stream';
@@ -29,6 +29,11 @@ export interface SharedEventLogOptions extends EventLogOptions {
  *
  * Gap-free: appends take one transaction-level advisory lock, so ids commit in increasing
  * order and a reader that has read up to N will never see an id below N appear later.
+ *
+ * Sample events keep a marker (the metrics store's export positions of an ingest call's
+ * samples, shared by the replicas on PostgreSQL) instead of a copy of every sample: the
+ * replica that wrote them delivers the samples it still holds, the others and replays read
+ * them back from the store.
  */
 export class SharedEventLog implements StreamEventSource {
   readonly #sql: SqlDatabase;
@@ -44,11 +49,15 @@ export class SharedEventLog implements StreamEventSource {
   #timers: NodeJS.Timeout[] = [];
   /** Ids of rows this replica wrote and has not read back yet: every other row is another replica's. */
   readonly #own = new Set<number>();
+  /** The wire data of this replica's rows not read back yet, where the row keeps less (a sample marker). */
+  readonly #ownData = new Map<number, string>();
+  readonly #samples: ((after: number, upTo: number) => Promise<SampleEventData[]>) | undefined;
   #remote: ((event: StreamEvent) => void) | null = null;
 
   constructor(database: SqlDatabase, options: SharedEventLogOptions = {}) {
     if (database.dialect !== 'postgres') throw new Error('SharedEventLog needs PostgreSQL');
     this.#sql = database;
+    this.#samples = options.samples;
     this.#options = {
       maxEvents: options.maxEvents ?? 10_000,
       maxAgeMs: options.maxAgeMs ?? 3_600_000,
@@ -102,7 +111,12 @@ export class SharedEventLog implements StreamEventSource {
     const rows = await this.#sql.db.selectFrom('stream_events').select(['id', 'type', 'data']).where('id', '>', lastId).orderBy('id').limit(limit).execute();
     if (rows.length === limit) return { kind: 'reset', lastId: newest };
     // The hub registered the client before this read, so what commits after it arrives live.
-    return { kind: 'events', events: rows.map((row) => ({ id: Number(row.id), type: row.type as StreamEventType, data: row.data })) };
+    const events: WireEvent[] = [];
+    for (const row of rows) {
+      const data = await this.#wireData(row.type, row.data);
+      if (data !== undefined) events.push({ id: Number(row.id), type: row.type as StreamEventType, data });
+    }
+    return { kind: 'events', events };
   }
 
   /** Drops rows beyond the count and age bounds. */
@@ -140,11 +154,16 @@ export class SharedEventLog implements StreamEventSource {
             const ts = this.#options.now();
             const rows = await trx
               .insertInto('stream_events')
-              .values(batch.map((event) => ({ type: event.type, data: JSON.stringify(event.data), ts })))
+              .values(batch.map((event) => ({ type: event.type, data: this.#stored(event), ts })))
               .returning('id')
               .execute();
             // Known before the commit makes the rows visible to this replica's reader.
-            for (const row of rows) this.#own.add(Number(row.id));
+            rows.forEach((row, i) => {
+              const id = Number(row.id);
+              this.#own.add(id);
+              const event = batch[i]!;
+              if (event.type === 'samples' && this.#samples) this.#ownData.set(id, JSON.stringify(event.data));
+            });
             await sql`SELECT pg_notify(${STREAM_CHANNEL}, '')`.execute(trx);
           });
           this.#queue.splice(0, batch.length);
@@ -182,6 +201,18 @@ export class SharedEventLog implements StreamEventSource {
     timer.unref();
   }
 
+  /** What the row keeps of an event: a sample event's marker (with a store to replay it from), else the data's JSON. */
+  #stored(event: StreamEvent): string {
+    if (event.type === 'samples' && this.#samples) return JSON.stringify((event.range ?? null) satisfies SampleMarker);
+    return JSON.stringify(event.data);
+  }
+
+  /** A row's data as the wire carries it: a sample marker read back from the store (undefined: nothing to send). */
+  async #wireData(type: string, data: string): Promise<string | undefined> {
+    if (this.#samples && isSampleMarker(type, data)) return expandSampleMarker(data, this.#samples);
+    return data;
+  }
+
   /** Another replica's event to this replica's features (their caches, their share of the work). */
   #toRemote(type: StreamEventType, data: string): void {
     if (!this.#remote) return;
@@ -206,9 +237,14 @@ export class SharedEventLog implements StreamEventSource {
           const rows = await this.#sql.db.selectFrom('stream_events').select(['id', 'type', 'data']).where('id', '>', this.#delivered).orderBy('id').limit(PAGE).execute();
           for (const row of rows) {
             const id = Number(row.id);
+            const own = this.#own.delete(id);
+            const held = this.#ownData.get(id);
+            this.#ownData.delete(id);
+            const data = held ?? (await this.#wireData(row.type, row.data));
             this.#delivered = id;
-            this.#deliver?.({ id, type: row.type as StreamEventType, data: row.data });
-            if (!this.#own.delete(id)) this.#toRemote(row.type as StreamEventType, row.data);
+            if (data === undefined) continue;
+            this.#deliver?.({ id, type: row.type as StreamEventType, data });
+            if (!own) this.#toRemote(row.type as StreamEventType, data);
           }
           if (rows.length < PAGE) break;
         }
