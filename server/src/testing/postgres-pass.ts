@@ -15,7 +15,7 @@ declare module 'vitest' {
  * database in that project, undefined in every other (SQLite, the default).
  */
 export async function postgresPassDatabase(): Promise<string | undefined> {
-  const maintenance = inject('postgresPassUrl');
+  const maintenance = passUrl();
   if (!maintenance) return undefined;
   const name = `pass_${process.pid}_${randomBytes(4).toString('hex')}`;
   const client = new pg.Client({ connectionString: maintenance });
@@ -32,5 +32,14 @@ export async function postgresPassDatabase(): Promise<string | undefined> {
 
 /** This test runs in the PostgreSQL pass: for the few tests of SQLite's own behaviour (a data folder's file), which skip there. */
 export function inPostgresPass(): boolean {
-  return inject('postgresPassUrl') !== undefined;
+  return passUrl() !== undefined;
+}
+
+/** The pass's maintenance URL; none outside vitest (the Playwright suites start test servers too). */
+function passUrl(): string | undefined {
+  try {
+    return inject('postgresPassUrl');
+  } catch {
+    return undefined;
+  }
 }
