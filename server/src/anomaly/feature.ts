@@ -4,6 +4,7 @@ import { ScoringPool } from './pool.ts';
 import { ModelRegistry } from './registry.ts';
 import { AnomalyEventStore } from './event-store.ts';
 import { TargetProgressStore } from './progress-store.ts';
+import { ReplicaBacklogStore } from './backlog-store.ts';
 import { anomalyRoutes } from './routes.ts';
 import { createWorkClaims } from '../db/sql/work-claims.ts';
 import { DEFAULT_SHARE_SYNC_MS, TargetShare } from './target-share.ts';
@@ -17,12 +18,12 @@ export function createAnomalyFeature(ctx: ServerContext, metrics: AnomalyMetrics
   const merged = { ...DEFAULT_ANOMALY_SETTINGS, ...settings };
   const registry = new ModelRegistry(ctx.sql, ctx.now);
   const events = new AnomalyEventStore(ctx.sql);
-  // Several replicas share the targets out: each writes where its targets stand for the others.
-  const progress = ctx.sql.dialect === 'postgres' ? new TargetProgressStore(ctx.sql) : undefined;
+  // Several replicas share the targets out: each writes where its targets stand, and its backlog, for the others.
+  const cluster = ctx.sql.dialect === 'postgres' ? { progress: new TargetProgressStore(ctx.sql), backlogs: new ReplicaBacklogStore(ctx.sql) } : undefined;
   const pool = new ScoringPool(merged.workers);
   // On PostgreSQL the embedded store's targets are shared out between the live replicas.
   const share = new TargetShare(createWorkClaims(ctx.sql, { name: 'anomaly-targets', timeoutMs: 2 * DEFAULT_SHARE_SYNC_MS, log: ctx.log, replicaId: ctx.replicaId }), { log: ctx.log });
-  const service = new AnomalyService(ctx, metrics, { registry, events, ...(progress ? { progress } : {}) }, pool, merged, share);
+  const service = new AnomalyService(ctx, metrics, { registry, events, ...(cluster ? { cluster } : {}) }, pool, merged, share);
   return {
     service,
     registry,

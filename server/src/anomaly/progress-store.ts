@@ -12,8 +12,7 @@ export interface TargetProgress {
  * target's progress as the replica scoring it last wrote it, so that any replica answers
  * `/anomaly/status` and `/anomaly/training` for the cluster, not only for the targets it
  * scores itself (rows are rewritten at least every minute by their owner; a row older than
- * `maxAgeMs` belongs to a replica that is gone and is not listed); and each replica's
- * scoring backlog, so that ingest sheds load on every replica while one is behind.
+ * `maxAgeMs` belongs to a replica that is gone and is not listed).
  */
 export class TargetProgressStore {
   readonly #sql: SqlDatabase;
@@ -36,26 +35,6 @@ export class TargetProgressStore {
   async remove(replica: string, targets: readonly string[]): Promise<void> {
     if (targets.length === 0) return;
     await this.#sql.db.deleteFrom('anomaly_target_progress').where('scored_by', '=', replica).where('target', 'in', targets).execute();
-  }
-
-  /** Writes this replica's backlog and answers the largest backlog another replica wrote within `maxAgeMs`. */
-  async exchangeBacklog(replica: string, waiting: number, now: number, maxAgeMs: number): Promise<number> {
-    await this.#sql.db
-      .insertInto('anomaly_replica_backlog')
-      .values({ replica, waiting, updated_at: now })
-      .onConflict((oc) => oc.column('replica').doUpdateSet({ waiting, updated_at: now }))
-      .execute();
-    const row = await this.#sql.db
-      .selectFrom('anomaly_replica_backlog')
-      .select((eb) => eb.fn.max('waiting').as('most'))
-      .where('replica', '!=', replica)
-      .where('updated_at', '>=', now - maxAgeMs)
-      .executeTakeFirst();
-    return Number(row?.most ?? 0);
-  }
-
-  async removeBacklog(replica: string): Promise<void> {
-    await this.#sql.db.deleteFrom('anomaly_replica_backlog').where('replica', '=', replica).execute();
   }
 
   /** Every target written within `maxAgeMs`, with the replica that scores it. */

@@ -26,6 +26,8 @@ import { FeatureBuffers } from './feature-buffers.ts';
 import { extremeWindowOf } from './extreme-window.ts';
 import type { TargetShare } from './target-share.ts';
 import type { TargetProgress, TargetProgressStore } from './progress-store.ts';
+import type { ReplicaBacklogStore } from './backlog-store.ts';
+import { ClusterProgress } from './cluster-progress.ts';
 
 /** A target's claim is still held by the replica that scored it before: its pages wait. */
 class HeldElsewhere extends Error {}
@@ -135,12 +137,6 @@ export function metricKey(sample: Pick<SampleEventData, 'name' | 'labels'>): str
 const MAX_SCORE_BATCH = 512;
 /** Rows a cursor reads from the store at once: the most a target holds in memory waiting to be scored. */
 export const SCORING_PAGE_ROWS = MAX_SCORE_BATCH;
-/** How often the replica writes its targets' changed progress for the others (PostgreSQL). */
-const PROGRESS_SYNC_MS = 5_000;
-/** Every target's progress is rewritten this often even unchanged; rows older than three of these are a gone replica's. */
-const PROGRESS_REFRESH_MS = 60_000;
-/** How often the replicas exchange their scoring backlogs (PostgreSQL); a backlog older than 15 of these is a gone replica's. */
-const BACKLOG_SYNC_MS = 1_000;
 
 /** Models kept in shared memory for the workers (~150 KB each), at most. */
 const MAX_SHARED_MODELS = 2_000;
@@ -191,27 +187,25 @@ export class AnomalyService {
   readonly #share: TargetShare | undefined;
   /** Targets whose claim this replica holds. */
   readonly #claimed = new Set<string>();
-  /** Where the targets' progress is shared with the other replicas (PostgreSQL), and what was last written per target. */
-  readonly #progress: TargetProgressStore | undefined;
-  readonly #progressWritten = new Map<string, string>();
-  #progressFullAt = 0;
-  #progressTimer: NodeJS.Timeout | undefined;
-  #progressWriting: Promise<void> | undefined;
-  /** The largest scoring backlog another replica reported (PostgreSQL), and the exchange in flight. */
-  #othersWaiting = 0;
-  #backlogTimer: NodeJS.Timeout | undefined;
-  #backlogExchange: Promise<void> | undefined;
+  /** Where the targets' progress and backlogs are shared with the other replicas (PostgreSQL only). */
+  readonly #cluster: ClusterProgress | undefined;
 
   constructor(
     ctx: ServerContext,
     metrics: AnomalyMetrics,
-    stores: { registry: ModelRegistry; events: AnomalyEventStore; progress?: TargetProgressStore },
+    stores: { registry: ModelRegistry; events: AnomalyEventStore; cluster?: { progress: TargetProgressStore; backlogs: ReplicaBacklogStore } },
     pool: ScoringPool,
     settings: AnomalySettings,
     share?: TargetShare,
   ) {
     this.#share = share;
-    this.#progress = stores.progress;
+    this.#cluster = stores.cluster
+      ? new ClusterProgress(ctx, stores.cluster, {
+          own: () => this.#ownProgress(),
+          scores: (target) => this.#targets.has(target),
+          waiting: () => this.#waiting,
+        })
+      : undefined;
     this.#ctx = ctx;
     this.#registry = stores.registry;
     this.#events = stores.events;
@@ -273,12 +267,7 @@ export class AnomalyService {
       remote();
       rebalance?.();
     };
-    if (this.#progress) {
-      this.#progressTimer = setInterval(() => void this.#writeProgress(), PROGRESS_SYNC_MS);
-      this.#progressTimer.unref();
-      this.#backlogTimer = setInterval(() => void this.#exchangeBacklog(), BACKLOG_SYNC_MS);
-      this.#backlogTimer.unref();
-    }
+    this.#cluster?.start();
     void this.#resumeStored();
     if (this.#settings.retrainIntervalMs > 0) {
       // One replica retrains on schedule (the leader of scheduled work), not each of them.
@@ -293,48 +282,9 @@ export class AnomalyService {
     this.#stopped = true;
     this.#unsubscribe?.();
     if (this.#timer) clearInterval(this.#timer);
-    if (this.#progressTimer) clearInterval(this.#progressTimer);
-    if (this.#backlogTimer) clearInterval(this.#backlogTimer);
     this.#settle();
     await Promise.allSettled([...this.#targets.values()].map((t) => t.queue));
-    // Leaving: this replica's rows go, the new owners write theirs.
-    await this.#progressWriting;
-    await this.#progress?.remove(this.#ctx.replicaId, [...this.#progressWritten.keys()]).catch(() => undefined);
-    await this.#backlogExchange;
-    await this.#progress?.removeBacklog(this.#ctx.replicaId).catch(() => undefined);
-  }
-
-  /** Tells the other replicas this one's backlog and hears theirs; one exchange at a time, a failed one tried at the next tick. */
-  async #exchangeBacklog(): Promise<void> {
-    if (this.#backlogExchange || !this.#progress) return;
-    this.#backlogExchange = this.#progress
-      .exchangeBacklog(this.#ctx.replicaId, this.#waiting, this.#ctx.now(), 15 * BACKLOG_SYNC_MS)
-      .then((most) => void (this.#othersWaiting = most))
-      .catch((error: unknown) => this.#ctx.log.warn({ err: error }, 'anomaly scoring backlogs could not be exchanged; trying again shortly'))
-      .finally(() => (this.#backlogExchange = undefined));
-    await this.#backlogExchange;
-  }
-
-  /**
-   * Writes the progress of this replica's targets that changed since the last write (all of
-   * them once a minute, so a live replica's rows stay fresh), in one statement; one write
-   * at a time. A failed write (PostgreSQL away) is tried again at the next tick.
-   */
-  async #writeProgress(): Promise<void> {
-    if (this.#progressWriting || !this.#progress) return;
-    const now = this.#ctx.now();
-    const full = now - this.#progressFullAt >= PROGRESS_REFRESH_MS;
-    const changed = this.#ownProgress().map((t) => ({ t, json: JSON.stringify(t) })).filter(({ t, json }) => full || this.#progressWritten.get(t.progress.target) !== json);
-    if (changed.length === 0) return;
-    this.#progressWriting = this.#progress
-      .write(this.#ctx.replicaId, changed.map(({ t }) => t), now)
-      .then(() => {
-        for (const { t, json } of changed) this.#progressWritten.set(t.progress.target, json);
-        if (full) this.#progressFullAt = now;
-      })
-      .catch((error: unknown) => this.#ctx.log.warn({ err: error }, 'anomaly target progress could not be shared; trying again shortly'))
-      .finally(() => (this.#progressWriting = undefined));
-    await this.#progressWriting;
+    await this.#cluster?.stop();
   }
 
   /** This replica's targets: training progress and status entry each. */
@@ -343,23 +293,16 @@ export class AnomalyService {
     return this.training().map((progress) => ({ progress, status: statuses.get(progress.target)! }));
   }
 
-  /** The targets other replicas score, as they last wrote them (none on a single server). */
-  async #othersProgress(): Promise<TargetProgress[]> {
-    if (!this.#progress) return [];
-    const rows = await this.#progress.list(this.#ctx.now(), 3 * PROGRESS_REFRESH_MS);
-    return rows.filter((row) => !this.#targets.has(row.progress.target));
-  }
-
   /** `status()` of the cluster: this replica's targets and those the others score (PostgreSQL). */
   async clusterStatus(): Promise<AnomalyStatus> {
     const own = this.status();
-    const others = (await this.#othersProgress()).map((t) => t.status);
+    const others = ((await this.#cluster?.others()) ?? []).map((t) => t.status);
     return { ...own, targets: [...own.targets, ...others].sort((a, b) => a.target.localeCompare(b.target)) };
   }
 
   /** `training()` of the cluster: this replica's targets and those the others score (PostgreSQL). */
   async clusterTraining(): Promise<TrainingProgress[]> {
-    const others = (await this.#othersProgress()).map((t) => t.progress);
+    const others = ((await this.#cluster?.others()) ?? []).map((t) => t.progress);
     return [...this.training(), ...others].sort((a, b) => a.target.localeCompare(b.target));
   }
 
@@ -379,7 +322,7 @@ export class AnomalyService {
    */
   get overloaded(): boolean {
     const max = this.#settings.maxBacklog ?? DEFAULT_MAX_BACKLOG;
-    return this.#waiting >= max || this.#othersWaiting >= max;
+    return this.#waiting >= max || (this.#cluster?.othersWaiting ?? 0) >= max;
   }
 
   /** The alarm threshold every stored score is compared with. */
@@ -463,10 +406,9 @@ export class AnomalyService {
    * event tells the replica scoring the target to take it up.
    */
   async #trainForOwner(target: string, by: string): Promise<ModelRecord | undefined> {
-    const history = groupRows(await this.#metrics.recentSamplesOfTarget(target, Number.MAX_SAFE_INTEGER, this.#settings.trainWindow)).get(target) ?? [];
-    if (history.length < 2) return undefined;
     const state = this.#firstSight(target, false);
-    for (const row of history) state.rows.push(row, this.#settings.trainWindow);
+    await this.#loadHistory(target, state, Number.MAX_SAFE_INTEGER);
+    if (state.rows.length < 2) return undefined;
     const active = await this.#registry.inState(target, 'active');
     return this.#train(target, state, by, false, active === undefined);
   }
@@ -619,11 +561,16 @@ export class AnomalyService {
     }
     if (state.prepared) return;
     const cursor = (await this.#metrics.lastScoreTs(target)) ?? ((await this.#metrics.firstSampleTs(target)) ?? Number.MAX_SAFE_INTEGER) - 1;
-    const history = groupRows(await this.#metrics.recentSamplesOfTarget(target, cursor + 1, this.#settings.trainWindow)).get(target) ?? [];
-    for (const row of history) state.rows.push(row, this.#settings.trainWindow);
+    await this.#loadHistory(target, state, cursor + 1);
     state.cursor = cursor;
     if (state.heard < cursor) state.heard = cursor;
     state.prepared = true;
+  }
+
+  /** Fills the target's window with its stored history before `before`: the rows a model trains on. */
+  async #loadHistory(target: string, state: TargetState, before: number): Promise<void> {
+    const history = groupRows(await this.#metrics.recentSamplesOfTarget(target, before, this.#settings.trainWindow)).get(target) ?? [];
+    for (const row of history) state.rows.push(row, this.#settings.trainWindow);
   }
 
   /**
@@ -637,7 +584,6 @@ export class AnomalyService {
     for (const [target, state] of this.#targets) {
       if (this.#share!.mine(target)) continue;
       left.push(target);
-      this.#progressWritten.delete(target);
       state.dropped = true;
       this.#targets.delete(target);
       this.#live.delete(target);
@@ -651,8 +597,7 @@ export class AnomalyService {
         await this.#share!.release(target).catch((error: unknown) => this.#ctx.log.warn({ err: error, target }, 'anomaly target: its claim could not be released; it goes with the session'));
       });
     }
-    // Their progress rows are the new owners' to write; this replica's go at once.
-    if (left.length > 0) void this.#progress?.remove(this.#ctx.replicaId, left).catch(() => undefined);
+    this.#cluster?.forget(left);
     this.#pump();
   }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { rendezvousOwner } from '../db/sql/rendezvous.ts';
 import type { WorkClaims } from '../db/sql/work-claims.ts';
+import { PeriodicTask } from '../core/periodic-task.ts';
 
 /** How often the live replicas are read again (a dead one's targets move within about this). */
 export const DEFAULT_SHARE_SYNC_MS = 5_000;
@@ -20,18 +21,17 @@ export function targetClaimKey(target: string): number {
  */
 export class TargetShare {
   readonly #claims: WorkClaims;
-  readonly #log: Logger | undefined;
-  readonly #syncMs: number;
   readonly #changed = new Set<() => void>();
   #members: string[];
-  #timer: NodeJS.Timeout | undefined;
-  #reading: Promise<void> | undefined;
+  readonly #reading: PeriodicTask;
 
   constructor(claims: WorkClaims, options: { syncMs?: number; log?: Logger } = {}) {
     this.#claims = claims;
-    this.#log = options.log;
-    this.#syncMs = options.syncMs ?? DEFAULT_SHARE_SYNC_MS;
     this.#members = [claims.replicaId];
+    this.#reading = new PeriodicTask(() => this.#readMembers(), {
+      everyMs: options.syncMs ?? DEFAULT_SHARE_SYNC_MS,
+      onError: (error) => options.log?.warn({ err: error }, 'anomaly targets: the live replicas could not be read; keeping the last known'),
+    });
   }
 
   get replicaId(): string {
@@ -41,8 +41,7 @@ export class TargetShare {
   /** Reads the live replicas now and every `syncMs`; `onChange` listeners hear when they change. */
   async start(): Promise<void> {
     await this.refresh();
-    this.#timer = setInterval(() => void this.refresh(), this.#syncMs);
-    this.#timer.unref();
+    this.#reading.start();
     // The claims' session ended: every claim is gone, so the members are read again (and
     // the targets this replica follows are dropped by the listeners until it is back).
     this.#claims.onLost(() => {
@@ -51,20 +50,16 @@ export class TargetShare {
     });
   }
 
-  async refresh(): Promise<void> {
-    this.#reading ??= (async () => {
-      try {
-        const members = await this.#claims.members();
-        const changed = members.join('\n') !== this.#members.join('\n');
-        this.#members = members;
-        if (changed) for (const listener of this.#changed) listener();
-      } catch (error) {
-        this.#log?.warn({ err: error }, 'anomaly targets: the live replicas could not be read; keeping the last known');
-      } finally {
-        this.#reading = undefined;
-      }
-    })();
-    return this.#reading;
+  /** Reads the live replicas now (or answers the read in flight); a failed read keeps the last known. */
+  refresh(): Promise<void> {
+    return this.#reading.runNow();
+  }
+
+  async #readMembers(): Promise<void> {
+    const members = await this.#claims.members();
+    const changed = members.join('\n') !== this.#members.join('\n');
+    this.#members = members;
+    if (changed) for (const listener of this.#changed) listener();
   }
 
   onChange(listener: () => void): () => void {
@@ -87,8 +82,7 @@ export class TargetShare {
   }
 
   async stop(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer);
-    await this.#reading;
+    await this.#reading.stop();
     await this.#claims.stop();
   }
 }

@@ -75,7 +75,7 @@ export interface DatasourcesPluginOptions {
 }
 
 export const datasourcesPlugin: FastifyPluginAsync<DatasourcesPluginOptions> = async (app, { feature, rules }) => {
-  const ruleRunner = rules ? new PromqlRuleRunner(rules.host, feature.proxy, feature.now, feature.isLeader) : undefined;
+  const ruleRunner = rules ? new PromqlRuleRunner(rules.host, feature.proxy, feature.now, feature.isLeader, (error) => app.log.warn({ err: error }, 'PromQL rules could not be evaluated; trying again at the next tick')) : undefined;
   app.addHook('onReady', async () => {
     await feature.service.store.ready();
     await feature.runner.start();

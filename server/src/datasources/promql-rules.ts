@@ -3,6 +3,7 @@ import type { PromMatrix, PromResponse } from '../../../shared/api/datasources.t
 import { parsePromValue } from '../../../shared/metrics/prom-values.ts';
 import type { SeriesSamples } from '../metrics/query.ts';
 import type { QueryProxy } from './proxy.ts';
+import { PeriodicTask } from '../core/periodic-task.ts';
 
 /** The part of the alerts feature a PromQL rule needs: its definitions, its evaluator, its error slot. */
 export interface RuleHost {
@@ -34,29 +35,29 @@ export class PromqlRuleRunner {
   readonly #proxy: QueryProxy;
   readonly #now: () => number;
   readonly #isLeader: () => boolean;
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
+  readonly #onError: (error: unknown) => void;
+  #schedule: PeriodicTask | undefined;
 
-  /** `isLeader`: with replicas, only the leader of scheduled work evaluates (a rule fires once). */
-  constructor(host: RuleHost, proxy: QueryProxy, now: () => number, isLeader: () => boolean = () => true) {
+  /**
+   * `isLeader`: with replicas, only the leader of scheduled work evaluates (a rule fires once).
+   * `onError`: a pass that could not run at all (the rules could not be read); the next tick tries again.
+   */
+  constructor(host: RuleHost, proxy: QueryProxy, now: () => number, isLeader: () => boolean = () => true, onError: (error: unknown) => void = () => undefined) {
     this.#host = host;
     this.#proxy = proxy;
     this.#now = now;
     this.#isLeader = isLeader;
+    this.#onError = onError;
   }
 
   start(intervalMs: number): void {
     if (intervalMs <= 0 || !this.#host.evaluator) return;
-    this.#timer = setInterval(() => {
-      if (!this.#isLeader()) return;
-      this.#running ??= this.evaluateAll().finally(() => (this.#running = undefined));
-    }, intervalMs);
-    this.#timer.unref();
+    this.#schedule ??= new PeriodicTask(async () => (this.#isLeader() ? this.evaluateAll() : undefined), { everyMs: intervalMs, onError: this.#onError });
+    this.#schedule.start();
   }
 
   async stop(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer);
-    await this.#running;
+    await this.#schedule?.stop();
   }
 
   async evaluateAll(): Promise<void> {
