@@ -212,26 +212,15 @@ test('an anomaly shows its explanation, the metrics around it, and ranks on the 
   await expectAccessible(page);
 });
 
-test('every page passes axe in the light theme too', async ({ browser, request }) => {
-  // Eleven full axe runs: a generous ceiling, since each run is CPU-bound.
-  test.setTimeout(1_800_000);
-  // A target silent for ten minutes: the overview's fleet card then lists an unhealthy target
-  // in red whatever the run's pace (such a line failed contrast only on runs slow enough to show it).
-  await new Seeder(request).ingest([{ name: 'e2e_silent_ratio', labels: { host: 'e2e-silent-1' }, samples: [[Date.now() - 10 * 60_000, 0.5]] }]);
+test('the light theme: sign-in and overview', async ({ browser }) => {
+  // Every view's accessibility in both themes is a11y.spec.ts's; this keeps the light screenshots.
   const context = await browser.newContext({ colorScheme: 'light', viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   await page.goto(`${baseURL()}/`);
-  await expectAccessible(page);
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
   await screenshot(page, 'login-light');
   await signIn(page, ADMIN.username, ADMIN.password);
-  for (const route of ['/', '/metrics', '/anomalies', '/alerts', '/silences', '/incidents', '/admin/users', '/admin/api-keys', '/admin/audit', '/settings']) {
-    await page.goto(`${baseURL()}/#${route}`);
-    await expect(page.locator('main')).toBeVisible();
-    await page.waitForLoadState('networkidle');
-    if (route === '/') await expect(page.getByTestId('fleet-unhealthy').first()).toBeVisible();
-    await expectAccessible(page);
-  }
-  await page.goto(`${baseURL()}/#/`);
+  await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
   await expect(page.getByTestId('overview-sparkline').first()).not.toHaveAttribute('data-points', '0');
   await screenshot(page, 'overview-light');
   await context.close();
