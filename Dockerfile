@@ -1,20 +1,25 @@
-# The SmartCloudOps server with the web console, on Node 24 (TypeScript runs natively).
+# The SmartCloudOps server with the web console, on Node 24. The server runs built
+# (scripts/build-server.ts: one JavaScript bundle per entry point, as npm start runs it).
 # Build: docker build -t smartcloudops-server .   Run: see deploy/compose.yml.
 # Multi-arch (the release workflow): docker buildx build --platform linux/amd64,linux/arm64 .
 # The image holds the server's own dependencies only (no Electron, React, Vite or
 # TypeScript: scripts/server-image.test.ts checks the set), runs as `node` (uid 1000) and
 # works on a read-only root file system: it writes to /data alone.
 
-# 1. The web console: static files, built once on the build machine's architecture.
-FROM --platform=$BUILDPLATFORM node:24-bookworm-slim AS web
+# 1. The web console (static files) and the server's JavaScript, built once on the build
+#    machine's architecture: neither holds native code (the native modules stay in node_modules).
+FROM --platform=$BUILDPLATFORM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# No install scripts: the web build needs none of the desktop's native modules (keytar).
+# No install scripts: the builds need none of the desktop's native modules (keytar).
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.base.json ./
 COPY shared ./shared
 COPY renderer ./renderer
 RUN npm run build:web
+COPY server ./server
+COPY scripts/build-server.ts ./scripts/build-server.ts
+RUN npm run build:server
 
 # 2. The server's dependencies: package.json reduced to what server/src/main.ts imports
 #    (scripts/release/server-manifest.ts), installed at the locked versions for the target
@@ -49,12 +54,11 @@ ENV LD_PRELOAD=/usr/local/lib/libjemalloc.so.2 \
 WORKDIR /app
 COPY --from=server-deps /app/package.json ./
 COPY --from=server-deps /app/node_modules ./node_modules
-COPY shared ./shared
-COPY server ./server
-COPY --from=web /app/out/web ./out/web
+COPY --from=build /app/out/server ./out/server
+COPY --from=build /app/out/web ./out/web
 USER node
 VOLUME ["/data"]
 EXPOSE 8787
 HEALTHCHECK --interval=30s --timeout=3s CMD node -e "fetch('http://127.0.0.1:8787/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "server/src/main.ts"]
+CMD ["node", "out/server/main.js"]

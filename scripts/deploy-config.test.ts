@@ -100,11 +100,13 @@ describe('deploy/', () => {
     expect(parseScrapeTargets(compose.services.server!.environment!.SMARTCLOUDOPS_SCRAPE_TARGETS)).toEqual(['http://node-exporter:9100/metrics']);
   });
 
-  it('the Dockerfile starts the server the way npm run server does', () => {
+  it('the Dockerfile starts the built server the way npm run start:server does', () => {
     const dockerfile = fs.readFileSync('Dockerfile', 'utf8');
     const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
-    expect(pkg.scripts.server).toBe('node server/src/main.ts');
-    expect(dockerfile).toContain('CMD ["node", "server/src/main.ts"]');
+    expect(pkg.scripts['start:server']).toBe('node out/server/main.js');
+    expect(dockerfile).toContain('CMD ["node", "out/server/main.js"]');
+    expect(dockerfile).toContain('RUN npm run build:server');
+    expect(dockerfile).toContain('COPY --from=build /app/out/server ./out/server');
     expect(dockerfile).toMatch(/FROM node:24/);
     for (const copied of dockerfile.matchAll(/^COPY (?!--from)(.+)$/gm)) {
       const sources = copied[1]!.split(/\s+/).slice(0, -1);

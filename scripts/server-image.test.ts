@@ -40,7 +40,7 @@ describe('the server image', () => {
     for (const name of direct) expect(manifest.dependencies![name]).toBe(full.dependencies[name]);
     expect(manifest.devDependencies).toBeUndefined();
     expect(manifest.version).toBe(full.version);
-    expect(manifest.scripts).toEqual({ server: 'node server/src/main.ts' });
+    expect(manifest.scripts).toEqual({ server: 'node out/server/main.js' });
   });
 
   it('weighs what docs/deploy.md says (within 25%)', () => {
@@ -59,7 +59,9 @@ describe('the server image', () => {
     expect(dockerfile).toMatch(/npm install --omit=dev/);
     expect(runtime).toMatch(/^USER node$/m);
     expect(runtime).toContain('COPY --from=server-deps /app/node_modules ./node_modules');
-    expect(runtime).not.toMatch(/COPY --from=web \/app\/node_modules/);
+    expect(runtime).not.toMatch(/COPY --from=build \/app\/node_modules/);
+    // The built server only: no TypeScript sources for Node to strip at load.
+    expect(runtime).not.toMatch(/^COPY (shared|server) /m);
     expect(dockerfile).not.toMatch(/g\+\+|libsecret-1-dev|python3|build-essential/);
   });
 

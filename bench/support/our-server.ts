@@ -1,10 +1,11 @@
 /**
  * Our server as the peer benchmarks run it: a child process of a checkout (this one, or
- * another for an A/B), on the allocator npm start and the image use, signed in with an
+ * another for an A/B), built and on the allocator as npm start and the image run it, signed in with an
  * admin API key; then the bench data set ingested host by host through the ingest API,
  * and the anomaly engine's scoring of it waited for.
  */
-import type { ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { hostName, INTERVAL_MS, type BenchSeries } from '../peer-data.ts';
 import { serverRuntimeEnv } from '../../scripts/server-runtime-env.ts';
@@ -31,9 +32,32 @@ export interface StartOptions {
   env?: Record<string, string>;
 }
 
+const entries = new Map<string, string>();
+
+/**
+ * The file a checkout's server starts from, as npm start runs it: its build
+ * (scripts/build-server.ts, run once per checkout and benchmark process), or its TypeScript
+ * sources for a checkout from before the build existed, or when `BENCH_SOURCES=1` asks.
+ */
+export function serverEntry(checkout: string): string {
+  let entry = entries.get(checkout);
+  if (entry) return entry;
+  const script = path.join(checkout, 'scripts/build-server.ts');
+  if (process.env.BENCH_SOURCES !== '1' && fs.existsSync(script)) {
+    const result = spawnSync(process.execPath, [script], { stdio: 'inherit' });
+    if (result.status !== 0) throw new Error(`building the server of ${checkout} failed (${result.status})`);
+    entry = path.join(checkout, 'out/server/main.js');
+  } else {
+    entry = path.join(checkout, 'server/src/main.ts');
+  }
+  console.error(`[bench] server of ${checkout}: ${path.relative(checkout, entry)}`);
+  entries.set(checkout, entry);
+  return entry;
+}
+
 export async function startOurServer(options: StartOptions): Promise<OurServer> {
   const port = await freePort();
-  const child = options.children.start(process.execPath, [...(options.nodeArgs ?? []), path.join(options.checkout, 'server/src/main.ts')], {
+  const child = options.children.start(process.execPath, [...(options.nodeArgs ?? []), serverEntry(options.checkout)], {
     SMARTCLOUDOPS_DATA_DIR: options.dataDir,
     SMARTCLOUDOPS_PORT: String(port),
     SMARTCLOUDOPS_HOST: '127.0.0.1',

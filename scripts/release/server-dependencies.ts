@@ -5,11 +5,12 @@ import path from 'node:path';
 /**
  * What the server needs at run time, found from its source rather than listed by hand:
  * the import graph from server/src/main.ts (static and literal dynamic imports, plus
- * worker files started as `new URL('./x.ts', import.meta.url)`), through shared/, to the
+ * worker files started as `new URL('./x.ts', import.meta.url)` or `serverFile(import.meta.url,
+ * './x.ts', …)`), through shared/, to the
  * npm packages it reaches. The image installs exactly these, so nothing of the desktop
  * app or the renderer build (Electron, React, Vite, TypeScript…) lands in it.
  */
-const IMPORT = /(?:^|[^\w.])(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|(?:^|[^\w.])import\s*\(\s*['"]([^'"]+)['"]\s*\)|(?:^|[^\w.])import\s+['"]([^'"]+)['"]|new URL\(\s*['"](\.[^'"]+\.ts)['"]\s*,\s*import\.meta\.url\s*\)/gm;
+const IMPORT = /(?:^|[^\w.])(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|(?:^|[^\w.])import\s*\(\s*['"]([^'"]+)['"]\s*\)|(?:^|[^\w.])import\s+['"]([^'"]+)['"]|new URL\(\s*['"](\.[^'"]+\.ts)['"]\s*,\s*import\.meta\.url\s*\)|serverFile\(\s*import\.meta\.url\s*,\s*['"](\.[^'"]+\.ts)['"]/gm;
 const BUILTINS = new Set(builtinModules);
 
 function packageOf(specifier: string): string | null {
@@ -30,7 +31,7 @@ export function importGraph(root: string, entries: string[]): { files: string[];
     // Type-only imports vanish when Node strips the types.
     const text = fs.readFileSync(file, 'utf8').replace(/^\s*import\s+type\s[^;]*;/gm, '').replace(/^\s*export\s+type\s[^;]*from[^;]*;/gm, '');
     for (const match of text.matchAll(IMPORT)) {
-      const specifier = match[1] ?? match[2] ?? match[3] ?? match[4]!;
+      const specifier = match[1] ?? match[2] ?? match[3] ?? match[4] ?? match[5]!;
       if (specifier.startsWith('.')) {
         const target = path.resolve(path.dirname(file), specifier);
         if (target.endsWith('.ts') && fs.existsSync(target)) queue.push(target);
@@ -73,7 +74,7 @@ export function serverManifest(root: string): Manifest {
     private: true,
     type: manifest.type,
     engines: manifest.engines,
-    scripts: { server: 'node server/src/main.ts' },
+    scripts: { server: 'node out/server/main.js' },
     dependencies,
     allowScripts,
   };

@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { ExplainResult, FitResult, ScoreResult, WorkerTask } from './protocol.ts';
 import { withSpan } from '../observability/tracing.ts';
+import { serverFile } from '../server-files.ts';
 
 /** A worker without a task for this long exits (live scoring every few seconds keeps one). */
 const IDLE_WORKER_MS = 30_000;
@@ -20,7 +20,7 @@ export class ScoringPool {
     this.#threads = threads;
     // Workers start with the first task and leave after a while without one: an idle
     // server does not hold a worker's heap and its cached models (tens of MiB each).
-    this.#pool = new Piscina({ filename: fileURLToPath(new URL('./worker.ts', import.meta.url)), minThreads: 0, maxThreads: threads, idleTimeout: IDLE_WORKER_MS });
+    this.#pool = new Piscina({ filename: serverFile(import.meta.url, './worker.ts', 'anomaly-worker.js'), minThreads: 0, maxThreads: threads, idleTimeout: IDLE_WORKER_MS });
   }
 
   /** Worker threads: how many tasks run at once. */

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { enableIncrementalVacuum } from './free-pages.ts';
+import { serverFile } from '../server-files.ts';
 
 export type Db = Database.Database;
 
-const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+const MIGRATIONS_DIR = serverFile(import.meta.url, './migrations', 'migrations');
 
 export interface Migration {
   version: number;

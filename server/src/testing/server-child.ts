@@ -18,11 +18,12 @@ export interface ServerChild {
   stop(): Promise<void>;
 }
 
-export async function startServerChild(env: Record<string, string>): Promise<ServerChild> {
+/** `main`: the entry to run, the sources' main.ts unless a test runs the built server. */
+export async function startServerChild(env: Record<string, string>, main = MAIN): Promise<ServerChild> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-child-'));
   const port = await freePort();
   let stderr = '';
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [main], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: {
       ...process.env,

@@ -1,9 +1,8 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadMigrations, SchemaVersionError, type Migration } from '../database.ts';
 import type { SqlDatabase } from './open.ts';
+import { serverFile } from '../../server-files.ts';
 
-const POSTGRES_MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'migrations-postgres');
+const POSTGRES_MIGRATIONS_DIR = serverFile(import.meta.url, '../migrations-postgres', 'migrations-postgres');
 
 /** `server/src/db/migrations-postgres/NNN_name.sql`: the PostgreSQL migrations, numbered like their SQLite twins. */
 export function loadPostgresMigrations(): Migration[] {

@@ -1,7 +1,7 @@
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { SampleBatch } from '../store.ts';
+import { serverFile } from '../../server-files.ts';
 
 /** Reads the host the server runs on, off the request thread. */
 export interface HostReader {
@@ -12,7 +12,7 @@ export interface HostReader {
 /** One long-lived thread (see host-thread.ts for why a thread, and why the same one). */
 export function createThreadedHostReader(host: string = os.hostname()): HostReader {
   const pool = new Piscina({
-    filename: fileURLToPath(new URL('./host-thread.ts', import.meta.url)),
+    filename: serverFile(import.meta.url, './host-thread.ts', 'host-thread.js'),
     minThreads: 1,
     maxThreads: 1,
     idleTimeout: Number.POSITIVE_INFINITY,
