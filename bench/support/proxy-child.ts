@@ -7,10 +7,11 @@
  */
 import path from 'node:path';
 import pino from 'pino';
+import type { startTestServer as StartTestServer } from '../../server/src/testing/test-server.ts';
 
 const [root, prometheusUrl] = process.argv.slice(2);
 if (!root || !prometheusUrl) throw new Error('usage: proxy-child.ts <checkout root> <prometheus url>');
-type Start = typeof import('../../server/src/testing/test-server.ts').startTestServer;
+type Start = typeof StartTestServer;
 const { startTestServer } = (await import(path.join(path.resolve(root), 'server/src/testing/test-server.ts'))) as { startTestServer: Start };
 
 const servers: Awaited<ReturnType<Start>>[] = [];
