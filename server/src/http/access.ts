@@ -92,44 +92,49 @@ export function installAccessGuard(app: FastifyInstance, authenticate: Authentic
       throw new AppError('E_FORBIDDEN', `This needs the ${access} permission.`, { permission: access });
     }
   };
+  /** Admits or refuses at once (undefined: admitted), or returns the authentication still running. */
+  const check = (request: FastifyRequest, config: FastifyRequest['routeOptions']['config']): { pending: Promise<Principal>; access: Exclude<RouteAccess, 'public'> } | undefined => {
+    const access = declaredAccess({ url: request.routeOptions.url ?? request.url, config });
+    if (!access || access === 'public') return undefined;
+    const credential = credentialOf(request);
+    if (!credential) throw new AppError('E_AUTH_REQUIRED');
+    let principal: Principal | Promise<Principal>;
+    if (credential.kind === 'bearer') principal = authenticate(credential.token);
+    else if (redeemTicket) principal = redeemTicket(credential.ticket);
+    else throw new AppError('E_TOKEN_INVALID');
+    if (principal instanceof Promise) return { pending: principal, access };
+    admit(request, principal, access, config);
+    return undefined;
+  };
   // A callback hook: a principal already known (credential-state.ts) is admitted in the same
   // turn, without the promise and microtask turn an async hook costs on every request.
   app.addHook('onRequest', (request, _reply, done) => {
-    let pending: Promise<Principal>;
-    let access: RouteAccess | undefined;
     const config = request.routeOptions.config;
+    // Everything that can refuse is in try blocks; `done` is called outside them, once.
+    let outcome: { refused: Error } | { pending: Promise<Principal>; access: Exclude<RouteAccess, 'public'> } | undefined;
     try {
-      access = declaredAccess({ url: request.routeOptions.url ?? request.url, config });
-      if (!access || access === 'public') {
-        done();
-        return;
-      }
-      const credential = credentialOf(request);
-      if (!credential) throw new AppError('E_AUTH_REQUIRED');
-      let principal: Principal | Promise<Principal>;
-      if (credential.kind === 'bearer') principal = authenticate(credential.token);
-      else if (redeemTicket) principal = redeemTicket(credential.ticket);
-      else throw new AppError('E_TOKEN_INVALID');
-      if (!(principal instanceof Promise)) {
-        admit(request, principal, access, config);
-        done();
-        return;
-      }
-      pending = principal;
+      outcome = check(request, config);
     } catch (error) {
-      done(error as Error);
+      outcome = { refused: error as Error };
+    }
+    if (outcome === undefined) {
+      done();
       return;
     }
-    const routeAccess = access;
+    if ('refused' in outcome) {
+      done(outcome.refused);
+      return;
+    }
+    const { pending, access } = outcome;
     pending.then(
       (principal) => {
+        let refused: Error | undefined;
         try {
-          admit(request, principal, routeAccess, config);
+          admit(request, principal, access, config);
         } catch (error) {
-          done(error as Error);
-          return;
+          refused = error as Error;
         }
-        done();
+        done(refused);
       },
       (error: unknown) => done(error as Error),
     );
