@@ -64,8 +64,9 @@ export class AuthService {
   }
 
   /**
-   * JWT -> principal; the user and the session are re-read so that disabling, a role
-   * change, logout, a password change or refresh-token reuse applies at once.
+   * JWT -> principal; the user and the session are re-read (or remembered while no
+   * credential table has changed since) so that disabling, a role change, logout, a
+   * password change or refresh-token reuse applies at once.
    */
   authenticateJwt(token: string): Principal | Promise<Principal> {
     return this.#principals.get(token, this.#deps.accessTokens.now()) ?? this.#authenticateJwt(token);
