@@ -18,6 +18,7 @@ const POSTGRES_PASS = [
   'server/src/anomaly/batch-scoring.test.ts',
   'server/src/anomaly/training.test.ts',
   'server/src/auth/auth.test.ts',
+  'server/src/auth/credential-memory.test.ts',
   'server/src/auth/jwt-attacks.test.ts',
   'server/src/auth/login-protection.test.ts',
   'server/src/auth/logout.test.ts',

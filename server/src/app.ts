@@ -129,7 +129,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   });
   const bootstrap = await bootstrapAdmin(features.users.service.repository, config.adminPassword);
   // One bearer header for both: API keys are recognisable by their prefix, anything else must be a JWT.
-  const authenticate: Authenticator = async (token) => (token.startsWith(API_KEY_PREFIX) ? features.apiKeys.service.authenticate(token) : features.auth.service.authenticateJwt(token));
+  const authenticate: Authenticator = (token) => (token.startsWith(API_KEY_PREFIX) ? features.apiKeys.service.authenticate(token) : features.auth.service.authenticateJwt(token));
 
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,

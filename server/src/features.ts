@@ -23,6 +23,7 @@ import type { RunbookSettings } from './runbooks/settings.ts';
 import { RunbookChatGateway } from './runbooks/chat-gateway.ts';
 import { createDatasourcesFeature, type DatasourceSettingsInput } from './datasources/plugin.ts';
 import { createFleetFeature } from './fleet/feature.ts';
+import { credentialStateOf } from './auth/credential-state.ts';
 
 /** Tuning of the alerting features together (grouping, webhook backoff, timers), for tests and benchmarks. */
 export type AlertingSettings = AlertsSettings & NotificationSettings & { grouping: Partial<GroupingPolicy> };
@@ -45,10 +46,13 @@ export interface FeatureOptions {
  */
 export function createFeatures(ctx: ServerContext, options: FeatureOptions) {
   const { grouping, ...alerting } = options.alerting ?? {};
+  // Authentication remembers what it read while the credential tables are unchanged, where
+  // this process sees every change to them (SQLite); on PostgreSQL it reads per request.
+  const credentials = credentialStateOf(ctx.sql.dialect, ctx.db);
   const refreshTokens = new RefreshTokens(ctx.sql, undefined, ctx.now);
   const users = createUsersFeature(ctx, { sessions: refreshTokens });
-  const auth = createAuthFeature(ctx, { users: users.service, refreshTokens, ...(options.accessTokenTtlSeconds !== undefined ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}), ...(options.tokenClock ? { tokenClock: options.tokenClock } : {}) });
-  const apiKeys = createApiKeysFeature(ctx);
+  const auth = createAuthFeature(ctx, { users: users.service, refreshTokens, credentials, ...(options.accessTokenTtlSeconds !== undefined ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}), ...(options.tokenClock ? { tokenClock: options.tokenClock } : {}) });
+  const apiKeys = createApiKeysFeature(ctx, credentials);
   const audit = createAuditFeature(ctx);
   const metrics = createMetricsFeature(ctx, { registry: options.registry, scrapeTargets: ctx.config.scrapeTargets });
   const metricsQuery = metricsQueryOf(metrics.service);

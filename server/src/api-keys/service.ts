@@ -3,6 +3,7 @@ import { ROLE_PERMISSIONS, roleAtLeast, type Permission, type Role } from '../..
 import type { ApiKey, CreateApiKeyRequest } from '../../../shared/api/api-keys.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { ApiKeyStore } from './store.ts';
+import { CredentialMemory, UNTRACKED, type CredentialState } from '../auth/credential-state.ts';
 
 /** `last_used_at` is written at most this often per key, so that a busy key does not write on every request. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -16,10 +17,17 @@ const lowerRole = (a: Role, b: Role): Role => (roleAtLeast(a, b) ? b : a);
 export class ApiKeyService {
   readonly #keys: ApiKeyStore;
   readonly #now: () => number;
+  /**
+   * The principal of each key secret already checked, while the credential tables are
+   * unchanged (credential-state.ts: any revocation, owner change or key write drops them
+   * all) and at most until the key expires or its `last_used_at` is due again.
+   */
+  readonly #principals: CredentialMemory<Principal>;
 
-  constructor(keys: ApiKeyStore, now: () => number = Date.now) {
+  constructor(keys: ApiKeyStore, now: () => number = Date.now, credentials: CredentialState = UNTRACKED) {
     this.#keys = keys;
     this.#now = now;
+    this.#principals = new CredentialMemory(credentials);
   }
 
   /** A key belongs to the user creating it; its role and scopes can never exceed theirs. */
@@ -61,19 +69,27 @@ export class ApiKeyService {
   }
 
   /**
-   * Secret -> principal. The key and its owner are read from the database on every request
-   * (no cache, so a revocation on any replica holds at once): a disabled owner disables
-   * their keys, and a demoted owner's keys drop to the owner's new role.
+   * Secret -> principal. The key and its owner are read from the database (in one join): a
+   * disabled owner disables their keys, and a demoted owner's keys drop to the owner's new
+   * role. Remembered between reads only where every change to the tables is seen at once
+   * (SQLite, single node); on PostgreSQL read on every request, as other replicas revoke.
    */
-  async authenticate(secret: string): Promise<Principal> {
+  authenticate(secret: string): Principal | Promise<Principal> {
+    return this.#principals.get(secret, this.#now()) ?? this.#authenticate(secret);
+  }
+
+  async #authenticate(secret: string): Promise<Principal> {
+    // Taken before the read: a change while it runs leaves nothing remembered.
+    const generation = this.#principals.generation;
     const found = await this.#keys.bySecret(secret);
     const now = this.#now();
     if (!found || found.key.revokedAt !== null) throw new AppError('E_TOKEN_INVALID');
     const { key, owner } = found;
     if (key.expiresAt !== null && key.expiresAt <= now) throw new AppError('E_TOKEN_INVALID', 'The API key has expired.');
     if (owner.disabled) throw new AppError('E_TOKEN_INVALID');
-    if (key.lastUsedAt === null || now - key.lastUsedAt >= TOUCH_INTERVAL_MS) await this.#keys.touch(key.id, now);
-    return {
+    const touch = key.lastUsedAt === null || now - key.lastUsedAt >= TOUCH_INTERVAL_MS;
+    if (touch) await this.#keys.touch(key.id, now);
+    const principal: Principal = {
       kind: 'apiKey',
       userId: key.ownerId,
       name: key.name,
@@ -83,5 +99,9 @@ export class ApiKeyService {
       mustChangePassword: false,
       apiKeyId: key.id,
     };
+    // A touch wrote the table, so it is remembered from the next read on; until then the
+    // next touch is due at lastUsedAt + the interval, and the key's expiry bounds it anyway.
+    if (!touch) this.#principals.remember(secret, principal, generation, Math.min(key.lastUsedAt! + TOUCH_INTERVAL_MS, key.expiresAt ?? Infinity));
+    return principal;
   }
 }

@@ -37,7 +37,8 @@ export class AccessTokens {
    * the claims cost ~0.7 ms of CPU per request, the larger part of a proxied query. Only
    * the signature check is remembered: expiry is checked on every use, a token whose
    * signing key was retired is verified again (and refused), and the session and user are
-   * re-read on every request by AuthService, so revocation still applies at once.
+   * re-read by AuthService whenever the credential tables may have changed
+   * (credential-state.ts), so revocation still applies at once.
    */
   readonly #verified: LRUCache<string, VerifiedToken> | undefined;
 
@@ -65,20 +66,30 @@ export class AccessTokens {
       .sign(Buffer.from(key.secret, 'base64url'));
   }
 
+  /** The clock tokens are checked against (epoch ms). */
+  now(): number {
+    return this.#now();
+  }
+
   /** Verifies signature, algorithm, issuer and expiry; anything else is E_TOKEN_INVALID. */
   async verify(token: string): Promise<AccessClaims> {
+    return (await this.verifyWithExpiry(token)).claims;
+  }
+
+  /** As `verify`, with the token's expiry (epoch ms), after which nothing may accept it. */
+  async verifyWithExpiry(token: string): Promise<{ claims: AccessClaims; expiresAtMs: number }> {
     const known = this.#verified?.get(token);
     if (known) {
       if (known.expiresAtMs <= this.#now()) {
         this.#verified!.delete(token);
         throw new AppError('E_AUTH_EXPIRED');
       }
-      if (await this.#keys.find(known.kid)) return known.claims;
+      if (await this.#keys.find(known.kid)) return known;
       this.#verified!.delete(token);
     }
     const verified = await this.#verifySignature(token);
     this.#verified?.set(token, verified);
-    return verified.claims;
+    return verified;
   }
 
   async #verifySignature(token: string): Promise<VerifiedToken> {

@@ -8,6 +8,7 @@ import { authRoutes } from './routes.ts';
 import { AuthService } from './service.ts';
 import { signingKeyRoutes } from './signing-key-routes.ts';
 import { SigningKeyStore } from './signing-keys.ts';
+import type { CredentialState } from './credential-state.ts';
 
 export interface AuthDeps {
   users: UsersService;
@@ -17,6 +18,8 @@ export interface AuthDeps {
   accessTokenTtlSeconds?: number;
   /** The clock access tokens are issued and checked against (real time by default). */
   tokenClock?: () => number;
+  /** Where changes to the credential tables are seen (SQLite), so principals can be remembered between them. */
+  credentials?: CredentialState;
 }
 
 /** Sessions: login with lockout, refresh-token families, JWT access tokens and their signing keys. */
@@ -25,7 +28,7 @@ export function createAuthFeature(ctx: ServerContext, deps: AuthDeps): Feature<A
   // Real time, not ctx.now: it paces re-reading keys rotated on another replica.
   const signingKeys = new SigningKeyStore(ctx.sql, config.dataDir);
   const accessTokens = new AccessTokens(signingKeys, deps.accessTokenTtlSeconds, deps.tokenClock);
-  const auth = new AuthService({ users: deps.users.repository, accessTokens, refreshTokens: deps.refreshTokens });
+  const auth = new AuthService({ users: deps.users.repository, accessTokens, refreshTokens: deps.refreshTokens, ...(deps.credentials ? { credentials: deps.credentials } : {}) });
   const lockout = new LoginLockout(
     ctx.sql,
     { maxFailuresPerUser: config.lockoutFailuresPerUser, maxFailuresPerIp: config.lockoutFailuresPerIp, lockoutMs: config.lockoutSeconds * 1000 },

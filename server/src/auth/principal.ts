@@ -15,5 +15,9 @@ export interface Principal {
   sessionId?: string;
 }
 
-/** Turns a bearer token into a principal, or throws an AppError (401). */
-export type Authenticator = (token: string) => Promise<Principal>;
+/**
+ * Turns a bearer token into a principal, or throws an AppError (401), or rejects with one.
+ * A principal already known is returned as is, without a promise (the request's hook goes on
+ * in the same turn).
+ */
+export type Authenticator = (token: string) => Principal | Promise<Principal>;

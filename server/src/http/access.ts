@@ -83,22 +83,61 @@ export function installAccessGuard(app: FastifyInstance, authenticate: Authentic
     const allowPendingPasswordChange = (route.config as { allowPendingPasswordChange?: boolean } | undefined)?.allowPendingPasswordChange === true;
     for (const method of [route.method].flat()) table.push({ method, url: route.url, access, allowPendingPasswordChange, bodyLimit: route.bodyLimit });
   });
-  app.addHook('onRequest', async (request) => {
-    const config = request.routeOptions.config;
-    const access = declaredAccess({ url: request.routeOptions.url ?? request.url, config });
-    if (!access || access === 'public') return;
-    const credential = credentialOf(request);
-    if (!credential) throw new AppError('E_AUTH_REQUIRED');
-    let principal: Principal;
-    if (credential.kind === 'bearer') principal = await authenticate(credential.token);
-    else if (redeemTicket) principal = await redeemTicket(credential.ticket);
-    else throw new AppError('E_TOKEN_INVALID');
+  /** The checks after authentication; throws the refusal. */
+  const admit = (request: FastifyRequest, principal: Principal, access: Exclude<RouteAccess, 'public'>, config: FastifyRequest['routeOptions']['config']) => {
     request.principal = principal;
     if (principal.mustChangePassword && !config.allowPendingPasswordChange) throw new AppError('E_PASSWORD_CHANGE_REQUIRED');
     if (access !== 'authenticated' && !hasPermission(principal.role, access, principal.scopes)) {
       onDenied?.(request, access);
       throw new AppError('E_FORBIDDEN', `This needs the ${access} permission.`, { permission: access });
     }
+  };
+  /** Admits or refuses at once (undefined: admitted), or returns the authentication still running. */
+  const check = (request: FastifyRequest, config: FastifyRequest['routeOptions']['config']): { pending: Promise<Principal>; access: Exclude<RouteAccess, 'public'> } | undefined => {
+    const access = declaredAccess({ url: request.routeOptions.url ?? request.url, config });
+    if (!access || access === 'public') return undefined;
+    const credential = credentialOf(request);
+    if (!credential) throw new AppError('E_AUTH_REQUIRED');
+    let principal: Principal | Promise<Principal>;
+    if (credential.kind === 'bearer') principal = authenticate(credential.token);
+    else if (redeemTicket) principal = redeemTicket(credential.ticket);
+    else throw new AppError('E_TOKEN_INVALID');
+    if (principal instanceof Promise) return { pending: principal, access };
+    admit(request, principal, access, config);
+    return undefined;
+  };
+  // A callback hook: a principal already known (credential-state.ts) is admitted in the same
+  // turn, without the promise and microtask turn an async hook costs on every request.
+  app.addHook('onRequest', (request, _reply, done) => {
+    const config = request.routeOptions.config;
+    // Everything that can refuse is in try blocks; `done` is called outside them, once.
+    let outcome: { refused: Error } | { pending: Promise<Principal>; access: Exclude<RouteAccess, 'public'> } | undefined;
+    try {
+      outcome = check(request, config);
+    } catch (error) {
+      outcome = { refused: error as Error };
+    }
+    if (outcome === undefined) {
+      done();
+      return;
+    }
+    if ('refused' in outcome) {
+      done(outcome.refused);
+      return;
+    }
+    const { pending, access } = outcome;
+    pending.then(
+      (principal) => {
+        let refused: Error | undefined;
+        try {
+          admit(request, principal, access, config);
+        } catch (error) {
+          refused = error as Error;
+        }
+        done(refused);
+      },
+      (error: unknown) => done(error as Error),
+    );
   });
 }
 
