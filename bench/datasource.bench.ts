@@ -30,11 +30,11 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import pino from 'pino';
 import { loadClient, runLoad } from './support/load.ts';
 import { pinToCpus, which } from './support/processes.ts';
 import { openMetricsGauge, prometheusMissing, startPrometheus } from '../server/src/testing/prometheus.ts';
 import { startTestServer, type TestServer } from '../server/src/testing/test-server.ts';
+import { startBenchProxy } from './support/bench-proxy.ts';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
@@ -142,19 +142,9 @@ prometheusPid = prometheus.process.pid!;
 const servers: TestServer[] = [];
 try {
   async function proxyServer(cacheMaxBytes: number): Promise<{ server: TestServer; base: string; auth: Record<string, string> }> {
-    // At the production default log level, its access lines written (synchronously, as to stdout) to /dev/null.
-    const server = await startTestServer({
-      listen: true,
-      config: { logLevel: 'info' },
-      logStream: pino.destination({ dest: '/dev/null', sync: true }),
-      datasources: { cacheMaxBytes, cacheTtlMs: 10 * 60_000, queriesPerMinute: 1_000_000_000 },
-    });
+    const { server, base, headers } = await startBenchProxy(startTestServer, prometheus.url, cacheMaxBytes);
     servers.push(server);
-    const created = await server.injectAs('admin', { method: 'POST', url: '/api/v1/datasources', payload: { name: 'bench', type: 'prometheus', url: prometheus.url, scrapeIntervalSeconds: 60 } });
-    if (created.statusCode !== 201) throw new Error(`creating the source failed: ${created.body}`);
-    // A viewer's session token: the metrics explorer's path.
-    const auth = { authorization: `Bearer ${await server.tokenFor('viewer')}` };
-    return { server, base: `${server.url}/api/v1/datasources/${(created.json() as { id: number }).id}`, auth };
+    return { server, base, auth: headers };
   }
   const uncached = await proxyServer(0);
   const cached = await proxyServer(256 * 1024 * 1024);

@@ -6,7 +6,7 @@
  * servers cannot share one process (each loads its own copy of vitest's module state).
  */
 import path from 'node:path';
-import pino from 'pino';
+import { startBenchProxy } from './bench-proxy.ts';
 import type { startTestServer as StartTestServer } from '../../server/src/testing/test-server.ts';
 
 const [root, prometheusUrl] = process.argv.slice(2);
@@ -16,18 +16,9 @@ const { startTestServer } = (await import(path.join(path.resolve(root), 'server/
 
 const servers: Awaited<ReturnType<Start>>[] = [];
 async function proxy(cacheMaxBytes: number) {
-  // At the production default log level, its access lines written (synchronously, as to stdout) to /dev/null.
-  const server = await startTestServer({
-    listen: true,
-    config: { logLevel: 'info' },
-    logStream: pino.destination({ dest: '/dev/null', sync: true }),
-    datasources: { cacheMaxBytes, cacheTtlMs: 10 * 60_000, queriesPerMinute: 1_000_000_000 },
-  });
+  const { server, base, headers } = await startBenchProxy(startTestServer, prometheusUrl!, cacheMaxBytes);
   servers.push(server);
-  const created = await server.injectAs('admin', { method: 'POST', url: '/api/v1/datasources', payload: { name: 'bench', type: 'prometheus', url: prometheusUrl, scrapeIntervalSeconds: 60 } });
-  if (created.statusCode !== 201) throw new Error(`creating the source failed: ${created.body}`);
-  // A viewer's session token: the metrics explorer's path.
-  return { base: `${server.url}/api/v1/datasources/${(created.json() as { id: number }).id}`, headers: { authorization: `Bearer ${await server.tokenFor('viewer')}` } };
+  return { base, headers };
 }
 const uncached = await proxy(0);
 const cached = await proxy(256 * 1024 * 1024);
