@@ -5,12 +5,14 @@ import { AppError } from '../../../shared/errors.ts';
 import { answerRange, taskSize, type RangeAnswer, type RangeTask } from './range-answer.ts';
 
 /**
- * Samples and points below which a range answer is computed on the request thread: a
- * worker round trip (posting the task, waking the worker, posting the answer back) costs
- * more than the work it moves. Measured with `npm run bench:range-worker`
- * (docs/benchmarks.md, "Range queries on worker threads").
+ * Samples and points up to which a range answer is computed on the request thread: a
+ * worker round trip (the task posted, the worker woken, the answer moved back, the pool's
+ * bookkeeping) costs the request thread 80–100 µs and the process 0.5–0.8 ms of CPU in all
+ * (`npm run bench:range-worker`, docs/benchmarks.md, "Range queries on worker threads"). A
+ * day of one series (8,640 samples, ~0.6 ms inline) is cheaper inline on this 2-core
+ * machine; a 50-series answer (432,000 samples, ~100 ms) is the case for a worker.
  */
-export const INLINE_MAX_SIZE = 4_000;
+export const INLINE_MAX_SIZE = 20_000;
 
 /**
  * A worker without a task for this long exits: an idle server holds no worker heap (and no
