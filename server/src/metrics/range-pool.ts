@@ -80,28 +80,37 @@ export class RangePool {
 }
 
 /**
- * Copies every raw chunk of the task into one buffer and points the task at it: the
- * buffer (and the head columns) are then moved to the worker, not cloned. The chunks as
- * read are views into the database driver's memory (pg's socket buffers), which cannot be
- * moved; one copy of the compressed bytes is a small fraction of decoding them.
+ * Copies every raw chunk of the task into one buffer (`RangeTask.packed`) that is then
+ * moved to the worker with the head columns, not cloned. The chunks as read are views into
+ * the database driver's memory (pg's socket buffers), which cannot be moved; one copy of
+ * the compressed bytes is a small fraction of decoding them.
  */
 function packChunks(task: RangeTask): ArrayBuffer[] {
   let bytes = 0;
-  for (const s of task.series) if (s.source?.kind === 'raw') for (const c of s.source.raw.chunks) bytes += c.byteLength;
-  const packed = new ArrayBuffer(bytes);
-  const transfer: ArrayBuffer[] = [packed];
-  let at = 0;
+  let count = 0;
   for (const s of task.series) {
     if (s.source?.kind !== 'raw') continue;
+    count += s.source.raw.chunks.length;
+    for (const c of s.source.raw.chunks) bytes += c.byteLength;
+  }
+  const packed = { bytes: new ArrayBuffer(bytes), chunkEnds: new Uint32Array(count), chunksPerSeries: new Uint32Array(task.series.length) };
+  const into = new Uint8Array(packed.bytes);
+  const transfer: ArrayBuffer[] = [packed.bytes, packed.chunkEnds.buffer, packed.chunksPerSeries.buffer];
+  let at = 0;
+  let chunk = 0;
+  task.series.forEach((s, i) => {
+    if (s.source?.kind !== 'raw') return;
     const raw = s.source.raw;
-    raw.chunks = raw.chunks.map((c) => {
-      const view = new Uint8Array(packed, at, c.byteLength);
-      view.set(c);
+    for (const c of raw.chunks) {
+      into.set(c, at);
       at += c.byteLength;
-      return view;
-    });
+      packed.chunkEnds[chunk++] = at;
+    }
+    packed.chunksPerSeries[i] = raw.chunks.length;
+    raw.chunks = [];
     // Head columns are allocated per read (raw-chunks.ts): theirs to move.
     for (const column of [raw.headTs, raw.headValues]) if (column.byteOffset === 0 && column.byteLength === column.buffer.byteLength) transfer.push(column.buffer as ArrayBuffer);
-  }
+  });
+  task.packed = packed;
   return transfer;
 }
