@@ -21,7 +21,7 @@ export const INLINE_MAX_SIZE = 20_000;
 const IDLE_WORKER_MS = 3_000;
 
 export interface RangePoolOptions {
-  /** Worker threads (default: one per core, at most 4). */
+  /** Worker threads (default: one per core but one, at least 1, at most 4). */
   threads?: number;
   /** Tasks of this size or less run inline (default `INLINE_MAX_SIZE`). */
   inlineMaxSize?: number;
@@ -43,7 +43,8 @@ export class RangePool {
 
   constructor(options: RangePoolOptions = {}) {
     this.#inlineMaxSize = options.inlineMaxSize ?? INLINE_MAX_SIZE;
-    const threads = options.threads ?? Math.max(1, Math.min(4, availableParallelism()));
+    // The request thread keeps a core of its own: one worker on two cores.
+    const threads = options.threads ?? Math.max(1, Math.min(4, availableParallelism() - 1));
     // Workers start with the first task that needs one and leave when idle.
     this.#pool = new Piscina({ filename: fileURLToPath(new URL('./range-worker.ts', import.meta.url)), minThreads: 0, maxThreads: threads, idleTimeout: IDLE_WORKER_MS });
   }
