@@ -38,16 +38,20 @@ describe('the built server (npm run build:server)', () => {
     }
   }, 60_000);
 
-  it('runs its worker entry points (host reader, anomaly scoring) as built files', async () => {
+  it('runs its worker entry points (host reader, anomaly scoring, range answers) as built files', async () => {
     const host = new Piscina({ filename: path.join(OUT, 'host-thread.js'), maxThreads: 1 });
     const scoring = new Piscina({ filename: path.join(OUT, 'anomaly-worker.js'), maxThreads: 1 });
+    const ranges = new Piscina({ filename: path.join(OUT, 'range-worker.js'), maxThreads: 1 });
     try {
       const batches = (await host.run('built-test-host')) as unknown[];
       expect(batches.length).toBeGreaterThan(0);
       // A model that is not one: the worker's own code answers, so the bundle loaded.
       await expect(scoring.run({ kind: 'explain', model: new SharedArrayBuffer(8), modelId: 1, features: new Float64Array(1) })).rejects.toThrow(MODEL_LOAD_FAILED);
+      const series = { id: 7, name: 'built_check', labels: { host: 'a' }, resolution: 'raw', cached: { timestamps: new Float64Array([1000, 2000]), values: new Float64Array([0.5, 2]) } };
+      const answer = (await ranges.run({ request: { from: 0, to: 3000, agg: 'avg', maxPoints: 10 }, series: [series] })) as { json: Uint8Array };
+      expect(JSON.parse(Buffer.from(answer.json).toString('utf8'))).toMatchObject({ series: [{ id: 7, name: 'built_check', timestamps: [1000, 2000], values: [0.5, 2] }] });
     } finally {
-      await Promise.all([host.destroy(), scoring.destroy()]);
+      await Promise.all([host.destroy(), scoring.destroy(), ranges.destroy()]);
     }
   }, 60_000);
 

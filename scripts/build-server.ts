@@ -17,6 +17,7 @@ const ENTRIES = {
   main: 'server/src/main.ts',
   cli: 'server/src/cli.ts',
   'anomaly-worker': 'server/src/anomaly/worker.ts',
+  'range-worker': 'server/src/metrics/range-worker.ts',
   'host-thread': 'server/src/metrics/collectors/host-thread.ts',
 };
 

@@ -22,6 +22,7 @@ describe('the server image', () => {
   it('follows the import graph through shared/ and into the anomaly worker', () => {
     expect(graph.files).toContain('server/src/app.ts');
     expect(graph.files).toContain('server/src/anomaly/worker.ts');
+    expect(graph.files).toContain('server/src/metrics/range-worker.ts');
     expect(graph.files.some((file) => file.startsWith('shared/'))).toBe(true);
     expect(graph.files.some((file) => file.startsWith('renderer/') || file.startsWith('electron/'))).toBe(false);
     expect(direct).toEqual(expect.arrayContaining(['fastify', 'better-sqlite3', 'pino', 'prom-client', 'argon2']));

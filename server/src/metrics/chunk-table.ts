@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import { CHUNK_SAMPLES, chunkCount, decodeChunkInto, encodeChunk } from '../../../shared/metrics/chunk-codec.ts';
 import type { Db } from '../db/database.ts';
+import { decodeRawInto, type RawChunks } from './raw-chunks.ts';
 
 /** Columns of samples: timestamps, values and (for the export) positions, `length` used. */
 export interface Columns {
@@ -162,33 +163,20 @@ export class ChunkTable {
    * overlap the range are fetched and decoded.
    */
   readInto(id: number, from: number, to: number, into?: Columns): Columns {
+    return decodeRawInto(this.readChunks(id, from, to), from, to, into);
+  }
+
+  /** What `read` decodes: the chunks that overlap [from, to) as stored, and the head samples in it. */
+  readChunks(id: number, from: number, to: number): RawChunks {
     const chunks = this.#inRange.all(id, id, from, from, to) as Uint8Array[];
     const head = this.#states.get(id)?.head ? (this.#headRange.all(id, from, to) as [number, number][]) : [];
-    let total = head.length;
-    for (const data of chunks) total += chunkCount(data);
-    const out: Columns = into && into.ts.length >= total ? into : { ts: new Float64Array(total), values: new Float64Array(total), length: 0 };
-    out.length = 0;
-    for (const data of chunks) {
-      const at = out.length;
-      const n = decodeChunkInto(data, out.ts, [out.values], at);
-      // Only the first and last chunk can reach outside the range: drop what does.
-      if (out.ts[at]! < from || out.ts[at + n - 1]! >= to) {
-        let w = at;
-        for (let i = at; i < at + n; i++) {
-          const t = out.ts[i]!;
-          if (t >= from && t < to) {
-            out.ts[w] = t;
-            out.values[w++] = out.values[i]!;
-          }
-        }
-        out.length = w;
-      } else out.length = at + n;
+    const headTs = new Float64Array(head.length);
+    const headValues = new Float64Array(head.length);
+    for (let i = 0; i < head.length; i++) {
+      headTs[i] = head[i]![0];
+      headValues[i] = head[i]![1];
     }
-    for (const [t, v] of head) {
-      out.ts[out.length] = t;
-      out.values[out.length++] = v;
-    }
-    return out;
+    return { chunks, headTs, headValues };
   }
 
   /** The `n` newest samples before `beforeTs`, oldest first. */

@@ -25,7 +25,7 @@ export function createMetricsFeature(ctx: ServerContext, deps: MetricsDeps = {})
       });
       app.addHook('onClose', async () => {
         stopJobs?.();
-        metrics.close();
+        await metrics.close();
       });
     },
   };

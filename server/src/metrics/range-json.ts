@@ -61,12 +61,14 @@ class JsonByteWriter {
   #at = 0;
 
   constructor(capacity: number) {
-    this.#buf = Buffer.allocUnsafe(capacity);
+    // Never a slice of Node's shared buffer pool: a worker moves the answer's own memory to
+    // the request thread (range-worker.ts), which a pooled buffer would take with it.
+    this.#buf = Buffer.allocUnsafeSlow(capacity);
   }
 
   #room(n: number): void {
     if (this.#at + n <= this.#buf.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.#buf.length * 2, this.#at + n));
+    const grown = Buffer.allocUnsafeSlow(Math.max(this.#buf.length * 2, this.#at + n));
     this.#buf.copy(grown, 0, 0, this.#at);
     this.#buf = grown;
   }

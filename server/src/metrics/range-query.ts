@@ -4,6 +4,7 @@ import { floorTo, type RollupColumns } from './rollups.ts';
 import { RESOLUTION_MS, type Resolution } from './store.ts';
 import type { MetricsStorage } from './storage.ts';
 import type { RetentionPolicy } from './retention.ts';
+import { decodeRawInto, rawSampleCount, type RawChunks } from './raw-chunks.ts';
 
 export const AGGREGATIONS = ['avg', 'min', 'max', 'sum', 'count', 'last'] as const;
 export type Aggregation = (typeof AGGREGATIONS)[number];
@@ -51,30 +52,51 @@ export function chooseResolution(request: RangeRequest, retention: RetentionPoli
 }
 
 /**
- * One series' answer. Raw samples are decoded into a scratch buffer reused by every call
- * and steps are aggregated straight into the answer's columns: no per-sample objects, one
- * allocation per column. The scratch is taken for the time of the read and bucketing (a
- * query running meanwhile, on PostgreSQL's asynchronous reads, decodes into its own).
+ * What one series' answer is computed from, as read from the database: raw chunks not yet
+ * decoded, or rollup buckets. Reading it is cheap; computing the answer from it (decoding,
+ * bucketing, downsampling) is the heavy part, which may run on a worker (range-pool.ts).
  */
-export async function queryRange(store: MetricsStorage, seriesId: number, request: RangeRequest, resolution: Resolution): Promise<SeriesColumns> {
+export type SeriesSource = { kind: 'raw'; raw: RawChunks } | { kind: 'rollup'; rows: RollupColumns };
+
+/** Reads what the answer of one series at `resolution` is computed from. */
+export async function readSource(store: MetricsStorage, seriesId: number, request: RangeRequest, resolution: Resolution): Promise<SeriesSource> {
+  if (resolution === 'raw') return { kind: 'raw', raw: await store.readRawChunks(seriesId, request.from, request.to + 1) };
+  const width = RESOLUTION_MS[resolution];
+  return { kind: 'rollup', rows: await store.readRollupColumns(resolution, seriesId, floorTo(request.from, width), request.to + 1) };
+}
+
+/** Samples (or buckets) computing an answer from `source` goes through: the measure of its cost. */
+export function sourceSize(source: SeriesSource): number {
+  return source.kind === 'raw' ? rawSampleCount(source.raw) : source.rows.length;
+}
+
+/**
+ * One series' answer from its source. Raw samples are decoded into a scratch buffer reused
+ * by every call (each thread has its own) and steps are aggregated straight into the
+ * answer's columns: no per-sample objects, one allocation per column.
+ */
+export function answerColumns(source: SeriesSource, request: RangeRequest, resolution: Resolution): SeriesColumns {
   const { from, to, step, agg } = request;
   let out: Columns;
-  if (resolution === 'raw') {
-    const mine = scratch ?? { ts: new Float64Array(8640), values: new Float64Array(8640), length: 0 };
-    scratch = undefined;
-    const raw = await store.readColumnsInto(seriesId, from, to + 1, mine);
+  if (source.kind === 'raw') {
+    const raw = decodeRawInto(source.raw, from, to + 1, scratch);
     out = step ? bucketRaw(raw, step, agg) : copyRaw(raw, agg);
+    // Grown to the largest range read so far: kept for the next query.
     scratch = raw;
   } else {
     const width = RESOLUTION_MS[resolution];
-    const rows = await store.readRollupColumns(resolution, seriesId, floorTo(from, width), to + 1);
-    out = bucketRollups(rows, step && step > width ? step : width, agg);
+    out = bucketRollups(source.rows, step && step > width ? step : width, agg);
   }
   return { resolution, ...downsample(out, request.maxPoints) };
 }
 
-/** Decoded raw samples of the last query (free while none runs); grows to the largest range read, never shrinks below it. */
-let scratch: Columns | undefined = { ts: new Float64Array(8640), values: new Float64Array(8640), length: 0 };
+/** One series' answer, read and computed on this thread (the service's column API: chat cards, the overview). */
+export async function queryRange(store: MetricsStorage, seriesId: number, request: RangeRequest, resolution: Resolution): Promise<SeriesColumns> {
+  return answerColumns(await readSource(store, seriesId, request, resolution), request, resolution);
+}
+
+/** Decoded raw samples of the last answer; grows to the largest range read, never shrinks below it. */
+let scratch: Columns = { ts: new Float64Array(8640), values: new Float64Array(8640), length: 0 };
 
 function columns(n: number): Columns {
   return { ts: new Float64Array(n), values: new Float64Array(n), length: 0 };

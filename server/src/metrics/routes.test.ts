@@ -148,3 +148,67 @@ describe('metrics API', () => {
     expect(ahead.json().error.code).toBe('E_CONFLICT');
   });
 });
+
+describe('heavy range queries', () => {
+  const HOSTS = 10;
+  const NAMES = 5;
+  const day = (seed: number): [number, number][] => Array.from({ length: 8640 }, (_, i) => [T0 + i * 10_000, Math.round(Math.sin(i / 100 + seed) * 1e4) / 100]);
+  const url50 = (from: number) => `/api/v1/metrics/query_range?${new URLSearchParams({ match: '{__name__=~"heavy_.*"}', from: String(from), to: String(T0 + 86_400_000), step: '43200', maxPoints: '2000' })}`;
+  /** Resolves on the first turn of the event loop where `condition` holds: no timer, no sleep. */
+  const when = async (condition: () => boolean) => {
+    while (!condition()) await new Promise((resolve) => setImmediate(resolve));
+  };
+
+  beforeAll(async () => {
+    for (let n = 0; n < NAMES; n++) {
+      await server.app.metrics.ingest(Array.from({ length: HOSTS }, (_, h) => ({ name: `heavy_${n}`, labels: { host: `h${h}` }, samples: day(n * HOSTS + h) })));
+    }
+  });
+
+  it('answers /health and a small query while a 50-series answer is computed on a worker', async () => {
+    const ranges = server.app.metrics.ranges;
+    const before = ranges.stats().offloaded;
+    const order: string[] = [];
+    const heavy = get(url50(T0)).then((response) => {
+      order.push('heavy');
+      return response;
+    });
+    // The request thread has read the chunks and handed them to a worker.
+    await when(() => ranges.stats().offloaded > before);
+    const health = server.app.inject({ method: 'GET', url: '/health' }).then((response) => {
+      order.push('health');
+      return response;
+    });
+    const small = get(`/api/v1/metrics/query_range?match=heavy_0{host="h0"}&from=${T0}&to=${T0 + 3_600_000}`).then((response) => {
+      order.push('small');
+      return response;
+    });
+    const [h, s, big] = await Promise.all([health, small, heavy]);
+    expect(h.statusCode).toBe(200);
+    expect(s.statusCode).toBe(200);
+    expect((s.json() as RangeResponse).series[0]!.timestamps).toHaveLength(361);
+    expect(big.statusCode).toBe(200);
+    const body = big.json() as RangeResponse;
+    expect(body.series).toHaveLength(HOSTS * NAMES);
+    expect(body.series.every((one) => one.timestamps.length === 2000)).toBe(true);
+    // Neither waited for the heavy answer: the request thread only read its chunks.
+    expect(order.at(-1)).toBe('heavy');
+    expect(ranges.stats().offloaded).toBe(before + 1);
+  });
+
+  it('fails a query whose worker dies with a 500, and answers the next one', async () => {
+    const ranges = server.app.metrics.ranges;
+    const before = ranges.stats();
+    // Another `from`: not in the query cache.
+    const doomed = get(url50(T0 + 1));
+    await when(() => ranges.stats().offloaded > before.offloaded && ranges.threads.length > 0);
+    await Promise.all(ranges.threads.map((thread) => thread.terminate()));
+    const failed = await doomed;
+    expect(failed.statusCode).toBe(500);
+    expect(failed.json().error.code).toBe('E_WORKER_FAILED');
+    expect(ranges.stats().failures).toBe(before.failures + 1);
+    const next = await get(url50(T0 + 2));
+    expect(next.statusCode).toBe(200);
+    expect((next.json() as RangeResponse).series).toHaveLength(HOSTS * NAMES);
+  });
+});

@@ -4,7 +4,6 @@ import { SelectorError } from '../../../shared/metrics/selector.ts';
 import { buildSelector, featuredSeries } from '../../../shared/metrics/featured-series.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { JsonBytes, registerRoutes } from '../http/register-route.ts';
-import { writeRangeAnswer } from './range-json.ts';
 import { pointsOf } from './range-query.ts';
 import type { MetricsService } from './service.ts';
 import type { SeriesRef } from './store.ts';
@@ -51,12 +50,11 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
       if (series.length > MAX_SERIES_PER_QUERY) {
         throw new AppError('E_VALIDATION', `The selector matches ${series.length} series; narrow it to ${MAX_SERIES_PER_QUERY} or fewer.`, { match });
       }
-      const result = await metrics.queryRangeYielding(series, { from, to, step, agg, maxPoints });
-      const hits = result.filter((s) => s.cached).length;
-      void reply.header('x-cache', hits === 0 ? 'miss' : hits === result.length ? 'hit' : 'partial');
-      // Written straight from the columns: the schema serializer over arrays of numbers was
-      // most of a large answer's cost (range-json.ts).
-      return new JsonBytes(writeRangeAnswer(result));
+      const answer = await metrics.queryRangeAnswer(series, { from, to, step, agg, maxPoints });
+      void reply.header('x-cache', answer.hits === 0 ? 'miss' : answer.hits === answer.series ? 'hit' : 'partial');
+      // Written straight from the columns, on a worker when large (range-pool.ts): the
+      // schema serializer over arrays of numbers was most of a large answer's cost.
+      return new JsonBytes(answer.json);
     },
 
     // The overview's first paint in one round trip: the series list and the featured windows.

@@ -3,7 +3,9 @@ import type { EventBus } from '../events/bus.ts';
 import type { SampleEventData } from '../../../shared/api/stream.ts';
 import { compileMatchers, parseSelector, type LabelMatcher } from '../../../shared/metrics/selector.ts';
 import { QueryCache, type QueryCacheStats } from './query-cache.ts';
-import { chooseResolution, pointsOf, queryRange, type RangeRequest, type SeriesColumns, type SeriesPoints } from './range-query.ts';
+import { chooseResolution, pointsOf, queryRange, readSource, type RangeRequest, type SeriesColumns, type SeriesPoints } from './range-query.ts';
+import type { RangeTaskSeries } from './range-answer.ts';
+import { RangePool, type RangePoolOptions } from './range-pool.ts';
 import { DEFAULT_RETENTION, type RetentionPolicy, type RetentionResult } from './retention.ts';
 import { MetricsStore, RESOLUTION_MS, type LatestSample, type SampleBatch, type SeriesRef } from './store.ts';
 import type { Db } from '../db/database.ts';
@@ -30,6 +32,17 @@ export interface MetricsServiceOptions {
   registry?: Registry;
   retention?: RetentionPolicy;
   cacheMaxPoints?: number;
+  /** Where range answers are computed (range-pool.ts). */
+  rangePool?: RangePoolOptions;
+}
+
+/** A range query's answer as the API sends it. */
+export interface RangeAnswerBytes {
+  /** The JSON body (`RangeResponseSchema`). */
+  json: Buffer;
+  series: number;
+  /** Series answered from the query cache. */
+  hits: number;
 }
 
 export interface SeriesRange extends SeriesRef, SeriesPoints {
@@ -59,6 +72,8 @@ export class MetricsService {
   readonly #events: EventBus;
   readonly #now: () => number;
   readonly #cache: QueryCache;
+  /** Computes range answers, on worker threads when large. */
+  readonly ranges: RangePool;
   readonly #unsubscribe: () => void;
 
   constructor(options: MetricsServiceOptions) {
@@ -69,6 +84,7 @@ export class MetricsService {
       options.sql?.dialect === 'postgres' ? new PostgresMetricsStore(options.sql.pool!, options.now) : new SqliteMetricsStorage(options.db, new MetricsStore(options.db, options.now));
     this.targets = new TargetReads(this.storage);
     this.#cache = new QueryCache({ maxPoints: options.cacheMaxPoints, registry: options.registry });
+    this.ranges = new RangePool(options.rangePool);
     // Samples another replica stored change answers this replica may have cached.
     this.#unsubscribe = options.events.subscribeRemote((event) => {
       if (event.type !== 'samples') return;
@@ -83,8 +99,9 @@ export class MetricsService {
     });
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.#unsubscribe();
+    await this.ranges.close();
   }
 
   /** Stores the batches, drops the cached answers they change, and publishes them live. */
@@ -145,7 +162,7 @@ export class MetricsService {
   }
 
   async #querySeries(ref: SeriesRef, request: RangeRequest, resolution: SeriesColumns['resolution']): Promise<SeriesRangeColumns> {
-    const key = `${ref.id}|${resolution}|${request.from}|${request.to}|${request.step ?? ''}|${request.agg}|${request.maxPoints}`;
+    const key = cacheKey(ref.id, resolution, request);
     const hit = this.#cache.get(key);
     if (hit) return { id: ref.id, name: ref.name, labels: ref.labels, ...hit, cached: true };
     const stamp = this.#cache.stamp(ref.id);
@@ -175,6 +192,41 @@ export class MetricsService {
     return out;
   }
 
+  /**
+   * A range query's answer as JSON bytes, for the API. The request thread reads what each
+   * series needs from the database (in slices of a few milliseconds, with a turn of the event
+   * loop in between) and takes cached columns from the cache; the answer is computed from
+   * them on a worker when large (range-pool.ts), and the columns computed are cached.
+   */
+  async queryRangeAnswer(series: readonly SeriesRef[], request: RangeRequest): Promise<RangeAnswerBytes> {
+    const resolution = chooseResolution(request, this.retention, this.#now());
+    const items: RangeTaskSeries[] = new Array(series.length);
+    const misses: { index: number; key: string; stamp: string }[] = [];
+    let sliceStart = performance.now();
+    for (let i = 0; i < series.length; i++) {
+      if (performance.now() - sliceStart > QUERY_SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
+      const ref = series[i]!;
+      const key = cacheKey(ref.id, resolution, request);
+      const hit = this.#cache.get(key);
+      if (hit) {
+        items[i] = { id: ref.id, name: ref.name, labels: ref.labels, resolution, cached: { timestamps: hit.timestamps, values: hit.values } };
+        continue;
+      }
+      misses.push({ index: i, key, stamp: this.#cache.stamp(ref.id) });
+      items[i] = { id: ref.id, name: ref.name, labels: ref.labels, resolution, source: await readSource(this.storage, ref.id, request, resolution) };
+    }
+    const answer = await this.ranges.answer({ request, series: items });
+    // A sample can change an answer if it lands in any bucket the range touches.
+    const margin = Math.max(request.step ?? 0, RESOLUTION_MS[resolution]);
+    for (const { index, key, stamp } of misses) {
+      this.#cache.set(key, series[index]!.id, request.from - margin, request.to, { resolution, ...answer.computed[index]! }, stamp);
+    }
+    return { json: Buffer.from(answer.json.buffer, answer.json.byteOffset, answer.json.byteLength), series: series.length, hits: series.length - misses.length };
+  }
+
   async latest(series: readonly SeriesRef[]): Promise<SeriesLatest[]> {
     const latest = await this.storage.latest(series.map((ref) => ref.id));
     return series.map((ref, i) => ({ ...ref, latest: latest[i] ?? null }));
@@ -195,4 +247,9 @@ export class MetricsService {
     if (deleted.raw + deleted.minute + deleted.hour > 0) this.#cache.clear();
     return deleted;
   }
+}
+
+/** One series' answer in the query cache. */
+function cacheKey(id: number, resolution: SeriesColumns['resolution'], request: RangeRequest): string {
+  return `${id}|${resolution}|${request.from}|${request.to}|${request.step ?? ''}|${request.agg}|${request.maxPoints}`;
 }

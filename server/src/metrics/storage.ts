@@ -3,6 +3,7 @@ import type { ChunkExportPage } from './chunk-export.ts';
 import { ChunkExport } from './chunk-export.ts';
 import type { Columns } from './chunk-table.ts';
 import type { Labels } from './labels.ts';
+import type { RawChunks } from './raw-chunks.ts';
 import { enforceRetention, type RetentionPolicy, type RetentionResult } from './retention.ts';
 import type { RollupColumns } from './rollups.ts';
 import type { ExportPage, LatestSample, MetricsStore, SampleBatch, SeriesRef } from './store.ts';
@@ -29,8 +30,8 @@ export interface MetricsStorage {
   latest(seriesIds: readonly number[]): Promise<Array<LatestSample | undefined>>;
   /** Raw samples in [from, to), ordered by time. */
   readColumns(seriesId: number, from: number, to: number): Promise<Columns>;
-  /** `readColumns` into `into` when it has room (its columns are overwritten: a query's scratch space). */
-  readColumnsInto(seriesId: number, from: number, to: number, into: Columns): Promise<Columns>;
+  /** What `readColumns` decodes, not decoded: the chunks as stored and the head samples (range queries decode on a worker). */
+  readRawChunks(seriesId: number, from: number, to: number): Promise<RawChunks>;
   /** The `n` oldest raw samples after `afterTs`. */
   readFirst(seriesId: number, afterTs: number, n: number): Promise<Columns>;
   /** The `n` newest raw samples before `beforeTs`, oldest first. */
@@ -91,8 +92,8 @@ export class SqliteMetricsStorage implements MetricsStorage {
   async readColumns(seriesId: number, from: number, to: number) {
     return this.store.readColumns(seriesId, from, to);
   }
-  async readColumnsInto(seriesId: number, from: number, to: number, into: Columns) {
-    return this.store.readColumnsInto(seriesId, from, to, into);
+  async readRawChunks(seriesId: number, from: number, to: number) {
+    return this.store.readRawChunks(seriesId, from, to);
   }
   async readFirst(seriesId: number, afterTs: number, n: number) {
     return this.store.readFirst(seriesId, afterTs, n);

@@ -4,6 +4,7 @@ import type { Db } from '../db/database.ts';
 import { ChunkTable, type Columns } from './chunk-table.ts';
 import { canonicalLabels, seriesKey, type Labels } from './labels.ts';
 import { migrateLegacyMetrics } from './legacy-migration.ts';
+import type { RawChunks } from './raw-chunks.ts';
 import { HOUR_MS, MINUTE_MS, Rollups, type RollupColumns } from './rollups.ts';
 import { groupByTarget, targetOf } from './target.ts';
 
@@ -228,9 +229,9 @@ export class MetricsStore {
     return this.#raw.read(seriesId, from, to);
   }
 
-  /** `readColumns` into `into` when it has room (see `ChunkTable.readInto`). */
-  readColumnsInto(seriesId: number, from: number, to: number, into: Columns): Columns {
-    return this.#raw.readInto(seriesId, from, to, into);
+  /** What `readColumns` decodes: the chunks as stored and the head samples (see `ChunkTable.readChunks`). */
+  readRawChunks(seriesId: number, from: number, to: number): RawChunks {
+    return this.#raw.readChunks(seriesId, from, to);
   }
 
   /** Raw samples in [from, to), as `[ts, value]` rows ordered by time. */

@@ -1,4 +1,5 @@
 import { CHUNK_SAMPLES, chunkCount, decodeChunkInto, encodeChunk } from '../../../../shared/metrics/chunk-codec.ts';
+import { decodeRawInto, type RawChunks } from '../raw-chunks.ts';
 import { mergeSorted, seqColumns, type Columns, type SeqColumns } from '../chunk-table.ts';
 import { bytea, type Query } from './client.ts';
 
@@ -133,6 +134,11 @@ export class PgChunkRows {
 
   /** Samples in [from, to), in time order: the chunks that can hold them and the head, in one statement. */
   async read(query: Query, id: number, from: number, to: number, into?: Columns): Promise<Columns> {
+    return decodeRawInto(await this.readChunks(query, id, from, to), from, to, into);
+  }
+
+  /** What `read` decodes: the chunks that can hold samples of [from, to) as stored, and the head samples in it. */
+  async readChunks(query: Query, id: number, from: number, to: number): Promise<RawChunks> {
     // Chunks never overlap: those that can hold [from, to) start at the last chunk starting
     // at or before `from`. Head rows come after every chunk (kind 1).
     const rows = await query<[number, Buffer | null, number | null, number | null]>(
@@ -150,28 +156,13 @@ export class PgChunkRows {
     }
     chunks.sort((a, b) => a[0] - b[0]);
     head.sort((a, b) => a[0] - b[0]);
-    let total = head.length;
-    for (const [, data] of chunks) total += chunkCount(data);
-    const out: Columns = into && into.ts.length >= total ? into : { ts: new Float64Array(total), values: new Float64Array(total), length: 0 };
-    out.length = 0;
-    for (const [, data] of chunks) {
-      const at = out.length;
-      const count = decodeChunkInto(data, out.ts, [out.values], at);
-      let w = at;
-      for (let i = at; i < at + count; i++) {
-        const t = out.ts[i]!;
-        if (t >= from && t < to) {
-          out.ts[w] = t;
-          out.values[w++] = out.values[i]!;
-        }
-      }
-      out.length = w;
+    const headTs = new Float64Array(head.length);
+    const headValues = new Float64Array(head.length);
+    for (let i = 0; i < head.length; i++) {
+      headTs[i] = head[i]![0];
+      headValues[i] = head[i]![1];
     }
-    for (const [t, v] of head) {
-      out.ts[out.length] = t;
-      out.values[out.length++] = v;
-    }
-    return out;
+    return { chunks: chunks.map(([, data]) => data), headTs, headValues };
   }
 
   /** The `n` oldest samples after `afterTs`, in time order: a cursor's next page. */

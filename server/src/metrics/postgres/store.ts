@@ -4,6 +4,7 @@ import type { ChunkExportPage } from '../chunk-export.ts';
 import type { Columns } from '../chunk-table.ts';
 import { canonicalLabels, seriesKey, type Labels } from '../labels.ts';
 import type { RetentionPolicy, RetentionResult } from '../retention.ts';
+import type { RawChunks } from '../raw-chunks.ts';
 import { HOUR_MS, MINUTE_MS, type RollupColumns } from '../rollups.ts';
 import type { AppendResult, MetricsStorage } from '../storage.ts';
 import { pushChunkSamples, sortDedupe, type ExportPage, type LatestSample, type Pending, type SampleBatch, type SeriesRef } from '../store.ts';
@@ -185,9 +186,9 @@ export class PostgresMetricsStore implements MetricsStorage {
     return this.#raw.read(this.#query, seriesId, from, to);
   }
 
-  /** `readColumns` into `into` when it has room (a query's scratch columns). */
-  readColumnsInto(seriesId: number, from: number, to: number, into: Columns): Promise<Columns> {
-    return this.#raw.read(this.#query, seriesId, from, to, into);
+  /** What `readColumns` decodes: the chunks as stored and the head samples. */
+  readRawChunks(seriesId: number, from: number, to: number): Promise<RawChunks> {
+    return this.#raw.readChunks(this.#query, seriesId, from, to);
   }
 
   readFirst(seriesId: number, afterTs: number, n: number): Promise<Columns> {

@@ -1,0 +1,117 @@
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import { AppError } from '../../../shared/errors.ts';
+import { serverFile } from '../server-files.ts';
+import { answerRange, taskSize, type RangeAnswer, type RangeTask } from './range-answer.ts';
+
+/**
+ * Samples and points up to which a range answer is computed on the request thread: a
+ * worker round trip (the task posted, the worker woken, the answer moved back, the pool's
+ * bookkeeping) costs the request thread 80–100 µs and the process 0.5–0.8 ms of CPU in all
+ * (`npm run bench:range-worker`, docs/benchmarks.md, "Range queries on worker threads"). A
+ * day of one series (8,640 samples, ~0.6 ms inline) is cheaper inline on this 2-core
+ * machine; a 50-series answer (432,000 samples, ~100 ms) is the case for a worker.
+ */
+export const INLINE_MAX_SIZE = 20_000;
+
+/**
+ * A worker without a task for this long exits: an idle server holds no worker heap (and no
+ * worker's scratch buffer), a storm of queries keeps them.
+ */
+const IDLE_WORKER_MS = 3_000;
+
+export interface RangePoolOptions {
+  /** Worker threads (default: one per core but one, at least 1, at most 4). */
+  threads?: number;
+  /** Tasks of this size or less run inline (default `INLINE_MAX_SIZE`). */
+  inlineMaxSize?: number;
+}
+
+/**
+ * Computes range answers (decoding, bucketing, downsampling, writing the JSON) on worker
+ * threads, so a heavy query neither holds the event loop nor is limited to its core. The
+ * request thread reads the chunks from the database (one code path for SQLite and
+ * PostgreSQL, no extra connections) and moves them to a worker in one buffer. A worker
+ * that dies fails its task with E_WORKER_FAILED (500) and piscina starts another.
+ */
+export class RangePool {
+  readonly #pool: Piscina;
+  readonly #inlineMaxSize: number;
+  #inline = 0;
+  #offloaded = 0;
+  #failures = 0;
+
+  constructor(options: RangePoolOptions = {}) {
+    this.#inlineMaxSize = options.inlineMaxSize ?? INLINE_MAX_SIZE;
+    // The request thread keeps a core of its own: one worker on two cores.
+    const threads = options.threads ?? Math.max(1, Math.min(4, availableParallelism() - 1));
+    // Workers start with the first task that needs one and leave when idle.
+    this.#pool = new Piscina({ filename: serverFile(import.meta.url, './range-worker.ts', 'range-worker.js'), minThreads: 0, maxThreads: threads, idleTimeout: IDLE_WORKER_MS });
+  }
+
+  async answer(task: RangeTask): Promise<RangeAnswer> {
+    if (taskSize(task) <= this.#inlineMaxSize) {
+      this.#inline++;
+      return answerRange(task);
+    }
+    this.#offloaded++;
+    const transferList = packChunks(task);
+    let answer: RangeAnswer;
+    try {
+      answer = (await this.#pool.run(task, { transferList })) as RangeAnswer;
+    } catch (error) {
+      this.#failures++;
+      throw new AppError('E_WORKER_FAILED', 'The worker computing this range query failed; try again.', { reason: (error as Error).message });
+    }
+    return answer;
+  }
+
+  /** Live worker threads, for tests that kill one. */
+  get threads(): { terminate(): Promise<number> }[] {
+    return this.#pool.threads;
+  }
+
+  stats(): { threads: number; inline: number; offloaded: number; failures: number; queueSize: number } {
+    return { threads: this.#pool.threads.length, inline: this.#inline, offloaded: this.#offloaded, failures: this.#failures, queueSize: this.#pool.queueSize };
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.destroy();
+  }
+}
+
+/**
+ * Copies every raw chunk of the task into one buffer (`RangeTask.packed`) that is then
+ * moved to the worker with the head columns, not cloned. The chunks as read are views into
+ * the database driver's memory (pg's socket buffers), which cannot be moved; one copy of
+ * the compressed bytes is a small fraction of decoding them.
+ */
+function packChunks(task: RangeTask): ArrayBuffer[] {
+  let bytes = 0;
+  let count = 0;
+  for (const s of task.series) {
+    if (s.source?.kind !== 'raw') continue;
+    count += s.source.raw.chunks.length;
+    for (const c of s.source.raw.chunks) bytes += c.byteLength;
+  }
+  const packed = { bytes: new ArrayBuffer(bytes), chunkEnds: new Uint32Array(count), chunksPerSeries: new Uint32Array(task.series.length) };
+  const into = new Uint8Array(packed.bytes);
+  const transfer: ArrayBuffer[] = [packed.bytes, packed.chunkEnds.buffer, packed.chunksPerSeries.buffer];
+  let at = 0;
+  let chunk = 0;
+  task.series.forEach((s, i) => {
+    if (s.source?.kind !== 'raw') return;
+    const raw = s.source.raw;
+    for (const c of raw.chunks) {
+      into.set(c, at);
+      at += c.byteLength;
+      packed.chunkEnds[chunk++] = at;
+    }
+    packed.chunksPerSeries[i] = raw.chunks.length;
+    raw.chunks = [];
+    // Head columns are allocated per read (raw-chunks.ts): theirs to move.
+    for (const column of [raw.headTs, raw.headValues]) if (column.byteOffset === 0 && column.byteLength === column.buffer.byteLength) transfer.push(column.buffer as ArrayBuffer);
+  });
+  task.packed = packed;
+  return transfer;
+}

@@ -1,0 +1,52 @@
+import { chunkCount, decodeChunkInto } from '../../../shared/metrics/chunk-codec.ts';
+import type { Columns } from './chunk-table.ts';
+
+/**
+ * A series' raw samples in a range as the database holds them, not yet decoded: the
+ * compressed chunks that can hold samples of the range (in time order; the first and last
+ * may reach outside it) and the uncompressed head samples in the range (newer than every
+ * chunk). Reading this is the cheap part of a range query; decoding it is the expensive one,
+ * which a range query may do on a worker thread (range-pool.ts).
+ */
+export interface RawChunks {
+  chunks: Uint8Array[];
+  headTs: Float64Array;
+  headValues: Float64Array;
+}
+
+/** Samples `raw` decodes to at most (before the range cuts the outer chunks). */
+export function rawSampleCount(raw: RawChunks): number {
+  let total = raw.headTs.length;
+  for (const data of raw.chunks) total += chunkCount(data);
+  return total;
+}
+
+/**
+ * The samples of `raw` in [from, to), in time order, into `into` when it has room (its
+ * columns are overwritten: a query's scratch space), otherwise into new columns.
+ */
+export function decodeRawInto(raw: RawChunks, from: number, to: number, into?: Columns): Columns {
+  const total = rawSampleCount(raw);
+  const out: Columns = into && into.ts.length >= total ? into : { ts: new Float64Array(total), values: new Float64Array(total), length: 0 };
+  out.length = 0;
+  for (const data of raw.chunks) {
+    const at = out.length;
+    const n = decodeChunkInto(data, out.ts, [out.values], at);
+    // Only the first and last chunk can reach outside the range: drop what does.
+    if (n > 0 && (out.ts[at]! < from || out.ts[at + n - 1]! >= to)) {
+      let w = at;
+      for (let i = at; i < at + n; i++) {
+        const t = out.ts[i]!;
+        if (t >= from && t < to) {
+          out.ts[w] = t;
+          out.values[w++] = out.values[i]!;
+        }
+      }
+      out.length = w;
+    } else out.length = at + n;
+  }
+  out.ts.set(raw.headTs, out.length);
+  out.values.set(raw.headValues, out.length);
+  out.length += raw.headTs.length;
+  return out;
+}
