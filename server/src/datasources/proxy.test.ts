@@ -265,7 +265,10 @@ describe('data source proxy limits', () => {
       const size = Number(new URL(req.url!, 'http://x').searchParams.get('query')?.length ?? 1);
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'success', data: { resultType: 'string', result: [0, 'x'.repeat(size * 100)] } }));
     });
-    server = await startTestServer({ datasources: { queriesPerMinute: 3, cacheMaxBytes: 10_000 } });
+    // The budget's windows are aligned to the clock: the server's clock starts a second into
+    // one (running, a little behind the real one), so the rate-limit test never straddles two.
+    const behind = (Date.now() % 60_000) - 1_000;
+    server = await startTestServer({ now: () => Date.now() - behind, datasources: { queriesPerMinute: 3, cacheMaxBytes: 10_000 } });
     const created = await server.injectAs('admin', { method: 'POST', url: '/api/v1/datasources', payload: { name: 'limits', type: 'prometheus', url: upstream.url } });
     id = (created.json() as Datasource).id;
   });
