@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import { CHUNK_SAMPLES, chunkCount, decodeChunkInto, encodeChunk } from '../../../shared/metrics/chunk-codec.ts';
 import type { Db } from '../db/database.ts';
-import { decodeRawInto, type RawChunks } from './raw-chunks.ts';
+import { decodeRawInto, rawChunksOf, type RawChunks } from './raw-chunks.ts';
 
 /** Columns of samples: timestamps, values and (for the export) positions, `length` used. */
 export interface Columns {
@@ -170,13 +170,7 @@ export class ChunkTable {
   readChunks(id: number, from: number, to: number): RawChunks {
     const chunks = this.#inRange.all(id, id, from, from, to) as Uint8Array[];
     const head = this.#states.get(id)?.head ? (this.#headRange.all(id, from, to) as [number, number][]) : [];
-    const headTs = new Float64Array(head.length);
-    const headValues = new Float64Array(head.length);
-    for (let i = 0; i < head.length; i++) {
-      headTs[i] = head[i]![0];
-      headValues[i] = head[i]![1];
-    }
-    return { chunks, headTs, headValues };
+    return rawChunksOf(chunks, head);
   }
 
   /** The `n` newest samples before `beforeTs`, oldest first. */

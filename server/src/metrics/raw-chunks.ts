@@ -14,6 +14,17 @@ export interface RawChunks {
   headValues: Float64Array;
 }
 
+/** A series' raw chunks as read, with its head samples as `[ts, value]` rows turned into columns. */
+export function rawChunksOf(chunks: Uint8Array[], head: readonly (readonly [number, number])[]): RawChunks {
+  const headTs = new Float64Array(head.length);
+  const headValues = new Float64Array(head.length);
+  for (let i = 0; i < head.length; i++) {
+    headTs[i] = head[i]![0];
+    headValues[i] = head[i]![1];
+  }
+  return { chunks, headTs, headValues };
+}
+
 /** Samples `raw` decodes to at most (before the range cuts the outer chunks). */
 export function rawSampleCount(raw: RawChunks): number {
   let total = raw.headTs.length;

@@ -167,10 +167,14 @@ export class MetricsService {
     if (hit) return { id: ref.id, name: ref.name, labels: ref.labels, ...hit, cached: true };
     const stamp = this.#cache.stamp(ref.id);
     const points = await queryRange(this.storage, ref.id, request, resolution);
-    // A sample can change this answer if it lands in any bucket the range touches.
-    const margin = Math.max(request.step ?? 0, RESOLUTION_MS[resolution]);
-    this.#cache.set(key, ref.id, request.from - margin, request.to, points, stamp);
+    this.#remember(key, ref.id, request, points, stamp);
     return { id: ref.id, name: ref.name, labels: ref.labels, ...points, cached: false };
+  }
+
+  /** Caches one series' answer until a sample lands in any bucket the range touches. */
+  #remember(key: string, seriesId: number, request: RangeRequest, columns: SeriesColumns, stamp: string): void {
+    const margin = Math.max(request.step ?? 0, RESOLUTION_MS[columns.resolution]);
+    this.#cache.set(key, seriesId, request.from - margin, request.to, columns, stamp);
   }
 
   /**
@@ -181,14 +185,9 @@ export class MetricsService {
   async queryRangeYielding(series: readonly SeriesRef[], request: RangeRequest): Promise<SeriesRangeColumns[]> {
     const resolution = chooseResolution(request, this.retention, this.#now());
     const out: SeriesRangeColumns[] = new Array(series.length);
-    let sliceStart = performance.now();
-    for (let i = 0; i < series.length; i++) {
-      if (performance.now() - sliceStart > QUERY_SLICE_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
-        sliceStart = performance.now();
-      }
+    await inSlices(series.length, async (i) => {
       out[i] = await this.#querySeries(series[i]!, request, resolution);
-    }
+    });
     return out;
   }
 
@@ -202,28 +201,19 @@ export class MetricsService {
     const resolution = chooseResolution(request, this.retention, this.#now());
     const items: RangeTaskSeries[] = new Array(series.length);
     const misses: { index: number; key: string; stamp: string }[] = [];
-    let sliceStart = performance.now();
-    for (let i = 0; i < series.length; i++) {
-      if (performance.now() - sliceStart > QUERY_SLICE_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
-        sliceStart = performance.now();
-      }
+    await inSlices(series.length, async (i) => {
       const ref = series[i]!;
       const key = cacheKey(ref.id, resolution, request);
       const hit = this.#cache.get(key);
       if (hit) {
         items[i] = { id: ref.id, name: ref.name, labels: ref.labels, resolution, cached: { timestamps: hit.timestamps, values: hit.values } };
-        continue;
+        return;
       }
       misses.push({ index: i, key, stamp: this.#cache.stamp(ref.id) });
       items[i] = { id: ref.id, name: ref.name, labels: ref.labels, resolution, source: await readSource(this.storage, ref.id, request, resolution) };
-    }
+    });
     const answer = await this.ranges.answer({ request, series: items });
-    // A sample can change an answer if it lands in any bucket the range touches.
-    const margin = Math.max(request.step ?? 0, RESOLUTION_MS[resolution]);
-    for (const { index, key, stamp } of misses) {
-      this.#cache.set(key, series[index]!.id, request.from - margin, request.to, { resolution, ...answer.computed[index]! }, stamp);
-    }
+    for (const { index, key, stamp } of misses) this.#remember(key, series[index]!.id, request, { resolution, ...answer.computed[index]! }, stamp);
     return { json: Buffer.from(answer.json.buffer, answer.json.byteOffset, answer.json.byteLength), series: series.length, hits: series.length - misses.length };
   }
 
@@ -246,6 +236,21 @@ export class MetricsService {
     const deleted = await this.storage.enforceRetention(this.retention, this.#now());
     if (deleted.raw + deleted.minute + deleted.hour > 0) this.#cache.clear();
     return deleted;
+  }
+}
+
+/**
+ * Runs `step` for 0..n-1 in order, in slices of QUERY_SLICE_MS with a turn of the event
+ * loop between them, so a query over hundreds of series never holds other requests back long.
+ */
+async function inSlices(n: number, step: (i: number) => Promise<void>): Promise<void> {
+  let sliceStart = performance.now();
+  for (let i = 0; i < n; i++) {
+    if (performance.now() - sliceStart > QUERY_SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+    await step(i);
   }
 }
 

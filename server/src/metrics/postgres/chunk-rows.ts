@@ -1,5 +1,5 @@
 import { CHUNK_SAMPLES, chunkCount, decodeChunkInto, encodeChunk } from '../../../../shared/metrics/chunk-codec.ts';
-import { decodeRawInto, type RawChunks } from '../raw-chunks.ts';
+import { decodeRawInto, rawChunksOf, type RawChunks } from '../raw-chunks.ts';
 import { mergeSorted, seqColumns, type Columns, type SeqColumns } from '../chunk-table.ts';
 import { bytea, type Query } from './client.ts';
 
@@ -156,13 +156,10 @@ export class PgChunkRows {
     }
     chunks.sort((a, b) => a[0] - b[0]);
     head.sort((a, b) => a[0] - b[0]);
-    const headTs = new Float64Array(head.length);
-    const headValues = new Float64Array(head.length);
-    for (let i = 0; i < head.length; i++) {
-      headTs[i] = head[i]![0];
-      headValues[i] = head[i]![1];
-    }
-    return { chunks: chunks.map(([, data]) => data), headTs, headValues };
+    return rawChunksOf(
+      chunks.map(([, data]) => data),
+      head,
+    );
   }
 
   /** The `n` oldest samples after `afterTs`, in time order: a cursor's next page. */
