@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from './database.ts';
-import { checkpointWal } from './wal-checkpoint.ts';
+import { checkpointWal, startWalCheckpointer } from './wal-checkpoint.ts';
 
 describe('WAL checkpoints', () => {
   const dirs: string[] = [];
@@ -26,5 +26,47 @@ describe('WAL checkpoints', () => {
     const reopened = openDatabase(file);
     expect(reopened.prepare('SELECT count(*) FROM wal_probe').pluck().get()).toBe(500);
     reopened.close();
+  });
+
+  it('checkpoints on its own thread when the log passes the mark, the connection then never does, and hands back on stop', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-wal-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'db.sqlite');
+    const db = openDatabase(file);
+    db.exec('CREATE TABLE wal_probe (id INTEGER PRIMARY KEY, data BLOB)');
+    const checkpointer = startWalCheckpointer(db, { pages: 50, pollMs: 5 });
+    const checkpoints: { log: number; checkpointed: number; busy: boolean }[] = [];
+    checkpointer.onCheckpoint = (result) => checkpoints.push(result);
+    expect(await checkpointer.ready).toBe(true);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    // The migrations' pages out of the way: the log starts empty.
+    checkpointWal(db);
+    const insert = db.prepare('INSERT INTO wal_probe (data) VALUES (?)');
+    let rows = 0;
+    const write = () =>
+      db.transaction(() => {
+        for (let i = 0; i < 10; i++) insert.run(Buffer.alloc(3000, rows++ % 256));
+      })();
+    // ~80 pages, a row a page: past the mark.
+    for (let t = 0; t < 8; t++) write();
+    const grown = fs.statSync(`${file}-wal`).size;
+    await vi.waitFor(() => expect(checkpoints.some((c) => c.log > 50 && c.checkpointed === c.log)).toBe(true), { timeout: 10_000 });
+    // All copied back: the next commit writes the log from its start, the file does not grow.
+    write();
+    expect(fs.statSync(`${file}-wal`).size).toBe(grown);
+    await checkpointer.stop();
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    db.close();
+    const reopened = openDatabase(file);
+    expect(reopened.prepare('SELECT count(*) FROM wal_probe').pluck().get()).toBe(rows);
+    reopened.close();
+  });
+
+  it('starts nothing for an in-memory database', async () => {
+    const db = openDatabase(':memory:');
+    const checkpointer = startWalCheckpointer(db);
+    expect(await checkpointer.ready).toBe(false);
+    await checkpointer.stop();
+    db.close();
   });
 });

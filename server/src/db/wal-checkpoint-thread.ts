@@ -1,0 +1,66 @@
+// The WAL checkpointer's thread (see startWalCheckpointer in wal-checkpoint.ts): on its own
+// connection to the server's database, it folds the write-ahead log back into the database
+// file whenever the log has grown by `pages` frames since the last checkpoint, as SQLite's
+// auto-checkpoint would inside the commit that crossed the mark, fsyncs included, but on
+// this thread, while the request thread goes on writing.
+import fs from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+
+export interface CheckpointThreadData {
+  file: string;
+  /** Frames in the log not yet copied back that start a checkpoint (SQLite's auto-checkpoint: 1,000). */
+  pages: number;
+  /** How often the log's size is looked at, ms. */
+  pollMs: number;
+}
+
+/** Sent to the parent: `ready` once the connection is open, `checkpoint` after each one (for tests and diagnostics). */
+export type CheckpointThreadMessage = { type: 'ready' } | { type: 'checkpoint'; log: number; checkpointed: number; busy: boolean };
+
+const { file, pages, pollMs } = workerData as CheckpointThreadData;
+const port = parentPort!;
+const db = new Database(file, { fileMustExist: true });
+// The server's connection already made the file WAL; this one only checkpoints (PASSIVE: it
+// neither waits for nor blocks the writer, so no busy handler is ever called).
+db.pragma('wal_autocheckpoint = 0');
+const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+
+// The wal-index header in the -shm file (https://www.sqlite.org/walformat.html, "The
+// WAL-Index Format"), native byte order: mxFrame, the log's last valid frame, at byte 16;
+// nBackfill, the frames already copied back, at byte 96. Reading it costs one pread and no
+// lock: a torn read only moves a checkpoint by one turn.
+const shm = fs.openSync(`${file}-shm`, 'r');
+const header = new Uint32Array(34);
+const headerBytes = new Uint8Array(header.buffer);
+
+function pendingFrames(): number {
+  if (fs.readSync(shm, headerBytes, 0, headerBytes.length, 0) < headerBytes.length) return 0;
+  const mxFrame = header[4]!;
+  const nBackfill = header[24]!;
+  return mxFrame > nBackfill ? mxFrame - nBackfill : 0;
+}
+
+/** Passes of one turn at most: each copies what the writer committed during the one before. */
+const MAX_PASSES = 8;
+
+const timer = setInterval(() => {
+  if (pendingFrames() < pages) return;
+  // Until the log is all copied back: the writer starts the log over from its beginning only
+  // when it finds it so (else the file would grow for as long as writes keep coming, the
+  // checkpoint always a few commits behind), and a pass over a few new frames is short.
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    const row = checkpoint.get() as { busy: number; log: number; checkpointed: number };
+    port.postMessage({ type: 'checkpoint', log: row.log, checkpointed: row.checkpointed, busy: row.busy !== 0 } satisfies CheckpointThreadMessage);
+    if (row.busy !== 0 || pendingFrames() === 0) break;
+  }
+}, pollMs);
+
+port.on('message', (message: unknown) => {
+  if (message !== 'stop') return;
+  clearInterval(timer);
+  fs.closeSync(shm);
+  db.close();
+  port.close();
+});
+port.postMessage({ type: 'ready' } satisfies CheckpointThreadMessage);
