@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { pendingWalFrames } from './wal-index.ts';
 
 export interface CheckpointThreadData {
   file: string;
@@ -26,20 +27,9 @@ const db = new Database(file, { fileMustExist: true });
 db.pragma('wal_autocheckpoint = 0');
 const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
 
-// The wal-index header in the -shm file (https://www.sqlite.org/walformat.html, "The
-// WAL-Index Format"), native byte order: mxFrame, the log's last valid frame, at byte 16;
-// nBackfill, the frames already copied back, at byte 96. Reading it costs one pread and no
-// lock: a torn read only moves a checkpoint by one turn.
 const shm = fs.openSync(`${file}-shm`, 'r');
 const header = new Uint32Array(34);
-const headerBytes = new Uint8Array(header.buffer);
-
-function pendingFrames(): number {
-  if (fs.readSync(shm, headerBytes, 0, headerBytes.length, 0) < headerBytes.length) return 0;
-  const mxFrame = header[4]!;
-  const nBackfill = header[24]!;
-  return mxFrame > nBackfill ? mxFrame - nBackfill : 0;
-}
+const pendingFrames = () => pendingWalFrames(shm, header);
 
 /** Passes of one turn at most: each copies what the writer committed during the one before. */
 const MAX_PASSES = 8;

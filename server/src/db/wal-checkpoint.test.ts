@@ -34,7 +34,7 @@ describe('WAL checkpoints', () => {
     const file = path.join(dir, 'db.sqlite');
     const db = openDatabase(file);
     db.exec('CREATE TABLE wal_probe (id INTEGER PRIMARY KEY, data BLOB)');
-    const checkpointer = startWalCheckpointer(db, { pages: 50, pollMs: 5 });
+    const checkpointer = startWalCheckpointer(db, { pages: 50, pollMs: 5, startFrames: 0, watchMs: 5 });
     const checkpoints: { log: number; checkpointed: number; busy: boolean }[] = [];
     checkpointer.onCheckpoint = (result) => checkpoints.push(result);
     expect(await checkpointer.ready).toBe(true);
@@ -66,6 +66,36 @@ describe('WAL checkpoints', () => {
     const db = openDatabase(':memory:');
     const checkpointer = startWalCheckpointer(db);
     expect(await checkpointer.ready).toBe(false);
+    await checkpointer.stop();
+    db.close();
+  });
+
+  it('starts its thread only once the log has grown half way to the mark, the connection checkpointing by itself until then', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-wal-'));
+    dirs.push(dir);
+    const db = openDatabase(path.join(dir, 'db.sqlite'));
+    checkpointWal(db);
+    db.exec('CREATE TABLE wal_probe (id INTEGER PRIMARY KEY, data BLOB)');
+    const checkpointer = startWalCheckpointer(db, { pages: 200, watchMs: 5 });
+    let taken = false;
+    void checkpointer.ready.then((value) => (taken = value));
+    const insert = db.prepare('INSERT INTO wal_probe (data) VALUES (?)');
+    // ~50 pages in one transaction: a quarter of the mark. The watch sees them (three looks) and starts nothing.
+    const write = db.transaction((rows: number) => {
+      for (let i = 0; i < rows; i++) insert.run(Buffer.alloc(3000));
+    });
+    write(50);
+    let looks = 0;
+    checkpointer.onLook = (pending) => {
+      if (pending >= 50) looks++;
+    };
+    await vi.waitFor(() => expect(looks).toBeGreaterThanOrEqual(3));
+    expect(taken).toBe(false);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    // Past half the mark: the thread starts and takes over.
+    write(100);
+    expect(await checkpointer.ready).toBe(true);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
     await checkpointer.stop();
     db.close();
   });

@@ -1,8 +1,10 @@
+import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { Db } from './database.ts';
 import { serverFile } from '../server-files.ts';
 import type { CheckpointThreadData, CheckpointThreadMessage } from './wal-checkpoint-thread.ts';
 import { releaseFreePages } from './free-pages.ts';
+import { pendingWalFrames } from './wal-index.ts';
 
 /** How often the write-ahead log is folded into the database file and cut back to nothing. */
 const CHECKPOINT_INTERVAL_MS = 10_000;
@@ -41,6 +43,8 @@ export interface WalCheckpointer {
   stop(): Promise<void>;
   /** Settles once the thread checkpoints in the connection's place (false: it never will, the connection does). */
   ready: Promise<boolean>;
+  /** Each look at the log before the thread starts, with the frames found past the last checkpoint (tests). */
+  onLook?: (pendingFrames: number) => void;
   /** Each checkpoint the thread ran (tests, diagnostics). */
   onCheckpoint?: (result: { log: number; checkpointed: number; busy: boolean }) => void;
 }
@@ -55,44 +59,82 @@ export interface WalCheckpointer {
  * mark; the writer goes on meanwhile (WAL lets one checkpoint run beside one writer).
  * What is durable when is unchanged: a commit is in the log when the request is answered
  * (synchronous = NORMAL), and a checkpoint syncs the log before copying it, as before.
- * If the thread cannot start or dies, the connection checkpoints by itself again.
- * An in-memory database has no log to checkpoint: nothing is started.
+ *
+ * The thread costs ~100 ms of CPU to start and some resident memory, so it starts only once
+ * the log is found `startFrames` past the last checkpoint (half the mark; looked at every
+ * `watchMs`, one read of the `-shm` header): a server that writes little, and the many
+ * short-lived servers of the tests, never start it (a fresh database's migrations leave
+ * ~250 frames); until then, and if the thread cannot start or dies, the connection
+ * checkpoints by itself as before. An in-memory database has no log: nothing is watched.
  */
-export function startWalCheckpointer(db: Db, options: { pages?: number; pollMs?: number } = {}): WalCheckpointer {
-  const checkpointer: WalCheckpointer = { stop: async () => undefined, ready: Promise.resolve(false) };
-  if (db.memory) return checkpointer;
-  let started!: (taken: boolean) => void;
-  checkpointer.ready = new Promise<boolean>((resolve) => (started = resolve));
-  const worker = new Worker(serverFile(import.meta.url, './wal-checkpoint-thread.ts', 'wal-checkpoint-thread.js'), {
-    workerData: { file: db.name, pages: options.pages ?? AUTO_CHECKPOINT_PAGES, pollMs: options.pollMs ?? 20 } satisfies CheckpointThreadData,
-    // It holds one connection and a timer: a small heap is plenty (resident memory counts, issue 14).
-    resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
-  });
-  worker.unref();
+export function startWalCheckpointer(db: Db, options: { pages?: number; pollMs?: number; startFrames?: number; watchMs?: number } = {}): WalCheckpointer {
+  if (db.memory) return { ready: Promise.resolve(false), stop: () => Promise.resolve() };
+  const pages = options.pages ?? AUTO_CHECKPOINT_PAGES;
+  const startFrames = options.startFrames ?? pages / 2;
+  let worker: Worker | undefined;
   let stopping = false;
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  let started!: (taken: boolean) => void;
+  const checkpointer: WalCheckpointer = {
+    ready: new Promise<boolean>((resolve) => (started = resolve)),
+    stop: async () => {
+      if (stopping) return;
+      stopping = true;
+      clearInterval(watch);
+      if (shm !== undefined) fs.closeSync(shm);
+      if (!worker) return started(false);
+      fallBack();
+      const exited = new Promise<void>((resolve) => worker!.once('exit', () => resolve()));
+      // Held alive until it has closed its connection (it is unreferenced while it runs).
+      worker.ref();
+      worker.postMessage('stop');
+      await exited;
+    },
+  };
   const fallBack = () => {
     if (db.open) db.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
     started(false);
   };
-  worker.on('message', (message: CheckpointThreadMessage) => {
-    if (message.type === 'ready') {
-      if (!stopping && db.open) {
-        db.pragma('wal_autocheckpoint = 0');
-        started(true);
-      }
-    } else checkpointer.onCheckpoint?.(message);
-  });
-  worker.on('error', fallBack);
-  worker.on('exit', () => {
-    if (!stopping) fallBack();
-  });
-  checkpointer.stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    fallBack();
-    worker.postMessage('stop');
-    await exited;
+  const start = () => {
+    const thread = new Worker(serverFile(import.meta.url, './wal-checkpoint-thread.ts', 'wal-checkpoint-thread.js'), {
+      workerData: { file: db.name, pages, pollMs: options.pollMs ?? 20 } satisfies CheckpointThreadData,
+      // It holds one connection and a timer: a small heap is plenty (resident memory counts, issue 14).
+      resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
+    });
+    thread.unref();
+    thread.on('message', (message: CheckpointThreadMessage) => {
+      if (message.type === 'ready') {
+        if (!stopping && db.open) {
+          db.pragma('wal_autocheckpoint = 0');
+          started(true);
+        }
+      } else checkpointer.onCheckpoint?.(message);
+    });
+    thread.on('error', fallBack);
+    thread.on('exit', () => {
+      if (!stopping) fallBack();
+    });
+    return thread;
   };
+  let shm: number | undefined;
+  const header = new Uint32Array(34);
+  const watch = setInterval(() => {
+    if (!db.open) return clearInterval(watch);
+    try {
+      shm ??= fs.openSync(`${db.name}-shm`, 'r');
+      const pending = pendingWalFrames(shm, header);
+      checkpointer.onLook?.(pending);
+      if (pending < startFrames) return;
+      fs.closeSync(shm);
+      shm = undefined;
+      clearInterval(watch);
+      worker = start();
+    } catch (error) {
+      // No -shm file to read (not WAL after all): the connection keeps checkpointing itself.
+      clearInterval(watch);
+      started(false);
+      void error;
+    }
+  }, options.watchMs ?? 1_000);
+  watch.unref();
   return checkpointer;
 }
