@@ -61,7 +61,7 @@ describe('the built server (npm run build:server)', () => {
     const file = path.join(dir, 'db.sqlite');
     const db = new Database(file);
     db.pragma('journal_mode = WAL');
-    const thread = new Worker(path.join(OUT, 'wal-checkpoint-thread.js'), { workerData: { file, pages: 1000, pollMs: 20 } });
+    const thread = new Worker(path.join(OUT, 'wal-checkpoint-thread.js'), { workerData: { file, pages: 1000, pollMs: 20, idleMs: 30_000 } });
     try {
       expect(await new Promise((resolve, reject) => thread.once('message', resolve).once('error', reject))).toEqual({ type: 'ready' });
     } finally {

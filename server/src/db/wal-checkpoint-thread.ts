@@ -14,12 +14,14 @@ export interface CheckpointThreadData {
   pages: number;
   /** How often the log's size is looked at, ms. */
   pollMs: number;
+  /** No commit for this long: the thread hands back to the connection and ends (its memory goes with it), ms. */
+  idleMs: number;
 }
 
-/** Sent to the parent: `ready` once the connection is open, `checkpoint` after each one (for tests and diagnostics). */
-export type CheckpointThreadMessage = { type: 'ready' } | { type: 'checkpoint'; log: number; checkpointed: number; busy: boolean };
+/** Sent to the parent: `ready` once the connection is open, `idle` before it ends for want of writes, `checkpoint` after each one (tests, diagnostics). */
+export type CheckpointThreadMessage = { type: 'ready' } | { type: 'idle' } | { type: 'checkpoint'; log: number; checkpointed: number; busy: boolean };
 
-const { file, pages, pollMs } = workerData as CheckpointThreadData;
+const { file, pages, pollMs, idleMs } = workerData as CheckpointThreadData;
 const port = parentPort!;
 const db = new Database(file, { fileMustExist: true });
 // The server's connection already made the file WAL; this one only checkpoints (PASSIVE: it
@@ -34,8 +36,24 @@ const pendingFrames = () => pendingWalFrames(shm, header);
 /** Passes of one turn at most: each copies what the writer committed during the one before. */
 const MAX_PASSES = 8;
 
+let last = -1;
+let quietSince = Date.now();
+
 const timer = setInterval(() => {
-  if (pendingFrames() < pages) return;
+  const pending = pendingFrames();
+  // The log unchanged since the last look: no commit (nor checkpoint) meanwhile.
+  if (pending !== last) {
+    last = pending;
+    quietSince = Date.now();
+  } else if (Date.now() - quietSince >= idleMs) {
+    // What the burst left in the log is copied back first: the watch then finds it empty and
+    // does not start a thread again until the next burst.
+    if (pending > 0) checkpoint.get();
+    port.postMessage({ type: 'idle' } satisfies CheckpointThreadMessage);
+    end();
+    return;
+  }
+  if (pending < pages) return;
   // Until the log is all copied back: the writer starts the log over from its beginning only
   // when it finds it so (else the file would grow for as long as writes keep coming, the
   // checkpoint always a few commits behind), and a pass over a few new frames is short.
@@ -46,11 +64,14 @@ const timer = setInterval(() => {
   }
 }, pollMs);
 
-port.on('message', (message: unknown) => {
-  if (message !== 'stop') return;
+function end(): void {
   clearInterval(timer);
   fs.closeSync(shm);
   db.close();
   port.close();
+}
+
+port.on('message', (message: unknown) => {
+  if (message === 'stop') end();
 });
 port.postMessage({ type: 'ready' } satisfies CheckpointThreadMessage);

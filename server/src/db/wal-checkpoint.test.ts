@@ -99,4 +99,34 @@ describe('WAL checkpoints', () => {
     await checkpointer.stop();
     db.close();
   });
+
+  it('ends its thread when no commit comes for a while, the connection checkpointing by itself again, and starts it again on the next burst', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-wal-'));
+    dirs.push(dir);
+    const db = openDatabase(path.join(dir, 'db.sqlite'));
+    checkpointWal(db);
+    db.exec('CREATE TABLE wal_probe (id INTEGER PRIMARY KEY, data BLOB)');
+    const checkpointer = startWalCheckpointer(db, { pages: 100, watchMs: 5, pollMs: 5, idleMs: 50 });
+    const insert = db.prepare('INSERT INTO wal_probe (data) VALUES (?)');
+    const write = db.transaction((rows: number) => {
+      for (let i = 0; i < rows; i++) insert.run(Buffer.alloc(3000));
+    });
+    write(60);
+    expect(await checkpointer.ready).toBe(true);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    // Quiet: the thread hands back and ends.
+    await vi.waitFor(() => expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000));
+    // It copied the log back before it went: the watch looks and finds nothing to start for.
+    const looked: number[] = [];
+    checkpointer.onLook = (pending) => looked.push(pending);
+    await vi.waitFor(() => expect(looked.length).toBeGreaterThanOrEqual(3));
+    expect(looked.every((pending) => pending === 0)).toBe(true);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    // A burst: the watch starts it again.
+    write(60);
+    await vi.waitFor(() => expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0));
+    await checkpointer.stop();
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    db.close();
+  });
 });

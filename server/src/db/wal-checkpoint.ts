@@ -60,20 +60,26 @@ export interface WalCheckpointer {
  * What is durable when is unchanged: a commit is in the log when the request is answered
  * (synchronous = NORMAL), and a checkpoint syncs the log before copying it, as before.
  *
- * The thread costs ~100 ms of CPU to start and some resident memory, so it starts only once
- * the log is found `startFrames` past the last checkpoint (half the mark; looked at every
- * `watchMs`, one read of the `-shm` header): a server that writes little, and the many
- * short-lived servers of the tests, never start it (a fresh database's migrations leave
- * ~250 frames); until then, and if the thread cannot start or dies, the connection
- * checkpoints by itself as before. An in-memory database has no log: nothing is watched.
+ * The thread costs ~100 ms of CPU to start and ~16 MiB resident, so it runs only while the
+ * server writes a lot: it starts once the log is found `startFrames` past the last
+ * checkpoint (half the mark; looked at every `watchMs`, one read of the `-shm` header), and
+ * ends after `idleMs` without a commit. A server that writes little, and the many
+ * short-lived servers of the tests, never start it (a fresh database's migrations leave ~250
+ * frames); an idle server does not keep it. Whenever it is not running (and if it cannot
+ * start or dies) the connection checkpoints by itself as before. An in-memory database has
+ * no log: nothing is watched.
  */
-export function startWalCheckpointer(db: Db, options: { pages?: number; pollMs?: number; startFrames?: number; watchMs?: number } = {}): WalCheckpointer {
+export function startWalCheckpointer(db: Db, options: { pages?: number; pollMs?: number; startFrames?: number; watchMs?: number; idleMs?: number } = {}): WalCheckpointer {
   if (db.memory) return { ready: Promise.resolve(false), stop: () => Promise.resolve() };
   const pages = options.pages ?? AUTO_CHECKPOINT_PAGES;
   const startFrames = options.startFrames ?? pages / 2;
   let worker: Worker | undefined;
+  let watch: NodeJS.Timeout | undefined;
   let stopping = false;
   let started!: (taken: boolean) => void;
+  const selfCheckpointing = () => {
+    if (db.open) db.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
+  };
   const checkpointer: WalCheckpointer = {
     ready: new Promise<boolean>((resolve) => (started = resolve)),
     stop: async () => {
@@ -81,60 +87,71 @@ export function startWalCheckpointer(db: Db, options: { pages?: number; pollMs?:
       stopping = true;
       clearInterval(watch);
       if (shm !== undefined) fs.closeSync(shm);
-      if (!worker) return started(false);
-      fallBack();
-      const exited = new Promise<void>((resolve) => worker!.once('exit', () => resolve()));
+      shm = undefined;
+      started(false);
+      const thread = worker;
+      if (!thread) return;
+      selfCheckpointing();
+      const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
       // Held alive until it has closed its connection (it is unreferenced while it runs).
-      worker.ref();
-      worker.postMessage('stop');
+      thread.ref();
+      thread.postMessage('stop');
       await exited;
     },
   };
-  const fallBack = () => {
-    if (db.open) db.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
-    started(false);
+  /** The thread is gone or going (idle, failed): the connection checkpoints by itself, and the log is watched again. */
+  const handBack = (thread: Worker, watchAgain: boolean) => {
+    if (worker !== thread) return;
+    worker = undefined;
+    selfCheckpointing();
+    if (watchAgain && !stopping) watchLog();
+    else started(false);
   };
   const start = () => {
     const thread = new Worker(serverFile(import.meta.url, './wal-checkpoint-thread.ts', 'wal-checkpoint-thread.js'), {
-      workerData: { file: db.name, pages, pollMs: options.pollMs ?? 20 } satisfies CheckpointThreadData,
+      workerData: { file: db.name, pages, pollMs: options.pollMs ?? 20, idleMs: options.idleMs ?? 30_000 } satisfies CheckpointThreadData,
       // It holds one connection and a timer: a small heap is plenty (resident memory counts, issue 14).
       resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
     });
     thread.unref();
     thread.on('message', (message: CheckpointThreadMessage) => {
       if (message.type === 'ready') {
-        if (!stopping && db.open) {
+        if (!stopping && db.open && worker === thread) {
           db.pragma('wal_autocheckpoint = 0');
           started(true);
         }
-      } else checkpointer.onCheckpoint?.(message);
+      } else if (message.type === 'idle') handBack(thread, true);
+      else checkpointer.onCheckpoint?.(message);
     });
-    thread.on('error', fallBack);
-    thread.on('exit', () => {
-      if (!stopping) fallBack();
-    });
+    thread.on('error', () => handBack(thread, false));
+    thread.on('exit', () => handBack(thread, false));
     return thread;
   };
-  let shm: number | undefined;
   const header = new Uint32Array(34);
-  const watch = setInterval(() => {
-    if (!db.open) return clearInterval(watch);
-    try {
-      shm ??= fs.openSync(`${db.name}-shm`, 'r');
-      const pending = pendingWalFrames(shm, header);
-      checkpointer.onLook?.(pending);
-      if (pending < startFrames) return;
-      fs.closeSync(shm);
+  let shm: number | undefined;
+  const watchLog = () => {
+    const done = () => {
+      clearInterval(watch);
+      if (shm !== undefined) fs.closeSync(shm);
       shm = undefined;
-      clearInterval(watch);
-      worker = start();
-    } catch (error) {
-      // No -shm file to read (not WAL after all): the connection keeps checkpointing itself.
-      clearInterval(watch);
-      started(false);
-      void error;
-    }
-  }, options.watchMs ?? 1_000);
-  watch.unref();
+    };
+    watch = setInterval(() => {
+      if (!db.open || stopping) return done();
+      try {
+        shm ??= fs.openSync(`${db.name}-shm`, 'r');
+        const pending = pendingWalFrames(shm, header);
+        checkpointer.onLook?.(pending);
+        if (pending < startFrames) return;
+        done();
+        worker = start();
+      } catch {
+        // No -shm file to read (not WAL after all): the connection keeps checkpointing itself.
+        done();
+        started(false);
+      }
+    }, options.watchMs ?? 250);
+    watch.unref();
+  };
+  watchLog();
   return checkpointer;
 }
