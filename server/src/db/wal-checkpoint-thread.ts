@@ -48,7 +48,7 @@ const timer = setInterval(() => {
   } else if (Date.now() - quietSince >= idleMs) {
     // What the burst left in the log is copied back first: the watch then finds it empty and
     // does not start a thread again until the next burst.
-    if (pending > 0) checkpoint.get();
+    if (pending > 0) tryCheckpoint();
     port.postMessage({ type: 'idle' } satisfies CheckpointThreadMessage);
     end();
     return;
@@ -58,11 +58,25 @@ const timer = setInterval(() => {
   // when it finds it so (else the file would grow for as long as writes keep coming, the
   // checkpoint always a few commits behind), and a pass over a few new frames is short.
   for (let pass = 0; pass < MAX_PASSES; pass++) {
-    const row = checkpoint.get() as { busy: number; log: number; checkpointed: number };
+    const row = tryCheckpoint();
+    if (!row) break;
     port.postMessage({ type: 'checkpoint', log: row.log, checkpointed: row.checkpointed, busy: row.busy !== 0 } satisfies CheckpointThreadMessage);
     if (row.busy !== 0 || pendingFrames() === 0) break;
   }
 }, pollMs);
+
+/**
+ * One PASSIVE checkpoint, or undefined when it failed (a full disk refuses the copy into the
+ * database file): the log keeps the pages, the next turn tries again, as SQLite's own
+ * auto-checkpoint would at the next commit.
+ */
+function tryCheckpoint(): { busy: number; log: number; checkpointed: number } | undefined {
+  try {
+    return checkpoint.get() as { busy: number; log: number; checkpointed: number };
+  } catch {
+    return undefined;
+  }
+}
 
 function end(): void {
   clearInterval(timer);
