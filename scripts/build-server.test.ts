@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { Piscina } from 'piscina';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,6 +55,21 @@ describe('the built server (npm run build:server)', () => {
       await Promise.all([host.destroy(), scoring.destroy(), ranges.destroy()]);
     }
   }, 60_000);
+
+  it('runs the WAL checkpointer thread as a built file', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-built-wal-'));
+    const file = path.join(dir, 'db.sqlite');
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    const thread = new Worker(path.join(OUT, 'wal-checkpoint-thread.js'), { workerData: { file, pages: 1000, pollMs: 20, idleMs: 30_000 } });
+    try {
+      expect(await new Promise((resolve, reject) => thread.once('message', resolve).once('error', reject))).toEqual({ type: 'ready' });
+    } finally {
+      await thread.terminate();
+      db.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('runs the administration CLI', () => {
     const cli = spawnSync(process.execPath, [path.join(OUT, 'cli.js'), '--help'], { encoding: 'utf8' });

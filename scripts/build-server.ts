@@ -19,6 +19,7 @@ const ENTRIES = {
   'anomaly-worker': 'server/src/anomaly/worker.ts',
   'range-worker': 'server/src/metrics/range-worker.ts',
   'host-thread': 'server/src/metrics/collectors/host-thread.ts',
+  'wal-checkpoint-thread': 'server/src/db/wal-checkpoint-thread.ts',
 };
 
 /** SQL read at start-up, copied beside the bundles. */

@@ -6,7 +6,7 @@ import { DatabaseAvailability } from './db/sql/availability.ts';
 import { createLeadership, DEFAULT_LEADER_RETRY_MS } from './db/sql/leadership.ts';
 import { newReplicaId } from './db/sql/work-claims.ts';
 import { ensureWritableDataDir } from './db/data-dir.ts';
-import { startWalCheckpoints } from './db/wal-checkpoint.ts';
+import { startWalCheckpointer, startWalCheckpoints } from './db/wal-checkpoint.ts';
 import { EventBus } from './events/bus.ts';
 import { AuditLog } from './audit/store.ts';
 import { auditActor } from './audit/actor.ts';
@@ -164,6 +164,8 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   app.decorate('runbooks', features.runbooks.service);
   // The WAL cut back to nothing every 10 s, so an idle data folder holds only the database.
   const stopWalCheckpoints = startWalCheckpoints(db);
+  // SQLite's auto-checkpoint (its fsyncs) on a thread of its own instead of inside request commits.
+  const walCheckpointer = startWalCheckpointer(db);
   // The heap a burst of work grew to is given back once the server is quiet (observability/idle-memory.ts).
   // SQLite's page cache (up to 2 MiB, full after a load) is let go of too: the pages come
   // back from the operating system's file cache when read again.
@@ -180,6 +182,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
     // Entries still queued go to the database before it closes.
     await ctx.audit.flush().catch(() => undefined);
     await storage.sql.close();
+    await walCheckpointer.stop();
     db.close();
   });
 

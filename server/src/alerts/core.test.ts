@@ -15,6 +15,10 @@ describe('fingerprint', () => {
     expect(fingerprint({ a: 'bc' })).not.toBe(fingerprint({ ab: 'c' }));
     expect(fingerprint({})).toMatch(/^[0-9a-f]{16}$/);
   });
+
+  it('stays what stored alerts were fingerprinted with (computed by the earlier, per-label Hash code)', () => {
+    expect(fingerprint({ instance: 'web-1:9100', alertname: 'HighLoad', zone: 'zürich ✓' })).toBe('91e325248547d18d');
+  });
 });
 
 describe('silence matchers', () => {

@@ -64,6 +64,12 @@ export const CONVERTED_TABLES = [
   { table: 'metric_score_head', key: 'series_id', identity: false },
 ] as const;
 
+/** Each incident's alert counts from its alerts (what migrations-postgres/066 backfills). */
+const RECOUNT_INCIDENT_ALERTS = `UPDATE incidents AS i SET
+    alert_count = (SELECT count(*) FROM alerts WHERE incident_id = i.id),
+    firing_count = (SELECT count(*) FROM alerts WHERE incident_id = i.id AND state = 'firing'),
+    acknowledged_count = (SELECT count(*) FROM alerts WHERE incident_id = i.id AND state = 'acknowledged')`;
+
 export interface TableReport {
   table: string;
   rows: number;
@@ -120,6 +126,7 @@ export async function copySqliteToPostgres(sqliteFile: string, postgresUrl: stri
     try {
       await client.query('BEGIN');
       const reports: TableReport[] = [];
+      let verifyIncidents: (() => Promise<void>) | undefined;
       for (const entry of CONVERTED_TABLES) {
         const { table, key, identity } = entry;
         const seeded = 'seeded' in entry ? entry.seeded : undefined;
@@ -139,14 +146,23 @@ export async function copySqliteToPostgres(sqliteFile: string, postgresUrl: stri
           await client.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`, values);
         }
         if (identity) await client.query(`SELECT setval(pg_get_serial_sequence('${table}', '${key}'), GREATEST((SELECT max(${key}) FROM ${table}), 1), (SELECT count(*) > 0 FROM ${table}))`);
-        const copied = (await client.query<Row>(`SELECT ${columns.join(', ')} FROM ${table}`)).rows;
         const report = { table, rows: rows.length, checksum: checksum(rows, columns, key, packed) };
-        const check = { rows: copied.length, checksum: checksum(copied, columns, key, packed) };
-        if (check.rows !== report.rows || check.checksum !== report.checksum) {
-          throw new MigrateError(`Verification failed for ${table}: SQLite has ${report.rows} rows (${report.checksum.slice(0, 12)}), PostgreSQL ${check.rows} (${check.checksum.slice(0, 12)}); nothing was committed.`);
-        }
+        const verify = async () => {
+          const copied = (await client.query<Row>(`SELECT ${columns.join(', ')} FROM ${table}`)).rows;
+          const check = { rows: copied.length, checksum: checksum(copied, columns, key, packed) };
+          if (check.rows !== report.rows || check.checksum !== report.checksum) {
+            throw new MigrateError(`Verification failed for ${table}: SQLite has ${report.rows} rows (${report.checksum.slice(0, 12)}), PostgreSQL ${check.rows} (${check.checksum.slice(0, 12)}); nothing was committed.`);
+          }
+        };
+        await verify();
+        if (table === 'incidents') verifyIncidents = verify;
         reports.push(report);
       }
+      // The incidents came with their alert counts, and migration 066's triggers counted the
+      // alerts copied after them once more: the counts are set from the alerts, as 066 sets
+      // them, and must then match the source's again.
+      await client.query(RECOUNT_INCIDENT_ALERTS);
+      await verifyIncidents?.();
       if (sourceTables.has('metric_chunks')) reports.push(...(await copyMetricDerived(source, client)));
       await client.query('COMMIT');
       return reports;

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from './database.ts';
-import { checkpointWal } from './wal-checkpoint.ts';
+import { checkpointWal, startWalCheckpointer } from './wal-checkpoint.ts';
 
 describe('WAL checkpoints', () => {
   const dirs: string[] = [];
@@ -26,5 +26,107 @@ describe('WAL checkpoints', () => {
     const reopened = openDatabase(file);
     expect(reopened.prepare('SELECT count(*) FROM wal_probe').pluck().get()).toBe(500);
     reopened.close();
+  });
+
+  it('checkpoints on its own thread when the log passes the mark, the connection then never does, and hands back on stop', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-wal-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'db.sqlite');
+    const db = openDatabase(file);
+    db.exec('CREATE TABLE wal_probe (id INTEGER PRIMARY KEY, data BLOB)');
+    const checkpointer = startWalCheckpointer(db, { pages: 50, pollMs: 5, startFrames: 0, watchMs: 5 });
+    const checkpoints: { log: number; checkpointed: number; busy: boolean }[] = [];
+    checkpointer.onCheckpoint = (result) => checkpoints.push(result);
+    expect(await checkpointer.ready).toBe(true);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    // The migrations' pages out of the way: the log starts empty.
+    checkpointWal(db);
+    const insert = db.prepare('INSERT INTO wal_probe (data) VALUES (?)');
+    let rows = 0;
+    const write = () =>
+      db.transaction(() => {
+        for (let i = 0; i < 10; i++) insert.run(Buffer.alloc(3000, rows++ % 256));
+      })();
+    // ~80 pages, a row a page: past the mark.
+    for (let t = 0; t < 8; t++) write();
+    const grown = fs.statSync(`${file}-wal`).size;
+    await vi.waitFor(() => expect(checkpoints.some((c) => c.log > 50 && c.checkpointed === c.log)).toBe(true), { timeout: 10_000 });
+    // All copied back: the next commit writes the log from its start, the file does not grow.
+    write();
+    expect(fs.statSync(`${file}-wal`).size).toBe(grown);
+    await checkpointer.stop();
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    db.close();
+    const reopened = openDatabase(file);
+    expect(reopened.prepare('SELECT count(*) FROM wal_probe').pluck().get()).toBe(rows);
+    reopened.close();
+  });
+
+  it('starts nothing for an in-memory database', async () => {
+    const db = openDatabase(':memory:');
+    const checkpointer = startWalCheckpointer(db);
+    expect(await checkpointer.ready).toBe(false);
+    await checkpointer.stop();
+    db.close();
+  });
+
+  it('starts its thread only once the log has grown half way to the mark, the connection checkpointing by itself until then', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-wal-'));
+    dirs.push(dir);
+    const db = openDatabase(path.join(dir, 'db.sqlite'));
+    checkpointWal(db);
+    db.exec('CREATE TABLE wal_probe (id INTEGER PRIMARY KEY, data BLOB)');
+    const checkpointer = startWalCheckpointer(db, { pages: 200, watchMs: 5 });
+    let taken = false;
+    void checkpointer.ready.then((value) => (taken = value));
+    const insert = db.prepare('INSERT INTO wal_probe (data) VALUES (?)');
+    // ~50 pages in one transaction: a quarter of the mark. The watch sees them (three looks) and starts nothing.
+    const write = db.transaction((rows: number) => {
+      for (let i = 0; i < rows; i++) insert.run(Buffer.alloc(3000));
+    });
+    write(50);
+    let looks = 0;
+    checkpointer.onLook = (pending) => {
+      if (pending >= 50) looks++;
+    };
+    await vi.waitFor(() => expect(looks).toBeGreaterThanOrEqual(3));
+    expect(taken).toBe(false);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    // Past half the mark: the thread starts and takes over.
+    write(100);
+    expect(await checkpointer.ready).toBe(true);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    await checkpointer.stop();
+    db.close();
+  });
+
+  it('ends its thread when no commit comes for a while, the connection checkpointing by itself again, and starts it again on the next burst', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-wal-'));
+    dirs.push(dir);
+    const db = openDatabase(path.join(dir, 'db.sqlite'));
+    checkpointWal(db);
+    db.exec('CREATE TABLE wal_probe (id INTEGER PRIMARY KEY, data BLOB)');
+    const checkpointer = startWalCheckpointer(db, { pages: 100, watchMs: 5, pollMs: 5, idleMs: 50 });
+    const insert = db.prepare('INSERT INTO wal_probe (data) VALUES (?)');
+    const write = db.transaction((rows: number) => {
+      for (let i = 0; i < rows; i++) insert.run(Buffer.alloc(3000));
+    });
+    write(60);
+    expect(await checkpointer.ready).toBe(true);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    // Quiet: the thread hands back and ends.
+    await vi.waitFor(() => expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000));
+    // It copied the log back before it went: the watch looks and finds nothing to start for.
+    const looked: number[] = [];
+    checkpointer.onLook = (pending) => looked.push(pending);
+    await vi.waitFor(() => expect(looked.length).toBeGreaterThanOrEqual(3));
+    expect(looked.every((pending) => pending === 0)).toBe(true);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    // A burst: the watch starts it again.
+    write(60);
+    await vi.waitFor(() => expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0));
+    await checkpointer.stop();
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    db.close();
   });
 });

@@ -147,8 +147,7 @@ export class IncidentLinker implements IncidentLinks {
   /** An incident is as severe as its worst alert; a raise is recorded after the alert's own entries. */
   async raiseSeverity(incidentId: number, alert: Alert, at: number, unit: UnitOfWork): Promise<void> {
     const { incidents } = this.#in(unit);
-    // The severity alone, read once per unit: the counts are not needed here (they cost a
-    // pass over the incident's alerts), and only this unit changes it while it holds the group.
+    // The severity alone, read once per unit: only this unit changes it while it holds the group.
     const known = severitiesIn(unit);
     let severity = known.get(incidentId);
     if (severity === undefined) known.set(incidentId, (severity = (await incidents.severityOf(incidentId))!));

@@ -8,12 +8,8 @@ import type { IncidentsTable, SqlSchema } from '../db/sql/schema.ts';
 import { statement } from '../db/sql/statement.ts';
 import { RunnerStore } from '../db/sql/runner-store.ts';
 
-/** An incident row with its alert counts (counts come back as strings from node-postgres' COUNT). */
-type Row = Selectable<IncidentsTable> & {
-  alert_count: number | string;
-  firing_count: number | string;
-  acknowledged_count: number | string;
-};
+/** An incident row, with its alert counts (kept in the row by triggers on alerts: migration 066). */
+type Row = Selectable<IncidentsTable>;
 
 function toIncident(row: Row): Incident {
   return {
@@ -62,13 +58,6 @@ export function lastMovedAt(incident: Pick<Incident, 'lastActivityAt' | 'resolve
 
 const SEVERITY_ORDER = sql<number>`CASE severity WHEN 'critical' THEN 2 WHEN 'warning' THEN 1 ELSE 0 END`;
 
-/** The three counts of an incident's alerts, as columns of a select from `incidents`. */
-const COUNTS = [
-  sql<number>`(SELECT count(*) FROM alerts a WHERE a.incident_id = incidents.id)`.as('alert_count'),
-  sql<number>`(SELECT count(*) FROM alerts a WHERE a.incident_id = incidents.id AND a.state = 'firing')`.as('firing_count'),
-  sql<number>`(SELECT count(*) FROM alerts a WHERE a.incident_id = incidents.id AND a.state = 'acknowledged')`.as('acknowledged_count'),
-];
-
 const insertIncident = statement(
   (db, title: string, severity: string, groupKey: string, openedAt: number, lastActivityAt: number, updatedAt: number) =>
     db.insertInto('incidents').values({ title, severity, status: 'open', group_key: groupKey, opened_at: openedAt, last_activity_at: lastActivityAt, updated_at: updatedAt }).returning('id'),
@@ -97,20 +86,7 @@ const reopenable = (dialect: SqlDialect) =>
   );
 const reopenableSqlite = reopenable('sqlite');
 const reopenablePostgres = reopenable('postgres');
-// Counts of index entries, as `withCounts` below. The id is bound once per use, in the order of the SQL text.
-const byId = statement(
-  (db, a: number, b: number, c: number, id: number) =>
-    db
-      .selectFrom('incidents as i')
-      .selectAll('i')
-      .select([
-        sql<number>`(SELECT count(*) FROM alerts WHERE incident_id = ${a})`.as('alert_count'),
-        sql<number>`(SELECT count(*) FROM alerts WHERE incident_id = ${b} AND state = 'firing')`.as('firing_count'),
-        sql<number>`(SELECT count(*) FROM alerts WHERE incident_id = ${c} AND state = 'acknowledged')`.as('acknowledged_count'),
-      ])
-      .where('i.id', '=', id),
-  [0, 0, 0, 0],
-);
+const byId = statement((db, id: number) => db.selectFrom('incidents').selectAll().where('id', '=', id), [0]);
 const severityOf = statement((db, id: number) => db.selectFrom('incidents').select('severity').where('id', '=', id), [0]);
 const groupKeyOf = statement((db, id: number) => db.selectFrom('incidents').select('group_key').where('id', '=', id), [0]);
 const unresolvedAlert = statement(
@@ -118,26 +94,16 @@ const unresolvedAlert = statement(
   [0],
 );
 
-/**
- * Incidents with their counts, many at once (the ones a batch touched), in one statement.
- * Each count is a count of index entries (`alerts (incident_id, state)`: the incident's
- * range, then its firing and its acknowledged sub-ranges), which SQLite walks at ~20 ns an
- * entry, 2.3x faster than one pass summing a CASE per entry.
- */
-const withCounts = (dialect: SqlDialect) =>
+/** Incidents, many at once (the ones a batch touched), in one statement. */
+const many = (dialect: SqlDialect) =>
   statement(
     (db, ids: string | number[]) => ({
-      compile: () =>
-        sql<Row>`SELECT i.*,
-            (SELECT count(*) FROM alerts WHERE incident_id = i.id) AS alert_count,
-            (SELECT count(*) FROM alerts WHERE incident_id = i.id AND state = 'firing') AS firing_count,
-            (SELECT count(*) FROM alerts WHERE incident_id = i.id AND state = 'acknowledged') AS acknowledged_count
-          FROM incidents i WHERE i.id ${dialect === 'postgres' ? sql`= ANY(${ids}::bigint[])` : sql`IN (SELECT value FROM json_each(${ids}))`}`.compile(db),
+      compile: () => sql<Row>`SELECT * FROM incidents WHERE id ${dialect === 'postgres' ? sql`= ANY(${ids}::bigint[])` : sql`IN (SELECT value FROM json_each(${ids}))`}`.compile(db),
     }),
     [[]] as [string | number[]],
   );
-const withCountsSqlite = withCounts('sqlite');
-const withCountsPostgres = withCounts('postgres');
+const manySqlite = many('sqlite');
+const manyPostgres = many('postgres');
 /** Marks incidents active, each at its own time: one statement for a batch's incidents. */
 const touchMany = (dialect: SqlDialect) =>
   statement(
@@ -167,7 +133,7 @@ function updateStatement(keys: ReadonlyArray<keyof IncidentChanges>) {
 }
 const updates = new Map<string, UpdateStatement>();
 
-/** Incidents on the shared query layer; counts of their alerts are computed on read. `in(unit)`: bound to a transaction. */
+/** Incidents on the shared query layer; counts of their alerts are columns kept by triggers (migration 066). `in(unit)`: bound to a transaction. */
 export class IncidentStore extends RunnerStore {
   async create(input: { title: string; severity: Severity; groupKey: string; at: number }): Promise<number> {
     const row = await insertIncident.first(this.runner, input.title, input.severity, input.groupKey, input.at, input.at, input.at);
@@ -186,11 +152,11 @@ export class IncidentStore extends RunnerStore {
   }
 
   async byId(id: number): Promise<Incident | undefined> {
-    const row = await byId.first(this.runner, id, id, id, id);
-    return row ? toIncident(row as unknown as Row) : undefined;
+    const row = await byId.first(this.runner, id);
+    return row ? toIncident(row) : undefined;
   }
 
-  /** These incidents with their counts, in one statement (a batch's touched incidents). */
+  /** These incidents, in one statement (a batch's touched incidents). */
   async manyById(ids: readonly number[]): Promise<Map<number, Incident>> {
     const found = new Map<number, Incident>();
     if (ids.length === 0) return found;
@@ -200,7 +166,7 @@ export class IncidentStore extends RunnerStore {
       if (incident) found.set(incident.id, incident);
       return found;
     }
-    const rows = this.runner.dialect === 'postgres' ? await withCountsPostgres.all(this.runner, [...ids]) : await withCountsSqlite.all(this.runner, JSON.stringify(ids));
+    const rows = this.runner.dialect === 'postgres' ? await manyPostgres.all(this.runner, [...ids]) : await manySqlite.all(this.runner, JSON.stringify(ids));
     for (const row of rows) found.set(Number(row.id), toIncident(row));
     return found;
   }
@@ -245,7 +211,6 @@ export class IncidentStore extends RunnerStore {
     const rows = await this.runner.db
       .selectFrom('incidents')
       .selectAll()
-      .select(COUNTS)
       .where((eb) =>
         eb.or([
           eb('id', '=', id ?? -1),
@@ -260,7 +225,7 @@ export class IncidentStore extends RunnerStore {
       .orderBy('id', 'desc')
       .limit(limit)
       .execute();
-    return (rows as unknown as Row[]).map(toIncident);
+    return rows.map(toIncident);
   }
 
   async list(query: IncidentListQuery): Promise<{ items: Incident[]; total: number }> {
@@ -289,12 +254,11 @@ export class IncidentStore extends RunnerStore {
     const { n } = await filtered.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     const rows = await filtered
       .selectAll()
-      .select(COUNTS)
       .orderBy(sortBy, order)
       .orderBy('id', order)
       .limit(query.limit ?? 50)
       .offset(query.offset ?? 0)
       .execute();
-    return { items: (rows as unknown as Row[]).map(toIncident), total: Number(n) };
+    return { items: rows.map(toIncident), total: Number(n) };
   }
 }

@@ -27,6 +27,16 @@ describe('stream event log', async () => {
     expect(await log.after(4)).toEqual({ kind: 'reset', lastId: 3 });
   });
 
+  it('writes a burst of one tick (rows in statements of 64, 16, 4 and 1) and replays every event in order', async () => {
+    const { db, log } = tempLogWithDb();
+    for (let n = 1; n <= 64 + 16 + 4 + 3 + 64; n++) log.append({ type: 'anomaly_score', data: { n } });
+    log.flush();
+    expect(db.prepare('SELECT count(*) FROM stream_events').pluck().get()).toBe(151);
+    const replay = await log.after(0);
+    expect(replay.kind === 'events' && replay.events.map((event) => [event.id, JSON.parse(event.data)])).toEqual(Array.from({ length: 151 }, (_, i) => [i + 1, { n: i + 1 }]));
+    expect(log.append({ type: 'anomaly_score', data: {} }).id).toBe(152);
+  });
+
   it('resets a client whose next event was pruned, and never reuses an id', async () => {
     let now = 0;
     const log = tempLog({ maxEvents: 2, maxAgeMs: 1000, now: () => now });

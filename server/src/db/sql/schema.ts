@@ -451,6 +451,10 @@ export interface IncidentsTable {
   resolved_at: number | null;
   merged_into: number | null;
   updated_at: number;
+  /** Kept by triggers on alerts (migration 066): never written by the application. */
+  alert_count: Generated<number>;
+  firing_count: Generated<number>;
+  acknowledged_count: Generated<number>;
 }
 
 export interface IncidentTimelineTable {
