@@ -77,6 +77,14 @@ export function startWalCheckpointer(db: Db, options: { pages?: number; pollMs?:
   let watch: NodeJS.Timeout | undefined;
   let stopping = false;
   let started!: (taken: boolean) => void;
+  // The `-shm` file, open while the log is watched (the thread has its own).
+  const header = new Uint32Array(34);
+  let shm: number | undefined;
+  const stopWatching = () => {
+    clearInterval(watch);
+    if (shm !== undefined) fs.closeSync(shm);
+    shm = undefined;
+  };
   const selfCheckpointing = () => {
     if (db.open) db.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
   };
@@ -85,9 +93,7 @@ export function startWalCheckpointer(db: Db, options: { pages?: number; pollMs?:
     stop: async () => {
       if (stopping) return;
       stopping = true;
-      clearInterval(watch);
-      if (shm !== undefined) fs.closeSync(shm);
-      shm = undefined;
+      stopWatching();
       started(false);
       const thread = worker;
       if (!thread) return;
@@ -127,26 +133,19 @@ export function startWalCheckpointer(db: Db, options: { pages?: number; pollMs?:
     thread.on('exit', () => handBack(thread, false));
     return thread;
   };
-  const header = new Uint32Array(34);
-  let shm: number | undefined;
   const watchLog = () => {
-    const done = () => {
-      clearInterval(watch);
-      if (shm !== undefined) fs.closeSync(shm);
-      shm = undefined;
-    };
     watch = setInterval(() => {
-      if (!db.open || stopping) return done();
+      if (!db.open || stopping) return stopWatching();
       try {
         shm ??= fs.openSync(`${db.name}-shm`, 'r');
         const pending = pendingWalFrames(shm, header);
         checkpointer.onLook?.(pending);
         if (pending < startFrames) return;
-        done();
+        stopWatching();
         worker = start();
       } catch {
         // No -shm file to read (not WAL after all): the connection keeps checkpointing itself.
-        done();
+        stopWatching();
         started(false);
       }
     }, options.watchMs ?? 250);

@@ -76,7 +76,7 @@ interface Retained {
  * mirrored in memory (id, size, time) so that bounding it costs no query.
  */
 export class StreamEventLog implements StreamEventSource {
-  readonly #inserts: Map<number, ReturnType<Db['prepare']>>;
+  readonly #inserts: Array<[size: number, insert: ReturnType<Db['prepare']>]>;
   readonly #after;
   readonly #deleteUpTo;
   readonly #maxEvents: number;
@@ -109,13 +109,12 @@ export class StreamEventLog implements StreamEventSource {
     // Rows go in statements of up to 64 rows: SQLite updates the AUTOINCREMENT counter once
     // per statement, and a batch of 100 alerts makes ~200 events (1.5× faster than a
     // statement per row, docs/benchmarks.md, "Alert ingest: the checkpoint off the request thread").
-    this.#inserts = new Map(INSERT_SIZES.map((size) => [size, db.prepare(`INSERT INTO stream_events (id, type, data, ts) VALUES ${Array(size).fill('(?, ?, ?, ?)').join(', ')}`)]));
+    this.#inserts = INSERT_SIZES.map((size) => [size, db.prepare(`INSERT INTO stream_events (id, type, data, ts) VALUES ${Array(size).fill('(?, ?, ?, ?)').join(', ')}`)]);
     this.#after = db.prepare('SELECT id, type, data FROM stream_events WHERE id > ? ORDER BY id LIMIT ?').raw();
     this.#deleteUpTo = db.prepare('DELETE FROM stream_events WHERE id <= ?');
     this.#write = db.transaction((rows: [number, string, string, number][], dropUpTo: number) => {
       let at = 0;
-      for (const size of INSERT_SIZES) {
-        const insert = this.#inserts.get(size)!;
+      for (const [size, insert] of this.#inserts) {
         for (; rows.length - at >= size; at += size) insert.run(rows.slice(at, at + size).flat());
       }
       if (dropUpTo > 0) this.#deleteUpTo.run(dropUpTo);
