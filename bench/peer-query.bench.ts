@@ -139,7 +139,8 @@ try {
     }
   }
 
-  await new Promise((resolve) => setTimeout(resolve, 5000));
+  // Idle: past the server's quiet period (10 s, observability/idle-memory.ts) and its one collection.
+  await new Promise((resolve) => setTimeout(resolve, 15_000));
   const rss = Object.fromEntries([...servers.map((s) => [s.label, Math.round(rssMiB(s.child.pid!))]), ['prometheus', Math.round(rssMiB(prometheus.pid!))]]);
   const threads = Object.fromEntries(servers.map((s) => [s.label, threadsOf(s.child.pid!)]));
   // Where the resident memory is (BENCH_SMAPS=1): mappings grouped by name, largest anonymous ones.

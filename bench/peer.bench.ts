@@ -204,7 +204,8 @@ try {
   }
 
   // ---- memory after the load, idle ----
-  await new Promise((resolve) => setTimeout(resolve, 5000));
+  // Idle: past the server's quiet period (10 s, observability/idle-memory.ts) and its one collection.
+  await new Promise((resolve) => setTimeout(resolve, 15_000));
   const ourRss = rssMiB(ours.child.pid!);
   const promRss = rssMiB(prometheus.pid!);
   const ourRssParts = rssBreakdown(ours.child.pid!);

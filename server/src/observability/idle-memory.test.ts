@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { startIdleMemoryRelease } from './idle-memory.ts';
 
 describe('startIdleMemoryRelease', () => {
@@ -39,6 +39,32 @@ describe('startIdleMemoryRelease', () => {
       expect(process.memoryUsage().heapUsed).toBeLessThan(held / 2);
     } finally {
       stop();
+    }
+  });
+
+  it('waits for a quiet period: a busy interval in between starts the count again', () => {
+    vi.useFakeTimers();
+    try {
+      // The CPU share of each interval, in order: busy, two quiet, busy, then quiet.
+      const shares = [0.5, 0, 0, 0.5, 0, 0, 0, 0, 0, 0];
+      let interval = 0;
+      const releasedAt: number[] = [];
+      const stop = startIdleMemoryRelease({
+        intervalMs: 100,
+        quietIntervals: 3,
+        cpuShare: () => shares[interval - 1] ?? 0,
+        slackBytes: Number.MAX_SAFE_INTEGER,
+        release: () => {
+          releasedAt.push(interval);
+          return 0;
+        },
+      });
+      for (interval = 1; interval <= shares.length; interval++) vi.advanceTimersByTime(100);
+      stop();
+      // Quiet from the 5th interval on: released at the end of the 7th, then again 3 later.
+      expect(releasedAt).toEqual([7, 10]);
+    } finally {
+      vi.useRealTimers();
     }
   });
 });

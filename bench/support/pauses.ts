@@ -1,0 +1,35 @@
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+
+export interface Pauses {
+  /** Garbage collections that paused this thread, by V8's kind. */
+  gc: { count: number; over5Ms: number; maxMs: number; maxKind: string };
+  /** How late this thread's event loop ran timers (1 ms resolution). */
+  loopDelay: { p99Ms: number; maxMs: number };
+}
+
+const GC_KIND: Record<number, string> = { 1: 'scavenge', 2: 'mark-compact', 4: 'incremental marking', 8: 'weak callbacks' };
+
+/**
+ * Records this thread's GC pauses and event-loop delay until the returned function is
+ * called. A benchmark's latency tail is often not the code under test but a pause of the
+ * process it runs in; printing the pauses beside the tail tells the two apart.
+ */
+export function recordPauses(): () => Pauses {
+  const durations: Array<{ ms: number; kind: number }> = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) durations.push({ ms: entry.duration, kind: (entry.detail as { kind: number }).kind });
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  return () => {
+    observer.disconnect();
+    delay.disable();
+    const longest = durations.reduce((max, d) => (d.ms > max.ms ? d : max), { ms: 0, kind: 0 });
+    const round2 = (value: number) => Math.round(value * 100) / 100;
+    return {
+      gc: { count: durations.length, over5Ms: durations.filter((d) => d.ms > 5).length, maxMs: round2(longest.ms), maxKind: GC_KIND[longest.kind] ?? String(longest.kind) },
+      loopDelay: { p99Ms: round2(delay.percentile(99) / 1e6), maxMs: round2(delay.max / 1e6) },
+    };
+  };
+}
