@@ -1,4 +1,4 @@
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 
 export interface Pauses {
   /** Garbage collections that paused this thread, by V8's kind. */
@@ -17,7 +17,7 @@ const GC_KIND: Record<number, string> = { 1: 'scavenge', 2: 'mark-compact', 4: '
 export function recordPauses(): () => Pauses {
   const durations: Array<{ ms: number; kind: number }> = [];
   const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) durations.push({ ms: entry.duration, kind: (entry.detail as { kind: number }).kind });
+    for (const entry of list.getEntries()) durations.push({ ms: entry.duration, kind: (entry as PerformanceEntry & { detail: { kind: number } }).detail.kind });
   });
   observer.observe({ entryTypes: ['gc'] });
   const delay = monitorEventLoopDelay({ resolution: 1 });
