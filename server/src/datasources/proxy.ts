@@ -21,7 +21,11 @@ export type ProxyPath = 'query_range' | 'query' | 'series' | 'labels' | `label/$
 
 export interface ProxyAnswer {
   readonly contentType: string;
+  /** The answer in one buffer (joined on first use when it came in several reads). */
   readonly body: Buffer;
+  /** The answer as it is sent when nothing needs it in one piece. */
+  readonly chunks: readonly Buffer[];
+  readonly bytes: number;
   readonly cache: 'hit' | 'miss';
   /** The step actually asked of Prometheus (range queries), seconds. */
   readonly stepSeconds?: number;
@@ -47,7 +51,7 @@ export class QueryProxy {
   constructor(datasources: DatasourceService, settings: Partial<ProxySettings> = {}) {
     const { cacheMaxBytes, cacheTtlMs } = { ...DEFAULT_PROXY_SETTINGS, ...settings };
     this.#datasources = datasources;
-    this.#cache = cacheMaxBytes <= 0 ? undefined : new LRUCache({ maxSize: cacheMaxBytes, sizeCalculation: (value, key) => value.body.length + key.length, ttl: cacheTtlMs, ttlAutopurge: false });
+    this.#cache = cacheMaxBytes <= 0 ? undefined : new LRUCache({ maxSize: cacheMaxBytes, sizeCalculation: (value, key) => value.bytes + key.length, ttl: cacheTtlMs, ttlAutopurge: false });
     // A changed source may now point elsewhere: nothing it answered before stays valid.
     datasources.onChange((id) => {
       for (const key of this.#cache?.keys() ?? []) if (key.startsWith(`${id}:`)) this.#cache?.delete(key);
@@ -136,8 +140,20 @@ export class QueryProxy {
     // Prometheus's errors become ours (its message kept); a success passes through as bytes.
     if (response.status !== 200) throw upstreamStatusError(response, record.name);
     const withStep = stepSeconds === undefined ? {} : { stepSeconds };
-    this.#cache?.set(key, Object.freeze({ contentType: response.contentType, body: compacted(response.body), cache: 'hit' as const, ...withStep }));
-    return { contentType: response.contentType, body: response.body, cache: 'miss', ...withStep };
+    if (this.#cache) {
+      const body = compacted(response.body);
+      this.#cache.set(key, Object.freeze({ contentType: response.contentType, body, chunks: Object.freeze([body]), bytes: body.length, cache: 'hit' as const, ...withStep }));
+    }
+    return {
+      contentType: response.contentType,
+      get body() {
+        return response.body;
+      },
+      chunks: response.chunks,
+      bytes: response.bytes,
+      cache: 'miss',
+      ...withStep,
+    };
   }
 }
 

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import { AppError } from '../../../shared/errors.ts';
 import { datasourcesRoutes as routes } from '../../../shared/api/datasources.ts';
@@ -24,8 +25,24 @@ export interface DatasourceRoutesOptions {
 function send(request: FastifyRequest, reply: FastifyReply, answer: ProxyAnswer): FastifyReply | Promise<FastifyReply> {
   void reply.header('content-type', answer.contentType).header('x-cache', answer.cache).header('vary', 'accept-encoding');
   if (answer.stepSeconds !== undefined) void reply.header('x-step', String(answer.stepSeconds));
-  if (!wantsGzip(request.headers['accept-encoding'], answer.body.length)) return reply.send(answer.body);
-  return gzipOf(answer.body).then((body) => reply.header('content-encoding', 'gzip').send(body));
+  if (wantsGzip(request.headers['accept-encoding'], answer.bytes)) return gzipOf(answer.body).then((body) => reply.header('content-encoding', 'gzip').send(body));
+  if (answer.chunks.length <= 1) return reply.send(answer.body);
+  // Several reads: passed on as they are, with the length known, rather than joined first.
+  return reply.header('content-length', String(answer.bytes)).send(streamOf(answer.chunks));
+}
+
+/**
+ * The chunks as a stream that holds them all from its first read: piped, they are written
+ * in one go, and those that queue behind the socket's first write leave in one writev
+ * (`Readable.from` would hand them over one per microtask, each its own write).
+ */
+function streamOf(chunks: readonly Buffer[]): Readable {
+  return new Readable({
+    read() {
+      for (const chunk of chunks) this.push(chunk);
+      this.push(null);
+    },
+  });
 }
 
 /** One budget per signed-in user (or API key), whichever address they come from. */

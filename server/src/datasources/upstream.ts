@@ -12,9 +12,32 @@ export interface UpstreamTarget {
 }
 
 export interface UpstreamResponse {
-  status: number;
-  contentType: string;
-  body: Buffer;
+  readonly status: number;
+  readonly contentType: string;
+  /** The body as the socket reads delivered it (views on those reads, not copies). */
+  readonly chunks: readonly Buffer[];
+  readonly bytes: number;
+  /** The body in one buffer: the one chunk, or the chunks joined on first use. */
+  readonly body: Buffer;
+}
+
+/**
+ * A response whose body is joined only when something needs it in one piece (the cache, a
+ * gzip, an error's message). Passed through, a 2.4 MB answer of 50 series goes out as the
+ * ~40 reads it came in: joining them cost a second 2.4 MB buffer per request, and those
+ * buffers' churn is what kept V8 marking (docs/benchmarks.md, "The proxy's latency tail").
+ */
+export function upstreamResponse(status: number, contentType: string, chunks: readonly Buffer[], bytes: number): UpstreamResponse {
+  let joined: Buffer | undefined = chunks.length === 1 ? chunks[0] : undefined;
+  return {
+    status,
+    contentType,
+    chunks,
+    bytes,
+    get body() {
+      return (joined ??= Buffer.concat(chunks as Buffer[], bytes));
+    },
+  };
 }
 
 /** A call that got no HTTP answer (or a 401/403), classified so a person can act on it. */
@@ -147,9 +170,9 @@ export class UpstreamClient {
             finish(new UpstreamError('auth', `${this.#base.host} refused our credentials (HTTP ${status}). Check the data source's ${this.#hasCredentials ? 'username/password or token' : 'authentication: it needs one'}.`));
             return;
           }
-          // An answer that arrived in one socket read is passed on as that read's view, not
-          // copied (a view may keep the read's other bytes alive: the cache compacts what it keeps).
-          finish(undefined, { status, contentType, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, bytes) });
+          // The reads' views are passed on, not copied (a view may keep the read's other
+          // bytes alive: the cache compacts what it keeps).
+          finish(undefined, upstreamResponse(status, contentType, chunks, bytes));
         },
         onResponseError: (_controller, error) => finish(abortedWith ?? error),
       };
