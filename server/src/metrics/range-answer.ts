@@ -1,3 +1,4 @@
+import type { AnswerBuffers } from './answer-buffers.ts';
 import { writeRangeAnswer } from './range-json.ts';
 import { answerColumns, sourceSize, type RangeRequest, type SeriesColumns, type SeriesSource } from './range-query.ts';
 import type { SeriesRangeColumns } from './service.ts';
@@ -27,6 +28,8 @@ export interface RangeAnswer {
   json: Uint8Array;
   /** Per series of the task, the columns computed from its source (for the query cache); none for cached ones. */
   computed: Array<Pick<SeriesColumns, 'timestamps' | 'values'> | null>;
+  /** For an answer written into a lent buffer (on the request thread): gives it back; call once the bytes are sent. */
+  release?: () => void;
 }
 
 /** The task's cost in samples and points: decoding, bucketing and writing grow with it. */
@@ -36,8 +39,11 @@ export function taskSize(task: RangeTask): number {
   return n;
 }
 
-/** Computes the answer: the same code whether on the request thread or on a worker, so both write the same bytes. */
-export function answerRange(task: RangeTask): RangeAnswer {
+/**
+ * Computes the answer: the same code whether on the request thread or on a worker, so both
+ * write the same bytes. `buffers` lends the buffer the JSON is written into (request thread).
+ */
+export function answerRange(task: RangeTask, buffers?: AnswerBuffers): RangeAnswer {
   if (task.packed) unpack(task, task.packed);
   const computed: RangeAnswer['computed'] = new Array(task.series.length).fill(null);
   const all = task.series.map((s, i): SeriesRangeColumns => {
@@ -47,7 +53,7 @@ export function answerRange(task: RangeTask): RangeAnswer {
     computed[i] = { timestamps: columns.timestamps, values: columns.values };
     return { ...ref, ...columns, cached: false };
   });
-  return { json: writeRangeAnswer(all), computed };
+  return { json: writeRangeAnswer(all, buffers), computed };
 }
 
 /** Points the task's raw sources at their chunks in the packed buffer (see `RangeTask.packed`). */

@@ -1,3 +1,4 @@
+import type { AnswerBuffers } from './answer-buffers.ts';
 import type { SeriesRangeColumns } from './service.ts';
 
 /**
@@ -10,9 +11,13 @@ import type { SeriesRangeColumns } from './service.ts';
  * digit pair by digit pair, short decimals as scaled integers, anything else through
  * `String(n)`, which is JSON's own number format. Non-finite numbers are written as
  * `null`, as JSON.stringify does.
+ *
+ * `buffers`, when given, lends the buffer to write into (answers on the request thread,
+ * answer-buffers.ts); the answer is then a view into a whole buffer, `wholeBuffer` gives it.
  */
-export function writeRangeAnswer(series: readonly SeriesRangeColumns[]): Buffer {
-  const w = new JsonByteWriter(estimate(series));
+export function writeRangeAnswer(series: readonly SeriesRangeColumns[], buffers?: AnswerBuffers): Buffer {
+  const bytes = estimate(series);
+  const w = new JsonByteWriter(bytes, buffers?.take(bytes));
   w.ascii('{"series":[');
   for (let s = 0; s < series.length; s++) {
     const one = series[s]!;
@@ -60,10 +65,10 @@ class JsonByteWriter {
   #buf: Buffer;
   #at = 0;
 
-  constructor(capacity: number) {
+  constructor(capacity: number, lent?: Buffer) {
     // Never a slice of Node's shared buffer pool: a worker moves the answer's own memory to
     // the request thread (range-worker.ts), which a pooled buffer would take with it.
-    this.#buf = Buffer.allocUnsafeSlow(capacity);
+    this.#buf = lent ?? Buffer.allocUnsafeSlow(capacity);
   }
 
   #room(n: number): void {
@@ -174,4 +179,9 @@ class JsonByteWriter {
   done(): Buffer {
     return this.#buf.subarray(0, this.#at);
   }
+}
+
+/** The whole buffer an answer of `writeRangeAnswer` is a view into: what goes back to `AnswerBuffers`. */
+export function wholeBuffer(answer: Uint8Array): Buffer {
+  return Buffer.from(answer.buffer, 0, answer.buffer.byteLength);
 }

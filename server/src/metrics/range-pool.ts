@@ -2,7 +2,9 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { AppError } from '../../../shared/errors.ts';
 import { serverFile } from '../server-files.ts';
+import { AnswerBuffers } from './answer-buffers.ts';
 import { answerRange, taskSize, type RangeAnswer, type RangeTask } from './range-answer.ts';
+import { wholeBuffer } from './range-json.ts';
 
 /**
  * Samples and points up to which a range answer is computed on the request thread: a
@@ -37,6 +39,8 @@ export interface RangePoolOptions {
 export class RangePool {
   readonly #pool: Piscina;
   readonly #inlineMaxSize: number;
+  /** Buffers the answers computed inline are written into, reused once sent (answer-buffers.ts). */
+  readonly #buffers = new AnswerBuffers();
   #inline = 0;
   #offloaded = 0;
   #failures = 0;
@@ -52,7 +56,9 @@ export class RangePool {
   async answer(task: RangeTask): Promise<RangeAnswer> {
     if (taskSize(task) <= this.#inlineMaxSize) {
       this.#inline++;
-      return answerRange(task);
+      const answer = answerRange(task, this.#buffers);
+      answer.release = () => this.#buffers.give(wholeBuffer(answer.json));
+      return answer;
     }
     this.#offloaded++;
     const transferList = packChunks(task);
@@ -71,8 +77,13 @@ export class RangePool {
     return this.#pool.threads;
   }
 
-  stats(): { threads: number; inline: number; offloaded: number; failures: number; queueSize: number } {
-    return { threads: this.#pool.threads.length, inline: this.#inline, offloaded: this.#offloaded, failures: this.#failures, queueSize: this.#pool.queueSize };
+  stats(): { threads: number; inline: number; offloaded: number; failures: number; queueSize: number; keptAnswerBytes: number } {
+    return { threads: this.#pool.threads.length, inline: this.#inline, offloaded: this.#offloaded, failures: this.#failures, queueSize: this.#pool.queueSize, keptAnswerBytes: this.#buffers.bytes };
+  }
+
+  /** Lets go of the kept answer buffers (the server is idle); returns the bytes let go. */
+  releaseIdleMemory(): number {
+    return this.#buffers.clear();
   }
 
   async close(): Promise<void> {
