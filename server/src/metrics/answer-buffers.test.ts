@@ -7,24 +7,30 @@ import type { RangeRequest } from './range-query.ts';
 const T0 = Date.UTC(2026, 0, 1);
 
 describe('AnswerBuffers', () => {
-  it('lends a kept buffer large enough, keeps whole buffers only, within its bounds', () => {
-    const buffers = new AnswerBuffers(2, 1000);
+  it('lends the smallest kept buffer large enough, keeps whole buffers only, within its bound', () => {
+    const buffers = new AnswerBuffers(1000);
     expect(buffers.take(10)).toBeUndefined();
     const a = Buffer.allocUnsafeSlow(100);
     const b = Buffer.allocUnsafeSlow(500);
-    buffers.give(a);
     buffers.give(b);
+    buffers.give(a);
     expect(buffers.take(200)).toBe(b);
     expect(buffers.take(200)).toBeUndefined();
+    buffers.give(b);
     expect(buffers.take(50)).toBe(a);
-    // A view into a buffer, one too large, or one past the count is not kept.
+    expect(buffers.take(50)).toBe(b);
+    // A view into a buffer or one too large is not kept; past the bound, the oldest go.
     buffers.give(b.subarray(0, 10));
     buffers.give(Buffer.allocUnsafeSlow(2000));
     expect(buffers.bytes).toBe(0);
     buffers.give(a);
     buffers.give(b);
-    buffers.give(Buffer.allocUnsafeSlow(300));
-    expect(buffers.bytes).toBe(800);
+    const c = Buffer.allocUnsafeSlow(300);
+    buffers.give(c);
+    expect(buffers.bytes).toBe(900);
+    buffers.give(Buffer.allocUnsafeSlow(200));
+    expect(buffers.bytes).toBe(1000);
+    expect(buffers.take(100)).not.toBe(a);
     expect(buffers.clear()).toBe(800);
     expect(buffers.take(1)).toBeUndefined();
   });
@@ -70,7 +76,9 @@ describe('range answers written into reused buffers', () => {
       }
     }
     const stats = metrics.ranges.stats();
+    // One series inline, three (25,920 samples) on the worker, written into a kept buffer moved there and back.
     expect(stats.inline - inlineBefore).toBeGreaterThanOrEqual(60);
+    expect(stats.lentToWorkers).toBeGreaterThan(0);
     expect(stats.keptAnswerBytes).toBeGreaterThan(0);
     expect(metrics.releaseIdleMemory()).toBeGreaterThanOrEqual(stats.keptAnswerBytes);
     expect(metrics.ranges.stats().keptAnswerBytes).toBe(0);

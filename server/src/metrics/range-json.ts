@@ -1,4 +1,3 @@
-import type { AnswerBuffers } from './answer-buffers.ts';
 import type { SeriesRangeColumns } from './service.ts';
 
 /**
@@ -12,12 +11,13 @@ import type { SeriesRangeColumns } from './service.ts';
  * `String(n)`, which is JSON's own number format. Non-finite numbers are written as
  * `null`, as JSON.stringify does.
  *
- * `buffers`, when given, lends the buffer to write into (answers on the request thread,
- * answer-buffers.ts); the answer is then a view into a whole buffer, `wholeBuffer` gives it.
+ * `lend`, when given, may lend a whole buffer of at least the bytes asked for to write
+ * into (answer-buffers.ts); the answer is always a view from the start of a whole buffer,
+ * which `wholeBuffer` gives back.
  */
-export function writeRangeAnswer(series: readonly SeriesRangeColumns[], buffers?: AnswerBuffers): Buffer {
+export function writeRangeAnswer(series: readonly SeriesRangeColumns[], lend?: (bytes: number) => Buffer | undefined): Buffer {
   const bytes = estimate(series);
-  const w = new JsonByteWriter(bytes, buffers?.take(bytes));
+  const w = new JsonByteWriter(bytes, lend?.(bytes));
   w.ascii('{"series":[');
   for (let s = 0; s < series.length; s++) {
     const one = series[s]!;
@@ -57,8 +57,13 @@ for (let i = 0; i < 100; i++) {
 /** Bytes a series costs at most, roughly: its text plus 24 bytes a number. */
 function estimate(series: readonly SeriesRangeColumns[]): number {
   let bytes = 16;
-  for (const s of series) bytes += 160 + s.name.length * 6 + 24 * (s.timestamps.length + s.values.length);
+  for (const s of series) bytes += seriesBytes(s.name, s.timestamps.length);
   return bytes;
+}
+
+/** `estimate` of one series of `points` points; `answerBytesAtMost` bounds it before the points are known. */
+export function seriesBytes(name: string, points: number): number {
+  return 160 + name.length * 6 + 48 * points;
 }
 
 class JsonByteWriter {

@@ -3,7 +3,7 @@ import { Piscina } from 'piscina';
 import { AppError } from '../../../shared/errors.ts';
 import { serverFile } from '../server-files.ts';
 import { AnswerBuffers } from './answer-buffers.ts';
-import { answerRange, taskSize, type RangeAnswer, type RangeTask } from './range-answer.ts';
+import { answerBytesAtMost, answerRange, taskSize, type RangeAnswer, type RangeTask } from './range-answer.ts';
 import { wholeBuffer } from './range-json.ts';
 
 /**
@@ -39,10 +39,11 @@ export interface RangePoolOptions {
 export class RangePool {
   readonly #pool: Piscina;
   readonly #inlineMaxSize: number;
-  /** Buffers the answers computed inline are written into, reused once sent (answer-buffers.ts). */
+  /** Buffers answers are written into (inline, or moved to a worker and back), reused once sent (answer-buffers.ts). */
   readonly #buffers = new AnswerBuffers();
   #inline = 0;
   #offloaded = 0;
+  #lent = 0;
   #failures = 0;
 
   constructor(options: RangePoolOptions = {}) {
@@ -56,12 +57,19 @@ export class RangePool {
   async answer(task: RangeTask): Promise<RangeAnswer> {
     if (taskSize(task) <= this.#inlineMaxSize) {
       this.#inline++;
-      const answer = answerRange(task, this.#buffers);
+      const answer = answerRange(task, (bytes) => this.#buffers.take(bytes));
       answer.release = () => this.#buffers.give(wholeBuffer(answer.json));
       return answer;
     }
     this.#offloaded++;
     const transferList = packChunks(task);
+    // A kept buffer goes to the worker to be written into, and comes back as the answer.
+    const lent = this.#buffers.take(answerBytesAtMost(task));
+    if (lent) {
+      this.#lent++;
+      task.lent = lent.buffer as ArrayBuffer;
+      transferList.push(task.lent);
+    }
     let answer: RangeAnswer;
     try {
       answer = (await this.#pool.run(task, { transferList })) as RangeAnswer;
@@ -69,6 +77,7 @@ export class RangePool {
       this.#failures++;
       throw new AppError('E_WORKER_FAILED', 'The worker computing this range query failed; try again.', { reason: (error as Error).message });
     }
+    answer.release = () => this.#buffers.give(wholeBuffer(answer.json));
     return answer;
   }
 
@@ -77,8 +86,8 @@ export class RangePool {
     return this.#pool.threads;
   }
 
-  stats(): { threads: number; inline: number; offloaded: number; failures: number; queueSize: number; keptAnswerBytes: number } {
-    return { threads: this.#pool.threads.length, inline: this.#inline, offloaded: this.#offloaded, failures: this.#failures, queueSize: this.#pool.queueSize, keptAnswerBytes: this.#buffers.bytes };
+  stats(): { threads: number; inline: number; offloaded: number; failures: number; queueSize: number; keptAnswerBytes: number; lentToWorkers: number } {
+    return { threads: this.#pool.threads.length, inline: this.#inline, offloaded: this.#offloaded, failures: this.#failures, queueSize: this.#pool.queueSize, keptAnswerBytes: this.#buffers.bytes, lentToWorkers: this.#lent };
   }
 
   /** Lets go of the kept answer buffers (the server is idle); returns the bytes let go. */
