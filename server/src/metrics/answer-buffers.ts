@@ -18,10 +18,11 @@ export class AnswerBuffers {
   #bytes = 0;
 
   /**
-   * Keeps at most `maxBytes` in all (a storm's worth: a few 50-series answers of ~5 MiB
-   * or many one-series ones of ~100 KiB), the most recently given first.
+   * Keeps at most `maxBytes` in all (8 MiB: a 50-series answer's ~5 MiB and dozens of
+   * one-series ones of ~100 KiB; the one worker computes one answer at a time), the oldest
+   * given let go first. Cleared when the server goes quiet (`RangePool.releaseIdleMemory`).
    */
-  constructor(maxBytes = 16 * 1_048_576) {
+  constructor(maxBytes = 8 * 1_048_576) {
     this.#maxBytes = maxBytes;
   }
 
