@@ -39,6 +39,7 @@ const POSTGRES_PASS = [
   'server/src/fleet/fleet.test.ts',
   'server/src/incidents/postmortem-escape.test.ts',
   'server/src/incidents/source-queries.test.ts',
+  'server/src/metrics/answer-buffers.test.ts',
   'server/src/metrics/chunk-export.test.ts',
   'server/src/metrics/collectors/prometheus-scrape.test.ts',
   'server/src/metrics/overview-route.test.ts',

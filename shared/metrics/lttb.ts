@@ -5,13 +5,16 @@
  * Written here rather than taken from the `downsample` package because charts call it on
  * every range query: that package converts each point into a tuple and slices buckets,
  * ~50 ms for a million points; this loop allocates nothing per point and takes a few ms.
- * It picks the same points (the test compares the two).
+ * It picks the same points (the test compares the two). `into`, when given (at least
+ * `threshold` long), receives the indices instead of a new array: a caller answering many
+ * queries reuses one (the server's range queries).
  */
-export function lttbIndices(xs: ArrayLike<number>, ys: ArrayLike<number>, threshold: number): Uint32Array {
+export function lttbIndices(xs: ArrayLike<number>, ys: ArrayLike<number>, threshold: number, into?: Uint32Array): Uint32Array {
   if (threshold < 3) throw new RangeError('LTTB needs a threshold of at least 3 points');
   const n = xs.length;
   if (threshold >= n) return Uint32Array.from({ length: n }, (_, i) => i);
-  const out = new Uint32Array(threshold);
+  const out = into && into.length >= threshold ? into.subarray(0, threshold) : new Uint32Array(threshold);
+  out[0] = 0;
   const bucketSize = (n - 2) / (threshold - 2);
   let a = 0;
   for (let i = 0; i < threshold - 2; i++) {

@@ -1,4 +1,4 @@
-import { writeRangeAnswer } from './range-json.ts';
+import { seriesBytes, writeRangeAnswer } from './range-json.ts';
 import { answerColumns, sourceSize, type RangeRequest, type SeriesColumns, type SeriesSource } from './range-query.ts';
 import type { SeriesRangeColumns } from './service.ts';
 import type { Resolution, SeriesRef } from './store.ts';
@@ -20,6 +20,8 @@ export interface RangeTask {
    * cloned one by one cost the request thread more than the copy (a 50-series day has 3,600).
    */
   packed?: { bytes: ArrayBuffer; chunkEnds: Uint32Array; chunksPerSeries: Uint32Array };
+  /** Sent to a worker: a kept buffer to write the JSON into (answer-buffers.ts), moved there and back. */
+  lent?: ArrayBuffer;
 }
 
 export interface RangeAnswer {
@@ -27,6 +29,8 @@ export interface RangeAnswer {
   json: Uint8Array;
   /** Per series of the task, the columns computed from its source (for the query cache); none for cached ones. */
   computed: Array<Pick<SeriesColumns, 'timestamps' | 'values'> | null>;
+  /** Set by the range pool: gives the buffer `json` is a view of back to its kept buffers; call once nothing reads `json` (the response has finished). */
+  release?: () => void;
 }
 
 /** The task's cost in samples and points: decoding, bucketing and writing grow with it. */
@@ -36,8 +40,28 @@ export function taskSize(task: RangeTask): number {
   return n;
 }
 
-/** Computes the answer: the same code whether on the request thread or on a worker, so both write the same bytes. */
-export function answerRange(task: RangeTask): RangeAnswer {
+/**
+ * The JSON of the task's answer takes at most this many bytes (the writer's own estimate,
+ * before the points are known): every series gives at most `maxPoints` points, and no more
+ * than the samples or buckets it is computed from.
+ */
+export function answerBytesAtMost(task: RangeTask): number {
+  let bytes = 16;
+  for (const s of task.series) {
+    const size = s.source ? sourceSize(s.source) : s.cached!.timestamps.length;
+    bytes += seriesBytes(s.name, Math.min(size, s.cached ? size : task.request.maxPoints));
+  }
+  return bytes;
+}
+
+/**
+ * Computes the answer: the same code whether on the request thread or on a worker, so both
+ * write the same bytes. `lend` may lend the buffer the JSON is written into (the request
+ * thread's kept buffers); on a worker, the task's `lent` buffer is used when it is large enough.
+ */
+export function answerRange(task: RangeTask, lend?: (bytes: number) => Buffer | undefined): RangeAnswer {
+  const lent = task.lent;
+  if (lent) lend = (bytes) => (lent.byteLength >= bytes ? Buffer.from(lent) : undefined);
   if (task.packed) unpack(task, task.packed);
   const computed: RangeAnswer['computed'] = new Array(task.series.length).fill(null);
   const all = task.series.map((s, i): SeriesRangeColumns => {
@@ -47,7 +71,7 @@ export function answerRange(task: RangeTask): RangeAnswer {
     computed[i] = { timestamps: columns.timestamps, values: columns.values };
     return { ...ref, ...columns, cached: false };
   });
-  return { json: writeRangeAnswer(all), computed };
+  return { json: writeRangeAnswer(all, lend), computed };
 }
 
 /** Points the task's raw sources at their chunks in the packed buffer (see `RangeTask.packed`). */

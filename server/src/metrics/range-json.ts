@@ -10,9 +10,14 @@ import type { SeriesRangeColumns } from './service.ts';
  * digit pair by digit pair, short decimals as scaled integers, anything else through
  * `String(n)`, which is JSON's own number format. Non-finite numbers are written as
  * `null`, as JSON.stringify does.
+ *
+ * `lend`, when given, may lend a whole buffer of at least the bytes asked for to write
+ * into (answer-buffers.ts); the answer is always a view from the start of a whole buffer,
+ * which `wholeBuffer` gives back.
  */
-export function writeRangeAnswer(series: readonly SeriesRangeColumns[]): Buffer {
-  const w = new JsonByteWriter(estimate(series));
+export function writeRangeAnswer(series: readonly SeriesRangeColumns[], lend?: (bytes: number) => Buffer | undefined): Buffer {
+  const bytes = estimate(series);
+  const w = new JsonByteWriter(bytes, lend?.(bytes));
   w.ascii('{"series":[');
   for (let s = 0; s < series.length; s++) {
     const one = series[s]!;
@@ -52,18 +57,23 @@ for (let i = 0; i < 100; i++) {
 /** Bytes a series costs at most, roughly: its text plus 24 bytes a number. */
 function estimate(series: readonly SeriesRangeColumns[]): number {
   let bytes = 16;
-  for (const s of series) bytes += 160 + s.name.length * 6 + 24 * (s.timestamps.length + s.values.length);
+  for (const s of series) bytes += seriesBytes(s.name, s.timestamps.length);
   return bytes;
+}
+
+/** `estimate` of one series of `points` points; `answerBytesAtMost` bounds it before the points are known. */
+export function seriesBytes(name: string, points: number): number {
+  return 160 + name.length * 6 + 48 * points;
 }
 
 class JsonByteWriter {
   #buf: Buffer;
   #at = 0;
 
-  constructor(capacity: number) {
+  constructor(capacity: number, lent?: Buffer) {
     // Never a slice of Node's shared buffer pool: a worker moves the answer's own memory to
     // the request thread (range-worker.ts), which a pooled buffer would take with it.
-    this.#buf = Buffer.allocUnsafeSlow(capacity);
+    this.#buf = lent ?? Buffer.allocUnsafeSlow(capacity);
   }
 
   #room(n: number): void {
@@ -174,4 +184,9 @@ class JsonByteWriter {
   done(): Buffer {
     return this.#buf.subarray(0, this.#at);
   }
+}
+
+/** The whole buffer an answer of `writeRangeAnswer` is a view into: what goes back to `AnswerBuffers`. */
+export function wholeBuffer(answer: Uint8Array): Buffer {
+  return Buffer.from(answer.buffer, 0, answer.buffer.byteLength);
 }

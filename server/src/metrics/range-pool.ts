@@ -2,7 +2,9 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { AppError } from '../../../shared/errors.ts';
 import { serverFile } from '../server-files.ts';
-import { answerRange, taskSize, type RangeAnswer, type RangeTask } from './range-answer.ts';
+import { AnswerBuffers } from './answer-buffers.ts';
+import { answerBytesAtMost, answerRange, taskSize, type RangeAnswer, type RangeTask } from './range-answer.ts';
+import { wholeBuffer } from './range-json.ts';
 
 /**
  * Samples and points up to which a range answer is computed on the request thread: a
@@ -37,8 +39,11 @@ export interface RangePoolOptions {
 export class RangePool {
   readonly #pool: Piscina;
   readonly #inlineMaxSize: number;
+  /** Buffers answers are written into (inline, or moved to a worker and back), reused once sent (answer-buffers.ts). */
+  readonly #buffers = new AnswerBuffers();
   #inline = 0;
   #offloaded = 0;
+  #lent = 0;
   #failures = 0;
 
   constructor(options: RangePoolOptions = {}) {
@@ -52,10 +57,19 @@ export class RangePool {
   async answer(task: RangeTask): Promise<RangeAnswer> {
     if (taskSize(task) <= this.#inlineMaxSize) {
       this.#inline++;
-      return answerRange(task);
+      const answer = answerRange(task, (bytes) => this.#buffers.take(bytes));
+      answer.release = () => this.#buffers.give(wholeBuffer(answer.json));
+      return answer;
     }
     this.#offloaded++;
     const transferList = packChunks(task);
+    // A kept buffer goes to the worker to be written into, and comes back as the answer.
+    const lent = this.#buffers.take(answerBytesAtMost(task));
+    if (lent) {
+      this.#lent++;
+      task.lent = lent.buffer as ArrayBuffer;
+      transferList.push(task.lent);
+    }
     let answer: RangeAnswer;
     try {
       answer = (await this.#pool.run(task, { transferList })) as RangeAnswer;
@@ -63,6 +77,7 @@ export class RangePool {
       this.#failures++;
       throw new AppError('E_WORKER_FAILED', 'The worker computing this range query failed; try again.', { reason: (error as Error).message });
     }
+    answer.release = () => this.#buffers.give(wholeBuffer(answer.json));
     return answer;
   }
 
@@ -71,8 +86,13 @@ export class RangePool {
     return this.#pool.threads;
   }
 
-  stats(): { threads: number; inline: number; offloaded: number; failures: number; queueSize: number } {
-    return { threads: this.#pool.threads.length, inline: this.#inline, offloaded: this.#offloaded, failures: this.#failures, queueSize: this.#pool.queueSize };
+  stats(): { threads: number; inline: number; offloaded: number; failures: number; queueSize: number; keptAnswerBytes: number; lentToWorkers: number } {
+    return { threads: this.#pool.threads.length, inline: this.#inline, offloaded: this.#offloaded, failures: this.#failures, queueSize: this.#pool.queueSize, keptAnswerBytes: this.#buffers.bytes, lentToWorkers: this.#lent };
+  }
+
+  /** Lets go of the kept answer buffers (the server is idle); returns the bytes let go. */
+  releaseIdleMemory(): number {
+    return this.#buffers.clear();
   }
 
   async close(): Promise<void> {

@@ -71,18 +71,21 @@ export function sourceSize(source: SeriesSource): number {
 }
 
 /**
- * One series' answer from its source. Raw samples are decoded into a scratch buffer reused
- * by every call (each thread has its own) and steps are aggregated straight into the
- * answer's columns: no per-sample objects, one allocation per column.
+ * One series' answer from its source. Raw samples are decoded into a scratch buffer and
+ * steps aggregated into a second one, both reused by every call (each thread has its own);
+ * only the answer's exactly sized columns are new. Fresh memory is what a request pays for
+ * most under jemalloc: every page of a new large buffer is a page fault on first write
+ * (docs/benchmarks.md, "Range queries: CPU per request"), so intermediate columns are not
+ * allocated per request.
  */
 export function answerColumns(source: SeriesSource, request: RangeRequest, resolution: Resolution): SeriesColumns {
   const { from, to, step, agg } = request;
   let out: Columns;
   if (source.kind === 'raw') {
     const raw = decodeRawInto(source.raw, from, to + 1, scratch);
-    out = step ? bucketRaw(raw, step, agg) : copyRaw(raw, agg);
     // Grown to the largest range read so far: kept for the next query.
     scratch = raw;
+    out = step ? bucketRaw(raw, step, agg) : agg === 'count' ? countRaw(raw) : raw;
   } else {
     const width = RESOLUTION_MS[resolution];
     out = bucketRollups(source.rows, step && step > width ? step : width, agg);
@@ -97,58 +100,77 @@ export async function queryRange(store: MetricsStorage, seriesId: number, reques
 
 /** Decoded raw samples of the last answer; grows to the largest range read, never shrinks below it. */
 let scratch: Columns = { ts: new Float64Array(8640), values: new Float64Array(8640), length: 0 };
+/** Aggregated steps of the last answer, before LTTB: grows like `scratch`. */
+let buckets: Columns = { ts: new Float64Array(2048), values: new Float64Array(2048), length: 0 };
+/** Indices LTTB keeps, reused likewise. */
+let kept = new Uint32Array(2048);
 
-function columns(n: number): Columns {
-  return { ts: new Float64Array(n), values: new Float64Array(n), length: 0 };
+/** The bucket scratch with room for `n` points, emptied. */
+function bucketsFor(n: number): Columns {
+  if (buckets.ts.length < n) buckets = { ts: new Float64Array(n), values: new Float64Array(n), length: 0 };
+  buckets.length = 0;
+  return buckets;
 }
 
-function copyRaw(raw: Columns, agg: Aggregation): Columns {
-  const out = columns(raw.length);
+/** Raw samples counted: a raw sample is a bucket of one. */
+function countRaw(raw: Columns): Columns {
+  const out = bucketsFor(raw.length);
   out.ts.set(raw.ts.subarray(0, raw.length));
-  // A raw sample is a bucket of one: its count is 1, every other aggregation is itself.
-  if (agg === 'count') out.values.fill(1);
-  else out.values.set(raw.values.subarray(0, raw.length));
+  out.values.fill(1, 0, raw.length);
   out.length = raw.length;
   return out;
 }
 
 function bucketRaw(raw: Columns, step: number, agg: Aggregation): Columns {
   const n = raw.length;
-  if (n === 0) return columns(0);
-  // Buckets are at most one per sample and one per step the samples span.
-  const span = Math.floor(raw.ts[n - 1]! / step) - Math.floor(raw.ts[0]! / step) + 1;
-  const out = columns(Math.min(n, span));
+  if (n === 0) return bucketsFor(0);
   const ts = raw.ts;
   const vs = raw.values;
+  // Buckets are at most one per sample and one per step the samples span.
+  const span = Math.floor(ts[n - 1]! / step) - Math.floor(ts[0]! / step) + 1;
+  const out = bucketsFor(Math.min(n, span));
+  const outTs = out.ts;
+  const outValues = out.values;
+  const mode = AGG_CODE[agg];
   let w = 0;
-  let bucket = Math.floor(ts[0]! / step) * step;
-  let acc = agg === 'count' ? 0 : vs[0]!;
-  let count = 1;
-  for (let i = 1; i < n; i++) {
-    const v = vs[i]!;
-    const b = Math.floor(ts[i]! / step) * step;
-    if (b !== bucket) {
-      out.ts[w] = bucket;
-      out.values[w++] = agg === 'avg' ? acc / count : agg === 'count' ? count : acc;
-      bucket = b;
-      acc = agg === 'count' ? 0 : v;
-      count = 1;
-      continue;
-    }
-    count++;
-    if (agg === 'avg' || agg === 'sum') acc += v;
-    else if (agg === 'min') acc = v < acc ? v : acc;
-    else if (agg === 'max') acc = v > acc ? v : acc;
-    else if (agg === 'last') acc = v;
+  let i = 0;
+  while (i < n) {
+    const bucket = Math.floor(ts[i]! / step) * step;
+    let j = i + 1;
+    while (j < n && Math.floor(ts[j]! / step) * step === bucket) j++;
+    outTs[w] = bucket;
+    outValues[w++] = reduce(mode, vs, i, j);
+    i = j;
   }
-  out.ts[w] = bucket;
-  out.values[w++] = agg === 'avg' ? acc / count : agg === 'count' ? count : acc;
   out.length = w;
   return out;
 }
 
+const AGG_CODE: Record<Aggregation, number> = { avg: 0, sum: 1, min: 2, max: 3, count: 4, last: 5 };
+
+/** The aggregate of `vs[i, j)` (at least one sample), in the order the samples come: the same doubles as a running accumulator. */
+function reduce(mode: number, vs: Float64Array, i: number, j: number): number {
+  let acc = vs[i]!;
+  switch (mode) {
+    case 0:
+    case 1:
+      for (let k = i + 1; k < j; k++) acc += vs[k]!;
+      return mode === 0 ? acc / (j - i) : acc;
+    case 2:
+      for (let k = i + 1; k < j; k++) acc = vs[k]! < acc ? vs[k]! : acc;
+      return acc;
+    case 3:
+      for (let k = i + 1; k < j; k++) acc = vs[k]! > acc ? vs[k]! : acc;
+      return acc;
+    case 4:
+      return j - i;
+    default:
+      return vs[j - 1]!;
+  }
+}
+
 function bucketRollups(rows: RollupColumns, step: number, agg: Aggregation): Columns {
-  const out = columns(rows.length);
+  const out = bucketsFor(rows.length);
   let w = 0;
   let bucket = NaN;
   let min = 0;
@@ -202,12 +224,14 @@ function pick(agg: Aggregation, min: number, max: number, sum: number, count: nu
   }
 }
 
-/** The answer's columns, exactly sized, reduced by LTTB when there are more than `maxPoints`. */
+/**
+ * The answer's columns, new and exactly sized (the query cache keeps them; a worker moves
+ * them), from scratch columns: copied, or reduced by LTTB when there are more than `maxPoints`.
+ */
 function downsample(c: Columns, maxPoints: number): { timestamps: Float64Array; values: Float64Array } {
-  if (c.length <= maxPoints) {
-    return c.length === c.ts.length ? { timestamps: c.ts, values: c.values } : { timestamps: c.ts.slice(0, c.length), values: c.values.slice(0, c.length) };
-  }
-  const keep = lttbIndices(c.ts.subarray(0, c.length), c.values.subarray(0, c.length), maxPoints);
+  if (c.length <= maxPoints) return { timestamps: c.ts.slice(0, c.length), values: c.values.slice(0, c.length) };
+  if (kept.length < maxPoints) kept = new Uint32Array(maxPoints);
+  const keep = lttbIndices(c.ts.subarray(0, c.length), c.values.subarray(0, c.length), maxPoints, kept);
   const ts = new Float64Array(keep.length);
   const vs = new Float64Array(keep.length);
   for (let i = 0; i < keep.length; i++) {

@@ -52,6 +52,9 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
       }
       const answer = await metrics.queryRangeAnswer(series, { from, to, step, agg, maxPoints });
       void reply.header('x-cache', answer.hits === 0 ? 'miss' : answer.hits === answer.series ? 'hit' : 'partial');
+      // Once its last byte is with the kernel, the answer's buffer is written into again by
+      // a later answer (answer-buffers.ts); a response that never finishes keeps its own.
+      if (answer.release) reply.raw.once('finish', answer.release);
       // Written straight from the columns, on a worker when large (range-pool.ts): the
       // schema serializer over arrays of numbers was most of a large answer's cost.
       return new JsonBytes(answer.json);

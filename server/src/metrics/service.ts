@@ -43,6 +43,11 @@ export interface RangeAnswerBytes {
   series: number;
   /** Series answered from the query cache. */
   hits: number;
+  /**
+   * Gives `json`'s buffer back for a later answer to be written into (range-pool.ts): call
+   * it once nothing reads `json` any more (the response has finished), or never.
+   */
+  release?: () => void;
 }
 
 export interface SeriesRange extends SeriesRef, SeriesPoints {
@@ -214,7 +219,7 @@ export class MetricsService {
     });
     const answer = await this.ranges.answer({ request, series: items });
     for (const { index, key, stamp } of misses) this.#remember(key, series[index]!.id, request, { resolution, ...answer.computed[index]! }, stamp);
-    return { json: Buffer.from(answer.json.buffer, answer.json.byteOffset, answer.json.byteLength), series: series.length, hits: series.length - misses.length };
+    return { json: Buffer.from(answer.json.buffer, answer.json.byteOffset, answer.json.byteLength), series: series.length, hits: series.length - misses.length, ...(answer.release ? { release: answer.release } : {}) };
   }
 
   async latest(series: readonly SeriesRef[]): Promise<SeriesLatest[]> {
@@ -226,9 +231,9 @@ export class MetricsService {
     return this.#cache.stats();
   }
 
-  /** The server is quiet: let go of cached answers nobody asked for twice. Returns the bytes let go. */
+  /** The server is quiet: let go of cached answers nobody asked for twice and of kept answer buffers. Returns the bytes let go. */
   releaseIdleMemory(): number {
-    return this.#cache.dropUnread();
+    return this.#cache.dropUnread() + this.ranges.releaseIdleMemory();
   }
 
   /** Rollups up to date and aged-out data gone: run periodically. */
