@@ -24,6 +24,7 @@ import { createLogger } from './observability/logger.ts';
 import { healthRoutes } from './health/routes.ts';
 import { StorageHealth } from './health/storage.ts';
 import { registerServerMetrics } from './observability/server-metrics.ts';
+import { tuneHeapGrowth } from './observability/heap-growth.ts';
 import { startIdleMemoryRelease } from './observability/idle-memory.ts';
 import { versionRoutes } from './health/version-routes.ts';
 import { webConsole } from './web/plugin.ts';
@@ -169,6 +170,8 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   // The heap a burst of work grew to is given back once the server is quiet (observability/idle-memory.ts).
   // SQLite's page cache (up to 2 MiB, full after a load) is let go of too: the pages come
   // back from the operating system's file cache when read again.
+  // Fewer full collections under load (observability/heap-growth.ts).
+  tuneHeapGrowth();
   const stopIdleMemoryRelease = startIdleMemoryRelease({
     release: () => {
       db.pragma('shrink_memory');
