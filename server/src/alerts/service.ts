@@ -136,7 +136,7 @@ export class AlertService {
       const fresh: StoredAlert = { ...held, expiresAt };
       await alerts.recordTransition(fresh.id, now, null, 'firing', actor, null);
       // Joined: the held alert is the saved one (no copy without its expiry, and none back).
-      const alert = await this.#startEpisode(fresh, event, actor, unit, now, 'created', joined === undefined ? undefined : held);
+      const alert = await this.#startEpisode(fresh, event, actor, unit, alerts, now, 'created', joined === undefined ? undefined : held);
       return { outcome: { alert, action: 'created' }, stored: alert === held ? fresh : { ...alert, expiresAt } };
     }
 
@@ -159,7 +159,7 @@ export class AlertService {
         generatorUrl: event.generatorUrl ?? existing.generatorUrl,
       };
       await alerts.recordTransition(existing.id, now, 'resolved', 'firing', actor, null);
-      const alert = await this.#startEpisode(refired, event, actor, unit, now, 'refired');
+      const alert = await this.#startEpisode(refired, event, actor, unit, alerts, now, 'refired');
       return { outcome: { alert, action: 'refired' }, stored: { ...alert, expiresAt } };
     }
 
@@ -176,12 +176,11 @@ export class AlertService {
 
   /**
    * A new firing episode: join an incident, write the timeline, notify unless silenced.
-   * `joined`: a new alert as held, already written with the open incident it joined
+   * `alerts`: the store bound to the unit. `joined`: a new alert as held, already written with the open incident it joined
    * (`alert` without its expiry).
    */
-  async #startEpisode(alert: StoredAlert, event: AlertEvent, actor: Actor, unit: UnitOfWork, now: number, action: 'created' | 'refired', joined?: Alert): Promise<Alert> {
+  async #startEpisode(alert: StoredAlert, event: AlertEvent, actor: Actor, unit: UnitOfWork, alerts: AlertStore, now: number, action: 'created' | 'refired', joined?: Alert): Promise<Alert> {
     const { linker } = this.#deps;
-    const alerts = this.#deps.alerts.in(unit);
     const incidentId = joined?.incidentId ?? (await linker.attach(alert, now, unit, event.group));
     // A new alert's row is held with its incident when it joined one; else the held row
     // takes the incident it opened or reopened (still one write).

@@ -123,6 +123,9 @@ export class RunbooksFeature {
   #triggerFiring(): void {
     const alerts = this.#firing;
     this.#firing = [];
+    // No runbook has a trigger (the usual case): no alert can match one, so no alert's
+    // matching (a promise chain each) is started.
+    if (!this.catalog.all().some((runbook) => (runbook.definition.triggers?.length ?? 0) > 0)) return;
     for (const alert of alerts) this.#trigger(alert);
   }
 
