@@ -112,27 +112,27 @@ export class AlertService {
       // Usually the alert joins an open incident: written with it, not inserted and then linked.
       const joined = await this.#deps.linker.joinOpen(labels, now, unit, event.group);
       const held = await alerts.hold(
-          {
-            fingerprint: fp,
-            source: event.source,
-            state: 'firing',
-            severity,
-            labels,
-            annotations,
-            startsAt: event.startsAt ?? now,
-            endsAt: null,
-            expiresAt,
-            lastSeenAt: now,
-            occurrences: 1,
-            silencedBy,
-            acknowledgedBy: null,
-            acknowledgedAt: null,
-            ackComment: null,
-            incidentId: joined ?? null,
-            generatorUrl: event.generatorUrl ?? null,
-          },
-          now,
-        );
+        {
+          fingerprint: fp,
+          source: event.source,
+          state: 'firing',
+          severity,
+          labels,
+          annotations,
+          startsAt: event.startsAt ?? now,
+          endsAt: null,
+          expiresAt,
+          lastSeenAt: now,
+          occurrences: 1,
+          silencedBy,
+          acknowledgedBy: null,
+          acknowledgedAt: null,
+          ackComment: null,
+          incidentId: joined ?? null,
+          generatorUrl: event.generatorUrl ?? null,
+        },
+        now,
+      );
       const fresh: StoredAlert = { ...held, expiresAt };
       await alerts.recordTransition(fresh.id, now, null, 'firing', actor, null);
       // Joined: the held alert is the saved one (no copy without its expiry, and none back).
@@ -176,8 +176,8 @@ export class AlertService {
 
   /**
    * A new firing episode: join an incident, write the timeline, notify unless silenced.
-   * `alerts`: the store bound to the unit. `joined`: a new alert as held, already written with the open incident it joined
-   * (`alert` without its expiry).
+   * `alerts`: the store bound to the unit. `joined`: a new alert as held, already written
+   * with the open incident it joined (`alert` without its expiry).
    */
   async #startEpisode(alert: StoredAlert, event: AlertEvent, actor: Actor, unit: UnitOfWork, alerts: AlertStore, now: number, action: 'created' | 'refired', joined?: Alert): Promise<Alert> {
     const { linker } = this.#deps;

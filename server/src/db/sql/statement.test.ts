@@ -34,6 +34,9 @@ describe('statement', () => {
     expect(await find.all(viaConnection, 'ann', 0)).toEqual(expected);
     expect(await find.first(viaConnection, 'ann', 2)).toEqual(expected[1]);
     expect(await find.all(viaKysely, 'bob', 3)).toEqual([]);
+    // SQLite in a unit: the INSERT's own rowid, as RETURNING id would give it.
+    expect(insert.insertedId(viaConnection, 4, 'cy', 'c.one', 'user', 'success')).toBe(4);
+    expect(() => insert.insertedId(viaKysely, 5, 'cy', 'c.two', 'user', 'success')).toThrow(/SQLite in a unit of work only/);
     await database.close();
   });
 });
