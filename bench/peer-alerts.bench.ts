@@ -10,7 +10,8 @@
  * firing alerts).
  *
  * Env: BENCH_ROUNDS (default 3), BENCH_BASE (root of another checkout), BENCH_PROF (a
- * folder: our server runs with `--cpu-prof` there), BENCH_REPEAT.
+ * folder: our server runs with `--cpu-prof` there), BENCH_NODE_ARGS (more node flags for
+ * our server, space-separated: e.g. `--import=<a hook that times GC>`), BENCH_REPEAT.
  * Prints alerts/s and the server's CPU per 10,000 alerts per round; the last line is one JSON
  * object with the best round of each and the ratios.
  */
@@ -74,6 +75,7 @@ const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 100) / 100
 try {
   const startsAt = new Date(Date.now() - 60_000).toISOString();
   const prof = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROF)}`] : [];
+  prof.push(...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []));
   const servers: Array<{ label: string; server: OurServer; rounds: Round[]; repeats: Round[] }> = [
     { label: 'ours', server: await startOurServer({ label: 'ours', checkout: root, dataDir: path.join(work, 'ours'), children, nodeArgs: prof }), rounds: [], repeats: [] },
   ];

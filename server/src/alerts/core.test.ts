@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from './fingerprint.ts';
+import { searchTextOf } from './store.ts';
 import { compileMatchers, MatcherError } from './matchers.ts';
 import { groupKeyOf, incidentTitleFor, DEFAULT_GROUPING } from '../incidents/grouping.ts';
 import { anomalySeverity, anomalyToEvent } from './sources/anomaly.ts';
@@ -18,6 +19,23 @@ describe('fingerprint', () => {
 
   it('stays what stored alerts were fingerprinted with (computed by the earlier, per-label Hash code)', () => {
     expect(fingerprint({ instance: 'web-1:9100', alertname: 'HighLoad', zone: 'zürich ✓' })).toBe('91e325248547d18d');
+  });
+});
+
+describe('searchTextOf', () => {
+  // What the alert list's text search matched before the loop: entries mapped and joined.
+  const earlier = (labels: Record<string, string>, annotations: Record<string, string>) =>
+    [...Object.entries(labels), ...Object.entries(annotations)].map(([k, v]) => `${k}=${v}`).join('\n').toLowerCase();
+
+  it('is the text the entries mapped and joined gave, for every shape of labels and annotations', () => {
+    const cases: Array<[Record<string, string>, Record<string, string>]> = [
+      [{}, {}],
+      [{ alertname: 'HighCpu' }, {}],
+      [{}, { summary: 'Disk FULL' }],
+      [{ alertname: 'HighCpu', Instance: 'Web-1:9100', '10': 'numeric name first', zone: 'Zürich ✓' }, { summary: 'CPU > 90%', description: 'line\nbreak', empty: '' }],
+    ];
+    for (const [labels, annotations] of cases) expect(searchTextOf(labels, annotations)).toBe(earlier(labels, annotations));
+    expect(searchTextOf({ alertname: 'HighCpu', instance: 'Web-1' }, { summary: 'Hot' })).toBe('alertname=highcpu\ninstance=web-1\nsummary=hot');
   });
 });
 

@@ -67,7 +67,7 @@ export class AlertService {
       const alerts = this.#deps.alerts.in(unit);
       const fingerprints = events.map((event) => fingerprint(event.labels));
       // Replicas: one batch at a time per alert and per incident group (no-op on SQLite).
-      await this.#serialise(unit, events.map((event, i) => ({ fingerprint: fingerprints[i]!, labels: event.labels, group: event.group })));
+      if (unit.dialect === 'postgres') await this.#serialise(unit, events.map((event, i) => ({ fingerprint: fingerprints[i]!, labels: event.labels, group: event.group })));
       await this.#deps.silences.refresh(this.#deps.now(), unit);
       // The batch's alerts as the batch leaves them: read in one query, then kept here (a
       // second event for an alert in the batch sees it as the first left it, unwritten yet).
@@ -111,34 +111,33 @@ export class AlertService {
       const silencedBy = silences.matching(labels, now);
       // Usually the alert joins an open incident: written with it, not inserted and then linked.
       const joined = await this.#deps.linker.joinOpen(labels, now, unit, event.group);
-      const fresh: StoredAlert = {
-        ...(await alerts.hold(
-          {
-            fingerprint: fp,
-            source: event.source,
-            state: 'firing',
-            severity,
-            labels,
-            annotations,
-            startsAt: event.startsAt ?? now,
-            endsAt: null,
-            expiresAt,
-            lastSeenAt: now,
-            occurrences: 1,
-            silencedBy,
-            acknowledgedBy: null,
-            acknowledgedAt: null,
-            ackComment: null,
-            incidentId: joined ?? null,
-            generatorUrl: event.generatorUrl ?? null,
-          },
-          now,
-        )),
-        expiresAt,
-      };
+      const held = await alerts.hold(
+        {
+          fingerprint: fp,
+          source: event.source,
+          state: 'firing',
+          severity,
+          labels,
+          annotations,
+          startsAt: event.startsAt ?? now,
+          endsAt: null,
+          expiresAt,
+          lastSeenAt: now,
+          occurrences: 1,
+          silencedBy,
+          acknowledgedBy: null,
+          acknowledgedAt: null,
+          ackComment: null,
+          incidentId: joined ?? null,
+          generatorUrl: event.generatorUrl ?? null,
+        },
+        now,
+      );
+      const fresh: StoredAlert = { ...held, expiresAt };
       await alerts.recordTransition(fresh.id, now, null, 'firing', actor, null);
-      const alert = await this.#startEpisode(fresh, event, actor, unit, now, 'created', joined);
-      return { outcome: { alert, action: 'created' }, stored: { ...alert, expiresAt } };
+      // Joined: the held alert is the saved one (no copy without its expiry, and none back).
+      const alert = await this.#startEpisode(fresh, event, actor, unit, alerts, now, 'created', joined === undefined ? undefined : held);
+      return { outcome: { alert, action: 'created' }, stored: alert === held ? fresh : { ...alert, expiresAt } };
     }
 
     if (existing.state === 'resolved') {
@@ -160,7 +159,7 @@ export class AlertService {
         generatorUrl: event.generatorUrl ?? existing.generatorUrl,
       };
       await alerts.recordTransition(existing.id, now, 'resolved', 'firing', actor, null);
-      const alert = await this.#startEpisode(refired, event, actor, unit, now, 'refired');
+      const alert = await this.#startEpisode(refired, event, actor, unit, alerts, now, 'refired');
       return { outcome: { alert, action: 'refired' }, stored: { ...alert, expiresAt } };
     }
 
@@ -177,15 +176,15 @@ export class AlertService {
 
   /**
    * A new firing episode: join an incident, write the timeline, notify unless silenced.
-   * `joined`: the open incident a new alert was already written with.
+   * `alerts`: the store bound to the unit. `joined`: a new alert as held, already written
+   * with the open incident it joined (`alert` without its expiry).
    */
-  async #startEpisode(alert: StoredAlert, event: AlertEvent, actor: Actor, unit: UnitOfWork, now: number, action: 'created' | 'refired', joined?: number): Promise<Alert> {
+  async #startEpisode(alert: StoredAlert, event: AlertEvent, actor: Actor, unit: UnitOfWork, alerts: AlertStore, now: number, action: 'created' | 'refired', joined?: Alert): Promise<Alert> {
     const { linker } = this.#deps;
-    const alerts = this.#deps.alerts.in(unit);
-    const incidentId = joined ?? (await linker.attach(alert, now, unit, event.group));
+    const incidentId = joined?.incidentId ?? (await linker.attach(alert, now, unit, event.group));
     // A new alert's row is held with its incident when it joined one; else the held row
     // takes the incident it opened or reopened (still one write).
-    const saved = joined !== undefined ? stripExpiry(alert) : await alerts.hold({ ...alert, incidentId }, now);
+    const saved = joined ?? (await alerts.hold({ ...alert, incidentId }, now));
     await linker.note(incidentId, unit, {
       ts: now,
       kind: 'alert_firing',
@@ -401,6 +400,8 @@ export class AlertService {
    * two units never wait on each other's row locks while holding what the other wants.
    */
   async #serialise(unit: UnitOfWork, alerts: ReadonlyArray<{ fingerprint: string; labels: Alert['labels']; group?: AlertEvent['group'] }>): Promise<void> {
+    // SQLite has one writer and takes no locks: no names to build (two per alert of a batch).
+    if (unit.dialect !== 'postgres') return;
     await unit.serialise(alerts.flatMap((alert) => [`alert:${alert.fingerprint}`, this.#deps.linker.groupLock(alert.labels, alert.group)]));
   }
 

@@ -50,8 +50,16 @@ function toHistory(row: Selectable<AlertHistoryTable>): AlertHistoryEntry {
   };
 }
 
-function searchTextOf(labels: Labels, annotations: Labels): string {
-  return [...Object.entries(labels), ...Object.entries(annotations)].map(([k, v]) => `${k}=${v}`).join('\n').toLowerCase();
+/**
+ * `name=value` lines of the labels, then the annotations, lower-cased: what the list's text
+ * search matches. Joined in a loop (the same text as mapping the entries and joining them,
+ * pinned in core.test.ts) without the arrays those build for every alert written.
+ */
+export function searchTextOf(labels: Labels, annotations: Labels): string {
+  let text = '';
+  for (const name of Object.keys(labels)) text += `${text === '' ? '' : '\n'}${name}=${labels[name]}`;
+  for (const name of Object.keys(annotations)) text += `${text === '' ? '' : '\n'}${name}=${annotations[name]}`;
+  return text.toLowerCase();
 }
 
 /** What a stored alert looks like before it has an id. */

@@ -29,6 +29,21 @@ describe('AuditLog write queue', () => {
     await database.close();
   });
 
+  it('stores a lone entry (its own batch, the compiled single-row statement) as a batch of several does', async () => {
+    const { sqlite, database } = open();
+    createTable(sqlite);
+    const audit = new AuditLog(database, () => 5_000);
+    audit.record({ actor: null, actorKind: 'anonymous', action: 'auth.login', outcome: 'failure' });
+    await audit.flush();
+    audit.record({ actor: 'key', actorKind: 'apiKey', action: 'alert.ingest', target: 'integration:alertmanager', outcome: 'success', ip: '127.0.0.1', details: { accepted: 100, rejected: 0 } });
+    await audit.flush();
+    expect(sqlite.prepare('SELECT ts, actor, actor_kind, action, target, outcome, ip, details FROM audit_log ORDER BY id').all()).toEqual([
+      { ts: 5_000, actor: null, actor_kind: 'anonymous', action: 'auth.login', target: null, outcome: 'failure', ip: null, details: null },
+      { ts: 5_000, actor: 'key', actor_kind: 'apiKey', action: 'alert.ingest', target: 'integration:alertmanager', outcome: 'success', ip: '127.0.0.1', details: '{"accepted":100,"rejected":0}' },
+    ]);
+    await database.close();
+  });
+
   it('rejects flush() when a write fails, logs it, and goes on with later entries', async () => {
     const { sqlite, database } = open();
     const errors: unknown[] = [];

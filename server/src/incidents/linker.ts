@@ -98,7 +98,8 @@ export class IncidentLinker implements IncidentLinks {
   async joinOpen(labels: Alert['labels'], at: number, unit: UnitOfWork, group?: AlertEvent['group']): Promise<number | undefined> {
     const policy = this.#policy();
     const groupKey = groupKeyOf(labels, policy, group);
-    await unit.serialise([groupLockName(groupKey)]);
+    // (SQLite takes no locks: not even the name is built, for every new alert of a batch.)
+    if (unit.dialect === 'postgres') await unit.serialise([groupLockName(groupKey)]);
     const open = await this.#joinOpen(groupKey, at - policy.windowMs, unit);
     const joined = attachedIn(unit);
     if (open !== undefined && !joined.has(groupKey)) {

@@ -57,6 +57,12 @@ const insertEntry = statement(
     db.insertInto('incident_timeline').values({ incident_id: incidentId, ts, kind, actor, actor_kind: actorKind, alert_id: alertId, text, data }).returning('id'),
   [0, 0, '', '', '', null, '', ''],
 );
+/** The same INSERT without RETURNING, for SQLite inside a unit (the id is the rowid it gave). */
+const insertEntryRow = statement(
+  (db, incidentId: number, ts: number, kind: string, actor: string, actorKind: string, alertId: number | null, text: string, data: string) =>
+    db.insertInto('incident_timeline').values({ incident_id: incidentId, ts, kind, actor, actor_kind: actorKind, alert_id: alertId, text, data }),
+  [0, 0, '', '', '', null, '', ''],
+);
 const entryById = statement((db, id: number) => entries(db).where('t.id', '=', id), [0]);
 const insertRevision = statement(
   (db, entryId: number, text: string, at: number, by: string, change: 'edit' | 'delete') =>
@@ -99,8 +105,12 @@ export class TimelineStore extends RunnerStore {
   async #write(unit: UnitOfWork, held: Array<{ values: EntryValues; entry: TimelineEntry }>): Promise<void> {
     const rows = held.splice(0);
     if (rows.length === 0) return;
-    // SQLite: each insert's own id (a prepared statement on the unit's connection); PostgreSQL: a lone entry likewise, in one round trip.
-    if (unit.dialect === 'sqlite' || rows.length === 1) {
+    // SQLite: each insert's own id (a prepared statement on the unit's connection, the rowid it gave); PostgreSQL: a lone entry likewise, in one round trip.
+    if (unit.sqlite) {
+      for (const { values, entry } of rows) entry.id = insertEntryRow.insertedId(unit, ...values);
+      return;
+    }
+    if (rows.length === 1) {
       for (const { values, entry } of rows) entry.id = Number((await insertEntry.first(unit, ...values))!.id);
       return;
     }

