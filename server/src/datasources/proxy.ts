@@ -141,8 +141,11 @@ export class QueryProxy {
     if (response.status !== 200) throw upstreamStatusError(response, record.name);
     const withStep = stepSeconds === undefined ? {} : { stepSeconds };
     if (this.#cache) {
+      // Joined for keeping anyway: this request sends the one buffer too.
       const body = compacted(response.body);
-      this.#cache.set(key, Object.freeze({ contentType: response.contentType, body, chunks: Object.freeze([body]), bytes: body.length, cache: 'hit' as const, ...withStep }));
+      const kept = Object.freeze({ contentType: response.contentType, body, chunks: Object.freeze([body]), bytes: body.length, cache: 'hit' as const, ...withStep });
+      this.#cache.set(key, kept);
+      return { ...kept, cache: 'miss' };
     }
     return {
       contentType: response.contentType,
