@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Datasource, DatasourceTestResult } from '../../../shared/api/datasources.ts';
 import { createLogger } from '../observability/logger.ts';
-import { freePort } from '../testing/prometheus.ts';
+import { REFUSED_URL } from '../testing/prometheus.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
 
 /** A loopback HTTP(S) server answering with the handler, on a free port. */
@@ -142,7 +142,7 @@ describe('data sources: definitions, secrets and the test endpoint', () => {
   });
 
   it('tells refused, DNS, TLS, 401, timeout and a non-Prometheus server apart', async () => {
-    const refused = await create({ name: 'refused', url: `http://127.0.0.1:${await freePort()}` });
+    const refused = await create({ name: 'refused', url: REFUSED_URL });
     const dns = await create({ name: 'dns', url: 'http://no-such-host.invalid:9090' });
     const tlsServer = await serve((_req, res) => res.end(buildinfo), selfSigned());
     closers.push(tlsServer.close);

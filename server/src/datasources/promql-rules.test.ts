@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertPage, Rule } from '../../../shared/api/alerts.ts';
 import type { Datasource } from '../../../shared/api/datasources.ts';
 import { eventually } from '../testing/eventually.ts';
-import { freePort, prometheusMissing, startPrometheus, waitForSeries, type RunningPrometheus } from '../testing/prometheus.ts';
+import { REFUSED_URL, prometheusMissing, startPrometheus, waitForSeries, type RunningPrometheus } from '../testing/prometheus.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
 
 const MISSING = prometheusMissing();
@@ -73,7 +73,7 @@ describe.skipIf(MISSING !== null)('threshold rules on a PromQL expression', () =
   });
 
   it('reports a source that is down in the rule, and refuses half a PromQL rule', async () => {
-    const down = (await server.injectAs('admin', { method: 'POST', url: '/api/v1/datasources', payload: { name: 'down', type: 'prometheus', url: `http://127.0.0.1:${await freePort()}` } })).json() as Datasource;
+    const down = (await server.injectAs('admin', { method: 'POST', url: '/api/v1/datasources', payload: { name: 'down', type: 'prometheus', url: REFUSED_URL } })).json() as Datasource;
     const created = await server.injectAs('admin', {
       method: 'POST',
       url: '/api/v1/alert-rules',

@@ -7,7 +7,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Datasource, PromMatrix, PromResponse, PromVector } from '../../../shared/api/datasources.ts';
 import { parsePromValue } from '../../../shared/metrics/prom-values.ts';
-import { freePort, openMetricsGauge, prometheusMissing, startNodeExporter, startPrometheus, waitForSeries, type RunningPrometheus, type RunningProcess } from '../testing/prometheus.ts';
+import { REFUSED_URL, openMetricsGauge, prometheusMissing, startNodeExporter, startPrometheus, waitForSeries, type RunningPrometheus, type RunningProcess } from '../testing/prometheus.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
 
 const MISSING = prometheusMissing();
@@ -208,7 +208,7 @@ describe.skipIf(MISSING !== null)('data source query proxy against a real Promet
     }
 
     it('down, slow, 401 and 503 each give a clear error, never our own 401', async () => {
-      const down = await add('down', `http://127.0.0.1:${await freePort()}`);
+      const down = await add('down', REFUSED_URL);
       const slowServer = await serve(() => {
         // holds the request: the source's timeout ends it
       });

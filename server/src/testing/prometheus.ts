@@ -15,6 +15,14 @@ export function prometheusMissing(): string | null {
   return missing.length > 0 ? `skipped: ${missing.join(', ')} not installed (apt-get install prometheus prometheus-node-exporter)` : null;
 }
 
+/**
+ * An address that refuses connections, for a "source is down" case. Port 1 is privileged and
+ * nothing in the tests listens on it; a port that `freePort()` found free can be taken by the
+ * next server any test starts (a CI run once gave it to a server that holds requests, so a
+ * "refused" source timed out).
+ */
+export const REFUSED_URL = 'http://127.0.0.1:1';
+
 /** A port that was free a moment ago (the process binding it retries on a clash). */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
