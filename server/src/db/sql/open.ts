@@ -92,6 +92,12 @@ export function openSqlDatabase(settings: DatabaseSettings, sqlite: Db, options:
   // An idle connection dropped by the server (restart, failover) is an event, not a crash;
   // the next query opens a new one.
   pool.on('error', () => undefined);
+  // The same for a connection in use: pg-pool takes its own listener off a client while it
+  // is checked out (a Kysely query or transaction), and a client whose socket dies then
+  // emits 'error' with no listener, an uncaught exception that ends the process (a CI run
+  // saw it as PostgreSQL stopped under a test). Its queries fail on their own; the pool
+  // drops it when it is released, as it is no longer queryable.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<SqlSchema>({ dialect: new PostgresDialect({ pool }) });
   return {
     dialect: 'postgres',
