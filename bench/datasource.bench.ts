@@ -295,6 +295,8 @@ try {
     console.log(`  the proxy process's pauses per round: ${l.roundPauses.map((p) => `GC ${p.gc.count} (${p.gc.over5Ms} over 5 ms, longest ${p.gc.maxMs} ms ${p.gc.maxKind}), loop delay p99 ${p.loopDelay.p99Ms} max ${p.loopDelay.maxMs} ms`).join('; ')}`);
     console.log(`targets ${result.targetsMet ? 'met' : 'not met'} in the ${layout} layout`);
   }
+  // The first measured layout in LAYOUT_NAMES' order: apart, else split, else shared.
+  const judged = LAYOUT_NAMES.find((layout) => results[layout]);
   console.log(
     JSON.stringify({
       bench: 'datasource',
@@ -308,8 +310,8 @@ try {
       layouts: results,
       ...(askedLayouts.some((layout) => layout !== 'shared') && splitMissing ? { splitSkipped: splitMissing } : {}),
       // Judged where the proxy has a CPU of its own and the generator's CPU is charged alike to both ways (see the header); the first measured layout otherwise.
-      judgedLayout: (['apart', 'split', 'shared'] as const).find((layout) => results[layout]) ?? null,
-      targetsMet: (results.apart ?? results.split ?? results.shared)?.targetsMet ?? false,
+      judgedLayout: judged ?? null,
+      targetsMet: judged ? results[judged]!.targetsMet : false,
     }),
   );
   const all = Object.values(results).flatMap((r) => [...Object.values(r.cases).flatMap((f) => [f.direct, f.uncached, f.cached]), r.latency.direct, r.latency.proxy, r.latency.wrk.direct, r.latency.wrk.proxy]);

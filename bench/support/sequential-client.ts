@@ -48,8 +48,7 @@ export function percentile(sorted: readonly number[], p: number): number {
 
 /** The figures of a run from its latencies in ms (any order). */
 export function summarise(latenciesMs: number[], non2xx: number, errors: number, durationSeconds: number): SequentialResult {
-  const sorted = Float64Array.from(latenciesMs).sort();
-  const values = Array.from(sorted);
+  const values = [...latenciesMs].sort((a, b) => a - b);
   const round3 = (value: number) => Math.round(value * 1000) / 1000;
   return {
     requests: values.length,

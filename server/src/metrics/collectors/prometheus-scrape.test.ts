@@ -1,22 +1,14 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scrapeTarget } from './prometheus-scrape.ts';
 import { parseScrapeTargets } from '../../config.ts';
 import { startTestServer } from '../../testing/test-server.ts';
+import { freePort, REFUSED_URL } from '../../testing/prometheus.ts';
 import type { SeriesListResponse } from '../../../../shared/api/metrics.ts';
 
 const NODE_EXPORTER = '/usr/bin/prometheus-node-exporter';
 const available = fs.existsSync(NODE_EXPORTER);
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 let exporter: ChildProcess | undefined;
 let target = '';
@@ -66,10 +58,9 @@ describe.skipIf(!available)('scraping a real node_exporter', () => {
 
 describe('scrape targets', () => {
   it('records up = 0 for a target that does not answer', async () => {
-    // Port 1: nothing listens there, where a just-freed port may be taken by another test's server.
-    const result = await scrapeTarget('http://127.0.0.1:1/metrics', 5);
+    const result = await scrapeTarget(`${REFUSED_URL}/metrics`, 5);
     expect(result.error).toMatch(/failed/);
-    expect(result.batches).toEqual([{ name: 'up', labels: { instance: '127.0.0.1:1' }, samples: [[5, 0]] }]);
+    expect(result.batches).toEqual([{ name: 'up', labels: { instance: new URL(REFUSED_URL).host }, samples: [[5, 0]] }]);
   });
 
   it('reads the target list from the environment and refuses what is not an http(s) URL', () => {
