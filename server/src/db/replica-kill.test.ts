@@ -6,6 +6,7 @@ import { openMetricsGauge, prometheusMissing, startPrometheus, type RunningProme
 import { CHILD_ADMIN_PASSWORD, startServerChild, type ServerChild } from '../testing/server-child.ts';
 import { LEADER_APPLICATION_NAME } from './sql/leadership.ts';
 import { CLAIMS_APPLICATION_PREFIX } from './sql/work-claims.ts';
+import { rendezvousOwner } from './sql/rendezvous.ts';
 
 const skip = postgresUnavailable() ?? prometheusMissing() ?? undefined;
 if (skip) console.warn(`[replica kill test skipped] ${skip}`);
@@ -68,11 +69,16 @@ describe.skipIf(skip !== undefined)('a replica killed with SIGKILL during writes
     // Both replicas are members and the watches are each scored by one of them.
     // Each replica keeps claims sessions (watches, anomaly targets) under its one name.
     const members = (rows: Array<{ name: string }>) => new Set(rows.map((row) => row.name));
-    await eventually(() => sessions(url, CLAIMS_APPLICATION_PREFIX), (rows) => members(rows).size === 2, 60_000);
+    const memberRows = await eventually(() => sessions(url, CLAIMS_APPLICATION_PREFIX), (rows) => members(rows).size === 2, 60_000);
     await eventually(() => watches(b), (list) => list.length === WATCHES && list.every((w) => w.state === 'running' && w.scoredBy !== null), 120_000);
     // The embedded store's anomaly targets are shared out too: each replica scores some, and
     // either answers for all of them (with the replica scoring each).
-    const hosts = Array.from({ length: 6 }, (_, i) => `kill-h${i}`);
+    // Replica ids are random, so six fixed host names would all fall to one replica once in
+    // 32 starts: the names are picked so that rendezvous hashing gives each replica three.
+    const replicaIds = [...members(memberRows)].map((name) => name.slice(CLAIMS_APPLICATION_PREFIX.length));
+    const candidates = Array.from({ length: 64 }, (_, i) => `kill-h${i}`);
+    const hosts = replicaIds.flatMap((id) => candidates.filter((host) => rendezvousOwner(host, replicaIds) === id).slice(0, 3));
+    expect(hosts).toHaveLength(6);
     const scorers = async (server: ServerChild) =>
       new Map(((await (await fetch(`${server.url}/api/v1/anomaly/status`, { headers: admin })).json()) as { targets: Array<{ target: string; scoredBy: string }> }).targets.map((t) => [t.target, t.scoredBy]));
     let hostRow = 0;
