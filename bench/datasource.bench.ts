@@ -41,7 +41,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { loadClient, runLoad } from './support/load.ts';
-import { pinToCpus, which } from './support/processes.ts';
+import { cpuSecondsByThread, pinToCpus, which } from './support/processes.ts';
 import { openMetricsGauge, prometheusMissing, startPrometheus } from '../server/src/testing/prometheus.ts';
 import { startTestServer, type TestServer } from '../server/src/testing/test-server.ts';
 import { startBenchProxy } from './support/bench-proxy.ts';
@@ -61,9 +61,18 @@ interface RunFigures {
   latencyP99Ms: number;
   non2xx: number;
   errors: number;
-  /** CPU time per request, µs: the proxy's event loop (this process's main thread) and Prometheus. */
-  cpuUsPerRequest: { proxy: number; prometheus: number };
+  /**
+   * CPU time per request, µs: the proxy's event loop (this process's main thread), V8's
+   * background threads of this process (concurrent marking and sweeping, the compilers) and
+   * Prometheus.
+   */
+  cpuUsPerRequest: { proxy: number; proxyV8Background: number; prometheus: number };
+  /** Full collections of this process during the run (each marks its whole heap). */
+  proxyFullGcs: number;
 }
+
+/** CPU seconds of this process's V8 background threads (10 ms resolution: ~2 µs a request over a run). */
+const v8BackgroundSeconds = () => cpuSecondsByThread(process.pid)['v8 background'] ?? 0;
 
 /** User + system CPU time of a process, µs, from /proc (Linux). */
 function processCpuUs(pid: number): number {
@@ -87,9 +96,13 @@ let generatorCpus: string | undefined;
 async function run(url: string, headers: Record<string, string> = {}, connections = CONNECTIONS, pipelining = PIPELINING): Promise<RunFigures> {
   // The main thread is the proxy's event loop (the script waits meanwhile); the generator is wrk or a worker.
   const proxyBefore = process.threadCpuUsage();
+  const backgroundBefore = v8BackgroundSeconds();
+  const pausesOf = recordPauses();
   const promBefore = processCpuUs(prometheusPid);
   const result = await runLoad(CLIENT, { url, headers: GZIP ? { ...headers, 'accept-encoding': 'gzip' } : headers, connections, pipelining, durationSeconds: DURATION, cpus: generatorCpus });
   const proxy = process.threadCpuUsage(proxyBefore);
+  const background = v8BackgroundSeconds() - backgroundBefore;
+  const pauses = pausesOf();
   const requests = Math.max(1, result.requests);
   return {
     requestsPerSecond: result.requestsPerSecond,
@@ -97,7 +110,8 @@ async function run(url: string, headers: Record<string, string> = {}, connection
     latencyP99Ms: result.latencyP99Ms,
     non2xx: result.non2xx,
     errors: result.errors,
-    cpuUsPerRequest: { proxy: Math.round((proxy.user + proxy.system) / requests), prometheus: Math.round((processCpuUs(prometheusPid) - promBefore) / requests) },
+    cpuUsPerRequest: { proxy: Math.round((proxy.user + proxy.system) / requests), proxyV8Background: Math.round((background * 1e6) / requests), prometheus: Math.round((processCpuUs(prometheusPid) - promBefore) / requests) },
+    proxyFullGcs: pauses.gc.full,
   };
 }
 
@@ -110,7 +124,8 @@ function medianOf(runs: RunFigures[]): RunFigures {
     latencyP99Ms: of((r) => r.latencyP99Ms),
     non2xx: runs.reduce((sum, r) => sum + r.non2xx, 0),
     errors: runs.reduce((sum, r) => sum + r.errors, 0),
-    cpuUsPerRequest: { proxy: of((r) => r.cpuUsPerRequest.proxy), prometheus: of((r) => r.cpuUsPerRequest.prometheus) },
+    cpuUsPerRequest: { proxy: of((r) => r.cpuUsPerRequest.proxy), proxyV8Background: of((r) => r.cpuUsPerRequest.proxyV8Background), prometheus: of((r) => r.cpuUsPerRequest.prometheus) },
+    proxyFullGcs: of((r) => r.proxyFullGcs),
   };
 }
 
@@ -284,7 +299,7 @@ try {
       console.log(`  direct to Prometheus:  ${f.direct.requestsPerSecond} req/s, p50 ${f.direct.latencyP50Ms} ms, p99 ${f.direct.latencyP99Ms} ms  (Prometheus ${f.direct.cpuUsPerRequest.prometheus} µs CPU per request)`);
       console.log(`  proxy, cache off:      ${f.uncached.requestsPerSecond} req/s, p50 ${f.uncached.latencyP50Ms} ms, p99 ${f.uncached.latencyP99Ms} ms  (${f.uncachedRatio} × direct, rounds ${f.roundRatios.uncached.join(' ')}; target ≥ 0.8)`);
       console.log(`  proxy, cache on:       ${f.cached.requestsPerSecond} req/s, p50 ${f.cached.latencyP50Ms} ms, p99 ${f.cached.latencyP99Ms} ms  (${f.cachedRatio} × direct, rounds ${f.roundRatios.cached.join(' ')}; target ≥ 2)`);
-      console.log(`  proxy CPU per request (its event loop): ${f.proxyCpuUsPerRequest.uncached} µs uncached, ${f.proxyCpuUsPerRequest.cached} µs cached`);
+      console.log(`  proxy CPU per request (its event loop): ${f.proxyCpuUsPerRequest.uncached} µs uncached, ${f.proxyCpuUsPerRequest.cached} µs cached; V8's background threads (mostly marking) ${f.uncached.cpuUsPerRequest.proxyV8Background} / ${f.cached.cpuUsPerRequest.proxyV8Background} µs; full collections per run ${f.uncached.proxyFullGcs} / ${f.cached.proxyFullGcs}`);
     }
     const l = result.latency;
     console.log(
@@ -292,7 +307,7 @@ try {
         `proxy p50 ${l.proxy.latencyP50Ms} ms p99 ${l.proxy.latencyP99Ms} ms p99.9 ${l.proxy.latencyP999Ms} ms max ${l.proxy.latencyMaxMs} ms; p99 overhead ${l.p99OverheadMs} ms (rounds ${l.roundP99OverheadMs.join(' ')}; target < 5)`,
     );
     console.log(`  wrk, same rounds (coordinated-omission corrected: each pause weighed by its length): direct p99 ${l.wrk.direct.latencyP99Ms} ms, proxy p99 ${l.wrk.proxy.latencyP99Ms} ms; p99 overhead ${l.wrk.p99OverheadMs} ms (rounds ${l.wrk.roundP99OverheadMs.join(' ')})`);
-    console.log(`  the proxy process's pauses per round: ${l.roundPauses.map((p) => `GC ${p.gc.count} (${p.gc.over5Ms} over 5 ms, longest ${p.gc.maxMs} ms ${p.gc.maxKind}), loop delay p99 ${p.loopDelay.p99Ms} max ${p.loopDelay.maxMs} ms`).join('; ')}`);
+    console.log(`  the proxy process's pauses per round: ${l.roundPauses.map((p) => `GC ${p.gc.count} (${p.gc.full} full, ${p.gc.over5Ms} over 5 ms, longest ${p.gc.maxMs} ms ${p.gc.maxKind}), loop delay p99 ${p.loopDelay.p99Ms} max ${p.loopDelay.maxMs} ms`).join('; ')}`);
     console.log(`targets ${result.targetsMet ? 'met' : 'not met'} in the ${layout} layout`);
   }
   // The first measured layout in LAYOUT_NAMES' order: apart, else split, else shared.
