@@ -35,7 +35,7 @@ export function recordPauses(): () => Pauses {
     const longest = durations.reduce((max, d) => (d.ms > max.ms ? d : max), { ms: 0, kind: 0 });
     const round2 = (value: number) => Math.round(value * 100) / 100;
     return {
-      gc: { count: durations.length, over5Ms: durations.filter((d) => d.ms > 5).length, maxMs: round2(longest.ms), maxKind: GC_KIND[longest.kind] ?? String(longest.kind), full: durations.filter((d) => d.kind === MARK_COMPACT).length },
+      gc: { count: durations.length, over5Ms: durations.filter((d) => d.ms > 5).length, maxMs: round2(longest.ms), maxKind: durations.length === 0 ? 'none' : (GC_KIND[longest.kind] ?? String(longest.kind)), full: durations.filter((d) => d.kind === MARK_COMPACT).length },
       loopDelay: { p99Ms: round2(delay.percentile(99) / 1e6), maxMs: round2(delay.max / 1e6) },
     };
   };
