@@ -96,9 +96,17 @@ export function useTestDatabase(database: TestDatabase): TestDatabaseFixture {
   return fixture;
 }
 
+/** Folders `tempDataDir` made, removed together by one exit listener (one listener each tripped Node's leak warning past ten). */
+const tempDirs = new Set<string>();
+
 /** A temporary data folder, removed when the process exits. */
 export function tempDataDir(prefix = 'sco-db-'): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  if (tempDirs.size === 0) {
+    process.once('exit', () => {
+      for (const made of tempDirs) fs.rmSync(made, { recursive: true, force: true });
+    });
+  }
+  tempDirs.add(dir);
   return dir;
 }
