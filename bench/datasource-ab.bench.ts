@@ -4,7 +4,8 @@
  * Prometheus, one-series range queries (47,853 bytes), cache off and on, in interleaved
  * rounds (the order rotating), so a change of the machine's load shifts both sides alike.
  * The figure that holds on a shared machine is the proxy's CPU per request (its process's
- * main thread, which only one proxy uses at a time); req/s is printed beside it.
+ * main thread, which only one proxy uses at a time); V8's background threads per request
+ * (concurrent marking) and req/s are printed beside it.
  *
  * Layout (BENCH_LAYOUT): `split` (default; Prometheus on CPU 0, this process and wrk on CPU
  * 1, as bench:datasource's split layout, both proxies' processes on CPU 1) or `shared` (every process on every CPU).
@@ -84,24 +85,37 @@ try {
   }
   const loadAtStart = loadAverage();
   async function run(way: Way) {
-    // The proxy's main thread (its event loop); the other proxy in that process is idle meanwhile.
-    const before = cpuSecondsByThread(ways[way].pid).main ?? 0;
+    // The proxy's main thread (its event loop; the other proxy in that process is idle
+    // meanwhile) and V8's background threads (concurrent marking: the full collections a
+    // proxy's garbage brings about).
+    const before = cpuSecondsByThread(ways[way].pid);
     const result = await runLoad(CLIENT, { url: `${ways[way].base}/${search}`, headers: ways[way].headers, connections: CONNECTIONS, pipelining: 1, durationSeconds: DURATION, cpus });
-    const cpuSeconds = (cpuSecondsByThread(ways[way].pid).main ?? 0) - before;
+    const after = cpuSecondsByThread(ways[way].pid);
+    const spent = (kind: string) => (after[kind] ?? 0) - (before[kind] ?? 0);
     if (result.non2xx + result.errors > 0) throw new Error(`${way}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-    return { requestsPerSecond: result.requestsPerSecond, cpuUsPerRequest: (cpuSeconds * 1e6) / Math.max(1, result.requests) };
+    const requests = Math.max(1, result.requests);
+    return { requestsPerSecond: result.requestsPerSecond, cpuUsPerRequest: (spent('main') * 1e6) / requests, backgroundUsPerRequest: (spent('v8 background') * 1e6) / requests };
   }
   const order = Object.keys(ways) as Way[];
   // Unmeasured first runs: JIT, heap growth, connection pools.
   for (const way of order) await run(way);
-  const runs = Object.fromEntries(order.map((way) => [way, [] as { requestsPerSecond: number; cpuUsPerRequest: number }[]])) as Record<Way, { requestsPerSecond: number; cpuUsPerRequest: number }[]>;
+  type Run = Awaited<ReturnType<typeof run>>;
+  const runs = Object.fromEntries(order.map((way) => [way, [] as Run[]])) as Record<Way, Run[]>;
   for (let round = 0; round < ROUNDS; round++) for (let i = 0; i < order.length; i++) runs[order[(i + round) % order.length]!].push(await run(order[(i + round) % order.length]!));
   const figures = Object.fromEntries(
-    order.map((way) => [way, { requestsPerSecond: Math.round(median(runs[way].map((r) => r.requestsPerSecond))), cpuUsPerRequest: Math.round(median(runs[way].map((r) => r.cpuUsPerRequest))), roundsCpuUs: runs[way].map((r) => Math.round(r.cpuUsPerRequest)) }]),
-  ) as Record<Way, { requestsPerSecond: number; cpuUsPerRequest: number; roundsCpuUs: number[] }>;
+    order.map((way) => [
+      way,
+      {
+        requestsPerSecond: Math.round(median(runs[way].map((r) => r.requestsPerSecond))),
+        cpuUsPerRequest: Math.round(median(runs[way].map((r) => r.cpuUsPerRequest))),
+        roundsCpuUs: runs[way].map((r) => Math.round(r.cpuUsPerRequest)),
+        backgroundUsPerRequest: Math.round(median(runs[way].map((r) => r.backgroundUsPerRequest))),
+      },
+    ]),
+  ) as Record<Way, { requestsPerSecond: number; cpuUsPerRequest: number; roundsCpuUs: number[]; backgroundUsPerRequest: number }>;
   const loadAtEnd = loadAverage();
   console.log(`bench:datasource-ab, ${LAYOUT} layout, ${CLIENT}, ${ROUNDS} interleaved rounds of ${DURATION} s, ${CONNECTIONS} connections, one series (${expected.length} bytes); base ${BASE}; load average ${loadAtStart.join(' ')} → ${loadAtEnd.join(' ')}`);
-  for (const way of order) console.log(`  ${way.padEnd(14)} ${String(figures[way].requestsPerSecond).padStart(6)} req/s, proxy CPU ${figures[way].cpuUsPerRequest} µs per request (rounds ${figures[way].roundsCpuUs.join(' ')})`);
+  for (const way of order) console.log(`  ${way.padEnd(14)} ${String(figures[way].requestsPerSecond).padStart(6)} req/s, proxy CPU ${figures[way].cpuUsPerRequest} µs per request (rounds ${figures[way].roundsCpuUs.join(' ')}), V8's background threads ${figures[way].backgroundUsPerRequest} µs`);
   const cpuRatio = (kind: 'uncached' | 'cached') => Number((figures[`ours ${kind}`].cpuUsPerRequest / figures[`base ${kind}`].cpuUsPerRequest).toFixed(3));
   const rpsRatio = (kind: 'uncached' | 'cached') => Number((figures[`ours ${kind}`].requestsPerSecond / figures[`base ${kind}`].requestsPerSecond).toFixed(3));
   console.log(`  ours / base: CPU per request ${cpuRatio('uncached')} uncached, ${cpuRatio('cached')} cached; req/s ${rpsRatio('uncached')} uncached, ${rpsRatio('cached')} cached`);

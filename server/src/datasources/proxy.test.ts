@@ -122,6 +122,32 @@ describe.skipIf(MISSING !== null)('data source query proxy against a real Promet
     expect(odd.rawPayload.equals(expected)).toBe(true);
   });
 
+  it('with the cache off, sends each answer byte for byte over real sockets, however it goes out, while others are released', async () => {
+    const uncached = await startTestServer({ listen: true, datasources: { cacheMaxBytes: 0, queriesPerMinute: 10_000 } });
+    try {
+      const created = await uncached.injectAs('admin', { method: 'POST', url: '/api/v1/datasources', payload: { name: 'prom', type: 'prometheus', url: prometheus.url, scrapeIntervalSeconds: 60 } });
+      expect(created.statusCode, created.body).toBe(201);
+      const base = `${uncached.url}/api/v1/datasources/${(created.json() as Datasource).id}`;
+      const auth = { authorization: `Bearer ${await uncached.tokenFor('viewer')}` };
+      const fifty = `query_range?query=${encodeURIComponent('sco_backfill')}&start=${BACKFILL_FROM}&end=${BACKFILL_END}&step=60`;
+      const one = `query_range?query=${encodeURIComponent('sco_backfill{i="7"}')}&start=${BACKFILL_FROM}&end=${BACKFILL_END}&step=60`;
+      const [expectedFifty, expectedOne] = [await direct(fifty), await direct(one)];
+      // Several at once, each way of sending (one read, many reads streamed, gzip'd): the
+      // release of one answer must never touch the bytes of another still being written.
+      const ask = async (q: string, gzip: boolean) => {
+        const response = await fetch(`${base}/${q}`, { headers: gzip ? { ...auth, 'accept-encoding': 'gzip' } : auth });
+        expect(response.status).toBe(200);
+        expect(response.headers.get('x-cache')).toBe('miss');
+        // fetch decompresses a gzip'd answer itself.
+        return Buffer.from(await response.arrayBuffer());
+      };
+      const answers = await Promise.all([ask(fifty, false), ask(one, false), ask(fifty, true), ask(one, true), ask(fifty, false), ask(one, false)]);
+      for (const [i, body] of answers.entries()) expect(body.equals(i % 2 === 0 ? expectedFifty : expectedOne), `answer ${i}`).toBe(true);
+    } finally {
+      await uncached.close();
+    }
+  });
+
   it('answers instant queries, series, labels and label values byte for byte', async () => {
     const t = BACKFILL_END - 3600;
     const window = `start=${BACKFILL_FROM}&end=${BACKFILL_END}`;

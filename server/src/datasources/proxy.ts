@@ -29,6 +29,11 @@ export interface ProxyAnswer {
   readonly cache: 'hit' | 'miss';
   /** The step actually asked of Prometheus (range queries), seconds. */
   readonly stepSeconds?: number;
+  /**
+   * Present on an answer nothing keeps (the cache off): lets go of its buffers once the
+   * reply holds its own reference to them (UpstreamResponse.release). A kept answer has none.
+   */
+  readonly release?: () => void;
 }
 
 type Params = Record<string, string | readonly string[] | number | undefined>;
@@ -155,6 +160,7 @@ export class QueryProxy {
       chunks: response.chunks,
       bytes: response.bytes,
       cache: 'miss',
+      release: () => response.release(),
       ...withStep,
     };
   }

@@ -20,26 +20,42 @@ export interface DatasourceRoutesOptions {
 
 /**
  * Sends Prometheus's bytes unchanged (gzip'd once per answer when the client takes it);
- * `x-cache` and `x-step` say what the proxy did.
+ * `x-cache` and `x-step` say what the proxy did. An answer nothing keeps is released as soon
+ * as what sends it holds the bytes (ProxyAnswer.release).
  */
 function send(request: FastifyRequest, reply: FastifyReply, answer: ProxyAnswer): FastifyReply | Promise<FastifyReply> {
   void reply.header('content-type', answer.contentType).header('x-cache', answer.cache).header('vary', 'accept-encoding');
   if (answer.stepSeconds !== undefined) void reply.header('x-step', String(answer.stepSeconds));
-  if (wantsGzip(request.headers['accept-encoding'], answer.bytes)) return gzipOf(answer.body).then((body) => reply.header('content-encoding', 'gzip').send(body));
-  if (answer.chunks.length <= 1) return reply.send(answer.body);
-  // Several reads: passed on as they are, with the length known, rather than joined first.
-  return reply.header('content-length', String(answer.bytes)).send(streamOf(answer.chunks));
+  if (wantsGzip(request.headers['accept-encoding'], answer.bytes)) {
+    return gzipOf(answer.body).then(
+      (body) => {
+        answer.release?.();
+        return reply.header('content-encoding', 'gzip').send(body);
+      },
+      (error: unknown) => {
+        answer.release?.();
+        throw error;
+      },
+    );
+  }
+  // One read: sent as it is. Several: passed on as they came, with the length known, rather than joined first.
+  const sent = answer.chunks.length <= 1 ? reply.send(answer.body) : reply.header('content-length', String(answer.bytes)).send(streamOf(answer.chunks));
+  answer.release?.();
+  return sent;
 }
 
 /**
  * The chunks as a stream that holds them all from its first read: piped, they are written
  * in one go, and those that queue behind the socket's first write leave in one writev
- * (`Readable.from` would hand them over one per microtask, each its own write).
+ * (`Readable.from` would hand them over one per microtask, each its own write). It keeps
+ * its own list (the answer's is emptied once sent) and drops it once pushed.
  */
 function streamOf(chunks: readonly Buffer[]): Readable {
+  let pending: Buffer[] | undefined = [...chunks];
   return new Readable({
     read() {
-      for (const chunk of chunks) this.push(chunk);
+      for (const chunk of pending ?? []) this.push(chunk);
+      pending = undefined;
       this.push(null);
     },
   });
