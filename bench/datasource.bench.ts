@@ -69,6 +69,14 @@ interface RunFigures {
   cpuUsPerRequest: { proxy: number; proxyV8Background: number; prometheus: number };
   /** Full collections of this process during the run (each marks its whole heap). */
   proxyFullGcs: number;
+  /**
+   * Where a request's time goes (docs/benchmarks.md, "The proxy's ratio is latency-bound"):
+   * the mean time Prometheus's own handler spent on each range query (its
+   * `prometheus_http_request_duration_seconds`, from reading the request to the handler's
+   * return), and the share of each CPU that was busy (any process, /proc/stat).
+   */
+  prometheusHandlerMs: number;
+  cpuBusy: number[];
 }
 
 /** CPU seconds of this process's V8 background threads (10 ms resolution: ~2 µs a request over a run). */
@@ -80,6 +88,26 @@ function processCpuUs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100; // utime + stime, in clock ticks of 1/100 s
 }
 
+/** Busy and total clock ticks of each CPU (/proc/stat: idle and iowait count as not busy). */
+function cpuTicks(): { busy: number; total: number }[] {
+  return fs
+    .readFileSync('/proc/stat', 'utf8')
+    .split('\n')
+    .filter((line) => /^cpu\d+ /.test(line))
+    .map((line) => {
+      const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+      const total = ticks.reduce((sum, value) => sum + value, 0);
+      return { busy: total - ticks[3]! - ticks[4]!, total };
+    });
+}
+
+/** Sum and count of Prometheus's own handler time for range queries, from its /metrics. */
+async function prometheusRangeHandler(baseUrl: string): Promise<{ seconds: number; count: number }> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const of = (suffix: string) => Number(new RegExp(`^prometheus_http_request_duration_seconds_${suffix}\\{handler="/api/v1/query_range"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  return { seconds: of('sum'), count: of('count') };
+}
+
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -89,11 +117,15 @@ const round3 = (value: number) => Number(value.toFixed(3));
 const loadAverage = () => os.loadavg().map((value) => Number(value.toFixed(2)));
 
 let prometheusPid = 0;
+let prometheusUrl = '';
 const CLIENT = loadClient();
 /** The CPUs the generator runs on in the current layout (undefined: any). */
 let generatorCpus: string | undefined;
 
 async function run(url: string, headers: Record<string, string> = {}, connections = CONNECTIONS, pipelining = PIPELINING): Promise<RunFigures> {
+  // Read before the CPU counters start: this fetch is the script's, not the proxy's.
+  const handlerBefore = await prometheusRangeHandler(prometheusUrl);
+  const ticksBefore = cpuTicks();
   // The main thread is the proxy's event loop (the script waits meanwhile); the generator is wrk or a worker.
   const proxyBefore = process.threadCpuUsage();
   const backgroundBefore = v8BackgroundSeconds();
@@ -103,6 +135,8 @@ async function run(url: string, headers: Record<string, string> = {}, connection
   const proxy = process.threadCpuUsage(proxyBefore);
   const background = v8BackgroundSeconds() - backgroundBefore;
   const pauses = pausesOf();
+  const ticks = cpuTicks().map((cpu, i) => ({ busy: cpu.busy - ticksBefore[i]!.busy, total: cpu.total - ticksBefore[i]!.total }));
+  const handlerAfter = await prometheusRangeHandler(prometheusUrl);
   const requests = Math.max(1, result.requests);
   return {
     requestsPerSecond: result.requestsPerSecond,
@@ -112,6 +146,8 @@ async function run(url: string, headers: Record<string, string> = {}, connection
     errors: result.errors,
     cpuUsPerRequest: { proxy: Math.round((proxy.user + proxy.system) / requests), proxyV8Background: Math.round((background * 1e6) / requests), prometheus: Math.round((processCpuUs(prometheusPid) - promBefore) / requests) },
     proxyFullGcs: pauses.gc.full,
+    prometheusHandlerMs: round3(((handlerAfter.seconds - handlerBefore.seconds) * 1000) / Math.max(1, handlerAfter.count - handlerBefore.count)),
+    cpuBusy: ticks.map((cpu) => round3(cpu.busy / Math.max(1, cpu.total))),
   };
 }
 
@@ -126,6 +162,8 @@ function medianOf(runs: RunFigures[]): RunFigures {
     errors: runs.reduce((sum, r) => sum + r.errors, 0),
     cpuUsPerRequest: { proxy: of((r) => r.cpuUsPerRequest.proxy), proxyV8Background: of((r) => r.cpuUsPerRequest.proxyV8Background), prometheus: of((r) => r.cpuUsPerRequest.prometheus) },
     proxyFullGcs: of((r) => r.proxyFullGcs),
+    prometheusHandlerMs: round3(of((r) => r.prometheusHandlerMs)),
+    cpuBusy: runs[0]!.cpuBusy.map((_, cpu) => round3(of((r) => r.cpuBusy[cpu]!))),
   };
 }
 
@@ -177,6 +215,7 @@ const from = end - (POINTS - 1) * 60;
 const labelSets = Array.from({ length: 50 }, (_, i) => ({ i: String(i) }));
 const prometheus = await startPrometheus({ backfill: openMetricsGauge('bench_series', labelSets, { fromSeconds: from, stepSeconds: 60, count: POINTS }, (t, s) => 50 + 30 * Math.sin(t / 60 + s) + ((t * 7919 + s) % 13)) });
 prometheusPid = prometheus.process.pid!;
+prometheusUrl = prometheus.url;
 const servers: TestServer[] = [];
 try {
   async function proxyServer(cacheMaxBytes: number): Promise<{ server: TestServer; base: string; auth: Record<string, string> }> {
@@ -300,6 +339,11 @@ try {
       console.log(`  proxy, cache off:      ${f.uncached.requestsPerSecond} req/s, p50 ${f.uncached.latencyP50Ms} ms, p99 ${f.uncached.latencyP99Ms} ms  (${f.uncachedRatio} × direct, rounds ${f.roundRatios.uncached.join(' ')}; target ≥ 0.8)`);
       console.log(`  proxy, cache on:       ${f.cached.requestsPerSecond} req/s, p50 ${f.cached.latencyP50Ms} ms, p99 ${f.cached.latencyP99Ms} ms  (${f.cachedRatio} × direct, rounds ${f.roundRatios.cached.join(' ')}; target ≥ 2)`);
       console.log(`  proxy CPU per request (its event loop): ${f.proxyCpuUsPerRequest.uncached} µs uncached, ${f.proxyCpuUsPerRequest.cached} µs cached; V8's background threads (mostly marking) ${f.uncached.cpuUsPerRequest.proxyV8Background} / ${f.cached.cpuUsPerRequest.proxyV8Background} µs; full collections per run ${f.uncached.proxyFullGcs} / ${f.cached.proxyFullGcs}`);
+      const meanMs = (run: RunFigures) => round3((CONNECTIONS * 1000) / Math.max(0.1, run.requestsPerSecond));
+      console.log(
+        `  where a request's time goes (mean latency = ${CONNECTIONS} connections / req/s): direct ${meanMs(f.direct)} ms, of it Prometheus's own handler ${f.direct.prometheusHandlerMs} ms; ` +
+          `proxy uncached ${meanMs(f.uncached)} ms, of it Prometheus's handler ${f.uncached.prometheusHandlerMs} ms; CPUs busy direct ${f.direct.cpuBusy.join(' / ')}, proxy uncached ${f.uncached.cpuBusy.join(' / ')}`,
+      );
     }
     const l = result.latency;
     console.log(
