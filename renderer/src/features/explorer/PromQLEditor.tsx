@@ -21,6 +21,9 @@ const theme = EditorView.theme({
   '&.cm-focused': { outline: '2px solid var(--mantine-color-blue-filled)' },
   '.cm-content': { fontFamily: 'var(--mantine-font-family-monospace)', padding: '6px 0' },
   '.cm-tooltip-autocomplete': { fontFamily: 'var(--mantine-font-family-monospace)' },
+  // CodeMirror's own placeholder grey (#888) is 4.37:1 on the dark body: below WCAG AA for
+  // 13px text (axe failed CI on it). The console's dimmed colour is chosen to pass in both themes.
+  '.cm-placeholder': { color: 'var(--mantine-color-dimmed)' },
 });
 
 /**
