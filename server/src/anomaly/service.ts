@@ -373,7 +373,8 @@ export class AnomalyService {
         const model = t.active?.model;
         const lastTs = t.rows.lastTs;
         const readyAt = !model && interval !== null && lastTs !== undefined ? lastTs + Math.max(0, required - samples) * interval : null;
-        const learned = model ? (model.evaluation.extremeWindow as ExtremeWindowFinding[] | undefined) ?? [] : extremeWindowOf(t.rows);
+        // A released window (its model failed since) is read back by the next training.
+        const learned = model ? (model.evaluation.extremeWindow as ExtremeWindowFinding[] | undefined) ?? [] : t.rows.released ? [] : extremeWindowOf(t.rows);
         return {
           target,
           state: model ? ('ready' as const) : ('learning' as const),
@@ -458,7 +459,7 @@ export class AnomalyService {
 
   async #tryScorer(target: string, model: ModelRecord, state: TargetState): Promise<Scorer | undefined> {
     try {
-      return await this.#scorer(model, state);
+      return await this.#scorer(target, model, state);
     } catch (error) {
       if (!isModelLoadFailure(error)) throw error;
       this.#loadFailures++;
@@ -569,8 +570,45 @@ export class AnomalyService {
 
   /** Fills the target's window with its stored history before `before`: the rows a model trains on. */
   async #loadHistory(target: string, state: TargetState, before: number): Promise<void> {
-    const history = groupRows(await this.#metrics.recentSamplesOfTarget(target, before, this.#settings.trainWindow)).get(target) ?? [];
-    for (const row of history) state.rows.push(row, this.#settings.trainWindow);
+    for (const row of await this.#historyRows(target, before)) state.rows.push(row, this.#settings.trainWindow);
+  }
+
+  /** The target's stored rows before `before`, at most the training window, oldest first. */
+  async #historyRows(target: string, before: number): Promise<RawRow[]> {
+    return groupRows(await this.#metrics.recentSamplesOfTarget(target, before, this.#settings.trainWindow)).get(target) ?? [];
+  }
+
+  /**
+   * The target's window with its rows, read back from the store up to its newest row when
+   * they were released (`#releaseRows`): the same rows, since every row scoring consumed
+   * came from the store. Runs in the target's queue, so no row is pushed meanwhile.
+   */
+  async #windowOf(target: string, state: TargetState): Promise<TargetWindow> {
+    if (!state.rows.released) return state.rows;
+    const newest = state.rows.lastTs;
+    // Read first: a failed read leaves the tally as it was, for the next try.
+    const history = newest === undefined ? [] : await this.#historyRows(target, newest + 1);
+    const window = new TargetWindow();
+    for (const row of history) window.push(row, this.#settings.trainWindow);
+    state.rows = window;
+    return window;
+  }
+
+  /**
+   * After a page: a target whose active model learned from a full window lets the window's
+   * rows go (a 10-metric window of 4,032 rows is ~400 KB, a fleet's windows most of the idle
+   * heap). No growth refit will read them; a retraining or a model's warm-up reads them back
+   * from the store (`#windowOf`).
+   */
+  #releaseRows(state: TargetState): void {
+    if (state.active && state.active.model.trainRows >= this.#settings.trainWindow && !state.rows.released) state.rows.release();
+  }
+
+  /** Targets whose window rows are in memory (the others keep only a tally; see `#releaseRows`). */
+  get windowsHeld(): number {
+    let held = 0;
+    for (const state of this.#targets.values()) if (!state.rows.released) held++;
+    return held;
   }
 
   /**
@@ -669,6 +707,7 @@ export class AnomalyService {
       } finally {
         this.#held -= rows.length;
       }
+      this.#releaseRows(state);
     })
       .then(
         () => false,
@@ -911,7 +950,8 @@ export class AnomalyService {
    * `replace` is set (growth refits); otherwise it is a candidate shadowing the active one.
    */
   async #train(target: string, state: TargetState, by: string, replace = false, asActive = !state.active || replace): Promise<ModelRecord> {
-    const metrics = state.rows.metrics();
+    const window = await this.#windowOf(target, state);
+    const metrics = window.metrics();
     const spec = detectorFeatureSpec(metrics);
     const builder = new FeatureBuilder(spec);
     // The new scorer's post-processor sees the rows in the same pass: after the fit, the
@@ -919,13 +959,13 @@ export class AnomalyService {
     // of up to 4,032 rows per refit instead of two).
     const post = new PostProcessor(spec, this.#postOptions);
     const width = builder.width;
-    const count = state.rows.length;
+    const count = window.length;
     const rows = new Float64Array(count * width);
-    state.rows.forEach((ts, values, i) => post.observe(builder.push(ts, values, rows.subarray(i * width, (i + 1) * width)), builder));
-    const trainedFrom = state.rows.firstTs!;
-    const trainedTo = state.rows.lastTs!;
+    window.forEach((ts, values, i) => post.observe(builder.push(ts, values, rows.subarray(i * width, (i + 1) * width)), builder));
+    const trainedFrom = window.firstTs!;
+    const trainedTo = window.lastTs!;
     // A window saturated throughout is learned as normal: the model records it, the API says so.
-    const extremeWindow = extremeWindowOf(state.rows);
+    const extremeWindow = extremeWindowOf(window);
     if (extremeWindow.length > 0) this.#ctx.log.warn({ target, extremeWindow }, 'anomaly model trained on a saturated window; it may take the saturation for normal');
     const fit = await this.#pool.fit({ kind: 'fit', spec, rows, count, forest: this.#settings.forest, contamination: this.#settings.contamination, trainedFrom, trainedTo });
     // Deflated on the thread pool: a burst of trainings (a back-fill) must not hold up requests.
@@ -965,15 +1005,16 @@ export class AnomalyService {
    * A scorer whose features, spike tails and likelihood have already seen the target's recent
    * rows (the workers score them for the likelihood).
    */
-  async #scorer(model: ModelRecord, state: TargetState): Promise<Scorer> {
+  async #scorer(target: string, model: ModelRecord, state: TargetState): Promise<Scorer> {
     const spec = model.params.spec as FeatureSpec;
     const builder = new FeatureBuilder(spec);
     const post = new PostProcessor(spec, this.#postOptions);
     const width = builder.width;
-    const rows = new Float64Array(state.rows.length * width);
-    state.rows.forEach((ts, values, i) => post.observe(builder.push(ts, values, rows.subarray(i * width, (i + 1) * width)), builder));
-    if (state.rows.length > 0) {
-      const { scores } = await this.#pool.score({ kind: 'score', model: await this.#modelBytes(model.id), modelId: model.id, rows, count: state.rows.length, breakoutMargin: false, modelsInUse: this.#sharedModels.size });
+    const window = await this.#windowOf(target, state);
+    const rows = new Float64Array(window.length * width);
+    window.forEach((ts, values, i) => post.observe(builder.push(ts, values, rows.subarray(i * width, (i + 1) * width)), builder));
+    if (window.length > 0) {
+      const { scores } = await this.#pool.score({ kind: 'score', model: await this.#modelBytes(model.id), modelId: model.id, rows, count: window.length, breakoutMargin: false, modelsInUse: this.#sharedModels.size });
       post.warm(scores);
     }
     return { model, builder, post };

@@ -76,4 +76,25 @@ describe('a target window', () => {
     expect(window.valuesOf('b')).toEqual([]);
     expect(window.valuesOf('a')).toEqual([3, 4]);
   });
+
+  it('once released, counts pushes and keeps the newest times, and refuses to read rows', () => {
+    const window = new TargetWindow();
+    for (let i = 0; i < 150; i++) window.push({ ts: 1_000 * i, values: { a: i } }, 100);
+    window.release();
+    expect(window.released).toBe(true);
+    expect(window.length).toBe(100);
+    expect(window.lastTs).toBe(149_000);
+    expect(window.recentTimes(3)).toEqual([147_000, 148_000, 149_000]);
+    for (let i = 150; i < 260; i++) window.push({ ts: 1_000 * i, values: { a: i } }, 100);
+    expect(window.length).toBe(100);
+    expect(window.lastTs).toBe(259_000);
+    expect(window.recentTimes(50)).toEqual(Array.from({ length: 50 }, (_, i) => 1_000 * (210 + i)));
+    // The training window made smaller meanwhile: the count follows.
+    window.push({ ts: 260_000, values: { a: 260 } }, 40);
+    expect(window.length).toBe(40);
+    expect(() => window.forEach(() => undefined)).toThrow(/released/);
+    expect(() => window.metrics()).toThrow(/released/);
+    expect(() => window.valuesOf('a')).toThrow(/released/);
+    expect(() => window.firstTs).toThrow(/released/);
+  });
 });
