@@ -45,6 +45,7 @@ import { createFeatures, type AlertingSettings, type Features } from './features
 import type { DatasourceSettingsInput } from './datasources/plugin.ts';
 import { runbookSettingsFromEnv, type RunbookSettings } from './runbooks/settings.ts';
 import { chatopsSettingsFromEnv, type ChatOpsSettings } from './chatops/settings.ts';
+import { lazySerializers, type LazySerializers } from './http/lazy-serializers.ts';
 
 export interface BuildServerOptions {
   /** Overrides of the environment configuration (tests pass a temp dataDir). */
@@ -97,6 +98,8 @@ declare module 'fastify' {
     notifications: Features['notifications']['service'];
     /** ChatOps, for tests and other features. */
     chatops: Features['chatops']['service'];
+    /** The response serializers, compiled on first use (http/lazy-serializers.ts). */
+    serializers: LazySerializers;
   }
 }
 
@@ -132,8 +135,11 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   // One bearer header for both: API keys are recognisable by their prefix, anything else must be a JWT.
   const authenticate: Authenticator = (token) => (token.startsWith(API_KEY_PREFIX) ? features.apiKeys.service.authenticate(token) : features.auth.service.authenticateJwt(token));
 
+  const serializers = lazySerializers();
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
+    // Response serializers compiled on a route's first answer, not ~150 of them at start-up.
+    schemaController: { compilersFactory: { buildSerializer: serializers.buildSerializer } },
     bodyLimit: config.bodyLimitBytes,
     // Features connect to the database as they start (PostgreSQL: LISTEN, the user copy, the
     // signing keys); on a busy host that can take longer than Fastify's default 10 s.
@@ -154,6 +160,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   // Loaded only with tracing on: @fastify/otel and its OpenTelemetry modules are ~2.5 MiB of heap.
   if (tracingActive()) await app.register((await import('./observability/request-tracing.ts')).requestTracing());
   app.decorate('ctx', ctx);
+  app.decorate('serializers', serializers);
   app.decorate('handle', { oneTimeAdminPassword: bootstrap?.oneTimePassword ?? null });
   app.decorate('metrics', features.metrics.service);
   app.decorate('anomaly', features.anomaly.service);
