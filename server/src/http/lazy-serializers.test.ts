@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
 import { lazySerializers } from './lazy-serializers.ts';
@@ -15,7 +15,7 @@ const response = {
 /** Fields the schema leaves out (`secret`) must be dropped, a Date written as ISO time. */
 const document = { id: 7, when: new Date(Date.UTC(2026, 11, 5)), tags: ['a', 'b"c'], owner: { name: 'ops', token: 'hidden' }, ratio: 0.1 + 0.2, secret: 's3cr3t' };
 
-async function appWith(options: Parameters<typeof Fastify>[0]): Promise<FastifyInstance> {
+async function appWith(options: FastifyServerOptions): Promise<FastifyInstance> {
   const app = Fastify(options);
   app.addSchema(shared);
   app.get('/thing/:id', { schema: { response } }, async (request, reply) => ((request.params as { id: string }).id === '7' ? document : reply.code(404).send({ error: 'none', extra: 1 })));
