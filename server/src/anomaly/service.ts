@@ -397,7 +397,12 @@ export class AnomalyService {
     if (this.#share && !this.#share.mine(target)) return this.#trainForOwner(target, by);
     const state = this.#targets.get(target);
     if (!state || state.rows.length < 2) return undefined;
-    return this.#enqueue(state, () => this.#train(target, state, by));
+    return this.#enqueue(state, async () => {
+      const record = await this.#train(target, state, by);
+      // Read back for this training: a quiet target need not hold them until its next page.
+      this.#releaseRows(state);
+      return record;
+    });
   }
 
   /**
@@ -434,7 +439,10 @@ export class AnomalyService {
   async reload(target: string): Promise<void> {
     const state = this.#targets.get(target);
     if (!state) return;
-    await this.#enqueue(state, () => this.#loadRegistered(target, state));
+    await this.#enqueue(state, async () => {
+      await this.#loadRegistered(target, state);
+      this.#releaseRows(state);
+    });
   }
 
   /**
