@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { createThreadedHostReader, type HostReader } from './collectors/host-reader.ts';
+import { createHostReader, type HostReader } from './collectors/host-reader.ts';
 import { scrapeTarget } from './collectors/prometheus-scrape.ts';
 import { runPeriodically, type PeriodicTask } from './periodic.ts';
 import type { MetricsService } from './service.ts';
@@ -24,7 +24,7 @@ export function startMetricsJobs(metrics: MetricsService, { collectIntervalSecon
   const intervalMs = collectIntervalSeconds * 1000;
   let hostReader: HostReader | null = null;
   if (intervalMs > 0) {
-    const reader = createThreadedHostReader();
+    const reader = createHostReader();
     hostReader = reader;
     tasks.push(runPeriodically('host-collector', intervalMs, async (signal) => {
       const batches = await reader.read();
