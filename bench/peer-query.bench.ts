@@ -71,7 +71,9 @@ async function startOurs(label: string, checkout: string, series: ReturnType<typ
   const prof = process.env.BENCH_PROF && label === 'ours' ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROF)}`] : [];
   // BENCH_OURS_ENV='{"LD_PRELOAD":""}' measures glibc.
   const env = JSON.parse(process.env[`BENCH_${label.toUpperCase()}_ENV`] ?? '{}') as Record<string, string>;
-  const ours = await startOurServer({ label, checkout, dataDir: path.join(work, label), children, nodeArgs: prof, env });
+  // BENCH_BASE_NODE_ARGS='--optimize-for-size' measures a V8 flag (flags NODE_OPTIONS refuses).
+  const nodeArgs = [...prof, ...(process.env[`BENCH_${label.toUpperCase()}_NODE_ARGS`]?.split(' ').filter(Boolean) ?? [])];
+  const ours = await startOurServer({ label, checkout, dataDir: path.join(work, label), children, nodeArgs, env });
   await ingestByHost(ours, series, startTs);
   return ours;
 }

@@ -25,6 +25,7 @@ import { healthRoutes } from './health/routes.ts';
 import { StorageHealth } from './health/storage.ts';
 import { registerServerMetrics } from './observability/server-metrics.ts';
 import { tuneHeapGrowth } from './observability/heap-growth.ts';
+import { flushIdleBaselineCode } from './observability/code-flushing.ts';
 import { startIdleMemoryRelease } from './observability/idle-memory.ts';
 import { versionRoutes } from './health/version-routes.ts';
 import { webConsole } from './web/plugin.ts';
@@ -179,6 +180,8 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   // back from the operating system's file cache when read again.
   // Fewer full collections under load (observability/heap-growth.ts).
   tuneHeapGrowth();
+  // Baseline code of functions that ran once (start-up, a load) is let go of too (observability/code-flushing.ts).
+  flushIdleBaselineCode();
   const stopIdleMemoryRelease = startIdleMemoryRelease({
     release: () => {
       db.pragma('shrink_memory');
