@@ -88,6 +88,36 @@ describe('host reader on /proc and /sys', () => {
     expect(second.some((b) => b.labels.interface === 'ifb0')).toBe(false);
   });
 
+  it('waits a bounded time for a stuck mount and does not ask it again until it answers', async () => {
+    const host = fakeHost();
+    roots.push(host.root);
+    host.counters({ user: 1, idle: 1, vdaSectorsRead: 0, vdaReads: 0, loopSectors: 0, ethRx: 0, ethTx: 0 });
+    const stuck = path.join(host.root, 'gone');
+    let calls = 0;
+    let answer: (() => void) | undefined;
+    const reader = createProcfsHostReader('fake', {
+      procfs: host.procfs,
+      sysfs: host.sysfs,
+      interfaces: () => [],
+      statfsTimeoutMs: 20,
+      statfs: (mount) => {
+        if (mount !== stuck) return Promise.resolve({ blocks: 10, bsize: 1024, bfree: 5, bavail: 5 });
+        calls += 1;
+        const size = { blocks: 100, bsize: 1024, bfree: 50, bavail: 40 };
+        if (answer) return Promise.resolve(size);
+        return new Promise((resolve) => (answer = () => resolve(size)));
+      },
+    });
+    const mounts = (batches: SampleBatch[]) => batches.filter((b) => b.name === 'node_filesystem_size_bytes').map((b) => b.labels.mount);
+    expect(mounts(await reader.read())).toEqual([host.data]);
+    expect(mounts(await reader.read())).toEqual([host.data]);
+    expect(calls).toBe(1);
+    answer!();
+    // Once it has answered, it is asked again (and answers at once this time).
+    await expect.poll(async () => mounts(await reader.read())).toEqual([host.data, stuck]);
+    expect(calls).toBe(2);
+  });
+
   it('reads this host, agreeing with systeminformation on names, memory and the root filesystem', async () => {
     const reader = createProcfsHostReader('real');
     await reader.read(1);

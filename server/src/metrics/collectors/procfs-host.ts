@@ -16,7 +16,12 @@ export interface ProcfsHostOptions {
   interfaces?: () => string[];
   statfs?: (mount: string) => Promise<{ blocks: number; bsize: number; bfree: number; bavail: number }>;
   cores?: () => number;
+  /** How long a reading waits for one mount's statfs (default STATFS_TIMEOUT_MS). */
+  statfsTimeoutMs?: number;
 }
+
+/** A local filesystem answers statfs in microseconds; one that takes this long is stuck. */
+export const STATFS_TIMEOUT_MS = 2_000;
 
 interface Counters {
   at: number;
@@ -39,6 +44,7 @@ export function createProcfsHostReader(host: string = os.hostname(), options: Pr
   const interfaces = options.interfaces ?? (() => Object.keys(os.networkInterfaces()));
   const statfs = options.statfs ?? ((mount: string) => fs.statfs(mount));
   const cores = options.cores ?? (() => os.availableParallelism());
+  const statfsTimeoutMs = options.statfsTimeoutMs ?? STATFS_TIMEOUT_MS;
   let previous: Counters | null = null;
 
   const read = (file: string) => fs.readFile(path.join(procfs, file), 'utf8').catch(() => '');
@@ -50,9 +56,28 @@ export function createProcfsHostReader(host: string = os.hostname(), options: Pr
     return new Set(names.filter((_, i) => backed[i]));
   };
 
+  /**
+   * statfs(2) of a mount whose backing stopped answering (a FUSE or block device gone bad)
+   * does not return, and holds one of libuv's four pool threads while it waits, the threads
+   * file reads, DNS and compression share. So a reading waits for it at most
+   * STATFS_TIMEOUT_MS, and a mount with a call still out is not asked again until it
+   * answers: one stuck mount holds one thread, not one more every interval (node_exporter
+   * keeps its stuck mounts the same way).
+   */
+  const pendingStatfs = new Map<string, Promise<unknown>>();
+  const statfsOnce = (mount: string): Promise<Awaited<ReturnType<typeof statfs>> | null> => {
+    if (pendingStatfs.has(mount)) return Promise.resolve(null);
+    const call = statfs(mount).catch(() => null);
+    pendingStatfs.set(mount, call);
+    void call.finally(() => pendingStatfs.delete(mount));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<null>((resolve) => (timer = setTimeout(resolve, statfsTimeoutMs, null)));
+    return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
+  };
+
   const filesystems = async (mountsText: string): Promise<HostReading['filesystems']> => {
     const mounts = dataMounts(parseMounts(mountsText));
-    const sizes = await Promise.all(mounts.map((m) => statfs(m.mount).catch(() => null)));
+    const sizes = await Promise.all(mounts.map((m) => statfsOnce(m.mount)));
     return mounts.flatMap((m, i) => {
       const s = sizes[i];
       if (!s) return [];

@@ -63,7 +63,7 @@ describe('procfs parsers', () => {
     expect(parseMounts('/dev/sdb1 /mnt/my\\040disk ext4 rw 0 0\n')).toEqual([{ device: '/dev/sdb1', mount: '/mnt/my disk', fstype: 'ext4' }]);
   });
 
-  it('keeps local data filesystems, each mount point once, each device once, and leaves out kernel, memory, remote and runtime-layer mounts', () => {
+  it('keeps local data filesystems, each mount point once, each device once, and leaves out kernel, memory, remote, FUSE and runtime-layer mounts', () => {
     const mounts = parseMounts(`overlay / overlay rw 0 0
 proc /proc proc rw 0 0
 tmpfs /dev tmpfs rw 0 0
@@ -79,8 +79,11 @@ nfs.example:/export /mnt/nfs nfs4 rw 0 0
 /dev/loop3 /snap/core/1 squashfs ro 0 0
 /dev/vda1 /var/lib/docker/overlay2/abc/merged ext4 rw 0 0
 /dev/vda1 /etc/hosts ext4 rw 0 0
+me@host:/home /mnt/ssh fuse.sshfs rw 0 0
+bucket /mnt/s3 fuse.s3fs rw 0 0
+/dev/sdc1 /media/usb fuseblk rw 0 0
 `);
-    expect(dataMounts(mounts).map((m) => m.mount)).toEqual(['/', '/data', '/boot/efi']);
+    expect(dataMounts(mounts).map((m) => m.mount)).toEqual(['/', '/data', '/boot/efi', '/media/usb']);
     expect(dataMounts(mounts)[0]).toEqual({ device: 'overlay', mount: '/', fstype: 'overlay' });
   });
 });

@@ -119,11 +119,17 @@ export function parseMounts(text: string): Mount[] {
 const VIRTUAL_FILESYSTEMS = new Set([
   'autofs', 'binfmt_misc', 'bpf', 'cgroup', 'cgroup2', 'configfs', 'debugfs', 'devpts', 'devtmpfs', 'efivarfs',
   'fusectl', 'hugetlbfs', 'mqueue', 'nsfs', 'proc', 'procfs', 'pstore', 'ramfs', 'rootfs', 'rpc_pipefs',
-  'securityfs', 'selinuxfs', 'squashfs', 'sysfs', 'tmpfs', 'tracefs', 'fuse.gvfsd-fuse', 'fuse.portal', 'fuse.lxcfs',
+  'securityfs', 'selinuxfs', 'squashfs', 'sysfs', 'tmpfs', 'tracefs',
 ]);
 
 /** Network filesystems, left out as `df -l` leaves them: a server that stopped answering would hang the reading. */
-const REMOTE_FILESYSTEMS = new Set(['nfs', 'nfs4', 'cifs', 'smb3', 'smbfs', 'ceph', 'glusterfs', 'fuse.sshfs', 'fuse.glusterfs', 'afs', '9p', 'lustre', 'gpfs']);
+const REMOTE_FILESYSTEMS = new Set(['nfs', 'nfs4', 'cifs', 'smb3', 'smbfs', 'ceph', 'glusterfs', 'afs', '9p', 'lustre', 'gpfs']);
+
+/**
+ * FUSE filesystems (`fuse.<program>`) are mostly remote or virtual (sshfs, s3fs, rclone,
+ * gcsfuse, lxcfs …) and out; `fuseblk`, FUSE on a local block device (NTFS, exFAT), stays.
+ */
+const isRemote = (entry: Mount) => REMOTE_FILESYSTEMS.has(entry.fstype) || entry.fstype.startsWith('fuse.') || entry.device.includes(':') || entry.device.startsWith('//');
 
 /** Mount points that belong to the kernel or to a container runtime's layers. */
 const SYSTEM_MOUNT_POINT = /^\/(dev|proc|sys|run\/credentials\/.+|var\/lib\/docker\/.+|var\/lib\/containers\/storage\/.+|snap\/.+)($|\/)/;
@@ -136,7 +142,7 @@ const SYSTEM_MOUNT_POINT = /^\/(dev|proc|sys|run\/credentials\/.+|var\/lib\/dock
 export function dataMounts(mounts: readonly Mount[]): Mount[] {
   const byPoint = new Map<string, Mount>();
   for (const entry of mounts) {
-    const remote = REMOTE_FILESYSTEMS.has(entry.fstype) || entry.device.includes(':') || entry.device.startsWith('//');
+    const remote = isRemote(entry);
     const keep = entry.mount === '/' ? !remote : !remote && !VIRTUAL_FILESYSTEMS.has(entry.fstype) && !SYSTEM_MOUNT_POINT.test(entry.mount);
     if (keep) byPoint.set(entry.mount, entry);
     else byPoint.delete(entry.mount);
