@@ -1,7 +1,7 @@
 import type { Command, Intent, SilenceMatcher } from './intents.ts';
 import { actionOf, FILLER, is, SEVERITY_WORDS, STATE_WORDS, verbOf } from './lexicon.ts';
 import type { InventoryIndex, InventoryRunbook, InventoryTarget } from './inventory.ts';
-import { findDurations, findTimeRange, type TimeReference } from './times.ts';
+import { findDurations, findTimeRange, findUntil, type TimeReference } from './times.ts';
 import { idOf, restOf, type Token } from './tokens.ts';
 
 /**
@@ -218,13 +218,15 @@ export const silenceRule: Rule = (line) => {
     if (['for', 'during'].includes(tokens[duration.start - 1]?.norm ?? '')) taken.add(duration.start - 1);
   } else {
     // "until 5pm", "till tomorrow 9am"
-    const untilAt = tokens.findIndex((t, i) => !taken.has(i) && (t.norm === 'until' || t.norm === 'till'));
+    const untilAt = tokens.findIndex((t, i) => i < end && !taken.has(i) && ['until', 'till', 'til', 'untill'].includes(t.norm));
     if (untilAt !== -1) {
-      const range = findTimeRange(line.text.slice(0, tokens[end - 1]?.end ?? line.text.length), tokens.slice(0, end), taken, { ...line.ref, now: line.ref.now - 7 * 86_400_000 });
-      if (range && range.to > line.ref.now) {
-        durationSeconds = Math.round((range.to - line.ref.now) / 1000);
-        take(taken, untilAt, range.end);
+      const until = findUntil(line.text.slice(0, tokens[end - 1]?.end ?? line.text.length), tokens.slice(0, end), taken, untilAt, line.ref);
+      if (!until) {
+        // Better to ask than to read "until the end of the week" as part of an alert name.
+        return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: 'Say when the silence ends, e.g. "until 6pm", "until tomorrow 9am" or "for 2h".' };
       }
+      durationSeconds = Math.round((until.at - line.ref.now) / 1000);
+      take(taken, untilAt, until.end);
     }
   }
 

@@ -80,50 +80,91 @@ export interface TimeReference {
 
 const DAY_MS = 86_400_000;
 
-/**
- * A time range said in words, by chrono-node: "since 9am", "yesterday 14:00",
- * "between 9am and 11am", "from 10:00 to 11:30", "yesterday", "today". Tokens already
- * taken (targets, metrics, durations) are blanked first so that a host name or an id
- * is never read as a date.
- */
-export function findTimeRange(text: string, tokens: readonly Token[], taken: ReadonlySet<number>, ref: TimeReference): TimeRange | null {
+/** The text with the taken tokens blanked, so that a host name or an id is never read as a date. */
+function maskTaken(text: string, tokens: readonly Token[], taken: ReadonlySet<number>): string {
   let masked = text;
   tokens.forEach((token, i) => {
     if (taken.has(i)) masked = masked.slice(0, token.start) + ' '.repeat(token.end - token.start) + masked.slice(token.end);
   });
-  const reference = { instant: new Date(ref.now), ...(ref.utcOffsetMinutes !== undefined ? { timezone: ref.utcOffsetMinutes } : {}) };
-  const results = chrono.parse(masked, reference, { forwardDate: false });
+  return masked;
+}
+
+function chronoReference(ref: TimeReference) {
+  return { instant: new Date(ref.now), ...(ref.utcOffsetMinutes !== undefined ? { timezone: ref.utcOffsetMinutes } : {}) };
+}
+
+/** The tokens `[start, end)` covering the characters `[index, index + length)`. */
+function spanOf(tokens: readonly Token[], index: number, length: number): Span {
+  const start = tokens.findIndex((t) => t.end > index);
+  let end = start;
+  while (end < tokens.length && tokens[end]!.start < index + length) end++;
+  return { start: Math.max(0, start), end };
+}
+
+/**
+ * A time range said in words, by chrono-node: "since 9am", "yesterday 14:00",
+ * "between 9am and 11am", "from 10:00 to 11:30", "yesterday", "today". Tokens already
+ * taken (targets, metrics, durations) are blanked first so that a host name or an id
+ * is never read as a date. A range is in the past: "from 2pm to 4pm" said at noon is
+ * yesterday afternoon.
+ */
+export function findTimeRange(text: string, tokens: readonly Token[], taken: ReadonlySet<number>, ref: TimeReference): TimeRange | null {
+  const results = chrono.parse(maskTaken(text, tokens, taken), chronoReference(ref), { forwardDate: false });
   if (results.length === 0) return null;
   const first = results[0]!;
   const second = results[1];
-  const spanOf = (index: number, length: number): Span => {
-    const start = tokens.findIndex((t) => t.end > index);
-    let end = start;
-    while (end < tokens.length && tokens[end]!.start < index + length) end++;
-    return { start: Math.max(0, start), end };
-  };
-  const span = spanOf(first.index, first.text.length);
+  const span = spanOf(tokens, first.index, first.text.length);
   const since = ['since', 'after', 'starting'].includes(tokens[span.start - 1]?.norm ?? '');
   // Widen over the word that introduced the time ("since", "from", "between", "at").
   if (since || ['from', 'between', 'at'].includes(tokens[span.start - 1]?.norm ?? '')) span.start -= 1;
   const wholeDay = !first.start.isCertain('hour');
+  let dayCertain = first.start.isCertain('day');
   let from = first.start.date().getTime();
   let to = first.end ? first.end.date().getTime() : ref.now;
-  if (second && ['and', 'to', 'until', 'till', '-'].includes(tokens[spanOf(second.index, second.text.length).start - 1]?.norm ?? '')) {
-    const other = spanOf(second.index, second.text.length);
+  let endSaid = first.end !== null && first.end !== undefined;
+  if (second && ['and', 'to', 'until', 'till', '-'].includes(tokens[spanOf(tokens, second.index, second.text.length).start - 1]?.norm ?? '')) {
+    const other = spanOf(tokens, second.index, second.text.length);
     to = second.start.date().getTime();
+    endSaid = true;
     span.end = other.end;
+    // "between 10:00 and 11:00 yesterday": the day said with the end is the start's day too.
+    if (!dayCertain && second.start.isCertain('day')) {
+      from += startOfDayMs(to, ref.utcOffsetMinutes) - startOfDayMs(from, ref.utcOffsetMinutes);
+      dayCertain = true;
+    }
   } else if (wholeDay && !first.end) {
     // "yesterday" is the whole day, "since monday" runs until now; "today" is from midnight until now.
     const startOfDay = startOfDayMs(from, ref.utcOffsetMinutes);
     from = startOfDay;
     to = since ? ref.now : Math.min(startOfDay + DAY_MS, ref.now);
   }
-  // "since 9am" said at 8am means yesterday's 9am.
-  if (from > ref.now && !wholeDay) from -= DAY_MS;
+  // "since 9am" said at 8am means yesterday's 9am; "from 2pm to 4pm" said at noon, yesterday's afternoon.
+  if (from > ref.now && !wholeDay && !dayCertain) {
+    from -= DAY_MS;
+    if (endSaid && to - DAY_MS > from) to -= DAY_MS;
+  }
   if (to > ref.now) to = ref.now;
   if (to <= from) return null;
   return { ...span, from, to };
+}
+
+/**
+ * The time after "until"/"till" (the token at `untilAt`), always ahead: "until 6pm" said
+ * at 7pm is tomorrow's 6pm, "till monday" the coming Monday, "until tomorrow morning"
+ * chrono-node's morning (6am). Returns the instant and the token just past its words.
+ */
+export function findUntil(text: string, tokens: readonly Token[], taken: ReadonlySet<number>, untilAt: number, ref: TimeReference): { at: number; end: number } | null {
+  const after = tokens[untilAt]!.end;
+  const masked = maskTaken(text, tokens, taken);
+  const result = chrono.parse(masked.slice(after), chronoReference(ref), { forwardDate: true })[0];
+  if (!result) return null;
+  const span = spanOf(tokens, after + result.index, result.text.length);
+  // Only the words right after "until" (fillers such as "the" aside) are its time.
+  if (tokens.slice(untilAt + 1, span.start).some((t, i) => !taken.has(untilAt + 1 + i) && !['the', 'about', 'around'].includes(t.norm))) return null;
+  let at = result.start.date().getTime();
+  // forwardDate moves a bare time or weekday ahead; a time today already past ("until 9am" at noon) is tomorrow's.
+  if (at <= ref.now && !result.start.isCertain('day')) at += DAY_MS;
+  return at > ref.now ? { at, end: span.end } : null;
 }
 
 function startOfDayMs(ts: number, utcOffsetMinutes: number | undefined): number {
