@@ -406,6 +406,19 @@ function chooseRunbook(candidates: readonly InventoryRunbook[], object: readonly
   return { runbook: general[0]!, score: object.length > 0 ? 0.8 : 0.6 };
 }
 
+/** Up to three runbooks to offer instead, those sharing the most words with what was asked first ("clear-cache": flush-cache, clear-disk). */
+function runbooksLike(runbooks: readonly InventoryRunbook[], words: readonly string[]): string[] {
+  const shared = (r: InventoryRunbook) => {
+    const own = new Set(`${r.id} ${r.title}`.toLowerCase().split(/[^a-z0-9]+/));
+    return words.filter((w) => own.has(w)).length;
+  };
+  return runbooks
+    .map((r, order) => ({ id: r.id, score: shared(r), order }))
+    .sort((a, b) => b.score - a.score || a.order - b.order)
+    .slice(0, 3)
+    .map((r) => r.id);
+}
+
 export const runbookRule: Rule = (line) => {
   const { tokens, index } = line;
   const taken = new Set<number>();
@@ -445,7 +458,8 @@ export const runbookRule: Rule = (line) => {
   const object: { word: string; at: number }[] = [];
   for (let k = i; k < tokens.length && !STOP_WORDS.has(tokens[k]!.norm); k++) {
     if (taken.has(k)) continue;
-    if (['the', 'a', 'an', 'please', 'service', 'now'].includes(tokens[k]!.norm)) {
+    // "run the clear-cache runbook": the noun is not part of the name.
+    if (['the', 'a', 'an', 'please', 'service', 'now'].includes(tokens[k]!.norm) || (run && is(tokens[k]!.norm, 'runbook'))) {
       taken.add(k);
       continue;
     }
@@ -480,7 +494,7 @@ export const runbookRule: Rule = (line) => {
       object.slice(0, used + 1).forEach((o) => taken.add(o.at));
       filler = object.slice(used + 1);
     } else if (index.inventory.runbooks.length > 0) {
-      return { command: { intent: 'runbook.run', slots: { runbook: name, params } }, confidence: 0.4, problem: `No runbook named "${name}".`, suggestions: index.inventory.runbooks.map((r) => r.id).slice(0, 3) };
+      return { command: { intent: 'runbook.run', slots: { runbook: name, params } }, confidence: 0.4, problem: `No runbook named "${name}".`, suggestions: runbooksLike(index.inventory.runbooks, name.split('-')) };
     } else {
       object.forEach((o) => taken.add(o.at));
     }
@@ -495,7 +509,7 @@ export const runbookRule: Rule = (line) => {
       const named = `${chosen.runbook.id} ${chosen.runbook.title}`.toLowerCase();
       for (const o of object) if (named.includes(o.word)) taken.add(o.at);
     } else if (index.inventory.runbooks.length > 0) {
-      return { command: { intent: 'runbook.run', slots: { runbook: name, params } }, confidence: 0.4, problem: `No runbook does "${canonical}".`, suggestions: index.inventory.runbooks.map((r) => r.id).slice(0, 3) };
+      return { command: { intent: 'runbook.run', slots: { runbook: name, params } }, confidence: 0.4, problem: `No runbook does "${canonical}".`, suggestions: runbooksLike(index.inventory.runbooks, name.split('-')) };
     } else {
       // Without a runbook inventory the verb names it; the executor says whether one exists.
       name = canonical;

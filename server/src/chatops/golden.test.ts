@@ -60,6 +60,14 @@ describe('parser', () => {
     expect(result.alternatives.map((a) => a.text).join(' ')).toContain('wbe-9');
   });
 
+  it('offers the runbooks nearest to one that does not exist first', () => {
+    const result = parseCommand('run the clear-cache runbook on web-1', index, ref);
+    expect(result.intent).toBe('unknown');
+    const offered = result.alternatives.map((a) => /Did you mean ([\w-]+)\?/.exec(a.text)?.[1]);
+    expect(offered.slice(0, 2).sort()).toEqual(['clear-disk', 'flush-cache']);
+    expect(result.alternatives[0]!.text).toContain('No runbook named "clear-cache"');
+  });
+
   it('asks when two targets are equally near', () => {
     const twins = new InventoryIndex({ targets: [{ name: 'api-blue', label: 'host' }, { name: 'api-glue', label: 'host' }], metrics: ['node_load1'], runbooks: [] });
     const result = parseCommand('load on api-flue', twins, ref);
