@@ -523,6 +523,16 @@ export const runbookRule: Rule = (line) => {
   const names = runbook?.params ?? ['service', 'host'];
   const hostParam = names.find((p) => HOST_PARAMS.includes(p));
   if (target.hit && hostParam && params[hostParam] === undefined) params[hostParam] = target.hit.target.name;
+  // A parameter said by its name: "failover db cluster main", "restart-service on web-1 service nginx".
+  for (let k = i; k < tokens.length - 1; k++) {
+    const param = tokens[k]!.norm;
+    const value = tokens[k + 1]!;
+    if (HOST_PARAMS.includes(param) || !names.includes(param) || params[param] !== undefined) continue;
+    if (taken.has(k + 1) || STOP_WORDS.has(value.norm)) continue;
+    params[param] = value.raw;
+    taken.add(k).add(k + 1);
+    filler = filler.filter((o) => o.at !== k && o.at !== k + 1);
+  }
   const open = names.filter((p) => !HOST_PARAMS.includes(p) && params[p] === undefined);
   for (const o of filler) {
     const param = open.shift();
