@@ -48,6 +48,10 @@ export function previewOf(command: Command, now: number): string {
       return `Expire silence ${command.slots.silenceId}`;
     case 'incident.show':
       return `Show incident ${command.slots.incidentId}`;
+    case 'incidents.list': {
+      const { status, severity, target } = command.slots;
+      return `List ${status ?? 'unresolved'}${severity ? ` ${severity}` : ''} incidents${target ? ` on ${target}` : ''}`;
+    }
     case 'incident.note':
       return `Add a note to incident ${command.slots.incidentId}: "${command.slots.text}"`;
     case 'anomaly.explain':

@@ -11,6 +11,7 @@ export const INTENTS = [
   'silence.create',
   'silence.expire',
   'incident.show',
+  'incidents.list',
   'incident.note',
   'anomaly.explain',
   'runbook.run',
@@ -53,6 +54,13 @@ export interface SilenceExpireSlots {
 export interface IncidentShowSlots {
   incidentId: number;
 }
+export interface IncidentsListSlots {
+  /** Absent: every incident not resolved (open and mitigated). */
+  status?: 'open' | 'mitigated' | 'resolved';
+  severity?: 'info' | 'warning' | 'critical';
+  /** Incidents with an alert on this target. */
+  target?: string;
+}
 export interface IncidentNoteSlots {
   incidentId: number;
   text: string;
@@ -78,6 +86,7 @@ export interface SlotsOf {
   'silence.create': SilenceCreateSlots;
   'silence.expire': SilenceExpireSlots;
   'incident.show': IncidentShowSlots;
+  'incidents.list': IncidentsListSlots;
   'incident.note': IncidentNoteSlots;
   'anomaly.explain': AnomalyExplainSlots;
   'runbook.run': RunbookRunSlots;
@@ -117,6 +126,7 @@ export const INTENT_PERMISSION: Readonly<Record<Intent, Permission | null>> = {
   'silence.create': 'silences:write',
   'silence.expire': 'silences:write',
   'incident.show': 'incidents:read',
+  'incidents.list': 'incidents:read',
   'incident.note': 'incidents:write',
   'anomaly.explain': 'anomalies:read',
   'runbook.run': 'runbooks:run',
@@ -141,6 +151,7 @@ export const EXAMPLES: Readonly<Record<Exclude<Intent, 'unknown'>, readonly stri
   'silence.create': ['silence disk alerts on db-2 for 1h'],
   'silence.expire': ['unsilence 4'],
   'incident.show': ['incident 7', 'status of #7'],
+  'incidents.list': ['open incidents', 'critical incidents on db-2'],
   'incident.note': ['note on 7: rolled back deploy 4.12'],
   'anomaly.explain': ['why is api-1 anomalous'],
   'runbook.run': ['restart web on api-1'],

@@ -1,4 +1,4 @@
-import type { Command, Intent, SilenceMatcher } from './intents.ts';
+import type { Command, IncidentsListSlots, Intent, SilenceMatcher } from './intents.ts';
 import { actionOf, FILLER, is, SEVERITY_WORDS, STATE_WORDS, verbOf } from './lexicon.ts';
 import type { InventoryIndex, InventoryRunbook, InventoryTarget } from './inventory.ts';
 import { findDurations, findTimeRange, findUntil, type TimeReference } from './times.ts';
@@ -348,6 +348,54 @@ export const incidentRule: Rule = (line) => {
   return { command: { intent: 'incident.show', slots: { incidentId: id.id } }, confidence: base * leftoverFactor(tokens, taken) };
 };
 
+// incidents.list ---------------------------------------------------------------------------
+
+/** Words for an incident's status, as asked: "open incidents" are the unresolved ones. */
+const INCIDENT_STATUS_WORDS: Readonly<Record<string, IncidentsListSlots['status'] | 'unresolved'>> = {
+  open: 'unresolved', active: 'unresolved', ongoing: 'unresolved', current: 'unresolved', unresolved: 'unresolved',
+  mitigated: 'mitigated',
+  resolved: 'resolved', closed: 'resolved', past: 'resolved', recent: 'resolved',
+};
+
+/** "open incidents", "critical incidents on db-2", "resolved incidents": incidents without an id. */
+export const incidentsListRule: Rule = (line) => {
+  const { tokens } = line;
+  const taken = new Set<number>();
+  // "incident 7" is one incident; the list is asked for without an id.
+  if (idAfter(tokens, new Set(), isIncidentNoun) || tokens.some((t) => /^#\d+$/.test(t.norm))) return null;
+  const noun = tokens.findIndex((t) => isIncidentNoun(t.norm));
+  if (noun === -1) return null;
+  taken.add(noun);
+  let status: IncidentsListSlots['status'] | 'unresolved' | undefined;
+  let severity: IncidentsListSlots['severity'];
+  tokens.forEach((t, i) => {
+    const said = INCIDENT_STATUS_WORDS[t.norm];
+    if (said && !taken.has(i)) {
+      status = said;
+      taken.add(i);
+    }
+    if (SEVERITY_WORDS[t.norm]) {
+      severity = SEVERITY_WORDS[t.norm];
+      taken.add(i);
+    }
+    if (is(t.norm, 'list') || is(t.norm, 'show') || ['any', 'all', 'there', 'are', 'is', 'whats', 'which', 'what', 'going', 'on', 'right', 'now', 'do', 'we', 'have'].includes(t.norm)) taken.add(i);
+  });
+  // A plural noun ("incidents") or a list word asks for a list; a lone "incident" with nothing else is too vague.
+  const plural = tokens[noun]!.norm.endsWith('s') || tokens[noun]!.norm === 'outages';
+  const target = findTarget(line, taken);
+  if (target.hit) take(taken, target.hit.at, target.hit.end);
+  const slots: IncidentsListSlots = {
+    ...(status && status !== 'unresolved' ? { status } : {}),
+    ...(severity ? { severity } : {}),
+    ...(target.hit ? { target: target.hit.target.name } : {}),
+  };
+  if (target.unresolved) {
+    return { command: { intent: 'incidents.list', slots }, confidence: 0.45, problem: `No target named "${target.unresolved}".`, suggestions: target.suggestions ?? [] };
+  }
+  const trigger = plural || status || severity ? 1 : 0.7;
+  return { command: { intent: 'incidents.list', slots }, confidence: trigger * (target.hit?.score ?? 1) * leftoverFactor(tokens, taken) };
+};
+
 // anomaly.explain --------------------------------------------------------------------------
 
 export const anomalyRule: Rule = (line) => {
@@ -637,4 +685,4 @@ export const metricsRule: Rule = (line) => {
   return { command: { intent: 'metrics.show', slots }, confidence: found.score * (target.hit?.score ?? 1) * leftoverFactor(tokens, taken) };
 };
 
-export const RULES: readonly Rule[] = [helpRule, ackRule, unsilenceRule, silenceRule, noteRule, incidentRule, anomalyRule, runbookRule, alertsRule, metricsRule];
+export const RULES: readonly Rule[] = [helpRule, ackRule, unsilenceRule, silenceRule, noteRule, incidentRule, incidentsListRule, anomalyRule, runbookRule, alertsRule, metricsRule];

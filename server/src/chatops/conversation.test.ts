@@ -140,6 +140,31 @@ describe('ChatOps conversation', () => {
     expect(await chat('operator', `unsilence ${silence.id}`, (question as { token: string }).token)).toMatchObject({ kind: 'text', title: `Silence ${silence.id} expired` });
   });
 
+  it('lists the unresolved incidents, and those on one target', async () => {
+    const onDb = await pushAlert({ alertname: 'DiskAlmostFull', host: 'db-2', severity: 'critical' });
+    const card = await chat('viewer', 'open incidents');
+    expect(card).toMatchObject({ kind: 'table', intent: 'incidents.list' });
+    if (card.kind !== 'table') throw new Error('not a table');
+    const ids = card.rows.map((row) => row[0]);
+    expect(ids).toContain(onDb.incidentId);
+    const onTarget = await chat('viewer', 'critical incidents on db-2');
+    if (onTarget.kind !== 'table') throw new Error('not a table');
+    expect(onTarget.rows.map((row) => row[0])).toEqual([onDb.incidentId]);
+    expect(onTarget.rows[0]![3]).toContain('DiskAlmostFull');
+    const resolved = await chat('viewer', 'resolved incidents');
+    expect(resolved).toMatchObject({ kind: 'table', intent: 'incidents.list', text: 'No resolved incidents.', rows: [] });
+  });
+
+  it('silences until a time said in words, ending then', async () => {
+    const card = await chat('operator', 'silence disk alerts on db-2 until 6pm');
+    expect(card).toMatchObject({ kind: 'confirmation', intent: 'silence.create' });
+    const done = await chat('operator', 'silence disk alerts on db-2 until 6pm', (card as { token: string }).token);
+    expect(done).toMatchObject({ kind: 'text', intent: 'silence.create' });
+    const silences = ((await server.injectAs('viewer', { method: 'GET', url: '/api/v1/silences?state=active' })).json() as { items: Silence[] }).items;
+    const made = silences.find((s) => s.matchers.some((m) => m.value === '.*(?i:disk).*'));
+    expect(made?.endsAt).toBe(Date.parse('2026-03-10T18:00:00Z'));
+  });
+
   it('answers unknown with alternatives, and not-found with an error card', async () => {
     expect(await chat('viewer', 'cpu on web-9')).toMatchObject({ kind: 'error', intent: 'unknown', code: 'E_BAD_REQUEST' });
     expect(await chat('operator', 'ack 99999')).toMatchObject({ kind: 'error', intent: 'alert.ack', code: 'E_NOT_FOUND' });

@@ -9,18 +9,23 @@ const DESCRIPTIONS: Record<keyof typeof EXAMPLES, string> = {
   'silence.create': 'silence alerts for a while',
   'silence.expire': 'end a silence',
   'incident.show': 'show an incident',
+  'incidents.list': 'list incidents',
   'incident.note': 'add a note to an incident',
   'anomaly.explain': 'explain the latest anomaly of a host',
   'runbook.run': 'plan and request a runbook run',
   help: 'this list',
 };
 
+/** Intents shown with a help topic's own: "help incidents" is about one incident and the list of them. */
+const RELATED: Partial<Record<keyof typeof EXAMPLES, readonly (keyof typeof EXAMPLES)[]>> = { 'incident.show': ['incidents.list'] };
+
 /** "help": only what the asker may do, each with an example. */
 export const help: ReadExecutor<'help'> = {
   kind: 'read',
   answer({ slots }, user) {
     const allowed = allowedIntents(user);
-    const shown = slots.topic ? allowed.filter((intent) => intent === slots.topic) : allowed;
+    const topic = slots.topic;
+    const shown = topic ? allowed.filter((intent) => intent === topic || RELATED[topic]?.includes(intent)) : allowed;
     const lines = shown.map((intent) => `${DESCRIPTIONS[intent]}: ${EXAMPLES[intent].map((e) => `"${e}"`).join(', ')}`);
     if (slots.topic && shown.length === 0) {
       return { kind: 'text', intent: 'help', title: 'Help', text: `Your role (${user.role}) cannot use ${slots.topic} from chat.`, lines: [] };

@@ -5,6 +5,7 @@ import { anomalyExplain } from './anomaly-explain.ts';
 import { help } from './help.ts';
 import { incidentNote } from './incident-note.ts';
 import { incidentShow } from './incident-show.ts';
+import { incidentsList } from './incidents-list.ts';
 import { metricsShow } from './metrics-show.ts';
 import { runbookRun } from './runbook-run.ts';
 import { silenceCreate } from './silence-create.ts';
@@ -19,6 +20,7 @@ export const EXECUTORS: { [I in Exclude<Intent, 'unknown'>]: Executor<I> } = {
   'silence.create': silenceCreate,
   'silence.expire': silenceExpire,
   'incident.show': incidentShow,
+  'incidents.list': incidentsList,
   'incident.note': incidentNote,
   'anomaly.explain': anomalyExplain,
   'runbook.run': runbookRun,
