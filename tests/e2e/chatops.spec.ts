@@ -42,6 +42,14 @@ test('the chat panel answers with a real chart, confirms an acknowledgement and 
   await input.press('ArrowDown');
   await expect(input).toHaveValue('');
 
+  // The incidents on the host, as a table card.
+  await input.fill(`incidents on ${HOST}`);
+  await input.press('Enter');
+  const incidents = page.getByTestId('chat-card-table').last();
+  await expect(incidents).toContainText(`unresolved incidents on ${HOST}`);
+  await expect(incidents.getByRole('table')).toContainText('ChatDiskFull');
+  await screenshot(page, 'chat-incidents-list');
+
   await input.fill('make me a sandwich');
   await input.press('Enter');
   await expect(page.getByTestId('chat-card-error')).toContainText('Not understood');
