@@ -46,7 +46,7 @@ test('the chat panel answers with a real chart, confirms an acknowledgement and 
   await input.fill(`incidents on ${HOST}`);
   await input.press('Enter');
   const incidents = page.getByTestId('chat-card-table').last();
-  await expect(incidents).toContainText(`unresolved incidents on ${HOST}`);
+  await expect(incidents).toContainText(`1 unresolved incident on ${HOST}`);
   await expect(incidents.getByRole('table')).toContainText('ChatDiskFull');
   await screenshot(page, 'chat-incidents-list');
 

@@ -33,7 +33,8 @@ export function ChatCardView({ card, actions }: { card: ChatCard; actions: CardA
           {header}
           <Text size="xs" c="dimmed">{card.text}</Text>
           {card.rows.length > 0 && (
-            <Table.ScrollContainer minWidth={360}>
+            // A wide answer scrolls sideways in the panel; its viewport takes focus so the keyboard can scroll it too.
+            <Table.ScrollContainer minWidth={360} scrollAreaProps={{ viewportProps: { tabIndex: 0, 'aria-label': `${card.title}, scrollable` } }}>
               <Table striped withTableBorder fz="xs" aria-label={card.title}>
                 <Table.Thead>
                   <Table.Tr>{card.columns.map((c) => <Table.Th key={c}>{c}</Table.Th>)}</Table.Tr>

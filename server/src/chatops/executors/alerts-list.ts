@@ -15,7 +15,7 @@ export const alertsList: ReadExecutor<'alerts.list'> = {
       order: 'desc',
       limit: LIMIT,
     });
-    const what = `${slots.state ?? 'unresolved'}${slots.severity ? ` ${slots.severity}` : ''} alerts${slots.target ? ` on ${slots.target}` : ''}`;
+    const what = `${slots.state ?? 'unresolved'}${slots.severity ? ` ${slots.severity}` : ''} ${total === 1 ? 'alert' : 'alerts'}${slots.target ? ` on ${slots.target}` : ''}`;
     return {
       kind: 'table',
       intent: 'alerts.list',

@@ -15,7 +15,7 @@ export const incidentsList: ReadExecutor<'incidents.list'> = {
       order: 'desc',
       limit: LIMIT,
     });
-    const what = `${slots.status ?? 'unresolved'}${slots.severity ? ` ${slots.severity}` : ''} incidents${slots.target ? ` on ${slots.target}` : ''}`;
+    const what = `${slots.status ?? 'unresolved'}${slots.severity ? ` ${slots.severity}` : ''} ${total === 1 ? 'incident' : 'incidents'}${slots.target ? ` on ${slots.target}` : ''}`;
     return {
       kind: 'table',
       intent: 'incidents.list',
