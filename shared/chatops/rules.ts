@@ -201,8 +201,8 @@ export const silenceRule: Rule = (line) => {
   const { tokens } = line;
   const verb = leadingVerb(tokens, (n) => verbOf(n, 'silence'), 2);
   if (!verb) return null;
-  // "expire silence 4" ends one; "help silence" asks about them.
-  if (tokens.slice(0, verb.at).some((t) => is(t.norm, 'expire') || is(t.norm, 'help'))) return null;
+  // "expire silence 4" and "unmute silence 4" end one; "help silence" asks about them.
+  if (tokens.slice(0, verb.at).some((t) => is(t.norm, 'expire') || is(t.norm, 'help') || verbOf(t.norm, 'unsilence') > 0)) return null;
   const taken = new Set<number>([verb.at]);
   // The comment runs from its marker to the end; nothing in it is a matcher or duration.
   const marker = tokens.findIndex((t, i) => i > verb.at && ['because', 'reason', 'comment', 'cause', '-', '--', '—'].includes(t.norm));
