@@ -80,6 +80,45 @@ export interface TimeReference {
 
 const DAY_MS = 86_400_000;
 
+/** The reference's wall clock in its own time zone, as the UTC fields of a Date. */
+function wallClock(context: chrono.ParsingContext): Date {
+  const { instant, timezoneOffset } = context.reference;
+  return new Date(instant.getTime() + (timezoneOffset ?? -instant.getTimezoneOffset()) * 60_000);
+}
+
+/** `hour` o'clock on the reference's own day, `days` away, in its time zone (chrono-node reads the components there). */
+function dayOf(context: chrono.ParsingContext, days: number, hour = 0): { year: number; month: number; day: number; hour: number; minute: number; second: number; millisecond: number } {
+  const d = wallClock(context);
+  d.setUTCDate(d.getUTCDate() + days);
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour, minute: 0, second: 0, millisecond: 0 };
+}
+
+/** "over the weekend": the last Saturday 00:00 to Monday 00:00, or this one until now when it is the weekend. */
+const weekendParser: chrono.Parser = {
+  pattern: () => /\b(?:(?:over|during|on)\s+)?(?:(?:the|this|last|past)\s+)?weekend\b/i,
+  extract: (context, match) => {
+    const weekday = wallClock(context).getUTCDay();
+    const sinceSaturday = (weekday + 1) % 7;
+    const start = dayOf(context, -sinceSaturday);
+    const end = sinceSaturday <= 1 ? undefined : dayOf(context, -sinceSaturday + 2);
+    return context.createParsingResult(match.index!, match[0], start, end);
+  },
+};
+
+/** "last night", "overnight": yesterday 18:00 to today 08:00 (until now, early in the morning). */
+const overnightParser: chrono.Parser = {
+  pattern: () => /\b(?:last\s+night|overnight)\b/i,
+  extract: (context, match) => context.createParsingResult(match.index!, match[0], dayOf(context, -1, 18), dayOf(context, 0, 8)),
+};
+
+/**
+ * chrono-node's English with the on-call phrases it reads otherwise (its "weekend" is the
+ * Saturday alone and its "last night" a whole day); ours go first, so that on the same
+ * words theirs gives way.
+ */
+const timeParser = chrono.casual.clone();
+timeParser.parsers.unshift(weekendParser, overnightParser);
+
 /** The text with the taken tokens blanked, so that a host name or an id is never read as a date. */
 function maskTaken(text: string, tokens: readonly Token[], taken: ReadonlySet<number>): string {
   let masked = text;
@@ -109,7 +148,7 @@ function spanOf(tokens: readonly Token[], index: number, length: number): Span {
  * yesterday afternoon.
  */
 export function findTimeRange(text: string, tokens: readonly Token[], taken: ReadonlySet<number>, ref: TimeReference): TimeRange | null {
-  const results = chrono.parse(maskTaken(text, tokens, taken), chronoReference(ref), { forwardDate: false });
+  const results = timeParser.parse(maskTaken(text, tokens, taken), chronoReference(ref), { forwardDate: false });
   if (results.length === 0) return null;
   const first = results[0]!;
   const second = results[1];
@@ -156,7 +195,7 @@ export function findTimeRange(text: string, tokens: readonly Token[], taken: Rea
 export function findUntil(text: string, tokens: readonly Token[], taken: ReadonlySet<number>, untilAt: number, ref: TimeReference): { at: number; end: number } | null {
   const after = tokens[untilAt]!.end;
   const masked = maskTaken(text, tokens, taken);
-  const result = chrono.parse(masked.slice(after), chronoReference(ref), { forwardDate: true })[0];
+  const result = timeParser.parse(masked.slice(after), chronoReference(ref), { forwardDate: true })[0];
   if (!result) return null;
   const span = spanOf(tokens, after + result.index, result.text.length);
   // Only the words right after "until" (fillers such as "the" aside) are its time.

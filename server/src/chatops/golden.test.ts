@@ -89,6 +89,23 @@ describe('parser', () => {
     expect(result.slots).toMatchObject({ from: Date.parse('2026-03-10T07:00:00Z') });
   });
 
+  it('reads the weekend as Saturday and Sunday, the one under way until now, in the user\'s zone', () => {
+    const at = (iso: string, utcOffsetMinutes = 0) => parseCommand('cpu on web-1 over the weekend', index, { now: Date.parse(iso), utcOffsetMinutes }).slots;
+    // Tuesday: the last weekend, whole.
+    expect(at('2026-03-10T12:00:00Z')).toMatchObject({ from: Date.parse('2026-03-07T00:00:00Z'), to: Date.parse('2026-03-09T00:00:00Z') });
+    // Saturday and Sunday: this one, until now.
+    expect(at('2026-03-14T12:00:00Z')).toMatchObject({ from: Date.parse('2026-03-14T00:00:00Z'), to: Date.parse('2026-03-14T12:00:00Z') });
+    expect(at('2026-03-15T12:00:00Z')).toMatchObject({ from: Date.parse('2026-03-14T00:00:00Z'), to: Date.parse('2026-03-15T12:00:00Z') });
+    // Monday 01:00 in UTC+2 is Sunday 23:00 UTC: the weekend's midnights are the user's.
+    expect(at('2026-03-08T23:00:00Z', 120)).toMatchObject({ from: Date.parse('2026-03-06T22:00:00Z'), to: Date.parse('2026-03-08T22:00:00Z') });
+  });
+
+  it('reads "last night" as yesterday evening to this morning, until now when said before 8', () => {
+    expect(parseCommand('cpu on web-1 last night', index, ref).slots).toMatchObject({ from: Date.parse('2026-03-09T18:00:00Z'), to: Date.parse('2026-03-10T08:00:00Z') });
+    const early = Date.parse('2026-03-10T06:30:00Z');
+    expect(parseCommand('cpu on web-1 overnight', index, { now: early, utcOffsetMinutes: 0 }).slots).toMatchObject({ from: Date.parse('2026-03-09T18:00:00Z'), to: early });
+  });
+
   it('parses a runbook command without a runbook inventory, naming it by its verb', () => {
     const bare = new InventoryIndex({ ...setting, runbooks: [] });
     const result = parseCommand('restart web on api-1', bare, ref);
