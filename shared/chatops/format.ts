@@ -46,6 +46,10 @@ export function previewOf(command: Command, now: number): string {
     }
     case 'silence.expire':
       return `Expire silence ${command.slots.silenceId}`;
+    case 'silences.list': {
+      const { state, target } = command.slots;
+      return `List ${state ?? 'active and pending'} silences${target ? ` on ${target}` : ''}`;
+    }
     case 'incident.show':
       return `Show incident ${command.slots.incidentId}`;
     case 'incidents.list': {

@@ -10,6 +10,7 @@ export const INTENTS = [
   'alert.ack',
   'silence.create',
   'silence.expire',
+  'silences.list',
   'incident.show',
   'incidents.list',
   'incident.note',
@@ -51,6 +52,12 @@ export interface SilenceCreateSlots {
 export interface SilenceExpireSlots {
   silenceId: number;
 }
+export interface SilencesListSlots {
+  /** Absent: the silences in force or still to come (active and pending). */
+  state?: 'active' | 'pending' | 'expired';
+  /** Silences with a matcher naming this target. */
+  target?: string;
+}
 export interface IncidentShowSlots {
   incidentId: number;
 }
@@ -85,6 +92,7 @@ export interface SlotsOf {
   'alert.ack': AlertAckSlots;
   'silence.create': SilenceCreateSlots;
   'silence.expire': SilenceExpireSlots;
+  'silences.list': SilencesListSlots;
   'incident.show': IncidentShowSlots;
   'incidents.list': IncidentsListSlots;
   'incident.note': IncidentNoteSlots;
@@ -125,6 +133,7 @@ export const INTENT_PERMISSION: Readonly<Record<Intent, Permission | null>> = {
   'alert.ack': 'alerts:write',
   'silence.create': 'silences:write',
   'silence.expire': 'silences:write',
+  'silences.list': 'alerts:read',
   'incident.show': 'incidents:read',
   'incidents.list': 'incidents:read',
   'incident.note': 'incidents:write',
@@ -150,6 +159,7 @@ export const EXAMPLES: Readonly<Record<Exclude<Intent, 'unknown'>, readonly stri
   'alert.ack': ['ack 12 rolling back', 'acknowledge incident 7'],
   'silence.create': ['silence disk alerts on db-2 for 1h'],
   'silence.expire': ['unsilence 4'],
+  'silences.list': ['active silences', 'silences on web-1'],
   'incident.show': ['incident 7', 'status of #7'],
   'incidents.list': ['open incidents', 'critical incidents on db-2'],
   'incident.note': ['note on 7: rolled back deploy 4.12'],

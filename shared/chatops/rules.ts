@@ -1,4 +1,4 @@
-import type { Command, IncidentsListSlots, Intent, SilenceMatcher } from './intents.ts';
+import type { Command, IncidentsListSlots, Intent, SilenceMatcher, SilencesListSlots } from './intents.ts';
 import { actionOf, FILLER, is, SEVERITY_WORDS, STATE_WORDS, verbOf } from './lexicon.ts';
 import type { InventoryIndex, InventoryRunbook, InventoryTarget } from './inventory.ts';
 import { findDurations, findTimeRange, findUntil, type TimeReference } from './times.ts';
@@ -150,10 +150,14 @@ export const helpRule: Rule = (line) => {
 
 // alert.ack --------------------------------------------------------------------------------
 
+const QUESTION_WORDS = new Set(['who', 'when', 'did', 'was', 'were', 'has', 'have', 'is', 'why', 'whom']);
+
 export const ackRule: Rule = (line) => {
   const { tokens } = line;
   const verb = leadingVerb(tokens, (n) => verbOf(n, 'ack'));
   if (!verb) return null;
+  // "who acked 12?", "was 12 acknowledged": a question about an acknowledgement, not one to make.
+  if (QUESTION_WORDS.has(tokens[0]?.norm ?? '')) return null;
   const taken = new Set<number>([verb.at]);
   const incident = idAfter(tokens, taken, isIncidentNoun);
   const alert = incident ? null : idAfter(tokens, taken, isAlertNoun) ?? firstId(tokens, taken, verb.at + 1) ?? firstId(tokens, taken);
@@ -169,6 +173,47 @@ export const ackRule: Rule = (line) => {
   const comment = found.at > verb.at ? commentFrom(line, found.at + 1) : commentFrom(line, verb.at + 1);
   const slots = incident ? { incidentId: incident.id } : { alertId: found.id };
   return { command: { intent: 'alert.ack', slots: comment ? { ...slots, comment } : slots }, confidence: verb.score };
+};
+
+// silences.list ----------------------------------------------------------------------------
+
+const SILENCE_STATE_WORDS: Readonly<Record<string, SilencesListSlots['state']>> = {
+  active: 'active', current: 'active', running: 'active',
+  pending: 'pending', upcoming: 'pending', scheduled: 'pending', future: 'pending',
+  expired: 'expired', ended: 'expired', past: 'expired', old: 'expired', previous: 'expired',
+};
+
+/** "silences" as a noun, or "silence" after a list word or a state: a question, not a silence to create. */
+function isSilencesQuestion(tokens: readonly Token[], at: number): boolean {
+  const word = tokens[at]!.norm;
+  if (word === 'silences' || word === 'mutes') return true;
+  return tokens.slice(0, at).some((t) => is(t.norm, 'list') || is(t.norm, 'show') || SILENCE_STATE_WORDS[t.norm] !== undefined || ['any', 'which', 'what', 'whats'].includes(t.norm));
+}
+
+/** "active silences", "list silences on web-1", "expired silences". */
+export const silencesListRule: Rule = (line) => {
+  const { tokens } = line;
+  const noun = tokens.findIndex((t) => ['silences', 'mutes', 'silence', 'mute', 'silenced', 'muted'].includes(t.norm));
+  if (noun === -1 || !isSilencesQuestion(tokens, noun)) return null;
+  // "unsilence 4", "silence 4 can end": one silence by its id is another command.
+  if (firstId(tokens, new Set()) !== null) return null;
+  const taken = new Set<number>([noun]);
+  let state: SilencesListSlots['state'];
+  tokens.forEach((t, i) => {
+    const said = SILENCE_STATE_WORDS[t.norm];
+    if (said) {
+      state = said;
+      taken.add(i);
+    }
+    if (is(t.norm, 'list') || is(t.norm, 'show') || ['any', 'all', 'there', 'are', 'is', 'which', 'what', 'whats', 'in', 'place', 'force', 'right', 'now', 'do', 'we', 'have'].includes(t.norm)) taken.add(i);
+  });
+  const target = findTarget(line, taken);
+  if (target.hit) take(taken, target.hit.at, target.hit.end);
+  const slots: SilencesListSlots = { ...(state ? { state } : {}), ...(target.hit ? { target: target.hit.target.name } : {}) };
+  if (target.unresolved) {
+    return { command: { intent: 'silences.list', slots }, confidence: 0.45, problem: `No target named "${target.unresolved}".`, suggestions: target.suggestions ?? [] };
+  }
+  return { command: { intent: 'silences.list', slots }, confidence: (target.hit?.score ?? 1) * leftoverFactor(tokens, taken) };
 };
 
 // silence.expire ---------------------------------------------------------------------------
@@ -203,6 +248,8 @@ export const silenceRule: Rule = (line) => {
   if (!verb) return null;
   // "expire silence 4" and "unmute silence 4" end one; "help silence" asks about them.
   if (tokens.slice(0, verb.at).some((t) => is(t.norm, 'expire') || is(t.norm, 'help') || verbOf(t.norm, 'unsilence') > 0)) return null;
+  // "list silences", "show active silences", "silences on web-1" ask what is silenced (silencesListRule).
+  if (isSilencesQuestion(tokens, verb.at)) return null;
   const taken = new Set<number>([verb.at]);
   // The comment runs from its marker to the end; nothing in it is a matcher or duration.
   const marker = tokens.findIndex((t, i) => i > verb.at && ['because', 'reason', 'comment', 'cause', '-', '--', '—'].includes(t.norm));
@@ -685,4 +732,4 @@ export const metricsRule: Rule = (line) => {
   return { command: { intent: 'metrics.show', slots }, confidence: found.score * (target.hit?.score ?? 1) * leftoverFactor(tokens, taken) };
 };
 
-export const RULES: readonly Rule[] = [helpRule, ackRule, unsilenceRule, silenceRule, noteRule, incidentRule, incidentsListRule, anomalyRule, runbookRule, alertsRule, metricsRule];
+export const RULES: readonly Rule[] = [helpRule, ackRule, unsilenceRule, silenceRule, silencesListRule, noteRule, incidentRule, incidentsListRule, anomalyRule, runbookRule, alertsRule, metricsRule];

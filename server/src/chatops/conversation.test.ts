@@ -163,6 +163,14 @@ describe('ChatOps conversation', () => {
     const silences = ((await server.injectAs('viewer', { method: 'GET', url: '/api/v1/silences?state=active' })).json() as { items: Silence[] }).items;
     const made = silences.find((s) => s.matchers.some((m) => m.value === '.*(?i:disk).*'));
     expect(made?.endsAt).toBe(Date.parse('2026-03-10T18:00:00Z'));
+    // Asked for, it is listed with the silences on db-2 (and not on web-1).
+    const listed = await chat('viewer', 'silences on db-2');
+    expect(listed).toMatchObject({ kind: 'table', intent: 'silences.list' });
+    if (listed.kind !== 'table') throw new Error('not a table');
+    expect(listed.rows.map((row) => row[0])).toContain(made!.id);
+    const other = await chat('viewer', 'silences on web-1');
+    if (other.kind !== 'table') throw new Error('not a table');
+    expect(other.rows.map((row) => row[0])).not.toContain(made!.id);
   });
 
   it('answers unknown with alternatives, and not-found with an error card', async () => {

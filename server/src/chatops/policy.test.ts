@@ -13,6 +13,7 @@ const MAY: Record<Exclude<Intent, 'unknown'>, readonly Role[]> = {
   'silence.expire': ['operator', 'admin'],
   'incident.show': ['viewer', 'operator', 'admin'],
   'incidents.list': ['viewer', 'operator', 'admin'],
+  'silences.list': ['viewer', 'operator', 'admin'],
   'incident.note': ['operator', 'admin'],
   'anomaly.explain': ['viewer', 'operator', 'admin'],
   'runbook.run': ['operator', 'admin'],
@@ -41,6 +42,7 @@ describe('ChatOps policy', () => {
       'silence.expire': `unsilence ${silence.id}`,
       'incident.show': `incident ${alert.incidentId}`,
       'incidents.list': 'open incidents',
+      'silences.list': 'active silences',
       'incident.note': `note on ${alert.incidentId}: checking`,
       'anomaly.explain': 'why is web-1 anomalous',
       'runbook.run': 'restart web on web-1',
@@ -80,10 +82,15 @@ describe('ChatOps policy', () => {
   it('lists in help only what the asker may do', async () => {
     const viewer = (await ask('viewer', 'help')) as Extract<ChatCard, { kind: 'text' }>;
     const operator = (await ask('operator', 'help')) as Extract<ChatCard, { kind: 'text' }>;
-    expect(viewer.lines.join('\n')).not.toMatch(/ack|silence|note|restart/);
+    expect(viewer.lines.join('\n')).not.toMatch(/ack|silence disk|unsilence|note|restart/);
     expect(viewer.lines.join('\n')).toContain('cpu on web-1 last 2h');
+    expect(viewer.lines.join('\n')).toContain('active silences');
     expect(operator.lines.join('\n')).toMatch(/ack 12 rolling back[\s\S]*silence disk alerts/);
-    expect(await ask('viewer', 'help silence')).toMatchObject({ kind: 'text', text: expect.stringContaining('cannot use silence.create') });
+    // Help on silences shows a viewer the list only; on acknowledging, that it is not theirs.
+    const viewerSilences = (await ask('viewer', 'help silence')) as Extract<ChatCard, { kind: 'text' }>;
+    expect(viewerSilences.lines.join('\n')).toContain('active silences');
+    expect(viewerSilences.lines.join('\n')).not.toContain('silence disk alerts');
+    expect(await ask('viewer', 'help ack')).toMatchObject({ kind: 'text', text: expect.stringContaining('cannot use alert.ack') });
   });
 
   it('needs chatops:use to change state from chat, even with the write permission', async () => {

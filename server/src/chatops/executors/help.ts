@@ -8,6 +8,7 @@ const DESCRIPTIONS: Record<keyof typeof EXAMPLES, string> = {
   'alert.ack': 'acknowledge an alert or an incident',
   'silence.create': 'silence alerts for a while',
   'silence.expire': 'end a silence',
+  'silences.list': 'list silences',
   'incident.show': 'show an incident',
   'incidents.list': 'list incidents',
   'incident.note': 'add a note to an incident',
@@ -17,7 +18,7 @@ const DESCRIPTIONS: Record<keyof typeof EXAMPLES, string> = {
 };
 
 /** Intents shown with a help topic's own: "help incidents" is about one incident and the list of them. */
-const RELATED: Partial<Record<keyof typeof EXAMPLES, readonly (keyof typeof EXAMPLES)[]>> = { 'incident.show': ['incidents.list'] };
+const RELATED: Partial<Record<keyof typeof EXAMPLES, readonly (keyof typeof EXAMPLES)[]>> = { 'incident.show': ['incidents.list'], 'silence.create': ['silences.list', 'silence.expire'] };
 
 /** "help": only what the asker may do, each with an example. */
 export const help: ReadExecutor<'help'> = {

@@ -10,6 +10,7 @@ import { metricsShow } from './metrics-show.ts';
 import { runbookRun } from './runbook-run.ts';
 import { silenceCreate } from './silence-create.ts';
 import { silenceExpire } from './silence-expire.ts';
+import { silencesList } from './silences-list.ts';
 import type { Executor } from './types.ts';
 
 /** One executor per intent; `unknown` has none (it is answered with alternatives). */
@@ -19,6 +20,7 @@ export const EXECUTORS: { [I in Exclude<Intent, 'unknown'>]: Executor<I> } = {
   'alert.ack': alertAck,
   'silence.create': silenceCreate,
   'silence.expire': silenceExpire,
+  'silences.list': silencesList,
   'incident.show': incidentShow,
   'incidents.list': incidentsList,
   'incident.note': incidentNote,
