@@ -23,10 +23,18 @@ function unitText(unit: string): string {
 
 /**
  * Durations among the tokens, by parse-duration: `2h`, `90 minutes`, `1.5 hours`, `an hour`,
- * `half an hour`; after "last"/"past" a bare unit counts one ("last hour").
+ * `half an hour`, `an hour and a half`, `2 and a half hours`; after "last"/"past" a bare unit
+ * counts one ("last hour").
  */
 export function findDurations(tokens: readonly Token[], taken: ReadonlySet<number>): DurationHit[] {
   const hits: DurationHit[] = [];
+  /** "and a half" at `at`, untaken: three tokens. */
+  const andAHalf = (at: number) => tokens[at]?.norm === 'and' && (tokens[at + 1]?.norm === 'a' || tokens[at + 1]?.norm === 'an') && tokens[at + 2]?.norm === 'half' && ![at, at + 1, at + 2].some((k) => taken.has(k));
+  /** A hit of `units` whole units of `unitMs`, widened over a following "and a half" ("an hour and a half"). */
+  const push = (start: number, end: number, units: number, unitMs: number) => {
+    if (andAHalf(end)) hits.push({ start, end: end + 3, ms: (units + 0.5) * unitMs });
+    else hits.push({ start, end, ms: units * unitMs });
+  };
   for (let i = 0; i < tokens.length; i++) {
     if (taken.has(i)) continue;
     const word = tokens[i]!.norm;
@@ -36,9 +44,17 @@ export function findDurations(tokens: readonly Token[], taken: ReadonlySet<numbe
       if (ms) hits.push({ start: i, end: i + 1, ms });
       continue;
     }
+    // "2 and a half hours"
+    const halfUnit = tokens[i + 4]?.norm;
+    if (/^\d+$/.test(word) && andAHalf(i + 1) && halfUnit !== undefined && UNIT.test(halfUnit) && !taken.has(i + 4)) {
+      const unitMs = parseDuration(`1${unitText(halfUnit)}`);
+      if (unitMs) hits.push({ start: i, end: i + 5, ms: (Number(word) + 0.5) * unitMs });
+      i += 4;
+      continue;
+    }
     if (/^\d+(\.\d+)?$/.test(word) && next !== undefined && UNIT.test(next) && !taken.has(i + 1)) {
-      const ms = parseDuration(`${word}${unitText(next)}`);
-      if (ms) hits.push({ start: i, end: i + 2, ms });
+      const unitMs = parseDuration(`1${unitText(next)}`);
+      if (unitMs) push(i, i + 2, Number(word), unitMs);
       i++;
       continue;
     }
@@ -52,16 +68,16 @@ export function findDurations(tokens: readonly Token[], taken: ReadonlySet<numbe
       if (unit !== undefined && UNIT.test(unit) && unit.length > 2 && !taken.has(j)) {
         if (word === 'a' && tokens[i - 1]?.norm === 'half') amount = 0.5;
         const ms = parseDuration(`1${unitText(unit)}`);
-        if (ms) hits.push({ start: i, end: j + 1, ms: ms * amount });
-        i = j;
+        if (ms) push(i, j + 1, amount, ms);
+        i = hits.at(-1)?.start === i ? hits.at(-1)!.end - 1 : j;
         continue;
       }
     }
     // "last hour", "past day"
     if ((word === 'last' || word === 'past' || word === 'previous') && next !== undefined && UNIT.test(next) && next.length > 2) {
       const ms = parseDuration(`1${unitText(next)}`);
-      if (ms) hits.push({ start: i + 1, end: i + 2, ms });
-      i++;
+      if (ms) push(i + 1, i + 2, 1, ms);
+      i = hits.at(-1)?.start === i + 1 ? hits.at(-1)!.end - 1 : i + 1;
     }
   }
   return hits;
