@@ -646,6 +646,8 @@ export const runbookRule: Rule = (line) => {
 
 // alerts.list ------------------------------------------------------------------------------
 
+const HEALTH_WORDS = new Set(['ok', 'okay', 'healthy', 'health', 'doing', 'fine', 'alright', 'good']);
+
 export const alertsRule: Rule = (line) => {
   const { tokens } = line;
   const taken = new Set<number>();
@@ -672,8 +674,15 @@ export const alertsRule: Rule = (line) => {
     }
     if (is(t.norm, 'list') || is(t.norm, 'show') || ['anything', 'something', 'whats', 'happening', 'going', 'on', 'new'].includes(t.norm)) taken.add(i);
   });
-  if (trigger === 0) return null;
+  // "is web-1 ok", "how is db-2 doing": a target's health, answered by what is wrong with it.
+  const health = tokens.findIndex((t, i) => !taken.has(i) && HEALTH_WORDS.has(t.norm));
+  if (trigger === 0 && health === -1) return null;
   const target = findTarget(line, taken);
+  if (trigger === 0) {
+    if (!target.hit) return null;
+    trigger = 0.8;
+    tokens.forEach((t, i) => (HEALTH_WORDS.has(t.norm) || ['is', 'are', 'how', 'hows', 'all', 'right', 'looking'].includes(t.norm) ? taken.add(i) : undefined));
+  }
   if (target.hit) take(taken, target.hit.at, target.hit.end);
   const slots = { ...(target.hit ? { target: target.hit.target.name } : {}), ...(severity ? { severity } : {}), ...(state ? { state } : {}) };
   if (target.unresolved) {
