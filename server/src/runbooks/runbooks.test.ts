@@ -215,7 +215,12 @@ safety: { mode: approve, approvers: 1 }
 
     await call<Run>('operator', 'POST', `/runbook-runs/${proposed[0]!.id}/approve`, {});
     expect((await finished(proposed[0]!.id)).state).toBe('succeeded');
-    const timeline = (await call<TimelineEntry[]>('viewer', 'GET', `/incidents/${incidentId}/timeline`)).body;
+    // The run's final state is stored first and its timeline entry written after it
+    // (RunbookService.finished): wait for the entry rather than read the timeline once.
+    const timeline = await eventually(
+      async () => (await call<TimelineEntry[]>('viewer', 'GET', `/incidents/${incidentId}/timeline`)).body,
+      (entries) => entries.some((e) => e.kind === 'runbook_run' && e.text.includes('succeeded')),
+    );
     const texts = timeline.filter((e) => e.kind === 'runbook_run').map((e) => e.text);
     expect(texts).toEqual([
       expect.stringContaining('proposed'),
