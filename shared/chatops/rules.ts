@@ -177,6 +177,9 @@ export const ackRule: Rule = (line) => {
 
 // silences.list ----------------------------------------------------------------------------
 
+/** The words around a question for a list ("are there any … right now", "which … do we have"), read as nothing more. */
+const LIST_QUESTION_WORDS = new Set(['any', 'all', 'there', 'are', 'is', 'which', 'what', 'whats', 'right', 'now', 'do', 'we', 'have']);
+
 const SILENCE_STATE_WORDS: Readonly<Record<string, SilencesListSlots['state']>> = {
   active: 'active', current: 'active', running: 'active',
   pending: 'pending', upcoming: 'pending', scheduled: 'pending', future: 'pending',
@@ -205,7 +208,7 @@ export const silencesListRule: Rule = (line) => {
       state = said;
       taken.add(i);
     }
-    if (is(t.norm, 'list') || is(t.norm, 'show') || ['any', 'all', 'there', 'are', 'is', 'which', 'what', 'whats', 'in', 'place', 'force', 'right', 'now', 'do', 'we', 'have'].includes(t.norm)) taken.add(i);
+    if (is(t.norm, 'list') || is(t.norm, 'show') || LIST_QUESTION_WORDS.has(t.norm) || ['in', 'place', 'force'].includes(t.norm)) taken.add(i);
   });
   const target = findTarget(line, taken);
   if (target.hit) take(taken, target.hit.at, target.hit.end);
@@ -425,9 +428,9 @@ export const incidentsListRule: Rule = (line) => {
       severity = SEVERITY_WORDS[t.norm];
       taken.add(i);
     }
-    if (is(t.norm, 'list') || is(t.norm, 'show') || ['any', 'all', 'there', 'are', 'is', 'whats', 'which', 'what', 'going', 'on', 'right', 'now', 'do', 'we', 'have'].includes(t.norm)) taken.add(i);
+    if (is(t.norm, 'list') || is(t.norm, 'show') || LIST_QUESTION_WORDS.has(t.norm) || ['going', 'on'].includes(t.norm)) taken.add(i);
   });
-  // A plural noun ("incidents") or a list word asks for a list; a lone "incident" with nothing else is too vague.
+  // A plural noun ("incidents"), a status or a severity asks for a list; a lone "incident" is vaguer.
   const plural = tokens[noun]!.norm.endsWith('s') || tokens[noun]!.norm === 'outages';
   const target = findTarget(line, taken);
   if (target.hit) take(taken, target.hit.at, target.hit.end);

@@ -64,11 +64,11 @@ export function createProcfsHostReader(host: string = os.hostname(), options: Pr
    * answers: one stuck mount holds one thread, not one more every interval (node_exporter
    * keeps its stuck mounts the same way).
    */
-  const pendingStatfs = new Map<string, Promise<unknown>>();
+  const pendingStatfs = new Set<string>();
   const statfsOnce = (mount: string): Promise<Awaited<ReturnType<typeof statfs>> | null> => {
     if (pendingStatfs.has(mount)) return Promise.resolve(null);
     const call = statfs(mount).catch(() => null);
-    pendingStatfs.set(mount, call);
+    pendingStatfs.add(mount);
     void call.finally(() => pendingStatfs.delete(mount));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<null>((resolve) => (timer = setTimeout(resolve, statfsTimeoutMs, null)));
