@@ -134,13 +134,24 @@ export interface PromResponse<T> {
   error?: string;
 }
 export type PromSample = [number, string];
+/**
+ * A native histogram sample: its count and sum (strings, like float values) and buckets as
+ * `[boundary rule, lower, upper, count]` (shared/metrics/native-histograms.ts).
+ */
+export interface PromHistogram {
+  count: string;
+  sum: string;
+  buckets?: Array<[number, string, string, string]>;
+}
+export type PromHistogramSample = [number, PromHistogram];
+/** A series holds float samples (`values`), native histogram samples (`histograms`), or both. */
 export interface PromMatrix {
   resultType: 'matrix';
-  result: Array<{ metric: Record<string, string>; values: PromSample[] }>;
+  result: Array<{ metric: Record<string, string>; values?: PromSample[]; histograms?: PromHistogramSample[] }>;
 }
 export interface PromVector {
   resultType: 'vector';
-  result: Array<{ metric: Record<string, string>; value: PromSample }>;
+  result: Array<{ metric: Record<string, string>; value?: PromSample; histogram?: PromHistogramSample }>;
 }
 export interface PromScalar {
   resultType: 'scalar' | 'string';

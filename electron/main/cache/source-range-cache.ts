@@ -71,7 +71,13 @@ export class SourceRangeCache {
     if (!best) return undefined;
     const range = toRange(best);
     const [from, to] = [fromTs / 1000, toTs / 1000];
-    const result = range.answer.data.result.map((series) => ({ ...series, values: series.values.filter(([seconds]) => seconds >= from && seconds <= to) }));
+    const inside = ([seconds]: readonly [number, unknown]) => seconds >= from && seconds <= to;
+    // A series holds float samples, native histogram samples, or both: each kind is clipped.
+    const result = range.answer.data.result.map((series) => ({
+      ...series,
+      ...(series.values ? { values: series.values.filter(inside) } : {}),
+      ...(series.histograms ? { histograms: series.histograms.filter(inside) } : {}),
+    }));
     return { ...range, answer: { ...range.answer, data: { ...range.answer.data, result } } };
   }
 }

@@ -10,6 +10,12 @@ export const CapsuleSeriesSchema = Type.Object({
   scores: Type.Array(Type.Union([Type.Number(), Type.Null()])),
 });
 
+const PromHistogramSchema = Type.Object({
+  count: Type.String({ maxLength: 64 }),
+  sum: Type.String({ maxLength: 64 }),
+  buckets: Type.Optional(Type.Array(Type.Tuple([Type.Integer(), Type.String({ maxLength: 64 }), Type.String({ maxLength: 64 }), Type.String({ maxLength: 64 })]))),
+});
+
 /**
  * A range answer of Prometheus's query API, as the proxy passed it on: values stay
  * Prometheus's strings ("NaN", "+Inf"), so an offline chart reads them as the online one does.
@@ -21,7 +27,9 @@ export const PromMatrixAnswerSchema = Type.Object({
     result: Type.Array(
       Type.Object({
         metric: Type.Record(Type.String({ maxLength: 1024 }), Type.String()),
-        values: Type.Array(Type.Tuple([Type.Number(), Type.String({ maxLength: 64 })])),
+        values: Type.Optional(Type.Array(Type.Tuple([Type.Number(), Type.String({ maxLength: 64 })]))),
+        /** Native histogram samples (Prometheus 2.40+): kept as they came, not drawn. */
+        histograms: Type.Optional(Type.Array(Type.Tuple([Type.Number(), PromHistogramSchema]))),
       }),
     ),
   }),

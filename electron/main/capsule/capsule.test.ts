@@ -126,10 +126,10 @@ describe('incident capsule', () => {
     expect(read.data.data.result.map((series) => series.metric.route)).toEqual(['/r0', '/r1']);
     for (const series of read.data.data.result) {
       expect(series.values).toHaveLength(61);
-      expect(series.values.every(([seconds]) => seconds >= start && seconds <= end)).toBe(true);
+      expect(series.values!.every(([seconds]) => seconds >= start && seconds <= end)).toBe(true);
     }
     // Prometheus's strings kept as they were: the chart parses "NaN" and "+Inf" as online.
-    const kept = source.sources.of(INCIDENT)[0]!.answer.data.result[1]!.values;
+    const kept = source.sources.of(INCIDENT)[0]!.answer.data.result[1]!.values!;
     expect(kept[7]![1]).toBe('NaN');
     expect(kept[8]![1]).toBe('+Inf');
     const offlineByTime = new Map(read.data.data.result[1]!.values);

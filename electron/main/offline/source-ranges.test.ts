@@ -91,15 +91,15 @@ describe.skipIf(MISSING !== null)('keep offline: data-source queries of the metr
     expect(offline).toMatchObject({ source: 'cache', freshAsOf: kept[0]!.fetchedAt });
     const [from, to] = [bundle.metricsWindow.from / 1000, bundle.metricsWindow.to / 1000];
     for (const series of offline.data.data.result) {
-      expect(series.values.length).toBeGreaterThan(60);
-      expect(series.values.every(([seconds]) => seconds >= from && seconds <= to)).toBe(true);
+      expect(series.values!.length).toBeGreaterThan(60);
+      expect(series.values!.every(([seconds]) => seconds >= from && seconds <= to)).toBe(true);
     }
     expect(offline.data.data.result.map((series) => series.metric.route).sort()).toEqual(['/checkout', '/search']);
     // Values are Prometheus's own strings, as the online answer gives them.
     const online0 = online.data.data.result.find((series) => series.metric.route === '/checkout')!;
     const offline0 = offline.data.data.result.find((series) => series.metric.route === '/checkout')!;
     const onlineByTime = new Map(online0.values);
-    const shared = offline0.values.filter(([seconds]) => onlineByTime.has(seconds));
+    const shared = offline0.values!.filter(([seconds]) => onlineByTime.has(seconds));
     expect(shared.length).toBeGreaterThan(0);
     for (const [seconds, value] of shared) expect(value).toBe(onlineByTime.get(seconds));
 

@@ -1,5 +1,6 @@
 import type { Rule } from '../../../shared/api/alerts.ts';
 import type { PromMatrix, PromResponse } from '../../../shared/api/datasources.ts';
+import { histogramOnlyError } from '../../../shared/metrics/native-histograms.ts';
 import { parsePromValue } from '../../../shared/metrics/prom-values.ts';
 import type { SeriesSamples } from '../metrics/query.ts';
 import type { QueryProxy } from './proxy.ts';
@@ -11,9 +12,16 @@ export interface RuleHost {
   evaluator: { evaluate(rule: Rule, now: number, fetched: SeriesSamples[]): Promise<void> } | null;
 }
 
-/** A range answer as the rule evaluator reads series: name, labels (without `__name__`), finite samples. */
-export function matrixToSeries(matrix: PromMatrix, fallbackName: string): SeriesSamples[] {
-  return matrix.result.map(({ metric, values }) => {
+/**
+ * A range answer as the rule evaluator reads series: name, labels (without `__name__`),
+ * non-NaN float samples. Native histogram samples have no single value to compare: a series
+ * of them only is left out, and an answer of nothing else is an error that says what to
+ * query instead (the rule's error, shown where the rule is).
+ */
+export function matrixToSeries(matrix: PromMatrix, fallbackName: string, expr = ''): SeriesSamples[] {
+  const floats = matrix.result.filter((series) => series.values !== undefined || series.histograms === undefined);
+  if (floats.length === 0 && matrix.result.length > 0) throw new Error(histogramOnlyError(expr, matrix.result.length, 'compare with a threshold'));
+  return floats.map(({ metric, values = [] }) => {
     const { __name__: name, ...labels } = metric;
     const samples: Array<readonly [number, number]> = [];
     for (const [seconds, text] of values) {
@@ -71,7 +79,7 @@ export class PromqlRuleRunner {
     try {
       const answer = await this.#proxy.queryRange(rule.datasourceId!, { query: rule.expr!, start: String((now - rule.windowSeconds * 1000) / 1000), end: String(now / 1000) });
       const body = JSON.parse(answer.body.toString('utf8')) as PromResponse<PromMatrix>;
-      series = matrixToSeries(body.data, rule.name);
+      series = matrixToSeries(body.data, rule.name, rule.expr!);
     } catch (error) {
       // The source is down or the expression fails: the rule says so; its series keep their state.
       await this.#host.rules.markEvaluated(rule.id, now, (error as Error).message);

@@ -172,7 +172,7 @@ describe.skipIf(MISSING !== null)('data source query proxy against a real Promet
     expect(names.data).toContain('node_cpu_seconds_total');
     expect(names.data).toContain('sco_test_series');
     const special = (await viaProxy(`query?query=${encodeURIComponent('sco_test_special')}`)).json() as PromResponse<PromVector>;
-    const byKind = Object.fromEntries(special.data.result.map((r) => [r.metric.kind, r.value[1]]));
+    const byKind = Object.fromEntries(special.data.result.map((r) => [r.metric.kind, r.value![1]]));
     expect(byKind).toEqual({ nan: 'NaN', inf: '+Inf', neginf: '-Inf' });
     expect(Number.isNaN(parsePromValue(byKind.nan!))).toBe(true);
     expect(parsePromValue(byKind.inf!)).toBe(Number.POSITIVE_INFINITY);
@@ -184,13 +184,13 @@ describe.skipIf(MISSING !== null)('data source query proxy against a real Promet
     const auto = await viaProxy(`query_range?query=sco_backfill{i="3"}&start=${BACKFILL_FROM + 7}&end=${BACKFILL_END}`);
     expect(auto.statusCode, auto.body).toBe(200);
     expect(auto.headers['x-step']).toBe('79');
-    const values = (auto.json() as PromResponse<PromMatrix>).data.result[0]!.values;
+    const values = (auto.json() as PromResponse<PromMatrix>).data.result[0]!.values!;
     for (const [ts] of values) expect(ts % 79).toBe(0);
     // A one-second step over a day would be 86,401 points, which Prometheus refuses: raised to fit.
     const fine = await viaProxy(`query_range?query=sco_backfill{i="3"}&start=${BACKFILL_FROM}&end=${BACKFILL_END}&step=1s`);
     expect(fine.statusCode, fine.body).toBe(200);
     expect(Number(fine.headers['x-step'])).toBeGreaterThan(1);
-    expect((fine.json() as PromResponse<PromMatrix>).data.result[0]!.values.length).toBeLessThanOrEqual(11_000);
+    expect((fine.json() as PromResponse<PromMatrix>).data.result[0]!.values!.length).toBeLessThanOrEqual(11_000);
     // The same query asked of Prometheus directly is refused: that is what the policy saves us from.
     const refused = await fetch(`${prometheus.url}/api/v1/query_range?query=sco_backfill&start=${BACKFILL_FROM}&end=${BACKFILL_END}&step=1`);
     expect(refused.status).toBe(400);

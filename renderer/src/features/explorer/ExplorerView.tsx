@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { Alert, Button, Group, Menu, Paper, Select, Stack, Text } from '@mantine/core';
+import { Button, Group, Menu, Paper, Select, Stack, Text } from '@mantine/core';
 import { useElementSize } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { IconHistory, IconPlayerPlay, IconZoomReset } from '@tabler/icons-react';
@@ -16,6 +16,8 @@ import { decodeRange, encodeRange, pointsForWidth, resolveRange, type TimeRange 
 import { PromQLEditor } from './PromQLEditor.tsx';
 import { proxyPromClient } from './prom-client.ts';
 import { explorerQueries } from './queries.ts';
+import { hasNothingToShow, type ChartedAnswer } from './matrix.ts';
+import { QueryNotes } from './QueryNotes.tsx';
 import { loadHistory, remember } from './query-history.ts';
 
 const DEFAULT_RANGE: TimeRange = { kind: 'relative', minutes: 60 };
@@ -34,6 +36,18 @@ export function ExplorerView() {
   const range = decodeRange(search.get('range'), DEFAULT_RANGE);
   const zoomedFrom = search.get('back');
   const [draft, setDraft] = useState(ran);
+  // The editor follows the URL when it changes under it (back, forward, a shared link), not only when Run changes it.
+  const [draftOf, setDraftOf] = useState(ran);
+  if (draftOf !== ran) {
+    setDraftOf(ran);
+    setDraft(ran);
+  }
+  const [runs, setRuns] = useState(0);
+  // A relative range is read against the moment its query ran (or its source or range
+  // changed), not every render: otherwise each keystroke in the editor re-queried the source.
+  const anchorKey = `${sourceId}|${ran}|${encodeRange(range)}|${runs}`;
+  const [anchor, setAnchor] = useState(() => ({ key: anchorKey, now: Date.now() }));
+  if (anchor.key !== anchorKey) setAnchor({ key: anchorKey, now: Date.now() });
   const [history, setHistory] = useState(() => loadHistory());
   const client = useMemo(() => (sourceId ? proxyPromClient(api, sourceId) : null), [api, sourceId]);
 
@@ -47,11 +61,13 @@ export function ExplorerView() {
   const run = (query = draft) => {
     if (!query.trim()) return;
     setHistory(remember(query));
-    update({ q: query.trim() });
+    // The same query run again reads the range up to now; a new one changes the URL, which does.
+    if (query.trim() === ran) setRuns((count) => count + 1);
+    else update({ q: query.trim() });
   };
 
   const { ref, width } = useElementSize();
-  const { from, to } = resolveRange(range, Date.now());
+  const { from, to } = resolveRange(range, anchor.now);
   const result = useQuery({
     ...explorerQueries.range(api, sourceId, ran, from, to, pointsForWidth(width)),
     enabled: sourceId > 0 && ran !== '' && width > 0,
@@ -118,14 +134,14 @@ export function ExplorerView() {
                 <QueryState
                   query={result}
                   skeletonRows={6}
-                  isEmpty={(data) => data.series.every((one) => one.timestamps.length === 0)}
+                  isEmpty={hasNothingToShow}
                   empty={{ title: 'No data', description: 'The query matched no series in this range.' }}
                 >
                   {(data) => (
                     <Stack gap="xs">
-                      {data.warnings.map((warning) => (
-                        <Alert key={warning} color="yellow" variant="light">{warning}</Alert>
-                      ))}
+                      <QueryNotes data={data} query={ran} onUse={(suggestion) => (setDraft(suggestion), run(suggestion))} />
+                      {data.series.length > 0 && (
+                        <>
                       <TimeSeriesChart
                         series={data.series}
                         width={width}
@@ -137,6 +153,8 @@ export function ExplorerView() {
                         onBrush={(zoomFrom, zoomTo) => update({ range: { kind: 'absolute', from: zoomFrom, to: zoomTo }, back: zoomedFrom ?? encodeRange(range) })}
                       />
                       <SeriesLegend series={data.series} />
+                        </>
+                      )}
                     </Stack>
                   )}
                 </QueryState>
@@ -144,8 +162,13 @@ export function ExplorerView() {
             )}
           </div>
         </Paper>
-        {ran && <Text size="xs" c="dimmed">{result.data ? `${result.data.series.length} series` : ''}</Text>}
+        {ran && <Text size="xs" c="dimmed">{result.data ? seriesCount(result.data) : ''}</Text>}
       </Stack>
     </>
   );
+}
+
+function seriesCount(data: ChartedAnswer): string {
+  const drawn = `${data.series.length} series`;
+  return data.histogramOnly > 0 ? `${drawn} drawn, ${data.histogramOnly} native histogram series not` : drawn;
 }

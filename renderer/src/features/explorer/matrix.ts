@@ -2,21 +2,49 @@ import type { PromMatrix, PromResponse } from '../../../../shared/api/datasource
 import { parsePromValue } from '../../../../shared/metrics/prom-values.ts';
 import type { SeriesData } from '../metrics/series-data.ts';
 
+/** What a chart draws of a range answer, and what it says about the rest. */
+export interface ChartedAnswer {
+  series: SeriesData[];
+  /** Prometheus's warnings. */
+  notes: string[];
+  /** Series holding native histograms (left out of the line) among all the answer's series; null without any. */
+  histograms: { series: number; total: number } | null;
+  /** Series that hold native histograms only: not drawn, but not "no data" either. */
+  histogramOnly: number;
+}
+
 /**
  * A Prometheus range answer as the chart draws series. Values arrive as strings; NaN and
  * the infinities parse as such and are left out of the line (a chart cannot place them).
+ * Native histogram samples are distributions, not points: a series of them only is left
+ * out, and counted so that the view can say what to query instead.
  */
-export function matrixToSeries(answer: PromResponse<PromMatrix>): SeriesData[] {
-  return answer.data.result.map(({ metric, values }, index) => {
+export function matrixToSeries(answer: PromResponse<PromMatrix>): ChartedAnswer {
+  const series: SeriesData[] = [];
+  let withHistograms = 0;
+  let histogramOnly = 0;
+  for (const { metric, values, histograms } of answer.data.result) {
+    if (histograms && histograms.length > 0) withHistograms++;
+    if (!values || values.length === 0) {
+      if (histograms && histograms.length > 0) histogramOnly++;
+      if (histograms) continue;
+    }
     const { __name__: name = '', ...labels } = metric;
     const timestamps: number[] = [];
     const points: number[] = [];
-    for (const [seconds, text] of values) {
+    for (const [seconds, text] of values ?? []) {
       const value = parsePromValue(text);
       if (!Number.isFinite(value)) continue;
       timestamps.push(Math.round(seconds * 1000));
       points.push(value);
     }
-    return { id: index, name, labels, timestamps, values: points };
-  });
+    series.push({ id: series.length, name, labels, timestamps, values: points });
+  }
+  const histograms = withHistograms > 0 ? { series: withHistograms, total: answer.data.result.length } : null;
+  return { series, notes: answer.warnings ?? [], histograms, histogramOnly };
+}
+
+/** An answer with no point to draw and no histogram to explain: the "no data" state. */
+export function hasNothingToShow(data: ChartedAnswer): boolean {
+  return data.histogramOnly === 0 && data.series.every((one) => one.timestamps.length === 0);
 }

@@ -13,7 +13,7 @@ export const explorerQueries = {
       queryKey: ['datasources', id, 'query_range', { query, from, to, maxPoints }],
       queryFn: async () => {
         const answer = (await api.datasources.queryRange({ params: { id }, query: { query, start: String(from / 1000), end: String(to / 1000), maxPoints } })) as PromResponse<PromMatrix>;
-        return { series: matrixToSeries(answer), warnings: answer.warnings ?? [] };
+        return matrixToSeries(answer);
       },
       staleTime: 30_000,
     }),

@@ -10,6 +10,8 @@ import { QueryState } from '../../components/QueryState.tsx';
 import { TimeSeriesChart } from '../../components/chart/TimeSeriesChart.tsx';
 import { notifyError, notifySuccess } from '../../components/notify.ts';
 import { explorerQueries } from '../explorer/queries.ts';
+import { hasNothingToShow } from '../explorer/matrix.ts';
+import { QueryNotes } from '../explorer/QueryNotes.tsx';
 import { SeriesLegend } from '../metrics/SeriesLegend.tsx';
 import { pointsForWidth } from '../metrics/time-range.ts';
 
@@ -71,11 +73,16 @@ export function SourceQueryChart({ incidentId, query, sourceName, from, to, canR
       </Group>
       <div ref={ref} style={{ minHeight: 200 }}>
         {width > 0 && (
-          <QueryState query={result} skeletonRows={3} isEmpty={(data) => data.series.every((one) => one.timestamps.length === 0)} empty={{ title: 'No data', description: 'The query matched no series around this incident.' }}>
+          <QueryState query={result} skeletonRows={3} isEmpty={hasNothingToShow} empty={{ title: 'No data', description: 'The query matched no series around this incident.' }}>
             {(data) => (
               <Stack gap={4}>
-                <TimeSeriesChart series={data.series} width={width} height={200} title={`Chart of ${labelOf(query)}`} from={from} to={to} />
-                <SeriesLegend series={data.series} />
+                <QueryNotes data={data} query={query.query} />
+                {data.series.length > 0 && (
+                  <>
+                    <TimeSeriesChart series={data.series} width={width} height={200} title={`Chart of ${labelOf(query)}`} from={from} to={to} />
+                    <SeriesLegend series={data.series} />
+                  </>
+                )}
               </Stack>
             )}
           </QueryState>

@@ -3,6 +3,7 @@ import { DEFAULT_DETECTOR_OPTIONS, StreamingDetector } from '../../../../shared/
 import type { Watch } from '../../../../shared/api/anomaly-watches.ts';
 import type { PromMatrix, PromResponse } from '../../../../shared/api/datasources.ts';
 import { parsePromValue, promSeconds } from '../../../../shared/metrics/prom-values.ts';
+import { histogramOnlyError } from '../../../../shared/metrics/native-histograms.ts';
 import type { ServerContext } from '../../context.ts';
 import { rendezvousOwner } from '../../db/sql/rendezvous.ts';
 import type { WorkClaims } from '../../db/sql/work-claims.ts';
@@ -274,8 +275,11 @@ export class WatchRunner {
         const answer = await this.#proxy.forward(row.datasourceId, 'query_range', { query: row.query, start: promSeconds(from), end: promSeconds(to), step: promSeconds(stepMs) });
         const body = JSON.parse(answer.body.toString('utf8')) as PromResponse<PromMatrix>;
         if (body.data.resultType !== 'matrix') throw new Error(`the query answers a ${body.data.resultType}, not series over time`);
+        // Native histogram series have no single value to score: left out, and an error when nothing else came.
+        const floats = body.data.result.filter((series) => series.values !== undefined || series.histograms === undefined);
+        if (floats.length === 0 && body.data.result.length > 0) throw new Error(histogramOnlyError(row.query, body.data.result.length, 'score'));
         const scores: ScoreRow[] = [];
-        for (const series of body.data.result) {
+        for (const series of floats) {
           this.#score(live, series, raiseAfter, scores);
           await yieldToEventLoop(); // fitting is synchronous: let requests through between series
         }
@@ -302,7 +306,7 @@ export class WatchRunner {
       const detector = new StreamingDetector({ metrics: ['value'], minTrainRows: this.#settings.minTrainRows, trainWindow: this.#settings.trainWindow, retrainEvery: this.#settings.retrainEvery });
       live.series.set(key, (state = { labels: series.metric, detector, samples: 0, lastTs: null, lastScore: null }));
     }
-    for (const [seconds, text] of series.values) {
+    for (const [seconds, text] of series.values ?? []) {
       const ts = Math.round(seconds * 1000);
       if (state.lastTs !== null && ts <= state.lastTs) continue;
       const value = parsePromValue(text);

@@ -1,6 +1,8 @@
 import { AppError } from '../../../../shared/errors.ts';
 import type { CreateWatchRequest, Watch } from '../../../../shared/api/anomaly-watches.ts';
 import type { ServerContext } from '../../context.ts';
+import type { PromResponse, PromVector } from '../../../../shared/api/datasources.ts';
+import { histogramOnlyError } from '../../../../shared/metrics/native-histograms.ts';
 import type { QueryProxy } from '../proxy.ts';
 import type { Actor, DatasourceService } from '../service.ts';
 import type { WatchRunner } from './runner.ts';
@@ -47,7 +49,8 @@ export class WatchService {
     if (!(await this.#datasources.store.byId(input.datasourceId))) throw new AppError('E_VALIDATION', `No data source with id ${input.datasourceId}.`, { datasourceId: input.datasourceId });
     if (await this.#store.byName(input.name)) throw new AppError('E_CONFLICT', `An anomaly watch named "${input.name}" already exists.`, { name: input.name });
     // One instant query first: a typo in the PromQL is refused now, with Prometheus's message, not found later in a log.
-    await this.#proxy.forward(input.datasourceId, 'query', { query: input.query });
+    const probe = await this.#proxy.forward(input.datasourceId, 'query', { query: input.query });
+    refuseHistogramsOnly(input.query, probe.body);
     const row = await this.#store.create(input, by.actor ?? 'system', this.#ctx.now());
     if (!row) throw new AppError('E_CONFLICT', `An anomaly watch named "${input.name}" already exists.`, { name: input.name });
     this.#ctx.audit.record({ ...by, action: 'anomaly.watch.create', target: row.name, outcome: 'success', details: { ...input } });
@@ -75,5 +78,23 @@ export class WatchService {
         anomalies: rows.filter((r) => r.anomaly).map((r) => r.ts),
       })),
     };
+  }
+}
+
+/**
+ * A query whose every series is a native histogram has nothing a model can score: refused
+ * with what to query instead. An answer that is not JSON or not a vector is left for the
+ * runner (which reports it on the watch); an empty answer may fill later.
+ */
+function refuseHistogramsOnly(query: string, body: Buffer): void {
+  let answer: PromResponse<PromVector>;
+  try {
+    answer = JSON.parse(body.toString('utf8')) as PromResponse<PromVector>;
+  } catch {
+    return;
+  }
+  const result = answer.data?.resultType === 'vector' ? answer.data.result : [];
+  if (result.length > 0 && result.every((series) => series.histogram !== undefined && series.value === undefined)) {
+    throw new AppError('E_VALIDATION', histogramOnlyError(query, result.length, 'score'), { query });
   }
 }
