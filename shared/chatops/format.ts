@@ -32,16 +32,25 @@ export function previewOf(command: Command, now: number): string {
       return `Chart ${metric}${target ? ` on ${target}` : ' on every target'} ${when}`;
     }
     case 'alerts.list': {
-      const { target, severity, state } = command.slots;
+      const { target, severity, state, from, to } = command.slots;
+      if (from !== undefined && to !== undefined) {
+        const when = now - to < 60_000 ? `in the last ${formatDuration(to - from)}` : `from ${isoMinute(from)} to ${isoMinute(to)}`;
+        return `List ${state ? `${state} ` : ''}${severity ? `${severity} ` : ''}alerts active ${when}${target ? ` on ${target}` : ''}`;
+      }
       return `List ${state ?? 'unresolved'}${severity ? ` ${severity}` : ''} alerts${target ? ` on ${target}` : ''}`;
     }
     case 'alert.ack': {
-      const { alertId, incidentId, comment } = command.slots;
-      const what = alertId !== undefined ? `alert ${alertId}` : `every open alert of incident ${incidentId}`;
+      const { alertId, alertIds, incidentId, target, comment } = command.slots;
+      const what =
+        alertId !== undefined ? `alert ${alertId}`
+        : alertIds !== undefined ? `alerts ${listed(alertIds)}`
+        : target !== undefined ? `every firing alert on ${target}`
+        : `every open alert of incident ${incidentId}`;
       return `Acknowledge ${what}${comment ? ` with comment "${comment}"` : ''}`;
     }
     case 'silence.create': {
-      const { matchers, durationSeconds, comment } = command.slots;
+      const { matchers, durationSeconds, comment, alertId } = command.slots;
+      if (alertId !== undefined) return `Silence alert ${alertId} (all its labels) for ${formatDuration(durationSeconds * 1000)}${comment ? ` ("${comment}")` : ''}`;
       return `Silence alerts matching ${matchers.map(formatMatcher).join(', ')} for ${formatDuration(durationSeconds * 1000)}${comment ? ` ("${comment}")` : ''}`;
     }
     case 'silence.expire':
@@ -58,6 +67,11 @@ export function previewOf(command: Command, now: number): string {
     }
     case 'incident.note':
       return `Add a note to incident ${command.slots.incidentId}: "${command.slots.text}"`;
+    case 'incident.status': {
+      const { incidentId, status, comment } = command.slots;
+      const what = status === 'resolved' ? `Resolve incident ${incidentId}` : status === 'mitigated' ? `Mark incident ${incidentId} as mitigated` : `Reopen incident ${incidentId}`;
+      return `${what}${comment ? ` with comment "${comment}"` : ''}`;
+    }
     case 'anomaly.explain':
       return `Explain the latest anomaly on ${command.slots.target}${command.slots.metric ? ` (${command.slots.metric})` : ''}`;
     case 'runbook.run': {
@@ -70,4 +84,9 @@ export function previewOf(command: Command, now: number): string {
     case 'unknown':
       return 'Not understood';
   }
+}
+
+/** "12, 13 and 14". */
+export function listed(items: readonly (string | number)[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }

@@ -14,6 +14,7 @@ export const INTENTS = [
   'incident.show',
   'incidents.list',
   'incident.note',
+  'incident.status',
   'anomaly.explain',
   'runbook.run',
   'help',
@@ -38,14 +39,25 @@ export interface AlertsListSlots {
   target?: string;
   severity?: 'info' | 'warning' | 'critical';
   state?: 'firing' | 'acknowledged' | 'resolved';
+  /** "what fired overnight", "alerts in the last 2h": alerts active in [from, to] (Unix ms), whatever their state now. */
+  from?: number;
+  to?: number;
 }
+/** One of: an alert, several alerts, an incident's firing alerts, or a target's firing alerts. */
 export interface AlertAckSlots {
   alertId?: number;
+  /** Two or more alerts named at once ("ack 12, 13 and 14"). */
+  alertIds?: number[];
   incidentId?: number;
+  /** Every firing alert on this target ("ack all alerts on db-1"); the confirmation says how many. */
+  target?: string;
   comment?: string;
 }
 export interface SilenceCreateSlots {
+  /** Empty when `alertId` names the alert: its labels become the matchers when it runs. */
   matchers: SilenceMatcher[];
+  /** "silence 12 for 30m", "snooze alert 12": that alert, matched by all its labels. */
+  alertId?: number;
   durationSeconds: number;
   comment?: string;
 }
@@ -72,6 +84,12 @@ export interface IncidentNoteSlots {
   incidentId: number;
   text: string;
 }
+export interface IncidentStatusSlots {
+  incidentId: number;
+  /** "resolve incident 7", "mark 7 mitigated", "reopen 7". */
+  status: 'open' | 'mitigated' | 'resolved';
+  comment?: string;
+}
 export interface AnomalyExplainSlots {
   target: string;
   metric?: string;
@@ -96,6 +114,7 @@ export interface SlotsOf {
   'incident.show': IncidentShowSlots;
   'incidents.list': IncidentsListSlots;
   'incident.note': IncidentNoteSlots;
+  'incident.status': IncidentStatusSlots;
   'anomaly.explain': AnomalyExplainSlots;
   'runbook.run': RunbookRunSlots;
   help: HelpSlots;
@@ -137,6 +156,7 @@ export const INTENT_PERMISSION: Readonly<Record<Intent, Permission | null>> = {
   'incident.show': 'incidents:read',
   'incidents.list': 'incidents:read',
   'incident.note': 'incidents:write',
+  'incident.status': 'incidents:write',
   'anomaly.explain': 'anomalies:read',
   'runbook.run': 'runbooks:run',
   help: null,
@@ -144,7 +164,7 @@ export const INTENT_PERMISSION: Readonly<Record<Intent, Permission | null>> = {
 };
 
 /** Intents that change state: they answer a confirmation first and run on the second call. */
-export const STATE_CHANGING: ReadonlySet<Intent> = new Set(['alert.ack', 'silence.create', 'silence.expire', 'incident.note', 'runbook.run']);
+export const STATE_CHANGING: ReadonlySet<Intent> = new Set(['alert.ack', 'silence.create', 'silence.expire', 'incident.note', 'incident.status', 'runbook.run']);
 
 /** The permission a parsed command needs: acknowledging a whole incident is an incident write. */
 export function permissionFor(command: Command): Permission | null {
@@ -163,6 +183,7 @@ export const EXAMPLES: Readonly<Record<Exclude<Intent, 'unknown'>, readonly stri
   'incident.show': ['incident 7', 'status of #7'],
   'incidents.list': ['open incidents', 'critical incidents on db-2'],
   'incident.note': ['note on 7: rolled back deploy 4.12'],
+  'incident.status': ['resolve incident 7 fixed by rollback', 'mark 7 mitigated', 'reopen incident 7'],
   'anomaly.explain': ['why is api-1 anomalous'],
   'runbook.run': ['restart web on api-1'],
   help: ['help', 'what can I do'],

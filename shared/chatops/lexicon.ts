@@ -13,7 +13,7 @@ const WORDS: Record<Word, readonly string[]> = {
   ack: ['ack', 'acknowledge', 'acknowledged', 'acked', 'ackd', "ack'd", 'acking', 'acknowledging', 'claim'],
   silence: ['silence', 'mute', 'snooze', 'quiet', 'hush', 'shush', 'suppress', 'squelch', 'silenced'],
   unsilence: ['unsilence', 'unmute', 'unsnooze', 'unsuppress', 'desilence', 'unquiet'],
-  expire: ['expire', 'end', 'remove', 'delete', 'lift', 'cancel', 'stop', 'kill', 'drop'],
+  expire: ['expire', 'end', 'remove', 'delete', 'lift', 'cancel', 'stop', 'kill', 'drop', 'close'],
   note: ['note', 'annotate', 'comment', 'log', 'jot', 'record'],
   show: ['show', 'display', 'graph', 'chart', 'plot', 'get', 'give', 'view', 'see', 'draw', 'visualize', 'visualise', 'fetch', 'pull'],
   explain: ['why', 'explain', 'whys', 'diagnose'],

@@ -3,7 +3,7 @@ import { previewOf } from './format.ts';
 import type { InventoryIndex } from './inventory.ts';
 import { RULES, type Line, type Reading } from './rules.ts';
 import type { TimeReference } from './times.ts';
-import { tokenize } from './tokens.ts';
+import { mergePhrasalVerbs, tokenize } from './tokens.ts';
 
 export const MAX_TEXT_LENGTH = 2000;
 
@@ -32,7 +32,7 @@ function alternativeOf(reading: Reading, now: number): Alternative[] {
  */
 export function parseCommand(text: string, index: InventoryIndex, ref: TimeReference): ParseResult {
   const clipped = text.slice(0, MAX_TEXT_LENGTH).trim();
-  const line: Line = { text: clipped, tokens: tokenize(clipped), index, ref };
+  const line: Line = { text: clipped, tokens: mergePhrasalVerbs(tokenize(clipped)), index, ref };
   const readings: Reading[] = [];
   for (const rule of RULES) {
     const reading = rule(line);

@@ -1,4 +1,4 @@
-import type { Command, IncidentsListSlots, Intent, SilenceMatcher, SilencesListSlots } from './intents.ts';
+import type { Command, IncidentsListSlots, IncidentStatusSlots, Intent, SilenceMatcher, SilencesListSlots } from './intents.ts';
 import { actionOf, FILLER, is, SEVERITY_WORDS, STATE_WORDS, verbOf } from './lexicon.ts';
 import type { InventoryIndex, InventoryRunbook, InventoryTarget } from './inventory.ts';
 import { findDurations, findTimeRange, findUntil, type TimeReference } from './times.ts';
@@ -94,6 +94,11 @@ function take(taken: Set<number>, from: number, to: number): void {
 
 /** The id after a noun ("incident 7", "inc #7"), or the first bare id. */
 function idAfter(tokens: readonly Token[], taken: ReadonlySet<number>, nouns: (norm: string) => boolean): { id: number; at: number; noun: number | null } | null {
+  for (let i = 0; i < tokens.length; i++) {
+    // One word: "inc-7", "INC7", "incident#7" (how ticket systems write them).
+    const joined = taken.has(i) ? null : /^([a-z]+)[-_#]?(\d{1,9})$/.exec(tokens[i]!.norm);
+    if (joined && nouns(joined[1]!)) return { id: Number(joined[2]), at: i, noun: null };
+  }
   for (let i = 0; i < tokens.length - 1; i++) {
     if (taken.has(i) || !nouns(tokens[i]!.norm)) continue;
     const nextId = idOf(tokens[i + 1]);
@@ -131,6 +136,7 @@ const TOPICS: [RegExp, Exclude<Intent, 'help' | 'unknown'>][] = [
   [/\b(silenc\w*|mute|snooze)\b/, 'silence.create'],
   [/\b(ack\w*)\b/, 'alert.ack'],
   [/\b(notes?|annotate)\b/, 'incident.note'],
+  [/\b(resolve|close|mitigate|reopen)\b/, 'incident.status'],
   [/\b(incidents?)\b/, 'incident.show'],
   [/\b(anomal\w*|why|explain)\b/, 'anomaly.explain'],
   [/\b(runbooks?|restart|run)\b/, 'runbook.run'],
@@ -141,6 +147,10 @@ const TOPICS: [RegExp, Exclude<Intent, 'help' | 'unknown'>][] = [
 export const helpRule: Rule = (line) => {
   const lower = line.text.toLowerCase().trim();
   const phrase = /^(what can (i|you) (do|ask|say)|what do you (do|understand|know)|how do (i|you) use( this| you)?|what are (the|your) commands|\?+)\??$/.test(lower);
+  // "how do I silence an alert?", "how can we ack an incident": a question about a command.
+  const howTo = /^how (do|can|should|would) (i|we|you|one) (.+?)\??$/.exec(lower);
+  const howTopic = howTo ? TOPICS.find(([re]) => re.test(howTo[3]!))?.[1] : undefined;
+  if (howTopic) return { command: { intent: 'help', slots: { topic: howTopic } }, confidence: 1 };
   const verb = leadingVerb(line.tokens, (n) => verbOf(n, 'help'), 2);
   if (!phrase && !verb) return null;
   const rest = verb ? line.tokens.slice(verb.at + 1).map((t) => t.norm).join(' ') : '';
@@ -163,6 +173,8 @@ export const ackRule: Rule = (line) => {
   const alert = incident ? null : idAfter(tokens, taken, isAlertNoun) ?? firstId(tokens, taken, verb.at + 1) ?? firstId(tokens, taken);
   const found = incident ?? alert;
   if (!found) {
+    const all = tokens.findIndex((t, i) => i > verb.at && ALL_WORDS.has(t.norm));
+    if (all !== -1 && IMPERATIVE_ACK.has(tokens[verb.at]!.norm)) return ackTargetReading(line, verb, all);
     // "acked alerts" is a question about alerts, not an acknowledgement.
     if (tokens.some((t) => isAlertNoun(t.norm))) return null;
     return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: 'Say which alert (or incident) to acknowledge, e.g. "ack 12 rolling back".' };
@@ -170,15 +182,54 @@ export const ackRule: Rule = (line) => {
   const noun = 'noun' in found ? (found.noun as number | null) : null;
   if (noun !== null) taken.add(noun);
   taken.add(found.at);
-  const comment = found.at > verb.at ? commentFrom(line, found.at + 1) : commentFrom(line, verb.at + 1);
-  const slots = incident ? { incidentId: incident.id } : { alertId: found.id };
+  const more = incident ? null : moreIds(tokens, found.at);
+  const last = more ? more.last : found.at;
+  const comment = found.at > verb.at ? commentFrom(line, last + 1) : commentFrom(line, verb.at + 1);
+  const ids = [...new Set([found.id, ...(more?.ids ?? [])])];
+  const slots = incident ? { incidentId: incident.id } : ids.length > 1 ? { alertIds: ids } : { alertId: found.id };
   return { command: { intent: 'alert.ack', slots: comment ? { ...slots, comment } : slots }, confidence: verb.score };
 };
+
+/** The imperative forms: "acked alerts" or "acknowledged" before a list is a question. */
+const IMPERATIVE_ACK = new Set(['ack', 'acknowledge', 'claim']);
+const ALL_WORDS = new Set(['all', 'every', 'everything', 'each']);
+
+/**
+ * Ids listed after the first one ("12, 13 and 14", "12 & 13"): only with a comma or "and"
+ * between them, so that "ack 12 3 nodes down" keeps "3 nodes down" as its comment.
+ */
+function moreIds(tokens: readonly Token[], first: number): { ids: number[]; last: number } | null {
+  const ids: number[] = [];
+  let last = first;
+  for (let i = first; i + 1 < tokens.length; ) {
+    const joiner = ['and', '&', '+'].includes(tokens[i + 1]!.norm);
+    const next = joiner ? i + 2 : i + 1;
+    if (!(tokens[i]!.raw.endsWith(',') || joiner) || idOf(tokens[next]) === null) break;
+    ids.push(idOf(tokens[next])!);
+    last = next;
+    i = next;
+  }
+  return ids.length > 0 ? { ids, last } : null;
+}
+
+/** "ack all alerts on db-1", "ack everything on web-1": the target's firing alerts. */
+function ackTargetReading(line: Line, verb: { at: number; score: number }, all: number): Reading | null {
+  const { tokens } = line;
+  const taken = new Set<number>([verb.at, all]);
+  tokens.forEach((t, i) => {
+    if (isAlertNoun(t.norm) || ['firing', 'open', 'the', 'of', 'its'].includes(t.norm)) taken.add(i);
+  });
+  const target = findTarget(line, taken);
+  if (target.unresolved) return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: `No target named "${target.unresolved}".`, suggestions: target.suggestions ?? [] };
+  if (!target.hit) return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: 'Say whose alerts to acknowledge, e.g. "ack all alerts on db-1", or which: "ack 12, 13".' };
+  take(taken, target.hit.at, target.hit.end);
+  return { command: { intent: 'alert.ack', slots: { target: target.hit.target.name } }, confidence: verb.score * target.hit.score * leftoverFactor(tokens, taken) };
+}
 
 // silences.list ----------------------------------------------------------------------------
 
 /** The words around a question for a list ("are there any … right now", "which … do we have"), read as nothing more. */
-const LIST_QUESTION_WORDS = new Set(['any', 'all', 'there', 'are', 'is', 'which', 'what', 'whats', 'right', 'now', 'do', 'we', 'have']);
+const LIST_QUESTION_WORDS = new Set(['any', 'all', 'there', 'are', 'is', 'which', 'what', 'whats', "what's", 'right', 'now', 'do', 'we', 'have']);
 
 const SILENCE_STATE_WORDS: Readonly<Record<string, SilencesListSlots['state']>> = {
   active: 'active', current: 'active', running: 'active',
@@ -190,7 +241,7 @@ const SILENCE_STATE_WORDS: Readonly<Record<string, SilencesListSlots['state']>> 
 function isSilencesQuestion(tokens: readonly Token[], at: number): boolean {
   const word = tokens[at]!.norm;
   if (word === 'silences' || word === 'mutes') return true;
-  return tokens.slice(0, at).some((t) => is(t.norm, 'list') || is(t.norm, 'show') || SILENCE_STATE_WORDS[t.norm] !== undefined || ['any', 'which', 'what', 'whats'].includes(t.norm));
+  return tokens.slice(0, at).some((t) => is(t.norm, 'list') || is(t.norm, 'show') || SILENCE_STATE_WORDS[t.norm] !== undefined || ['any', 'which', 'what', 'whats', "what's"].includes(t.norm));
 }
 
 /** "active silences", "list silences on web-1", "expired silences". */
@@ -280,6 +331,17 @@ export const silenceRule: Rule = (line) => {
     }
   }
 
+  // "silence 12 for 30m", "snooze alert #12": one alert by its id, nothing else to match.
+  // A bare number only right after the verb: "silence errors on port 8080" names no alert.
+  const afterVerb = tokens.findIndex((t, i) => i > verb.at && i < end && !taken.has(i) && !FILLER.has(t.norm));
+  const alertRef = idAfter(tokens.slice(0, end), taken, isAlertNoun) ?? (afterVerb !== -1 && idOf(tokens[afterVerb]) !== null ? { id: idOf(tokens[afterVerb])!, at: afterVerb } : null);
+  if (alertRef) {
+    taken.add(alertRef.at);
+    if ('noun' in alertRef && alertRef.noun !== null) taken.add(alertRef.noun as number);
+    tokens.forEach((t, i) => i < end && (isAlertNoun(t.norm) || FILLER.has(t.norm)) && taken.add(i));
+    const slots = { matchers: [], alertId: alertRef.id, durationSeconds, ...(comment ? { comment } : {}) };
+    return { command: { intent: 'silence.create', slots }, confidence: verb.score * leftoverFactor(tokens, taken) };
+  }
   const matchers: SilenceMatcher[] = [];
   for (let i = 0; i < end; i++) {
     if (taken.has(i)) continue;
@@ -367,6 +429,61 @@ export const noteRule: Rule = (line) => {
   const text = restOf(line.text, tokens, j);
   if (text === '') return { command: { intent: 'incident.note', slots: { incidentId: id, text: '' } }, confidence: 0.45 * score, problem: 'Say what the note says, e.g. "note on 7: rolled back".' };
   return { command: { intent: 'incident.note', slots: { incidentId: id, text } }, confidence: score };
+};
+
+// incident.status --------------------------------------------------------------------------
+
+/** Verbs and states of an incident's status, as said: "resolve", "close", "mitigate", "reopen". */
+const STATUS_VERBS: Readonly<Record<string, IncidentStatusSlots['status']>> = {
+  resolve: 'resolved', close: 'resolved', closed: 'resolved', resolved: 'resolved', fixed: 'resolved',
+  mitigate: 'mitigated', mitigated: 'mitigated', contain: 'mitigated', contained: 'mitigated',
+  reopen: 'open', 'reopened': 'open', 're-open': 'open', unresolve: 'open',
+};
+
+/**
+ * "resolve incident 7 fixed by rollback", "close inc 7", "mark 7 as mitigated",
+ * "incident 7 is resolved", "reopen #7". Alerts are not resolved from chat (their source
+ * resolves them): "resolve alert 12" says so and offers what can be done.
+ */
+export const incidentStatusRule: Rule = (line) => {
+  const { tokens } = line;
+  const at = tokens.findIndex((t, i) => i < 6 && STATUS_VERBS[t.norm] !== undefined);
+  if (at === -1) return null;
+  // "resolved incidents", "closed incidents on db-2": a list, not a change.
+  if (tokens[at + 1] && is(tokens[at + 1]!.norm, 'incident') && tokens[at + 1]!.norm.endsWith('s')) return null;
+  // "close the silence 4" ends a silence; "resolve the runbook run" is not an incident.
+  if (tokens.some((t) => ['silence', 'silences', 'mute', 'snooze', 'runbook', 'run'].includes(t.norm))) return null;
+  const status = STATUS_VERBS[tokens[at]!.norm]!;
+  const taken = new Set<number>([at]);
+  tokens.forEach((t, i) => {
+    if (['mark', 'set', 'as', 'is', 'now', 'to', 'the', 'it', 'please', 'status', 'has', 'been'].includes(t.norm)) taken.add(i);
+  });
+  const alertRef = idAfter(tokens, taken, isAlertNoun);
+  if (alertRef) {
+    return {
+      command: { intent: 'alert.ack', slots: { alertId: alertRef.id } },
+      confidence: 0.45,
+      problem: `Alerts resolve by themselves when their source stops firing: acknowledge alert ${alertRef.id} ("ack ${alertRef.id}") or silence it ("silence ${alertRef.id} for 1h").`,
+    };
+  }
+  const named = idAfter(tokens, taken, isIncidentNoun);
+  // A bare number only after a leading verb: "resolve 7", "mark 7 as mitigated", "close #7".
+  const leading = at === 0 || (at === 1 && ['mark', 'set', 'please'].includes(tokens[0]!.norm)) || ['mark', 'set'].includes(tokens[0]!.norm);
+  const id = named ?? (leading ? firstId(tokens, taken) : null);
+  if (!id) {
+    if (!tokens.some((t) => isIncidentNoun(t.norm))) return null;
+    return { command: { intent: 'incident.status', slots: { incidentId: 0, status } }, confidence: 0.45, problem: `Say which incident, e.g. "resolve incident 7".` };
+  }
+  taken.add(id.at);
+  if ('noun' in id && id.noun !== null) taken.add(id.noun as number);
+  // What follows the id is the comment ("resolve 7 fixed by rollback", "close inc 7 - false alarm").
+  const after = Math.max(id.at, at) + 1;
+  const comment = commentFrom(line, after);
+  for (let i = after; i < tokens.length; i++) taken.add(i);
+  // A past participle after the id ("incident 7 is resolved") or a verb first ("resolve 7") read alike.
+  const sure = named ? 1 : 0.9;
+  const slots = comment ? { incidentId: id.id, status, comment } : { incidentId: id.id, status };
+  return { command: { intent: 'incident.status', slots }, confidence: sure * leftoverFactor(tokens, taken) };
 };
 
 // incident.show ----------------------------------------------------------------------------
@@ -492,6 +609,8 @@ export const anomalyRule: Rule = (line) => {
 // runbook.run ------------------------------------------------------------------------------
 
 const HOST_PARAMS = ['host', 'target', 'instance', 'node', 'server'];
+const PATH_PARAMS = ['path', 'dir', 'directory', 'folder', 'file'];
+const VERSION_PARAMS = ['version', 'revision', 'release', 'tag', 'ref', 'image'];
 const STOP_WORDS = new Set(['on', 'at', 'for', 'in', 'from', 'with', 'to', 'of', 'against']);
 
 function chooseRunbook(candidates: readonly InventoryRunbook[], object: readonly string[]): { runbook: InventoryRunbook; score: number } | null {
@@ -615,12 +734,23 @@ export const runbookRule: Rule = (line) => {
     }
     filler = object.filter((o) => !taken.has(o.at));
   }
+  // "rollback web to 4.11": what follows "to" is the version-like parameter when there is one.
+  const versionParam = (runbook?.params ?? []).find((p) => VERSION_PARAMS.includes(p));
+  if (versionParam && params[versionParam] === undefined && extra.length > 0) {
+    params[versionParam] = extra[0]!.word;
+    taken.add(extra[0]!.at);
+    extra.shift();
+  }
   filler = [...filler, ...extra];
 
   // Fill the runbook's parameters: the target to its host-like one, object words to the rest in order.
   const names = runbook?.params ?? ['service', 'host'];
   const hostParam = names.find((p) => HOST_PARAMS.includes(p));
   if (target.hit && hostParam && params[hostParam] === undefined) params[hostParam] = target.hit.target.name;
+  // A runbook without a host-like parameter ("rollback-deploy": service, version): a named
+  // target that is not a host ("payments-api") is what it acts on, its first parameter.
+  const firstOpen = names.find((p) => params[p] === undefined);
+  if (target.hit && !hostParam && target.hit.target.label !== 'host' && firstOpen) params[firstOpen] = target.hit.target.name;
   // A parameter said by its name: "failover db cluster main", "restart-service on web-1 service nginx".
   for (let k = i; k < tokens.length - 1; k++) {
     const param = tokens[k]!.norm;
@@ -630,6 +760,14 @@ export const runbookRule: Rule = (line) => {
     params[param] = value.raw;
     taken.add(k).add(k + 1);
     filler = filler.filter((o) => o.at !== k && o.at !== k + 1);
+  }
+  // A path ("/var/log", "~/tmp") goes to the runbook's path-like parameter wherever it stands.
+  const pathParam = names.find((p) => PATH_PARAMS.includes(p) && params[p] === undefined);
+  const pathAt = pathParam ? tokens.findIndex((t, k) => !taken.has(k) && /^[/~]/.test(t.raw)) : -1;
+  if (pathParam && pathAt !== -1) {
+    params[pathParam] = tokens[pathAt]!.raw.replace(/[,;!?]+$/, '');
+    taken.add(pathAt);
+    filler = filler.filter((o) => o.at !== pathAt);
   }
   const open = names.filter((p) => !HOST_PARAMS.includes(p) && params[p] === undefined);
   for (const o of filler) {
@@ -653,10 +791,13 @@ const HEALTH_WORDS = new Set(['ok', 'okay', 'healthy', 'health', 'doing', 'fine'
 
 export const alertsRule: Rule = (line) => {
   const { tokens } = line;
+  // "resolve alert 12", "close the alerts": a change asked for, answered by incidentStatusRule's advice.
+  if (['resolve', 'close', 'reopen', 'mitigate'].includes(tokens[0]?.norm ?? '')) return null;
   const taken = new Set<number>();
   let trigger = 0;
   let severity: 'info' | 'warning' | 'critical' | undefined;
   let state: 'firing' | 'acknowledged' | 'resolved' | undefined;
+  let fired = false;
   tokens.forEach((t, i) => {
     if (isAlertNoun(t.norm)) {
       trigger = Math.max(trigger, 1);
@@ -676,6 +817,13 @@ export const alertsRule: Rule = (line) => {
       taken.add(i);
     }
     if (is(t.norm, 'list') || is(t.norm, 'show') || ['anything', 'something', 'whats', 'happening', 'going', 'on', 'new'].includes(t.norm)) taken.add(i);
+    // "what fired overnight", "anything page last night", "what went off": alerts of a past window.
+    if (FIRED_WORDS.has(t.norm) || (t.norm === 'went' && tokens[i + 1]?.norm === 'off')) {
+      trigger = Math.max(trigger, 0.9);
+      fired = true;
+      taken.add(i);
+      if (t.norm === 'went') taken.add(i + 1);
+    }
   });
   // "is web-1 ok", "how is db-2 doing": a target's health, answered by what is wrong with it.
   const health = tokens.findIndex((t, i) => !taken.has(i) && HEALTH_WORDS.has(t.norm));
@@ -687,12 +835,35 @@ export const alertsRule: Rule = (line) => {
     tokens.forEach((t, i) => (HEALTH_WORDS.has(t.norm) || ['is', 'are', 'how', 'hows', 'all', 'right', 'looking'].includes(t.norm) ? taken.add(i) : undefined));
   }
   if (target.hit) take(taken, target.hit.at, target.hit.end);
-  const slots = { ...(target.hit ? { target: target.hit.target.name } : {}), ...(severity ? { severity } : {}), ...(state ? { state } : {}) };
+  const window = alertWindow(line, taken);
+  // "what fired" without a time: the last day.
+  const range = window ?? (fired ? { from: line.ref.now - DAY_MS, to: line.ref.now } : null);
+  if (fired && state === 'firing') state = undefined; // "fired" asks what fired then, not what still fires
+  const slots = { ...(target.hit ? { target: target.hit.target.name } : {}), ...(severity ? { severity } : {}), ...(state ? { state } : {}), ...(range ? { from: range.from, to: range.to } : {}) };
   if (target.unresolved) {
     return { command: { intent: 'alerts.list', slots }, confidence: 0.45, problem: `No target named "${target.unresolved}".`, suggestions: target.suggestions ?? [] };
   }
   return { command: { intent: 'alerts.list', slots }, confidence: trigger * (target.hit?.score ?? 1) * leftoverFactor(tokens, taken) };
 };
+
+const FIRED_WORDS = new Set(['fired', 'paged', 'triggered', 'alerted', 'happened', 'broke']);
+const DAY_MS = 86_400_000;
+
+/** A past window said with the alerts ("in the last 2h", "overnight", "since midnight"), its words taken. */
+function alertWindow(line: Line, taken: Set<number>): { from: number; to: number } | null {
+  const { tokens, ref } = line;
+  const duration = findDurations(tokens, taken)[0];
+  if (duration) {
+    take(taken, duration.start, duration.end);
+    for (let k = duration.start - 1; k >= 0 && ['last', 'past', 'previous', 'the', 'over', 'in', 'for', 'during', 'within'].includes(tokens[k]!.norm); k--) taken.add(k);
+    if (tokens[duration.end]?.norm === 'ago') taken.add(duration.end);
+    return { from: ref.now - duration.ms, to: ref.now };
+  }
+  const range = findTimeRange(line.text, tokens, taken, ref);
+  if (!range || range.from >= ref.now) return null;
+  take(taken, range.start, range.end);
+  return { from: range.from, to: Math.min(range.to, ref.now) };
+}
 
 // metrics.show -----------------------------------------------------------------------------
 
@@ -744,4 +915,4 @@ export const metricsRule: Rule = (line) => {
   return { command: { intent: 'metrics.show', slots }, confidence: found.score * (target.hit?.score ?? 1) * leftoverFactor(tokens, taken) };
 };
 
-export const RULES: readonly Rule[] = [helpRule, ackRule, unsilenceRule, silenceRule, silencesListRule, noteRule, incidentRule, incidentsListRule, anomalyRule, runbookRule, alertsRule, metricsRule];
+export const RULES: readonly Rule[] = [helpRule, ackRule, unsilenceRule, silenceRule, silencesListRule, noteRule, incidentStatusRule, incidentRule, incidentsListRule, anomalyRule, runbookRule, alertsRule, metricsRule];

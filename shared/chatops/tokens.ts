@@ -27,6 +27,28 @@ export function tokenize(text: string): Token[] {
   return tokens;
 }
 
+/**
+ * Two-word verbs read as the one word a runbook action or the lexicon knows ("fail over" =
+ * "failover", "roll back" = "rollback"): one token spanning both, so free text cut from
+ * the line keeps both words as typed.
+ */
+const PHRASAL: Readonly<Record<string, string>> = {
+  'fail over': 'failover', 'roll back': 'rollback', 'clean up': 'cleanup', 'switch over': 'switchover', 'kick off': 'run',
+};
+
+export function mergePhrasalVerbs(tokens: readonly Token[]): Token[] {
+  const out: Token[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const next = tokens[i + 1];
+    const merged = next ? PHRASAL[`${tokens[i]!.norm} ${next.norm}`] : undefined;
+    if (merged && next) {
+      out.push({ raw: `${tokens[i]!.raw} ${next.raw}`, norm: merged, start: tokens[i]!.start, end: next.end, colon: next.colon });
+      i++;
+    } else out.push(tokens[i]!);
+  }
+  return out;
+}
+
 /** `12`, `#12` → 12; anything else → null. */
 export function idOf(token: Token | undefined): number | null {
   const m = token ? /^#?(\d{1,9})$/.exec(token.norm) : null;

@@ -88,6 +88,38 @@ describe('ChatOps conversation', () => {
     expect(await chat('operator', `ack ${alert.id} rolling back`, token)).toMatchObject({ kind: 'error', code: 'E_CONFLICT' });
   });
 
+  it('acknowledges several alerts named at once, skipping one already acknowledged, and says so before', async () => {
+    const [a, b, c] = [await pushAlert({ alertname: 'ManyA', host: 'api-7' }), await pushAlert({ alertname: 'ManyB', host: 'api-7' }), await pushAlert({ alertname: 'ManyC', host: 'api-7' })];
+    expect((await server.injectAs('admin', { method: 'POST', url: `/api/v1/alerts/${c.id}/acknowledge`, payload: { comment: 'mine' } })).statusCode).toBe(200);
+    const text = `acknowledge alerts ${a.id}, ${b.id} and ${c.id} - looking`;
+    const question = await chat('operator', text);
+    expect(question).toMatchObject({ kind: 'confirmation', intent: 'alert.ack' });
+    expect(question.text).toContain(`Acknowledge alert ${a.id} (ManyA on api-7) and alert ${b.id} (ManyB on api-7) (${c.id} is resolved or acknowledged already) with comment "looking"`);
+    const done = await chat('operator', text, (question as { token: string }).token);
+    expect(done).toMatchObject({ kind: 'text', title: '2 alerts acknowledged' });
+    for (const id of [a.id, b.id]) expect(((await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alerts/${id}` })).json() as Alert).ackComment).toBe('looking');
+    expect(((await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alerts/${c.id}` })).json() as Alert).ackComment).toBe('mine');
+    expect(await chat('operator', `ack ${a.id}, 99999`)).toMatchObject({ kind: 'error', code: 'E_NOT_FOUND', text: expect.stringContaining('No alert 99999') });
+  });
+
+  it('acknowledges every firing alert of one target, listed in the confirmation, and nothing elsewhere', async () => {
+    // Targets are what the metrics name: one series on each host.
+    const series = ['cache-9', 'cache-8'].map((host) => ({ name: 'node_load1', labels: { host }, samples: [[clock - 60_000, 1]] }));
+    expect((await server.injectAs('admin', { method: 'POST', url: '/api/v1/metrics/ingest', payload: { series } })).statusCode).toBe(200);
+    const mine = [await pushAlert({ alertname: 'TargetA', host: 'cache-9' }), await pushAlert({ alertname: 'TargetB', host: 'cache-9' })];
+    const elsewhere = await pushAlert({ alertname: 'TargetA', host: 'cache-8' });
+    const question = await chat('operator', 'ack all alerts on cache-9');
+    expect(question).toMatchObject({ kind: 'confirmation', intent: 'alert.ack' });
+    expect(question.text).toContain(`the 2 firing alerts on cache-9: `);
+    for (const alert of mine) expect(question.text).toContain(String(alert.id));
+    const done = await chat('operator', 'ack all alerts on cache-9', (question as { token: string }).token);
+    expect(done).toMatchObject({ kind: 'text', title: '2 alerts acknowledged' });
+    for (const alert of mine) expect(((await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alerts/${alert.id}` })).json() as Alert).state).toBe('acknowledged');
+    expect(((await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alerts/${elsewhere.id}` })).json() as Alert).state).toBe('firing');
+    // Nothing left to acknowledge there now.
+    expect(await chat('operator', 'ack everything on cache-9')).toMatchObject({ kind: 'error', code: 'E_CONFLICT', text: expect.stringContaining('No firing alert on cache-9') });
+  });
+
   it('silences with the right matchers and end, after the confirmation', async () => {
     const alert = await pushAlert({ alertname: 'DiskAlmostFull', host: 'db-2' });
     const question = await chat('operator', 'silence disk alerts on db-2 for 1h because resize in progress');
@@ -171,6 +203,55 @@ describe('ChatOps conversation', () => {
     const other = await chat('viewer', 'silences on web-1');
     if (other.kind !== 'table') throw new Error('not a table');
     expect(other.rows.map((row) => row[0])).not.toContain(made!.id);
+  });
+
+  it('silences one alert by its id with all its labels, and refuses a resolved one', async () => {
+    const alert = await pushAlert({ alertname: 'OneOff', host: 'web-1', shard: '3' });
+    const question = await chat('operator', `snooze alert ${alert.id} for 30m`);
+    expect(question).toMatchObject({ kind: 'confirmation', intent: 'silence.create' });
+    expect(question.text).toContain(`Silence alert ${alert.id}, i.e. alerts matching alertname="OneOff", host="web-1", shard="3" for 30m — 1 unresolved alert(s) match now`);
+    const done = await chat('operator', `snooze alert ${alert.id} for 30m`, (question as { token: string }).token);
+    expect(done).toMatchObject({ kind: 'text', intent: 'silence.create' });
+    expect(((await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alerts/${alert.id}` })).json() as Alert).silenced).toBe(true);
+    await server.app.alerts.service.ingest([{ source: 'api', status: 'resolved', labels: alert.labels }]);
+    expect(await chat('operator', `silence ${alert.id} for 1h`)).toMatchObject({ kind: 'error', code: 'E_CONFLICT', text: expect.stringContaining('is resolved') });
+  });
+
+  it('resolves and reopens an incident after the confirmation, with the comment on its timeline', async () => {
+    const alert = await pushAlert({ alertname: 'StatusChange', host: 'web-1' });
+    const id = alert.incidentId!;
+    const text = `resolve incident ${id} fixed by rollback`;
+    const question = await chat('operator', text);
+    expect(question).toMatchObject({ kind: 'confirmation', intent: 'incident.status', requiredPermission: 'incidents:write' });
+    expect(question.text).toMatch(new RegExp(`^Resolve incident ${id} \\(.*, open now\\) with comment "fixed by rollback"`));
+    const done = await chat('operator', text, (question as { token: string }).token);
+    expect(done).toMatchObject({ kind: 'text', intent: 'incident.status', title: `Incident ${id} resolved` });
+    const status = async () => ((await server.injectAs('viewer', { method: 'GET', url: `/api/v1/incidents/${id}` })).json() as { incident: { status: string } }).incident.status;
+    expect(await status()).toBe('resolved');
+    const timeline = (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/incidents/${id}/timeline` })).json() as TimelineEntry[];
+    expect(timeline.some((e) => e.kind === 'status_changed' && e.text.includes('fixed by rollback'))).toBe(true);
+    // Said twice, the second is refused before anything changes; reopening works the same way.
+    expect(await chat('operator', `close inc ${id}`)).toMatchObject({ kind: 'error', code: 'E_CONFLICT' });
+    const reopen = await chat('operator', `reopen incident ${id}`);
+    expect(await chat('operator', `reopen incident ${id}`, (reopen as { token: string }).token)).toMatchObject({ kind: 'text', title: `Incident ${id} reopened` });
+    expect(await status()).toBe('open');
+    expect(await chat('viewer', `resolve incident ${id}`)).toMatchObject({ kind: 'error', code: 'E_FORBIDDEN' });
+  });
+
+  it('lists what fired in a past window, resolved ones included, and not what started after it', async () => {
+    const before = await pushAlert({ alertname: 'Overnight', host: 'web-1' });
+    await server.app.alerts.service.ingest([{ source: 'api', status: 'resolved', labels: before.labels }]);
+    clock += 3_600_000;
+    const after = await pushAlert({ alertname: 'Later', host: 'web-1' });
+    const card = await chat('viewer', 'what fired on web-1 in the last 30 minutes');
+    if (card.kind !== 'table') throw new Error(`not a table: ${card.text}`);
+    expect(card.title).toMatch(/alerts? active from .* on web-1$/);
+    expect(card.rows.map((row) => row[0])).toContain(after.id);
+    expect(card.rows.map((row) => row[0])).not.toContain(before.id);
+    const wider = await chat('viewer', 'what fired on web-1 in the last 2 hours');
+    if (wider.kind !== 'table') throw new Error('not a table');
+    const overnight = wider.rows.find((row) => row[0] === before.id);
+    expect(overnight?.[2]).toBe('resolved');
   });
 
   it('answers unknown with alternatives, and not-found with an error card', async () => {

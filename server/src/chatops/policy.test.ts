@@ -15,6 +15,7 @@ const MAY: Record<Exclude<Intent, 'unknown'>, readonly Role[]> = {
   'incidents.list': ['viewer', 'operator', 'admin'],
   'silences.list': ['viewer', 'operator', 'admin'],
   'incident.note': ['operator', 'admin'],
+  'incident.status': ['operator', 'admin'],
   'anomaly.explain': ['viewer', 'operator', 'admin'],
   'runbook.run': ['operator', 'admin'],
   help: ['viewer', 'operator', 'admin'],
@@ -44,6 +45,7 @@ describe('ChatOps policy', () => {
       'incidents.list': 'open incidents',
       'silences.list': 'active silences',
       'incident.note': `note on ${alert.incidentId}: checking`,
+      'incident.status': `resolve incident ${alert.incidentId} fixed`,
       'anomaly.explain': 'why is web-1 anomalous',
       'runbook.run': 'restart web on web-1',
       help: 'help',
@@ -82,7 +84,7 @@ describe('ChatOps policy', () => {
   it('lists in help only what the asker may do', async () => {
     const viewer = (await ask('viewer', 'help')) as Extract<ChatCard, { kind: 'text' }>;
     const operator = (await ask('operator', 'help')) as Extract<ChatCard, { kind: 'text' }>;
-    expect(viewer.lines.join('\n')).not.toMatch(/ack|silence disk|unsilence|note|restart/);
+    expect(viewer.lines.join('\n')).not.toMatch(/ack|silence disk|unsilence|note|restart|resolve incident/);
     expect(viewer.lines.join('\n')).toContain('cpu on web-1 last 2h');
     expect(viewer.lines.join('\n')).toContain('active silences');
     expect(operator.lines.join('\n')).toMatch(/ack 12 rolling back[\s\S]*silence disk alerts/);

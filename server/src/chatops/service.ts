@@ -41,6 +41,7 @@ async function incidentOf(command: Command, deps: ExecutorDeps): Promise<number 
   switch (command.intent) {
     case 'incident.show':
     case 'incident.note':
+    case 'incident.status':
       return command.slots.incidentId;
     case 'alert.ack':
       if (command.slots.incidentId !== undefined) return command.slots.incidentId;

@@ -3,14 +3,33 @@ import type { Alert } from '../../../../shared/api/alerts.ts';
 import { actorOfChat } from '../chat-user.ts';
 import type { ChangeExecutor, CommandOf, ExecutorDeps } from './types.ts';
 import { alertName, alertTarget } from './types.ts';
+import { listed } from '../../../../shared/chatops/format.ts';
+
+/** A target's alerts acknowledged in one go, at most: more is an incident's work, or a mistake. */
+const MAX_AT_ONCE = 50;
 
 function describe(alert: Alert): string {
   const target = alertTarget(alert.labels);
   return `alert ${alert.id} (${alertName(alert.labels)}${target ? ` on ${target}` : ''})`;
 }
 
-/** The alerts the command acknowledges: the one named, or the firing ones of the incident. */
-async function alertsOf({ slots }: CommandOf<'alert.ack'>, { alerts }: ExecutorDeps): Promise<Alert[]> {
+/** The alerts the command acknowledges: the one named, the ones named, or the firing ones of an incident or a target. */
+async function alertsOf({ slots }: CommandOf<'alert.ack'>, { alerts, inventory }: ExecutorDeps): Promise<Alert[]> {
+  if (slots.alertIds !== undefined) {
+    const named = await Promise.all(slots.alertIds.map(async (id) => ({ id, alert: await alerts.alerts.byId(id) })));
+    const missing = named.filter((n) => !n.alert).map((n) => n.id);
+    if (missing.length > 0) throw new AppError('E_NOT_FOUND', `No alert ${listed(missing)}.`);
+    const firing = named.map((n) => n.alert!).filter((a) => a.state === 'firing');
+    if (firing.length === 0) throw new AppError('E_CONFLICT', `Alerts ${listed(slots.alertIds)} are resolved or already acknowledged; there is nothing to acknowledge.`);
+    return firing;
+  }
+  if (slots.target !== undefined) {
+    const label = `${await inventory.labelOf(slots.target)}=${slots.target}`;
+    const { items, total } = await alerts.alerts.list({ state: 'firing', label, sort: 'severity', order: 'desc', limit: MAX_AT_ONCE });
+    if (total === 0) throw new AppError('E_CONFLICT', `No firing alert on ${slots.target}; there is nothing to acknowledge.`);
+    if (total > MAX_AT_ONCE) throw new AppError('E_CONFLICT', `${total} alerts are firing on ${slots.target}, more than ${MAX_AT_ONCE} at once: acknowledge their incident instead ("ack incident 7"), or name them.`);
+    return items;
+  }
   if (slots.alertId !== undefined) {
     const alert = await alerts.alerts.byId(slots.alertId);
     if (!alert) throw new AppError('E_NOT_FOUND', `No alert ${slots.alertId}.`);
@@ -31,7 +50,14 @@ export const alertAck: ChangeExecutor<'alert.ack'> = {
   async check(command, _user, deps) {
     const targets = await alertsOf(command, deps);
     const comment = command.slots.comment ? ` with comment "${command.slots.comment}"` : '';
-    return `Acknowledge ${targets.length === 1 ? describe(targets[0]!) : `${targets.length} firing alerts of incident ${command.slots.incidentId}`}${comment}`;
+    const { alertIds, target, incidentId } = command.slots;
+    const skipped = alertIds ? alertIds.filter((id) => !targets.some((a) => a.id === id)) : [];
+    const what =
+      targets.length === 1 && incidentId === undefined && target === undefined ? describe(targets[0]!)
+      : alertIds ? `${listed(targets.map(describe))}${skipped.length > 0 ? ` (${listed(skipped)} ${skipped.length === 1 ? 'is' : 'are'} resolved or acknowledged already)` : ''}`
+      : target !== undefined ? `the ${targets.length} firing ${targets.length === 1 ? 'alert' : 'alerts'} on ${target}: ${listed(targets.map((a) => a.id))}`
+      : `${targets.length} firing alerts of incident ${incidentId}`;
+    return `Acknowledge ${what}${comment}`;
   },
   async execute(command, user, deps) {
     const comment = command.slots.comment ?? `Acknowledged from chat by ${user.name}`;

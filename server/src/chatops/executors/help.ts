@@ -12,13 +12,14 @@ const DESCRIPTIONS: Record<keyof typeof EXAMPLES, string> = {
   'incident.show': 'show an incident',
   'incidents.list': 'list incidents',
   'incident.note': 'add a note to an incident',
+  'incident.status': 'resolve, mitigate or reopen an incident',
   'anomaly.explain': 'explain the latest anomaly of a host',
   'runbook.run': 'plan and request a runbook run',
   help: 'this list',
 };
 
 /** Intents shown with a help topic's own: "help incidents" is about one incident and the list of them. */
-const RELATED: Partial<Record<keyof typeof EXAMPLES, readonly (keyof typeof EXAMPLES)[]>> = { 'incident.show': ['incidents.list'], 'silence.create': ['silences.list', 'silence.expire'] };
+const RELATED: Partial<Record<keyof typeof EXAMPLES, readonly (keyof typeof EXAMPLES)[]>> = { 'incident.show': ['incidents.list', 'incident.status'], 'silence.create': ['silences.list', 'silence.expire'] };
 
 /** "help": only what the asker may do, each with an example. */
 export const help: ReadExecutor<'help'> = {

@@ -5,6 +5,7 @@ import { anomalyExplain } from './anomaly-explain.ts';
 import { help } from './help.ts';
 import { incidentNote } from './incident-note.ts';
 import { incidentShow } from './incident-show.ts';
+import { incidentStatus } from './incident-status.ts';
 import { incidentsList } from './incidents-list.ts';
 import { metricsShow } from './metrics-show.ts';
 import { runbookRun } from './runbook-run.ts';
@@ -24,6 +25,7 @@ export const EXECUTORS: { [I in Exclude<Intent, 'unknown'>]: Executor<I> } = {
   'incident.show': incidentShow,
   'incidents.list': incidentsList,
   'incident.note': incidentNote,
+  'incident.status': incidentStatus,
   'anomaly.explain': anomalyExplain,
   'runbook.run': runbookRun,
   help,
