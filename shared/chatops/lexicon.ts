@@ -105,6 +105,8 @@ export function actionOf(norm: string | undefined): { action: string; score: num
   if (norm === undefined) return null;
   const exact = RUNBOOK_ACTIONS[norm];
   if (exact) return { action: exact, score: 1 };
+  // "restarted", "flushed", "cycled": a report of what was done ("note: restarted nginx"), not an order.
+  if (norm.endsWith('ed') && (RUNBOOK_ACTIONS[norm.slice(0, -2)] || RUNBOOK_ACTIONS[norm.slice(0, -1)])) return null;
   if (norm.length < 6) return null;
   const hit = ACTIONS.lookup(norm)[0];
   return hit ? { action: hit.item, score: hit.score * 0.95 } : null;

@@ -304,6 +304,10 @@ export const silenceRule: Rule = (line) => {
   if (tokens.slice(0, verb.at).some((t) => is(t.norm, 'expire') || is(t.norm, 'help') || verbOf(t.norm, 'unsilence') > 0)) return null;
   // "list silences", "show active silences", "silences on web-1" ask what is silenced (silencesListRule).
   if (isSilencesQuestion(tokens, verb.at)) return null;
+  // "extend silence 4 by 1h": silences are not extended; a new one is what to ask for.
+  if (tokens.slice(0, verb.at).some((t) => ['extend', 'prolong', 'lengthen', 'renew'].includes(t.norm))) {
+    return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds: DEFAULT_SILENCE_SECONDS } }, confidence: 0.45 * verb.score, problem: 'A silence is not extended: create another that starts now, e.g. "silence disk alerts on db-2 for 2h", then "unsilence" the old one if you like.' };
+  }
   const taken = new Set<number>([verb.at]);
   // The comment runs from its marker to the end; nothing in it is a matcher or duration.
   const marker = tokens.findIndex((t, i) => i > verb.at && ['because', 'reason', 'comment', 'cause', '-', '--', '—'].includes(t.norm));
@@ -333,8 +337,10 @@ export const silenceRule: Rule = (line) => {
 
   // "silence 12 for 30m", "snooze alert #12": one alert by its id, nothing else to match.
   // A bare number only right after the verb: "silence errors on port 8080" names no alert.
+  // And only when the line starts with the verb: "extend silence 4 by 1h" is about silence 4.
   const afterVerb = tokens.findIndex((t, i) => i > verb.at && i < end && !taken.has(i) && !FILLER.has(t.norm));
-  const alertRef = idAfter(tokens.slice(0, end), taken, isAlertNoun) ?? (afterVerb !== -1 && idOf(tokens[afterVerb]) !== null ? { id: idOf(tokens[afterVerb])!, at: afterVerb } : null);
+  const leads = tokens.slice(0, verb.at).every((t) => FILLER.has(t.norm));
+  const alertRef = !leads ? null : idAfter(tokens.slice(0, end), taken, isAlertNoun) ?? (afterVerb !== -1 && idOf(tokens[afterVerb]) !== null ? { id: idOf(tokens[afterVerb])!, at: afterVerb } : null);
   if (alertRef) {
     taken.add(alertRef.at);
     if ('noun' in alertRef && alertRef.noun !== null) taken.add(alertRef.noun as number);
@@ -791,8 +797,10 @@ const HEALTH_WORDS = new Set(['ok', 'okay', 'healthy', 'health', 'doing', 'fine'
 
 export const alertsRule: Rule = (line) => {
   const { tokens } = line;
-  // "resolve alert 12", "close the alerts": a change asked for, answered by incidentStatusRule's advice.
-  if (['resolve', 'close', 'reopen', 'mitigate'].includes(tokens[0]?.norm ?? '')) return null;
+  // "resolve alert 12", "close the alerts": a change asked for, answered by incidentStatusRule's advice;
+  // "silence all alerts for 15 mins", "ack the alerts": orders that their own rules answer (or ask about).
+  const first = tokens[0]?.norm ?? '';
+  if (['resolve', 'close', 'reopen', 'mitigate'].includes(first) || verbOf(first, 'silence') > 0 || verbOf(first, 'unsilence') > 0 || IMPERATIVE_ACK.has(first)) return null;
   const taken = new Set<number>();
   let trigger = 0;
   let severity: 'info' | 'warning' | 'critical' | undefined;
