@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExpositionError, parseExposition } from './exposition.ts';
+import { ExpositionError, formatOf, parseExposition } from './exposition.ts';
 
 describe('Prometheus text exposition parser', () => {
   it('reads names, labels with escapes, special values and timestamps, skipping comments', () => {
@@ -21,6 +21,27 @@ describe('Prometheus text exposition parser', () => {
       { name: 'http_request_duration_seconds_bucket', labels: { le: '+Inf' }, value: Infinity, ts: undefined },
       { name: 'go_gc_pause', labels: {}, value: NaN, ts: undefined },
     ]);
+  });
+
+  it('reads OpenMetrics: timestamps in seconds, exemplars left out, # EOF skipped', () => {
+    const text = [
+      '# TYPE http_requests counter',
+      '# UNIT http_requests requests',
+      'http_requests_total{path="/a # b"} 17 1767225600.25 # {trace_id="abc"} 1.0 1767225600.1',
+      'http_requests_created{path="/a # b"} 1767225000',
+      'latency_bucket{le="0.5"} 3 # {trace_id="def"} 0.42',
+      '# EOF',
+    ].join('\n');
+    expect(parseExposition(text, 'openmetrics')).toEqual([
+      { name: 'http_requests_total', labels: { path: '/a # b' }, value: 17, ts: 1767225600250 },
+      { name: 'http_requests_created', labels: { path: '/a # b' }, value: 1767225000, ts: undefined },
+      { name: 'latency_bucket', labels: { le: '0.5' }, value: 3, ts: undefined },
+    ]);
+    // The same exemplar in Prometheus's format is malformed, as it is there.
+    expect(() => parseExposition('latency_bucket{le="0.5"} 3 # {trace_id="def"} 0.42')).toThrow(ExpositionError);
+    expect(formatOf('application/openmetrics-text; version=1.0.0; charset=utf-8')).toBe('openmetrics');
+    expect(formatOf('text/plain; version=0.0.4; charset=utf-8')).toBe('prometheus');
+    expect(formatOf(null)).toBe('prometheus');
   });
 
   it('names the line of malformed input', () => {

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scrapeTarget } from './prometheus-scrape.ts';
@@ -61,6 +63,26 @@ describe('scrape targets', () => {
     const result = await scrapeTarget(`${REFUSED_URL}/metrics`, 5);
     expect(result.error).toMatch(/failed/);
     expect(result.batches).toEqual([{ name: 'up', labels: { instance: new URL(REFUSED_URL).host }, samples: [[5, 0]] }]);
+  });
+
+  it('reads an exporter that answers OpenMetrics though asked for the text format', async () => {
+    const body = '# TYPE jobs counter\njobs_total{queue="a"} 5 1767225600.5 # {trace_id="x"} 1\njobs_created{queue="a"} 1767225000\n# EOF\n';
+    const exporter = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/openmetrics-text; version=1.0.0; charset=utf-8' }).end(body));
+    await new Promise<void>((resolve) => exporter.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = exporter.address() as AddressInfo;
+      const result = await scrapeTarget(`http://127.0.0.1:${port}/metrics`, 7);
+      expect(result.error).toBeUndefined();
+      const instance = `127.0.0.1:${port}`;
+      expect(result.batches).toEqual([
+        { name: 'up', labels: { instance }, samples: [[7, 1]] },
+        { name: 'jobs_total', labels: { instance, queue: 'a' }, samples: [[1767225600500, 5]] },
+        { name: 'jobs_created', labels: { instance, queue: 'a' }, samples: [[7, 1767225000]] },
+      ]);
+    } finally {
+      exporter.closeAllConnections();
+      await new Promise((resolve) => exporter.close(resolve));
+    }
   });
 
   it('reads the target list from the environment and refuses what is not an http(s) URL', () => {

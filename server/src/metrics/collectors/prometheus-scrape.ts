@@ -1,5 +1,5 @@
 import type { SampleBatch } from '../store.ts';
-import { parseExposition } from './exposition.ts';
+import { formatOf, parseExposition } from './exposition.ts';
 
 const SCRAPE_TIMEOUT_MS = 5000;
 
@@ -22,7 +22,8 @@ export async function scrapeTarget(url: string, now: number = Date.now()): Promi
     const response = await fetch(url, { headers: { accept: 'text/plain; version=0.0.4' }, signal: AbortSignal.timeout(SCRAPE_TIMEOUT_MS) });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     const batches: SampleBatch[] = [up(1)];
-    for (const sample of parseExposition(await response.text())) {
+    // Asked for Prometheus's text format, some exporters answer OpenMetrics all the same.
+    for (const sample of parseExposition(await response.text(), formatOf(response.headers.get('content-type')))) {
       if (!Number.isFinite(sample.value)) continue;
       batches.push({ name: sample.name, labels: { instance, ...sample.labels }, samples: [[sample.ts ?? now, sample.value]] });
     }
