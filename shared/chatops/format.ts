@@ -79,6 +79,8 @@ export function previewOf(command: Command, now: number): string {
       const args = Object.entries(params).map(([k, v]) => `${k}=${v}`).join(', ');
       return `Plan runbook ${runbook}${args ? ` with ${args}` : ''}${incidentId !== undefined ? ` for incident ${incidentId}` : ''}`;
     }
+    case 'runbooks.list':
+      return `List the runbooks${command.slots.about ? ` about "${command.slots.about}"` : ''}`;
     case 'help':
       return command.slots.topic ? `Help on ${command.slots.topic}` : 'List what you can ask';
     case 'unknown':

@@ -17,6 +17,7 @@ export const INTENTS = [
   'incident.status',
   'anomaly.explain',
   'runbook.run',
+  'runbooks.list',
   'help',
   'unknown',
 ] as const;
@@ -100,6 +101,10 @@ export interface RunbookRunSlots {
   params: Record<string, string>;
   incidentId?: number;
 }
+export interface RunbooksListSlots {
+  /** Runbooks whose id, title or keywords contain this word ("runbooks for restart"). */
+  about?: string;
+}
 export interface HelpSlots {
   topic?: Exclude<Intent, 'help' | 'unknown'>;
 }
@@ -117,6 +122,7 @@ export interface SlotsOf {
   'incident.status': IncidentStatusSlots;
   'anomaly.explain': AnomalyExplainSlots;
   'runbook.run': RunbookRunSlots;
+  'runbooks.list': RunbooksListSlots;
   help: HelpSlots;
   unknown: Record<string, never>;
 }
@@ -159,6 +165,7 @@ export const INTENT_PERMISSION: Readonly<Record<Intent, Permission | null>> = {
   'incident.status': 'incidents:write',
   'anomaly.explain': 'anomalies:read',
   'runbook.run': 'runbooks:run',
+  'runbooks.list': 'runbooks:read',
   help: null,
   unknown: null,
 };
@@ -186,5 +193,6 @@ export const EXAMPLES: Readonly<Record<Exclude<Intent, 'unknown'>, readonly stri
   'incident.status': ['resolve incident 7 fixed by rollback', 'mark 7 mitigated', 'reopen incident 7'],
   'anomaly.explain': ['why is api-1 anomalous'],
   'runbook.run': ['restart web on api-1'],
+  'runbooks.list': ['list runbooks', 'what runbooks are there', 'runbooks about disk'],
   help: ['help', 'what can I do'],
 };

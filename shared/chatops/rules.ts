@@ -139,6 +139,7 @@ const TOPICS: [RegExp, Exclude<Intent, 'help' | 'unknown'>][] = [
   [/\b(resolve|close|mitigate|reopen)\b/, 'incident.status'],
   [/\b(incidents?)\b/, 'incident.show'],
   [/\b(anomal\w*|why|explain)\b/, 'anomaly.explain'],
+  [/\b(list|which|what) (the )?runbooks\b/, 'runbooks.list'],
   [/\b(runbooks?|restart|run)\b/, 'runbook.run'],
   [/\b(alerts?|firing)\b/, 'alerts.list'],
   [/\b(metrics?|charts?|graphs?|cpu|memory)\b/, 'metrics.show'],
@@ -711,11 +712,21 @@ export const runbookRule: Rule = (line) => {
       const hits = index.runbook(object.slice(0, used).map((o) => o.word).join('-'));
       if (hits.length === 1) hit = hits[0]!;
     }
+    // "run the restart runbook on web-1": no runbook is named "restart", but one does it.
+    const byAction = hit ? null : object.map((o) => ({ o, action: actionOf(o.word) })).find((a) => a.action !== null);
+    const chosen = byAction ? chooseRunbook(index.runbooksFor(byAction.action!.action), object.filter((o) => o !== byAction.o).map((o) => o.word)) : null;
     if (hit) {
       runbook = hit.item;
       score *= hit.score;
       object.slice(0, used + 1).forEach((o) => taken.add(o.at));
       filler = object.slice(used + 1);
+    } else if (chosen && byAction) {
+      runbook = chosen.runbook;
+      score *= chosen.score * byAction.action!.score;
+      taken.add(byAction.o.at);
+      const named = `${chosen.runbook.id} ${chosen.runbook.title}`.toLowerCase();
+      for (const o of object) if (named.includes(o.word)) taken.add(o.at);
+      filler = object.filter((o) => !taken.has(o.at));
     } else if (index.inventory.runbooks.length > 0) {
       return { command: { intent: 'runbook.run', slots: { runbook: name, params } }, confidence: 0.4, problem: `No runbook named "${name}".`, suggestions: runbooksLike(index.inventory.runbooks, name.split('-')) };
     } else {
@@ -789,6 +800,33 @@ export const runbookRule: Rule = (line) => {
     confidence: score * leftoverFactor(tokens, taken),
     ...(target.unresolved ? { problem: `No target named "${target.unresolved}".`, suggestions: target.suggestions ?? [] } : {}),
   };
+};
+
+// runbooks.list ----------------------------------------------------------------------------
+
+/**
+ * "list runbooks", "what runbooks are there", "runbooks for restart", "what can I run":
+ * the runbooks the server has. A line led by a run verb ("run the restart runbook") is a
+ * run, not a question.
+ */
+export const runbooksListRule: Rule = (line) => {
+  const { tokens, text } = line;
+  const whatCanIRun = /^(what|which)( \w+)? can (i|we|you) (run|automate|execute)\??$/i.test(text.trim());
+  const noun = tokens.findIndex((t) => is(t.norm, 'runbook'));
+  if (!whatCanIRun && noun === -1) return null;
+  if (!whatCanIRun && leadingVerb(tokens, (n) => verbOf(n, 'run'), 1)) return null;
+  const taken = new Set<number>(whatCanIRun ? tokens.map((_, i) => i) : [noun]);
+  let about: string | undefined;
+  tokens.forEach((t, i) => {
+    if (is(t.norm, 'list') || is(t.norm, 'show') || LIST_QUESTION_WORDS.has(t.norm) || ['available', 'exist', 'got', 'there', 'known'].includes(t.norm)) taken.add(i);
+    // "runbooks for restart", "runbooks about disk": what they should be about.
+    if (i > noun && ['for', 'about', 'to', 'that', 'which'].includes(tokens[i - 1]?.norm ?? '') && !taken.has(i) && !FILLER.has(t.norm)) {
+      about = actionOf(t.norm)?.action ?? t.norm;
+      taken.add(i).add(i - 1);
+    }
+  });
+  const slots = about ? { about } : {};
+  return { command: { intent: 'runbooks.list', slots }, confidence: leftoverFactor(tokens, taken) };
 };
 
 // alerts.list ------------------------------------------------------------------------------
@@ -923,4 +961,4 @@ export const metricsRule: Rule = (line) => {
   return { command: { intent: 'metrics.show', slots }, confidence: found.score * (target.hit?.score ?? 1) * leftoverFactor(tokens, taken) };
 };
 
-export const RULES: readonly Rule[] = [helpRule, ackRule, unsilenceRule, silenceRule, silencesListRule, noteRule, incidentStatusRule, incidentRule, incidentsListRule, anomalyRule, runbookRule, alertsRule, metricsRule];
+export const RULES: readonly Rule[] = [helpRule, ackRule, unsilenceRule, silenceRule, silencesListRule, noteRule, incidentStatusRule, incidentRule, incidentsListRule, anomalyRule, runbookRule, runbooksListRule, alertsRule, metricsRule];

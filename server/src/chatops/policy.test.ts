@@ -18,6 +18,7 @@ const MAY: Record<Exclude<Intent, 'unknown'>, readonly Role[]> = {
   'incident.status': ['operator', 'admin'],
   'anomaly.explain': ['viewer', 'operator', 'admin'],
   'runbook.run': ['operator', 'admin'],
+  'runbooks.list': ['viewer', 'operator', 'admin'],
   help: ['viewer', 'operator', 'admin'],
 };
 
@@ -48,6 +49,7 @@ describe('ChatOps policy', () => {
       'incident.status': `resolve incident ${alert.incidentId} fixed`,
       'anomaly.explain': 'why is web-1 anomalous',
       'runbook.run': 'restart web on web-1',
+      'runbooks.list': 'list runbooks',
       help: 'help',
     });
   });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
 import { eventually } from '../testing/eventually.ts';
 import { RunbookChatGateway } from './chat-gateway.ts';
+import type { ChatCard } from '../../../shared/api/chatops.ts';
 
 describe('ChatOps reaches runbooks through the same plan and approval flow', () => {
   let server: TestServer;
@@ -40,5 +41,18 @@ safety: { mode: approve, approvers: 1 }
     expect(run).toMatchObject({ status: 'pending_approval', text: expect.stringContaining('waits for 1 approval') });
     expect(await server.app.runbooks.store.byId(Number(run.runId))).toMatchObject({ requestedBy: 'chat-user', requestedByUserId: 424242 });
     await expect(gateway.plan({ runbookId: 'restart-web', params: { service: 'db' }, requester })).rejects.toMatchObject({ code: 'E_VALIDATION' });
+  });
+
+  it('lists the runbooks in chat, to anyone who may read them, and runs one named by what it does', async () => {
+    const chat = async (role: 'viewer' | 'operator', text: string) => (await server.injectAs(role, { method: 'POST', url: '/api/v1/chat', payload: { text } })).json() as ChatCard;
+    const list = await eventually(() => chat('viewer', 'what runbooks are there'), (card) => card.kind === 'table' && card.rows.length === 1);
+    expect(list).toMatchObject({ kind: 'table', intent: 'runbooks.list', title: '1 runbook', columns: ['runbook', 'what it does', 'parameters'], rows: [['restart-web', 'Restart the web service', 'service']] });
+    expect(list.text).toBe('Run one with e.g. "run restart-web service=…".');
+    expect(await chat('viewer', 'runbooks for restart')).toMatchObject({ kind: 'table', rows: [['restart-web', 'Restart the web service', 'service']] });
+    expect(await chat('viewer', 'runbooks about disk')).toMatchObject({ kind: 'table', title: '0 runbooks about "disk"', text: 'No runbooks about "disk"; "list runbooks" shows all 1.', rows: [] });
+    // "the restart runbook" names none by its id, but one restarts: planned, waiting for the confirmation.
+    const question = await chat('operator', 'run the restart runbook service=web');
+    expect(question).toMatchObject({ kind: 'confirmation', intent: 'runbook.run' });
+    expect(question.text).toContain('restart-web');
   });
 });

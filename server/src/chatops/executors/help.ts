@@ -15,11 +15,12 @@ const DESCRIPTIONS: Record<keyof typeof EXAMPLES, string> = {
   'incident.status': 'resolve, mitigate or reopen an incident',
   'anomaly.explain': 'explain the latest anomaly of a host',
   'runbook.run': 'plan and request a runbook run',
+  'runbooks.list': 'list the runbooks',
   help: 'this list',
 };
 
 /** Intents shown with a help topic's own: "help incidents" is about one incident and the list of them. */
-const RELATED: Partial<Record<keyof typeof EXAMPLES, readonly (keyof typeof EXAMPLES)[]>> = { 'incident.show': ['incidents.list', 'incident.status'], 'silence.create': ['silences.list', 'silence.expire'] };
+const RELATED: Partial<Record<keyof typeof EXAMPLES, readonly (keyof typeof EXAMPLES)[]>> = { 'incident.show': ['incidents.list', 'incident.status'], 'silence.create': ['silences.list', 'silence.expire'], 'runbook.run': ['runbooks.list'] };
 
 /** "help": only what the asker may do, each with an example. */
 export const help: ReadExecutor<'help'> = {

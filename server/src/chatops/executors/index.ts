@@ -9,6 +9,7 @@ import { incidentStatus } from './incident-status.ts';
 import { incidentsList } from './incidents-list.ts';
 import { metricsShow } from './metrics-show.ts';
 import { runbookRun } from './runbook-run.ts';
+import { runbooksList } from './runbooks-list.ts';
 import { silenceCreate } from './silence-create.ts';
 import { silenceExpire } from './silence-expire.ts';
 import { silencesList } from './silences-list.ts';
@@ -28,5 +29,6 @@ export const EXECUTORS: { [I in Exclude<Intent, 'unknown'>]: Executor<I> } = {
   'incident.status': incidentStatus,
   'anomaly.explain': anomalyExplain,
   'runbook.run': runbookRun,
+  'runbooks.list': runbooksList,
   help,
 };
