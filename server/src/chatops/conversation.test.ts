@@ -100,6 +100,8 @@ describe('ChatOps conversation', () => {
     for (const id of [a.id, b.id]) expect(((await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alerts/${id}` })).json() as Alert).ackComment).toBe('looking');
     expect(((await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alerts/${c.id}` })).json() as Alert).ackComment).toBe('mine');
     expect(await chat('operator', `ack ${a.id}, 99999`)).toMatchObject({ kind: 'error', code: 'E_NOT_FOUND', text: expect.stringContaining('No alert 99999') });
+    const many = Array.from({ length: 51 }, (_, i) => 100_000 + i).join(', ');
+    expect(await chat('operator', `ack ${many}`)).toMatchObject({ kind: 'error', code: 'E_VALIDATION', text: expect.stringContaining('51 alerts named, more than 50 at once') });
   });
 
   it('acknowledges every firing alert of one target, listed in the confirmation, and nothing elsewhere', async () => {

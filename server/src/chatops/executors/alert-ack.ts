@@ -16,6 +16,7 @@ function describe(alert: Alert): string {
 /** The alerts the command acknowledges: the one named, the ones named, or the firing ones of an incident or a target. */
 async function alertsOf({ slots }: CommandOf<'alert.ack'>, { alerts, inventory }: ExecutorDeps): Promise<Alert[]> {
   if (slots.alertIds !== undefined) {
+    if (slots.alertIds.length > MAX_AT_ONCE) throw new AppError('E_VALIDATION', `${slots.alertIds.length} alerts named, more than ${MAX_AT_ONCE} at once: acknowledge their incident instead ("ack incident 7").`);
     const named = await Promise.all(slots.alertIds.map(async (id) => ({ id, alert: await alerts.alerts.byId(id) })));
     const missing = named.filter((n) => !n.alert).map((n) => n.id);
     if (missing.length > 0) throw new AppError('E_NOT_FOUND', `No alert ${listed(missing)}.`);
