@@ -50,6 +50,18 @@ test('the chat panel answers with a real chart, confirms an acknowledgement and 
   await expect(incidents.getByRole('table')).toContainText('ChatDiskFull');
   await screenshot(page, 'chat-incidents-list');
 
+  // Resolving the incident from chat: confirmed, then the incident says so.
+  const incidentId = (await seeder.call<{ incidentId: number }>('GET', `/alerts/${alertId}`)).incidentId;
+  await input.fill(`resolve incident ${incidentId} fixed by cleanup`);
+  await input.press('Enter');
+  const resolve = page.getByTestId('chat-card-confirmation').last();
+  await expect(resolve).toContainText(`Resolve incident ${incidentId}`);
+  await expect(resolve).toContainText('with comment "fixed by cleanup"');
+  await resolve.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByTestId('chat-card-text').last()).toContainText(`Incident ${incidentId} resolved`);
+  await expect.poll(async () => (await seeder.call<{ incident: { status: string } }>('GET', `/incidents/${incidentId}`)).incident.status).toBe('resolved');
+  await screenshot(page, 'chat-incident-resolved');
+
   await input.fill('make me a sandwich');
   await input.press('Enter');
   await expect(page.getByTestId('chat-card-error')).toContainText('Not understood');

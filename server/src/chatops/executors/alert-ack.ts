@@ -64,7 +64,8 @@ export const alertAck: ChangeExecutor<'alert.ack'> = {
     const comment = command.slots.comment ?? `Acknowledged from chat by ${user.name}`;
     const done: Alert[] = [];
     for (const alert of await alertsOf(command, deps)) done.push(await deps.alerts.service.acknowledge(alert.id, actorOfChat(user), comment));
-    const lines = done.map((a) => `Acknowledged ${describe(a)}`);
-    return { kind: 'text', intent: 'alert.ack', title: done.length === 1 ? `Alert ${done[0]!.id} acknowledged` : `${done.length} alerts acknowledged`, text: `${lines.join('; ')} — "${comment}"`, lines };
+    // One alert: the sentence says it all; several: a summary, then one line each (not the same sentence twice).
+    if (done.length === 1) return { kind: 'text', intent: 'alert.ack', title: `Alert ${done[0]!.id} acknowledged`, text: `Acknowledged ${describe(done[0]!)} — "${comment}"`, lines: [] };
+    return { kind: 'text', intent: 'alert.ack', title: `${done.length} alerts acknowledged`, text: `Acknowledged ${done.length} alerts — "${comment}"`, lines: done.map((a) => `Acknowledged ${describe(a)}`) };
   },
 };
