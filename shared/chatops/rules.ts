@@ -412,12 +412,13 @@ export const noteRule: Rule = (line) => {
   if (!verb) return null;
   let at = verb.at;
   let score = verb.score;
-  // "add a note to 7", "add note on incident 7"
+  // "add a note to 7", "add note on incident 7"; "add to incident 7: …" (the colon says a text follows)
   if (tokens[at]!.norm === 'add') {
     const noun = tokens.findIndex((t, i) => i > at && i <= at + 2 && is(t.norm, 'note'));
-    if (noun === -1) return null;
-    at = noun;
-    score = 1;
+    const addTo = ['to', 'on'].includes(tokens[at + 1]?.norm ?? '') && isIncidentNoun(tokens[at + 2]?.norm ?? '') && idOf(tokens[at + 3]) !== null && tokens[at + 3]!.colon;
+    if (noun === -1 && !addTo) return null;
+    if (noun !== -1) at = noun;
+    score = addTo && noun === -1 ? 0.9 : 1;
   }
   const taken = new Set<number>([verb.at, at]);
   let i = at + 1;

@@ -217,6 +217,9 @@ describe('ChatOps conversation', () => {
     expect(((await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alerts/${alert.id}` })).json() as Alert).silenced).toBe(true);
     await server.app.alerts.service.ingest([{ source: 'api', status: 'resolved', labels: alert.labels }]);
     expect(await chat('operator', `silence ${alert.id} for 1h`)).toMatchObject({ kind: 'error', code: 'E_CONFLICT', text: expect.stringContaining('is resolved') });
+    // The API's bounds, before the confirmation.
+    expect(await chat('operator', 'silence web-1 for 0 minutes')).toMatchObject({ kind: 'error', code: 'E_VALIDATION', text: expect.stringContaining('at least a second') });
+    expect(await chat('operator', 'silence web-1 for 400 days')).toMatchObject({ kind: 'error', code: 'E_VALIDATION', text: expect.stringContaining('at most 366 days') });
   });
 
   it('resolves and reopens an incident after the confirmation, with the comment on its timeline', async () => {

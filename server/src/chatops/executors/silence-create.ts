@@ -6,6 +6,9 @@ import type { SilenceMatcher } from '../../../../shared/chatops/intents.ts';
 import type { ChangeExecutor, CommandOf, ExecutorDeps } from './types.ts';
 import { isoMinute } from './types.ts';
 
+/** As `POST /api/v1/silences` allows. */
+const MAX_SILENCE_SECONDS = 366 * 86_400;
+
 /**
  * The matchers of the silence: as said, or for "silence 12" every label of alert 12, so
  * that the silence covers that alert and what re-fires with the very same labels.
@@ -24,6 +27,9 @@ export const silenceCreate: ChangeExecutor<'silence.create'> = {
   async check(command, _user, deps) {
     const { slots } = command;
     const { alerts } = deps;
+    // The API's bounds, said before the confirmation rather than after it.
+    if (slots.durationSeconds < 1) throw new AppError('E_VALIDATION', 'A silence must last at least a second: say for how long, e.g. "for 1h".');
+    if (slots.durationSeconds > MAX_SILENCE_SECONDS) throw new AppError('E_VALIDATION', `A silence lasts at most 366 days, not ${formatDuration(slots.durationSeconds * 1000)}.`);
     const matchers = await matchersOf(command, deps);
     let matches: (labels: Record<string, string>) => boolean;
     try {
