@@ -1,4 +1,5 @@
-import { EXAMPLES, PARSE_THRESHOLD, permissionFor, type Alternative, type Intent, type ParseResult } from './intents.ts';
+import { EXAMPLES, PARSE_THRESHOLD, permissionFor, STATE_CHANGING, type Alternative, type Intent, type ParseResult } from './intents.ts';
+import { moodOf, type Mood } from './mood.ts';
 import { previewOf } from './format.ts';
 import type { InventoryIndex } from './inventory.ts';
 import { RULES, type Line, type Reading } from './rules.ts';
@@ -12,6 +13,14 @@ const TIE_MARGIN = 0.05;
 
 function round(value: number): number {
   return Math.round(value * 1000) / 1000;
+}
+
+const MOOD_WORDS: Record<Exclude<Mood, 'order'>, string> = { question: 'a question', negated: 'a "do not"', report: 'a report of what was done' };
+
+/** A state change read from a line that does not order it: kept only as a suggestion, below the threshold. */
+function notAnOrder(reading: Reading, mood: Exclude<Mood, 'order'>, now: number): Reading {
+  const preview = previewOf(reading.command, now);
+  return { ...reading, confidence: Math.min(reading.confidence, 0.45), problem: `Read as ${MOOD_WORDS[mood]}, so nothing is done; to ${preview.charAt(0).toLowerCase()}${preview.slice(1)}, say it as an order.` };
 }
 
 function alternativeOf(reading: Reading, now: number): Alternative[] {
@@ -34,9 +43,15 @@ export function parseCommand(text: string, index: InventoryIndex, ref: TimeRefer
   const clipped = text.slice(0, MAX_TEXT_LENGTH).trim();
   const line: Line = { text: clipped, tokens: mergePhrasalVerbs(tokenize(clipped)), index, ref };
   const readings: Reading[] = [];
+  const mood = moodOf(line.tokens);
   for (const rule of RULES) {
     const reading = rule(line);
-    if (reading) readings.push(reading);
+    if (!reading) continue;
+    // A question, a negation or a report never changes anything: its orders become "did you mean".
+    // (A note is itself a report: "note on 7: rollback complete" is written as said.)
+    const ordered = mood === 'order' || (mood === 'report' && reading.command.intent === 'incident.note');
+    if (!ordered && STATE_CHANGING.has(reading.command.intent)) readings.push(notAnOrder(reading, mood as Exclude<Mood, 'order'>, ref.now));
+    else readings.push(reading);
   }
   readings.sort((a, b) => b.confidence - a.confidence);
   const [best, second] = readings;

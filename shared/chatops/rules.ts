@@ -242,7 +242,7 @@ const SILENCE_STATE_WORDS: Readonly<Record<string, SilencesListSlots['state']>> 
 function isSilencesQuestion(tokens: readonly Token[], at: number): boolean {
   const word = tokens[at]!.norm;
   if (word === 'silences' || word === 'mutes') return true;
-  return tokens.slice(0, at).some((t) => is(t.norm, 'list') || is(t.norm, 'show') || SILENCE_STATE_WORDS[t.norm] !== undefined || ['any', 'which', 'what', 'whats', "what's"].includes(t.norm));
+  return tokens.slice(0, at).some((t) => is(t.norm, 'list') || is(t.norm, 'show') || SILENCE_STATE_WORDS[t.norm] !== undefined || ['any', 'which', 'what', 'whats', "what's", 'who', 'when', 'is', 'are', 'how'].includes(t.norm));
 }
 
 /** "active silences", "list silences on web-1", "expired silences". */
@@ -260,7 +260,7 @@ export const silencesListRule: Rule = (line) => {
       state = said;
       taken.add(i);
     }
-    if (is(t.norm, 'list') || is(t.norm, 'show') || LIST_QUESTION_WORDS.has(t.norm) || ['in', 'place', 'force'].includes(t.norm)) taken.add(i);
+    if (is(t.norm, 'list') || is(t.norm, 'show') || LIST_QUESTION_WORDS.has(t.norm) || ['in', 'place', 'force', 'who', 'when', 'how', 'long', 'still', 'the'].includes(t.norm)) taken.add(i);
   });
   const target = findTarget(line, taken);
   if (target.hit) take(taken, target.hit.at, target.hit.end);

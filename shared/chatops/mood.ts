@@ -1,0 +1,35 @@
+import type { Token } from './tokens.ts';
+
+/**
+ * Whether a line asks for something to be done. A question ("did anyone restart web-1",
+ * "is incident 7 resolved", "who silenced web-1"), a negation ("don't restart web-1") or a
+ * report ("db-2 failover done") names the same verbs as an order but must never be read as
+ * one: the parser then drops the state-changing readings of the line, so the line is
+ * answered as the question it is, or with "did you mean".
+ */
+export type Mood = 'order' | 'question' | 'negated' | 'report';
+
+/** Words that open a question (and, first in a line, are not a polite order: see POLITE). */
+const QUESTION_OPENERS = new Set([
+  'did', 'does', 'do', 'has', 'have', 'had', 'is', 'are', 'was', 'were', 'who', 'whom', 'whose', 'when', 'why', 'how',
+  'should', 'shall', 'will', 'would', 'can', 'could', 'what', "what's", 'whats', 'which', 'where', 'whether', 'anyone', 'anybody', 'status',
+]);
+/** "can you restart …", "could we ack 12", "will you …": orders, asked politely. */
+const POLITE_SUBJECTS = new Set(['you', 'u', 'we', 'ya']);
+const NEGATIONS = new Set(["don't", 'dont', 'do not', 'never', 'not', "doesn't", "didn't", "shouldn't", "won't", 'no']);
+/** A line that ends with one of these reports what happened ("db-2 failover done"). */
+const REPORT_ENDINGS = new Set(['done', 'complete', 'completed', 'finished', 'succeeded', 'worked', 'fine', 'ok', 'okay']);
+
+export function moodOf(tokens: readonly Token[]): Mood {
+  const words = tokens.map((t) => t.norm);
+  const first = words[0] ?? '';
+  const second = words[1] ?? '';
+  // "don't restart web-1", "do not silence db-2", "never mind": nothing to do.
+  if (NEGATIONS.has(first) || (first === 'do' && second === 'not') || (first === 'please' && NEGATIONS.has(second))) return 'negated';
+  if (QUESTION_OPENERS.has(first)) {
+    const politeOrder = ['can', 'could', 'will', 'would'].includes(first) && POLITE_SUBJECTS.has(second);
+    if (!politeOrder) return 'question';
+  }
+  if (words.length > 1 && REPORT_ENDINGS.has(words.at(-1)!)) return 'report';
+  return 'order';
+}
