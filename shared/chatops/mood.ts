@@ -17,6 +17,8 @@ const QUESTION_OPENERS = new Set([
 /** "can you restart …", "could we ack 12", "will you …": orders, asked politely. */
 const POLITE_SUBJECTS = new Set(['you', 'u', 'we', 'ya']);
 const NEGATIONS = new Set(["don't", 'dont', 'do not', 'never', 'not', "doesn't", "didn't", "shouldn't", "won't", 'no']);
+/** Words that weigh an action rather than order it ("we should restart", "maybe flush"). */
+const MODALS = new Set(['should', 'might', 'may', 'maybe', 'perhaps', 'ought']);
 /** A line that ends with one of these reports what happened ("db-2 failover done"). */
 const REPORT_ENDINGS = new Set(['done', 'complete', 'completed', 'finished', 'succeeded', 'worked', 'fine', 'ok', 'okay']);
 
@@ -26,10 +28,10 @@ export function moodOf(tokens: readonly Token[]): Mood {
   const second = words[1] ?? '';
   // "don't restart web-1", "do not silence db-2", "never mind": nothing to do.
   if (NEGATIONS.has(first) || (first === 'do' && second === 'not') || (first === 'please' && NEGATIONS.has(second))) return 'negated';
-  if (QUESTION_OPENERS.has(first)) {
-    const politeOrder = ['can', 'could', 'will', 'would'].includes(first) && POLITE_SUBJECTS.has(second);
-    if (!politeOrder) return 'question';
-  }
+  const politeOrder = ['can', 'could', 'will', 'would'].includes(first) && POLITE_SUBJECTS.has(second);
+  if (QUESTION_OPENERS.has(first) && !politeOrder) return 'question';
+  // "restart web-1?", "maybe we should restart nginx", "we might flush the cache": asked or weighed, not ordered.
+  if (!politeOrder && (tokens.at(-1)?.raw.endsWith('?') || words.slice(0, 3).some((w) => MODALS.has(w)))) return 'question';
   if (words.length > 1 && REPORT_ENDINGS.has(words.at(-1)!)) return 'report';
   return 'order';
 }
