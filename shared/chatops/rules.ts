@@ -26,6 +26,8 @@ export interface Line {
 
 export type Rule = (line: Line) => Reading | null;
 
+/** Words that read as a time, a date or a duration ("3am", "10:30pm", "8th", "2h", "45mins"). */
+const TIME_LIKE = /^(\d{1,2}(:\d{2})?(am|pm|a\.m|p\.m)|\d{1,2}(st|nd|rd|th)|\d+(s|m|h|d|w|y|ms|sec|secs|min|mins|hr|hrs|hours?|days?|weeks?))$/;
 const TARGET_PREPS = new Set(['on', 'of', 'for', 'at', 'from', 'host', 'server', 'node', 'in', 'with', 'about', 'is', 'does', 'to']);
 const COMMENT_MARKERS = new Set(['because', 'cause', 'reason', 'comment', 'msg', 'message', 'note', 'saying', 'since', '-', '--', '—', 're', 'reason:']);
 const DEFAULT_SILENCE_SECONDS = 3600;
@@ -78,7 +80,8 @@ function findTarget(line: Line, taken: ReadonlySet<number>): { hit: TargetHit | 
   for (let i = 1; i < tokens.length; i++) {
     if (taken.has(i) || !TARGET_PREPS.has(tokens[i - 1]!.norm)) continue;
     const word = tokens[i]!.norm;
-    if (FILLER.has(word) || !/[a-z]/.test(word) || idOf(tokens[i]) !== null) continue;
+    // "at 3am", "on the 8th", "for 2h": times and durations, not a host named so.
+    if (FILLER.has(word) || !/[a-z]/.test(word) || idOf(tokens[i]) !== null || TIME_LIKE.test(word)) continue;
     const hits = line.index.target(word, true);
     if (hits.length === 1) return { hit: { target: hits[0]!.item, score: hits[0]!.score, at: i, end: i + 1 } };
     if (hits.length > 1) return { hit: null, unresolved: word, suggestions: hits.map((h) => h.item.name).slice(0, 3) };
