@@ -1,4 +1,7 @@
+import { actionOf, verbOf, type Word } from './lexicon.ts';
 import type { Token } from './tokens.ts';
+
+const LEADING_VERBS: readonly Word[] = ['ack', 'silence', 'unsilence', 'expire', 'note', 'run'];
 
 /**
  * Whether a line asks for something to be done. A question ("did anyone restart web-1",
@@ -32,6 +35,9 @@ export function moodOf(tokens: readonly Token[]): Mood {
   if (QUESTION_OPENERS.has(first) && !politeOrder) return 'question';
   // "restart web-1?", "maybe we should restart nginx", "we might flush the cache": asked or weighed, not ordered.
   if (!politeOrder && (tokens.at(-1)?.raw.endsWith('?') || words.slice(0, 3).some((w) => MODALS.has(w)))) return 'question';
+  // A line that starts with its verb is an order whatever its comment ends with ("ack 12 - load is fine").
+  const lead = first === 'please' || first === 'pls' ? second : first;
+  if (LEADING_VERBS.some((word) => verbOf(lead, word) > 0) || actionOf(lead) !== null) return 'order';
   if (words.length > 1 && REPORT_ENDINGS.has(words.at(-1)!)) return 'report';
   return 'order';
 }
