@@ -33,3 +33,28 @@ export function histogramChartLead(histogramSeries: number, totalSeries: number)
 export function histogramOnlyError(query: string, histogramSeries: number, purpose: string): string {
   return `The expression answers native histograms only (${histogramSeries} series), which have no single value to ${purpose}: ${advice(query)}.`;
 }
+
+/** A series of a range answer: float samples, native histogram samples, or both. */
+interface MatrixSeries {
+  values?: unknown[];
+  histograms?: unknown[];
+}
+
+/** Whether a series has float samples to read (a series that names neither kind counts as floats). */
+export function holdsFloats(series: MatrixSeries): boolean {
+  return series.values !== undefined || series.histograms === undefined;
+}
+
+export function holdsHistograms(series: MatrixSeries): boolean {
+  return (series.histograms?.length ?? 0) > 0;
+}
+
+/**
+ * The float series of an answer, for what needs one number per sample (rules, watches);
+ * an answer of histograms only throws the advice of `histogramOnlyError`.
+ */
+export function floatSeries<S extends MatrixSeries>(result: readonly S[], query: string, purpose: string): S[] {
+  const floats = result.filter(holdsFloats);
+  if (floats.length === 0 && result.length > 0) throw new Error(histogramOnlyError(query, result.length, purpose));
+  return floats;
+}

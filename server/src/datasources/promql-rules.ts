@@ -1,6 +1,6 @@
 import type { Rule } from '../../../shared/api/alerts.ts';
 import type { PromMatrix, PromResponse } from '../../../shared/api/datasources.ts';
-import { histogramOnlyError } from '../../../shared/metrics/native-histograms.ts';
+import { floatSeries } from '../../../shared/metrics/native-histograms.ts';
 import { parsePromValue } from '../../../shared/metrics/prom-values.ts';
 import type { SeriesSamples } from '../metrics/query.ts';
 import type { QueryProxy } from './proxy.ts';
@@ -19,9 +19,7 @@ export interface RuleHost {
  * query instead (the rule's error, shown where the rule is).
  */
 export function matrixToSeries(matrix: PromMatrix, fallbackName: string, expr = ''): SeriesSamples[] {
-  const floats = matrix.result.filter((series) => series.values !== undefined || series.histograms === undefined);
-  if (floats.length === 0 && matrix.result.length > 0) throw new Error(histogramOnlyError(expr, matrix.result.length, 'compare with a threshold'));
-  return floats.map(({ metric, values = [] }) => {
+  return floatSeries(matrix.result, expr, 'compare with a threshold').map(({ metric, values = [] }) => {
     const { __name__: name, ...labels } = metric;
     const samples: Array<readonly [number, number]> = [];
     for (const [seconds, text] of values) {

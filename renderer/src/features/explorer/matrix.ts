@@ -1,4 +1,5 @@
 import type { PromMatrix, PromResponse } from '../../../../shared/api/datasources.ts';
+import { holdsFloats, holdsHistograms } from '../../../../shared/metrics/native-histograms.ts';
 import { parsePromValue } from '../../../../shared/metrics/prom-values.ts';
 import type { SeriesData } from '../metrics/series-data.ts';
 
@@ -23,12 +24,13 @@ export function matrixToSeries(answer: PromResponse<PromMatrix>): ChartedAnswer 
   const series: SeriesData[] = [];
   let withHistograms = 0;
   let histogramOnly = 0;
-  for (const { metric, values, histograms } of answer.data.result) {
-    if (histograms && histograms.length > 0) withHistograms++;
-    if (!values || values.length === 0) {
-      if (histograms && histograms.length > 0) histogramOnly++;
-      if (histograms) continue;
+  for (const one of answer.data.result) {
+    if (holdsHistograms(one)) withHistograms++;
+    if (!holdsFloats(one) || (one.values?.length === 0 && one.histograms !== undefined)) {
+      if (holdsHistograms(one)) histogramOnly++;
+      continue;
     }
+    const { metric, values } = one;
     const { __name__: name = '', ...labels } = metric;
     const timestamps: number[] = [];
     const points: number[] = [];

@@ -3,7 +3,7 @@ import { DEFAULT_DETECTOR_OPTIONS, StreamingDetector } from '../../../../shared/
 import type { Watch } from '../../../../shared/api/anomaly-watches.ts';
 import type { PromMatrix, PromResponse } from '../../../../shared/api/datasources.ts';
 import { parsePromValue, promSeconds } from '../../../../shared/metrics/prom-values.ts';
-import { histogramOnlyError } from '../../../../shared/metrics/native-histograms.ts';
+import { floatSeries } from '../../../../shared/metrics/native-histograms.ts';
 import type { ServerContext } from '../../context.ts';
 import { rendezvousOwner } from '../../db/sql/rendezvous.ts';
 import type { WorkClaims } from '../../db/sql/work-claims.ts';
@@ -276,10 +276,8 @@ export class WatchRunner {
         const body = JSON.parse(answer.body.toString('utf8')) as PromResponse<PromMatrix>;
         if (body.data.resultType !== 'matrix') throw new Error(`the query answers a ${body.data.resultType}, not series over time`);
         // Native histogram series have no single value to score: left out, and an error when nothing else came.
-        const floats = body.data.result.filter((series) => series.values !== undefined || series.histograms === undefined);
-        if (floats.length === 0 && body.data.result.length > 0) throw new Error(histogramOnlyError(row.query, body.data.result.length, 'score'));
         const scores: ScoreRow[] = [];
-        for (const series of floats) {
+        for (const series of floatSeries(body.data.result, row.query, 'score')) {
           this.#score(live, series, raiseAfter, scores);
           await yieldToEventLoop(); // fitting is synchronous: let requests through between series
         }
