@@ -53,7 +53,13 @@ test('groups an Alertmanager notification into one incident, then splits and mer
   // Split the third instance off into its own incident.
   await page.getByRole('button', { name: 'Split…' }).click();
   const splitDialog = page.getByRole('dialog', { name: `Split alerts out of #${errorsIncident}` });
-  await splitDialog.getByLabel(`Error rate above 5% on ${SERVICE}-3 (firing)`).check();
+  // On a loaded machine the dialog's list can re-render (a live refetch of the incident) between
+  // the click and Playwright's look at the box, undoing it: check again until it holds.
+  const third = splitDialog.getByLabel(`Error rate above 5% on ${SERVICE}-3 (firing)`);
+  await expect(async () => {
+    await third.check();
+    await expect(third).toBeChecked({ timeout: 500 });
+  }).toPass();
   await splitDialog.getByLabel('Title of the new incident').fill(`${SERVICE}-3 on its own`);
   await screenshot(page, 'incident-split');
   await expectAccessible(page);
