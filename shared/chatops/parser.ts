@@ -4,7 +4,8 @@ import { previewOf } from './format.ts';
 import type { InventoryIndex } from './inventory.ts';
 import { RULES, type Line, type Reading } from './rules.ts';
 import type { TimeReference } from './times.ts';
-import { mergePhrasalVerbs, tokenize } from './tokens.ts';
+import { mergePhrasalVerbs, restOf, tokenize } from './tokens.ts';
+import { leftOutTargets, namedTargets, secondCommandAt } from './whole-line.ts';
 
 export const MAX_TEXT_LENGTH = 2000;
 
@@ -42,6 +43,34 @@ function alternativeOf(reading: Reading, now: number): Alternative[] {
 export function parseCommand(text: string, index: InventoryIndex, ref: TimeReference): ParseResult {
   const clipped = text.slice(0, MAX_TEXT_LENGTH).trim();
   const line: Line = { text: clipped, tokens: mergePhrasalVerbs(tokenize(clipped)), index, ref };
+  return twoCommands(line) ?? parseLine(line);
+}
+
+/** "ack 12 and restart nginx on web-1": the first command read alone, the line answered with a request to send them one at a time. */
+function twoCommands(line: Line): ParseResult | null {
+  const at = secondCommandAt(line.tokens);
+  if (at === null) return null;
+  const firstText = line.text.slice(0, line.tokens[at]!.start).replace(/[\s;,]+$/, '');
+  const rest = restOf(line.text, line.tokens, JOINER_WORDS.has(line.tokens[at]!.norm) ? at + 1 : at).replace(/^then\s+/i, '');
+  const first = parseLine({ ...line, text: firstText, tokens: line.tokens.slice(0, at) });
+  if (first.intent === 'unknown') return null;
+  // "ack 12 and silence it for 1h": "it" means nothing on a line of its own.
+  const pronoun = /\b(it|this|that|them|those|these)\b/i.test(rest) ? ' (saying what it is about)' : '';
+  const text = `That is two commands; send them one at a time, e.g. "${firstText}", then "${rest}"${pronoun}.`;
+  return {
+    intent: 'unknown',
+    slots: {},
+    confidence: round(Math.min(first.confidence, 0.5)),
+    requiredPermission: null,
+    preview: text,
+    alternatives: [{ intent: first.intent, text: `${text} First: ${first.preview}.`, confidence: round(Math.min(first.confidence, 0.5)) }],
+  };
+}
+
+const JOINER_WORDS = new Set(['and', 'then', '&', '+', 'also', 'plus']);
+
+function parseLine(line: Line): ParseResult {
+  const { index, ref } = line;
   const readings: Reading[] = [];
   const mood = moodOf(line.tokens);
   for (const rule of RULES) {
@@ -56,6 +85,14 @@ export function parseCommand(text: string, index: InventoryIndex, ref: TimeRefer
   readings.sort((a, b) => b.confidence - a.confidence);
   const [best, second] = readings;
   const tied = best && second && second.command.intent !== best.command.intent && best.confidence - second.confidence < TIE_MARGIN;
+  // A reading that would leave out a target the line names ("restart nginx on web-1 and web-2") is not done in part.
+  const leftOut = best && !best.problem ? leftOutTargets(best.command, namedTargets(line.tokens, index)) : [];
+  if (best && leftOut.length > 0) {
+    const used = namedTargets(line.tokens, index).filter((name) => !leftOut.includes(name));
+    const each = [...used.slice(0, 1), ...leftOut].map((name) => `for ${name}`).join(', then ');
+    best.problem = `"${previewOf(best.command, ref.now)}" would leave out ${leftOut.join(' and ')}: ask about one target at a time (e.g. the same ${each}).`;
+    best.confidence = Math.min(best.confidence, 0.5);
+  }
   if (best && !best.problem && best.confidence >= PARSE_THRESHOLD && !tied) {
     const alternatives = readings.slice(1).filter((r) => r.command.intent !== best.command.intent && r.confidence >= 0.3).flatMap((r) => alternativeOf(r, ref.now));
     return {

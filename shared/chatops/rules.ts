@@ -1,7 +1,7 @@
 import type { Command, IncidentsListSlots, IncidentStatusSlots, Intent, SilenceMatcher, SilencesListSlots } from './intents.ts';
 import { actionOf, FILLER, is, SEVERITY_WORDS, STATE_WORDS, verbOf } from './lexicon.ts';
 import type { InventoryIndex, InventoryRunbook, InventoryTarget } from './inventory.ts';
-import { findDurations, findTimeRange, findUntil, type TimeReference } from './times.ts';
+import { findDurations, findPeriodEnd, findTimeRange, findUntil, type TimeReference } from './times.ts';
 import { idOf, restOf, type Token } from './tokens.ts';
 
 /**
@@ -321,10 +321,17 @@ export const silenceRule: Rule = (line) => {
 
   let durationSeconds = DEFAULT_SILENCE_SECONDS;
   const duration = findDurations(tokens, taken)[0];
+  // "for tonight", "over the weekend", "until end of day": a span of the calendar.
+  const period = duration ? null : findPeriodEnd(tokens.slice(0, end), taken, line.ref);
   if (duration) {
     durationSeconds = Math.round(duration.ms / 1000);
     take(taken, duration.start, duration.end);
     if (['for', 'during'].includes(tokens[duration.start - 1]?.norm ?? '')) taken.add(duration.start - 1);
+  } else if (period?.at === null) {
+    return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: 'A silence starts now, and the weekend has not begun: say when it ends, e.g. "until monday 9am", or ask on Friday.' };
+  } else if (period) {
+    durationSeconds = Math.round((period.at - line.ref.now) / 1000);
+    take(taken, period.start, period.end);
   } else {
     // "until 5pm", "till tomorrow 9am"
     const untilAt = tokens.findIndex((t, i) => i < end && !taken.has(i) && ['until', 'till', 'til', 'untill'].includes(t.norm));
@@ -371,8 +378,20 @@ export const silenceRule: Rule = (line) => {
     };
   }
   if (target.hit) {
-    matchers.push({ name: target.hit.target.label, op: '=', value: target.hit.target.name });
     take(taken, target.hit.at, target.hit.end);
+    // "silence web-1 and web-2", "mute db-1, db-2": every target named, one matcher per label.
+    const names = new Map<string, string[]>([[target.hit.target.label, [target.hit.target.name]]]);
+    for (let more = findTarget(line, taken).hit; more && more.score === 1 && more.at < end; more = findTarget(line, taken).hit) {
+      names.set(more.target.label, [...(names.get(more.target.label) ?? []), more.target.name]);
+      take(taken, more.at, more.end);
+    }
+    if (names.size > 1) {
+      return { command: { intent: 'silence.create', slots: { matchers, durationSeconds } }, confidence: 0.45 * verb.score, problem: `One kind of target per silence: ${[...names.values()].map((n) => n.join(', ')).join(' and ')} are matched by different labels; silence each on its own.` };
+    }
+    for (const [label, values] of names) {
+      const unique = [...new Set(values)];
+      matchers.push(unique.length === 1 ? { name: label, op: '=', value: unique[0]! } : { name: label, op: '=~', value: unique.map(escapeRegex).join('|') });
+    }
   }
   for (let i = 0; i < end; i++) {
     const severity = SEVERITY_WORDS[tokens[i]!.norm];

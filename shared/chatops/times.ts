@@ -128,12 +128,37 @@ const overnightParser: chrono.Parser = {
 };
 
 /**
+ * "on the 8th", "since the 3rd": a day of this month without its name (chrono-node reads
+ * "the 8th of march" but not the day alone). Looking back it is the latest such day not
+ * ahead of today, else last month's; looking ahead ("until the 8th") the next one.
+ */
+const ordinalDayParser: chrono.Parser = {
+  pattern: () => /\bthe\s+(\d{1,2})(?:st|nd|rd|th)\b(?!\s+of\b)/i,
+  extract: (context, match) => {
+    const day = Number(match[1]);
+    if (day < 1 || day > 31) return null;
+    const today = wallClock(context);
+    const ahead = context.option.forwardDate === true;
+    for (let back = 0; back <= 2; back++) {
+      // This month first, then the month before (looking back) or after (looking ahead).
+      const month = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + (ahead ? back : -back), 1));
+      const candidate = new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth(), day));
+      if (candidate.getUTCMonth() !== month.getUTCMonth()) continue; // "the 31st" of a 30-day month
+      const todayStart = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate());
+      if (ahead ? candidate.getTime() <= todayStart : candidate.getTime() > todayStart) continue;
+      return context.createParsingResult(match.index!, match[0], { year: candidate.getUTCFullYear(), month: candidate.getUTCMonth() + 1, day });
+    }
+    return null;
+  },
+};
+
+/**
  * chrono-node's English with the on-call phrases it reads otherwise (its "weekend" is the
  * Saturday alone and its "last night" a whole day); ours go first, so that on the same
  * words theirs gives way.
  */
 const timeParser = chrono.casual.clone();
-timeParser.parsers.unshift(weekendParser, overnightParser);
+timeParser.parsers.unshift(weekendParser, overnightParser, ordinalDayParser);
 
 /** The text with the taken tokens blanked, so that a host name or an id is never read as a date. */
 function maskTaken(text: string, tokens: readonly Token[], taken: ReadonlySet<number>): string {
@@ -225,4 +250,66 @@ export function findUntil(text: string, tokens: readonly Token[], taken: Readonl
 function startOfDayMs(ts: number, utcOffsetMinutes: number | undefined): number {
   const offset = (utcOffsetMinutes ?? -new Date(ts).getTimezoneOffset()) * 60_000;
   return Math.floor((ts + offset) / DAY_MS) * DAY_MS - offset;
+}
+
+/** The words a period is said with after its preposition ("for *the rest of the* day"). */
+const PERIOD_LEADS = new Set(['the', 'this', 'rest', 'remainder', 'of', 'end', 'whole', 'entire']);
+const PERIOD_PREPS = new Set(['for', 'over', 'through', 'thru', 'throughout', 'during', 'until', 'till', 'til', 'untill']);
+/** Periods named by a word that needs "the"/"this" before it ("for the day"; "for day" is not said). */
+type PeriodEnd = 'midnight' | 'morning' | 'monday' | 'weekend';
+const PERIODS: Readonly<Record<string, { end: PeriodEnd; needsLead: boolean }>> = {
+  today: { end: 'midnight', needsLead: false },
+  day: { end: 'midnight', needsLead: true },
+  eod: { end: 'midnight', needsLead: false },
+  tonight: { end: 'morning', needsLead: false },
+  night: { end: 'morning', needsLead: true },
+  overnight: { end: 'morning', needsLead: false },
+  weekend: { end: 'weekend', needsLead: false },
+  week: { end: 'monday', needsLead: true },
+  eow: { end: 'monday', needsLead: false },
+};
+const ALONE = new Set(['tonight', 'overnight', 'today', 'eod']);
+/** Tonight ends at this hour of the next morning. */
+const MORNING_HOUR = 8;
+
+/**
+ * A period a silence lasts for, said as a span of the calendar rather than a duration:
+ * "for tonight" and "overnight" (until 08:00), "for today", "for the rest of the day",
+ * "until end of day" (until midnight), "over the weekend", "for the week", "until the end
+ * of the week" (until Monday 00:00), all in the user's time zone. Returns the instant it
+ * ends (null for a weekend that has not begun: a silence starts now, and one said on a
+ * Tuesday would cover the rest of the week) and the tokens `[start, end)` that said it,
+ * preposition included.
+ */
+export function findPeriodEnd(tokens: readonly Token[], taken: ReadonlySet<number>, ref: TimeReference): { at: number | null; start: number; end: number } | null {
+  for (let i = 0; i < tokens.length; i++) {
+    if (taken.has(i)) continue;
+    const prep = PERIOD_PREPS.has(tokens[i]!.norm);
+    let k = prep ? i + 1 : i;
+    let lead = false;
+    while (k < tokens.length && !taken.has(k) && PERIOD_LEADS.has(tokens[k]!.norm)) {
+      lead = true;
+      k++;
+    }
+    const period = k < tokens.length && !taken.has(k) ? PERIODS[tokens[k]!.norm] : undefined;
+    // Without a preposition only the words that are a period alone ("silence db-1 tonight", "overnight"):
+    // "silence weekend backup alerts" names alerts.
+    if (!period || (period.needsLead && !lead) || (!prep && (lead || !ALONE.has(tokens[k]!.norm)))) continue;
+    return { at: periodEnd(period.end, ref), start: i, end: k + 1 };
+  }
+  return null;
+}
+
+function periodEnd(end: PeriodEnd, ref: TimeReference): number | null {
+  const offset = (ref.utcOffsetMinutes ?? -new Date(ref.now).getTimezoneOffset()) * 60_000;
+  const dayStart = startOfDayMs(ref.now, ref.utcOffsetMinutes);
+  if (end === 'midnight') return dayStart + DAY_MS;
+  if (end === 'morning') {
+    const morning = dayStart + MORNING_HOUR * 3_600_000;
+    return morning > ref.now ? morning : morning + DAY_MS;
+  }
+  // Monday 00:00 after the current week; the weekend's only from Friday on.
+  const weekday = new Date(ref.now + offset).getUTCDay();
+  if (end === 'weekend' && weekday >= 1 && weekday <= 4) return null;
+  return dayStart + ((8 - weekday) % 7 || 7) * DAY_MS;
 }

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { findPeriodEnd, findTimeRange, findUntil } from './times.ts';
+import { tokenize } from './tokens.ts';
+
+/** The period a line names, as the instant it ends (ISO), at `now` in a zone `offset` minutes east of UTC. */
+function periodEnd(text: string, now: string, utcOffsetMinutes = 0): string | null | undefined {
+  const hit = findPeriodEnd(tokenize(text), new Set(), { now: Date.parse(now), utcOffsetMinutes });
+  if (!hit) return undefined;
+  return hit.at === null ? null : new Date(hit.at).toISOString();
+}
+
+describe('calendar periods (findPeriodEnd)', () => {
+  // 2026-03-10 is a Tuesday.
+  it('ends tonight at 08:00 the next morning, and early in the morning at 08:00 the same day', () => {
+    expect(periodEnd('silence db-1 for tonight', '2026-03-10T12:00:00Z')).toBe('2026-03-11T08:00:00.000Z');
+    expect(periodEnd('mute web-2 overnight', '2026-03-10T23:30:00Z')).toBe('2026-03-11T08:00:00.000Z');
+    expect(periodEnd('silence db-1 for the night', '2026-03-11T03:00:00Z')).toBe('2026-03-11T08:00:00.000Z');
+  });
+
+  it('ends a day at midnight and a week on Monday 00:00, in the user\'s zone', () => {
+    expect(periodEnd('for the rest of the day', '2026-03-10T12:00:00Z')).toBe('2026-03-11T00:00:00.000Z');
+    expect(periodEnd('until end of day', '2026-03-10T12:00:00Z')).toBe('2026-03-11T00:00:00.000Z');
+    // 12:00 UTC is 21:00 in Tokyo (+9): its midnight is 15:00 UTC.
+    expect(periodEnd('for today', '2026-03-10T12:00:00Z', 540)).toBe('2026-03-10T15:00:00.000Z');
+    expect(periodEnd('until the end of the week', '2026-03-10T12:00:00Z')).toBe('2026-03-16T00:00:00.000Z');
+    // Sunday evening in New York (-5) is Monday in UTC: the week ends at New York's Monday 00:00.
+    expect(periodEnd('for the week', '2026-03-16T02:00:00Z', -300)).toBe('2026-03-16T05:00:00.000Z');
+  });
+
+  it('reads the weekend from Friday on, and refuses it earlier in the week (a silence starts now)', () => {
+    expect(periodEnd('over the weekend', '2026-03-13T17:00:00Z')).toBe('2026-03-16T00:00:00.000Z');
+    expect(periodEnd('for the weekend', '2026-03-15T10:00:00Z')).toBe('2026-03-16T00:00:00.000Z');
+    expect(periodEnd('for the weekend', '2026-03-10T12:00:00Z')).toBeNull();
+  });
+
+  it('needs its preposition or a word that is a period alone: an alert named "weekend backup" is not one', () => {
+    expect(periodEnd('silence weekend backup alerts', '2026-03-13T17:00:00Z')).toBeUndefined();
+    expect(periodEnd('silence the day job alerts', '2026-03-10T12:00:00Z')).toBeUndefined();
+    expect(periodEnd('for day', '2026-03-10T12:00:00Z')).toBeUndefined();
+    expect(periodEnd('silence db-1 tonight', '2026-03-10T12:00:00Z')).toBe('2026-03-11T08:00:00.000Z');
+  });
+});
+
+describe('a day of the month by its number ("the 8th")', () => {
+  const ref = { now: Date.parse('2026-03-10T12:00:00Z'), utcOffsetMinutes: 0 };
+  const range = (text: string) => {
+    const r = findTimeRange(text, tokenize(text), new Set(), ref);
+    return r && [new Date(r.from).toISOString(), new Date(r.to).toISOString()];
+  };
+
+  it('looks back to this month, or the last one when the day is still ahead', () => {
+    expect(range('on the 8th')).toEqual(['2026-03-08T00:00:00.000Z', '2026-03-09T00:00:00.000Z']);
+    expect(range('on the 28th')).toEqual(['2026-02-28T00:00:00.000Z', '2026-03-01T00:00:00.000Z']);
+    // February has no 30th: January's.
+    expect(range('on the 30th')).toEqual(['2026-01-30T00:00:00.000Z', '2026-01-31T00:00:00.000Z']);
+    expect(range('since the 3rd')).toEqual(['2026-03-03T00:00:00.000Z', '2026-03-10T12:00:00.000Z']);
+  });
+
+  it('looks ahead after "until"', () => {
+    const text = 'until the 12th';
+    const until = findUntil(text, tokenize(text), new Set(), 0, ref);
+    expect(until && new Date(until.at).toISOString().slice(0, 10)).toBe('2026-03-12');
+    const past = 'until the 2nd';
+    const next = findUntil(past, tokenize(past), new Set(), 0, ref);
+    expect(next && new Date(next.at).toISOString().slice(0, 10)).toBe('2026-04-02');
+  });
+
+  it('leaves "the 8th of march" to chrono-node, which reads the month', () => {
+    expect(range('on the 8th of february')).toEqual(['2026-02-08T00:00:00.000Z', '2026-02-09T00:00:00.000Z']);
+  });
+});

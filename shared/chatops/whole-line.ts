@@ -1,0 +1,99 @@
+import type { Command } from './intents.ts';
+import type { InventoryIndex } from './inventory.ts';
+import { actionOf, verbOf } from './lexicon.ts';
+import type { Token } from './tokens.ts';
+
+/**
+ * Checks of a reading against the whole line, after a rule has read it: what a rule leaves
+ * out must not be dropped silently. A rule reads one command about one target; a line that
+ * names more ("restart nginx on web-1 and web-2", "ack 12 and restart nginx on web-1")
+ * would otherwise do part of what was asked, and the confirmation card would look right.
+ */
+
+/** The inventory targets the line names exactly (`web-1`, `web1`, "web 1"), in order, each once. */
+export function namedTargets(tokens: readonly Token[], index: InventoryIndex): string[] {
+  const names: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const exact = index.target(tokens[i]!.norm, false);
+    const next = tokens[i + 1];
+    const joined = exact.length === 0 && next ? index.target(tokens[i]!.norm + next.norm, false) : [];
+    const hit = exact[0] ?? (joined.length === 1 ? joined[0] : undefined);
+    if (!hit) continue;
+    if (!names.includes(hit.item.name)) names.push(hit.item.name);
+    if (exact.length === 0) i++;
+  }
+  return names;
+}
+
+/** Does the command act on (or mention in its free text) the target `name`? */
+function uses(command: Command, name: string): boolean {
+  switch (command.intent) {
+    case 'silence.create':
+      return command.slots.matchers.some((m) => (m.op === '=' && m.value === name) || (m.op === '=~' && m.name !== 'alertname' && m.value.split('|').map(unescapeRegex).includes(name))) || (command.slots.comment ?? '').includes(name);
+    case 'runbook.run':
+      return Object.values(command.slots.params).includes(name);
+    case 'alert.ack':
+      return command.slots.target === name || (command.slots.comment ?? '').includes(name);
+    case 'metrics.show':
+    case 'alerts.list':
+    case 'anomaly.explain':
+    case 'silences.list':
+      return command.slots.target === name;
+    default:
+      return true;
+  }
+}
+
+function unescapeRegex(value: string): string {
+  return value.replace(/\\(.)/g, '$1');
+}
+
+/** Intents read about one target: a second one named on the line would be left out. */
+const TARGETED = new Set<Command['intent']>(['silence.create', 'runbook.run', 'metrics.show', 'alerts.list', 'anomaly.explain', 'silences.list']);
+
+/**
+ * The targets a command would leave out of those the line names. An acknowledgement by id
+ * ("ack 12 web-1 is fine") is about the alert: only its target form is checked; a silence of
+ * one alert by id likewise.
+ */
+export function leftOutTargets(command: Command, named: readonly string[]): string[] {
+  const targeted = TARGETED.has(command.intent) || (command.intent === 'alert.ack' && command.slots.target !== undefined);
+  if (!targeted || (command.intent === 'silence.create' && command.slots.alertId !== undefined)) return [];
+  return named.filter((name) => !uses(command, name));
+}
+
+/** Joins of two clauses ("and", "then", "and then", "&", "+", ";"). */
+const JOINERS = new Set(['and', 'then', '&', '+', 'also', 'plus']);
+/** Free text starts here: a comment or a note's text may say anything. */
+const FREE_TEXT_MARKERS = new Set(['because', 'cause', 'reason', 'comment', 'saying', '-', '--', '—']);
+
+const ORDER_VERBS = new Set(['ack', 'acknowledge', 'silence', 'mute', 'snooze', 'unsilence', 'unmute', 'resolve', 'reopen', 'mitigate', 'close', 'expire', 'note', 'show', 'list']);
+
+/** Is the token an order's verb, in the form an order uses ("restart", not "restarted" or "restarting")? */
+function isOrderVerb(norm: string | undefined): boolean {
+  if (norm === undefined || norm.endsWith('ed') || norm.endsWith('ing')) return false;
+  return (
+    actionOf(norm)?.score === 1 ||
+    ORDER_VERBS.has(norm) ||
+    (verbOf(norm, 'run') === 1 && norm !== 'kick off')
+  );
+}
+
+/**
+ * Where a second command starts on the line, if it has one: a joiner ("and", "then", ";")
+ * followed by an order's verb, before any free text ("ack 12 because disk full and clear
+ * pending" is one command with its comment; a note's text after its colon is free too).
+ * Returns the index of the joiner's first token.
+ */
+export function secondCommandAt(tokens: readonly Token[]): number | null {
+  for (let i = 1; i < tokens.length - 1; i++) {
+    const token = tokens[i]!;
+    if (FREE_TEXT_MARKERS.has(token.norm) || tokens[i - 1]!.colon) return null;
+    const semicolon = tokens[i - 1]!.raw.endsWith(';');
+    if (!JOINERS.has(token.norm) && !semicolon) continue;
+    const at = JOINERS.has(token.norm) ? i + 1 : i;
+    const verbAt = tokens[at]?.norm === 'then' ? at + 1 : at;
+    if (isOrderVerb(tokens[verbAt]?.norm)) return i;
+  }
+  return null;
+}
