@@ -47,6 +47,10 @@ import { startTestServer, type TestServer } from '../server/src/testing/test-ser
 import { startBenchProxy } from './support/bench-proxy.ts';
 import { recordPauses, type Pauses } from './support/pauses.ts';
 import { runSequential, type SequentialResult } from './support/sequential-client.ts';
+import { runWithServerFlags } from './support/server-flags.ts';
+
+// The proxies run in this process, with the server's V8 flags (scripts/server-runtime-env.ts).
+const NODE_FLAGS = runWithServerFlags();
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
@@ -328,6 +332,7 @@ try {
   for (const layout of layouts) results[layout] = await measure(layout);
   arrange('shared');
 
+  console.log(`the proxies' process: NODE_OPTIONS ${NODE_FLAGS || '(none)'}`);
   console.log(`load generator ${CLIENT}; ${ROUNDS} interleaved rounds of ${DURATION} s per way, ${CONNECTIONS} connections, pipelining ${PIPELINING}${GZIP ? ', Accept-Encoding: gzip' : ''} (medians below)`);
   if (askedLayouts.some((layout) => layout !== 'shared') && splitMissing) console.log(`apart and split layouts skipped: ${splitMissing}`);
   for (const [layout, result] of Object.entries(results)) {
@@ -359,6 +364,7 @@ try {
   console.log(
     JSON.stringify({
       bench: 'datasource',
+      nodeOptions: NODE_FLAGS,
       client: CLIENT,
       rounds: ROUNDS,
       durationSeconds: DURATION,

@@ -69,6 +69,9 @@ const oursPost = (server: OurServer, r: number, startsAt: string) => (batch: num
     body: JSON.stringify({ version: '4', status: 'firing', receiver: 'bench', alerts: alertsOf(batch, r, startsAt).map((a) => ({ status: 'firing', ...a, endsAt: '0001-01-01T00:00:00Z' })) }),
   });
 
+/** BENCH_OURS_ENV / BENCH_BASE_ENV: more environment for that server, as JSON (e.g. '{"NODE_OPTIONS":"--max-semi-space-size=64"}'). */
+const envOf = (label: 'ours' | 'base') => JSON.parse(process.env[`BENCH_${label.toUpperCase()}_ENV`] ?? '{}') as Record<string, string>;
+
 const best = (rounds: Round[]) => rounds.reduce((a, b) => (b.alertsPerSecond > a.alertsPerSecond ? b : a));
 const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 100) / 100 : null);
 
@@ -77,10 +80,10 @@ try {
   const prof = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROF)}`] : [];
   prof.push(...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []));
   const servers: Array<{ label: string; server: OurServer; rounds: Round[]; repeats: Round[] }> = [
-    { label: 'ours', server: await startOurServer({ label: 'ours', checkout: root, dataDir: path.join(work, 'ours'), children, nodeArgs: prof }), rounds: [], repeats: [] },
+    { label: 'ours', server: await startOurServer({ label: 'ours', checkout: root, dataDir: path.join(work, 'ours'), children, nodeArgs: prof, env: envOf('ours') }), rounds: [], repeats: [] },
   ];
   if (process.env.BENCH_BASE) {
-    const base = await startOurServer({ label: 'base', checkout: path.resolve(process.env.BENCH_BASE), dataDir: path.join(work, 'base'), children });
+    const base = await startOurServer({ label: 'base', checkout: path.resolve(process.env.BENCH_BASE), dataDir: path.join(work, 'base'), children, env: envOf('base') });
     servers.push({ label: 'base', server: base, rounds: [], repeats: [] });
   }
 

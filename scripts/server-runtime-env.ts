@@ -32,14 +32,35 @@ export const JEMALLOC_CONF = 'background_thread:true,narenas:2,dirty_decay_ms:10
  */
 export const GLIBC_TUNABLES = 'glibc.malloc.arena_max=2:glibc.malloc.trim_threshold=1048576:glibc.malloc.mmap_threshold=262144';
 
+/**
+ * V8's young generation, capped at two semi-spaces of 32 MiB. V8 sizes it from the machine's
+ * memory (semi-spaces of 64 MiB on a 24 GB machine), and a young generation that large is
+ * collected so rarely that the Buffers it holds (every upstream answer the data-source proxy
+ * reads, every request body) pile up as external memory until V8 answers with full
+ * mark-compact collections: 2–3 per 3-s run of uncached proxy load, 17–27 ms each with every
+ * request waiting, and its background marking on the other core. At 32 MiB the scavenges
+ * free them first: no full collection, a third of the background marking, proxy throughput
+ * 0.77–0.87× direct Prometheus against 0.66–0.77× (`bench:datasource`, A/B in one session).
+ * 16 MiB did as well for the proxy but cost our own range queries ~10 % more CPU per request
+ * (`bench:peer-query`, twice); 32 leaves them level. docs/benchmarks.md, "The proxy's young
+ * generation". The operator's own NODE_OPTIONS come after this, so a value of theirs wins
+ * (V8 takes a flag's last value).
+ */
+export const V8_FLAGS = '--max-semi-space-size=32';
+
 export function jemallocEnv(library: string): Record<string, string> {
   return { LD_PRELOAD: library, MALLOC_CONF: JEMALLOC_CONF };
 }
 
-/** The allocator environment for this machine: jemalloc where installed, tuned glibc otherwise. */
+/** The runtime environment for this machine: jemalloc where installed, tuned glibc otherwise, and V8's flags. */
 export function serverRuntimeEnv(exists: (file: string) => boolean = fs.existsSync): Record<string, string> {
   const jemalloc = process.platform === 'linux' ? JEMALLOC_CANDIDATES.find(exists) : undefined;
-  return jemalloc ? jemallocEnv(jemalloc) : { GLIBC_TUNABLES };
+  return { ...(jemalloc ? jemallocEnv(jemalloc) : { GLIBC_TUNABLES }), NODE_OPTIONS: V8_FLAGS };
+}
+
+/** NODE_OPTIONS with ours first: an operator's (or a caller's) flags come after and win. */
+function nodeOptions(...parts: (string | undefined)[]): string {
+  return parts.filter((part) => part && part.trim() !== '').join(' ');
 }
 
 /** Which allocator `env` selects, for the benchmarks' reports. */
@@ -50,8 +71,9 @@ export function allocatorOf(env: Record<string, string | undefined>): string {
 
 /**
  * The server's environment: ours first, so that an operator's own settings (LD_PRELOAD,
- * MALLOC_CONF, GLIBC_TUNABLES) win.
+ * MALLOC_CONF, GLIBC_TUNABLES, flags in NODE_OPTIONS) win.
  */
 export function serverProcessEnv(base: NodeJS.ProcessEnv, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { ...serverRuntimeEnv(), ...extra, ...base };
+  const ours = serverRuntimeEnv();
+  return { ...ours, ...extra, ...base, NODE_OPTIONS: nodeOptions(ours.NODE_OPTIONS, extra.NODE_OPTIONS, base.NODE_OPTIONS) };
 }
