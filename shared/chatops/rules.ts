@@ -326,7 +326,8 @@ export const silenceRule: Rule = (line) => {
   if (duration) {
     durationSeconds = Math.round(duration.ms / 1000);
     take(taken, duration.start, duration.end);
-    if (['for', 'during'].includes(tokens[duration.start - 1]?.norm ?? '')) taken.add(duration.start - 1);
+    // "for 2h", "for the next 3 days": the words that introduce the duration are its own.
+    for (let k = duration.start - 1; k >= 0 && ['for', 'during', 'the', 'next', 'coming', 'another'].includes(tokens[k]!.norm); k--) taken.add(k);
   } else if (period?.at === null) {
     return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: 'A silence starts now, and the weekend has not begun: say when it ends, e.g. "until monday 9am", or ask on Friday.' };
   } else if (period) {
@@ -711,6 +712,13 @@ export const runbookRule: Rule = (line) => {
       continue;
     }
     object.push({ word: tokens[k]!.norm, at: k });
+  }
+  // "restart nginx and php-fpm on web-1": a runbook acts on one thing per run.
+  const joined = object.findIndex((o, k) => k > 0 && k < object.length - 1 && ['and', '&', '+'].includes(o.word));
+  if (joined !== -1) {
+    const first = object.slice(0, joined).map((o) => o.word).join(' ');
+    const second = object.slice(joined + 1).map((o) => o.word).join(' ');
+    return { command: { intent: 'runbook.run', slots: { runbook: '', params } }, confidence: 0.45 * (run ?? action)!.score, problem: `One at a time: a runbook run acts on "${first}" or on "${second}", not both; ask for each (e.g. "${tokens[verbAt]!.raw} ${first}…", then "${tokens[verbAt]!.raw} ${second}…").` };
   }
   // "rollback web to 4.11": what follows "to" fills the next parameter.
   const extra: { word: string; at: number }[] = [];

@@ -202,11 +202,13 @@ export function findTimeRange(text: string, tokens: readonly Token[], taken: Rea
   let from = first.start.date().getTime();
   let to = first.end ? first.end.date().getTime() : ref.now;
   let endSaid = first.end !== null && first.end !== undefined;
+  let endWholeDay = first.end ? !first.end.isCertain('hour') : false;
   if (second && ['and', 'to', 'until', 'till', '-'].includes(tokens[spanOf(tokens, second.index, second.text.length).start - 1]?.norm ?? '')) {
     const other = spanOf(tokens, second.index, second.text.length);
     to = second.start.date().getTime();
     endSaid = true;
     span.end = other.end;
+    endWholeDay = !second.start.isCertain('hour');
     // "between 10:00 and 11:00 yesterday": the day said with the end is the start's day too.
     if (!dayCertain && second.start.isCertain('day')) {
       from += startOfDayMs(to, ref.utcOffsetMinutes) - startOfDayMs(from, ref.utcOffsetMinutes);
@@ -217,6 +219,11 @@ export function findTimeRange(text: string, tokens: readonly Token[], taken: Rea
     const startOfDay = startOfDayMs(from, ref.utcOffsetMinutes);
     from = startOfDay;
     to = since ? ref.now : Math.min(startOfDay + DAY_MS, ref.now);
+  }
+  // "between the 3rd and the 5th", "from monday to wednesday": whole days, the last one included.
+  if (endSaid && wholeDay && endWholeDay) {
+    from = startOfDayMs(from, ref.utcOffsetMinutes);
+    to = startOfDayMs(to, ref.utcOffsetMinutes) + DAY_MS;
   }
   // "since 9am" said at 8am means yesterday's 9am; "from 2pm to 4pm" said at noon, yesterday's afternoon.
   if (from > ref.now && !wholeDay && !dayCertain) {
