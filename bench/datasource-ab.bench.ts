@@ -19,7 +19,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { loadClient, runLoad } from './support/load.ts';
 import { cpuSecondsByThread, pinToCpus, which } from './support/processes.ts';
-import { V8_FLAGS } from '../scripts/server-runtime-env.ts';
+import { nodeOptions, V8_FLAGS } from '../scripts/server-runtime-env.ts';
 import { openMetricsGauge, prometheusMissing, startPrometheus } from '../server/src/testing/prometheus.ts';
 
 const BASE = process.env.BENCH_BASE;
@@ -59,7 +59,7 @@ try {
   /** A checkout's two proxies (cache off, on) in a process of their own: two checkouts' test servers cannot share one. */
   async function proxies(root: string) {
     // With the server's V8 flags (scripts/server-runtime-env.ts), as bench:datasource's proxies.
-    const env = { ...process.env, NODE_OPTIONS: [V8_FLAGS, process.env.NODE_OPTIONS].filter(Boolean).join(' ') };
+    const env = { ...process.env, NODE_OPTIONS: nodeOptions(V8_FLAGS, process.env.NODE_OPTIONS) };
     const child = spawn(process.execPath, [path.join(import.meta.dirname, 'support/proxy-child.ts'), root, prometheus.url], { stdio: ['pipe', 'pipe', 'inherit'], env });
     children.push(child);
     const [line] = (await once(readline.createInterface({ input: child.stdout! }), 'line')) as [string];

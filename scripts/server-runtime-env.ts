@@ -59,7 +59,7 @@ export function serverRuntimeEnv(exists: (file: string) => boolean = fs.existsSy
 }
 
 /** NODE_OPTIONS with ours first: an operator's (or a caller's) flags come after and win. */
-function nodeOptions(...parts: (string | undefined)[]): string {
+export function nodeOptions(...parts: (string | undefined)[]): string {
   return parts.filter((part) => part && part.trim() !== '').join(' ');
 }
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { V8_FLAGS } from '../../scripts/server-runtime-env.ts';
+import { nodeOptions, V8_FLAGS } from '../../scripts/server-runtime-env.ts';
 
 const MARK = 'SMARTCLOUDOPS_BENCH_SERVER_FLAGS';
 
@@ -11,8 +11,7 @@ const MARK = 'SMARTCLOUDOPS_BENCH_SERVER_FLAGS';
  * exits with its status. Returns the flags the process runs with.
  */
 export function runWithServerFlags(): string {
-  const options = [V8_FLAGS, process.env.NODE_OPTIONS].filter((part) => part && part.trim() !== '').join(' ');
   if (process.env[MARK] === '1') return process.env.NODE_OPTIONS ?? '';
-  const run = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, [MARK]: '1', NODE_OPTIONS: options } });
+  const run = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, [MARK]: '1', NODE_OPTIONS: nodeOptions(V8_FLAGS, process.env.NODE_OPTIONS) } });
   process.exit(run.status ?? 1);
 }

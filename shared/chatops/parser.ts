@@ -48,10 +48,11 @@ export function parseCommand(text: string, index: InventoryIndex, ref: TimeRefer
 
 /** "ack 12 and restart nginx on web-1": the first command read alone, the line answered with a request to send them one at a time. */
 function twoCommands(line: Line): ParseResult | null {
-  const at = secondCommandAt(line.tokens);
-  if (at === null) return null;
+  const split = secondCommandAt(line.tokens);
+  if (split === null) return null;
+  const { at } = split;
   const firstText = line.text.slice(0, line.tokens[at]!.start).replace(/[\s;,]+$/, '');
-  const rest = restOf(line.text, line.tokens, JOINER_WORDS.has(line.tokens[at]!.norm) ? at + 1 : at).replace(/^then\s+/i, '');
+  const rest = restOf(line.text, line.tokens, split.next);
   const first = parseLine({ ...line, text: firstText, tokens: line.tokens.slice(0, at) });
   if (first.intent === 'unknown') return null;
   // "ack 12 and silence it for 1h": "it" means nothing on a line of its own.
@@ -66,8 +67,6 @@ function twoCommands(line: Line): ParseResult | null {
     alternatives: [{ intent: first.intent, text: `${text} First: ${first.preview}.`, confidence: round(Math.min(first.confidence, 0.5)) }],
   };
 }
-
-const JOINER_WORDS = new Set(['and', 'then', '&', '+', 'also', 'plus']);
 
 function parseLine(line: Line): ParseResult {
   const { index, ref } = line;
@@ -86,9 +85,10 @@ function parseLine(line: Line): ParseResult {
   const [best, second] = readings;
   const tied = best && second && second.command.intent !== best.command.intent && best.confidence - second.confidence < TIE_MARGIN;
   // A reading that would leave out a target the line names ("restart nginx on web-1 and web-2") is not done in part.
-  const leftOut = best && !best.problem ? leftOutTargets(best.command, namedTargets(line.tokens, index)) : [];
+  const named = best && !best.problem ? namedTargets(line.tokens, index) : [];
+  const leftOut = best && named.length > 0 ? leftOutTargets(best.command, named) : [];
   if (best && leftOut.length > 0) {
-    const used = namedTargets(line.tokens, index).filter((name) => !leftOut.includes(name));
+    const used = named.filter((name) => !leftOut.includes(name));
     const each = [...used.slice(0, 1), ...leftOut].map((name) => `for ${name}`).join(', then ');
     best.problem = `"${previewOf(best.command, ref.now)}" would leave out ${leftOut.join(' and ')}: ask about one target at a time (e.g. the same ${each}).`;
     best.confidence = Math.min(best.confidence, 0.5);

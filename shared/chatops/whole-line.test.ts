@@ -6,8 +6,8 @@ import { mergePhrasalVerbs, tokenize } from './tokens.ts';
 const tokens = (text: string) => mergePhrasalVerbs(tokenize(text));
 /** The first clause of a line with two commands, or null. */
 const firstClause = (text: string) => {
-  const at = secondCommandAt(tokens(text));
-  return at === null ? null : tokens(text).slice(0, at).map((t) => t.raw).join(' ');
+  const split = secondCommandAt(tokens(text));
+  return split === null ? null : tokens(text).slice(0, split.at).map((t) => t.raw).join(' ');
 };
 
 describe('a second command on the line (secondCommandAt)', () => {

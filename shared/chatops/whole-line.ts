@@ -72,20 +72,17 @@ const ORDER_VERBS = new Set(['ack', 'acknowledge', 'silence', 'mute', 'snooze', 
 /** Is the token an order's verb, in the form an order uses ("restart", not "restarted" or "restarting")? */
 function isOrderVerb(norm: string | undefined): boolean {
   if (norm === undefined || norm.endsWith('ed') || norm.endsWith('ing')) return false;
-  return (
-    actionOf(norm)?.score === 1 ||
-    ORDER_VERBS.has(norm) ||
-    (verbOf(norm, 'run') === 1 && norm !== 'kick off')
-  );
+  return actionOf(norm)?.score === 1 || ORDER_VERBS.has(norm) || verbOf(norm, 'run') === 1;
 }
 
 /**
  * Where a second command starts on the line, if it has one: a joiner ("and", "then", ";")
  * followed by an order's verb, before any free text ("ack 12 because disk full and clear
  * pending" is one command with its comment; a note's text after its colon is free too).
- * Returns the index of the joiner's first token.
+ * Returns where the first command ends (`at`: the joiner, or the token after a ";") and
+ * where the second starts (`next`: its verb).
  */
-export function secondCommandAt(tokens: readonly Token[]): number | null {
+export function secondCommandAt(tokens: readonly Token[]): { at: number; next: number } | null {
   for (let i = 1; i < tokens.length - 1; i++) {
     const token = tokens[i]!;
     if (FREE_TEXT_MARKERS.has(token.norm) || tokens[i - 1]!.colon) return null;
@@ -93,7 +90,7 @@ export function secondCommandAt(tokens: readonly Token[]): number | null {
     if (!JOINERS.has(token.norm) && !semicolon) continue;
     const at = JOINERS.has(token.norm) ? i + 1 : i;
     const verbAt = tokens[at]?.norm === 'then' ? at + 1 : at;
-    if (isOrderVerb(tokens[verbAt]?.norm)) return i;
+    if (isOrderVerb(tokens[verbAt]?.norm)) return { at: i, next: verbAt };
   }
   return null;
 }
