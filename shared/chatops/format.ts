@@ -1,4 +1,4 @@
-import type { Command, SilenceMatcher } from './intents.ts';
+import type { Command, Severity, SilenceMatcher } from './intents.ts';
 
 /** `5400000` → `1h 30m`: the way people write durations in chat. */
 export function formatDuration(ms: number): string {
@@ -32,7 +32,8 @@ export function previewOf(command: Command, now: number): string {
       return `Chart ${metric}${target ? ` on ${target}` : ' on every target'} ${when}`;
     }
     case 'alerts.list': {
-      const { target, severity, state, from, to } = command.slots;
+      const { target, state, from, to } = command.slots;
+      const severity = severityWords(command.slots);
       if (from !== undefined && to !== undefined) {
         const when = now - to < 60_000 ? `in the last ${formatDuration(to - from)}` : `from ${isoMinute(from)} to ${isoMinute(to)}`;
         return `List ${state ? `${state} ` : ''}${severity ? `${severity} ` : ''}alerts active ${when}${target ? ` on ${target}` : ''}`;
@@ -62,7 +63,8 @@ export function previewOf(command: Command, now: number): string {
     case 'incident.show':
       return `Show incident ${command.slots.incidentId}`;
     case 'incidents.list': {
-      const { status, severity, target } = command.slots;
+      const { status, target } = command.slots;
+      const severity = severityWords(command.slots);
       return `List ${status ?? 'unresolved'}${severity ? ` ${severity}` : ''} incidents${target ? ` on ${target}` : ''}`;
     }
     case 'incident.note':
@@ -86,6 +88,18 @@ export function previewOf(command: Command, now: number): string {
     case 'unknown':
       return 'Not understood';
   }
+}
+
+/** "critical", "critical or warning": the severities a list command asks for, in words ('' for any). */
+export function severityWords(slots: { severity?: Severity; severities?: readonly Severity[] }): string {
+  const named = slots.severities ?? (slots.severity ? [slots.severity] : []);
+  return named.length <= 1 ? named.join('') : `${named.slice(0, -1).join(', ')} or ${named.at(-1)}`;
+}
+
+/** The severities a list command asks for, as the list APIs' `severity` query (comma-separated), if any. */
+export function severityQuery(slots: { severity?: Severity; severities?: readonly Severity[] }): { severity?: string } {
+  const named = slots.severities ?? (slots.severity ? [slots.severity] : []);
+  return named.length > 0 ? { severity: named.join(',') } : {};
 }
 
 /** "12, 13 and 14". */

@@ -36,9 +36,14 @@ export interface MetricsShowSlots {
   from: number;
   to: number;
 }
+export type Severity = 'info' | 'warning' | 'critical';
+
 export interface AlertsListSlots {
   target?: string;
-  severity?: 'info' | 'warning' | 'critical';
+  /** One severity named ("critical alerts"). */
+  severity?: Severity;
+  /** Two or more named ("critical and warning alerts"): alerts of any of them. */
+  severities?: Severity[];
   state?: 'firing' | 'acknowledged' | 'resolved';
   /** "what fired overnight", "alerts in the last 2h": alerts active in [from, to] (Unix ms), whatever their state now. */
   from?: number;
@@ -77,7 +82,9 @@ export interface IncidentShowSlots {
 export interface IncidentsListSlots {
   /** Absent: every incident not resolved (open and mitigated). */
   status?: 'open' | 'mitigated' | 'resolved';
-  severity?: 'info' | 'warning' | 'critical';
+  severity?: Severity;
+  /** Two or more named: incidents of any of them. */
+  severities?: Severity[];
   /** Incidents with an alert on this target. */
   target?: string;
 }

@@ -1,4 +1,5 @@
 import { FuzzyIndex } from './fuzzy.ts';
+import type { Severity } from './intents.ts';
 
 /**
  * The words the parser understands and what each stands for. Synonyms live here and only
@@ -40,11 +41,21 @@ export const RUNBOOK_ACTIONS: Readonly<Record<string, string>> = {
   rotate: 'rotate',
 };
 
-export const SEVERITY_WORDS: Readonly<Record<string, 'info' | 'warning' | 'critical'>> = {
+export const SEVERITY_WORDS: Readonly<Record<string, Severity>> = {
   critical: 'critical', crit: 'critical', crits: 'critical', sev1: 'critical', p1: 'critical', severe: 'critical', urgent: 'critical', major: 'critical',
   warning: 'warning', warnings: 'warning', warn: 'warning', warns: 'warning', sev2: 'warning', p2: 'warning', minor: 'warning',
   info: 'info', informational: 'info', sev3: 'info', p3: 'info',
 };
+
+/**
+ * The severities a line names, each once in the order said ("critical and warning alerts"),
+ * as the one slot or the list slot of a list command.
+ */
+export function severitySlots(named: readonly Severity[]): { severity?: Severity; severities?: Severity[] } {
+  const unique = [...new Set(named)];
+  if (unique.length === 0) return {};
+  return unique.length === 1 ? { severity: unique[0]! } : { severities: unique };
+}
 
 export const STATE_WORDS: Readonly<Record<string, 'firing' | 'acknowledged' | 'resolved'>> = {
   firing: 'firing', unacked: 'firing', unacknowledged: 'firing', unhandled: 'firing', burning: 'firing', ringing: 'firing',

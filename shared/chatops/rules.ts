@@ -1,5 +1,5 @@
-import type { Command, IncidentsListSlots, IncidentStatusSlots, Intent, SilenceMatcher, SilencesListSlots } from './intents.ts';
-import { actionOf, FILLER, is, SEVERITY_WORDS, STATE_WORDS, verbOf } from './lexicon.ts';
+import type { Command, IncidentsListSlots, IncidentStatusSlots, Intent, Severity, SilenceMatcher, SilencesListSlots } from './intents.ts';
+import { actionOf, FILLER, is, SEVERITY_WORDS, severitySlots, STATE_WORDS, verbOf } from './lexicon.ts';
 import type { InventoryIndex, InventoryRunbook, InventoryTarget } from './inventory.ts';
 import { findDurations, findPeriodEnd, findTimeRange, findUntil, type TimeReference } from './times.ts';
 import { idOf, restOf, type Token } from './tokens.ts';
@@ -394,13 +394,16 @@ export const silenceRule: Rule = (line) => {
       matchers.push(unique.length === 1 ? { name: label, op: '=', value: unique[0]! } : { name: label, op: '=~', value: unique.map(escapeRegex).join('|') });
     }
   }
+  // "critical and warning alerts": either severity (two `=` matchers would match no alert).
+  const severities = new Set<Severity>();
   for (let i = 0; i < end; i++) {
     const severity = SEVERITY_WORDS[tokens[i]!.norm];
     if (!taken.has(i) && severity) {
-      matchers.push({ name: 'severity', op: '=', value: severity });
+      severities.add(severity);
       taken.add(i);
     }
   }
+  if (severities.size > 0) matchers.push(severities.size === 1 ? { name: 'severity', op: '=', value: [...severities][0]! } : { name: 'severity', op: '=~', value: [...severities].join('|') });
   // What is left before the comment names the alerts: "disk alerts", "HighCPU".
   const words: string[] = [];
   for (let i = 0; i < end; i++) {
@@ -565,7 +568,7 @@ export const incidentsListRule: Rule = (line) => {
   if (noun === -1) return null;
   taken.add(noun);
   let status: IncidentsListSlots['status'] | 'unresolved' | undefined;
-  let severity: IncidentsListSlots['severity'];
+  const severities: Severity[] = [];
   tokens.forEach((t, i) => {
     const said = INCIDENT_STATUS_WORDS[t.norm];
     if (said && !taken.has(i)) {
@@ -573,7 +576,7 @@ export const incidentsListRule: Rule = (line) => {
       taken.add(i);
     }
     if (SEVERITY_WORDS[t.norm]) {
-      severity = SEVERITY_WORDS[t.norm];
+      severities.push(SEVERITY_WORDS[t.norm]!);
       taken.add(i);
     }
     if (is(t.norm, 'list') || is(t.norm, 'show') || LIST_QUESTION_WORDS.has(t.norm) || ['going', 'on'].includes(t.norm)) taken.add(i);
@@ -584,13 +587,13 @@ export const incidentsListRule: Rule = (line) => {
   if (target.hit) take(taken, target.hit.at, target.hit.end);
   const slots: IncidentsListSlots = {
     ...(status && status !== 'unresolved' ? { status } : {}),
-    ...(severity ? { severity } : {}),
+    ...severitySlots(severities),
     ...(target.hit ? { target: target.hit.target.name } : {}),
   };
   if (target.unresolved) {
     return { command: { intent: 'incidents.list', slots }, confidence: 0.45, problem: `No target named "${target.unresolved}".`, suggestions: target.suggestions ?? [] };
   }
-  const trigger = plural || status || severity ? 1 : 0.7;
+  const trigger = plural || status || severities.length > 0 ? 1 : 0.7;
   return { command: { intent: 'incidents.list', slots }, confidence: trigger * (target.hit?.score ?? 1) * leftoverFactor(tokens, taken) };
 };
 
@@ -872,7 +875,7 @@ export const alertsRule: Rule = (line) => {
   if (['resolve', 'close', 'reopen', 'mitigate'].includes(first) || verbOf(first, 'silence') > 0 || verbOf(first, 'unsilence') > 0 || IMPERATIVE_ACK.has(first)) return null;
   const taken = new Set<number>();
   let trigger = 0;
-  let severity: 'info' | 'warning' | 'critical' | undefined;
+  const severities: Severity[] = [];
   let state: 'firing' | 'acknowledged' | 'resolved' | undefined;
   let fired = false;
   tokens.forEach((t, i) => {
@@ -885,7 +888,7 @@ export const alertsRule: Rule = (line) => {
       taken.add(i);
     }
     if (SEVERITY_WORDS[t.norm]) {
-      severity = SEVERITY_WORDS[t.norm];
+      severities.push(SEVERITY_WORDS[t.norm]!);
       trigger = Math.max(trigger, 0.85);
       taken.add(i);
     }
@@ -916,7 +919,7 @@ export const alertsRule: Rule = (line) => {
   // "what fired" without a time: the last day.
   const range = window ?? (fired ? { from: line.ref.now - DAY_MS, to: line.ref.now } : null);
   if (fired && state === 'firing') state = undefined; // "fired" asks what fired then, not what still fires
-  const slots = { ...(target.hit ? { target: target.hit.target.name } : {}), ...(severity ? { severity } : {}), ...(state ? { state } : {}), ...(range ? { from: range.from, to: range.to } : {}) };
+  const slots = { ...(target.hit ? { target: target.hit.target.name } : {}), ...severitySlots(severities), ...(state ? { state } : {}), ...(range ? { from: range.from, to: range.to } : {}) };
   if (target.unresolved) {
     return { command: { intent: 'alerts.list', slots }, confidence: 0.45, problem: `No target named "${target.unresolved}".`, suggestions: target.suggestions ?? [] };
   }
@@ -948,6 +951,7 @@ export const metricsRule: Rule = (line) => {
   const { tokens, index, ref } = line;
   const taken = new Set<number>();
   let metric: { name: string; score: number } | null = null;
+  let metricAt = -1;
   tokens.forEach((t, i) => {
     if (metric) return;
     // Two words that name one metric first ("disk io", "response time"), then one.
@@ -956,6 +960,7 @@ export const metricsRule: Rule = (line) => {
     const found = pair ?? index.metric(t.norm);
     if (found) {
       metric = found;
+      metricAt = i;
       take(taken, i, pair ? i + 2 : i + 1);
     }
   });
@@ -989,7 +994,39 @@ export const metricsRule: Rule = (line) => {
   if (target.unresolved) {
     return { command: { intent: 'metrics.show', slots }, confidence: 0.45, problem: `No target named "${target.unresolved}".`, suggestions: target.suggestions ?? [] };
   }
+  // "cpu and memory on web-1": a chart is of one metric; charting the first would drop the rest unsaid.
+  const others = otherMetrics(line, taken, found.name, metricAt);
+  if (others.length > 0) {
+    const where = target.hit ? ` on ${target.hit.target.name}` : '';
+    const each = [found.name, ...others].map((name) => `"${name}${where}"`).join(', then ');
+    return { command: { intent: 'metrics.show', slots }, confidence: 0.5, problem: `A chart shows one metric; this would leave out ${others.join(' and ')}: ask for one at a time, e.g. ${each}.` };
+  }
   return { command: { intent: 'metrics.show', slots }, confidence: found.score * (target.hit?.score ?? 1) * leftoverFactor(tokens, taken) };
 };
+
+/** Words that join two things asked for: "cpu and memory", "cpu, memory", "memory vs cpu". */
+const METRIC_JOINERS = new Set(['and', 'or', '&', '+', 'plus', 'vs', 'versus', 'also', 'as', 'with']);
+
+/**
+ * Metrics other than `first` (its first word at `firstAt`) named by words not yet read, each
+ * once, in order; only those set apart from it by a joiner or a comma, so that "cpu load"
+ * stays one thing asked for and "cpu and load" is two.
+ */
+function otherMetrics(line: Line, taken: ReadonlySet<number>, first: string, firstAt: number): string[] {
+  const { tokens, index } = line;
+  const names: string[] = [];
+  // Words a and b (a < b) are apart when a joiner stands between them or a comma follows a word from a on.
+  const apart = (a: number, b: number) => tokens.slice(a, b).some((t, k) => (k > 0 && METRIC_JOINERS.has(t.norm)) || t.raw.endsWith(','));
+  for (let i = 0; i < tokens.length; i++) {
+    if (taken.has(i) || !apart(Math.min(i, firstAt), Math.max(i, firstAt))) continue;
+    const next = tokens[i + 1];
+    const pair = next && !taken.has(i + 1) ? index.metric(tokens[i]!.norm + next.norm, true) : null;
+    const found = pair ?? index.metric(tokens[i]!.norm);
+    if (!found || found.score < 1 || found.name === first) continue;
+    if (!names.includes(found.name)) names.push(found.name);
+    if (pair) i++;
+  }
+  return names;
+}
 
 export const RULES: readonly Rule[] = [helpRule, ackRule, unsilenceRule, silenceRule, silencesListRule, noteRule, incidentStatusRule, incidentRule, incidentsListRule, anomalyRule, runbookRule, runbooksListRule, alertsRule, metricsRule];

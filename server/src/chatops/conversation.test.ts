@@ -19,7 +19,7 @@ describe('ChatOps conversation', () => {
 
   beforeAll(async () => {
     server = await startTestServer({ now: () => clock, alerts: { sweepIntervalMs: 0, ruleIntervalMs: 0 }, chatops: { confirmTtlSeconds: TTL_SECONDS, runbooks: new UnavailableRunbookGateway() } });
-    // Two hours of CPU on web-1 and a disk metric on db-2, so both are in the inventory.
+    // Two hours of CPU on web-1, a disk metric on db-2 and load on lb-1, so all three are in the inventory.
     const samples = Array.from({ length: 120 }, (_, i) => [clock - (120 - i) * 60_000, 0.2 + (i % 10) / 100] as [number, number]);
     const ingest = await server.injectAs('admin', {
       method: 'POST',
@@ -28,6 +28,7 @@ describe('ChatOps conversation', () => {
         series: [
           { name: 'node_cpu_utilisation_ratio', labels: { host: 'web-1' }, samples },
           { name: 'node_filesystem_utilisation_ratio', labels: { host: 'db-2', mount: '/' }, samples: [[clock - 60_000, 0.93]] },
+          { name: 'node_load1', labels: { host: 'lb-1' }, samples: [[clock - 60_000, 0.5]] },
         ],
       },
     });
@@ -187,6 +188,17 @@ describe('ChatOps conversation', () => {
     expect(onTarget.rows[0]![3]).toContain('DiskAlmostFull');
     const resolved = await chat('viewer', 'resolved incidents');
     expect(resolved).toMatchObject({ kind: 'table', intent: 'incidents.list', text: 'No resolved incidents.', rows: [] });
+  });
+
+  it('lists the alerts of several severities named at once, and not the others', async () => {
+    const critical = await pushAlert({ alertname: 'NodeDown', host: 'lb-1', severity: 'critical' });
+    const warning = await pushAlert({ alertname: 'HighLoad', host: 'lb-1', severity: 'warning' });
+    const info = await pushAlert({ alertname: 'Deployed', host: 'lb-1', severity: 'info' });
+    const card = await chat('viewer', 'critical and warning alerts on lb-1');
+    if (card.kind !== 'table') throw new Error('not a table');
+    expect(card.title).toBe('2 unresolved critical or warning alerts on lb-1');
+    expect(card.rows.map((row) => row[0]).sort()).toEqual([critical.id, warning.id].sort());
+    expect(card.rows.map((row) => row[0])).not.toContain(info.id);
   });
 
   it('silences until a time said in words, ending then', async () => {

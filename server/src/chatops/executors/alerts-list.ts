@@ -1,5 +1,6 @@
 import type { ReadExecutor } from './types.ts';
 import { alertName, alertTarget, isoMinute } from './types.ts';
+import { severityQuery, severityWords } from '../../../../shared/chatops/format.ts';
 
 const LIMIT = 50;
 
@@ -13,7 +14,7 @@ export const alertsList: ReadExecutor<'alerts.list'> = {
     const windowed = slots.from !== undefined && slots.to !== undefined;
     const { items, total } = await alerts.alerts.list({
       state: slots.state ?? (windowed ? 'firing,acknowledged,resolved' : 'firing,acknowledged'),
-      ...(slots.severity ? { severity: slots.severity } : {}),
+      ...severityQuery(slots),
       ...(slots.target ? { label: `${await inventory.labelOf(slots.target)}=${slots.target}` } : {}),
       ...(windowed ? { from: slots.from, to: slots.to } : {}),
       sort: windowed ? 'startsAt' : 'severity',
@@ -21,9 +22,10 @@ export const alertsList: ReadExecutor<'alerts.list'> = {
       limit: LIMIT,
     });
     const noun = total === 1 ? 'alert' : 'alerts';
+    const severity = severityWords(slots);
     const what = windowed
-      ? `${slots.state ? `${slots.state} ` : ''}${slots.severity ? `${slots.severity} ` : ''}${noun} active from ${isoMinute(slots.from!)} to ${isoMinute(slots.to!)}${slots.target ? ` on ${slots.target}` : ''}`
-      : `${slots.state ?? 'unresolved'}${slots.severity ? ` ${slots.severity}` : ''} ${noun}${slots.target ? ` on ${slots.target}` : ''}`;
+      ? `${slots.state ? `${slots.state} ` : ''}${severity ? `${severity} ` : ''}${noun} active from ${isoMinute(slots.from!)} to ${isoMinute(slots.to!)}${slots.target ? ` on ${slots.target}` : ''}`
+      : `${slots.state ?? 'unresolved'}${severity ? ` ${severity}` : ''} ${noun}${slots.target ? ` on ${slots.target}` : ''}`;
     return {
       kind: 'table',
       intent: 'alerts.list',

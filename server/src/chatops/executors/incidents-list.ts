@@ -1,5 +1,6 @@
 import type { ReadExecutor } from './types.ts';
 import { isoMinute } from './types.ts';
+import { severityQuery, severityWords } from '../../../../shared/chatops/format.ts';
 
 const LIMIT = 50;
 
@@ -9,13 +10,14 @@ export const incidentsList: ReadExecutor<'incidents.list'> = {
   async answer({ slots }, _user, { alerts, inventory }) {
     const { items, total } = await alerts.incidents.list({
       status: slots.status ?? 'open,mitigated',
-      ...(slots.severity ? { severity: slots.severity } : {}),
+      ...severityQuery(slots),
       ...(slots.target ? { label: `${await inventory.labelOf(slots.target)}=${slots.target}` } : {}),
       sort: 'openedAt',
       order: 'desc',
       limit: LIMIT,
     });
-    const what = `${slots.status ?? 'unresolved'}${slots.severity ? ` ${slots.severity}` : ''} ${total === 1 ? 'incident' : 'incidents'}${slots.target ? ` on ${slots.target}` : ''}`;
+    const severity = severityWords(slots);
+    const what = `${slots.status ?? 'unresolved'}${severity ? ` ${severity}` : ''} ${total === 1 ? 'incident' : 'incidents'}${slots.target ? ` on ${slots.target}` : ''}`;
     return {
       kind: 'table',
       intent: 'incidents.list',
