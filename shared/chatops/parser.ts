@@ -109,7 +109,18 @@ function parseLine(line: Line): ParseResult {
     slots: {},
     confidence: round(best?.confidence ?? 0),
     requiredPermission: null,
-    preview: alternatives.length > 0 ? `Not sure what you mean: ${alternatives[0]!.text}` : 'Not understood; type "help" for what you can ask.',
+    preview: unknownPreview(best, alternatives),
     alternatives,
   };
+}
+
+/**
+ * What an `unknown` answer says first: the problem of the best reading when it has one (a
+ * target that is not there, a target or metric it would leave out), stated as it is; a
+ * guess otherwise.
+ */
+function unknownPreview(best: Reading | undefined, alternatives: readonly Alternative[]): string {
+  const first = alternatives[0];
+  if (!first) return 'Not understood; type "help" for what you can ask.';
+  return best?.problem && first.intent === best.command.intent ? first.text : `Not sure what you mean: ${first.text}`;
 }

@@ -65,5 +65,13 @@ test('the chat panel answers with a real chart, confirms an acknowledgement and 
   await input.fill('make me a sandwich');
   await input.press('Enter');
   await expect(page.getByTestId('chat-card-error')).toContainText('Not understood');
+
+  // Two metrics asked for in one chart: what would be left out is said, nothing half-charted.
+  await input.fill(`show cpu and memory on ${HOST}`);
+  await input.press('Enter');
+  const twoMetrics = page.getByTestId('chat-card-error').last();
+  await expect(twoMetrics).toContainText('would leave out node_memory_utilisation_ratio');
+  await expect(page.getByTestId('chat-card-chart')).toHaveCount(1);
+  await screenshot(page, 'chat-two-metrics');
   await expectAccessible(page);
 });

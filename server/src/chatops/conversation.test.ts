@@ -275,6 +275,15 @@ describe('ChatOps conversation', () => {
     expect(await chat('viewer', 'cpu on web-9')).toMatchObject({ kind: 'error', intent: 'unknown', code: 'E_BAD_REQUEST' });
     expect(await chat('operator', 'ack 99999')).toMatchObject({ kind: 'error', intent: 'alert.ack', code: 'E_NOT_FOUND' });
     expect(await chat('viewer', 'incident 4242')).toMatchObject({ kind: 'error', code: 'E_NOT_FOUND' });
+    // A reading with a stated problem says it once, as it is: not as a guess, not again as an alternative.
+    const twoMetrics = await chat('viewer', 'show cpu and load on web-1');
+    if (twoMetrics.kind !== 'error') throw new Error('not an error card');
+    expect(twoMetrics.text).toMatch(/^A chart shows one metric; this would leave out node_load1/);
+    expect(twoMetrics.alternatives).toEqual([]);
+    const noTarget = await chat('viewer', 'cpu on web-9');
+    if (noTarget.kind !== 'error') throw new Error('not an error card');
+    expect(noTarget.text).toMatch(/^No target named "web-9"/);
+    expect(noTarget.alternatives.every((a) => !noTarget.text.includes(a.text))).toBe(true);
   });
 
   it('says runbooks are not available on a server without them', async () => {

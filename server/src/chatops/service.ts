@@ -79,7 +79,8 @@ export class ChatService {
     const parsed = await this.parse(input.text, input.utcOffsetMinutes);
     if (input.confirm !== undefined) return this.confirm(user, input.confirm, { text: input.text, command: parsed });
     if (parsed.intent === 'unknown') {
-      const card = errorCard('unknown', 'E_BAD_REQUEST', parsed.preview, parsed.alternatives);
+      // An alternative the answer already says in full is not offered again below it.
+      const card = errorCard('unknown', 'E_BAD_REQUEST', parsed.preview, parsed.alternatives.filter((a) => !parsed.preview.includes(a.text)));
       return this.#finish(user, input.text, parsed, card, 'failure', 'answer');
     }
     const command = parsed as Command;
