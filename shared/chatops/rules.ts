@@ -180,8 +180,11 @@ export const ackRule: Rule = (line) => {
     const all = tokens.findIndex((t, i) => i > verb.at && ALL_WORDS.has(t.norm));
     if (all !== -1 && IMPERATIVE_ACK.has(tokens[verb.at]!.norm)) return ackTargetReading(line, verb, all);
     // "acked alerts" is a question about alerts, not an acknowledgement.
-    if (tokens.some((t) => isAlertNoun(t.norm))) return null;
-    return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: 'Say which alert (or incident) to acknowledge, e.g. "ack 12 rolling back".' };
+    if (!IMPERATIVE_ACK.has(tokens[verb.at]!.norm) && tokens.some((t) => isAlertNoun(t.norm))) return null;
+    // "ack the db-1 alert", "ack the latest alert": which one is not said; ask, with the target's form when one is named.
+    const target = findTarget(line, taken);
+    const example = target.hit ? `"ack all alerts on ${target.hit.target.name}"` : '"ack all alerts on db-1"';
+    return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: `Say which alert (or incident) to acknowledge by its id, e.g. "ack 12 rolling back", or every firing one of a target: ${example}.` };
   }
   const noun = 'noun' in found ? (found.noun as number | null) : null;
   if (noun !== null) taken.add(noun);
@@ -276,6 +279,8 @@ export const silencesListRule: Rule = (line) => {
 
 // silence.expire ---------------------------------------------------------------------------
 
+const SILENCE_NOUNS = new Set(['silence', 'silences', 'mute', 'snooze', 'silencing', 'muting', 'snoozing']);
+
 export const unsilenceRule: Rule = (line) => {
   const { tokens } = line;
   const direct = leadingVerb(tokens, (n) => verbOf(n, 'unsilence'));
@@ -284,14 +289,19 @@ export const unsilenceRule: Rule = (line) => {
   if (!verb) {
     // "expire silence 4", "delete the silence #4", "silence 4 can end"
     const ending = leadingVerb(tokens, (n) => (is(n, 'expire') ? 1 : 0));
-    const noun = tokens.findIndex((t) => t.norm === 'silence' || t.norm === 'silences' || t.norm === 'mute' || t.norm === 'snooze');
+    // "stop silencing web-1", "lift the mute": the silence as a noun or a verb's -ing.
+    const noun = tokens.findIndex((t) => SILENCE_NOUNS.has(t.norm));
     if (!ending || noun === -1) return null;
     verb = ending;
     taken.add(noun);
   }
   taken.add(verb.at);
   const id = idAfter(tokens, taken, (n) => n === 'silence' || n === 'silences') ?? firstId(tokens, taken);
-  if (!id) return { command: { intent: 'silence.expire', slots: { silenceId: 0 } }, confidence: 0.45 * verb.score, problem: 'Say which silence to expire, e.g. "unsilence 4".' };
+  if (!id) {
+    const target = findTarget(line, taken);
+    const list = target.hit ? `; "silences on ${target.hit.target.name}" lists them` : '';
+    return { command: { intent: 'silence.expire', slots: { silenceId: 0 } }, confidence: 0.45 * verb.score, problem: `Say which silence to expire by its id, e.g. "unsilence 4"${list}.` };
+  }
   taken.add(id.at);
   return { command: { intent: 'silence.expire', slots: { silenceId: id.id } }, confidence: verb.score * leftoverFactor(tokens, taken) };
 };
@@ -613,7 +623,7 @@ export const anomalyRule: Rule = (line) => {
   const lower = line.text.toLowerCase();
   if (/what'?s (wrong|up|going on) with/.test(lower)) {
     trigger = Math.max(trigger, 0.9);
-    tokens.forEach((t, i) => ['wrong', 'going', 'with'].includes(t.norm) && taken.add(i));
+    tokens.forEach((t, i) => (['wrong', 'going', 'with'].includes(t.norm) || whatsUpAt(tokens, i)) && taken.add(i));
   }
   if (trigger === 0) return null;
   const target = findTarget(line, taken);
@@ -822,6 +832,11 @@ export const runbookRule: Rule = (line) => {
   }
   const open = names.filter((p) => !HOST_PARAMS.includes(p) && params[p] === undefined);
   for (const o of filler) {
+    // "failover the db cluster": a parameter's own name is the noun, not its value.
+    if (names.includes(o.word)) {
+      taken.add(o.at);
+      continue;
+    }
     const param = open.shift();
     if (!param) break;
     params[param] = o.word;
@@ -865,14 +880,22 @@ export const runbooksListRule: Rule = (line) => {
 
 // alerts.list ------------------------------------------------------------------------------
 
+/**
+ * A line led by an order that changes alerts or incidents ("ack …", "silence …", "resolve …"):
+ * its own rule answers it (or asks about it); read as a list or a chart it would do nothing asked.
+ */
+function ledByStateOrder(tokens: readonly Token[]): boolean {
+  const first = tokens[0]?.norm ?? '';
+  return ['resolve', 'close', 'reopen', 'mitigate'].includes(first) || verbOf(first, 'silence') > 0 || verbOf(first, 'unsilence') > 0 || IMPERATIVE_ACK.has(first);
+}
+
 const HEALTH_WORDS = new Set(['ok', 'okay', 'healthy', 'health', 'doing', 'fine', 'alright', 'good']);
 
 export const alertsRule: Rule = (line) => {
   const { tokens } = line;
   // "resolve alert 12", "close the alerts": a change asked for, answered by incidentStatusRule's advice;
   // "silence all alerts for 15 mins", "ack the alerts": orders that their own rules answer (or ask about).
-  const first = tokens[0]?.norm ?? '';
-  if (['resolve', 'close', 'reopen', 'mitigate'].includes(first) || verbOf(first, 'silence') > 0 || verbOf(first, 'unsilence') > 0 || IMPERATIVE_ACK.has(first)) return null;
+  if (ledByStateOrder(tokens)) return null;
   const taken = new Set<number>();
   let trigger = 0;
   const severities: Severity[] = [];
@@ -947,13 +970,19 @@ function alertWindow(line: Line, taken: Set<number>): { from: number; to: number
 
 // metrics.show -----------------------------------------------------------------------------
 
+/** "what's up (with db-1)": the idiom's "up", not the `up` metric. */
+function whatsUpAt(tokens: readonly Token[], i: number): boolean {
+  return tokens[i]?.norm === 'up' && ['whats', "what's", 'sup'].includes(tokens[i - 1]?.norm ?? '');
+}
+
 export const metricsRule: Rule = (line) => {
   const { tokens, index, ref } = line;
+  if (ledByStateOrder(tokens)) return null;
   const taken = new Set<number>();
   let metric: { name: string; score: number } | null = null;
   let metricAt = -1;
   tokens.forEach((t, i) => {
-    if (metric) return;
+    if (metric || whatsUpAt(tokens, i)) return;
     // Two words that name one metric first ("disk io", "response time"), then one.
     const next = tokens[i + 1];
     const pair = next ? index.metric(t.norm + next.norm, true) : null;

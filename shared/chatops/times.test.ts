@@ -69,3 +69,30 @@ describe('a day of the month by its number ("the 8th")', () => {
     expect(range('on the 8th of february')).toEqual(['2026-02-08T00:00:00.000Z', '2026-02-09T00:00:00.000Z']);
   });
 });
+
+describe('ranges of hours (findTimeRange)', () => {
+  const range = (text: string, utcOffsetMinutes = 0, now = '2026-03-10T12:00:00Z') => {
+    const r = findTimeRange(text, tokenize(text), new Set(), { now: Date.parse(now), utcOffsetMinutes });
+    return r && [new Date(r.from).toISOString(), new Date(r.to).toISOString()];
+  };
+
+  it('puts "between … and …" on the day said before it, the first hour taking the second\'s am/pm', () => {
+    expect(range('yesterday between 2pm and 4pm')).toEqual(['2026-03-09T14:00:00.000Z', '2026-03-09T16:00:00.000Z']);
+    expect(range('yesterday between 2 and 4pm')).toEqual(['2026-03-09T14:00:00.000Z', '2026-03-09T16:00:00.000Z']);
+    expect(range('between 9 and 11')).toEqual(['2026-03-10T09:00:00.000Z', '2026-03-10T11:00:00.000Z']);
+    // Said at 08:00 in New York (-5): yesterday there is March 9th.
+    expect(range('yesterday between 1am and 3am', -300, '2026-03-10T13:00:00Z')).toEqual(['2026-03-09T06:00:00.000Z', '2026-03-09T08:00:00.000Z']);
+  });
+
+  it('keeps an end said without a day on the start\'s day, the next one when it is earlier', () => {
+    expect(range('last monday 10am to noon')).toEqual(['2026-03-09T10:00:00.000Z', '2026-03-09T12:00:00.000Z']);
+    expect(range('monday from 10pm to 2am')).toEqual(['2026-03-09T22:00:00.000Z', '2026-03-10T02:00:00.000Z']);
+  });
+
+  it('reads a part of a day as its span', () => {
+    expect(range('yesterday afternoon')).toEqual(['2026-03-09T12:00:00.000Z', '2026-03-09T18:00:00.000Z']);
+    expect(range('yesterday evening')).toEqual(['2026-03-09T18:00:00.000Z', '2026-03-10T00:00:00.000Z']);
+    // Still under way: until now.
+    expect(range('this morning', 0, '2026-03-10T09:30:00Z')).toEqual(['2026-03-10T06:00:00.000Z', '2026-03-10T09:30:00.000Z']);
+  });
+});

@@ -189,7 +189,7 @@ function spanOf(tokens: readonly Token[], index: number, length: number): Span {
  * yesterday afternoon.
  */
 export function findTimeRange(text: string, tokens: readonly Token[], taken: ReadonlySet<number>, ref: TimeReference): TimeRange | null {
-  const results = timeParser.parse(maskTaken(text, tokens, taken), chronoReference(ref), { forwardDate: false });
+  const results = timeParser.parse(betweenAsRange(maskTaken(text, tokens, taken)), chronoReference(ref), { forwardDate: false });
   if (results.length === 0) return null;
   const first = results[0]!;
   const second = results[1];
@@ -197,10 +197,22 @@ export function findTimeRange(text: string, tokens: readonly Token[], taken: Rea
   const since = ['since', 'after', 'starting'].includes(tokens[span.start - 1]?.norm ?? '');
   // Widen over the word that introduced the time ("since", "from", "between", "at").
   if (since || ['from', 'between', 'at'].includes(tokens[span.start - 1]?.norm ?? '')) span.start -= 1;
-  const wholeDay = !first.start.isCertain('hour');
+  const part = partOfDay(first);
+  const wholeDay = !first.start.isCertain('hour') && !part;
   let dayCertain = first.start.isCertain('day');
   let from = first.start.date().getTime();
   let to = first.end ? first.end.date().getTime() : ref.now;
+  if (part) {
+    // "yesterday afternoon", "this morning": the part of that day, not chrono-node's one instant in it.
+    const day = startOfDayMs(from, ref.utcOffsetMinutes);
+    from = day + part.from * HOUR_MS;
+    to = first.end ? to : day + part.to * HOUR_MS;
+  }
+  // "monday 10am to noon": an end said without a day is on the start's day (the next one when it is earlier).
+  if (first.end && !first.end.isCertain('day') && first.end.isCertain('hour')) {
+    to = startOfDayMs(from, ref.utcOffsetMinutes) + (to - startOfDayMs(to, ref.utcOffsetMinutes));
+    if (to <= from) to += DAY_MS;
+  }
   let endSaid = first.end !== null && first.end !== undefined;
   let endWholeDay = first.end ? !first.end.isCertain('hour') : false;
   if (second && ['and', 'to', 'until', 'till', '-'].includes(tokens[spanOf(tokens, second.index, second.text.length).start - 1]?.norm ?? '')) {
@@ -252,6 +264,34 @@ export function findUntil(text: string, tokens: readonly Token[], taken: Readonl
   // forwardDate moves a bare time or weekday ahead; a time today already past ("until 9am" at noon) is tomorrow's.
   if (at <= ref.now && !result.start.isCertain('day')) at += DAY_MS;
   return at > ref.now ? { at, end: span.end } : null;
+}
+
+const HOUR_MS = 3_600_000;
+
+/** The parts of a day people name, in hours of that day: chrono-node reads each as one instant (3 pm for "afternoon"). */
+const PARTS_OF_DAY: Readonly<Record<string, { from: number; to: number }>> = {
+  morning: { from: 6, to: 12 },
+  afternoon: { from: 12, to: 18 },
+  evening: { from: 18, to: 24 },
+};
+
+function partOfDay(result: chrono.ParsedResult): { from: number; to: number } | null {
+  if (result.start.isCertain('hour')) return null;
+  for (const tag of result.tags()) {
+    const part = PARTS_OF_DAY[tag.replace('casualReference/', '')];
+    if (part && tag.startsWith('casualReference/')) return part;
+  }
+  return null;
+}
+
+/**
+ * "between 2pm and 4pm", "yesterday between 2 and 4pm", "between 9 and 11": chrono-node
+ * reads "2pm to 4pm" as one range (with the day said before it, and the first hour taking
+ * the second's am/pm) but not "between … and …". The words are swapped for ones of the same
+ * length, so that every index into the text still points at the same token.
+ */
+function betweenAsRange(text: string): string {
+  return text.replace(/\bbetween(\s+)(\S{1,12}(?:\s+[ap]\.?m\.?)?)(\s+)and(\s+)/gi, (_m, a: string, first: string, b: string, c: string) => `${' '.repeat(7)}${a}${first}${b} to${c}`);
 }
 
 function startOfDayMs(ts: number, utcOffsetMinutes: number | undefined): number {

@@ -34,6 +34,7 @@ export function tokenize(text: string): Token[] {
  */
 const PHRASAL: Readonly<Record<string, string>> = {
   'fail over': 'failover', 'roll back': 'rollback', 'clean up': 'cleanup', 'switch over': 'switchover', 'kick off': 'run',
+  'free up': 'free', 'clear out': 'clear', 'clean out': 'clean',
 };
 
 export function mergePhrasalVerbs(tokens: readonly Token[]): Token[] {
