@@ -1,7 +1,7 @@
 import type { Command, IncidentsListSlots, IncidentStatusSlots, Intent, Severity, SilenceMatcher, SilencesListSlots } from './intents.ts';
 import { actionOf, FILLER, is, SEVERITY_WORDS, severitySlots, STATE_WORDS, verbOf } from './lexicon.ts';
 import type { InventoryIndex, InventoryRunbook, InventoryTarget } from './inventory.ts';
-import { findDurations, findPeriodEnd, findTimeRange, findUntil, type TimeReference } from './times.ts';
+import { findDurations, findEmptyDuration, findPeriodEnd, findTimeRange, findUntil, type TimeReference } from './times.ts';
 import { idOf, restOf, type Token } from './tokens.ts';
 
 /**
@@ -333,6 +333,9 @@ export const silenceRule: Rule = (line) => {
   const duration = findDurations(tokens, taken)[0];
   // "for tonight", "over the weekend", "until end of day": a span of the calendar.
   const period = duration ? null : findPeriodEnd(tokens.slice(0, end), taken, line.ref);
+  if (!duration && findEmptyDuration(tokens.slice(0, end), taken) !== null) {
+    return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: 'A silence needs a length above zero, e.g. "for 30m" or "until 6pm".' };
+  }
   if (duration) {
     durationSeconds = Math.round(duration.ms / 1000);
     take(taken, duration.start, duration.end);

@@ -12,8 +12,21 @@ export interface DurationHit extends Span {
   ms: number;
 }
 
-const UNIT = /^(ms|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?|mo|months?)$/;
-const NUMBER_WITH_UNIT = /^\d+(\.\d+)?(ms|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?|mo|months?)$/;
+const UNIT = /^(ms|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?|mo|months?|y|yrs?|years?)$/;
+const NUMBER_WITH_UNIT = /^\d+(\.\d+)?(ms|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?|mo|months?|y|yrs?|years?)$/;
+/** "0m", "-5m", "0 minutes": a length of time that is none, or less. */
+const NOT_A_LENGTH = /^(-\d+(\.\d+)?|0+(\.0+)?)([a-z]*)$/;
+
+/** Where a duration of none or less is said ("for 0m", "for -5 minutes"), if one is. */
+export function findEmptyDuration(tokens: readonly Token[], taken: ReadonlySet<number>): number | null {
+  for (let i = 0; i < tokens.length; i++) {
+    const m = taken.has(i) ? null : NOT_A_LENGTH.exec(tokens[i]!.norm);
+    if (!m) continue;
+    const unit = m[4] || tokens[i + 1]?.norm;
+    if (unit !== undefined && UNIT.test(unit)) return i;
+  }
+  return null;
+}
 const WORD_NUMBERS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, ten: 10, fifteen: 15, twenty: 20, thirty: 30, half: 0.5, couple: 2, few: 3 };
 
 /** Spelt "mo" so parse-duration (where "m" is minutes) reads months. */

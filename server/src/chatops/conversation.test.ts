@@ -232,6 +232,7 @@ describe('ChatOps conversation', () => {
     // The API's bounds, before the confirmation.
     expect(await chat('operator', 'silence web-1 for 0 minutes')).toMatchObject({ kind: 'error', code: 'E_VALIDATION', text: expect.stringContaining('at least a second') });
     expect(await chat('operator', 'silence web-1 for 400 days')).toMatchObject({ kind: 'error', code: 'E_VALIDATION', text: expect.stringContaining('at most 366 days') });
+    expect(await chat('operator', 'silence web-1 for 10 years')).toMatchObject({ kind: 'error', code: 'E_VALIDATION', text: expect.stringContaining('at most 366 days') });
   });
 
   it('resolves and reopens an incident after the confirmation, with the comment on its timeline', async () => {
