@@ -25,6 +25,11 @@ const MODALS = new Set(['should', 'might', 'may', 'maybe', 'perhaps', 'ought']);
 /** A line that ends with one of these reports what happened ("db-2 failover done"). */
 const REPORT_ENDINGS = new Set(['done', 'complete', 'completed', 'finished', 'succeeded', 'worked', 'fine', 'ok', 'okay']);
 
+/** Imperatives that set an incident's status ("mark 7 mitigated", "set incident 7 to resolved", "reopen 7"). */
+const STATUS_ORDER_LEADS = new Set(['mark', 'set', 'resolve', 'close', 'reopen', 'mitigate']);
+/** Where a comment starts: what follows is the user's text, not the line's grammar. */
+const COMMENT_MARKERS = new Set(['because', 'cause', 'reason', 'comment', '-', '--', '—']);
+
 export function moodOf(tokens: readonly Token[]): Mood {
   const words = tokens.map((t) => t.norm);
   const first = words[0] ?? '';
@@ -37,7 +42,10 @@ export function moodOf(tokens: readonly Token[]): Mood {
   if (!politeOrder && (tokens.at(-1)?.raw.endsWith('?') || words.slice(0, 3).some((w) => MODALS.has(w)))) return 'question';
   // A line that starts with its verb is an order whatever its comment ends with ("ack 12 - load is fine").
   const lead = first === 'please' || first === 'pls' ? second : first;
-  if (LEADING_VERBS.some((word) => verbOf(lead, word) > 0) || actionOf(lead) !== null) return 'order';
-  if (words.length > 1 && REPORT_ENDINGS.has(words.at(-1)!)) return 'report';
+  if (LEADING_VERBS.some((word) => verbOf(lead, word) > 0) || actionOf(lead) !== null || STATUS_ORDER_LEADS.has(lead)) return 'order';
+  // Only what is said before a comment can make the line a report: "… because rollback done" is the comment's.
+  const marker = words.findIndex((w, i) => i > 0 && COMMENT_MARKERS.has(w));
+  const said = marker === -1 ? words : words.slice(0, marker);
+  if (said.length > 1 && REPORT_ENDINGS.has(said.at(-1)!)) return 'report';
   return 'order';
 }

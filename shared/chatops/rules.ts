@@ -28,6 +28,7 @@ export type Rule = (line: Line) => Reading | null;
 
 /** Words that read as a time, a date or a duration ("3am", "10:30pm", "8th", "2h", "45mins"). */
 const TIME_LIKE = /^(\d{1,2}(:\d{2})?(am|pm|a\.m|p\.m)|\d{1,2}(st|nd|rd|th)|\d+(s|m|h|d|w|y|ms|sec|secs|min|mins|hr|hrs|hours?|days?|weeks?))$/;
+const VERSION_LIKE = /^v\d+(\.\d+)*([-+][\w.]+)?$/;
 const TARGET_PREPS = new Set(['on', 'of', 'for', 'at', 'from', 'host', 'server', 'node', 'in', 'with', 'about', 'is', 'does', 'to']);
 const COMMENT_MARKERS = new Set(['because', 'cause', 'reason', 'comment', 'msg', 'message', 'note', 'saying', 'since', '-', '--', '—', 're', 'reason:']);
 const DEFAULT_SILENCE_SECONDS = 3600;
@@ -81,7 +82,8 @@ function findTarget(line: Line, taken: ReadonlySet<number>): { hit: TargetHit | 
     if (taken.has(i) || !TARGET_PREPS.has(tokens[i - 1]!.norm)) continue;
     const word = tokens[i]!.norm;
     // "at 3am", "on the 8th", "for 2h": times and durations, not a host named so.
-    if (FILLER.has(word) || !/[a-z]/.test(word) || idOf(tokens[i]) !== null || TIME_LIKE.test(word)) continue;
+    // "to v4.11.2": a version, not a host named so.
+    if (FILLER.has(word) || !/[a-z]/.test(word) || idOf(tokens[i]) !== null || TIME_LIKE.test(word) || VERSION_LIKE.test(word)) continue;
     const hits = line.index.target(word, true);
     if (hits.length === 1) return { hit: { target: hits[0]!.item, score: hits[0]!.score, at: i, end: i + 1 } };
     if (hits.length > 1) return { hit: null, unresolved: word, suggestions: hits.map((h) => h.item.name).slice(0, 3) };
@@ -683,6 +685,8 @@ function runbooksLike(runbooks: readonly InventoryRunbook[], words: readonly str
     .map((r) => r.id);
 }
 
+const PREVIOUS_WORDS = new Set(['previous', 'last', 'prior', 'earlier', 'old', 'older']);
+
 export const runbookRule: Rule = (line) => {
   const { tokens, index } = line;
   const taken = new Set<number>();
@@ -740,8 +744,16 @@ export const runbookRule: Rule = (line) => {
   const extra: { word: string; at: number }[] = [];
   tokens.forEach((t, k) => {
     if (k > 0 && tokens[k - 1]!.norm === 'to' && !taken.has(k) && k > i) {
-      extra.push({ word: t.raw, at: k });
       taken.add(k - 1);
+      // "to the previous version", "to the last release": no version said; the runbook's default (or its question) decides.
+      let at = k;
+      if (['the', 'a', 'an'].includes(tokens[at]!.norm)) taken.add(at++);
+      if (PREVIOUS_WORDS.has(tokens[at]?.norm ?? '')) {
+        taken.add(at++);
+        if (['version', 'release', 'one', 'build', 'deploy', 'deployment'].includes(tokens[at]?.norm ?? '')) taken.add(at);
+        return;
+      }
+      if (at < tokens.length && !taken.has(at)) extra.push({ word: tokens[at]!.raw, at });
     }
   });
 

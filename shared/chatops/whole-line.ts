@@ -36,6 +36,7 @@ function uses(command: Command, name: string): boolean {
       return command.slots.target === name || (command.slots.comment ?? '').includes(name);
     case 'metrics.show':
     case 'alerts.list':
+    case 'incidents.list':
     case 'anomaly.explain':
     case 'silences.list':
       return command.slots.target === name;
@@ -49,7 +50,7 @@ function unescapeRegex(value: string): string {
 }
 
 /** Intents read about one target: a second one named on the line would be left out. */
-const TARGETED = new Set<Command['intent']>(['silence.create', 'runbook.run', 'metrics.show', 'alerts.list', 'anomaly.explain', 'silences.list']);
+const TARGETED = new Set<Command['intent']>(['silence.create', 'runbook.run', 'metrics.show', 'alerts.list', 'incidents.list', 'anomaly.explain', 'silences.list']);
 
 /**
  * The targets a command would leave out of those the line names. An acknowledgement by id
