@@ -176,6 +176,16 @@ export const ackRule: Rule = (line) => {
   if (QUESTION_WORDS.has(tokens[0]?.norm ?? '')) return null;
   const taken = new Set<number>([verb.at]);
   const incident = idAfter(tokens, taken, isIncidentNoun);
+  const range = incident ? null : idRange(tokens, verb.at + 1);
+  if (range) {
+    take(taken, range.at, range.end);
+    tokens.forEach((t, i) => i > verb.at && i < range.at && (isAlertNoun(t.norm) || FILLER.has(t.norm)) && taken.add(i));
+    const count = range.last - range.first + 1;
+    if (count > MAX_IDS_AT_ONCE) return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: `Alerts ${range.first} to ${range.last} are ${count} alerts, more than ${MAX_IDS_AT_ONCE} at once: acknowledge their incident instead ("ack incident 7").` };
+    const comment = commentFrom(line, range.end);
+    const alertIds = Array.from({ length: count }, (_, k) => range.first + k);
+    return { command: { intent: 'alert.ack', slots: comment ? { alertIds, comment } : { alertIds } }, confidence: verb.score * leftoverFactor(tokens.slice(0, range.end), taken) };
+  }
   const alert = incident ? null : idAfter(tokens, taken, isAlertNoun) ?? firstId(tokens, taken, verb.at + 1) ?? firstId(tokens, taken);
   const found = incident ?? alert;
   if (!found) {
@@ -198,6 +208,26 @@ export const ackRule: Rule = (line) => {
   const slots = incident ? { incidentId: incident.id } : ids.length > 1 ? { alertIds: ids } : { alertId: found.id };
   return { command: { intent: 'alert.ack', slots: comment ? { ...slots, comment } : slots }, confidence: verb.score };
 };
+
+/** Ids named at once, at most (the acknowledgement's own limit, `alert-ack.ts`). */
+const MAX_IDS_AT_ONCE = 50;
+
+/**
+ * A range of ids after `from` ("12-15", "#12..#15", "12 to 15", "12 through 15"): its first
+ * and last id and the tokens it spans. Only an ascending range; its size is checked by the caller.
+ */
+function idRange(tokens: readonly Token[], from: number): { first: number; last: number; at: number; end: number } | null {
+  for (let i = from; i < tokens.length; i++) {
+    const joined = /^#?(\d{1,9})(?:-|–|\.\.)#?(\d{1,9})$/.exec(tokens[i]!.norm);
+    if (joined && Number(joined[2]) > Number(joined[1])) return { first: Number(joined[1]), last: Number(joined[2]), at: i, end: i + 1 };
+    const first = idOf(tokens[i]);
+    if (first === null) continue;
+    // A spaced dash starts a comment ("ack 12 - 15 minutes to fix"), so only words join a range.
+    const last = ['to', 'through', 'thru', '..'].includes(tokens[i + 1]?.norm ?? '') ? idOf(tokens[i + 2]) : null;
+    return last !== null && last > first ? { first, last, at: i, end: i + 3 } : null;
+  }
+  return null;
+}
 
 /** The imperative forms: "acked alerts" or "acknowledged" before a list is a question. */
 const IMPERATIVE_ACK = new Set(['ack', 'acknowledge', 'claim']);
@@ -327,12 +357,18 @@ export const silenceRule: Rule = (line) => {
   const taken = new Set<number>([verb.at]);
   // The comment runs from its marker to the end; nothing in it is a matcher or duration.
   const marker = tokens.findIndex((t, i) => i > verb.at && ['because', 'reason', 'comment', 'cause', '-', '--', '—'].includes(t.norm));
-  const end = marker === -1 ? tokens.length : marker;
-  const comment = marker === -1 ? undefined : commentFrom(line, marker);
+  let end = marker === -1 ? tokens.length : marker;
+  let comment = marker === -1 ? undefined : commentFrom(line, marker);
   for (let i = end; i < tokens.length; i++) taken.add(i);
 
   let durationSeconds = DEFAULT_SILENCE_SECONDS;
   const duration = findDurations(tokens, taken)[0];
+  // "silence db-1 for 1h, maintenance": after the duration and its comma, the rest is the comment.
+  if (duration && comment === undefined && duration.end < end && tokens[duration.end - 1]!.raw.endsWith(',')) {
+    comment = commentFrom(line, duration.end);
+    end = duration.end;
+    for (let i = end; i < tokens.length; i++) taken.add(i);
+  }
   // "for tonight", "over the weekend", "until end of day": a span of the calendar.
   const period = duration ? null : findPeriodEnd(tokens.slice(0, end), taken, line.ref);
   if (!duration && findEmptyDuration(tokens.slice(0, end), taken) !== null) {
@@ -419,9 +455,10 @@ export const silenceRule: Rule = (line) => {
     }
   }
   if (severities.size > 0) matchers.push(severities.size === 1 ? { name: 'severity', op: '=', value: [...severities][0]! } : { name: 'severity', op: '=~', value: [...severities].join('|') });
-  // What is left before the comment names the alerts: "disk alerts", "HighCPU".
+  // What is left between the verb and the comment names the alerts: "disk alerts", "HighCPU"
+  // (not a word before the verb: "yo silence web-1").
   const words: string[] = [];
-  for (let i = 0; i < end; i++) {
+  for (let i = verb.at + 1; i < end; i++) {
     const token = tokens[i]!;
     if (taken.has(i)) continue;
     if (isAlertNoun(token.norm) || FILLER.has(token.norm) || ['everything', 'all', 'every', 'any'].includes(token.norm)) {

@@ -14,7 +14,7 @@ export interface Token {
 }
 
 const LEADING = /^[("'`“‘[{<]+/;
-const TRAILING = /[)"'`”’\]}>,.!?;:]+$/;
+const TRAILING = /[)"'`”’\]}>,.!?;:%]+$/;
 
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
