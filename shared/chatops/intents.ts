@@ -49,6 +49,9 @@ export interface AlertsListSlots {
   from?: number;
   to?: number;
 }
+/** Alerts one acknowledgement acts on at most (named, a range, or a target's firing ones); more: ack their incident. */
+export const MAX_ALERTS_AT_ONCE = 50;
+
 /** One of: an alert, several alerts, an incident's firing alerts, or a target's firing alerts. */
 export interface AlertAckSlots {
   alertId?: number;

@@ -1,4 +1,4 @@
-import type { Command, IncidentsListSlots, IncidentStatusSlots, Intent, Severity, SilenceMatcher, SilencesListSlots } from './intents.ts';
+import { MAX_ALERTS_AT_ONCE, type Command, type IncidentsListSlots, type IncidentStatusSlots, type Intent, type Severity, type SilenceMatcher, type SilencesListSlots } from './intents.ts';
 import { actionOf, FILLER, is, SEVERITY_WORDS, severitySlots, STATE_WORDS, verbOf } from './lexicon.ts';
 import type { InventoryIndex, InventoryRunbook, InventoryTarget } from './inventory.ts';
 import { findDurations, findEmptyDuration, findPeriodEnd, findTimeRange, findUntil, type TimeReference } from './times.ts';
@@ -181,7 +181,7 @@ export const ackRule: Rule = (line) => {
     take(taken, range.at, range.end);
     tokens.forEach((t, i) => i > verb.at && i < range.at && (isAlertNoun(t.norm) || FILLER.has(t.norm)) && taken.add(i));
     const count = range.last - range.first + 1;
-    if (count > MAX_IDS_AT_ONCE) return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: `Alerts ${range.first} to ${range.last} are ${count} alerts, more than ${MAX_IDS_AT_ONCE} at once: acknowledge their incident instead ("ack incident 7").` };
+    if (count > MAX_ALERTS_AT_ONCE) return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: `Alerts ${range.first} to ${range.last} are ${count} alerts, more than ${MAX_ALERTS_AT_ONCE} at once: acknowledge their incident instead ("ack incident 7").` };
     const comment = commentFrom(line, range.end);
     const alertIds = Array.from({ length: count }, (_, k) => range.first + k);
     return { command: { intent: 'alert.ack', slots: comment ? { alertIds, comment } : { alertIds } }, confidence: verb.score * leftoverFactor(tokens.slice(0, range.end), taken) };
@@ -208,9 +208,6 @@ export const ackRule: Rule = (line) => {
   const slots = incident ? { incidentId: incident.id } : ids.length > 1 ? { alertIds: ids } : { alertId: found.id };
   return { command: { intent: 'alert.ack', slots: comment ? { ...slots, comment } : slots }, confidence: verb.score };
 };
-
-/** Ids named at once, at most (the acknowledgement's own limit, `alert-ack.ts`). */
-const MAX_IDS_AT_ONCE = 50;
 
 /**
  * A range of ids after `from` ("12-15", "#12..#15", "12 to 15", "12 through 15"): its first

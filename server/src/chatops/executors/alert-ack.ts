@@ -4,9 +4,7 @@ import { actorOfChat } from '../chat-user.ts';
 import type { ChangeExecutor, CommandOf, ExecutorDeps } from './types.ts';
 import { alertName, alertTarget } from './types.ts';
 import { listed } from '../../../../shared/chatops/format.ts';
-
-/** A target's alerts acknowledged in one go, at most: more is an incident's work, or a mistake. */
-const MAX_AT_ONCE = 50;
+import { MAX_ALERTS_AT_ONCE as MAX_AT_ONCE } from '../../../../shared/chatops/intents.ts';
 
 function describe(alert: Alert): string {
   const target = alertTarget(alert.labels);
