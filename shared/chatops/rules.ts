@@ -152,7 +152,8 @@ const TOPICS: [RegExp, Exclude<Intent, 'help' | 'unknown'>][] = [
 
 export const helpRule: Rule = (line) => {
   const lower = line.text.toLowerCase().trim();
-  const phrase = /^(what can (i|you) (do|ask|say)|what do you (do|understand|know)|how do (i|you) use( this| you)?|what are (the|your) commands|\?+)\??$/.test(lower);
+  // A greeting alone ("hi", "hello bot") is answered with what can be asked.
+  const phrase = /^(what can (i|you) (do|ask|say)|what do you (do|understand|know)|how do (i|you) use( this| you)?|what are (the|your) commands|\?+|(hi|hello|hey|hiya|howdy|yo|good (morning|afternoon|evening))( there)?( (bot|smartcloudops|ops))?[!.]*)\??$/.test(lower);
   // "how do I silence an alert?", "how can we ack an incident": a question about a command.
   const howTo = /^how (do|can|should|would) (i|we|you|one) (.+?)\??$/.exec(lower);
   const howTopic = howTo ? TOPICS.find(([re]) => re.test(howTo[3]!))?.[1] : undefined;
