@@ -35,6 +35,11 @@ const CONCEPTS: Record<string, { words: readonly string[]; find: readonly string
   io: { words: ['io', 'iops', 'i/o', 'diskio', 'diskiops'], find: ['disk_read', 'disk_write', 'io'], prefer: ['reads_per', 'read'] },
   load: { words: ['load', 'loadavg', 'load1', 'loadaverage'], find: ['load'], prefer: ['load1', 'load_1'] },
   network: { words: ['network', 'net', 'traffic', 'bandwidth', 'throughput', 'nic'], find: ['network', 'net_'], prefer: ['receive', 'rx', 'in'] },
+  // A direction said ("network out", "egress", "tx") is that direction's metric, never the other's.
+  networkOut: { words: ['networkout', 'netout', 'trafficout', 'bandwidthout', 'egress', 'outbound', 'tx', 'transmit', 'transmitted', 'networktx', 'networksent', 'upload'], find: ['transmit', 'net_tx', '_tx_', 'sent'], prefer: ['bytes'] },
+  networkIn: { words: ['networkin', 'netin', 'trafficin', 'bandwidthin', 'ingress', 'inbound', 'rx', 'receive', 'received', 'networkrx', 'networkreceived', 'download'], find: ['receive', 'net_rx', '_rx_', 'recv'], prefer: ['bytes'] },
+  diskReads: { words: ['diskreads', 'diskread', 'reads', 'readiops', 'readops'], find: ['disk_read', 'disk_reads'], prefer: ['reads_per', 'read_ops'] },
+  diskWrites: { words: ['diskwrites', 'diskwrite', 'writes', 'writeiops', 'writeops', 'diskwritten'], find: ['disk_write', 'disk_written'], prefer: ['writes_per', 'write_ops'] },
   swap: { words: ['swap', 'swapping'], find: ['swap'], prefer: ['used', 'usage'] },
   latency: { words: ['latency', 'latencies', 'response', 'responsetime', 'responsetimes', 'duration', 'p99', 'slowness'], find: ['latency', 'duration'], prefer: ['seconds', 'ms'] },
   errors: { words: ['errors', 'error', 'errorrate', '5xx', 'failures', 'exceptions'], find: ['error', '5xx', 'fail'], prefer: ['total', 'rate'] },

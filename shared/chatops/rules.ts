@@ -89,6 +89,9 @@ function findTarget(line: Line, taken: ReadonlySet<number>): { hit: TargetHit | 
     if (hits.length > 1) return { hit: null, unresolved: word, suggestions: hits.map((h) => h.item.name).slice(0, 3) };
     // A host-like word ("web-9", "db7") that is not in the inventory.
     if (/\d/.test(word) && /[a-z]/.test(word)) return { hit: null, unresolved: word, suggestions: index.suggestTargets(word) };
+    // "cpu on db": the start of several targets' names, not a target; asked rather than read as every target.
+    const family = index.inventory.targets.filter((t) => t.name.toLowerCase().startsWith(word) && /^[-_.]?\d/.test(t.name.slice(word.length)));
+    if (family.length > 1) return { hit: null, unresolved: word, suggestions: family.map((t) => t.name).slice(0, 3) };
   }
   return { hit: null };
 }

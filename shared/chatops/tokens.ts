@@ -19,12 +19,25 @@ const TRAILING = /[)"'`”’\]}>,.!?;:%]+$/;
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   for (const match of text.matchAll(/\S+/g)) {
-    const raw = match[0];
-    const norm = raw.toLowerCase().replace(/[’‘]/g, "'").replace(LEADING, '').replace(TRAILING, '');
-    if (norm === '') continue;
-    tokens.push({ raw, norm, start: match.index, end: match.index + raw.length, colon: raw.endsWith(':') });
+    for (const [raw, start] of commaParts(match[0], match.index)) {
+      const norm = raw.toLowerCase().replace(/[’‘]/g, "'").replace(LEADING, '').replace(TRAILING, '');
+      if (norm === '') continue;
+      tokens.push({ raw, norm, start, end: start + raw.length, colon: raw.endsWith(':') });
+    }
   }
   return tokens;
+}
+
+/**
+ * "db-1,db-2", "12,13": a list written without spaces is words, each keeping its comma, as
+ * if spaced. A matcher ("host=~a,b"), where the comma is the value's own, and a number
+ * with thousands separators ("1,000") stay whole.
+ */
+function commaParts(raw: string, at: number): [string, number][] {
+  if (!/,[^\s,]/.test(raw) || raw.includes('=') || /^\d{1,3}(,\d{3})+[.,;:!?]*$/.test(raw)) return [[raw, at]];
+  const parts: [string, number][] = [];
+  for (const m of raw.matchAll(/[^,]+,*|,+/g)) parts.push([m[0], at + m.index]);
+  return parts;
 }
 
 /**

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { restOf, tokenize } from './tokens.ts';
+
+describe('tokenize', () => {
+  it('splits a list written without spaces into words at their own places, each keeping its comma', () => {
+    const text = 'cpu on db-1,db-2, then more';
+    const tokens = tokenize(text);
+    expect(tokens.map((t) => t.norm)).toEqual(['cpu', 'on', 'db-1', 'db-2', 'then', 'more']);
+    expect(tokens.map((t) => t.raw)).toEqual(['cpu', 'on', 'db-1,', 'db-2,', 'then', 'more']);
+    for (const t of tokens) expect(text.slice(t.start, t.end)).toBe(t.raw);
+    expect(restOf(text, tokens, 3)).toBe('db-2, then more');
+  });
+
+  it('keeps a matcher\'s value, a number with thousands separators and a lone comma whole', () => {
+    expect(tokenize('host=~a,b 1,000 x , y').map((t) => t.raw)).toEqual(['host=~a,b', '1,000', 'x', 'y']);
+    expect(tokenize('ack 12,13,14').map((t) => t.norm)).toEqual(['ack', '12', '13', '14']);
+  });
+
+  it('strips a trailing per cent sign ("cpu%")', () => {
+    expect(tokenize('cpu% on web-1').map((t) => t.norm)).toEqual(['cpu', 'on', 'web-1']);
+  });
+});
