@@ -63,9 +63,14 @@ export function previewOf(command: Command, now: number): string {
     case 'incident.show':
       return `Show incident ${command.slots.incidentId}`;
     case 'incidents.list': {
-      const { status, target } = command.slots;
+      const { status, target, from, to, mine } = command.slots;
       const severity = severityWords(command.slots);
-      return `List ${status ?? 'unresolved'}${severity ? ` ${severity}` : ''} incidents${target ? ` on ${target}` : ''}`;
+      const yours = mine ? ' you command' : '';
+      if (from !== undefined && to !== undefined) {
+        const when = now - to < 60_000 ? `in the last ${formatDuration(to - from)}` : `from ${isoMinute(from)} to ${isoMinute(to)}`;
+        return `List ${status ? `${status} ` : ''}${severity ? `${severity} ` : ''}incidents${yours} active ${when}${target ? ` on ${target}` : ''}`;
+      }
+      return `List ${status ?? 'unresolved'}${severity ? ` ${severity}` : ''} incidents${yours}${target ? ` on ${target}` : ''}`;
     }
     case 'incident.note':
       return `Add a note to incident ${command.slots.incidentId}: "${command.slots.text}"`;

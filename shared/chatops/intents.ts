@@ -90,6 +90,11 @@ export interface IncidentsListSlots {
   severities?: Severity[];
   /** Incidents with an alert on this target. */
   target?: string;
+  /** "incidents this week", "outages yesterday": incidents active in [from, to] (Unix ms), resolved ones included. */
+  from?: number;
+  to?: number;
+  /** "my incidents": those the asker is the commander of. */
+  mine?: true;
 }
 export interface IncidentNoteSlots {
   incidentId: number;

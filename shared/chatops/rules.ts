@@ -634,14 +634,21 @@ export const incidentsListRule: Rule = (line) => {
     }
     if (is(t.norm, 'list') || is(t.norm, 'show') || LIST_QUESTION_WORDS.has(t.norm) || ['going', 'on'].includes(t.norm)) taken.add(i);
   });
+  // "my incidents", "incidents assigned to me", "incidents I command": the asker's.
+  const mine = tokens.some((t) => t.norm === 'my' || t.norm === 'mine') || /\b(assigned to|commanded by|owned by) me\b|\bi('m| am)? (command|own|lead)(ing)?\b/i.test(line.text);
+  if (mine) tokens.forEach((t, i) => ['my', 'mine', 'me', 'assigned', 'commanded', 'owned', 'by', 'to', 'i', "i'm", 'am', 'command', 'commanding', 'own', 'lead', 'leading'].includes(t.norm) && taken.add(i));
   // A plural noun ("incidents"), a status or a severity asks for a list; a lone "incident" is vaguer.
   const plural = tokens[noun]!.norm.endsWith('s') || tokens[noun]!.norm === 'outages';
   const target = findTarget(line, taken);
   if (target.hit) take(taken, target.hit.at, target.hit.end);
+  // "incidents this week", "outages since monday": those active in that window, resolved ones included.
+  const window = alertWindow(line, taken);
   const slots: IncidentsListSlots = {
     ...(status && status !== 'unresolved' ? { status } : {}),
     ...severitySlots(severities),
     ...(target.hit ? { target: target.hit.target.name } : {}),
+    ...(window ? { from: window.from, to: window.to } : {}),
+    ...(mine ? { mine: true as const } : {}),
   };
   if (target.unresolved) {
     return { command: { intent: 'incidents.list', slots }, confidence: 0.45, problem: `No target named "${target.unresolved}".`, suggestions: target.suggestions ?? [] };

@@ -122,6 +122,32 @@ function dayOf(context: chrono.ParsingContext, days: number, hour = 0): { year: 
   return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour, minute: 0, second: 0, millisecond: 0 };
 }
 
+/**
+ * "this week" (Monday 00:00 until now, ISO weeks as on-call rotas run), "this month" (the
+ * 1st 00:00 until now), "last month" (the whole previous month). chrono-node reads "this
+ * week" as one day. "last week" is not here: said with a chart or a list it is the last
+ * seven days, a duration.
+ */
+const calendarSpanParser: chrono.Parser = {
+  pattern: () => /\b(?:(?:during|in|over|for)\s+)?(this|the\s+current|last|the\s+last|previous|the\s+previous)\s+(week|month)\b/i,
+  extract: (context, match) => {
+    const which = match[1]!.toLowerCase().replace(/^the\s+/, '');
+    const unit = match[2]!.toLowerCase();
+    const now = wallClock(context);
+    if (unit === 'week') {
+      if (which !== 'this' && which !== 'current') return null;
+      const sinceMonday = (now.getUTCDay() + 6) % 7;
+      return context.createParsingResult(match.index!, match[0], dayOf(context, -sinceMonday));
+    }
+    const first = (monthsBack: number) => {
+      const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - monthsBack, 1));
+      return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: 1, hour: 0, minute: 0, second: 0, millisecond: 0 };
+    };
+    const current = which === 'this' || which === 'current';
+    return context.createParsingResult(match.index!, match[0], first(current ? 0 : 1), current ? undefined : first(0));
+  },
+};
+
 /** "over the weekend": the last Saturday 00:00 to Monday 00:00, or this one until now when it is the weekend. */
 const weekendParser: chrono.Parser = {
   pattern: () => /\b(?:(?:over|during|on)\s+)?(?:(?:the|this|last|past)\s+)?weekend\b/i,
@@ -171,7 +197,7 @@ const ordinalDayParser: chrono.Parser = {
  * words theirs gives way.
  */
 const timeParser = chrono.casual.clone();
-timeParser.parsers.unshift(weekendParser, overnightParser, ordinalDayParser);
+timeParser.parsers.unshift(weekendParser, overnightParser, ordinalDayParser, calendarSpanParser);
 
 /** The text with the taken tokens blanked, so that a host name or an id is never read as a date. */
 function maskTaken(text: string, tokens: readonly Token[], taken: ReadonlySet<number>): string {

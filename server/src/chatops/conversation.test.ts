@@ -201,6 +201,23 @@ describe('ChatOps conversation', () => {
     expect(card.rows.map((row) => row[0])).not.toContain(info.id);
   });
 
+  it('lists the incidents the asker commands, and those active in a window said in words', async () => {
+    const alert = await pushAlert({ alertname: 'QueueBacklog', host: 'lb-1', severity: 'warning' });
+    const assign = await server.injectAs('operator', { method: 'PATCH', url: `/api/v1/incidents/${alert.incidentId}`, payload: { commander: 'test-operator' } });
+    expect(assign.statusCode).toBe(200);
+    const mine = await chat('operator', 'my incidents');
+    if (mine.kind !== 'table') throw new Error('not a table');
+    expect(mine.rows.map((row) => row[0])).toEqual([alert.incidentId]);
+    expect(mine.title).toBe('1 unresolved incident you command');
+    const theirs = await chat('viewer', 'incidents assigned to me');
+    expect(theirs).toMatchObject({ kind: 'table', rows: [] });
+    // Active today (the clock is 2026-03-10 12:00 UTC), whatever their status; none the day before yesterday.
+    const today = await chat('viewer', 'incidents today');
+    if (today.kind !== 'table') throw new Error('not a table');
+    expect(today.rows.map((row) => row[0])).toContain(alert.incidentId);
+    expect(await chat('viewer', 'incidents on the 7th')).toMatchObject({ kind: 'table', rows: [] });
+  });
+
   it('silences until a time said in words, ending then', async () => {
     const card = await chat('operator', 'silence disk alerts on db-2 until 6pm');
     expect(card).toMatchObject({ kind: 'confirmation', intent: 'silence.create' });
