@@ -75,3 +75,22 @@ test('the chat panel answers with a real chart, confirms an acknowledgement and 
   await screenshot(page, 'chat-two-metrics');
   await expectAccessible(page);
 });
+
+test('on a phone the chat opens from its button and answers a list of two severities', async ({ page, request }) => {
+  const seeder = new Seeder(request);
+  await seeder.fireAlert({ alertname: 'ChatPhoneCritical', host: HOST, severity: 'critical' }, 'Phone critical');
+  await seeder.fireAlert({ alertname: 'ChatPhoneWarning', host: HOST, severity: 'warning' }, 'Phone warning');
+  await seeder.fireAlert({ alertname: 'ChatPhoneInfo', host: HOST, severity: 'info' }, 'Phone info');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signIn(page);
+  await page.getByRole('button', { name: 'Open ChatOps chat' }).click();
+  const input = page.getByRole('textbox', { name: 'Chat command' });
+  await input.fill(`critical and warning alerts on ${HOST}`);
+  await input.press('Enter');
+  const table = page.getByTestId('chat-card-table').last();
+  await expect(table).toContainText(`critical or warning alerts on ${HOST}`);
+  await expect(table.getByRole('table')).toContainText('ChatPhoneCritical');
+  await expect(table.getByRole('table')).toContainText('ChatPhoneWarning');
+  await expect(table.getByRole('table')).not.toContainText('ChatPhoneInfo');
+  await screenshot(page, 'chat-phone');
+});
