@@ -185,7 +185,7 @@ export const ackRule: Rule = (line) => {
     take(taken, range.at, range.end);
     tokens.forEach((t, i) => i > verb.at && i < range.at && (isAlertNoun(t.norm) || FILLER.has(t.norm)) && taken.add(i));
     const count = range.last - range.first + 1;
-    if (count > MAX_ALERTS_AT_ONCE) return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: `Alerts ${range.first} to ${range.last} are ${count} alerts, more than ${MAX_ALERTS_AT_ONCE} at once: acknowledge their incident instead ("ack incident 7").` };
+    if (count > MAX_ALERTS_AT_ONCE) return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: `Alerts ${range.first} to ${range.last} are ${count} alerts, more than ${MAX_ALERTS_AT_ONCE} at once: acknowledge their incident instead, e.g. "ack incident 7".` };
     const comment = commentFrom(line, range.end);
     const alertIds = Array.from({ length: count }, (_, k) => range.first + k);
     return { command: { intent: 'alert.ack', slots: comment ? { alertIds, comment } : { alertIds } }, confidence: verb.score * leftoverFactor(tokens.slice(0, range.end), taken) };
@@ -485,8 +485,13 @@ function escapeRegex(word: string): string {
 
 // incident.note ----------------------------------------------------------------------------
 
+/** "incident 7 note: …", "update incident 7: …", "update on #7: …": a note said the ticket way, its text after the colon. */
+const NOTE_AFTER_ID = /^(?:(?:incident|inc)\s*#?(\d{1,9})\s+(?:note|update|comment)|update\s+(?:on\s+|to\s+|for\s+)?(?:incident\s+|inc\s+)?#?(\d{1,9}))\s*:\s*(\S.*)$/is;
+
 export const noteRule: Rule = (line) => {
   const { tokens } = line;
+  const ticket = NOTE_AFTER_ID.exec(line.text);
+  if (ticket) return { command: { intent: 'incident.note', slots: { incidentId: Number(ticket[1] ?? ticket[2]), text: ticket[3]!.trim() } }, confidence: 0.95 };
   const verb = leadingVerb(tokens, (n) => verbOf(n, 'note') || (n === 'add' ? 0.5 : 0), 3);
   if (!verb) return null;
   let at = verb.at;
@@ -534,13 +539,15 @@ const STATUS_VERBS: Readonly<Record<string, IncidentStatusSlots['status']>> = {
  */
 export const incidentStatusRule: Rule = (line) => {
   const { tokens } = line;
-  const at = tokens.findIndex((t, i) => i < 6 && STATUS_VERBS[t.norm] !== undefined);
+  let at = tokens.findIndex((t, i) => i < 6 && STATUS_VERBS[t.norm] !== undefined);
+  // "set incident 7 status to open", "mark 7 as open": "open" is a status only when set.
+  if (at === -1 && ['set', 'mark', 'change', 'move'].includes(tokens[0]?.norm ?? '')) at = tokens.findIndex((t, i) => t.norm === 'open' && ['to', 'as'].includes(tokens[i - 1]?.norm ?? ''));
   if (at === -1) return null;
-  // "resolved incidents", "closed incidents on db-2": a list, not a change.
-  if (tokens[at + 1] && is(tokens[at + 1]!.norm, 'incident') && tokens[at + 1]!.norm.endsWith('s')) return null;
+  // "resolved incidents", "closed incidents on db-2": a list, not a change ("resolve incidents 7 and 8" names them).
+  if (tokens[at + 1] && is(tokens[at + 1]!.norm, 'incident') && tokens[at + 1]!.norm.endsWith('s') && idOf(tokens[at + 2]) === null) return null;
   // "close the silence 4" ends a silence; "resolve the runbook run" is not an incident.
   if (tokens.some((t) => ['silence', 'silences', 'mute', 'snooze', 'runbook', 'run'].includes(t.norm))) return null;
-  const status = STATUS_VERBS[tokens[at]!.norm]!;
+  const status = STATUS_VERBS[tokens[at]!.norm] ?? 'open';
   const taken = new Set<number>([at]);
   tokens.forEach((t, i) => {
     if (['mark', 'set', 'as', 'is', 'now', 'to', 'the', 'it', 'please', 'status', 'has', 'been'].includes(t.norm)) taken.add(i);
@@ -563,6 +570,12 @@ export const incidentStatusRule: Rule = (line) => {
   }
   taken.add(id.at);
   if ('noun' in id && id.noun !== null) taken.add(id.noun as number);
+  // "resolve 7 and 8", "close incidents 7, 8": a status change is made, and confirmed, for one incident at a time.
+  const more = moreIds(tokens, id.at) ?? (/^#\d+$/.test(tokens[id.at + 2]?.norm ?? '') && tokens[id.at + 1]?.norm === 'and' ? { ids: [idOf(tokens[id.at + 2])!] } : null);
+  if (more) {
+    const verb = tokens[at]!.norm;
+    return { command: { intent: 'incident.status', slots: { incidentId: id.id, status } }, confidence: 0.45, problem: `One incident at a time, e.g. ${[id.id, ...more.ids].map((n) => `"${verb} incident ${n}"`).join(', then ')}.` };
+  }
   // What follows the id is the comment ("resolve 7 fixed by rollback", "close inc 7 - false alarm").
   const after = Math.max(id.at, at) + 1;
   const comment = commentFrom(line, after);
@@ -577,6 +590,8 @@ export const incidentStatusRule: Rule = (line) => {
 
 export const incidentRule: Rule = (line) => {
   const { tokens } = line;
+  // "resolve incidents 7 and 8": an order its own rule answers; showing 7 instead would do nothing asked.
+  if (ledByStateOrder(tokens)) return null;
   const taken = new Set<number>();
   const named = idAfter(tokens, taken, isIncidentNoun);
   if (named) {
