@@ -458,26 +458,39 @@ export const silenceRule: Rule = (line) => {
   if (severities.size > 0) matchers.push(severities.size === 1 ? { name: 'severity', op: '=', value: [...severities][0]! } : { name: 'severity', op: '=~', value: [...severities].join('|') });
   // What is left between the verb and the comment names the alerts: "disk alerts", "HighCPU"
   // (not a word before the verb: "yo silence web-1").
-  const words: string[] = [];
+  // "disk and memory alerts", "disk, memory or swap": names joined so are either one.
+  const groups: string[][] = [[]];
   for (let i = verb.at + 1; i < end; i++) {
     const token = tokens[i]!;
+    if (['and', 'or', '&', '+'].includes(token.norm) && groups.at(-1)!.length > 0) groups.push([]);
     if (taken.has(i)) continue;
-    if (isAlertNoun(token.norm) || FILLER.has(token.norm) || ['everything', 'all', 'every', 'any'].includes(token.norm)) {
+    // "from 10pm to 2am", "at 11pm": a silence from chat starts now; a start said is asked about, not made an alert name.
+    if (CLOCK_TIME.test(token.norm)) {
+      return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: 'A silence from chat starts now: say how long or until when, e.g. "for 2h" or "until 2am"; a silence that starts later is made on the Silences page.' };
+    }
+    if (isAlertNoun(token.norm) || FILLER.has(token.norm) || SILENCE_NOISE.has(token.norm)) {
       taken.add(i);
       continue;
     }
     if (/^[\w.:-]+$/.test(token.norm) && idOf(token) === null) {
-      words.push(token.raw.replace(/[^\w.:-]/g, ''));
+      groups.at(-1)!.push(token.raw.replace(/[^\w.:-]/g, ''));
       taken.add(i);
+      if (token.raw.endsWith(',')) groups.push([]);
     }
   }
-  if (words.length > 0) matchers.unshift({ name: 'alertname', op: '=~', value: `.*(?i:${words.map(escapeRegex).join('.*')}).*` });
+  const names = groups.filter((g) => g.length > 0).map((g) => g.map(escapeRegex).join('.*'));
+  if (names.length > 0) matchers.unshift({ name: 'alertname', op: '=~', value: `.*(?i:${names.join('|')}).*` });
   if (matchers.length === 0) {
     return { command: { intent: 'silence.create', slots: { matchers, durationSeconds } }, confidence: 0.45 * verb.score, problem: 'Say what to silence, e.g. "silence disk alerts on db-2 for 1h".' };
   }
   const slots = comment ? { matchers, durationSeconds, comment } : { matchers, durationSeconds };
   return { command: { intent: 'silence.create', slots }, confidence: verb.score * (target.hit?.score ?? 1) * leftoverFactor(tokens, taken) };
 };
+
+/** Words of a silence that name no alert: "everything", "anything about", "with severity warning". */
+const SILENCE_NOISE = new Set(['everything', 'all', 'every', 'any', 'anything', 'something', 'stuff', 'severity', 'sev', 'priority', 'named', 'called', 'regarding', 'related']);
+/** A time of day ("10pm", "11:30", "2 a.m."), which is when, not what. */
+const CLOCK_TIME = /^(\d{1,2}(:\d{2})?\s*(am|pm|a\.m|p\.m)|\d{1,2}:\d{2}|noon|midnight)$/;
 
 function escapeRegex(word: string): string {
   return word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findPeriodEnd, findTimeRange, findUntil } from './times.ts';
+import { findDurations, findPeriodEnd, findTimeRange, findUntil } from './times.ts';
 import { tokenize } from './tokens.ts';
 
 /** The period a line names, as the instant it ends (ISO), at `now` in a zone `offset` minutes east of UTC. */
@@ -94,5 +94,21 @@ describe('ranges of hours (findTimeRange)', () => {
     expect(range('yesterday evening')).toEqual(['2026-03-09T18:00:00.000Z', '2026-03-10T00:00:00.000Z']);
     // Still under way: until now.
     expect(range('this morning', 0, '2026-03-10T09:30:00Z')).toEqual(['2026-03-10T06:00:00.000Z', '2026-03-10T09:30:00.000Z']);
+  });
+});
+
+describe('durations of several parts (findDurations)', () => {
+  const durations = (text: string) => findDurations(tokenize(text), new Set()).map((d) => d.ms / 60_000);
+
+  it('joins parts side by side or joined by "and", each smaller than the one before', () => {
+    expect(durations('for 1h 30m')).toEqual([90]);
+    expect(durations('for 1h30m')).toEqual([90]);
+    expect(durations('2 hours 15 minutes')).toEqual([135]);
+    expect(durations('1 hour and 20 minutes')).toEqual([80]);
+  });
+
+  it('keeps apart what is not one duration', () => {
+    expect(durations('30m 1h')).toEqual([30, 60]);
+    expect(durations('2h then 30m')).toEqual([120, 30]);
   });
 });

@@ -52,7 +52,7 @@ export function findDurations(tokens: readonly Token[], taken: ReadonlySet<numbe
     if (taken.has(i)) continue;
     const word = tokens[i]!.norm;
     const next = tokens[i + 1]?.norm;
-    if (NUMBER_WITH_UNIT.test(word)) {
+    if (NUMBER_WITH_UNIT.test(word) || COMPOUND.test(word)) {
       const ms = parseDuration(word.replace(/(\d)(months?)$/, '$1mo'));
       if (ms) hits.push({ start: i, end: i + 1, ms });
       continue;
@@ -93,7 +93,26 @@ export function findDurations(tokens: readonly Token[], taken: ReadonlySet<numbe
       i = hits.at(-1)?.start === i + 1 ? hits.at(-1)!.end - 1 : i + 1;
     }
   }
-  return hits;
+  return joinParts(tokens, taken, hits);
+}
+
+/** "1h30m", "2h15m": one token of several units. */
+const COMPOUND = /^(\d+(\.\d+)?(h|hrs?|m|mins?|s|d|w))(\d+(\.\d+)?(h|hrs?|m|mins?|s|d|w))+$/;
+
+/**
+ * "1h 30m", "2 hours 15 minutes", "1 hour and 20 minutes": parts of one duration, each a hit
+ * of its own, joined when side by side (or joined by "and") and each part smaller than the one before.
+ */
+function joinParts(tokens: readonly Token[], taken: ReadonlySet<number>, hits: DurationHit[]): DurationHit[] {
+  const joined: DurationHit[] = [];
+  for (const hit of hits) {
+    const last = joined.at(-1);
+    const between = last ? tokens.slice(last.end, hit.start) : [];
+    const adjacent = last !== undefined && (between.length === 0 || (between.length === 1 && between[0]!.norm === 'and' && !taken.has(last.end)));
+    if (last && adjacent && hit.ms < last.ms) joined[joined.length - 1] = { start: last.start, end: hit.end, ms: last.ms + hit.ms };
+    else joined.push(hit);
+  }
+  return joined;
 }
 
 export interface TimeRange extends Span {
