@@ -806,6 +806,14 @@ export const runbookRule: Rule = (line) => {
     }
     object.push({ word: tokens[k]!.norm, at: k });
   }
+  // "restart nginx on web-1 in 5 minutes", "at 3am": a run starts when confirmed; doing it now would not be what was asked.
+  if (tokens.slice(0, verbAt).some((t) => t.norm === 'schedule')) {
+    return { command: { intent: 'runbook.run', slots: { runbook: '', params } }, confidence: 0.45 * (run ?? action)!.score, problem: `A runbook runs when its plan is confirmed; nothing is scheduled from chat: ask when it should run, e.g. "${restOf(line.text, tokens, verbAt)}".` };
+  }
+  const later = tokens.findIndex((t, k) => k > verbAt && !taken.has(k) && ((t.norm === 'at' && CLOCK_TIME.test(tokens[k + 1]?.norm ?? '')) || (t.norm === 'in' && findDurations(tokens.slice(k + 1, k + 3), new Set()).some((d) => d.start === 0)) || ['tonight', 'tomorrow', 'later'].includes(t.norm)));
+  if (later !== -1) {
+    return { command: { intent: 'runbook.run', slots: { runbook: '', params } }, confidence: 0.45 * (run ?? action)!.score, problem: `A runbook runs when its plan is confirmed, not at a time said ("${restOf(line.text, tokens, later)}"); ask again when it should run, e.g. "${tokens.slice(0, later).map((t) => t.raw).join(' ')}".` };
+  }
   // "restart nginx and php-fpm on web-1": a runbook acts on one thing per run.
   const joined = object.findIndex((o, k) => k > 0 && k < object.length - 1 && ['and', '&', '+'].includes(o.word));
   if (joined !== -1) {
