@@ -40,6 +40,8 @@ export function previewOf(command: Command, now: number): string {
       }
       return `List ${state ?? 'unresolved'}${severity ? ` ${severity}` : ''} alerts${target ? ` on ${target}` : ''}`;
     }
+    case 'alert.show':
+      return `Show alert ${command.slots.alertId}`;
     case 'alert.ack': {
       const { alertId, alertIds, incidentId, target, comment } = command.slots;
       const what =

@@ -7,6 +7,7 @@ import type { Permission } from '../auth/permissions.ts';
 export const INTENTS = [
   'metrics.show',
   'alerts.list',
+  'alert.show',
   'alert.ack',
   'silence.create',
   'silence.expire',
@@ -48,6 +49,9 @@ export interface AlertsListSlots {
   /** "what fired overnight", "alerts in the last 2h": alerts active in [from, to] (Unix ms), whatever their state now. */
   from?: number;
   to?: number;
+}
+export interface AlertShowSlots {
+  alertId: number;
 }
 /** Alerts one acknowledgement acts on at most (named, a range, or a target's firing ones); more: ack their incident. */
 export const MAX_ALERTS_AT_ONCE = 50;
@@ -127,6 +131,7 @@ export interface HelpSlots {
 export interface SlotsOf {
   'metrics.show': MetricsShowSlots;
   'alerts.list': AlertsListSlots;
+  'alert.show': AlertShowSlots;
   'alert.ack': AlertAckSlots;
   'silence.create': SilenceCreateSlots;
   'silence.expire': SilenceExpireSlots;
@@ -170,6 +175,7 @@ export const PARSE_THRESHOLD = 0.6;
 export const INTENT_PERMISSION: Readonly<Record<Intent, Permission | null>> = {
   'metrics.show': 'metrics:read',
   'alerts.list': 'alerts:read',
+  'alert.show': 'alerts:read',
   'alert.ack': 'alerts:write',
   'silence.create': 'silences:write',
   'silence.expire': 'silences:write',
@@ -198,6 +204,7 @@ export function permissionFor(command: Command): Permission | null {
 export const EXAMPLES: Readonly<Record<Exclude<Intent, 'unknown'>, readonly string[]>> = {
   'metrics.show': ['cpu on web-1 last 2h', 'memory of db-2 since 9am'],
   'alerts.list': ["what's firing on web-3", 'critical alerts'],
+  'alert.show': ['alert 12', 'when did alert 12 start'],
   'alert.ack': ['ack 12 rolling back', 'acknowledge incident 7'],
   'silence.create': ['silence disk alerts on db-2 for 1h'],
   'silence.expire': ['unsilence 4'],

@@ -149,6 +149,7 @@ const TOPICS: [RegExp, Exclude<Intent, 'help' | 'unknown'>][] = [
   [/\b(anomal\w*|why|explain)\b/, 'anomaly.explain'],
   [/\b(list|which|what) (the )?runbooks\b/, 'runbooks.list'],
   [/\b(runbooks?|restart|run)\b/, 'runbook.run'],
+  [/\balerts? #?\d+\b/, 'alert.show'],
   [/\b(alerts?|firing)\b/, 'alerts.list'],
   [/\b(metrics?|charts?|graphs?|cpu|memory)\b/, 'metrics.show'],
 ];
@@ -599,12 +600,33 @@ export const incidentStatusRule: Rule = (line) => {
   return { command: { intent: 'incident.status', slots }, confidence: sure * leftoverFactor(tokens, taken) };
 };
 
+// alert.show -------------------------------------------------------------------------------
+
+/** Words around a question about one alert ("who acked alert 12", "when did alert 12 start"), read as nothing more. */
+const ALERT_QUESTION_WORDS = new Set(['show', 'details', 'detail', 'info', 'about', 'status', 'state', 'who', 'acked', 'acknowledged', 'when', 'start', 'started', 'fire', 'fired', 'firing', 'tell', 'give', 'where', 'which', 'why', 'still', 'silenced', 'whose', 'owns', 'happened']);
+
+/** "alert 12", "show alert #12", "who acked alert 12": one alert, named with its noun. */
+export const alertShowRule: Rule = (line) => {
+  const { tokens } = line;
+  if (ledByStateOrder(tokens)) return null;
+  const ref = idAfter(tokens, new Set(), isAlertNoun);
+  if (!ref) return null;
+  const taken = new Set<number>([ref.at]);
+  if (ref.noun !== null) taken.add(ref.noun);
+  // "alerts 12 and 13": one at a time.
+  const more = moreIds(tokens, ref.at);
+  if (more) return { command: { intent: 'alert.show', slots: { alertId: ref.id } }, confidence: 0.45, problem: `One alert at a time, e.g. ${[ref.id, ...more.ids].map((id) => `"alert ${id}"`).join(', then ')}.` };
+  tokens.forEach((t, i) => (ALERT_QUESTION_WORDS.has(t.norm) || is(t.norm, 'show') || FILLER.has(t.norm) ? taken.add(i) : undefined));
+  return { command: { intent: 'alert.show', slots: { alertId: ref.id } }, confidence: leftoverFactor(tokens, taken) };
+};
+
 // incident.show ----------------------------------------------------------------------------
 
 export const incidentRule: Rule = (line) => {
   const { tokens } = line;
   // "resolve incidents 7 and 8": an order its own rule answers; showing 7 instead would do nothing asked.
-  if (ledByStateOrder(tokens)) return null;
+  // "details of alert 12": an alert's id, not an incident's.
+  if (ledByStateOrder(tokens) || idAfter(tokens, new Set(), isAlertNoun)) return null;
   const taken = new Set<number>();
   const named = idAfter(tokens, taken, isIncidentNoun);
   if (named) {
@@ -989,6 +1011,8 @@ const HEALTH_WORDS = new Set(['ok', 'okay', 'healthy', 'health', 'doing', 'fine'
 
 export const alertsRule: Rule = (line) => {
   const { tokens } = line;
+  // "alert 12": that alert (alertShowRule), not the list.
+  if (idAfter(tokens, new Set(), isAlertNoun)) return null;
   // "resolve alert 12", "close the alerts": a change asked for, answered by incidentStatusRule's advice;
   // "silence all alerts for 15 mins", "ack the alerts": orders that their own rules answer (or ask about).
   if (ledByStateOrder(tokens)) return null;
@@ -1012,7 +1036,10 @@ export const alertsRule: Rule = (line) => {
       taken.add(i);
     }
     if (STATE_WORDS[t.norm]) {
-      state = STATE_WORDS[t.norm];
+      // "alerts not acked", "alerts that aren't resolved": the other states.
+      const negated = ['not', 'never', "isn't", 'isnt', "aren't", 'arent', 'yet'].includes(tokens[i - 1]?.norm ?? '');
+      state = negated ? NEGATED_STATE[STATE_WORDS[t.norm]!] : STATE_WORDS[t.norm];
+      if (negated) taken.add(i - 1);
       taken.add(i);
     }
     if (is(t.norm, 'list') || is(t.norm, 'show') || ['anything', 'something', 'whats', 'happening', 'going', 'on', 'new'].includes(t.norm)) taken.add(i);
@@ -1044,6 +1071,9 @@ export const alertsRule: Rule = (line) => {
   }
   return { command: { intent: 'alerts.list', slots }, confidence: trigger * (target.hit?.score ?? 1) * leftoverFactor(tokens, taken) };
 };
+
+/** The state asked for by a negated one: not acknowledged is firing, not firing resolved, not resolved either (no state: the default). */
+const NEGATED_STATE: Readonly<Record<'firing' | 'acknowledged' | 'resolved', 'firing' | 'resolved' | undefined>> = { acknowledged: 'firing', firing: 'resolved', resolved: undefined };
 
 const FIRED_WORDS = new Set(['fired', 'paged', 'triggered', 'alerted', 'happened', 'broke']);
 const DAY_MS = 86_400_000;
@@ -1154,4 +1184,4 @@ function otherMetrics(line: Line, taken: ReadonlySet<number>, first: string, fir
   return names;
 }
 
-export const RULES: readonly Rule[] = [helpRule, ackRule, unsilenceRule, silenceRule, silencesListRule, noteRule, incidentStatusRule, incidentRule, incidentsListRule, anomalyRule, runbookRule, runbooksListRule, alertsRule, metricsRule];
+export const RULES: readonly Rule[] = [helpRule, ackRule, unsilenceRule, silenceRule, silencesListRule, noteRule, incidentStatusRule, incidentRule, incidentsListRule, anomalyRule, runbookRule, runbooksListRule, alertShowRule, alertsRule, metricsRule];

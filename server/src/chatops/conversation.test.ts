@@ -218,6 +218,20 @@ describe('ChatOps conversation', () => {
     expect(await chat('viewer', 'incidents on the 7th')).toMatchObject({ kind: 'table', rows: [] });
   });
 
+  it('shows one alert with who acknowledged it and its incident, and says when there is none', async () => {
+    const alert = await pushAlert({ alertname: 'CertExpiring', host: 'lb-1', severity: 'warning' });
+    const question = await chat('operator', `ack ${alert.id} renewing`);
+    await chat('operator', `ack ${alert.id} renewing`, (question as { token: string }).token);
+    const card = await chat('viewer', `who acked alert ${alert.id}`);
+    if (card.kind !== 'table') throw new Error('not a table');
+    expect(card).toMatchObject({ intent: 'alert.show', title: `Alert ${alert.id}: CertExpiring on lb-1`, columns: ['field', 'value'] });
+    const field = (name: string) => card.rows.find((row) => row[0] === name)?.[1];
+    expect(field('state')).toBe('acknowledged');
+    expect(field('acknowledged')).toMatch(/^by test-operator at .*: "renewing"$/);
+    expect(field('incident')).toBe(alert.incidentId);
+    expect(await chat('viewer', 'alert 999999')).toMatchObject({ kind: 'error', intent: 'alert.show', code: 'E_NOT_FOUND' });
+  });
+
   it('silences until a time said in words, ending then', async () => {
     const card = await chat('operator', 'silence disk alerts on db-2 until 6pm');
     expect(card).toMatchObject({ kind: 'confirmation', intent: 'silence.create' });

@@ -8,6 +8,7 @@ import { startTestServer, type TestServer } from '../testing/test-server.ts';
 const MAY: Record<Exclude<Intent, 'unknown'>, readonly Role[]> = {
   'metrics.show': ['viewer', 'operator', 'admin'],
   'alerts.list': ['viewer', 'operator', 'admin'],
+  'alert.show': ['viewer', 'operator', 'admin'],
   'alert.ack': ['operator', 'admin'],
   'silence.create': ['operator', 'admin'],
   'silence.expire': ['operator', 'admin'],
@@ -39,6 +40,7 @@ describe('ChatOps policy', () => {
     Object.assign(phrases, {
       'metrics.show': 'load on web-1 last 1h',
       'alerts.list': 'alerts on web-1',
+      'alert.show': `alert ${alert.id}`,
       'alert.ack': `ack ${alert.id} looking`,
       'silence.create': 'silence HighLoad on web-1 for 30m',
       'silence.expire': `unsilence ${silence.id}`,

@@ -5,6 +5,7 @@ import type { ReadExecutor } from './types.ts';
 const DESCRIPTIONS: Record<keyof typeof EXAMPLES, string> = {
   'metrics.show': 'chart a metric of a host',
   'alerts.list': 'list alerts',
+  'alert.show': 'show one alert, its state and its incident',
   'alert.ack': 'acknowledge an alert or an incident',
   'silence.create': 'silence alerts for a while',
   'silence.expire': 'end a silence',
@@ -20,7 +21,7 @@ const DESCRIPTIONS: Record<keyof typeof EXAMPLES, string> = {
 };
 
 /** Intents shown with a help topic's own: "help incidents" is about one incident and the list of them. */
-const RELATED: Partial<Record<keyof typeof EXAMPLES, readonly (keyof typeof EXAMPLES)[]>> = { 'incident.show': ['incidents.list', 'incident.status'], 'silence.create': ['silences.list', 'silence.expire'], 'runbook.run': ['runbooks.list'] };
+const RELATED: Partial<Record<keyof typeof EXAMPLES, readonly (keyof typeof EXAMPLES)[]>> = { 'alerts.list': ['alert.show'], 'incident.show': ['incidents.list', 'incident.status'], 'silence.create': ['silences.list', 'silence.expire'], 'runbook.run': ['runbooks.list'] };
 
 /** "help": only what the asker may do, each with an example. */
 export const help: ReadExecutor<'help'> = {

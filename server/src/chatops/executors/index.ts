@@ -1,5 +1,6 @@
 import type { Intent } from '../../../../shared/chatops/intents.ts';
 import { alertAck } from './alert-ack.ts';
+import { alertShow } from './alert-show.ts';
 import { alertsList } from './alerts-list.ts';
 import { anomalyExplain } from './anomaly-explain.ts';
 import { help } from './help.ts';
@@ -19,6 +20,7 @@ import type { Executor } from './types.ts';
 export const EXECUTORS: { [I in Exclude<Intent, 'unknown'>]: Executor<I> } = {
   'metrics.show': metricsShow,
   'alerts.list': alertsList,
+  'alert.show': alertShow,
   'alert.ack': alertAck,
   'silence.create': silenceCreate,
   'silence.expire': silenceExpire,
