@@ -330,6 +330,11 @@ export const unsilenceRule: Rule = (line) => {
     taken.add(noun);
   }
   taken.add(verb.at);
+  // "unsilence alert 12": alert 12's silences have ids of their own; the alert's card names them.
+  const alertRef = idAfter(tokens, taken, isAlertNoun);
+  if (alertRef) {
+    return { command: { intent: 'silence.expire', slots: { silenceId: 0 } }, confidence: 0.45 * verb.score, problem: `Silences have ids of their own: "alert ${alertRef.id}" shows the silences covering it, then e.g. "unsilence 4" ends one.` };
+  }
   const id = idAfter(tokens, taken, (n) => n === 'silence' || n === 'silences') ?? firstId(tokens, taken);
   if (!id) {
     const target = findTarget(line, taken);

@@ -112,3 +112,23 @@ describe('durations of several parts (findDurations)', () => {
     expect(durations('2h then 30m')).toEqual([120, 30]);
   });
 });
+
+describe('a moment (findTimeRange)', () => {
+  const range = (text: string) => {
+    const r = findTimeRange(text, tokenize(text), new Set(), { now: Date.parse('2026-03-10T12:00:00Z'), utcOffsetMinutes: 0 });
+    return r && [new Date(r.from).toISOString(), new Date(r.to).toISOString()];
+  };
+
+  it('reads "at"/"around" a time as the hour either side of it, yesterday\'s when still ahead', () => {
+    expect(range('around 3am')).toEqual(['2026-03-10T02:00:00.000Z', '2026-03-10T04:00:00.000Z']);
+    expect(range('at 3am yesterday')).toEqual(['2026-03-09T02:00:00.000Z', '2026-03-09T04:00:00.000Z']);
+    expect(range('at 14:05')).toEqual(['2026-03-09T13:05:00.000Z', '2026-03-09T15:05:00.000Z']);
+    // The hour after is cut at now.
+    expect(range('at 11:30')).toEqual(['2026-03-10T10:30:00.000Z', '2026-03-10T12:00:00.000Z']);
+  });
+
+  it('keeps "since" and "from" as starts, and "at … to …" as a range', () => {
+    expect(range('since 3am')).toEqual(['2026-03-10T03:00:00.000Z', '2026-03-10T12:00:00.000Z']);
+    expect(range('at 3am to 5am')).toEqual(['2026-03-10T03:00:00.000Z', '2026-03-10T05:00:00.000Z']);
+  });
+});

@@ -253,8 +253,12 @@ export function findTimeRange(text: string, tokens: readonly Token[], taken: Rea
   const second = results[1];
   const span = spanOf(tokens, first.index, first.text.length);
   const since = ['since', 'after', 'starting'].includes(tokens[span.start - 1]?.norm ?? '');
+  // "at 3am", "around 14:05": a moment, seen with the hour around it (not from then until now).
+  // (chrono-node keeps "at" in its own text: "at 3am".)
+  const momentWord = AROUND_WORDS.has(tokens[span.start]?.norm ?? '') || AROUND_WORDS.has(tokens[span.start - 1]?.norm ?? '');
+  const moment = !first.end && first.start.isCertain('hour') && momentWord && !(second && ['and', 'to', 'until', 'till', '-'].includes(tokens[spanOf(tokens, second.index, second.text.length).start - 1]?.norm ?? ''));
   // Widen over the word that introduced the time ("since", "from", "between", "at").
-  if (since || ['from', 'between', 'at'].includes(tokens[span.start - 1]?.norm ?? '')) span.start -= 1;
+  if (since || (moment && !AROUND_WORDS.has(tokens[span.start]?.norm ?? '')) || ['from', 'between', 'at'].includes(tokens[span.start - 1]?.norm ?? '')) span.start -= 1;
   const part = partOfDay(first);
   const wholeDay = !first.start.isCertain('hour') && !part;
   let dayCertain = first.start.isCertain('day');
@@ -300,10 +304,18 @@ export function findTimeRange(text: string, tokens: readonly Token[], taken: Rea
     from -= DAY_MS;
     if (endSaid && to - DAY_MS > from) to -= DAY_MS;
   }
+  if (moment) {
+    const at = from > ref.now && !dayCertain ? from - DAY_MS : from;
+    from = at - HOUR_MS;
+    to = at + HOUR_MS;
+  }
   if (to > ref.now) to = ref.now;
   if (to <= from) return null;
   return { ...span, from, to };
 }
+
+/** Words that say a moment rather than a start: "at 3am", "around 14:05". */
+const AROUND_WORDS = new Set(['at', 'around', 'about', 'near', 'circa', 'approx', 'approximately']);
 
 /**
  * The time after "until"/"till" (the token at `untilAt`), always ahead: "until 6pm" said
