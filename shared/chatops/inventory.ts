@@ -29,11 +29,11 @@ export interface ChatInventory {
 
 /** Everyday words for a metric and the name fragments that find it, best first. */
 const CONCEPTS: Record<string, { words: readonly string[]; find: readonly string[]; prefer: readonly string[] }> = {
-  cpu: { words: ['cpu', 'cpus', 'processor', 'compute'], find: ['cpu'], prefer: ['utilisation', 'utilization', 'usage', 'percent', 'ratio'] },
+  cpu: { words: ['cpu', 'cpus', 'processor', 'compute', 'busy'], find: ['cpu'], prefer: ['utilisation', 'utilization', 'usage', 'percent', 'ratio'] },
   memory: { words: ['memory', 'mem', 'ram', 'memoryusage'], find: ['memory', 'mem_'], prefer: ['utilisation', 'utilization', 'usage', 'used', 'percent'] },
   disk: { words: ['disk', 'disks', 'storage', 'filesystem', 'filesystems', 'fs', 'space', 'diskspace', 'diskusage'], find: ['filesystem', 'disk'], prefer: ['utilisation', 'utilization', 'usage', 'used', 'percent'] },
   io: { words: ['io', 'iops', 'i/o', 'diskio', 'diskiops'], find: ['disk_read', 'disk_write', 'io'], prefer: ['reads_per', 'read'] },
-  load: { words: ['load', 'loadavg', 'load1', 'loadaverage'], find: ['load'], prefer: ['load1', 'load_1'] },
+  load: { words: ['load', 'loadavg', 'load1', 'loadaverage', 'loaded'], find: ['load'], prefer: ['load1', 'load_1'] },
   network: { words: ['network', 'net', 'traffic', 'bandwidth', 'throughput', 'nic'], find: ['network', 'net_'], prefer: ['receive', 'rx', 'in'] },
   // A direction said ("network out", "egress", "tx") is that direction's metric, never the other's.
   networkOut: { words: ['networkout', 'netout', 'trafficout', 'bandwidthout', 'egress', 'outbound', 'tx', 'transmit', 'transmitted', 'networktx', 'networksent', 'upload'], find: ['transmit', 'net_tx', '_tx_', 'sent'], prefer: ['bytes'] },

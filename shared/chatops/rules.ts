@@ -1,6 +1,6 @@
 import { MAX_ALERTS_AT_ONCE, type Command, type IncidentsListSlots, type IncidentStatusSlots, type Intent, type Severity, type SilenceMatcher, type SilencesListSlots } from './intents.ts';
 import { actionOf, FILLER, is, SEVERITY_WORDS, severitySlots, STATE_WORDS, verbOf } from './lexicon.ts';
-import type { InventoryIndex, InventoryRunbook, InventoryTarget } from './inventory.ts';
+import { conceptOf, type InventoryIndex, type InventoryRunbook, type InventoryTarget } from './inventory.ts';
 import { findDurations, findEmptyDuration, findPeriodEnd, findTimeRange, findUntil, type TimeReference } from './times.ts';
 import { idOf, restOf, type Token } from './tokens.ts';
 
@@ -953,11 +953,18 @@ export const runbookRule: Rule = (line) => {
     taken.add(pathAt);
     filler = filler.filter((o) => o.at !== pathAt);
   }
-  const open = names.filter((p) => !HOST_PARAMS.includes(p) && params[p] === undefined);
+  // A path-like parameter takes a path only ("/var/log"); "free memory on db-2" names no path.
+  const open = names.filter((p) => !HOST_PARAMS.includes(p) && !PATH_PARAMS.includes(p) && params[p] === undefined);
+  // "free memory on db-2": a metric named after the verb, not in the runbook's own name, is likely a question about it.
+  let asksAboutMetric = false;
   for (const o of filler) {
     // "failover the db cluster": a parameter's own name is the noun, not its value.
     if (names.includes(o.word)) {
       taken.add(o.at);
+      continue;
+    }
+    if (conceptOf(o.word)?.score === 1 && !(runbook && `${runbook.id} ${runbook.title}`.toLowerCase().includes(o.word))) {
+      asksAboutMetric = true;
       continue;
     }
     const param = open.shift();
@@ -966,6 +973,7 @@ export const runbookRule: Rule = (line) => {
     taken.add(o.at);
   }
   if (target.unresolved) score *= 0.6;
+  if (asksAboutMetric) score *= 0.5;
   const slots = incident ? { runbook: runbook?.id ?? name, params, incidentId: incident.id } : { runbook: runbook?.id ?? name, params };
   return {
     command: { intent: 'runbook.run', slots },
