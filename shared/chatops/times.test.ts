@@ -9,6 +9,12 @@ function periodEnd(text: string, now: string, utcOffsetMinutes = 0): string | nu
   return hit.at === null ? null : new Date(hit.at).toISOString();
 }
 
+/** The range a line names (ISO from and to), said at `now` (a Tuesday, noon UTC) in a zone `utcOffsetMinutes` east of UTC. */
+function range(text: string, utcOffsetMinutes = 0, now = '2026-03-10T12:00:00Z'): [string, string] | null {
+  const r = findTimeRange(text, tokenize(text), new Set(), { now: Date.parse(now), utcOffsetMinutes });
+  return r && [new Date(r.from).toISOString(), new Date(r.to).toISOString()];
+}
+
 describe('calendar periods (findPeriodEnd)', () => {
   // 2026-03-10 is a Tuesday.
   it('ends tonight at 08:00 the next morning, and early in the morning at 08:00 the same day', () => {
@@ -43,10 +49,6 @@ describe('calendar periods (findPeriodEnd)', () => {
 
 describe('a day of the month by its number ("the 8th")', () => {
   const ref = { now: Date.parse('2026-03-10T12:00:00Z'), utcOffsetMinutes: 0 };
-  const range = (text: string) => {
-    const r = findTimeRange(text, tokenize(text), new Set(), ref);
-    return r && [new Date(r.from).toISOString(), new Date(r.to).toISOString()];
-  };
 
   it('looks back to this month, or the last one when the day is still ahead', () => {
     expect(range('on the 8th')).toEqual(['2026-03-08T00:00:00.000Z', '2026-03-09T00:00:00.000Z']);
@@ -71,11 +73,6 @@ describe('a day of the month by its number ("the 8th")', () => {
 });
 
 describe('ranges of hours (findTimeRange)', () => {
-  const range = (text: string, utcOffsetMinutes = 0, now = '2026-03-10T12:00:00Z') => {
-    const r = findTimeRange(text, tokenize(text), new Set(), { now: Date.parse(now), utcOffsetMinutes });
-    return r && [new Date(r.from).toISOString(), new Date(r.to).toISOString()];
-  };
-
   it('puts "between … and …" on the day said before it, the first hour taking the second\'s am/pm', () => {
     expect(range('yesterday between 2pm and 4pm')).toEqual(['2026-03-09T14:00:00.000Z', '2026-03-09T16:00:00.000Z']);
     expect(range('yesterday between 2 and 4pm')).toEqual(['2026-03-09T14:00:00.000Z', '2026-03-09T16:00:00.000Z']);
@@ -114,11 +111,6 @@ describe('durations of several parts (findDurations)', () => {
 });
 
 describe('a moment (findTimeRange)', () => {
-  const range = (text: string) => {
-    const r = findTimeRange(text, tokenize(text), new Set(), { now: Date.parse('2026-03-10T12:00:00Z'), utcOffsetMinutes: 0 });
-    return r && [new Date(r.from).toISOString(), new Date(r.to).toISOString()];
-  };
-
   it('reads "at"/"around" a time as the hour either side of it, yesterday\'s when still ahead', () => {
     expect(range('around 3am')).toEqual(['2026-03-10T02:00:00.000Z', '2026-03-10T04:00:00.000Z']);
     expect(range('at 3am yesterday')).toEqual(['2026-03-09T02:00:00.000Z', '2026-03-09T04:00:00.000Z']);
