@@ -5,7 +5,7 @@ import type { InventoryIndex } from './inventory.ts';
 import { RULES, type Line, type Reading } from './rules.ts';
 import type { TimeReference } from './times.ts';
 import { mergePhrasalVerbs, restOf, tokenize } from './tokens.ts';
-import { leftOutTargets, namedTargets, secondCommandAt } from './whole-line.ts';
+import { exclusionOf, leftOutTargets, namedTargets, secondCommandAt } from './whole-line.ts';
 
 export const MAX_TEXT_LENGTH = 2000;
 
@@ -84,6 +84,14 @@ function parseLine(line: Line): ParseResult {
   readings.sort((a, b) => b.confidence - a.confidence);
   const [best, second] = readings;
   const tied = best && second && second.command.intent !== best.command.intent && best.confidence - second.confidence < TIE_MARGIN;
+  // "ack all except 12", "silence everything except db-1": read as named, an exclusion is its opposite.
+  const excluded = best && !best.problem && best.command.intent !== 'help' && best.command.intent !== 'incident.note' ? exclusionOf(line.tokens) : null;
+  // ("ack 12 everything except disk is fine": the comment's words are the user's own.)
+  const comment = best && 'comment' in best.command.slots ? String(best.command.slots.comment ?? '') : '';
+  if (best && excluded && !comment.includes(excluded)) {
+    best.problem = `Chat does not read exclusions ("${excluded} …"), and read as said this would be "${previewOf(best.command, ref.now)}": name what you mean instead, e.g. each target or alert in turn.`;
+    best.confidence = Math.min(best.confidence, 0.5);
+  }
   // A reading that would leave out a target the line names ("restart nginx on web-1 and web-2") is not done in part.
   const named = best && !best.problem ? namedTargets(line.tokens, index) : [];
   const leftOut = best && named.length > 0 ? leftOutTargets(best.command, named) : [];

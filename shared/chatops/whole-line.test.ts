@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InventoryIndex } from './inventory.ts';
-import { leftOutTargets, namedTargets, secondCommandAt } from './whole-line.ts';
+import { exclusionOf, leftOutTargets, namedTargets, secondCommandAt } from './whole-line.ts';
 import { mergePhrasalVerbs, tokenize } from './tokens.ts';
 
 const tokens = (text: string) => mergePhrasalVerbs(tokenize(text));
@@ -49,5 +49,24 @@ describe('targets a reading leaves out', () => {
     expect(leftOutTargets({ intent: 'alert.ack', slots: { alertId: 12, comment: 'web-1 and web-2 restarted' } }, ['web-1', 'web-2'])).toEqual([]);
     expect(leftOutTargets({ intent: 'incident.note', slots: { incidentId: 7, text: 'web-1' } }, ['web-1', 'web-2'])).toEqual([]);
     expect(leftOutTargets({ intent: 'silence.create', slots: { matchers: [], alertId: 12, durationSeconds: 60 } }, ['web-1'])).toEqual([]);
+  });
+});
+
+describe('exclusions (exclusionOf)', () => {
+  const exclusion = (text: string) => exclusionOf(tokenize(text));
+
+  it('finds the words that leave something out, before any free text', () => {
+    expect(exclusion('silence everything except db-1 for 1h')).toBe('except db-1');
+    expect(exclusion('ack all but 12')).toBe('but 12');
+    expect(exclusion('alerts not on db-1')).toBe('not on');
+    expect(exclusion('silence non-critical alerts')).toBe('non-critical alerts');
+    expect(exclusion('alerts other than warnings')).toBe('other than');
+  });
+
+  it('leaves alone what only looks like one: a comment, a note, a negated state, "but" after a name', () => {
+    expect(exclusion('ack 12 - everything except disk is fine')).toBeNull();
+    expect(exclusion('note on 7: all but one host recovered')).toBeNull();
+    expect(exclusion('alerts not acked')).toBeNull();
+    expect(exclusion('restart nginx on web-1 but not web-2')).toBeNull();
   });
 });

@@ -95,3 +95,30 @@ export function secondCommandAt(tokens: readonly Token[]): { at: number; next: n
   }
   return null;
 }
+
+/** Words that leave something out: "everything except db-1", "all but 12", "excluding warnings". */
+const EXCLUDING = new Set(['except', 'excluding', 'exclude', 'besides', 'barring', 'minus', 'sans']);
+const EVERYTHING = new Set(['all', 'everything', 'every', 'anything', 'alerts', 'them']);
+
+/**
+ * Where the line excludes something ("silence everything except db-1", "ack all but 12",
+ * "alerts not on db-1", "non-critical alerts"), before any free text: the parser reads what
+ * a line names, so an exclusion would be read as its opposite. Returns the words that
+ * exclude, as typed, or null.
+ */
+export function exclusionOf(tokens: readonly Token[]): string | null {
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (FREE_TEXT_MARKERS.has(token.norm) || tokens[i - 1]?.colon) return null;
+    const next = tokens[i + 1];
+    const excludes =
+      EXCLUDING.has(token.norm) ||
+      (token.norm === 'but' && EVERYTHING.has(tokens[i - 1]?.norm ?? '')) ||
+      (token.norm === 'other' && next?.norm === 'than') ||
+      (token.norm === 'apart' && next?.norm === 'from') ||
+      (token.norm === 'not' && ['on', 'for', 'in', 'from', 'at', 'matching', 'named'].includes(next?.norm ?? '')) ||
+      /^non-?[a-z]/.test(token.norm);
+    if (excludes) return tokens.slice(i, i + 2).map((t) => t.raw).join(' ');
+  }
+  return null;
+}
