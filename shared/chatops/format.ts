@@ -47,7 +47,7 @@ export function previewOf(command: Command, now: number): string {
       const what =
         alertId !== undefined ? `alert ${alertId}`
         : alertIds !== undefined ? `alerts ${listed(alertIds)}`
-        : target !== undefined ? `every firing alert on ${target}`
+        : target !== undefined ? `every firing ${severityWords(command.slots) ? `${severityWords(command.slots)} ` : ''}alert on ${target}`
         : `every open alert of incident ${incidentId}`;
       return `Acknowledge ${what}${comment ? ` with comment "${comment}"` : ''}`;
     }

@@ -64,6 +64,9 @@ export interface AlertAckSlots {
   incidentId?: number;
   /** Every firing alert on this target ("ack all alerts on db-1"); the confirmation says how many. */
   target?: string;
+  /** With `target`: only its firing alerts of this severity ("ack all critical alerts on db-1"), or of these. */
+  severity?: Severity;
+  severities?: Severity[];
   comment?: string;
 }
 export interface SilenceCreateSlots {

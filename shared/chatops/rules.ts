@@ -206,6 +206,9 @@ export const ackRule: Rule = (line) => {
   const noun = 'noun' in found ? (found.noun as number | null) : null;
   if (noun !== null) taken.add(noun);
   taken.add(found.at);
+  // "ack incident 7 and 8": each incident's alerts are confirmed on their own.
+  const otherIncidents = incident ? moreIds(tokens, found.at) : null;
+  if (otherIncidents) return { command: { intent: 'alert.ack', slots: { incidentId: found.id } }, confidence: 0.45 * verb.score, problem: `One incident at a time, e.g. ${[found.id, ...otherIncidents.ids].map((id) => `"ack incident ${id}"`).join(', then ')}.` };
   const more = incident ? null : moreIds(tokens, found.at);
   const last = more ? more.last : found.at;
   const comment = found.at > verb.at ? commentFrom(line, last + 1) : commentFrom(line, verb.at + 1);
@@ -257,14 +260,20 @@ function moreIds(tokens: readonly Token[], first: number): { ids: number[]; last
 function ackTargetReading(line: Line, verb: { at: number; score: number }, all: number): Reading | null {
   const { tokens } = line;
   const taken = new Set<number>([verb.at, all]);
+  // "ack all critical alerts on db-1": only those of the severities said.
+  const severities: Severity[] = [];
   tokens.forEach((t, i) => {
     if (isAlertNoun(t.norm) || ['firing', 'open', 'the', 'of', 'its'].includes(t.norm)) taken.add(i);
+    if (SEVERITY_WORDS[t.norm]) {
+      severities.push(SEVERITY_WORDS[t.norm]!);
+      taken.add(i);
+    }
   });
   const target = findTarget(line, taken);
   if (target.unresolved) return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: `No target named "${target.unresolved}".`, suggestions: target.suggestions ?? [] };
   if (!target.hit) return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: 'Say whose alerts to acknowledge, e.g. "ack all alerts on db-1", or which: "ack 12, 13".' };
   take(taken, target.hit.at, target.hit.end);
-  return { command: { intent: 'alert.ack', slots: { target: target.hit.target.name } }, confidence: verb.score * target.hit.score * leftoverFactor(tokens, taken) };
+  return { command: { intent: 'alert.ack', slots: { target: target.hit.target.name, ...severitySlots(severities) } }, confidence: verb.score * target.hit.score * leftoverFactor(tokens, taken) };
 }
 
 // silences.list ----------------------------------------------------------------------------
@@ -405,6 +414,11 @@ export const silenceRule: Rule = (line) => {
     }
   }
 
+  // "silence incident 7": a silence matches labels; an incident's alerts are silenced by what they share.
+  const incidentRef = idAfter(tokens.slice(0, end), taken, isIncidentNoun);
+  if (incidentRef) {
+    return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: `A silence matches labels, not an incident: silence incident ${incidentRef.id}'s alerts by name or target, e.g. "silence disk alerts on db-2 for 1h", or acknowledge them with "ack incident ${incidentRef.id}".` };
+  }
   // "silence 12 for 30m", "snooze alert #12": one alert by its id, nothing else to match.
   // A bare number only right after the verb: "silence errors on port 8080" names no alert.
   // And only when the line starts with the verb: "extend silence 4 by 1h" is about silence 4.
@@ -562,6 +576,10 @@ export const incidentStatusRule: Rule = (line) => {
   // "set incident 7 status to open", "mark 7 as open": "open" is a status only when set.
   if (at === -1 && ['set', 'mark', 'change', 'move'].includes(tokens[0]?.norm ?? '')) at = tokens.findIndex((t, i) => t.norm === 'open' && ['to', 'as'].includes(tokens[i - 1]?.norm ?? ''));
   if (at === -1) return null;
+  // "resolve all incidents", "close every incident": one at a time (each is confirmed on its own).
+  if (at === 0 && ALL_WORDS.has(tokens[1]?.norm ?? '') && tokens.slice(2).some((t) => isIncidentNoun(t.norm))) {
+    return { command: { intent: 'incident.status', slots: { incidentId: 0, status: STATUS_VERBS[tokens[at]!.norm]! } }, confidence: 0.45, problem: `One incident at a time, e.g. "${tokens[at]!.raw} incident 7"; "open incidents" lists them.` };
+  }
   // "resolved incidents", "closed incidents on db-2": a list, not a change ("resolve incidents 7 and 8" names them).
   if (tokens[at + 1] && is(tokens[at + 1]!.norm, 'incident') && tokens[at + 1]!.norm.endsWith('s') && idOf(tokens[at + 2]) === null) return null;
   // "close the silence 4" ends a silence; "resolve the runbook run" is not an incident.
@@ -670,8 +688,8 @@ const INCIDENT_STATUS_WORDS: Readonly<Record<string, IncidentsListSlots['status'
 export const incidentsListRule: Rule = (line) => {
   const { tokens } = line;
   const taken = new Set<number>();
-  // "incident 7" is one incident; the list is asked for without an id.
-  if (idAfter(tokens, new Set(), isIncidentNoun) || tokens.some((t) => /^#\d+$/.test(t.norm))) return null;
+  // "incident 7" is one incident; the list is asked for without an id ("resolve all incidents" is an order, not a list).
+  if (ledByStateOrder(tokens) || idAfter(tokens, new Set(), isIncidentNoun) || tokens.some((t) => /^#\d+$/.test(t.norm))) return null;
   const noun = tokens.findIndex((t) => isIncidentNoun(t.norm));
   if (noun === -1) return null;
   taken.add(noun);
@@ -962,6 +980,10 @@ export const runbookRule: Rule = (line) => {
     if (names.includes(o.word)) {
       taken.add(o.at);
       continue;
+    }
+    // "restart everything on web-1", "restart all services": a run acts on one of each parameter.
+    if (ALL_WORDS.has(o.word) || o.word === 'any') {
+      return { command: { intent: 'runbook.run', slots: { runbook: runbook?.id ?? name, params } }, confidence: 0.45, problem: `A runbook run acts on one ${open[0] ?? 'thing'} at a time: say which, e.g. "${tokens[verbAt]!.raw} nginx${target.hit ? ` on ${target.hit.target.name}` : ''}".` };
     }
     if (conceptOf(o.word)?.score === 1 && !(runbook && `${runbook.id} ${runbook.title}`.toLowerCase().includes(o.word))) {
       asksAboutMetric = true;

@@ -121,6 +121,13 @@ describe('ChatOps conversation', () => {
     expect(((await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alerts/${elsewhere.id}` })).json() as Alert).state).toBe('firing');
     // Nothing left to acknowledge there now.
     expect(await chat('operator', 'ack everything on cache-9')).toMatchObject({ kind: 'error', code: 'E_CONFLICT', text: expect.stringContaining('No firing alert on cache-9') });
+    // Only the severity said: the warning on cache-8 stays firing.
+    const critical = await pushAlert({ alertname: 'TargetC', host: 'cache-8', severity: 'critical' });
+    const onlyCritical = await chat('operator', 'ack all critical alerts on cache-8');
+    expect(onlyCritical.text).toBe(`Acknowledge the 1 firing critical alert on cache-8: ${critical.id}`);
+    await chat('operator', 'ack all critical alerts on cache-8', (onlyCritical as { token: string }).token);
+    expect(((await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alerts/${critical.id}` })).json() as Alert).state).toBe('acknowledged');
+    expect(((await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alerts/${elsewhere.id}` })).json() as Alert).state).toBe('firing');
   });
 
   it('silences with the right matchers and end, after the confirmation', async () => {

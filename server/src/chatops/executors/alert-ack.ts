@@ -3,7 +3,7 @@ import type { Alert } from '../../../../shared/api/alerts.ts';
 import { actorOfChat } from '../chat-user.ts';
 import type { ChangeExecutor, CommandOf, ExecutorDeps } from './types.ts';
 import { alertName, alertTarget } from './types.ts';
-import { listed } from '../../../../shared/chatops/format.ts';
+import { listed, severityQuery, severityWords } from '../../../../shared/chatops/format.ts';
 import { MAX_ALERTS_AT_ONCE as MAX_AT_ONCE } from '../../../../shared/chatops/intents.ts';
 
 function describe(alert: Alert): string {
@@ -24,8 +24,9 @@ async function alertsOf({ slots }: CommandOf<'alert.ack'>, { alerts, inventory }
   }
   if (slots.target !== undefined) {
     const label = `${await inventory.labelOf(slots.target)}=${slots.target}`;
-    const { items, total } = await alerts.alerts.list({ state: 'firing', label, sort: 'severity', order: 'desc', limit: MAX_AT_ONCE });
-    if (total === 0) throw new AppError('E_CONFLICT', `No firing alert on ${slots.target}; there is nothing to acknowledge.`);
+    const { items, total } = await alerts.alerts.list({ state: 'firing', label, ...severityQuery(slots), sort: 'severity', order: 'desc', limit: MAX_AT_ONCE });
+    const severity = severityWords(slots);
+    if (total === 0) throw new AppError('E_CONFLICT', `No firing ${severity ? `${severity} ` : ''}alert on ${slots.target}; there is nothing to acknowledge.`);
     if (total > MAX_AT_ONCE) throw new AppError('E_CONFLICT', `${total} alerts are firing on ${slots.target}, more than ${MAX_AT_ONCE} at once: acknowledge their incident instead ("ack incident 7"), or name them.`);
     return items;
   }
@@ -54,7 +55,7 @@ export const alertAck: ChangeExecutor<'alert.ack'> = {
     const what =
       targets.length === 1 && incidentId === undefined && target === undefined ? describe(targets[0]!)
       : alertIds ? `${listed(targets.map(describe))}${skipped.length > 0 ? ` (${listed(skipped)} ${skipped.length === 1 ? 'is' : 'are'} resolved or acknowledged already)` : ''}`
-      : target !== undefined ? `the ${targets.length} firing ${targets.length === 1 ? 'alert' : 'alerts'} on ${target}: ${listed(targets.map((a) => a.id))}`
+      : target !== undefined ? `the ${targets.length} firing ${severityWords(command.slots) ? `${severityWords(command.slots)} ` : ''}${targets.length === 1 ? 'alert' : 'alerts'} on ${target}: ${listed(targets.map((a) => a.id))}`
       : `${targets.length} firing alerts of incident ${incidentId}`;
     return `Acknowledge ${what}${comment}`;
   },
