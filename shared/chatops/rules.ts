@@ -130,9 +130,14 @@ function firstId(tokens: readonly Token[], taken: ReadonlySet<number>, from = 0)
 function commentFrom(line: Line, from: number): string | undefined {
   let i = from;
   while (i < line.tokens.length && (COMMENT_MARKERS.has(line.tokens[i]!.norm) || ['with', 'a', 'saying', 'that'].includes(line.tokens[i]!.norm))) i++;
-  const text = restOf(line.text, line.tokens, i);
-  return text === '' ? undefined : text;
+  // ("rolling back"), "rolling back": the wrapping is the writer's, not the comment's.
+  const text = restOf(line.text, line.tokens, i).replace(/^(["'“‘(])(.*)(["'”’)])$/s, (whole, open: string, inner: string, close: string) => (WRAPS[open] === close ? inner.trim() : whole));
+  // "ack 12 please", "ack 12 thx": manners, not a comment.
+  return text === '' || POLITENESS.has(text.toLowerCase().replace(/[!.]+$/, '')) ? undefined : text;
 }
+
+const WRAPS: Readonly<Record<string, string>> = { '"': '"', "'": "'", '“': '”', '‘': '’', '(': ')' };
+const POLITENESS = new Set(['please', 'pls', 'plz', 'thanks', 'thx', 'ty', 'thank you', 'cheers', 'ta']);
 
 const isIncidentNoun = (norm: string) => is(norm, 'incident');
 const isAlertNoun = (norm: string) => is(norm, 'alert');
@@ -209,7 +214,10 @@ export const ackRule: Rule = (line) => {
   // "ack incident 7 and 8": each incident's alerts are confirmed on their own.
   const otherIncidents = incident ? moreIds(tokens, found.at) : null;
   if (otherIncidents) return { command: { intent: 'alert.ack', slots: { incidentId: found.id } }, confidence: 0.45 * verb.score, problem: `One incident at a time, e.g. ${[found.id, ...otherIncidents.ids].map((id) => `"ack incident ${id}"`).join(', then ')}.` };
-  const more = incident ? null : moreIds(tokens, found.at);
+  // "ack 12 13 14", "acknowledge #12 #13": nothing but ids after the first is a list, not a comment ("ack 12 3 nodes down" is one).
+  const spaced = tokens.slice(found.at + 1);
+  const onlyIds = !incident && spaced.length > 0 && spaced.length < MAX_ALERTS_AT_ONCE && spaced.every((t) => idOf(t) !== null);
+  const more = incident ? null : onlyIds ? { ids: spaced.map((t) => idOf(t)!), last: tokens.length - 1 } : moreIds(tokens, found.at);
   const last = more ? more.last : found.at;
   const comment = found.at > verb.at ? commentFrom(line, last + 1) : commentFrom(line, verb.at + 1);
   const ids = [...new Set([found.id, ...(more?.ids ?? [])])];
