@@ -653,6 +653,9 @@ export const alertShowRule: Rule = (line) => {
 
 // incident.show ----------------------------------------------------------------------------
 
+/** Nouns whose number is not an incident's ("silence 4", "run 5", "job 3"). */
+const OTHER_ID_NOUNS = new Set(['silence', 'silences', 'run', 'runs', 'runbook', 'job', 'jobs', 'deploy', 'deployment', 'build', 'version', 'release', 'ticket', 'pr', 'issue', 'page', 'step']);
+
 export const incidentRule: Rule = (line) => {
   const { tokens } = line;
   // "resolve incidents 7 and 8": an order its own rule answers; showing 7 instead would do nothing asked.
@@ -673,6 +676,8 @@ export const incidentRule: Rule = (line) => {
   const hashed = tokens.findIndex((t) => /^#\d+$/.test(t.norm));
   const id = firstId(tokens, taken);
   if (!id) return null;
+  // "show silence 4", "status of run 5": another thing's id, not an incident's.
+  if (OTHER_ID_NOUNS.has(tokens[id.at - 1]?.norm ?? '')) return null;
   if (tokens.length === 1 && hashed === -1) {
     return { command: { intent: 'incident.show', slots: { incidentId: id.id } }, confidence: 0.5, problem: `A bare number: say "incident ${id.id}" or "ack ${id.id}".` };
   }
@@ -811,6 +816,7 @@ function runbooksLike(runbooks: readonly InventoryRunbook[], words: readonly str
     .map((r) => r.id);
 }
 
+const ABOUT_RUNBOOK_VERBS = new Set(['describe', 'explain', 'show', 'list', 'what', 'which', 'document', 'view', 'display']);
 const PREVIOUS_WORDS = new Set(['previous', 'last', 'prior', 'earlier', 'old', 'older']);
 
 export const runbookRule: Rule = (line) => {
@@ -820,6 +826,8 @@ export const runbookRule: Rule = (line) => {
   const action = run ? null : leadingVerb(tokens, (n) => actionOf(n)?.score ?? 0, 2);
   if (!run && !action) return null;
   const verbAt = (run ?? action)!.at;
+  // "describe the failover runbook", "show the restart runbook": about a runbook, not a run of it.
+  if (tokens.slice(0, verbAt).some((t) => ABOUT_RUNBOOK_VERBS.has(t.norm)) && tokens.some((t) => is(t.norm, 'runbook'))) return null;
   taken.add(verbAt);
   let i = verbAt + 1;
   if (run && is(tokens[i]?.norm, 'runbook')) taken.add(i++);
@@ -984,8 +992,8 @@ export const runbookRule: Rule = (line) => {
   // "free memory on db-2": a metric named after the verb, not in the runbook's own name, is likely a question about it.
   let asksAboutMetric = false;
   for (const o of filler) {
-    // "failover the db cluster": a parameter's own name is the noun, not its value.
-    if (names.includes(o.word)) {
+    // "failover the db cluster": a parameter's own name is the noun, not its value; nor is "runbook".
+    if (names.includes(o.word) || is(o.word, 'runbook')) {
       taken.add(o.at);
       continue;
     }
