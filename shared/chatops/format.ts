@@ -44,10 +44,11 @@ export function previewOf(command: Command, now: number): string {
       return `Show alert ${command.slots.alertId}`;
     case 'alert.ack': {
       const { alertId, alertIds, incidentId, target, comment } = command.slots;
+      const severity = severityWords(command.slots);
       const what =
         alertId !== undefined ? `alert ${alertId}`
         : alertIds !== undefined ? `alerts ${listed(alertIds)}`
-        : target !== undefined ? `every firing ${severityWords(command.slots) ? `${severityWords(command.slots)} ` : ''}alert on ${target}`
+        : target !== undefined ? `every firing ${severity ? `${severity} ` : ''}alert on ${target}`
         : `every open alert of incident ${incidentId}`;
       return `Acknowledge ${what}${comment ? ` with comment "${comment}"` : ''}`;
     }

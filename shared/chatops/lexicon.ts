@@ -63,6 +63,15 @@ export const STATE_WORDS: Readonly<Record<string, 'firing' | 'acknowledged' | 'r
   resolved: 'resolved', closed: 'resolved', cleared: 'resolved', recovered: 'resolved', fixed: 'resolved',
 };
 
+/**
+ * Where free text starts wherever it stands: a comment or a note's text may say anything
+ * after one of these, so nothing after it is read as the line's grammar.
+ */
+export const FREE_TEXT_MARKERS: ReadonlySet<string> = new Set(['because', 'cause', 'reason', 'comment', 'saying', '-', '--', '—']);
+
+/** "all", "every", "everything", "each": the whole of something rather than one named thing. */
+export const ALL_WORDS: ReadonlySet<string> = new Set(['all', 'every', 'everything', 'each']);
+
 /** Words that carry no meaning of their own in a command. */
 export const FILLER = new Set([
   'a', 'an', 'the', 'me', 'my', 'us', 'please', 'pls', 'plz', 'can', 'could', 'would', 'you', 'u', 'i', 'we', 'is', 'are', 'was', 'be',

@@ -1,4 +1,4 @@
-import { actionOf, verbOf, type Word } from './lexicon.ts';
+import { actionOf, FREE_TEXT_MARKERS, verbOf, type Word } from './lexicon.ts';
 import type { Token } from './tokens.ts';
 
 const LEADING_VERBS: readonly Word[] = ['ack', 'silence', 'unsilence', 'expire', 'note', 'run'];
@@ -27,8 +27,6 @@ const REPORT_ENDINGS = new Set(['done', 'complete', 'completed', 'finished', 'su
 
 /** Imperatives that set an incident's status ("mark 7 mitigated", "set incident 7 to resolved", "reopen 7"). */
 const STATUS_ORDER_LEADS = new Set(['mark', 'set', 'resolve', 'close', 'reopen', 'mitigate']);
-/** Where a comment starts: what follows is the user's text, not the line's grammar. */
-const COMMENT_MARKERS = new Set(['because', 'cause', 'reason', 'comment', '-', '--', '—']);
 
 export function moodOf(tokens: readonly Token[]): Mood {
   const words = tokens.map((t) => t.norm);
@@ -44,7 +42,7 @@ export function moodOf(tokens: readonly Token[]): Mood {
   const lead = first === 'please' || first === 'pls' ? second : first;
   if (LEADING_VERBS.some((word) => verbOf(lead, word) > 0) || actionOf(lead) !== null || STATUS_ORDER_LEADS.has(lead)) return 'order';
   // Only what is said before a comment can make the line a report: "… because rollback done" is the comment's.
-  const marker = words.findIndex((w, i) => i > 0 && COMMENT_MARKERS.has(w));
+  const marker = words.findIndex((w, i) => i > 0 && FREE_TEXT_MARKERS.has(w));
   const said = marker === -1 ? words : words.slice(0, marker);
   if (said.length > 1 && REPORT_ENDINGS.has(said.at(-1)!)) return 'report';
   return 'order';

@@ -1,5 +1,5 @@
 import { MAX_ALERTS_AT_ONCE, type Command, type IncidentsListSlots, type IncidentStatusSlots, type Intent, type Severity, type SilenceMatcher, type SilencesListSlots } from './intents.ts';
-import { actionOf, FILLER, is, SEVERITY_WORDS, severitySlots, STATE_WORDS, verbOf } from './lexicon.ts';
+import { actionOf, ALL_WORDS, FILLER, FREE_TEXT_MARKERS, is, SEVERITY_WORDS, severitySlots, STATE_WORDS, verbOf } from './lexicon.ts';
 import { conceptOf, type InventoryIndex, type InventoryRunbook, type InventoryTarget } from './inventory.ts';
 import { findDurations, findEmptyDuration, findPeriodEnd, findTimeRange, findUntil, type TimeReference } from './times.ts';
 import { idOf, restOf, type Token } from './tokens.ts';
@@ -30,7 +30,8 @@ export type Rule = (line: Line) => Reading | null;
 const TIME_LIKE = /^(\d{1,2}(:\d{2})?(am|pm|a\.m|p\.m)|\d{1,2}(st|nd|rd|th)|\d+(s|m|h|d|w|y|ms|sec|secs|min|mins|hr|hrs|hours?|days?|weeks?))$/;
 const VERSION_LIKE = /^v\d+(\.\d+)*([-+][\w.]+)?$/;
 const TARGET_PREPS = new Set(['on', 'of', 'for', 'at', 'from', 'host', 'server', 'node', 'in', 'with', 'about', 'is', 'does', 'to']);
-const COMMENT_MARKERS = new Set(['because', 'cause', 'reason', 'comment', 'msg', 'message', 'note', 'saying', 'since', '-', '--', '—', 're', 'reason:']);
+/** What may lead a comment once one is due (after an id): the free-text markers, and words that elsewhere are grammar ("since 2pm", "note on 7"). */
+const COMMENT_MARKERS = new Set([...FREE_TEXT_MARKERS, 'msg', 'message', 'note', 'since', 're', 'reason:']);
 const DEFAULT_SILENCE_SECONDS = 3600;
 const DEFAULT_RANGE_MS = 3_600_000;
 
@@ -244,7 +245,6 @@ function idRange(tokens: readonly Token[], from: number): { first: number; last:
 
 /** The imperative forms: "acked alerts" or "acknowledged" before a list is a question. */
 const IMPERATIVE_ACK = new Set(['ack', 'acknowledge', 'claim']);
-const ALL_WORDS = new Set(['all', 'every', 'everything', 'each']);
 
 /**
  * Ids listed after the first one ("12, 13 and 14", "12 & 13"): only with a comma or "and"
@@ -380,7 +380,7 @@ export const silenceRule: Rule = (line) => {
   }
   const taken = new Set<number>([verb.at]);
   // The comment runs from its marker to the end; nothing in it is a matcher or duration.
-  const marker = tokens.findIndex((t, i) => i > verb.at && ['because', 'reason', 'comment', 'cause', '-', '--', '—'].includes(t.norm));
+  const marker = tokens.findIndex((t, i) => i > verb.at && FREE_TEXT_MARKERS.has(t.norm));
   let end = marker === -1 ? tokens.length : marker;
   let comment = marker === -1 ? undefined : commentFrom(line, marker);
   for (let i = end; i < tokens.length; i++) taken.add(i);
@@ -516,7 +516,7 @@ export const silenceRule: Rule = (line) => {
 };
 
 /** Words of a silence that name no alert: "everything", "anything about", "with severity warning". */
-const SILENCE_NOISE = new Set(['everything', 'all', 'every', 'any', 'anything', 'something', 'stuff', 'severity', 'sev', 'priority', 'named', 'called', 'regarding', 'related']);
+const SILENCE_NOISE = new Set([...ALL_WORDS, 'any', 'anything', 'something', 'stuff', 'severity', 'sev', 'priority', 'named', 'called', 'regarding', 'related']);
 /** A time of day ("10pm", "11:30", "2 a.m."), which is when, not what. */
 const CLOCK_TIME = /^(\d{1,2}(:\d{2})?\s*(am|pm|a\.m|p\.m)|\d{1,2}:\d{2}|noon|midnight)$/;
 
@@ -616,7 +616,7 @@ export const incidentStatusRule: Rule = (line) => {
   taken.add(id.at);
   if ('noun' in id && id.noun !== null) taken.add(id.noun as number);
   // "resolve 7 and 8", "close incidents 7, 8": a status change is made, and confirmed, for one incident at a time.
-  const more = moreIds(tokens, id.at) ?? (/^#\d+$/.test(tokens[id.at + 2]?.norm ?? '') && tokens[id.at + 1]?.norm === 'and' ? { ids: [idOf(tokens[id.at + 2])!] } : null);
+  const more = moreIds(tokens, id.at);
   if (more) {
     const verb = tokens[at]!.norm;
     return { command: { intent: 'incident.status', slots: { incidentId: id.id, status } }, confidence: 0.45, problem: `One incident at a time, e.g. ${[id.id, ...more.ids].map((n) => `"${verb} incident ${n}"`).join(', then ')}.` };

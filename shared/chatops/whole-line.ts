@@ -1,6 +1,6 @@
 import type { Command } from './intents.ts';
 import type { InventoryIndex } from './inventory.ts';
-import { actionOf, verbOf } from './lexicon.ts';
+import { actionOf, ALL_WORDS, FREE_TEXT_MARKERS, verbOf } from './lexicon.ts';
 import type { Token } from './tokens.ts';
 
 /**
@@ -65,8 +65,6 @@ export function leftOutTargets(command: Command, named: readonly string[]): stri
 
 /** Joins of two clauses ("and", "then", "and then", "&", "+", ";"). */
 const JOINERS = new Set(['and', 'then', '&', '+', 'also', 'plus']);
-/** Free text starts here: a comment or a note's text may say anything. */
-const FREE_TEXT_MARKERS = new Set(['because', 'cause', 'reason', 'comment', 'saying', '-', '--', '—']);
 
 const ORDER_VERBS = new Set(['ack', 'acknowledge', 'silence', 'mute', 'snooze', 'unsilence', 'unmute', 'resolve', 'reopen', 'mitigate', 'close', 'expire', 'note', 'show', 'list']);
 
@@ -98,7 +96,8 @@ export function secondCommandAt(tokens: readonly Token[]): { at: number; next: n
 
 /** Words that leave something out: "everything except db-1", "all but 12", "excluding warnings". */
 const EXCLUDING = new Set(['except', 'excluding', 'exclude', 'besides', 'barring', 'minus', 'sans']);
-const EVERYTHING = new Set(['all', 'everything', 'every', 'anything', 'alerts', 'them']);
+/** What "but" excludes from when it follows one of these ("all but 12", "alerts but db-1's"). */
+const EVERYTHING = new Set([...ALL_WORDS, 'anything', 'alerts', 'them']);
 
 /**
  * Where the line excludes something ("silence everything except db-1", "ack all but 12",

@@ -51,11 +51,12 @@ export const alertAck: ChangeExecutor<'alert.ack'> = {
     const targets = await alertsOf(command, deps);
     const comment = command.slots.comment ? ` with comment "${command.slots.comment}"` : '';
     const { alertIds, target, incidentId } = command.slots;
+    const severity = severityWords(command.slots);
     const skipped = alertIds ? alertIds.filter((id) => !targets.some((a) => a.id === id)) : [];
     const what =
       targets.length === 1 && incidentId === undefined && target === undefined ? describe(targets[0]!)
       : alertIds ? `${listed(targets.map(describe))}${skipped.length > 0 ? ` (${listed(skipped)} ${skipped.length === 1 ? 'is' : 'are'} resolved or acknowledged already)` : ''}`
-      : target !== undefined ? `the ${targets.length} firing ${severityWords(command.slots) ? `${severityWords(command.slots)} ` : ''}${targets.length === 1 ? 'alert' : 'alerts'} on ${target}: ${listed(targets.map((a) => a.id))}`
+      : target !== undefined ? `the ${targets.length} firing ${severity ? `${severity} ` : ''}${targets.length === 1 ? 'alert' : 'alerts'} on ${target}: ${listed(targets.map((a) => a.id))}`
       : `${targets.length} firing alerts of incident ${incidentId}`;
     return `Acknowledge ${what}${comment}`;
   },
