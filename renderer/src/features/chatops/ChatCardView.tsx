@@ -1,7 +1,8 @@
-import { Alert, Badge, Button, Group, Stack, Table, Text, Timeline } from '@mantine/core';
+import { Alert, Badge, Button, Group, Stack, Text, Timeline } from '@mantine/core';
 import type { ChatCard } from '../../../../shared/api/chatops.ts';
 import { ResponsiveChart } from '../../components/chart/ResponsiveChart.tsx';
 import { formatTime } from '../../lib/format.ts';
+import { ChatTableCard } from './ChatTableCard.tsx';
 
 export interface CardActions {
   onConfirm: (token: string) => void;
@@ -32,21 +33,7 @@ export function ChatCardView({ card, actions }: { card: ChatCard; actions: CardA
         <Stack gap={4} data-testid="chat-card-table">
           {header}
           <Text size="xs" c="dimmed">{card.text}</Text>
-          {card.rows.length > 0 && (
-            // A wide answer scrolls sideways in the panel; its viewport takes focus so the keyboard can scroll it too.
-            <Table.ScrollContainer minWidth={360} scrollAreaProps={{ viewportProps: { tabIndex: 0, 'aria-label': `${card.title}, scrollable` } }}>
-              <Table striped withTableBorder fz="xs" aria-label={card.title}>
-                <Table.Thead>
-                  <Table.Tr>{card.columns.map((c) => <Table.Th key={c}>{c}</Table.Th>)}</Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {card.rows.map((row, i) => (
-                    <Table.Tr key={i}>{row.map((cell, j) => <Table.Td key={j}>{cell ?? '—'}</Table.Td>)}</Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          )}
+          <ChatTableCard card={card} />
         </Stack>
       );
     case 'incident':
