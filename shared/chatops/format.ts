@@ -33,12 +33,12 @@ export function previewOf(command: Command, now: number): string {
     }
     case 'alerts.list': {
       const { target, state, from, to } = command.slots;
-      const severity = severityWords(command.slots);
+      const kind = alertKindWords(command.slots);
       if (from !== undefined && to !== undefined) {
         const when = now - to < 60_000 ? `in the last ${formatDuration(to - from)}` : `from ${isoMinute(from)} to ${isoMinute(to)}`;
-        return `List ${state ? `${state} ` : ''}${severity ? `${severity} ` : ''}alerts active ${when}${target ? ` on ${target}` : ''}`;
+        return `List ${state ? `${state} ` : ''}${kind ? `${kind} ` : ''}alerts active ${when}${target ? ` on ${target}` : ''}`;
       }
-      return `List ${state ?? 'unresolved'}${severity ? ` ${severity}` : ''} alerts${target ? ` on ${target}` : ''}`;
+      return `List ${state ?? 'unresolved'}${kind ? ` ${kind}` : ''} alerts${target ? ` on ${target}` : ''}`;
     }
     case 'alert.show':
       return `Show alert ${command.slots.alertId}`;
@@ -99,6 +99,12 @@ export function previewOf(command: Command, now: number): string {
 }
 
 /** "critical", "critical or warning": the severities a list command asks for, in words ('' for any). */
+/** The alerts list's filters in words before "alerts": "silenced critical", "unsilenced", "warning or info", or nothing. */
+export function alertKindWords(slots: { silenced?: boolean; severity?: Severity; severities?: readonly Severity[] }): string {
+  const silenced = slots.silenced === undefined ? '' : slots.silenced ? 'silenced' : 'unsilenced';
+  return [silenced, severityWords(slots)].filter((w) => w !== '').join(' ');
+}
+
 export function severityWords(slots: { severity?: Severity; severities?: readonly Severity[] }): string {
   const named = slots.severities ?? (slots.severity ? [slots.severity] : []);
   return named.length <= 1 ? named.join('') : `${named.slice(0, -1).join(', ')} or ${named.at(-1)}`;

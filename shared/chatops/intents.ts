@@ -46,6 +46,8 @@ export interface AlertsListSlots {
   /** Two or more named ("critical and warning alerts"): alerts of any of them. */
   severities?: Severity[];
   state?: 'firing' | 'acknowledged' | 'resolved';
+  /** "silenced alerts" (true), "alerts not silenced" (false): only alerts a silence does (or does not) cover now. */
+  silenced?: boolean;
   /** "what fired overnight", "alerts in the last 2h": alerts active in [from, to] (Unix ms), whatever their state now. */
   from?: number;
   to?: number;

@@ -91,10 +91,20 @@ function findTarget(line: Line, taken: ReadonlySet<number>): { hit: TargetHit | 
     // A host-like word ("web-9", "db7") that is not in the inventory.
     if (/\d/.test(word) && /[a-z]/.test(word)) return { hit: null, unresolved: word, suggestions: index.suggestTargets(word) };
     // "cpu on db": the start of several targets' names, not a target; asked rather than read as every target.
-    const family = index.inventory.targets.filter((t) => t.name.toLowerCase().startsWith(word) && /^[-_.]?\d/.test(t.name.slice(word.length)));
-    if (family.length > 1) return { hit: null, unresolved: word, suggestions: family.map((t) => t.name).slice(0, 3) };
+    const family = familyOf(index, [word]);
+    if (family.length > 1) return { hit: null, unresolved: word, suggestions: family.slice(0, 3) };
   }
   return { hit: null };
+}
+
+/** The targets whose names start with one of the words and then a number ("web" → web-1, web-2), by name. */
+function familyOf(index: InventoryIndex, words: readonly string[]): string[] {
+  for (const word of words) {
+    if (word.length < 2 || FILLER.has(word)) continue;
+    const family = index.inventory.targets.filter((t) => t.name.toLowerCase().startsWith(word) && /^[-_.]?\d/.test(t.name.slice(word.length)));
+    if (family.length > 0) return family.map((t) => t.name).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  }
+  return [];
 }
 
 function take(taken: Set<number>, from: number, to: number): void {
@@ -307,6 +317,8 @@ export const silencesListRule: Rule = (line) => {
   const { tokens } = line;
   const noun = tokens.findIndex((t) => ['silences', 'mutes', 'silence', 'mute', 'silenced', 'muted'].includes(t.norm));
   if (noun === -1 || !isSilencesQuestion(tokens, noun)) return null;
+  // "show silenced alerts", "which alerts are silenced": the alerts, not the silences (alertsRule).
+  if (silencedFilterOf(tokens)?.at === noun) return null;
   // "unsilence 4", "silence 4 can end": one silence by its id is another command.
   if (firstId(tokens, new Set()) !== null) return null;
   const taken = new Set<number>([noun]);
@@ -335,6 +347,8 @@ const SILENCE_NOUNS = new Set(['silence', 'silences', 'mute', 'snooze', 'silenci
 export const unsilenceRule: Rule = (line) => {
   const { tokens } = line;
   const direct = leadingVerb(tokens, (n) => verbOf(n, 'unsilence'));
+  // "unsilenced alerts on web-1": alerts asked for by their state (alertsRule).
+  if (direct && silencedFilterOf(tokens)?.at === direct.at) return null;
   let verb = direct;
   const taken = new Set<number>();
   if (!verb) {
@@ -370,6 +384,8 @@ export const silenceRule: Rule = (line) => {
   const { tokens } = line;
   const verb = leadingVerb(tokens, (n) => verbOf(n, 'silence'), 2);
   if (!verb) return null;
+  // "silenced alerts", "which alerts are muted": alerts asked for by their state (alertsRule).
+  if (silencedFilterOf(tokens)?.at === verb.at) return null;
   // "expire silence 4" and "unmute silence 4" end one; "help silence" asks about them.
   if (tokens.slice(0, verb.at).some((t) => is(t.norm, 'expire') || is(t.norm, 'help') || verbOf(t.norm, 'unsilence') > 0)) return null;
   // "list silences", "show active silences", "silences on web-1" ask what is silenced (silencesListRule).
@@ -856,6 +872,13 @@ export const runbookRule: Rule = (line) => {
     take(taken, target.hit.at, target.hit.end);
     if (STOP_WORDS.has(tokens[target.hit.at - 1]?.norm ?? '')) taken.add(target.hit.at - 1);
   }
+  // "restart nginx on all web servers", "across every db host": a run acts on one host, named.
+  const everywhere = target.hit ? -1 : tokens.findIndex((t, k) => k > verbAt && ALL_WORDS.has(t.norm) && ['on', 'across', 'for', 'to', 'in'].includes(tokens[k - 1]?.norm ?? ''));
+  if (everywhere !== -1) {
+    const family = familyOf(line.index, tokens.slice(everywhere + 1).map((t) => t.norm));
+    const example = `${restOf(line.text, tokens, verbAt).slice(0, tokens[everywhere - 1]!.start - tokens[verbAt]!.start).trim()} on ${family[0] ?? line.index.inventory.targets[0]?.name ?? 'web-1'}`;
+    return { command: { intent: 'runbook.run', slots: { runbook: '', params } }, confidence: 0.45 * (run ?? action)!.score, problem: `A runbook run acts on one host at a time: say which, e.g. "${example}"${family.length > 1 ? `, then ${family.slice(1, 3).map((name) => `"… on ${name}"`).join(', ')}${family.length > 3 ? ' and so on' : ''}` : ''}.` };
+  }
   // The object: words after the verb up to the first preposition ("restart *web* on api-1").
   const object: { word: string; at: number }[] = [];
   for (let k = i; k < tokens.length && !STOP_WORDS.has(tokens[k]!.norm); k++) {
@@ -1049,6 +1072,26 @@ export const runbooksListRule: Rule = (line) => {
 
 // alerts.list ------------------------------------------------------------------------------
 
+/** Participles that describe an alert as silenced ("silenced alerts", "alerts that are muted"), and their opposites. */
+const SILENCED_WORDS = new Set(['silenced', 'muted', 'snoozed', 'suppressed', 'hushed']);
+const UNSILENCED_WORDS = new Set(['unsilenced', 'unmuted', 'unsnoozed', 'unsuppressed']);
+const NEGATORS = new Set(['not', 'never', "isn't", 'isnt', "aren't", 'arent', "wasn't", "weren't"]);
+
+/**
+ * Does the line ask for alerts by whether they are silenced ("silenced alerts", "muted alerts
+ * on db-1", "alerts not silenced", "unmuted critical alerts")? Returns the state asked for and
+ * the tokens that say it, or null. A length said with it is a window ("silenced alerts for the
+ * last hour"): an order to silence is said with the verb ("mute alerts on db-1 for 1h").
+ */
+function silencedFilterOf(tokens: readonly Token[]): { silenced: boolean; at: number; negator: number | null } | null {
+  if (!tokens.some((t) => isAlertNoun(t.norm))) return null;
+  const at = tokens.findIndex((t) => SILENCED_WORDS.has(t.norm) || UNSILENCED_WORDS.has(t.norm));
+  if (at === -1) return null;
+  const negator = NEGATORS.has(tokens[at - 1]?.norm ?? '') ? at - 1 : null;
+  return { silenced: SILENCED_WORDS.has(tokens[at]!.norm) === (negator === null), at, negator };
+}
+
+
 /**
  * A line led by an order that changes alerts or incidents ("ack …", "silence …", "resolve …"):
  * its own rule answers it (or asks about it); read as a list or a chart it would do nothing asked.
@@ -1066,8 +1109,14 @@ export const alertsRule: Rule = (line) => {
   if (idAfter(tokens, new Set(), isAlertNoun)) return null;
   // "resolve alert 12", "close the alerts": a change asked for, answered by incidentStatusRule's advice;
   // "silence all alerts for 15 mins", "ack the alerts": orders that their own rules answer (or ask about).
-  if (ledByStateOrder(tokens)) return null;
+  // "silenced alerts", "muted alerts on db-1": a participle first describes the alerts, it orders nothing.
+  const silencedFilter = silencedFilterOf(tokens);
+  if (ledByStateOrder(tokens) && silencedFilter?.at !== 0) return null;
   const taken = new Set<number>();
+  if (silencedFilter) {
+    taken.add(silencedFilter.at);
+    if (silencedFilter.negator !== null) taken.add(silencedFilter.negator);
+  }
   let trigger = 0;
   const severities: Severity[] = [];
   let state: 'firing' | 'acknowledged' | 'resolved' | undefined;
@@ -1116,7 +1165,13 @@ export const alertsRule: Rule = (line) => {
   // "what fired" without a time: the last day.
   const range = window ?? (fired ? { from: line.ref.now - DAY_MS, to: line.ref.now } : null);
   if (fired && state === 'firing') state = undefined; // "fired" asks what fired then, not what still fires
-  const slots = { ...(target.hit ? { target: target.hit.target.name } : {}), ...severitySlots(severities), ...(state ? { state } : {}), ...(range ? { from: range.from, to: range.to } : {}) };
+  const slots = {
+    ...(target.hit ? { target: target.hit.target.name } : {}),
+    ...severitySlots(severities),
+    ...(state ? { state } : {}),
+    ...(silencedFilter ? { silenced: silencedFilter.silenced } : {}),
+    ...(range ? { from: range.from, to: range.to } : {}),
+  };
   if (target.unresolved) {
     return { command: { intent: 'alerts.list', slots }, confidence: 0.45, problem: `No target named "${target.unresolved}".`, suggestions: target.suggestions ?? [] };
   }

@@ -210,13 +210,22 @@ const ordinalDayParser: chrono.Parser = {
   },
 };
 
+/** "yday", "yest", "tdy": the days as typed in a hurry, which chrono-node does not read. */
+const dayShorthandParser: chrono.Parser = {
+  pattern: () => /\b(yday|ydy|ystd|ystdy|yest|yesterdy|yesteday|tdy|2day)\b/i,
+  extract: (context, match) => {
+    const { year, month, day } = dayOf(context, /^(tdy|2day)$/i.test(match[1]!) ? 0 : -1);
+    return context.createParsingResult(match.index!, match[0], { year, month, day });
+  },
+};
+
 /**
  * chrono-node's English with the on-call phrases it reads otherwise (its "weekend" is the
  * Saturday alone and its "last night" a whole day); ours go first, so that on the same
  * words theirs gives way.
  */
 const timeParser = chrono.casual.clone();
-timeParser.parsers.unshift(weekendParser, overnightParser, ordinalDayParser, calendarSpanParser);
+timeParser.parsers.unshift(weekendParser, overnightParser, ordinalDayParser, calendarSpanParser, dayShorthandParser);
 
 /** The text with the taken tokens blanked, so that a host name or an id is never read as a date. */
 function maskTaken(text: string, tokens: readonly Token[], taken: ReadonlySet<number>): string {

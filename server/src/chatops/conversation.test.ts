@@ -208,6 +208,22 @@ describe('ChatOps conversation', () => {
     expect(card.rows.map((row) => row[0])).not.toContain(info.id);
   });
 
+  it('lists the alerts a silence covers, or those it does not, by the participle said', async () => {
+    const quiet = await pushAlert({ alertname: 'NoisyProbe', host: 'lb-1', severity: 'warning' });
+    const loud = await pushAlert({ alertname: 'BackendDown', host: 'lb-1', severity: 'warning' });
+    const question = await chat('operator', `mute alert ${quiet.id} for 1h`);
+    expect(await chat('operator', `mute alert ${quiet.id} for 1h`, (question as { token: string }).token)).toMatchObject({ kind: 'text', intent: 'silence.create' });
+    const silenced = await chat('viewer', 'silenced alerts on lb-1');
+    if (silenced.kind !== 'table') throw new Error('not a table');
+    expect(silenced.title).toBe('1 unresolved silenced alert on lb-1');
+    expect(silenced.rows).toEqual([[quiet.id, 'warning', 'firing (silenced)', 'NoisyProbe', 'lb-1', expect.any(String), quiet.incidentId]]);
+    const audible = await chat('viewer', 'alerts on lb-1 that are not muted');
+    if (audible.kind !== 'table') throw new Error('not a table');
+    expect(audible.title).toMatch(/unresolved unsilenced alerts? on lb-1$/);
+    expect(audible.rows.map((row) => row[0])).toContain(loud.id);
+    expect(audible.rows.map((row) => row[0])).not.toContain(quiet.id);
+  });
+
   it('lists the incidents the asker commands, and those active in a window said in words', async () => {
     const alert = await pushAlert({ alertname: 'QueueBacklog', host: 'lb-1', severity: 'warning' });
     const assign = await server.injectAs('operator', { method: 'PATCH', url: `/api/v1/incidents/${alert.incidentId}`, payload: { commander: 'test-operator' } });

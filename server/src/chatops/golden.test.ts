@@ -112,6 +112,12 @@ describe('parser', () => {
     expect(result).toMatchObject({ intent: 'runbook.run', slots: { runbook: 'restart', params: { service: 'web', host: 'api-1' } } });
   });
 
+  it('asks for one host when a run is asked for a family of them, naming its members', () => {
+    const result = parseCommand('restart nginx on all web servers', index, ref);
+    expect(result.intent).toBe('unknown');
+    expect(result.alternatives[0]!.text).toBe('A runbook run acts on one host at a time: say which, e.g. "restart nginx on web-1", then "… on web-2", "… on web-3".');
+  });
+
   it('never reads a long line past its limit', () => {
     const result = parseCommand(`ack 12 ${'x'.repeat(10_000)}`, index, ref);
     expect(result.intent).toBe('alert.ack');

@@ -1,6 +1,6 @@
 import type { ReadExecutor } from './types.ts';
 import { alertName, alertTarget, isoMinute } from './types.ts';
-import { severityQuery, severityWords } from '../../../../shared/chatops/format.ts';
+import { alertKindWords, severityQuery } from '../../../../shared/chatops/format.ts';
 
 const LIMIT = 50;
 
@@ -16,16 +16,17 @@ export const alertsList: ReadExecutor<'alerts.list'> = {
       state: slots.state ?? (windowed ? 'firing,acknowledged,resolved' : 'firing,acknowledged'),
       ...severityQuery(slots),
       ...(slots.target ? { label: `${await inventory.labelOf(slots.target)}=${slots.target}` } : {}),
+      ...(slots.silenced !== undefined ? { silenced: slots.silenced } : {}),
       ...(windowed ? { from: slots.from, to: slots.to } : {}),
       sort: windowed ? 'startsAt' : 'severity',
       order: 'desc',
       limit: LIMIT,
     });
     const noun = total === 1 ? 'alert' : 'alerts';
-    const severity = severityWords(slots);
+    const kind = alertKindWords(slots);
     const what = windowed
-      ? `${slots.state ? `${slots.state} ` : ''}${severity ? `${severity} ` : ''}${noun} active from ${isoMinute(slots.from!)} to ${isoMinute(slots.to!)}${slots.target ? ` on ${slots.target}` : ''}`
-      : `${slots.state ?? 'unresolved'}${severity ? ` ${severity}` : ''} ${noun}${slots.target ? ` on ${slots.target}` : ''}`;
+      ? `${slots.state ? `${slots.state} ` : ''}${kind ? `${kind} ` : ''}${noun} active from ${isoMinute(slots.from!)} to ${isoMinute(slots.to!)}${slots.target ? ` on ${slots.target}` : ''}`
+      : `${slots.state ?? 'unresolved'}${kind ? ` ${kind}` : ''} ${noun}${slots.target ? ` on ${slots.target}` : ''}`;
     return {
       kind: 'table',
       intent: 'alerts.list',
