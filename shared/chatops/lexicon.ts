@@ -12,7 +12,7 @@ export type Word =
 
 const WORDS: Record<Word, readonly string[]> = {
   ack: ['ack', 'acknowledge', 'acknowledged', 'acked', 'ackd', "ack'd", 'acking', 'acknowledging', 'claim'],
-  silence: ['silence', 'mute', 'snooze', 'quiet', 'hush', 'shush', 'suppress', 'squelch', 'silenced'],
+  silence: ['silence', 'mute', 'snooze', 'quiet', 'hush', 'shush', 'shh', 'shhh', 'suppress', 'squelch', 'silenced'],
   unsilence: ['unsilence', 'unmute', 'unsnooze', 'unsuppress', 'desilence', 'unquiet'],
   expire: ['expire', 'end', 'remove', 'delete', 'lift', 'cancel', 'stop', 'kill', 'drop', 'close'],
   note: ['note', 'annotate', 'comment', 'log', 'jot', 'record'],

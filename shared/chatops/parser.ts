@@ -1,8 +1,8 @@
 import { EXAMPLES, PARSE_THRESHOLD, permissionFor, STATE_CHANGING, type Alternative, type Intent, type ParseResult } from './intents.ts';
 import { moodOf, type Mood } from './mood.ts';
 import { previewOf } from './format.ts';
-import type { InventoryIndex } from './inventory.ts';
-import { RULES, type Line, type Reading } from './rules.ts';
+import type { InventoryIndex, InventoryRunbook } from './inventory.ts';
+import { HOST_PARAMS, RULES, type Line, type Reading } from './rules.ts';
 import type { TimeReference } from './times.ts';
 import { mergePhrasalVerbs, restOf, tokenize } from './tokens.ts';
 import { exclusionOf, leftOutTargets, namedTargets, secondCommandAt } from './whole-line.ts';
@@ -98,7 +98,8 @@ function parseLine(line: Line): ParseResult {
   if (best && leftOut.length > 0) {
     const used = named.filter((name) => !leftOut.includes(name));
     const each = [...used.slice(0, 1), ...leftOut].map((name) => `for ${name}`).join(', then ');
-    best.problem = `"${previewOf(best.command, ref.now)}" would leave out ${leftOut.join(' and ')}: ask about one target at a time (e.g. the same ${each}).`;
+    const hostless = best.command.intent === 'runbook.run' ? hostlessRunbook(best.command.slots.runbook, index) : null;
+    best.problem = used.length === 0 && hostless ? noPlaceForTarget(hostless, leftOut) : `"${previewOf(best.command, ref.now)}" would leave out ${leftOut.join(' and ')}: ask about one target at a time (e.g. the same ${each}).`;
     best.confidence = Math.min(best.confidence, 0.5);
   }
   if (best && !best.problem && best.confidence >= PARSE_THRESHOLD && !tied) {
@@ -131,4 +132,16 @@ function unknownPreview(best: Reading | undefined, alternatives: readonly Altern
   const first = alternatives[0];
   if (!first) return 'Not understood; type "help" for what you can ask.';
   return best?.problem && first.intent === best.command.intent ? first.text : `Not sure what you mean: ${first.text}`;
+}
+
+/** The runbook, when it is known and none of its parameters takes a host ("failover-db" takes a cluster). */
+function hostlessRunbook(runbookId: string, index: InventoryIndex): InventoryRunbook | null {
+  const runbook = index.inventory.runbooks.find((r) => r.id === runbookId);
+  return runbook && !runbook.params.some((p) => HOST_PARAMS.includes(p)) ? runbook : null;
+}
+
+/** "failover db-1": the target said has no place in the run; say what the runbook takes. */
+function noPlaceForTarget(runbook: InventoryRunbook, targets: readonly string[]): string {
+  const takes = runbook.params.length > 0 ? `; it takes ${runbook.params.join(', ')}, e.g. "run ${runbook.id} ${runbook.params.map((p) => `${p}=…`).join(' ')}"` : '';
+  return `Runbook ${runbook.id} does not act on a host, so ${targets.join(' and ')} would have no place in its run${takes}.`;
 }

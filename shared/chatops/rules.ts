@@ -143,9 +143,15 @@ function commentFrom(line: Line, from: number): string | undefined {
   while (i < line.tokens.length && (COMMENT_MARKERS.has(line.tokens[i]!.norm) || ['with', 'a', 'saying', 'that'].includes(line.tokens[i]!.norm))) i++;
   // ("rolling back"), "rolling back": the wrapping is the writer's, not the comment's.
   const text = restOf(line.text, line.tokens, i).replace(/^(["'“‘(])(.*)(["'”’)])$/s, (whole, open: string, inner: string, close: string) => (WRAPS[open] === close ? inner.trim() : whole));
-  // "ack 12 please", "ack 12 thx": manners, not a comment.
-  return text === '' || POLITENESS.has(text.toLowerCase().replace(/[!.]+$/, '')) ? undefined : text;
+  // "ack 12 please", "ack 12 thx", "ack 12 :+1:", "mitigated now": manners, a reaction or a time, not a comment.
+  const said = text.toLowerCase().replace(/[!.]+$/, '');
+  // (the words as typed: restOf drops a leading ":", which an emoji starts with)
+  const typed = i < line.tokens.length ? line.text.slice(line.tokens[i]!.start).trim().toLowerCase().split(/\s+/) : [];
+  return text === '' || POLITENESS.has(said) || typed.every((word) => EMOJI_CODE.test(word) || word === 'now') ? undefined : text;
 }
+
+/** A Slack emoji as typed (":+1:", ":eyes:"). */
+const EMOJI_CODE = /^:[a-z0-9_+'-]+:$/;
 
 const WRAPS: Readonly<Record<string, string>> = { '"': '"', "'": "'", '“': '”', '‘': '’', '(': ')' };
 const POLITENESS = new Set(['please', 'pls', 'plz', 'thanks', 'thx', 'ty', 'thank you', 'cheers', 'ta']);
@@ -178,7 +184,9 @@ export const helpRule: Rule = (line) => {
   const howTo = /^how (do|can|should|would) (i|we|you|one) (.+?)\??$/.exec(lower);
   const howTopic = howTo ? TOPICS.find(([re]) => re.test(howTo[3]!))?.[1] : undefined;
   if (howTopic) return { command: { intent: 'help', slots: { topic: howTopic } }, confidence: 1 };
-  const verb = leadingVerb(line.tokens, (n) => verbOf(n, 'help'), 2);
+  const found = leadingVerb(line.tokens, (n) => verbOf(n, 'help'), 2);
+  // A near miss counts only as the line's first word ("halp", "comands"): further in, "commander" is its own word.
+  const verb = found && (found.score === 1 || found.at === 0) ? found : null;
   if (!phrase && !verb) return null;
   const rest = verb ? line.tokens.slice(verb.at + 1).map((t) => t.norm).join(' ') : '';
   const topic = TOPICS.find(([re]) => re.test(rest))?.[1];
@@ -321,6 +329,8 @@ export const silencesListRule: Rule = (line) => {
   if (silencedFilterOf(tokens)?.at === noun) return null;
   // "unsilence 4", "silence 4 can end": one silence by its id is another command.
   if (firstId(tokens, new Set()) !== null) return null;
+  // "end all silences", "remove the silences on web-1": an order to expire, which names one silence (unsilenceRule asks which).
+  if (is(tokens[0]?.norm, 'expire') || verbOf(tokens[0]?.norm, 'unsilence') > 0) return null;
   const taken = new Set<number>([noun]);
   let state: SilencesListSlots['state'];
   tokens.forEach((t, i) => {
@@ -369,7 +379,7 @@ export const unsilenceRule: Rule = (line) => {
   const id = idAfter(tokens, taken, (n) => n === 'silence' || n === 'silences') ?? firstId(tokens, taken);
   if (!id) {
     const target = findTarget(line, taken);
-    const list = target.hit ? `; "silences on ${target.hit.target.name}" lists them` : '';
+    const list = `; "silences${target.hit ? ` on ${target.hit.target.name}` : ''}" lists them`;
     return { command: { intent: 'silence.expire', slots: { silenceId: 0 } }, confidence: 0.45 * verb.score, problem: `Say which silence to expire by its id, e.g. "unsilence 4"${list}.` };
   }
   taken.add(id.at);
@@ -542,8 +552,8 @@ function escapeRegex(word: string): string {
 
 // incident.note ----------------------------------------------------------------------------
 
-/** "incident 7 note: …", "update incident 7: …", "update on #7: …": a note said the ticket way, its text after the colon. */
-const NOTE_AFTER_ID = /^(?:(?:incident|inc)\s*#?(\d{1,9})\s+(?:note|update|comment)|update\s+(?:on\s+|to\s+|for\s+)?(?:incident\s+|inc\s+)?#?(\d{1,9}))\s*:\s*(\S.*)$/is;
+/** "incident 7 note: …", "inc 7 update - …", "update on #7: …": a note said the ticket way, its text after the colon or dash. */
+const NOTE_AFTER_ID = /^(?:(?:incident|inc)\s*#?(\d{1,9})\s+(?:note|update|comment)|update\s+(?:on\s+|to\s+|for\s+)?(?:incident\s+|inc\s+)?#?(\d{1,9}))(?:\s*:|\s+[-–—]+)\s*(\S.*)$/is;
 
 export const noteRule: Rule = (line) => {
   const { tokens } = line;
@@ -804,7 +814,8 @@ export const anomalyRule: Rule = (line) => {
 
 // runbook.run ------------------------------------------------------------------------------
 
-const HOST_PARAMS = ['host', 'target', 'instance', 'node', 'server'];
+/** A runbook's parameters that take a target (a host) named on the line. */
+export const HOST_PARAMS = ['host', 'target', 'instance', 'node', 'server'];
 const PATH_PARAMS = ['path', 'dir', 'directory', 'folder', 'file'];
 const VERSION_PARAMS = ['version', 'revision', 'release', 'tag', 'ref', 'image'];
 const STOP_WORDS = new Set(['on', 'at', 'for', 'in', 'from', 'with', 'to', 'of', 'against']);
@@ -1102,6 +1113,15 @@ function ledByStateOrder(tokens: readonly Token[]): boolean {
 }
 
 const HEALTH_WORDS = new Set(['ok', 'okay', 'healthy', 'health', 'doing', 'fine', 'alright', 'good']);
+/** A line of these alone (and filler) asks how things stand: what is firing or acknowledged. */
+const STATUS_WORDS = new Set(['status', 'sitrep', 'overview', 'summary', 'report', 'state']);
+
+/** "web-1", "show me web-1", "status of db-2": the line names a target and nothing but filler, show or status words. */
+function targetAlone(line: Line): boolean {
+  const target = findTarget(line, new Set());
+  const hit = target.hit;
+  return hit !== null && line.tokens.every((t, i) => (i >= hit.at && i < hit.end) || FILLER.has(t.norm) || STATUS_WORDS.has(t.norm) || is(t.norm, 'show'));
+}
 
 export const alertsRule: Rule = (line) => {
   const { tokens } = line;
@@ -1153,12 +1173,14 @@ export const alertsRule: Rule = (line) => {
   });
   // "is web-1 ok", "how is db-2 doing": a target's health, answered by what is wrong with it.
   const health = tokens.findIndex((t, i) => !taken.has(i) && HEALTH_WORDS.has(t.norm));
-  if (trigger === 0 && health === -1) return null;
+  // "status", "sitrep", "web-1", "show me web-1", "status of db-2": the state of things (of a target) alone.
+  const statusOnly = trigger === 0 && health === -1 && tokens.length > 0 && tokens.every((t) => FILLER.has(t.norm) || STATUS_WORDS.has(t.norm) || is(t.norm, 'show'));
+  if (trigger === 0 && health === -1 && !statusOnly && !targetAlone(line)) return null;
   const target = findTarget(line, taken);
   if (trigger === 0) {
-    if (!target.hit) return null;
+    if (!target.hit && !(statusOnly && tokens.some((t) => STATUS_WORDS.has(t.norm)))) return null;
     trigger = 0.8;
-    tokens.forEach((t, i) => (HEALTH_WORDS.has(t.norm) || ['is', 'are', 'how', 'hows', 'all', 'right', 'looking'].includes(t.norm) ? taken.add(i) : undefined));
+    tokens.forEach((t, i) => (HEALTH_WORDS.has(t.norm) || STATUS_WORDS.has(t.norm) || is(t.norm, 'show') || ['is', 'are', 'how', 'hows', 'all', 'right', 'looking'].includes(t.norm) ? taken.add(i) : undefined));
   }
   if (target.hit) take(taken, target.hit.at, target.hit.end);
   const window = alertWindow(line, taken);
@@ -1202,9 +1224,12 @@ function alertWindow(line: Line, taken: Set<number>): { from: number; to: number
 
 // metrics.show -----------------------------------------------------------------------------
 
-/** "what's up (with db-1)": the idiom's "up", not the `up` metric. */
+/** Words whose "up" is their own: "what's up (with db-1)", "scale up web", "spin up web-3", "bring up db-2". */
+const UP_IDIOMS = new Set(['whats', "what's", 'sup', 'scale', 'spin', 'bring', 'fire', 'boot', 'power', 'ramp', 'speed', 'wake', 'warm', 'set', 'start', 'back', 'clean', 'free', 'open', 'step']);
+
+/** Is the token the "up" of an idiom or a phrasal verb, not the `up` metric? */
 function whatsUpAt(tokens: readonly Token[], i: number): boolean {
-  return tokens[i]?.norm === 'up' && ['whats', "what's", 'sup'].includes(tokens[i - 1]?.norm ?? '');
+  return tokens[i]?.norm === 'up' && UP_IDIOMS.has(tokens[i - 1]?.norm ?? '');
 }
 
 export const metricsRule: Rule = (line) => {

@@ -19,4 +19,13 @@ describe('tokenize', () => {
   it('strips a trailing per cent sign ("cpu%")', () => {
     expect(tokenize('cpu% on web-1').map((t) => t.norm)).toEqual(['cpu', 'on', 'web-1']);
   });
+
+  it('splits an order\'s verb typed against its id ("ack12", "Resolve#7"), each part at its place; other words stay whole', () => {
+    const text = 'Resolve#7 fixed';
+    const tokens = tokenize(text);
+    expect(tokens.map((t) => [t.raw, t.norm])).toEqual([['Resolve', 'resolve'], ['#7', '#7'], ['fixed', 'fixed']]);
+    for (const t of tokens) expect(text.slice(t.start, t.end)).toBe(t.raw);
+    expect(tokenize('ack12').map((t) => t.norm)).toEqual(['ack', '12']);
+    expect(tokenize('web12 inc7 backup2').map((t) => t.norm)).toEqual(['web12', 'inc7', 'backup2']);
+  });
 });

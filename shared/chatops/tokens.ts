@@ -16,12 +16,23 @@ export interface Token {
 const LEADING = /^[("'`“‘[{<]+/;
 const TRAILING = /[)"'`”’\]}>,.!?;:%]+$/;
 
+/** An order's verb glued to the id it acts on ("ack12", "ack#12", "resolve7"). */
+const GLUED_ID = /^(ack|acknowledge|resolve|reopen|mitigate|close|unsilence|expire)(#?\d{1,9})$/;
+
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   for (const match of text.matchAll(/\S+/g)) {
     for (const [raw, start] of commaParts(match[0], match.index)) {
       const norm = raw.toLowerCase().replace(/[’‘]/g, "'").replace(LEADING, '').replace(TRAILING, '');
       if (norm === '') continue;
+      // "ack12", "resolve#7": an order's verb typed against its id is the two words.
+      const glued = GLUED_ID.exec(norm);
+      if (glued && raw.toLowerCase().startsWith(glued[1]!)) {
+        const verb = raw.slice(0, glued[1]!.length);
+        tokens.push({ raw: verb, norm: glued[1]!, start, end: start + verb.length, colon: false });
+        tokens.push({ raw: raw.slice(verb.length), norm: glued[2]!, start: start + verb.length, end: start + raw.length, colon: raw.endsWith(':') });
+        continue;
+      }
       tokens.push({ raw, norm, start, end: start + raw.length, colon: raw.endsWith(':') });
     }
   }

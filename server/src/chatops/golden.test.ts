@@ -118,6 +118,12 @@ describe('parser', () => {
     expect(result.alternatives[0]!.text).toBe('A runbook run acts on one host at a time: say which, e.g. "restart nginx on web-1", then "… on web-2", "… on web-3".');
   });
 
+  it('says what a runbook takes when the target named has no place in it', () => {
+    const result = parseCommand('failover db-1', index, ref);
+    expect(result.intent).toBe('unknown');
+    expect(result.alternatives[0]!.text).toBe('Runbook failover-db does not act on a host, so db-1 would have no place in its run; it takes cluster, e.g. "run failover-db cluster=…".');
+  });
+
   it('never reads a long line past its limit', () => {
     const result = parseCommand(`ack 12 ${'x'.repeat(10_000)}`, index, ref);
     expect(result.intent).toBe('alert.ack');
