@@ -77,6 +77,8 @@ export function previewOf(command: Command, now: number): string {
     }
     case 'incident.note':
       return `Add a note to incident ${command.slots.incidentId}: "${command.slots.text}"`;
+    case 'incident.assign':
+      return `Make ${command.slots.commander ?? 'you'} the commander of incident ${command.slots.incidentId}`;
     case 'incident.status': {
       const { incidentId, status, comment } = command.slots;
       const what = status === 'resolved' ? `Resolve incident ${incidentId}` : status === 'mitigated' ? `Mark incident ${incidentId} as mitigated` : `Reopen incident ${incidentId}`;

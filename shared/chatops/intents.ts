@@ -16,6 +16,7 @@ export const INTENTS = [
   'incidents.list',
   'incident.note',
   'incident.status',
+  'incident.assign',
   'anomaly.explain',
   'runbook.run',
   'runbooks.list',
@@ -105,6 +106,12 @@ export interface IncidentsListSlots {
   /** "my incidents": those the asker is the commander of. */
   mine?: true;
 }
+/** "I'll take incident 7", "assign incident 7 to alice": who commands the incident (absent: the asker). */
+export interface IncidentAssignSlots {
+  incidentId: number;
+  /** A username; absent: whoever confirms ("me"). */
+  commander?: string;
+}
 export interface IncidentNoteSlots {
   incidentId: number;
   text: string;
@@ -145,6 +152,7 @@ export interface SlotsOf {
   'incidents.list': IncidentsListSlots;
   'incident.note': IncidentNoteSlots;
   'incident.status': IncidentStatusSlots;
+  'incident.assign': IncidentAssignSlots;
   'anomaly.explain': AnomalyExplainSlots;
   'runbook.run': RunbookRunSlots;
   'runbooks.list': RunbooksListSlots;
@@ -189,6 +197,7 @@ export const INTENT_PERMISSION: Readonly<Record<Intent, Permission | null>> = {
   'incidents.list': 'incidents:read',
   'incident.note': 'incidents:write',
   'incident.status': 'incidents:write',
+  'incident.assign': 'incidents:write',
   'anomaly.explain': 'anomalies:read',
   'runbook.run': 'runbooks:run',
   'runbooks.list': 'runbooks:read',
@@ -197,7 +206,7 @@ export const INTENT_PERMISSION: Readonly<Record<Intent, Permission | null>> = {
 };
 
 /** Intents that change state: they answer a confirmation first and run on the second call. */
-export const STATE_CHANGING: ReadonlySet<Intent> = new Set(['alert.ack', 'silence.create', 'silence.expire', 'incident.note', 'incident.status', 'runbook.run']);
+export const STATE_CHANGING: ReadonlySet<Intent> = new Set(['alert.ack', 'silence.create', 'silence.expire', 'incident.note', 'incident.status', 'incident.assign', 'runbook.run']);
 
 /** The permission a parsed command needs: acknowledging a whole incident is an incident write. */
 export function permissionFor(command: Command): Permission | null {
@@ -218,6 +227,7 @@ export const EXAMPLES: Readonly<Record<Exclude<Intent, 'unknown'>, readonly stri
   'incidents.list': ['open incidents', 'critical incidents on db-2'],
   'incident.note': ['note on 7: rolled back deploy 4.12'],
   'incident.status': ['resolve incident 7 fixed by rollback', 'mark 7 mitigated', 'reopen incident 7'],
+  'incident.assign': ["I'll take incident 7", 'assign incident 7 to alice'],
   'anomaly.explain': ['why is api-1 anomalous'],
   'runbook.run': ['restart web on api-1'],
   'runbooks.list': ['list runbooks', 'what runbooks are there', 'runbooks about disk'],

@@ -310,6 +310,31 @@ describe('ChatOps conversation', () => {
     expect(await chat('viewer', `resolve incident ${id}`)).toMatchObject({ kind: 'error', code: 'E_FORBIDDEN' });
   });
 
+  it('takes command of an incident for the asker, or gives it to a name, after the confirmation and on the timeline', async () => {
+    const alert = await pushAlert({ alertname: 'CommandMe', host: 'web-1' });
+    const id = alert.incidentId!;
+    const commander = async () => ((await server.injectAs('viewer', { method: 'GET', url: `/api/v1/incidents/${id}` })).json() as { incident: { commander: string | null } }).incident.commander;
+    const mine = await chat('operator', `I'll take incident ${id}`);
+    expect(mine).toMatchObject({ kind: 'confirmation', intent: 'incident.assign', requiredPermission: 'incidents:write' });
+    expect(mine.text).toMatch(new RegExp(`^Make test-operator the commander of incident ${id} \\(.*, open, no commander now\\)$`));
+    expect(await commander()).toBeNull();
+    expect(await chat('operator', `I'll take incident ${id}`, (mine as { token: string }).token)).toMatchObject({ kind: 'text', title: `test-operator commands incident ${id}` });
+    expect(await commander()).toBe('test-operator');
+    // Said again, refused before anything changes; handed over to a name as typed.
+    expect(await chat('operator', `I'm IC for #${id}`)).toMatchObject({ kind: 'error', code: 'E_CONFLICT' });
+    const handover = await chat('operator', `assign incident ${id} to Alice.Smith`);
+    expect(handover.text).toContain('commanded by test-operator now');
+    await chat('operator', `assign incident ${id} to Alice.Smith`, (handover as { token: string }).token);
+    expect(await commander()).toBe('Alice.Smith');
+    const timeline = (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/incidents/${id}/timeline` })).json() as TimelineEntry[];
+    expect(timeline.filter((e) => e.kind === 'commander_changed').map((e) => e.text)).toEqual([
+      'test-operator is now incident commander (set by test-operator)',
+      'Alice.Smith is now incident commander (set by test-operator)',
+    ]);
+    expect(await chat('viewer', `I'll take incident ${id}`)).toMatchObject({ kind: 'error', code: 'E_FORBIDDEN' });
+    expect(await chat('operator', 'assign incident 999999 to bob')).toMatchObject({ kind: 'error', code: 'E_NOT_FOUND' });
+  });
+
   it('lists what fired in a past window, resolved ones included, and not what started after it', async () => {
     const before = await pushAlert({ alertname: 'Overnight', host: 'web-1' });
     await server.app.alerts.service.ingest([{ source: 'api', status: 'resolved', labels: before.labels }]);

@@ -42,6 +42,7 @@ async function incidentOf(command: Command, deps: ExecutorDeps): Promise<number 
     case 'incident.show':
     case 'incident.note':
     case 'incident.status':
+    case 'incident.assign':
       return command.slots.incidentId;
     case 'alert.ack':
       if (command.slots.incidentId !== undefined) return command.slots.incidentId;

@@ -14,6 +14,7 @@ const DESCRIPTIONS: Record<keyof typeof EXAMPLES, string> = {
   'incidents.list': 'list incidents',
   'incident.note': 'add a note to an incident',
   'incident.status': 'resolve, mitigate or reopen an incident',
+  'incident.assign': 'take command of an incident, or give it to someone',
   'anomaly.explain': 'explain the latest anomaly of a host',
   'runbook.run': 'plan and request a runbook run',
   'runbooks.list': 'list the runbooks',
@@ -21,7 +22,7 @@ const DESCRIPTIONS: Record<keyof typeof EXAMPLES, string> = {
 };
 
 /** Intents shown with a help topic's own: "help incidents" is about one incident and the list of them. */
-const RELATED: Partial<Record<keyof typeof EXAMPLES, readonly (keyof typeof EXAMPLES)[]>> = { 'alerts.list': ['alert.show'], 'incident.show': ['incidents.list', 'incident.status'], 'silence.create': ['silences.list', 'silence.expire'], 'runbook.run': ['runbooks.list'] };
+const RELATED: Partial<Record<keyof typeof EXAMPLES, readonly (keyof typeof EXAMPLES)[]>> = { 'alerts.list': ['alert.show'], 'incident.show': ['incidents.list', 'incident.status', 'incident.assign'], 'silence.create': ['silences.list', 'silence.expire'], 'runbook.run': ['runbooks.list'] };
 
 /** "help": only what the asker may do, each with an example. */
 export const help: ReadExecutor<'help'> = {

@@ -4,6 +4,7 @@ import { alertShow } from './alert-show.ts';
 import { alertsList } from './alerts-list.ts';
 import { anomalyExplain } from './anomaly-explain.ts';
 import { help } from './help.ts';
+import { incidentAssign } from './incident-assign.ts';
 import { incidentNote } from './incident-note.ts';
 import { incidentShow } from './incident-show.ts';
 import { incidentStatus } from './incident-status.ts';
@@ -29,6 +30,7 @@ export const EXECUTORS: { [I in Exclude<Intent, 'unknown'>]: Executor<I> } = {
   'incidents.list': incidentsList,
   'incident.note': incidentNote,
   'incident.status': incidentStatus,
+  'incident.assign': incidentAssign,
   'anomaly.explain': anomalyExplain,
   'runbook.run': runbookRun,
   'runbooks.list': runbooksList,
