@@ -42,7 +42,7 @@ export const RUNBOOK_ACTIONS: Readonly<Record<string, string>> = {
 };
 
 export const SEVERITY_WORDS: Readonly<Record<string, Severity>> = {
-  critical: 'critical', crit: 'critical', crits: 'critical', sev1: 'critical', p1: 'critical', severe: 'critical', urgent: 'critical', major: 'critical',
+  critical: 'critical', criticals: 'critical', crit: 'critical', crits: 'critical', sev1: 'critical', p1: 'critical', severe: 'critical', urgent: 'critical', major: 'critical',
   warning: 'warning', warnings: 'warning', warn: 'warning', warns: 'warning', sev2: 'warning', p2: 'warning', minor: 'warning',
   info: 'info', informational: 'info', sev3: 'info', p3: 'info',
 };

@@ -140,7 +140,7 @@ function firstId(tokens: readonly Token[], taken: ReadonlySet<number>, from = 0)
 /** Free text after position `from`, without a leading "with comment", "because", ":" or "-". */
 function commentFrom(line: Line, from: number): string | undefined {
   let i = from;
-  while (i < line.tokens.length && (COMMENT_MARKERS.has(line.tokens[i]!.norm) || ['with', 'a', 'saying', 'that'].includes(line.tokens[i]!.norm))) i++;
+  while (i < line.tokens.length && (COMMENT_MARKERS.has(line.tokens[i]!.norm) || ['with', 'a', 'saying', 'that', 'as'].includes(line.tokens[i]!.norm))) i++;
   // ("rolling back"), "rolling back": the wrapping is the writer's, not the comment's.
   const text = restOf(line.text, line.tokens, i).replace(/^(["'“‘(])(.*)(["'”’)])$/s, (whole, open: string, inner: string, close: string) => (WRAPS[open] === close ? inner.trim() : whole));
   // "ack 12 please", "ack 12 thx", "ack 12 :+1:", "mitigated now": manners, a reaction or a time, not a comment.
@@ -384,6 +384,9 @@ export const unsilenceRule: Rule = (line) => {
     return { command: { intent: 'silence.expire', slots: { silenceId: 0 } }, confidence: 0.45 * verb.score, problem: `Say which silence to expire by its id, e.g. "unsilence 4"${list}.` };
   }
   taken.add(id.at);
+  // "unsilence 4 and 5": each silence is expired, and confirmed, on its own.
+  const more = moreIds(tokens, id.at);
+  if (more) return { command: { intent: 'silence.expire', slots: { silenceId: id.id } }, confidence: 0.45 * verb.score, problem: `One silence at a time, e.g. ${[id.id, ...more.ids].map((n) => `"unsilence ${n}"`).join(', then ')}.` };
   return { command: { intent: 'silence.expire', slots: { silenceId: id.id } }, confidence: verb.score * leftoverFactor(tokens, taken) };
 };
 
@@ -475,6 +478,21 @@ export const silenceRule: Rule = (line) => {
       matchers.push({ name: m[1]!, op: m[2] as SilenceMatcher['op'], value: m[3]!.replace(/^"|"$/g, '') });
       taken.add(i);
     }
+  }
+  // "silence db-* for 1h", "mute web*": a pattern of target names, matched by their label ("?" stays a question mark).
+  for (let i = 0; i < end; i++) {
+    if (taken.has(i) || !/^[a-z0-9._-]*\*[a-z0-9._*-]*$/.test(tokens[i]!.norm) || !/[a-z0-9]/.test(tokens[i]!.norm)) continue;
+    const glob = tokens[i]!.norm;
+    const pattern = glob.split(/(\*+)/).map((part) => (part.startsWith('*') ? '.*' : escapeRegex(part))).join('');
+    const re = new RegExp(`^(?:${pattern})$`, 'i');
+    const matched = line.index.inventory.targets.filter((t) => re.test(t.name));
+    const labels = [...new Set(matched.map((t) => t.label))];
+    if (matched.length === 0 || labels.length > 1) {
+      const why = matched.length === 0 ? `No target matches "${glob}"` : `"${glob}" matches targets of different labels (${labels.join(', ')})`;
+      return { command: { intent: 'silence.create', slots: { matchers, durationSeconds } }, confidence: 0.45 * verb.score, problem: `${why}: name the targets, e.g. "silence web-1 and web-2 for 1h".` };
+    }
+    matchers.push({ name: labels[0]!, op: '=~', value: pattern });
+    taken.add(i);
   }
   const target = findTarget(line, taken);
   if (target.unresolved) {
@@ -711,6 +729,52 @@ export const incidentAssignRule: Rule = (line) => {
   return { command: { intent: 'incident.assign', slots: { incidentId: loose.id } }, confidence: 0.45, problem: `Say who commands incident ${loose.id} by their username, e.g. "assign incident ${loose.id} to alice", or "I'll take incident ${loose.id}".` };
 };
 
+// Done on the console's pages, not from chat ------------------------------------------------
+
+/** Edits of an incident chat does not make: what is asked, or null ("rename incident 7 …", "merge 8 into 7", "set incident 7 severity …"). */
+function incidentEditAsked(tokens: readonly Token[]): 'title' | 'merge' | 'split' | 'escalate' | 'severity' | null {
+  const lead = tokens[0]?.norm === 'please' || tokens[0]?.norm === 'pls' ? tokens[1]?.norm : tokens[0]?.norm;
+  if (!tokens.some((t) => isIncidentNoun(t.norm) || idOf(t) !== null || /^(?:inc|incident)-?\d+$/.test(t.norm))) return null;
+  if (lead === 'rename' || lead === 'retitle') return 'title';
+  if (lead === 'merge' || lead === 'split' || lead === 'escalate') return lead;
+  if (['set', 'change', 'update', 'raise', 'lower', 'bump', 'downgrade', 'upgrade'].includes(lead ?? '')) {
+    if (tokens.some((t) => ['severity', 'sev', 'priority'].includes(t.norm))) return 'severity';
+    if (tokens.some((t) => t.norm === 'title' || t.norm === 'name')) return 'title';
+  }
+  return null;
+}
+
+/** Where each edit is made instead; the parser adds chat's own example for the incident ("incident 7"). */
+const NOT_FROM_CHAT: Readonly<Record<NonNullable<ReturnType<typeof incidentEditAsked>>, (id: number) => string>> = {
+  title: () => 'Chat does not rename incidents: the title is changed on the incident\'s page in the console; chat shows the incident',
+  merge: () => 'Incidents are merged on the incident\'s page in the console, where the incidents to fold in are chosen; chat shows the incident',
+  split: () => 'Incidents are split on the incident\'s page in the console, where the alerts to move are chosen; chat shows the incident',
+  escalate: (id) => `Chat pages no one: take command of the incident, e.g. "I'll take incident ${id}", or hand it over: "assign incident ${id} to alice".`,
+  severity: () => 'An incident\'s severity is raised by its alerts, not set by hand; chat shows the incident',
+};
+
+/** Words about runbook runs and their approvals, which are decided on the Approvals page. */
+const APPROVAL_VERBS = new Set(['approve', 'deny', 'reject', 'decline', 'abort']);
+
+/**
+ * "rename incident 7 to …", "merge incident 8 into 7", "approve run 5", "pending approvals":
+ * done on the console's pages. Answered with where, rather than read as showing incident 7 or
+ * as a runbook named "5".
+ */
+export const notFromChatRule: Rule = (line) => {
+  const { tokens } = line;
+  const edit = incidentEditAsked(tokens);
+  if (edit) {
+    const ref = idAfter(tokens, new Set(), isIncidentNoun) ?? firstId(tokens, new Set());
+    return { command: { intent: 'incident.show', slots: { incidentId: ref?.id ?? 0 } }, confidence: 0.45, problem: NOT_FROM_CHAT[edit](ref?.id ?? 7) };
+  }
+  const lead = tokens[0]?.norm ?? '';
+  const aboutRuns = tokens.some((t) => ['approval', 'approvals'].includes(t.norm)) || (tokens.some((t) => ['run', 'runs'].includes(t.norm)) && (APPROVAL_VERBS.has(lead) || lead === 'cancel' || tokens.some((t) => idOf(t) !== null) || is(tokens[0]?.norm, 'runbook')));
+  if (!aboutRuns || (tokens.length > 0 && lead === 'run' && !tokens.some((t) => idOf(t) !== null))) return null;
+  const reading: Reading = { command: { intent: 'runbooks.list', slots: {} }, confidence: 0.45, problem: 'Runbook runs are approved, denied and followed on the Approvals page of the console; from chat a run is planned and its approval asked for, e.g. "restart nginx on web-1".' };
+  return reading;
+};
+
 // alert.show -------------------------------------------------------------------------------
 
 /** Words around a question about one alert ("who acked alert 12", "when did alert 12 start"), read as nothing more. */
@@ -884,6 +948,23 @@ function chooseRunbook(candidates: readonly InventoryRunbook[], object: readonly
   return { runbook: general[0]!, score: object.length > 0 ? 0.8 : 0.6 };
 }
 
+/**
+ * A word of the object that the chosen runbook's name does not hold and exactly one other
+ * runbook's does ("clear *cache*": clear-disk chosen by its verb, flush-cache named), or null.
+ */
+function otherRunbookNamed(runbooks: readonly InventoryRunbook[], chosen: InventoryRunbook, object: readonly string[]): { word: string; runbook: InventoryRunbook } | null {
+  const words = (r: InventoryRunbook) => new Set(`${r.id} ${r.title}`.toLowerCase().split(/[^a-z0-9]+/));
+  const own = words(chosen);
+  // A runbook with a parameter a word fills ("restart *database*": its service) reads the word as that.
+  if (object.some((w) => own.has(w)) || chosen.params.some((p) => !HOST_PARAMS.includes(p) && !PATH_PARAMS.includes(p) && !VERSION_PARAMS.includes(p))) return null;
+  for (const word of object) {
+    if (word.length < 3 || FILLER.has(word)) continue;
+    const others = runbooks.filter((r) => r !== chosen && words(r).has(word));
+    if (others.length === 1) return { word, runbook: others[0]! };
+  }
+  return null;
+}
+
 /** Up to three runbooks to offer instead, those sharing the most words with what was asked first ("clear-cache": flush-cache, clear-disk). */
 function runbooksLike(runbooks: readonly InventoryRunbook[], words: readonly string[]): string[] {
   const shared = (r: InventoryRunbook) => {
@@ -903,6 +984,8 @@ const PREVIOUS_WORDS = new Set(['previous', 'last', 'prior', 'earlier', 'old', '
 export const runbookRule: Rule = (line) => {
   const { tokens, index } = line;
   const taken = new Set<number>();
+  // "approve run 5", "pending approvals": decided on the Approvals page (notFromChatRule), not a runbook named "5".
+  if (APPROVAL_VERBS.has(tokens[0]?.norm ?? '') || tokens.some((t) => t.norm === 'approval' || t.norm === 'approvals')) return null;
   const run = leadingVerb(tokens, (n) => verbOf(n, 'run'), 2);
   const action = run ? null : leadingVerb(tokens, (n) => actionOf(n)?.score ?? 0, 2);
   if (!run && !action) return null;
@@ -1025,6 +1108,11 @@ export const runbookRule: Rule = (line) => {
     const canonical = actionOf(tokens[action!.at]!.norm)!.action;
     name = [canonical, ...object.map((o) => o.word)].join('-');
     const chosen = chooseRunbook(index.runbooksFor(canonical), object.map((o) => o.word));
+    // "clear the cache on cache-1": the clear runbook frees disk; the word the line names is another runbook's ("flush-cache").
+    const elsewhere = chosen ? otherRunbookNamed(index.inventory.runbooks, chosen.runbook, object.map((o) => o.word)) : null;
+    if (chosen && elsewhere) {
+      return { command: { intent: 'runbook.run', slots: { runbook: chosen.runbook.id, params } }, confidence: 0.45, problem: `Runbook ${chosen.runbook.id} (${chosen.runbook.title.toLowerCase()}) is what "${tokens[action!.at]!.raw}" does, but "${elsewhere.word}" names ${elsewhere.runbook.id}: say which, e.g. "run ${elsewhere.runbook.id}${target.hit ? ` on ${target.hit.target.name}` : ''}".` };
+    }
     if (chosen) {
       runbook = chosen.runbook;
       score *= chosen.score;
@@ -1163,7 +1251,7 @@ function silencedFilterOf(tokens: readonly Token[]): { silenced: boolean; at: nu
  */
 function ledByStateOrder(tokens: readonly Token[]): boolean {
   const first = tokens[0]?.norm ?? '';
-  return ['resolve', 'close', 'reopen', 'mitigate', 'assign', 'reassign'].includes(first) || verbOf(first, 'silence') > 0 || verbOf(first, 'unsilence') > 0 || IMPERATIVE_ACK.has(first);
+  return ['resolve', 'close', 'reopen', 'mitigate', 'assign', 'reassign'].includes(first) || incidentEditAsked(tokens) !== null || verbOf(first, 'silence') > 0 || verbOf(first, 'unsilence') > 0 || IMPERATIVE_ACK.has(first);
 }
 
 const HEALTH_WORDS = new Set(['ok', 'okay', 'healthy', 'health', 'doing', 'fine', 'alright', 'good']);
@@ -1369,4 +1457,4 @@ function otherMetrics(line: Line, taken: ReadonlySet<number>, first: string, fir
   return names;
 }
 
-export const RULES: readonly Rule[] = [helpRule, ackRule, unsilenceRule, silenceRule, silencesListRule, noteRule, incidentStatusRule, incidentAssignRule, incidentRule, incidentsListRule, anomalyRule, runbookRule, runbooksListRule, alertShowRule, alertsRule, metricsRule];
+export const RULES: readonly Rule[] = [helpRule, ackRule, unsilenceRule, silenceRule, silencesListRule, noteRule, incidentStatusRule, incidentAssignRule, notFromChatRule, incidentRule, incidentsListRule, anomalyRule, runbookRule, runbooksListRule, alertShowRule, alertsRule, metricsRule];
