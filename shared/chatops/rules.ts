@@ -140,7 +140,11 @@ function firstId(tokens: readonly Token[], taken: ReadonlySet<number>, from = 0)
 /** Free text after position `from`, without a leading "with comment", "because", ":" or "-". */
 function commentFrom(line: Line, from: number): string | undefined {
   let i = from;
-  while (i < line.tokens.length && (COMMENT_MARKERS.has(line.tokens[i]!.norm) || ['with', 'a', 'saying', 'that', 'as'].includes(line.tokens[i]!.norm))) i++;
+  // "with a comment: …", "saying that …", "as known issue": the words that lead a comment in; "because a & b" keeps its "a".
+  for (let word = line.tokens[i]?.norm; word !== undefined; word = line.tokens[++i]?.norm) {
+    const leads = COMMENT_MARKERS.has(word) || word === 'with' || (word === 'as' && i === from) || (word === 'that' && line.tokens[i - 1]?.norm === 'saying') || (word === 'a' && COMMENT_MARKERS.has(line.tokens[i + 1]?.norm ?? ''));
+    if (!leads) break;
+  }
   // ("rolling back"), "rolling back": the wrapping is the writer's, not the comment's.
   const text = restOf(line.text, line.tokens, i).replace(/^(["'“‘(])(.*)(["'”’)])$/s, (whole, open: string, inner: string, close: string) => (WRAPS[open] === close ? inner.trim() : whole));
   // "ack 12 please", "ack 12 thx", "ack 12 :+1:", "mitigated now": manners, a reaction or a time, not a comment.

@@ -8,6 +8,7 @@ import type { ChatOpsFeature } from '../feature.ts';
 import { CANCEL_ACTION, cardToSlack, CONFIRM_ACTION, type SlackMessage } from './blocks.ts';
 import { resolveChatUser, type ChatIdentity } from './identity.ts';
 import { ReplayGuard, verifySlackSignature } from './signature.ts';
+import { slackPlainText } from './text.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -71,7 +72,7 @@ export const slackPlugin: FastifyPluginAsync<{ ctx: ServerContext; feature: Chat
       if (!identity.chatUserId) throw new AppError('E_VALIDATION', 'The command has no user_id.');
       const user = await resolveChatUser(identity, request.ip, store, users, settings.unmapped);
       if (!user) return notLinked(identity);
-      const text = (form.text ?? '').trim().slice(0, 2000) || 'help';
+      const text = slackPlainText(form.text ?? '').trim().slice(0, 2000) || 'help';
       return { ...cardToSlack(await service.handle(user, { text })) };
     },
 

@@ -88,7 +88,8 @@ describe('Slack slash command and buttons', () => {
 
   it('confirms with the buttons and the same token: single use, bound to the chat user', async () => {
     const alert = (await server.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: 'HighLoad', host: 'web-1' } }]))[0]!.alert;
-    const answer = (await command('U1', `ack ${alert.id} rolling back`)).json() as { blocks: { type: string; elements?: { action_id: string; value: string }[] }[] };
+    // Slack sends the text escaped: the comment is stored as typed.
+    const answer = (await command('U1', `ack ${alert.id} rolling back &amp; watching <#C1|ops>`)).json() as { blocks: { type: string; elements?: { action_id: string; value: string }[] }[] };
     const actions = answer.blocks.find((b) => b.type === 'actions')!;
     expect(actions.elements!.map((e) => e.action_id)).toEqual(['chatops_confirm', 'chatops_cancel']);
     const token = actions.elements![0]!.value;
@@ -100,7 +101,7 @@ describe('Slack slash command and buttons', () => {
     const done = (await press('U1', 'chatops_confirm')).json() as { replace_original: boolean; text: string };
     expect(done).toMatchObject({ replace_original: true, text: `Alert ${alert.id} acknowledged` });
     const stored = (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alerts/${alert.id}` })).json() as Alert;
-    expect(stored).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'test-operator', ackComment: 'rolling back' });
+    expect(stored).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'test-operator', ackComment: 'rolling back & watching #ops' });
     expect(JSON.stringify((await press('U1', 'chatops_confirm')).json())).toContain('already been used');
   });
 
