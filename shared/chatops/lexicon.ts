@@ -17,7 +17,7 @@ const WORDS: Record<Word, readonly string[]> = {
   expire: ['expire', 'end', 'remove', 'delete', 'lift', 'cancel', 'stop', 'kill', 'drop', 'close'],
   note: ['note', 'annotate', 'comment', 'log', 'jot', 'record'],
   show: ['show', 'display', 'graph', 'chart', 'plot', 'get', 'give', 'view', 'see', 'draw', 'visualize', 'visualise', 'fetch', 'pull'],
-  explain: ['why', 'explain', 'whys', 'diagnose'],
+  explain: ['why', 'explain', 'whys', 'diagnose', 'caused'],
   help: ['help', 'commands', 'usage', '?', 'halp', 'manual', 'howto'],
   run: ['run', 'execute', 'exec', 'trigger', 'launch', 'invoke', 'perform', 'kick off'],
   alert: ['alert', 'alerts', 'alarm', 'alarms', 'page', 'pages', 'alerting', 'problems', 'issues'],
@@ -26,7 +26,7 @@ const WORDS: Record<Word, readonly string[]> = {
   status: ['status', 'state', 'details', 'detail', 'info', 'summary', 'about', 'update'],
   list: ['list', 'ls', 'which', 'any', 'open', 'current', 'active', 'all'],
   firing: ['firing', 'burning', 'broken', 'failing', 'down', 'red', 'ringing', 'going'],
-  anomalous: ['anomalous', 'anomaly', 'anomalies', 'weird', 'strange', 'odd', 'abnormal', 'unusual', 'wrong', 'off', 'spiking', 'acting'],
+  anomalous: ['anomalous', 'anomaly', 'anomalies', 'weird', 'strange', 'odd', 'abnormal', 'unusual', 'wrong', 'off', 'spiking', 'spike', 'spikes', 'spiked', 'acting'],
 };
 
 /** Runbook actions: the verb people use, mapped to the word a runbook names itself by. */

@@ -154,8 +154,8 @@ function commentFrom(line: Line, from: number): string | undefined {
   return text === '' || POLITENESS.has(said) || typed.every((word) => EMOJI_CODE.test(word) || word === 'now') ? undefined : text;
 }
 
-/** A Slack emoji as typed (":+1:", ":eyes:"). */
-const EMOJI_CODE = /^:[a-z0-9_+'-]+:$/;
+/** An emoji as typed: Slack's code (":+1:", ":eyes:") or the pictographs themselves ("🙏", "👍🏽"). */
+const EMOJI_CODE = /^(?::[a-z0-9_+'-]+:|(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\u200d|\ufe0f)+)$/u;
 
 const WRAPS: Readonly<Record<string, string>> = { '"': '"', "'": "'", '“': '”', '‘': '’', '(': ')' };
 const POLITENESS = new Set(['please', 'pls', 'plz', 'thanks', 'thx', 'ty', 'thank you', 'cheers', 'ta']);
@@ -431,6 +431,10 @@ export const silenceRule: Rule = (line) => {
   const period = duration ? null : findPeriodEnd(tokens.slice(0, end), taken, line.ref);
   if (!duration && findEmptyDuration(tokens.slice(0, end), taken) !== null) {
     return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: 'A silence needs a length above zero, e.g. "for 30m" or "until 6pm".' };
+  }
+  // "silence web-1 forever": a silence has an end (at most 366 days); the word is not an alert's name.
+  if (tokens.slice(0, end).some((t) => ['forever', 'indefinitely', 'permanently', 'permanent', 'eternally'].includes(t.norm))) {
+    return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: 'A silence has an end (at most 366 days): say for how long, e.g. "for 2h" or "until monday 9am"; an alert that should never page is better fixed in its rule.' };
   }
   if (duration) {
     durationSeconds = Math.round(duration.ms / 1000);
@@ -1349,13 +1353,13 @@ export const alertsRule: Rule = (line) => {
 /** The state asked for by a negated one: not acknowledged is firing, not firing resolved, not resolved either (no state: the default). */
 const NEGATED_STATE: Readonly<Record<'firing' | 'acknowledged' | 'resolved', 'firing' | 'resolved' | undefined>> = { acknowledged: 'firing', firing: 'resolved', resolved: undefined };
 
-const FIRED_WORDS = new Set(['fired', 'paged', 'triggered', 'alerted', 'happened', 'broke']);
+const FIRED_WORDS = new Set(['fired', 'paged', 'triggered', 'alerted', 'happened', 'happen', 'broke']);
 const DAY_MS = 86_400_000;
 
 /** A past window said with the alerts ("in the last 2h", "overnight", "since midnight"), its words taken. */
 function alertWindow(line: Line, taken: Set<number>): { from: number; to: number } | null {
   const { tokens, ref } = line;
-  const duration = findDurations(tokens, taken)[0];
+  const duration = findDurations(tokens, taken).find((d) => d.ms > 0);
   if (duration) {
     take(taken, duration.start, duration.end);
     for (let k = duration.start - 1; k >= 0 && ['last', 'past', 'previous', 'the', 'over', 'in', 'for', 'during', 'within'].includes(tokens[k]!.norm); k--) taken.add(k);
@@ -1423,6 +1427,8 @@ export const metricsRule: Rule = (line) => {
     }
   }
   const slots = { metric: found.name, ...(target.hit ? { target: target.hit.target.name } : {}), from, to };
+  // "last 0 minutes", "from 10:00 to 09:00": nothing to chart.
+  if (to <= from) return { command: { intent: 'metrics.show', slots }, confidence: 0.45, problem: 'A chart needs a window that ends after it starts, e.g. "last 2h" or "from 9am to 11am".' };
   if (target.unresolved) {
     return { command: { intent: 'metrics.show', slots }, confidence: 0.45, problem: `No target named "${target.unresolved}".`, suggestions: target.suggestions ?? [] };
   }

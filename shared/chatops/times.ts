@@ -227,13 +227,17 @@ const dayShorthandParser: chrono.Parser = {
 const timeParser = chrono.casual.clone();
 timeParser.parsers.unshift(weekendParser, overnightParser, ordinalDayParser, calendarSpanParser, dayShorthandParser);
 
-/** The text with the taken tokens blanked, so that a host name or an id is never read as a date. */
+/**
+ * The text with the taken tokens blanked, so that a host name or an id is never read as a
+ * date; and an ISO date and time joined by "T" ("2026-03-09 10:00" → "2026-03-09T10:00", the
+ * same length): chrono-node reads "10:00 to 2026-03" as 10:00 at UTC−3 until 20:26.
+ */
 function maskTaken(text: string, tokens: readonly Token[], taken: ReadonlySet<number>): string {
   let masked = text;
   tokens.forEach((token, i) => {
     if (taken.has(i)) masked = masked.slice(0, token.start) + ' '.repeat(token.end - token.start) + masked.slice(token.end);
   });
-  return masked;
+  return masked.replace(/\b(\d{4}-\d{2}-\d{2}) (\d{1,2}:\d{2})/g, '$1T$2');
 }
 
 function chronoReference(ref: TimeReference) {
