@@ -105,6 +105,8 @@ export const IncidentListQuerySchema = Type.Object(
     /** Incidents with an alert carrying these labels, `name=value`, comma-separated. */
     label: Type.Optional(Type.String({ maxLength: 1024, pattern: LABEL_FILTER_PATTERN })),
     commander: Type.Optional(Type.String({ maxLength: 128 })),
+    /** Only incidents without a commander. */
+    unassigned: Type.Optional(Type.Boolean()),
     /** Incidents active (openedAt..resolvedAt overlapping) within [from, to], unix ms. */
     from: Type.Optional(Type.Integer()),
     to: Type.Optional(Type.Integer()),

@@ -105,6 +105,8 @@ export interface IncidentsListSlots {
   to?: number;
   /** "my incidents": those the asker is the commander of. */
   mine?: true;
+  /** "unassigned incidents", "incidents without a commander". */
+  unassigned?: true;
 }
 /** "I'll take incident 7", "assign incident 7 to alice": who commands the incident (absent: the asker). */
 export interface IncidentAssignSlots {

@@ -145,8 +145,7 @@ function commentFrom(line: Line, from: number): string | undefined {
     const leads = COMMENT_MARKERS.has(word) || word === 'with' || (word === 'as' && i === from) || (word === 'that' && line.tokens[i - 1]?.norm === 'saying') || (word === 'a' && COMMENT_MARKERS.has(line.tokens[i + 1]?.norm ?? ''));
     if (!leads) break;
   }
-  // ("rolling back"), "rolling back": the wrapping is the writer's, not the comment's.
-  const text = restOf(line.text, line.tokens, i).replace(/^(["'“‘(])(.*)(["'”’)])$/s, (whole, open: string, inner: string, close: string) => (WRAPS[open] === close ? inner.trim() : whole));
+  const text = unwrapped(restOf(line.text, line.tokens, i));
   // "ack 12 please", "ack 12 thx", "ack 12 :+1:", "mitigated now": manners, a reaction or a time, not a comment.
   const said = text.toLowerCase().replace(/[!.]+$/, '');
   // (the words as typed: restOf drops a leading ":", which an emoji starts with)
@@ -158,6 +157,11 @@ function commentFrom(line: Line, from: number): string | undefined {
 const EMOJI_CODE = /^(?::[a-z0-9_+'-]+:|(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\u200d|\ufe0f)+)$/u;
 
 const WRAPS: Readonly<Record<string, string>> = { '"': '"', "'": "'", '“': '”', '‘': '’', '(': ')' };
+
+/** ("rolling back"), "rolling back": the wrapping is the writer's, not the text's. */
+function unwrapped(text: string): string {
+  return text.replace(/^(["'“‘(])(.*)(["'”’)])$/s, (whole, open: string, inner: string, close: string) => (WRAPS[open] === close && !inner.includes(close) && !inner.includes(open) ? inner.trim() : whole));
+}
 const POLITENESS = new Set(['please', 'pls', 'plz', 'thanks', 'thx', 'ty', 'thank you', 'cheers', 'ta']);
 
 const isIncidentNoun = (norm: string) => is(norm, 'incident');
@@ -605,14 +609,14 @@ export const noteRule: Rule = (line) => {
   const id = idOf(tokens[i]);
   if (id === null) {
     if (tokens.length - at > 1 && firstId(tokens, taken) === null) {
-      return { command: { intent: 'incident.note', slots: { incidentId: 0, text: '' } }, confidence: 0.45 * verb.score, problem: 'Say which incident, e.g. "note on 7: rolled back deploy 4.12".' };
+      return { command: { intent: 'incident.note', slots: { incidentId: 0, text: '' } }, confidence: 0.45 * score, problem: 'Say which incident, e.g. "note on 7: rolled back deploy 4.12".' };
     }
     return null;
   }
   taken.add(i);
   let j = i + 1;
   if (['with', 'saying', 'that'].includes(tokens[j]?.norm ?? '')) j++;
-  const text = restOf(line.text, tokens, j);
+  const text = unwrapped(restOf(line.text, tokens, j));
   if (text === '') return { command: { intent: 'incident.note', slots: { incidentId: id, text: '' } }, confidence: 0.45 * score, problem: 'Say what the note says, e.g. "note on 7: rolled back".' };
   return { command: { intent: 'incident.note', slots: { incidentId: id, text } }, confidence: score };
 };
@@ -875,6 +879,9 @@ export const incidentsListRule: Rule = (line) => {
   // "my incidents", "incidents assigned to me", "incidents I command": the asker's.
   const mine = tokens.some((t) => t.norm === 'my' || t.norm === 'mine') || /\b(assigned to|commanded by|owned by) me\b|\bi('m| am)? (command|own|lead)(ing)?\b/i.test(line.text);
   if (mine) tokens.forEach((t, i) => ['my', 'mine', 'me', 'assigned', 'commanded', 'owned', 'by', 'to', 'i', "i'm", 'am', 'command', 'commanding', 'own', 'lead', 'leading'].includes(t.norm) && taken.add(i));
+  // "unassigned incidents", "incidents without a commander", "incidents nobody owns": those no one commands.
+  const unassigned = !mine && UNASSIGNED.test(line.text.toLowerCase());
+  if (unassigned) tokens.forEach((t, i) => UNASSIGNED_WORDS.has(t.norm) && taken.add(i));
   // A plural noun ("incidents"), a status or a severity asks for a list; a lone "incident" is vaguer.
   const plural = tokens[noun]!.norm.endsWith('s') || tokens[noun]!.norm === 'outages';
   const target = findTarget(line, taken);
@@ -887,6 +894,7 @@ export const incidentsListRule: Rule = (line) => {
     ...(target.hit ? { target: target.hit.target.name } : {}),
     ...(window ? { from: window.from, to: window.to } : {}),
     ...(mine ? { mine: true as const } : {}),
+    ...(unassigned ? { unassigned: true as const } : {}),
   };
   if (target.unresolved) {
     return { command: { intent: 'incidents.list', slots }, confidence: 0.45, problem: `No target named "${target.unresolved}".`, suggestions: target.suggestions ?? [] };
@@ -894,6 +902,10 @@ export const incidentsListRule: Rule = (line) => {
   const trigger = plural || status || severities.length > 0 ? 1 : 0.7;
   return { command: { intent: 'incidents.list', slots }, confidence: trigger * (target.hit?.score ?? 1) * leftoverFactor(tokens, taken) };
 };
+
+/** Incidents no one commands, as said. */
+const UNASSIGNED = /\b(un-?assigned|unowned|nobody (owns|commands|leads|is on)|no(body| one)? (is )?(commanding|owning)|no (commander|owner|ic|one (owns|commands))|without (an? )?(commander|owner|ic|assignee)|not assigned|with no (commander|owner))\b/;
+const UNASSIGNED_WORDS = new Set(['unassigned', 'un-assigned', 'unowned', 'nobody', 'owns', 'commands', 'leads', 'is', 'on', 'no', 'one', 'commanding', 'owning', 'commander', 'owner', 'ic', 'without', 'a', 'an', 'assignee', 'not', 'assigned', 'with']);
 
 // anomaly.explain --------------------------------------------------------------------------
 
@@ -1266,6 +1278,14 @@ const HEALTH_WORDS = new Set(['ok', 'okay', 'healthy', 'health', 'doing', 'fine'
 /** A line of these alone (and filler) asks how things stand: what is firing or acknowledged. */
 const STATUS_WORDS = new Set(['status', 'sitrep', 'overview', 'summary', 'report', 'state']);
 
+/** The one host-like word ("web-9") of a line of nothing else but filler, show or status words, when it names no target. */
+function strayTargetAlone(line: Line): string | null {
+  const rest = line.tokens.filter((t) => !FILLER.has(t.norm) && !STATUS_WORDS.has(t.norm) && !is(t.norm, 'show'));
+  const word = rest.length === 1 ? rest[0]!.norm : null;
+  if (!word || !/[a-z]/.test(word) || !/\d/.test(word) || !/^[a-z0-9._-]+$/.test(word) || idOf(rest[0]) !== null) return null;
+  return line.index.target(word, false).length === 0 ? word : null;
+}
+
 /** "web-1", "show me web-1", "status of db-2": the line names a target and nothing but filler, show or status words. */
 function targetAlone(line: Line): boolean {
   const target = findTarget(line, new Set());
@@ -1325,7 +1345,11 @@ export const alertsRule: Rule = (line) => {
   const health = tokens.findIndex((t, i) => !taken.has(i) && HEALTH_WORDS.has(t.norm));
   // "status", "sitrep", "web-1", "show me web-1", "status of db-2": the state of things (of a target) alone.
   const statusOnly = trigger === 0 && health === -1 && tokens.length > 0 && tokens.every((t) => FILLER.has(t.norm) || STATUS_WORDS.has(t.norm) || is(t.norm, 'show'));
-  if (trigger === 0 && health === -1 && !statusOnly && !targetAlone(line)) return null;
+  if (trigger === 0 && health === -1 && !statusOnly && !targetAlone(line)) {
+    // "web-9", "status of wbe-1": a host-like word alone that is no target.
+    const stray = strayTargetAlone(line);
+    return stray ? { command: { intent: 'alerts.list', slots: {} }, confidence: 0.45, problem: `No target named "${stray}".`, suggestions: line.index.suggestTargets(stray) } : null;
+  }
   const target = findTarget(line, taken);
   if (trigger === 0) {
     if (!target.hit && !(statusOnly && tokens.some((t) => STATUS_WORDS.has(t.norm)))) return null;

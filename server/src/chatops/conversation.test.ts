@@ -331,6 +331,17 @@ describe('ChatOps conversation', () => {
       'test-operator is now incident commander (set by test-operator)',
       'Alice.Smith is now incident commander (set by test-operator)',
     ]);
+    // Those without a commander no longer list it; another, unassigned, is listed (the API's filter, and chat's).
+    const other = (await pushAlert({ alertname: 'NobodysYet', host: 'db-1' })).incidentId!;
+    const page = (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/incidents?unassigned=true&limit=500' })).json() as { items: { id: number; commander: string | null }[] };
+    expect(page.items.map((i) => i.id)).toContain(other);
+    expect(page.items.map((i) => i.id)).not.toContain(id);
+    expect(page.items.every((i) => i.commander === null)).toBe(true);
+    const unassigned = await chat('viewer', 'unassigned incidents');
+    if (unassigned.kind !== 'table') throw new Error('not a table');
+    expect(unassigned.title).toMatch(/^\d+ unresolved incidents? without a commander$/);
+    expect(unassigned.rows.map((row) => row[0])).toContain(other);
+    expect(unassigned.rows.map((row) => row[0])).not.toContain(id);
     expect(await chat('viewer', `I'll take incident ${id}`)).toMatchObject({ kind: 'error', code: 'E_FORBIDDEN' });
     expect(await chat('operator', 'assign incident 999999 to bob')).toMatchObject({ kind: 'error', code: 'E_NOT_FOUND' });
   });

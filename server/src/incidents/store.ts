@@ -240,6 +240,7 @@ export class IncidentStore extends RunnerStore {
         }
       }
       if (query.commander) conditions.push(eb('commander', '=', query.commander));
+      if (query.unassigned) conditions.push(eb('commander', 'is', null));
       if (query.q) {
         const like = containsPattern(query.q);
         conditions.push(sql<SqlBool>`(lower(title) LIKE ${like} ESCAPE '\\' OR lower(group_key) LIKE ${like} ESCAPE '\\')`);
