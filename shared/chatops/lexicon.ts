@@ -89,6 +89,9 @@ for (const [form, word] of ENTRIES) EXACT.set(form, [...(EXACT.get(form) ?? []),
 const ACTIONS = new FuzzyIndex<string>(Object.entries(RUNBOOK_ACTIONS));
 const FUZZY = new FuzzyIndex<Word>(ENTRIES.filter(([form]) => form.length >= 5));
 
+/** Every form the lexicon knows, of whatever kind: words of the grammar, severities, states, filler, runbook verbs. */
+export const KNOWN_FORMS: ReadonlySet<string> = new Set([...EXACT.keys(), ...Object.keys(SEVERITY_WORDS), ...Object.keys(STATE_WORDS), ...FILLER, ...Object.keys(RUNBOOK_ACTIONS)]);
+
 /** Is the word (exactly) one of the forms of `word`? */
 export function is(norm: string | undefined, word: Word): boolean {
   return norm !== undefined && (EXACT.get(norm)?.includes(word) ?? false);

@@ -3,6 +3,7 @@ import { moodOf, type Mood } from './mood.ts';
 import { previewOf } from './format.ts';
 import type { InventoryIndex, InventoryRunbook } from './inventory.ts';
 import { HOST_PARAMS, RULES, type Line, type Reading } from './rules.ts';
+import { correctSpelling } from './spelling.ts';
 import type { TimeReference } from './times.ts';
 import { mergePhrasalVerbs, restOf, tokenize } from './tokens.ts';
 import { exclusionOf, leftOutTargets, namedTargets, secondCommandAt } from './whole-line.ts';
@@ -42,9 +43,15 @@ function alternativeOf(reading: Reading, now: number): Alternative[] {
  */
 export function parseCommand(text: string, index: InventoryIndex, ref: TimeReference): ParseResult {
   const clipped = text.slice(0, MAX_TEXT_LENGTH).trim();
-  const line: Line = { text: clipped, tokens: mergePhrasalVerbs(tokenize(clipped)), index, ref };
-  return twoCommands(line) ?? parseLine(line);
+  const { tokens, corrected } = correctSpelling(mergePhrasalVerbs(tokenize(clipped)), index);
+  const line: Line = { text: clipped, tokens, index, ref };
+  const result = twoCommands(line) ?? parseLine(line);
+  // A word read as another ("incdient") makes the reading a little less sure, as a verb's typo does.
+  return corrected === 0 || result.intent === 'unknown' ? result : { ...result, confidence: round(result.confidence * TYPO_FACTOR ** corrected) };
 }
+
+/** What each corrected word costs the parse's confidence (the same as a verb's typo in `verbOf`). */
+const TYPO_FACTOR = 0.95;
 
 /** "ack 12 and restart nginx on web-1": the first command read alone, the line answered with a request to send them one at a time. */
 function twoCommands(line: Line): ParseResult | null {
