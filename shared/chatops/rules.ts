@@ -2,6 +2,7 @@ import { MAX_ALERTS_AT_ONCE, type Command, type IncidentsListSlots, type Inciden
 import { actionOf, ALL_WORDS, FILLER, FREE_TEXT_MARKERS, is, SEVERITY_WORDS, severitySlots, STATE_WORDS, verbOf } from './lexicon.ts';
 import { conceptOf, type InventoryIndex, type InventoryRunbook, type InventoryTarget } from './inventory.ts';
 import { findDurations, findEmptyDuration, findPeriodEnd, findTimeRange, findUntil, type TimeReference } from './times.ts';
+import { formatDuration } from './format.ts';
 import { idOf, restOf, type Token } from './tokens.ts';
 
 /**
@@ -418,7 +419,8 @@ export const silenceRule: Rule = (line) => {
   }
   const taken = new Set<number>([verb.at]);
   // The comment runs from its marker to the end; nothing in it is a matcher or duration.
-  const marker = tokens.findIndex((t, i) => i > verb.at && FREE_TEXT_MARKERS.has(t.norm));
+  // ("while we resize", "during maintenance": why, not what; "during the weekend" is a period.)
+  const marker = tokens.findIndex((t, i) => i > verb.at && (FREE_TEXT_MARKERS.has(t.norm) || (t.norm === 'while' && tokens[i - 1]?.norm !== 'a') || (t.norm === 'during' && !DURING_A_PERIOD.test(tokens[i + 1]?.norm ?? ''))));
   let end = marker === -1 ? tokens.length : marker;
   let comment = marker === -1 ? undefined : commentFrom(line, marker);
   for (let i = end; i < tokens.length; i++) taken.add(i);
@@ -435,6 +437,10 @@ export const silenceRule: Rule = (line) => {
   const period = duration ? null : findPeriodEnd(tokens.slice(0, end), taken, line.ref);
   if (!duration && findEmptyDuration(tokens.slice(0, end), taken) !== null) {
     return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: 'A silence needs a length above zero, e.g. "for 30m" or "until 6pm".' };
+  }
+  // "for a bit", "for a while", "briefly": say how long.
+  if (!duration && !period && tokens.slice(verb.at + 1, end).some((t) => VAGUE_LENGTHS.has(t.norm))) {
+    return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: 'Say how long, e.g. "for 30m", "for 2h" or "until 6pm".' };
   }
   // "silence web-1 forever": a silence has an end (at most 366 days); the word is not an alert's name.
   if (tokens.slice(0, end).some((t) => ['forever', 'indefinitely', 'permanently', 'permanent', 'eternally'].includes(t.norm))) {
@@ -476,11 +482,23 @@ export const silenceRule: Rule = (line) => {
   const leads = tokens.slice(0, verb.at).every((t) => FILLER.has(t.norm));
   const alertRef = !leads ? null : idAfter(tokens.slice(0, end), taken, isAlertNoun) ?? (afterVerb !== -1 && idOf(tokens[afterVerb]) !== null ? { id: idOf(tokens[afterVerb])!, at: afterVerb } : null);
   if (alertRef) {
+    // "silence alerts 12 and 13 for 1h": a silence of one alert is made of its labels; one at a time.
+    const more = moreIds(tokens.slice(0, end), alertRef.at);
+    if (more) {
+      const length = duration ? ` for ${formatDuration(durationSeconds * 1000)}` : '';
+      return { command: { intent: 'silence.create', slots: { matchers: [], alertId: alertRef.id, durationSeconds } }, confidence: 0.45 * verb.score, problem: `One alert per silence, e.g. ${[alertRef.id, ...more.ids].map((id) => `"silence ${id}${length}"`).join(', then ')}; or silence what they share, e.g. their name or target.` };
+    }
     taken.add(alertRef.at);
     if ('noun' in alertRef && alertRef.noun !== null) taken.add(alertRef.noun as number);
     tokens.forEach((t, i) => i < end && (isAlertNoun(t.norm) || FILLER.has(t.norm)) && taken.add(i));
     const slots = { matchers: [], alertId: alertRef.id, durationSeconds, ...(comment ? { comment } : {}) };
     return { command: { intent: 'silence.create', slots }, confidence: verb.score * leftoverFactor(tokens, taken) };
+  }
+  // "silence web-1 30", "for 30": a number without its unit.
+  const unitless = duration ? -1 : tokens.findIndex((t, i) => i > verb.at && i < end && !taken.has(i) && /^\d+$/.test(t.norm) && (tokens[i - 1]?.norm === 'for' || i === end - 1));
+  if (unitless !== -1) {
+    const n = tokens[unitless]!.norm;
+    return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: `Say the unit of ${n}, e.g. "for ${n}m" or "for ${n}h".` };
   }
   const matchers: SilenceMatcher[] = [];
   for (let i = 0; i < end; i++) {
@@ -572,8 +590,13 @@ export const silenceRule: Rule = (line) => {
   return { command: { intent: 'silence.create', slots }, confidence: verb.score * (target.hit?.score ?? 1) * leftoverFactor(tokens, taken) };
 };
 
+/** After "during", the words of a period ("during the weekend", "during tonight"), not a reason. */
+const DURING_A_PERIOD = /^(the|this|that|next|tonight|today|overnight|weekend|night|day|week|\d.*)$/;
+/** Lengths too vague to set: asked about rather than read as an alert's name. */
+const VAGUE_LENGTHS = new Set(['bit', 'while', 'briefly', 'awhile', 'sometime', 'moment']);
+
 /** Words of a silence that name no alert: "everything", "anything about", "with severity warning". */
-const SILENCE_NOISE = new Set([...ALL_WORDS, 'any', 'anything', 'something', 'stuff', 'severity', 'sev', 'priority', 'named', 'called', 'regarding', 'related']);
+const SILENCE_NOISE = new Set([...ALL_WORDS, 'things', 'thing', 'starting', 'any', 'anything', 'something', 'stuff', 'severity', 'sev', 'priority', 'named', 'called', 'regarding', 'related']);
 /** A time of day ("10pm", "11:30", "2 a.m."), which is when, not what. */
 const CLOCK_TIME = /^(\d{1,2}(:\d{2})?\s*(am|pm|a\.m|p\.m)|\d{1,2}:\d{2}|noon|midnight)$/;
 

@@ -36,8 +36,8 @@ function unitText(unit: string): string {
 
 /**
  * Durations among the tokens, by parse-duration: `2h`, `90 minutes`, `1.5 hours`, `an hour`,
- * `half an hour`, `an hour and a half`, `2 and a half hours`; after "last"/"past" a bare unit
- * counts one ("last hour").
+ * `half an hour`, `an hour and a half`, `2 and a half hours`; after "last"/"past"/"next"/"another"
+ * a bare unit counts one ("last hour", "for the next hour").
  */
 export function findDurations(tokens: readonly Token[], taken: ReadonlySet<number>): DurationHit[] {
   const hits: DurationHit[] = [];
@@ -86,8 +86,8 @@ export function findDurations(tokens: readonly Token[], taken: ReadonlySet<numbe
         continue;
       }
     }
-    // "last hour", "past day"
-    if ((word === 'last' || word === 'past' || word === 'previous') && next !== undefined && UNIT.test(next) && next.length > 2) {
+    // "last hour", "past day", "the next hour", "another hour"
+    if (['last', 'past', 'previous', 'next', 'another', 'coming'].includes(word) && next !== undefined && UNIT.test(next) && next.length > 2) {
       const ms = parseDuration(`1${unitText(next)}`);
       if (ms) push(i + 1, i + 2, 1, ms);
       i = hits.at(-1)?.start === i + 1 ? hits.at(-1)!.end - 1 : i + 1;
@@ -286,7 +286,9 @@ export function findTimeRange(text: string, tokens: readonly Token[], taken: Rea
   // "monday 10am to noon": an end said without a day is on the start's day (the next one when it is earlier).
   if (first.end && !first.end.isCertain('day') && first.end.isCertain('hour')) {
     to = startOfDayMs(from, ref.utcOffsetMinutes) + (to - startOfDayMs(to, ref.utcOffsetMinutes));
-    if (to <= from) to += DAY_MS;
+    // "between 9 and 5": a bare end hour before the start is the afternoon's (9:00–17:00), not the next night's.
+    if (to <= from && !first.end.isCertain('meridiem') && to + 12 * HOUR_MS > from) to += 12 * HOUR_MS;
+    else if (to <= from) to += DAY_MS;
   }
   let endSaid = first.end !== null && first.end !== undefined;
   let endWholeDay = first.end ? !first.end.isCertain('hour') : false;
@@ -311,6 +313,12 @@ export function findTimeRange(text: string, tokens: readonly Token[], taken: Rea
   if (endSaid && wholeDay && endWholeDay) {
     from = startOfDayMs(from, ref.utcOffsetMinutes);
     to = startOfDayMs(to, ref.utcOffsetMinutes) + DAY_MS;
+  }
+  // "since friday" said on a Tuesday: the Friday before (chrono-node reads a weekday alone as this week's).
+  if (from > ref.now && first.start.isCertain('weekday') && !first.start.isCertain('day')) {
+    from -= 7 * DAY_MS;
+    if (endSaid) to -= 7 * DAY_MS;
+    if (wholeDay && !endSaid) to = since ? ref.now : from + DAY_MS;
   }
   // "since 9am" said at 8am means yesterday's 9am; "from 2pm to 4pm" said at noon, yesterday's afternoon.
   if (from > ref.now && !wholeDay && !dayCertain) {
