@@ -49,7 +49,8 @@ export function previewOf(command: Command, now: number): string {
         alertId !== undefined ? `alert ${alertId}`
         : alertIds !== undefined ? `alerts ${listed(alertIds)}`
         : target !== undefined ? `every firing ${severity ? `${severity} ` : ''}alert on ${target}`
-        : `every open alert of incident ${incidentId}`;
+        : incidentId !== undefined ? `every open alert of incident ${incidentId}`
+        : 'an alert';
       return `Acknowledge ${what}${comment ? ` with comment "${comment}"` : ''}`;
     }
     case 'silence.create': {

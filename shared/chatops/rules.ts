@@ -189,11 +189,12 @@ const TOPICS: [RegExp, Exclude<Intent, 'help' | 'unknown'>][] = [
 export const helpRule: Rule = (line) => {
   const lower = line.text.toLowerCase().trim();
   // A greeting alone ("hi", "hello bot") is answered with what can be asked.
-  const phrase = /^(what can (i|you) (do|ask|say)|what do you (do|understand|know)|how do (i|you) use( this| you)?|what are (the|your) commands|\?+|(hi|hello|hey|hiya|howdy|yo|good (morning|afternoon|evening))( there)?( (bot|smartcloudops|ops))?[!.]*)\??$/.test(lower);
-  // "how do I silence an alert?", "how can we ack an incident": a question about a command.
-  const howTo = /^how (do|can|should|would) (i|we|you|one) (.+?)\??$/.exec(lower);
-  const howTopic = howTo ? TOPICS.find(([re]) => re.test(howTo[3]!))?.[1] : undefined;
-  if (howTopic) return { command: { intent: 'help', slots: { topic: howTopic } }, confidence: 1 };
+  // ("ping", "are you there", "test": is anyone listening — answered the same way.)
+  const phrase = /^(what can (i|you) (do|ask|say)|what do you (do|understand|know)|how do (i|you) use( this| you)?|what are (the|your) commands|\?+|(hi|hello|hey|hiya|howdy|yo|good (morning|afternoon|evening))( there)?( (bot|smartcloudops|ops))?[!.]*|ping|test(ing)?|(are )?you there|(is )?any(one|body) (there|home)|who are you|what is smartcloudops)\??$/.test(lower);
+  // "how do I silence an alert?", "how to ack", "what does ack do", "what can I ask about incidents": a question about a command.
+  const howTo = /^(?:how (?:do|can|should|would) (?:i|we|you|one) |how to |what (?:does|do|is) (?:an? |the )?|what can (?:i|we) (?:ask|do|say) (?:about|with) )(.+?)\??$/.exec(lower);
+  const howTopic = howTo ? TOPICS.find(([re]) => re.test(howTo[1]!))?.[1] : undefined;
+  if (howTopic && (!lower.startsWith('what') || /\b(do|mean|about|with)\b/.test(lower))) return { command: { intent: 'help', slots: { topic: howTopic } }, confidence: 1 };
   const found = leadingVerb(line.tokens, (n) => verbOf(n, 'help'), 2);
   // A near miss counts only as the line's first word ("halp", "comands"): further in, "commander" is its own word.
   const verb = found && (found.score === 1 || found.at === 0) ? found : null;
@@ -335,8 +336,8 @@ export const silencesListRule: Rule = (line) => {
   const { tokens } = line;
   const noun = tokens.findIndex((t) => ['silences', 'mutes', 'silence', 'mute', 'silenced', 'muted'].includes(t.norm));
   if (noun === -1 || !isSilencesQuestion(tokens, noun)) return null;
-  // "show silenced alerts", "which alerts are silenced": the alerts, not the silences (alertsRule).
-  if (silencedFilterOf(tokens)?.at === noun) return null;
+  // "show silenced alerts", "which alerts are silenced": the alerts, not the silences (alertsRule); "how to silence" asks for help.
+  if (silencedFilterOf(tokens)?.at === noun || (tokens[0]?.norm === 'how' && tokens[1]?.norm === 'to')) return null;
   // "unsilence 4", "silence 4 can end": one silence by its id is another command.
   if (firstId(tokens, new Set()) !== null) return null;
   // "end all silences", "remove the silences on web-1": an order to expire, which names one silence (unsilenceRule asks which).
@@ -614,7 +615,8 @@ export const noteRule: Rule = (line) => {
   const ticket = NOTE_AFTER_ID.exec(line.text);
   if (ticket) return { command: { intent: 'incident.note', slots: { incidentId: Number(ticket[1] ?? ticket[2]), text: ticket[3]!.trim() } }, confidence: 0.95 };
   const verb = leadingVerb(tokens, (n) => verbOf(n, 'note') || (n === 'add' ? 0.5 : 0), 3);
-  if (!verb) return null;
+  // "users can't log in", "log out of the console": the verb of signing in, not of a note.
+  if (!verb || (tokens[verb.at]!.norm === 'log' && ['in', 'out', 'into'].includes(tokens[verb.at + 1]?.norm ?? ''))) return null;
   let at = verb.at;
   let score = verb.score;
   // "add a note to 7", "add note on incident 7"; "add to incident 7: …" (the colon says a text follows)
@@ -1299,7 +1301,9 @@ function ledByStateOrder(tokens: readonly Token[]): boolean {
 
 const HEALTH_WORDS = new Set(['ok', 'okay', 'healthy', 'health', 'doing', 'fine', 'alright', 'good']);
 /** A line of these alone (and filler) asks how things stand: what is firing or acknowledged. */
-const STATUS_WORDS = new Set(['status', 'sitrep', 'overview', 'summary', 'report', 'state']);
+const STATUS_WORDS = new Set(['status', 'sitrep', 'overview', 'summary', 'report', 'state', 'check', 'investigate', 'inspect', 'happening']);
+/** Whole lines that ask how things stand without a target ("what's up", "everything ok?", "are we good"). */
+const HOW_THINGS_STAND = /^(sup|what'?s up|wassup|(is )?(everything|all|things|prod) (ok|okay|good|fine|alright|green)|(are )?we (ok|okay|good|fine)|all good|how are (we|things)( doing| looking)?)[?!.]*$/;
 
 /** The one host-like word ("web-9") of a line of nothing else but filler, show or status words, when it names no target. */
 function strayTargetAlone(line: Line): string | null {
@@ -1367,7 +1371,7 @@ export const alertsRule: Rule = (line) => {
   // "is web-1 ok", "how is db-2 doing": a target's health, answered by what is wrong with it.
   const health = tokens.findIndex((t, i) => !taken.has(i) && HEALTH_WORDS.has(t.norm));
   // "status", "sitrep", "web-1", "show me web-1", "status of db-2": the state of things (of a target) alone.
-  const statusOnly = trigger === 0 && health === -1 && tokens.length > 0 && tokens.every((t) => FILLER.has(t.norm) || STATUS_WORDS.has(t.norm) || is(t.norm, 'show'));
+  const statusOnly = trigger === 0 && ((health === -1 && tokens.length > 0 && tokens.every((t) => FILLER.has(t.norm) || STATUS_WORDS.has(t.norm) || is(t.norm, 'show'))) || HOW_THINGS_STAND.test(line.text.toLowerCase().replace(/[’‘]/g, "'").trim()));
   if (trigger === 0 && health === -1 && !statusOnly && !targetAlone(line)) {
     // "web-9", "status of wbe-1": a host-like word alone that is no target.
     const stray = strayTargetAlone(line);
@@ -1375,9 +1379,10 @@ export const alertsRule: Rule = (line) => {
   }
   const target = findTarget(line, taken);
   if (trigger === 0) {
-    if (!target.hit && !(statusOnly && tokens.some((t) => STATUS_WORDS.has(t.norm)))) return null;
+    if (!target.hit && !(statusOnly && (tokens.some((t) => STATUS_WORDS.has(t.norm)) || HOW_THINGS_STAND.test(line.text.toLowerCase().replace(/[’‘]/g, "'").trim())))) return null;
     trigger = 0.8;
-    tokens.forEach((t, i) => (HEALTH_WORDS.has(t.norm) || STATUS_WORDS.has(t.norm) || is(t.norm, 'show') || ['is', 'are', 'how', 'hows', 'all', 'right', 'looking'].includes(t.norm) ? taken.add(i) : undefined));
+    const wholeLine = HOW_THINGS_STAND.test(line.text.toLowerCase().replace(/[’‘]/g, "'").trim());
+    tokens.forEach((t, i) => (wholeLine || HEALTH_WORDS.has(t.norm) || STATUS_WORDS.has(t.norm) || is(t.norm, 'show') || ['is', 'are', 'how', 'hows', 'all', 'right', 'looking'].includes(t.norm) ? taken.add(i) : undefined));
   }
   if (target.hit) take(taken, target.hit.at, target.hit.end);
   const window = alertWindow(line, taken);
