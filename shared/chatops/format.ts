@@ -53,6 +53,8 @@ export function previewOf(command: Command, now: number): string {
         : 'an alert';
       return `Acknowledge ${what}${comment ? ` with comment "${comment}"` : ''}`;
     }
+    case 'alert.unack':
+      return `Un-acknowledge alert ${command.slots.alertId} (back to firing)${command.slots.comment ? ` with comment "${command.slots.comment}"` : ''}`;
     case 'silence.create': {
       const { matchers, durationSeconds, comment, alertId } = command.slots;
       if (alertId !== undefined) return `Silence alert ${alertId} (all its labels) for ${formatDuration(durationSeconds * 1000)}${comment ? ` ("${comment}")` : ''}`;

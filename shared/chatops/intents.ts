@@ -9,6 +9,7 @@ export const INTENTS = [
   'alerts.list',
   'alert.show',
   'alert.ack',
+  'alert.unack',
   'silence.create',
   'silence.expire',
   'silences.list',
@@ -58,6 +59,12 @@ export interface AlertShowSlots {
 }
 /** Alerts one acknowledgement acts on at most (named, a range, or a target's firing ones); more: ack their incident. */
 export const MAX_ALERTS_AT_ONCE = 50;
+
+/** "unack 12", "unacknowledge alert 12 wrong one": back to firing, one alert at a time. */
+export interface AlertUnackSlots {
+  alertId: number;
+  comment?: string;
+}
 
 /** One of: an alert, several alerts, an incident's firing alerts, or a target's firing alerts. */
 export interface AlertAckSlots {
@@ -147,6 +154,7 @@ export interface SlotsOf {
   'alerts.list': AlertsListSlots;
   'alert.show': AlertShowSlots;
   'alert.ack': AlertAckSlots;
+  'alert.unack': AlertUnackSlots;
   'silence.create': SilenceCreateSlots;
   'silence.expire': SilenceExpireSlots;
   'silences.list': SilencesListSlots;
@@ -192,6 +200,7 @@ export const INTENT_PERMISSION: Readonly<Record<Intent, Permission | null>> = {
   'alerts.list': 'alerts:read',
   'alert.show': 'alerts:read',
   'alert.ack': 'alerts:write',
+  'alert.unack': 'alerts:write',
   'silence.create': 'silences:write',
   'silence.expire': 'silences:write',
   'silences.list': 'alerts:read',
@@ -208,7 +217,7 @@ export const INTENT_PERMISSION: Readonly<Record<Intent, Permission | null>> = {
 };
 
 /** Intents that change state: they answer a confirmation first and run on the second call. */
-export const STATE_CHANGING: ReadonlySet<Intent> = new Set(['alert.ack', 'silence.create', 'silence.expire', 'incident.note', 'incident.status', 'incident.assign', 'runbook.run']);
+export const STATE_CHANGING: ReadonlySet<Intent> = new Set(['alert.ack', 'alert.unack', 'silence.create', 'silence.expire', 'incident.note', 'incident.status', 'incident.assign', 'runbook.run']);
 
 /** The permission a parsed command needs: acknowledging a whole incident is an incident write. */
 export function permissionFor(command: Command): Permission | null {
@@ -222,6 +231,7 @@ export const EXAMPLES: Readonly<Record<Exclude<Intent, 'unknown'>, readonly stri
   'alerts.list': ["what's firing on web-3", 'critical alerts'],
   'alert.show': ['alert 12', 'when did alert 12 start'],
   'alert.ack': ['ack 12 rolling back', 'acknowledge incident 7'],
+  'alert.unack': ['unack 12 acked by mistake'],
   'silence.create': ['silence disk alerts on db-2 for 1h'],
   'silence.expire': ['unsilence 4'],
   'silences.list': ['active silences', 'silences on web-1'],

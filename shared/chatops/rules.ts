@@ -79,10 +79,18 @@ function findTarget(line: Line, taken: ReadonlySet<number>): { hit: TargetHit | 
     }
     const exact = index.target(tokens[i]!.norm, false);
     if (exact.length >= 1) return { hit: { target: exact[0]!.item, score: 1, at: i, end: i + 1 } };
+    // "web-1.example.com": the fully qualified name of a target known by its short one.
+    const short = /^[a-z][\w-]*\d[\w-]*\.[a-z][\w.-]*$/.test(tokens[i]!.norm) ? index.target(tokens[i]!.norm.split('.')[0]!, false)[0] : undefined;
+    if (short) return { hit: { target: short.item, score: 0.9, at: i, end: i + 1 } };
   }
   for (let i = 1; i < tokens.length; i++) {
     if (taken.has(i) || !TARGET_PREPS.has(tokens[i - 1]!.norm)) continue;
     const word = tokens[i]!.norm;
+    // "cpu on 10.0.0.5", "on 10.0.0.5:9100": an address is a target's name, found or not.
+    if (/^\d{1,3}(\.\d{1,3}){3}(:\d{1,5})?$/.test(word)) {
+      const hit = index.target(word, false)[0];
+      return hit ? { hit: { target: hit.item, score: 1, at: i, end: i + 1 } } : { hit: null, unresolved: word, suggestions: [] };
+    }
     // "at 3am", "on the 8th", "for 2h": times and durations, not a host named so.
     // "to v4.11.2": a version, not a host named so.
     if (FILLER.has(word) || !/[a-z]/.test(word) || idOf(tokens[i]) !== null || TIME_LIKE.test(word) || VERSION_LIKE.test(word)) continue;
@@ -173,6 +181,7 @@ const isAlertNoun = (norm: string) => is(norm, 'alert');
 const TOPICS: [RegExp, Exclude<Intent, 'help' | 'unknown'>][] = [
   [/\b(unsilence|unmute|expire)\b/, 'silence.expire'],
   [/\b(silenc\w*|mute|snooze)\b/, 'silence.create'],
+  [/\b(un-?ack\w*)\b/, 'alert.unack'],
   [/\b(ack\w*)\b/, 'alert.ack'],
   [/\b(notes?|annotate)\b/, 'incident.note'],
   [/\b(resolve|close|mitigate|reopen)\b/, 'incident.status'],
@@ -204,6 +213,19 @@ export const helpRule: Rule = (line) => {
   return { command: { intent: 'help', slots: topic ? { topic } : {} }, confidence: phrase ? 1 : verb!.score * (rest === '' || topic ? 1 : 0.9) };
 };
 
+/** A typed yes: confirmations are confirmed on their card, bound to it. */
+const TYPED_YES = /^(y|yes|yep|yeah|yup|confirm|confirmed|ok|okay|ok do it|do it|go|go ahead|proceed|sure|lgtm|approve)( please| now| go ahead)?[!.]*$/;
+/** A typed no or undo: nothing pending is done unless confirmed. */
+const TYPED_NO = /^(n|no|nope|cancel|never ?mind|nvm|abort|stop|undo( that| it)?|oops|wrong one)[!.]*$/;
+
+/** "yes", "go ahead", "cancel", "never mind": answers to a confirmation, which are given on its card. */
+export const replyRule: Rule = (line) => {
+  const lower = line.text.toLowerCase().replace(/[’‘]/g, "'").trim();
+  if (TYPED_YES.test(lower)) return { command: { intent: 'help', slots: {} }, confidence: 0.45, problem: 'A typed "yes" confirms nothing: press Confirm on the card above, e.g. the card "ack 12" answers with (each confirmation is bound to its own card).' };
+  if (TYPED_NO.test(lower)) return { command: { intent: 'help', slots: {} }, confidence: 0.45, problem: 'Nothing is done until it is confirmed: an unconfirmed card expires by itself (or press Cancel on it). To undo a change, ask for its opposite, e.g. "unack 12" or "unsilence 4".' };
+  return null;
+};
+
 // alert.ack --------------------------------------------------------------------------------
 
 const QUESTION_WORDS = new Set(['who', 'when', 'did', 'was', 'were', 'has', 'have', 'is', 'why', 'whom']);
@@ -211,7 +233,8 @@ const QUESTION_WORDS = new Set(['who', 'when', 'did', 'was', 'were', 'has', 'hav
 export const ackRule: Rule = (line) => {
   const { tokens } = line;
   const verb = leadingVerb(tokens, (n) => verbOf(n, 'ack'));
-  if (!verb) return null;
+  // "unacknowledge 12" is one edit-pair from "acknowledge": its opposite, read by unackRule.
+  if (!verb || UNACK_VERBS.has(tokens[verb.at]!.norm) || tokens[verb.at - 1]?.norm === 'un') return null;
   // "who acked 12?", "was 12 acknowledged": a question about an acknowledgement, not one to make.
   if (QUESTION_WORDS.has(tokens[0]?.norm ?? '')) return null;
   const taken = new Set<number>([verb.at]);
@@ -253,6 +276,29 @@ export const ackRule: Rule = (line) => {
   const ids = [...new Set([found.id, ...(more?.ids ?? [])])];
   const slots = incident ? { incidentId: incident.id } : ids.length > 1 ? { alertIds: ids } : { alertId: found.id };
   return { command: { intent: 'alert.ack', slots: comment ? { ...slots, comment } : slots }, confidence: verb.score };
+};
+
+// alert.unack ------------------------------------------------------------------------------
+
+/** The orders that take an acknowledgement back ("unack 12", "un-acknowledge alert 12"). */
+const UNACK_VERBS = new Set(['unack', 'unacknowledge', 'un-ack', 'un-acknowledge', 'unackd', 'unclaim']);
+
+/** "unack 12 acked by mistake": the alert fires again; one alert at a time. */
+export const unackRule: Rule = (line) => {
+  const { tokens } = line;
+  const lead = tokens[0]?.norm === 'please' || tokens[0]?.norm === 'pls' ? 1 : 0;
+  const split = tokens[lead]?.norm === 'un' && verbOf(tokens[lead + 1]?.norm, 'ack') === 1;
+  if (!UNACK_VERBS.has(tokens[lead]?.norm ?? '') && !split) return null;
+  const verbAt = split ? lead + 1 : lead;
+  const taken = new Set<number>([verbAt]);
+  const incident = idAfter(tokens, taken, isIncidentNoun);
+  if (incident) return { command: { intent: 'alert.unack', slots: { alertId: 0 } }, confidence: 0.45, problem: `One alert at a time: un-acknowledge an alert of incident ${incident.id} by its id, e.g. "unack 12"; "incident ${incident.id}" lists them.` };
+  const found = idAfter(tokens, taken, isAlertNoun) ?? firstId(tokens, taken, verbAt + 1);
+  if (!found) return { command: { intent: 'alert.unack', slots: { alertId: 0 } }, confidence: 0.45, problem: 'Say which alert to un-acknowledge by its id, e.g. "unack 12 acked by mistake".' };
+  const more = moreIds(tokens, found.at);
+  if (more) return { command: { intent: 'alert.unack', slots: { alertId: found.id } }, confidence: 0.45, problem: `One alert at a time, e.g. ${[found.id, ...more.ids].map((id) => `"unack ${id}"`).join(', then ')}.` };
+  const comment = commentFrom(line, found.at + 1);
+  return { command: { intent: 'alert.unack', slots: comment ? { alertId: found.id, comment } : { alertId: found.id } }, confidence: 1 };
 };
 
 /**
@@ -597,7 +643,7 @@ const DURING_A_PERIOD = /^(the|this|that|next|tonight|today|overnight|weekend|ni
 const VAGUE_LENGTHS = new Set(['bit', 'while', 'briefly', 'awhile', 'sometime', 'moment']);
 
 /** Words of a silence that name no alert: "everything", "anything about", "with severity warning". */
-const SILENCE_NOISE = new Set([...ALL_WORDS, 'things', 'thing', 'starting', 'any', 'anything', 'something', 'stuff', 'severity', 'sev', 'priority', 'named', 'called', 'regarding', 'related']);
+const SILENCE_NOISE = new Set([...ALL_WORDS, 'things', 'thing', 'starting', 'alertname', 'any', 'anything', 'something', 'stuff', 'severity', 'sev', 'priority', 'named', 'called', 'regarding', 'related']);
 /** A time of day ("10pm", "11:30", "2 a.m."), which is when, not what. */
 const CLOCK_TIME = /^(\d{1,2}(:\d{2})?\s*(am|pm|a\.m|p\.m)|\d{1,2}:\d{2}|noon|midnight)$/;
 
@@ -1035,6 +1081,10 @@ export const runbookRule: Rule = (line) => {
   const action = run ? null : leadingVerb(tokens, (n) => actionOf(n)?.score ?? 0, 2);
   if (!run && !action) return null;
   const verbAt = (run ?? action)!.at;
+  // "revert the silence", "undo the ack", "roll back incident 7": chat's own objects, not a deployment to roll back.
+  // (Only the object, before "for incident 7" and the like.)
+  const stop = tokens.findIndex((t, k) => k > verbAt && STOP_WORDS.has(t.norm));
+  if (tokens.slice(verbAt + 1, Math.min(verbAt + 4, stop === -1 ? tokens.length : stop)).some((t) => ['silence', 'silences', 'ack', 'acknowledgement', 'acknowledgment', 'note'].includes(t.norm) || isAlertNoun(t.norm) || isIncidentNoun(t.norm))) return null;
   // "describe the failover runbook", "show the restart runbook": about a runbook, not a run of it.
   if (tokens.slice(0, verbAt).some((t) => ABOUT_RUNBOOK_VERBS.has(t.norm)) && tokens.some((t) => is(t.norm, 'runbook'))) return null;
   taken.add(verbAt);
@@ -1296,7 +1346,7 @@ function silencedFilterOf(tokens: readonly Token[]): { silenced: boolean; at: nu
  */
 function ledByStateOrder(tokens: readonly Token[]): boolean {
   const first = tokens[0]?.norm ?? '';
-  return ['resolve', 'close', 'reopen', 'mitigate', 'assign', 'reassign'].includes(first) || incidentEditAsked(tokens) !== null || verbOf(first, 'silence') > 0 || verbOf(first, 'unsilence') > 0 || IMPERATIVE_ACK.has(first);
+  return ['resolve', 'close', 'reopen', 'mitigate', 'assign', 'reassign'].includes(first) || UNACK_VERBS.has(first) || incidentEditAsked(tokens) !== null || verbOf(first, 'silence') > 0 || verbOf(first, 'unsilence') > 0 || IMPERATIVE_ACK.has(first);
 }
 
 const HEALTH_WORDS = new Set(['ok', 'okay', 'healthy', 'health', 'doing', 'fine', 'alright', 'good']);
@@ -1519,4 +1569,4 @@ function otherMetrics(line: Line, taken: ReadonlySet<number>, first: string, fir
   return names;
 }
 
-export const RULES: readonly Rule[] = [helpRule, ackRule, unsilenceRule, silenceRule, silencesListRule, noteRule, incidentStatusRule, incidentAssignRule, notFromChatRule, incidentRule, incidentsListRule, anomalyRule, runbookRule, runbooksListRule, alertShowRule, alertsRule, metricsRule];
+export const RULES: readonly Rule[] = [helpRule, replyRule, ackRule, unackRule, unsilenceRule, silenceRule, silencesListRule, noteRule, incidentStatusRule, incidentAssignRule, notFromChatRule, incidentRule, incidentsListRule, anomalyRule, runbookRule, runbooksListRule, alertShowRule, alertsRule, metricsRule];

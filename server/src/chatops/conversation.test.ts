@@ -89,6 +89,21 @@ describe('ChatOps conversation', () => {
     expect(await chat('operator', `ack ${alert.id} rolling back`, token)).toMatchObject({ kind: 'error', code: 'E_CONFLICT' });
   });
 
+  it('takes an acknowledgement back after the confirmation: the alert fires again, with the comment on its history', async () => {
+    const alert = await pushAlert({ alertname: 'AckedByMistake', host: 'web-1' });
+    expect(await chat('operator', `unack ${alert.id}`)).toMatchObject({ kind: 'error', code: 'E_CONFLICT', text: expect.stringContaining('is firing') });
+    const ack = await chat('operator', `ack ${alert.id} mine`);
+    await chat('operator', `ack ${alert.id} mine`, (ack as { token: string }).token);
+    const question = await chat('operator', `unack ${alert.id} wrong alert`);
+    expect(question).toMatchObject({ kind: 'confirmation', intent: 'alert.unack', requiredPermission: 'alerts:write' });
+    expect(question.text).toBe(`Un-acknowledge alert ${alert.id} (AckedByMistake on web-1, acknowledged by test-operator): it fires again, with comment "wrong alert"`);
+    const done = await chat('operator', `unack ${alert.id} wrong alert`, (question as { token: string }).token);
+    expect(done).toMatchObject({ kind: 'text', intent: 'alert.unack', title: `Alert ${alert.id} un-acknowledged` });
+    const stored = (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alerts/${alert.id}` })).json() as Alert;
+    expect(stored).toMatchObject({ state: 'firing', acknowledgedBy: null, ackComment: null });
+    expect(await chat('viewer', `unack ${alert.id}`)).toMatchObject({ kind: 'error', code: 'E_FORBIDDEN' });
+  });
+
   it('acknowledges several alerts named at once, skipping one already acknowledged, and says so before', async () => {
     const [a, b, c] = [await pushAlert({ alertname: 'ManyA', host: 'api-7' }), await pushAlert({ alertname: 'ManyB', host: 'api-7' }), await pushAlert({ alertname: 'ManyC', host: 'api-7' })];
     expect((await server.injectAs('admin', { method: 'POST', url: `/api/v1/alerts/${c.id}/acknowledge`, payload: { comment: 'mine' } })).statusCode).toBe(200);

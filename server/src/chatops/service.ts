@@ -44,6 +44,8 @@ async function incidentOf(command: Command, deps: ExecutorDeps): Promise<number 
     case 'incident.status':
     case 'incident.assign':
       return command.slots.incidentId;
+    case 'alert.unack':
+      return (await deps.alerts.alerts.byId(command.slots.alertId))?.incidentId ?? null;
     case 'alert.ack':
       if (command.slots.incidentId !== undefined) return command.slots.incidentId;
       return command.slots.alertId !== undefined ? ((await deps.alerts.alerts.byId(command.slots.alertId))?.incidentId ?? null) : null;

@@ -7,6 +7,7 @@ const DESCRIPTIONS: Record<keyof typeof EXAMPLES, string> = {
   'alerts.list': 'list alerts',
   'alert.show': 'show one alert, its state and its incident',
   'alert.ack': 'acknowledge an alert or an incident',
+  'alert.unack': 'un-acknowledge an alert acknowledged by mistake',
   'silence.create': 'silence alerts for a while',
   'silence.expire': 'end a silence',
   'silences.list': 'list silences',
@@ -22,7 +23,7 @@ const DESCRIPTIONS: Record<keyof typeof EXAMPLES, string> = {
 };
 
 /** Intents shown with a help topic's own: "help incidents" is about one incident and the list of them. */
-const RELATED: Partial<Record<keyof typeof EXAMPLES, readonly (keyof typeof EXAMPLES)[]>> = { 'alerts.list': ['alert.show'], 'incident.show': ['incidents.list', 'incident.status', 'incident.assign'], 'silence.create': ['silences.list', 'silence.expire'], 'runbook.run': ['runbooks.list'] };
+const RELATED: Partial<Record<keyof typeof EXAMPLES, readonly (keyof typeof EXAMPLES)[]>> = { 'alerts.list': ['alert.show'], 'alert.ack': ['alert.unack'], 'incident.show': ['incidents.list', 'incident.status', 'incident.assign'], 'silence.create': ['silences.list', 'silence.expire'], 'runbook.run': ['runbooks.list'] };
 
 /** "help": only what the asker may do, each with an example. */
 export const help: ReadExecutor<'help'> = {

@@ -1,6 +1,7 @@
 import type { Intent } from '../../../../shared/chatops/intents.ts';
 import { alertAck } from './alert-ack.ts';
 import { alertShow } from './alert-show.ts';
+import { alertUnack } from './alert-unack.ts';
 import { alertsList } from './alerts-list.ts';
 import { anomalyExplain } from './anomaly-explain.ts';
 import { help } from './help.ts';
@@ -23,6 +24,7 @@ export const EXECUTORS: { [I in Exclude<Intent, 'unknown'>]: Executor<I> } = {
   'alerts.list': alertsList,
   'alert.show': alertShow,
   'alert.ack': alertAck,
+  'alert.unack': alertUnack,
   'silence.create': silenceCreate,
   'silence.expire': silenceExpire,
   'silences.list': silencesList,
