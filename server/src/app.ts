@@ -172,7 +172,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   app.decorate('datasources', features.datasources.service);
   app.decorate('runbooks', features.runbooks.service);
   // The WAL cut back to nothing every 10 s, so an idle data folder holds only the database.
-  const stopWalCheckpoints = startWalCheckpoints(db);
+  const stopWalCheckpoints = startWalCheckpoints(db, undefined, (error) => ctx.log.warn({ err: error }, 'WAL checkpoint failed; trying again at the next turn'));
   // SQLite's auto-checkpoint (its fsyncs) on a thread of its own instead of inside request commits.
   const walCheckpointer = startWalCheckpointer(db);
   // The heap a burst of work grew to is given back once the server is quiet (observability/idle-memory.ts).

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from './database.ts';
-import { checkpointWal, startWalCheckpointer } from './wal-checkpoint.ts';
+import Database from 'better-sqlite3';
+import { checkpointWal, startWalCheckpointer, startWalCheckpoints } from './wal-checkpoint.ts';
 
 describe('WAL checkpoints', () => {
   const dirs: string[] = [];
@@ -26,6 +27,24 @@ describe('WAL checkpoints', () => {
     const reopened = openDatabase(file);
     expect(reopened.prepare('SELECT count(*) FROM wal_probe').pluck().get()).toBe(500);
     reopened.close();
+  });
+
+  it('reports a checkpoint that fails and tries again at the next turn, instead of throwing from its timer', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-wal-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'db.sqlite');
+    const db = openDatabase(file);
+    db.exec('CREATE TABLE wal_probe (id INTEGER PRIMARY KEY, data BLOB)');
+    db.prepare('INSERT INTO wal_probe (data) VALUES (?)').run(Buffer.alloc(4000, 1));
+    // A read-only connection cannot checkpoint: SQLite fails the turn for real (as SQLITE_FULL does on a full disk).
+    const readOnly = new Database(file, { readonly: true });
+    const errors: unknown[] = [];
+    const stop = startWalCheckpoints(readOnly, 5, (error) => errors.push(error));
+    await vi.waitFor(() => expect(errors.length).toBeGreaterThanOrEqual(2), { timeout: 30_000, interval: 5 });
+    stop();
+    expect((errors[0] as { code?: string }).code).toMatch(/^SQLITE_/);
+    readOnly.close();
+    db.close();
   });
 
   it('checkpoints on its own thread when the log passes the mark, the connection then never does, and hands back on stop', async () => {

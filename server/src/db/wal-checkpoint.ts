@@ -23,13 +23,20 @@ export function checkpointWal(db: Db): { busy: boolean; logPages: number } {
 /**
  * Runs `checkpointWal` on an interval for the life of the server, each time after giving
  * enough free pages back (`releaseFreePages`: pruned model versions, pruned events), so that
- * the checkpoint also cuts the database file down; returns the stop function.
+ * the checkpoint also cuts the database file down; returns the stop function. A turn that
+ * fails (SQLITE_FULL on a full disk, SQLITE_BUSY) is reported to `onError` and tried again on
+ * the next: thrown from a timer it would end the process, and a full disk is exactly when the
+ * server must stay up to say so (`/ready`, 507 to writes).
  */
-export function startWalCheckpoints(db: Db, intervalMs = CHECKPOINT_INTERVAL_MS): () => void {
+export function startWalCheckpoints(db: Db, intervalMs = CHECKPOINT_INTERVAL_MS, onError: (error: unknown) => void = () => {}): () => void {
   const timer = setInterval(() => {
     if (!db.open) return;
-    releaseFreePages(db);
-    checkpointWal(db);
+    try {
+      releaseFreePages(db);
+      checkpointWal(db);
+    } catch (error) {
+      onError(error);
+    }
   }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);
