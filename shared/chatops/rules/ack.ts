@@ -1,0 +1,92 @@
+import { MAX_ALERTS_AT_ONCE, type Severity } from '../intents.ts';
+import { ALL_WORDS, FILLER, SEVERITY_WORDS, severitySlots, verbOf } from '../lexicon.ts';
+import { idOf, type Token } from '../tokens.ts';
+import { commentFrom, findTarget, firstId, idAfter, isAlertNoun, isIncidentNoun, leadingVerb, leftoverFactor, type Line, moreIds, type Reading, type Rule, take } from './kit.ts';
+import { IMPERATIVE_ACK, UNACK_VERBS } from './orders.ts';
+
+const QUESTION_WORDS = new Set(['who', 'when', 'did', 'was', 'were', 'has', 'have', 'is', 'why', 'whom']);
+
+export const ackRule: Rule = (line) => {
+  const { tokens } = line;
+  const verb = leadingVerb(tokens, (n) => verbOf(n, 'ack'));
+  // "unacknowledge 12" is one edit-pair from "acknowledge": its opposite, read by unackRule.
+  if (!verb || UNACK_VERBS.has(tokens[verb.at]!.norm) || tokens[verb.at - 1]?.norm === 'un') return null;
+  // "who acked 12?", "was 12 acknowledged": a question about an acknowledgement, not one to make.
+  if (QUESTION_WORDS.has(tokens[0]?.norm ?? '')) return null;
+  const taken = new Set<number>([verb.at]);
+  const incident = idAfter(tokens, taken, isIncidentNoun);
+  const range = incident ? null : idRange(tokens, verb.at + 1);
+  if (range) {
+    take(taken, range.at, range.end);
+    tokens.forEach((t, i) => i > verb.at && i < range.at && (isAlertNoun(t.norm) || FILLER.has(t.norm)) && taken.add(i));
+    const count = range.last - range.first + 1;
+    if (count > MAX_ALERTS_AT_ONCE) return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: `Alerts ${range.first} to ${range.last} are ${count} alerts, more than ${MAX_ALERTS_AT_ONCE} at once: acknowledge their incident instead, e.g. "ack incident 7".` };
+    const comment = commentFrom(line, range.end);
+    const alertIds = Array.from({ length: count }, (_, k) => range.first + k);
+    return { command: { intent: 'alert.ack', slots: comment ? { alertIds, comment } : { alertIds } }, confidence: verb.score * leftoverFactor(tokens.slice(0, range.end), taken) };
+  }
+  const alert = incident ? null : idAfter(tokens, taken, isAlertNoun) ?? firstId(tokens, taken, verb.at + 1) ?? firstId(tokens, taken);
+  const found = incident ?? alert;
+  if (!found) {
+    const all = tokens.findIndex((t, i) => i > verb.at && ALL_WORDS.has(t.norm));
+    if (all !== -1 && IMPERATIVE_ACK.has(tokens[verb.at]!.norm)) return ackTargetReading(line, verb, all);
+    // "acked alerts" is a question about alerts, not an acknowledgement.
+    if (!IMPERATIVE_ACK.has(tokens[verb.at]!.norm) && tokens.some((t) => isAlertNoun(t.norm))) return null;
+    // "ack the db-1 alert", "ack the latest alert": which one is not said; ask, with the target's form when one is named.
+    const target = findTarget(line, taken);
+    const example = target.hit ? `"ack all alerts on ${target.hit.target.name}"` : '"ack all alerts on db-1"';
+    return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: `Say which alert (or incident) to acknowledge by its id, e.g. "ack 12 rolling back", or every firing one of a target: ${example}.` };
+  }
+  const noun = 'noun' in found ? (found.noun as number | null) : null;
+  if (noun !== null) taken.add(noun);
+  taken.add(found.at);
+  // "ack incident 7 and 8": each incident's alerts are confirmed on their own.
+  const otherIncidents = incident ? moreIds(tokens, found.at) : null;
+  if (otherIncidents) return { command: { intent: 'alert.ack', slots: { incidentId: found.id } }, confidence: 0.45 * verb.score, problem: `One incident at a time, e.g. ${[found.id, ...otherIncidents.ids].map((id) => `"ack incident ${id}"`).join(', then ')}.` };
+  // "ack 12 13 14", "acknowledge #12 #13": nothing but ids after the first is a list, not a comment ("ack 12 3 nodes down" is one).
+  const spaced = tokens.slice(found.at + 1);
+  const onlyIds = !incident && spaced.length > 0 && spaced.length < MAX_ALERTS_AT_ONCE && spaced.every((t) => idOf(t) !== null);
+  const more = incident ? null : onlyIds ? { ids: spaced.map((t) => idOf(t)!), last: tokens.length - 1 } : moreIds(tokens, found.at);
+  const last = more ? more.last : found.at;
+  const comment = found.at > verb.at ? commentFrom(line, last + 1) : commentFrom(line, verb.at + 1);
+  const ids = [...new Set([found.id, ...(more?.ids ?? [])])];
+  const slots = incident ? { incidentId: incident.id } : ids.length > 1 ? { alertIds: ids } : { alertId: found.id };
+  return { command: { intent: 'alert.ack', slots: comment ? { ...slots, comment } : slots }, confidence: verb.score };
+};
+
+/**
+ * A range of ids after `from` ("12-15", "#12..#15", "12 to 15", "12 through 15"): its first
+ * and last id and the tokens it spans. Only an ascending range; its size is checked by the caller.
+ */
+function idRange(tokens: readonly Token[], from: number): { first: number; last: number; at: number; end: number } | null {
+  for (let i = from; i < tokens.length; i++) {
+    const joined = /^#?(\d{1,9})(?:-|–|\.\.)#?(\d{1,9})$/.exec(tokens[i]!.norm);
+    if (joined && Number(joined[2]) > Number(joined[1])) return { first: Number(joined[1]), last: Number(joined[2]), at: i, end: i + 1 };
+    const first = idOf(tokens[i]);
+    if (first === null) continue;
+    // A spaced dash starts a comment ("ack 12 - 15 minutes to fix"), so only words join a range.
+    const last = ['to', 'through', 'thru', '..'].includes(tokens[i + 1]?.norm ?? '') ? idOf(tokens[i + 2]) : null;
+    return last !== null && last > first ? { first, last, at: i, end: i + 3 } : null;
+  }
+  return null;
+}
+
+/** "ack all alerts on db-1", "ack everything on web-1": the target's firing alerts. */
+function ackTargetReading(line: Line, verb: { at: number; score: number }, all: number): Reading | null {
+  const { tokens } = line;
+  const taken = new Set<number>([verb.at, all]);
+  // "ack all critical alerts on db-1": only those of the severities said.
+  const severities: Severity[] = [];
+  tokens.forEach((t, i) => {
+    if (isAlertNoun(t.norm) || ['firing', 'open', 'the', 'of', 'its'].includes(t.norm)) taken.add(i);
+    if (SEVERITY_WORDS[t.norm]) {
+      severities.push(SEVERITY_WORDS[t.norm]!);
+      taken.add(i);
+    }
+  });
+  const target = findTarget(line, taken);
+  if (target.unresolved) return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: `No target named "${target.unresolved}".`, suggestions: target.suggestions ?? [] };
+  if (!target.hit) return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: 'Say whose alerts to acknowledge, e.g. "ack all alerts on db-1", or which: "ack 12, 13".' };
+  take(taken, target.hit.at, target.hit.end);
+  return { command: { intent: 'alert.ack', slots: { target: target.hit.target.name, ...severitySlots(severities) } }, confidence: verb.score * target.hit.score * leftoverFactor(tokens, taken) };
+}

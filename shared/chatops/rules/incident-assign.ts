@@ -1,0 +1,56 @@
+import { escapeRegex, firstId, idAfter, isAlertNoun, isIncidentNoun, type Rule } from './kit.ts';
+
+const INCIDENT_REF = String.raw`(?:(?:the\s+)?(?:incident|inc)[-\s]*#?|#)(\d{1,9})`;
+const BARE_REF = String.raw`(?:(?:the\s+)?(?:incident|inc)[-\s]*#?|#)?(\d{1,9})`;
+
+const PERSON = String.raw`([a-z0-9][\w.@-]{0,63})`;
+const COMMAND_ROLE = String.raw`(?:the\s+)?(?:incident\s+)?(?:commander|ic|lead|owner)`;
+
+/** The forms of taking or giving command of an incident; `who` absent: the asker. */
+const ASSIGN_FORMS: readonly { re: RegExp; who?: number; id: number }[] = [
+  // "assign incident 7 to alice", "hand #7 over to bob", "give 7 to me"
+  { re: new RegExp(String.raw`^(?:please\s+)?(?:re)?assign\s+${BARE_REF}\s+to\s+${PERSON}$`), id: 1, who: 2 },
+  { re: new RegExp(String.raw`^(?:please\s+)?(?:give|hand(?:\s+over)?)\s+${INCIDENT_REF}\s+(?:over\s+)?to\s+${PERSON}$`), id: 1, who: 2 },
+  // "I'll take incident 7", "taking #7", "let me take command of 7", "I've got incident 7"
+  { re: new RegExp(String.raw`^(?:i'?ll\s+|i\s+will\s+|i'?m\s+|i\s+am\s+|let\s+me\s+|lemme\s+)?(?:take|taking|grab|grabbing|own|owning)\s+${INCIDENT_REF}$`), id: 1 },
+  { re: new RegExp(String.raw`^(?:i'?ll\s+|i\s+will\s+|i'?m\s+|i\s+am\s+|let\s+me\s+|lemme\s+)?(?:take|taking|assume|assuming)\s+(?:command|ownership|lead)\s+(?:of|on|for)\s+${BARE_REF}$`), id: 1 },
+  { re: new RegExp(String.raw`^i(?:'ve|\s+have)?\s+got\s+${INCIDENT_REF}$`), id: 1 },
+  // "I'm IC for 7", "I am the incident commander on #7"
+  { re: new RegExp(String.raw`^(?:i'?m|i\s+am|i'?ll\s+be|i\s+will\s+be)\s+${COMMAND_ROLE}\s+(?:of|for|on)\s+${BARE_REF}$`), id: 1 },
+  // "make alice commander of incident 7", "set bob as IC for #7"
+  { re: new RegExp(String.raw`^(?:make|set)\s+${PERSON}\s+(?:as\s+)?${COMMAND_ROLE}\s+(?:of|for|on)\s+${BARE_REF}$`), id: 2, who: 1 },
+  // "set the commander of incident 7 to alice", "commander of 7 is bob"
+  { re: new RegExp(String.raw`^(?:set\s+)?(?:the\s+)?(?:incident\s+)?(?:commander|ic)\s+(?:of|for|on)\s+${BARE_REF}\s+(?:to|is|=)\s+${PERSON}$`), id: 1, who: 2 },
+];
+
+/** Words that name the asker. */
+const ME = new Set(['me', 'myself', 'i']);
+
+/** Words a name cannot be: "assign 7 to the db team" is not a username. */
+const NOT_A_PERSON = new Set(['who', 'what', 'which', 'whom', 'the', 'a', 'an', 'team', 'someone', 'somebody', 'anyone', 'everyone', 'us', 'them', 'him', 'her']);
+
+/** "I'll take incident 7", "assign incident 7 to alice", "make bob IC for #7": who commands an incident. */
+export const incidentAssignRule: Rule = (line) => {
+  // Manners around the order ("can you …", "please …", "… pls?") are not part of its form.
+  const lower = line.text.toLowerCase().replace(/[’‘]/g, "'").replace(/\s+/g, ' ').trim()
+    .replace(/[.!?]+$/, '').replace(/^(?:(?:can|could|would|will)\s+(?:you|u|we|someone)\s+|please\s+|pls\s+)/, '').replace(/\s+(?:please|pls|plz|thanks|thx)$/, '');
+  for (const form of ASSIGN_FORMS) {
+    const m = form.re.exec(lower);
+    if (!m) continue;
+    const incidentId = Number(m[form.id]);
+    const who = form.who === undefined ? 'me' : m[form.who]!;
+    if (NOT_A_PERSON.has(who)) {
+      return { command: { intent: 'incident.assign', slots: { incidentId } }, confidence: 0.45, problem: `Say who commands incident ${incidentId} by their username, e.g. "assign incident ${incidentId} to alice", or "I'll take incident ${incidentId}".` };
+    }
+    // The name as typed (usernames keep their case).
+    const typed = form.who === undefined || ME.has(who) ? undefined : line.text.replace(/\s+/g, ' ').match(new RegExp(escapeRegex(who), 'i'))?.[0] ?? who;
+    return { command: { intent: 'incident.assign', slots: typed === undefined ? { incidentId } : { incidentId, commander: typed } }, confidence: 1 };
+  }
+  // "assign incident 7", "assign 7 to the db team": an assignment without one username.
+  const loose = /^(?:re)?assign\b/.test(lower) ? idAfter(line.tokens, new Set(), isIncidentNoun) ?? firstId(line.tokens, new Set()) : null;
+  if (!loose) return null;
+  if (line.tokens.some((t) => isAlertNoun(t.norm))) {
+    return { command: { intent: 'incident.assign', slots: { incidentId: 0 } }, confidence: 0.45, problem: `Alerts have no commander: acknowledge alert ${loose.id} ("ack ${loose.id}"), or take command of its incident ("alert ${loose.id}" shows which).` };
+  }
+  return { command: { intent: 'incident.assign', slots: { incidentId: loose.id } }, confidence: 0.45, problem: `Say who commands incident ${loose.id} by their username, e.g. "assign incident ${loose.id} to alice", or "I'll take incident ${loose.id}".` };
+};

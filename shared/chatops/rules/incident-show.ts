@@ -1,0 +1,38 @@
+import { is } from '../lexicon.ts';
+import { firstId, idAfter, isAlertNoun, isIncidentNoun, leftoverFactor, type Rule } from './kit.ts';
+import { ledByStateOrder } from './orders.ts';
+
+/** Nouns whose number is not an incident's ("silence 4", "run 5", "job 3"). */
+const OTHER_ID_NOUNS = new Set(['silence', 'silences', 'run', 'runs', 'runbook', 'job', 'jobs', 'deploy', 'deployment', 'build', 'version', 'release', 'ticket', 'pr', 'issue', 'page', 'step']);
+
+export const incidentRule: Rule = (line) => {
+  const { tokens } = line;
+  // "resolve incidents 7 and 8": an order its own rule answers; showing 7 instead would do nothing asked.
+  // "details of alert 12": an alert's id, not an incident's.
+  if (ledByStateOrder(tokens) || idAfter(tokens, new Set(), isAlertNoun)) return null;
+  const taken = new Set<number>();
+  const named = idAfter(tokens, taken, isIncidentNoun);
+  if (named) {
+    if (named.noun !== null) taken.add(named.noun);
+    taken.add(named.at);
+    tokens.forEach((t, i) => {
+      if (is(t.norm, 'status') || is(t.norm, 'show') || t.norm === 'open' || t.norm === 'going' || t.norm === 'doing') taken.add(i);
+    });
+    return { command: { intent: 'incident.show', slots: { incidentId: named.id } }, confidence: leftoverFactor(tokens, taken) };
+  }
+  // "status of #7", "#7", "what about 7"
+  const status = tokens.findIndex((t) => is(t.norm, 'status') || is(t.norm, 'show'));
+  const hashed = tokens.findIndex((t) => /^#\d+$/.test(t.norm));
+  const id = firstId(tokens, taken);
+  if (!id) return null;
+  // "show silence 4", "status of run 5": another thing's id, not an incident's.
+  if (OTHER_ID_NOUNS.has(tokens[id.at - 1]?.norm ?? '')) return null;
+  if (tokens.length === 1 && hashed === -1) {
+    return { command: { intent: 'incident.show', slots: { incidentId: id.id } }, confidence: 0.5, problem: `A bare number: say "incident ${id.id}" or "ack ${id.id}".` };
+  }
+  if (status === -1 && hashed === -1) return null;
+  taken.add(id.at);
+  if (status !== -1) taken.add(status);
+  const base = status !== -1 ? 0.9 : 0.75;
+  return { command: { intent: 'incident.show', slots: { incidentId: id.id } }, confidence: base * leftoverFactor(tokens, taken) };
+};

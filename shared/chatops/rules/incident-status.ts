@@ -1,0 +1,69 @@
+import type { IncidentStatusSlots } from '../intents.ts';
+import { ALL_WORDS, is } from '../lexicon.ts';
+import { idOf } from '../tokens.ts';
+import { commentFrom, firstId, idAfter, isAlertNoun, isIncidentNoun, leftoverFactor, moreIds, type Rule } from './kit.ts';
+
+/** Verbs and states of an incident's status, as said: "resolve", "close", "mitigate", "reopen". */
+const STATUS_VERBS: Readonly<Record<string, IncidentStatusSlots['status']>> = {
+  resolve: 'resolved', close: 'resolved', closed: 'resolved', resolved: 'resolved', fixed: 'resolved',
+  mitigate: 'mitigated', mitigated: 'mitigated', contain: 'mitigated', contained: 'mitigated',
+  reopen: 'open', 'reopened': 'open', 're-open': 'open', unresolve: 'open',
+};
+
+/**
+ * "resolve incident 7 fixed by rollback", "close inc 7", "mark 7 as mitigated",
+ * "incident 7 is resolved", "reopen #7". Alerts are not resolved from chat (their source
+ * resolves them): "resolve alert 12" says so and offers what can be done.
+ */
+export const incidentStatusRule: Rule = (line) => {
+  const { tokens } = line;
+  let at = tokens.findIndex((t, i) => i < 6 && STATUS_VERBS[t.norm] !== undefined);
+  // "set incident 7 status to open", "mark 7 as open": "open" is a status only when set.
+  if (at === -1 && ['set', 'mark', 'change', 'move'].includes(tokens[0]?.norm ?? '')) at = tokens.findIndex((t, i) => t.norm === 'open' && ['to', 'as'].includes(tokens[i - 1]?.norm ?? ''));
+  if (at === -1) return null;
+  // "resolve all incidents", "close every incident": one at a time (each is confirmed on its own).
+  if (at === 0 && ALL_WORDS.has(tokens[1]?.norm ?? '') && tokens.slice(2).some((t) => isIncidentNoun(t.norm))) {
+    return { command: { intent: 'incident.status', slots: { incidentId: 0, status: STATUS_VERBS[tokens[at]!.norm]! } }, confidence: 0.45, problem: `One incident at a time, e.g. "${tokens[at]!.raw} incident 7"; "open incidents" lists them.` };
+  }
+  // "resolved incidents", "closed incidents on db-2": a list, not a change ("resolve incidents 7 and 8" names them).
+  if (tokens[at + 1] && is(tokens[at + 1]!.norm, 'incident') && tokens[at + 1]!.norm.endsWith('s') && idOf(tokens[at + 2]) === null) return null;
+  // "close the silence 4" ends a silence; "resolve the runbook run" is not an incident.
+  if (tokens.some((t) => ['silence', 'silences', 'mute', 'snooze', 'runbook', 'run'].includes(t.norm))) return null;
+  const status = STATUS_VERBS[tokens[at]!.norm] ?? 'open';
+  const taken = new Set<number>([at]);
+  tokens.forEach((t, i) => {
+    if (['mark', 'set', 'as', 'is', 'now', 'to', 'the', 'it', 'please', 'status', 'has', 'been'].includes(t.norm)) taken.add(i);
+  });
+  const alertRef = idAfter(tokens, taken, isAlertNoun);
+  if (alertRef) {
+    return {
+      command: { intent: 'alert.ack', slots: { alertId: alertRef.id } },
+      confidence: 0.45,
+      problem: `Alerts resolve by themselves when their source stops firing: acknowledge alert ${alertRef.id} ("ack ${alertRef.id}") or silence it ("silence ${alertRef.id} for 1h").`,
+    };
+  }
+  const named = idAfter(tokens, taken, isIncidentNoun);
+  // A bare number only after a leading verb: "resolve 7", "mark 7 as mitigated", "close #7".
+  const leading = at === 0 || (at === 1 && ['mark', 'set', 'please'].includes(tokens[0]!.norm)) || ['mark', 'set'].includes(tokens[0]!.norm);
+  const id = named ?? (leading ? firstId(tokens, taken) : null);
+  if (!id) {
+    if (!tokens.some((t) => isIncidentNoun(t.norm))) return null;
+    return { command: { intent: 'incident.status', slots: { incidentId: 0, status } }, confidence: 0.45, problem: `Say which incident, e.g. "resolve incident 7".` };
+  }
+  taken.add(id.at);
+  if ('noun' in id && id.noun !== null) taken.add(id.noun as number);
+  // "resolve 7 and 8", "close incidents 7, 8": a status change is made, and confirmed, for one incident at a time.
+  const more = moreIds(tokens, id.at);
+  if (more) {
+    const verb = tokens[at]!.norm;
+    return { command: { intent: 'incident.status', slots: { incidentId: id.id, status } }, confidence: 0.45, problem: `One incident at a time, e.g. ${[id.id, ...more.ids].map((n) => `"${verb} incident ${n}"`).join(', then ')}.` };
+  }
+  // What follows the id is the comment ("resolve 7 fixed by rollback", "close inc 7 - false alarm").
+  const after = Math.max(id.at, at) + 1;
+  const comment = commentFrom(line, after);
+  for (let i = after; i < tokens.length; i++) taken.add(i);
+  // A past participle after the id ("incident 7 is resolved") or a verb first ("resolve 7") read alike.
+  const sure = named ? 1 : 0.9;
+  const slots = comment ? { incidentId: id.id, status, comment } : { incidentId: id.id, status };
+  return { command: { intent: 'incident.status', slots }, confidence: sure * leftoverFactor(tokens, taken) };
+};

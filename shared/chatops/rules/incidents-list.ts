@@ -1,0 +1,66 @@
+import type { IncidentsListSlots, Severity } from '../intents.ts';
+import { is, SEVERITY_WORDS, severitySlots } from '../lexicon.ts';
+import { alertWindow, findTarget, idAfter, isIncidentNoun, leftoverFactor, type Rule, take } from './kit.ts';
+import { ledByStateOrder } from './orders.ts';
+import { LIST_QUESTION_WORDS } from './silences-list.ts';
+
+/** Words for an incident's status, as asked: "open incidents" are the unresolved ones. */
+const INCIDENT_STATUS_WORDS: Readonly<Record<string, IncidentsListSlots['status'] | 'unresolved'>> = {
+  open: 'unresolved', active: 'unresolved', ongoing: 'unresolved', current: 'unresolved', unresolved: 'unresolved',
+  mitigated: 'mitigated',
+  resolved: 'resolved', closed: 'resolved', past: 'resolved', recent: 'resolved',
+};
+
+/** "open incidents", "critical incidents on db-2", "resolved incidents": incidents without an id. */
+export const incidentsListRule: Rule = (line) => {
+  const { tokens } = line;
+  const taken = new Set<number>();
+  // "incident 7" is one incident; the list is asked for without an id ("resolve all incidents" is an order, not a list).
+  if (ledByStateOrder(tokens) || idAfter(tokens, new Set(), isIncidentNoun) || tokens.some((t) => /^#\d+$/.test(t.norm))) return null;
+  const noun = tokens.findIndex((t) => isIncidentNoun(t.norm));
+  if (noun === -1) return null;
+  taken.add(noun);
+  let status: IncidentsListSlots['status'] | 'unresolved' | undefined;
+  const severities: Severity[] = [];
+  tokens.forEach((t, i) => {
+    const said = INCIDENT_STATUS_WORDS[t.norm];
+    if (said && !taken.has(i)) {
+      status = said;
+      taken.add(i);
+    }
+    if (SEVERITY_WORDS[t.norm]) {
+      severities.push(SEVERITY_WORDS[t.norm]!);
+      taken.add(i);
+    }
+    if (is(t.norm, 'list') || is(t.norm, 'show') || LIST_QUESTION_WORDS.has(t.norm) || ['going', 'on'].includes(t.norm)) taken.add(i);
+  });
+  // "my incidents", "incidents assigned to me", "incidents I command": the asker's.
+  const mine = tokens.some((t) => t.norm === 'my' || t.norm === 'mine') || /\b(assigned to|commanded by|owned by) me\b|\bi('m| am)? (command|own|lead)(ing)?\b/i.test(line.text);
+  if (mine) tokens.forEach((t, i) => ['my', 'mine', 'me', 'assigned', 'commanded', 'owned', 'by', 'to', 'i', "i'm", 'am', 'command', 'commanding', 'own', 'lead', 'leading'].includes(t.norm) && taken.add(i));
+  // "unassigned incidents", "incidents without a commander", "incidents nobody owns": those no one commands.
+  const unassigned = !mine && UNASSIGNED.test(line.text.toLowerCase());
+  if (unassigned) tokens.forEach((t, i) => UNASSIGNED_WORDS.has(t.norm) && taken.add(i));
+  // A plural noun ("incidents"), a status or a severity asks for a list; a lone "incident" is vaguer.
+  const plural = tokens[noun]!.norm.endsWith('s') || tokens[noun]!.norm === 'outages';
+  const target = findTarget(line, taken);
+  if (target.hit) take(taken, target.hit.at, target.hit.end);
+  // "incidents this week", "outages since monday": those active in that window, resolved ones included.
+  const window = alertWindow(line, taken);
+  const slots: IncidentsListSlots = {
+    ...(status && status !== 'unresolved' ? { status } : {}),
+    ...severitySlots(severities),
+    ...(target.hit ? { target: target.hit.target.name } : {}),
+    ...(window ? { from: window.from, to: window.to } : {}),
+    ...(mine ? { mine: true as const } : {}),
+    ...(unassigned ? { unassigned: true as const } : {}),
+  };
+  if (target.unresolved) {
+    return { command: { intent: 'incidents.list', slots }, confidence: 0.45, problem: `No target named "${target.unresolved}".`, suggestions: target.suggestions ?? [] };
+  }
+  const trigger = plural || status || severities.length > 0 ? 1 : 0.7;
+  return { command: { intent: 'incidents.list', slots }, confidence: trigger * (target.hit?.score ?? 1) * leftoverFactor(tokens, taken) };
+};
+
+/** Incidents no one commands, as said. */
+const UNASSIGNED = /\b(un-?assigned|unowned|nobody (owns|commands|leads|is on)|no(body| one)? (is )?(commanding|owning)|no (commander|owner|ic|one (owns|commands))|without (an? )?(commander|owner|ic|assignee)|not assigned|with no (commander|owner))\b/;
+const UNASSIGNED_WORDS = new Set(['unassigned', 'un-assigned', 'unowned', 'nobody', 'owns', 'commands', 'leads', 'is', 'on', 'no', 'one', 'commanding', 'owning', 'commander', 'owner', 'ic', 'without', 'a', 'an', 'assignee', 'not', 'assigned', 'with']);

@@ -1,0 +1,224 @@
+import type { Command } from '../intents.ts';
+import type { InventoryIndex, InventoryTarget } from '../inventory.ts';
+import { FILLER, FREE_TEXT_MARKERS, is } from '../lexicon.ts';
+import { findDurations, findTimeRange, type TimeReference } from '../times.ts';
+import { idOf, restOf, type Token } from '../tokens.ts';
+
+// What every rule reads a line with: its types, targets, ids, comments and windows.
+
+/**
+ * One reading of a chat line by one intent's rule. Each rule says how well the line fits
+ * it; the parser keeps the best and offers the others as alternatives.
+ */
+export interface Reading {
+  command: Command;
+  confidence: number;
+  /** Set when the intent fits but a required part is missing or unresolved. */
+  problem?: string;
+  /** Names the user may have meant ("did you mean web-1?"). */
+  suggestions?: string[];
+}
+
+export interface Line {
+  text: string;
+  tokens: Token[];
+  index: InventoryIndex;
+  ref: TimeReference;
+}
+
+export type Rule = (line: Line) => Reading | null;
+
+/** Words that read as a time, a date or a duration ("3am", "10:30pm", "8th", "2h", "45mins"). */
+const TIME_LIKE = /^(\d{1,2}(:\d{2})?(am|pm|a\.m|p\.m)|\d{1,2}(st|nd|rd|th)|\d+(s|m|h|d|w|y|ms|sec|secs|min|mins|hr|hrs|hours?|days?|weeks?))$/;
+const VERSION_LIKE = /^v\d+(\.\d+)*([-+][\w.]+)?$/;
+
+const TARGET_PREPS = new Set(['on', 'of', 'for', 'at', 'from', 'host', 'server', 'node', 'in', 'with', 'about', 'is', 'does', 'to']);
+
+/** What may lead a comment once one is due (after an id): the free-text markers, and words that elsewhere are grammar ("since 2pm", "note on 7"). */
+const COMMENT_MARKERS = new Set([...FREE_TEXT_MARKERS, 'msg', 'message', 'note', 'since', 're', 'reason:']);
+export const DEFAULT_SILENCE_SECONDS = 3600;
+
+export const DEFAULT_RANGE_MS = 3_600_000;
+
+/** Confidence lost per word the reading cannot account for. */
+export function leftoverFactor(tokens: readonly Token[], taken: ReadonlySet<number>): number {
+  let unknown = 0;
+  tokens.forEach((token, i) => {
+    if (!taken.has(i) && !FILLER.has(token.norm)) unknown++;
+  });
+  return Math.pow(0.8, unknown);
+}
+
+/** The first token among the first `within` (fillers skipped) that is the verb, and how surely. */
+export function leadingVerb(tokens: readonly Token[], test: (norm: string) => number, within = 3): { at: number; score: number } | null {
+  let seen = 0;
+  for (let i = 0; i < tokens.length && seen < within; i++) {
+    const score = test(tokens[i]!.norm);
+    if (score > 0) return { at: i, score };
+    if (!FILLER.has(tokens[i]!.norm)) seen++;
+  }
+  return null;
+}
+
+interface TargetHit {
+  target: InventoryTarget;
+  score: number;
+  at: number;
+  end: number;
+}
+
+/**
+ * The target the line names: any word that is exactly a target's name (`web1` = `web-1`),
+ * two words that are one ("web 1"), or a near miss right after "on", "of", "host"... A near
+ * miss that fits two targets equally is reported, not chosen.
+ */
+export function findTarget(line: Line, taken: ReadonlySet<number>): { hit: TargetHit | null; unresolved?: string; suggestions?: string[] } {
+  const { tokens, index } = line;
+  for (let i = 0; i < tokens.length; i++) {
+    if (taken.has(i)) continue;
+    const next = tokens[i + 1];
+    if (next && !taken.has(i + 1)) {
+      const joined = index.target(tokens[i]!.norm + next.norm, false);
+      if (joined.length === 1 && !index.target(tokens[i]!.norm, false).length) return { hit: { target: joined[0]!.item, score: 1, at: i, end: i + 2 } };
+    }
+    const exact = index.target(tokens[i]!.norm, false);
+    if (exact.length >= 1) return { hit: { target: exact[0]!.item, score: 1, at: i, end: i + 1 } };
+    // "web-1.example.com": the fully qualified name of a target known by its short one.
+    const short = /^[a-z][\w-]*\d[\w-]*\.[a-z][\w.-]*$/.test(tokens[i]!.norm) ? index.target(tokens[i]!.norm.split('.')[0]!, false)[0] : undefined;
+    if (short) return { hit: { target: short.item, score: 0.9, at: i, end: i + 1 } };
+  }
+  for (let i = 1; i < tokens.length; i++) {
+    if (taken.has(i) || !TARGET_PREPS.has(tokens[i - 1]!.norm)) continue;
+    const word = tokens[i]!.norm;
+    // "cpu on 10.0.0.5", "on 10.0.0.5:9100": an address is a target's name, found or not.
+    if (/^\d{1,3}(\.\d{1,3}){3}(:\d{1,5})?$/.test(word)) {
+      const hit = index.target(word, false)[0];
+      return hit ? { hit: { target: hit.item, score: 1, at: i, end: i + 1 } } : { hit: null, unresolved: word, suggestions: [] };
+    }
+    // "at 3am", "on the 8th", "for 2h": times and durations, not a host named so.
+    // "to v4.11.2": a version, not a host named so.
+    if (FILLER.has(word) || !/[a-z]/.test(word) || idOf(tokens[i]) !== null || TIME_LIKE.test(word) || VERSION_LIKE.test(word)) continue;
+    const hits = line.index.target(word, true);
+    if (hits.length === 1) return { hit: { target: hits[0]!.item, score: hits[0]!.score, at: i, end: i + 1 } };
+    if (hits.length > 1) return { hit: null, unresolved: word, suggestions: hits.map((h) => h.item.name).slice(0, 3) };
+    // A host-like word ("web-9", "db7") that is not in the inventory.
+    if (/\d/.test(word) && /[a-z]/.test(word)) return { hit: null, unresolved: word, suggestions: index.suggestTargets(word) };
+    // "cpu on db": the start of several targets' names, not a target; asked rather than read as every target.
+    const family = familyOf(index, [word]);
+    if (family.length > 1) return { hit: null, unresolved: word, suggestions: family.slice(0, 3) };
+  }
+  return { hit: null };
+}
+
+/** The targets whose names start with one of the words and then a number ("web" → web-1, web-2), by name. */
+export function familyOf(index: InventoryIndex, words: readonly string[]): string[] {
+  for (const word of words) {
+    if (word.length < 2 || FILLER.has(word)) continue;
+    const family = index.inventory.targets.filter((t) => t.name.toLowerCase().startsWith(word) && /^[-_.]?\d/.test(t.name.slice(word.length)));
+    if (family.length > 0) return family.map((t) => t.name).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  }
+  return [];
+}
+
+export function take(taken: Set<number>, from: number, to: number): void {
+  for (let i = from; i < to; i++) taken.add(i);
+}
+
+/** The id after a noun ("incident 7", "inc #7"), or the first bare id. */
+export function idAfter(tokens: readonly Token[], taken: ReadonlySet<number>, nouns: (norm: string) => boolean): { id: number; at: number; noun: number | null } | null {
+  for (let i = 0; i < tokens.length; i++) {
+    // One word: "inc-7", "INC7", "incident#7" (how ticket systems write them).
+    const joined = taken.has(i) ? null : /^([a-z]+)[-_#]?(\d{1,9})$/.exec(tokens[i]!.norm);
+    if (joined && nouns(joined[1]!)) return { id: Number(joined[2]), at: i, noun: null };
+  }
+  for (let i = 0; i < tokens.length - 1; i++) {
+    if (taken.has(i) || !nouns(tokens[i]!.norm)) continue;
+    const nextId = idOf(tokens[i + 1]);
+    if (nextId !== null) return { id: nextId, at: i + 1, noun: i };
+    // "incident number 7", "incident no. 7"
+    if (['number', 'no', 'nr', 'num'].includes(tokens[i + 1]!.norm) && idOf(tokens[i + 2]) !== null) return { id: idOf(tokens[i + 2])!, at: i + 2, noun: i };
+  }
+  return null;
+}
+
+export function firstId(tokens: readonly Token[], taken: ReadonlySet<number>, from = 0): { id: number; at: number } | null {
+  for (let i = from; i < tokens.length; i++) {
+    if (taken.has(i)) continue;
+    const id = idOf(tokens[i]);
+    if (id !== null) return { id, at: i };
+  }
+  return null;
+}
+
+/** Free text after position `from`, without a leading "with comment", "because", ":" or "-". */
+export function commentFrom(line: Line, from: number): string | undefined {
+  let i = from;
+  // "with a comment: …", "saying that …", "as known issue": the words that lead a comment in; "because a & b" keeps its "a".
+  for (let word = line.tokens[i]?.norm; word !== undefined; word = line.tokens[++i]?.norm) {
+    const leads = COMMENT_MARKERS.has(word) || word === 'with' || (word === 'as' && i === from) || (word === 'that' && line.tokens[i - 1]?.norm === 'saying') || (word === 'a' && COMMENT_MARKERS.has(line.tokens[i + 1]?.norm ?? ''));
+    if (!leads) break;
+  }
+  const text = unwrapped(restOf(line.text, line.tokens, i));
+  // "ack 12 please", "ack 12 thx", "ack 12 :+1:", "mitigated now": manners, a reaction or a time, not a comment.
+  const said = text.toLowerCase().replace(/[!.]+$/, '');
+  // (the words as typed: restOf drops a leading ":", which an emoji starts with)
+  const typed = i < line.tokens.length ? line.text.slice(line.tokens[i]!.start).trim().toLowerCase().split(/\s+/) : [];
+  return text === '' || POLITENESS.has(said) || typed.every((word) => EMOJI_CODE.test(word) || word === 'now') ? undefined : text;
+}
+
+/** An emoji as typed: Slack's code (":+1:", ":eyes:") or the pictographs themselves ("🙏", "👍🏽"). */
+const EMOJI_CODE = /^(?::[a-z0-9_+'-]+:|(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\u200d|\ufe0f)+)$/u;
+const WRAPS: Readonly<Record<string, string>> = { '"': '"', "'": "'", '“': '”', '‘': '’', '(': ')' };
+
+/** ("rolling back"), "rolling back": the wrapping is the writer's, not the text's. */
+export function unwrapped(text: string): string {
+  return text.replace(/^(["'“‘(])(.*)(["'”’)])$/s, (whole, open: string, inner: string, close: string) => (WRAPS[open] === close && !inner.includes(close) && !inner.includes(open) ? inner.trim() : whole));
+}
+
+const POLITENESS = new Set(['please', 'pls', 'plz', 'thanks', 'thx', 'ty', 'thank you', 'cheers', 'ta']);
+export const isIncidentNoun = (norm: string) => is(norm, 'incident');
+
+export const isAlertNoun = (norm: string) => is(norm, 'alert');
+
+/**
+ * Ids listed after the first one ("12, 13 and 14", "12 & 13"): only with a comma or "and"
+ * between them, so that "ack 12 3 nodes down" keeps "3 nodes down" as its comment.
+ */
+export function moreIds(tokens: readonly Token[], first: number): { ids: number[]; last: number } | null {
+  const ids: number[] = [];
+  let last = first;
+  for (let i = first; i + 1 < tokens.length; ) {
+    const joiner = ['and', '&', '+'].includes(tokens[i + 1]!.norm);
+    const next = joiner ? i + 2 : i + 1;
+    if (!(tokens[i]!.raw.endsWith(',') || joiner) || idOf(tokens[next]) === null) break;
+    ids.push(idOf(tokens[next])!);
+    last = next;
+    i = next;
+  }
+  return ids.length > 0 ? { ids, last } : null;
+}
+
+/** A time of day ("10pm", "11:30", "2 a.m."), which is when, not what. */
+export const CLOCK_TIME = /^(\d{1,2}(:\d{2})?\s*(am|pm|a\.m|p\.m)|\d{1,2}:\d{2}|noon|midnight)$/;
+
+export function escapeRegex(word: string): string {
+  return word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export const DAY_MS = 86_400_000;
+
+/** A past window said with the alerts ("in the last 2h", "overnight", "since midnight"), its words taken. */
+export function alertWindow(line: Line, taken: Set<number>): { from: number; to: number } | null {
+  const { tokens, ref } = line;
+  const duration = findDurations(tokens, taken).find((d) => d.ms > 0);
+  if (duration) {
+    take(taken, duration.start, duration.end);
+    for (let k = duration.start - 1; k >= 0 && ['last', 'past', 'previous', 'the', 'over', 'in', 'for', 'during', 'within'].includes(tokens[k]!.norm); k--) taken.add(k);
+    if (tokens[duration.end]?.norm === 'ago') taken.add(duration.end);
+    return { from: ref.now - duration.ms, to: ref.now };
+  }
+  const range = findTimeRange(line.text, tokens, taken, ref);
+  if (!range || range.from >= ref.now) return null;
+  take(taken, range.start, range.end);
+  return { from: range.from, to: Math.min(range.to, ref.now) };
+}

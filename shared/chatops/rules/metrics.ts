@@ -1,0 +1,98 @@
+import { is } from '../lexicon.ts';
+import { findDurations, findTimeRange } from '../times.ts';
+import type { Token } from '../tokens.ts';
+import { DEFAULT_RANGE_MS, findTarget, leftoverFactor, type Line, type Rule, take } from './kit.ts';
+import { ledByStateOrder } from './orders.ts';
+
+/** Words whose "up" is their own: "what's up (with db-1)", "scale up web", "spin up web-3", "bring up db-2". */
+const UP_IDIOMS = new Set(['whats', "what's", 'sup', 'scale', 'spin', 'bring', 'fire', 'boot', 'power', 'ramp', 'speed', 'wake', 'warm', 'set', 'start', 'back', 'clean', 'free', 'open', 'step']);
+
+/** Is the token the "up" of an idiom or a phrasal verb, not the `up` metric? */
+export function whatsUpAt(tokens: readonly Token[], i: number): boolean {
+  return tokens[i]?.norm === 'up' && UP_IDIOMS.has(tokens[i - 1]?.norm ?? '');
+}
+
+export const metricsRule: Rule = (line) => {
+  const { tokens, index, ref } = line;
+  if (ledByStateOrder(tokens)) return null;
+  const taken = new Set<number>();
+  let metric: { name: string; score: number } | null = null;
+  let metricAt = -1;
+  tokens.forEach((t, i) => {
+    if (metric || whatsUpAt(tokens, i)) return;
+    // Two words that name one metric first ("disk io", "response time"), then one.
+    const next = tokens[i + 1];
+    const pair = next ? index.metric(t.norm + next.norm, true) : null;
+    const found = pair ?? index.metric(t.norm);
+    if (found) {
+      metric = found;
+      metricAt = i;
+      take(taken, i, pair ? i + 2 : i + 1);
+    }
+  });
+  if (!metric) return null;
+  const found = metric as { name: string; score: number };
+  tokens.forEach((t, i) => {
+    // "network traffic", "memory ram": more words for the same metric.
+    if (is(t.norm, 'show') || (!taken.has(i) && index.metric(t.norm)?.name === found.name)) taken.add(i);
+  });
+
+  let from = ref.now - DEFAULT_RANGE_MS;
+  let to = ref.now;
+  const duration = findDurations(tokens, taken)[0];
+  if (duration) {
+    from = ref.now - duration.ms;
+    take(taken, duration.start, duration.end);
+    for (let k = duration.start - 1; k >= 0 && ['last', 'past', 'previous', 'the', 'over', 'in', 'for', 'during'].includes(tokens[k]!.norm); k--) taken.add(k);
+    if (tokens[duration.end]?.norm === 'ago') taken.add(duration.end);
+  }
+  const target = findTarget(line, taken);
+  if (target.hit) take(taken, target.hit.at, target.hit.end);
+  if (!duration) {
+    const range = findTimeRange(line.text, tokens, taken, ref);
+    if (range) {
+      from = range.from;
+      to = range.to;
+      take(taken, range.start, range.end);
+    }
+  }
+  const slots = { metric: found.name, ...(target.hit ? { target: target.hit.target.name } : {}), from, to };
+  // "last 0 minutes", "from 10:00 to 09:00": nothing to chart.
+  if (to <= from) return { command: { intent: 'metrics.show', slots }, confidence: 0.45, problem: 'A chart needs a window that ends after it starts, e.g. "last 2h" or "from 9am to 11am".' };
+  if (target.unresolved) {
+    return { command: { intent: 'metrics.show', slots }, confidence: 0.45, problem: `No target named "${target.unresolved}".`, suggestions: target.suggestions ?? [] };
+  }
+  // "cpu and memory on web-1": a chart is of one metric; charting the first would drop the rest unsaid.
+  const others = otherMetrics(line, taken, found.name, metricAt);
+  if (others.length > 0) {
+    const where = target.hit ? ` on ${target.hit.target.name}` : '';
+    const each = [found.name, ...others].map((name) => `"${name}${where}"`).join(', then ');
+    return { command: { intent: 'metrics.show', slots }, confidence: 0.5, problem: `A chart shows one metric; this would leave out ${others.join(' and ')}: ask for one at a time, e.g. ${each}.` };
+  }
+  return { command: { intent: 'metrics.show', slots }, confidence: found.score * (target.hit?.score ?? 1) * leftoverFactor(tokens, taken) };
+};
+
+/** Words that join two things asked for: "cpu and memory", "cpu, memory", "memory vs cpu". */
+const METRIC_JOINERS = new Set(['and', 'or', '&', '+', 'plus', 'vs', 'versus', 'also', 'as', 'with']);
+
+/**
+ * Metrics other than `first` (its first word at `firstAt`) named by words not yet read, each
+ * once, in order; only those set apart from it by a joiner or a comma, so that "cpu load"
+ * stays one thing asked for and "cpu and load" is two.
+ */
+function otherMetrics(line: Line, taken: ReadonlySet<number>, first: string, firstAt: number): string[] {
+  const { tokens, index } = line;
+  const names: string[] = [];
+  // Words a and b (a < b) are apart when a joiner stands between them or a comma follows a word from a on.
+  const apart = (a: number, b: number) => tokens.slice(a, b).some((t, k) => (k > 0 && METRIC_JOINERS.has(t.norm)) || t.raw.endsWith(','));
+  for (let i = 0; i < tokens.length; i++) {
+    if (taken.has(i) || !apart(Math.min(i, firstAt), Math.max(i, firstAt))) continue;
+    const next = tokens[i + 1];
+    const pair = next && !taken.has(i + 1) ? index.metric(tokens[i]!.norm + next.norm, true) : null;
+    const found = pair ?? index.metric(tokens[i]!.norm);
+    if (!found || found.score < 1 || found.name === first) continue;
+    if (!names.includes(found.name)) names.push(found.name);
+    if (pair) i++;
+  }
+  return names;
+}

@@ -1,0 +1,42 @@
+import { is, verbOf } from '../lexicon.ts';
+import { idOf, restOf } from '../tokens.ts';
+import { firstId, isIncidentNoun, leadingVerb, type Rule, unwrapped } from './kit.ts';
+
+/** "incident 7 note: …", "inc 7 update - …", "update on #7: …": a note said the ticket way, its text after the colon or dash. */
+const NOTE_AFTER_ID = /^(?:(?:incident|inc)\s*#?(\d{1,9})\s+(?:note|update|comment)|update\s+(?:on\s+|to\s+|for\s+)?(?:incident\s+|inc\s+)?#?(\d{1,9}))(?:\s*:|\s+[-–—]+)\s*(\S.*)$/is;
+
+export const noteRule: Rule = (line) => {
+  const { tokens } = line;
+  const ticket = NOTE_AFTER_ID.exec(line.text);
+  if (ticket) return { command: { intent: 'incident.note', slots: { incidentId: Number(ticket[1] ?? ticket[2]), text: ticket[3]!.trim() } }, confidence: 0.95 };
+  const verb = leadingVerb(tokens, (n) => verbOf(n, 'note') || (n === 'add' ? 0.5 : 0), 3);
+  // "users can't log in", "log out of the console": the verb of signing in, not of a note.
+  if (!verb || (tokens[verb.at]!.norm === 'log' && ['in', 'out', 'into'].includes(tokens[verb.at + 1]?.norm ?? ''))) return null;
+  let at = verb.at;
+  let score = verb.score;
+  // "add a note to 7", "add note on incident 7"; "add to incident 7: …" (the colon says a text follows)
+  if (tokens[at]!.norm === 'add') {
+    const noun = tokens.findIndex((t, i) => i > at && i <= at + 2 && is(t.norm, 'note'));
+    const addTo = ['to', 'on'].includes(tokens[at + 1]?.norm ?? '') && isIncidentNoun(tokens[at + 2]?.norm ?? '') && idOf(tokens[at + 3]) !== null && tokens[at + 3]!.colon;
+    if (noun === -1 && !addTo) return null;
+    if (noun !== -1) at = noun;
+    score = addTo && noun === -1 ? 0.9 : 1;
+  }
+  const taken = new Set<number>([verb.at, at]);
+  let i = at + 1;
+  while (i < tokens.length && ['on', 'to', 'for', 'in', 'a', 'the', 'into'].includes(tokens[i]!.norm)) taken.add(i++);
+  if (isIncidentNoun(tokens[i]?.norm ?? '')) taken.add(i++);
+  const id = idOf(tokens[i]);
+  if (id === null) {
+    if (tokens.length - at > 1 && firstId(tokens, taken) === null) {
+      return { command: { intent: 'incident.note', slots: { incidentId: 0, text: '' } }, confidence: 0.45 * score, problem: 'Say which incident, e.g. "note on 7: rolled back deploy 4.12".' };
+    }
+    return null;
+  }
+  taken.add(i);
+  let j = i + 1;
+  if (['with', 'saying', 'that'].includes(tokens[j]?.norm ?? '')) j++;
+  const text = unwrapped(restOf(line.text, tokens, j));
+  if (text === '') return { command: { intent: 'incident.note', slots: { incidentId: id, text: '' } }, confidence: 0.45 * score, problem: 'Say what the note says, e.g. "note on 7: rolled back".' };
+  return { command: { intent: 'incident.note', slots: { incidentId: id, text } }, confidence: score };
+};

@@ -1,0 +1,55 @@
+import { verbOf } from '../lexicon.ts';
+import { idOf, type Token } from '../tokens.ts';
+import { isAlertNoun, isIncidentNoun } from './kit.ts';
+
+// Whether a line orders a change, and the words that say which: the rules that would read it otherwise (a chart, a list) give way.
+
+/** The orders that take an acknowledgement back ("unack 12", "un-acknowledge alert 12"). */
+export const UNACK_VERBS = new Set(['unack', 'unacknowledge', 'un-ack', 'un-acknowledge', 'unackd', 'unclaim']);
+
+/** The imperative forms: "acked alerts" or "acknowledged" before a list is a question. */
+export const IMPERATIVE_ACK = new Set(['ack', 'acknowledge', 'claim']);
+
+/** Edits of an incident chat does not make: what is asked, or null ("rename incident 7 …", "merge 8 into 7", "set incident 7 severity …"). */
+export function incidentEditAsked(tokens: readonly Token[]): 'title' | 'merge' | 'split' | 'escalate' | 'severity' | null {
+  const lead = tokens[0]?.norm === 'please' || tokens[0]?.norm === 'pls' ? tokens[1]?.norm : tokens[0]?.norm;
+  if (!tokens.some((t) => isIncidentNoun(t.norm) || idOf(t) !== null || /^(?:inc|incident)-?\d+$/.test(t.norm))) return null;
+  if (lead === 'rename' || lead === 'retitle') return 'title';
+  if (lead === 'merge' || lead === 'split' || lead === 'escalate') return lead;
+  if (['set', 'change', 'update', 'raise', 'lower', 'bump', 'downgrade', 'upgrade'].includes(lead ?? '')) {
+    if (tokens.some((t) => ['severity', 'sev', 'priority'].includes(t.norm))) return 'severity';
+    if (tokens.some((t) => t.norm === 'title' || t.norm === 'name')) return 'title';
+  }
+  return null;
+}
+
+/** Words about runbook runs and their approvals, which are decided on the Approvals page. */
+export const APPROVAL_VERBS = new Set(['approve', 'deny', 'reject', 'decline', 'abort']);
+
+/** Participles that describe an alert as silenced ("silenced alerts", "alerts that are muted"), and their opposites. */
+const SILENCED_WORDS = new Set(['silenced', 'muted', 'snoozed', 'suppressed', 'hushed']);
+const UNSILENCED_WORDS = new Set(['unsilenced', 'unmuted', 'unsnoozed', 'unsuppressed']);
+const NEGATORS = new Set(['not', 'never', "isn't", 'isnt', "aren't", 'arent', "wasn't", "weren't"]);
+
+/**
+ * Does the line ask for alerts by whether they are silenced ("silenced alerts", "muted alerts
+ * on db-1", "alerts not silenced", "unmuted critical alerts")? Returns the state asked for and
+ * the tokens that say it, or null. A length said with it is a window ("silenced alerts for the
+ * last hour"): an order to silence is said with the verb ("mute alerts on db-1 for 1h").
+ */
+export function silencedFilterOf(tokens: readonly Token[]): { silenced: boolean; at: number; negator: number | null } | null {
+  if (!tokens.some((t) => isAlertNoun(t.norm))) return null;
+  const at = tokens.findIndex((t) => SILENCED_WORDS.has(t.norm) || UNSILENCED_WORDS.has(t.norm));
+  if (at === -1) return null;
+  const negator = NEGATORS.has(tokens[at - 1]?.norm ?? '') ? at - 1 : null;
+  return { silenced: SILENCED_WORDS.has(tokens[at]!.norm) === (negator === null), at, negator };
+}
+
+/**
+ * A line led by an order that changes alerts or incidents ("ack …", "silence …", "resolve …", "assign …"):
+ * its own rule answers it (or asks about it); read as a list or a chart it would do nothing asked.
+ */
+export function ledByStateOrder(tokens: readonly Token[]): boolean {
+  const first = tokens[0]?.norm ?? '';
+  return ['resolve', 'close', 'reopen', 'mitigate', 'assign', 'reassign'].includes(first) || UNACK_VERBS.has(first) || incidentEditAsked(tokens) !== null || verbOf(first, 'silence') > 0 || verbOf(first, 'unsilence') > 0 || IMPERATIVE_ACK.has(first);
+}

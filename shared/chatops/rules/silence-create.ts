@@ -1,0 +1,206 @@
+import { formatDuration } from '../format.ts';
+import type { Severity, SilenceMatcher } from '../intents.ts';
+import { ALL_WORDS, FILLER, FREE_TEXT_MARKERS, is, SEVERITY_WORDS, verbOf } from '../lexicon.ts';
+import { findDurations, findEmptyDuration, findPeriodEnd, findUntil } from '../times.ts';
+import { idOf } from '../tokens.ts';
+import { CLOCK_TIME, commentFrom, DEFAULT_SILENCE_SECONDS, escapeRegex, findTarget, idAfter, isAlertNoun, isIncidentNoun, leadingVerb, leftoverFactor, moreIds, type Rule, take } from './kit.ts';
+import { silencedFilterOf } from './orders.ts';
+import { isSilencesQuestion } from './silences-list.ts';
+
+const MATCHER = /^([a-z_][a-z0-9_]*)(=~|!~|!=|=)(.+)$/i;
+
+export const silenceRule: Rule = (line) => {
+  const { tokens } = line;
+  const verb = leadingVerb(tokens, (n) => verbOf(n, 'silence'), 2);
+  if (!verb) return null;
+  // "silenced alerts", "which alerts are muted": alerts asked for by their state (alertsRule).
+  if (silencedFilterOf(tokens)?.at === verb.at) return null;
+  // "expire silence 4" and "unmute silence 4" end one; "help silence" asks about them.
+  if (tokens.slice(0, verb.at).some((t) => is(t.norm, 'expire') || is(t.norm, 'help') || verbOf(t.norm, 'unsilence') > 0)) return null;
+  // "list silences", "show active silences", "silences on web-1" ask what is silenced (silencesListRule).
+  if (isSilencesQuestion(tokens, verb.at)) return null;
+  // "extend silence 4 by 1h": silences are not extended; a new one is what to ask for.
+  if (tokens.slice(0, verb.at).some((t) => ['extend', 'prolong', 'lengthen', 'renew'].includes(t.norm))) {
+    return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds: DEFAULT_SILENCE_SECONDS } }, confidence: 0.45 * verb.score, problem: 'A silence is not extended: create another that starts now, e.g. "silence disk alerts on db-2 for 2h", then "unsilence" the old one if you like.' };
+  }
+  const taken = new Set<number>([verb.at]);
+  // The comment runs from its marker to the end; nothing in it is a matcher or duration.
+  // ("while we resize", "during maintenance": why, not what; "during the weekend" is a period.)
+  const marker = tokens.findIndex((t, i) => i > verb.at && (FREE_TEXT_MARKERS.has(t.norm) || (t.norm === 'while' && tokens[i - 1]?.norm !== 'a') || (t.norm === 'during' && !DURING_A_PERIOD.test(tokens[i + 1]?.norm ?? ''))));
+  let end = marker === -1 ? tokens.length : marker;
+  let comment = marker === -1 ? undefined : commentFrom(line, marker);
+  for (let i = end; i < tokens.length; i++) taken.add(i);
+
+  let durationSeconds = DEFAULT_SILENCE_SECONDS;
+  const duration = findDurations(tokens, taken)[0];
+  // "silence db-1 for 1h, maintenance": after the duration and its comma, the rest is the comment.
+  if (duration && comment === undefined && duration.end < end && tokens[duration.end - 1]!.raw.endsWith(',')) {
+    comment = commentFrom(line, duration.end);
+    end = duration.end;
+    for (let i = end; i < tokens.length; i++) taken.add(i);
+  }
+  // "for tonight", "over the weekend", "until end of day": a span of the calendar.
+  const period = duration ? null : findPeriodEnd(tokens.slice(0, end), taken, line.ref);
+  if (!duration && findEmptyDuration(tokens.slice(0, end), taken) !== null) {
+    return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: 'A silence needs a length above zero, e.g. "for 30m" or "until 6pm".' };
+  }
+  // "for a bit", "for a while", "briefly": say how long.
+  if (!duration && !period && tokens.slice(verb.at + 1, end).some((t) => VAGUE_LENGTHS.has(t.norm))) {
+    return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: 'Say how long, e.g. "for 30m", "for 2h" or "until 6pm".' };
+  }
+  // "silence web-1 forever": a silence has an end (at most 366 days); the word is not an alert's name.
+  if (tokens.slice(0, end).some((t) => ['forever', 'indefinitely', 'permanently', 'permanent', 'eternally'].includes(t.norm))) {
+    return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: 'A silence has an end (at most 366 days): say for how long, e.g. "for 2h" or "until monday 9am"; an alert that should never page is better fixed in its rule.' };
+  }
+  if (duration) {
+    durationSeconds = Math.round(duration.ms / 1000);
+    take(taken, duration.start, duration.end);
+    // "for 2h", "for the next 3 days": the words that introduce the duration are its own.
+    for (let k = duration.start - 1; k >= 0 && ['for', 'during', 'the', 'next', 'coming', 'another'].includes(tokens[k]!.norm); k--) taken.add(k);
+  } else if (period?.at === null) {
+    return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: 'A silence starts now, and the weekend has not begun: say when it ends, e.g. "until monday 9am", or ask on Friday.' };
+  } else if (period) {
+    durationSeconds = Math.round((period.at - line.ref.now) / 1000);
+    take(taken, period.start, period.end);
+  } else {
+    // "until 5pm", "till tomorrow 9am"
+    const untilAt = tokens.findIndex((t, i) => i < end && !taken.has(i) && ['until', 'till', 'til', 'untill'].includes(t.norm));
+    if (untilAt !== -1) {
+      const until = findUntil(line.text.slice(0, tokens[end - 1]?.end ?? line.text.length), tokens.slice(0, end), taken, untilAt, line.ref);
+      if (!until) {
+        // Better to ask than to read "until the end of the week" as part of an alert name.
+        return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: 'Say when the silence ends, e.g. "until 6pm", "until tomorrow 9am" or "for 2h".' };
+      }
+      durationSeconds = Math.round((until.at - line.ref.now) / 1000);
+      take(taken, untilAt, until.end);
+    }
+  }
+
+  // "silence incident 7": a silence matches labels; an incident's alerts are silenced by what they share.
+  const incidentRef = idAfter(tokens.slice(0, end), taken, isIncidentNoun);
+  if (incidentRef) {
+    return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: `A silence matches labels, not an incident: silence incident ${incidentRef.id}'s alerts by name or target, e.g. "silence disk alerts on db-2 for 1h", or acknowledge them with "ack incident ${incidentRef.id}".` };
+  }
+  // "silence 12 for 30m", "snooze alert #12": one alert by its id, nothing else to match.
+  // A bare number only right after the verb: "silence errors on port 8080" names no alert.
+  // And only when the line starts with the verb: "extend silence 4 by 1h" is about silence 4.
+  const afterVerb = tokens.findIndex((t, i) => i > verb.at && i < end && !taken.has(i) && !FILLER.has(t.norm));
+  const leads = tokens.slice(0, verb.at).every((t) => FILLER.has(t.norm));
+  const alertRef = !leads ? null : idAfter(tokens.slice(0, end), taken, isAlertNoun) ?? (afterVerb !== -1 && idOf(tokens[afterVerb]) !== null ? { id: idOf(tokens[afterVerb])!, at: afterVerb } : null);
+  if (alertRef) {
+    // "silence alerts 12 and 13 for 1h": a silence of one alert is made of its labels; one at a time.
+    const more = moreIds(tokens.slice(0, end), alertRef.at);
+    if (more) {
+      const length = duration ? ` for ${formatDuration(durationSeconds * 1000)}` : '';
+      return { command: { intent: 'silence.create', slots: { matchers: [], alertId: alertRef.id, durationSeconds } }, confidence: 0.45 * verb.score, problem: `One alert per silence, e.g. ${[alertRef.id, ...more.ids].map((id) => `"silence ${id}${length}"`).join(', then ')}; or silence what they share, e.g. their name or target.` };
+    }
+    taken.add(alertRef.at);
+    if ('noun' in alertRef && alertRef.noun !== null) taken.add(alertRef.noun as number);
+    tokens.forEach((t, i) => i < end && (isAlertNoun(t.norm) || FILLER.has(t.norm)) && taken.add(i));
+    const slots = { matchers: [], alertId: alertRef.id, durationSeconds, ...(comment ? { comment } : {}) };
+    return { command: { intent: 'silence.create', slots }, confidence: verb.score * leftoverFactor(tokens, taken) };
+  }
+  // "silence web-1 30", "for 30": a number without its unit.
+  const unitless = duration ? -1 : tokens.findIndex((t, i) => i > verb.at && i < end && !taken.has(i) && /^\d+$/.test(t.norm) && (tokens[i - 1]?.norm === 'for' || i === end - 1));
+  if (unitless !== -1) {
+    const n = tokens[unitless]!.norm;
+    return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: `Say the unit of ${n}, e.g. "for ${n}m" or "for ${n}h".` };
+  }
+  const matchers: SilenceMatcher[] = [];
+  for (let i = 0; i < end; i++) {
+    if (taken.has(i)) continue;
+    const m = MATCHER.exec(tokens[i]!.raw.replace(/^["']|["',]$/g, ''));
+    if (m) {
+      matchers.push({ name: m[1]!, op: m[2] as SilenceMatcher['op'], value: m[3]!.replace(/^"|"$/g, '') });
+      taken.add(i);
+    }
+  }
+  // "silence db-* for 1h", "mute web*": a pattern of target names, matched by their label ("?" stays a question mark).
+  for (let i = 0; i < end; i++) {
+    if (taken.has(i) || !/^[a-z0-9._-]*\*[a-z0-9._*-]*$/.test(tokens[i]!.norm) || !/[a-z0-9]/.test(tokens[i]!.norm)) continue;
+    const glob = tokens[i]!.norm;
+    const pattern = glob.split(/(\*+)/).map((part) => (part.startsWith('*') ? '.*' : escapeRegex(part))).join('');
+    const re = new RegExp(`^(?:${pattern})$`, 'i');
+    const matched = line.index.inventory.targets.filter((t) => re.test(t.name));
+    const labels = [...new Set(matched.map((t) => t.label))];
+    if (matched.length === 0 || labels.length > 1) {
+      const why = matched.length === 0 ? `No target matches "${glob}"` : `"${glob}" matches targets of different labels (${labels.join(', ')})`;
+      return { command: { intent: 'silence.create', slots: { matchers, durationSeconds } }, confidence: 0.45 * verb.score, problem: `${why}: name the targets, e.g. "silence web-1 and web-2 for 1h".` };
+    }
+    matchers.push({ name: labels[0]!, op: '=~', value: pattern });
+    taken.add(i);
+  }
+  const target = findTarget(line, taken);
+  if (target.unresolved) {
+    return {
+      command: { intent: 'silence.create', slots: { matchers, durationSeconds } },
+      confidence: 0.4,
+      problem: `No target named "${target.unresolved}".`,
+      ...(target.suggestions?.length ? { suggestions: target.suggestions } : {}),
+    };
+  }
+  if (target.hit) {
+    take(taken, target.hit.at, target.hit.end);
+    // "silence web-1 and web-2", "mute db-1, db-2": every target named, one matcher per label.
+    const names = new Map<string, string[]>([[target.hit.target.label, [target.hit.target.name]]]);
+    for (let more = findTarget(line, taken).hit; more && more.score === 1 && more.at < end; more = findTarget(line, taken).hit) {
+      names.set(more.target.label, [...(names.get(more.target.label) ?? []), more.target.name]);
+      take(taken, more.at, more.end);
+    }
+    if (names.size > 1) {
+      return { command: { intent: 'silence.create', slots: { matchers, durationSeconds } }, confidence: 0.45 * verb.score, problem: `One kind of target per silence: ${[...names.values()].map((n) => n.join(', ')).join(' and ')} are matched by different labels; silence each on its own.` };
+    }
+    for (const [label, values] of names) {
+      const unique = [...new Set(values)];
+      matchers.push(unique.length === 1 ? { name: label, op: '=', value: unique[0]! } : { name: label, op: '=~', value: unique.map(escapeRegex).join('|') });
+    }
+  }
+  // "critical and warning alerts": either severity (two `=` matchers would match no alert).
+  const severities = new Set<Severity>();
+  for (let i = 0; i < end; i++) {
+    const severity = SEVERITY_WORDS[tokens[i]!.norm];
+    if (!taken.has(i) && severity) {
+      severities.add(severity);
+      taken.add(i);
+    }
+  }
+  if (severities.size > 0) matchers.push(severities.size === 1 ? { name: 'severity', op: '=', value: [...severities][0]! } : { name: 'severity', op: '=~', value: [...severities].join('|') });
+  // What is left between the verb and the comment names the alerts: "disk alerts", "HighCPU"
+  // (not a word before the verb: "yo silence web-1").
+  // "disk and memory alerts", "disk, memory or swap": names joined so are either one.
+  const groups: string[][] = [[]];
+  for (let i = verb.at + 1; i < end; i++) {
+    const token = tokens[i]!;
+    if (['and', 'or', '&', '+'].includes(token.norm) && groups.at(-1)!.length > 0) groups.push([]);
+    if (taken.has(i)) continue;
+    // "from 10pm to 2am", "at 11pm": a silence from chat starts now; a start said is asked about, not made an alert name.
+    if (CLOCK_TIME.test(token.norm)) {
+      return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: 'A silence from chat starts now: say how long or until when, e.g. "for 2h" or "until 2am"; a silence that starts later is made on the Silences page.' };
+    }
+    if (isAlertNoun(token.norm) || FILLER.has(token.norm) || SILENCE_NOISE.has(token.norm)) {
+      taken.add(i);
+      continue;
+    }
+    if (/^[\w.:-]+$/.test(token.norm) && idOf(token) === null) {
+      groups.at(-1)!.push(token.raw.replace(/[^\w.:-]/g, ''));
+      taken.add(i);
+      if (token.raw.endsWith(',')) groups.push([]);
+    }
+  }
+  const names = groups.filter((g) => g.length > 0).map((g) => g.map(escapeRegex).join('.*'));
+  if (names.length > 0) matchers.unshift({ name: 'alertname', op: '=~', value: `.*(?i:${names.join('|')}).*` });
+  if (matchers.length === 0) {
+    return { command: { intent: 'silence.create', slots: { matchers, durationSeconds } }, confidence: 0.45 * verb.score, problem: 'Say what to silence, e.g. "silence disk alerts on db-2 for 1h".' };
+  }
+  const slots = comment ? { matchers, durationSeconds, comment } : { matchers, durationSeconds };
+  return { command: { intent: 'silence.create', slots }, confidence: verb.score * (target.hit?.score ?? 1) * leftoverFactor(tokens, taken) };
+};
+
+/** After "during", the words of a period ("during the weekend", "during tonight"), not a reason. */
+const DURING_A_PERIOD = /^(the|this|that|next|tonight|today|overnight|weekend|night|day|week|\d.*)$/;
+
+/** Lengths too vague to set: asked about rather than read as an alert's name. */
+const VAGUE_LENGTHS = new Set(['bit', 'while', 'briefly', 'awhile', 'sometime', 'moment']);
+
+/** Words of a silence that name no alert: "everything", "anything about", "with severity warning". */
+const SILENCE_NOISE = new Set([...ALL_WORDS, 'things', 'thing', 'starting', 'alertname', 'any', 'anything', 'something', 'stuff', 'severity', 'sev', 'priority', 'named', 'called', 'regarding', 'related']);

@@ -1,0 +1,40 @@
+import { is, verbOf } from '../lexicon.ts';
+import { findTarget, firstId, idAfter, isAlertNoun, leadingVerb, leftoverFactor, moreIds, type Rule } from './kit.ts';
+import { silencedFilterOf } from './orders.ts';
+
+const SILENCE_NOUNS = new Set(['silence', 'silences', 'mute', 'snooze', 'silencing', 'muting', 'snoozing']);
+
+export const unsilenceRule: Rule = (line) => {
+  const { tokens } = line;
+  const direct = leadingVerb(tokens, (n) => verbOf(n, 'unsilence'));
+  // "unsilenced alerts on web-1": alerts asked for by their state (alertsRule).
+  if (direct && silencedFilterOf(tokens)?.at === direct.at) return null;
+  let verb = direct;
+  const taken = new Set<number>();
+  if (!verb) {
+    // "expire silence 4", "delete the silence #4", "silence 4 can end"
+    const ending = leadingVerb(tokens, (n) => (is(n, 'expire') ? 1 : 0));
+    // "stop silencing web-1", "lift the mute": the silence as a noun or a verb's -ing.
+    const noun = tokens.findIndex((t) => SILENCE_NOUNS.has(t.norm));
+    if (!ending || noun === -1) return null;
+    verb = ending;
+    taken.add(noun);
+  }
+  taken.add(verb.at);
+  // "unsilence alert 12": alert 12's silences have ids of their own; the alert's card names them.
+  const alertRef = idAfter(tokens, taken, isAlertNoun);
+  if (alertRef) {
+    return { command: { intent: 'silence.expire', slots: { silenceId: 0 } }, confidence: 0.45 * verb.score, problem: `Silences have ids of their own: "alert ${alertRef.id}" shows the silences covering it, then e.g. "unsilence 4" ends one.` };
+  }
+  const id = idAfter(tokens, taken, (n) => n === 'silence' || n === 'silences') ?? firstId(tokens, taken);
+  if (!id) {
+    const target = findTarget(line, taken);
+    const list = `; "silences${target.hit ? ` on ${target.hit.target.name}` : ''}" lists them`;
+    return { command: { intent: 'silence.expire', slots: { silenceId: 0 } }, confidence: 0.45 * verb.score, problem: `Say which silence to expire by its id, e.g. "unsilence 4"${list}.` };
+  }
+  taken.add(id.at);
+  // "unsilence 4 and 5": each silence is expired, and confirmed, on its own.
+  const more = moreIds(tokens, id.at);
+  if (more) return { command: { intent: 'silence.expire', slots: { silenceId: id.id } }, confidence: 0.45 * verb.score, problem: `One silence at a time, e.g. ${[id.id, ...more.ids].map((n) => `"unsilence ${n}"`).join(', then ')}.` };
+  return { command: { intent: 'silence.expire', slots: { silenceId: id.id } }, confidence: verb.score * leftoverFactor(tokens, taken) };
+};

@@ -1,0 +1,21 @@
+import { verbOf } from '../lexicon.ts';
+import { commentFrom, firstId, idAfter, isAlertNoun, isIncidentNoun, moreIds, type Rule } from './kit.ts';
+import { UNACK_VERBS } from './orders.ts';
+
+/** "unack 12 acked by mistake": the alert fires again; one alert at a time. */
+export const unackRule: Rule = (line) => {
+  const { tokens } = line;
+  const lead = tokens[0]?.norm === 'please' || tokens[0]?.norm === 'pls' ? 1 : 0;
+  const split = tokens[lead]?.norm === 'un' && verbOf(tokens[lead + 1]?.norm, 'ack') === 1;
+  if (!UNACK_VERBS.has(tokens[lead]?.norm ?? '') && !split) return null;
+  const verbAt = split ? lead + 1 : lead;
+  const taken = new Set<number>([verbAt]);
+  const incident = idAfter(tokens, taken, isIncidentNoun);
+  if (incident) return { command: { intent: 'alert.unack', slots: { alertId: 0 } }, confidence: 0.45, problem: `One alert at a time: un-acknowledge an alert of incident ${incident.id} by its id, e.g. "unack 12"; "incident ${incident.id}" lists them.` };
+  const found = idAfter(tokens, taken, isAlertNoun) ?? firstId(tokens, taken, verbAt + 1);
+  if (!found) return { command: { intent: 'alert.unack', slots: { alertId: 0 } }, confidence: 0.45, problem: 'Say which alert to un-acknowledge by its id, e.g. "unack 12 acked by mistake".' };
+  const more = moreIds(tokens, found.at);
+  if (more) return { command: { intent: 'alert.unack', slots: { alertId: found.id } }, confidence: 0.45, problem: `One alert at a time, e.g. ${[found.id, ...more.ids].map((id) => `"unack ${id}"`).join(', then ')}.` };
+  const comment = commentFrom(line, found.at + 1);
+  return { command: { intent: 'alert.unack', slots: comment ? { alertId: found.id, comment } : { alertId: found.id } }, confidence: 1 };
+};
