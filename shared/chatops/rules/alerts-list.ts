@@ -7,7 +7,7 @@ import { ledByStateOrder, silencedFilterOf } from './orders.ts';
 const HEALTH_WORDS = new Set(['ok', 'okay', 'healthy', 'health', 'doing', 'fine', 'alright', 'good']);
 
 /** A line of these alone (and filler) asks how things stand: what is firing or acknowledged. */
-const STATUS_WORDS = new Set(['status', 'sitrep', 'overview', 'summary', 'report', 'state', 'check', 'investigate', 'inspect', 'happening']);
+const STATUS_WORDS = new Set(['status', 'sitrep', 'overview', 'summary', 'report', 'state', 'check', 'investigate', 'inspect', 'happening', 'latest', 'news']);
 
 /** Whole lines that ask how things stand without a target ("what's up", "everything ok?", "are we good"). */
 const HOW_THINGS_STAND = /^(sup|what'?s up|wassup|(is )?(everything|all|things|prod) (ok|okay|good|fine|alright|green)|(are )?we (ok|okay|good|fine)|all good|how are (we|things)( doing| looking)?)[?!.]*$/;

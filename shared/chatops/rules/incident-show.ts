@@ -5,6 +5,9 @@ import { ledByStateOrder } from './orders.ts';
 /** Nouns whose number is not an incident's ("silence 4", "run 5", "job 3"). */
 const OTHER_ID_NOUNS = new Set(['silence', 'silences', 'run', 'runs', 'runbook', 'job', 'jobs', 'deploy', 'deployment', 'build', 'version', 'release', 'ticket', 'pr', 'issue', 'page', 'step']);
 
+/** Asking for news of an incident by its number: "any updates on 7", "what's the latest on 7". */
+const NEWS_WORDS = new Set(['update', 'updates', 'latest', 'news', 'progress']);
+
 export const incidentRule: Rule = (line) => {
   const { tokens } = line;
   // "resolve incidents 7 and 8": an order its own rule answers; showing 7 instead would do nothing asked.
@@ -20,8 +23,8 @@ export const incidentRule: Rule = (line) => {
     });
     return { command: { intent: 'incident.show', slots: { incidentId: named.id } }, confidence: leftoverFactor(tokens, taken) };
   }
-  // "status of #7", "#7", "what about 7"
-  const status = tokens.findIndex((t) => is(t.norm, 'status') || is(t.norm, 'show'));
+  // "status of #7", "#7", "what about 7", "any updates on 7", "what's the latest on 7"
+  const status = tokens.findIndex((t, i) => is(t.norm, 'status') || is(t.norm, 'show') || (NEWS_WORDS.has(t.norm) && ['on', 'for', 'about', 'with'].includes(tokens[i + 1]?.norm ?? '')));
   const hashed = tokens.findIndex((t) => /^#\d+$/.test(t.norm));
   const id = firstId(tokens, taken);
   if (!id) return null;

@@ -1,7 +1,7 @@
 import type { Command } from '../intents.ts';
 import type { InventoryIndex, InventoryTarget } from '../inventory.ts';
 import { FILLER, FREE_TEXT_MARKERS, is } from '../lexicon.ts';
-import { findDurations, findTimeRange, type TimeReference } from '../times.ts';
+import { findDurations, findTimeRange, type TimeRange, type TimeReference } from '../times.ts';
 import { idOf, restOf, type Token } from '../tokens.ts';
 
 // What every rule reads a line with: its types, targets, ids, comments and windows.
@@ -207,10 +207,22 @@ export function escapeRegex(word: string): string {
 
 export const DAY_MS = 86_400_000;
 
+/**
+ * The window of "from 2 hours ago to 1 hour ago", "3h ago until 1h ago": two moments said as
+ * durations ago, which read alone would be "the last 2 hours". Null unless the line says one.
+ */
+export function agoWindow(line: Line, taken: ReadonlySet<number>, duration: { end: number } | undefined): TimeRange | null {
+  const { tokens, ref } = line;
+  if (!duration || tokens[duration.end]?.norm !== 'ago' || !['to', 'until', 'till', '-'].includes(tokens[duration.end + 1]?.norm ?? '')) return null;
+  const range = findTimeRange(line.text, tokens, taken, ref);
+  return range && range.to < ref.now - 60_000 ? range : null;
+}
+
 /** A past window said with the alerts ("in the last 2h", "overnight", "since midnight"), its words taken. */
 export function alertWindow(line: Line, taken: Set<number>): { from: number; to: number } | null {
   const { tokens, ref } = line;
-  const duration = findDurations(tokens, taken).find((d) => d.ms > 0);
+  const found = findDurations(tokens, taken).find((d) => d.ms > 0);
+  const duration = agoWindow(line, taken, found) ? undefined : found;
   if (duration) {
     take(taken, duration.start, duration.end);
     for (let k = duration.start - 1; k >= 0 && ['last', 'past', 'previous', 'the', 'over', 'in', 'for', 'during', 'within'].includes(tokens[k]!.norm); k--) taken.add(k);

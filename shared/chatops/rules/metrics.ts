@@ -1,7 +1,7 @@
 import { is } from '../lexicon.ts';
 import { findDurations, findTimeRange } from '../times.ts';
 import type { Token } from '../tokens.ts';
-import { DEFAULT_RANGE_MS, findTarget, leftoverFactor, type Line, type Rule, take } from './kit.ts';
+import { agoWindow, DEFAULT_RANGE_MS, findTarget, leftoverFactor, type Line, type Rule, take } from './kit.ts';
 import { ledByStateOrder } from './orders.ts';
 
 /** Words whose "up" is their own: "what's up (with db-1)", "scale up web", "spin up web-3", "bring up db-2". */
@@ -39,7 +39,9 @@ export const metricsRule: Rule = (line) => {
 
   let from = ref.now - DEFAULT_RANGE_MS;
   let to = ref.now;
-  const duration = findDurations(tokens, taken)[0];
+  const said = findDurations(tokens, taken)[0];
+  // "from 2 hours ago to 1 hour ago": a window of two moments, read below as one.
+  const duration = agoWindow(line, taken, said) ? undefined : said;
   if (duration) {
     from = ref.now - duration.ms;
     take(taken, duration.start, duration.end);
