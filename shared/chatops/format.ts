@@ -69,9 +69,9 @@ export function previewOf(command: Command, now: number): string {
     case 'incident.show':
       return `Show incident ${command.slots.incidentId}`;
     case 'incidents.list': {
-      const { status, target, from, to, mine, unassigned } = command.slots;
+      const { status, target, from, to, mine, unassigned, commander } = command.slots;
       const severity = severityWords(command.slots);
-      const yours = mine ? ' you command' : unassigned ? ' without a commander' : '';
+      const yours = mine ? ' you command' : unassigned ? ' without a commander' : commander ? ` commanded by ${commander}` : '';
       if (from !== undefined && to !== undefined) {
         const when = now - to < 60_000 ? `in the last ${formatDuration(to - from)}` : `from ${isoMinute(from)} to ${isoMinute(to)}`;
         return `List ${status ? `${status} ` : ''}${severity ? `${severity} ` : ''}incidents${yours} active ${when}${target ? ` on ${target}` : ''}`;

@@ -114,6 +114,8 @@ export interface IncidentsListSlots {
   mine?: true;
   /** "unassigned incidents", "incidents without a commander". */
   unassigned?: true;
+  /** "incidents assigned to bob": those this username commands. */
+  commander?: string;
 }
 /** "I'll take incident 7", "assign incident 7 to alice": who commands the incident (absent: the asker). */
 export interface IncidentAssignSlots {

@@ -341,6 +341,10 @@ describe('ChatOps conversation', () => {
     expect(handover.text).toContain('commanded by test-operator now');
     await chat('operator', `assign incident ${id} to Alice.Smith`, (handover as { token: string }).token);
     expect(await commander()).toBe('Alice.Smith');
+    const hers = await chat('viewer', 'incidents assigned to Alice.Smith');
+    if (hers.kind !== 'table') throw new Error('not a table');
+    expect(hers.title).toBe('1 unresolved incident commanded by Alice.Smith');
+    expect(hers.rows.map((row) => row[0])).toEqual([id]);
     const timeline = (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/incidents/${id}/timeline` })).json() as TimelineEntry[];
     expect(timeline.filter((e) => e.kind === 'commander_changed').map((e) => e.text)).toEqual([
       'test-operator is now incident commander (set by test-operator)',

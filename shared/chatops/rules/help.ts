@@ -30,7 +30,8 @@ export const helpRule: Rule = (line) => {
   if (howTopic && (!lower.startsWith('what') || /\b(do|mean|about|with)\b/.test(lower))) return { command: { intent: 'help', slots: { topic: howTopic } }, confidence: 1 };
   const found = leadingVerb(line.tokens, (n) => verbOf(n, 'help'), 2);
   // A near miss counts only as the line's first word ("halp", "comands"): further in, "commander" is its own word.
-  const verb = found && (found.score === 1 || found.at === 0) ? found : null;
+  // ("who commands incident 7" asks who, not for the commands.)
+  const verb = found && (found.score === 1 || found.at === 0) && !['who', 'whom', 'which'].includes(line.tokens[0]?.norm ?? '') ? found : null;
   if (!phrase && !verb) return null;
   const rest = verb ? line.tokens.slice(verb.at + 1).map((t) => t.norm).join(' ') : '';
   const topic = TOPICS.find(([re]) => re.test(rest))?.[1];

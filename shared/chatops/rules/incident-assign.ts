@@ -3,7 +3,7 @@ import { escapeRegex, firstId, idAfter, isAlertNoun, isIncidentNoun, type Rule }
 const INCIDENT_REF = String.raw`(?:(?:the\s+)?(?:incident|inc)[-\s]*#?|#)(\d{1,9})`;
 const BARE_REF = String.raw`(?:(?:the\s+)?(?:incident|inc)[-\s]*#?|#)?(\d{1,9})`;
 
-const PERSON = String.raw`([a-z0-9][\w.@-]{0,63})`;
+const PERSON = String.raw`@?([a-z0-9][\w.@-]{0,63})`;
 const COMMAND_ROLE = String.raw`(?:the\s+)?(?:incident\s+)?(?:commander|ic|lead|owner)`;
 
 /** The forms of taking or giving command of an incident; `who` absent: the asker. */
@@ -12,7 +12,7 @@ const ASSIGN_FORMS: readonly { re: RegExp; who?: number; id: number }[] = [
   { re: new RegExp(String.raw`^(?:please\s+)?(?:re)?assign\s+${BARE_REF}\s+to\s+${PERSON}$`), id: 1, who: 2 },
   { re: new RegExp(String.raw`^(?:please\s+)?(?:give|hand(?:\s+over)?)\s+${INCIDENT_REF}\s+(?:over\s+)?to\s+${PERSON}$`), id: 1, who: 2 },
   // "I'll take incident 7", "taking #7", "let me take command of 7", "I've got incident 7"
-  { re: new RegExp(String.raw`^(?:i'?ll\s+|i\s+will\s+|i'?m\s+|i\s+am\s+|let\s+me\s+|lemme\s+)?(?:take|taking|grab|grabbing|own|owning)\s+${INCIDENT_REF}$`), id: 1 },
+  { re: new RegExp(String.raw`^(?:i'?ll\s+|i\s+will\s+|i'?m\s+|i\s+am\s+|let\s+me\s+|lemme\s+)?(?:take|taking|grab|grabbing|own|owning|handle|handling|on)\s+${INCIDENT_REF}$`), id: 1 },
   { re: new RegExp(String.raw`^(?:i'?ll\s+|i\s+will\s+|i'?m\s+|i\s+am\s+|let\s+me\s+|lemme\s+)?(?:take|taking|assume|assuming)\s+(?:command|ownership|lead)\s+(?:of|on|for)\s+${BARE_REF}$`), id: 1 },
   { re: new RegExp(String.raw`^i(?:'ve|\s+have)?\s+got\s+${INCIDENT_REF}$`), id: 1 },
   // "I'm IC for 7", "I am the incident commander on #7"
@@ -46,6 +46,9 @@ export const incidentAssignRule: Rule = (line) => {
     const typed = form.who === undefined || ME.has(who) ? undefined : line.text.replace(/\s+/g, ' ').match(new RegExp(escapeRegex(who), 'i'))?.[0] ?? who;
     return { command: { intent: 'incident.assign', slots: typed === undefined ? { incidentId } : { incidentId, commander: typed } }, confidence: 1 };
   }
+  // "unassign incident 7", "remove the commander of 7": cleared on the incident's page.
+  const cleared = /^(?:un-?assign|remove (?:the )?(?:commander|ic|owner) (?:from|of|on)|clear (?:the )?(?:commander|ic|owner) (?:of|on))\b/.test(lower) ? idAfter(line.tokens, new Set(), isIncidentNoun) ?? firstId(line.tokens, new Set()) : null;
+  if (cleared) return { command: { intent: 'incident.assign', slots: { incidentId: cleared.id } }, confidence: 0.45, problem: `An incident's commander is cleared on its page in the console; from chat it is handed over, e.g. "assign incident ${cleared.id} to alice".` };
   // "assign incident 7", "assign 7 to the db team": an assignment without one username.
   const loose = /^(?:re)?assign\b/.test(lower) ? idAfter(line.tokens, new Set(), isIncidentNoun) ?? firstId(line.tokens, new Set()) : null;
   if (!loose) return null;

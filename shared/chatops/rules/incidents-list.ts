@@ -40,6 +40,11 @@ export const incidentsListRule: Rule = (line) => {
   // "unassigned incidents", "incidents without a commander", "incidents nobody owns": those no one commands.
   const unassigned = !mine && UNASSIGNED.test(line.text.toLowerCase());
   if (unassigned) tokens.forEach((t, i) => UNASSIGNED_WORDS.has(t.norm) && taken.add(i));
+  // "incidents assigned to bob", "incidents commanded by alice": someone else's (a username, as typed).
+  const by = mine || unassigned ? -1 : tokens.findIndex((t, i) => i > 0 && ['to', 'by'].includes(t.norm) && ['assigned', 'commanded', 'owned', 'led', 'handled'].includes(tokens[i - 1]!.norm));
+  const person = by === -1 ? undefined : tokens[by + 1];
+  const commander = person && /^@?[a-z0-9][\w.@-]{0,63}$/i.test(person.raw) && findTarget(line, new Set()).hit?.at !== by + 1 ? person.raw.replace(/^@/, '').replace(/[,.;!?]+$/, '') : undefined;
+  if (commander) take(taken, by - 1, by + 2);
   // A plural noun ("incidents"), a status or a severity asks for a list; a lone "incident" is vaguer.
   const plural = tokens[noun]!.norm.endsWith('s') || tokens[noun]!.norm === 'outages';
   const target = findTarget(line, taken);
@@ -53,6 +58,7 @@ export const incidentsListRule: Rule = (line) => {
     ...(window ? { from: window.from, to: window.to } : {}),
     ...(mine ? { mine: true as const } : {}),
     ...(unassigned ? { unassigned: true as const } : {}),
+    ...(commander ? { commander } : {}),
   };
   if (target.unresolved) {
     return { command: { intent: 'incidents.list', slots }, confidence: 0.45, problem: `No target named "${target.unresolved}".`, suggestions: target.suggestions ?? [] };

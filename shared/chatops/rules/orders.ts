@@ -51,5 +51,6 @@ export function silencedFilterOf(tokens: readonly Token[]): { silenced: boolean;
  */
 export function ledByStateOrder(tokens: readonly Token[]): boolean {
   const first = tokens[0]?.norm ?? '';
-  return ['resolve', 'close', 'reopen', 'mitigate', 'assign', 'reassign'].includes(first) || UNACK_VERBS.has(first) || incidentEditAsked(tokens) !== null || verbOf(first, 'silence') > 0 || verbOf(first, 'unsilence') > 0 || IMPERATIVE_ACK.has(first);
+  const clearsCommander = ['remove', 'clear'].includes(first) && tokens.some((t) => ['commander', 'ic', 'owner'].includes(t.norm));
+  return ['resolve', 'close', 'reopen', 'mitigate', 'assign', 'reassign', 'unassign'].includes(first) || clearsCommander || UNACK_VERBS.has(first) || incidentEditAsked(tokens) !== null || verbOf(first, 'silence') > 0 || verbOf(first, 'unsilence') > 0 || IMPERATIVE_ACK.has(first);
 }

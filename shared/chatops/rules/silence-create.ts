@@ -56,7 +56,7 @@ export const silenceRule: Rule = (line) => {
     durationSeconds = Math.round(duration.ms / 1000);
     take(taken, duration.start, duration.end);
     // "for 2h", "for the next 3 days": the words that introduce the duration are its own.
-    for (let k = duration.start - 1; k >= 0 && ['for', 'during', 'the', 'next', 'coming', 'another'].includes(tokens[k]!.norm); k--) taken.add(k);
+    for (let k = duration.start - 1; k >= 0 && ['for', 'during', 'the', 'next', 'coming', 'another', 'until', 'till', 'til'].includes(tokens[k]!.norm); k--) taken.add(k);
   } else if (period?.at === null) {
     return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: 'A silence starts now, and the weekend has not begun: say when it ends, e.g. "until monday 9am", or ask on Friday.' };
   } else if (period) {

@@ -22,12 +22,13 @@ export const incidentsList: ReadExecutor<'incidents.list'> = {
       ...(windowed ? { from: slots.from, to: slots.to } : {}),
       ...(slots.mine ? { commander: user.name } : {}),
       ...(slots.unassigned ? { unassigned: true } : {}),
+      ...(slots.commander !== undefined && !slots.mine ? { commander: slots.commander } : {}),
       sort: 'openedAt',
       order: 'desc',
       limit: LIMIT,
     });
     const severity = severityWords(slots);
-    const noun = `${total === 1 ? 'incident' : 'incidents'}${slots.mine ? ' you command' : slots.unassigned ? ' without a commander' : ''}`;
+    const noun = `${total === 1 ? 'incident' : 'incidents'}${slots.mine ? ' you command' : slots.unassigned ? ' without a commander' : slots.commander !== undefined ? ` commanded by ${slots.commander}` : ''}`;
     const where = slots.target ? ` on ${slots.target}` : '';
     const what = windowed
       ? `${slots.status ? `${slots.status} ` : ''}${severity ? `${severity} ` : ''}${noun} active from ${isoMinute(slots.from!)} to ${isoMinute(slots.to!)}${where}`
