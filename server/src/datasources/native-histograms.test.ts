@@ -45,9 +45,17 @@ describe.skipIf(MISSING !== null)('native histograms from a Prometheus source', 
   };
 
   it('passes histogram answers through as Prometheus wrote them', async () => {
-    const search = range('{__name__=~"sco_nh_.*"}');
-    const direct = Buffer.from(await (await fetch(`${prometheus.url}/api/v1/${search}`)).arrayBuffer());
-    const proxied = await server.injectAs('viewer', { method: 'GET', url: `/api/v1/datasources/${source.id}/${search}` });
+    // The first scrape can land within the current second, after a range that ends on a whole
+    // second: asked again until the range holds the histogram (a condition, not a sleep).
+    const { direct, proxied } = await eventually(
+      async () => {
+        const search = range('{__name__=~"sco_nh_.*"}');
+        const direct = Buffer.from(await (await fetch(`${prometheus.url}/api/v1/${search}`)).arrayBuffer());
+        const proxied = await server.injectAs('viewer', { method: 'GET', url: `/api/v1/datasources/${source.id}/${search}` });
+        return { direct, proxied };
+      },
+      ({ direct }) => (JSON.parse(direct.toString()) as PromResponse<PromMatrix>).data.result.some((series) => series.metric.__name__ === 'sco_nh_request_seconds'),
+    );
     expect(proxied.statusCode, proxied.body).toBe(200);
     expect(proxied.rawPayload.equals(direct)).toBe(true);
     const matrix = (proxied.json() as PromResponse<PromMatrix>).data.result;
