@@ -92,6 +92,9 @@ const FUZZY = new FuzzyIndex<Word>(ENTRIES.filter(([form]) => form.length >= 5))
 /** Every form the lexicon knows, of whatever kind: words of the grammar, severities, states, filler, runbook verbs. */
 export const KNOWN_FORMS: ReadonlySet<string> = new Set([...EXACT.keys(), ...Object.keys(SEVERITY_WORDS), ...Object.keys(STATE_WORDS), ...FILLER, ...Object.keys(RUNBOOK_ACTIONS)]);
 
+/** What a word read as another (a typo) costs its reading's confidence, wherever the parser tolerates one. */
+export const TYPO_FACTOR = 0.95;
+
 /** Is the word (exactly) one of the forms of `word`? */
 export function is(norm: string | undefined, word: Word): boolean {
   return norm !== undefined && (EXACT.get(norm)?.includes(word) ?? false);
@@ -120,7 +123,7 @@ export function verbOf(norm: string | undefined, word: Word): number {
   if (is(norm, word)) return 1;
   if (norm.length < 5) return 0;
   const hit = nearMisses(norm).find((h) => h.item === word);
-  return hit ? hit.score * 0.95 : 0;
+  return hit ? hit.score * TYPO_FACTOR : 0;
 }
 
 /** The canonical runbook action of a verb, typos tolerated in longer words. */
@@ -132,5 +135,5 @@ export function actionOf(norm: string | undefined): { action: string; score: num
   if (norm.endsWith('ed') && (RUNBOOK_ACTIONS[norm.slice(0, -2)] || RUNBOOK_ACTIONS[norm.slice(0, -1)])) return null;
   if (norm.length < 6) return null;
   const hit = ACTIONS.lookup(norm)[0];
-  return hit ? { action: hit.item, score: hit.score * 0.95 } : null;
+  return hit ? { action: hit.item, score: hit.score * TYPO_FACTOR } : null;
 }

@@ -2,6 +2,7 @@ import { EXAMPLES, PARSE_THRESHOLD, permissionFor, STATE_CHANGING, type Alternat
 import { moodOf, type Mood } from './mood.ts';
 import { previewOf } from './format.ts';
 import type { InventoryIndex, InventoryRunbook } from './inventory.ts';
+import { TYPO_FACTOR } from './lexicon.ts';
 import { HOST_PARAMS, RULES, type Line, type Reading } from './rules.ts';
 import { correctSpelling } from './spelling.ts';
 import type { TimeReference } from './times.ts';
@@ -50,8 +51,6 @@ export function parseCommand(text: string, index: InventoryIndex, ref: TimeRefer
   return corrected === 0 || result.intent === 'unknown' ? result : { ...result, confidence: round(result.confidence * TYPO_FACTOR ** corrected) };
 }
 
-/** What each corrected word costs the parse's confidence (the same as a verb's typo in `verbOf`). */
-const TYPO_FACTOR = 0.95;
 
 /** "ack 12 and restart nginx on web-1": the first command read alone, the line answered with a request to send them one at a time. */
 function twoCommands(line: Line): ParseResult | null {

@@ -9,12 +9,16 @@ import { checkpointWal, startWalCheckpointer, startWalCheckpoints } from './wal-
 describe('WAL checkpoints', () => {
   const dirs: string[] = [];
   afterEach(() => dirs.splice(0).forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
-
-  it('folds the log into the database and cuts the file back to nothing, keeping every row', () => {
+  /** A database of its own in a folder removed after the test. */
+  const freshDatabase = () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-wal-'));
     dirs.push(dir);
     const file = path.join(dir, 'db.sqlite');
-    const db = openDatabase(file);
+    return { file, db: openDatabase(file) };
+  };
+
+  it('folds the log into the database and cuts the file back to nothing, keeping every row', () => {
+    const { file, db } = freshDatabase();
     db.exec('CREATE TABLE wal_probe (id INTEGER PRIMARY KEY, data BLOB)');
     const insert = db.prepare('INSERT INTO wal_probe (data) VALUES (?)');
     db.transaction(() => {
@@ -30,10 +34,7 @@ describe('WAL checkpoints', () => {
   });
 
   it('reports a checkpoint that fails and tries again at the next turn, instead of throwing from its timer', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-wal-'));
-    dirs.push(dir);
-    const file = path.join(dir, 'db.sqlite');
-    const db = openDatabase(file);
+    const { file, db } = freshDatabase();
     db.exec('CREATE TABLE wal_probe (id INTEGER PRIMARY KEY, data BLOB)');
     db.prepare('INSERT INTO wal_probe (data) VALUES (?)').run(Buffer.alloc(4000, 1));
     // A read-only connection cannot checkpoint: SQLite fails the turn for real (as SQLITE_FULL does on a full disk).
@@ -48,10 +49,7 @@ describe('WAL checkpoints', () => {
   });
 
   it('checkpoints on its own thread when the log passes the mark, the connection then never does, and hands back on stop', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-wal-'));
-    dirs.push(dir);
-    const file = path.join(dir, 'db.sqlite');
-    const db = openDatabase(file);
+    const { file, db } = freshDatabase();
     db.exec('CREATE TABLE wal_probe (id INTEGER PRIMARY KEY, data BLOB)');
     const checkpointer = startWalCheckpointer(db, { pages: 50, pollMs: 5, startFrames: 0, watchMs: 5 });
     const checkpoints: { log: number; checkpointed: number; busy: boolean }[] = [];

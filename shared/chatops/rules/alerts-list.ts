@@ -12,9 +12,14 @@ const STATUS_WORDS = new Set(['status', 'sitrep', 'overview', 'summary', 'report
 /** Whole lines that ask how things stand without a target ("what's up", "everything ok?", "are we good"). */
 const HOW_THINGS_STAND = /^(sup|what'?s up|wassup|(is )?(everything|all|things|prod) (ok|okay|good|fine|alright|green)|(are )?we (ok|okay|good|fine)|all good|how are (we|things)( doing| looking)?)[?!.]*$/;
 
+/** Filler, "show" or a status word: what a line that asks how things stand is made of besides a target. */
+function isStatusWord(norm: string): boolean {
+  return FILLER.has(norm) || STATUS_WORDS.has(norm) || is(norm, 'show');
+}
+
 /** The one host-like word ("web-9") of a line of nothing else but filler, show or status words, when it names no target. */
 function strayTargetAlone(line: Line): string | null {
-  const rest = line.tokens.filter((t) => !FILLER.has(t.norm) && !STATUS_WORDS.has(t.norm) && !is(t.norm, 'show'));
+  const rest = line.tokens.filter((t) => !isStatusWord(t.norm));
   const word = rest.length === 1 ? rest[0]!.norm : null;
   if (!word || !/[a-z]/.test(word) || !/\d/.test(word) || !/^[a-z0-9._-]+$/.test(word) || idOf(rest[0]) !== null) return null;
   return line.index.target(word, false).length === 0 ? word : null;
@@ -24,7 +29,7 @@ function strayTargetAlone(line: Line): string | null {
 function targetAlone(line: Line): boolean {
   const target = findTarget(line, new Set());
   const hit = target.hit;
-  return hit !== null && line.tokens.every((t, i) => (i >= hit.at && i < hit.end) || FILLER.has(t.norm) || STATUS_WORDS.has(t.norm) || is(t.norm, 'show'));
+  return hit !== null && line.tokens.every((t, i) => (i >= hit.at && i < hit.end) || isStatusWord(t.norm));
 }
 
 export const alertsRule: Rule = (line) => {
@@ -78,7 +83,8 @@ export const alertsRule: Rule = (line) => {
   // "is web-1 ok", "how is db-2 doing": a target's health, answered by what is wrong with it.
   const health = tokens.findIndex((t, i) => !taken.has(i) && HEALTH_WORDS.has(t.norm));
   // "status", "sitrep", "web-1", "show me web-1", "status of db-2": the state of things (of a target) alone.
-  const statusOnly = trigger === 0 && ((health === -1 && tokens.length > 0 && tokens.every((t) => FILLER.has(t.norm) || STATUS_WORDS.has(t.norm) || is(t.norm, 'show'))) || HOW_THINGS_STAND.test(line.text.toLowerCase().replace(/[’‘]/g, "'").trim()));
+  const wholeLine = HOW_THINGS_STAND.test(line.text.toLowerCase().replace(/[’‘]/g, "'").trim());
+  const statusOnly = trigger === 0 && ((health === -1 && tokens.length > 0 && tokens.every((t) => isStatusWord(t.norm))) || wholeLine);
   if (trigger === 0 && health === -1 && !statusOnly && !targetAlone(line)) {
     // "web-9", "status of wbe-1": a host-like word alone that is no target.
     const stray = strayTargetAlone(line);
@@ -86,9 +92,8 @@ export const alertsRule: Rule = (line) => {
   }
   const target = findTarget(line, taken);
   if (trigger === 0) {
-    if (!target.hit && !(statusOnly && (tokens.some((t) => STATUS_WORDS.has(t.norm)) || HOW_THINGS_STAND.test(line.text.toLowerCase().replace(/[’‘]/g, "'").trim())))) return null;
+    if (!target.hit && !(statusOnly && (wholeLine || tokens.some((t) => STATUS_WORDS.has(t.norm))))) return null;
     trigger = 0.8;
-    const wholeLine = HOW_THINGS_STAND.test(line.text.toLowerCase().replace(/[’‘]/g, "'").trim());
     tokens.forEach((t, i) => (wholeLine || HEALTH_WORDS.has(t.norm) || STATUS_WORDS.has(t.norm) || is(t.norm, 'show') || ['is', 'are', 'how', 'hows', 'all', 'right', 'looking'].includes(t.norm) ? taken.add(i) : undefined));
   }
   if (target.hit) take(taken, target.hit.at, target.hit.end);
