@@ -46,7 +46,8 @@ const DOT = 0x2e;
 const ZERO = 0x30;
 /** Integers below this are written digit by digit (2^53: every one of them is exact). */
 const EXACT = 2 ** 53;
-const POW10 = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000];
+/** Below this a number times 10^6 is an exact integer (2^53 / 10^6). */
+const SHORT_DECIMAL_MAX = EXACT / 1e6;
 /** Two ASCII digits per number 0–99. */
 const PAIRS = new Uint8Array(200);
 for (let i = 0; i < 100; i++) {
@@ -74,6 +75,7 @@ class JsonByteWriter {
     // Never a slice of Node's shared buffer pool: a worker moves the answer's own memory to
     // the request thread (range-worker.ts), which a pooled buffer would take with it.
     this.#buf = lent ?? Buffer.allocUnsafeSlow(capacity);
+
   }
 
   #room(n: number): void {
@@ -81,6 +83,7 @@ class JsonByteWriter {
     const grown = Buffer.allocUnsafeSlow(Math.max(this.#buf.length * 2, this.#at + n));
     this.#buf.copy(grown, 0, 0, this.#at);
     this.#buf = grown;
+
   }
 
   byte(b: number): void {
@@ -102,88 +105,94 @@ class JsonByteWriter {
   numbers(column: Float64Array): void {
     // A number takes at most 24 bytes (`-1.2345678901234567e-300`) plus its comma.
     this.#room(column.length * 25);
+    // The position and the buffer in locals: the hot loop of a large answer.
+    const buf = this.#buf;
+    let at = this.#at;
     for (let i = 0; i < column.length; i++) {
-      if (i > 0) this.#buf[this.#at++] = COMMA;
-      this.#number(column[i]!);
+      if (i > 0) buf[at++] = COMMA;
+      at = writeNumber(buf, at, column[i]!);
     }
+    this.#at = at;
   }
 
   number(v: number): void {
     this.#room(25);
-    this.#number(v);
-  }
-
-  #number(v: number): void {
-    if (v < 0 && v > -EXACT) {
-      this.#buf[this.#at++] = MINUS;
-      v = -v;
-    }
-    if (v < EXACT && v >= 0) {
-      if (Number.isInteger(v)) {
-        this.#uint(v);
-        return;
-      }
-      // A decimal with up to six digits after the point whose digits parse back to the very
-      // same number: written as its scaled integer with the point put back in.
-      for (let k = 1; k <= 6; k++) {
-        const scaled = v * POW10[k]!;
-        if (scaled < EXACT && Number.isInteger(scaled) && scaled / POW10[k]! === v) {
-          const whole = Math.floor(scaled / POW10[k]!);
-          let fraction = scaled - whole * POW10[k]!;
-          this.#uint(whole);
-          this.#buf[this.#at++] = DOT;
-          // Leading zeros of the fraction, then its digits without trailing zeros.
-          let width = k;
-          while (fraction % 10 === 0 && width > 1) {
-            fraction /= 10;
-            width--;
-          }
-          this.#small(fraction, width);
-          return;
-        }
-      }
-    }
-    if (!Number.isFinite(v)) {
-      this.ascii('null');
-      return;
-    }
-    // Negative numbers too large for the integer path keep their sign in the text.
-    const text = String(v);
-    for (let i = 0; i < text.length; i++) this.#buf[this.#at++] = text.charCodeAt(i);
-  }
-
-  /** A non-negative integer below 2^53: the low eight digits and the rest each in int32 arithmetic. */
-  #uint(v: number): void {
-    if (v < 1e8) {
-      this.#small(v, 0);
-      return;
-    }
-    const high = Math.floor(v / 1e8);
-    this.#small(high, 0);
-    this.#small(v - high * 1e8, 8);
-  }
-
-  /** `v` (below 10^8) in decimal, left-padded with zeros to `width` digits. */
-  #small(v: number, width: number): void {
-    let n = v | 0;
-    const digits = Math.max(width, n < 10_000 ? (n < 100 ? (n < 10 ? 1 : 2) : n < 1000 ? 3 : 4) : n < 1_000_000 ? (n < 100_000 ? 5 : 6) : n < 10_000_000 ? 7 : 8);
-    const buf = this.#buf;
-    const end = this.#at + digits;
-    let at = end;
-    while (at - this.#at >= 2) {
-      const rest = (n / 100) | 0;
-      const pair = (n - rest * 100) << 1;
-      buf[--at] = PAIRS[pair + 1]!;
-      buf[--at] = PAIRS[pair]!;
-      n = rest;
-    }
-    if (at > this.#at) buf[at - 1] = ZERO + n;
-    this.#at = end;
+    this.#at = writeNumber(this.#buf, this.#at, v);
   }
 
   done(): Buffer {
     return this.#buf.subarray(0, this.#at);
   }
+}
+
+/** Writes `v` at `at` (room for 25 bytes is the caller's), returns the position after it. */
+function writeNumber(buf: Uint8Array, at: number, v: number): number {
+  if (v < 0 && v > -EXACT) {
+    buf[at++] = MINUS;
+    v = -v;
+  }
+  if (v < EXACT && v >= 0) {
+    if (Number.isInteger(v)) return writeUint(buf, at, v);
+    // A decimal with up to six digits after the point whose digits parse back to the very
+    // same number (the division is correctly rounded, as parsing the digits is): written
+    // as its scaled integer with the point put back in and the fraction's trailing zeros cut.
+    if (v < SHORT_DECIMAL_MAX) {
+      const scaled = Math.round(v * 1e6);
+      if (scaled / 1e6 === v) {
+        const whole = Math.floor(v);
+        let fraction = scaled - whole * 1e6;
+        at = writeUint(buf, at, whole);
+        buf[at++] = DOT;
+        let width = 6;
+        while (fraction % 10 === 0) {
+          fraction /= 10;
+          width--;
+        }
+        return writeDigits(buf, at, fraction, width);
+      }
+    }
+  }
+  if (!Number.isFinite(v)) {
+    buf[at] = 0x6e; // null
+    buf[at + 1] = 0x75;
+    buf[at + 2] = 0x6c;
+    buf[at + 3] = 0x6c;
+    return at + 4;
+  }
+  // Anything else (17 significant digits, exponents, negative numbers too large for the
+  // integer path, which keep their sign in the text) through JSON's own number format.
+  const text = String(v);
+  for (let i = 0; i < text.length; i++) buf[at++] = text.charCodeAt(i);
+  return at;
+}
+
+/** A non-negative integer below 2^53: below 10^8 at once, else the high digits and the low eight zero-padded, each in int32 arithmetic. */
+function writeUint(buf: Uint8Array, at: number, v: number): number {
+  if (v < 1e8) return writeDigits(buf, at, v, digitsOf(v));
+  const high = Math.floor(v / 1e8);
+  at = writeDigits(buf, at, high, digitsOf(high));
+  return writeDigits(buf, at, v - high * 1e8, 8);
+}
+
+/** How many decimal digits `n` (below 10^8) has. */
+function digitsOf(n: number): number {
+  return n < 10_000 ? (n < 100 ? (n < 10 ? 1 : 2) : n < 1000 ? 3 : 4) : n < 1_000_000 ? (n < 100_000 ? 5 : 6) : n < 10_000_000 ? 7 : 8;
+}
+
+/** `v` (below 10^8, an integer) in exactly `width` decimal digits, left-padded with zeros. */
+function writeDigits(buf: Uint8Array, at: number, v: number, width: number): number {
+  let n = v | 0;
+  const end = at + width;
+  let w = end;
+  while (w - at >= 2) {
+    const rest = (n / 100) | 0;
+    const pair = (n - rest * 100) << 1;
+    buf[--w] = PAIRS[pair + 1]!;
+    buf[--w] = PAIRS[pair]!;
+    n = rest;
+  }
+  if (w > at) buf[at] = ZERO + n;
+  return end;
 }
 
 /** The whole buffer an answer of `writeRangeAnswer` is a view into: what goes back to `AnswerBuffers`. */
