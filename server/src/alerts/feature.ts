@@ -9,6 +9,7 @@ import { alertRoutes } from './routes.ts';
 import { RuleEvaluator } from './rules/evaluator.ts';
 import { ruleRoutes } from './rules/routes.ts';
 import { RuleStore } from './rules/store.ts';
+import { IngestCoalescer } from './ingest-coalescer.ts';
 import { AlertService } from './service.ts';
 import type { SilenceStore } from './silences.ts';
 import { alertmanagerRoutes } from './sources/alertmanager-routes.ts';
@@ -41,6 +42,8 @@ export interface AlertsDeps {
 export interface AlertsService {
   /** The lifecycle every source goes through: ingest, acknowledge, resolve, silences, upkeep. */
   service: AlertService;
+  /** Where HTTP batches go in: those of one event loop turn commit together. */
+  coalescer: IngestCoalescer;
   alerts: AlertStore;
   silences: SilenceStore;
   rules: RuleStore;
@@ -61,7 +64,7 @@ export function createAlertsFeature(ctx: ServerContext, deps: AlertsDeps): Featu
   const rules = new RuleStore(ctx.sql);
   const service = new AlertService({ alerts, silences, linker: deps.links, notifier: deps.notifier, audit: ctx.audit, run: unitRunner(ctx.sql, ctx.db, ctx.events), now: ctx.now });
   const evaluator = deps.metrics ? new RuleEvaluator(rules, deps.metrics, (events, within) => service.ingest(events, SYSTEM, undefined, within)) : null;
-  const alerting: AlertsService = { service, alerts, silences, rules, evaluator, metrics: deps.metrics ?? null, audit: ctx.audit, now: ctx.now };
+  const alerting: AlertsService = { service, coalescer: new IngestCoalescer(service), alerts, silences, rules, evaluator, metrics: deps.metrics ?? null, audit: ctx.audit, now: ctx.now };
 
   return {
     service: alerting,

@@ -9,7 +9,7 @@ import { previewSilence, restoreSilence } from './silence-tools.ts';
 
 /** Alerts and silences: reading for viewers, acknowledging and silencing for operators. */
 export const alertRoutes: FastifyPluginAsync<{ alerting: AlertsService }> = async (app, { alerting }) => {
-  const { service, alerts, silences, audit, now } = alerting;
+  const { service, coalescer, alerts, silences, audit, now } = alerting;
   const actor = (request: Parameters<typeof principalOf>[0]) => actorOf(principalOf(request), request.ip);
 
   registerRoutes(app, alertsRoutes, {
@@ -20,8 +20,12 @@ export const alertRoutes: FastifyPluginAsync<{ alerting: AlertsService }> = asyn
     },
     push: async (request) => {
       const principal = principalOf(request);
-      const outcomes = await service.ingest(request.body.alerts.map((alert) => ({ ...alert, source: 'api' as const })), actorOf(principal, request.ip));
-      audit.record({ actor: principal.name, actorKind: principal.kind, action: 'alert.ingest', target: 'integration:api', outcome: 'success', ip: request.ip, details: { count: outcomes.length } });
+      // Committed with the other batches of this turn (IngestCoalescer), the audit entry with them.
+      const outcomes = await coalescer.ingest({
+        events: request.body.alerts.map((alert) => ({ ...alert, source: 'api' as const })),
+        actor: actorOf(principal, request.ip),
+        alsoRecord: (done) => audit.record({ actor: principal.name, actorKind: principal.kind, action: 'alert.ingest', target: 'integration:api', outcome: 'success', ip: request.ip, details: { count: done.length } }),
+      });
       return { alertIds: outcomes.map((outcome) => outcome?.alert.id ?? null) };
     },
     get: async (request) => {

@@ -24,6 +24,13 @@ export interface AlertServiceDeps {
 /** What ingest did with one event: the alert, or null for a resolution of an alert we never saw. */
 export type IngestOutcome = { alert: Alert; action: AlertEventData['action'] | 'unchanged' } | null;
 
+/** One caller's batch: its events, who sent them, and what to record with them (an audit entry). */
+export interface IngestBatch {
+  events: readonly AlertEvent[];
+  actor: Actor;
+  alsoRecord?: (outcomes: IngestOutcome[]) => void;
+}
+
 /** The event's severity, else its `severity` label; undefined when it says nothing. */
 function severityOf(event: AlertEvent): Severity | undefined {
   if (event.severity) return event.severity;
@@ -63,8 +70,20 @@ export class AlertService {
    * of its own.
    */
   async ingest(events: readonly AlertEvent[], actor: Actor = SYSTEM, alsoRecord?: (outcomes: IngestOutcome[]) => void, within?: HostTransaction): Promise<IngestOutcome[]> {
+    return (await this.ingestTogether([{ events, actor, ...(alsoRecord ? { alsoRecord } : {}) }], within))[0]!;
+  }
+
+  /**
+   * Several callers' batches in one transaction, in the order given, each event as its
+   * batch's actor: the same end state as ingesting them one after the other (an alert of a
+   * later batch sees it as the earlier left it), one commit and one pass over the touched
+   * incidents for all of them (`IngestCoalescer`). Answers each batch's outcomes; each
+   * `alsoRecord` (the receiver's audit entry) hears its own batch's and commits with it.
+   */
+  async ingestTogether(batches: readonly IngestBatch[], within?: HostTransaction): Promise<IngestOutcome[][]> {
     return this.#deps.run(async (unit) => {
       const alerts = this.#deps.alerts.in(unit);
+      const events = batches.length === 1 ? batches[0]!.events : batches.flatMap((batch) => batch.events);
       const fingerprints = events.map((event) => fingerprint(event.labels));
       // Replicas: one batch at a time per alert and per incident group (no-op on SQLite).
       if (unit.dialect === 'postgres') await this.#serialise(unit, events.map((event, i) => ({ fingerprint: fingerprints[i]!, labels: event.labels, group: event.group })));
@@ -77,17 +96,22 @@ export class AlertService {
       const created = new Set(events.flatMap((event, i) => (event.status === 'firing' && !current.has(fingerprints[i]!) ? [fingerprints[i]!] : [])));
       // (One new alert on PostgreSQL: its INSERT returns its id, no query ahead of it.)
       if (created.size > 1 || unit.dialect === 'sqlite') await alerts.reserveIds(unit, created.size);
-      const outcomes: IngestOutcome[] = [];
-      for (const [i, event] of events.entries()) {
-        const fp = fingerprints[i]!;
-        const { outcome, stored } = await this.#ingestOne(event, fp, current.get(fp), actor, unit, alerts);
-        if (stored) current.set(fp, stored);
-        outcomes.push(outcome);
+      const answers: IngestOutcome[][] = [];
+      let i = 0;
+      for (const batch of batches) {
+        const outcomes: IngestOutcome[] = [];
+        for (const event of batch.events) {
+          const fp = fingerprints[i++]!;
+          const { outcome, stored } = await this.#ingestOne(event, fp, current.get(fp), batch.actor, unit, alerts);
+          if (stored) current.set(fp, stored);
+          outcomes.push(outcome);
+        }
+        answers.push(outcomes);
       }
-      // Written before the caller's record of the batch (the receiver's audit entry), which commits with it.
+      // Written before the callers' records of their batches (the receiver's audit entries), which commit with them.
       await unit.flush();
-      alsoRecord?.(outcomes);
-      return outcomes;
+      batches.forEach((batch, b) => batch.alsoRecord?.(answers[b]!));
+      return answers;
     }, within);
   }
 

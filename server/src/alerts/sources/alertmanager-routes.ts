@@ -24,19 +24,23 @@ export const alertmanagerRoutes: FastifyPluginAsync<{ alerting: AlertsService }>
     if (batch.events.length === 0 && batch.rejected.length > 0) {
       throw new AppError('E_VALIDATION', 'No valid alert in the payload.', { accepted: 0, rejected: batch.rejected });
     }
-    // One transaction for the POST: alerts, history, incidents, timeline and this audit
-    // entry are all durable before the answer; stream events follow the commit.
-    const outcomes = await feature.service.ingest(batch.events, actorOf(principal, request.ip), () =>
-      feature.audit.record({
-        actor: principal.name,
-        actorKind: principal.kind,
-        action: 'alert.ingest',
-        target: 'integration:alertmanager',
-        outcome: 'success',
-        ip: request.ip,
-        details: { receiver: request.body.receiver ?? null, accepted: batch.events.length, rejected: batch.rejected.length },
-      }),
-    );
+    // One transaction for the POST (shared with the other POSTs of this turn, IngestCoalescer):
+    // alerts, history, incidents, timeline and this audit entry are all durable before the
+    // answer; stream events follow the commit.
+    const outcomes = await feature.coalescer.ingest({
+      events: batch.events,
+      actor: actorOf(principal, request.ip),
+      alsoRecord: () =>
+        feature.audit.record({
+          actor: principal.name,
+          actorKind: principal.kind,
+          action: 'alert.ingest',
+          target: 'integration:alertmanager',
+          outcome: 'success',
+          ip: request.ip,
+          details: { receiver: request.body.receiver ?? null, accepted: batch.events.length, rejected: batch.rejected.length },
+        }),
+    });
     const result = {
       accepted: batch.events.length,
       rejected: batch.rejected,

@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Alert } from '../../../../shared/api/alerts.ts';
 import type { StreamEvent } from '../../../../shared/api/stream.ts';
 import { startTestServer, type TestServer } from '../../testing/test-server.ts';
+import { AlertService } from '../service.ts';
 
 /**
  * The Alertmanager receiver takes a POST as one batch in one transaction: these are the
@@ -12,6 +13,7 @@ import { startTestServer, type TestServer } from '../../testing/test-server.ts';
 describe('Alertmanager receiver batches', { timeout: 120_000 }, () => {
   const servers: TestServer[] = [];
   afterEach(async () => {
+    vi.restoreAllMocks();
     await Promise.all(servers.splice(0).map((s) => s.close()));
   });
 
@@ -92,5 +94,45 @@ describe('Alertmanager receiver batches', { timeout: 120_000 }, () => {
     await sql.raw(postgres ? 'DROP TRIGGER refuse_b ON alerts' : 'DROP TRIGGER refuse_b').execute(server.app.ctx.sql.db);
     expect((await post(alert('a'), alert('b'), alert('c'))).statusCode).toBe(200);
     expect((await alerts()).map((a) => [a.labels.instance, a.occurrences])).toEqual([['a', 1], ['b', 1], ['c', 1]]);
+  });
+  it('commits the POSTs that arrive together in one transaction, each answered with its own alerts, as one POST at a time would end', async () => {
+    const together = vi.spyOn(AlertService.prototype, 'ingestTogether');
+    const batched = await receiver();
+    // Concurrent POSTs have no order (on PostgreSQL they may commit in any), so the one
+    // alert two of them share is a repeat, which ends the same either way.
+    const posts = [[alert('a'), alert('b')], [alert('c'), alert('a', 'firing', { annotations: { summary: 'disk on a' } })], [alert('d'), alert('e')], [alert('f')]];
+    const responses = await Promise.all(posts.map((batch) => batched.post(...batch)));
+    expect(responses.map((r) => r.statusCode)).toEqual([200, 200, 200, 200]);
+    // On SQLite nothing awaits I/O before the handlers, so one shared transaction took all
+    // four; on PostgreSQL the API key's lookup does, and they came in over a few turns.
+    const shares = together.mock.calls.map(([batches]) => batches.length);
+    if (batched.server.app.ctx.sql.dialect === 'sqlite') expect(shares).toEqual([4]);
+    expect(shares.reduce((a, b) => a + b, 0)).toBe(4);
+    const ids = responses.map((r) => r.json().alertIds as number[]);
+    const byInstance = new Map((await batched.alerts()).map((a) => [a.labels.instance, a.id]));
+    expect(ids).toEqual([[byInstance.get('a'), byInstance.get('b')], [byInstance.get('c'), byInstance.get('a')], [byInstance.get('d'), byInstance.get('e')], [byInstance.get('f')]]);
+    const audit = await batched.server.app.ctx.sql.db.selectFrom('audit_log').select('details').where('action', '=', 'alert.ingest').execute();
+    expect(audit.map((row) => JSON.parse(String(row.details)).accepted).sort()).toEqual([1, 2, 2, 2]);
+    const one = await receiver();
+    for (const batch of posts) expect((await one.post(...batch)).statusCode).toBe(200);
+    const byLabel = (list: Alert[]) => list.map(endState).sort((x, y) => x.labels.instance!.localeCompare(y.labels.instance!));
+    expect(byLabel(await batched.alerts())).toEqual(byLabel(await one.alerts()));
+    expect(byLabel(await batched.alerts())[0]).toMatchObject({ occurrences: 2 });
+  });
+
+  it('answers a POST that fails in a shared transaction alone: the others of its turn are stored once', async () => {
+    const { server, post, alerts } = await receiver();
+    const postgres = server.app.ctx.sql.dialect === 'postgres';
+    const refusal = postgres
+      ? [
+          `CREATE FUNCTION refuse_b() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.labels LIKE '%"instance":"b"%' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$`,
+          'CREATE TRIGGER refuse_b BEFORE INSERT ON alerts FOR EACH ROW EXECUTE FUNCTION refuse_b()',
+        ]
+      : [`CREATE TRIGGER refuse_b BEFORE INSERT ON alerts WHEN NEW.labels LIKE '%"instance":"b"%' BEGIN SELECT RAISE(ABORT, 'refused'); END`];
+    for (const statement of refusal) await sql.raw(statement).execute(server.app.ctx.sql.db);
+    const [first, failing, last] = await Promise.all([post(alert('a')), post(alert('b')), post(alert('c'), alert('a'))]);
+    expect([first.statusCode, last.statusCode]).toEqual([200, 200]);
+    expect(failing.statusCode).toBeGreaterThanOrEqual(500);
+    expect((await alerts()).map((a) => [a.labels.instance, a.occurrences]).sort()).toEqual([['a', 2], ['c', 1]]);
   });
 });
