@@ -28,6 +28,19 @@ describe('Alertmanager receiver batches', { timeout: 120_000 }, () => {
     return { server, post, alerts };
   }
 
+  /** Makes the database refuse any alert of instance "b"; answers whether it is PostgreSQL. */
+  async function refuseInstanceB(server: TestServer): Promise<boolean> {
+    const postgres = server.app.ctx.sql.dialect === 'postgres';
+    const refusal = postgres
+      ? [
+          `CREATE FUNCTION refuse_b() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.labels LIKE '%"instance":"b"%' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$`,
+          'CREATE TRIGGER refuse_b BEFORE INSERT ON alerts FOR EACH ROW EXECUTE FUNCTION refuse_b()',
+        ]
+      : [`CREATE TRIGGER refuse_b BEFORE INSERT ON alerts WHEN NEW.labels LIKE '%"instance":"b"%' BEGIN SELECT RAISE(ABORT, 'refused'); END`];
+    for (const statement of refusal) await sql.raw(statement).execute(server.app.ctx.sql.db);
+    return postgres;
+  }
+
   const at = '2026-12-02T10:00:00Z';
   const alert = (instance: string, status: 'firing' | 'resolved' = 'firing', extra: object = {}) => ({
     status,
@@ -69,14 +82,7 @@ describe('Alertmanager receiver batches', { timeout: 120_000 }, () => {
     const published: StreamEvent[] = [];
     server.app.ctx.events.subscribe((event) => published.push(event));
     // The database refuses the second alert (as a full disk or a corrupt page would).
-    const postgres = server.app.ctx.sql.dialect === 'postgres';
-    const refusal = postgres
-      ? [
-          `CREATE FUNCTION refuse_b() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.labels LIKE '%"instance":"b"%' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$`,
-          'CREATE TRIGGER refuse_b BEFORE INSERT ON alerts FOR EACH ROW EXECUTE FUNCTION refuse_b()',
-        ]
-      : [`CREATE TRIGGER refuse_b BEFORE INSERT ON alerts WHEN NEW.labels LIKE '%"instance":"b"%' BEGIN SELECT RAISE(ABORT, 'refused'); END`];
-    for (const statement of refusal) await sql.raw(statement).execute(server.app.ctx.sql.db);
+    const postgres = await refuseInstanceB(server);
     const count = async (table: 'incidents' | 'audit_log', action?: string) => {
       let query = server.app.ctx.sql.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n'));
       if (action) query = query.where('action', '=', action);
@@ -122,14 +128,7 @@ describe('Alertmanager receiver batches', { timeout: 120_000 }, () => {
 
   it('answers a POST that fails in a shared transaction alone: the others of its turn are stored once', async () => {
     const { server, post, alerts } = await receiver();
-    const postgres = server.app.ctx.sql.dialect === 'postgres';
-    const refusal = postgres
-      ? [
-          `CREATE FUNCTION refuse_b() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.labels LIKE '%"instance":"b"%' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$`,
-          'CREATE TRIGGER refuse_b BEFORE INSERT ON alerts FOR EACH ROW EXECUTE FUNCTION refuse_b()',
-        ]
-      : [`CREATE TRIGGER refuse_b BEFORE INSERT ON alerts WHEN NEW.labels LIKE '%"instance":"b"%' BEGIN SELECT RAISE(ABORT, 'refused'); END`];
-    for (const statement of refusal) await sql.raw(statement).execute(server.app.ctx.sql.db);
+    await refuseInstanceB(server);
     const [first, failing, last] = await Promise.all([post(alert('a')), post(alert('b')), post(alert('c'), alert('a'))]);
     expect([first.statusCode, last.statusCode]).toEqual([200, 200]);
     expect(failing.statusCode).toBeGreaterThanOrEqual(500);
