@@ -1,4 +1,5 @@
 import type { ChatCard } from '../../../../shared/api/chatops.ts';
+import { isoTime } from '../../../../shared/iso-time.ts';
 
 /** A Slack message: Block Kit blocks plus the plain-text fallback Slack shows in notifications. */
 export type SlackMessage = {
@@ -48,7 +49,7 @@ export function cardToSlack(card: ChatCard): SlackMessage {
         blocks: [
           head,
           mrkdwn(card.alerts.map((a) => `• #${a.id} ${a.name} (${a.severity}, ${a.state})`).join('\n') || 'no alerts'),
-          { type: 'context', elements: card.timeline.slice(-5).map((e) => ({ type: 'mrkdwn', text: `${new Date(e.ts).toISOString().slice(11, 16)} ${e.actor}: ${e.text}`.slice(0, 300) })).slice(0, 10) },
+          { type: 'context', elements: card.timeline.slice(-5).map((e) => ({ type: 'mrkdwn', text: `${isoTime(e.ts).slice(11, 16)} ${e.actor}: ${e.text}`.slice(0, 300) })).slice(0, 10) },
         ].filter((b) => b.type !== 'context' || (b.elements as unknown[]).length > 0),
       };
     case 'confirmation':
@@ -64,7 +65,7 @@ export function cardToSlack(card: ChatCard): SlackMessage {
               { type: 'button', action_id: CANCEL_ACTION, text: { type: 'plain_text', text: 'Cancel' }, value: card.token },
             ],
           },
-          { type: 'context', elements: [{ type: 'mrkdwn', text: `Expires at ${new Date(card.expiresAt).toISOString().slice(11, 19)} UTC; needs ${card.requiredPermission}.` }] },
+          { type: 'context', elements: [{ type: 'mrkdwn', text: `Expires at ${isoTime(card.expiresAt).slice(11, 19)} UTC; needs ${card.requiredPermission}.` }] },
         ],
       };
     case 'text':
