@@ -116,6 +116,27 @@ describe('Slack slash command and buttons', () => {
     expect(((await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alerts/${alert.id}` })).json() as Alert).state).toBe('firing');
   });
 
+  it('answers a signed interaction of the wrong shape with 400, not 500 (a null payload, an object where Slack sends a string)', async () => {
+    const payloads: unknown[] = [
+      null,
+      5,
+      [],
+      { user: { id: {} }, team: { id: 'T1' }, actions: [{ action_id: 'chatops_confirm', value: 'x' }] },
+      { user: { id: ['U1'] }, actions: [{ action_id: 'chatops_confirm', value: 'x' }] },
+      { user: { id: 'U1' }, team: { id: 'T1' }, actions: [{ action_id: 'chatops_confirm', value: { token: 'x' } }] },
+      { user: { id: 'U1' }, team: { id: 'T1' }, actions: [null] },
+      { user: { id: 'U1' }, team: { id: 'T1' }, actions: { 0: { action_id: 'chatops_confirm', value: 'x' } } },
+    ];
+    for (const payload of payloads) {
+      const response = await signed('/api/v1/integrations/slack/actions', form({ payload: JSON.stringify(payload), n: String(++sequence) }));
+      expect(response.statusCode, `${JSON.stringify(payload)} -> ${response.body}`).toBe(400);
+      expect(response.json().error.code).toBe('E_VALIDATION');
+    }
+    // A team id that is not a string is read as none: the user is still found, not a 500.
+    const odd = await signed('/api/v1/integrations/slack/actions', form({ payload: JSON.stringify({ user: { id: 'U1', username: {} }, team: { id: 7 }, actions: [{ action_id: 'chatops_cancel', value: 'unknown' }] }), n: String(++sequence) }));
+    expect(odd.statusCode, odd.body).toBeLessThan(500);
+  });
+
   it('answers 404 while no signing secret is configured, and keeps forms off other routes', async () => {
     const bare = await startTestServer();
     try {
