@@ -116,6 +116,13 @@ describe('Slack slash command and buttons', () => {
     expect(((await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alerts/${alert.id}` })).json() as Alert).state).toBe('firing');
   });
 
+  it('answers with what alert sources wrote as text: no @channel or disguised link in a reply', async () => {
+    await server.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: 'Boom<!channel>', host: '<https://evil.example|web-1>' } }]);
+    const reply = JSON.stringify((await command('U1', 'list alerts')).json());
+    expect(reply).toContain('Boom&lt;!channel&gt;');
+    expect(reply).not.toMatch(/<[!@#h]/);
+  });
+
   it('answers a signed interaction of the wrong shape with 400, not 500 (a null payload, an object where Slack sends a string)', async () => {
     const payloads: unknown[] = [
       null,
