@@ -84,7 +84,7 @@ export const slackPlugin: FastifyPluginAsync<{ ctx: ServerContext; feature: Chat
     const refused = !check.ok ? check.reason : !replays.firstUse(signature!, ctx.now()) ? 'replayed' : null;
     if (refused) {
       ctx.audit.record({ actor: null, actorKind: 'anonymous', action: 'slack.request.refused', target: request.url, outcome: 'denied', ip: request.ip, details: { reason: refused } });
-      throw new AppError('E_TOKEN_INVALID', refused === 'stale' ? 'The Slack request timestamp is too old.' : refused === 'replayed' ? 'This Slack request was already received.' : 'The Slack signature is invalid.');
+      throw new AppError('E_TOKEN_INVALID', refused === 'stale' ? `The Slack request timestamp is too old, or in the future: more than ${settings.slackMaxAgeSeconds} s from the server's clock.` : refused === 'replayed' ? 'This Slack request was already received.' : 'The Slack signature is invalid.');
     }
   };
 

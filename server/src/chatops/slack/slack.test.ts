@@ -42,6 +42,7 @@ describe('Slack slash command and buttons', () => {
     expect(stale.json().error.message).toContain('too old');
     const future = await signed('/api/v1/integrations/slack/command', body, String(Math.floor(clock / 1000) + 301));
     expect(future.statusCode).toBe(401);
+    expect(future.json().error.message).toContain('in the future: more than 300 s from the server');
     // A body changed after signing no longer matches.
     const timestamp = seconds();
     const tampered = await post('/api/v1/integrations/slack/command', body.replace('help', 'ack 1'), { 'x-slack-request-timestamp': timestamp, 'x-slack-signature': slackSignature(SECRET, timestamp, body) });
