@@ -78,7 +78,18 @@ export interface BuildServerOptions {
   chatops?: Partial<ChatOpsSettings>;
   /** How often a replica tries to become the leader of scheduled work (PostgreSQL), ms; tests shorten it. */
   leaderRetryMs?: number;
+  /** Time to receive a whole request, headers and body, ms (REQUEST_TIMEOUT_MS); tests shorten it. */
+  requestTimeoutMs?: number;
 }
+
+/**
+ * Time a client has to send a whole request (headers and body): Node's own default, which
+ * Fastify turns off. Without it a client sending a body a byte every few seconds held its
+ * connection (and file descriptor) for as long as it liked; enough of them and the server
+ * had none left for clients or for its database files. A 64 MiB ingest body needs ~2 Mbit/s.
+ * Answers are not bounded by it (the event stream runs for hours).
+ */
+export const REQUEST_TIMEOUT_MS = 300_000;
 
 const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
 
@@ -142,6 +153,13 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
     // Response serializers compiled on a route's first answer, not ~150 of them at start-up.
     schemaController: { compilersFactory: { buildSerializer: serializers.buildSerializer } },
     bodyLimit: config.bodyLimitBytes,
+    requestTimeout: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+    // Node looks for requests past their time this often (30 s by default); the headers'
+    // limit must not exceed the whole request's, or Node checks neither (its own rule).
+    http: {
+      connectionsCheckingInterval: Math.min(30_000, options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS),
+      headersTimeout: Math.min(60_000, options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS),
+    },
     // Features connect to the database as they start (PostgreSQL: LISTEN, the user copy, the
     // signing keys); on a busy host that can take longer than Fastify's default 10 s.
     pluginTimeout: 120_000,

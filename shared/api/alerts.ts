@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { IdParamsSchema, offsetPageOf } from './params.ts';
 import { defineRoute } from './route.ts';
-import { OffsetSchema } from './numbers.ts';
+import { OffsetSchema, TimestampSchema } from './numbers.ts';
 
 /**
  * The alerts API contract: alerts, their history, silences, threshold rules, outbound
@@ -125,9 +125,9 @@ export const AlertEventSchema = Type.Object({
   annotations: Type.Optional(LabelsSchema),
   severity: Type.Optional(SeveritySchema),
   /** Unix ms; defaults to receipt time. */
-  startsAt: Type.Optional(Type.Integer()),
+  startsAt: Type.Optional(TimestampSchema),
   /** For firing: when to auto-resolve without news; for resolved: when it ended. */
-  endsAt: Type.Optional(Type.Integer()),
+  endsAt: Type.Optional(TimestampSchema),
   generatorUrl: Type.Optional(Type.String()),
   /**
    * The group a source already put the alert in (Alertmanager's `groupKey` and
@@ -147,8 +147,8 @@ export const PushAlertsRequestSchema = Type.Object(
           labels: Type.Record(Type.String({ minLength: 1, maxLength: 128 }), Type.String({ maxLength: 1024 }), { minProperties: 1 }),
           annotations: Type.Optional(LabelsSchema),
           severity: Type.Optional(SeveritySchema),
-          startsAt: Type.Optional(Type.Integer()),
-          endsAt: Type.Optional(Type.Integer()),
+          startsAt: Type.Optional(TimestampSchema),
+          endsAt: Type.Optional(TimestampSchema),
           generatorUrl: Type.Optional(Type.String({ maxLength: 2048 })),
         },
         { additionalProperties: false },
@@ -203,9 +203,9 @@ export const CreateSilenceRequestSchema = Type.Object(
   {
     matchers: Type.Array(MatcherSchema, { minItems: 1, maxItems: 32 }),
     /** Unix ms; defaults to now. */
-    startsAt: Type.Optional(Type.Integer()),
+    startsAt: Type.Optional(TimestampSchema),
     /** Unix ms; give this or durationSeconds. */
-    endsAt: Type.Optional(Type.Integer()),
+    endsAt: Type.Optional(TimestampSchema),
     durationSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 366 * 86_400 })),
     comment: Type.String({ minLength: 1, maxLength: 4096 }),
   },
@@ -422,7 +422,7 @@ export const SilencePreviewSchema = Type.Object({ alerts: Type.Array(AlertSchema
 export type SilencePreview = Static<typeof SilencePreviewSchema>;
 
 /** Undoes an expire: the silence runs again until `endsAt` (its end before it was expired). */
-export const RestoreSilenceRequestSchema = Type.Object({ endsAt: Type.Integer() }, { additionalProperties: false });
+export const RestoreSilenceRequestSchema = Type.Object({ endsAt: TimestampSchema }, { additionalProperties: false });
 export type RestoreSilenceRequest = Static<typeof RestoreSilenceRequestSchema>;
 
 export const RulePreviewRequestSchema = Type.Object(

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { PermissionSchema, RoleSchema } from './auth.ts';
 import { defineRoute } from './route.ts';
+import { TimestampSchema } from './numbers.ts';
 
 /**
  * API keys (`/api/v1/api-keys`): for scripts and integrations. A key acts for the user who
@@ -35,7 +36,7 @@ export const CreateApiKeyRequestSchema = Type.Object(
     /** Narrower than the role: each must be a permission of the role. */
     scopes: Type.Optional(Type.Array(PermissionSchema, { minItems: 1, uniqueItems: true })),
     /** Unix milliseconds; must be in the future. Required unless the creator is an admin. */
-    expiresAt: Type.Optional(Type.Integer()),
+    expiresAt: Type.Optional(TimestampSchema),
   },
   { additionalProperties: false },
 );

@@ -13,3 +13,11 @@ export const MAX_OFFSET = 1_000_000_000;
 export const MAX_STEP_MS = 366 * 86_400_000;
 
 export const OffsetSchema = Type.Integer({ minimum: 0, maximum: MAX_OFFSET });
+
+/**
+ * A Unix ms time the server stores (an alert's start, a silence's end, a key's expiry): from
+ * 1970 to the last day a JavaScript Date holds. Any integer used to be taken, and one beyond
+ * that range made every answer that writes it as a date fail (chat's alert and silence
+ * lists, the Markdown postmortem) for everyone.
+ */
+export const TimestampSchema = Type.Integer({ minimum: 0, maximum: MAX_TIMESTAMP_MS });

@@ -1,4 +1,5 @@
 import type { Command, Severity, SilenceMatcher } from './intents.ts';
+import { isoTime } from '../iso-time.ts';
 
 /** `5400000` → `1h 30m`: the way people write durations in chat. */
 export function formatDuration(ms: number): string {
@@ -20,7 +21,7 @@ export function formatMatcher(m: SilenceMatcher): string {
 }
 
 function isoMinute(ts: number): string {
-  return `${new Date(ts).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `${isoTime(ts).slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 /** One line saying what a command would do, for the parse answer and confirmation cards. */

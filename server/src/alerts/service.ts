@@ -10,6 +10,7 @@ import type { AlertStore, StoredAlert } from './store.ts';
 import type { SilenceStore } from './silences.ts';
 import { MatcherError } from './matchers.ts';
 import type { HostTransaction, UnitOfWork, UnitRunner } from '../core/unit-of-work.ts';
+import { MAX_TIMESTAMP_MS } from '../../../shared/api/numbers.ts';
 
 export interface AlertServiceDeps {
   alerts: AlertStore;
@@ -381,6 +382,8 @@ export class AlertService {
     const endsAt = input.endsAt ?? (input.durationSeconds !== undefined ? startsAt + input.durationSeconds * 1000 : undefined);
     if (endsAt === undefined) throw new AppError('E_VALIDATION', 'Give endsAt or durationSeconds.');
     if (endsAt <= startsAt || endsAt <= now) throw new AppError('E_VALIDATION', 'The silence must end after it starts and in the future.');
+    // startsAt near the end of time plus a duration: past what a date holds.
+    if (endsAt > MAX_TIMESTAMP_MS) throw new AppError('E_VALIDATION', `The silence must end by ${MAX_TIMESTAMP_MS} (the last time a date holds).`, [{ path: '/durationSeconds', message: 'ends too late' }]);
     let silence: Silence;
     try {
       silence = await this.#deps.silences.create({ matchers: input.matchers, startsAt, endsAt, createdBy: actor.name, comment: input.comment }, now);

@@ -314,6 +314,40 @@ describe('data source proxy limits', () => {
     expect((await server.injectAs('operator', { method: 'GET', url: `/api/v1/datasources/${id}/query?query=b` })).statusCode).toBe(200);
   });
 
+  it('refuses an answer larger than 64 MiB with 422, holding none of it (a 660 MB answer was held whole, resident memory 175 MB to 1.46 GB)', async () => {
+    let sent = 0;
+    const endless = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(1024 * 1024, 0x20);
+      const write = () => {
+        // Streams until the proxy hangs up (at most 256 MiB, so a proxy without a bound fails rather than hangs).
+        while (sent < 256 * 1024 * 1024 && !res.destroyed) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', write);
+        }
+        res.end();
+      };
+      res.on('close', () => undefined);
+      write();
+    });
+    try {
+      const created = await server.injectAs('admin', { method: 'POST', url: '/api/v1/datasources', payload: { name: 'endless', type: 'prometheus', url: endless.url } });
+      const endlessId = (created.json() as Datasource).id;
+      // Admin: the viewer's budget of 3 queries a minute went to the rate-limit test.
+      const response = await server.injectAs('admin', { method: 'GET', url: `/api/v1/datasources/${endlessId}/query?query=big` });
+      expect(response.statusCode, response.body.slice(0, 300)).toBe(422);
+      expect(response.json()).toMatchObject({ error: { code: 'E_QUERY_FAILED', details: { datasource: 'endless', maxBytes: 64 * 1024 * 1024 } } });
+      expect(response.json().error.message).toMatch(/more than 64 MiB/);
+      expect(sent).toBeLessThan(128 * 1024 * 1024);
+      // The connection test says so too, rather than failing.
+      const tested = await server.injectAs('admin', { method: 'POST', url: `/api/v1/datasources/${endlessId}/test` });
+      expect(tested.statusCode).toBe(200);
+      expect(tested.json()).toMatchObject({ ok: false, error: { kind: 'http' } });
+    } finally {
+      await endless.close();
+    }
+  }, 60_000);
+
   it('keeps the result cache within its byte budget', async () => {
     const proxy = server.app.datasources.proxy;
     for (let i = 0; i < 20; i++) await proxy.forward(id, 'query', { query: `q${i}`.padEnd(20, 'x') });

@@ -5,7 +5,7 @@ import type { DatasourceService } from './service.ts';
 import type { DatasourceRecord } from './store.ts';
 import { parseEnvelope } from './service.ts';
 import { planRange } from './step.ts';
-import { UpstreamError, type UpstreamResponse } from './upstream.ts';
+import { MAX_ANSWER_BYTES, UpstreamError, UpstreamTooLargeError, type UpstreamResponse } from './upstream.ts';
 
 export interface ProxySettings {
   /** Bytes of answers the result cache may hold (all sources together); 0 turns caching off, the sharing of identical calls in flight included. */
@@ -183,6 +183,7 @@ function time(value: string, name: string): number {
 
 /** Our error for a call that got no usable answer. */
 export function toAppError(error: unknown, source: string): AppError {
+  if (error instanceof UpstreamTooLargeError) return new AppError('E_QUERY_FAILED', `Data source "${source}": ${error.message}`, { datasource: source, maxBytes: MAX_ANSWER_BYTES });
   if (!(error instanceof UpstreamError)) return error instanceof AppError ? error : new AppError('E_DATASOURCE', `Data source "${source}": ${(error as Error).message}`);
   const details = { datasource: source, kind: error.kind };
   if (error.kind === 'timeout') return new AppError('E_TIMEOUT', `Data source "${source}": ${error.message}`, details);

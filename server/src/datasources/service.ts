@@ -2,7 +2,7 @@ import { AppError } from '../../../shared/errors.ts';
 import type { CreateDatasourceRequest, DatasourceAuthInput, DatasourceTestResult, UpdateDatasourceRequest } from '../../../shared/api/datasources.ts';
 import type { ServerContext } from '../context.ts';
 import type { DatasourceRecord, DatasourceRow, DatasourceStore, UpstreamAuth } from './store.ts';
-import { UpstreamClient, UpstreamError } from './upstream.ts';
+import { UpstreamClient, UpstreamError, UpstreamTooLargeError } from './upstream.ts';
 
 export const DEFAULT_TIMEOUT_SECONDS = 30;
 export const DEFAULT_SCRAPE_INTERVAL_SECONDS = 15;
@@ -127,6 +127,7 @@ export class DatasourceService {
     const started = performance.now();
     const result = await this.#probe(record).catch((error: unknown): Omit<DatasourceTestResult, 'latencyMs'> => {
       if (error instanceof UpstreamError) return { ok: false, error: { kind: error.kind, message: error.message } };
+      if (error instanceof UpstreamTooLargeError) return { ok: false, error: { kind: 'http', message: error.message } };
       throw error;
     });
     const outcome = { ...result, latencyMs: Math.round((performance.now() - started) * 10) / 10 };

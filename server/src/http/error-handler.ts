@@ -44,7 +44,12 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
     socket.destroy();
     return;
   }
-  const reason = error.code === 'HPE_INVALID_CONTENT_LENGTH' || error.code === 'HPE_UNEXPECTED_CONTENT_LENGTH' ? 'Invalid Content-Length header.' : `Malformed HTTP request (${error.code ?? 'parse error'}).`;
+  const reason =
+    error.code === 'HPE_INVALID_CONTENT_LENGTH' || error.code === 'HPE_UNEXPECTED_CONTENT_LENGTH'
+      ? 'Invalid Content-Length header.'
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? 'The request was not received in time (headers within 60 s, the whole request within 300 s).'
+        : `Malformed HTTP request (${error.code ?? 'parse error'}).`;
   const appError = new AppError('E_BAD_REQUEST', reason);
   const body = JSON.stringify(appError.toBody());
   socket.end(

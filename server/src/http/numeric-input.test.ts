@@ -59,6 +59,36 @@ describe('numeric inputs', () => {
     }
   });
 
+  it('stored times are dates: an alert, silence or key expiry beyond a Date or before 1970 is refused (they made chat lists and the postmortem 500 for everyone)', async () => {
+    const post = (url: string, payload: object) => server.injectAs('admin', { method: 'POST', url, payload });
+    const matchers = [{ name: 'alertname', op: '=', value: 'TimeProbe' }];
+    for (const value of [Number.MAX_SAFE_INTEGER, 8_640_000_000_000_001, -1, -Number.MAX_SAFE_INTEGER]) {
+      for (const [url, payload] of [
+        ['/api/v1/alerts', { alerts: [{ status: 'firing', labels: { alertname: 'TimeProbe' }, startsAt: value }] }],
+        ['/api/v1/alerts', { alerts: [{ status: 'resolved', labels: { alertname: 'TimeProbe' }, endsAt: value }] }],
+        ['/api/v1/silences', { matchers, endsAt: value, comment: 'c' }],
+        ['/api/v1/silences', { matchers, startsAt: value, durationSeconds: 60, comment: 'c' }],
+        ['/api/v1/silences/1/restore', { endsAt: value }],
+        ['/api/v1/api-keys', { name: 'k', expiresAt: value }],
+      ] as const) {
+        const response = await post(url, payload);
+        expect(response.statusCode, `${url} ${JSON.stringify(payload)} -> ${response.body.slice(0, 200)}`).toBe(400);
+        expect(response.json().error.code).toBe('E_VALIDATION');
+      }
+    }
+    // The last millisecond a date holds, plus a duration: refused too, not stored past it.
+    const late = await post('/api/v1/silences', { matchers, startsAt: 8_640_000_000_000_000 - 1000, durationSeconds: 60, comment: 'c' });
+    expect(late.statusCode, late.body).toBe(400);
+    expect(late.json().error.code).toBe('E_VALIDATION');
+    // What is taken still lists: chat's alert and silence lists answer.
+    expect((await post('/api/v1/alerts', { alerts: [{ status: 'firing', labels: { alertname: 'TimeProbe' }, startsAt: 8_640_000_000_000_000 }] })).statusCode).toBe(200);
+    expect((await post('/api/v1/silences', { matchers, endsAt: 8_640_000_000_000_000, comment: 'c' })).statusCode).toBe(201);
+    for (const text of ['list alerts', 'list silences']) {
+      const chat = await post('/api/v1/chat', { text });
+      expect(chat.statusCode, `${text} -> ${chat.body.slice(0, 200)}`).toBe(200);
+    }
+  });
+
   it('valid numbers still pass', async () => {
     expect((await server.injectAs('admin', { method: 'GET', url: '/api/v1/alerts?limit=10&offset=0' })).statusCode).toBe(200);
     expect((await server.injectAs('admin', { method: 'GET', url: '/api/v1/metrics/query_range?match=up&from=0&to=60000&step=1000' })).statusCode).toBe(200);

@@ -48,6 +48,37 @@ describe('response hardening', () => {
     }
   });
 
+  it('a request whose body trickles in is cut off after the request timeout (it held its connection for ever)', async () => {
+    // Node's own limit, which Fastify turns off.
+    expect(server.app.server.requestTimeout).toBe(300_000);
+    const quick = await startTestServer({ listen: true, requestTimeoutMs: 1000 });
+    try {
+      const { port } = new URL(quick.url);
+      const started = Date.now();
+      const raw = await new Promise<string>((resolve) => {
+        let data = '';
+        const socket = net.connect(Number(port), '127.0.0.1', () => {
+          socket.write('POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{');
+        });
+        // A byte every 200 ms: never idle, never done.
+        const drip = setInterval(() => socket.write(' '), 200);
+        socket.on('data', (chunk) => (data += chunk));
+        socket.on('error', () => undefined);
+        socket.on('close', () => {
+          clearInterval(drip);
+          resolve(data);
+        });
+      });
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+      const body = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)) as { error: { code: string; message: string } };
+      expect(body.error).toMatchObject({ code: 'E_BAD_REQUEST' });
+      expect(body.error.message).toContain('not received in time');
+    } finally {
+      await quick.close();
+    }
+  }, 30_000);
+
   it('numbers and booleans in string fields of a body are refused, not coerced', async () => {
     for (const username of [1.5, 0, true]) {
       const response = await server.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: TEST_ADMIN_PASSWORD } });

@@ -1,8 +1,9 @@
 import type { IncidentBundle, TimelineEntry } from '../../../shared/api/incidents.ts';
 import { describeAlert } from '../alerts/describe.ts';
 import { mdCode, mdText } from './markdown.ts';
+import { isoTime } from '../../../shared/iso-time.ts';
 
-const iso = (ms: number | null) => (ms === null ? '—' : new Date(ms).toISOString().replace('.000Z', 'Z'));
+const iso = (ms: number | null) => (ms === null ? '—' : isoTime(ms).replace('.000Z', 'Z'));
 
 // Every value that comes from users or alert sources goes through mdText or mdCode.
 const cell = mdText;

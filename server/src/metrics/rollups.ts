@@ -46,6 +46,7 @@ export class Rollups {
   readonly #countPending: Statement;
   readonly #readWindow: Statement;
   readonly #windowsInRange: Statement;
+  readonly #windowStartsInRange: Statement;
   readonly #windowsBefore: Statement;
   readonly #upsertWindow: Statement;
   readonly #deleteWindow: Statement;
@@ -65,6 +66,9 @@ export class Rollups {
     this.#readWindow = db.prepare('SELECT data FROM metric_rollup_chunks WHERE series_id = ? AND width = ? AND window_start = ?').pluck();
     this.#windowsInRange = db
       .prepare('SELECT data FROM metric_rollup_chunks WHERE series_id = ? AND width = ? AND window_start >= ? AND window_start < ? ORDER BY window_start')
+      .pluck();
+    this.#windowStartsInRange = db
+      .prepare('SELECT window_start FROM metric_rollup_chunks WHERE series_id = ? AND width = ? AND window_start >= ? AND window_start < ? ORDER BY window_start')
       .pluck();
     this.#windowsBefore = db.prepare('SELECT window_start, data FROM metric_rollup_chunks WHERE series_id = ? AND width = ? AND window_start < ?').raw();
     this.#upsertWindow = db.prepare(
@@ -148,11 +152,17 @@ export class Rollups {
     this.#replace(seriesId, HOUR_MS, hourFrom, hourTo, aggregateBuckets(this.minutes(seriesId, hourFrom, hourTo), HOUR_MS));
   }
 
-  /** Replaces the buckets in [from, to) with `fresh` (sorted), window by window. */
+  /**
+   * Replaces the buckets in [from, to) with `fresh` (sorted), window by window: only the
+   * windows stored already or receiving fresh buckets, not every window the range spans (a
+   * series with one sample in 1970 and one in 2026 spans 4 million hour windows, and two
+   * samples at the ends of the timestamp range 20 million; visiting each stalled the event
+   * loop for tens of seconds).
+   */
   #replace(seriesId: number, width: number, from: number, to: number, fresh: RollupColumns): void {
     const span = width * BUCKETS_PER_CHUNK;
     let f = 0;
-    for (let start = floorTo(from, span); start < to; start += span) {
+    for (const start of this.#windowsToReplace(seriesId, width, span, from, to, fresh)) {
       const end = start + span;
       const data = this.#readWindow.get(seriesId, width, start) as Uint8Array | undefined;
       const old = data ? decodeChunk(data) : undefined;
@@ -172,6 +182,16 @@ export class Rollups {
       const cols = [merged.min, merged.max, merged.sum, merged.count, merged.last];
       this.#upsertWindow.run(seriesId, width, start, encodeChunk(merged.ts, cols, 0, merged.length));
     }
+  }
+
+  /** Starts of the windows in [from, to) that are stored or get a bucket of `fresh`, ascending. */
+  #windowsToReplace(seriesId: number, width: number, span: number, from: number, to: number, fresh: RollupColumns): number[] {
+    const starts = new Set(this.#windowStartsInRange.all(seriesId, width, floorTo(from, span), to) as number[]);
+    for (let i = 0; i < fresh.length; i++) {
+      const t = fresh.ts[i]!;
+      if (t >= from && t < to) starts.add(floorTo(t, span));
+    }
+    return [...starts].sort((a, b) => a - b);
   }
 }
 

@@ -180,6 +180,21 @@ describe('metrics store', () => {
     expect(exported.values[exported.ts.indexOf(T0 + 5)]).toBe(-5);
     expect(exported.seqs).toEqual([...exported.seqs].sort((a, b) => a - b));
   });
+
+  it('rolls up samples far apart in time without visiting every window between them (two samples at the ends of the timestamp range took 20 s)', () => {
+    const { store } = tempStore();
+    const last = 8_640_000_000_000_000 - 1000;
+    const [s] = store.append([{ name: 'm', labels: {}, samples: [[0, 1], [T0, 2], [last, 3]] }]);
+    const started = performance.now();
+    store.flushRollups();
+    const hours = store.readRollup('1h', s!.id, 0, last + 1);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(hours.map((h) => [h[0], h[4]])).toEqual([[0, 1], [T0, 1], [last - (last % 3_600_000), 1]]);
+    // A later sample in between replaces only its own window; the others stay.
+    store.append([{ name: 'm', labels: {}, samples: [[T0 + 1000, 5]] }]);
+    store.flushRollups();
+    expect(store.readRollup('1h', s!.id, 0, last + 1).map((h) => [h[0], h[4]])).toEqual([[0, 1], [T0, 2], [last - (last % 3_600_000), 1]]);
+  }, 60_000);
 });
 
 describe('crash consistency and migration', () => {

@@ -54,6 +54,13 @@ export class StreamHub {
     return this.#clients.size;
   }
 
+  /** Open streams of one user (their sessions and their API keys together). */
+  clientCountOf(userId: number): number {
+    let count = 0;
+    for (const client of this.#clients) if (client.owner?.userId === userId) count += 1;
+    return count;
+  }
+
   /**
    * Starts streaming to `res`: first what the client missed since `lastEventId` (or a
    * `reset` event when that is no longer known), then live events. The client is registered

@@ -13,7 +13,10 @@ const STREAM_TYPES = Object.keys({ samples: 1, anomaly: 1, anomaly_score: 1, ano
  * resumable with `Last-Event-ID`. The response is written directly to the socket (never
  * compressed: a compressor would hold events back in its buffer).
  */
-export const streamRoutes: FastifyPluginAsync<{ hub: StreamHub; maxClients?: number }> = async (app, { hub, maxClients = 256 }) => {
+/** Open streams one user may hold: a console tab holds one; the rest of the server's 256 stay for everyone else. */
+export const MAX_STREAMS_PER_USER = 16;
+
+export const streamRoutes: FastifyPluginAsync<{ hub: StreamHub; maxClients?: number; maxClientsPerUser?: number }> = async (app, { hub, maxClients = 256, maxClientsPerUser = MAX_STREAMS_PER_USER }) => {
   registerRoute(app, routes.events, async (request, reply) => {
     const header = request.headers['last-event-id'];
     const rawId = (Array.isArray(header) ? header[0] : header) ?? request.query.lastEventId;
@@ -23,6 +26,14 @@ export const streamRoutes: FastifyPluginAsync<{ hub: StreamHub; maxClients?: num
     if (hub.clientCount >= maxClients) {
       throw Object.assign(new AppError('E_UNAVAILABLE', 'Too many live streams are open; retry shortly.', { retryAfterSeconds: 10 }), { headers: { 'retry-after': '10' } });
     }
+    // One user (a viewer's script, a key) opening streams without end took all of them,
+    // and every other user's console went without live updates.
+    const principal = principalOf(request);
+    if (hub.clientCountOf(principal.userId) >= maxClientsPerUser) {
+      throw Object.assign(new AppError('E_RATE_LIMITED', `You have ${maxClientsPerUser} live streams open already; close one first.`, { retryAfterSeconds: 10, maxStreamsPerUser: maxClientsPerUser }), {
+        headers: { 'retry-after': '10' },
+      });
+    }
     reply.hijack();
     reply.raw.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -30,7 +41,6 @@ export const streamRoutes: FastifyPluginAsync<{ hub: StreamHub; maxClients?: num
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    const principal = principalOf(request);
     const owner = principal.sessionId === undefined ? { userId: principal.userId } : { userId: principal.userId, sessionId: principal.sessionId };
     hub.attach(reply.raw, rawId === undefined ? null : Number(rawId), types, owner);
   }, { compress: false, queryCredentials: true });

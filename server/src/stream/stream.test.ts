@@ -162,6 +162,42 @@ describe('live stream (SSE)', () => {
     while (!(await reader.read()).done);
   });
 
+  it('lets one user hold at most 16 streams, so one user cannot take every other user\'s live updates', async () => {
+    const server = await listeningServer();
+    /** Opens a stream and reads its first bytes; `close` hangs up. */
+    const open = async (role: 'viewer' | 'operator') => {
+      const response = await fetch(`${server.url}/api/v1/stream`, { headers: { authorization: `Bearer ${await server.tokenFor(role)}` } });
+      if (response.status !== 200) return { response, close: async () => undefined };
+      const reader = response.body!.getReader();
+      await reader.read();
+      return { response, close: () => reader.cancel() };
+    };
+    const held: Awaited<ReturnType<typeof open>>[] = [];
+    for (let i = 0; i < 16; i++) {
+      const stream = await open('viewer');
+      expect(stream.response.status).toBe(200);
+      held.push(stream);
+    }
+    const refused = await open('viewer');
+    expect(refused.response.status).toBe(429);
+    expect(refused.response.headers.get('retry-after')).toBe('10');
+    expect(await refused.response.json()).toMatchObject({ error: { code: 'E_RATE_LIMITED', details: { maxStreamsPerUser: 16 } } });
+    // Another user still gets one.
+    const other = await open('operator');
+    expect(other.response.status).toBe(200);
+    await other.close();
+    // A stream closed gives its place back.
+    await held.pop()!.close();
+    let again = await open('viewer');
+    for (let tries = 0; again.response.status === 429 && tries < 50; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      again = await open('viewer');
+    }
+    expect(again.response.status).toBe(200);
+    await again.close();
+    for (const stream of held) await stream.close();
+  });
+
   it('filters by event type and refuses unknown types', async () => {
     const server = await listeningServer();
     const client = await connect(server, { query: '?types=anomaly_score' });

@@ -7,6 +7,7 @@ import type { MetricsService } from '../../metrics/service.ts';
 import type { ChatUser } from '../chat-user.ts';
 import type { LiveInventory } from '../live-inventory.ts';
 import type { RunbookGateway } from '../runbook-gateway.ts';
+import { isoTime } from '../../../../shared/iso-time.ts';
 
 /** The alerting services a chat command drives: alerts and silences, incidents and their timeline. */
 export type ChatAlerting = AlertsService & {
@@ -57,5 +58,5 @@ export function alertTarget(labels: Record<string, string>): string {
 }
 
 export function isoMinute(ts: number): string {
-  return `${new Date(ts).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `${isoTime(ts).slice(0, 16).replace('T', ' ')} UTC`;
 }

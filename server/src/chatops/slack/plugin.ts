@@ -20,11 +20,40 @@ declare module 'fastify' {
 /** Slack's forms are small; anything larger is not Slack. */
 const FORM_LIMIT_BYTES = 64 * 1024;
 
+/** The fields of an interaction payload we read, each a string or absent. */
 interface ActionPayload {
-  type?: string;
-  user?: { id?: string; username?: string; name?: string; team_id?: string };
-  team?: { id?: string } | null;
-  actions?: { action_id?: string; value?: string }[];
+  teamId: string;
+  chatUserId: string;
+  chatUserName: string;
+  actionId: string;
+  value: string;
+}
+
+/**
+ * Reads an interaction's JSON payload, taking only string fields where Slack sends strings:
+ * signed is not well-formed (a `null` payload or a user id that is an object ended as 500,
+ * the id reaching SQLite as a value it cannot bind).
+ */
+function actionPayloadOf(json: string | undefined): ActionPayload {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json ?? '');
+  } catch {
+    throw new AppError('E_VALIDATION', 'The interaction has no JSON payload.');
+  }
+  const object = (value: unknown): Record<string, unknown> => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
+  const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+  const payload = object(parsed);
+  const user = object(payload.user);
+  const actions = payload.actions;
+  const action = object(Array.isArray(actions) ? actions[0] : undefined);
+  return {
+    teamId: text(object(payload.team).id) || text(user.team_id),
+    chatUserId: text(user.id),
+    chatUserName: text(user.username) || text(user.name),
+    actionId: text(action.action_id),
+    value: text(action.value),
+  };
 }
 
 /**
@@ -55,7 +84,7 @@ export const slackPlugin: FastifyPluginAsync<{ ctx: ServerContext; feature: Chat
     const refused = !check.ok ? check.reason : !replays.firstUse(signature!, ctx.now()) ? 'replayed' : null;
     if (refused) {
       ctx.audit.record({ actor: null, actorKind: 'anonymous', action: 'slack.request.refused', target: request.url, outcome: 'denied', ip: request.ip, details: { reason: refused } });
-      throw new AppError('E_TOKEN_INVALID', refused === 'stale' ? 'The Slack request timestamp is too old.' : refused === 'replayed' ? 'This Slack request was already received.' : 'The Slack signature is invalid.');
+      throw new AppError('E_TOKEN_INVALID', refused === 'stale' ? `The Slack request timestamp is too old, or in the future: more than ${settings.slackMaxAgeSeconds} s from the server's clock.` : refused === 'replayed' ? 'This Slack request was already received.' : 'The Slack signature is invalid.');
     }
   };
 
@@ -78,20 +107,14 @@ export const slackPlugin: FastifyPluginAsync<{ ctx: ServerContext; feature: Chat
 
     actions: async (request) => {
       verify(request);
-      let payload: ActionPayload;
-      try {
-        payload = JSON.parse(request.body.payload ?? '') as ActionPayload;
-      } catch {
-        throw new AppError('E_VALIDATION', 'The interaction has no JSON payload.');
-      }
-      const action = payload.actions?.[0];
-      const identity = { teamId: payload.team?.id ?? payload.user?.team_id ?? '', chatUserId: payload.user?.id ?? '', chatUserName: payload.user?.username ?? payload.user?.name ?? '' };
-      if (!action?.value || !identity.chatUserId) throw new AppError('E_VALIDATION', 'The interaction names no user or action.');
+      const { teamId, chatUserId, chatUserName, actionId, value } = actionPayloadOf(request.body.payload);
+      const identity = { teamId, chatUserId, chatUserName };
+      if (!value || !chatUserId) throw new AppError('E_VALIDATION', 'The interaction names no user or action.');
       const user = await resolveChatUser(identity, request.ip, store, users, settings.unmapped);
       if (!user) return notLinked(identity);
-      if (action.action_id === CANCEL_ACTION) return { replace_original: true, ...cardToSlack(await service.cancel(user, action.value)) };
-      if (action.action_id !== CONFIRM_ACTION) throw new AppError('E_VALIDATION', `Unknown action ${action.action_id ?? ''}.`);
-      return { replace_original: true, ...cardToSlack(await service.confirm(user, action.value)) };
+      if (actionId === CANCEL_ACTION) return { replace_original: true, ...cardToSlack(await service.cancel(user, value)) };
+      if (actionId !== CONFIRM_ACTION) throw new AppError('E_VALIDATION', `Unknown action ${actionId}.`);
+      return { replace_original: true, ...cardToSlack(await service.confirm(user, value)) };
     },
   });
 };

@@ -42,6 +42,7 @@ describe('Slack slash command and buttons', () => {
     expect(stale.json().error.message).toContain('too old');
     const future = await signed('/api/v1/integrations/slack/command', body, String(Math.floor(clock / 1000) + 301));
     expect(future.statusCode).toBe(401);
+    expect(future.json().error.message).toContain('in the future: more than 300 s from the server');
     // A body changed after signing no longer matches.
     const timestamp = seconds();
     const tampered = await post('/api/v1/integrations/slack/command', body.replace('help', 'ack 1'), { 'x-slack-request-timestamp': timestamp, 'x-slack-signature': slackSignature(SECRET, timestamp, body) });
@@ -114,6 +115,34 @@ describe('Slack slash command and buttons', () => {
     expect(((await press('chatops_cancel')).json() as { text: string }).text).toBe('Cancelled');
     expect(JSON.stringify((await press('chatops_confirm')).json())).toContain('already been used');
     expect(((await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alerts/${alert.id}` })).json() as Alert).state).toBe('firing');
+  });
+
+  it('answers with what alert sources wrote as text: no @channel or disguised link in a reply', async () => {
+    await server.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: 'Boom<!channel>', host: '<https://evil.example|web-1>' } }]);
+    const reply = JSON.stringify((await command('U1', 'list alerts')).json());
+    expect(reply).toContain('Boom&lt;!channel&gt;');
+    expect(reply).not.toMatch(/<[!@#h]/);
+  });
+
+  it('answers a signed interaction of the wrong shape with 400, not 500 (a null payload, an object where Slack sends a string)', async () => {
+    const payloads: unknown[] = [
+      null,
+      5,
+      [],
+      { user: { id: {} }, team: { id: 'T1' }, actions: [{ action_id: 'chatops_confirm', value: 'x' }] },
+      { user: { id: ['U1'] }, actions: [{ action_id: 'chatops_confirm', value: 'x' }] },
+      { user: { id: 'U1' }, team: { id: 'T1' }, actions: [{ action_id: 'chatops_confirm', value: { token: 'x' } }] },
+      { user: { id: 'U1' }, team: { id: 'T1' }, actions: [null] },
+      { user: { id: 'U1' }, team: { id: 'T1' }, actions: { 0: { action_id: 'chatops_confirm', value: 'x' } } },
+    ];
+    for (const payload of payloads) {
+      const response = await signed('/api/v1/integrations/slack/actions', form({ payload: JSON.stringify(payload), n: String(++sequence) }));
+      expect(response.statusCode, `${JSON.stringify(payload)} -> ${response.body}`).toBe(400);
+      expect(response.json().error.code).toBe('E_VALIDATION');
+    }
+    // A team id that is not a string is read as none: the user is still found, not a 500.
+    const odd = await signed('/api/v1/integrations/slack/actions', form({ payload: JSON.stringify({ user: { id: 'U1', username: {} }, team: { id: 7 }, actions: [{ action_id: 'chatops_cancel', value: 'unknown' }] }), n: String(++sequence) }));
+    expect(odd.statusCode, odd.body).toBeLessThan(500);
   });
 
   it('answers 404 while no signing secret is configured, and keeps forms off other routes', async () => {

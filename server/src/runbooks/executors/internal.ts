@@ -5,6 +5,7 @@ import type { Actor } from '../../core/actor.ts';
 import type { RunbookAlerting } from '../feature.ts';
 import { sleep } from '../verify.ts';
 import type { StepContext, StepResult } from './types.ts';
+import { isoTime } from '../../../../shared/iso-time.ts';
 
 /**
  * The internal actions, done through the alerts and incidents services (so they are
@@ -36,7 +37,7 @@ export function internalExecutor(alerts: RunbookAlerting, actor: Actor, now: () 
           const matchers: Matcher[] = Object.entries(step.match ?? {}).map(([name, value]) => ({ name, op: '=', value }));
           if (matchers.length === 0) return { ok: false, exitCode: null, error: 'a silence needs matchers (`match`, or an alert to take its labels from)' };
           const silence = await alerts.service.createSilence({ matchers, startsAt: now(), endsAt: now() + step.durationMs!, comment: step.text! }, actor);
-          context.output.write('info', `silence #${silence.id} until ${new Date(silence.endsAt).toISOString()}\n`);
+          context.output.write('info', `silence #${silence.id} until ${isoTime(silence.endsAt)}\n`);
           return { ok: true, exitCode: null, error: null };
         }
         default:
