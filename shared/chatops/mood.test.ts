@@ -14,4 +14,16 @@ describe('the mood of a chat line', () => {
     for (const text of ["don't restart web-1", 'do not silence db-2', 'never restart db-1', "please don't ack 12", 'no silence on web-1']) expect(mood(text), text).toBe('negated');
     for (const text of ['db-2 failover done', 'web-1 restart complete', 'the cache flush worked', 'db-2 failover done - all fine']) expect(mood(text), text).toBe('report');
   });
+
+  it('reads a negation said before the verb ("let\'s not restart", "stop, don\'t ack 12", "hold off on …")', () => {
+    for (const text of ["let's not restart web-1 yet", "stop, don't ack 12", 'hold off on restarting web-1', 'no need to ack 12', 'ok do not silence db-2']) expect(mood(text), text).toBe('negated');
+    // After the verb, a "not" is the comment's or a state's: "ack 12 not sure why", "alerts not acked" orders nothing either way.
+    for (const text of ['ack 12 not sure why', 'silence web-1 for 1h - not needed after 5']) expect(mood(text), text).toBe('order');
+  });
+
+  it('reads what someone did as a report: a subject, a passive or an outcome with a verb in the past', () => {
+    for (const text of ['i acked 12 already', "we've silenced web-1 for the deploy", 'bob acked 12 an hour ago', 'already acked 12', 'I resolved incident 7', 'incident 7 was resolved yesterday', '12 has been acked', 'we rolled back api', 'the restart failed on web-1', 'restart failed', 'restart of nginx on web-1 failed', 'rollback of api went fine']) expect(mood(text), text).toBe('report');
+    // A participle that describes, or an order that starts with its verb, is not one.
+    for (const text of ['acked 12', 'incident 7 mitigated now', 'incident 7 is resolved', 'show silenced alerts', 'list acked alerts on web-1', 'restart nginx on web-1', 'silence web-1 for 1h because the restart failed', 'resolve 7 - rollback worked']) expect(mood(text), text).toBe('order');
+  });
 });

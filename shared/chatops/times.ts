@@ -78,7 +78,7 @@ export function findDurations(tokens: readonly Token[], taken: ReadonlySet<numbe
       if (word === 'half' && (tokens[j]?.norm === 'an' || tokens[j]?.norm === 'a')) j++;
       if ((word === 'couple' || word === 'few') && tokens[j]?.norm === 'of') j++;
       const unit = tokens[j]?.norm;
-      if (unit !== undefined && UNIT.test(unit) && unit.length > 2 && !taken.has(j)) {
+      if (unit !== undefined && UNIT.test(unit) && spelledUnit(unit) && !taken.has(j)) {
         if (word === 'a' && tokens[i - 1]?.norm === 'half') amount = 0.5;
         const ms = parseDuration(`1${unitText(unit)}`);
         if (ms) push(i, j + 1, amount, ms);
@@ -87,13 +87,18 @@ export function findDurations(tokens: readonly Token[], taken: ReadonlySet<numbe
       }
     }
     // "last hour", "past day", "the next hour", "another hour"
-    if (['last', 'past', 'previous', 'next', 'another', 'coming'].includes(word) && next !== undefined && UNIT.test(next) && next.length > 2) {
+    if (['last', 'past', 'previous', 'next', 'another', 'coming'].includes(word) && next !== undefined && UNIT.test(next) && spelledUnit(next)) {
       const ms = parseDuration(`1${unitText(next)}`);
       if (ms) push(i + 1, i + 2, 1, ms);
       i = hits.at(-1)?.start === i + 1 ? hits.at(-1)!.end - 1 : i + 1;
     }
   }
   return joinParts(tokens, taken, hits);
+}
+
+/** A unit written as a word after "an", "last"…: "hour", "hr", "min", "wk" — not a letter ("a m", "last d"). */
+function spelledUnit(unit: string): boolean {
+  return unit.length > 2 || unit === 'hr' || unit === 'wk' || unit === 'yr';
 }
 
 /** "1h30m", "2h15m": one token of several units. */

@@ -10,6 +10,9 @@ const STATUS_VERBS: Readonly<Record<string, IncidentStatusSlots['status']>> = {
   reopen: 'open', 'reopened': 'open', 're-open': 'open', unresolve: 'open',
 };
 
+/** The manners an order may open with: "can we …", "could you please …", "pls …". */
+const POLITE_LEAD = new Set(['can', 'could', 'would', 'will', 'you', 'u', 'we', 'please', 'pls', 'plz', 'kindly']);
+
 /**
  * "resolve incident 7 fixed by rollback", "close inc 7", "mark 7 as mitigated",
  * "incident 7 is resolved", "reopen #7". Alerts are not resolved from chat (their source
@@ -44,7 +47,8 @@ export const incidentStatusRule: Rule = (line) => {
   }
   const named = idAfter(tokens, taken, isIncidentNoun);
   // A bare number only after a leading verb: "resolve 7", "mark 7 as mitigated", "close #7".
-  const leading = at === 0 || (at === 1 && ['mark', 'set', 'please'].includes(tokens[0]!.norm)) || ['mark', 'set'].includes(tokens[0]!.norm);
+  // (Manners before it too: "can we resolve 7", "could you please close #7".)
+  const leading = at === 0 || (at === 1 && ['mark', 'set', 'please'].includes(tokens[0]!.norm)) || ['mark', 'set'].includes(tokens[0]!.norm) || tokens.slice(0, at).every((t) => POLITE_LEAD.has(t.norm));
   const id = named ?? (leading ? firstId(tokens, taken) : null);
   if (!id) {
     if (!tokens.some((t) => isIncidentNoun(t.norm))) return null;

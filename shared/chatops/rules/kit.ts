@@ -155,7 +155,9 @@ export function commentFrom(line: Line, from: number): string | undefined {
   let i = from;
   // "with a comment: …", "saying that …", "as known issue": the words that lead a comment in; "because a & b" keeps its "a".
   for (let word = line.tokens[i]?.norm; word !== undefined; word = line.tokens[++i]?.norm) {
-    const leads = COMMENT_MARKERS.has(word) || word === 'with' || (word === 'as' && i === from) || (word === 'that' && line.tokens[i - 1]?.norm === 'saying') || (word === 'a' && COMMENT_MARKERS.has(line.tokens[i + 1]?.norm ?? ''));
+    // ("resolve 7 pls, fixed by rollback": the manners before a comment are not its words.)
+    const manners = ['please', 'pls', 'plz'].includes(word) || (POLITENESS.has(word) && line.tokens[i]!.raw.endsWith(','));
+    const leads = manners || COMMENT_MARKERS.has(word) || word === 'with' || (word === 'as' && i === from) || (word === 'that' && line.tokens[i - 1]?.norm === 'saying') || (word === 'a' && COMMENT_MARKERS.has(line.tokens[i + 1]?.norm ?? ''));
     if (!leads) break;
   }
   const text = unwrapped(restOf(line.text, line.tokens, i));
@@ -167,7 +169,7 @@ export function commentFrom(line: Line, from: number): string | undefined {
 }
 
 /** An emoji as typed: Slack's code (":+1:", ":eyes:") or the pictographs themselves ("🙏", "👍🏽"). */
-const EMOJI_CODE = /^(?::[a-z0-9_+'-]+:|(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\u200d|\ufe0f)+)$/u;
+export const EMOJI_CODE = /^(?::[a-z0-9_+'-]+:|(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\u200d|\ufe0f)+)$/u;
 const WRAPS: Readonly<Record<string, string>> = { '"': '"', "'": "'", '“': '”', '‘': '’', '(': ')' };
 
 /** ("rolling back"), "rolling back": the wrapping is the writer's, not the text's. */
