@@ -25,7 +25,7 @@ const WORDS: Record<Word, readonly string[]> = {
   runbook: ['runbook', 'runbooks', 'playbook', 'playbooks', 'automation'],
   status: ['status', 'state', 'details', 'detail', 'info', 'summary', 'about', 'update'],
   list: ['list', 'ls', 'which', 'any', 'open', 'current', 'active', 'all'],
-  firing: ['firing', 'burning', 'broken', 'failing', 'down', 'red', 'ringing', 'going'],
+  firing: ['firing', 'burning', 'broken', 'failing', 'down', 'red', 'ringing', 'going', 'paging'],
   anomalous: ['anomalous', 'anomaly', 'anomalies', 'weird', 'strange', 'odd', 'abnormal', 'unusual', 'wrong', 'off', 'spiking', 'spike', 'spikes', 'spiked', 'acting'],
 };
 

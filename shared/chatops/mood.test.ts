@@ -23,7 +23,9 @@ describe('the mood of a chat line', () => {
 
   it('reads what someone did as a report: a subject, a passive or an outcome with a verb in the past', () => {
     for (const text of ['i acked 12 already', "we've silenced web-1 for the deploy", 'bob acked 12 an hour ago', 'already acked 12', 'I resolved incident 7', 'incident 7 was resolved yesterday', '12 has been acked', 'we rolled back api', 'the restart failed on web-1', 'restart failed', 'restart of nginx on web-1 failed', 'rollback of api went fine']) expect(mood(text), text).toBe('report');
+    // A silence, an ack or a run as a thing, said with what it is or did.
+    for (const text of ['silence is golden', 'silence expired for web-1', 'the silence on web-1 expired', 'the ack on 12 was a mistake', 'ack was wrong', 'the restart helped', "restart didn't help", 'restart is not needed']) expect(mood(text), text).toBe('report');
     // A participle that describes, or an order that starts with its verb, is not one.
-    for (const text of ['acked 12', 'incident 7 mitigated now', 'incident 7 is resolved', 'show silenced alerts', 'list acked alerts on web-1', 'restart nginx on web-1', 'silence web-1 for 1h because the restart failed', 'resolve 7 - rollback worked']) expect(mood(text), text).toBe('order');
+    for (const text of ['acked 12', 'incident 7 mitigated now', 'incident 7 is resolved', 'show silenced alerts', 'list acked alerts on web-1', 'restart nginx on web-1', 'silence web-1 for 1h because the restart failed', 'resolve 7 - rollback worked', 'silence acked alerts on web-1 for 1h', 'silence the disk alerts on db-2', 'restart the api service on api-1']) expect(mood(text), text).toBe('order');
   });
 });

@@ -40,6 +40,8 @@ const SUBJECTS = new Set([
 const PASSIVE = new Set(['was', 'were', 'been', 'got', 'gets', 'already']);
 /** What an action did, said right after its noun ("restart failed", "the failover worked", "rollback of api went fine"). */
 const OUTCOMES = new Set(['failed', 'fails', 'worked', 'works', 'succeeded', 'went', 'hung', 'crashed', 'errored', 'broke', 'timed', 'is', 'was', 'did', "didn't", 'didnt']);
+/** What a silence, an ack or a run is or did, said right after it as a noun ("silence expired", "ack was wrong"). */
+const NOUN_STATES = new Set(['were', "isn't", 'isnt', "wasn't", 'wasnt', "doesn't", 'doesnt', 'didnt', 'not', 'has', 'had', 'expired', 'ended', 'lapsed', 'helped', 'fixed', 'solved', 'seems', 'looks', 'went']);
 const DETERMINERS = new Set(['the', 'that', 'this', 'our', 'my', 'your', 'last', 'previous', 'latest']);
 
 const ORDER_WORDS: readonly Word[] = ['ack', 'silence', 'unsilence', 'expire', 'note', 'run'];
@@ -75,6 +77,10 @@ function reportsWhatWasDone(words: readonly string[]): boolean {
     if (before.every((w, i) => SUBJECTS.has(w) || named(w, i))) return true;
     if (PASSIVE.has(words[past - 1]!)) return true;
   }
+  // "the silence on web-1 expired", "the ack on 12 was a mistake", "the restart helped": an order never starts with "the" and its verb.
+  if (DETERMINERS.has(words[0] ?? '') && isOrderWord(words[1] ?? '')) return true;
+  // "silence is golden", "restart didn't help", "ack was wrong", "silence expired for web-1": the verb is a noun, said with what it is or did.
+  if (isOrderWord(words[0] ?? '') && (OUTCOMES.has(words[1] ?? '') || NOUN_STATES.has(words[1] ?? ''))) return true;
   // "restart failed", "the failover worked", "rollback of api went fine": an action's noun and its outcome.
   const noun = DETERMINERS.has(words[0] ?? '') ? 1 : 0;
   if (actionOf(words[noun]) === null) return false;

@@ -189,9 +189,12 @@ export const isAlertNoun = (norm: string) => is(norm, 'alert');
 export function moreIds(tokens: readonly Token[], first: number): { ids: number[]; last: number } | null {
   const ids: number[] = [];
   let last = first;
+  // "alert 12 and alert 13", "incident 7, incident 8": the noun said again before each.
+  const noun = tokens[first - 1]?.norm.replace(/s$/, '');
   for (let i = first; i + 1 < tokens.length; ) {
     const joiner = ['and', '&', '+'].includes(tokens[i + 1]!.norm);
-    const next = joiner ? i + 2 : i + 1;
+    let next = joiner ? i + 2 : i + 1;
+    if (noun && (isAlertNoun(noun) || isIncidentNoun(noun)) && tokens[next]?.norm.replace(/s$/, '') === noun) next++;
     if (!(tokens[i]!.raw.endsWith(',') || joiner) || idOf(tokens[next]) === null) break;
     ids.push(idOf(tokens[next])!);
     last = next;

@@ -4,7 +4,7 @@ import { ALL_WORDS, FILLER, FREE_TEXT_MARKERS, is, SEVERITY_WORDS, verbOf } from
 import { findDurations, findEmptyDuration, findPeriodEnd, findUntil } from '../times.ts';
 import { idOf, restOf } from '../tokens.ts';
 import { CLOCK_TIME, commentFrom, DEFAULT_SILENCE_SECONDS, EMOJI_CODE, escapeRegex, findTarget, idAfter, isAlertNoun, isIncidentNoun, leadingVerb, leftoverFactor, moreIds, type Rule, take, unwrapped } from './kit.ts';
-import { silencedFilterOf } from './orders.ts';
+import { reversedBefore, silencedFilterOf } from './orders.ts';
 import { isSilencesQuestion } from './silences-list.ts';
 
 const MATCHER = /^([a-z_][a-z0-9_]*)(=~|!~|!=|=)(.+)$/i;
@@ -16,7 +16,8 @@ export const silenceRule: Rule = (line) => {
   // "silenced alerts", "which alerts are muted": alerts asked for by their state (alertsRule).
   if (silencedFilterOf(tokens)?.at === verb.at) return null;
   // "expire silence 4" and "unmute silence 4" end one; "help silence" asks about them.
-  if (tokens.slice(0, verb.at).some((t) => is(t.norm, 'expire') || is(t.norm, 'help') || verbOf(t.norm, 'unsilence') > 0)) return null;
+  // ("undo the silence on web-1", "avoid muting db-2": not one to make either.)
+  if (tokens.slice(0, verb.at).some((t) => is(t.norm, 'expire') || is(t.norm, 'help') || verbOf(t.norm, 'unsilence') > 0) || reversedBefore(tokens, verb.at)) return null;
   // "list silences", "show active silences", "silences on web-1" ask what is silenced (silencesListRule).
   if (isSilencesQuestion(tokens, verb.at)) return null;
   // "extend silence 4 by 1h": silences are not extended; a new one is what to ask for.
