@@ -42,8 +42,8 @@ export const RUNBOOK_ACTIONS: Readonly<Record<string, string>> = {
 };
 
 export const SEVERITY_WORDS: Readonly<Record<string, Severity>> = {
-  critical: 'critical', criticals: 'critical', crit: 'critical', crits: 'critical', sev1: 'critical', p1: 'critical', severe: 'critical', urgent: 'critical', major: 'critical',
-  warning: 'warning', warnings: 'warning', warn: 'warning', warns: 'warning', sev2: 'warning', p2: 'warning', minor: 'warning',
+  critical: 'critical', criticals: 'critical', crit: 'critical', crits: 'critical', sev1: 'critical', sev1s: 'critical', p1: 'critical', p1s: 'critical', severe: 'critical', urgent: 'critical', major: 'critical',
+  warning: 'warning', warnings: 'warning', warn: 'warning', warns: 'warning', sev2: 'warning', sev2s: 'warning', p2: 'warning', p2s: 'warning', minor: 'warning',
   info: 'info', informational: 'info', sev3: 'info', p3: 'info',
 };
 

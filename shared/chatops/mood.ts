@@ -85,12 +85,15 @@ function reportsWhatWasDone(words: readonly string[]): boolean {
   const noun = DETERMINERS.has(words[0] ?? '') ? 1 : 0;
   if (actionOf(words[noun]) === null) return false;
   const next = words[noun + 1] ?? '';
+  // ("rollback done on 7", "failover complete for db-2": the action's noun and that it is done.)
+  if (REPORT_ENDINGS.has(next)) return true;
   if (noun === 0 && !OUTCOMES.has(next) && next !== 'of') return false;
   return words.slice(noun + 1).some((w) => OUTCOMES.has(w));
 }
 
 export function moodOf(tokens: readonly Token[]): Mood {
-  const words = tokens.map((t) => t.norm);
+  // "@here rollback done on 7", "@bob ack 12": who a line is addressed to is not what it says.
+  const words = tokens.map((t) => t.norm).filter((w, i, all) => !(w.startsWith('@') && all.slice(0, i).every((v) => v.startsWith('@'))));
   const first = words[0] ?? '';
   const second = words[1] ?? '';
   // "don't restart web-1", "do not silence db-2", "never mind": nothing to do.

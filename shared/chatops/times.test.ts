@@ -116,6 +116,12 @@ describe('durations of several parts (findDurations)', () => {
     expect(durations('a m')).toEqual([]);
     expect(durations('last d')).toEqual([]);
   });
+
+  it('reads numbers in words up to ninety and a decimal comma ("twelve hours", "1,5h")', () => {
+    expect(durations('for twelve hours')).toEqual([720]);
+    expect(durations('for forty-five minutes')).toEqual([45]);
+    expect(durations('for 1,5h')).toEqual([90]);
+  });
 });
 
 describe('a moment (findTimeRange)', () => {

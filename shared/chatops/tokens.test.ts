@@ -14,6 +14,9 @@ describe('tokenize', () => {
   it('keeps a matcher\'s value, a number with thousands separators and a lone comma whole', () => {
     expect(tokenize('host=~a,b 1,000 x , y').map((t) => t.raw)).toEqual(['host=~a,b', '1,000', 'x', 'y']);
     expect(tokenize('ack 12,13,14').map((t) => t.norm)).toEqual(['ack', '12', '13', '14']);
+    // A length with a decimal comma is one word ("1,5h"); a list of ids is not.
+    expect(tokenize('for 1,5h').map((t) => t.norm)).toEqual(['for', '1,5h']);
+    expect(tokenize('ack 1,5').map((t) => t.norm)).toEqual(['ack', '1', '5']);
   });
 
   it('strips a trailing per cent sign ("cpu%")', () => {

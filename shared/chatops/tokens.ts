@@ -45,7 +45,8 @@ export function tokenize(text: string): Token[] {
  * with thousands separators ("1,000") stay whole.
  */
 function commaParts(raw: string, at: number): [string, number][] {
-  if (!/,[^\s,]/.test(raw) || raw.includes('=') || /^\d{1,3}(,\d{3})+[.,;:!?]*$/.test(raw)) return [[raw, at]];
+  // ("1,5h": a length with a decimal comma, one word.)
+  if (!/,[^\s,]/.test(raw) || raw.includes('=') || /^\d{1,3}(,\d{3})+[.,;:!?]*$/.test(raw) || /^\d+,\d+(?:h|hrs?|m|mins?|d|s)[.,;:!?]*$/i.test(raw)) return [[raw, at]];
   const parts: [string, number][] = [];
   for (const m of raw.matchAll(/[^,]+,*|,+/g)) parts.push([m[0], at + m.index]);
   return parts;

@@ -68,6 +68,8 @@ export const runbookRule: Rule = (line) => {
   const action = run ? null : leadingVerb(tokens, (n) => actionOf(n)?.score ?? 0, 2);
   if (!run && !action) return null;
   const verbAt = (run ?? action)!.at;
+  // 'log "rollback done" on 7', 'note: restarted nginx': a runbook's verb in a note's text or in quotes is what was said, not an order.
+  if (tokens.slice(0, verbAt).some((t) => verbOf(t.norm, 'note') === 1) || /^["'“‘`]/.test(tokens[verbAt]!.raw)) return null;
   // "revert the silence", "undo the ack", "roll back incident 7": chat's own objects, not a deployment to roll back.
   // (Only the object, before "for incident 7" and the like.)
   const stop = tokens.findIndex((t, k) => k > verbAt && STOP_WORDS.has(t.norm));

@@ -29,16 +29,23 @@ export const silenceRule: Rule = (line) => {
   // ("while we resize", "during maintenance": why, not what; "during the weekend" is a period.)
   // ("due to maintenance", "as we patch": why, too.)
   const marker = tokens.findIndex((t, i) => i > verb.at && (FREE_TEXT_MARKERS.has(t.norm) || (t.norm === 'while' && tokens[i - 1]?.norm !== 'a') || (t.norm === 'during' && !DURING_A_PERIOD.test(tokens[i + 1]?.norm ?? ''))
-    || (t.norm === 'due' && tokens[i + 1]?.norm === 'to') || (t.norm === 'as' && REASON_SUBJECTS.has(tokens[i + 1]?.norm ?? ''))));
+    || (t.norm === 'due' && tokens[i + 1]?.norm === 'to') || (t.norm === 'as' && REASON_SUBJECTS.has(tokens[i + 1]?.norm ?? ''))
+    // "see OPS-1234", "ticket OPS-1234", "(patching)", "[patching]": a reference or an aside.
+    || (REFERENCE_WORDS.has(t.norm) && i + 1 < tokens.length) || /^[([]/.test(t.raw)));
   let end = marker === -1 ? tokens.length : marker;
   // ("as we patch" keeps its "as", as "while we resize" its "while"; commentFrom drops the "as" of "ack 12 as known issue".)
   let comment = marker === -1 ? undefined : tokens[marker]!.norm === 'as' ? unwrapped(restOf(line.text, tokens, marker)) : commentFrom(line, marker);
   for (let i = end; i < tokens.length; i++) taken.add(i);
 
   let durationSeconds = DEFAULT_SILENCE_SECONDS;
-  const duration = findDurations(tokens, taken)[0];
-  // "silence db-1 for 1h, maintenance": after the duration and its comma, the rest is the comment.
-  if (duration && comment === undefined && duration.end < end && tokens[duration.end - 1]!.raw.endsWith(',')) {
+  const durations = findDurations(tokens, taken);
+  const duration = durations[0];
+  // "silence db-2 for 1h and web-1 for 2h": two silences, asked for one at a time.
+  if (durations.length > 1 && durations[1]!.start < end) {
+    return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: 'One length per silence: ask for each silence on its own, e.g. "silence db-2 for 1h", then "silence web-1 for 2h".' };
+  }
+  // "silence db-1 for 1h, maintenance", "for 1h: patching": after the duration and its comma or colon, the rest is the comment.
+  if (duration && comment === undefined && duration.end < end && (tokens[duration.end - 1]!.raw.endsWith(',') || tokens[duration.end - 1]!.colon)) {
     comment = commentFrom(line, duration.end);
     end = duration.end;
     for (let i = end; i < tokens.length; i++) taken.add(i);
@@ -204,6 +211,9 @@ export const silenceRule: Rule = (line) => {
 /** After "during", the words of a period ("during the weekend", "during tonight"), not a reason. */
 const DURING_A_PERIOD = /^(the|this|that|next|tonight|today|overnight|weekend|night|day|week|\d.*)$/;
 
+/** "see OPS-1234", "ticket OPS-1234": a reference to read, which is the comment. */
+const REFERENCE_WORDS = new Set(['see', 'ticket', 'ref', 'jira', 'cf', 'per']);
+
 /** "as we patch", "as the db migrates": a reason said with "as". */
 const REASON_SUBJECTS = new Set(['we', 'i', 'they', 'he', 'she', 'the', 'our', 'ops', 'dba', "we're", "i'm", "they're"]);
 
@@ -211,4 +221,4 @@ const REASON_SUBJECTS = new Set(['we', 'i', 'they', 'he', 'she', 'the', 'our', '
 const VAGUE_LENGTHS = new Set(['bit', 'while', 'briefly', 'awhile', 'sometime', 'moment']);
 
 /** Words of a silence that name no alert: "everything", "anything about", "with severity warning". */
-const SILENCE_NOISE = new Set([...ALL_WORDS, 'things', 'thing', 'starting', 'alertname', 'any', 'anything', 'something', 'stuff', 'severity', 'sev', 'priority', 'named', 'called', 'regarding', 'related']);
+const SILENCE_NOISE = new Set([...ALL_WORDS, 'everywhere', 'anywhere', 'things', 'thing', 'starting', 'alertname', 'any', 'anything', 'something', 'stuff', 'severity', 'sev', 'priority', 'named', 'called', 'regarding', 'related']);
