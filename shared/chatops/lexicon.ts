@@ -133,6 +133,8 @@ export function actionOf(norm: string | undefined): { action: string; score: num
   if (exact) return { action: exact, score: 1 };
   // "restarted", "flushed", "cycled": a report of what was done ("note: restarted nginx"), not an order.
   if (norm.endsWith('ed') && (RUNBOOK_ACTIONS[norm.slice(0, -2)] || RUNBOOK_ACTIONS[norm.slice(0, -1)])) return null;
+  // "restarts on api-1", "pod restarts", "flushes": a count of what happened, or what something does, not an order.
+  if (norm.endsWith('s') && (RUNBOOK_ACTIONS[norm.slice(0, -1)] || (norm.endsWith('es') && RUNBOOK_ACTIONS[norm.slice(0, -2)]))) return null;
   if (norm.length < 6) return null;
   const hit = ACTIONS.lookup(norm)[0];
   return hit ? { action: hit.item, score: hit.score * TYPO_FACTOR } : null;

@@ -16,6 +16,8 @@ describe('the mood of a chat line', () => {
   });
 
   it('reads a negation said before the verb ("let\'s not restart", "stop, don\'t ack 12", "hold off on …")', () => {
+    for (const text of ['ack 12 nvm', 'silence web-1 for 1h jk', 'ack 12 - actually no', 'restart nginx on web-1... actually never mind', 'nobody ack 12']) expect(mood(text), text).toBe('negated');
+    for (const text of ['rollback or not', 'restart nginx on web-1, yes or no']) expect(mood(text), text).toBe('question');
     for (const text of ["let's not restart web-1 yet", "stop, don't ack 12", 'hold off on restarting web-1', 'no need to ack 12', 'ok do not silence db-2']) expect(mood(text), text).toBe('negated');
     // After the verb, a "not" is the comment's or a state's: "ack 12 not sure why", "alerts not acked" orders nothing either way.
     for (const text of ['ack 12 not sure why', 'silence web-1 for 1h - not needed after 5']) expect(mood(text), text).toBe('order');

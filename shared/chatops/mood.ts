@@ -19,7 +19,11 @@ const QUESTION_OPENERS = new Set([
 ]);
 /** "can you restart …", "could we ack 12", "will you …": orders, asked politely. */
 const POLITE_SUBJECTS = new Set(['you', 'u', 'we', 'ya']);
-const NEGATIONS = new Set(["don't", 'dont', 'do not', 'never', 'not', "doesn't", "didn't", "shouldn't", "won't", 'no']);
+const NEGATIONS = new Set(["don't", 'dont', 'do not', 'never', 'not', "doesn't", "didn't", "shouldn't", "won't", 'no', 'nobody', 'noone']);
+/** A line that ends taking itself back ("ack 12 nvm", "silence web-1 for 1h jk", "ack 12 - actually no"). */
+const RETRACTIONS = ['nvm', 'never mind', 'nevermind', 'jk', 'j/k', 'just kidding', 'no wait', 'wait no', 'actually no', 'actually never mind', 'actually nvm', 'scratch that', 'ignore that', 'ignore me', 'disregard', 'disregard that', 'cancel that'];
+/** A line that ends weighing it ("rollback or not", "restart nginx, yes or no"). */
+const WEIGHINGS = ['or not', 'yes or no', 'or no', 'or what'];
 /** Words that weigh an action rather than order it ("we should restart", "maybe flush"). */
 const MODALS = new Set(['should', 'might', 'may', 'maybe', 'perhaps', 'ought']);
 /** A line that ends with one of these reports what happened ("db-2 failover done"). */
@@ -98,6 +102,10 @@ export function moodOf(tokens: readonly Token[]): Mood {
   const second = words[1] ?? '';
   // "don't restart web-1", "do not silence db-2", "never mind": nothing to do.
   if (NEGATIONS.has(first) || (first === 'do' && second === 'not') || (first === 'please' && NEGATIONS.has(second))) return 'negated';
+  // "ack 12 nvm", "restart nginx on web-1... actually never mind": taken back at its end, comment or not.
+  const ending = (n: number) => words.slice(-n).join(' ').replace(/[.!]+$/, '');
+  if (RETRACTIONS.some((r) => ending(r.split(' ').length) === r)) return 'negated';
+  if (WEIGHINGS.some((w) => ending(w.split(' ').length) === w)) return 'question';
   // Only what is said before a comment tells what the line does: "… because rollback done" is the comment's.
   const marker = words.findIndex((w, i) => i > 0 && FREE_TEXT_MARKERS.has(w));
   const said = marker === -1 ? words : words.slice(0, marker);

@@ -10,6 +10,11 @@ export const HOST_PARAMS = ['host', 'target', 'instance', 'node', 'server'];
 const PATH_PARAMS = ['path', 'dir', 'directory', 'folder', 'file'];
 
 const VERSION_PARAMS = ['version', 'revision', 'release', 'tag', 'ref', 'image'];
+/** Nouns an action's name makes a compound with: "restart loop", "restart count", "failover history", "rollback plan". */
+const ACTION_NOUNS = new Set(['loop', 'loops', 'count', 'counts', 'storm', 'storms', 'rate', 'history', 'events', 'event', 'policy', 'plan', 'button', 'drill']);
+/** Actions that are adjectives too ("all clear", "the disk is clean", "clear as mud"). */
+const ADJECTIVE_ACTIONS = new Set(['clear', 'clean', 'free']);
+
 /** Nouns of the host named ("reboot the box web-1"), not a parameter's value. */
 const HOST_NOUNS = ['box', 'server', 'host', 'machine', 'node', 'instance', 'vm'];
 /** Words that point back at something said before ("restart it"), which a chat line on its own does not have. */
@@ -68,6 +73,8 @@ export const runbookRule: Rule = (line) => {
   const action = run ? null : leadingVerb(tokens, (n) => actionOf(n)?.score ?? 0, 2);
   if (!run && !action) return null;
   const verbAt = (run ?? action)!.at;
+  // "restart loop on api-1", "restart count", "all clear", "clear as mud": a noun or an adjective, not an order.
+  if (ACTION_NOUNS.has(tokens[verbAt + 1]?.norm ?? '') || (ADJECTIVE_ACTIONS.has(tokens[verbAt]!.norm) && (['all', 'is', 'are', 'was', 'looks', 'seems', 'be', 'coast', 'path', 'road'].includes(tokens[verbAt - 1]?.norm ?? '') || tokens[verbAt + 1]?.norm === 'as'))) return null;
   // 'log "rollback done" on 7', 'note: restarted nginx': a runbook's verb in a note's text or in quotes is what was said, not an order.
   if (tokens.slice(0, verbAt).some((t) => verbOf(t.norm, 'note') === 1) || /^["'“‘`]/.test(tokens[verbAt]!.raw)) return null;
   // "revert the silence", "undo the ack", "roll back incident 7": chat's own objects, not a deployment to roll back.
@@ -91,7 +98,8 @@ export const runbookRule: Rule = (line) => {
   // key=value parameters, "for incident 7"
   const params: Record<string, string> = {};
   tokens.forEach((t, k) => {
-    const m = /^([a-z_][a-z0-9_]*)=(.+)$/i.exec(t.raw);
+    // ("cluster=main?": the question mark is the line's, not the value's.)
+    const m = /^([a-z_][a-z0-9_]*)=(.+?)[?!.,;]*$/i.exec(t.raw);
     if (m && !taken.has(k)) {
       params[m[1]!] = m[2]!;
       taken.add(k);
