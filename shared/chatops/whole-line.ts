@@ -85,7 +85,8 @@ export function secondCommandAt(tokens: readonly Token[]): { at: number; next: n
   for (let i = 1; i < tokens.length - 1; i++) {
     const token = tokens[i]!;
     if (FREE_TEXT_MARKERS.has(token.norm) || tokens[i - 1]!.colon) return null;
-    const semicolon = tokens[i - 1]!.raw.endsWith(';');
+    // ("ack 12, silence web-1 for 1h": a comma before an order's verb parts two commands as a ";" does.)
+    const semicolon = /[;,]$/.test(tokens[i - 1]!.raw);
     if (!JOINERS.has(token.norm) && !semicolon) continue;
     const at = JOINERS.has(token.norm) ? i + 1 : i;
     const verbAt = tokens[at]?.norm === 'then' ? at + 1 : at;

@@ -16,8 +16,9 @@ export const ackRule: Rule = (line) => {
   if (!verb || UNACK_VERBS.has(tokens[verb.at]!.norm) || tokens[verb.at - 1]?.norm === 'un') return null;
   // "who acked 12?", "was 12 acknowledged": a question about an acknowledgement, not one to make.
   if (QUESTION_WORDS.has(tokens[0]?.norm ?? '')) return null;
-  // "revert the ack on 12" (unackRule), "stop acking 12", "skip the ack": not an acknowledgement to make.
-  if (reversedBefore(tokens, verb.at)) return null;
+  // "revert the ack on 12" (unackRule), "stop acking 12", "skip the ack": not an acknowledgement to make;
+  // "note 7 acked 12 and restarted nginx": a note's text.
+  if (reversedBefore(tokens, verb.at) || tokens.slice(0, verb.at).some((t) => verbOf(t.norm, 'note') === 1)) return null;
   const taken = new Set<number>([verb.at]);
   let incident = idAfter(tokens, taken, isIncidentNoun);
   // "ack 12 for incident 7", "ack 12 in inc 7": alert 12, said with the incident it is part of (not every alert of it).
@@ -36,7 +37,10 @@ export const ackRule: Rule = (line) => {
     const alertIds = Array.from({ length: count }, (_, k) => range.first + k);
     return { command: { intent: 'alert.ack', slots: comment ? { alertIds, comment } : { alertIds } }, confidence: verb.score * leftoverFactor(tokens.slice(0, range.end), taken) };
   }
-  const alert = incident ? null : idAfter(tokens, taken, isAlertNoun) ?? firstId(tokens, taken, verb.at + 1) ?? firstId(tokens, taken);
+  // An id before the verb only right before it ("12 ack", "12 is acked"): "take 7 and ack its alerts" names no alert 7.
+  const before = firstId(tokens, taken);
+  const adjacent = before !== null && before.at < verb.at && tokens.slice(before.at + 1, verb.at).every((t) => t.norm === 'is') ? before : null;
+  const alert = incident ? null : idAfter(tokens, taken, isAlertNoun) ?? firstId(tokens, taken, verb.at + 1) ?? adjacent;
   const found = incident ?? alert;
   if (!found) {
     const all = tokens.findIndex((t, i) => i > verb.at && ALL_WORDS.has(t.norm));

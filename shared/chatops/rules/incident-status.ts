@@ -45,10 +45,14 @@ export const incidentStatusRule: Rule = (line) => {
       problem: `Alerts resolve by themselves when their source stops firing: acknowledge alert ${alertRef.id} ("ack ${alertRef.id}") or silence it ("silence ${alertRef.id} for 1h").`,
     };
   }
-  const named = idAfter(tokens, taken, isIncidentNoun);
+  // ("#7 mitigated": an id written with "#" is an incident's, as "#7" alone shows it.)
+  const hashed = at === 1 && /^#\d+$/.test(tokens[0]!.norm) ? { id: idOf(tokens[0])!, at: 0, noun: null } : null;
+  const named = idAfter(tokens, taken, isIncidentNoun) ?? hashed;
   // A bare number only after a leading verb: "resolve 7", "mark 7 as mitigated", "close #7".
   // (Manners before it too: "can we resolve 7", "could you please close #7".)
-  const leading = at === 0 || (at === 1 && ['mark', 'set', 'please'].includes(tokens[0]!.norm)) || ['mark', 'set'].includes(tokens[0]!.norm) || tokens.slice(0, at).every((t) => POLITE_LEAD.has(t.norm));
+  const leading = at === 0 || (at === 1 && ['mark', 'set', 'please'].includes(tokens[0]!.norm)) || ['mark', 'set'].includes(tokens[0]!.norm) || tokens.slice(0, at).every((t) => POLITE_LEAD.has(t.norm))
+    // (Or after a clause of its own: "it's back, reopen 7", "ok, close #7".)
+    || (at > 0 && /[,;]$/.test(tokens[at - 1]!.raw));
   const id = named ?? (leading ? firstId(tokens, taken) : null);
   if (!id) {
     if (!tokens.some((t) => isIncidentNoun(t.norm))) return null;

@@ -17,7 +17,7 @@ export const silenceRule: Rule = (line) => {
   if (silencedFilterOf(tokens)?.at === verb.at) return null;
   // "expire silence 4" and "unmute silence 4" end one; "help silence" asks about them.
   // ("undo the silence on web-1", "avoid muting db-2": not one to make either.)
-  if (tokens.slice(0, verb.at).some((t) => is(t.norm, 'expire') || is(t.norm, 'help') || verbOf(t.norm, 'unsilence') > 0) || reversedBefore(tokens, verb.at)) return null;
+  if (tokens.slice(0, verb.at).some((t) => is(t.norm, 'expire') || is(t.norm, 'help') || verbOf(t.norm, 'unsilence') > 0 || verbOf(t.norm, 'note') === 1) || reversedBefore(tokens, verb.at)) return null;
   // "list silences", "show active silences", "silences on web-1" ask what is silenced (silencesListRule).
   if (isSilencesQuestion(tokens, verb.at)) return null;
   // "extend silence 4 by 1h": silences are not extended; a new one is what to ask for.
