@@ -6,7 +6,7 @@ import { TYPO_FACTOR } from './lexicon.ts';
 import { HOST_PARAMS, RULES, type Line, type Reading } from './rules.ts';
 import { correctSpelling } from './spelling.ts';
 import type { TimeReference } from './times.ts';
-import { mergePhrasalVerbs, restOf, tokenize } from './tokens.ts';
+import { mergePhrasalVerbs, restOf, tokenize, withoutMarkup } from './tokens.ts';
 import { exclusionOf, leftOutTargets, namedTargets, secondCommandAt } from './whole-line.ts';
 
 export const MAX_TEXT_LENGTH = 2000;
@@ -43,7 +43,7 @@ function alternativeOf(reading: Reading, now: number): Alternative[] {
  * the readings as "did you mean" alternatives.
  */
 export function parseCommand(text: string, index: InventoryIndex, ref: TimeReference): ParseResult {
-  const clipped = text.slice(0, MAX_TEXT_LENGTH).trim();
+  const clipped = withoutMarkup(text.slice(0, MAX_TEXT_LENGTH).trim());
   const { tokens, corrected } = correctSpelling(mergePhrasalVerbs(tokenize(clipped)), index);
   const line: Line = { text: clipped, tokens, index, ref };
   const result = twoCommands(line) ?? parseLine(line);

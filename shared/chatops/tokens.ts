@@ -13,11 +13,22 @@ export interface Token {
   colon: boolean;
 }
 
-const LEADING = /^[("'`“‘[{<]+/;
+const LEADING = /^[("'`“‘[{<!]+/;
 const TRAILING = /[)"'`”’\]}>,.!?;:%]+$/;
 
 /** An order's verb glued to the id it acts on ("ack12", "ack#12", "resolve7"). */
 const GLUED_ID = /^(ack|acknowledge|resolve|reopen|mitigate|close|unsilence|expire)(#?\d{1,9})$/;
+
+/**
+ * "*ack 12*", "_ack 12_": a whole line in Slack's bold or italics, read as its words. (Not
+ * "~ack 12~": struck through, it is taken back, and stays unread.)
+ */
+export function withoutMarkup(text: string): string {
+  let out = text;
+  for (let m = MARKUP.exec(out); m; m = MARKUP.exec(out)) out = m[2]!;
+  return out;
+}
+const MARKUP = /^([*_])(\S(?:.*\S)?)\1$/s;
 
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];

@@ -3,7 +3,7 @@ import type { Severity, SilenceMatcher } from '../intents.ts';
 import { ALL_WORDS, FILLER, FREE_TEXT_MARKERS, is, SEVERITY_WORDS, verbOf } from '../lexicon.ts';
 import { findDurations, findEmptyDuration, findPeriodEnd, findUntil } from '../times.ts';
 import { idOf, restOf } from '../tokens.ts';
-import { CLOCK_TIME, commentFrom, DEFAULT_SILENCE_SECONDS, EMOJI_CODE, escapeRegex, findTarget, idAfter, isAlertNoun, isIncidentNoun, leadingVerb, leftoverFactor, moreIds, type Rule, take, unwrapped } from './kit.ts';
+import { CLOCK_TIME, commentFrom, DEFAULT_SILENCE_SECONDS, EMOJI_CODE, escapeRegex, familyOf, findTarget, idAfter, isAlertNoun, isIncidentNoun, leadingVerb, leftoverFactor, moreIds, type Rule, take, unwrapped } from './kit.ts';
 import { reversedBefore, silencedFilterOf } from './orders.ts';
 import { isSilencesQuestion } from './silences-list.ts';
 
@@ -166,6 +166,12 @@ export const silenceRule: Rule = (line) => {
       matchers.push(unique.length === 1 ? { name: label, op: '=', value: unique[0]! } : { name: label, op: '=~', value: unique.map(escapeRegex).join('|') });
     }
   }
+  // "silence web-01 for 1h" (web-1 known): a word shaped as a family's host ("web" and a number) names a target, not an alert.
+  const hostLike = tokens.findIndex((t, i) => i > verb.at && i < end && !taken.has(i) && HOST_SHAPED.test(t.norm) && familyOf(line.index, [HOST_SHAPED.exec(t.norm)![1]!]).length > 0);
+  if (hostLike !== -1) {
+    const word = tokens[hostLike]!.norm;
+    return { command: { intent: 'silence.create', slots: { matchers, durationSeconds } }, confidence: 0.4, problem: `No target named "${word}".`, suggestions: line.index.suggestTargets(word) };
+  }
   // "critical and warning alerts": either severity (two `=` matchers would match no alert).
   const severities = new Set<Severity>();
   for (let i = 0; i < end; i++) {
@@ -210,6 +216,9 @@ export const silenceRule: Rule = (line) => {
 
 /** After "during", the words of a period ("during the weekend", "during tonight"), not a reason. */
 const DURING_A_PERIOD = /^(the|this|that|next|tonight|today|overnight|weekend|night|day|week|\d.*)$/;
+
+/** A host's shape: letters, then a number ("web-01", "db7", "cache_2"). */
+const HOST_SHAPED = /^([a-z]+)[-_.]?\d+$/;
 
 /** "see OPS-1234", "ticket OPS-1234": a reference to read, which is the comment. */
 const REFERENCE_WORDS = new Set(['see', 'ticket', 'ref', 'jira', 'cf', 'per']);
