@@ -121,6 +121,9 @@ export function moodOf(tokens: readonly Token[]): Mood {
   const before = verbAt === -1 ? said : said.slice(0, verbAt);
   if (before.some((w, i) => NEGATIONS.has(w) || HOLD_OFF.has(`${w} ${before[i + 1] ?? ''}`))) return 'negated';
   if (reportsWhatWasDone(said)) return 'report';
+  // "about to restart nginx on web-1", "I'm going to silence web-1", "gonna fail over": what the speaker will do themselves.
+  const plan = said.slice(['i', "i'm", 'im', 'we', "we're", 'were', 'am', 'are'].includes(said[0] ?? '') ? (['am', 'are'].includes(said[1] ?? '') ? 2 : 1) : 0);
+  if ((plan[0] === 'about' || plan[0] === 'going') && plan[1] === 'to' || plan[0] === 'gonna') return 'report';
   if (LEADING_VERBS.some((word) => verbOf(lead, word) > 0) || actionOf(lead) !== null || STATUS_ORDER_LEADS.has(lead)) return 'order';
   if (said.length > 1 && REPORT_ENDINGS.has(said.at(-1)!)) return 'report';
   return 'order';

@@ -41,10 +41,14 @@ export const DEFAULT_SILENCE_SECONDS = 3600;
 export const DEFAULT_RANGE_MS = 3_600_000;
 
 /** Confidence lost per word the reading cannot account for. */
+/** Words of manners a line may carry anywhere. */
+const MANNERS = new Set(['ty', 'tyvm', 'cheers', 'ta', 'thank', 'kindly', 'asap']);
+
 export function leftoverFactor(tokens: readonly Token[], taken: ReadonlySet<number>): number {
   let unknown = 0;
   tokens.forEach((token, i) => {
-    if (!taken.has(i) && !FILLER.has(token.norm)) unknown++;
+    // ("restart nginx on web-1 ty", "… 🙏", "kindly …": manners and reactions cost nothing.)
+    if (!taken.has(i) && !FILLER.has(token.norm) && !MANNERS.has(token.norm) && !EMOJI_CODE.test(token.raw.toLowerCase())) unknown++;
   });
   return Math.pow(0.8, unknown);
 }
