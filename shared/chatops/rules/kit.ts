@@ -191,6 +191,9 @@ export const isAlertNoun = (norm: string) => is(norm, 'alert');
  * between them, so that "ack 12 3 nodes down" keeps "3 nodes down" as its comment.
  */
 export function moreIds(tokens: readonly Token[], first: number): { ids: number[]; last: number } | null {
+  // "unack 12 13", "unsilence 4 5": nothing but ids after the first is a list too.
+  const rest = tokens.slice(first + 1);
+  if (rest.length > 0 && rest.length < 50 && rest.every((t) => idOf(t) !== null)) return { ids: rest.map((t) => idOf(t)!), last: tokens.length - 1 };
   const ids: number[] = [];
   let last = first;
   // "alert 12 and alert 13", "incident 7, incident 8": the noun said again before each.
