@@ -126,6 +126,8 @@ export function verbOf(norm: string | undefined, word: Word): number {
   return hit ? hit.score * TYPO_FACTOR : 0;
 }
 
+const NEAR_ACTIONS = new Map<string, { action: string; score: number } | null>();
+
 /** The canonical runbook action of a verb, typos tolerated in longer words. */
 export function actionOf(norm: string | undefined): { action: string; score: number } | null {
   if (norm === undefined) return null;
@@ -136,6 +138,13 @@ export function actionOf(norm: string | undefined): { action: string; score: num
   // "restarts on api-1", "pod restarts", "flushes": a count of what happened, or what something does, not an order.
   if (norm.endsWith('s') && (RUNBOOK_ACTIONS[norm.slice(0, -1)] || (norm.endsWith('es') && RUNBOOK_ACTIONS[norm.slice(0, -2)]))) return null;
   if (norm.length < 6) return null;
-  const hit = ACTIONS.lookup(norm)[0];
-  return hit ? { action: hit.item, score: hit.score * TYPO_FACTOR } : null;
+  // Near misses of the runbook verbs per word, looked up once (the mood of a line asks of every word).
+  let near = NEAR_ACTIONS.get(norm);
+  if (near === undefined) {
+    if (NEAR_ACTIONS.size >= NEAR_LIMIT) NEAR_ACTIONS.clear();
+    const hit = ACTIONS.lookup(norm)[0];
+    near = hit ? { action: hit.item, score: hit.score * TYPO_FACTOR } : null;
+    NEAR_ACTIONS.set(norm, near);
+  }
+  return near;
 }
