@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { moodOf } from './mood.ts';
+import { moodOf, orderAfterContext } from './mood.ts';
 import { tokenize } from './tokens.ts';
 
 const mood = (text: string) => moodOf(tokenize(text));
@@ -32,5 +32,17 @@ describe('the mood of a chat line', () => {
     for (const text of ['silence is golden', 'silence expired for web-1', 'the silence on web-1 expired', 'the ack on 12 was a mistake', 'ack was wrong', 'the restart helped', "restart didn't help", 'restart is not needed']) expect(mood(text), text).toBe('report');
     // A participle that describes, or an order that starts with its verb, is not one.
     for (const text of ['acked 12', 'incident 7 mitigated now', 'incident 7 is resolved', 'show silenced alerts', 'list acked alerts on web-1', 'restart nginx on web-1', 'silence web-1 for 1h because the restart failed', 'resolve 7 - rollback worked', 'silence acked alerts on web-1 for 1h', 'silence the disk alerts on db-2', 'restart the api service on api-1']) expect(mood(text), text).toBe('order');
+  });
+
+  it('finds an order after a clause that reports or asks (orderAfterContext)', () => {
+    const at = (text: string) => orderAfterContext(tokenize(text));
+    expect(at('this ack was wrong, unack 12')).toBe(4);
+    expect(at('I acked 12 by mistake, unack 12')).toBe(5);
+    expect(at('the rollback failed; rollback api to 4.9')).toBe(3);
+    // Not after an order (two commands, asked one at a time), a negation, or a clause that says nothing done.
+    expect(at('ack 12, silence web-1 for 1h')).toBeNull();
+    expect(at("don't restart web-1, ack 12")).toBeNull();
+    expect(at('the disk on db-1 is full, clear /var/log on db-1')).toBeNull();
+    expect(at('silence db-1 for 1h, maintenance')).toBeNull();
   });
 });

@@ -95,6 +95,23 @@ function reportsWhatWasDone(words: readonly string[]): boolean {
   return words.slice(noun + 1).some((w) => OUTCOMES.has(w));
 }
 
+/**
+ * "this ack was wrong, unack 12", "the restart failed; restart nginx on web-1 again": a clause
+ * that reports or asks, then one that starts with an order's verb. Returns where the order's
+ * clause starts, or null: the order is the line's, what comes before it only says why.
+ */
+export function orderAfterContext(tokens: readonly Token[]): number | null {
+  for (let i = 1; i < tokens.length; i++) {
+    if (!/[,;.]$/.test(tokens[i - 1]!.raw)) continue;
+    const word = tokens[i]!.norm;
+    const leads = LEADING_VERBS.some((w) => verbOf(word, w) === 1) || RUNBOOK_ACTIONS[word] !== undefined || STATUS_ORDER_LEADS.has(word) || ['unack', 'un-ack', 'unacknowledge', 'assign', 'reassign'].includes(word);
+    if (!leads) continue;
+    const before = moodOf(tokens.slice(0, i));
+    return before === 'report' || before === 'question' ? i : null;
+  }
+  return null;
+}
+
 export function moodOf(tokens: readonly Token[]): Mood {
   // "@here rollback done on 7", "@bob ack 12": who a line is addressed to is not what it says.
   const words = tokens.map((t) => t.norm).filter((w, i, all) => !(w.startsWith('@') && all.slice(0, i).every((v) => v.startsWith('@'))));
