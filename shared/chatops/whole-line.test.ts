@@ -21,6 +21,8 @@ describe('a second command on the line (secondCommandAt)', () => {
     expect(firstClause('ack 12, silence web-1 for 1h')).toBe('ack 12,');
     expect(firstClause('silence db-1 for 1h, maintenance')).toBeNull();
     expect(firstClause('ack 12, 13')).toBeNull();
+    // ("mitigate 7, failover done": a report after the comma is the comment's.)
+    expect(firstClause('mitigate 7, failover done')).toBeNull();
   });
 
   it('is not a report of what was done, nor what follows a comment marker or a colon', () => {

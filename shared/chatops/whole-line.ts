@@ -1,6 +1,7 @@
 import type { Command } from './intents.ts';
 import type { InventoryIndex } from './inventory.ts';
 import { actionOf, ALL_WORDS, FREE_TEXT_MARKERS, verbOf } from './lexicon.ts';
+import { moodOf } from './mood.ts';
 import type { Token } from './tokens.ts';
 
 /**
@@ -90,7 +91,8 @@ export function secondCommandAt(tokens: readonly Token[]): { at: number; next: n
     if (!JOINERS.has(token.norm) && !semicolon) continue;
     const at = JOINERS.has(token.norm) ? i + 1 : i;
     const verbAt = tokens[at]?.norm === 'then' ? at + 1 : at;
-    if (isOrderVerb(tokens[verbAt]?.norm)) return { at: i, next: verbAt };
+    // ("mitigate 7, failover done": what follows reports, it orders nothing.)
+    if (isOrderVerb(tokens[verbAt]?.norm) && moodOf(tokens.slice(verbAt)) === 'order') return { at: i, next: verbAt };
   }
   return null;
 }

@@ -156,6 +156,8 @@ export function firstId(tokens: readonly Token[], taken: ReadonlySet<number>, fr
 
 /** Free text after position `from`, without a leading "with comment", "because", ":" or "-". */
 export function commentFrom(line: Line, from: number): string | undefined {
+  // ("ack 13 as well", "ack 13 too": no comment, before "as" is read as leading one in.)
+  if (POLITENESS.has(restOf(line.text, line.tokens, from).toLowerCase().replace(/[!.]+$/, ''))) return undefined;
   let i = from;
   // "with a comment: …", "saying that …", "as known issue": the words that lead a comment in; "because a & b" keeps its "a".
   for (let word = line.tokens[i]?.norm; word !== undefined; word = line.tokens[++i]?.norm) {
@@ -181,7 +183,7 @@ export function unwrapped(text: string): string {
   return text.replace(/^(["'“‘([])(.*)(["'”’)\]])$/s, (whole, open: string, inner: string, close: string) => (WRAPS[open] === close && !inner.includes(close) && !inner.includes(open) ? inner.trim() : whole));
 }
 
-const POLITENESS = new Set(['please', 'pls', 'plz', 'thanks', 'thx', 'ty', 'thank you', 'cheers', 'ta']);
+const POLITENESS = new Set(['please', 'pls', 'plz', 'thanks', 'thx', 'ty', 'thank you', 'cheers', 'ta', 'too', 'as well', 'also']);
 export const isIncidentNoun = (norm: string) => is(norm, 'incident');
 
 export const isAlertNoun = (norm: string) => is(norm, 'alert');
