@@ -25,7 +25,7 @@ const WORDS: Record<Word, readonly string[]> = {
   runbook: ['runbook', 'runbooks', 'playbook', 'playbooks', 'automation'],
   status: ['status', 'state', 'details', 'detail', 'info', 'summary', 'about', 'update'],
   list: ['list', 'ls', 'which', 'any', 'open', 'current', 'active', 'all'],
-  firing: ['firing', 'burning', 'broken', 'failing', 'down', 'red', 'ringing', 'going'],
+  firing: ['firing', 'burning', 'broken', 'failing', 'down', 'red', 'ringing', 'going', 'paging'],
   anomalous: ['anomalous', 'anomaly', 'anomalies', 'weird', 'strange', 'odd', 'abnormal', 'unusual', 'wrong', 'off', 'spiking', 'spike', 'spikes', 'spiked', 'acting'],
 };
 
@@ -42,8 +42,8 @@ export const RUNBOOK_ACTIONS: Readonly<Record<string, string>> = {
 };
 
 export const SEVERITY_WORDS: Readonly<Record<string, Severity>> = {
-  critical: 'critical', criticals: 'critical', crit: 'critical', crits: 'critical', sev1: 'critical', p1: 'critical', severe: 'critical', urgent: 'critical', major: 'critical',
-  warning: 'warning', warnings: 'warning', warn: 'warning', warns: 'warning', sev2: 'warning', p2: 'warning', minor: 'warning',
+  critical: 'critical', criticals: 'critical', crit: 'critical', crits: 'critical', sev1: 'critical', sev1s: 'critical', p1: 'critical', p1s: 'critical', severe: 'critical', urgent: 'critical', major: 'critical',
+  warning: 'warning', warnings: 'warning', warn: 'warning', warns: 'warning', sev2: 'warning', sev2s: 'warning', p2: 'warning', p2s: 'warning', minor: 'warning',
   info: 'info', informational: 'info', sev3: 'info', p3: 'info',
 };
 
@@ -126,6 +126,8 @@ export function verbOf(norm: string | undefined, word: Word): number {
   return hit ? hit.score * TYPO_FACTOR : 0;
 }
 
+const NEAR_ACTIONS = new Map<string, { action: string; score: number } | null>();
+
 /** The canonical runbook action of a verb, typos tolerated in longer words. */
 export function actionOf(norm: string | undefined): { action: string; score: number } | null {
   if (norm === undefined) return null;
@@ -133,7 +135,16 @@ export function actionOf(norm: string | undefined): { action: string; score: num
   if (exact) return { action: exact, score: 1 };
   // "restarted", "flushed", "cycled": a report of what was done ("note: restarted nginx"), not an order.
   if (norm.endsWith('ed') && (RUNBOOK_ACTIONS[norm.slice(0, -2)] || RUNBOOK_ACTIONS[norm.slice(0, -1)])) return null;
+  // "restarts on api-1", "pod restarts", "flushes": a count of what happened, or what something does, not an order.
+  if (norm.endsWith('s') && (RUNBOOK_ACTIONS[norm.slice(0, -1)] || (norm.endsWith('es') && RUNBOOK_ACTIONS[norm.slice(0, -2)]))) return null;
   if (norm.length < 6) return null;
-  const hit = ACTIONS.lookup(norm)[0];
-  return hit ? { action: hit.item, score: hit.score * TYPO_FACTOR } : null;
+  // Near misses of the runbook verbs per word, looked up once (the mood of a line asks of every word).
+  let near = NEAR_ACTIONS.get(norm);
+  if (near === undefined) {
+    if (NEAR_ACTIONS.size >= NEAR_LIMIT) NEAR_ACTIONS.clear();
+    const hit = ACTIONS.lookup(norm)[0];
+    near = hit ? { action: hit.item, score: hit.score * TYPO_FACTOR } : null;
+    NEAR_ACTIONS.set(norm, near);
+  }
+  return near;
 }

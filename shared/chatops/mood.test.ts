@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { moodOf } from './mood.ts';
+import { moodOf, orderAfterContext } from './mood.ts';
 import { tokenize } from './tokens.ts';
 
 const mood = (text: string) => moodOf(tokenize(text));
@@ -13,5 +13,36 @@ describe('the mood of a chat line', () => {
     for (const text of ['did anyone restart web-1', 'is incident 7 resolved', 'who silenced web-1', 'should we restart nginx', 'can web-1 be restarted', 'status of the restart', 'when was 12 acked', 'restart web-1?', 'we should restart nginx', 'maybe flush the cache']) expect(mood(text), text).toBe('question');
     for (const text of ["don't restart web-1", 'do not silence db-2', 'never restart db-1', "please don't ack 12", 'no silence on web-1']) expect(mood(text), text).toBe('negated');
     for (const text of ['db-2 failover done', 'web-1 restart complete', 'the cache flush worked', 'db-2 failover done - all fine']) expect(mood(text), text).toBe('report');
+  });
+
+  it('reads a negation said before the verb ("let\'s not restart", "stop, don\'t ack 12", "hold off on …")', () => {
+    for (const text of ['ack 12 nvm', 'silence web-1 for 1h jk', 'ack 12 - actually no', 'restart nginx on web-1... actually never mind', 'nobody ack 12']) expect(mood(text), text).toBe('negated');
+    for (const text of ['rollback or not', 'restart nginx on web-1, yes or no']) expect(mood(text), text).toBe('question');
+    for (const text of ["let's not restart web-1 yet", "stop, don't ack 12", 'hold off on restarting web-1', 'no need to ack 12', 'ok do not silence db-2']) expect(mood(text), text).toBe('negated');
+    // After the verb, a "not" is the comment's or a state's: "ack 12 not sure why", "alerts not acked" orders nothing either way.
+    for (const text of ['ack 12 not sure why', 'silence web-1 for 1h - not needed after 5']) expect(mood(text), text).toBe('order');
+  });
+
+  it('reads what someone did as a report: a subject, a passive or an outcome with a verb in the past', () => {
+    for (const text of ['i acked 12 already', "we've silenced web-1 for the deploy", 'bob acked 12 an hour ago', 'already acked 12', 'I resolved incident 7', 'incident 7 was resolved yesterday', '12 has been acked', 'we rolled back api', 'the restart failed on web-1', 'restart failed', 'restart of nginx on web-1 failed', 'rollback of api went fine']) expect(mood(text), text).toBe('report');
+    // What the speaker is about to do themselves ("I'll take incident 7" is an order: incidentAssignRule).
+    for (const text of ['about to restart nginx on web-1', "I'm going to silence web-1 for 1h", 'we are going to fail over db-1', 'gonna restart nginx']) expect(mood(text), text).toBe('report');
+    expect(mood("I'll take incident 7")).toBe('order');
+    // A silence, an ack or a run as a thing, said with what it is or did.
+    for (const text of ['silence is golden', 'silence expired for web-1', 'the silence on web-1 expired', 'the ack on 12 was a mistake', 'ack was wrong', 'the restart helped', "restart didn't help", 'restart is not needed']) expect(mood(text), text).toBe('report');
+    // A participle that describes, or an order that starts with its verb, is not one.
+    for (const text of ['acked 12', 'incident 7 mitigated now', 'incident 7 is resolved', 'show silenced alerts', 'list acked alerts on web-1', 'restart nginx on web-1', 'silence web-1 for 1h because the restart failed', 'resolve 7 - rollback worked', 'silence acked alerts on web-1 for 1h', 'silence the disk alerts on db-2', 'restart the api service on api-1']) expect(mood(text), text).toBe('order');
+  });
+
+  it('finds an order after a clause that reports or asks (orderAfterContext)', () => {
+    const at = (text: string) => orderAfterContext(tokenize(text));
+    expect(at('this ack was wrong, unack 12')).toBe(4);
+    expect(at('I acked 12 by mistake, unack 12')).toBe(5);
+    expect(at('the rollback failed; rollback api to 4.9')).toBe(3);
+    // Not after an order (two commands, asked one at a time), a negation, or a clause that says nothing done.
+    expect(at('ack 12, silence web-1 for 1h')).toBeNull();
+    expect(at("don't restart web-1, ack 12")).toBeNull();
+    expect(at('the disk on db-1 is full, clear /var/log on db-1')).toBeNull();
+    expect(at('silence db-1 for 1h, maintenance')).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import { actionOf, FREE_TEXT_MARKERS, verbOf, type Word } from './lexicon.ts';
+import { actionOf, FREE_TEXT_MARKERS, is, KNOWN_FORMS, RUNBOOK_ACTIONS, verbOf, type Word } from './lexicon.ts';
 import type { Token } from './tokens.ts';
 
 const LEADING_VERBS: readonly Word[] = ['ack', 'silence', 'unsilence', 'expire', 'note', 'run'];
@@ -19,7 +19,11 @@ const QUESTION_OPENERS = new Set([
 ]);
 /** "can you restart …", "could we ack 12", "will you …": orders, asked politely. */
 const POLITE_SUBJECTS = new Set(['you', 'u', 'we', 'ya']);
-const NEGATIONS = new Set(["don't", 'dont', 'do not', 'never', 'not', "doesn't", "didn't", "shouldn't", "won't", 'no']);
+const NEGATIONS = new Set(["don't", 'dont', 'do not', 'never', 'not', "doesn't", "didn't", "shouldn't", "won't", 'no', 'nobody', 'noone']);
+/** A line that ends taking itself back ("ack 12 nvm", "silence web-1 for 1h jk", "ack 12 - actually no"). */
+const RETRACTIONS = ['nvm', 'never mind', 'nevermind', 'jk', 'j/k', 'just kidding', 'no wait', 'wait no', 'actually no', 'actually never mind', 'actually nvm', 'scratch that', 'ignore that', 'ignore me', 'disregard', 'disregard that', 'cancel that'];
+/** A line that ends weighing it ("rollback or not", "restart nginx, yes or no"). */
+const WEIGHINGS = ['or not', 'yes or no', 'or no', 'or what'];
 /** Words that weigh an action rather than order it ("we should restart", "maybe flush"). */
 const MODALS = new Set(['should', 'might', 'may', 'maybe', 'perhaps', 'ought']);
 /** A line that ends with one of these reports what happened ("db-2 failover done"). */
@@ -28,22 +32,116 @@ const REPORT_ENDINGS = new Set(['done', 'complete', 'completed', 'finished', 'su
 /** Imperatives that set an incident's status ("mark 7 mitigated", "set incident 7 to resolved", "reopen 7"). */
 const STATUS_ORDER_LEADS = new Set(['mark', 'set', 'resolve', 'close', 'reopen', 'mitigate']);
 
+/** "let's not restart web-1", "stop, don't ack 12", "hold off on the failover": a negation said before the order's verb. */
+const HOLD_OFF = new Set(['hold off', 'no need', 'not yet']);
+
+/** Who or when a report of something done is said with ("I acked 12", "we've silenced web-1", "already acked 12", "bob acked 12"). */
+const SUBJECTS = new Set([
+  'i', 'we', "i've", 'ive', "we've", 'weve', "i'd", "we'd", 'he', 'she', 'they', "they've", 'someone', 'somebody', 'ops', 'oncall',
+  'already', 'just', 'also', 'finally', 'successfully', 'have', 'has', 'had', 'fyi', 'ok', 'okay', 'so',
+]);
+/** The auxiliaries of a passive report ("incident 7 was resolved yesterday", "12 has been acked", "web-1 got restarted"). */
+const PASSIVE = new Set(['was', 'were', 'been', 'got', 'gets', 'already']);
+/** What an action did, said right after its noun ("restart failed", "the failover worked", "rollback of api went fine"). */
+const OUTCOMES = new Set(['failed', 'fails', 'worked', 'works', 'succeeded', 'went', 'hung', 'crashed', 'errored', 'broke', 'timed', 'is', 'was', 'did', "didn't", 'didnt']);
+/** What a silence, an ack or a run is or did, said right after it as a noun ("silence expired", "ack was wrong"). */
+const NOUN_STATES = new Set(['were', "isn't", 'isnt', "wasn't", 'wasnt', "doesn't", 'doesnt', 'didnt', 'not', 'has', 'had', 'expired', 'ended', 'lapsed', 'helped', 'fixed', 'solved', 'seems', 'looks', 'went']);
+const DETERMINERS = new Set(['the', 'that', 'this', 'our', 'my', 'your', 'last', 'previous', 'latest']);
+
+const ORDER_WORDS: readonly Word[] = ['ack', 'silence', 'unsilence', 'expire', 'note', 'run'];
+/** The first halves of two-word verbs ("rolled back", "failed over"). */
+const PHRASAL_HEADS = new Set(['roll', 'fail', 'switch', 'clean']);
+
+/** An order's verb in the past ("acked", "silenced", "restarted", "resolved", "rolled" back): what was done, not what to do. */
+function isPastOfOrder(norm: string): boolean {
+  if (norm === 'ackd' || norm === "ack'd") return true;
+  if (!norm.endsWith('ed')) return false;
+  // "acked", "muted" (mute + d), "snoozed", "mapped" (doubled consonant), "rolled".
+  return [norm.slice(0, -2), norm.slice(0, -1), norm.slice(0, -3)].some((stem) => stem.length >= 3
+    && (ORDER_WORDS.some((word) => is(stem, word)) || RUNBOOK_ACTIONS[stem] !== undefined || STATUS_ORDER_LEADS.has(stem) || PHRASAL_HEADS.has(stem) || stem === 'assign' || stem === 'acknowledg'));
+}
+
+/** Is the word the first of an order's verbs, in any form? */
+function isOrderWord(norm: string): boolean {
+  // (Not "stop", "end", "cancel": words of expiring a silence, and of much else.)
+  return ORDER_WORDS.some((word) => word !== 'expire' && verbOf(norm, word) > 0) || actionOf(norm) !== null || STATUS_ORDER_LEADS.has(norm) || isPastOfOrder(norm);
+}
+
+/**
+ * "I acked 12", "we've silenced web-1 for the deploy", "bob acked 12 an hour ago", "already
+ * acked 12", "incident 7 was resolved yesterday", "the restart failed on web-1": what someone
+ * did, said with who did it, an auxiliary of the past, or what came of it.
+ */
+function reportsWhatWasDone(words: readonly string[]): boolean {
+  const past = words.findIndex((w) => isPastOfOrder(w));
+  if (past > 0) {
+    const before = words.slice(0, past);
+    // The subject: pronouns and adverbs of the past, or one name ("bob acked 12"), not a word of the grammar.
+    const named = (w: string, i: number) => i === 0 && /^@?[a-z]+$/.test(w) && !KNOWN_FORMS.has(w) && !isOrderWord(w);
+    if (before.every((w, i) => SUBJECTS.has(w) || named(w, i))) return true;
+    if (PASSIVE.has(words[past - 1]!)) return true;
+  }
+  // "the silence on web-1 expired", "the ack on 12 was a mistake", "the restart helped": an order never starts with "the" and its verb.
+  if (DETERMINERS.has(words[0] ?? '') && isOrderWord(words[1] ?? '')) return true;
+  // "silence is golden", "restart didn't help", "ack was wrong", "silence expired for web-1": the verb is a noun, said with what it is or did.
+  if (isOrderWord(words[0] ?? '') && (OUTCOMES.has(words[1] ?? '') || NOUN_STATES.has(words[1] ?? ''))) return true;
+  // "restart failed", "the failover worked", "rollback of api went fine": an action's noun and its outcome.
+  const noun = DETERMINERS.has(words[0] ?? '') ? 1 : 0;
+  if (actionOf(words[noun]) === null) return false;
+  const next = words[noun + 1] ?? '';
+  // ("rollback done on 7", "failover complete for db-2": the action's noun and that it is done.)
+  if (REPORT_ENDINGS.has(next)) return true;
+  if (noun === 0 && !OUTCOMES.has(next) && next !== 'of') return false;
+  return words.slice(noun + 1).some((w) => OUTCOMES.has(w));
+}
+
+/**
+ * "this ack was wrong, unack 12", "the restart failed; restart nginx on web-1 again": a clause
+ * that reports or asks, then one that starts with an order's verb. Returns where the order's
+ * clause starts, or null: the order is the line's, what comes before it only says why.
+ */
+export function orderAfterContext(tokens: readonly Token[]): number | null {
+  for (let i = 1; i < tokens.length; i++) {
+    if (!/[,;.]$/.test(tokens[i - 1]!.raw)) continue;
+    const word = tokens[i]!.norm;
+    const leads = LEADING_VERBS.some((w) => verbOf(word, w) === 1) || RUNBOOK_ACTIONS[word] !== undefined || STATUS_ORDER_LEADS.has(word) || ['unack', 'un-ack', 'unacknowledge', 'assign', 'reassign'].includes(word);
+    if (!leads) continue;
+    const before = moodOf(tokens.slice(0, i));
+    return before === 'report' || before === 'question' ? i : null;
+  }
+  return null;
+}
+
 export function moodOf(tokens: readonly Token[]): Mood {
-  const words = tokens.map((t) => t.norm);
+  // "@here rollback done on 7", "@bob ack 12": who a line is addressed to is not what it says.
+  const words = tokens.map((t) => t.norm).filter((w, i, all) => !(w.startsWith('@') && all.slice(0, i).every((v) => v.startsWith('@'))));
   const first = words[0] ?? '';
   const second = words[1] ?? '';
   // "don't restart web-1", "do not silence db-2", "never mind": nothing to do.
   if (NEGATIONS.has(first) || (first === 'do' && second === 'not') || (first === 'please' && NEGATIONS.has(second))) return 'negated';
+  // "ack 12 nvm", "restart nginx on web-1... actually never mind": taken back at its end, comment or not.
+  const ending = (n: number) => words.slice(-n).join(' ').replace(/[.!]+$/, '');
+  if (RETRACTIONS.some((r) => ending(r.split(' ').length) === r)) return 'negated';
+  if (WEIGHINGS.some((w) => ending(w.split(' ').length) === w)) return 'question';
+  // Only what is said before a comment tells what the line does: "… because rollback done" is the comment's.
+  const marker = words.findIndex((w, i) => i > 0 && FREE_TEXT_MARKERS.has(w));
+  const said = marker === -1 ? words : words.slice(0, marker);
+
   const politeOrder = ['can', 'could', 'will', 'would'].includes(first) && POLITE_SUBJECTS.has(second);
   if (QUESTION_OPENERS.has(first) && !politeOrder) return 'question';
   // "restart web-1?", "maybe we should restart nginx", "we might flush the cache": asked or weighed, not ordered.
   if (!politeOrder && (tokens.at(-1)?.raw.endsWith('?') || words.slice(0, 3).some((w) => MODALS.has(w)))) return 'question';
   // A line that starts with its verb is an order whatever its comment ends with ("ack 12 - load is fine").
   const lead = first === 'please' || first === 'pls' ? second : first;
+  // "let's not restart web-1", "stop, don't ack 12", "hold off on restarting web-1": negated before the verb.
+  const verbAt = said.findIndex((w) => isOrderWord(w));
+  const before = verbAt === -1 ? said : said.slice(0, verbAt);
+  if (before.some((w, i) => NEGATIONS.has(w) || HOLD_OFF.has(`${w} ${before[i + 1] ?? ''}`))) return 'negated';
+  if (reportsWhatWasDone(said)) return 'report';
+  // "about to restart nginx on web-1", "I'm going to silence web-1", "gonna fail over": what the speaker will do themselves.
+  const plan = said.slice(['i', "i'm", 'im', 'we', "we're", 'were', 'am', 'are'].includes(said[0] ?? '') ? (['am', 'are'].includes(said[1] ?? '') ? 2 : 1) : 0);
+  if ((plan[0] === 'about' || plan[0] === 'going') && plan[1] === 'to' || plan[0] === 'gonna') return 'report';
   if (LEADING_VERBS.some((word) => verbOf(lead, word) > 0) || actionOf(lead) !== null || STATUS_ORDER_LEADS.has(lead)) return 'order';
-  // Only what is said before a comment can make the line a report: "… because rollback done" is the comment's.
-  const marker = words.findIndex((w, i) => i > 0 && FREE_TEXT_MARKERS.has(w));
-  const said = marker === -1 ? words : words.slice(0, marker);
   if (said.length > 1 && REPORT_ENDINGS.has(said.at(-1)!)) return 'report';
   return 'order';
 }

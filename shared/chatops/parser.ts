@@ -1,15 +1,18 @@
 import { EXAMPLES, PARSE_THRESHOLD, permissionFor, STATE_CHANGING, type Alternative, type Intent, type ParseResult } from './intents.ts';
-import { moodOf, type Mood } from './mood.ts';
+import { moodOf, orderAfterContext, type Mood } from './mood.ts';
 import { previewOf } from './format.ts';
 import type { InventoryIndex, InventoryRunbook } from './inventory.ts';
 import { TYPO_FACTOR } from './lexicon.ts';
 import { HOST_PARAMS, RULES, type Line, type Reading } from './rules.ts';
 import { correctSpelling } from './spelling.ts';
 import type { TimeReference } from './times.ts';
-import { mergePhrasalVerbs, restOf, tokenize } from './tokens.ts';
+import { mergePhrasalVerbs, restOf, tokenize, withoutMarkup } from './tokens.ts';
 import { exclusionOf, leftOutTargets, namedTargets, secondCommandAt } from './whole-line.ts';
 
 export const MAX_TEXT_LENGTH = 2000;
+
+/** What reading an order after a clause of context costs ("the restart failed, restart nginx on web-1"). */
+const CONTEXT_FACTOR = 0.95;
 
 /** Two readings this close are a tie: the parser asks rather than pick one. */
 const TIE_MARGIN = 0.05;
@@ -43,8 +46,14 @@ function alternativeOf(reading: Reading, now: number): Alternative[] {
  * the readings as "did you mean" alternatives.
  */
 export function parseCommand(text: string, index: InventoryIndex, ref: TimeReference): ParseResult {
-  const clipped = text.slice(0, MAX_TEXT_LENGTH).trim();
+  const clipped = withoutMarkup(text.slice(0, MAX_TEXT_LENGTH).trim());
   const { tokens, corrected } = correctSpelling(mergePhrasalVerbs(tokenize(clipped)), index);
+  // "this ack was wrong, unack 12": what comes before the order says why; the order is read alone.
+  const orderAt = orderAfterContext(tokens);
+  if (orderAt !== null) {
+    const order = parseCommand(clipped.slice(tokens[orderAt]!.start), index, ref);
+    return order.intent === 'unknown' ? order : { ...order, confidence: round(order.confidence * CONTEXT_FACTOR) };
+  }
   const line: Line = { text: clipped, tokens, index, ref };
   const result = twoCommands(line) ?? parseLine(line);
   // A word read as another ("incdient") makes the reading a little less sure, as a verb's typo does.

@@ -108,6 +108,20 @@ describe('durations of several parts (findDurations)', () => {
     expect(durations('30m 1h')).toEqual([30, 60]);
     expect(durations('2h then 30m')).toEqual([120, 30]);
   });
+
+  it('reads a unit\'s short word after "an" or "last" ("an hr", "last wk"), not a unit\'s letter ("a m")', () => {
+    expect(durations('for an hr')).toEqual([60]);
+    expect(durations('last hr')).toEqual([60]);
+    expect(durations('past wk')).toEqual([7 * 24 * 60]);
+    expect(durations('a m')).toEqual([]);
+    expect(durations('last d')).toEqual([]);
+  });
+
+  it('reads numbers in words up to ninety and a decimal comma ("twelve hours", "1,5h")', () => {
+    expect(durations('for twelve hours')).toEqual([720]);
+    expect(durations('for forty-five minutes')).toEqual([45]);
+    expect(durations('for 1,5h')).toEqual([90]);
+  });
 });
 
 describe('a moment (findTimeRange)', () => {

@@ -27,7 +27,11 @@ export function findEmptyDuration(tokens: readonly Token[], taken: ReadonlySet<n
   }
   return null;
 }
-const WORD_NUMBERS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, ten: 10, fifteen: 15, twenty: 20, thirty: 30, half: 0.5, couple: 2, few: 3 };
+const WORD_NUMBERS: Record<string, number> = {
+  a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
+  fifteen: 15, eighteen: 18, twenty: 20, 'twenty-four': 24, thirty: 30, forty: 40, 'forty-five': 45, fifty: 50, sixty: 60, ninety: 90,
+  half: 0.5, couple: 2, few: 3,
+};
 
 /** Spelt "mo" so parse-duration (where "m" is minutes) reads months. */
 function unitText(unit: string): string {
@@ -52,8 +56,9 @@ export function findDurations(tokens: readonly Token[], taken: ReadonlySet<numbe
     if (taken.has(i)) continue;
     const word = tokens[i]!.norm;
     const next = tokens[i + 1]?.norm;
-    if (NUMBER_WITH_UNIT.test(word) || COMPOUND.test(word)) {
-      const ms = parseDuration(word.replace(/(\d)(months?)$/, '$1mo'));
+    // ("1,5h": a decimal comma, as typed in much of Europe.)
+    if (NUMBER_WITH_UNIT.test(word.replace(/^(\d+),(\d)/, '$1.$2')) || COMPOUND.test(word)) {
+      const ms = parseDuration(word.replace(/^(\d+),(\d)/, '$1.$2').replace(/(\d)(months?)$/, '$1mo'));
       if (ms) hits.push({ start: i, end: i + 1, ms });
       continue;
     }
@@ -78,7 +83,7 @@ export function findDurations(tokens: readonly Token[], taken: ReadonlySet<numbe
       if (word === 'half' && (tokens[j]?.norm === 'an' || tokens[j]?.norm === 'a')) j++;
       if ((word === 'couple' || word === 'few') && tokens[j]?.norm === 'of') j++;
       const unit = tokens[j]?.norm;
-      if (unit !== undefined && UNIT.test(unit) && unit.length > 2 && !taken.has(j)) {
+      if (unit !== undefined && UNIT.test(unit) && spelledUnit(unit) && !taken.has(j)) {
         if (word === 'a' && tokens[i - 1]?.norm === 'half') amount = 0.5;
         const ms = parseDuration(`1${unitText(unit)}`);
         if (ms) push(i, j + 1, amount, ms);
@@ -87,13 +92,18 @@ export function findDurations(tokens: readonly Token[], taken: ReadonlySet<numbe
       }
     }
     // "last hour", "past day", "the next hour", "another hour"
-    if (['last', 'past', 'previous', 'next', 'another', 'coming'].includes(word) && next !== undefined && UNIT.test(next) && next.length > 2) {
+    if (['last', 'past', 'previous', 'next', 'another', 'coming'].includes(word) && next !== undefined && UNIT.test(next) && spelledUnit(next)) {
       const ms = parseDuration(`1${unitText(next)}`);
       if (ms) push(i + 1, i + 2, 1, ms);
       i = hits.at(-1)?.start === i + 1 ? hits.at(-1)!.end - 1 : i + 1;
     }
   }
   return joinParts(tokens, taken, hits);
+}
+
+/** A unit written as a word after "an", "last"…: "hour", "hr", "min", "wk" — not a letter ("a m", "last d"). */
+function spelledUnit(unit: string): boolean {
+  return unit.length > 2 || unit === 'hr' || unit === 'wk' || unit === 'yr';
 }
 
 /** "1h30m", "2h15m": one token of several units. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { restOf, tokenize } from './tokens.ts';
+import { restOf, tokenize, withoutMarkup } from './tokens.ts';
 
 describe('tokenize', () => {
   it('splits a list written without spaces into words at their own places, each keeping its comma', () => {
@@ -14,6 +14,9 @@ describe('tokenize', () => {
   it('keeps a matcher\'s value, a number with thousands separators and a lone comma whole', () => {
     expect(tokenize('host=~a,b 1,000 x , y').map((t) => t.raw)).toEqual(['host=~a,b', '1,000', 'x', 'y']);
     expect(tokenize('ack 12,13,14').map((t) => t.norm)).toEqual(['ack', '12', '13', '14']);
+    // A length with a decimal comma is one word ("1,5h"); a list of ids is not.
+    expect(tokenize('for 1,5h').map((t) => t.norm)).toEqual(['for', '1,5h']);
+    expect(tokenize('ack 1,5').map((t) => t.norm)).toEqual(['ack', '1', '5']);
   });
 
   it('strips a trailing per cent sign ("cpu%")', () => {
@@ -27,5 +30,14 @@ describe('tokenize', () => {
     for (const t of tokens) expect(text.slice(t.start, t.end)).toBe(t.raw);
     expect(tokenize('ack12').map((t) => t.norm)).toEqual(['ack', '12']);
     expect(tokenize('web12 inc7 backup2').map((t) => t.norm)).toEqual(['web12', 'inc7', 'backup2']);
+  });
+
+  it('reads a line in Slack\'s bold or italics as its words, and a bot command\'s "!" as nothing', () => {
+    expect(withoutMarkup('*ack 12*')).toBe('ack 12');
+    expect(withoutMarkup('_*ack 12*_')).toBe('ack 12');
+    // Struck through, a line is taken back; a pattern's star is the pattern's.
+    expect(withoutMarkup('~ack 12~')).toBe('~ack 12~');
+    expect(withoutMarkup('silence db-* for 1h')).toBe('silence db-* for 1h');
+    expect(tokenize('!ack 12').map((t) => t.norm)).toEqual(['ack', '12']);
   });
 });

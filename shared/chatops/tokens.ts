@@ -13,11 +13,22 @@ export interface Token {
   colon: boolean;
 }
 
-const LEADING = /^[("'`“‘[{<]+/;
+const LEADING = /^[("'`“‘[{<!]+/;
 const TRAILING = /[)"'`”’\]}>,.!?;:%]+$/;
 
 /** An order's verb glued to the id it acts on ("ack12", "ack#12", "resolve7"). */
 const GLUED_ID = /^(ack|acknowledge|resolve|reopen|mitigate|close|unsilence|expire)(#?\d{1,9})$/;
+
+/**
+ * "*ack 12*", "_ack 12_": a whole line in Slack's bold or italics, read as its words. (Not
+ * "~ack 12~": struck through, it is taken back, and stays unread.)
+ */
+export function withoutMarkup(text: string): string {
+  let out = text;
+  for (let m = MARKUP.exec(out); m; m = MARKUP.exec(out)) out = m[2]!;
+  return out;
+}
+const MARKUP = /^([*_])(\S(?:.*\S)?)\1$/s;
 
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
@@ -45,7 +56,8 @@ export function tokenize(text: string): Token[] {
  * with thousands separators ("1,000") stay whole.
  */
 function commaParts(raw: string, at: number): [string, number][] {
-  if (!/,[^\s,]/.test(raw) || raw.includes('=') || /^\d{1,3}(,\d{3})+[.,;:!?]*$/.test(raw)) return [[raw, at]];
+  // ("1,5h": a length with a decimal comma, one word.)
+  if (!/,[^\s,]/.test(raw) || raw.includes('=') || /^\d{1,3}(,\d{3})+[.,;:!?]*$/.test(raw) || /^\d+,\d+(?:h|hrs?|m|mins?|d|s)[.,;:!?]*$/i.test(raw)) return [[raw, at]];
   const parts: [string, number][] = [];
   for (const m of raw.matchAll(/[^,]+,*|,+/g)) parts.push([m[0], at + m.index]);
   return parts;

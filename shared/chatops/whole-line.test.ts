@@ -17,6 +17,12 @@ describe('a second command on the line (secondCommandAt)', () => {
     expect(firstClause('ack 12 and then silence db-1 for 1h')).toBe('ack 12');
     expect(firstClause('clear disk on db-2; restart nginx on web-1')).toBe('clear disk on db-2;');
     expect(firstClause('resolve incident 7 & fail over db-1')).toBe('resolve incident 7');
+    // A comma before an order's verb parts them as a ";" does; before other words it is the line's own.
+    expect(firstClause('ack 12, silence web-1 for 1h')).toBe('ack 12,');
+    expect(firstClause('silence db-1 for 1h, maintenance')).toBeNull();
+    expect(firstClause('ack 12, 13')).toBeNull();
+    // ("mitigate 7, failover done": a report after the comma is the comment's.)
+    expect(firstClause('mitigate 7, failover done')).toBeNull();
   });
 
   it('is not a report of what was done, nor what follows a comment marker or a colon', () => {

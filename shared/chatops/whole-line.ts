@@ -1,6 +1,7 @@
 import type { Command } from './intents.ts';
 import type { InventoryIndex } from './inventory.ts';
 import { actionOf, ALL_WORDS, FREE_TEXT_MARKERS, verbOf } from './lexicon.ts';
+import { moodOf } from './mood.ts';
 import type { Token } from './tokens.ts';
 
 /**
@@ -85,11 +86,13 @@ export function secondCommandAt(tokens: readonly Token[]): { at: number; next: n
   for (let i = 1; i < tokens.length - 1; i++) {
     const token = tokens[i]!;
     if (FREE_TEXT_MARKERS.has(token.norm) || tokens[i - 1]!.colon) return null;
-    const semicolon = tokens[i - 1]!.raw.endsWith(';');
+    // ("ack 12, silence web-1 for 1h": a comma before an order's verb parts two commands as a ";" does.)
+    const semicolon = /[;,]$/.test(tokens[i - 1]!.raw);
     if (!JOINERS.has(token.norm) && !semicolon) continue;
     const at = JOINERS.has(token.norm) ? i + 1 : i;
     const verbAt = tokens[at]?.norm === 'then' ? at + 1 : at;
-    if (isOrderVerb(tokens[verbAt]?.norm)) return { at: i, next: verbAt };
+    // ("mitigate 7, failover done": what follows reports, it orders nothing.)
+    if (isOrderVerb(tokens[verbAt]?.norm) && moodOf(tokens.slice(verbAt)) === 'order') return { at: i, next: verbAt };
   }
   return null;
 }

@@ -1,8 +1,11 @@
 import { MAX_ALERTS_AT_ONCE, type Severity } from '../intents.ts';
-import { ALL_WORDS, FILLER, SEVERITY_WORDS, severitySlots, verbOf } from '../lexicon.ts';
+import { ALL_WORDS, FILLER, FREE_TEXT_MARKERS, SEVERITY_WORDS, severitySlots, verbOf } from '../lexicon.ts';
 import { idOf, type Token } from '../tokens.ts';
 import { commentFrom, findTarget, firstId, idAfter, isAlertNoun, isIncidentNoun, leadingVerb, leftoverFactor, type Line, moreIds, type Reading, type Rule, take } from './kit.ts';
-import { IMPERATIVE_ACK, UNACK_VERBS } from './orders.ts';
+import { IMPERATIVE_ACK, reversedBefore, UNACK_VERBS } from './orders.ts';
+
+/** "ack 12 for incident 7": the words that say which incident an alert is part of. */
+const CONTEXT_WORDS = new Set(['for', 'in', 'of', 'on', 'from', 're']);
 
 const QUESTION_WORDS = new Set(['who', 'when', 'did', 'was', 'were', 'has', 'have', 'is', 'why', 'whom']);
 
@@ -13,8 +16,17 @@ export const ackRule: Rule = (line) => {
   if (!verb || UNACK_VERBS.has(tokens[verb.at]!.norm) || tokens[verb.at - 1]?.norm === 'un') return null;
   // "who acked 12?", "was 12 acknowledged": a question about an acknowledgement, not one to make.
   if (QUESTION_WORDS.has(tokens[0]?.norm ?? '')) return null;
+  // "revert the ack on 12" (unackRule), "stop acking 12", "skip the ack": not an acknowledgement to make;
+  // "note 7 acked 12 and restarted nginx": a note's text.
+  if (reversedBefore(tokens, verb.at) || tokens.slice(0, verb.at).some((t) => verbOf(t.norm, 'note') === 1)) return null;
   const taken = new Set<number>([verb.at]);
-  const incident = idAfter(tokens, taken, isIncidentNoun);
+  let incident = idAfter(tokens, taken, isIncidentNoun);
+  // "ack 12 for incident 7", "ack 12 in inc 7": alert 12, said with the incident it is part of (not every alert of it).
+  const incidentNoun = incident && 'noun' in incident ? (incident.noun as number | null) : null;
+  if (incident && incidentNoun !== null && CONTEXT_WORDS.has(tokens[incidentNoun - 1]?.norm ?? '') && tokens.slice(verb.at + 1, incidentNoun - 1).some((t) => idOf(t) !== null)) {
+    take(taken, incidentNoun - 1, incident.at + 1);
+    incident = null;
+  }
   const range = incident ? null : idRange(tokens, verb.at + 1);
   if (range) {
     take(taken, range.at, range.end);
@@ -25,7 +37,10 @@ export const ackRule: Rule = (line) => {
     const alertIds = Array.from({ length: count }, (_, k) => range.first + k);
     return { command: { intent: 'alert.ack', slots: comment ? { alertIds, comment } : { alertIds } }, confidence: verb.score * leftoverFactor(tokens.slice(0, range.end), taken) };
   }
-  const alert = incident ? null : idAfter(tokens, taken, isAlertNoun) ?? firstId(tokens, taken, verb.at + 1) ?? firstId(tokens, taken);
+  // An id before the verb only right before it ("12 ack", "12 is acked"): "take 7 and ack its alerts" names no alert 7.
+  const before = firstId(tokens, taken);
+  const adjacent = before !== null && before.at < verb.at && tokens.slice(before.at + 1, verb.at).every((t) => t.norm === 'is') ? before : null;
+  const alert = incident ? null : idAfter(tokens, taken, isAlertNoun) ?? firstId(tokens, taken, verb.at + 1) ?? adjacent;
   const found = incident ?? alert;
   if (!found) {
     const all = tokens.findIndex((t, i) => i > verb.at && ALL_WORDS.has(t.norm));
@@ -44,13 +59,23 @@ export const ackRule: Rule = (line) => {
   const otherIncidents = incident ? moreIds(tokens, found.at) : null;
   if (otherIncidents) return { command: { intent: 'alert.ack', slots: { incidentId: found.id } }, confidence: 0.45 * verb.score, problem: `One incident at a time, e.g. ${[found.id, ...otherIncidents.ids].map((id) => `"ack incident ${id}"`).join(', then ')}.` };
   // "ack 12 13 14", "acknowledge #12 #13": nothing but ids after the first is a list, not a comment ("ack 12 3 nodes down" is one).
+  // So is a run of ids before a comment's marker or ids written with "#" ("ack 12 13 - same cause", "ack #12 #13 investigating").
   const spaced = tokens.slice(found.at + 1);
-  const onlyIds = !incident && spaced.length > 0 && spaced.length < MAX_ALERTS_AT_ONCE && spaced.every((t) => idOf(t) !== null);
-  const more = incident ? null : onlyIds ? { ids: spaced.map((t) => idOf(t)!), last: tokens.length - 1 } : moreIds(tokens, found.at);
+  const run = spaced.findIndex((t) => idOf(t) === null || taken.has(tokens.indexOf(t)));
+  const ids = run === -1 ? spaced : spaced.slice(0, run);
+  const after = run === -1 ? undefined : spaced[run]!;
+  const listed = ids.length > 0 && ids.length < MAX_ALERTS_AT_ONCE
+    && (after === undefined || ids.at(-1)!.colon || FREE_TEXT_MARKERS.has(after.norm) || (tokens[found.at]!.norm.startsWith('#') && ids.every((t) => t.norm.startsWith('#'))));
+  const onlyIds = !incident && listed;
+  const more = incident ? null : onlyIds ? { ids: ids.map((t) => idOf(t)!), last: found.at + ids.length } : moreIds(tokens, found.at);
   const last = more ? more.last : found.at;
-  const comment = found.at > verb.at ? commentFrom(line, last + 1) : commentFrom(line, verb.at + 1);
-  const ids = [...new Set([found.id, ...(more?.ids ?? [])])];
-  const slots = incident ? { incidentId: incident.id } : ids.length > 1 ? { alertIds: ids } : { alertId: found.id };
+  // ("ack incident 7 alerts": the alerts it acknowledges, not a comment; "ack 12 for incident 7": its incident, said.)
+  let from = last + 1;
+  while (taken.has(from)) from++;
+  const rest = tokens.slice(from);
+  const comment = rest.length > 0 && rest.every((t) => isAlertNoun(t.norm)) ? undefined : found.at > verb.at ? commentFrom(line, from) : commentFrom(line, verb.at + 1);
+  const alertIds = [...new Set([found.id, ...(more?.ids ?? [])])];
+  const slots = incident ? { incidentId: incident.id } : alertIds.length > 1 ? { alertIds } : { alertId: found.id };
   return { command: { intent: 'alert.ack', slots: comment ? { ...slots, comment } : slots }, confidence: verb.score };
 };
 

@@ -54,7 +54,8 @@ export const alertsRule: Rule = (line) => {
     if (isAlertNoun(t.norm)) {
       trigger = Math.max(trigger, 1);
       taken.add(i);
-    } else if (is(t.norm, 'firing') || t.norm === 'fire') {
+    // ("going to silence web-1": the "going" of what is to come, not of what is going wrong.)
+    } else if ((is(t.norm, 'firing') && !(t.norm === 'going' && tokens[i + 1]?.norm === 'to')) || t.norm === 'fire') {
       trigger = Math.max(trigger, t.norm === 'firing' ? 1 : 0.8);
       state ??= 'firing';
       taken.add(i);

@@ -2,11 +2,16 @@ import { verbOf } from '../lexicon.ts';
 import { findTarget, leftoverFactor, type Rule, take } from './kit.ts';
 import { whatsUpAt } from './metrics.ts';
 
+/** Verbs whose "off" is their own. */
+const PHRASAL_OFF = new Set(['hold', 'holding', 'turn', 'turned', 'switch', 'switched', 'shut', 'kick', 'kicked', 'log', 'sign', 'back', 'backing', 'call', 'called', 'hand', 'cut', 'drop', 'tail', 'tailed', 'level', 'levelled', 'leveled', 'taper', 'tapered', 'fall', 'fell', 'dropped', 'ease', 'eased', 'wear', 'wore', 'finish']);
+
 export const anomalyRule: Rule = (line) => {
   const { tokens, index } = line;
   const taken = new Set<number>();
   let trigger = 0;
   tokens.forEach((t, i) => {
+    // "hold off on restarting web-1", "turn off web-1", "log off": an "off" of a phrasal verb, not something off.
+    if (t.norm === 'off' && PHRASAL_OFF.has(tokens[i - 1]?.norm ?? '')) return;
     const score = Math.max(verbOf(t.norm, 'explain'), verbOf(t.norm, 'anomalous'));
     if (score > 0) {
       taken.add(i);

@@ -31,7 +31,9 @@ export const helpRule: Rule = (line) => {
   const found = leadingVerb(line.tokens, (n) => verbOf(n, 'help'), 2);
   // A near miss counts only as the line's first word ("halp", "comands"): further in, "commander" is its own word.
   // ("who commands incident 7" asks who, not for the commands.)
-  const verb = found && (found.score === 1 || found.at === 0) && !['who', 'whom', 'which'].includes(line.tokens[0]?.norm ?? '') ? found : null;
+  // ("disk usage /var on db-1", "inode usage on db-1": the usage of something, not how to use the bot.)
+  const ofSomething = found !== null && found.at > 0 && line.tokens[found.at]!.norm === 'usage';
+  const verb = found && !ofSomething && (found.score === 1 || found.at === 0) && !['who', 'whom', 'which'].includes(line.tokens[0]?.norm ?? '') ? found : null;
   if (!phrase && !verb) return null;
   const rest = verb ? line.tokens.slice(verb.at + 1).map((t) => t.norm).join(' ') : '';
   const topic = TOPICS.find(([re]) => re.test(rest))?.[1];

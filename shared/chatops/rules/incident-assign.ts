@@ -10,9 +10,12 @@ const COMMAND_ROLE = String.raw`(?:the\s+)?(?:incident\s+)?(?:commander|ic|lead|
 const ASSIGN_FORMS: readonly { re: RegExp; who?: number; id: number }[] = [
   // "assign incident 7 to alice", "hand #7 over to bob", "give 7 to me"
   { re: new RegExp(String.raw`^(?:please\s+)?(?:re)?assign\s+${BARE_REF}\s+to\s+${PERSON}$`), id: 1, who: 2 },
-  { re: new RegExp(String.raw`^(?:please\s+)?(?:give|hand(?:\s+over)?)\s+${INCIDENT_REF}\s+(?:over\s+)?to\s+${PERSON}$`), id: 1, who: 2 },
+  // "assign bob to incident 7", "assign alice as IC of #7"
+  { re: new RegExp(String.raw`^(?:please\s+)?(?:re)?assign\s+${PERSON}\s+(?:to|as\s+${COMMAND_ROLE}\s+(?:of|for|on))\s+${INCIDENT_REF}$`), id: 2, who: 1 },
+  // ("give 7 to bob", "hand off 7 to bob", "transfer incident 7 to carol", "pass #7 to bob")
+  { re: new RegExp(String.raw`^(?:please\s+)?(?:give|hand(?:\s*(?:over|off))?|transfer|pass)\s+${BARE_REF}\s+(?:over\s+)?to\s+${PERSON}$`), id: 1, who: 2 },
   // "I'll take incident 7", "taking #7", "let me take command of 7", "I've got incident 7"
-  { re: new RegExp(String.raw`^(?:i'?ll\s+|i\s+will\s+|i'?m\s+|i\s+am\s+|let\s+me\s+|lemme\s+)?(?:take|taking|grab|grabbing|own|owning|handle|handling|on)\s+${INCIDENT_REF}$`), id: 1 },
+  { re: new RegExp(String.raw`^(?:i'?ll\s+|i\s+will\s+|i'?m\s+|i\s+am\s+|let\s+me\s+|lemme\s+)?(?:take|taking|grab|grabbing|own|owning|handle|handling|on)(?:\s+over)?\s+${INCIDENT_REF}(?:\s+from\s+${PERSON})?$`), id: 1 },
   { re: new RegExp(String.raw`^(?:i'?ll\s+|i\s+will\s+|i'?m\s+|i\s+am\s+|let\s+me\s+|lemme\s+)?(?:take|taking|assume|assuming)\s+(?:command|ownership|lead)\s+(?:of|on|for)\s+${BARE_REF}$`), id: 1 },
   { re: new RegExp(String.raw`^i(?:'ve|\s+have)?\s+got\s+${INCIDENT_REF}$`), id: 1 },
   // "I'm IC for 7", "I am the incident commander on #7"

@@ -10,6 +10,9 @@ const STATUS_VERBS: Readonly<Record<string, IncidentStatusSlots['status']>> = {
   reopen: 'open', 'reopened': 'open', 're-open': 'open', unresolve: 'open',
 };
 
+/** The manners an order may open with: "can we …", "could you please …", "pls …". */
+const POLITE_LEAD = new Set(['can', 'could', 'would', 'will', 'you', 'u', 'we', 'please', 'pls', 'plz', 'kindly']);
+
 /**
  * "resolve incident 7 fixed by rollback", "close inc 7", "mark 7 as mitigated",
  * "incident 7 is resolved", "reopen #7". Alerts are not resolved from chat (their source
@@ -42,9 +45,14 @@ export const incidentStatusRule: Rule = (line) => {
       problem: `Alerts resolve by themselves when their source stops firing: acknowledge alert ${alertRef.id} ("ack ${alertRef.id}") or silence it ("silence ${alertRef.id} for 1h").`,
     };
   }
-  const named = idAfter(tokens, taken, isIncidentNoun);
+  // ("#7 mitigated": an id written with "#" is an incident's, as "#7" alone shows it.)
+  const hashed = at === 1 && /^#\d+$/.test(tokens[0]!.norm) ? { id: idOf(tokens[0])!, at: 0, noun: null } : null;
+  const named = idAfter(tokens, taken, isIncidentNoun) ?? hashed;
   // A bare number only after a leading verb: "resolve 7", "mark 7 as mitigated", "close #7".
-  const leading = at === 0 || (at === 1 && ['mark', 'set', 'please'].includes(tokens[0]!.norm)) || ['mark', 'set'].includes(tokens[0]!.norm);
+  // (Manners before it too: "can we resolve 7", "could you please close #7".)
+  const leading = at === 0 || (at === 1 && ['mark', 'set', 'please'].includes(tokens[0]!.norm)) || ['mark', 'set'].includes(tokens[0]!.norm) || tokens.slice(0, at).every((t) => POLITE_LEAD.has(t.norm))
+    // (Or after a clause of its own: "it's back, reopen 7", "ok, close #7".)
+    || (at > 0 && /[,;]$/.test(tokens[at - 1]!.raw));
   const id = named ?? (leading ? firstId(tokens, taken) : null);
   if (!id) {
     if (!tokens.some((t) => isIncidentNoun(t.norm))) return null;

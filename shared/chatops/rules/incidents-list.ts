@@ -11,6 +11,9 @@ const INCIDENT_STATUS_WORDS: Readonly<Record<string, IncidentsListSlots['status'
   resolved: 'resolved', closed: 'resolved', past: 'resolved', recent: 'resolved',
 };
 
+/** Words that turn a status said into its opposite. */
+const NEGATORS = new Set(['not', 'never', "isn't", 'isnt', "aren't", 'arent', "wasn't", "weren't", 'yet']);
+
 /** "open incidents", "critical incidents on db-2", "resolved incidents": incidents without an id. */
 export const incidentsListRule: Rule = (line) => {
   const { tokens } = line;
@@ -25,8 +28,11 @@ export const incidentsListRule: Rule = (line) => {
   tokens.forEach((t, i) => {
     const said = INCIDENT_STATUS_WORDS[t.norm];
     if (said && !taken.has(i)) {
-      status = said;
+      // "incidents not resolved", "incidents that aren't closed": the other statuses (not open: resolved; not mitigated: open).
+      const negated = NEGATORS.has(tokens[i - 1]?.norm ?? '');
+      status = negated ? (said === 'resolved' ? 'unresolved' : said === 'unresolved' ? 'resolved' : 'open') : said;
       taken.add(i);
+      if (negated) taken.add(i - 1);
     }
     if (SEVERITY_WORDS[t.norm]) {
       severities.push(SEVERITY_WORDS[t.norm]!);

@@ -41,10 +41,14 @@ export const DEFAULT_SILENCE_SECONDS = 3600;
 export const DEFAULT_RANGE_MS = 3_600_000;
 
 /** Confidence lost per word the reading cannot account for. */
+/** Words of manners a line may carry anywhere. */
+const MANNERS = new Set(['ty', 'tyvm', 'cheers', 'ta', 'thank', 'kindly', 'asap']);
+
 export function leftoverFactor(tokens: readonly Token[], taken: ReadonlySet<number>): number {
   let unknown = 0;
   tokens.forEach((token, i) => {
-    if (!taken.has(i) && !FILLER.has(token.norm)) unknown++;
+    // ("restart nginx on web-1 ty", "… 🙏", "kindly …": manners and reactions cost nothing.)
+    if (!taken.has(i) && !FILLER.has(token.norm) && !MANNERS.has(token.norm) && !EMOJI_CODE.test(token.raw.toLowerCase())) unknown++;
   });
   return Math.pow(0.8, unknown);
 }
@@ -152,10 +156,14 @@ export function firstId(tokens: readonly Token[], taken: ReadonlySet<number>, fr
 
 /** Free text after position `from`, without a leading "with comment", "because", ":" or "-". */
 export function commentFrom(line: Line, from: number): string | undefined {
+  // ("ack 13 as well", "ack 13 too": no comment, before "as" is read as leading one in.)
+  if (POLITENESS.has(restOf(line.text, line.tokens, from).toLowerCase().replace(/[!.]+$/, ''))) return undefined;
   let i = from;
   // "with a comment: …", "saying that …", "as known issue": the words that lead a comment in; "because a & b" keeps its "a".
   for (let word = line.tokens[i]?.norm; word !== undefined; word = line.tokens[++i]?.norm) {
-    const leads = COMMENT_MARKERS.has(word) || word === 'with' || (word === 'as' && i === from) || (word === 'that' && line.tokens[i - 1]?.norm === 'saying') || (word === 'a' && COMMENT_MARKERS.has(line.tokens[i + 1]?.norm ?? ''));
+    // ("resolve 7 pls, fixed by rollback": the manners before a comment are not its words.)
+    const manners = ['please', 'pls', 'plz'].includes(word) || (POLITENESS.has(word) && line.tokens[i]!.raw.endsWith(','));
+    const leads = manners || COMMENT_MARKERS.has(word) || word === 'with' || (word === 'as' && i === from) || (word === 'that' && line.tokens[i - 1]?.norm === 'saying') || (word === 'a' && COMMENT_MARKERS.has(line.tokens[i + 1]?.norm ?? ''));
     if (!leads) break;
   }
   const text = unwrapped(restOf(line.text, line.tokens, i));
@@ -167,15 +175,15 @@ export function commentFrom(line: Line, from: number): string | undefined {
 }
 
 /** An emoji as typed: Slack's code (":+1:", ":eyes:") or the pictographs themselves ("🙏", "👍🏽"). */
-const EMOJI_CODE = /^(?::[a-z0-9_+'-]+:|(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\u200d|\ufe0f)+)$/u;
-const WRAPS: Readonly<Record<string, string>> = { '"': '"', "'": "'", '“': '”', '‘': '’', '(': ')' };
+export const EMOJI_CODE = /^(?::[a-z0-9_+'-]+:|(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\u200d|\ufe0f)+)$/u;
+const WRAPS: Readonly<Record<string, string>> = { '"': '"', "'": "'", '“': '”', '‘': '’', '(': ')', '[': ']' };
 
 /** ("rolling back"), "rolling back": the wrapping is the writer's, not the text's. */
 export function unwrapped(text: string): string {
-  return text.replace(/^(["'“‘(])(.*)(["'”’)])$/s, (whole, open: string, inner: string, close: string) => (WRAPS[open] === close && !inner.includes(close) && !inner.includes(open) ? inner.trim() : whole));
+  return text.replace(/^(["'“‘([])(.*)(["'”’)\]])$/s, (whole, open: string, inner: string, close: string) => (WRAPS[open] === close && !inner.includes(close) && !inner.includes(open) ? inner.trim() : whole));
 }
 
-const POLITENESS = new Set(['please', 'pls', 'plz', 'thanks', 'thx', 'ty', 'thank you', 'cheers', 'ta']);
+const POLITENESS = new Set(['please', 'pls', 'plz', 'thanks', 'thx', 'ty', 'thank you', 'cheers', 'ta', 'too', 'as well', 'also']);
 export const isIncidentNoun = (norm: string) => is(norm, 'incident');
 
 export const isAlertNoun = (norm: string) => is(norm, 'alert');
@@ -185,11 +193,17 @@ export const isAlertNoun = (norm: string) => is(norm, 'alert');
  * between them, so that "ack 12 3 nodes down" keeps "3 nodes down" as its comment.
  */
 export function moreIds(tokens: readonly Token[], first: number): { ids: number[]; last: number } | null {
+  // "unack 12 13", "unsilence 4 5": nothing but ids after the first is a list too.
+  const rest = tokens.slice(first + 1);
+  if (rest.length > 0 && rest.length < 50 && rest.every((t) => idOf(t) !== null)) return { ids: rest.map((t) => idOf(t)!), last: tokens.length - 1 };
   const ids: number[] = [];
   let last = first;
+  // "alert 12 and alert 13", "incident 7, incident 8": the noun said again before each.
+  const noun = tokens[first - 1]?.norm.replace(/s$/, '');
   for (let i = first; i + 1 < tokens.length; ) {
     const joiner = ['and', '&', '+'].includes(tokens[i + 1]!.norm);
-    const next = joiner ? i + 2 : i + 1;
+    let next = joiner ? i + 2 : i + 1;
+    if (noun && (isAlertNoun(noun) || isIncidentNoun(noun)) && tokens[next]?.norm.replace(/s$/, '') === noun) next++;
     if (!(tokens[i]!.raw.endsWith(',') || joiner) || idOf(tokens[next]) === null) break;
     ids.push(idOf(tokens[next])!);
     last = next;

@@ -5,6 +5,9 @@ import { firstId, isIncidentNoun, leadingVerb, type Rule, unwrapped } from './ki
 /** "incident 7 note: …", "inc 7 update - …", "update on #7: …": a note said the ticket way, its text after the colon or dash. */
 const NOTE_AFTER_ID = /^(?:(?:incident|inc)\s*#?(\d{1,9})\s+(?:note|update|comment)|update\s+(?:on\s+|to\s+|for\s+)?(?:incident\s+|inc\s+)?#?(\d{1,9}))(?:\s*:|\s+[-–—]+)\s*(\S.*)$/is;
 
+/** A note's text and then its incident: "<text> on|to|for incident 7" at the end of the line. */
+const TEXT_THEN_ID = /^(\S.*?)\s+(?:on|to|for|in)\s+(?:(?:incident|inc)[-\s]*)?#?(\d{1,9})[.!]?$/is;
+
 export const noteRule: Rule = (line) => {
   const { tokens } = line;
   const ticket = NOTE_AFTER_ID.exec(line.text);
@@ -27,6 +30,9 @@ export const noteRule: Rule = (line) => {
   while (i < tokens.length && ['on', 'to', 'for', 'in', 'a', 'the', 'into'].includes(tokens[i]!.norm)) taken.add(i++);
   if (isIncidentNoun(tokens[i]?.norm ?? '')) taken.add(i++);
   const id = idOf(tokens[i]);
+  // 'log "rollback done" on 7', "note paged the dba team on incident 7": the text first, the incident last.
+  const textFirst = id === null ? TEXT_THEN_ID.exec(restOf(line.text, tokens, at + 1)) : null;
+  if (textFirst) return { command: { intent: 'incident.note', slots: { incidentId: Number(textFirst[2]), text: unwrapped(textFirst[1]!.trim()) } }, confidence: 0.9 * score };
   if (id === null) {
     if (tokens.length - at > 1 && firstId(tokens, taken) === null) {
       return { command: { intent: 'incident.note', slots: { incidentId: 0, text: '' } }, confidence: 0.45 * score, problem: 'Say which incident, e.g. "note on 7: rolled back deploy 4.12".' };

@@ -23,6 +23,21 @@ export function incidentEditAsked(tokens: readonly Token[]): 'title' | 'merge' |
   return null;
 }
 
+/**
+ * Words that stop, undo or avoid what follows ("stop the restart on web-1", "undo the silence on
+ * web-1", "revert the ack on 12", "avoid restarting web-1"): said before an order's verb, the line
+ * asks for the opposite of that order, never for it.
+ */
+export const REVERSING = new Set(['undo', 'revert', 'reverse', 'abort', 'halt', 'stop', 'cancel', 'avoid', 'skip', 'prevent', 'postpone', 'delay', 'without']);
+
+/** Is an order's verb at `at` stopped, undone or avoided by a word before it? ("stop, don't ack 12": a "stop," alone is an interjection.) */
+export function reversedBefore(tokens: readonly Token[], at: number): boolean {
+  return tokens.slice(0, at).some((t) => REVERSING.has(t.norm) && !t.raw.endsWith(','));
+}
+
+/** "undo the ack", "revert the silence": the words that take a change back. */
+export const UNDO_WORDS = new Set(['undo', 'revert', 'reverse']);
+
 /** Words about runbook runs and their approvals, which are decided on the Approvals page. */
 export const APPROVAL_VERBS = new Set(['approve', 'deny', 'reject', 'decline', 'abort']);
 

@@ -1,15 +1,24 @@
 import { conceptOf, type InventoryRunbook } from '../inventory.ts';
-import { actionOf, ALL_WORDS, FILLER, is, verbOf } from '../lexicon.ts';
+import { actionOf, ALL_WORDS, FILLER, FREE_TEXT_MARKERS, is, verbOf } from '../lexicon.ts';
 import { findDurations } from '../times.ts';
 import { idOf, restOf } from '../tokens.ts';
 import { CLOCK_TIME, familyOf, findTarget, idAfter, isAlertNoun, isIncidentNoun, leadingVerb, leftoverFactor, type Rule, take } from './kit.ts';
-import { APPROVAL_VERBS } from './orders.ts';
+import { APPROVAL_VERBS, reversedBefore } from './orders.ts';
 
 /** A runbook's parameters that take a target (a host) named on the line. */
 export const HOST_PARAMS = ['host', 'target', 'instance', 'node', 'server'];
 const PATH_PARAMS = ['path', 'dir', 'directory', 'folder', 'file'];
 
 const VERSION_PARAMS = ['version', 'revision', 'release', 'tag', 'ref', 'image'];
+/** Nouns an action's name makes a compound with: "restart loop", "restart count", "failover history", "rollback plan". */
+const ACTION_NOUNS = new Set(['loop', 'loops', 'count', 'counts', 'storm', 'storms', 'rate', 'history', 'events', 'event', 'policy', 'plan', 'button', 'drill']);
+/** Actions that are adjectives too ("all clear", "the disk is clean", "clear as mud"). */
+const ADJECTIVE_ACTIONS = new Set(['clear', 'clean', 'free']);
+
+/** Nouns of the host named ("reboot the box web-1"), not a parameter's value. */
+const HOST_NOUNS = ['box', 'server', 'host', 'machine', 'node', 'instance', 'vm'];
+/** Words that point back at something said before ("restart it"), which a chat line on its own does not have. */
+const PRONOUNS = new Set(['it', 'that', 'this', 'them', 'those', 'these', 'thing']);
 const STOP_WORDS = new Set(['on', 'at', 'for', 'in', 'from', 'with', 'to', 'of', 'against']);
 
 function chooseRunbook(candidates: readonly InventoryRunbook[], object: readonly string[]): { runbook: InventoryRunbook; score: number } | null {
@@ -64,13 +73,24 @@ export const runbookRule: Rule = (line) => {
   const action = run ? null : leadingVerb(tokens, (n) => actionOf(n)?.score ?? 0, 2);
   if (!run && !action) return null;
   const verbAt = (run ?? action)!.at;
+  // "restart loop on api-1", "restart count", "all clear", "clear as mud": a noun or an adjective, not an order.
+  if (ACTION_NOUNS.has(tokens[verbAt + 1]?.norm ?? '') || (ADJECTIVE_ACTIONS.has(tokens[verbAt]!.norm) && (['all', 'is', 'are', 'was', 'looks', 'seems', 'be', 'coast', 'path', 'road'].includes(tokens[verbAt - 1]?.norm ?? '') || tokens[verbAt + 1]?.norm === 'as'))) return null;
+  // 'log "rollback done" on 7', 'note: restarted nginx': a runbook's verb in a note's text or in quotes is what was said, not an order.
+  if (tokens.slice(0, verbAt).some((t) => verbOf(t.norm, 'note') === 1) || /^["'“‘`]/.test(tokens[verbAt]!.raw)) return null;
   // "revert the silence", "undo the ack", "roll back incident 7": chat's own objects, not a deployment to roll back.
   // (Only the object, before "for incident 7" and the like.)
   const stop = tokens.findIndex((t, k) => k > verbAt && STOP_WORDS.has(t.norm));
   if (tokens.slice(verbAt + 1, Math.min(verbAt + 4, stop === -1 ? tokens.length : stop)).some((t) => ['silence', 'silences', 'ack', 'acknowledgement', 'acknowledgment', 'note'].includes(t.norm) || isAlertNoun(t.norm) || isIncidentNoun(t.norm))) return null;
+  // "stop the restart on web-1", "cancel the failover", "avoid restarting web-1": a run is neither stopped nor undone from chat.
+  if (reversedBefore(tokens, verbAt)) {
+    return { command: { intent: 'runbook.run', slots: { runbook: '', params: {} } }, confidence: 0.45, problem: 'A runbook run is not stopped or undone from chat: a run under way is followed, and cancelled, on the Approvals page of the console.' };
+  }
   // "describe the failover runbook", "show the restart runbook": about a runbook, not a run of it.
   if (tokens.slice(0, verbAt).some((t) => ABOUT_RUNBOOK_VERBS.has(t.norm)) && tokens.some((t) => is(t.norm, 'runbook'))) return null;
   taken.add(verbAt);
+  // "rollback api to 4.10 - errors after deploy", "… because of errors": why, which a run does not take; none of it is a parameter.
+  const why = tokens.findIndex((t, k) => k > verbAt && FREE_TEXT_MARKERS.has(t.norm));
+  if (why !== -1) take(taken, why, tokens.length);
   let i = verbAt + 1;
   if (run && is(tokens[i]?.norm, 'runbook')) taken.add(i++);
   else if (run && tokens[i]?.norm === 'the' && is(tokens[i + 1]?.norm, 'runbook')) take(taken, i, (i += 2));
@@ -78,7 +98,8 @@ export const runbookRule: Rule = (line) => {
   // key=value parameters, "for incident 7"
   const params: Record<string, string> = {};
   tokens.forEach((t, k) => {
-    const m = /^([a-z_][a-z0-9_]*)=(.+)$/i.exec(t.raw);
+    // ("cluster=main?": the question mark is the line's, not the value's.)
+    const m = /^([a-z_][a-z0-9_]*)=(.+?)[?!.,;]*$/i.exec(t.raw);
     if (m && !taken.has(k)) {
       params[m[1]!] = m[2]!;
       taken.add(k);
@@ -110,17 +131,25 @@ export const runbookRule: Rule = (line) => {
   for (let k = i; k < tokens.length && !STOP_WORDS.has(tokens[k]!.norm); k++) {
     if (taken.has(k)) continue;
     // "run the clear-cache runbook": the noun is not part of the name.
-    if (['the', 'a', 'an', 'please', 'service', 'now'].includes(tokens[k]!.norm) || (run && is(tokens[k]!.norm, 'runbook'))) {
+    // ("reboot the box web-1": the noun of the host named, not a service.)
+    if (['the', 'a', 'an', 'please', 'service', 'now', ...HOST_NOUNS].includes(tokens[k]!.norm) || (run && is(tokens[k]!.norm, 'runbook'))) {
       taken.add(k);
       continue;
     }
     object.push({ word: tokens[k]!.norm, at: k });
   }
+  // "restart it", "bounce that": chat keeps no thread, so a pronoun names nothing to act on.
+  const pronoun = object.find((o) => PRONOUNS.has(o.word));
+  if (pronoun) {
+    return { command: { intent: 'runbook.run', slots: { runbook: '', params } }, confidence: 0.45 * (run ?? action)!.score, problem: `Say what to ${tokens[verbAt]!.raw.toLowerCase()}: "${tokens[pronoun.at]!.raw}" names nothing on a line of its own, e.g. "${tokens[verbAt]!.raw.toLowerCase()} nginx on ${target.hit?.target.name ?? 'web-1'}".` };
+  }
   // "restart nginx on web-1 in 5 minutes", "at 3am": a run starts when confirmed; doing it now would not be what was asked.
   if (tokens.slice(0, verbAt).some((t) => t.norm === 'schedule')) {
     return { command: { intent: 'runbook.run', slots: { runbook: '', params } }, confidence: 0.45 * (run ?? action)!.score, problem: `A runbook runs when its plan is confirmed; nothing is scheduled from chat: ask when it should run, e.g. "${restOf(line.text, tokens, verbAt)}".` };
   }
-  const later = tokens.findIndex((t, k) => k > verbAt && !taken.has(k) && ((t.norm === 'at' && CLOCK_TIME.test(tokens[k + 1]?.norm ?? '')) || (t.norm === 'in' && findDurations(tokens.slice(k + 1, k + 3), new Set()).some((d) => d.start === 0)) || ['tonight', 'tomorrow', 'later'].includes(t.norm)));
+  const later = tokens.findIndex((t, k) => k > verbAt && !taken.has(k) && ((t.norm === 'at' && CLOCK_TIME.test(tokens[k + 1]?.norm ?? '')) || (t.norm === 'in' && findDurations(tokens.slice(k + 1, k + 3), new Set()).some((d) => d.start === 0)) || ['tonight', 'tomorrow', 'later', 'after', 'afterwards', 'once'].includes(t.norm)
+    // "in a bit", "in a while", "in a few"
+    || (t.norm === 'in' && ['a', 'an'].includes(tokens[k + 1]?.norm ?? '') && ['bit', 'while', 'few', 'sec', 'second', 'moment', 'minute'].includes(tokens[k + 2]?.norm ?? ''))));
   if (later !== -1) {
     return { command: { intent: 'runbook.run', slots: { runbook: '', params } }, confidence: 0.45 * (run ?? action)!.score, problem: `A runbook runs when its plan is confirmed, not at a time said ("${restOf(line.text, tokens, later)}"); ask again when it should run, e.g. "${tokens.slice(0, later).map((t) => t.raw).join(' ')}".` };
   }

@@ -2,9 +2,9 @@ import { formatDuration } from '../format.ts';
 import type { Severity, SilenceMatcher } from '../intents.ts';
 import { ALL_WORDS, FILLER, FREE_TEXT_MARKERS, is, SEVERITY_WORDS, verbOf } from '../lexicon.ts';
 import { findDurations, findEmptyDuration, findPeriodEnd, findUntil } from '../times.ts';
-import { idOf } from '../tokens.ts';
-import { CLOCK_TIME, commentFrom, DEFAULT_SILENCE_SECONDS, escapeRegex, findTarget, idAfter, isAlertNoun, isIncidentNoun, leadingVerb, leftoverFactor, moreIds, type Rule, take } from './kit.ts';
-import { silencedFilterOf } from './orders.ts';
+import { idOf, restOf } from '../tokens.ts';
+import { CLOCK_TIME, commentFrom, DEFAULT_SILENCE_SECONDS, EMOJI_CODE, escapeRegex, familyOf, findTarget, idAfter, isAlertNoun, isIncidentNoun, leadingVerb, leftoverFactor, moreIds, type Rule, take, unwrapped } from './kit.ts';
+import { reversedBefore, silencedFilterOf } from './orders.ts';
 import { isSilencesQuestion } from './silences-list.ts';
 
 const MATCHER = /^([a-z_][a-z0-9_]*)(=~|!~|!=|=)(.+)$/i;
@@ -16,7 +16,8 @@ export const silenceRule: Rule = (line) => {
   // "silenced alerts", "which alerts are muted": alerts asked for by their state (alertsRule).
   if (silencedFilterOf(tokens)?.at === verb.at) return null;
   // "expire silence 4" and "unmute silence 4" end one; "help silence" asks about them.
-  if (tokens.slice(0, verb.at).some((t) => is(t.norm, 'expire') || is(t.norm, 'help') || verbOf(t.norm, 'unsilence') > 0)) return null;
+  // ("undo the silence on web-1", "avoid muting db-2": not one to make either.)
+  if (tokens.slice(0, verb.at).some((t) => is(t.norm, 'expire') || is(t.norm, 'help') || verbOf(t.norm, 'unsilence') > 0 || verbOf(t.norm, 'note') === 1) || reversedBefore(tokens, verb.at)) return null;
   // "list silences", "show active silences", "silences on web-1" ask what is silenced (silencesListRule).
   if (isSilencesQuestion(tokens, verb.at)) return null;
   // "extend silence 4 by 1h": silences are not extended; a new one is what to ask for.
@@ -26,15 +27,25 @@ export const silenceRule: Rule = (line) => {
   const taken = new Set<number>([verb.at]);
   // The comment runs from its marker to the end; nothing in it is a matcher or duration.
   // ("while we resize", "during maintenance": why, not what; "during the weekend" is a period.)
-  const marker = tokens.findIndex((t, i) => i > verb.at && (FREE_TEXT_MARKERS.has(t.norm) || (t.norm === 'while' && tokens[i - 1]?.norm !== 'a') || (t.norm === 'during' && !DURING_A_PERIOD.test(tokens[i + 1]?.norm ?? ''))));
+  // ("due to maintenance", "as we patch": why, too.)
+  const marker = tokens.findIndex((t, i) => i > verb.at && (FREE_TEXT_MARKERS.has(t.norm) || (t.norm === 'while' && tokens[i - 1]?.norm !== 'a') || (t.norm === 'during' && !DURING_A_PERIOD.test(tokens[i + 1]?.norm ?? ''))
+    || (t.norm === 'due' && tokens[i + 1]?.norm === 'to') || (t.norm === 'as' && REASON_SUBJECTS.has(tokens[i + 1]?.norm ?? ''))
+    // "see OPS-1234", "ticket OPS-1234", "(patching)", "[patching]": a reference or an aside.
+    || (REFERENCE_WORDS.has(t.norm) && i + 1 < tokens.length) || /^[([]/.test(t.raw)));
   let end = marker === -1 ? tokens.length : marker;
-  let comment = marker === -1 ? undefined : commentFrom(line, marker);
+  // ("as we patch" keeps its "as", as "while we resize" its "while"; commentFrom drops the "as" of "ack 12 as known issue".)
+  let comment = marker === -1 ? undefined : tokens[marker]!.norm === 'as' ? unwrapped(restOf(line.text, tokens, marker)) : commentFrom(line, marker);
   for (let i = end; i < tokens.length; i++) taken.add(i);
 
   let durationSeconds = DEFAULT_SILENCE_SECONDS;
-  const duration = findDurations(tokens, taken)[0];
-  // "silence db-1 for 1h, maintenance": after the duration and its comma, the rest is the comment.
-  if (duration && comment === undefined && duration.end < end && tokens[duration.end - 1]!.raw.endsWith(',')) {
+  const durations = findDurations(tokens, taken);
+  const duration = durations[0];
+  // "silence db-2 for 1h and web-1 for 2h": two silences, asked for one at a time.
+  if (durations.length > 1 && durations[1]!.start < end) {
+    return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: 'One length per silence: ask for each silence on its own, e.g. "silence db-2 for 1h", then "silence web-1 for 2h".' };
+  }
+  // "silence db-1 for 1h, maintenance", "for 1h: patching": after the duration and its comma or colon, the rest is the comment.
+  if (duration && comment === undefined && duration.end < end && (tokens[duration.end - 1]!.raw.endsWith(',') || tokens[duration.end - 1]!.colon)) {
     comment = commentFrom(line, duration.end);
     end = duration.end;
     for (let i = end; i < tokens.length; i++) taken.add(i);
@@ -155,6 +166,12 @@ export const silenceRule: Rule = (line) => {
       matchers.push(unique.length === 1 ? { name: label, op: '=', value: unique[0]! } : { name: label, op: '=~', value: unique.map(escapeRegex).join('|') });
     }
   }
+  // "silence web-01 for 1h" (web-1 known): a word shaped as a family's host ("web" and a number) names a target, not an alert.
+  const hostLike = tokens.findIndex((t, i) => i > verb.at && i < end && !taken.has(i) && HOST_SHAPED.test(t.norm) && familyOf(line.index, [HOST_SHAPED.exec(t.norm)![1]!]).length > 0);
+  if (hostLike !== -1) {
+    const word = tokens[hostLike]!.norm;
+    return { command: { intent: 'silence.create', slots: { matchers, durationSeconds } }, confidence: 0.4, problem: `No target named "${word}".`, suggestions: line.index.suggestTargets(word) };
+  }
   // "critical and warning alerts": either severity (two `=` matchers would match no alert).
   const severities = new Set<Severity>();
   for (let i = 0; i < end; i++) {
@@ -177,7 +194,8 @@ export const silenceRule: Rule = (line) => {
     if (CLOCK_TIME.test(token.norm)) {
       return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: 'A silence from chat starts now: say how long or until when, e.g. "for 2h" or "until 2am"; a silence that starts later is made on the Silences page.' };
     }
-    if (isAlertNoun(token.norm) || FILLER.has(token.norm) || SILENCE_NOISE.has(token.norm)) {
+    // (":pray:", "cc @dba": Slack's habits, not names.)
+    if (isAlertNoun(token.norm) || FILLER.has(token.norm) || SILENCE_NOISE.has(token.norm) || EMOJI_CODE.test(token.raw.toLowerCase()) || (token.norm === 'cc' && tokens[i + 1]?.norm.startsWith('@'))) {
       taken.add(i);
       continue;
     }
@@ -199,8 +217,17 @@ export const silenceRule: Rule = (line) => {
 /** After "during", the words of a period ("during the weekend", "during tonight"), not a reason. */
 const DURING_A_PERIOD = /^(the|this|that|next|tonight|today|overnight|weekend|night|day|week|\d.*)$/;
 
+/** A host's shape: letters, then a number ("web-01", "db7", "cache_2"). */
+const HOST_SHAPED = /^([a-z]+)[-_.]?\d+$/;
+
+/** "see OPS-1234", "ticket OPS-1234": a reference to read, which is the comment. */
+const REFERENCE_WORDS = new Set(['see', 'ticket', 'ref', 'jira', 'cf', 'per']);
+
+/** "as we patch", "as the db migrates": a reason said with "as". */
+const REASON_SUBJECTS = new Set(['we', 'i', 'they', 'he', 'she', 'the', 'our', 'ops', 'dba', "we're", "i'm", "they're"]);
+
 /** Lengths too vague to set: asked about rather than read as an alert's name. */
 const VAGUE_LENGTHS = new Set(['bit', 'while', 'briefly', 'awhile', 'sometime', 'moment']);
 
 /** Words of a silence that name no alert: "everything", "anything about", "with severity warning". */
-const SILENCE_NOISE = new Set([...ALL_WORDS, 'things', 'thing', 'starting', 'alertname', 'any', 'anything', 'something', 'stuff', 'severity', 'sev', 'priority', 'named', 'called', 'regarding', 'related']);
+const SILENCE_NOISE = new Set([...ALL_WORDS, 'everywhere', 'anywhere', 'things', 'thing', 'starting', 'alertname', 'any', 'anything', 'something', 'stuff', 'severity', 'sev', 'priority', 'named', 'called', 'regarding', 'related']);

@@ -1,6 +1,6 @@
 import { is, verbOf } from '../lexicon.ts';
 import { findTarget, firstId, idAfter, isAlertNoun, leadingVerb, leftoverFactor, moreIds, type Rule } from './kit.ts';
-import { silencedFilterOf } from './orders.ts';
+import { silencedFilterOf, UNDO_WORDS } from './orders.ts';
 
 const SILENCE_NOUNS = new Set(['silence', 'silences', 'mute', 'snooze', 'silencing', 'muting', 'snoozing']);
 
@@ -13,7 +13,8 @@ export const unsilenceRule: Rule = (line) => {
   const taken = new Set<number>();
   if (!verb) {
     // "expire silence 4", "delete the silence #4", "silence 4 can end"
-    const ending = leadingVerb(tokens, (n) => (is(n, 'expire') ? 1 : 0));
+    // ("undo the silence on web-1", "revert the mute": taken back, as expired.)
+    const ending = leadingVerb(tokens, (n) => (is(n, 'expire') || UNDO_WORDS.has(n) ? 1 : 0));
     // "stop silencing web-1", "lift the mute": the silence as a noun or a verb's -ing.
     const noun = tokens.findIndex((t) => SILENCE_NOUNS.has(t.norm));
     if (!ending || noun === -1) return null;
