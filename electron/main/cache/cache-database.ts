@@ -19,6 +19,10 @@ export class CacheSchemaError extends Error {
  */
 export function openCacheDatabase(file: string, migrations: readonly CacheMigration[] = CACHE_MIGRATIONS): CacheDb {
   fs.mkdirSync(path.dirname(file), { recursive: true });
+  return openOnce(file, migrations);
+}
+
+function openOnce(file: string, migrations: readonly CacheMigration[]): CacheDb {
   const db = new Database(file);
   try {
     // Only takes effect on a new, empty file; it must precede the first table.
@@ -34,6 +38,23 @@ export function openCacheDatabase(file: string, migrations: readonly CacheMigrat
   } catch (error) {
     db.close();
     throw error;
+  }
+}
+
+/** SQLite could not read the file as a database: damaged, truncated or overwritten. */
+export function isDamagedFile(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT'));
+}
+
+/**
+ * Moves a damaged cache file out of the way as `<file>.damaged-<ms>`, with its `-wal` and
+ * `-shm` (a stale log must never be replayed into the file that takes its place).
+ */
+export function setAsideDamagedFile(file: string, at: number): void {
+  const aside = `${file}.damaged-${at}`;
+  for (const suffix of ['', '-wal', '-shm']) {
+    if (fs.existsSync(file + suffix)) fs.renameSync(file + suffix, aside + suffix);
   }
 }
 
