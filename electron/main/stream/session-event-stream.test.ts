@@ -86,7 +86,7 @@ describe('main\'s live stream client against the real server', () => {
 });
 
 describe('main\'s live stream client against a server that goes silent', () => {
-  type Mode = 'no-headers' | 'silent' | 'heartbeats-then-silent';
+  type Mode = 'no-headers' | 'silent' | 'heartbeats-then-silent' | 'endless-line';
   let mode: Mode = 'silent';
   let requests = 0;
   let heartbeatsSent = 0;
@@ -100,6 +100,12 @@ describe('main\'s live stream client against a server that goes silent', () => {
     response.writeHead(200, { 'content-type': 'text/event-stream' });
     response.flushHeaders();
     if (mode === 'silent') return;
+    if (mode === 'endless-line') {
+      response.write('data: ');
+      const flood = setInterval(() => response.write('x'.repeat(1_024)), 5);
+      response.on('close', () => clearInterval(flood));
+      return;
+    }
     const beat = setInterval(() => {
       if (heartbeatsSent >= 8) return clearInterval(beat);
       response.write(':\n\n');
@@ -153,6 +159,18 @@ describe('main\'s live stream client against a server that goes silent', () => {
     await received.until(() => received.errors.length >= 1);
     connection.close();
     expect(received.errors[0]).toMatchObject({ code: 'E_TIMEOUT' });
+  });
+
+  it('drops a connection whose event never ends (an endless line), and opens another', async () => {
+    mode = 'endless-line';
+    requests = 0;
+    const stream = sessionEventStream({ http: createServerAxios(url, {}), bearer: async () => 'token', maxEventChars: 64 * 1024, reconnectDelayMs: { base: 5, max: 20 } });
+    const received = collector();
+    const connection = stream.connect(null, received.handlers);
+    await received.until(() => received.errors.length >= 1);
+    await until(() => requests >= 2);
+    connection.close();
+    expect(received.errors[0]).toMatchObject({ code: 'E_PAYLOAD_TOO_LARGE' });
   });
 });
 

@@ -22,6 +22,8 @@ export interface SessionEventStreamOptions {
    * dropped and opened again.
    */
   idleTimeoutMs?: number;
+  /** One event larger than this (characters) drops the connection (`SseParser`'s limit). */
+  maxEventChars?: number;
   random?: () => number;
 }
 
@@ -95,12 +97,22 @@ export function sessionEventStream(options: SessionEventStreamOptions): StreamSo
         watch(current);
         failures = 0;
         handlers.onOpen();
-        const parser = new SseParser();
+        const parser = new SseParser(options.maxEventChars);
         body.setEncoding('utf8');
+        let refused: AppError | null = null;
         body.on('data', (chunk: string) => {
           // Any bytes, a heartbeat comment too, show the connection is alive.
           watch(current);
-          for (const event of parser.feed(chunk)) {
+          let events;
+          try {
+            events = parser.feed(chunk);
+          } catch (error) {
+            // An event too large to hold: drop this connection, report why, open another.
+            refused = toAppError(error);
+            body.destroy();
+            return;
+          }
+          for (const event of events) {
             let data: unknown;
             try {
               data = JSON.parse(event.data);
@@ -114,7 +126,7 @@ export function sessionEventStream(options: SessionEventStreamOptions): StreamSo
         body.on('error', () => undefined);
         // An abort by the watchdog destroys the body too, which ends here.
         current.signal.addEventListener('abort', () => body.destroy(), { once: true });
-        body.on('close', () => reconnectLater(stalled === current ? timedOut() : new AppError('E_NETWORK', 'The live stream dropped.')));
+        body.on('close', () => reconnectLater(refused ?? (stalled === current ? timedOut() : new AppError('E_NETWORK', 'The live stream dropped.'))));
       };
 
       void open();
