@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CacheSchemaError, openCacheDatabase } from './cache-database.ts';
+import { CacheSchemaError, migrateCache, openCacheDatabase } from './cache-database.ts';
+import { CACHE_MIGRATIONS, type CacheMigration } from './migrations.ts';
 import { openLocalCache } from './local-cache.ts';
 
 /** A cache with a cursor, a series and some samples, its WAL folded in. */
@@ -74,5 +75,27 @@ describe('opening a cache file that is not what it should be', () => {
     const again = new Database(file, { readonly: true });
     expect(again.pragma('user_version', { simple: true })).toBe(99);
     again.close();
+  });
+
+  it('opens a new file that another process migrates between its first look and its turn', () => {
+    const file = path.join(dir, 'shared.db');
+    // Both connections find a fresh file; the other one (a second app instance) migrates it
+    // first, just as this one starts going through the migrations.
+    const other = new Database(file);
+    let raced = false;
+    const migrations = Object.assign([...CACHE_MIGRATIONS], {
+      [Symbol.iterator]: function* (this: CacheMigration[]) {
+        if (!raced) {
+          raced = true;
+          migrateCache(other, CACHE_MIGRATIONS);
+        }
+        yield* Array.prototype.values.call(this) as IterableIterator<CacheMigration>;
+      },
+    });
+    const db = openCacheDatabase(file, migrations);
+    expect(raced).toBe(true);
+    expect(db.pragma('user_version', { simple: true })).toBe(Math.max(...CACHE_MIGRATIONS.map((m) => m.version)));
+    db.close();
+    other.close();
   });
 });
