@@ -77,8 +77,10 @@ export function sessionEventStream(options: SessionEventStreamOptions): StreamSo
           const response = await options.http.get<Readable>(routePath(streamRoutes.events), {
             responseType: 'stream',
             signal: current.signal,
-            // Heartbeats keep the connection busy; no overall deadline for a stream.
+            // Heartbeats keep the connection busy; no overall deadline for a stream, and no
+            // overall size either (the parser bounds each event; axios would count the stream's life).
             timeout: 0,
+            maxContentLength: -1,
             headers: {
               accept: 'text/event-stream',
               authorization: `Bearer ${await options.bearer()}`,
