@@ -19,14 +19,19 @@ export class CacheSchemaError extends Error {
  */
 export function openCacheDatabase(file: string, migrations: readonly CacheMigration[] = CACHE_MIGRATIONS): CacheDb {
   fs.mkdirSync(path.dirname(file), { recursive: true });
+  return openOnce(file, migrations);
+}
+
+function openOnce(file: string, migrations: readonly CacheMigration[]): CacheDb {
   const db = new Database(file);
   try {
+    // First: another process opening the same file (a second app instance) is waited for, not failed.
+    db.pragma('busy_timeout = 5000');
     // Only takes effect on a new, empty file; it must precede the first table.
     db.pragma('auto_vacuum = INCREMENTAL');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
     // Sync pages insert across every series at once; 32 MiB keeps their hot pages in memory.
     db.pragma('cache_size = -32768');
     migrateCache(db, migrations);
@@ -37,20 +42,47 @@ export function openCacheDatabase(file: string, migrations: readonly CacheMigrat
   }
 }
 
+/** SQLite could not read the file as a database: damaged, truncated or overwritten. */
+export function isDamagedFile(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT'));
+}
+
+/**
+ * Moves a damaged cache file out of the way as `<file>.damaged-<ms>`, with its `-wal` and
+ * `-shm` (a stale log must never be replayed into the file that takes its place).
+ */
+export function setAsideDamagedFile(file: string, at: number): void {
+  const aside = `${file}.damaged-${at}`;
+  for (const suffix of ['', '-wal', '-shm']) {
+    if (fs.existsSync(file + suffix)) fs.renameSync(file + suffix, aside + suffix);
+  }
+}
+
+/**
+ * Applies the migrations the file lacks, each in its own IMMEDIATE transaction that reads
+ * the version again under the write lock: another process (a second app instance on the
+ * same file) may have migrated it between our first look and our turn.
+ */
 export function migrateCache(db: CacheDb, migrations: readonly CacheMigration[]): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
   const latest = migrations.reduce((max, m) => Math.max(max, m.version), 0);
-  if (current > latest) throw new CacheSchemaError(current, latest);
+  const found = db.pragma('user_version', { simple: true }) as number;
+  if (found > latest) throw new CacheSchemaError(found, latest);
+  if (found === latest) return;
+  let migrated = false;
   for (const migration of migrations) {
-    if (migration.version <= current) continue;
     db.transaction(() => {
+      const current = db.pragma('user_version', { simple: true }) as number;
+      if (current > latest) throw new CacheSchemaError(current, latest);
+      if (migration.version <= current) return;
       db.exec(migration.sql);
       migration.run?.(db);
       db.pragma(`user_version = ${migration.version}`);
-    })();
+      migrated = true;
+    }).immediate();
   }
   // A migrated file gives the pages its old tables held back to the file system.
-  if (current > 0 && current < latest) db.pragma('incremental_vacuum');
+  if (migrated && found > 0) db.pragma('incremental_vacuum');
 }
 
 /** Bytes the cache's live pages take (the file minus pages free for reuse). */

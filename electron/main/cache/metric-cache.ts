@@ -11,6 +11,18 @@ export interface CachedSeries {
   labels: Record<string, string>;
 }
 
+/**
+ * A server id already names another series (other name or labels) in this cache: the
+ * server's ids no longer mean what they meant when it was synced (another server at the
+ * same address, or its data folder replaced), so the sync must start over.
+ */
+export class ServerIdsChangedError extends Error {
+  constructor(serverId: number) {
+    super(`The server's series ${serverId} is another series than the one this cache synced under that id.`);
+    this.name = 'ServerIdsChangedError';
+  }
+}
+
 export interface SeriesDefinition {
   serverId: number | null;
   name: string;
@@ -57,10 +69,20 @@ export class MetricCache {
     }
   }
 
-  /** Returns the local id of each definition, creating series as needed. */
+  /**
+   * Returns the local id of each definition, creating series as needed. Throws
+   * `ServerIdsChangedError` when a server id already belongs to another series.
+   */
   upsertSeries(definitions: readonly SeriesDefinition[]): number[] {
     return definitions.map((definition) => {
-      const { id } = this.#upsertSeries.get(definition.serverId, definition.name, canonicalLabels(definition.labels)) as { id: number };
+      let id: number;
+      try {
+        ({ id } = this.#upsertSeries.get(definition.serverId, definition.name, canonicalLabels(definition.labels)) as { id: number });
+      } catch (error) {
+        // (name, labels) conflicts are the upsert's own; the one other unique key is server_id.
+        if (definition.serverId !== null && (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new ServerIdsChangedError(definition.serverId);
+        throw error;
+      }
       if (definition.serverId !== null) this.#byServerId.set(definition.serverId, id);
       return id;
     });

@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, TEST_ADMIN_PASSWORD, type TestServer } from '../../../server/src/testing/test-server.ts';
 import type { AuthStatus } from '../../../shared/ipc/channels/auth.ts';
 import type { ConnectionList } from '../../../shared/ipc/channels/connections.ts';
+import { AppError } from '../../../shared/errors.ts';
 import { testCredentialStore } from '../../test/credential-store.ts';
+import type { CredentialStore } from '../credentials/credential-store.ts';
 import { createServerAxios } from '../http/create-axios.ts';
 import { DEFAULT_RETRY } from '../http/retry.ts';
 import { ServerSession } from '../http/server-session.ts';
@@ -55,6 +57,15 @@ describe('connections', () => {
     const onDisk = fs.readFileSync(path.join(folder, 'crud.json'), 'utf8');
     expect(onDisk).not.toContain(TEST_ADMIN_PASSWORD);
     expect(onDisk).not.toContain((await credentials.get(added.id, 'refreshToken'))!);
+  });
+
+  it('answers a rename made while the keychain refuses to list its secrets, as made', async () => {
+    const file = path.join(folder, 'refusing.json');
+    const refusing = { ...credentials, backend: credentials.backend, kinds: () => Promise.reject(new AppError('E_KEYCHAIN_UNAVAILABLE')) } as CredentialStore;
+    const connections = new ConnectionService({ profiles: new ProfileStore(file), credentials: refusing, createSession: () => { throw new Error('no session here'); }, probe: probeServer, createId: () => 'refusing-1' });
+    await connections.add({ name: 'Lab', url: server.url });
+    await expect(connections.update({ id: 'refusing-1', name: 'Lab 2' })).resolves.toMatchObject({ name: 'Lab 2', storedSecrets: [] });
+    expect(new ProfileStore(file).get('refusing-1')?.name).toBe('Lab 2');
   });
 
   it('refuses URLs that are not plain http(s) server addresses', async () => {

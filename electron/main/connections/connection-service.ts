@@ -70,7 +70,8 @@ export class ConnectionService {
     this.options.profiles.put(next);
     await this.listChanged();
     if (serverChanged && this.options.profiles.activeId() === current.id) this.authChanged();
-    return this.view(next, await this.options.credentials.kinds(next.id));
+    // The change is made: a keychain that will not list what it holds must not make it look failed.
+    return this.view(next, await this.options.credentials.kinds(next.id).catch(() => []));
   }
 
   async remove(id: string): Promise<null> {

@@ -33,4 +33,27 @@ describe('profile store', () => {
     expect(kept).toHaveLength(1);
     expect(fs.readFileSync(path.join(folder, kept[0]!), 'utf8')).toBe('{"version": 1, "profiles": [');
   });
+
+  it('sets aside a file whose profiles the console could not be answered with, and forgets an active id it does not hold', () => {
+    const cases: Record<string, unknown> = {
+      'a number as id': { version: 1, activeId: null, profiles: [{ ...profile('a'), id: 5 }] },
+      'no url': { version: 1, activeId: null, profiles: [{ id: 'a', name: 'a', tls: {}, username: null }] },
+      'a file: url': { version: 1, activeId: null, profiles: [{ ...profile('a'), url: 'file:///etc' }] },
+      'credentials in the url': { version: 1, activeId: null, profiles: [{ ...profile('a'), url: 'https://u:p@a.example.com' }] },
+      'one id twice': { version: 1, activeId: null, profiles: [profile('a'), profile('a')] },
+      'a null profile': { version: 1, activeId: null, profiles: [null] },
+      'null': null,
+    };
+    for (const [name, content] of Object.entries(cases)) {
+      const file = path.join(folder, `odd-${name.replaceAll(' ', '-').replace(':', '')}.json`);
+      fs.writeFileSync(file, JSON.stringify(content));
+      expect(new ProfileStore(file).list(), name).toEqual([]);
+      expect(fs.readdirSync(folder).filter((f) => f.startsWith(`${path.basename(file)}.damaged-`)), name).toHaveLength(1);
+    }
+    const file = path.join(folder, 'stale-active.json');
+    fs.writeFileSync(file, JSON.stringify({ version: 1, activeId: 'gone', profiles: [profile('a')] }));
+    const store = new ProfileStore(file);
+    expect(store.list()).toEqual([profile('a')]);
+    expect(store.activeId()).toBeNull();
+  });
 });

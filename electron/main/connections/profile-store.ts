@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { TlsOptions } from '../../../shared/ipc/channels/connections.ts';
+import { Type } from 'typebox';
+import { Value } from 'typebox/value';
+import { TlsOptionsSchema, type TlsOptions } from '../../../shared/ipc/channels/connections.ts';
+import { normalizeServerUrl } from './server-url.ts';
 
 /** A server profile as stored on disk: no secrets here, they live in the CredentialStore. */
 export interface StoredProfile {
@@ -18,6 +21,34 @@ interface ProfilesFile {
 }
 
 const EMPTY: ProfilesFile = { version: 1, activeId: null, profiles: [] };
+
+/** What the file must hold: every field the IPC contract answers with, in its shape. */
+const StoredProfileSchema = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+  name: Type.String({ minLength: 1, maxLength: 80 }),
+  url: Type.String({ maxLength: 2048 }),
+  tls: TlsOptionsSchema,
+  username: Type.Union([Type.String(), Type.Null()]),
+});
+const ProfilesFileSchema = Type.Object({
+  version: Type.Literal(1),
+  activeId: Type.Union([Type.String(), Type.Null()]),
+  profiles: Type.Array(StoredProfileSchema),
+});
+
+/** A file this version can use as it is: the shape, URLs that are still acceptable, unique ids. */
+function usable(parsed: unknown): parsed is ProfilesFile {
+  if (!Value.Check(ProfilesFileSchema, parsed)) return false;
+  const ids = new Set(parsed.profiles.map((profile) => profile.id));
+  if (ids.size !== parsed.profiles.length) return false;
+  return parsed.profiles.every((profile) => {
+    try {
+      return normalizeServerUrl(profile.url) === profile.url;
+    } catch {
+      return false;
+    }
+  });
+}
 
 /** Server profiles in `connections.json` in the user data folder. */
 export class ProfileStore {
@@ -69,7 +100,10 @@ export class ProfileStore {
     this.state = next;
   }
 
-  /** A damaged file is set aside rather than silently overwritten, so it can be recovered. */
+  /**
+   * A damaged file (not JSON, or a profile not in the shape the console is answered with)
+   * is set aside rather than silently overwritten, so it can be recovered.
+   */
   private static read(file: string): ProfilesFile {
     let raw: string;
     try {
@@ -78,8 +112,13 @@ export class ProfileStore {
       return structuredClone(EMPTY);
     }
     try {
-      const parsed = JSON.parse(raw) as ProfilesFile;
-      if (parsed.version === 1 && Array.isArray(parsed.profiles)) return parsed;
+      const parsed = JSON.parse(raw) as unknown;
+      // A profile the console cannot be answered with (a hand edit, another program) would
+      // fail every connections.list; such a file counts as damaged too.
+      if (usable(parsed)) {
+        const activeId = parsed.profiles.some((profile) => profile.id === parsed.activeId) ? parsed.activeId : null;
+        return { version: 1, activeId, profiles: parsed.profiles.map(({ id, name, url, tls, username }) => ({ id, name, url, tls, username })) };
+      }
     } catch {
       // falls through to setting the file aside
     }

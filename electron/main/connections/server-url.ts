@@ -14,7 +14,10 @@ export function normalizeServerUrl(raw: string): string {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new AppError('E_VALIDATION', 'The server URL must start with https:// or http://.');
   if (url.username || url.password) throw new AppError('E_VALIDATION', 'Put credentials in the sign-in form, not in the URL.');
-  if (url.search || url.hash) throw new AppError('E_VALIDATION', 'The server URL may not have a query or fragment.');
+  // An empty query or fragment ('https://host/?') leaves search and hash empty but stays in
+  // the href, where API paths appended to it would land in the query; the path itself can
+  // hold neither character unescaped.
+  if (/[?#]/.test(url.href)) throw new AppError('E_VALIDATION', 'The server URL may not have a query or fragment.');
   if (!url.hostname) throw new AppError('E_VALIDATION', 'The server URL has no host.');
   return url.href.replace(/\/+$/, '');
 }

@@ -47,4 +47,32 @@ describe('safeStorage fallback store', () => {
     await new SafeStorageCredentialStore(createAesGcmCipher(), file).set('prod', 'password', 'x');
     await expect(new SafeStorageCredentialStore(createAesGcmCipher(), file).get('prod', 'password')).rejects.toMatchObject({ code: 'E_KEYCHAIN_UNAVAILABLE' });
   });
+
+  it('sets a damaged secrets file aside and goes on with an empty one', async () => {
+    for (const [name, content] of Object.entries({ truncated: '{"version":1,"secrets":{"prod/pass', notJson: 'garbage', nullJson: 'null', wrongShape: '{"version":1,"secrets":[]}' })) {
+      const dir = fs.mkdtempSync(path.join(folder, `damaged-${name}-`));
+      const file = path.join(dir, 'secrets.json');
+      fs.writeFileSync(file, content, { mode: 0o600 });
+      const store = new SafeStorageCredentialStore(createAesGcmCipher(), file);
+      await expect(store.get('prod', 'password'), name).resolves.toBeNull();
+      await expect(store.kinds('prod'), name).resolves.toEqual([]);
+      await store.set('prod', 'refreshToken', 'r');
+      expect(await store.get('prod', 'refreshToken')).toBe('r');
+      const aside = fs.readdirSync(dir).filter((f) => f.startsWith('secrets.json.damaged-'));
+      expect(aside, name).toHaveLength(1);
+      expect(fs.readFileSync(path.join(dir, aside[0]!), 'utf8')).toBe(content);
+    }
+  });
+
+  it('reports a secrets file it cannot read or write as unavailable, without its path', async () => {
+    // The file is a folder, and its folder a file: reads and writes fail on any user, root too.
+    const unreadable = path.join(folder, 'a-folder.json');
+    fs.mkdirSync(unreadable);
+    await expect(new SafeStorageCredentialStore(createAesGcmCipher(), unreadable).get('prod', 'password')).rejects.toMatchObject({ code: 'E_KEYCHAIN_UNAVAILABLE', details: { reason: 'EISDIR' } });
+    fs.writeFileSync(path.join(folder, 'not-a-folder'), '');
+    const unwritable = new SafeStorageCredentialStore(createAesGcmCipher(), path.join(folder, 'not-a-folder', 'secrets.json'));
+    const refusal = await unwritable.set('prod', 'password', 'x').catch((error: unknown) => error);
+    expect(refusal).toMatchObject({ code: 'E_KEYCHAIN_UNAVAILABLE' });
+    expect(JSON.stringify(refusal)).not.toContain(folder);
+  });
 });

@@ -99,20 +99,37 @@ export class SafeStorageCredentialStore implements CredentialStore {
     try {
       raw = fs.readFileSync(this.file, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, secrets: {} };
-      throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return { version: 1, secrets: {} };
+      throw new AppError('E_KEYCHAIN_UNAVAILABLE', 'The encrypted secrets file cannot be read.', { reason: code });
     }
-    const parsed = JSON.parse(raw) as Partial<VaultFile>;
-    if (parsed.version !== 1 || typeof parsed.secrets !== 'object' || parsed.secrets === null) {
-      throw new AppError('E_KEYCHAIN_UNAVAILABLE', 'The encrypted secrets file is damaged.');
+    let parsed: Partial<VaultFile> | null = null;
+    try {
+      parsed = JSON.parse(raw) as Partial<VaultFile> | null;
+    } catch {
+      // falls through to setting the file aside
     }
-    return { version: 1, secrets: { ...parsed.secrets } };
+    if (parsed?.version !== 1 || typeof parsed.secrets !== 'object' || parsed.secrets === null || Array.isArray(parsed.secrets)) {
+      // Damaged (a crash of another program, a disk error, a hand edit): its secrets cannot be
+      // read anyway. Set aside, not overwritten, like connections.json; sign-ins keep working.
+      fs.renameSync(this.file, `${this.file}.damaged-${Date.now()}`);
+      return { version: 1, secrets: {} };
+    }
+    const secrets: Record<string, string> = {};
+    for (const [account, cipherText] of Object.entries(parsed.secrets)) if (typeof cipherText === 'string') secrets[account] = cipherText;
+    return { version: 1, secrets };
   }
 
   private write(vault: VaultFile): void {
-    fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const temporary = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(temporary, JSON.stringify(vault), { mode: 0o600 });
-    fs.renameSync(temporary, this.file);
+    try {
+      fs.mkdirSync(path.dirname(this.file), { recursive: true });
+      fs.writeFileSync(temporary, JSON.stringify(vault), { mode: 0o600 });
+      fs.renameSync(temporary, this.file);
+    } catch (error) {
+      // A full or read-only disk: like a keychain that refuses (the error's text carries the path).
+      fs.rmSync(temporary, { force: true });
+      throw new AppError('E_KEYCHAIN_UNAVAILABLE', 'The encrypted secrets file cannot be written.', { reason: (error as NodeJS.ErrnoException).code });
+    }
   }
 }

@@ -2,7 +2,7 @@ import type { Transport } from '../../../shared/api/client.ts';
 import { AppError } from '../../../shared/errors.ts';
 import type { ScoreOutput } from '../../../shared/scoring/protocol.ts';
 import type { CacheBudget } from '../cache/budget.ts';
-import { usedBytes } from '../cache/cache-database.ts';
+import { CacheSchemaError, usedBytes } from '../cache/cache-database.ts';
 import { openLocalCache, type LocalCache } from '../cache/local-cache.ts';
 import type { Pin } from '../cache/pins.ts';
 import { exportCapsule } from '../capsule/capsule-export.ts';
@@ -60,7 +60,7 @@ export class DesktopData {
   constructor(options: DesktopDataOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
-    this.cache = openLocalCache(options.cacheFile);
+    this.cache = openProfileCache(options.cacheFile);
     this.engine = new SyncEngine({ cache: this.cache, transport: options.transport, stream: options.stream, budget: options.budget ?? DEFAULT_BUDGET, now: this.#now });
     this.reads = new OfflineReads({ transport: options.transport, cache: this.cache, now: this.#now });
   }
@@ -137,5 +137,19 @@ export class DesktopData {
       this.#opened = { cache, reads: new OfflineReads({ transport: noServer, cache, now: this.#now }) };
     }
     return this.#opened;
+  }
+}
+
+/**
+ * The profile's cache, or an error the console can show: a file from a newer app says so;
+ * anything else (a read-only or full disk) gives its code, never its text (it carries paths).
+ */
+function openProfileCache(file: string): LocalCache {
+  try {
+    return openLocalCache(file);
+  } catch (error) {
+    if (error instanceof CacheSchemaError) throw new AppError('E_INTERNAL', `${error.message} Update the app to read it.`, { reason: 'newer-schema' });
+    const code = (error as { code?: unknown } | null)?.code;
+    throw new AppError('E_INTERNAL', "This server's offline cache could not be opened.", typeof code === 'string' ? { cause: code } : undefined);
   }
 }

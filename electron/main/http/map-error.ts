@@ -26,6 +26,9 @@ function statusCode(status: number): ErrorCode {
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (!isAxiosError(error)) return new AppError('E_INTERNAL');
+  if (error.code === 'ERR_BAD_RESPONSE' && error.message.startsWith('maxContentLength')) {
+    return new AppError('E_PAYLOAD_TOO_LARGE', "The server's answer is larger than the app accepts.");
+  }
   if (error.response) {
     return AppError.fromBody(error.response.data) ?? new AppError(statusCode(error.response.status), undefined, { status: error.response.status });
   }

@@ -4,7 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, TEST_ADMIN_PASSWORD, type TestServer } from '../../../server/src/testing/test-server.ts';
 import type { CreatedApiKey } from '../../../shared/api/api-keys.ts';
+import { AppError } from '../../../shared/errors.ts';
 import { testCredentialStore } from '../../test/credential-store.ts';
+import type { CredentialStore } from '../credentials/credential-store.ts';
+import { UnavailableCredentialStore } from '../credentials/unavailable-store.ts';
 import { createServerAxios } from './create-axios.ts';
 import { DEFAULT_RETRY, type RetryOptions } from './retry.ts';
 import { ServerSession, type SessionStatus } from './server-session.ts';
@@ -152,6 +155,54 @@ describe('main\'s server session against a real server', () => {
     const client = session({ profileId: 'keyed' });
     await expect(client.loginWithApiKey(token)).resolves.toMatchObject({ state: 'signed-in', method: 'apiKey', user: { username: 'test-viewer' } });
     expect(await store.kinds('keyed')).toEqual(['apiKey']);
+  });
+});
+
+/** A keychain that was there at start-up and now refuses every call (locked, its service gone). */
+const refusingKeychain: CredentialStore = {
+  backend: 'keychain',
+  get: () => Promise.reject(new AppError('E_KEYCHAIN_UNAVAILABLE', 'The OS keychain did not answer.')),
+  set: () => Promise.reject(new AppError('E_KEYCHAIN_UNAVAILABLE', 'The OS keychain did not answer.')),
+  delete: () => Promise.reject(new AppError('E_KEYCHAIN_UNAVAILABLE', 'The OS keychain did not answer.')),
+  deleteAll: () => Promise.reject(new AppError('E_KEYCHAIN_UNAVAILABLE', 'The OS keychain did not answer.')),
+  kinds: () => Promise.reject(new AppError('E_KEYCHAIN_UNAVAILABLE', 'The OS keychain did not answer.')),
+};
+
+describe('signing in where secrets cannot be kept', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ listen: true });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  const stores: [string, CredentialStore][] = [
+    ['no keychain and no OS encryption', new UnavailableCredentialStore('none in this test')],
+    ['a keychain that refuses', refusingKeychain],
+  ];
+  for (const [where, credentials] of stores) {
+    const session = () => new ServerSession({ profileId: 'kept-nowhere', http: createServerAxios(server.url, {}), credentials, retry: recordedRetry() });
+
+    it(`signs in with a password, in memory only, with ${where}`, async () => {
+      const client = session();
+      await expect(client.loginWithPassword('admin', TEST_ADMIN_PASSWORD, true)).resolves.toMatchObject({ state: 'signed-in', method: 'password' });
+      await expect(client.request({ method: 'GET', path: '/api/v1/auth/me' })).resolves.toMatchObject({ username: 'admin' });
+    });
+
+    it(`signs in with an API key, in memory only, with ${where}`, async () => {
+      const client = session();
+      await expect(client.loginWithApiKey(await server.tokenFor('viewer'))).resolves.toMatchObject({ state: 'signed-in', method: 'apiKey' });
+      await expect(client.request({ method: 'GET', path: '/api/v1/auth/me' })).resolves.toMatchObject({ username: 'test-viewer' });
+    });
+  }
+
+  it('signs out when the keychain refuses, and says the stored secrets could not be deleted', async () => {
+    const client = new ServerSession({ profileId: 'kept-nowhere', http: createServerAxios(server.url, {}), credentials: refusingKeychain, retry: recordedRetry() });
+    await client.loginWithPassword('admin', TEST_ADMIN_PASSWORD, false);
+    await expect(client.logout()).rejects.toMatchObject({ code: 'E_KEYCHAIN_UNAVAILABLE', message: expect.stringContaining('Signed out') });
+    expect(client.status()).toEqual({ state: 'signed-out', method: null, user: null });
+    await expect(client.request({ method: 'GET', path: '/api/v1/auth/me' })).rejects.toMatchObject({ code: 'E_AUTH_REQUIRED' });
   });
 });
 

@@ -92,9 +92,9 @@ export class ServerSession {
     const pair = await this.post<TokenPair>(routePath(authRoutes.login), { username, password });
     this.username = username;
     this.apiKey = null;
-    await this.credentials.delete(this.profileId, 'apiKey');
-    if (rememberPassword && this.credentials.backend !== 'unavailable') await this.credentials.set(this.profileId, 'password', password);
-    else await this.credentials.delete(this.profileId, 'password');
+    await this.keep(() => this.credentials.delete(this.profileId, 'apiKey'));
+    if (rememberPassword && this.credentials.backend !== 'unavailable') await this.keep(() => this.credentials.set(this.profileId, 'password', password));
+    else await this.keep(() => this.credentials.delete(this.profileId, 'password'));
     await this.adopt(pair);
     return this.status();
   }
@@ -104,9 +104,9 @@ export class ServerSession {
     this.apiKey = apiKey;
     this.access = null;
     this.refreshToken = null;
-    await this.credentials.delete(this.profileId, 'refreshToken');
-    await this.credentials.delete(this.profileId, 'password');
-    await this.credentials.set(this.profileId, 'apiKey', apiKey);
+    await this.keep(() => this.credentials.delete(this.profileId, 'refreshToken'));
+    await this.keep(() => this.credentials.delete(this.profileId, 'password'));
+    await this.keep(() => this.credentials.set(this.profileId, 'apiKey', apiKey));
     this.update({ state: 'signed-in', method: 'apiKey', user });
     return this.status();
   }
@@ -152,8 +152,10 @@ export class ServerSession {
       if (this.current.method === 'password' && this.username === value.user.username) {
         await this.adopt(value);
         const newPassword = (request.body as { newPassword?: unknown } | undefined)?.newPassword;
-        if (typeof newPassword === 'string' && (await this.credentials.get(this.profileId, 'password')) !== null) {
-          await this.credentials.set(this.profileId, 'password', newPassword);
+        if (typeof newPassword === 'string') {
+          await this.keep(async () => {
+            if ((await this.credentials.get(this.profileId, 'password')) !== null) await this.credentials.set(this.profileId, 'password', newPassword);
+          });
         }
       }
       return { user: value.user, expiresIn: value.expiresIn };
@@ -203,19 +205,31 @@ export class ServerSession {
 
   private async forgetApiKey(): Promise<void> {
     this.apiKey = null;
-    await this.credentials.delete(this.profileId, 'apiKey');
     this.update({ state: 'signed-out', method: null, user: null });
+    await this.keep(() => this.credentials.delete(this.profileId, 'apiKey'));
   }
 
-  /** Revokes the refresh token on the server (best effort) and forgets every stored secret of the session. */
+  /**
+   * Revokes the refresh token on the server (best effort) and forgets every stored secret
+   * of the session. Signed out in any case; a keychain that refuses to delete the stored
+   * secrets is then reported (E_KEYCHAIN_UNAVAILABLE), since they are still there.
+   */
   async logout(): Promise<SessionStatus> {
     const refreshToken = this.refreshToken;
     this.access = null;
     this.refreshToken = null;
     this.apiKey = null;
     if (refreshToken) await this.post(routePath(authRoutes.logout), { refreshToken }).catch(() => undefined);
-    for (const kind of ['refreshToken', 'password', 'apiKey'] as const) await this.credentials.delete(this.profileId, kind);
     this.update({ state: 'signed-out', method: null, user: null });
+    let refused: AppError | undefined;
+    for (const kind of ['refreshToken', 'password', 'apiKey'] as const) {
+      await this.credentials.delete(this.profileId, kind).catch((error: unknown) => {
+        refused ??= toAppError(error);
+      });
+    }
+    if (refused) {
+      throw new AppError(refused.code === 'E_KEYCHAIN_UNAVAILABLE' ? 'E_KEYCHAIN_UNAVAILABLE' : 'E_INTERNAL', 'Signed out, but the stored secrets of this server could not be deleted from the keychain.');
+    }
     return this.status();
   }
 
@@ -237,10 +251,16 @@ export class ServerSession {
         if (isTransient(error)) throw error;
         // Revoked or expired: the stored token is useless from now on.
         this.refreshToken = null;
-        await this.credentials.delete(this.profileId, 'refreshToken');
+        await this.keep(() => this.credentials.delete(this.profileId, 'refreshToken'));
       }
     }
-    const password = this.username ? await this.credentials.get(this.profileId, 'password') : null;
+    // A keychain that refuses to answer holds no usable password for this purpose.
+    const password = this.username
+      ? await this.credentials.get(this.profileId, 'password').catch((error: unknown) => {
+          if (toAppError(error).code !== 'E_KEYCHAIN_UNAVAILABLE') throw error;
+          return null;
+        })
+      : null;
     if (this.username && password) {
       await this.adopt(await this.post<TokenPair>(routePath(authRoutes.login), { username: this.username, password }));
       return;
@@ -254,13 +274,21 @@ export class ServerSession {
     const lifetimeMs = pair.expiresIn * 1000;
     this.access = { token: pair.accessToken, expiresAt: this.now() + lifetimeMs, lifetimeMs };
     this.refreshToken = pair.refreshToken;
+    await this.keep(() => this.credentials.set(this.profileId, 'refreshToken', pair.refreshToken));
+    this.update({ state: 'signed-in', method: 'password', user: pair.user });
+  }
+
+  /**
+   * A keychain write or delete of a sign-in: with no keychain, or one that refuses (locked,
+   * its service gone since start-up), the session lives in memory until the app quits
+   * rather than fail a sign-in the server accepted.
+   */
+  private async keep(operation: () => Promise<void>): Promise<void> {
     try {
-      await this.credentials.set(this.profileId, 'refreshToken', pair.refreshToken);
+      await operation();
     } catch (error) {
-      // No keychain: the session lives in memory until the app quits.
       if (toAppError(error).code !== 'E_KEYCHAIN_UNAVAILABLE') throw error;
     }
-    this.update({ state: 'signed-in', method: 'password', user: pair.user });
   }
 
   private async fetchMe(token: string): Promise<User> {

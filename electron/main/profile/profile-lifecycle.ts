@@ -131,7 +131,8 @@ export class ProfileLifecycle {
     const folder = this.#options.paths.cacheFolder;
     if (!fs.existsSync(folder)) return;
     for (const file of fs.readdirSync(folder)) {
-      const match = /^(.+)\.db(-wal|-shm)?$/.exec(file);
+      // Also the damaged files a cache set aside (`<id>.db.damaged-<ms>`, cache-database.ts).
+      const match = /^(.+)\.db(?:\.damaged-\d+)?(?:-wal|-shm)?$/.exec(file);
       if (!match?.[1] || match[1] === 'capsules' || profileIds.includes(match[1])) continue;
       try {
         fs.rmSync(path.join(folder, file), { force: true });

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../server/src/testing/test-server.ts';
 import type { SampleEventData } from '../../../shared/api/stream.ts';
@@ -82,3 +84,93 @@ describe('main\'s live stream client against the real server', () => {
     expect(received.opens).toBe(0);
   });
 });
+
+describe('main\'s live stream client against a server that goes silent', () => {
+  type Mode = 'no-headers' | 'silent' | 'heartbeats-then-silent' | 'endless-line';
+  let mode: Mode = 'silent';
+  let requests = 0;
+  let heartbeatsSent = 0;
+  const sockets = new Set<Socket>();
+  const waiters: Array<() => void> = [];
+  const notify = () => waiters.splice(0).forEach((wake) => wake());
+  const server = http.createServer((request, response) => {
+    requests += 1;
+    notify();
+    if (mode === 'no-headers') return;
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    response.flushHeaders();
+    if (mode === 'silent') return;
+    if (mode === 'endless-line') {
+      response.write('data: ');
+      const flood = setInterval(() => response.write('x'.repeat(1_024)), 5);
+      response.on('close', () => clearInterval(flood));
+      return;
+    }
+    const beat = setInterval(() => {
+      if (heartbeatsSent >= 8) return clearInterval(beat);
+      response.write(':\n\n');
+      heartbeatsSent += 1;
+      notify();
+    }, 40);
+    response.on('close', () => clearInterval(beat));
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  let url = '';
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  const until = async (condition: () => boolean) => {
+    while (!condition()) await new Promise<void>((resolve) => waiters.push(resolve));
+  };
+
+  for (const silentMode of ['no-headers', 'silent'] as const) {
+    it(`drops a connection that stays silent (${silentMode === 'no-headers' ? 'not even headers' : 'after the headers'}) and opens another`, async () => {
+      mode = silentMode;
+      requests = 0;
+      const stream = sessionEventStream({ http: createServerAxios(url, {}), bearer: async () => 'token', idleTimeoutMs: 150, reconnectDelayMs: { base: 5, max: 20 } });
+      const received = collector();
+      const connection = stream.connect(null, { ...received.handlers, onError: (error) => { received.handlers.onError(error); notify(); } });
+      await received.until(() => received.errors.length >= 1);
+      await until(() => requests >= 2);
+      connection.close();
+      expect(received.errors[0]).toMatchObject({ code: 'E_TIMEOUT' });
+      if (silentMode === 'no-headers') expect(received.opens).toBe(0);
+      else expect(received.opens).toBeGreaterThanOrEqual(1);
+    });
+  }
+
+  it('keeps a connection that sends heartbeats, and drops it once they stop', async () => {
+    mode = 'heartbeats-then-silent';
+    heartbeatsSent = 0;
+    const stream = sessionEventStream({ http: createServerAxios(url, {}), bearer: async () => 'token', idleTimeoutMs: 150, reconnectDelayMs: { base: 5, max: 20 } });
+    const received = collector();
+    const connection = stream.connect(null, received.handlers);
+    // Eight heartbeats 40 ms apart: 320 ms, twice the idle timeout, without a drop.
+    await until(() => heartbeatsSent >= 8);
+    expect(received.errors).toEqual([]);
+    await received.until(() => received.errors.length >= 1);
+    connection.close();
+    expect(received.errors[0]).toMatchObject({ code: 'E_TIMEOUT' });
+  });
+
+  it('drops a connection whose event never ends (an endless line), and opens another', async () => {
+    mode = 'endless-line';
+    requests = 0;
+    const stream = sessionEventStream({ http: createServerAxios(url, {}), bearer: async () => 'token', maxEventChars: 64 * 1024, reconnectDelayMs: { base: 5, max: 20 } });
+    const received = collector();
+    const connection = stream.connect(null, received.handlers);
+    await received.until(() => received.errors.length >= 1);
+    await until(() => requests >= 2);
+    connection.close();
+    expect(received.errors[0]).toMatchObject({ code: 'E_PAYLOAD_TOO_LARGE' });
+  });
+});
+

@@ -15,8 +15,20 @@ export interface SessionEventStreamOptions {
   bearer: () => Promise<string>;
   /** Waits between reconnections; exponential with jitter up to `max`. */
   reconnectDelayMs?: { base: number; max: number };
+  /**
+   * Nothing received for this long (no headers, no event, no heartbeat: the server sends
+   * one every 15 s) means the connection is dead even if the socket says otherwise (a
+   * stalled proxy, a half-open TCP connection after sleep or a network change): it is
+   * dropped and opened again.
+   */
+  idleTimeoutMs?: number;
+  /** One event larger than this (characters) drops the connection (`SseParser`'s limit). */
+  maxEventChars?: number;
   random?: () => number;
 }
+
+/** Three of the server's 15 s heartbeats. */
+export const STREAM_IDLE_TIMEOUT_MS = 45_000;
 
 /**
  * The server's live stream for main, over the profile's axios instance (so a custom CA
@@ -27,6 +39,7 @@ export interface SessionEventStreamOptions {
 export function sessionEventStream(options: SessionEventStreamOptions): StreamSource {
   const delays = options.reconnectDelayMs ?? { base: 500, max: 15_000 };
   const random = options.random ?? Math.random;
+  const idleTimeoutMs = options.idleTimeoutMs ?? STREAM_IDLE_TIMEOUT_MS;
   return {
     connect(initialLastEventId, handlers) {
       let lastEventId = initialLastEventId;
@@ -34,8 +47,20 @@ export function sessionEventStream(options: SessionEventStreamOptions): StreamSo
       let controller: AbortController | null = null;
       let timer: ReturnType<typeof setTimeout> | undefined;
       let failures = 0;
+      let idle: ReturnType<typeof setTimeout> | undefined;
+      /** The connection the watchdog gave up on: its abort or close reports a timeout. */
+      let stalled: AbortController | null = null;
+
+      const watch = (current: AbortController) => {
+        clearTimeout(idle);
+        idle = setTimeout(() => {
+          stalled = current;
+          current.abort();
+        }, idleTimeoutMs);
+      };
 
       const reconnectLater = (error: AppError) => {
+        clearTimeout(idle);
         if (closed) return;
         handlers.onError(error);
         timer = setTimeout(() => void open(), backoffDelay(failures, { baseDelayMs: delays.base, maxDelayMs: delays.max, random }));
@@ -43,14 +68,19 @@ export function sessionEventStream(options: SessionEventStreamOptions): StreamSo
       };
 
       const open = async () => {
-        controller = new AbortController();
+        const current = new AbortController();
+        controller = current;
+        const timedOut = () => new AppError('E_TIMEOUT', 'The live stream went silent.');
+        watch(current);
         let body: Readable;
         try {
           const response = await options.http.get<Readable>(routePath(streamRoutes.events), {
             responseType: 'stream',
-            signal: controller.signal,
-            // Heartbeats keep the connection busy; no overall deadline for a stream.
+            signal: current.signal,
+            // Heartbeats keep the connection busy; no overall deadline for a stream, and no
+            // overall size either (the parser bounds each event; axios would count the stream's life).
             timeout: 0,
+            maxContentLength: -1,
             headers: {
               accept: 'text/event-stream',
               authorization: `Bearer ${await options.bearer()}`,
@@ -59,19 +89,32 @@ export function sessionEventStream(options: SessionEventStreamOptions): StreamSo
           });
           body = response.data;
         } catch (error) {
-          reconnectLater(toAppError(await withBody(error)));
+          reconnectLater(stalled === current ? timedOut() : toAppError(await withBody(error)));
           return;
         }
         if (closed) {
           body.destroy();
           return;
         }
+        watch(current);
         failures = 0;
         handlers.onOpen();
-        const parser = new SseParser();
+        const parser = new SseParser(options.maxEventChars);
         body.setEncoding('utf8');
+        let refused: AppError | null = null;
         body.on('data', (chunk: string) => {
-          for (const event of parser.feed(chunk)) {
+          // Any bytes, a heartbeat comment too, show the connection is alive.
+          watch(current);
+          let events;
+          try {
+            events = parser.feed(chunk);
+          } catch (error) {
+            // An event too large to hold: drop this connection, report why, open another.
+            refused = toAppError(error);
+            body.destroy();
+            return;
+          }
+          for (const event of events) {
             let data: unknown;
             try {
               data = JSON.parse(event.data);
@@ -83,7 +126,9 @@ export function sessionEventStream(options: SessionEventStreamOptions): StreamSo
           }
         });
         body.on('error', () => undefined);
-        body.on('close', () => reconnectLater(new AppError('E_NETWORK', 'The live stream dropped.')));
+        // An abort by the watchdog destroys the body too, which ends here.
+        current.signal.addEventListener('abort', () => body.destroy(), { once: true });
+        body.on('close', () => reconnectLater(refused ?? (stalled === current ? timedOut() : new AppError('E_NETWORK', 'The live stream dropped.'))));
       };
 
       void open();
@@ -91,6 +136,7 @@ export function sessionEventStream(options: SessionEventStreamOptions): StreamSo
         close() {
           closed = true;
           clearTimeout(timer);
+          clearTimeout(idle);
           controller?.abort();
         },
       };

@@ -1,6 +1,7 @@
 import { createApiClient, type Transport } from '../../../shared/api/client.ts';
 import { AppError } from '../../../shared/errors.ts';
 import type { LocalCache } from '../cache/local-cache.ts';
+import { ServerIdsChangedError } from '../cache/metric-cache.ts';
 import { BackfillEstimator, type SyncProgress } from './backfill-progress.ts';
 import { chunksExportPage, columnsExportPage, type SamplePage } from './export-page.ts';
 
@@ -48,9 +49,11 @@ export async function pullMetrics(options: PullMetricsOptions): Promise<PullResu
   };
 
   const stored = cache.cursors.get(METRICS_COLLECTION).cursor;
+  let startedOver = false;
   let next = fetchPage(stored).catch((error: unknown) => {
     if (!(stored !== null && isCursorAhead(error))) throw error;
     startOver(cache);
+    startedOver = true;
     return fetchPage(null);
   });
   let pages = 0;
@@ -65,7 +68,18 @@ export async function pullMetrics(options: PullMetricsOptions): Promise<PullResu
       const list = await api.metrics.series();
       estimator.seriesTotal = list.series.length;
     }
-    writePage(cache, page, now());
+    try {
+      writePage(cache, page, now());
+    } catch (error) {
+      // A server that took our cursor but names other series under our ids is not the one
+      // we synced from (another server at this address, with at least as much data): what
+      // it has before that cursor was never pulled, so start from its beginning, once.
+      if (!(error instanceof ServerIdsChangedError) || startedOver) throw error;
+      startOver(cache);
+      startedOver = true;
+      next = fetchPage(null);
+      continue;
+    }
     estimator.add(page.seriesIds, page.timestamps);
     for (let i = 0; i < page.chunks.length; i++) estimator.addChunk(page.chunkSeriesIds[i]!, page.chunks[i]!);
     pages++;
@@ -80,7 +94,8 @@ function isCursorAhead(error: unknown): boolean {
 }
 
 /**
- * Syncs a replaced server from its beginning. What the cache holds stays (it is true
+ * Syncs a replaced server from its beginning (it refused our cursor, or names other series
+ * under the ids we know). What the cache holds stays (it is true
  * history, and the budget ages it out); only the old server's ids and cursor go.
  */
 function startOver(cache: LocalCache): void {
