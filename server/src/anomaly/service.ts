@@ -138,6 +138,15 @@ const MAX_SCORE_BATCH = 512;
 /** Rows a cursor reads from the store at once: the most a target holds in memory waiting to be scored. */
 export const SCORING_PAGE_ROWS = MAX_SCORE_BATCH;
 
+/**
+ * How far ahead of the server's clock a sample time may be and still be scored on arrival.
+ * The scoring cursor never passes now + this: a sample stamped in the far future (a clock
+ * off by years, seconds sent as milliseconds) would otherwise move a target's cursor there,
+ * and every later sample of the target, being older, would be stored and never scored.
+ * Such a sample is stored and waits; it is scored once the clock reaches it.
+ */
+export const SCORING_FUTURE_TOLERANCE_MS = 10 * 60_000;
+
 /** Models kept in shared memory for the workers (~150 KB each), at most. */
 const MAX_SHARED_MODELS = 2_000;
 
@@ -486,7 +495,10 @@ export class AnomalyService {
   #accept(samples: SampleEventData[]): void {
     const heard = new Map<string, { before: number; times: Set<number> }>();
     const others = new Set<string>();
+    // Times beyond the cursors' horizon are not due yet: nothing waits for them (#runPage).
+    const horizon = this.#horizon();
     for (const sample of samples) {
+      if (sample.ts > horizon) continue;
       let target = this.#targetOfSeries.get(sample.seriesId);
       if (target === undefined) this.#targetOfSeries.set(sample.seriesId, (target = targetOf(sample.labels)));
       if (others.has(target)) continue;
@@ -699,7 +711,7 @@ export class AnomalyService {
     void this.#enqueue(state, async () => {
       if (state.dropped) return;
       await this.#prepare(target, state);
-      const page = await this.#metrics.samplesAfter(target, state.cursor, SCORING_PAGE_ROWS);
+      const page = await this.#metrics.samplesAfter(target, state.cursor, SCORING_PAGE_ROWS, this.#horizon());
       const rows = this.#rowsOf(page);
       const consumed = page.complete ? state.waiting : Math.min(state.waiting, rows.length);
       state.waiting -= consumed;
@@ -739,6 +751,11 @@ export class AnomalyService {
         } else this.#schedule(target, state);
         this.#pump();
       });
+  }
+
+  /** The newest sample time a scoring cursor may reach now (SCORING_FUTURE_TOLERANCE_MS). */
+  #horizon(): number {
+    return this.#ctx.now() + SCORING_FUTURE_TOLERANCE_MS;
   }
 
   /** A page as rows: one per time, every series of the target that has a sample at it. */

@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRandom } from '../../../shared/anomaly/prng.ts';
+import { startTestServer, type TestServer } from '../testing/test-server.ts';
+import { SCORING_FUTURE_TOLERANCE_MS } from './service.ts';
+
+const STEP = 60_000;
+const T0 = Date.UTC(2026, 0, 1);
+const MIN_TRAIN_ROWS = 50;
+
+/**
+ * Streams nobody writes by hand, through the real ingest API: sample times the detection
+ * service must survive without stopping a target's scoring.
+ */
+describe('anomaly scoring of odd streams', () => {
+  let server: TestServer;
+  /** The server's clock: the present of these tests' samples. */
+  let now = T0;
+  const random = createRandom(5);
+
+  const ingest = async (host: string, samples: Array<[number, number]>) => {
+    const response = await server.injectAs('admin', { method: 'POST', url: '/api/v1/metrics/ingest', payload: { series: [{ name: 'x', labels: { host }, samples }] } });
+    expect(response.statusCode).toBe(200);
+  };
+  const scored = async (host: string) => (await server.app.metrics.storage.readScores(host, 0, Number.MAX_SAFE_INTEGER)).length;
+  /** `count` samples a minute apart from step `from`, the clock moved to the last. */
+  const rows = (from: number, count: number): Array<[number, number]> => {
+    const out: Array<[number, number]> = [];
+    for (let i = from; i < from + count; i++) out.push([T0 + i * STEP, 10 + random.next()]);
+    now = T0 + (from + count - 1) * STEP;
+    return out;
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer({ now: () => now, anomaly: { minTrainRows: MIN_TRAIN_ROWS, trainWindow: 200, retrainIntervalMs: 0, workers: 1, forest: { trees: 20, sampleSize: 64, seed: 1 } } });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('keeps scoring a target after a sample stamped far in the future; that sample waits for its time', async () => {
+    await ingest('skewed', rows(0, 60));
+    await server.app.anomaly.idle();
+    expect(await scored('skewed')).toBe(60 - MIN_TRAIN_ROWS);
+    // Seconds sent as milliseconds by a broken agent would be in 1970; milliseconds sent as
+    // microseconds are far in the future: the largest time the ingest API accepts.
+    await ingest('skewed', [[8_640_000_000_000_000, 11]]);
+    await server.app.anomaly.idle();
+    expect(server.app.anomaly.backlog.waiting).toBe(0);
+    await ingest('skewed', rows(60, 20));
+    await server.app.anomaly.idle();
+    // The later samples are scored (the cursor used to jump to the far-future time, after
+    // which every sample of the target was older than it and never scored again).
+    expect(await scored('skewed')).toBe(80 - MIN_TRAIN_ROWS);
+    expect(server.app.anomaly.backlog.waiting).toBe(0);
+    expect(server.app.anomaly.status().scoringFailures).toBe(0);
+
+    // A sample a little ahead of the clock (within the tolerance) is scored at once; one
+    // further ahead is scored once the clock has come near it, with the samples before it.
+    const near = now + SCORING_FUTURE_TOLERANCE_MS / 2;
+    const far = now + 3 * SCORING_FUTURE_TOLERANCE_MS;
+    await ingest('skewed', [[near, 10.5], [far, 10.5]]);
+    await server.app.anomaly.idle();
+    expect(await scored('skewed')).toBe(81 - MIN_TRAIN_ROWS);
+    now = far;
+    await ingest('skewed', [[far + STEP, 10.5]]);
+    await server.app.anomaly.idle();
+    expect(await scored('skewed')).toBe(83 - MIN_TRAIN_ROWS);
+  });
+});
