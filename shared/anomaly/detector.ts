@@ -4,7 +4,7 @@ import type { ForestOptions } from './forest.ts';
 import type { LikelihoodOptions } from './likelihood.ts';
 import { fitModel, scoreFeatures, scoreRows, type AnomalyModel } from './model.ts';
 import { PostProcessor, type PostProcessOptions } from './post-processor.ts';
-import { rangeBreakout, type RefractoryOptions } from './postprocess.ts';
+import { breakoutNote, rangeBreakout, type RefractoryOptions } from './postprocess.ts';
 
 export interface DetectorOptions {
   metrics: string[];
@@ -163,7 +163,7 @@ export class StreamingDetector {
         isAnomaly: r.isAnomaly,
         cause: r.cause,
         ...(verdict.breakout !== null ? { breakout: verdict.breakout } : {}),
-        ...(r.isAnomaly ? { explanation: withMemberNote(explain(model, features), r.note) } : {}),
+        ...(r.isAnomaly ? { explanation: withMemberNote(explain(model, features), r.note ?? (verdict.breakout !== null && r.cause === 'breakout' ? breakoutNote(model, features, verdict.breakout) : undefined)) } : {}),
       };
     }
     this.remember(timestampMs, features);

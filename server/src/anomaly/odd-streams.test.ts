@@ -67,4 +67,14 @@ describe('anomaly scoring of odd streams', () => {
     await server.app.anomaly.idle();
     expect(await scored('skewed')).toBe(83 - MIN_TRAIN_ROWS);
   });
+
+  it('a flat series: no anomaly on rounding noise, one at the change, explained by value and training range', async () => {
+    const samples: Array<[number, number]> = [];
+    for (let i = 0; i < 160; i++) samples.push([T0 + i * STEP, i < 60 ? 100 : i < 150 ? 100 + (random.next() - 0.5) * 2e-12 : 105]);
+    now = T0 + 159 * STEP;
+    await ingest('flat', samples);
+    await server.app.anomaly.idle();
+    const events = (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/anomaly/events?target=flat' })).json() as Array<{ ts: number; summary: string }>;
+    expect(events.map((e) => [e.ts, e.summary])).toEqual([[T0 + 150 * STEP, 'x 105, above anything in its training window (highest 100); x more than 50σ above its 24 h mean']]);
+  });
 });

@@ -122,6 +122,8 @@ type ScoredSample = AnomalyScoreEventData;
 interface Decided {
   result: ScoredSample;
   note: string | undefined;
+  /** The metric whose range breakout raised the alarm: the worker's explanation leads with its words. */
+  breakout: string | undefined;
 }
 
 /** The metric a sample belongs to within its target: name plus the labels other than the target's. */
@@ -846,11 +848,11 @@ export class AnomalyService {
     let newest: ScoredSample | undefined;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
-      const { result, note } = this.#decide(target, active, row.ts, scored.scores[i]!, scored.breakouts[i] ?? null, spikes[i]);
+      const { result, note, breakout } = this.#decide(target, active, row.ts, scored.scores[i]!, scored.breakouts[i] ?? null, spikes[i]);
       newest = result;
       times[i] = row.ts;
       scores[i] = result.score;
-      if (result.isAnomaly) await this.#raise(target, active, row, result, features.slice(i * width, (i + 1) * width), note);
+      if (result.isAnomaly) await this.#raise(target, active, row, result, features.slice(i * width, (i + 1) * width), note, breakout);
     }
     await this.#metrics.setScores(target, times, scores);
     // One live event for the batch, its newest score: a back-fill would otherwise send (and
@@ -889,8 +891,9 @@ export class AnomalyService {
     let result: ScoredSample;
     let features: Float64Array;
     let note: string | undefined;
+    let breakout: string | undefined;
     try {
-      ({ result, features, note } = await this.#score(target, active, row));
+      ({ result, features, note, breakout } = await this.#score(target, active, row));
     } catch (error) {
       if (isModelLoadFailure(error)) {
         this.#loadFailures++;
@@ -905,7 +908,7 @@ export class AnomalyService {
     await this.#metrics.setScores(target, [row.ts], [result.score]);
     this.#ctx.events.publish({ type: 'anomaly_score', data: { ...result } });
     if (state.candidate) await this.#shadow(target, state, state.candidate, row, result);
-    if (result.isAnomaly) await this.#raise(target, active, row, result, features, note);
+    if (result.isAnomaly) await this.#raise(target, active, row, result, features, note, breakout);
     // A young target's first model saw only minTrainRows rows (48 min at the 10 s default):
     // its ranges and distributions are narrow. Refit each time the history has doubled,
     // until the training window is full; after that the schedule takes over.
@@ -925,7 +928,7 @@ export class AnomalyService {
   /** A raw score through the scorer's likelihood, spike and seasonal members and refractory periods. */
   #decide(target: string, scorer: Scorer, ts: number, rawScore: number, breakout: string | null, spike: ReturnType<PostProcessor['observe']>): Decided {
     const r = scorer.post.decide(ts, { score: rawScore, breakout }, spike, scorer.model.scoreDistribution.threshold);
-    return { result: { target, ts, modelId: scorer.model.id, rawScore, likelihood: r.likelihood, score: r.anomalyScore, threshold: r.threshold, isAnomaly: r.isAnomaly }, note: r.note };
+    return { result: { target, ts, modelId: scorer.model.id, rawScore, likelihood: r.likelihood, score: r.anomalyScore, threshold: r.threshold, isAnomaly: r.isAnomaly }, note: r.note, breakout: r.cause === 'breakout' ? r.metric : undefined };
   }
 
   async #shadow(target: string, state: TargetState, candidate: Scorer, row: RawRow, active: ScoredSample): Promise<void> {
@@ -954,9 +957,12 @@ export class AnomalyService {
     }
   }
 
-  async #raise(target: string, scorer: Scorer, row: RawRow, result: ScoredSample, features: Float64Array, note: string | undefined): Promise<void> {
-    // A seasonal member's alarm: its words lead (the forest does not see the daily residual).
-    const explanation: Explanation = withMemberNote(await this.#pool.explain({ kind: 'explain', model: await this.#modelBytes(scorer.model.id), modelId: scorer.model.id, features, modelsInUse: this.#sharedModels.size }), note);
+  async #raise(target: string, scorer: Scorer, row: RawRow, result: ScoredSample, features: Float64Array, note: string | undefined, breakout: string | undefined): Promise<void> {
+    // A member's alarm: its words lead (the forest does not see the daily residual or the
+    // spike member's baseline); a breakout's words (value and training range) come from the
+    // worker, which holds the model.
+    const task = { kind: 'explain' as const, model: await this.#modelBytes(scorer.model.id), modelId: scorer.model.id, features, modelsInUse: this.#sharedModels.size, ...(breakout !== undefined ? { breakout } : {}) };
+    const explanation: Explanation = withMemberNote(await this.#pool.explain(task), note);
     await this.#events.add({ target, ts: row.ts, modelId: scorer.model.id, score: result.score, threshold: result.threshold, explanation });
     const data: AnomalyEventData = {
       target,

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { StreamingDetector, type DetectionResult } from './detector.ts';
+import { createRandom } from './prng.ts';
+
+const STEP = 300_000;
+const T0 = Date.UTC(2026, 10, 1);
+
+/** Feeds `values` one sample per 5 minutes; the alarms as [index, summary]. */
+function alarms(metric: string, values: number[]): Array<[number, string]> {
+  const detector = new StreamingDetector({ metrics: [metric] });
+  const out: Array<[number, string]> = [];
+  values.forEach((value, i) => {
+    const r: DetectionResult = detector.push(T0 + i * STEP, { [metric]: value });
+    if (r.isAnomaly) out.push([i, r.explanation?.summary ?? '']);
+  });
+  return out;
+}
+
+/** Streams nobody writes by hand: flat series, rounding noise, values far from 1. */
+describe('odd streams', () => {
+  it('a flat series: no alarm on rounding noise, one alarm at the change that names value and training range', () => {
+    const random = createRandom(3);
+    // A day exactly flat (the first model learns it), then values that differ from it only
+    // by rounding noise, then one real change.
+    const values = Array.from({ length: 700 }, (_, i) => (i < 300 ? 100 : i < 600 ? 100 + (random.next() - 0.5) * 2e-12 : 105));
+    expect(alarms('queue_depth', values)).toEqual([[600, 'queue_depth 105, above anything in its training window (highest 100); queue_depth more than 50σ above its 24 h mean']]);
+  });
+
+  it('a flat zero with rounding noise near zero does not break out of its range', () => {
+    const random = createRandom(4);
+    const values = Array.from({ length: 700 }, (_, i) => (i < 300 ? 0 : i < 600 ? (random.next() - 0.5) * 2e-12 : 1));
+    const found = alarms('errors', values);
+    expect(found.filter(([i, summary]) => i < 600 && summary.includes('training window'))).toEqual([]);
+    expect(found.find(([i]) => i === 600)?.[1]).toMatch(/^errors 1, above anything in its training window \(highest [0-9.e-]+\); errors more than 50σ above its 24 h mean$/);
+  });
+
+  it('a small step of a metric near 1e12 is explained by its range even where its z-score reads 0.0σ', () => {
+    const random = createRandom(5);
+    const gauss = () => Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next());
+    const values = Array.from({ length: 1_100 }, (_, i) => 1e12 + 1e6 * gauss() + (i === 1_000 ? 2e7 : 0));
+    const [index, summary] = alarms('disk_bytes', values).find(([i]) => i === 1_000) ?? [];
+    expect(index).toBe(1_000);
+    expect(summary).toMatch(/^disk_bytes 1\.0000[12]\d*e12, above anything in its training window \(highest 1(\.0000\d*)?e12\); /);
+  });
+});
