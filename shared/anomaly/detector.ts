@@ -194,12 +194,22 @@ export class StreamingDetector {
       const slot = (first + i) % window;
       data.set(this.history.subarray(slot * width, (slot + 1) * width), i * width);
     }
+    // A metric that appeared within the window reads its first value before it, not a made-up 0.
+    this.builder.fillUnseen(data, rows);
     this.current = fitModel(this.spec, { data, rows, cols: width }, {
       ...this.options.forest,
       seed: (this.options.forest?.seed ?? 1) + this.fits,
       ...(this.options.contamination !== undefined ? { contamination: this.options.contamination } : {}),
       trainedFrom: this.historyTimes[first % window]!,
       trainedTo: this.historyTimes[(this.rowsSeen - 1) % window]!,
+    });
+    // A metric of the spec not seen yet has no range to break out of (its placeholder 0 is not one).
+    const info = this.builder.info;
+    this.spec.metrics.forEach((metric, m) => {
+      if (this.builder.seen(m)) return;
+      const f = info.findIndex((i) => i.metric === metric && i.kind === 'value');
+      this.current!.featureMin[f] = -Infinity;
+      this.current!.featureMax[f] = Infinity;
     });
     // The first model's scores of its own training rows give the likelihood a history, so
     // it can judge the very next sample instead of learning for another period first.

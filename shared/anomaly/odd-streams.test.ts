@@ -34,6 +34,24 @@ describe('odd streams', () => {
     expect(found.find(([i]) => i === 600)?.[1]).toMatch(/^errors 1, above anything in its training window \(highest [0-9.e-]+\); errors more than 50σ above its 24 h mean$/);
   });
 
+  it('a metric appearing mid-stream: no alarm at its appearance, and its range is its own, not stretched to a made-up 0', () => {
+    const random = createRandom(6);
+    const detector = new StreamingDetector({ metrics: ['cpu', 'queue'] });
+    const found: Array<[number, string]> = [];
+    for (let i = 0; i < 1_000; i++) {
+      // The queue's exporter starts at row 500; at 900 the queue halves.
+      const queue = i < 500 ? undefined : (i === 900 ? 5e5 : 1e6) + 10 * random.next();
+      const r = detector.push(T0 + i * STEP, { cpu: 40 + random.next(), queue });
+      if (r.isAnomaly) found.push([i, r.explanation?.summary ?? '']);
+    }
+    // It used to break out at its first sample ("above anything in its training window
+    // (highest 0)"), and the halving went unseen: the window's range ran from 0 to 1e6.
+    // (The likelihood's alarms just after the refit at 576 are another matter: they are
+    // there with or without the metric's appearance being handled.)
+    expect(found.filter(([i, summary]) => i >= 500 && i < 600 && summary.includes('training window'))).toEqual([]);
+    expect(found.find(([i]) => i === 900)?.[1]).toMatch(/^queue 5e5, below anything in its training window \(lowest 1e6\); /);
+  });
+
   it('a small step of a metric near 1e12 is explained by its range even where its z-score reads 0.0σ', () => {
     const random = createRandom(5);
     const gauss = () => Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next());

@@ -53,13 +53,17 @@ export function breakoutNote(model: AnomalyModel, features: Float64Array, metric
   return undefined;
 }
 
-/** `x` with the fewest significant digits (at least 3) that tell it from `other`; 1.00002e12 and 1.19e-9 in exponent form. */
+/**
+ * `x` with the fewest significant digits (at least 3) that tell it from `other`; in exponent
+ * form (1.00002e12, 1.19e-9) when the larger of the two is 1e6 or more or below 1e-3, so
+ * both numbers of a note read alike (5e5 and 1e6, not 500000 and 1e6).
+ */
 function distinct(x: number, other: number): string {
   let p = 3;
   while (p < 17 && x.toPrecision(p) === other.toPrecision(p)) p++;
   const n = Number(x.toPrecision(p));
-  const a = Math.abs(n);
-  return a >= 1e6 || (a > 0 && a < 1e-3) ? n.toExponential().replace('e+', 'e') : String(n);
+  const larger = Math.max(Math.abs(x), Math.abs(other));
+  return larger >= 1e6 || (larger > 0 && larger < 1e-3) ? n.toExponential().replace('e+', 'e') : String(n);
 }
 
 /** Score given to a range breakout: above any isolation score, so it always alarms. */

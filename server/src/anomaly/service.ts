@@ -993,6 +993,8 @@ export class AnomalyService {
     const count = window.length;
     const rows = new Float64Array(count * width);
     window.forEach((ts, values, i) => post.observe(builder.push(ts, values, rows.subarray(i * width, (i + 1) * width)), builder));
+    // A metric that appeared within the window reads its first value before it, not a made-up 0.
+    builder.fillUnseen(rows, count);
     const trainedFrom = window.firstTs!;
     const trainedTo = window.lastTs!;
     // A window saturated throughout is learned as normal: the model records it, the API says so.
@@ -1044,6 +1046,7 @@ export class AnomalyService {
     const window = await this.#windowOf(target, state);
     const rows = new Float64Array(window.length * width);
     window.forEach((ts, values, i) => post.observe(builder.push(ts, values, rows.subarray(i * width, (i + 1) * width)), builder));
+    builder.fillUnseen(rows, window.length);
     if (window.length > 0) {
       const { scores } = await this.#pool.score({ kind: 'score', model: await this.#modelBytes(model.id), modelId: model.id, rows, count: window.length, breakoutMargin: false, modelsInUse: this.#sharedModels.size });
       post.warm(scores);
