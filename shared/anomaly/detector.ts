@@ -1,6 +1,6 @@
 import { explain, withMemberNote, type Explanation } from './explain.ts';
-import { FeatureBuilder, featureSpec, type FeatureSpec, type TrailingScale } from './features.ts';
-import type { ForestOptions } from './forest.ts';
+import { FeatureBuilder, featureInfo, featureSpec, type FeatureSpec, type TrailingScale } from './features.ts';
+import { MAX_FEATURES, type ForestOptions } from './forest.ts';
 import type { LikelihoodOptions } from './likelihood.ts';
 import { fitModel, scoreFeatures, scoreRows, type AnomalyModel } from './model.ts';
 import { PostProcessor, type PostProcessOptions } from './post-processor.ts';
@@ -98,6 +98,18 @@ export function detectorFeatureSpec(metrics: string[], options: Pick<DetectorOpt
   });
 }
 
+/**
+ * The most metrics one model can take with these feature options: the forest's split
+ * format holds at most MAX_FEATURES features (3 per metric and 2 for the time of day by
+ * default: 84 metrics). A target with more (a scraped node_exporter instance has hundreds
+ * of series) is modelled on a choice of them (the server's service picks them).
+ */
+export function maxDetectorMetrics(options: Pick<DetectorOptions, 'scales' | 'timeOfDay' | 'seasonal' | 'residual'> = {}): number {
+  const info = featureInfo(detectorFeatureSpec(['m'], options));
+  const perMetric = info.filter((f) => f.metric !== undefined).length;
+  return Math.floor((MAX_FEATURES - (info.length - perMetric)) / perMetric);
+}
+
 /** The post-processing a detector with these options runs (the server's per-target scorer uses the same). */
 export function detectorPostProcessOptions(options: Partial<DetectorOptions> = {}): PostProcessOptions {
   return {
@@ -133,6 +145,8 @@ export class StreamingDetector {
 
   constructor(options: DetectorOptions) {
     this.options = options;
+    const most = maxDetectorMetrics(options);
+    if (options.metrics.length > most) throw new RangeError(`a detector takes at most ${most} metrics with these features (${MAX_FEATURES} features a model); got ${options.metrics.length}`);
     this.spec = detectorFeatureSpec(options.metrics, options);
     this.builder = new FeatureBuilder(this.spec);
     this.post = new PostProcessor(this.spec, detectorPostProcessOptions(options));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StreamingDetector, type DetectionResult } from './detector.ts';
+import { maxDetectorMetrics, StreamingDetector, type DetectionResult } from './detector.ts';
 import { createRandom } from './prng.ts';
 
 const STEP = 300_000;
@@ -50,6 +50,13 @@ describe('odd streams', () => {
     // there with or without the metric's appearance being handled.)
     expect(found.filter(([i, summary]) => i >= 500 && i < 600 && summary.includes('training window'))).toEqual([]);
     expect(found.find(([i]) => i === 900)?.[1]).toMatch(/^queue 5e5, below anything in its training window \(lowest 1e6\); /);
+  });
+
+  it('a detector is refused more metrics than a model holds, at construction rather than at its first fit', () => {
+    const names = (n: number) => Array.from({ length: n }, (_, m) => `m${m}`);
+    expect(maxDetectorMetrics()).toBe(84);
+    expect(() => new StreamingDetector({ metrics: names(85) })).toThrow(/at most 84 metrics/);
+    expect(() => new StreamingDetector({ metrics: names(84) })).not.toThrow();
   });
 
   it('a small step of a metric near 1e12 is explained by its range even where its z-score reads 0.0σ', () => {

@@ -87,6 +87,25 @@ describe('anomaly scoring of odd streams', () => {
     expect(halving?.summary).toMatch(/^b 5e5, below anything in its training window \(lowest 1e6\); /);
   });
 
+  it('a target with more metrics than a model takes (a scraped exporter) is modelled on those sampled most and scored', async () => {
+    const series = Array.from({ length: 100 }, (_, m) => ({
+      name: `m${String(m).padStart(3, '0')}`,
+      labels: { instance: 'exporter:9100' },
+      // m000 has a sample every other row only: it is the one left out first (then by name).
+      samples: Array.from({ length: 60 }, (_, i): [number, number] => [T0 + i * STEP, m + random.next()]).filter((_, i) => m !== 0 || i % 2 === 0),
+    }));
+    now = T0 + 59 * STEP;
+    const response = await server.injectAs('admin', { method: 'POST', url: '/api/v1/metrics/ingest', payload: { series } });
+    expect(response.statusCode).toBe(200);
+    await server.app.anomaly.idle();
+    const models = (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/anomaly/models?target=exporter:9100' })).json() as Array<{ state: string; params: { metrics: string[] } }>;
+    // 84 metrics (3 features each, and 2 for the time of day: the forest's 255 at most).
+    expect(models.map((m) => [m.state, m.params.metrics.length])).toEqual([['active', 84]]);
+    expect([models[0]!.params.metrics[0], models[0]!.params.metrics.at(-1)]).toEqual(['m001', 'm084']);
+    expect(await scored('exporter:9100')).toBe(60 - MIN_TRAIN_ROWS);
+    expect(server.app.anomaly.status().scoringFailures).toBe(0);
+  });
+
   it('a flat series: no anomaly on rounding noise, one at the change, explained by value and training range', async () => {
     const samples: Array<[number, number]> = [];
     for (let i = 0; i < 160; i++) samples.push([T0 + i * STEP, i < 60 ? 100 : i < 150 ? 100 + (random.next() - 0.5) * 2e-12 : 105]);

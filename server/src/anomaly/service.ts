@@ -4,6 +4,7 @@ import {
   detectorPostProcessOptions,
   FeatureBuilder,
   likelihoodThreshold,
+  maxDetectorMetrics,
   PostProcessor,
   withMemberNote,
   type Explanation,
@@ -982,7 +983,10 @@ export class AnomalyService {
    */
   async #train(target: string, state: TargetState, by: string, replace = false, asActive = !state.active || replace): Promise<ModelRecord> {
     const window = await this.#windowOf(target, state);
-    const metrics = window.metrics();
+    const metrics = modelMetrics(window);
+    if (metrics.length < window.metrics().length) {
+      this.#ctx.log.warn({ target, metrics: window.metrics().length, modelled: metrics.length }, 'anomaly target has more metrics than a model takes; the model takes those sampled most often');
+    }
     const spec = detectorFeatureSpec(metrics);
     const builder = new FeatureBuilder(spec);
     // The new scorer's post-processor sees the rows in the same pass: after the fit, the
@@ -1053,6 +1057,23 @@ export class AnomalyService {
     }
     return { model, builder, post };
   }
+}
+
+/**
+ * The metrics a target's model takes: all of them, up to what a model holds
+ * (maxDetectorMetrics, 84); beyond that those with a sample in most of the window's rows
+ * (then by name). A fit of more failed in the worker, so such a target (a scraped exporter
+ * with hundreds of series) was never scored, every row retrying the fit.
+ */
+export function modelMetrics(window: Pick<TargetWindow, 'metrics' | 'valuesOf'>): string[] {
+  const all = window.metrics();
+  const most = maxDetectorMetrics();
+  if (all.length <= most) return all;
+  const coverage = new Map(all.map((metric) => [metric, window.valuesOf(metric).length]));
+  return all
+    .sort((a, b) => coverage.get(b)! - coverage.get(a)! || (a < b ? -1 : 1))
+    .slice(0, most)
+    .sort();
 }
 
 /** The median gap between the last sample times, a robust "one sample every N ms". */
