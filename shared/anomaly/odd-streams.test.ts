@@ -52,6 +52,20 @@ describe('odd streams', () => {
     expect(found.find(([i]) => i === 900)?.[1]).toMatch(/^queue 5e5, below anything in its training window \(lowest 1e6\); /);
   });
 
+  it('a target of 30 metrics: the summary leads with the driver and counts the normal ones', () => {
+    const random = createRandom(7);
+    const gauss = () => Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next());
+    const metrics = Array.from({ length: 30 }, (_, m) => `m${m}`);
+    const detector = new StreamingDetector({ metrics });
+    let summary: string | undefined;
+    for (let i = 0; i <= 1_000; i++) {
+      const r = detector.push(T0 + i * STEP, Object.fromEntries(metrics.map((name, m) => [name, 10 * m + gauss() + (m === 7 && i === 1_000 ? 8 : 0)])));
+      if (i === 1_000) summary = r.explanation?.summary;
+    }
+    // It listed all 30, normal ones first when their share was larger than the driver's.
+    expect(summary).toMatch(/^m7 [\d.]+, above anything in its training window \(highest [\d.]+\); m7 \d+\.\dσ above its 24 h mean, 29 other metrics normal$/);
+  });
+
   it('a detector is refused more metrics than a model holds, at construction rather than at its first fit', () => {
     const names = (n: number) => Array.from({ length: n }, (_, m) => `m${m}`);
     expect(maxDetectorMetrics()).toBe(84);
