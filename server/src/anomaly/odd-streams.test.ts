@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRandom } from '../../../shared/anomaly/prng.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
+import { eventually } from '../testing/eventually.ts';
 import { SCORING_FUTURE_TOLERANCE_MS } from './service.ts';
 
 const STEP = 60_000;
@@ -116,5 +117,12 @@ describe('anomaly scoring of odd streams', () => {
     expect(events.map((e) => e.ts)).toEqual([T0 + 150 * STEP]);
     // 5 over the z-score's floor (a thousandth of the level, 0.1) is 50σ, or a hair under.
     expect(events[0]!.summary).toMatch(/^x 105, above anything in its training window \(highest 100\); x (50\.0|more than 50)σ above its 24 h mean$/);
+    // The alert names the metric (it named the feature furthest from its training median,
+    // which for a flat metric could be the time of day).
+    const alerts = await eventually(
+      async () => (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/alerts?source=anomaly' })).json() as { items: Array<{ labels: Record<string, string>; annotations: Record<string, string> }> },
+      (list) => list.items.some((a) => a.labels.target === 'flat'),
+    );
+    expect(alerts.items.find((a) => a.labels.target === 'flat')?.annotations.summary).toBe('Anomalous behaviour on flat (x)');
   });
 });

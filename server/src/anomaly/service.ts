@@ -125,6 +125,8 @@ interface Decided {
   note: string | undefined;
   /** The metric whose range breakout raised the alarm: the worker's explanation leads with its words. */
   breakout: string | undefined;
+  /** The metric a breakout, spike or seasonal alarm is about (the alert names it). */
+  metric: string | undefined;
 }
 
 /** The metric a sample belongs to within its target: name plus the labels other than the target's. */
@@ -849,11 +851,12 @@ export class AnomalyService {
     let newest: ScoredSample | undefined;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
-      const { result, note, breakout } = this.#decide(target, active, row.ts, scored.scores[i]!, scored.breakouts[i] ?? null, spikes[i]);
+      const decided = this.#decide(target, active, row.ts, scored.scores[i]!, scored.breakouts[i] ?? null, spikes[i]);
+      const result = decided.result;
       newest = result;
       times[i] = row.ts;
       scores[i] = result.score;
-      if (result.isAnomaly) await this.#raise(target, active, row, result, features.slice(i * width, (i + 1) * width), note, breakout);
+      if (result.isAnomaly) await this.#raise(target, active, row, result, features.slice(i * width, (i + 1) * width), decided);
     }
     await this.#metrics.setScores(target, times, scores);
     // One live event for the batch, its newest score: a back-fill would otherwise send (and
@@ -891,10 +894,9 @@ export class AnomalyService {
     const active = state.active;
     let result: ScoredSample;
     let features: Float64Array;
-    let note: string | undefined;
-    let breakout: string | undefined;
+    let alarm: Omit<Decided, 'result'>;
     try {
-      ({ result, features, note, breakout } = await this.#score(target, active, row));
+      ({ result, features, ...alarm } = await this.#score(target, active, row));
     } catch (error) {
       if (isModelLoadFailure(error)) {
         this.#loadFailures++;
@@ -909,7 +911,7 @@ export class AnomalyService {
     await this.#metrics.setScores(target, [row.ts], [result.score]);
     this.#ctx.events.publish({ type: 'anomaly_score', data: { ...result } });
     if (state.candidate) await this.#shadow(target, state, state.candidate, row, result);
-    if (result.isAnomaly) await this.#raise(target, active, row, result, features, note, breakout);
+    if (result.isAnomaly) await this.#raise(target, active, row, result, features, alarm);
     // A young target's first model saw only minTrainRows rows (48 min at the 10 s default):
     // its ranges and distributions are narrow. Refit each time the history has doubled,
     // until the training window is full; after that the schedule takes over.
@@ -929,7 +931,7 @@ export class AnomalyService {
   /** A raw score through the scorer's likelihood, spike and seasonal members and refractory periods. */
   #decide(target: string, scorer: Scorer, ts: number, rawScore: number, breakout: string | null, spike: ReturnType<PostProcessor['observe']>): Decided {
     const r = scorer.post.decide(ts, { score: rawScore, breakout }, spike, scorer.model.scoreDistribution.threshold);
-    return { result: { target, ts, modelId: scorer.model.id, rawScore, likelihood: r.likelihood, score: r.anomalyScore, threshold: r.threshold, isAnomaly: r.isAnomaly }, note: r.note, breakout: r.cause === 'breakout' ? r.metric : undefined };
+    return { result: { target, ts, modelId: scorer.model.id, rawScore, likelihood: r.likelihood, score: r.anomalyScore, threshold: r.threshold, isAnomaly: r.isAnomaly }, note: r.note, breakout: r.cause === 'breakout' ? r.metric : undefined, metric: r.metric };
   }
 
   async #shadow(target: string, state: TargetState, candidate: Scorer, row: RawRow, active: ScoredSample): Promise<void> {
@@ -958,7 +960,7 @@ export class AnomalyService {
     }
   }
 
-  async #raise(target: string, scorer: Scorer, row: RawRow, result: ScoredSample, features: Float64Array, note: string | undefined, breakout: string | undefined): Promise<void> {
+  async #raise(target: string, scorer: Scorer, row: RawRow, result: ScoredSample, features: Float64Array, { note, breakout, metric }: Omit<Decided, 'result'>): Promise<void> {
     // A member's alarm: its words lead (the forest does not see the daily residual or the
     // spike member's baseline); a breakout's words (value and training range) come from the
     // worker, which holds the model.
@@ -973,6 +975,8 @@ export class AnomalyService {
       threshold: result.threshold,
       explanation: explanation.summary,
       features: explanation.features.slice(0, 5).map((f) => ({ name: f.name, value: f.value, zScore: f.deviation })),
+      // What the alert names: the member's metric, else the summary's lead (drivers first).
+      metric: metric ?? (explanation.metrics.find((m) => m.status !== 'normal') ?? explanation.metrics[0])?.metric,
     };
     this.#ctx.events.publish({ type: 'anomaly', data });
   }
