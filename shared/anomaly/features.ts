@@ -89,6 +89,16 @@ export function featureInfo(spec: FeatureSpec): FeatureInfo[] {
   return out;
 }
 
+/**
+ * Rounding noise: a value within a billionth of its magnitude (or NOISE_FLOOR near zero) of
+ * the metric's previous value is that value (FeatureBuilder.push). The forest's cuts are
+ * scale-free, so without this a flat series with 1e-12 of jitter (a sum rounded
+ * differently) looked like a series with variation, and the jitter after a flat day raised
+ * alarms ("x 0.0σ below its 24 h mean"). The range breakout's margin has the same floor.
+ */
+export const NOISE_RELATIVE = 1e-9;
+export const NOISE_FLOOR = 1e-11;
+
 /** z-scores beyond this say nothing more to the forest and would only stretch its cuts. */
 export const Z_LIMIT = 50;
 
@@ -201,7 +211,9 @@ export class FeatureBuilder {
 
   /**
    * Features of a sample at `timestampMs`. A missing or non-finite metric carries its last
-   * value forward (delta 0), so one gap does not look like a drop to zero. Before a metric's
+   * value forward (delta 0), so one gap does not look like a drop to zero. A value within
+   * rounding noise of the previous one (NOISE_RELATIVE, NOISE_FLOOR) is taken as that value,
+   * so float jitter of a flat series is no variation to the forest. Before a metric's
    * first value its features are placeholders (all 0, see fillUnseen) that no trailing
    * statistic learns from, so a metric appearing mid-stream starts its baseline at its own
    * first value, not at a made-up 0.
@@ -226,7 +238,8 @@ export class FeatureBuilder {
         while (k < end) out[k++] = 0;
         continue;
       }
-      const x = present ? raw : s.last;
+      let x = present ? raw : s.last;
+      if (s.seen && Math.abs(x - s.last) <= Math.max(NOISE_RELATIVE * Math.max(Math.abs(x), Math.abs(s.last)), NOISE_FLOOR)) x = s.last;
       if (!s.seen) {
         for (const t of s.trailing) t.mean = x;
         s.last = x;

@@ -1,4 +1,4 @@
-import { featureInfo } from './features.ts';
+import { featureInfo, NOISE_FLOOR, NOISE_RELATIVE } from './features.ts';
 import type { AnomalyModel } from './model.ts';
 
 /**
@@ -27,8 +27,8 @@ export function rangeBreakout(model: AnomalyModel, features: Float64Array, margi
  * this floor a window of one constant value had no slack at all, and 100 + 1e-12 (a sum
  * rounded differently) broke out of a window of 100s.
  */
-export const BREAKOUT_NOISE_RELATIVE = 1e-9;
-export const BREAKOUT_NOISE_FLOOR = 1e-11;
+export const BREAKOUT_NOISE_RELATIVE = NOISE_RELATIVE;
+export const BREAKOUT_NOISE_FLOOR = NOISE_FLOOR;
 
 function breakoutSlack(lo: number, hi: number, margin: number): number {
   return Math.max((hi - lo) * margin, BREAKOUT_NOISE_RELATIVE * Math.max(Math.abs(lo), Math.abs(hi)), BREAKOUT_NOISE_FLOOR);
