@@ -1,10 +1,10 @@
 import { explain, withMemberNote, type Explanation } from './explain.ts';
-import { FeatureBuilder, featureSpec, type FeatureSpec, type TrailingScale } from './features.ts';
-import type { ForestOptions } from './forest.ts';
+import { FeatureBuilder, featureInfo, featureSpec, type FeatureSpec, type TrailingScale } from './features.ts';
+import { MAX_FEATURES, type ForestOptions } from './forest.ts';
 import type { LikelihoodOptions } from './likelihood.ts';
 import { fitModel, scoreFeatures, scoreRows, type AnomalyModel } from './model.ts';
 import { PostProcessor, type PostProcessOptions } from './post-processor.ts';
-import { rangeBreakout, type RefractoryOptions } from './postprocess.ts';
+import { breakoutNote, rangeBreakout, type RefractoryOptions } from './postprocess.ts';
 
 export interface DetectorOptions {
   metrics: string[];
@@ -98,6 +98,18 @@ export function detectorFeatureSpec(metrics: string[], options: Pick<DetectorOpt
   });
 }
 
+/**
+ * The most metrics one model can take with these feature options: the forest's split
+ * format holds at most MAX_FEATURES features (3 per metric and 2 for the time of day by
+ * default: 84 metrics). A target with more (a scraped node_exporter instance has hundreds
+ * of series) is modelled on a choice of them (the server's service picks them).
+ */
+export function maxDetectorMetrics(options: Pick<DetectorOptions, 'scales' | 'timeOfDay' | 'seasonal' | 'residual'> = {}): number {
+  const info = featureInfo(detectorFeatureSpec(['m'], options));
+  const perMetric = info.filter((f) => f.metric !== undefined).length;
+  return Math.floor((MAX_FEATURES - (info.length - perMetric)) / perMetric);
+}
+
 /** The post-processing a detector with these options runs (the server's per-target scorer uses the same). */
 export function detectorPostProcessOptions(options: Partial<DetectorOptions> = {}): PostProcessOptions {
   return {
@@ -133,6 +145,8 @@ export class StreamingDetector {
 
   constructor(options: DetectorOptions) {
     this.options = options;
+    const most = maxDetectorMetrics(options);
+    if (options.metrics.length > most) throw new RangeError(`a detector takes at most ${most} metrics with these features (${MAX_FEATURES} features a model); got ${options.metrics.length}`);
     this.spec = detectorFeatureSpec(options.metrics, options);
     this.builder = new FeatureBuilder(this.spec);
     this.post = new PostProcessor(this.spec, detectorPostProcessOptions(options));
@@ -163,7 +177,7 @@ export class StreamingDetector {
         isAnomaly: r.isAnomaly,
         cause: r.cause,
         ...(verdict.breakout !== null ? { breakout: verdict.breakout } : {}),
-        ...(r.isAnomaly ? { explanation: withMemberNote(explain(model, features), r.note) } : {}),
+        ...(r.isAnomaly ? { explanation: withMemberNote(explain(model, features), r.note ?? (verdict.breakout !== null && r.cause === 'breakout' ? breakoutNote(model, features, verdict.breakout) : undefined)) } : {}),
       };
     }
     this.remember(timestampMs, features);
@@ -194,12 +208,22 @@ export class StreamingDetector {
       const slot = (first + i) % window;
       data.set(this.history.subarray(slot * width, (slot + 1) * width), i * width);
     }
+    // A metric that appeared within the window reads its first value before it, not a made-up 0.
+    this.builder.fillUnseen(data, rows);
     this.current = fitModel(this.spec, { data, rows, cols: width }, {
       ...this.options.forest,
       seed: (this.options.forest?.seed ?? 1) + this.fits,
       ...(this.options.contamination !== undefined ? { contamination: this.options.contamination } : {}),
       trainedFrom: this.historyTimes[first % window]!,
       trainedTo: this.historyTimes[(this.rowsSeen - 1) % window]!,
+    });
+    // A metric of the spec not seen yet has no range to break out of (its placeholder 0 is not one).
+    const info = this.builder.info;
+    this.spec.metrics.forEach((metric, m) => {
+      if (this.builder.seen(m)) return;
+      const f = info.findIndex((i) => i.metric === metric && i.kind === 'value');
+      this.current!.featureMin[f] = -Infinity;
+      this.current!.featureMax[f] = Infinity;
     });
     // The first model's scores of its own training rows give the likelihood a history, so
     // it can judge the very next sample instead of learning for another period first.

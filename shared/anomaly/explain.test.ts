@@ -32,7 +32,9 @@ describe('StreamingDetector and explanations', () => {
     expect(explanation.metrics[0]!.status).toBe('above');
     expect(explanation.metrics[0]!.sigma).toBeGreaterThan(10);
     expect(explanation.metrics.find((m) => m.metric === 'network_in')!.status).toBe('normal');
-    expect(explanation.summary).toMatch(/^cpu (\d+\.\d|more than 50)σ above its 24 h mean, network_in normal$/);
+    // A range breakout: its words (value, training range) lead, then the forest's attribution.
+    expect(spike.cause).toBe('breakout');
+    expect(explanation.summary).toMatch(/^cpu 95, above anything in its training window \(highest \d+(\.\d+)?\); cpu (\d+\.\d|more than 50)σ above its 24 h mean, network_in normal$/);
     expect(explanation.features[0]!.metric).toBe('cpu');
   });
 

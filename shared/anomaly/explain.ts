@@ -102,10 +102,19 @@ export function withMemberNote(explanation: Explanation, note: string | undefine
   return note ? { ...explanation, summary: `${note}; ${explanation.summary}` } : explanation;
 }
 
+/** Normal metrics named one by one in a summary; more are counted ("27 other metrics normal"). */
+const NORMAL_NAMED = 3;
+
 function summarise(metrics: MetricExplanation[], timeShare: number): string {
   // Features clip z-scores, so a value at the clip is "more than" that far away.
   const sigma = (s: number) => (Math.abs(s) >= Z_LIMIT ? `more than ${Z_LIMIT}σ` : `${Math.abs(s).toFixed(1)}σ`);
-  const parts = metrics.map((m) => (m.status === 'normal' ? `${m.metric} normal` : `${m.metric} ${sigma(m.sigma)} ${m.status} its ${m.baseline} mean`));
+  // Drivers first (by share), whatever their share against the normal metrics'; a target of
+  // 30 metrics does not list 29 of them as normal (nor bury its driver among them).
+  const drivers = metrics.filter((m) => m.status !== 'normal');
+  const normal = metrics.filter((m) => m.status === 'normal');
+  const parts = drivers.map((m) => `${m.metric} ${sigma(m.sigma)} ${m.status} its ${m.baseline} mean`);
+  if (normal.length <= NORMAL_NAMED) parts.push(...normal.map((m) => `${m.metric} normal`));
+  else parts.push(drivers.length > 0 ? `${normal.length} other metrics normal` : `all ${normal.length} metrics normal`);
   // Only when no metric stands out: resetting time of day moves any row a little.
   if (timeShare >= DRIVER_SHARE && metrics.every((m) => m.status === 'normal')) parts.push('unusual for the time of day');
   return parts.join(', ');

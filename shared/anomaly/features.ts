@@ -89,6 +89,16 @@ export function featureInfo(spec: FeatureSpec): FeatureInfo[] {
   return out;
 }
 
+/**
+ * Rounding noise: a value within a billionth of its magnitude (or NOISE_FLOOR near zero) of
+ * the metric's previous value is that value (FeatureBuilder.push). The forest's cuts are
+ * scale-free, so without this a flat series with 1e-12 of jitter (a sum rounded
+ * differently) looked like a series with variation, and the jitter after a flat day raised
+ * alarms ("x 0.0σ below its 24 h mean"). The range breakout's margin has the same floor.
+ */
+export const NOISE_RELATIVE = 1e-9;
+export const NOISE_FLOOR = 1e-11;
+
 /** z-scores beyond this say nothing more to the forest and would only stretch its cuts. */
 export const Z_LIMIT = 50;
 
@@ -102,6 +112,9 @@ interface Trailing {
 interface MetricState {
   last: number;
   seen: boolean;
+  /** Pushes before the metric's first value (it appeared later than the target's first row), and that value. */
+  unseen: number;
+  firstValue: number;
   trailing: Trailing[];
   /** Seasonal profile per slot (NaN until the slot has a sample) and the residual's mean absolute size. */
   profile?: Float64Array;
@@ -119,13 +132,22 @@ export class FeatureBuilder {
   readonly info: FeatureInfo[];
   private readonly state: MetricState[];
   private lastTime = NaN;
+  /** Rows pushed so far. */
+  private pushes = 0;
+  /** Features per metric, and where each metric's value sits in a row. */
+  private readonly metricWidth: number;
+  private readonly valueIndex: number[];
 
   constructor(spec: FeatureSpec) {
     this.spec = spec;
     this.info = featureInfo(spec);
+    this.valueIndex = spec.metrics.map((metric) => this.info.findIndex((f) => f.metric === metric && f.kind === 'value'));
+    this.metricWidth = spec.metrics.length > 0 ? this.info.filter((f) => f.metric === spec.metrics[0]).length : 0;
     this.state = spec.metrics.map(() => ({
       last: NaN,
       seen: false,
+      unseen: 0,
+      firstValue: 0,
       trailing: spec.scales.map(() => ({ mean: 0, variance: 0, weight: 0 })),
       ...(spec.seasonal ? { profile: new Float64Array(SEASONAL_SLOTS).fill(NaN), seasonalScale: { mean: 0, variance: 0, weight: 0 } } : {}),
       daily: { profile: new Float64Array(SEASONAL_SLOTS).fill(NaN), residual: { mean: 0, variance: 0, weight: 0 }, size: { mean: 0, variance: 0, weight: 0 }, value: 0, judged: 0 },
@@ -147,6 +169,32 @@ export class FeatureBuilder {
     return t !== undefined && t.weight >= 0.5;
   }
 
+  /** Whether metric `m` has had a value yet (a metric may appear after its target's first rows). */
+  seen(m: number): boolean {
+    return this.state[m]?.seen ?? false;
+  }
+
+  /**
+   * Rows this builder pushed (the last `count`, in `rows`) from before a metric's first
+   * value hold a placeholder for it: value 0, every other feature 0 (no change, no
+   * departure). For a model, a made-up 0 is a value like any other: a metric appearing at
+   * 1e6 would stretch its training range down to 0 for as long as those rows stay in the
+   * window (its own range and changes hidden), and break out of it at its first sample.
+   * This sets the placeholder value of those rows to the metric's first value (a backward
+   * fill), as if it had always read that. Call it on a model's training rows before the fit.
+   */
+  fillUnseen(rows: Float64Array, count: number): void {
+    const width = this.width;
+    const first = this.pushes - count;
+    for (let m = 0; m < this.state.length; m++) {
+      const s = this.state[m]!;
+      if (!s.seen || s.unseen <= first) continue;
+      const f = this.valueIndex[m]!;
+      const value = s.firstValue;
+      for (let i = 0; i < Math.min(count, s.unseen - first); i++) rows[i * width + f] = value;
+    }
+  }
+
   /**
    * Metric `m`'s daily residual at the last push: its value against its usual level for the
    * time of day (a per-15-minute profile, each sample weighing 0.15 in its slot), averaged
@@ -163,11 +211,17 @@ export class FeatureBuilder {
 
   /**
    * Features of a sample at `timestampMs`. A missing or non-finite metric carries its last
-   * value forward (delta 0), so one gap does not look like a drop to zero.
+   * value forward (delta 0), so one gap does not look like a drop to zero. A value within
+   * rounding noise of the previous one (NOISE_RELATIVE, NOISE_FLOOR) is taken as that value,
+   * so float jitter of a flat series is no variation to the forest. Before a metric's
+   * first value its features are placeholders (all 0, see fillUnseen) that no trailing
+   * statistic learns from, so a metric appearing mid-stream starts its baseline at its own
+   * first value, not at a made-up 0.
    */
   push(timestampMs: number, values: Readonly<Record<string, number | undefined>>, out: Float64Array = new Float64Array(this.width)): Float64Array {
     const dt = Number.isFinite(this.lastTime) ? Math.max(0, (timestampMs - this.lastTime) / 1000) : 0;
     this.lastTime = timestampMs;
+    this.pushes++;
     const { scales } = this.spec;
     const longest = scales.length > 0 ? scales[scales.length - 1]!.seconds : 86_400;
     const dayMs = 86_400_000;
@@ -176,10 +230,20 @@ export class FeatureBuilder {
     for (let m = 0; m < this.spec.metrics.length; m++) {
       const s = this.state[m]!;
       const raw = values[this.spec.metrics[m]!];
-      const x = raw !== undefined && Number.isFinite(raw) ? raw : s.seen ? s.last : 0;
+      const present = raw !== undefined && Number.isFinite(raw);
+      if (!present && !s.seen) {
+        // Not there yet: a placeholder row (fillUnseen), and no statistics learn from it.
+        s.unseen++;
+        const end = k + this.metricWidth;
+        while (k < end) out[k++] = 0;
+        continue;
+      }
+      let x = present ? raw : s.last;
+      if (s.seen && Math.abs(x - s.last) <= Math.max(NOISE_RELATIVE * Math.max(Math.abs(x), Math.abs(s.last)), NOISE_FLOOR)) x = s.last;
       if (!s.seen) {
         for (const t of s.trailing) t.mean = x;
         s.last = x;
+        s.firstValue = x;
         s.seen = true;
       }
       out[k++] = x;

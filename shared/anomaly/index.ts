@@ -11,7 +11,7 @@
  *   FeatureBuilder -> fitModel / scoreFeatures / explain -> AnomalyLikelihood
  * Models travel as bytes: serializeModel / deserializeModel (versioned binary format).
  */
-export { StreamingDetector, DEFAULT_DETECTOR_OPTIONS, detectorFeatureSpec, detectorPostProcessOptions, type DetectorOptions, type DetectionResult } from './detector.ts';
+export { StreamingDetector, DEFAULT_DETECTOR_OPTIONS, detectorFeatureSpec, maxDetectorMetrics, detectorPostProcessOptions, type DetectorOptions, type DetectionResult } from './detector.ts';
 export { PostProcessor, type PostProcessOptions, type PostProcessed, type ModelVerdict, type Spike } from './post-processor.ts';
 export { SpikeTail } from './spike.ts';
 export { FeatureBuilder, featureSpec, featureInfo, DEFAULT_SCALES, type FeatureSpec, type FeatureInfo, type TrailingScale } from './features.ts';
@@ -23,4 +23,4 @@ export { averagePathLength, depthLimit } from './path-length.ts';
 export { matrixFromRows, type Matrix } from './matrix.ts';
 export { createRandom, type Random } from './prng.ts';
 export { serializeModel, deserializeModel, modelToBase64, modelFromBase64, ModelFormatError, MODEL_FORMAT_VERSION } from './serialize.ts';
-export { rangeBreakout, Refractory, BREAKOUT_SCORE, DEFAULT_REFRACTORY_OPTIONS, type RefractoryOptions } from './postprocess.ts';
+export { rangeBreakout, breakoutNote, Refractory, BREAKOUT_SCORE, DEFAULT_REFRACTORY_OPTIONS, type RefractoryOptions } from './postprocess.ts';

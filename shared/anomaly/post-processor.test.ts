@@ -3,7 +3,7 @@ import { detectorFeatureSpec, detectorPostProcessOptions, StreamingDetector, typ
 import { explain, withMemberNote } from './explain.ts';
 import { FeatureBuilder } from './features.ts';
 import { fitModel, scoreFeatures, scoreRows } from './model.ts';
-import { rangeBreakout } from './postprocess.ts';
+import { breakoutNote, rangeBreakout } from './postprocess.ts';
 import { PostProcessor } from './post-processor.ts';
 import { createRandom } from './prng.ts';
 
@@ -54,7 +54,9 @@ function compareCompositions(rows: { ts: number; values: Record<string, number> 
       const got = post.decide(r.ts, verdict, spike, model.threshold);
       const want = expected[i]!;
       expect([got.anomalyScore, got.isAnomaly, got.likelihood, got.cause]).toEqual([want.anomalyScore, want.isAnomaly, want.likelihood, want.cause]);
-      if (got.isAnomaly) expect(withMemberNote(explain(model, features), got.note).summary).toBe(want.explanation?.summary);
+      // The service: the worker's explanation leads with a breakout's words, then the member's note.
+      const breakout = got.cause === 'breakout' && got.metric !== undefined ? breakoutNote(model, features, got.metric) : undefined;
+      if (got.isAnomaly) expect(withMemberNote(withMemberNote(explain(model, features), breakout), got.note).summary).toBe(want.explanation?.summary);
     } else {
       expect(expected[i]!.ready).toBe(false);
       history.set(features, i * width);

@@ -118,10 +118,12 @@ export class PostProcessor {
    * signal of the members switched on, each by its own history (both members' tails learn
    * from every row). Metrics whose baseline has not settled are skipped.
    */
-  observe(features: Float64Array, builder: Pick<FeatureBuilder, 'settled' | 'dailyResidual'>): Spike | undefined {
+  observe(features: Float64Array, builder: Pick<FeatureBuilder, 'seen' | 'settled' | 'dailyResidual'>): Spike | undefined {
     const o = this.options;
     let best: Spike | undefined;
     for (let m = 0; m < this.spikeTails.length; m++) {
+      // A metric that has not appeared yet has a placeholder 0, not a value to learn.
+      if (!builder.seen(m)) continue;
       // The member's own baseline sees every sample, also before the features' has settled.
       const z = this.spikeBaselines[m]!.update(features[this.valueIndex[m]!]!, Z_LIMIT);
       if (!builder.settled(m)) continue;

@@ -1,4 +1,4 @@
-import { featureInfo } from './features.ts';
+import { featureInfo, NOISE_FLOOR, NOISE_RELATIVE } from './features.ts';
 import type { AnomalyModel } from './model.ts';
 
 /**
@@ -14,11 +14,56 @@ export function rangeBreakout(model: AnomalyModel, features: Float64Array, margi
     if (info[f]!.kind !== 'value') continue;
     const lo = model.featureMin[f]!;
     const hi = model.featureMax[f]!;
-    const slack = (hi - lo) * margin;
+    const slack = breakoutSlack(lo, hi, margin);
     const v = features[f]!;
     if (v > hi + slack || v < lo - slack) return info[f]!.metric;
   }
   return undefined;
+}
+
+/**
+ * Rounding noise is not a breakout: a value within a billionth of the range's size (or
+ * BREAKOUT_NOISE_FLOOR near zero) of a flat training window is the same value. Without
+ * this floor a window of one constant value had no slack at all, and 100 + 1e-12 (a sum
+ * rounded differently) broke out of a window of 100s.
+ */
+export const BREAKOUT_NOISE_RELATIVE = NOISE_RELATIVE;
+export const BREAKOUT_NOISE_FLOOR = NOISE_FLOOR;
+
+function breakoutSlack(lo: number, hi: number, margin: number): number {
+  return Math.max((hi - lo) * margin, BREAKOUT_NOISE_RELATIVE * Math.max(Math.abs(lo), Math.abs(hi)), BREAKOUT_NOISE_FLOOR);
+}
+
+/**
+ * Plain words for a range breakout, which the forest's attribution does not give (a flat
+ * window's one change, a 20σ step of a metric near 1e12 whose 24 h z-score reads 0.0σ for
+ * the z-score's floor): "disk_bytes 105, above anything in its training window (highest 100)".
+ * Numbers carry the digits that tell the value from the bound. Undefined when `metric` is
+ * not one of the model's or its value is within the range.
+ */
+export function breakoutNote(model: AnomalyModel, features: Float64Array, metric: string): string | undefined {
+  const info = featureInfo(model.spec);
+  const f = info.findIndex((i) => i.kind === 'value' && i.metric === metric);
+  if (f < 0) return undefined;
+  const v = features[f]!;
+  const lo = model.featureMin[f]!;
+  const hi = model.featureMax[f]!;
+  if (v > hi) return `${metric} ${distinct(v, hi)}, above anything in its training window (highest ${distinct(hi, v)})`;
+  if (v < lo) return `${metric} ${distinct(v, lo)}, below anything in its training window (lowest ${distinct(lo, v)})`;
+  return undefined;
+}
+
+/**
+ * `x` with the fewest significant digits (at least 3) that tell it from `other`; in exponent
+ * form (1.00002e12, 1.19e-9) when the larger of the two is 1e6 or more or below 1e-3, so
+ * both numbers of a note read alike (5e5 and 1e6, not 500000 and 1e6).
+ */
+function distinct(x: number, other: number): string {
+  let p = 3;
+  while (p < 17 && x.toPrecision(p) === other.toPrecision(p)) p++;
+  const n = Number(x.toPrecision(p));
+  const larger = Math.max(Math.abs(x), Math.abs(other));
+  return larger >= 1e6 || (larger > 0 && larger < 1e-3) ? n.toExponential().replace('e+', 'e') : String(n);
 }
 
 /** Score given to a range breakout: above any isolation score, so it always alarms. */

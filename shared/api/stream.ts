@@ -31,6 +31,8 @@ export interface AnomalyEventData {
   threshold: number;
   explanation: string;
   features: Array<{ name: string; value: number; zScore?: number }>;
+  /** The metric the anomaly is about (the one its explanation leads with), when one is: the alert's summary names it. */
+  metric?: string;
 }
 
 /** An alert changed: `action` says how (created, refired, updated, acknowledged, ...). */

@@ -85,6 +85,14 @@ describe('anomaly source', () => {
     const event = anomalyToEvent({ target: 'api-1', ts: 1000, score: 0.9, threshold: 0.6, explanation: 'latency 4σ', features: [{ name: 'latency', value: 1, zScore: 4 }] }, 60_000);
     expect(event).toMatchObject({ source: 'anomaly', labels: { target: 'api-1' }, annotations: { explanation: 'latency 4σ' }, endsAt: 61_000 });
   });
+
+  it("names the metric the anomaly is about, not the feature furthest from its median (a flat metric's breakout named 'time of day (cos)')", () => {
+    const features = [{ name: 'time of day (cos)', value: -0.9, zScore: 1.6 }, { name: 'x', value: 105, zScore: 0.4 }];
+    const about = anomalyToEvent({ target: 'q-1', ts: 1000, score: 1, threshold: 0.5, explanation: 'x 105, above anything in its training window (highest 100)', features, metric: 'x' }, 60_000);
+    expect(about.annotations?.summary).toBe('Anomalous behaviour on q-1 (x)');
+    // Events without one (from earlier versions, other producers) name the furthest feature as before.
+    expect(anomalyToEvent({ target: 'q-1', ts: 1000, score: 1, threshold: 0.5, explanation: '', features }, 60_000).annotations?.summary).toBe('Anomalous behaviour on q-1 (time of day (cos))');
+  });
 });
 
 describe('Alertmanager mapping', () => {

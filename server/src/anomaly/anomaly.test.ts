@@ -72,7 +72,8 @@ describe.each(testDatabases())('anomaly detection on $name', (database) => {
       await server.app.anomaly.idle();
       const list = (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/anomaly/events?target=web-1' })).json();
       expect(list).toHaveLength(1);
-      expect(list[0].summary).toMatch(/^node_cpu_percent (\d+\.\d|more than 50)σ above its 24 h mean, node_memory_used_bytes normal$/);
+      // A range breakout: its words (value, training range) lead, then the forest's attribution.
+      expect(list[0].summary).toMatch(/^node_cpu_percent 97, above anything in its training window \(highest \d+(\.\d+)?\); node_cpu_percent (\d+\.\d|more than 50)σ above its 24 h mean, node_memory_used_bytes normal$/);
       expect(list[0].explanation.features[0].metric).toBe('node_cpu_percent');
       const published = events.filter((e) => e.type === 'anomaly');
       expect(published).toHaveLength(1);

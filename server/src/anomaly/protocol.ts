@@ -8,7 +8,8 @@ import type { Explanation, FeatureSpec, ForestOptions } from '../../../shared/an
 export type WorkerTask =
   | { kind: 'fit'; spec: FeatureSpec; rows: Float64Array; count: number; forest: ForestOptions; contamination: number; trainedFrom: number; trainedTo: number }
   | { kind: 'score'; model: SharedArrayBuffer; modelId: number; rows: Float64Array; count: number; breakoutMargin: number | false; modelsInUse?: number }
-  | { kind: 'explain'; model: SharedArrayBuffer; modelId: number; features: Float64Array; modelsInUse?: number };
+  /** `breakout`: the metric whose range breakout raised the alarm: its words lead the explanation (breakoutNote). */
+  | { kind: 'explain'; model: SharedArrayBuffer; modelId: number; features: Float64Array; modelsInUse?: number; breakout?: string };
 
 export interface FitResult {
   model: Uint8Array;

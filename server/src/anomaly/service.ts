@@ -4,6 +4,7 @@ import {
   detectorPostProcessOptions,
   FeatureBuilder,
   likelihoodThreshold,
+  maxDetectorMetrics,
   PostProcessor,
   withMemberNote,
   type Explanation,
@@ -122,6 +123,10 @@ type ScoredSample = AnomalyScoreEventData;
 interface Decided {
   result: ScoredSample;
   note: string | undefined;
+  /** The metric whose range breakout raised the alarm: the worker's explanation leads with its words. */
+  breakout: string | undefined;
+  /** The metric a breakout, spike or seasonal alarm is about (the alert names it). */
+  metric: string | undefined;
 }
 
 /** The metric a sample belongs to within its target: name plus the labels other than the target's. */
@@ -137,6 +142,15 @@ export function metricKey(sample: Pick<SampleEventData, 'name' | 'labels'>): str
 const MAX_SCORE_BATCH = 512;
 /** Rows a cursor reads from the store at once: the most a target holds in memory waiting to be scored. */
 export const SCORING_PAGE_ROWS = MAX_SCORE_BATCH;
+
+/**
+ * How far ahead of the server's clock a sample time may be and still be scored on arrival.
+ * The scoring cursor never passes now + this: a sample stamped in the far future (a clock
+ * off by years, seconds sent as milliseconds) would otherwise move a target's cursor there,
+ * and every later sample of the target, being older, would be stored and never scored.
+ * Such a sample is stored and waits; it is scored once the clock reaches it.
+ */
+export const SCORING_FUTURE_TOLERANCE_MS = 10 * 60_000;
 
 /** Models kept in shared memory for the workers (~150 KB each), at most. */
 const MAX_SHARED_MODELS = 2_000;
@@ -486,7 +500,10 @@ export class AnomalyService {
   #accept(samples: SampleEventData[]): void {
     const heard = new Map<string, { before: number; times: Set<number> }>();
     const others = new Set<string>();
+    // Times beyond the cursors' horizon are not due yet: nothing waits for them (#runPage).
+    const horizon = this.#horizon();
     for (const sample of samples) {
+      if (sample.ts > horizon) continue;
       let target = this.#targetOfSeries.get(sample.seriesId);
       if (target === undefined) this.#targetOfSeries.set(sample.seriesId, (target = targetOf(sample.labels)));
       if (others.has(target)) continue;
@@ -699,7 +716,7 @@ export class AnomalyService {
     void this.#enqueue(state, async () => {
       if (state.dropped) return;
       await this.#prepare(target, state);
-      const page = await this.#metrics.samplesAfter(target, state.cursor, SCORING_PAGE_ROWS);
+      const page = await this.#metrics.samplesAfter(target, state.cursor, SCORING_PAGE_ROWS, this.#horizon());
       const rows = this.#rowsOf(page);
       const consumed = page.complete ? state.waiting : Math.min(state.waiting, rows.length);
       state.waiting -= consumed;
@@ -739,6 +756,11 @@ export class AnomalyService {
         } else this.#schedule(target, state);
         this.#pump();
       });
+  }
+
+  /** The newest sample time a scoring cursor may reach now (SCORING_FUTURE_TOLERANCE_MS). */
+  #horizon(): number {
+    return this.#ctx.now() + SCORING_FUTURE_TOLERANCE_MS;
   }
 
   /** A page as rows: one per time, every series of the target that has a sample at it. */
@@ -829,11 +851,12 @@ export class AnomalyService {
     let newest: ScoredSample | undefined;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
-      const { result, note } = this.#decide(target, active, row.ts, scored.scores[i]!, scored.breakouts[i] ?? null, spikes[i]);
+      const decided = this.#decide(target, active, row.ts, scored.scores[i]!, scored.breakouts[i] ?? null, spikes[i]);
+      const result = decided.result;
       newest = result;
       times[i] = row.ts;
       scores[i] = result.score;
-      if (result.isAnomaly) await this.#raise(target, active, row, result, features.slice(i * width, (i + 1) * width), note);
+      if (result.isAnomaly) await this.#raise(target, active, row, result, features.slice(i * width, (i + 1) * width), decided);
     }
     await this.#metrics.setScores(target, times, scores);
     // One live event for the batch, its newest score: a back-fill would otherwise send (and
@@ -871,9 +894,9 @@ export class AnomalyService {
     const active = state.active;
     let result: ScoredSample;
     let features: Float64Array;
-    let note: string | undefined;
+    let alarm: Omit<Decided, 'result'>;
     try {
-      ({ result, features, note } = await this.#score(target, active, row));
+      ({ result, features, ...alarm } = await this.#score(target, active, row));
     } catch (error) {
       if (isModelLoadFailure(error)) {
         this.#loadFailures++;
@@ -888,7 +911,7 @@ export class AnomalyService {
     await this.#metrics.setScores(target, [row.ts], [result.score]);
     this.#ctx.events.publish({ type: 'anomaly_score', data: { ...result } });
     if (state.candidate) await this.#shadow(target, state, state.candidate, row, result);
-    if (result.isAnomaly) await this.#raise(target, active, row, result, features, note);
+    if (result.isAnomaly) await this.#raise(target, active, row, result, features, alarm);
     // A young target's first model saw only minTrainRows rows (48 min at the 10 s default):
     // its ranges and distributions are narrow. Refit each time the history has doubled,
     // until the training window is full; after that the schedule takes over.
@@ -908,7 +931,7 @@ export class AnomalyService {
   /** A raw score through the scorer's likelihood, spike and seasonal members and refractory periods. */
   #decide(target: string, scorer: Scorer, ts: number, rawScore: number, breakout: string | null, spike: ReturnType<PostProcessor['observe']>): Decided {
     const r = scorer.post.decide(ts, { score: rawScore, breakout }, spike, scorer.model.scoreDistribution.threshold);
-    return { result: { target, ts, modelId: scorer.model.id, rawScore, likelihood: r.likelihood, score: r.anomalyScore, threshold: r.threshold, isAnomaly: r.isAnomaly }, note: r.note };
+    return { result: { target, ts, modelId: scorer.model.id, rawScore, likelihood: r.likelihood, score: r.anomalyScore, threshold: r.threshold, isAnomaly: r.isAnomaly }, note: r.note, breakout: r.cause === 'breakout' ? r.metric : undefined, metric: r.metric };
   }
 
   async #shadow(target: string, state: TargetState, candidate: Scorer, row: RawRow, active: ScoredSample): Promise<void> {
@@ -937,9 +960,12 @@ export class AnomalyService {
     }
   }
 
-  async #raise(target: string, scorer: Scorer, row: RawRow, result: ScoredSample, features: Float64Array, note: string | undefined): Promise<void> {
-    // A seasonal member's alarm: its words lead (the forest does not see the daily residual).
-    const explanation: Explanation = withMemberNote(await this.#pool.explain({ kind: 'explain', model: await this.#modelBytes(scorer.model.id), modelId: scorer.model.id, features, modelsInUse: this.#sharedModels.size }), note);
+  async #raise(target: string, scorer: Scorer, row: RawRow, result: ScoredSample, features: Float64Array, { note, breakout, metric }: Omit<Decided, 'result'>): Promise<void> {
+    // A member's alarm: its words lead (the forest does not see the daily residual or the
+    // spike member's baseline); a breakout's words (value and training range) come from the
+    // worker, which holds the model.
+    const task = { kind: 'explain' as const, model: await this.#modelBytes(scorer.model.id), modelId: scorer.model.id, features, modelsInUse: this.#sharedModels.size, ...(breakout !== undefined ? { breakout } : {}) };
+    const explanation: Explanation = withMemberNote(await this.#pool.explain(task), note);
     await this.#events.add({ target, ts: row.ts, modelId: scorer.model.id, score: result.score, threshold: result.threshold, explanation });
     const data: AnomalyEventData = {
       target,
@@ -949,6 +975,8 @@ export class AnomalyService {
       threshold: result.threshold,
       explanation: explanation.summary,
       features: explanation.features.slice(0, 5).map((f) => ({ name: f.name, value: f.value, zScore: f.deviation })),
+      // What the alert names: the member's metric, else the summary's lead (drivers first).
+      metric: metric ?? (explanation.metrics.find((m) => m.status !== 'normal') ?? explanation.metrics[0])?.metric,
     };
     this.#ctx.events.publish({ type: 'anomaly', data });
   }
@@ -959,7 +987,10 @@ export class AnomalyService {
    */
   async #train(target: string, state: TargetState, by: string, replace = false, asActive = !state.active || replace): Promise<ModelRecord> {
     const window = await this.#windowOf(target, state);
-    const metrics = window.metrics();
+    const metrics = modelMetrics(window);
+    if (metrics.length < window.metrics().length) {
+      this.#ctx.log.warn({ target, metrics: window.metrics().length, modelled: metrics.length }, 'anomaly target has more metrics than a model takes; the model takes those sampled most often');
+    }
     const spec = detectorFeatureSpec(metrics);
     const builder = new FeatureBuilder(spec);
     // The new scorer's post-processor sees the rows in the same pass: after the fit, the
@@ -970,6 +1001,8 @@ export class AnomalyService {
     const count = window.length;
     const rows = new Float64Array(count * width);
     window.forEach((ts, values, i) => post.observe(builder.push(ts, values, rows.subarray(i * width, (i + 1) * width)), builder));
+    // A metric that appeared within the window reads its first value before it, not a made-up 0.
+    builder.fillUnseen(rows, count);
     const trainedFrom = window.firstTs!;
     const trainedTo = window.lastTs!;
     // A window saturated throughout is learned as normal: the model records it, the API says so.
@@ -1021,12 +1054,30 @@ export class AnomalyService {
     const window = await this.#windowOf(target, state);
     const rows = new Float64Array(window.length * width);
     window.forEach((ts, values, i) => post.observe(builder.push(ts, values, rows.subarray(i * width, (i + 1) * width)), builder));
+    builder.fillUnseen(rows, window.length);
     if (window.length > 0) {
       const { scores } = await this.#pool.score({ kind: 'score', model: await this.#modelBytes(model.id), modelId: model.id, rows, count: window.length, breakoutMargin: false, modelsInUse: this.#sharedModels.size });
       post.warm(scores);
     }
     return { model, builder, post };
   }
+}
+
+/**
+ * The metrics a target's model takes: all of them, up to what a model holds
+ * (maxDetectorMetrics, 84); beyond that those with a sample in most of the window's rows
+ * (then by name). A fit of more failed in the worker, so such a target (a scraped exporter
+ * with hundreds of series) was never scored, every row retrying the fit.
+ */
+export function modelMetrics(window: Pick<TargetWindow, 'metrics' | 'valuesOf'>): string[] {
+  const all = window.metrics();
+  const most = maxDetectorMetrics();
+  if (all.length <= most) return all;
+  const coverage = new Map(all.map((metric) => [metric, window.valuesOf(metric).length]));
+  return all
+    .sort((a, b) => coverage.get(b)! - coverage.get(a)! || (a < b ? -1 : 1))
+    .slice(0, most)
+    .sort();
 }
 
 /** The median gap between the last sample times, a robust "one sample every N ms". */

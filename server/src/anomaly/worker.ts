@@ -2,12 +2,14 @@
 // arrive as bytes in shared memory with each task (the service reads them from the
 // registry); each worker deserializes a model once and caches it by id.
 import {
+  breakoutNote,
   deserializeModel,
   explain,
   fitModelScored,
   rangeBreakout,
   scoreRows,
   serializeModel,
+  withMemberNote,
   type AnomalyModel,
 } from '../../../shared/anomaly/index.ts';
 import { MODEL_LOAD_FAILED, type ExplainResult, type FitResult, type ScoreResult, type WorkerTask } from './protocol.ts';
@@ -61,7 +63,9 @@ export default function run(task: WorkerTask): FitResult | ScoreResult | Explain
       }
       return { scores, breakouts };
     }
-    case 'explain':
-      return explain(load(task.model, task.modelId, task.modelsInUse), task.features);
+    case 'explain': {
+      const model = load(task.model, task.modelId, task.modelsInUse);
+      return withMemberNote(explain(model, task.features), task.breakout === undefined ? undefined : breakoutNote(model, task.features, task.breakout));
+    }
   }
 }

@@ -82,6 +82,18 @@ describe('TargetReads (on the chunk store)', async () => {
     expect(await reads.lastScoreTs('web-1')).toBe(20);
   });
 
+  it('pages only up to a bound: later samples are left for later pages', async () => {
+    const { reads } = seed(1000);
+    const page = await reads.samplesAfter('web-1', 105, 4, 125);
+    expect(Array.from(page.times)).toEqual([110, 120]);
+    // Nothing else is stored up to the bound: the cursor has caught up for now.
+    expect(page.complete).toBe(true);
+    const bySeries = Object.fromEntries(page.series.map(({ ref, samples }) => [ref.name, Array.from(samples.ts.subarray(0, samples.length))]));
+    expect(bySeries).toEqual({ cpu: [110, 120], mem: [120] });
+    expect(await reads.samplesAfter('web-1', 105, 4, 140)).toMatchObject({ complete: false });
+    expect(await reads.samplesAfter('web-1', 120, 4, 125)).toMatchObject({ complete: true, series: [] });
+  });
+
   it('stores scores in the score chunks and counts the anomaly rate over a range from them', async () => {
     const { store, reads } = seed();
     await reads.setScores('web-1', [0, 10, 20, 30], [0.1, 5, 0.2, 7]);

@@ -53,12 +53,21 @@ export class TargetReads {
    * The target's samples at its `rows` oldest distinct times after `afterTs`: the page a
    * scoring cursor reads next. Each series contributes its `rows` oldest samples after the
    * cursor, which hold every time of the page (the same argument as above, forwards).
+   * Samples after `upToTs` are left out as if they were not stored yet (the scoring cursor
+   * does not pass the present: a sample stamped in the far future must not carry it there),
+   * and `complete` then means nothing is stored up to `upToTs` after the page.
    */
-  async samplesAfter(target: string, afterTs: number, rows: number): Promise<TargetPage> {
+  async samplesAfter(target: string, afterTs: number, rows: number, upToTs = Infinity): Promise<TargetPage> {
     const refs = await this.#store.seriesOfTarget(target);
     const read = await Promise.all(refs.map(async (ref) => ({ ref, samples: await this.#store.readFirst(ref.id, afterTs, rows) })));
     let limited = false;
-    for (const { samples } of read) if (samples.length === rows) limited = true;
+    for (const { samples } of read) {
+      let n = samples.length;
+      // A series that reached past upToTs has given everything it holds up to it.
+      while (n > 0 && samples.ts[n - 1]! > upToTs) n--;
+      if (n < samples.length) samples.length = n;
+      else if (samples.length === rows) limited = true;
+    }
     const times = pageTimes(read.map(({ samples }) => samples), rows);
     const cutoff = times.length > 0 ? times[times.length - 1]! : afterTs;
     let beyond = false;

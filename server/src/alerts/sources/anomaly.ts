@@ -19,13 +19,15 @@ export function anomalySeverity(score: number, threshold: number): Severity {
  * expires (resolves) after `quietMs` without a new anomaly on the same target.
  */
 export function anomalyToEvent(anomaly: AnomalyEventData, quietMs: number): AlertEvent {
-  const topFeature = [...anomaly.features].sort((a, b) => Math.abs(b.zScore ?? 0) - Math.abs(a.zScore ?? 0))[0];
+  // The metric the anomaly is about; without one, the feature furthest from its training
+  // median (which could name "time of day (cos)" for an alarm about a metric's value).
+  const subject = anomaly.metric ?? [...anomaly.features].sort((a, b) => Math.abs(b.zScore ?? 0) - Math.abs(a.zScore ?? 0))[0]?.name;
   return {
     source: 'anomaly',
     status: 'firing',
     labels: { alertname: 'Anomaly', target: anomaly.target, source: 'anomaly' },
     annotations: {
-      summary: `Anomalous behaviour on ${anomaly.target}${topFeature ? ` (${topFeature.name})` : ''}`,
+      summary: `Anomalous behaviour on ${anomaly.target}${subject ? ` (${subject})` : ''}`,
       explanation: anomaly.explanation,
       score: anomaly.score.toFixed(3),
       threshold: anomaly.threshold.toFixed(3),
