@@ -38,12 +38,13 @@ function pairs(labels: Labels): string {
 
 /** The labels an alert is grouped on under the policy. */
 export function groupLabelsOf(labels: Labels, policy: Pick<GroupingPolicy, 'groupBy'>): Labels {
-  const out: Labels = {};
+  const out: [string, string][] = [];
   for (const entry of policy.groupBy) {
-    const name = entry.split('|').find((alternative) => labels[alternative]);
-    if (name) out[name] = labels[name]!;
+    const name = entry.split('|').find((alternative) => Object.hasOwn(labels, alternative) && labels[alternative]);
+    if (name) out.push([name, labels[name]!]);
   }
-  return out;
+  // Defined, not assigned: a label named `__proto__` is a label like any other.
+  return Object.fromEntries(out);
 }
 
 /**

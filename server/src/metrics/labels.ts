@@ -2,10 +2,10 @@
 export type Labels = Record<string, string>;
 
 export function canonicalLabels(labels: Readonly<Labels>): string {
-  const keys = Object.keys(labels).sort();
-  const sorted: Labels = {};
-  for (const key of keys) sorted[key] = labels[key]!;
-  return JSON.stringify(sorted);
+  // Built with fromEntries, which defines each key: an assignment of a label named
+  // `__proto__` (a valid name) would set the object's prototype instead and drop the
+  // label from the identity, merging two series.
+  return JSON.stringify(Object.fromEntries(Object.keys(labels).sort().map((key) => [key, labels[key]!])));
 }
 
 export function seriesKey(name: string, labelsJson: string): string {

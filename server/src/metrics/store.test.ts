@@ -33,6 +33,20 @@ describe('metrics store', () => {
     expect(store.series()).toHaveLength(2);
   });
 
+  it('keeps a label named __proto__ in the series identity', () => {
+    const { store } = tempStore();
+    const labelled = JSON.parse('{"__proto__":"x","host":"web-1"}') as Record<string, string>;
+    const [a, b, c] = store.append([
+      { name: 'odd', labels: labelled, samples: [[T0, 1]] },
+      { name: 'odd', labels: { host: 'web-1' }, samples: [[T0, 2]] },
+      { name: 'odd', labels: JSON.parse('{"host":"web-1","__proto__":"x"}') as Record<string, string>, samples: [[T0 + 10_000, 3]] },
+    ]);
+    expect(b!.id).not.toBe(a!.id);
+    expect(c!.id).toBe(a!.id);
+    expect(store.readRaw(a!.id, T0, T0 + 60_000)).toEqual([[T0, 1], [T0 + 10_000, 3]]);
+    expect(Object.hasOwn(store.series().find((s) => s.id === a!.id)!.labels, '__proto__')).toBe(true);
+  });
+
   it('replaces a sample written twice at the same time, and keeps the catalogue across reopen', () => {
     const { store, db, dir } = tempStore();
     const [s] = store.append([{ name: 'm', labels: {}, samples: [[T0, 1]] }]);
