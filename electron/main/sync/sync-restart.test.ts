@@ -75,10 +75,14 @@ describe('sync engine across a server crash', () => {
     expect(cacheSamples(cache)).toEqual(expected);
   }, TEST_CEILING_MS);
 
-  it('starts over when the server comes back with a different data folder, keeping what it had', async () => {
-    const firstDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-wiped-server-'));
-    const secondDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-wiped-server-'));
-    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-wiped-cache-'));
+  /**
+   * A cache synced from a server holding 5 series x 100 samples; then that server is gone and
+   * another (its own data folder) answers at the same address, signed in.
+   */
+  async function syncedThenAnotherServer(prefix: string): Promise<{ transport: Transport; before: Map<string, number>; local: LocalCache; sync: SyncEngine }> {
+    const firstDir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-server-`));
+    const secondDir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-server-`));
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-cache-`));
     dirs.push(firstDir, secondDir, cacheDir);
     const port = await freePort();
     server = new ServerProcess(firstDir, port);
@@ -86,61 +90,48 @@ describe('sync engine across a server crash', () => {
     let token = await server.login();
     const transport: Transport = fetchTransport(server.url, () => token);
     await transport({ method: 'POST', path: '/api/v1/metrics/ingest', body: ingestBody(5, 100) });
-    cache = openLocalCache(path.join(cacheDir, 'profile.db'));
-    engine = new SyncEngine({ cache, transport, stream: { connect: () => ({ close: () => {} }) } });
-    await engine.syncNow();
-    const before = cacheSamples(cache);
-
-    // Same address, another data folder: its ids and cursors start again from the beginning.
+    const local = (cache = openLocalCache(path.join(cacheDir, 'profile.db')));
+    const sync = (engine = new SyncEngine({ cache: local, transport, stream: { connect: () => ({ close: () => {} }) } }));
+    await sync.syncNow();
+    const before = cacheSamples(local);
     await server.kill();
     server = new ServerProcess(secondDir, port);
     await server.start();
     token = await server.login();
+    return { transport, before, local, sync };
+  }
+
+  it('starts over when the server comes back with a different data folder, keeping what it had', async () => {
+    // Same address, another data folder: its ids and cursors start again from the beginning.
+    const { transport, before, local, sync } = await syncedThenAnotherServer('sco-wiped');
     await transport({ method: 'POST', path: '/api/v1/metrics/ingest', body: { series: [{ name: 'disk_used', labels: { host: 'db-1' }, samples: [[1, 1]] }, ...ingestBody(5, 10, 100).series] } });
 
-    const result = await engine.syncNow();
+    const result = await sync.syncNow();
     expect(result.samples).toBe(51);
-    const after = cacheSamples(cache);
+    const after = cacheSamples(local);
     for (const [key, value] of before) expect(after.get(key)).toBe(value);
     for (const [key, value] of await serverSamples(transport)) expect(after.get(key)).toBe(value);
-    expect(cache.metrics.findSeries('disk_used', { host: 'db-1' })?.serverId).toBe(1);
+    expect(local.metrics.findSeries('disk_used', { host: 'db-1' })?.serverId).toBe(1);
   }, TEST_CEILING_MS);
-  it('starts over when another server at the same address has more data, so it takes the stored cursor', async () => {
-    const firstDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-other-server-'));
-    const secondDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-other-server-'));
-    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-other-cache-'));
-    dirs.push(firstDir, secondDir, cacheDir);
-    const port = await freePort();
-    server = new ServerProcess(firstDir, port);
-    await server.start();
-    let token = await server.login();
-    const transport: Transport = fetchTransport(server.url, () => token);
-    await transport({ method: 'POST', path: '/api/v1/metrics/ingest', body: ingestBody(5, 100) });
-    cache = openLocalCache(path.join(cacheDir, 'profile.db'));
-    engine = new SyncEngine({ cache, transport, stream: { connect: () => ({ close: () => {} }) } });
-    await engine.syncNow();
-    const before = cacheSamples(cache);
 
+  it('starts over when another server at the same address has more data, so it takes the stored cursor', async () => {
     // Another server, further along than the first: the stored cursor (500) is one it could
     // have handed out, so it is not refused; its series 1 is disk_used, ours was cpu_usage web-0.
-    await server.kill();
-    server = new ServerProcess(secondDir, port);
-    await server.start();
-    token = await server.login();
+    const { transport, before, local, sync } = await syncedThenAnotherServer('sco-other');
     await transport({ method: 'POST', path: '/api/v1/metrics/ingest', body: { series: [{ name: 'disk_used', labels: { host: 'db-1' }, samples: [[1, 1]] }, ...ingestBody(5, 200, 1_000).series] } });
 
-    await engine.syncNow();
-    const after = cacheSamples(cache);
+    await sync.syncNow();
+    const after = cacheSamples(local);
     for (const [key, value] of before) expect(after.get(key)).toBe(value);
     const expected = await serverSamples(transport);
     expect(expected.size).toBe(1_001);
     // Everything, including what it holds before the cursor it was given.
     for (const [key, value] of expected) expect(after.get(key)).toBe(value);
     expect(after.size).toBe(before.size + expected.size);
-    expect(cache.metrics.findSeries('disk_used', { host: 'db-1' })?.serverId).toBe(1);
-    expect(cache.metrics.findSeries('cpu_usage', { host: 'web-0' })?.serverId).toBe(2);
+    expect(local.metrics.findSeries('disk_used', { host: 'db-1' })?.serverId).toBe(1);
+    expect(local.metrics.findSeries('cpu_usage', { host: 'web-0' })?.serverId).toBe(2);
     // And it goes on from there.
     await transport({ method: 'POST', path: '/api/v1/metrics/ingest', body: ingestBody(5, 1, 1_200) });
-    expect((await engine.syncNow()).samples).toBe(5);
+    expect((await sync.syncNow()).samples).toBe(5);
   }, TEST_CEILING_MS);
 });
