@@ -2,7 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { CacheDb } from './cache-database.ts';
 import { CHUNK_SAMPLES, chunkCount } from '../../../shared/metrics/chunk-codec.ts';
 import { decodeInto, SampleChunks, sampleColumns, type SampleColumns } from './sample-chunks.ts';
-import { canonicalLabels } from './series-key.ts';
+import { canonicalLabels } from '../../../shared/metrics/canonical-labels.ts';
 
 export interface CachedSeries {
   id: number;

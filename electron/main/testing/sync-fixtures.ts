@@ -1,7 +1,7 @@
 import { createApiClient, type Transport } from '../../../shared/api/client.ts';
 import type { IngestRequest } from '../../../shared/api/metrics.ts';
 import type { LocalCache } from '../cache/local-cache.ts';
-import { canonicalLabels } from '../cache/series-key.ts';
+import { canonicalLabels } from '../../../shared/metrics/canonical-labels.ts';
 
 const STEP = 10_000;
 const T0 = Date.UTC(2026, 0, 1);

@@ -8,14 +8,14 @@ import type { StreamHub } from './hub.ts';
 // Spelled as a record so that the compiler notices a topic added to StreamEvent but not here.
 const STREAM_TYPES = Object.keys({ samples: 1, anomaly: 1, anomaly_score: 1, anomaly_model: 1, alert: 1, incident: 1, timeline: 1, runbook_run: 1, runbook_output: 1 } satisfies Record<StreamEventType, 1>);
 
+/** Open streams one user may hold: a console tab holds one; the rest of the server's 256 stay for everyone else. */
+export const MAX_STREAMS_PER_USER = 16;
+
 /**
  * `GET /stream`: the live Server-Sent Events stream of everything published on the bus,
  * resumable with `Last-Event-ID`. The response is written directly to the socket (never
  * compressed: a compressor would hold events back in its buffer).
  */
-/** Open streams one user may hold: a console tab holds one; the rest of the server's 256 stay for everyone else. */
-export const MAX_STREAMS_PER_USER = 16;
-
 export const streamRoutes: FastifyPluginAsync<{ hub: StreamHub; maxClients?: number; maxClientsPerUser?: number }> = async (app, { hub, maxClients = 256, maxClientsPerUser = MAX_STREAMS_PER_USER }) => {
   registerRoute(app, routes.events, async (request, reply) => {
     const header = request.headers['last-event-id'];

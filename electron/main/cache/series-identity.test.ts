@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openLocalCache } from './local-cache.ts';
-import { canonicalLabels } from './series-key.ts';
+import { canonicalLabels } from '../../../shared/metrics/canonical-labels.ts';
 
 describe('series identity', () => {
   const dirs: string[] = [];
