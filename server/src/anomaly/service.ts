@@ -193,6 +193,8 @@ export class AnomalyService {
   #running = 0;
   #backfillRunning = 0;
   #stopped = false;
+  /** A `#pump` is queued for the loop's next turn (`#pumpNextTurn`). */
+  #pumpQueued = false;
   /** Called when scoring has nothing left to do (idle() waits on it). */
   #settled: Array<() => void> = [];
   readonly #metricKeys = new Map<number, string>();
@@ -754,8 +756,23 @@ export class AnomalyService {
             this.#pump();
           }, 1_000).unref();
         } else this.#schedule(target, state);
-        this.#pump();
+        this.#pumpNextTurn();
       });
+  }
+
+  /**
+   * `#pump` at the event loop's next turn. A page read from SQLite and pushed into a
+   * learning target's window never waits on I/O, so pages chained by promises alone would
+   * run as one task: thousands of targets (a fleet's back-fill) held the loop for seconds
+   * and every request waited. One pump a turn, however many pages finish in it.
+   */
+  #pumpNextTurn(): void {
+    if (this.#pumpQueued) return;
+    this.#pumpQueued = true;
+    setImmediate(() => {
+      this.#pumpQueued = false;
+      this.#pump();
+    });
   }
 
   /** The newest sample time a scoring cursor may reach now (SCORING_FUTURE_TOLERANCE_MS). */
