@@ -61,6 +61,25 @@ describe('scoring worker', () => {
     expect(spike).toBeGreaterThan(2 * calm);
   });
 
+  it('scores a counter as its rate: a steadily growing total is calm, a burst of requests stands out, explained as rate()', async () => {
+    const n = 2_000;
+    const [id] = cache.metrics.upsertSeries([{ serverId: 1, name: 'http_requests_total', labels: { host: 'web-1' } }]);
+    // The same signal as requests per second, stored as the running total a counter is.
+    const { ts, values: perSecond } = signal(n, 1_800);
+    let total = 0;
+    const totals = perSecond.map((rate) => (total += (rate * STEP) / 1000));
+    cache.db.transaction(() => cache.metrics.insertSamples(ts.map(() => id!), ts, totals))();
+    const output = await scoreCachedSeries(cache.metrics, client, { seriesId: id!, fromTs: T0, toTs: T0 + n * STEP, minTrainRows: 300, trees: 50 });
+
+    expect(output.scores).toHaveLength(n);
+    // Every day of a total leaves its training range; its rate does not.
+    expect(output.anomalies.filter((a) => a.ts < T0 + 1_800 * STEP)).toEqual([]);
+    const spike = Math.max(...output.scores.slice(1_800, 1_830));
+    const calm = Math.max(...output.scores.slice(1_000, 1_700));
+    expect(spike).toBeGreaterThan(2 * calm);
+    expect(output.anomalies.find((a) => a.ts >= T0 + 1_800 * STEP)?.summary).toContain('rate(http_requests_total)');
+  });
+
   it('fails the pending request with E_WORKER_FAILED when the worker crashes, then serves the next on a fresh worker', async () => {
     const { ts, values } = signal(40_000, 39_000);
     const pending = client.score({ metric: 'cpu', ts, values, minTrainRows: 300, trees: 20 });

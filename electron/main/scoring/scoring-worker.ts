@@ -1,5 +1,5 @@
 import { Value } from 'typebox/value';
-import { StreamingDetector } from '../../../shared/anomaly/index.ts';
+import { StreamingDetector, CounterRates, isCumulativeName, rateKey } from '../../../shared/anomaly/index.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { ScoringRequestSchema, type ScoreInput, type ScoreOutput, type ScoringResponse } from '../../../shared/scoring/protocol.ts';
 
@@ -48,8 +48,12 @@ export function runScoringWorker(port: WorkerPort, options: ScoringWorkerOptions
 
   async function score(id: number, input: ScoreInput): Promise<ScoreOutput> {
     if (input.ts.length !== input.values.length) throw new AppError('E_VALIDATION', 'ts and values differ in length.');
+    // A counter is scored as its per-second rate, as the server scores it (shared/anomaly/counter-rates.ts).
+    const counter = isCumulativeName(input.metric);
+    const key = counter ? rateKey(input.metric) : input.metric;
+    const rates = new CounterRates();
     const detector = new StreamingDetector({
-      metrics: [input.metric],
+      metrics: [key],
       // The cache charts each sample's own score; a refractory period (one page per incident) would blank an ongoing anomaly.
       refractorySeconds: 0,
       ...(input.minTrainRows !== undefined ? { minTrainRows: input.minTrainRows, retrainEvery: input.minTrainRows } : {}),
@@ -62,7 +66,13 @@ export function runScoringWorker(port: WorkerPort, options: ScoringWorkerOptions
       if (cancelled.delete(id)) throw new AppError('E_CANCELLED');
       const end = Math.min(start + CHUNK, input.ts.length);
       for (let i = start; i < end; i++) {
-        const result = detector.push(input.ts[i]!, { [input.metric]: input.values[i]! });
+        const value = counter ? rates.rate(key, input.ts[i]!, input.values[i]!) : input.values[i]!;
+        if (value === undefined) {
+          // A counter's first sample (or one not after the previous): no rate to score yet.
+          scores[i] = 0;
+          continue;
+        }
+        const result = detector.push(input.ts[i]!, { [key]: value });
         scores[i] = result.anomalyScore;
         if (result.isAnomaly) anomalies.push({ ts: input.ts[i]!, score: result.anomalyScore, summary: result.explanation?.summary ?? '' });
       }

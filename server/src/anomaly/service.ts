@@ -22,6 +22,7 @@ import type { TargetPage, TargetReads } from '../metrics/target-reads.ts';
 import { deflateModel, type ModelRecord, type ModelRegistry } from './registry.ts';
 import type { AnomalyEventStore } from './event-store.ts';
 import { withSpan } from '../observability/tracing.ts';
+import { CounterRates, isCumulativeName, rateKey } from '../../../shared/anomaly/counter-rates.ts';
 import { TargetWindow } from './target-window.ts';
 import { FeatureBuffers } from './feature-buffers.ts';
 import { extremeWindowOf } from './extreme-window.ts';
@@ -116,6 +117,8 @@ interface TargetState {
   prepared: boolean;
   /** Another replica owns the target now: its work ends here and the state goes. */
   dropped: boolean;
+  /** Each counter's previous sample, as far as rows were read in time order (the window, then pages). */
+  counters: CounterRates;
 }
 
 type ScoredSample = AnomalyScoreEventData;
@@ -129,13 +132,17 @@ interface Decided {
   metric: string | undefined;
 }
 
-/** The metric a sample belongs to within its target: name plus the labels other than the target's. */
+/**
+ * The metric a sample belongs to within its target: name plus the labels other than the
+ * target's; a counter's is its rate's key (`rate(requests_total)`), scored as its rate.
+ */
 export function metricKey(sample: Pick<SampleEventData, 'name' | 'labels'>): string {
   const rest = Object.entries(sample.labels)
     .filter(([k]) => !TARGET_LABELS.includes(k))
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([k, v]) => `${k}="${v}"`);
-  return rest.length > 0 ? `${sample.name}{${rest.join(',')}}` : sample.name;
+  const key = rest.length > 0 ? `${sample.name}{${rest.join(',')}}` : sample.name;
+  return isCumulativeName(sample.name) ? rateKey(key) : key;
 }
 
 /** Most rows scored in one worker task (a back-fill is thousands of rows per target). */
@@ -561,7 +568,7 @@ export class AnomalyService {
    * its first page (`#prepare`); until then every time heard of counts as waiting.
    */
   #firstSight(target: string, tracked = true): TargetState {
-    const state: TargetState = { rows: new TargetWindow(), queue: Promise.resolve(), cursor: -Infinity, heard: -Infinity, waiting: 0, behind: false, more: false, running: false, askedRegistry: false, prepared: false, dropped: false };
+    const state: TargetState = { rows: new TargetWindow(), queue: Promise.resolve(), cursor: -Infinity, heard: -Infinity, waiting: 0, behind: false, more: false, running: false, askedRegistry: false, prepared: false, dropped: false, counters: new CounterRates() };
     if (tracked) this.#targets.set(target, state);
     return state;
   }
@@ -597,12 +604,20 @@ export class AnomalyService {
 
   /** Fills the target's window with its stored history before `before`: the rows a model trains on. */
   async #loadHistory(target: string, state: TargetState, before: number): Promise<void> {
-    for (const row of await this.#historyRows(target, before)) state.rows.push(row, this.#settings.trainWindow);
+    state.counters = new CounterRates();
+    for (const row of await this.#historyRows(target, before, state.counters)) state.rows.push(row, this.#settings.trainWindow);
   }
 
-  /** The target's stored rows before `before`, at most the training window, oldest first. */
-  async #historyRows(target: string, before: number): Promise<RawRow[]> {
-    return groupRows(await this.#metrics.recentSamplesOfTarget(target, before, this.#settings.trainWindow)).get(target) ?? [];
+  /**
+   * The target's stored rows before `before`, at most the training window, oldest first,
+   * counters as rates (`counters` is left at each counter's newest sample). One row more is
+   * read than kept, so the oldest kept row has its counters' rates as it had when scored.
+   */
+  async #historyRows(target: string, before: number, counters = new CounterRates()): Promise<RawRow[]> {
+    const window = this.#settings.trainWindow;
+    const rows = groupRows(await this.#metrics.recentSamplesOfTarget(target, before, window + 1)).get(target) ?? [];
+    counters.ratesOf(rows);
+    return rows.length > window ? rows.slice(rows.length - window) : rows;
   }
 
   /**
@@ -720,6 +735,7 @@ export class AnomalyService {
       await this.#prepare(target, state);
       const page = await this.#metrics.samplesAfter(target, state.cursor, SCORING_PAGE_ROWS, this.#horizon());
       const rows = this.#rowsOf(page);
+      state.counters.ratesOf(rows);
       const consumed = page.complete ? state.waiting : Math.min(state.waiting, rows.length);
       state.waiting -= consumed;
       this.#waiting -= consumed;
