@@ -1,3 +1,4 @@
+import { AppError } from '../../../shared/errors.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -46,6 +47,24 @@ function openOnce(file: string, migrations: readonly CacheMigration[]): CacheDb 
 export function isDamagedFile(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT'));
+}
+
+/**
+ * SQLite could not write the file for now: the disk is full, another process holds the
+ * lock past the busy timeout, the file went read-only or the device failed. The write is
+ * worth trying again later; the data it carried must not be given up.
+ */
+export function isStorageFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return false;
+  return ['SQLITE_FULL', 'SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_IOERR', 'SQLITE_READONLY', 'SQLITE_CANTOPEN', 'SQLITE_NOMEM', 'SQLITE_PROTOCOL'].some((prefix) => code === prefix || code.startsWith(`${prefix}_`));
+}
+
+/** What the console says of a storage failure of the cache (`isStorageFailure`). */
+export function cacheStorageError(error: unknown): AppError {
+  const code = String((error as { code?: unknown }).code);
+  const why = code.startsWith('SQLITE_FULL') ? 'the disk is full' : code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') ? 'another process holds it' : `SQLite says ${code}`;
+  return new AppError('E_STORAGE_FULL', `The local cache could not be written (${why}); sync goes on once it can be, from where it stopped.`, { code });
 }
 
 /**

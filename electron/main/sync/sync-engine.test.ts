@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Transport } from '../../../shared/api/client.ts';
 import { AppError } from '../../../shared/errors.ts';
+import Database from 'better-sqlite3';
 import { openLocalCache, type LocalCache } from '../cache/local-cache.ts';
 import { fetchTransport } from '../testing/fetch-transport.ts';
 import { freePort, ServerProcess } from '../testing/server-process.ts';
@@ -127,5 +128,27 @@ describe('sync engine against a real server', { timeout: 60_000 }, () => {
     await vi.waitFor(() => expect(cache.incidents.incident(incidentId)?.value.id).toBe(incidentId), { timeout: 10_000 });
     await vi.waitFor(() => expect(cache.incidents.alertsOf(incidentId).map((a) => a.value.id)).toContain(alert.id), { timeout: 10_000 });
     await vi.waitFor(() => expect(cache.incidents.timelineOf(incidentId).length).toBeGreaterThan(0), { timeout: 10_000 });
+  });
+
+  it('an event the cache cannot store now (another process holds its lock) is not skipped: the stream is taken again from the last stored event', async () => {
+    cache.db.pragma('busy_timeout = 20');
+    engine = new SyncEngine({ cache, transport, stream: eventSourceStream({ baseUrl: server.url, getToken: () => server.login() }), pullDelayMs: 50, retryDelayMs: { min: 100, max: 400 } });
+    engine.start();
+    await vi.waitFor(() => expect(engine!.status.state).toBe('live'), { timeout: 10_000 });
+
+    // Another process takes the cache's write lock and keeps it while an incident is raised.
+    const other = new Database(path.join(dir, 'profile.db'));
+    other.exec('BEGIN IMMEDIATE');
+    const { incidentId } = await raiseIncident(server.url, transport, { metric: 'disk_usage', host: 'db-3' }, Date.now());
+    await vi.waitFor(() => expect(engine!.status.lastError?.code).toBe('E_STORAGE_FULL'), { timeout: 10_000 });
+    expect(engine.status.state).toBe('offline');
+    expect(engine.status.lastError?.message).toMatch(/another process holds it/);
+    other.exec('COMMIT');
+    other.close();
+
+    // The events that could not be stored are replayed: the timeline comes only from the stream.
+    await vi.waitFor(() => expect(cache.incidents.timelineOf(incidentId).length).toBeGreaterThan(0), { timeout: 15_000 });
+    expect(cache.incidents.incident(incidentId)?.value.id).toBe(incidentId);
+    await vi.waitFor(() => expect(engine!.status.state).toBe('live'), { timeout: 10_000 });
   });
 });

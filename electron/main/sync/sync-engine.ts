@@ -4,6 +4,7 @@ import type { Incident, TimelineEntry } from '../../../shared/api/incidents.ts';
 import { AppError, type ErrorBody } from '../../../shared/errors.ts';
 import type { CacheBudget, EvictionReport } from '../cache/budget.ts';
 import type { LocalCache } from '../cache/local-cache.ts';
+import { cacheStorageError, isStorageFailure } from '../cache/cache-database.ts';
 import type { SyncProgress } from './backfill-progress.ts';
 import { METRICS_COLLECTION, pullMetrics, type PullResult } from './metrics-pull.ts';
 import type { ReceivedStreamEvent, StreamConnection, StreamSource } from './stream-source.ts';
@@ -61,7 +62,14 @@ export class SyncEngine {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #pullTimer: ReturnType<typeof setTimeout> | undefined;
   #pollTimer: ReturnType<typeof setInterval> | undefined;
+  #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Connections made so far: events of any but the newest are not for this engine any more. */
+  #connections = 0;
   #failures = 0;
+  /** Stream events in a row the cache could not store (the reconnect's backoff). */
+  #storeFailures = 0;
+  /** Where to resume when no event was ever stored: just before the first that could not be. */
+  #resumeAfter: string | undefined;
   #lastBudgetAt = -Infinity;
   #lastEviction: EvictionReport | undefined;
 
@@ -92,15 +100,22 @@ export class SyncEngine {
   start(): void {
     if (this.#connection) return;
     this.#setState('syncing');
-    const lastEventId = this.#options.cache.cursors.get(STREAM_COLLECTION).cursor;
+    const lastEventId = this.#options.cache.cursors.get(STREAM_COLLECTION).cursor ?? this.#resumeAfter ?? null;
+    // A connection given up (`#disconnect`) may still deliver what it had read: ignored.
+    const connection = ++this.#connections;
+    const current = () => connection === this.#connections;
     this.#connection = this.#options.stream.connect(lastEventId, {
       onOpen: () => {
+        if (!current()) return;
         this.#streamOpen = true;
         this.#background();
         void this.refreshDocuments().catch(() => {});
       },
-      onEvent: (event) => this.#onStreamEvent(event),
+      onEvent: (event) => {
+        if (current()) this.#onStreamEvent(event);
+      },
       onError: (error) => {
+        if (!current()) return;
         this.#streamOpen = false;
         if (this.#state !== 'stopped') this.#setState('offline', error);
       },
@@ -112,16 +127,24 @@ export class SyncEngine {
   }
 
   async stop(): Promise<void> {
-    this.#connection?.close();
-    this.#connection = undefined;
-    this.#streamOpen = false;
+    this.#disconnect();
     clearTimeout(this.#retryTimer);
     clearTimeout(this.#pullTimer);
-    clearInterval(this.#pollTimer);
+    clearTimeout(this.#reconnectTimer);
     this.#retryTimer = undefined;
+    this.#reconnectTimer = undefined;
     this.#pullTimer = undefined;
     this.#setState('stopped');
     await this.#running.catch(() => {});
+  }
+
+  #disconnect(): void {
+    this.#connections++;
+    this.#connection?.close();
+    this.#connection = undefined;
+    this.#streamOpen = false;
+    clearInterval(this.#pollTimer);
+    this.#pollTimer = undefined;
   }
 
   /**
@@ -170,7 +193,7 @@ export class SyncEngine {
       this.#keepBudget();
       return result;
     } catch (error) {
-      const appError = error instanceof AppError ? error : new AppError('E_INTERNAL', error instanceof Error ? error.message : String(error));
+      const appError = error instanceof AppError ? error : isStorageFailure(error) ? cacheStorageError(error) : new AppError('E_INTERNAL', error instanceof Error ? error.message : String(error));
       if (this.#state !== 'stopped') {
         this.#setState('offline', appError);
         this.#scheduleRetry();
@@ -196,7 +219,17 @@ export class SyncEngine {
         else if (event.type === 'timeline') cache.incidents.putTimelineEntry(event.data as TimelineEntry);
         if (event.id) cache.cursors.setCursor(STREAM_COLLECTION, event.id);
       })();
-    } catch {
+      this.#storeFailures = 0;
+      this.#resumeAfter = undefined;
+    } catch (error) {
+      // The cache cannot be written now (disk full, locked by another process): the event
+      // must not be skipped, or its incident change would be missing for good.
+      if (isStorageFailure(error)) {
+        // With nothing stored yet the stream would start from "now" again: resume just before
+        // this event (ids are the server's increasing integers, docs/metrics.md).
+        if (cache.cursors.get(STREAM_COLLECTION).cursor === null && this.#resumeAfter === undefined && /^\d+$/.test(event.id)) this.#resumeAfter = String(BigInt(event.id) - 1n);
+        return this.#reconnectLater(cacheStorageError(error));
+      }
       // A document this version cannot store (a newer server's shape): skip it rather than
       // stall the stream; the list refresh on the next connection brings what it can.
       if (event.id) cache.cursors.setCursor(STREAM_COLLECTION, event.id);
@@ -206,6 +239,23 @@ export class SyncEngine {
       this.#background();
       void this.refreshDocuments().catch(() => {});
     }
+  }
+
+  /**
+   * Drops the stream and connects again later from the last event id the cache stored, so
+   * the server replays every event from the one that could not be stored (its event log
+   * keeps an hour). Backs off like a failed pull while the cache stays unwritable.
+   */
+  #reconnectLater(error: AppError): void {
+    this.#disconnect();
+    if (this.#state === 'stopped') return;
+    this.#setState('offline', error);
+    if (this.#reconnectTimer) return;
+    const { min, max } = this.#options.retryDelayMs ?? { min: 500, max: 15_000 };
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = undefined;
+      if (this.#state !== 'stopped') this.start();
+    }, Math.min(max, min * 2 ** this.#storeFailures++));
   }
 
   #schedulePull(): void {
