@@ -126,3 +126,26 @@ describe('anomaly scoring of odd streams', () => {
     expect(alerts.items.find((a) => a.labels.target === 'flat')?.annotations.summary).toBe('Anomalous behaviour on flat (x)');
   });
 });
+
+describe('a metric named __proto__', () => {
+  it('is modelled and scored like any other (a valid Prometheus name; on a plain object it set the prototype and vanished)', async () => {
+    const server = await startTestServer({ anomaly: { minTrainRows: MIN_TRAIN_ROWS, trainWindow: 200, retrainIntervalMs: 0, workers: 1, forest: { trees: 20, sampleSize: 64, seed: 1 } } });
+    try {
+      const random = createRandom(9);
+      const samples = (offset: number) => Array.from({ length: 60 }, (_, i): [number, number] => [T0 + i * STEP, offset + random.next()]);
+      const response = await server.injectAs('admin', {
+        method: 'POST',
+        url: '/api/v1/metrics/ingest',
+        payload: `{"series":[{"name":"__proto__","labels":{"host":"proto"},"samples":${JSON.stringify(samples(5))}},{"name":"cpu","labels":{"host":"proto"},"samples":${JSON.stringify(samples(50))}}]}`,
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(response.statusCode).toBe(200);
+      await server.app.anomaly.idle();
+      const models = (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/anomaly/models?target=proto' })).json() as Array<{ state: string; params: { metrics: string[] } }>;
+      expect(models.map((m) => [m.state, m.params.metrics])).toEqual([['active', ['__proto__', 'cpu']]]);
+      expect((await server.app.metrics.storage.readScores('proto', 0, Number.MAX_SAFE_INTEGER)).length).toBe(60 - MIN_TRAIN_ROWS);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -800,7 +800,7 @@ export class AnomalyService {
   #rowsOf(page: TargetPage): RawRow[] {
     const times = page.times;
     const rows: RawRow[] = new Array(times.length);
-    for (let i = 0; i < times.length; i++) rows[i] = { ts: times[i]!, values: {}, seriesIds: [] };
+    for (let i = 0; i < times.length; i++) rows[i] = { ts: times[i]!, values: metricValues(), seriesIds: [] };
     for (const { ref, samples } of page.series) {
       let key = this.#metricKeys.get(ref.id);
       if (key === undefined) this.#metricKeys.set(ref.id, (key = metricKey(ref)));
@@ -1120,6 +1120,14 @@ function sampleIntervalOf(recent: readonly number[]): number | null {
 }
 
 /** Samples grouped into rows: per target, one row per timestamp, in time order. */
+/**
+ * A row's values by metric key, with no prototype: a metric may be named `__proto__` (a
+ * valid Prometheus name), which on a plain object would set the prototype, not a value.
+ */
+function metricValues(): Record<string, number> {
+  return Object.create(null) as Record<string, number>;
+}
+
 function groupRows(samples: readonly SampleEventData[]): Map<string, RawRow[]> {
   const byTarget = new Map<string, Map<number, RawRow>>();
   for (const s of samples) {
@@ -1127,7 +1135,7 @@ function groupRows(samples: readonly SampleEventData[]): Map<string, RawRow[]> {
     let byTs = byTarget.get(target);
     if (!byTs) byTarget.set(target, (byTs = new Map()));
     let row = byTs.get(s.ts);
-    if (!row) byTs.set(s.ts, (row = { ts: s.ts, values: {}, seriesIds: [] }));
+    if (!row) byTs.set(s.ts, (row = { ts: s.ts, values: metricValues(), seriesIds: [] }));
     row.values[metricKey(s)] = s.value;
     row.seriesIds.push(s.seriesId);
   }
