@@ -30,6 +30,10 @@ describe('metric units', () => {
     expect(unitOfExpression('histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))')).toBe('seconds');
     expect(unitOfExpression('node_memory_used_bytes / node_memory_total_bytes')).toBe('none');
     expect(unitOfExpression('count(up)')).toBe('none');
+    // Anomaly feature keys (docs/anomaly.md): a metric with its labels, a counter as rate(...).
+    expect(unitOfExpression('node_filesystem_used_bytes{mount="/"}')).toBe('bytes');
+    expect(unitOfExpression('rate(node_network_receive_bytes_total{device="eth0"})')).toBe('bytes_per_second');
+    expect(unitOfExpression('rate(http_requests_total)')).toBe('per_second');
     expect(unitOfExpression('up', () => ({ unit: 'ratio' }))).toBe('ratio');
   });
 

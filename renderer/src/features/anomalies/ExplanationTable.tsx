@@ -1,6 +1,6 @@
 import { Badge, Progress, Table, Text } from '@mantine/core';
 import type { AnomalyExplanation } from '../../../../shared/api/anomaly.ts';
-import { formatUnit, unitOfName } from '../../../../shared/metrics/units.ts';
+import { formatUnit, unitOfExpression } from '../../../../shared/metrics/units.ts';
 
 const STATUS_COLOR = { above: 'red', below: 'blue', normal: 'gray' } as const;
 
@@ -22,7 +22,7 @@ export function ExplanationTable({ explanation }: { explanation: AnomalyExplanat
         {metrics.map((metric) => (
           <Table.Tr key={metric.metric}>
             <Table.Td><Text size="sm" ff="monospace">{metric.metric}</Text></Table.Td>
-            <Table.Td><Text size="sm" ff="monospace">{formatUnit(metric.value, unitOfName(metric.metric))}</Text></Table.Td>
+            <Table.Td><Text size="sm" ff="monospace">{formatUnit(metric.value, unitOfExpression(metric.metric))}</Text></Table.Td>
             <Table.Td>
               <Badge variant="dot" color={STATUS_COLOR[metric.status]} tt="none">
                 {metric.status === 'normal' ? 'normal' : `${metric.sigma >= 0 ? '+' : ''}${metric.sigma.toFixed(1)}σ ${metric.status}`}
