@@ -17,6 +17,7 @@ import { installHttpPlugins, installRateLimit } from './http/install-http.ts';
 import { installValidation } from './http/validation.ts';
 import { installNoStore } from './http/no-store.ts';
 import { installLoadShedding } from './http/load-shedding.ts';
+import { installBodyBudget } from './http/body-budget.ts';
 import { AccessLogController } from './observability/access-log.ts';
 import { lazyChildLoggerFactory } from './observability/lazy-request-logger.ts';
 import { createMetricsRegistry, instrumentHttp } from './observability/http-metrics.ts';
@@ -250,10 +251,12 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   const databaseAvailability = new DatabaseAvailability(ctx.sql, log);
   databaseAvailability.install(app);
   if (ctx.sql.dialect === 'postgres') databaseAvailability.start(2_000);
+  const writeRoutes = ['POST /api/v1/metrics/ingest', 'POST /api/v1/alerts', 'POST /api/v1/integrations/alertmanager'];
   installLoadShedding(app, {
-    routes: ['POST /api/v1/metrics/ingest', 'POST /api/v1/alerts', 'POST /api/v1/integrations/alertmanager'],
+    routes: writeRoutes,
     sources: [{ name: 'the anomaly scoring backlog', overloaded: () => features.anomaly.service.overloaded }],
   });
+  installBodyBudget(app, { routes: writeRoutes });
   await installHttpPlugins(app);
 
   await app.register(healthRoutes, { ctx, registry, storage: diskSpace, database: databaseAvailability });

@@ -1,4 +1,6 @@
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../testing/eventually.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
 import { QueryCache } from '../metrics/query-cache.ts';
 import { SCORING_PAGE_ROWS } from '../anomaly/service.ts';
@@ -68,4 +70,66 @@ describe('query cache bound in bytes', () => {
     expect(cache.bytes).toBeLessThanOrEqual(100_000);
     expect(cache.stats().points).toBe(cache.stats().entries);
   });
+});
+
+/**
+ * Large write bodies share a budget (http/body-budget.ts): a dozen 64 MiB ingests at once
+ * took the server to gigabytes while they were parsed. One is always admitted; beyond the
+ * budget a large write is answered 503 with Retry-After before its body is read; small
+ * writes (alerts, a collector's batch) are not counted.
+ */
+describe('large write bodies in flight', () => {
+  let server: TestServer;
+  let token: string;
+  beforeAll(async () => {
+    server = await startTestServer({ listen: true });
+    token = await server.tokenFor('admin');
+  });
+  afterAll(() => server.close());
+
+  /** A POST whose headers declare `length` bytes, of which nothing is sent yet. */
+  const declare = (length: number) => {
+    const url = new URL('/api/v1/metrics/ingest', server.url);
+    const request = http.request(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': String(length) } });
+    request.on('error', () => {});
+    request.flushHeaders();
+    const answered = new Promise<{ status: number; retryAfter: string | undefined; body: string }>((resolve) =>
+      request.on('response', (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode!, retryAfter: response.headers['retry-after'] as string | undefined, body }));
+      }),
+    );
+    return { request, answered };
+  };
+
+  it('admits one large body, sheds another with Retry-After before reading it, counts no small one, and frees the budget when a client goes away', async () => {
+    const first = declare(40 * 1_048_576);
+    await eventually(() => server.app.writeBodies.inFlight(), (bytes) => bytes === 40 * 1_048_576);
+
+    const second = declare(30 * 1_048_576);
+    const shed = await second.answered;
+    expect(shed.status).toBe(503);
+    expect(shed.retryAfter).toBe('2');
+    expect(JSON.parse(shed.body).error).toMatchObject({ code: 'E_UNAVAILABLE', details: { queue: 'write bodies in flight' } });
+
+    const small = await server.injectAs('admin', { method: 'POST', url: '/api/v1/metrics/ingest', payload: { series: [{ name: 'budget_test', labels: { host: 'b-1' }, samples: [[Date.UTC(2026, 0, 1), 1]] }] } });
+    expect(small.statusCode).toBe(200);
+
+    // The first client gives up half way: its bytes are free again.
+    first.request.write('{"series":[');
+    first.request.destroy();
+    await eventually(() => server.app.writeBodies.inFlight(), (bytes) => bytes === 0);
+
+    const samples = Array.from({ length: 80_000 }, (_, i) => [Date.UTC(2026, 0, 2) + i * 1000, i % 97]);
+    const large = await fetch(`${server.url}/api/v1/metrics/ingest`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ series: [{ name: 'budget_test', labels: { host: 'b-2' }, samples }] }) });
+    expect(large.status).toBe(200);
+    expect(server.app.writeBodies.inFlight()).toBe(0);
+    // In process (inject) too: the answer frees the bytes (once scoring has taken the samples
+    // above, whose backlog sheds ingest on its own).
+    await server.app.anomaly.idle();
+    const injected = await server.injectAs('admin', { method: 'POST', url: '/api/v1/metrics/ingest', payload: { series: [{ name: 'budget_test', labels: { host: 'b-3' }, samples }] } });
+    expect(injected.statusCode).toBe(200);
+    expect(server.app.writeBodies.inFlight()).toBe(0);
+  }, 60_000);
 });
