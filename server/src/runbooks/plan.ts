@@ -6,6 +6,7 @@ import { stepKind } from './parse.ts';
 import type { ParamValue } from './params.ts';
 import type { RunbookSettings } from './settings.ts';
 import { durationMs } from './settings.ts';
+import { canonicalTarget } from './target-key.ts';
 import { fill, fillJson, fillUrl, TemplateError, type TemplateScope } from './template.ts';
 import { parseCondition } from './verify.ts';
 
@@ -67,11 +68,11 @@ function resolveStep(step: RunbookStep, scope: TemplateScope, settings: RunbookS
   }
 }
 
-/** What cooldown and concurrency count on: the file's `target`, else the parameter values. */
+/** What cooldown and concurrency count on: the file's `target`, else the parameter values; in canonical form (see target-key.ts). */
 function targetOf(runbook: LoadedRunbook, params: Record<string, ParamValue>, scope: TemplateScope): string {
-  if (runbook.definition.target !== undefined) return fill(runbook.definition.target, scope);
+  if (runbook.definition.target !== undefined) return canonicalTarget(fill(runbook.definition.target, scope));
   const entries = Object.entries(params);
-  return entries.length === 0 ? '*' : entries.sort(([a], [b]) => a.localeCompare(b)).map(([key, value]) => `${key}=${String(value)}`).join(',');
+  return entries.length === 0 ? '*' : entries.sort(([a], [b]) => a.localeCompare(b)).map(([key, value]) => `${key}=${canonicalTarget(String(value))}`).join(',');
 }
 
 /** A stable JSON (sorted keys), so the hash depends on content, not on key order. */
