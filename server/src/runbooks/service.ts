@@ -208,6 +208,13 @@ export class RunbookService {
   async reject(runId: number, by: Requester, comment: string | null): Promise<Run> {
     const { store, ctx } = this.#deps;
     const run = await this.#requireRun(runId);
+    // Rejecting is a decision like approving: the runbook's own role holds for both. A run
+    // whose runbook is no longer loaded can be rejected with runbooks:run alone (it cannot run).
+    const runbook = this.#deps.catalog.get(run.runbookId);
+    if (runbook && !roleAtLeast(by.role, runbook.safety.role)) {
+      this.#audit(by.actor, 'runbook.run.reject', `runbook-run:${runId}`, 'denied', { reason: 'role', needs: runbook.safety.role });
+      throw new AppError('E_FORBIDDEN', `Rejecting ${run.runbookId} needs the ${runbook.safety.role} role.`, { needs: runbook.safety.role });
+    }
     const done = await store.transaction(async (tx) => {
       if (!(await tx.transition(runId, ['pending_approval'], 'rejected', ctx.now(), { reason: 'rejected', finishedAt: ctx.now() }))) return false;
       await tx.addDecision(runId, by.userId ?? 0, by.actor.name, 'reject', comment, run.planHash, ctx.now());
