@@ -93,6 +93,12 @@ describe('templates', () => {
     expect(fill('{{labels.service}}-{{labels.missing}}-{{incident.id}}', scope(''))).toBe('web--7');
   });
 
+  it.each(['..', '.'])('refuses %j in a URL: the URL parser would read it as a dot segment and move up the path', (value) => {
+    // http://host/svc/{{x}}/restart with x=".." would call http://host/restart, still under the allowed base.
+    expect(() => fillUrl('http://127.0.0.1:8080/health/svc/{{params.v}}/restart', scope(value))).toThrow(/dot segment/);
+    expect(fillUrl('http://127.0.0.1:8080/health/svc/{{params.v}}/restart', scope('...')).pathname).toBe('/health/svc/.../restart');
+  });
+
   it('binds the plan hash to the resolved content', () => {
     const result = parseRunbook('restart-web.yaml', GOOD);
     if (!result.ok) throw new Error(result.message);
