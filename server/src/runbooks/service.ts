@@ -182,22 +182,43 @@ export class RunbookService {
       throw new AppError('E_FORBIDDEN', `Approving ${run.runbookId} needs the ${runbook.safety.role} role.`);
     }
     const plan = await this.#plan(runbook, run.params as Record<string, ParamValue>, run.incidentId, run.labels, runId);
+    // The run as read above may be decided by now (another approval, a rejection, expiry):
+    // each transaction below reads it again and writes nothing unless it is still the run
+    // that was checked, waiting for approval of the same plan. Serialised per runbook (the
+    // lock #start and reject take on PostgreSQL), so two replicas' decisions take turns.
+    const stillWaiting = async (tx: RunStore) => {
+      const current = await tx.byId(runId);
+      return current?.state === 'pending_approval' && current.planHash === run.planHash;
+    };
+    const decidedMeanwhile = async () => {
+      const current = await store.byId(runId);
+      return new AppError('E_CONFLICT', `Run ${runId} is ${current?.state ?? 'gone'}, not waiting for approval of the plan you saw.`, { state: current?.state ?? null });
+    };
     if (plan.hash !== run.planHash) {
-      await store.transaction(async (tx) => {
+      const voided = await store.transaction(async (tx) => {
+        if (!(await stillWaiting(tx))) return false;
         await tx.setState(runId, 'pending_approval', ctx.now(), { plan, reason: 'plan_changed' });
         await tx.voidApprovals(runId, plan.hash);
-      });
+        return true;
+      }, run.runbookId);
+      if (!voided) throw await decidedMeanwhile();
       this.#audit(approver.actor, 'runbook.run.approve', `runbook-run:${runId}`, 'denied', { reason: 'plan_changed', from: run.planHash, to: plan.hash });
       await this.#timeline(run, approver.actor, `Runbook run #${runId}: the plan changed, earlier approvals are void`, { reason: 'plan_changed' });
       this.#published((await store.byId(runId))!);
       throw new AppError('E_CONFLICT', 'The plan changed since it was proposed; earlier approvals are void. Review the new plan and approve again.', { planHash: plan.hash });
     }
     // Approved enough: queued and claimed by this server, which starts it.
-    const approved = await store.transaction(async (tx) => {
+    const decision = await store.transaction(async (tx) => {
+      if (!(await stillWaiting(tx))) return { taken: false, replay: false, approved: false };
+      // A replayed approval (a double click, a resent request) would count once anyway; it is refused rather than recorded twice.
+      if ((await tx.approvers(runId, plan.hash)).includes(approver.userId ?? 0)) return { taken: false, approved: false, replay: true };
       await tx.addDecision(runId, approver.userId ?? 0, approver.actor.name, 'approve', comment, plan.hash, ctx.now());
       const enough = (await tx.approvers(runId, plan.hash)).length >= run.approvalsRequired;
-      return enough && (await tx.transition(runId, ['pending_approval'], 'queued', ctx.now(), { reason: null, leaseUntil: ctx.now() + RUN_LEASE_MS }));
-    });
+      return { taken: true, replay: false, approved: enough && (await tx.transition(runId, ['pending_approval'], 'queued', ctx.now(), { reason: null, leaseUntil: ctx.now() + RUN_LEASE_MS })) };
+    }, run.runbookId);
+    if (decision.replay) throw new AppError('E_CONFLICT', `You have already approved run ${runId}; it waits for another person.`, { state: 'pending_approval' });
+    if (!decision.taken) throw await decidedMeanwhile();
+    const { approved } = decision;
     this.#audit(approver.actor, 'runbook.run.approve', `runbook-run:${runId}`, 'success', { comment, planHash: plan.hash });
     await this.#timeline(run, approver.actor, `Runbook run #${runId} approved by ${approver.actor.name}${comment ? `: ${comment}` : ''}`, { planHash: plan.hash });
     this.#published((await store.byId(runId))!);
@@ -219,7 +240,7 @@ export class RunbookService {
       if (!(await tx.transition(runId, ['pending_approval'], 'rejected', ctx.now(), { reason: 'rejected', finishedAt: ctx.now() }))) return false;
       await tx.addDecision(runId, by.userId ?? 0, by.actor.name, 'reject', comment, run.planHash, ctx.now());
       return true;
-    });
+    }, run.runbookId);
     if (!done) throw new AppError('E_CONFLICT', `Run ${runId} is ${run.state}, not waiting for approval.`, { state: run.state });
     this.#audit(by.actor, 'runbook.run.reject', `runbook-run:${runId}`, 'success', { comment });
     await this.#timeline(run, by.actor, `Runbook run #${runId} rejected by ${by.actor.name}${comment ? `: ${comment}` : ''}`, { state: 'rejected' });
