@@ -9,6 +9,7 @@ import type { RunbookCatalog } from './catalog.ts';
 import { ParamError, validateParams, type ParamValue } from './params.ts';
 import type { LoadedRunbook } from './parse.ts';
 import { PlanError, resolvePlan } from './plan.ts';
+import { redactDefinition, redactPlan, redactSource } from './redact.ts';
 import type { Runner } from './runner.ts';
 import { safetyState } from './safety.ts';
 import type { RunbookSettings } from './settings.ts';
@@ -81,13 +82,14 @@ export class RunbookService {
 
   detail(id: string): RunbookDetail {
     const runbook = this.#require(id);
-    return { runbook: summaryOf(runbook), definition: runbook.definition, source: runbook.source };
+    // Credentials in the file (auth headers, secret env) are for executing only.
+    return { runbook: summaryOf(runbook), definition: redactDefinition(runbook.definition), source: redactSource(runbook.source, runbook.definition) };
   }
 
   async plan(id: string, params: Record<string, ParamValue> = {}, incidentId: number | null = null, labels: Record<string, string> = {}): Promise<Plan> {
     const runbook = this.#require(id);
     if (incidentId !== null) await this.#requireIncident(incidentId);
-    return this.#plan(runbook, params, incidentId, labels);
+    return redactPlan(await this.#plan(runbook, params, incidentId, labels));
   }
 
   /** `store`: the transaction the decision is taken in, when there is one. */
