@@ -403,7 +403,11 @@ export class RunbookService {
     }
     this.#published(run);
     if (decision.state !== 'running') return null;
-    if (!run.dryRun) await this.#timeline(run, SYSTEM, `Runbook "${run.title}" run #${runId} started`, { state: 'running' });
+    if (!run.dryRun) {
+      // The start is a state change of its own (queued → running): in the audit log as on the timeline.
+      this.#audit(SYSTEM, 'runbook.run.started', `runbook-run:${runId}`, 'success', { runbook: run.runbookId, target: run.target, planHash: run.planHash });
+      await this.#timeline(run, SYSTEM, `Runbook "${run.title}" run #${runId} started`, { state: 'running' });
+    }
     // Wrapped: an async function would otherwise wait for the whole run before answering.
     return { done: runner.start(run) };
   }
