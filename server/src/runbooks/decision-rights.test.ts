@@ -63,4 +63,14 @@ describe('runbook approvals: who may decide', () => {
     expect((await as(readOnly, 'POST', `/runbook-runs/${requested.body.id}/reject`, {})).status).toBe(403);
     expect((await as('viewer', 'GET', `/runbook-runs/${requested.body.id}`)).body).toMatchObject({ state: 'pending_approval', approvals: [] });
   });
+
+  it('an API key named like a person cannot pass for that person in the approvals and on the timeline', async () => {
+    const requested = await as('admin', 'POST', '/runbooks/ops/runs', {});
+    const impostor = await apiKey('operator', { name: 'admin', role: 'operator' });
+    const approved = await as(impostor, 'POST', `/runbook-runs/${requested.body.id}/approve`, { comment: 'lgtm' });
+    expect(approved.status).toBe(200);
+    const [approval] = approved.body.approvals;
+    expect(approval!.user).not.toBe('admin');
+    expect(approval!.user).toMatch(/^API key "admin" of user #\d+$/);
+  });
 });

@@ -33,6 +33,15 @@ export interface RunInput {
   dryRun?: boolean;
 }
 
+/**
+ * How a decision is recorded (the run's approvals, the timeline). An API key is named by its
+ * owner's choice, so a key called "admin" must not read as the person admin: it is shown as
+ * a key, with its owner.
+ */
+function deciderName(by: Requester): string {
+  return by.actor.kind === 'apiKey' ? `API key "${by.actor.name}"${by.userId !== null ? ` of user #${by.userId}` : ''}` : by.actor.name;
+}
+
 interface Origin {
   trigger: Run['trigger'];
   alertId: number | null;
@@ -214,7 +223,7 @@ export class RunbookService {
       if (!(await stillWaiting(tx))) return { taken: false, replay: false, approved: false };
       // A replayed approval (a double click, a resent request) would count once anyway; it is refused rather than recorded twice.
       if ((await tx.approvers(runId, plan.hash)).includes(approver.userId ?? 0)) return { taken: false, approved: false, replay: true };
-      await tx.addDecision(runId, approver.userId ?? 0, approver.actor.name, 'approve', comment, plan.hash, ctx.now());
+      await tx.addDecision(runId, approver.userId ?? 0, deciderName(approver), 'approve', comment, plan.hash, ctx.now());
       const enough = (await tx.approvers(runId, plan.hash)).length >= run.approvalsRequired;
       return { taken: true, replay: false, approved: enough && (await tx.transition(runId, ['pending_approval'], 'queued', ctx.now(), { reason: null, leaseUntil: ctx.now() + RUN_LEASE_MS })) };
     }, run.runbookId);
@@ -222,7 +231,7 @@ export class RunbookService {
     if (!decision.taken) throw await decidedMeanwhile();
     const { approved } = decision;
     this.#audit(approver.actor, 'runbook.run.approve', `runbook-run:${runId}`, 'success', { comment, planHash: plan.hash });
-    await this.#timeline(run, approver.actor, `Runbook run #${runId} approved by ${approver.actor.name}${comment ? `: ${comment}` : ''}`, { planHash: plan.hash });
+    await this.#timeline(run, approver.actor, `Runbook run #${runId} approved by ${deciderName(approver)}${comment ? `: ${comment}` : ''}`, { planHash: plan.hash });
     this.#published((await store.byId(runId))!);
     if (approved) await this.#start(runId);
     return publicRun((await store.byId(runId))!);
@@ -240,12 +249,12 @@ export class RunbookService {
     }
     const done = await store.transaction(async (tx) => {
       if (!(await tx.transition(runId, ['pending_approval'], 'rejected', ctx.now(), { reason: 'rejected', finishedAt: ctx.now() }))) return false;
-      await tx.addDecision(runId, by.userId ?? 0, by.actor.name, 'reject', comment, run.planHash, ctx.now());
+      await tx.addDecision(runId, by.userId ?? 0, deciderName(by), 'reject', comment, run.planHash, ctx.now());
       return true;
     }, run.runbookId);
     if (!done) throw new AppError('E_CONFLICT', `Run ${runId} is ${run.state}, not waiting for approval.`, { state: run.state });
     this.#audit(by.actor, 'runbook.run.reject', `runbook-run:${runId}`, 'success', { comment });
-    await this.#timeline(run, by.actor, `Runbook run #${runId} rejected by ${by.actor.name}${comment ? `: ${comment}` : ''}`, { state: 'rejected' });
+    await this.#timeline(run, by.actor, `Runbook run #${runId} rejected by ${deciderName(by)}${comment ? `: ${comment}` : ''}`, { state: 'rejected' });
     const rejected = (await store.byId(runId))!;
     this.#published(rejected);
     return publicRun(rejected);
