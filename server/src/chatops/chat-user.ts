@@ -16,11 +16,17 @@ export interface ChatUser {
   scopes: readonly Permission[] | null;
   ip: string | null;
   channel: 'console' | 'slack';
+  /**
+   * The person behind it: the user, or the owner of the API key (whose `key` is the key's).
+   * Absent for an unmapped chat user. Rules about a person (no approving your own runbook
+   * run) hold whichever of their credentials they type with.
+   */
+  userId?: number;
 }
 
 export function chatUserOf(principal: Principal, ip: string | null): ChatUser {
   const key = principal.kind === 'apiKey' ? `apikey:${principal.apiKeyId ?? principal.name}` : `user:${principal.userId}`;
-  return { key, name: principal.name, kind: principal.kind, role: principal.role, scopes: principal.scopes, ip, channel: 'console' };
+  return { key, name: principal.name, kind: principal.kind, role: principal.role, scopes: principal.scopes, ip, channel: 'console', userId: principal.userId };
 }
 
 /** The actor the alert and incident services record. */

@@ -6,6 +6,8 @@ import { startTestServer, type TestServer } from '../testing/test-server.ts';
 import { eventually } from '../testing/eventually.ts';
 import { RunbookChatGateway } from './chat-gateway.ts';
 import type { ChatCard } from '../../../shared/api/chatops.ts';
+import type { Run } from '../../../shared/api/runbooks.ts';
+import { chatUserOf } from '../chatops/chat-user.ts';
 
 describe('ChatOps reaches runbooks through the same plan and approval flow', () => {
   let server: TestServer;
@@ -54,5 +56,19 @@ safety: { mode: approve, approvers: 1 }
     const question = await chat('operator', 'run the restart runbook service=web');
     expect(question).toMatchObject({ kind: 'confirmation', intent: 'runbook.run' });
     expect(question.text).toContain('restart-web');
+  });
+
+  it("a run requested in chat through the requester's API key cannot be approved by that same person", async () => {
+    // The operator's user id, from a run they request in the console (and withdraw).
+    const own = (await server.injectAs('operator', { method: 'POST', url: '/api/v1/runbooks/restart-web/runs', payload: { params: { service: 'api' } } })).json() as Run;
+    const operatorId = (await server.app.runbooks.store.byId(own.id))!.requestedByUserId!;
+    await server.injectAs('operator', { method: 'POST', url: `/api/v1/runbook-runs/${own.id}/reject`, payload: {} });
+    const viaKey = chatUserOf({ kind: 'apiKey', userId: operatorId, name: 'ops-script', role: 'operator', scopes: null, mustChangePassword: false, apiKeyId: 77 }, null);
+    const gateway = new RunbookChatGateway(server.app.runbooks);
+    const requested = await gateway.requestRun({ runbookId: 'restart-web', params: { service: 'api' }, requester: viaKey });
+    expect(requested.status).toBe('pending_approval');
+    const self = await server.injectAs('operator', { method: 'POST', url: `/api/v1/runbook-runs/${requested.runId}/approve`, payload: {} });
+    expect(self.statusCode).toBe(403);
+    expect((await server.app.runbooks.store.byId(Number(requested.runId)))!.state).toBe('pending_approval');
   });
 });

@@ -5,10 +5,14 @@ import type { RunbooksFeature } from './feature.ts';
 import { describeResolvedStep } from './describe.ts';
 import type { Requester } from './service.ts';
 
-/** A chat user as a runbook requester; the user id comes from the chat key (`user:<id>`) so self-approval is refused in chat too. */
+/**
+ * A chat user as a runbook requester. The user id is the person's (an API key's owner too,
+ * whose chat key is `apikey:<id>`), else read from a `user:<id>` key, so that self-approval
+ * is refused for runs requested in chat whatever credential was used.
+ */
 function requesterOf(user: ChatUser): Requester {
   const match = /^user:(\d+)$/.exec(user.key);
-  return { actor: actorOfChat(user), userId: match ? Number(match[1]) : null, role: user.role };
+  return { actor: actorOfChat(user), userId: user.userId ?? (match ? Number(match[1]) : null), role: user.role };
 }
 
 /**

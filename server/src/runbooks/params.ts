@@ -1,4 +1,5 @@
 import type { ParamSpec } from '../../../shared/api/runbooks.ts';
+import { matchesParamPattern } from './param-pattern.ts';
 
 export type ParamValue = string | number | boolean;
 
@@ -23,9 +24,11 @@ function problemOf(name: string, value: ParamValue, spec: ParamSpec): string | n
   switch (spec.type) {
     case 'string':
       if (typeof value !== 'string') return `${name} must be a string`;
+      // No program argument, file name or PostgreSQL text can hold one.
+      if (value.includes('\0')) return `${name} must not contain a NUL character`;
       if (spec.minLength !== undefined && [...value].length < spec.minLength) return `${name} must be at least ${spec.minLength} characters`;
       if (spec.maxLength !== undefined && [...value].length > spec.maxLength) return `${name} must be at most ${spec.maxLength} characters`;
-      if (spec.pattern !== undefined && !new RegExp(spec.pattern, 'u').test(value)) return `${name} must match ${spec.pattern}`;
+      if (spec.pattern !== undefined && !matchesParamPattern(spec.pattern, value)) return `${name} must match ${spec.pattern}`;
       break;
     case 'boolean':
       if (typeof value !== 'boolean') return `${name} must be true or false`;

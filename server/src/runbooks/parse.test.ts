@@ -76,6 +76,25 @@ describe('parameters', () => {
     })();
     expect(error.problems).toEqual(['extra is not a parameter of this runbook', 'service must be one of "web", "api"', 'count must be at most 5', 'text is required']);
   });
+
+  // A value from a requester or an alert label against an author's pattern that backtracks
+  // (nested quantifiers): on the backtracking engine this took seconds (each extra character
+  // doubles it; 10 000 characters, the API's limit, would never end) with the event loop
+  // blocked. RE2 semantics answer in linear time, so this finishes well within the timeout.
+  it('checks a pattern in linear time, whatever the value', { timeout: 3000 }, () => {
+    const nested = { host: { type: 'string' as const, pattern: '^([a-z]+)+$' } };
+    expect(() => validateParams(nested, { host: `${'a'.repeat(29)}!` })).toThrow(/host must match/);
+    expect(() => validateParams(nested, { host: `${'a'.repeat(9_999)}!` })).toThrow(/host must match/);
+    expect(validateParams(nested, { host: 'web' })).toEqual({ host: 'web' });
+    // Unanchored like JSON Schema's pattern, on code points.
+    expect(validateParams({ v: { type: 'string' as const, pattern: 'b' } }, { v: 'abc' })).toEqual({ v: 'abc' });
+    expect(validateParams({ v: { type: 'string' as const, pattern: '^.$' } }, { v: '🙂' })).toEqual({ v: '🙂' });
+  });
+
+  it('refuses a file whose pattern needs backtracking features (RE2 has none), with its line', () => {
+    const result = parseRunbook('x.yaml', 'id: x\ntitle: t\nparams:\n  v: { type: string, pattern: "^(a)\\\\1$" }\nsteps: [{ name: a, wait: 1s }]\n');
+    expect(result).toMatchObject({ ok: false, line: 4, message: expect.stringContaining('invalid pattern') });
+  });
 });
 
 describe('templates', () => {
@@ -91,6 +110,12 @@ describe('templates', () => {
   it('percent-encodes values in URLs so they cannot change the host or path', () => {
     expect(fillUrl('http://127.0.0.1:8080/health/{{params.v}}', scope('../admin?x=1#')).href).toBe('http://127.0.0.1:8080/health/..%2Fadmin%3Fx%3D1%23');
     expect(fill('{{labels.service}}-{{labels.missing}}-{{incident.id}}', scope(''))).toBe('web--7');
+  });
+
+  it.each(['..', '.'])('refuses %j in a URL: the URL parser would read it as a dot segment and move up the path', (value) => {
+    // http://host/svc/{{x}}/restart with x=".." would call http://host/restart, still under the allowed base.
+    expect(() => fillUrl('http://127.0.0.1:8080/health/svc/{{params.v}}/restart', scope(value))).toThrow(/dot segment/);
+    expect(fillUrl('http://127.0.0.1:8080/health/svc/{{params.v}}/restart', scope('...')).pathname).toBe('/health/svc/.../restart');
   });
 
   it('binds the plan hash to the resolved content', () => {

@@ -2,6 +2,7 @@ import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { Compile } from 'typebox/compile';
 import { RunbookFileSchema, STEP_KINDS, type ParamSpec, type ResolvedSafety, type RunbookFile, type RunbookStep, type StepKind } from '../../../shared/api/runbooks.ts';
 import { compileMatcher, MatcherError } from '../alerts/matchers.ts';
+import { compileParamPattern } from './param-pattern.ts';
 import { durationMs } from './settings.ts';
 import { references, stringsOf } from './template.ts';
 import { parseCondition } from './verify.ts';
@@ -69,7 +70,7 @@ function checkParam(name: string, spec: ParamSpec): void {
   const path = ['params', name];
   if (spec.pattern !== undefined) {
     try {
-      new RegExp(spec.pattern, 'u');
+      compileParamPattern(spec.pattern);
     } catch (error) {
       throw new FileProblem([...path, 'pattern'], `invalid pattern: ${(error as Error).message}`);
     }

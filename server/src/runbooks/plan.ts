@@ -1,11 +1,13 @@
 import crypto from 'node:crypto';
 import type { Plan, ResolvedStep, ResolvedVerify, RunbookStep } from '../../../shared/api/runbooks.ts';
 import { isAllowed } from './allow-list.ts';
+import { fillArgv } from './argv.ts';
 import type { LoadedRunbook } from './parse.ts';
 import { stepKind } from './parse.ts';
 import type { ParamValue } from './params.ts';
 import type { RunbookSettings } from './settings.ts';
 import { durationMs } from './settings.ts';
+import { canonicalTarget } from './target-key.ts';
 import { fill, fillJson, fillUrl, TemplateError, type TemplateScope } from './template.ts';
 import { parseCondition } from './verify.ts';
 
@@ -18,7 +20,7 @@ export class PlanError extends Error {
   }
 }
 
-function resolveStep(step: RunbookStep, scope: TemplateScope, settings: RunbookSettings): ResolvedStep {
+function resolveStep(step: RunbookStep, scope: TemplateScope, settings: RunbookSettings, params: LoadedRunbook['params']): ResolvedStep {
   const kind = stepKind(step);
   const timeoutMs = step.timeout ? durationMs(step.timeout)! : settings.stepTimeoutMs;
   const base = { name: step.name, kind, timeoutMs };
@@ -28,7 +30,7 @@ function resolveStep(step: RunbookStep, scope: TemplateScope, settings: RunbookS
   };
   switch (kind) {
     case 'run':
-      return { ...base, argv: step.run!.map((item) => fill(item, scope)), ...(step.env ? { env: Object.fromEntries(Object.entries(step.env).map(([k, v]) => [k, fill(v, scope)])) } : {}) };
+      return { ...base, argv: fillArgv(step.run!, scope, params, step.name), ...(step.env ? { env: Object.fromEntries(Object.entries(step.env).map(([k, v]) => [k, fill(v, scope)])) } : {}) };
     case 'http': {
       const http = step.http!;
       const expect = http.expect === undefined ? undefined : Array.isArray(http.expect) ? http.expect : [http.expect];
@@ -67,11 +69,11 @@ function resolveStep(step: RunbookStep, scope: TemplateScope, settings: RunbookS
   }
 }
 
-/** What cooldown and concurrency count on: the file's `target`, else the parameter values. */
+/** What cooldown and concurrency count on: the file's `target`, else the parameter values; in canonical form (see target-key.ts). */
 function targetOf(runbook: LoadedRunbook, params: Record<string, ParamValue>, scope: TemplateScope): string {
-  if (runbook.definition.target !== undefined) return fill(runbook.definition.target, scope);
+  if (runbook.definition.target !== undefined) return canonicalTarget(fill(runbook.definition.target, scope));
   const entries = Object.entries(params);
-  return entries.length === 0 ? '*' : entries.sort(([a], [b]) => a.localeCompare(b)).map(([key, value]) => `${key}=${String(value)}`).join(',');
+  return entries.length === 0 ? '*' : entries.sort(([a], [b]) => a.localeCompare(b)).map(([key, value]) => `${key}=${canonicalTarget(String(value))}`).join(',');
 }
 
 /** A stable JSON (sorted keys), so the hash depends on content, not on key order. */
@@ -103,8 +105,8 @@ export function resolvePlan(runbook: LoadedRunbook, params: Record<string, Param
       params,
       incidentId,
       targets: [targetOf(runbook, params, scope)],
-      steps: definition.steps.map((step) => resolveStep(step, scope, settings)),
-      rollback: (definition.rollback ?? []).map((step) => resolveStep(step, scope, settings)),
+      steps: definition.steps.map((step) => resolveStep(step, scope, settings, runbook.params)),
+      rollback: (definition.rollback ?? []).map((step) => resolveStep(step, scope, settings, runbook.params)),
       verify,
       safety: runbook.safety,
     };

@@ -123,9 +123,12 @@ safety: { mode: approve, approvers: 1, cooldown: 10m }
 
     const audit = (await server.injectAs('admin', { method: 'GET', url: '/api/v1/audit?limit=200' })).json().entries as Array<{ action: string; outcome: string }>;
     const actions = audit.map((entry) => `${entry.action}:${entry.outcome}`);
-    for (const expected of ['runbook.run.request:success', 'runbook.run.approve:denied', 'runbook.run.approve:success', 'runbook.run.succeeded:success', 'runbook.run.blocked:denied', 'runbook.run.reject:success']) {
+    for (const expected of ['runbook.run.request:success', 'runbook.run.approve:denied', 'runbook.run.approve:success', 'runbook.run.started:success', 'runbook.run.succeeded:success', 'runbook.run.blocked:denied', 'runbook.run.reject:success']) {
       expect(actions).toContain(expected);
     }
+    // The approved run's whole life, in order, each with who did it.
+    const life = audit.filter((entry) => (entry as { target?: string }).target === `runbook-run:${requested.body.id}`).map((entry) => `${entry.action}:${(entry as { actor?: string }).actor}`).reverse();
+    expect(life).toEqual(['runbook.run.request:test-operator', 'runbook.run.approve:test-operator', 'runbook.run.approve:admin', 'runbook.run.started:system', 'runbook.run.succeeded:system']);
   });
 
   it('an approval binds to the plan hash: after a file change it is void and the run is pending again', async () => {

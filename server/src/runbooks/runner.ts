@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { ResolvedStep, RunOutputEventData, RunState, StepKind } from '../../../shared/api/runbooks.ts';
 import { isAllowed } from './allow-list.ts';
 import { CappedOutput, type Executor, type StepResult } from './executors/types.ts';
+import { redactRecord } from './redact.ts';
 import type { RunbookSettings } from './settings.ts';
 import type { RunStore, StoredRun } from './store.ts';
 import { verify, type VerifySources } from './verify.ts';
@@ -144,7 +145,7 @@ export class Runner {
     const { settings } = this.#deps;
     switch (step.kind) {
       case 'run': {
-        sink.write('info', `would run ${JSON.stringify(step.argv)}${step.env ? ` with env ${JSON.stringify(step.env)}` : ''} (timeout ${step.timeoutMs} ms)\n`);
+        sink.write('info', `would run ${JSON.stringify(step.argv)}${step.env ? ` with env ${JSON.stringify(redactRecord(step.env))}` : ''} (timeout ${step.timeoutMs} ms)\n`);
         const program = step.argv![0]!;
         const candidates = program.includes('/') ? [path.resolve(settings.dir, program)] : settings.execPath.split(':').map((dir) => path.join(dir, program));
         const found = candidates.find((file) => {

@@ -9,6 +9,7 @@ import type { RunbookCatalog } from './catalog.ts';
 import { ParamError, validateParams, type ParamValue } from './params.ts';
 import type { LoadedRunbook } from './parse.ts';
 import { PlanError, resolvePlan } from './plan.ts';
+import { redactDefinition, redactPlan, redactSource } from './redact.ts';
 import type { Runner } from './runner.ts';
 import { safetyState } from './safety.ts';
 import type { RunbookSettings } from './settings.ts';
@@ -30,6 +31,15 @@ export interface RunInput {
   planHash?: string;
   incidentId?: number;
   dryRun?: boolean;
+}
+
+/**
+ * How a decision is recorded (the run's approvals, the timeline). An API key is named by its
+ * owner's choice, so a key called "admin" must not read as the person admin: it is shown as
+ * a key, with its owner.
+ */
+function deciderName(by: Requester): string {
+  return by.actor.kind === 'apiKey' ? `API key "${by.actor.name}"${by.userId !== null ? ` of user #${by.userId}` : ''}` : by.actor.name;
 }
 
 interface Origin {
@@ -81,13 +91,14 @@ export class RunbookService {
 
   detail(id: string): RunbookDetail {
     const runbook = this.#require(id);
-    return { runbook: summaryOf(runbook), definition: runbook.definition, source: runbook.source };
+    // Credentials in the file (auth headers, secret env) are for executing only.
+    return { runbook: summaryOf(runbook), definition: redactDefinition(runbook.definition), source: redactSource(runbook.source, runbook.definition) };
   }
 
   async plan(id: string, params: Record<string, ParamValue> = {}, incidentId: number | null = null, labels: Record<string, string> = {}): Promise<Plan> {
     const runbook = this.#require(id);
     if (incidentId !== null) await this.#requireIncident(incidentId);
-    return this.#plan(runbook, params, incidentId, labels);
+    return redactPlan(await this.#plan(runbook, params, incidentId, labels));
   }
 
   /** `store`: the transaction the decision is taken in, when there is one. */
@@ -182,24 +193,45 @@ export class RunbookService {
       throw new AppError('E_FORBIDDEN', `Approving ${run.runbookId} needs the ${runbook.safety.role} role.`);
     }
     const plan = await this.#plan(runbook, run.params as Record<string, ParamValue>, run.incidentId, run.labels, runId);
+    // The run as read above may be decided by now (another approval, a rejection, expiry):
+    // each transaction below reads it again and writes nothing unless it is still the run
+    // that was checked, waiting for approval of the same plan. Serialised per runbook (the
+    // lock #start and reject take on PostgreSQL), so two replicas' decisions take turns.
+    const stillWaiting = async (tx: RunStore) => {
+      const current = await tx.byId(runId);
+      return current?.state === 'pending_approval' && current.planHash === run.planHash;
+    };
+    const decidedMeanwhile = async () => {
+      const current = await store.byId(runId);
+      return new AppError('E_CONFLICT', `Run ${runId} is ${current?.state ?? 'gone'}, not waiting for approval of the plan you saw.`, { state: current?.state ?? null });
+    };
     if (plan.hash !== run.planHash) {
-      await store.transaction(async (tx) => {
+      const voided = await store.transaction(async (tx) => {
+        if (!(await stillWaiting(tx))) return false;
         await tx.setState(runId, 'pending_approval', ctx.now(), { plan, reason: 'plan_changed' });
         await tx.voidApprovals(runId, plan.hash);
-      });
+        return true;
+      }, run.runbookId);
+      if (!voided) throw await decidedMeanwhile();
       this.#audit(approver.actor, 'runbook.run.approve', `runbook-run:${runId}`, 'denied', { reason: 'plan_changed', from: run.planHash, to: plan.hash });
       await this.#timeline(run, approver.actor, `Runbook run #${runId}: the plan changed, earlier approvals are void`, { reason: 'plan_changed' });
       this.#published((await store.byId(runId))!);
       throw new AppError('E_CONFLICT', 'The plan changed since it was proposed; earlier approvals are void. Review the new plan and approve again.', { planHash: plan.hash });
     }
     // Approved enough: queued and claimed by this server, which starts it.
-    const approved = await store.transaction(async (tx) => {
-      await tx.addDecision(runId, approver.userId ?? 0, approver.actor.name, 'approve', comment, plan.hash, ctx.now());
+    const decision = await store.transaction(async (tx) => {
+      if (!(await stillWaiting(tx))) return { taken: false, replay: false, approved: false };
+      // A replayed approval (a double click, a resent request) would count once anyway; it is refused rather than recorded twice.
+      if ((await tx.approvers(runId, plan.hash)).includes(approver.userId ?? 0)) return { taken: false, approved: false, replay: true };
+      await tx.addDecision(runId, approver.userId ?? 0, deciderName(approver), 'approve', comment, plan.hash, ctx.now());
       const enough = (await tx.approvers(runId, plan.hash)).length >= run.approvalsRequired;
-      return enough && (await tx.transition(runId, ['pending_approval'], 'queued', ctx.now(), { reason: null, leaseUntil: ctx.now() + RUN_LEASE_MS }));
-    });
+      return { taken: true, replay: false, approved: enough && (await tx.transition(runId, ['pending_approval'], 'queued', ctx.now(), { reason: null, leaseUntil: ctx.now() + RUN_LEASE_MS })) };
+    }, run.runbookId);
+    if (decision.replay) throw new AppError('E_CONFLICT', `You have already approved run ${runId}; it waits for another person.`, { state: 'pending_approval' });
+    if (!decision.taken) throw await decidedMeanwhile();
+    const { approved } = decision;
     this.#audit(approver.actor, 'runbook.run.approve', `runbook-run:${runId}`, 'success', { comment, planHash: plan.hash });
-    await this.#timeline(run, approver.actor, `Runbook run #${runId} approved by ${approver.actor.name}${comment ? `: ${comment}` : ''}`, { planHash: plan.hash });
+    await this.#timeline(run, approver.actor, `Runbook run #${runId} approved by ${deciderName(approver)}${comment ? `: ${comment}` : ''}`, { planHash: plan.hash });
     this.#published((await store.byId(runId))!);
     if (approved) await this.#start(runId);
     return publicRun((await store.byId(runId))!);
@@ -208,14 +240,21 @@ export class RunbookService {
   async reject(runId: number, by: Requester, comment: string | null): Promise<Run> {
     const { store, ctx } = this.#deps;
     const run = await this.#requireRun(runId);
+    // Rejecting is a decision like approving: the runbook's own role holds for both. A run
+    // whose runbook is no longer loaded can be rejected with runbooks:run alone (it cannot run).
+    const runbook = this.#deps.catalog.get(run.runbookId);
+    if (runbook && !roleAtLeast(by.role, runbook.safety.role)) {
+      this.#audit(by.actor, 'runbook.run.reject', `runbook-run:${runId}`, 'denied', { reason: 'role', needs: runbook.safety.role });
+      throw new AppError('E_FORBIDDEN', `Rejecting ${run.runbookId} needs the ${runbook.safety.role} role.`, { needs: runbook.safety.role });
+    }
     const done = await store.transaction(async (tx) => {
       if (!(await tx.transition(runId, ['pending_approval'], 'rejected', ctx.now(), { reason: 'rejected', finishedAt: ctx.now() }))) return false;
-      await tx.addDecision(runId, by.userId ?? 0, by.actor.name, 'reject', comment, run.planHash, ctx.now());
+      await tx.addDecision(runId, by.userId ?? 0, deciderName(by), 'reject', comment, run.planHash, ctx.now());
       return true;
-    });
+    }, run.runbookId);
     if (!done) throw new AppError('E_CONFLICT', `Run ${runId} is ${run.state}, not waiting for approval.`, { state: run.state });
     this.#audit(by.actor, 'runbook.run.reject', `runbook-run:${runId}`, 'success', { comment });
-    await this.#timeline(run, by.actor, `Runbook run #${runId} rejected by ${by.actor.name}${comment ? `: ${comment}` : ''}`, { state: 'rejected' });
+    await this.#timeline(run, by.actor, `Runbook run #${runId} rejected by ${deciderName(by)}${comment ? `: ${comment}` : ''}`, { state: 'rejected' });
     const rejected = (await store.byId(runId))!;
     this.#published(rejected);
     return publicRun(rejected);
@@ -373,7 +412,11 @@ export class RunbookService {
     }
     this.#published(run);
     if (decision.state !== 'running') return null;
-    if (!run.dryRun) await this.#timeline(run, SYSTEM, `Runbook "${run.title}" run #${runId} started`, { state: 'running' });
+    if (!run.dryRun) {
+      // The start is a state change of its own (queued → running): in the audit log as on the timeline.
+      this.#audit(SYSTEM, 'runbook.run.started', `runbook-run:${runId}`, 'success', { runbook: run.runbookId, target: run.target, planHash: run.planHash });
+      await this.#timeline(run, SYSTEM, `Runbook "${run.title}" run #${runId} started`, { state: 'running' });
+    }
     // Wrapped: an async function would otherwise wait for the whole run before answering.
     return { done: runner.start(run) };
   }

@@ -2,6 +2,7 @@ import type { Approval, Plan, Run, RunState, RunStep } from '../../../shared/api
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { SqlDatabase } from '../db/sql/open.ts';
 import type { RunbookRunsTable, SqlSchema } from '../db/sql/schema.ts';
+import { redactPlan } from './redact.ts';
 
 type Executor = Kysely<SqlSchema>;
 type Row = Selectable<RunbookRunsTable>;
@@ -377,8 +378,8 @@ export class RunStore {
   }
 }
 
-/** The API shape: internal fields dropped (the response schema would drop them anyway). */
+/** The API and stream shape: internal fields dropped (the response schema would drop them anyway), credentials in the plan redacted. */
 export function publicRun(run: StoredRun): Run {
   const { labels: _labels, requestedByUserId: _userId, ...rest } = run;
-  return rest;
+  return { ...rest, plan: redactPlan(rest.plan) };
 }

@@ -2,7 +2,8 @@
  * `{{params.x}}`, `{{labels.x}}` and `{{incident.id}}` templates. A value is substituted as
  * text into the one string that holds the template: an argv item stays one argv item
  * whatever it contains (spaces, `;`, `$(...)`, newlines), and nothing is ever handed to a
- * shell. In URLs each value is percent-encoded, so it cannot add a path, query or host.
+ * shell. In URLs each value is percent-encoded, so it cannot add a path, query or host
+ * (and `.`/`..` are refused, so it cannot remove a path segment either).
  */
 export interface TemplateScope {
   params: Readonly<Record<string, unknown>>;
@@ -40,9 +41,19 @@ export function fill(template: string, scope: TemplateScope, encode: (value: str
   return template.replace(REFERENCE, (_match, root: string, key: string | undefined) => encode(lookup(scope, root, key)));
 }
 
+/**
+ * A value for a URL, percent-encoded. `.` and `..` are refused: encodeURIComponent leaves
+ * them as they are (and the URL parser reads `%2e` as a dot too), so as a path segment they
+ * would remove one (`/svc/{{x}}/restart` with `..` calls `/restart`).
+ */
+function encodeUrlValue(value: string): string {
+  if (value === '.' || value === '..') throw new TemplateError(`${JSON.stringify(value)} cannot be used in a URL: it would be read as a dot segment of the path`);
+  return encodeURIComponent(value);
+}
+
 /** Fills a URL template, percent-encoding every substituted value, and parses the result. */
 export function fillUrl(template: string, scope: TemplateScope): URL {
-  const text = fill(template, scope, encodeURIComponent);
+  const text = fill(template, scope, encodeUrlValue);
   try {
     return new URL(text);
   } catch {

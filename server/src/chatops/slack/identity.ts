@@ -19,7 +19,7 @@ export async function resolveChatUser(identity: ChatIdentity, ip: string | null,
   const mapping = (await store.mapping('slack', identity.teamId, identity.chatUserId)) ?? (await store.mapping('mattermost', identity.teamId, identity.chatUserId));
   const user = mapping ? await users.byId(mapping.userId) : undefined;
   if (user && !user.disabled) {
-    return { key: `user:${user.id}`, name: user.username, kind: 'user', role: user.role, scopes: null, ip, channel: 'slack' };
+    return { key: `user:${user.id}`, name: user.username, kind: 'user', role: user.role, scopes: null, ip, channel: 'slack', userId: user.id };
   }
   if (unmapped !== 'read-only') return null;
   // Read-only: the viewer's permissions and nothing else, so chatops:use (and any write) is out.
