@@ -65,6 +65,12 @@ interface LiveWatch {
   timer?: NodeJS.Timeout;
   /** The pull in progress; ticks while it runs are skipped, never queued. */
   busy?: Promise<void>;
+  /**
+   * Whether a pull has succeeded since the watch was launched. Until then each step asks
+   * for the whole back-fill window again: a source down when the watch started (or this
+   * replica took it over) must not leave the models to train from live steps alone.
+   */
+  pulled: boolean;
   stopped: boolean;
 }
 
@@ -175,19 +181,22 @@ export class WatchRunner {
   /** Starts following a watch: back-fill from history, then one pull per step. */
   launch(row: WatchRow): void {
     if (this.#live.has(row.id)) return;
-    const live: LiveWatch = { row, state: 'backfilling', series: new Map(), anomalies: 0, stopped: false };
+    const live: LiveWatch = { row, state: 'backfilling', series: new Map(), anomalies: 0, pulled: false, stopped: false };
     this.#live.set(row.id, live);
     const stepMs = row.stepSeconds * 1000;
     const now = this.#ctx.now();
     const end = Math.floor(now / stepMs) * stepMs;
-    // Only what is both recent and not raised before (a restart re-reads history) pages anyone.
-    const raiseAfter = Math.max(now - this.#settings.raiseWindowMs, (row.lastTs ?? 0) + 1);
-    live.busy = this.#pull(live, end - (this.#settings.backfillRows - 1) * stepMs, end, raiseAfter).finally(() => {
+    live.busy = this.#pull(live, end - (this.#settings.backfillRows - 1) * stepMs, end, this.#backfillRaiseAfter(live, now)).finally(() => {
       live.busy = undefined;
       if (live.stopped) return;
       live.timer = setInterval(() => this.#tick(live), stepMs);
       live.timer.unref();
     });
+  }
+
+  /** Only what is both recent and not raised before (a restart re-reads history) pages anyone. */
+  #backfillRaiseAfter(live: LiveWatch, now: number): number {
+    return Math.max(now - this.#settings.raiseWindowMs, (live.row.lastTs ?? 0) + 1);
   }
 
   /** Stops following a watch (deleted, or its source was) and gives up its claim. */
@@ -256,9 +265,11 @@ export class WatchRunner {
     const now = this.#ctx.now();
     const end = Math.floor(now / stepMs) * stepMs;
     const last = Math.max(0, ...[...live.series.values()].map((s) => s.lastTs ?? 0));
-    const start = last > 0 ? last + stepMs : end - stepMs;
+    // Nothing scored yet and no pull has succeeded: the back-fill failed, so it is asked again.
+    const backfill = last === 0 && !live.pulled;
+    const start = last > 0 ? last + stepMs : backfill ? end - (this.#settings.backfillRows - 1) * stepMs : end - stepMs;
     if (start > end) return;
-    live.busy = this.#pull(live, start, end, start).finally(() => {
+    live.busy = this.#pull(live, start, end, backfill ? this.#backfillRaiseAfter(live, now) : start).finally(() => {
       live.busy = undefined;
     });
     this.#store.prune(now - this.#settings.retentionMs).catch((error: unknown) => this.#ctx.log.warn({ err: error }, 'anomaly watch scores could not be pruned; retrying at the next step'));
@@ -285,9 +296,11 @@ export class WatchRunner {
         await this.#store.record(row.id, scores, scores.reduce((max, s) => Math.max(max, s.ts), 0) || null, null);
       }
       live.state = 'running';
+      live.pulled = true;
     } catch (error) {
       if (live.stopped) return;
-      live.state = live.state === 'backfilling' && live.series.size === 0 ? 'error' : live.state;
+      // The watch's health is its last pull's: `error` (with lastError saying why) until one succeeds again.
+      live.state = 'error';
       const message = (error as Error).message;
       await this.#store.record(row.id, [], null, message).catch(() => undefined);
       this.#ctx.log.warn({ err: error, watch: row.name }, 'anomaly watch pull failed; retrying at the next step');
