@@ -43,6 +43,12 @@ export class PromqlRuleRunner {
   readonly #isLeader: () => boolean;
   readonly #onError: (error: unknown) => void;
   #schedule: PeriodicTask | undefined;
+  /**
+   * Each rule's evaluation in progress. A pass starts the rules not in flight and does not
+   * wait for them: one source that hangs (up to its timeout) holds back its own rules only,
+   * never those of the other sources, and its rules never stack a second query behind the first.
+   */
+  readonly #inFlight = new Map<number, Promise<void>>();
 
   /**
    * `isLeader`: with replicas, only the leader of scheduled work evaluates (a rule fires once).
@@ -64,11 +70,19 @@ export class PromqlRuleRunner {
 
   async stop(): Promise<void> {
     await this.#schedule?.stop();
+    await Promise.allSettled(this.#inFlight.values());
   }
 
+  /** Starts the evaluation of every enabled PromQL rule not already being evaluated; resolves once they are started. */
   async evaluateAll(): Promise<void> {
     const rules = (await this.#host.rules.list()).filter((rule) => rule.enabled && rule.datasourceId !== null && rule.expr !== null);
-    await Promise.all(rules.map((rule) => this.evaluate(rule)));
+    for (const rule of rules) {
+      if (this.#inFlight.has(rule.id)) continue;
+      const evaluation = this.evaluate(rule)
+        .catch((error: unknown) => this.#onError(error))
+        .finally(() => this.#inFlight.delete(rule.id));
+      this.#inFlight.set(rule.id, evaluation);
+    }
   }
 
   async evaluate(rule: Rule): Promise<void> {
