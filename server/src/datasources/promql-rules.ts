@@ -1,8 +1,9 @@
 import type { Rule } from '../../../shared/api/alerts.ts';
-import type { PromMatrix, PromResponse } from '../../../shared/api/datasources.ts';
+import type { PromMatrix } from '../../../shared/api/datasources.ts';
 import { floatSeries } from '../../../shared/metrics/native-histograms.ts';
 import { parsePromValue } from '../../../shared/metrics/prom-values.ts';
 import type { SeriesSamples } from '../metrics/query.ts';
+import { matrixOf } from './matrix-answer.ts';
 import type { QueryProxy } from './proxy.ts';
 import { PeriodicTask } from '../core/periodic-task.ts';
 
@@ -90,8 +91,7 @@ export class PromqlRuleRunner {
     let series: SeriesSamples[];
     try {
       const answer = await this.#proxy.queryRange(rule.datasourceId!, { query: rule.expr!, start: String((now - rule.windowSeconds * 1000) / 1000), end: String(now / 1000) });
-      const body = JSON.parse(answer.body.toString('utf8')) as PromResponse<PromMatrix>;
-      series = matrixToSeries(body.data, rule.name, rule.expr!);
+      series = matrixToSeries(matrixOf(answer), rule.name, rule.expr!);
     } catch (error) {
       // The source is down or the expression fails: the rule says so; its series keep their state.
       await this.#host.rules.markEvaluated(rule.id, now, (error as Error).message);

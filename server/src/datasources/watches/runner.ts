@@ -1,12 +1,13 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { DEFAULT_DETECTOR_OPTIONS, StreamingDetector } from '../../../../shared/anomaly/index.ts';
 import type { Watch } from '../../../../shared/api/anomaly-watches.ts';
-import type { PromMatrix, PromResponse } from '../../../../shared/api/datasources.ts';
+import type { PromMatrix } from '../../../../shared/api/datasources.ts';
 import { parsePromValue, promSeconds } from '../../../../shared/metrics/prom-values.ts';
 import { floatSeries } from '../../../../shared/metrics/native-histograms.ts';
 import type { ServerContext } from '../../context.ts';
 import { rendezvousOwner } from '../../db/sql/rendezvous.ts';
 import type { WorkClaims } from '../../db/sql/work-claims.ts';
+import { matrixOf } from '../matrix-answer.ts';
 import type { QueryProxy } from '../proxy.ts';
 import { MAX_POINTS_PER_SERIES } from '../step.ts';
 import type { ScoreRow, WatchRow, WatchStatus, WatchStore } from './store.ts';
@@ -284,11 +285,10 @@ export class WatchRunner {
       for (let from = start; from <= end && !live.stopped; from += chunkMs + stepMs) {
         const to = Math.min(end, from + chunkMs);
         const answer = await this.#proxy.forward(row.datasourceId, 'query_range', { query: row.query, start: promSeconds(from), end: promSeconds(to), step: promSeconds(stepMs) });
-        const body = JSON.parse(answer.body.toString('utf8')) as PromResponse<PromMatrix>;
-        if (body.data.resultType !== 'matrix') throw new Error(`the query answers a ${body.data.resultType}, not series over time`);
+        const matrix = matrixOf(answer);
         // Native histogram series have no single value to score: left out, and an error when nothing else came.
         const scores: ScoreRow[] = [];
-        for (const series of floatSeries(body.data.result, row.query, 'score')) {
+        for (const series of floatSeries(matrix.result, row.query, 'score')) {
           this.#score(live, series, raiseAfter, scores);
           await yieldToEventLoop(); // fitting is synchronous: let requests through between series
         }
