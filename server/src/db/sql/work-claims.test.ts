@@ -47,6 +47,19 @@ describe.each(testDatabases())('work claims on $name', (database) => {
     expect(await claims.claim(1)).toBe(true);
   });
 
+  it.skipIf(database.name !== 'postgres' || database.skip)('two replicas see each other when the database URL names an application_name of its own', async () => {
+    // The URL's application_name (a documented parameter) overrode the claims session's name,
+    // so no replica found another: each thought itself alone and owned every watch and target.
+    const env = await databases.fresh();
+    const named = { ...env, SMARTCLOUDOPS_DATABASE_URL: `${env.SMARTCLOUDOPS_DATABASE_URL}?application_name=sco-prod` };
+    const [a, b] = [await replica(named, 'replica-a'), await replica(named, 'replica-b')];
+    // Each session opens with its first call.
+    expect(await a.claim(1)).toBe(true);
+    expect(await b.claim(2)).toBe(true);
+    expect(await a.members()).toEqual(['replica-a', 'replica-b']);
+    expect(await b.members()).toEqual(['replica-a', 'replica-b']);
+  });
+
   it.skipIf(database.name !== 'postgres' || database.skip)('two replicas see each other; a piece is held by one at a time; a replica that stops leaves with its claims', async () => {
     const env = await databases.fresh();
     const [a, b] = [await replica(env, 'replica-a'), await replica(env, 'replica-b')];
