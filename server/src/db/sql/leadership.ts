@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { SqlDatabase } from './open.ts';
-import { namedSessionConfig } from './named-session.ts';
+import { namedSessionConfig, openNamedSession } from './named-session.ts';
 import { withTimeout } from './with-timeout.ts';
 
 /**
@@ -143,7 +143,7 @@ class AdvisoryLockLeadership implements Leadership {
     client.on('end', () => lost());
     this.#client = client;
     try {
-      await this.#withTimeout(client.connect());
+      await this.#withTimeout(openNamedSession(client));
     } catch (error) {
       if (this.#client === client) this.#client = undefined;
       client.removeAllListeners();

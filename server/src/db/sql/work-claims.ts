@@ -3,7 +3,7 @@ import os from 'node:os';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { SqlDatabase } from './open.ts';
-import { namedSessionConfig } from './named-session.ts';
+import { namedSessionConfig, openNamedSession } from './named-session.ts';
 import { withTimeout } from './with-timeout.ts';
 
 /**
@@ -147,7 +147,7 @@ class AdvisoryLockClaims implements WorkClaims {
     client.on('error', lost);
     client.on('end', () => lost());
     try {
-      await this.#withTimeout(client.connect());
+      await this.#withTimeout(openNamedSession(client));
     } catch (error) {
       client.removeAllListeners();
       void client.end().catch(() => undefined);
