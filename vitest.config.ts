@@ -36,6 +36,7 @@ const POSTGRES_PASS = [
   'server/src/datasources/promql-rules.test.ts',
   'server/src/datasources/proxy.test.ts',
   'server/src/datasources/watches/watches.test.ts',
+  'server/src/datasources/watches/wide-series.test.ts',
   'server/src/fleet/fleet.test.ts',
   'server/src/incidents/postmortem-escape.test.ts',
   'server/src/incidents/source-queries.test.ts',
