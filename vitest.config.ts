@@ -34,6 +34,7 @@ const POSTGRES_PASS = [
   'server/src/chatops/slack/slack.test.ts',
   'server/src/datasources/datasources.test.ts',
   'server/src/datasources/promql-rules.test.ts',
+  'server/src/datasources/promql-rules-wide.test.ts',
   'server/src/datasources/proxy.test.ts',
   'server/src/datasources/watches/watches.test.ts',
   'server/src/datasources/watches/wide-series.test.ts',

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { DEFAULT_DETECTOR_OPTIONS, StreamingDetector } from '../../../../shared/anomaly/index.ts';
 import type { Watch } from '../../../../shared/api/anomaly-watches.ts';
@@ -6,6 +5,7 @@ import type { PromMatrix } from '../../../../shared/api/datasources.ts';
 import { parsePromValue, promSeconds } from '../../../../shared/metrics/prom-values.ts';
 import { floatSeries } from '../../../../shared/metrics/native-histograms.ts';
 import type { ServerContext } from '../../context.ts';
+import { boundedKey } from '../../core/bounded-key.ts';
 import { rendezvousOwner } from '../../db/sql/rendezvous.ts';
 import type { WorkClaims } from '../../db/sql/work-claims.ts';
 import { matrixOf } from '../matrix-answer.ts';
@@ -77,28 +77,14 @@ interface LiveWatch {
 }
 
 /**
- * Longest series key kept whole, in UTF-16 units. The key is stored in every score row and in
- * the scores' primary key, whose PostgreSQL index refuses entries over 2,704 bytes: a series
- * with many labels (or long values) failed every pull of its watch there. At most 3 bytes per
- * unit, a key this long and its hash stay well inside.
- */
-export const MAX_SERIES_KEY_LENGTH = 512;
-
-/**
- * `name{a="1",b="2"}` with labels sorted: one series' identity within its watch. A longer key
- * is cut and ends in `…#` and 16 hex digits of its SHA-256, so it stays unique and short
- * (the full labels are in the watch's series list).
+ * `name{a="1",b="2"}` with labels sorted: one series' identity within its watch. Bounded
+ * (core/bounded-key.ts): it is in the scores' primary key; the full labels are in the watch's
+ * series list.
  */
 export function seriesKey(metric: Record<string, string>): string {
   const { __name__: name = '', ...rest } = metric;
   const labels = Object.keys(rest).sort().map((k) => `${k}=${JSON.stringify(rest[k])}`);
-  const key = `${name}{${labels.join(',')}}`;
-  if (key.length <= MAX_SERIES_KEY_LENGTH) return key;
-  const digest = createHash('sha256').update(key).digest('hex').slice(0, 16);
-  let cut = MAX_SERIES_KEY_LENGTH - 32;
-  // Never half a surrogate pair.
-  if (/[\uD800-\uDBFF]/.test(key[cut - 1]!)) cut--;
-  return `${key.slice(0, cut)}…#${digest}`;
+  return boundedKey(`${name}{${labels.join(',')}}`);
 }
 
 /**
