@@ -187,3 +187,31 @@ describe('data sources: definitions, secrets and the test endpoint', () => {
     expect(await test(tls.id)).toMatchObject({ ok: true, version: '9.9.9-test' });
   });
 });
+
+describe('a data source URL with credentials in it', () => {
+  it('is refused without its password in the answer or the log, also when the rest of it is not a URL', async () => {
+    let logged = '';
+    const server = await startTestServer({ config: { logLevel: 'info' }, logStream: new Writable({ write: (chunk: Buffer, _enc, done) => ((logged += chunk.toString()), done()) }) });
+    try {
+      for (const url of ['http://grafana:s3cret-pw@prom.example:9090', 'http://grafana:s3cret-pw@prom example:9090', 'http://grafana:s3cret-pw@prom.example:99999']) {
+        for (const [method, path] of [['POST', '/api/v1/datasources'], ['PATCH', `/api/v1/datasources/${await sourceId(server)}`]] as const) {
+          const response = await server.injectAs('admin', { method, url: path, payload: { name: 'leaky', type: 'prometheus', url } });
+          expect(response.statusCode, `${method} ${url}`).toBe(400);
+          expect(response.body, `${method} ${url}`).not.toContain('s3cret-pw');
+        }
+      }
+      expect(logged).toContain('request rejected');
+      expect(logged).not.toContain('s3cret-pw');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+/** The id of a plain source on `server`, made once. */
+async function sourceId(server: TestServer): Promise<number> {
+  const listed = (await server.injectAs('admin', { method: 'GET', url: '/api/v1/datasources' })).json() as { datasources: Datasource[] };
+  const found = listed.datasources.find((source) => source.name === 'plain');
+  if (found) return found.id;
+  return ((await server.injectAs('admin', { method: 'POST', url: '/api/v1/datasources', payload: { name: 'plain', type: 'prometheus', url: 'http://127.0.0.1:9' } })).json() as Datasource).id;
+}

@@ -1,8 +1,9 @@
 import type { Rule } from '../../../shared/api/alerts.ts';
-import type { PromMatrix, PromResponse } from '../../../shared/api/datasources.ts';
+import type { PromMatrix } from '../../../shared/api/datasources.ts';
 import { floatSeries } from '../../../shared/metrics/native-histograms.ts';
 import { parsePromValue } from '../../../shared/metrics/prom-values.ts';
 import type { SeriesSamples } from '../metrics/query.ts';
+import { matrixOf } from './matrix-answer.ts';
 import type { QueryProxy } from './proxy.ts';
 import { PeriodicTask } from '../core/periodic-task.ts';
 
@@ -43,6 +44,12 @@ export class PromqlRuleRunner {
   readonly #isLeader: () => boolean;
   readonly #onError: (error: unknown) => void;
   #schedule: PeriodicTask | undefined;
+  /**
+   * Each rule's evaluation in progress. A pass starts the rules not in flight and does not
+   * wait for them: one source that hangs (up to its timeout) holds back its own rules only,
+   * never those of the other sources, and its rules never stack a second query behind the first.
+   */
+  readonly #inFlight = new Map<number, Promise<void>>();
 
   /**
    * `isLeader`: with replicas, only the leader of scheduled work evaluates (a rule fires once).
@@ -64,11 +71,19 @@ export class PromqlRuleRunner {
 
   async stop(): Promise<void> {
     await this.#schedule?.stop();
+    await Promise.allSettled(this.#inFlight.values());
   }
 
+  /** Starts the evaluation of every enabled PromQL rule not already being evaluated; resolves once they are started. */
   async evaluateAll(): Promise<void> {
     const rules = (await this.#host.rules.list()).filter((rule) => rule.enabled && rule.datasourceId !== null && rule.expr !== null);
-    await Promise.all(rules.map((rule) => this.evaluate(rule)));
+    for (const rule of rules) {
+      if (this.#inFlight.has(rule.id)) continue;
+      const evaluation = this.evaluate(rule)
+        .catch((error: unknown) => this.#onError(error))
+        .finally(() => this.#inFlight.delete(rule.id));
+      this.#inFlight.set(rule.id, evaluation);
+    }
   }
 
   async evaluate(rule: Rule): Promise<void> {
@@ -76,8 +91,7 @@ export class PromqlRuleRunner {
     let series: SeriesSamples[];
     try {
       const answer = await this.#proxy.queryRange(rule.datasourceId!, { query: rule.expr!, start: String((now - rule.windowSeconds * 1000) / 1000), end: String(now / 1000) });
-      const body = JSON.parse(answer.body.toString('utf8')) as PromResponse<PromMatrix>;
-      series = matrixToSeries(body.data, rule.name, rule.expr!);
+      series = matrixToSeries(matrixOf(answer), rule.name, rule.expr!);
     } catch (error) {
       // The source is down or the expression fails: the rule says so; its series keep their state.
       await this.#host.rules.markEvaluated(rule.id, now, (error as Error).message);

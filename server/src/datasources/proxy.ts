@@ -5,6 +5,7 @@ import type { DatasourceService } from './service.ts';
 import type { DatasourceRecord } from './store.ts';
 import { parseEnvelope } from './service.ts';
 import { planRange } from './step.ts';
+import { DEFAULT_BACKOFF_SECONDS, retryAfterSeconds } from './retry-after.ts';
 import { MAX_ANSWER_BYTES, UpstreamError, UpstreamTooLargeError, type UpstreamResponse } from './upstream.ts';
 
 export interface ProxySettings {
@@ -50,6 +51,13 @@ export class QueryProxy {
   /** Each entry is the very answer a hit sends: no copy, no re-encoding, no new object per hit. */
   readonly #cache: LRUCache<string, ProxyAnswer> | undefined;
   readonly #inflight = new Map<string, Promise<UpstreamResponse>>();
+  /**
+   * Sources that asked us to wait (429, or 503 with Retry-After), by id: until when
+   * (performance.now()) and what they said. Until then nothing is sent to them: viewers,
+   * rules and watches get 503 with the time left at once, rather than every one of them
+   * asking again and keeping the source overloaded.
+   */
+  readonly #backoff = new Map<number, { untilMs: number; status: number; message: string }>();
   #hits = 0;
   #misses = 0;
 
@@ -59,6 +67,7 @@ export class QueryProxy {
     this.#cache = cacheMaxBytes <= 0 ? undefined : new LRUCache({ maxSize: cacheMaxBytes, sizeCalculation: (value, key) => value.bytes + key.length, ttl: cacheTtlMs, ttlAutopurge: false });
     // A changed source may now point elsewhere: nothing it answered before stays valid.
     datasources.onChange((id) => {
+      this.#backoff.delete(id);
       for (const key of this.#cache?.keys() ?? []) if (key.startsWith(`${id}:`)) this.#cache?.delete(key);
     });
   }
@@ -123,6 +132,12 @@ export class QueryProxy {
       return Promise.resolve(cached);
     }
     this.#misses++;
+    const backoff = this.#backoff.get(record.id);
+    if (backoff) {
+      const leftMs = backoff.untilMs - performance.now();
+      if (leftMs > 0) return Promise.reject(busyError(record.name, backoff.status, backoff.message, Math.ceil(leftMs / 1000)));
+      this.#backoff.delete(record.id);
+    }
     return this.#fetch(record, key, path, search, stepSeconds);
   }
 
@@ -143,7 +158,13 @@ export class QueryProxy {
       throw toAppError(error, record.name);
     }
     // Prometheus's errors become ours (its message kept); a success passes through as bytes.
-    if (response.status !== 200) throw upstreamStatusError(response, record.name);
+    if (response.status !== 200) {
+      const waitSeconds = retryAfterSeconds(response.retryAfter, Date.now()) ?? (response.status === 429 ? DEFAULT_BACKOFF_SECONDS : undefined);
+      if (waitSeconds === undefined) throw upstreamStatusError(response, record.name);
+      const message = statusMessage(response);
+      this.#backoff.set(record.id, { untilMs: performance.now() + waitSeconds * 1000, status: response.status, message });
+      throw busyError(record.name, response.status, message, waitSeconds);
+    }
     const withStep = stepSeconds === undefined ? {} : { stepSeconds };
     if (this.#cache) {
       // Joined for keeping anyway: this request sends the one buffer too.
@@ -197,7 +218,7 @@ export function toAppError(error: unknown, source: string): AppError {
  */
 export function upstreamStatusError(response: UpstreamResponse, source: string): AppError {
   const envelope = parseEnvelope(response.body);
-  const message = envelope?.error ?? `HTTP ${response.status}${response.body.length > 0 ? `: ${response.body.toString('utf8', 0, 200).trim()}` : ''}`;
+  const message = statusMessage(response);
   const details = { datasource: source, upstreamStatus: response.status, ...(envelope?.errorType ? { errorType: envelope.errorType } : {}) };
   switch (response.status) {
     case 400:
@@ -209,4 +230,20 @@ export function upstreamStatusError(response: UpstreamResponse, source: string):
     default:
       return new AppError('E_DATASOURCE', `Data source "${source}" answered ${message}`, details);
   }
+}
+
+/** Prometheus's own error message, or the status and the start of whatever else answered. */
+function statusMessage(response: UpstreamResponse): string {
+  return parseEnvelope(response.body)?.error ?? `HTTP ${response.status}${response.body.length > 0 ? `: ${response.body.toString('utf8', 0, 200).trim()}` : ''}`;
+}
+
+/** A source that asked us to wait (429, or 503 with Retry-After): 503 with the time left, so clients wait too. */
+function busyError(source: string, status: number, message: string, retryAfterSeconds: number): AppError {
+  const said = message.startsWith('HTTP ') ? message : `HTTP ${status}: ${message}`;
+  const error = new AppError('E_UNAVAILABLE', `Data source "${source}" asked to retry later (${said}); no query is sent to it for ${retryAfterSeconds} s.`, {
+    datasource: source,
+    upstreamStatus: status,
+    retryAfterSeconds,
+  });
+  return Object.assign(error, { headers: { 'retry-after': String(retryAfterSeconds) } });
 }

@@ -183,11 +183,19 @@ function normaliseUrl(raw: string): string {
   try {
     url = new URL(raw);
   } catch {
-    throw new AppError('E_VALIDATION', `"${raw}" is not a URL.`, { url: raw });
+    // Echoed without its user info: a password typed into a URL that does not parse must not
+    // reach the answer, the log line of the refusal or anyone reading either.
+    const shown = withoutUserinfo(raw);
+    throw new AppError('E_VALIDATION', `"${shown}" is not a URL.${shown === raw ? '' : ' Put credentials in `auth`, not in the URL.'}`, { url: shown });
   }
   if (url.username || url.password) throw new AppError('E_VALIDATION', 'Put credentials in `auth`, not in the URL (they would be shown to every admin).');
   if (url.search || url.hash) throw new AppError('E_VALIDATION', 'The data source URL takes no query string or fragment.');
   return url.toString().replace(/\/+$/, '').replace(/\/api\/v1$/, '');
+}
+
+/** `scheme://user:password@rest` as `scheme://rest`: what may be shown of a URL that does not parse. */
+function withoutUserinfo(raw: string): string {
+  return raw.replace(/^([a-z][a-z\d+.-]*:\/\/)[^/?#]*@/i, '$1');
 }
 
 /** New credentials; a secret left out on update keeps the stored one when the kind (and user) stays. */

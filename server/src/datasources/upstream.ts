@@ -14,6 +14,8 @@ export interface UpstreamTarget {
 export interface UpstreamResponse {
   readonly status: number;
   readonly contentType: string;
+  /** The `Retry-After` header, when the source sent one (a 429 or a 503 asking us to wait). */
+  readonly retryAfter?: string;
   /** The body as the socket reads delivered it (views on those reads, not copies). */
   readonly chunks: readonly Buffer[];
   readonly bytes: number;
@@ -37,11 +39,12 @@ export interface UpstreamResponse {
  * buffers' churn is what kept V8 marking (docs/benchmarks.md, "The proxy's latency tail").
  * Takes `chunks` over: `release` empties that array.
  */
-export function upstreamResponse(status: number, contentType: string, chunks: Buffer[], bytes: number): UpstreamResponse {
+export function upstreamResponse(status: number, contentType: string, chunks: Buffer[], bytes: number, retryAfter?: string): UpstreamResponse {
   let joined: Buffer | undefined = chunks.length === 1 ? chunks[0] : undefined;
   return {
     status,
     contentType,
+    ...(retryAfter === undefined ? {} : { retryAfter }),
     chunks,
     bytes,
     get body() {
@@ -181,6 +184,7 @@ export class UpstreamClient {
 
       let status = 0;
       let contentType = 'application/json';
+      let retryAfter: string | undefined;
       const chunks: Buffer[] = [];
       let bytes = 0;
       const handler: Dispatcher.DispatchHandler = {
@@ -192,6 +196,11 @@ export class UpstreamClient {
           status = statusCode;
           const type = headers['content-type'];
           if (type !== undefined) contentType = (Array.isArray(type) ? type[0] : type) ?? contentType;
+          // Only where it means "wait": read on every other answer, it would cost the hot path for nothing.
+          if (statusCode === 429 || statusCode === 503) {
+            const wait = headers['retry-after'];
+            retryAfter = Array.isArray(wait) ? wait[0] : wait;
+          }
         },
         onResponseData: (_controller, chunk) => {
           if (abortedWith) return;
@@ -212,7 +221,7 @@ export class UpstreamClient {
           }
           // The reads' views are passed on, not copied (a view may keep the read's other
           // bytes alive: the cache compacts what it keeps).
-          finish(undefined, upstreamResponse(status, contentType, chunks, bytes));
+          finish(undefined, upstreamResponse(status, contentType, chunks, bytes, retryAfter));
         },
         onResponseError: (_controller, error) => finish(abortedWith ?? error),
       };

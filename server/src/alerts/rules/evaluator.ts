@@ -1,11 +1,13 @@
 import type { AlertEvent, Labels, Rule } from '../../../../shared/api/alerts.ts';
+import { boundedKey } from '../../core/bounded-key.ts';
 import type { HostTransaction } from '../../core/unit-of-work.ts';
 import { holds, expand, reduce } from './condition.ts';
 import type { MetricsQuery, SeriesSamples } from '../../metrics/query.ts';
 import type { RuleStore, SeriesChanges, SeriesState } from './store.ts';
 
+/** A series' identity within its rule: its name and sorted labels (bounded: the key is in a primary key). */
 function seriesKeyOf(name: string, labels: Labels): string {
-  return `${name}${JSON.stringify(Object.fromEntries(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b))))}`;
+  return boundedKey(`${name}${JSON.stringify(Object.fromEntries(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b))))}`);
 }
 
 /** The labels of the alert a rule raises for one series. */

@@ -1,12 +1,14 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { DEFAULT_DETECTOR_OPTIONS, StreamingDetector } from '../../../../shared/anomaly/index.ts';
 import type { Watch } from '../../../../shared/api/anomaly-watches.ts';
-import type { PromMatrix, PromResponse } from '../../../../shared/api/datasources.ts';
+import type { PromMatrix } from '../../../../shared/api/datasources.ts';
 import { parsePromValue, promSeconds } from '../../../../shared/metrics/prom-values.ts';
 import { floatSeries } from '../../../../shared/metrics/native-histograms.ts';
 import type { ServerContext } from '../../context.ts';
+import { boundedKey } from '../../core/bounded-key.ts';
 import { rendezvousOwner } from '../../db/sql/rendezvous.ts';
 import type { WorkClaims } from '../../db/sql/work-claims.ts';
+import { matrixOf } from '../matrix-answer.ts';
 import type { QueryProxy } from '../proxy.ts';
 import { MAX_POINTS_PER_SERIES } from '../step.ts';
 import type { ScoreRow, WatchRow, WatchStatus, WatchStore } from './store.ts';
@@ -65,14 +67,24 @@ interface LiveWatch {
   timer?: NodeJS.Timeout;
   /** The pull in progress; ticks while it runs are skipped, never queued. */
   busy?: Promise<void>;
+  /**
+   * Whether a pull has succeeded since the watch was launched. Until then each step asks
+   * for the whole back-fill window again: a source down when the watch started (or this
+   * replica took it over) must not leave the models to train from live steps alone.
+   */
+  pulled: boolean;
   stopped: boolean;
 }
 
-/** `name{a="1",b="2"}` with labels sorted: one series' identity within its watch. */
+/**
+ * `name{a="1",b="2"}` with labels sorted: one series' identity within its watch. Bounded
+ * (core/bounded-key.ts): it is in the scores' primary key; the full labels are in the watch's
+ * series list.
+ */
 export function seriesKey(metric: Record<string, string>): string {
   const { __name__: name = '', ...rest } = metric;
   const labels = Object.keys(rest).sort().map((k) => `${k}=${JSON.stringify(rest[k])}`);
-  return `${name}{${labels.join(',')}}`;
+  return boundedKey(`${name}{${labels.join(',')}}`);
 }
 
 /**
@@ -175,19 +187,22 @@ export class WatchRunner {
   /** Starts following a watch: back-fill from history, then one pull per step. */
   launch(row: WatchRow): void {
     if (this.#live.has(row.id)) return;
-    const live: LiveWatch = { row, state: 'backfilling', series: new Map(), anomalies: 0, stopped: false };
+    const live: LiveWatch = { row, state: 'backfilling', series: new Map(), anomalies: 0, pulled: false, stopped: false };
     this.#live.set(row.id, live);
     const stepMs = row.stepSeconds * 1000;
     const now = this.#ctx.now();
     const end = Math.floor(now / stepMs) * stepMs;
-    // Only what is both recent and not raised before (a restart re-reads history) pages anyone.
-    const raiseAfter = Math.max(now - this.#settings.raiseWindowMs, (row.lastTs ?? 0) + 1);
-    live.busy = this.#pull(live, end - (this.#settings.backfillRows - 1) * stepMs, end, raiseAfter).finally(() => {
+    live.busy = this.#pull(live, end - (this.#settings.backfillRows - 1) * stepMs, end, this.#backfillRaiseAfter(live, now)).finally(() => {
       live.busy = undefined;
       if (live.stopped) return;
       live.timer = setInterval(() => this.#tick(live), stepMs);
       live.timer.unref();
     });
+  }
+
+  /** Only what is both recent and not raised before (a restart re-reads history) pages anyone. */
+  #backfillRaiseAfter(live: LiveWatch, now: number): number {
+    return Math.max(now - this.#settings.raiseWindowMs, (live.row.lastTs ?? 0) + 1);
   }
 
   /** Stops following a watch (deleted, or its source was) and gives up its claim. */
@@ -256,9 +271,11 @@ export class WatchRunner {
     const now = this.#ctx.now();
     const end = Math.floor(now / stepMs) * stepMs;
     const last = Math.max(0, ...[...live.series.values()].map((s) => s.lastTs ?? 0));
-    const start = last > 0 ? last + stepMs : end - stepMs;
+    // Nothing scored yet and no pull has succeeded: the back-fill failed, so it is asked again.
+    const backfill = last === 0 && !live.pulled;
+    const start = last > 0 ? last + stepMs : backfill ? end - (this.#settings.backfillRows - 1) * stepMs : end - stepMs;
     if (start > end) return;
-    live.busy = this.#pull(live, start, end, start).finally(() => {
+    live.busy = this.#pull(live, start, end, backfill ? this.#backfillRaiseAfter(live, now) : start).finally(() => {
       live.busy = undefined;
     });
     this.#store.prune(now - this.#settings.retentionMs).catch((error: unknown) => this.#ctx.log.warn({ err: error }, 'anomaly watch scores could not be pruned; retrying at the next step'));
@@ -273,11 +290,10 @@ export class WatchRunner {
       for (let from = start; from <= end && !live.stopped; from += chunkMs + stepMs) {
         const to = Math.min(end, from + chunkMs);
         const answer = await this.#proxy.forward(row.datasourceId, 'query_range', { query: row.query, start: promSeconds(from), end: promSeconds(to), step: promSeconds(stepMs) });
-        const body = JSON.parse(answer.body.toString('utf8')) as PromResponse<PromMatrix>;
-        if (body.data.resultType !== 'matrix') throw new Error(`the query answers a ${body.data.resultType}, not series over time`);
+        const matrix = matrixOf(answer);
         // Native histogram series have no single value to score: left out, and an error when nothing else came.
         const scores: ScoreRow[] = [];
-        for (const series of floatSeries(body.data.result, row.query, 'score')) {
+        for (const series of floatSeries(matrix.result, row.query, 'score')) {
           this.#score(live, series, raiseAfter, scores);
           await yieldToEventLoop(); // fitting is synchronous: let requests through between series
         }
@@ -285,9 +301,11 @@ export class WatchRunner {
         await this.#store.record(row.id, scores, scores.reduce((max, s) => Math.max(max, s.ts), 0) || null, null);
       }
       live.state = 'running';
+      live.pulled = true;
     } catch (error) {
       if (live.stopped) return;
-      live.state = live.state === 'backfilling' && live.series.size === 0 ? 'error' : live.state;
+      // The watch's health is its last pull's: `error` (with lastError saying why) until one succeeds again.
+      live.state = 'error';
       const message = (error as Error).message;
       await this.#store.record(row.id, [], null, message).catch(() => undefined);
       this.#ctx.log.warn({ err: error, watch: row.name }, 'anomaly watch pull failed; retrying at the next step');

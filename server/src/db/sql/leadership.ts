@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { SqlDatabase } from './open.ts';
+import { namedSessionConfig, openNamedSession } from './named-session.ts';
 import { withTimeout } from './with-timeout.ts';
 
 /**
@@ -74,7 +75,7 @@ class AdvisoryLockLeadership implements Leadership {
 
   constructor(config: pg.ClientConfig, options: LeadershipOptions) {
     // Named, so that an operator (and the tests) can see in pg_stat_activity which backend holds the lock.
-    this.#config = { ...config, keepAlive: true, application_name: `${LEADER_APPLICATION_NAME} (${options.name})` };
+    this.#config = namedSessionConfig(config, `${LEADER_APPLICATION_NAME} (${options.name})`);
     this.#key = leaderLockKey(options.name);
     this.#options = options;
   }
@@ -142,7 +143,7 @@ class AdvisoryLockLeadership implements Leadership {
     client.on('end', () => lost());
     this.#client = client;
     try {
-      await this.#withTimeout(client.connect());
+      await this.#withTimeout(openNamedSession(client));
     } catch (error) {
       if (this.#client === client) this.#client = undefined;
       client.removeAllListeners();

@@ -20,6 +20,13 @@ export interface SqlDatabase {
   readonly pool: pg.Pool | undefined;
   /** Answers when the database takes a query within `timeoutMs`, throws otherwise. */
   ping(timeoutMs?: number): Promise<void>;
+  /**
+   * PostgreSQL: closes every pooled connection now, idle or in use (their queries fail as
+   * "Connection terminated", which answers 503), so the next queries open fresh ones. For a
+   * database found unreachable (DatabaseAvailability): a connection cut without a FIN or RST
+   * (a lost node or link) never answers again, and nothing else would ever close it.
+   */
+  dropConnections(): void;
   close(): Promise<void>;
 }
 
@@ -77,6 +84,7 @@ export function openSqlDatabase(settings: DatabaseSettings, sqlite: Db, options:
       async ping() {
         sqlite.prepare('SELECT 1').get();
       },
+      dropConnections: () => undefined,
       close: () => db.destroy(),
     };
   }
@@ -98,6 +106,10 @@ export function openSqlDatabase(settings: DatabaseSettings, sqlite: Db, options:
   // saw it as PostgreSQL stopped under a test). Its queries fail on their own; the pool
   // drops it when it is released, as it is no longer queryable.
   pool.on('connect', (client) => client.on('error', () => undefined));
+  // Every connection the pool holds, for dropConnections (pg-pool keeps its own list private).
+  const clients = new Set<pg.PoolClient>();
+  pool.on('connect', (client) => clients.add(client));
+  pool.on('remove', (client) => clients.delete(client as pg.PoolClient));
   const db = new Kysely<SqlSchema>({ dialect: new PostgresDialect({ pool }) });
   return {
     dialect: 'postgres',
@@ -114,6 +126,13 @@ export function openSqlDatabase(settings: DatabaseSettings, sqlite: Db, options:
       } finally {
         clearTimeout(timer);
       }
+    },
+    dropConnections() {
+      // The socket itself: client.end() on an idle client sends Terminate and waits for an
+      // answer that a silent link never brings. A destroyed socket fails the client's queries
+      // at once and the pool removes the client (an idle one now, one in use when released).
+      for (const client of clients) (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+      clients.clear();
     },
     close: () => db.destroy(),
   };

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,7 +7,19 @@ import { eventually } from '../../testing/eventually.ts';
 import { databaseSettings } from '../database-url.ts';
 import { openDatabase } from '../database.ts';
 import { openSqlDatabase, type SqlDatabase } from './open.ts';
-import { createWorkClaims, newReplicaId, type WorkClaims } from './work-claims.ts';
+import pg from 'pg';
+import { SESSION_KEEPALIVES } from './named-session.ts';
+import { CLAIMS_APPLICATION_PREFIX, createWorkClaims, newReplicaId, type WorkClaims } from './work-claims.ts';
+
+/** `ss` (iproute2) shows the kernel's keepalive timer of a socket. */
+const hasSs = (() => {
+  try {
+    execFileSync('ss', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
 
 const FIXTURE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'work-claims.fixture.ts');
 
@@ -45,6 +57,42 @@ describe.each(testDatabases())('work claims on $name', (database) => {
     expect(await claims.members()).toEqual(['solo']);
     expect(await claims.claim(1)).toBe(true);
     expect(await claims.claim(1)).toBe(true);
+  });
+
+  it.skipIf(database.name !== 'postgres' || database.skip)('two replicas see each other when the database URL names an application_name of its own', async () => {
+    // The URL's application_name (a documented parameter) overrode the claims session's name,
+    // so no replica found another: each thought itself alone and owned every watch and target.
+    const env = await databases.fresh();
+    const named = { ...env, SMARTCLOUDOPS_DATABASE_URL: `${env.SMARTCLOUDOPS_DATABASE_URL}?application_name=sco-prod` };
+    const [a, b] = [await replica(named, 'replica-a'), await replica(named, 'replica-b')];
+    // Each session opens with its first call.
+    expect(await a.claim(1)).toBe(true);
+    expect(await b.claim(2)).toBe(true);
+    expect(await a.members()).toEqual(['replica-a', 'replica-b']);
+    expect(await b.members()).toEqual(['replica-a', 'replica-b']);
+  });
+
+  it.skipIf(database.name !== 'postgres' || database.skip || !hasSs)('has PostgreSQL probe the claims session within seconds, so a lost node\'s claims do not stay held for hours', async () => {
+    const env = await databases.fresh();
+    const claims = await replica(env, 'replica-probed');
+    expect(await claims.claim(1)).toBe(true);
+    const observer = new pg.Client({ connectionString: env.SMARTCLOUDOPS_DATABASE_URL });
+    await observer.connect();
+    let clientPort: number;
+    try {
+      const { rows } = await observer.query<{ port: number }>('SELECT client_port AS port FROM pg_stat_activity WHERE application_name = $1', [`${CLAIMS_APPLICATION_PREFIX}replica-probed`]);
+      clientPort = rows[0]!.port;
+    } finally {
+      await observer.end();
+    }
+    // The database's end of the session (its peer is the session's port): the kernel's keepalive timer on it.
+    const timer = await eventually(
+      () => execFileSync('ss', ['-tnoH', 'state', 'established', `( dport = :${clientPort} )`], { encoding: 'utf8' }),
+      (out) => /timer:\(keepalive,/.test(out),
+    );
+    const [, amount, unit] = /timer:\(keepalive,([\d.]+)(ms|sec|min)/.exec(timer)!;
+    const seconds = Number(amount) * (unit === 'min' ? 60 : unit === 'ms' ? 0.001 : 1);
+    expect(seconds).toBeLessThanOrEqual(SESSION_KEEPALIVES.idleSeconds);
   });
 
   it.skipIf(database.name !== 'postgres' || database.skip)('two replicas see each other; a piece is held by one at a time; a replica that stops leaves with its claims', async () => {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { SqlDatabase } from './open.ts';
+import { namedSessionConfig, openNamedSession } from './named-session.ts';
 import { withTimeout } from './with-timeout.ts';
 
 /**
@@ -82,8 +83,7 @@ class AdvisoryLockClaims implements WorkClaims {
 
   constructor(config: pg.ClientConfig, options: WorkClaimsOptions) {
     this.replicaId = options.replicaId ?? newReplicaId();
-    // keepAlive: a peer that vanished without closing its socket is noticed by the server too.
-    this.#config = { ...config, keepAlive: true, application_name: `${CLAIMS_APPLICATION_PREFIX}${this.replicaId}` };
+    this.#config = namedSessionConfig(config, `${CLAIMS_APPLICATION_PREFIX}${this.replicaId}`);
     this.#class = claimsLockClass(options.name);
     this.#options = options;
   }
@@ -147,7 +147,7 @@ class AdvisoryLockClaims implements WorkClaims {
     client.on('error', lost);
     client.on('end', () => lost());
     try {
-      await this.#withTimeout(client.connect());
+      await this.#withTimeout(openNamedSession(client));
     } catch (error) {
       client.removeAllListeners();
       void client.end().catch(() => undefined);

@@ -1,0 +1,96 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Watch } from '../../../../shared/api/anomaly-watches.ts';
+import type { Datasource } from '../../../../shared/api/datasources.ts';
+import { eventually } from '../../testing/eventually.ts';
+import { startTestServer, type TestServer } from '../../testing/test-server.ts';
+
+const BACKFILL = 40;
+
+/**
+ * A Prometheus played by a small HTTP server: instant queries answer one series, range
+ * queries one sample per step of what was asked, or 503 while `down`.
+ */
+async function startFakePrometheus() {
+  const state = { down: false, ranges: [] as Array<{ start: number; end: number }> };
+  const server = http.createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://x');
+    const send = (status: number, body: unknown) => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    if (url.pathname === '/api/v1/query') {
+      send(200, { status: 'success', data: { resultType: 'vector', result: [{ metric: { __name__: 'fake_load', instance: 'a' }, value: [Date.now() / 1000, '1'] }] } });
+      return;
+    }
+    if (url.pathname !== '/api/v1/query_range') {
+      send(404, { status: 'error', errorType: 'not_found', error: 'no such endpoint' });
+      return;
+    }
+    if (state.down) {
+      send(503, { status: 'error', errorType: 'unavailable', error: 'the fake Prometheus is down' });
+      return;
+    }
+    const start = Number(url.searchParams.get('start'));
+    const end = Number(url.searchParams.get('end'));
+    const step = Number(url.searchParams.get('step'));
+    state.ranges.push({ start, end });
+    const values: Array<[number, string]> = [];
+    for (let t = start; t <= end; t += step) values.push([t, String(10 + Math.sin(t / 7))]);
+    send(200, { status: 'success', data: { resultType: 'matrix', result: [{ metric: { __name__: 'fake_load', instance: 'a' }, values }] } });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { state, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+describe('an anomaly watch whose source fails', () => {
+  let prometheus: Awaited<ReturnType<typeof startFakePrometheus>>;
+  let server: TestServer;
+  let source: Datasource;
+
+  beforeAll(async () => {
+    prometheus = await startFakePrometheus();
+    server = await startTestServer({ datasources: { watches: { backfillRows: BACKFILL, minTrainRows: 20, trainWindow: BACKFILL, retrainEvery: 20, syncMs: 0 } } });
+    source = (await server.injectAs('admin', { method: 'POST', url: '/api/v1/datasources', payload: { name: 'fake', type: 'prometheus', url: prometheus.url } })).json() as Datasource;
+  }, 60_000);
+
+  afterAll(async () => {
+    await server?.close();
+    await prometheus?.close();
+  });
+
+  const view = async (id: number) => (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/anomaly/watches/${id}` })).json() as Watch;
+
+  it('back-fills at a later step when the source was down for the first pull, instead of starting from the last step only', async () => {
+    prometheus.state.down = true;
+    const created = await server.injectAs('operator', { method: 'POST', url: '/api/v1/anomaly/watches', payload: { name: 'late-backfill', datasourceId: source.id, query: 'fake_load', stepSeconds: 1 } });
+    expect(created.statusCode, created.body).toBe(201);
+    const { id } = created.json() as Watch;
+    await server.app.datasources.runner.settled(id);
+    const failed = await view(id);
+    expect(failed.state).toBe('error');
+    expect(failed.lastError).toMatch(/the fake Prometheus is down/);
+
+    prometheus.state.down = false;
+    const recovered = await eventually(() => view(id), (watch) => watch.state === 'running' && watch.series.length === 1, 20_000);
+    // The whole back-fill window was asked for and scored, so the model trains at once.
+    expect(recovered.lastError).toBeNull();
+    expect(recovered.series[0]!.samples).toBeGreaterThanOrEqual(BACKFILL);
+    expect(recovered.series[0]!.ready).toBe(true);
+    expect(prometheus.state.ranges.some((range) => range.end - range.start >= BACKFILL - 1)).toBe(true);
+  }, 60_000);
+
+  it('says "error" while its pulls fail after it ran, and "running" again once they succeed', async () => {
+    const created = await server.injectAs('operator', { method: 'POST', url: '/api/v1/anomaly/watches', payload: { name: 'flapping', datasourceId: source.id, query: 'fake_load', stepSeconds: 1 } });
+    const { id } = created.json() as Watch;
+    await server.app.datasources.runner.settled(id);
+    expect((await view(id)).state).toBe('running');
+
+    prometheus.state.down = true;
+    const failing = await eventually(() => view(id), (watch) => watch.lastError !== null, 20_000);
+    expect(failing.state).toBe('error');
+    expect(failing.lastError).toMatch(/the fake Prometheus is down/);
+
+    prometheus.state.down = false;
+    const back = await eventually(() => view(id), (watch) => watch.lastError === null, 20_000);
+    expect(back.state).toBe('running');
+  }, 60_000);
+});
