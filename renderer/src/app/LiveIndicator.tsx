@@ -35,6 +35,9 @@ export function LiveIndicator() {
         aria-live="polite"
         data-testid="live-indicator"
         data-state={live.state}
+        // Unlike other badges (global.css) it may shorten: "Reconnecting · data 5 min old"
+        // must not push the phone header's controls off screen.
+        miw={0}
       >
         {text}
       </Badge>
