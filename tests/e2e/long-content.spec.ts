@@ -61,6 +61,17 @@ test('long host names and label values: badges whole, no sideways scroll on a ph
     await expectNoTruncatedBadges(page);
     await screenshot(page, 'long-content-incident-phone-light');
 
+    // Its linked alert opens the alert drawer, full width: the title's path wraps inside it.
+    await page.getByTestId('incident-metrics').scrollIntoViewIfNeeded();
+    await page.getByRole('link', { name: SUMMARY }).first().click();
+    const drawer = page.getByRole('dialog');
+    await expect(drawer.getByRole('heading', { name: SUMMARY })).toBeVisible();
+    const overflowing = await drawer.locator('h2, a, p').evaluateAll((elements) =>
+      elements.filter((element) => element.getBoundingClientRect().right > window.innerWidth + 1).map((element) => element.textContent?.slice(0, 60)));
+    expect(overflowing, 'text running off the alert drawer').toEqual([]);
+    await screenshot(page, 'long-content-alert-drawer-phone-light');
+    await page.keyboard.press('Escape');
+
     await page.goto(`${baseURL()}/#/metrics?name=${METRIC}`);
     await expect(page.getByLabel('Legend')).toContainText(LONG_VALUE);
     expect(await page.evaluate(() => document.documentElement.scrollWidth), 'page width of the explorer').toBeLessThanOrEqual(PHONE.width);
