@@ -77,6 +77,13 @@ test('long host names and label values: badges whole, no sideways scroll on a ph
     expect(await page.evaluate(() => document.documentElement.scrollWidth), 'page width of the explorer').toBeLessThanOrEqual(PHONE.width);
     await expectHeaderFits(page, PHONE.width);
     await screenshot(page, 'long-content-metrics-phone-light');
+
+    // The audit log's six columns: one card per entry (the page was 706 px wide before).
+    await page.goto(`${baseURL()}/#/admin/audit`);
+    await expect(page.getByRole('list', { name: 'Audit entries' }).getByRole('listitem').first()).toBeVisible();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth), 'page width of the audit log').toBeLessThanOrEqual(PHONE.width);
+    await expectHeaderFits(page, PHONE.width);
+    await screenshot(page, 'long-content-audit-phone-light');
   } finally {
     await phone.close();
   }
