@@ -66,9 +66,9 @@ test('long host names and label values: badges whole, no sideways scroll on a ph
     await page.getByRole('link', { name: SUMMARY }).first().click();
     const drawer = page.getByRole('dialog');
     await expect(drawer.getByRole('heading', { name: SUMMARY })).toBeVisible();
-    const overflowing = await drawer.locator('h2, a, p').evaluateAll((elements) =>
-      elements.filter((element) => element.getBoundingClientRect().right > window.innerWidth + 1).map((element) => element.textContent?.slice(0, 60)));
-    expect(overflowing, 'text running off the alert drawer').toEqual([]);
+    // Polled: while the drawer slides in from the right, everything in it is still offset.
+    await expect.poll(() => drawer.locator('h2, a, p').evaluateAll((elements) =>
+      elements.filter((element) => element.getBoundingClientRect().right > window.innerWidth + 1).map((element) => element.textContent?.slice(0, 60))), { message: 'text running off the alert drawer' }).toEqual([]);
     await screenshot(page, 'long-content-alert-drawer-phone-light');
     await page.keyboard.press('Escape');
 
@@ -84,6 +84,18 @@ test('long host names and label values: badges whole, no sideways scroll on a ph
     expect(await page.evaluate(() => document.documentElement.scrollWidth), 'page width of the audit log').toBeLessThanOrEqual(PHONE.width);
     await expectHeaderFits(page, PHONE.width);
     await screenshot(page, 'long-content-audit-phone-light');
+
+    // The stream lost: the phone's live indicator names the state whole ("RECONNEC…" before).
+    await page.route(/\/api\/v1\/stream/, (route) => route.abort('connectionrefused'));
+    await page.reload();
+    const indicator = page.getByTestId('live-indicator');
+    await expect(indicator).not.toHaveAttribute('data-state', 'live');
+    await expect(indicator).toHaveAttribute('data-state', /reconnecting|offline/);
+    const label = indicator.locator('.mantine-Badge-label');
+    await expect(label).toHaveText(/^(Reconnecting|Offline)$/i);
+    expect(await label.evaluate((element) => element.scrollWidth <= element.clientWidth), 'live indicator not cut').toBe(true);
+    await expectHeaderFits(page, PHONE.width);
+    await screenshot(page, 'long-content-reconnecting-phone-light');
   } finally {
     await phone.close();
   }
