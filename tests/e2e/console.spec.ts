@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { ADMIN, Seeder, baseURL, expectAccessible, screenshot, signIn } from './support.ts';
+import { ADMIN, Seeder, baseURL, expectAccessible, onPhoneInLight, screenshot, signIn } from './support.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -176,7 +176,7 @@ test('a new user must choose a password at first sign-in', async ({ page, reques
   await expect(page.getByRole('link', { name: 'Users' })).toHaveCount(0);
 });
 
-test('an anomaly shows its explanation, the metrics around it, and ranks on the overview', async ({ page, request }) => {
+test('an anomaly shows its explanation, the metrics around it, and ranks on the overview', async ({ page, request, browser }) => {
   // Training a model is CPU-bound: next to another CPU-heavy job it takes minutes.
   test.setTimeout(1_200_000);
   const seeder = new Seeder(request);
@@ -210,6 +210,10 @@ test('an anomaly shows its explanation, the metrics around it, and ranks on the 
   await card.scrollIntoViewIfNeeded();
   await screenshot(page, 'anomalies');
   await expectAccessible(page);
+  // The explanation table and the chart fit a phone.
+  await onPhoneInLight(browser, '/anomalies', 'anomalies', async (phone) => {
+    await expect(phone.getByRole('article', { name: `Anomaly on ${target}` }).first().getByRole('table', { name: 'Explanation by metric' })).toContainText('e2e_cpu_ratio');
+  }, { noSidewaysScroll: true });
 });
 
 test('the light theme: sign-in and overview', async ({ browser }) => {

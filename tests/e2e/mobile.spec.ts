@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { PHONE, Seeder, baseURL, expectAccessible, screenshot, signIn } from './support.ts';
+import { expect, test } from '@playwright/test';
+import { PHONE, Seeder, baseURL, expectAccessible, expectHeaderFits, expectNoTruncatedBadges, screenshot, signIn } from './support.ts';
 
 /**
  * Where on-call people are (issue 17, item 9): phone (390 px) and tablet (768 px) layouts,
@@ -11,29 +11,6 @@ test.describe.configure({ mode: 'serial' });
 const HOST = 'e2e-phone-1';
 const SUMMARY = `Error rate above 5% on ${HOST}`;
 const TABLET = { width: 768, height: 1024 };
-
-/** Nothing in the header is pushed off screen or hidden behind another item. */
-async function expectHeaderFits(page: Page, width: number): Promise<void> {
-  const header = page.locator('header');
-  // From 768 px the navigation is always shown, so there is no burger to open it.
-  const burger = width < 768 ? [/Toggle navigation/] : [];
-  for (const name of [...burger, /Search or jump to/, /Switch light \/ dark theme/, /account menu/]) {
-    const item = header.getByRole('button', { name }).first();
-    await expect(item).toBeVisible();
-    const box = await item.boundingBox();
-    expect(box, String(name)).not.toBeNull();
-    expect(box!.x + box!.width, `${String(name)} inside ${width} px`).toBeLessThanOrEqual(width);
-  }
-  await expect(page.getByTestId('live-indicator')).toBeVisible();
-  expect(await header.evaluate((element) => element.scrollWidth <= element.clientWidth)).toBe(true);
-}
-
-/** No badge shows "…": each badge's label is as wide as its text. */
-async function expectNoTruncatedBadges(page: Page): Promise<void> {
-  const cut = await page.locator('main .mantine-Badge-label').evaluateAll((labels) =>
-    labels.filter((label) => label.scrollWidth > label.clientWidth + 1).map((label) => label.textContent));
-  expect(cut).toEqual([]);
-}
 
 test('phone: header, alerts, incidents and the incident page as cards, axe in both themes', async ({ browser, request }) => {
   test.setTimeout(1_200_000);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { Seeder, signIn } from './support.ts';
+import { Seeder, onPhoneInLight, signIn } from './support.ts';
 
 const OPERATOR = { username: 'e2e-approver', password: 'e2e-approver-password-1' };
 const MESSAGE = 'hello; rm -rf / $(id)';
@@ -65,4 +65,11 @@ safety: { mode: approve, approvers: 1 }
   await expect(page.getByTestId('run-state').first()).toHaveText('succeeded');
   await expect(page.getByTestId('step-output')).toHaveText(`high ${MESSAGE}`);
   await expect(page.getByTestId('approvals-badge')).toHaveCount(0);
+
+  // On a phone the runbook list and the recent runs stay within the screen: a wide table
+  // scrolls in its own box instead of widening the page and pushing the header off it.
+  await onPhoneInLight(browser, '/runbooks', 'runbooks', async (phone) => {
+    await expect(phone.getByRole('link', { name: 'Echo a message' }).first()).toBeVisible();
+    await expect(phone.getByText('succeeded').first()).toBeVisible();
+  }, { noSidewaysScroll: true });
 });

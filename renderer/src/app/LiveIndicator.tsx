@@ -1,9 +1,12 @@
 import { Badge, Tooltip } from '@mantine/core';
-import { useInterval } from '@mantine/hooks';
+import { useInterval, useMediaQuery } from '@mantine/hooks';
 import { useState } from 'react';
 import { useLive } from '../live/LiveProvider.tsx';
 import { formatAge } from '../lib/format.ts';
 import { useCacheFreshness } from '../platform/cache-freshness.ts';
+
+/** A phone's header leaves the indicator about 140 px: the state in a smaller badge, the age in its tooltip. */
+const PHONE_QUERY = '(max-width: 36em)';
 
 const LOOK: Record<string, { color: string; label: string }> = {
   connecting: { color: 'gray', label: 'Connecting' },
@@ -24,17 +27,22 @@ export function LiveIndicator() {
   const seenAt = cached && live.state !== 'live' ? cached.freshAsOf : live.lastEventAt;
   const age = seenAt === null ? null : formatAge(now - seenAt);
   const detail = age === null ? 'No live data received yet' : `Last update ${age} ago`;
-  const text = live.state === 'live' || age === null ? look.label : `${look.label} · data ${age} old`;
+  const phone = useMediaQuery(PHONE_QUERY, typeof window === 'undefined' ? false : window.matchMedia(PHONE_QUERY).matches, { getInitialValueInEffect: false });
+  // On a phone the whole sentence was cut to "RECONNEC…": the state is what must show.
+  const text = live.state === 'live' || age === null || phone ? look.label : `${look.label} · data ${age} old`;
   return (
     <Tooltip label={live.errorCode ? `${detail} (${live.errorCode})` : detail}>
       <Badge
         color={look.color}
         variant="dot"
-        size="lg"
+        size={phone ? 'md' : 'lg'}
         role="status"
         aria-live="polite"
         data-testid="live-indicator"
         data-state={live.state}
+        // Unlike other badges (global.css) it may shorten rather than push the header's
+        // controls off a narrow screen.
+        miw={0}
       >
         {text}
       </Badge>

@@ -18,17 +18,20 @@ export interface QueryStateProps<T> {
 
 /** One way for every view to say loading, failed, empty or here it is. */
 export function QueryState<T>({ query, isEmpty, empty, unavailable, skeletonRows = 4, children }: QueryStateProps<T>) {
-  if (query.isPending) {
-    return (
-      <Stack gap="xs" role="status" aria-busy="true" aria-label="Loading">
-        {Array.from({ length: skeletonRows }, (_, i) => <Skeleton key={i} height={28} radius="sm" />)}
-      </Stack>
-    );
-  }
+  if (query.isPending) return <LoadingRows rows={skeletonRows} />;
   if (query.isError) {
     if (unavailable && toAppError(query.error).code === 'E_NOT_FOUND') return <EmptyState {...unavailable} />;
     return <ErrorPanel error={query.error} onRetry={() => void query.refetch()} />;
   }
   if (isEmpty?.(query.data) && empty) return <EmptyState {...empty} />;
   return <>{children(query.data)}</>;
+}
+
+/** The loading state of a list: skeleton rows that screen readers hear as "Loading". */
+export function LoadingRows({ rows = 4 }: { rows?: number }) {
+  return (
+    <Stack gap="xs" role="status" aria-busy="true" aria-label="Loading">
+      {Array.from({ length: rows }, (_, i) => <Skeleton key={i} height={28} radius="sm" />)}
+    </Stack>
+  );
 }

@@ -29,7 +29,7 @@ export interface AdminTableProps<Data, Row> {
 }
 
 /**
- * The list half of the admin pages (alert rules, webhooks, anomaly models): loading /
+ * The list half of the admin pages (alert rules, webhooks, anomaly models) and of silences: loading /
  * failed / empty states, a named table with row actions on the right, and on phones and
  * tablets (`useCompactLayout`) a named list of cards instead of a squeezed table.
  */

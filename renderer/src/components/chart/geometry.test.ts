@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extents, linePath, nearestIndex } from './geometry.ts';
+import { extents, LONE_POINT_RADIUS, linePath, nearestIndex } from './geometry.ts';
 
 describe('chart geometry', () => {
   it('finds the extents over all series and anchors positive gauges at zero', () => {
@@ -18,8 +18,18 @@ describe('chart geometry', () => {
   });
 
   it('draws one path and breaks it at missing values', () => {
-    const d = linePath([0, 1, 2, 3], [1, Number.NaN, 2, 3], (t) => t * 10, (v) => v);
-    expect(d).toBe('M0,1M20,2L30,3');
+    const d = linePath([0, 1, 2, 3, 4], [1, 5, Number.NaN, 2, 3], (t) => t * 10, (v) => v);
+    expect(d).toBe('M0,1L10,5M30,2L40,3');
+  });
+
+  it('draws a sample with no neighbour as a small ring, not as an invisible zero-length line', () => {
+    const ring = `m-${LONE_POINT_RADIUS},0a${LONE_POINT_RADIUS},${LONE_POINT_RADIUS} 0 1,0 ${2 * LONE_POINT_RADIUS},0a${LONE_POINT_RADIUS},${LONE_POINT_RADIUS} 0 1,0 -${2 * LONE_POINT_RADIUS},0`;
+    // The only sample of a series that just appeared.
+    expect(linePath([5], [42], (t) => t * 10, (v) => v)).toBe(`M50,42${ring}`);
+    // Alone between gaps, at the start and at the end.
+    expect(linePath([0, 1, 2, 3, 4, 5], [1, Number.NaN, 2, Number.NaN, Number.NaN, 3], (t) => t * 10, (v) => v)).toBe(`M0,1${ring}M20,2${ring}M50,3${ring}`);
+    // Nothing to draw at all.
+    expect(linePath([0, 1], [Number.NaN, Number.POSITIVE_INFINITY], (t) => t, (v) => v)).toBe('');
   });
 
   it('finds the nearest sample by binary search', () => {

@@ -34,9 +34,14 @@ export function extents(series: readonly Pick<SeriesData, 'timestamps' | 'values
   return { x: { min: xMin, max: xMax }, y: { min: yMin, max: yMax } };
 }
 
+/** Radius in pixels of the ring that stands for a sample with no neighbour to draw a line to. */
+export const LONE_POINT_RADIUS = 2.5;
+
 /**
  * One SVG path for a whole series, built in a single pass without an object per point.
- * Non-finite values break the line (a gap), they are never drawn as zero.
+ * Non-finite values break the line (a gap), they are never drawn as zero. A sample alone
+ * between gaps (or the only one: a series that just appeared) would be a zero-length
+ * segment, which draws nothing; it becomes a small ring in the same path instead.
  */
 export function linePath(
   timestamps: ArrayLike<number>,
@@ -45,17 +50,21 @@ export function linePath(
   y: (v: number) => number,
 ): string {
   let d = '';
-  let pen = false;
+  let run = 0;
+  const r = LONE_POINT_RADIUS;
+  const ring = `m${-r},0a${r},${r} 0 1,0 ${2 * r},0a${r},${r} 0 1,0 ${-2 * r},0`;
   for (let i = 0; i < timestamps.length; i += 1) {
     const v = values[i] as number;
     if (!Number.isFinite(v)) {
-      pen = false;
+      if (run === 1) d += ring;
+      run = 0;
       continue;
     }
     // Tenths of a pixel: shorter strings than full doubles, no visible difference.
-    d += `${pen ? 'L' : 'M'}${Math.round(x(timestamps[i] as number) * 10) / 10},${Math.round(y(v) * 10) / 10}`;
-    pen = true;
+    d += `${run > 0 ? 'L' : 'M'}${Math.round(x(timestamps[i] as number) * 10) / 10},${Math.round(y(v) * 10) / 10}`;
+    run += 1;
   }
+  if (run === 1) d += ring;
   return d;
 }
 

@@ -79,8 +79,8 @@ function AlertHeading({ alert }: { alert: Alert }) {
         {alert.silenced && <Badge variant="light" color="gray">silenced</Badge>}
         <Badge variant="outline" color="gray">{alert.source}</Badge>
       </Group>
-      <Title order={2} size="h4">{alertTitle(alert)}</Title>
-      {description ? <Text size="sm" style={{ whiteSpace: 'pre-wrap' }} data-testid="alert-description">{description}</Text> : <Text size="sm" c="dimmed">The source gave no description.</Text>}
+      <Title order={2} size="h4" className="sco-wrap-anywhere">{alertTitle(alert)}</Title>
+      {description ? <Text size="sm" style={{ whiteSpace: 'pre-wrap' }} className="sco-wrap-anywhere" data-testid="alert-description">{description}</Text> : <Text size="sm" c="dimmed">The source gave no description.</Text>}
       <Text size="xs" c="dimmed">
         Since {formatDateTime(alert.startsAt)} · last seen {formatDateTime(alert.lastSeenAt)} · reported {alert.occurrences}×
         {alert.endsAt !== null ? ` · resolved ${formatDateTime(alert.endsAt)}` : ''}
@@ -133,7 +133,7 @@ function LinkedIncident({ incidentId }: { incidentId: number }) {
       <Group gap="xs" wrap="wrap">
         <IconFlame size={18} aria-hidden />
         <Text size="sm" fw={600}>Incident</Text>
-        <Anchor href={`#/incidents/${incidentId}`} size="sm" data-testid="alert-incident-link">#{incidentId}{incident.data ? ` ${incident.data.incident.title}` : ''}</Anchor>
+        <Anchor href={`#/incidents/${incidentId}`} size="sm" className="sco-wrap-anywhere" data-testid="alert-incident-link">#{incidentId}{incident.data ? ` ${incident.data.incident.title}` : ''}</Anchor>
         {incident.data && <IncidentStatusBadge status={incident.data.incident.status} />}
       </Group>
     </Paper>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Badge, Button, Code, Group, Modal, Paper, SegmentedControl, Table, Text } from '@mantine/core';
+import { Badge, Button, Code, Group, Modal, SegmentedControl, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
 import { IconBellOff, IconPlus } from '@tabler/icons-react';
@@ -7,7 +7,7 @@ import type { Silence } from '../../../../shared/api/alerts.ts';
 import { useApi } from '../../platform/PlatformContext.tsx';
 import { useCan } from '../../session/permissions.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
-import { QueryState } from '../../components/QueryState.tsx';
+import { AdminTable, type AdminColumn } from '../../components/admin/AdminTable.tsx';
 import { notifyError, notifySuccess } from '../../components/notify.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { alertQueries } from './queries.ts';
@@ -17,6 +17,15 @@ import { SilenceForm } from './SilenceForm.tsx';
 const UNDO_MS = 10_000;
 
 const STATE_COLOR: Record<Silence['state'], string> = { active: 'teal', pending: 'blue', expired: 'gray' };
+
+const COLUMNS: ReadonlyArray<AdminColumn<Silence>> = [
+  { header: 'Matchers', cell: (silence) => <Group gap={4}>{silence.matchers.map((m, i) => <Code key={i}>{`${m.name}${m.op}"${m.value}"`}</Code>)}</Group> },
+  { header: 'State', cell: (silence) => <Badge color={STATE_COLOR[silence.state]} variant="light">{silence.state}</Badge> },
+  { header: 'Until', cell: (silence) => <Text size="sm">{formatDateTime(silence.endsAt)}</Text> },
+  { header: 'By', cell: (silence) => <Text size="sm">{silence.expiredBy ? `${silence.createdBy} (ended by ${silence.expiredBy})` : silence.createdBy}</Text> },
+  // The card's title already quotes the reason.
+  { header: 'Why', cell: (silence) => <Text size="sm" lineClamp={2}>{silence.comment}</Text>, inCard: false },
+];
 
 export function SilencesView() {
   const api = useApi();
@@ -54,6 +63,10 @@ export function SilencesView() {
     onError: (error) => notifyError('Could not expire the silence', error),
   });
 
+  const expireButton = (silence: Silence) => silence.state !== 'expired' && (
+    <Button size="xs" variant="subtle" color="red" onClick={() => expire.mutate(silence)} aria-label={`Expire silence ${silence.id}`}>Expire</Button>
+  );
+
   return (
     <>
       <PageHeader
@@ -62,47 +75,18 @@ export function SilencesView() {
         actions={canWrite && <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>New silence</Button>}
       />
       <SegmentedControl mb="md" aria-label="Silence state" value={state} onChange={setState} data={[{ value: 'active,pending', label: 'Active' }, { value: 'expired', label: 'Expired' }]} />
-      <Paper withBorder radius="md">
-        <QueryState
-          query={silences}
-          isEmpty={(data) => data.items.length === 0}
-          empty={{ title: 'No silences', description: 'Silence an alert from its menu, or create one here.', icon: <IconBellOff size={24} /> }}
-          unavailable={{ title: 'Silences are not available on this server' }}
-        >
-          {(data) => (
-            <Table verticalSpacing={6} aria-label="Silences">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Matchers</Table.Th>
-                  <Table.Th>State</Table.Th>
-                  <Table.Th>Until</Table.Th>
-                  <Table.Th>By</Table.Th>
-                  <Table.Th>Why</Table.Th>
-                  <Table.Th />
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {data.items.map((silence) => (
-                  <Table.Tr key={silence.id}>
-                    <Table.Td>
-                      <Group gap={4}>{silence.matchers.map((m, i) => <Code key={i}>{`${m.name}${m.op}"${m.value}"`}</Code>)}</Group>
-                    </Table.Td>
-                    <Table.Td><Badge color={STATE_COLOR[silence.state]} variant="light">{silence.state}</Badge></Table.Td>
-                    <Table.Td><Text size="sm">{formatDateTime(silence.endsAt)}</Text></Table.Td>
-                    <Table.Td><Text size="sm">{silence.expiredBy ? `${silence.createdBy} (ended by ${silence.expiredBy})` : silence.createdBy}</Text></Table.Td>
-                    <Table.Td><Text size="sm" lineClamp={2}>{silence.comment}</Text></Table.Td>
-                    <Table.Td ta="right">
-                      {canWrite && silence.state !== 'expired' && (
-                        <Button size="xs" variant="subtle" color="red" onClick={() => expire.mutate(silence)} aria-label={`Expire silence ${silence.id}`}>Expire</Button>
-                      )}
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          )}
-        </QueryState>
-      </Paper>
+      {/* A table on a wide screen, one card per silence on a phone: six columns do not fit 390 px. */}
+      <AdminTable
+        query={silences}
+        rows={(data) => data.items}
+        rowKey={(silence) => silence.id}
+        columns={COLUMNS}
+        label="Silences"
+        rowLabel={(silence) => `Silence #${silence.id}: ${silence.comment}`}
+        {...(canWrite ? { actions: expireButton } : {})}
+        empty={{ title: 'No silences', description: 'Silence an alert from its menu, or create one here.', icon: <IconBellOff size={24} /> }}
+        unavailable={{ title: 'Silences are not available on this server' }}
+      />
       <Modal opened={creating} onClose={() => setCreating(false)} title="New silence" size="lg">
         {creating && <SilenceForm initialMatchers={[]} onDone={() => setCreating(false)} />}
       </Modal>

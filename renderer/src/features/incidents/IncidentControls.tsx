@@ -13,6 +13,8 @@ export function IncidentControls({ incident }: { incident: Incident }) {
   const queryClient = useQueryClient();
   const canWrite = useCan('incidents:write');
   const [commander, setCommander] = useState(incident.commander ?? '');
+  // A viewer sees the fields greyed out: say why, rather than leave them looking broken.
+  const readOnly = canWrite ? undefined : 'Read only for your role';
   const update = useMutation({
     mutationFn: (changes: UpdateIncidentRequest) => api.incidents.update({ params: { id: incident.id }, body: changes }),
     onSuccess: () => {
@@ -40,6 +42,7 @@ export function IncidentControls({ incident }: { incident: Incident }) {
         data={[...INCIDENT_STATUSES]}
         value={incident.status}
         disabled={!canWrite}
+        description={readOnly}
         allowDeselect={false}
         onChange={(status) => status && status !== incident.status && update.mutate({ status: status as IncidentStatus })}
       />
@@ -49,6 +52,7 @@ export function IncidentControls({ incident }: { incident: Incident }) {
         placeholder="Unassigned"
         value={commander}
         disabled={!canWrite}
+        description={readOnly}
         onChange={(e) => setCommander(e.currentTarget.value)}
         onBlur={() => commander.trim() !== (incident.commander ?? '') && update.mutate({ commander: commander.trim() || null })}
         onKeyDown={(e) => e.key === 'Enter' && e.currentTarget.blur()}

@@ -30,53 +30,56 @@ export function IncidentDetailView({ params }: RouteProps<'/incidents/:id'>) {
   if (!Number.isInteger(id)) return <EmptyState title="No such incident" description={`"${params.id}" is not an incident number.`} />;
 
   return (
-    <QueryState query={detail} skeletonRows={8}>
-      {({ incident, alerts }) => (
-        <Stack>
-          <Group justify="space-between" align="flex-end" wrap="wrap">
-            <Stack gap={4}>
-              <Anchor href="#/incidents" size="sm">← Incidents</Anchor>
-              <Group gap="xs" wrap="wrap">
-                <SeverityBadge severity={incident.severity} />
-                <IncidentStatusBadge status={incident.status} />
-                <Title order={2} size="h3" style={{ overflowWrap: 'anywhere' }}>#{incident.id} {incident.title}</Title>
+    // The way back stays while the incident loads or fails to (a phone has no sidebar showing).
+    <Stack gap={4}>
+      <Anchor href="#/incidents" size="sm">← Incidents</Anchor>
+      <QueryState query={detail} skeletonRows={8}>
+        {({ incident, alerts }) => (
+          <Stack>
+            <Group justify="space-between" align="flex-end" wrap="wrap">
+              <Stack gap={4}>
+                <Group gap="xs" wrap="wrap">
+                  <SeverityBadge severity={incident.severity} />
+                  <IncidentStatusBadge status={incident.status} />
+                  <Title order={2} size="h3" style={{ overflowWrap: 'anywhere' }}>#{incident.id} {incident.title}</Title>
+                </Group>
+                <Text size="sm" c="dimmed" data-testid="incident-counts">
+                  Opened {formatDateTime(incident.openedAt)} · {incidentCounts(incident).text} · group <code>{incident.groupKey}</code>
+                </Text>
+                {incidentCounts(incident).note && <Text size="sm" c={statusTextColor('orange', scheme)} data-testid="incident-state-note">{incidentCounts(incident).note}</Text>}
+              </Stack>
+              <Group gap="xs" align="flex-end">
+                <IncidentControls key={incident.updatedAt} incident={incident} />
+                <MergeSplitActions incident={incident} alerts={alerts} />
+                <Button component="a" href={`#/incidents/${incident.id}/replay`} variant="default" leftSection={<IconHistory size={16} />}>Replay</Button>
+                <OfflineActions incidentId={incident.id} />
               </Group>
-              <Text size="sm" c="dimmed" data-testid="incident-counts">
-                Opened {formatDateTime(incident.openedAt)} · {incidentCounts(incident).text} · group <code>{incident.groupKey}</code>
-              </Text>
-              {incidentCounts(incident).note && <Text size="sm" c={statusTextColor('orange', scheme)} data-testid="incident-state-note">{incidentCounts(incident).note}</Text>}
-            </Stack>
-            <Group gap="xs" align="flex-end">
-              <IncidentControls key={incident.updatedAt} incident={incident} />
-              <MergeSplitActions incident={incident} alerts={alerts} />
-              <Button component="a" href={`#/incidents/${incident.id}/replay`} variant="default" leftSection={<IconHistory size={16} />}>Replay</Button>
-              <OfflineActions incidentId={incident.id} />
             </Group>
-          </Group>
-          <Grid>
-            <Grid.Col span={{ base: 12, lg: 7 }}>
-              <Stack>
-                <LinkedAlerts alerts={alerts} />
-                <LocalScores incidentId={incident.id} />
-                <QueryState query={bundle} skeletonRows={3} unavailable={{ title: 'No metrics for this incident' }}>
-                  {({ metricsWindow, sourceQueries }) => (
-                    <Stack>
-                      <IncidentMetrics incidentId={incident.id} metricsWindow={metricsWindow} />
-                      <IncidentSourceQueries incidentId={incident.id} queries={sourceQueries ?? []} from={metricsWindow.from} to={metricsWindow.to} />
-                    </Stack>
-                  )}
-                </QueryState>
-              </Stack>
-            </Grid.Col>
-            <Grid.Col span={{ base: 12, lg: 5 }}>
-              <Stack>
-                <SuggestedRunbooks incidentId={incident.id} />
-                <IncidentTimeline incidentId={incident.id} />
-              </Stack>
-            </Grid.Col>
-          </Grid>
-        </Stack>
-      )}
-    </QueryState>
+            <Grid>
+              <Grid.Col span={{ base: 12, lg: 7 }}>
+                <Stack>
+                  <LinkedAlerts alerts={alerts} />
+                  <LocalScores incidentId={incident.id} />
+                  <QueryState query={bundle} skeletonRows={3} unavailable={{ title: 'No metrics for this incident' }}>
+                    {({ metricsWindow, sourceQueries }) => (
+                      <Stack>
+                        <IncidentMetrics incidentId={incident.id} metricsWindow={metricsWindow} />
+                        <IncidentSourceQueries incidentId={incident.id} queries={sourceQueries ?? []} from={metricsWindow.from} to={metricsWindow.to} />
+                      </Stack>
+                    )}
+                  </QueryState>
+                </Stack>
+              </Grid.Col>
+              <Grid.Col span={{ base: 12, lg: 5 }}>
+                <Stack>
+                  <SuggestedRunbooks incidentId={incident.id} />
+                  <IncidentTimeline incidentId={incident.id} />
+                </Stack>
+              </Grid.Col>
+            </Grid>
+          </Stack>
+        )}
+      </QueryState>
+    </Stack>
   );
 }

@@ -41,7 +41,7 @@ export function IncidentMetrics({ incidentId, metricsWindow }: { incidentId: num
         <>
           {metricsWindow.selectors.slice(0, MAX_CHARTS).map((selector) => (
             <Stack key={selector} gap={4}>
-              <Text size="xs" ff="monospace" c="dimmed">{selector}</Text>
+              <Text size="xs" ff="monospace" c="dimmed" className="sco-wrap-anywhere">{selector}</Text>
               <MetricsChartPanel
                 match={selector}
                 range={range}

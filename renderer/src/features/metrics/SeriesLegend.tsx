@@ -10,7 +10,7 @@ export function SeriesLegend({ series }: { series: readonly SeriesData[] }) {
       {series.slice(0, SHOWN).map((one, i) => (
         <Group key={one.id} gap={4} wrap="nowrap">
           <ColorSwatch color={seriesColor(i)} size={10} withShadow={false} />
-          <Text size="xs" ff="monospace">{seriesTitle(one)}</Text>
+          <Text size="xs" ff="monospace" className="sco-wrap-anywhere">{seriesTitle(one)}</Text>
         </Group>
       ))}
       {series.length > SHOWN && <Text size="xs" c="dimmed">+{series.length - SHOWN} more</Text>}

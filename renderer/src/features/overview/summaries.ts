@@ -38,7 +38,7 @@ export interface TrainingOverview {
   ready: number;
 }
 
-/** "learning 150/288 samples, ready at ~04:48" per target, and the extreme training windows. */
+/** "learning 150/288 samples, ready at ~04:48 UTC" per target, and the extreme training windows. */
 export function trainingOverview(progress: readonly TrainingProgress[], clock: (ms: number) => string): TrainingOverview {
   const learning = progress
     .filter((one) => one.state === 'learning')

@@ -21,35 +21,38 @@ export function ApprovalsView() {
       <Paper withBorder radius="md">
         <QueryState query={pending} isEmpty={(data) => data.runs.length === 0} empty={{ title: 'Nothing waits for approval', icon: <IconChecklist size={24} /> }}>
           {(data) => (
-            <Table verticalSpacing={8} aria-label="Approvals">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Run</Table.Th>
-                  <Table.Th>Plan</Table.Th>
-                  <Table.Th>Approvals</Table.Th>
-                  <Table.Th />
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {data.runs.map((run) => (
-                  <Table.Tr key={run.id} data-testid="approval-row">
-                    <Table.Td>
-                      <Text size="sm" fw={500} component="a" href={`#/runbook-runs/${run.id}`} c="inherit">#{run.id} {run.title}</Text>
-                      <Text size="xs" c="dimmed">
-                        {run.requestedBy} · {formatDateTime(run.createdAt)}{run.incidentId !== null ? ` · incident #${run.incidentId}` : ''}{run.reason === 'plan_changed' ? ' · plan changed, approve again' : ''}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Stack gap={2}>
-                        {run.plan.steps.map((step, i) => <Code key={i}>{step.name}: {describeStep(step)}</Code>)}
-                      </Stack>
-                    </Table.Td>
-                    <Table.Td><Text size="sm">{run.approvals.filter((a) => a.decision === 'approve' && !a.void).length} / {run.approvalsRequired}</Text></Table.Td>
-                    <Table.Td>{canDecide && <DecisionButtons run={run} />}</Table.Td>
+            // Wider than a phone: the table scrolls in its own box rather than widening the page.
+            <Table.ScrollContainer minWidth={560}>
+              <Table verticalSpacing={8} aria-label="Approvals">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Run</Table.Th>
+                    <Table.Th>Plan</Table.Th>
+                    <Table.Th>Approvals</Table.Th>
+                    <Table.Th />
                   </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
+                </Table.Thead>
+                <Table.Tbody>
+                  {data.runs.map((run) => (
+                    <Table.Tr key={run.id} data-testid="approval-row">
+                      <Table.Td>
+                        <Text size="sm" fw={500} component="a" href={`#/runbook-runs/${run.id}`} c="inherit">#{run.id} {run.title}</Text>
+                        <Text size="xs" c="dimmed">
+                          {run.requestedBy} · {formatDateTime(run.createdAt)}{run.incidentId !== null ? ` · incident #${run.incidentId}` : ''}{run.reason === 'plan_changed' ? ' · plan changed, approve again' : ''}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td>
+                        <Stack gap={2}>
+                          {run.plan.steps.map((step, i) => <Code key={i}>{step.name}: {describeStep(step)}</Code>)}
+                        </Stack>
+                      </Table.Td>
+                      <Table.Td><Text size="sm">{run.approvals.filter((a) => a.decision === 'approve' && !a.void).length} / {run.approvalsRequired}</Text></Table.Td>
+                      <Table.Td>{canDecide && <DecisionButtons run={run} />}</Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
           )}
         </QueryState>
       </Paper>

@@ -31,29 +31,32 @@ export function RunbooksView() {
                 </Alert>
               )}
               <Paper withBorder radius="md">
-                <Table highlightOnHover verticalSpacing={8} aria-label="Runbooks">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>Runbook</Table.Th>
-                      <Table.Th>Mode</Table.Th>
-                      <Table.Th>Steps</Table.Th>
-                      <Table.Th>Triggers</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {data.runbooks.map((runbook) => (
-                      <Table.Tr key={runbook.id} style={{ cursor: 'pointer' }} onClick={() => navigate(`/runbooks/${runbook.id}`)}>
-                        <Table.Td>
-                          <Text size="sm" fw={500} component="a" href={`#/runbooks/${runbook.id}`} c="inherit">{runbook.title}</Text>
-                          <Text size="xs" c="dimmed" ff="monospace">{runbook.id} · {runbook.file}</Text>
-                        </Table.Td>
-                        <Table.Td><Badge variant="light">{runbook.safety.mode}</Badge></Table.Td>
-                        <Table.Td><Text size="sm">{runbook.stepCount}{runbook.hasVerify ? ' + verify' : ''}{runbook.hasRollback ? ' + rollback' : ''}</Text></Table.Td>
-                        <Table.Td><Text size="sm">{runbook.triggerCount}</Text></Table.Td>
+                {/* Wider than a phone: the table scrolls in its own box rather than widening the page. */}
+                <Table.ScrollContainer minWidth={480}>
+                  <Table highlightOnHover verticalSpacing={8} aria-label="Runbooks">
+                    <Table.Thead>
+                      <Table.Tr>
+                        <Table.Th>Runbook</Table.Th>
+                        <Table.Th>Mode</Table.Th>
+                        <Table.Th>Steps</Table.Th>
+                        <Table.Th>Triggers</Table.Th>
                       </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
+                    </Table.Thead>
+                    <Table.Tbody>
+                      {data.runbooks.map((runbook) => (
+                        <Table.Tr key={runbook.id} style={{ cursor: 'pointer' }} onClick={() => navigate(`/runbooks/${runbook.id}`)}>
+                          <Table.Td>
+                            <Text size="sm" fw={500} component="a" href={`#/runbooks/${runbook.id}`} c="inherit">{runbook.title}</Text>
+                            <Text size="xs" c="dimmed" ff="monospace">{runbook.id} · {runbook.file}</Text>
+                          </Table.Td>
+                          <Table.Td><Badge variant="light">{runbook.safety.mode}</Badge></Table.Td>
+                          <Table.Td><Text size="sm">{runbook.stepCount}{runbook.hasVerify ? ' + verify' : ''}{runbook.hasRollback ? ' + rollback' : ''}</Text></Table.Td>
+                          <Table.Td><Text size="sm">{runbook.triggerCount}</Text></Table.Td>
+                        </Table.Tr>
+                      ))}
+                    </Table.Tbody>
+                  </Table>
+                </Table.ScrollContainer>
               </Paper>
             </Stack>
           )}

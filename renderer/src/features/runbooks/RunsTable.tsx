@@ -6,29 +6,32 @@ import { RunStateBadge } from './RunStateBadge.tsx';
 
 export function RunsTable({ runs, label }: { runs: Run[]; label: string }) {
   return (
-    <Table highlightOnHover verticalSpacing={6} aria-label={label}>
-      <Table.Thead>
-        <Table.Tr>
-          <Table.Th>Run</Table.Th>
-          <Table.Th>Runbook</Table.Th>
-          <Table.Th>State</Table.Th>
-          <Table.Th>Target</Table.Th>
-          <Table.Th>Requested by</Table.Th>
-          <Table.Th>When</Table.Th>
-        </Table.Tr>
-      </Table.Thead>
-      <Table.Tbody>
-        {runs.map((run) => (
-          <Table.Tr key={run.id} style={{ cursor: 'pointer' }} onClick={() => navigate(`/runbook-runs/${run.id}`)}>
-            <Table.Td><Text size="sm" component="a" href={`#/runbook-runs/${run.id}`} c="inherit">#{run.id}{run.dryRun ? ' (dry run)' : ''}</Text></Table.Td>
-            <Table.Td><Text size="sm">{run.title}</Text></Table.Td>
-            <Table.Td><RunStateBadge state={run.state} />{run.reason && <Text size="xs" c="dimmed">{run.reason}</Text>}</Table.Td>
-            <Table.Td><Text size="sm" ff="monospace">{run.target}</Text></Table.Td>
-            <Table.Td><Text size="sm">{run.requestedBy}</Text></Table.Td>
-            <Table.Td><Text size="sm" c="dimmed">{formatDateTime(run.createdAt)}</Text></Table.Td>
+    // Wider than a phone: the table scrolls in its own box rather than widening the page.
+    <Table.ScrollContainer minWidth={640}>
+      <Table highlightOnHover verticalSpacing={6} aria-label={label}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Run</Table.Th>
+            <Table.Th>Runbook</Table.Th>
+            <Table.Th>State</Table.Th>
+            <Table.Th>Target</Table.Th>
+            <Table.Th>Requested by</Table.Th>
+            <Table.Th>When</Table.Th>
           </Table.Tr>
-        ))}
-      </Table.Tbody>
-    </Table>
+        </Table.Thead>
+        <Table.Tbody>
+          {runs.map((run) => (
+            <Table.Tr key={run.id} style={{ cursor: 'pointer' }} onClick={() => navigate(`/runbook-runs/${run.id}`)}>
+              <Table.Td><Text size="sm" component="a" href={`#/runbook-runs/${run.id}`} c="inherit">#{run.id}{run.dryRun ? ' (dry run)' : ''}</Text></Table.Td>
+              <Table.Td><Text size="sm">{run.title}</Text></Table.Td>
+              <Table.Td><RunStateBadge state={run.state} />{run.reason && <Text size="xs" c="dimmed">{run.reason}</Text>}</Table.Td>
+              <Table.Td><Text size="sm" ff="monospace">{run.target}</Text></Table.Td>
+              <Table.Td><Text size="sm">{run.requestedBy}</Text></Table.Td>
+              <Table.Td><Text size="sm" c="dimmed">{formatDateTime(run.createdAt)}</Text></Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
   );
 }

@@ -1,0 +1,64 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { screen } from '@testing-library/react';
+import { createApiClient } from '../../../../shared/api/client.ts';
+import type { AuditEntry } from '../../../../shared/api/audit.ts';
+import { renderWithProviders } from '../../test/render.tsx';
+import { PlatformProvider } from '../../platform/PlatformContext.tsx';
+import type { Platform } from '../../platform/types.ts';
+import { COMPACT_QUERY } from '../../components/responsive/use-compact.ts';
+import { AuditView } from './AuditView.tsx';
+
+const entry: AuditEntry = { id: 1, ts: Date.UTC(2026, 11, 6, 11, 19), actor: 'admin', actorKind: 'user', action: 'auth.login', target: null, outcome: 'success', ip: '127.0.0.1', details: null };
+
+function platformAnswering(answer: () => Promise<unknown>): Platform {
+  return {
+    kind: 'web',
+    api: createApiClient(answer),
+    bridge: null,
+    restoreSession: async () => ({ state: 'signed-out' }),
+    signIn: async () => ({ state: 'signed-out' }),
+    signOut: async () => ({ state: 'signed-out' }),
+    changePassword: async () => ({ state: 'signed-out' }),
+    onSessionChange: () => () => undefined,
+    openStream: () => () => undefined,
+  };
+}
+
+function renderAudit(answer: () => Promise<unknown>) {
+  renderWithProviders(
+    <PlatformProvider platform={platformAnswering(answer)}>
+      <AuditView />
+    </PlatformProvider>,
+  );
+}
+
+const wideScreen = window.matchMedia;
+function onAPhone() {
+  window.matchMedia = (query: string) => ({ ...wideScreen(query), matches: query === COMPACT_QUERY });
+}
+
+afterEach(() => {
+  window.matchMedia = wideScreen;
+});
+
+describe('AuditView', () => {
+  it('says it is loading while the first page is on its way', () => {
+    renderAudit(() => new Promise(() => undefined));
+    expect(screen.getByRole('status', { name: 'Loading' })).toBeTruthy();
+    expect(screen.queryByRole('table', { name: 'Audit entries' })).toBeNull();
+  });
+
+  it('shows the entries as a table on a wide screen', async () => {
+    renderAudit(async () => ({ entries: [entry], nextBefore: null }));
+    expect(await screen.findByRole('table', { name: 'Audit entries' })).toBeTruthy();
+  });
+
+  it('shows one card per entry on a phone, not a table wider than the screen', async () => {
+    onAPhone();
+    renderAudit(async () => ({ entries: [entry], nextBefore: null }));
+    const list = await screen.findByRole('list', { name: 'Audit entries' });
+    expect(list.querySelectorAll('[role="listitem"]')).toHaveLength(1);
+    expect(screen.getByRole('listitem', { name: 'auth.login by admin' }).textContent).toContain('127.0.0.1');
+    expect(screen.queryByRole('table', { name: 'Audit entries' })).toBeNull();
+  });
+});
