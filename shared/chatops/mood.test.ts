@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { moodOf, orderAfterContext } from './mood.ts';
+import { moodOf, orderAfterContext, reportedOrderAt } from './mood.ts';
 import { tokenize } from './tokens.ts';
 
 const mood = (text: string) => moodOf(tokenize(text));
@@ -25,13 +25,15 @@ describe('the mood of a chat line', () => {
 
   it('reads what someone did as a report: a subject, a passive or an outcome with a verb in the past', () => {
     for (const text of ['i acked 12 already', "we've silenced web-1 for the deploy", 'bob acked 12 an hour ago', 'already acked 12', 'I resolved incident 7', 'incident 7 was resolved yesterday', '12 has been acked', 'we rolled back api', 'the restart failed on web-1', 'restart failed', 'restart of nginx on web-1 failed', 'rollback of api went fine']) expect(mood(text), text).toBe('report');
+    // Said alone, or with who did it after: "acked 12" is what was done, not an order (the line is a chat message).
+    for (const text of ['acked 12', 'restarted nginx on web-1', 'silenced web-1 for an hour', 'resolved incident 7', 'unacked 12', '12 acked by me', 'web-1 restarted by bob']) expect(mood(text), text).toBe('report');
     // What the speaker is about to do themselves ("I'll take incident 7" is an order: incidentAssignRule).
     for (const text of ['about to restart nginx on web-1', "I'm going to silence web-1 for 1h", 'we are going to fail over db-1', 'gonna restart nginx']) expect(mood(text), text).toBe('report');
     expect(mood("I'll take incident 7")).toBe('order');
     // A silence, an ack or a run as a thing, said with what it is or did.
     for (const text of ['silence is golden', 'silence expired for web-1', 'the silence on web-1 expired', 'the ack on 12 was a mistake', 'ack was wrong', 'the restart helped', "restart didn't help", 'restart is not needed']) expect(mood(text), text).toBe('report');
     // A participle that describes, or an order that starts with its verb, is not one.
-    for (const text of ['acked 12', 'incident 7 mitigated now', 'incident 7 is resolved', 'show silenced alerts', 'list acked alerts on web-1', 'restart nginx on web-1', 'silence web-1 for 1h because the restart failed', 'resolve 7 - rollback worked', 'silence acked alerts on web-1 for 1h', 'silence the disk alerts on db-2', 'restart the api service on api-1']) expect(mood(text), text).toBe('order');
+    for (const text of ['incident 7 mitigated now', 'incident 7 is resolved', 'show silenced alerts', 'list acked alerts on web-1', 'restart nginx on web-1', 'silence web-1 for 1h because the restart failed', 'resolve 7 - rollback worked', 'silence acked alerts on web-1 for 1h', 'silence the disk alerts on db-2', 'restart the api service on api-1']) expect(mood(text), text).toBe('order');
   });
 
   it('finds an order after a clause that reports or asks (orderAfterContext)', () => {
@@ -44,5 +46,16 @@ describe('the mood of a chat line', () => {
     expect(at("don't restart web-1, ack 12")).toBeNull();
     expect(at('the disk on db-1 is full, clear /var/log on db-1')).toBeNull();
     expect(at('silence db-1 for 1h, maintenance')).toBeNull();
+  });
+
+  it('finds the order a line reports, by its verb in the past (reportedOrderAt)', () => {
+    const at = (text: string) => reportedOrderAt(tokenize(text));
+    expect(at('acked 12')).toEqual({ at: 0, base: 'ack' });
+    expect(at('restarted nginx on web-1')).toEqual({ at: 0, base: 'restart' });
+    expect(at('closed inc 7 - false alarm')).toEqual({ at: 0, base: 'close' });
+    expect(at('fyi unacked 12')).toEqual({ at: 1, base: 'unack' });
+    expect(at('@here we rolled back api')).toEqual({ at: 2, base: 'roll' });
+    // A participle that describes what is listed, and an order, report nothing.
+    for (const text of ['acked alerts on web-1', 'resolved incidents', 'expired silences', 'silenced critical alerts', 'ack 12', 'restart nginx on web-1']) expect(at(text), text).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import { actionOf, FREE_TEXT_MARKERS, is, KNOWN_FORMS, RUNBOOK_ACTIONS, verbOf, type Word } from './lexicon.ts';
+import { actionOf, FREE_TEXT_MARKERS, is, KNOWN_FORMS, RUNBOOK_ACTIONS, SEVERITY_WORDS, verbOf, type Word } from './lexicon.ts';
 import type { Token } from './tokens.ts';
 
 const LEADING_VERBS: readonly Word[] = ['ack', 'silence', 'unsilence', 'expire', 'note', 'run'];
@@ -52,13 +52,27 @@ const ORDER_WORDS: readonly Word[] = ['ack', 'silence', 'unsilence', 'expire', '
 /** The first halves of two-word verbs ("rolled back", "failed over"). */
 const PHRASAL_HEADS = new Set(['roll', 'fail', 'switch', 'clean']);
 
-/** An order's verb in the past ("acked", "silenced", "restarted", "resolved", "rolled" back): what was done, not what to do. */
-function isPastOfOrder(norm: string): boolean {
-  if (norm === 'ackd' || norm === "ack'd") return true;
-  if (!norm.endsWith('ed')) return false;
+/** Orders' verbs that are neither in the lexicon's verbs nor a runbook's: their past forms report too ("unacked 12", "reassigned 7"). */
+const OTHER_ORDER_VERBS = new Set(['assign', 'reassign', 'unack', 'unacknowledge', 'unclaim', 'acknowledge']);
+
+/** Is the word an order's verb in its base form ("ack", "silence", "restart", "resolve", "roll" back)? */
+function isBaseOfOrder(stem: string): boolean {
+  return stem.length >= 3 && (ORDER_WORDS.some((word) => is(stem, word)) || RUNBOOK_ACTIONS[stem] !== undefined || STATUS_ORDER_LEADS.has(stem) || PHRASAL_HEADS.has(stem) || OTHER_ORDER_VERBS.has(stem));
+}
+
+/**
+ * The base form of an order's verb said in the past ("acked" → "ack", "closed" → "close",
+ * "restarted" → "restart", "unacked" → "unack", "rolled" → "roll"), or null: what was done, not what to do.
+ */
+export function pastOrderBase(norm: string): string | null {
+  if (norm === 'ackd' || norm === "ack'd") return 'ack';
+  if (!norm.endsWith('ed')) return null;
   // "acked", "muted" (mute + d), "snoozed", "mapped" (doubled consonant), "rolled".
-  return [norm.slice(0, -2), norm.slice(0, -1), norm.slice(0, -3)].some((stem) => stem.length >= 3
-    && (ORDER_WORDS.some((word) => is(stem, word)) || RUNBOOK_ACTIONS[stem] !== undefined || STATUS_ORDER_LEADS.has(stem) || PHRASAL_HEADS.has(stem) || stem === 'assign' || stem === 'acknowledg'));
+  return [norm.slice(0, -2), norm.slice(0, -1), norm.slice(0, -3)].find(isBaseOfOrder) ?? null;
+}
+
+function isPastOfOrder(norm: string): boolean {
+  return pastOrderBase(norm) !== null;
 }
 
 /** Is the word the first of an order's verbs, in any form? */
@@ -74,12 +88,15 @@ function isOrderWord(norm: string): boolean {
  */
 function reportsWhatWasDone(words: readonly string[]): boolean {
   const past = words.findIndex((w) => isPastOfOrder(w));
-  if (past > 0) {
+  if (past >= 0) {
     const before = words.slice(0, past);
-    // The subject: pronouns and adverbs of the past, or one name ("bob acked 12"), not a word of the grammar.
+    // The subject: pronouns and adverbs of the past, or one name ("bob acked 12"), not a word of the grammar;
+    // or none: "acked 12", "restarted nginx on web-1" are said of what was done, as a chat line reports it.
     const named = (w: string, i: number) => i === 0 && /^@?[a-z]+$/.test(w) && !KNOWN_FORMS.has(w) && !isOrderWord(w);
     if (before.every((w, i) => SUBJECTS.has(w) || named(w, i))) return true;
     if (PASSIVE.has(words[past - 1]!)) return true;
+    // "12 acked by me", "web-1 restarted by bob": who did it, said after the verb.
+    if (words[past + 1] === 'by' && !before.some((w) => isOrderWord(w))) return true;
   }
   // "the silence on web-1 expired", "the ack on 12 was a mistake", "the restart helped": an order never starts with "the" and its verb.
   if (DETERMINERS.has(words[0] ?? '') && isOrderWord(words[1] ?? '')) return true;
@@ -94,6 +111,27 @@ function reportsWhatWasDone(words: readonly string[]): boolean {
   if (noun === 0 && !OUTCOMES.has(next) && next !== 'of') return false;
   return words.slice(noun + 1).some((w) => OUTCOMES.has(w));
 }
+
+/** Nouns whose plural a participle describes ("acked alerts", "resolved incidents", "expired silences"): a list asked for, not a report. */
+const DESCRIBED = new Set(['alerts', 'alarms', 'incidents', 'outages', 'silences', 'pages', 'incs']);
+
+/**
+ * "acked 12", "restarted nginx on web-1", "fyi silenced web-1 for 1h", "I resolved 7": an
+ * order's verb in the past, first on the line or after who did it. Returns where the verb is
+ * and its base form, so the line can be answered with the order it reports, or null.
+ * ("acked alerts on web-1", "resolved incidents": the participle describes what is listed.)
+ */
+export function reportedOrderAt(tokens: readonly Token[]): { at: number; base: string } | null {
+  let at = 0;
+  while (at < tokens.length && (tokens[at]!.norm.startsWith('@') || SUBJECTS.has(tokens[at]!.norm))) at++;
+  const base = tokens[at] ? pastOrderBase(tokens[at]!.norm) : null;
+  if (base === null) return null;
+  let next = at + 1;
+  while (SEVERITY_OR_STATE.has(tokens[next]?.norm ?? '')) next++;
+  const described = DESCRIBED.has(tokens[next]?.norm ?? '') && !/^#?\d/.test(tokens[next + 1]?.norm ?? '');
+  return described ? null : { at, base };
+}
+const SEVERITY_OR_STATE = new Set([...Object.keys(SEVERITY_WORDS), 'firing', 'open', 'the', 'all', 'my', 'our']);
 
 /**
  * "this ack was wrong, unack 12", "the restart failed; restart nginx on web-1 again": a clause

@@ -1,5 +1,5 @@
 import { EXAMPLES, PARSE_THRESHOLD, permissionFor, STATE_CHANGING, type Alternative, type Intent, type ParseResult } from './intents.ts';
-import { moodOf, orderAfterContext, type Mood } from './mood.ts';
+import { moodOf, orderAfterContext, reportedOrderAt, type Mood } from './mood.ts';
 import { previewOf } from './format.ts';
 import type { InventoryIndex, InventoryRunbook } from './inventory.ts';
 import { TYPO_FACTOR } from './lexicon.ts';
@@ -13,6 +13,9 @@ export const MAX_TEXT_LENGTH = 2000;
 
 /** What reading an order after a clause of context costs ("the restart failed, restart nginx on web-1"). */
 const CONTEXT_FACTOR = 0.95;
+
+/** What joins two reports ("acked 12 and silenced web-1"). */
+const JOINED_REPORT = new Set(['and', 'then', '&', '+']);
 
 /** Two readings this close are a tie: the parser asks rather than pick one. */
 const TIE_MARGIN = 0.05;
@@ -55,11 +58,49 @@ export function parseCommand(text: string, index: InventoryIndex, ref: TimeRefer
     return order.intent === 'unknown' ? order : { ...order, confidence: round(order.confidence * CONTEXT_FACTOR) };
   }
   const line: Line = { text: clipped, tokens, index, ref };
+  // "acked 12", "restarted nginx on web-1": what was done is reported, never done again.
+  const reported = reportedOrder(line);
+  if (reported) return reported;
   const result = twoCommands(line) ?? parseLine(line);
   // A word read as another ("incdient") makes the reading a little less sure, as a verb's typo does.
   return corrected === 0 || result.intent === 'unknown' ? result : { ...result, confidence: round(result.confidence * TYPO_FACTOR ** corrected) };
 }
 
+
+/**
+ * "acked 12", "restarted nginx on web-1", "silenced web-1 for an hour": a line led by an order's
+ * verb in the past reports what was done. Answered `unknown` with the order it would be, said
+ * as one ("ack 12"), when that order changes something; null otherwise (the line is read as it is).
+ */
+function reportedOrder(line: Line): ParseResult | null {
+  const found = reportedOrderAt(line.tokens);
+  if (!found) return null;
+  const verb = line.tokens[found.at]!;
+  // ("acked 12 and silenced web-1": the order is the first report's; what else was done is not part of it.)
+  const also = line.tokens.findIndex((t, i) => i > found.at && (JOINED_REPORT.has(t.norm) || /[,;.]$/.test(line.tokens[i - 1]!.raw)) && reportedOrderAt(line.tokens.slice(JOINED_REPORT.has(t.norm) ? i + 1 : i)) !== null);
+  const rest = line.text.slice(verb.end, also === -1 ? undefined : line.tokens[also]!.start).trim().replace(/[,;.]$/, '');
+  const order = `${found.base}${rest === '' ? '' : ` ${rest}`}`;
+  const asOrder = parseCommand(order, line.index, line.ref);
+  // ("I resolved incident 7": said with who did it, a reading that only reads the same thing, the incident,
+  // answers it, as for any report; "I acked #12" is not incident 12's.)
+  const asSaid = found.at > 0 ? twoCommands(line) ?? parseLine(line) : null;
+  if (asSaid && asSaid.intent !== 'unknown' && !STATE_CHANGING.has(asSaid.intent) && sameIds(asSaid.slots, asOrder.slots)) return null;
+  const changing = STATE_CHANGING.has(asOrder.intent) ? asOrder : null;
+  const alternative = changing ? null : asOrder.alternatives.find((a) => STATE_CHANGING.has(a.intent));
+  if (!changing && !alternative) return null;
+  const what = changing ? `; to ${changing.preview.charAt(0).toLowerCase()}${changing.preview.slice(1)}, say it as an order` : '; to ask for it, say it as an order';
+  const text = `Read as a report of what was done ("${verb.raw}"), so nothing is done${what}: "${order}".`;
+  const intent = changing ? changing.intent : alternative!.intent;
+  const confidence = round(Math.min(changing ? changing.confidence : alternative!.confidence, 0.45));
+  return { intent: 'unknown', slots: {}, confidence, requiredPermission: null, preview: text, alternatives: [{ intent, text, confidence }] };
+}
+
+/** Does a reading name the same alert or incident as another ("I resolved incident 7" shows incident 7, the one resolved)? */
+function sameIds(read: object, order: object): boolean {
+  const a = read as Record<string, unknown>;
+  const b = order as Record<string, unknown>;
+  return ['incidentId', 'alertId'].every((key) => a[key] === undefined || a[key] === b[key]);
+}
 
 /** "ack 12 and restart nginx on web-1": the first command read alone, the line answered with a request to send them one at a time. */
 function twoCommands(line: Line): ParseResult | null {
