@@ -201,7 +201,8 @@ export function moreIds(tokens: readonly Token[], first: number): { ids: number[
   // "alert 12 and alert 13", "incident 7, incident 8": the noun said again before each.
   const noun = tokens[first - 1]?.norm.replace(/s$/, '');
   for (let i = first; i + 1 < tokens.length; ) {
-    const joiner = ['and', '&', '+'].includes(tokens[i + 1]!.norm);
+    // ("7 or 8" is a list too, of which one is not said: the rules that take a list ask about it.)
+    const joiner = ['and', '&', '+', 'or'].includes(tokens[i + 1]!.norm);
     let next = joiner ? i + 2 : i + 1;
     if (noun && (isAlertNoun(noun) || isIncidentNoun(noun)) && tokens[next]?.norm.replace(/s$/, '') === noun) next++;
     if (!(tokens[i]!.raw.endsWith(',') || joiner) || idOf(tokens[next]) === null) break;
