@@ -12,6 +12,9 @@ describe('the mood of a chat line', () => {
   it('reads questions, negations and reports, which order nothing', () => {
     for (const text of ['did anyone restart web-1', 'is incident 7 resolved', 'who silenced web-1', 'should we restart nginx', 'can web-1 be restarted', 'status of the restart', 'when was 12 acked', 'restart web-1?', 'we should restart nginx', 'maybe flush the cache']) expect(mood(text), text).toBe('question');
     for (const text of ["don't restart web-1", 'do not silence db-2', 'never restart db-1', "please don't ack 12", 'no silence on web-1']) expect(mood(text), text).toBe('negated');
+    // A condition: chat acts at once or not at all.
+    for (const text of ['if web-1 is still down restart it', 'restart nginx on web-1 if it is still down', 'ack 12 if nobody has', 'when web-1 recovers, resolve 7', 'once the deploy finishes restart nginx', 'unless someone objects, restart nginx', 'in case db-1 fails, failover the db cluster']) expect(mood(text), text).toBe('conditional');
+    for (const text of ['ack 12 - if it fires again page me', 'ack 12 checking if it is the deploy', 'when did 12 fire', 'note on 7: restart if it recurs']) expect(mood(text), text).not.toBe('conditional');
     for (const text of ['db-2 failover done', 'web-1 restart complete', 'the cache flush worked', 'db-2 failover done - all fine']) expect(mood(text), text).toBe('report');
   });
 
@@ -44,7 +47,15 @@ describe('the mood of a chat line', () => {
     // Not after an order (two commands, asked one at a time), a negation, or a clause that says nothing done.
     expect(at('ack 12, silence web-1 for 1h')).toBeNull();
     expect(at("don't restart web-1, ack 12")).toBeNull();
-    expect(at('the disk on db-1 is full, clear /var/log on db-1')).toBeNull();
+    // A clause that says how things are is why the order is asked for, not a second command.
+    expect(at('the disk on db-1 is full, clear /var/log on db-1')).toBe(6);
+    expect(at('web-1 is down, restart nginx on web-1')).toBe(3);
+    expect(at('web-1 down, pls restart nginx on web-1')).toBe(2);
+    expect(at('web-1 keeps flapping and silence web-1 for 1h')).toBe(4);
+    // Not a condition, nor what was done after another report.
+    expect(at('if web-1 is still down, restart nginx on web-1')).toBeNull();
+    expect(at('acked 12 and silenced web-1')).toBeNull();
+    expect(at('cpu on web-1, restart nginx on web-1')).toBeNull();
     expect(at('silence db-1 for 1h, maintenance')).toBeNull();
   });
 

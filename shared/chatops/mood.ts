@@ -10,7 +10,7 @@ const LEADING_VERBS: readonly Word[] = ['ack', 'silence', 'unsilence', 'expire',
  * one: the parser then drops the state-changing readings of the line, so the line is
  * answered as the question it is, or with "did you mean".
  */
-export type Mood = 'order' | 'question' | 'negated' | 'report';
+export type Mood = 'order' | 'question' | 'negated' | 'report' | 'conditional';
 
 /** Words that open a question (and, first in a line, are not a polite order: see POLITE). */
 const QUESTION_OPENERS = new Set([
@@ -26,6 +26,10 @@ const RETRACTIONS = ['nvm', 'never mind', 'nevermind', 'jk', 'j/k', 'just kiddin
 const WEIGHINGS = ['or not', 'yes or no', 'or no', 'or what'];
 /** Words that weigh an action rather than order it ("we should restart", "maybe flush"). */
 const MODALS = new Set(['should', 'might', 'may', 'maybe', 'perhaps', 'ought']);
+/** Words that say something has to be done, said before its verb ("we need to restart nginx"): weighed, not ordered. */
+const NEEDS = new Set(['need', 'needs', 'must', 'gotta', 'ought']);
+/** "I'll", "we will": what the speaker is going to do. */
+const WILL = new Set(["i'll", 'ill', "we'll", 'i will', 'we will', 'i shall', 'we shall']);
 /** A line that ends with one of these reports what happened ("db-2 failover done"). */
 const REPORT_ENDINGS = new Set(['done', 'complete', 'completed', 'finished', 'succeeded', 'worked', 'fine', 'ok', 'okay']);
 
@@ -140,14 +144,71 @@ const SEVERITY_OR_STATE = new Set([...Object.keys(SEVERITY_WORDS), 'firing', 'op
  */
 export function orderAfterContext(tokens: readonly Token[]): number | null {
   for (let i = 1; i < tokens.length; i++) {
-    if (!/[,;.]$/.test(tokens[i - 1]!.raw)) continue;
-    const word = tokens[i]!.norm;
-    const leads = LEADING_VERBS.some((w) => verbOf(word, w) === 1) || RUNBOOK_ACTIONS[word] !== undefined || STATUS_ORDER_LEADS.has(word) || ['unack', 'un-ack', 'unacknowledge', 'assign', 'reassign'].includes(word);
+    // ("web-1 is down and restart nginx on web-1", "db-2 is full so clear it": a statement joined to the order by a word.)
+    const joined = CONTEXT_JOINERS.has(tokens[i - 1]!.norm);
+    if (!/[,;.]$/.test(tokens[i - 1]!.raw) && !joined) continue;
+    // ("web-1 is down, pls restart nginx on web-1": manners before the order's verb.)
+    const at = MANNERS_FIRST.has(tokens[i]!.norm) ? i + 1 : i;
+    const word = tokens[at]?.norm ?? '';
+    // ("acked 12 and silenced web-1": a verb in the past leads another report, not an order.)
+    const leads = pastOrderBase(word) === null && LEADING_VERBS.some((w) => verbOf(word, w) === 1) || RUNBOOK_ACTIONS[word] !== undefined || STATUS_ORDER_LEADS.has(word) || ['unack', 'un-ack', 'unacknowledge', 'assign', 'reassign'].includes(word);
     if (!leads) continue;
-    const before = moodOf(tokens.slice(0, i));
-    return before === 'report' || before === 'question' ? i : null;
+    const clause = tokens.slice(0, joined ? i - 1 : i);
+    const before = moodOf(clause);
+    if (before === 'report' || before === 'question') return i;
+    // "web-1 is down, restart nginx on web-1", "db-2 disk full; clear disk on db-2": how things stand, said as why.
+    return before === 'order' && statesHowThingsAre(clause) ? i : null;
   }
   return null;
+}
+
+/** Words that join a statement to the order it explains ("web-1 is down and restart nginx", "… so restart it"). */
+const CONTEXT_JOINERS = new Set(['and', 'so']);
+const MANNERS_FIRST = new Set(['please', 'pls', 'plz', 'kindly']);
+/** Verbs that say how something is ("web-1 is down", "db-2 looks unhealthy", "it keeps flapping", "it's down"). */
+const LINKING = new Set(['is', 'are', 'was', 'were', "isn't", 'isnt', "aren't", 'arent', 'looks', 'look', 'seems', 'seem', 'keeps', 'keep', 'appears', 'still', 'been', 'getting', 'went', 'became']);
+/** How a host or service is, said without a verb ("web-1 down", "db-2 disk full", "api latency high"). */
+const HEALTH = new Set([
+  'down', 'dead', 'slow', 'full', 'flapping', 'unreachable', 'broken', 'degraded', 'unhealthy', 'hung', 'stuck', 'erroring', 'failing', 'crashing',
+  'crashlooping', 'oom', 'spiking', 'high', 'hosed', 'borked', 'toast', 'lagging', 'saturated', 'overloaded', 'pegged', 'maxed', 'unresponsive', 'wedged', 'red', 'again',
+]);
+
+/**
+ * A clause that says how things are, not what to do: a linking verb after its subject, or a
+ * state of health at its end ("web-1 is down", "db-2 disk full"), and no order's verb first.
+ */
+function statesHowThingsAre(tokens: readonly Token[]): boolean {
+  const words = tokens.map((t) => t.norm);
+  if (words.length < 2 || isOrderWord(words[0]!)) return false;
+  return words.slice(1).some((w) => LINKING.has(w) || /^[a-z0-9-]+'s$/.test(w) && w !== "let's") || HEALTH.has(words.at(-1)!) || words[0]!.endsWith("'s");
+}
+
+/** Words that make what follows a condition ("if", "unless", "in case", "as soon as"), anywhere before a comment. */
+const CONDITIONS = new Set(['if', 'unless', 'whenever', 'in case', 'as soon as', 'as long as', 'provided', 'assuming']);
+/** … and these only where a clause starts ("when web-1 recovers, resolve 7", "once the deploy is done …"). */
+const CLAUSE_CONDITIONS = new Set(['when', 'once', 'after', 'should']);
+/** Words after which "if" asks whether ("check if", "not sure if", "see if"): an embedded question, no condition. */
+const WHETHER_AFTER = new Set(['check', 'checking', 'see', 'seeing', 'know', 'sure', 'unsure', 'wonder', 'wondering', 'ask', 'asking', 'verify', 'verifying', 'confirm', 'confirming', 'find', 'finding', 'tell', 'even', 'as', 'what', 'investigating', 'test', 'testing', 'determine']);
+/** "when did 12 fire", "once again": a question or an adverb, not a condition. */
+const NOT_A_CONDITION_AFTER = new Set(['did', 'does', 'do', 'was', 'were', 'is', 'are', 'will', 'has', 'have', 'again', 'more']);
+
+/**
+ * Does the line set a condition on what it asks, before any comment or note's text ("if web-1
+ * is still down restart it", "restart nginx on web-1 if it is still down", "ack 12 if nobody has",
+ * "when web-1 recovers, resolve 7", "once the deploy finishes restart nginx")? Chat does what
+ * is asked at once or not at all: a condition is asked about, never assumed met.
+ */
+function conditionIn(tokens: readonly Token[]): boolean {
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if ((i > 0 && FREE_TEXT_MARKERS.has(token.norm)) || tokens[i - 1]?.colon) return false;
+    const two = `${token.norm} ${tokens[i + 1]?.norm ?? ''}`;
+    const three = `${two} ${tokens[i + 2]?.norm ?? ''}`;
+    const clauseStart = i === 0 || /[,;.]$/.test(tokens[i - 1]!.raw) || ['ok', 'okay', 'so', 'and', 'then', 'but'].includes(tokens[i - 1]!.norm) && i === 1;
+    if ((CONDITIONS.has(token.norm) || CONDITIONS.has(two) || CONDITIONS.has(three)) && !WHETHER_AFTER.has(tokens[i - 1]?.norm ?? '')) return true;
+    if (clauseStart && CLAUSE_CONDITIONS.has(token.norm) && i + 1 < tokens.length && !NOT_A_CONDITION_AFTER.has(tokens[i + 1]!.norm) && !(token.norm === 'should' && i === 0)) return true;
+  }
+  return false;
 }
 
 export function moodOf(tokens: readonly Token[]): Mood {
@@ -164,6 +225,8 @@ export function moodOf(tokens: readonly Token[]): Mood {
   // Only what is said before a comment tells what the line does: "… because rollback done" is the comment's.
   const marker = words.findIndex((w, i) => i > 0 && FREE_TEXT_MARKERS.has(w));
   const said = marker === -1 ? words : words.slice(0, marker);
+  // "if web-1 is still down restart it", "ack 12 if nobody has", "when web-1 recovers, resolve 7": not now, and maybe never.
+  if (conditionIn(tokens.slice(tokens.length - words.length))) return 'conditional';
 
   const politeOrder = ['can', 'could', 'will', 'would'].includes(first) && POLITE_SUBJECTS.has(second);
   if (QUESTION_OPENERS.has(first) && !politeOrder) return 'question';
@@ -179,6 +242,11 @@ export function moodOf(tokens: readonly Token[]): Mood {
   // "about to restart nginx on web-1", "I'm going to silence web-1", "gonna fail over": what the speaker will do themselves.
   const plan = said.slice(['i', "i'm", 'im', 'we', "we're", 'were', 'am', 'are'].includes(said[0] ?? '') ? (['am', 'are'].includes(said[1] ?? '') ? 2 : 1) : 0);
   if ((plan[0] === 'about' || plan[0] === 'going') && plan[1] === 'to' || plan[0] === 'gonna') return 'report';
+  // "I'll restart nginx on web-1", "we will ack 12": what the speaker will do; "I'll take incident 7" has no order's verb, and is one.
+  const will = WILL.has(said[0] ?? '') ? 1 : WILL.has(`${said[0] ?? ''} ${said[1] ?? ''}`) ? 2 : 0;
+  if (will > 0 && isOrderWord(said[will] === 'just' ? said[will + 1] ?? '' : said[will] ?? '')) return 'report';
+  // "we need to restart nginx", "someone has to ack 12", "I think we must fail over": weighed, not ordered.
+  if (before.some((w, i) => NEEDS.has(w) || (['have', 'has', 'got'].includes(w) && before[i + 1] === 'to'))) return 'question';
   if (LEADING_VERBS.some((word) => verbOf(lead, word) > 0) || actionOf(lead) !== null || STATUS_ORDER_LEADS.has(lead)) return 'order';
   if (said.length > 1 && REPORT_ENDINGS.has(said.at(-1)!)) return 'report';
   return 'order';

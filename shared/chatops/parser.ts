@@ -24,7 +24,7 @@ function round(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
-const MOOD_WORDS: Record<Exclude<Mood, 'order'>, string> = { question: 'a question', negated: 'a "do not"', report: 'a report of what was done' };
+const MOOD_WORDS: Record<Exclude<Mood, 'order'>, string> = { question: 'a question', negated: 'a "do not"', report: 'a report of what was done', conditional: 'a condition (chat does what is asked at once, never when something happens)' };
 
 /** A state change read from a line that does not order it: kept only as a suggestion, below the threshold. */
 function notAnOrder(reading: Reading, mood: Exclude<Mood, 'order'>, now: number): Reading {
@@ -107,7 +107,7 @@ function twoCommands(line: Line): ParseResult | null {
   const split = secondCommandAt(line.tokens);
   if (split === null) return null;
   const { at } = split;
-  const firstText = line.text.slice(0, line.tokens[at]!.start).replace(/[\s;,]+$/, '');
+  const firstText = line.text.slice(0, line.tokens[at]!.start).replace(/[\s;,.]+$/, '');
   const rest = restOf(line.text, line.tokens, split.next);
   const first = parseLine({ ...line, text: firstText, tokens: line.tokens.slice(0, at) });
   if (first.intent === 'unknown') return null;
@@ -174,10 +174,13 @@ function parseLine(line: Line): ParseResult {
     slots: {},
     confidence: round(best?.confidence ?? 0),
     requiredPermission: null,
-    preview: unknownPreview(best, alternatives),
+    preview: mood === 'conditional' && alternatives.length === 0 ? CONDITION_NOT_READ : unknownPreview(best, alternatives),
     alternatives,
   };
 }
+
+/** "if web-1 is still down, restart nginx on web-1" with nothing read: why nothing is done. */
+const CONDITION_NOT_READ = 'Read as a condition ("if …", "when …"), so nothing is done: chat does what is asked at once, never when something happens; send the order alone when it should be done.';
 
 /**
  * What an `unknown` answer says first: the problem of the best reading when it has one (a

@@ -64,7 +64,7 @@ export function leftOutTargets(command: Command, named: readonly string[]): stri
   return named.filter((name) => !uses(command, name));
 }
 
-/** Joins of two clauses ("and", "then", "and then", "&", "+", ";"). */
+/** Joins of two clauses ("and", "then", "and then", "&", "+", ";", ",", "."). */
 const JOINERS = new Set(['and', 'then', '&', '+', 'also', 'plus']);
 
 const ORDER_VERBS = new Set(['ack', 'acknowledge', 'silence', 'mute', 'snooze', 'unsilence', 'unmute', 'resolve', 'reopen', 'mitigate', 'close', 'expire', 'note', 'show', 'list']);
@@ -86,8 +86,8 @@ export function secondCommandAt(tokens: readonly Token[]): { at: number; next: n
   for (let i = 1; i < tokens.length - 1; i++) {
     const token = tokens[i]!;
     if (FREE_TEXT_MARKERS.has(token.norm) || tokens[i - 1]!.colon) return null;
-    // ("ack 12, silence web-1 for 1h": a comma before an order's verb parts two commands as a ";" does.)
-    const semicolon = /[;,]$/.test(tokens[i - 1]!.raw);
+    // ("ack 12, silence web-1 for 1h", "ack 12. restart nginx on web-1": a comma or a full stop before an order's verb parts two commands as a ";" does.)
+    const semicolon = /[;,.]$/.test(tokens[i - 1]!.raw);
     if (!JOINERS.has(token.norm) && !semicolon) continue;
     const at = JOINERS.has(token.norm) ? i + 1 : i;
     const verbAt = tokens[at]?.norm === 'then' ? at + 1 : at;
