@@ -1,4 +1,4 @@
-import { actionOf, FREE_TEXT_MARKERS, is, KNOWN_FORMS, RUNBOOK_ACTIONS, SEVERITY_WORDS, verbOf, type Word } from './lexicon.ts';
+import { actionOf, FILLER, FREE_TEXT_MARKERS, is, KNOWN_FORMS, RUNBOOK_ACTIONS, SEVERITY_WORDS, verbOf, type Word } from './lexicon.ts';
 import type { Token } from './tokens.ts';
 
 const LEADING_VERBS: readonly Word[] = ['ack', 'silence', 'unsilence', 'expire', 'note', 'run'];
@@ -101,6 +101,9 @@ function reportsWhatWasDone(words: readonly string[]): boolean {
     if (PASSIVE.has(words[past - 1]!)) return true;
     // "12 acked by me", "web-1 restarted by bob": who did it, said after the verb.
     if (words[past + 1] === 'by' && !before.some((w) => isOrderWord(w))) return true;
+    // "12 acked", "alert 12 is acked": what was done to it ("#7 mitigated", "incident 7 resolved" set a status, and are orders).
+    const base = pastOrderBase(words[past]!);
+    if (before.length > 0 && base !== null && !STATUS_ORDER_LEADS.has(base) && before.every((w) => /^#?\d+$/.test(w) || w === 'is' || is(w, 'alert'))) return true;
   }
   // "the silence on web-1 expired", "the ack on 12 was a mistake", "the restart helped": an order never starts with "the" and its verb.
   if (DETERMINERS.has(words[0] ?? '') && isOrderWord(words[1] ?? '')) return true;
@@ -154,6 +157,8 @@ export function orderAfterContext(tokens: readonly Token[]): number | null {
     const leads = pastOrderBase(word) === null && LEADING_VERBS.some((w) => verbOf(word, w) === 1) || RUNBOOK_ACTIONS[word] !== undefined || STATUS_ORDER_LEADS.has(word) || ['unack', 'un-ack', 'unacknowledge', 'assign', 'reassign'].includes(word);
     if (!leads) continue;
     const clause = tokens.slice(0, joined ? i - 1 : i);
+    // "hey bot, ack 12", "morning all, ack 12": a greeting says nothing of its own.
+    if (clause.every((t) => GREETINGS.has(t.norm) || FILLER.has(t.norm) || t.norm.startsWith('@'))) return i;
     const before = moodOf(clause);
     if (before === 'report' || before === 'question') return i;
     // "web-1 is down, restart nginx on web-1", "db-2 disk full; clear disk on db-2": how things stand, said as why.
@@ -164,7 +169,8 @@ export function orderAfterContext(tokens: readonly Token[]): number | null {
 
 /** Words that join a statement to the order it explains ("web-1 is down and restart nginx", "… so restart it"). */
 const CONTEXT_JOINERS = new Set(['and', 'so']);
-const MANNERS_FIRST = new Set(['please', 'pls', 'plz', 'kindly']);
+const MANNERS_FIRST = new Set(['please', 'pls', 'plz', 'kindly', 'now', 'so', 'then', 'just']);
+const GREETINGS = new Set(['hey', 'hi', 'hello', 'yo', 'morning', 'evening', 'team', 'folks', 'all', 'everyone', 'guys', 'y\'all', 'alright', 'right', 'ok', 'okay', 'bot', 'opsbot']);
 /** Verbs that say how something is ("web-1 is down", "db-2 looks unhealthy", "it keeps flapping", "it's down"). */
 const LINKING = new Set(['is', 'are', 'was', 'were', "isn't", 'isnt', "aren't", 'arent', 'looks', 'look', 'seems', 'seem', 'keeps', 'keep', 'appears', 'still', 'been', 'getting', 'went', 'became']);
 /** How a host or service is, said without a verb ("web-1 down", "db-2 disk full", "api latency high"). */
@@ -231,7 +237,8 @@ export function moodOf(tokens: readonly Token[]): Mood {
   const politeOrder = ['can', 'could', 'will', 'would'].includes(first) && POLITE_SUBJECTS.has(second);
   if (QUESTION_OPENERS.has(first) && !politeOrder) return 'question';
   // "restart web-1?", "maybe we should restart nginx", "we might flush the cache": asked or weighed, not ordered.
-  if (!politeOrder && (tokens.at(-1)?.raw.endsWith('?') || words.slice(0, 3).some((w) => MODALS.has(w)))) return 'question';
+  // ("ack 12?!", "restart web-1??": a question mark, whatever follows it.)
+  if (!politeOrder && (/\?[!?.]*$/.test(tokens.at(-1)?.raw ?? '') || words.slice(0, 3).some((w) => MODALS.has(w)))) return 'question';
   // A line that starts with its verb is an order whatever its comment ends with ("ack 12 - load is fine").
   const lead = first === 'please' || first === 'pls' ? second : first;
   // "let's not restart web-1", "stop, don't ack 12", "hold off on restarting web-1": negated before the verb.

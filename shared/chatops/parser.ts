@@ -88,9 +88,13 @@ function reportedOrder(line: Line): ParseResult | null {
   const changing = STATE_CHANGING.has(asOrder.intent) ? asOrder : null;
   const alternative = changing ? null : asOrder.alternatives.find((a) => STATE_CHANGING.has(a.intent));
   if (!changing && !alternative) return null;
-  const what = changing ? `; to ${changing.preview.charAt(0).toLowerCase()}${changing.preview.slice(1)}, say it as an order` : '; to ask for it, say it as an order';
-  const text = `Read as a report of what was done ("${verb.raw}"), so nothing is done${what}: "${order}".`;
   const intent = changing ? changing.intent : alternative!.intent;
+  const said = verb.raw.replace(/[.,;:!?]+$/, '');
+  // ("acknowledged.": the order alone names nothing; an example says what it needs.)
+  const example = intent === 'unknown' ? order : EXAMPLES[intent][0] ?? order;
+  const text = changing
+    ? `Read as a report of what was done ("${said}"), so nothing is done; to ${changing.preview.charAt(0).toLowerCase()}${changing.preview.slice(1)}, say it as an order: "${order}".`
+    : `Read as a report of what was done ("${said}"), so nothing is done; to ask for it, say it as an order with what it is about, e.g. "${example}".`;
   const confidence = round(Math.min(changing ? changing.confidence : alternative!.confidence, 0.45));
   return { intent: 'unknown', slots: {}, confidence, requiredPermission: null, preview: text, alternatives: [{ intent, text, confidence }] };
 }

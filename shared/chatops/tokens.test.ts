@@ -40,4 +40,9 @@ describe('tokenize', () => {
     expect(withoutMarkup('silence db-* for 1h')).toBe('silence db-* for 1h');
     expect(tokenize('!ack 12').map((t) => t.norm)).toEqual(['ack', '12']);
   });
+
+  it('reads one word in Slack\'s bold or italics as the word ("ack *12*"), and keeps a pattern\'s star ("db-*")', () => {
+    expect(tokenize('ack *12* on _web-1_').map((t) => t.norm)).toEqual(['ack', '12', 'on', 'web-1']);
+    expect(tokenize('silence db-* for 1h').map((t) => t.norm)).toEqual(['silence', 'db-*', 'for', '1h']);
+  });
 });

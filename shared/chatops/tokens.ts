@@ -30,11 +30,14 @@ export function withoutMarkup(text: string): string {
 }
 const MARKUP = /^([*_])(\S(?:.*\S)?)\1$/s;
 
+const EMPHASIS = /^([*_])([^*_]+)\1$/;
+
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   for (const match of text.matchAll(/\S+/g)) {
     for (const [raw, start] of commaParts(match[0], match.index)) {
-      const norm = raw.toLowerCase().replace(/[’‘]/g, "'").replace(LEADING, '').replace(TRAILING, '');
+      // ("ack *12*", "restart nginx on _web-1_": one word in Slack's bold or italics is that word.)
+      const norm = raw.toLowerCase().replace(/[’‘]/g, "'").replace(LEADING, '').replace(TRAILING, '').replace(EMPHASIS, '$2');
       if (norm === '') continue;
       // "ack12", "resolve#7": an order's verb typed against its id is the two words.
       const glued = GLUED_ID.exec(norm);

@@ -1,7 +1,7 @@
 import { MAX_ALERTS_AT_ONCE, type Severity } from '../intents.ts';
 import { ALL_WORDS, FILLER, FREE_TEXT_MARKERS, SEVERITY_WORDS, severitySlots, verbOf } from '../lexicon.ts';
 import { idOf, type Token } from '../tokens.ts';
-import { commentFrom, findTarget, firstId, idAfter, isAlertNoun, isIncidentNoun, leadingVerb, leftoverFactor, type Line, moreIds, type Reading, type Rule, take } from './kit.ts';
+import { commentFrom, findTarget, firstId, ID_JOINERS, idAfter, isAlertNoun, isIncidentNoun, leadingVerb, leftoverFactor, type Line, moreIds, type Reading, type Rule, take } from './kit.ts';
 import { IMPERATIVE_ACK, reversedBefore, UNACK_VERBS } from './orders.ts';
 
 /** "ack 12 for incident 7": the words that say which incident an alert is part of. */
@@ -130,13 +130,17 @@ function idRun(tokens: readonly Token[], from: number, taken: ReadonlySet<number
   let i = from;
   for (; i < tokens.length; i++) {
     const token = tokens[i]!;
-    if (idOf(token) !== null && !taken.has(i)) ids.push(token);
-    else if (ID_JOINERS.has(token.norm) && idOf(tokens[i + 1]) !== null && !taken.has(i + 1)) {
-      joined = true;
-      or ||= token.norm === 'or';
+    if (idOf(token) !== null && !taken.has(i)) {
+      ids.push(token);
+      continue;
     }
-    else break;
+    // ("12 and also 13", "12 as well as 13", "12 plus 13": the words that join one id to the next.)
+    let next = i;
+    while (next < tokens.length && ID_JOINERS.has(tokens[next]!.norm)) next++;
+    if (next === i || idOf(tokens[next]) === null || taken.has(next)) break;
+    joined = true;
+    or ||= tokens.slice(i, next).some((t) => t.norm === 'or');
+    i = next - 1;
   }
   return { ids, end: i, or, joined };
 }
-const ID_JOINERS = new Set(['and', '&', '+', 'or']);

@@ -2,7 +2,7 @@ import { formatDuration } from '../format.ts';
 import type { Severity, SilenceMatcher } from '../intents.ts';
 import { ALL_WORDS, FILLER, FREE_TEXT_MARKERS, is, SEVERITY_WORDS, verbOf } from '../lexicon.ts';
 import { findDurations, findEmptyDuration, findPeriodEnd, findUntil } from '../times.ts';
-import { idOf, restOf } from '../tokens.ts';
+import { idOf, restOf, type Token } from '../tokens.ts';
 import { CLOCK_TIME, commentFrom, DEFAULT_SILENCE_SECONDS, EMOJI_CODE, escapeRegex, familyOf, findTarget, idAfter, isAlertNoun, isIncidentNoun, leadingVerb, leftoverFactor, moreIds, type Rule, take, unwrapped } from './kit.ts';
 import { reversedBefore, silencedFilterOf } from './orders.ts';
 import { isSilencesQuestion } from './silences-list.ts';
@@ -28,7 +28,7 @@ export const silenceRule: Rule = (line) => {
   // The comment runs from its marker to the end; nothing in it is a matcher or duration.
   // ("while we resize", "during maintenance": why, not what; "during the weekend" is a period.)
   // ("due to maintenance", "as we patch": why, too.)
-  const marker = tokens.findIndex((t, i) => i > verb.at && (FREE_TEXT_MARKERS.has(t.norm) || (t.norm === 'while' && tokens[i - 1]?.norm !== 'a') || (t.norm === 'during' && !DURING_A_PERIOD.test(tokens[i + 1]?.norm ?? ''))
+  const marker = tokens.findIndex((t, i) => i > verb.at && (FREE_TEXT_MARKERS.has(t.norm) || (t.norm === 'while' && tokens[i - 1]?.norm !== 'a') || (t.norm === 'during' && !duringAPeriod(tokens, i))
     || (t.norm === 'due' && tokens[i + 1]?.norm === 'to') || (t.norm === 'as' && REASON_SUBJECTS.has(tokens[i + 1]?.norm ?? ''))
     // "see OPS-1234", "ticket OPS-1234", "(patching)", "[patching]": a reference or an aside.
     || (REFERENCE_WORDS.has(t.norm) && i + 1 < tokens.length) || /^[([]/.test(t.raw)));
@@ -215,7 +215,16 @@ export const silenceRule: Rule = (line) => {
 };
 
 /** After "during", the words of a period ("during the weekend", "during tonight"), not a reason. */
-const DURING_A_PERIOD = /^(the|this|that|next|tonight|today|overnight|weekend|night|day|week|\d.*)$/;
+const DURING_A_PERIOD = /^(tonight|today|overnight|weekend|night|nights|day|days|week|weeks|morning|afternoon|evening|hour|hours|rest|\d.*)$/;
+/** Words before a period's ("during the next hour", "during this weekend"); "during the migration" is a reason. */
+const PERIOD_DETERMINERS = new Set(['the', 'this', 'that', 'next', 'coming', 'our', 'a', 'an']);
+
+/** Does "during" at `at` say when ("during the weekend") rather than why ("during the migration")? */
+function duringAPeriod(tokens: readonly Token[], at: number): boolean {
+  let i = at + 1;
+  while (PERIOD_DETERMINERS.has(tokens[i]?.norm ?? '')) i++;
+  return DURING_A_PERIOD.test(tokens[i]?.norm ?? '');
+}
 
 /** A host's shape: letters, then a number ("web-01", "db7", "cache_2"). */
 const HOST_SHAPED = /^([a-z]+)[-_.]?\d+$/;
