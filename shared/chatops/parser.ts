@@ -7,12 +7,15 @@ import { HOST_PARAMS, RULES, type Line, type Reading } from './rules.ts';
 import { correctSpelling } from './spelling.ts';
 import type { TimeReference } from './times.ts';
 import { mergePhrasalVerbs, restOf, tokenize, withoutMarkup } from './tokens.ts';
-import { exclusionOf, leftOutTargets, namedTargets, secondCommandAt } from './whole-line.ts';
+import { deferralOf, exclusionOf, leftOutTargets, namedTargets, secondCommandAt } from './whole-line.ts';
 
 export const MAX_TEXT_LENGTH = 2000;
 
 /** What reading an order after a clause of context costs ("the restart failed, restart nginx on web-1"). */
 const CONTEXT_FACTOR = 0.95;
+
+/** Orders done at once whose rule reads no time: one said with them puts them off ("ack 12 later"). */
+const DEFERRABLE = new Set<Intent>(['alert.ack', 'alert.unack', 'incident.status', 'incident.assign', 'silence.expire']);
 
 /** What joins two reports ("acked 12 and silenced web-1"). */
 const JOINED_REPORT = new Set(['and', 'then', '&', '+']);
@@ -151,6 +154,14 @@ function parseLine(line: Line): ParseResult {
   if (best && excluded && !comment.includes(excluded)) {
     best.problem = `Chat does not read exclusions ("${excluded} …"), and read as said this would be "${previewOf(best.command, ref.now)}": name what you mean instead, e.g. each target or alert in turn.`;
     best.confidence = Math.min(best.confidence, 0.5);
+  }
+  // "ack 12 later", "resolve 7 tomorrow": an order put off is not done now (runs and silences say so in their own rules).
+  const deferred = best && !best.problem && DEFERRABLE.has(best.command.intent) ? deferralOf(line.tokens) : null;
+  // (Only right after the order: "ack 12 investigating, update at 3pm" has a comment that says when.)
+  const said = best && 'comment' in best.command.slots ? String(best.command.slots.comment ?? '') : '';
+  if (best && deferred && (said === '' || said.toLowerCase().startsWith(deferred.split(' ')[0]!.toLowerCase()))) {
+    best.problem = `Chat does this at once, not at a time said ("${deferred}"): ask again when it should be done, e.g. "${EXAMPLES[best.command.intent as keyof typeof EXAMPLES][0] ?? ''}".`;
+    best.confidence = Math.min(best.confidence, 0.45);
   }
   // A reading that would leave out a target the line names ("restart nginx on web-1 and web-2") is not done in part.
   const named = best && !best.problem ? namedTargets(line.tokens, index) : [];

@@ -124,3 +124,30 @@ export function exclusionOf(tokens: readonly Token[]): string | null {
   }
   return null;
 }
+
+/** Words that put an order off ("ack 12 later", "resolve 7 tomorrow"). */
+const LATER = new Set(['later', 'tomorrow', 'tmrw', 'tmr', 'tonight', 'eod', 'eow', 'afterwards']);
+const WEEKDAYS = new Set(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+/** "in 5 minutes", "in a bit", "in an hour": the words after "in" that make it a time ahead. */
+const IN_A_WHILE = /^(?:\d+[a-z]*|a|an|few|one|two|three|five|ten|fifteen|twenty|thirty|half)$/;
+const AT_A_TIME = /^(?:\d{1,2}(?::\d{2})?(?:am|pm|a\.m|p\.m)?|noon|midnight)$/;
+
+/**
+ * Where a line puts its order off to a time ahead, before any free text ("ack 12 later", "ack 12
+ * in 5 minutes", "resolve 7 tomorrow", "assign 7 to bob after the standup", "ack 12 at 3pm"):
+ * the words that say when, as typed, or null. Chat does what is asked at once.
+ */
+export function deferralOf(tokens: readonly Token[]): string | null {
+  for (let i = 1; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (FREE_TEXT_MARKERS.has(token.norm) || tokens[i - 1]!.colon || /^[([]/.test(token.raw)) return null;
+    const next = tokens[i + 1]?.norm ?? '';
+    const defers = LATER.has(token.norm)
+      || (token.norm === 'in' && IN_A_WHILE.test(next) && (/^\d+[a-z]+$/.test(next) || tokens[i + 2] !== undefined))
+      || ((token.norm === 'at' || token.norm === 'around') && AT_A_TIME.test(next))
+      || ((token.norm === 'after' || token.norm === 'next' || token.norm === 'on') && (WEEKDAYS.has(next) || next === 'the' || next === 'lunch' || next === 'standup' || next === 'week'))
+      || WEEKDAYS.has(token.norm) && tokens[i - 1]?.norm !== 'since';
+    if (defers) return tokens.slice(i, i + 3).map((t) => t.raw).join(' ');
+  }
+  return null;
+}

@@ -171,8 +171,11 @@ export function commentFrom(line: Line, from: number): string | undefined {
   const said = text.toLowerCase().replace(/[!.]+$/, '');
   // (the words as typed: restOf drops a leading ":", which an emoji starts with)
   const typed = i < line.tokens.length ? line.text.slice(line.tokens[i]!.start).trim().toLowerCase().split(/\s+/) : [];
-  return text === '' || onlyManners(said) || typed.every((word) => EMOJI_CODE.test(word) || word === 'now') ? undefined : text;
+  return text === '' || onlyManners(said) || typed.every((word) => EMOJI_CODE.test(word) || NOW_WORDS.has(word.replace(/[!.,]+$/, ''))) ? undefined : text;
 }
+
+/** "ack 12 now", "ack 12 right now", "ack 12 asap": when, which is at once, not a comment. */
+const NOW_WORDS = new Set(['now', 'right', 'asap', 'immediately', 'straight', 'away']);
 
 /** "please", "thanks", "ack 12 merci", "danke schön"… a text of nothing but manners is no comment. */
 function onlyManners(text: string): boolean {
