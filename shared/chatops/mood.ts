@@ -28,6 +28,8 @@ const WEIGHINGS = ['or not', 'yes or no', 'or no', 'or what'];
 const MODALS = new Set(['should', 'might', 'may', 'maybe', 'perhaps', 'ought']);
 /** Words that say something has to be done, said before its verb ("we need to restart nginx"): weighed, not ordered. */
 const NEEDS = new Set(['need', 'needs', 'must', 'gotta', 'ought']);
+/** What an action is said to be, as a noun ("restart needed", "failover pending"). */
+const NEEDED = new Set(['needed', 'required', 'pending', 'scheduled', 'recommended', 'necessary', 'planned', 'overdue', 'due']);
 /** "I'll", "we will": what the speaker is going to do. */
 const WILL = new Set(["i'll", 'ill', "we'll", 'i will', 'we will', 'i shall', 'we shall']);
 /** A line that ends with one of these reports what happened ("db-2 failover done"). */
@@ -254,6 +256,8 @@ export function moodOf(tokens: readonly Token[]): Mood {
   if (will > 0 && isOrderWord(said[will] === 'just' ? said[will + 1] ?? '' : said[will] ?? '')) return 'report';
   // "we need to restart nginx", "someone has to ack 12", "I think we must fail over": weighed, not ordered.
   if (before.some((w, i) => NEEDS.has(w) || (['have', 'has', 'got'].includes(w) && before[i + 1] === 'to'))) return 'question';
+  // "restart needed on web-1", "restart of nginx required", "failover pending": what has to be done, said of the action as a noun.
+  if (actionOf(said[0]) !== null && (NEEDED.has(said[1] ?? '') || (said[1] === 'of' && said.slice(2).some((w) => NEEDED.has(w))))) return 'question';
   if (LEADING_VERBS.some((word) => verbOf(lead, word) > 0) || actionOf(lead) !== null || STATUS_ORDER_LEADS.has(lead)) return 'order';
   if (said.length > 1 && REPORT_ENDINGS.has(said.at(-1)!)) return 'report';
   return 'order';

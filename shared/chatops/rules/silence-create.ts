@@ -31,7 +31,7 @@ export const silenceRule: Rule = (line) => {
   const marker = tokens.findIndex((t, i) => i > verb.at && (FREE_TEXT_MARKERS.has(t.norm) || (t.norm === 'while' && tokens[i - 1]?.norm !== 'a') || (t.norm === 'during' && !duringAPeriod(tokens, i))
     || (t.norm === 'due' && tokens[i + 1]?.norm === 'to') || (t.norm === 'as' && REASON_SUBJECTS.has(tokens[i + 1]?.norm ?? ''))
     // "see OPS-1234", "ticket OPS-1234", "(patching)", "[patching]": a reference or an aside.
-    || (REFERENCE_WORDS.has(t.norm) && i + 1 < tokens.length) || /^[([]/.test(t.raw)));
+    || (REFERENCE_WORDS.has(t.norm) && i + 1 < tokens.length) || (/^[([]/.test(t.raw) && !BRACKETED_LENGTH.test(t.raw))));
   let end = marker === -1 ? tokens.length : marker;
   // ("as we patch" keeps its "as", as "while we resize" its "while"; commentFrom drops the "as" of "ack 12 as known issue".)
   let comment = marker === -1 ? undefined : tokens[marker]!.norm === 'as' ? unwrapped(restOf(line.text, tokens, marker)) : commentFrom(line, marker);
@@ -155,6 +155,10 @@ export const silenceRule: Rule = (line) => {
     // "silence web-1 and web-2", "mute db-1, db-2": every target named, one matcher per label.
     const names = new Map<string, string[]>([[target.hit.target.label, [target.hit.target.name]]]);
     for (let more = findTarget(line, taken).hit; more && more.score === 1 && more.at < end; more = findTarget(line, taken).hit) {
+      // "silence web-1 but not web-2": a target said to be left out is not one more to silence.
+      if (NOT_THIS.has(tokens[more.at - 1]?.norm ?? '')) {
+        return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: `A silence covers what it names, and "${tokens[more.at - 1]!.raw} ${more.target.name}" would leave one out: name only the targets to silence, e.g. "silence ${target.hit.target.name} for 1h".` };
+      }
       names.set(more.target.label, [...(names.get(more.target.label) ?? []), more.target.name]);
       take(taken, more.at, more.end);
     }
@@ -213,6 +217,12 @@ export const silenceRule: Rule = (line) => {
   const slots = comment ? { matchers, durationSeconds, comment } : { matchers, durationSeconds };
   return { command: { intent: 'silence.create', slots }, confidence: verb.score * (target.hit?.score ?? 1) * leftoverFactor(tokens, taken) };
 };
+
+/** Words that leave the target after them out ("but not web-2", "except db-1", "without web-3"). */
+const NOT_THIS = new Set(['not', 'except', 'excluding', 'without', 'minus', 'besides']);
+
+/** "silence web-1 (2h)": a length in brackets is the silence's, not an aside. */
+const BRACKETED_LENGTH = /^[([]\d+(?:[.,]\d+)?\s?(?:s|m|h|d|w|mins?|hrs?|hours?|days?)[)\]][.,;!]*$/;
 
 /** After "during", the words of a period ("during the weekend", "during tonight"), not a reason. */
 const DURING_A_PERIOD = /^(tonight|today|overnight|weekend|night|nights|day|days|week|weeks|morning|afternoon|evening|hour|hours|rest|\d.*)$/;
