@@ -23,9 +23,11 @@ const NEGATIONS = new Set(["don't", 'dont', 'do not', 'never', 'not', "doesn't",
 /** A line that ends taking itself back ("ack 12 nvm", "silence web-1 for 1h jk", "ack 12 - actually no"). */
 const RETRACTIONS = ['nvm', 'never mind', 'nevermind', 'jk', 'j/k', 'just kidding', 'no wait', 'wait no', 'actually no', 'actually never mind', 'actually nvm', 'scratch that', 'ignore that', 'ignore me', 'disregard', 'disregard that', 'cancel that'];
 /** A line that ends weighing it ("rollback or not", "restart nginx, yes or no"). */
-const WEIGHINGS = ['or not', 'yes or no', 'or no', 'or what'];
+const WEIGHINGS = ['or not', 'yes or no', 'or no', 'or what', 'y/n', 'yes/no'];
+/** A line that ends hedging, before any comment ("restart nginx on web-1 maybe", "ack 12 i guess"; not "ack 12 - the deploy maybe"). */
+const HEDGES = ['maybe', 'perhaps', 'probably', 'i guess', 'i think', 'i suppose', 'or something'];
 /** Words that weigh an action rather than order it ("we should restart", "maybe flush"). */
-const MODALS = new Set(['should', 'might', 'may', 'maybe', 'perhaps', 'ought']);
+const MODALS = new Set(['should', 'might', 'may', 'maybe', 'perhaps', 'ought', 'probably', 'prob', 'possibly']);
 /** Words that say something has to be done, said before its verb ("we need to restart nginx"): weighed, not ordered. */
 const NEEDS = new Set(['need', 'needs', 'must', 'gotta', 'ought']);
 /** What an action is said to be, as a noun ("restart needed", "failover pending"). */
@@ -233,6 +235,7 @@ export function moodOf(tokens: readonly Token[]): Mood {
   // Only what is said before a comment tells what the line does: "… because rollback done" is the comment's.
   const marker = words.findIndex((w, i) => i > 0 && FREE_TEXT_MARKERS.has(w));
   const said = marker === -1 ? words : words.slice(0, marker);
+  if (HEDGES.some((h) => said.slice(-h.split(' ').length).join(' ').replace(/[.!]+$/, '') === h)) return 'question';
   // "if web-1 is still down restart it", "ack 12 if nobody has", "when web-1 recovers, resolve 7": not now, and maybe never.
   if (conditionIn(tokens.slice(tokens.length - words.length))) return 'conditional';
 
@@ -250,7 +253,7 @@ export function moodOf(tokens: readonly Token[]): Mood {
   if (reportsWhatWasDone(said)) return 'report';
   // "about to restart nginx on web-1", "I'm going to silence web-1", "gonna fail over": what the speaker will do themselves.
   const plan = said.slice(['i', "i'm", 'im', 'we', "we're", 'were', 'am', 'are'].includes(said[0] ?? '') ? (['am', 'are'].includes(said[1] ?? '') ? 2 : 1) : 0);
-  if ((plan[0] === 'about' || plan[0] === 'going') && plan[1] === 'to' || plan[0] === 'gonna') return 'report';
+  if ((plan[0] === 'about' || plan[0] === 'going') && plan[1] === 'to' || ['gonna', 'ima', "i'ma", 'imma', "i'mma"].includes(plan[0] ?? '')) return 'report';
   // "I'll restart nginx on web-1", "we will ack 12": what the speaker will do; "I'll take incident 7" has no order's verb, and is one.
   const will = WILL.has(said[0] ?? '') ? 1 : WILL.has(`${said[0] ?? ''} ${said[1] ?? ''}`) ? 2 : 0;
   if (will > 0 && isOrderWord(said[will] === 'just' ? said[will + 1] ?? '' : said[will] ?? '')) return 'report';

@@ -126,7 +126,7 @@ export function exclusionOf(tokens: readonly Token[]): string | null {
 }
 
 /** Words that put an order off ("ack 12 later", "resolve 7 tomorrow"). */
-const LATER = new Set(['later', 'tomorrow', 'tmrw', 'tmr', 'tonight', 'eod', 'eow', 'afterwards']);
+const LATER = new Set(['later', 'tomorrow', 'tmrw', 'tmr', 'tonight', 'eod', 'eow', 'afterwards', 'eventually', 'when']);
 const WEEKDAYS = new Set(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 /** "in 5 minutes", "in a bit", "in an hour": the words after "in" that make it a time ahead. */
 const IN_A_WHILE = /^(?:\d+[a-z]*|a|an|few|one|two|three|five|ten|fifteen|twenty|thirty|half)$/;
@@ -146,7 +146,10 @@ export function deferralOf(tokens: readonly Token[]): string | null {
       || (token.norm === 'in' && IN_A_WHILE.test(next) && (/^\d+[a-z]+$/.test(next) || tokens[i + 2] !== undefined))
       || ((token.norm === 'at' || token.norm === 'around') && AT_A_TIME.test(next))
       || ((token.norm === 'after' || token.norm === 'next' || token.norm === 'on') && (WEEKDAYS.has(next) || next === 'the' || next === 'lunch' || next === 'standup' || next === 'week'))
-      || WEEKDAYS.has(token.norm) && tokens[i - 1]?.norm !== 'since';
+      || WEEKDAYS.has(token.norm) && tokens[i - 1]?.norm !== 'since'
+      // ("ack 12 first thing tomorrow", "resolve 7 by 5pm", "ack 12 by eod")
+      || (token.norm === 'first' && next === 'thing')
+      || (token.norm === 'by' && (AT_A_TIME.test(next) || LATER.has(next) || WEEKDAYS.has(next)));
     if (defers) return tokens.slice(i, i + 3).map((t) => t.raw).join(' ');
   }
   return null;

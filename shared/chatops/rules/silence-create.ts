@@ -63,6 +63,12 @@ export const silenceRule: Rule = (line) => {
   if (tokens.slice(0, end).some((t) => ['forever', 'indefinitely', 'permanently', 'permanent', 'eternally'].includes(t.norm))) {
     return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: 'A silence has an end (at most 366 days): say for how long, e.g. "for 2h" or "until monday 9am"; an alert that should never page is better fixed in its rule.' };
   }
+  // "for an hour or two", "1 or 2 hours", "a few hours", "for 1-2h": a length left open is asked about, not guessed.
+  const openLength = duration ? tokens[duration.end]?.norm === 'or' || tokens[duration.start - 1]?.norm === 'or' || tokens.slice(duration.start, duration.end).some((t) => t.norm === 'few' || t.norm === 'several')
+    : tokens.slice(verb.at + 1, end).some((t) => LENGTH_RANGE.test(t.norm));
+  if (openLength) {
+    return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: 'Say one length for the silence, e.g. "for 2h" (a silence can be expired early with "unsilence <id>").' };
+  }
   if (duration) {
     durationSeconds = Math.round(duration.ms / 1000);
     take(taken, duration.start, duration.end);
@@ -244,6 +250,9 @@ const REFERENCE_WORDS = new Set(['see', 'ticket', 'ref', 'jira', 'cf', 'per']);
 
 /** "as we patch", "as the db migrates": a reason said with "as". */
 const REASON_SUBJECTS = new Set(['we', 'i', 'they', 'he', 'she', 'the', 'our', 'ops', 'dba', "we're", "i'm", "they're"]);
+
+/** "1-2h", "2-3 days": a range of lengths. */
+const LENGTH_RANGE = /^\d+(?:\.\d+)?-\d+(?:\.\d+)?(?:s|m|h|d|w|mins?|hrs?|hours?|days?)?$/;
 
 /** Lengths too vague to set: asked about rather than read as an alert's name. */
 const VAGUE_LENGTHS = new Set(['bit', 'while', 'briefly', 'awhile', 'sometime', 'moment']);
