@@ -8,6 +8,8 @@ import { reversedBefore, silencedFilterOf } from './orders.ts';
 import { isSilencesQuestion } from './silences-list.ts';
 
 const MATCHER = /^([a-z_][a-z0-9_]*)(=~|!~|!=|=)(.+)$/i;
+/** The comma before another matcher's name ("alertname=DiskFull,host=db-2"). */
+const NEXT_MATCHER = /,(?=[a-z_][a-z0-9_]*(?:=~|!~|!=|=))/i;
 
 export const silenceRule: Rule = (line) => {
   const { tokens } = line;
@@ -111,6 +113,11 @@ export const silenceRule: Rule = (line) => {
       const length = duration ? ` for ${formatDuration(durationSeconds * 1000)}` : '';
       return { command: { intent: 'silence.create', slots: { matchers: [], alertId: alertRef.id, durationSeconds } }, confidence: 0.45 * verb.score, problem: `One alert per silence, e.g. ${[alertRef.id, ...more.ids].map((id) => `"silence ${id}${length}"`).join(', then ')}; or silence what they share, e.g. their name or target.` };
     }
+    // "silence alert 12 on web-2": a silence of an alert is made of its labels; a target said with it is asked about, not dropped.
+    const alsoTarget = findTarget({ ...line, tokens: tokens.slice(0, end) }, new Set([...taken, alertRef.at])).hit;
+    if (alsoTarget) {
+      return { command: { intent: 'silence.create', slots: { matchers: [], alertId: alertRef.id, durationSeconds } }, confidence: 0.45 * verb.score, problem: `A silence of alert ${alertRef.id} matches its own labels, whatever target is said: say either "silence ${alertRef.id}" or what to silence on ${alsoTarget.target.name}, e.g. "silence disk alerts on ${alsoTarget.target.name} for 1h".` };
+    }
     taken.add(alertRef.at);
     if ('noun' in alertRef && alertRef.noun !== null) taken.add(alertRef.noun as number);
     tokens.forEach((t, i) => i < end && (isAlertNoun(t.norm) || FILLER.has(t.norm)) && taken.add(i));
@@ -126,9 +133,11 @@ export const silenceRule: Rule = (line) => {
   const matchers: SilenceMatcher[] = [];
   for (let i = 0; i < end; i++) {
     if (taken.has(i)) continue;
-    const m = MATCHER.exec(tokens[i]!.raw.replace(/^["']|["',]$/g, ''));
-    if (m) {
-      matchers.push({ name: m[1]!, op: m[2] as SilenceMatcher['op'], value: m[3]!.replace(/^"|"$/g, '') });
+    // ("alertname=DiskFull,host=db-2": matchers written as Alertmanager lists them, a comma before each name; "host=~a,b" is one.)
+    const parts = tokens[i]!.raw.replace(/^["'{]|["',}]$/g, '').split(NEXT_MATCHER);
+    const found = parts.map((part) => MATCHER.exec(part.replace(/^["']|["',]$/g, '')));
+    if (found.every((m) => m !== null)) {
+      for (const m of found) matchers.push({ name: m![1]!, op: m![2] as SilenceMatcher['op'], value: m![3]!.replace(/^"|"$/g, '') });
       taken.add(i);
     }
   }
