@@ -73,7 +73,17 @@ export const FREE_TEXT_MARKERS: ReadonlySet<string> = new Set(['because', 'cause
 export const ALL_WORDS: ReadonlySet<string> = new Set(['all', 'every', 'everything', 'each']);
 
 /** Words that carry no meaning of their own in a command. */
+/**
+ * Manners in the languages on-call chat mixes in ("ack 12 merci", "bitte ack 12", "por favor"):
+ * no alert's name, parameter or comment of their own, as "please" and "thanks" are not.
+ */
+export const OTHER_MANNERS: ReadonlySet<string> = new Set([
+  'merci', 'danke', 'dankeschön', 'bitte', 'gracias', 'grazie', 'obrigado', 'obrigada', 'svp', 'stp', 'porfa', 'porfavor', 'por', 'favor', 'favore',
+  'arigato', 'arigatou', 'onegai', 'spasibo', 'dziękuję', 'dzięki', 'bedankt', 'alsjeblieft', 'tack', 'takk', 'kiitos', 'prego', 'gràcies', 'mersi',
+]);
+
 export const FILLER = new Set([
+  ...OTHER_MANNERS,
   'a', 'an', 'the', 'me', 'my', 'us', 'please', 'pls', 'plz', 'can', 'could', 'would', 'you', 'u', 'i', 'we', 'is', 'are', 'was', 'be',
   'what', "what's", 'whats', 'how', "how's", 'hows', 'of', 'on', 'for', 'at', 'in', 'from', 'to', 'with', 'by', 'over', 'during', 'about',
   'host', 'hosts', 'server', 'servers', 'node', 'nodes', 'machine', 'box', 'instance', 'target', 'service',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { moodOf, orderAfterContext } from './mood.ts';
+import { moodOf, orderAfterContext, reportedOrderAt } from './mood.ts';
 import { tokenize } from './tokens.ts';
 
 const mood = (text: string) => moodOf(tokenize(text));
@@ -12,6 +12,9 @@ describe('the mood of a chat line', () => {
   it('reads questions, negations and reports, which order nothing', () => {
     for (const text of ['did anyone restart web-1', 'is incident 7 resolved', 'who silenced web-1', 'should we restart nginx', 'can web-1 be restarted', 'status of the restart', 'when was 12 acked', 'restart web-1?', 'we should restart nginx', 'maybe flush the cache']) expect(mood(text), text).toBe('question');
     for (const text of ["don't restart web-1", 'do not silence db-2', 'never restart db-1', "please don't ack 12", 'no silence on web-1']) expect(mood(text), text).toBe('negated');
+    // A condition: chat acts at once or not at all.
+    for (const text of ['if web-1 is still down restart it', 'restart nginx on web-1 if it is still down', 'ack 12 if nobody has', 'when web-1 recovers, resolve 7', 'once the deploy finishes restart nginx', 'unless someone objects, restart nginx', 'in case db-1 fails, failover the db cluster']) expect(mood(text), text).toBe('conditional');
+    for (const text of ['ack 12 - if it fires again page me', 'ack 12 checking if it is the deploy', 'when did 12 fire', 'note on 7: restart if it recurs']) expect(mood(text), text).not.toBe('conditional');
     for (const text of ['db-2 failover done', 'web-1 restart complete', 'the cache flush worked', 'db-2 failover done - all fine']) expect(mood(text), text).toBe('report');
   });
 
@@ -25,13 +28,15 @@ describe('the mood of a chat line', () => {
 
   it('reads what someone did as a report: a subject, a passive or an outcome with a verb in the past', () => {
     for (const text of ['i acked 12 already', "we've silenced web-1 for the deploy", 'bob acked 12 an hour ago', 'already acked 12', 'I resolved incident 7', 'incident 7 was resolved yesterday', '12 has been acked', 'we rolled back api', 'the restart failed on web-1', 'restart failed', 'restart of nginx on web-1 failed', 'rollback of api went fine']) expect(mood(text), text).toBe('report');
+    // Said alone, or with who did it after: "acked 12" is what was done, not an order (the line is a chat message).
+    for (const text of ['acked 12', 'restarted nginx on web-1', 'silenced web-1 for an hour', 'resolved incident 7', 'unacked 12', '12 acked by me', 'web-1 restarted by bob']) expect(mood(text), text).toBe('report');
     // What the speaker is about to do themselves ("I'll take incident 7" is an order: incidentAssignRule).
     for (const text of ['about to restart nginx on web-1', "I'm going to silence web-1 for 1h", 'we are going to fail over db-1', 'gonna restart nginx']) expect(mood(text), text).toBe('report');
     expect(mood("I'll take incident 7")).toBe('order');
     // A silence, an ack or a run as a thing, said with what it is or did.
     for (const text of ['silence is golden', 'silence expired for web-1', 'the silence on web-1 expired', 'the ack on 12 was a mistake', 'ack was wrong', 'the restart helped', "restart didn't help", 'restart is not needed']) expect(mood(text), text).toBe('report');
     // A participle that describes, or an order that starts with its verb, is not one.
-    for (const text of ['acked 12', 'incident 7 mitigated now', 'incident 7 is resolved', 'show silenced alerts', 'list acked alerts on web-1', 'restart nginx on web-1', 'silence web-1 for 1h because the restart failed', 'resolve 7 - rollback worked', 'silence acked alerts on web-1 for 1h', 'silence the disk alerts on db-2', 'restart the api service on api-1']) expect(mood(text), text).toBe('order');
+    for (const text of ['incident 7 mitigated now', 'incident 7 is resolved', 'show silenced alerts', 'list acked alerts on web-1', 'restart nginx on web-1', 'silence web-1 for 1h because the restart failed', 'resolve 7 - rollback worked', 'silence acked alerts on web-1 for 1h', 'silence the disk alerts on db-2', 'restart the api service on api-1']) expect(mood(text), text).toBe('order');
   });
 
   it('finds an order after a clause that reports or asks (orderAfterContext)', () => {
@@ -42,7 +47,26 @@ describe('the mood of a chat line', () => {
     // Not after an order (two commands, asked one at a time), a negation, or a clause that says nothing done.
     expect(at('ack 12, silence web-1 for 1h')).toBeNull();
     expect(at("don't restart web-1, ack 12")).toBeNull();
-    expect(at('the disk on db-1 is full, clear /var/log on db-1')).toBeNull();
+    // A clause that says how things are is why the order is asked for, not a second command.
+    expect(at('the disk on db-1 is full, clear /var/log on db-1')).toBe(6);
+    expect(at('web-1 is down, restart nginx on web-1')).toBe(3);
+    expect(at('web-1 down, pls restart nginx on web-1')).toBe(2);
+    expect(at('web-1 keeps flapping and silence web-1 for 1h')).toBe(4);
+    // Not a condition, nor what was done after another report.
+    expect(at('if web-1 is still down, restart nginx on web-1')).toBeNull();
+    expect(at('acked 12 and silenced web-1')).toBeNull();
+    expect(at('cpu on web-1, restart nginx on web-1')).toBeNull();
     expect(at('silence db-1 for 1h, maintenance')).toBeNull();
+  });
+
+  it('finds the order a line reports, by its verb in the past (reportedOrderAt)', () => {
+    const at = (text: string) => reportedOrderAt(tokenize(text));
+    expect(at('acked 12')).toEqual({ at: 0, base: 'ack' });
+    expect(at('restarted nginx on web-1')).toEqual({ at: 0, base: 'restart' });
+    expect(at('closed inc 7 - false alarm')).toEqual({ at: 0, base: 'close' });
+    expect(at('fyi unacked 12')).toEqual({ at: 1, base: 'unack' });
+    expect(at('@here we rolled back api')).toEqual({ at: 2, base: 'roll' });
+    // A participle that describes what is listed, and an order, report nothing.
+    for (const text of ['acked alerts on web-1', 'resolved incidents', 'expired silences', 'silenced critical alerts', 'ack 12', 'restart nginx on web-1']) expect(at(text), text).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import { actionOf, FREE_TEXT_MARKERS, is, KNOWN_FORMS, RUNBOOK_ACTIONS, verbOf, type Word } from './lexicon.ts';
+import { actionOf, FILLER, FREE_TEXT_MARKERS, is, KNOWN_FORMS, RUNBOOK_ACTIONS, SEVERITY_WORDS, verbOf, type Word } from './lexicon.ts';
 import type { Token } from './tokens.ts';
 
 const LEADING_VERBS: readonly Word[] = ['ack', 'silence', 'unsilence', 'expire', 'note', 'run'];
@@ -10,7 +10,7 @@ const LEADING_VERBS: readonly Word[] = ['ack', 'silence', 'unsilence', 'expire',
  * one: the parser then drops the state-changing readings of the line, so the line is
  * answered as the question it is, or with "did you mean".
  */
-export type Mood = 'order' | 'question' | 'negated' | 'report';
+export type Mood = 'order' | 'question' | 'negated' | 'report' | 'conditional';
 
 /** Words that open a question (and, first in a line, are not a polite order: see POLITE). */
 const QUESTION_OPENERS = new Set([
@@ -23,9 +23,17 @@ const NEGATIONS = new Set(["don't", 'dont', 'do not', 'never', 'not', "doesn't",
 /** A line that ends taking itself back ("ack 12 nvm", "silence web-1 for 1h jk", "ack 12 - actually no"). */
 const RETRACTIONS = ['nvm', 'never mind', 'nevermind', 'jk', 'j/k', 'just kidding', 'no wait', 'wait no', 'actually no', 'actually never mind', 'actually nvm', 'scratch that', 'ignore that', 'ignore me', 'disregard', 'disregard that', 'cancel that'];
 /** A line that ends weighing it ("rollback or not", "restart nginx, yes or no"). */
-const WEIGHINGS = ['or not', 'yes or no', 'or no', 'or what'];
+const WEIGHINGS = ['or not', 'yes or no', 'or no', 'or what', 'y/n', 'yes/no'];
+/** A line that ends hedging, before any comment ("restart nginx on web-1 maybe", "ack 12 i guess"; not "ack 12 - the deploy maybe"). */
+const HEDGES = ['maybe', 'perhaps', 'probably', 'i guess', 'i think', 'i suppose', 'or something'];
 /** Words that weigh an action rather than order it ("we should restart", "maybe flush"). */
-const MODALS = new Set(['should', 'might', 'may', 'maybe', 'perhaps', 'ought']);
+const MODALS = new Set(['should', 'might', 'may', 'maybe', 'perhaps', 'ought', 'probably', 'prob', 'possibly']);
+/** Words that say something has to be done, said before its verb ("we need to restart nginx"): weighed, not ordered. */
+const NEEDS = new Set(['need', 'needs', 'must', 'gotta', 'ought']);
+/** What an action is said to be, as a noun ("restart needed", "failover pending"). */
+const NEEDED = new Set(['needed', 'required', 'pending', 'scheduled', 'recommended', 'necessary', 'planned', 'overdue', 'due']);
+/** "I'll", "we will": what the speaker is going to do. */
+const WILL = new Set(["i'll", 'ill', "we'll", 'i will', 'we will', 'i shall', 'we shall']);
 /** A line that ends with one of these reports what happened ("db-2 failover done"). */
 const REPORT_ENDINGS = new Set(['done', 'complete', 'completed', 'finished', 'succeeded', 'worked', 'fine', 'ok', 'okay']);
 
@@ -52,13 +60,27 @@ const ORDER_WORDS: readonly Word[] = ['ack', 'silence', 'unsilence', 'expire', '
 /** The first halves of two-word verbs ("rolled back", "failed over"). */
 const PHRASAL_HEADS = new Set(['roll', 'fail', 'switch', 'clean']);
 
-/** An order's verb in the past ("acked", "silenced", "restarted", "resolved", "rolled" back): what was done, not what to do. */
-function isPastOfOrder(norm: string): boolean {
-  if (norm === 'ackd' || norm === "ack'd") return true;
-  if (!norm.endsWith('ed')) return false;
+/** Orders' verbs that are neither in the lexicon's verbs nor a runbook's: their past forms report too ("unacked 12", "reassigned 7"). */
+const OTHER_ORDER_VERBS = new Set(['assign', 'reassign', 'unack', 'unacknowledge', 'unclaim', 'acknowledge']);
+
+/** Is the word an order's verb in its base form ("ack", "silence", "restart", "resolve", "roll" back)? */
+function isBaseOfOrder(stem: string): boolean {
+  return stem.length >= 3 && (ORDER_WORDS.some((word) => is(stem, word)) || RUNBOOK_ACTIONS[stem] !== undefined || STATUS_ORDER_LEADS.has(stem) || PHRASAL_HEADS.has(stem) || OTHER_ORDER_VERBS.has(stem));
+}
+
+/**
+ * The base form of an order's verb said in the past ("acked" → "ack", "closed" → "close",
+ * "restarted" → "restart", "unacked" → "unack", "rolled" → "roll"), or null: what was done, not what to do.
+ */
+export function pastOrderBase(norm: string): string | null {
+  if (norm === 'ackd' || norm === "ack'd") return 'ack';
+  if (!norm.endsWith('ed')) return null;
   // "acked", "muted" (mute + d), "snoozed", "mapped" (doubled consonant), "rolled".
-  return [norm.slice(0, -2), norm.slice(0, -1), norm.slice(0, -3)].some((stem) => stem.length >= 3
-    && (ORDER_WORDS.some((word) => is(stem, word)) || RUNBOOK_ACTIONS[stem] !== undefined || STATUS_ORDER_LEADS.has(stem) || PHRASAL_HEADS.has(stem) || stem === 'assign' || stem === 'acknowledg'));
+  return [norm.slice(0, -2), norm.slice(0, -1), norm.slice(0, -3)].find(isBaseOfOrder) ?? null;
+}
+
+function isPastOfOrder(norm: string): boolean {
+  return pastOrderBase(norm) !== null;
 }
 
 /** Is the word the first of an order's verbs, in any form? */
@@ -74,12 +96,18 @@ function isOrderWord(norm: string): boolean {
  */
 function reportsWhatWasDone(words: readonly string[]): boolean {
   const past = words.findIndex((w) => isPastOfOrder(w));
-  if (past > 0) {
+  if (past >= 0) {
     const before = words.slice(0, past);
-    // The subject: pronouns and adverbs of the past, or one name ("bob acked 12"), not a word of the grammar.
+    // The subject: pronouns and adverbs of the past, or one name ("bob acked 12"), not a word of the grammar;
+    // or none: "acked 12", "restarted nginx on web-1" are said of what was done, as a chat line reports it.
     const named = (w: string, i: number) => i === 0 && /^@?[a-z]+$/.test(w) && !KNOWN_FORMS.has(w) && !isOrderWord(w);
     if (before.every((w, i) => SUBJECTS.has(w) || named(w, i))) return true;
     if (PASSIVE.has(words[past - 1]!)) return true;
+    // "12 acked by me", "web-1 restarted by bob": who did it, said after the verb.
+    if (words[past + 1] === 'by' && !before.some((w) => isOrderWord(w))) return true;
+    // "12 acked", "alert 12 is acked": what was done to it ("#7 mitigated", "incident 7 resolved" set a status, and are orders).
+    const base = pastOrderBase(words[past]!);
+    if (before.length > 0 && base !== null && !STATUS_ORDER_LEADS.has(base) && before.every((w) => /^#?\d+$/.test(w) || w === 'is' || is(w, 'alert'))) return true;
   }
   // "the silence on web-1 expired", "the ack on 12 was a mistake", "the restart helped": an order never starts with "the" and its verb.
   if (DETERMINERS.has(words[0] ?? '') && isOrderWord(words[1] ?? '')) return true;
@@ -95,6 +123,27 @@ function reportsWhatWasDone(words: readonly string[]): boolean {
   return words.slice(noun + 1).some((w) => OUTCOMES.has(w));
 }
 
+/** Nouns whose plural a participle describes ("acked alerts", "resolved incidents", "expired silences"): a list asked for, not a report. */
+const DESCRIBED = new Set(['alerts', 'alarms', 'incidents', 'outages', 'silences', 'pages', 'incs']);
+
+/**
+ * "acked 12", "restarted nginx on web-1", "fyi silenced web-1 for 1h", "I resolved 7": an
+ * order's verb in the past, first on the line or after who did it. Returns where the verb is
+ * and its base form, so the line can be answered with the order it reports, or null.
+ * ("acked alerts on web-1", "resolved incidents": the participle describes what is listed.)
+ */
+export function reportedOrderAt(tokens: readonly Token[]): { at: number; base: string } | null {
+  let at = 0;
+  while (at < tokens.length && (tokens[at]!.norm.startsWith('@') || SUBJECTS.has(tokens[at]!.norm))) at++;
+  const base = tokens[at] ? pastOrderBase(tokens[at]!.norm) : null;
+  if (base === null) return null;
+  let next = at + 1;
+  while (SEVERITY_OR_STATE.has(tokens[next]?.norm ?? '')) next++;
+  const described = DESCRIBED.has(tokens[next]?.norm ?? '') && !/^#?\d/.test(tokens[next + 1]?.norm ?? '');
+  return described ? null : { at, base };
+}
+const SEVERITY_OR_STATE = new Set([...Object.keys(SEVERITY_WORDS), 'firing', 'open', 'the', 'all', 'my', 'our']);
+
 /**
  * "this ack was wrong, unack 12", "the restart failed; restart nginx on web-1 again": a clause
  * that reports or asks, then one that starts with an order's verb. Returns where the order's
@@ -102,14 +151,74 @@ function reportsWhatWasDone(words: readonly string[]): boolean {
  */
 export function orderAfterContext(tokens: readonly Token[]): number | null {
   for (let i = 1; i < tokens.length; i++) {
-    if (!/[,;.]$/.test(tokens[i - 1]!.raw)) continue;
-    const word = tokens[i]!.norm;
-    const leads = LEADING_VERBS.some((w) => verbOf(word, w) === 1) || RUNBOOK_ACTIONS[word] !== undefined || STATUS_ORDER_LEADS.has(word) || ['unack', 'un-ack', 'unacknowledge', 'assign', 'reassign'].includes(word);
+    // ("web-1 is down and restart nginx on web-1", "db-2 is full so clear it": a statement joined to the order by a word.)
+    const joined = CONTEXT_JOINERS.has(tokens[i - 1]!.norm);
+    if (!/[,;.]$/.test(tokens[i - 1]!.raw) && !joined) continue;
+    // ("web-1 is down, pls restart nginx on web-1": manners before the order's verb.)
+    const at = MANNERS_FIRST.has(tokens[i]!.norm) ? i + 1 : i;
+    const word = tokens[at]?.norm ?? '';
+    // ("acked 12 and silenced web-1": a verb in the past leads another report, not an order.)
+    const leads = pastOrderBase(word) === null && LEADING_VERBS.some((w) => verbOf(word, w) === 1) || RUNBOOK_ACTIONS[word] !== undefined || STATUS_ORDER_LEADS.has(word) || ['unack', 'un-ack', 'unacknowledge', 'assign', 'reassign'].includes(word);
     if (!leads) continue;
-    const before = moodOf(tokens.slice(0, i));
-    return before === 'report' || before === 'question' ? i : null;
+    const clause = tokens.slice(0, joined ? i - 1 : i);
+    // "hey bot, ack 12", "morning all, ack 12": a greeting says nothing of its own.
+    if (clause.every((t) => GREETINGS.has(t.norm) || FILLER.has(t.norm) || t.norm.startsWith('@'))) return i;
+    const before = moodOf(clause);
+    if (before === 'report' || before === 'question') return i;
+    // "web-1 is down, restart nginx on web-1", "db-2 disk full; clear disk on db-2": how things stand, said as why.
+    return before === 'order' && statesHowThingsAre(clause) ? i : null;
   }
   return null;
+}
+
+/** Words that join a statement to the order it explains ("web-1 is down and restart nginx", "… so restart it"). */
+const CONTEXT_JOINERS = new Set(['and', 'so']);
+const MANNERS_FIRST = new Set(['please', 'pls', 'plz', 'kindly', 'now', 'so', 'then', 'just']);
+const GREETINGS = new Set(['hey', 'hi', 'hello', 'yo', 'morning', 'evening', 'team', 'folks', 'all', 'everyone', 'guys', 'y\'all', 'alright', 'right', 'ok', 'okay', 'bot', 'opsbot']);
+/** Verbs that say how something is ("web-1 is down", "db-2 looks unhealthy", "it keeps flapping", "it's down"). */
+const LINKING = new Set(['is', 'are', 'was', 'were', "isn't", 'isnt', "aren't", 'arent', 'looks', 'look', 'seems', 'seem', 'keeps', 'keep', 'appears', 'still', 'been', 'getting', 'went', 'became']);
+/** How a host or service is, said without a verb ("web-1 down", "db-2 disk full", "api latency high"). */
+const HEALTH = new Set([
+  'down', 'dead', 'slow', 'full', 'flapping', 'unreachable', 'broken', 'degraded', 'unhealthy', 'hung', 'stuck', 'erroring', 'failing', 'crashing',
+  'crashlooping', 'oom', 'spiking', 'high', 'hosed', 'borked', 'toast', 'lagging', 'saturated', 'overloaded', 'pegged', 'maxed', 'unresponsive', 'wedged', 'red', 'again',
+]);
+
+/**
+ * A clause that says how things are, not what to do: a linking verb after its subject, or a
+ * state of health at its end ("web-1 is down", "db-2 disk full"), and no order's verb first.
+ */
+function statesHowThingsAre(tokens: readonly Token[]): boolean {
+  const words = tokens.map((t) => t.norm);
+  if (words.length < 2 || isOrderWord(words[0]!)) return false;
+  return words.slice(1).some((w) => LINKING.has(w) || /^[a-z0-9-]+'s$/.test(w) && w !== "let's") || HEALTH.has(words.at(-1)!) || words[0]!.endsWith("'s");
+}
+
+/** Words that make what follows a condition ("if", "unless", "in case", "as soon as"), anywhere before a comment. */
+const CONDITIONS = new Set(['if', 'unless', 'whenever', 'in case', 'as soon as', 'as long as', 'provided', 'assuming']);
+/** … and these only where a clause starts ("when web-1 recovers, resolve 7", "once the deploy is done …"). */
+const CLAUSE_CONDITIONS = new Set(['when', 'once', 'after', 'should']);
+/** Words after which "if" asks whether ("check if", "not sure if", "see if"): an embedded question, no condition. */
+const WHETHER_AFTER = new Set(['check', 'checking', 'see', 'seeing', 'know', 'sure', 'unsure', 'wonder', 'wondering', 'ask', 'asking', 'verify', 'verifying', 'confirm', 'confirming', 'find', 'finding', 'tell', 'even', 'as', 'what', 'investigating', 'test', 'testing', 'determine']);
+/** "when did 12 fire", "once again": a question or an adverb, not a condition. */
+const NOT_A_CONDITION_AFTER = new Set(['did', 'does', 'do', 'was', 'were', 'is', 'are', 'will', 'has', 'have', 'again', 'more']);
+
+/**
+ * Does the line set a condition on what it asks, before any comment or note's text ("if web-1
+ * is still down restart it", "restart nginx on web-1 if it is still down", "ack 12 if nobody has",
+ * "when web-1 recovers, resolve 7", "once the deploy finishes restart nginx")? Chat does what
+ * is asked at once or not at all: a condition is asked about, never assumed met.
+ */
+function conditionIn(tokens: readonly Token[]): boolean {
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if ((i > 0 && FREE_TEXT_MARKERS.has(token.norm)) || tokens[i - 1]?.colon) return false;
+    const two = `${token.norm} ${tokens[i + 1]?.norm ?? ''}`;
+    const three = `${two} ${tokens[i + 2]?.norm ?? ''}`;
+    const clauseStart = i === 0 || /[,;.]$/.test(tokens[i - 1]!.raw) || ['ok', 'okay', 'so', 'and', 'then', 'but'].includes(tokens[i - 1]!.norm) && i === 1;
+    if ((CONDITIONS.has(token.norm) || CONDITIONS.has(two) || CONDITIONS.has(three)) && !WHETHER_AFTER.has(tokens[i - 1]?.norm ?? '')) return true;
+    if (clauseStart && CLAUSE_CONDITIONS.has(token.norm) && i + 1 < tokens.length && !NOT_A_CONDITION_AFTER.has(tokens[i + 1]!.norm) && !(token.norm === 'should' && i === 0)) return true;
+  }
+  return false;
 }
 
 export function moodOf(tokens: readonly Token[]): Mood {
@@ -126,11 +235,15 @@ export function moodOf(tokens: readonly Token[]): Mood {
   // Only what is said before a comment tells what the line does: "… because rollback done" is the comment's.
   const marker = words.findIndex((w, i) => i > 0 && FREE_TEXT_MARKERS.has(w));
   const said = marker === -1 ? words : words.slice(0, marker);
+  if (HEDGES.some((h) => said.slice(-h.split(' ').length).join(' ').replace(/[.!]+$/, '') === h)) return 'question';
+  // "if web-1 is still down restart it", "ack 12 if nobody has", "when web-1 recovers, resolve 7": not now, and maybe never.
+  if (conditionIn(tokens.slice(tokens.length - words.length))) return 'conditional';
 
   const politeOrder = ['can', 'could', 'will', 'would'].includes(first) && POLITE_SUBJECTS.has(second);
   if (QUESTION_OPENERS.has(first) && !politeOrder) return 'question';
   // "restart web-1?", "maybe we should restart nginx", "we might flush the cache": asked or weighed, not ordered.
-  if (!politeOrder && (tokens.at(-1)?.raw.endsWith('?') || words.slice(0, 3).some((w) => MODALS.has(w)))) return 'question';
+  // ("ack 12?!", "restart web-1??": a question mark, whatever follows it.)
+  if (!politeOrder && (/\?[!?.]*$/.test(tokens.at(-1)?.raw ?? '') || words.slice(0, 3).some((w) => MODALS.has(w)))) return 'question';
   // A line that starts with its verb is an order whatever its comment ends with ("ack 12 - load is fine").
   const lead = first === 'please' || first === 'pls' ? second : first;
   // "let's not restart web-1", "stop, don't ack 12", "hold off on restarting web-1": negated before the verb.
@@ -140,7 +253,14 @@ export function moodOf(tokens: readonly Token[]): Mood {
   if (reportsWhatWasDone(said)) return 'report';
   // "about to restart nginx on web-1", "I'm going to silence web-1", "gonna fail over": what the speaker will do themselves.
   const plan = said.slice(['i', "i'm", 'im', 'we', "we're", 'were', 'am', 'are'].includes(said[0] ?? '') ? (['am', 'are'].includes(said[1] ?? '') ? 2 : 1) : 0);
-  if ((plan[0] === 'about' || plan[0] === 'going') && plan[1] === 'to' || plan[0] === 'gonna') return 'report';
+  if ((plan[0] === 'about' || plan[0] === 'going') && plan[1] === 'to' || ['gonna', 'ima', "i'ma", 'imma', "i'mma"].includes(plan[0] ?? '')) return 'report';
+  // "I'll restart nginx on web-1", "we will ack 12": what the speaker will do; "I'll take incident 7" has no order's verb, and is one.
+  const will = WILL.has(said[0] ?? '') ? 1 : WILL.has(`${said[0] ?? ''} ${said[1] ?? ''}`) ? 2 : 0;
+  if (will > 0 && isOrderWord(said[will] === 'just' ? said[will + 1] ?? '' : said[will] ?? '')) return 'report';
+  // "we need to restart nginx", "someone has to ack 12", "I think we must fail over": weighed, not ordered.
+  if (before.some((w, i) => NEEDS.has(w) || (['have', 'has', 'got'].includes(w) && before[i + 1] === 'to'))) return 'question';
+  // "restart needed on web-1", "restart of nginx required", "failover pending": what has to be done, said of the action as a noun.
+  if (actionOf(said[0]) !== null && (NEEDED.has(said[1] ?? '') || (said[1] === 'of' && said.slice(2).some((w) => NEEDED.has(w))))) return 'question';
   if (LEADING_VERBS.some((word) => verbOf(lead, word) > 0) || actionOf(lead) !== null || STATUS_ORDER_LEADS.has(lead)) return 'order';
   if (said.length > 1 && REPORT_ENDINGS.has(said.at(-1)!)) return 'report';
   return 'order';

@@ -1,5 +1,5 @@
 import { EXAMPLES, PARSE_THRESHOLD, permissionFor, STATE_CHANGING, type Alternative, type Intent, type ParseResult } from './intents.ts';
-import { moodOf, orderAfterContext, type Mood } from './mood.ts';
+import { moodOf, orderAfterContext, reportedOrderAt, type Mood } from './mood.ts';
 import { previewOf } from './format.ts';
 import type { InventoryIndex, InventoryRunbook } from './inventory.ts';
 import { TYPO_FACTOR } from './lexicon.ts';
@@ -7,12 +7,18 @@ import { HOST_PARAMS, RULES, type Line, type Reading } from './rules.ts';
 import { correctSpelling } from './spelling.ts';
 import type { TimeReference } from './times.ts';
 import { mergePhrasalVerbs, restOf, tokenize, withoutMarkup } from './tokens.ts';
-import { exclusionOf, leftOutTargets, namedTargets, secondCommandAt } from './whole-line.ts';
+import { deferralOf, exclusionOf, leftOutTargets, namedTargets, secondCommandAt } from './whole-line.ts';
 
 export const MAX_TEXT_LENGTH = 2000;
 
 /** What reading an order after a clause of context costs ("the restart failed, restart nginx on web-1"). */
 const CONTEXT_FACTOR = 0.95;
+
+/** Orders done at once whose rule reads no time: one said with them puts them off ("ack 12 later"). */
+const DEFERRABLE = new Set<Intent>(['alert.ack', 'alert.unack', 'incident.status', 'incident.assign', 'silence.expire']);
+
+/** What joins two reports ("acked 12 and silenced web-1"). */
+const JOINED_REPORT = new Set(['and', 'then', '&', '+']);
 
 /** Two readings this close are a tie: the parser asks rather than pick one. */
 const TIE_MARGIN = 0.05;
@@ -21,7 +27,7 @@ function round(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
-const MOOD_WORDS: Record<Exclude<Mood, 'order'>, string> = { question: 'a question', negated: 'a "do not"', report: 'a report of what was done' };
+const MOOD_WORDS: Record<Exclude<Mood, 'order'>, string> = { question: 'a question', negated: 'a "do not"', report: 'a report of what was done', conditional: 'a condition (chat does what is asked at once, never when something happens)' };
 
 /** A state change read from a line that does not order it: kept only as a suggestion, below the threshold. */
 function notAnOrder(reading: Reading, mood: Exclude<Mood, 'order'>, now: number): Reading {
@@ -55,18 +61,60 @@ export function parseCommand(text: string, index: InventoryIndex, ref: TimeRefer
     return order.intent === 'unknown' ? order : { ...order, confidence: round(order.confidence * CONTEXT_FACTOR) };
   }
   const line: Line = { text: clipped, tokens, index, ref };
+  // "acked 12", "restarted nginx on web-1": what was done is reported, never done again.
+  const reported = reportedOrder(line);
+  if (reported) return reported;
   const result = twoCommands(line) ?? parseLine(line);
   // A word read as another ("incdient") makes the reading a little less sure, as a verb's typo does.
   return corrected === 0 || result.intent === 'unknown' ? result : { ...result, confidence: round(result.confidence * TYPO_FACTOR ** corrected) };
 }
 
 
+/**
+ * "acked 12", "restarted nginx on web-1", "silenced web-1 for an hour": a line led by an order's
+ * verb in the past reports what was done. Answered `unknown` with the order it would be, said
+ * as one ("ack 12"), when that order changes something; null otherwise (the line is read as it is).
+ */
+function reportedOrder(line: Line): ParseResult | null {
+  const found = reportedOrderAt(line.tokens);
+  if (!found) return null;
+  const verb = line.tokens[found.at]!;
+  // ("acked 12 and silenced web-1": the order is the first report's; what else was done is not part of it.)
+  const also = line.tokens.findIndex((t, i) => i > found.at && (JOINED_REPORT.has(t.norm) || /[,;.]$/.test(line.tokens[i - 1]!.raw)) && reportedOrderAt(line.tokens.slice(JOINED_REPORT.has(t.norm) ? i + 1 : i)) !== null);
+  const rest = line.text.slice(verb.end, also === -1 ? undefined : line.tokens[also]!.start).trim().replace(/[,;.]$/, '');
+  const order = `${found.base}${rest === '' ? '' : ` ${rest}`}`;
+  const asOrder = parseCommand(order, line.index, line.ref);
+  // ("I resolved incident 7": said with who did it, a reading that only reads the same thing, the incident,
+  // answers it, as for any report; "I acked #12" is not incident 12's.)
+  const asSaid = found.at > 0 ? twoCommands(line) ?? parseLine(line) : null;
+  if (asSaid && asSaid.intent !== 'unknown' && !STATE_CHANGING.has(asSaid.intent) && sameIds(asSaid.slots, asOrder.slots)) return null;
+  const changing = STATE_CHANGING.has(asOrder.intent) ? asOrder : null;
+  const alternative = changing ? null : asOrder.alternatives.find((a) => STATE_CHANGING.has(a.intent));
+  if (!changing && !alternative) return null;
+  const intent = changing ? changing.intent : alternative!.intent;
+  const said = verb.raw.replace(/[.,;:!?]+$/, '');
+  // ("acknowledged.": the order alone names nothing; an example says what it needs.)
+  const example = intent === 'unknown' ? order : EXAMPLES[intent][0] ?? order;
+  const text = changing
+    ? `Read as a report of what was done ("${said}"), so nothing is done; to ${changing.preview.charAt(0).toLowerCase()}${changing.preview.slice(1)}, say it as an order: "${order}".`
+    : `Read as a report of what was done ("${said}"), so nothing is done; to ask for it, say it as an order with what it is about, e.g. "${example}".`;
+  const confidence = round(Math.min(changing ? changing.confidence : alternative!.confidence, 0.45));
+  return { intent: 'unknown', slots: {}, confidence, requiredPermission: null, preview: text, alternatives: [{ intent, text, confidence }] };
+}
+
+/** Does a reading name the same alert or incident as another ("I resolved incident 7" shows incident 7, the one resolved)? */
+function sameIds(read: object, order: object): boolean {
+  const a = read as Record<string, unknown>;
+  const b = order as Record<string, unknown>;
+  return ['incidentId', 'alertId'].every((key) => a[key] === undefined || a[key] === b[key]);
+}
+
 /** "ack 12 and restart nginx on web-1": the first command read alone, the line answered with a request to send them one at a time. */
 function twoCommands(line: Line): ParseResult | null {
   const split = secondCommandAt(line.tokens);
   if (split === null) return null;
   const { at } = split;
-  const firstText = line.text.slice(0, line.tokens[at]!.start).replace(/[\s;,]+$/, '');
+  const firstText = line.text.slice(0, line.tokens[at]!.start).replace(/[\s;,.]+$/, '');
   const rest = restOf(line.text, line.tokens, split.next);
   const first = parseLine({ ...line, text: firstText, tokens: line.tokens.slice(0, at) });
   if (first.intent === 'unknown') return null;
@@ -107,6 +155,14 @@ function parseLine(line: Line): ParseResult {
     best.problem = `Chat does not read exclusions ("${excluded} …"), and read as said this would be "${previewOf(best.command, ref.now)}": name what you mean instead, e.g. each target or alert in turn.`;
     best.confidence = Math.min(best.confidence, 0.5);
   }
+  // "ack 12 later", "resolve 7 tomorrow": an order put off is not done now (runs and silences say so in their own rules).
+  const deferred = best && !best.problem && DEFERRABLE.has(best.command.intent) ? deferralOf(line.tokens) : null;
+  // (Only right after the order: "ack 12 investigating, update at 3pm" has a comment that says when.)
+  const said = best && 'comment' in best.command.slots ? String(best.command.slots.comment ?? '') : '';
+  if (best && deferred && (said === '' || said.toLowerCase().startsWith(deferred.split(' ')[0]!.toLowerCase()))) {
+    best.problem = `Chat does this at once, not at a time said ("${deferred}"): ask again when it should be done, e.g. "${EXAMPLES[best.command.intent as keyof typeof EXAMPLES][0] ?? ''}".`;
+    best.confidence = Math.min(best.confidence, 0.45);
+  }
   // A reading that would leave out a target the line names ("restart nginx on web-1 and web-2") is not done in part.
   const named = best && !best.problem ? namedTargets(line.tokens, index) : [];
   const leftOut = best && named.length > 0 ? leftOutTargets(best.command, named) : [];
@@ -133,10 +189,13 @@ function parseLine(line: Line): ParseResult {
     slots: {},
     confidence: round(best?.confidence ?? 0),
     requiredPermission: null,
-    preview: unknownPreview(best, alternatives),
+    preview: mood === 'conditional' && alternatives.length === 0 ? CONDITION_NOT_READ : unknownPreview(best, alternatives),
     alternatives,
   };
 }
+
+/** "if web-1 is still down, restart nginx on web-1" with nothing read: why nothing is done. */
+const CONDITION_NOT_READ = 'Read as a condition ("if …", "when …"), so nothing is done: chat does what is asked at once, never when something happens; send the order alone when it should be done.';
 
 /**
  * What an `unknown` answer says first: the problem of the best reading when it has one (a

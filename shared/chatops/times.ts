@@ -56,6 +56,12 @@ export function findDurations(tokens: readonly Token[], taken: ReadonlySet<numbe
     if (taken.has(i)) continue;
     const word = tokens[i]!.norm;
     const next = tokens[i + 1]?.norm;
+    // ("1h30", "2h15": hours and minutes as a clock writes them, the minutes' unit left out.)
+    const hoursMinutes = /^(\d{1,3})h(\d{1,2})$/.exec(word);
+    if (hoursMinutes && Number(hoursMinutes[2]) < 60) {
+      hits.push({ start: i, end: i + 1, ms: Number(hoursMinutes[1]) * 3_600_000 + Number(hoursMinutes[2]) * 60_000 });
+      continue;
+    }
     // ("1,5h": a decimal comma, as typed in much of Europe.)
     if (NUMBER_WITH_UNIT.test(word.replace(/^(\d+),(\d)/, '$1.$2')) || COMPOUND.test(word)) {
       const ms = parseDuration(word.replace(/^(\d+),(\d)/, '$1.$2').replace(/(\d)(months?)$/, '$1mo'));

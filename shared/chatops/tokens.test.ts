@@ -40,4 +40,17 @@ describe('tokenize', () => {
     expect(withoutMarkup('silence db-* for 1h')).toBe('silence db-* for 1h');
     expect(tokenize('!ack 12').map((t) => t.norm)).toEqual(['ack', '12']);
   });
+
+  it('reads one word in Slack\'s bold or italics as the word ("ack *12*"), and keeps a pattern\'s star ("db-*")', () => {
+    expect(tokenize('ack *12* on _web-1_').map((t) => t.norm)).toEqual(['ack', '12', 'on', 'web-1']);
+    expect(tokenize('silence db-* for 1h').map((t) => t.norm)).toEqual(['silence', 'db-*', 'for', '1h']);
+  });
+
+  it('ends a clause at a line break as a ";" does, its place in the text unchanged', () => {
+    const tokens = tokenize('ack 12\nrestart nginx');
+    expect(tokens.map((t) => t.raw)).toEqual(['ack', '12;', 'restart', 'nginx']);
+    expect(tokens.map((t) => t.norm)).toEqual(['ack', '12', 'restart', 'nginx']);
+    expect(tokens[1]).toMatchObject({ start: 4, end: 6 });
+    expect(tokenize('note on 7:\nrolled back').map((t) => t.raw)).toEqual(['note', 'on', '7:', 'rolled', 'back']);
+  });
 });

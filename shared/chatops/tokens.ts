@@ -30,21 +30,27 @@ export function withoutMarkup(text: string): string {
 }
 const MARKUP = /^([*_])(\S(?:.*\S)?)\1$/s;
 
+const EMPHASIS = /^([*_])([^*_]+)\1$/;
+
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   for (const match of text.matchAll(/\S+/g)) {
-    for (const [raw, start] of commaParts(match[0], match.index)) {
-      const norm = raw.toLowerCase().replace(/[’‘]/g, "'").replace(LEADING, '').replace(TRAILING, '');
+    // ("ack 12⏎restart nginx on web-1": a line break ends a clause as a ";" does; the text itself is kept as typed.)
+    const endsLine = text.charAt(match.index + match[0].length) === '\n' || text.charAt(match.index + match[0].length + 1) === '\n';
+    for (const [typed, start] of commaParts(match[0], match.index)) {
+      const raw = endsLine && start + typed.length === match.index + match[0].length && !/[;,.:!?]$/.test(typed) ? `${typed};` : typed;
+      // ("ack *12*", "restart nginx on _web-1_": one word in Slack's bold or italics is that word.)
+      const norm = raw.toLowerCase().replace(/[’‘]/g, "'").replace(LEADING, '').replace(TRAILING, '').replace(EMPHASIS, '$2');
       if (norm === '') continue;
       // "ack12", "resolve#7": an order's verb typed against its id is the two words.
       const glued = GLUED_ID.exec(norm);
       if (glued && raw.toLowerCase().startsWith(glued[1]!)) {
         const verb = raw.slice(0, glued[1]!.length);
         tokens.push({ raw: verb, norm: glued[1]!, start, end: start + verb.length, colon: false });
-        tokens.push({ raw: raw.slice(verb.length), norm: glued[2]!, start: start + verb.length, end: start + raw.length, colon: raw.endsWith(':') });
+        tokens.push({ raw: raw.slice(verb.length), norm: glued[2]!, start: start + verb.length, end: start + typed.length, colon: raw.endsWith(':') });
         continue;
       }
-      tokens.push({ raw, norm, start, end: start + raw.length, colon: raw.endsWith(':') });
+      tokens.push({ raw, norm, start, end: start + typed.length, colon: raw.endsWith(':') });
     }
   }
   return tokens;

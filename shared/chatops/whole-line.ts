@@ -64,7 +64,7 @@ export function leftOutTargets(command: Command, named: readonly string[]): stri
   return named.filter((name) => !uses(command, name));
 }
 
-/** Joins of two clauses ("and", "then", "and then", "&", "+", ";"). */
+/** Joins of two clauses ("and", "then", "and then", "&", "+", ";", ",", "."). */
 const JOINERS = new Set(['and', 'then', '&', '+', 'also', 'plus']);
 
 const ORDER_VERBS = new Set(['ack', 'acknowledge', 'silence', 'mute', 'snooze', 'unsilence', 'unmute', 'resolve', 'reopen', 'mitigate', 'close', 'expire', 'note', 'show', 'list']);
@@ -86,8 +86,8 @@ export function secondCommandAt(tokens: readonly Token[]): { at: number; next: n
   for (let i = 1; i < tokens.length - 1; i++) {
     const token = tokens[i]!;
     if (FREE_TEXT_MARKERS.has(token.norm) || tokens[i - 1]!.colon) return null;
-    // ("ack 12, silence web-1 for 1h": a comma before an order's verb parts two commands as a ";" does.)
-    const semicolon = /[;,]$/.test(tokens[i - 1]!.raw);
+    // ("ack 12, silence web-1 for 1h", "ack 12. restart nginx on web-1": a comma or a full stop before an order's verb parts two commands as a ";" does.)
+    const semicolon = /[;,.]$/.test(tokens[i - 1]!.raw);
     if (!JOINERS.has(token.norm) && !semicolon) continue;
     const at = JOINERS.has(token.norm) ? i + 1 : i;
     const verbAt = tokens[at]?.norm === 'then' ? at + 1 : at;
@@ -121,6 +121,36 @@ export function exclusionOf(tokens: readonly Token[]): string | null {
       (token.norm === 'not' && ['on', 'for', 'in', 'from', 'at', 'matching', 'named'].includes(next?.norm ?? '')) ||
       /^non-?[a-z]/.test(token.norm);
     if (excludes) return tokens.slice(i, i + 2).map((t) => t.raw).join(' ');
+  }
+  return null;
+}
+
+/** Words that put an order off ("ack 12 later", "resolve 7 tomorrow"). */
+const LATER = new Set(['later', 'tomorrow', 'tmrw', 'tmr', 'tonight', 'eod', 'eow', 'afterwards', 'eventually', 'when']);
+const WEEKDAYS = new Set(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+/** "in 5 minutes", "in a bit", "in an hour": the words after "in" that make it a time ahead. */
+const IN_A_WHILE = /^(?:\d+[a-z]*|a|an|few|one|two|three|five|ten|fifteen|twenty|thirty|half)$/;
+const AT_A_TIME = /^(?:\d{1,2}(?::\d{2})?(?:am|pm|a\.m|p\.m)?|noon|midnight)$/;
+
+/**
+ * Where a line puts its order off to a time ahead, before any free text ("ack 12 later", "ack 12
+ * in 5 minutes", "resolve 7 tomorrow", "assign 7 to bob after the standup", "ack 12 at 3pm"):
+ * the words that say when, as typed, or null. Chat does what is asked at once.
+ */
+export function deferralOf(tokens: readonly Token[]): string | null {
+  for (let i = 1; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (FREE_TEXT_MARKERS.has(token.norm) || tokens[i - 1]!.colon || /^[([]/.test(token.raw)) return null;
+    const next = tokens[i + 1]?.norm ?? '';
+    const defers = LATER.has(token.norm)
+      || (token.norm === 'in' && IN_A_WHILE.test(next) && (/^\d+[a-z]+$/.test(next) || tokens[i + 2] !== undefined))
+      || ((token.norm === 'at' || token.norm === 'around') && AT_A_TIME.test(next))
+      || ((token.norm === 'after' || token.norm === 'next' || token.norm === 'on') && (WEEKDAYS.has(next) || next === 'the' || next === 'lunch' || next === 'standup' || next === 'week'))
+      || WEEKDAYS.has(token.norm) && tokens[i - 1]?.norm !== 'since'
+      // ("ack 12 first thing tomorrow", "resolve 7 by 5pm", "ack 12 by eod")
+      || (token.norm === 'first' && next === 'thing')
+      || (token.norm === 'by' && (AT_A_TIME.test(next) || LATER.has(next) || WEEKDAYS.has(next)));
+    if (defers) return tokens.slice(i, i + 3).map((t) => t.raw).join(' ');
   }
   return null;
 }

@@ -1,7 +1,7 @@
 import { MAX_ALERTS_AT_ONCE, type Severity } from '../intents.ts';
 import { ALL_WORDS, FILLER, FREE_TEXT_MARKERS, SEVERITY_WORDS, severitySlots, verbOf } from '../lexicon.ts';
 import { idOf, type Token } from '../tokens.ts';
-import { commentFrom, findTarget, firstId, idAfter, isAlertNoun, isIncidentNoun, leadingVerb, leftoverFactor, type Line, moreIds, type Reading, type Rule, take } from './kit.ts';
+import { commentFrom, findTarget, firstId, ID_JOINERS, idAfter, isAlertNoun, isIncidentNoun, leadingVerb, leftoverFactor, type Line, moreIds, type Reading, type Rule, take } from './kit.ts';
 import { IMPERATIVE_ACK, reversedBefore, UNACK_VERBS } from './orders.ts';
 
 /** "ack 12 for incident 7": the words that say which incident an alert is part of. */
@@ -60,15 +60,21 @@ export const ackRule: Rule = (line) => {
   if (otherIncidents) return { command: { intent: 'alert.ack', slots: { incidentId: found.id } }, confidence: 0.45 * verb.score, problem: `One incident at a time, e.g. ${[found.id, ...otherIncidents.ids].map((id) => `"ack incident ${id}"`).join(', then ')}.` };
   // "ack 12 13 14", "acknowledge #12 #13": nothing but ids after the first is a list, not a comment ("ack 12 3 nodes down" is one).
   // So is a run of ids before a comment's marker or ids written with "#" ("ack 12 13 - same cause", "ack #12 #13 investigating").
-  const spaced = tokens.slice(found.at + 1);
-  const run = spaced.findIndex((t) => idOf(t) === null || taken.has(tokens.indexOf(t)));
-  const ids = run === -1 ? spaced : spaced.slice(0, run);
-  const after = run === -1 ? undefined : spaced[run]!;
+  // ("ack 7 8 and 9": spaces, commas and "and" may part the ids of one list.)
+  const run = idRun(tokens, found.at + 1, taken);
+  const ids = run.ids;
+  const after = tokens[run.end];
+  // ("ack 7 8 and 9 are flapping": ids joined by "and" are a list whatever follows; "ack 12 3 nodes down" has a comment.)
   const listed = ids.length > 0 && ids.length < MAX_ALERTS_AT_ONCE
-    && (after === undefined || ids.at(-1)!.colon || FREE_TEXT_MARKERS.has(after.norm) || (tokens[found.at]!.norm.startsWith('#') && ids.every((t) => t.norm.startsWith('#'))));
+    && (after === undefined || run.joined || tokens[run.end - 1]!.colon || FREE_TEXT_MARKERS.has(after.norm) || (tokens[found.at]!.norm.startsWith('#') && ids.every((t) => t.norm.startsWith('#'))));
   const onlyIds = !incident && listed;
-  const more = incident ? null : onlyIds ? { ids: ids.map((t) => idOf(t)!), last: found.at + ids.length } : moreIds(tokens, found.at);
+  const more = incident ? null : onlyIds ? { ids: ids.map((t) => idOf(t)!), last: run.end - 1 } : moreIds(tokens, found.at);
   const last = more ? more.last : found.at;
+  // "ack 7 or 8", "ack 7, 8 or 9", "ack incident 7 or 8": which is not said; acknowledging all, or the first, would guess.
+  if (tokens.slice(found.at + 1, last + 2).some((t, k) => t.norm === 'or' && idOf(tokens[found.at + 2 + k]) !== null)) {
+    const which = incident ? 'Say which incident: "or" leaves it open (one at a time, e.g. "ack incident 7").' : 'Say which alerts: "or" leaves it open. List every one to acknowledge with "and" (e.g. "ack 12 and 13"), or name one.';
+    return { command: { intent: 'alert.ack', slots: incident ? { incidentId: found.id } : { alertId: found.id } }, confidence: 0.45 * verb.score, problem: which };
+  }
   // ("ack incident 7 alerts": the alerts it acknowledges, not a comment; "ack 12 for incident 7": its incident, said.)
   let from = last + 1;
   while (taken.has(from)) from++;
@@ -114,4 +120,27 @@ function ackTargetReading(line: Line, verb: { at: number; score: number }, all: 
   if (!target.hit) return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: 'Say whose alerts to acknowledge, e.g. "ack all alerts on db-1", or which: "ack 12, 13".' };
   take(taken, target.hit.at, target.hit.end);
   return { command: { intent: 'alert.ack', slots: { target: target.hit.target.name, ...severitySlots(severities) } }, confidence: verb.score * target.hit.score * leftoverFactor(tokens, taken) };
+}
+
+/** The ids from `from` on, parted by spaces, commas, "and", "&", "+" or "or" ("8 and 9", "8, 9 & 10"): where they end, and whether a word (an "or") parts them. */
+function idRun(tokens: readonly Token[], from: number, taken: ReadonlySet<number>): { ids: Token[]; end: number; or: boolean; joined: boolean } {
+  const ids: Token[] = [];
+  let or = false;
+  let joined = false;
+  let i = from;
+  for (; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (idOf(token) !== null && !taken.has(i)) {
+      ids.push(token);
+      continue;
+    }
+    // ("12 and also 13", "12 as well as 13", "12 plus 13": the words that join one id to the next.)
+    let next = i;
+    while (next < tokens.length && ID_JOINERS.has(tokens[next]!.norm)) next++;
+    if (next === i || idOf(tokens[next]) === null || taken.has(next)) break;
+    joined = true;
+    or ||= tokens.slice(i, next).some((t) => t.norm === 'or');
+    i = next - 1;
+  }
+  return { ids, end: i, or, joined };
 }

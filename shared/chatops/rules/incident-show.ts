@@ -1,5 +1,5 @@
 import { is } from '../lexicon.ts';
-import { firstId, idAfter, isAlertNoun, isIncidentNoun, leftoverFactor, type Rule } from './kit.ts';
+import { firstId, idAfter, isAlertNoun, isIncidentNoun, leftoverFactor, moreIds, type Reading, type Rule } from './kit.ts';
 import { ledByStateOrder } from './orders.ts';
 
 /** Nouns whose number is not an incident's ("silence 4", "run 5", "job 3"). */
@@ -16,6 +16,8 @@ export const incidentRule: Rule = (line) => {
   const taken = new Set<number>();
   const named = idAfter(tokens, taken, isIncidentNoun);
   if (named) {
+    const several = oneAtATime(tokens, named.id, named.at);
+    if (several) return several;
     if (named.noun !== null) taken.add(named.noun);
     taken.add(named.at);
     tokens.forEach((t, i) => {
@@ -34,8 +36,17 @@ export const incidentRule: Rule = (line) => {
     return { command: { intent: 'incident.show', slots: { incidentId: id.id } }, confidence: 0.5, problem: `A bare number: say "incident ${id.id}" or "ack ${id.id}".` };
   }
   if (status === -1 && hashed === -1) return null;
+  const several = oneAtATime(tokens, id.id, id.at);
+  if (several) return several;
   taken.add(id.at);
   if (status !== -1) taken.add(status);
   const base = status !== -1 ? 0.9 : 0.75;
   return { command: { intent: 'incident.show', slots: { incidentId: id.id } }, confidence: base * leftoverFactor(tokens, taken) };
 };
+
+/** "show incident 7 and 8", "status of 7, 8": a card shows one incident; asked rather than show 7 and drop 8. */
+function oneAtATime(tokens: Parameters<typeof moreIds>[0], id: number, at: number): Reading | null {
+  const more = moreIds(tokens, at);
+  if (!more) return null;
+  return { command: { intent: 'incident.show', slots: { incidentId: id } }, confidence: 0.45, problem: `One incident at a time, e.g. ${[id, ...more.ids].map((n) => `"incident ${n}"`).join(', then ')}.` };
+}

@@ -1,6 +1,6 @@
 import type { Command } from '../intents.ts';
 import type { InventoryIndex, InventoryTarget } from '../inventory.ts';
-import { FILLER, FREE_TEXT_MARKERS, is } from '../lexicon.ts';
+import { FILLER, FREE_TEXT_MARKERS, is, OTHER_MANNERS } from '../lexicon.ts';
 import { findDurations, findTimeRange, type TimeRange, type TimeReference } from '../times.ts';
 import { idOf, restOf, type Token } from '../tokens.ts';
 
@@ -157,7 +157,7 @@ export function firstId(tokens: readonly Token[], taken: ReadonlySet<number>, fr
 /** Free text after position `from`, without a leading "with comment", "because", ":" or "-". */
 export function commentFrom(line: Line, from: number): string | undefined {
   // ("ack 13 as well", "ack 13 too": no comment, before "as" is read as leading one in.)
-  if (POLITENESS.has(restOf(line.text, line.tokens, from).toLowerCase().replace(/[!.]+$/, ''))) return undefined;
+  if (onlyManners(restOf(line.text, line.tokens, from))) return undefined;
   let i = from;
   // "with a comment: …", "saying that …", "as known issue": the words that lead a comment in; "because a & b" keeps its "a".
   for (let word = line.tokens[i]?.norm; word !== undefined; word = line.tokens[++i]?.norm) {
@@ -171,11 +171,20 @@ export function commentFrom(line: Line, from: number): string | undefined {
   const said = text.toLowerCase().replace(/[!.]+$/, '');
   // (the words as typed: restOf drops a leading ":", which an emoji starts with)
   const typed = i < line.tokens.length ? line.text.slice(line.tokens[i]!.start).trim().toLowerCase().split(/\s+/) : [];
-  return text === '' || POLITENESS.has(said) || typed.every((word) => EMOJI_CODE.test(word) || word === 'now') ? undefined : text;
+  return text === '' || onlyManners(said) || typed.every((word) => EMOJI_CODE.test(word) || NOW_WORDS.has(word.replace(/[!.,]+$/, ''))) ? undefined : text;
 }
 
-/** An emoji as typed: Slack's code (":+1:", ":eyes:") or the pictographs themselves ("🙏", "👍🏽"). */
-export const EMOJI_CODE = /^(?::[a-z0-9_+'-]+:|(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\u200d|\ufe0f)+)$/u;
+/** "ack 12 now", "ack 12 right now", "ack 12 asap": when, which is at once, not a comment. */
+const NOW_WORDS = new Set(['now', 'right', 'asap', 'immediately', 'straight', 'away']);
+
+/** "please", "thanks", "ack 12 merci", "danke schön"… a text of nothing but manners is no comment. */
+function onlyManners(text: string): boolean {
+  const said = text.toLowerCase().replace(/[!.]+$/, '').trim();
+  return POLITENESS.has(said) || (said !== '' && said.split(/[\s,!.]+/).filter(Boolean).every((w) => POLITENESS.has(w) || OTHER_MANNERS.has(w) || w === 'schön' || w === 'vous' || w === 'plaît' || w === "s'il"));
+}
+
+/** An emoji as typed: Slack's code (":+1:", ":eyes:", ":pray::pray:" typed together) or the pictographs themselves ("🙏", "👍🏽"). */
+export const EMOJI_CODE = /^(?:(?::[a-z0-9_+'-]+:)+|(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\u200d|\ufe0f)+)$/u;
 const WRAPS: Readonly<Record<string, string>> = { '"': '"', "'": "'", '“': '”', '‘': '’', '(': ')', '[': ']' };
 
 /** ("rolling back"), "rolling back": the wrapping is the writer's, not the text's. */
@@ -183,10 +192,13 @@ export function unwrapped(text: string): string {
   return text.replace(/^(["'“‘([])(.*)(["'”’)\]])$/s, (whole, open: string, inner: string, close: string) => (WRAPS[open] === close && !inner.includes(close) && !inner.includes(open) ? inner.trim() : whole));
 }
 
-const POLITENESS = new Set(['please', 'pls', 'plz', 'thanks', 'thx', 'ty', 'thank you', 'cheers', 'ta', 'too', 'as well', 'also']);
+const POLITENESS = new Set(['please', 'pls', 'plz', 'thanks', 'thx', 'ty', 'tyvm', 'thank you', 'cheers', 'ta', 'too', 'as well', 'also']);
 export const isIncidentNoun = (norm: string) => is(norm, 'incident');
 
 export const isAlertNoun = (norm: string) => is(norm, 'alert');
+
+/** Words that join one id to the next ("12 and 13", "12 & 13", "12 or 13", "12 and also 13", "12 as well as 13", "12 plus 13"). */
+export const ID_JOINERS: ReadonlySet<string> = new Set(['and', '&', '+', 'or', 'also', 'plus', 'as', 'well']);
 
 /**
  * Ids listed after the first one ("12, 13 and 14", "12 & 13"): only with a comma or "and"
@@ -201,8 +213,11 @@ export function moreIds(tokens: readonly Token[], first: number): { ids: number[
   // "alert 12 and alert 13", "incident 7, incident 8": the noun said again before each.
   const noun = tokens[first - 1]?.norm.replace(/s$/, '');
   for (let i = first; i + 1 < tokens.length; ) {
-    const joiner = ['and', '&', '+'].includes(tokens[i + 1]!.norm);
-    let next = joiner ? i + 2 : i + 1;
+    // ("7 or 8" is a list too, of which one is not said: the rules that take a list ask about it;
+    // "7 and also 8", "7 as well as 8", "7 plus 8" are lists.)
+    let next = i + 1;
+    while (next < tokens.length && ID_JOINERS.has(tokens[next]!.norm)) next++;
+    const joiner = next > i + 1;
     if (noun && (isAlertNoun(noun) || isIncidentNoun(noun)) && tokens[next]?.norm.replace(/s$/, '') === noun) next++;
     if (!(tokens[i]!.raw.endsWith(',') || joiner) || idOf(tokens[next]) === null) break;
     ids.push(idOf(tokens[next])!);

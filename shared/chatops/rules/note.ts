@@ -1,6 +1,6 @@
 import { is, verbOf } from '../lexicon.ts';
 import { idOf, restOf } from '../tokens.ts';
-import { firstId, isIncidentNoun, leadingVerb, type Rule, unwrapped } from './kit.ts';
+import { firstId, isIncidentNoun, leadingVerb, moreIds, type Rule, unwrapped } from './kit.ts';
 
 /** "incident 7 note: …", "inc 7 update - …", "update on #7: …": a note said the ticket way, its text after the colon or dash. */
 const NOTE_AFTER_ID = /^(?:(?:incident|inc)\s*#?(\d{1,9})\s+(?:note|update|comment)|update\s+(?:on\s+|to\s+|for\s+)?(?:incident\s+|inc\s+)?#?(\d{1,9}))(?:\s*:|\s+[-–—]+)\s*(\S.*)$/is;
@@ -39,6 +39,9 @@ export const noteRule: Rule = (line) => {
     }
     return null;
   }
+  // "note on 7 and 8: rollback done": a note is written on one incident; "and 8: …" is not its text.
+  const more = tokens[i]!.colon ? null : moreIds(tokens, i);
+  if (more) return { command: { intent: 'incident.note', slots: { incidentId: id, text: '' } }, confidence: 0.45 * score, problem: `One incident at a time, e.g. ${[id, ...more.ids].map((n) => `"note on ${n}: …"`).join(', then ')}.` };
   taken.add(i);
   let j = i + 1;
   if (['with', 'saying', 'that'].includes(tokens[j]?.norm ?? '')) j++;

@@ -64,6 +64,9 @@ function runbooksLike(runbooks: readonly InventoryRunbook[], words: readonly str
 const ABOUT_RUNBOOK_VERBS = new Set(['describe', 'explain', 'show', 'list', 'what', 'which', 'document', 'view', 'display']);
 const PREVIOUS_WORDS = new Set(['previous', 'last', 'prior', 'earlier', 'old', 'older']);
 
+/** One word for every host ("restart nginx everywhere"): a run acts on one. */
+const EVERYWHERE = new Set(['everywhere', 'anywhere', 'fleetwide', 'fleet-wide', 'globally']);
+
 export const runbookRule: Rule = (line) => {
   const { tokens, index } = line;
   const taken = new Set<number>();
@@ -120,10 +123,13 @@ export const runbookRule: Rule = (line) => {
     if (STOP_WORDS.has(tokens[target.hit.at - 1]?.norm ?? '')) taken.add(target.hit.at - 1);
   }
   // "restart nginx on all web servers", "across every db host": a run acts on one host, named.
-  const everywhere = target.hit ? -1 : tokens.findIndex((t, k) => k > verbAt && ALL_WORDS.has(t.norm) && ['on', 'across', 'for', 'to', 'in'].includes(tokens[k - 1]?.norm ?? ''));
+  // ("restart nginx everywhere", "… fleet-wide": every host, said in one word.)
+  const allPreps = ['on', 'across', 'for', 'to', 'in'];
+  const everywhere = target.hit ? -1 : tokens.findIndex((t, k) => k > verbAt && ((ALL_WORDS.has(t.norm) && allPreps.includes(tokens[k - 1]?.norm ?? '')) || EVERYWHERE.has(t.norm)));
   if (everywhere !== -1) {
     const family = familyOf(line.index, tokens.slice(everywhere + 1).map((t) => t.norm));
-    const example = `${restOf(line.text, tokens, verbAt).slice(0, tokens[everywhere - 1]!.start - tokens[verbAt]!.start).trim()} on ${family[0] ?? line.index.inventory.targets[0]?.name ?? 'web-1'}`;
+    const cut = allPreps.includes(tokens[everywhere - 1]?.norm ?? '') ? everywhere - 1 : everywhere;
+    const example = `${restOf(line.text, tokens, verbAt).slice(0, tokens[cut]!.start - tokens[verbAt]!.start).trim()} on ${family[0] ?? line.index.inventory.targets[0]?.name ?? 'web-1'}`;
     return { command: { intent: 'runbook.run', slots: { runbook: '', params } }, confidence: 0.45 * (run ?? action)!.score, problem: `A runbook run acts on one host at a time: say which, e.g. "${example}"${family.length > 1 ? `, then ${family.slice(1, 3).map((name) => `"… on ${name}"`).join(', ')}${family.length > 3 ? ' and so on' : ''}` : ''}.` };
   }
   // The object: words after the verb up to the first preposition ("restart *web* on api-1").

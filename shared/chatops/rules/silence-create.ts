@@ -2,12 +2,14 @@ import { formatDuration } from '../format.ts';
 import type { Severity, SilenceMatcher } from '../intents.ts';
 import { ALL_WORDS, FILLER, FREE_TEXT_MARKERS, is, SEVERITY_WORDS, verbOf } from '../lexicon.ts';
 import { findDurations, findEmptyDuration, findPeriodEnd, findUntil } from '../times.ts';
-import { idOf, restOf } from '../tokens.ts';
+import { idOf, restOf, type Token } from '../tokens.ts';
 import { CLOCK_TIME, commentFrom, DEFAULT_SILENCE_SECONDS, EMOJI_CODE, escapeRegex, familyOf, findTarget, idAfter, isAlertNoun, isIncidentNoun, leadingVerb, leftoverFactor, moreIds, type Rule, take, unwrapped } from './kit.ts';
 import { reversedBefore, silencedFilterOf } from './orders.ts';
 import { isSilencesQuestion } from './silences-list.ts';
 
 const MATCHER = /^([a-z_][a-z0-9_]*)(=~|!~|!=|=)(.+)$/i;
+/** The comma before another matcher's name ("alertname=DiskFull,host=db-2"). */
+const NEXT_MATCHER = /,(?=[a-z_][a-z0-9_]*(?:=~|!~|!=|=))/i;
 
 export const silenceRule: Rule = (line) => {
   const { tokens } = line;
@@ -28,10 +30,10 @@ export const silenceRule: Rule = (line) => {
   // The comment runs from its marker to the end; nothing in it is a matcher or duration.
   // ("while we resize", "during maintenance": why, not what; "during the weekend" is a period.)
   // ("due to maintenance", "as we patch": why, too.)
-  const marker = tokens.findIndex((t, i) => i > verb.at && (FREE_TEXT_MARKERS.has(t.norm) || (t.norm === 'while' && tokens[i - 1]?.norm !== 'a') || (t.norm === 'during' && !DURING_A_PERIOD.test(tokens[i + 1]?.norm ?? ''))
+  const marker = tokens.findIndex((t, i) => i > verb.at && (FREE_TEXT_MARKERS.has(t.norm) || (t.norm === 'while' && tokens[i - 1]?.norm !== 'a') || (t.norm === 'during' && !duringAPeriod(tokens, i))
     || (t.norm === 'due' && tokens[i + 1]?.norm === 'to') || (t.norm === 'as' && REASON_SUBJECTS.has(tokens[i + 1]?.norm ?? ''))
     // "see OPS-1234", "ticket OPS-1234", "(patching)", "[patching]": a reference or an aside.
-    || (REFERENCE_WORDS.has(t.norm) && i + 1 < tokens.length) || /^[([]/.test(t.raw)));
+    || (REFERENCE_WORDS.has(t.norm) && i + 1 < tokens.length) || (/^[([]/.test(t.raw) && !BRACKETED_LENGTH.test(t.raw))));
   let end = marker === -1 ? tokens.length : marker;
   // ("as we patch" keeps its "as", as "while we resize" its "while"; commentFrom drops the "as" of "ack 12 as known issue".)
   let comment = marker === -1 ? undefined : tokens[marker]!.norm === 'as' ? unwrapped(restOf(line.text, tokens, marker)) : commentFrom(line, marker);
@@ -62,6 +64,12 @@ export const silenceRule: Rule = (line) => {
   // "silence web-1 forever": a silence has an end (at most 366 days); the word is not an alert's name.
   if (tokens.slice(0, end).some((t) => ['forever', 'indefinitely', 'permanently', 'permanent', 'eternally'].includes(t.norm))) {
     return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: 'A silence has an end (at most 366 days): say for how long, e.g. "for 2h" or "until monday 9am"; an alert that should never page is better fixed in its rule.' };
+  }
+  // "for an hour or two", "1 or 2 hours", "a few hours", "for 1-2h": a length left open is asked about, not guessed.
+  const openLength = duration ? tokens[duration.end]?.norm === 'or' || tokens[duration.start - 1]?.norm === 'or' || tokens.slice(duration.start, duration.end).some((t) => t.norm === 'few' || t.norm === 'several')
+    : tokens.slice(verb.at + 1, end).some((t) => LENGTH_RANGE.test(t.norm));
+  if (openLength) {
+    return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: 'Say one length for the silence, e.g. "for 2h" (a silence can be expired early with "unsilence <id>").' };
   }
   if (duration) {
     durationSeconds = Math.round(duration.ms / 1000);
@@ -105,6 +113,11 @@ export const silenceRule: Rule = (line) => {
       const length = duration ? ` for ${formatDuration(durationSeconds * 1000)}` : '';
       return { command: { intent: 'silence.create', slots: { matchers: [], alertId: alertRef.id, durationSeconds } }, confidence: 0.45 * verb.score, problem: `One alert per silence, e.g. ${[alertRef.id, ...more.ids].map((id) => `"silence ${id}${length}"`).join(', then ')}; or silence what they share, e.g. their name or target.` };
     }
+    // "silence alert 12 on web-2": a silence of an alert is made of its labels; a target said with it is asked about, not dropped.
+    const alsoTarget = findTarget({ ...line, tokens: tokens.slice(0, end) }, new Set([...taken, alertRef.at])).hit;
+    if (alsoTarget) {
+      return { command: { intent: 'silence.create', slots: { matchers: [], alertId: alertRef.id, durationSeconds } }, confidence: 0.45 * verb.score, problem: `A silence of alert ${alertRef.id} matches its own labels, whatever target is said: say either "silence ${alertRef.id}" or what to silence on ${alsoTarget.target.name}, e.g. "silence disk alerts on ${alsoTarget.target.name} for 1h".` };
+    }
     taken.add(alertRef.at);
     if ('noun' in alertRef && alertRef.noun !== null) taken.add(alertRef.noun as number);
     tokens.forEach((t, i) => i < end && (isAlertNoun(t.norm) || FILLER.has(t.norm)) && taken.add(i));
@@ -120,9 +133,11 @@ export const silenceRule: Rule = (line) => {
   const matchers: SilenceMatcher[] = [];
   for (let i = 0; i < end; i++) {
     if (taken.has(i)) continue;
-    const m = MATCHER.exec(tokens[i]!.raw.replace(/^["']|["',]$/g, ''));
-    if (m) {
-      matchers.push({ name: m[1]!, op: m[2] as SilenceMatcher['op'], value: m[3]!.replace(/^"|"$/g, '') });
+    // ("alertname=DiskFull,host=db-2": matchers written as Alertmanager lists them, a comma before each name; "host=~a,b" is one.)
+    const parts = tokens[i]!.raw.replace(/^["'{]|["',}]$/g, '').split(NEXT_MATCHER);
+    const found = parts.map((part) => MATCHER.exec(part.replace(/^["']|["',]$/g, '')));
+    if (found.every((m) => m !== null)) {
+      for (const m of found) matchers.push({ name: m![1]!, op: m![2] as SilenceMatcher['op'], value: m![3]!.replace(/^"|"$/g, '') });
       taken.add(i);
     }
   }
@@ -155,6 +170,10 @@ export const silenceRule: Rule = (line) => {
     // "silence web-1 and web-2", "mute db-1, db-2": every target named, one matcher per label.
     const names = new Map<string, string[]>([[target.hit.target.label, [target.hit.target.name]]]);
     for (let more = findTarget(line, taken).hit; more && more.score === 1 && more.at < end; more = findTarget(line, taken).hit) {
+      // "silence web-1 but not web-2": a target said to be left out is not one more to silence.
+      if (NOT_THIS.has(tokens[more.at - 1]?.norm ?? '')) {
+        return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: `A silence covers what it names, and "${tokens[more.at - 1]!.raw} ${more.target.name}" would leave one out: name only the targets to silence, e.g. "silence ${target.hit.target.name} for 1h".` };
+      }
       names.set(more.target.label, [...(names.get(more.target.label) ?? []), more.target.name]);
       take(taken, more.at, more.end);
     }
@@ -214,8 +233,23 @@ export const silenceRule: Rule = (line) => {
   return { command: { intent: 'silence.create', slots }, confidence: verb.score * (target.hit?.score ?? 1) * leftoverFactor(tokens, taken) };
 };
 
+/** Words that leave the target after them out ("but not web-2", "except db-1", "without web-3"). */
+const NOT_THIS = new Set(['not', 'except', 'excluding', 'without', 'minus', 'besides']);
+
+/** "silence web-1 (2h)": a length in brackets is the silence's, not an aside. */
+const BRACKETED_LENGTH = /^[([]\d+(?:[.,]\d+)?\s?(?:s|m|h|d|w|mins?|hrs?|hours?|days?)[)\]][.,;!]*$/;
+
 /** After "during", the words of a period ("during the weekend", "during tonight"), not a reason. */
-const DURING_A_PERIOD = /^(the|this|that|next|tonight|today|overnight|weekend|night|day|week|\d.*)$/;
+const DURING_A_PERIOD = /^(tonight|today|overnight|weekend|night|nights|day|days|week|weeks|morning|afternoon|evening|hour|hours|rest|\d.*)$/;
+/** Words before a period's ("during the next hour", "during this weekend"); "during the migration" is a reason. */
+const PERIOD_DETERMINERS = new Set(['the', 'this', 'that', 'next', 'coming', 'our', 'a', 'an']);
+
+/** Does "during" at `at` say when ("during the weekend") rather than why ("during the migration")? */
+function duringAPeriod(tokens: readonly Token[], at: number): boolean {
+  let i = at + 1;
+  while (PERIOD_DETERMINERS.has(tokens[i]?.norm ?? '')) i++;
+  return DURING_A_PERIOD.test(tokens[i]?.norm ?? '');
+}
 
 /** A host's shape: letters, then a number ("web-01", "db7", "cache_2"). */
 const HOST_SHAPED = /^([a-z]+)[-_.]?\d+$/;
@@ -225,6 +259,9 @@ const REFERENCE_WORDS = new Set(['see', 'ticket', 'ref', 'jira', 'cf', 'per']);
 
 /** "as we patch", "as the db migrates": a reason said with "as". */
 const REASON_SUBJECTS = new Set(['we', 'i', 'they', 'he', 'she', 'the', 'our', 'ops', 'dba', "we're", "i'm", "they're"]);
+
+/** "1-2h", "2-3 days": a range of lengths. */
+const LENGTH_RANGE = /^\d+(?:\.\d+)?-\d+(?:\.\d+)?(?:s|m|h|d|w|mins?|hrs?|hours?|days?)?$/;
 
 /** Lengths too vague to set: asked about rather than read as an alert's name. */
 const VAGUE_LENGTHS = new Set(['bit', 'while', 'briefly', 'awhile', 'sometime', 'moment']);
