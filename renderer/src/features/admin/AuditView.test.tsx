@@ -1,32 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { screen } from '@testing-library/react';
-import { createApiClient } from '../../../../shared/api/client.ts';
 import type { AuditEntry } from '../../../../shared/api/audit.ts';
 import { renderWithProviders } from '../../test/render.tsx';
 import { PlatformProvider } from '../../platform/PlatformContext.tsx';
-import type { Platform } from '../../platform/types.ts';
+import { webPlatform } from '../../test/web-platform.ts';
 import { COMPACT_QUERY } from '../../components/responsive/use-compact.ts';
 import { AuditView } from './AuditView.tsx';
 
 const entry: AuditEntry = { id: 1, ts: Date.UTC(2026, 11, 6, 11, 19), actor: 'admin', actorKind: 'user', action: 'auth.login', target: null, outcome: 'success', ip: '127.0.0.1', details: null };
 
-function platformAnswering(answer: () => Promise<unknown>): Platform {
-  return {
-    kind: 'web',
-    api: createApiClient(answer),
-    bridge: null,
-    restoreSession: async () => ({ state: 'signed-out' }),
-    signIn: async () => ({ state: 'signed-out' }),
-    signOut: async () => ({ state: 'signed-out' }),
-    changePassword: async () => ({ state: 'signed-out' }),
-    onSessionChange: () => () => undefined,
-    openStream: () => () => undefined,
-  };
-}
-
 function renderAudit(answer: () => Promise<unknown>) {
   renderWithProviders(
-    <PlatformProvider platform={platformAnswering(answer)}>
+    <PlatformProvider platform={webPlatform(answer)}>
       <AuditView />
     </PlatformProvider>,
   );

@@ -1,25 +1,19 @@
 import { describe, expect, it, vi } from 'vitest';
 import { screen, fireEvent } from '@testing-library/react';
 import { AppError } from '../../../../shared/errors.ts';
-import { createApiClient } from '../../../../shared/api/client.ts';
 import { renderWithProviders } from '../../test/render.tsx';
 import { PlatformProvider } from '../../platform/PlatformContext.tsx';
 import { SessionProvider } from '../../session/SessionProvider.tsx';
 import type { Platform } from '../../platform/types.ts';
+import { webPlatform } from '../../test/web-platform.ts';
 import { LoginView } from './LoginView.tsx';
 
 function platformRefusing(code: 'E_AUTH_INVALID' | 'E_LOCKED_OUT'): Platform {
-  return {
-    kind: 'web',
-    api: createApiClient(async () => null),
-    bridge: null,
-    restoreSession: async () => ({ state: 'signed-out' }),
-    signIn: vi.fn(async () => { throw new AppError(code); }),
-    signOut: async () => ({ state: 'signed-out' }),
-    changePassword: async () => ({ state: 'signed-out' }),
-    onSessionChange: () => () => undefined,
-    openStream: () => () => undefined,
-  };
+  return webPlatform(undefined, {
+    signIn: vi.fn(async () => {
+      throw new AppError(code);
+    }),
+  });
 }
 
 describe('LoginView', () => {

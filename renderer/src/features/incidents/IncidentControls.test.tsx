@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { screen } from '@testing-library/react';
 import type { Role } from '../../../../shared/auth/permissions.ts';
-import { createApiClient } from '../../../../shared/api/client.ts';
 import type { Incident } from '../../../../shared/api/incidents.ts';
 import { renderWithProviders } from '../../test/render.tsx';
 import { PlatformProvider } from '../../platform/PlatformContext.tsx';
 import { SessionProvider } from '../../session/SessionProvider.tsx';
 import type { Platform } from '../../platform/types.ts';
+import { webPlatform } from '../../test/web-platform.ts';
 import { IncidentControls } from './IncidentControls.tsx';
 
 const incident: Incident = {
@@ -16,17 +16,11 @@ const incident: Incident = {
 
 function signedInAs(role: Role): Platform {
   const user = { id: 1, username: role, role, disabled: false, mustChangePassword: false, createdAt: 0 };
-  return {
-    kind: 'web',
-    api: createApiClient(async () => null),
-    bridge: null,
+  return webPlatform(undefined, {
     restoreSession: async () => ({ state: 'signed-in', user }),
     signIn: async () => ({ state: 'signed-in', user }),
-    signOut: async () => ({ state: 'signed-out' }),
     changePassword: async () => ({ state: 'signed-in', user }),
-    onSessionChange: () => () => undefined,
-    openStream: () => () => undefined,
-  };
+  });
 }
 
 function renderAs(role: Role) {

@@ -1,29 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { screen } from '@testing-library/react';
 import { AppError } from '../../../../shared/errors.ts';
-import { createApiClient } from '../../../../shared/api/client.ts';
 import { renderWithProviders } from '../../test/render.tsx';
 import { PlatformProvider } from '../../platform/PlatformContext.tsx';
-import type { Platform } from '../../platform/types.ts';
+import { webPlatform } from '../../test/web-platform.ts';
 import { IncidentDetailView } from './IncidentDetailView.tsx';
-
-function platformAnswering(answer: () => Promise<unknown>): Platform {
-  return {
-    kind: 'web',
-    api: createApiClient(answer),
-    bridge: null,
-    restoreSession: async () => ({ state: 'signed-out' }),
-    signIn: async () => ({ state: 'signed-out' }),
-    signOut: async () => ({ state: 'signed-out' }),
-    changePassword: async () => ({ state: 'signed-out' }),
-    onSessionChange: () => () => undefined,
-    openStream: () => () => undefined,
-  };
-}
 
 function renderIncident(answer: () => Promise<unknown>) {
   renderWithProviders(
-    <PlatformProvider platform={platformAnswering(answer)}>
+    <PlatformProvider platform={webPlatform(answer)}>
       <IncidentDetailView params={{ id: '42' }} />
     </PlatformProvider>,
   );
