@@ -251,11 +251,10 @@ export class SyncEngine {
     if (this.#state === 'stopped') return;
     this.#setState('offline', error);
     if (this.#reconnectTimer) return;
-    const { min, max } = this.#options.retryDelayMs ?? { min: 500, max: 15_000 };
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = undefined;
       if (this.#state !== 'stopped') this.start();
-    }, Math.min(max, min * 2 ** this.#storeFailures++));
+    }, this.#backoff(this.#storeFailures++));
   }
 
   #schedulePull(): void {
@@ -268,12 +267,16 @@ export class SyncEngine {
 
   #scheduleRetry(): void {
     if (this.#retryTimer) return;
-    const { min, max } = this.#options.retryDelayMs ?? { min: 500, max: 15_000 };
-    const delay = Math.min(max, min * 2 ** this.#failures++);
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = undefined;
       this.#background();
-    }, delay);
+    }, this.#backoff(this.#failures++));
+  }
+
+  /** The wait before the next try after `failures` failures in a row: doubling from the least to the longest. */
+  #backoff(failures: number): number {
+    const { min, max } = this.#options.retryDelayMs ?? { min: 500, max: 15_000 };
+    return Math.min(max, min * 2 ** failures);
   }
 
   /** A pull whose failure is already reported through the status and retried. */

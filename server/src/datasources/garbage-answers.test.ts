@@ -1,11 +1,11 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Watch } from '../../../shared/api/anomaly-watches.ts';
 import type { Rule } from '../../../shared/api/alerts.ts';
 import type { Datasource } from '../../../shared/api/datasources.ts';
 import { eventually } from '../testing/eventually.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
+import { listenOnLoopback } from '../testing/loopback-http.ts';
 
 /**
  * A "Prometheus" answering 200 with something else to range queries (a login page of a
@@ -21,8 +21,7 @@ async function fakePrometheus() {
     }
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [] } }));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { state, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return { state, ...(await listenOnLoopback(server)) };
 }
 
 /**

@@ -1,9 +1,9 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Datasource } from '../../../shared/api/datasources.ts';
 import { eventually } from '../testing/eventually.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
+import { listenOnLoopback } from '../testing/loopback-http.ts';
 
 /** A Prometheus played by a small HTTP server that answers `next` (status, headers) to every query, counting them. */
 async function fakePrometheus() {
@@ -16,8 +16,7 @@ async function fakePrometheus() {
     }
     response.writeHead(state.status, { 'content-type': 'text/plain', ...state.headers }).end('slow down');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { state, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return { state, ...(await listenOnLoopback(server)) };
 }
 
 /**

@@ -1,10 +1,10 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Watch } from '../../../../shared/api/anomaly-watches.ts';
 import type { Datasource } from '../../../../shared/api/datasources.ts';
 import { eventually } from '../../testing/eventually.ts';
 import { startTestServer, type TestServer } from '../../testing/test-server.ts';
+import { listenOnLoopback } from '../../testing/loopback-http.ts';
 
 const BACKFILL = 40;
 
@@ -37,8 +37,7 @@ async function startFakePrometheus() {
     for (let t = start; t <= end; t += step) values.push([t, String(10 + Math.sin(t / 7))]);
     send(200, { status: 'success', data: { resultType: 'matrix', result: [{ metric: { __name__: 'fake_load', instance: 'a' }, values }] } });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { state, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return { state, ...(await listenOnLoopback(server)) };
 }
 
 describe('an anomaly watch whose source fails', () => {

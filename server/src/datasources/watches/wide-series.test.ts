@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Watch, WatchScores } from '../../../../shared/api/anomaly-watches.ts';
 import type { Datasource } from '../../../../shared/api/datasources.ts';
 import { startTestServer, type TestServer } from '../../testing/test-server.ts';
+import { listenOnLoopback } from '../../testing/loopback-http.ts';
 
 /** One series with many labels (2,000 label pairs), odd values included: quotes, a newline, unicode. */
 const LABELS: Record<string, string> = { __name__: 'wide_metric', quote: 'say "hi"', newline: 'a\nb', unicode: 'Zürich ✓ 東京' };
@@ -24,8 +24,7 @@ async function fakePrometheus() {
     for (let t = start!; t <= end!; t += step!) values.push([t, String(5 + Math.cos(t / 11))]);
     send({ status: 'success', data: { resultType: 'matrix', result: [{ metric: LABELS, values }] } });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return { ...(await listenOnLoopback(server)) };
 }
 
 /**
