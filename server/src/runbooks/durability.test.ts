@@ -113,4 +113,63 @@ safety: { mode: manual, approvers: 0, cooldown: 1s }
     const audit = await api<{ entries: Array<{ action: string; target: string }> }>(second.url, token, 'GET', '/audit?action=runbook.run.interrupted');
     expect(audit.entries.map((e) => e.target)).toEqual([`runbook-run:${run.id}`]);
   }, 240_000);
+
+  it('kill -9 during a step: the step\'s processes, left running, are stopped at the next start', async () => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-runbook-orphan-'));
+    const dataDir = path.join(work, 'data');
+    const runbooksDir = path.join(work, 'runbooks');
+    const pidFile = path.join(work, 'pids.txt');
+    fs.mkdirSync(runbooksDir);
+    // The step ignores its server's death and has a child of its own, as a stuck script would.
+    fs.writeFileSync(path.join(runbooksDir, 'stuck.yaml'), `id: stuck
+title: A step that does not end by itself
+steps:
+  - name: hang
+    run: [${JSON.stringify(process.execPath)}, ${JSON.stringify(path.join(HERE, 'testing/orphan.fixture.js'))}, ${JSON.stringify(pidFile)}]
+    timeout: 10m
+safety: { mode: manual, approvers: 0 }
+`);
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      } catch {
+        return false;
+      }
+    };
+    const first = await startServer(dataDir, runbooksDir);
+    children.push(first.child);
+    const login = async (url: string) => ((await (await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) })).json()) as { accessToken: string }).accessToken;
+    const api = async <T>(url: string, token: string, method: string, route: string, body?: object): Promise<T> => {
+      const response = await fetch(`${url}/api/v1${route}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+      return (await response.json()) as T;
+    };
+    let token = await login(first.url);
+    const run = await api<Run>(first.url, token, 'POST', '/runbooks/stuck/runs', {});
+    const [stepPid, childPid] = (await eventually(() => (fs.existsSync(pidFile) ? fs.readFileSync(pidFile, 'utf8') : ''), Boolean, 60_000)).split(' ').map(Number) as [number, number];
+    try {
+      const died = new Promise((resolve) => first.child.once('exit', resolve));
+      first.child.kill('SIGKILL');
+      await died;
+      // The server is gone and its step is not: nothing would stop it before the 10 minutes.
+      expect([alive(stepPid), alive(childPid)]).toEqual([true, true]);
+
+      const second = await startServer(dataDir, runbooksDir);
+      children.push(second.child);
+      await eventually(() => alive(stepPid) || alive(childPid), (running) => !running);
+      token = await login(second.url);
+      const after = await api<Run>(second.url, token, 'GET', `/runbook-runs/${run.id}`);
+      expect(after).toMatchObject({ state: 'interrupted', reason: 'server_restart' });
+      const audit = await api<{ entries: Array<{ details: { stoppedProcesses?: unknown } }> }>(second.url, token, 'GET', '/audit?action=runbook.run.interrupted');
+      expect(audit.entries.map((e) => e.details.stoppedProcesses)).toEqual([[{ step: 'hang', pid: stepPid }]]);
+    } finally {
+      for (const pid of [stepPid, childPid]) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // stopped, as it should be
+        }
+      }
+    }
+  }, 240_000);
 });

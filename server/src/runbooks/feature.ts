@@ -11,6 +11,7 @@ import { runbooksPlugin } from './plugin.ts';
 import { RunbookCatalog } from './catalog.ts';
 import { httpExecutor } from './executors/http.ts';
 import { internalExecutor } from './executors/internal.ts';
+import { ProcessLedger } from './executors/process-ledger.ts';
 import { runExecutor } from './executors/run.ts';
 import type { Executor } from './executors/types.ts';
 import { Runner } from './runner.ts';
@@ -44,6 +45,7 @@ export class RunbooksFeature {
   readonly store: RunStore;
   readonly runner: Runner;
   readonly service: RunbookService;
+  readonly ledger: ProcessLedger;
   readonly #ctx: ServerContext;
   #unsubscribe: (() => void) | null = null;
   #expiryTimer: NodeJS.Timeout | null = null;
@@ -58,9 +60,10 @@ export class RunbooksFeature {
     this.settings = settings;
     this.catalog = new RunbookCatalog(settings.dir, ctx.log, settings.reloadDebounceMs);
     this.store = new RunStore(ctx.sql);
+    this.ledger = new ProcessLedger(settings.processDir);
     const internal = internalExecutor(alerts, RUNBOOK_ACTOR, ctx.now);
     const executors: Record<StepKind, Executor> = {
-      run: runExecutor({ cwd: settings.dir, path: settings.execPath }),
+      run: runExecutor({ cwd: settings.dir, path: settings.execPath, ledger: this.ledger }),
       http: httpExecutor(settings.httpAllow, 'SMARTCLOUDOPS_RUNBOOK_HTTP_ALLOW'),
       webhook: httpExecutor(settings.webhookAllow, 'SMARTCLOUDOPS_RUNBOOK_WEBHOOK_ALLOW'),
       acknowledge: internal,
@@ -82,9 +85,17 @@ export class RunbooksFeature {
     this.service = new RunbookService({ ctx, catalog: this.catalog, store: this.store, settings, alerts, runner: this.runner });
   }
 
-  /** Start-up recovery first (what a stopped server left in flight), then the folder, triggers and timers. */
+  /**
+   * Start-up recovery first (what a stopped server left in flight: the step processes it
+   * left running are stopped, its runs recorded interrupted), then the folder, triggers and timers.
+   */
   async start(): Promise<void> {
-    await this.service.recover();
+    const orphans = this.ledger.stopOrphans();
+    for (const { record, stopped } of orphans) {
+      if (stopped) this.#ctx.log.warn({ run: record.runId, step: record.step, pid: record.pid }, 'stopped a runbook step process a server killed without warning left running');
+      else this.#ctx.log.info({ run: record.runId, step: record.step, pid: record.pid }, 'a runbook step process of a server that stopped was no longer running');
+    }
+    await this.service.recover(orphans);
     this.catalog.watch();
     this.#unsubscribe = this.#ctx.events.subscribe((event) => {
       if (event.type !== 'alert') return;

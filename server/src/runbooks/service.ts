@@ -6,6 +6,7 @@ import { SYSTEM, type Actor } from '../core/actor.ts';
 import type { RunbookAlerting } from './feature.ts';
 import type { ServerContext } from '../context.ts';
 import type { RunbookCatalog } from './catalog.ts';
+import type { Orphan } from './executors/process-ledger.ts';
 import { ParamError, validateParams, type ParamValue } from './params.ts';
 import type { LoadedRunbook } from './parse.ts';
 import { PlanError, resolvePlan } from './plan.ts';
@@ -315,15 +316,18 @@ export class RunbookService {
    * What a server that stopped left in flight is interrupted, never re-run. SQLite (one
    * server): at start-up, everything in flight. PostgreSQL (replicas): at start-up and then
    * regularly, the running runs whose server stopped renewing its lease; the runs of live
-   * replicas are theirs.
+   * replicas are theirs. `orphans`: the step processes found at start-up (process-ledger.ts),
+   * said on the run's record and timeline.
    */
-  async recover(): Promise<void> {
+  async recover(orphans: readonly Orphan[] = []): Promise<void> {
     const { store, ctx } = this.#deps;
     const ids = store.dialect === 'sqlite' ? await store.interruptInFlight(ctx.now()) : await store.interruptLapsed(ctx.now());
     for (const id of ids) {
       const run = (await store.byId(id))!;
-      this.#audit(SYSTEM, 'runbook.run.interrupted', `runbook-run:${id}`, 'failure', { reason: 'server_restart' });
-      await this.#timeline(run, SYSTEM, `Runbook run #${id} interrupted: the server stopped while it ran; it will not be re-run by itself`, { state: 'interrupted' });
+      const stopped = orphans.filter((o) => o.stopped && o.record.runId === id).map((o) => ({ step: o.record.step, pid: o.record.pid }));
+      const said = stopped.map((s) => `; step "${s.step}" was still running (pid ${s.pid}) and was stopped`).join('');
+      this.#audit(SYSTEM, 'runbook.run.interrupted', `runbook-run:${id}`, 'failure', { reason: 'server_restart', ...(stopped.length > 0 ? { stoppedProcesses: stopped } : {}) });
+      await this.#timeline(run, SYSTEM, `Runbook run #${id} interrupted: the server stopped while it ran${said}; it will not be re-run by itself`, { state: 'interrupted' });
       this.#published(run);
     }
   }

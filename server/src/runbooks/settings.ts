@@ -7,6 +7,8 @@ type Env = Record<string, string | undefined>;
 export interface RunbookSettings {
   /** Folder of runbook files (`SMARTCLOUDOPS_RUNBOOKS_DIR`, default `<data dir>/runbooks`). */
   dir: string;
+  /** Where `run` steps' processes are noted while they run (`<data dir>/runbook-processes`, executors/process-ledger.ts). */
+  processDir: string;
   /** Base URLs the `http` executor may call (`SMARTCLOUDOPS_RUNBOOK_HTTP_ALLOW`). */
   httpAllow: string[];
   /** URLs the `webhook` executor may post to (`SMARTCLOUDOPS_RUNBOOK_WEBHOOK_ALLOW`). */
@@ -36,6 +38,7 @@ export interface RunbookSettings {
 export function defaultRunbookSettings(dataDir: string): RunbookSettings {
   return {
     dir: path.join(dataDir, 'runbooks'),
+    processDir: path.join(dataDir, 'runbook-processes'),
     httpAllow: [],
     webhookAllow: [],
     globalRunsPerHour: 20,

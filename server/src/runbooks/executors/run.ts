@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ResolvedStep } from '../../../../shared/api/runbooks.ts';
+import type { ProcessLedger } from './process-ledger.ts';
 import type { StepContext, StepResult } from './types.ts';
 
 export interface RunExecutorOptions {
@@ -7,13 +8,16 @@ export interface RunExecutorOptions {
   cwd: string;
   /** PATH of the clean environment. */
   path: string;
+  /** Where each step's process is noted while it runs, so that a server killed without warning has it stopped at its next start. */
+  ledger?: ProcessLedger;
 }
 
 /**
  * `run`: the argv is spawned as is (`shell: false`), each item one argument whatever it
  * holds, with a clean environment (PATH, LANG, the run id and the step's own `env`, none
  * of the server's secrets), a timeout that kills the whole process group, and output
- * handed to the capped sink.
+ * handed to the capped sink. The group is noted in the ledger while it runs (a server
+ * killed meanwhile has the next one stop it, process-ledger.ts).
  */
 export function runExecutor(options: RunExecutorOptions) {
   return (step: ResolvedStep, context: StepContext): Promise<StepResult> =>
@@ -25,10 +29,12 @@ export function runExecutor(options: RunExecutorOptions) {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        if (child.pid !== undefined) options.ledger?.forget(child.pid);
         context.signal.removeEventListener('abort', onAbort);
         resolve(result);
       };
       const child = spawn(command!, args, { cwd: options.cwd, env, shell: false, stdio: ['ignore', 'pipe', 'pipe'], detached: true, windowsHide: true });
+      if (child.pid !== undefined) options.ledger?.record(child.pid, context.runId, step.name);
       let killedFor: string | null = null;
       const kill = (why: string) => {
         killedFor = why;
