@@ -42,6 +42,13 @@ async function startServer(dataDir: string, runbooksDir: string): Promise<{ chil
   return { child, url };
 }
 
+const login = async (url: string) => ((await (await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) })).json()) as { accessToken: string }).accessToken;
+
+async function api<T>(url: string, token: string, method: string, route: string, body?: object): Promise<T> {
+  const response = await fetch(`${url}/api/v1${route}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  return (await response.json()) as T;
+}
+
 describe('runbook runs across a crash', () => {
   let work: string;
   let children: ChildProcess[] = [];
@@ -82,11 +89,6 @@ safety: { mode: manual, approvers: 0, cooldown: 1s }
 
     const first = await startServer(dataDir, runbooksDir);
     children.push(first.child);
-    const login = async (url: string) => ((await (await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) })).json()) as { accessToken: string }).accessToken;
-    const api = async <T>(url: string, token: string, method: string, route: string, body?: object): Promise<T> => {
-      const response = await fetch(`${url}/api/v1${route}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
-      return (await response.json()) as T;
-    };
     let token = await login(first.url);
     const run = await api<Run>(first.url, token, 'POST', '/runbooks/slow/runs', {});
     expect(run.state).toBe('running');
@@ -139,11 +141,6 @@ safety: { mode: manual, approvers: 0 }
     };
     const first = await startServer(dataDir, runbooksDir);
     children.push(first.child);
-    const login = async (url: string) => ((await (await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) })).json()) as { accessToken: string }).accessToken;
-    const api = async <T>(url: string, token: string, method: string, route: string, body?: object): Promise<T> => {
-      const response = await fetch(`${url}/api/v1${route}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
-      return (await response.json()) as T;
-    };
     let token = await login(first.url);
     const run = await api<Run>(first.url, token, 'POST', '/runbooks/stuck/runs', {});
     const [stepPid, childPid] = (await eventually(() => (fs.existsSync(pidFile) ? fs.readFileSync(pidFile, 'utf8') : ''), Boolean, 60_000)).split(' ').map(Number) as [number, number];
