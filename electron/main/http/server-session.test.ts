@@ -138,6 +138,24 @@ describe('main\'s server session against a real server', () => {
     await expect(session({ profileId: 'changer' }).resume('test-operator')).resolves.toMatchObject({ state: 'signed-in' });
   });
 
+  it('keeps token endpoints to itself however their path is escaped, and hands no token of any answer to the renderer', async () => {
+    const created = await server.injectAs('admin', { method: 'POST', url: '/api/v1/users', payload: { username: 'escaper', password: 'escaper-password-1', role: 'viewer', mustChangePassword: false } });
+    expect(created.statusCode).toBe(201);
+    const client = session({ profileId: 'escaper' });
+    await client.loginWithPassword('escaper', 'escaper-password-1', true);
+    // The server's router decodes escapes: %6c is 'l', so this is auth/login.
+    await expect(client.request({ method: 'POST', path: '/api/v1/auth/%6cogin', body: { username: 'escaper', password: 'escaper-password-1' } })).rejects.toMatchObject({ code: 'E_FORBIDDEN' });
+    await expect(client.request({ method: 'POST', path: '/api/v1/%61uth/refresh', body: { refreshToken: 'x' } })).rejects.toMatchObject({ code: 'E_FORBIDDEN' });
+    const before = await store.get('escaper', 'refreshToken');
+    const answer = await client.request({ method: 'POST', path: '/api/v1/auth/%70assword', body: { currentPassword: 'escaper-password-1', newPassword: 'a-new-escaper-password-2' } });
+    expect(JSON.stringify(answer)).not.toMatch(/Token/);
+    expect(answer).toEqual({ user: expect.objectContaining({ username: 'escaper' }), expiresIn: expect.any(Number) });
+    // Main took the new session over, as for the plain path.
+    expect(await store.get('escaper', 'refreshToken')).not.toBe(before);
+    expect(await store.get('escaper', 'password')).toBe('a-new-escaper-password-2');
+    await expect(client.request({ method: 'GET', path: '/api/v1/auth/me' })).resolves.toMatchObject({ username: 'escaper' });
+  });
+
   it('signs out when its API key is revoked', async () => {
     const admin = session({ profileId: 'key-admin' });
     await admin.loginWithPassword('admin', TEST_ADMIN_PASSWORD, false);

@@ -3,7 +3,7 @@ import { AppError } from '../../../shared/errors.ts';
 import { authRoutes, type TokenPair, type User } from '../../../shared/api/auth.ts';
 import { compactQuery, routePath, type ApiRequest } from '../../../shared/api/client.ts';
 import type { CredentialStore } from '../credentials/credential-store.ts';
-import { assertApiPath } from './api-path.ts';
+import { apiRouteOf, assertApiPath } from './api-path.ts';
 import { toAppError } from './map-error.ts';
 import { DEFAULT_RETRY, isTransient, withRetry, type RetryOptions } from './retry.ts';
 
@@ -145,11 +145,14 @@ export class ServerSession {
 
   async request(request: ApiRequest): Promise<unknown> {
     const path = assertApiPath(request.path);
-    if (SESSION_PATHS.has(path.replace(/\/$/, ''))) throw new AppError('E_FORBIDDEN', 'Sessions are managed by the desktop host: use auth.login and auth.logout.');
+    // Compared as the server routes it: an escaped path (`auth/%6cogin`) reaches the same route.
+    const route = apiRouteOf(path);
+    if (SESSION_PATHS.has(route)) throw new AppError('E_FORBIDDEN', 'Sessions are managed by the desktop host: use auth.login and auth.logout.');
     const value = await this.send(request, path);
-    if (path === PASSWORD_PATH && isTokenPair(value)) {
+    if (isTokenPair(value)) {
+      // No answer hands the renderer a token, whatever route gave it.
       // A password change answers a fresh session: main keeps it, the renderer gets no token.
-      if (this.current.method === 'password' && this.username === value.user.username) {
+      if (route === PASSWORD_PATH && this.current.method === 'password' && this.username === value.user.username) {
         await this.adopt(value);
         const newPassword = (request.body as { newPassword?: unknown } | undefined)?.newPassword;
         if (typeof newPassword === 'string') {
