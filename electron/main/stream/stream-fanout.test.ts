@@ -129,4 +129,23 @@ describe('fanOutStream', () => {
     connections[0]!.handlers.onEvent({ id: '7', type: 'alert', data: {} });
     expect(late.heard).toEqual(['open', 'alert#7']);
   });
+
+  it('skips nothing after a reset: a restored server numbers its events from lower again', async () => {
+    const { source, connections } = recordingSource();
+    const shared = fanOutStream(source);
+    const relay = listener();
+    shared.connect(null, relay.handlers);
+    await tick();
+    connections[0]!.handlers.onOpen();
+    connections[0]!.handlers.onEvent({ id: '500', type: 'alert', data: {} });
+    const sync = listener();
+    shared.connect('400', sync.handlers);
+    await tick();
+    // The server was restored from a backup: its newest event is 3.
+    connections[1]!.handlers.onOpen();
+    connections[1]!.handlers.onEvent({ id: '3', type: 'reset', data: {} });
+    connections[1]!.handlers.onEvent({ id: '4', type: 'alert', data: {} });
+    expect(sync.heard).toEqual(['open', 'reset#3', 'alert#4']);
+    expect(relay.heard).toEqual(['open', 'alert#500', 'open', 'reset#3', 'alert#4']);
+  });
 });

@@ -10,6 +10,14 @@ interface Listener {
   handlers: StreamHandlers;
   /** The newest event this listener has (asked to resume after, or was given); null: from now. */
   after: bigint | null;
+  /** Joined since the connection last opened: the next one starts at least from its id. */
+  joining: boolean;
+  /**
+   * After the connection was opened again for a later listener: the events this one was
+   * given already come again, up to here. Cleared by the first newer event or a `reset`
+   * (the server's ids start again lower after a restore: nothing is skipped then).
+   */
+  skipUpTo: bigint | null;
 }
 
 /**
@@ -19,9 +27,9 @@ interface Listener {
  * for one), so the sync engine still resumes where it left off. A listener that joins
  * later asking for events the connection has already passed (the engine starting after
  * the relay, or coming back after a storage failure from the last event it stored) has
- * the connection opened again from its id: the server replays what it missed. Each
- * listener hears every event once: one replayed past what it already had is not given
- * to it again. It closes when the last listener leaves.
+ * the connection opened again from its id: the server replays what it missed, and the
+ * listeners that were there are not given again what they had already heard (until a
+ * newer event or a `reset`). It closes when the last listener leaves.
  */
 export function fanOutStream(source: StreamSource): StreamSource {
   const listeners = new Set<Listener>();
@@ -39,6 +47,10 @@ export function fanOutStream(source: StreamSource): StreamSource {
     const from = afters.length > 0 ? afters.reduce((least, after) => (after < least ? after : least)) : null;
     position = from;
     open = false;
+    for (const listener of listeners) {
+      listener.skipUpTo = listener.joining ? null : listener.after;
+      listener.joining = false;
+    }
     connection = source.connect(from === null ? null : String(from), {
       onOpen: () => {
         open = true;
@@ -49,10 +61,9 @@ export function fanOutStream(source: StreamSource): StreamSource {
         if (id !== null) position = id;
         for (const listener of [...listeners]) {
           if (!listeners.has(listener)) continue;
-          if (id !== null) {
-            if (listener.after !== null && id <= listener.after) continue;
-            listener.after = id;
-          }
+          if (event.type !== 'reset' && id !== null && listener.skipUpTo !== null && id <= listener.skipUpTo) continue;
+          listener.skipUpTo = null;
+          if (id !== null) listener.after = id;
           listener.handlers.onEvent(event);
         }
       },
@@ -76,7 +87,7 @@ export function fanOutStream(source: StreamSource): StreamSource {
 
   return {
     connect(lastEventId, handlers) {
-      const listener: Listener = { handlers, after: eventNumber(lastEventId) };
+      const listener: Listener = { handlers, after: eventNumber(lastEventId), joining: true, skipUpTo: null };
       listeners.add(listener);
       if (connection === null && !opening) {
         opening = true;
@@ -84,8 +95,10 @@ export function fanOutStream(source: StreamSource): StreamSource {
       } else if (!opening && listener.after !== null && (position === null || position > listener.after)) {
         // Events after its id went by before it joined: only a new connection brings them back.
         reopen();
-      } else if (!opening && open) {
-        queueMicrotask(() => listeners.has(listener) && handlers.onOpen());
+      } else if (!opening) {
+        // The connection goes on as it is for this one (it may repeat events up to its id).
+        listener.joining = false;
+        if (open) queueMicrotask(() => listeners.has(listener) && handlers.onOpen());
       }
       return {
         close() {
