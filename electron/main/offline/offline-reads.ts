@@ -7,6 +7,7 @@ import { AppError } from '../../../shared/errors.ts';
 import { lttbIndices } from '../../../shared/metrics/lttb.ts';
 import { compileMatchers, parseSelector } from '../../../shared/metrics/selector.ts';
 import type { LocalCache } from '../cache/local-cache.ts';
+import { isStorageFailure } from '../cache/cache-database.ts';
 import { METRICS_COLLECTION } from '../sync/metrics-pull.ts';
 import { serverOrCache, type ReadResult } from './read-result.ts';
 import { fetchIncidentBundle } from './incident-bundle.ts';
@@ -66,7 +67,7 @@ export class OfflineReads {
       async () => {
         const page = await this.#api.alerts.list({ query });
         const at = this.#now();
-        this.#cache.db.transaction(() => page.items.forEach((alert) => this.#cache.incidents.putAlert(alert, at)))();
+        this.#writeThrough(() => page.items.forEach((alert) => this.#cache.incidents.putAlert(alert, at)));
         return page;
       },
       () => {
@@ -123,7 +124,7 @@ export class OfflineReads {
     return serverOrCache(
       async () => {
         const entries = await this.#api.incidents.timeline({ params: { id: incidentId } });
-        this.#cache.db.transaction(() => entries.forEach((entry) => this.#cache.incidents.putTimelineEntry(entry)))();
+        this.#writeThrough(() => entries.forEach((entry) => this.#cache.incidents.putTimelineEntry(entry)));
         return entries;
       },
       () => {
@@ -165,12 +166,26 @@ export class OfflineReads {
 
   #remember(...details: { incident: IncidentDetail['incident']; alerts?: IncidentDetail['alerts'] }[]): void {
     const at = this.#now();
-    this.#cache.db.transaction(() => {
+    this.#writeThrough(() => {
       for (const { incident, alerts } of details) {
         this.#cache.incidents.putIncident(incident, at);
         for (const alert of alerts ?? []) this.#cache.incidents.putAlert(alert, at);
       }
-    })();
+    });
+  }
+
+  /**
+   * Keeps what the server answered in the cache, in one transaction, as a courtesy to the
+   * next offline read: a cache that cannot be written now (disk full, another process
+   * holding its lock, read-only) must not fail a read the server answered. Nothing is
+   * written then, so the cached copy keeps the time it was really fetched.
+   */
+  #writeThrough(write: () => void): void {
+    try {
+      this.#cache.db.transaction(write)();
+    } catch (error) {
+      if (!isStorageFailure(error)) throw error;
+    }
   }
 
   #matcher(match: string): ReturnType<typeof compileMatchers> {
