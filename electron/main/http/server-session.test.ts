@@ -272,6 +272,44 @@ describe('retries and network failures', () => {
     }
   });
 
+  it('keeps the refresh token when the server fails a refresh for its own reasons (rate limit, full disk, crash), and resumes once it answers', async () => {
+    // The refresh route answers these in turn, then accepts the token.
+    const failures = [
+      [429, 'E_RATE_LIMITED'],
+      [507, 'E_STORAGE_FULL'],
+      [500, 'E_INTERNAL'],
+    ] as const;
+    let refreshes = 0;
+    const user = { id: 1, username: 'admin', role: 'admin' };
+    const flaky = http.createServer((request, response) => {
+      response.setHeader('content-type', 'application/json');
+      if (request.url === '/api/v1/auth/refresh') {
+        const failure = failures[refreshes++];
+        if (failure) response.writeHead(failure[0]).end(JSON.stringify({ error: { code: failure[1], message: 'Not now.' } }));
+        else response.writeHead(200).end(JSON.stringify({ accessToken: 'access-1', refreshToken: 'rotated-1', expiresIn: 900, user }));
+      } else response.writeHead(200).end(JSON.stringify(user));
+    });
+    await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
+    const { port } = flaky.address() as AddressInfo;
+    const { store, cleanUp } = testCredentialStore();
+    try {
+      await store.set('busy-server', 'refreshToken', 'still-valid');
+      const client = new ServerSession({ profileId: 'busy-server', http: createServerAxios(`http://127.0.0.1:${port}`, {}), credentials: store, retry: recordedRetry() });
+      await expect(client.resume('admin')).resolves.toMatchObject({ state: 'unreachable' });
+      expect(await store.get('busy-server', 'refreshToken')).toBe('still-valid');
+      await expect(client.request({ method: 'GET', path: '/api/v1/auth/me' })).rejects.toMatchObject({ code: 'E_STORAGE_FULL' });
+      await expect(client.request({ method: 'GET', path: '/api/v1/auth/me' })).rejects.toMatchObject({ code: 'E_INTERNAL' });
+      expect(await store.get('busy-server', 'refreshToken')).toBe('still-valid');
+      await expect(client.request({ method: 'GET', path: '/api/v1/auth/me' })).resolves.toMatchObject({ username: 'admin' });
+      expect(client.status()).toMatchObject({ state: 'signed-in', method: 'password' });
+      expect(await store.get('busy-server', 'refreshToken')).toBe('rotated-1');
+    } finally {
+      flaky.closeAllConnections();
+      await new Promise((resolve) => flaky.close(resolve));
+      await cleanUp();
+    }
+  });
+
   it('reports E_NETWORK when nobody listens', async () => {
     const probe = net.createServer();
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));

@@ -38,6 +38,14 @@ const IDEMPOTENT: ReadonlySet<string> = new Set(['GET', 'HEAD']);
 /** Answers that mean "these credentials are no good", as opposed to "not allowed". */
 const REJECTED_CREDENTIALS: ReadonlySet<string> = new Set(['E_AUTH_EXPIRED', 'E_TOKEN_INVALID', 'E_AUTH_REQUIRED']);
 
+/**
+ * Answers after which a stored credential, or the session, is no good until someone signs
+ * in again. Anything else the server answers (rate limited, out of storage, failing) says
+ * "not now" of a credential that may well still be valid: it is kept and tried again.
+ */
+const REFRESH_REFUSED: ReadonlySet<string> = new Set([...REJECTED_CREDENTIALS, 'E_VALIDATION']);
+const SIGNED_OUT_BY: ReadonlySet<string> = new Set([...REFRESH_REFUSED, 'E_AUTH_INVALID', 'E_PASSWORD_CHANGE_REQUIRED', 'E_LOCKED_OUT', 'E_FORBIDDEN']);
+
 /** Token endpoints only main may call: their answers carry secrets. */
 const SESSION_PATHS: ReadonlySet<string> = new Set([authRoutes.login, authRoutes.refresh, authRoutes.logout].map((route) => routePath(route)));
 const PASSWORD_PATH = routePath(authRoutes.changePassword);
@@ -129,8 +137,11 @@ export class ServerSession {
       if (this.refreshToken || (await this.credentials.get(this.profileId, 'password'))) await this.refresh();
     } catch (error) {
       const appError = toAppError(error);
-      if (isTransient(appError)) this.update({ ...this.current, state: 'unreachable' });
-      else if (appError.code !== 'E_KEYCHAIN_UNAVAILABLE') this.update({ state: 'signed-out', method: null, user: null });
+      if (appError.code === 'E_KEYCHAIN_UNAVAILABLE') return this.status();
+      // Refused credentials sign out; a server that cannot answer now (down, rate limiting,
+      // out of storage) leaves them stored, to be tried again like an unreachable one.
+      if (isTransient(appError) || !SIGNED_OUT_BY.has(appError.code)) this.update({ ...this.current, state: 'unreachable' });
+      else this.update({ state: 'signed-out', method: null, user: null });
     }
     return this.status();
   }
@@ -251,7 +262,8 @@ export class ServerSession {
         return;
       } catch (raw) {
         const error = toAppError(raw);
-        if (isTransient(error)) throw error;
+        // Down, rate limited, out of storage, failing: the token may be good; keep it for the next try.
+        if (isTransient(error) || !REFRESH_REFUSED.has(error.code)) throw error;
         // Revoked or expired: the stored token is useless from now on.
         this.refreshToken = null;
         await this.keep(() => this.credentials.delete(this.profileId, 'refreshToken'));
