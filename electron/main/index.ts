@@ -79,6 +79,7 @@ async function start(): Promise<void> {
     notifications: { isSupported: () => Notification.isSupported(), create: (options) => new Notification(options) },
     platform: process.platform,
     openAcknowledge: (alert) => windows.navigate({ kind: 'acknowledge', alertId: alert.id }),
+    openAlerts: () => windows.navigate({ kind: 'alerts' }),
     acknowledge: (alert) => profile.alertWatch.acknowledge(alert.id),
     reportFailure: (alert, message) => {
       console.error(`acknowledging alert ${alert.id} from the notification failed: ${message}`);
