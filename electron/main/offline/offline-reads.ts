@@ -2,7 +2,7 @@ import { createApiClient, type ApiClient, type Transport } from '../../../shared
 import type { AlertListQuery, AlertPage } from '../../../shared/api/alerts.ts';
 import type { RangeQuery, RangeResponse, SeriesListResponse } from '../../../shared/api/metrics.ts';
 import type { PromMatrix, PromResponse, ProxyRangeQuery } from '../../../shared/api/datasources.ts';
-import type { IncidentBundle, IncidentDetail, IncidentListQuery, IncidentPage, TimelineEntry } from '../../../shared/api/incidents.ts';
+import type { Incident, IncidentBundle, IncidentDetail, IncidentListQuery, IncidentPage, TimelineEntry } from '../../../shared/api/incidents.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { lttbIndices } from '../../../shared/metrics/lttb.ts';
 import { compileMatchers, parseSelector } from '../../../shared/metrics/selector.ts';
@@ -15,6 +15,15 @@ import { fetchIncidentBundle } from './incident-bundle.ts';
 const DEFAULT_MAX_POINTS = 2_000;
 /** Offline alert lists look at this many of the most recent cached alerts. */
 const MAX_CACHED_ALERTS = 5_000;
+/** Offline incident lists look at this many of the most recently opened cached incidents. */
+const MAX_CACHED_INCIDENTS = 5_000;
+const SEVERITY_RANK: Record<Incident['severity'], number> = { info: 0, warning: 1, critical: 2 };
+/** The server's sort orders of the incident list (then by id, in the same direction). */
+const INCIDENT_SORT_KEYS: Record<NonNullable<IncidentListQuery['sort']>, (incident: Incident) => number> = {
+  openedAt: (incident) => incident.openedAt,
+  lastActivityAt: (incident) => incident.lastActivityAt,
+  severity: (incident) => SEVERITY_RANK[incident.severity],
+};
 
 export interface OfflineReadsOptions {
   transport: Transport;
@@ -112,9 +121,14 @@ export class OfflineReads {
       },
       () => {
         const limit = query.limit ?? 50;
-        const cached = this.#cache.incidents.incidents(limit);
-        const freshAsOf = cached.length > 0 ? Math.min(...cached.map((c) => c.fetchedAt)) : this.#cache.cursors.get(METRICS_COLLECTION).caughtUpAt;
-        return { data: { items: cached.map((c) => c.value), total: cached.length, limit, offset: 0 }, freshAsOf };
+        const offset = query.offset ?? 0;
+        const matching = this.#cache.incidents.incidents(MAX_CACHED_INCIDENTS).filter(({ value }) => this.#incidentMatches(value, query));
+        const order = query.order === 'asc' ? 1 : -1;
+        const sortKey = INCIDENT_SORT_KEYS[query.sort ?? 'openedAt'];
+        matching.sort((a, b) => order * (sortKey(a.value) - sortKey(b.value) || a.value.id - b.value.id));
+        const items = matching.slice(offset, offset + limit);
+        const freshAsOf = items.length > 0 ? Math.min(...items.map((c) => c.fetchedAt)) : this.#cache.cursors.get(METRICS_COLLECTION).caughtUpAt;
+        return { data: { items: items.map((c) => c.value), total: matching.length, limit, offset }, freshAsOf };
       },
       this.#now,
     );
@@ -162,6 +176,29 @@ export class OfflineReads {
       },
       this.#now,
     );
+  }
+
+  /** The server's incident list filters (incidents/store.ts), over the cached incidents and their alerts. */
+  #incidentMatches(incident: Incident, query: IncidentListQuery): boolean {
+    if (query.status && !query.status.split(',').includes(incident.status)) return false;
+    if (query.severity && !query.severity.split(',').includes(incident.severity)) return false;
+    if (query.commander && incident.commander !== query.commander) return false;
+    if (query.unassigned && incident.commander !== null) return false;
+    if (query.q) {
+      const needle = query.q.toLowerCase();
+      if (!incident.title.toLowerCase().includes(needle) && !incident.groupKey.toLowerCase().includes(needle)) return false;
+    }
+    if (query.to !== undefined && incident.openedAt > query.to) return false;
+    if (query.from !== undefined && incident.resolvedAt !== null && incident.resolvedAt < query.from) return false;
+    if (query.label) {
+      const alerts = this.#cache.incidents.alertsOf(incident.id).map((cached) => cached.value.labels);
+      for (const pair of query.label.split(',')) {
+        const at = pair.indexOf('=');
+        const [name, value] = [pair.slice(0, at), pair.slice(at + 1)];
+        if (!alerts.some((labels) => Object.hasOwn(labels, name) && labels[name] === value)) return false;
+      }
+    }
+    return true;
   }
 
   #remember(...details: { incident: IncidentDetail['incident']; alerts?: IncidentDetail['alerts'] }[]): void {
