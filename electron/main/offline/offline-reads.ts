@@ -1,5 +1,5 @@
 import { createApiClient, type ApiClient, type Transport } from '../../../shared/api/client.ts';
-import type { AlertListQuery, AlertPage } from '../../../shared/api/alerts.ts';
+import type { Alert, AlertListQuery, AlertPage } from '../../../shared/api/alerts.ts';
 import type { RangeQuery, RangeResponse, SeriesListResponse } from '../../../shared/api/metrics.ts';
 import type { PromMatrix, PromResponse, ProxyRangeQuery } from '../../../shared/api/datasources.ts';
 import type { Incident, IncidentBundle, IncidentDetail, IncidentListQuery, IncidentPage, TimelineEntry } from '../../../shared/api/incidents.ts';
@@ -82,11 +82,10 @@ export class OfflineReads {
       () => {
         const limit = query.limit ?? 50;
         const offset = query.offset ?? 0;
-        const states = query.state?.split(',');
-        const severities = query.severity?.split(',');
-        const cached = this.#cache.incidents
-          .recentAlerts(MAX_CACHED_ALERTS)
-          .filter(({ value: a }) => (!states || states.includes(a.state)) && (!severities || severities.includes(a.severity)) && (!query.source || a.source === query.source) && (query.incidentId === undefined || a.incidentId === query.incidentId));
+        const cached = this.#cache.incidents.recentAlerts(MAX_CACHED_ALERTS).filter(({ value }) => alertMatches(value, query));
+        const order = query.order === 'asc' ? 1 : -1;
+        const sortKey = ALERT_SORT_KEYS[query.sort ?? 'startsAt'];
+        cached.sort((a, b) => order * (sortKey(a.value) - sortKey(b.value) || a.value.id - b.value.id));
         const items = cached.slice(offset, offset + limit);
         const freshAsOf = items.length > 0 ? Math.min(...items.map((c) => c.fetchedAt)) : this.#cache.cursors.get(METRICS_COLLECTION).caughtUpAt;
         return { data: { items: items.map((c) => c.value), total: cached.length, limit, offset }, freshAsOf };
@@ -192,10 +191,8 @@ export class OfflineReads {
     if (query.from !== undefined && incident.resolvedAt !== null && incident.resolvedAt < query.from) return false;
     if (query.label) {
       const alerts = this.#cache.incidents.alertsOf(incident.id).map((cached) => cached.value.labels);
-      for (const pair of query.label.split(',')) {
-        const at = pair.indexOf('=');
-        const [name, value] = [pair.slice(0, at), pair.slice(at + 1)];
-        if (!alerts.some((labels) => Object.hasOwn(labels, name) && labels[name] === value)) return false;
+      for (const [name, value] of labelPairs(query.label)) {
+        if (!alerts.some((labels) => hasLabel(labels, name, value))) return false;
       }
     }
     return true;
@@ -262,6 +259,41 @@ export class OfflineReads {
     };
   }
 }
+
+/** `name=value,…` label filters (the pattern of the query schemas guarantees the `=`). */
+function labelPairs(csv: string): [string, string][] {
+  return csv.split(',').map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]);
+}
+
+function hasLabel(labels: Record<string, string>, name: string, value: string): boolean {
+  return Object.hasOwn(labels, name) && labels[name] === value;
+}
+
+/** The server's alert list filters (alerts/store.ts), over a cached alert. */
+function alertMatches(alert: Alert, query: AlertListQuery): boolean {
+  if (query.state && !query.state.split(',').includes(alert.state)) return false;
+  if (query.severity && !query.severity.split(',').includes(alert.severity)) return false;
+  if (query.source && alert.source !== query.source) return false;
+  if (query.incidentId !== undefined && alert.incidentId !== query.incidentId) return false;
+  if (query.silenced !== undefined && (alert.silencedBy.length > 0) !== query.silenced) return false;
+  if (query.label && !labelPairs(query.label).every(([name, value]) => hasLabel(alert.labels, name, value))) return false;
+  if (query.q) {
+    // The server's search text: `name=value` lines of labels then annotations, lower case.
+    const text = [...Object.entries(alert.labels), ...Object.entries(alert.annotations)].map(([name, value]) => `${name}=${value}`).join('\n').toLowerCase();
+    if (!text.includes(query.q.toLowerCase())) return false;
+  }
+  if (query.to !== undefined && alert.startsAt > query.to) return false;
+  if (query.from !== undefined && alert.endsAt !== null && alert.endsAt < query.from) return false;
+  return true;
+}
+
+/** The server's sort orders of the alert list (then by id, in the same direction). */
+const ALERT_SORT_KEYS: Record<NonNullable<AlertListQuery['sort']>, (alert: Alert) => number> = {
+  startsAt: (alert) => alert.startsAt,
+  updatedAt: (alert) => alert.updatedAt,
+  lastSeenAt: (alert) => alert.lastSeenAt,
+  severity: (alert) => SEVERITY_RANK[alert.severity],
+};
 
 /** Prometheus time (Unix seconds, possibly fractional, or RFC 3339) as epoch ms. */
 function promTimeMs(text: string): number | undefined {

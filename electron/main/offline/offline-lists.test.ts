@@ -10,7 +10,7 @@ import { OfflineReads } from './offline-reads.ts';
 
 const unreachable = () => Promise.reject(new AppError('E_NETWORK', 'The server cannot be reached.'));
 
-describe('the incident list offline', () => {
+describe('incident and alert lists offline', () => {
   let dir: string;
   let cache: LocalCache;
   beforeEach(() => {
@@ -53,5 +53,27 @@ describe('the incident list offline', () => {
     expect(await ids({ sort: 'severity', order: 'asc' })).toEqual({ ids: [4, 2, 1, 3, 5], total: 5 });
     expect(await ids({ from: 2_000 })).toEqual({ ids: [5, 4, 3, 2], total: 4 });
     expect(await ids({ to: 2_000 })).toEqual({ ids: [2, 1], total: 2 });
+  });
+
+  it('answers the alert query asked too: labels, search, silenced, time, sort', async () => {
+    put(1, {}, { host: 'web-1', alertname: 'HighCpu' });
+    put(2, {}, { host: 'db-2', alertname: 'DiskFull' });
+    put(3, {}, { host: 'db-2', alertname: 'HighCpu' });
+    const silenced = bundleFixture(3, 3_000).alerts[0]!;
+    cache.incidents.putAlert({ ...silenced, labels: { host: 'db-2', alertname: 'HighCpu' }, silenced: true, silencedBy: [7], severity: 'warning' }, 5_000);
+    const reads = new OfflineReads({ transport: unreachable, cache });
+    const ids = async (query: Parameters<OfflineReads['alerts']>[0]) => {
+      const page = await reads.alerts(query);
+      expect(page.source).toBe('cache');
+      return { ids: page.data.items.map((alert) => alert.id), total: page.data.total };
+    };
+    expect(await ids({ label: 'host=db-2' })).toEqual({ ids: [30, 20], total: 2 });
+    expect(await ids({ label: 'host=db-2,alertname=HighCpu' })).toEqual({ ids: [30], total: 1 });
+    expect(await ids({ q: 'DISKFULL' })).toEqual({ ids: [20], total: 1 });
+    expect(await ids({ q: 'cpu high' })).toEqual({ ids: [30, 20, 10], total: 3 });
+    expect(await ids({ silenced: false })).toEqual({ ids: [20, 10], total: 2 });
+    expect(await ids({ to: 2_000 })).toEqual({ ids: [20, 10], total: 2 });
+    expect(await ids({ sort: 'severity', order: 'asc', limit: 1 })).toEqual({ ids: [30], total: 3 });
+    expect(await ids({ order: 'asc', limit: 2, offset: 1 })).toEqual({ ids: [20, 30], total: 3 });
   });
 });
