@@ -75,6 +75,25 @@ describe('connections', () => {
     }
   });
 
+  it('refuses a profile it could not answer with or read back (a blank name, a URL that grows past the limit), keeping the others', async () => {
+    const file = path.join(folder, 'unreadable.json');
+    const connections = service('unreadable.json');
+    const kept = await connections.add({ name: 'Kept', url: server.url });
+    // Passes the contract's length checks, but is empty once trimmed / 6x longer once percent-encoded.
+    await expect(connections.add({ name: '   ', url: server.url })).rejects.toMatchObject({ code: 'E_VALIDATION' });
+    await expect(connections.add({ name: 'Long', url: `https://ops.example.com/${'é'.repeat(1_000)}` })).rejects.toMatchObject({ code: 'E_VALIDATION' });
+    await expect(connections.update({ id: kept.id, name: ' ' })).rejects.toMatchObject({ code: 'E_VALIDATION' });
+    // A change refused is no change: the server's secrets are still there.
+    await credentials.set(kept.id, 'apiKey', 'kept-api-key');
+    await expect(connections.update({ id: kept.id, url: `https://ops.example.com/${'é'.repeat(1_000)}` })).rejects.toMatchObject({ code: 'E_VALIDATION' });
+    expect(await credentials.get(kept.id, 'apiKey')).toBe('kept-api-key');
+    await credentials.deleteAll(kept.id);
+    expect((await connections.list()).profiles.map((profile) => profile.name)).toEqual(['Kept']);
+    // The file still reads back whole: nothing was set aside as damaged.
+    expect(new ProfileStore(file).list().map((profile) => profile.name)).toEqual(['Kept']);
+    expect(fs.readdirSync(folder).filter((name) => name.startsWith('unreadable.json.damaged'))).toEqual([]);
+  });
+
   it('removing a profile removes its secrets from the keychain', async () => {
     const events = { lists: [] as ConnectionList[], auth: [] as AuthStatus[] };
     const connections = service('remove.json', events);

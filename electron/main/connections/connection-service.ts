@@ -11,7 +11,7 @@ import type {
 } from '../../../shared/ipc/channels/connections.ts';
 import type { CredentialStore } from '../credentials/credential-store.ts';
 import type { ServerSession, SessionStatus } from '../http/server-session.ts';
-import type { ProfileStore, StoredProfile } from './profile-store.ts';
+import { assertStorable, type ProfileStore, type StoredProfile } from './profile-store.ts';
 import { normalizeServerUrl } from './server-url.ts';
 
 export interface ConnectionServiceOptions {
@@ -62,6 +62,8 @@ export class ConnectionService {
     const url = input.url === undefined ? current.url : normalizeServerUrl(input.url);
     const serverChanged = url !== current.url || (input.tls !== undefined && input.tls.caCertificate !== current.tls.caCertificate);
     const next: StoredProfile = { ...current, name: input.name?.trim() ?? current.name, url, tls: input.tls ?? current.tls };
+    // Refused before the old server's secrets go: a change that cannot be saved changes nothing.
+    assertStorable(next);
     if (serverChanged) {
       // Tokens and keys were issued by the old server; a new URL must not receive them.
       await this.options.credentials.deleteAll(current.id);
