@@ -167,8 +167,8 @@ async function start(): Promise<void> {
     tray?.destroy();
     void profile.stop();
   });
-  if (process.env.SMARTCLOUDOPS_DEFAULT_SERVER) await profile.connections.adoptDefaultServer(process.env.SMARTCLOUDOPS_DEFAULT_SERVER, 'This computer');
-  await profile.connections.start();
+  const defaultServer = process.env.SMARTCLOUDOPS_DEFAULT_SERVER;
+  await profile.connections.start(defaultServer ? { url: defaultServer, name: 'This computer' } : undefined);
 }
 
 /** The app's content rules: no permissions, the app:// protocol with our CSP (the dev server's answers get it too). */

@@ -30,7 +30,7 @@ afterAll(async () => {
   fs.rmSync(folder, { recursive: true, force: true });
 });
 
-function service(file: string, events: { lists: ConnectionList[]; auth: AuthStatus[] } = { lists: [], auth: [] }) {
+function service(file: string, events: { lists: ConnectionList[]; auth: AuthStatus[] } = { lists: [], auth: [] }, problems: string[] = []) {
   let next = 0;
   return new ConnectionService({
     profiles: new ProfileStore(path.join(folder, file)),
@@ -41,6 +41,7 @@ function service(file: string, events: { lists: ConnectionList[]; auth: AuthStat
     createId: () => `${path.basename(file, '.json')}-${(next += 1)}`,
     onListChanged: (list) => events.lists.push(list),
     onAuthChanged: (status) => events.auth.push(status),
+    onProblem: (problem) => problems.push(problem),
   });
 }
 
@@ -135,6 +136,17 @@ describe('connections', () => {
     await expect(afterRestart.activeSession().request({ method: 'GET', path: '/api/v1/auth/me' })).resolves.toMatchObject({ username: 'admin' });
     await expect(afterRestart.logout()).resolves.toMatchObject({ state: 'signed-out' });
     expect(await credentials.kinds(profile.id)).toEqual([]);
+  });
+
+  it('still resumes the stored session when the server it was started for cannot be adopted (SMARTCLOUDOPS_DEFAULT_SERVER mistyped)', async () => {
+    const first = service('default-typo.json');
+    const profile = await first.add({ name: 'Stored', url: server.url });
+    await first.login({ profileId: profile.id, method: 'password', username: 'admin', password: TEST_ADMIN_PASSWORD });
+    const problems: string[] = [];
+    const afterRestart = service('default-typo.json', { lists: [], auth: [] }, problems);
+    await expect(afterRestart.start({ url: 'localhost:8080', name: 'This computer' })).resolves.toMatchObject({ profileId: profile.id, state: 'signed-in' });
+    expect(problems).toEqual([expect.stringMatching(/SMARTCLOUDOPS_DEFAULT_SERVER.*localhost:8080/)]);
+    expect((await afterRestart.list()).profiles.map((each) => each.name)).toEqual(['Stored']);
   });
 
   it('adopts the server it was started for once, selecting it only when nothing else is', async () => {
