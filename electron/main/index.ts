@@ -11,6 +11,7 @@ import { createSenderPolicy, originOf } from './ipc/sender-policy.ts';
 import { installApplicationMenu } from './menu/application-menu.ts';
 import { CriticalAlertNotifier } from './notifications/critical-alert-notifier.ts';
 import { ApprovalNotifier } from './notifications/approval-notifier.ts';
+import { createApiClient } from '../../shared/api/client.ts';
 import { appPaths } from './paths.ts';
 import { APP_ENTRY_URL, APP_ORIGIN } from './security/app-protocol.ts';
 import { contentSecurityPolicy } from './security/csp.ts';
@@ -74,11 +75,17 @@ async function start(): Promise<void> {
     onEvent: (event) => approvals.handle(event),
   });
   // A run waiting for this user's approval: a native notification that opens the queue.
-  const approvals = new ApprovalNotifier({ username: () => profile.connections.authStatus().user?.username ?? null, open: () => windows.navigate({ kind: 'approvals' }) });
+  const approvals = new ApprovalNotifier({
+    username: () => profile.connections.authStatus().user?.username ?? null,
+    open: () => windows.navigate({ kind: 'approvals' }),
+    notifications: { isSupported: () => Notification.isSupported(), create: (options) => new Notification(options) },
+    currentRun: (id) => createApiClient((request) => profile.connections.activeSession().request(request)).runbooks.getRun({ params: { id } }),
+  });
   const notifier = new CriticalAlertNotifier({
     notifications: { isSupported: () => Notification.isSupported(), create: (options) => new Notification(options) },
     platform: process.platform,
     openAcknowledge: (alert) => windows.navigate({ kind: 'acknowledge', alertId: alert.id }),
+    openAlerts: () => windows.navigate({ kind: 'alerts' }),
     acknowledge: (alert) => profile.alertWatch.acknowledge(alert.id),
     reportFailure: (alert, message) => {
       console.error(`acknowledging alert ${alert.id} from the notification failed: ${message}`);
@@ -160,8 +167,8 @@ async function start(): Promise<void> {
     tray?.destroy();
     void profile.stop();
   });
-  if (process.env.SMARTCLOUDOPS_DEFAULT_SERVER) await profile.connections.adoptDefaultServer(process.env.SMARTCLOUDOPS_DEFAULT_SERVER, 'This computer');
-  await profile.connections.start();
+  const defaultServer = process.env.SMARTCLOUDOPS_DEFAULT_SERVER;
+  await profile.connections.start(defaultServer ? { url: defaultServer, name: 'This computer' } : undefined);
 }
 
 /** The app's content rules: no permissions, the app:// protocol with our CSP (the dev server's answers get it too). */

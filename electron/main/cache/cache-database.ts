@@ -60,11 +60,14 @@ export function isStorageFailure(error: unknown): boolean {
   return ['SQLITE_FULL', 'SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_IOERR', 'SQLITE_READONLY', 'SQLITE_CANTOPEN', 'SQLITE_NOMEM', 'SQLITE_PROTOCOL'].some((prefix) => code === prefix || code.startsWith(`${prefix}_`));
 }
 
-/** What the console says of a storage failure of the cache (`isStorageFailure`). */
-export function cacheStorageError(error: unknown): AppError {
+/**
+ * What the console says of a storage failure of the cache (`isStorageFailure`); `then`
+ * says what happens next (the sync engine's default: it goes on by itself).
+ */
+export function cacheStorageError(error: unknown, then = 'sync goes on once it can be, from where it stopped'): AppError {
   const code = String((error as { code?: unknown }).code);
   const why = code.startsWith('SQLITE_FULL') ? 'the disk is full' : code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') ? 'another process holds it' : `SQLite says ${code}`;
-  return new AppError('E_STORAGE_FULL', `The local cache could not be written (${why}); sync goes on once it can be, from where it stopped.`, { code });
+  return new AppError('E_STORAGE_FULL', `The local cache could not be written (${why}); ${then}.`, { code });
 }
 
 /**

@@ -30,7 +30,7 @@ afterAll(async () => {
   fs.rmSync(folder, { recursive: true, force: true });
 });
 
-function service(file: string, events: { lists: ConnectionList[]; auth: AuthStatus[] } = { lists: [], auth: [] }) {
+function service(file: string, events: { lists: ConnectionList[]; auth: AuthStatus[] } = { lists: [], auth: [] }, problems: string[] = []) {
   let next = 0;
   return new ConnectionService({
     profiles: new ProfileStore(path.join(folder, file)),
@@ -41,6 +41,7 @@ function service(file: string, events: { lists: ConnectionList[]; auth: AuthStat
     createId: () => `${path.basename(file, '.json')}-${(next += 1)}`,
     onListChanged: (list) => events.lists.push(list),
     onAuthChanged: (status) => events.auth.push(status),
+    onProblem: (problem) => problems.push(problem),
   });
 }
 
@@ -73,6 +74,25 @@ describe('connections', () => {
     for (const url of ['ftp://ops.example.com', 'https://admin:pw@ops.example.com', 'https://ops.example.com/?next=x']) {
       await expect(connections.add({ name: 'x', url })).rejects.toMatchObject({ code: 'E_VALIDATION' });
     }
+  });
+
+  it('refuses a profile it could not answer with or read back (a blank name, a URL that grows past the limit), keeping the others', async () => {
+    const file = path.join(folder, 'unreadable.json');
+    const connections = service('unreadable.json');
+    const kept = await connections.add({ name: 'Kept', url: server.url });
+    // Passes the contract's length checks, but is empty once trimmed / 6x longer once percent-encoded.
+    await expect(connections.add({ name: '   ', url: server.url })).rejects.toMatchObject({ code: 'E_VALIDATION' });
+    await expect(connections.add({ name: 'Long', url: `https://ops.example.com/${'é'.repeat(1_000)}` })).rejects.toMatchObject({ code: 'E_VALIDATION' });
+    await expect(connections.update({ id: kept.id, name: ' ' })).rejects.toMatchObject({ code: 'E_VALIDATION' });
+    // A change refused is no change: the server's secrets are still there.
+    await credentials.set(kept.id, 'apiKey', 'kept-api-key');
+    await expect(connections.update({ id: kept.id, url: `https://ops.example.com/${'é'.repeat(1_000)}` })).rejects.toMatchObject({ code: 'E_VALIDATION' });
+    expect(await credentials.get(kept.id, 'apiKey')).toBe('kept-api-key');
+    await credentials.deleteAll(kept.id);
+    expect((await connections.list()).profiles.map((profile) => profile.name)).toEqual(['Kept']);
+    // The file still reads back whole: nothing was set aside as damaged.
+    expect(new ProfileStore(file).list().map((profile) => profile.name)).toEqual(['Kept']);
+    expect(fs.readdirSync(folder).filter((name) => name.startsWith('unreadable.json.damaged'))).toEqual([]);
   });
 
   it('removing a profile removes its secrets from the keychain', async () => {
@@ -116,6 +136,17 @@ describe('connections', () => {
     await expect(afterRestart.activeSession().request({ method: 'GET', path: '/api/v1/auth/me' })).resolves.toMatchObject({ username: 'admin' });
     await expect(afterRestart.logout()).resolves.toMatchObject({ state: 'signed-out' });
     expect(await credentials.kinds(profile.id)).toEqual([]);
+  });
+
+  it('still resumes the stored session when the server it was started for cannot be adopted (SMARTCLOUDOPS_DEFAULT_SERVER mistyped)', async () => {
+    const first = service('default-typo.json');
+    const profile = await first.add({ name: 'Stored', url: server.url });
+    await first.login({ profileId: profile.id, method: 'password', username: 'admin', password: TEST_ADMIN_PASSWORD });
+    const problems: string[] = [];
+    const afterRestart = service('default-typo.json', { lists: [], auth: [] }, problems);
+    await expect(afterRestart.start({ url: 'localhost:8080', name: 'This computer' })).resolves.toMatchObject({ profileId: profile.id, state: 'signed-in' });
+    expect(problems).toEqual([expect.stringMatching(/SMARTCLOUDOPS_DEFAULT_SERVER.*localhost:8080/)]);
+    expect((await afterRestart.list()).profiles.map((each) => each.name)).toEqual(['Stored']);
   });
 
   it('adopts the server it was started for once, selecting it only when nothing else is', async () => {

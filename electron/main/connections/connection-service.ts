@@ -11,7 +11,7 @@ import type {
 } from '../../../shared/ipc/channels/connections.ts';
 import type { CredentialStore } from '../credentials/credential-store.ts';
 import type { ServerSession, SessionStatus } from '../http/server-session.ts';
-import type { ProfileStore, StoredProfile } from './profile-store.ts';
+import { assertStorable, type ProfileStore, type StoredProfile } from './profile-store.ts';
 import { normalizeServerUrl } from './server-url.ts';
 
 export interface ConnectionServiceOptions {
@@ -23,6 +23,8 @@ export interface ConnectionServiceOptions {
   createId?: () => string;
   onListChanged?: (list: ConnectionList) => void;
   onAuthChanged?: (status: AuthStatus) => void;
+  /** Told what went wrong without failing the caller (a default server that cannot be added). */
+  onProblem?: (problem: string) => void;
 }
 
 /**
@@ -62,6 +64,8 @@ export class ConnectionService {
     const url = input.url === undefined ? current.url : normalizeServerUrl(input.url);
     const serverChanged = url !== current.url || (input.tls !== undefined && input.tls.caCertificate !== current.tls.caCertificate);
     const next: StoredProfile = { ...current, name: input.name?.trim() ?? current.name, url, tls: input.tls ?? current.tls };
+    // Refused before the old server's secrets go: a change that cannot be saved changes nothing.
+    assertStorable(next);
     if (serverChanged) {
       // Tokens and keys were issued by the old server; a new URL must not receive them.
       await this.options.credentials.deleteAll(current.id);
@@ -120,8 +124,20 @@ export class ConnectionService {
     }
   }
 
-  /** At start-up: resume the active profile's session, quietly when offline. */
-  async start(): Promise<AuthStatus> {
+  /**
+   * At start-up: adopt the server the app was started for, if any, then resume the active
+   * profile's session, quietly when offline. A default server that cannot be added (not a
+   * URL) is reported and skipped: it must not keep the stored session from resuming.
+   */
+  async start(defaultServer?: { url: string; name: string }): Promise<AuthStatus> {
+    if (defaultServer) {
+      try {
+        await this.adoptDefaultServer(defaultServer.url, defaultServer.name);
+      } catch (error) {
+        const reason = error instanceof AppError ? error.message : 'it could not be saved';
+        this.options.onProblem?.(`SMARTCLOUDOPS_DEFAULT_SERVER (${defaultServer.url}) was not added: ${reason}`);
+      }
+    }
     const id = this.options.profiles.activeId();
     if (id && this.options.profiles.get(id)) return this.select(id);
     return this.authStatus();

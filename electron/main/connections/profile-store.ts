@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Type } from 'typebox';
 import { Value } from 'typebox/value';
+import { AppError } from '../../../shared/errors.ts';
 import { TlsOptionsSchema, type TlsOptions } from '../../../shared/ipc/channels/connections.ts';
 import { normalizeServerUrl } from './server-url.ts';
 
@@ -36,18 +37,34 @@ const ProfilesFileSchema = Type.Object({
   profiles: Type.Array(StoredProfileSchema),
 });
 
+/** A URL these rules still accept, exactly as they would write it. */
+function acceptableUrl(url: string): boolean {
+  try {
+    return normalizeServerUrl(url) === url;
+  } catch {
+    return false;
+  }
+}
+
 /** A file this version can use as it is: the shape, URLs that are still acceptable, unique ids. */
 function usable(parsed: unknown): parsed is ProfilesFile {
   if (!Value.Check(ProfilesFileSchema, parsed)) return false;
   const ids = new Set(parsed.profiles.map((profile) => profile.id));
   if (ids.size !== parsed.profiles.length) return false;
-  return parsed.profiles.every((profile) => {
-    try {
-      return normalizeServerUrl(profile.url) === profile.url;
-    } catch {
-      return false;
-    }
-  });
+  return parsed.profiles.every((profile) => acceptableUrl(profile.url));
+}
+
+/**
+ * A profile about to be written must be one the next read accepts (else the whole file,
+ * every profile in it, would be set aside as damaged at the next start) and one the
+ * console can be answered with: a name blank once trimmed, or a URL that grew past the
+ * limit once normalized (percent-encoding makes a character up to six), are refused.
+ */
+export function assertStorable(profile: StoredProfile): void {
+  if (Value.Check(StoredProfileSchema, profile) && acceptableUrl(profile.url)) return;
+  if (profile.name.length === 0 || profile.name.length > 80) throw new AppError('E_VALIDATION', 'A connection needs a name of 1 to 80 characters.');
+  if (profile.url.length > 2048 || !acceptableUrl(profile.url)) throw new AppError('E_VALIDATION', 'The server URL is too long once written out (at most 2,048 characters).');
+  throw new AppError('E_VALIDATION', 'The connection cannot be saved as given.', { at: Value.Errors(StoredProfileSchema, profile)[0]?.instancePath ?? '' });
 }
 
 /** Server profiles in `connections.json` in the user data folder. */
@@ -74,6 +91,7 @@ export class ProfileStore {
   }
 
   put(profile: StoredProfile): void {
+    assertStorable(profile);
     const others = this.state.profiles.filter((candidate) => candidate.id !== profile.id);
     const index = this.state.profiles.findIndex((candidate) => candidate.id === profile.id);
     const profiles = index < 0 ? [...others, profile] : [...others.slice(0, index), profile, ...others.slice(index)];

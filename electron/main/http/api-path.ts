@@ -22,3 +22,16 @@ export function assertApiPath(path: string): string {
   }
   return path;
 }
+
+/**
+ * The route a checked API path reaches: every segment's escapes decoded, as the server's
+ * router decodes them (`/api/v1/auth/%6cogin` is `/api/v1/auth/login` there), without a
+ * trailing slash. What main decides by path (its token endpoints) is decided on this.
+ */
+export function apiRouteOf(path: string): string {
+  return assertApiPath(path)
+    .split('/')
+    .map((segment) => decodeURIComponent(segment))
+    .join('/')
+    .replace(/\/$/, '');
+}

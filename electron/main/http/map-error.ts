@@ -30,7 +30,9 @@ export function toAppError(error: unknown): AppError {
     return new AppError('E_PAYLOAD_TOO_LARGE', "The server's answer is larger than the app accepts.");
   }
   if (error.response) {
-    return AppError.fromBody(error.response.data) ?? new AppError(statusCode(error.response.status), undefined, { status: error.response.status });
+    const { status } = error.response;
+    if (status >= 300 && status < 400) return redirected(status, error.response.headers?.location, error.config?.url, error.config?.baseURL);
+    return AppError.fromBody(error.response.data) ?? new AppError(statusCode(status), undefined, { status });
   }
   if (error.code === 'ERR_CANCELED') return new AppError('E_CANCELLED');
   const cause = (error.cause as NodeJS.ErrnoException | undefined)?.code ?? error.code ?? '';
@@ -38,4 +40,27 @@ export function toAppError(error: unknown): AppError {
   if (TIMEOUT_CODES.has(cause) || TIMEOUT_CODES.has(error.code ?? '')) return new AppError('E_TIMEOUT', 'The server did not answer in time.', { cause });
   if (NETWORK_CODES.has(cause)) return new AppError('E_NETWORK', undefined, { cause });
   return new AppError('E_NETWORK', undefined, { cause: cause || error.message });
+}
+
+/**
+ * Redirects are never followed (a bearer token must not go to another host), but an admin
+ * must learn where the server says it is: a proxy sending http to https, a moved host.
+ * Only the target's origin and path are told, never its query (it may carry a session).
+ */
+function redirected(status: number, location: unknown, url: string | undefined, baseURL: string | undefined): AppError {
+  let target: URL | null = null;
+  try {
+    if (typeof location === 'string' && location !== '') target = new URL(location, new URL(url ?? '', baseURL));
+  } catch {
+    target = null;
+  }
+  if (!target || (target.protocol !== 'http:' && target.protocol !== 'https:')) {
+    return new AppError('E_BAD_REQUEST', 'The server answers with a redirect; the app does not follow redirects. Check the server URL.', { status, reason: 'redirect' });
+  }
+  const shown = `${target.protocol}//${target.host}${target.pathname}`;
+  return new AppError('E_BAD_REQUEST', `The server redirects to ${target.protocol}//${target.host}; the app does not follow redirects. Use the address it redirects to as the server URL.`, {
+    status,
+    reason: 'redirect',
+    location: shown,
+  });
 }

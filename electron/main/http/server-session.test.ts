@@ -138,6 +138,24 @@ describe('main\'s server session against a real server', () => {
     await expect(session({ profileId: 'changer' }).resume('test-operator')).resolves.toMatchObject({ state: 'signed-in' });
   });
 
+  it('keeps token endpoints to itself however their path is escaped, and hands no token of any answer to the renderer', async () => {
+    const created = await server.injectAs('admin', { method: 'POST', url: '/api/v1/users', payload: { username: 'escaper', password: 'escaper-password-1', role: 'viewer', mustChangePassword: false } });
+    expect(created.statusCode).toBe(201);
+    const client = session({ profileId: 'escaper' });
+    await client.loginWithPassword('escaper', 'escaper-password-1', true);
+    // The server's router decodes escapes: %6c is 'l', so this is auth/login.
+    await expect(client.request({ method: 'POST', path: '/api/v1/auth/%6cogin', body: { username: 'escaper', password: 'escaper-password-1' } })).rejects.toMatchObject({ code: 'E_FORBIDDEN' });
+    await expect(client.request({ method: 'POST', path: '/api/v1/%61uth/refresh', body: { refreshToken: 'x' } })).rejects.toMatchObject({ code: 'E_FORBIDDEN' });
+    const before = await store.get('escaper', 'refreshToken');
+    const answer = await client.request({ method: 'POST', path: '/api/v1/auth/%70assword', body: { currentPassword: 'escaper-password-1', newPassword: 'a-new-escaper-password-2' } });
+    expect(JSON.stringify(answer)).not.toMatch(/Token/);
+    expect(answer).toEqual({ user: expect.objectContaining({ username: 'escaper' }), expiresIn: expect.any(Number) });
+    // Main took the new session over, as for the plain path.
+    expect(await store.get('escaper', 'refreshToken')).not.toBe(before);
+    expect(await store.get('escaper', 'password')).toBe('a-new-escaper-password-2');
+    await expect(client.request({ method: 'GET', path: '/api/v1/auth/me' })).resolves.toMatchObject({ username: 'escaper' });
+  });
+
   it('signs out when its API key is revoked', async () => {
     const admin = session({ profileId: 'key-admin' });
     await admin.loginWithPassword('admin', TEST_ADMIN_PASSWORD, false);
@@ -250,6 +268,44 @@ describe('retries and network failures', () => {
     } finally {
       unavailable.closeAllConnections();
       await new Promise((resolve) => unavailable.close(resolve));
+      await cleanUp();
+    }
+  });
+
+  it('keeps the refresh token when the server fails a refresh for its own reasons (rate limit, full disk, crash), and resumes once it answers', async () => {
+    // The refresh route answers these in turn, then accepts the token.
+    const failures = [
+      [429, 'E_RATE_LIMITED'],
+      [507, 'E_STORAGE_FULL'],
+      [500, 'E_INTERNAL'],
+    ] as const;
+    let refreshes = 0;
+    const user = { id: 1, username: 'admin', role: 'admin' };
+    const flaky = http.createServer((request, response) => {
+      response.setHeader('content-type', 'application/json');
+      if (request.url === '/api/v1/auth/refresh') {
+        const failure = failures[refreshes++];
+        if (failure) response.writeHead(failure[0]).end(JSON.stringify({ error: { code: failure[1], message: 'Not now.' } }));
+        else response.writeHead(200).end(JSON.stringify({ accessToken: 'access-1', refreshToken: 'rotated-1', expiresIn: 900, user }));
+      } else response.writeHead(200).end(JSON.stringify(user));
+    });
+    await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
+    const { port } = flaky.address() as AddressInfo;
+    const { store, cleanUp } = testCredentialStore();
+    try {
+      await store.set('busy-server', 'refreshToken', 'still-valid');
+      const client = new ServerSession({ profileId: 'busy-server', http: createServerAxios(`http://127.0.0.1:${port}`, {}), credentials: store, retry: recordedRetry() });
+      await expect(client.resume('admin')).resolves.toMatchObject({ state: 'unreachable' });
+      expect(await store.get('busy-server', 'refreshToken')).toBe('still-valid');
+      await expect(client.request({ method: 'GET', path: '/api/v1/auth/me' })).rejects.toMatchObject({ code: 'E_STORAGE_FULL' });
+      await expect(client.request({ method: 'GET', path: '/api/v1/auth/me' })).rejects.toMatchObject({ code: 'E_INTERNAL' });
+      expect(await store.get('busy-server', 'refreshToken')).toBe('still-valid');
+      await expect(client.request({ method: 'GET', path: '/api/v1/auth/me' })).resolves.toMatchObject({ username: 'admin' });
+      expect(client.status()).toMatchObject({ state: 'signed-in', method: 'password' });
+      expect(await store.get('busy-server', 'refreshToken')).toBe('rotated-1');
+    } finally {
+      flaky.closeAllConnections();
+      await new Promise((resolve) => flaky.close(resolve));
       await cleanUp();
     }
   });

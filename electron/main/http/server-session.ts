@@ -3,7 +3,7 @@ import { AppError } from '../../../shared/errors.ts';
 import { authRoutes, type TokenPair, type User } from '../../../shared/api/auth.ts';
 import { compactQuery, routePath, type ApiRequest } from '../../../shared/api/client.ts';
 import type { CredentialStore } from '../credentials/credential-store.ts';
-import { assertApiPath } from './api-path.ts';
+import { apiRouteOf, assertApiPath } from './api-path.ts';
 import { toAppError } from './map-error.ts';
 import { DEFAULT_RETRY, isTransient, withRetry, type RetryOptions } from './retry.ts';
 
@@ -37,6 +37,14 @@ const IDEMPOTENT: ReadonlySet<string> = new Set(['GET', 'HEAD']);
 
 /** Answers that mean "these credentials are no good", as opposed to "not allowed". */
 const REJECTED_CREDENTIALS: ReadonlySet<string> = new Set(['E_AUTH_EXPIRED', 'E_TOKEN_INVALID', 'E_AUTH_REQUIRED']);
+
+/**
+ * Answers after which a stored credential, or the session, is no good until someone signs
+ * in again. Anything else the server answers (rate limited, out of storage, failing) says
+ * "not now" of a credential that may well still be valid: it is kept and tried again.
+ */
+const REFRESH_REFUSED: ReadonlySet<string> = new Set([...REJECTED_CREDENTIALS, 'E_VALIDATION']);
+const SIGNED_OUT_BY: ReadonlySet<string> = new Set([...REFRESH_REFUSED, 'E_AUTH_INVALID', 'E_PASSWORD_CHANGE_REQUIRED', 'E_LOCKED_OUT', 'E_FORBIDDEN']);
 
 /** Token endpoints only main may call: their answers carry secrets. */
 const SESSION_PATHS: ReadonlySet<string> = new Set([authRoutes.login, authRoutes.refresh, authRoutes.logout].map((route) => routePath(route)));
@@ -129,8 +137,11 @@ export class ServerSession {
       if (this.refreshToken || (await this.credentials.get(this.profileId, 'password'))) await this.refresh();
     } catch (error) {
       const appError = toAppError(error);
-      if (isTransient(appError)) this.update({ ...this.current, state: 'unreachable' });
-      else if (appError.code !== 'E_KEYCHAIN_UNAVAILABLE') this.update({ state: 'signed-out', method: null, user: null });
+      if (appError.code === 'E_KEYCHAIN_UNAVAILABLE') return this.status();
+      // Refused credentials sign out; a server that cannot answer now (down, rate limiting,
+      // out of storage) leaves them stored, to be tried again like an unreachable one.
+      if (isTransient(appError) || !SIGNED_OUT_BY.has(appError.code)) this.update({ ...this.current, state: 'unreachable' });
+      else this.update({ state: 'signed-out', method: null, user: null });
     }
     return this.status();
   }
@@ -145,11 +156,14 @@ export class ServerSession {
 
   async request(request: ApiRequest): Promise<unknown> {
     const path = assertApiPath(request.path);
-    if (SESSION_PATHS.has(path.replace(/\/$/, ''))) throw new AppError('E_FORBIDDEN', 'Sessions are managed by the desktop host: use auth.login and auth.logout.');
+    // Compared as the server routes it: an escaped path (`auth/%6cogin`) reaches the same route.
+    const route = apiRouteOf(path);
+    if (SESSION_PATHS.has(route)) throw new AppError('E_FORBIDDEN', 'Sessions are managed by the desktop host: use auth.login and auth.logout.');
     const value = await this.send(request, path);
-    if (path === PASSWORD_PATH && isTokenPair(value)) {
+    if (isTokenPair(value)) {
+      // No answer hands the renderer a token, whatever route gave it.
       // A password change answers a fresh session: main keeps it, the renderer gets no token.
-      if (this.current.method === 'password' && this.username === value.user.username) {
+      if (route === PASSWORD_PATH && this.current.method === 'password' && this.username === value.user.username) {
         await this.adopt(value);
         const newPassword = (request.body as { newPassword?: unknown } | undefined)?.newPassword;
         if (typeof newPassword === 'string') {
@@ -248,7 +262,8 @@ export class ServerSession {
         return;
       } catch (raw) {
         const error = toAppError(raw);
-        if (isTransient(error)) throw error;
+        // Down, rate limited, out of storage, failing: the token may be good; keep it for the next try.
+        if (isTransient(error) || !REFRESH_REFUSED.has(error.code)) throw error;
         // Revoked or expired: the stored token is useless from now on.
         this.refreshToken = null;
         await this.keep(() => this.credentials.delete(this.profileId, 'refreshToken'));

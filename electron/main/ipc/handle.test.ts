@@ -1,3 +1,7 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/errors.ts';
 import { INVOKE_CHANNELS } from '../../../shared/ipc/contract.ts';
@@ -93,6 +97,31 @@ describe('the IPC handle() wrapper', () => {
     });
     const hidden = (await ipcMain.invoke('connections.list', consoleFrame, undefined)) as { error: { code: string; message: string } };
     expect(hidden.error).toEqual({ code: 'E_INTERNAL', message: 'Internal error.' });
+  });
+
+  it('says that the local cache could not be written (disk full, locked), not "Internal error", and no path', async () => {
+    const { ipcMain, handle } = setUp();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-handle-'));
+    const file = path.join(dir, 'profile.db');
+    const ours = new Database(file, { timeout: 0 });
+    ours.exec('CREATE TABLE pins (id INTEGER PRIMARY KEY)');
+    const other = new Database(file);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      handle('cache.release', () => {
+        ours.prepare('INSERT INTO pins (id) VALUES (1)').run();
+        return null;
+      });
+      const answer = (await ipcMain.invoke('cache.release', consoleFrame, { incidentId: 1 })) as { ok: boolean; error: { code: string; message: string; details?: unknown } };
+      expect(answer.error).toMatchObject({ code: 'E_STORAGE_FULL', details: { code: 'SQLITE_BUSY' } });
+      expect(answer.error.message).toMatch(/local cache could not be written \(another process holds it\)/);
+      expect(JSON.stringify(answer)).not.toContain(dir);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+      ours.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('does not let a handler answer outside the contract', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-
-vi.mock('electron', () => ({ Notification: class {} }));
-const { waitsForApprovalOf } = await import('./approval-notifier.ts');
+import type { Run } from '../../../shared/api/runbooks.ts';
+import type { RelayedStreamEvent } from '../../../shared/ipc/channels/stream.ts';
+import { ApprovalNotifier, waitsForApprovalOf, type ApprovalNotification } from './approval-notifier.ts';
 
 const run = (overrides: object) => ({ id: 1, state: 'pending_approval', requestedBy: 'alice', requestedByKind: 'user', ...overrides }) as Parameters<typeof waitsForApprovalOf>[0];
 
@@ -17,5 +17,29 @@ describe('approval notifications', () => {
     expect(waitsForApprovalOf(run({}), null, new Set())).toBe(false);
     // A trigger's proposal (requested by the system) is for everyone.
     expect(waitsForApprovalOf(run({ requestedBy: 'trigger:ServiceDown', requestedByKind: 'system' }), 'trigger:ServiceDown', new Set())).toBe(true);
+  });
+
+  it('ask the server first: a replayed "waiting" event of a run decided since (a reconnect, the app starting) raises nothing', async () => {
+    const shown: string[] = [];
+    const current = new Map<number, Run>([
+      [1, run({ id: 1, state: 'succeeded', title: 'Restart web', target: 'web-1', incidentId: null })],
+      [2, run({ id: 2, title: 'Flush cache', target: 'cache-1', incidentId: 7 })],
+    ]);
+    const notifier = new ApprovalNotifier({
+      username: () => 'bob',
+      open: () => undefined,
+      notifications: {
+        isSupported: () => true,
+        create: (options) => ({ on: () => undefined, show: () => void shown.push(options.title) }) as ApprovalNotification,
+      },
+      currentRun: async (id) => current.get(id)!,
+    });
+    const waiting = (id: number, title: string): RelayedStreamEvent => ({ id, type: 'runbook_run', data: run({ id, title, target: 'x', incidentId: null }) }) as RelayedStreamEvent;
+    notifier.handle(waiting(1, 'Restart web'));
+    notifier.handle(waiting(2, 'Flush cache'));
+    await vi.waitFor(() => expect(shown).toEqual(['Approval needed: Flush cache']));
+    // The replay had it already decided; only the run still waiting was announced.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(shown).toEqual(['Approval needed: Flush cache']);
   });
 });

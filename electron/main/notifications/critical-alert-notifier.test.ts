@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../../shared/api/alerts.ts';
-import { CriticalAlertNotifier, type NativeNotificationOptions, type NotificationFactory } from './critical-alert-notifier.ts';
+import { CRITICAL_BURST, CriticalAlertNotifier, type NativeNotificationOptions, type NotificationFactory } from './critical-alert-notifier.ts';
 
 const alert = { id: 42, labels: { alertname: 'DiskFull', host: 'db-1' }, annotations: { summary: 'Disk full on db-1', description: '98% used' } } as unknown as Alert;
 
@@ -25,6 +25,7 @@ function setUp(platform: NodeJS.Platform, acknowledge: () => Promise<void> = asy
     notifications: factory,
     platform,
     openAcknowledge: (a) => calls.push(`open-ack:${a.id}`),
+    openAlerts: () => calls.push('open-alerts'),
     acknowledge: async (a) => {
       calls.push(`ack:${a.id}`);
       await acknowledge();
@@ -67,5 +68,47 @@ describe('critical alert notifications', () => {
     const { notifier, shown } = setUp('linux', undefined, false);
     notifier.notify(alert);
     expect(shown).toEqual([]);
+  });
+
+  it('a storm of 1,000 critical alerts shows a few, then one summary that opens the alert list, not 1,000 notifications', () => {
+    const { factory, shown } = recorder();
+    const calls: string[] = [];
+    let now = 0;
+    const timers: Array<{ at: number; run: () => void }> = [];
+    const notifier = new CriticalAlertNotifier({
+      notifications: factory,
+      platform: 'linux',
+      openAcknowledge: (a) => calls.push(`open-ack:${a.id}`),
+      openAlerts: () => calls.push('open-alerts'),
+      acknowledge: async () => undefined,
+      reportFailure: () => undefined,
+      now: () => now,
+      setTimer: (run, ms) => void timers.push({ at: now + ms, run }),
+    });
+    const advance = (ms: number) => {
+      now += ms;
+      for (const timer of timers.splice(0).sort((a, b) => a.at - b.at)) {
+        if (timer.at <= now) timer.run();
+        else timers.push(timer);
+      }
+    };
+    for (let id = 1; id <= 1_000; id += 1) notifier.notify({ ...alert, id, annotations: { summary: `Host ${id} down` } } as Alert);
+    advance(CRITICAL_BURST.summaryDelayMs);
+    expect(shown.map((each) => each.options.title)).toEqual(['Critical: Host 1 down', 'Critical: Host 2 down', 'Critical: Host 3 down', 'Critical: 997 more alerts']);
+    expect(shown[3]!.options.body).toMatch(/^Host 4 down, Host 5 down, Host 6 down and 994 more/);
+    shown[3]!.emit('click');
+    expect(calls).toEqual(['open-alerts']);
+
+    // The storm goes on: at most one summary a window, counting what came since.
+    for (let id = 1_001; id <= 1_010; id += 1) notifier.notify({ ...alert, id } as Alert);
+    advance(CRITICAL_BURST.summaryDelayMs);
+    expect(shown).toHaveLength(4);
+    advance(CRITICAL_BURST.windowMs);
+    expect(shown.map((each) => each.options.title).slice(4)).toEqual(['Critical: 10 more alerts']);
+
+    // Once quiet for a window, each alert is its own notification again.
+    advance(CRITICAL_BURST.windowMs);
+    notifier.notify({ ...alert, id: 2_000 } as Alert);
+    expect(shown.at(-1)!.options.title).toBe('Critical: Disk full on db-1');
   });
 });

@@ -29,6 +29,29 @@ export interface CriticalAlertNotifierOptions {
   acknowledge: (alert: Alert) => Promise<void>;
   /** Tells the engineer when acknowledging from the notification failed. */
   reportFailure: (alert: Alert, message: string) => void;
+  /** A click on a storm's summary notification: the firing alert list. */
+  openAlerts: () => void;
+  now?: () => number;
+  setTimer?: (run: () => void, ms: number) => void;
+}
+
+/**
+ * A storm (a network partition firing hundreds of critical alerts at once) must not bury
+ * the desktop under notifications that never time out: at most `limit` of them in
+ * `windowMs`; what comes beyond is counted into one summary, shown `summaryDelayMs`
+ * later and then at most once a window while the storm lasts.
+ */
+export const CRITICAL_BURST = { limit: 3, windowMs: 60_000, summaryDelayMs: 2_000 } as const;
+
+export function stormSummaryOptions(alerts: readonly Alert[]): NativeNotificationOptions {
+  const named = alerts.slice(0, 3).map(alertTitle).join(', ');
+  const rest = alerts.length - Math.min(3, alerts.length);
+  return {
+    title: `Critical: ${alerts.length} more ${alerts.length === 1 ? 'alert' : 'alerts'}`,
+    body: `${named}${rest > 0 ? ` and ${rest} more` : ''}. Open the app for the firing alerts.`,
+    urgency: 'critical',
+    timeoutType: 'never',
+  };
 }
 
 export function alertTitle(alert: Alert): string {
@@ -63,9 +86,19 @@ export class CriticalAlertNotifier {
   private readonly options: CriticalAlertNotifierOptions;
   /** Kept referenced: a garbage-collected notification loses its click handlers. */
   private readonly shown = new Set<NativeNotification>();
+  private readonly now: () => number;
+  private readonly setTimer: (run: () => void, ms: number) => void;
+  /** When the alerts of the current window were shown on their own. */
+  private recent: number[] = [];
+  /** Alerts of a storm waiting for the summary. */
+  private overflow: Alert[] = [];
+  private summaryDue = false;
+  private lastSummaryAt = -Infinity;
 
   constructor(options: CriticalAlertNotifierOptions) {
     this.options = options;
+    this.now = options.now ?? Date.now;
+    this.setTimer = options.setTimer ?? ((run, ms) => void setTimeout(run, ms));
   }
 
   /** Notifications still on screen (for tests and diagnostics). */
@@ -75,6 +108,41 @@ export class CriticalAlertNotifier {
 
   notify(alert: Alert): void {
     if (!this.options.notifications.isSupported()) return;
+    const now = this.now();
+    this.recent = this.recent.filter((at) => at > now - CRITICAL_BURST.windowMs);
+    if (this.recent.length >= CRITICAL_BURST.limit || this.overflow.length > 0 || this.summaryDue) {
+      this.overflow.push(alert);
+      this.scheduleSummary(now);
+      return;
+    }
+    this.recent.push(now);
+    this.showAlert(alert);
+  }
+
+  private scheduleSummary(now: number): void {
+    if (this.summaryDue) return;
+    this.summaryDue = true;
+    this.setTimer(() => this.showSummary(), Math.max(CRITICAL_BURST.summaryDelayMs, this.lastSummaryAt + CRITICAL_BURST.windowMs - now));
+  }
+
+  private showSummary(): void {
+    this.summaryDue = false;
+    const alerts = this.overflow;
+    this.overflow = [];
+    if (alerts.length === 0) return;
+    this.lastSummaryAt = this.now();
+    const notification = this.options.notifications.create(stormSummaryOptions(alerts));
+    const forget = () => this.shown.delete(notification);
+    notification.on('click', () => {
+      forget();
+      this.options.openAlerts();
+    });
+    notification.on('close', forget);
+    this.shown.add(notification);
+    notification.show();
+  }
+
+  private showAlert(alert: Alert): void {
     const notification = this.options.notifications.create(criticalNotificationOptions(alert, this.options.platform));
     const forget = () => this.shown.delete(notification);
     notification.on('click', () => {

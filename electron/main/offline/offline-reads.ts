@@ -1,12 +1,13 @@
 import { createApiClient, type ApiClient, type Transport } from '../../../shared/api/client.ts';
-import type { AlertListQuery, AlertPage } from '../../../shared/api/alerts.ts';
+import type { Alert, AlertListQuery, AlertPage } from '../../../shared/api/alerts.ts';
 import type { RangeQuery, RangeResponse, SeriesListResponse } from '../../../shared/api/metrics.ts';
 import type { PromMatrix, PromResponse, ProxyRangeQuery } from '../../../shared/api/datasources.ts';
-import type { IncidentBundle, IncidentDetail, IncidentListQuery, IncidentPage, TimelineEntry } from '../../../shared/api/incidents.ts';
+import type { Incident, IncidentBundle, IncidentDetail, IncidentListQuery, IncidentPage, TimelineEntry } from '../../../shared/api/incidents.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { lttbIndices } from '../../../shared/metrics/lttb.ts';
 import { compileMatchers, parseSelector } from '../../../shared/metrics/selector.ts';
 import type { LocalCache } from '../cache/local-cache.ts';
+import { isStorageFailure } from '../cache/cache-database.ts';
 import { METRICS_COLLECTION } from '../sync/metrics-pull.ts';
 import { serverOrCache, type ReadResult } from './read-result.ts';
 import { fetchIncidentBundle } from './incident-bundle.ts';
@@ -14,6 +15,15 @@ import { fetchIncidentBundle } from './incident-bundle.ts';
 const DEFAULT_MAX_POINTS = 2_000;
 /** Offline alert lists look at this many of the most recent cached alerts. */
 const MAX_CACHED_ALERTS = 5_000;
+/** Offline incident lists look at this many of the most recently opened cached incidents. */
+const MAX_CACHED_INCIDENTS = 5_000;
+const SEVERITY_RANK: Record<Incident['severity'], number> = { info: 0, warning: 1, critical: 2 };
+/** The server's sort orders of the incident list (then by id, in the same direction). */
+const INCIDENT_SORT_KEYS: Record<NonNullable<IncidentListQuery['sort']>, (incident: Incident) => number> = {
+  openedAt: (incident) => incident.openedAt,
+  lastActivityAt: (incident) => incident.lastActivityAt,
+  severity: (incident) => SEVERITY_RANK[incident.severity],
+};
 
 export interface OfflineReadsOptions {
   transport: Transport;
@@ -66,17 +76,16 @@ export class OfflineReads {
       async () => {
         const page = await this.#api.alerts.list({ query });
         const at = this.#now();
-        this.#cache.db.transaction(() => page.items.forEach((alert) => this.#cache.incidents.putAlert(alert, at)))();
+        this.#writeThrough(() => page.items.forEach((alert) => this.#cache.incidents.putAlert(alert, at)));
         return page;
       },
       () => {
         const limit = query.limit ?? 50;
         const offset = query.offset ?? 0;
-        const states = query.state?.split(',');
-        const severities = query.severity?.split(',');
-        const cached = this.#cache.incidents
-          .recentAlerts(MAX_CACHED_ALERTS)
-          .filter(({ value: a }) => (!states || states.includes(a.state)) && (!severities || severities.includes(a.severity)) && (!query.source || a.source === query.source) && (query.incidentId === undefined || a.incidentId === query.incidentId));
+        const cached = this.#cache.incidents.recentAlerts(MAX_CACHED_ALERTS).filter(({ value }) => alertMatches(value, query));
+        const order = query.order === 'asc' ? 1 : -1;
+        const sortKey = ALERT_SORT_KEYS[query.sort ?? 'startsAt'];
+        cached.sort((a, b) => order * (sortKey(a.value) - sortKey(b.value) || a.value.id - b.value.id));
         const items = cached.slice(offset, offset + limit);
         const freshAsOf = items.length > 0 ? Math.min(...items.map((c) => c.fetchedAt)) : this.#cache.cursors.get(METRICS_COLLECTION).caughtUpAt;
         return { data: { items: items.map((c) => c.value), total: cached.length, limit, offset }, freshAsOf };
@@ -111,9 +120,14 @@ export class OfflineReads {
       },
       () => {
         const limit = query.limit ?? 50;
-        const cached = this.#cache.incidents.incidents(limit);
-        const freshAsOf = cached.length > 0 ? Math.min(...cached.map((c) => c.fetchedAt)) : this.#cache.cursors.get(METRICS_COLLECTION).caughtUpAt;
-        return { data: { items: cached.map((c) => c.value), total: cached.length, limit, offset: 0 }, freshAsOf };
+        const offset = query.offset ?? 0;
+        const matching = this.#cache.incidents.incidents(MAX_CACHED_INCIDENTS).filter(({ value }) => this.#incidentMatches(value, query));
+        const order = query.order === 'asc' ? 1 : -1;
+        const sortKey = INCIDENT_SORT_KEYS[query.sort ?? 'openedAt'];
+        matching.sort((a, b) => order * (sortKey(a.value) - sortKey(b.value) || a.value.id - b.value.id));
+        const items = matching.slice(offset, offset + limit);
+        const freshAsOf = items.length > 0 ? Math.min(...items.map((c) => c.fetchedAt)) : this.#cache.cursors.get(METRICS_COLLECTION).caughtUpAt;
+        return { data: { items: items.map((c) => c.value), total: matching.length, limit, offset }, freshAsOf };
       },
       this.#now,
     );
@@ -123,7 +137,7 @@ export class OfflineReads {
     return serverOrCache(
       async () => {
         const entries = await this.#api.incidents.timeline({ params: { id: incidentId } });
-        this.#cache.db.transaction(() => entries.forEach((entry) => this.#cache.incidents.putTimelineEntry(entry)))();
+        this.#writeThrough(() => entries.forEach((entry) => this.#cache.incidents.putTimelineEntry(entry)));
         return entries;
       },
       () => {
@@ -163,14 +177,49 @@ export class OfflineReads {
     );
   }
 
+  /** The server's incident list filters (incidents/store.ts), over the cached incidents and their alerts. */
+  #incidentMatches(incident: Incident, query: IncidentListQuery): boolean {
+    if (query.status && !query.status.split(',').includes(incident.status)) return false;
+    if (query.severity && !query.severity.split(',').includes(incident.severity)) return false;
+    if (query.commander && incident.commander !== query.commander) return false;
+    if (query.unassigned && incident.commander !== null) return false;
+    if (query.q) {
+      const needle = query.q.toLowerCase();
+      if (!incident.title.toLowerCase().includes(needle) && !incident.groupKey.toLowerCase().includes(needle)) return false;
+    }
+    if (query.to !== undefined && incident.openedAt > query.to) return false;
+    if (query.from !== undefined && incident.resolvedAt !== null && incident.resolvedAt < query.from) return false;
+    if (query.label) {
+      const alerts = this.#cache.incidents.alertsOf(incident.id).map((cached) => cached.value.labels);
+      for (const [name, value] of labelPairs(query.label)) {
+        if (!alerts.some((labels) => hasLabel(labels, name, value))) return false;
+      }
+    }
+    return true;
+  }
+
   #remember(...details: { incident: IncidentDetail['incident']; alerts?: IncidentDetail['alerts'] }[]): void {
     const at = this.#now();
-    this.#cache.db.transaction(() => {
+    this.#writeThrough(() => {
       for (const { incident, alerts } of details) {
         this.#cache.incidents.putIncident(incident, at);
         for (const alert of alerts ?? []) this.#cache.incidents.putAlert(alert, at);
       }
-    })();
+    });
+  }
+
+  /**
+   * Keeps what the server answered in the cache, in one transaction, as a courtesy to the
+   * next offline read: a cache that cannot be written now (disk full, another process
+   * holding its lock, read-only) must not fail a read the server answered. Nothing is
+   * written then, so the cached copy keeps the time it was really fetched.
+   */
+  #writeThrough(write: () => void): void {
+    try {
+      this.#cache.db.transaction(write)();
+    } catch (error) {
+      if (!isStorageFailure(error)) throw error;
+    }
   }
 
   #matcher(match: string): ReturnType<typeof compileMatchers> {
@@ -210,6 +259,41 @@ export class OfflineReads {
     };
   }
 }
+
+/** `name=value,…` label filters (the pattern of the query schemas guarantees the `=`). */
+function labelPairs(csv: string): [string, string][] {
+  return csv.split(',').map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]);
+}
+
+function hasLabel(labels: Record<string, string>, name: string, value: string): boolean {
+  return Object.hasOwn(labels, name) && labels[name] === value;
+}
+
+/** The server's alert list filters (alerts/store.ts), over a cached alert. */
+function alertMatches(alert: Alert, query: AlertListQuery): boolean {
+  if (query.state && !query.state.split(',').includes(alert.state)) return false;
+  if (query.severity && !query.severity.split(',').includes(alert.severity)) return false;
+  if (query.source && alert.source !== query.source) return false;
+  if (query.incidentId !== undefined && alert.incidentId !== query.incidentId) return false;
+  if (query.silenced !== undefined && (alert.silencedBy.length > 0) !== query.silenced) return false;
+  if (query.label && !labelPairs(query.label).every(([name, value]) => hasLabel(alert.labels, name, value))) return false;
+  if (query.q) {
+    // The server's search text: `name=value` lines of labels then annotations, lower case.
+    const text = [...Object.entries(alert.labels), ...Object.entries(alert.annotations)].map(([name, value]) => `${name}=${value}`).join('\n').toLowerCase();
+    if (!text.includes(query.q.toLowerCase())) return false;
+  }
+  if (query.to !== undefined && alert.startsAt > query.to) return false;
+  if (query.from !== undefined && alert.endsAt !== null && alert.endsAt < query.from) return false;
+  return true;
+}
+
+/** The server's sort orders of the alert list (then by id, in the same direction). */
+const ALERT_SORT_KEYS: Record<NonNullable<AlertListQuery['sort']>, (alert: Alert) => number> = {
+  startsAt: (alert) => alert.startsAt,
+  updatedAt: (alert) => alert.updatedAt,
+  lastSeenAt: (alert) => alert.lastSeenAt,
+  severity: (alert) => SEVERITY_RANK[alert.severity],
+};
 
 /** Prometheus time (Unix seconds, possibly fractional, or RFC 3339) as epoch ms. */
 function promTimeMs(text: string): number | undefined {

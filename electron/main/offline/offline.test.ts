@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Transport } from '../../../shared/api/client.ts';
 import type { AppError } from '../../../shared/errors.ts';
@@ -60,6 +61,29 @@ describe('keep offline and offline reads', { timeout: 60_000 }, () => {
     expect(cache.metrics.range(web1.id, pin.fromTs, pin.toTs)).toEqual(pinned);
     expect(cache.metrics.range(web2.id, 0, now).ts).toEqual([]);
     expect(cache.incidents.incident(incidentId)).toBeDefined();
+  });
+
+  it('answers what the server answered when the cache cannot be written (disk full, another process holding it), caching nothing stale', async () => {
+    const reads = new OfflineReads({ transport, cache });
+    const before = cache.incidents.incident(incidentId)!.fetchedAt;
+    cache.db.pragma('busy_timeout = 20');
+    const other = new Database(cache.db.name);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      await expect(reads.incident(incidentId)).resolves.toMatchObject({ source: 'server', data: { incident: { id: incidentId } } });
+      await expect(reads.incidents()).resolves.toMatchObject({ source: 'server' });
+      await expect(reads.timeline(incidentId)).resolves.toMatchObject({ source: 'server' });
+      await expect(reads.alerts({ incidentId })).resolves.toMatchObject({ source: 'server' });
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+      cache.db.pragma('busy_timeout = 5000');
+    }
+    // Nothing was written: the cached copy still says when it was really fetched.
+    expect(cache.incidents.incident(incidentId)!.fetchedAt).toBe(before);
+    // Once the cache can be written again, reads write through again.
+    await reads.incident(incidentId);
+    expect(cache.incidents.incident(incidentId)!.fetchedAt).toBeGreaterThanOrEqual(before);
   });
 
   it('answers from the server while it is up, and from the cache with its freshness once it is gone', async () => {

@@ -73,6 +73,7 @@ export class ProfileLifecycle {
         this.#followSession(status.profileId, status.state);
         void this.#followData(status.profileId, status.state);
       },
+      onProblem: (problem) => console.warn(`[connections] ${problem}`),
     });
     this.profileData = new ProfileScoped((profileId) => {
       const data = new DesktopData({

@@ -30,9 +30,30 @@ export interface UpdateControllerOptions {
  * latest*.yml are electron-updater's own code; a mismatch ends in the `error` state and
  * the file is discarded.
  */
+/**
+ * Why a configured feed must not be used, or null. The feed names the file and its SHA-512
+ * both, so whoever can change what it answers can run code on this machine: https only
+ * (plain http just to this machine, a local mirror or a test), no credentials (they would
+ * show in messages and logs).
+ */
+export function updateFeedProblem(feedUrl: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(feedUrl);
+  } catch {
+    return 'it is not a URL';
+  }
+  if (url.username || url.password) return 'it has credentials in it';
+  if (url.protocol === 'https:') return null;
+  if (url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) return null;
+  return url.protocol === 'http:' ? 'plain http is accepted only from this machine; use https' : `${url.protocol} is not https`;
+}
+
 export class UpdateController {
   private readonly options: UpdateControllerOptions;
   private current: UpdateStatus;
+  /** Set when SMARTCLOUDOPS_UPDATE_URL cannot be used: every check says so, nothing is asked. */
+  private readonly feedRefusal: string | null = null;
 
   constructor(options: UpdateControllerOptions) {
     this.options = options;
@@ -48,7 +69,16 @@ export class UpdateController {
     const { updater } = options;
     updater.autoDownload = false;
     updater.autoInstallOnAppQuit = false;
-    if (options.feedUrl) updater.setFeedURL({ provider: 'generic', url: options.feedUrl });
+    if (options.feedUrl) {
+      const problem = updateFeedProblem(options.feedUrl);
+      if (problem) {
+        // Not the app's own feed instead: the engineer would not know which one is used.
+        this.feedRefusal = `SMARTCLOUDOPS_UPDATE_URL cannot be used (${problem}); no update is looked for until it is fixed.`;
+        this.current = { ...this.current, state: 'error', errorMessage: this.feedRefusal };
+        return;
+      }
+      updater.setFeedURL({ provider: 'generic', url: options.feedUrl });
+    }
     updater.on('checking-for-update', () => this.set({ state: 'checking', errorMessage: null }));
     updater.on('update-available', (info) => this.set({ state: 'available', availableVersion: info.version, releaseNotes: releaseNotesText(info.releaseNotes) }));
     updater.on('update-not-available', () => this.set({ state: 'not-available', availableVersion: null, releaseNotes: null }));
@@ -62,6 +92,7 @@ export class UpdateController {
   }
 
   async check(): Promise<UpdateStatus> {
+    if (this.feedRefusal) return this.status();
     if (['disabled', 'checking', 'downloading', 'downloaded'].includes(this.current.state)) return this.status();
     await this.run(() => this.options.updater.checkForUpdates());
     return this.status();

@@ -162,6 +162,19 @@ describe('updates from a real feed', () => {
     }
   });
 
+  it('refuses a SMARTCLOUDOPS_UPDATE_URL it must not trust (not a URL, plain http to another machine, credentials) without taking main down', async () => {
+    for (const bad of ['mirror.example.com/updates', 'http://mirror.example.com/updates/', 'ftp://mirror.example.com/', 'https://deploy:s3cret@mirror.example.com/']) {
+      let made: ReturnType<typeof controller> | undefined;
+      expect(() => (made = controller(bad))).not.toThrow();
+      const status = await made!.updates.check();
+      expect(status.state).toBe('error');
+      expect(status.errorMessage).toMatch(/SMARTCLOUDOPS_UPDATE_URL/);
+      expect(status.errorMessage).not.toContain('s3cret');
+    }
+    // The app's own feed was not asked instead: the setting is wrong, the app says so.
+    expect(feed.requests).toEqual([]);
+  });
+
   it('reports an unreachable feed as an error state', async () => {
     await feed.close();
     const { updates } = controller();
