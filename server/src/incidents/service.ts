@@ -50,6 +50,21 @@ export const MAX_SOURCE_QUERIES = 20;
 const METRICS_MARGIN_MS = 30 * 60_000;
 
 /** Human changes to incidents: status, commander, title, merge, split, notes, export. */
+/** A note's `data` field naming its author: the id of the user who wrote it, or of the API key's owner. */
+export const NOTE_AUTHOR = 'authorUserId';
+
+/**
+ * Whether `actor` wrote the note: the same person (a user and their own API keys are one).
+ * Never by name alone: an API key is named by its creator, so a key called "admin" or named
+ * like someone else's key made its holder the author of their notes. Notes written before
+ * the author was kept are matched as before, by name, but only user to user.
+ */
+export function isNoteAuthor(entry: TimelineEntry, actor: Actor): boolean {
+  const author = entry.data[NOTE_AUTHOR];
+  if (typeof author === 'number') return actor.userId === author;
+  return entry.actorKind === 'user' && actor.kind === 'user' && entry.actor === actor.name;
+}
+
 export class IncidentService {
   readonly #deps: IncidentServiceDeps;
 
@@ -154,7 +169,9 @@ export class IncidentService {
   async addNote(id: number, text: string, actor: Actor): Promise<TimelineEntry> {
     return this.#deps.run(async (unit) => {
       await this.#require(id, unit);
-      const entry = await this.#append(unit, { incidentId: id, ts: this.#deps.now(), kind: 'note', actor, text });
+      // The author is kept as a person (NOTE_AUTHOR), not only as the name shown.
+      const data = actor.userId !== undefined ? { [NOTE_AUTHOR]: actor.userId } : {};
+      const entry = await this.#append(unit, { incidentId: id, ts: this.#deps.now(), kind: 'note', actor, text, data });
       this.#audit(actor, 'incident.note.add', id, { entryId: entry.id });
       return entry;
     });
@@ -255,7 +272,7 @@ export class IncidentService {
     const entry = await this.#in(unit).timeline.byId(entryId);
     if (!entry || entry.incidentId !== id || entry.kind !== 'note') throw new AppError('E_NOT_FOUND', `No note ${entryId} in incident ${id}.`);
     if (entry.deletedAt !== null) throw new AppError('E_CONFLICT', 'The note was deleted.');
-    if (entry.actor !== actor.name) throw new AppError('E_FORBIDDEN', 'Only the author can change a note.');
+    if (!isNoteAuthor(entry, actor)) throw new AppError('E_FORBIDDEN', 'Only the author can change a note.');
     return entry;
   }
 
