@@ -13,6 +13,7 @@ import {
 import { AppError } from '../../../shared/errors.ts';
 import type { AuditLog } from '../audit/store.ts';
 import type { Actor } from '../core/actor.ts';
+import { isNoteAuthor, NOTE_AUTHOR } from '../../../shared/incidents/note-author.ts';
 import type { AlertStore } from '../alerts/store.ts';
 import type { SilenceStore } from '../alerts/silences.ts';
 import type { UnitOfWork, UnitRunner } from '../core/unit-of-work.ts';
@@ -50,21 +51,6 @@ export const MAX_SOURCE_QUERIES = 20;
 const METRICS_MARGIN_MS = 30 * 60_000;
 
 /** Human changes to incidents: status, commander, title, merge, split, notes, export. */
-/** A note's `data` field naming its author: the id of the user who wrote it, or of the API key's owner. */
-export const NOTE_AUTHOR = 'authorUserId';
-
-/**
- * Whether `actor` wrote the note: the same person (a user and their own API keys are one).
- * Never by name alone: an API key is named by its creator, so a key called "admin" or named
- * like someone else's key made its holder the author of their notes. Notes written before
- * the author was kept are matched as before, by name, but only user to user.
- */
-export function isNoteAuthor(entry: TimelineEntry, actor: Actor): boolean {
-  const author = entry.data[NOTE_AUTHOR];
-  if (typeof author === 'number') return actor.userId === author;
-  return entry.actorKind === 'user' && actor.kind === 'user' && entry.actor === actor.name;
-}
-
 export class IncidentService {
   readonly #deps: IncidentServiceDeps;
 
