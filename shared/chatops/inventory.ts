@@ -1,5 +1,6 @@
 import { FuzzyIndex, type FuzzyHit } from './fuzzy.ts';
 import { compactKey } from './tokens.ts';
+import { wordTable } from './word-table.ts';
 
 /**
  * What the parser resolves names against: the live inventory of the server (targets and
@@ -28,7 +29,7 @@ export interface ChatInventory {
 }
 
 /** Everyday words for a metric and the name fragments that find it, best first. */
-const CONCEPTS: Record<string, { words: readonly string[]; find: readonly string[]; prefer: readonly string[] }> = {
+const CONCEPTS: Record<string, { words: readonly string[]; find: readonly string[]; prefer: readonly string[] }> = wordTable({
   cpu: { words: ['cpu', 'cpus', 'processor', 'compute', 'busy'], find: ['cpu'], prefer: ['utilisation', 'utilization', 'usage', 'percent', 'ratio'] },
   memory: { words: ['memory', 'mem', 'ram', 'memoryusage'], find: ['memory', 'mem_'], prefer: ['utilisation', 'utilization', 'usage', 'used', 'percent'] },
   disk: { words: ['disk', 'disks', 'storage', 'filesystem', 'filesystems', 'fs', 'space', 'diskspace', 'diskusage'], find: ['filesystem', 'disk'], prefer: ['utilisation', 'utilization', 'usage', 'used', 'percent'] },
@@ -46,7 +47,7 @@ const CONCEPTS: Record<string, { words: readonly string[]; find: readonly string
   requests: { words: ['requests', 'request', 'rps', 'qps', 'hits', 'reqs'], find: ['request'], prefer: ['requests_total', 'total'] },
   processes: { words: ['processes', 'procs', 'process'], find: ['process', 'procs'], prefer: ['count', 'running'] },
   up: { words: ['uptime', 'availability', 'health'], find: ['up'], prefer: ['up'] },
-};
+});
 const CONCEPT_OF = new Map<string, string>(Object.entries(CONCEPTS).flatMap(([concept, c]) => c.words.map((w) => [w, concept] as [string, string])));
 const CONCEPT_FUZZY = new FuzzyIndex<string>([...CONCEPT_OF].filter(([w]) => w.length >= 5));
 

@@ -1,5 +1,6 @@
 import { FuzzyIndex } from './fuzzy.ts';
 import type { Severity } from './intents.ts';
+import { wordTable } from './word-table.ts';
 
 /**
  * The words the parser understands and what each stands for. Synonyms live here and only
@@ -30,7 +31,7 @@ const WORDS: Record<Word, readonly string[]> = {
 };
 
 /** Runbook actions: the verb people use, mapped to the word a runbook names itself by. */
-export const RUNBOOK_ACTIONS: Readonly<Record<string, string>> = {
+export const RUNBOOK_ACTIONS: Readonly<Record<string, string>> = wordTable({
   restart: 'restart', bounce: 'restart', reboot: 'restart', recycle: 'restart', cycle: 'restart', kick: 'restart', reload: 'restart',
   rollback: 'rollback', revert: 'rollback', undeploy: 'rollback',
   failover: 'failover', promote: 'failover', switchover: 'failover',
@@ -39,13 +40,13 @@ export const RUNBOOK_ACTIONS: Readonly<Record<string, string>> = {
   scale: 'scale', resize: 'scale',
   drain: 'drain', cordon: 'drain',
   rotate: 'rotate',
-};
+});
 
-export const SEVERITY_WORDS: Readonly<Record<string, Severity>> = {
+export const SEVERITY_WORDS: Readonly<Record<string, Severity>> = wordTable({
   critical: 'critical', criticals: 'critical', crit: 'critical', crits: 'critical', sev1: 'critical', sev1s: 'critical', p1: 'critical', p1s: 'critical', severe: 'critical', urgent: 'critical', major: 'critical',
   warning: 'warning', warnings: 'warning', warn: 'warning', warns: 'warning', sev2: 'warning', sev2s: 'warning', p2: 'warning', p2s: 'warning', minor: 'warning',
   info: 'info', informational: 'info', sev3: 'info', p3: 'info',
-};
+});
 
 /**
  * The severities a line names, each once in the order said ("critical and warning alerts"),
@@ -57,11 +58,11 @@ export function severitySlots(named: readonly Severity[]): { severity?: Severity
   return unique.length === 1 ? { severity: unique[0]! } : { severities: unique };
 }
 
-export const STATE_WORDS: Readonly<Record<string, 'firing' | 'acknowledged' | 'resolved'>> = {
+export const STATE_WORDS: Readonly<Record<string, 'firing' | 'acknowledged' | 'resolved'>> = wordTable({
   firing: 'firing', unacked: 'firing', unacknowledged: 'firing', unhandled: 'firing', burning: 'firing', ringing: 'firing',
   acknowledged: 'acknowledged', acked: 'acknowledged', ackd: 'acknowledged', handled: 'acknowledged',
   resolved: 'resolved', closed: 'resolved', cleared: 'resolved', recovered: 'resolved', fixed: 'resolved',
-};
+});
 
 /**
  * Where free text starts wherever it stands: a comment or a note's text may say anything

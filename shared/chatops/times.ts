@@ -1,6 +1,7 @@
 import * as chrono from 'chrono-node';
 import parseDuration from 'parse-duration';
 import type { Token } from './tokens.ts';
+import { wordTable } from './word-table.ts';
 
 /** A stretch of tokens `[start, end)` that said something about time. */
 export interface Span {
@@ -27,11 +28,11 @@ export function findEmptyDuration(tokens: readonly Token[], taken: ReadonlySet<n
   }
   return null;
 }
-const WORD_NUMBERS: Record<string, number> = {
+const WORD_NUMBERS: Record<string, number> = wordTable({
   a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
   fifteen: 15, eighteen: 18, twenty: 20, 'twenty-four': 24, thirty: 30, forty: 40, 'forty-five': 45, fifty: 50, sixty: 60, ninety: 90,
   half: 0.5, couple: 2, few: 3,
-};
+});
 
 /** Spelt "mo" so parse-duration (where "m" is minutes) reads months. */
 function unitText(unit: string): string {
@@ -376,11 +377,11 @@ export function findUntil(text: string, tokens: readonly Token[], taken: Readonl
 const HOUR_MS = 3_600_000;
 
 /** The parts of a day people name, in hours of that day: chrono-node reads each as one instant (3 pm for "afternoon"). */
-const PARTS_OF_DAY: Readonly<Record<string, { from: number; to: number }>> = {
+const PARTS_OF_DAY: Readonly<Record<string, { from: number; to: number }>> = wordTable({
   morning: { from: 6, to: 12 },
   afternoon: { from: 12, to: 18 },
   evening: { from: 18, to: 24 },
-};
+});
 
 function partOfDay(result: chrono.ParsedResult): { from: number; to: number } | null {
   if (result.start.isCertain('hour')) return null;
@@ -411,7 +412,7 @@ const PERIOD_LEADS = new Set(['the', 'this', 'rest', 'remainder', 'of', 'end', '
 const PERIOD_PREPS = new Set(['for', 'over', 'through', 'thru', 'throughout', 'during', 'until', 'till', 'til', 'untill']);
 /** Periods named by a word that needs "the"/"this" before it ("for the day"; "for day" is not said). */
 type PeriodEnd = 'midnight' | 'morning' | 'monday' | 'weekend';
-const PERIODS: Readonly<Record<string, { end: PeriodEnd; needsLead: boolean }>> = {
+const PERIODS: Readonly<Record<string, { end: PeriodEnd; needsLead: boolean }>> = wordTable({
   today: { end: 'midnight', needsLead: false },
   day: { end: 'midnight', needsLead: true },
   eod: { end: 'midnight', needsLead: false },
@@ -421,7 +422,7 @@ const PERIODS: Readonly<Record<string, { end: PeriodEnd; needsLead: boolean }>> 
   weekend: { end: 'weekend', needsLead: false },
   week: { end: 'monday', needsLead: true },
   eow: { end: 'monday', needsLead: false },
-};
+});
 const ALONE = new Set(['tonight', 'overnight', 'today', 'eod']);
 /** Tonight ends at this hour of the next morning. */
 const MORNING_HOUR = 8;

@@ -1,3 +1,4 @@
+import { wordTable } from './word-table.ts';
 /**
  * Words of a chat line with their place in it, so that free text (a comment, a note) can be
  * cut out of the original with its case and punctuation intact.
@@ -74,10 +75,10 @@ function commaParts(raw: string, at: number): [string, number][] {
  * "failover", "roll back" = "rollback"): one token spanning both, so free text cut from
  * the line keeps both words as typed.
  */
-const PHRASAL: Readonly<Record<string, string>> = {
+const PHRASAL: Readonly<Record<string, string>> = wordTable({
   'fail over': 'failover', 'roll back': 'rollback', 'clean up': 'cleanup', 'switch over': 'switchover', 'kick off': 'run',
   'free up': 'free', 'clear out': 'clear', 'clean out': 'clean',
-};
+});
 
 export function mergePhrasalVerbs(tokens: readonly Token[]): Token[] {
   const out: Token[] = [];

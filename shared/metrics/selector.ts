@@ -5,6 +5,7 @@
  * matched against many series.
  */
 import { compileAnchoredRegex, type AnchoredRegex } from '../regex/anchored.ts';
+import { labelValue } from './label-value.ts';
 
 export type MatchOp = '=' | '!=' | '=~' | '!~';
 
@@ -88,7 +89,7 @@ function compileAnchored(source: string): AnchoredRegex {
 export function compileMatchers(matchers: readonly LabelMatcher[]): (name: string, labels: Readonly<Record<string, string>>) => boolean {
   const tests = matchers.map((m) => {
     // A missing label matches as the empty string, as in Prometheus.
-    const read = m.name === '__name__' ? (name: string) => name : (_name: string, labels: Readonly<Record<string, string>>) => labels[m.name] ?? '';
+    const read = m.name === '__name__' ? (name: string) => name : (_name: string, labels: Readonly<Record<string, string>>) => labelValue(labels, m.name);
     switch (m.op) {
       case '=':
         return (n: string, l: Readonly<Record<string, string>>) => read(n, l) === m.value;

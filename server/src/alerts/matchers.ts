@@ -1,5 +1,6 @@
 import type { Labels, Matcher } from '../../../shared/api/alerts.ts';
 import { compileAnchoredRegex, type AnchoredRegex } from '../../../shared/regex/anchored.ts';
+import { labelValue } from '../../../shared/metrics/label-value.ts';
 
 /** A matcher ready to test: regexes compiled once, anchored like Alertmanager's, on RE2 semantics (linear time). */
 export type CompiledMatcher = (labels: Labels) => boolean;
@@ -13,7 +14,7 @@ export class MatcherError extends Error {
 
 export function compileMatcher(matcher: Matcher): CompiledMatcher {
   // A missing label reads as the empty string, as in Alertmanager and Prometheus.
-  const valueOf = (labels: Labels) => labels[matcher.name] ?? '';
+  const valueOf = (labels: Labels) => labelValue(labels, matcher.name);
   switch (matcher.op) {
     case '=':
       return (labels) => valueOf(labels) === matcher.value;

@@ -55,15 +55,23 @@ export class ApiKeyService {
     return this.#keys.create({ name: request.name, ownerId: creator.userId, role, scopes, expiresAt: request.expiresAt ?? null });
   }
 
-  /** Keys the principal may see: all with `apikeys:manage`, else their own. */
-  visibleTo(principal: Principal, canManageAll: boolean): Promise<ApiKey[]> {
-    return canManageAll ? this.#keys.list() : this.#keys.list(principal.userId);
+  /**
+   * Keys the principal may see: all with `apikeys:manage`; else a signed-in user's own, and
+   * an API key only itself. A key is not its owner: one scoped to `metrics:read` (a
+   * wallboard's) listed and revoked every key of its owner, the never-expiring integration
+   * keys included.
+   */
+  async visibleTo(principal: Principal, canManageAll: boolean): Promise<ApiKey[]> {
+    if (canManageAll) return this.#keys.list();
+    const own = await this.#keys.list(principal.userId);
+    return principal.kind === 'apiKey' ? own.filter((key) => key.id === principal.apiKeyId) : own;
   }
 
-  /** Revokes a key the principal owns (or any, with `apikeys:manage`); others look absent. */
+  /** Revokes a key the principal may see (`visibleTo`); others look absent. */
   async revoke(principal: Principal, id: number, canManageAll: boolean): Promise<ApiKey> {
     const key = await this.#keys.byId(id);
-    if (!key || (!canManageAll && key.ownerId !== principal.userId)) throw new AppError('E_NOT_FOUND', 'No such API key.');
+    const mine = principal.kind === 'apiKey' ? id === principal.apiKeyId : key?.ownerId === principal.userId;
+    if (!key || (!canManageAll && !mine)) throw new AppError('E_NOT_FOUND', 'No such API key.');
     await this.#keys.revoke(id);
     return (await this.#keys.byId(id))!;
   }

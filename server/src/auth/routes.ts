@@ -6,8 +6,9 @@ import type { AuthService } from './service.ts';
 import { principalOf } from '../http/access.ts';
 import { registerRoutes } from '../http/register-route.ts';
 import { auditActor } from '../audit/actor.ts';
+import type { AuditEntryInput } from '../audit/store.ts';
 import type { LoginLockout } from './login-lockout.ts';
-import type { UserService } from '../users/service.ts';
+import { isWrongCurrentPassword, type UserService } from '../users/service.ts';
 
 export interface AuthRoutesOptions {
   ctx: ServerContext;
@@ -20,14 +21,24 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { c
   // Per client address, before any password work: brute force costs the attacker, not argon2 on our cores.
   const rateLimit = { max: ctx.config.authRateLimitPerMinute, timeWindow: 60_000 };
 
+  /** Refuses an attempt at a locked username or address (429 with Retry-After). */
+  const refuseIfLocked = async (username: string, ip: string, action: string, actor: Pick<AuditEntryInput, 'actor' | 'actorKind'>) => {
+    const locked = await lockout.check(username, ip);
+    if (!locked) return;
+    ctx.audit.record({ ...actor, action, outcome: 'denied', ip, details: { code: 'E_LOCKED_OUT' } });
+    throw Object.assign(new AppError('E_LOCKED_OUT', undefined, { retryAfterSeconds: locked.retryAfterSeconds }), { headers: { 'retry-after': String(locked.retryAfterSeconds) } });
+  };
+  /** Counts a wrong password for the username and the address, auditing the locks it takes. */
+  const countFailure = async (username: string, ip: string) => {
+    for (const key of await lockout.recordFailure(username, ip)) {
+      ctx.audit.record({ actor: null, actorKind: 'system', action: 'auth.lockout', target: key, outcome: 'success', ip, details: { lockoutSeconds: ctx.config.lockoutSeconds } });
+    }
+  };
+
   registerRoutes(app, routes, {
     login: async (request) => {
       const { username, password } = request.body;
-      const locked = await lockout.check(username, request.ip);
-      if (locked) {
-        ctx.audit.record({ actor: username, actorKind: 'anonymous', action: 'auth.login', outcome: 'denied', ip: request.ip, details: { code: 'E_LOCKED_OUT' } });
-        throw Object.assign(new AppError('E_LOCKED_OUT', undefined, { retryAfterSeconds: locked.retryAfterSeconds }), { headers: { 'retry-after': String(locked.retryAfterSeconds) } });
-      }
+      await refuseIfLocked(username, request.ip, 'auth.login', { actor: username, actorKind: 'anonymous' });
       try {
         const pair = await auth.login(username, password);
         await lockout.recordSuccess(username);
@@ -35,9 +46,7 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { c
         return pair;
       } catch (error) {
         ctx.audit.record({ actor: username, actorKind: 'anonymous', action: 'auth.login', outcome: 'failure', ip: request.ip, details: { code: (error as AppError).code } });
-        for (const key of await lockout.recordFailure(username, request.ip)) {
-          ctx.audit.record({ actor: null, actorKind: 'system', action: 'auth.lockout', target: key, outcome: 'success', ip: request.ip, details: { lockoutSeconds: ctx.config.lockoutSeconds } });
-        }
+        await countFailure(username, request.ip);
         throw error;
       }
     },
@@ -63,14 +72,19 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { c
     changePassword: async (request) => {
       const principal = principalOf(request);
       if (principal.kind !== 'user') throw new AppError('E_FORBIDDEN', 'An API key cannot change a password.');
+      // The current password is checked like a login's: with a stolen access token this was
+      // a way to guess it without end, past the lockout (and the rate limit, below).
+      await refuseIfLocked(principal.name, request.ip, 'auth.password_change', auditActor(request));
       try {
         await users.changeOwnPassword(principal.userId, request.body.currentPassword, request.body.newPassword);
       } catch (error) {
         ctx.audit.record({ ...auditActor(request), action: 'auth.password_change', target: `user:${principal.userId}`, outcome: 'failure', details: { message: (error as Error).message } });
+        if (isWrongCurrentPassword(error)) await countFailure(principal.name, request.ip);
         throw error;
       }
+      await lockout.recordSuccess(principal.name);
       ctx.audit.record({ ...auditActor(request), action: 'auth.password_change', target: `user:${principal.userId}`, outcome: 'success' });
       return auth.startSession(principal.userId);
     },
-  }, { login: { rateLimit }, refresh: { rateLimit } });
+  }, { login: { rateLimit }, refresh: { rateLimit }, changePassword: { rateLimit } });
 };

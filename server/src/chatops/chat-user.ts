@@ -31,5 +31,5 @@ export function chatUserOf(principal: Principal, ip: string | null): ChatUser {
 
 /** The actor the alert and incident services record. */
 export function actorOfChat(user: ChatUser): Actor {
-  return { name: user.name, kind: user.kind === 'apiKey' ? 'apiKey' : 'user', ip: user.ip };
+  return { name: user.name, kind: user.kind === 'apiKey' ? 'apiKey' : 'user', ip: user.ip, ...(user.userId !== undefined ? { userId: user.userId } : {}) };
 }

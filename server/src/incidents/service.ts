@@ -13,6 +13,7 @@ import {
 import { AppError } from '../../../shared/errors.ts';
 import type { AuditLog } from '../audit/store.ts';
 import type { Actor } from '../core/actor.ts';
+import { isNoteAuthor, NOTE_AUTHOR } from '../../../shared/incidents/note-author.ts';
 import type { AlertStore } from '../alerts/store.ts';
 import type { SilenceStore } from '../alerts/silences.ts';
 import type { UnitOfWork, UnitRunner } from '../core/unit-of-work.ts';
@@ -154,7 +155,9 @@ export class IncidentService {
   async addNote(id: number, text: string, actor: Actor): Promise<TimelineEntry> {
     return this.#deps.run(async (unit) => {
       await this.#require(id, unit);
-      const entry = await this.#append(unit, { incidentId: id, ts: this.#deps.now(), kind: 'note', actor, text });
+      // The author is kept as a person (NOTE_AUTHOR), not only as the name shown.
+      const data = actor.userId !== undefined ? { [NOTE_AUTHOR]: actor.userId } : {};
+      const entry = await this.#append(unit, { incidentId: id, ts: this.#deps.now(), kind: 'note', actor, text, data });
       this.#audit(actor, 'incident.note.add', id, { entryId: entry.id });
       return entry;
     });
@@ -255,7 +258,7 @@ export class IncidentService {
     const entry = await this.#in(unit).timeline.byId(entryId);
     if (!entry || entry.incidentId !== id || entry.kind !== 'note') throw new AppError('E_NOT_FOUND', `No note ${entryId} in incident ${id}.`);
     if (entry.deletedAt !== null) throw new AppError('E_CONFLICT', 'The note was deleted.');
-    if (entry.actor !== actor.name) throw new AppError('E_FORBIDDEN', 'Only the author can change a note.');
+    if (!isNoteAuthor(entry, actor)) throw new AppError('E_FORBIDDEN', 'Only the author can change a note.');
     return entry;
   }
 

@@ -30,6 +30,13 @@ function checkPassword(password: string, field: string): void {
  * User administration. Guards the invariants that HTTP schemas cannot: there is always
  * an enabled admin, and a disabled user or a changed password ends every session.
  */
+const WRONG_CURRENT_PASSWORD = 'The current password is wrong.';
+
+/** A password change refused because the current password was wrong: a guess, counted like a failed login. */
+export function isWrongCurrentPassword(error: unknown): boolean {
+  return error instanceof AppError && error.code === 'E_VALIDATION' && error.message === WRONG_CURRENT_PASSWORD;
+}
+
 export class UserService {
   readonly #deps: UserServiceDeps;
 
@@ -92,7 +99,7 @@ export class UserService {
     const user = await this.#record(id);
     if (!(await verifyPassword(user.passwordHash, currentPassword))) {
       // Not a 401: the session is fine, the form is not.
-      throw new AppError('E_VALIDATION', 'The current password is wrong.', [{ path: '/currentPassword', message: 'is wrong' }]);
+      throw new AppError('E_VALIDATION', WRONG_CURRENT_PASSWORD, [{ path: '/currentPassword', message: 'is wrong' }]);
     }
     checkPassword(newPassword, 'newPassword');
     if (await verifyPassword(user.passwordHash, newPassword)) {

@@ -13,6 +13,29 @@ export interface WebConsoleOptions {
 const HASHED_ASSET = /[\\/]assets[\\/]/;
 
 /**
+ * Whether the file at a URL path of the web root really lies inside it once symbolic links
+ * are resolved (a link within the root, a deploy's alias, is fine). The answers are kept:
+ * the files are the build's, one route each, so there are as many as files.
+ */
+export function insideWebRoot(webRoot: string): (pathname: string) => boolean {
+  const root = fs.realpathSync(webRoot);
+  const known = new Map<string, boolean>();
+  return (pathname) => {
+    let answer = known.get(pathname);
+    if (answer === undefined) {
+      try {
+        const real = fs.realpathSync(path.join(root, path.normalize(`/${pathname}`)));
+        answer = real === root || real.startsWith(root + path.sep);
+      } catch {
+        answer = false;
+      }
+      if (known.size < 100_000) known.set(pathname, answer);
+    }
+    return answer;
+  };
+}
+
+/**
  * Serves the web console at `/`. Files are routed one by one (so API and health routes keep
  * priority), and any other GET outside /api answers index.html: the console routes in the
  * URL hash, but a bookmarked or reloaded path must still land on the app, not on a 404.
@@ -22,8 +45,12 @@ export const webConsole: FastifyPluginAsync<WebConsoleOptions> = async (app, { w
     app.log.warn({ webRoot }, 'web console not built: no index.html in SMARTCLOUDOPS_WEB_ROOT');
     return;
   }
+  const inside = insideWebRoot(webRoot);
   await app.register(fastifyStatic, {
     root: webRoot,
+    // A symbolic link in the web root was followed wherever it led (/etc/passwd, a whole
+    // folder): only files really inside the root are served, anything else is a 404.
+    allowedPath: (pathname) => inside(pathname),
     prefix: '/',
     wildcard: false,
     index: ['index.html'],

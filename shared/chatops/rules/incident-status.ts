@@ -2,13 +2,14 @@ import type { IncidentStatusSlots } from '../intents.ts';
 import { ALL_WORDS, is } from '../lexicon.ts';
 import { idOf } from '../tokens.ts';
 import { commentFrom, firstId, idAfter, isAlertNoun, isIncidentNoun, leftoverFactor, moreIds, type Rule } from './kit.ts';
+import { wordTable } from '../word-table.ts';
 
 /** Verbs and states of an incident's status, as said: "resolve", "close", "mitigate", "reopen". */
-const STATUS_VERBS: Readonly<Record<string, IncidentStatusSlots['status']>> = {
+const STATUS_VERBS: Readonly<Record<string, IncidentStatusSlots['status']>> = wordTable({
   resolve: 'resolved', close: 'resolved', closed: 'resolved', resolved: 'resolved', fixed: 'resolved',
   mitigate: 'mitigated', mitigated: 'mitigated', contain: 'mitigated', contained: 'mitigated',
   reopen: 'open', 'reopened': 'open', 're-open': 'open', unresolve: 'open',
-};
+});
 
 /** The manners an order may open with: "can we …", "could you please …", "pls …". */
 const POLITE_LEAD = new Set(['can', 'could', 'would', 'will', 'you', 'u', 'we', 'please', 'pls', 'plz', 'kindly']);

@@ -3,13 +3,14 @@ import { is, SEVERITY_WORDS, severitySlots } from '../lexicon.ts';
 import { alertWindow, findTarget, idAfter, isIncidentNoun, leftoverFactor, type Rule, take } from './kit.ts';
 import { ledByStateOrder } from './orders.ts';
 import { LIST_QUESTION_WORDS } from './silences-list.ts';
+import { wordTable } from '../word-table.ts';
 
 /** Words for an incident's status, as asked: "open incidents" are the unresolved ones. */
-const INCIDENT_STATUS_WORDS: Readonly<Record<string, IncidentsListSlots['status'] | 'unresolved'>> = {
+const INCIDENT_STATUS_WORDS: Readonly<Record<string, IncidentsListSlots['status'] | 'unresolved'>> = wordTable({
   open: 'unresolved', active: 'unresolved', ongoing: 'unresolved', current: 'unresolved', unresolved: 'unresolved',
   mitigated: 'mitigated',
   resolved: 'resolved', closed: 'resolved', past: 'resolved', recent: 'resolved',
-};
+});
 
 /** Words that turn a status said into its opposite. */
 const NEGATORS = new Set(['not', 'never', "isn't", 'isnt', "aren't", 'arent', "wasn't", "weren't", 'yet']);

@@ -3,6 +3,7 @@ import type { InventoryIndex, InventoryTarget } from '../inventory.ts';
 import { FILLER, FREE_TEXT_MARKERS, is, OTHER_MANNERS } from '../lexicon.ts';
 import { findDurations, findTimeRange, type TimeRange, type TimeReference } from '../times.ts';
 import { idOf, restOf, type Token } from '../tokens.ts';
+import { wordTable } from '../word-table.ts';
 
 // What every rule reads a line with: its types, targets, ids, comments and windows.
 
@@ -185,7 +186,7 @@ function onlyManners(text: string): boolean {
 
 /** An emoji as typed: Slack's code (":+1:", ":eyes:", ":pray::pray:" typed together) or the pictographs themselves ("🙏", "👍🏽"). */
 export const EMOJI_CODE = /^(?:(?::[a-z0-9_+'-]+:)+|(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\u200d|\ufe0f)+)$/u;
-const WRAPS: Readonly<Record<string, string>> = { '"': '"', "'": "'", '“': '”', '‘': '’', '(': ')', '[': ']' };
+const WRAPS: Readonly<Record<string, string>> = wordTable({ '"': '"', "'": "'", '“': '”', '‘': '’', '(': ')', '[': ']' });
 
 /** ("rolling back"), "rolling back": the wrapping is the writer's, not the text's. */
 export function unwrapped(text: string): string {

@@ -3,15 +3,16 @@ import { is, verbOf } from '../lexicon.ts';
 import type { Token } from '../tokens.ts';
 import { findTarget, firstId, leftoverFactor, type Rule, take } from './kit.ts';
 import { silencedFilterOf } from './orders.ts';
+import { wordTable } from '../word-table.ts';
 
 /** The words around a question for a list ("are there any … right now", "which … do we have"), read as nothing more. */
 export const LIST_QUESTION_WORDS = new Set(['any', 'all', 'there', 'are', 'is', 'which', 'what', 'whats', "what's", 'right', 'now', 'do', 'we', 'have']);
 
-const SILENCE_STATE_WORDS: Readonly<Record<string, SilencesListSlots['state']>> = {
+const SILENCE_STATE_WORDS: Readonly<Record<string, SilencesListSlots['state']>> = wordTable({
   active: 'active', current: 'active', running: 'active',
   pending: 'pending', upcoming: 'pending', scheduled: 'pending', future: 'pending',
   expired: 'expired', ended: 'expired', past: 'expired', old: 'expired', previous: 'expired',
-};
+});
 
 /** "silences" as a noun, or "silence" after a list word or a state: a question, not a silence to create. */
 export function isSilencesQuestion(tokens: readonly Token[], at: number): boolean {

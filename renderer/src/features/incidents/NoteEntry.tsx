@@ -10,6 +10,7 @@ import { SafeMarkdown } from '../../components/markdown/SafeMarkdown.tsx';
 import { notifyError } from '../../components/notify.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { incidentQueries } from './queries.ts';
+import { isNoteAuthor } from '../../../../shared/incidents/note-author.ts';
 
 /**
  * A note in the timeline: Markdown rendered safely; its author may edit or delete it, and
@@ -23,7 +24,7 @@ export function NoteEntry({ entry }: { entry: TimelineEntry }) {
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(entry.text);
   const [historyOpen, setHistoryOpen] = useState(false);
-  const mine = canWrite && entry.actorKind === 'user' && user?.username === entry.actor && entry.deletedAt === null;
+  const mine = canWrite && user !== null && isNoteAuthor(entry, { userId: user.id, name: user.username, kind: 'user' }) && entry.deletedAt === null;
   const refresh = (updated: TimelineEntry) => {
     queryClient.setQueryData(incidentQueries.timeline(api, entry.incidentId).queryKey, (data) => data?.map((item) => (item.id === updated.id ? updated : item)));
     void queryClient.invalidateQueries({ queryKey: ['incidents', 'timeline', entry.incidentId] });

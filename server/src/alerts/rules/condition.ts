@@ -1,4 +1,5 @@
 import type { RuleCondition } from '../../../../shared/api/alerts.ts';
+import { labelValue } from '../../../../shared/metrics/label-value.ts';
 
 /** One value per series from the samples of the evaluation window; null with no samples. */
 export function reduce(samples: ReadonlyArray<readonly [number, number]>, reducer: RuleCondition['reducer']): number | null {
@@ -36,6 +37,6 @@ export function holds(value: number, condition: RuleCondition): boolean {
 /** Fills `{{value}}` and `{{labels.name}}` in annotation templates. */
 export function expand(template: string, value: number, labels: Readonly<Record<string, string>>): string {
   return template.replace(/\{\{\s*(value|labels\.([A-Za-z_][A-Za-z0-9_]*))\s*\}\}/g, (_match, key: string, label?: string) =>
-    label ? (labels[label] ?? '') : String(Number.isInteger(value) ? value : Number(value.toFixed(4))),
+    label ? labelValue(labels, label) : String(Number.isInteger(value) ? value : Number(value.toFixed(4))),
   );
 }

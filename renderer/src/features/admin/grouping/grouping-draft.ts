@@ -1,5 +1,6 @@
 import type { GroupingOverride, GroupingPolicyView } from '../../../../../shared/api/incident-grouping.ts';
 import { MAX_GROUP_WINDOW_MINUTES, parseGroupBy } from '../../../../../shared/incidents/group-by.ts';
+import { labelValue } from '../../../../../shared/metrics/label-value.ts';
 
 /** The form as typed: text fields stay text until saved. */
 export interface GroupingDraft {
@@ -46,8 +47,8 @@ export function overrideOf(draft: GroupingDraft, defaults: GroupingPolicyView): 
 export function exampleGroup(groupBy: readonly string[], labels: Readonly<Record<string, string>>): string {
   const pairs: string[] = [];
   for (const entry of groupBy) {
-    const name = entry.split('|').find((alternative) => labels[alternative]);
-    if (name) pairs.push(`${name}=${labels[name]}`);
+    const name = entry.split('|').find((alternative) => labelValue(labels, alternative));
+    if (name) pairs.push(`${name}=${labelValue(labels, name)}`);
   }
   return pairs.length > 0 ? pairs.sort().join(',') : `alertname=${labels.alertname ?? 'unnamed'}`;
 }
