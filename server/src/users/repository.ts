@@ -69,7 +69,7 @@ export class UserRepository {
     const now = this.#now();
     const row = await this.#sql.db
       .insertInto('users')
-      .values({ username: input.username, password_hash: input.passwordHash, role: input.role, disabled: 0, must_change_password: input.mustChangePassword ? 1 : 0, created_at: now, updated_at: now })
+      .values({ ...this.#newId(), username: input.username, password_hash: input.passwordHash, role: input.role, disabled: 0, must_change_password: input.mustChangePassword ? 1 : 0, created_at: now, updated_at: now })
       .returningAll()
       .executeTakeFirstOrThrow();
     this.#mirror?.put(toRecord(row));
@@ -81,12 +81,22 @@ export class UserRepository {
     const now = this.#now();
     const row = await this.#sql.db
       .insertInto('users')
-      .values({ username: input.username, password_hash: input.passwordHash, role: input.role, disabled: 0, must_change_password: input.mustChangePassword ? 1 : 0, created_at: now, updated_at: now })
+      .values({ ...this.#newId(), username: input.username, password_hash: input.passwordHash, role: input.role, disabled: 0, must_change_password: input.mustChangePassword ? 1 : 0, created_at: now, updated_at: now })
       .onConflict((oc) => oc.doNothing())
       .returningAll()
       .executeTakeFirst();
     if (row) this.#mirror?.put(toRecord(row));
     return row !== undefined;
+  }
+
+  /**
+   * SQLite: a new user's id is above every id ever given (migration 067), never a deleted
+   * user's, which references without a foreign key (a run's requester, a note's author)
+   * still name. PostgreSQL's identity column does that by itself.
+   */
+  #newId(): { id?: ReturnType<typeof sql<number>> } {
+    if (this.#sql.dialect !== 'sqlite') return {};
+    return { id: sql<number>`(SELECT max(coalesce((SELECT max(id) FROM users), 0), coalesce((SELECT last_id FROM user_id_high_water), 0)) + 1)` };
   }
 
   async update(id: number, changes: Partial<{ role: Role; disabled: boolean; passwordHash: string; mustChangePassword: boolean }>, db: Executor = this.#sql.db): Promise<UserRecord | undefined> {

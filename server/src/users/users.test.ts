@@ -28,6 +28,20 @@ describe('user administration', () => {
     expect(actions).toEqual(['user.create:success:admin', 'user.create:failure:admin', 'user.update:success:admin', 'user.delete:success:admin']);
   });
 
+  it('never gives a deleted user\'s id to a new user', async () => {
+    server = await startTestServer();
+    const create = async (username: string) => (await asAdmin('POST', '/users', { username, password: `${username}-password-1`, role: 'operator' })).json().id as number;
+    const first = await create('first');
+    const newest = await create('newest');
+    expect((await asAdmin('DELETE', `/users/${newest}`)).statusCode).toBe(200);
+    // The deleted one was the newest: max(id) + 1 would have been its id again.
+    const next = await create('next');
+    expect(next).toBeGreaterThan(newest);
+    expect(first).toBeLessThan(newest);
+    expect((await asAdmin('DELETE', `/users/${next}`)).statusCode).toBe(200);
+    expect(await create('after')).toBeGreaterThan(next);
+  });
+
   it('rejects short passwords with a validation error', async () => {
     server = await startTestServer();
     const response = await asAdmin('POST', '/users', { username: 'bob', password: 'short', role: 'viewer' });
