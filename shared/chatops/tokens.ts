@@ -77,6 +77,8 @@ function commaParts(raw: string, at: number): [string, number][] {
 const PHRASAL: Readonly<Record<string, string>> = {
   'fail over': 'failover', 'roll back': 'rollback', 'clean up': 'cleanup', 'switch over': 'switchover', 'kick off': 'run',
   'free up': 'free', 'clear out': 'clear', 'clean out': 'clean',
+  // ("take back the ack on 12": the acknowledgement withdrawn.)
+  'take back': 'retract',
 };
 
 export function mergePhrasalVerbs(tokens: readonly Token[]): Token[] {
