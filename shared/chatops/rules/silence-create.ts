@@ -30,7 +30,7 @@ export const silenceRule: Rule = (line) => {
   // The comment runs from its marker to the end; nothing in it is a matcher or duration.
   // ("while we resize", "during maintenance": why, not what; "during the weekend" is a period.)
   // ("due to maintenance", "as we patch": why, too.)
-  const marker = tokens.findIndex((t, i) => i > verb.at && (FREE_TEXT_MARKERS.has(t.norm) || (t.norm === 'while' && tokens[i - 1]?.norm !== 'a') || (t.norm === 'during' && !duringAPeriod(tokens, i))
+  const marker = tokens.findIndex((t, i) => i > verb.at && (FREE_TEXT_MARKERS.has(t.norm) || (['while', 'whilst'].includes(t.norm) && tokens[i - 1]?.norm !== 'a') || (t.norm === 'during' && !duringAPeriod(tokens, i))
     || (t.norm === 'due' && tokens[i + 1]?.norm === 'to') || (t.norm === 'as' && REASON_SUBJECTS.has(tokens[i + 1]?.norm ?? ''))
     // "see OPS-1234", "ticket OPS-1234", "(patching)", "[patching]": a reference or an aside.
     || (REFERENCE_WORDS.has(t.norm) && i + 1 < tokens.length) || (/^[([]/.test(t.raw) && !BRACKETED_LENGTH.test(t.raw))));
