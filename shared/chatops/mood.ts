@@ -10,18 +10,53 @@ const LEADING_VERBS: readonly Word[] = ['ack', 'silence', 'unsilence', 'expire',
  * one: the parser then drops the state-changing readings of the line, so the line is
  * answered as the question it is, or with "did you mean".
  */
-export type Mood = 'order' | 'question' | 'negated' | 'report' | 'conditional';
+export type Mood = 'order' | 'question' | 'negated' | 'report' | 'conditional' | 'quoted' | 'corrected';
 
 /** Words that open a question (and, first in a line, are not a polite order: see POLITE). */
 const QUESTION_OPENERS = new Set([
   'did', 'does', 'do', 'has', 'have', 'had', 'is', 'are', 'was', 'were', 'who', 'whom', 'whose', 'when', 'why', 'how',
   'should', 'shall', 'will', 'would', 'can', 'could', 'what', "what's", 'whats', 'which', 'where', 'whether', 'anyone', 'anybody', 'status',
+  // ("who's acking 12", "how's the restart going": a question word with its verb run in.)
+  "who's", 'whos', "how's", 'hows', "where's", 'wheres', "when's", 'whens', "why's",
 ]);
+/**
+ * Lines that open offering, asking leave or supposing ("want me to ack 12", "ok to restart nginx on web-1",
+ * "safe to fail over?", "suppose we failover the db cluster", "what about restarting nginx"): weighed, not ordered.
+ */
+const ASKING_LEADS = [
+  'want me to', 'you want me to', 'wanna', 'ok to', 'okay to', 'k to', 'safe to', 'fine to', 'alright to', 'good to', 'worth', 'any objections', 'any objection',
+  'suppose', 'supposing', 'hypothetically', 'imagine', 'what about', 'how about', 'thoughts on',
+];
+/** "we could restart nginx", "I would ack 12": advice, not an order ("could you …", "would you mind …" ask politely, and are). */
+const ADVISING = new Set(['could', 'would', "could've", "would've"]);
+/**
+ * Words that say the order is someone else's ("bob said ack 12", "alice asked me to ack 12", "the runbook says restart
+ * nginx", "ask bob to ack 12"): said before its verb, the line quotes or passes on an order, and gives none to chat.
+ */
+const QUOTING = new Set([
+  'said', 'says', 'wrote', 'writes', 'asked', 'asks', 'ask', 'told', 'tells', 'tell', 'remind', 'suggested', 'suggests', 'suggesting', 'recommended',
+  'recommends', 'proposed', 'proposes', 'mentioned', 'posted', 'typed', 'reckons', 'thinks', 'thought', 'wants', 'wanted', 'quote', 'quoting',
+]);
+/** A quote's citation, said as why ("as bob said, ack 12", "per bob, ack 12"): the order is the speaker's own. */
+const CITING = new Set(['as', 'like', 'per']);
+/**
+ * Words that correct or take back what was just said, anywhere after the order's verb ("ack 12 no wait 13", "ack 12 sorry
+ * I meant 13", "ack 12 oops wrong one", "restart nginx on web-1 - scratch that"): the order as typed is not the one meant.
+ */
+const CORRECTIONS = [
+  'no wait', 'wait no', 'i meant', 'meant to say', 'sorry meant', 'wrong one', 'wrong id', 'wrong alert', 'wrong incident', 'oops', 'whoops',
+  'scratch that', 'on second thought', 'on second thoughts', 'belay that', 'nvm', 'never mind', 'nevermind', 'jk', 'just kidding', 'cancel that', 'ignore that',
+];
 /** "can you restart …", "could we ack 12", "will you …": orders, asked politely. */
 const POLITE_SUBJECTS = new Set(['you', 'u', 'we', 'ya']);
 const NEGATIONS = new Set(["don't", 'dont', 'do not', 'never', 'not', "doesn't", "didn't", "shouldn't", "won't", 'no', 'nobody', 'noone']);
 /** A line that ends taking itself back ("ack 12 nvm", "silence web-1 for 1h jk", "ack 12 - actually no"). */
-const RETRACTIONS = ['nvm', 'never mind', 'nevermind', 'jk', 'j/k', 'just kidding', 'no wait', 'wait no', 'actually no', 'actually never mind', 'actually nvm', 'scratch that', 'ignore that', 'ignore me', 'disregard', 'disregard that', 'cancel that'];
+const RETRACTIONS = [
+  'nvm', 'never mind', 'nevermind', 'jk', 'j/k', 'just kidding', 'no wait', 'wait no', 'actually no', 'actually never mind', 'actually nvm', 'scratch that', 'ignore that',
+  'ignore me', 'disregard', 'disregard that', 'cancel that',
+  // ("ack 12 not yet", "restart nginx on web-1 /s", "ack 12 actually don't", "silence web-1 for 1h... wait"): held back or not meant.
+  'not yet', 'not now', 'wait', 'hold on', 'hang on', '/s', "actually don't", 'actually dont', 'or maybe not', 'maybe not',
+];
 /** A line that ends weighing it ("rollback or not", "restart nginx, yes or no"). */
 const WEIGHINGS = ['or not', 'yes or no', 'or no', 'or what', 'y/n', 'yes/no'];
 /** A line that ends hedging, before any comment ("restart nginx on web-1 maybe", "ack 12 i guess"; not "ack 12 - the deploy maybe"). */
@@ -41,7 +76,9 @@ const REPORT_ENDINGS = new Set(['done', 'complete', 'completed', 'finished', 'su
 const STATUS_ORDER_LEADS = new Set(['mark', 'set', 'resolve', 'close', 'reopen', 'mitigate']);
 
 /** "let's not restart web-1", "stop, don't ack 12", "hold off on the failover": a negation said before the order's verb. */
-const HOLD_OFF = new Set(['hold off', 'no need', 'not yet']);
+const HOLD_OFF = new Set(['hold off', 'no need', 'not yet', 'hold on', 'hang on', 'hold up', 'wait up']);
+/** "wait, ack 12", "wait to restart nginx on web-1": a wait said before the order's verb holds it. */
+const WAITS = new Set(['wait', 'waiting']);
 
 /** Who or when a report of something done is said with ("I acked 12", "we've silenced web-1", "already acked 12", "bob acked 12"). */
 const SUBJECTS = new Set([
@@ -221,6 +258,28 @@ function conditionIn(tokens: readonly Token[]): boolean {
   return false;
 }
 
+/** Does a correction follow the order's verb at `verbAt` ("no wait", "i meant", "oops", or "actually" before an id: "ack 12 actually 13")? */
+function correctedAfter(words: readonly string[], verbAt: number): boolean {
+  const after = words.slice(verbAt + 1);
+  const has = (phrase: string) => {
+    const parts = phrase.split(' ');
+    return after.some((_, i) => parts.every((p, k) => after[i + k] === p));
+  };
+  return CORRECTIONS.some(has) || after.some((w, i) => w === 'actually' && /^#?\d+$/.test(after[i + 1] ?? ''));
+}
+
+/**
+ * Is the order on the line someone else's: a word that quotes or passes it on before its verb ("bob said ack 12",
+ * "ask bob to ack 12"; not a citation: "as bob said, ack 12"), or the order typed in quotes and then said to be
+ * someone's ('"ack 12" is what he said')?
+ */
+function quotesAnOrder(tokens: readonly Token[], said: readonly string[], verbAt: number): boolean {
+  if (verbAt === -1) return false;
+  const before = said.slice(0, verbAt);
+  if (before.some((w) => QUOTING.has(w)) && !CITING.has(before[0] ?? '')) return true;
+  return /^["“']/.test(tokens[verbAt]?.raw ?? '') && said.slice(verbAt + 1).some((w) => QUOTING.has(w));
+}
+
 export function moodOf(tokens: readonly Token[]): Mood {
   // "@here rollback done on 7", "@bob ack 12": who a line is addressed to is not what it says.
   const words = tokens.map((t) => t.norm).filter((w, i, all) => !(w.startsWith('@') && all.slice(0, i).every((v) => v.startsWith('@'))));
@@ -231,6 +290,9 @@ export function moodOf(tokens: readonly Token[]): Mood {
   // "ack 12 nvm", "restart nginx on web-1... actually never mind": taken back at its end, comment or not.
   const ending = (n: number) => words.slice(-n).join(' ').replace(/[.!]+$/, '');
   if (RETRACTIONS.some((r) => ending(r.split(' ').length) === r)) return 'negated';
+  // ("ack 12 no wait 13", "ack 12 sorry i meant 13", "ack 12 actually 13": corrected after its verb.)
+  const verbFirst = words.findIndex((w) => isOrderWord(w));
+  if (verbFirst !== -1 && correctedAfter(words, verbFirst)) return 'corrected';
   if (WEIGHINGS.some((w) => ending(w.split(' ').length) === w)) return 'question';
   // Only what is said before a comment tells what the line does: "… because rollback done" is the comment's.
   const marker = words.findIndex((w, i) => i > 0 && FREE_TEXT_MARKERS.has(w));
@@ -241,6 +303,7 @@ export function moodOf(tokens: readonly Token[]): Mood {
 
   const politeOrder = ['can', 'could', 'will', 'would'].includes(first) && POLITE_SUBJECTS.has(second);
   if (QUESTION_OPENERS.has(first) && !politeOrder) return 'question';
+  if (ASKING_LEADS.some((lead) => words.slice(0, lead.split(' ').length).join(' ') === lead)) return 'question';
   // "restart web-1?", "maybe we should restart nginx", "we might flush the cache": asked or weighed, not ordered.
   // ("ack 12?!", "restart web-1??": a question mark, whatever follows it.)
   if (!politeOrder && (/\?[!?.]*$/.test(tokens.at(-1)?.raw ?? '') || words.slice(0, 3).some((w) => MODALS.has(w)))) return 'question';
@@ -249,7 +312,11 @@ export function moodOf(tokens: readonly Token[]): Mood {
   // "let's not restart web-1", "stop, don't ack 12", "hold off on restarting web-1": negated before the verb.
   const verbAt = said.findIndex((w) => isOrderWord(w));
   const before = verbAt === -1 ? said : said.slice(0, verbAt);
-  if (before.some((w, i) => NEGATIONS.has(w) || HOLD_OFF.has(`${w} ${before[i + 1] ?? ''}`))) return 'negated';
+  if (before.some((w, i) => NEGATIONS.has(w) || WAITS.has(w) || HOLD_OFF.has(`${w} ${before[i + 1] ?? ''}`))) return 'negated';
+  // "bob said ack 12", "alice asked me to ack 12", '"ack 12" is what he said': someone else's order, quoted or passed on.
+  if (quotesAnOrder(tokens.slice(tokens.length - words.length), said, verbAt)) return 'quoted';
+  // "we could restart nginx on web-1", "i would ack 12": advice ("could you …" asks politely).
+  if (!politeOrder && before.some((w, i) => ADVISING.has(w) && !POLITE_SUBJECTS.has(before[i + 1] ?? ''))) return 'question';
   if (reportsWhatWasDone(said)) return 'report';
   // "about to restart nginx on web-1", "I'm going to silence web-1", "gonna fail over": what the speaker will do themselves.
   const plan = said.slice(['i', "i'm", 'im', 'we', "we're", 'were', 'am', 'are'].includes(said[0] ?? '') ? (['am', 'are'].includes(said[1] ?? '') ? 2 : 1) : 0);

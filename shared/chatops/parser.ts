@@ -27,11 +27,13 @@ function round(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
-const MOOD_WORDS: Record<Exclude<Mood, 'order'>, string> = { question: 'a question', negated: 'a "do not"', report: 'a report of what was done', conditional: 'a condition (chat does what is asked at once, never when something happens)' };
+const MOOD_WORDS: Record<Exclude<Mood, 'order'>, string> = { question: 'a question', negated: 'a "do not"', report: 'a report of what was done', conditional: 'a condition (chat does what is asked at once, never when something happens)', quoted: 'what someone else said or asked for (a quote)', corrected: 'a correction' };
 
 /** A state change read from a line that does not order it: kept only as a suggestion, below the threshold. */
 function notAnOrder(reading: Reading, mood: Exclude<Mood, 'order'>, now: number): Reading {
   const preview = previewOf(reading.command, now);
+  // ("ack 12 no wait 13": the order as typed is the one taken back; send the one meant.)
+  if (mood === 'corrected') return { ...reading, confidence: Math.min(reading.confidence, 0.45), problem: 'Read as a correction ("no wait", "I meant …", "oops"), so nothing is done: send the command again, as you mean it, on a line of its own.' };
   return { ...reading, confidence: Math.min(reading.confidence, 0.45), problem: `Read as ${MOOD_WORDS[mood]}, so nothing is done; to ${preview.charAt(0).toLowerCase()}${preview.slice(1)}, say it as an order.` };
 }
 
@@ -52,6 +54,9 @@ function alternativeOf(reading: Reading, now: number): Alternative[] {
  * the readings as "did you mean" alternatives.
  */
 export function parseCommand(text: string, index: InventoryIndex, ref: TimeReference): ParseResult {
+  // "> ack 12", "bob wrote:⏎> restart nginx on web-1⏎thoughts?": a line quoted (Slack's "> ") is someone's words, not the asker's.
+  const unquoted = withoutQuotedLines(text.slice(0, MAX_TEXT_LENGTH));
+  if (unquoted !== null) return unquoted.rest === '' ? quotedOnly(unquoted.quoted, index, ref) : parseCommand(unquoted.rest, index, ref);
   const clipped = withoutMarkup(text.slice(0, MAX_TEXT_LENGTH).trim());
   const { tokens, corrected } = correctSpelling(mergePhrasalVerbs(tokenize(clipped)), index);
   // "this ack was wrong, unack 12": what comes before the order says why; the order is read alone.
@@ -69,6 +74,25 @@ export function parseCommand(text: string, index: InventoryIndex, ref: TimeRefer
   return corrected === 0 || result.intent === 'unknown' ? result : { ...result, confidence: round(result.confidence * TYPO_FACTOR ** corrected) };
 }
 
+
+/** The lines of a message quoted with Slack's "> " and the rest, or null when none is quoted. */
+function withoutQuotedLines(text: string): { quoted: string; rest: string } | null {
+  const lines = text.split('\n');
+  const quoted = lines.filter((l) => /^\s*>/.test(l));
+  if (quoted.length === 0) return null;
+  // ("bob wrote:": what introduces the quote says nothing of its own.)
+  const rest = lines.filter((l) => !/^\s*>/.test(l) && !/^\s*\S+(?:\s+\S+)?\s+(?:wrote|said|says|asked)\s*:?\s*$/i.test(l)).join('\n').trim();
+  return { quoted: quoted.map((l) => l.replace(/^\s*>+\s?/, '')).join('\n').trim(), rest };
+}
+
+/** A message that is only a quote ("> ack 12"): what it asks is read, and done only if it changes nothing. */
+function quotedOnly(quoted: string, index: InventoryIndex, ref: TimeReference): ParseResult {
+  const read = parseCommand(quoted, index, ref);
+  if (!STATE_CHANGING.has(read.intent)) return read;
+  const text = `Read as ${MOOD_WORDS.quoted} ("> …"), so nothing is done; to ${read.preview.charAt(0).toLowerCase()}${read.preview.slice(1)}, say it as an order, without the "> ".`;
+  const confidence = round(Math.min(read.confidence, 0.45));
+  return { intent: 'unknown', slots: {}, confidence, requiredPermission: null, preview: text, alternatives: [{ intent: read.intent, text, confidence }] };
+}
 
 /**
  * "acked 12", "restarted nginx on web-1", "silenced web-1 for an hour": a line led by an order's
