@@ -253,7 +253,8 @@ function maskTaken(text: string, tokens: readonly Token[], taken: ReadonlySet<nu
   tokens.forEach((token, i) => {
     if (taken.has(i)) masked = masked.slice(0, token.start) + ' '.repeat(token.end - token.start) + masked.slice(token.end);
   });
-  return masked.replace(/\b(\d{4}-\d{2}-\d{2}) (\d{1,2}:\d{2})/g, '$1T$2');
+  // ("since 9.30", "from 9.30 to 10.15": the hour and minutes parted by a dot, as British English writes them.)
+  return masked.replace(/\b(\d{4}-\d{2}-\d{2}) (\d{1,2}:\d{2})/g, '$1T$2').replace(/\b(since|from|at|until|till|after|before|between|to|and|around) (\d{1,2})\.([0-5]\d)\b(?!\.\d)/gi, '$1 $2:$3');
 }
 
 function chronoReference(ref: TimeReference) {
@@ -297,7 +298,8 @@ export function findTimeRange(text: string, tokens: readonly Token[], taken: Rea
     // "yesterday afternoon", "this morning": the part of that day, not chrono-node's one instant in it.
     const day = startOfDayMs(from, ref.utcOffsetMinutes);
     from = day + part.from * HOUR_MS;
-    to = first.end ? to : day + part.to * HOUR_MS;
+    // ("since yesterday morning": from then until now.)
+    to = first.end ? to : since ? ref.now : day + part.to * HOUR_MS;
   }
   // "monday 10am to noon": an end said without a day is on the start's day (the next one when it is earlier).
   if (first.end && !first.end.isCertain('day') && first.end.isCertain('hour')) {

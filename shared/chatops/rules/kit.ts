@@ -247,6 +247,32 @@ export function agoWindow(line: Line, taken: ReadonlySet<number>, duration: { en
   return range && range.to < ref.now - 60_000 ? range : null;
 }
 
+/** Words that start a time ("since …", "from …", "last …"): one left unread says a window the reading would not chart. */
+const TIME_LEADS = new Set(['since', 'from', 'between', 'until', 'till', 'til', 'before', 'after', 'starting', 'last', 'past', 'previous']);
+
+/**
+ * A time said but not read ("since lunch", "since the deploy", "last fortnight", "the last 45", "since 0900"): its words as
+ * typed, or null. A reading that charts or lists the default window instead would answer for another time than asked.
+ */
+export function unreadTime(tokens: readonly Token[], taken: ReadonlySet<number>, windowRead = false): string | null {
+  // (With a window read, "around 2am last night": only a start or an end said apart from it is one more time.)
+  const leads = (norm: string) => TIME_LEADS.has(norm) && !(windowRead && LENGTH_LEADS.has(norm));
+  const date = tokens.findIndex((t, i) => !taken.has(i) && DATE_LIKE.test(t.norm));
+  const lead = tokens.findIndex((t, i) => !taken.has(i) && leads(t.norm) && tokens[i + 1] !== undefined && !taken.has(i + 1) && !FILLER.has(tokens[i + 1]!.norm.replace(/^the$/, '')));
+  const at = lead === -1 ? date : lead;
+  if (at === -1) return null;
+  let end = at + 1;
+  while (end < tokens.length && !taken.has(end)) end++;
+  return tokens.slice(at, end).map((t) => t.raw).join(' ').replace(/[,;.!?]+$/, '');
+}
+
+const LENGTH_LEADS = new Set(['last', 'past', 'previous']);
+/** "9/3", "03/09/2026", "9.3.": a date in digits, which the day-month and month-day orders read differently. */
+const DATE_LIKE = /^\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?$/;
+
+/** How a window is said so that it is read, for an answer that could not read one. */
+export const WINDOW_EXAMPLES = '"last 2h", "since 9am", "since 09:30", "yesterday" or "from 9am to 11am"';
+
 /** A past window said with the alerts ("in the last 2h", "overnight", "since midnight"), its words taken. */
 export function alertWindow(line: Line, taken: Set<number>): { from: number; to: number } | null {
   const { tokens, ref } = line;
