@@ -230,6 +230,13 @@ function statesHowThingsAre(tokens: readonly Token[]): boolean {
   return words.slice(1).some((w) => LINKING.has(w) || /^[a-z0-9-]+'s$/.test(w) && w !== "let's") || HEALTH.has(words.at(-1)!) || words[0]!.endsWith("'s");
 }
 
+/** Subjects after which "once"/"when" mid-line start a condition ("mark 7 mitigated once the graphs settle", "resolve 7 when it recovers"). */
+const CONDITION_SUBJECTS = new Set(['the', 'it', "it's", 'its', 'we', "we've", 'they', 'he', 'she', 'you', 'i', "i've", 'that', 'this', 'everything', 'all', 'things', 'traffic', 'bob', 'alice']);
+/** What an order is weighed against, said after it ("close 7 or leave it open", "restart nginx or wait for the deploy"). */
+const OTHER_CHOICES = new Set(['leave', 'wait', 'keep', 'hold', 'should', 'let', 'ignore', 'skip', 'just', 'do', 'not', 'rather', 'maybe', 'better']);
+/** "I'd ack 12", "we'd restart nginx on web-1": what the speaker would do, advice ("I'd like to ack 12" asks, and is an order). */
+const WOULD_SUBJECTS = new Set(["i'd", 'id', "we'd", 'wed', "you'd", 'youd']);
+
 /** Words that make what follows a condition ("if", "unless", "in case", "as soon as"), anywhere before a comment. */
 const CONDITIONS = new Set(['if', 'unless', 'whenever', 'in case', 'as soon as', 'as long as', 'provided', 'assuming']);
 /** … and these only where a clause starts ("when web-1 recovers, resolve 7", "once the deploy is done …"). */
@@ -253,6 +260,7 @@ function conditionIn(tokens: readonly Token[]): boolean {
     const three = `${two} ${tokens[i + 2]?.norm ?? ''}`;
     const clauseStart = i === 0 || /[,;.]$/.test(tokens[i - 1]!.raw) || ['ok', 'okay', 'so', 'and', 'then', 'but'].includes(tokens[i - 1]!.norm) && i === 1;
     if ((CONDITIONS.has(token.norm) || CONDITIONS.has(two) || CONDITIONS.has(three)) && !WHETHER_AFTER.has(tokens[i - 1]?.norm ?? '')) return true;
+    if (i > 1 && (token.norm === 'once' || token.norm === 'when') && CONDITION_SUBJECTS.has(tokens[i + 1]?.norm ?? '')) return true;
     if (clauseStart && CLAUSE_CONDITIONS.has(token.norm) && i + 1 < tokens.length && !NOT_A_CONDITION_AFTER.has(tokens[i + 1]!.norm) && !(token.norm === 'should' && i === 0)) return true;
   }
   return false;
@@ -298,12 +306,16 @@ export function moodOf(tokens: readonly Token[]): Mood {
   const marker = words.findIndex((w, i) => i > 0 && FREE_TEXT_MARKERS.has(w));
   const said = marker === -1 ? words : words.slice(0, marker);
   if (HEDGES.some((h) => said.slice(-h.split(' ').length).join(' ').replace(/[.!]+$/, '') === h)) return 'question';
+  // "close 7 or leave it open", "restart nginx on web-1 or wait?": the order weighed against another course.
+  if (said.some((w, i) => i > 0 && w === 'or' && OTHER_CHOICES.has(said[i + 1] ?? '') && said.slice(0, i).some((v) => isOrderWord(v)))) return 'question';
   // "if web-1 is still down restart it", "ack 12 if nobody has", "when web-1 recovers, resolve 7": not now, and maybe never.
   if (conditionIn(tokens.slice(tokens.length - words.length))) return 'conditional';
 
   const politeOrder = ['can', 'could', 'will', 'would'].includes(first) && POLITE_SUBJECTS.has(second);
   if (QUESTION_OPENERS.has(first) && !politeOrder) return 'question';
   if (ASKING_LEADS.some((lead) => words.slice(0, lead.split(' ').length).join(' ') === lead)) return 'question';
+  // "i'd ack 12", "we'd probably restart nginx": what one would do.
+  if (WOULD_SUBJECTS.has(first) && (isOrderWord(second) || (['just', 'probably', 'prob', 'also'].includes(second) && isOrderWord(words[2] ?? '')))) return 'question';
   // "restart web-1?", "maybe we should restart nginx", "we might flush the cache": asked or weighed, not ordered.
   // ("ack 12?!", "restart web-1??": a question mark, whatever follows it.)
   if (!politeOrder && (/\?[!?.]*$/.test(tokens.at(-1)?.raw ?? '') || words.slice(0, 3).some((w) => MODALS.has(w)))) return 'question';

@@ -176,7 +176,7 @@ function twoCommands(line: Line): ParseResult | null {
   const firstText = line.text.slice(0, line.tokens[at]!.start).replace(/[\s;,.]+$/, '');
   const rest = restOf(line.text, line.tokens, split.next);
   const first = parseLine({ ...line, text: firstText, tokens: line.tokens.slice(0, at) });
-  if (first.intent === 'unknown') return null;
+  if (first.intent === 'unknown') return sharedObject(line, at, split.next, rest);
   // "ack 12 and silence it for 1h": "it" means nothing on a line of its own.
   const pronoun = /\b(it|this|that|them|those|these)\b/i.test(rest) ? ' (saying what it is about)' : '';
   const text = `That is two commands; send them one at a time, e.g. "${firstText}", then "${rest}"${pronoun}.`;
@@ -188,6 +188,21 @@ function twoCommands(line: Line): ParseResult | null {
     preview: text,
     alternatives: [{ intent: first.intent, text: `${text} First: ${first.preview}.`, confidence: round(Math.min(first.confidence, 0.5)) }],
   };
+}
+
+/**
+ * "ack and resolve 7", "ack & close 7": two verbs said of one object. Read as the second's alone, the first was dropped
+ * (or read as the first's, "ack 7", the second): two commands, asked for one at a time. Null when the first clause is more
+ * than one verb (its own words then say what it is).
+ */
+function sharedObject(line: Line, at: number, next: number, rest: string): ParseResult | null {
+  const verb = line.tokens[0];
+  if (at !== 1 || !verb || !STATE_CHANGING.has(parseLine({ ...line, text: `${verb.raw} ${rest}`, tokens: [verb, ...line.tokens.slice(next + 1)] }).intent)) return null;
+  const object = restOf(line.text, line.tokens, next + 1);
+  const second = parseLine({ ...line, text: rest, tokens: line.tokens.slice(next) });
+  const text = `That is two commands; send them one at a time, e.g. "${verb.raw} ${object}", then "${rest}".`;
+  const confidence = round(Math.min(second.confidence, 0.5));
+  return { intent: 'unknown', slots: {}, confidence, requiredPermission: null, preview: text, alternatives: second.intent === 'unknown' ? [] : [{ intent: second.intent, text, confidence }] };
 }
 
 function parseLine(line: Line): ParseResult {
