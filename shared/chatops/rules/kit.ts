@@ -88,7 +88,13 @@ export function findTarget(line: Line, taken: ReadonlySet<number>): { hit: Targe
     const exact = index.target(tokens[i]!.norm, false);
     if (exact.length >= 1) return { hit: { target: exact[0]!.item, score: 1, at: i, end: i + 1 } };
     // "web-1.example.com": the fully qualified name of a target known by its short one.
-    const short = /^[a-z][\w-]*\d[\w-]*\.[a-z][\w.-]*$/.test(tokens[i]!.norm) ? index.target(tokens[i]!.norm.split('.')[0]!, false)[0] : undefined;
+    // ("web-1:9100", "web-1.internal:9100": a host with the port of its exporter, as a Prometheus instance label names it.)
+    const host = tokens[i]!.norm.replace(/^([a-z][\w.-]*):\d{1,5}$/, '$1');
+    if (host !== tokens[i]!.norm) {
+      const bare = index.target(host, false)[0];
+      if (bare) return { hit: { target: bare.item, score: 0.9, at: i, end: i + 1 } };
+    }
+    const short = /^[a-z][\w-]*\d[\w-]*\.[a-z][\w.-]*$/.test(host) ? index.target(host.split('.')[0]!, false)[0] : undefined;
     if (short) return { hit: { target: short.item, score: 0.9, at: i, end: i + 1 } };
   }
   for (let i = 1; i < tokens.length; i++) {
@@ -108,8 +114,9 @@ export function findTarget(line: Line, taken: ReadonlySet<number>): { hit: Targe
     // A host-like word ("web-9", "db7") that is not in the inventory.
     if (/\d/.test(word) && /[a-z]/.test(word)) return { hit: null, unresolved: word, suggestions: index.suggestTargets(word) };
     // "cpu on db": the start of several targets' names, not a target; asked rather than read as every target.
+    // ("cpu on cache" with cache-1 alone: the one it starts is asked about too, never dropped for every target.)
     const family = familyOf(index, [word]);
-    if (family.length > 1) return { hit: null, unresolved: word, suggestions: family.slice(0, 3) };
+    if (family.length > 0) return { hit: null, unresolved: word, suggestions: family.slice(0, 3) };
   }
   return { hit: null };
 }
