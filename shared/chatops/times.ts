@@ -128,8 +128,18 @@ function joinParts(tokens: readonly Token[], taken: ReadonlySet<number>, hits: D
     if (last && adjacent && hit.ms < last.ms) joined[joined.length - 1] = { start: last.start, end: hit.end, ms: last.ms + hit.ms };
     else joined.push(hit);
   }
-  return joined;
+  // ("1hr 30", "2 hours 15": hours, then their minutes without a unit, as "1h30" says them; not "for 1h 3 nodes down".)
+  return joined.map((hit) => {
+    const minutes = tokens[hit.end];
+    const after = tokens[hit.end + 1];
+    const hours = /(?:^|\d)(?:h|hrs?|hours?)$/.test(tokens[hit.end - 1]?.norm ?? '') && hit.ms % 3_600_000 === 0;
+    if (!hours || !minutes || taken.has(hit.end) || !/^[1-5]?\d$/.test(minutes.norm) || (after !== undefined && !FREE_TEXT_END.test(after.raw) && !/[,;.]$/.test(minutes.raw))) return hit;
+    return { start: hit.start, end: hit.end + 1, ms: hit.ms + Number(minutes.norm) * 60_000 };
+  });
 }
+
+/** What may follow a duration's bare minutes: a comment's marker ("for 1hr 30 - deploy"). */
+const FREE_TEXT_END = /^(?:-|--|—|because|cause|reason|while|whilst|during|due|as|see|ticket|\(.*)$/;
 
 export interface TimeRange extends Span {
   from: number;

@@ -218,6 +218,11 @@ export const silenceRule: Rule = (line) => {
       taken.add(i);
       continue;
     }
+    // "mute all db hosts for 1h": hosts by the start of their names, not alerts named "db" (which silenced none of theirs).
+    const family = HOST_NOUNS.has(tokens[i + 1]?.norm ?? '') ? familyOf(line.index, [token.norm]) : [];
+    if (family.length > 0) {
+      return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: `Say which hosts: "${token.raw}" starts ${family.join(', ')}; e.g. "silence ${family.slice(0, 2).join(' and ')} for ${formatDuration(durationSeconds * 1000)}" or "silence ${token.norm}-* for ${formatDuration(durationSeconds * 1000)}".` };
+    }
     if (/^[\w.:-]+$/.test(token.norm) && idOf(token) === null) {
       groups.at(-1)!.push(token.raw.replace(/[^\w.:-]/g, ''));
       taken.add(i);
@@ -267,4 +272,6 @@ const LENGTH_RANGE = /^\d+(?:\.\d+)?-\d+(?:\.\d+)?(?:s|m|h|d|w|mins?|hrs?|hours?
 const VAGUE_LENGTHS = new Set(['bit', 'while', 'briefly', 'awhile', 'sometime', 'moment']);
 
 /** Words of a silence that name no alert: "everything", "anything about", "with severity warning". */
+/** The nouns of hosts ("db hosts", "web servers", "cache boxes"). */
+const HOST_NOUNS = new Set(['host', 'hosts', 'server', 'servers', 'box', 'boxes', 'node', 'nodes', 'machine', 'machines', 'instance', 'instances', 'vm', 'vms']);
 const SILENCE_NOISE = new Set([...ALL_WORDS, 'everywhere', 'anywhere', 'things', 'thing', 'starting', 'alertname', 'any', 'anything', 'something', 'stuff', 'severity', 'sev', 'priority', 'named', 'called', 'regarding', 'related']);
