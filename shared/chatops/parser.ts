@@ -7,7 +7,7 @@ import { HOST_PARAMS, RULES, type Line, type Reading } from './rules.ts';
 import { ID_JOINERS } from './rules/kit.ts';
 import { correctSpelling } from './spelling.ts';
 import type { TimeReference } from './times.ts';
-import { mergePhrasalVerbs, restOf, tokenize, withoutMarkup } from './tokens.ts';
+import { mergePhrasalVerbs, restOf, tokenize, withoutMarkup, type Token } from './tokens.ts';
 import { deferralOf, exclusionOf, leftOutTargets, namedTargets, secondCommandAt } from './whole-line.ts';
 
 export const MAX_TEXT_LENGTH = 2000;
