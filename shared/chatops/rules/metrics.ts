@@ -5,7 +5,7 @@ import { agoWindow, DEFAULT_RANGE_MS, findTarget, leftoverFactor, type Line, typ
 import { ledByStateOrder } from './orders.ts';
 
 /** Words whose "up" is their own: "what's up (with db-1)", "scale up web", "spin up web-3", "bring up db-2". */
-const UP_IDIOMS = new Set(['whats', "what's", 'sup', 'scale', 'spin', 'bring', 'fire', 'boot', 'power', 'ramp', 'speed', 'wake', 'warm', 'set', 'start', 'back', 'clean', 'free', 'open', 'step']);
+const UP_IDIOMS = new Set(['whats', "what's", 'sup', 'scale', 'spin', 'bring', 'fire', 'boot', 'power', 'ramp', 'speed', 'wake', 'warm', 'set', 'start', 'back', 'clean', 'free', 'open', 'step', 'wrap', 'tidy', 'follow', 'pick', 'catch', 'sign', 'give', 'hold', 'hang']);
 
 /** Is the token the "up" of an idiom or a phrasal verb, not the `up` metric? */
 export function whatsUpAt(tokens: readonly Token[], i: number): boolean {
