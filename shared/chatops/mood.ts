@@ -319,6 +319,9 @@ export function moodOf(tokens: readonly Token[]): Mood {
   // "restart web-1?", "maybe we should restart nginx", "we might flush the cache": asked or weighed, not ordered.
   // ("ack 12?!", "restart web-1??": a question mark, whatever follows it.)
   if (!politeOrder && (/\?[!?.]*$/.test(tokens.at(-1)?.raw ?? '') || words.slice(0, 3).some((w) => MODALS.has(w)))) return 'question';
+  // ("silence web-1 for 1h? yes", "restart nginx on web-1? ok": asked, then answered by the asker; the answer orders nothing.)
+  const asked = tokens.slice(tokens.length - words.length, tokens.length - words.length + said.length);
+  if (asked.slice(1, -1).some((t) => /\?[!?.]*$/.test(t.raw))) return 'question';
   // A line that starts with its verb is an order whatever its comment ends with ("ack 12 - load is fine").
   const lead = first === 'please' || first === 'pls' ? second : first;
   // "let's not restart web-1", "stop, don't ack 12", "hold off on restarting web-1": negated before the verb.

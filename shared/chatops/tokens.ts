@@ -38,7 +38,7 @@ export function tokenize(text: string): Token[] {
     // ("ack 12⏎restart nginx on web-1": a line break ends a clause as a ";" does; the text itself is kept as typed.)
     const endsLine = text.charAt(match.index + match[0].length) === '\n' || text.charAt(match.index + match[0].length + 1) === '\n';
     for (const [typed, start] of commaParts(match[0], match.index)) {
-      const raw = endsLine && start + typed.length === match.index + match[0].length && !/[;,.:!?]$/.test(typed) ? `${typed};` : typed;
+      const raw = endsLine && start + typed.length === match.index + match[0].length && (!/[;,.:!?]$/.test(typed) || /^:[\w+-]+:$/.test(typed)) ? `${typed};` : typed;
       // ("ack *12*", "restart nginx on _web-1_": one word in Slack's bold or italics is that word.)
       const norm = raw.toLowerCase().replace(/[’‘]/g, "'").replace(LEADING, '').replace(TRAILING, '').replace(EMPHASIS, '$2');
       if (norm === '') continue;
@@ -50,7 +50,8 @@ export function tokenize(text: string): Token[] {
         tokens.push({ raw: raw.slice(verb.length), norm: glued[2]!, start: start + verb.length, end: start + typed.length, colon: raw.endsWith(':') });
         continue;
       }
-      tokens.push({ raw, norm, start, end: start + typed.length, colon: raw.endsWith(':') });
+      // (":thumbsup:", a Slack emoji, ends with its own colon, not one that starts free text.)
+      tokens.push({ raw, norm, start, end: start + typed.length, colon: raw.endsWith(':') && !/^:[\w+-]+:$/.test(raw) });
     }
   }
   return tokens;

@@ -34,10 +34,13 @@ export const silenceRule: Rule = (line) => {
     || (t.norm === 'due' && tokens[i + 1]?.norm === 'to') || (t.norm === 'as' && REASON_SUBJECTS.has(tokens[i + 1]?.norm ?? ''))
     // "see OPS-1234", "ticket OPS-1234", "(patching)", "[patching]": a reference or an aside.
     || (REFERENCE_WORDS.has(t.norm) && i + 1 < tokens.length) || (/^[([]/.test(t.raw) && !BRACKETED_LENGTH.test(t.raw))));
-  let end = marker === -1 ? tokens.length : marker;
+  // ("silence web-2 (not web-1) for 2h": an aside in brackets ends at its bracket; what follows it is still read.)
+  const close = marker !== -1 && /^[([]/.test(tokens[marker]!.raw) ? tokens.findIndex((t, i) => i >= marker && /[)\]][,;.!?]*$/.test(t.raw)) : -1;
+  const aside = close !== -1 && close < tokens.length - 1;
+  let end = marker === -1 || aside ? tokens.length : marker;
   // ("as we patch" keeps its "as", as "while we resize" its "while"; commentFrom drops the "as" of "ack 12 as known issue".)
-  let comment = marker === -1 ? undefined : tokens[marker]!.norm === 'as' ? unwrapped(restOf(line.text, tokens, marker)) : commentFrom(line, marker);
-  for (let i = end; i < tokens.length; i++) taken.add(i);
+  let comment = marker === -1 ? undefined : aside ? unwrapped(line.text.slice(tokens[marker]!.start, tokens[close]!.end)) : tokens[marker]!.norm === 'as' ? unwrapped(restOf(line.text, tokens, marker)) : commentFrom(line, marker);
+  for (let i = aside ? marker : end; i < (aside ? close + 1 : tokens.length); i++) taken.add(i);
 
   let durationSeconds = DEFAULT_SILENCE_SECONDS;
   const durations = findDurations(tokens, taken);
