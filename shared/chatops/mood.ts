@@ -10,7 +10,7 @@ const LEADING_VERBS: readonly Word[] = ['ack', 'silence', 'unsilence', 'expire',
  * one: the parser then drops the state-changing readings of the line, so the line is
  * answered as the question it is, or with "did you mean".
  */
-export type Mood = 'order' | 'question' | 'negated' | 'report' | 'conditional' | 'quoted' | 'corrected';
+export type Mood = 'order' | 'question' | 'negated' | 'report' | 'conditional' | 'quoted' | 'corrected' | 'addressed';
 
 /** Words that open a question (and, first in a line, are not a polite order: see POLITE). */
 const QUESTION_OPENERS = new Set([
@@ -27,6 +27,14 @@ const ASKING_LEADS = [
   'want me to', 'you want me to', 'wanna', 'ok to', 'okay to', 'k to', 'safe to', 'fine to', 'alright to', 'good to', 'worth', 'any objections', 'any objection',
   'suppose', 'supposing', 'hypothetically', 'imagine', 'what about', 'how about', 'thoughts on',
 ];
+/** "i reckon we ack 12", "i think we restart nginx", "imo ack 12": an opinion of what to do, weighed, not ordered. */
+const OPINIONS = ['i reckon', 'i think', 'i guess', 'i suppose', 'i feel like', 'i believe', 'imo', 'imho', 'in my opinion', 'methinks', 'personally i'];
+/**
+ * "someone ack 12 pls", "whoever is on call ack 12", "let bob ack 12": asked of other people in the channel, not of chat
+ * ("let me ack 12" is the speaker's own).
+ */
+const OTHERS = new Set(['someone', 'somebody', 'anyone', 'anybody', 'whoever', 'everyone', 'everybody', 'y\'all']);
+
 /** "we could restart nginx", "I would ack 12": advice, not an order ("could you …", "would you mind …" ask politely, and are). */
 const ADVISING = new Set(['could', 'would', "could've", "would've"]);
 /**
@@ -49,7 +57,11 @@ const CORRECTIONS = [
 ];
 /** "can you restart …", "could we ack 12", "will you …": orders, asked politely. */
 const POLITE_SUBJECTS = new Set(['you', 'u', 'we', 'ya']);
-const NEGATIONS = new Set(["don't", 'dont', 'do not', 'never', 'not', "doesn't", "didn't", "shouldn't", "won't", 'no', 'nobody', 'noone']);
+const NEGATIONS = new Set([
+  "don't", 'dont', 'do not', 'never', 'not', "doesn't", "didn't", "shouldn't", "won't", 'no', 'nobody', 'noone',
+  // ("i wouldn't restart nginx on web-1", "we can't ack 12 yet", "mustn't fail over").
+  "wouldn't", 'wouldnt', 'shouldnt', "couldn't", 'couldnt', "can't", 'cant', 'cannot', "mustn't", 'mustnt', "needn't", 'wont',
+]);
 /** A line that ends taking itself back ("ack 12 nvm", "silence web-1 for 1h jk", "ack 12 - actually no"). */
 const RETRACTIONS = [
   'nvm', 'never mind', 'nevermind', 'jk', 'j/k', 'just kidding', 'no wait', 'wait no', 'actually no', 'actually never mind', 'actually nvm', 'scratch that', 'ignore that',
@@ -198,6 +210,8 @@ export function orderAfterContext(tokens: readonly Token[]): number | null {
     const leads = pastOrderBase(word) === null && LEADING_VERBS.some((w) => verbOf(word, w) === 1) || RUNBOOK_ACTIONS[word] !== undefined || STATUS_ORDER_LEADS.has(word) || ['unack', 'un-ack', 'unacknowledge', 'assign', 'reassign'].includes(word);
     if (!leads) continue;
     const clause = tokens.slice(0, joined ? i - 1 : i);
+    // ("I'm going to go ahead and ack 12", "about to … and restart nginx": the speaker's own plan goes on after "and".)
+    if (joined && clause.some((t, k) => (t.norm === 'going' || t.norm === 'about') && clause[k + 1]?.norm === 'to' || ['gonna', 'ima', 'imma'].includes(t.norm))) return null;
     // "hey bot, ack 12", "morning all, ack 12": a greeting says nothing of its own.
     if (clause.every((t) => GREETINGS.has(t.norm) || FILLER.has(t.norm) || t.norm.startsWith('@'))) return i;
     const before = moodOf(clause);
@@ -314,6 +328,10 @@ export function moodOf(tokens: readonly Token[]): Mood {
   const politeOrder = ['can', 'could', 'will', 'would'].includes(first) && POLITE_SUBJECTS.has(second);
   if (QUESTION_OPENERS.has(first) && !politeOrder) return 'question';
   if (ASKING_LEADS.some((lead) => words.slice(0, lead.split(' ').length).join(' ') === lead)) return 'question';
+  if (OPINIONS.some((lead) => words.slice(0, lead.split(' ').length).join(' ') === lead)) return 'question';
+  // "someone ack 12 pls", "somebody please restart nginx", "whoever is on call ack 12", "let bob ack 12".
+  const orderAt = words.findIndex((w) => isOrderWord(w));
+  if (orderAt > 0 && (words.slice(0, orderAt).some((w) => OTHERS.has(w)) || (first === 'let' && orderAt === 2 && !['me', 'us', "'s"].includes(second)))) return 'addressed';
   // "i'd ack 12", "we'd probably restart nginx": what one would do.
   if (WOULD_SUBJECTS.has(first) && (isOrderWord(second) || (['just', 'probably', 'prob', 'also'].includes(second) && isOrderWord(words[2] ?? '')))) return 'question';
   // "restart web-1?", "maybe we should restart nginx", "we might flush the cache": asked or weighed, not ordered.
