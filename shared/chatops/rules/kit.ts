@@ -205,7 +205,7 @@ export const isIncidentNoun = (norm: string) => is(norm, 'incident');
 export const isAlertNoun = (norm: string) => is(norm, 'alert');
 
 /** Words that join one id to the next ("12 and 13", "12 & 13", "12 or 13", "12 and also 13", "12 as well as 13", "12 plus 13"). */
-export const ID_JOINERS: ReadonlySet<string> = new Set(['and', '&', '+', 'or', 'also', 'plus', 'as', 'well']);
+export const ID_JOINERS: ReadonlySet<string> = new Set(['and', '&', '+', 'or', 'also', 'plus', 'as', 'well', 'then']);
 
 /**
  * Ids listed after the first one ("12, 13 and 14", "12 & 13"): only with a comma or "and"
