@@ -349,6 +349,8 @@ export function moodOf(tokens: readonly Token[]): Mood {
   const verbAt = said.findIndex((w) => isOrderWord(w));
   const before = verbAt === -1 ? said : said.slice(0, verbAt);
   if (before.some((w, i) => NEGATIONS.has(w) || WAITS.has(w) || HOLD_OFF.has(`${w} ${before[i + 1] ?? ''}`))) return 'negated';
+  // "can you show me how to restart nginx on web-1", "tell me how I'd ack 12": how it is done, asked.
+  if (before.some((w, i) => w === 'how' && ['to', 'do', 'does', 'can', 'would', 'should', 'i', "i'd"].includes(before[i + 1] ?? ''))) return 'question';
   // "bob said ack 12", "alice asked me to ack 12", '"ack 12" is what he said': someone else's order, quoted or passed on.
   if (quotesAnOrder(tokens.slice(tokens.length - words.length), said, verbAt)) return 'quoted';
   // "we could restart nginx on web-1", "i would ack 12": advice ("could you …" asks politely).

@@ -31,7 +31,7 @@ export const silenceRule: Rule = (line) => {
   // ("while we resize", "during maintenance": why, not what; "during the weekend" is a period.)
   // ("due to maintenance", "as we patch": why, too.)
   const marker = tokens.findIndex((t, i) => i > verb.at && (FREE_TEXT_MARKERS.has(t.norm) || (['while', 'whilst'].includes(t.norm) && tokens[i - 1]?.norm !== 'a') || (t.norm === 'during' && !duringAPeriod(tokens, i))
-    || (t.norm === 'due' && tokens[i + 1]?.norm === 'to') || (t.norm === 'as' && REASON_SUBJECTS.has(tokens[i + 1]?.norm ?? ''))
+    || (t.norm === 'due' && tokens[i + 1]?.norm === 'to') || (['as', 'since'].includes(t.norm) && REASON_SUBJECTS.has(tokens[i + 1]?.norm ?? ''))
     // "see OPS-1234", "ticket OPS-1234", "(patching)", "[patching]": a reference or an aside.
     || (REFERENCE_WORDS.has(t.norm) && i + 1 < tokens.length) || (/^[([]/.test(t.raw) && !BRACKETED_LENGTH.test(t.raw))));
   // ("silence web-2 (not web-1) for 2h": an aside in brackets ends at its bracket; what follows it is still read.)
@@ -266,7 +266,7 @@ const HOST_SHAPED = /^([a-z]+)[-_.]?\d+$/;
 const REFERENCE_WORDS = new Set(['see', 'ticket', 'ref', 'jira', 'cf', 'per']);
 
 /** "as we patch", "as the db migrates": a reason said with "as". */
-const REASON_SUBJECTS = new Set(['we', 'i', 'they', 'he', 'she', 'the', 'our', 'ops', 'dba', "we're", "i'm", "they're"]);
+const REASON_SUBJECTS = new Set(['we', 'i', 'they', 'he', 'she', 'the', 'our', 'ops', 'dba', "we're", "i'm", "they're", "it's", 'its', 'it', 'this', "that's"]);
 
 /** "1-2h", "2-3 days": a range of lengths. */
 const LENGTH_RANGE = /^\d+(?:\.\d+)?-\d+(?:\.\d+)?(?:s|m|h|d|w|mins?|hrs?|hours?|days?)?$/;
