@@ -67,7 +67,7 @@ const RETRACTIONS = [
   'nvm', 'never mind', 'nevermind', 'jk', 'j/k', 'just kidding', 'no wait', 'wait no', 'actually no', 'actually never mind', 'actually nvm', 'scratch that', 'ignore that',
   'ignore me', 'disregard', 'disregard that', 'cancel that',
   // ("ack 12 not yet", "restart nginx on web-1 /s", "ack 12 actually don't", "silence web-1 for 1h... wait"): held back or not meant.
-  'not yet', 'not now', 'hold on', 'hang on', '/s', "actually don't", 'actually dont', 'or maybe not', 'maybe not',
+  'not yet', 'not now', 'hold on', 'hang on', '/s', "actually don't", 'actually dont', 'or maybe not', 'maybe not', 'not', 'lol no', 'haha no', 'jk no',
 ];
 /** A line that ends weighing it ("rollback or not", "restart nginx, yes or no"). */
 const WEIGHINGS = ['or not', 'yes or no', 'or no', 'or what', 'y/n', 'yes/no'];
@@ -311,6 +311,7 @@ export function moodOf(tokens: readonly Token[]): Mood {
   if (NEGATIONS.has(first) || (first === 'do' && second === 'not') || (first === 'please' && NEGATIONS.has(second))) return 'negated';
   // "ack 12 nvm", "restart nginx on web-1... actually never mind": taken back at its end, comment or not.
   const ending = (n: number) => words.slice(-n).join(' ').replace(/[.!]+$/, '');
+  if (WEIGHINGS.some((w) => ending(w.split(' ').length) === w)) return 'question';
   if (RETRACTIONS.some((r) => ending(r.split(' ').length) === r)) return 'negated';
   // ("silence web-1 for 1h... wait", "ack 12 - wait": a wait set apart at the end; "… while we wait" is the comment's.)
   const last = tokens.length - 1;
@@ -318,7 +319,6 @@ export function moodOf(tokens: readonly Token[]): Mood {
   // ("ack 12 no wait 13", "ack 12 sorry i meant 13", "ack 12 actually 13": corrected after its verb.)
   const verbFirst = words.findIndex((w) => isOrderWord(w));
   if (verbFirst !== -1 && correctedAfter(words, verbFirst)) return 'corrected';
-  if (WEIGHINGS.some((w) => ending(w.split(' ').length) === w)) return 'question';
   // Only what is said before a comment tells what the line does: "… because rollback done" is the comment's.
   const marker = words.findIndex((w, i) => i > 0 && FREE_TEXT_MARKERS.has(w));
   const said = marker === -1 ? words : words.slice(0, marker);

@@ -80,6 +80,8 @@ const PHRASAL: Readonly<Record<string, string>> = {
   'free up': 'free', 'clear out': 'clear', 'clean out': 'clean',
   // ("take back the ack on 12": the acknowledgement withdrawn.)
   'take back': 'retract',
+  // ("un mute 4", "un silence 4": the opposite of the verb, its prefix typed apart.)
+  'un mute': 'unmute', 'un silence': 'unsilence', 'un snooze': 'unsnooze',
 };
 
 export function mergePhrasalVerbs(tokens: readonly Token[]): Token[] {
