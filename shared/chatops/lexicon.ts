@@ -129,10 +129,19 @@ function nearMisses(norm: string): ReturnType<typeof FUZZY.lookup> {
  * The word a token stands for, tolerating a typo in longer words ("acknowlege",
  * "silnce"); the score says how sure. Only used where a verb is expected.
  */
+/**
+ * English words one edit from a verb's form, which are those words and no typo ("bob asked me to ack 12" is not
+ * "acked"; "acted", "backed", "paused", "quite", "empire"): the near misses of the lexicon that a dictionary names.
+ */
+const NOT_TYPOS: ReadonlySet<string> = new Set([
+  'asked', 'asking', 'acted', 'ached', 'aching', 'hacked', 'hacking', 'backed', 'backing', 'packed', 'packing', 'lacked', 'lacking', 'racked', 'tacked',
+  'jacked', 'tasked', 'masked', 'paused', 'causes', 'cancer', 'empire', 'chard', 'quite', 'quilt', 'notated', 'uncomment',
+]);
+
 export function verbOf(norm: string | undefined, word: Word): number {
   if (norm === undefined) return 0;
   if (is(norm, word)) return 1;
-  if (norm.length < 5) return 0;
+  if (norm.length < 5 || NOT_TYPOS.has(norm)) return 0;
   const hit = nearMisses(norm).find((h) => h.item === word);
   return hit ? hit.score * TYPO_FACTOR : 0;
 }
@@ -148,7 +157,7 @@ export function actionOf(norm: string | undefined): { action: string; score: num
   if (norm.endsWith('ed') && (RUNBOOK_ACTIONS[norm.slice(0, -2)] || RUNBOOK_ACTIONS[norm.slice(0, -1)])) return null;
   // "restarts on api-1", "pod restarts", "flushes": a count of what happened, or what something does, not an order.
   if (norm.endsWith('s') && (RUNBOOK_ACTIONS[norm.slice(0, -1)] || (norm.endsWith('es') && RUNBOOK_ACTIONS[norm.slice(0, -2)]))) return null;
-  if (norm.length < 6) return null;
+  if (norm.length < 6 || NOT_TYPOS.has(norm)) return null;
   // Near misses of the runbook verbs per word, looked up once (the mood of a line asks of every word).
   let near = NEAR_ACTIONS.get(norm);
   if (near === undefined) {

@@ -18,6 +18,14 @@ describe('the mood of a chat line', () => {
     for (const text of ['db-2 failover done', 'web-1 restart complete', 'the cache flush worked', 'db-2 failover done - all fine']) expect(mood(text), text).toBe('report');
   });
 
+  it('reads how something is done, a quote, a correction and an order asked of others as no order (round 4)', () => {
+    for (const text of ['show me how to ack 12', 'can you show me how to restart nginx on web-1', 'i reckon we ack 12', 'want me to ack 12', "who's acking 12"]) expect(mood(text), text).toBe('question');
+    for (const text of ['bob said ack 12', 'alice asked me to ack 12', 'ask bob to ack 12']) expect(mood(text), text).toBe('quoted');
+    for (const text of ['ack 12 no wait 13', 'ack 12 sorry i meant 13', 'ack 12 actually 13']) expect(mood(text), text).toBe('corrected');
+    for (const text of ['someone ack 12 pls', 'let bob ack 12']) expect(mood(text), text).toBe('addressed');
+    for (const text of ['ack 12 - customer said it is fine', 'silence web-1 for 1h while we wait', 'let me ack 12', 'as bob said, ack 12']) expect(mood(text), text).toBe('order');
+  });
+
   it('reads a negation said before the verb ("let\'s not restart", "stop, don\'t ack 12", "hold off on …")', () => {
     for (const text of ['ack 12 nvm', 'silence web-1 for 1h jk', 'ack 12 - actually no', 'restart nginx on web-1... actually never mind', 'nobody ack 12']) expect(mood(text), text).toBe('negated');
     for (const text of ['rollback or not', 'restart nginx on web-1, yes or no']) expect(mood(text), text).toBe('question');

@@ -10,18 +10,65 @@ const LEADING_VERBS: readonly Word[] = ['ack', 'silence', 'unsilence', 'expire',
  * one: the parser then drops the state-changing readings of the line, so the line is
  * answered as the question it is, or with "did you mean".
  */
-export type Mood = 'order' | 'question' | 'negated' | 'report' | 'conditional';
+export type Mood = 'order' | 'question' | 'negated' | 'report' | 'conditional' | 'quoted' | 'corrected' | 'addressed';
 
 /** Words that open a question (and, first in a line, are not a polite order: see POLITE). */
 const QUESTION_OPENERS = new Set([
   'did', 'does', 'do', 'has', 'have', 'had', 'is', 'are', 'was', 'were', 'who', 'whom', 'whose', 'when', 'why', 'how',
   'should', 'shall', 'will', 'would', 'can', 'could', 'what', "what's", 'whats', 'which', 'where', 'whether', 'anyone', 'anybody', 'status',
+  // ("who's acking 12", "how's the restart going": a question word with its verb run in.)
+  "who's", 'whos', "how's", 'hows', "where's", 'wheres', "when's", 'whens', "why's",
 ]);
+/**
+ * Lines that open offering, asking leave or supposing ("want me to ack 12", "ok to restart nginx on web-1",
+ * "safe to fail over?", "suppose we failover the db cluster", "what about restarting nginx"): weighed, not ordered.
+ */
+const ASKING_LEADS = [
+  'want me to', 'you want me to', 'wanna', 'ok to', 'okay to', 'k to', 'safe to', 'fine to', 'alright to', 'good to', 'worth', 'any objections', 'any objection',
+  'suppose', 'supposing', 'hypothetically', 'imagine', 'what about', 'how about', 'thoughts on',
+];
+/** "i reckon we ack 12", "i think we restart nginx", "imo ack 12": an opinion of what to do, weighed, not ordered. */
+const OPINIONS = ['i reckon', 'i think', 'i guess', 'i suppose', 'i feel like', 'i believe', 'imo', 'imho', 'in my opinion', 'methinks', 'personally i'];
+/**
+ * "someone ack 12 pls", "whoever is on call ack 12", "let bob ack 12": asked of other people in the channel, not of chat
+ * ("let me ack 12" is the speaker's own).
+ */
+const OTHERS = new Set(['someone', 'somebody', 'anyone', 'anybody', 'whoever', 'everyone', 'everybody', 'y\'all']);
+
+/** "we could restart nginx", "I would ack 12": advice, not an order ("could you …", "would you mind …" ask politely, and are). */
+const ADVISING = new Set(['could', 'would', "could've", "would've"]);
+/**
+ * Words that say the order is someone else's ("bob said ack 12", "alice asked me to ack 12", "the runbook says restart
+ * nginx", "ask bob to ack 12"): said before its verb, the line quotes or passes on an order, and gives none to chat.
+ */
+const QUOTING = new Set([
+  'said', 'says', 'wrote', 'writes', 'asked', 'asks', 'ask', 'told', 'tells', 'tell', 'remind', 'suggested', 'suggests', 'suggesting', 'recommended',
+  'recommends', 'proposed', 'proposes', 'mentioned', 'posted', 'typed', 'reckons', 'thinks', 'thought', 'wants', 'wanted', 'quote', 'quoting',
+]);
+/** A quote's citation, said as why ("as bob said, ack 12", "per bob, ack 12"): the order is the speaker's own. */
+const CITING = new Set(['as', 'like', 'per']);
+/**
+ * Words that correct or take back what was just said, anywhere after the order's verb ("ack 12 no wait 13", "ack 12 sorry
+ * I meant 13", "ack 12 oops wrong one", "restart nginx on web-1 - scratch that"): the order as typed is not the one meant.
+ */
+const CORRECTIONS = [
+  'no wait', 'wait no', 'i meant', 'meant to say', 'sorry meant', 'wrong one', 'wrong id', 'wrong alert', 'wrong incident', 'oops', 'whoops',
+  'scratch that', 'on second thought', 'on second thoughts', 'belay that', 'nvm', 'never mind', 'nevermind', 'jk', 'just kidding', 'cancel that', 'ignore that',
+];
 /** "can you restart …", "could we ack 12", "will you …": orders, asked politely. */
 const POLITE_SUBJECTS = new Set(['you', 'u', 'we', 'ya']);
-const NEGATIONS = new Set(["don't", 'dont', 'do not', 'never', 'not', "doesn't", "didn't", "shouldn't", "won't", 'no', 'nobody', 'noone']);
+const NEGATIONS = new Set([
+  "don't", 'dont', 'do not', 'never', 'not', "doesn't", "didn't", "shouldn't", "won't", 'no', 'nobody', 'noone',
+  // ("i wouldn't restart nginx on web-1", "we can't ack 12 yet", "mustn't fail over").
+  "wouldn't", 'wouldnt', 'shouldnt', "couldn't", 'couldnt', "can't", 'cant', 'cannot', "mustn't", 'mustnt', "needn't", 'wont',
+]);
 /** A line that ends taking itself back ("ack 12 nvm", "silence web-1 for 1h jk", "ack 12 - actually no"). */
-const RETRACTIONS = ['nvm', 'never mind', 'nevermind', 'jk', 'j/k', 'just kidding', 'no wait', 'wait no', 'actually no', 'actually never mind', 'actually nvm', 'scratch that', 'ignore that', 'ignore me', 'disregard', 'disregard that', 'cancel that'];
+const RETRACTIONS = [
+  'nvm', 'never mind', 'nevermind', 'jk', 'j/k', 'just kidding', 'no wait', 'wait no', 'actually no', 'actually never mind', 'actually nvm', 'scratch that', 'ignore that',
+  'ignore me', 'disregard', 'disregard that', 'cancel that',
+  // ("ack 12 not yet", "restart nginx on web-1 /s", "ack 12 actually don't", "silence web-1 for 1h... wait"): held back or not meant.
+  'not yet', 'not now', 'hold on', 'hang on', '/s', "actually don't", 'actually dont', 'or maybe not', 'maybe not', 'not', 'lol no', 'haha no', 'jk no',
+];
 /** A line that ends weighing it ("rollback or not", "restart nginx, yes or no"). */
 const WEIGHINGS = ['or not', 'yes or no', 'or no', 'or what', 'y/n', 'yes/no'];
 /** A line that ends hedging, before any comment ("restart nginx on web-1 maybe", "ack 12 i guess"; not "ack 12 - the deploy maybe"). */
@@ -41,7 +88,9 @@ const REPORT_ENDINGS = new Set(['done', 'complete', 'completed', 'finished', 'su
 const STATUS_ORDER_LEADS = new Set(['mark', 'set', 'resolve', 'close', 'reopen', 'mitigate']);
 
 /** "let's not restart web-1", "stop, don't ack 12", "hold off on the failover": a negation said before the order's verb. */
-const HOLD_OFF = new Set(['hold off', 'no need', 'not yet']);
+const HOLD_OFF = new Set(['hold off', 'no need', 'not yet', 'hold on', 'hang on', 'hold up', 'wait up']);
+/** "wait, ack 12", "wait to restart nginx on web-1": a wait said before the order's verb holds it. */
+const WAITS = new Set(['wait', 'waiting']);
 
 /** Who or when a report of something done is said with ("I acked 12", "we've silenced web-1", "already acked 12", "bob acked 12"). */
 const SUBJECTS = new Set([
@@ -161,6 +210,8 @@ export function orderAfterContext(tokens: readonly Token[]): number | null {
     const leads = pastOrderBase(word) === null && LEADING_VERBS.some((w) => verbOf(word, w) === 1) || RUNBOOK_ACTIONS[word] !== undefined || STATUS_ORDER_LEADS.has(word) || ['unack', 'un-ack', 'unacknowledge', 'assign', 'reassign'].includes(word);
     if (!leads) continue;
     const clause = tokens.slice(0, joined ? i - 1 : i);
+    // ("I'm going to go ahead and ack 12", "about to … and restart nginx": the speaker's own plan goes on after "and".)
+    if (joined && clause.some((t, k) => (t.norm === 'going' || t.norm === 'about') && clause[k + 1]?.norm === 'to' || ['gonna', 'ima', 'imma'].includes(t.norm))) return null;
     // "hey bot, ack 12", "morning all, ack 12": a greeting says nothing of its own.
     if (clause.every((t) => GREETINGS.has(t.norm) || FILLER.has(t.norm) || t.norm.startsWith('@'))) return i;
     const before = moodOf(clause);
@@ -193,6 +244,13 @@ function statesHowThingsAre(tokens: readonly Token[]): boolean {
   return words.slice(1).some((w) => LINKING.has(w) || /^[a-z0-9-]+'s$/.test(w) && w !== "let's") || HEALTH.has(words.at(-1)!) || words[0]!.endsWith("'s");
 }
 
+/** Subjects after which "once"/"when" mid-line start a condition ("mark 7 mitigated once the graphs settle", "resolve 7 when it recovers"). */
+const CONDITION_SUBJECTS = new Set(['the', 'it', "it's", 'its', 'we', "we've", 'they', 'he', 'she', 'you', 'i', "i've", 'that', 'this', 'everything', 'all', 'things', 'traffic', 'bob', 'alice']);
+/** What an order is weighed against, said after it ("close 7 or leave it open", "restart nginx or wait for the deploy"). */
+const OTHER_CHOICES = new Set(['leave', 'wait', 'keep', 'hold', 'should', 'let', 'ignore', 'skip', 'just', 'do', 'not', 'rather', 'maybe', 'better']);
+/** "I'd ack 12", "we'd restart nginx on web-1": what the speaker would do, advice ("I'd like to ack 12" asks, and is an order). */
+const WOULD_SUBJECTS = new Set(["i'd", 'id', "we'd", 'wed', "you'd", 'youd']);
+
 /** Words that make what follows a condition ("if", "unless", "in case", "as soon as"), anywhere before a comment. */
 const CONDITIONS = new Set(['if', 'unless', 'whenever', 'in case', 'as soon as', 'as long as', 'provided', 'assuming']);
 /** … and these only where a clause starts ("when web-1 recovers, resolve 7", "once the deploy is done …"). */
@@ -216,9 +274,32 @@ function conditionIn(tokens: readonly Token[]): boolean {
     const three = `${two} ${tokens[i + 2]?.norm ?? ''}`;
     const clauseStart = i === 0 || /[,;.]$/.test(tokens[i - 1]!.raw) || ['ok', 'okay', 'so', 'and', 'then', 'but'].includes(tokens[i - 1]!.norm) && i === 1;
     if ((CONDITIONS.has(token.norm) || CONDITIONS.has(two) || CONDITIONS.has(three)) && !WHETHER_AFTER.has(tokens[i - 1]?.norm ?? '')) return true;
+    if (i > 1 && (token.norm === 'once' || token.norm === 'when') && CONDITION_SUBJECTS.has(tokens[i + 1]?.norm ?? '')) return true;
     if (clauseStart && CLAUSE_CONDITIONS.has(token.norm) && i + 1 < tokens.length && !NOT_A_CONDITION_AFTER.has(tokens[i + 1]!.norm) && !(token.norm === 'should' && i === 0)) return true;
   }
   return false;
+}
+
+/** Does a correction follow the order's verb at `verbAt` ("no wait", "i meant", "oops", or "actually" before an id: "ack 12 actually 13")? */
+function correctedAfter(words: readonly string[], verbAt: number): boolean {
+  const after = words.slice(verbAt + 1);
+  const has = (phrase: string) => {
+    const parts = phrase.split(' ');
+    return after.some((_, i) => parts.every((p, k) => after[i + k] === p));
+  };
+  return CORRECTIONS.some(has) || after.some((w, i) => w === 'actually' && /^#?\d+$/.test(after[i + 1] ?? ''));
+}
+
+/**
+ * Is the order on the line someone else's: a word that quotes or passes it on before its verb ("bob said ack 12",
+ * "ask bob to ack 12"; not a citation: "as bob said, ack 12"), or the order typed in quotes and then said to be
+ * someone's ('"ack 12" is what he said')?
+ */
+function quotesAnOrder(tokens: readonly Token[], said: readonly string[], verbAt: number): boolean {
+  if (verbAt === -1) return false;
+  const before = said.slice(0, verbAt);
+  if (before.some((w) => QUOTING.has(w)) && !CITING.has(before[0] ?? '')) return true;
+  return /^["“']/.test(tokens[verbAt]?.raw ?? '') && said.slice(verbAt + 1).some((w) => QUOTING.has(w));
 }
 
 export function moodOf(tokens: readonly Token[]): Mood {
@@ -230,26 +311,50 @@ export function moodOf(tokens: readonly Token[]): Mood {
   if (NEGATIONS.has(first) || (first === 'do' && second === 'not') || (first === 'please' && NEGATIONS.has(second))) return 'negated';
   // "ack 12 nvm", "restart nginx on web-1... actually never mind": taken back at its end, comment or not.
   const ending = (n: number) => words.slice(-n).join(' ').replace(/[.!]+$/, '');
-  if (RETRACTIONS.some((r) => ending(r.split(' ').length) === r)) return 'negated';
   if (WEIGHINGS.some((w) => ending(w.split(' ').length) === w)) return 'question';
+  if (RETRACTIONS.some((r) => ending(r.split(' ').length) === r)) return 'negated';
+  // ("silence web-1 for 1h... wait", "ack 12 - wait": a wait set apart at the end; "… while we wait" is the comment's.)
+  const last = tokens.length - 1;
+  if (words.length > 1 && ending(1) === 'wait' && (/[.,;!—–-]$/.test(tokens[last - 1]!.raw) || ['-', '—', '–'].includes(tokens[last - 1]!.norm))) return 'negated';
+  // ("ack 12 no wait 13", "ack 12 sorry i meant 13", "ack 12 actually 13": corrected after its verb.)
+  const verbFirst = words.findIndex((w) => isOrderWord(w));
+  if (verbFirst !== -1 && correctedAfter(words, verbFirst)) return 'corrected';
   // Only what is said before a comment tells what the line does: "… because rollback done" is the comment's.
   const marker = words.findIndex((w, i) => i > 0 && FREE_TEXT_MARKERS.has(w));
   const said = marker === -1 ? words : words.slice(0, marker);
   if (HEDGES.some((h) => said.slice(-h.split(' ').length).join(' ').replace(/[.!]+$/, '') === h)) return 'question';
+  // "close 7 or leave it open", "restart nginx on web-1 or wait?": the order weighed against another course.
+  if (said.some((w, i) => i > 0 && w === 'or' && OTHER_CHOICES.has(said[i + 1] ?? '') && said.slice(0, i).some((v) => isOrderWord(v)))) return 'question';
   // "if web-1 is still down restart it", "ack 12 if nobody has", "when web-1 recovers, resolve 7": not now, and maybe never.
   if (conditionIn(tokens.slice(tokens.length - words.length))) return 'conditional';
 
   const politeOrder = ['can', 'could', 'will', 'would'].includes(first) && POLITE_SUBJECTS.has(second);
   if (QUESTION_OPENERS.has(first) && !politeOrder) return 'question';
+  if (ASKING_LEADS.some((lead) => words.slice(0, lead.split(' ').length).join(' ') === lead)) return 'question';
+  if (OPINIONS.some((lead) => words.slice(0, lead.split(' ').length).join(' ') === lead)) return 'question';
+  // "someone ack 12 pls", "somebody please restart nginx", "whoever is on call ack 12", "let bob ack 12".
+  const orderAt = words.findIndex((w) => isOrderWord(w));
+  if (orderAt > 0 && (words.slice(0, orderAt).some((w) => OTHERS.has(w)) || (first === 'let' && orderAt === 2 && !['me', 'us', "'s"].includes(second)))) return 'addressed';
+  // "i'd ack 12", "we'd probably restart nginx": what one would do.
+  if (WOULD_SUBJECTS.has(first) && (isOrderWord(second) || (['just', 'probably', 'prob', 'also'].includes(second) && isOrderWord(words[2] ?? '')))) return 'question';
   // "restart web-1?", "maybe we should restart nginx", "we might flush the cache": asked or weighed, not ordered.
   // ("ack 12?!", "restart web-1??": a question mark, whatever follows it.)
   if (!politeOrder && (/\?[!?.]*$/.test(tokens.at(-1)?.raw ?? '') || words.slice(0, 3).some((w) => MODALS.has(w)))) return 'question';
+  // ("silence web-1 for 1h? yes", "restart nginx on web-1? ok": asked, then answered by the asker; the answer orders nothing.)
+  const asked = tokens.slice(tokens.length - words.length, tokens.length - words.length + said.length);
+  if (asked.slice(1, -1).some((t) => /\?[!?.]*$/.test(t.raw))) return 'question';
   // A line that starts with its verb is an order whatever its comment ends with ("ack 12 - load is fine").
   const lead = first === 'please' || first === 'pls' ? second : first;
   // "let's not restart web-1", "stop, don't ack 12", "hold off on restarting web-1": negated before the verb.
   const verbAt = said.findIndex((w) => isOrderWord(w));
   const before = verbAt === -1 ? said : said.slice(0, verbAt);
-  if (before.some((w, i) => NEGATIONS.has(w) || HOLD_OFF.has(`${w} ${before[i + 1] ?? ''}`))) return 'negated';
+  if (before.some((w, i) => NEGATIONS.has(w) || WAITS.has(w) || HOLD_OFF.has(`${w} ${before[i + 1] ?? ''}`))) return 'negated';
+  // "can you show me how to restart nginx on web-1", "tell me how I'd ack 12": how it is done, asked.
+  if (before.some((w, i) => w === 'how' && ['to', 'do', 'does', 'can', 'would', 'should', 'i', "i'd"].includes(before[i + 1] ?? ''))) return 'question';
+  // "bob said ack 12", "alice asked me to ack 12", '"ack 12" is what he said': someone else's order, quoted or passed on.
+  if (quotesAnOrder(tokens.slice(tokens.length - words.length), said, verbAt)) return 'quoted';
+  // "we could restart nginx on web-1", "i would ack 12": advice ("could you …" asks politely).
+  if (!politeOrder && before.some((w, i) => ADVISING.has(w) && !POLITE_SUBJECTS.has(before[i + 1] ?? ''))) return 'question';
   if (reportsWhatWasDone(said)) return 'report';
   // "about to restart nginx on web-1", "I'm going to silence web-1", "gonna fail over": what the speaker will do themselves.
   const plan = said.slice(['i', "i'm", 'im', 'we', "we're", 'were', 'am', 'are'].includes(said[0] ?? '') ? (['am', 'are'].includes(said[1] ?? '') ? 2 : 1) : 0);

@@ -2,11 +2,12 @@ import { EXAMPLES, PARSE_THRESHOLD, permissionFor, STATE_CHANGING, type Alternat
 import { moodOf, orderAfterContext, reportedOrderAt, type Mood } from './mood.ts';
 import { previewOf } from './format.ts';
 import type { InventoryIndex, InventoryRunbook } from './inventory.ts';
-import { TYPO_FACTOR } from './lexicon.ts';
+import { FREE_TEXT_MARKERS, TYPO_FACTOR } from './lexicon.ts';
 import { HOST_PARAMS, RULES, type Line, type Reading } from './rules.ts';
+import { ID_JOINERS } from './rules/kit.ts';
 import { correctSpelling } from './spelling.ts';
 import type { TimeReference } from './times.ts';
-import { mergePhrasalVerbs, restOf, tokenize, withoutMarkup } from './tokens.ts';
+import { mergePhrasalVerbs, restOf, tokenize, withoutMarkup, type Token } from './tokens.ts';
 import { deferralOf, exclusionOf, leftOutTargets, namedTargets, secondCommandAt } from './whole-line.ts';
 
 export const MAX_TEXT_LENGTH = 2000;
@@ -27,11 +28,13 @@ function round(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
-const MOOD_WORDS: Record<Exclude<Mood, 'order'>, string> = { question: 'a question', negated: 'a "do not"', report: 'a report of what was done', conditional: 'a condition (chat does what is asked at once, never when something happens)' };
+const MOOD_WORDS: Record<Exclude<Mood, 'order'>, string> = { question: 'a question', negated: 'a "do not"', report: 'a report of what was done', conditional: 'a condition (chat does what is asked at once, never when something happens)', quoted: 'what someone else said or asked for (a quote)', corrected: 'a correction', addressed: 'asked of someone else in the channel (chat acts on what is asked of it)' };
 
 /** A state change read from a line that does not order it: kept only as a suggestion, below the threshold. */
 function notAnOrder(reading: Reading, mood: Exclude<Mood, 'order'>, now: number): Reading {
   const preview = previewOf(reading.command, now);
+  // ("ack 12 no wait 13": the order as typed is the one taken back; send the one meant.)
+  if (mood === 'corrected') return { ...reading, confidence: Math.min(reading.confidence, 0.45), problem: 'Read as a correction ("no wait", "I meant …", "oops"), so nothing is done: send the command again, as you mean it, on a line of its own.' };
   return { ...reading, confidence: Math.min(reading.confidence, 0.45), problem: `Read as ${MOOD_WORDS[mood]}, so nothing is done; to ${preview.charAt(0).toLowerCase()}${preview.slice(1)}, say it as an order.` };
 }
 
@@ -52,8 +55,13 @@ function alternativeOf(reading: Reading, now: number): Alternative[] {
  * the readings as "did you mean" alternatives.
  */
 export function parseCommand(text: string, index: InventoryIndex, ref: TimeReference): ParseResult {
+  // "> ack 12", "bob wrote:⏎> restart nginx on web-1⏎thoughts?": a line quoted (Slack's "> ") is someone's words, not the asker's.
+  const unquoted = withoutQuotedLines(text.slice(0, MAX_TEXT_LENGTH));
+  if (unquoted !== null) return unquoted.rest === '' ? quotedOnly(unquoted.quoted, index, ref) : parseCommand(unquoted.rest, index, ref);
   const clipped = withoutMarkup(text.slice(0, MAX_TEXT_LENGTH).trim());
-  const { tokens, corrected } = correctSpelling(mergePhrasalVerbs(tokenize(clipped)), index);
+  const spelt = correctSpelling(mergePhrasalVerbs(tokenize(clipped)), index);
+  const tokens = idsInWords(spelt.tokens);
+  const { corrected } = spelt;
   // "this ack was wrong, unack 12": what comes before the order says why; the order is read alone.
   const orderAt = orderAfterContext(tokens);
   if (orderAt !== null) {
@@ -69,6 +77,57 @@ export function parseCommand(text: string, index: InventoryIndex, ref: TimeRefer
   return corrected === 0 || result.intent === 'unknown' ? result : { ...result, confidence: round(result.confidence * TYPO_FACTOR ** corrected) };
 }
 
+
+const UNITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
+const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
+
+/** "twelve" → 12, "twenty-one" → 21 (up to 99), anything else → null. */
+function numberWord(norm: string): number | null {
+  const unit = UNITS.indexOf(norm);
+  if (unit !== -1) return unit;
+  const [tens, ones] = norm.split('-');
+  const t = TENS.indexOf(tens ?? '');
+  if (t < 2) return null;
+  const o = ones === undefined ? 0 : UNITS.indexOf(ones);
+  return o >= 0 && o < 10 ? t * 10 + o : null;
+}
+
+/**
+ * An id spelt as a word, joined to an id before it and ending the list ("ack 12 and thirteen", "ack 12, 13 and fourteen"):
+ * read as its digits, so a list said so is never done in part ("ack 12 and thirteen" acknowledged 12 alone, "and
+ * thirteen" its comment). ("ack 12 and two others" keeps its words; "ack alert twelve" alone still asks for the id.)
+ */
+function idsInWords(tokens: readonly Token[]): Token[] {
+  const isId = (t: Token | undefined) => t !== undefined && /^#?\d{1,9}$/.test(t.norm);
+  return tokens.map((token, i) => {
+    const n = numberWord(token.norm);
+    if (n === null || n === 0) return token;
+    const prev = tokens[i - 1];
+    const next = tokens[i + 1];
+    const joined = prev !== undefined && ((ID_JOINERS.has(prev.norm) && isId(tokens[i - 2])) || (isId(prev) && prev.raw.endsWith(',')));
+    const endsList = next === undefined || token.raw.endsWith(',') || ID_JOINERS.has(next.norm) || FREE_TEXT_MARKERS.has(next.norm) || isId(next);
+    return joined && endsList ? { ...token, norm: String(n) } : token;
+  });
+}
+
+/** The lines of a message quoted with Slack's "> " and the rest, or null when none is quoted. */
+function withoutQuotedLines(text: string): { quoted: string; rest: string } | null {
+  const lines = text.split('\n');
+  const quoted = lines.filter((l) => /^\s*>/.test(l));
+  if (quoted.length === 0) return null;
+  // ("bob wrote:": what introduces the quote says nothing of its own.)
+  const rest = lines.filter((l) => !/^\s*>/.test(l) && !/^\s*\S+(?:\s+\S+)?\s+(?:wrote|said|says|asked)\s*:?\s*$/i.test(l)).join('\n').trim();
+  return { quoted: quoted.map((l) => l.replace(/^\s*>+\s?/, '')).join('\n').trim(), rest };
+}
+
+/** A message that is only a quote ("> ack 12"): what it asks is read, and done only if it changes nothing. */
+function quotedOnly(quoted: string, index: InventoryIndex, ref: TimeReference): ParseResult {
+  const read = parseCommand(quoted, index, ref);
+  if (!STATE_CHANGING.has(read.intent)) return read;
+  const text = `Read as ${MOOD_WORDS.quoted} ("> …"), so nothing is done; to ${read.preview.charAt(0).toLowerCase()}${read.preview.slice(1)}, say it as an order, without the "> ".`;
+  const confidence = round(Math.min(read.confidence, 0.45));
+  return { intent: 'unknown', slots: {}, confidence, requiredPermission: null, preview: text, alternatives: [{ intent: read.intent, text, confidence }] };
+}
 
 /**
  * "acked 12", "restarted nginx on web-1", "silenced web-1 for an hour": a line led by an order's
@@ -117,7 +176,7 @@ function twoCommands(line: Line): ParseResult | null {
   const firstText = line.text.slice(0, line.tokens[at]!.start).replace(/[\s;,.]+$/, '');
   const rest = restOf(line.text, line.tokens, split.next);
   const first = parseLine({ ...line, text: firstText, tokens: line.tokens.slice(0, at) });
-  if (first.intent === 'unknown') return null;
+  if (first.intent === 'unknown') return sharedObject(line, at, split.next, rest);
   // "ack 12 and silence it for 1h": "it" means nothing on a line of its own.
   const pronoun = /\b(it|this|that|them|those|these)\b/i.test(rest) ? ' (saying what it is about)' : '';
   const text = `That is two commands; send them one at a time, e.g. "${firstText}", then "${rest}"${pronoun}.`;
@@ -129,6 +188,21 @@ function twoCommands(line: Line): ParseResult | null {
     preview: text,
     alternatives: [{ intent: first.intent, text: `${text} First: ${first.preview}.`, confidence: round(Math.min(first.confidence, 0.5)) }],
   };
+}
+
+/**
+ * "ack and resolve 7", "ack & close 7": two verbs said of one object. Read as the second's alone, the first was dropped
+ * (or read as the first's, "ack 7", the second): two commands, asked for one at a time. Null when the first clause is more
+ * than one verb (its own words then say what it is).
+ */
+function sharedObject(line: Line, at: number, next: number, rest: string): ParseResult | null {
+  const verb = line.tokens[0];
+  if (at !== 1 || !verb || !STATE_CHANGING.has(parseLine({ ...line, text: `${verb.raw} ${rest}`, tokens: [verb, ...line.tokens.slice(next + 1)] }).intent)) return null;
+  const object = restOf(line.text, line.tokens, next + 1);
+  const second = parseLine({ ...line, text: rest, tokens: line.tokens.slice(next) });
+  const text = `That is two commands; send them one at a time, e.g. "${verb.raw} ${object}", then "${rest}".`;
+  const confidence = round(Math.min(second.confidence, 0.5));
+  return { intent: 'unknown', slots: {}, confidence, requiredPermission: null, preview: text, alternatives: second.intent === 'unknown' ? [] : [{ intent: second.intent, text, confidence }] };
 }
 
 function parseLine(line: Line): ParseResult {

@@ -129,8 +129,18 @@ function joinParts(tokens: readonly Token[], taken: ReadonlySet<number>, hits: D
     if (last && adjacent && hit.ms < last.ms) joined[joined.length - 1] = { start: last.start, end: hit.end, ms: last.ms + hit.ms };
     else joined.push(hit);
   }
-  return joined;
+  // ("1hr 30", "2 hours 15": hours, then their minutes without a unit, as "1h30" says them; not "for 1h 3 nodes down".)
+  return joined.map((hit) => {
+    const minutes = tokens[hit.end];
+    const after = tokens[hit.end + 1];
+    const hours = /(?:^|\d)(?:h|hrs?|hours?)$/.test(tokens[hit.end - 1]?.norm ?? '') && hit.ms % 3_600_000 === 0;
+    if (!hours || !minutes || taken.has(hit.end) || !/^[1-5]?\d$/.test(minutes.norm) || (after !== undefined && !FREE_TEXT_END.test(after.raw) && !/[,;.]$/.test(minutes.raw))) return hit;
+    return { start: hit.start, end: hit.end + 1, ms: hit.ms + Number(minutes.norm) * 60_000 };
+  });
 }
+
+/** What may follow a duration's bare minutes: a comment's marker ("for 1hr 30 - deploy"). */
+const FREE_TEXT_END = /^(?:-|--|—|because|cause|reason|while|whilst|during|due|as|see|ticket|\(.*)$/;
 
 export interface TimeRange extends Span {
   from: number;
@@ -254,7 +264,8 @@ function maskTaken(text: string, tokens: readonly Token[], taken: ReadonlySet<nu
   tokens.forEach((token, i) => {
     if (taken.has(i)) masked = masked.slice(0, token.start) + ' '.repeat(token.end - token.start) + masked.slice(token.end);
   });
-  return masked.replace(/\b(\d{4}-\d{2}-\d{2}) (\d{1,2}:\d{2})/g, '$1T$2');
+  // ("since 9.30", "from 9.30 to 10.15": the hour and minutes parted by a dot, as British English writes them.)
+  return masked.replace(/\b(\d{4}-\d{2}-\d{2}) (\d{1,2}:\d{2})/g, '$1T$2').replace(/\b(since|from|at|until|till|after|before|between|to|and|around) (\d{1,2})\.([0-5]\d)\b(?!\.\d)/gi, '$1 $2:$3');
 }
 
 function chronoReference(ref: TimeReference) {
@@ -298,7 +309,8 @@ export function findTimeRange(text: string, tokens: readonly Token[], taken: Rea
     // "yesterday afternoon", "this morning": the part of that day, not chrono-node's one instant in it.
     const day = startOfDayMs(from, ref.utcOffsetMinutes);
     from = day + part.from * HOUR_MS;
-    to = first.end ? to : day + part.to * HOUR_MS;
+    // ("since yesterday morning": from then until now.)
+    to = first.end ? to : since ? ref.now : day + part.to * HOUR_MS;
   }
   // "monday 10am to noon": an end said without a day is on the start's day (the next one when it is earlier).
   if (first.end && !first.end.isCertain('day') && first.end.isCertain('hour')) {

@@ -39,7 +39,7 @@ export function tokenize(text: string): Token[] {
     // ("ack 12⏎restart nginx on web-1": a line break ends a clause as a ";" does; the text itself is kept as typed.)
     const endsLine = text.charAt(match.index + match[0].length) === '\n' || text.charAt(match.index + match[0].length + 1) === '\n';
     for (const [typed, start] of commaParts(match[0], match.index)) {
-      const raw = endsLine && start + typed.length === match.index + match[0].length && !/[;,.:!?]$/.test(typed) ? `${typed};` : typed;
+      const raw = endsLine && start + typed.length === match.index + match[0].length && (!/[;,.:!?]$/.test(typed) || /^:[\w+-]+:$/.test(typed)) ? `${typed};` : typed;
       // ("ack *12*", "restart nginx on _web-1_": one word in Slack's bold or italics is that word.)
       const norm = raw.toLowerCase().replace(/[’‘]/g, "'").replace(LEADING, '').replace(TRAILING, '').replace(EMPHASIS, '$2');
       if (norm === '') continue;
@@ -51,7 +51,8 @@ export function tokenize(text: string): Token[] {
         tokens.push({ raw: raw.slice(verb.length), norm: glued[2]!, start: start + verb.length, end: start + typed.length, colon: raw.endsWith(':') });
         continue;
       }
-      tokens.push({ raw, norm, start, end: start + typed.length, colon: raw.endsWith(':') });
+      // (":thumbsup:", a Slack emoji, ends with its own colon, not one that starts free text.)
+      tokens.push({ raw, norm, start, end: start + typed.length, colon: raw.endsWith(':') && !/^:[\w+-]+:$/.test(raw) });
     }
   }
   return tokens;
@@ -78,6 +79,10 @@ function commaParts(raw: string, at: number): [string, number][] {
 const PHRASAL: Readonly<Record<string, string>> = wordTable({
   'fail over': 'failover', 'roll back': 'rollback', 'clean up': 'cleanup', 'switch over': 'switchover', 'kick off': 'run',
   'free up': 'free', 'clear out': 'clear', 'clean out': 'clean',
+  // ("take back the ack on 12": the acknowledgement withdrawn.)
+  'take back': 'retract',
+  // ("un mute 4", "un silence 4": the opposite of the verb, its prefix typed apart.)
+  'un mute': 'unmute', 'un silence': 'unsilence', 'un snooze': 'unsnooze',
 });
 
 export function mergePhrasalVerbs(tokens: readonly Token[]): Token[] {

@@ -126,7 +126,7 @@ export function exclusionOf(tokens: readonly Token[]): string | null {
 }
 
 /** Words that put an order off ("ack 12 later", "resolve 7 tomorrow"). */
-const LATER = new Set(['later', 'tomorrow', 'tmrw', 'tmr', 'tonight', 'eod', 'eow', 'afterwards', 'eventually', 'when']);
+const LATER = new Set(['later', 'tomorrow', 'tmrw', 'tmr', 'tonight', 'eod', 'eow', 'afterwards', 'eventually', 'when', 'soon', 'shortly', 'soonish', 'presently']);
 const WEEKDAYS = new Set(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 /** "in 5 minutes", "in a bit", "in an hour": the words after "in" that make it a time ahead. */
 const IN_A_WHILE = /^(?:\d+[a-z]*|a|an|few|one|two|three|five|ten|fifteen|twenty|thirty|half)$/;

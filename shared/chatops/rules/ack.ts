@@ -33,8 +33,14 @@ export const ackRule: Rule = (line) => {
     tokens.forEach((t, i) => i > verb.at && i < range.at && (isAlertNoun(t.norm) || FILLER.has(t.norm)) && taken.add(i));
     const count = range.last - range.first + 1;
     if (count > MAX_ALERTS_AT_ONCE) return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: `Alerts ${range.first} to ${range.last} are ${count} alerts, more than ${MAX_ALERTS_AT_ONCE} at once: acknowledge their incident instead, e.g. "ack incident 7".` };
-    const comment = commentFrom(line, range.end);
-    const alertIds = Array.from({ length: count }, (_, k) => range.first + k);
+    // ("ack 12-14 and 20", "ack 12-14, 20": more ids joined to the range are the same list, never its comment.)
+    const joinedIds = idRun(tokens, range.end, taken);
+    const listed = joinedIds.ids.length > 0 && (joinedIds.joined || tokens[range.end - 1]!.raw.endsWith(','));
+    if (listed && joinedIds.or) return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: 'Say which alerts: "or" leaves it open. List every one to acknowledge with "and" (e.g. "ack 12 and 13"), or name one.' };
+    const extra = listed ? joinedIds.ids.map((t) => idOf(t)!) : [];
+    const comment = commentFrom(line, listed ? joinedIds.end : range.end);
+    const alertIds = [...new Set([...Array.from({ length: count }, (_, k) => range.first + k), ...extra])];
+    if (alertIds.length > MAX_ALERTS_AT_ONCE) return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: `That is ${alertIds.length} alerts, more than ${MAX_ALERTS_AT_ONCE} at once: acknowledge their incident instead, e.g. "ack incident 7".` };
     return { command: { intent: 'alert.ack', slots: comment ? { alertIds, comment } : { alertIds } }, confidence: verb.score * leftoverFactor(tokens.slice(0, range.end), taken) };
   }
   // An id before the verb only right before it ("12 ack", "12 is acked"): "take 7 and ack its alerts" names no alert 7.

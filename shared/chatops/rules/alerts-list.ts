@@ -1,7 +1,7 @@
 import type { Severity } from '../intents.ts';
 import { FILLER, is, SEVERITY_WORDS, severitySlots, STATE_WORDS } from '../lexicon.ts';
 import { idOf } from '../tokens.ts';
-import { alertWindow, DAY_MS, findTarget, idAfter, isAlertNoun, leftoverFactor, type Line, type Rule, take } from './kit.ts';
+import { alertWindow, DAY_MS, findTarget, idAfter, isAlertNoun, leftoverFactor, type Line, type Rule, take, unreadTime, WINDOW_EXAMPLES } from './kit.ts';
 import { ledByStateOrder, silencedFilterOf } from './orders.ts';
 
 const HEALTH_WORDS = new Set(['ok', 'okay', 'healthy', 'health', 'doing', 'fine', 'alright', 'good']);
@@ -109,6 +109,9 @@ export const alertsRule: Rule = (line) => {
     ...(silencedFilter ? { silenced: silencedFilter.silenced } : {}),
     ...(range ? { from: range.from, to: range.to } : {}),
   };
+  // "alerts since the deploy", "incidents since 0900": a time said and not read is asked about, not left out of the list.
+  const unread = window ? null : unreadTime(line.tokens, taken);
+  if (unread) return { command: { intent: 'alerts.list', slots }, confidence: 0.45, problem: `Could not read the time "${unread}": say it as e.g. ${WINDOW_EXAMPLES}.` };
   if (target.unresolved) {
     return { command: { intent: 'alerts.list', slots }, confidence: 0.45, problem: `No target named "${target.unresolved}".`, suggestions: target.suggestions ?? [] };
   }

@@ -11,6 +11,11 @@ const STATUS_VERBS: Readonly<Record<string, IncidentStatusSlots['status']>> = wo
   reopen: 'open', 'reopened': 'open', 're-open': 'open', unresolve: 'open',
 });
 
+/** Words that deny the status after them ("not resolved", "isn't fixed", "never mitigated"). */
+const NEGATORS = new Set(['not', 'never', "isn't", 'isnt', "wasn't", 'wasnt', "aren't", 'un', 'nor']);
+/** States said first that report what was done ("fixed 7"); the other participles are read as reports by the parser. */
+const REPORTED_FIRST = new Set(['fixed', 'contained']);
+
 /** The manners an order may open with: "can we …", "could you please …", "pls …". */
 const POLITE_LEAD = new Set(['can', 'could', 'would', 'will', 'you', 'u', 'we', 'please', 'pls', 'plz', 'kindly']);
 
@@ -34,6 +39,12 @@ export const incidentStatusRule: Rule = (line) => {
   // "close the silence 4" ends a silence; "resolve the runbook run" is not an incident.
   if (tokens.some((t) => ['silence', 'silences', 'mute', 'snooze', 'runbook', 'run'].includes(t.norm))) return null;
   const status = STATUS_VERBS[tokens[at]!.norm] ?? 'open';
+  // "mark 7 as not resolved", "incident 7 isn't fixed": a status denied names none to set (it was read as the one denied).
+  // (Said of the incident: its id or noun first, or "mark"/"set"; "if it's not fixed by 3pm, resolve 7" is a condition.)
+  const ofIncident = ['mark', 'set'].includes(tokens[0]?.norm ?? '') || tokens.slice(0, at).some((t) => isIncidentNoun(t.norm) || idOf(t) !== null);
+  if (ofIncident && (NEGATORS.has(tokens[at - 1]?.norm ?? '') || (tokens[at - 2]?.norm === 'no' && tokens[at - 1]?.norm === 'longer'))) {
+    return { command: { intent: 'incident.status', slots: { incidentId: 0, status } }, confidence: 0.45, problem: `"${tokens.slice(at - 1, at + 1).map((t) => t.raw).join(' ')}" names no status to set: say the one meant, e.g. "reopen incident 7" or "mark incident 7 as mitigated".` };
+  }
   const taken = new Set<number>([at]);
   tokens.forEach((t, i) => {
     if (['mark', 'set', 'as', 'is', 'now', 'to', 'the', 'it', 'please', 'status', 'has', 'been'].includes(t.norm)) taken.add(i);
@@ -66,6 +77,10 @@ export const incidentStatusRule: Rule = (line) => {
   if (more) {
     const verb = tokens[at]!.norm;
     return { command: { intent: 'incident.status', slots: { incidentId: id.id, status } }, confidence: 0.45, problem: `One incident at a time, e.g. ${[id.id, ...more.ids].map((n) => `"${verb} incident ${n}"`).join(', then ')}.` };
+  }
+  // "fixed 7", "contained 7": what was done, said first (as "resolved 7" is), reports; it sets nothing.
+  if (at === 0 && REPORTED_FIRST.has(tokens[0]!.norm)) {
+    return { command: { intent: 'incident.status', slots: { incidentId: id.id, status } }, confidence: 0.45, problem: `Read as a report of what was done ("${tokens[0]!.raw}"), so nothing is done; to set incident ${id.id} ${status}, say it as an order: "${status === 'resolved' ? 'resolve' : 'mitigate'} ${id.id}".` };
   }
   // What follows the id is the comment ("resolve 7 fixed by rollback", "close inc 7 - false alarm").
   const after = Math.max(id.at, at) + 1;

@@ -1,6 +1,6 @@
 import type { IncidentsListSlots, Severity } from '../intents.ts';
 import { is, SEVERITY_WORDS, severitySlots } from '../lexicon.ts';
-import { alertWindow, findTarget, idAfter, isIncidentNoun, leftoverFactor, type Rule, take } from './kit.ts';
+import { alertWindow, findTarget, idAfter, isIncidentNoun, leftoverFactor, type Rule, take, unreadTime, WINDOW_EXAMPLES } from './kit.ts';
 import { ledByStateOrder } from './orders.ts';
 import { LIST_QUESTION_WORDS } from './silences-list.ts';
 import { wordTable } from '../word-table.ts';
@@ -27,7 +27,9 @@ export const incidentsListRule: Rule = (line) => {
   let status: IncidentsListSlots['status'] | 'unresolved' | undefined;
   const severities: Severity[] = [];
   tokens.forEach((t, i) => {
-    const said = INCIDENT_STATUS_WORDS[t.norm];
+    // ("past incidents" are resolved ones; "incidents this past week", "in the past 2 days" say a window.)
+    const timeWord = (t.norm === 'past' || t.norm === 'recent') && !isIncidentNoun(tokens[i + 1]?.norm ?? '') && !SEVERITY_WORDS[tokens[i + 1]?.norm ?? ''];
+    const said = timeWord ? undefined : INCIDENT_STATUS_WORDS[t.norm];
     if (said && !taken.has(i)) {
       // "incidents not resolved", "incidents that aren't closed": the other statuses (not open: resolved; not mitigated: open).
       const negated = NEGATORS.has(tokens[i - 1]?.norm ?? '');
@@ -67,6 +69,9 @@ export const incidentsListRule: Rule = (line) => {
     ...(unassigned ? { unassigned: true as const } : {}),
     ...(commander ? { commander } : {}),
   };
+  // "alerts since the deploy", "incidents since 0900": a time said and not read is asked about, not left out of the list.
+  const unread = window ? null : unreadTime(line.tokens, taken);
+  if (unread) return { command: { intent: 'incidents.list', slots }, confidence: 0.45, problem: `Could not read the time "${unread}": say it as e.g. ${WINDOW_EXAMPLES}.` };
   if (target.unresolved) {
     return { command: { intent: 'incidents.list', slots }, confidence: 0.45, problem: `No target named "${target.unresolved}".`, suggestions: target.suggestions ?? [] };
   }

@@ -89,7 +89,13 @@ export function findTarget(line: Line, taken: ReadonlySet<number>): { hit: Targe
     const exact = index.target(tokens[i]!.norm, false);
     if (exact.length >= 1) return { hit: { target: exact[0]!.item, score: 1, at: i, end: i + 1 } };
     // "web-1.example.com": the fully qualified name of a target known by its short one.
-    const short = /^[a-z][\w-]*\d[\w-]*\.[a-z][\w.-]*$/.test(tokens[i]!.norm) ? index.target(tokens[i]!.norm.split('.')[0]!, false)[0] : undefined;
+    // ("web-1:9100", "web-1.internal:9100": a host with the port of its exporter, as a Prometheus instance label names it.)
+    const host = tokens[i]!.norm.replace(/^([a-z][\w.-]*):\d{1,5}$/, '$1');
+    if (host !== tokens[i]!.norm) {
+      const bare = index.target(host, false)[0];
+      if (bare) return { hit: { target: bare.item, score: 0.9, at: i, end: i + 1 } };
+    }
+    const short = /^[a-z][\w-]*\d[\w-]*\.[a-z][\w.-]*$/.test(host) ? index.target(host.split('.')[0]!, false)[0] : undefined;
     if (short) return { hit: { target: short.item, score: 0.9, at: i, end: i + 1 } };
   }
   for (let i = 1; i < tokens.length; i++) {
@@ -109,8 +115,9 @@ export function findTarget(line: Line, taken: ReadonlySet<number>): { hit: Targe
     // A host-like word ("web-9", "db7") that is not in the inventory.
     if (/\d/.test(word) && /[a-z]/.test(word)) return { hit: null, unresolved: word, suggestions: index.suggestTargets(word) };
     // "cpu on db": the start of several targets' names, not a target; asked rather than read as every target.
+    // ("cpu on cache" with cache-1 alone: the one it starts is asked about too, never dropped for every target.)
     const family = familyOf(index, [word]);
-    if (family.length > 1) return { hit: null, unresolved: word, suggestions: family.slice(0, 3) };
+    if (family.length > 0) return { hit: null, unresolved: word, suggestions: family.slice(0, 3) };
   }
   return { hit: null };
 }
@@ -199,7 +206,7 @@ export const isIncidentNoun = (norm: string) => is(norm, 'incident');
 export const isAlertNoun = (norm: string) => is(norm, 'alert');
 
 /** Words that join one id to the next ("12 and 13", "12 & 13", "12 or 13", "12 and also 13", "12 as well as 13", "12 plus 13"). */
-export const ID_JOINERS: ReadonlySet<string> = new Set(['and', '&', '+', 'or', 'also', 'plus', 'as', 'well']);
+export const ID_JOINERS: ReadonlySet<string> = new Set(['and', '&', '+', 'or', 'also', 'plus', 'as', 'well', 'then']);
 
 /**
  * Ids listed after the first one ("12, 13 and 14", "12 & 13"): only with a comma or "and"
@@ -247,6 +254,32 @@ export function agoWindow(line: Line, taken: ReadonlySet<number>, duration: { en
   const range = findTimeRange(line.text, tokens, taken, ref);
   return range && range.to < ref.now - 60_000 ? range : null;
 }
+
+/** Words that start a time ("since …", "from …", "last …"): one left unread says a window the reading would not chart. */
+const TIME_LEADS = new Set(['since', 'from', 'between', 'until', 'till', 'til', 'before', 'after', 'starting', 'last', 'past', 'previous']);
+
+/**
+ * A time said but not read ("since lunch", "since the deploy", "last fortnight", "the last 45", "since 0900"): its words as
+ * typed, or null. A reading that charts or lists the default window instead would answer for another time than asked.
+ */
+export function unreadTime(tokens: readonly Token[], taken: ReadonlySet<number>, windowRead = false): string | null {
+  // (With a window read, "around 2am last night": only a start or an end said apart from it is one more time.)
+  const leads = (norm: string) => TIME_LEADS.has(norm) && !(windowRead && LENGTH_LEADS.has(norm));
+  const date = tokens.findIndex((t, i) => !taken.has(i) && DATE_LIKE.test(t.norm));
+  const lead = tokens.findIndex((t, i) => !taken.has(i) && leads(t.norm) && tokens[i + 1] !== undefined && !taken.has(i + 1) && !FILLER.has(tokens[i + 1]!.norm.replace(/^the$/, '')));
+  const at = lead === -1 ? date : lead;
+  if (at === -1) return null;
+  let end = at + 1;
+  while (end < tokens.length && !taken.has(end)) end++;
+  return tokens.slice(at, end).map((t) => t.raw).join(' ').replace(/[,;.!?]+$/, '');
+}
+
+const LENGTH_LEADS = new Set(['last', 'past', 'previous']);
+/** "9/3", "03/09/2026", "9.3.": a date in digits, which the day-month and month-day orders read differently. */
+const DATE_LIKE = /^\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?$/;
+
+/** How a window is said so that it is read, for an answer that could not read one. */
+export const WINDOW_EXAMPLES = '"last 2h", "since 9am", "since 09:30", "yesterday" or "from 9am to 11am"';
 
 /** A past window said with the alerts ("in the last 2h", "overnight", "since midnight"), its words taken. */
 export function alertWindow(line: Line, taken: Set<number>): { from: number; to: number } | null {

@@ -1,11 +1,11 @@
 import { is } from '../lexicon.ts';
 import { findDurations, findTimeRange } from '../times.ts';
 import type { Token } from '../tokens.ts';
-import { agoWindow, DEFAULT_RANGE_MS, findTarget, leftoverFactor, type Line, type Rule, take } from './kit.ts';
+import { agoWindow, DEFAULT_RANGE_MS, findTarget, leftoverFactor, type Line, type Rule, take, unreadTime, WINDOW_EXAMPLES } from './kit.ts';
 import { ledByStateOrder } from './orders.ts';
 
 /** Words whose "up" is their own: "what's up (with db-1)", "scale up web", "spin up web-3", "bring up db-2". */
-const UP_IDIOMS = new Set(['whats', "what's", 'sup', 'scale', 'spin', 'bring', 'fire', 'boot', 'power', 'ramp', 'speed', 'wake', 'warm', 'set', 'start', 'back', 'clean', 'free', 'open', 'step']);
+const UP_IDIOMS = new Set(['whats', "what's", 'sup', 'scale', 'spin', 'bring', 'fire', 'boot', 'power', 'ramp', 'speed', 'wake', 'warm', 'set', 'start', 'back', 'clean', 'free', 'open', 'step', 'wrap', 'tidy', 'follow', 'pick', 'catch', 'sign', 'give', 'hold', 'hang']);
 
 /** Is the token the "up" of an idiom or a phrasal verb, not the `up` metric? */
 export function whatsUpAt(tokens: readonly Token[], i: number): boolean {
@@ -59,6 +59,9 @@ export const metricsRule: Rule = (line) => {
     }
   }
   const slots = { metric: found.name, ...(target.hit ? { target: target.hit.target.name } : {}), from, to };
+  // "cpu on web-1 since lunch", "… last fortnight": a time said and not read is asked about, not charted as the last hour.
+  const unread = duration ? null : unreadTime(tokens, taken, from !== ref.now - DEFAULT_RANGE_MS || to !== ref.now);
+  if (unread) return { command: { intent: 'metrics.show', slots }, confidence: 0.45, problem: `Could not read the time "${unread}": say it as e.g. ${WINDOW_EXAMPLES}.` };
   // "last 0 minutes", "from 10:00 to 09:00": nothing to chart.
   if (to <= from) return { command: { intent: 'metrics.show', slots }, confidence: 0.45, problem: 'A chart needs a window that ends after it starts, e.g. "last 2h" or "from 9am to 11am".' };
   if (target.unresolved) {

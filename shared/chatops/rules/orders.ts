@@ -28,7 +28,7 @@ export function incidentEditAsked(tokens: readonly Token[]): 'title' | 'merge' |
  * web-1", "revert the ack on 12", "avoid restarting web-1"): said before an order's verb, the line
  * asks for the opposite of that order, never for it.
  */
-export const REVERSING = new Set(['undo', 'revert', 'reverse', 'abort', 'halt', 'stop', 'cancel', 'avoid', 'skip', 'prevent', 'postpone', 'delay', 'without']);
+export const REVERSING = new Set(['undo', 'revert', 'reverse', 'abort', 'halt', 'stop', 'cancel', 'avoid', 'skip', 'prevent', 'postpone', 'delay', 'without', 'remove', 'retract', 'withdraw', 'rescind', 'drop', 'delete']);
 
 /** Is an order's verb at `at` stopped, undone or avoided by a word before it? ("stop, don't ack 12": a "stop," alone is an interjection.) */
 export function reversedBefore(tokens: readonly Token[], at: number): boolean {
@@ -36,7 +36,7 @@ export function reversedBefore(tokens: readonly Token[], at: number): boolean {
 }
 
 /** "undo the ack", "revert the silence": the words that take a change back. */
-export const UNDO_WORDS = new Set(['undo', 'revert', 'reverse']);
+export const UNDO_WORDS = new Set(['undo', 'revert', 'reverse', 'remove', 'retract', 'withdraw', 'rescind', 'drop', 'delete']);
 
 /** Words about runbook runs and their approvals, which are decided on the Approvals page. */
 export const APPROVAL_VERBS = new Set(['approve', 'deny', 'reject', 'decline', 'abort']);

@@ -65,6 +65,8 @@ const ABOUT_RUNBOOK_VERBS = new Set(['describe', 'explain', 'show', 'list', 'wha
 const PREVIOUS_WORDS = new Set(['previous', 'last', 'prior', 'earlier', 'old', 'older']);
 
 /** One word for every host ("restart nginx everywhere"): a run acts on one. */
+/** Words that say when or which way, never what a run acts on ("rollback the last deploy", "failover db back"). */
+const NO_VALUE = new Set([...PREVIOUS_WORDS, 'back', 'again', 'current', 'latest', 'now', 'over', 'up', 'down', 'too', 'also', 'first', 'next', 'new', 'ty', 'tyvm', 'cheers', 'ta', 'asap', 'kindly', 'thank']);
 const EVERYWHERE = new Set(['everywhere', 'anywhere', 'fleetwide', 'fleet-wide', 'globally']);
 
 export const runbookRule: Rule = (line) => {
@@ -294,6 +296,12 @@ export const runbookRule: Rule = (line) => {
       asksAboutMetric = true;
       continue;
     }
+    // "reverse the failover", "restart and flush": another runbook's action is no parameter, and one run is one action.
+    if (actionOf(o.word)?.score === 1 && runbook && !`${runbook.id} ${runbook.title}`.toLowerCase().includes(o.word)) {
+      return { command: { intent: 'runbook.run', slots: { runbook: runbook.id, params } }, confidence: 0.45, problem: `"${tokens[verbAt]!.raw}" and "${o.word}" name two actions: say the one run to plan (a run is not undone from chat: its page on the Approvals view does that).` };
+    }
+    // "rollback the last deploy", "failover db back", "revert 12": a word of when or which way, or a bare number, names no service or cluster.
+    if (NO_VALUE.has(o.word) || FILLER.has(o.word) || /^#?\d+$/.test(o.word)) continue;
     const param = open.shift();
     if (!param) break;
     params[param] = o.word;

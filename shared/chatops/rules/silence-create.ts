@@ -26,18 +26,25 @@ export const silenceRule: Rule = (line) => {
   if (tokens.slice(0, verb.at).some((t) => ['extend', 'prolong', 'lengthen', 'renew'].includes(t.norm))) {
     return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds: DEFAULT_SILENCE_SECONDS } }, confidence: 0.45 * verb.score, problem: 'A silence is not extended: create another that starts now, e.g. "silence disk alerts on db-2 for 2h", then "unsilence" the old one if you like.' };
   }
+  // "silence off web-1", "mute off": the silence turned off, not one made of alerts named "off".
+  if (tokens[verb.at + 1]?.norm === 'off' || (tokens.length === verb.at + 2 && tokens.at(-1)!.norm === 'off')) {
+    return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds: DEFAULT_SILENCE_SECONDS } }, confidence: 0.45 * verb.score, problem: 'To end a silence, say which by its id, e.g. "unsilence 4"; "silences" lists them.' };
+  }
   const taken = new Set<number>([verb.at]);
   // The comment runs from its marker to the end; nothing in it is a matcher or duration.
   // ("while we resize", "during maintenance": why, not what; "during the weekend" is a period.)
   // ("due to maintenance", "as we patch": why, too.)
-  const marker = tokens.findIndex((t, i) => i > verb.at && (FREE_TEXT_MARKERS.has(t.norm) || (t.norm === 'while' && tokens[i - 1]?.norm !== 'a') || (t.norm === 'during' && !duringAPeriod(tokens, i))
-    || (t.norm === 'due' && tokens[i + 1]?.norm === 'to') || (t.norm === 'as' && REASON_SUBJECTS.has(tokens[i + 1]?.norm ?? ''))
+  const marker = tokens.findIndex((t, i) => i > verb.at && (FREE_TEXT_MARKERS.has(t.norm) || (['while', 'whilst'].includes(t.norm) && tokens[i - 1]?.norm !== 'a') || (t.norm === 'during' && !duringAPeriod(tokens, i))
+    || (t.norm === 'due' && tokens[i + 1]?.norm === 'to') || (['as', 'since'].includes(t.norm) && REASON_SUBJECTS.has(tokens[i + 1]?.norm ?? ''))
     // "see OPS-1234", "ticket OPS-1234", "(patching)", "[patching]": a reference or an aside.
     || (REFERENCE_WORDS.has(t.norm) && i + 1 < tokens.length) || (/^[([]/.test(t.raw) && !BRACKETED_LENGTH.test(t.raw))));
-  let end = marker === -1 ? tokens.length : marker;
+  // ("silence web-2 (not web-1) for 2h": an aside in brackets ends at its bracket; what follows it is still read.)
+  const close = marker !== -1 && /^[([]/.test(tokens[marker]!.raw) ? tokens.findIndex((t, i) => i >= marker && /[)\]][,;.!?]*$/.test(t.raw)) : -1;
+  const aside = close !== -1 && close < tokens.length - 1;
+  let end = marker === -1 || aside ? tokens.length : marker;
   // ("as we patch" keeps its "as", as "while we resize" its "while"; commentFrom drops the "as" of "ack 12 as known issue".)
-  let comment = marker === -1 ? undefined : tokens[marker]!.norm === 'as' ? unwrapped(restOf(line.text, tokens, marker)) : commentFrom(line, marker);
-  for (let i = end; i < tokens.length; i++) taken.add(i);
+  let comment = marker === -1 ? undefined : aside ? unwrapped(line.text.slice(tokens[marker]!.start, tokens[close]!.end)) : tokens[marker]!.norm === 'as' ? unwrapped(restOf(line.text, tokens, marker)) : commentFrom(line, marker);
+  for (let i = aside ? marker : end; i < (aside ? close + 1 : tokens.length); i++) taken.add(i);
 
   let durationSeconds = DEFAULT_SILENCE_SECONDS;
   const durations = findDurations(tokens, taken);
@@ -218,6 +225,11 @@ export const silenceRule: Rule = (line) => {
       taken.add(i);
       continue;
     }
+    // "mute all db hosts for 1h": hosts by the start of their names, not alerts named "db" (which silenced none of theirs).
+    const family = HOST_NOUNS.has(tokens[i + 1]?.norm ?? '') ? familyOf(line.index, [token.norm]) : [];
+    if (family.length > 0) {
+      return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: `Say which hosts: "${token.raw}" starts ${family.join(', ')}; e.g. "silence ${family.slice(0, 2).join(' and ')} for ${formatDuration(durationSeconds * 1000)}" or "silence ${token.norm}-* for ${formatDuration(durationSeconds * 1000)}".` };
+    }
     if (/^[\w.:-]+$/.test(token.norm) && idOf(token) === null) {
       groups.at(-1)!.push(token.raw.replace(/[^\w.:-]/g, ''));
       taken.add(i);
@@ -258,7 +270,7 @@ const HOST_SHAPED = /^([a-z]+)[-_.]?\d+$/;
 const REFERENCE_WORDS = new Set(['see', 'ticket', 'ref', 'jira', 'cf', 'per']);
 
 /** "as we patch", "as the db migrates": a reason said with "as". */
-const REASON_SUBJECTS = new Set(['we', 'i', 'they', 'he', 'she', 'the', 'our', 'ops', 'dba', "we're", "i'm", "they're"]);
+const REASON_SUBJECTS = new Set(['we', 'i', 'they', 'he', 'she', 'the', 'our', 'ops', 'dba', "we're", "i'm", "they're", "it's", 'its', 'it', 'this', "that's"]);
 
 /** "1-2h", "2-3 days": a range of lengths. */
 const LENGTH_RANGE = /^\d+(?:\.\d+)?-\d+(?:\.\d+)?(?:s|m|h|d|w|mins?|hrs?|hours?|days?)?$/;
@@ -267,4 +279,6 @@ const LENGTH_RANGE = /^\d+(?:\.\d+)?-\d+(?:\.\d+)?(?:s|m|h|d|w|mins?|hrs?|hours?
 const VAGUE_LENGTHS = new Set(['bit', 'while', 'briefly', 'awhile', 'sometime', 'moment']);
 
 /** Words of a silence that name no alert: "everything", "anything about", "with severity warning". */
+/** The nouns of hosts ("db hosts", "web servers", "cache boxes"). */
+const HOST_NOUNS = new Set(['host', 'hosts', 'server', 'servers', 'box', 'boxes', 'node', 'nodes', 'machine', 'machines', 'instance', 'instances', 'vm', 'vms']);
 const SILENCE_NOISE = new Set([...ALL_WORDS, 'everywhere', 'anywhere', 'things', 'thing', 'starting', 'alertname', 'any', 'anything', 'something', 'stuff', 'severity', 'sev', 'priority', 'named', 'called', 'regarding', 'related']);
