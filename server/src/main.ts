@@ -1,5 +1,8 @@
 import { buildServer } from './app.ts';
 import { SetupError } from './setup-error.ts';
+import { loadConfig } from './config.ts';
+import { ensureWritableDataDir } from './db/data-dir.ts';
+import { lockDataDir } from './db/data-dir-lock.ts';
 import { startTracing } from './observability/tracing.ts';
 
 /** `npm run server`: start the server on the configured host and port. */
@@ -8,7 +11,16 @@ async function main(): Promise<void> {
   // server is built, so that it instruments itself (see docs/deploy.md, "Traces").
   const tracing = await startTracing();
   let app;
+  // Held for the process's life (the kernel lets go of it however the process ends).
+  let releaseDataDir = () => {};
   try {
+    // On SQLite the data folder is this process's alone (db/data-dir-lock.ts); replicas on
+    // PostgreSQL may share one.
+    if (!process.env.SMARTCLOUDOPS_DATABASE_URL) {
+      const { dataDir } = loadConfig();
+      ensureWritableDataDir(dataDir);
+      releaseDataDir = lockDataDir(dataDir);
+    }
     app = await buildServer();
     // Features finish starting in listen()'s onReady hooks (the data source key, signing
     // keys, the LISTEN connection): their set-up errors come from here as well.
@@ -43,6 +55,7 @@ async function main(): Promise<void> {
     process.once(signal, () => {
       void app
         .close()
+        .then(() => releaseDataDir())
         .then(() => tracing.shutdown())
         .then(() => process.exit(0));
     });

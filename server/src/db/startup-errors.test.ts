@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -136,4 +136,35 @@ describe('start-up in a damaged environment', () => {
       await new Promise((resolve) => holder.close(resolve));
     }
   }, 150_000);
+
+  it('a second server on a SQLite data folder in use is refused; the lock does not outlive a SIGKILLed server', async () => {
+    const dir = dataDir();
+    /** A server that stays up: resolves once it listens (or rejects with what it said when it exits first). */
+    const serve = () =>
+      new Promise<ChildProcess>((resolve, reject) => {
+        const child = spawn(process.execPath, [MAIN], {
+          env: { ...process.env, SMARTCLOUDOPS_DATA_DIR: dir, SMARTCLOUDOPS_HOST: '127.0.0.1', SMARTCLOUDOPS_PORT: '0', SMARTCLOUDOPS_LOG_LEVEL: 'silent', SMARTCLOUDOPS_COLLECT_INTERVAL: '0', SMARTCLOUDOPS_ADMIN_PASSWORD: 'startup-errors-1', SMARTCLOUDOPS_DATABASE_URL: '' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stderr = '';
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+        child.stdout.on('data', (chunk: Buffer) => {
+          if (chunk.toString('utf8').includes('listening on')) resolve(child);
+        });
+        child.on('exit', (status) => reject(new Error(`server exited with ${status}: ${stderr}`)));
+      });
+    const killed = (child: ChildProcess) =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      });
+    const first = await serve();
+    try {
+      expectSetupError(await start(dir), `Another SmartCloudOps server is already using the data folder ${dir}`, 'SMARTCLOUDOPS_DATA_DIR');
+    } finally {
+      await killed(first);
+    }
+    // Nothing stale: the kernel let go of the lock with the process.
+    await killed(await serve());
+  }, 300_000);
 });
