@@ -131,8 +131,9 @@ export class StreamEventLog implements StreamEventSource {
         for (; rows.length - at >= size; at += size) insert.run(rows.slice(at, at + size).flat());
       }
       if (dropUpTo > 0) this.#deleteUpTo.run(dropUpTo);
-      // With the rows: the ids handed out from here on are above every one written.
-      if (this.#reserved - this.#lastId < ID_RESERVE / 2) this.#reserveIds(this.#lastId + ID_RESERVE);
+      // With the rows (one single-row UPDATE a tick): the reserve stays ahead of the ids
+      // handed out, even if a reservation made inside another's transaction was rolled back.
+      this.#reserveIds(this.#lastId + ID_RESERVE);
     });
     this.#reserve = db.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = 'stream_events'");
     for (const [id, bytes, ts] of db.prepare('SELECT id, length(data), ts FROM stream_events ORDER BY id').raw().all() as [number, number, number][]) {
