@@ -39,6 +39,6 @@ describe('graceful shutdown (SIGTERM)', () => {
     expect(answers[1]).toMatch(/^HTTP\/1\.1 503 /);
     expect(answers[1]).toMatch(/\r\nretry-after: 5\r\n/i);
     const body = JSON.parse(answers[1]!.slice(answers[1]!.indexOf('\r\n\r\n') + 4)) as { error: { code: string; details?: unknown } };
-    expect(body.error.code).toBe('E_UNAVAILABLE');
+    expect(body.error).toMatchObject({ code: 'E_UNAVAILABLE', details: { reason: 'shutting_down' } });
   }, 120_000);
 });
