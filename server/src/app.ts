@@ -175,6 +175,9 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
     logController: new AccessLogController(log.child({}, { redact: [] }) as FastifyBaseLogger),
     // request.log becomes a pino child only when a request logs something (lazy-request-logger.ts).
     childLoggerFactory: lazyChildLoggerFactory,
+    // Requests that arrive while the server closes are refused by our own hook below, in the
+    // one error shape with Retry-After (Fastify's own 503 has another body and no Retry-After).
+    return503OnClosing: false,
   });
   // First, so that every route and hook registered after it runs inside the request's span.
   // Loaded only with tracing on: @fastify/otel and its OpenTelemetry modules are ~2.5 MiB of heap.
@@ -220,6 +223,15 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
 
   const diskSpace = new StorageHealth({ dataDir: config.dataDir, log, now });
   installErrorHandling(app, diskSpace);
+  // Shutting down (SIGTERM): requests already running finish; any that arrive meanwhile on an
+  // open connection are refused before they touch anything, so a client retries elsewhere.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async () => {
+    if (closing) throw Object.assign(new AppError('E_UNAVAILABLE', 'The server is shutting down; retry shortly.', { reason: 'shutting_down' }), { headers: { 'retry-after': '5', connection: 'close' } });
+  });
   // Strict request validation (no coercion of bodies, finite numbers, decimal query/path integers).
   installValidation(app);
   installNoStore(app);

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import os from 'node:os';
 import net from 'node:net';
+import { SetupError } from './setup-error.ts';
 
 /** Server configuration, read once from the environment at start-up. */
 export interface ServerConfig {
@@ -30,7 +31,7 @@ export interface ServerConfig {
   trustProxy: boolean | number | string[];
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends SetupError {
   readonly variable: string;
   constructor(variable: string, problem: string) {
     super(`Invalid configuration: ${variable} ${problem}`);

@@ -2,6 +2,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SqlDatabase } from '../db/sql/open.ts';
+import { ConfigError } from '../config.ts';
+import { SetupError } from '../setup-error.ts';
 
 const KEY_FILE = 'datasource-secrets.key';
 const IV_BYTES = 12;
@@ -35,7 +37,12 @@ export class SecretBox {
    * keeps decrypting its secrets) and every other replica reads.
    */
   static async load(options: { envKey: string | undefined; dataDir: string; sql: SqlDatabase; now: () => number }): Promise<SecretBox> {
-    if (options.envKey) return new SecretBox(parseKey(options.envKey, 'SMARTCLOUDOPS_DATASOURCE_KEY'));
+    if (options.envKey) {
+      const key = Buffer.from(options.envKey.trim(), 'base64');
+      // Never echo the value: it is a secret.
+      if (key.length !== 32) throw new ConfigError('SMARTCLOUDOPS_DATASOURCE_KEY', 'must be a 256-bit key, base64 of 32 bytes (for example: openssl rand -base64 32)');
+      return new SecretBox(key);
+    }
     if (options.sql.dialect !== 'postgres') return SecretBox.fromDataDir(options.dataDir);
     const file = path.join(options.dataDir, KEY_FILE);
     const seed = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : crypto.randomBytes(32).toString('base64');
@@ -61,9 +68,20 @@ export class SecretBox {
   }
 }
 
+/** The stored key is damaged: start-up stops naming it (main.ts), since the secrets sealed with it cannot be opened without it. */
+export class SecretKeyError extends SetupError {
+  constructor(where: string) {
+    super(
+      `${where} is not a valid 256-bit key (base64 of 32 bytes): restore it from a backup of the data folder, or set SMARTCLOUDOPS_DATASOURCE_KEY to the key. ` +
+        'Data source credentials sealed with the lost key cannot be decrypted; only if there are none may the file be deleted (a new key is then created).',
+    );
+    this.name = 'SecretKeyError';
+  }
+}
+
 function parseKey(text: string, where: string): Buffer {
   const key = Buffer.from(text.trim(), 'base64');
-  if (key.length !== 32) throw new Error(`${where} is not a valid 256-bit key (base64 of 32 bytes)`);
+  if (key.length !== 32) throw new SecretKeyError(where);
   return key;
 }
 
@@ -75,12 +93,25 @@ function loadOrCreateKey(file: string): Buffer {
   }
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const key = crypto.randomBytes(32);
-  // `wx`: two servers starting on one fresh folder must not each write a different key.
+  // Written whole and synced under a temporary name, then linked into place: a crash (or
+  // a full disk) part-way leaves no key file or the whole one, never an empty file that
+  // would stop every later start. `link` fails if the name exists: two servers starting on
+  // one fresh folder must not each keep a different key.
+  const temp = `${file}.${process.pid}.tmp`;
   try {
-    fs.writeFileSync(file, key.toString('base64'), { mode: 0o600, flag: 'wx' });
+    const fd = fs.openSync(temp, 'w', 0o600);
+    try {
+      fs.writeFileSync(fd, key.toString('base64'));
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.linkSync(temp, file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return loadOrCreateKey(file);
     throw error;
+  } finally {
+    fs.rmSync(temp, { force: true });
   }
   return key;
 }

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { SetupError } from '../setup-error.ts';
 
 /** The data folder cannot be created or written: start-up stops with what to do about it. */
-export class DataDirError extends Error {
+export class DataDirError extends SetupError {
   constructor(dir: string, cause: NodeJS.ErrnoException) {
     super(
       `Cannot write the data folder ${dir} (${cause.code ?? cause.message}). ` +

@@ -61,17 +61,39 @@ describe('stream event log', async () => {
     expect(replay.kind === 'events' && replay.events.map((e) => e.id)).toEqual([3, 4]);
   });
 
-  it('picks up where it was after a reopen: same retained events, ids continue', async () => {
+  it('picks up where it was after a clean reopen: same retained events, ids continue', async () => {
     const temp = openTempDb();
     cleanups.push(temp.cleanup);
     const first = new StreamEventLog(temp.db, { maxEvents: 2 });
     for (let i = 0; i < 3; i++) first.append({ type: 'anomaly_score', data: { i } });
-    first.flush(); // what the end of the tick does
+    await first.close(); // what shutdown does
     const second = new StreamEventLog(temp.db, { maxEvents: 2 });
     expect(second.lastId()).toBe(3);
     expect(await second.after(1)).toEqual({ kind: 'events', events: [{ id: 2, type: 'anomaly_score', data: '{"i":1}' }, { id: 3, type: 'anomaly_score', data: '{"i":2}' }] });
     second.append({ type: 'anomaly_score', data: { i: 3 } });
     expect(await second.after(1)).toEqual({ kind: 'reset', lastId: 4 });
+  });
+
+  it('after a crash that lost the last events: numbers on past every id sent, and resets the clients that resume from before it', async () => {
+    const temp = openTempDb();
+    cleanups.push(temp.cleanup);
+    const first = new StreamEventLog(temp.db);
+    for (let i = 1; i <= 3; i++) first.append({ type: 'anomaly_score', data: { i } });
+    first.flush(); // ids 1 to 3 written
+    // Sent to the clients, not written yet: the end of the tick never comes (SIGKILL).
+    const lost = [4, 5].map((i) => first.append({ type: 'anomaly_score', data: { i } }).id);
+    expect(lost).toEqual([4, 5]);
+
+    const second = new StreamEventLog(temp.db); // the next start, on what the crash left
+    const fresh = [6, 7].map((i) => second.append({ type: 'anomaly_score', data: { i } }).id);
+    // A new event never comes under an id a client already saw (it would skip it)...
+    expect(Math.min(...fresh)).toBeGreaterThan(5);
+    // ...and a client that missed the lost events (it saw up to 3) is not replayed around them,
+    // nor is one that saw them (up to 5) told there is nothing new.
+    expect(await second.after(3)).toEqual({ kind: 'reset', lastId: fresh[1] });
+    expect(await second.after(5)).toEqual({ kind: 'reset', lastId: fresh[1] });
+    // Clients of the new run resume as usual.
+    expect(await second.after(fresh[0]!)).toEqual({ kind: 'events', events: [{ id: fresh[1], type: 'anomaly_score', data: '{"i":7}' }] });
   });
 
   it('survives a full disk: keeps the events, answers a reset meanwhile, writes them once there is room', async () => {

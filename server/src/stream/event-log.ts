@@ -25,6 +25,14 @@ const WRITE_RETRY_MS = 1_000;
 /** What the log keeps of a sample event: the store positions to replay, or null (replayed with a later event). */
 export type SampleMarker = { after: number; upTo: number } | null;
 
+/**
+ * Ids handed out ahead of what is written, recorded as `stream_events`' AUTOINCREMENT
+ * counter with each write: after a crash the next run numbers its events past every id the
+ * crashed one could have sent, instead of sending a client a new event under an id it
+ * already saw (it would skip it) or replaying around the events the crash lost.
+ */
+const ID_RESERVE = 100_000;
+
 /** Rows per INSERT of the log, largest first (the last, 1, takes what is left). */
 const INSERT_SIZES = [64, 16, 4, 1];
 
@@ -97,6 +105,11 @@ export class StreamEventLog implements StreamEventSource {
   #head = 0;
   #bytes = 0;
   #lastId: number;
+  /** The ids up to which are recorded as possibly handed out (the AUTOINCREMENT counter). */
+  #reserved: number;
+  /** A client that last saw an id below this resumed from before a crash that may have lost events: it is sent a reset. */
+  readonly #resumeFloor: number;
+  readonly #reserve;
 
   constructor(db: Db, options: EventLogOptions = {}) {
     this.#maxEvents = options.maxEvents ?? 10_000;
@@ -118,12 +131,30 @@ export class StreamEventLog implements StreamEventSource {
         for (; rows.length - at >= size; at += size) insert.run(rows.slice(at, at + size).flat());
       }
       if (dropUpTo > 0) this.#deleteUpTo.run(dropUpTo);
+      // With the rows (one single-row UPDATE a tick): the reserve stays ahead of the ids
+      // handed out, even if a reservation made inside another's transaction was rolled back.
+      this.#reserveIds(this.#lastId + ID_RESERVE);
     });
+    this.#reserve = db.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = 'stream_events'");
     for (const [id, bytes, ts] of db.prepare('SELECT id, length(data), ts FROM stream_events ORDER BY id').raw().all() as [number, number, number][]) {
       this.#retained.push({ id, bytes, ts });
       this.#bytes += bytes;
     }
-    this.#lastId = (db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'stream_events'").pluck().get() as number | undefined) ?? 0;
+    const counter = (db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'stream_events'").pluck().get() as number | undefined) ?? 0;
+    const written = this.#retained.at(-1)?.id ?? 0;
+    // A counter past the newest row: the last run did not close (a crash, SIGKILL) and may
+    // have sent ids up to the counter whose events it never wrote. Number on from the
+    // counter, and reset every client that resumes from before it. (A clean close brings
+    // the counter back to the last id; an empty log resets such clients anyway.)
+    this.#lastId = counter;
+    this.#reserved = counter;
+    this.#resumeFloor = counter > written ? counter : 0;
+  }
+
+  /** Records ids up to `upTo` as possibly handed out (the AUTOINCREMENT counter: never below a written id). */
+  #reserveIds(upTo: number): void {
+    if (this.#reserve.run(upTo).changes === 0) this.#db.prepare("INSERT INTO sqlite_sequence (name, seq) VALUES ('stream_events', ?)").run(upTo);
+    this.#reserved = upTo;
   }
 
   /** One process: the log is written where the event is published, and delivered at once. */
@@ -141,6 +172,15 @@ export class StreamEventLog implements StreamEventSource {
     // costs one commit, not one each. A crash may lose the last tick's events; a client that
     // saw them then gets a reset, never a wrong event.
     const id = ++this.#lastId;
+    // A burst beyond the reserve (one tick of more than half of it): reserve before sending.
+    if (id > this.#reserved && this.#db.open) {
+      try {
+        this.#reserveIds(id + ID_RESERVE);
+      } catch (error) {
+        // A full disk: the event still goes out (the next write that succeeds reserves).
+        if (!this.#failing) this.#onWriteError(error);
+      }
+    }
     this.#pending.push([id, event.type, stored, ts]);
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
@@ -167,7 +207,7 @@ export class StreamEventLog implements StreamEventSource {
   /** What a client that last saw `lastId` missed, or a reset when that cannot be told. */
   async after(lastId: number, limit = 100_000): Promise<Replay> {
     const newest = this.#lastId;
-    if (lastId > newest) return { kind: 'reset', lastId: newest };
+    if (lastId > newest || lastId < this.#resumeFloor) return { kind: 'reset', lastId: newest };
     this.flush();
     if (lastId === newest) return { kind: 'events', events: [] };
     // Events not written yet (a failed write waiting for its retry) cannot be replayed.
@@ -191,11 +231,22 @@ export class StreamEventLog implements StreamEventSource {
     return { kind: 'events', events };
   }
 
-  /** Shutdown: the events of this tick are written before the database closes. */
+  /**
+   * Shutdown: the events of this tick are written before the database closes, and the ids
+   * reserved but not handed out are given back, so that clients resume after a clean
+   * restart without a reset.
+   */
   close(): Promise<void> {
     if (this.#retry) clearTimeout(this.#retry);
     this.#retry = null;
     this.flush();
+    if (this.#db.open && this.#pending.length === 0 && this.#reserved > this.#lastId) {
+      try {
+        this.#reserveIds(this.#lastId);
+      } catch {
+        // A full disk: the next start then takes it for a crash and resets resuming clients once.
+      }
+    }
     return Promise.resolve();
   }
 
