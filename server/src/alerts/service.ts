@@ -5,7 +5,7 @@ import type { AuditLog } from '../audit/store.ts';
 import { describeAlert } from './describe.ts';
 import type { AlertNotifier, IncidentLinks } from './ports.ts';
 import { SYSTEM, type Actor } from '../core/actor.ts';
-import { fingerprint } from './fingerprint.ts';
+import { fingerprint, withoutEmptyLabels } from './fingerprint.ts';
 import type { AlertStore, StoredAlert } from './store.ts';
 import type { SilenceStore } from './silences.ts';
 import { MatcherError } from './matchers.ts';
@@ -81,7 +81,9 @@ export class AlertService {
    * incidents for all of them (`IngestCoalescer`). Answers each batch's outcomes; each
    * `alsoRecord` (the receiver's audit entry) hears its own batch's and commits with it.
    */
-  async ingestTogether(batches: readonly IngestBatch[], within?: HostTransaction): Promise<IngestOutcome[][]> {
+  async ingestTogether(given: readonly IngestBatch[], within?: HostTransaction): Promise<IngestOutcome[][]> {
+    // Empty-valued labels are no labels (as in Alertmanager): left out of identity and storage, from every source.
+    const batches = given.map((batch) => (batch.events.some((event) => event.labels !== withoutEmptyLabels(event.labels)) ? { ...batch, events: batch.events.map((event) => ({ ...event, labels: withoutEmptyLabels(event.labels) })) } : batch));
     return this.#deps.run(async (unit) => {
       const alerts = this.#deps.alerts.in(unit);
       const events = batches.length === 1 ? batches[0]!.events : batches.flatMap((batch) => batch.events);

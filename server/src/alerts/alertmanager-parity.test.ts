@@ -1,0 +1,38 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Alert } from '../../../shared/api/alerts.ts';
+import { startTestServer, type TestServer } from '../testing/test-server.ts';
+
+/**
+ * Alert streams on which we ended in another state than Alertmanager 0.25 given the same
+ * alerts on its `/api/v2/alerts` (probed side by side; docs/alerts.md, "Same end states as
+ * Alertmanager").
+ */
+describe('end states as Alertmanager reaches them', { timeout: 60_000 }, () => {
+  const servers: TestServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+
+  async function api() {
+    const server = await startTestServer({ alerts: { sweepIntervalMs: 0 } });
+    servers.push(server);
+    const push = (...alerts: object[]) => server.injectAs('admin', { method: 'POST', url: '/api/v1/alerts', payload: { alerts } });
+    const list = async () => ((await server.injectAs('viewer', { method: 'GET', url: '/api/v1/alerts?limit=100&sort=startsAt&order=asc' })).json() as { items: Alert[] }).items;
+    return { server, push, list };
+  }
+
+  it('reads a label with an empty value as no label: one alert, as Prometheus and Alertmanager drop it', async () => {
+    const { push, list } = await api();
+    expect((await push({ status: 'firing', labels: { alertname: 'E', instance: 'a', team: '' } })).statusCode).toBe(200);
+    expect((await push({ status: 'firing', labels: { instance: 'a', alertname: 'E' } })).statusCode).toBe(200);
+    const alerts = await list();
+    expect(alerts.map((a) => ({ labels: a.labels, occurrences: a.occurrences }))).toEqual([{ labels: { alertname: 'E', instance: 'a' }, occurrences: 2 }]);
+    // Its resolution with the empty label resolves it too.
+    await push({ status: 'resolved', labels: { alertname: 'E', instance: 'a', team: '' } });
+    expect((await list()).map((a) => a.state)).toEqual(['resolved']);
+    // Nothing but empty labels is no alert at all.
+    const empty = await push({ status: 'firing', labels: { alertname: '' } });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().error.code).toBe('E_VALIDATION');
+  });
+});
