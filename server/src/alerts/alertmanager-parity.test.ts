@@ -35,4 +35,13 @@ describe('end states as Alertmanager reaches them', { timeout: 60_000 }, () => {
     expect(empty.statusCode).toBe(400);
     expect(empty.json().error.code).toBe('E_VALIDATION');
   });
+
+  it('resolves a firing alert whose endsAt has already passed, instead of keeping it firing for ever', async () => {
+    const { push, list } = await api();
+    const endsAt = Date.now() - 60_000;
+    await push({ status: 'firing', labels: { alertname: 'Known' } });
+    await push({ status: 'firing', labels: { alertname: 'Known' }, endsAt }, { status: 'firing', labels: { alertname: 'Unknown' }, endsAt });
+    const alerts = await list();
+    expect(alerts.map((a) => ({ name: a.labels.alertname, state: a.state, endsAt: a.endsAt }))).toEqual([{ name: 'Known', state: 'resolved', endsAt }]);
+  });
 });

@@ -82,8 +82,8 @@ export class AlertService {
    * `alsoRecord` (the receiver's audit entry) hears its own batch's and commits with it.
    */
   async ingestTogether(given: readonly IngestBatch[], within?: HostTransaction): Promise<IngestOutcome[][]> {
-    // Empty-valued labels are no labels (as in Alertmanager): left out of identity and storage, from every source.
-    const batches = given.map((batch) => (batch.events.some((event) => event.labels !== withoutEmptyLabels(event.labels)) ? { ...batch, events: batch.events.map((event) => ({ ...event, labels: withoutEmptyLabels(event.labels) })) } : batch));
+    const received = this.#deps.now();
+    const batches = given.map((batch) => (batch.events.some((event) => normalised(event, received) !== event) ? { ...batch, events: batch.events.map((event) => normalised(event, received)) } : batch));
     return this.#deps.run(async (unit) => {
       const alerts = this.#deps.alerts.in(unit);
       const events = batches.length === 1 ? batches[0]!.events : batches.flatMap((batch) => batch.events);
@@ -444,6 +444,19 @@ function actionFor(from: AlertState, to: AlertState): 'resolved' | 'acknowledged
   if (to === 'acknowledged') return 'acknowledged';
   if (from === 'acknowledged') return 'unacknowledged';
   throw new Error(`No transition from ${from} to ${to}`);
+}
+
+/**
+ * The event as ingest reads it, as Alertmanager reads the same alert: empty-valued labels
+ * are no labels (left out of identity and storage, from every source), and a firing event
+ * whose `endsAt` has already passed is its resolution at that time. The same object when
+ * nothing changes.
+ */
+function normalised(event: AlertEvent, now: number): AlertEvent {
+  const labels = withoutEmptyLabels(event.labels);
+  const ended = event.status === 'firing' && event.endsAt !== undefined && event.endsAt <= now;
+  if (labels === event.labels && !ended) return event;
+  return { ...event, labels, ...(ended ? { status: 'resolved' as const } : {}) };
 }
 
 function stripExpiry(alert: StoredAlert): Alert {
