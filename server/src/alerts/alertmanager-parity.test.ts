@@ -44,4 +44,14 @@ describe('end states as Alertmanager reaches them', { timeout: 60_000 }, () => {
     const alerts = await list();
     expect(alerts.map((a) => ({ name: a.labels.alertname, state: a.state, endsAt: a.endsAt }))).toEqual([{ name: 'Known', state: 'resolved', endsAt }]);
   });
+
+  it('takes the annotations of a repeat as they are now, not merged with those it no longer sends', async () => {
+    const { push, list } = await api();
+    await push({ status: 'firing', labels: { alertname: 'N' }, annotations: { summary: 's', stale: 'x' } });
+    await push({ status: 'firing', labels: { alertname: 'N' }, annotations: { summary: 's2' } });
+    expect((await list())[0]!.annotations).toEqual({ summary: 's2' });
+    // An event that carries no annotations at all keeps them (a bare resolution from a script).
+    await push({ status: 'resolved', labels: { alertname: 'N' } });
+    expect((await list())[0]!).toMatchObject({ state: 'resolved', annotations: { summary: 's2' } });
+  });
 });

@@ -122,7 +122,9 @@ export class AlertService {
     const { silences } = this.#deps;
     const now = this.#deps.now();
     const labels = event.labels;
-    const annotations = { ...(existing?.annotations ?? {}), ...(event.annotations ?? {}) };
+    // The annotations an event carries are the alert's now (an annotation no longer sent is
+    // gone, as in Alertmanager); an event without any (a bare resolution) keeps them.
+    const annotations = event.annotations ?? existing?.annotations ?? {};
     // A repeat that says nothing about severity keeps the alert's.
     const severity = severityOf(event) ?? existing?.severity ?? DEFAULT_SEVERITY;
     const expiresAt = event.status === 'firing' && event.endsAt !== undefined && event.endsAt > now ? event.endsAt : null;
