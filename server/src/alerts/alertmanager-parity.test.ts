@@ -39,7 +39,7 @@ describe('end states as Alertmanager reaches them', { timeout: 60_000 }, () => {
   it('resolves a firing alert whose endsAt has already passed, instead of keeping it firing for ever', async () => {
     const { push, list } = await api();
     const endsAt = Date.now() - 60_000;
-    await push({ status: 'firing', labels: { alertname: 'Known' } });
+    await push({ status: 'firing', labels: { alertname: 'Known' }, startsAt: endsAt - 60_000 });
     await push({ status: 'firing', labels: { alertname: 'Known' }, endsAt }, { status: 'firing', labels: { alertname: 'Unknown' }, endsAt });
     const alerts = await list();
     expect(alerts.map((a) => ({ name: a.labels.alertname, state: a.state, endsAt: a.endsAt }))).toEqual([{ name: 'Known', state: 'resolved', endsAt }]);
@@ -53,5 +53,21 @@ describe('end states as Alertmanager reaches them', { timeout: 60_000 }, () => {
     // An event that carries no annotations at all keeps them (a bare resolution from a script).
     await push({ status: 'resolved', labels: { alertname: 'N' } });
     expect((await list())[0]!).toMatchObject({ state: 'resolved', annotations: { summary: 's2' } });
+  });
+
+  it('resolves a re-fired alert on a late resolution of its earlier episode, never ending before it started', async () => {
+    const { push, list } = await api();
+    const t = Date.now();
+    const labels = { alertname: 'Stale' };
+    await push({ status: 'firing', labels, startsAt: t - 600_000 });
+    await push({ status: 'resolved', labels, startsAt: t - 600_000, endsAt: t - 300_000 });
+    await push({ status: 'firing', labels, startsAt: t - 60_000 });
+    // The first episode's resolution again (a retry delivered late): Alertmanager too ends
+    // up with the alert resolved, but at a time inside the episode it resolves.
+    await push({ status: 'resolved', labels, startsAt: t - 600_000, endsAt: t - 300_000 });
+    const [alert] = await list();
+    expect(alert!.state).toBe('resolved');
+    expect(alert!.startsAt).toBe(t - 60_000);
+    expect(alert!.endsAt).toBeGreaterThanOrEqual(alert!.startsAt);
   });
 });

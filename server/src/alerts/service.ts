@@ -131,7 +131,7 @@ export class AlertService {
 
     if (event.status === 'resolved') {
       if (!existing || existing.state === 'resolved') return { outcome: existing ? { alert: stripExpiry(existing), action: 'unchanged' } : null };
-      const resolved = { ...existing, state: 'resolved' as const, annotations, endsAt: Math.min(event.endsAt ?? now, now), expiresAt: null, lastSeenAt: now };
+      const resolved = { ...existing, state: 'resolved' as const, annotations, endsAt: episodeEnd(existing.startsAt, Math.min(event.endsAt ?? now, now), now), expiresAt: null, lastSeenAt: now };
       const alert = await this.#transition(existing, resolved, actor, null, unit, now);
       return { outcome: { alert, action: 'resolved' }, stored: { ...alert, expiresAt: null } };
     }
@@ -303,7 +303,7 @@ export class AlertService {
       const now = this.#deps.now();
       const alert = await this.#require(id, unit);
       if (alert.state === 'resolved') throw new AppError('E_CONFLICT', 'The alert is already resolved.', { state: alert.state });
-      const saved = await this.#transition(alert, { ...alert, state: 'resolved', endsAt: now, expiresAt: null }, actor, comment ?? null, unit, now);
+      const saved = await this.#transition(alert, { ...alert, state: 'resolved', endsAt: episodeEnd(alert.startsAt, now, now), expiresAt: null }, actor, comment ?? null, unit, now);
       this.#audit(actor, 'alert.resolve', id, { comment });
       return saved;
     });
@@ -336,7 +336,7 @@ export class AlertService {
       await this.#serialise(unit, await alerts.expired(now));
       // Read again under the locks: an alert refreshed meanwhile is no longer expired.
       for (const alert of await alerts.expired(now)) {
-        await this.#transition(alert, { ...alert, state: 'resolved', endsAt: alert.expiresAt ?? now, expiresAt: null }, SYSTEM, 'No update from the source before it expired.', unit, now);
+        await this.#transition(alert, { ...alert, state: 'resolved', endsAt: episodeEnd(alert.startsAt, alert.expiresAt ?? now, now), expiresAt: null }, SYSTEM, 'No update from the source before it expired.', unit, now);
       }
     });
   }
@@ -459,6 +459,16 @@ function normalised(event: AlertEvent, now: number): AlertEvent {
   const ended = event.status === 'firing' && event.endsAt !== undefined && event.endsAt <= now;
   if (labels === event.labels && !ended) return event;
   return { ...event, labels, ...(ended ? { status: 'resolved' as const } : {}) };
+}
+
+/**
+ * When an episode that started at `startsAt` ended, given the end its source (or its
+ * expiry) says: never before it started. An end before the start belongs to an earlier
+ * episode (a resolution delivered late, after the alert fired again): it still resolves
+ * the alert, as in Alertmanager, at the time it arrived.
+ */
+function episodeEnd(startsAt: number, said: number, now: number): number {
+  return said >= startsAt ? said : Math.max(now, startsAt);
 }
 
 function stripExpiry(alert: StoredAlert): Alert {
