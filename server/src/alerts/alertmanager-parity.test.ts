@@ -70,4 +70,16 @@ describe('end states as Alertmanager reaches them', { timeout: 60_000 }, () => {
     expect(alert!.startsAt).toBe(t - 60_000);
     expect(alert!.endsAt).toBeGreaterThanOrEqual(alert!.startsAt);
   });
+
+  it('refuses a label with an empty name or a name over 128 characters, as the request schema says', async () => {
+    const { push, list } = await api();
+    // Alertmanager refuses an empty name too ("invalid label set: invalid name").
+    for (const name of ['', 'n'.repeat(129)]) {
+      const refused = await push({ status: 'firing', labels: { alertname: 'Named', [name]: 'v' } });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json().error.code).toBe('E_VALIDATION');
+    }
+    expect((await push({ status: 'firing', labels: { alertname: 'Named', ['n'.repeat(128)]: 'v', 'ключ': 'значение' } })).statusCode).toBe(200);
+    expect((await list()).map((a) => Object.keys(a.labels).map((name) => name.length))).toEqual([[9, 128, 4]]);
+  });
 });
