@@ -144,7 +144,9 @@ export const PushAlertsRequestSchema = Type.Object(
       Type.Object(
         {
           status: Type.Enum(['firing', 'resolved']),
-          labels: Type.Record(Type.String({ minLength: 1, maxLength: 128 }), Type.String({ maxLength: 1024 }), { minProperties: 1 }),
+          // A key's minLength/maxLength are not checked in a Record (only its pattern is, and
+          // only with additionalProperties false): names of 1..128 characters, by pattern.
+          labels: Type.Record(Type.String({ pattern: '^[\\s\\S]{1,128}$' }), Type.String({ maxLength: 1024 }), { minProperties: 1, additionalProperties: false }),
           annotations: Type.Optional(LabelsSchema),
           severity: Type.Optional(SeveritySchema),
           startsAt: Type.Optional(TimestampSchema),

@@ -4,6 +4,7 @@ import { AppError } from '../../../shared/errors.ts';
 import { principalOf } from '../http/access.ts';
 import { registerRoutes } from '../http/register-route.ts';
 import { actorOf } from '../core/actor.ts';
+import { withoutEmptyLabels } from './fingerprint.ts';
 import type { AlertsService } from './feature.ts';
 import { previewSilence, restoreSilence } from './silence-tools.ts';
 
@@ -20,6 +21,9 @@ export const alertRoutes: FastifyPluginAsync<{ alerting: AlertsService }> = asyn
     },
     push: async (request) => {
       const principal = principalOf(request);
+      // An empty value is no label (ingest leaves it out): an alert needs one with a value.
+      const unlabelled = request.body.alerts.findIndex((alert) => Object.keys(withoutEmptyLabels(alert.labels)).length === 0);
+      if (unlabelled >= 0) throw new AppError('E_VALIDATION', 'An alert needs at least one label with a value.', [{ path: `/alerts/${unlabelled}/labels`, message: 'has no label with a value' }]);
       // Committed with the other batches of this turn (IngestCoalescer), the audit entry with them.
       const outcomes = await coalescer.ingest({
         events: request.body.alerts.map((alert) => ({ ...alert, source: 'api' as const })),

@@ -5,7 +5,7 @@ import type { AuditLog } from '../audit/store.ts';
 import { describeAlert } from './describe.ts';
 import type { AlertNotifier, IncidentLinks } from './ports.ts';
 import { SYSTEM, type Actor } from '../core/actor.ts';
-import { fingerprint } from './fingerprint.ts';
+import { fingerprint, withoutEmptyLabels } from './fingerprint.ts';
 import type { AlertStore, StoredAlert } from './store.ts';
 import type { SilenceStore } from './silences.ts';
 import { MatcherError } from './matchers.ts';
@@ -81,7 +81,9 @@ export class AlertService {
    * incidents for all of them (`IngestCoalescer`). Answers each batch's outcomes; each
    * `alsoRecord` (the receiver's audit entry) hears its own batch's and commits with it.
    */
-  async ingestTogether(batches: readonly IngestBatch[], within?: HostTransaction): Promise<IngestOutcome[][]> {
+  async ingestTogether(given: readonly IngestBatch[], within?: HostTransaction): Promise<IngestOutcome[][]> {
+    const received = this.#deps.now();
+    const batches = given.map((batch) => (batch.events.some((event) => normalised(event, received) !== event) ? { ...batch, events: batch.events.map((event) => normalised(event, received)) } : batch));
     return this.#deps.run(async (unit) => {
       const alerts = this.#deps.alerts.in(unit);
       const events = batches.length === 1 ? batches[0]!.events : batches.flatMap((batch) => batch.events);
@@ -120,14 +122,16 @@ export class AlertService {
     const { silences } = this.#deps;
     const now = this.#deps.now();
     const labels = event.labels;
-    const annotations = { ...(existing?.annotations ?? {}), ...(event.annotations ?? {}) };
+    // The annotations an event carries are the alert's now (an annotation no longer sent is
+    // gone, as in Alertmanager); an event without any (a bare resolution) keeps them.
+    const annotations = event.annotations ?? existing?.annotations ?? {};
     // A repeat that says nothing about severity keeps the alert's.
     const severity = severityOf(event) ?? existing?.severity ?? DEFAULT_SEVERITY;
     const expiresAt = event.status === 'firing' && event.endsAt !== undefined && event.endsAt > now ? event.endsAt : null;
 
     if (event.status === 'resolved') {
       if (!existing || existing.state === 'resolved') return { outcome: existing ? { alert: stripExpiry(existing), action: 'unchanged' } : null };
-      const resolved = { ...existing, state: 'resolved' as const, annotations, endsAt: Math.min(event.endsAt ?? now, now), expiresAt: null, lastSeenAt: now };
+      const resolved = { ...existing, state: 'resolved' as const, annotations, endsAt: episodeEnd(existing.startsAt, Math.min(event.endsAt ?? now, now), now), expiresAt: null, lastSeenAt: now };
       const alert = await this.#transition(existing, resolved, actor, null, unit, now);
       return { outcome: { alert, action: 'resolved' }, stored: { ...alert, expiresAt: null } };
     }
@@ -299,7 +303,7 @@ export class AlertService {
       const now = this.#deps.now();
       const alert = await this.#require(id, unit);
       if (alert.state === 'resolved') throw new AppError('E_CONFLICT', 'The alert is already resolved.', { state: alert.state });
-      const saved = await this.#transition(alert, { ...alert, state: 'resolved', endsAt: now, expiresAt: null }, actor, comment ?? null, unit, now);
+      const saved = await this.#transition(alert, { ...alert, state: 'resolved', endsAt: episodeEnd(alert.startsAt, now, now), expiresAt: null }, actor, comment ?? null, unit, now);
       this.#audit(actor, 'alert.resolve', id, { comment });
       return saved;
     });
@@ -332,7 +336,7 @@ export class AlertService {
       await this.#serialise(unit, await alerts.expired(now));
       // Read again under the locks: an alert refreshed meanwhile is no longer expired.
       for (const alert of await alerts.expired(now)) {
-        await this.#transition(alert, { ...alert, state: 'resolved', endsAt: alert.expiresAt ?? now, expiresAt: null }, SYSTEM, 'No update from the source before it expired.', unit, now);
+        await this.#transition(alert, { ...alert, state: 'resolved', endsAt: episodeEnd(alert.startsAt, alert.expiresAt ?? now, now), expiresAt: null }, SYSTEM, 'No update from the source before it expired.', unit, now);
       }
     });
   }
@@ -442,6 +446,29 @@ function actionFor(from: AlertState, to: AlertState): 'resolved' | 'acknowledged
   if (to === 'acknowledged') return 'acknowledged';
   if (from === 'acknowledged') return 'unacknowledged';
   throw new Error(`No transition from ${from} to ${to}`);
+}
+
+/**
+ * The event as ingest reads it, as Alertmanager reads the same alert: empty-valued labels
+ * are no labels (left out of identity and storage, from every source), and a firing event
+ * whose `endsAt` has already passed is its resolution at that time. The same object when
+ * nothing changes.
+ */
+function normalised(event: AlertEvent, now: number): AlertEvent {
+  const labels = withoutEmptyLabels(event.labels);
+  const ended = event.status === 'firing' && event.endsAt !== undefined && event.endsAt <= now;
+  if (labels === event.labels && !ended) return event;
+  return { ...event, labels, ...(ended ? { status: 'resolved' as const } : {}) };
+}
+
+/**
+ * When an episode that started at `startsAt` ended, given the end its source (or its
+ * expiry) says: never before it started. An end before the start belongs to an earlier
+ * episode (a resolution delivered late, after the alert fired again): it still resolves
+ * the alert, as in Alertmanager, at the time it arrived.
+ */
+function episodeEnd(startsAt: number, said: number, now: number): number {
+  return said >= startsAt ? said : Math.max(now, startsAt);
 }
 
 function stripExpiry(alert: StoredAlert): Alert {

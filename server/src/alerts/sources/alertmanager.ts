@@ -1,4 +1,5 @@
 import { Compile } from 'typebox/compile';
+import { withoutEmptyLabels } from '../fingerprint.ts';
 import { AlertmanagerAlertSchema, type AlertEvent, type AlertmanagerAlert } from '../../../../shared/api/alerts.ts';
 
 const checkAlert = Compile(AlertmanagerAlertSchema);
@@ -53,7 +54,8 @@ export function mapAlertmanagerPayload(alerts: readonly unknown[], group?: Alert
       batch.rejected.push({ index, errors: [...checkAlert.Errors(alert)].map((e) => `${e.instancePath || '/'} ${e.message}`) });
       return;
     }
-    if (Object.keys(alert.labels).length === 0) {
+    // An empty value is no label (Alertmanager drops them too, and ingest leaves them out).
+    if (Object.keys(withoutEmptyLabels(alert.labels)).length === 0) {
       batch.rejected.push({ index, errors: ['/labels must not be empty'] });
       return;
     }
