@@ -28,6 +28,18 @@ function listener() {
 
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
+/** The window relay connected "from now", open, and the alert event `id` delivered to it: where the sync engine joins later. */
+async function relayThatHeard(id: string) {
+  const { source, connections } = recordingSource();
+  const shared = fanOutStream(source);
+  const relay = listener();
+  shared.connect(null, relay.handlers);
+  await tick();
+  connections[0]!.handlers.onOpen();
+  connections[0]!.handlers.onEvent({ id, type: 'alert', data: {} });
+  return { connections, shared, relay };
+}
+
 describe('fanOutStream', () => {
   it('opens one connection for the listeners of a tick, from the oldest id asked for, and gives each every event', async () => {
     const { source, connections } = recordingSource();
@@ -70,13 +82,7 @@ describe('fanOutStream', () => {
   });
 
   it('replays to a listener that joins later from an older event id (the sync engine after the relay), without repeating events to the others', async () => {
-    const { source, connections } = recordingSource();
-    const shared = fanOutStream(source);
-    const relay = listener();
-    shared.connect(null, relay.handlers);
-    await tick();
-    connections[0]!.handlers.onOpen();
-    connections[0]!.handlers.onEvent({ id: '50', type: 'alert', data: {} });
+    const { connections, shared, relay } = await relayThatHeard('50');
 
     // The engine's stored cursor is 41: events 42 to 50 happened while the app was closed.
     const sync = listener();
@@ -131,13 +137,7 @@ describe('fanOutStream', () => {
   });
 
   it('skips nothing after a reset: a restored server numbers its events from lower again', async () => {
-    const { source, connections } = recordingSource();
-    const shared = fanOutStream(source);
-    const relay = listener();
-    shared.connect(null, relay.handlers);
-    await tick();
-    connections[0]!.handlers.onOpen();
-    connections[0]!.handlers.onEvent({ id: '500', type: 'alert', data: {} });
+    const { connections, shared, relay } = await relayThatHeard('500');
     const sync = listener();
     shared.connect('400', sync.handlers);
     await tick();
