@@ -451,12 +451,15 @@ function actionFor(from: AlertState, to: AlertState): 'resolved' | 'acknowledged
 /**
  * The event as ingest reads it, as Alertmanager reads the same alert: empty-valued labels
  * are no labels (left out of identity and storage, from every source), and a firing event
- * whose `endsAt` has already passed is its resolution at that time. The same object when
- * nothing changes.
+ * from outside (API, Alertmanager) whose `endsAt` has already passed is its resolution at
+ * that time. Our own sources' `endsAt` is a quiet period, not an end: an anomaly a back-fill
+ * finds hours late is still raised (and expires at the next sweep), so it is on record.
+ * The same object when nothing changes.
  */
 function normalised(event: AlertEvent, now: number): AlertEvent {
   const labels = withoutEmptyLabels(event.labels);
-  const ended = event.status === 'firing' && event.endsAt !== undefined && event.endsAt <= now;
+  const outside = event.source === 'api' || event.source === 'alertmanager';
+  const ended = outside && event.status === 'firing' && event.endsAt !== undefined && event.endsAt <= now;
   if (labels === event.labels && !ended) return event;
   return { ...event, labels, ...(ended ? { status: 'resolved' as const } : {}) };
 }
