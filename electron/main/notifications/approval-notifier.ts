@@ -1,5 +1,6 @@
 import type { Run } from '../../../shared/api/runbooks.ts';
 import type { RelayedStreamEvent } from '../../../shared/ipc/channels/stream.ts';
+import { showKept } from './kept-notifications.ts';
 
 /**
  * Whether a run event means "this waits for your approval": waiting, requested by someone
@@ -72,13 +73,6 @@ export class ApprovalNotifier {
       body: `Run #${run.id} on ${run.target}, requested by ${run.requestedBy}${run.incidentId !== null ? ` for incident #${run.incidentId}` : ''}.`,
       urgency: 'normal',
     });
-    const forget = () => this.shown.delete(notification);
-    notification.on('click', () => {
-      forget();
-      this.options.open();
-    });
-    notification.on('close', forget);
-    this.shown.add(notification);
-    notification.show();
+    showKept(this.shown, notification, { click: () => this.options.open() });
   }
 }

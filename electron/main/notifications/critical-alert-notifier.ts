@@ -1,4 +1,5 @@
 import type { Alert } from '../../../shared/api/alerts.ts';
+import { showKept } from './kept-notifications.ts';
 
 /** The parts of Electron's `Notification` used here; main passes Electron's, tests a recorder. */
 export interface NativeNotification {
@@ -131,30 +132,13 @@ export class CriticalAlertNotifier {
     this.overflow = [];
     if (alerts.length === 0) return;
     this.lastSummaryAt = this.now();
-    const notification = this.options.notifications.create(stormSummaryOptions(alerts));
-    const forget = () => this.shown.delete(notification);
-    notification.on('click', () => {
-      forget();
-      this.options.openAlerts();
-    });
-    notification.on('close', forget);
-    this.shown.add(notification);
-    notification.show();
+    showKept(this.shown, this.options.notifications.create(stormSummaryOptions(alerts)), { click: () => this.options.openAlerts() });
   }
 
   private showAlert(alert: Alert): void {
-    const notification = this.options.notifications.create(criticalNotificationOptions(alert, this.options.platform));
-    const forget = () => this.shown.delete(notification);
-    notification.on('click', () => {
-      forget();
-      this.options.openAcknowledge(alert);
+    showKept(this.shown, this.options.notifications.create(criticalNotificationOptions(alert, this.options.platform)), {
+      click: () => this.options.openAcknowledge(alert),
+      action: () => void this.options.acknowledge(alert).catch((error: Error) => this.options.reportFailure(alert, error.message)),
     });
-    notification.on('action', () => {
-      forget();
-      this.options.acknowledge(alert).catch((error: Error) => this.options.reportFailure(alert, error.message));
-    });
-    notification.on('close', forget);
-    this.shown.add(notification);
-    notification.show();
   }
 }
