@@ -56,7 +56,6 @@ export function createFeatures(ctx: ServerContext, options: FeatureOptions) {
   const audit = createAuditFeature(ctx);
   const metrics = createMetricsFeature(ctx, { registry: options.registry, scrapeTargets: ctx.config.scrapeTargets });
   const metricsQuery = metricsQueryOf(metrics.service);
-  const anomaly = createAnomalyFeature(ctx, metrics.service.targets, options.anomaly);
   const alertData = openAlertData(ctx);
   const notifications = createNotificationsFeature(ctx, alerting);
   // Data sources are built after incidents (they need alerts, which need incidents), so the
@@ -64,12 +63,14 @@ export function createFeatures(ctx: ServerContext, options: FeatureOptions) {
   const sources = { exists: async (id: number) => (await datasources.service.service.store.byId(id)) !== undefined };
   const incidents = createIncidentsFeature(ctx, { alerts: alertData, metrics: metricsQuery, sources, ...(grouping ? { grouping } : {}) });
   const alerts = createAlertsFeature(ctx, { data: alertData, links: incidents.service.links, notifier: notifications.service.notifier, metrics: metricsQuery, settings: alerting });
+  // Built after alerts: an anomaly's alert is stored before its sample counts as scored.
+  const anomaly = createAnomalyFeature(ctx, metrics.service.targets, alerts.service.alarms, options.anomaly);
   // The stream's log keeps a marker per sample event and replays the samples from the store.
   const stream = createStreamFeature(ctx, { registry: options.registry, log: { samples: (after, upTo) => metrics.service.samplesBetween(after, upTo) } });
   // A revoked session's open event streams are cut at once, not left delivering until they drop.
   refreshTokens.onRevoked((ended) => stream.service.endSessions(ended));
   const ruleIntervalMs = alerting.ruleIntervalMs ?? DEFAULT_ALERTS_SETTINGS.ruleIntervalMs;
-  const datasources = createDatasourcesFeature(ctx, { ...(options.datasources ? { settings: options.datasources } : {}), rules: { host: alerts.service, intervalMs: ruleIntervalMs } });
+  const datasources = createDatasourcesFeature(ctx, { ...(options.datasources ? { settings: options.datasources } : {}), alarms: alerts.service.alarms, rules: { host: alerts.service, intervalMs: ruleIntervalMs } });
   const alertingServices = { ...alerts.service, incidents: incidents.service.incidents, timeline: incidents.service.timeline, incidentService: incidents.service.service };
   const runbooks = createRunbooksFeature(ctx, { alerting: alertingServices, metrics: metrics.service, settings: options.runbooks });
   const chatops = createChatOpsFeature(ctx, {

@@ -158,10 +158,7 @@ describe.each(testDatabases())('alert lifecycle on $name', (database) => {
   });
 
   it.skipIf(database.skip)('turns anomaly events into alerts with the explanation carried along', async () => {
-    server.app.ctx.events.publish({
-      type: 'anomaly',
-      data: { target: 'api-1', ts: Date.now(), score: 0.9, threshold: 0.6, explanation: 'latency 4.1σ above its 24 h baseline', features: [{ name: 'latency', value: 900, zScore: 4.1 }] },
-    });
+    await server.app.alerts.alarms.raise({ target: 'api-1', ts: Date.now(), score: 0.9, threshold: 0.6, explanation: 'latency 4.1σ above its 24 h baseline', features: [{ name: 'latency', value: 900, zScore: 4.1 }] });
     const list = (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/alerts?source=anomaly' })).json();
     expect(list.items[0]).toMatchObject({ severity: 'critical', labels: { target: 'api-1', alertname: 'Anomaly' }, annotations: { explanation: 'latency 4.1σ above its 24 h baseline' } });
     const timeline = (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/incidents/${list.items[0].incidentId}/timeline` })).json();

@@ -1,4 +1,5 @@
 import type { AuditLog } from '../audit/store.ts';
+import type { AlarmSink } from '../core/alarm-sink.ts';
 import type { ServerContext } from '../context.ts';
 import type { Feature } from '../core/feature.ts';
 import { SYSTEM } from '../core/actor.ts';
@@ -52,11 +53,13 @@ export interface AlertsService {
   metrics: MetricsQuery | null;
   audit: AuditLog;
   now: () => number;
+  /** Lent to the detectors (anomaly engine, data source watches): an anomaly in, its alert stored. */
+  alarms: AlarmSink;
 }
 
 /**
- * Alerts, silences, threshold rules and the Alertmanager receiver. Anomalies arrive as
- * events on the bus; grouping and notifications are lent in as interfaces.
+ * Alerts, silences, threshold rules and the Alertmanager receiver. Anomalies arrive through
+ * the `alarms` sink lent to the detectors; grouping and notifications are lent in as interfaces.
  */
 export function createAlertsFeature(ctx: ServerContext, deps: AlertsDeps): Feature<AlertsService> {
   const settings = { ...DEFAULT_ALERTS_SETTINGS, ...deps.settings };
@@ -64,7 +67,12 @@ export function createAlertsFeature(ctx: ServerContext, deps: AlertsDeps): Featu
   const rules = new RuleStore(ctx.sql);
   const service = new AlertService({ alerts, silences, linker: deps.links, notifier: deps.notifier, audit: ctx.audit, run: unitRunner(ctx.sql, ctx.db, ctx.events), now: ctx.now });
   const evaluator = deps.metrics ? new RuleEvaluator(rules, deps.metrics, (events, within) => service.ingest(events, SYSTEM, undefined, within)) : null;
-  const alerting: AlertsService = { service, coalescer: new IngestCoalescer(service), alerts, silences, rules, evaluator, metrics: deps.metrics ?? null, audit: ctx.audit, now: ctx.now };
+  const alarms: AlarmSink = {
+    raise: async (anomaly) => {
+      await service.ingest([anomalyToEvent(anomaly, settings.anomalyQuietMs)]);
+    },
+  };
+  const alerting: AlertsService = { service, coalescer: new IngestCoalescer(service), alerts, silences, rules, evaluator, metrics: deps.metrics ?? null, audit: ctx.audit, now: ctx.now, alarms };
 
   return {
     service: alerting,
@@ -79,18 +87,12 @@ export function createAlertsFeature(ctx: ServerContext, deps: AlertsDeps): Featu
   };
 }
 
-/** Reconciles silences, turns anomalies into alerts, and runs upkeep and rule timers; answers how to stop. */
+/** Reconciles silences and runs upkeep and rule timers; answers how to stop. */
 function startAlertsBackground(ctx: ServerContext, { service, evaluator }: AlertsService, settings: AlertsSettings): { ready: Promise<void>; stop: () => Promise<void> } {
   // Reconcile silenced flags with the silences as stored (a crash may have come between
   // creating a silence and marking its alerts, or a silence may have ended while down).
   // Awaited by `ready()` (the plugin), so tests and the first requests see the result.
   const reconciled = service.applySilences().catch((error: unknown) => ctx.log.error({ err: error }, 'could not reconcile silenced alerts'));
-  const unsubscribe = ctx.events.subscribe((event) => {
-    if (event.type !== 'anomaly') return;
-    service.ingest([anomalyToEvent(event.data, settings.anomalyQuietMs)]).catch((error: unknown) => {
-      ctx.log.error({ err: error, anomaly: event.data }, 'could not turn an anomaly into an alert');
-    });
-  });
   const timers: NodeJS.Timeout[] = [];
   const inFlight = new Set<Promise<void>>();
   /**
@@ -122,7 +124,6 @@ function startAlertsBackground(ctx: ServerContext, { service, evaluator }: Alert
     ready: reconciled,
     stop: async () => {
       for (const timer of timers) clearInterval(timer);
-      unsubscribe();
       await Promise.all(inFlight);
     },
   };

@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { StreamEvent } from '../../../shared/api/stream.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
 import { createRandom } from '../../../shared/anomaly/prng.ts';
 import { ModelRegistry } from './registry.ts';
 import { testDatabases, useTestDatabase } from '../testing/databases.ts';
-import { eventually } from '../testing/eventually.ts';
 
 const STEP = 10_000;
 const T0 = Date.UTC(2026, 0, 1);
@@ -68,18 +67,33 @@ describe.each(testDatabases())('anomaly detection on $name', (database) => {
     });
 
     it('raises an anomaly event with an explanation on a planted cpu spike', async () => {
-      await ingest(1, () => 97);
-      await server.app.anomaly.idle();
+      // What the store holds each time a sample is counted scored (the target's cursor moves):
+      // an anomaly's alert must be stored by then, or a server killed at that point loses it.
+      const storage = server.app.metrics.storage;
+      const setScores = storage.setScores.bind(storage);
+      const counted: { ts: number[]; anomalyAlerts: number }[] = [];
+      const spy = vi.spyOn(storage, 'setScores').mockImplementation(async (target, ts, scores) => {
+        counted.push({ ts: Array.from(ts), anomalyAlerts: (await server.app.alerts.alerts.active()).filter((a) => a.source === 'anomaly').length });
+        return setScores(target, ts, scores);
+      });
+      const spikeTs = T0 + step * STEP;
+      try {
+        await ingest(1, () => 97);
+        await server.app.anomaly.idle();
+      } finally {
+        spy.mockRestore();
+      }
+      expect(counted.find((c) => c.ts.includes(spikeTs))).toEqual({ ts: [spikeTs], anomalyAlerts: 1 });
       const list = (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/anomaly/events?target=web-1' })).json();
       expect(list).toHaveLength(1);
       // A range breakout: its words (value, training range) lead, then the forest's attribution.
       expect(list[0].summary).toMatch(/^node_cpu_percent 97, above anything in its training window \(highest \d+(\.\d+)?\); node_cpu_percent (\d+\.\d|more than 50)σ above its 24 h mean, node_memory_used_bytes normal$/);
-      expect(list[0].explanation.features[0].metric).toBe('node_cpu_percent');
+      expect(list[0].explanation.features[0], JSON.stringify(list[0].explanation).slice(0, 1500)).toMatchObject({ metric: 'node_cpu_percent' });
       const published = events.filter((e) => e.type === 'anomaly');
       expect(published).toHaveLength(1);
       expect(published[0]!.data).toMatchObject({ target: 'web-1', explanation: list[0].summary });
-      // The alerts feature turns the event into an alert in its own transaction.
-      await eventually(async () => (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/alerts?source=anomaly' })).json() as { items: unknown[] }, (alerts) => alerts.items.length === 1);
+      // The alert was stored before scoring went idle (above: before the score was).
+      expect((await server.injectAs('viewer', { method: 'GET', url: '/api/v1/alerts?source=anomaly' })).json().items).toHaveLength(1);
       const rate = (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/anomaly/rate?target=web-1&from=${T0}&to=${T0 + step * STEP}` })).json();
       expect(rate).toMatchObject({ target: 'web-1', samples: 61, anomalous: 1 });
     });

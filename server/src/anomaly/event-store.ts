@@ -31,7 +31,13 @@ export class AnomalyEventStore {
     this.#sql = sql;
   }
 
+  /**
+   * Stores an anomaly once: a sample scored again after a crash (its alarm raised, its score
+   * not yet stored) raises it again, and the target keeps one event for that time.
+   */
   async add(event: NewAnomalyEvent): Promise<void> {
+    const known = await this.#sql.db.selectFrom('anomaly_events').select('id').where('target', '=', event.target).where('ts', '=', event.ts).limit(1).executeTakeFirst();
+    if (known) return;
     const explanation = packText(JSON.stringify(event.explanation));
     await this.#sql.db
       .insertInto('anomaly_events')

@@ -1,5 +1,6 @@
 import type { ServerContext } from '../context.ts';
 import type { Feature } from '../core/feature.ts';
+import type { AlarmSink } from '../core/alarm-sink.ts';
 import { ScoringPool } from './pool.ts';
 import { ModelRegistry } from './registry.ts';
 import { AnomalyEventStore } from './event-store.ts';
@@ -12,9 +13,10 @@ import { AnomalyService, DEFAULT_ANOMALY_SETTINGS, type AnomalyMetrics, type Ano
 
 /**
  * Anomaly detection: per-target models, worker-pool scoring, the model registry and its
- * API. Anomalies leave as `anomaly` events on the bus; the alerts feature listens.
+ * API. An anomaly goes to the `alarms` sink (the alerts feature's) before its sample counts
+ * as scored, and out as an `anomaly` event on the bus for the live stream.
  */
-export function createAnomalyFeature(ctx: ServerContext, metrics: AnomalyMetrics, settings: Partial<AnomalySettings> = {}): Feature<AnomalyService> & { registry: ModelRegistry; events: AnomalyEventStore } {
+export function createAnomalyFeature(ctx: ServerContext, metrics: AnomalyMetrics, alarms: AlarmSink, settings: Partial<AnomalySettings> = {}): Feature<AnomalyService> & { registry: ModelRegistry; events: AnomalyEventStore } {
   const merged = { ...DEFAULT_ANOMALY_SETTINGS, ...settings };
   const registry = new ModelRegistry(ctx.sql, ctx.now);
   const events = new AnomalyEventStore(ctx.sql);
@@ -23,7 +25,7 @@ export function createAnomalyFeature(ctx: ServerContext, metrics: AnomalyMetrics
   const pool = new ScoringPool(merged.workers);
   // On PostgreSQL the embedded store's targets are shared out between the live replicas.
   const share = new TargetShare(createWorkClaims(ctx.sql, { name: 'anomaly-targets', timeoutMs: 2 * DEFAULT_SHARE_SYNC_MS, log: ctx.log, replicaId: ctx.replicaId }), { log: ctx.log });
-  const service = new AnomalyService(ctx, metrics, { registry, events, ...(cluster ? { cluster } : {}) }, pool, merged, share);
+  const service = new AnomalyService(ctx, metrics, { registry, events, alarms, ...(cluster ? { cluster } : {}) }, pool, merged, share);
   return {
     service,
     registry,

@@ -21,6 +21,7 @@ import { TARGET_LABELS, targetOf } from '../metrics/target.ts';
 import type { TargetPage, TargetReads } from '../metrics/target-reads.ts';
 import { deflateModel, type ModelRecord, type ModelRegistry } from './registry.ts';
 import type { AnomalyEventStore } from './event-store.ts';
+import type { AlarmSink } from '../core/alarm-sink.ts';
 import { withSpan } from '../observability/tracing.ts';
 import { CounterRates, isCumulativeName, rateKey } from '../../../shared/anomaly/counter-rates.ts';
 import { TargetWindow } from './target-window.ts';
@@ -174,6 +175,8 @@ export class AnomalyService {
   readonly #ctx: ServerContext;
   readonly #registry: ModelRegistry;
   readonly #events: AnomalyEventStore;
+  /** Where an alarm becomes an alert (the alerts feature's), awaited before the sample counts as scored. */
+  readonly #alarms: AlarmSink;
   readonly #pool: ScoringPool;
   /** The worker pool, for status and for tests that kill a worker. */
   readonly pool: ScoringPool;
@@ -216,7 +219,7 @@ export class AnomalyService {
   constructor(
     ctx: ServerContext,
     metrics: AnomalyMetrics,
-    stores: { registry: ModelRegistry; events: AnomalyEventStore; cluster?: { progress: TargetProgressStore; backlogs: ReplicaBacklogStore } },
+    stores: { registry: ModelRegistry; events: AnomalyEventStore; alarms: AlarmSink; cluster?: { progress: TargetProgressStore; backlogs: ReplicaBacklogStore } },
     pool: ScoringPool,
     settings: AnomalySettings,
     share?: TargetShare,
@@ -232,6 +235,7 @@ export class AnomalyService {
     this.#ctx = ctx;
     this.#registry = stores.registry;
     this.#events = stores.events;
+    this.#alarms = stores.alarms;
     this.#pool = pool;
     this.pool = pool;
     this.#settings = settings;
@@ -941,10 +945,13 @@ export class AnomalyService {
       }
       throw error;
     }
+    // The alarm first, its score (the target's cursor) after: a server killed in between
+    // scores the row again after the restart and raises it again, rather than counting it
+    // scored with no alert written. The batch path keeps the same order.
+    if (result.isAnomaly) await this.#raise(target, active, row, result, features, alarm);
     await this.#metrics.setScores(target, [row.ts], [result.score]);
     this.#ctx.events.publish({ type: 'anomaly_score', data: { ...result } });
     if (state.candidate) await this.#shadow(target, state, state.candidate, row, result);
-    if (result.isAnomaly) await this.#raise(target, active, row, result, features, alarm);
     // A young target's first model saw only minTrainRows rows (48 min at the 10 s default):
     // its ranges and distributions are narrow. Refit each time the history has doubled,
     // until the training window is full; after that the schedule takes over.
@@ -1011,6 +1018,9 @@ export class AnomalyService {
       // What the alert names: the member's metric, else the summary's lead (drivers first).
       metric: metric ?? (explanation.metrics.find((m) => m.status !== 'normal') ?? explanation.metrics[0])?.metric,
     };
+    // Stored as an alert before this returns; a failure of the alerts side is logged and
+    // scoring goes on (the anomaly is kept above and reaches the stream below).
+    await this.#alarms.raise(data).catch((error: unknown) => this.#ctx.log.error({ err: error, anomaly: data }, 'could not turn an anomaly into an alert'));
     this.#ctx.events.publish({ type: 'anomaly', data });
   }
 

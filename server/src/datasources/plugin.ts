@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { AlarmSink } from '../core/alarm-sink.ts';
 import type { ServerContext } from '../context.ts';
 import type { Feature } from '../core/feature.ts';
 import { DEFAULT_PROXY_SETTINGS, QueryProxy, type ProxySettings } from './proxy.ts';
@@ -49,7 +50,7 @@ declare module 'fastify' {
 export type DatasourceSettingsInput = Partial<Omit<DatasourceSettings, 'watches'>> & { watches?: Partial<WatchSettings> };
 
 /** The services of the feature (watches and rules query through the proxy). */
-function buildDatasources(ctx: ServerContext, settings: DatasourceSettingsInput = {}): DatasourcesFeature {
+function buildDatasources(ctx: ServerContext, alarms: AlarmSink, settings: DatasourceSettingsInput = {}): DatasourcesFeature {
   const merged: DatasourceSettings = { ...DEFAULT_DATASOURCE_SETTINGS, ...settings, watches: { ...DEFAULT_WATCH_SETTINGS, ...settings.watches } };
   const box = SecretBox.load({ envKey: merged.secretKey, dataDir: ctx.config.dataDir, sql: ctx.sql, now: ctx.now });
   if (!merged.secretKey && ctx.sql.dialect === 'postgres') {
@@ -62,7 +63,7 @@ function buildDatasources(ctx: ServerContext, settings: DatasourceSettingsInput 
   const store = new WatchStore(ctx.sql);
   // Each watch is scored by one live replica (on SQLite, this process): see WatchRunner.
   const claims = createWorkClaims(ctx.sql, { name: 'anomaly-watches', timeoutMs: Math.max(5_000, merged.watches.syncMs), log: ctx.log, replicaId: ctx.replicaId });
-  const runner = new WatchRunner(ctx, proxy, store, merged.watches, claims);
+  const runner = new WatchRunner(ctx, proxy, store, merged.watches, claims, alarms);
   const watches = new WatchService({ ctx, store, runner, datasources: service, proxy });
   return { service, proxy, budget, watches, runner, settings: merged, now: ctx.now, isLeader: () => ctx.leadership.isLeader };
 }
@@ -93,12 +94,14 @@ export const datasourcesPlugin: FastifyPluginAsync<DatasourcesPluginOptions> = a
 
 export interface DatasourcesDeps {
   settings?: DatasourceSettingsInput;
+  /** The alerts feature's: where a watch's anomaly becomes an alert. */
+  alarms: AlarmSink;
   /** The alerts feature's threshold rules, for those written in PromQL on a source, and its schedule. */
   rules?: { host: RuleHost; intervalMs: number };
 }
 
 /** Data sources in the one feature shape (docs/architecture.md): service + plugin. */
-export function createDatasourcesFeature(ctx: ServerContext, deps: DatasourcesDeps = {}): Feature<DatasourcesFeature> {
-  const feature = buildDatasources(ctx, deps.settings);
+export function createDatasourcesFeature(ctx: ServerContext, deps: DatasourcesDeps): Feature<DatasourcesFeature> {
+  const feature = buildDatasources(ctx, deps.alarms, deps.settings);
   return { service: feature, plugin: async (app) => app.register(datasourcesPlugin, { feature, ...(deps.rules ? { rules: deps.rules } : {}) }) };
 }

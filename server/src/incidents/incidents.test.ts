@@ -68,7 +68,7 @@ describe.each(testDatabases())('incidents on $name', (database) => {
     const [cpu] = await ingest(firing({ alertname: 'HighCpu', target: 'web-1' }, { severity: 'warning', annotations: { summary: 'CPU above 90%', runbook_url: 'https://runbooks/cpu' } }));
     const incidentId = cpu!.incidentId!;
     clock.advance(1000);
-    server.app.ctx.events.publish({ type: 'anomaly', data: { target: 'web-1', ts: clock.now(), score: 0.95, threshold: 0.6, explanation: 'cpu 4.1σ above its 24 h baseline', features: [{ name: 'cpu', value: 0.97, zScore: 4.1 }] } });
+    await server.app.alerts.alarms.raise({ target: 'web-1', ts: clock.now(), score: 0.95, threshold: 0.6, explanation: 'cpu 4.1σ above its 24 h baseline', features: [{ name: 'cpu', value: 0.97, zScore: 4.1 }] });
     const anomalyAlert = (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/alerts?source=anomaly' })).json().items[0];
     expect(anomalyAlert.incidentId).toBe(incidentId);
 

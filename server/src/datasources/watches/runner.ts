@@ -4,7 +4,9 @@ import type { Watch } from '../../../../shared/api/anomaly-watches.ts';
 import type { PromMatrix } from '../../../../shared/api/datasources.ts';
 import { parsePromValue, promSeconds } from '../../../../shared/metrics/prom-values.ts';
 import { floatSeries } from '../../../../shared/metrics/native-histograms.ts';
+import type { AnomalyEventData } from '../../../../shared/api/stream.ts';
 import type { ServerContext } from '../../context.ts';
+import type { AlarmSink } from '../../core/alarm-sink.ts';
 import { boundedKey } from '../../core/bounded-key.ts';
 import { rendezvousOwner } from '../../db/sql/rendezvous.ts';
 import type { WorkClaims } from '../../db/sql/work-claims.ts';
@@ -105,17 +107,19 @@ export class WatchRunner {
   readonly #store: WatchStore;
   readonly #settings: WatchSettings;
   readonly #claims: WorkClaims;
+  readonly #alarms: AlarmSink;
   readonly #live = new Map<number, LiveWatch>();
   #syncTimer: NodeJS.Timeout | undefined;
   #syncing: Promise<void> | undefined;
   #unsubscribeLost: (() => void) | undefined;
 
-  constructor(ctx: ServerContext, proxy: QueryProxy, store: WatchStore, settings: WatchSettings, claims: WorkClaims) {
+  constructor(ctx: ServerContext, proxy: QueryProxy, store: WatchStore, settings: WatchSettings, claims: WorkClaims, alarms: AlarmSink) {
     this.#ctx = ctx;
     this.#proxy = proxy;
     this.#store = store;
     this.#settings = settings;
     this.#claims = claims;
+    this.#alarms = alarms;
   }
 
   /** This replica's name, as `scoredBy` shows it. */
@@ -293,11 +297,14 @@ export class WatchRunner {
         const matrix = matrixOf(answer);
         // Native histogram series have no single value to score: left out, and an error when nothing else came.
         const scores: ScoreRow[] = [];
+        const alarms: AnomalyEventData[] = [];
         for (const series of floatSeries(matrix.result, row.query, 'score')) {
-          this.#score(live, series, raiseAfter, scores);
+          this.#score(live, series, raiseAfter, scores, alarms);
           await yieldToEventLoop(); // fitting is synchronous: let requests through between series
         }
         if (live.stopped) return;
+        // Alerts stored before the scores that move the watch on: a crash in between pulls and raises them again.
+        for (const alarm of alarms) await this.#raise(alarm);
         await this.#store.record(row.id, scores, scores.reduce((max, s) => Math.max(max, s.ts), 0) || null, null);
       }
       live.state = 'running';
@@ -314,7 +321,13 @@ export class WatchRunner {
     await this.#store.saveStatus(row.id, this.#status(live)).catch((error: unknown) => this.#ctx.log.warn({ err: error, watch: row.name }, 'anomaly watch: its state could not be stored; other replicas show an older one'));
   }
 
-  #score(live: LiveWatch, series: PromMatrix['result'][number], raiseAfter: number, out: ScoreRow[]): void {
+  /** An alarm to the alerts feature (a failure there is logged, scoring goes on) and to the live stream. */
+  async #raise(alarm: AnomalyEventData): Promise<void> {
+    await this.#alarms.raise(alarm).catch((error: unknown) => this.#ctx.log.error({ err: error, anomaly: alarm }, 'could not turn a watch anomaly into an alert'));
+    this.#ctx.events.publish({ type: 'anomaly', data: alarm });
+  }
+
+  #score(live: LiveWatch, series: PromMatrix['result'][number], raiseAfter: number, out: ScoreRow[], alarms: AnomalyEventData[]): void {
     const key = seriesKey(series.metric);
     let state = live.series.get(key);
     if (!state) {
@@ -338,16 +351,13 @@ export class WatchRunner {
       live.anomalies++;
       if (ts < raiseAfter) continue;
       const explanation = result.explanation;
-      this.#ctx.events.publish({
-        type: 'anomaly',
-        data: {
-          target: `${live.row.name}:${key}`,
-          ts,
-          score: result.anomalyScore,
-          threshold: result.threshold,
-          explanation: explanation?.summary ?? `${key} = ${value}`,
-          features: (explanation?.features ?? []).slice(0, 5).map((f) => ({ name: f.name, value: f.value, zScore: f.deviation })),
-        },
+      alarms.push({
+        target: `${live.row.name}:${key}`,
+        ts,
+        score: result.anomalyScore,
+        threshold: result.threshold,
+        explanation: explanation?.summary ?? `${key} = ${value}`,
+        features: (explanation?.features ?? []).slice(0, 5).map((f) => ({ name: f.name, value: f.value, zScore: f.deviation })),
       });
     }
   }
