@@ -1,3 +1,4 @@
+import { constants as bufferLimits } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Static } from 'typebox';
@@ -25,16 +26,34 @@ export const CAPSULE_EXTENSION = '.scocapsule';
 const HEADER_BYTES = 48;
 /** A capsule is one incident; anything this large is not one of ours. */
 const MAX_PAYLOAD_BYTES = 1_073_741_824;
-const MAX_JSON_BYTES = 2 * MAX_PAYLOAD_BYTES;
+/**
+ * The most JSON a capsule holds, written or read: one V8 string's worth (~512 MiB), which is
+ * all `JSON.stringify` can write and all the reader could turn into text. It also bounds
+ * what a gzip bomb (a small file inflating without end) costs the app before it is refused.
+ */
+export const MAX_CAPSULE_JSON_BYTES = bufferLimits.MAX_STRING_LENGTH;
 
 export type CapsuleProblem = 'foreign' | 'truncated' | 'newer-version' | 'checksum' | 'corrupt' | 'schema';
+
+function tooLarge(): AppError {
+  return new AppError('E_PAYLOAD_TOO_LARGE', 'The incident kept offline is too large for one capsule; keep a shorter window of it offline, then export again.');
+}
 
 function invalid(problem: CapsuleProblem, message: string, details: Record<string, unknown> = {}): AppError {
   return new AppError('E_CAPSULE_INVALID', message, { problem, ...details });
 }
 
-export function encodeCapsule(payload: CapsulePayload): Buffer {
-  const body = gzipSync(JSON.stringify(payload));
+/** Refuses, with what to do, a capsule the importer would refuse for its size. */
+export function encodeCapsule(payload: CapsulePayload, maxJsonBytes = MAX_CAPSULE_JSON_BYTES): Buffer {
+  let json: Buffer;
+  try {
+    json = Buffer.from(JSON.stringify(payload));
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw tooLarge();
+  }
+  if (json.length > maxJsonBytes) throw tooLarge();
+  const body = gzipSync(json);
   const header = Buffer.alloc(HEADER_BYTES);
   CAPSULE_MAGIC.copy(header, 0);
   header.writeUInt16BE(CAPSULE_VERSION, 8);
@@ -48,7 +67,7 @@ export function encodeCapsule(payload: CapsulePayload): Buffer {
  * JSON, schema, and the consistency of each series. Throws E_CAPSULE_INVALID with a
  * `problem` a person can act on.
  */
-export function decodeCapsule(file: Buffer): CapsulePayload {
+export function decodeCapsule(file: Buffer, maxJsonBytes = MAX_CAPSULE_JSON_BYTES): CapsulePayload {
   if (file.length < CAPSULE_MAGIC.length || !file.subarray(0, CAPSULE_MAGIC.length).equals(CAPSULE_MAGIC)) {
     throw invalid('foreign', 'This file is not a SmartCloudOps incident capsule.');
   }
@@ -68,7 +87,7 @@ export function decodeCapsule(file: Buffer): CapsulePayload {
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(gunzipSync(body, { maxOutputLength: MAX_JSON_BYTES }).toString('utf8'));
+    parsed = JSON.parse(gunzipSync(body, { maxOutputLength: maxJsonBytes }).toString('utf8'));
   } catch {
     throw invalid('corrupt', 'The capsule content cannot be read.');
   }

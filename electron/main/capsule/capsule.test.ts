@@ -10,7 +10,7 @@ import { AppError } from '../../../shared/errors.ts';
 import { openLocalCache, type LocalCache } from '../cache/local-cache.ts';
 import { OfflineReads } from '../offline/offline-reads.ts';
 import { bundleFixture } from '../testing/bundle-fixture.ts';
-import { CAPSULE_MAGIC, CAPSULE_VERSION } from './capsule-format.ts';
+import { CAPSULE_MAGIC, CAPSULE_VERSION, decodeCapsule, encodeCapsule, MAX_CAPSULE_JSON_BYTES } from './capsule-format.ts';
 import { exportCapsule } from './capsule-export.ts';
 import { importCapsule } from './capsule-import.ts';
 
@@ -177,6 +177,28 @@ describe('incident capsule', () => {
   it('refuses to export an incident that is not kept offline', () => {
     expect(capsuleError(() => exportCapsule(source, 999, file)).code).toBe('E_NOT_FOUND');
     expect(fs.existsSync(file)).toBe(false);
+  });
+
+  it('bounds the JSON a capsule holds, written and read alike: a gzip bomb is refused after that much, not after 2 GiB', () => {
+    // One V8 string's worth: all JSON.stringify can write, and all the reader could decode.
+    expect(MAX_CAPSULE_JSON_BYTES).toBeLessThanOrEqual(2 ** 29);
+    exportCapsule(source, INCIDENT, file);
+    const payload = decodeCapsule(fs.readFileSync(file));
+    const jsonBytes = Buffer.byteLength(JSON.stringify(payload));
+    // At the bound it is written and read back; a byte under, the writer refuses with what to do.
+    expect(decodeCapsule(encodeCapsule(payload, jsonBytes), jsonBytes)).toEqual(payload);
+    const refused = capsuleError(() => encodeCapsule(payload, jsonBytes - 1));
+    expect(refused.code).toBe('E_PAYLOAD_TOO_LARGE');
+    expect(refused.message).toMatch(/shorter window/);
+    // ~64 KiB of gzip inflating to a 64 MiB JSON string, read with a bound of 1 MiB: refused
+    // while inflating, before any of it is parsed (unbounded, it would parse and fail the schema).
+    const inflated = Buffer.alloc(64 * 1024 * 1024, 0x61);
+    inflated[0] = inflated[inflated.length - 1] = 0x22;
+    const bomb = frameRaw(gzipSync(inflated, { level: 9 }));
+    expect(bomb.length).toBeLessThan(256 * 1024);
+    const error = capsuleError(() => decodeCapsule(bomb, 1024 * 1024));
+    expect(error.code).toBe('E_CAPSULE_INVALID');
+    expect(error.details).toMatchObject({ problem: 'corrupt' });
   });
 
   describe('a damaged or foreign file is refused with a clear error and changes nothing', () => {
