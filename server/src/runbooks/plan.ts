@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Plan, ResolvedStep, ResolvedVerify, RunbookStep } from '../../../shared/api/runbooks.ts';
 import { isAllowed } from './allow-list.ts';
 import { fillArgv } from './argv.ts';
+import { redactUrl } from './redact.ts';
 import type { LoadedRunbook } from './parse.ts';
 import { stepKind } from './parse.ts';
 import type { ParamValue } from './params.ts';
@@ -25,7 +26,7 @@ function resolveStep(step: RunbookStep, scope: TemplateScope, settings: RunbookS
   const timeoutMs = step.timeout ? durationMs(step.timeout)! : settings.stepTimeoutMs;
   const base = { name: step.name, kind, timeoutMs };
   const allowed = (url: URL, list: readonly string[], what: string, variable: string) => {
-    if (!isAllowed(url, list)) throw new PlanError(`step "${step.name}": ${what} ${url.href} is not allow-listed (${variable})`);
+    if (!isAllowed(url, list)) throw new PlanError(`step "${step.name}": ${what} ${redactUrl(url.href)} is not allow-listed (${variable})`);
     return url.href;
   };
   switch (kind) {

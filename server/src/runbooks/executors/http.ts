@@ -1,5 +1,6 @@
 import type { ResolvedStep } from '../../../../shared/api/runbooks.ts';
 import { isAllowed } from '../allow-list.ts';
+import { redactUrl } from '../redact.ts';
 import type { StepContext, StepResult } from './types.ts';
 
 const BODY_PREVIEW = 4096;
@@ -12,11 +13,12 @@ const BODY_PREVIEW = 4096;
 export function httpExecutor(allowList: readonly string[], variable: string) {
   return async (step: ResolvedStep, context: StepContext): Promise<StepResult> => {
     const url = new URL(step.url!);
-    if (!isAllowed(url, allowList)) return { ok: false, exitCode: null, error: `${url.href} is not allow-listed (${variable})` };
+    if (!isAllowed(url, allowList)) return { ok: false, exitCode: null, error: `${redactUrl(url.href)} is not allow-listed (${variable})` };
     const hasBody = step.body !== undefined && step.method !== 'GET' && step.method !== 'HEAD';
     const headers: Record<string, string> = { 'x-smartcloudops-run': String(context.runId), ...(step.headers ?? {}) };
     if (hasBody) headers['content-type'] = 'application/json';
-    context.output.write('info', `${step.method} ${url.href}\n`);
+    // The output is shown to viewers: a credential in the query string is not.
+    context.output.write('info', `${step.method} ${redactUrl(url.href)}\n`);
     try {
       const response = await fetch(url, {
         method: step.method,
