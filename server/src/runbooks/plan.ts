@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Plan, ResolvedStep, ResolvedVerify, RunbookStep } from '../../../shared/api/runbooks.ts';
 import { isAllowed } from './allow-list.ts';
 import { fillArgv } from './argv.ts';
+import { redactUrl } from './redact.ts';
 import type { LoadedRunbook } from './parse.ts';
 import { stepKind } from './parse.ts';
 import type { ParamValue } from './params.ts';
@@ -20,12 +21,25 @@ export class PlanError extends Error {
   }
 }
 
+/**
+ * A silence's `match` filled in. A value that a template left empty (a label the alert does
+ * not carry, or no alert: a run by hand) is refused: `service=""` holds for every alert
+ * without a `service` label, so the silence meant for one alert would quiet unrelated ones.
+ */
+function silenceMatch(step: string, match: Record<string, string>, scope: TemplateScope): Record<string, string> {
+  const filled = fillJson(match, scope) as Record<string, string>;
+  for (const [name, template] of Object.entries(match)) {
+    if (template !== '' && filled[name] === '') throw new TemplateError(`step "${step}": the silence matcher ${name}="${template}" is empty here (no such label), and would silence every alert without a ${name} label`);
+  }
+  return filled;
+}
+
 function resolveStep(step: RunbookStep, scope: TemplateScope, settings: RunbookSettings, params: LoadedRunbook['params']): ResolvedStep {
   const kind = stepKind(step);
   const timeoutMs = step.timeout ? durationMs(step.timeout)! : settings.stepTimeoutMs;
   const base = { name: step.name, kind, timeoutMs };
   const allowed = (url: URL, list: readonly string[], what: string, variable: string) => {
-    if (!isAllowed(url, list)) throw new PlanError(`step "${step.name}": ${what} ${url.href} is not allow-listed (${variable})`);
+    if (!isAllowed(url, list)) throw new PlanError(`step "${step.name}": ${what} ${redactUrl(url.href)} is not allow-listed (${variable})`);
     return url.href;
   };
   switch (kind) {
@@ -62,7 +76,7 @@ function resolveStep(step: RunbookStep, scope: TemplateScope, settings: RunbookS
         ...base,
         durationMs: durationMs(step.silence!.duration)!,
         text: fill(step.silence!.comment ?? 'Silenced by a runbook.', scope),
-        match: step.silence!.match ? (fillJson(step.silence!.match, scope) as Record<string, string>) : { ...scope.labels },
+        match: step.silence!.match ? silenceMatch(step.name, step.silence!.match, scope) : { ...scope.labels },
       };
     case 'wait':
       return { ...base, durationMs: durationMs(step.wait!)! };

@@ -3,10 +3,11 @@ import type { Plan, ResolvedStep, RunbookFile, RunbookStep } from '../../../shar
 
 /**
  * Credentials a runbook file holds for the systems it drives (an AWX token in a webhook's
- * `authorization` header, a password in a step's `env`) are needed to execute, and nowhere
- * else: every answer, stream event and dry-run line shows them as `[redacted]`. Which values
- * are credentials is read from the header or variable name. The plan hash is computed on the
- * real values, so changing a token still voids earlier approvals.
+ * `authorization` header, a password in a step's `env`, an `api_token` in a URL's query, a
+ * `password` in a JSON body or payload) are needed to execute, and nowhere else: every
+ * answer, stream event and output line shows them as `[redacted]`. Which values are
+ * credentials is read from the header, variable, query parameter or JSON key name. The plan
+ * hash is computed on the real values, so changing a token still voids earlier approvals.
  */
 const SECRET_NAME = /authorization|cookie|token|secret|passw(?:or)?d|api[-_]?key|credential|private[-_]?key/i;
 
@@ -20,8 +21,37 @@ export function redactRecord(record: Readonly<Record<string, string>>): Record<s
   return Object.fromEntries(Object.entries(record).map(([name, value]) => [name, isSecretName(name) ? REDACTED : value]));
 }
 
+/** A JSON body or payload: every value under a secret-named key (at any depth) becomes `[redacted]`. */
+export function redactJson(value: unknown, secret = false): unknown {
+  if (Array.isArray(value)) return value.map((item) => redactJson(item, secret));
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactJson(item, secret || isSecretName(key))]));
+  return secret ? REDACTED : value;
+}
+
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * A URL (or a URL template) with the values of secret-named query parameters replaced, read
+ * as text so that templates and URLs that do not parse are covered too.
+ */
+export function redactUrl(url: string): string {
+  return url.replace(/([?&])([^=&#]*)=([^&#]*)/g, (whole, lead: string, name: string) => (isSecretName(decoded(name)) ? `${lead}${name}=${REDACTED}` : whole));
+}
+
 function redactResolvedStep(step: ResolvedStep): ResolvedStep {
-  return { ...step, ...(step.headers ? { headers: redactRecord(step.headers) } : {}), ...(step.env ? { env: redactRecord(step.env) } : {}) };
+  return {
+    ...step,
+    ...(step.url !== undefined ? { url: redactUrl(step.url) } : {}),
+    ...(step.body !== undefined ? { body: redactJson(step.body) } : {}),
+    ...(step.headers ? { headers: redactRecord(step.headers) } : {}),
+    ...(step.env ? { env: redactRecord(step.env) } : {}),
+  };
 }
 
 export function redactPlan(plan: Plan): Plan {
@@ -32,8 +62,8 @@ function redactStep(step: RunbookStep): RunbookStep {
   return {
     ...step,
     ...(step.env ? { env: redactRecord(step.env) } : {}),
-    ...(step.http?.headers ? { http: { ...step.http, headers: redactRecord(step.http.headers) } } : {}),
-    ...(step.webhook?.headers ? { webhook: { ...step.webhook, headers: redactRecord(step.webhook.headers) } } : {}),
+    ...(step.http ? { http: { ...step.http, url: redactUrl(step.http.url), ...(step.http.headers ? { headers: redactRecord(step.http.headers) } : {}), ...(step.http.body !== undefined ? { body: redactJson(step.http.body) } : {}) } } : {}),
+    ...(step.webhook ? { webhook: { ...step.webhook, url: redactUrl(step.webhook.url), ...(step.webhook.headers ? { headers: redactRecord(step.webhook.headers) } : {}), ...(step.webhook.payload !== undefined ? { payload: redactJson(step.webhook.payload) } : {}) } } : {}),
   };
 }
 
@@ -41,20 +71,35 @@ export function redactDefinition(definition: RunbookFile): RunbookFile {
   return { ...definition, steps: definition.steps.map(redactStep), ...(definition.rollback ? { rollback: definition.rollback.map(redactStep) } : {}) };
 }
 
-/** Where the file holds credentials: the paths of secret-named env variables and headers. */
-function secretPaths(definition: RunbookFile): Array<Array<string | number>> {
-  const paths: Array<Array<string | number>> = [];
+type YamlPath = Array<string | number>;
+
+/** The paths of the scalars under secret-named keys of a JSON value (`at`: where the value sits). */
+function secretLeaves(value: unknown, at: YamlPath, secret = false): YamlPath[] {
+  if (Array.isArray(value)) return value.flatMap((item, index) => secretLeaves(item, [...at, index], secret));
+  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([key, item]) => secretLeaves(item, [...at, key], secret || isSecretName(key)));
+  return secret ? [at] : [];
+}
+
+/** Where the file holds credentials, and what each value is shown as instead (a YAML scalar). */
+function secretPlaces(definition: RunbookFile): Array<{ at: YamlPath; shown: string }> {
+  const places: Array<{ at: YamlPath; shown: string }> = [];
+  const redacted = JSON.stringify(REDACTED);
   for (const section of ['steps', 'rollback'] as const) {
     (definition[section] ?? []).forEach((step, index) => {
-      const records: Array<[Array<string | number>, Record<string, string> | undefined]> = [
+      const base: YamlPath = [section, index];
+      const records: Array<[YamlPath, Record<string, string> | undefined]> = [
         [['env'], step.env],
         [['http', 'headers'], step.http?.headers],
         [['webhook', 'headers'], step.webhook?.headers],
       ];
-      for (const [at, record] of records) for (const name of Object.keys(record ?? {})) if (isSecretName(name)) paths.push([section, index, ...at, name]);
+      for (const [at, record] of records) for (const name of Object.keys(record ?? {})) if (isSecretName(name)) places.push({ at: [...base, ...at, name], shown: redacted });
+      for (const [at, url] of [[['http', 'url'], step.http?.url], [['webhook', 'url'], step.webhook?.url]] as const) {
+        if (url !== undefined && redactUrl(url) !== url) places.push({ at: [...base, ...at], shown: JSON.stringify(redactUrl(url)) });
+      }
+      for (const at of [...secretLeaves(step.http?.body, [...base, 'http', 'body']), ...secretLeaves(step.webhook?.payload, [...base, 'webhook', 'payload'])]) places.push({ at, shown: redacted });
     });
   }
-  return paths;
+  return places;
 }
 
 /**
@@ -63,12 +108,12 @@ function secretPaths(definition: RunbookFile): Array<Array<string | number>> {
  */
 export function redactSource(source: string, definition: RunbookFile): string {
   const doc = parseDocument(source, { uniqueKeys: true });
-  const ranges = secretPaths(definition)
-    .map((at) => doc.getIn(at, true))
-    .filter(isScalar)
-    .map((node) => node.range!)
-    .sort((a, b) => b[0] - a[0]);
+  const ranges = secretPlaces(definition)
+    .map(({ at, shown }) => ({ node: doc.getIn(at, true), shown }))
+    .filter((place): place is { node: { range: [number, number, number] }; shown: string } => isScalar(place.node) && place.node.range !== undefined && place.node.range !== null)
+    .map(({ node, shown }) => ({ start: node.range[0], end: node.range[1], shown }))
+    .sort((a, b) => b.start - a.start);
   let text = source;
-  for (const [start, end] of ranges) text = `${text.slice(0, start)}"${REDACTED}"${text.slice(end)}`;
+  for (const { start, end, shown } of ranges) text = `${text.slice(0, start)}${shown}${text.slice(end)}`;
   return text;
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { ResolvedStep, RunOutputEventData, RunState, StepKind } from '../../../shared/api/runbooks.ts';
 import { isAllowed } from './allow-list.ts';
 import { CappedOutput, type Executor, type StepResult } from './executors/types.ts';
-import { redactRecord } from './redact.ts';
+import { redactJson, redactRecord, redactUrl } from './redact.ts';
 import type { RunbookSettings } from './settings.ts';
 import type { RunStore, StoredRun } from './store.ts';
 import { verify, type VerifySources } from './verify.ts';
@@ -161,8 +161,8 @@ export class Runner {
       case 'http':
       case 'webhook': {
         const list = step.kind === 'http' ? settings.httpAllow : settings.webhookAllow;
-        sink.write('info', `would ${step.method} ${step.url}${step.body !== undefined ? ` with ${JSON.stringify(step.body)}` : ''}\n`);
-        return isAllowed(new URL(step.url!), list) ? { ok: true, exitCode: null, error: null } : { ok: false, exitCode: null, error: `${step.url} is not allow-listed` };
+        sink.write('info', `would ${step.method} ${redactUrl(step.url!)}${step.body !== undefined ? ` with ${JSON.stringify(redactJson(step.body))}` : ''}\n`);
+        return isAllowed(new URL(step.url!), list) ? { ok: true, exitCode: null, error: null } : { ok: false, exitCode: null, error: `${redactUrl(step.url!)} is not allow-listed` };
       }
       default:
         sink.write('info', `would ${step.kind}${step.text ? `: ${step.text}` : ''}${step.durationMs !== undefined ? ` (${step.durationMs} ms)` : ''}\n`);

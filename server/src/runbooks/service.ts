@@ -126,9 +126,20 @@ export class RunbookService {
     }
     const incidentId = input.incidentId ?? null;
     if (incidentId !== null) await this.#requireIncident(incidentId);
-    const plan = await this.#plan(runbook, input.params ?? {}, incidentId, origin.labels);
+    // A refusal of a person's request is recorded like the others (someone probing a runbook
+    // for injections must show); an alert trigger's is recorded as runbook.trigger.refused.
+    const denied = (reason: string, error: AppError) => {
+      if (requester.actor.kind !== 'system') this.#audit(requester.actor, 'runbook.run.denied', `runbook:${id}`, 'denied', { reason, message: error.message, params: input.params ?? {} });
+      return error;
+    };
+    let plan: Plan;
+    try {
+      plan = await this.#plan(runbook, input.params ?? {}, incidentId, origin.labels);
+    } catch (error) {
+      throw error instanceof AppError && error.code === 'E_VALIDATION' ? denied('invalid', error) : error;
+    }
     if (input.planHash !== undefined && input.planHash !== plan.hash) {
-      throw new AppError('E_CONFLICT', 'The plan changed since you previewed it; review the new plan.', { planHash: plan.hash });
+      throw denied('plan_changed', new AppError('E_CONFLICT', 'The plan changed since you previewed it; review the new plan.', { planHash: plan.hash }));
     }
     const dryRun = input.dryRun ?? false;
     const blockedBy = dryRun ? null : plan.state.blockedBy;

@@ -1,3 +1,5 @@
+import { redactUrl } from './redact.ts';
+
 /**
  * `{{params.x}}`, `{{labels.x}}` and `{{incident.id}}` templates. A value is substituted as
  * text into the one string that holds the template: an argv item stays one argv item
@@ -57,7 +59,7 @@ export function fillUrl(template: string, scope: TemplateScope): URL {
   try {
     return new URL(text);
   } catch {
-    throw new TemplateError(`"${text}" is not a URL`);
+    throw new TemplateError(`"${redactUrl(text)}" is not a URL`);
   }
 }
 
