@@ -32,6 +32,15 @@ export interface WatchSettings {
   raiseWindowMs: number;
   /** Series one watch may follow; a query returning more is an error, not a memory leak. */
   maxSeries: number;
+  /**
+   * Series all the watches this replica follows may have together (a series' detector holds
+   * ~1.4 MB: 2,000 are ~2.8 GB): past it a watch's new series are not scored (its other
+   * series are; `lastError` says how many are left out) until watches are deleted or
+   * narrowed, so watches cannot exhaust memory.
+   */
+  maxTotalSeries: number;
+  /** Watches the server keeps (each queries its source every step): creating one more is refused. */
+  maxWatches: number;
   /** Scores are kept this long. */
   retentionMs: number;
   /**
@@ -49,6 +58,8 @@ export const DEFAULT_WATCH_SETTINGS: WatchSettings = {
   retrainEvery: DEFAULT_DETECTOR_OPTIONS.retrainEvery,
   raiseWindowMs: 10 * 60_000,
   maxSeries: 200,
+  maxTotalSeries: 2_000,
+  maxWatches: 100,
   retentionMs: 30 * 86_400_000,
   syncMs: 10_000,
 };
@@ -298,14 +309,16 @@ export class WatchRunner {
         // Native histogram series have no single value to score: left out, and an error when nothing else came.
         const scores: ScoreRow[] = [];
         const alarms: AnomalyEventData[] = [];
+        let leftOut = 0;
         for (const series of floatSeries(matrix.result, row.query, 'score')) {
-          this.#score(live, series, raiseAfter, scores, alarms);
+          if (!this.#score(live, series, raiseAfter, scores, alarms)) leftOut++;
           await yieldToEventLoop(); // fitting is synchronous: let requests through between series
         }
         if (live.stopped) return;
         // Alerts stored before the scores that move the watch on: a crash in between pulls and raises them again.
         for (const alarm of alarms) await this.#raise(alarm);
-        await this.#store.record(row.id, scores, scores.reduce((max, s) => Math.max(max, s.ts), 0) || null, null);
+        const note = leftOut > 0 ? `${leftOut} series of the query are not scored: the watches already follow ${this.#settings.maxTotalSeries} series in all, the most this server scores; delete a watch or narrow a query` : null;
+        await this.#store.record(row.id, scores, scores.reduce((max, s) => Math.max(max, s.ts), 0) || null, note);
       }
       live.state = 'running';
       live.pulled = true;
@@ -321,17 +334,26 @@ export class WatchRunner {
     await this.#store.saveStatus(row.id, this.#status(live)).catch((error: unknown) => this.#ctx.log.warn({ err: error, watch: row.name }, 'anomaly watch: its state could not be stored; other replicas show an older one'));
   }
 
+  /** Series of every watch this replica follows (counted when a new series appears, which is rare). */
+  #followedSeries(): number {
+    let total = 0;
+    for (const live of this.#live.values()) total += live.series.size;
+    return total;
+  }
+
   /** An alarm to the alerts feature (a failure there is logged, scoring goes on) and to the live stream. */
   async #raise(alarm: AnomalyEventData): Promise<void> {
     await this.#alarms.raise(alarm).catch((error: unknown) => this.#ctx.log.error({ err: error, anomaly: alarm }, 'could not turn a watch anomaly into an alert'));
     this.#ctx.events.publish({ type: 'anomaly', data: alarm });
   }
 
-  #score(live: LiveWatch, series: PromMatrix['result'][number], raiseAfter: number, out: ScoreRow[], alarms: AnomalyEventData[]): void {
+  /** Scores the new samples of one series; false when it is a new series past `maxTotalSeries` (left out). */
+  #score(live: LiveWatch, series: PromMatrix['result'][number], raiseAfter: number, out: ScoreRow[], alarms: AnomalyEventData[]): boolean {
     const key = seriesKey(series.metric);
     let state = live.series.get(key);
     if (!state) {
       if (live.series.size >= this.#settings.maxSeries) throw new Error(`the query returns more than ${this.#settings.maxSeries} series; narrow it`);
+      if (this.#followedSeries() >= this.#settings.maxTotalSeries) return false;
       const detector = new StreamingDetector({ metrics: ['value'], minTrainRows: this.#settings.minTrainRows, trainWindow: this.#settings.trainWindow, retrainEvery: this.#settings.retrainEvery });
       live.series.set(key, (state = { labels: series.metric, detector, samples: 0, lastTs: null, lastScore: null }));
     }
@@ -360,5 +382,6 @@ export class WatchRunner {
         features: (explanation?.features ?? []).slice(0, 5).map((f) => ({ name: f.name, value: f.value, zScore: f.deviation })),
       });
     }
+    return true;
   }
 }

@@ -15,13 +15,15 @@ export class WatchService {
   readonly #runner: WatchRunner;
   readonly #datasources: DatasourceService;
   readonly #proxy: QueryProxy;
+  readonly #maxWatches: number;
 
-  constructor(deps: { ctx: ServerContext; store: WatchStore; runner: WatchRunner; datasources: DatasourceService; proxy: QueryProxy }) {
+  constructor(deps: { ctx: ServerContext; store: WatchStore; runner: WatchRunner; datasources: DatasourceService; proxy: QueryProxy; maxWatches: number }) {
     this.#ctx = deps.ctx;
     this.#store = deps.store;
     this.#runner = deps.runner;
     this.#datasources = deps.datasources;
     this.#proxy = deps.proxy;
+    this.#maxWatches = deps.maxWatches;
     // A deleted source takes its watches with it (the table cascades; the runner must stop too).
     // (On another replica the runner's sync drops them.)
     deps.datasources.onChange((id) => {
@@ -48,6 +50,10 @@ export class WatchService {
   async create(input: CreateWatchRequest, by: Actor): Promise<Watch> {
     if (!(await this.#datasources.store.byId(input.datasourceId))) throw new AppError('E_VALIDATION', `No data source with id ${input.datasourceId}.`, { datasourceId: input.datasourceId });
     if (await this.#store.byName(input.name)) throw new AppError('E_CONFLICT', `An anomaly watch named "${input.name}" already exists.`, { name: input.name });
+    // Each watch queries its source every step: their number is bounded, like their series (runner).
+    if ((await this.#store.count()) >= this.#maxWatches) {
+      throw new AppError('E_CONFLICT', `This server already has ${this.#maxWatches} anomaly watches, the most it keeps; delete one first.`, { max: this.#maxWatches });
+    }
     // One instant query first: a typo in the PromQL is refused now, with Prometheus's message, not found later in a log.
     const probe = await this.#proxy.forward(input.datasourceId, 'query', { query: input.query });
     refuseHistogramsOnly(input.query, probe.body);

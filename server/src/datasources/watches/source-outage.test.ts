@@ -1,44 +1,11 @@
-import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Watch } from '../../../../shared/api/anomaly-watches.ts';
 import type { Datasource } from '../../../../shared/api/datasources.ts';
 import { eventually } from '../../testing/eventually.ts';
 import { startTestServer, type TestServer } from '../../testing/test-server.ts';
-import { listenOnLoopback } from '../../testing/loopback-http.ts';
+import { startFakePrometheus } from '../../testing/fake-prometheus.ts';
 
 const BACKFILL = 40;
-
-/**
- * A Prometheus played by a small HTTP server: instant queries answer one series, range
- * queries one sample per step of what was asked, or 503 while `down`.
- */
-async function startFakePrometheus() {
-  const state = { down: false, ranges: [] as Array<{ start: number; end: number }> };
-  const server = http.createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://x');
-    const send = (status: number, body: unknown) => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    if (url.pathname === '/api/v1/query') {
-      send(200, { status: 'success', data: { resultType: 'vector', result: [{ metric: { __name__: 'fake_load', instance: 'a' }, value: [Date.now() / 1000, '1'] }] } });
-      return;
-    }
-    if (url.pathname !== '/api/v1/query_range') {
-      send(404, { status: 'error', errorType: 'not_found', error: 'no such endpoint' });
-      return;
-    }
-    if (state.down) {
-      send(503, { status: 'error', errorType: 'unavailable', error: 'the fake Prometheus is down' });
-      return;
-    }
-    const start = Number(url.searchParams.get('start'));
-    const end = Number(url.searchParams.get('end'));
-    const step = Number(url.searchParams.get('step'));
-    state.ranges.push({ start, end });
-    const values: Array<[number, string]> = [];
-    for (let t = start; t <= end; t += step) values.push([t, String(10 + Math.sin(t / 7))]);
-    send(200, { status: 'success', data: { resultType: 'matrix', result: [{ metric: { __name__: 'fake_load', instance: 'a' }, values }] } });
-  });
-  return { state, ...(await listenOnLoopback(server)) };
-}
 
 describe('an anomaly watch whose source fails', () => {
   let prometheus: Awaited<ReturnType<typeof startFakePrometheus>>;

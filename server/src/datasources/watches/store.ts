@@ -73,6 +73,11 @@ export class WatchStore {
     return (await this.#sql.db.selectFrom('anomaly_watches').selectAll().orderBy('name').execute()).map(toWatch);
   }
 
+  async count(): Promise<number> {
+    const row = await this.#sql.db.selectFrom('anomaly_watches').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   async byId(id: number): Promise<WatchRow | undefined> {
     const row = await this.#sql.db.selectFrom('anomaly_watches').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toWatch(row) : undefined;

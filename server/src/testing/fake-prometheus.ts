@@ -1,0 +1,38 @@
+import http from 'node:http';
+import { listenOnLoopback } from './loopback-http.ts';
+
+/**
+ * A Prometheus played by a small HTTP server, for what the real one cannot be made to do on
+ * cue (go down, answer any number of series). Instant queries answer the query's series,
+ * range queries one sample per step of what was asked for each, or 503 while `down`.
+ * `seriesOf(query)`: how many series a query returns (one by default), `instance` 0..n-1.
+ */
+export async function startFakePrometheus(seriesOf: (query: string) => number = () => 1) {
+  const state = { down: false, ranges: [] as Array<{ start: number; end: number }> };
+  const labelsOf = (query: string) => Array.from({ length: seriesOf(query) }, (_, i) => ({ __name__: 'fake_load', instance: i === 0 ? 'a' : `a${i}` }));
+  const server = http.createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://x');
+    const query = url.searchParams.get('query') ?? '';
+    const send = (status: number, body: unknown) => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    if (url.pathname === '/api/v1/query') {
+      send(200, { status: 'success', data: { resultType: 'vector', result: labelsOf(query).map((metric) => ({ metric, value: [Date.now() / 1000, '1'] })) } });
+      return;
+    }
+    if (url.pathname !== '/api/v1/query_range') {
+      send(404, { status: 'error', errorType: 'not_found', error: 'no such endpoint' });
+      return;
+    }
+    if (state.down) {
+      send(503, { status: 'error', errorType: 'unavailable', error: 'the fake Prometheus is down' });
+      return;
+    }
+    const start = Number(url.searchParams.get('start'));
+    const end = Number(url.searchParams.get('end'));
+    const step = Number(url.searchParams.get('step'));
+    state.ranges.push({ start, end });
+    const values: Array<[number, string]> = [];
+    for (let t = start; t <= end; t += step) values.push([t, String(10 + Math.sin(t / 7))]);
+    send(200, { status: 'success', data: { resultType: 'matrix', result: labelsOf(query).map((metric) => ({ metric, values })) } });
+  });
+  return { state, ...(await listenOnLoopback(server)) };
+}
