@@ -37,6 +37,13 @@ export class IncidentCache {
       .run(alert.id, alert.incidentId, alert.startsAt, alert.updatedAt, JSON.stringify(alert), fetchedAt);
   }
 
+  /** Every incident, alert, timeline entry and bundle (a replaced server's, whose ids mean other things now). */
+  clear(): void {
+    this.#db.transaction(() => {
+      for (const table of ['timeline_entries', 'alerts', 'incident_exports', 'incidents']) this.#db.prepare(`DELETE FROM ${table}`).run();
+    })();
+  }
+
   putTimelineEntry(entry: TimelineEntry): void {
     this.#db
       .prepare('INSERT INTO timeline_entries (id, incident_id, ts, body) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET incident_id = excluded.incident_id, ts = excluded.ts, body = excluded.body')

@@ -35,6 +35,11 @@ export class Pins {
     this.#db.prepare('DELETE FROM pins WHERE incident_id = ?').run(incidentId);
   }
 
+  /** Every pin (their series rows go with them: pin_series cascades). */
+  clear(): void {
+    this.#db.prepare('DELETE FROM pins').run();
+  }
+
   get(incidentId: number): Pin | undefined {
     const row = this.#db.prepare('SELECT incident_id, from_ts, to_ts, pinned_at, origin FROM pins WHERE incident_id = ?').get(incidentId) as PinRow | undefined;
     return row && this.#toPin(row);

@@ -54,6 +54,10 @@ export class SourceRangeCache {
     this.#db.prepare('DELETE FROM source_ranges WHERE incident_id = ?').run(incidentId);
   }
 
+  clear(): void {
+    this.#db.prepare('DELETE FROM source_ranges').run();
+  }
+
   of(incidentId: number): SourceRange[] {
     return (this.#db.prepare('SELECT * FROM source_ranges WHERE incident_id = ? ORDER BY datasource_id, query').all(incidentId) as Row[]).map(toRange);
   }

@@ -10,6 +10,20 @@ import type { CapsulePayload } from './capsule-schema.ts';
  * half-written capsule under the chosen name.
  */
 export function exportCapsule(cache: LocalCache, incidentId: number, file: string, now: () => number = Date.now): CapsulePayload {
+  const payload = capsulePayloadOf(cache, incidentId, now);
+  const temporary = `${file}.${process.pid}.partial`;
+  try {
+    fs.writeFileSync(temporary, encodeCapsule(payload));
+    fs.renameSync(temporary, file);
+  } catch (error) {
+    fs.rmSync(temporary, { force: true });
+    throw error;
+  }
+  return payload;
+}
+
+/** What a capsule of the kept-offline incident holds (E_NOT_FOUND when it is not kept offline). */
+export function capsulePayloadOf(cache: LocalCache, incidentId: number, now: () => number = Date.now): CapsulePayload {
   const pin = cache.pins.get(incidentId);
   const bundle = cache.incidents.bundle(incidentId);
   if (!pin || !bundle) throw new AppError('E_NOT_FOUND', `Incident ${incidentId} is not kept offline; keep it offline first, then export it.`);
@@ -31,13 +45,5 @@ export function exportCapsule(cache: LocalCache, incidentId: number, file: strin
       .filter(({ answer }) => answer.status === 'success')
       .map(({ datasourceId, query, fromTs, toTs, fetchedAt, answer }) => ({ datasourceId, query, fromTs, toTs, fetchedAt, answer: { ...answer, status: 'success' as const } })),
   };
-  const temporary = `${file}.${process.pid}.partial`;
-  try {
-    fs.writeFileSync(temporary, encodeCapsule(payload));
-    fs.renameSync(temporary, file);
-  } catch (error) {
-    fs.rmSync(temporary, { force: true });
-    throw error;
-  }
   return payload;
 }

@@ -3,6 +3,7 @@ import { AppError } from '../../../shared/errors.ts';
 import type { LocalCache } from '../cache/local-cache.ts';
 import type { Pin } from '../cache/pins.ts';
 import { decodeCapsule } from './capsule-format.ts';
+import type { CapsulePayload } from './capsule-schema.ts';
 
 /** A capsule larger than this is refused before it is read into memory. */
 const MAX_FILE_BYTES = 1_073_741_872;
@@ -32,7 +33,11 @@ export function importCapsule(cache: LocalCache, file: string): ImportedCapsule 
     throw new AppError('E_NOT_FOUND', 'The capsule file cannot be opened.');
   }
   if (size > MAX_FILE_BYTES) throw new AppError('E_CAPSULE_INVALID', 'This file is too large to be an incident capsule.', { problem: 'foreign' });
-  const payload = decodeCapsule(fs.readFileSync(file));
+  return importCapsulePayload(cache, decodeCapsule(fs.readFileSync(file)));
+}
+
+/** Writes a checked capsule's contents into a cache in one transaction (opening it again replaces, never duplicates). */
+export function importCapsulePayload(cache: LocalCache, payload: CapsulePayload): ImportedCapsule {
   const { bundle } = payload;
 
   let samples = 0;

@@ -10,6 +10,7 @@ import { importCapsule, type ImportedCapsule } from '../capsule/capsule-import.t
 import { keepIncidentOffline, releaseIncident, type KeepOfflineOptions } from '../offline/keep-offline.ts';
 import { OfflineReads } from '../offline/offline-reads.ts';
 import { readPinnedSeries } from '../offline/pinned-series.ts';
+import { retireReplacedServer } from '../offline/server-replaced.ts';
 import type { PinnedSeries } from '../../../shared/ipc/channels/cache.ts';
 import type { ScoreCallOptions, ScoringClient } from '../scoring/scoring-client.ts';
 import { scoreCachedSeries, type ScoreCachedSeriesRequest } from '../scoring/score-cached-series.ts';
@@ -61,7 +62,15 @@ export class DesktopData {
     this.#options = options;
     this.#now = options.now ?? Date.now;
     this.cache = openProfileCache(options.cacheFile);
-    this.engine = new SyncEngine({ cache: this.cache, transport: options.transport, stream: options.stream, budget: options.budget ?? DEFAULT_BUDGET, now: this.#now });
+    this.engine = new SyncEngine({
+      cache: this.cache,
+      transport: options.transport,
+      stream: options.stream,
+      budget: options.budget ?? DEFAULT_BUDGET,
+      now: this.#now,
+      // Its kept-offline incidents move to the capsules cache; the rest of what it mirrored goes.
+      onServerReplaced: () => retireReplacedServer(this.cache, () => this.#capsules().cache, this.#now),
+    });
     this.reads = new OfflineReads({ transport: options.transport, cache: this.cache, now: this.#now });
   }
 

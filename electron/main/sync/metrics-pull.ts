@@ -15,6 +15,11 @@ export interface PullMetricsOptions {
   /** Samples per export page. */
   pageSize: number;
   onProgress?: (progress: SyncProgress) => void;
+  /**
+   * Told when the server is found not to be the one the cache mirrored, before the sync
+   * starts over: the documents of the old server are retired there (offline/server-replaced.ts).
+   */
+  onServerReplaced?: () => void;
 }
 
 export interface PullResult {
@@ -52,6 +57,7 @@ export async function pullMetrics(options: PullMetricsOptions): Promise<PullResu
   let startedOver = false;
   let next = fetchPage(stored).catch((error: unknown) => {
     if (!(stored !== null && isCursorAhead(error))) throw error;
+    options.onServerReplaced?.();
     startOver(cache);
     startedOver = true;
     return fetchPage(null);
@@ -75,6 +81,7 @@ export async function pullMetrics(options: PullMetricsOptions): Promise<PullResu
       // we synced from (another server at this address, with at least as much data): what
       // it has before that cursor was never pulled, so start from its beginning, once.
       if (!(error instanceof ServerIdsChangedError) || startedOver) throw error;
+      options.onServerReplaced?.();
       startOver(cache);
       startedOver = true;
       next = fetchPage(null);

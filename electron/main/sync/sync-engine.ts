@@ -28,6 +28,8 @@ export interface SyncEngineOptions {
   pullDelayMs?: number;
   /** While the stream is not open (refused, or down while the API answers), pull this often anyway. */
   pollIntervalMs?: number;
+  /** The server is not the one the cache mirrored (PullMetricsOptions.onServerReplaced). */
+  onServerReplaced?: () => void;
 }
 
 export type SyncState = 'stopped' | 'syncing' | 'live' | 'offline';
@@ -186,6 +188,7 @@ export class SyncEngine {
         now: this.#now,
         pageSize: this.#options.pageSize ?? 50_000,
         onProgress: (progress) => this.#progressListeners.forEach((listener) => listener(progress)),
+        ...(this.#options.onServerReplaced ? { onServerReplaced: this.#options.onServerReplaced } : {}),
       });
       this.#failures = 0;
       this.#lastError = null;

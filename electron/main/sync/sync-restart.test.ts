@@ -79,7 +79,7 @@ describe('sync engine across a server crash', () => {
    * A cache synced from a server holding 5 series x 100 samples; then that server is gone and
    * another (its own data folder) answers at the same address, signed in.
    */
-  async function syncedThenAnotherServer(prefix: string): Promise<{ transport: Transport; before: Map<string, number>; local: LocalCache; sync: SyncEngine }> {
+  async function syncedThenAnotherServer(prefix: string): Promise<{ transport: Transport; before: Map<string, number>; local: LocalCache; sync: SyncEngine; replaced: ReturnType<typeof vi.fn> }> {
     const firstDir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-server-`));
     const secondDir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-server-`));
     const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-cache-`));
@@ -91,23 +91,27 @@ describe('sync engine across a server crash', () => {
     const transport: Transport = fetchTransport(server.url, () => token);
     await transport({ method: 'POST', path: '/api/v1/metrics/ingest', body: ingestBody(5, 100) });
     const local = (cache = openLocalCache(path.join(cacheDir, 'profile.db')));
-    const sync = (engine = new SyncEngine({ cache: local, transport, stream: { connect: () => ({ close: () => {} }) } }));
+    const replaced = vi.fn();
+    const sync = (engine = new SyncEngine({ cache: local, transport, stream: { connect: () => ({ close: () => {} }) }, onServerReplaced: replaced }));
     await sync.syncNow();
     const before = cacheSamples(local);
     await server.kill();
     server = new ServerProcess(secondDir, port);
     await server.start();
     token = await server.login();
-    return { transport, before, local, sync };
+    expect(replaced).not.toHaveBeenCalled();
+    return { transport, before, local, sync, replaced };
   }
 
   it('starts over when the server comes back with a different data folder, keeping what it had', async () => {
     // Same address, another data folder: its ids and cursors start again from the beginning.
-    const { transport, before, local, sync } = await syncedThenAnotherServer('sco-wiped');
+    const { transport, before, local, sync, replaced } = await syncedThenAnotherServer('sco-wiped');
     await transport({ method: 'POST', path: '/api/v1/metrics/ingest', body: { series: [{ name: 'disk_used', labels: { host: 'db-1' }, samples: [[1, 1]] }, ...ingestBody(5, 10, 100).series] } });
 
     const result = await sync.syncNow();
     expect(result.samples).toBe(51);
+    // Told once, before starting over, so the old server's documents are retired (offline/server-replaced.ts).
+    expect(replaced).toHaveBeenCalledTimes(1);
     const after = cacheSamples(local);
     for (const [key, value] of before) expect(after.get(key)).toBe(value);
     for (const [key, value] of await serverSamples(transport)) expect(after.get(key)).toBe(value);
@@ -117,7 +121,7 @@ describe('sync engine across a server crash', () => {
   it('starts over when another server at the same address has more data, so it takes the stored cursor', async () => {
     // Another server, further along than the first: the stored cursor (500) is one it could
     // have handed out, so it is not refused; its series 1 is disk_used, ours was cpu_usage web-0.
-    const { transport, before, local, sync } = await syncedThenAnotherServer('sco-other');
+    const { transport, before, local, sync, replaced } = await syncedThenAnotherServer('sco-other');
     await transport({ method: 'POST', path: '/api/v1/metrics/ingest', body: { series: [{ name: 'disk_used', labels: { host: 'db-1' }, samples: [[1, 1]] }, ...ingestBody(5, 200, 1_000).series] } });
 
     await sync.syncNow();
@@ -128,6 +132,7 @@ describe('sync engine across a server crash', () => {
     // Everything, including what it holds before the cursor it was given.
     for (const [key, value] of expected) expect(after.get(key)).toBe(value);
     expect(after.size).toBe(before.size + expected.size);
+    expect(replaced).toHaveBeenCalledTimes(1);
     expect(local.metrics.findSeries('disk_used', { host: 'db-1' })?.serverId).toBe(1);
     expect(local.metrics.findSeries('cpu_usage', { host: 'web-0' })?.serverId).toBe(2);
     // And it goes on from there.
