@@ -21,7 +21,9 @@ import type { ChatOpsSettings } from './chatops/settings.ts';
 import { createRunbooksFeature } from './runbooks/feature.ts';
 import type { RunbookSettings } from './runbooks/settings.ts';
 import { RunbookChatGateway } from './runbooks/chat-gateway.ts';
-import { createDatasourcesFeature, type DatasourceSettingsInput } from './datasources/plugin.ts';
+import { createDatasourcesFeature, type DatasourcesFeature, type DatasourceSettingsInput } from './datasources/plugin.ts';
+import type { PromqlSources } from './runbooks/promql-verify.ts';
+import { promSeconds } from '../../shared/metrics/prom-values.ts';
 import { createFleetFeature } from './fleet/feature.ts';
 import { credentialStateOf } from './auth/credential-state.ts';
 
@@ -72,7 +74,7 @@ export function createFeatures(ctx: ServerContext, options: FeatureOptions) {
   const ruleIntervalMs = alerting.ruleIntervalMs ?? DEFAULT_ALERTS_SETTINGS.ruleIntervalMs;
   const datasources = createDatasourcesFeature(ctx, { ...(options.datasources ? { settings: options.datasources } : {}), alarms: alerts.service.alarms, rules: { host: alerts.service, intervalMs: ruleIntervalMs } });
   const alertingServices = { ...alerts.service, incidents: incidents.service.incidents, timeline: incidents.service.timeline, incidentService: incidents.service.service };
-  const runbooks = createRunbooksFeature(ctx, { alerting: alertingServices, metrics: metrics.service, settings: options.runbooks });
+  const runbooks = createRunbooksFeature(ctx, { alerting: alertingServices, metrics: metrics.service, settings: options.runbooks, promql: promqlSourcesOf(datasources.service) });
   const chatops = createChatOpsFeature(ctx, {
     metrics: metrics.service,
     alerting: alertingServices,
@@ -92,3 +94,11 @@ export function createFeatures(ctx: ServerContext, options: FeatureOptions) {
 }
 
 export type Features = ReturnType<typeof createFeatures>;
+
+/** The data sources as runbooks' verify reads them: by name, one instant query through the proxy (its auth, timeout, limits). */
+function promqlSourcesOf(datasources: DatasourcesFeature): PromqlSources {
+  return {
+    byName: (name) => datasources.service.store.byName(name),
+    instant: async (id, query, atMs) => (await datasources.proxy.forward(id, 'query', { query, time: promSeconds(atMs) })).body.toString('utf8'),
+  };
+}

@@ -7,6 +7,7 @@ import type { ServerContext } from '../context.ts';
 import type { Feature } from '../core/feature.ts';
 import type { MetricsService } from '../metrics/service.ts';
 import { metricsVerifySource } from './verify.ts';
+import { verifySourcesOf, type PromqlSources } from './promql-verify.ts';
 import { runbooksPlugin } from './plugin.ts';
 import { RunbookCatalog } from './catalog.ts';
 import { httpExecutor } from './executors/http.ts';
@@ -151,12 +152,14 @@ export interface RunbooksDeps {
   alerting: RunbookAlerting;
   metrics: MetricsService;
   settings: RunbookSettings;
+  /** The Prometheus data sources a verify may name (`source: <name>`); without it only `metrics`. */
+  promql?: PromqlSources;
 }
 
 /** Runbooks in the one feature shape (docs/architecture.md): verify reads the server's own metrics by default. */
 export function createRunbooksFeature(ctx: ServerContext, deps: RunbooksDeps): Feature<RunbooksFeature> {
-  // Verify sources by name; a Prometheus data source adds itself here under its own name.
-  const verifySources: VerifySources = new Map([['metrics', metricsVerifySource(deps.metrics)]]);
+  // Verify sources by name: the server's own store, then the Prometheus data sources by their names.
+  const verifySources: VerifySources = verifySourcesOf(new Map([['metrics', metricsVerifySource(deps.metrics)]]), deps.promql, ctx.now);
   const feature = new RunbooksFeature(ctx, deps.alerting, deps.settings, verifySources);
   return { service: feature, plugin: async (app) => app.register(runbooksPlugin, { feature }) };
 }

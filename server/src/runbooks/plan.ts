@@ -11,6 +11,7 @@ import { durationMs } from './settings.ts';
 import { canonicalTarget } from './target-key.ts';
 import { fill, fillJson, fillUrl, TemplateError, type TemplateScope } from './template.ts';
 import { parseCondition } from './verify.ts';
+import { fillPromql } from './promql-template.ts';
 
 export type ResolvedPlan = Omit<Plan, 'state'>;
 
@@ -111,7 +112,7 @@ export function resolvePlan(runbook: LoadedRunbook, params: Record<string, Param
     const { definition } = runbook;
     let verify: ResolvedVerify | null = null;
     if (definition.verify) {
-      verify = { source: definition.verify.source ?? 'metrics', query: fill(definition.verify.query, scope), ...parseCondition(definition.verify.condition), withinMs: durationMs(definition.verify.within)! };
+      verify = { source: definition.verify.source ?? 'metrics', query: fillPromql(definition.verify.query, scope), ...parseCondition(definition.verify.condition), withinMs: durationMs(definition.verify.within)! };
     }
     const body = {
       runbookId: definition.id,

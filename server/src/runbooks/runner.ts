@@ -111,7 +111,7 @@ export class Runner {
     if (outcome.state === 'succeeded' && spec) {
       const result = await step('verify', 'verify', 'verify', async (sink) => {
         if (run.dryRun) {
-          const known = this.#deps.verifySources.has(spec.source);
+          const known = (await this.#deps.verifySources.get(spec.source)) !== undefined;
           sink.write('info', `would check ${spec.query} ${spec.op} ${spec.threshold} within ${spec.withinMs} ms on "${spec.source}"${known ? '' : ' (no such source)'}\n`);
           return { ok: known, exitCode: null, error: known ? null : `no verify source "${spec.source}"` };
         }

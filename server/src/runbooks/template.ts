@@ -20,14 +20,15 @@ export class TemplateError extends Error {
   }
 }
 
-const REFERENCE = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?\s*\}\}/g;
+export const REFERENCE = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?\s*\}\}/g;
 
 /** The references of a template, e.g. `['params.service']`. */
 export function references(template: string): string[] {
   return [...template.matchAll(REFERENCE)].map((match) => (match[2] === undefined ? match[1]! : `${match[1]}.${match[2]}`));
 }
 
-function lookup(scope: TemplateScope, root: string, key: string | undefined): string {
+/** The value of one reference (`root` "params", `key` "service"), as text. */
+export function lookup(scope: TemplateScope, root: string, key: string | undefined): string {
   if (root === 'params' && key !== undefined) {
     if (!Object.hasOwn(scope.params, key)) throw new TemplateError(`{{params.${key}}} has no value`);
     return String(scope.params[key]);

@@ -42,7 +42,10 @@ export interface VerifySource {
   read(query: string, since: number): Promise<VerifySample[]> | VerifySample[];
 }
 
-export type VerifySources = ReadonlyMap<string, VerifySource>;
+/** Verify sources by the name a runbook's `verify.source` gives (promql-verify.ts: `verifySourcesOf`). */
+export interface VerifySources {
+  get(name: string): Promise<VerifySource | undefined>;
+}
 
 /** The part of the metrics service a verify reads. */
 export interface MetricsLatestReader {
@@ -76,7 +79,7 @@ export async function verify(
   sources: VerifySources,
   options: { now: () => number; intervalMs: number; signal: AbortSignal; log: (line: string) => void },
 ): Promise<VerifyOutcome> {
-  const source = sources.get(spec.source);
+  const source = await sources.get(spec.source);
   if (!source) return { ok: false, detail: `no verify source "${spec.source}" is configured` };
   const since = options.now();
   const deadline = since + spec.withinMs;

@@ -5,9 +5,10 @@ import { listenOnLoopback } from './loopback-http.ts';
  * A Prometheus played by a small HTTP server, for what the real one cannot be made to do on
  * cue (go down, answer any number of series). Instant queries answer the query's series,
  * range queries one sample per step of what was asked for each, or 503 while `down`.
- * `seriesOf(query)`: how many series a query returns (one by default), `instance` 0..n-1.
+ * `seriesOf(query)`: how many series a query returns (one by default), `instance` 0..n-1;
+ * `instantValueOf(query)`: what an instant query's series read ("1" by default).
  */
-export async function startFakePrometheus(seriesOf: (query: string) => number = () => 1) {
+export async function startFakePrometheus(seriesOf: (query: string) => number = () => 1, instantValueOf: (query: string) => string = () => '1') {
   const state = { down: false, ranges: [] as Array<{ start: number; end: number }> };
   const labelsOf = (query: string) => Array.from({ length: seriesOf(query) }, (_, i) => ({ __name__: 'fake_load', instance: i === 0 ? 'a' : `a${i}` }));
   const server = http.createServer((request, response) => {
@@ -15,7 +16,7 @@ export async function startFakePrometheus(seriesOf: (query: string) => number = 
     const query = url.searchParams.get('query') ?? '';
     const send = (status: number, body: unknown) => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (url.pathname === '/api/v1/query') {
-      send(200, { status: 'success', data: { resultType: 'vector', result: labelsOf(query).map((metric) => ({ metric, value: [Date.now() / 1000, '1'] })) } });
+      send(200, { status: 'success', data: { resultType: 'vector', result: labelsOf(query).map((metric) => ({ metric, value: [Date.now() / 1000, instantValueOf(query)] })) } });
       return;
     }
     if (url.pathname !== '/api/v1/query_range') {
