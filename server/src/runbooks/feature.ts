@@ -1,4 +1,5 @@
 import type { Alert } from '../../../shared/api/alerts.ts';
+import type { AlertPusher } from '../../../shared/api/stream.ts';
 import type { StepKind } from '../../../shared/api/runbooks.ts';
 import type { Actor } from '../core/actor.ts';
 import type { AlertsService } from '../alerts/feature.ts';
@@ -51,8 +52,8 @@ export class RunbooksFeature {
   #expiryTimer: NodeJS.Timeout | null = null;
   #queueTimer: NodeJS.Timeout | null = null;
   readonly #pendingTriggers = new Set<Promise<void>>();
-  /** Alerts that fired since the last turn of the event loop, waiting for their triggers. */
-  #firing: Alert[] = [];
+  /** Alerts that fired since the last turn of the event loop, waiting for their triggers, with who pushed them (POST /alerts). */
+  #firing: Array<{ alert: Alert; pushedBy: AlertPusher | undefined }> = [];
   readonly #background = new Set<Promise<unknown>>();
 
   constructor(ctx: ServerContext, alerts: RunbookAlerting, settings: RunbookSettings, verifySources: VerifySources) {
@@ -103,7 +104,7 @@ export class RunbooksFeature {
       if ((action !== 'created' && action !== 'refired') || alert.state !== 'firing') return;
       // Later, outside the alert's own transaction (the bus publishes inside one). One
       // setImmediate for all the alerts a batch publishes (100 for a webhook batch), in order.
-      if (this.#firing.push(alert) === 1) setImmediate(() => this.#triggerFiring());
+      if (this.#firing.push({ alert, pushedBy: event.pushedBy }) === 1) setImmediate(() => this.#triggerFiring());
     });
     this.#expiryTimer = setInterval(() => {
       this.#track(this.service.expire(), 'expiring runbook proposals failed');
@@ -137,11 +138,11 @@ export class RunbooksFeature {
     // No runbook has a trigger (the usual case): no alert can match one, so no alert's
     // matching (a promise chain each) is started.
     if (!this.catalog.all().some((runbook) => (runbook.definition.triggers?.length ?? 0) > 0)) return;
-    for (const alert of alerts) this.#trigger(alert);
+    for (const { alert, pushedBy } of alerts) this.#trigger(alert, pushedBy);
   }
 
-  #trigger(alert: Alert): void {
-    const pending = this.service.onAlertFiring(alert).catch((error: unknown) => this.#ctx.log.error({ err: error, alert: alert.id }, 'runbook trigger failed'));
+  #trigger(alert: Alert, pushedBy: AlertPusher | undefined): void {
+    const pending = this.service.onAlertFiring(alert, pushedBy).catch((error: unknown) => this.#ctx.log.error({ err: error, alert: alert.id }, 'runbook trigger failed'));
     this.#pendingTriggers.add(pending);
     void pending.finally(() => this.#pendingTriggers.delete(pending));
   }
