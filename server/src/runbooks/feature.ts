@@ -7,6 +7,8 @@ import type { IncidentsService } from '../incidents/feature.ts';
 import type { ServerContext } from '../context.ts';
 import type { Feature } from '../core/feature.ts';
 import type { MetricsService } from '../metrics/service.ts';
+import type { SecretBox } from '../datasources/secret-box.ts';
+import { planHashKey } from './plan-hash.ts';
 import { metricsVerifySource } from './verify.ts';
 import { runbooksPlugin } from './plugin.ts';
 import { RunbookCatalog } from './catalog.ts';
@@ -48,6 +50,7 @@ export class RunbooksFeature {
   readonly service: RunbookService;
   readonly ledger: ProcessLedger;
   readonly #ctx: ServerContext;
+  readonly #planKey: Promise<Buffer>;
   #unsubscribe: (() => void) | null = null;
   #expiryTimer: NodeJS.Timeout | null = null;
   #queueTimer: NodeJS.Timeout | null = null;
@@ -56,8 +59,11 @@ export class RunbooksFeature {
   #firing: Array<{ alert: Alert; pushedBy: AlertPusher | undefined }> = [];
   readonly #background = new Set<Promise<unknown>>();
 
-  constructor(ctx: ServerContext, alerts: RunbookAlerting, settings: RunbookSettings, verifySources: VerifySources) {
+  constructor(ctx: ServerContext, alerts: RunbookAlerting, settings: RunbookSettings, verifySources: VerifySources, planKey: Promise<Buffer>) {
     this.#ctx = ctx;
+    this.#planKey = planKey;
+    // Awaited by start() and every plan; not an unhandled rejection meanwhile.
+    planKey.catch(() => undefined);
     this.settings = settings;
     this.catalog = new RunbookCatalog(settings.dir, ctx.log, settings.reloadDebounceMs);
     this.store = new RunStore(ctx.sql);
@@ -83,7 +89,7 @@ export class RunbooksFeature {
       leaseMs: RUN_LEASE_MS,
       onLeaseError: (error) => ctx.log.warn({ err: error }, 'could not renew the leases of runbook runs in flight'),
     });
-    this.service = new RunbookService({ ctx, catalog: this.catalog, store: this.store, settings, alerts, runner: this.runner });
+    this.service = new RunbookService({ ctx, catalog: this.catalog, store: this.store, settings, alerts, runner: this.runner, planKey });
   }
 
   /**
@@ -91,6 +97,8 @@ export class RunbooksFeature {
    * left running are stopped, its runs recorded interrupted), then the folder, triggers and timers.
    */
   async start(): Promise<void> {
+    // The plan hash's key first: without it no plan can be made (a damaged key stops start-up, as for the data sources).
+    await this.#planKey;
     const orphans = this.ledger.stopOrphans();
     for (const { record, stopped } of orphans) {
       if (stopped) this.#ctx.log.warn({ run: record.runId, step: record.step, pid: record.pid }, 'stopped a runbook step process a server killed without warning left running');
@@ -152,12 +160,14 @@ export interface RunbooksDeps {
   alerting: RunbookAlerting;
   metrics: MetricsService;
   settings: RunbookSettings;
+  /** The data sources' secrets key (shared by the replicas): the plan hash's key is derived from it. */
+  secrets: Promise<SecretBox>;
 }
 
 /** Runbooks in the one feature shape (docs/architecture.md): verify reads the server's own metrics by default. */
 export function createRunbooksFeature(ctx: ServerContext, deps: RunbooksDeps): Feature<RunbooksFeature> {
   // Verify sources by name; a Prometheus data source adds itself here under its own name.
   const verifySources: VerifySources = new Map([['metrics', metricsVerifySource(deps.metrics)]]);
-  const feature = new RunbooksFeature(ctx, deps.alerting, deps.settings, verifySources);
+  const feature = new RunbooksFeature(ctx, deps.alerting, deps.settings, verifySources, planHashKey(deps.secrets));
   return { service: feature, plugin: async (app) => app.register(runbooksPlugin, { feature }) };
 }

@@ -60,6 +60,8 @@ export interface RunbookServiceDeps {
   settings: RunbookSettings;
   alerts: RunbookAlerting;
   runner: Runner;
+  /** The key of the plan hash (plan-hash.ts), known once the secrets' key is read. */
+  planKey: Promise<Buffer>;
 }
 
 export function summaryOf(runbook: LoadedRunbook): RunbookSummary {
@@ -108,9 +110,10 @@ export class RunbookService {
 
   /** `store`: the transaction the decision is taken in, when there is one. */
   async #plan(runbook: LoadedRunbook, params: Record<string, ParamValue>, incidentId: number | null, labels: Record<string, string>, excludeRunId = 0, store: RunStore = this.#deps.store): Promise<Plan> {
+    const hashKey = await this.#deps.planKey;
     let resolved;
     try {
-      resolved = resolvePlan(runbook, validateParams(runbook.params, params), incidentId, labels, this.#deps.settings);
+      resolved = resolvePlan(runbook, validateParams(runbook.params, params), incidentId, labels, this.#deps.settings, hashKey);
     } catch (error) {
       if (error instanceof ParamError) throw new AppError('E_VALIDATION', error.message, { problems: error.problems });
       if (error instanceof PlanError) throw new AppError('E_VALIDATION', error.message);
