@@ -74,7 +74,7 @@ export function createFeatures(ctx: ServerContext, options: FeatureOptions) {
   const ruleIntervalMs = alerting.ruleIntervalMs ?? DEFAULT_ALERTS_SETTINGS.ruleIntervalMs;
   const datasources = createDatasourcesFeature(ctx, { ...(options.datasources ? { settings: options.datasources } : {}), alarms: alerts.service.alarms, rules: { host: alerts.service, intervalMs: ruleIntervalMs } });
   const alertingServices = { ...alerts.service, incidents: incidents.service.incidents, timeline: incidents.service.timeline, incidentService: incidents.service.service };
-  const runbooks = createRunbooksFeature(ctx, { alerting: alertingServices, metrics: metrics.service, settings: options.runbooks, promql: promqlSourcesOf(datasources.service) });
+  const runbooks = createRunbooksFeature(ctx, { alerting: alertingServices, metrics: metrics.service, settings: options.runbooks, secrets: datasources.service.secrets, promql: promqlSourcesOf(datasources.service) });
   const chatops = createChatOpsFeature(ctx, {
     metrics: metrics.service,
     alerting: alertingServices,

@@ -3,6 +3,7 @@ import { defineRoute } from './route.ts';
 import type { Alert } from './alerts.ts';
 import type { Incident, TimelineEntry } from './incidents.ts';
 import type { Run, RunOutputEventData } from './runbooks.ts';
+import type { Permission, Role } from '../auth/permissions.ts';
 
 /**
  * The live stream (`GET /api/v1/stream`, Server-Sent Events): one event type per topic.
@@ -33,6 +34,22 @@ export interface AnomalyEventData {
   features: Array<{ name: string; value: number; zScore?: number }>;
   /** The metric the anomaly is about (the one its explanation leads with), when one is: the alert's summary names it. */
   metric?: string;
+}
+
+/**
+ * Who pushed an alert through `POST /alerts` (a person, or an API key acting for its owner),
+ * with the rights they pushed it with: a runbook trigger on the alert proposes the run as
+ * theirs, so they cannot approve it alone, and runs it at once only if they could have.
+ */
+export interface AlertPusher {
+  name: string;
+  kind: 'user' | 'apiKey';
+  /** The person: the user, or the key's owner. */
+  userId: number;
+  ip: string | null;
+  role: Role;
+  /** An API key's scopes; null: all the role allows. */
+  scopes: readonly Permission[] | null;
 }
 
 /** An alert changed: `action` says how (created, refired, updated, acknowledged, ...). */
@@ -67,7 +84,12 @@ export type StreamEvent =
   | { type: 'anomaly'; data: AnomalyEventData }
   | { type: 'anomaly_score'; data: Record<string, unknown> }
   | { type: 'anomaly_model'; data: AnomalyModelEventData }
-  | { type: 'alert'; data: AlertEventData }
+  /**
+   * `pushedBy`: on a `created` or `refired` alert pushed through `POST /alerts`. In-process
+   * only, for the listeners on the replica that ingested it (runbook triggers): the log
+   * stores `data` alone, so it is never sent to a client nor replayed.
+   */
+  | { type: 'alert'; data: AlertEventData; pushedBy?: AlertPusher }
   | { type: 'incident'; data: IncidentEventData }
   | { type: 'timeline'; data: TimelineEntry }
   /** A runbook run changed state (proposed, approved, started, finished...). */

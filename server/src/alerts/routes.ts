@@ -29,6 +29,8 @@ export const alertRoutes: FastifyPluginAsync<{ alerting: AlertsService }> = asyn
         events: request.body.alerts.map((alert) => ({ ...alert, source: 'api' as const })),
         actor: actorOf(principal, request.ip),
         alsoRecord: (done) => audit.record({ actor: principal.name, actorKind: principal.kind, action: 'alert.ingest', target: 'integration:api', outcome: 'success', ip: request.ip, details: { count: done.length } }),
+        // These alerts are the caller's: a runbook trigger on them must not pass for the system's (four eyes, safety.role).
+        pushedBy: { name: principal.name, kind: principal.kind, userId: principal.userId, ip: request.ip, role: principal.role, scopes: principal.scopes },
       });
       return { alertIds: outcomes.map((outcome) => outcome?.alert.id ?? null) };
     },

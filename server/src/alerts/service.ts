@@ -1,5 +1,5 @@
 import { SEVERITIES, severityRank, type Alert, type AlertEvent, type AlertState, type CreateSilenceRequest, type Severity, type Silence } from '../../../shared/api/alerts.ts';
-import type { AlertEventData } from '../../../shared/api/stream.ts';
+import type { AlertEventData, AlertPusher } from '../../../shared/api/stream.ts';
 import { AppError } from '../../../shared/errors.ts';
 import type { AuditLog } from '../audit/store.ts';
 import { describeAlert } from './describe.ts';
@@ -30,6 +30,11 @@ export interface IngestBatch {
   events: readonly AlertEvent[];
   actor: Actor;
   alsoRecord?: (outcomes: IngestOutcome[]) => void;
+  /**
+   * Set by `POST /alerts`: the person or key whose alerts these are, told with each alert that
+   * starts firing (the bus event's `pushedBy`), so a runbook trigger proposes the run as theirs.
+   */
+  pushedBy?: AlertPusher;
 }
 
 /** The event's severity, else its `severity` label; undefined when it says nothing. */
@@ -105,7 +110,7 @@ export class AlertService {
         const outcomes: IngestOutcome[] = [];
         for (const event of batch.events) {
           const fp = fingerprints[i++]!;
-          const { outcome, stored } = await this.#ingestOne(event, fp, current.get(fp), batch.actor, unit, alerts);
+          const { outcome, stored } = await this.#ingestOne(event, fp, current.get(fp), batch, unit, alerts);
           if (stored) current.set(fp, stored);
           outcomes.push(outcome);
         }
@@ -118,8 +123,9 @@ export class AlertService {
     }, within);
   }
 
-  async #ingestOne(event: AlertEvent, fp: string, existing: StoredAlert | undefined, actor: Actor, unit: UnitOfWork, alerts: AlertStore): Promise<{ outcome: IngestOutcome; stored?: StoredAlert }> {
+  async #ingestOne(event: AlertEvent, fp: string, existing: StoredAlert | undefined, batch: Pick<IngestBatch, 'actor' | 'pushedBy'>, unit: UnitOfWork, alerts: AlertStore): Promise<{ outcome: IngestOutcome; stored?: StoredAlert }> {
     const { silences } = this.#deps;
+    const { actor } = batch;
     const now = this.#deps.now();
     const labels = event.labels;
     // The annotations an event carries are the alert's now (an annotation no longer sent is
@@ -165,7 +171,7 @@ export class AlertService {
       const fresh: StoredAlert = { ...held, expiresAt };
       await alerts.recordTransition(fresh.id, now, null, 'firing', actor, null);
       // Joined: the held alert is the saved one (no copy without its expiry, and none back).
-      const alert = await this.#startEpisode(fresh, event, actor, unit, alerts, now, 'created', joined === undefined ? undefined : held);
+      const alert = await this.#startEpisode(fresh, event, batch, unit, alerts, now, 'created', joined === undefined ? undefined : held);
       return { outcome: { alert, action: 'created' }, stored: alert === held ? fresh : { ...alert, expiresAt } };
     }
 
@@ -188,7 +194,7 @@ export class AlertService {
         generatorUrl: event.generatorUrl ?? existing.generatorUrl,
       };
       await alerts.recordTransition(existing.id, now, 'resolved', 'firing', actor, null);
-      const alert = await this.#startEpisode(refired, event, actor, unit, alerts, now, 'refired');
+      const alert = await this.#startEpisode(refired, event, batch, unit, alerts, now, 'refired');
       return { outcome: { alert, action: 'refired' }, stored: { ...alert, expiresAt } };
     }
 
@@ -208,7 +214,7 @@ export class AlertService {
    * `alerts`: the store bound to the unit. `joined`: a new alert as held, already written
    * with the open incident it joined (`alert` without its expiry).
    */
-  async #startEpisode(alert: StoredAlert, event: AlertEvent, actor: Actor, unit: UnitOfWork, alerts: AlertStore, now: number, action: 'created' | 'refired', joined?: Alert): Promise<Alert> {
+  async #startEpisode(alert: StoredAlert, event: AlertEvent, { actor, pushedBy }: Pick<IngestBatch, 'actor' | 'pushedBy'>, unit: UnitOfWork, alerts: AlertStore, now: number, action: 'created' | 'refired', joined?: Alert): Promise<Alert> {
     const { linker } = this.#deps;
     const incidentId = joined?.incidentId ?? (await linker.attach(alert, now, unit, event.group));
     // A new alert's row is held with its incident when it joined one; else the held row
@@ -235,7 +241,7 @@ export class AlertService {
     await linker.raiseSeverity(incidentId, saved, now, unit);
     linker.touch(incidentId, now, unit);
     await this.#notify(saved, 'firing', unit, now);
-    unit.publish({ type: 'alert', data: { action, alert: saved } });
+    unit.publish({ type: 'alert', data: { action, alert: saved }, ...(pushedBy ? { pushedBy } : {}) });
     return saved;
   }
 

@@ -100,6 +100,52 @@ describe('data sources: definitions, secrets and the test endpoint', () => {
     expect(audit[0]!.details).toContain('[Redacted]');
   });
 
+  it("does not carry a stored secret to another origin: repointing needs the secret again, or its removal", async () => {
+    // Two loopback servers that record the Authorization header they get: the source's own, and a host of whoever may manage sources.
+    const seen = { own: [] as string[], other: [] as string[] };
+    const recorder = (into: string[]): http.RequestListener => (req, res) => {
+      into.push(req.headers.authorization ?? '');
+      res.writeHead(200, { 'content-type': 'application/json' }).end(buildinfo);
+    };
+    const own = await serve(recorder(seen.own));
+    const other = await serve(recorder(seen.other));
+    closers.push(own.close, other.close);
+    const token = 'stored-bearer-token-never-leaves';
+    const source = await create({ name: 'repointed', url: own.url, auth: { type: 'bearer', token } });
+    const patch = (payload: object) => server.injectAs('admin', { method: 'PATCH', url: `/api/v1/datasources/${source.id}`, payload });
+
+    // Another host, another port, another scheme: each is another origin, refused while the secret would go along.
+    const port = new URL(own.url).port;
+    for (const payload of [{ url: other.url }, { url: other.url, auth: { type: 'bearer' } }, { url: `http://localhost:${port}` }, { url: `https://127.0.0.1:${port}` }]) {
+      const refused = await patch(payload);
+      expect(refused.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(refused.json()).toMatchObject({ error: { code: 'E_VALIDATION', message: expect.stringMatching(/token.*again|auth: null/i) } });
+    }
+    const basic = await create({ name: 'repointed-basic', url: own.url, auth: { type: 'basic', username: 'prom', password: 'pw' } });
+    const refusedBasic = await server.injectAs('admin', { method: 'PATCH', url: `/api/v1/datasources/${basic.id}`, payload: { url: other.url, auth: { type: 'basic', username: 'prom' } } });
+    expect(refusedBasic.statusCode).toBe(400);
+    expect(refusedBasic.json().error.message).toMatch(/password/);
+    expect((await server.app.datasources.service.get(source.id)).url).toBe(own.url);
+    expect(await test(source.id)).toMatchObject({ ok: true });
+    expect(seen.other).toEqual([]);
+
+    // The same origin keeps today's contract: a path change keeps the stored token.
+    expect((await patch({ url: `${own.url}/prometheus` })).statusCode).toBe(200);
+    expect((await server.app.datasources.service.get(source.id)).credentials).toEqual({ type: 'bearer', token });
+    expect((await patch({ url: own.url })).statusCode).toBe(200);
+
+    // Repointing with the secret removed, or a new one given, is the admin's explicit choice.
+    const cleared = await patch({ url: other.url, auth: null });
+    expect(cleared.statusCode, cleared.body).toBe(200);
+    expect((cleared.json() as Datasource).auth).toBeNull();
+    await test(source.id);
+    expect((await patch({ url: own.url, auth: { type: 'bearer', token: 'a-new-token' } })).statusCode).toBe(200);
+    expect((await patch({ url: other.url, auth: { type: 'bearer', token: 'given-again' } })).statusCode).toBe(200);
+    await test(source.id);
+    expect(seen.other.join(' ')).not.toContain(token);
+    expect(seen.other).toContain('Bearer given-again');
+  });
+
   it('redacts credentials in log lines', () => {
     let out = '';
     const log = createLogger('info', new Writable({ write: (chunk: Buffer, _enc, done) => ((out += chunk.toString()), done()) }));

@@ -29,6 +29,8 @@ export const DEFAULT_DATASOURCE_SETTINGS: DatasourceSettings = { ...DEFAULT_PROX
 
 export interface DatasourcesFeature {
   service: DatasourceService;
+  /** The secrets' key, shared by the replicas (SecretBox.load); runbooks derive their plan hash key from it. */
+  secrets: Promise<SecretBox>;
   proxy: QueryProxy;
   /** The per-user query rate limit of the proxy's routes. */
   budget: QueryBudget;
@@ -65,7 +67,7 @@ function buildDatasources(ctx: ServerContext, alarms: AlarmSink, settings: Datas
   const claims = createWorkClaims(ctx.sql, { name: 'anomaly-watches', timeoutMs: Math.max(5_000, merged.watches.syncMs), log: ctx.log, replicaId: ctx.replicaId });
   const runner = new WatchRunner(ctx, proxy, store, merged.watches, claims, alarms);
   const watches = new WatchService({ ctx, store, runner, datasources: service, proxy, maxWatches: merged.watches.maxWatches });
-  return { service, proxy, budget, watches, runner, settings: merged, now: ctx.now, isLeader: () => ctx.leadership.isLeader };
+  return { service, secrets: box, proxy, budget, watches, runner, settings: merged, now: ctx.now, isLeader: () => ctx.leadership.isLeader };
 }
 
 /** Data sources: admin CRUD and test under /datasources, and the query proxy readers use. */

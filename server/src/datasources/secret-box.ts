@@ -53,6 +53,15 @@ export class SecretBox {
     return new SecretBox(parseKey(row.key, 'the datasource_secret_key row'));
   }
 
+  /**
+   * A key of its own for another use of this one shared key (HKDF-SHA256, `purpose` as its
+   * info): the same on every replica and as private as the secrets' key, without using
+   * that key for two things (the runbook plan hash, plan-hash.ts).
+   */
+  derive(purpose: string): Buffer {
+    return Buffer.from(crypto.hkdfSync('sha256', this.#key, Buffer.alloc(0), purpose, 32));
+  }
+
   seal(plaintext: string): Buffer {
     const iv = crypto.randomBytes(IV_BYTES);
     const cipher = crypto.createCipheriv('aes-256-gcm', this.#key, iv);

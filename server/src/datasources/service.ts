@@ -2,6 +2,7 @@ import { AppError } from '../../../shared/errors.ts';
 import type { CreateDatasourceRequest, DatasourceAuthInput, DatasourceTestResult, UpdateDatasourceRequest } from '../../../shared/api/datasources.ts';
 import type { ServerContext } from '../context.ts';
 import type { DatasourceRecord, DatasourceRow, DatasourceStore, UpstreamAuth } from './store.ts';
+import { requireSecretForNewOrigin } from './repoint.ts';
 import { UpstreamClient, UpstreamError, UpstreamTooLargeError } from './upstream.ts';
 
 export const DEFAULT_TIMEOUT_SECONDS = 30;
@@ -84,9 +85,11 @@ export class DatasourceService {
 
   async update(id: number, patch: UpdateDatasourceRequest, by: Actor): Promise<DatasourceRecord> {
     const current = await this.get(id);
+    const url = patch.url !== undefined ? normaliseUrl(patch.url) : current.url;
+    requireSecretForNewOrigin(current.url, url, current.credentials, patch.auth);
     const row: DatasourceRow = {
       name: patch.name ?? current.name,
-      url: patch.url !== undefined ? normaliseUrl(patch.url) : current.url,
+      url,
       auth: patch.auth === null ? null : patch.auth !== undefined ? mergeAuth(patch.auth, current.credentials) : current.credentials,
       tlsSkipVerify: patch.tlsSkipVerify ?? current.tlsSkipVerify,
       timeoutSeconds: patch.timeoutSeconds ?? current.timeoutSeconds,
@@ -198,7 +201,7 @@ function withoutUserinfo(raw: string): string {
   return raw.replace(/^([a-z][a-z\d+.-]*:\/\/)[^/?#]*@/i, '$1');
 }
 
-/** New credentials; a secret left out on update keeps the stored one when the kind (and user) stays. */
+/** New credentials; a secret left out on update keeps the stored one when the kind (and user) stays (and the origin: repoint.ts). */
 function mergeAuth(input: DatasourceAuthInput, current: UpstreamAuth | null): UpstreamAuth {
   if (input.type === 'basic') {
     const password = input.password ?? (current?.type === 'basic' ? current.password : undefined);

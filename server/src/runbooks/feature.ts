@@ -1,4 +1,5 @@
 import type { Alert } from '../../../shared/api/alerts.ts';
+import type { AlertPusher } from '../../../shared/api/stream.ts';
 import type { StepKind } from '../../../shared/api/runbooks.ts';
 import type { Actor } from '../core/actor.ts';
 import type { AlertsService } from '../alerts/feature.ts';
@@ -6,6 +7,8 @@ import type { IncidentsService } from '../incidents/feature.ts';
 import type { ServerContext } from '../context.ts';
 import type { Feature } from '../core/feature.ts';
 import type { MetricsService } from '../metrics/service.ts';
+import type { SecretBox } from '../datasources/secret-box.ts';
+import { planHashKey } from './plan-hash.ts';
 import { metricsVerifySource } from './verify.ts';
 import { verifySourcesOf, type PromqlSources } from './promql-verify.ts';
 import { runbooksPlugin } from './plugin.ts';
@@ -48,16 +51,20 @@ export class RunbooksFeature {
   readonly service: RunbookService;
   readonly ledger: ProcessLedger;
   readonly #ctx: ServerContext;
+  readonly #planKey: Promise<Buffer>;
   #unsubscribe: (() => void) | null = null;
   #expiryTimer: NodeJS.Timeout | null = null;
   #queueTimer: NodeJS.Timeout | null = null;
   readonly #pendingTriggers = new Set<Promise<void>>();
-  /** Alerts that fired since the last turn of the event loop, waiting for their triggers. */
-  #firing: Alert[] = [];
+  /** Alerts that fired since the last turn of the event loop, waiting for their triggers, with who pushed them (POST /alerts). */
+  #firing: Array<{ alert: Alert; pushedBy: AlertPusher | undefined }> = [];
   readonly #background = new Set<Promise<unknown>>();
 
-  constructor(ctx: ServerContext, alerts: RunbookAlerting, settings: RunbookSettings, verifySources: VerifySources) {
+  constructor(ctx: ServerContext, alerts: RunbookAlerting, settings: RunbookSettings, verifySources: VerifySources, planKey: Promise<Buffer>) {
     this.#ctx = ctx;
+    this.#planKey = planKey;
+    // Awaited by start() and every plan; not an unhandled rejection meanwhile.
+    planKey.catch(() => undefined);
     this.settings = settings;
     this.catalog = new RunbookCatalog(settings.dir, ctx.log, settings.reloadDebounceMs);
     this.store = new RunStore(ctx.sql);
@@ -83,7 +90,7 @@ export class RunbooksFeature {
       leaseMs: RUN_LEASE_MS,
       onLeaseError: (error) => ctx.log.warn({ err: error }, 'could not renew the leases of runbook runs in flight'),
     });
-    this.service = new RunbookService({ ctx, catalog: this.catalog, store: this.store, settings, alerts, runner: this.runner });
+    this.service = new RunbookService({ ctx, catalog: this.catalog, store: this.store, settings, alerts, runner: this.runner, planKey });
   }
 
   /**
@@ -91,6 +98,8 @@ export class RunbooksFeature {
    * left running are stopped, its runs recorded interrupted), then the folder, triggers and timers.
    */
   async start(): Promise<void> {
+    // The plan hash's key first: without it no plan can be made (a damaged key stops start-up, as for the data sources).
+    await this.#planKey;
     const orphans = this.ledger.stopOrphans();
     for (const { record, stopped } of orphans) {
       if (stopped) this.#ctx.log.warn({ run: record.runId, step: record.step, pid: record.pid }, 'stopped a runbook step process a server killed without warning left running');
@@ -104,7 +113,7 @@ export class RunbooksFeature {
       if ((action !== 'created' && action !== 'refired') || alert.state !== 'firing') return;
       // Later, outside the alert's own transaction (the bus publishes inside one). One
       // setImmediate for all the alerts a batch publishes (100 for a webhook batch), in order.
-      if (this.#firing.push(alert) === 1) setImmediate(() => this.#triggerFiring());
+      if (this.#firing.push({ alert, pushedBy: event.pushedBy }) === 1) setImmediate(() => this.#triggerFiring());
     });
     this.#expiryTimer = setInterval(() => {
       this.#track(this.service.expire(), 'expiring runbook proposals failed');
@@ -138,11 +147,11 @@ export class RunbooksFeature {
     // No runbook has a trigger (the usual case): no alert can match one, so no alert's
     // matching (a promise chain each) is started.
     if (!this.catalog.all().some((runbook) => (runbook.definition.triggers?.length ?? 0) > 0)) return;
-    for (const alert of alerts) this.#trigger(alert);
+    for (const { alert, pushedBy } of alerts) this.#trigger(alert, pushedBy);
   }
 
-  #trigger(alert: Alert): void {
-    const pending = this.service.onAlertFiring(alert).catch((error: unknown) => this.#ctx.log.error({ err: error, alert: alert.id }, 'runbook trigger failed'));
+  #trigger(alert: Alert, pushedBy: AlertPusher | undefined): void {
+    const pending = this.service.onAlertFiring(alert, pushedBy).catch((error: unknown) => this.#ctx.log.error({ err: error, alert: alert.id }, 'runbook trigger failed'));
     this.#pendingTriggers.add(pending);
     void pending.finally(() => this.#pendingTriggers.delete(pending));
   }
@@ -154,12 +163,14 @@ export interface RunbooksDeps {
   settings: RunbookSettings;
   /** The Prometheus data sources a verify may name (`source: <name>`); without it only `metrics`. */
   promql?: PromqlSources;
+  /** The data sources' secrets key (shared by the replicas): the plan hash's key is derived from it. */
+  secrets: Promise<SecretBox>;
 }
 
 /** Runbooks in the one feature shape (docs/architecture.md): verify reads the server's own metrics by default. */
 export function createRunbooksFeature(ctx: ServerContext, deps: RunbooksDeps): Feature<RunbooksFeature> {
   // Verify sources by name: the server's own store, then the Prometheus data sources by their names.
   const verifySources: VerifySources = verifySourcesOf(new Map([['metrics', metricsVerifySource(deps.metrics)]]), deps.promql, ctx.now);
-  const feature = new RunbooksFeature(ctx, deps.alerting, deps.settings, verifySources);
+  const feature = new RunbooksFeature(ctx, deps.alerting, deps.settings, verifySources, planHashKey(deps.secrets));
   return { service: feature, plugin: async (app) => app.register(runbooksPlugin, { feature }) };
 }

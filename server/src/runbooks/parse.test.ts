@@ -32,6 +32,8 @@ safety:
 `;
 
 const settings = { ...defaultRunbookSettings('/tmp/x'), httpAllow: ['http://127.0.0.1:8080/health/'] };
+/** Any key: what these tests check does not depend on it (plan-hash.ts). */
+const HASH_KEY = Buffer.alloc(32, 7);
 
 describe('runbook files', () => {
   it('parses the documented example with defaults and durations resolved', () => {
@@ -103,7 +105,7 @@ describe('templates', () => {
   it.each(['; rm -rf /', '$(id)', 'a\nb', '`id`', 'two words', '"quoted"'])('keeps %j one literal argv item', (value) => {
     const result = parseRunbook('x.yaml', `id: x\ntitle: t\nparams:\n  v: { type: string }\nsteps:\n  - name: a\n    run: [/bin/echo, "--value={{params.v}}", "{{params.v}}"]\n`);
     if (!result.ok) throw new Error(result.message);
-    const plan = resolvePlan(result.runbook, { v: value }, null, {}, settings);
+    const plan = resolvePlan(result.runbook, { v: value }, null, {}, settings, HASH_KEY);
     expect(plan.steps[0]!.argv).toEqual(['/bin/echo', `--value=${value}`, value]);
   });
 
@@ -121,14 +123,16 @@ describe('templates', () => {
   it('binds the plan hash to the resolved content', () => {
     const result = parseRunbook('restart-web.yaml', GOOD);
     if (!result.ok) throw new Error(result.message);
-    const a = resolvePlan(result.runbook, { service: 'web', reason: 'none' }, null, {}, settings);
-    const b = resolvePlan(result.runbook, { reason: 'none', service: 'web' }, null, {}, settings);
-    const c = resolvePlan(result.runbook, { service: 'api', reason: 'none' }, null, {}, settings);
-    const d = resolvePlan(result.runbook, { service: 'web', reason: 'none' }, 3, {}, settings);
+    const a = resolvePlan(result.runbook, { service: 'web', reason: 'none' }, null, {}, settings, HASH_KEY);
+    const b = resolvePlan(result.runbook, { reason: 'none', service: 'web' }, null, {}, settings, HASH_KEY);
+    const c = resolvePlan(result.runbook, { service: 'api', reason: 'none' }, null, {}, settings, HASH_KEY);
+    const d = resolvePlan(result.runbook, { service: 'web', reason: 'none' }, 3, {}, settings, HASH_KEY);
     expect(a.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(b.hash).toBe(a.hash);
     expect(c.hash).not.toBe(a.hash);
     expect(d.hash).not.toBe(a.hash);
+    // Keyed (plan-hash.ts): another key, another hash for the same plan.
+    expect(resolvePlan(result.runbook, { service: 'web', reason: 'none' }, null, {}, settings, Buffer.alloc(32, 8)).hash).not.toBe(a.hash);
     expect(a.steps[1]).toMatchObject({ kind: 'http', method: 'GET', url: 'http://127.0.0.1:8080/health/web', expect: [200] });
     expect(a.verify).toEqual({ source: 'metrics', query: 'up{service="web"}', op: '==', threshold: 1, withinMs: 120_000 });
   });
@@ -136,7 +140,7 @@ describe('templates', () => {
   it('refuses URLs outside the allow-list at plan time', () => {
     const result = parseRunbook('restart-web.yaml', GOOD);
     if (!result.ok) throw new Error(result.message);
-    expect(() => resolvePlan(result.runbook, { service: 'web' }, null, {}, { ...settings, httpAllow: [] })).toThrow(/not allow-listed/);
+    expect(() => resolvePlan(result.runbook, { service: 'web' }, null, {}, { ...settings, httpAllow: [] }, HASH_KEY)).toThrow(/not allow-listed/);
   });
 
   it('allows URLs only below an allowed base, on a path boundary', () => {

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import type { Plan, ResolvedStep, ResolvedVerify, RunbookStep } from '../../../shared/api/runbooks.ts';
 import { isAllowed } from './allow-list.ts';
 import { fillArgv } from './argv.ts';
@@ -12,6 +11,7 @@ import { canonicalTarget } from './target-key.ts';
 import { fill, fillJson, fillUrl, TemplateError, type TemplateScope } from './template.ts';
 import { parseCondition } from './verify.ts';
 import { fillPromql } from './promql-template.ts';
+import { planHash } from './plan-hash.ts';
 
 export type ResolvedPlan = Omit<Plan, 'state'>;
 
@@ -104,9 +104,9 @@ export function canonicalJson(value: unknown): string {
  * Fills every template of the runbook with validated parameters: exactly what would run.
  * The hash covers everything that decides what happens (steps, rollback, verify, target,
  * parameters, incident, safety settings), so an approval of this plan is void once any of
- * it changes (a file edit, another incident).
+ * it changes (a file edit, another incident). It is keyed (`hashKey`, plan-hash.ts).
  */
-export function resolvePlan(runbook: LoadedRunbook, params: Record<string, ParamValue>, incidentId: number | null, labels: Record<string, string>, settings: RunbookSettings): ResolvedPlan {
+export function resolvePlan(runbook: LoadedRunbook, params: Record<string, ParamValue>, incidentId: number | null, labels: Record<string, string>, settings: RunbookSettings, hashKey: Buffer): ResolvedPlan {
   const scope: TemplateScope = { params, labels, incident: { id: incidentId } };
   try {
     const { definition } = runbook;
@@ -125,7 +125,7 @@ export function resolvePlan(runbook: LoadedRunbook, params: Record<string, Param
       verify,
       safety: runbook.safety,
     };
-    return { ...body, hash: crypto.createHash('sha256').update(canonicalJson(body)).digest('hex') };
+    return { ...body, hash: planHash(hashKey, canonicalJson(body)) };
   } catch (error) {
     if (error instanceof TemplateError) throw new PlanError(error.message);
     throw error;

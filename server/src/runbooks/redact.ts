@@ -7,7 +7,8 @@ import type { Plan, ResolvedStep, RunbookFile, RunbookStep } from '../../../shar
  * `password` in a JSON body or payload) are needed to execute, and nowhere else: every
  * answer, stream event and output line shows them as `[redacted]`. Which values are
  * credentials is read from the header, variable, query parameter or JSON key name. The plan
- * hash is computed on the real values, so changing a token still voids earlier approvals.
+ * hash is computed on the real values, so changing a token still voids earlier approvals
+ * (keyed, plan-hash.ts, so the hash does not let a reader test guesses of them).
  */
 const SECRET_NAME = /authorization|cookie|token|secret|passw(?:or)?d|api[-_]?key|credential|private[-_]?key/i;
 

@@ -1,4 +1,5 @@
 import type { Alert } from '../../../shared/api/alerts.ts';
+import type { AlertPusher } from '../../../shared/api/stream.ts';
 import type { Plan, Run, RunbookDetail, RunbookList, RunbookSummary, RunListQuery, Suggestion } from '../../../shared/api/runbooks.ts';
 import { roleAtLeast, type Role } from '../../../shared/auth/permissions.ts';
 import { AppError } from '../../../shared/errors.ts';
@@ -19,6 +20,7 @@ import { publicRun, type RunStore, type StoredRun } from './store.ts';
 /** How long a server's claim on a run holds without renewal: a run whose server died is taken over (queued) or recorded interrupted (running) after this. */
 export const RUN_LEASE_MS = 60_000;
 import { matchingTriggers } from './triggers.ts';
+import { pusherAsRequester, pusherCannotRun } from './pusher.ts';
 
 /** Who asks: the actor for audit and timeline, the user for the self-approval rule, the role for `safety.role`. */
 export interface Requester {
@@ -47,6 +49,8 @@ interface Origin {
   trigger: Run['trigger'];
   alertId: number | null;
   labels: Record<string, string>;
+  /** Approvals needed at least, above the runbook's own: an auto trigger held for a pusher who could not have run it. */
+  approvers?: number;
 }
 
 export interface RunbookServiceDeps {
@@ -56,6 +60,8 @@ export interface RunbookServiceDeps {
   settings: RunbookSettings;
   alerts: RunbookAlerting;
   runner: Runner;
+  /** The key of the plan hash (plan-hash.ts), known once the secrets' key is read. */
+  planKey: Promise<Buffer>;
 }
 
 export function summaryOf(runbook: LoadedRunbook): RunbookSummary {
@@ -104,9 +110,10 @@ export class RunbookService {
 
   /** `store`: the transaction the decision is taken in, when there is one. */
   async #plan(runbook: LoadedRunbook, params: Record<string, ParamValue>, incidentId: number | null, labels: Record<string, string>, excludeRunId = 0, store: RunStore = this.#deps.store): Promise<Plan> {
+    const hashKey = await this.#deps.planKey;
     let resolved;
     try {
-      resolved = resolvePlan(runbook, validateParams(runbook.params, params), incidentId, labels, this.#deps.settings);
+      resolved = resolvePlan(runbook, validateParams(runbook.params, params), incidentId, labels, this.#deps.settings, hashKey);
     } catch (error) {
       if (error instanceof ParamError) throw new AppError('E_VALIDATION', error.message, { problems: error.problems });
       if (error instanceof PlanError) throw new AppError('E_VALIDATION', error.message);
@@ -116,11 +123,16 @@ export class RunbookService {
     return { ...resolved, state };
   }
 
-  /** `POST /runbooks/:id/runs`, and the alert triggers with the system as requester. */
+  /**
+   * `POST /runbooks/:id/runs`, and the alert triggers, with the system as requester or the
+   * person or key who pushed the alert (who is then refused nothing for their role here: the
+   * proposal waits for someone who has it, see onAlertFiring).
+   */
   async request(id: string, input: RunInput, requester: Requester, origin: Origin = { trigger: 'manual', alertId: null, labels: {} }): Promise<Run> {
     const { store, ctx } = this.#deps;
     const runbook = this.#require(id);
-    if (requester.actor.kind !== 'system' && !roleAtLeast(requester.role, runbook.safety.role)) {
+    const byHand = origin.trigger === 'manual' && requester.actor.kind !== 'system';
+    if (byHand && !roleAtLeast(requester.role, runbook.safety.role)) {
       this.#audit(requester.actor, 'runbook.run.denied', `runbook:${id}`, 'denied', { reason: 'role', needs: runbook.safety.role });
       throw new AppError('E_FORBIDDEN', `Running ${id} needs the ${runbook.safety.role} role.`, { needs: runbook.safety.role });
     }
@@ -129,7 +141,7 @@ export class RunbookService {
     // A refusal of a person's request is recorded like the others (someone probing a runbook
     // for injections must show); an alert trigger's is recorded as runbook.trigger.refused.
     const denied = (reason: string, error: AppError) => {
-      if (requester.actor.kind !== 'system') this.#audit(requester.actor, 'runbook.run.denied', `runbook:${id}`, 'denied', { reason, message: error.message, params: input.params ?? {} });
+      if (byHand) this.#audit(requester.actor, 'runbook.run.denied', `runbook:${id}`, 'denied', { reason, message: error.message, params: input.params ?? {} });
       return error;
     };
     let plan: Plan;
@@ -143,7 +155,8 @@ export class RunbookService {
     }
     const dryRun = input.dryRun ?? false;
     const blockedBy = dryRun ? null : plan.state.blockedBy;
-    const needsApproval = !dryRun && runbook.safety.approvers > 0;
+    const approvers = dryRun ? 0 : Math.max(runbook.safety.approvers, origin.approvers ?? 0);
+    const needsApproval = approvers > 0;
     const state = blockedBy ? 'blocked' : needsApproval ? 'pending_approval' : 'queued';
     // A queued run is this server's from the start (claimed), so no other replica's queue pass takes it first.
     const run = await store.insert(
@@ -160,7 +173,7 @@ export class RunbookService {
         alertId: origin.alertId,
         dryRun,
         trigger: origin.trigger,
-        approvalsRequired: dryRun ? 0 : runbook.safety.approvers,
+        approvalsRequired: approvers,
         requestedBy: requester.actor.name,
         requestedByKind: requester.actor.kind,
         requestedByUserId: requester.userId,
@@ -173,10 +186,10 @@ export class RunbookService {
       this.#audit(requester.actor, 'runbook.run.blocked', `runbook-run:${run.id}`, 'denied', { runbook: id, reason: blockedBy, target: run.target });
       await this.#timeline(run, requester.actor, `Runbook "${run.title}" ${what} #${run.id} blocked: ${blockedBy}`, { state: 'blocked', reason: blockedBy });
     } else {
-      this.#audit(requester.actor, 'runbook.run.request', `runbook-run:${run.id}`, 'success', { runbook: id, params: run.params, target: run.target, dryRun, planHash: plan.hash, trigger: origin.trigger });
+      this.#audit(requester.actor, 'runbook.run.request', `runbook-run:${run.id}`, 'success', { runbook: id, params: run.params, target: run.target, dryRun, planHash: plan.hash, trigger: origin.trigger, ...(origin.alertId !== null ? { alert: origin.alertId } : {}) });
       if (!dryRun) {
         await this.#timeline(run, requester.actor, needsApproval
-          ? `Runbook "${run.title}" ${origin.trigger === 'alert' ? 'proposed' : 'requested'} (run #${run.id}), waiting for ${runbook.safety.approvers} approval(s)`
+          ? `Runbook "${run.title}" ${origin.trigger === 'alert' ? 'proposed' : 'requested'} (run #${run.id}), waiting for ${approvers} approval(s)`
           : `Runbook "${run.title}" requested (run #${run.id})`, { state: run.state, params: run.params });
       }
     }
@@ -300,12 +313,17 @@ export class RunbookService {
    * An alert started firing: each runbook with a matching trigger is proposed (approve),
    * or run (auto), within the same limits as a run by hand; manual runbooks are only
    * suggested. One open proposal per runbook and target: an alert storm adds nothing.
+   * `pushedBy`: the person or key who pushed the alert (`POST /alerts`). The run is then
+   * theirs (they cannot approve it), and a run that needs no approval waits for one all the
+   * same when they could not have run it by hand: pushing an alert must not be a way around
+   * four eyes or `safety.role`. Alerts of the server's own sources are the system's.
    */
-  async onAlertFiring(alert: Alert): Promise<void> {
+  async onAlertFiring(alert: Alert, pushedBy?: AlertPusher): Promise<void> {
     const { store, ctx } = this.#deps;
     for (const { runbook, params } of matchingTriggers(this.#deps.catalog.all(), alert.labels)) {
       if (runbook.safety.mode === 'manual') continue;
       const id = runbook.definition.id;
+      const requester: Requester = pushedBy ? pusherAsRequester(pushedBy) : { actor: { ...SYSTEM, name: `trigger:${alert.labels.alertname ?? alert.id}` }, userId: null, role: 'admin' };
       try {
         const plan = await this.#plan(runbook, params, alert.incidentId, alert.labels);
         const open = await store.openFor(id, plan.targets[0]!);
@@ -313,11 +331,13 @@ export class RunbookService {
           ctx.log.info({ runbook: id, alert: alert.id, run: open.id }, 'runbook already proposed or running for this target');
           continue;
         }
-        const actor: Actor = { ...SYSTEM, name: `trigger:${alert.labels.alertname ?? alert.id}` };
-        await this.request(id, { params, ...(alert.incidentId !== null ? { incidentId: alert.incidentId } : {}) }, { actor, userId: null, role: 'admin' }, { trigger: 'alert', alertId: alert.id, labels: alert.labels });
+        const held = pushedBy && runbook.safety.approvers === 0 ? pusherCannotRun(pushedBy, runbook) : null;
+        const run = await this.request(id, { params, ...(alert.incidentId !== null ? { incidentId: alert.incidentId } : {}) }, requester, { trigger: 'alert', alertId: alert.id, labels: alert.labels, ...(held ? { approvers: 1 } : {}) });
+        if (held && run.state === 'pending_approval') this.#audit(requester.actor, 'runbook.trigger.approval_required', `runbook-run:${run.id}`, 'denied', { runbook: id, alert: alert.id, ...held });
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
-        this.#audit(SYSTEM, 'runbook.trigger.refused', `runbook:${id}`, 'failure', { alert: alert.id, message: error.message });
+        // A pushed alert's refusal is the pusher's (someone probing a runbook through alert labels must show).
+        this.#audit(pushedBy ? requester.actor : SYSTEM, 'runbook.trigger.refused', `runbook:${id}`, 'failure', { alert: alert.id, message: error.message });
         ctx.log.warn({ runbook: id, alert: alert.id, err: error }, 'runbook trigger could not propose a run');
       }
     }

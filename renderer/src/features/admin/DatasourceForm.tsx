@@ -14,9 +14,18 @@ export interface DatasourceFormProps {
   onSubmit: (body: DatasourceFormValue) => void;
 }
 
+function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * A data source's definition. Secrets are write-only: when editing, an empty password or
- * token field keeps the stored one (the server never sends it back).
+ * token field keeps the stored one (the server never sends it back), unless the URL now
+ * names another server, which must be given the secret again.
  */
 export function DatasourceForm({ current, busy, onSubmit }: DatasourceFormProps) {
   const [name, setName] = useState(current?.name ?? '');
@@ -27,7 +36,8 @@ export function DatasourceForm({ current, busy, onSubmit }: DatasourceFormProps)
   const [tlsSkipVerify, setTlsSkipVerify] = useState(current?.tlsSkipVerify ?? false);
   const [timeoutSeconds, setTimeoutSeconds] = useState<number | string>(current?.timeoutSeconds ?? 30);
   const [scrapeIntervalSeconds, setScrapeIntervalSeconds] = useState<number | string>(current?.scrapeIntervalSeconds ?? 15);
-  const keepsSecret = current?.auth?.type === authKind;
+  // The server keeps a stored secret only for the same origin (a new host, port or scheme needs it again).
+  const keepsSecret = current?.auth?.type === authKind && sameOrigin(current.url, url);
 
   const auth = (): DatasourceAuthInput | null => {
     if (authKind === 'basic') return { type: 'basic', username, ...(secret ? { password: secret } : {}) };
