@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Run } from '../../../shared/api/runbooks.ts';
-import type { Role } from '../../../shared/auth/permissions.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
+import { actAs, type Who } from '../testing/act-as.ts';
 
 /**
  * Who may decide about a waiting run: the runbook's `safety.role` holds for rejecting as for
@@ -15,16 +15,9 @@ describe('runbook approvals: who may decide', () => {
   let server: TestServer;
   let dir: string;
 
-  const as = async (who: Role | { key: string }, method: 'GET' | 'POST', url: string, payload?: object) => {
-    const options = { method, url: `/api/v1${url}`, ...(payload ? { payload } : {}) };
-    const response = typeof who === 'string' ? await server.injectAs(who, options) : await server.app.inject({ ...options, headers: { authorization: `Bearer ${who.key}` } });
-    return { status: response.statusCode, body: response.json() as Run & { error?: { code: string }; secret?: string } };
-  };
-  const apiKey = async (owner: Role, body: object): Promise<{ key: string }> => {
-    const created = await as(owner, 'POST', '/api-keys', { expiresAt: Date.now() + 3_600_000, ...body });
-    expect(created.status).toBe(201);
-    return { key: created.body.secret! };
-  };
+  const acting = actAs(() => server);
+  const as = (who: Who, method: 'GET' | 'POST', url: string, payload?: object) => acting.as<Run>(who, method, url, payload);
+  const { apiKey } = acting;
   const auditOf = async (runId: number) =>
     ((await server.injectAs('admin', { method: 'GET', url: `/api/v1/audit?target=runbook-run:${runId}` })).json() as { entries: Array<{ action: string; outcome: string; actor: string }> }).entries.map((e) => `${e.action}:${e.outcome}:${e.actor}`);
 

@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Run } from '../../../shared/api/runbooks.ts';
-import type { Role } from '../../../shared/auth/permissions.ts';
 import { eventually } from '../testing/eventually.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
+import { actAs, type Who } from '../testing/act-as.ts';
 
 const FINAL = ['succeeded', 'failed', 'rolled_back', 'blocked', 'rejected', 'interrupted', 'expired'];
 
@@ -20,17 +20,9 @@ describe('runbook triggers on alerts pushed by a person or a key', () => {
   let server: TestServer;
   let dir: string;
 
-  type Who = Role | { key: string };
-  const as = async (who: Who, method: 'GET' | 'POST', url: string, payload?: object) => {
-    const options = { method, url: `/api/v1${url}`, ...(payload ? { payload } : {}) };
-    const response = typeof who === 'string' ? await server.injectAs(who, options) : await server.app.inject({ ...options, headers: { authorization: `Bearer ${who.key}` } });
-    return { status: response.statusCode, body: response.json() as Run & { error?: { code: string }; secret?: string } };
-  };
-  const apiKey = async (owner: Role, body: object): Promise<{ key: string }> => {
-    const created = await as(owner, 'POST', '/api-keys', { expiresAt: Date.now() + 3_600_000, ...body });
-    expect(created.status).toBe(201);
-    return { key: created.body.secret! };
-  };
+  const acting = actAs(() => server);
+  const as = (who: Who, method: 'GET' | 'POST', url: string, payload?: object) => acting.as<Run>(who, method, url, payload);
+  const { apiKey } = acting;
   const push = async (who: Who, labels: Record<string, string>) => expect((await as(who, 'POST', '/alerts', { alerts: [{ status: 'firing', labels }] })).status).toBe(200);
   /** The run a trigger made for this target (each test uses a target of its own). */
   const runFor = async (runbook: string, target: string) =>

@@ -1,9 +1,6 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eventually } from '../testing/eventually.ts';
-import { startTestServer, type TestServer } from '../testing/test-server.ts';
+import { useRunbookServer } from './testing/runbook-server.ts';
 
 interface AuditEntry {
   action: string;
@@ -20,12 +17,8 @@ interface AuditEntry {
  * trace: someone probing a runbook for injections was invisible.
  */
 describe('refused runbook run requests are audited', () => {
-  let server: TestServer;
-  let dir: string;
-
-  beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-runbook-refusal-audit-'));
-    fs.writeFileSync(path.join(dir, 'tool.yaml'), `id: tool
+  const fixture = useRunbookServer(() => ({
+    'tool.yaml': `id: tool
 title: A tool
 params:
   value: { type: string, maxLength: 200 }
@@ -33,23 +26,17 @@ steps:
   - name: run
     run: [/bin/true, "{{params.value}}"]
 safety: { mode: manual, approvers: 0, maxRunsPerHour: 100 }
-`);
-    server = await startTestServer({ runbooks: { dir, reloadDebounceMs: 50, globalRunsPerHour: 1000 }, alerts: { sweepIntervalMs: 0, ruleIntervalMs: 0 } });
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+`,
+  }));
 
   it('an injected option, an undeclared parameter and a stale plan hash each leave a denied entry naming the requester', async () => {
-    const request = (payload: object) => server.injectAs('operator', { method: 'POST', url: '/api/v1/runbooks/tool/runs', payload });
+    const request = (payload: object) => fixture.server.injectAs('operator', { method: 'POST', url: '/api/v1/runbooks/tool/runs', payload });
     expect((await request({ params: { value: '--output=/etc/passwd' } })).statusCode).toBe(400);
     expect((await request({ params: { value: 'x', extra: 'y' } })).statusCode).toBe(400);
     expect((await request({ params: { value: 'x' }, planHash: '0'.repeat(64) })).statusCode).toBe(409);
 
     const denied = await eventually(
-      async () => ((await server.injectAs('admin', { method: 'GET', url: '/api/v1/audit?limit=200' })).json() as { entries: AuditEntry[] }).entries.filter((entry) => entry.action === 'runbook.run.denied'),
+      async () => ((await fixture.server.injectAs('admin', { method: 'GET', url: '/api/v1/audit?limit=200' })).json() as { entries: AuditEntry[] }).entries.filter((entry) => entry.action === 'runbook.run.denied'),
       (entries) => entries.length >= 3,
     );
     expect(denied.map(({ actor, target, outcome, details }) => ({ actor, target, outcome, reason: details.reason })).reverse()).toEqual([

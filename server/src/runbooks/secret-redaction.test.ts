@@ -1,10 +1,7 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Run, RunbookDetail } from '../../../shared/api/runbooks.ts';
 import { eventually } from '../testing/eventually.ts';
-import { startTestServer, type TestServer } from '../testing/test-server.ts';
+import { useRunbookServer } from './testing/runbook-server.ts';
 
 const HEADER_SECRET = 'Bearer awx-launch-token-0123456789';
 const ENV_SECRET = 'env-password-9876543210';
@@ -16,12 +13,8 @@ const ENV_SECRET = 'env-password-9876543210';
  * must not get them.
  */
 describe('runbook credentials stay on the server', () => {
-  let server: TestServer;
-  let dir: string;
-
-  beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-runbook-secrets-'));
-    fs.writeFileSync(path.join(dir, 'handover.yaml'), `id: handover
+  const fixture = useRunbookServer(() => ({
+    'handover.yaml': `id: handover
 title: Hand over to AWX
 params:
   service: { type: string, pattern: '^[a-z0-9-]+$' }
@@ -35,14 +28,8 @@ steps:
       headers: { authorization: "${HEADER_SECRET}", x-service: "{{params.service}}" }
       payload: { extra_vars: { service: "{{params.service}}" } }
 safety: { mode: manual, approvers: 0, maxRunsPerHour: 100 }
-`);
-    server = await startTestServer({ runbooks: { dir, reloadDebounceMs: 50, globalRunsPerHour: 1000, webhookAllow: ['http://127.0.0.1:9/api/v2/'] }, alerts: { sweepIntervalMs: 0, ruleIntervalMs: 0 } });
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+`,
+  }), { webhookAllow: ['http://127.0.0.1:9/api/v2/'] });
 
   const expectNoSecret = (what: string, text: string) => {
     expect({ what, leaks: text.includes(HEADER_SECRET) || text.includes('awx-launch-token') || text.includes(ENV_SECRET) }).toEqual({ what, leaks: false });
@@ -50,28 +37,28 @@ safety: { mode: manual, approvers: 0, maxRunsPerHour: 100 }
 
   it('the runbook, its plan, a dry run and the run events carry no credential, and what is not secret is still shown', async () => {
     const events: string[] = [];
-    const unsubscribe = server.app.ctx.events.subscribe((event) => {
+    const unsubscribe = fixture.server.app.ctx.events.subscribe((event) => {
       if (event.type === 'runbook_run' || event.type === 'runbook_output') events.push(JSON.stringify(event.data));
     });
     try {
-      const detail = await server.injectAs('viewer', { method: 'GET', url: '/api/v1/runbooks/handover' });
+      const detail = await fixture.server.injectAs('viewer', { method: 'GET', url: '/api/v1/runbooks/handover' });
       expect(detail.statusCode).toBe(200);
       expectNoSecret('GET /runbooks/:id', detail.body);
       const body = detail.json() as RunbookDetail;
       expect(body.definition.steps[1]!.webhook!.headers!['x-service']).toBe('{{params.service}}');
       expect(body.source).toContain('x-service');
 
-      const plan = await server.injectAs('viewer', { method: 'POST', url: '/api/v1/runbooks/handover/plan', payload: { params: { service: 'web' } } });
+      const plan = await fixture.server.injectAs('viewer', { method: 'POST', url: '/api/v1/runbooks/handover/plan', payload: { params: { service: 'web' } } });
       expect(plan.statusCode).toBe(200);
       expectNoSecret('plan', plan.body);
       expect(plan.json()).toMatchObject({ steps: [{ env: { SERVICE: 'web' } }, { headers: { 'x-service': 'web' } }] });
 
-      const dry = await server.injectAs('operator', { method: 'POST', url: '/api/v1/runbooks/handover/runs', payload: { params: { service: 'web' }, dryRun: true } });
+      const dry = await fixture.server.injectAs('operator', { method: 'POST', url: '/api/v1/runbooks/handover/runs', payload: { params: { service: 'web' }, dryRun: true } });
       expect(dry.statusCode).toBe(201);
-      const run = await eventually(async () => (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/runbook-runs/${(dry.json() as Run).id}` })), (response) => (response.json() as Run).state === 'succeeded');
+      const run = await eventually(async () => (await fixture.server.injectAs('viewer', { method: 'GET', url: `/api/v1/runbook-runs/${(dry.json() as Run).id}` })), (response) => (response.json() as Run).state === 'succeeded');
       expectNoSecret('GET /runbook-runs/:id', run.body);
       expect((run.json() as Run).steps[0]!.output).toContain('SERVICE');
-      expectNoSecret('GET /runbook-runs', (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/runbook-runs' })).body);
+      expectNoSecret('GET /runbook-runs', (await fixture.server.injectAs('viewer', { method: 'GET', url: '/api/v1/runbook-runs' })).body);
       expect(events.length).toBeGreaterThan(0);
       for (const event of events) expectNoSecret('stream event', event);
     } finally {
