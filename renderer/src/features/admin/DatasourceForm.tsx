@@ -37,7 +37,8 @@ export function DatasourceForm({ current, busy, onSubmit }: DatasourceFormProps)
   const [timeoutSeconds, setTimeoutSeconds] = useState<number | string>(current?.timeoutSeconds ?? 30);
   const [scrapeIntervalSeconds, setScrapeIntervalSeconds] = useState<number | string>(current?.scrapeIntervalSeconds ?? 15);
   // The server keeps a stored secret only for the same origin (a new host, port or scheme needs it again).
-  const keepsSecret = current?.auth?.type === authKind && sameOrigin(current.url, url);
+  const storedSecret = current?.auth?.type === authKind;
+  const keepsSecret = storedSecret && sameOrigin(current!.url, url);
 
   const auth = (): DatasourceAuthInput | null => {
     if (authKind === 'basic') return { type: 'basic', username, ...(secret ? { password: secret } : {}) };
@@ -71,6 +72,7 @@ export function DatasourceForm({ current, busy, onSubmit }: DatasourceFormProps)
             label={authKind === 'basic' ? 'Password' : 'Token'}
             required={!keepsSecret}
             placeholder={keepsSecret ? 'Unchanged (stored encrypted, never shown)' : ''}
+            description={storedSecret && !keepsSecret ? 'The URL now names another server: give its secret again (the stored one only goes to the server it was given for).' : undefined}
             value={secret}
             onChange={(e) => setSecret(e.currentTarget.value)}
             autoComplete="new-password"
