@@ -83,6 +83,12 @@ export const OTHER_MANNERS: ReadonlySet<string> = new Set([
   'arigato', 'arigatou', 'onegai', 'spasibo', 'dziękuję', 'dzięki', 'bedankt', 'alsjeblieft', 'tack', 'takk', 'kiitos', 'prego', 'gràcies', 'mersi',
 ]);
 
+/**
+ * Thanks as on-call chat types them ("cheers", "ta", "tia", "cheers mate", "much appreciated", "thanks in advance"): like "please",
+ * no alert's name, parameter or comment ("silence web-1 for 1h cheers" made a silence of alerts named "cheers").
+ */
+export const THANKS: ReadonlySet<string> = new Set(['thanks', 'thx', 'thank', 'ty', 'tyvm', 'tia', 'tx', 'thnx', 'thanx', 'cheers', 'ta', 'mate', 'much', 'appreciated', 'appreciate', 'advance']);
+
 export const FILLER = new Set([
   ...OTHER_MANNERS,
   'a', 'an', 'the', 'me', 'my', 'us', 'please', 'pls', 'plz', 'can', 'could', 'would', 'you', 'u', 'i', 'we', 'is', 'are', 'was', 'be',
