@@ -82,7 +82,8 @@ export const silenceRule: Rule = (line) => {
     durationSeconds = Math.round(duration.ms / 1000);
     take(taken, duration.start, duration.end);
     // "for 2h", "for the next 3 days": the words that introduce the duration are its own.
-    for (let k = duration.start - 1; k >= 0 && ['for', 'during', 'the', 'next', 'coming', 'another', 'until', 'till', 'til'].includes(tokens[k]!.norm); k--) taken.add(k);
+    // ("for approx 2h", "for roughly an hour": the length, said roughly.)
+    for (let k = duration.start - 1; k >= 0 && ['for', 'during', 'the', 'next', 'coming', 'another', 'until', 'till', 'til', 'approx', 'approximately', 'roughly', 'around', 'about', 'circa', '~'].includes(tokens[k]!.norm); k--) taken.add(k);
   } else if (period?.at === null) {
     return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: 'A silence starts now, and the weekend has not begun: say when it ends, e.g. "until monday 9am", or ask on Friday.' };
   } else if (period) {
@@ -220,6 +221,12 @@ export const silenceRule: Rule = (line) => {
     if (CLOCK_TIME.test(token.norm)) {
       return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: 'A silence from chat starts now: say how long or until when, e.g. "for 2h" or "until 2am"; a silence that starts later is made on the Silences page.' };
     }
+    // "over lunch", "for the afternoon", "through the deploy", "tomorrow", "~2h", "2h-ish": a when or a length not read is
+    // asked about; made an alert's name, it silenced nothing of what was meant for the default hour.
+    const when = unreadWhen(tokens, i, end, taken, durationSeconds !== DEFAULT_SILENCE_SECONDS || duration !== undefined);
+    if (when) {
+      return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: `Say when the silence ends as a length or a time ("${when}" is not read), e.g. "for 2h", "until 6pm" or "until tomorrow 9am".` };
+    }
     // (":pray:", "cc @dba": Slack's habits, not names; "cheers", "ta", "tia": manners, not names either.)
     if (isAlertNoun(token.norm) || FILLER.has(token.norm) || isManners(token.norm) || SILENCE_NOISE.has(token.norm) || EMOJI_CODE.test(token.raw.toLowerCase()) || (token.norm === 'cc' && tokens[i + 1]?.norm.startsWith('@'))) {
       taken.add(i);
@@ -282,3 +289,23 @@ const VAGUE_LENGTHS = new Set(['bit', 'while', 'briefly', 'awhile', 'sometime', 
 /** The nouns of hosts ("db hosts", "web servers", "cache boxes"). */
 const HOST_NOUNS = new Set(['host', 'hosts', 'server', 'servers', 'box', 'boxes', 'node', 'nodes', 'machine', 'machines', 'instance', 'instances', 'vm', 'vms']);
 const SILENCE_NOISE = new Set([...ALL_WORDS, 'everywhere', 'anywhere', 'things', 'thing', 'starting', 'alertname', 'any', 'anything', 'something', 'stuff', 'severity', 'sev', 'priority', 'named', 'called', 'regarding', 'related']);
+
+/** Words of when that name no alert: parts of the day, meals, days, a window ("silence web-1 over lunch", "… tomorrow", "for the maintenance window"). */
+const WHEN_WORDS = new Set(['lunch', 'lunchtime', 'breakfast', 'brunch', 'dinner', 'supper', 'morning', 'afternoon', 'evening', 'night', 'tonight', 'today', 'tomorrow', 'tmrw', 'tmr', 'weekend', 'eod', 'eow', 'window']);
+/** Words that say a span of time ("through the deploy", "till after the standup"); what follows them is when, not what. */
+const SPAN_LEADS = new Set(['through', 'thru', 'throughout', 'over', 'until', 'till', 'til', 'untill', 'after', 'before']);
+/** A length in a form the durations do not read ("~2h", "2h-ish", "2hrs+"). */
+const ODD_LENGTH = /\d+(?:\.\d+)?\s?(?:s|m|h|d|w|mins?|hrs?|hours?|days?|weeks?)\b/;
+
+/**
+ * The words of a when or a length left unread at `at` among a silence's alert-name words (before `end`), as typed, or null.
+ * A word of when alone is one only where it ends the names and no length was read: "silence weekend backup alerts for
+ * 2h" names alerts.
+ */
+function unreadWhen(tokens: readonly Token[], at: number, end: number, taken: ReadonlySet<number>, lengthRead: boolean): string | null {
+  const word = tokens[at]!.norm;
+  const lengthLike = ODD_LENGTH.test(word) && /[~+]|ish$/.test(word);
+  const lastName = tokens.slice(at + 1, end).every((t, k) => taken.has(at + 1 + k) || FILLER.has(t.norm) || isManners(t.norm) || isAlertNoun(t.norm));
+  if (!(WHEN_WORDS.has(word) && !lengthRead && lastName) && !SPAN_LEADS.has(word) && !lengthLike) return null;
+  return tokens.slice(at, at + 3).map((t) => t.raw).join(' ').replace(/[,;.!?]+$/, '');
+}
