@@ -163,12 +163,17 @@ function reportsWhatWasDone(words: readonly string[]): boolean {
   // "silence is golden", "restart didn't help", "ack was wrong", "silence expired for web-1": the verb is a noun, said with what it is or did.
   if (isOrderWord(words[0] ?? '') && (OUTCOMES.has(words[1] ?? '') || NOUN_STATES.has(words[1] ?? ''))) return true;
   // "restart failed", "the failover worked", "rollback of api went fine": an action's noun and its outcome.
-  const noun = DETERMINERS.has(words[0] ?? '') ? 1 : 0;
+  const det = DETERMINERS.has(words[0] ?? '') ? 1 : 0;
+  // ("nginx restart failed on web-1", "the nginx restart helped": what it acted on, said before the action's noun.)
+  const modifier = words[det] ?? '';
+  const named = actionOf(modifier) === null && /^[a-z][\w.-]*$/.test(modifier) && !KNOWN_FORMS.has(modifier) && actionOf(words[det + 1]) !== null;
+  if (named && det === 1) return true;
+  const noun = det + (named ? 1 : 0);
   if (actionOf(words[noun]) === null) return false;
   const next = words[noun + 1] ?? '';
   // ("rollback done on 7", "failover complete for db-2": the action's noun and that it is done.)
-  if (REPORT_ENDINGS.has(next)) return true;
-  if (noun === 0 && !OUTCOMES.has(next) && next !== 'of') return false;
+  if (REPORT_ENDINGS.has(next) || (named && NOUN_STATES.has(next))) return true;
+  if ((noun === 0 || named) && !OUTCOMES.has(next) && next !== 'of') return false;
   return words.slice(noun + 1).some((w) => OUTCOMES.has(w));
 }
 

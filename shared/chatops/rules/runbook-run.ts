@@ -1,5 +1,5 @@
 import { conceptOf, type InventoryRunbook } from '../inventory.ts';
-import { actionOf, ALL_WORDS, FILLER, FREE_TEXT_MARKERS, is, verbOf } from '../lexicon.ts';
+import { actionOf, ALL_WORDS, FILLER, FREE_TEXT_MARKERS, is, KNOWN_FORMS, verbOf } from '../lexicon.ts';
 import { findDurations } from '../times.ts';
 import { idOf, restOf } from '../tokens.ts';
 import { CLOCK_TIME, familyOf, findTarget, idAfter, isAlertNoun, isIncidentNoun, leadingVerb, leftoverFactor, type Rule, take } from './kit.ts';
@@ -66,7 +66,9 @@ const PREVIOUS_WORDS = new Set(['previous', 'last', 'prior', 'earlier', 'old', '
 
 /** One word for every host ("restart nginx everywhere"): a run acts on one. */
 /** Words that say when or which way, never what a run acts on ("rollback the last deploy", "failover db back"). */
-const NO_VALUE = new Set([...PREVIOUS_WORDS, 'back', 'again', 'current', 'latest', 'now', 'over', 'up', 'down', 'too', 'also', 'first', 'next', 'new', 'ty', 'tyvm', 'cheers', 'ta', 'asap', 'kindly', 'thank']);
+/** ("hard reboot web-1", "graceful restart nginx": how, not what.) */
+const NO_VALUE = new Set([...PREVIOUS_WORDS, 'back', 'again', 'current', 'latest', 'now', 'over', 'up', 'down', 'too', 'also', 'first', 'next', 'new', 'ty', 'tyvm', 'cheers', 'ta', 'asap', 'kindly', 'thank',
+  'hard', 'soft', 'graceful', 'gracefully', 'force', 'forced', 'forcefully', 'rolling', 'full', 'quick', 'cold', 'warm']);
 const EVERYWHERE = new Set(['everywhere', 'anywhere', 'fleetwide', 'fleet-wide', 'globally']);
 
 export const runbookRule: Rule = (line) => {
@@ -146,6 +148,17 @@ export const runbookRule: Rule = (line) => {
     }
     object.push({ word: tokens[k]!.norm, at: k });
   }
+  // "nginx restart on web-1", "php-fpm bounce web-2": the object said before the verb, as a ticket's title says it.
+  // (Only the word right before it, and no word of the grammar: "runbooks for restart" asks which runbooks there are.)
+  const before = tokens[verbAt - 1]?.norm ?? '';
+  if (object.length === 0 && action && verbAt > 0 && !taken.has(verbAt - 1) && !KNOWN_FORMS.has(before) && !NO_VALUE.has(before) && /^[a-z][\w.-]*$/.test(before)) object.push({ word: before, at: verbAt - 1 });
+  // "run restart-service for nginx on web-1", "trigger the restart runbook for nginx": what the run is for, after the runbook's name.
+  const forAt = tokens.findIndex((t, k) => k >= i && t.norm === 'for' && !taken.has(k));
+  const forWords: { word: string; at: number }[] = [];
+  for (let k = forAt + 1; forAt !== -1 && k < tokens.length && !STOP_WORDS.has(tokens[k]!.norm); k++) {
+    if (!taken.has(k) && !['the', 'a', 'an', 'service', ...HOST_NOUNS].includes(tokens[k]!.norm)) forWords.push({ word: tokens[k]!.norm, at: k });
+  }
+  if (forWords.length > 0) taken.add(forAt);
   // "restart it", "bounce that": chat keeps no thread, so a pronoun names nothing to act on.
   const pronoun = object.find((o) => PRONOUNS.has(o.word));
   if (pronoun) {
@@ -250,7 +263,7 @@ export const runbookRule: Rule = (line) => {
     taken.add(extra[0]!.at);
     extra.shift();
   }
-  filler = [...filler, ...extra];
+  filler = [...filler, ...forWords, ...extra];
 
   // Fill the runbook's parameters: the target to its host-like one, object words to the rest in order.
   const names = runbook?.params ?? ['service', 'host'];
