@@ -1,7 +1,7 @@
 import { MAX_ALERTS_AT_ONCE, type Severity } from '../intents.ts';
 import { ALL_WORDS, FILLER, FREE_TEXT_MARKERS, SEVERITY_WORDS, severitySlots, verbOf } from '../lexicon.ts';
 import { idOf, type Token } from '../tokens.ts';
-import { commentFrom, findTarget, firstId, ID_JOINERS, idAfter, isAlertNoun, isIncidentNoun, leadingVerb, leftoverFactor, type Line, moreIds, type Reading, type Rule, take } from './kit.ts';
+import { commentFrom, findTarget, firstId, freeTextFrom, ID_JOINERS, idAfter, isAlertNoun, isIncidentNoun, leadingVerb, leftoverFactor, type Line, moreIds, type Reading, type Rule, take } from './kit.ts';
 import { ackLengthAt } from './ack-length.ts';
 import { IMPERATIVE_ACK, reversedBefore, UNACK_VERBS } from './orders.ts';
 
@@ -21,11 +21,13 @@ export const ackRule: Rule = (line) => {
   // "note 7 acked 12 and restarted nginx": a note's text.
   if (reversedBefore(tokens, verb.at) || tokens.slice(0, verb.at).some((t) => verbOf(t.norm, 'note') === 1)) return null;
   const taken = new Set<number>([verb.at]);
-  let incident = idAfter(tokens, taken, isIncidentNoun);
-  // "ack 12 for incident 7", "ack 12 in inc 7": alert 12, said with the incident it is part of (not every alert of it).
+  // ("ack 12 - investigating (see INC-7)", "ack 12 because incident 7 covers it": an incident in the comment is its words.)
+  let incident = idAfter(tokens.slice(0, freeTextFrom(tokens, verb.at)), taken, isIncidentNoun);
+  // "ack 12 for incident 7", "ack 12 in inc 7", "ack 12 investigating, see inc 7": alert 12, said with the incident it is
+  // part of (not every alert of it); an alert's id said before the incident makes the incident context.
   const incidentNoun = incident && 'noun' in incident ? (incident.noun as number | null) : null;
-  if (incident && incidentNoun !== null && CONTEXT_WORDS.has(tokens[incidentNoun - 1]?.norm ?? '') && tokens.slice(verb.at + 1, incidentNoun - 1).some((t) => idOf(t) !== null)) {
-    take(taken, incidentNoun - 1, incident.at + 1);
+  if (incident && tokens.slice(verb.at + 1, incidentNoun ?? incident.at).some((t) => idOf(t) !== null)) {
+    if (incidentNoun !== null && CONTEXT_WORDS.has(tokens[incidentNoun - 1]?.norm ?? '')) take(taken, incidentNoun - 1, incident.at + 1);
     incident = null;
   }
   const range = incident ? null : idRange(tokens, verb.at + 1);

@@ -158,6 +158,15 @@ export function idAfter(tokens: readonly Token[], taken: ReadonlySet<number>, no
   return null;
 }
 
+/**
+ * Where free text starts after `from` ("- see INC-7", "because incident 7 covers it", "(inc 7)", "re: …"), or the line's
+ * end: ids and nouns in it are the text's own, never what an order acts on.
+ */
+export function freeTextFrom(tokens: readonly Token[], from: number): number {
+  const at = tokens.findIndex((t, i) => i > from && (FREE_TEXT_MARKERS.has(t.norm) || /^[([]/.test(t.raw) || tokens[i - 1]!.colon));
+  return at === -1 ? tokens.length : at;
+}
+
 export function firstId(tokens: readonly Token[], taken: ReadonlySet<number>, from = 0): { id: number; at: number } | null {
   for (let i = from; i < tokens.length; i++) {
     if (taken.has(i)) continue;
