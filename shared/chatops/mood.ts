@@ -79,6 +79,8 @@ const MODALS = new Set(['should', 'might', 'may', 'maybe', 'perhaps', 'ought', '
 const NEEDS = new Set(['need', 'needs', 'must', 'gotta', 'ought']);
 /** What an action is said to be, as a noun ("restart needed", "failover pending"). */
 const NEEDED = new Set(['needed', 'required', 'pending', 'scheduled', 'recommended', 'necessary', 'planned', 'overdue', 'due']);
+/** Words of an intention or an attempt before an order's verb ("I meant to ack 12", "tried restarting nginx"). */
+const ATTEMPTS = new Set(['meant', 'forgot', 'tried', 'trying', 'attempted', 'attempting', 'planned', 'planning', 'intended', 'intending', 'failed', 'managed', 'hoped', 'hoping', 'struggling']);
 /** "I'll", "we will": what the speaker is going to do. */
 const WILL = new Set(["i'll", 'ill', "we'll", 'i will', 'we will', 'i shall', 'we shall']);
 /** A line that ends with one of these reports what happened ("db-2 failover done"). */
@@ -364,6 +366,9 @@ export function moodOf(tokens: readonly Token[]): Mood {
   // "about to restart nginx on web-1", "I'm going to silence web-1", "gonna fail over": what the speaker will do themselves.
   const plan = said.slice(['i', "i'm", 'im', 'we', "we're", 'were', 'am', 'are'].includes(said[0] ?? '') ? (['am', 'are'].includes(said[1] ?? '') ? 2 : 1) : 0);
   if ((plan[0] === 'about' || plan[0] === 'going') && plan[1] === 'to' || ['gonna', 'ima', "i'ma", 'imma', "i'mma"].includes(plan[0] ?? '')) return 'report';
+  // "I was going to ack 12", "I meant to ack 12", "I forgot to ack 12", "I tried to restart nginx", "I'm trying to ack 12":
+  // what was or is meant or tried, by the speaker; an intention or an attempt, not an order (they acted on it).
+  if (before.some((w, i) => (['was', 'were'].includes(w) && ['going', 'gonna', 'about'].includes(before[i + 1] ?? '')) || (ATTEMPTS.has(w) && (before[i + 1] === 'to' || i === before.length - 1)))) return 'report';
   // "I'll restart nginx on web-1", "we will ack 12": what the speaker will do; "I'll take incident 7" has no order's verb, and is one.
   const will = WILL.has(said[0] ?? '') ? 1 : WILL.has(`${said[0] ?? ''} ${said[1] ?? ''}`) ? 2 : 0;
   if (will > 0 && isOrderWord(said[will] === 'just' ? said[will + 1] ?? '' : said[will] ?? '')) return 'report';

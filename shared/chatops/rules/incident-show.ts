@@ -26,7 +26,8 @@ export const incidentRule: Rule = (line) => {
     return { command: { intent: 'incident.show', slots: { incidentId: named.id } }, confidence: leftoverFactor(tokens, taken) };
   }
   // "status of #7", "#7", "what about 7", "any updates on 7", "what's the latest on 7"
-  const status = tokens.findIndex((t, i) => is(t.norm, 'status') || is(t.norm, 'show') || (NEWS_WORDS.has(t.norm) && ['on', 'for', 'about', 'with'].includes(tokens[i + 1]?.norm ?? '')));
+  // ("I was about to ack 12": "about to" is when, not news about 12.)
+  const status = tokens.findIndex((t, i) => ((is(t.norm, 'status') || is(t.norm, 'show')) && !(t.norm === 'about' && tokens[i + 1]?.norm === 'to')) || (NEWS_WORDS.has(t.norm) && ['on', 'for', 'about', 'with'].includes(tokens[i + 1]?.norm ?? '')));
   const hashed = tokens.findIndex((t) => /^#\d+$/.test(t.norm));
   const id = firstId(tokens, taken);
   if (!id) return null;
