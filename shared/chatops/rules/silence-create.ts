@@ -6,6 +6,7 @@ import { idOf, restOf, type Token } from '../tokens.ts';
 import { CLOCK_TIME, commentFrom, DEFAULT_SILENCE_SECONDS, EMOJI_CODE, escapeRegex, familyOf, findTarget, idAfter, isAlertNoun, isIncidentNoun, isManners, leadingVerb, leftoverFactor, moreIds, type Rule, take, unwrapped } from './kit.ts';
 import { reversedBefore, silencedFilterOf } from './orders.ts';
 import { isSilencesQuestion } from './silences-list.ts';
+import { PERIOD_DETERMINERS, REASON_SUBJECTS, reasonAfterLength, unreadWhen } from './silence-words.ts';
 
 const MATCHER = /^([a-z_][a-z0-9_]*)(=~|!~|!=|=)(.+)$/i;
 /** The comma before another matcher's name ("alertname=DiskFull,host=db-2"). */
@@ -54,7 +55,8 @@ export const silenceRule: Rule = (line) => {
     return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: 'One length per silence: ask for each silence on its own, e.g. "silence db-2 for 1h", then "silence web-1 for 2h".' };
   }
   // "silence db-1 for 1h, maintenance", "for 1h: patching": after the duration and its comma or colon, the rest is the comment.
-  if (duration && comment === undefined && duration.end < end && (tokens[duration.end - 1]!.raw.endsWith(',') || tokens[duration.end - 1]!.colon)) {
+  // ('for 1h "patching"', "for 1h for patching", "for 1h to patch", "for 1h so we can patch", "for 1h we are patching": why, said after the length.)
+  if (duration && comment === undefined && duration.end < end && (tokens[duration.end - 1]!.raw.endsWith(',') || tokens[duration.end - 1]!.colon || reasonAfterLength(line, duration.end))) {
     comment = commentFrom(line, duration.end);
     end = duration.end;
     for (let i = end; i < tokens.length; i++) taken.add(i);
@@ -223,9 +225,12 @@ export const silenceRule: Rule = (line) => {
     }
     // "over lunch", "for the afternoon", "through the deploy", "tomorrow", "~2h", "2h-ish": a when or a length not read is
     // asked about; made an alert's name, it silenced nothing of what was meant for the default hour.
-    const when = unreadWhen(tokens, i, end, taken, durationSeconds !== DEFAULT_SILENCE_SECONDS || duration !== undefined);
+    const lengthRead = durationSeconds !== DEFAULT_SILENCE_SECONDS || duration !== undefined;
+    const when = unreadWhen(tokens, i, end, taken, lengthRead);
     if (when) {
-      return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: `Say when the silence ends as a length or a time ("${when}" is not read), e.g. "for 2h", "until 6pm" or "until tomorrow 9am".` };
+      // ("silence web-1 for the migration for 2h": the length is said; the event is why.)
+      const problem = lengthRead ? `"${when}" is not read: say why after a dash, e.g. "silence … for ${formatDuration(durationSeconds * 1000)} - ${when.replace(/^for\s+(?:the\s+)?/i, '')}".` : `Say when the silence ends as a length or a time ("${when}" is not read), e.g. "for 2h", "until 6pm" or "until tomorrow 9am".`;
+      return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem };
     }
     // (":pray:", "cc @dba": Slack's habits, not names; "cheers", "ta", "tia": manners, not names either.)
     if (isAlertNoun(token.norm) || FILLER.has(token.norm) || isManners(token.norm) || SILENCE_NOISE.has(token.norm) || EMOJI_CODE.test(token.raw.toLowerCase()) || (token.norm === 'cc' && tokens[i + 1]?.norm.startsWith('@'))) {
@@ -242,6 +247,16 @@ export const silenceRule: Rule = (line) => {
       taken.add(i);
       if (token.raw.endsWith(',')) groups.push([]);
     }
+  }
+  // "silence web-1 for 1h patching": what to silence was said before the length; a word after it, with no alert noun, is
+  // more likely why than which alerts: asked, not made a name that silences nothing of web-1's ("for 1h disk alerts" names).
+  const late = duration ? groups.flat().length > 0 && tokens.findIndex((t, k) => k >= duration.end && k < end && t.raw.replace(/[^\w.:-]/g, '') === groups.flat().at(-1)) : -1;
+  const namedBefore = duration && (target.hit ? target.hit.at < duration.start : matchers.length > 0);
+  if (duration && namedBefore && typeof late === 'number' && late !== -1 && !tokens.slice(duration.end, end).some((t) => isAlertNoun(t.norm))) {
+    const after = tokens.slice(duration.end, end).filter((t, k) => !taken.has(duration.end + k) || groups.flat().includes(t.raw.replace(/[^\w.:-]/g, ''))).map((t) => t.raw).join(' ');
+    const length = formatDuration(durationSeconds * 1000);
+    const on = target.hit ? ` on ${target.hit.target.name}` : '';
+    return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: `Say which alerts before the length, e.g. "silence ${after} alerts${on} for ${length}", or why after a dash: "silence …${on} for ${length} - ${after}".` };
   }
   const names = groups.filter((g) => g.length > 0).map((g) => g.map(escapeRegex).join('.*'));
   if (names.length > 0) matchers.unshift({ name: 'alertname', op: '=~', value: `.*(?i:${names.join('|')}).*` });
@@ -260,8 +275,6 @@ const BRACKETED_LENGTH = /^[([]\d+(?:[.,]\d+)?\s?(?:s|m|h|d|w|mins?|hrs?|hours?|
 
 /** After "during", the words of a period ("during the weekend", "during tonight"), not a reason. */
 const DURING_A_PERIOD = /^(tonight|today|overnight|weekend|night|nights|day|days|week|weeks|morning|afternoon|evening|hour|hours|rest|\d.*)$/;
-/** Words before a period's ("during the next hour", "during this weekend"); "during the migration" is a reason. */
-const PERIOD_DETERMINERS = new Set(['the', 'this', 'that', 'next', 'coming', 'our', 'a', 'an']);
 
 /** Does "during" at `at` say when ("during the weekend") rather than why ("during the migration")? */
 function duringAPeriod(tokens: readonly Token[], at: number): boolean {
@@ -276,8 +289,6 @@ const HOST_SHAPED = /^([a-z]+)[-_.]?\d+$/;
 /** "see OPS-1234", "ticket OPS-1234": a reference to read, which is the comment. */
 const REFERENCE_WORDS = new Set(['see', 'ticket', 'ref', 'jira', 'cf', 'per']);
 
-/** "as we patch", "as the db migrates": a reason said with "as". */
-const REASON_SUBJECTS = new Set(['we', 'i', 'they', 'he', 'she', 'the', 'our', 'ops', 'dba', "we're", "i'm", "they're", "it's", 'its', 'it', 'this', "that's"]);
 
 /** "1-2h", "2-3 days": a range of lengths. */
 const LENGTH_RANGE = /^\d+(?:\.\d+)?-\d+(?:\.\d+)?(?:s|m|h|d|w|mins?|hrs?|hours?|days?)?$/;
@@ -289,23 +300,3 @@ const VAGUE_LENGTHS = new Set(['bit', 'while', 'briefly', 'awhile', 'sometime', 
 /** The nouns of hosts ("db hosts", "web servers", "cache boxes"). */
 const HOST_NOUNS = new Set(['host', 'hosts', 'server', 'servers', 'box', 'boxes', 'node', 'nodes', 'machine', 'machines', 'instance', 'instances', 'vm', 'vms']);
 const SILENCE_NOISE = new Set([...ALL_WORDS, 'everywhere', 'anywhere', 'things', 'thing', 'starting', 'alertname', 'any', 'anything', 'something', 'stuff', 'severity', 'sev', 'priority', 'named', 'called', 'regarding', 'related']);
-
-/** Words of when that name no alert: parts of the day, meals, days, a window ("silence web-1 over lunch", "… tomorrow", "for the maintenance window"). */
-const WHEN_WORDS = new Set(['lunch', 'lunchtime', 'breakfast', 'brunch', 'dinner', 'supper', 'morning', 'afternoon', 'evening', 'night', 'tonight', 'today', 'tomorrow', 'tmrw', 'tmr', 'weekend', 'eod', 'eow', 'window']);
-/** Words that say a span of time ("through the deploy", "till after the standup"); what follows them is when, not what. */
-const SPAN_LEADS = new Set(['through', 'thru', 'throughout', 'over', 'until', 'till', 'til', 'untill', 'after', 'before']);
-/** A length in a form the durations do not read ("~2h", "2h-ish", "2hrs+"). */
-const ODD_LENGTH = /\d+(?:\.\d+)?\s?(?:s|m|h|d|w|mins?|hrs?|hours?|days?|weeks?)\b/;
-
-/**
- * The words of a when or a length left unread at `at` among a silence's alert-name words (before `end`), as typed, or null.
- * A word of when alone is one only where it ends the names and no length was read: "silence weekend backup alerts for
- * 2h" names alerts.
- */
-function unreadWhen(tokens: readonly Token[], at: number, end: number, taken: ReadonlySet<number>, lengthRead: boolean): string | null {
-  const word = tokens[at]!.norm;
-  const lengthLike = ODD_LENGTH.test(word) && /[~+]|ish$/.test(word);
-  const lastName = tokens.slice(at + 1, end).every((t, k) => taken.has(at + 1 + k) || FILLER.has(t.norm) || isManners(t.norm) || isAlertNoun(t.norm));
-  if (!(WHEN_WORDS.has(word) && !lengthRead && lastName) && !SPAN_LEADS.has(word) && !lengthLike) return null;
-  return tokens.slice(at, at + 3).map((t) => t.raw).join(' ').replace(/[,;.!?]+$/, '');
-}
