@@ -14,7 +14,8 @@ export type Mood = 'order' | 'question' | 'negated' | 'report' | 'conditional' |
 
 /** Words that open a question (and, first in a line, are not a polite order: see POLITE). */
 const QUESTION_OPENERS = new Set([
-  'did', 'does', 'do', 'has', 'have', 'had', 'is', 'are', 'was', 'were', 'who', 'whom', 'whose', 'when', 'why', 'how',
+  // ("am i allowed to ack 12", "isn't 12 acked": asked.)
+  'did', 'does', 'do', 'has', 'have', 'had', 'is', 'are', 'am', "isn't", 'isnt', "aren't", 'arent', 'was', 'were', 'who', 'whom', 'whose', 'when', 'why', 'how',
   'should', 'shall', 'will', 'would', 'can', 'could', 'what', "what's", 'whats', 'which', 'where', 'whether', 'anyone', 'anybody', 'status',
   // ("who's acking 12", "how's the restart going": a question word with its verb run in.)
   "who's", 'whos', "how's", 'hows', "where's", 'wheres', "when's", 'whens', "why's",

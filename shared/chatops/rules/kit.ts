@@ -185,7 +185,7 @@ export function commentFrom(line: Line, from: number): string | undefined {
   for (let word = line.tokens[i]?.norm; word !== undefined; word = line.tokens[++i]?.norm) {
     // ("resolve 7 pls, fixed by rollback": the manners before a comment are not its words.)
     const manners = ['please', 'pls', 'plz'].includes(word) || (POLITENESS.has(word) && line.tokens[i]!.raw.endsWith(','));
-    const leads = manners || COMMENT_MARKERS.has(word) || word === 'with' || (word === 'as' && i === from) || (word === 'that' && line.tokens[i - 1]?.norm === 'saying') || (word === 'of' && ['because', 'cause'].includes(line.tokens[i - 1]?.norm ?? '')) || (word === 'a' && COMMENT_MARKERS.has(line.tokens[i + 1]?.norm ?? ''));
+    const leads = manners || COMMENT_MARKERS.has(word) || word === 'with' || (word === 'as' && i === from) || (word === 'well' && line.tokens[i - 1]?.norm === 'as' && i === from + 1) || (word === 'that' && line.tokens[i - 1]?.norm === 'saying') || (word === 'of' && ['because', 'cause'].includes(line.tokens[i - 1]?.norm ?? '')) || (word === 'a' && COMMENT_MARKERS.has(line.tokens[i + 1]?.norm ?? ''));
     if (!leads) break;
   }
   const text = unwrapped(restOf(line.text, line.tokens, i));
@@ -196,8 +196,8 @@ export function commentFrom(line: Line, from: number): string | undefined {
   return text === '' || onlyManners(said) || typed.every((word) => EMOJI_CODE.test(word) || NOW_WORDS.has(word.replace(/[!.,]+$/, ''))) ? undefined : text;
 }
 
-/** "ack 12 now", "ack 12 right now", "ack 12 asap", "ack 12 rn": when, which is at once, not a comment. */
-const NOW_WORDS = new Set(['now', 'right', 'asap', 'rn', 'immediately', 'straight', 'away']);
+/** "ack 12 now", "ack 12 right now", "ack 12 asap", "ack 12 rn", "ok, ack 12 then": when, which is at once, not a comment. */
+const NOW_WORDS = new Set(['now', 'right', 'asap', 'rn', 'immediately', 'straight', 'away', 'then']);
 
 /** "please", "thanks", "ack 12 merci", "danke schön"… a text of nothing but manners is no comment. */
 function onlyManners(text: string): boolean {
