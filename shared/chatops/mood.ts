@@ -69,11 +69,15 @@ const RETRACTIONS = [
   'ignore me', 'disregard', 'disregard that', 'cancel that',
   // ("ack 12 not yet", "restart nginx on web-1 /s", "ack 12 actually don't", "silence web-1 for 1h... wait"): held back or not meant.
   'not yet', 'not now', 'hold on', 'hang on', '/s', "actually don't", 'actually dont', 'or maybe not', 'maybe not', 'not', 'lol no', 'haha no', 'jk no',
+  // ("reboot db-1 kidding", "resolve 7 (kidding)", "ack 12 not really": planned a restart of service "kidding", resolved 7.)
+  'kidding', 'just kidding', 'only kidding', 'joking', 'just joking', 'only joking', 'not really', 'jk lol',
 ];
 /** A line that ends weighing it ("rollback or not", "restart nginx, yes or no"). */
 const WEIGHINGS = ['or not', 'yes or no', 'or no', 'or what', 'y/n', 'yes/no'];
 /** A line that ends hedging, before any comment ("restart nginx on web-1 maybe", "ack 12 i guess"; not "ack 12 - the deploy maybe"). */
-const HEDGES = ['maybe', 'perhaps', 'probably', 'i guess', 'i think', 'i suppose', 'or something'];
+const HEDGES = ['maybe', 'perhaps', 'probably', 'i guess', 'i think', 'i suppose', 'or something',
+  // ("reboot db-1 lol", "resolve 7 haha", "reboot db-1 🤔": laughed off or wondered about, not plainly asked; asked back.)
+  'lol', 'lmao', 'lmfao', 'rofl', 'haha', 'hahaha', 'hehe', 'lul', '🤔', ':thinking_face:', ':thinking_face', ':thinking:', ':thinking'];
 /** Words that weigh an action rather than order it ("we should restart", "maybe flush"). */
 const MODALS = new Set(['should', 'might', 'may', 'maybe', 'perhaps', 'ought', 'probably', 'prob', 'possibly']);
 /** Words that say something has to be done, said before its verb ("we need to restart nginx"): weighed, not ordered. */

@@ -2,7 +2,7 @@ import { conceptOf, type InventoryRunbook } from '../inventory.ts';
 import { actionOf, ALL_WORDS, FILLER, FREE_TEXT_MARKERS, is, KNOWN_FORMS, verbOf } from '../lexicon.ts';
 import { findDurations } from '../times.ts';
 import { idOf, restOf } from '../tokens.ts';
-import { CLOCK_TIME, familyOf, findTarget, idAfter, isAlertNoun, isIncidentNoun, leadingVerb, leftoverFactor, type Rule, take } from './kit.ts';
+import { CLOCK_TIME, EMOJI_CODE, familyOf, findTarget, idAfter, isAlertNoun, isIncidentNoun, leadingVerb, leftoverFactor, type Rule, take } from './kit.ts';
 import { APPROVAL_VERBS, reversedBefore } from './orders.ts';
 
 /** A runbook's parameters that take a target (a host) named on the line. */
@@ -142,7 +142,8 @@ export const runbookRule: Rule = (line) => {
     if (taken.has(k)) continue;
     // "run the clear-cache runbook": the noun is not part of the name.
     // ("reboot the box web-1": the noun of the host named, not a service.)
-    if (['the', 'a', 'an', 'please', 'service', 'now', ...HOST_NOUNS].includes(tokens[k]!.norm) || (run && is(tokens[k]!.norm, 'runbook'))) {
+    // (":thinking_face:", "🙏": a reaction, never a service.)
+    if (['the', 'a', 'an', 'please', 'service', 'now', ...HOST_NOUNS].includes(tokens[k]!.norm) || (run && is(tokens[k]!.norm, 'runbook')) || EMOJI_CODE.test(tokens[k]!.raw.toLowerCase())) {
       taken.add(k);
       continue;
     }
