@@ -26,6 +26,25 @@ export function namedTargets(tokens: readonly Token[], index: InventoryIndex): s
   return names;
 }
 
+/** A host's shape: letters, then a number ("web-9", "cache-2", "db7"). */
+const HOST_SHAPED = /^([a-z]+)[-_.]?\d+$/;
+
+/**
+ * A word before any free text shaped as a host of a known family that is no target ("flush cache on cache-1 and cache-2"
+ * with cache-1 alone known), or null: an order read without it would act on part of what was asked.
+ */
+export function unknownHostLike(tokens: readonly Token[], index: InventoryIndex): string | null {
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (FREE_TEXT_MARKERS.has(token.norm) || tokens[i - 1]?.colon || /^[([]/.test(token.raw)) return null;
+    const shaped = HOST_SHAPED.exec(token.norm);
+    if (!shaped || index.target(token.norm, false).length > 0) continue;
+    const family = shaped[1]!;
+    if (index.inventory.targets.some((t) => t.name.toLowerCase().startsWith(family) && /^[-_.]?\d/.test(t.name.slice(family.length)))) return token.norm;
+  }
+  return null;
+}
+
 /** Does the command act on (or mention in its free text) the target `name`? */
 function uses(command: Command, name: string): boolean {
   switch (command.intent) {
