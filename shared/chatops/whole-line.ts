@@ -162,7 +162,8 @@ export function deferralOf(tokens: readonly Token[]): string | null {
     if (FREE_TEXT_MARKERS.has(token.norm) || tokens[i - 1]!.colon || /^[([]/.test(token.raw)) return null;
     const next = tokens[i + 1]?.norm ?? '';
     const defers = LATER.has(token.norm)
-      || (token.norm === 'in' && IN_A_WHILE.test(next) && (/^\d+[a-z]+$/.test(next) || tokens[i + 2] !== undefined))
+      // ("ack 12 in 5": a bare number at the end is minutes ahead.)
+      || (token.norm === 'in' && IN_A_WHILE.test(next) && (/^\d+[a-z]*$/.test(next) || tokens[i + 2] !== undefined))
       || ((token.norm === 'at' || token.norm === 'around') && AT_A_TIME.test(next))
       || ((token.norm === 'after' || token.norm === 'next' || token.norm === 'on') && (WEEKDAYS.has(next) || next === 'the' || next === 'lunch' || next === 'standup' || next === 'week'))
       || WEEKDAYS.has(token.norm) && tokens[i - 1]?.norm !== 'since'

@@ -68,7 +68,9 @@ const PREVIOUS_WORDS = new Set(['previous', 'last', 'prior', 'earlier', 'old', '
 /** Words that say when or which way, never what a run acts on ("rollback the last deploy", "failover db back"). */
 /** ("hard reboot web-1", "graceful restart nginx": how, not what.) */
 const NO_VALUE = new Set([...PREVIOUS_WORDS, 'back', 'again', 'current', 'latest', 'now', 'over', 'up', 'down', 'too', 'also', 'first', 'next', 'new', 'ty', 'tyvm', 'cheers', 'ta', 'asap', 'kindly', 'thank',
-  'hard', 'soft', 'graceful', 'gracefully', 'force', 'forced', 'forcefully', 'rolling', 'full', 'quick', 'cold', 'warm']);
+  'hard', 'soft', 'graceful', 'gracefully', 'force', 'forced', 'forcefully', 'rolling', 'full', 'quick', 'cold', 'warm',
+  // ("failover db to replica": which way a failover goes, not a cluster named "replica".)
+  'replica', 'replicas', 'primary', 'secondary', 'standby', 'leader', 'follower', 'master', 'slave']);
 const EVERYWHERE = new Set(['everywhere', 'anywhere', 'fleetwide', 'fleet-wide', 'globally']);
 
 export const runbookRule: Rule = (line) => {
@@ -169,7 +171,8 @@ export const runbookRule: Rule = (line) => {
   if (tokens.slice(0, verbAt).some((t) => t.norm === 'schedule')) {
     return { command: { intent: 'runbook.run', slots: { runbook: '', params } }, confidence: 0.45 * (run ?? action)!.score, problem: `A runbook runs when its plan is confirmed; nothing is scheduled from chat: ask when it should run, e.g. "${restOf(line.text, tokens, verbAt)}".` };
   }
-  const later = tokens.findIndex((t, k) => k > verbAt && !taken.has(k) && ((t.norm === 'at' && CLOCK_TIME.test(tokens[k + 1]?.norm ?? '')) || (t.norm === 'in' && findDurations(tokens.slice(k + 1, k + 3), new Set()).some((d) => d.start === 0)) || ['tonight', 'tomorrow', 'later', 'after', 'afterwards', 'once'].includes(t.norm)
+  // ("reboot db-1 in 5": a bare number after "in" at the end is minutes ahead, as said in a hurry.)
+  const later = tokens.findIndex((t, k) => k > verbAt && !taken.has(k) && ((t.norm === 'at' && CLOCK_TIME.test(tokens[k + 1]?.norm ?? '')) || (t.norm === 'in' && (findDurations(tokens.slice(k + 1, k + 3), new Set()).some((d) => d.start === 0) || (/^\d{1,3}$/.test(tokens[k + 1]?.norm ?? '') && k + 2 === tokens.length))) || ['tonight', 'tomorrow', 'later', 'after', 'afterwards', 'once'].includes(t.norm)
     // "in a bit", "in a while", "in a few"
     || (t.norm === 'in' && ['a', 'an'].includes(tokens[k + 1]?.norm ?? '') && ['bit', 'while', 'few', 'sec', 'second', 'moment', 'minute'].includes(tokens[k + 2]?.norm ?? ''))));
   if (later !== -1) {
@@ -320,6 +323,12 @@ export const runbookRule: Rule = (line) => {
     if (!param) break;
     params[param] = o.word;
     taken.add(o.at);
+  }
+  // "rollback payments-api 2 versions", "to yesterday's version": a version counted back or named by when is not one the
+  // runbook can take (it was given "versions", "yesterday's"); the one meant is asked for.
+  const versionSaid = versionParam ? params[versionParam] : undefined;
+  if (versionParam && versionSaid !== undefined && (!/\d/.test(versionSaid) || tokens.some((t, k) => t.raw === versionSaid && /^(versions?|releases?|builds?|deploys?|deployments?|ago|back)$/.test(tokens[k + 1]?.norm ?? '')))) {
+    return { command: { intent: 'runbook.run', slots: { runbook: runbook?.id ?? name, params } }, confidence: 0.45, problem: `Say the ${versionParam} to roll back to, e.g. "${tokens[verbAt]!.raw.toLowerCase()} ${params.service ?? 'payments-api'} to v41"; "${versionSaid}" names none.` };
   }
   if (target.unresolved) score *= 0.6;
   if (asksAboutMetric) score *= 0.5;
