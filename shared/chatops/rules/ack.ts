@@ -45,6 +45,8 @@ export const ackRule: Rule = (line) => {
     if (lengthSaid) return lengthRead(lengthSaid, `${range.first}`, verb.score);
     const comment = commentFrom(line, listed ? joinedIds.end : range.end);
     const alertIds = [...new Set([...Array.from({ length: count }, (_, k) => range.first + k), ...extra])];
+    const excluded = excludedId(comment, alertIds);
+    if (excluded !== null) return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: `Alert ${excluded} is in the range and said to be left out: list only the alerts to acknowledge, e.g. "ack ${alertIds.filter((id) => id !== excluded).join(' ')}".` };
     if (alertIds.length > MAX_ALERTS_AT_ONCE) return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: `That is ${alertIds.length} alerts, more than ${MAX_ALERTS_AT_ONCE} at once: acknowledge their incident instead, e.g. "ack incident 7".` };
     return { command: { intent: 'alert.ack', slots: comment ? { alertIds, comment } : { alertIds } }, confidence: verb.score * leftoverFactor(tokens.slice(0, range.end), taken) };
   }
@@ -94,9 +96,18 @@ export const ackRule: Rule = (line) => {
   if (lengthSaid) return lengthRead(lengthSaid, incident ? null : `${found.id}`, verb.score);
   const comment = rest.length > 0 && rest.every((t) => isAlertNoun(t.norm)) ? undefined : found.at > verb.at ? commentFrom(line, from) : commentFrom(line, verb.at + 1);
   const alertIds = [...new Set([found.id, ...(more?.ids ?? [])])];
+  // "ack 12 13 and 14 except 13", "ack 12-14 but not 13": an id said to be left out of the list is not acknowledged with it.
+  const excluded = excludedId(comment, incident ? [] : alertIds);
+  if (excluded !== null) return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: `Alert ${excluded} is in the list and said to be left out: list only the alerts to acknowledge, e.g. "ack ${alertIds.filter((id) => id !== excluded).join(' ')}".` };
   const slots = incident ? { incidentId: incident.id } : alertIds.length > 1 ? { alertIds } : { alertId: found.id };
   return { command: { intent: 'alert.ack', slots: comment ? { ...slots, comment } : slots }, confidence: verb.score };
 };
+
+/** An id of `ids` that a comment says to leave out ("except 13", "but not 13", "not 13", "excluding #13"), or null. */
+function excludedId(comment: string | undefined, ids: readonly number[]): number | null {
+  const m = /^(?:except|excluding|but not|not|minus|without|besides|apart from|other than)\s+(?:alert\s+)?#?(\d{1,9})\b/i.exec(comment ?? '');
+  return m && ids.includes(Number(m[1])) ? Number(m[1]) : null;
+}
 
 /** "ack 12 for 1h": an acknowledgement has no length; asked about, with the silence that has one (`what`: what to silence). */
 function lengthRead(said: string, what: string | null, score: number): Reading {

@@ -181,8 +181,10 @@ export const silenceRule: Rule = (line) => {
     const names = new Map<string, string[]>([[target.hit.target.label, [target.hit.target.name]]]);
     for (let more = findTarget(line, taken).hit; more && more.score === 1 && more.at < end; more = findTarget(line, taken).hit) {
       // "silence web-1 but not web-2": a target said to be left out is not one more to silence.
-      if (NOT_THIS.has(tokens[more.at - 1]?.norm ?? '')) {
-        return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: `A silence covers what it names, and "${tokens[more.at - 1]!.raw} ${more.target.name}" would leave one out: name only the targets to silence, e.g. "silence ${target.hit.target.name} for 1h".` };
+      // ("silence db-2 instead of db-1", "… rather than db-1": silenced both, and alerts named "instead".)
+      const leftOut = NOT_THIS.has(tokens[more.at - 1]?.norm ?? '') ? 1 : NOT_THIS_PAIRS.has(`${tokens[more.at - 2]?.norm} ${tokens[more.at - 1]?.norm}`) ? 2 : 0;
+      if (leftOut > 0) {
+        return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: `A silence covers what it names, and "${tokens.slice(more.at - leftOut, more.at).map((t) => t.raw).join(' ')} ${more.target.name}" would leave one out: name only the targets to silence, e.g. "silence ${target.hit.target.name} for 1h".` };
       }
       names.set(more.target.label, [...(names.get(more.target.label) ?? []), more.target.name]);
       take(taken, more.at, more.end);
@@ -269,6 +271,7 @@ export const silenceRule: Rule = (line) => {
 
 /** Words that leave the target after them out ("but not web-2", "except db-1", "without web-3"). */
 const NOT_THIS = new Set(['not', 'except', 'excluding', 'without', 'minus', 'besides']);
+const NOT_THIS_PAIRS = new Set(['instead of', 'rather than', 'other than', 'apart from', 'but not']);
 
 /** "silence web-1 (2h)": a length in brackets is the silence's, not an aside. */
 const BRACKETED_LENGTH = /^[([]\d+(?:[.,]\d+)?\s?(?:s|m|h|d|w|mins?|hrs?|hours?|days?)[)\]][.,;!]*$/;
