@@ -6,7 +6,7 @@ import { idOf, restOf, type Token } from '../tokens.ts';
 import { CLOCK_TIME, commentFrom, DEFAULT_SILENCE_SECONDS, EMOJI_CODE, escapeRegex, familyOf, findTarget, idAfter, isAlertNoun, isIncidentNoun, isManners, leadingVerb, leftoverFactor, moreIds, type Rule, take, unwrapped } from './kit.ts';
 import { reversedBefore, silencedFilterOf } from './orders.ts';
 import { isSilencesQuestion } from './silences-list.ts';
-import { PERIOD_DETERMINERS, REASON_SUBJECTS, reasonAfterLength, unreadWhen } from './silence-words.ts';
+import { pausedAlertsAt, PERIOD_DETERMINERS, REASON_SUBJECTS, reasonAfterLength, unreadWhen } from './silence-words.ts';
 
 const MATCHER = /^([a-z_][a-z0-9_]*)(=~|!~|!=|=)(.+)$/i;
 /** The comma before another matcher's name ("alertname=DiskFull,host=db-2"). */
@@ -14,15 +14,16 @@ const NEXT_MATCHER = /,(?=[a-z_][a-z0-9_]*(?:=~|!~|!=|=))/i;
 
 export const silenceRule: Rule = (line) => {
   const { tokens } = line;
-  const verb = leadingVerb(tokens, (n) => verbOf(n, 'silence'), 2);
+  const paused = pausedAlertsAt(tokens);
+  const verb = leadingVerb(tokens, (n) => verbOf(n, 'silence'), 2) ?? paused;
   if (!verb) return null;
   // "silenced alerts", "which alerts are muted": alerts asked for by their state (alertsRule).
   if (silencedFilterOf(tokens)?.at === verb.at) return null;
   // "expire silence 4" and "unmute silence 4" end one; "help silence" asks about them.
   // ("undo the silence on web-1", "avoid muting db-2": not one to make either.)
-  if (tokens.slice(0, verb.at).some((t) => is(t.norm, 'expire') || is(t.norm, 'help') || verbOf(t.norm, 'unsilence') > 0 || verbOf(t.norm, 'note') === 1) || reversedBefore(tokens, verb.at)) return null;
+  if (!paused && (tokens.slice(0, verb.at).some((t) => is(t.norm, 'expire') || is(t.norm, 'help') || verbOf(t.norm, 'unsilence') > 0 || verbOf(t.norm, 'note') === 1) || reversedBefore(tokens, verb.at))) return null;
   // "list silences", "show active silences", "silences on web-1" ask what is silenced (silencesListRule).
-  if (isSilencesQuestion(tokens, verb.at)) return null;
+  if (!paused && isSilencesQuestion(tokens, verb.at)) return null;
   // "extend silence 4 by 1h": silences are not extended; a new one is what to ask for.
   if (tokens.slice(0, verb.at).some((t) => ['extend', 'prolong', 'lengthen', 'renew'].includes(t.norm))) {
     return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds: DEFAULT_SILENCE_SECONDS } }, confidence: 0.45 * verb.score, problem: 'A silence is not extended: create another that starts now, e.g. "silence disk alerts on db-2 for 2h", then "unsilence" the old one if you like.' };
@@ -31,7 +32,8 @@ export const silenceRule: Rule = (line) => {
   if (tokens[verb.at + 1]?.norm === 'off' || (tokens.length === verb.at + 2 && tokens.at(-1)!.norm === 'off')) {
     return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds: DEFAULT_SILENCE_SECONDS } }, confidence: 0.45 * verb.score, problem: 'To end a silence, say which by its id, e.g. "unsilence 4"; "silences" lists them.' };
   }
-  const taken = new Set<number>([verb.at]);
+  // ("pause alerts …": the words before the noun read as the verb are its own.)
+  const taken = new Set<number>(paused ? Array.from({ length: verb.at + 1 }, (_, k) => k) : [verb.at]);
   // The comment runs from its marker to the end; nothing in it is a matcher or duration.
   // ("while we resize", "during maintenance": why, not what; "during the weekend" is a period.)
   // ("due to maintenance", "as we patch": why, too.)
@@ -114,7 +116,7 @@ export const silenceRule: Rule = (line) => {
   // A bare number only right after the verb: "silence errors on port 8080" names no alert.
   // And only when the line starts with the verb: "extend silence 4 by 1h" is about silence 4.
   const afterVerb = tokens.findIndex((t, i) => i > verb.at && i < end && !taken.has(i) && !FILLER.has(t.norm));
-  const leads = tokens.slice(0, verb.at).every((t) => FILLER.has(t.norm));
+  const leads = paused !== null || tokens.slice(0, verb.at).every((t) => FILLER.has(t.norm));
   const alertRef = !leads ? null : idAfter(tokens.slice(0, end), taken, isAlertNoun) ?? (afterVerb !== -1 && idOf(tokens[afterVerb]) !== null ? { id: idOf(tokens[afterVerb])!, at: afterVerb } : null);
   if (alertRef) {
     // "silence alerts 12 and 13 for 1h": a silence of one alert is made of its labels; one at a time.
@@ -302,4 +304,5 @@ const VAGUE_LENGTHS = new Set(['bit', 'while', 'briefly', 'awhile', 'sometime', 
 /** Words of a silence that name no alert: "everything", "anything about", "with severity warning". */
 /** The nouns of hosts ("db hosts", "web servers", "cache boxes"). */
 const HOST_NOUNS = new Set(['host', 'hosts', 'server', 'servers', 'box', 'boxes', 'node', 'nodes', 'machine', 'machines', 'instance', 'instances', 'vm', 'vms']);
-const SILENCE_NOISE = new Set([...ALL_WORDS, 'everywhere', 'anywhere', 'things', 'thing', 'starting', 'alertname', 'any', 'anything', 'something', 'stuff', 'severity', 'sev', 'priority', 'named', 'called', 'regarding', 'related']);
+// ("mute notifications for web-1": its notifications are its alerts.)
+const SILENCE_NOISE = new Set([...ALL_WORDS, 'notifications', 'notification', 'notifs', 'alerting', 'paging', 'everywhere', 'anywhere', 'things', 'thing', 'starting', 'alertname', 'any', 'anything', 'something', 'stuff', 'severity', 'sev', 'priority', 'named', 'called', 'regarding', 'related']);

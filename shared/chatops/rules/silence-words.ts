@@ -11,7 +11,7 @@ export const REASON_SUBJECTS = new Set(['we', 'i', 'they', 'he', 'she', 'the', '
 export const PERIOD_DETERMINERS = new Set(['the', 'this', 'that', 'next', 'coming', 'our', 'a', 'an']);
 
 /** Words of when that name no alert: parts of the day, meals, days, a window ("silence web-1 over lunch", "… tomorrow", "for the maintenance window"). */
-const WHEN_WORDS = new Set(['lunch', 'lunchtime', 'breakfast', 'brunch', 'dinner', 'supper', 'morning', 'afternoon', 'evening', 'night', 'tonight', 'today', 'tomorrow', 'tmrw', 'tmr', 'weekend', 'eod', 'eow', 'window']);
+const WHEN_WORDS = new Set(['lunch', 'lunchtime', 'breakfast', 'brunch', 'dinner', 'supper', 'morning', 'afternoon', 'evening', 'night', 'tonight', 'today', 'tomorrow', 'tmrw', 'tmr', 'weekend', 'eod', 'eow', 'window', 'day', 'week', 'month']);
 /** Events whose length chat cannot know ("for the deploy", "for the migration"): a length is asked for (said with one, they are why). */
 const EVENTS = new Set(['deploy', 'deployment', 'release', 'rollout', 'migration', 'maintenance', 'upgrade', 'patch', 'patching', 'reboot', 'restart', 'outage', 'failover', 'cutover', 'demo']);
 /** Words that say a span of time ("through the deploy", "till after the standup"); what follows them is when, not what. */
@@ -45,4 +45,23 @@ export function reasonAfterLength(line: Line, at: number): boolean {
   if (/^["“']/.test(token.raw)) return true;
   const next = line.tokens[at + 1];
   return REASON_LEADS.has(token.norm) && next !== undefined && line.index.target(next.norm, false).length === 0 && !isAlertNoun(next.norm) && !/^\d/.test(next.norm);
+}
+
+/** Verbs that stop alerts for a while when said of them ("pause alerts on web-1 for 1h", "turn off paging for db-2"). */
+const PAUSES = new Set(['pause', 'disable', 'stop', 'halt', 'suspend']);
+const OFF_VERBS = new Set(['turn', 'switch', 'shut']);
+/** What is paused: the alerts and their notifications. */
+const ALERTING = new Set(['alerts', 'alert', 'alerting', 'alarms', 'paging', 'pages', 'notifications', 'notifs', 'notification']);
+
+/**
+ * "pause alerts on web-1 for 1h", "disable alerts for web-1 for 1h", "stop paging for db-2 for an hour", "turn off alerts
+ * on web-1": a silence asked for in other words (they listed web-1's alerts). Where its noun is, read as the silence's verb.
+ */
+export function pausedAlertsAt(tokens: readonly Token[]): { at: number; score: number } | null {
+  let i = ['please', 'pls', 'plz', 'can', 'could'].includes(tokens[0]?.norm ?? '') ? 1 : 0;
+  if (PAUSES.has(tokens[i]?.norm ?? '')) i++;
+  else if (OFF_VERBS.has(tokens[i]?.norm ?? '') && tokens[i + 1]?.norm === 'off') i += 2;
+  else return null;
+  while (['the', 'all', 'my'].includes(tokens[i]?.norm ?? '')) i++;
+  return ALERTING.has(tokens[i]?.norm ?? '') ? { at: i, score: 1 } : null;
 }
