@@ -16,7 +16,7 @@ const WORDS: Record<Word, readonly string[]> = {
   silence: ['silence', 'mute', 'snooze', 'quiet', 'hush', 'shush', 'shh', 'shhh', 'suppress', 'squelch', 'silenced'],
   unsilence: ['unsilence', 'unmute', 'unsnooze', 'unsuppress', 'desilence', 'unquiet'],
   expire: ['expire', 'end', 'remove', 'delete', 'lift', 'cancel', 'stop', 'kill', 'drop', 'close'],
-  note: ['note', 'annotate', 'comment', 'log', 'jot', 'record'],
+  note: ['note', 'annotate', 'comment', 'log', 'jot', 'record', 'append'],
   show: ['show', 'display', 'graph', 'chart', 'plot', 'get', 'give', 'view', 'see', 'draw', 'visualize', 'visualise', 'fetch', 'pull'],
   explain: ['why', 'explain', 'whys', 'diagnose', 'caused'],
   help: ['help', 'commands', 'usage', '?', 'halp', 'manual', 'howto'],

@@ -6,7 +6,8 @@ import { ledByStateOrder } from './orders.ts';
 const OTHER_ID_NOUNS = new Set(['silence', 'silences', 'run', 'runs', 'runbook', 'job', 'jobs', 'deploy', 'deployment', 'build', 'version', 'release', 'ticket', 'pr', 'issue', 'page', 'step']);
 
 /** Asking for news of an incident by its number: "any updates on 7", "what's the latest on 7". */
-const NEWS_WORDS = new Set(['update', 'updates', 'latest', 'news', 'progress']);
+/** ("eta on 7", "where are we on 7": how far it has come.) */
+const NEWS_WORDS = new Set(['update', 'updates', 'latest', 'news', 'progress', 'eta', 'we']);
 
 export const incidentRule: Rule = (line) => {
   const { tokens } = line;
