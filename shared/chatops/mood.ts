@@ -78,6 +78,8 @@ const WEIGHINGS = ['or not', 'yes or no', 'or no', 'or what', 'y/n', 'yes/no'];
 const HEDGES = ['maybe', 'perhaps', 'probably', 'i guess', 'i think', 'i suppose', 'or something',
   // ("reboot db-1 lol", "resolve 7 haha", "reboot db-1 🤔": laughed off or wondered about, not plainly asked; asked back.)
   'lol', 'lmao', 'lmfao', 'rofl', 'haha', 'hahaha', 'hehe', 'lul', '🤔', ':thinking_face:', ':thinking_face', ':thinking:', ':thinking'];
+/** Words before a closing "help" that make it a verb ("restart didn't help", "that would help"), not help asked for. */
+const HELP_AS_VERB = new Set(["didn't", 'didnt', "doesn't", 'doesnt', "won't", 'wont', 'will', 'would', 'to', 'can', 'could', 'may', 'might', 'not', 'should', 'it', 'this', 'that', 'did', 'does']);
 /** Words that weigh an action rather than order it ("we should restart", "maybe flush"). */
 const MODALS = new Set(['should', 'might', 'may', 'maybe', 'perhaps', 'ought', 'probably', 'prob', 'possibly']);
 /** Words that say something has to be done, said before its verb ("we need to restart nginx"): weighed, not ordered. */
@@ -335,6 +337,8 @@ export function moodOf(tokens: readonly Token[]): Mood {
   const marker = words.findIndex((w, i) => i > 0 && FREE_TEXT_MARKERS.has(w));
   const said = marker === -1 ? words : words.slice(0, marker);
   if (HEDGES.some((h) => said.slice(-h.split(' ').length).join(' ').replace(/[.!]+$/, '') === h)) return 'question';
+  // ("restart nginx on web-1 help": help asked with the order, not the order plainly given.)
+  if (said.length > 2 && said.at(-1) === 'help' && !HELP_AS_VERB.has(said.at(-2)!)) return 'question';
   // "close 7 or leave it open", "restart nginx on web-1 or wait?": the order weighed against another course.
   if (said.some((w, i) => i > 0 && w === 'or' && OTHER_CHOICES.has(said[i + 1] ?? '') && said.slice(0, i).some((v) => isOrderWord(v)))) return 'question';
   // "if web-1 is still down restart it", "ack 12 if nobody has", "when web-1 recovers, resolve 7": not now, and maybe never.

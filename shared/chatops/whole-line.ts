@@ -112,9 +112,15 @@ export function secondCommandAt(tokens: readonly Token[]): { at: number; next: n
     const verbAt = tokens[at]?.norm === 'then' ? at + 1 : at;
     // ("mitigate 7, failover done": what follows reports, it orders nothing.)
     if (isOrderVerb(tokens[verbAt]?.norm) && moodOf(tokens.slice(verbAt)) === 'order') return { at: i, next: verbAt };
+    // ("restart nginx on web-1 and check cpu": a question asked after "and"/"then" is a command too; read as one, the
+    // restart was planned and the chart dropped.)
+    if (JOINERS.has(token.norm) && ASKING_VERBS.has(tokens[verbAt]?.norm ?? '') && tokens[verbAt + 1] !== undefined) return { at: i, next: verbAt };
   }
   return null;
 }
+
+/** Verbs that ask to be shown something ("… and check cpu", "… then show me the alerts"). */
+const ASKING_VERBS = new Set(['check', 'show', 'graph', 'chart', 'plot', 'list', 'display', 'get']);
 
 /** Words that leave something out: "everything except db-1", "all but 12", "excluding warnings". */
 const EXCLUDING = new Set(['except', 'excluding', 'exclude', 'besides', 'barring', 'minus', 'sans']);

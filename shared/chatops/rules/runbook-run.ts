@@ -71,6 +71,9 @@ const NO_VALUE = new Set([...PREVIOUS_WORDS, 'back', 'again', 'current', 'latest
   'hard', 'soft', 'graceful', 'gracefully', 'force', 'forced', 'forcefully', 'rolling', 'full', 'quick', 'cold', 'warm',
   // ("failover db to replica": which way a failover goes, not a cluster named "replica".)
   'replica', 'replicas', 'primary', 'secondary', 'standby', 'leader', 'follower', 'master', 'slave']);
+/** Words that say why in a hurry ("cuz OOM"), and what follows "since"/"as" when they say why ("since it's OOM"). */
+const WHY_WORDS = new Set(['cuz', 'coz', 'cos', 'bc', 'b/c', 'becuase', 'bcoz']);
+const WHY_SUBJECTS = new Set(['it', "it's", 'its', 'we', "we're", 'they', "they're", 'the', 'there', "there's", 'theres', 'i', "i'm"]);
 const EVERYWHERE = new Set(['everywhere', 'anywhere', 'fleetwide', 'fleet-wide', 'globally']);
 
 export const runbookRule: Rule = (line) => {
@@ -98,7 +101,8 @@ export const runbookRule: Rule = (line) => {
   if (tokens.slice(0, verbAt).some((t) => ABOUT_RUNBOOK_VERBS.has(t.norm)) && tokens.some((t) => is(t.norm, 'runbook'))) return null;
   taken.add(verbAt);
   // "rollback api to 4.10 - errors after deploy", "… because of errors": why, which a run does not take; none of it is a parameter.
-  const why = tokens.findIndex((t, k) => k > verbAt && FREE_TEXT_MARKERS.has(t.norm));
+  // ("… due to OOM", "… since it's OOM", "… as it's OOM", "… cuz OOM": why, said in other words.)
+  const why = tokens.findIndex((t, k) => k > verbAt && (FREE_TEXT_MARKERS.has(t.norm) || WHY_WORDS.has(t.norm) || (t.norm === 'due' && tokens[k + 1]?.norm === 'to') || (['since', 'as'].includes(t.norm) && WHY_SUBJECTS.has(tokens[k + 1]?.norm ?? ''))));
   if (why !== -1) take(taken, why, tokens.length);
   let i = verbAt + 1;
   if (run && is(tokens[i]?.norm, 'runbook')) taken.add(i++);
