@@ -324,6 +324,11 @@ export const runbookRule: Rule = (line) => {
     // "rollback the last deploy", "failover db back", "revert 12": a word of when or which way, or a bare number, names no service or cluster.
     if (NO_VALUE.has(o.word) || FILLER.has(o.word) || /^#?\d+$/.test(o.word)) continue;
     const param = open.shift();
+    // "flush dns", "purge the cdn": what to act on, said as the verb's object, that the runbook has no place for (flush-cache
+    // takes a host); read without it, a run of something else than asked was planned.
+    if (!param && runbook && action && object.some((x) => x.at === o.at) && !target.hit) {
+      return { command: { intent: 'runbook.run', slots: { runbook: runbook.id, params } }, confidence: 0.45, problem: `Runbook ${runbook.id} (${runbook.title.toLowerCase()}) has no place for "${o.word}"; it takes ${names.join(', ')}, e.g. "run ${runbook.id} ${names.map((p) => `${p}=…`).join(' ')}".` };
+    }
     if (!param) break;
     params[param] = o.word;
     taken.add(o.at);
