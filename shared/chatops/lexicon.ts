@@ -16,7 +16,7 @@ const WORDS: Record<Word, readonly string[]> = {
   silence: ['silence', 'mute', 'snooze', 'quiet', 'hush', 'shush', 'shh', 'shhh', 'suppress', 'squelch', 'silenced'],
   unsilence: ['unsilence', 'unmute', 'unsnooze', 'unsuppress', 'desilence', 'unquiet'],
   expire: ['expire', 'end', 'remove', 'delete', 'lift', 'cancel', 'stop', 'kill', 'drop', 'close'],
-  note: ['note', 'annotate', 'comment', 'log', 'jot', 'record'],
+  note: ['note', 'annotate', 'comment', 'log', 'jot', 'record', 'append'],
   show: ['show', 'display', 'graph', 'chart', 'plot', 'get', 'give', 'view', 'see', 'draw', 'visualize', 'visualise', 'fetch', 'pull'],
   explain: ['why', 'explain', 'whys', 'diagnose', 'caused'],
   help: ['help', 'commands', 'usage', '?', 'halp', 'manual', 'howto'],
@@ -82,6 +82,12 @@ export const OTHER_MANNERS: ReadonlySet<string> = new Set([
   'merci', 'danke', 'dankeschön', 'bitte', 'gracias', 'grazie', 'obrigado', 'obrigada', 'svp', 'stp', 'porfa', 'porfavor', 'por', 'favor', 'favore',
   'arigato', 'arigatou', 'onegai', 'spasibo', 'dziękuję', 'dzięki', 'bedankt', 'alsjeblieft', 'tack', 'takk', 'kiitos', 'prego', 'gràcies', 'mersi',
 ]);
+
+/**
+ * Thanks as on-call chat types them ("cheers", "ta", "tia", "cheers mate", "much appreciated", "thanks in advance"): like "please",
+ * no alert's name, parameter or comment ("silence web-1 for 1h cheers" made a silence of alerts named "cheers").
+ */
+export const THANKS: ReadonlySet<string> = new Set(['thanks', 'thx', 'thank', 'ty', 'tyvm', 'tia', 'tx', 'thnx', 'thanx', 'cheers', 'ta', 'mate', 'much', 'appreciated', 'appreciate', 'advance']);
 
 export const FILLER = new Set([
   ...OTHER_MANNERS,

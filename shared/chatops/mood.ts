@@ -14,7 +14,8 @@ export type Mood = 'order' | 'question' | 'negated' | 'report' | 'conditional' |
 
 /** Words that open a question (and, first in a line, are not a polite order: see POLITE). */
 const QUESTION_OPENERS = new Set([
-  'did', 'does', 'do', 'has', 'have', 'had', 'is', 'are', 'was', 'were', 'who', 'whom', 'whose', 'when', 'why', 'how',
+  // ("am i allowed to ack 12", "isn't 12 acked": asked.)
+  'did', 'does', 'do', 'has', 'have', 'had', 'is', 'are', 'am', "isn't", 'isnt', "aren't", 'arent', 'was', 'were', 'who', 'whom', 'whose', 'when', 'why', 'how',
   'should', 'shall', 'will', 'would', 'can', 'could', 'what', "what's", 'whats', 'which', 'where', 'whether', 'anyone', 'anybody', 'status',
   // ("who's acking 12", "how's the restart going": a question word with its verb run in.)
   "who's", 'whos', "how's", 'hows', "where's", 'wheres', "when's", 'whens', "why's",
@@ -68,17 +69,25 @@ const RETRACTIONS = [
   'ignore me', 'disregard', 'disregard that', 'cancel that',
   // ("ack 12 not yet", "restart nginx on web-1 /s", "ack 12 actually don't", "silence web-1 for 1h... wait"): held back or not meant.
   'not yet', 'not now', 'hold on', 'hang on', '/s', "actually don't", 'actually dont', 'or maybe not', 'maybe not', 'not', 'lol no', 'haha no', 'jk no',
+  // ("reboot db-1 kidding", "resolve 7 (kidding)", "ack 12 not really": planned a restart of service "kidding", resolved 7.)
+  'kidding', 'just kidding', 'only kidding', 'joking', 'just joking', 'only joking', 'not really', 'jk lol',
 ];
 /** A line that ends weighing it ("rollback or not", "restart nginx, yes or no"). */
 const WEIGHINGS = ['or not', 'yes or no', 'or no', 'or what', 'y/n', 'yes/no'];
 /** A line that ends hedging, before any comment ("restart nginx on web-1 maybe", "ack 12 i guess"; not "ack 12 - the deploy maybe"). */
-const HEDGES = ['maybe', 'perhaps', 'probably', 'i guess', 'i think', 'i suppose', 'or something'];
+const HEDGES = ['maybe', 'perhaps', 'probably', 'i guess', 'i think', 'i suppose', 'or something',
+  // ("reboot db-1 lol", "resolve 7 haha", "reboot db-1 🤔": laughed off or wondered about, not plainly asked; asked back.)
+  'lol', 'lmao', 'lmfao', 'rofl', 'haha', 'hahaha', 'hehe', 'lul', '🤔', ':thinking_face:', ':thinking_face', ':thinking:', ':thinking'];
+/** Words before a closing "help" that make it a verb ("restart didn't help", "that would help"), not help asked for. */
+const HELP_AS_VERB = new Set(["didn't", 'didnt', "doesn't", 'doesnt', "won't", 'wont', 'will', 'would', 'to', 'can', 'could', 'may', 'might', 'not', 'should', 'it', 'this', 'that', 'did', 'does']);
 /** Words that weigh an action rather than order it ("we should restart", "maybe flush"). */
 const MODALS = new Set(['should', 'might', 'may', 'maybe', 'perhaps', 'ought', 'probably', 'prob', 'possibly']);
 /** Words that say something has to be done, said before its verb ("we need to restart nginx"): weighed, not ordered. */
 const NEEDS = new Set(['need', 'needs', 'must', 'gotta', 'ought']);
 /** What an action is said to be, as a noun ("restart needed", "failover pending"). */
 const NEEDED = new Set(['needed', 'required', 'pending', 'scheduled', 'recommended', 'necessary', 'planned', 'overdue', 'due']);
+/** Words of an intention or an attempt before an order's verb ("I meant to ack 12", "tried restarting nginx"). */
+const ATTEMPTS = new Set(['meant', 'forgot', 'tried', 'trying', 'attempted', 'attempting', 'planned', 'planning', 'intended', 'intending', 'failed', 'managed', 'hoped', 'hoping', 'struggling']);
 /** "I'll", "we will": what the speaker is going to do. */
 const WILL = new Set(["i'll", 'ill', "we'll", 'i will', 'we will', 'i shall', 'we shall']);
 /** A line that ends with one of these reports what happened ("db-2 failover done"). */
@@ -163,12 +172,17 @@ function reportsWhatWasDone(words: readonly string[]): boolean {
   // "silence is golden", "restart didn't help", "ack was wrong", "silence expired for web-1": the verb is a noun, said with what it is or did.
   if (isOrderWord(words[0] ?? '') && (OUTCOMES.has(words[1] ?? '') || NOUN_STATES.has(words[1] ?? ''))) return true;
   // "restart failed", "the failover worked", "rollback of api went fine": an action's noun and its outcome.
-  const noun = DETERMINERS.has(words[0] ?? '') ? 1 : 0;
+  const det = DETERMINERS.has(words[0] ?? '') ? 1 : 0;
+  // ("nginx restart failed on web-1", "the nginx restart helped": what it acted on, said before the action's noun.)
+  const modifier = words[det] ?? '';
+  const named = actionOf(modifier) === null && /^[a-z][\w.-]*$/.test(modifier) && !KNOWN_FORMS.has(modifier) && actionOf(words[det + 1]) !== null;
+  if (named && det === 1) return true;
+  const noun = det + (named ? 1 : 0);
   if (actionOf(words[noun]) === null) return false;
   const next = words[noun + 1] ?? '';
   // ("rollback done on 7", "failover complete for db-2": the action's noun and that it is done.)
-  if (REPORT_ENDINGS.has(next)) return true;
-  if (noun === 0 && !OUTCOMES.has(next) && next !== 'of') return false;
+  if (REPORT_ENDINGS.has(next) || (named && NOUN_STATES.has(next))) return true;
+  if ((noun === 0 || named) && !OUTCOMES.has(next) && next !== 'of') return false;
   return words.slice(noun + 1).some((w) => OUTCOMES.has(w));
 }
 
@@ -323,6 +337,8 @@ export function moodOf(tokens: readonly Token[]): Mood {
   const marker = words.findIndex((w, i) => i > 0 && FREE_TEXT_MARKERS.has(w));
   const said = marker === -1 ? words : words.slice(0, marker);
   if (HEDGES.some((h) => said.slice(-h.split(' ').length).join(' ').replace(/[.!]+$/, '') === h)) return 'question';
+  // ("restart nginx on web-1 help": help asked with the order, not the order plainly given.)
+  if (said.length > 2 && said.at(-1) === 'help' && !HELP_AS_VERB.has(said.at(-2)!)) return 'question';
   // "close 7 or leave it open", "restart nginx on web-1 or wait?": the order weighed against another course.
   if (said.some((w, i) => i > 0 && w === 'or' && OTHER_CHOICES.has(said[i + 1] ?? '') && said.slice(0, i).some((v) => isOrderWord(v)))) return 'question';
   // "if web-1 is still down restart it", "ack 12 if nobody has", "when web-1 recovers, resolve 7": not now, and maybe never.
@@ -359,6 +375,9 @@ export function moodOf(tokens: readonly Token[]): Mood {
   // "about to restart nginx on web-1", "I'm going to silence web-1", "gonna fail over": what the speaker will do themselves.
   const plan = said.slice(['i', "i'm", 'im', 'we', "we're", 'were', 'am', 'are'].includes(said[0] ?? '') ? (['am', 'are'].includes(said[1] ?? '') ? 2 : 1) : 0);
   if ((plan[0] === 'about' || plan[0] === 'going') && plan[1] === 'to' || ['gonna', 'ima', "i'ma", 'imma', "i'mma"].includes(plan[0] ?? '')) return 'report';
+  // "I was going to ack 12", "I meant to ack 12", "I forgot to ack 12", "I tried to restart nginx", "I'm trying to ack 12":
+  // what was or is meant or tried, by the speaker; an intention or an attempt, not an order (they acted on it).
+  if (before.some((w, i) => (['was', 'were'].includes(w) && ['going', 'gonna', 'about'].includes(before[i + 1] ?? '')) || (ATTEMPTS.has(w) && (before[i + 1] === 'to' || i === before.length - 1)))) return 'report';
   // "I'll restart nginx on web-1", "we will ack 12": what the speaker will do; "I'll take incident 7" has no order's verb, and is one.
   const will = WILL.has(said[0] ?? '') ? 1 : WILL.has(`${said[0] ?? ''} ${said[1] ?? ''}`) ? 2 : 0;
   if (will > 0 && isOrderWord(said[will] === 'just' ? said[will + 1] ?? '' : said[will] ?? '')) return 'report';

@@ -8,7 +8,7 @@ import { ID_JOINERS } from './rules/kit.ts';
 import { correctSpelling } from './spelling.ts';
 import type { TimeReference } from './times.ts';
 import { mergePhrasalVerbs, restOf, tokenize, withoutMarkup, type Token } from './tokens.ts';
-import { deferralOf, exclusionOf, leftOutTargets, namedTargets, secondCommandAt } from './whole-line.ts';
+import { deferralOf, exclusionOf, leftOutTargets, namedTargets, secondCommandAt, unknownHostLike } from './whole-line.ts';
 
 export const MAX_TEXT_LENGTH = 2000;
 
@@ -17,6 +17,9 @@ const CONTEXT_FACTOR = 0.95;
 
 /** Orders done at once whose rule reads no time: one said with them puts them off ("ack 12 later"). */
 const DEFERRABLE = new Set<Intent>(['alert.ack', 'alert.unack', 'incident.status', 'incident.assign', 'silence.expire']);
+
+/** Orders that act on targets named: a host-like word that is none of them is asked about ("restart nginx on web-1 and web-9"). */
+const HOST_ORDERS = new Set<Intent>(['runbook.run', 'alert.ack', 'silence.create']);
 
 /** What joins two reports ("acked 12 and silenced web-1"). */
 const JOINED_REPORT = new Set(['and', 'then', '&', '+']);
@@ -235,6 +238,13 @@ function parseLine(line: Line): ParseResult {
   const said = best && 'comment' in best.command.slots ? String(best.command.slots.comment ?? '') : '';
   if (best && deferred && (said === '' || said.toLowerCase().startsWith(deferred.split(' ')[0]!.toLowerCase()))) {
     best.problem = `Chat does this at once, not at a time said ("${deferred}"): ask again when it should be done, e.g. "${EXAMPLES[best.command.intent as keyof typeof EXAMPLES][0] ?? ''}".`;
+    best.confidence = Math.min(best.confidence, 0.45);
+  }
+  // "flush cache on cache-1 and cache-2" with cache-2 unknown: a run or an ack read without it would be done in part.
+  const unknownHost = best && !best.problem && HOST_ORDERS.has(best.command.intent) ? unknownHostLike(line.tokens, index) : null;
+  if (best && unknownHost) {
+    best.problem = `No target named "${unknownHost}".`;
+    best.suggestions = index.suggestTargets(unknownHost);
     best.confidence = Math.min(best.confidence, 0.45);
   }
   // A reading that would leave out a target the line names ("restart nginx on web-1 and web-2") is not done in part.

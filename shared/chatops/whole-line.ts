@@ -26,6 +26,25 @@ export function namedTargets(tokens: readonly Token[], index: InventoryIndex): s
   return names;
 }
 
+/** A host's shape: letters, then a number ("web-9", "cache-2", "db7"). */
+const HOST_SHAPED = /^([a-z]+)[-_.]?\d+$/;
+
+/**
+ * A word before any free text shaped as a host of a known family that is no target ("flush cache on cache-1 and cache-2"
+ * with cache-1 alone known), or null: an order read without it would act on part of what was asked.
+ */
+export function unknownHostLike(tokens: readonly Token[], index: InventoryIndex): string | null {
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (FREE_TEXT_MARKERS.has(token.norm) || tokens[i - 1]?.colon || /^[([]/.test(token.raw)) return null;
+    const shaped = HOST_SHAPED.exec(token.norm);
+    if (!shaped || index.target(token.norm, false).length > 0) continue;
+    const family = shaped[1]!;
+    if (index.inventory.targets.some((t) => t.name.toLowerCase().startsWith(family) && /^[-_.]?\d/.test(t.name.slice(family.length)))) return token.norm;
+  }
+  return null;
+}
+
 /** Does the command act on (or mention in its free text) the target `name`? */
 function uses(command: Command, name: string): boolean {
   switch (command.intent) {
@@ -93,9 +112,15 @@ export function secondCommandAt(tokens: readonly Token[]): { at: number; next: n
     const verbAt = tokens[at]?.norm === 'then' ? at + 1 : at;
     // ("mitigate 7, failover done": what follows reports, it orders nothing.)
     if (isOrderVerb(tokens[verbAt]?.norm) && moodOf(tokens.slice(verbAt)) === 'order') return { at: i, next: verbAt };
+    // ("restart nginx on web-1 and check cpu": a question asked after "and"/"then" is a command too; read as one, the
+    // restart was planned and the chart dropped.)
+    if (JOINERS.has(token.norm) && ASKING_VERBS.has(tokens[verbAt]?.norm ?? '') && tokens[verbAt + 1] !== undefined) return { at: i, next: verbAt };
   }
   return null;
 }
+
+/** Verbs that ask to be shown something ("… and check cpu", "… then show me the alerts"). */
+const ASKING_VERBS = new Set(['check', 'show', 'graph', 'chart', 'plot', 'list', 'display', 'get']);
 
 /** Words that leave something out: "everything except db-1", "all but 12", "excluding warnings". */
 const EXCLUDING = new Set(['except', 'excluding', 'exclude', 'besides', 'barring', 'minus', 'sans']);
@@ -143,7 +168,8 @@ export function deferralOf(tokens: readonly Token[]): string | null {
     if (FREE_TEXT_MARKERS.has(token.norm) || tokens[i - 1]!.colon || /^[([]/.test(token.raw)) return null;
     const next = tokens[i + 1]?.norm ?? '';
     const defers = LATER.has(token.norm)
-      || (token.norm === 'in' && IN_A_WHILE.test(next) && (/^\d+[a-z]+$/.test(next) || tokens[i + 2] !== undefined))
+      // ("ack 12 in 5": a bare number at the end is minutes ahead.)
+      || (token.norm === 'in' && IN_A_WHILE.test(next) && (/^\d+[a-z]*$/.test(next) || tokens[i + 2] !== undefined))
       || ((token.norm === 'at' || token.norm === 'around') && AT_A_TIME.test(next))
       || ((token.norm === 'after' || token.norm === 'next' || token.norm === 'on') && (WEEKDAYS.has(next) || next === 'the' || next === 'lunch' || next === 'standup' || next === 'week'))
       || WEEKDAYS.has(token.norm) && tokens[i - 1]?.norm !== 'since'

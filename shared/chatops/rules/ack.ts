@@ -1,7 +1,8 @@
 import { MAX_ALERTS_AT_ONCE, type Severity } from '../intents.ts';
 import { ALL_WORDS, FILLER, FREE_TEXT_MARKERS, SEVERITY_WORDS, severitySlots, verbOf } from '../lexicon.ts';
 import { idOf, type Token } from '../tokens.ts';
-import { commentFrom, findTarget, firstId, ID_JOINERS, idAfter, isAlertNoun, isIncidentNoun, leadingVerb, leftoverFactor, type Line, moreIds, type Reading, type Rule, take } from './kit.ts';
+import { commentFrom, findTarget, firstId, freeTextFrom, ID_JOINERS, idAfter, isAlertNoun, isIncidentNoun, leadingVerb, leftoverFactor, type Line, moreIds, type Reading, type Rule, take } from './kit.ts';
+import { ackLengthAt } from './ack-length.ts';
 import { IMPERATIVE_ACK, reversedBefore, UNACK_VERBS } from './orders.ts';
 
 /** "ack 12 for incident 7": the words that say which incident an alert is part of. */
@@ -20,11 +21,13 @@ export const ackRule: Rule = (line) => {
   // "note 7 acked 12 and restarted nginx": a note's text.
   if (reversedBefore(tokens, verb.at) || tokens.slice(0, verb.at).some((t) => verbOf(t.norm, 'note') === 1)) return null;
   const taken = new Set<number>([verb.at]);
-  let incident = idAfter(tokens, taken, isIncidentNoun);
-  // "ack 12 for incident 7", "ack 12 in inc 7": alert 12, said with the incident it is part of (not every alert of it).
+  // ("ack 12 - investigating (see INC-7)", "ack 12 because incident 7 covers it": an incident in the comment is its words.)
+  let incident = idAfter(tokens.slice(0, freeTextFrom(tokens, verb.at)), taken, isIncidentNoun);
+  // "ack 12 for incident 7", "ack 12 in inc 7", "ack 12 investigating, see inc 7": alert 12, said with the incident it is
+  // part of (not every alert of it); an alert's id said before the incident makes the incident context.
   const incidentNoun = incident && 'noun' in incident ? (incident.noun as number | null) : null;
-  if (incident && incidentNoun !== null && CONTEXT_WORDS.has(tokens[incidentNoun - 1]?.norm ?? '') && tokens.slice(verb.at + 1, incidentNoun - 1).some((t) => idOf(t) !== null)) {
-    take(taken, incidentNoun - 1, incident.at + 1);
+  if (incident && tokens.slice(verb.at + 1, incidentNoun ?? incident.at).some((t) => idOf(t) !== null)) {
+    if (incidentNoun !== null && CONTEXT_WORDS.has(tokens[incidentNoun - 1]?.norm ?? '')) take(taken, incidentNoun - 1, incident.at + 1);
     incident = null;
   }
   const range = incident ? null : idRange(tokens, verb.at + 1);
@@ -38,8 +41,12 @@ export const ackRule: Rule = (line) => {
     const listed = joinedIds.ids.length > 0 && (joinedIds.joined || tokens[range.end - 1]!.raw.endsWith(','));
     if (listed && joinedIds.or) return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: 'Say which alerts: "or" leaves it open. List every one to acknowledge with "and" (e.g. "ack 12 and 13"), or name one.' };
     const extra = listed ? joinedIds.ids.map((t) => idOf(t)!) : [];
+    const lengthSaid = ackLengthAt(line, listed ? joinedIds.end : range.end);
+    if (lengthSaid) return lengthRead(lengthSaid, `${range.first}`, verb.score);
     const comment = commentFrom(line, listed ? joinedIds.end : range.end);
     const alertIds = [...new Set([...Array.from({ length: count }, (_, k) => range.first + k), ...extra])];
+    const excluded = excludedId(comment, alertIds);
+    if (excluded !== null) return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: `Alert ${excluded} is in the range and said to be left out: list only the alerts to acknowledge, e.g. "ack ${alertIds.filter((id) => id !== excluded).join(' ')}".` };
     if (alertIds.length > MAX_ALERTS_AT_ONCE) return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: `That is ${alertIds.length} alerts, more than ${MAX_ALERTS_AT_ONCE} at once: acknowledge their incident instead, e.g. "ack incident 7".` };
     return { command: { intent: 'alert.ack', slots: comment ? { alertIds, comment } : { alertIds } }, confidence: verb.score * leftoverFactor(tokens.slice(0, range.end), taken) };
   }
@@ -85,11 +92,28 @@ export const ackRule: Rule = (line) => {
   let from = last + 1;
   while (taken.has(from)) from++;
   const rest = tokens.slice(from);
+  const lengthSaid = ackLengthAt(line, from);
+  if (lengthSaid) return lengthRead(lengthSaid, incident ? null : `${found.id}`, verb.score);
   const comment = rest.length > 0 && rest.every((t) => isAlertNoun(t.norm)) ? undefined : found.at > verb.at ? commentFrom(line, from) : commentFrom(line, verb.at + 1);
   const alertIds = [...new Set([found.id, ...(more?.ids ?? [])])];
+  // "ack 12 13 and 14 except 13", "ack 12-14 but not 13": an id said to be left out of the list is not acknowledged with it.
+  const excluded = excludedId(comment, incident ? [] : alertIds);
+  if (excluded !== null) return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: `Alert ${excluded} is in the list and said to be left out: list only the alerts to acknowledge, e.g. "ack ${alertIds.filter((id) => id !== excluded).join(' ')}".` };
   const slots = incident ? { incidentId: incident.id } : alertIds.length > 1 ? { alertIds } : { alertId: found.id };
   return { command: { intent: 'alert.ack', slots: comment ? { ...slots, comment } : slots }, confidence: verb.score };
 };
+
+/** An id of `ids` that a comment says to leave out ("except 13", "but not 13", "not 13", "excluding #13"), or null. */
+function excludedId(comment: string | undefined, ids: readonly number[]): number | null {
+  const m = /^(?:except|excluding|but not|not|minus|without|besides|apart from|other than)\s+(?:alert\s+)?#?(\d{1,9})\b/i.exec(comment ?? '');
+  return m && ids.includes(Number(m[1])) ? Number(m[1]) : null;
+}
+
+/** "ack 12 for 1h": an acknowledgement has no length; asked about, with the silence that has one (`what`: what to silence). */
+function lengthRead(said: string, what: string | null, score: number): Reading {
+  const instead = what === null ? `silence its alerts by name or target, e.g. "silence disk alerts on db-2 ${said}"` : `silence them, e.g. "silence ${what} ${said}"`;
+  return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * score, problem: `An acknowledgement does not expire ("${said}"): it lasts until the alert resolves. To hide alerts for a while, ${instead}; to acknowledge, say it without the length.` };
+}
 
 /**
  * A range of ids after `from` ("12-15", "#12..#15", "12 to 15", "12 through 15"): its first
@@ -125,6 +149,8 @@ function ackTargetReading(line: Line, verb: { at: number; score: number }, all: 
   if (target.unresolved) return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: `No target named "${target.unresolved}".`, suggestions: target.suggestions ?? [] };
   if (!target.hit) return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: 'Say whose alerts to acknowledge, e.g. "ack all alerts on db-1", or which: "ack 12, 13".' };
   take(taken, target.hit.at, target.hit.end);
+  const lengthSaid = ackLengthAt(line, verb.at + 1, true);
+  if (lengthSaid) return lengthRead(lengthSaid, target.hit.target.name, verb.score);
   return { command: { intent: 'alert.ack', slots: { target: target.hit.target.name, ...severitySlots(severities) } }, confidence: verb.score * target.hit.score * leftoverFactor(tokens, taken) };
 }
 

@@ -26,6 +26,12 @@ const ASSIGN_FORMS: readonly { re: RegExp; who?: number; id: number }[] = [
   { re: new RegExp(String.raw`^(?:set\s+)?(?:the\s+)?(?:incident\s+)?(?:commander|ic)\s+(?:of|for|on)\s+${BARE_REF}\s+(?:to|is|=)\s+${PERSON}$`), id: 1, who: 2 },
 ];
 
+/**
+ * "I'll take 7", "I've got 7", "ill grab 7", "taking 7": the speaker taking something said by a bare number, which may be an incident
+ * or an alert; asked about (with both ways to say it) rather than answered with nothing. ("take 12" alone stays unread.)
+ */
+const TAKES_BARE = /^(?:i'?ll|ill|i\s+will|i'?m|i\s+am|let\s+me|lemme|i'?ve\s+got|i\s+have\s+got|i\s+got|i\s+have)\s+(?:take|taking|grab|grabbing|own|owning|handle|handling|got|on)?\s*(\d{1,9})$|^(?:taking|grabbing|owning|handling)\s+(\d{1,9})$/;
+
 /** Words that name the asker. */
 const ME = new Set(['me', 'myself', 'i']);
 
@@ -48,6 +54,11 @@ export const incidentAssignRule: Rule = (line) => {
     // The name as typed (usernames keep their case).
     const typed = form.who === undefined || ME.has(who) ? undefined : line.text.replace(/\s+/g, ' ').match(new RegExp(escapeRegex(who), 'i'))?.[0] ?? who;
     return { command: { intent: 'incident.assign', slots: typed === undefined ? { incidentId } : { incidentId, commander: typed } }, confidence: 1 };
+  }
+  const bare = TAKES_BARE.exec(lower);
+  if (bare) {
+    const id = Number(bare[1] ?? bare[2]);
+    return { command: { intent: 'incident.assign', slots: { incidentId: id } }, confidence: 0.45, problem: `Say which ${id} you take, e.g. "I'll take incident ${id}" to command incident ${id}, or "ack ${id}" to acknowledge alert ${id}.` };
   }
   // "unassign incident 7", "remove the commander of 7": cleared on the incident's page.
   const cleared = /^(?:un-?assign|remove (?:the )?(?:commander|ic|owner) (?:from|of|on)|clear (?:the )?(?:commander|ic|owner) (?:of|on))\b/.test(lower) ? idAfter(line.tokens, new Set(), isIncidentNoun) ?? firstId(line.tokens, new Set()) : null;

@@ -6,7 +6,8 @@ import { ledByStateOrder } from './orders.ts';
 const OTHER_ID_NOUNS = new Set(['silence', 'silences', 'run', 'runs', 'runbook', 'job', 'jobs', 'deploy', 'deployment', 'build', 'version', 'release', 'ticket', 'pr', 'issue', 'page', 'step']);
 
 /** Asking for news of an incident by its number: "any updates on 7", "what's the latest on 7". */
-const NEWS_WORDS = new Set(['update', 'updates', 'latest', 'news', 'progress']);
+/** ("eta on 7", "where are we on 7": how far it has come.) */
+const NEWS_WORDS = new Set(['update', 'updates', 'latest', 'news', 'progress', 'eta', 'we']);
 
 export const incidentRule: Rule = (line) => {
   const { tokens } = line;
@@ -26,7 +27,8 @@ export const incidentRule: Rule = (line) => {
     return { command: { intent: 'incident.show', slots: { incidentId: named.id } }, confidence: leftoverFactor(tokens, taken) };
   }
   // "status of #7", "#7", "what about 7", "any updates on 7", "what's the latest on 7"
-  const status = tokens.findIndex((t, i) => is(t.norm, 'status') || is(t.norm, 'show') || (NEWS_WORDS.has(t.norm) && ['on', 'for', 'about', 'with'].includes(tokens[i + 1]?.norm ?? '')));
+  // ("I was about to ack 12": "about to" is when, not news about 12.)
+  const status = tokens.findIndex((t, i) => ((is(t.norm, 'status') || is(t.norm, 'show')) && !(t.norm === 'about' && tokens[i + 1]?.norm === 'to')) || (NEWS_WORDS.has(t.norm) && ['on', 'for', 'about', 'with'].includes(tokens[i + 1]?.norm ?? '')));
   const hashed = tokens.findIndex((t) => /^#\d+$/.test(t.norm));
   const id = firstId(tokens, taken);
   if (!id) return null;

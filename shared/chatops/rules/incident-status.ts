@@ -1,7 +1,7 @@
 import type { IncidentStatusSlots } from '../intents.ts';
 import { ALL_WORDS, is } from '../lexicon.ts';
 import { idOf } from '../tokens.ts';
-import { commentFrom, firstId, idAfter, isAlertNoun, isIncidentNoun, leftoverFactor, moreIds, type Rule } from './kit.ts';
+import { commentFrom, firstId, freeTextFrom, idAfter, isAlertNoun, isIncidentNoun, leftoverFactor, moreIds, type Rule } from './kit.ts';
 import { wordTable } from '../word-table.ts';
 
 /** Verbs and states of an incident's status, as said: "resolve", "close", "mitigate", "reopen". */
@@ -59,13 +59,16 @@ export const incidentStatusRule: Rule = (line) => {
   }
   // ("#7 mitigated": an id written with "#" is an incident's, as "#7" alone shows it.)
   const hashed = at === 1 && /^#\d+$/.test(tokens[0]!.norm) ? { id: idOf(tokens[0])!, at: 0, noun: null } : null;
-  const named = idAfter(tokens, taken, isIncidentNoun) ?? hashed;
+  // ("resolve 7 - dup of incident 8": an incident named in the comment is its words, not the one to set.)
+  const named = idAfter(tokens.slice(0, freeTextFrom(tokens, at)), taken, isIncidentNoun) ?? hashed;
   // A bare number only after a leading verb: "resolve 7", "mark 7 as mitigated", "close #7".
   // (Manners before it too: "can we resolve 7", "could you please close #7".)
   const leading = at === 0 || (at === 1 && ['mark', 'set', 'please'].includes(tokens[0]!.norm)) || ['mark', 'set'].includes(tokens[0]!.norm) || tokens.slice(0, at).every((t) => POLITE_LEAD.has(t.norm))
     // (Or after a clause of its own: "it's back, reopen 7", "ok, close #7".)
     || (at > 0 && /[,;]$/.test(tokens[at - 1]!.raw));
-  const id = named ?? (leading ? firstId(tokens, taken) : null);
+  // ("resolve 7 as a dup of incident 8": the bare id right after the verb is the one set, said before the other.)
+  const bare = leading ? firstId(tokens, taken) : null;
+  const id = bare && named && bare.at < ('noun' in named && named.noun !== null ? named.noun : named.at) && bare.at > at ? bare : named ?? bare;
   if (!id) {
     if (!tokens.some((t) => isIncidentNoun(t.norm))) return null;
     return { command: { intent: 'incident.status', slots: { incidentId: 0, status } }, confidence: 0.45, problem: `Say which incident, e.g. "resolve incident 7".` };
@@ -87,7 +90,7 @@ export const incidentStatusRule: Rule = (line) => {
   const comment = commentFrom(line, after);
   for (let i = after; i < tokens.length; i++) taken.add(i);
   // A past participle after the id ("incident 7 is resolved") or a verb first ("resolve 7") read alike.
-  const sure = named ? 1 : 0.9;
+  const sure = named && id === named ? 1 : 0.9;
   const slots = comment ? { incidentId: id.id, status, comment } : { incidentId: id.id, status };
   return { command: { intent: 'incident.status', slots }, confidence: sure * leftoverFactor(tokens, taken) };
 };

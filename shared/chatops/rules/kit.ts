@@ -1,6 +1,6 @@
 import type { Command } from '../intents.ts';
 import type { InventoryIndex, InventoryTarget } from '../inventory.ts';
-import { FILLER, FREE_TEXT_MARKERS, is, OTHER_MANNERS } from '../lexicon.ts';
+import { FILLER, FREE_TEXT_MARKERS, is, OTHER_MANNERS, THANKS } from '../lexicon.ts';
 import { findDurations, findTimeRange, type TimeRange, type TimeReference } from '../times.ts';
 import { idOf, restOf, type Token } from '../tokens.ts';
 import { wordTable } from '../word-table.ts';
@@ -43,7 +43,12 @@ export const DEFAULT_RANGE_MS = 3_600_000;
 
 /** Confidence lost per word the reading cannot account for. */
 /** Words of manners a line may carry anywhere. */
-const MANNERS = new Set(['ty', 'tyvm', 'cheers', 'ta', 'thank', 'kindly', 'asap']);
+const MANNERS = new Set([...THANKS, 'kindly', 'asap', 'rn']);
+
+/** A word of manners in any language chat mixes in ('please', 'cheers', 'merci'): it names nothing. */
+export function isManners(norm: string): boolean {
+  return MANNERS.has(norm) || OTHER_MANNERS.has(norm) || ['please', 'pls', 'plz'].includes(norm);
+}
 
 export function leftoverFactor(tokens: readonly Token[], taken: ReadonlySet<number>): number {
   let unknown = 0;
@@ -153,6 +158,15 @@ export function idAfter(tokens: readonly Token[], taken: ReadonlySet<number>, no
   return null;
 }
 
+/**
+ * Where free text starts after `from` ("- see INC-7", "because incident 7 covers it", "(inc 7)", "re: …"), or the line's
+ * end: ids and nouns in it are the text's own, never what an order acts on.
+ */
+export function freeTextFrom(tokens: readonly Token[], from: number): number {
+  const at = tokens.findIndex((t, i) => i > from && (FREE_TEXT_MARKERS.has(t.norm) || /^[([]/.test(t.raw) || tokens[i - 1]!.colon));
+  return at === -1 ? tokens.length : at;
+}
+
 export function firstId(tokens: readonly Token[], taken: ReadonlySet<number>, from = 0): { id: number; at: number } | null {
   for (let i = from; i < tokens.length; i++) {
     if (taken.has(i)) continue;
@@ -171,7 +185,7 @@ export function commentFrom(line: Line, from: number): string | undefined {
   for (let word = line.tokens[i]?.norm; word !== undefined; word = line.tokens[++i]?.norm) {
     // ("resolve 7 pls, fixed by rollback": the manners before a comment are not its words.)
     const manners = ['please', 'pls', 'plz'].includes(word) || (POLITENESS.has(word) && line.tokens[i]!.raw.endsWith(','));
-    const leads = manners || COMMENT_MARKERS.has(word) || word === 'with' || (word === 'as' && i === from) || (word === 'that' && line.tokens[i - 1]?.norm === 'saying') || (word === 'a' && COMMENT_MARKERS.has(line.tokens[i + 1]?.norm ?? ''));
+    const leads = manners || COMMENT_MARKERS.has(word) || word === 'with' || (word === 'as' && i === from) || (word === 'well' && line.tokens[i - 1]?.norm === 'as' && i === from + 1) || (word === 'that' && line.tokens[i - 1]?.norm === 'saying') || (word === 'of' && ['because', 'cause'].includes(line.tokens[i - 1]?.norm ?? '')) || (word === 'a' && COMMENT_MARKERS.has(line.tokens[i + 1]?.norm ?? ''));
     if (!leads) break;
   }
   const text = unwrapped(restOf(line.text, line.tokens, i));
@@ -182,8 +196,8 @@ export function commentFrom(line: Line, from: number): string | undefined {
   return text === '' || onlyManners(said) || typed.every((word) => EMOJI_CODE.test(word) || NOW_WORDS.has(word.replace(/[!.,]+$/, ''))) ? undefined : text;
 }
 
-/** "ack 12 now", "ack 12 right now", "ack 12 asap": when, which is at once, not a comment. */
-const NOW_WORDS = new Set(['now', 'right', 'asap', 'immediately', 'straight', 'away']);
+/** "ack 12 now", "ack 12 right now", "ack 12 asap", "ack 12 rn", "ok, ack 12 then": when, which is at once, not a comment. */
+const NOW_WORDS = new Set(['now', 'right', 'asap', 'rn', 'immediately', 'straight', 'away', 'then']);
 
 /** "please", "thanks", "ack 12 merci", "danke schön"… a text of nothing but manners is no comment. */
 function onlyManners(text: string): boolean {
@@ -200,7 +214,7 @@ export function unwrapped(text: string): string {
   return text.replace(/^(["'“‘([])(.*)(["'”’)\]])$/s, (whole, open: string, inner: string, close: string) => (WRAPS[open] === close && !inner.includes(close) && !inner.includes(open) ? inner.trim() : whole));
 }
 
-const POLITENESS = new Set(['please', 'pls', 'plz', 'thanks', 'thx', 'ty', 'tyvm', 'thank you', 'cheers', 'ta', 'too', 'as well', 'also']);
+const POLITENESS = new Set(['please', 'pls', 'plz', ...THANKS, 'thank you', 'too', 'as well', 'also']);
 export const isIncidentNoun = (norm: string) => is(norm, 'incident');
 
 export const isAlertNoun = (norm: string) => is(norm, 'alert');

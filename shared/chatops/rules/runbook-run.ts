@@ -1,8 +1,8 @@
 import { conceptOf, type InventoryRunbook } from '../inventory.ts';
-import { actionOf, ALL_WORDS, FILLER, FREE_TEXT_MARKERS, is, verbOf } from '../lexicon.ts';
+import { actionOf, ALL_WORDS, FILLER, FREE_TEXT_MARKERS, is, KNOWN_FORMS, verbOf } from '../lexicon.ts';
 import { findDurations } from '../times.ts';
 import { idOf, restOf } from '../tokens.ts';
-import { CLOCK_TIME, familyOf, findTarget, idAfter, isAlertNoun, isIncidentNoun, leadingVerb, leftoverFactor, type Rule, take } from './kit.ts';
+import { CLOCK_TIME, EMOJI_CODE, familyOf, findTarget, idAfter, isAlertNoun, isIncidentNoun, leadingVerb, leftoverFactor, type Rule, take } from './kit.ts';
 import { APPROVAL_VERBS, reversedBefore } from './orders.ts';
 
 /** A runbook's parameters that take a target (a host) named on the line. */
@@ -66,7 +66,14 @@ const PREVIOUS_WORDS = new Set(['previous', 'last', 'prior', 'earlier', 'old', '
 
 /** One word for every host ("restart nginx everywhere"): a run acts on one. */
 /** Words that say when or which way, never what a run acts on ("rollback the last deploy", "failover db back"). */
-const NO_VALUE = new Set([...PREVIOUS_WORDS, 'back', 'again', 'current', 'latest', 'now', 'over', 'up', 'down', 'too', 'also', 'first', 'next', 'new', 'ty', 'tyvm', 'cheers', 'ta', 'asap', 'kindly', 'thank']);
+/** ("hard reboot web-1", "graceful restart nginx": how, not what.) */
+const NO_VALUE = new Set([...PREVIOUS_WORDS, 'back', 'again', 'current', 'latest', 'now', 'over', 'up', 'down', 'too', 'also', 'first', 'next', 'new', 'ty', 'tyvm', 'cheers', 'ta', 'asap', 'kindly', 'thank',
+  'hard', 'soft', 'graceful', 'gracefully', 'force', 'forced', 'forcefully', 'rolling', 'full', 'quick', 'cold', 'warm',
+  // ("failover db to replica": which way a failover goes, not a cluster named "replica".)
+  'replica', 'replicas', 'primary', 'secondary', 'standby', 'leader', 'follower', 'master', 'slave']);
+/** Words that say why in a hurry ("cuz OOM"), and what follows "since"/"as" when they say why ("since it's OOM"). */
+const WHY_WORDS = new Set(['cuz', 'coz', 'cos', 'bc', 'b/c', 'becuase', 'bcoz']);
+const WHY_SUBJECTS = new Set(['it', "it's", 'its', 'we', "we're", 'they', "they're", 'the', 'there', "there's", 'theres', 'i', "i'm"]);
 const EVERYWHERE = new Set(['everywhere', 'anywhere', 'fleetwide', 'fleet-wide', 'globally']);
 
 export const runbookRule: Rule = (line) => {
@@ -94,7 +101,8 @@ export const runbookRule: Rule = (line) => {
   if (tokens.slice(0, verbAt).some((t) => ABOUT_RUNBOOK_VERBS.has(t.norm)) && tokens.some((t) => is(t.norm, 'runbook'))) return null;
   taken.add(verbAt);
   // "rollback api to 4.10 - errors after deploy", "… because of errors": why, which a run does not take; none of it is a parameter.
-  const why = tokens.findIndex((t, k) => k > verbAt && FREE_TEXT_MARKERS.has(t.norm));
+  // ("… due to OOM", "… since it's OOM", "… as it's OOM", "… cuz OOM": why, said in other words.)
+  const why = tokens.findIndex((t, k) => k > verbAt && (FREE_TEXT_MARKERS.has(t.norm) || WHY_WORDS.has(t.norm) || (t.norm === 'due' && tokens[k + 1]?.norm === 'to') || (['since', 'as'].includes(t.norm) && WHY_SUBJECTS.has(tokens[k + 1]?.norm ?? ''))));
   if (why !== -1) take(taken, why, tokens.length);
   let i = verbAt + 1;
   if (run && is(tokens[i]?.norm, 'runbook')) taken.add(i++);
@@ -140,12 +148,24 @@ export const runbookRule: Rule = (line) => {
     if (taken.has(k)) continue;
     // "run the clear-cache runbook": the noun is not part of the name.
     // ("reboot the box web-1": the noun of the host named, not a service.)
-    if (['the', 'a', 'an', 'please', 'service', 'now', ...HOST_NOUNS].includes(tokens[k]!.norm) || (run && is(tokens[k]!.norm, 'runbook'))) {
+    // (":thinking_face:", "🙏": a reaction, never a service.)
+    if (['the', 'a', 'an', 'please', 'service', 'now', ...HOST_NOUNS].includes(tokens[k]!.norm) || (run && is(tokens[k]!.norm, 'runbook')) || EMOJI_CODE.test(tokens[k]!.raw.toLowerCase())) {
       taken.add(k);
       continue;
     }
     object.push({ word: tokens[k]!.norm, at: k });
   }
+  // "nginx restart on web-1", "php-fpm bounce web-2": the object said before the verb, as a ticket's title says it.
+  // (Only the word right before it, and no word of the grammar: "runbooks for restart" asks which runbooks there are.)
+  const before = tokens[verbAt - 1]?.norm ?? '';
+  if (object.length === 0 && action && verbAt > 0 && !taken.has(verbAt - 1) && !KNOWN_FORMS.has(before) && !NO_VALUE.has(before) && /^[a-z][\w.-]*$/.test(before)) object.push({ word: before, at: verbAt - 1 });
+  // "run restart-service for nginx on web-1", "trigger the restart runbook for nginx": what the run is for, after the runbook's name.
+  const forAt = tokens.findIndex((t, k) => k >= i && t.norm === 'for' && !taken.has(k));
+  const forWords: { word: string; at: number }[] = [];
+  for (let k = forAt + 1; forAt !== -1 && k < tokens.length && !STOP_WORDS.has(tokens[k]!.norm); k++) {
+    if (!taken.has(k) && !['the', 'a', 'an', 'service', ...HOST_NOUNS].includes(tokens[k]!.norm)) forWords.push({ word: tokens[k]!.norm, at: k });
+  }
+  if (forWords.length > 0) taken.add(forAt);
   // "restart it", "bounce that": chat keeps no thread, so a pronoun names nothing to act on.
   const pronoun = object.find((o) => PRONOUNS.has(o.word));
   if (pronoun) {
@@ -155,7 +175,8 @@ export const runbookRule: Rule = (line) => {
   if (tokens.slice(0, verbAt).some((t) => t.norm === 'schedule')) {
     return { command: { intent: 'runbook.run', slots: { runbook: '', params } }, confidence: 0.45 * (run ?? action)!.score, problem: `A runbook runs when its plan is confirmed; nothing is scheduled from chat: ask when it should run, e.g. "${restOf(line.text, tokens, verbAt)}".` };
   }
-  const later = tokens.findIndex((t, k) => k > verbAt && !taken.has(k) && ((t.norm === 'at' && CLOCK_TIME.test(tokens[k + 1]?.norm ?? '')) || (t.norm === 'in' && findDurations(tokens.slice(k + 1, k + 3), new Set()).some((d) => d.start === 0)) || ['tonight', 'tomorrow', 'later', 'after', 'afterwards', 'once'].includes(t.norm)
+  // ("reboot db-1 in 5": a bare number after "in" at the end is minutes ahead, as said in a hurry.)
+  const later = tokens.findIndex((t, k) => k > verbAt && !taken.has(k) && ((t.norm === 'at' && CLOCK_TIME.test(tokens[k + 1]?.norm ?? '')) || (t.norm === 'in' && (findDurations(tokens.slice(k + 1, k + 3), new Set()).some((d) => d.start === 0) || (/^\d{1,3}$/.test(tokens[k + 1]?.norm ?? '') && k + 2 === tokens.length))) || ['tonight', 'tomorrow', 'later', 'after', 'afterwards', 'once'].includes(t.norm)
     // "in a bit", "in a while", "in a few"
     || (t.norm === 'in' && ['a', 'an'].includes(tokens[k + 1]?.norm ?? '') && ['bit', 'while', 'few', 'sec', 'second', 'moment', 'minute'].includes(tokens[k + 2]?.norm ?? ''))));
   if (later !== -1) {
@@ -250,7 +271,7 @@ export const runbookRule: Rule = (line) => {
     taken.add(extra[0]!.at);
     extra.shift();
   }
-  filler = [...filler, ...extra];
+  filler = [...filler, ...forWords, ...extra];
 
   // Fill the runbook's parameters: the target to its host-like one, object words to the rest in order.
   const names = runbook?.params ?? ['service', 'host'];
@@ -303,9 +324,20 @@ export const runbookRule: Rule = (line) => {
     // "rollback the last deploy", "failover db back", "revert 12": a word of when or which way, or a bare number, names no service or cluster.
     if (NO_VALUE.has(o.word) || FILLER.has(o.word) || /^#?\d+$/.test(o.word)) continue;
     const param = open.shift();
+    // "flush dns", "purge the cdn": what to act on, said as the verb's object, that the runbook has no place for (flush-cache
+    // takes a host); read without it, a run of something else than asked was planned.
+    if (!param && runbook && action && object.some((x) => x.at === o.at) && !target.hit) {
+      return { command: { intent: 'runbook.run', slots: { runbook: runbook.id, params } }, confidence: 0.45, problem: `Runbook ${runbook.id} (${runbook.title.toLowerCase()}) has no place for "${o.word}"; it takes ${names.join(', ')}, e.g. "run ${runbook.id} ${names.map((p) => `${p}=…`).join(' ')}".` };
+    }
     if (!param) break;
     params[param] = o.word;
     taken.add(o.at);
+  }
+  // "rollback payments-api 2 versions", "to yesterday's version": a version counted back or named by when is not one the
+  // runbook can take (it was given "versions", "yesterday's"); the one meant is asked for.
+  const versionSaid = versionParam ? params[versionParam] : undefined;
+  if (versionParam && versionSaid !== undefined && (!/\d/.test(versionSaid) || tokens.some((t, k) => t.raw === versionSaid && /^(versions?|releases?|builds?|deploys?|deployments?|ago|back)$/.test(tokens[k + 1]?.norm ?? '')))) {
+    return { command: { intent: 'runbook.run', slots: { runbook: runbook?.id ?? name, params } }, confidence: 0.45, problem: `Say the ${versionParam} to roll back to, e.g. "${tokens[verbAt]!.raw.toLowerCase()} ${params.service ?? 'payments-api'} to v41"; "${versionSaid}" names none.` };
   }
   if (target.unresolved) score *= 0.6;
   if (asksAboutMetric) score *= 0.5;

@@ -3,9 +3,10 @@ import type { Severity, SilenceMatcher } from '../intents.ts';
 import { ALL_WORDS, FILLER, FREE_TEXT_MARKERS, is, SEVERITY_WORDS, verbOf } from '../lexicon.ts';
 import { findDurations, findEmptyDuration, findPeriodEnd, findUntil } from '../times.ts';
 import { idOf, restOf, type Token } from '../tokens.ts';
-import { CLOCK_TIME, commentFrom, DEFAULT_SILENCE_SECONDS, EMOJI_CODE, escapeRegex, familyOf, findTarget, idAfter, isAlertNoun, isIncidentNoun, leadingVerb, leftoverFactor, moreIds, type Rule, take, unwrapped } from './kit.ts';
+import { CLOCK_TIME, commentFrom, DEFAULT_SILENCE_SECONDS, EMOJI_CODE, escapeRegex, familyOf, findTarget, idAfter, isAlertNoun, isIncidentNoun, isManners, leadingVerb, leftoverFactor, moreIds, type Rule, take, unwrapped } from './kit.ts';
 import { reversedBefore, silencedFilterOf } from './orders.ts';
 import { isSilencesQuestion } from './silences-list.ts';
+import { pausedAlertsAt, PERIOD_DETERMINERS, REASON_SUBJECTS, reasonAfterLength, unreadWhen } from './silence-words.ts';
 
 const MATCHER = /^([a-z_][a-z0-9_]*)(=~|!~|!=|=)(.+)$/i;
 /** The comma before another matcher's name ("alertname=DiskFull,host=db-2"). */
@@ -13,15 +14,16 @@ const NEXT_MATCHER = /,(?=[a-z_][a-z0-9_]*(?:=~|!~|!=|=))/i;
 
 export const silenceRule: Rule = (line) => {
   const { tokens } = line;
-  const verb = leadingVerb(tokens, (n) => verbOf(n, 'silence'), 2);
+  const paused = pausedAlertsAt(tokens);
+  const verb = leadingVerb(tokens, (n) => verbOf(n, 'silence'), 2) ?? paused;
   if (!verb) return null;
   // "silenced alerts", "which alerts are muted": alerts asked for by their state (alertsRule).
   if (silencedFilterOf(tokens)?.at === verb.at) return null;
   // "expire silence 4" and "unmute silence 4" end one; "help silence" asks about them.
   // ("undo the silence on web-1", "avoid muting db-2": not one to make either.)
-  if (tokens.slice(0, verb.at).some((t) => is(t.norm, 'expire') || is(t.norm, 'help') || verbOf(t.norm, 'unsilence') > 0 || verbOf(t.norm, 'note') === 1) || reversedBefore(tokens, verb.at)) return null;
+  if (!paused && (tokens.slice(0, verb.at).some((t) => is(t.norm, 'expire') || is(t.norm, 'help') || verbOf(t.norm, 'unsilence') > 0 || verbOf(t.norm, 'note') === 1) || reversedBefore(tokens, verb.at))) return null;
   // "list silences", "show active silences", "silences on web-1" ask what is silenced (silencesListRule).
-  if (isSilencesQuestion(tokens, verb.at)) return null;
+  if (!paused && isSilencesQuestion(tokens, verb.at)) return null;
   // "extend silence 4 by 1h": silences are not extended; a new one is what to ask for.
   if (tokens.slice(0, verb.at).some((t) => ['extend', 'prolong', 'lengthen', 'renew'].includes(t.norm))) {
     return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds: DEFAULT_SILENCE_SECONDS } }, confidence: 0.45 * verb.score, problem: 'A silence is not extended: create another that starts now, e.g. "silence disk alerts on db-2 for 2h", then "unsilence" the old one if you like.' };
@@ -30,7 +32,8 @@ export const silenceRule: Rule = (line) => {
   if (tokens[verb.at + 1]?.norm === 'off' || (tokens.length === verb.at + 2 && tokens.at(-1)!.norm === 'off')) {
     return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds: DEFAULT_SILENCE_SECONDS } }, confidence: 0.45 * verb.score, problem: 'To end a silence, say which by its id, e.g. "unsilence 4"; "silences" lists them.' };
   }
-  const taken = new Set<number>([verb.at]);
+  // ("pause alerts …": the words before the noun read as the verb are its own.)
+  const taken = new Set<number>(paused ? Array.from({ length: verb.at + 1 }, (_, k) => k) : [verb.at]);
   // The comment runs from its marker to the end; nothing in it is a matcher or duration.
   // ("while we resize", "during maintenance": why, not what; "during the weekend" is a period.)
   // ("due to maintenance", "as we patch": why, too.)
@@ -54,7 +57,8 @@ export const silenceRule: Rule = (line) => {
     return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: 'One length per silence: ask for each silence on its own, e.g. "silence db-2 for 1h", then "silence web-1 for 2h".' };
   }
   // "silence db-1 for 1h, maintenance", "for 1h: patching": after the duration and its comma or colon, the rest is the comment.
-  if (duration && comment === undefined && duration.end < end && (tokens[duration.end - 1]!.raw.endsWith(',') || tokens[duration.end - 1]!.colon)) {
+  // ('for 1h "patching"', "for 1h for patching", "for 1h to patch", "for 1h so we can patch", "for 1h we are patching": why, said after the length.)
+  if (duration && comment === undefined && duration.end < end && (tokens[duration.end - 1]!.raw.endsWith(',') || tokens[duration.end - 1]!.colon || reasonAfterLength(line, duration.end))) {
     comment = commentFrom(line, duration.end);
     end = duration.end;
     for (let i = end; i < tokens.length; i++) taken.add(i);
@@ -82,7 +86,8 @@ export const silenceRule: Rule = (line) => {
     durationSeconds = Math.round(duration.ms / 1000);
     take(taken, duration.start, duration.end);
     // "for 2h", "for the next 3 days": the words that introduce the duration are its own.
-    for (let k = duration.start - 1; k >= 0 && ['for', 'during', 'the', 'next', 'coming', 'another', 'until', 'till', 'til'].includes(tokens[k]!.norm); k--) taken.add(k);
+    // ("for approx 2h", "for roughly an hour": the length, said roughly.)
+    for (let k = duration.start - 1; k >= 0 && ['for', 'during', 'the', 'next', 'coming', 'another', 'until', 'till', 'til', 'approx', 'approximately', 'roughly', 'around', 'about', 'circa', '~'].includes(tokens[k]!.norm); k--) taken.add(k);
   } else if (period?.at === null) {
     return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: 'A silence starts now, and the weekend has not begun: say when it ends, e.g. "until monday 9am", or ask on Friday.' };
   } else if (period) {
@@ -111,7 +116,7 @@ export const silenceRule: Rule = (line) => {
   // A bare number only right after the verb: "silence errors on port 8080" names no alert.
   // And only when the line starts with the verb: "extend silence 4 by 1h" is about silence 4.
   const afterVerb = tokens.findIndex((t, i) => i > verb.at && i < end && !taken.has(i) && !FILLER.has(t.norm));
-  const leads = tokens.slice(0, verb.at).every((t) => FILLER.has(t.norm));
+  const leads = paused !== null || tokens.slice(0, verb.at).every((t) => FILLER.has(t.norm));
   const alertRef = !leads ? null : idAfter(tokens.slice(0, end), taken, isAlertNoun) ?? (afterVerb !== -1 && idOf(tokens[afterVerb]) !== null ? { id: idOf(tokens[afterVerb])!, at: afterVerb } : null);
   if (alertRef) {
     // "silence alerts 12 and 13 for 1h": a silence of one alert is made of its labels; one at a time.
@@ -178,8 +183,10 @@ export const silenceRule: Rule = (line) => {
     const names = new Map<string, string[]>([[target.hit.target.label, [target.hit.target.name]]]);
     for (let more = findTarget(line, taken).hit; more && more.score === 1 && more.at < end; more = findTarget(line, taken).hit) {
       // "silence web-1 but not web-2": a target said to be left out is not one more to silence.
-      if (NOT_THIS.has(tokens[more.at - 1]?.norm ?? '')) {
-        return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: `A silence covers what it names, and "${tokens[more.at - 1]!.raw} ${more.target.name}" would leave one out: name only the targets to silence, e.g. "silence ${target.hit.target.name} for 1h".` };
+      // ("silence db-2 instead of db-1", "… rather than db-1": silenced both, and alerts named "instead".)
+      const leftOut = NOT_THIS.has(tokens[more.at - 1]?.norm ?? '') ? 1 : NOT_THIS_PAIRS.has(`${tokens[more.at - 2]?.norm} ${tokens[more.at - 1]?.norm}`) ? 2 : 0;
+      if (leftOut > 0) {
+        return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: `A silence covers what it names, and "${tokens.slice(more.at - leftOut, more.at).map((t) => t.raw).join(' ')} ${more.target.name}" would leave one out: name only the targets to silence, e.g. "silence ${target.hit.target.name} for 1h".` };
       }
       names.set(more.target.label, [...(names.get(more.target.label) ?? []), more.target.name]);
       take(taken, more.at, more.end);
@@ -220,8 +227,17 @@ export const silenceRule: Rule = (line) => {
     if (CLOCK_TIME.test(token.norm)) {
       return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: 'A silence from chat starts now: say how long or until when, e.g. "for 2h" or "until 2am"; a silence that starts later is made on the Silences page.' };
     }
-    // (":pray:", "cc @dba": Slack's habits, not names.)
-    if (isAlertNoun(token.norm) || FILLER.has(token.norm) || SILENCE_NOISE.has(token.norm) || EMOJI_CODE.test(token.raw.toLowerCase()) || (token.norm === 'cc' && tokens[i + 1]?.norm.startsWith('@'))) {
+    // "over lunch", "for the afternoon", "through the deploy", "tomorrow", "~2h", "2h-ish": a when or a length not read is
+    // asked about; made an alert's name, it silenced nothing of what was meant for the default hour.
+    const lengthRead = durationSeconds !== DEFAULT_SILENCE_SECONDS || duration !== undefined;
+    const when = unreadWhen(tokens, i, end, taken, lengthRead);
+    if (when) {
+      // ("silence web-1 for the migration for 2h": the length is said; the event is why.)
+      const problem = lengthRead ? `"${when}" is not read: say why after a dash, e.g. "silence … for ${formatDuration(durationSeconds * 1000)} - ${when.replace(/^for\s+(?:the\s+)?/i, '')}".` : `Say when the silence ends as a length or a time ("${when}" is not read), e.g. "for 2h", "until 6pm" or "until tomorrow 9am".`;
+      return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem };
+    }
+    // (":pray:", "cc @dba": Slack's habits, not names; "cheers", "ta", "tia": manners, not names either.)
+    if (isAlertNoun(token.norm) || FILLER.has(token.norm) || isManners(token.norm) || SILENCE_NOISE.has(token.norm) || EMOJI_CODE.test(token.raw.toLowerCase()) || (token.norm === 'cc' && tokens[i + 1]?.norm.startsWith('@'))) {
       taken.add(i);
       continue;
     }
@@ -236,6 +252,16 @@ export const silenceRule: Rule = (line) => {
       if (token.raw.endsWith(',')) groups.push([]);
     }
   }
+  // "silence web-1 for 1h patching": what to silence was said before the length; a word after it, with no alert noun, is
+  // more likely why than which alerts: asked, not made a name that silences nothing of web-1's ("for 1h disk alerts" names).
+  const late = duration ? groups.flat().length > 0 && tokens.findIndex((t, k) => k >= duration.end && k < end && t.raw.replace(/[^\w.:-]/g, '') === groups.flat().at(-1)) : -1;
+  const namedBefore = duration && (target.hit ? target.hit.at < duration.start : matchers.length > 0);
+  if (duration && namedBefore && typeof late === 'number' && late !== -1 && !tokens.slice(duration.end, end).some((t) => isAlertNoun(t.norm))) {
+    const after = tokens.slice(duration.end, end).filter((t, k) => !taken.has(duration.end + k) || groups.flat().includes(t.raw.replace(/[^\w.:-]/g, ''))).map((t) => t.raw).join(' ');
+    const length = formatDuration(durationSeconds * 1000);
+    const on = target.hit ? ` on ${target.hit.target.name}` : '';
+    return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: `Say which alerts before the length, e.g. "silence ${after} alerts${on} for ${length}", or why after a dash: "silence …${on} for ${length} - ${after}".` };
+  }
   const names = groups.filter((g) => g.length > 0).map((g) => g.map(escapeRegex).join('.*'));
   if (names.length > 0) matchers.unshift({ name: 'alertname', op: '=~', value: `.*(?i:${names.join('|')}).*` });
   if (matchers.length === 0) {
@@ -247,14 +273,13 @@ export const silenceRule: Rule = (line) => {
 
 /** Words that leave the target after them out ("but not web-2", "except db-1", "without web-3"). */
 const NOT_THIS = new Set(['not', 'except', 'excluding', 'without', 'minus', 'besides']);
+const NOT_THIS_PAIRS = new Set(['instead of', 'rather than', 'other than', 'apart from', 'but not']);
 
 /** "silence web-1 (2h)": a length in brackets is the silence's, not an aside. */
 const BRACKETED_LENGTH = /^[([]\d+(?:[.,]\d+)?\s?(?:s|m|h|d|w|mins?|hrs?|hours?|days?)[)\]][.,;!]*$/;
 
 /** After "during", the words of a period ("during the weekend", "during tonight"), not a reason. */
 const DURING_A_PERIOD = /^(tonight|today|overnight|weekend|night|nights|day|days|week|weeks|morning|afternoon|evening|hour|hours|rest|\d.*)$/;
-/** Words before a period's ("during the next hour", "during this weekend"); "during the migration" is a reason. */
-const PERIOD_DETERMINERS = new Set(['the', 'this', 'that', 'next', 'coming', 'our', 'a', 'an']);
 
 /** Does "during" at `at` say when ("during the weekend") rather than why ("during the migration")? */
 function duringAPeriod(tokens: readonly Token[], at: number): boolean {
@@ -269,8 +294,6 @@ const HOST_SHAPED = /^([a-z]+)[-_.]?\d+$/;
 /** "see OPS-1234", "ticket OPS-1234": a reference to read, which is the comment. */
 const REFERENCE_WORDS = new Set(['see', 'ticket', 'ref', 'jira', 'cf', 'per']);
 
-/** "as we patch", "as the db migrates": a reason said with "as". */
-const REASON_SUBJECTS = new Set(['we', 'i', 'they', 'he', 'she', 'the', 'our', 'ops', 'dba', "we're", "i'm", "they're", "it's", 'its', 'it', 'this', "that's"]);
 
 /** "1-2h", "2-3 days": a range of lengths. */
 const LENGTH_RANGE = /^\d+(?:\.\d+)?-\d+(?:\.\d+)?(?:s|m|h|d|w|mins?|hrs?|hours?|days?)?$/;
@@ -281,4 +304,5 @@ const VAGUE_LENGTHS = new Set(['bit', 'while', 'briefly', 'awhile', 'sometime', 
 /** Words of a silence that name no alert: "everything", "anything about", "with severity warning". */
 /** The nouns of hosts ("db hosts", "web servers", "cache boxes"). */
 const HOST_NOUNS = new Set(['host', 'hosts', 'server', 'servers', 'box', 'boxes', 'node', 'nodes', 'machine', 'machines', 'instance', 'instances', 'vm', 'vms']);
-const SILENCE_NOISE = new Set([...ALL_WORDS, 'everywhere', 'anywhere', 'things', 'thing', 'starting', 'alertname', 'any', 'anything', 'something', 'stuff', 'severity', 'sev', 'priority', 'named', 'called', 'regarding', 'related']);
+// ("mute notifications for web-1": its notifications are its alerts.)
+const SILENCE_NOISE = new Set([...ALL_WORDS, 'notifications', 'notification', 'notifs', 'alerting', 'paging', 'everywhere', 'anywhere', 'things', 'thing', 'starting', 'alertname', 'any', 'anything', 'something', 'stuff', 'severity', 'sev', 'priority', 'named', 'called', 'regarding', 'related']);
