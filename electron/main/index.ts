@@ -11,6 +11,7 @@ import { createSenderPolicy, originOf } from './ipc/sender-policy.ts';
 import { installApplicationMenu } from './menu/application-menu.ts';
 import { CriticalAlertNotifier } from './notifications/critical-alert-notifier.ts';
 import { ApprovalNotifier } from './notifications/approval-notifier.ts';
+import { ServerReplacedNotifier } from './notifications/server-replaced-notifier.ts';
 import { createApiClient } from '../../shared/api/client.ts';
 import { appPaths } from './paths.ts';
 import { APP_ENTRY_URL, APP_ORIGIN } from './security/app-protocol.ts';
@@ -73,6 +74,17 @@ async function start(): Promise<void> {
     onFiringCount: (count) => tray?.setCount(count),
     onCritical: (alert) => notifier.notify(alert),
     onEvent: (event) => approvals.handle(event),
+    onServerReplaced: (profileId, moved) => {
+      void profile.connections
+        .list()
+        .then(({ profiles }) => replacedNotice.notify(profiles.find((p) => p.id === profileId)?.name ?? 'The server', moved))
+        .catch((error: unknown) => console.error('the replaced-server notice could not be shown', error));
+    },
+  });
+  // The profile's server turned out to be another (its data replaced): where its cached and kept incidents went.
+  const replacedNotice = new ServerReplacedNotifier({
+    notifications: { isSupported: () => Notification.isSupported(), create: (options) => new Notification(options) },
+    openCapsules: () => windows.navigate({ kind: 'capsules' }),
   });
   // A run waiting for this user's approval: a native notification that opens the queue.
   const approvals = new ApprovalNotifier({

@@ -30,6 +30,8 @@ export interface DesktopDataOptions {
   scoring: ScoringClient;
   budget?: CacheBudget;
   now?: () => number;
+  /** The server was found replaced and its documents retired: the kept-offline incidents moved to the capsules cache. */
+  onServerReplaced?: (movedIncidentIds: number[]) => void;
 }
 
 export interface CacheStatus {
@@ -69,7 +71,7 @@ export class DesktopData {
       budget: options.budget ?? DEFAULT_BUDGET,
       now: this.#now,
       // Its kept-offline incidents move to the capsules cache; the rest of what it mirrored goes.
-      onServerReplaced: () => retireReplacedServer(this.cache, () => this.#capsules().cache, this.#now),
+      onServerReplaced: () => options.onServerReplaced?.(retireReplacedServer(this.cache, () => this.#capsules().cache, this.#now)),
     });
     this.reads = new OfflineReads({ transport: options.transport, cache: this.cache, now: this.#now });
   }

@@ -31,6 +31,8 @@ export interface ProfileLifecycleOptions {
   onCritical: (alert: Alert) => void;
   /** Every live event of the session, for other watchers (the approvals notifier). */
   onEvent?: (event: RelayedStreamEvent) => void;
+  /** The profile's server was found replaced (offline/server-replaced.ts): the notice. */
+  onServerReplaced?: (profileId: string, movedIncidentIds: number[]) => void;
 }
 
 /**
@@ -83,6 +85,7 @@ export class ProfileLifecycle {
         // Resolved per connection: the session object changes when the profile's URL does.
         stream: { connect: (lastEventId, handlers) => this.#sharedStream().connect(lastEventId, handlers) },
         scoring: options.scoring,
+        onServerReplaced: (moved) => options.onServerReplaced?.(profileId, moved),
       });
       const stopRelaying = relayCacheEvents(data, send);
       return {

@@ -4,9 +4,11 @@ import { navigate } from '../lib/router.ts';
 import type { NavigationTarget } from '../../../shared/ipc/channels/app.ts';
 import { acknowledgeLink } from '../features/alerts/use-acknowledge-link.ts';
 
-function pathOf(target: NavigationTarget): string {
+/** The console route a navigation target opens. */
+export function pathOf(target: NavigationTarget): string {
   if (target.kind === 'incident') return `/incidents/${encodeURIComponent(target.incidentId)}`;
   if (target.kind === 'acknowledge') return acknowledgeLink(target.alertId);
+  if (target.kind === 'capsules') return '/capsules';
   return target.kind === 'approvals' ? '/approvals' : '/alerts';
 }
 

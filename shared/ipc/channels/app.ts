@@ -18,6 +18,8 @@ export const NavigationTargetSchema = Type.Union([
   Type.Object({ kind: Type.Literal('acknowledge'), alertId: Type.Integer({ minimum: 1 }) }),
   /** Runbook runs waiting for approval. */
   Type.Object({ kind: Type.Literal('approvals') }),
+  /** The imported capsules (where a replaced server's kept-offline incidents moved). */
+  Type.Object({ kind: Type.Literal('capsules') }),
 ]);
 export type NavigationTarget = Static<typeof NavigationTargetSchema>;
 
