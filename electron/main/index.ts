@@ -74,12 +74,7 @@ async function start(): Promise<void> {
     onFiringCount: (count) => tray?.setCount(count),
     onCritical: (alert) => notifier.notify(alert),
     onEvent: (event) => approvals.handle(event),
-    onServerReplaced: (profileId, moved) => {
-      void profile.connections
-        .list()
-        .then(({ profiles }) => replacedNotice.notify(profiles.find((p) => p.id === profileId)?.name ?? 'The server', moved))
-        .catch((error: unknown) => console.error('the replaced-server notice could not be shown', error));
-    },
+    onServerReplaced: (profileId, moved) => replacedNotice.notify(profile.connections.profileName(profileId) ?? 'The server', moved),
   });
   // The profile's server turned out to be another (its data replaced): where its cached and kept incidents went.
   const replacedNotice = new ServerReplacedNotifier({

@@ -166,6 +166,11 @@ export class ConnectionService {
     return this.authStatus();
   }
 
+  /** A profile's name as its owner gave it (notices name the server so). */
+  profileName(id: string): string | undefined {
+    return this.options.profiles.get(id)?.name;
+  }
+
   authStatus(): AuthStatus {
     const activeId = this.options.profiles.activeId();
     if (!activeId) return { profileId: null, state: 'no-profile', method: null, user: null };

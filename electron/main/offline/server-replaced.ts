@@ -1,3 +1,4 @@
+import { AppError } from '../../../shared/errors.ts';
 import { capsulePayloadOf } from '../capsule/capsule-export.ts';
 import { importCapsulePayload } from '../capsule/capsule-import.ts';
 import type { LocalCache } from '../cache/local-cache.ts';
@@ -20,9 +21,15 @@ export function retireReplacedServer(cache: LocalCache, capsules: () => LocalCac
   if (pins.length > 0) {
     const target = capsules();
     for (const pin of pins) {
-      // A pin whose bundle is missing (never fully kept) has nothing to review: it just goes.
-      if (!cache.incidents.bundle(pin.incidentId)) continue;
-      importCapsulePayload(target, capsulePayloadOf(cache, pin.incidentId, now));
+      let payload;
+      try {
+        payload = capsulePayloadOf(cache, pin.incidentId, now);
+      } catch (error) {
+        // A pin whose bundle is missing (never fully kept) has nothing to review: it just goes.
+        if (error instanceof AppError && error.code === 'E_NOT_FOUND') continue;
+        throw error;
+      }
+      importCapsulePayload(target, payload);
       moved.push(pin.incidentId);
     }
   }

@@ -38,10 +38,8 @@ export class SecretBox {
    */
   static async load(options: { envKey: string | undefined; dataDir: string; sql: SqlDatabase; now: () => number }): Promise<SecretBox> {
     if (options.envKey) {
-      const key = Buffer.from(options.envKey.trim(), 'base64');
       // Never echo the value: it is a secret.
-      if (key.length !== 32) throw new ConfigError('SMARTCLOUDOPS_DATASOURCE_KEY', 'must be a 256-bit key, base64 of 32 bytes (for example: openssl rand -base64 32)');
-      return new SecretBox(key);
+      return new SecretBox(parseKey(options.envKey, () => new ConfigError('SMARTCLOUDOPS_DATASOURCE_KEY', 'must be a 256-bit key, base64 of 32 bytes (for example: openssl rand -base64 32)')));
     }
     if (options.sql.dialect !== 'postgres') return SecretBox.fromDataDir(options.dataDir);
     const file = path.join(options.dataDir, KEY_FILE);
@@ -88,9 +86,10 @@ export class SecretKeyError extends SetupError {
   }
 }
 
-function parseKey(text: string, where: string): Buffer {
+/** A base64 256-bit key; `invalid` says what is wrong where it came from (by default: a stored key, SecretKeyError). */
+function parseKey(text: string, where: string | (() => Error)): Buffer {
   const key = Buffer.from(text.trim(), 'base64');
-  if (key.length !== 32) throw new SecretKeyError(where);
+  if (key.length !== 32) throw typeof where === 'string' ? new SecretKeyError(where) : where();
   return key;
 }
 

@@ -59,12 +59,18 @@ export function redactPlan(plan: Plan): Plan {
   return { ...plan, steps: plan.steps.map(redactResolvedStep), rollback: plan.rollback.map(redactResolvedStep) };
 }
 
+/** An http or webhook call of the file: its URL's query, its headers and its JSON (`body` or `payload`) redacted. */
+function redactCall<Call extends { url: string; headers?: Record<string, string> }>(call: Call, json: 'body' | 'payload'): Call {
+  const content = (call as Record<string, unknown>)[json];
+  return { ...call, url: redactUrl(call.url), ...(call.headers ? { headers: redactRecord(call.headers) } : {}), ...(content !== undefined ? { [json]: redactJson(content) } : {}) };
+}
+
 function redactStep(step: RunbookStep): RunbookStep {
   return {
     ...step,
     ...(step.env ? { env: redactRecord(step.env) } : {}),
-    ...(step.http ? { http: { ...step.http, url: redactUrl(step.http.url), ...(step.http.headers ? { headers: redactRecord(step.http.headers) } : {}), ...(step.http.body !== undefined ? { body: redactJson(step.http.body) } : {}) } } : {}),
-    ...(step.webhook ? { webhook: { ...step.webhook, url: redactUrl(step.webhook.url), ...(step.webhook.headers ? { headers: redactRecord(step.webhook.headers) } : {}), ...(step.webhook.payload !== undefined ? { payload: redactJson(step.webhook.payload) } : {}) } } : {}),
+    ...(step.http ? { http: redactCall(step.http, 'body') } : {}),
+    ...(step.webhook ? { webhook: redactCall(step.webhook, 'payload') } : {}),
   };
 }
 
