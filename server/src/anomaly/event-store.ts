@@ -33,15 +33,15 @@ export class AnomalyEventStore {
 
   /**
    * Stores an anomaly once: a sample scored again after a crash (its alarm raised, its score
-   * not yet stored) raises it again, and the target keeps one event for that time.
+   * not yet stored) raises it again, and the target keeps one event for that time (a unique
+   * index on target and time, migration 068: two writers at once keep one too).
    */
   async add(event: NewAnomalyEvent): Promise<void> {
-    const known = await this.#sql.db.selectFrom('anomaly_events').select('id').where('target', '=', event.target).where('ts', '=', event.ts).limit(1).executeTakeFirst();
-    if (known) return;
     const explanation = packText(JSON.stringify(event.explanation));
     await this.#sql.db
       .insertInto('anomaly_events')
       .values({ target: event.target, ts: event.ts, model_id: event.modelId, score: event.score, threshold: event.threshold, summary: event.explanation.summary, explanation })
+      .onConflict((oc) => oc.columns(['target', 'ts']).doNothing())
       .execute();
   }
 
