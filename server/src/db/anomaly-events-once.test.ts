@@ -1,47 +1,21 @@
-import path from 'node:path';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { Explanation } from '../../../shared/anomaly/index.ts';
 import { AnomalyEventStore } from '../anomaly/event-store.ts';
 import { ModelRegistry } from '../anomaly/registry.ts';
-import { databaseSettings } from './database-url.ts';
-import { loadMigrations, openDatabase } from './database.ts';
-import { loadPostgresMigrations, migratePostgres } from './sql/migrate.ts';
-import { openSqlDatabase, type SqlDatabase } from './sql/open.ts';
-import { tempDataDir, testDatabases, useTestDatabase } from '../testing/databases.ts';
+import type { SqlDatabase } from './sql/open.ts';
+import { testDatabases, useTestDatabase } from '../testing/databases.ts';
+import { openMigratedDatabase } from '../testing/migrated-database.ts';
 
 // Migration 068: one anomaly event per target and time, by a unique index.
 for (const database of testDatabases()) {
   describe(`anomaly events kept once per target and time on ${database.name}`, () => {
     const fixture = useTestDatabase(database);
 
-    /** The database migrated to `upTo` (all when undefined), a second layer on it, and `migrate` for the rest. */
-    async function open(upTo?: number): Promise<{ layers: [SqlDatabase, SqlDatabase]; migrate: () => Promise<void>; close: () => Promise<void> }> {
-      const env = await fixture.fresh();
-      const dir = tempDataDir('sco-events-once-');
-      const file = path.join(dir, 'smartcloudops.db');
-      const below = <M extends { version: number }>(all: M[]) => (upTo === undefined ? all : all.filter((m) => m.version <= upTo));
-      const sqlite = openDatabase(file, below(loadMigrations()));
-      const first = openSqlDatabase(databaseSettings(env, dir), sqlite);
-      // A second writer on the same tables: another replica's pool, or on SQLite another connection.
-      const secondSqlite = openDatabase(file, below(loadMigrations()));
-      const second = openSqlDatabase(databaseSettings(env, dir), secondSqlite);
-      if (first.dialect === 'postgres') await migratePostgres(first, below(loadPostgresMigrations()));
-      const migrate = async () => {
-        if (first.dialect === 'postgres') await migratePostgres(first);
-        else openDatabase(file).close();
-      };
-      return {
-        layers: [first, second],
-        migrate,
-        close: async () => {
-          await first.close();
-          await second.close();
-          sqlite.close();
-          secondSqlite.close();
-        },
-      };
-    }
+    const open = async (upTo?: number) => {
+      const { layers, migrate, close } = await openMigratedDatabase(fixture, { upTo, layers: 2, prefix: 'sco-events-once-' });
+      return { layers: layers as [SqlDatabase, SqlDatabase], migrate, close };
+    };
 
     /** The model the events name (id 1 in a fresh database). */
     const model = (layer: SqlDatabase) =>

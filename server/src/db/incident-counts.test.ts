@@ -1,11 +1,8 @@
-import path from 'node:path';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { databaseSettings } from './database-url.ts';
-import { loadMigrations, openDatabase } from './database.ts';
-import { loadPostgresMigrations, migratePostgres } from './sql/migrate.ts';
-import { openSqlDatabase, type SqlDatabase } from './sql/open.ts';
-import { tempDataDir, testDatabases, useTestDatabase } from '../testing/databases.ts';
+import type { SqlDatabase } from './sql/open.ts';
+import { testDatabases, useTestDatabase } from '../testing/databases.ts';
+import { openMigratedDatabase } from '../testing/migrated-database.ts';
 
 // Migration 066: an incident's alert counts kept in its row by triggers on alerts.
 for (const database of testDatabases()) {
@@ -14,25 +11,8 @@ for (const database of testDatabases()) {
 
     /** The database migrated to `upTo` (all migrations when undefined); `migrate` applies the rest later. */
     async function open(upTo?: number): Promise<{ layer: SqlDatabase; migrate: () => Promise<void>; close: () => Promise<void> }> {
-      const env = await fixture.fresh();
-      const dir = tempDataDir('sco-counts-');
-      const file = path.join(dir, 'smartcloudops.db');
-      const below = <M extends { version: number }>(all: M[]) => (upTo === undefined ? all : all.filter((m) => m.version <= upTo));
-      const sqlite = openDatabase(file, below(loadMigrations()));
-      const layer = openSqlDatabase(databaseSettings(env, dir), sqlite);
-      if (layer.dialect === 'postgres') await migratePostgres(layer, below(loadPostgresMigrations()));
-      const migrate = async () => {
-        if (layer.dialect === 'postgres') await migratePostgres(layer);
-        else openDatabase(file).close();
-      };
-      return {
-        layer,
-        migrate,
-        close: async () => {
-          await layer.close();
-          sqlite.close();
-        },
-      };
+      const { layers, migrate, close } = await openMigratedDatabase(fixture, { upTo, prefix: 'sco-counts-' });
+      return { layer: layers[0]!, migrate, close };
     }
 
     /** [kept, counted] for each incident: the row's counts and its alerts counted now. */
