@@ -737,17 +737,26 @@ export class AnomalyService {
     void this.#enqueue(state, async () => {
       if (state.dropped) return;
       await this.#prepare(target, state);
+      // What was heard of before the read: on PostgreSQL the read awaits, and a write that
+      // commits after its snapshot is heard of meanwhile without being in the page.
+      const heardBefore = state.heard;
+      const waitingBefore = state.waiting;
       const page = await this.#metrics.samplesAfter(target, state.cursor, SCORING_PAGE_ROWS, this.#horizon());
       const rows = this.#rowsOf(page);
       state.counters.ratesOf(rows);
-      const consumed = page.complete ? state.waiting : Math.min(state.waiting, rows.length);
+      if (rows.length > 0) state.cursor = rows[rows.length - 1]!.ts;
+      let consumed = page.complete ? waitingBefore : Math.min(waitingBefore, rows.length);
+      if (page.complete) {
+        // Times heard of before the read that the store does not hold (a rolled-back write)
+        // are not waited for; times heard of during the read are the next page's, unless
+        // the read found them already.
+        if (state.heard === heardBefore && state.heard > state.cursor) state.heard = state.cursor;
+        if (state.heard <= state.cursor) consumed = state.waiting;
+      }
       state.waiting -= consumed;
       this.#waiting -= consumed;
-      if (rows.length > 0) state.cursor = rows[rows.length - 1]!.ts;
       state.more = !page.complete;
       state.behind = !page.complete;
-      // Times heard of that the store does not hold (a rolled-back write) are not waited for.
-      if (page.complete && state.heard > state.cursor) state.heard = state.cursor;
       this.#held += rows.length;
       try {
         await this.#processRows(target, state, rows);

@@ -32,8 +32,12 @@ export interface MetricsStorage {
   readColumns(seriesId: number, from: number, to: number): Promise<Columns>;
   /** What `readColumns` decodes, not decoded: the chunks as stored and the head samples (range queries decode on a worker). */
   readRawChunks(seriesId: number, from: number, to: number): Promise<RawChunks>;
-  /** The `n` oldest raw samples after `afterTs`. */
-  readFirst(seriesId: number, afterTs: number, n: number): Promise<Columns>;
+  /**
+   * Each series' `n` oldest raw samples after `afterTs`, in the order asked, all read in one
+   * snapshot: a scoring page (TargetReads.samplesAfter) must not see an append's sample of
+   * one series and miss its sample of another.
+   */
+  readFirst(seriesIds: readonly number[], afterTs: number, n: number): Promise<Columns[]>;
   /** The `n` newest raw samples before `beforeTs`, oldest first. */
   readLast(seriesId: number, beforeTs: number, n: number): Promise<Columns>;
   /** Rollup buckets starting in [from, to), up to date with every append. */
@@ -95,8 +99,9 @@ export class SqliteMetricsStorage implements MetricsStorage {
   async readRawChunks(seriesId: number, from: number, to: number) {
     return this.store.readRawChunks(seriesId, from, to);
   }
-  async readFirst(seriesId: number, afterTs: number, n: number) {
-    return this.store.readFirst(seriesId, afterTs, n);
+  async readFirst(seriesIds: readonly number[], afterTs: number, n: number) {
+    // Synchronous reads in one turn: no append runs between them.
+    return seriesIds.map((id) => this.store.readFirst(id, afterTs, n));
   }
   async readLast(seriesId: number, beforeTs: number, n: number) {
     return this.store.readLast(seriesId, beforeTs, n);

@@ -59,7 +59,8 @@ export class TargetReads {
    */
   async samplesAfter(target: string, afterTs: number, rows: number, upToTs = Infinity): Promise<TargetPage> {
     const refs = await this.#store.seriesOfTarget(target);
-    const read = await Promise.all(refs.map(async (ref) => ({ ref, samples: await this.#store.readFirst(ref.id, afterTs, rows) })));
+    const firsts = await this.#store.readFirst(refs.map((ref) => ref.id), afterTs, rows);
+    const read = refs.map((ref, i) => ({ ref, samples: firsts[i]! }));
     let limited = false;
     for (const { samples } of read) {
       let n = samples.length;
@@ -83,8 +84,8 @@ export class TargetReads {
   /** The target's oldest stored sample time, if it has any: where a cursor starts for a target never scored. */
   async firstSampleTs(target: string): Promise<number | undefined> {
     let first: number | undefined;
-    for (const { id } of await this.#store.seriesOfTarget(target)) {
-      const head = await this.#store.readFirst(id, -Infinity, 1);
+    const refs = await this.#store.seriesOfTarget(target);
+    for (const head of await this.#store.readFirst(refs.map((ref) => ref.id), -Infinity, 1)) {
       if (head.length > 0 && (first === undefined || head.ts[0]! < first)) first = head.ts[0]!;
     }
     return first;

@@ -191,8 +191,19 @@ export class PostgresMetricsStore implements MetricsStorage {
     return this.#raw.readChunks(this.#query, seriesId, from, to);
   }
 
-  readFirst(seriesId: number, afterTs: number, n: number): Promise<Columns> {
-    return this.#raw.readFirst(this.#query, seriesId, afterTs, n);
+  readFirst(seriesIds: readonly number[], afterTs: number, n: number): Promise<Columns[]> {
+    if (seriesIds.length === 1) return this.#raw.readFirst(this.#query, seriesIds[0]!, afterTs, n).then((columns) => [columns]);
+    // One snapshot for all of them: separate statements on the pool could see an append
+    // that committed between them in one series and not in the other.
+    return inTransaction(
+      this.#pool,
+      async (query) => {
+        const out: Columns[] = [];
+        for (const id of seriesIds) out.push(await this.#raw.readFirst(query, id, afterTs, n));
+        return out;
+      },
+      { readOnly: true },
+    );
   }
 
   readLast(seriesId: number, beforeTs: number, n: number): Promise<Columns> {
