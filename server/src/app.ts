@@ -81,6 +81,8 @@ export interface BuildServerOptions {
   leaderRetryMs?: number;
   /** Time to receive a whole request, headers and body, ms (REQUEST_TIMEOUT_MS); tests shorten it. */
   requestTimeoutMs?: number;
+  /** How often open event streams' credentials are checked again, ms (STREAM_RECHECK_MS); tests shorten it. */
+  streamRecheckMs?: number;
 }
 
 /**
@@ -138,6 +140,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
     registry,
     ...(options.accessTokenTtlSeconds !== undefined ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),
     ...(options.tokenClock ? { tokenClock: options.tokenClock } : {}),
+    ...(options.streamRecheckMs !== undefined ? { streamRecheckMs: options.streamRecheckMs } : {}),
     alerting: { ...options.alerts, grouping: { ...incidentSettingsFromEnv(options.env ?? process.env), ...options.alerts?.grouping } },
     anomaly: { ...anomalySettingsFromEnv(options.env ?? process.env), ...options.anomaly },
     chatops: { ...chatopsSettingsFromEnv(options.env ?? process.env), ...options.chatops },

@@ -23,6 +23,7 @@ export class ApiKeyService {
    * all) and at most until the key expires or its `last_used_at` is due again.
    */
   readonly #principals: CredentialMemory<Principal>;
+  readonly #revokedListeners = new Set<(id: number) => void>();
 
   constructor(keys: ApiKeyStore, now: () => number = Date.now, credentials: CredentialState = UNTRACKED) {
     this.#keys = keys;
@@ -73,7 +74,24 @@ export class ApiKeyService {
     const mine = principal.kind === 'apiKey' ? id === principal.apiKeyId : key?.ownerId === principal.userId;
     if (!key || (!canManageAll && !mine)) throw new AppError('E_NOT_FOUND', 'No such API key.');
     await this.#keys.revoke(id);
+    for (const listener of this.#revokedListeners) listener(id);
     return (await this.#keys.byId(id))!;
+  }
+
+  /** Called after a key is revoked here (open event streams opened with it end). Returns unsubscribe. */
+  onRevoked(listener: (id: number) => void): () => void {
+    this.#revokedListeners.add(listener);
+    return () => this.#revokedListeners.delete(listener);
+  }
+
+  /**
+   * Whether key `id` still authenticates (unrevoked, unexpired, its owner present and
+   * enabled), read afresh: what an event stream opened with it is checked against.
+   */
+  async isLive(id: number): Promise<boolean> {
+    const found = await this.#keys.byIdWithOwner(id);
+    if (!found || found.key.revokedAt !== null || found.owner.disabled) return false;
+    return found.key.expiresAt === null || found.key.expiresAt > this.#now();
   }
 
   /**
