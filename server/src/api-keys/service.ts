@@ -1,6 +1,6 @@
 import { AppError } from '../../../shared/errors.ts';
 import { ROLE_PERMISSIONS, roleAtLeast, type Permission, type Role } from '../../../shared/auth/permissions.ts';
-import type { ApiKey, CreateApiKeyRequest } from '../../../shared/api/api-keys.ts';
+import { MAX_NON_ADMIN_KEY_LIFETIME_MS, type ApiKey, type CreateApiKeyRequest } from '../../../shared/api/api-keys.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { ApiKeyStore } from './store.ts';
 import { CredentialMemory, UNTRACKED, type CredentialState } from '../auth/credential-state.ts';
@@ -52,6 +52,10 @@ export class ApiKeyService {
     // else's key dies on its own, so a leaked one does not work forever.
     if (request.expiresAt === undefined && creator.role !== 'admin') {
       throw new AppError('E_VALIDATION', 'Your API keys need an expiry (expiresAt); only admins may create keys that never expire.', [{ path: '/expiresAt', message: 'required for non-admins' }]);
+    }
+    // An expiry in the year 275760 is no expiry: a non-admin's key lives a year at most.
+    if (request.expiresAt !== undefined && creator.role !== 'admin' && request.expiresAt > this.#now() + MAX_NON_ADMIN_KEY_LIFETIME_MS) {
+      throw new AppError('E_VALIDATION', 'Your API keys may live a year at most (expiresAt); only admins may create longer-lived keys.', [{ path: '/expiresAt', message: 'at most 366 days ahead for non-admins' }]);
     }
     return this.#keys.create({ name: request.name, ownerId: creator.userId, role, scopes, expiresAt: request.expiresAt ?? null });
   }
