@@ -8,7 +8,7 @@ import type { ChatOpsFeature } from '../feature.ts';
 import { CANCEL_ACTION, cardToSlack, CONFIRM_ACTION, type SlackMessage } from './blocks.ts';
 import { resolveChatUser, type ChatIdentity } from './identity.ts';
 import { ReplayGuard, verifySlackSignature } from './signature.ts';
-import { RefusalThrottle } from './refusal-throttle.ts';
+import { RefusalThrottle } from '../../audit/refusal-throttle.ts';
 import { slackPlainText } from './text.ts';
 
 declare module 'fastify' {

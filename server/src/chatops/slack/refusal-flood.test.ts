@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../testing/test-server.ts';
 import { slackSignature } from './signature.ts';
-import { AUDITED_REFUSALS_PER_MINUTE } from './refusal-throttle.ts';
+import { AUDITED_REFUSALS_PER_MINUTE } from '../../audit/refusal-throttle.ts';
 
 const SECRET = 'test-signing-secret-0123456789';
 
