@@ -39,6 +39,7 @@ import { API_KEY_PREFIX } from '../../shared/api/api-keys.ts';
 import { AppError } from '../../shared/errors.ts';
 import { API_PREFIX } from '../../shared/api/client.ts';
 import { StreamTickets } from './stream/tickets.ts';
+import { RefusalThrottle } from './audit/refusal-throttle.ts';
 import { streamTicketRoutes } from './stream/ticket-routes.ts';
 import { anomalySettingsFromEnv } from './anomaly/settings.ts';
 import { incidentSettingsFromEnv } from './incidents/settings.ts';
@@ -81,6 +82,8 @@ export interface BuildServerOptions {
   leaderRetryMs?: number;
   /** Time to receive a whole request, headers and body, ms (REQUEST_TIMEOUT_MS); tests shorten it. */
   requestTimeoutMs?: number;
+  /** How often open event streams' credentials are checked again, ms (STREAM_RECHECK_MS); tests shorten it. */
+  streamRecheckMs?: number;
 }
 
 /**
@@ -138,6 +141,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
     registry,
     ...(options.accessTokenTtlSeconds !== undefined ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),
     ...(options.tokenClock ? { tokenClock: options.tokenClock } : {}),
+    ...(options.streamRecheckMs !== undefined ? { streamRecheckMs: options.streamRecheckMs } : {}),
     alerting: { ...options.alerts, grouping: { ...incidentSettingsFromEnv(options.env ?? process.env), ...options.alerts?.grouping } },
     anomaly: { ...anomalySettingsFromEnv(options.env ?? process.env), ...options.anomaly },
     chatops: { ...chatopsSettingsFromEnv(options.env ?? process.env), ...options.chatops },
@@ -252,8 +256,13 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
     if (!holder) throw new AppError('E_TOKEN_INVALID', 'The stream ticket is unknown, used or lapsed; ask for a new one.');
     return features.auth.service.authenticateSession(holder.userId, holder.sessionId);
   };
+  // A few refusals a minute per principal are audited, the rest counted (a viewer's loop of forbidden requests filled the log).
+  const deniedAudit = new RefusalThrottle();
   installAccessGuard(app, authenticate, (request, permission) => {
-    ctx.audit.record({ ...auditActor(request), action: 'access.denied', target: `${request.method} ${request.routeOptions.url}`, outcome: 'denied', details: { permission } });
+    const principal = request.principal;
+    const audited = deniedAudit.take(principal ? (principal.apiKeyId !== undefined ? `apikey:${principal.apiKeyId}` : `user:${principal.userId}`) : `ip:${request.ip}`, now());
+    if (!audited) return;
+    ctx.audit.record({ ...auditActor(request), action: 'access.denied', target: `${request.method} ${request.routeOptions.url}`, outcome: 'denied', details: { permission, ...(audited.notAudited > 0 ? { notAudited: audited.notAudited } : {}) } });
   }, redeemTicket);
   await installRateLimit(app, sqlRateLimitStore(ctx.sql));
   instrumentHttp(app, registry);

@@ -16,6 +16,8 @@ import { createIncidentsFeature } from './incidents/feature.ts';
 import type { GroupingPolicy } from './incidents/grouping.ts';
 import { createNotificationsFeature, type NotificationSettings } from './notifications/feature.ts';
 import { createStreamFeature } from './stream/feature.ts';
+import type { StreamOwner } from './stream/hub.ts';
+import { AppError } from '../../shared/errors.ts';
 import { createChatOpsFeature } from './chatops/feature.ts';
 import type { ChatOpsSettings } from './chatops/settings.ts';
 import { createRunbooksFeature } from './runbooks/feature.ts';
@@ -40,6 +42,8 @@ export interface FeatureOptions {
   chatops?: Partial<ChatOpsSettings>;
   datasources?: DatasourceSettingsInput;
   runbooks: RunbookSettings;
+  /** How often open event streams' credentials are checked again, ms (tests shorten it). */
+  streamRecheckMs?: number;
 }
 
 /**
@@ -68,9 +72,32 @@ export function createFeatures(ctx: ServerContext, options: FeatureOptions) {
   // Built after alerts: an anomaly's alert is stored before its sample counts as scored.
   const anomaly = createAnomalyFeature(ctx, metrics.service.targets, alerts.service.alarms, options.anomaly);
   // The stream's log keeps a marker per sample event and replays the samples from the store.
-  const stream = createStreamFeature(ctx, { registry: options.registry, log: { samples: (after, upTo) => metrics.service.samplesBetween(after, upTo) } });
-  // A revoked session's open event streams are cut at once, not left delivering until they drop.
-  refreshTokens.onRevoked((ended) => stream.service.endSessions(ended));
+  // An open stream's credential is checked again: its session (and user), or its API key (and owner).
+  const streamLiveness = async (owner: StreamOwner): Promise<boolean> => {
+    if (owner.apiKeyId !== undefined) return apiKeys.service.isLive(owner.apiKeyId);
+    if (owner.sessionId === undefined) return true;
+    try {
+      await auth.service.authenticateSession(owner.userId, owner.sessionId);
+      return true;
+    } catch (error) {
+      if (error instanceof AppError) return false;
+      throw error;
+    }
+  };
+  const stream = createStreamFeature(ctx, {
+    registry: options.registry,
+    log: { samples: (after, upTo) => metrics.service.samplesBetween(after, upTo) },
+    liveness: streamLiveness,
+    ...(options.streamRecheckMs !== undefined ? { recheckMs: options.streamRecheckMs } : {}),
+  });
+  // A revoked session's open event streams are cut at once, not left delivering until they drop;
+  // so are those of a revoked key, and of a disabled or removed user's keys (the check below).
+  const checkStreams = () => void stream.service.checkCredentials();
+  refreshTokens.onRevoked((ended) => {
+    stream.service.endSessions(ended);
+    if ('userId' in ended) checkStreams();
+  });
+  apiKeys.service.onRevoked(checkStreams);
   const ruleIntervalMs = alerting.ruleIntervalMs ?? DEFAULT_ALERTS_SETTINGS.ruleIntervalMs;
   const datasources = createDatasourcesFeature(ctx, { ...(options.datasources ? { settings: options.datasources } : {}), alarms: alerts.service.alarms, rules: { host: alerts.service, intervalMs: ruleIntervalMs } });
   const alertingServices = { ...alerts.service, incidents: incidents.service.incidents, timeline: incidents.service.timeline, incidentService: incidents.service.service };

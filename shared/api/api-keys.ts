@@ -28,6 +28,12 @@ export const ApiKeySchema = Type.Object({
 });
 export type ApiKey = Static<typeof ApiKeySchema>;
 
+/**
+ * The longest a non-admin's key may live: the console's longest choice (a year) and a day
+ * for the client's clock. Admins alone mint keys beyond it, or that never expire.
+ */
+export const MAX_NON_ADMIN_KEY_LIFETIME_MS = 366 * 86_400_000;
+
 export const CreateApiKeyRequestSchema = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100 }),
@@ -35,7 +41,7 @@ export const CreateApiKeyRequestSchema = Type.Object(
     role: Type.Optional(RoleSchema),
     /** Narrower than the role: each must be a permission of the role. */
     scopes: Type.Optional(Type.Array(PermissionSchema, { minItems: 1, uniqueItems: true })),
-    /** Unix milliseconds; must be in the future. Required unless the creator is an admin. */
+    /** Unix milliseconds; must be in the future. Required unless the creator is an admin, and then within MAX_NON_ADMIN_KEY_LIFETIME_MS. */
     expiresAt: Type.Optional(TimestampSchema),
   },
   { additionalProperties: false },

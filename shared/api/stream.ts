@@ -37,7 +37,8 @@ export interface AnomalyEventData {
 }
 
 /**
- * Who pushed an alert through `POST /alerts` (a person, or an API key acting for its owner),
+ * Who pushed an alert through `POST /alerts` or the Alertmanager receiver (a person, or an API
+ * key acting for its owner),
  * with the rights they pushed it with: a runbook trigger on the alert proposes the run as
  * theirs, so they cannot approve it alone, and runs it at once only if they could have.
  */
@@ -85,7 +86,8 @@ export type StreamEvent =
   | { type: 'anomaly_score'; data: Record<string, unknown> }
   | { type: 'anomaly_model'; data: AnomalyModelEventData }
   /**
-   * `pushedBy`: on a `created` or `refired` alert pushed through `POST /alerts`. In-process
+   * `pushedBy`: on a `created` or `refired` alert pushed through `POST /alerts` or the
+   * Alertmanager receiver. In-process
    * only, for the listeners on the replica that ingested it (runbook triggers): the log
    * stores `data` alone, so it is never sent to a client nor replayed.
    */

@@ -19,6 +19,12 @@ describe('approval notifications', () => {
     expect(waitsForApprovalOf(run({ requestedBy: 'trigger:ServiceDown', requestedByKind: 'system' }), 'trigger:ServiceDown', new Set())).toBe(true);
   });
 
+  // A key's name is whatever its creator typed: an operator's key named "admin" (or an
+  // Alertmanager receiver key named like a user) must not keep that user from hearing of it.
+  it('announce a run requested by an API key named like you: only your own requests as a person are quiet', () => {
+    expect(waitsForApprovalOf(run({ requestedBy: 'alice', requestedByKind: 'apiKey' }), 'alice', new Set())).toBe(true);
+  });
+
   it('ask the server first: a replayed "waiting" event of a run decided since (a reconnect, the app starting) raises nothing', async () => {
     const shown: string[] = [];
     const current = new Map<number, Run>([

@@ -1,14 +1,16 @@
 import type { Run } from '../../../shared/api/runbooks.ts';
 import type { RelayedStreamEvent } from '../../../shared/ipc/channels/stream.ts';
 import { showKept } from './kept-notifications.ts';
+import { isOwnRequest } from '../../../shared/runbooks/own-request.ts';
 
 /**
  * Whether a run event means "this waits for your approval": waiting, requested by someone
- * else (nobody approves their own run), and not announced before.
+ * else (nobody approves their own run: `isOwnRequest`, which a key named like you does not
+ * fool), and not announced before.
  */
 export function waitsForApprovalOf(run: Run, username: string | null, announced: ReadonlySet<number>): boolean {
   if (run.state !== 'pending_approval' || username === null || announced.has(run.id)) return false;
-  return !(run.requestedByKind !== 'system' && run.requestedBy === username);
+  return !isOwnRequest(run, username);
 }
 
 /** The parts of Electron's `Notification` used here; main passes Electron's, tests a recorder. */

@@ -31,7 +31,7 @@ export interface IngestBatch {
   actor: Actor;
   alsoRecord?: (outcomes: IngestOutcome[]) => void;
   /**
-   * Set by `POST /alerts`: the person or key whose alerts these are, told with each alert that
+   * Set by `POST /alerts` and the Alertmanager receiver: the person or key whose alerts these are, told with each alert that
    * starts firing (the bus event's `pushedBy`), so a runbook trigger proposes the run as theirs.
    */
   pushedBy?: AlertPusher;

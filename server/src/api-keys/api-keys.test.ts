@@ -115,6 +115,19 @@ describe.each(testDatabases())('API keys ($name)', (database) => {
     expect(dated.json().key).toMatchObject({ role: 'viewer', expiresAt: inAWeek() });
   });
 
+  // An expiry in the year 275760 was taken from anyone: a never-expiring key by another name.
+  it("keeps a non-admin's key to a year at most; an admin's may live longer", async () => {
+    const year = clock + 365 * 86_400_000;
+    for (const role of ['viewer', 'operator'] as const) {
+      const farFuture = await create(role, { name: 'far', expiresAt: 8.64e15 });
+      expect(farFuture.statusCode).toBe(400);
+      expect(farFuture.json().error).toMatchObject({ code: 'E_VALIDATION', details: [{ path: '/expiresAt' }] });
+      expect((await create(role, { name: 'two-years', expiresAt: clock + 2 * 365 * 86_400_000 })).statusCode).toBe(400);
+      expect((await create(role, { name: 'a-year', expiresAt: year })).statusCode).toBe(201);
+    }
+    expect((await create('admin', { name: 'ten-years', expiresAt: clock + 10 * 365 * 86_400_000 })).statusCode).toBe(201);
+  });
+
   it('does not let a key mint keys, and audits creation and revocation', async () => {
     const { key, secret } = (await create('admin', { name: 'root-key' })).json();
     const minted = await server.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: { authorization: `Bearer ${secret}` }, payload: { name: 'child' } });

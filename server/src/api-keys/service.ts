@@ -1,6 +1,6 @@
 import { AppError } from '../../../shared/errors.ts';
 import { ROLE_PERMISSIONS, roleAtLeast, type Permission, type Role } from '../../../shared/auth/permissions.ts';
-import type { ApiKey, CreateApiKeyRequest } from '../../../shared/api/api-keys.ts';
+import { MAX_NON_ADMIN_KEY_LIFETIME_MS, type ApiKey, type CreateApiKeyRequest } from '../../../shared/api/api-keys.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { ApiKeyStore } from './store.ts';
 import { CredentialMemory, UNTRACKED, type CredentialState } from '../auth/credential-state.ts';
@@ -23,6 +23,7 @@ export class ApiKeyService {
    * all) and at most until the key expires or its `last_used_at` is due again.
    */
   readonly #principals: CredentialMemory<Principal>;
+  readonly #revokedListeners = new Set<(id: number) => void>();
 
   constructor(keys: ApiKeyStore, now: () => number = Date.now, credentials: CredentialState = UNTRACKED) {
     this.#keys = keys;
@@ -52,6 +53,10 @@ export class ApiKeyService {
     if (request.expiresAt === undefined && creator.role !== 'admin') {
       throw new AppError('E_VALIDATION', 'Your API keys need an expiry (expiresAt); only admins may create keys that never expire.', [{ path: '/expiresAt', message: 'required for non-admins' }]);
     }
+    // An expiry in the year 275760 is no expiry: a non-admin's key lives a year at most.
+    if (request.expiresAt !== undefined && creator.role !== 'admin' && request.expiresAt > this.#now() + MAX_NON_ADMIN_KEY_LIFETIME_MS) {
+      throw new AppError('E_VALIDATION', 'Your API keys may live a year at most (expiresAt); only admins may create longer-lived keys.', [{ path: '/expiresAt', message: 'at most 366 days ahead for non-admins' }]);
+    }
     return this.#keys.create({ name: request.name, ownerId: creator.userId, role, scopes, expiresAt: request.expiresAt ?? null });
   }
 
@@ -73,7 +78,24 @@ export class ApiKeyService {
     const mine = principal.kind === 'apiKey' ? id === principal.apiKeyId : key?.ownerId === principal.userId;
     if (!key || (!canManageAll && !mine)) throw new AppError('E_NOT_FOUND', 'No such API key.');
     await this.#keys.revoke(id);
+    for (const listener of this.#revokedListeners) listener(id);
     return (await this.#keys.byId(id))!;
+  }
+
+  /** Called after a key is revoked here (open event streams opened with it end). Returns unsubscribe. */
+  onRevoked(listener: (id: number) => void): () => void {
+    this.#revokedListeners.add(listener);
+    return () => this.#revokedListeners.delete(listener);
+  }
+
+  /**
+   * Whether key `id` still authenticates (unrevoked, unexpired, its owner present and
+   * enabled), read afresh: what an event stream opened with it is checked against.
+   */
+  async isLive(id: number): Promise<boolean> {
+    const found = await this.#keys.byIdWithOwner(id);
+    if (!found || found.key.revokedAt !== null || found.owner.disabled) return false;
+    return found.key.expiresAt === null || found.key.expiresAt > this.#now();
   }
 
   /**

@@ -95,6 +95,15 @@ export class ApiKeyStore {
     return row && { key: toApiKey(row), owner: { role: row.owner_role, disabled: row.owner_disabled === 1 } };
   }
 
+  /** A key by id with its owner's current role and state (is an open stream's key still good?). */
+  async byIdWithOwner(id: number): Promise<ApiKeyWithOwner | undefined> {
+    const row = await this.#select()
+      .select([...KEY_COLUMNS, 'u.role as owner_role', 'u.disabled as owner_disabled'] as const)
+      .where('k.id', '=', id)
+      .executeTakeFirst();
+    return row && { key: toApiKey(row), owner: { role: row.owner_role, disabled: row.owner_disabled === 1 } };
+  }
+
   /** All keys, or one owner's, newest first. */
   async list(ownerId?: number): Promise<ApiKey[]> {
     let query = this.#select().select(KEY_COLUMNS).orderBy('k.id', 'desc');

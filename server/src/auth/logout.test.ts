@@ -22,4 +22,14 @@ describe('POST /auth/logout', () => {
     expect(logout.statusCode).toBe(204);
     expect(await server.app.ctx.audit.query({ action: 'auth.logout' })).toMatchObject([{ actor: null, outcome: 'failure' }]);
   });
+
+  // Public, and each unknown token an audit row: without the login's rate limit a loop of
+  // logouts wrote rows into the append-only log (no retention) until the disk was full.
+  it("has the login's rate limit per address, so unknown tokens cannot fill the audit log", async () => {
+    const statuses: number[] = [];
+    for (let n = 0; n < 35; n++) statuses.push((await server.app.inject({ method: 'POST', url: '/api/v1/auth/logout', payload: { refreshToken: `scr_guess${n}` } })).statusCode);
+    expect(statuses.filter((status) => status === 204)).toHaveLength(server.app.ctx.config.authRateLimitPerMinute);
+    expect(statuses.at(-1)).toBe(429);
+    expect(await server.app.ctx.audit.query({ action: 'auth.logout', limit: 1000 })).toHaveLength(server.app.ctx.config.authRateLimitPerMinute);
+  });
 });

@@ -86,5 +86,5 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { c
       ctx.audit.record({ ...auditActor(request), action: 'auth.password_change', target: `user:${principal.userId}`, outcome: 'success' });
       return auth.startSession(principal.userId);
     },
-  }, { login: { rateLimit }, refresh: { rateLimit }, changePassword: { rateLimit } });
+  }, { login: { rateLimit }, refresh: { rateLimit }, logout: { rateLimit }, changePassword: { rateLimit } });
 };

@@ -93,6 +93,39 @@ describe('runbook triggers on alerts pushed by a person or a key', () => {
     expect(run).toMatchObject({ state: 'succeeded', approvalsRequired: 0, requestedBy: 'admin', requestedByKind: 'user', trigger: 'alert' });
   });
 
+  /** Alertmanager's webhook, as it posts it, with an API key. */
+  const receive = async (key: { key: string }, labels: Record<string, string>) => {
+    const payload = { version: '4', status: 'firing', receiver: 'sco', alerts: [{ status: 'firing', labels, annotations: {}, startsAt: new Date().toISOString() }] };
+    expect((await as(key, 'POST', '/integrations/alertmanager', payload)).status).toBe(200);
+  };
+
+  it("the Alertmanager receiver's alerts are the key's: an operator's alerts:write key proposes as itself, and its owner cannot approve", async () => {
+    const receiver = await apiKey('operator', { name: 'am-operator', role: 'operator', scopes: ['alerts:write'] });
+    await receive(receiver, { alertname: 'PushedDown', service: 'am-1' });
+    const run = await runFor('restart', 'am-1');
+    expect(run).toMatchObject({ state: 'pending_approval', requestedBy: 'am-operator', requestedByKind: 'apiKey' });
+    expect((await as('operator', 'POST', `/runbook-runs/${run.id}/approve`, {})).status).toBe(403);
+    expect((await as('viewer', 'GET', `/runbook-runs/${run.id}`)).body.approvals).toEqual([]);
+    expect((await as('admin', 'POST', `/runbook-runs/${run.id}/approve`, {})).status).toBe(200);
+  });
+
+  it("an auto trigger on a receiver's alert waits for an approval when the key may not run the runbook (safety.role, runbooks:run)", async () => {
+    const operatorKey = await apiKey('operator', { name: 'am-operator-2', role: 'operator' });
+    await receive(operatorKey, { alertname: 'PushedAdmin', service: 'am-2' });
+    const byRole = await runFor('auto-admin', 'am-2');
+    expect(byRole).toMatchObject({ state: 'pending_approval', approvalsRequired: 1, requestedBy: 'am-operator-2', startedAt: null });
+    expect(await auditOf(byRole.id)).toContain('runbook.trigger.approval_required:denied:am-operator-2');
+
+    const adminKey = await apiKey('admin', { name: 'am-admin-scoped', role: 'admin', scopes: ['alerts:write'] });
+    await receive(adminKey, { alertname: 'PushedOps', service: 'am-3' });
+    const byScope = await runFor('auto-ops', 'am-3');
+    expect(byScope).toMatchObject({ state: 'pending_approval', approvalsRequired: 1, requestedBy: 'am-admin-scoped' });
+
+    const fullAdminKey = await apiKey('admin', { name: 'am-admin', role: 'admin' });
+    await receive(fullAdminKey, { alertname: 'PushedAdmin', service: 'am-4' });
+    expect(await finished((await runFor('auto-admin', 'am-4')).id)).toMatchObject({ state: 'succeeded', approvalsRequired: 0, requestedBy: 'am-admin', requestedByKind: 'apiKey' });
+  });
+
   it("alerts from the server's own sources still propose as the system", async () => {
     await server.app.alerts.service.ingest([{ source: 'rule', status: 'firing', labels: { alertname: 'PushedDown', service: 'web-3' } }]);
     const run = await runFor('restart', 'web-3');

@@ -4,7 +4,7 @@ import type { LoadedRunbook } from './parse.ts';
 import type { Requester } from './service.ts';
 
 /**
- * The person or key who pushed an alert (`POST /alerts`) as the requester of the run its
+ * The person or key who pushed an alert (`POST /alerts`, the Alertmanager receiver) as the requester of the run its
  * trigger proposes: the run is theirs, so the self-approval rule keeps them from approving
  * it alone, as for a run they had asked for by hand.
  */

@@ -180,7 +180,7 @@ safety:
       async () => (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/runbook-runs?runbook=restart-victim&incidentId=${incidentId}` })).json().runs as Run[],
       (runs) => runs.length === 1,
     );
-    expect(proposed[0]).toMatchObject({ state: 'pending_approval', trigger: 'alert', params: { instance }, target: instance, requestedByKind: 'system' });
+    expect(proposed[0]).toMatchObject({ state: 'pending_approval', trigger: 'alert', params: { instance }, target: instance, requestedByKind: 'apiKey', requestedBy: 'alertmanager' });
 
     const approved = await server.injectAs('operator', { method: 'POST', url: `/api/v1/runbook-runs/${proposed[0]!.id}/approve`, payload: { comment: 'restart it' } });
     expect(approved.statusCode).toBe(200);

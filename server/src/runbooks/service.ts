@@ -313,7 +313,7 @@ export class RunbookService {
    * An alert started firing: each runbook with a matching trigger is proposed (approve),
    * or run (auto), within the same limits as a run by hand; manual runbooks are only
    * suggested. One open proposal per runbook and target: an alert storm adds nothing.
-   * `pushedBy`: the person or key who pushed the alert (`POST /alerts`). The run is then
+   * `pushedBy`: the person or key who pushed the alert (`POST /alerts`, the Alertmanager receiver). The run is then
    * theirs (they cannot approve it), and a run that needs no approval waits for one all the
    * same when they could not have run it by hand: pushing an alert must not be a way around
    * four eyes or `safety.role`. Alerts of the server's own sources are the system's.

@@ -20,11 +20,23 @@ interface Client {
   sentId: number;
 }
 
-/** Whose stream it is: a signed-in user's session (cut when it is revoked), or an API key (no session). */
+/** Whose stream it is: a signed-in user's session, or an API key; either is cut when it ends. */
 export interface StreamOwner {
   userId: number;
   sessionId?: string;
+  /** The API key the stream was opened with (no session). */
+  apiKeyId?: number;
 }
+
+/**
+ * Whether the credential a stream was opened with still stands: the session live and its
+ * user enabled, or the key unrevoked, unexpired and its owner enabled. Rejects when it
+ * cannot tell (the database away): the stream is then kept until the next check.
+ */
+export type StreamLiveness = (owner: StreamOwner) => Promise<boolean>;
+
+/** One credential's identity: its session, its key, or (neither) its user. */
+const credentialOf = (owner: StreamOwner): string => (owner.apiKeyId !== undefined ? `key:${owner.apiKeyId}` : owner.sessionId !== undefined ? `session:${owner.sessionId}` : `user:${owner.userId}`);
 
 /** A revoked session, or every session of a user (password change, disabling). */
 export type EndedSessions = { family: string } | { userId: number };
@@ -43,9 +55,13 @@ export class StreamHub {
   readonly #clients = new Set<Client>();
   readonly #unsubscribe: () => void;
   readonly #heartbeat: NodeJS.Timeout;
+  readonly #liveness: StreamLiveness | undefined;
+  #checking: Promise<number> | undefined;
+  #checkAgain = false;
 
-  constructor(log: StreamEventSource, events: EventBus, heartbeatMs: number) {
+  constructor(log: StreamEventSource, events: EventBus, heartbeatMs: number, liveness?: StreamLiveness) {
     this.#log = log;
+    this.#liveness = liveness;
     this.#unsubscribe = log.start(events, (event) => this.#broadcast(event));
     this.#heartbeat = setInterval(() => this.#writeAll(': heartbeat\n\n'), heartbeatMs).unref();
   }
@@ -122,6 +138,54 @@ export class StreamHub {
       if (sessionId === undefined) continue;
       if ('family' in ended ? sessionId === ended.family : client.owner?.userId === ended.userId) {
         client.res.end(': session ended\n\n');
+        this.#clients.delete(client);
+        cut += 1;
+      }
+    }
+    return cut;
+  }
+
+  /**
+   * Checks the credential of every open stream again and cuts those that no longer stand:
+   * a revoked or expired API key, a disabled or removed owner, a session ended on another
+   * replica. Authentication is checked when a stream opens; `endSessions` cuts a session
+   * revoked here at once, and this covers the rest (run on every local revocation and
+   * periodically, stream/feature.ts). A call while a check runs has it run once more after,
+   * so a change made meanwhile is not missed. Resolves with how many streams were cut.
+   */
+  checkCredentials(): Promise<number> {
+    if (this.#checking) {
+      this.#checkAgain = true;
+      return this.#checking;
+    }
+    this.#checking = (async () => {
+      let cut = 0;
+      do {
+        this.#checkAgain = false;
+        cut += await this.#checkOnce();
+      } while (this.#checkAgain);
+      return cut;
+    })().finally(() => (this.#checking = undefined));
+    return this.#checking;
+  }
+
+  async #checkOnce(): Promise<number> {
+    const liveness = this.#liveness;
+    if (!liveness) return 0;
+    const owners = new Map<string, StreamOwner>();
+    for (const client of this.#clients) if (client.owner) owners.set(credentialOf(client.owner), client.owner);
+    let cut = 0;
+    for (const [credential, owner] of owners) {
+      let live: boolean;
+      try {
+        live = await liveness(owner);
+      } catch {
+        continue;
+      }
+      if (live) continue;
+      for (const client of this.#clients) {
+        if (!client.owner || credentialOf(client.owner) !== credential) continue;
+        client.res.end(': credential ended\n\n');
         this.#clients.delete(client);
         cut += 1;
       }

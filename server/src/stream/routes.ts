@@ -74,7 +74,11 @@ export const streamRoutes: FastifyPluginAsync<{ hub: StreamHub; maxClients?: num
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    const owner = principal.sessionId === undefined ? { userId: principal.userId } : { userId: principal.userId, sessionId: principal.sessionId };
+    const owner = {
+      userId: principal.userId,
+      ...(principal.sessionId !== undefined ? { sessionId: principal.sessionId } : {}),
+      ...(principal.apiKeyId !== undefined ? { apiKeyId: principal.apiKeyId } : {}),
+    };
     hub.attach(reply.raw, rawId === undefined ? null : Number(rawId), types, owner);
   }, { compress: false, queryCredentials: true });
 };

@@ -11,8 +11,13 @@ export interface StreamTicketsOptions {
   ttlMs?: number;
   /** Most tickets waiting at once; beyond, issuing answers 503 (memory stays bounded). */
   maxPending?: number;
+  /** Most tickets one user has waiting; a new one beyond takes the place of their oldest. */
+  maxPendingPerUser?: number;
   now?: () => number;
 }
+
+/** Tickets one user may have waiting: a console asks for one per connection, a few tabs and reconnects at once. */
+export const MAX_PENDING_TICKETS_PER_USER = 32;
 
 const hash = (ticket: string) => crypto.createHash('sha256').update(ticket).digest('hex');
 
@@ -26,15 +31,27 @@ export class StreamTickets {
   readonly ttlMs: number;
   readonly #maxPending: number;
   readonly #now: () => number;
+  readonly #maxPerUser: number;
   readonly #pending = new Map<string, TicketHolder & { expiresAt: number }>();
+  /**
+   * Each user's waiting tickets (hashes), oldest first. One user asking for tickets without
+   * end (any viewer's script: a ticket is one cheap POST) filled the server's 10,000 within
+   * seconds, and every other user's console was refused its live stream (503) for as long
+   * as they kept at it; now a user's new ticket beyond their share takes the place of their
+   * own oldest, so they can only ever crowd out themselves.
+   */
+  readonly #byUser = new Map<number, string[]>();
 
   constructor(options: StreamTicketsOptions = {}) {
     this.ttlMs = options.ttlMs ?? 60_000;
     this.#maxPending = options.maxPending ?? 10_000;
+    this.#maxPerUser = options.maxPendingPerUser ?? MAX_PENDING_TICKETS_PER_USER;
     this.#now = options.now ?? Date.now;
   }
 
   issue(holder: TicketHolder): string {
+    const mine = this.#byUser.get(holder.userId) ?? [];
+    while (mine.length >= this.#maxPerUser) this.#pending.delete(mine.shift()!);
     if (this.#pending.size >= this.#maxPending) this.#purgeExpired();
     if (this.#pending.size >= this.#maxPending) {
       const retryAfterSeconds = Math.ceil(this.ttlMs / 1000);
@@ -43,7 +60,10 @@ export class StreamTickets {
       });
     }
     const ticket = `${STREAM_TICKET_PREFIX}${crypto.randomBytes(32).toString('base64url')}`;
-    this.#pending.set(hash(ticket), { ...holder, expiresAt: this.#now() + this.ttlMs });
+    const key = hash(ticket);
+    this.#pending.set(key, { ...holder, expiresAt: this.#now() + this.ttlMs });
+    mine.push(key);
+    this.#byUser.set(holder.userId, mine);
     return ticket;
   }
 
@@ -53,6 +73,7 @@ export class StreamTickets {
     const entry = this.#pending.get(key);
     if (!entry) return null;
     this.#pending.delete(key);
+    this.#forget(entry.userId, key);
     return entry.expiresAt > this.#now() ? { userId: entry.userId, sessionId: entry.sessionId } : null;
   }
 
@@ -62,6 +83,18 @@ export class StreamTickets {
 
   #purgeExpired(): void {
     const now = this.#now();
-    for (const [key, entry] of this.#pending) if (entry.expiresAt <= now) this.#pending.delete(key);
+    for (const [key, entry] of this.#pending) {
+      if (entry.expiresAt > now) continue;
+      this.#pending.delete(key);
+      this.#forget(entry.userId, key);
+    }
+  }
+
+  #forget(userId: number, key: string): void {
+    const mine = this.#byUser.get(userId);
+    if (!mine) return;
+    const at = mine.indexOf(key);
+    if (at >= 0) mine.splice(at, 1);
+    if (mine.length === 0) this.#byUser.delete(userId);
   }
 }

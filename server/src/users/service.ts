@@ -75,12 +75,16 @@ export class UserService {
   }
 
   async delete(id: number): Promise<User> {
-    return this.#adminChange(async (db) => {
+    const removed = await this.#adminChange(async (db) => {
       const user = await this.#record(id, db);
       if (user.role === 'admin' && !user.disabled) await this.#assertAnotherAdmin(id, 'removed', db);
       await this.#deps.users.delete(id, db);
       return publicUser(user);
     });
+    // The removal took the user's sessions with it (foreign keys) without a word: said, so
+    // what outlives a request (open event streams) ends with them.
+    await this.#deps.sessions.revokeUser(id);
+    return removed;
   }
 
   /** Admin reset: by default the user must choose a new password at next login. */

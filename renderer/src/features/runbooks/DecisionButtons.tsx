@@ -4,13 +4,14 @@ import type { Run } from '../../../../shared/api/runbooks.ts';
 import { useApi } from '../../platform/PlatformContext.tsx';
 import { notifyError, notifySuccess } from '../../components/notify.ts';
 import { useCurrentUser } from '../../session/SessionProvider.tsx';
+import { isOwnRequest } from '../../../../shared/runbooks/own-request.ts';
 
 /** Approve or reject a waiting run; your own request can only be rejected (withdrawn). */
 export function DecisionButtons({ run }: { run: Run }) {
   const api = useApi();
   const queryClient = useQueryClient();
   const user = useCurrentUser();
-  const own = user !== null && run.requestedByKind !== 'system' && run.requestedBy === user.username;
+  const own = isOwnRequest(run, user?.username);
   const done = (verb: string) => (updated: Run) => {
     notifySuccess(`Run #${updated.id} ${verb}: ${updated.state.replace('_', ' ')}`);
     void queryClient.invalidateQueries({ queryKey: ['runbooks'] });

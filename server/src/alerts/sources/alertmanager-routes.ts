@@ -40,6 +40,10 @@ export const alertmanagerRoutes: FastifyPluginAsync<{ alerting: AlertsService }>
           ip: request.ip,
           details: { receiver: request.body.receiver ?? null, accepted: batch.events.length, rejected: batch.rejected.length },
         }),
+      // The key's alerts are its owner's, as on `POST /alerts`: a runbook trigger on them proposes
+      // the run as the key (its owner cannot approve it alone), and an auto-mode trigger runs at
+      // once only if the key could have run the runbook by hand (four eyes, safety.role).
+      pushedBy: { name: principal.name, kind: principal.kind, userId: principal.userId, ip: request.ip, role: principal.role, scopes: principal.scopes },
     });
     const result = {
       accepted: batch.events.length,

@@ -8,6 +8,7 @@ import type { ChatOpsFeature } from '../feature.ts';
 import { CANCEL_ACTION, cardToSlack, CONFIRM_ACTION, type SlackMessage } from './blocks.ts';
 import { resolveChatUser, type ChatIdentity } from './identity.ts';
 import { ReplayGuard, verifySlackSignature } from './signature.ts';
+import { RefusalThrottle } from '../../audit/refusal-throttle.ts';
 import { slackPlainText } from './text.ts';
 
 declare module 'fastify' {
@@ -64,6 +65,7 @@ function actionPayloadOf(json: string | undefined): ActionPayload {
 export const slackPlugin: FastifyPluginAsync<{ ctx: ServerContext; feature: ChatOpsFeature; users: Pick<UserRepository, 'byId' | 'byUsername'> }> = async (app, { ctx, feature, users }) => {
   const { settings, service, store } = feature;
   const replays = new ReplayGuard(settings.slackMaxAgeSeconds);
+  const refusals = new RefusalThrottle();
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_LIMIT_BYTES }, (request, body, done) => {
     request.slackRawBody = body as string;
@@ -83,7 +85,12 @@ export const slackPlugin: FastifyPluginAsync<{ ctx: ServerContext; feature: Chat
     const check = verifySlackSignature(secret, { timestamp: header('x-slack-request-timestamp'), signature, rawBody: request.slackRawBody ?? '' }, ctx.now(), settings.slackMaxAgeSeconds);
     const refused = !check.ok ? check.reason : !replays.firstUse(signature!, ctx.now()) ? 'replayed' : null;
     if (refused) {
-      ctx.audit.record({ actor: null, actorKind: 'anonymous', action: 'slack.request.refused', target: request.url, outcome: 'denied', ip: request.ip, details: { reason: refused } });
+      // Anyone can send these: a few a minute per address are audited, the rest counted (refusal-throttle.ts).
+      const audited = refusals.take(request.ip, ctx.now());
+      if (audited) {
+        const details = { reason: refused, ...(audited.notAudited > 0 ? { notAudited: audited.notAudited } : {}) };
+        ctx.audit.record({ actor: null, actorKind: 'anonymous', action: 'slack.request.refused', target: request.url, outcome: 'denied', ip: request.ip, details });
+      }
       throw new AppError('E_TOKEN_INVALID', refused === 'stale' ? `The Slack request timestamp is too old, or in the future: more than ${settings.slackMaxAgeSeconds} s from the server's clock.` : refused === 'replayed' ? 'This Slack request was already received.' : 'The Slack signature is invalid.');
     }
   };
