@@ -4,6 +4,7 @@ import type { Silence } from '../../../shared/api/alerts.ts';
 import { postgresUnavailable, startTestPostgres, type TestPostgres } from '../testing/postgres.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
 import { UnavailableRunbookGateway } from './runbook-gateway.ts';
+import { slackSignature } from './slack/signature.ts';
 
 const unavailable = postgresUnavailable();
 if (unavailable) console.warn(`[postgres ChatOps replica tests skipped] ${unavailable}`);
@@ -46,6 +47,23 @@ describe.skipIf(unavailable !== undefined)('ChatOps on two replicas of one Postg
     expect(response.statusCode, response.body).toBe(200);
     return response.json() as ChatCard;
   };
+
+  it('a Slack request received by replica A is refused as a replay by replica B', async () => {
+    databases += 1;
+    const env = { SMARTCLOUDOPS_DATABASE_URL: await postgres.createDatabase(`chatops_replicas_${databases}`) };
+    const secret = 'replica-signing-secret-0123456789';
+    const config = { env, now: () => clock, alerts: { sweepIntervalMs: 0, ruleIntervalMs: 0 }, chatops: { slackSigningSecret: secret, runbooks: new UnavailableRunbookGateway() } };
+    const [a, b] = await Promise.all([startTestServer(config), startTestServer(config)]);
+    servers.push(a, b);
+    const body = new URLSearchParams({ team_id: 'T1', user_id: 'U0', text: 'help', trigger_id: 'replica-1' }).toString();
+    const timestamp = String(Math.floor(clock / 1000));
+    const headers = { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': timestamp, 'x-slack-signature': slackSignature(secret, timestamp, body) };
+    const first = await a.app.inject({ method: 'POST', url: '/api/v1/integrations/slack/command', payload: body, headers });
+    expect(first.statusCode, first.body).toBe(200);
+    const replay = await b.app.inject({ method: 'POST', url: '/api/v1/integrations/slack/command', payload: body, headers });
+    expect(replay.statusCode).toBe(401);
+    expect(replay.json().error.message).toContain('already received');
+  });
 
   it('a confirmation asked on replica A is confirmed on replica B, once, and both see the history', async () => {
     const { a, b } = await replicas();

@@ -32,6 +32,7 @@ export const CONVERTED_TABLES = [
   { table: 'runbook_approvals', key: 'id', identity: true },
   { table: 'chat_user_mappings', key: 'id', identity: true },
   { table: 'chat_confirmations', key: 'token_hash', identity: false },
+  { table: 'slack_request_signatures', key: 'signature_hash', identity: false },
   { table: 'chat_history', key: 'id', identity: true },
   { table: 'datasources', key: 'id', identity: true },
   { table: 'anomaly_watches', key: 'id', identity: true },

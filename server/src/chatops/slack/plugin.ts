@@ -64,7 +64,7 @@ function actionPayloadOf(json: string | undefined): ActionPayload {
  */
 export const slackPlugin: FastifyPluginAsync<{ ctx: ServerContext; feature: ChatOpsFeature; users: Pick<UserRepository, 'byId' | 'byUsername'> }> = async (app, { ctx, feature, users }) => {
   const { settings, service, store } = feature;
-  const replays = new ReplayGuard(settings.slackMaxAgeSeconds);
+  const replays = new ReplayGuard(ctx.sql, settings.slackMaxAgeSeconds);
   const refusals = new RefusalThrottle();
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_LIMIT_BYTES }, (request, body, done) => {
@@ -73,7 +73,7 @@ export const slackPlugin: FastifyPluginAsync<{ ctx: ServerContext; feature: Chat
   });
 
   /** Refuses anything not signed by Slack with our secret, stale, or seen before. */
-  const verify = (request: FastifyRequest): void => {
+  const verify = async (request: FastifyRequest): Promise<void> => {
     const secret = settings.slackSigningSecret;
     // Without a secret the integration does not exist here: a 404, not a server fault.
     if (!secret) throw new AppError('E_NOT_FOUND', 'The Slack integration is not configured (SMARTCLOUDOPS_SLACK_SIGNING_SECRET).');
@@ -83,7 +83,7 @@ export const slackPlugin: FastifyPluginAsync<{ ctx: ServerContext; feature: Chat
     };
     const signature = header('x-slack-signature');
     const check = verifySlackSignature(secret, { timestamp: header('x-slack-request-timestamp'), signature, rawBody: request.slackRawBody ?? '' }, ctx.now(), settings.slackMaxAgeSeconds);
-    const refused = !check.ok ? check.reason : !replays.firstUse(signature!, ctx.now()) ? 'replayed' : null;
+    const refused = !check.ok ? check.reason : !(await replays.firstUse(signature!, ctx.now())) ? 'replayed' : null;
     if (refused) {
       // Anyone can send these: a few a minute per address are audited, the rest counted (refusal-throttle.ts).
       const audited = refusals.take(request.ip, ctx.now());
@@ -102,7 +102,7 @@ export const slackPlugin: FastifyPluginAsync<{ ctx: ServerContext; feature: Chat
 
   registerRoutes(app, routes, {
     command: async (request) => {
-      verify(request);
+      await verify(request);
       const form = request.body;
       const identity = { teamId: form.team_id ?? '', chatUserId: form.user_id ?? '', chatUserName: form.user_name ?? '' };
       if (!identity.chatUserId) throw new AppError('E_VALIDATION', 'The command has no user_id.');
@@ -113,7 +113,7 @@ export const slackPlugin: FastifyPluginAsync<{ ctx: ServerContext; feature: Chat
     },
 
     actions: async (request) => {
-      verify(request);
+      await verify(request);
       const { teamId, chatUserId, chatUserName, actionId, value } = actionPayloadOf(request.body.payload);
       const identity = { teamId, chatUserId, chatUserName };
       if (!value || !chatUserId) throw new AppError('E_VALIDATION', 'The interaction names no user or action.');

@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { SqlDatabase } from '../../db/sql/open.ts';
 
 export type SignatureCheck = { ok: true } | { ok: false; reason: 'missing' | 'stale' | 'mismatch' | 'replayed' };
 
@@ -29,22 +30,34 @@ export function verifySlackSignature(secret: string, request: SignedRequest, now
 
 /**
  * Refuses a signature seen before: a captured request replayed within the freshness window
- * would otherwise pass. Entries are forgotten once they would be stale anyway.
+ * would otherwise pass. Kept on the query layer (`slack_request_signatures`, its SHA-256),
+ * so every replica and a restarted server refuse it too; entries go once they would be
+ * stale anyway (a timestamp is accepted up to maxAge either side of now).
  */
 export class ReplayGuard {
-  readonly #seen = new Map<string, number>();
+  readonly #sql: SqlDatabase;
   readonly #windowMs: number;
+  #nextSweep = 0;
 
-  constructor(maxAgeSeconds: number) {
-    // Timestamps are accepted up to maxAge either side of now.
+  constructor(sql: SqlDatabase, maxAgeSeconds: number) {
+    this.#sql = sql;
     this.#windowMs = 2 * maxAgeSeconds * 1000;
   }
 
-  /** True the first time a signature is seen. */
-  firstUse(signature: string, nowMs: number): boolean {
-    for (const [seen, until] of this.#seen) if (until < nowMs) this.#seen.delete(seen);
-    if (this.#seen.has(signature)) return false;
-    this.#seen.set(signature, nowMs + this.#windowMs);
-    return true;
+  /** True the first time a signature is seen, on any replica. */
+  async firstUse(signature: string, nowMs: number): Promise<boolean> {
+    if (nowMs >= this.#nextSweep) {
+      this.#nextSweep = nowMs + 60_000;
+      await this.#sql.db.deleteFrom('slack_request_signatures').where('expires_at', '<', nowMs).execute();
+    }
+    const hash = createHash('sha256').update(signature).digest('hex');
+    const inserted = await this.#sql.db
+      .insertInto('slack_request_signatures')
+      .values({ signature_hash: hash, expires_at: nowMs + this.#windowMs })
+      .onConflict((oc) => oc.column('signature_hash').doNothing())
+      .executeTakeFirst();
+    // An entry outlives its request's freshness (the window spans both sides of now), so a
+    // conflict is always a request seen before, never one that could be fresh again.
+    return Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0;
   }
 }

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../../../shared/api/alerts.ts';
 import { startTestServer, type TestServer } from '../../testing/test-server.ts';
@@ -56,6 +59,25 @@ describe('Slack slash command and buttons', () => {
 
     const audit = (await server.injectAs('admin', { method: 'GET', url: '/api/v1/audit?action=slack.request.refused' })).json() as { entries: { details: { reason: string } }[] };
     expect(audit.entries.map((e) => e.details.reason).sort()).toEqual(['mismatch', 'mismatch', 'missing', 'replayed', 'stale', 'stale']);
+  });
+
+  it('refuses a replay after a restart (the signatures received are kept in the database, not in the process)', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-slack-replay-'));
+    const config = { dataDir, now: () => clock, alerts: { sweepIntervalMs: 0, ruleIntervalMs: 0 }, chatops: { slackSigningSecret: SECRET } };
+    const body = form({ team_id: 'T1', user_id: 'U0', text: 'help', trigger_id: 'restart-1' });
+    const timestamp = seconds();
+    const headers = { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': timestamp, 'x-slack-signature': slackSignature(SECRET, timestamp, body) };
+    const before = await startTestServer(config);
+    expect((await before.app.inject({ method: 'POST', url: '/api/v1/integrations/slack/command', payload: body, headers })).statusCode).toBe(200);
+    await before.app.close();
+    const after = await startTestServer(config);
+    try {
+      const replay = await after.app.inject({ method: 'POST', url: '/api/v1/integrations/slack/command', payload: body, headers });
+      expect(replay.statusCode).toBe(401);
+      expect(replay.json().error.message).toContain('already received');
+    } finally {
+      await after.close();
+    }
   });
 
   it('answers an unmapped user nothing but how to get linked, or read-only answers where configured', async () => {

@@ -26,6 +26,7 @@ export interface SqlSchema {
   runbook_approvals: RunbookApprovalsTable;
   chat_user_mappings: ChatUserMappingsTable;
   chat_confirmations: ChatConfirmationsTable;
+  slack_request_signatures: SlackRequestSignaturesTable;
   chat_history: ChatHistoryTable;
   datasources: DatasourcesTable;
   datasource_secret_key: DatasourceSecretKeyTable;
@@ -234,6 +235,12 @@ export interface ChatConfirmationsTable {
   created_at: number;
   expires_at: number;
   used_at: number | null;
+}
+
+/** A Slack request signature already received (its SHA-256), kept until it would be stale anyway. */
+export interface SlackRequestSignaturesTable {
+  signature_hash: string;
+  expires_at: number;
 }
 
 export interface ChatHistoryTable {
