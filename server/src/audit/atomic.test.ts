@@ -84,6 +84,30 @@ describe.each(testDatabases())('an action and its audit entry commit together ($
     expect((await listed()).map((alert) => alert.occurrences)).toEqual([1]);
   });
 
+  it('a user, an API key and a webhook whose entries cannot be stored are not created (one statement each, by stores that know no transaction)', async () => {
+    const { db, dialect } = sqlOf();
+    const attempts = [
+      { action: 'user.create', url: '/api/v1/users', payload: { username: 'atomic-user', password: 'atomic-user-password-1', role: 'viewer' }, list: '/api/v1/users', has: (body: unknown) => (body as { users: Array<{ username: string }> }).users.some((u) => u.username === 'atomic-user') },
+      { action: 'apikey.create', url: '/api/v1/api-keys', payload: { name: 'atomic-key', role: 'viewer' }, list: '/api/v1/api-keys', has: (body: unknown) => (body as { keys: Array<{ name: string }> }).keys.some((k) => k.name === 'atomic-key') },
+      { action: 'webhook.create', url: '/api/v1/webhooks', payload: { name: 'atomic-hook', url: 'https://hooks.example.com/x', format: 'json' }, list: '/api/v1/webhooks', has: (body: unknown) => (body as Array<{ name: string }>).some((h) => h.name === 'atomic-hook') },
+    ];
+    for (const attempt of attempts) {
+      await refuseAudit(db, dialect, attempt.action);
+      try {
+        expect((await server.injectAs('admin', { method: 'POST', url: attempt.url, payload: attempt.payload })).statusCode, attempt.action).toBeGreaterThanOrEqual(500);
+      } finally {
+        await allowAudit(db, dialect);
+      }
+      const listed = await server.injectAs('admin', { method: 'GET', url: attempt.list });
+      expect(listed.statusCode, attempt.list).toBe(200);
+      expect(attempt.has(listed.json()), attempt.action).toBe(false);
+      const retried = await server.injectAs('admin', { method: 'POST', url: attempt.url, payload: attempt.payload });
+      expect(retried.statusCode, attempt.action).toBeLessThan(300);
+      expect(attempt.has((await server.injectAs('admin', { method: 'GET', url: attempt.list })).json()), attempt.action).toBe(true);
+      expect(await entries(server, attempt.action), attempt.action).toHaveLength(1);
+    }
+  });
+
   it('a silence whose entry cannot be stored is not created, nor expired', async () => {
     const { db, dialect } = sqlOf();
     const payload = { matchers: [{ name: 'alertname', op: '=', value: 'SilenceAtomic' }], durationSeconds: 3600, comment: 'maintenance' };

@@ -167,9 +167,11 @@ export function unitRunner(database: SqlDatabase, sqlite: Db, bus: EventBus): Un
       within.afterCommit.push(() => announce(unit));
       return result;
     }
+    const committed: Array<() => void> = [];
     const outcome = await database.db.transaction().execute(async (trx) => {
       const unit = new UnitOfWork({ dialect: database.dialect, db: trx, sqlite: sqliteOf });
-      // The audit entries recorded by the work commit with it (transaction-scope.ts).
+      // The audit entries recorded by the work commit with it, and any statement it runs on
+      // the query layer goes to its transaction (transaction-scope.ts).
       return withinTransaction(unit, async () => {
         try {
           const result = await work(unit);
@@ -179,8 +181,9 @@ export function unitRunner(database: SqlDatabase, sqlite: Db, bus: EventBus): Un
           if (error instanceof AppError) return { refused: error };
           throw error;
         }
-      });
+      }, database.db, committed);
     });
+    for (const task of committed) task();
     if ('refused' in outcome) throw outcome.refused;
     const { unit, result } = outcome;
     announce(unit);

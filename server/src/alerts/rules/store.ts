@@ -176,10 +176,11 @@ export class RuleStore {
     return this.#db;
   }
 
-  async transaction<T>(ruleId: number, work: (store: RuleStore) => Promise<T>): Promise<T> {
+  /** `ruleId` null: a rule still to create (no lock to take; its name is unique in the table). */
+  async transaction<T>(ruleId: number | null, work: (store: RuleStore) => Promise<T>): Promise<T> {
     // The audit entries recorded by the work (the alerts it raises) commit with it.
     return transaction(this.#sql, async (trx) => {
-      if (this.#sql.dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(hashtext(${`alert-rule:${ruleId}`}))`.execute(trx);
+      if (this.#sql.dialect === 'postgres' && ruleId !== null) await sql`SELECT pg_advisory_xact_lock(hashtext(${`alert-rule:${ruleId}`}))`.execute(trx);
       return work(new RuleStore(this.#sql, trx));
     });
   }
