@@ -108,6 +108,22 @@ describe.each(testDatabases())('an action and its audit entry commit together ($
     }
   });
 
+  it('an answer whose queued entry cannot be stored is a 5xx in the error shape, not the action\'s own status', async () => {
+    const { db, dialect } = sqlOf();
+    await server.tokenFor('viewer');
+    await refuseAudit(db, dialect, 'access.denied');
+    try {
+      // Refused by the access guard: its entry is queued (no transaction), and flushed before the answer.
+      const response = await server.injectAs('viewer', { method: 'DELETE', url: '/api/v1/users/1' });
+      // Before: 403 with the database's own message and code (SQLITE_CONSTRAINT_TRIGGER, P0001).
+      expect(response.statusCode).toBe(500);
+      expect(response.json()).toMatchObject({ error: { code: 'E_INTERNAL' } });
+      expect(response.body).not.toMatch(/injected|SQLITE|P0001/);
+    } finally {
+      await allowAudit(db, dialect);
+    }
+  });
+
   it('a silence whose entry cannot be stored is not created, nor expired', async () => {
     const { db, dialect } = sqlOf();
     const payload = { matchers: [{ name: 'alertname', op: '=', value: 'SilenceAtomic' }], durationSeconds: 3600, comment: 'maintenance' };
