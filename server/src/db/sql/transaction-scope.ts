@@ -77,6 +77,16 @@ export function afterCommit(task: () => void): void {
   else task();
 }
 
+/**
+ * Runs `work` (and what it schedules: timers, promise chains) outside any transaction scope:
+ * for background loops a call inside a transaction may start (the stream log's appends, the
+ * webhook dispatcher), which must use the database itself, not the transaction they were
+ * started from.
+ */
+export function detached<T>(work: () => T): T {
+  return scopes.exit(work);
+}
+
 /** The open transaction the caller runs inside, if any. */
 export function currentTransaction(): TransactionScope | undefined {
   const scope = scopes.getStore();
