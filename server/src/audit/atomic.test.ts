@@ -124,6 +124,21 @@ describe.each(testDatabases())('an action and its audit entry commit together ($
     }
   });
 
+  it('incident grouping settings whose entry cannot be stored are not saved, nor kept in memory', async () => {
+    const { db, dialect } = sqlOf();
+    const grouping = async () => (await server.injectAs('admin', { method: 'GET', url: '/api/v1/incidents/grouping' })).json() as { override: { windowMinutes: number | null }; effective: { windowMinutes: number } };
+    const before = await grouping();
+    await refuseAudit(db, dialect, 'incident.grouping_update');
+    try {
+      expect((await server.injectAs('admin', { method: 'PUT', url: '/api/v1/incidents/grouping', payload: { groupBy: null, windowMinutes: 7, autoResolve: null } })).statusCode).toBeGreaterThanOrEqual(500);
+    } finally {
+      await allowAudit(db, dialect);
+    }
+    // Before: saved (and in effect) with no entry saying who changed how incidents group.
+    expect(await grouping()).toEqual(before);
+    expect(await entries(server, 'incident.grouping_update')).toHaveLength(0);
+  });
+
   it('a silence whose entry cannot be stored is not created, nor expired', async () => {
     const { db, dialect } = sqlOf();
     const payload = { matchers: [{ name: 'alertname', op: '=', value: 'SilenceAtomic' }], durationSeconds: 3600, comment: 'maintenance' };
