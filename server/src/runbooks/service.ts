@@ -158,31 +158,31 @@ export class RunbookService {
     const approvers = dryRun ? 0 : Math.max(runbook.safety.approvers, origin.approvers ?? 0);
     const needsApproval = approvers > 0;
     const state = blockedBy ? 'blocked' : needsApproval ? 'pending_approval' : 'queued';
-    // A queued run is this server's from the start (claimed), so no other replica's queue pass takes it first.
     const what = dryRun ? 'dry run' : 'run';
     // The run and its audit entry commit together (a crash cannot keep a run nobody asked for in the log).
+    // A queued run is this server's from the start (claimed), so no other replica's queue pass takes it first.
     const run = await store.transaction(async (tx) => {
       const inserted = await tx.insert(
-      {
-        runbookId: id,
-        title: runbook.definition.title,
-        target: plan.targets[0]!,
-        state,
-        reason: blockedBy,
-        params: plan.params,
-        labels: origin.labels,
-        plan,
-        incidentId,
-        alertId: origin.alertId,
-        dryRun,
-        trigger: origin.trigger,
-        approvalsRequired: approvers,
-        requestedBy: requester.actor.name,
-        requestedByKind: requester.actor.kind,
-        requestedByUserId: requester.userId,
-      },
-      ctx.now(),
-      state === 'queued' ? ctx.now() + RUN_LEASE_MS : null,
+        {
+          runbookId: id,
+          title: runbook.definition.title,
+          target: plan.targets[0]!,
+          state,
+          reason: blockedBy,
+          params: plan.params,
+          labels: origin.labels,
+          plan,
+          incidentId,
+          alertId: origin.alertId,
+          dryRun,
+          trigger: origin.trigger,
+          approvalsRequired: approvers,
+          requestedBy: requester.actor.name,
+          requestedByKind: requester.actor.kind,
+          requestedByUserId: requester.userId,
+        },
+        ctx.now(),
+        state === 'queued' ? ctx.now() + RUN_LEASE_MS : null,
       );
       if (blockedBy) this.#audit(requester.actor, 'runbook.run.blocked', `runbook-run:${inserted.id}`, 'denied', { runbook: id, reason: blockedBy, target: inserted.target });
       else this.#audit(requester.actor, 'runbook.run.request', `runbook-run:${inserted.id}`, 'success', { runbook: id, params: inserted.params, target: inserted.target, dryRun, planHash: plan.hash, trigger: origin.trigger, ...(origin.alertId !== null ? { alert: origin.alertId } : {}) });
