@@ -11,7 +11,7 @@ import { EventBus } from './events/bus.ts';
 import { AuditLog } from './audit/store.ts';
 import { auditActor } from './audit/actor.ts';
 import type { ServerContext } from './context.ts';
-import { clientErrorHandler, frameworkErrorHandler, installErrorHandling } from './http/error-handler.ts';
+import { clientErrorHandler, frameworkErrorHandler, installErrorHandling, toAppError } from './http/error-handler.ts';
 import { installAccessGuard } from './http/access.ts';
 import { installHttpPlugins, installRateLimit } from './http/install-http.ts';
 import { installValidation } from './http/validation.ts';
@@ -243,12 +243,24 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   // written in the background, in order; see AuditLog): an answered action is an audited one.
   // A callback hook: when nothing is being stored (nearly every request) it answers at once,
   // without the promise and microtask turn an async hook costs per request.
-  app.addHook('onSend', (_request, _reply, payload, done) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (!ctx.audit.pending) {
       done(null, payload);
       return;
     }
-    ctx.audit.flush().then(() => done(null, payload), (error: unknown) => done(error as Error));
+    ctx.audit.flush().then(
+      () => done(null, payload),
+      (error: unknown) => {
+        // The answer becomes the failure, in our error shape: an error handed to done() here
+        // went out with the action's own status (a 200, a 403) and the database's message.
+        const failure = toAppError(error as Error);
+        reply.log.error({ err: error }, 'the audit entries of this request could not be stored');
+        const headers = (failure as AppError & { headers?: Record<string, string> }).headers;
+        if (headers) void reply.headers(headers);
+        void reply.code(failure.status).header('content-type', 'application/json; charset=utf-8');
+        done(null, JSON.stringify(failure.toBody()));
+      },
+    );
   });
   const streamTickets = new StreamTickets({ now });
   const redeemTicket = async (ticket: string) => {

@@ -280,6 +280,11 @@ export class AlertService {
     return saved;
   }
 
+  /** Runs `work` in one unit of work of this feature (its audit entries commit with it). */
+  async unit<T>(work: (unit: UnitOfWork) => Promise<T>): Promise<T> {
+    return this.#deps.run(work);
+  }
+
   async acknowledge(id: number, actor: Actor, comment: string, owner?: string): Promise<Alert> {
     return this.#deps.run(async (unit) => {
       const now = this.#deps.now();
@@ -396,12 +401,17 @@ export class AlertService {
     if (endsAt > MAX_TIMESTAMP_MS) throw new AppError('E_VALIDATION', `The silence must end by ${MAX_TIMESTAMP_MS} (the last time a date holds).`, [{ path: '/durationSeconds', message: 'ends too late' }]);
     let silence: Silence;
     try {
-      silence = await this.#deps.silences.create({ matchers: input.matchers, startsAt, endsAt, createdBy: actor.name, comment: input.comment }, now);
+      // The silence and its audit entry in one unit (transaction-scope.ts): committed together.
+      silence = await this.#deps.run(async (unit) => {
+        const created = await this.#deps.silences.create({ matchers: input.matchers, startsAt, endsAt, createdBy: actor.name, comment: input.comment }, now, unit);
+        this.#deps.audit.record({ actor: actor.name, actorKind: actor.kind, action: 'silence.create', target: `silence:${created.id}`, outcome: 'success', ip: actor.ip ?? null, details: { matchers: input.matchers, startsAt, endsAt, comment: input.comment } });
+        return created;
+      });
     } catch (error) {
       if (error instanceof MatcherError) throw new AppError('E_VALIDATION', error.message);
       throw error;
     }
-    this.#deps.audit.record({ actor: actor.name, actorKind: actor.kind, action: 'silence.create', target: `silence:${silence.id}`, outcome: 'success', ip: actor.ip ?? null, details: { matchers: input.matchers, startsAt, endsAt, comment: input.comment } });
+    await this.#deps.silences.reload(now);
     await this.applySilences(actor);
     return silence;
   }
@@ -411,8 +421,12 @@ export class AlertService {
     const current = await this.#deps.silences.byId(id, now);
     if (!current) throw new AppError('E_NOT_FOUND', `No silence ${id}.`);
     if (current.state === 'expired') throw new AppError('E_CONFLICT', 'The silence has already expired.');
-    const silence = (await this.#deps.silences.expire(id, actor.name, now))!;
-    this.#deps.audit.record({ actor: actor.name, actorKind: actor.kind, action: 'silence.expire', target: `silence:${id}`, outcome: 'success', ip: actor.ip ?? null });
+    const silence = await this.#deps.run(async (unit) => {
+      const expired = (await this.#deps.silences.expire(id, actor.name, now, unit))!;
+      this.#deps.audit.record({ actor: actor.name, actorKind: actor.kind, action: 'silence.expire', target: `silence:${id}`, outcome: 'success', ip: actor.ip ?? null });
+      return expired;
+    });
+    await this.#deps.silences.reload(now);
     await this.applySilences(actor);
     return silence;
   }

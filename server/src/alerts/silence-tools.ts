@@ -46,8 +46,12 @@ export async function restoreSilence(deps: SilenceToolsDeps, id: number, endsAt:
   if (endsAt <= now || endsAt > now + MAX_SILENCE_MS) {
     throw new AppError('E_VALIDATION', 'endsAt must be in the future (at most 366 days ahead).', [{ path: '/endsAt', message: 'must be in the future' }]);
   }
-  if (!(await deps.silences.restore(id, endsAt, now))) throw new AppError('E_CONFLICT', 'The silence changed meanwhile; reload and try again.');
-  deps.audit.record({ actor: actor.name, actorKind: actor.kind, action: 'silence.restore', target: `silence:${id}`, outcome: 'success', ip: actor.ip ?? null, details: { endsAt } });
+  // The change and its audit entry commit together (a refusal, an AppError, commits nothing).
+  await deps.service.unit(async (unit) => {
+    if (!(await deps.silences.restore(id, endsAt, now, unit))) throw new AppError('E_CONFLICT', 'The silence changed meanwhile; reload and try again.');
+    deps.audit.record({ actor: actor.name, actorKind: actor.kind, action: 'silence.restore', target: `silence:${id}`, outcome: 'success', ip: actor.ip ?? null, details: { endsAt } });
+  });
+  await deps.silences.reload(now);
   await deps.service.applySilences(actor);
   return (await deps.silences.byId(id, deps.now()))!;
 }

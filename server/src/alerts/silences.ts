@@ -93,16 +93,19 @@ export class SilenceStore {
     return this.#live.filter(({ silence, test }) => now < silence.endsAt && test(labels)).map(({ silence }) => ({ ...silence, state: silenceState(silence.startsAt, silence.endsAt, now) }));
   }
 
-  /** Undoes an early expire: the silence runs again until `endsAt`. False when it was not expired by someone. */
-  async restore(id: number, endsAt: number, now: number): Promise<boolean> {
-    const result = await this.#sql.db
+  /**
+   * Undoes an early expire: the silence runs again until `endsAt`. False when it was not expired by someone.
+   * `runner`: a unit's transaction (with its audit entry); the caller then reloads the index after the commit.
+   */
+  async restore(id: number, endsAt: number, now: number, runner?: SqlRunner): Promise<boolean> {
+    const result = await (runner ?? this.#runner).db
       .updateTable('silences')
       .set({ ends_at: endsAt, expired_by: null })
       .where('id', '=', id)
       .where('expired_by', 'is not', null)
       .where('ends_at', '<=', now)
       .executeTakeFirst();
-    await this.reload(now);
+    if (!runner) await this.reload(now);
     return Number(result.numUpdatedRows) > 0;
   }
 
@@ -115,26 +118,28 @@ export class SilenceStore {
     return next;
   }
 
-  async create(input: NewSilence, now: number): Promise<Silence> {
+  /** `runner`: a unit's transaction (with its audit entry); the caller then reloads the index after the commit. */
+  async create(input: NewSilence, now: number, runner?: SqlRunner): Promise<Silence> {
     compileMatchers(input.matchers);
-    const row = await this.#sql.db
+    const row = await (runner ?? this.#runner).db
       .insertInto('silences')
       .values({ matchers: JSON.stringify(input.matchers), starts_at: input.startsAt, ends_at: input.endsAt, created_by: input.createdBy, comment: input.comment, created_at: now })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await this.reload(now);
+    if (!runner) await this.reload(now);
     return toSilence(row, now);
   }
 
   /** Ends a silence now; the record stays, listed as expired, with who ended it. */
-  async expire(id: number, by: string, now: number): Promise<Silence | undefined> {
-    await this.#sql.db.updateTable('silences').set({ ends_at: now, expired_by: by }).where('id', '=', id).where('ends_at', '>', now).execute();
-    await this.reload(now);
-    return this.byId(id, now);
+  /** `runner`: a unit's transaction (with its audit entry); the caller then reloads the index after the commit. */
+  async expire(id: number, by: string, now: number, runner?: SqlRunner): Promise<Silence | undefined> {
+    await (runner ?? this.#runner).db.updateTable('silences').set({ ends_at: now, expired_by: by }).where('id', '=', id).where('ends_at', '>', now).execute();
+    if (!runner) await this.reload(now);
+    return this.byId(id, now, runner);
   }
 
-  async byId(id: number, now: number): Promise<Silence | undefined> {
-    const row = await this.#sql.db.selectFrom('silences').selectAll().where('id', '=', id).executeTakeFirst();
+  async byId(id: number, now: number, runner?: SqlRunner): Promise<Silence | undefined> {
+    const row = await (runner ?? this.#runner).db.selectFrom('silences').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toSilence(row, now) : undefined;
   }
 

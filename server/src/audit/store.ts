@@ -1,7 +1,8 @@
 import type { AuditEntry, AuditOutcome } from '../../../shared/api/audit.ts';
 import type { SqlDatabase } from '../db/sql/open.ts';
 import type { AuditLogTable } from '../db/sql/schema.ts';
-import { statement } from '../db/sql/statement.ts';
+import { statement, type SqlRunner } from '../db/sql/statement.ts';
+import { currentTransaction } from '../db/sql/transaction-scope.ts';
 
 export type { AuditEntry, AuditOutcome };
 
@@ -50,6 +51,12 @@ const insertOne = statement(
 /** Entries written in one INSERT at most (a burst of records is written in a few statements). */
 const BATCH_ROWS = 500;
 
+async function insertRows(runner: SqlRunner, rows: readonly AuditRow[]): Promise<void> {
+  const only = rows.length === 1 ? rows[0]! : undefined;
+  if (only) await insertOne.run(runner, only.ts, only.actor, only.actor_kind, only.action, only.target, only.outcome, only.ip, only.details);
+  else for (let at = 0; at < rows.length; at += BATCH_ROWS) await runner.db.insertInto('audit_log').values(rows.slice(at, at + BATCH_ROWS)).execute();
+}
+
 interface Batch {
   rows: AuditRow[];
   /** Settles when the batch is stored (or could not be). */
@@ -96,6 +103,27 @@ export class AuditLog {
       ip: entry.ip ?? null,
       details: entry.details ? JSON.stringify(entry.details) : null,
     };
+    // Inside a transaction (a unit of work, a store's transaction): the entry commits with
+    // the action, or not at all if it rolls back; nothing to wait for after it.
+    const scope = currentTransaction();
+    if (scope) {
+      scope
+        .scratch(this, () => {
+          const held: AuditRow[] = [];
+          scope.beforeCommit(() => insertRows(scope.runner, held.splice(0)));
+          // An action rolled back did not happen; a refusal or failure recorded in it still did.
+          scope.afterRollback(() => {
+            for (const kept of held.splice(0)) if (kept.outcome !== 'success') this.#enqueue(kept);
+          });
+          return held;
+        })
+        .push(row);
+      return;
+    }
+    this.#enqueue(row);
+  }
+
+  #enqueue(row: AuditRow): void {
     if (this.#open && this.#open.rows.length < BATCH_ROWS) {
       this.#open.rows.push(row);
       return;
@@ -105,9 +133,7 @@ export class AuditLog {
     batch.done = this.#tail.then(async () => {
       // From here on, entries recorded go to the next batch.
       if (this.#open === batch) this.#open = undefined;
-      const only = batch.rows.length === 1 ? batch.rows[0]! : undefined;
-      if (only) await insertOne.run(this.#sql, only.ts, only.actor, only.actor_kind, only.action, only.target, only.outcome, only.ip, only.details);
-      else await this.#sql.db.insertInto('audit_log').values(batch.rows).execute();
+      await insertRows(this.#sql, batch.rows);
     });
     this.#unsettled.add(batch.done);
     // The chain goes on whatever this batch's fate; a failure is logged here and reported

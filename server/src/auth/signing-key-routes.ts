@@ -17,8 +17,8 @@ export interface SigningKeyRoutesOptions {
 export const signingKeyRoutes: FastifyPluginAsync<SigningKeyRoutesOptions> = async (app, { ctx, keys }) => {
   registerRoutes(app, routes, {
     rotate: async (request) => {
-      const { kid, createdAt } = await keys.rotate();
-      ctx.audit.record({ ...auditActor(request), action: 'signing_key.rotate', target: `kid:${kid}`, outcome: 'success' });
+      // The key and its audit entry commit together.
+      const { kid, createdAt } = await keys.rotate(undefined, (key) => ctx.audit.record({ ...auditActor(request), action: 'signing_key.rotate', target: `kid:${key.kid}`, outcome: 'success' }));
       return { kid, createdAt };
     },
   });

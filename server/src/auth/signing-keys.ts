@@ -3,6 +3,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import type { SqlDatabase } from '../db/sql/open.ts';
+import { transaction } from '../db/sql/transaction-scope.ts';
 
 export interface SigningKey {
   kid: string;
@@ -89,11 +90,15 @@ export class SigningKeyStore {
     return this.#keys.find((key) => key.kid === kid);
   }
 
-  /** Adds a new signing key; keeps the previous ones (at most `keep`) for verification. */
-  async rotate(keep = 3): Promise<SigningKey> {
+  /**
+   * Adds a new signing key; keeps the previous ones (at most `keep`) for verification.
+   * `recorded` runs inside the transaction (the route's audit entry, which commits with the
+   * key, db/sql/transaction-scope.ts); the keys in memory are re-read after the commit.
+   */
+  async rotate(keep = 3, recorded?: (key: SigningKey) => void): Promise<SigningKey> {
     await this.ready();
     const key = newKey();
-    await this.#sql.db.transaction().execute(async (trx) => {
+    await transaction(this.#sql, async (trx) => {
       await trx.insertInto('signing_keys').values({ kid: key.kid, secret: key.secret, created_at: key.createdAt }).execute();
       const kept = await trx.selectFrom('signing_keys').select('kid').orderBy('created_at', 'desc').orderBy('kid', 'desc').limit(keep).execute();
       await trx
@@ -104,6 +109,7 @@ export class SigningKeyStore {
           kept.map((row) => row.kid),
         )
         .execute();
+      recorded?.(key);
     });
     await this.#reload();
     return key;

@@ -41,7 +41,7 @@ export function createChatOpsFeature(ctx: ServerContext, deps: ChatOpsDeps): Fea
   return {
     service: chatops,
     plugin: async (app) => {
-      await app.register(chatRoutes, { service, store, users: deps.users, audit: ctx.audit, now: ctx.now });
+      await app.register(chatRoutes, { service, store, users: deps.users, audit: ctx.audit, sql: ctx.sql, now: ctx.now });
       await app.register(slackPlugin, { ctx, feature: chatops, users: deps.users });
     },
   };

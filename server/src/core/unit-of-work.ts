@@ -4,6 +4,7 @@ import { AppError } from '../../../shared/errors.ts';
 import type { Db } from '../db/database.ts';
 import type { SqlDatabase } from '../db/sql/open.ts';
 import type { Executor, SqlRunner } from '../db/sql/statement.ts';
+import { withinTransaction } from '../db/sql/transaction-scope.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { StreamEvent } from '../../../shared/api/stream.ts';
 
@@ -134,7 +135,8 @@ export interface UnitRunner {
 }
 
 /**
- * Runs each unit in one transaction of the query layer. A refusal (an `AppError`, thrown by
+ * Runs each unit in one transaction of the query layer, with the audit entries recorded
+ * while it runs (`ctx.audit.record`, transaction-scope.ts). A refusal (an `AppError`, thrown by
  * the services before they write anything) commits the empty transaction and is thrown
  * after it, rather than rolling back: on SQLite the transaction is on the connection the
  * synchronous stores share, and a rollback could take along a write of theirs that landed
@@ -165,17 +167,23 @@ export function unitRunner(database: SqlDatabase, sqlite: Db, bus: EventBus): Un
       within.afterCommit.push(() => announce(unit));
       return result;
     }
+    const committed: Array<() => void> = [];
     const outcome = await database.db.transaction().execute(async (trx) => {
       const unit = new UnitOfWork({ dialect: database.dialect, db: trx, sqlite: sqliteOf });
-      try {
-        const result = await work(unit);
-        await unit.finish();
-        return { unit, result };
-      } catch (error) {
-        if (error instanceof AppError) return { refused: error };
-        throw error;
-      }
+      // The audit entries recorded by the work commit with it, and any statement it runs on
+      // the query layer goes to its transaction (transaction-scope.ts).
+      return withinTransaction(unit, async () => {
+        try {
+          const result = await work(unit);
+          await unit.finish();
+          return { unit, result };
+        } catch (error) {
+          if (error instanceof AppError) return { refused: error };
+          throw error;
+        }
+      }, database.db, committed);
     });
+    for (const task of committed) task();
     if ('refused' in outcome) throw outcome.refused;
     const { unit, result } = outcome;
     announce(unit);

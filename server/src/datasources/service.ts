@@ -1,6 +1,7 @@
 import { AppError } from '../../../shared/errors.ts';
 import type { CreateDatasourceRequest, DatasourceAuthInput, DatasourceTestResult, UpdateDatasourceRequest } from '../../../shared/api/datasources.ts';
 import type { ServerContext } from '../context.ts';
+import { transaction } from '../db/sql/transaction-scope.ts';
 import type { DatasourceRecord, DatasourceRow, DatasourceStore, UpstreamAuth } from './store.ts';
 import { requireSecretForNewOrigin } from './repoint.ts';
 import { UpstreamClient, UpstreamError, UpstreamTooLargeError } from './upstream.ts';
@@ -77,10 +78,13 @@ export class DatasourceService {
       timeoutSeconds: input.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
       scrapeIntervalSeconds: input.scrapeIntervalSeconds ?? DEFAULT_SCRAPE_INTERVAL_SECONDS,
     };
-    const record = await this.store.create(row, by.actor ?? 'system', this.#ctx.now());
-    if (!record) throw new AppError('E_CONFLICT', `A data source named "${input.name}" already exists.`, { name: input.name });
-    this.#ctx.audit.record({ ...by, action: 'datasource.create', target: record.name, outcome: 'success', details: auditDetails(input) });
-    return record;
+    // Each change and its audit entry commit together (db/sql/transaction-scope.ts).
+    return transaction(this.#ctx.sql, async () => {
+      const record = await this.store.create(row, by.actor ?? 'system', this.#ctx.now());
+      if (!record) throw new AppError('E_CONFLICT', `A data source named "${input.name}" already exists.`, { name: input.name });
+      this.#ctx.audit.record({ ...by, action: 'datasource.create', target: record.name, outcome: 'success', details: auditDetails(input) });
+      return record;
+    });
   }
 
   async update(id: number, patch: UpdateDatasourceRequest, by: Actor): Promise<DatasourceRecord> {
@@ -95,19 +99,24 @@ export class DatasourceService {
       timeoutSeconds: patch.timeoutSeconds ?? current.timeoutSeconds,
       scrapeIntervalSeconds: patch.scrapeIntervalSeconds ?? current.scrapeIntervalSeconds,
     };
-    const record = await this.store.replace(id, row, this.#ctx.now());
-    if (record === 'conflict') throw new AppError('E_CONFLICT', `A data source named "${patch.name}" already exists.`, { name: patch.name });
-    if (!record) throw new AppError('E_NOT_FOUND', `No data source with id ${id}.`, { id });
+    const record = await transaction(this.#ctx.sql, async () => {
+      const replaced = await this.store.replace(id, row, this.#ctx.now());
+      if (replaced === 'conflict') throw new AppError('E_CONFLICT', `A data source named "${patch.name}" already exists.`, { name: patch.name });
+      if (!replaced) throw new AppError('E_NOT_FOUND', `No data source with id ${id}.`, { id });
+      this.#ctx.audit.record({ ...by, action: 'datasource.update', target: replaced.name, outcome: 'success', details: auditDetails(patch) });
+      return replaced;
+    });
     this.#forget(id);
-    this.#ctx.audit.record({ ...by, action: 'datasource.update', target: record.name, outcome: 'success', details: auditDetails(patch) });
     return record;
   }
 
   async remove(id: number, by: Actor): Promise<void> {
     const current = await this.get(id);
-    await this.store.remove(id);
+    await transaction(this.#ctx.sql, async () => {
+      await this.store.remove(id);
+      this.#ctx.audit.record({ ...by, action: 'datasource.delete', target: current.name, outcome: 'success' });
+    });
     this.#forget(id);
-    this.#ctx.audit.record({ ...by, action: 'datasource.delete', target: current.name, outcome: 'success' });
   }
 
   /** The keep-alive client of a source, rebuilt after the source changed. */

@@ -4,6 +4,7 @@ import { parseGroupBy } from '../../../shared/incidents/group-by.ts';
 import type { AuditLog } from '../audit/store.ts';
 import type { Actor } from '../core/actor.ts';
 import type { SqlDatabase } from '../db/sql/open.ts';
+import { transaction } from '../db/sql/transaction-scope.ts';
 import type { GroupingPolicy } from './grouping.ts';
 
 interface Row {
@@ -120,23 +121,34 @@ export class GroupingSettings {
       updated_by: actor.name,
       updated_at: now,
     };
-    await this.#sql.db
-      .insertInto('incident_grouping_settings')
-      .values({ id: 1, ...values })
-      .onConflict((conflict) => conflict.column('id').doUpdateSet(values))
-      .execute();
-    this.#saves += 1;
-    this.#row = values;
-    this.#policy = this.#effective();
-    this.#audit.record({
-      actor: actor.name,
-      actorKind: actor.kind,
-      action: 'incident.grouping_update',
-      target: 'incident-grouping',
-      outcome: 'success',
-      ip: actor.ip ?? null,
-      details: { before, after: override, effective: viewOf(this.#policy) },
-    });
+    const previous = { row: this.#row, policy: this.#policy };
+    try {
+      // The settings and their audit entry commit together (db/sql/transaction-scope.ts).
+      await transaction(this.#sql, async () => {
+        await this.#sql.db
+          .insertInto('incident_grouping_settings')
+          .values({ id: 1, ...values })
+          .onConflict((conflict) => conflict.column('id').doUpdateSet(values))
+          .execute();
+        this.#saves += 1;
+        this.#row = values;
+        this.#policy = this.#effective();
+        this.#audit.record({
+          actor: actor.name,
+          actorKind: actor.kind,
+          action: 'incident.grouping_update',
+          target: 'incident-grouping',
+          outcome: 'success',
+          ip: actor.ip ?? null,
+          details: { before, after: override, effective: viewOf(this.#policy) },
+        });
+      });
+    } catch (error) {
+      // Rolled back: the copy in memory goes back to what is stored.
+      this.#row = previous.row;
+      this.#policy = previous.policy;
+      throw error;
+    }
     return this.#viewNow();
   }
 

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { SqlDatabase } from '../db/sql/open.ts';
+import { detached } from '../db/sql/transaction-scope.ts';
 import { retryDelay, type BackoffPolicy } from './backoff.ts';
 import { SpanStatusCode, type Span } from '@opentelemetry/api';
 import { SpanKind, traceHeaders, withSpan } from '../observability/tracing.ts';
@@ -76,7 +77,7 @@ export class WebhookDispatcher {
       return;
     }
     this.#running = true;
-    setImmediate(() => this.#pump());
+    detached(() => setImmediate(() => this.#pump()));
   }
 
   async stop(): Promise<void> {

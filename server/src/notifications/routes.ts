@@ -3,6 +3,7 @@ import { webhooksRoutes as routes } from '../../../shared/api/notifications.ts';
 import { AppError } from '../../../shared/errors.ts';
 import type { ServerContext } from '../context.ts';
 import { auditActor } from '../audit/actor.ts';
+import { transaction } from '../db/sql/transaction-scope.ts';
 import { principalOf } from '../http/access.ts';
 import { registerRoutes } from '../http/register-route.ts';
 import type { WebhookStore } from './webhook-store.ts';
@@ -26,25 +27,29 @@ export const webhookRoutes: FastifyPluginAsync<{ ctx: ServerContext; webhooks: W
   registerRoutes(app, routes, {
     list: async () => webhooks.list(),
     get: async (request) => requireHook(request.params.id),
-    create: async (request) => {
-      await uniqueName(request.body.name);
-      const hook = await webhooks.create(request.body, principalOf(request).name, ctx.now());
-      audit(request, 'webhook.create', hook.id, { name: hook.name, format: hook.format, minSeverity: hook.minSeverity });
-      return hook;
-    },
-    replace: async (request) => {
-      await requireHook(request.params.id);
-      await uniqueName(request.body.name, request.params.id);
-      const hook = (await webhooks.update(request.params.id, request.body, ctx.now()))!;
-      audit(request, 'webhook.update', hook.id, { name: hook.name, format: hook.format, minSeverity: hook.minSeverity, enabled: hook.enabled });
-      return hook;
-    },
-    remove: async (request) => {
-      await requireHook(request.params.id);
-      await webhooks.remove(request.params.id);
-      audit(request, 'webhook.delete', request.params.id);
-      return null;
-    },
+    // Each change and its audit entry commit together (db/sql/transaction-scope.ts).
+    create: async (request) =>
+      transaction(ctx.sql, async () => {
+        await uniqueName(request.body.name);
+        const hook = await webhooks.create(request.body, principalOf(request).name, ctx.now());
+        audit(request, 'webhook.create', hook.id, { name: hook.name, format: hook.format, minSeverity: hook.minSeverity });
+        return hook;
+      }),
+    replace: async (request) =>
+      transaction(ctx.sql, async () => {
+        await requireHook(request.params.id);
+        await uniqueName(request.body.name, request.params.id);
+        const hook = (await webhooks.update(request.params.id, request.body, ctx.now()))!;
+        audit(request, 'webhook.update', hook.id, { name: hook.name, format: hook.format, minSeverity: hook.minSeverity, enabled: hook.enabled });
+        return hook;
+      }),
+    remove: async (request) =>
+      transaction(ctx.sql, async () => {
+        await requireHook(request.params.id);
+        await webhooks.remove(request.params.id);
+        audit(request, 'webhook.delete', request.params.id);
+        return null;
+      }),
     deliveries: async (request) => {
       await requireHook(request.params.id);
       return webhooks.deliveries(request.params.id, request.query.limit, request.query.offset);

@@ -87,6 +87,7 @@ export class RunbooksFeature {
       now: ctx.now,
       output: (data) => ctx.events.publish({ type: 'runbook_output', data }),
       finished: (run) => this.service.finished(run),
+      recordEnd: (run) => this.service.recordEnd(run),
       leaseMs: RUN_LEASE_MS,
       onLeaseError: (error) => ctx.log.warn({ err: error }, 'could not renew the leases of runbook runs in flight'),
     });

@@ -18,6 +18,8 @@ export interface RunnerDeps {
   output: (data: RunOutputEventData) => void;
   /** The run reached a final state (timeline, audit, stream). */
   finished: (run: StoredRun) => Promise<void>;
+  /** The final state's audit entry, recorded inside the transaction that sets the state (so they commit together). */
+  recordEnd: (run: StoredRun) => void;
   /** How long the claim on a running run holds; renewed every third of it while the run is in flight. */
   leaseMs: number;
   /** A lease renewal failed (the database is unreachable); logged, the next renewal tries again. */
@@ -138,7 +140,14 @@ export class Runner {
   async #finish(run: StoredRun, outcome: Outcome): Promise<void> {
     const now = this.#deps.now();
     const { store } = this.#deps;
-    if (await store.transition(run.id, ['running'], outcome.state, now, { reason: outcome.reason, finishedAt: now })) await this.#deps.finished((await store.byId(run.id))!);
+    // The final state and its audit entry in one transaction: a crash cannot keep one without the other.
+    const ended = await store.transaction(async (tx) => {
+      if (!(await tx.transition(run.id, ['running'], outcome.state, now, { reason: outcome.reason, finishedAt: now }))) return undefined;
+      const stored = (await tx.byId(run.id))!;
+      this.#deps.recordEnd(stored);
+      return stored;
+    });
+    if (ended) await this.#deps.finished(ended);
   }
 
   async #dryRun(step: ResolvedStep, sink: CappedOutput): Promise<StepResult> {

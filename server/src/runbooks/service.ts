@@ -158,35 +158,39 @@ export class RunbookService {
     const approvers = dryRun ? 0 : Math.max(runbook.safety.approvers, origin.approvers ?? 0);
     const needsApproval = approvers > 0;
     const state = blockedBy ? 'blocked' : needsApproval ? 'pending_approval' : 'queued';
-    // A queued run is this server's from the start (claimed), so no other replica's queue pass takes it first.
-    const run = await store.insert(
-      {
-        runbookId: id,
-        title: runbook.definition.title,
-        target: plan.targets[0]!,
-        state,
-        reason: blockedBy,
-        params: plan.params,
-        labels: origin.labels,
-        plan,
-        incidentId,
-        alertId: origin.alertId,
-        dryRun,
-        trigger: origin.trigger,
-        approvalsRequired: approvers,
-        requestedBy: requester.actor.name,
-        requestedByKind: requester.actor.kind,
-        requestedByUserId: requester.userId,
-      },
-      ctx.now(),
-      state === 'queued' ? ctx.now() + RUN_LEASE_MS : null,
-    );
     const what = dryRun ? 'dry run' : 'run';
+    // The run and its audit entry commit together (a crash cannot keep a run nobody asked for in the log).
+    // A queued run is this server's from the start (claimed), so no other replica's queue pass takes it first.
+    const run = await store.transaction(async (tx) => {
+      const inserted = await tx.insert(
+        {
+          runbookId: id,
+          title: runbook.definition.title,
+          target: plan.targets[0]!,
+          state,
+          reason: blockedBy,
+          params: plan.params,
+          labels: origin.labels,
+          plan,
+          incidentId,
+          alertId: origin.alertId,
+          dryRun,
+          trigger: origin.trigger,
+          approvalsRequired: approvers,
+          requestedBy: requester.actor.name,
+          requestedByKind: requester.actor.kind,
+          requestedByUserId: requester.userId,
+        },
+        ctx.now(),
+        state === 'queued' ? ctx.now() + RUN_LEASE_MS : null,
+      );
+      if (blockedBy) this.#audit(requester.actor, 'runbook.run.blocked', `runbook-run:${inserted.id}`, 'denied', { runbook: id, reason: blockedBy, target: inserted.target });
+      else this.#audit(requester.actor, 'runbook.run.request', `runbook-run:${inserted.id}`, 'success', { runbook: id, params: inserted.params, target: inserted.target, dryRun, planHash: plan.hash, trigger: origin.trigger, ...(origin.alertId !== null ? { alert: origin.alertId } : {}) });
+      return inserted;
+    });
     if (blockedBy) {
-      this.#audit(requester.actor, 'runbook.run.blocked', `runbook-run:${run.id}`, 'denied', { runbook: id, reason: blockedBy, target: run.target });
       await this.#timeline(run, requester.actor, `Runbook "${run.title}" ${what} #${run.id} blocked: ${blockedBy}`, { state: 'blocked', reason: blockedBy });
     } else {
-      this.#audit(requester.actor, 'runbook.run.request', `runbook-run:${run.id}`, 'success', { runbook: id, params: run.params, target: run.target, dryRun, planHash: plan.hash, trigger: origin.trigger, ...(origin.alertId !== null ? { alert: origin.alertId } : {}) });
       if (!dryRun) {
         await this.#timeline(run, requester.actor, needsApproval
           ? `Runbook "${run.title}" ${origin.trigger === 'alert' ? 'proposed' : 'requested'} (run #${run.id}), waiting for ${approvers} approval(s)`
@@ -235,10 +239,10 @@ export class RunbookService {
         if (!(await stillWaiting(tx))) return false;
         await tx.setState(runId, 'pending_approval', ctx.now(), { plan, reason: 'plan_changed' });
         await tx.voidApprovals(runId, plan.hash);
+        this.#audit(approver.actor, 'runbook.run.approve', `runbook-run:${runId}`, 'denied', { reason: 'plan_changed', from: run.planHash, to: plan.hash });
         return true;
       }, run.runbookId);
       if (!voided) throw await decidedMeanwhile();
-      this.#audit(approver.actor, 'runbook.run.approve', `runbook-run:${runId}`, 'denied', { reason: 'plan_changed', from: run.planHash, to: plan.hash });
       await this.#timeline(run, approver.actor, `Runbook run #${runId}: the plan changed, earlier approvals are void`, { reason: 'plan_changed' });
       this.#published((await store.byId(runId))!);
       throw new AppError('E_CONFLICT', 'The plan changed since it was proposed; earlier approvals are void. Review the new plan and approve again.', { planHash: plan.hash });
@@ -250,12 +254,12 @@ export class RunbookService {
       if ((await tx.approvers(runId, plan.hash)).includes(approver.userId ?? 0)) return { taken: false, approved: false, replay: true };
       await tx.addDecision(runId, approver.userId ?? 0, deciderName(approver), 'approve', comment, plan.hash, ctx.now());
       const enough = (await tx.approvers(runId, plan.hash)).length >= run.approvalsRequired;
+      this.#audit(approver.actor, 'runbook.run.approve', `runbook-run:${runId}`, 'success', { comment, planHash: plan.hash });
       return { taken: true, replay: false, approved: enough && (await tx.transition(runId, ['pending_approval'], 'queued', ctx.now(), { reason: null, leaseUntil: ctx.now() + RUN_LEASE_MS })) };
     }, run.runbookId);
     if (decision.replay) throw new AppError('E_CONFLICT', `You have already approved run ${runId}; it waits for another person.`, { state: 'pending_approval' });
     if (!decision.taken) throw await decidedMeanwhile();
     const { approved } = decision;
-    this.#audit(approver.actor, 'runbook.run.approve', `runbook-run:${runId}`, 'success', { comment, planHash: plan.hash });
     await this.#timeline(run, approver.actor, `Runbook run #${runId} approved by ${deciderName(approver)}${comment ? `: ${comment}` : ''}`, { planHash: plan.hash });
     this.#published((await store.byId(runId))!);
     if (approved) await this.#start(runId);
@@ -275,10 +279,10 @@ export class RunbookService {
     const done = await store.transaction(async (tx) => {
       if (!(await tx.transition(runId, ['pending_approval'], 'rejected', ctx.now(), { reason: 'rejected', finishedAt: ctx.now() }))) return false;
       await tx.addDecision(runId, by.userId ?? 0, deciderName(by), 'reject', comment, run.planHash, ctx.now());
+      this.#audit(by.actor, 'runbook.run.reject', `runbook-run:${runId}`, 'success', { comment });
       return true;
     }, run.runbookId);
     if (!done) throw new AppError('E_CONFLICT', `Run ${runId} is ${run.state}, not waiting for approval.`, { state: run.state });
-    this.#audit(by.actor, 'runbook.run.reject', `runbook-run:${runId}`, 'success', { comment });
     await this.#timeline(run, by.actor, `Runbook run #${runId} rejected by ${deciderName(by)}${comment ? `: ${comment}` : ''}`, { state: 'rejected' });
     const rejected = (await store.byId(runId))!;
     this.#published(rejected);
@@ -352,12 +356,19 @@ export class RunbookService {
    */
   async recover(orphans: readonly Orphan[] = []): Promise<void> {
     const { store, ctx } = this.#deps;
-    const ids = store.dialect === 'sqlite' ? await store.interruptInFlight(ctx.now()) : await store.interruptLapsed(ctx.now());
+    const stoppedIn = (id: number) => orphans.filter((o) => o.stopped && o.record.runId === id).map((o) => ({ step: o.record.step, pid: o.record.pid }));
+    // The runs interrupted and their audit entries in one transaction.
+    const ids = await store.transaction(async (tx) => {
+      const interrupted = tx.dialect === 'sqlite' ? await tx.interruptInFlight(ctx.now()) : await tx.interruptLapsed(ctx.now());
+      for (const id of interrupted) {
+        const stopped = stoppedIn(id);
+        this.#audit(SYSTEM, 'runbook.run.interrupted', `runbook-run:${id}`, 'failure', { reason: 'server_restart', ...(stopped.length > 0 ? { stoppedProcesses: stopped } : {}) });
+      }
+      return interrupted;
+    });
     for (const id of ids) {
       const run = (await store.byId(id))!;
-      const stopped = orphans.filter((o) => o.stopped && o.record.runId === id).map((o) => ({ step: o.record.step, pid: o.record.pid }));
-      const said = stopped.map((s) => `; step "${s.step}" was still running (pid ${s.pid}) and was stopped`).join('');
-      this.#audit(SYSTEM, 'runbook.run.interrupted', `runbook-run:${id}`, 'failure', { reason: 'server_restart', ...(stopped.length > 0 ? { stoppedProcesses: stopped } : {}) });
+      const said = stoppedIn(id).map((s) => `; step "${s.step}" was still running (pid ${s.pid}) and was stopped`).join('');
       await this.#timeline(run, SYSTEM, `Runbook run #${id} interrupted: the server stopped while it ran${said}; it will not be re-run by itself`, { state: 'interrupted' });
       this.#published(run);
     }
@@ -366,19 +377,27 @@ export class RunbookService {
   /** Pending approvals past their time expire. */
   async expire(): Promise<void> {
     const { store, ctx, settings } = this.#deps;
-    for (const id of await store.expirePending(ctx.now() - settings.approvalTtlMs, ctx.now())) {
+    const ids = await store.transaction(async (tx) => {
+      const expired = await tx.expirePending(ctx.now() - settings.approvalTtlMs, ctx.now());
+      for (const id of expired) this.#audit(SYSTEM, 'runbook.run.expired', `runbook-run:${id}`, 'failure', {});
+      return expired;
+    });
+    for (const id of ids) {
       const run = (await store.byId(id))!;
-      this.#audit(SYSTEM, 'runbook.run.expired', `runbook-run:${id}`, 'failure', {});
       await this.#timeline(run, SYSTEM, `Runbook run #${id} expired without approval`, { state: 'expired' });
       this.#published(run);
     }
   }
 
-  /** The runner's report of a final state. */
+  /** The audit entry of a final state, recorded in the runner's transaction that sets it. */
+  recordEnd(run: StoredRun): void {
+    if (run.dryRun) return;
+    this.#audit(SYSTEM, `runbook.run.${run.state}`, `runbook-run:${run.id}`, run.state === 'succeeded' ? 'success' : 'failure', { runbook: run.runbookId, reason: run.reason });
+  }
+
+  /** The runner's report of a final state (committed with its audit entry, recordEnd). */
   async finished(run: StoredRun): Promise<void> {
     if (!run.dryRun) {
-      const outcome = run.state === 'succeeded' ? 'success' : 'failure';
-      this.#audit(SYSTEM, `runbook.run.${run.state}`, `runbook-run:${run.id}`, outcome, { runbook: run.runbookId, reason: run.reason });
       const verified = run.plan.verify && run.state === 'succeeded' ? ', verify held' : '';
       await this.#timeline(run, SYSTEM, `Runbook "${run.title}" run #${run.id} ${run.state.replace('_', ' ')}${verified}${run.reason ? `: ${run.reason}` : ''}`, { state: run.state, reason: run.reason });
     }
@@ -407,7 +426,7 @@ export class RunbookService {
     const { store, ctx, catalog, runner } = this.#deps;
     const queued = await store.byId(runId);
     if (!queued || queued.state !== 'queued') return null;
-    const decision = await store.transaction(async (tx): Promise<{ state: 'running' | 'blocked' | 'pending'; reason: string | null }> => {
+    const decide = async (tx: RunStore): Promise<{ state: 'running' | 'blocked' | 'pending'; reason: string | null }> => {
       const run = await tx.byId(runId);
       if (!run || run.state !== 'queued') return { state: 'blocked', reason: null };
       const runbook = catalog.get(run.runbookId);
@@ -438,18 +457,24 @@ export class RunbookService {
       }
       // Only from queued: of two servers starting it, one moves it on.
       if (!(await tx.transition(runId, ['queued'], 'running', ctx.now(), { startedAt: ctx.now(), leaseUntil: ctx.now() + RUN_LEASE_MS }))) return { state: 'blocked', reason: null };
+      // The intent, stored with the state change before any step acts (runner.start below).
+      if (!run.dryRun) this.#audit(SYSTEM, 'runbook.run.started', `runbook-run:${runId}`, 'success', { runbook: run.runbookId, target: run.target, planHash: run.planHash });
       return { state: 'running', reason: null };
+    };
+    const decision = await store.transaction(async (tx) => {
+      const decided = await decide(tx);
+      // Committed with the state it explains.
+      if (decided.reason) this.#audit(SYSTEM, decided.state === 'pending' ? 'runbook.run.plan_changed' : 'runbook.run.blocked', `runbook-run:${runId}`, 'denied', { reason: decided.reason });
+      return decided;
     }, queued.runbookId);
     const run = (await store.byId(runId))!;
     if (decision.reason) {
-      this.#audit(SYSTEM, decision.state === 'pending' ? 'runbook.run.plan_changed' : 'runbook.run.blocked', `runbook-run:${runId}`, 'denied', { reason: decision.reason });
       await this.#timeline(run, SYSTEM, decision.state === 'pending' ? `Runbook run #${runId}: the plan changed before it started; approvals are void` : `Runbook run #${runId} blocked: ${decision.reason}`, { state: run.state, reason: decision.reason });
     }
     this.#published(run);
     if (decision.state !== 'running') return null;
     if (!run.dryRun) {
-      // The start is a state change of its own (queued → running): in the audit log as on the timeline.
-      this.#audit(SYSTEM, 'runbook.run.started', `runbook-run:${runId}`, 'success', { runbook: run.runbookId, target: run.target, planHash: run.planHash });
+      // The start is a state change of its own (queued → running): in the audit log (recorded above) as on the timeline.
       await this.#timeline(run, SYSTEM, `Runbook "${run.title}" run #${runId} started`, { state: 'running' });
     }
     // Wrapped: an async function would otherwise wait for the whole run before answering.

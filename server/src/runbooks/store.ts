@@ -1,6 +1,7 @@
 import type { Approval, Plan, Run, RunState, RunStep } from '../../../shared/api/runbooks.ts';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { SqlDatabase } from '../db/sql/open.ts';
+import { transaction } from '../db/sql/transaction-scope.ts';
 import type { RunbookRunsTable, SqlSchema } from '../db/sql/schema.ts';
 import { redactPlan } from './redact.ts';
 
@@ -59,7 +60,8 @@ export class RunStore {
    * runbook (its limits) do so one after the other; SQLite has one writer anyway.
    */
   async transaction<T>(work: (store: RunStore) => Promise<T>, serialiseOn?: string): Promise<T> {
-    return this.#sql.db.transaction().execute(async (trx) => {
+    // The audit entries recorded by the work commit with it (transaction-scope.ts).
+    return transaction(this.#sql, async (trx) => {
       if (serialiseOn !== undefined && this.#sql.dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(hashtext(${`runbook:${serialiseOn}`}))`.execute(trx);
       return work(new RunStore(this.#sql, trx));
     });

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { EventBus } from '../events/bus.ts';
 import type { SqlDatabase } from '../db/sql/open.ts';
+import { detached } from '../db/sql/transaction-scope.ts';
 import type { SampleEventData, StreamEvent, StreamEventType } from '../../../shared/api/stream.ts';
 import { expandSampleMarker, isSampleMarker, type EventLogOptions, type Replay, type SampleMarker, type StreamEventSource, type WireEvent } from './event-log.ts';
 
@@ -140,7 +141,8 @@ export class SharedEventLog implements StreamEventSource {
 
   #enqueue(event: StreamEvent): void {
     this.#queue.push(event);
-    this.#flushing ??= this.#flush();
+    // Its own transactions, whatever publishes (transaction-scope.ts).
+    this.#flushing ??= detached(() => this.#flush());
   }
 
   /** Appends what is queued, in order, one transaction per batch; retried while the database is away. */

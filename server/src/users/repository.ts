@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Role } from '../../../shared/auth/permissions.ts';
 import type { SqlDatabase } from '../db/sql/open.ts';
+import { afterCommit } from '../db/sql/transaction-scope.ts';
 import { compiledOnce } from '../db/sql/compiled-once.ts';
 import type { SqlSchema, UsersTable } from '../db/sql/schema.ts';
 import type { UserRecord, UserStore } from './store.ts';
@@ -72,7 +73,7 @@ export class UserRepository {
       .values({ ...this.#newId(), username: input.username, password_hash: input.passwordHash, role: input.role, disabled: 0, must_change_password: input.mustChangePassword ? 1 : 0, created_at: now, updated_at: now })
       .returningAll()
       .executeTakeFirstOrThrow();
-    this.#mirror?.put(toRecord(row));
+    afterCommit(() => this.#mirror?.put(toRecord(row)));
     return toRecord(row);
   }
 
@@ -85,7 +86,7 @@ export class UserRepository {
       .onConflict((oc) => oc.doNothing())
       .returningAll()
       .executeTakeFirst();
-    if (row) this.#mirror?.put(toRecord(row));
+    if (row) afterCommit(() => this.#mirror?.put(toRecord(row)));
     return row !== undefined;
   }
 
@@ -113,13 +114,13 @@ export class UserRepository {
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirst();
-    if (row) this.#mirror?.put(toRecord(row));
+    if (row) afterCommit(() => this.#mirror?.put(toRecord(row)));
     return row && toRecord(row);
   }
 
   async delete(id: number, db: Executor = this.#sql.db): Promise<boolean> {
     const result = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
-    this.#mirror?.remove(id);
+    afterCommit(() => this.#mirror?.remove(id));
     return Number(result.numDeletedRows) > 0;
   }
 

@@ -3,6 +3,7 @@ import { usersRoutes as routes } from '../../../shared/api/users.ts';
 import type { ServerContext } from '../context.ts';
 import { auditActor } from '../audit/actor.ts';
 import { registerRoutes } from '../http/register-route.ts';
+import { transaction } from '../db/sql/transaction-scope.ts';
 import type { UserService } from './service.ts';
 
 export interface UserRoutesOptions {
@@ -14,9 +15,12 @@ export interface UserRoutesOptions {
 export const userRoutes: FastifyPluginAsync<UserRoutesOptions> = async (app, { ctx, users }) => {
   async function audited<T>(request: FastifyRequest, action: string, target: string | null, details: Record<string, unknown>, work: () => T | Promise<T>): Promise<T> {
     try {
-      const result = await work();
-      ctx.audit.record({ ...auditActor(request), action, target, outcome: 'success', details });
-      return result;
+      // The change and its entry commit together (db/sql/transaction-scope.ts).
+      return await transaction(ctx.sql, async () => {
+        const result = await work();
+        ctx.audit.record({ ...auditActor(request), action, target, outcome: 'success', details });
+        return result;
+      });
     } catch (error) {
       ctx.audit.record({ ...auditActor(request), action, target, outcome: 'failure', details: { ...details, message: (error as Error).message } });
       throw error;

@@ -2,6 +2,7 @@ import { AppError } from '../../../shared/errors.ts';
 import type { CreateUserRequest, UpdateUserRequest, User } from '../../../shared/api/users.ts';
 import { sql, type Kysely } from 'kysely';
 import type { SqlDatabase } from '../db/sql/open.ts';
+import { transaction } from '../db/sql/transaction-scope.ts';
 import type { SqlSchema } from '../db/sql/schema.ts';
 import { hashPassword, validateNewPassword, verifyPassword } from './passwords.ts';
 import { publicUser } from './store.ts';
@@ -131,7 +132,7 @@ export class UserService {
    * both see "another admin remains". (SQLite has one writer anyway.)
    */
   async #adminChange<T>(work: (db: Kysely<SqlSchema>) => Promise<T>): Promise<T> {
-    const outcome = await this.#deps.sql.db.transaction().execute(async (trx) => {
+    const outcome = await transaction(this.#deps.sql, async (trx) => {
       if (this.#deps.sql.dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(${ADMIN_CHANGE_LOCK})`.execute(trx);
       // A refusal commits the (empty) transaction instead of rolling it back: on SQLite the
       // connection is shared, and a rollback could take another request's write with it.

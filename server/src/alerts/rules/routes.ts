@@ -40,10 +40,13 @@ export const ruleRoutes: FastifyPluginAsync<{ alerting: AlertsService }> = async
     },
     create: async (request) => {
       checkSelector(request.body);
-      const rule = await rules.create(request.body, principalOf(request).name, now());
-      if (!rule) throw new AppError('E_CONFLICT', `A rule named ${request.body.name} exists.`);
-      audit(request, 'rule.create', rule.id, { ...request.body });
-      return rule;
+      // Each change and its audit entry commit together (db/sql/transaction-scope.ts).
+      return rules.transaction(null, async (tx) => {
+        const rule = await tx.create(request.body, principalOf(request).name, now());
+        if (!rule) throw new AppError('E_CONFLICT', `A rule named ${request.body.name} exists.`);
+        audit(request, 'rule.create', rule.id, { ...request.body });
+        return rule;
+      });
     },
     replace: async (request) => {
       checkSelector(request.body);
@@ -51,15 +54,19 @@ export const ruleRoutes: FastifyPluginAsync<{ alerting: AlertsService }> = async
       const clash = await rules.byName(request.body.name);
       if (clash && clash.id !== request.params.id) throw new AppError('E_CONFLICT', `A rule named ${request.body.name} exists.`);
       await evaluator?.retire(request.params.id, now());
-      await rules.replace(request.params.id, request.body, now());
-      audit(request, 'rule.update', request.params.id, { ...request.body });
-      return (await rules.byId(request.params.id))!;
+      return rules.transaction(request.params.id, async (tx) => {
+        await tx.replace(request.params.id, request.body, now());
+        audit(request, 'rule.update', request.params.id, { ...request.body });
+        return (await tx.byId(request.params.id))!;
+      });
     },
     remove: async (request) => {
       if (!(await rules.byId(request.params.id))) throw new AppError('E_NOT_FOUND', `No rule ${request.params.id}.`);
       await evaluator?.retire(request.params.id, now());
-      await rules.remove(request.params.id);
-      audit(request, 'rule.delete', request.params.id);
+      await rules.transaction(request.params.id, async (tx) => {
+        await tx.remove(request.params.id);
+        audit(request, 'rule.delete', request.params.id);
+      });
       return null;
     },
     preview: async (request) => {

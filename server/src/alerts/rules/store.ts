@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Labels, Rule, RuleCondition, RuleInput, Severity } from '../../../../shared/api/alerts.ts';
 import type { SqlDatabase } from '../../db/sql/open.ts';
+import { transaction } from '../../db/sql/transaction-scope.ts';
 import type { AlertRuleSeriesTable, AlertRulesTable, SqlSchema } from '../../db/sql/schema.ts';
 
 export interface SeriesState {
@@ -175,9 +176,11 @@ export class RuleStore {
     return this.#db;
   }
 
-  async transaction<T>(ruleId: number, work: (store: RuleStore) => Promise<T>): Promise<T> {
-    return this.#sql.db.transaction().execute(async (trx) => {
-      if (this.#sql.dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(hashtext(${`alert-rule:${ruleId}`}))`.execute(trx);
+  /** `ruleId` null: a rule still to create (no lock to take; its name is unique in the table). */
+  async transaction<T>(ruleId: number | null, work: (store: RuleStore) => Promise<T>): Promise<T> {
+    // The audit entries recorded by the work (the alerts it raises) commit with it.
+    return transaction(this.#sql, async (trx) => {
+      if (this.#sql.dialect === 'postgres' && ruleId !== null) await sql`SELECT pg_advisory_xact_lock(hashtext(${`alert-rule:${ruleId}`}))`.execute(trx);
       return work(new RuleStore(this.#sql, trx));
     });
   }

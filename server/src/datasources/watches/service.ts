@@ -1,6 +1,7 @@
 import { AppError } from '../../../../shared/errors.ts';
 import type { CreateWatchRequest, Watch } from '../../../../shared/api/anomaly-watches.ts';
 import type { ServerContext } from '../../context.ts';
+import { transaction } from '../../db/sql/transaction-scope.ts';
 import type { PromResponse, PromVector } from '../../../../shared/api/datasources.ts';
 import { histogramOnlyError } from '../../../../shared/metrics/native-histograms.ts';
 import type { QueryProxy } from '../proxy.ts';
@@ -57,9 +58,13 @@ export class WatchService {
     // One instant query first: a typo in the PromQL is refused now, with Prometheus's message, not found later in a log.
     const probe = await this.#proxy.forward(input.datasourceId, 'query', { query: input.query });
     refuseHistogramsOnly(input.query, probe.body);
-    const row = await this.#store.create(input, by.actor ?? 'system', this.#ctx.now());
-    if (!row) throw new AppError('E_CONFLICT', `An anomaly watch named "${input.name}" already exists.`, { name: input.name });
-    this.#ctx.audit.record({ ...by, action: 'anomaly.watch.create', target: row.name, outcome: 'success', details: { ...input } });
+    // The watch and its audit entry commit together (db/sql/transaction-scope.ts).
+    const row = await transaction(this.#ctx.sql, async () => {
+      const created = await this.#store.create(input, by.actor ?? 'system', this.#ctx.now());
+      if (!created) throw new AppError('E_CONFLICT', `An anomaly watch named "${input.name}" already exists.`, { name: input.name });
+      this.#ctx.audit.record({ ...by, action: 'anomaly.watch.create', target: created.name, outcome: 'success', details: { ...input } });
+      return created;
+    });
     await this.#runner.follow(row);
     return this.#runner.view(row);
   }
@@ -68,8 +73,10 @@ export class WatchService {
     const row = await this.#store.byId(id);
     if (!row) throw new AppError('E_NOT_FOUND', `No anomaly watch with id ${id}.`, { id });
     this.#runner.forget(id);
-    await this.#store.remove(id);
-    this.#ctx.audit.record({ ...by, action: 'anomaly.watch.delete', target: row.name, outcome: 'success' });
+    await transaction(this.#ctx.sql, async () => {
+      await this.#store.remove(id);
+      this.#ctx.audit.record({ ...by, action: 'anomaly.watch.delete', target: row.name, outcome: 'success' });
+    });
   }
 
   async scores(id: number, query: { series?: string | undefined; from?: number | undefined; to?: number | undefined }) {

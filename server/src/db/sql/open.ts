@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { Db } from '../database.ts';
 import type { DatabaseSettings } from '../database-url.ts';
 import type { SqlSchema } from './schema.ts';
+import { ambient } from './transaction-scope.ts';
 
 export type SqlDialect = 'sqlite' | 'postgres';
 
@@ -75,7 +76,8 @@ function reusedStatements(sqlite: Db): (text: string) => ReturnType<Db['prepare'
 export function openSqlDatabase(settings: DatabaseSettings, sqlite: Db, options: { poolSize?: number } = {}): SqlDatabase {
   if (settings.dialect === 'sqlite') {
     const shared = { prepare: reusedStatements(sqlite), close: () => undefined };
-    const db = new Kysely<SqlSchema>({ dialect: new SqliteDialect({ database: shared }) });
+    // Inside a scoped transaction (transaction-scope.ts) every statement goes to it.
+    const db = ambient(new Kysely<SqlSchema>({ dialect: new SqliteDialect({ database: shared }) }));
     return {
       dialect: 'sqlite',
       db,
@@ -110,7 +112,8 @@ export function openSqlDatabase(settings: DatabaseSettings, sqlite: Db, options:
   const clients = new Set<pg.PoolClient>();
   pool.on('connect', (client) => clients.add(client));
   pool.on('remove', (client) => clients.delete(client as pg.PoolClient));
-  const db = new Kysely<SqlSchema>({ dialect: new PostgresDialect({ pool }) });
+  // Inside a scoped transaction (transaction-scope.ts) every statement goes to it.
+  const db = ambient(new Kysely<SqlSchema>({ dialect: new PostgresDialect({ pool }) }));
   return {
     dialect: 'postgres',
     db,
