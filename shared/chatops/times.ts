@@ -373,6 +373,8 @@ const AROUND_WORDS = new Set(['at', 'around', 'about', 'near', 'circa', 'approx'
  * chrono-node's morning (6am). Returns the instant and the token just past its words.
  */
 export function findUntil(text: string, tokens: readonly Token[], taken: ReadonlySet<number>, untilAt: number, ref: TimeReference): { at: number; end: number } | null {
+  const bare = bareHourAfter(tokens, taken, untilAt, ref);
+  if (bare !== undefined) return bare;
   const after = tokens[untilAt]!.end;
   const masked = maskTaken(text, tokens, taken);
   const result = timeParser.parse(masked.slice(after), chronoReference(ref), { forwardDate: true })[0];
@@ -387,6 +389,42 @@ export function findUntil(text: string, tokens: readonly Token[], taken: Readonl
 }
 
 const HOUR_MS = 3_600_000;
+
+/** What may follow a bare hour and still leave it bare: "until 6", "until 6 o'clock", "until 6 pls". */
+const OCLOCK = new Set(["o'clock", 'oclock', 'o’clock']);
+
+/**
+ * "until 6", "till 18", "until 6 o'clock", "until 6:30": a time said without am/pm, which chrono-node does not read
+ * (or reads as the morning's, tomorrow's once past). The next time the user's clock shows it (in their zone, else the
+ * server's): 1 to 12 is whichever of the morning's or the evening's comes first ("until 6" said at noon is 18:00,
+ * said at 19:00 is 06:00 tomorrow), 0, 13 to 23 and an hour written with a leading zero ("until 06:30") that hour
+ * today or tomorrow. Undefined when the words after "until" are not a bare hour (chrono-node reads them); null
+ * when a bare hour is said with a day ("until 6 tomorrow": morning or evening is not known), so it is asked about.
+ */
+function bareHourAfter(tokens: readonly Token[], taken: ReadonlySet<number>, untilAt: number, ref: TimeReference): { at: number; end: number } | null | undefined {
+  let k = untilAt + 1;
+  while (k < tokens.length && !taken.has(k) && ['the', 'about', 'around', 'like', '~'].includes(tokens[k]!.norm)) k++;
+  const word = tokens[k];
+  if (!word || taken.has(k)) return undefined;
+  const m = /^(\d{1,2})(?:[:.]([0-5]\d))?$/.exec(word.norm);
+  if (!m) return undefined;
+  const hour = Number(m[1]);
+  const minute = Number(m[2] ?? 0);
+  if (hour > 23) return undefined;
+  let end = k + 1;
+  if (tokens[end] && !taken.has(end) && OCLOCK.has(tokens[end]!.norm)) end++;
+  const next = tokens[end];
+  // "until 6 pm", "until 6:30", "until 6 30", "until 6h": chrono-node's, or a length; "until 6 tomorrow": which 6 is not known.
+  if (next && !taken.has(end)) {
+    if (/^(a\.?m\.?|p\.?m\.?|h|hrs?|hours?|m|mins?|minutes?|\d+)$/.test(next.norm)) return undefined;
+    if (/^(today|tonight|tomorrow|tmrw|tmr|tom|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|morning|evening|afternoon|night|in|on|next)$/.test(next.norm)) return null;
+  }
+  const midnight = startOfDayMs(ref.now, ref.utcOffsetMinutes);
+  // ("until 06", "until 06:30": a leading zero is the 24-hour clock's, that hour alone.)
+  const hours = hour >= 1 && hour <= 12 && !m[1]!.startsWith('0') ? [hour % 12, (hour % 12) + 12] : [hour];
+  const candidates = [0, 1].flatMap((days) => hours.map((h) => midnight + days * DAY_MS + h * HOUR_MS + minute * 60_000)).filter((at) => at > ref.now).sort((a, b) => a - b);
+  return { at: candidates[0]!, end };
+}
 
 /** The parts of a day people name, in hours of that day: chrono-node reads each as one instant (3 pm for "afternoon"). */
 const PARTS_OF_DAY: Readonly<Record<string, { from: number; to: number }>> = wordTable({

@@ -50,6 +50,11 @@ export function isManners(norm: string): boolean {
   return MANNERS.has(norm) || OTHER_MANNERS.has(norm) || ['please', 'pls', 'plz'].includes(norm);
 }
 
+/** Manners, thanks or a reaction as typed ("thanks!", "pls", "🙏", ":pray:"): nothing of a command's own. */
+export function isCourtesy(token: Token): boolean {
+  return isManners(token.norm) || POLITENESS.has(token.norm) && !['too', 'as well', 'also'].includes(token.norm) || EMOJI_CODE.test(token.raw.toLowerCase().replace(/[!.,]+$/, ''));
+}
+
 export function leftoverFactor(tokens: readonly Token[], taken: ReadonlySet<number>): number {
   let unknown = 0;
   tokens.forEach((token, i) => {
