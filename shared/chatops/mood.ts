@@ -112,6 +112,8 @@ const PASSIVE = new Set(['was', 'were', 'been', 'got', 'gets', 'already']);
 const OUTCOMES = new Set(['failed', 'fails', 'worked', 'works', 'succeeded', 'went', 'hung', 'crashed', 'errored', 'broke', 'timed', 'is', 'was', 'did', "didn't", 'didnt']);
 /** What a silence, an ack or a run is or did, said right after it as a noun ("silence expired", "ack was wrong"). */
 const NOUN_STATES = new Set(['were', "isn't", 'isnt', "wasn't", 'wasnt', "doesn't", 'doesnt', 'didnt', 'not', 'has', 'had', 'expired', 'ended', 'lapsed', 'helped', 'fixed', 'solved', 'seems', 'looks', 'went']);
+/** What an order's verb said as a noun is of ("the silence *on* web-1", "restart *of* nginx"). */
+const NOUN_OF = new Set(['on', 'of', 'for', 'from']);
 const DETERMINERS = new Set(['the', 'that', 'this', 'our', 'my', 'your', 'last', 'previous', 'latest']);
 
 const ORDER_WORDS: readonly Word[] = ['ack', 'silence', 'unsilence', 'expire', 'note', 'run'];
@@ -171,8 +173,11 @@ function reportsWhatWasDone(words: readonly string[]): boolean {
   if (DETERMINERS.has(words[0] ?? '') && isOrderWord(words[1] ?? '')) return true;
   // "silence is golden", "restart didn't help", "ack was wrong", "silence expired for web-1": the verb is a noun, said with what it is or did.
   if (isOrderWord(words[0] ?? '') && (OUTCOMES.has(words[1] ?? '') || NOUN_STATES.has(words[1] ?? ''))) return true;
-  // "restart failed", "the failover worked", "rollback of api went fine": an action's noun and its outcome.
+  // "silence on web-1 ended", "restart of web-1 done", "ack on 12 was wrong": the verb as a noun, with what it was of, then
+  // what it did or is (it made a silence of alerts named "ended", planned a restart).
   const det = DETERMINERS.has(words[0] ?? '') ? 1 : 0;
+  if (isOrderWord(words[det] ?? '') && NOUN_OF.has(words[det + 1] ?? '') && words.slice(det + 2).some((w) => REPORT_ENDINGS.has(w) || NOUN_STATES.has(w) || OUTCOMES.has(w))) return true;
+  // "restart failed", "the failover worked", "rollback of api went fine": an action's noun and its outcome.
   // ("nginx restart failed on web-1", "the nginx restart helped": what it acted on, said before the action's noun.)
   const modifier = words[det] ?? '';
   const named = actionOf(modifier) === null && /^[a-z][\w.-]*$/.test(modifier) && !KNOWN_FORMS.has(modifier) && actionOf(words[det + 1]) !== null;

@@ -38,6 +38,8 @@ function notAnOrder(reading: Reading, mood: Exclude<Mood, 'order'>, now: number)
   const preview = previewOf(reading.command, now);
   // ("ack 12 no wait 13": the order as typed is the one taken back; send the one meant.)
   if (mood === 'corrected') return { ...reading, confidence: Math.min(reading.confidence, 0.45), problem: 'Read as a correction ("no wait", "I meant …", "oops"), so nothing is done: send the command again, as you mean it, on a line of its own.' };
+  // ("silence web-1 for 1h lol": a reading that was itself asked about has no preview to offer ("matching  for 1h").)
+  if (reading.problem) return { ...reading, confidence: Math.min(reading.confidence, 0.45), problem: `Read as ${MOOD_WORDS[mood]}, so nothing is done; to ask for it, say it as an order.` };
   return { ...reading, confidence: Math.min(reading.confidence, 0.45), problem: `Read as ${MOOD_WORDS[mood]}, so nothing is done; to ${preview.charAt(0).toLowerCase()}${preview.slice(1)}, say it as an order.` };
 }
 

@@ -399,14 +399,16 @@ const OCLOCK = new Set(["o'clock", 'oclock', 'o’clock']);
  * server's): 1 to 12 is whichever of the morning's or the evening's comes first ("until 6" said at noon is 18:00,
  * said at 19:00 is 06:00 tomorrow), 0, 13 to 23 and an hour written with a leading zero ("until 06:30") that hour
  * today or tomorrow. Undefined when the words after "until" are not a bare hour (chrono-node reads them); null
- * when a bare hour is said with a day ("until 6 tomorrow": morning or evening is not known), so it is asked about.
+ * when a bare hour is said with a day ("until 6 tomorrow": morning or evening is not known) or left open ("until 6 or 7"), so
+ * it is asked about.
  */
 function bareHourAfter(tokens: readonly Token[], taken: ReadonlySet<number>, untilAt: number, ref: TimeReference): { at: number; end: number } | null | undefined {
   let k = untilAt + 1;
   while (k < tokens.length && !taken.has(k) && ['the', 'about', 'around', 'like', '~'].includes(tokens[k]!.norm)) k++;
   const word = tokens[k];
   if (!word || taken.has(k)) return undefined;
-  const m = /^(\d{1,2})(?:[:.]([0-5]\d))?$/.exec(word.norm);
+  // ("until 6ish": said roughly, as "until about 6".)
+  const m = /^(\d{1,2})(?:[:.]([0-5]\d))?(?:-?ish)?$/.exec(word.norm);
   if (!m) return undefined;
   const hour = Number(m[1]);
   const minute = Number(m[2] ?? 0);
@@ -417,7 +419,7 @@ function bareHourAfter(tokens: readonly Token[], taken: ReadonlySet<number>, unt
   // "until 6 pm", "until 6:30", "until 6 30", "until 6h": chrono-node's, or a length; "until 6 tomorrow": which 6 is not known.
   if (next && !taken.has(end)) {
     if (/^(a\.?m\.?|p\.?m\.?|h|hrs?|hours?|m|mins?|minutes?|\d+)$/.test(next.norm)) return undefined;
-    if (/^(today|tonight|tomorrow|tmrw|tmr|tom|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|morning|evening|afternoon|night|in|on|next)$/.test(next.norm)) return null;
+    if (/^(today|tonight|tomorrow|tmrw|tmr|tom|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|morning|evening|afternoon|night|in|on|next|or)$/.test(next.norm)) return null;
   }
   const midnight = startOfDayMs(ref.now, ref.utcOffsetMinutes);
   // ("until 06", "until 06:30": a leading zero is the 24-hour clock's, that hour alone.)

@@ -42,7 +42,12 @@ export function tokenize(text: string): Token[] {
       const raw = endsLine && start + typed.length === match.index + match[0].length && (!/[;,.:!?]$/.test(typed) || /^:[\w+-]+:$/.test(typed)) ? `${typed};` : typed;
       // ("ack *12*", "restart nginx on _web-1_": one word in Slack's bold or italics is that word.)
       const norm = raw.toLowerCase().replace(/[’‘]/g, "'").replace(LEADING, '').replace(TRAILING, '').replace(EMPHASIS, '$2');
-      if (norm === '') continue;
+      // ("restart nginx on web-1 ?", "ack 12 ??": a question mark typed apart is the word before it asked; it was dropped, and the line ordered.)
+      if (norm === '') {
+        const prev = tokens.at(-1);
+        if (prev && raw.includes('?') && !prev.raw.endsWith('?')) tokens[tokens.length - 1] = { ...prev, raw: `${prev.raw.replace(/;$/, '')}?` };
+        continue;
+      }
       // "ack12", "resolve#7": an order's verb typed against its id is the two words.
       const glued = GLUED_ID.exec(norm);
       if (glued && raw.toLowerCase().startsWith(glued[1]!)) {
@@ -108,7 +113,8 @@ export function idOf(token: Token | undefined): number | null {
 export function restOf(text: string, tokens: readonly Token[], from: number): string {
   const first = tokens[from];
   if (!first) return '';
-  return text.slice(first.start).replace(/^[\s:–—-]+/, '').trim();
+  // (The colon of a Slack emoji's code is its own: "ack 12 :eyes: looking" has the comment ":eyes: looking", not "eyes: looking".)
+  return text.slice(first.start).replace(/^(?:[\s–—-]|:(?![a-z0-9_+'-]+:))+/i, '').trim();
 }
 
 /** Letters and digits only: `web-1`, `Web_1` and `web1` share the key `web1`. */

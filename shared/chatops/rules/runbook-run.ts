@@ -1,7 +1,7 @@
 import { conceptOf, type InventoryRunbook } from '../inventory.ts';
 import { actionOf, ALL_WORDS, FILLER, FREE_TEXT_MARKERS, is, KNOWN_FORMS, verbOf } from '../lexicon.ts';
 import { findDurations } from '../times.ts';
-import { idOf, restOf } from '../tokens.ts';
+import { idOf, restOf, type Token } from '../tokens.ts';
 import { CLOCK_TIME, EMOJI_CODE, familyOf, findTarget, idAfter, isAlertNoun, isIncidentNoun, leadingVerb, leftoverFactor, type Rule, take } from './kit.ts';
 import { APPROVAL_VERBS, reversedBefore } from './orders.ts';
 
@@ -144,7 +144,9 @@ export const runbookRule: Rule = (line) => {
   }
   // The object: words after the verb up to the first preposition ("restart *web* on api-1").
   const object: { word: string; at: number }[] = [];
-  for (let k = i; k < tokens.length && !STOP_WORDS.has(tokens[k]!.norm); k++) {
+  // ("restart of nginx on web-1": the action said as a noun, what it acts on after "of"; it planned a restart of no service.)
+  if (action && !run && ofLeadsObject(tokens, i, verbAt)) taken.add(i);
+  for (let k = i; k < tokens.length && (!STOP_WORDS.has(tokens[k]!.norm) || (k === i && taken.has(k))); k++) {
     if (taken.has(k)) continue;
     // "run the clear-cache runbook": the noun is not part of the name.
     // ("reboot the box web-1": the noun of the host named, not a service.)
@@ -348,3 +350,8 @@ export const runbookRule: Rule = (line) => {
     ...(target.unresolved ? { problem: `No target named "${target.unresolved}".`, suggestions: target.suggestions ?? [] } : {}),
   };
 };
+
+/** Is the word at `i`, right after the action's verb at `verbAt`, an "of" that leads to what it acts on ("restart of nginx")? */
+function ofLeadsObject(tokens: readonly Token[], i: number, verbAt: number): boolean {
+  return i === verbAt + 1 && tokens[i]?.norm === 'of' && tokens[i + 1] !== undefined && !STOP_WORDS.has(tokens[i + 1]!.norm);
+}

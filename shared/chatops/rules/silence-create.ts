@@ -205,6 +205,13 @@ export const silenceRule: Rule = (line) => {
     const word = tokens[hostLike]!.norm;
     return { command: { intent: 'silence.create', slots: { matchers, durationSeconds } }, confidence: 0.4, problem: `No target named "${word}".`, suggestions: line.index.suggestTargets(word) };
   }
+  // "silence 10.0.0.5 for 1h", "mute web-9.example.com", "silence db-7:9100": an address or a host's full name names a
+  // target, never an alert (it made a silence of alerts named "10.0.0.5", which silenced nothing of the host's).
+  const address = tokens.findIndex((t, i) => i > verb.at && i < end && !taken.has(i) && ADDRESS_SHAPED.test(t.norm));
+  if (address !== -1) {
+    const word = tokens[address]!.norm;
+    return { command: { intent: 'silence.create', slots: { matchers, durationSeconds } }, confidence: 0.4, problem: `No target named "${word}".`, suggestions: line.index.suggestTargets(word) };
+  }
   // "critical and warning alerts": either severity (two `=` matchers would match no alert).
   const severities = new Set<Severity>();
   for (let i = 0; i < end; i++) {
@@ -287,6 +294,9 @@ function duringAPeriod(tokens: readonly Token[], at: number): boolean {
   while (PERIOD_DETERMINERS.has(tokens[i]?.norm ?? '')) i++;
   return DURING_A_PERIOD.test(tokens[i]?.norm ?? '');
 }
+
+/** An address or a full host name: "10.0.0.5", "10.0.0.5:9100", "web-9.example.com", "db-7:9100". */
+const ADDRESS_SHAPED = /^(?:\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?|[a-z][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?::\d{1,5})?|[a-z][a-z0-9.-]*:\d{2,5})$/;
 
 /** A host's shape: letters, then a number ("web-01", "db7", "cache_2"). */
 const HOST_SHAPED = /^([a-z]+)[-_.]?\d+$/;
