@@ -8,7 +8,7 @@ import { ID_JOINERS } from './rules/kit.ts';
 import { correctSpelling } from './spelling.ts';
 import type { TimeReference } from './times.ts';
 import { mergePhrasalVerbs, restOf, tokenize, withoutMarkup, type Token } from './tokens.ts';
-import { deferralOf, exclusionOf, leftOutTargets, namedTargets, secondCommandAt, unknownHostLike } from './whole-line.ts';
+import { deferralOf, exclusionOf, leftOutTargets, namedTargets, secondCommandAt, targetPattern, unknownHostLike } from './whole-line.ts';
 
 export const MAX_TEXT_LENGTH = 2000;
 
@@ -20,6 +20,9 @@ const DEFERRABLE = new Set<Intent>(['alert.ack', 'alert.unack', 'incident.status
 
 /** Orders that act on targets named: a host-like word that is none of them is asked about ("restart nginx on web-1 and web-9"). */
 const HOST_ORDERS = new Set<Intent>(['runbook.run', 'alert.ack', 'silence.create']);
+
+/** Readings of a target that a pattern of them ("web-*") would be dropped from: all but a silence's (which reads it). */
+const PATTERN_DROPPED = new Set<Intent>(['runbook.run', 'metrics.show', 'alerts.list', 'incidents.list', 'anomaly.explain', 'silences.list']);
 
 /** What joins two reports ("acked 12 and silenced web-1"). */
 const JOINED_REPORT = new Set(['and', 'then', '&', '+']);
@@ -247,6 +250,15 @@ function parseLine(line: Line): ParseResult {
   if (best && unknownHost) {
     best.problem = `No target named "${unknownHost}".`;
     best.suggestions = index.suggestTargets(unknownHost);
+    best.confidence = Math.min(best.confidence, 0.45);
+  }
+  // "restart nginx on web-*", "cpu on db-*": a pattern of targets is read by a silence alone; the others dropped it.
+  const pattern = best && !best.problem && PATTERN_DROPPED.has(best.command.intent) ? targetPattern(line.tokens, index) : null;
+  if (best && pattern) {
+    const [first, ...others] = pattern.matches;
+    best.problem = first === undefined
+      ? `No target matches "${pattern.pattern}".`
+      : `A pattern of targets ("${pattern.pattern}": ${pattern.matches.slice(0, 4).join(', ')}${pattern.matches.length > 4 ? ', …' : ''}) is read only by a silence: ask about one target at a time, e.g. the same on ${first}${others.length > 0 ? `, then on ${others[0]}` : ''}.`;
     best.confidence = Math.min(best.confidence, 0.45);
   }
   // A reading that would leave out a target the line names ("restart nginx on web-1 and web-2") is not done in part.

@@ -45,6 +45,24 @@ export function unknownHostLike(tokens: readonly Token[], index: InventoryIndex)
   return null;
 }
 
+/** A pattern of target names ("web-*", "db*", "*"): letters, digits, dots and dashes with a star. */
+const TARGET_PATTERN = /^[a-z0-9._-]*\*[a-z0-9._*-]*$/;
+
+/**
+ * A pattern of targets said before any free text ("restart nginx on web-*", "cpu on db-*") and the targets it matches, or
+ * null: only a silence reads one ("silence db-* for 1h"); any other reading dropped it and acted on no host, or on every one.
+ */
+export function targetPattern(tokens: readonly Token[], index: InventoryIndex): { pattern: string; matches: string[] } | null {
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (FREE_TEXT_MARKERS.has(token.norm) || tokens[i - 1]?.colon || /^[([]/.test(token.raw)) return null;
+    if (!TARGET_PATTERN.test(token.norm)) continue;
+    const re = new RegExp(`^${token.norm.split(/\*+/).map((part) => part.replace(/[.-]/g, '\\$&')).join('.*')}$`, 'i');
+    return { pattern: token.norm, matches: index.inventory.targets.filter((t) => re.test(t.name)).map((t) => t.name) };
+  }
+  return null;
+}
+
 /** Does the command act on (or mention in its free text) the target `name`? */
 function uses(command: Command, name: string): boolean {
   switch (command.intent) {
