@@ -10,7 +10,7 @@ const LEADING_VERBS: readonly Word[] = ['ack', 'silence', 'unsilence', 'expire',
  * one: the parser then drops the state-changing readings of the line, so the line is
  * answered as the question it is, or with "did you mean".
  */
-export type Mood = 'order' | 'question' | 'negated' | 'report' | 'conditional' | 'quoted' | 'corrected' | 'addressed';
+export type Mood = 'order' | 'question' | 'negated' | 'report' | 'conditional' | 'quoted' | 'corrected' | 'addressed' | 'listed';
 
 /** Words that open a question (and, first in a line, are not a polite order: see POLITE). */
 const QUESTION_OPENERS = new Set([
@@ -71,11 +71,13 @@ const RETRACTIONS = [
   'not yet', 'not now', 'hold on', 'hang on', '/s', "actually don't", 'actually dont', 'or maybe not', 'maybe not', 'not', 'lol no', 'haha no', 'jk no',
   // ("reboot db-1 kidding", "resolve 7 (kidding)", "ack 12 not really": planned a restart of service "kidding", resolved 7.)
   'kidding', 'just kidding', 'only kidding', 'joking', 'just joking', 'only joking', 'not really', 'jk lol',
+  // ("restart nginx on web-1 no", "ack 12 nope": taken back at once; it planned the restart, acknowledged 12 with comment "no".)
+  'no', 'nope', 'nah', 'no no',
 ];
 /** A line that ends weighing it ("rollback or not", "restart nginx, yes or no"). */
-const WEIGHINGS = ['or not', 'yes or no', 'or no', 'or what', 'y/n', 'yes/no'];
+const WEIGHINGS = ['or not', 'yes or no', 'or no', 'or what', 'y/n', 'yes/no', 'or nah', 'or nope'];
 /** A line that ends hedging, before any comment ("restart nginx on web-1 maybe", "ack 12 i guess"; not "ack 12 - the deploy maybe"). */
-const HEDGES = ['maybe', 'perhaps', 'probably', 'i guess', 'i think', 'i suppose', 'or something',
+const HEDGES = ['maybe', 'perhaps', 'probably', 'i guess', 'i think', 'i suppose', 'or something', 'imo', 'imho', 'i reckon', 'i believe', 'idk',
   // ("reboot db-1 lol", "resolve 7 haha", "reboot db-1 🤔": laughed off or wondered about, not plainly asked; asked back.)
   'lol', 'lmao', 'lmfao', 'rofl', 'haha', 'hahaha', 'hehe', 'lul', '🤔', ':thinking_face:', ':thinking_face', ':thinking:', ':thinking'];
 /** Words before a closing "help" that make it a verb ("restart didn't help", "that would help"), not help asked for. */
@@ -321,7 +323,23 @@ function quotesAnOrder(tokens: readonly Token[], said: readonly string[], verbAt
   return /^["“']/.test(tokens[verbAt]?.raw ?? '') && said.slice(verbAt + 1).some((w) => QUOTING.has(w));
 }
 
+/** What an order would do, said after it with a modal ("restart nginx would fix it", "ack 12 might help"). */
+const WOULD = new Set(['would', 'might', 'could', 'should', 'may', 'will', "'d", "would've", 'wouldve', 'ought']);
+const OUTCOME_VERBS = new Set(['fix', 'help', 'work', 'solve', 'sort', 'resolve', 'clear', 'stop', 'unblock', 'cure', 'save', 'calm', 'quiet']);
+
+/**
+ * "todo: restart nginx on web-1", "plan: ack 12", "next step: …", "step 3: …", "runbook: …": the order written down as
+ * an item of a plan or a list, before a colon; it is about the order, not asked of chat.
+ */
+const LABELS = new Set(['todo', 'to-do', 'plan', 'next', 'step', 'steps', 'runbook', 'docs', 'doc', 'action', 'actions', 'item', 'fix', 'workaround', 'idea', 'proposal', 'suggestion', 'option', 'remediation', 'mitigation', 'followup', 'follow-up', 'ai', 'then', 'later', 'eventually', 'tomorrow']);
+function labelled(tokens: readonly Token[]): boolean {
+  const colon = tokens.findIndex((t, i) => i < 3 && t.colon);
+  if (colon === -1) return /^todo$/i.test(tokens[0]?.raw ?? '') && tokens.length > 1;
+  return tokens.slice(0, colon + 1).some((t) => LABELS.has(t.norm)) && tokens.slice(0, colon + 1).every((t) => LABELS.has(t.norm) || /^#?\d+[.)]?$/.test(t.norm) || ['my', 'our', 'the', 'a'].includes(t.norm));
+}
+
 export function moodOf(tokens: readonly Token[]): Mood {
+  if (labelled(tokens)) return 'listed';
   // "@here rollback done on 7", "@bob ack 12": who a line is addressed to is not what it says.
   const words = tokens.map((t) => t.norm).filter((w, i, all) => !(w.startsWith('@') && all.slice(0, i).every((v) => v.startsWith('@'))));
   const first = words[0] ?? '';
@@ -376,6 +394,8 @@ export function moodOf(tokens: readonly Token[]): Mood {
   if (quotesAnOrder(tokens.slice(tokens.length - words.length), said, verbAt)) return 'quoted';
   // "we could restart nginx on web-1", "i would ack 12": advice ("could you …" asks politely).
   if (!politeOrder && before.some((w, i) => ADVISING.has(w) && !POLITE_SUBJECTS.has(before[i + 1] ?? ''))) return 'question';
+  // "restart nginx on web-1 would fix it", "ack 12 should stop the pages": what the order would do, weighed, not ordered.
+  if (verbAt !== -1 && said.some((w, i) => i > verbAt && WOULD.has(w) && OUTCOME_VERBS.has(said[i + 1] ?? ''))) return 'question';
   if (reportsWhatWasDone(said)) return 'report';
   // "about to restart nginx on web-1", "I'm going to silence web-1", "gonna fail over": what the speaker will do themselves.
   const plan = said.slice(['i', "i'm", 'im', 'we', "we're", 'were', 'am', 'are'].includes(said[0] ?? '') ? (['am', 'are'].includes(said[1] ?? '') ? 2 : 1) : 0);

@@ -315,4 +315,5 @@ const VAGUE_LENGTHS = new Set(['bit', 'while', 'briefly', 'awhile', 'sometime', 
 /** The nouns of hosts ("db hosts", "web servers", "cache boxes"). */
 const HOST_NOUNS = new Set(['host', 'hosts', 'server', 'servers', 'box', 'boxes', 'node', 'nodes', 'machine', 'machines', 'instance', 'instances', 'vm', 'vms']);
 // ("mute notifications for web-1": its notifications are its alerts.)
-const SILENCE_NOISE = new Set([...ALL_WORDS, 'notifications', 'notification', 'notifs', 'alerting', 'paging', 'everywhere', 'anywhere', 'things', 'thing', 'starting', 'alertname', 'any', 'anything', 'something', 'stuff', 'severity', 'sev', 'priority', 'named', 'called', 'regarding', 'related']);
+// ("silence them for 1h": a pronoun names nothing on a line of its own; it made a silence of alerts named "them".)
+const SILENCE_NOISE = new Set([...ALL_WORDS, 'them', 'they', 'em', "'em", 'notifications', 'notification', 'notifs', 'alerting', 'paging', 'everywhere', 'anywhere', 'things', 'thing', 'starting', 'alertname', 'any', 'anything', 'something', 'stuff', 'severity', 'sev', 'priority', 'named', 'called', 'regarding', 'related']);
