@@ -55,7 +55,8 @@ export function findDurations(tokens: readonly Token[], taken: ReadonlySet<numbe
   };
   for (let i = 0; i < tokens.length; i++) {
     if (taken.has(i)) continue;
-    const word = tokens[i]!.norm;
+    // (".5h", ".5 hours": a decimal without its nought; it became an alert's name, the silence the default hour.)
+    const word = tokens[i]!.norm.replace(/^\.(\d)/, '0.$1');
     const next = tokens[i + 1]?.norm;
     // ("1h30", "2h15": hours and minutes as a clock writes them, the minutes' unit left out.)
     const hoursMinutes = /^(\d{1,3})h(\d{1,2})$/.exec(word);
@@ -408,24 +409,40 @@ function bareHourAfter(tokens: readonly Token[], taken: ReadonlySet<number>, unt
   const word = tokens[k];
   if (!word || taken.has(k)) return undefined;
   // ("until 6ish": said roughly, as "until about 6".)
-  const m = /^(\d{1,2})(?:[:.]([0-5]\d))?(?:-?ish)?$/.exec(word.norm);
+  // ("until 0800", "till 1730": the 24-hour clock's four digits.)
+  const clock = /^(\d{1,2})(?:[:.]([0-5]\d))?(?:-?ish)?$/.exec(word.norm);
+  const m = clock ?? /^([01]\d|2[0-3])([0-5]\d)$/.exec(word.norm);
   if (!m) return undefined;
   const hour = Number(m[1]);
   const minute = Number(m[2] ?? 0);
   if (hour > 23) return undefined;
   let end = k + 1;
   if (tokens[end] && !taken.has(end) && OCLOCK.has(tokens[end]!.norm)) end++;
-  const next = tokens[end];
-  // "until 6 pm", "until 6:30", "until 6 30", "until 6h": chrono-node's, or a length; "until 6 tomorrow": which 6 is not known.
-  if (next && !taken.has(end)) {
-    if (/^(a\.?m\.?|p\.?m\.?|h|hrs?|hours?|m|mins?|minutes?|\d+)$/.test(next.norm)) return undefined;
-    if (/^(today|tonight|tomorrow|tmrw|tmr|tom|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|morning|evening|afternoon|night|in|on|next|or)$/.test(next.norm)) return null;
+  // "until 6 pm", "until 6:30", "until 6 30", "until 6h": chrono-node's, or a length.
+  if (tokens[end] && !taken.has(end) && /^(a\.?m\.?|p\.?m\.?|h|hrs?|hours?|m|mins?|minutes?|\d+)$/.test(tokens[end]!.norm)) return undefined;
+  // "until 10 tonight", "until 9 tomorrow morning", "until 7 this evening": the day and the part of it said after the hour;
+  // a day without its part ("until 6 tomorrow": morning or evening?), another day, or "or" ("until 6 or 7") is asked about.
+  let day: number | null = null;
+  let half: 'am' | 'pm' | null = null;
+  while (tokens[end] && !taken.has(end)) {
+    const w = tokens[end]!.norm;
+    if (['this', 'in', 'the'].includes(w) && /^(morning|evening|afternoon|night|tonight)$/.test(tokens[end + 1]?.norm ?? '')) end++;
+    else if (/^(today)$/.test(w)) (day = 0, end++);
+    else if (/^(tonight)$/.test(w)) (day = 0, half = 'pm', end++);
+    else if (/^(tomorrow|tmrw|tmr|tomorow|tommorow)$/.test(w)) (day = 1, end++);
+    else if (w === 'morning') (half = 'am', end++);
+    else if (/^(evening|afternoon|night)$/.test(w)) (half = 'pm', end++);
+    else if (/^(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|on|next|or|to|-)$/.test(w)) return null;
+    else break;
   }
+  if (day === 1 && half === null && hour >= 1 && hour <= 12 && !m[1]!.startsWith('0')) return null;
   const midnight = startOfDayMs(ref.now, ref.utcOffsetMinutes);
   // ("until 06", "until 06:30": a leading zero is the 24-hour clock's, that hour alone.)
-  const hours = hour >= 1 && hour <= 12 && !m[1]!.startsWith('0') ? [hour % 12, (hour % 12) + 12] : [hour];
-  const candidates = [0, 1].flatMap((days) => hours.map((h) => midnight + days * DAY_MS + h * HOUR_MS + minute * 60_000)).filter((at) => at > ref.now).sort((a, b) => a - b);
-  return { at: candidates[0]!, end };
+  const twelve = clock !== null && hour >= 1 && hour <= 12 && !m[1]!.startsWith('0');
+  const hours = !twelve ? [hour] : half === 'am' ? [hour % 12] : half === 'pm' ? [(hour % 12) + 12] : [hour % 12, (hour % 12) + 12];
+  const days = day === null ? [0, 1] : [day];
+  const candidates = days.flatMap((d) => hours.map((h) => midnight + d * DAY_MS + h * HOUR_MS + minute * 60_000)).filter((at) => at > ref.now).sort((a, b) => a - b);
+  return candidates.length > 0 ? { at: candidates[0]!, end } : null;
 }
 
 /** The parts of a day people name, in hours of that day: chrono-node reads each as one instant (3 pm for "afternoon"). */

@@ -64,7 +64,9 @@ export const silenceRule: Rule = (line) => {
     for (let i = end; i < tokens.length; i++) taken.add(i);
   }
   // "for tonight", "over the weekend", "until end of day": a span of the calendar.
-  const period = duration ? null : findPeriodEnd(tokens.slice(0, end), taken, line.ref);
+  // ("until 10 tonight", "until 6 today": an hour said before its day is the end; the day alone is not the period.)
+  const hourUntil = tokens.some((t, i) => i < end && !taken.has(i) && UNTIL_WORDS.has(t.norm) && /^\d/.test(tokens[i + 1]?.norm ?? ''));
+  const period = duration || hourUntil ? null : findPeriodEnd(tokens.slice(0, end), taken, line.ref);
   if (!duration && findEmptyDuration(tokens.slice(0, end), taken) !== null) {
     return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: 'A silence needs a length above zero, e.g. "for 30m" or "until 6pm".' };
   }
@@ -95,7 +97,8 @@ export const silenceRule: Rule = (line) => {
     take(taken, period.start, period.end);
   } else {
     // "until 5pm", "till tomorrow 9am"
-    const untilAt = tokens.findIndex((t, i) => i < end && !taken.has(i) && ['until', 'till', 'til', 'untill'].includes(t.norm));
+    // ("silence web-1 to 5pm", "up to 6": "to" a time, with no start said, is its end.)
+    const untilAt = tokens.findIndex((t, i) => i < end && !taken.has(i) && (UNTIL_WORDS.has(t.norm) || (t.norm === 'to' && /^\d/.test(tokens[i + 1]?.norm ?? '') && !tokens.slice(0, i).some((b) => b.norm === 'from' || b.norm === 'between'))));
     if (untilAt !== -1) {
       const until = findUntil(line.text.slice(0, tokens[end - 1]?.end ?? line.text.length), tokens.slice(0, end), taken, untilAt, line.ref);
       if (!until) {
@@ -120,7 +123,13 @@ export const silenceRule: Rule = (line) => {
   const alertRef = !leads ? null : idAfter(tokens.slice(0, end), taken, isAlertNoun) ?? (afterVerb !== -1 && idOf(tokens[afterVerb]) !== null ? { id: idOf(tokens[afterVerb])!, at: afterVerb } : null);
   if (alertRef) {
     // "silence alerts 12 and 13 for 1h": a silence of one alert is made of its labels; one at a time.
-    const more = moreIds(tokens.slice(0, end), alertRef.at);
+    // ("silence 12 13 for 1h", "silence alerts 12 to 15 for 1h", "silence 12-15": a list or a range said without a comma or
+    // "and" is several alerts too; it silenced alert 12 alone.)
+    const next = tokens[alertRef.at + 1];
+    const rangeEnd = next && RANGE_WORDS.has(next.norm) ? idOf(tokens[alertRef.at + 2]) : null;
+    const spaced = next && !taken.has(alertRef.at + 1) && alertRef.at + 1 < end && idOf(next) !== null ? [idOf(next)!]
+      : rangeEnd !== null && rangeEnd > alertRef.id && rangeEnd - alertRef.id < 50 ? Array.from({ length: rangeEnd - alertRef.id }, (_, k) => alertRef.id + 1 + k) : [];
+    const more = moreIds(tokens.slice(0, end), alertRef.at) ?? (spaced.length > 0 ? { ids: spaced, last: alertRef.at + 1 } : null);
     if (more) {
       const length = duration ? ` for ${formatDuration(durationSeconds * 1000)}` : '';
       return { command: { intent: 'silence.create', slots: { matchers: [], alertId: alertRef.id, durationSeconds } }, confidence: 0.45 * verb.score, problem: `One alert per silence, e.g. ${[alertRef.id, ...more.ids].map((id) => `"silence ${id}${length}"`).join(', then ')}; or silence what they share, e.g. their name or target.` };
@@ -135,6 +144,11 @@ export const silenceRule: Rule = (line) => {
     tokens.forEach((t, i) => i < end && (isAlertNoun(t.norm) || FILLER.has(t.norm)) && taken.add(i));
     const slots = { matchers: [], alertId: alertRef.id, durationSeconds, ...(comment ? { comment } : {}) };
     return { command: { intent: 'silence.create', slots }, confidence: verb.score * leftoverFactor(tokens, taken) };
+  }
+  // "silence 12-15 for 1h": a range of alerts, one silence each (it silenced alerts named "12-15").
+  const idRange = tokens.findIndex((t, i) => i > verb.at && i < end && !taken.has(i) && /^#?\d{1,9}(?:-|–|\.\.)#?\d{1,9}$/.test(t.norm));
+  if (idRange !== -1) {
+    return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: `One alert per silence ("${tokens[idRange]!.raw}" is several): silence each by its id, e.g. "silence ${tokens[idRange]!.norm.replace(/^#/, '').split(/-|–|\.\./)[0]} for ${formatDuration(durationSeconds * 1000)}", or what they share, e.g. their name or target.` };
   }
   // "silence web-1 30", "for 30": a number without its unit.
   const unitless = duration ? -1 : tokens.findIndex((t, i) => i > verb.at && i < end && !taken.has(i) && /^\d+$/.test(t.norm) && (tokens[i - 1]?.norm === 'for' || i === end - 1));
@@ -243,6 +257,14 @@ export const silenceRule: Rule = (line) => {
       const problem = lengthRead ? `"${when}" is not read: say why after a dash, e.g. "silence … for ${formatDuration(durationSeconds * 1000)} - ${when.replace(/^for\s+(?:the\s+)?/i, '')}".` : `Say when the silence ends as a length or a time ("${when}" is not read), e.g. "for 2h", "until 6pm" or "until tomorrow 9am".`;
       return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem };
     }
+    // ("silence node down alerts", "mute instance down": a host's noun before another word of the name is part of it,
+    // NodeDown, InstanceDown; dropped, the silence matched every alert named "down".)
+    const nameWord = (t: Token | undefined, k: number) => t !== undefined && k < end && !taken.has(k) && /^[a-z][\w.:-]*$/.test(t.norm) && !FILLER.has(t.norm) && !isAlertNoun(t.norm) && !isManners(t.norm) && !SILENCE_NOISE.has(t.norm);
+    if (NAME_NOUNS.has(token.norm) && nameWord(tokens[i + 1], i + 1)) {
+      groups.at(-1)!.push(token.norm);
+      taken.add(i);
+      continue;
+    }
     // (":pray:", "cc @dba": Slack's habits, not names; "cheers", "ta", "tia": manners, not names either.)
     if (isAlertNoun(token.norm) || FILLER.has(token.norm) || isManners(token.norm) || SILENCE_NOISE.has(token.norm) || EMOJI_CODE.test(token.raw.toLowerCase()) || (token.norm === 'cc' && tokens[i + 1]?.norm.startsWith('@'))) {
       taken.add(i);
@@ -277,6 +299,12 @@ export const silenceRule: Rule = (line) => {
   const slots = comment ? { matchers, durationSeconds, comment } : { matchers, durationSeconds };
   return { command: { intent: 'silence.create', slots }, confidence: verb.score * (target.hit?.score ?? 1) * leftoverFactor(tokens, taken) };
 };
+
+const UNTIL_WORDS = new Set(['until', 'till', 'til', 'untill']);
+/** Nouns of what alerts are about that start alert names ("node down" of NodeDown, "instance down", "target missing"). */
+const NAME_NOUNS = new Set(['node', 'host', 'instance', 'target', 'service', 'server', 'pod', 'container', 'job']);
+/** What joins the ends of a range of ids ("12 to 15", "12 through 15"). */
+const RANGE_WORDS = new Set(['to', 'through', 'thru', '..']);
 
 /** Words that leave the target after them out ("but not web-2", "except db-1", "without web-3"). */
 const NOT_THIS = new Set(['not', 'except', 'excluding', 'without', 'minus', 'besides']);
