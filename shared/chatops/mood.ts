@@ -324,7 +324,8 @@ function quotesAnOrder(tokens: readonly Token[], said: readonly string[], verbAt
 }
 
 /** What an order would do, said after it with a modal ("restart nginx would fix it", "ack 12 might help"). */
-const WOULD = new Set(['would', 'might', 'could', 'should', 'may', 'will', "'d", "would've", 'wouldve', 'ought']);
+// ("ack 12 will fix in 10m": what the speaker will do, the comment; not "will".)
+const WOULD = new Set(['would', 'might', 'could', 'should', 'may', "'d", "would've", 'wouldve', 'ought']);
 const OUTCOME_VERBS = new Set(['fix', 'help', 'work', 'solve', 'sort', 'resolve', 'clear', 'stop', 'unblock', 'cure', 'save', 'calm', 'quiet']);
 
 /**

@@ -97,7 +97,8 @@ export const ackRule: Rule = (line) => {
   const comment = rest.length > 0 && rest.every((t) => isAlertNoun(t.norm)) ? undefined : found.at > verb.at ? commentFrom(line, from) : commentFrom(line, verb.at + 1);
   const alertIds = [...new Set([found.id, ...(more?.ids ?? [])])];
   // "ack 12 rolling back, also 13": another alert joined on at the end of the comment is asked about, never dropped in it.
-  const alsoId = incident ? null : joinedIdAtEnd(comment);
+  // ("ack 12 - 14": a comment that is an id and nothing else is the same.)
+  const alsoId = incident ? null : joinedIdAtEnd(comment) ?? (/^#?\d{1,9}$/.test(comment ?? '') ? Number(comment!.replace('#', '')) : null);
   if (alsoId !== null && !alertIds.includes(alsoId)) return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: `Alert ${alsoId} is named in the comment: to acknowledge it too, list the alerts first, e.g. "ack ${[...alertIds, alsoId].join(' ')} - <comment>"; or send "ack ${alsoId}" on its own.` };
   // "ack 12 13 and 14 except 13", "ack 12-14 but not 13": an id said to be left out of the list is not acknowledged with it.
   const excluded = excludedId(comment, incident ? [] : alertIds);

@@ -224,6 +224,9 @@ export const isIncidentNoun = (norm: string) => is(norm, 'incident');
 
 export const isAlertNoun = (norm: string) => is(norm, 'alert');
 
+/** Words that join the ends of a range of ids ("7 to 9", "12 through 14", "4..6"). */
+const RANGE_JOINERS: ReadonlySet<string> = new Set(['to', 'through', 'thru', '..']);
+
 /** Words that join one id to the next ("12 and 13", "12 & 13", "12 or 13", "12 and also 13", "12 as well as 13", "12 plus 13"). */
 export const ID_JOINERS: ReadonlySet<string> = new Set(['and', '&', '+', 'or', 'also', 'plus', 'as', 'well', 'then']);
 
@@ -235,6 +238,10 @@ export function moreIds(tokens: readonly Token[], first: number): { ids: number[
   // "unack 12 13", "unsilence 4 5": nothing but ids after the first is a list too.
   const rest = tokens.slice(first + 1);
   if (rest.length > 0 && rest.length < 50 && rest.every((t) => idOf(t) !== null)) return { ids: rest.map((t) => idOf(t)!), last: tokens.length - 1 };
+  // ("resolve incidents 7 to 9", "unack 12 through 14", "unsilence 4..6": a range; it was read as 7 with the comment "to 9".)
+  const from = idOf(tokens[first]);
+  const to = RANGE_JOINERS.has(tokens[first + 1]?.norm ?? '') ? idOf(tokens[first + 2]) : null;
+  if (from !== null && to !== null && to > from && to - from < 50) return { ids: Array.from({ length: to - from }, (_, k) => from + 1 + k), last: first + 2 };
   const ids: number[] = [];
   let last = first;
   // "alert 12 and alert 13", "incident 7, incident 8": the noun said again before each.
@@ -246,7 +253,9 @@ export function moreIds(tokens: readonly Token[], first: number): { ids: number[
     while (next < tokens.length && ID_JOINERS.has(tokens[next]!.norm)) next++;
     const joiner = next > i + 1;
     if (noun && (isAlertNoun(noun) || isIncidentNoun(noun)) && tokens[next]?.norm.replace(/s$/, '') === noun) next++;
-    if (!(tokens[i]!.raw.endsWith(',') || joiner) || idOf(tokens[next]) === null) break;
+    // ("note on 7 8: rollback done": ids side by side before a colon are a list too; it was a note on 7 saying "8: …".)
+    const beforeColon = next === i + 1 && tokens[next]?.colon === true;
+    if (!(tokens[i]!.raw.endsWith(',') || joiner || beforeColon) || idOf(tokens[next]) === null) break;
     ids.push(idOf(tokens[next])!);
     last = next;
     i = next;
