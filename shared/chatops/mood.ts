@@ -323,6 +323,9 @@ function quotesAnOrder(tokens: readonly Token[], said: readonly string[], verbAt
   return /^["“']/.test(tokens[verbAt]?.raw ?? '') && said.slice(verbAt + 1).some((w) => QUOTING.has(w));
 }
 
+/** What is asked of an action, said right after its noun ("rollback status", "failover progress", "restart logs"). */
+const ASKED_OF_ACTION = new Set(['status', 'state', 'progress', 'eta', 'result', 'results', 'outcome', 'log', 'logs', 'output', 'history', 'count', 'details', 'info', 'update', 'updates']);
+
 /** What an order would do, said after it with a modal ("restart nginx would fix it", "ack 12 might help"). */
 // ("ack 12 will fix in 10m": what the speaker will do, the comment; not "will".)
 const WOULD = new Set(['would', 'might', 'could', 'should', 'may', "'d", "would've", 'wouldve', 'ought']);
@@ -411,6 +414,9 @@ export function moodOf(tokens: readonly Token[]): Mood {
   if (before.some((w, i) => NEEDS.has(w) || (['have', 'has', 'got'].includes(w) && before[i + 1] === 'to'))) return 'question';
   // "restart needed on web-1", "restart of nginx required", "failover pending": what has to be done, said of the action as a noun.
   if (actionOf(said[0]) !== null && (NEEDED.has(said[1] ?? '') || (said[1] === 'of' && said.slice(2).some((w) => NEEDED.has(w))))) return 'question';
+  // "rollback status", "failover progress on db", "restart logs for web-1": the action's noun with what is asked of it (it
+  // planned a rollback of service "status").
+  if (actionOf(said[0]) !== null && ASKED_OF_ACTION.has(said[1] ?? '')) return 'question';
   if (LEADING_VERBS.some((word) => verbOf(lead, word) > 0) || actionOf(lead) !== null || STATUS_ORDER_LEADS.has(lead)) return 'order';
   if (said.length > 1 && REPORT_ENDINGS.has(said.at(-1)!)) return 'report';
   return 'order';

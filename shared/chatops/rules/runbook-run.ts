@@ -69,6 +69,8 @@ const PREVIOUS_WORDS = new Set(['previous', 'last', 'prior', 'earlier', 'old', '
 /** ("hard reboot web-1", "graceful restart nginx": how, not what.) */
 const NO_VALUE = new Set([...PREVIOUS_WORDS, 'back', 'again', 'current', 'latest', 'now', 'over', 'up', 'down', 'too', 'also', 'first', 'next', 'new', 'ty', 'tyvm', 'cheers', 'ta', 'asap', 'kindly', 'thank',
   'hard', 'soft', 'graceful', 'gracefully', 'force', 'forced', 'forcefully', 'rolling', 'full', 'quick', 'cold', 'warm',
+  // ("power cycle web-1": how the host is restarted; it planned a restart of service "power".)
+  'power',
   // ("failover db to replica": which way a failover goes, not a cluster named "replica".)
   'replica', 'replicas', 'primary', 'secondary', 'standby', 'leader', 'follower', 'master', 'slave']);
 /** Words that say why in a hurry ("cuz OOM"), and what follows "since"/"as" when they say why ("since it's OOM"). */
