@@ -10,7 +10,7 @@ const LEADING_VERBS: readonly Word[] = ['ack', 'silence', 'unsilence', 'expire',
  * one: the parser then drops the state-changing readings of the line, so the line is
  * answered as the question it is, or with "did you mean".
  */
-export type Mood = 'order' | 'question' | 'negated' | 'report' | 'conditional' | 'quoted' | 'corrected' | 'addressed' | 'listed';
+export type Mood = 'order' | 'question' | 'negated' | 'report' | 'conditional' | 'quoted' | 'corrected' | 'addressed' | 'listed' | 'about';
 
 /** Words that open a question (and, first in a line, are not a polite order: see POLITE). */
 const QUESTION_OPENERS = new Set([
@@ -323,6 +323,17 @@ function quotesAnOrder(tokens: readonly Token[], said: readonly string[], verbAt
   return /^["“']/.test(tokens[verbAt]?.raw ?? '') && said.slice(verbAt + 1).some((w) => QUOTING.has(w));
 }
 
+/** What a run did ("… fixed it", "… did the trick", "… helped"), and what it did it to. */
+const RESULTS = new Set(['fixed', 'helped', 'worked', 'solved', 'did', 'cleared', 'sorted', 'resolved']);
+const RESULT_OBJECTS = new Set(['it', 'that', 'this', 'things', 'everything', 'the', 'them', 'nothing', 'not', "n't"]);
+
+/** Words that lead a line said about something ("re:", "regarding", "fyi", "psa"). */
+const ABOUT_LEADS = new Set(['re', 'regarding', 'about', 'concerning', 'wrt', 'fyi', 'psa', 'fwiw', 'btw', 'heads-up']);
+/** Words said first, before a comma or a colon, that are no one's name ("ok, ack 12", "urgent: ack 12" order). */
+const NAMES_NOT_ADDRESSED = new Set(['ok', 'okay', 'k', 'kk', 'yes', 'yeah', 'yep', 'yup', 'sure', 'right', 'alright', 'fine', 'cool', 'great', 'good', 'done', 'thanks', 'ty', 'so', 'then', 'now', 'also', 'and', 'first', 'next', 'finally', 'quick', 'quickly', 'again', 'same', 'agreed', 'agree', 'lgtm', 'go', 'approved', 'confirmed', 'noted', 'understood', 'roger', 'ack', 'morning', 'evening', 'afternoon', 'night', 'sorry', 'oops', 'hmm', 'um', 'uh', 'well', 'actually', 'anyway', 'anyways', 'urgent', 'asap', 'important', 'update', 'status',
+  // (yes as chat mixes it in, "vale, ack 12", "si, ack 12"; "pretty please ack 12")
+  'pretty', 'vale', 'si', 'oui', 'ja', 'da', 'jo', 'bien', 'bueno', 'claro', 'dale', 'gut', 'genau', 'allez', 'alors', 'daccord', 'certo', 'sim', 'tak', 'hai']);
+
 /** What is asked of an action, said right after its noun ("rollback status", "failover progress", "restart logs"). */
 const ASKED_OF_ACTION = new Set(['status', 'state', 'progress', 'eta', 'result', 'results', 'outcome', 'log', 'logs', 'output', 'history', 'count', 'details', 'info', 'update', 'updates']);
 
@@ -344,6 +355,15 @@ function labelled(tokens: readonly Token[]): boolean {
 
 export function moodOf(tokens: readonly Token[]): Mood {
   if (labelled(tokens)) return 'listed';
+  // "re: restart nginx on web-1", "about the restart on web-1", "regarding the silence on web-1", "fyi restart nginx on web-1
+  // fixed it", "heads up: …": said about an order, not asking for it (it planned the restart, made the silence).
+  const w0 = tokens[0]?.norm ?? '';
+  if ((ABOUT_LEADS.has(w0) && !(w0 === 'about' && tokens[1]?.norm === 'to')) || (['heads', 'head'].includes(w0) && tokens[1]?.norm === 'up')) return 'about';
+  // "bob: restart nginx on web-1", "bob, ack 12", "alice please ack 12": asked of someone named first ("hey, ack 12" is not).
+  const named = tokens[0] !== undefined && /^[a-z]+$/.test(w0) && w0.length > 1 && !KNOWN_FORMS.has(w0) && !GREETINGS.has(w0) && !FILLER.has(w0) && !isOrderWord(w0) && !ABOUT_LEADS.has(w0)
+    && !NEGATIONS.has(w0) && !NAMES_NOT_ADDRESSED.has(w0);
+  const after = /[,:]$/.test(tokens[0]?.raw ?? '') ? 1 : ['please', 'pls', 'plz'].includes(tokens[1]?.norm ?? '') ? 2 : 0;
+  if (named && after > 0 && isOrderWord(tokens[after]?.norm ?? '')) return 'addressed';
   // "@here rollback done on 7", "@bob ack 12": who a line is addressed to is not what it says.
   const words = tokens.map((t) => t.norm).filter((w, i, all) => !(w.startsWith('@') && all.slice(0, i).every((v) => v.startsWith('@'))));
   const first = words[0] ?? '';
@@ -400,6 +420,8 @@ export function moodOf(tokens: readonly Token[]): Mood {
   if (!politeOrder && before.some((w, i) => ADVISING.has(w) && !POLITE_SUBJECTS.has(before[i + 1] ?? ''))) return 'question';
   // "restart nginx on web-1 would fix it", "ack 12 should stop the pages": what the order would do, weighed, not ordered.
   if (verbAt !== -1 && said.some((w, i) => i > verbAt && WOULD.has(w) && OUTCOME_VERBS.has(said[i + 1] ?? ''))) return 'question';
+  // "restart nginx on web-1 fixed it", "bounce api-1 did the trick": what a run did, said after it.
+  if (verbAt !== -1 && actionOf(said[verbAt]) !== null && said.some((w, i) => i > verbAt + 1 && RESULTS.has(w) && (i === said.length - 1 || RESULT_OBJECTS.has(said[i + 1] ?? '')))) return 'report';
   if (reportsWhatWasDone(said)) return 'report';
   // "about to restart nginx on web-1", "I'm going to silence web-1", "gonna fail over": what the speaker will do themselves.
   const plan = said.slice(['i', "i'm", 'im', 'we', "we're", 'were', 'am', 'are'].includes(said[0] ?? '') ? (['am', 'are'].includes(said[1] ?? '') ? 2 : 1) : 0);

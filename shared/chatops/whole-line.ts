@@ -159,6 +159,8 @@ export function exclusionOf(tokens: readonly Token[]): string | null {
     const excludes =
       EXCLUDING.has(token.norm) ||
       (token.norm === 'but' && EVERYTHING.has(tokens[i - 1]?.norm ?? '')) ||
+      // ("ack all on web-1 but 12", "silence everything on db-1 but db-2": all of them but one; it acknowledged 12.)
+      (token.norm === 'but' && tokens.slice(0, i).some((t) => EVERYTHING.has(t.norm)) && /^(?:#?\d{1,9}|[a-z]+[-_.]?\d+)$/.test(next?.norm ?? '')) ||
       (token.norm === 'other' && next?.norm === 'than') ||
       (token.norm === 'apart' && next?.norm === 'from') ||
       (token.norm === 'not' && ['on', 'for', 'in', 'from', 'at', 'matching', 'named'].includes(next?.norm ?? '')) ||
