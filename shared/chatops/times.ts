@@ -391,6 +391,12 @@ export function findUntil(text: string, tokens: readonly Token[], taken: Readonl
 
 const HOUR_MS = 3_600_000;
 
+/** A day or a part of one said after a bare hour ("until 10 tonight", "until 9 tomorrow morning"): which day, which half. */
+const AFTER_HOUR: Readonly<Record<string, { day?: number; half?: 'am' | 'pm' }>> = wordTable({
+  today: { day: 0 }, tonight: { day: 0, half: 'pm' }, tomorrow: { day: 1 }, tmrw: { day: 1 }, tmr: { day: 1 }, tomorow: { day: 1 }, tommorow: { day: 1 },
+  morning: { half: 'am' }, evening: { half: 'pm' }, afternoon: { half: 'pm' }, night: { half: 'pm' },
+});
+
 /** What may follow a bare hour and still leave it bare: "until 6", "until 6 o'clock", "until 6 pls". */
 const OCLOCK = new Set(["o'clock", 'oclock', 'o’clock']);
 
@@ -426,14 +432,13 @@ function bareHourAfter(tokens: readonly Token[], taken: ReadonlySet<number>, unt
   let half: 'am' | 'pm' | null = null;
   while (tokens[end] && !taken.has(end)) {
     const w = tokens[end]!.norm;
-    if (['this', 'in', 'the'].includes(w) && /^(morning|evening|afternoon|night|tonight)$/.test(tokens[end + 1]?.norm ?? '')) end++;
-    else if (/^(today)$/.test(w)) (day = 0, end++);
-    else if (/^(tonight)$/.test(w)) (day = 0, half = 'pm', end++);
-    else if (/^(tomorrow|tmrw|tmr|tomorow|tommorow)$/.test(w)) (day = 1, end++);
-    else if (w === 'morning') (half = 'am', end++);
-    else if (/^(evening|afternoon|night)$/.test(w)) (half = 'pm', end++);
-    else if (/^(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|on|next|or|to|-)$/.test(w)) return null;
-    else break;
+    if (/^(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|on|next|or|to|-)$/.test(w)) return null;
+    const said = AFTER_HOUR[w];
+    const lead = ['this', 'in', 'the'].includes(w) && /^(morning|evening|afternoon|night|tonight)$/.test(tokens[end + 1]?.norm ?? '');
+    if (!said && !lead) break;
+    if (said?.day !== undefined) day = said.day;
+    if (said?.half !== undefined) half = said.half;
+    end++;
   }
   if (day === 1 && half === null && hour >= 1 && hour <= 12 && !m[1]!.startsWith('0')) return null;
   const midnight = startOfDayMs(ref.now, ref.utcOffsetMinutes);
