@@ -73,13 +73,17 @@ const RETRACTIONS = [
   'kidding', 'just kidding', 'only kidding', 'joking', 'just joking', 'only joking', 'not really', 'jk lol',
   // ("restart nginx on web-1 no", "ack 12 nope": taken back at once; it planned the restart, acknowledged 12 with comment "no".)
   'no', 'nope', 'nah', 'no no',
+  // ("restart nginx on web-1 ❌", "resolve 7 👎", "… :no_entry:": a "no" as a reaction at its end.)
+  '❌', '✖️', '🚫', '👎', '🙅', '🙅‍♂️', '🙅‍♀️', '🛑', '⛔', ':x', ':no_entry', ':no_entry_sign', ':thumbsdown', ':-1', ':octagonal_sign', ':no_good', ':stop_sign', ':heavy_multiplication_x',
 ];
 /** A line that ends weighing it ("rollback or not", "restart nginx, yes or no"). */
 const WEIGHINGS = ['or not', 'yes or no', 'or no', 'or what', 'y/n', 'yes/no', 'or nah', 'or nope'];
 /** A line that ends hedging, before any comment ("restart nginx on web-1 maybe", "ack 12 i guess"; not "ack 12 - the deploy maybe"). */
 const HEDGES = ['maybe', 'perhaps', 'probably', 'i guess', 'i think', 'i suppose', 'or something', 'imo', 'imho', 'i reckon', 'i believe', 'idk',
   // ("reboot db-1 lol", "resolve 7 haha", "reboot db-1 🤔": laughed off or wondered about, not plainly asked; asked back.)
-  'lol', 'lmao', 'lmfao', 'rofl', 'haha', 'hahaha', 'hehe', 'lul', '🤔', ':thinking_face:', ':thinking_face', ':thinking:', ':thinking'];
+  'lol', 'lmao', 'lmfao', 'rofl', 'haha', 'hahaha', 'hehe', 'lul', '🤔', ':thinking_face:', ':thinking_face', ':thinking:', ':thinking',
+  // ("resolve 7 🤷", "ack 12 😬": a shrug or a grimace, unsure.)
+  '🤷', '🤷‍♂️', '🤷‍♀️', '🤷🏻', '🤷🏽', '🤷🏿', ':shrug', '😬', ':grimacing', '😅', ':sweat_smile', '🙃'];
 /** Words before a closing "help" that make it a verb ("restart didn't help", "that would help"), not help asked for. */
 const HELP_AS_VERB = new Set(["didn't", 'didnt', "doesn't", 'doesnt', "won't", 'wont', 'will', 'would', 'to', 'can', 'could', 'may', 'might', 'not', 'should', 'it', 'this', 'that', 'did', 'does']);
 /** Words that weigh an action rather than order it ("we should restart", "maybe flush"). */

@@ -15,6 +15,8 @@ export interface Token {
 }
 
 const LEADING = /^[("'`“‘[{<!]+/;
+/** An emoticon as typed: "<3", ":)", ";-)", ":(", ":D", ":P", "xD", "^^", "^_^", "-_-". */
+export const EMOTICON = /^(?:<\/?3+|[:;=][-o^']?[)(\][dpo/\\|*$@]+|x-?d+|\^_?\^|-_-|t_t|:'\()$/i;
 const TRAILING = /[)"'`”’\]}>,.!?;:%]+$/;
 
 /** An order's verb glued to the id it acts on ("ack12", "ack#12", "resolve7"). */
@@ -41,7 +43,8 @@ export function tokenize(text: string): Token[] {
     for (const [typed, start] of commaParts(match[0], match.index)) {
       const raw = endsLine && start + typed.length === match.index + match[0].length && (!/[;,.:!?]$/.test(typed) || /^:[\w+-]+:$/.test(typed)) ? `${typed};` : typed;
       // ("ack *12*", "restart nginx on _web-1_": one word in Slack's bold or italics is that word.)
-      const norm = raw.toLowerCase().replace(/[’‘]/g, "'").replace(LEADING, '').replace(TRAILING, '').replace(EMPHASIS, '$2');
+      // ("ack 12 <3", "ack 12 :(": an emoticon is a reaction, kept whole; "<3" was read as alert 3, ":(" as a comment "(".)
+      const norm = EMOTICON.test(raw.replace(/[,;.!]+$/, '')) ? raw.toLowerCase().replace(/[,;.!]+$/, '') : raw.toLowerCase().replace(/[’‘]/g, "'").replace(LEADING, '').replace(TRAILING, '').replace(EMPHASIS, '$2');
       // ("restart nginx on web-1 ?", "ack 12 ??": a question mark typed apart is the word before it asked; it was dropped, and the line ordered.)
       if (norm === '') {
         const prev = tokens.at(-1);

@@ -211,7 +211,7 @@ function onlyManners(text: string): boolean {
 }
 
 /** An emoji as typed: Slack's code (":+1:", ":eyes:", ":pray::pray:" typed together) or the pictographs themselves ("🙏", "👍🏽"). */
-export const EMOJI_CODE = /^(?:(?::[a-z0-9_+'-]+:)+|(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\u200d|\ufe0f)+)$/u;
+export const EMOJI_CODE = /^(?:(?::[a-z0-9_+'-]+:)+|(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\u200d|\ufe0f|\u2640|\u2642)+|<\/?3+|[:;=][-o^']?[)(\][dpo/\\|*$@]+|x-?d+|\^_?\^|-_-|t_t|:'\()$/u;
 const WRAPS: Readonly<Record<string, string>> = wordTable({ '"': '"', "'": "'", '“': '”', '‘': '’', '(': ')', '[': ']' });
 
 /** ("rolling back"), "rolling back": the wrapping is the writer's, not the text's. */
