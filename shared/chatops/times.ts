@@ -289,6 +289,8 @@ function spanOf(tokens: readonly Token[], index: number, length: number): Span {
  * yesterday afternoon.
  */
 export function findTimeRange(text: string, tokens: readonly Token[], taken: ReadonlySet<number>, ref: TimeReference): TimeRange | null {
+  const bare = bareHourRange(tokens, taken, ref);
+  if (bare) return bare;
   const results = timeParser.parse(betweenAsRange(maskTaken(text, tokens, taken)), chronoReference(ref), { forwardDate: false });
   if (results.length === 0) return null;
   const first = results[0]!;
@@ -390,6 +392,34 @@ export function findUntil(text: string, tokens: readonly Token[], taken: Readonl
 }
 
 const HOUR_MS = 3_600_000;
+
+/**
+ * "since 6", "after 10", "around 3", "at about 3": an hour said without am/pm after "since" or "around", which chrono-node
+ * does not read ("since 6" was asked about, "around 3" dropped for the last hour). The last time the user's clock showed it,
+ * 1 to 12 whichever of the morning's or the evening's is nearer before now (as "until 6" is the next one); "since" runs
+ * from then until now, "around" is the hour either side of it.
+ */
+function bareHourRange(tokens: readonly Token[], taken: ReadonlySet<number>, ref: TimeReference): TimeRange | null {
+  for (let i = 0; i < tokens.length - 1; i++) {
+    const lead = tokens[i]!.norm;
+    const since = ['since', 'after'].includes(lead);
+    if (taken.has(i) || (!since && !AROUND_WORDS.has(lead))) continue;
+    let k = i + 1;
+    while (k < tokens.length && !taken.has(k) && ['about', 'around', 'approx', '~'].includes(tokens[k]!.norm)) k++;
+    const m = taken.has(k) ? null : /^(\d{1,2})(?:-?ish)?$/.exec(tokens[k]?.norm ?? '');
+    if (!m || Number(m[1]) > 23 || /[:.]\d/.test(tokens[k]!.raw)) continue;
+    let end = k + 1;
+    if (OCLOCK.has(tokens[end]?.norm ?? '')) end++;
+    // ("since 6 pm", "since 6 hours", "at 3 tomorrow", "since 9 utc": chrono-node's, a length, or a day or a zone said.)
+    if (tokens[end] && !taken.has(end) && /^(a\.?m\.?|p\.?m\.?|h|hrs?|hours?|m|mins?|minutes?|days?|\d+|today|yesterday|tonight|tomorrow|morning|afternoon|evening|night|utc|gmt|z|[a-z]{2,4}t)$/.test(tokens[end]!.norm)) continue;
+    const hour = Number(m[1]);
+    const midnight = startOfDayMs(ref.now, ref.utcOffsetMinutes);
+    const hours = hour >= 1 && hour <= 12 && !m[1]!.startsWith('0') ? [hour % 12, (hour % 12) + 12] : [hour];
+    const at = [0, -1].flatMap((days) => hours.map((h) => midnight + days * DAY_MS + h * HOUR_MS)).filter((t) => t < ref.now).sort((a, b) => b - a)[0]!;
+    return since ? { start: i, end, from: at, to: ref.now } : { start: i, end, from: at - HOUR_MS, to: Math.min(at + HOUR_MS, ref.now) };
+  }
+  return null;
+}
 
 /** A day or a part of one said after a bare hour ("until 10 tonight", "until 9 tomorrow morning"): which day, which half. */
 const AFTER_HOUR: Readonly<Record<string, { day?: number; half?: 'am' | 'pm' }>> = wordTable({
