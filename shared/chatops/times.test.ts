@@ -84,6 +84,15 @@ describe('a day of the month by its number ("the 8th")', () => {
     expect(until('until 6 tomorrow', '2026-03-10T12:00:00Z')).toBeNull();
   });
 
+  it('reads a bare hour after "since" or "around" as the last time the user\'s clock showed it', () => {
+    expect(range('since 6')).toEqual(['2026-03-10T06:00:00.000Z', '2026-03-10T12:00:00.000Z']);
+    expect(range('since 6', 0, '2026-03-10T19:00:00Z')).toEqual(['2026-03-10T18:00:00.000Z', '2026-03-10T19:00:00.000Z']);
+    // 14:00 in UTC+2: 06:00 there is 04:00 UTC.
+    expect(range('since 6', 120)).toEqual(['2026-03-10T04:00:00.000Z', '2026-03-10T12:00:00.000Z']);
+    expect(range('around 3')).toEqual(['2026-03-10T02:00:00.000Z', '2026-03-10T04:00:00.000Z']);
+    expect(range('since 6 pm')).toEqual(['2026-03-09T18:00:00.000Z', '2026-03-10T12:00:00.000Z']);
+  });
+
   it('leaves "the 8th of march" to chrono-node, which reads the month', () => {
     expect(range('on the 8th of february')).toEqual(['2026-02-08T00:00:00.000Z', '2026-02-09T00:00:00.000Z']);
   });
