@@ -104,7 +104,9 @@ export function leftOutTargets(command: Command, named: readonly string[]): stri
 /** Joins of two clauses ("and", "then", "and then", "&", "+", ";", ",", "."). */
 const JOINERS = new Set(['and', 'then', '&', '+', 'also', 'plus']);
 
-const ORDER_VERBS = new Set(['ack', 'acknowledge', 'silence', 'mute', 'snooze', 'unsilence', 'unmute', 'resolve', 'reopen', 'mitigate', 'close', 'expire', 'note', 'show', 'list']);
+// ("resolve 7 and assign 8 to bob", "ack 12 and unack 13": resolved 7 with the comment "and assign 8 to bob".)
+const ORDER_VERBS = new Set(['ack', 'acknowledge', 'silence', 'mute', 'snooze', 'unsilence', 'unmute', 'resolve', 'reopen', 'mitigate', 'close', 'expire', 'note', 'show', 'list',
+  'assign', 'reassign', 'unack', 'unacknowledge', 'unsnooze']);
 
 /** Is the token an order's verb, in the form an order uses ("restart", not "restarted" or "restarting")? */
 function isOrderVerb(norm: string | undefined): boolean {
