@@ -160,7 +160,9 @@ export const silenceRule: Rule = (line) => {
   for (let i = 0; i < end; i++) {
     if (taken.has(i)) continue;
     // ("alertname=DiskFull,host=db-2": matchers written as Alertmanager lists them, a comma before each name; "host=~a,b" is one.)
-    const parts = tokens[i]!.raw.replace(/^["'{]|["',}]$/g, '').split(NEXT_MATCHER);
+    // ("silence host:web-1", "mute env:staging": a label and its value as search boxes write them; it named alerts "host:web-1".)
+    const labelled = LABEL_COLON.exec(tokens[i]!.raw.replace(/[,;.]$/, ''));
+    const parts = labelled ? [`${labelled[1]}=${labelled[2]}`] : tokens[i]!.raw.replace(/^["'{]|["',}]$/g, '').split(NEXT_MATCHER);
     const found = parts.map((part) => MATCHER.exec(part.replace(/^["']|["',]$/g, '')));
     if (found.every((m) => m !== null)) {
       for (const m of found) matchers.push({ name: m![1]!, op: m![2] as SilenceMatcher['op'], value: m![3]!.replace(/^"|"$/g, '') });
@@ -271,7 +273,8 @@ export const silenceRule: Rule = (line) => {
       continue;
     }
     // "mute all db hosts for 1h": hosts by the start of their names, not alerts named "db" (which silenced none of theirs).
-    const family = HOST_NOUNS.has(tokens[i + 1]?.norm ?? '') ? familyOf(line.index, [token.norm]) : [];
+    // ("mute web for 1h", "snooze web": a family's word alone, with no alert noun on the line, names its hosts too.)
+    const family = HOST_NOUNS.has(tokens[i + 1]?.norm ?? '') || (!tokens.some((t) => isAlertNoun(t.norm)) && !target.hit) ? familyOf(line.index, [token.norm]) : [];
     if (family.length > 0) {
       return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: `Say which hosts: "${token.raw}" starts ${family.join(', ')}; e.g. "silence ${family.slice(0, 2).join(' and ')} for ${formatDuration(durationSeconds * 1000)}" or "silence ${token.norm}-* for ${formatDuration(durationSeconds * 1000)}".` };
     }
@@ -301,6 +304,8 @@ export const silenceRule: Rule = (line) => {
 };
 
 const UNTIL_WORDS = new Set(['until', 'till', 'til', 'untill']);
+/** "host:web-1", "env:staging": a label everyone's alerts carry, a colon, its value. */
+const LABEL_COLON = /^(host|instance|target|job|env|environment|severity|alertname|service|cluster|namespace|pod|team|region|zone|app)[:](?!\/\/)([^\s:=]+)$/i;
 /** Nouns of what alerts are about that start alert names ("node down" of NodeDown, "instance down", "target missing"). */
 const NAME_NOUNS = new Set(['node', 'host', 'instance', 'target', 'service', 'server', 'pod', 'container', 'job']);
 /** What joins the ends of a range of ids ("12 to 15", "12 through 15"). */
