@@ -339,7 +339,8 @@ const NAMES_NOT_ADDRESSED = new Set(['ok', 'okay', 'k', 'kk', 'yes', 'yeah', 'ye
   'pretty', 'vale', 'si', 'oui', 'ja', 'da', 'jo', 'bien', 'bueno', 'claro', 'dale', 'gut', 'genau', 'allez', 'alors', 'daccord', 'certo', 'sim', 'tak', 'hai']);
 
 /** What is asked of an action, said right after its noun ("rollback status", "failover progress", "restart logs"). */
-const ASKED_OF_ACTION = new Set(['status', 'state', 'progress', 'eta', 'result', 'results', 'outcome', 'log', 'logs', 'output', 'history', 'count', 'details', 'info', 'update', 'updates']);
+// (Not "logs", "history", "output": what "clear logs on db-2" acts on.)
+const ASKED_OF_ACTION = new Set(['status', 'state', 'progress', 'eta', 'result', 'results', 'outcome']);
 
 /** What an order would do, said after it with a modal ("restart nginx would fix it", "ack 12 might help"). */
 // ("ack 12 will fix in 10m": what the speaker will do, the comment; not "will".)
@@ -440,7 +441,7 @@ export function moodOf(tokens: readonly Token[]): Mood {
   if (before.some((w, i) => NEEDS.has(w) || (['have', 'has', 'got'].includes(w) && before[i + 1] === 'to'))) return 'question';
   // "restart needed on web-1", "restart of nginx required", "failover pending": what has to be done, said of the action as a noun.
   if (actionOf(said[0]) !== null && (NEEDED.has(said[1] ?? '') || (said[1] === 'of' && said.slice(2).some((w) => NEEDED.has(w))))) return 'question';
-  // "rollback status", "failover progress on db", "restart logs for web-1": the action's noun with what is asked of it (it
+  // "rollback status", "failover progress on db", "restart status on web-1": the action's noun with what is asked of it (it
   // planned a rollback of service "status").
   if (actionOf(said[0]) !== null && ASKED_OF_ACTION.has(said[1] ?? '')) return 'question';
   if (LEADING_VERBS.some((word) => verbOf(lead, word) > 0) || actionOf(lead) !== null || STATUS_ORDER_LEADS.has(lead)) return 'order';
