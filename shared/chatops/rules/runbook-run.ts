@@ -73,6 +73,9 @@ const NO_VALUE = new Set([...PREVIOUS_WORDS, 'back', 'again', 'current', 'latest
   'power',
   // ("failover db to replica": which way a failover goes, not a cluster named "replica".)
   'replica', 'replicas', 'primary', 'secondary', 'standby', 'leader', 'follower', 'master', 'slave']);
+/** A version as written: "4.12", "v2.3.1", "2.3.1-rc.1". */
+const VERSION_SHAPED = /^v?\d+(?:\.\d+)+(?:[-+][\w.]+)?$/;
+
 /** Words that say why in a hurry ("cuz OOM"), and what follows "since"/"as" when they say why ("since it's OOM"). */
 const WHY_WORDS = new Set(['cuz', 'coz', 'cos', 'bc', 'b/c', 'becuase', 'bcoz']);
 const WHY_SUBJECTS = new Set(['it', "it's", 'its', 'we', "we're", 'they', "they're", 'the', 'there', "there's", 'theres', 'i', "i'm"]);
@@ -334,6 +337,12 @@ export const runbookRule: Rule = (line) => {
       return { command: { intent: 'runbook.run', slots: { runbook: runbook.id, params } }, confidence: 0.45, problem: `Runbook ${runbook.id} (${runbook.title.toLowerCase()}) has no place for "${o.word}"; it takes ${names.join(', ')}, e.g. "run ${runbook.id} ${names.map((p) => `${p}=…`).join(' ')}".` };
     }
     if (!param) break;
+    // ("revert deploy 4.12", "revert 4.12": a version is no service; it planned a rollback of service "4.12". Said without
+    // "to", it may be the version to leave as well as the one to go back to: asked.)
+    if (VERSION_SHAPED.test(o.word) && !VERSION_PARAMS.includes(param)) {
+      const version = names.find((p) => VERSION_PARAMS.includes(p));
+      return { command: { intent: 'runbook.run', slots: { runbook: runbook?.id ?? name, params } }, confidence: 0.45, problem: `"${o.word}" is a version, not a ${param}: say the ${param} and the ${version ?? 'version'} to go to, e.g. "${tokens[verbAt]!.raw.toLowerCase()} api to ${o.word}".` };
+    }
     params[param] = o.word;
     taken.add(o.at);
   }
