@@ -336,6 +336,14 @@ export const runbookRule: Rule = (line) => {
     if (!param && runbook && action && object.some((x) => x.at === o.at) && !target.hit) {
       return { command: { intent: 'runbook.run', slots: { runbook: runbook.id, params } }, confidence: 0.45, problem: `Runbook ${runbook.id} (${runbook.title.toLowerCase()}) has no place for "${o.word}"; it takes ${names.join(', ')}, e.g. "run ${runbook.id} ${names.map((p) => `${p}=…`).join(' ')}".` };
     }
+    // ("restart nginx@web-1": a service at its host, as ssh and systemd write them; it planned a restart of service
+    // "nginx@web-1" on no host. "postgresql@14-main" names no target and stays a unit's name.)
+    const at = /^([^@\s]+)@([^@\s]+)$/.exec(o.word);
+    const atHost = at && hostParam && params[hostParam] === undefined ? index.target(at[2]!, false) : [];
+    if (at && atHost.length === 1 && hostParam) {
+      params[hostParam] = atHost[0]!.item.name;
+      o.word = at[1]!;
+    }
     if (!param) break;
     // ("revert deploy 4.12", "revert 4.12": a version is no service; it planned a rollback of service "4.12". Said without
     // "to", it may be the version to leave as well as the one to go back to: asked.)
