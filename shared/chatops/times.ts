@@ -56,7 +56,8 @@ export function findDurations(tokens: readonly Token[], taken: ReadonlySet<numbe
   for (let i = 0; i < tokens.length; i++) {
     if (taken.has(i)) continue;
     // (".5h", ".5 hours": a decimal without its nought; it became an alert's name, the silence the default hour.)
-    const word = tokens[i]!.norm.replace(/^\.(\d)/, '0.$1');
+    // ("1½h": the vulgar half, as a phone's keyboard types it.)
+    const word = tokens[i]!.norm.replace(/^\.(\d)/, '0.$1').replace(/^(\d+)½/, '$1.5');
     const next = tokens[i + 1]?.norm;
     // ("1h30", "2h15": hours and minutes as a clock writes them, the minutes' unit left out.)
     const hoursMinutes = /^(\d{1,3})h(\d{1,2})$/.exec(word);
@@ -454,8 +455,9 @@ function bareHourAfter(tokens: readonly Token[], taken: ReadonlySet<number>, unt
   if (hour > 23) return undefined;
   let end = k + 1;
   if (tokens[end] && !taken.has(end) && OCLOCK.has(tokens[end]!.norm)) end++;
-  // "until 6 pm", "until 6:30", "until 6 30", "until 6h": chrono-node's, or a length.
-  if (tokens[end] && !taken.has(end) && /^(a\.?m\.?|p\.?m\.?|h|hrs?|hours?|m|mins?|minutes?|\d+)$/.test(tokens[end]!.norm)) return undefined;
+  // "until 6 pm", "until 6:30", "until 6 30", "until 6h": chrono-node's, or a length; "until 17:00 CET", "until 5 utc+2": a
+  // zone said, chrono-node's (read here, the zone became an alert's name and the hour the user's).
+  if (tokens[end] && !taken.has(end) && /^(a\.?m\.?|p\.?m\.?|h|hrs?|hours?|m|mins?|minutes?|\d+|utc|gmt|z|utc[+-]\d{1,2}|gmt[+-]\d{1,2}|[+-]\d{2}:?\d{2}|cet|cest|eet|eest|wet|west|bst|ist|jst|kst|sgt|aest|aedt|awst|nzst|nzdt|pst|pdt|est|edt|cst|cdt|mst|mdt|hst|akst|akdt)$/.test(tokens[end]!.norm)) return undefined;
   // "until 10 tonight", "until 9 tomorrow morning", "until 7 this evening": the day and the part of it said after the hour;
   // a day without its part ("until 6 tomorrow": morning or evening?), another day, or "or" ("until 6 or 7") is asked about.
   let day: number | null = null;

@@ -84,6 +84,13 @@ export const silenceRule: Rule = (line) => {
   if (openLength) {
     return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: 'Say one length for the silence, e.g. "for 2h" (a silence can be expired early with "unsilence <id>").' };
   }
+  // "for at least 1h", "for more than an hour": a length left open above is asked about; "for at most 1h", "max 1h", "no
+  // more than 1h", "up to 1h" are read as the length (the words became an alert's name, "least", "max").
+  const bound = duration ? LENGTH_BOUNDS.exec(tokens.slice(Math.max(0, duration.start - 3), duration.start).map((t) => t.norm).join(' ')) : null;
+  if (duration && bound?.[1]) {
+    return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: `Say one length for the silence ("${bound[1]}" leaves it open), e.g. "for 2h" (a silence can be expired early with "unsilence <id>").` };
+  }
+  if (duration && bound?.[2]) take(taken, duration.start - bound[2].split(' ').length, duration.start);
   if (duration) {
     durationSeconds = Math.round(duration.ms / 1000);
     take(taken, duration.start, duration.end);
@@ -304,6 +311,8 @@ export const silenceRule: Rule = (line) => {
 };
 
 const UNTIL_WORDS = new Set(['until', 'till', 'til', 'untill']);
+/** Words bounding a length said right before it: open above (1, asked) or below (2, read). */
+const LENGTH_BOUNDS = /(?:^|\s)(?:(at least|more than|longer than|over|min|minimum|a minimum of)|(at most|max|maximum|no more than|not more than|less than|under|up to|a max of))$/;
 /** "host:web-1", "env:staging": a label everyone's alerts carry, a colon, its value. */
 const LABEL_COLON = /^(host|instance|target|job|env|environment|severity|alertname|service|cluster|namespace|pod|team|region|zone|app)[:](?!\/\/)([^\s:=]+)$/i;
 /** Nouns of what alerts are about that start alert names ("node down" of NodeDown, "instance down", "target missing"). */
