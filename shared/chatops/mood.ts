@@ -342,6 +342,10 @@ const NAMES_NOT_ADDRESSED = new Set(['ok', 'okay', 'k', 'kk', 'yes', 'yeah', 'ye
 // (Not "logs", "history", "output": what "clear logs on db-2" acts on.)
 const ASKED_OF_ACTION = new Set(['status', 'state', 'progress', 'eta', 'result', 'results', 'outcome']);
 
+const WEIGHING_SET: ReadonlySet<string> = new Set(WEIGHINGS);
+const RETRACTION_SET: ReadonlySet<string> = new Set(RETRACTIONS);
+const HEDGE_SET: ReadonlySet<string> = new Set(HEDGES);
+
 /** What an order would do, said after it with a modal ("restart nginx would fix it", "ack 12 might help"). */
 // ("ack 12 will fix in 10m": what the speaker will do, the comment; not "will".)
 const WOULD = new Set(['would', 'might', 'could', 'should', 'may', "'d", "would've", 'wouldve', 'ought']);
@@ -376,9 +380,11 @@ export function moodOf(tokens: readonly Token[]): Mood {
   // "don't restart web-1", "do not silence db-2", "never mind": nothing to do.
   if (NEGATIONS.has(first) || (first === 'do' && second === 'not') || (first === 'please' && NEGATIONS.has(second))) return 'negated';
   // "ack 12 nvm", "restart nginx on web-1... actually never mind": taken back at its end, comment or not.
-  const ending = (n: number) => words.slice(-n).join(' ').replace(/[.!]+$/, '');
-  if (WEIGHINGS.some((w) => ending(w.split(' ').length) === w)) return 'question';
-  if (RETRACTIONS.some((r) => ending(r.split(' ').length) === r)) return 'negated';
+  // (The line's last one to five words, each once: the phrase lists are looked up, not each phrase's words joined again.)
+  const endings = [1, 2, 3, 4, 5].map((n) => words.slice(-n).join(' ').replace(/[.!]+$/, ''));
+  const ending = (n: number) => endings[n - 1]!;
+  if (endings.some((e) => WEIGHING_SET.has(e))) return 'question';
+  if (endings.some((e) => RETRACTION_SET.has(e))) return 'negated';
   // ("silence web-1 for 1h... wait", "ack 12 - wait": a wait set apart at the end; "… while we wait" is the comment's.)
   const last = tokens.length - 1;
   if (words.length > 1 && ending(1) === 'wait' && (/[.,;!—–-]$/.test(tokens[last - 1]!.raw) || ['-', '—', '–'].includes(tokens[last - 1]!.norm))) return 'negated';
@@ -388,7 +394,7 @@ export function moodOf(tokens: readonly Token[]): Mood {
   // Only what is said before a comment tells what the line does: "… because rollback done" is the comment's.
   const marker = words.findIndex((w, i) => i > 0 && FREE_TEXT_MARKERS.has(w));
   const said = marker === -1 ? words : words.slice(0, marker);
-  if (HEDGES.some((h) => said.slice(-h.split(' ').length).join(' ').replace(/[.!]+$/, '') === h)) return 'question';
+  if ([1, 2, 3].some((n) => said.length >= n && HEDGE_SET.has(said.slice(-n).join(' ').replace(/[.!]+$/, '')))) return 'question';
   // ("restart nginx on web-1 help": help asked with the order, not the order plainly given.)
   if (said.length > 2 && said.at(-1) === 'help' && !HELP_AS_VERB.has(said.at(-2)!)) return 'question';
   // "close 7 or leave it open", "restart nginx on web-1 or wait?": the order weighed against another course.
