@@ -77,7 +77,9 @@ const RETRACTIONS = [
   '❌', '✖️', '🚫', '👎', '🙅', '🙅‍♂️', '🙅‍♀️', '🛑', '⛔', ':x', ':no_entry', ':no_entry_sign', ':thumbsdown', ':-1', ':octagonal_sign', ':no_good', ':stop_sign', ':heavy_multiplication_x',
 ];
 /** A line that ends weighing it ("rollback or not", "restart nginx, yes or no"). */
-const WEIGHINGS = ['or not', 'yes or no', 'or no', 'or what', 'y/n', 'yes/no', 'or nah', 'or nope'];
+// ("restart nginx on web-1 any objections", "silence web-1 for 1h - thoughts", "… at your convenience": put to the channel.)
+const WEIGHINGS = ['or not', 'yes or no', 'or no', 'or what', 'y/n', 'yes/no', 'or nah', 'or nope', 'any objections', 'objections', 'any objection', 'thoughts', 'any thoughts',
+  'when ready', "when you're ready", 'when youre ready', 'at your convenience', 'sound good', 'sounds good', 'good idea', 'bad idea'];
 /** A line that ends hedging, before any comment ("restart nginx on web-1 maybe", "ack 12 i guess"; not "ack 12 - the deploy maybe"). */
 const HEDGES = ['maybe', 'perhaps', 'probably', 'i guess', 'i think', 'i suppose', 'or something', 'imo', 'imho', 'i reckon', 'i believe', 'idk',
   // ("reboot db-1 lol", "resolve 7 haha", "reboot db-1 🤔": laughed off or wondered about, not plainly asked; asked back.)
@@ -87,7 +89,8 @@ const HEDGES = ['maybe', 'perhaps', 'probably', 'i guess', 'i think', 'i suppose
 /** Words before a closing "help" that make it a verb ("restart didn't help", "that would help"), not help asked for. */
 const HELP_AS_VERB = new Set(["didn't", 'didnt', "doesn't", 'doesnt', "won't", 'wont', 'will', 'would', 'to', 'can', 'could', 'may', 'might', 'not', 'should', 'it', 'this', 'that', 'did', 'does']);
 /** Words that weigh an action rather than order it ("we should restart", "maybe flush"). */
-const MODALS = new Set(['should', 'might', 'may', 'maybe', 'perhaps', 'ought', 'probably', 'prob', 'possibly']);
+// ("should've acked 12", "could've silenced web-1": what might have been done; it acknowledged 12.)
+const MODALS = new Set(['should', 'might', 'may', 'maybe', 'perhaps', 'ought', 'probably', 'prob', 'possibly', "should've", 'shouldve', "could've", 'couldve', "would've", 'wouldve', "might've", 'mightve', "must've", 'mustve']);
 /** Words that say something has to be done, said before its verb ("we need to restart nginx"): weighed, not ordered. */
 const NEEDS = new Set(['need', 'needs', 'must', 'gotta', 'ought']);
 /** What an action is said to be, as a noun ("restart needed", "failover pending"). */
@@ -327,6 +330,12 @@ function quotesAnOrder(tokens: readonly Token[], said: readonly string[], verbAt
   return /^["“']/.test(tokens[verbAt]?.raw ?? '') && said.slice(verbAt + 1).some((w) => QUOTING.has(w));
 }
 
+/** Verbs that say what something is judged to be ("is", "would be", "sounds", "seems"), and the verdicts said with them. */
+const JUDGING = new Set(['is', 'was', "it's", 'be', 'sounds', 'seems', 'looks', 'feels']);
+// (Not "fine", "ok": "ack 12 is fine" says it of the alert, its comment.)
+const VERDICTS = new Set(['good', 'bad', 'risky', 'safe', 'unsafe', 'dangerous', 'mistake', 'wrong', 'right', 'best', 'better', 'worse', 'fix', 'answer', 'solution',
+  'plan', 'idea', 'overkill', 'needed', 'necessary', 'enough', 'worth', 'pointless', 'useless', 'need', 'want', 'premature', 'smart', 'dumb', 'option', 'way']);
+
 /** What a run did ("… fixed it", "… did the trick", "… helped"), and what it did it to. */
 const RESULTS = new Set(['fixed', 'helped', 'worked', 'solved', 'did', 'cleared', 'sorted', 'resolved']);
 const RESULT_OBJECTS = new Set(['it', 'that', 'this', 'things', 'everything', 'the', 'them', 'nothing', 'not', "n't"]);
@@ -434,6 +443,9 @@ export function moodOf(tokens: readonly Token[]): Mood {
   // "restart nginx on web-1 fixed it", "bounce api-1 did the trick": what a run did, said after it.
   if (verbAt !== -1 && actionOf(said[verbAt]) !== null && said.some((w, i) => i > verbAt + 1 && RESULTS.has(w) && (i === said.length - 1 || RESULT_OBJECTS.has(said[i + 1] ?? '')))) return 'report';
   if (reportsWhatWasDone(said)) return 'report';
+  // "restart nginx on web-1 is risky", "ack 12 was a mistake", "restart nginx on web-1 would be good", "… sounds good", "… is
+  // the fix": the order is the subject of what is said of it, weighed, not given ("ack 12 is flapping" says it of the alert).
+  if (verbAt !== -1 && verbAt <= 1 && said.some((w, i) => i > verbAt && JUDGING.has(w) && said.slice(i + 1, i + 4).some((v) => VERDICTS.has(v)))) return 'question';
   // "about to restart nginx on web-1", "I'm going to silence web-1", "gonna fail over": what the speaker will do themselves.
   const plan = said.slice(['i', "i'm", 'im', 'we', "we're", 'were', 'am', 'are'].includes(said[0] ?? '') ? (['am', 'are'].includes(said[1] ?? '') ? 2 : 1) : 0);
   if ((plan[0] === 'about' || plan[0] === 'going') && plan[1] === 'to' || ['gonna', 'ima', "i'ma", 'imma', "i'mma"].includes(plan[0] ?? '')) return 'report';
