@@ -2,7 +2,7 @@ import type { Command } from '../intents.ts';
 import type { InventoryIndex, InventoryTarget } from '../inventory.ts';
 import { FILLER, FREE_TEXT_MARKERS, is, OTHER_MANNERS, THANKS } from '../lexicon.ts';
 import { findDurations, findTimeRange, type TimeRange, type TimeReference } from '../times.ts';
-import { idOf, restOf, type Token } from '../tokens.ts';
+import { compactKey, idOf, restOf, type Token } from '../tokens.ts';
 import { wordTable } from '../word-table.ts';
 
 // What every rule reads a line with: its types, targets, ids, comments and windows.
@@ -112,7 +112,8 @@ export function findTarget(line: Line, taken: ReadonlySet<number>): { hit: Targe
     if (taken.has(i) || !TARGET_PREPS.has(tokens[i - 1]!.norm)) continue;
     const word = tokens[i]!.norm;
     // "cpu on 10.0.0.5", "on 10.0.0.5:9100": an address is a target's name, found or not.
-    if (/^\d{1,3}(\.\d{1,3}){3}(:\d{1,5})?$/.test(word)) {
+    // ("on 10-0-0-5": an address as a cloud's host names write it; it was dropped, the run planned on no host.)
+    if (/^\d{1,3}(\.\d{1,3}){3}(:\d{1,5})?$/.test(word) || /^\d{1,3}(-\d{1,3}){3}$/.test(word)) {
       const hit = index.target(word, false)[0];
       return hit ? { hit: { target: hit.item, score: 1, at: i, end: i + 1 } } : { hit: null, unresolved: word, suggestions: [] };
     }
@@ -120,6 +121,9 @@ export function findTarget(line: Line, taken: ReadonlySet<number>): { hit: Targe
     // "to v4.11.2": a version, not a host named so.
     if (FILLER.has(word) || !/[a-z]/.test(word) || idOf(tokens[i]) !== null || TIME_LIKE.test(word) || VERSION_LIKE.test(word)) continue;
     const hits = line.index.target(word, true);
+    // ("restart nginx on db-2a": a near miss is never read across what follows a number, as it is never across the number
+    // itself; it restarted nginx on db-2.)
+    if (hits.length === 1 && hits[0]!.score < 1 && /\d/.test(word) && fromDigit(word) !== fromDigit(hits[0]!.item.name)) return { hit: null, unresolved: word, suggestions: index.suggestTargets(word) };
     if (hits.length === 1) return { hit: { target: hits[0]!.item, score: hits[0]!.score, at: i, end: i + 1 } };
     if (hits.length > 1) return { hit: null, unresolved: word, suggestions: hits.map((h) => h.item.name).slice(0, 3) };
     // A host-like word ("web-9", "db7") that is not in the inventory.
@@ -130,6 +134,11 @@ export function findTarget(line: Line, taken: ReadonlySet<number>): { hit: Targe
     if (family.length > 0) return { hit: null, unresolved: word, suggestions: family.slice(0, 3) };
   }
   return { hit: null };
+}
+
+/** A name's letters and digits from its first digit on ("db-2a" → "2a", "web-1" → "1"). */
+function fromDigit(name: string): string {
+  return compactKey(name).replace(/^[^0-9]*/, '');
 }
 
 /** The targets whose names start with one of the words and then a number ("web" → web-1, web-2), by name. */
