@@ -56,9 +56,14 @@ export function targetPattern(tokens: readonly Token[], index: InventoryIndex): 
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     if (FREE_TEXT_MARKERS.has(token.norm) || tokens[i - 1]?.colon || /^[([]/.test(token.raw)) return null;
-    if (!TARGET_PATTERN.test(token.norm)) continue;
-    const re = new RegExp(`^${token.norm.split(/\*+/).map((part) => part.replace(/[.-]/g, '\\$&')).join('.*')}$`, 'i');
-    return { pattern: token.norm, matches: index.inventory.targets.filter((t) => re.test(t.name)).map((t) => t.name) };
+    // ("restart nginx on web-{1,2}", "cpu on web-[1-2]": a shell's brace or a glob's class; read as web-1, the rest dropped.)
+    const brace = /^([a-z][a-z0-9._-]*)[{[]/.exec(token.raw.toLowerCase());
+    if (!TARGET_PATTERN.test(token.norm) && !brace) continue;
+    const glob = brace ? `${brace[1]}*` : token.norm;
+    const re = new RegExp(`^${glob.split(/\*+/).map((part) => part.replace(/[.-]/g, '\\$&')).join('.*')}$`, 'i');
+    const closedAfter = brace && !/[}\]]/.test(token.raw) && tokens[i + 1] !== undefined && /[}\]]/.test(tokens[i + 1]!.raw);
+    const said = !brace ? token.norm : closedAfter ? token.raw + tokens[i + 1]!.raw : token.raw;
+    return { pattern: said, matches: index.inventory.targets.filter((t) => re.test(t.name)).map((t) => t.name) };
   }
   return null;
 }
