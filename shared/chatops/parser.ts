@@ -253,12 +253,15 @@ function parseLine(line: Line): ParseResult {
     best.confidence = Math.min(best.confidence, 0.45);
   }
   // "restart nginx on web-*", "cpu on db-*": a pattern of targets is read by a silence alone; the others dropped it.
-  const pattern = best && !best.problem && PATTERN_DROPPED.has(best.command.intent) ? targetPattern(line.tokens, index) : null;
+  // ("silence web-{1,2} for 1h", "ack all alerts on web-{1,2}": a brace is read by none, not even a silence; they silenced
+  // web-1 alone, acknowledged alert 2.)
+  const found = best && !best.problem && best.command.intent !== 'help' && best.command.intent !== 'incident.note' ? targetPattern(line.tokens, index) : null;
+  const pattern = found && (found.brace || PATTERN_DROPPED.has(best!.command.intent)) ? found : null;
   if (best && pattern) {
     const [first, ...others] = pattern.matches;
     best.problem = first === undefined
       ? `No target matches "${pattern.pattern}".`
-      : `A pattern of targets ("${pattern.pattern}": ${pattern.matches.slice(0, 4).join(', ')}${pattern.matches.length > 4 ? ', …' : ''}) is read only by a silence: ask about one target at a time, e.g. the same on ${first}${others.length > 0 ? `, then on ${others[0]}` : ''}.`;
+      : `A pattern of targets ("${pattern.pattern}": ${pattern.matches.slice(0, 4).join(', ')}${pattern.matches.length > 4 ? ', …' : ''}) is ${pattern.brace ? 'not read' : 'read only by a silence ("silence web-* for 1h")'}: ask about one target at a time, e.g. the same on ${first}${others.length > 0 ? `, then on ${others[0]}` : ''}.`;
     best.confidence = Math.min(best.confidence, 0.45);
   }
   // A reading that would leave out a target the line names ("restart nginx on web-1 and web-2") is not done in part.

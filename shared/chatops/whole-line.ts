@@ -52,7 +52,7 @@ const TARGET_PATTERN = /^[a-z0-9._-]*\*[a-z0-9._*-]*$/;
  * A pattern of targets said before any free text ("restart nginx on web-*", "cpu on db-*") and the targets it matches, or
  * null: only a silence reads one ("silence db-* for 1h"); any other reading dropped it and acted on no host, or on every one.
  */
-export function targetPattern(tokens: readonly Token[], index: InventoryIndex): { pattern: string; matches: string[] } | null {
+export function targetPattern(tokens: readonly Token[], index: InventoryIndex): { pattern: string; matches: string[]; brace: boolean } | null {
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     if (FREE_TEXT_MARKERS.has(token.norm) || tokens[i - 1]?.colon || /^[([]/.test(token.raw)) return null;
@@ -63,7 +63,7 @@ export function targetPattern(tokens: readonly Token[], index: InventoryIndex): 
     const re = new RegExp(`^${glob.split(/\*+/).map((part) => part.replace(/[.-]/g, '\\$&')).join('.*')}$`, 'i');
     const closedAfter = brace && !/[}\]]/.test(token.raw) && tokens[i + 1] !== undefined && /[}\]]/.test(tokens[i + 1]!.raw);
     const said = !brace ? token.norm : closedAfter ? token.raw + tokens[i + 1]!.raw : token.raw;
-    return { pattern: said, matches: index.inventory.targets.filter((t) => re.test(t.name)).map((t) => t.name) };
+    return { pattern: said, matches: index.inventory.targets.filter((t) => re.test(t.name)).map((t) => t.name), brace: brace !== null };
   }
   return null;
 }
