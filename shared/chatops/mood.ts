@@ -79,7 +79,9 @@ const RETRACTIONS = [
 /** A line that ends weighing it ("rollback or not", "restart nginx, yes or no"). */
 // ("restart nginx on web-1 any objections", "silence web-1 for 1h - thoughts", "… at your convenience": put to the channel.)
 const WEIGHINGS = ['or not', 'yes or no', 'or no', 'or what', 'y/n', 'yes/no', 'or nah', 'or nope', 'any objections', 'objections', 'any objection', 'thoughts', 'any thoughts',
-  'when ready', "when you're ready", 'when youre ready', 'at your convenience', 'sound good', 'sounds good', 'good idea', 'bad idea'];
+  'when ready', "when you're ready", 'when youre ready', 'at your convenience', 'sound good', 'sounds good', 'good idea', 'bad idea',
+  // ("ack 12 yeah", "resolve 7 correct": a tag question without its mark; "ack 12 right" stays "right now", as before.)
+  'yeah', 'correct'];
 /** A line that ends hedging, before any comment ("restart nginx on web-1 maybe", "ack 12 i guess"; not "ack 12 - the deploy maybe"). */
 const HEDGES = ['maybe', 'perhaps', 'probably', 'i guess', 'i think', 'i suppose', 'or something', 'imo', 'imho', 'i reckon', 'i believe', 'idk',
   // ("reboot db-1 lol", "resolve 7 haha", "reboot db-1 🤔": laughed off or wondered about, not plainly asked; asked back.)
