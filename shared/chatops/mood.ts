@@ -10,7 +10,7 @@ const LEADING_VERBS: readonly Word[] = ['ack', 'silence', 'unsilence', 'expire',
  * one: the parser then drops the state-changing readings of the line, so the line is
  * answered as the question it is, or with "did you mean".
  */
-export type Mood = 'order' | 'question' | 'negated' | 'report' | 'conditional' | 'quoted' | 'corrected' | 'addressed';
+export type Mood = 'order' | 'question' | 'negated' | 'report' | 'conditional' | 'quoted' | 'corrected' | 'addressed' | 'listed' | 'about';
 
 /** Words that open a question (and, first in a line, are not a polite order: see POLITE). */
 const QUESTION_OPENERS = new Set([
@@ -71,17 +71,28 @@ const RETRACTIONS = [
   'not yet', 'not now', 'hold on', 'hang on', '/s', "actually don't", 'actually dont', 'or maybe not', 'maybe not', 'not', 'lol no', 'haha no', 'jk no',
   // ("reboot db-1 kidding", "resolve 7 (kidding)", "ack 12 not really": planned a restart of service "kidding", resolved 7.)
   'kidding', 'just kidding', 'only kidding', 'joking', 'just joking', 'only joking', 'not really', 'jk lol',
+  // ("restart nginx on web-1 no", "ack 12 nope": taken back at once; it planned the restart, acknowledged 12 with comment "no".)
+  'no', 'nope', 'nah', 'no no',
+  // ("restart nginx on web-1 ❌", "resolve 7 👎", "… :no_entry:": a "no" as a reaction at its end.)
+  '❌', '✖️', '🚫', '👎', '🙅', '🙅‍♂️', '🙅‍♀️', '🛑', '⛔', ':x', ':no_entry', ':no_entry_sign', ':thumbsdown', ':-1', ':octagonal_sign', ':no_good', ':stop_sign', ':heavy_multiplication_x',
 ];
 /** A line that ends weighing it ("rollback or not", "restart nginx, yes or no"). */
-const WEIGHINGS = ['or not', 'yes or no', 'or no', 'or what', 'y/n', 'yes/no'];
+// ("restart nginx on web-1 any objections", "silence web-1 for 1h - thoughts", "… at your convenience": put to the channel.)
+const WEIGHINGS = ['or not', 'yes or no', 'or no', 'or what', 'y/n', 'yes/no', 'or nah', 'or nope', 'any objections', 'objections', 'any objection', 'thoughts', 'any thoughts',
+  'when ready', "when you're ready", 'when youre ready', 'at your convenience', 'sound good', 'sounds good', 'good idea', 'bad idea',
+  // ("ack 12 yeah", "resolve 7 correct": a tag question without its mark; "ack 12 right" stays "right now", as before.)
+  'yeah', 'correct'];
 /** A line that ends hedging, before any comment ("restart nginx on web-1 maybe", "ack 12 i guess"; not "ack 12 - the deploy maybe"). */
-const HEDGES = ['maybe', 'perhaps', 'probably', 'i guess', 'i think', 'i suppose', 'or something',
+const HEDGES = ['maybe', 'perhaps', 'probably', 'i guess', 'i think', 'i suppose', 'or something', 'imo', 'imho', 'i reckon', 'i believe', 'idk',
   // ("reboot db-1 lol", "resolve 7 haha", "reboot db-1 🤔": laughed off or wondered about, not plainly asked; asked back.)
-  'lol', 'lmao', 'lmfao', 'rofl', 'haha', 'hahaha', 'hehe', 'lul', '🤔', ':thinking_face:', ':thinking_face', ':thinking:', ':thinking'];
+  'lol', 'lmao', 'lmfao', 'rofl', 'haha', 'hahaha', 'hehe', 'lul', '🤔', ':thinking_face:', ':thinking_face', ':thinking:', ':thinking',
+  // ("resolve 7 🤷", "ack 12 😬": a shrug or a grimace, unsure.)
+  '🤷', '🤷‍♂️', '🤷‍♀️', '🤷🏻', '🤷🏽', '🤷🏿', ':shrug', '😬', ':grimacing', '😅', ':sweat_smile', '🙃'];
 /** Words before a closing "help" that make it a verb ("restart didn't help", "that would help"), not help asked for. */
 const HELP_AS_VERB = new Set(["didn't", 'didnt', "doesn't", 'doesnt', "won't", 'wont', 'will', 'would', 'to', 'can', 'could', 'may', 'might', 'not', 'should', 'it', 'this', 'that', 'did', 'does']);
 /** Words that weigh an action rather than order it ("we should restart", "maybe flush"). */
-const MODALS = new Set(['should', 'might', 'may', 'maybe', 'perhaps', 'ought', 'probably', 'prob', 'possibly']);
+// ("should've acked 12", "could've silenced web-1": what might have been done; it acknowledged 12.)
+const MODALS = new Set(['should', 'might', 'may', 'maybe', 'perhaps', 'ought', 'probably', 'prob', 'possibly', "should've", 'shouldve', "could've", 'couldve', "would've", 'wouldve', "might've", 'mightve', "must've", 'mustve']);
 /** Words that say something has to be done, said before its verb ("we need to restart nginx"): weighed, not ordered. */
 const NEEDS = new Set(['need', 'needs', 'must', 'gotta', 'ought']);
 /** What an action is said to be, as a noun ("restart needed", "failover pending"). */
@@ -112,6 +123,8 @@ const PASSIVE = new Set(['was', 'were', 'been', 'got', 'gets', 'already']);
 const OUTCOMES = new Set(['failed', 'fails', 'worked', 'works', 'succeeded', 'went', 'hung', 'crashed', 'errored', 'broke', 'timed', 'is', 'was', 'did', "didn't", 'didnt']);
 /** What a silence, an ack or a run is or did, said right after it as a noun ("silence expired", "ack was wrong"). */
 const NOUN_STATES = new Set(['were', "isn't", 'isnt', "wasn't", 'wasnt', "doesn't", 'doesnt', 'didnt', 'not', 'has', 'had', 'expired', 'ended', 'lapsed', 'helped', 'fixed', 'solved', 'seems', 'looks', 'went']);
+/** What an order's verb said as a noun is of ("the silence *on* web-1", "restart *of* nginx"). */
+const NOUN_OF = new Set(['on', 'of', 'for', 'from']);
 const DETERMINERS = new Set(['the', 'that', 'this', 'our', 'my', 'your', 'last', 'previous', 'latest']);
 
 const ORDER_WORDS: readonly Word[] = ['ack', 'silence', 'unsilence', 'expire', 'note', 'run'];
@@ -171,8 +184,11 @@ function reportsWhatWasDone(words: readonly string[]): boolean {
   if (DETERMINERS.has(words[0] ?? '') && isOrderWord(words[1] ?? '')) return true;
   // "silence is golden", "restart didn't help", "ack was wrong", "silence expired for web-1": the verb is a noun, said with what it is or did.
   if (isOrderWord(words[0] ?? '') && (OUTCOMES.has(words[1] ?? '') || NOUN_STATES.has(words[1] ?? ''))) return true;
-  // "restart failed", "the failover worked", "rollback of api went fine": an action's noun and its outcome.
+  // "silence on web-1 ended", "restart of web-1 done", "ack on 12 was wrong": the verb as a noun, with what it was of, then
+  // what it did or is (it made a silence of alerts named "ended", planned a restart).
   const det = DETERMINERS.has(words[0] ?? '') ? 1 : 0;
+  if (isOrderWord(words[det] ?? '') && NOUN_OF.has(words[det + 1] ?? '') && words.slice(det + 2).some((w) => REPORT_ENDINGS.has(w) || NOUN_STATES.has(w) || OUTCOMES.has(w))) return true;
+  // "restart failed", "the failover worked", "rollback of api went fine": an action's noun and its outcome.
   // ("nginx restart failed on web-1", "the nginx restart helped": what it acted on, said before the action's noun.)
   const modifier = words[det] ?? '';
   const named = actionOf(modifier) === null && /^[a-z][\w.-]*$/.test(modifier) && !KNOWN_FORMS.has(modifier) && actionOf(words[det + 1]) !== null;
@@ -316,7 +332,58 @@ function quotesAnOrder(tokens: readonly Token[], said: readonly string[], verbAt
   return /^["“']/.test(tokens[verbAt]?.raw ?? '') && said.slice(verbAt + 1).some((w) => QUOTING.has(w));
 }
 
+/** Verbs that say what something is judged to be ("is", "would be", "sounds", "seems"), and the verdicts said with them. */
+const JUDGING = new Set(['is', 'was', "it's", 'be', 'sounds', 'seems', 'looks', 'feels']);
+// (Not "fine", "ok": "ack 12 is fine" says it of the alert, its comment.)
+const VERDICTS = new Set(['good', 'bad', 'risky', 'safe', 'unsafe', 'dangerous', 'mistake', 'wrong', 'right', 'best', 'better', 'worse', 'fix', 'answer', 'solution',
+  'plan', 'idea', 'overkill', 'needed', 'necessary', 'enough', 'worth', 'pointless', 'useless', 'need', 'want', 'premature', 'smart', 'dumb', 'option', 'way']);
+
+/** What a run did ("… fixed it", "… did the trick", "… helped"), and what it did it to. */
+const RESULTS = new Set(['fixed', 'helped', 'worked', 'solved', 'did', 'cleared', 'sorted', 'resolved']);
+const RESULT_OBJECTS = new Set(['it', 'that', 'this', 'things', 'everything', 'the', 'them', 'nothing', 'not', "n't"]);
+
+/** Words that lead a line said about something ("re:", "regarding", "fyi", "psa"). */
+const ABOUT_LEADS = new Set(['re', 'regarding', 'about', 'concerning', 'wrt', 'fyi', 'psa', 'fwiw', 'btw', 'heads-up']);
+/** Words said first, before a comma or a colon, that are no one's name ("ok, ack 12", "urgent: ack 12" order). */
+const NAMES_NOT_ADDRESSED = new Set(['ok', 'okay', 'k', 'kk', 'yes', 'yeah', 'yep', 'yup', 'sure', 'right', 'alright', 'fine', 'cool', 'great', 'good', 'done', 'thanks', 'ty', 'so', 'then', 'now', 'also', 'and', 'first', 'next', 'finally', 'quick', 'quickly', 'again', 'same', 'agreed', 'agree', 'lgtm', 'go', 'approved', 'confirmed', 'noted', 'understood', 'roger', 'ack', 'morning', 'evening', 'afternoon', 'night', 'sorry', 'oops', 'hmm', 'um', 'uh', 'well', 'actually', 'anyway', 'anyways', 'urgent', 'asap', 'important', 'update', 'status',
+  // (yes as chat mixes it in, "vale, ack 12", "si, ack 12"; "pretty please ack 12")
+  'pretty', 'vale', 'si', 'oui', 'ja', 'da', 'jo', 'bien', 'bueno', 'claro', 'dale', 'gut', 'genau', 'allez', 'alors', 'daccord', 'certo', 'sim', 'tak', 'hai']);
+
+/** What is asked of an action, said right after its noun ("rollback status", "failover progress", "restart logs"). */
+// (Not "logs", "history", "output": what "clear logs on db-2" acts on.)
+const ASKED_OF_ACTION = new Set(['status', 'state', 'progress', 'eta', 'result', 'results', 'outcome']);
+
+const WEIGHING_SET: ReadonlySet<string> = new Set(WEIGHINGS);
+const RETRACTION_SET: ReadonlySet<string> = new Set(RETRACTIONS);
+const HEDGE_SET: ReadonlySet<string> = new Set(HEDGES);
+
+/** What an order would do, said after it with a modal ("restart nginx would fix it", "ack 12 might help"). */
+// ("ack 12 will fix in 10m": what the speaker will do, the comment; not "will".)
+const WOULD = new Set(['would', 'might', 'could', 'should', 'may', "'d", "would've", 'wouldve', 'ought']);
+const OUTCOME_VERBS = new Set(['fix', 'help', 'work', 'solve', 'sort', 'resolve', 'clear', 'stop', 'unblock', 'cure', 'save', 'calm', 'quiet']);
+
+/**
+ * "todo: restart nginx on web-1", "plan: ack 12", "next step: …", "step 3: …", "runbook: …": the order written down as
+ * an item of a plan or a list, before a colon; it is about the order, not asked of chat.
+ */
+const LABELS = new Set(['todo', 'to-do', 'plan', 'next', 'step', 'steps', 'runbook', 'docs', 'doc', 'action', 'actions', 'item', 'fix', 'workaround', 'idea', 'proposal', 'suggestion', 'option', 'remediation', 'mitigation', 'followup', 'follow-up', 'ai', 'then', 'later', 'eventually', 'tomorrow']);
+function labelled(tokens: readonly Token[]): boolean {
+  const colon = tokens.findIndex((t, i) => i < 3 && t.colon);
+  if (colon === -1) return /^todo$/i.test(tokens[0]?.raw ?? '') && tokens.length > 1;
+  return tokens.slice(0, colon + 1).some((t) => LABELS.has(t.norm)) && tokens.slice(0, colon + 1).every((t) => LABELS.has(t.norm) || /^#?\d+[.)]?$/.test(t.norm) || ['my', 'our', 'the', 'a'].includes(t.norm));
+}
+
 export function moodOf(tokens: readonly Token[]): Mood {
+  if (labelled(tokens)) return 'listed';
+  // "re: restart nginx on web-1", "about the restart on web-1", "regarding the silence on web-1", "fyi restart nginx on web-1
+  // fixed it", "heads up: …": said about an order, not asking for it (it planned the restart, made the silence).
+  const w0 = tokens[0]?.norm ?? '';
+  if ((ABOUT_LEADS.has(w0) && !(w0 === 'about' && tokens[1]?.norm === 'to')) || (['heads', 'head'].includes(w0) && tokens[1]?.norm === 'up')) return 'about';
+  // "bob: restart nginx on web-1", "bob, ack 12", "alice please ack 12": asked of someone named first ("hey, ack 12" is not).
+  const named = tokens[0] !== undefined && /^[a-z]+$/.test(w0) && w0.length > 1 && !KNOWN_FORMS.has(w0) && !GREETINGS.has(w0) && !FILLER.has(w0) && !isOrderWord(w0) && !ABOUT_LEADS.has(w0)
+    && !NEGATIONS.has(w0) && !NAMES_NOT_ADDRESSED.has(w0);
+  const after = /[,:]$/.test(tokens[0]?.raw ?? '') ? 1 : ['please', 'pls', 'plz'].includes(tokens[1]?.norm ?? '') ? 2 : 0;
+  if (named && after > 0 && isOrderWord(tokens[after]?.norm ?? '')) return 'addressed';
   // "@here rollback done on 7", "@bob ack 12": who a line is addressed to is not what it says.
   const words = tokens.map((t) => t.norm).filter((w, i, all) => !(w.startsWith('@') && all.slice(0, i).every((v) => v.startsWith('@'))));
   const first = words[0] ?? '';
@@ -324,9 +391,11 @@ export function moodOf(tokens: readonly Token[]): Mood {
   // "don't restart web-1", "do not silence db-2", "never mind": nothing to do.
   if (NEGATIONS.has(first) || (first === 'do' && second === 'not') || (first === 'please' && NEGATIONS.has(second))) return 'negated';
   // "ack 12 nvm", "restart nginx on web-1... actually never mind": taken back at its end, comment or not.
-  const ending = (n: number) => words.slice(-n).join(' ').replace(/[.!]+$/, '');
-  if (WEIGHINGS.some((w) => ending(w.split(' ').length) === w)) return 'question';
-  if (RETRACTIONS.some((r) => ending(r.split(' ').length) === r)) return 'negated';
+  // (The line's last one to five words, each once: the phrase lists are looked up, not each phrase's words joined again.)
+  const endings = [1, 2, 3, 4, 5].map((n) => words.slice(-n).join(' ').replace(/[.!]+$/, ''));
+  const ending = (n: number) => endings[n - 1]!;
+  if (endings.some((e) => WEIGHING_SET.has(e))) return 'question';
+  if (endings.some((e) => RETRACTION_SET.has(e))) return 'negated';
   // ("silence web-1 for 1h... wait", "ack 12 - wait": a wait set apart at the end; "… while we wait" is the comment's.)
   const last = tokens.length - 1;
   if (words.length > 1 && ending(1) === 'wait' && (/[.,;!—–-]$/.test(tokens[last - 1]!.raw) || ['-', '—', '–'].includes(tokens[last - 1]!.norm))) return 'negated';
@@ -336,7 +405,7 @@ export function moodOf(tokens: readonly Token[]): Mood {
   // Only what is said before a comment tells what the line does: "… because rollback done" is the comment's.
   const marker = words.findIndex((w, i) => i > 0 && FREE_TEXT_MARKERS.has(w));
   const said = marker === -1 ? words : words.slice(0, marker);
-  if (HEDGES.some((h) => said.slice(-h.split(' ').length).join(' ').replace(/[.!]+$/, '') === h)) return 'question';
+  if ([1, 2, 3].some((n) => said.length >= n && HEDGE_SET.has(said.slice(-n).join(' ').replace(/[.!]+$/, '')))) return 'question';
   // ("restart nginx on web-1 help": help asked with the order, not the order plainly given.)
   if (said.length > 2 && said.at(-1) === 'help' && !HELP_AS_VERB.has(said.at(-2)!)) return 'question';
   // "close 7 or leave it open", "restart nginx on web-1 or wait?": the order weighed against another course.
@@ -371,7 +440,14 @@ export function moodOf(tokens: readonly Token[]): Mood {
   if (quotesAnOrder(tokens.slice(tokens.length - words.length), said, verbAt)) return 'quoted';
   // "we could restart nginx on web-1", "i would ack 12": advice ("could you …" asks politely).
   if (!politeOrder && before.some((w, i) => ADVISING.has(w) && !POLITE_SUBJECTS.has(before[i + 1] ?? ''))) return 'question';
+  // "restart nginx on web-1 would fix it", "ack 12 should stop the pages": what the order would do, weighed, not ordered.
+  if (verbAt !== -1 && said.some((w, i) => i > verbAt && WOULD.has(w) && OUTCOME_VERBS.has(said[i + 1] ?? ''))) return 'question';
+  // "restart nginx on web-1 fixed it", "bounce api-1 did the trick": what a run did, said after it.
+  if (verbAt !== -1 && actionOf(said[verbAt]) !== null && said.some((w, i) => i > verbAt + 1 && RESULTS.has(w) && (i === said.length - 1 || RESULT_OBJECTS.has(said[i + 1] ?? '')))) return 'report';
   if (reportsWhatWasDone(said)) return 'report';
+  // "restart nginx on web-1 is risky", "ack 12 was a mistake", "restart nginx on web-1 would be good", "… sounds good", "… is
+  // the fix": the order is the subject of what is said of it, weighed, not given ("ack 12 is flapping" says it of the alert).
+  if (verbAt !== -1 && verbAt <= 1 && said.some((w, i) => i > verbAt && JUDGING.has(w) && said.slice(i + 1, i + 4).some((v) => VERDICTS.has(v)))) return 'question';
   // "about to restart nginx on web-1", "I'm going to silence web-1", "gonna fail over": what the speaker will do themselves.
   const plan = said.slice(['i', "i'm", 'im', 'we', "we're", 'were', 'am', 'are'].includes(said[0] ?? '') ? (['am', 'are'].includes(said[1] ?? '') ? 2 : 1) : 0);
   if ((plan[0] === 'about' || plan[0] === 'going') && plan[1] === 'to' || ['gonna', 'ima', "i'ma", 'imma', "i'mma"].includes(plan[0] ?? '')) return 'report';
@@ -385,6 +461,9 @@ export function moodOf(tokens: readonly Token[]): Mood {
   if (before.some((w, i) => NEEDS.has(w) || (['have', 'has', 'got'].includes(w) && before[i + 1] === 'to'))) return 'question';
   // "restart needed on web-1", "restart of nginx required", "failover pending": what has to be done, said of the action as a noun.
   if (actionOf(said[0]) !== null && (NEEDED.has(said[1] ?? '') || (said[1] === 'of' && said.slice(2).some((w) => NEEDED.has(w))))) return 'question';
+  // "rollback status", "failover progress on db", "restart status on web-1": the action's noun with what is asked of it (it
+  // planned a rollback of service "status").
+  if (actionOf(said[0]) !== null && ASKED_OF_ACTION.has(said[1] ?? '')) return 'question';
   if (LEADING_VERBS.some((word) => verbOf(lead, word) > 0) || actionOf(lead) !== null || STATUS_ORDER_LEADS.has(lead)) return 'order';
   if (said.length > 1 && REPORT_ENDINGS.has(said.at(-1)!)) return 'report';
   return 'order';

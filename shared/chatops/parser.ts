@@ -8,7 +8,7 @@ import { ID_JOINERS } from './rules/kit.ts';
 import { correctSpelling } from './spelling.ts';
 import type { TimeReference } from './times.ts';
 import { mergePhrasalVerbs, restOf, tokenize, withoutMarkup, type Token } from './tokens.ts';
-import { deferralOf, exclusionOf, leftOutTargets, namedTargets, secondCommandAt, unknownHostLike } from './whole-line.ts';
+import { deferralOf, exclusionOf, leftOutTargets, namedTargets, secondCommandAt, targetPattern, unknownHostLike } from './whole-line.ts';
 
 export const MAX_TEXT_LENGTH = 2000;
 
@@ -21,6 +21,9 @@ const DEFERRABLE = new Set<Intent>(['alert.ack', 'alert.unack', 'incident.status
 /** Orders that act on targets named: a host-like word that is none of them is asked about ("restart nginx on web-1 and web-9"). */
 const HOST_ORDERS = new Set<Intent>(['runbook.run', 'alert.ack', 'silence.create']);
 
+/** Readings of a target that a pattern of them ("web-*") would be dropped from: all but a silence's (which reads it). */
+const PATTERN_DROPPED = new Set<Intent>(['runbook.run', 'metrics.show', 'alerts.list', 'incidents.list', 'anomaly.explain', 'silences.list']);
+
 /** What joins two reports ("acked 12 and silenced web-1"). */
 const JOINED_REPORT = new Set(['and', 'then', '&', '+']);
 
@@ -31,13 +34,15 @@ function round(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
-const MOOD_WORDS: Record<Exclude<Mood, 'order'>, string> = { question: 'a question', negated: 'a "do not"', report: 'a report of what was done', conditional: 'a condition (chat does what is asked at once, never when something happens)', quoted: 'what someone else said or asked for (a quote)', corrected: 'a correction', addressed: 'asked of someone else in the channel (chat acts on what is asked of it)' };
+const MOOD_WORDS: Record<Exclude<Mood, 'order'>, string> = { question: 'a question', negated: 'a "do not"', report: 'a report of what was done', conditional: 'a condition (chat does what is asked at once, never when something happens)', quoted: 'what someone else said or asked for (a quote)', corrected: 'a correction', addressed: 'asked of someone else in the channel (chat acts on what is asked of it)', listed: 'an item written down in a plan or a list ("todo:", "step 3:"), not asked of chat', about: 'said about it ("re:", "about …", "fyi …"), not asked of chat' };
 
 /** A state change read from a line that does not order it: kept only as a suggestion, below the threshold. */
 function notAnOrder(reading: Reading, mood: Exclude<Mood, 'order'>, now: number): Reading {
   const preview = previewOf(reading.command, now);
   // ("ack 12 no wait 13": the order as typed is the one taken back; send the one meant.)
   if (mood === 'corrected') return { ...reading, confidence: Math.min(reading.confidence, 0.45), problem: 'Read as a correction ("no wait", "I meant …", "oops"), so nothing is done: send the command again, as you mean it, on a line of its own.' };
+  // ("silence web-1 for 1h lol": a reading that was itself asked about has no preview to offer ("matching  for 1h").)
+  if (reading.problem) return { ...reading, confidence: Math.min(reading.confidence, 0.45), problem: `Read as ${MOOD_WORDS[mood]}, so nothing is done; to ask for it, say it as an order.` };
   return { ...reading, confidence: Math.min(reading.confidence, 0.45), problem: `Read as ${MOOD_WORDS[mood]}, so nothing is done; to ${preview.charAt(0).toLowerCase()}${preview.slice(1)}, say it as an order.` };
 }
 
@@ -245,6 +250,18 @@ function parseLine(line: Line): ParseResult {
   if (best && unknownHost) {
     best.problem = `No target named "${unknownHost}".`;
     best.suggestions = index.suggestTargets(unknownHost);
+    best.confidence = Math.min(best.confidence, 0.45);
+  }
+  // "restart nginx on web-*", "cpu on db-*": a pattern of targets is read by a silence alone; the others dropped it.
+  // ("silence web-{1,2} for 1h", "ack all alerts on web-{1,2}": a brace is read by none, not even a silence; they silenced
+  // web-1 alone, acknowledged alert 2.)
+  const found = best && !best.problem && best.command.intent !== 'help' && best.command.intent !== 'incident.note' ? targetPattern(line.tokens, index) : null;
+  const pattern = found && (found.brace || PATTERN_DROPPED.has(best!.command.intent)) ? found : null;
+  if (best && pattern) {
+    const [first, ...others] = pattern.matches;
+    best.problem = first === undefined
+      ? `No target matches "${pattern.pattern}".`
+      : `A pattern of targets ("${pattern.pattern}": ${pattern.matches.slice(0, 4).join(', ')}${pattern.matches.length > 4 ? ', …' : ''}) is ${pattern.brace ? 'not read' : 'read only by a silence ("silence web-* for 1h")'}: ask about one target at a time, e.g. the same on ${first}${others.length > 0 ? `, then on ${others[0]}` : ''}.`;
     best.confidence = Math.min(best.confidence, 0.45);
   }
   // A reading that would leave out a target the line names ("restart nginx on web-1 and web-2") is not done in part.

@@ -67,6 +67,32 @@ describe('a day of the month by its number ("the 8th")', () => {
     expect(next && new Date(next.at).toISOString().slice(0, 10)).toBe('2026-04-02');
   });
 
+  it('reads a bare hour after "until" as the next time the user\'s clock shows it', () => {
+    const until = (text: string, now: string, utcOffsetMinutes = 0) => {
+      const hit = findUntil(text, tokenize(text), new Set(), 0, { now: Date.parse(now), utcOffsetMinutes });
+      return hit && new Date(hit.at).toISOString();
+    };
+    // At noon "6" is this evening's; at 19:00 tomorrow morning's; "18" and "06" are the 24-hour clock's.
+    expect(until('until 6', '2026-03-10T12:00:00Z')).toBe('2026-03-10T18:00:00.000Z');
+    expect(until('until 6', '2026-03-10T19:00:00Z')).toBe('2026-03-11T06:00:00.000Z');
+    expect(until('until 18', '2026-03-10T19:00:00Z')).toBe('2026-03-11T18:00:00.000Z');
+    expect(until('until 06:30', '2026-03-10T12:00:00Z')).toBe('2026-03-11T06:30:00.000Z');
+    expect(until("until 12 o'clock", '2026-03-10T12:00:00Z')).toBe('2026-03-11T00:00:00.000Z');
+    // In UTC+2 at 12:00 UTC (14:00 there), "until 6" is 18:00 there, 16:00 UTC.
+    expect(until('until 6', '2026-03-10T12:00:00Z', 120)).toBe('2026-03-10T16:00:00.000Z');
+    // A bare hour with a day: morning or evening is not known.
+    expect(until('until 6 tomorrow', '2026-03-10T12:00:00Z')).toBeNull();
+  });
+
+  it('reads a bare hour after "since" or "around" as the last time the user\'s clock showed it', () => {
+    expect(range('since 6')).toEqual(['2026-03-10T06:00:00.000Z', '2026-03-10T12:00:00.000Z']);
+    expect(range('since 6', 0, '2026-03-10T19:00:00Z')).toEqual(['2026-03-10T18:00:00.000Z', '2026-03-10T19:00:00.000Z']);
+    // 14:00 in UTC+2: 06:00 there is 04:00 UTC.
+    expect(range('since 6', 120)).toEqual(['2026-03-10T04:00:00.000Z', '2026-03-10T12:00:00.000Z']);
+    expect(range('around 3')).toEqual(['2026-03-10T02:00:00.000Z', '2026-03-10T04:00:00.000Z']);
+    expect(range('since 6 pm')).toEqual(['2026-03-09T18:00:00.000Z', '2026-03-10T12:00:00.000Z']);
+  });
+
   it('leaves "the 8th of march" to chrono-node, which reads the month', () => {
     expect(range('on the 8th of february')).toEqual(['2026-02-08T00:00:00.000Z', '2026-02-09T00:00:00.000Z']);
   });

@@ -55,7 +55,9 @@ export function findDurations(tokens: readonly Token[], taken: ReadonlySet<numbe
   };
   for (let i = 0; i < tokens.length; i++) {
     if (taken.has(i)) continue;
-    const word = tokens[i]!.norm;
+    // (".5h", ".5 hours": a decimal without its nought; it became an alert's name, the silence the default hour.)
+    // ("1½h": the vulgar half, as a phone's keyboard types it.)
+    const word = tokens[i]!.norm.replace(/^\.(\d)/, '0.$1').replace(/^(\d+)½/, '$1.5');
     const next = tokens[i + 1]?.norm;
     // ("1h30", "2h15": hours and minutes as a clock writes them, the minutes' unit left out.)
     const hoursMinutes = /^(\d{1,3})h(\d{1,2})$/.exec(word);
@@ -288,6 +290,8 @@ function spanOf(tokens: readonly Token[], index: number, length: number): Span {
  * yesterday afternoon.
  */
 export function findTimeRange(text: string, tokens: readonly Token[], taken: ReadonlySet<number>, ref: TimeReference): TimeRange | null {
+  const bare = bareHourRange(tokens, taken, ref);
+  if (bare) return bare;
   const results = timeParser.parse(betweenAsRange(maskTaken(text, tokens, taken)), chronoReference(ref), { forwardDate: false });
   if (results.length === 0) return null;
   const first = results[0]!;
@@ -373,6 +377,8 @@ const AROUND_WORDS = new Set(['at', 'around', 'about', 'near', 'circa', 'approx'
  * chrono-node's morning (6am). Returns the instant and the token just past its words.
  */
 export function findUntil(text: string, tokens: readonly Token[], taken: ReadonlySet<number>, untilAt: number, ref: TimeReference): { at: number; end: number } | null {
+  const bare = bareHourAfter(tokens, taken, untilAt, ref);
+  if (bare !== undefined) return bare;
   const after = tokens[untilAt]!.end;
   const masked = maskTaken(text, tokens, taken);
   const result = timeParser.parse(masked.slice(after), chronoReference(ref), { forwardDate: true })[0];
@@ -387,6 +393,94 @@ export function findUntil(text: string, tokens: readonly Token[], taken: Readonl
 }
 
 const HOUR_MS = 3_600_000;
+
+/**
+ * "since 6", "after 10", "around 3", "at about 3": an hour said without am/pm after "since" or "around", which chrono-node
+ * does not read ("since 6" was asked about, "around 3" dropped for the last hour). The last time the user's clock showed it,
+ * 1 to 12 whichever of the morning's or the evening's is nearer before now (as "until 6" is the next one); "since" runs
+ * from then until now, "around" is the hour either side of it.
+ */
+function bareHourRange(tokens: readonly Token[], taken: ReadonlySet<number>, ref: TimeReference): TimeRange | null {
+  for (let i = 0; i < tokens.length - 1; i++) {
+    const lead = tokens[i]!.norm;
+    const since = ['since', 'after'].includes(lead);
+    if (taken.has(i) || (!since && !AROUND_WORDS.has(lead))) continue;
+    let k = i + 1;
+    while (k < tokens.length && !taken.has(k) && ['about', 'around', 'approx', '~'].includes(tokens[k]!.norm)) k++;
+    const m = taken.has(k) ? null : /^(\d{1,2})(?:-?ish)?$/.exec(tokens[k]?.norm ?? '');
+    if (!m || Number(m[1]) > 23 || /[:.]\d/.test(tokens[k]!.raw)) continue;
+    let end = k + 1;
+    if (OCLOCK.has(tokens[end]?.norm ?? '')) end++;
+    // ("since 6 pm", "since 6 hours", "at 3 tomorrow", "since 9 utc": chrono-node's, a length, or a day or a zone said.)
+    if (tokens[end] && !taken.has(end) && /^(a\.?m\.?|p\.?m\.?|h|hrs?|hours?|m|mins?|minutes?|days?|\d+|today|yesterday|tonight|tomorrow|morning|afternoon|evening|night|utc|gmt|z|[a-z]{2,4}t)$/.test(tokens[end]!.norm)) continue;
+    const hour = Number(m[1]);
+    const midnight = startOfDayMs(ref.now, ref.utcOffsetMinutes);
+    const hours = hour >= 1 && hour <= 12 && !m[1]!.startsWith('0') ? [hour % 12, (hour % 12) + 12] : [hour];
+    const at = [0, -1].flatMap((days) => hours.map((h) => midnight + days * DAY_MS + h * HOUR_MS)).filter((t) => t < ref.now).sort((a, b) => b - a)[0]!;
+    return since ? { start: i, end, from: at, to: ref.now } : { start: i, end, from: at - HOUR_MS, to: Math.min(at + HOUR_MS, ref.now) };
+  }
+  return null;
+}
+
+/** A day or a part of one said after a bare hour ("until 10 tonight", "until 9 tomorrow morning"): which day, which half. */
+const AFTER_HOUR: Readonly<Record<string, { day?: number; half?: 'am' | 'pm' }>> = wordTable({
+  today: { day: 0 }, tonight: { day: 0, half: 'pm' }, tomorrow: { day: 1 }, tmrw: { day: 1 }, tmr: { day: 1 }, tomorow: { day: 1 }, tommorow: { day: 1 },
+  morning: { half: 'am' }, evening: { half: 'pm' }, afternoon: { half: 'pm' }, night: { half: 'pm' },
+});
+
+/** What may follow a bare hour and still leave it bare: "until 6", "until 6 o'clock", "until 6 pls". */
+const OCLOCK = new Set(["o'clock", 'oclock', 'o’clock']);
+
+/**
+ * "until 6", "till 18", "until 6 o'clock", "until 6:30": a time said without am/pm, which chrono-node does not read
+ * (or reads as the morning's, tomorrow's once past). The next time the user's clock shows it (in their zone, else the
+ * server's): 1 to 12 is whichever of the morning's or the evening's comes first ("until 6" said at noon is 18:00,
+ * said at 19:00 is 06:00 tomorrow), 0, 13 to 23 and an hour written with a leading zero ("until 06:30") that hour
+ * today or tomorrow. Undefined when the words after "until" are not a bare hour (chrono-node reads them); null
+ * when a bare hour is said with a day ("until 6 tomorrow": morning or evening is not known) or left open ("until 6 or 7"), so
+ * it is asked about.
+ */
+function bareHourAfter(tokens: readonly Token[], taken: ReadonlySet<number>, untilAt: number, ref: TimeReference): { at: number; end: number } | null | undefined {
+  let k = untilAt + 1;
+  while (k < tokens.length && !taken.has(k) && ['the', 'about', 'around', 'like', '~'].includes(tokens[k]!.norm)) k++;
+  const word = tokens[k];
+  if (!word || taken.has(k)) return undefined;
+  // ("until 6ish": said roughly, as "until about 6".)
+  // ("until 0800", "till 1730": the 24-hour clock's four digits.)
+  const clock = /^(\d{1,2})(?:[:.]([0-5]\d))?(?:-?ish)?$/.exec(word.norm);
+  const m = clock ?? /^([01]\d|2[0-3])([0-5]\d)$/.exec(word.norm);
+  if (!m) return undefined;
+  const hour = Number(m[1]);
+  const minute = Number(m[2] ?? 0);
+  if (hour > 23) return undefined;
+  let end = k + 1;
+  if (tokens[end] && !taken.has(end) && OCLOCK.has(tokens[end]!.norm)) end++;
+  // "until 6 pm", "until 6:30", "until 6 30", "until 6h": chrono-node's, or a length; "until 17:00 CET", "until 5 utc+2": a
+  // zone said, chrono-node's (read here, the zone became an alert's name and the hour the user's).
+  if (tokens[end] && !taken.has(end) && /^(a\.?m\.?|p\.?m\.?|h|hrs?|hours?|m|mins?|minutes?|\d+|utc|gmt|z|utc[+-]\d{1,2}|gmt[+-]\d{1,2}|[+-]\d{2}:?\d{2}|cet|cest|eet|eest|wet|west|bst|ist|jst|kst|sgt|aest|aedt|awst|nzst|nzdt|pst|pdt|est|edt|cst|cdt|mst|mdt|hst|akst|akdt)$/.test(tokens[end]!.norm)) return undefined;
+  // "until 10 tonight", "until 9 tomorrow morning", "until 7 this evening": the day and the part of it said after the hour;
+  // a day without its part ("until 6 tomorrow": morning or evening?), another day, or "or" ("until 6 or 7") is asked about.
+  let day: number | null = null;
+  let half: 'am' | 'pm' | null = null;
+  while (tokens[end] && !taken.has(end)) {
+    const w = tokens[end]!.norm;
+    if (/^(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|on|next|or|to|-)$/.test(w)) return null;
+    const said = AFTER_HOUR[w];
+    const lead = ['this', 'in', 'the'].includes(w) && /^(morning|evening|afternoon|night|tonight)$/.test(tokens[end + 1]?.norm ?? '');
+    if (!said && !lead) break;
+    if (said?.day !== undefined) day = said.day;
+    if (said?.half !== undefined) half = said.half;
+    end++;
+  }
+  if (day === 1 && half === null && hour >= 1 && hour <= 12 && !m[1]!.startsWith('0')) return null;
+  const midnight = startOfDayMs(ref.now, ref.utcOffsetMinutes);
+  // ("until 06", "until 06:30": a leading zero is the 24-hour clock's, that hour alone.)
+  const twelve = clock !== null && hour >= 1 && hour <= 12 && !m[1]!.startsWith('0');
+  const hours = !twelve ? [hour] : half === 'am' ? [hour % 12] : half === 'pm' ? [(hour % 12) + 12] : [hour % 12, (hour % 12) + 12];
+  const days = day === null ? [0, 1] : [day];
+  const candidates = days.flatMap((d) => hours.map((h) => midnight + d * DAY_MS + h * HOUR_MS + minute * 60_000)).filter((at) => at > ref.now).sort((a, b) => a - b);
+  return candidates.length > 0 ? { at: candidates[0]!, end } : null;
+}
 
 /** The parts of a day people name, in hours of that day: chrono-node reads each as one instant (3 pm for "afternoon"). */
 const PARTS_OF_DAY: Readonly<Record<string, { from: number; to: number }>> = wordTable({

@@ -15,6 +15,8 @@ export interface Token {
 }
 
 const LEADING = /^[("'`“‘[{<!]+/;
+/** An emoticon as typed: "<3", ":)", ";-)", ":(", ":D", ":P", "xD", "^^", "^_^", "-_-". */
+export const EMOTICON = /^(?:<\/?3+|[:;=][-o^']?[)(\][dpo/\\|*$@]+|x-?d+|\^_?\^|-_-|t_t|:'\()$/i;
 const TRAILING = /[)"'`”’\]}>,.!?;:%]+$/;
 
 /** An order's verb glued to the id it acts on ("ack12", "ack#12", "resolve7"). */
@@ -41,8 +43,14 @@ export function tokenize(text: string): Token[] {
     for (const [typed, start] of commaParts(match[0], match.index)) {
       const raw = endsLine && start + typed.length === match.index + match[0].length && (!/[;,.:!?]$/.test(typed) || /^:[\w+-]+:$/.test(typed)) ? `${typed};` : typed;
       // ("ack *12*", "restart nginx on _web-1_": one word in Slack's bold or italics is that word.)
-      const norm = raw.toLowerCase().replace(/[’‘]/g, "'").replace(LEADING, '').replace(TRAILING, '').replace(EMPHASIS, '$2');
-      if (norm === '') continue;
+      // ("ack 12 <3", "ack 12 :(": an emoticon is a reaction, kept whole; "<3" was read as alert 3, ":(" as a comment "(".)
+      const norm = EMOTICON.test(raw.replace(/[,;.!]+$/, '')) ? raw.toLowerCase().replace(/[,;.!]+$/, '') : raw.toLowerCase().replace(/[’‘]/g, "'").replace(LEADING, '').replace(TRAILING, '').replace(EMPHASIS, '$2');
+      // ("restart nginx on web-1 ?", "ack 12 ??": a question mark typed apart is the word before it asked; it was dropped, and the line ordered.)
+      if (norm === '') {
+        const prev = tokens.at(-1);
+        if (prev && raw.includes('?') && !prev.raw.endsWith('?')) tokens[tokens.length - 1] = { ...prev, raw: `${prev.raw.replace(/;$/, '')}?` };
+        continue;
+      }
       // "ack12", "resolve#7": an order's verb typed against its id is the two words.
       const glued = GLUED_ID.exec(norm);
       if (glued && raw.toLowerCase().startsWith(glued[1]!)) {
@@ -108,7 +116,8 @@ export function idOf(token: Token | undefined): number | null {
 export function restOf(text: string, tokens: readonly Token[], from: number): string {
   const first = tokens[from];
   if (!first) return '';
-  return text.slice(first.start).replace(/^[\s:–—-]+/, '').trim();
+  // (The colon of a Slack emoji's code is its own: "ack 12 :eyes: looking" has the comment ":eyes: looking", not "eyes: looking".)
+  return text.slice(first.start).replace(/^(?:[\s–—-]|:(?![a-z0-9_+'-]+:))+/i, '').trim();
 }
 
 /** Letters and digits only: `web-1`, `Web_1` and `web1` share the key `web1`. */

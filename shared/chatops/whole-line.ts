@@ -45,6 +45,29 @@ export function unknownHostLike(tokens: readonly Token[], index: InventoryIndex)
   return null;
 }
 
+/** A pattern of target names ("web-*", "db*", "*"): letters, digits, dots and dashes with a star. */
+const TARGET_PATTERN = /^[a-z0-9._-]*\*[a-z0-9._*-]*$/;
+
+/**
+ * A pattern of targets said before any free text ("restart nginx on web-*", "cpu on db-*") and the targets it matches, or
+ * null: only a silence reads one ("silence db-* for 1h"); any other reading dropped it and acted on no host, or on every one.
+ */
+export function targetPattern(tokens: readonly Token[], index: InventoryIndex): { pattern: string; matches: string[]; brace: boolean } | null {
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (FREE_TEXT_MARKERS.has(token.norm) || tokens[i - 1]?.colon || /^[([]/.test(token.raw)) return null;
+    // ("restart nginx on web-{1,2}", "cpu on web-[1-2]": a shell's brace or a glob's class; read as web-1, the rest dropped.)
+    const brace = /^([a-z][a-z0-9._-]*)[{[]/.exec(token.raw.toLowerCase());
+    if (!TARGET_PATTERN.test(token.norm) && !brace) continue;
+    const glob = brace ? `${brace[1]}*` : token.norm;
+    const re = new RegExp(`^${glob.split(/\*+/).map((part) => part.replace(/[.-]/g, '\\$&')).join('.*')}$`, 'i');
+    const closedAfter = brace && !/[}\]]/.test(token.raw) && tokens[i + 1] !== undefined && /[}\]]/.test(tokens[i + 1]!.raw);
+    const said = !brace ? token.norm : closedAfter ? token.raw + tokens[i + 1]!.raw : token.raw;
+    return { pattern: said, matches: index.inventory.targets.filter((t) => re.test(t.name)).map((t) => t.name), brace: brace !== null };
+  }
+  return null;
+}
+
 /** Does the command act on (or mention in its free text) the target `name`? */
 function uses(command: Command, name: string): boolean {
   switch (command.intent) {
@@ -86,7 +109,9 @@ export function leftOutTargets(command: Command, named: readonly string[]): stri
 /** Joins of two clauses ("and", "then", "and then", "&", "+", ";", ",", "."). */
 const JOINERS = new Set(['and', 'then', '&', '+', 'also', 'plus']);
 
-const ORDER_VERBS = new Set(['ack', 'acknowledge', 'silence', 'mute', 'snooze', 'unsilence', 'unmute', 'resolve', 'reopen', 'mitigate', 'close', 'expire', 'note', 'show', 'list']);
+// ("resolve 7 and assign 8 to bob", "ack 12 and unack 13": resolved 7 with the comment "and assign 8 to bob".)
+const ORDER_VERBS = new Set(['ack', 'acknowledge', 'silence', 'mute', 'snooze', 'unsilence', 'unmute', 'resolve', 'reopen', 'mitigate', 'close', 'expire', 'note', 'show', 'list',
+  'assign', 'reassign', 'unack', 'unacknowledge', 'unsnooze']);
 
 /** Is the token an order's verb, in the form an order uses ("restart", not "restarted" or "restarting")? */
 function isOrderVerb(norm: string | undefined): boolean {
@@ -141,6 +166,8 @@ export function exclusionOf(tokens: readonly Token[]): string | null {
     const excludes =
       EXCLUDING.has(token.norm) ||
       (token.norm === 'but' && EVERYTHING.has(tokens[i - 1]?.norm ?? '')) ||
+      // ("ack all on web-1 but 12", "silence everything on db-1 but db-2": all of them but one; it acknowledged 12.)
+      (token.norm === 'but' && tokens.slice(0, i).some((t) => EVERYTHING.has(t.norm)) && /^(?:#?\d{1,9}|[a-z]+[-_.]?\d+)$/.test(next?.norm ?? '')) ||
       (token.norm === 'other' && next?.norm === 'than') ||
       (token.norm === 'apart' && next?.norm === 'from') ||
       (token.norm === 'not' && ['on', 'for', 'in', 'from', 'at', 'matching', 'named'].includes(next?.norm ?? '')) ||

@@ -1,7 +1,7 @@
 import { MAX_ALERTS_AT_ONCE, type Severity } from '../intents.ts';
 import { ALL_WORDS, FILLER, FREE_TEXT_MARKERS, SEVERITY_WORDS, severitySlots, verbOf } from '../lexicon.ts';
 import { idOf, type Token } from '../tokens.ts';
-import { commentFrom, findTarget, firstId, freeTextFrom, ID_JOINERS, idAfter, isAlertNoun, isIncidentNoun, leadingVerb, leftoverFactor, type Line, moreIds, type Reading, type Rule, take } from './kit.ts';
+import { commentFrom, findTarget, firstId, freeTextFrom, ID_JOINERS, idAfter, isAlertNoun, isCourtesy, isIncidentNoun, leadingVerb, leftoverFactor, type Line, moreIds, type Reading, type Rule, take } from './kit.ts';
 import { ackLengthAt } from './ack-length.ts';
 import { IMPERATIVE_ACK, reversedBefore, UNACK_VERBS } from './orders.ts';
 
@@ -79,7 +79,7 @@ export const ackRule: Rule = (line) => {
   const after = tokens[run.end];
   // ("ack 7 8 and 9 are flapping": ids joined by "and" are a list whatever follows; "ack 12 3 nodes down" has a comment.)
   const listed = ids.length > 0 && ids.length < MAX_ALERTS_AT_ONCE
-    && (after === undefined || run.joined || tokens[run.end - 1]!.colon || FREE_TEXT_MARKERS.has(after.norm) || (tokens[found.at]!.norm.startsWith('#') && ids.every((t) => t.norm.startsWith('#'))));
+    && (after === undefined || tokens.slice(run.end).every(isCourtesy) || run.joined || tokens[run.end - 1]!.colon || FREE_TEXT_MARKERS.has(after.norm) || (tokens[found.at]!.norm.startsWith('#') && ids.every((t) => t.norm.startsWith('#'))));
   const onlyIds = !incident && listed;
   const more = incident ? null : onlyIds ? { ids: ids.map((t) => idOf(t)!), last: run.end - 1 } : moreIds(tokens, found.at);
   const last = more ? more.last : found.at;
@@ -96,6 +96,10 @@ export const ackRule: Rule = (line) => {
   if (lengthSaid) return lengthRead(lengthSaid, incident ? null : `${found.id}`, verb.score);
   const comment = rest.length > 0 && rest.every((t) => isAlertNoun(t.norm)) ? undefined : found.at > verb.at ? commentFrom(line, from) : commentFrom(line, verb.at + 1);
   const alertIds = [...new Set([found.id, ...(more?.ids ?? [])])];
+  // "ack 12 rolling back, also 13": another alert joined on at the end of the comment is asked about, never dropped in it.
+  // ("ack 12 - 14": a comment that is an id and nothing else is the same.)
+  const alsoId = incident ? null : joinedIdAtEnd(comment) ?? (/^#?\d{1,9}$/.test(comment ?? '') ? Number(comment!.replace('#', '')) : null);
+  if (alsoId !== null && !alertIds.includes(alsoId)) return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: `Alert ${alsoId} is named in the comment: to acknowledge it too, list the alerts first, e.g. "ack ${[...alertIds, alsoId].join(' ')} - <comment>"; or send "ack ${alsoId}" on its own.` };
   // "ack 12 13 and 14 except 13", "ack 12-14 but not 13": an id said to be left out of the list is not acknowledged with it.
   const excluded = excludedId(comment, incident ? [] : alertIds);
   if (excluded !== null) return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: `Alert ${excluded} is in the list and said to be left out: list only the alerts to acknowledge, e.g. "ack ${alertIds.filter((id) => id !== excluded).join(' ')}".` };
@@ -107,6 +111,12 @@ export const ackRule: Rule = (line) => {
 function excludedId(comment: string | undefined, ids: readonly number[]): number | null {
   const m = /^(?:except|excluding|but not|not|minus|without|besides|apart from|other than)\s+(?:alert\s+)?#?(\d{1,9})\b/i.exec(comment ?? '');
   return m && ids.includes(Number(m[1])) ? Number(m[1]) : null;
+}
+
+/** An alert joined on at a comment's end ("rolling back, also 13", "… and #13 too"), or null. */
+function joinedIdAtEnd(comment: string | undefined): number | null {
+  const m = /(?:^|[\s,;.!])(?:also|plus|and|&|as well as|and also)\s+(?:alert\s+)?#?(\d{1,9})(?:\s+(?:too|as well))?[\s!.]*$/i.exec(comment ?? '');
+  return m ? Number(m[1]) : null;
 }
 
 /** "ack 12 for 1h": an acknowledgement has no length; asked about, with the silence that has one (`what`: what to silence). */
@@ -166,9 +176,13 @@ function idRun(tokens: readonly Token[], from: number, taken: ReadonlySet<number
       ids.push(token);
       continue;
     }
-    // ("12 and also 13", "12 as well as 13", "12 plus 13": the words that join one id to the next.)
+    // ("12 and also 13", "12 as well as 13", "12 plus 13": the words that join one id to the next;
+    // "12 thanks! also 13", "12 🙏 and 13": manners or a reaction between them part nothing.)
     let next = i;
+    while (next < tokens.length && isCourtesy(tokens[next]!)) next++;
+    const afterManners = next;
     while (next < tokens.length && ID_JOINERS.has(tokens[next]!.norm)) next++;
+    if (next === afterManners && afterManners > i) next = i;
     if (next === i || idOf(tokens[next]) === null || taken.has(next)) break;
     joined = true;
     or ||= tokens.slice(i, next).some((t) => t.norm === 'or');

@@ -68,8 +68,11 @@ export const alertsRule: Rule = (line) => {
     if (STATE_WORDS[t.norm]) {
       // "alerts not acked", "alerts that aren't resolved": the other states.
       const negated = ['not', 'never', "isn't", 'isnt', "aren't", 'arent', 'yet'].includes(tokens[i - 1]?.norm ?? '');
-      state = negated ? NEGATED_STATE[STATE_WORDS[t.norm]!] : STATE_WORDS[t.norm];
+      // ("alerts nobody acked", "alerts no one has acked": the negation is who did it; it listed the acknowledged ones.)
+      const nobody = tokens.slice(Math.max(0, i - 3), i).findIndex((w) => NOBODY.has(w.norm) || (w.norm === 'no' && ['one', 'body'].includes(tokens[tokens.indexOf(w) + 1]?.norm ?? '')));
+      state = negated || nobody !== -1 ? NEGATED_STATE[STATE_WORDS[t.norm]!] : STATE_WORDS[t.norm];
       if (negated) taken.add(i - 1);
+      if (nobody !== -1) take(taken, Math.max(0, i - 3) + nobody, i);
       taken.add(i);
     }
     if (is(t.norm, 'list') || is(t.norm, 'show') || ['anything', 'something', 'whats', 'happening', 'going', 'on', 'new'].includes(t.norm)) taken.add(i);
@@ -117,6 +120,9 @@ export const alertsRule: Rule = (line) => {
   }
   return { command: { intent: 'alerts.list', slots }, confidence: trigger * (target.hit?.score ?? 1) * leftoverFactor(tokens, taken) };
 };
+
+/** Who did nothing ("alerts nobody acked"): the state said after them is negated. */
+const NOBODY = new Set(['nobody', 'noone', 'no-one', 'none']);
 
 /** The state asked for by a negated one: not acknowledged is firing, not firing resolved, not resolved either (no state: the default). */
 const NEGATED_STATE: Readonly<Record<'firing' | 'acknowledged' | 'resolved', 'firing' | 'resolved' | undefined>> = { acknowledged: 'firing', firing: 'resolved', resolved: undefined };

@@ -2,7 +2,7 @@ import type { Command } from '../intents.ts';
 import type { InventoryIndex, InventoryTarget } from '../inventory.ts';
 import { FILLER, FREE_TEXT_MARKERS, is, OTHER_MANNERS, THANKS } from '../lexicon.ts';
 import { findDurations, findTimeRange, type TimeRange, type TimeReference } from '../times.ts';
-import { idOf, restOf, type Token } from '../tokens.ts';
+import { compactKey, idOf, restOf, type Token } from '../tokens.ts';
 import { wordTable } from '../word-table.ts';
 
 // What every rule reads a line with: its types, targets, ids, comments and windows.
@@ -48,6 +48,11 @@ const MANNERS = new Set([...THANKS, 'kindly', 'asap', 'rn']);
 /** A word of manners in any language chat mixes in ('please', 'cheers', 'merci'): it names nothing. */
 export function isManners(norm: string): boolean {
   return MANNERS.has(norm) || OTHER_MANNERS.has(norm) || ['please', 'pls', 'plz'].includes(norm);
+}
+
+/** Manners, thanks or a reaction as typed ("thanks!", "pls", "🙏", ":pray:"): nothing of a command's own. */
+export function isCourtesy(token: Token): boolean {
+  return isManners(token.norm) || POLITENESS.has(token.norm) && !['too', 'as well', 'also'].includes(token.norm) || EMOJI_CODE.test(token.raw.toLowerCase().replace(/[!.,]+$/, ''));
 }
 
 export function leftoverFactor(tokens: readonly Token[], taken: ReadonlySet<number>): number {
@@ -107,7 +112,8 @@ export function findTarget(line: Line, taken: ReadonlySet<number>): { hit: Targe
     if (taken.has(i) || !TARGET_PREPS.has(tokens[i - 1]!.norm)) continue;
     const word = tokens[i]!.norm;
     // "cpu on 10.0.0.5", "on 10.0.0.5:9100": an address is a target's name, found or not.
-    if (/^\d{1,3}(\.\d{1,3}){3}(:\d{1,5})?$/.test(word)) {
+    // ("on 10-0-0-5": an address as a cloud's host names write it; it was dropped, the run planned on no host.)
+    if (/^\d{1,3}(\.\d{1,3}){3}(:\d{1,5})?$/.test(word) || /^\d{1,3}(-\d{1,3}){3}$/.test(word)) {
       const hit = index.target(word, false)[0];
       return hit ? { hit: { target: hit.item, score: 1, at: i, end: i + 1 } } : { hit: null, unresolved: word, suggestions: [] };
     }
@@ -115,6 +121,9 @@ export function findTarget(line: Line, taken: ReadonlySet<number>): { hit: Targe
     // "to v4.11.2": a version, not a host named so.
     if (FILLER.has(word) || !/[a-z]/.test(word) || idOf(tokens[i]) !== null || TIME_LIKE.test(word) || VERSION_LIKE.test(word)) continue;
     const hits = line.index.target(word, true);
+    // ("restart nginx on db-2a": a near miss is never read across what follows a number, as it is never across the number
+    // itself; it restarted nginx on db-2.)
+    if (hits.length === 1 && hits[0]!.score < 1 && /\d/.test(word) && fromDigit(word) !== fromDigit(hits[0]!.item.name)) return { hit: null, unresolved: word, suggestions: index.suggestTargets(word) };
     if (hits.length === 1) return { hit: { target: hits[0]!.item, score: hits[0]!.score, at: i, end: i + 1 } };
     if (hits.length > 1) return { hit: null, unresolved: word, suggestions: hits.map((h) => h.item.name).slice(0, 3) };
     // A host-like word ("web-9", "db7") that is not in the inventory.
@@ -125,6 +134,11 @@ export function findTarget(line: Line, taken: ReadonlySet<number>): { hit: Targe
     if (family.length > 0) return { hit: null, unresolved: word, suggestions: family.slice(0, 3) };
   }
   return { hit: null };
+}
+
+/** A name's letters and digits from its first digit on ("db-2a" → "2a", "web-1" → "1"). */
+function fromDigit(name: string): string {
+  return compactKey(name).replace(/^[^0-9]*/, '');
 }
 
 /** The targets whose names start with one of the words and then a number ("web" → web-1, web-2), by name. */
@@ -206,7 +220,7 @@ function onlyManners(text: string): boolean {
 }
 
 /** An emoji as typed: Slack's code (":+1:", ":eyes:", ":pray::pray:" typed together) or the pictographs themselves ("🙏", "👍🏽"). */
-export const EMOJI_CODE = /^(?:(?::[a-z0-9_+'-]+:)+|(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\u200d|\ufe0f)+)$/u;
+export const EMOJI_CODE = /^(?:(?::[a-z0-9_+'-]+:)+|(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\u200d|\ufe0f|\u2640|\u2642)+|<\/?3+|[:;=][-o^']?[)(\][dpo/\\|*$@]+|x-?d+|\^_?\^|-_-|t_t|:'\()$/u;
 const WRAPS: Readonly<Record<string, string>> = wordTable({ '"': '"', "'": "'", '“': '”', '‘': '’', '(': ')', '[': ']' });
 
 /** ("rolling back"), "rolling back": the wrapping is the writer's, not the text's. */
@@ -219,6 +233,9 @@ export const isIncidentNoun = (norm: string) => is(norm, 'incident');
 
 export const isAlertNoun = (norm: string) => is(norm, 'alert');
 
+/** Words that join the ends of a range of ids ("7 to 9", "12 through 14", "4..6"). */
+const RANGE_JOINERS: ReadonlySet<string> = new Set(['to', 'through', 'thru', '..']);
+
 /** Words that join one id to the next ("12 and 13", "12 & 13", "12 or 13", "12 and also 13", "12 as well as 13", "12 plus 13"). */
 export const ID_JOINERS: ReadonlySet<string> = new Set(['and', '&', '+', 'or', 'also', 'plus', 'as', 'well', 'then']);
 
@@ -230,6 +247,10 @@ export function moreIds(tokens: readonly Token[], first: number): { ids: number[
   // "unack 12 13", "unsilence 4 5": nothing but ids after the first is a list too.
   const rest = tokens.slice(first + 1);
   if (rest.length > 0 && rest.length < 50 && rest.every((t) => idOf(t) !== null)) return { ids: rest.map((t) => idOf(t)!), last: tokens.length - 1 };
+  // ("resolve incidents 7 to 9", "unack 12 through 14", "unsilence 4..6": a range; it was read as 7 with the comment "to 9".)
+  const from = idOf(tokens[first]);
+  const to = RANGE_JOINERS.has(tokens[first + 1]?.norm ?? '') ? idOf(tokens[first + 2]) : null;
+  if (from !== null && to !== null && to > from && to - from < 50) return { ids: Array.from({ length: to - from }, (_, k) => from + 1 + k), last: first + 2 };
   const ids: number[] = [];
   let last = first;
   // "alert 12 and alert 13", "incident 7, incident 8": the noun said again before each.
@@ -241,7 +262,9 @@ export function moreIds(tokens: readonly Token[], first: number): { ids: number[
     while (next < tokens.length && ID_JOINERS.has(tokens[next]!.norm)) next++;
     const joiner = next > i + 1;
     if (noun && (isAlertNoun(noun) || isIncidentNoun(noun)) && tokens[next]?.norm.replace(/s$/, '') === noun) next++;
-    if (!(tokens[i]!.raw.endsWith(',') || joiner) || idOf(tokens[next]) === null) break;
+    // ("note on 7 8: rollback done": ids side by side before a colon are a list too; it was a note on 7 saying "8: …".)
+    const beforeColon = next === i + 1 && tokens[next]?.colon === true;
+    if (!(tokens[i]!.raw.endsWith(',') || joiner || beforeColon) || idOf(tokens[next]) === null) break;
     ids.push(idOf(tokens[next])!);
     last = next;
     i = next;

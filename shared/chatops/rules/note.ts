@@ -29,7 +29,9 @@ export const noteRule: Rule = (line) => {
   let i = at + 1;
   while (i < tokens.length && ['on', 'to', 'for', 'in', 'a', 'the', 'into'].includes(tokens[i]!.norm)) taken.add(i++);
   if (isIncidentNoun(tokens[i]?.norm ?? '')) taken.add(i++);
-  const id = idOf(tokens[i]);
+  // ("note on INC-7: rolled back": the incident's id as ticket systems write it, one word.)
+  const ticketId = /^([a-z]+)[-_#]?(\d{1,9})$/.exec(tokens[i]?.norm ?? '');
+  const id = idOf(tokens[i]) ?? (ticketId && isIncidentNoun(ticketId[1]!) ? Number(ticketId[2]) : null);
   // 'log "rollback done" on 7', "note paged the dba team on incident 7": the text first, the incident last.
   const textFirst = id === null ? TEXT_THEN_ID.exec(restOf(line.text, tokens, at + 1)) : null;
   if (textFirst) return { command: { intent: 'incident.note', slots: { incidentId: Number(textFirst[2]), text: unwrapped(textFirst[1]!.trim()) } }, confidence: 0.9 * score };

@@ -28,11 +28,14 @@ export function incidentEditAsked(tokens: readonly Token[]): 'title' | 'merge' |
  * web-1", "revert the ack on 12", "avoid restarting web-1"): said before an order's verb, the line
  * asks for the opposite of that order, never for it.
  */
-export const REVERSING = new Set(['undo', 'revert', 'reverse', 'abort', 'halt', 'stop', 'cancel', 'avoid', 'skip', 'prevent', 'postpone', 'delay', 'without', 'remove', 'retract', 'withdraw', 'rescind', 'drop', 'delete']);
+// ("forget the restart on web-1", "hold the restart", "pause the restart": planned a restart of web-1.)
+export const REVERSING = new Set(['undo', 'revert', 'reverse', 'abort', 'halt', 'stop', 'cancel', 'avoid', 'skip', 'prevent', 'postpone', 'delay', 'without', 'remove', 'retract', 'withdraw', 'rescind', 'drop', 'delete',
+  'forget', 'hold', 'pause', 'scrap', 'scratch', 'shelve', 'defer', 'suspend', 'freeze', 'block', 'veto', 'nix', 'kill']);
 
 /** Is an order's verb at `at` stopped, undone or avoided by a word before it? ("stop, don't ack 12": a "stop," alone is an interjection.) */
 export function reversedBefore(tokens: readonly Token[], at: number): boolean {
-  return tokens.slice(0, at).some((t) => REVERSING.has(t.norm) && !t.raw.endsWith(','));
+  // ("hold on, ack 12", "hold up": a wait, which the mood reads; not the run held.)
+  return tokens.slice(0, at).some((t, i) => REVERSING.has(t.norm) && !t.raw.endsWith(',') && !(t.norm === 'hold' && ['on', 'up', 'off'].includes(tokens[i + 1]?.norm ?? '')));
 }
 
 /** "undo the ack", "revert the silence": the words that take a change back. */

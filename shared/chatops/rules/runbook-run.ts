@@ -1,7 +1,7 @@
 import { conceptOf, type InventoryRunbook } from '../inventory.ts';
 import { actionOf, ALL_WORDS, FILLER, FREE_TEXT_MARKERS, is, KNOWN_FORMS, verbOf } from '../lexicon.ts';
 import { findDurations } from '../times.ts';
-import { idOf, restOf } from '../tokens.ts';
+import { idOf, restOf, type Token } from '../tokens.ts';
 import { CLOCK_TIME, EMOJI_CODE, familyOf, findTarget, idAfter, isAlertNoun, isIncidentNoun, leadingVerb, leftoverFactor, type Rule, take } from './kit.ts';
 import { APPROVAL_VERBS, reversedBefore } from './orders.ts';
 
@@ -69,8 +69,13 @@ const PREVIOUS_WORDS = new Set(['previous', 'last', 'prior', 'earlier', 'old', '
 /** ("hard reboot web-1", "graceful restart nginx": how, not what.) */
 const NO_VALUE = new Set([...PREVIOUS_WORDS, 'back', 'again', 'current', 'latest', 'now', 'over', 'up', 'down', 'too', 'also', 'first', 'next', 'new', 'ty', 'tyvm', 'cheers', 'ta', 'asap', 'kindly', 'thank',
   'hard', 'soft', 'graceful', 'gracefully', 'force', 'forced', 'forcefully', 'rolling', 'full', 'quick', 'cold', 'warm',
+  // ("power cycle web-1": how the host is restarted; it planned a restart of service "power".)
+  'power',
   // ("failover db to replica": which way a failover goes, not a cluster named "replica".)
   'replica', 'replicas', 'primary', 'secondary', 'standby', 'leader', 'follower', 'master', 'slave']);
+/** A version as written: "4.12", "v2.3.1", "2.3.1-rc.1". */
+const VERSION_SHAPED = /^v?\d+(?:\.\d+)+(?:[-+][\w.]+)?$/;
+
 /** Words that say why in a hurry ("cuz OOM"), and what follows "since"/"as" when they say why ("since it's OOM"). */
 const WHY_WORDS = new Set(['cuz', 'coz', 'cos', 'bc', 'b/c', 'becuase', 'bcoz']);
 const WHY_SUBJECTS = new Set(['it', "it's", 'its', 'we', "we're", 'they', "they're", 'the', 'there', "there's", 'theres', 'i', "i'm"]);
@@ -144,7 +149,9 @@ export const runbookRule: Rule = (line) => {
   }
   // The object: words after the verb up to the first preposition ("restart *web* on api-1").
   const object: { word: string; at: number }[] = [];
-  for (let k = i; k < tokens.length && !STOP_WORDS.has(tokens[k]!.norm); k++) {
+  // ("restart of nginx on web-1": the action said as a noun, what it acts on after "of"; it planned a restart of no service.)
+  if (action && !run && ofLeadsObject(tokens, i, verbAt)) taken.add(i);
+  for (let k = i; k < tokens.length && (!STOP_WORDS.has(tokens[k]!.norm) || (k === i && taken.has(k))); k++) {
     if (taken.has(k)) continue;
     // "run the clear-cache runbook": the noun is not part of the name.
     // ("reboot the box web-1": the noun of the host named, not a service.)
@@ -329,7 +336,21 @@ export const runbookRule: Rule = (line) => {
     if (!param && runbook && action && object.some((x) => x.at === o.at) && !target.hit) {
       return { command: { intent: 'runbook.run', slots: { runbook: runbook.id, params } }, confidence: 0.45, problem: `Runbook ${runbook.id} (${runbook.title.toLowerCase()}) has no place for "${o.word}"; it takes ${names.join(', ')}, e.g. "run ${runbook.id} ${names.map((p) => `${p}=…`).join(' ')}".` };
     }
+    // ("restart nginx@web-1": a service at its host, as ssh and systemd write them; it planned a restart of service
+    // "nginx@web-1" on no host. "postgresql@14-main" names no target and stays a unit's name.)
+    const at = /^([^@\s]+)@([^@\s]+)$/.exec(o.word);
+    const atHost = at && hostParam && params[hostParam] === undefined ? index.target(at[2]!, false) : [];
+    if (at && atHost.length === 1 && hostParam) {
+      params[hostParam] = atHost[0]!.item.name;
+      o.word = at[1]!;
+    }
     if (!param) break;
+    // ("revert deploy 4.12", "revert 4.12": a version is no service; it planned a rollback of service "4.12". Said without
+    // "to", it may be the version to leave as well as the one to go back to: asked.)
+    if (VERSION_SHAPED.test(o.word) && !VERSION_PARAMS.includes(param)) {
+      const version = names.find((p) => VERSION_PARAMS.includes(p));
+      return { command: { intent: 'runbook.run', slots: { runbook: runbook?.id ?? name, params } }, confidence: 0.45, problem: `"${o.word}" is a version, not a ${param}: say the ${param} and the ${version ?? 'version'} to go to, e.g. "${tokens[verbAt]!.raw.toLowerCase()} api to ${o.word}".` };
+    }
     params[param] = o.word;
     taken.add(o.at);
   }
@@ -348,3 +369,8 @@ export const runbookRule: Rule = (line) => {
     ...(target.unresolved ? { problem: `No target named "${target.unresolved}".`, suggestions: target.suggestions ?? [] } : {}),
   };
 };
+
+/** Is the word at `i`, right after the action's verb at `verbAt`, an "of" that leads to what it acts on ("restart of nginx")? */
+function ofLeadsObject(tokens: readonly Token[], i: number, verbAt: number): boolean {
+  return i === verbAt + 1 && tokens[i]?.norm === 'of' && tokens[i + 1] !== undefined && !STOP_WORDS.has(tokens[i + 1]!.norm);
+}

@@ -64,7 +64,9 @@ export const silenceRule: Rule = (line) => {
     for (let i = end; i < tokens.length; i++) taken.add(i);
   }
   // "for tonight", "over the weekend", "until end of day": a span of the calendar.
-  const period = duration ? null : findPeriodEnd(tokens.slice(0, end), taken, line.ref);
+  // ("until 10 tonight", "until 6 today": an hour said before its day is the end; the day alone is not the period.)
+  const hourUntil = tokens.some((t, i) => i < end && !taken.has(i) && UNTIL_WORDS.has(t.norm) && /^\d/.test(tokens[i + 1]?.norm ?? ''));
+  const period = duration || hourUntil ? null : findPeriodEnd(tokens.slice(0, end), taken, line.ref);
   if (!duration && findEmptyDuration(tokens.slice(0, end), taken) !== null) {
     return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: 'A silence needs a length above zero, e.g. "for 30m" or "until 6pm".' };
   }
@@ -82,6 +84,13 @@ export const silenceRule: Rule = (line) => {
   if (openLength) {
     return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: 'Say one length for the silence, e.g. "for 2h" (a silence can be expired early with "unsilence <id>").' };
   }
+  // "for at least 1h", "for more than an hour": a length left open above is asked about; "for at most 1h", "max 1h", "no
+  // more than 1h", "up to 1h" are read as the length (the words became an alert's name, "least", "max").
+  const bound = duration ? LENGTH_BOUNDS.exec(tokens.slice(Math.max(0, duration.start - 3), duration.start).map((t) => t.norm).join(' ')) : null;
+  if (duration && bound?.[1]) {
+    return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: `Say one length for the silence ("${bound[1]}" leaves it open), e.g. "for 2h" (a silence can be expired early with "unsilence <id>").` };
+  }
+  if (duration && bound?.[2]) take(taken, duration.start - bound[2].split(' ').length, duration.start);
   if (duration) {
     durationSeconds = Math.round(duration.ms / 1000);
     take(taken, duration.start, duration.end);
@@ -95,7 +104,8 @@ export const silenceRule: Rule = (line) => {
     take(taken, period.start, period.end);
   } else {
     // "until 5pm", "till tomorrow 9am"
-    const untilAt = tokens.findIndex((t, i) => i < end && !taken.has(i) && ['until', 'till', 'til', 'untill'].includes(t.norm));
+    // ("silence web-1 to 5pm", "up to 6": "to" a time, with no start said, is its end.)
+    const untilAt = tokens.findIndex((t, i) => i < end && !taken.has(i) && (UNTIL_WORDS.has(t.norm) || (t.norm === 'to' && /^\d/.test(tokens[i + 1]?.norm ?? '') && !tokens.slice(0, i).some((b) => b.norm === 'from' || b.norm === 'between'))));
     if (untilAt !== -1) {
       const until = findUntil(line.text.slice(0, tokens[end - 1]?.end ?? line.text.length), tokens.slice(0, end), taken, untilAt, line.ref);
       if (!until) {
@@ -120,7 +130,13 @@ export const silenceRule: Rule = (line) => {
   const alertRef = !leads ? null : idAfter(tokens.slice(0, end), taken, isAlertNoun) ?? (afterVerb !== -1 && idOf(tokens[afterVerb]) !== null ? { id: idOf(tokens[afterVerb])!, at: afterVerb } : null);
   if (alertRef) {
     // "silence alerts 12 and 13 for 1h": a silence of one alert is made of its labels; one at a time.
-    const more = moreIds(tokens.slice(0, end), alertRef.at);
+    // ("silence 12 13 for 1h", "silence alerts 12 to 15 for 1h", "silence 12-15": a list or a range said without a comma or
+    // "and" is several alerts too; it silenced alert 12 alone.)
+    const next = tokens[alertRef.at + 1];
+    const rangeEnd = next && RANGE_WORDS.has(next.norm) ? idOf(tokens[alertRef.at + 2]) : null;
+    const spaced = next && !taken.has(alertRef.at + 1) && alertRef.at + 1 < end && idOf(next) !== null ? [idOf(next)!]
+      : rangeEnd !== null && rangeEnd > alertRef.id && rangeEnd - alertRef.id < 50 ? Array.from({ length: rangeEnd - alertRef.id }, (_, k) => alertRef.id + 1 + k) : [];
+    const more = moreIds(tokens.slice(0, end), alertRef.at) ?? (spaced.length > 0 ? { ids: spaced, last: alertRef.at + 1 } : null);
     if (more) {
       const length = duration ? ` for ${formatDuration(durationSeconds * 1000)}` : '';
       return { command: { intent: 'silence.create', slots: { matchers: [], alertId: alertRef.id, durationSeconds } }, confidence: 0.45 * verb.score, problem: `One alert per silence, e.g. ${[alertRef.id, ...more.ids].map((id) => `"silence ${id}${length}"`).join(', then ')}; or silence what they share, e.g. their name or target.` };
@@ -136,6 +152,11 @@ export const silenceRule: Rule = (line) => {
     const slots = { matchers: [], alertId: alertRef.id, durationSeconds, ...(comment ? { comment } : {}) };
     return { command: { intent: 'silence.create', slots }, confidence: verb.score * leftoverFactor(tokens, taken) };
   }
+  // "silence 12-15 for 1h": a range of alerts, one silence each (it silenced alerts named "12-15").
+  const idRange = tokens.findIndex((t, i) => i > verb.at && i < end && !taken.has(i) && /^#?\d{1,9}(?:-|–|\.\.)#?\d{1,9}$/.test(t.norm));
+  if (idRange !== -1) {
+    return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: `One alert per silence ("${tokens[idRange]!.raw}" is several): silence each by its id, e.g. "silence ${tokens[idRange]!.norm.replace(/^#/, '').split(/-|–|\.\./)[0]} for ${formatDuration(durationSeconds * 1000)}", or what they share, e.g. their name or target.` };
+  }
   // "silence web-1 30", "for 30": a number without its unit.
   const unitless = duration ? -1 : tokens.findIndex((t, i) => i > verb.at && i < end && !taken.has(i) && /^\d+$/.test(t.norm) && (tokens[i - 1]?.norm === 'for' || i === end - 1));
   if (unitless !== -1) {
@@ -146,7 +167,9 @@ export const silenceRule: Rule = (line) => {
   for (let i = 0; i < end; i++) {
     if (taken.has(i)) continue;
     // ("alertname=DiskFull,host=db-2": matchers written as Alertmanager lists them, a comma before each name; "host=~a,b" is one.)
-    const parts = tokens[i]!.raw.replace(/^["'{]|["',}]$/g, '').split(NEXT_MATCHER);
+    // ("silence host:web-1", "mute env:staging": a label and its value as search boxes write them; it named alerts "host:web-1".)
+    const labelled = LABEL_COLON.exec(tokens[i]!.raw.replace(/[,;.]$/, ''));
+    const parts = labelled ? [`${labelled[1]}=${labelled[2]}`] : tokens[i]!.raw.replace(/^["'{]|["',}]$/g, '').split(NEXT_MATCHER);
     const found = parts.map((part) => MATCHER.exec(part.replace(/^["']|["',]$/g, '')));
     if (found.every((m) => m !== null)) {
       for (const m of found) matchers.push({ name: m![1]!, op: m![2] as SilenceMatcher['op'], value: m![3]!.replace(/^"|"$/g, '') });
@@ -205,6 +228,13 @@ export const silenceRule: Rule = (line) => {
     const word = tokens[hostLike]!.norm;
     return { command: { intent: 'silence.create', slots: { matchers, durationSeconds } }, confidence: 0.4, problem: `No target named "${word}".`, suggestions: line.index.suggestTargets(word) };
   }
+  // "silence 10.0.0.5 for 1h", "mute web-9.example.com", "silence db-7:9100": an address or a host's full name names a
+  // target, never an alert (it made a silence of alerts named "10.0.0.5", which silenced nothing of the host's).
+  const address = tokens.findIndex((t, i) => i > verb.at && i < end && !taken.has(i) && ADDRESS_SHAPED.test(t.norm));
+  if (address !== -1) {
+    const word = tokens[address]!.norm;
+    return { command: { intent: 'silence.create', slots: { matchers, durationSeconds } }, confidence: 0.4, problem: `No target named "${word}".`, suggestions: line.index.suggestTargets(word) };
+  }
   // "critical and warning alerts": either severity (two `=` matchers would match no alert).
   const severities = new Set<Severity>();
   for (let i = 0; i < end; i++) {
@@ -236,13 +266,22 @@ export const silenceRule: Rule = (line) => {
       const problem = lengthRead ? `"${when}" is not read: say why after a dash, e.g. "silence … for ${formatDuration(durationSeconds * 1000)} - ${when.replace(/^for\s+(?:the\s+)?/i, '')}".` : `Say when the silence ends as a length or a time ("${when}" is not read), e.g. "for 2h", "until 6pm" or "until tomorrow 9am".`;
       return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem };
     }
+    // ("silence node down alerts", "mute instance down": a host's noun before another word of the name is part of it,
+    // NodeDown, InstanceDown; dropped, the silence matched every alert named "down".)
+    const nameWord = (t: Token | undefined, k: number) => t !== undefined && k < end && !taken.has(k) && /^[a-z][\w.:-]*$/.test(t.norm) && !FILLER.has(t.norm) && !isAlertNoun(t.norm) && !isManners(t.norm) && !SILENCE_NOISE.has(t.norm);
+    if (NAME_NOUNS.has(token.norm) && nameWord(tokens[i + 1], i + 1)) {
+      groups.at(-1)!.push(token.norm);
+      taken.add(i);
+      continue;
+    }
     // (":pray:", "cc @dba": Slack's habits, not names; "cheers", "ta", "tia": manners, not names either.)
     if (isAlertNoun(token.norm) || FILLER.has(token.norm) || isManners(token.norm) || SILENCE_NOISE.has(token.norm) || EMOJI_CODE.test(token.raw.toLowerCase()) || (token.norm === 'cc' && tokens[i + 1]?.norm.startsWith('@'))) {
       taken.add(i);
       continue;
     }
     // "mute all db hosts for 1h": hosts by the start of their names, not alerts named "db" (which silenced none of theirs).
-    const family = HOST_NOUNS.has(tokens[i + 1]?.norm ?? '') ? familyOf(line.index, [token.norm]) : [];
+    // ("mute web for 1h", "snooze web": a family's word alone, with no alert noun on the line, names its hosts too.)
+    const family = HOST_NOUNS.has(tokens[i + 1]?.norm ?? '') || (!tokens.some((t) => isAlertNoun(t.norm)) && !target.hit) ? familyOf(line.index, [token.norm]) : [];
     if (family.length > 0) {
       return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: `Say which hosts: "${token.raw}" starts ${family.join(', ')}; e.g. "silence ${family.slice(0, 2).join(' and ')} for ${formatDuration(durationSeconds * 1000)}" or "silence ${token.norm}-* for ${formatDuration(durationSeconds * 1000)}".` };
     }
@@ -271,6 +310,16 @@ export const silenceRule: Rule = (line) => {
   return { command: { intent: 'silence.create', slots }, confidence: verb.score * (target.hit?.score ?? 1) * leftoverFactor(tokens, taken) };
 };
 
+const UNTIL_WORDS = new Set(['until', 'till', 'til', 'untill']);
+/** Words bounding a length said right before it: open above (1, asked) or below (2, read). */
+const LENGTH_BOUNDS = /(?:^|\s)(?:(at least|more than|longer than|over|min|minimum|a minimum of)|(at most|max|maximum|no more than|not more than|less than|under|up to|a max of))$/;
+/** "host:web-1", "env:staging": a label everyone's alerts carry, a colon, its value. */
+const LABEL_COLON = /^(host|instance|target|job|env|environment|severity|alertname|service|cluster|namespace|pod|team|region|zone|app)[:](?!\/\/)([^\s:=]+)$/i;
+/** Nouns of what alerts are about that start alert names ("node down" of NodeDown, "instance down", "target missing"). */
+const NAME_NOUNS = new Set(['node', 'host', 'instance', 'target', 'service', 'server', 'pod', 'container', 'job']);
+/** What joins the ends of a range of ids ("12 to 15", "12 through 15"). */
+const RANGE_WORDS = new Set(['to', 'through', 'thru', '..']);
+
 /** Words that leave the target after them out ("but not web-2", "except db-1", "without web-3"). */
 const NOT_THIS = new Set(['not', 'except', 'excluding', 'without', 'minus', 'besides']);
 const NOT_THIS_PAIRS = new Set(['instead of', 'rather than', 'other than', 'apart from', 'but not']);
@@ -287,6 +336,9 @@ function duringAPeriod(tokens: readonly Token[], at: number): boolean {
   while (PERIOD_DETERMINERS.has(tokens[i]?.norm ?? '')) i++;
   return DURING_A_PERIOD.test(tokens[i]?.norm ?? '');
 }
+
+/** An address or a full host name: "10.0.0.5", "10.0.0.5:9100", "web-9.example.com", "db-7:9100". */
+const ADDRESS_SHAPED = /^(?:\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?|[a-z][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?::\d{1,5})?|[a-z][a-z0-9.-]*:\d{2,5})$/;
 
 /** A host's shape: letters, then a number ("web-01", "db7", "cache_2"). */
 const HOST_SHAPED = /^([a-z]+)[-_.]?\d+$/;
@@ -305,4 +357,5 @@ const VAGUE_LENGTHS = new Set(['bit', 'while', 'briefly', 'awhile', 'sometime', 
 /** The nouns of hosts ("db hosts", "web servers", "cache boxes"). */
 const HOST_NOUNS = new Set(['host', 'hosts', 'server', 'servers', 'box', 'boxes', 'node', 'nodes', 'machine', 'machines', 'instance', 'instances', 'vm', 'vms']);
 // ("mute notifications for web-1": its notifications are its alerts.)
-const SILENCE_NOISE = new Set([...ALL_WORDS, 'notifications', 'notification', 'notifs', 'alerting', 'paging', 'everywhere', 'anywhere', 'things', 'thing', 'starting', 'alertname', 'any', 'anything', 'something', 'stuff', 'severity', 'sev', 'priority', 'named', 'called', 'regarding', 'related']);
+// ("silence them for 1h": a pronoun names nothing on a line of its own; it made a silence of alerts named "them".)
+const SILENCE_NOISE = new Set([...ALL_WORDS, 'them', 'they', 'em', "'em", 'notifications', 'notification', 'notifs', 'alerting', 'paging', 'everywhere', 'anywhere', 'things', 'thing', 'starting', 'alertname', 'any', 'anything', 'something', 'stuff', 'severity', 'sev', 'priority', 'named', 'called', 'regarding', 'related']);

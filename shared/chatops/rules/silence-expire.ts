@@ -4,6 +4,9 @@ import { silencedFilterOf, UNDO_WORDS } from './orders.ts';
 
 const SILENCE_NOUNS = new Set(['silence', 'silences', 'mute', 'snooze', 'silencing', 'muting', 'snoozing']);
 
+/** Undoing verbs whose object is the silence itself: a bare number after them is a silence's id ("unsilence 4"). */
+const SILENCE_ID_VERBS = new Set(['unsilence', 'desilence']);
+
 export const unsilenceRule: Rule = (line) => {
   const { tokens } = line;
   const direct = leadingVerb(tokens, (n) => verbOf(n, 'unsilence'));
@@ -27,7 +30,14 @@ export const unsilenceRule: Rule = (line) => {
   if (alertRef) {
     return { command: { intent: 'silence.expire', slots: { silenceId: 0 } }, confidence: 0.45 * verb.score, problem: `Silences have ids of their own: "alert ${alertRef.id}" shows the silences covering it, then e.g. "unsilence 4" ends one.` };
   }
-  const id = idAfter(tokens, taken, (n) => n === 'silence' || n === 'silences') ?? firstId(tokens, taken);
+  const named = idAfter(tokens, taken, (n) => n === 'silence' || n === 'silences');
+  const id = named ?? firstId(tokens, taken);
+  // "unsnooze 12", "unmute 12": snoozing and muting are said of alerts ("snooze 12" silences alert 12), so a bare number
+  // after their undoing may be the alert's as well as a silence's id; only "unsilence 12" names the silence itself.
+  if (id && !named && direct && !SILENCE_ID_VERBS.has(tokens[direct.at]!.norm)) {
+    const said = tokens[direct.at]!.raw;
+    return { command: { intent: 'silence.expire', slots: { silenceId: id.id } }, confidence: 0.45 * verb.score, problem: `"${said} ${id.id}" may be alert ${id.id} (as "${said.replace(/^un-?/i, '')} ${id.id}" silences alert ${id.id}) or silence ${id.id}: to end silence ${id.id}, name it, e.g. "unsilence ${id.id}" or "expire silence ${id.id}"; "alert ${id.id}" shows the silences covering alert ${id.id}.` };
+  }
   if (!id) {
     const target = findTarget(line, taken);
     const list = `; "silences${target.hit ? ` on ${target.hit.target.name}` : ''}" lists them`;

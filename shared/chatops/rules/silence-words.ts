@@ -11,7 +11,9 @@ export const REASON_SUBJECTS = new Set(['we', 'i', 'they', 'he', 'she', 'the', '
 export const PERIOD_DETERMINERS = new Set(['the', 'this', 'that', 'next', 'coming', 'our', 'a', 'an']);
 
 /** Words of when that name no alert: parts of the day, meals, days, a window ("silence web-1 over lunch", "… tomorrow", "for the maintenance window"). */
-const WHEN_WORDS = new Set(['lunch', 'lunchtime', 'breakfast', 'brunch', 'dinner', 'supper', 'morning', 'afternoon', 'evening', 'night', 'tonight', 'today', 'tomorrow', 'tmrw', 'tmr', 'weekend', 'eod', 'eow', 'window', 'day', 'week', 'month']);
+// ("for my shift", "for the rest of the shift", "until handover": an on-call's own spans, whose end chat does not know.)
+const WHEN_WORDS = new Set(['lunch', 'lunchtime', 'breakfast', 'brunch', 'dinner', 'supper', 'morning', 'afternoon', 'evening', 'night', 'tonight', 'today', 'tomorrow', 'tmrw', 'tmr', 'weekend', 'eod', 'eow', 'window', 'day', 'week', 'month',
+  'shift', 'handover', 'handoff', 'standup', 'stand-up', 'rotation', 'oncall']);
 /** Events whose length chat cannot know ("for the deploy", "for the migration"): a length is asked for (said with one, they are why). */
 const EVENTS = new Set(['deploy', 'deployment', 'release', 'rollout', 'migration', 'maintenance', 'upgrade', 'patch', 'patching', 'reboot', 'restart', 'outage', 'failover', 'cutover', 'demo']);
 /** Words that say a span of time ("through the deploy", "till after the standup"); what follows them is when, not what. */
@@ -26,7 +28,8 @@ const ODD_LENGTH = /\d+(?:\.\d+)?\s?(?:s|m|h|d|w|mins?|hrs?|hours?|days?|weeks?)
  */
 export function unreadWhen(tokens: readonly Token[], at: number, end: number, taken: ReadonlySet<number>, lengthRead: boolean): string | null {
   const word = tokens[at]!.norm;
-  const lengthLike = ODD_LENGTH.test(word) && /[~+]|ish$/.test(word);
+  // ("for an hour-ish", "for 1h-2h": said roughly, or a range; they became alerts' names.)
+  const lengthLike = (ODD_LENGTH.test(word) && /[~+]|ish$/.test(word)) || /^(?:hours?|hrs?|mins?|minutes?|days?)-?ish$/.test(word) || /^\d+(?:\.\d+)?[a-z]+-\d+(?:\.\d+)?[a-z]+$/.test(word);
   // ("mute db-2 for the deploy": as long as an event takes, which chat cannot know.)
   const forEvent = EVENTS.has(word) && (tokens[at - 1]?.norm === 'for' || (PERIOD_DETERMINERS.has(tokens[at - 1]?.norm ?? '') && tokens[at - 2]?.norm === 'for'));
   if (forEvent) return tokens.slice(at - 2, at + 1).map((t) => t.raw).join(' ').replace(/^(?!for\b)\S+\s/i, '');
