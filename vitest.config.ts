@@ -29,6 +29,7 @@ const POSTGRES_PASS = [
   'server/src/auth/login-protection.test.ts',
   'server/src/auth/logout.test.ts',
   'server/src/auth/session-revocation.test.ts',
+  'server/src/chatops/chat-flood.test.ts',
   'server/src/chatops/conversation.test.ts',
   'server/src/chatops/policy.test.ts',
   'server/src/chatops/runbook-gateway.test.ts',

@@ -160,7 +160,7 @@ export const chatopsRoutes = {
   }),
   send: defineRoute({
     method: 'POST', path: '/chat', access: 'authenticated', tags, body: ChatRequestSchema, response: ChatCardSchema,
-    summary: 'Answers a line of chat with a card; state changes answer a confirmation first and run with its token.',
+    summary: 'Answers a line of chat with a card; state changes answer a confirmation first and run with its token. At most SMARTCLOUDOPS_CHAT_RATE_LIMIT messages a minute per principal (default 60; answering a pending confirmation of your own is not counted), beyond 429 E_RATE_LIMITED with Retry-After.',
   }),
   history: defineRoute({ method: 'GET', path: '/chat/history', access: 'authenticated', tags, response: ChatHistorySchema, summary: 'What the caller asked, newest first.' }),
   mappings: defineRoute({ method: 'GET', path: '/chat/mappings', access: 'users:manage', tags, response: Type.Array(ChatUserMappingSchema) }),

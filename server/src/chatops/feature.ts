@@ -3,6 +3,7 @@ import type { Feature } from '../core/feature.ts';
 import type { ChatAlerting, ExecutorDeps } from './executors/types.ts';
 import type { MetricsService } from '../metrics/service.ts';
 import type { UserRepository } from '../users/repository.ts';
+import { QueryBudget } from '../datasources/query-budget.ts';
 import { LiveInventory } from './live-inventory.ts';
 import { UnavailableRunbookGateway } from './runbook-gateway.ts';
 import { chatRoutes } from './routes.ts';
@@ -36,11 +37,21 @@ export function createChatOpsFeature(ctx: ServerContext, deps: ChatOpsDeps): Fea
   const runbooks = merged.runbooks ?? new UnavailableRunbookGateway();
   const store = new ChatStore(ctx.sql);
   const inventory = new LiveInventory(deps.metrics, runbooks, ctx.now);
-  const service = new ChatService({ anomalyEvents: deps.anomalyEvents, metrics: deps.metrics, alerts: deps.alerting, runbooks, inventory, now: ctx.now, store, audit: ctx.audit, settings: merged });
+  // Per principal, shared by the replicas through rate_limit_counters (as the query proxy's budget).
+  const limit = new QueryBudget({
+    max: merged.messagesPerMinute,
+    windowMs: 60_000,
+    sql: ctx.sql,
+    now: ctx.now,
+    keyPrefix: 'chat-message:',
+    onSyncError: (error) => ctx.log.warn({ err: error }, 'chat rate limit: the shared counters could not be written'),
+  });
+  const service = new ChatService({ anomalyEvents: deps.anomalyEvents, metrics: deps.metrics, alerts: deps.alerting, runbooks, inventory, now: ctx.now, store, audit: ctx.audit, settings: merged, limit });
   const chatops: ChatOpsFeature = { service, store, settings: merged };
   return {
     service: chatops,
     plugin: async (app) => {
+      app.addHook('onClose', () => limit.close());
       await app.register(chatRoutes, { service, store, users: deps.users, audit: ctx.audit, sql: ctx.sql, now: ctx.now });
       await app.register(slackPlugin, { ctx, feature: chatops, users: deps.users });
     },

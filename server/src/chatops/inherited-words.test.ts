@@ -13,7 +13,8 @@ describe('chat words named like Object.prototype properties', () => {
   afterEach(() => server?.close());
 
   it('are plain unknown words: no 500, no function text, string slots only', async () => {
-    server = await startTestServer({ alerts: { sweepIntervalMs: 0 } });
+    // Many messages from one user in a minute: above the default chat rate limit.
+    server = await startTestServer({ alerts: { sweepIntervalMs: 0 }, chatops: { messagesPerMinute: 100_000 } });
     const post = (url: string, payload: object) => server.injectAs('operator', { method: 'POST', url: `/api/v1${url}`, payload });
     await server.injectAs('admin', { method: 'POST', url: '/api/v1/metrics/ingest', payload: { series: [{ name: 'node_cpu_utilisation_ratio', labels: { host: 'web-1' }, samples: [[Date.now(), 0.5]] }] } });
     await server.injectAs('admin', { method: 'POST', url: '/api/v1/alerts', payload: { alerts: [{ status: 'firing', labels: { alertname: 'HighCpu', host: 'web-1' } }] } });

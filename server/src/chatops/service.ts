@@ -8,7 +8,8 @@ import { EXECUTORS } from './executors/index.ts';
 import type { Executor, ExecutorDeps } from './executors/types.ts';
 import { missingPermission } from './policy.ts';
 import type { ChatOpsSettings } from './settings.ts';
-import type { ChatStore } from './store.ts';
+import type { ChatStore, PendingConfirmation } from './store.ts';
+import type { QueryBudget } from '../datasources/query-budget.ts';
 
 let chatParser: Promise<typeof ChatParser> | undefined;
 
@@ -16,6 +17,8 @@ export interface ChatServiceDeps extends ExecutorDeps {
   store: ChatStore;
   audit: AuditLog;
   settings: ChatOpsSettings;
+  /** The per-principal message budget (`settings.messagesPerMinute`); absent: not limited. */
+  limit?: Pick<QueryBudget, 'take'>;
 }
 
 export interface ChatInput {
@@ -78,7 +81,32 @@ export class ChatService {
     return parseCommand(text, await this.#deps.inventory.index(), ref);
   }
 
+  /**
+   * Counts one message of the user's, or refuses it (429 `E_RATE_LIMITED` with `Retry-After`)
+   * before anything is parsed, audited or stored: every message is a history row and an
+   * audit entry, and without a bound any signed-in user could grow the database at will.
+   */
+  #admit(user: ChatUser): void {
+    const decision = this.#deps.limit?.take(user.key);
+    if (!decision || decision.allowed) return;
+    const retryAfterSeconds = Math.max(1, Math.ceil(decision.resetMs / 1000));
+    throw Object.assign(
+      new AppError('E_RATE_LIMITED', `Too many chat messages: at most ${this.#deps.settings.messagesPerMinute} a minute; try again in ${retryAfterSeconds} s.`, { retryAfterSeconds }),
+      { headers: { 'retry-after': String(retryAfterSeconds) } },
+    );
+  }
+
+  /** A pending confirmation the user may still spend: answering it is not a new message (it was counted when asked). */
+  #spendable(user: ChatUser, pending: PendingConfirmation | undefined): boolean {
+    return pending !== undefined && pending.userKey === user.key && pending.usedAt === null && this.#deps.now() <= pending.expiresAt;
+  }
+
   async handle(user: ChatUser, input: ChatInput): Promise<ChatCard> {
+    if (input.confirm !== undefined) {
+      if (!this.#spendable(user, await this.#deps.store.confirmation(input.confirm))) this.#admit(user);
+    } else {
+      this.#admit(user);
+    }
     const parsed = await this.parse(input.text, input.utcOffsetMinutes);
     if (input.confirm !== undefined) return this.confirm(user, input.confirm, { text: input.text, command: parsed });
     if (parsed.intent === 'unknown') {
@@ -115,6 +143,8 @@ export class ChatService {
    */
   async confirm(user: ChatUser, token: string, asked?: { text: string; command: ParseResult }): Promise<ChatCard> {
     const pending = await this.#deps.store.confirmation(token);
+    // From the console, handle() counted the message already.
+    if (!asked && !this.#spendable(user, pending)) this.#admit(user);
     const intent = asked?.command.intent ?? pending?.command.intent ?? 'unknown';
     const text = asked?.text ?? pending?.text ?? '';
     const refuse = (code: string, message: string, outcome: AuditOutcome) => this.#finish(user, text, pending?.command ?? null, errorCard(intent, code, message), outcome, 'confirmed');
@@ -143,6 +173,7 @@ export class ChatService {
   /** Cancels a pending confirmation of the user's (Slack's Cancel button): its token is spent unused. */
   async cancel(user: ChatUser, token: string): Promise<ChatCard> {
     const pending = await this.#deps.store.confirmation(token);
+    if (!this.#spendable(user, pending)) this.#admit(user);
     if (!pending || pending.userKey !== user.key) return this.#finish(user, pending?.text ?? '', null, errorCard('unknown', 'E_TOKEN_INVALID', 'No such confirmation of yours.'), 'failure', 'cancelled');
     const spent = await this.#deps.store.spend(token, this.#deps.now());
     const card: ChatCard = spent
@@ -172,7 +203,7 @@ export class ChatService {
       ip: user.ip,
       details: { text, channel: user.channel, stage, answer: card.kind, ...(card.kind === 'error' ? { code: card.code } : {}), ...(command ? { slots: command.slots } : {}) },
     });
-    await this.#deps.store.recordHistory({ ts: now, userKey: user.key, actor: user.name, channel: user.channel, text, intent, kind: card.kind, summary: `${card.title}: ${card.text}` });
+    await this.#deps.store.recordHistory({ ts: now, userKey: user.key, actor: user.name, channel: user.channel, text, intent, kind: card.kind, summary: `${card.title}: ${card.text}` }, this.#deps.settings.historyPerUser);
     // On the incident's timeline: what was asked and answered. A pending confirmation is not
     // news yet, and a refused command stays in the audit log: chat must not let someone
     // without the permission write on a timeline.

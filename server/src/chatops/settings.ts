@@ -12,6 +12,14 @@ export interface ChatOpsSettings {
   confirmTtlSeconds: number;
   /** Oldest Slack request timestamp accepted, seconds (Slack's own advice: 5 minutes). */
   slackMaxAgeSeconds: number;
+  /**
+   * Chat messages per principal per minute, all replicas together (SMARTCLOUDOPS_CHAT_RATE_LIMIT):
+   * console and Slack alike, a mapped Slack user counting as the user. Confirming or
+   * cancelling a pending confirmation of one's own is not counted.
+   */
+  messagesPerMinute: number;
+  /** Chat history rows kept per principal; older ones are removed as new ones are written. */
+  historyPerUser: number;
   /** How runbook commands reach the runbooks feature; absent: runbooks are not available. */
   runbooks?: RunbookGateway;
 }
@@ -21,6 +29,8 @@ export const DEFAULT_CHATOPS_SETTINGS: ChatOpsSettings = {
   unmapped: 'deny',
   confirmTtlSeconds: 120,
   slackMaxAgeSeconds: 300,
+  messagesPerMinute: 60,
+  historyPerUser: 1_000,
 };
 
 export function chatopsSettingsFromEnv(env: Record<string, string | undefined>): Partial<ChatOpsSettings> {
@@ -40,6 +50,12 @@ export function chatopsSettingsFromEnv(env: Record<string, string | undefined>):
     const seconds = Number(ttl);
     if (!Number.isInteger(seconds) || seconds < 10 || seconds > 3600) throw new ConfigError('SMARTCLOUDOPS_CHAT_CONFIRM_TTL', `must be an integer from 10 to 3600 (got "${ttl}")`);
     settings.confirmTtlSeconds = seconds;
+  }
+  const rate = env.SMARTCLOUDOPS_CHAT_RATE_LIMIT;
+  if (rate) {
+    const perMinute = Number(rate);
+    if (!Number.isInteger(perMinute) || perMinute < 1 || perMinute > 100_000) throw new ConfigError('SMARTCLOUDOPS_CHAT_RATE_LIMIT', `must be an integer from 1 to 100000 (got "${rate}")`);
+    settings.messagesPerMinute = perMinute;
   }
   return settings;
 }

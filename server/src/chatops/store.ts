@@ -17,6 +17,9 @@ function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/** Chat history rows kept per user unless the settings say otherwise (ChatOpsSettings.historyPerUser). */
+export const DEFAULT_HISTORY_PER_USER = 1_000;
+
 /** Spent and expired confirmations are kept this long after they expired, then removed. */
 const CONFIRMATION_RETENTION_MS = 86_400_000;
 
@@ -69,11 +72,25 @@ export class ChatStore {
     return Number(result.numUpdatedRows) === 1;
   }
 
-  async recordHistory(entry: { ts: number; userKey: string; actor: string; channel: 'console' | 'slack'; text: string; intent: string; kind: string; summary: string }): Promise<void> {
+  /**
+   * Stores one exchange and keeps at most `keep` rows of that user's (the newest): the
+   * history's retention, so a user's history is bounded however long they chat. The
+   * removal walks the (user_key, id) index and deletes the one row the insert pushed out.
+   */
+  async recordHistory(entry: { ts: number; userKey: string; actor: string; channel: 'console' | 'slack'; text: string; intent: string; kind: string; summary: string }, keep = DEFAULT_HISTORY_PER_USER): Promise<void> {
     await this.#sql.db
       .insertInto('chat_history')
       .values({ ts: entry.ts, user_key: entry.userKey, actor: entry.actor, channel: entry.channel, text: entry.text, intent: entry.intent, answer_kind: entry.kind, summary: entry.summary.slice(0, 500) })
       .execute();
+    const oldestKept = await this.#sql.db
+      .selectFrom('chat_history')
+      .select('id')
+      .where('user_key', '=', entry.userKey)
+      .orderBy('id', 'desc')
+      .offset(keep - 1)
+      .limit(1)
+      .executeTakeFirst();
+    if (oldestKept) await this.#sql.db.deleteFrom('chat_history').where('user_key', '=', entry.userKey).where('id', '<', oldestKept.id).execute();
   }
 
   async history(userKey: string, limit = 100): Promise<ChatHistory['items']> {

@@ -12,6 +12,8 @@ export interface QueryBudgetOptions {
   syncIntervalMs?: number;
   /** Told when the shared counters cannot be written (the local count still applies). */
   onSyncError?: (error: unknown) => void;
+  /** What this budget's shared rows begin with, apart from other budgets' (default `datasource-query:`). */
+  keyPrefix?: string;
 }
 
 export interface BudgetDecision {
@@ -30,7 +32,7 @@ interface Entry {
   unsynced: number;
 }
 
-const KEY_PREFIX = 'datasource-query:';
+const DEFAULT_KEY_PREFIX = 'datasource-query:';
 
 /**
  * The proxy's per-user query budget, decided in memory (one Map lookup, no I/O on the
@@ -55,7 +57,7 @@ export class QueryBudget {
   #swept = 0;
 
   constructor(options: QueryBudgetOptions) {
-    this.#options = { now: Date.now, syncIntervalMs: 1_000, ...options };
+    this.#options = { now: Date.now, syncIntervalMs: 1_000, keyPrefix: DEFAULT_KEY_PREFIX, ...options };
     this.#eagerSync = Math.max(1, Math.floor(options.max / 10));
   }
 
@@ -108,7 +110,7 @@ export class QueryBudget {
   }
 
   async #sync(): Promise<void> {
-    const { windowMs, now, sql: database } = this.#options;
+    const { windowMs, now, sql: database, keyPrefix } = this.#options;
     const current = now() - (now() % windowMs);
     for (const [principal, entry] of this.#entries) {
       if (entry.windowStart < current) {
@@ -120,7 +122,7 @@ export class QueryBudget {
       try {
         const row = await database.db
           .insertInto('rate_limit_counters')
-          .values({ key: `${KEY_PREFIX}${principal}@${entry.windowStart}`, hits: delta, window_start: entry.windowStart })
+          .values({ key: `${keyPrefix}${principal}@${entry.windowStart}`, hits: delta, window_start: entry.windowStart })
           .onConflict((oc) => oc.column('key').doUpdateSet({ hits: sql<number>`rate_limit_counters.hits + ${delta}` }))
           .returning(['hits'])
           .executeTakeFirstOrThrow();
@@ -137,7 +139,7 @@ export class QueryBudget {
       this.#swept = current;
       await database.db
         .deleteFrom('rate_limit_counters')
-        .where('key', 'like', `${KEY_PREFIX}%`)
+        .where('key', 'like', `${keyPrefix}%`)
         .where('window_start', '<', current - windowMs)
         .execute()
         .catch((error: unknown) => this.#options.onSyncError?.(error));

@@ -100,6 +100,19 @@ export const slackPlugin: FastifyPluginAsync<{ ctx: ServerContext; feature: Chat
     return { response_type: 'ephemeral', text: 'Not linked', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `Your chat account (${identity.chatUserId}) is not linked to a SmartCloudOps user; ask an admin to map it.` } }] };
   };
 
+  /**
+   * The user's chat rate limit (ChatService), said in Slack as an ephemeral answer: a 429
+   * would show only "http_client_error" there. The message was not run, audited or stored.
+   */
+  const limited = async (answer: () => Promise<SlackMessage>): Promise<SlackMessage> => {
+    try {
+      return await answer();
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'E_RATE_LIMITED') throw error;
+      return { response_type: 'ephemeral', text: 'Too many messages', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: error.message } }] };
+    }
+  };
+
   registerRoutes(app, routes, {
     command: async (request) => {
       await verify(request);
@@ -109,7 +122,7 @@ export const slackPlugin: FastifyPluginAsync<{ ctx: ServerContext; feature: Chat
       const user = await resolveChatUser(identity, request.ip, store, users, settings.unmapped);
       if (!user) return notLinked(identity);
       const text = slackPlainText(form.text ?? '').trim().slice(0, 2000) || 'help';
-      return { ...cardToSlack(await service.handle(user, { text })) };
+      return limited(async () => ({ ...cardToSlack(await service.handle(user, { text })) }));
     },
 
     actions: async (request) => {
@@ -119,9 +132,9 @@ export const slackPlugin: FastifyPluginAsync<{ ctx: ServerContext; feature: Chat
       if (!value || !chatUserId) throw new AppError('E_VALIDATION', 'The interaction names no user or action.');
       const user = await resolveChatUser(identity, request.ip, store, users, settings.unmapped);
       if (!user) return notLinked(identity);
-      if (actionId === CANCEL_ACTION) return { replace_original: true, ...cardToSlack(await service.cancel(user, value)) };
+      if (actionId === CANCEL_ACTION) return limited(async () => ({ replace_original: true, ...cardToSlack(await service.cancel(user, value)) }));
       if (actionId !== CONFIRM_ACTION) throw new AppError('E_VALIDATION', `Unknown action ${actionId}.`);
-      return { replace_original: true, ...cardToSlack(await service.confirm(user, value)) };
+      return limited(async () => ({ replace_original: true, ...cardToSlack(await service.confirm(user, value)) }));
     },
   });
 };
