@@ -68,8 +68,10 @@ export function createAlertsFeature(ctx: ServerContext, deps: AlertsDeps): Featu
   const service = new AlertService({ alerts, silences, linker: deps.links, notifier: deps.notifier, audit: ctx.audit, run: unitRunner(ctx.sql, ctx.db, ctx.events), now: ctx.now });
   const evaluator = deps.metrics ? new RuleEvaluator(rules, deps.metrics, (events, within) => service.ingest(events, SYSTEM, undefined, within)) : null;
   const alarms: AlarmSink = {
-    raise: async (anomaly) => {
-      await service.ingest([anomalyToEvent(anomaly, settings.anomalyQuietMs)]);
+    raise: async (anomaly, raisedBy) => {
+      const events = [anomalyToEvent(anomaly, settings.anomalyQuietMs)];
+      if (raisedBy) await service.ingestTogether([{ events, actor: SYSTEM, pushedBy: raisedBy }]);
+      else await service.ingest(events);
     },
   };
   const alerting: AlertsService = { service, coalescer: new IngestCoalescer(service), alerts, silences, rules, evaluator, metrics: deps.metrics ?? null, audit: ctx.audit, now: ctx.now, alarms };

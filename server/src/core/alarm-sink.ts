@@ -1,4 +1,4 @@
-import type { AnomalyEventData } from '../../../shared/api/stream.ts';
+import type { AlertPusher, AnomalyEventData } from '../../../shared/api/stream.ts';
 
 /**
  * Where an anomaly alarm (the engine's, or a data source watch's) becomes an alert. Lent by
@@ -9,5 +9,10 @@ import type { AnomalyEventData } from '../../../shared/api/stream.ts';
  * a fire-and-forget event on the bus allowed.
  */
 export interface AlarmSink {
-  raise(anomaly: AnomalyEventData): Promise<void>;
+  /**
+   * `raisedBy`: the person the alarm is raised for (a data source watch's creator, with
+   * their current role), as `POST /alerts` tells its pusher: a runbook trigger on the alert
+   * proposes the run as theirs. Absent: the system's (the engine's anomalies, older watches).
+   */
+  raise(anomaly: AnomalyEventData, raisedBy?: AlertPusher): Promise<void>;
 }

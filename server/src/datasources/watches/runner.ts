@@ -316,7 +316,7 @@ export class WatchRunner {
         }
         if (live.stopped) return;
         // Alerts stored before the scores that move the watch on: a crash in between pulls and raises them again.
-        for (const alarm of alarms) await this.#raise(alarm);
+        for (const alarm of alarms) await this.#raise(alarm, row);
         const note = leftOut > 0 ? `${leftOut} series of the query are not scored: the watches already follow ${this.#settings.maxTotalSeries} series in all, the most this server scores; delete a watch or narrow a query` : null;
         await this.#store.record(row.id, scores, scores.reduce((max, s) => Math.max(max, s.ts), 0) || null, note);
       }
@@ -342,8 +342,10 @@ export class WatchRunner {
   }
 
   /** An alarm to the alerts feature (a failure there is logged, scoring goes on) and to the live stream. */
-  async #raise(alarm: AnomalyEventData): Promise<void> {
-    await this.#alarms.raise(alarm).catch((error: unknown) => this.#ctx.log.error({ err: error, anomaly: alarm }, 'could not turn a watch anomaly into an alert'));
+  async #raise(alarm: AnomalyEventData, watch: WatchRow): Promise<void> {
+    // The watch's creator, not the system: its runbook triggers propose runs as them (watches created before migration 070 have none).
+    const raise = async () => this.#alarms.raise(alarm, watch.createdByUserId === null ? undefined : await this.#store.creator(watch.createdByUserId));
+    await raise().catch((error: unknown) => this.#ctx.log.error({ err: error, anomaly: alarm }, 'could not turn a watch anomaly into an alert'));
     this.#ctx.events.publish({ type: 'anomaly', data: alarm });
   }
 

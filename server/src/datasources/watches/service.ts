@@ -48,7 +48,8 @@ export class WatchService {
     return this.#runner.view(row);
   }
 
-  async create(input: CreateWatchRequest, by: Actor): Promise<Watch> {
+  /** `creatorUserId`: the person creating it (an API key's owner); its alerts propose runbook runs as them. */
+  async create(input: CreateWatchRequest, by: Actor, creatorUserId: number | null = null): Promise<Watch> {
     if (!(await this.#datasources.store.byId(input.datasourceId))) throw new AppError('E_VALIDATION', `No data source with id ${input.datasourceId}.`, { datasourceId: input.datasourceId });
     if (await this.#store.byName(input.name)) throw new AppError('E_CONFLICT', `An anomaly watch named "${input.name}" already exists.`, { name: input.name });
     // Each watch queries its source every step: their number is bounded, like their series (runner).
@@ -60,7 +61,7 @@ export class WatchService {
     refuseHistogramsOnly(input.query, probe.body);
     // The watch and its audit entry commit together (db/sql/transaction-scope.ts).
     const row = await transaction(this.#ctx.sql, async () => {
-      const created = await this.#store.create(input, by.actor ?? 'system', this.#ctx.now());
+      const created = await this.#store.create(input, by.actor ?? 'system', this.#ctx.now(), creatorUserId);
       if (!created) throw new AppError('E_CONFLICT', `An anomaly watch named "${input.name}" already exists.`, { name: input.name });
       this.#ctx.audit.record({ ...by, action: 'anomaly.watch.create', target: created.name, outcome: 'success', details: { ...input } });
       return created;

@@ -1,5 +1,7 @@
 import type { Selectable } from 'kysely';
 import { WATCH_STATES, type Watch } from '../../../../shared/api/anomaly-watches.ts';
+import type { AlertPusher } from '../../../../shared/api/stream.ts';
+import type { Role } from '../../../../shared/auth/permissions.ts';
 import type { SqlDatabase } from '../../db/sql/open.ts';
 import type { AnomalyWatchesTable } from '../../db/sql/schema.ts';
 
@@ -10,6 +12,8 @@ export interface WatchRow {
   query: string;
   stepSeconds: number;
   createdBy: string;
+  /** The creating person (an API key's owner), migration 070; null for watches created before it. */
+  createdByUserId: number | null;
   createdAt: number;
   lastTs: number | null;
   lastError: string | null;
@@ -41,6 +45,7 @@ function toWatch(row: Selectable<AnomalyWatchesTable>): WatchRow {
     query: row.query,
     stepSeconds: row.step_seconds,
     createdBy: row.created_by,
+    createdByUserId: row.created_by_user_id === null ? null : Number(row.created_by_user_id),
     createdAt: row.created_at,
     lastTs: row.last_ts,
     lastError: row.last_error,
@@ -89,14 +94,25 @@ export class WatchStore {
   }
 
   /** The new watch, or undefined when the name is taken (the unique index decides, across replicas too). */
-  async create(input: Pick<WatchRow, 'name' | 'datasourceId' | 'query' | 'stepSeconds'>, by: string, now: number): Promise<WatchRow | undefined> {
+  async create(input: Pick<WatchRow, 'name' | 'datasourceId' | 'query' | 'stepSeconds'>, by: string, now: number, byUserId: number | null = null): Promise<WatchRow | undefined> {
     const inserted = await this.#sql.db
       .insertInto('anomaly_watches')
-      .values({ name: input.name, datasource_id: input.datasourceId, query: input.query, step_seconds: input.stepSeconds, created_by: by, created_at: now })
+      .values({ name: input.name, datasource_id: input.datasourceId, query: input.query, step_seconds: input.stepSeconds, created_by: by, created_by_user_id: byUserId, created_at: now })
       .onConflict((oc) => oc.column('name').doNothing())
       .returning('id')
       .executeTakeFirst();
     return inserted ? this.byId(Number(inserted.id)) : undefined;
+  }
+
+  /**
+   * A watch's creator as the pusher of its alerts, with the role they have now (read when
+   * the alarm is raised, so a demotion counts). A creator since removed or disabled can run
+   * nothing: their watch's proposals then wait for an approval.
+   */
+  async creator(userId: number): Promise<AlertPusher> {
+    const user = await this.#sql.db.selectFrom('users').select(['username', 'role', 'disabled']).where('id', '=', userId).executeTakeFirst();
+    if (!user || Number(user.disabled) === 1) return { name: user?.username ?? `user #${userId}`, kind: 'user', userId, ip: null, role: 'viewer', scopes: [] };
+    return { name: user.username, kind: 'user', userId, ip: null, role: user.role as Role, scopes: null };
   }
 
   async remove(id: number): Promise<boolean> {

@@ -286,6 +286,8 @@ export interface AnomalyWatchesTable {
   query: string;
   step_seconds: number;
   created_by: string;
+  /** The creating user (an API key's owner), migration 070; null for watches created before. */
+  created_by_user_id: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: number;
   last_ts: number | null;
   last_error: string | null;
