@@ -36,7 +36,7 @@ export function createChatOpsFeature(ctx: ServerContext, deps: ChatOpsDeps): Fea
   const runbooks = merged.runbooks ?? new UnavailableRunbookGateway();
   const store = new ChatStore(ctx.sql);
   const inventory = new LiveInventory(deps.metrics, runbooks, ctx.now);
-  const service = new ChatService({ anomalyEvents: deps.anomalyEvents, metrics: deps.metrics, alerts: deps.alerting, runbooks, inventory, now: ctx.now, store, audit: ctx.audit, settings: merged });
+  const service = new ChatService({ anomalyEvents: deps.anomalyEvents, metrics: deps.metrics, alerts: deps.alerting, runbooks, inventory, now: ctx.now, store, audit: ctx.audit, sql: ctx.sql, settings: merged });
   const chatops: ChatOpsFeature = { service, store, settings: merged };
   return {
     service: chatops,
