@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { anomalyRoutes as routes } from '../../../shared/api/anomaly.ts';
 import { AppError } from '../../../shared/errors.ts';
+import { transaction } from '../db/sql/transaction-scope.ts';
 import { principalOf } from '../http/access.ts';
 import { registerRoutes } from '../http/register-route.ts';
 import type { ServerContext } from '../context.ts';
@@ -35,12 +36,17 @@ export const anomalyRoutes: FastifyPluginAsync<{ ctx: ServerContext; service: An
 
     promote: async (request) => {
       const principal = principalOf(request);
-      const model = await registry.byId(request.params.id);
-      if (!model) throw new AppError('E_NOT_FOUND', `No model ${request.params.id}.`);
-      if (model.state !== 'candidate' && model.state !== 'retired') throw new AppError('E_CONFLICT', `Model ${model.id} is ${model.state}; only a candidate or retired model can be promoted.`);
-      if (model.prunedAt) throw new AppError('E_CONFLICT', `Model ${model.id} was pruned (only the active, candidate and latest retired versions keep their model); train a new one instead.`);
-      const promoted = await registry.promote(model.id);
-      ctx.audit.record({ actor: principal.name, actorKind: principal.kind, action: 'anomaly.model.promote', target: `${model.target}#${model.version}`, outcome: 'success', ip: request.ip, details: { modelId: model.id, from: model.state } });
+      // The registry's change and its entry commit together; live scoring (this replica's
+      // scorers, the others through the event) takes the model up only once they have.
+      const { model, promoted } = await transaction(ctx.sql, async () => {
+        const model = await registry.byId(request.params.id);
+        if (!model) throw new AppError('E_NOT_FOUND', `No model ${request.params.id}.`);
+        if (model.state !== 'candidate' && model.state !== 'retired') throw new AppError('E_CONFLICT', `Model ${model.id} is ${model.state}; only a candidate or retired model can be promoted.`);
+        if (model.prunedAt) throw new AppError('E_CONFLICT', `Model ${model.id} was pruned (only the active, candidate and latest retired versions keep their model); train a new one instead.`);
+        const promoted = await registry.promote(model.id);
+        ctx.audit.record({ actor: principal.name, actorKind: principal.kind, action: 'anomaly.model.promote', target: `${model.target}#${model.version}`, outcome: 'success', ip: request.ip, details: { modelId: model.id, from: model.state } });
+        return { model, promoted };
+      });
       await service.modelChanged({ target: model.target, modelId: model.id, action: 'promoted' });
       // The registry answer from before the reload: a model that failed to load is reported by the next read.
       return promoted;
@@ -48,10 +54,13 @@ export const anomalyRoutes: FastifyPluginAsync<{ ctx: ServerContext; service: An
 
     rollback: async (request) => {
       const principal = principalOf(request);
-      const previous = await registry.inState(request.body.target, 'active');
-      const restored = await registry.rollback(request.body.target);
-      if (!restored) throw new AppError('E_CONFLICT', `Target ${request.body.target} has no earlier model to roll back to.`);
-      ctx.audit.record({ actor: principal.name, actorKind: principal.kind, action: 'anomaly.model.rollback', target: `${restored.target}#${restored.version}`, outcome: 'success', ip: request.ip, details: { modelId: restored.id, replaced: previous?.id ?? null } });
+      const restored = await transaction(ctx.sql, async () => {
+        const previous = await registry.inState(request.body.target, 'active');
+        const restored = await registry.rollback(request.body.target);
+        if (!restored) throw new AppError('E_CONFLICT', `Target ${request.body.target} has no earlier model to roll back to.`);
+        ctx.audit.record({ actor: principal.name, actorKind: principal.kind, action: 'anomaly.model.rollback', target: `${restored.target}#${restored.version}`, outcome: 'success', ip: request.ip, details: { modelId: restored.id, replaced: previous?.id ?? null } });
+        return restored;
+      });
       await service.modelChanged({ target: restored.target, modelId: restored.id, action: 'rolled_back' });
       return restored;
     },

@@ -15,6 +15,7 @@ import {
 import type { AnomalyScoreEventData, AnomalyStatus, ExtremeWindowFinding, TrainingProgress } from '../../../shared/api/anomaly.ts';
 import type { AnomalyEventData, AnomalyModelEventData, SampleEventData } from '../../../shared/api/stream.ts';
 import type { ServerContext } from '../context.ts';
+import { afterCommit, transaction } from '../db/sql/transaction-scope.ts';
 import type { ScoringPool } from './pool.ts';
 import { isModelLoadFailure } from './protocol.ts';
 import { TARGET_LABELS, targetOf } from '../metrics/target.ts';
@@ -996,12 +997,17 @@ export class AnomalyService {
       candidate.model = record;
       const { samples, agreement } = record.shadow;
       if (samples >= this.#settings.shadowMinSamples && agreement !== null && agreement >= this.#settings.autoPromoteAgreement) {
-        await this.#registry.promote(record.id);
-        this.#announce(target, record.id, 'promoted');
-        this.#ctx.audit.record({ actor: 'system', actorKind: 'system', action: 'anomaly.model.promote', target: `${target}#${record.version}`, outcome: 'success', details: { modelId: record.id, auto: true, agreement } });
-        state.active = candidate;
-        state.candidate = undefined;
-        this.#dropUnusedModels();
+        // The promotion and its entry commit together; the scorers change only once they have.
+        await transaction(this.#ctx.sql, async () => {
+          await this.#registry.promote(record.id);
+          this.#ctx.audit.record({ actor: 'system', actorKind: 'system', action: 'anomaly.model.promote', target: `${target}#${record.version}`, outcome: 'success', details: { modelId: record.id, auto: true, agreement } });
+          afterCommit(() => {
+            this.#announce(target, record.id, 'promoted');
+            state.active = candidate;
+            state.candidate = undefined;
+            this.#dropUnusedModels();
+          });
+        });
       }
     } catch (error) {
       this.#ctx.log.warn({ err: error, target, modelId: candidate.model.id }, 'shadow scoring failed; dropping the candidate from shadowing');
@@ -1063,35 +1069,42 @@ export class AnomalyService {
     const fit = await this.#pool.fit({ kind: 'fit', spec, rows, count, forest: this.#settings.forest, contamination: this.#settings.contamination, trainedFrom, trainedTo });
     // Deflated on the thread pool: a burst of trainings (a back-fill) must not hold up requests.
     const deflated = await deflateModel(fit.model);
-    if (!asActive) await this.#registry.retireCandidates(target);
-    const record = await this.#registry.add(
-      {
-        target,
-        createdBy: by,
-        trainedFrom,
-        trainedTo,
-        trainRows: count,
-        params: { metrics, features: builder.info.map((f) => f.name), spec, forest: this.#settings.forest, falseAlarmRate: this.#settings.falseAlarmRate, breakoutMargin: this.#settings.breakoutMargin, refractorySeconds: this.#settings.refractorySeconds },
-        scoreDistribution: { quantiles: fit.quantiles, threshold: fit.threshold },
-        evaluation: { trainingAlarmRate: fit.trainingAlarmRate, contamination: this.#settings.contamination, extremeWindow },
-        model: fit.model,
-        deflated,
-      },
-      asActive ? 'active' : 'candidate',
-    );
-    // The workers get the bytes just fitted, not a read back and inflate of the stored row.
-    this.#shareModel(record.id, fit.model);
-    this.#announce(target, record.id, 'trained');
-    this.#ctx.audit.record({ actor: by, actorKind: by === 'system' || by === 'schedule' ? 'system' : 'user', action: 'anomaly.model.train', target: `${target}#${record.version}`, outcome: 'success', details: { modelId: record.id, state: record.state, rows: count, extremeWindow: extremeWindow.map((finding) => finding.text) } });
-    // The fit's scores of the window are the ones the new scorer warms up on (the same rows, the same model).
-    const scorer: Scorer = { model: record, builder, post };
-    post.warm(fit.scores);
-    // A growth refit keeps the refractory periods running: the incident that just paged must not page again.
-    if (replace && state.active) scorer.post.continueRefractoryFrom(state.active.post);
-    if (asActive) state.active = scorer;
-    else state.candidate = scorer;
-    this.#dropUnusedModels();
-    return record;
+    // The registry's change and its entry commit together (a refused entry leaves the
+    // registry as it was); the workers, the scorers and the event follow the commit.
+    const scorer = await transaction(this.#ctx.sql, async () => {
+      if (!asActive) await this.#registry.retireCandidates(target);
+      const record = await this.#registry.add(
+        {
+          target,
+          createdBy: by,
+          trainedFrom,
+          trainedTo,
+          trainRows: count,
+          params: { metrics, features: builder.info.map((f) => f.name), spec, forest: this.#settings.forest, falseAlarmRate: this.#settings.falseAlarmRate, breakoutMargin: this.#settings.breakoutMargin, refractorySeconds: this.#settings.refractorySeconds },
+          scoreDistribution: { quantiles: fit.quantiles, threshold: fit.threshold },
+          evaluation: { trainingAlarmRate: fit.trainingAlarmRate, contamination: this.#settings.contamination, extremeWindow },
+          model: fit.model,
+          deflated,
+        },
+        asActive ? 'active' : 'candidate',
+      );
+      this.#ctx.audit.record({ actor: by, actorKind: by === 'system' || by === 'schedule' ? 'system' : 'user', action: 'anomaly.model.train', target: `${target}#${record.version}`, outcome: 'success', details: { modelId: record.id, state: record.state, rows: count, extremeWindow: extremeWindow.map((finding) => finding.text) } });
+      // The fit's scores of the window are the ones the new scorer warms up on (the same rows, the same model).
+      const scorer: Scorer = { model: record, builder, post };
+      afterCommit(() => {
+        // The workers get the bytes just fitted, not a read back and inflate of the stored row.
+        this.#shareModel(record.id, fit.model);
+        this.#announce(target, record.id, 'trained');
+        post.warm(fit.scores);
+        // A growth refit keeps the refractory periods running: the incident that just paged must not page again.
+        if (replace && state.active) scorer.post.continueRefractoryFrom(state.active.post);
+        if (asActive) state.active = scorer;
+        else state.candidate = scorer;
+        this.#dropUnusedModels();
+      });
+      return scorer;
+    });
+    return scorer.model;
   }
 
   /**

@@ -1,13 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { AuditEntry } from '../../../shared/api/audit.ts';
-import type { SqlDialect } from '../db/sql/open.ts';
-import type { SqlSchema } from '../db/sql/schema.ts';
 import { useRunbookServer } from '../runbooks/testing/runbook-server.ts';
 import { testDatabases, useTestDatabase } from '../testing/databases.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
+import { allowAudit, auditEntries, refuseAudit } from './testing/refuse-audit.ts';
+
+const entries = auditEntries;
 
 /**
  * "Nothing lost on a crash": an action and its audit entry commit together. The entry used to
@@ -16,24 +15,6 @@ import { startTestServer, type TestServer } from '../testing/test-server.ts';
  * A failure of the audit write is injected here (a trigger refusing the entry's INSERT): the
  * action must then not have happened either, and a retry must find nothing half done.
  */
-async function refuseAudit(db: Kysely<SqlSchema>, dialect: SqlDialect, action: string): Promise<void> {
-  if (dialect === 'sqlite') {
-    await sql.raw(`CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_log WHEN NEW.action = '${action}' BEGIN SELECT RAISE(ABORT, 'injected audit failure'); END`).execute(db);
-    return;
-  }
-  await sql.raw(`CREATE OR REPLACE FUNCTION test_refuse_audit() RETURNS trigger AS $$ BEGIN IF NEW.action = '${action}' THEN RAISE EXCEPTION 'injected audit failure'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`).execute(db);
-  await sql.raw('CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION test_refuse_audit()').execute(db);
-}
-
-async function allowAudit(db: Kysely<SqlSchema>, dialect: SqlDialect): Promise<void> {
-  await sql.raw(dialect === 'sqlite' ? 'DROP TRIGGER test_refuse_audit' : 'DROP TRIGGER test_refuse_audit ON audit_log').execute(db);
-}
-
-async function entries(server: TestServer, action: string): Promise<AuditEntry[]> {
-  const response = await server.injectAs('admin', { method: 'GET', url: `/api/v1/audit?action=${action}&limit=1000` });
-  expect(response.statusCode).toBe(200);
-  return (response.json() as { entries: AuditEntry[] }).entries;
-}
 
 describe.each(testDatabases())('an action and its audit entry commit together ($name)', (database) => {
   const databases = useTestDatabase(database);

@@ -6,6 +6,7 @@ import type { AuthService } from './service.ts';
 import { principalOf } from '../http/access.ts';
 import { registerRoutes } from '../http/register-route.ts';
 import { auditActor } from '../audit/actor.ts';
+import { transaction } from '../db/sql/transaction-scope.ts';
 import type { AuditEntryInput } from '../audit/store.ts';
 import type { LoginLockout } from './login-lockout.ts';
 import { isWrongCurrentPassword, type UserService } from '../users/service.ts';
@@ -30,9 +31,12 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { c
   };
   /** Counts a wrong password for the username and the address, auditing the locks it takes. */
   const countFailure = async (username: string, ip: string) => {
-    for (const key of await lockout.recordFailure(username, ip)) {
-      ctx.audit.record({ actor: null, actorKind: 'system', action: 'auth.lockout', target: key, outcome: 'success', ip, details: { lockoutSeconds: ctx.config.lockoutSeconds } });
-    }
+    // A lock and its entry commit together (with the count that took it).
+    await transaction(ctx.sql, async () => {
+      for (const key of await lockout.recordFailure(username, ip)) {
+        ctx.audit.record({ actor: null, actorKind: 'system', action: 'auth.lockout', target: key, outcome: 'success', ip, details: { lockoutSeconds: ctx.config.lockoutSeconds } });
+      }
+    });
   };
 
   registerRoutes(app, routes, {
@@ -40,10 +44,14 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { c
       const { username, password } = request.body;
       await refuseIfLocked(username, request.ip, 'auth.login', { actor: username, actorKind: 'anonymous' });
       try {
-        const pair = await auth.login(username, password);
-        await lockout.recordSuccess(username);
-        ctx.audit.record({ actor: pair.user.username, actorKind: 'user', action: 'auth.login', outcome: 'success', ip: request.ip });
-        return pair;
+        const userId = await auth.verifyLogin(username, password);
+        // The session it starts, the failures it forgets and its entry commit together.
+        return await transaction(ctx.sql, async () => {
+          const pair = await auth.startSession(userId);
+          await lockout.recordSuccess(username);
+          ctx.audit.record({ actor: pair.user.username, actorKind: 'user', action: 'auth.login', outcome: 'success', ip: request.ip });
+          return pair;
+        });
       } catch (error) {
         ctx.audit.record({ actor: username, actorKind: 'anonymous', action: 'auth.login', outcome: 'failure', ip: request.ip, details: { code: (error as AppError).code } });
         await countFailure(username, request.ip);
@@ -61,8 +69,11 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { c
     },
 
     logout: async (request) => {
-      const username = await auth.logout(request.body.refreshToken);
-      ctx.audit.record({ actor: username, actorKind: username ? 'user' : 'anonymous', action: 'auth.logout', outcome: username ? 'success' : 'failure', ip: request.ip });
+      // The session's end and its entry commit together.
+      await transaction(ctx.sql, async () => {
+        const username = await auth.logout(request.body.refreshToken);
+        ctx.audit.record({ actor: username, actorKind: username ? 'user' : 'anonymous', action: 'auth.logout', outcome: username ? 'success' : 'failure', ip: request.ip });
+      });
       return null;
     },
 
@@ -76,15 +87,17 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { c
       // a way to guess it without end, past the lockout (and the rate limit, below).
       await refuseIfLocked(principal.name, request.ip, 'auth.password_change', auditActor(request));
       try {
-        await users.changeOwnPassword(principal.userId, request.body.currentPassword, request.body.newPassword);
+        // The new password, the sessions it ends, this client's new one and the entry commit together.
+        return await users.changeOwnPassword(principal.userId, request.body.currentPassword, request.body.newPassword, async () => {
+          await lockout.recordSuccess(principal.name);
+          ctx.audit.record({ ...auditActor(request), action: 'auth.password_change', target: `user:${principal.userId}`, outcome: 'success' });
+          return auth.startSession(principal.userId);
+        });
       } catch (error) {
         ctx.audit.record({ ...auditActor(request), action: 'auth.password_change', target: `user:${principal.userId}`, outcome: 'failure', details: { message: (error as Error).message } });
         if (isWrongCurrentPassword(error)) await countFailure(principal.name, request.ip);
         throw error;
       }
-      await lockout.recordSuccess(principal.name);
-      ctx.audit.record({ ...auditActor(request), action: 'auth.password_change', target: `user:${principal.userId}`, outcome: 'success' });
-      return auth.startSession(principal.userId);
     },
   }, { login: { rateLimit }, refresh: { rateLimit }, logout: { rateLimit }, changePassword: { rateLimit } });
 };

@@ -35,10 +35,15 @@ export class AuthService {
 
   /** Same error, and the same argon2 work, whether the user is unknown, disabled or the password wrong. */
   async login(username: string, password: string): Promise<TokenPair> {
+    return this.startSession(await this.verifyLogin(username, password));
+  }
+
+  /** The id of the user a login's password proves (the argon2 work, before any write). */
+  async verifyLogin(username: string, password: string): Promise<number> {
     const user = await this.#deps.users.byUsername(username);
     const ok = user ? await verifyPassword(user.passwordHash, password) : await burnVerification(password);
     if (!user || !ok || user.disabled) throw new AppError('E_AUTH_INVALID');
-    return this.startSession(user.id);
+    return user.id;
   }
 
   /** A new session (refresh-token family) for a user already proven, e.g. after a password change. */

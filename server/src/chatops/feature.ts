@@ -46,7 +46,7 @@ export function createChatOpsFeature(ctx: ServerContext, deps: ChatOpsDeps): Fea
     keyPrefix: 'chat-message:',
     onSyncError: (error) => ctx.log.warn({ err: error }, 'chat rate limit: the shared counters could not be written'),
   });
-  const service = new ChatService({ anomalyEvents: deps.anomalyEvents, metrics: deps.metrics, alerts: deps.alerting, runbooks, inventory, now: ctx.now, store, audit: ctx.audit, settings: merged, limit });
+  const service = new ChatService({ anomalyEvents: deps.anomalyEvents, metrics: deps.metrics, alerts: deps.alerting, runbooks, inventory, now: ctx.now, store, audit: ctx.audit, sql: ctx.sql, settings: merged, limit });
   const chatops: ChatOpsFeature = { service, store, settings: merged };
   return {
     service: chatops,

@@ -3,6 +3,8 @@ import type { Alternative, Command, ParseResult } from '../../../shared/chatops/
 import type * as ChatParser from '../../../shared/chatops/parser.ts';
 import { AppError, type ErrorCode } from '../../../shared/errors.ts';
 import type { AuditLog, AuditOutcome } from '../audit/store.ts';
+import type { SqlDatabase } from '../db/sql/open.ts';
+import { transaction } from '../db/sql/transaction-scope.ts';
 import { actorOfChat, type ChatUser } from './chat-user.ts';
 import { EXECUTORS } from './executors/index.ts';
 import type { Executor, ExecutorDeps } from './executors/types.ts';
@@ -16,6 +18,8 @@ let chatParser: Promise<typeof ChatParser> | undefined;
 export interface ChatServiceDeps extends ExecutorDeps {
   store: ChatStore;
   audit: AuditLog;
+  /** The query layer: a confirmation is spent, and its command run and audited, in one transaction. */
+  sql: SqlDatabase;
   settings: ChatOpsSettings;
   /** The per-principal message budget (`settings.messagesPerMinute`); absent: not limited. */
   limit?: Pick<QueryBudget, 'take'>;
@@ -159,15 +163,23 @@ export class ChatService {
     // The role may have changed since the question.
     const missing = missingPermission(user, command);
     if (missing) return refuse('E_FORBIDDEN', `This needs the ${missing} permission.`, 'denied');
-    if (!(await this.#deps.store.spend(token, this.#deps.now()))) return refuse('E_CONFLICT', 'This confirmation has already been used.', 'failure');
     const executor = EXECUTORS[command.intent as Exclude<Command['intent'], 'unknown'>] as Executor<Command['intent']>;
-    try {
-      if (executor.kind !== 'change') throw new AppError('E_CONFLICT', 'Nothing to confirm for a question.');
-      const card = await executor.execute(command as never, user, this.#deps);
-      return this.#finish(user, pending.text, command, card, 'success', 'confirmed');
-    } catch (error) {
-      return this.#failed(user, pending.text, command, error, 'confirmed');
-    }
+    const run = async () => {
+      if (!(await this.#deps.store.spend(token, this.#deps.now()))) return refuse('E_CONFLICT', 'This confirmation has already been used.', 'failure');
+      try {
+        if (executor.kind !== 'change') throw new AppError('E_CONFLICT', 'Nothing to confirm for a question.');
+        const card = await executor.execute(command as never, user, this.#deps);
+        return await this.#finish(user, pending.text, command, card, 'success', 'confirmed');
+      } catch (error) {
+        return await this.#failed(user, pending.text, command, error, 'confirmed');
+      }
+    };
+    // The token spent, the command's change, its entry, history and timeline line commit
+    // together: a confirmation whose entry cannot be stored is neither spent nor done. A
+    // runbook run starts its steps once the run store has committed, so it is left out
+    // (spent, requested and audited one after another).
+    if (command.intent === 'runbook.run') return run();
+    return transaction(this.#deps.sql, run);
   }
 
   /** Cancels a pending confirmation of the user's (Slack's Cancel button): its token is spent unused. */
@@ -175,11 +187,14 @@ export class ChatService {
     const pending = await this.#deps.store.confirmation(token);
     if (!this.#spendable(user, pending)) this.#admit(user);
     if (!pending || pending.userKey !== user.key) return this.#finish(user, pending?.text ?? '', null, errorCard('unknown', 'E_TOKEN_INVALID', 'No such confirmation of yours.'), 'failure', 'cancelled');
-    const spent = await this.#deps.store.spend(token, this.#deps.now());
-    const card: ChatCard = spent
-      ? { kind: 'text', intent: pending.command.intent, title: 'Cancelled', text: `Not done: "${pending.text}".`, lines: [] }
-      : errorCard(pending.command.intent, 'E_CONFLICT', 'This confirmation has already been used.');
-    return this.#finish(user, pending.text, pending.command, card, spent ? 'success' : 'failure', 'cancelled');
+    // The token spent and its entry commit together.
+    return transaction(this.#deps.sql, async () => {
+      const spent = await this.#deps.store.spend(token, this.#deps.now());
+      const card: ChatCard = spent
+        ? { kind: 'text', intent: pending.command.intent, title: 'Cancelled', text: `Not done: "${pending.text}".`, lines: [] }
+        : errorCard(pending.command.intent, 'E_CONFLICT', 'This confirmation has already been used.');
+      return this.#finish(user, pending.text, pending.command, card, spent ? 'success' : 'failure', 'cancelled');
+    });
   }
 
   history(user: ChatUser): ReturnType<ChatStore['history']> {

@@ -4,7 +4,7 @@ import { AppError } from '../../../shared/errors.ts';
 import type { Db } from '../db/database.ts';
 import type { SqlDatabase } from '../db/sql/open.ts';
 import type { Executor, SqlRunner } from '../db/sql/statement.ts';
-import { withinTransaction } from '../db/sql/transaction-scope.ts';
+import { afterCommit, withinTransaction } from '../db/sql/transaction-scope.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { StreamEvent } from '../../../shared/api/stream.ts';
 
@@ -186,7 +186,9 @@ export function unitRunner(database: SqlDatabase, sqlite: Db, bus: EventBus): Un
     for (const task of committed) task();
     if ('refused' in outcome) throw outcome.refused;
     const { unit, result } = outcome;
-    announce(unit);
+    // Joined to a caller's scope (`transaction(ctx.sql, …)`: a chat confirmation), the unit
+    // committed nothing yet: what it announces waits for that commit.
+    afterCommit(() => announce(unit));
     return result;
   };
 }

@@ -99,8 +99,13 @@ export class UserService {
     return publicUser(user);
   }
 
-  /** One's own change: needs the current password; ends every other session. */
-  async changeOwnPassword(id: number, currentPassword: string, newPassword: string): Promise<User> {
+  /**
+   * One's own change: needs the current password; ends every other session. The password
+   * work (argon2) is done first; the writes then run in one transaction with `andThen`
+   * (the caller's new session and audit entry), so the change, the sessions it ends and
+   * what the caller records of it commit together.
+   */
+  async changeOwnPassword<T>(id: number, currentPassword: string, newPassword: string, andThen: (user: User) => Promise<T>): Promise<T> {
     const user = await this.#record(id);
     if (!(await verifyPassword(user.passwordHash, currentPassword))) {
       // Not a 401: the session is fine, the form is not.
@@ -110,9 +115,13 @@ export class UserService {
     if (await verifyPassword(user.passwordHash, newPassword)) {
       throw new AppError('E_VALIDATION', 'The new password must differ from the current one.', [{ path: '/newPassword', message: 'must differ from the current password' }]);
     }
-    const updated = (await this.#deps.users.update(id, { passwordHash: await hashPassword(newPassword), mustChangePassword: false }))!;
-    await this.#deps.sessions.revokeUser(id);
-    return publicUser(updated);
+    const passwordHash = await hashPassword(newPassword);
+    return transaction(this.#deps.sql, async () => {
+      const updated = await this.#deps.users.update(id, { passwordHash, mustChangePassword: false });
+      if (!updated) throw new AppError('E_NOT_FOUND', 'No such user.');
+      await this.#deps.sessions.revokeUser(id);
+      return andThen(publicUser(updated));
+    });
   }
 
   async #record(id: number, db?: Kysely<SqlSchema>) {
