@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openEventStream } from '../testing/open-stream.ts';
 import { startTestServer, TEST_ADMIN_PASSWORD, type TestServer } from '../testing/test-server.ts';
 
 /**
@@ -30,27 +31,7 @@ describe('event streams of a revoked session', { timeout: 120_000 }, () => {
   };
   const refresh = (refreshToken: string) => server.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken } });
 
-  /** An open stream; `ended` settles when the server ends it (the body reaches its end). */
-  async function openStream(credential: { bearer: string } | { ticket: string }) {
-    const controller = new AbortController();
-    controllers.push(controller);
-    const url = 'ticket' in credential ? `${server.url}/api/v1/stream?ticket=${credential.ticket}` : `${server.url}/api/v1/stream`;
-    const headers: Record<string, string> = 'bearer' in credential ? { authorization: `Bearer ${credential.bearer}` } : {};
-    const response = await fetch(url, { headers, signal: controller.signal });
-    expect(response.status).toBe(200);
-    const reader = response.body!.getReader();
-    let isOpen = true;
-    const ended = (async () => {
-      try {
-        while (!(await reader.read()).done);
-      } catch {
-        // aborted by the test itself
-      }
-      isOpen = false;
-    })();
-    // Headers go out with the first write (`retry:`), which the hub makes as it registers the client.
-    return { ended, isOpen: () => isOpen, close: () => controller.abort() };
-  }
+  const openStream = (credential: { bearer: string } | { ticket: string }) => openEventStream(server.url, credential, controllers);
 
   it('logout cuts the streams of that session only', async () => {
     const mine = await login();
