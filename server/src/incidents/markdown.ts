@@ -1,11 +1,18 @@
 /**
+ * CommonMark's line endings: LF, CR LF, and a CR alone (spec 0.31, 2.1). A CR alone was
+ * kept, so "\r\r" in a label ended the code span's paragraph and what followed rendered
+ * as HTML; every one becomes a space.
+ */
+const LINE_ENDING = /\r\n|\r|\n/g;
+
+/**
  * Text from users and alert sources (titles, labels, notes, annotations) placed in a
  * Markdown document must stay text in any viewer: `<img src=x onerror=...>` must not
  * render as HTML, `[x](javascript:...)` must not become a link. Also safe in table cells.
  */
 export function mdText(value: string): string {
   return value
-    .replace(/\r?\n/g, ' ')
+    .replace(LINE_ENDING, ' ')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -17,7 +24,7 @@ export function mdText(value: string): string {
  * inside (CommonMark), pipes escaped for tables. Inside a code span nothing renders as HTML.
  */
 export function mdCode(value: string): string {
-  const text = value.replace(/\r?\n/g, ' ').replaceAll('|', '\\|');
+  const text = value.replace(LINE_ENDING, ' ').replaceAll('|', '\\|');
   const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longestRun + 1);
   const pad = longestRun > 0 || text.startsWith(' ') ? ' ' : '';

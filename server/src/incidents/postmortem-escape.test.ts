@@ -30,10 +30,30 @@ describe('Markdown export of hostile text', () => {
     expect(md).toContain('see &lt;script&gt;alert(3)&lt;/script&gt; &amp; ');
   });
 
+  // CommonMark ends a line at a carriage return alone too (spec 0.31, 2.1), so "\r\r" in a
+  // label closed the code span's paragraph and what followed rendered as HTML.
+  it('keeps a carriage return from ending a line of the export', async () => {
+    const [outcome] = await server.app.alerts.service.ingest([
+      { source: 'api', status: 'firing', labels: { alertname: 'CarriageReturn', target: `web-9\r\r${HOSTILE}` }, annotations: { summary: 'one\r# Fake heading\r- fake item' } },
+    ]);
+    const incidentId = outcome!.alert.incidentId!;
+    const note = await server.injectAs('operator', { method: 'POST', url: `/api/v1/incidents/${incidentId}/notes`, payload: { text: 'a note\r## Lessons: none' } });
+    expect(note.statusCode).toBe(201);
+    const md = (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/incidents/${incidentId}/export?format=md` })).body;
+    const lines = md.split(/\r\n|\r|\n/);
+    const outsideCode = lines.map((line) => line.replace(/(`+) .*? \1|`[^`]*`/g, ''));
+    expect(outsideCode.filter((line) => /<img/i.test(line))).toEqual([]);
+    expect(lines.filter((line) => /^#+ (Fake heading|Lessons: none)/.test(line) || line === '- fake item')).toEqual([]);
+    // Still there, on one line, inside its code span.
+    expect(md).toContain('web-9  <img src=x onerror=alert(1)>');
+  });
+
   it('mdText and mdCode keep text text', () => {
     expect(mdText('a|b\nc [x](y) `z`')).toBe('a\\|b c \\[x\\](y) \\`z\\`');
     expect(mdCode('up{job="a"}')).toBe('`up{job="a"}`');
     expect(mdCode('a`b')).toBe('`` a`b ``');
     expect(mdCode('x|y')).toBe('`x\\|y`');
+    expect(mdText('a\rb\r\nc\nd')).toBe('a b c d');
+    expect(mdCode('a\r\rb')).toBe('`a  b`');
   });
 });
