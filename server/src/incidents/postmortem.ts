@@ -1,6 +1,7 @@
 import type { IncidentBundle, TimelineEntry } from '../../../shared/api/incidents.ts';
 import { describeAlert } from '../alerts/describe.ts';
 import { mdCode, mdText } from './markdown.ts';
+import { MAX_SUMMARISED_SERIES } from './metrics-summary.ts';
 import { isoTime } from '../../../shared/iso-time.ts';
 
 const iso = (ms: number | null) => (ms === null ? '—' : isoTime(ms).replace('.000Z', 'Z'));
@@ -91,6 +92,7 @@ export function renderPostmortem(bundle: IncidentBundle, metricsUrl?: (selector:
       const labels = Object.entries(s.labels).map(([k, v]) => `${k}="${v}"`).join(',');
       lines.push(`| ${mdCode(`${s.name}{${labels}}`)} | ${s.samples} | ${number(s.min)} | ${number(s.avg)} | ${number(s.max)} | ${number(s.last)} |`);
     }
+    if (series.length >= MAX_SUMMARISED_SERIES) lines.push('', `Only the first ${MAX_SUMMARISED_SERIES} series are summarised; the links above open them all.`);
   }
   lines.push('', '## Actions taken', '', ...(actions.length ? actions.map((e) => `- ${iso(e.ts)} · ${mdText(e.actor)}: ${mdText(e.text)}`) : ['- (none recorded)']), '');
   lines.push('## Lessons learned', '', '### What went well', '', '### What went wrong', '', '### Where we got lucky', '', '### Action items', '', '| Action | Owner | Due |', '|---|---|---|', '');
