@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../server/src/config.ts';
 import { databaseSettings } from '../server/src/db/database-url.ts';
+import { startTestServer } from '../server/src/testing/test-server.ts';
 
 // compose.yml's `postgres` profile (PostgreSQL, two replicas, nginx) checked with what runs
 // here: Docker does not, so the file's shape and the values the server will read are asserted.
@@ -27,6 +28,20 @@ const interpolate = (value: string, env: Record<string, string>) =>
     return env[name]!;
   });
 const dotEnv = { POSTGRES_PASSWORD: 'pgsecret123', SMARTCLOUDOPS_ADMIN_PASSWORD: 'a-long-password' };
+
+/**
+ * The X-Forwarded-For nginx sends for each `proxy_set_header X-Forwarded-For <variable>;`
+ * of the file, as nginx's documentation defines the two variables used for it:
+ * `$remote_addr` is the address of nginx's peer, `$proxy_add_x_forwarded_for` the
+ * client's own X-Forwarded-For with that address appended.
+ */
+function forwardedByNginx(sent: string | undefined, peer: string): string[] {
+  return [...nginx.matchAll(/proxy_set_header X-Forwarded-For (\S+);/g)].map(([, variable]) => {
+    if (variable === '$remote_addr') return peer;
+    if (variable === '$proxy_add_x_forwarded_for') return sent === undefined ? peer : `${sent}, ${peer}`;
+    throw new Error(`no model of nginx's ${variable}`);
+  });
+}
 
 describe('deploy/compose.yml postgres profile', () => {
   it('puts PostgreSQL, two replicas and the proxy in the profile, and nothing of the default stack', () => {
@@ -64,6 +79,33 @@ describe('deploy/compose.yml postgres profile', () => {
     }
   });
 
+  // Every client of the published port reaches nginx from Docker's bridge gateway, an address
+  // the replicas trust (a private range): with the client's own X-Forwarded-For passed on in
+  // front of it, the replicas took whatever the client wrote there as its address, and a
+  // new one per attempt escaped the per-address lockout and rate limits.
+  it('a client cannot choose the address the replicas see through nginx', async () => {
+    const env = Object.fromEntries(Object.entries(compose.services['server-a']!.environment!).map(([key, value]) => [key, interpolate(value, dotEnv)]));
+    const server = await startTestServer({ config: { trustProxy: loadConfig(env).trustProxy, lockoutFailuresPerIp: 3, lockoutFailuresPerUser: 100 } });
+    try {
+      const [nginxAddress, gateway] = ['172.18.0.5', '172.18.0.1'];
+      const attempt = async (n: number) => {
+        const forwarded = forwardedByNginx(`203.0.113.${n}`, gateway);
+        expect(new Set(forwarded).size).toBe(1);
+        return server.app.inject({
+          method: 'POST', url: '/api/v1/auth/login', payload: { username: 'ghost', password: 'wrong-password' },
+          remoteAddress: nginxAddress, headers: { 'x-forwarded-for': forwarded[0]! },
+        });
+      };
+      for (let n = 1; n <= 3; n++) expect((await attempt(n)).statusCode).toBe(401);
+      const locked = await attempt(4);
+      expect(locked.statusCode).toBe(429);
+      expect((locked.json() as { error: { code: string } }).error.code).toBe('E_LOCKED_OUT');
+      expect(new Set((await server.app.ctx.audit.query({ action: 'auth.login' })).map((entry) => entry.ip))).toEqual(new Set([gateway]));
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+
   it('nginx balances over both replicas, passes the client address, and does not buffer the event stream', () => {
     const proxy = compose.services.proxy!;
     expect(proxy.volumes).toContain('./nginx-replicas.conf:/etc/nginx/conf.d/default.conf:ro');
@@ -71,7 +113,7 @@ describe('deploy/compose.yml postgres profile', () => {
     expect(proxy.ports).toEqual([`127.0.0.1:8788:${listen}`]);
     const upstream = /upstream smartcloudops \{([^}]*)\}/.exec(nginx)![1]!;
     expect([...upstream.matchAll(/server ([\w-]+):(\d+)/g)].map((m) => `${m[1]}:${m[2]}`)).toEqual(replicas.map((r) => `${r}:8787`));
-    expect(nginx).toContain('proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;');
+    expect(nginx.match(/proxy_set_header X-Forwarded-For \$remote_addr;/g)).toHaveLength(2);
     const stream = /location \/api\/v1\/stream \{([^}]*)\}/.exec(nginx)![1]!;
     expect(stream).toContain('proxy_buffering off;');
     expect(stream).toMatch(/proxy_read_timeout \d+[hm];/);
