@@ -40,7 +40,7 @@ function timelineLine(entry: TimelineEntry): string {
  * A postmortem draft: the facts filled in from the bundle (summary, impact window,
  * timeline, alerts, metrics, actions), the judgement left to people (lessons).
  */
-export function renderPostmortem(bundle: IncidentBundle, metricsUrl?: (selector: string, from: number, to: number) => string): string {
+export function renderPostmortem(bundle: IncidentBundle, metricsUrl?: (selector: string, from: number, to: number) => string, alertsShown = true): string {
   const { incident, alerts, timeline, metricsWindow } = bundle;
   const firstStart = alerts.length ? Math.min(...alerts.map((a) => a.startsAt)) : incident.openedAt;
   const ends = alerts.map((a) => a.endsAt);
@@ -58,7 +58,9 @@ export function renderPostmortem(bundle: IncidentBundle, metricsUrl?: (selector:
     `- **Status:** ${incident.status}${incident.mergedInto !== null ? ` (merged into #${incident.mergedInto})` : ''}`,
     `- **Commander:** ${incident.commander === null ? 'not assigned' : mdText(incident.commander)}`,
     `- **Grouped on:** ${mdCode(incident.groupKey)}`,
-    `- **Alerts:** ${alerts.length} (${alerts.filter((a) => a.state !== 'resolved').length} still unresolved)`,
+    alertsShown
+      ? `- **Alerts:** ${alerts.length} (${alerts.filter((a) => a.state !== 'resolved').length} still unresolved)`
+      : `- **Alerts:** ${incident.alertCount}, not shown (they need the alerts:read permission)`,
     '',
     '## Impact window',
     '',

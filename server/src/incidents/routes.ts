@@ -7,6 +7,7 @@ import { principalOf } from '../http/access.ts';
 import { registerRoutes } from '../http/register-route.ts';
 import { actorOf } from '../core/actor.ts';
 import { renderPostmortem } from './postmortem.ts';
+import { readable, readableBundle, readableDetail } from './readable-parts.ts';
 import type { IncidentService } from './service.ts';
 import type { IncidentStore } from './store.ts';
 import type { TimelineStore } from './timeline.ts';
@@ -30,7 +31,7 @@ export const incidentRoutes: FastifyPluginAsync<IncidentRoutesOptions> = async (
       const { items, total } = await incidents.list(request.query);
       return { items, total, limit: request.query.limit ?? 50, offset: request.query.offset ?? 0 };
     },
-    get: async (request) => service.detail(request.params.id),
+    get: async (request) => readableDetail(await service.detail(request.params.id), principalOf(request)),
     update: async (request) => service.update(request.params.id, request.body, actor(request)),
     merge: async (request) => service.merge(request.params.id, request.body.incidentIds, actor(request)),
     split: async (request) => service.split(request.params.id, request.body.alertIds, request.body.title, actor(request)),
@@ -50,12 +51,12 @@ export const incidentRoutes: FastifyPluginAsync<IncidentRoutesOptions> = async (
     addSourceQuery: async (request) => service.addSourceQuery(request.params.id, request.body, actor(request)),
     removeSourceQuery: async (request) => service.removeSourceQuery(request.params.id, request.params.queryId, actor(request)),
     export: async (request, reply) => {
-      const bundle = await service.bundle(request.params.id);
+      const bundle = readableBundle(await service.bundle(request.params.id), principalOf(request));
       const format = request.query.format ?? 'json';
       const name = `incident-${bundle.incident.id}`;
       if (format === 'md') {
         void reply.header('content-type', 'text/markdown; charset=utf-8').header('content-disposition', `attachment; filename="${name}-postmortem.md"`);
-        return renderPostmortem(bundle, metricsUrl);
+        return renderPostmortem(bundle, metricsUrl, readable(principalOf(request)).alerts);
       }
       void reply.header('content-disposition', `attachment; filename="${name}.json"`);
       return bundle;
