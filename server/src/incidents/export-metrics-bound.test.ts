@@ -49,6 +49,6 @@ describe('metrics read by an incident export', () => {
     const { reads, rows, md } = await exportReads(Array.from({ length: instances }, (_, i) => ({ alertname: 'InstanceDown', instance: `h${i}` })));
     expect(rows).toHaveLength(MAX_SUMMARISED_SERIES);
     expect(reads).toBe(MAX_SUMMARISED_SERIES);
-    expect(md).toContain(`Only the first ${MAX_SUMMARISED_SERIES} series are summarised`);
+    expect(md).toContain(`At most ${MAX_SUMMARISED_SERIES} series are summarised`);
   });
 });

@@ -94,7 +94,7 @@ export function renderPostmortem(bundle: IncidentBundle, metricsUrl?: (selector:
       const labels = Object.entries(s.labels).map(([k, v]) => `${k}="${v}"`).join(',');
       lines.push(`| ${mdCode(`${s.name}{${labels}}`)} | ${s.samples} | ${number(s.min)} | ${number(s.avg)} | ${number(s.max)} | ${number(s.last)} |`);
     }
-    if (series.length >= MAX_SUMMARISED_SERIES) lines.push('', `Only the first ${MAX_SUMMARISED_SERIES} series are summarised; the links above open them all.`);
+    if (series.length >= MAX_SUMMARISED_SERIES) lines.push('', `At most ${MAX_SUMMARISED_SERIES} series are summarised; the links above open them all.`);
   }
   lines.push('', '## Actions taken', '', ...(actions.length ? actions.map((e) => `- ${iso(e.ts)} · ${mdText(e.actor)}: ${mdText(e.text)}`) : ['- (none recorded)']), '');
   lines.push('## Lessons learned', '', '### What went well', '', '### What went wrong', '', '### Where we got lucky', '', '### Action items', '', '| Action | Owner | Due |', '|---|---|---|', '');
