@@ -1,4 +1,5 @@
 import { EXAMPLES, PARSE_THRESHOLD, permissionFor, STATE_CHANGING, type Alternative, type Intent, type ParseResult } from './intents.ts';
+import { unmarkedOrderAt } from './order-in-comment.ts';
 import { moodOf, orderAfterContext, reportedOrderAt, type Mood } from './mood.ts';
 import { previewOf } from './format.ts';
 import type { InventoryIndex, InventoryRunbook } from './inventory.ts';
@@ -80,7 +81,8 @@ export function parseCommand(text: string, index: InventoryIndex, ref: TimeRefer
   // "acked 12", "restarted nginx on web-1": what was done is reported, never done again.
   const reported = reportedOrder(line);
   if (reported) return reported;
-  const result = twoCommands(line) ?? parseLine(line);
+  const read = twoCommands(line) ?? parseLine(line);
+  const result = orderInComment(line, read) ?? read;
   // A word read as another ("incdient") makes the reading a little less sure, as a verb's typo does.
   return corrected === 0 || result.intent === 'unknown' ? result : { ...result, confidence: round(result.confidence * TYPO_FACTOR ** corrected) };
 }
@@ -174,6 +176,25 @@ function sameIds(read: object, order: object): boolean {
   const a = read as Record<string, unknown>;
   const b = order as Record<string, unknown>;
   return ['incidentId', 'alertId'].every((key) => a[key] === undefined || a[key] === b[key]);
+}
+
+/**
+ * "ack 12 restart nginx": an order's comment that reads as an order of its own, with no marker before it, is asked about
+ * (a second command without its "and", or a plan written as the comment?); read as the comment, the restart was dropped.
+ */
+function orderInComment(line: Line, read: ParseResult): ParseResult | null {
+  if (!STATE_CHANGING.has(read.intent) || !('comment' in read.slots) || typeof read.slots.comment !== 'string') return null;
+  const at = unmarkedOrderAt(line.text, line.tokens, read.slots.comment);
+  if (at === null) return null;
+  const firstText = line.text.slice(0, line.tokens[at]!.start).trim();
+  const rest = line.text.slice(line.tokens[at]!.start).trim();
+  const second = parseCommand(rest, line.index, line.ref);
+  if (!STATE_CHANGING.has(second.intent)) return null;
+  const first = parseCommand(firstText, line.index, line.ref);
+  const text = `"${rest}" reads as a command of its own: to do both, send them one at a time, e.g. "${firstText}", then "${rest}"; to keep it as the comment, say it after a dash: "${firstText} - ${rest}".`;
+  const confidence = round(Math.min(read.confidence, 0.5));
+  const alternatives = [first, second].filter((r) => r.intent !== 'unknown').map((r) => ({ intent: r.intent, text: `${text} ${r.preview}.`, confidence }));
+  return { intent: 'unknown', slots: {}, confidence, requiredPermission: null, preview: text, alternatives };
 }
 
 /** "ack 12 and restart nginx on web-1": the first command read alone, the line answered with a request to send them one at a time. */

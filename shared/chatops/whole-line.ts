@@ -117,7 +117,7 @@ const ORDER_VERBS = new Set(['ack', 'acknowledge', 'silence', 'mute', 'snooze', 
   'assign', 'reassign', 'unack', 'unacknowledge', 'unsnooze']);
 
 /** Is the token an order's verb, in the form an order uses ("restart", not "restarted" or "restarting")? */
-function isOrderVerb(norm: string | undefined): boolean {
+export function isOrderVerb(norm: string | undefined): boolean {
   if (norm === undefined || norm.endsWith('ed') || norm.endsWith('ing')) return false;
   return actionOf(norm)?.score === 1 || ORDER_VERBS.has(norm) || verbOf(norm, 'run') === 1;
 }
