@@ -243,8 +243,11 @@ function parseLine(line: Line): ParseResult {
     if (!reading) continue;
     // A question, a negation or a report never changes anything: its orders become "did you mean".
     // (A note is itself a report: "note on 7: rollback complete" is written as said.)
-    const ordered = mood === 'order' || (mood === 'report' && reading.command.intent === 'incident.note');
-    if (!ordered && STATE_CHANGING.has(reading.command.intent)) readings.push(notAnOrder(reading, mood as Exclude<Mood, 'order'>, ref.now));
+    // ("update on 7: waiting for vendor": a note's text is its own words, and says nothing of whether the note is asked
+    // for; read with its text the line was a "do not" ("waiting") and the note never written.)
+    const said = reading.command.intent === 'incident.note' ? moodBeforeText(line.tokens) ?? mood : mood;
+    const ordered = said === 'order' || (said === 'report' && reading.command.intent === 'incident.note');
+    if (!ordered && STATE_CHANGING.has(reading.command.intent)) readings.push(notAnOrder(reading, said as Exclude<Mood, 'order'>, ref.now));
     else readings.push(reading);
   }
   readings.sort((a, b) => b.confidence - a.confidence);
@@ -314,6 +317,14 @@ function parseLine(line: Line): ParseResult {
     preview: mood === 'conditional' && alternatives.length === 0 ? CONDITION_NOT_READ : unknownPreview(best, alternatives),
     alternatives,
   };
+}
+
+/** The mood of what is said before a note's text (its colon or dash), or null when the line has neither. */
+function moodBeforeText(tokens: readonly Token[]): Mood | null {
+  const colon = tokens.findIndex((t) => t.colon);
+  const dash = tokens.findIndex((t) => ['-', '--', '—', '–'].includes(t.norm));
+  const ends = [colon === -1 ? -1 : colon + 1, dash].filter((at) => at > 0);
+  return ends.length === 0 ? null : moodOf(tokens.slice(0, Math.min(...ends)));
 }
 
 /** "if web-1 is still down, restart nginx on web-1" with nothing read: why nothing is done. */
