@@ -18,7 +18,7 @@ const WORDS: Record<Word, readonly string[]> = {
   expire: ['expire', 'end', 'remove', 'delete', 'lift', 'cancel', 'stop', 'kill', 'drop', 'close'],
   note: ['note', 'annotate', 'comment', 'log', 'jot', 'record', 'append'],
   show: ['show', 'display', 'graph', 'chart', 'plot', 'get', 'give', 'view', 'see', 'draw', 'visualize', 'visualise', 'fetch', 'pull'],
-  explain: ['why', 'explain', 'whys', 'diagnose', 'caused'],
+  explain: ['why', 'explain', 'whys', 'diagnose', 'caused', 'analyse', 'analyze'],
   help: ['help', 'commands', 'usage', '?', 'halp', 'manual', 'howto'],
   run: ['run', 'execute', 'exec', 'trigger', 'launch', 'invoke', 'perform', 'kick off'],
   alert: ['alert', 'alerts', 'alarm', 'alarms', 'page', 'pages', 'alerting', 'problems', 'issues'],
