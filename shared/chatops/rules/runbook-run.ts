@@ -360,6 +360,12 @@ export const runbookRule: Rule = (line) => {
   if (versionParam && versionSaid !== undefined && (!/\d/.test(versionSaid) || tokens.some((t, k) => t.raw === versionSaid && /^(versions?|releases?|builds?|deploys?|deployments?|ago|back)$/.test(tokens[k + 1]?.norm ?? '')))) {
     return { command: { intent: 'runbook.run', slots: { runbook: runbook?.id ?? name, params } }, confidence: 0.45, problem: `Say the ${versionParam} to roll back to, e.g. "${tokens[verbAt]!.raw.toLowerCase()} ${params.service ?? 'payments-api'} to v41"; "${versionSaid}" names none.` };
   }
+  // ("run restart-service on web-1 svc=nginx": a parameter said by a name the runbook does not take; planned so, the run
+  // carried "svc" and no service.)
+  const stray = runbook ? Object.keys(params).find((p) => !runbook.params.includes(p)) : undefined;
+  if (runbook && stray !== undefined) {
+    return { command: { intent: 'runbook.run', slots: { runbook: runbook.id, params } }, confidence: 0.45, problem: `Runbook ${runbook.id} has no parameter "${stray}"; it takes ${names.join(', ')}, e.g. "run ${runbook.id} ${names.map((p) => `${p}=…`).join(' ')}".` };
+  }
   if (target.unresolved) score *= 0.6;
   if (asksAboutMetric) score *= 0.5;
   const slots = incident ? { runbook: runbook?.id ?? name, params, incidentId: incident.id } : { runbook: runbook?.id ?? name, params };
