@@ -22,7 +22,7 @@ const WORDS: Record<Word, readonly string[]> = {
   help: ['help', 'commands', 'usage', '?', 'halp', 'manual', 'howto'],
   run: ['run', 'execute', 'exec', 'trigger', 'launch', 'invoke', 'perform', 'kick off'],
   alert: ['alert', 'alerts', 'alarm', 'alarms', 'page', 'pages', 'alerting', 'problems', 'issues'],
-  incident: ['incident', 'incidents', 'inc', 'outage', 'outages', 'incdent'],
+  incident: ['incident', 'incidents', 'inc', 'incs', 'outage', 'outages', 'incdent'],
   runbook: ['runbook', 'runbooks', 'playbook', 'playbooks', 'automation'],
   status: ['status', 'state', 'details', 'detail', 'info', 'summary', 'about', 'update'],
   list: ['list', 'ls', 'which', 'any', 'open', 'current', 'active', 'all'],
