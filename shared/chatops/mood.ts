@@ -244,13 +244,24 @@ export function orderAfterContext(tokens: readonly Token[]): number | null {
     if (joined && clause.some((t, k) => (t.norm === 'going' || t.norm === 'about') && clause[k + 1]?.norm === 'to' || ['gonna', 'ima', 'imma'].includes(t.norm))) return null;
     // "hey bot, ack 12", "morning all, ack 12": a greeting says nothing of its own.
     if (clause.every((t) => GREETINGS.has(t.norm) || FILLER.has(t.norm) || t.norm.startsWith('@'))) return i;
+    // ("go ahead and restart nginx on web-1", "pls go ahead and ack 12": leave given, the order is what follows; it was not
+    // understood. "I'll go ahead and ack 12" is the speaker's own, and stays a report.)
+    const goAhead = clause.findIndex((t, k) => t.norm === 'go' && clause[k + 1]?.norm === 'ahead');
+    // ("we should go ahead and restart …" weighs it: only manners, a greeting or "you can" may come before.)
+    if (joined && goAhead !== -1 && clause.every((t, k) => k === goAhead || k === goAhead + 1 || GREETINGS.has(t.norm) || GO_AHEAD_LEADS.has(t.norm) || t.norm.startsWith('@'))) return i;
     const before = moodOf(clause);
+    // ("should I ack 12 and restart nginx", "should i go ahead and ack 12": a question joined by "and" goes on asking of what
+    // follows; read as context, the order after it was done.)
+    if (before === 'question' && tokens[i - 1]!.norm === 'and' && !/\?$/.test(clause.at(-1)!.raw)) return null;
     if (before === 'report' || before === 'question') return i;
     // "web-1 is down, restart nginx on web-1", "db-2 disk full; clear disk on db-2": how things stand, said as why.
     return before === 'order' && statesHowThingsAre(clause) ? i : null;
   }
   return null;
 }
+
+/** What may come before "go ahead and …" and leave it an order ("pls go ahead and …", "yes, you can go ahead and …"). */
+const GO_AHEAD_LEADS = new Set(['please', 'pls', 'plz', 'kindly', 'just', 'you', 'u', 'can', 'yes', 'yeah', 'yep', 'sure', 'ok', 'okay', 'k', 'then', 'so']);
 
 /** Words that join a statement to the order it explains ("web-1 is down and restart nginx", "… so restart it"). */
 const CONTEXT_JOINERS = new Set(['and', 'so']);
