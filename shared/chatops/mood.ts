@@ -122,7 +122,10 @@ const PASSIVE = new Set(['was', 'were', 'been', 'got', 'gets', 'already']);
 /** What an action did, said right after its noun ("restart failed", "the failover worked", "rollback of api went fine"). */
 const OUTCOMES = new Set(['failed', 'fails', 'worked', 'works', 'succeeded', 'went', 'hung', 'crashed', 'errored', 'broke', 'timed', 'is', 'was', 'did', "didn't", 'didnt']);
 /** What a silence, an ack or a run is or did, said right after it as a noun ("silence expired", "ack was wrong"). */
-const NOUN_STATES = new Set(['were', "isn't", 'isnt', "wasn't", 'wasnt', "doesn't", 'doesnt', 'didnt', 'not', 'has', 'had', 'expired', 'ended', 'lapsed', 'helped', 'fixed', 'solved', 'seems', 'looks', 'went']);
+// ("silence removed", "silence cancelled", "silence on web-1 lifted", "mute deleted": what became of one; each made a silence
+// of alerts named "removed", "cancelled"….)
+const NOUN_STATES = new Set(['were', "isn't", 'isnt', "wasn't", 'wasnt', "doesn't", 'doesnt', 'didnt', 'not', 'has', 'had', 'expired', 'ended', 'lapsed', 'helped', 'fixed', 'solved', 'seems', 'looks', 'went',
+  'removed', 'cancelled', 'canceled', 'deleted', 'lifted', 'created', 'added', 'applied', 'extended', 'dropped', 'cleared', 'done', 'gone']);
 /** What an order's verb said as a noun is of ("the silence *on* web-1", "restart *of* nginx"). */
 const NOUN_OF = new Set(['on', 'of', 'for', 'from']);
 const DETERMINERS = new Set(['the', 'that', 'this', 'our', 'my', 'your', 'last', 'previous', 'latest']);
