@@ -92,6 +92,12 @@ export const runbookRule: Rule = (line) => {
   const verbAt = (run ?? action)!.at;
   // "restart loop on api-1", "restart count", "all clear", "clear as mud": a noun or an adjective, not an order.
   if (ACTION_NOUNS.has(tokens[verbAt + 1]?.norm ?? '') || (ADJECTIVE_ACTIONS.has(tokens[verbAt]!.norm) && (['all', 'is', 'are', 'was', 'looks', 'seems', 'be', 'coast', 'path', 'road'].includes(tokens[verbAt - 1]?.norm ?? '') || tokens[verbAt + 1]?.norm === 'as'))) return null;
+  // ("free space on db-1", "free disk on db-2": how much is free is asked as often as freeing it is ordered; it planned
+  // clear-disk. "free up space on db-1" orders; "free memory on db-2" is weighed below, memory being no runbook's.)
+  if (tokens[verbAt]!.norm === 'free' && !/\s/.test(tokens[verbAt]!.raw) && conceptOf(tokens[verbAt + 1]?.norm ?? '')?.concept === 'disk') {
+    const on = findTarget(line, new Set()).hit?.target.name ?? 'db-1';
+    return { command: { intent: 'runbook.run', slots: { runbook: '', params: {} } }, confidence: 0.45, problem: `"${tokens[verbAt]!.raw} ${tokens[verbAt + 1]!.raw}" may ask how much is free or order it freed: to see it, "disk on ${on}"; to free it, "free up space on ${on}" or "clear disk on ${on}".` };
+  }
   // 'log "rollback done" on 7', 'note: restarted nginx': a runbook's verb in a note's text or in quotes is what was said, not an order.
   if (tokens.slice(0, verbAt).some((t) => verbOf(t.norm, 'note') === 1) || /^["'“‘`]/.test(tokens[verbAt]!.raw)) return null;
   // "revert the silence", "undo the ack", "roll back incident 7": chat's own objects, not a deployment to roll back.
