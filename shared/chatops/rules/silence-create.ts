@@ -3,7 +3,7 @@ import type { Severity, SilenceMatcher } from '../intents.ts';
 import { ALL_WORDS, FILLER, FREE_TEXT_MARKERS, is, SEVERITY_WORDS, verbOf } from '../lexicon.ts';
 import { findDurations, findEmptyDuration, findPeriodEnd, findUntil, untilHalfUnsaid } from '../times.ts';
 import { idOf, restOf, type Token } from '../tokens.ts';
-import { CLOCK_TIME, commentFrom, DEFAULT_SILENCE_SECONDS, EMOJI_CODE, escapeRegex, familyOf, findTarget, idAfter, isAlertNoun, isIncidentNoun, isManners, leadingVerb, leftoverFactor, moreIds, type Rule, take, unwrapped } from './kit.ts';
+import { CLOCK_TIME, commentFrom, DEFAULT_SILENCE_SECONDS, EMOJI_CODE, escapeRegex, familyOf, findTarget, idAfter, isAlertNoun, isIncidentNoun, isManners, leadingVerb, leftoverFactor, moreIds, type Reading, type Rule, take, unwrapped } from './kit.ts';
 import { reversedBefore, silencedFilterOf } from './orders.ts';
 import { isSilencesQuestion } from './silences-list.ts';
 import { pausedAlertsAt, PERIOD_DETERMINERS, REASON_SUBJECTS, reasonAfterLength, unreadWhen } from './silence-words.ts';
@@ -122,6 +122,13 @@ export const silenceRule: Rule = (line) => {
   if (incidentRef) {
     return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: `A silence matches labels, not an incident: silence incident ${incidentRef.id}'s alerts by name or target, e.g. "silence disk alerts on db-2 for 1h", or acknowledge them with "ack incident ${incidentRef.id}".` };
   }
+  // "silence web-1 30", "for 30": a number without its unit. ("snooze 12 for 10": the alert's own id aside; it silenced
+  // alert 12 for the default hour.)
+  const unitlessAt = (except: number) => (duration ? -1 : tokens.findIndex((t, i) => i > verb.at && i < end && i !== except && !taken.has(i) && /^\d+$/.test(t.norm) && (tokens[i - 1]?.norm === 'for' || i === end - 1)));
+  const unitless = (at: number): Reading => {
+    const n = tokens[at]!.norm;
+    return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: `Say the unit of ${n}, e.g. "for ${n}m" or "for ${n}h".` };
+  };
   // "silence 12 for 30m", "snooze alert #12": one alert by its id, nothing else to match.
   // A bare number only right after the verb: "silence errors on port 8080" names no alert.
   // And only when the line starts with the verb: "extend silence 4 by 1h" is about silence 4.
@@ -146,6 +153,7 @@ export const silenceRule: Rule = (line) => {
     if (alsoTarget) {
       return { command: { intent: 'silence.create', slots: { matchers: [], alertId: alertRef.id, durationSeconds } }, confidence: 0.45 * verb.score, problem: `A silence of alert ${alertRef.id} matches its own labels, whatever target is said: say either "silence ${alertRef.id}" or what to silence on ${alsoTarget.target.name}, e.g. "silence disk alerts on ${alsoTarget.target.name} for 1h".` };
     }
+    if (unitlessAt(alertRef.at) !== -1) return unitless(unitlessAt(alertRef.at));
     taken.add(alertRef.at);
     if ('noun' in alertRef && alertRef.noun !== null) taken.add(alertRef.noun as number);
     tokens.forEach((t, i) => i < end && (isAlertNoun(t.norm) || FILLER.has(t.norm)) && taken.add(i));
@@ -157,12 +165,7 @@ export const silenceRule: Rule = (line) => {
   if (idRange !== -1) {
     return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: `One alert per silence ("${tokens[idRange]!.raw}" is several): silence each by its id, e.g. "silence ${tokens[idRange]!.norm.replace(/^#/, '').split(/-|–|\.\./)[0]} for ${formatDuration(durationSeconds * 1000)}", or what they share, e.g. their name or target.` };
   }
-  // "silence web-1 30", "for 30": a number without its unit.
-  const unitless = duration ? -1 : tokens.findIndex((t, i) => i > verb.at && i < end && !taken.has(i) && /^\d+$/.test(t.norm) && (tokens[i - 1]?.norm === 'for' || i === end - 1));
-  if (unitless !== -1) {
-    const n = tokens[unitless]!.norm;
-    return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: `Say the unit of ${n}, e.g. "for ${n}m" or "for ${n}h".` };
-  }
+  if (unitlessAt(-1) !== -1) return unitless(unitlessAt(-1));
   const matchers: SilenceMatcher[] = [];
   for (let i = 0; i < end; i++) {
     if (taken.has(i)) continue;
