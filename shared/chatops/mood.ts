@@ -269,7 +269,7 @@ const GO_AHEAD_LEADS = new Set(['please', 'pls', 'plz', 'kindly', 'just', 'you',
 /** Words that join a statement to the order it explains ("web-1 is down and restart nginx", "… so restart it"). */
 const CONTEXT_JOINERS = new Set(['and', 'so']);
 const MANNERS_FIRST = new Set(['please', 'pls', 'plz', 'kindly', 'now', 'so', 'then', 'just']);
-const GREETINGS = new Set(['hey', 'hi', 'hello', 'yo', 'morning', 'evening', 'team', 'folks', 'all', 'everyone', 'guys', 'y\'all', 'alright', 'right', 'ok', 'okay', 'bot', 'opsbot']);
+const GREETINGS = new Set(['hey', 'hi', 'hello', 'yo', 'morning', 'evening', 'team', 'folks', 'all', 'everyone', 'guys', 'y\'all', 'alright', 'right', 'ok', 'okay', 'bot', 'opsbot', 'smartcloudops']);
 /** Verbs that say how something is ("web-1 is down", "db-2 looks unhealthy", "it keeps flapping", "it's down"). */
 const LINKING = new Set(['is', 'are', 'was', 'were', "isn't", 'isnt', "aren't", 'arent', 'looks', 'look', 'seems', 'seem', 'keeps', 'keep', 'appears', 'still', 'been', 'getting', 'went', 'became']);
 /** How a host or service is, said without a verb ("web-1 down", "db-2 disk full", "api latency high"). */
@@ -396,7 +396,9 @@ export function moodOf(tokens: readonly Token[]): Mood {
   // "bob: restart nginx on web-1", "bob, ack 12", "alice please ack 12": asked of someone named first ("hey, ack 12" is not).
   const named = tokens[0] !== undefined && /^[a-z]+$/.test(w0) && w0.length > 1 && !KNOWN_FORMS.has(w0) && !GREETINGS.has(w0) && !FILLER.has(w0) && !isOrderWord(w0) && !ABOUT_LEADS.has(w0)
     && !NEGATIONS.has(w0) && !NAMES_NOT_ADDRESSED.has(w0);
-  const after = /[,:]$/.test(tokens[0]?.raw ?? '') ? 1 : ['please', 'pls', 'plz'].includes(tokens[1]?.norm ?? '') ? 2 : 0;
+  // ("bob can you ack 12", "alice could u restart nginx": asked of them politely; it acknowledged 12.)
+  const askedOf = ['can', 'could', 'would', 'will'].includes(tokens[1]?.norm ?? '') && POLITE_SUBJECTS.has(tokens[2]?.norm ?? '') ? (['please', 'pls', 'plz'].includes(tokens[3]?.norm ?? '') ? 4 : 3) : 0;
+  const after = /[,:]$/.test(tokens[0]?.raw ?? '') ? 1 : ['please', 'pls', 'plz'].includes(tokens[1]?.norm ?? '') ? 2 : askedOf;
   if (named && after > 0 && isOrderWord(tokens[after]?.norm ?? '')) return 'addressed';
   // "@here rollback done on 7", "@bob ack 12": who a line is addressed to is not what it says.
   const words = tokens.map((t) => t.norm).filter((w, i, all) => !(w.startsWith('@') && all.slice(0, i).every((v) => v.startsWith('@'))));
