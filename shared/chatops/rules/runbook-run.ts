@@ -2,7 +2,7 @@ import { conceptOf, type InventoryRunbook } from '../inventory.ts';
 import { actionOf, ALL_WORDS, FILLER, FREE_TEXT_MARKERS, is, KNOWN_FORMS, verbOf } from '../lexicon.ts';
 import { findDurations } from '../times.ts';
 import { idOf, restOf, type Token } from '../tokens.ts';
-import { CLOCK_TIME, EMOJI_CODE, familyOf, findTarget, idAfter, isAlertNoun, isIncidentNoun, leadingVerb, leftoverFactor, type Rule, take } from './kit.ts';
+import { CLOCK_TIME, EMOJI_CODE, familyOf, findTarget, freeTextFrom, idAfter, isAlertNoun, isIncidentNoun, leadingVerb, leftoverFactor, type Rule, take } from './kit.ts';
 import { APPROVAL_VERBS, reversedBefore } from './orders.ts';
 
 /** A runbook's parameters that take a target (a host) named on the line. */
@@ -14,6 +14,9 @@ const VERSION_PARAMS = ['version', 'revision', 'release', 'tag', 'ref', 'image']
 const ACTION_NOUNS = new Set(['loop', 'loops', 'count', 'counts', 'storm', 'storms', 'rate', 'history', 'events', 'event', 'policy', 'plan', 'button', 'drill']);
 /** Actions that are adjectives too ("all clear", "the disk is clean", "clear as mud"). */
 const ADJECTIVE_ACTIONS = new Set(['clear', 'clean', 'free']);
+
+/** A count of runs said with one ("twice", "x2", "3x"). */
+const REPEATS = /^(?:twice|thrice|x\d+|\d+x)$/;
 
 /** Nouns of the host named ("reboot the box web-1"), not a parameter's value. */
 const HOST_NOUNS = ['box', 'server', 'host', 'machine', 'node', 'instance', 'vm'];
@@ -371,6 +374,13 @@ export const runbookRule: Rule = (line) => {
   const stray = runbook ? Object.keys(params).find((p) => !runbook.params.includes(p)) : undefined;
   if (runbook && stray !== undefined) {
     return { command: { intent: 'runbook.run', slots: { runbook: runbook.id, params } }, confidence: 0.45, problem: `Runbook ${runbook.id} has no parameter "${stray}"; it takes ${names.join(', ')}, e.g. "run ${runbook.id} ${names.map((p) => `${p}=…`).join(' ')}".` };
+  }
+  // ("restart nginx on web-1 --force", "… -f", "… twice", "… x2", "… 3 times": an option or a count the run has no place
+  // for; it was planned once, as plain, the words dropped.)
+  const unread = tokens.findIndex((t, k) => k > verbAt && !taken.has(k) && (/^--?[a-z][\w-]*$/.test(t.norm) || REPEATS.test(t.norm) || (t.norm === 'times' && /^\d+$/.test(tokens[k - 1]?.norm ?? ''))));
+  if (unread !== -1 && unread < freeTextFrom(tokens, verbAt)) {
+    const said = tokens[unread]!.norm === 'times' ? `${tokens[unread - 1]!.raw} times` : tokens[unread]!.raw;
+    return { command: { intent: 'runbook.run', slots: { runbook: runbook?.id ?? name, params } }, confidence: 0.45, problem: `A run is planned once, with the runbook's parameters only (${names.join(', ')}): "${said}" has no place in it; ask for the run without it, then again if needed.` };
   }
   if (target.unresolved) score *= 0.6;
   if (asksAboutMetric) score *= 0.5;
