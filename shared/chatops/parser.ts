@@ -75,7 +75,13 @@ export function parseCommand(text: string, index: InventoryIndex, ref: TimeRefer
   const orderAt = orderAfterContext(tokens);
   if (orderAt !== null) {
     const order = parseCommand(clipped.slice(tokens[orderAt]!.start), index, ref);
-    return order.intent === 'unknown' ? order : { ...order, confidence: round(order.confidence * CONTEXT_FACTOR) };
+    if (order.intent === 'unknown') return order;
+    // ("web-1 down, restart nginx": the host is said in the context only; read alone, the order planned nginx's restart on
+    // no host. Asked, with the host said where the order can read it.)
+    const context = namedTargets(tokens.slice(0, orderAt), index);
+    const left = context.length > 0 && namedTargets(tokens.slice(orderAt), index).length === 0 ? leftOutTargets(order, context) : [];
+    if (left.length > 0) return hostInContextOnly(order, left, clipped.slice(tokens[orderAt]!.start));
+    return { ...order, confidence: round(order.confidence * CONTEXT_FACTOR) };
   }
   const line: Line = { text: clipped, tokens, index, ref };
   // "acked 12", "restarted nginx on web-1": what was done is reported, never done again.
@@ -176,6 +182,13 @@ function sameIds(read: object, order: object): boolean {
   const a = read as Record<string, unknown>;
   const b = order as Record<string, unknown>;
   return ['incidentId', 'alertId'].every((key) => a[key] === undefined || a[key] === b[key]);
+}
+
+/** "web-1 down, restart nginx": the order names no target, the context before it does; the order is asked with it. */
+function hostInContextOnly(order: ParseResult, left: readonly string[], orderText: string): ParseResult {
+  const text = `The order names no target and ${left.join(' and ')} is said only before it: say it in the order, e.g. "${orderText.replace(/[.!]+$/, '')} on ${left[0]}".`;
+  const confidence = round(Math.min(order.confidence, 0.45));
+  return { intent: 'unknown', slots: {}, confidence, requiredPermission: null, preview: text, alternatives: [{ intent: order.intent, text: `${text} Read alone: ${order.preview}.`, confidence }] };
 }
 
 /**
