@@ -282,6 +282,17 @@ export const silenceRule: Rule = (line) => {
       taken.add(i);
       continue;
     }
+    // ("silence the noisy alerts on web-1", "silence the flapping alert on web-1": how they are, not which; it silenced
+    // alerts named "noisy".)
+    if (DESCRIBING.has(token.norm)) {
+      const where = target.hit ? ` on ${target.hit.target.name}` : '';
+      return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: `"${token.raw}" says how the alerts are, not which: name them, e.g. "silence disk alerts${where} for ${formatDuration(durationSeconds * 1000)}", or silence every alert${where || ' of a target'}: "silence ${target.hit?.target.name ?? 'web-1'} for ${formatDuration(durationSeconds * 1000)}".` };
+    }
+    // ("silence everything on staging for 1h", "silence alerts in prod": a word where a target is said that is no target;
+    // it silenced alerts named "staging". A label is said as one: "env=staging". "errors on port 8080" goes on: a name.)
+    if (PLACE_WORDS.has(tokens[i - 1]?.norm ?? '') && (i + 1 >= end || taken.has(i + 1)) && /^[a-z][a-z_-]*$/.test(token.norm) && familyOf(line.index, [token.norm]).length === 0) {
+      return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: `No target named "${token.raw}": name a target ("silence web-1 for 1h"), or a label and its value ("silence env=${token.norm} for 1h").` };
+    }
     // "mute all db hosts for 1h": hosts by the start of their names, not alerts named "db" (which silenced none of theirs).
     // ("mute web for 1h", "snooze web": a family's word alone, with no alert noun on the line, names its hosts too.)
     const family = HOST_NOUNS.has(tokens[i + 1]?.norm ?? '') || (!tokens.some((t) => isAlertNoun(t.norm)) && !target.hit) ? familyOf(line.index, [token.norm]) : [];
@@ -354,7 +365,12 @@ const REFERENCE_WORDS = new Set(['see', 'ticket', 'ref', 'jira', 'cf', 'per']);
 const LENGTH_RANGE = /^\d+(?:\.\d+)?-\d+(?:\.\d+)?(?:s|m|h|d|w|mins?|hrs?|hours?|days?)?$/;
 
 /** Lengths too vague to set: asked about rather than read as an alert's name. */
-const VAGUE_LENGTHS = new Set(['bit', 'while', 'briefly', 'awhile', 'sometime', 'moment']);
+// ("for the time being": it silenced alerts named "time being".)
+const VAGUE_LENGTHS = new Set(['bit', 'while', 'briefly', 'awhile', 'sometime', 'moment', 'being']);
+/** How alerts are, said in place of which ("the noisy alerts", "the flapping alert"): no alert is named so. */
+const DESCRIBING = new Set(['noisy', 'noise', 'flapping', 'flappy', 'spammy', 'annoying', 'loud', 'bogus', 'spurious', 'false', 'junk']);
+/** Words before where a target is said ("on staging", "in prod", "across staging"). */
+const PLACE_WORDS = new Set(['on', 'in', 'across']);
 
 /** Words of a silence that name no alert: "everything", "anything about", "with severity warning". */
 /** The nouns of hosts ("db hosts", "web servers", "cache boxes"). */
