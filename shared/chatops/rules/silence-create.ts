@@ -278,7 +278,8 @@ export const silenceRule: Rule = (line) => {
       continue;
     }
     // (":pray:", "cc @dba": Slack's habits, not names; "cheers", "ta", "tia": manners, not names either.)
-    if (isAlertNoun(token.norm) || FILLER.has(token.norm) || isManners(token.norm) || SILENCE_NOISE.has(token.norm) || EMOJI_CODE.test(token.raw.toLowerCase()) || (token.norm === 'cc' && tokens[i + 1]?.norm.startsWith('@'))) {
+    // ("silence web-1 real quick": how soon, which is now.)
+    if (isAlertNoun(token.norm) || FILLER.has(token.norm) || isManners(token.norm) || SILENCE_NOISE.has(token.norm) || (token.norm === 'real' && tokens[i + 1]?.norm === 'quick') || EMOJI_CODE.test(token.raw.toLowerCase()) || (token.norm === 'cc' && tokens[i + 1]?.norm.startsWith('@'))) {
       taken.add(i);
       continue;
     }
@@ -290,7 +291,8 @@ export const silenceRule: Rule = (line) => {
     }
     // ("silence everything on staging for 1h", "silence alerts in prod": a word where a target is said that is no target;
     // it silenced alerts named "staging". A label is said as one: "env=staging". "errors on port 8080" goes on: a name.)
-    if (PLACE_WORDS.has(tokens[i - 1]?.norm ?? '') && (i + 1 >= end || taken.has(i + 1)) && /^[a-z][a-z_-]*$/.test(token.norm) && familyOf(line.index, [token.norm]).length === 0) {
+    // ("silence prod for 1h", "mute staging": an environment's name is a label's value, not an alert's name.)
+    if ((ENVIRONMENTS.has(token.norm) || (PLACE_WORDS.has(tokens[i - 1]?.norm ?? '') && (i + 1 >= end || taken.has(i + 1)) && /^[a-z][a-z_-]*$/.test(token.norm))) && familyOf(line.index, [token.norm]).length === 0) {
       return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: `No target named "${token.raw}": name a target ("silence web-1 for 1h"), or a label and its value ("silence env=${token.norm} for 1h").` };
     }
     // "mute all db hosts for 1h": hosts by the start of their names, not alerts named "db" (which silenced none of theirs).
@@ -369,6 +371,8 @@ const LENGTH_RANGE = /^\d+(?:\.\d+)?-\d+(?:\.\d+)?(?:s|m|h|d|w|mins?|hrs?|hours?
 const VAGUE_LENGTHS = new Set(['bit', 'while', 'briefly', 'awhile', 'sometime', 'moment', 'being']);
 /** How alerts are, said in place of which ("the noisy alerts", "the flapping alert"): no alert is named so. */
 const DESCRIBING = new Set(['noisy', 'noise', 'flapping', 'flappy', 'spammy', 'annoying', 'loud', 'bogus', 'spurious', 'false', 'junk']);
+/** Environments' names ("prod", "staging"). */
+const ENVIRONMENTS = new Set(['prod', 'production', 'staging', 'stage', 'stg', 'dev', 'development', 'qa', 'uat', 'preprod', 'sandbox']);
 /** Words before where a target is said ("on staging", "in prod", "across staging"). */
 const PLACE_WORDS = new Set(['on', 'in', 'across']);
 
