@@ -122,7 +122,10 @@ const PASSIVE = new Set(['was', 'were', 'been', 'got', 'gets', 'already']);
 /** What an action did, said right after its noun ("restart failed", "the failover worked", "rollback of api went fine"). */
 const OUTCOMES = new Set(['failed', 'fails', 'worked', 'works', 'succeeded', 'went', 'hung', 'crashed', 'errored', 'broke', 'timed', 'is', 'was', 'did', "didn't", 'didnt']);
 /** What a silence, an ack or a run is or did, said right after it as a noun ("silence expired", "ack was wrong"). */
-const NOUN_STATES = new Set(['were', "isn't", 'isnt', "wasn't", 'wasnt', "doesn't", 'doesnt', 'didnt', 'not', 'has', 'had', 'expired', 'ended', 'lapsed', 'helped', 'fixed', 'solved', 'seems', 'looks', 'went']);
+// ("silence removed", "silence cancelled", "silence on web-1 lifted", "mute deleted": what became of one; each made a silence
+// of alerts named "removed", "cancelled"….)
+const NOUN_STATES = new Set(['were', "isn't", 'isnt', "wasn't", 'wasnt', "doesn't", 'doesnt', 'didnt', 'not', 'has', 'had', 'expired', 'ended', 'lapsed', 'helped', 'fixed', 'solved', 'seems', 'looks', 'went',
+  'removed', 'cancelled', 'canceled', 'deleted', 'lifted', 'created', 'added', 'applied', 'extended', 'dropped', 'cleared', 'done', 'gone']);
 /** What an order's verb said as a noun is of ("the silence *on* web-1", "restart *of* nginx"). */
 const NOUN_OF = new Set(['on', 'of', 'for', 'from']);
 const DETERMINERS = new Set(['the', 'that', 'this', 'our', 'my', 'your', 'last', 'previous', 'latest']);
@@ -244,7 +247,15 @@ export function orderAfterContext(tokens: readonly Token[]): number | null {
     if (joined && clause.some((t, k) => (t.norm === 'going' || t.norm === 'about') && clause[k + 1]?.norm === 'to' || ['gonna', 'ima', 'imma'].includes(t.norm))) return null;
     // "hey bot, ack 12", "morning all, ack 12": a greeting says nothing of its own.
     if (clause.every((t) => GREETINGS.has(t.norm) || FILLER.has(t.norm) || t.norm.startsWith('@'))) return i;
+    // ("go ahead and restart nginx on web-1", "pls go ahead and ack 12": leave given, the order is what follows; it was not
+    // understood. "I'll go ahead and ack 12" is the speaker's own, and stays a report.)
+    const goAhead = clause.findIndex((t, k) => t.norm === 'go' && clause[k + 1]?.norm === 'ahead');
+    // ("we should go ahead and restart …" weighs it: only manners, a greeting or "you can" may come before.)
+    if (joined && goAhead !== -1 && clause.every((t, k) => k === goAhead || k === goAhead + 1 || GREETINGS.has(t.norm) || GO_AHEAD_LEADS.has(t.norm) || t.norm.startsWith('@'))) return i;
     const before = moodOf(clause);
+    // ("should I ack 12 and restart nginx", "should i go ahead and ack 12": a question joined by "and" goes on asking of what
+    // follows; read as context, the order after it was done.)
+    if (before === 'question' && tokens[i - 1]!.norm === 'and' && !/\?$/.test(clause.at(-1)!.raw)) return null;
     if (before === 'report' || before === 'question') return i;
     // "web-1 is down, restart nginx on web-1", "db-2 disk full; clear disk on db-2": how things stand, said as why.
     return before === 'order' && statesHowThingsAre(clause) ? i : null;
@@ -252,10 +263,13 @@ export function orderAfterContext(tokens: readonly Token[]): number | null {
   return null;
 }
 
+/** What may come before "go ahead and …" and leave it an order ("pls go ahead and …", "yes, you can go ahead and …"). */
+const GO_AHEAD_LEADS = new Set(['please', 'pls', 'plz', 'kindly', 'just', 'you', 'u', 'can', 'yes', 'yeah', 'yep', 'sure', 'ok', 'okay', 'k', 'then', 'so']);
+
 /** Words that join a statement to the order it explains ("web-1 is down and restart nginx", "… so restart it"). */
 const CONTEXT_JOINERS = new Set(['and', 'so']);
 const MANNERS_FIRST = new Set(['please', 'pls', 'plz', 'kindly', 'now', 'so', 'then', 'just']);
-const GREETINGS = new Set(['hey', 'hi', 'hello', 'yo', 'morning', 'evening', 'team', 'folks', 'all', 'everyone', 'guys', 'y\'all', 'alright', 'right', 'ok', 'okay', 'bot', 'opsbot']);
+const GREETINGS = new Set(['hey', 'hi', 'hello', 'yo', 'morning', 'evening', 'team', 'folks', 'all', 'everyone', 'guys', 'y\'all', 'alright', 'right', 'ok', 'okay', 'bot', 'opsbot', 'smartcloudops']);
 /** Verbs that say how something is ("web-1 is down", "db-2 looks unhealthy", "it keeps flapping", "it's down"). */
 const LINKING = new Set(['is', 'are', 'was', 'were', "isn't", 'isnt', "aren't", 'arent', 'looks', 'look', 'seems', 'seem', 'keeps', 'keep', 'appears', 'still', 'been', 'getting', 'went', 'became']);
 /** How a host or service is, said without a verb ("web-1 down", "db-2 disk full", "api latency high"). */
@@ -382,7 +396,9 @@ export function moodOf(tokens: readonly Token[]): Mood {
   // "bob: restart nginx on web-1", "bob, ack 12", "alice please ack 12": asked of someone named first ("hey, ack 12" is not).
   const named = tokens[0] !== undefined && /^[a-z]+$/.test(w0) && w0.length > 1 && !KNOWN_FORMS.has(w0) && !GREETINGS.has(w0) && !FILLER.has(w0) && !isOrderWord(w0) && !ABOUT_LEADS.has(w0)
     && !NEGATIONS.has(w0) && !NAMES_NOT_ADDRESSED.has(w0);
-  const after = /[,:]$/.test(tokens[0]?.raw ?? '') ? 1 : ['please', 'pls', 'plz'].includes(tokens[1]?.norm ?? '') ? 2 : 0;
+  // ("bob can you ack 12", "alice could u restart nginx": asked of them politely; it acknowledged 12.)
+  const askedOf = ['can', 'could', 'would', 'will'].includes(tokens[1]?.norm ?? '') && POLITE_SUBJECTS.has(tokens[2]?.norm ?? '') ? (['please', 'pls', 'plz'].includes(tokens[3]?.norm ?? '') ? 4 : 3) : 0;
+  const after = /[,:]$/.test(tokens[0]?.raw ?? '') ? 1 : ['please', 'pls', 'plz'].includes(tokens[1]?.norm ?? '') ? 2 : askedOf;
   if (named && after > 0 && isOrderWord(tokens[after]?.norm ?? '')) return 'addressed';
   // "@here rollback done on 7", "@bob ack 12": who a line is addressed to is not what it says.
   const words = tokens.map((t) => t.norm).filter((w, i, all) => !(w.startsWith('@') && all.slice(0, i).every((v) => v.startsWith('@'))));

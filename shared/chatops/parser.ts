@@ -1,4 +1,5 @@
 import { EXAMPLES, PARSE_THRESHOLD, permissionFor, STATE_CHANGING, type Alternative, type Intent, type ParseResult } from './intents.ts';
+import { unmarkedOrderAt } from './order-in-comment.ts';
 import { moodOf, orderAfterContext, reportedOrderAt, type Mood } from './mood.ts';
 import { previewOf } from './format.ts';
 import type { InventoryIndex, InventoryRunbook } from './inventory.ts';
@@ -74,13 +75,20 @@ export function parseCommand(text: string, index: InventoryIndex, ref: TimeRefer
   const orderAt = orderAfterContext(tokens);
   if (orderAt !== null) {
     const order = parseCommand(clipped.slice(tokens[orderAt]!.start), index, ref);
-    return order.intent === 'unknown' ? order : { ...order, confidence: round(order.confidence * CONTEXT_FACTOR) };
+    if (order.intent === 'unknown') return order;
+    // ("web-1 down, restart nginx": the host is said in the context only; read alone, the order planned nginx's restart on
+    // no host. Asked, with the host said where the order can read it.)
+    const context = namedTargets(tokens.slice(0, orderAt), index);
+    const left = context.length > 0 && namedTargets(tokens.slice(orderAt), index).length === 0 ? leftOutTargets(order, context) : [];
+    if (left.length > 0) return hostInContextOnly(order, left, clipped.slice(tokens[orderAt]!.start));
+    return { ...order, confidence: round(order.confidence * CONTEXT_FACTOR) };
   }
   const line: Line = { text: clipped, tokens, index, ref };
   // "acked 12", "restarted nginx on web-1": what was done is reported, never done again.
   const reported = reportedOrder(line);
   if (reported) return reported;
-  const result = twoCommands(line) ?? parseLine(line);
+  const read = twoCommands(line) ?? parseLine(line);
+  const result = orderInComment(line, read) ?? read;
   // A word read as another ("incdient") makes the reading a little less sure, as a verb's typo does.
   return corrected === 0 || result.intent === 'unknown' ? result : { ...result, confidence: round(result.confidence * TYPO_FACTOR ** corrected) };
 }
@@ -176,6 +184,32 @@ function sameIds(read: object, order: object): boolean {
   return ['incidentId', 'alertId'].every((key) => a[key] === undefined || a[key] === b[key]);
 }
 
+/** "web-1 down, restart nginx": the order names no target, the context before it does; the order is asked with it. */
+function hostInContextOnly(order: ParseResult, left: readonly string[], orderText: string): ParseResult {
+  const text = `The order names no target and ${left.join(' and ')} is said only before it: say it in the order, e.g. "${orderText.replace(/[.!]+$/, '')} on ${left[0]}".`;
+  const confidence = round(Math.min(order.confidence, 0.45));
+  return { intent: 'unknown', slots: {}, confidence, requiredPermission: null, preview: text, alternatives: [{ intent: order.intent, text: `${text} Read alone: ${order.preview}.`, confidence }] };
+}
+
+/**
+ * "ack 12 restart nginx": an order's comment that reads as an order of its own, with no marker before it, is asked about
+ * (a second command without its "and", or a plan written as the comment?); read as the comment, the restart was dropped.
+ */
+function orderInComment(line: Line, read: ParseResult): ParseResult | null {
+  if (!STATE_CHANGING.has(read.intent) || !('comment' in read.slots) || typeof read.slots.comment !== 'string') return null;
+  const at = unmarkedOrderAt(line.text, line.tokens, read.slots.comment);
+  if (at === null) return null;
+  const firstText = line.text.slice(0, line.tokens[at]!.start).trim();
+  const rest = line.text.slice(line.tokens[at]!.start).trim();
+  const second = parseCommand(rest, line.index, line.ref);
+  if (!STATE_CHANGING.has(second.intent)) return null;
+  const first = parseCommand(firstText, line.index, line.ref);
+  const text = `"${rest}" reads as a command of its own: to do both, send them one at a time, e.g. "${firstText}", then "${rest}"; to keep it as the comment, say it after a dash: "${firstText} - ${rest}".`;
+  const confidence = round(Math.min(read.confidence, 0.5));
+  const alternatives = [first, second].filter((r) => r.intent !== 'unknown').map((r) => ({ intent: r.intent, text: `${text} ${r.preview}.`, confidence }));
+  return { intent: 'unknown', slots: {}, confidence, requiredPermission: null, preview: text, alternatives };
+}
+
 /** "ack 12 and restart nginx on web-1": the first command read alone, the line answered with a request to send them one at a time. */
 function twoCommands(line: Line): ParseResult | null {
   const split = secondCommandAt(line.tokens);
@@ -222,8 +256,11 @@ function parseLine(line: Line): ParseResult {
     if (!reading) continue;
     // A question, a negation or a report never changes anything: its orders become "did you mean".
     // (A note is itself a report: "note on 7: rollback complete" is written as said.)
-    const ordered = mood === 'order' || (mood === 'report' && reading.command.intent === 'incident.note');
-    if (!ordered && STATE_CHANGING.has(reading.command.intent)) readings.push(notAnOrder(reading, mood as Exclude<Mood, 'order'>, ref.now));
+    // ("update on 7: waiting for vendor": a note's text is its own words, and says nothing of whether the note is asked
+    // for; read with its text the line was a "do not" ("waiting") and the note never written.)
+    const said = reading.command.intent === 'incident.note' ? moodBeforeText(line.tokens) ?? mood : mood;
+    const ordered = said === 'order' || (said === 'report' && reading.command.intent === 'incident.note');
+    if (!ordered && STATE_CHANGING.has(reading.command.intent)) readings.push(notAnOrder(reading, said as Exclude<Mood, 'order'>, ref.now));
     else readings.push(reading);
   }
   readings.sort((a, b) => b.confidence - a.confidence);
@@ -293,6 +330,14 @@ function parseLine(line: Line): ParseResult {
     preview: mood === 'conditional' && alternatives.length === 0 ? CONDITION_NOT_READ : unknownPreview(best, alternatives),
     alternatives,
   };
+}
+
+/** The mood of what is said before a note's text (its colon or dash), or null when the line has neither. */
+function moodBeforeText(tokens: readonly Token[]): Mood | null {
+  const colon = tokens.findIndex((t) => t.colon);
+  const dash = tokens.findIndex((t) => ['-', '--', '—', '–'].includes(t.norm));
+  const ends = [colon === -1 ? -1 : colon + 1, dash].filter((at) => at > 0);
+  return ends.length === 0 ? null : moodOf(tokens.slice(0, Math.min(...ends)));
 }
 
 /** "if web-1 is still down, restart nginx on web-1" with nothing read: why nothing is done. */

@@ -482,6 +482,24 @@ function bareHourAfter(tokens: readonly Token[], taken: ReadonlySet<number>, unt
   return candidates.length > 0 ? { at: candidates[0]!, end } : null;
 }
 
+/**
+ * "until 6 tomorrow", "till 7:30 tmrw": a bare hour of the twelve-hour clock said with a day but not its half, which
+ * `findUntil` leaves unread; the question to ask ("6 am or 6 pm?"), with both ways to say it, or null when that is not
+ * why the end was not read.
+ */
+export function untilHalfUnsaid(tokens: readonly Token[], untilAt: number): string | null {
+  let k = untilAt + 1;
+  while (k < tokens.length && ['the', 'about', 'around', 'like', '~'].includes(tokens[k]!.norm)) k++;
+  const m = /^(\d{1,2})(?::([0-5]\d))?$/.exec(tokens[k]?.norm ?? '');
+  if (!m || m[1]!.startsWith('0') || Number(m[1]) < 1 || Number(m[1]) > 12) return null;
+  const said: { day?: number; half?: 'am' | 'pm' }[] = [];
+  for (let j = k + 1; tokens[j] !== undefined && AFTER_HOUR[tokens[j]!.norm] !== undefined; j++) said.push(AFTER_HOUR[tokens[j]!.norm]!);
+  if (!said.some((w) => w.day === 1) || said.some((w) => w.half !== undefined)) return null;
+  const time = tokens[k]!.norm;
+  const day = tokens.slice(k + 1, k + 1 + said.length).map((t) => t.raw).join(' ');
+  return `"${time} ${day}" could be ${time} am or ${time} pm: say "until ${time}am ${day}" or "until ${time}pm ${day}".`;
+}
+
 /** The parts of a day people name, in hours of that day: chrono-node reads each as one instant (3 pm for "afternoon"). */
 const PARTS_OF_DAY: Readonly<Record<string, { from: number; to: number }>> = wordTable({
   morning: { from: 6, to: 12 },

@@ -53,4 +53,10 @@ describe('tokenize', () => {
     expect(tokens[1]).toMatchObject({ start: 4, end: 6 });
     expect(tokenize('note on 7:\nrolled back').map((t) => t.raw)).toEqual(['note', 'on', '7:', 'rolled', 'back']);
   });
+
+  it('reads chat\'s "n" as "and", the word as typed kept', () => {
+    const tokens = tokenize("mute web-1 n web-2 'n' db-1");
+    expect(tokens.map((t) => t.norm)).toEqual(['mute', 'web-1', 'and', 'web-2', 'and', 'db-1']);
+    expect(tokens[2]!.raw).toBe('n');
+  });
 });

@@ -60,11 +60,15 @@ export function tokenize(text: string): Token[] {
         continue;
       }
       // (":thumbsup:", a Slack emoji, ends with its own colon, not one that starts free text.)
-      tokens.push({ raw, norm, start, end: start + typed.length, colon: raw.endsWith(':') && !/^:[\w+-]+:$/.test(raw) });
+      // ("mute web-1 n web-2", "ack 12 n 13", "rock 'n' roll": chat's "n" is "and"; it silenced alerts named "n".)
+      tokens.push({ raw, norm: AND_WORDS.has(norm) ? 'and' : norm, start, end: start + typed.length, colon: raw.endsWith(':') && !/^:[\w+-]+:$/.test(raw) });
     }
   }
   return tokens;
 }
+
+/** Chat's ways of typing "and". */
+const AND_WORDS = new Set(['n', "'n'", "'n", "n'"]);
 
 /**
  * "db-1,db-2", "12,13": a list written without spaces is words, each keeping its comma, as

@@ -37,10 +37,13 @@ export function unknownHostLike(tokens: readonly Token[], index: InventoryIndex)
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     if (FREE_TEXT_MARKERS.has(token.norm) || tokens[i - 1]?.colon || /^[([]/.test(token.raw)) return null;
-    const shaped = HOST_SHAPED.exec(token.norm);
-    if (!shaped || index.target(token.norm, false).length > 0) continue;
+    // ("restart nginx@web-9": a service at its host, as ssh and systemd write them, names the host after its "@"; with no
+    // web-9 known the run was planned for a service "nginx@web-9" on no host.)
+    const host = token.norm.slice(token.norm.lastIndexOf('@') + 1);
+    const shaped = HOST_SHAPED.exec(host);
+    if (!shaped || index.target(host, false).length > 0) continue;
     const family = shaped[1]!;
-    if (index.inventory.targets.some((t) => t.name.toLowerCase().startsWith(family) && /^[-_.]?\d/.test(t.name.slice(family.length)))) return token.norm;
+    if (index.inventory.targets.some((t) => t.name.toLowerCase().startsWith(family) && /^[-_.]?\d/.test(t.name.slice(family.length)))) return host;
   }
   return null;
 }
@@ -114,7 +117,7 @@ const ORDER_VERBS = new Set(['ack', 'acknowledge', 'silence', 'mute', 'snooze', 
   'assign', 'reassign', 'unack', 'unacknowledge', 'unsnooze']);
 
 /** Is the token an order's verb, in the form an order uses ("restart", not "restarted" or "restarting")? */
-function isOrderVerb(norm: string | undefined): boolean {
+export function isOrderVerb(norm: string | undefined): boolean {
   if (norm === undefined || norm.endsWith('ed') || norm.endsWith('ing')) return false;
   return actionOf(norm)?.score === 1 || ORDER_VERBS.has(norm) || verbOf(norm, 'run') === 1;
 }

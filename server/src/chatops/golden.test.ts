@@ -106,6 +106,19 @@ describe('parser', () => {
     expect(parseCommand('cpu on web-1 overnight', index, { now: early, utcOffsetMinutes: 0 }).slots).toMatchObject({ from: Date.parse('2026-03-09T18:00:00Z'), to: early });
   });
 
+  it('asks whether a bare hour said with a day is the morning\'s or the evening\'s ("until 6 tomorrow")', () => {
+    for (const [text, question] of [
+      ['silence web-1 until 6 tomorrow', '"6 tomorrow" could be 6 am or 6 pm: say "until 6am tomorrow" or "until 6pm tomorrow".'],
+      ['snooze 12 till 7:30 tmrw', '"7:30 tmrw" could be 7:30 am or 7:30 pm: say "until 7:30am tmrw" or "until 7:30pm tmrw".'],
+    ] as const) {
+      const result = parseCommand(text, index, ref);
+      expect(result.intent).toBe('unknown');
+      expect(result.alternatives[0]!.text).toContain(question);
+    }
+    // Said with its half, it is read.
+    expect(parseCommand('silence web-1 until 6 tomorrow morning', index, ref).slots).toMatchObject({ durationSeconds: 18 * 3600 });
+  });
+
   it('parses a runbook command without a runbook inventory, naming it by its verb', () => {
     const bare = new InventoryIndex({ ...setting, runbooks: [] });
     const result = parseCommand('restart web on api-1', bare, ref);

@@ -1,6 +1,6 @@
 import { MAX_ALERTS_AT_ONCE, type Severity } from '../intents.ts';
 import { ALL_WORDS, FILLER, FREE_TEXT_MARKERS, SEVERITY_WORDS, severitySlots, verbOf } from '../lexicon.ts';
-import { idOf, type Token } from '../tokens.ts';
+import { idOf, restOf, type Token } from '../tokens.ts';
 import { commentFrom, findTarget, firstId, freeTextFrom, ID_JOINERS, idAfter, isAlertNoun, isCourtesy, isIncidentNoun, leadingVerb, leftoverFactor, type Line, moreIds, type Reading, type Rule, take } from './kit.ts';
 import { ackLengthAt } from './ack-length.ts';
 import { IMPERATIVE_ACK, reversedBefore, UNACK_VERBS } from './orders.ts';
@@ -79,7 +79,8 @@ export const ackRule: Rule = (line) => {
   const after = tokens[run.end];
   // ("ack 7 8 and 9 are flapping": ids joined by "and" are a list whatever follows; "ack 12 3 nodes down" has a comment.)
   const listed = ids.length > 0 && ids.length < MAX_ALERTS_AT_ONCE
-    && (after === undefined || tokens.slice(run.end).every(isCourtesy) || run.joined || tokens[run.end - 1]!.colon || FREE_TEXT_MARKERS.has(after.norm) || (tokens[found.at]!.norm.startsWith('#') && ids.every((t) => t.norm.startsWith('#'))));
+    // ("ack 12 13 but not 14": ids before an id left out are a list; it acknowledged 12 alone, "13 but not 14" its comment.)
+    && (after === undefined || tokens.slice(run.end).every(isCourtesy) || run.joined || EXCLUDED_ID.test(restOf(line.text, tokens, run.end)) || tokens[run.end - 1]!.colon || FREE_TEXT_MARKERS.has(after.norm) || (tokens[found.at]!.norm.startsWith('#') && ids.every((t) => t.norm.startsWith('#'))));
   const onlyIds = !incident && listed;
   const more = incident ? null : onlyIds ? { ids: ids.map((t) => idOf(t)!), last: run.end - 1 } : moreIds(tokens, found.at);
   const last = more ? more.last : found.at;
@@ -102,14 +103,21 @@ export const ackRule: Rule = (line) => {
   if (alsoId !== null && !alertIds.includes(alsoId)) return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: `Alert ${alsoId} is named in the comment: to acknowledge it too, list the alerts first, e.g. "ack ${[...alertIds, alsoId].join(' ')} - <comment>"; or send "ack ${alsoId}" on its own.` };
   // "ack 12 13 and 14 except 13", "ack 12-14 but not 13": an id said to be left out of the list is not acknowledged with it.
   const excluded = excludedId(comment, incident ? [] : alertIds);
+  // ("ack 12 13 but not 14": one not in the list, said to be left out, is read by no one (it was the comment, and 13 was
+  // dropped); the list is asked for alone. "ack 13 not 12" is 13, the one said.)
+  const leftOut = incident ? null : EXCLUDED_ID.exec(comment ?? '');
+  if (excluded === null && leftOut && more) return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: `Chat does not read exclusions ("${leftOut[0]}"): list only the alerts to acknowledge, e.g. "ack ${alertIds.join(' ')}".` };
   if (excluded !== null) return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: `Alert ${excluded} is in the list and said to be left out: list only the alerts to acknowledge, e.g. "ack ${alertIds.filter((id) => id !== excluded).join(' ')}".` };
   const slots = incident ? { incidentId: incident.id } : alertIds.length > 1 ? { alertIds } : { alertId: found.id };
   return { command: { intent: 'alert.ack', slots: comment ? { ...slots, comment } : slots }, confidence: verb.score };
 };
 
+/** An id said to be left out, at the start of what follows a list ("except 13", "but not 13", "excluding #13"). */
+const EXCLUDED_ID = /^(?:except|excluding|but not|not|minus|without|besides|apart from|other than)\s+(?:alert\s+)?#?(\d{1,9})\b/i;
+
 /** An id of `ids` that a comment says to leave out ("except 13", "but not 13", "not 13", "excluding #13"), or null. */
 function excludedId(comment: string | undefined, ids: readonly number[]): number | null {
-  const m = /^(?:except|excluding|but not|not|minus|without|besides|apart from|other than)\s+(?:alert\s+)?#?(\d{1,9})\b/i.exec(comment ?? '');
+  const m = EXCLUDED_ID.exec(comment ?? '');
   return m && ids.includes(Number(m[1])) ? Number(m[1]) : null;
 }
 

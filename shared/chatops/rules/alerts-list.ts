@@ -3,6 +3,7 @@ import { FILLER, is, SEVERITY_WORDS, severitySlots, STATE_WORDS } from '../lexic
 import { idOf } from '../tokens.ts';
 import { alertWindow, DAY_MS, findTarget, idAfter, isAlertNoun, leftoverFactor, type Line, type Rule, take, unreadTime, WINDOW_EXAMPLES } from './kit.ts';
 import { ledByStateOrder, silencedFilterOf } from './orders.ts';
+import { withoutShorthand } from '../shorthand.ts';
 
 const HEALTH_WORDS = new Set(['ok', 'okay', 'healthy', 'health', 'doing', 'fine', 'alright', 'good']);
 
@@ -87,7 +88,7 @@ export const alertsRule: Rule = (line) => {
   // "is web-1 ok", "how is db-2 doing": a target's health, answered by what is wrong with it.
   const health = tokens.findIndex((t, i) => !taken.has(i) && HEALTH_WORDS.has(t.norm));
   // "status", "sitrep", "web-1", "show me web-1", "status of db-2": the state of things (of a target) alone.
-  const wholeLine = HOW_THINGS_STAND.test(line.text.toLowerCase().replace(/[’‘]/g, "'").trim());
+  const wholeLine = HOW_THINGS_STAND.test(withoutShorthand(line.text.toLowerCase().replace(/[’‘]/g, "'").trim()));
   const statusOnly = trigger === 0 && ((health === -1 && tokens.length > 0 && tokens.every((t) => isStatusWord(t.norm))) || wholeLine);
   if (trigger === 0 && health === -1 && !statusOnly && !targetAlone(line)) {
     // "web-9", "status of wbe-1": a host-like word alone that is no target.

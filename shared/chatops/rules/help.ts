@@ -1,6 +1,7 @@
 import type { Intent } from '../intents.ts';
 import { verbOf } from '../lexicon.ts';
 import { leadingVerb, type Rule } from './kit.ts';
+import { withoutShorthand } from '../shorthand.ts';
 
 const TOPICS: [RegExp, Exclude<Intent, 'help' | 'unknown'>][] = [
   [/\b(unsilence|unmute|expire)\b/, 'silence.expire'],
@@ -20,7 +21,7 @@ const TOPICS: [RegExp, Exclude<Intent, 'help' | 'unknown'>][] = [
 ];
 
 export const helpRule: Rule = (line) => {
-  const lower = line.text.toLowerCase().trim();
+  const lower = withoutShorthand(line.text.toLowerCase().trim());
   // A greeting alone ("hi", "hello bot") is answered with what can be asked.
   // ("ping", "are you there", "test": is anyone listening — answered the same way.)
   const phrase = /^(what can (i|you) (do|ask|say)|what do you (do|understand|know)|how do (i|you) use( this| you)?|what are (the|your) commands|\?+|(hi|hello|hey|hiya|howdy|yo|good (morning|afternoon|evening))( there)?( (bot|smartcloudops|ops))?[!.]*|ping|test(ing)?|(are )?you there|(is )?any(one|body) (there|home)|who are you|what is smartcloudops)\??$/.test(lower);

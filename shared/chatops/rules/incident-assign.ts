@@ -14,9 +14,10 @@ const ASSIGN_FORMS: readonly { re: RegExp; who?: number; id: number }[] = [
   { re: new RegExp(String.raw`^(?:please\s+)?(?:re)?assign\s+${PERSON}\s+(?:to|as\s+${COMMAND_ROLE}\s+(?:of|for|on))\s+${INCIDENT_REF}$`), id: 2, who: 1 },
   // ("give 7 to bob", "hand off 7 to bob", "transfer incident 7 to carol", "pass #7 to bob")
   { re: new RegExp(String.raw`^(?:please\s+)?(?:give|hand(?:\s*(?:over|off))?|transfer|pass)\s+${BARE_REF}\s+(?:over\s+)?to\s+${PERSON}$`), id: 1, who: 2 },
-  // "I'll take incident 7", "taking #7", "let me take command of 7", "I've got incident 7"
-  { re: new RegExp(String.raw`^(?:i'?ll\s+|i\s+will\s+|i'?m\s+|i\s+am\s+|let\s+me\s+|lemme\s+)?(?:take|taking|grab|grabbing|own|owning|handle|handling|on)(?:\s+over)?\s+${INCIDENT_REF}(?:\s+from\s+${PERSON})?$`), id: 1 },
-  { re: new RegExp(String.raw`^(?:i'?ll\s+|i\s+will\s+|i'?m\s+|i\s+am\s+|let\s+me\s+|lemme\s+)?(?:take|taking|assume|assuming)\s+(?:command|ownership|lead)\s+(?:of|on|for)\s+${BARE_REF}$`), id: 1 },
+  // "I'll take incident 7", "taking #7", "let me take command of 7", "I've got incident 7" ("I can take INC-7": the offer is
+  // the taking, confirmed as any is; it showed incident 7)
+  { re: new RegExp(String.raw`^(?:i'?ll\s+|i\s+will\s+|i\s+can\s+|i'?m\s+|i\s+am\s+|let\s+me\s+|lemme\s+)?(?:take|taking|grab|grabbing|own|owning|handle|handling|on)(?:\s+over)?\s+${INCIDENT_REF}(?:\s+from\s+${PERSON})?$`), id: 1 },
+  { re: new RegExp(String.raw`^(?:i'?ll\s+|i\s+will\s+|i\s+can\s+|i'?m\s+|i\s+am\s+|let\s+me\s+|lemme\s+)?(?:take|taking|assume|assuming)\s+(?:command|ownership|lead)\s+(?:of|on|for)\s+${BARE_REF}$`), id: 1 },
   { re: new RegExp(String.raw`^i(?:'ve|\s+have)?\s+got\s+${INCIDENT_REF}$`), id: 1 },
   // "I'm IC for 7", "I am the incident commander on #7"
   { re: new RegExp(String.raw`^(?:i'?m|i\s+am|i'?ll\s+be|i\s+will\s+be)\s+${COMMAND_ROLE}\s+(?:of|for|on)\s+${BARE_REF}$`), id: 1 },
@@ -30,7 +31,7 @@ const ASSIGN_FORMS: readonly { re: RegExp; who?: number; id: number }[] = [
  * "I'll take 7", "I've got 7", "ill grab 7", "taking 7": the speaker taking something said by a bare number, which may be an incident
  * or an alert; asked about (with both ways to say it) rather than answered with nothing. ("take 12" alone stays unread.)
  */
-const TAKES_BARE = /^(?:i'?ll|ill|i\s+will|i'?m|i\s+am|let\s+me|lemme|i'?ve\s+got|i\s+have\s+got|i\s+got|i\s+have)\s+(?:take|taking|grab|grabbing|own|owning|handle|handling|got|on)?\s*(\d{1,9})$|^(?:taking|grabbing|owning|handling)\s+(\d{1,9})$/;
+const TAKES_BARE = /^(?:i'?ll|ill|i\s+will|i\s+can|i'?m|i\s+am|let\s+me|lemme|i'?ve\s+got|i\s+have\s+got|i\s+got|i\s+have)\s+(?:take|taking|grab|grabbing|own|owning|handle|handling|got|on)?\s*(\d{1,9})$|^(?:taking|grabbing|owning|handling)\s+(\d{1,9})$/;
 
 /** Words that name the asker. */
 const ME = new Set(['me', 'myself', 'i']);

@@ -1,4 +1,5 @@
 import { is } from '../lexicon.ts';
+import { idOf } from '../tokens.ts';
 import { firstId, idAfter, isAlertNoun, isIncidentNoun, leftoverFactor, moreIds, type Reading, type Rule } from './kit.ts';
 import { ledByStateOrder } from './orders.ts';
 
@@ -8,6 +9,13 @@ const OTHER_ID_NOUNS = new Set(['silence', 'silences', 'run', 'runs', 'runbook',
 /** Asking for news of an incident by its number: "any updates on 7", "what's the latest on 7". */
 /** ("eta on 7", "where are we on 7": how far it has come.) */
 const NEWS_WORDS = new Set(['update', 'updates', 'latest', 'news', 'progress', 'eta', 'we']);
+
+/** How a question starts ("is 7 resolved", "who's the IC on 7"). */
+const QUESTION_LEADS = new Set(['is', 'was', 'has', 'did', 'does', 'who', "who's", 'whos', "isn't", 'isnt']);
+/** What only an incident has: a commander, who handles it. */
+const INCIDENT_ONLY = new Set(['ic', 'commander', 'commanding', 'handling', 'owns', 'owner', 'owning', 'mitigated', 'reopened']);
+/** States an incident and an alert both have: a bare number asked about with one is either. */
+const SHARED_STATES = new Set(['resolved', 'resolve', 'open', 'closed', 'fixed']);
 
 export const incidentRule: Rule = (line) => {
   const { tokens } = line;
@@ -36,6 +44,17 @@ export const incidentRule: Rule = (line) => {
   if (OTHER_ID_NOUNS.has(tokens[id.at - 1]?.norm ?? '')) return null;
   if (tokens.length === 1 && hashed === -1) {
     return { command: { intent: 'incident.show', slots: { incidentId: id.id } }, confidence: 0.5, problem: `A bare number: say "incident ${id.id}" or "ack ${id.id}".` };
+  }
+  // ("who's the IC on 7?", "is 7 resolved?": a question about a bare number, of what only an incident has, or of what
+  // an alert has too; they were not understood.)
+  const asked = QUESTION_LEADS.has(tokens[0]?.norm ?? '') && tokens.filter((t) => idOf(t) !== null).length === 1;
+  if (asked && status === -1 && hashed === -1 && tokens.some((t) => INCIDENT_ONLY.has(t.norm))) {
+    tokens.forEach((t, i) => (QUESTION_LEADS.has(t.norm) || INCIDENT_ONLY.has(t.norm) || ['the', 'on', 'of', 'for', 'is', 'in', 'charge'].includes(t.norm) ? taken.add(i) : undefined));
+    taken.add(id.at);
+    return { command: { intent: 'incident.show', slots: { incidentId: id.id } }, confidence: 0.9 * leftoverFactor(tokens, taken) };
+  }
+  if (asked && status === -1 && hashed === -1 && tokens.some((t) => SHARED_STATES.has(t.norm))) {
+    return { command: { intent: 'incident.show', slots: { incidentId: id.id } }, confidence: 0.45, problem: `"${id.id}" may be incident ${id.id} or alert ${id.id}, which both resolve: say "incident ${id.id}" or "alert ${id.id}".` };
   }
   if (status === -1 && hashed === -1) return null;
   const several = oneAtATime(tokens, id.id, id.at);

@@ -30,8 +30,9 @@ const POLITE_LEAD = new Set(['can', 'could', 'would', 'will', 'you', 'u', 'we', 
 export const incidentStatusRule: Rule = (line) => {
   const { tokens } = line;
   let at = tokens.findIndex((t, i) => i < 6 && STATUS_VERBS[t.norm] !== undefined);
-  // "set incident 7 status to open", "mark 7 as open": "open" is a status only when set.
-  if (at === -1 && SETTERS.has(tokens[0]?.norm ?? '')) at = tokens.findIndex((t, i) => t.norm === 'open' && ['to', 'as', 'into'].includes(tokens[i - 1]?.norm ?? ''));
+  // "set incident 7 status to open", "mark 7 as open": "open" is a status only when set. ("set status of inc 7 to mitigated":
+  // a status set after "to" is one however far the setter said it; it showed incident 7, the status dropped.)
+  if (at === -1 && SETTERS.has(tokens[0]?.norm ?? '')) at = tokens.findIndex((t, i) => (t.norm === 'open' || STATUS_VERBS[t.norm] !== undefined) && ['to', 'as', 'into'].includes(tokens[i - 1]?.norm ?? ''));
   if (at === -1) return null;
   // "resolve all incidents", "close every incident": one at a time (each is confirmed on its own).
   if (at === 0 && ALL_WORDS.has(tokens[1]?.norm ?? '') && tokens.slice(2).some((t) => isIncidentNoun(t.norm))) {

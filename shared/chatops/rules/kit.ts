@@ -216,8 +216,14 @@ const NOW_WORDS = new Set(['now', 'right', 'asap', 'rn', 'immediately', 'straigh
 /** "please", "thanks", "ack 12 merci", "danke schön"… a text of nothing but manners is no comment. */
 function onlyManners(text: string): boolean {
   const said = text.toLowerCase().replace(/[!.]+$/, '').trim();
-  return POLITENESS.has(said) || (said !== '' && said.split(/[\s,!.]+/).filter(Boolean).every((w) => POLITENESS.has(w) || OTHER_MANNERS.has(w) || w === 'schön' || w === 'vous' || w === 'plaît' || w === "s'il"));
+  const words = said.replace(/\bthank you\b/g, 'thanks').split(/[\s,!.]+/).filter(Boolean);
+  // ("ack 12 pls and thx", "please & thank you": manners joined are manners; the comment was "and thx".)
+  const manners = words.filter((w) => !MANNERS_JOINERS.has(w));
+  return POLITENESS.has(said) || (manners.length > 0 && words.every((w) => MANNERS_JOINERS.has(w) || POLITENESS.has(w) || OTHER_MANNERS.has(w) || w === 'schön' || w === 'vous' || w === 'plaît' || w === "s'il"));
 }
+
+/** What joins two words of manners ("pls and thx", "please & thank you", "pls n thx"). */
+const MANNERS_JOINERS = new Set(['and', '&', 'n', '+']);
 
 /** An emoji as typed: Slack's code (":+1:", ":eyes:", ":pray::pray:" typed together) or the pictographs themselves ("🙏", "👍🏽"). */
 export const EMOJI_CODE = /^(?:(?::[a-z0-9_+'-]+:)+|(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\u200d|\ufe0f|\u2640|\u2642)+|<\/?3+|[:;=][-o^']?[)(\][dpo/\\|*$@]+|x-?d+|\^_?\^|-_-|t_t|:'\()$/u;

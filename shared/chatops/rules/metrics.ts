@@ -1,7 +1,7 @@
 import { is } from '../lexicon.ts';
 import { findDurations, findTimeRange } from '../times.ts';
 import type { Token } from '../tokens.ts';
-import { agoWindow, DEFAULT_RANGE_MS, findTarget, leftoverFactor, type Line, type Rule, take, unreadTime, WINDOW_EXAMPLES } from './kit.ts';
+import { agoWindow, DEFAULT_RANGE_MS, findTarget, isAlertNoun, isIncidentNoun, leftoverFactor, type Line, type Reading, type Rule, take, unreadTime, WINDOW_EXAMPLES } from './kit.ts';
 import { ledByStateOrder } from './orders.ts';
 
 /** Words whose "up" is their own: "what's up (with db-1)", "scale up web", "spin up web-3", "bring up db-2". */
@@ -30,7 +30,7 @@ export const metricsRule: Rule = (line) => {
       take(taken, i, pair ? i + 2 : i + 1);
     }
   });
-  if (!metric) return null;
+  if (!metric) return chartOfNoMetric(line);
   const found = metric as { name: string; score: number };
   tokens.forEach((t, i) => {
     // "network traffic", "memory ram": more words for the same metric.
@@ -76,6 +76,23 @@ export const metricsRule: Rule = (line) => {
   }
   return { command: { intent: 'metrics.show', slots }, confidence: found.score * (target.hit?.score ?? 1) * leftoverFactor(tokens, taken) };
 };
+
+/** Words that ask for a chart, not for a target's alerts ("graph web-1", "metrics for db-2", "show graphs for web-1"). */
+const CHART_WORDS = new Set(['graph', 'graphs', 'chart', 'charts', 'plot', 'plots', 'metrics', 'dashboard', 'dashboards', 'trend', 'trends']);
+
+/**
+ * "graph web-1", "show graphs for web-1", "metrics for db-2": a chart asked for without its metric. Read as the target
+ * alone it listed web-1's alerts; a chart is of one metric, so which one is asked (sure enough to be the answer, with the
+ * target's alerts still offered). Null when the line names no chart word, or names alerts or incidents ("graph alerts").
+ */
+function chartOfNoMetric(line: Line): Reading | null {
+  const { tokens } = line;
+  // (Asked for first, "show me graphs for …": "mark 7 mitigated once the graphs settle" says when, and asks no chart.)
+  if (!tokens.slice(0, 3).some((t) => CHART_WORDS.has(t.norm)) || tokens.some((t) => isAlertNoun(t.norm) || isIncidentNoun(t.norm) || is(t.norm, 'runbook'))) return null;
+  const target = findTarget(line, new Set());
+  const where = target.hit ? ` on ${target.hit.target.name}` : ' on web-1';
+  return { command: { intent: 'metrics.show', slots: { metric: '', ...(target.hit ? { target: target.hit.target.name } : {}), from: line.ref.now - DEFAULT_RANGE_MS, to: line.ref.now } }, confidence: 0.85, problem: `Say which metric to chart, e.g. "cpu${where} last 2h", "memory${where}" or "latency${where}".` };
+}
 
 /** Words that join two things asked for: "cpu and memory", "cpu, memory", "memory vs cpu". */
 const METRIC_JOINERS = new Set(['and', 'or', '&', '+', 'plus', 'vs', 'versus', 'also', 'as', 'with']);

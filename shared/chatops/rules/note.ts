@@ -3,7 +3,9 @@ import { idOf, restOf } from '../tokens.ts';
 import { firstId, isIncidentNoun, leadingVerb, moreIds, type Rule, unwrapped } from './kit.ts';
 
 /** "incident 7 note: …", "inc 7 update - …", "update on #7: …": a note said the ticket way, its text after the colon or dash. */
-const NOTE_AFTER_ID = /^(?:(?:incident|inc)\s*#?(\d{1,9})\s+(?:note|update|comment)|update\s+(?:on\s+|to\s+|for\s+)?(?:incident\s+|inc\s+)?#?(\d{1,9}))(?:\s*:|\s+[-–—]+)\s*(\S.*)$/is;
+// ("inc-7 update: …", "INC7 note - …": the id as ticket systems write it, as "note on inc-7: …" reads it; it showed incident 7
+// and dropped the note.)
+const NOTE_AFTER_ID = /^(?:(?:incident|inc)[-_\s]*#?(\d{1,9})\s+(?:note|update|comment)|update\s+(?:on\s+|to\s+|for\s+)?(?:incident[-_\s]*|inc[-_\s]*)?#?(\d{1,9}))(?:\s*:|\s+[-–—]+)\s*(\S.*)$/is;
 
 /** A note's text and then its incident: "<text> on|to|for incident 7" at the end of the line. */
 const TEXT_THEN_ID = /^(\S.*?)\s+(?:on|to|for|in)\s+(?:(?:incident|inc)[-\s]*)?#?(\d{1,9})[.!]?$/is;

@@ -2,7 +2,7 @@ import { conceptOf, type InventoryRunbook } from '../inventory.ts';
 import { actionOf, ALL_WORDS, FILLER, FREE_TEXT_MARKERS, is, KNOWN_FORMS, verbOf } from '../lexicon.ts';
 import { findDurations } from '../times.ts';
 import { idOf, restOf, type Token } from '../tokens.ts';
-import { CLOCK_TIME, EMOJI_CODE, familyOf, findTarget, idAfter, isAlertNoun, isIncidentNoun, leadingVerb, leftoverFactor, type Rule, take } from './kit.ts';
+import { CLOCK_TIME, EMOJI_CODE, familyOf, findTarget, freeTextFrom, idAfter, isAlertNoun, isIncidentNoun, leadingVerb, leftoverFactor, type Rule, take } from './kit.ts';
 import { APPROVAL_VERBS, reversedBefore } from './orders.ts';
 
 /** A runbook's parameters that take a target (a host) named on the line. */
@@ -14,6 +14,9 @@ const VERSION_PARAMS = ['version', 'revision', 'release', 'tag', 'ref', 'image']
 const ACTION_NOUNS = new Set(['loop', 'loops', 'count', 'counts', 'storm', 'storms', 'rate', 'history', 'events', 'event', 'policy', 'plan', 'button', 'drill']);
 /** Actions that are adjectives too ("all clear", "the disk is clean", "clear as mud"). */
 const ADJECTIVE_ACTIONS = new Set(['clear', 'clean', 'free']);
+
+/** A count of runs said with one ("twice", "x2", "3x"). */
+const REPEATS = /^(?:twice|thrice|x\d+|\d+x)$/;
 
 /** Nouns of the host named ("reboot the box web-1"), not a parameter's value. */
 const HOST_NOUNS = ['box', 'server', 'host', 'machine', 'node', 'instance', 'vm'];
@@ -92,6 +95,12 @@ export const runbookRule: Rule = (line) => {
   const verbAt = (run ?? action)!.at;
   // "restart loop on api-1", "restart count", "all clear", "clear as mud": a noun or an adjective, not an order.
   if (ACTION_NOUNS.has(tokens[verbAt + 1]?.norm ?? '') || (ADJECTIVE_ACTIONS.has(tokens[verbAt]!.norm) && (['all', 'is', 'are', 'was', 'looks', 'seems', 'be', 'coast', 'path', 'road'].includes(tokens[verbAt - 1]?.norm ?? '') || tokens[verbAt + 1]?.norm === 'as'))) return null;
+  // ("free space on db-1", "free disk on db-2": how much is free is asked as often as freeing it is ordered; it planned
+  // clear-disk. "free up space on db-1" orders; "free memory on db-2" is weighed below, memory being no runbook's.)
+  if (tokens[verbAt]!.norm === 'free' && !/\s/.test(tokens[verbAt]!.raw) && conceptOf(tokens[verbAt + 1]?.norm ?? '')?.concept === 'disk') {
+    const on = findTarget(line, new Set()).hit?.target.name ?? 'db-1';
+    return { command: { intent: 'runbook.run', slots: { runbook: '', params: {} } }, confidence: 0.45, problem: `"${tokens[verbAt]!.raw} ${tokens[verbAt + 1]!.raw}" may ask how much is free or order it freed: to see it, "disk on ${on}"; to free it, "free up space on ${on}" or "clear disk on ${on}".` };
+  }
   // 'log "rollback done" on 7', 'note: restarted nginx': a runbook's verb in a note's text or in quotes is what was said, not an order.
   if (tokens.slice(0, verbAt).some((t) => verbOf(t.norm, 'note') === 1) || /^["'“‘`]/.test(tokens[verbAt]!.raw)) return null;
   // "revert the silence", "undo the ack", "roll back incident 7": chat's own objects, not a deployment to roll back.
@@ -359,6 +368,19 @@ export const runbookRule: Rule = (line) => {
   const versionSaid = versionParam ? params[versionParam] : undefined;
   if (versionParam && versionSaid !== undefined && (!/\d/.test(versionSaid) || tokens.some((t, k) => t.raw === versionSaid && /^(versions?|releases?|builds?|deploys?|deployments?|ago|back)$/.test(tokens[k + 1]?.norm ?? '')))) {
     return { command: { intent: 'runbook.run', slots: { runbook: runbook?.id ?? name, params } }, confidence: 0.45, problem: `Say the ${versionParam} to roll back to, e.g. "${tokens[verbAt]!.raw.toLowerCase()} ${params.service ?? 'payments-api'} to v41"; "${versionSaid}" names none.` };
+  }
+  // ("run restart-service on web-1 svc=nginx": a parameter said by a name the runbook does not take; planned so, the run
+  // carried "svc" and no service.)
+  const stray = runbook ? Object.keys(params).find((p) => !runbook.params.includes(p)) : undefined;
+  if (runbook && stray !== undefined) {
+    return { command: { intent: 'runbook.run', slots: { runbook: runbook.id, params } }, confidence: 0.45, problem: `Runbook ${runbook.id} has no parameter "${stray}"; it takes ${names.join(', ')}, e.g. "run ${runbook.id} ${names.map((p) => `${p}=…`).join(' ')}".` };
+  }
+  // ("restart nginx on web-1 --force", "… -f", "… twice", "… x2", "… 3 times": an option or a count the run has no place
+  // for; it was planned once, as plain, the words dropped.)
+  const unread = tokens.findIndex((t, k) => k > verbAt && !taken.has(k) && (/^--?[a-z][\w-]*$/.test(t.norm) || REPEATS.test(t.norm) || (t.norm === 'times' && /^\d+$/.test(tokens[k - 1]?.norm ?? ''))));
+  if (unread !== -1 && unread < freeTextFrom(tokens, verbAt)) {
+    const said = tokens[unread]!.norm === 'times' ? `${tokens[unread - 1]!.raw} times` : tokens[unread]!.raw;
+    return { command: { intent: 'runbook.run', slots: { runbook: runbook?.id ?? name, params } }, confidence: 0.45, problem: `A run is planned once, with the runbook's parameters only (${names.join(', ')}): "${said}" has no place in it; ask for the run without it, then again if needed.` };
   }
   if (target.unresolved) score *= 0.6;
   if (asksAboutMetric) score *= 0.5;

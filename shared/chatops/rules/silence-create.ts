@@ -1,9 +1,9 @@
 import { formatDuration } from '../format.ts';
 import type { Severity, SilenceMatcher } from '../intents.ts';
 import { ALL_WORDS, FILLER, FREE_TEXT_MARKERS, is, SEVERITY_WORDS, verbOf } from '../lexicon.ts';
-import { findDurations, findEmptyDuration, findPeriodEnd, findUntil } from '../times.ts';
+import { findDurations, findEmptyDuration, findPeriodEnd, findUntil, untilHalfUnsaid } from '../times.ts';
 import { idOf, restOf, type Token } from '../tokens.ts';
-import { CLOCK_TIME, commentFrom, DEFAULT_SILENCE_SECONDS, EMOJI_CODE, escapeRegex, familyOf, findTarget, idAfter, isAlertNoun, isIncidentNoun, isManners, leadingVerb, leftoverFactor, moreIds, type Rule, take, unwrapped } from './kit.ts';
+import { CLOCK_TIME, commentFrom, DEFAULT_SILENCE_SECONDS, EMOJI_CODE, escapeRegex, familyOf, findTarget, idAfter, isAlertNoun, isIncidentNoun, isManners, leadingVerb, leftoverFactor, moreIds, type Reading, type Rule, take, unwrapped } from './kit.ts';
 import { reversedBefore, silencedFilterOf } from './orders.ts';
 import { isSilencesQuestion } from './silences-list.ts';
 import { pausedAlertsAt, PERIOD_DETERMINERS, REASON_SUBJECTS, reasonAfterLength, unreadWhen } from './silence-words.ts';
@@ -110,7 +110,7 @@ export const silenceRule: Rule = (line) => {
       const until = findUntil(line.text.slice(0, tokens[end - 1]?.end ?? line.text.length), tokens.slice(0, end), taken, untilAt, line.ref);
       if (!until) {
         // Better to ask than to read "until the end of the week" as part of an alert name.
-        return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: 'Say when the silence ends, e.g. "until 6pm", "until tomorrow 9am" or "for 2h".' };
+        return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: untilHalfUnsaid(tokens, untilAt) ?? 'Say when the silence ends, e.g. "until 6pm", "until tomorrow 9am" or "for 2h".' };
       }
       durationSeconds = Math.round((until.at - line.ref.now) / 1000);
       take(taken, untilAt, until.end);
@@ -122,6 +122,13 @@ export const silenceRule: Rule = (line) => {
   if (incidentRef) {
     return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: `A silence matches labels, not an incident: silence incident ${incidentRef.id}'s alerts by name or target, e.g. "silence disk alerts on db-2 for 1h", or acknowledge them with "ack incident ${incidentRef.id}".` };
   }
+  // "silence web-1 30", "for 30": a number without its unit. ("snooze 12 for 10": the alert's own id aside; it silenced
+  // alert 12 for the default hour.)
+  const unitlessAt = (except: number) => (duration ? -1 : tokens.findIndex((t, i) => i > verb.at && i < end && i !== except && !taken.has(i) && /^\d+$/.test(t.norm) && (tokens[i - 1]?.norm === 'for' || i === end - 1)));
+  const unitless = (at: number): Reading => {
+    const n = tokens[at]!.norm;
+    return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: `Say the unit of ${n}, e.g. "for ${n}m" or "for ${n}h".` };
+  };
   // "silence 12 for 30m", "snooze alert #12": one alert by its id, nothing else to match.
   // A bare number only right after the verb: "silence errors on port 8080" names no alert.
   // And only when the line starts with the verb: "extend silence 4 by 1h" is about silence 4.
@@ -146,6 +153,7 @@ export const silenceRule: Rule = (line) => {
     if (alsoTarget) {
       return { command: { intent: 'silence.create', slots: { matchers: [], alertId: alertRef.id, durationSeconds } }, confidence: 0.45 * verb.score, problem: `A silence of alert ${alertRef.id} matches its own labels, whatever target is said: say either "silence ${alertRef.id}" or what to silence on ${alsoTarget.target.name}, e.g. "silence disk alerts on ${alsoTarget.target.name} for 1h".` };
     }
+    if (unitlessAt(alertRef.at) !== -1) return unitless(unitlessAt(alertRef.at));
     taken.add(alertRef.at);
     if ('noun' in alertRef && alertRef.noun !== null) taken.add(alertRef.noun as number);
     tokens.forEach((t, i) => i < end && (isAlertNoun(t.norm) || FILLER.has(t.norm)) && taken.add(i));
@@ -157,12 +165,7 @@ export const silenceRule: Rule = (line) => {
   if (idRange !== -1) {
     return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: `One alert per silence ("${tokens[idRange]!.raw}" is several): silence each by its id, e.g. "silence ${tokens[idRange]!.norm.replace(/^#/, '').split(/-|–|\.\./)[0]} for ${formatDuration(durationSeconds * 1000)}", or what they share, e.g. their name or target.` };
   }
-  // "silence web-1 30", "for 30": a number without its unit.
-  const unitless = duration ? -1 : tokens.findIndex((t, i) => i > verb.at && i < end && !taken.has(i) && /^\d+$/.test(t.norm) && (tokens[i - 1]?.norm === 'for' || i === end - 1));
-  if (unitless !== -1) {
-    const n = tokens[unitless]!.norm;
-    return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: `Say the unit of ${n}, e.g. "for ${n}m" or "for ${n}h".` };
-  }
+  if (unitlessAt(-1) !== -1) return unitless(unitlessAt(-1));
   const matchers: SilenceMatcher[] = [];
   for (let i = 0; i < end; i++) {
     if (taken.has(i)) continue;
@@ -275,9 +278,22 @@ export const silenceRule: Rule = (line) => {
       continue;
     }
     // (":pray:", "cc @dba": Slack's habits, not names; "cheers", "ta", "tia": manners, not names either.)
-    if (isAlertNoun(token.norm) || FILLER.has(token.norm) || isManners(token.norm) || SILENCE_NOISE.has(token.norm) || EMOJI_CODE.test(token.raw.toLowerCase()) || (token.norm === 'cc' && tokens[i + 1]?.norm.startsWith('@'))) {
+    // ("silence web-1 real quick": how soon, which is now.)
+    if (isAlertNoun(token.norm) || FILLER.has(token.norm) || isManners(token.norm) || SILENCE_NOISE.has(token.norm) || (token.norm === 'real' && tokens[i + 1]?.norm === 'quick') || EMOJI_CODE.test(token.raw.toLowerCase()) || (token.norm === 'cc' && tokens[i + 1]?.norm.startsWith('@'))) {
       taken.add(i);
       continue;
+    }
+    // ("silence the noisy alerts on web-1", "silence the flapping alert on web-1": how they are, not which; it silenced
+    // alerts named "noisy".)
+    if (DESCRIBING.has(token.norm)) {
+      const where = target.hit ? ` on ${target.hit.target.name}` : '';
+      return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: `"${token.raw}" says how the alerts are, not which: name them, e.g. "silence disk alerts${where} for ${formatDuration(durationSeconds * 1000)}", or silence every alert${where || ' of a target'}: "silence ${target.hit?.target.name ?? 'web-1'} for ${formatDuration(durationSeconds * 1000)}".` };
+    }
+    // ("silence everything on staging for 1h", "silence alerts in prod": a word where a target is said that is no target;
+    // it silenced alerts named "staging". A label is said as one: "env=staging". "errors on port 8080" goes on: a name.)
+    // ("silence prod for 1h", "mute staging": an environment's name is a label's value, not an alert's name.)
+    if ((ENVIRONMENTS.has(token.norm) || (PLACE_WORDS.has(tokens[i - 1]?.norm ?? '') && (i + 1 >= end || taken.has(i + 1)) && /^[a-z][a-z_-]*$/.test(token.norm))) && familyOf(line.index, [token.norm]).length === 0) {
+      return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: `No target named "${token.raw}": name a target ("silence web-1 for 1h"), or a label and its value ("silence env=${token.norm} for 1h").` };
     }
     // "mute all db hosts for 1h": hosts by the start of their names, not alerts named "db" (which silenced none of theirs).
     // ("mute web for 1h", "snooze web": a family's word alone, with no alert noun on the line, names its hosts too.)
@@ -351,7 +367,14 @@ const REFERENCE_WORDS = new Set(['see', 'ticket', 'ref', 'jira', 'cf', 'per']);
 const LENGTH_RANGE = /^\d+(?:\.\d+)?-\d+(?:\.\d+)?(?:s|m|h|d|w|mins?|hrs?|hours?|days?)?$/;
 
 /** Lengths too vague to set: asked about rather than read as an alert's name. */
-const VAGUE_LENGTHS = new Set(['bit', 'while', 'briefly', 'awhile', 'sometime', 'moment']);
+// ("for the time being": it silenced alerts named "time being".)
+const VAGUE_LENGTHS = new Set(['bit', 'while', 'briefly', 'awhile', 'sometime', 'moment', 'being']);
+/** How alerts are, said in place of which ("the noisy alerts", "the flapping alert"): no alert is named so. */
+const DESCRIBING = new Set(['noisy', 'noise', 'flapping', 'flappy', 'spammy', 'annoying', 'loud', 'bogus', 'spurious', 'false', 'junk']);
+/** Environments' names ("prod", "staging"). */
+const ENVIRONMENTS = new Set(['prod', 'production', 'staging', 'stage', 'stg', 'dev', 'development', 'qa', 'uat', 'preprod', 'sandbox']);
+/** Words before where a target is said ("on staging", "in prod", "across staging"). */
+const PLACE_WORDS = new Set(['on', 'in', 'across']);
 
 /** Words of a silence that name no alert: "everything", "anything about", "with severity warning". */
 /** The nouns of hosts ("db hosts", "web servers", "cache boxes"). */

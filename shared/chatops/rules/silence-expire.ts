@@ -1,5 +1,5 @@
 import { is, verbOf } from '../lexicon.ts';
-import { findTarget, firstId, idAfter, isAlertNoun, leadingVerb, leftoverFactor, moreIds, type Rule } from './kit.ts';
+import { findTarget, firstId, freeTextFrom, idAfter, isAlertNoun, leadingVerb, leftoverFactor, moreIds, type Rule } from './kit.ts';
 import { silencedFilterOf, UNDO_WORDS } from './orders.ts';
 
 const SILENCE_NOUNS = new Set(['silence', 'silences', 'mute', 'snooze', 'silencing', 'muting', 'snoozing']);
@@ -25,6 +25,9 @@ export const unsilenceRule: Rule = (line) => {
     taken.add(noun);
   }
   taken.add(verb.at);
+  // ("unsilence 4 - done with maintenance", "expire silence 4 because patched": why, said after a marker, asks nothing; its
+  // words made the line unsure and it was not read. An expiry keeps no comment, so the reason is not carried.)
+  for (let i = freeTextFrom(tokens, verb.at); i < tokens.length; i++) taken.add(i);
   // "unsilence alert 12": alert 12's silences have ids of their own; the alert's card names them.
   const alertRef = idAfter(tokens, taken, isAlertNoun);
   if (alertRef) {
