@@ -1,6 +1,7 @@
 import path from 'node:path';
 import os from 'node:os';
 import net from 'node:net';
+import { decimalInteger } from './config-numbers.ts';
 import { SetupError } from './setup-error.ts';
 
 /** Server configuration, read once from the environment at start-up. */
@@ -45,8 +46,8 @@ type Env = Record<string, string | undefined>;
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
+  const value = decimalInteger(raw);
+  if (value === null || value < min || value > max) {
     throw new ConfigError(name, `must be an integer from ${min} to ${max} (got "${raw}")`);
   }
   return value;

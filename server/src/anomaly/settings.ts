@@ -1,4 +1,5 @@
 import { ConfigError } from '../config.ts';
+import { decimalInteger, decimalNumber } from '../config-numbers.ts';
 import type { AnomalySettings } from './service.ts';
 
 type Env = Record<string, string | undefined>;
@@ -6,8 +7,8 @@ type Env = Record<string, string | undefined>;
 function number(env: Env, name: string, min: number, max: number, integer: boolean): number | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+  const value = integer ? decimalInteger(raw) : decimalNumber(raw);
+  if (value === null || value < min || value > max) {
     throw new ConfigError(name, `must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max} (got "${raw}")`);
   }
   return value;

@@ -1,4 +1,5 @@
 import { ConfigError } from '../config.ts';
+import { decimalInteger } from '../config-numbers.ts';
 import type { RunbookGateway } from './runbook-gateway.ts';
 
 export type UnmappedPolicy = 'deny' | 'read-only';
@@ -47,14 +48,14 @@ export function chatopsSettingsFromEnv(env: Record<string, string | undefined>):
   }
   const ttl = env.SMARTCLOUDOPS_CHAT_CONFIRM_TTL;
   if (ttl) {
-    const seconds = Number(ttl);
-    if (!Number.isInteger(seconds) || seconds < 10 || seconds > 3600) throw new ConfigError('SMARTCLOUDOPS_CHAT_CONFIRM_TTL', `must be an integer from 10 to 3600 (got "${ttl}")`);
+    const seconds = decimalInteger(ttl);
+    if (seconds === null || seconds < 10 || seconds > 3600) throw new ConfigError('SMARTCLOUDOPS_CHAT_CONFIRM_TTL', `must be an integer from 10 to 3600 (got "${ttl}")`);
     settings.confirmTtlSeconds = seconds;
   }
   const rate = env.SMARTCLOUDOPS_CHAT_RATE_LIMIT;
   if (rate) {
-    const perMinute = Number(rate);
-    if (!Number.isInteger(perMinute) || perMinute < 1 || perMinute > 100_000) throw new ConfigError('SMARTCLOUDOPS_CHAT_RATE_LIMIT', `must be an integer from 1 to 100000 (got "${rate}")`);
+    const perMinute = decimalInteger(rate);
+    if (perMinute === null || perMinute < 1 || perMinute > 100_000) throw new ConfigError('SMARTCLOUDOPS_CHAT_RATE_LIMIT', `must be an integer from 1 to 100000 (got "${rate}")`);
     settings.messagesPerMinute = perMinute;
   }
   return settings;

@@ -67,5 +67,13 @@ describe('a source answering 200 with something that is not a Prometheus answer'
     const empty = await eventually(async () => (await server.app.alerts.rules.byId(ruleId))!, (r) => r.lastError !== null && !r.lastError.includes('text/html'));
     expect(empty.lastError).toMatch(/not a Prometheus API answer/);
     expect(empty.lastError).not.toMatch(/Cannot read properties/);
+
+    // A matrix whose series are not series: a null label set, values that are not a list.
+    // The rule's error was "Cannot destructure property '__name__' of 'metric' as it is null".
+    prometheus.state.rangeAnswer = { type: 'application/json', body: JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [{ metric: null, values: null }] } }) };
+    const broken = await eventually(async () => (await server.app.alerts.rules.byId(ruleId))!, (r) => r.lastError !== null && !r.lastError.includes('an empty body') && !r.lastError.includes('begins "{}"'));
+    expect(broken.lastError).toMatch(/not a Prometheus API answer/);
+    expect(broken.lastError).toMatch(/series 1 has no label set/);
+    // The watch reads its matrix through the same matrixOf; it pulls again only at its next step (60 s).
   });
 });

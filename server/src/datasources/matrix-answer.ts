@@ -19,7 +19,26 @@ export function matrixOf(answer: Pick<ProxyAnswer, 'body' | 'contentType'>): Pro
   const data = (parsed as { status?: unknown; data?: { resultType?: unknown; result?: unknown } } | null)?.data;
   if ((parsed as { status?: unknown } | null)?.status !== 'success' || !data || typeof data.resultType !== 'string' || !Array.isArray(data.result)) throw notPrometheus(answer.contentType, text);
   if (data.resultType !== 'matrix') throw new Error(`the query answers a ${data.resultType}, not series over time`);
+  // Each series' shape, not each point's (that would cost a pass over every answer): a series
+  // with a null label set or values that are no list broke the readers with a TypeError.
+  data.result.forEach((series: unknown, index) => {
+    const problem = seriesProblem(series);
+    if (problem) throw new Error(`the data source answered HTTP 200 with a matrix that is not a Prometheus API answer: series ${index + 1} ${problem}`);
+  });
   return data as PromMatrix;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function seriesProblem(series: unknown): string | null {
+  if (!isPlainObject(series)) return 'is not an object';
+  if (!isPlainObject(series.metric)) return 'has no label set (`metric`)';
+  const { values, histograms } = series;
+  if (values === undefined && histograms === undefined) return 'has neither `values` nor `histograms`';
+  if ((values !== undefined && !Array.isArray(values)) || (histograms !== undefined && !Array.isArray(histograms))) return 'has `values` or `histograms` that are not a list';
+  return null;
 }
 
 function notPrometheus(contentType: string, text: string): Error {

@@ -126,6 +126,13 @@ describe('start-up in a damaged environment', () => {
     expect(outcome.stderr).not.toContain('hunter2-secret');
   }, 150_000);
 
+  it('SMARTCLOUDOPS_RUNBOOKS_DIR naming a file: names the folder and the variable, not a mkdir stack trace', async () => {
+    const dir = dataDir();
+    const file = path.join(dir, 'not-a-folder');
+    fs.writeFileSync(file, 'x');
+    expectSetupError(await start(dir, { SMARTCLOUDOPS_RUNBOOKS_DIR: file }), `Cannot use the runbook folder ${file}`, 'SMARTCLOUDOPS_RUNBOOKS_DIR');
+  }, 150_000);
+
   it('a port another program holds: names the address and the variables', async () => {
     const holder = net.createServer();
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));

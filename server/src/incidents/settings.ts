@@ -1,4 +1,5 @@
 import { ConfigError } from '../config.ts';
+import { decimalInteger } from '../config-numbers.ts';
 import type { GroupingPolicy } from './grouping.ts';
 
 type Env = Record<string, string | undefined>;
@@ -35,8 +36,8 @@ export function incidentSettingsFromEnv(env: Env): Partial<GroupingPolicy> {
   if (by !== undefined && by.trim() !== '') out.groupBy = groupBy(by);
   const window = env.SMARTCLOUDOPS_INCIDENT_GROUP_WINDOW_MINUTES;
   if (window !== undefined && window !== '') {
-    const minutes = Number(window);
-    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 7 * 24 * 60) {
+    const minutes = decimalInteger(window);
+    if (minutes === null || minutes < 1 || minutes > 7 * 24 * 60) {
       throw new ConfigError('SMARTCLOUDOPS_INCIDENT_GROUP_WINDOW_MINUTES', `must be an integer from 1 to 10080 (got "${window}")`);
     }
     out.windowMs = minutes * 60_000;

@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { InvalidRunbook } from '../../../shared/api/runbooks.ts';
 import { parseRunbook, type LoadedRunbook } from './parse.ts';
+import { readRunbookFile } from './read-runbook-file.ts';
+import { SetupError } from '../setup-error.ts';
 
 const RUNBOOK_FILE = /\.ya?ml$/i;
 
@@ -51,14 +53,12 @@ export class RunbookCatalog {
     const loaded: LoadedRunbook[] = [];
     const invalid: InvalidRunbook[] = [];
     for (const name of fs.readdirSync(this.dir).filter((file) => RUNBOOK_FILE.test(file)).sort()) {
-      let source: string;
-      try {
-        source = fs.readFileSync(path.join(this.dir, name), 'utf8');
-      } catch (error) {
-        invalid.push({ file: name, line: 1, message: `cannot read: ${(error as Error).message}` });
+      const read = readRunbookFile(path.join(this.dir, name));
+      if (!read.ok) {
+        invalid.push({ file: name, line: 1, message: read.message });
         continue;
       }
-      const result = parseRunbook(name, source);
+      const result = parseRunbook(name, read.source);
       if (result.ok) loaded.push(result.runbook);
       else invalid.push({ file: name, line: result.line, message: result.message });
     }
@@ -77,7 +77,15 @@ export class RunbookCatalog {
 
   /** Loads now, then follows the folder until `stop()`. */
   watch(): void {
-    this.reload();
+    try {
+      this.reload();
+    } catch (error) {
+      // The folder itself cannot be used (a file of that name, no permission): an installation
+      // problem, said in one line at start-up. Later reloads keep what was loaded and log.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === undefined) throw error;
+      throw new SetupError(`Cannot use the runbook folder ${this.dir} (${code}): it must be a folder the server can read; set SMARTCLOUDOPS_RUNBOOKS_DIR.`, { cause: error });
+    }
     try {
       this.#watcher = fs.watch(this.dir, () => this.#schedule());
       this.#watcher.on('error', (error) => this.#log.warn({ err: error }, 'runbook folder watch failed'));

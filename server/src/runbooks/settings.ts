@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { decimalInteger } from '../config-numbers.ts';
 import parseDuration from 'parse-duration';
 import { ConfigError } from '../config.ts';
 
@@ -62,8 +63,8 @@ export function durationMs(text: string): number | null {
 function integer(env: Env, name: string, min: number, max: number): number | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(name, `must be an integer from ${min} to ${max} (got "${raw}")`);
+  const value = decimalInteger(raw);
+  if (value === null || value < min || value > max) throw new ConfigError(name, `must be an integer from ${min} to ${max} (got "${raw}")`);
   return value;
 }
 
