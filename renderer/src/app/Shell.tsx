@@ -1,4 +1,4 @@
-import { ActionIcon, AppShell, Avatar, Burger, Group, Kbd, Menu, Modal, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
+import { ActionIcon, AppShell, Avatar, Burger, Group, Kbd, Menu, Modal, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme, useMatches } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { spotlight, type SpotlightActionData } from '@mantine/spotlight';
 import { IconKey, IconLogout, IconMoon, IconSearch, IconSun, IconUserCircle } from '@tabler/icons-react';
@@ -27,6 +27,9 @@ export function Shell({ user }: { user: User }) {
   const platform = usePlatform();
   const { signOut } = useSession();
   const [navOpen, nav] = useDisclosure(false);
+  // Below `sm` the closed navigation only slides out of view: its links would stay in the tab
+  // order (focus vanishing off screen) and in the accessibility tree. `inert` takes them out.
+  const navHidden = useMatches({ base: !navOpen, sm: false });
   const [passwordOpen, passwordDialog] = useDisclosure(false);
   const { setColorScheme } = useMantineColorScheme();
   const scheme = useComputedColorScheme('light');
@@ -89,7 +92,7 @@ export function Shell({ user }: { user: User }) {
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs">
+      <AppShell.Navbar p="xs" inert={navHidden}>
         <Navigation routes={routes} activePath={path} onNavigate={nav.close} />
       </AppShell.Navbar>
       <AppShell.Main>
