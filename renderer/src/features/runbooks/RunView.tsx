@@ -18,9 +18,21 @@ export function RunView({ params }: RouteProps<'/runbook-runs/:id'>) {
   const id = Number(params.id);
   const run = useQuery({ ...runbookQueries.run(api, id), enabled: Number.isInteger(id) });
   const canDecide = useCan('runbooks:run');
-  if (!Number.isInteger(id)) return <EmptyState title="No such run" description={`"${params.id}" is not a run number.`} />;
+  // Until the run names its runbook (loading, gone, not a number), the way back is the list:
+  // a run opened from a chat answer or a notification must not be a dead end.
+  const backToList = <Anchor href="#/runbooks" size="sm">← Runbooks</Anchor>;
+  if (!Number.isInteger(id)) {
+    return (
+      <Stack>
+        {backToList}
+        <EmptyState title="No such run" description={`"${params.id}" is not a run number.`} />
+      </Stack>
+    );
+  }
   return (
-    <QueryState query={run} skeletonRows={8}>
+    <Stack>
+      {!run.data && backToList}
+      <QueryState query={run} skeletonRows={8}>
       {(data) => (
         <Stack>
           <Stack gap={4}>
@@ -52,6 +64,7 @@ export function RunView({ params }: RouteProps<'/runbook-runs/:id'>) {
           </Paper>
         </Stack>
       )}
-    </QueryState>
+      </QueryState>
+    </Stack>
   );
 }
