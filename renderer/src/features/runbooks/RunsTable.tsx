@@ -23,11 +23,13 @@ export function RunsTable({ runs, label }: { runs: Run[]; label: string }) {
           {runs.map((run) => (
             <Table.Tr key={run.id} style={{ cursor: 'pointer' }} onClick={() => navigate(`/runbook-runs/${run.id}`)}>
               <Table.Td><Text size="sm" component="a" href={`#/runbook-runs/${run.id}`} c="inherit">#{run.id}{run.dryRun ? ' (dry run)' : ''}</Text></Table.Td>
-              <Table.Td><Text size="sm">{run.title}</Text></Table.Td>
+              {/* The box scrolls anyway: give a long title room for a few words a line, where
+                  the 640 px shared by six columns left it about 80 px, one word a line. */}
+              <Table.Td miw={220}><Text size="sm">{run.title}</Text></Table.Td>
               <Table.Td><RunStateBadge state={run.state} />{run.reason && <Text size="xs" c="dimmed">{run.reason}</Text>}</Table.Td>
               <Table.Td><Text size="sm" ff="monospace">{run.target}</Text></Table.Td>
               <Table.Td><Text size="sm">{run.requestedBy}</Text></Table.Td>
-              <Table.Td><Text size="sm" c="dimmed">{formatDateTime(run.createdAt)}</Text></Table.Td>
+              <Table.Td><Text size="sm" c="dimmed" style={{ whiteSpace: 'nowrap' }}>{formatDateTime(run.createdAt)}</Text></Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
