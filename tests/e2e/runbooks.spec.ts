@@ -48,6 +48,8 @@ safety: { mode: approve, approvers: 1 }
   await expect(page.getByTestId('approvals-badge')).toHaveText('1');
   // The requester cannot approve their own run.
   await expect(page.getByRole('button', { name: 'Approve' })).toBeDisabled();
+  // Said in words beside it: a disabled button shows no tooltip, and a phone has no hover.
+  await expect(page.getByText('Another person must approve your request')).toBeVisible();
 
   const other = await browser.newContext();
   const approver = await other.newPage();
@@ -56,6 +58,8 @@ safety: { mode: approve, approvers: 1 }
   await approver.getByRole('link', { name: /Approvals/ }).click();
   const row = approver.getByTestId('approval-row').filter({ hasText: 'Echo a message' });
   await expect(row).toContainText(MESSAGE);
+  await expect(row.getByRole('button', { name: 'Approve' })).toBeEnabled();
+  await expect(row.getByText('Another person must approve your request')).toHaveCount(0);
   await row.getByRole('button', { name: 'Approve' }).click();
   await expect(approver.getByTestId('approval-row')).toHaveCount(0);
   await other.close();

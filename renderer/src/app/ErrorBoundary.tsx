@@ -1,5 +1,6 @@
 import { Component, type ErrorInfo, type ReactNode } from 'react';
 import { ErrorPanel } from '../components/ErrorPanel.tsx';
+import { retryFailedViews } from '../lib/lazy-view.tsx';
 
 interface State {
   error: unknown;
@@ -17,8 +18,14 @@ export class ErrorBoundary extends Component<{ children: ReactNode }, State> {
     console.error('view crashed', error, info.componentStack);
   }
 
+  /** Renders the view again; a view whose code failed to load fetches it again. */
+  private readonly retry = () => {
+    retryFailedViews();
+    this.setState({ error: null });
+  };
+
   override render() {
-    if (this.state.error) return <ErrorPanel error={this.state.error} title="This view failed" onRetry={() => this.setState({ error: null })} />;
+    if (this.state.error) return <ErrorPanel error={this.state.error} title="This view failed" onRetry={this.retry} />;
     return this.props.children;
   }
 }

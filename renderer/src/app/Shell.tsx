@@ -1,4 +1,4 @@
-import { ActionIcon, AppShell, Avatar, Burger, Group, Kbd, Menu, Modal, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
+import { ActionIcon, AppShell, Avatar, Burger, Button, Group, Kbd, Menu, Modal, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme, useMatches } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { spotlight, type SpotlightActionData } from '@mantine/spotlight';
 import { IconKey, IconLogout, IconMoon, IconSearch, IconSun, IconUserCircle } from '@tabler/icons-react';
@@ -23,10 +23,16 @@ import { AlertDrawer } from '../features/alerts/AlertDrawer.tsx';
 import { ChangePasswordForm } from '../features/auth/ChangePasswordForm.tsx';
 import { notifySuccess } from '../components/notify.ts';
 
+/** The page's content, where "Skip to content" moves the focus. */
+const MAIN_ID = 'main-content';
+
 export function Shell({ user }: { user: User }) {
   const platform = usePlatform();
   const { signOut } = useSession();
   const [navOpen, nav] = useDisclosure(false);
+  // Below `sm` the closed navigation only slides out of view: its links would stay in the tab
+  // order (focus vanishing off screen) and in the accessibility tree. `inert` takes them out.
+  const navHidden = useMatches({ base: !navOpen, sm: false });
   const [passwordOpen, passwordDialog] = useDisclosure(false);
   const { setColorScheme } = useMantineColorScheme();
   const scheme = useComputedColorScheme('light');
@@ -47,6 +53,9 @@ export function Shell({ user }: { user: User }) {
 
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 232, breakpoint: 'sm', collapsed: { mobile: !navOpen } }} padding="md">
+      {/* First Tab stop, shown only while focused: past the header and the 24 navigation
+          links to the page. A button, not a "#main" link: the hash is the router's. */}
+      <Button className="sco-skip-link" size="xs" onClick={() => document.getElementById(MAIN_ID)?.focus()}>Skip to content</Button>
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
@@ -89,10 +98,10 @@ export function Shell({ user }: { user: User }) {
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs">
+      <AppShell.Navbar p="xs" inert={navHidden}>
         <Navigation routes={routes} activePath={path} onNavigate={nav.close} />
       </AppShell.Navbar>
-      <AppShell.Main>
+      <AppShell.Main id={MAIN_ID} tabIndex={-1} className="sco-main">
         <ErrorBoundary key={path}>
           {current ? (
             <Suspense fallback={<Loading label="Loading view" />}>

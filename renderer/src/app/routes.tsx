@@ -1,4 +1,4 @@
-import { lazy, type ComponentType, type ReactNode } from 'react';
+import type { ComponentType, ReactNode } from 'react';
 import {
   IconAlertTriangle,
   IconBellOff,
@@ -25,35 +25,37 @@ import type { Permission } from '../../../shared/auth/permissions.ts';
 import type { RouteProps } from '../lib/router.ts';
 import { OverviewView } from '../features/overview/OverviewView.tsx';
 import { ApprovalsBadge } from '../features/runbooks/ApprovalsBadge.tsx';
+import { lazyView } from '../lib/lazy-view.tsx';
 
 /**
  * The overview is in the main bundle (it is the first thing an on-call engineer sees);
- * every other view loads on first visit, keeping the first paint small.
+ * every other view loads on first visit, keeping the first paint small (and loads again on
+ * Retry when that fetch failed: `lazyView`).
  */
-const MetricsView = lazy(() => import('../features/metrics/MetricsView.tsx').then((m) => ({ default: m.MetricsView })));
-const AnomaliesView = lazy(() => import('../features/anomalies/AnomaliesView.tsx').then((m) => ({ default: m.AnomaliesView })));
-const AlertsView = lazy(() => import('../features/alerts/AlertsView.tsx').then((m) => ({ default: m.AlertsView })));
-const SilencesView = lazy(() => import('../features/alerts/SilencesView.tsx').then((m) => ({ default: m.SilencesView })));
-const IncidentsView = lazy(() => import('../features/incidents/IncidentsView.tsx').then((m) => ({ default: m.IncidentsView })));
-const IncidentDetailView = lazy(() => import('../features/incidents/IncidentDetailView.tsx').then((m) => ({ default: m.IncidentDetailView })));
-const CapsulesView = lazy(() => import('../features/capsules/CapsulesView.tsx').then((m) => ({ default: m.CapsulesView })));
-const CapsuleIncidentView = lazy(() => import('../features/capsules/CapsuleIncidentView.tsx').then((m) => ({ default: m.CapsuleIncidentView })));
-const ReplayView = lazy(() => import('../features/replay/ReplayView.tsx').then((m) => ({ default: m.ReplayView })));
-const RunbooksView = lazy(() => import('../features/runbooks/RunbooksView.tsx').then((m) => ({ default: m.RunbooksView })));
-const RunbookDetailView = lazy(() => import('../features/runbooks/RunbookDetailView.tsx').then((m) => ({ default: m.RunbookDetailView })));
-const ApprovalsView = lazy(() => import('../features/runbooks/ApprovalsView.tsx').then((m) => ({ default: m.ApprovalsView })));
-const RunView = lazy(() => import('../features/runbooks/RunView.tsx').then((m) => ({ default: m.RunView })));
-const UsersView = lazy(() => import('../features/admin/UsersView.tsx').then((m) => ({ default: m.UsersView })));
-const ApiKeysView = lazy(() => import('../features/admin/ApiKeysView.tsx').then((m) => ({ default: m.ApiKeysView })));
-const AuditView = lazy(() => import('../features/admin/AuditView.tsx').then((m) => ({ default: m.AuditView })));
-const ConnectionsView = lazy(() => import('../features/connections/ConnectionsView.tsx').then((m) => ({ default: m.ConnectionsView })));
-const ExplorerView = lazy(() => import('../features/explorer/ExplorerView.tsx').then((m) => ({ default: m.ExplorerView })));
-const DatasourcesView = lazy(() => import('../features/admin/DatasourcesView.tsx').then((m) => ({ default: m.DatasourcesView })));
-const AlertRulesView = lazy(() => import('../features/admin/rules/AlertRulesView.tsx').then((m) => ({ default: m.AlertRulesView })));
-const WebhooksView = lazy(() => import('../features/admin/webhooks/WebhooksView.tsx').then((m) => ({ default: m.WebhooksView })));
-const AnomalyModelsView = lazy(() => import('../features/admin/models/AnomalyModelsView.tsx').then((m) => ({ default: m.AnomalyModelsView })));
-const IncidentGroupingView = lazy(() => import('../features/admin/grouping/IncidentGroupingView.tsx').then((m) => ({ default: m.IncidentGroupingView })));
-const SettingsView = lazy(() => import('../features/settings/SettingsView.tsx').then((m) => ({ default: m.SettingsView })));
+const MetricsView = lazyView(() => import('../features/metrics/MetricsView.tsx').then((m) => ({ default: m.MetricsView })));
+const AnomaliesView = lazyView(() => import('../features/anomalies/AnomaliesView.tsx').then((m) => ({ default: m.AnomaliesView })));
+const AlertsView = lazyView(() => import('../features/alerts/AlertsView.tsx').then((m) => ({ default: m.AlertsView })));
+const SilencesView = lazyView(() => import('../features/alerts/SilencesView.tsx').then((m) => ({ default: m.SilencesView })));
+const IncidentsView = lazyView(() => import('../features/incidents/IncidentsView.tsx').then((m) => ({ default: m.IncidentsView })));
+const IncidentDetailView = lazyView(() => import('../features/incidents/IncidentDetailView.tsx').then((m) => ({ default: m.IncidentDetailView })));
+const CapsulesView = lazyView(() => import('../features/capsules/CapsulesView.tsx').then((m) => ({ default: m.CapsulesView })));
+const CapsuleIncidentView = lazyView(() => import('../features/capsules/CapsuleIncidentView.tsx').then((m) => ({ default: m.CapsuleIncidentView })));
+const ReplayView = lazyView(() => import('../features/replay/ReplayView.tsx').then((m) => ({ default: m.ReplayView })));
+const RunbooksView = lazyView(() => import('../features/runbooks/RunbooksView.tsx').then((m) => ({ default: m.RunbooksView })));
+const RunbookDetailView = lazyView(() => import('../features/runbooks/RunbookDetailView.tsx').then((m) => ({ default: m.RunbookDetailView })));
+const ApprovalsView = lazyView(() => import('../features/runbooks/ApprovalsView.tsx').then((m) => ({ default: m.ApprovalsView })));
+const RunView = lazyView(() => import('../features/runbooks/RunView.tsx').then((m) => ({ default: m.RunView })));
+const UsersView = lazyView(() => import('../features/admin/UsersView.tsx').then((m) => ({ default: m.UsersView })));
+const ApiKeysView = lazyView(() => import('../features/admin/ApiKeysView.tsx').then((m) => ({ default: m.ApiKeysView })));
+const AuditView = lazyView(() => import('../features/admin/AuditView.tsx').then((m) => ({ default: m.AuditView })));
+const ConnectionsView = lazyView(() => import('../features/connections/ConnectionsView.tsx').then((m) => ({ default: m.ConnectionsView })));
+const ExplorerView = lazyView(() => import('../features/explorer/ExplorerView.tsx').then((m) => ({ default: m.ExplorerView })));
+const DatasourcesView = lazyView(() => import('../features/admin/DatasourcesView.tsx').then((m) => ({ default: m.DatasourcesView })));
+const AlertRulesView = lazyView(() => import('../features/admin/rules/AlertRulesView.tsx').then((m) => ({ default: m.AlertRulesView })));
+const WebhooksView = lazyView(() => import('../features/admin/webhooks/WebhooksView.tsx').then((m) => ({ default: m.WebhooksView })));
+const AnomalyModelsView = lazyView(() => import('../features/admin/models/AnomalyModelsView.tsx').then((m) => ({ default: m.AnomalyModelsView })));
+const IncidentGroupingView = lazyView(() => import('../features/admin/grouping/IncidentGroupingView.tsx').then((m) => ({ default: m.IncidentGroupingView })));
+const SettingsView = lazyView(() => import('../features/settings/SettingsView.tsx').then((m) => ({ default: m.SettingsView })));
 
 export interface AppRoute<P extends string = string> {
   path: P;

@@ -1,5 +1,6 @@
 import { isAxiosError } from 'axios';
 import { AppError } from '../../../shared/errors.ts';
+import { isChunkLoadError } from '../lib/lazy-view.tsx';
 
 /** Every failure the views see is an AppError with a catalogue code, whatever the cause. */
 export function toAppError(error: unknown): AppError {
@@ -12,5 +13,7 @@ export function toAppError(error: unknown): AppError {
     if (!error.response) return new AppError('E_NETWORK');
     return new AppError(error.response.status >= 500 ? 'E_INTERNAL' : 'E_BAD_REQUEST', `HTTP ${error.response.status}`);
   }
+  // A view's code that did not arrive is the network's doing, not a server bug to look for in its log.
+  if (isChunkLoadError(error)) return new AppError('E_NETWORK', "This page's code could not be fetched from the server.");
   return new AppError('E_INTERNAL', error instanceof Error ? error.message : String(error));
 }

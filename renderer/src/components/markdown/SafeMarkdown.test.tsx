@@ -36,6 +36,14 @@ const PAYLOADS = [
 ];
 
 describe('SafeMarkdown', () => {
+  it('keeps a note\'s headings below the page\'s own (a note sits under the h3 "Timeline")', () => {
+    // "# Root cause" was an h1 in the middle of the incident page, larger than its title and
+    // first in a screen reader's list of headings.
+    const root = html('# Root cause\n\n## Fix\n\n### Detail\n\n#### Deeper');
+    expect([...root.querySelectorAll('h1, h2, h3, h4, h5, h6')].map((heading) => `${heading.tagName}:${heading.textContent}`))
+      .toEqual(['H4:Root cause', 'H5:Fix', 'H6:Detail', 'H6:Deeper']);
+  });
+
   it('renders the Markdown people write in notes', () => {
     const root = html('**Root cause**: disk full on `db-1`\n\n- purged logs\n- [runbook](https://wiki.example.com/disk)\n\n| host | free |\n| --- | --- |\n| db-1 | 2% |');
     expect(root.querySelector('strong')?.textContent).toBe('Root cause');

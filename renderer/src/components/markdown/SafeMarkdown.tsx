@@ -1,4 +1,5 @@
-import { Anchor, Code, Text, Typography } from '@mantine/core';
+import { Anchor, Code, Text, Title, Typography, type TitleOrder } from '@mantine/core';
+import type { ReactNode } from 'react';
 import Markdown, { defaultUrlTransform, type Components } from 'react-markdown';
 import rehypeSanitize from 'rehype-sanitize';
 import remarkGfm from 'remark-gfm';
@@ -10,7 +11,24 @@ import { safeUrl } from './safe-url.ts';
  * innerHTML); raw HTML in the source is dropped (`skipHtml`), rehype-sanitize applies
  * GitHub's allow-list to what remains, and links are limited to http(s) and mailto.
  */
+/**
+ * A note's headings rank below the section that shows it (the timeline is an h3): "# Root
+ * cause" would otherwise be an h1 in the middle of the page, larger than the incident's
+ * title and first in a screen reader's list of headings. Sizes stay those of body headings.
+ */
+function noteHeading(order: TitleOrder) {
+  return function NoteHeading({ children }: { children?: ReactNode }) {
+    return <Title order={order} size={order === 4 ? 'h5' : 'h6'} mt="xs" mb={4}>{children}</Title>;
+  };
+}
+
 const components: Components = {
+  h1: noteHeading(4),
+  h2: noteHeading(5),
+  h3: noteHeading(6),
+  h4: noteHeading(6),
+  h5: noteHeading(6),
+  h6: noteHeading(6),
   a: ({ href, children }) => (
     <Anchor href={href} target="_blank" rel="noopener noreferrer nofollow">
       {children}

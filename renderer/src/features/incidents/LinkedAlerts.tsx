@@ -37,7 +37,9 @@ export function LinkedAlerts({ alerts }: { alerts: Alert[] }) {
             {alerts.map((alert) => (
               <Table.Tr key={alert.id}>
                 <Table.Td><SeverityBadge severity={alert.severity} /></Table.Td>
-                <Table.Td><Anchor href={alertHref(alert.id)} size="sm">{alertTitle(alert)}</Anchor></Table.Td>
+                {/* A summary with a path has no space to wrap at: without breaking anywhere the
+                    table grew past its card and its state badge ran over the border. */}
+                <Table.Td><Anchor href={alertHref(alert.id)} size="sm" className="sco-wrap-anywhere">{alertTitle(alert)}</Anchor></Table.Td>
                 <Table.Td ta="right"><StateBadge state={alert.state} /></Table.Td>
               </Table.Tr>
             ))}

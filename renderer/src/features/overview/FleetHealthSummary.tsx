@@ -45,7 +45,8 @@ export function FleetHealthSummary({ query }: { query: UseQueryResult<FleetHealt
             {fleet.total === 0 && <Text size="xs" c="dimmed">No labelled targets reporting yet.</Text>}
             {fleet.total > 0 && (
               <Button variant="subtle" size="compact-xs" onClick={() => setOpen(true)} style={{ alignSelf: 'flex-start' }}>
-                All {fleet.total} targets and why
+                {/* A fresh server watches itself only: "All 1 targets" read as a slip. */}
+                {fleet.total === 1 ? 'The 1 target and why' : `All ${fleet.total} targets and why`}
               </Button>
             )}
             <FleetTargetsDrawer fleet={fleet} opened={open} onClose={() => setOpen(false)} />

@@ -27,7 +27,8 @@ export function Sparkline({ series }: { series: Series }) {
     <Paper withBorder radius="md" p="sm" component="button" onClick={open} style={{ textAlign: 'left', cursor: 'pointer', background: 'var(--mantine-color-body)' }} title="Open in the metrics explorer">
       <Group justify="space-between" wrap="nowrap" gap="xs">
         <Text size="xs" fw={600} truncate>{series.name}</Text>
-        <Text size="sm" fw={700} ff="monospace" data-testid="sparkline-value">{last === undefined ? '–' : formatUnit(last, unitOfName(series.name))}</Text>
+        {/* The name gives way (cut with "…"), the value never: "909 B/s" broke into two lines. */}
+        <Text size="sm" fw={700} ff="monospace" data-testid="sparkline-value" style={{ flexShrink: 0, whiteSpace: 'nowrap' }}>{last === undefined ? '–' : formatUnit(last, unitOfName(series.name))}</Text>
       </Group>
       <Text size="xs" c="dimmed" truncate>{labelText || ' '}</Text>
       <div ref={ref} style={{ height: HEIGHT, marginTop: 4 }} data-testid="overview-sparkline" data-points={data?.timestamps.length ?? 0}>

@@ -18,40 +18,53 @@ export function RunView({ params }: RouteProps<'/runbook-runs/:id'>) {
   const id = Number(params.id);
   const run = useQuery({ ...runbookQueries.run(api, id), enabled: Number.isInteger(id) });
   const canDecide = useCan('runbooks:run');
-  if (!Number.isInteger(id)) return <EmptyState title="No such run" description={`"${params.id}" is not a run number.`} />;
+  // Until the run names its runbook (loading, gone, not a number), the way back is the list:
+  // a run opened from a chat answer or a notification must not be a dead end.
+  const backToList = <Anchor href="#/runbooks" size="sm">← Runbooks</Anchor>;
+  if (!Number.isInteger(id)) {
+    return (
+      <Stack>
+        {backToList}
+        <EmptyState title="No such run" description={`"${params.id}" is not a run number.`} />
+      </Stack>
+    );
+  }
   return (
-    <QueryState query={run} skeletonRows={8}>
-      {(data) => (
-        <Stack>
-          <Stack gap={4}>
-            <Anchor href={`#/runbooks/${data.runbookId}`} size="sm">← {data.title}</Anchor>
-            <Group gap="xs">
-              <Title order={2} size="h3">Run #{data.id}{data.dryRun ? ' (dry run)' : ''}</Title>
-              <RunStateBadge state={data.state} />
-              {data.reason && <Text size="sm" c="dimmed" data-testid="run-reason">{data.reason}</Text>}
-            </Group>
-            <Text size="sm" c="dimmed">
-              Requested by {data.requestedBy} ({data.trigger}) · {formatDateTime(data.createdAt)}
-              {data.incidentId !== null && <> · <Anchor href={`#/incidents/${data.incidentId}`} size="sm">incident #{data.incidentId}</Anchor></>}
-            </Text>
-            <Text size="sm">Parameters <Code>{JSON.stringify(data.params)}</Code></Text>
+    <Stack>
+      {!run.data && backToList}
+      <QueryState query={run} skeletonRows={8}>
+        {(data) => (
+          <Stack>
+            <Stack gap={4}>
+              <Anchor href={`#/runbooks/${data.runbookId}`} size="sm">← {data.title}</Anchor>
+              <Group gap="xs">
+                <Title order={2} size="h3">Run #{data.id}{data.dryRun ? ' (dry run)' : ''}</Title>
+                <RunStateBadge state={data.state} />
+                {data.reason && <Text size="sm" c="dimmed" data-testid="run-reason">{data.reason}</Text>}
+              </Group>
+              <Text size="sm" c="dimmed">
+                Requested by {data.requestedBy} ({data.trigger}) · {formatDateTime(data.createdAt)}
+                {data.incidentId !== null && <> · <Anchor href={`#/incidents/${data.incidentId}`} size="sm">incident #{data.incidentId}</Anchor></>}
+              </Text>
+              <Text size="sm">Parameters <Code>{JSON.stringify(data.params)}</Code></Text>
+            </Stack>
+            {data.state === 'pending_approval' && canDecide && <DecisionButtons run={data} />}
+            {data.approvals.length > 0 && (
+              <Text size="sm">
+                {data.approvals.map((a) => `${a.decision === 'approve' ? 'Approved' : 'Rejected'} by ${a.user}${a.void ? ' (void: plan changed)' : ''}${a.comment ? `: ${a.comment}` : ''}`).join(' · ')}
+              </Text>
+            )}
+            <Paper withBorder radius="md" p="md">
+              <Title order={3} size="h5" mb="sm">Steps</Title>
+              <RunSteps run={data} />
+            </Paper>
+            <Paper withBorder radius="md" p="md">
+              <Title order={3} size="h5" mb="sm">Plan</Title>
+              <PlanPreview plan={data.plan} />
+            </Paper>
           </Stack>
-          {data.state === 'pending_approval' && canDecide && <DecisionButtons run={data} />}
-          {data.approvals.length > 0 && (
-            <Text size="sm">
-              {data.approvals.map((a) => `${a.decision === 'approve' ? 'Approved' : 'Rejected'} by ${a.user}${a.void ? ' (void: plan changed)' : ''}${a.comment ? `: ${a.comment}` : ''}`).join(' · ')}
-            </Text>
-          )}
-          <Paper withBorder radius="md" p="md">
-            <Title order={3} size="h5" mb="sm">Steps</Title>
-            <RunSteps run={data} />
-          </Paper>
-          <Paper withBorder radius="md" p="md">
-            <Title order={3} size="h5" mb="sm">Plan</Title>
-            <PlanPreview plan={data.plan} />
-          </Paper>
-        </Stack>
-      )}
-    </QueryState>
+        )}
+      </QueryState>
+    </Stack>
   );
 }

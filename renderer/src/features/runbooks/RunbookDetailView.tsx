@@ -44,7 +44,7 @@ export function RunbookDetailView({ params }: RouteProps<'/runbooks/:id'>) {
               <Paper withBorder radius="md" p="md">
                 <Title order={3} size="h5" mb="sm">History</Title>
                 <QueryState query={runs} isEmpty={(data) => data.runs.length === 0} empty={{ title: 'Never run' }}>
-                  {(data) => <RunsTable runs={data.runs} label="Run history" />}
+                  {(data) => <RunsTable runs={data.runs} label="Run history" showRunbook={false} />}
                 </QueryState>
               </Paper>
             </Grid.Col>

@@ -22,11 +22,13 @@ export function SuggestedRunbooks({ incidentId }: { incidentId: number }) {
       <Stack gap="xs">
         {items.map((suggestion) => (
           <Group key={`${suggestion.runbook.id}-${suggestion.alertId}`} justify="space-between" wrap="nowrap">
-            <Stack gap={0}>
+            {/* The text takes what the button leaves (min-width 0 lets it wrap instead of
+                squeezing the button); the parameters break anywhere, as other selectors do. */}
+            <Stack gap={0} miw={0} style={{ flex: 1 }}>
               <Text size="sm" fw={500} component="a" href={`#/runbooks/${suggestion.runbook.id}`} c="inherit">{suggestion.runbook.title}</Text>
-              <Text size="xs" c="dimmed">for {suggestion.alertName} <Code>{JSON.stringify(suggestion.params)}</Code></Text>
+              <Text size="xs" c="dimmed">for {suggestion.alertName} <Code className="sco-wrap-anywhere">{JSON.stringify(suggestion.params)}</Code></Text>
             </Stack>
-            {canRun && <Button size="xs" variant="light" onClick={() => setChosen(suggestion)}>Run…</Button>}
+            {canRun && <Button size="xs" variant="light" onClick={() => setChosen(suggestion)} style={{ flexShrink: 0 }}>Run…</Button>}
           </Group>
         ))}
       </Stack>
