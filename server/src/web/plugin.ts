@@ -23,22 +23,53 @@ export function insideWebRoot(webRoot: string): (pathname: string) => boolean {
   return (pathname) => {
     let answer = known.get(pathname);
     if (answer === undefined) {
-      try {
-        const real = fs.realpathSync(path.join(root, path.normalize(`/${pathname}`)));
-        answer = real === root || real.startsWith(root + path.sep);
-      } catch {
-        answer = false;
-      }
+      answer = realPathInside(root, pathname) !== undefined;
       if (known.size < 100_000) known.set(pathname, answer);
     }
     return answer;
   };
 }
 
+/** The real path (links resolved) at URL path `pathname` of `root`, if it is `root` or inside it. */
+function realPathInside(root: string, pathname: string): string | undefined {
+  if (pathname.includes('\0')) return undefined;
+  try {
+    const real = fs.realpathSync(path.join(root, path.normalize(`/${pathname}`)));
+    return real === root || real.startsWith(root + path.sep) ? real : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A regular file inside `root` at URL path `pathname`, relative to `root`; undefined for
+ * anything else. Asked anew each time: for files written since the start, which come and go.
+ */
+function realFileInside(root: string, pathname: string): string | undefined {
+  const real = realPathInside(root, pathname);
+  try {
+    return real !== undefined && real !== root && fs.statSync(real).isFile() ? path.relative(root, real) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A URL's path, percent-decoded; undefined when it does not decode. */
+function decodedPath(url: string): string | undefined {
+  try {
+    return decodeURIComponent(url.split('?')[0]!);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Serves the web console at `/`. Files are routed one by one (so API and health routes keep
  * priority), and any other GET outside /api answers index.html: the console routes in the
  * URL hash, but a bookmarked or reloaded path must still land on the app, not on a 404.
+ * Files written after the start (the console rebuilt or upgraded in place: new hashed names)
+ * are served by that fallback, and a build file that is not there is a 404, not the page:
+ * the browser would refuse HTML as the script and show a blank console.
  */
 export const webConsole: FastifyPluginAsync<WebConsoleOptions> = async (app, { webRoot }) => {
   if (!fs.existsSync(path.join(webRoot, 'index.html'))) {
@@ -46,6 +77,7 @@ export const webConsole: FastifyPluginAsync<WebConsoleOptions> = async (app, { w
     return;
   }
   const inside = insideWebRoot(webRoot);
+  const root = fs.realpathSync(webRoot);
   await app.register(fastifyStatic, {
     root: webRoot,
     // A symbolic link in the web root was followed wherever it led (/etc/passwd, a whole
@@ -60,6 +92,10 @@ export const webConsole: FastifyPluginAsync<WebConsoleOptions> = async (app, { w
   });
   app.get('/*', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
     if (request.url.startsWith('/api/')) throw new AppError('E_NOT_FOUND', `No route GET ${request.url.split('?')[0]}`);
+    const pathname = decodedPath(request.url);
+    const built = pathname === undefined ? undefined : realFileInside(root, pathname);
+    if (built !== undefined) return reply.sendFile(built);
+    if (HASHED_ASSET.test(pathname ?? request.url)) throw new AppError('E_NOT_FOUND', `No file ${request.url.split('?')[0]} in the web console's build`);
     return reply.sendFile('index.html');
   });
 };
