@@ -13,6 +13,7 @@ import { Navigation } from './Navigation.tsx';
 import { CommandPalette } from './CommandPalette.tsx';
 import { ROUTES } from './routes.tsx';
 import { visibleRoutes } from './visible-routes.ts';
+import { missingPage } from './missing-page.ts';
 import { matchPath, useLocation } from '../lib/router.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { useDeepLinks } from './useDeepLinks.ts';
@@ -108,7 +109,7 @@ export function Shell({ user }: { user: User }) {
               <current.route.component params={current.params ?? {}} />
             </Suspense>
           ) : (
-            <EmptyState title="Nothing here" description={`No page at ${path}, or your role cannot open it.`} />
+            <EmptyState {...missingPage(ROUTES, path, user.role, platform.kind)} />
           )}
         </ErrorBoundary>
       </AppShell.Main>
