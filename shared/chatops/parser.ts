@@ -35,7 +35,7 @@ function round(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
-const MOOD_WORDS: Record<Exclude<Mood, 'order'>, string> = { question: 'a question', negated: 'a "do not"', report: 'a report of what was done', conditional: 'a condition (chat does what is asked at once, never when something happens)', quoted: 'what someone else said or asked for (a quote)', corrected: 'a correction', addressed: 'asked of someone else in the channel (chat acts on what is asked of it)', listed: 'an item written down in a plan or a list ("todo:", "step 3:"), not asked of chat', about: 'said about it ("re:", "about …", "fyi …"), not asked of chat' };
+const MOOD_WORDS: Record<Exclude<Mood, 'order'>, string> = { question: 'a question', negated: 'a "do not"', report: 'a report of what was done', intention: 'a plan or an attempt of whoever said it ("I\'ll …", "about to …", "tried to …"), not asked of chat', conditional: 'a condition (chat does what is asked at once, never when something happens)', quoted: 'what someone else said or asked for (a quote)', corrected: 'a correction', addressed: 'asked of someone else in the channel (chat acts on what is asked of it)', listed: 'an item written down in a plan or a list ("todo:", "step 3:"), not asked of chat', about: 'said about it ("re:", "about …", "fyi …"), not asked of chat' };
 
 /** A state change read from a line that does not order it: kept only as a suggestion, below the threshold. */
 function notAnOrder(reading: Reading, mood: Exclude<Mood, 'order'>, now: number): Reading {
@@ -259,7 +259,7 @@ function parseLine(line: Line): ParseResult {
     // ("update on 7: waiting for vendor": a note's text is its own words, and says nothing of whether the note is asked
     // for; read with its text the line was a "do not" ("waiting") and the note never written.)
     const said = reading.command.intent === 'incident.note' ? moodBeforeText(line.tokens) ?? mood : mood;
-    const ordered = said === 'order' || (said === 'report' && reading.command.intent === 'incident.note');
+    const ordered = said === 'order' || ((said === 'report' || said === 'intention') && reading.command.intent === 'incident.note');
     if (!ordered && STATE_CHANGING.has(reading.command.intent)) readings.push(notAnOrder(reading, said as Exclude<Mood, 'order'>, ref.now));
     else readings.push(reading);
   }
