@@ -1,6 +1,7 @@
 import { EXAMPLES, PARSE_THRESHOLD, permissionFor, STATE_CHANGING, type Alternative, type Intent, type ParseResult } from './intents.ts';
 import { unmarkedOrderAt } from './order-in-comment.ts';
 import { moodOf, orderAfterContext, reportedOrderAt, type Mood } from './mood.ts';
+import { environmentSaid } from './environment.ts';
 import { previewOf } from './format.ts';
 import type { InventoryIndex, InventoryRunbook } from './inventory.ts';
 import { FREE_TEXT_MARKERS, TYPO_FACTOR } from './lexicon.ts';
@@ -287,6 +288,16 @@ function parseLine(line: Line): ParseResult {
   if (best && unknownHost) {
     best.problem = `No target named "${unknownHost}".`;
     best.suggestions = index.suggestTargets(unknownHost);
+    best.confidence = Math.min(best.confidence, 0.45);
+  }
+  // "restart nginx on web-1 in staging": a run goes to the target named, in whatever environment it is; read without the
+  // environment it was planned on web-1 at 0.8, the word dropped.
+  const environment = best && !best.problem && best.command.intent === 'runbook.run' ? environmentSaid(line.tokens, index) : null;
+  if (best && environment) {
+    const at = line.tokens.indexOf(environment);
+    const from = ['in', 'on', 'at', 'across', 'for'].includes(line.tokens[at - 1]?.norm ?? '') ? line.tokens[at - 1]!.start : environment.start;
+    const without = `${line.text.slice(0, from)}${line.text.slice(environment.end)}`.replace(/\s+/g, ' ').trim();
+    best.problem = `"${environment.raw}" names an environment, which a run does not take: it runs on the host named, whatever its environment. To run it there, say it without the environment: "${without}".`;
     best.confidence = Math.min(best.confidence, 0.45);
   }
   // "restart nginx on web-*", "cpu on db-*": a pattern of targets is read by a silence alone; the others dropped it.

@@ -7,6 +7,7 @@ import { CLOCK_TIME, commentFrom, DEFAULT_SILENCE_SECONDS, EMOJI_CODE, escapeReg
 import { reversedBefore, silencedFilterOf } from './orders.ts';
 import { isSilencesQuestion } from './silences-list.ts';
 import { pausedAlertsAt, PERIOD_DETERMINERS, REASON_SUBJECTS, reasonAfterLength, unreadWhen } from './silence-words.ts';
+import { ENVIRONMENTS } from '../environment.ts';
 
 const MATCHER = /^([a-z_][a-z0-9_]*)(=~|!~|!=|=)(.+)$/i;
 /** The comma before another matcher's name ("alertname=DiskFull,host=db-2"). */
@@ -377,8 +378,6 @@ const LENGTH_RANGE = /^\d+(?:\.\d+)?-\d+(?:\.\d+)?(?:s|m|h|d|w|mins?|hrs?|hours?
 const VAGUE_LENGTHS = new Set(['bit', 'while', 'briefly', 'awhile', 'sometime', 'moment', 'being']);
 /** How alerts are, said in place of which ("the noisy alerts", "the flapping alert"): no alert is named so. */
 const DESCRIBING = new Set(['noisy', 'noise', 'flapping', 'flappy', 'spammy', 'annoying', 'loud', 'bogus', 'spurious', 'false', 'junk']);
-/** Environments' names ("prod", "staging"). */
-const ENVIRONMENTS = new Set(['prod', 'production', 'staging', 'stage', 'stg', 'dev', 'development', 'qa', 'uat', 'preprod', 'sandbox']);
 /** Words before where a target is said ("on staging", "in prod", "across staging"). */
 const PLACE_WORDS = new Set(['on', 'in', 'across']);
 
