@@ -292,12 +292,14 @@ function parseLine(line: Line): ParseResult {
   }
   // "restart nginx on web-1 in staging": a run goes to the target named, in whatever environment it is; read without the
   // environment it was planned on web-1 at 0.8, the word dropped.
-  const environment = best && !best.problem && best.command.intent === 'runbook.run' ? environmentSaid(line.tokens, index) : null;
+  // ("ack all alerts on web-1 in staging" the same: an ack by target; an ack by id names its alert, its comment is its own.)
+  const byTarget = best?.command.intent === 'alert.ack' && 'target' in best.command.slots;
+  const environment = best && !best.problem && (best.command.intent === 'runbook.run' || byTarget) ? environmentSaid(line.tokens, index) : null;
   if (best && environment) {
     const at = line.tokens.indexOf(environment);
     const from = ['in', 'on', 'at', 'across', 'for'].includes(line.tokens[at - 1]?.norm ?? '') ? line.tokens[at - 1]!.start : environment.start;
     const without = `${line.text.slice(0, from)}${line.text.slice(environment.end)}`.replace(/\s+/g, ' ').trim();
-    best.problem = `"${environment.raw}" names an environment, which a run does not take: it runs on the host named, whatever its environment. To run it there, say it without the environment: "${without}".`;
+    best.problem = `"${environment.raw}" names an environment, which chat does not read: it acts on the host named, whatever its environment. To act there, say it without the environment: "${without}".`;
     best.confidence = Math.min(best.confidence, 0.45);
   }
   // "restart nginx on web-*", "cpu on db-*": a pattern of targets is read by a silence alone; the others dropped it.

@@ -22,7 +22,8 @@ const REPORTED_FIRST = new Set(['fixed', 'contained']);
 const SETTERS = new Set(['set', 'mark', 'change', 'move', 'update', 'switch', 'flip', 'put', 'make', 'transition', 'bump']);
 
 /** The manners an order may open with: "can we …", "could you please …", "pls …". */
-const POLITE_LEAD = new Set(['can', 'could', 'would', 'will', 'you', 'u', 'we', 'please', 'pls', 'plz', 'kindly']);
+// ("i'll resolve 7": the speaker's plan is read so its mood can ask about it; it was not understood.)
+const POLITE_LEAD = new Set(['can', 'could', 'would', 'will', 'you', 'u', 'we', 'please', 'pls', 'plz', 'kindly', "i'll", 'ill', "we'll"]);
 
 /**
  * "resolve incident 7 fixed by rollback", "close inc 7", "mark 7 as mitigated",

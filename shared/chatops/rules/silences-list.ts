@@ -1,7 +1,7 @@
 import type { SilencesListSlots } from '../intents.ts';
 import { is, verbOf } from '../lexicon.ts';
 import type { Token } from '../tokens.ts';
-import { findTarget, firstId, leftoverFactor, type Rule, take } from './kit.ts';
+import { findTarget, firstId, isCourtesy, leftoverFactor, type Rule, take } from './kit.ts';
 import { silencedFilterOf } from './orders.ts';
 import { wordTable } from '../word-table.ts';
 
@@ -19,7 +19,7 @@ export function isSilencesQuestion(tokens: readonly Token[], at: number): boolea
   const word = tokens[at]!.norm;
   if (word === 'silences' || word === 'mutes') return true;
   // ("mute list", "silence list pls": the list of them, said noun first; it made a silence of alerts named "list".)
-  if (at === 0 && tokens[1]?.norm === 'list' && (tokens.length === 2 || tokens[2]!.norm === 'on')) return true;
+  if (at === 0 && tokens[1]?.norm === 'list' && (tokens.length === 2 || tokens[2]!.norm === 'on' || tokens.slice(2).every(isCourtesy))) return true;
   // ("anything muted?", "something silenced on web-1?": asked of whatever there is, as "is anything silenced" is; unread.)
   // ("how do i silence something?" asks for help: only a participle is asked of "something".)
   const participle = ['silenced', 'muted', 'snoozed'].includes(word);
