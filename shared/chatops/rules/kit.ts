@@ -217,7 +217,7 @@ export function commentFrom(line: Line, from: number): string | undefined {
  */
 function onlyAssent(said: string): boolean {
   const words = said.replace(/\b(no (problem|prob|probs|worries)|sure thing|got it|will do|sounds good|roger that)\b/g, 'ok').split(/[\s,!.]+/).filter(Boolean);
-  return words.some((w) => ASSENT_WORDS.has(w)) && words.every((w) => ASSENT_WORDS.has(w) || MANNERS_JOINERS.has(w) || POLITENESS.has(w) || OTHER_MANNERS.has(w));
+  return words.some((w) => ASSENT_WORDS.has(w)) && words.every((w) => ASSENT_WORDS.has(w) || MANNERS_JOINERS.has(w) || POLITENESS.has(w) || OTHER_MANNERS.has(w) || EMOJI_CODE.test(w));
 }
 const ASSENT_WORDS: ReadonlySet<string> = new Set(['ok', 'okay', 'k', 'kk', 'okey', 'oki', 'np', 'nw', 'sure', 'yes', 'yep', 'yup', 'yeah', 'ya', 'roger', 'gotcha', 'wilco', 'sgtm', 'lgtm', 'cool']);
 
