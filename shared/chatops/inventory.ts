@@ -46,7 +46,9 @@ const CONCEPTS: Record<string, { words: readonly string[]; find: readonly string
   errors: { words: ['errors', 'error', 'errorrate', '5xx', 'failures', 'exceptions'], find: ['error', '5xx', 'fail'], prefer: ['total', 'rate'] },
   requests: { words: ['requests', 'request', 'rps', 'qps', 'hits', 'reqs'], find: ['request'], prefer: ['requests_total', 'total'] },
   processes: { words: ['processes', 'procs', 'process'], find: ['process', 'procs'], prefer: ['count', 'running'] },
-  up: { words: ['uptime', 'availability', 'health'], find: ['up'], prefer: ['up'] },
+  // Not "health": a target's health is what is wrong with it, its alerts ("is db-2 healthy", "health of db-2",
+  // like "is db-2 ok"; docs/chatops.md, alerts.list), and "healthy" would be one edit from it.
+  up: { words: ['uptime', 'availability'], find: ['up'], prefer: ['up'] },
 });
 const CONCEPT_OF = new Map<string, string>(Object.entries(CONCEPTS).flatMap(([concept, c]) => c.words.map((w) => [w, concept] as [string, string])));
 const CONCEPT_FUZZY = new FuzzyIndex<string>([...CONCEPT_OF].filter(([w]) => w.length >= 5));

@@ -38,8 +38,9 @@ describe('the mood of a chat line', () => {
     for (const text of ['i acked 12 already', "we've silenced web-1 for the deploy", 'bob acked 12 an hour ago', 'already acked 12', 'I resolved incident 7', 'incident 7 was resolved yesterday', '12 has been acked', 'we rolled back api', 'the restart failed on web-1', 'restart failed', 'restart of nginx on web-1 failed', 'rollback of api went fine']) expect(mood(text), text).toBe('report');
     // Said alone, or with who did it after: "acked 12" is what was done, not an order (the line is a chat message).
     for (const text of ['acked 12', 'restarted nginx on web-1', 'silenced web-1 for an hour', 'resolved incident 7', 'unacked 12', '12 acked by me', 'web-1 restarted by bob']) expect(mood(text), text).toBe('report');
-    // What the speaker is about to do themselves ("I'll take incident 7" is an order: incidentAssignRule).
-    for (const text of ['about to restart nginx on web-1', "I'm going to silence web-1 for 1h", 'we are going to fail over db-1', 'gonna restart nginx']) expect(mood(text), text).toBe('report');
+    // What the speaker is about to do themselves, or meant or tried to: an intention, told apart from a report so the answer
+    // fits it ("I'll take incident 7" is an order: incidentAssignRule).
+    for (const text of ['about to restart nginx on web-1', "I'm going to silence web-1 for 1h", 'we are going to fail over db-1', 'gonna restart nginx', "i'll ack 12", 'we will restart nginx on web-1', 'I meant to ack 12', 'i tried to restart nginx']) expect(mood(text), text).toBe('intention');
     expect(mood("I'll take incident 7")).toBe('order');
     // A silence, an ack or a run as a thing, said with what it is or did.
     for (const text of ['silence is golden', 'silence expired for web-1', 'the silence on web-1 expired', 'the ack on 12 was a mistake', 'ack was wrong', 'the restart helped', "restart didn't help", 'restart is not needed']) expect(mood(text), text).toBe('report');

@@ -10,7 +10,7 @@ const LEADING_VERBS: readonly Word[] = ['ack', 'silence', 'unsilence', 'expire',
  * one: the parser then drops the state-changing readings of the line, so the line is
  * answered as the question it is, or with "did you mean".
  */
-export type Mood = 'order' | 'question' | 'negated' | 'report' | 'conditional' | 'quoted' | 'corrected' | 'addressed' | 'listed' | 'about';
+export type Mood = 'order' | 'question' | 'negated' | 'report' | 'intention' | 'conditional' | 'quoted' | 'corrected' | 'addressed' | 'listed' | 'about';
 
 /** Words that open a question (and, first in a line, are not a polite order: see POLITE). */
 const QUESTION_OPENERS = new Set([
@@ -256,7 +256,7 @@ export function orderAfterContext(tokens: readonly Token[]): number | null {
     // ("should I ack 12 and restart nginx", "should i go ahead and ack 12": a question joined by "and" goes on asking of what
     // follows; read as context, the order after it was done.)
     if (before === 'question' && tokens[i - 1]!.norm === 'and' && !/\?$/.test(clause.at(-1)!.raw)) return null;
-    if (before === 'report' || before === 'question') return i;
+    if (before === 'report' || before === 'intention' || before === 'question') return i;
     // "web-1 is down, restart nginx on web-1", "db-2 disk full; clear disk on db-2": how things stand, said as why.
     return before === 'order' && statesHowThingsAre(clause) ? i : null;
   }
@@ -466,13 +466,13 @@ export function moodOf(tokens: readonly Token[]): Mood {
   if (verbAt !== -1 && verbAt <= 1 && said.some((w, i) => i > verbAt && JUDGING.has(w) && said.slice(i + 1, i + 4).some((v) => VERDICTS.has(v)))) return 'question';
   // "about to restart nginx on web-1", "I'm going to silence web-1", "gonna fail over": what the speaker will do themselves.
   const plan = said.slice(['i', "i'm", 'im', 'we', "we're", 'were', 'am', 'are'].includes(said[0] ?? '') ? (['am', 'are'].includes(said[1] ?? '') ? 2 : 1) : 0);
-  if ((plan[0] === 'about' || plan[0] === 'going') && plan[1] === 'to' || ['gonna', 'ima', "i'ma", 'imma', "i'mma"].includes(plan[0] ?? '')) return 'report';
+  if ((plan[0] === 'about' || plan[0] === 'going') && plan[1] === 'to' || ['gonna', 'ima', "i'ma", 'imma', "i'mma"].includes(plan[0] ?? '')) return 'intention';
   // "I was going to ack 12", "I meant to ack 12", "I forgot to ack 12", "I tried to restart nginx", "I'm trying to ack 12":
   // what was or is meant or tried, by the speaker; an intention or an attempt, not an order (they acted on it).
-  if (before.some((w, i) => (['was', 'were'].includes(w) && ['going', 'gonna', 'about'].includes(before[i + 1] ?? '')) || (ATTEMPTS.has(w) && (before[i + 1] === 'to' || i === before.length - 1)))) return 'report';
+  if (before.some((w, i) => (['was', 'were'].includes(w) && ['going', 'gonna', 'about'].includes(before[i + 1] ?? '')) || (ATTEMPTS.has(w) && (before[i + 1] === 'to' || i === before.length - 1)))) return 'intention';
   // "I'll restart nginx on web-1", "we will ack 12": what the speaker will do; "I'll take incident 7" has no order's verb, and is one.
   const will = WILL.has(said[0] ?? '') ? 1 : WILL.has(`${said[0] ?? ''} ${said[1] ?? ''}`) ? 2 : 0;
-  if (will > 0 && isOrderWord(said[will] === 'just' ? said[will + 1] ?? '' : said[will] ?? '')) return 'report';
+  if (will > 0 && isOrderWord(said[will] === 'just' ? said[will + 1] ?? '' : said[will] ?? '')) return 'intention';
   // "we need to restart nginx", "someone has to ack 12", "I think we must fail over": weighed, not ordered.
   if (before.some((w, i) => NEEDS.has(w) || (['have', 'has', 'got'].includes(w) && before[i + 1] === 'to'))) return 'question';
   // "restart needed on web-1", "restart of nginx required", "failover pending": what has to be done, said of the action as a noun.

@@ -1,6 +1,7 @@
 import { EXAMPLES, PARSE_THRESHOLD, permissionFor, STATE_CHANGING, type Alternative, type Intent, type ParseResult } from './intents.ts';
 import { unmarkedOrderAt } from './order-in-comment.ts';
 import { moodOf, orderAfterContext, reportedOrderAt, type Mood } from './mood.ts';
+import { environmentSaid } from './environment.ts';
 import { previewOf } from './format.ts';
 import type { InventoryIndex, InventoryRunbook } from './inventory.ts';
 import { FREE_TEXT_MARKERS, TYPO_FACTOR } from './lexicon.ts';
@@ -35,7 +36,7 @@ function round(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
-const MOOD_WORDS: Record<Exclude<Mood, 'order'>, string> = { question: 'a question', negated: 'a "do not"', report: 'a report of what was done', conditional: 'a condition (chat does what is asked at once, never when something happens)', quoted: 'what someone else said or asked for (a quote)', corrected: 'a correction', addressed: 'asked of someone else in the channel (chat acts on what is asked of it)', listed: 'an item written down in a plan or a list ("todo:", "step 3:"), not asked of chat', about: 'said about it ("re:", "about …", "fyi …"), not asked of chat' };
+const MOOD_WORDS: Record<Exclude<Mood, 'order'>, string> = { question: 'a question', negated: 'a "do not"', report: 'a report of what was done', intention: 'a plan or an attempt of whoever said it ("I\'ll …", "about to …", "tried to …"), not asked of chat', conditional: 'a condition (chat does what is asked at once, never when something happens)', quoted: 'what someone else said or asked for (a quote)', corrected: 'a correction', addressed: 'asked of someone else in the channel (chat acts on what is asked of it)', listed: 'an item written down in a plan or a list ("todo:", "step 3:"), not asked of chat', about: 'said about it ("re:", "about …", "fyi …"), not asked of chat' };
 
 /** A state change read from a line that does not order it: kept only as a suggestion, below the threshold. */
 function notAnOrder(reading: Reading, mood: Exclude<Mood, 'order'>, now: number): Reading {
@@ -259,7 +260,7 @@ function parseLine(line: Line): ParseResult {
     // ("update on 7: waiting for vendor": a note's text is its own words, and says nothing of whether the note is asked
     // for; read with its text the line was a "do not" ("waiting") and the note never written.)
     const said = reading.command.intent === 'incident.note' ? moodBeforeText(line.tokens) ?? mood : mood;
-    const ordered = said === 'order' || (said === 'report' && reading.command.intent === 'incident.note');
+    const ordered = said === 'order' || ((said === 'report' || said === 'intention') && reading.command.intent === 'incident.note');
     if (!ordered && STATE_CHANGING.has(reading.command.intent)) readings.push(notAnOrder(reading, said as Exclude<Mood, 'order'>, ref.now));
     else readings.push(reading);
   }
@@ -287,6 +288,18 @@ function parseLine(line: Line): ParseResult {
   if (best && unknownHost) {
     best.problem = `No target named "${unknownHost}".`;
     best.suggestions = index.suggestTargets(unknownHost);
+    best.confidence = Math.min(best.confidence, 0.45);
+  }
+  // "restart nginx on web-1 in staging": a run goes to the target named, in whatever environment it is; read without the
+  // environment it was planned on web-1 at 0.8, the word dropped.
+  // ("ack all alerts on web-1 in staging" the same: an ack by target; an ack by id names its alert, its comment is its own.)
+  const byTarget = best?.command.intent === 'alert.ack' && 'target' in best.command.slots;
+  const environment = best && !best.problem && (best.command.intent === 'runbook.run' || byTarget) ? environmentSaid(line.tokens, index) : null;
+  if (best && environment) {
+    const at = line.tokens.indexOf(environment);
+    const from = ['in', 'on', 'at', 'across', 'for'].includes(line.tokens[at - 1]?.norm ?? '') ? line.tokens[at - 1]!.start : environment.start;
+    const without = `${line.text.slice(0, from)}${line.text.slice(environment.end)}`.replace(/\s+/g, ' ').trim();
+    best.problem = `"${environment.raw}" names an environment, which chat does not read: it acts on the host named, whatever its environment. To act there, say it without the environment: "${without}".`;
     best.confidence = Math.min(best.confidence, 0.45);
   }
   // "restart nginx on web-*", "cpu on db-*": a pattern of targets is read by a silence alone; the others dropped it.

@@ -108,9 +108,19 @@ export const ackRule: Rule = (line) => {
   const leftOut = incident ? null : EXCLUDED_ID.exec(comment ?? '');
   if (excluded === null && leftOut && more) return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: `Chat does not read exclusions ("${leftOut[0]}"): list only the alerts to acknowledge, e.g. "ack ${alertIds.join(' ')}".` };
   if (excluded !== null) return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: `Alert ${excluded} is in the list and said to be left out: list only the alerts to acknowledge, e.g. "ack ${alertIds.filter((id) => id !== excluded).join(' ')}".` };
+  // ("ack 12, 7 is resolved": the last id after a comma, then "is", is the subject of news of its own, not one more alert to
+  // acknowledge; it acknowledged 7 too with the comment "is resolved". "ack 7 8 and 9 are flapping" says it of the list.)
+  const lastId = more ? tokens[more.last] : undefined;
+  if (!incident && more && lastId && /,$/.test(tokens[more.last - 1]?.raw ?? '') && SINGULAR_LINKS.has(tokens[more.last + 1]?.norm ?? '')) {
+    const news = restOf(line.text, tokens, more.last);
+    return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: `"${news}" may be news of ${idOf(lastId)} rather than one more alert to acknowledge: say "ack ${alertIds.filter((id) => id !== idOf(lastId)).join(' ')}" alone, or "ack ${alertIds.join(' ')} - <comment>" to acknowledge ${idOf(lastId)} too.` };
+  }
   const slots = incident ? { incidentId: incident.id } : alertIds.length > 1 ? { alertIds } : { alertId: found.id };
   return { command: { intent: 'alert.ack', slots: comment ? { ...slots, comment } : slots }, confidence: verb.score };
 };
+
+/** What says something of one thing ("7 is resolved", "13 was fixed"); "are" says it of the whole list. */
+const SINGULAR_LINKS = new Set(['is', 'was', 'has', "isn't", 'isnt', "wasn't", 'wasnt', "hasn't", 'hasnt']);
 
 /** An id said to be left out, at the start of what follows a list ("except 13", "but not 13", "excluding #13"). */
 const EXCLUDED_ID = /^(?:except|excluding|but not|not|minus|without|besides|apart from|other than)\s+(?:alert\s+)?#?(\d{1,9})\b/i;

@@ -5,13 +5,14 @@ import { alertWindow, DAY_MS, findTarget, idAfter, isAlertNoun, leftoverFactor, 
 import { ledByStateOrder, silencedFilterOf } from './orders.ts';
 import { withoutShorthand } from '../shorthand.ts';
 
-const HEALTH_WORDS = new Set(['ok', 'okay', 'healthy', 'health', 'doing', 'fine', 'alright', 'good']);
+// ("is db-2 unhealthy" asks the same as "is db-2 healthy": what is wrong with it.)
+const HEALTH_WORDS = new Set(['ok', 'okay', 'healthy', 'unhealthy', 'health', 'doing', 'fine', 'alright', 'good']);
 
 /** A line of these alone (and filler) asks how things stand: what is firing or acknowledged. */
 const STATUS_WORDS = new Set(['status', 'sitrep', 'overview', 'summary', 'report', 'state', 'check', 'investigate', 'inspect', 'happening', 'latest', 'news']);
 
 /** Whole lines that ask how things stand without a target ("what's up", "everything ok?", "are we good"). */
-const HOW_THINGS_STAND = /^(sup|what'?s up|wassup|(is )?(everything|all|things|prod) (ok|okay|good|fine|alright|green)|(are )?we (ok|okay|good|fine)|all good|how are (we|things)( doing| looking)?)[?!.]*$/;
+const HOW_THINGS_STAND = /^(sup|what'?s up|wassup|(is )?(everything|all|things|prod) (ok|okay|good|fine|alright|green)|(are )?we (ok|okay|good|fine|healthy)|all good|how are (we|things)( doing| looking)?)[?!.]*$/;
 
 /** Filler, "show" or a status word: what a line that asks how things stand is made of besides a target. */
 function isStatusWord(norm: string): boolean {

@@ -29,9 +29,10 @@ const ASSIGN_FORMS: readonly { re: RegExp; who?: number; id: number }[] = [
 
 /**
  * "I'll take 7", "I've got 7", "ill grab 7", "taking 7": the speaker taking something said by a bare number, which may be an incident
- * or an alert; asked about (with both ways to say it) rather than answered with nothing. ("take 12" alone stays unread.)
+ * or an alert; asked about (with both ways to say it) rather than answered with nothing. "take 7", "grab 7" too: the order
+ * an on-call engineer gives to take command, of a number that may be an alert (it was not understood).
  */
-const TAKES_BARE = /^(?:i'?ll|ill|i\s+will|i\s+can|i'?m|i\s+am|let\s+me|lemme|i'?ve\s+got|i\s+have\s+got|i\s+got|i\s+have)\s+(?:take|taking|grab|grabbing|own|owning|handle|handling|got|on)?\s*(\d{1,9})$|^(?:taking|grabbing|owning|handling)\s+(\d{1,9})$/;
+const TAKES_BARE = /^(?:i'?ll|ill|i\s+will|i\s+can|i'?m|i\s+am|let\s+me|lemme|i'?ve\s+got|i\s+have\s+got|i\s+got|i\s+have)\s+(?:take|taking|grab|grabbing|own|owning|handle|handling|got|on)?\s*(\d{1,9})$|^(?:taking|grabbing|owning|handling|take|grab)\s+(\d{1,9})$/;
 
 /** Words that name the asker. */
 const ME = new Set(['me', 'myself', 'i']);

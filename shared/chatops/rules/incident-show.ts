@@ -13,7 +13,11 @@ const NEWS_WORDS = new Set(['update', 'updates', 'latest', 'news', 'progress', '
 /** How a question starts ("is 7 resolved", "who's the IC on 7"). */
 const QUESTION_LEADS = new Set(['is', 'was', 'has', 'did', 'does', 'who', "who's", 'whos', "isn't", 'isnt']);
 /** What only an incident has: a commander, who handles it. */
-const INCIDENT_ONLY = new Set(['ic', 'commander', 'commanding', 'handling', 'owns', 'owner', 'owning', 'mitigated', 'reopened']);
+const INCIDENT_ONLY = new Set(['ic', 'commander', 'commanding', 'handling', 'working', 'owns', 'owner', 'owning', 'mitigated', 'reopened']);
+/** Words that greet or call before a question ("hey", "yo", "team"). */
+const GREETING_LEADS = new Set(['hey', 'hi', 'hello', 'yo', 'team', 'folks', 'all', 'bot', 'ok', 'okay', 'so']);
+/** "who is on 7", "who's on #7 rn": who works on a bare number is its commander, which only an incident has. */
+const WHO_IS_ON = new Set(['who', "who's", 'whos', 'is', 'on', 'the', 'currently', 'now', 'rn', 'right']);
 /** States an incident and an alert both have: a bare number asked about with one is either. */
 const SHARED_STATES = new Set(['resolved', 'resolve', 'open', 'closed', 'fixed']);
 
@@ -47,9 +51,12 @@ export const incidentRule: Rule = (line) => {
   }
   // ("who's the IC on 7?", "is 7 resolved?": a question about a bare number, of what only an incident has, or of what
   // an alert has too; they were not understood.)
-  const asked = QUESTION_LEADS.has(tokens[0]?.norm ?? '') && tokens.filter((t) => idOf(t) !== null).length === 1;
-  if (asked && status === -1 && hashed === -1 && tokens.some((t) => INCIDENT_ONLY.has(t.norm))) {
-    tokens.forEach((t, i) => (QUESTION_LEADS.has(t.norm) || INCIDENT_ONLY.has(t.norm) || ['the', 'on', 'of', 'for', 'is', 'in', 'charge'].includes(t.norm) ? taken.add(i) : undefined));
+  // ("hey who's on 7?", "@smartcloudops who is on 7": a greeting or a mention before the question is not its lead.)
+  const lead = Math.max(0, tokens.findIndex((t) => !GREETING_LEADS.has(t.norm) && !t.norm.startsWith('@')));
+  const asked = QUESTION_LEADS.has(tokens[lead]?.norm ?? '') && tokens.filter((t) => idOf(t) !== null).length === 1;
+  const whoIsOn = asked && tokens[lead]!.norm.startsWith('who') && tokens[id.at - 1]?.norm === 'on' && tokens.every((t, i) => i === id.at || i < lead || WHO_IS_ON.has(t.norm));
+  if (whoIsOn || (asked && status === -1 && hashed === -1 && tokens.some((t) => INCIDENT_ONLY.has(t.norm)))) {
+    tokens.forEach((t, i) => (i < lead || QUESTION_LEADS.has(t.norm) || INCIDENT_ONLY.has(t.norm) || ['the', 'on', 'of', 'for', 'is', 'in', 'charge'].includes(t.norm) ? taken.add(i) : undefined));
     taken.add(id.at);
     return { command: { intent: 'incident.show', slots: { incidentId: id.id } }, confidence: 0.9 * leftoverFactor(tokens, taken) };
   }

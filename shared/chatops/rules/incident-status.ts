@@ -13,6 +13,8 @@ const STATUS_VERBS: Readonly<Record<string, IncidentStatusSlots['status']>> = wo
 
 /** Words that deny the status after them ("not resolved", "isn't fixed", "never mitigated"). */
 const NEGATORS = new Set(['not', 'never', "isn't", 'isnt', "wasn't", 'wasnt', "aren't", 'un', 'nor']);
+/** What links a bare number to the state said of it ("7 is resolved", "7 has been mitigated", "7 now fixed"). */
+const NEWS_LINKS = new Set(['is', "'s", 'was', 'has', 'have', 'been', 'now', 'just', 'finally', 'all', 'got', 'gets', 'being']);
 /** States said first that report what was done ("fixed 7"); the other participles are read as reports by the parser. */
 const REPORTED_FIRST = new Set(['fixed', 'contained']);
 
@@ -20,7 +22,8 @@ const REPORTED_FIRST = new Set(['fixed', 'contained']);
 const SETTERS = new Set(['set', 'mark', 'change', 'move', 'update', 'switch', 'flip', 'put', 'make', 'transition', 'bump']);
 
 /** The manners an order may open with: "can we …", "could you please …", "pls …". */
-const POLITE_LEAD = new Set(['can', 'could', 'would', 'will', 'you', 'u', 'we', 'please', 'pls', 'plz', 'kindly']);
+// ("i'll resolve 7": the speaker's plan is read so its mood can ask about it; it was not understood.)
+const POLITE_LEAD = new Set(['can', 'could', 'would', 'will', 'you', 'u', 'we', 'please', 'pls', 'plz', 'kindly', "i'll", 'ill', "we'll"]);
 
 /**
  * "resolve incident 7 fixed by rollback", "close inc 7", "mark 7 as mitigated",
@@ -76,6 +79,14 @@ export const incidentStatusRule: Rule = (line) => {
   // ("resolve 7 as a dup of incident 8": the bare id right after the verb is the one set, said before the other.)
   const bare = leading ? firstId(tokens, taken) : null;
   const id = bare && named && bare.at < ('noun' in named && named.noun !== null ? named.noun : named.at) && bare.at > at ? bare : named ?? bare;
+  // "7 is resolved", "7 resolved", "12 was fixed": news of a bare number, which may be an incident or an alert (an alert
+  // resolves by itself); asked as a report is, never set (it was not understood).
+  const news = !id && idOf(tokens[0]) !== null && /^\d+$/.test(tokens[0]!.norm) && at > 0 && tokens.slice(1, at).every((t) => NEWS_LINKS.has(t.norm));
+  if (news) {
+    const said = tokens.slice(0, at + 1).map((t) => t.raw).join(' ');
+    const n = idOf(tokens[0])!;
+    return { command: { intent: 'incident.status', slots: { incidentId: n, status } }, confidence: 0.45, problem: `Read as news ("${said}"), so nothing is done${status === 'resolved' ? `; ${n} may be incident ${n} or alert ${n} (alerts resolve by themselves)` : ''}: to set incident ${n} ${status}, say "${status === 'resolved' ? 'resolve' : status === 'mitigated' ? 'mitigate' : 'reopen'} incident ${n}".` };
+  }
   if (!id) {
     if (!tokens.some((t) => isIncidentNoun(t.norm))) return null;
     return { command: { intent: 'incident.status', slots: { incidentId: 0, status } }, confidence: 0.45, problem: `Say which incident, e.g. "resolve incident 7".` };

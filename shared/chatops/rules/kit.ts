@@ -207,8 +207,19 @@ export function commentFrom(line: Line, from: number): string | undefined {
   const said = text.toLowerCase().replace(/[!.]+$/, '');
   // (the words as typed: restOf drops a leading ":", which an emoji starts with)
   const typed = i < line.tokens.length ? line.text.slice(line.tokens[i]!.start).trim().toLowerCase().split(/\s+/) : [];
-  return text === '' || onlyManners(said) || typed.every((word) => EMOJI_CODE.test(word) || NOW_WORDS.has(word.replace(/[!.,]+$/, ''))) ? undefined : text;
+  return text === '' || onlyManners(said) || onlyAssent(said) || typed.every((word) => EMOJI_CODE.test(word) || NOW_WORDS.has(word.replace(/[!.,]+$/, ''))) ? undefined : text;
 }
+
+/**
+ * "ack 12 ok", "ack 12 np", "ack 12 k thx", "resolve 7 sure thing": words that only say yes to something, said alone after
+ * the order (with manners or not), are the writer's assent, not what the alert or incident is to be remembered by (they were
+ * kept as its comment). "ack 12 ok rolling back" keeps its comment whole.
+ */
+function onlyAssent(said: string): boolean {
+  const words = said.replace(/\b(no (problem|prob|probs|worries)|sure thing|got it|will do|sounds good|roger that)\b/g, 'ok').split(/[\s,!.]+/).filter(Boolean);
+  return words.some((w) => ASSENT_WORDS.has(w)) && words.every((w) => ASSENT_WORDS.has(w) || MANNERS_JOINERS.has(w) || POLITENESS.has(w) || OTHER_MANNERS.has(w) || EMOJI_CODE.test(w));
+}
+const ASSENT_WORDS: ReadonlySet<string> = new Set(['ok', 'okay', 'k', 'kk', 'okey', 'oki', 'np', 'nw', 'sure', 'yes', 'yep', 'yup', 'yeah', 'ya', 'roger', 'gotcha', 'wilco', 'sgtm', 'lgtm', 'cool']);
 
 /** "ack 12 now", "ack 12 right now", "ack 12 asap", "ack 12 rn", "ok, ack 12 then": when, which is at once, not a comment. */
 const NOW_WORDS = new Set(['now', 'right', 'asap', 'rn', 'immediately', 'straight', 'away', 'then']);

@@ -7,6 +7,7 @@ import { CLOCK_TIME, commentFrom, DEFAULT_SILENCE_SECONDS, EMOJI_CODE, escapeReg
 import { reversedBefore, silencedFilterOf } from './orders.ts';
 import { isSilencesQuestion } from './silences-list.ts';
 import { pausedAlertsAt, PERIOD_DETERMINERS, REASON_SUBJECTS, reasonAfterLength, unreadWhen } from './silence-words.ts';
+import { ENVIRONMENTS } from '../environment.ts';
 
 const MATCHER = /^([a-z_][a-z0-9_]*)(=~|!~|!=|=)(.+)$/i;
 /** The comma before another matcher's name ("alertname=DiskFull,host=db-2"). */
@@ -226,10 +227,14 @@ export const silenceRule: Rule = (line) => {
     }
   }
   // "silence web-01 for 1h" (web-1 known): a word shaped as a family's host ("web" and a number) names a target, not an alert.
-  const hostLike = tokens.findIndex((t, i) => i > verb.at && i < end && !taken.has(i) && HOST_SHAPED.test(t.norm) && familyOf(line.index, [HOST_SHAPED.exec(t.norm)![1]!]).length > 0);
+  // So does a word written as hosts are, letters, a dash and digits, of a family the inventory lacks ("silence dev-1 for 1h"
+  // made a silence of alerts named "dev-1", which silenced nothing of the host's); an alert so named is said by its label.
+  const hostLike = tokens.findIndex((t, i) => i > verb.at && i < end && !taken.has(i) && HOST_SHAPED.test(t.norm) && (DASHED_HOST.test(t.norm) || familyOf(line.index, [HOST_SHAPED.exec(t.norm)![1]!]).length > 0));
   if (hostLike !== -1) {
     const word = tokens[hostLike]!.norm;
-    return { command: { intent: 'silence.create', slots: { matchers, durationSeconds } }, confidence: 0.4, problem: `No target named "${word}".`, suggestions: line.index.suggestTargets(word) };
+    const known = familyOf(line.index, [HOST_SHAPED.exec(word)![1]!]).length > 0;
+    const problem = known ? `No target named "${word}".` : `No target named "${word}": name a target ("silence web-1 for 1h"), or alerts by a label and its value ("silence alertname=${word} for 1h").`;
+    return { command: { intent: 'silence.create', slots: { matchers, durationSeconds } }, confidence: 0.4, problem, suggestions: line.index.suggestTargets(word) };
   }
   // "silence 10.0.0.5 for 1h", "mute web-9.example.com", "silence db-7:9100": an address or a host's full name names a
   // target, never an alert (it made a silence of alerts named "10.0.0.5", which silenced nothing of the host's).
@@ -358,6 +363,8 @@ const ADDRESS_SHAPED = /^(?:\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?|[a-z][a-z0-9-]*
 
 /** A host's shape: letters, then a number ("web-01", "db7", "cache_2"). */
 const HOST_SHAPED = /^([a-z]+)[-_.]?\d+$/;
+/** A host's name as fleets write them: letters, a dash, digits ("dev-1", "stg-3"); "ipv4", "http2", "s3" are not. */
+const DASHED_HOST = /^[a-z]+-\d+$/;
 
 /** "see OPS-1234", "ticket OPS-1234": a reference to read, which is the comment. */
 const REFERENCE_WORDS = new Set(['see', 'ticket', 'ref', 'jira', 'cf', 'per']);
@@ -371,8 +378,6 @@ const LENGTH_RANGE = /^\d+(?:\.\d+)?-\d+(?:\.\d+)?(?:s|m|h|d|w|mins?|hrs?|hours?
 const VAGUE_LENGTHS = new Set(['bit', 'while', 'briefly', 'awhile', 'sometime', 'moment', 'being']);
 /** How alerts are, said in place of which ("the noisy alerts", "the flapping alert"): no alert is named so. */
 const DESCRIBING = new Set(['noisy', 'noise', 'flapping', 'flappy', 'spammy', 'annoying', 'loud', 'bogus', 'spurious', 'false', 'junk']);
-/** Environments' names ("prod", "staging"). */
-const ENVIRONMENTS = new Set(['prod', 'production', 'staging', 'stage', 'stg', 'dev', 'development', 'qa', 'uat', 'preprod', 'sandbox']);
 /** Words before where a target is said ("on staging", "in prod", "across staging"). */
 const PLACE_WORDS = new Set(['on', 'in', 'across']);
 
