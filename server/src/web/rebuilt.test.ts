@@ -1,8 +1,8 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
+import { makeWebRoot, type WebRootFixture } from './web-root.fixture.ts';
 
 /**
  * The console rebuilt (or upgraded) in place while the server runs: Vite writes new hashed
@@ -12,16 +12,13 @@ import { startTestServer, type TestServer } from '../testing/test-server.ts';
  */
 describe('web console rebuilt while the server runs', () => {
   let server: TestServer;
-  let webRoot: string;
+  let fixture: WebRootFixture;
   let outside: string;
 
   beforeAll(async () => {
-    webRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-web-'));
-    outside = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-outside-'));
-    fs.writeFileSync(path.join(outside, 'secret.txt'), 'OUTSIDE SECRET');
-    fs.mkdirSync(path.join(webRoot, 'assets'));
-    fs.writeFileSync(path.join(webRoot, 'index.html'), '<!doctype html><title>SmartCloudOps</title><script src="/assets/index-old111.js"></script>');
-    fs.writeFileSync(path.join(webRoot, 'assets', 'index-old111.js'), 'console.log("old")');
+    fixture = makeWebRoot('<!doctype html><title>SmartCloudOps</title><script src="/assets/index-old111.js"></script>', { 'index-old111.js': 'console.log("old")' });
+    const { webRoot } = fixture;
+    outside = fixture.outside;
     server = await startTestServer({ config: { webRoot } });
     // The rebuild: new names, a new index.html naming them, a link added by a careless deploy.
     fs.writeFileSync(path.join(webRoot, 'assets', 'index-new222.js'), 'console.log("new")');
@@ -31,8 +28,7 @@ describe('web console rebuilt while the server runs', () => {
   });
   afterAll(async () => {
     await server.close();
-    fs.rmSync(webRoot, { recursive: true, force: true });
-    fs.rmSync(outside, { recursive: true, force: true });
+    fixture.remove();
   });
 
   it('serves the files the rebuild wrote, with their type and the year-long cache', async () => {

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
+import { makeWebRoot, type WebRootFixture } from './web-root.fixture.ts';
 
 /**
  * The web root is served file by file, and a symbolic link in it was followed wherever it
@@ -12,16 +12,11 @@ import { startTestServer, type TestServer } from '../testing/test-server.ts';
  */
 describe('web console files behind symbolic links', () => {
   let server: TestServer;
-  let webRoot: string;
-  let outside: string;
+  let fixture: WebRootFixture;
 
   beforeAll(async () => {
-    webRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-web-'));
-    outside = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-outside-'));
-    fs.writeFileSync(path.join(outside, 'secret.txt'), 'OUTSIDE SECRET');
-    fs.mkdirSync(path.join(webRoot, 'assets'));
-    fs.writeFileSync(path.join(webRoot, 'index.html'), '<!doctype html><title>SmartCloudOps</title>');
-    fs.writeFileSync(path.join(webRoot, 'assets', 'index-abc123.js'), 'console.log(1)');
+    fixture = makeWebRoot('<!doctype html><title>SmartCloudOps</title>', { 'index-abc123.js': 'console.log(1)' });
+    const { webRoot, outside } = fixture;
     fs.symlinkSync(path.join(outside, 'secret.txt'), path.join(webRoot, 'leak.txt'));
     fs.symlinkSync(outside, path.join(webRoot, 'linked'));
     fs.symlinkSync(path.join(webRoot, 'assets', 'index-abc123.js'), path.join(webRoot, 'alias.js'));
@@ -29,8 +24,7 @@ describe('web console files behind symbolic links', () => {
   });
   afterAll(async () => {
     await server.close();
-    fs.rmSync(webRoot, { recursive: true, force: true });
-    fs.rmSync(outside, { recursive: true, force: true });
+    fixture.remove();
   });
 
   it('does not serve what a link leads to outside the web root', async () => {
