@@ -79,8 +79,10 @@ export const ackRule: Rule = (line) => {
   const after = tokens[run.end];
   // ("ack 7 8 and 9 are flapping": ids joined by "and" are a list whatever follows; "ack 12 3 nodes down" has a comment.)
   const listed = ids.length > 0 && ids.length < MAX_ALERTS_AT_ONCE
+    // ("ack 12 13 np", "ack 12 13 ok 👍": ids followed by what is no comment (assent, manners, a reaction) are the list, as
+    // "ack 12 13" is; it acknowledged 12 with the comment "13 np". "ack 12 3 nodes down" keeps its comment.)
     // ("ack 12 13 but not 14": ids before an id left out are a list; it acknowledged 12 alone, "13 but not 14" its comment.)
-    && (after === undefined || tokens.slice(run.end).every(isCourtesy) || run.joined || EXCLUDED_ID.test(restOf(line.text, tokens, run.end)) || tokens[run.end - 1]!.colon || FREE_TEXT_MARKERS.has(after.norm) || (tokens[found.at]!.norm.startsWith('#') && ids.every((t) => t.norm.startsWith('#'))));
+    && (after === undefined || tokens.slice(run.end).every(isCourtesy) || commentFrom(line, run.end) === undefined || run.joined || EXCLUDED_ID.test(restOf(line.text, tokens, run.end)) || tokens[run.end - 1]!.colon || FREE_TEXT_MARKERS.has(after.norm) || (tokens[found.at]!.norm.startsWith('#') && ids.every((t) => t.norm.startsWith('#'))));
   const onlyIds = !incident && listed;
   const more = incident ? null : onlyIds ? { ids: ids.map((t) => idOf(t)!), last: run.end - 1 } : moreIds(tokens, found.at);
   const last = more ? more.last : found.at;
