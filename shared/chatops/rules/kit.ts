@@ -264,6 +264,11 @@ export function moreIds(tokens: readonly Token[], first: number): { ids: number[
   // "unack 12 13", "unsilence 4 5": nothing but ids after the first is a list too.
   const rest = tokens.slice(first + 1);
   if (rest.length > 0 && rest.length < 50 && rest.every((t) => idOf(t) !== null)) return { ids: rest.map((t) => idOf(t)!), last: tokens.length - 1 };
+  // ("unack 12 13 np", "resolve incident 7 8 thx 🙏": ids followed by what is no comment, assent, manners or a reaction, are
+  // the same list; it was 12 with the comment "13 np". "unack 12 3 nodes down" keeps its comment.)
+  const idCount = rest.findIndex((t) => idOf(t) === null);
+  const tail = rest.slice(idCount).map((t) => t.raw.toLowerCase()).join(' ');
+  if (idCount > 0 && idCount < 50 && (onlyManners(tail) || onlyAssent(tail) || rest.slice(idCount).every(isCourtesy))) return { ids: rest.slice(0, idCount).map((t) => idOf(t)!), last: first + idCount };
   // ("resolve incidents 7 to 9", "unack 12 through 14", "unsilence 4..6": a range; it was read as 7 with the comment "to 9".)
   const from = idOf(tokens[first]);
   const to = RANGE_JOINERS.has(tokens[first + 1]?.norm ?? '') ? idOf(tokens[first + 2]) : null;
