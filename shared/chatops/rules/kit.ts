@@ -70,10 +70,15 @@ export function leadingVerb(tokens: readonly Token[], test: (norm: string) => nu
   for (let i = 0; i < tokens.length && seen < within; i++) {
     const score = test(tokens[i]!.norm);
     if (score > 0) return { at: i, score };
-    if (!FILLER.has(tokens[i]!.norm)) seen++;
+    // ("im gonna restart nginx on web-1", "we're gonna silence web-1": the words of a plan are not what is said before the
+    // verb; counted, the verb fell outside a runbook's two words and the plan was unread, where "gonna restart …" is one.)
+    if (!FILLER.has(tokens[i]!.norm) && !PLAN_WORDS.has(tokens[i]!.norm)) seen++;
   }
   return null;
 }
+
+/** What says a plan before its verb ("gonna", "imma"); the mood (`mood.ts`) reads the line as an intention, never acted on. */
+const PLAN_WORDS: ReadonlySet<string> = new Set(['gonna', 'ima', "i'ma", 'imma', "i'mma"]);
 
 interface TargetHit {
   target: InventoryTarget;
