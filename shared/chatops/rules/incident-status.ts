@@ -15,6 +15,8 @@ const STATUS_VERBS: Readonly<Record<string, IncidentStatusSlots['status']>> = wo
 const NEGATORS = new Set(['not', 'never', "isn't", 'isnt', "wasn't", 'wasnt', "aren't", 'un', 'nor']);
 /** What links a bare number to the state said of it ("7 is resolved", "7 has been mitigated", "7 now fixed"). */
 const NEWS_LINKS = new Set(['is', "'s", 'was', 'has', 'have', 'been', 'now', 'just', 'finally', 'all', 'got', 'gets', 'being']);
+/** What leads news without being its subject ("fyi 7 is resolved", "btw 7 is fixed", "update: 7 is mitigated"). */
+const NEWS_LEADS = new Set(['fyi', 'btw', 'fwiw', 'update', 'ok', 'okay', 'so', 'also', 'good', 'news', 'great']);
 /** States said first that report what was done ("fixed 7"); the other participles are read as reports by the parser. */
 const REPORTED_FIRST = new Set(['fixed', 'contained']);
 
@@ -81,10 +83,15 @@ export const incidentStatusRule: Rule = (line) => {
   const id = bare && named && bare.at < ('noun' in named && named.noun !== null ? named.noun : named.at) && bare.at > at ? bare : named ?? bare;
   // "7 is resolved", "7 resolved", "12 was fixed": news of a bare number, which may be an incident or an alert (an alert
   // resolves by itself); asked as a report is, never set (it was not understood).
-  const news = !id && idOf(tokens[0]) !== null && /^\d+$/.test(tokens[0]!.norm) && at > 0 && tokens.slice(1, at).every((t) => NEWS_LINKS.has(t.norm));
+  // ("fyi 7 is resolved", "btw 7 is fixed": news said as news; "7's resolved": the link written onto the number. They were
+  // not understood.)
+  const lead = tokens.findIndex((t) => !NEWS_LEADS.has(t.norm));
+  const subject = tokens[lead];
+  const owned = /^(\d{1,9})'s$/.exec(subject?.norm ?? '');
+  const news = !id && lead !== -1 && (owned || (idOf(subject) !== null && /^\d+$/.test(subject!.norm))) && at > lead && tokens.slice(lead + 1, at).every((t) => NEWS_LINKS.has(t.norm));
   if (news) {
-    const said = tokens.slice(0, at + 1).map((t) => t.raw).join(' ');
-    const n = idOf(tokens[0])!;
+    const said = tokens.slice(lead, at + 1).map((t) => t.raw).join(' ');
+    const n = owned ? Number(owned[1]) : idOf(subject)!;
     return { command: { intent: 'incident.status', slots: { incidentId: n, status } }, confidence: 0.45, problem: `Read as news ("${said}"), so nothing is done${status === 'resolved' ? `; ${n} may be incident ${n} or alert ${n} (alerts resolve by themselves)` : ''}: to set incident ${n} ${status}, say "${status === 'resolved' ? 'resolve' : status === 'mitigated' ? 'mitigate' : 'reopen'} incident ${n}".` };
   }
   if (!id) {
