@@ -84,6 +84,12 @@ export const ackRule: Rule = (line) => {
     // ("ack 12 13 but not 14": ids before an id left out are a list; it acknowledged 12 alone, "13 but not 14" its comment.)
     && (after === undefined || tokens.slice(run.end).every(isCourtesy) || commentFrom(line, run.end) === undefined || run.joined || EXCLUDED_ID.test(restOf(line.text, tokens, run.end)) || tokens[run.end - 1]!.colon || FREE_TEXT_MARKERS.has(after.norm) || (tokens[found.at]!.norm.startsWith('#') && ids.every((t) => t.norm.startsWith('#'))));
   const onlyIds = !incident && listed;
+  // ("ack 12 13 on it", "ack 12 13 looking", "ack 12 13 2 pods crashlooping": a number after the id, then words that do not
+  // count it, may be one more alert; it acknowledged 12 alone with the comment "13 on it". "ack 12 3 nodes down" counts.)
+  if (!incident && !listed && ids.length > 0 && !moreIds(tokens, found.at) && !countsWhatFollows(ids, after) && !ackLengthAt(line, found.at + 1)) {
+    const said = restOf(line.text, tokens, found.at + 1);
+    return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: `"${said}" may start with one more alert: say "ack ${[found.id, ...ids.map((t) => idOf(t)!)].join(' ')} - <comment>" to acknowledge ${ids.length > 1 ? 'them' : idOf(ids[0])} too, or "ack ${found.id} - ${said}" to keep it as the comment.` };
+  }
   const more = incident ? null : onlyIds ? { ids: ids.map((t) => idOf(t)!), last: run.end - 1 } : moreIds(tokens, found.at);
   const last = more ? more.last : found.at;
   // "ack 7 or 8", "ack 7, 8 or 9", "ack incident 7 or 8": which is not said; acknowledging all, or the first, would guess.
@@ -120,6 +126,18 @@ export const ackRule: Rule = (line) => {
   const slots = incident ? { incidentId: incident.id } : alertIds.length > 1 ? { alertIds } : { alertId: found.id };
   return { command: { intent: 'alert.ack', slots: comment ? { ...slots, comment } : slots }, confidence: verb.score };
 };
+
+/**
+ * "3 nodes down", "1 node down", "500 errors": a single number then what it counts (a plural, or anything after a one),
+ * which makes the number the comment's, not an alert's. Two numbers ("13 2 pods") or a word that counts nothing ("13 on
+ * it") do not.
+ */
+function countsWhatFollows(ids: readonly Token[], after: Token | undefined): boolean {
+  if (ids.length !== 1 || !after || !/^[a-z]/.test(after.norm)) return false;
+  return idOf(ids[0]) === 1 || (/^[a-z]{3,}s$/.test(after.norm) && !NOT_PLURALS.has(after.norm));
+}
+/** Words ending in "s" that count nothing. */
+const NOT_PLURALS = new Set(['was', 'has', 'its', 'this', 'yes', 'thanks', 'less', 'miss', 'plus', 'does', 'goes', 'says', 'looks', 'seems', 'always', 'sometimes', 'across', 'unless', 'pls', 'plss', 'thnks', 'thanx']);
 
 /** What says something of one thing ("7 is resolved", "13 was fixed"); "are" says it of the whole list. */
 const SINGULAR_LINKS = new Set(['is', 'was', 'has', "isn't", 'isnt', "wasn't", 'wasnt', "hasn't", 'hasnt']);
