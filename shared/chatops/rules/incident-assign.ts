@@ -33,12 +33,13 @@ const ASSIGN_FORMS: readonly { re: RegExp; who?: number; id: number }[] = [
  * an on-call engineer gives to take command, of a number that may be an alert (it was not understood).
  */
 // ("can i take 7", "may I grab 7?": the speaker asking to take it is the offer; "take 7 and 8", "I'll take 7, 8": several, each
-// of which may be an incident or an alert; "i'll take it", "taking this one": nothing named. All were not understood.)
-const TAKER = String.raw`(?:i'?ll|ill|i\s+will|i\s+can|can\s+i|could\s+i|may\s+i|i'?m|i\s+am|let\s+me|lemme|i'?ve\s+got|i\s+have\s+got|i\s+got|i\s+have)`;
+// of which may be an incident or an alert; "7 is mine": the same, said of it; "i'll take it", "taking this one": nothing
+// named. All were not understood.)
+const TAKER = String.raw`(?:i'?ll|ill|i\s+will|i\s+can|can\s+i|could\s+i|may\s+i|(?:do\s+you\s+)?mind\s+if\s+i|i'?m|i\s+am|let\s+me|lemme|i'?ve\s+got|i\s+have\s+got|i\s+got|i\s+have)`;
 const BARE_IDS = String.raw`(\d{1,9}(?:\s*(?:,|&|\band\b)\s*\d{1,9})*)`;
-const TAKES_BARE = new RegExp(String.raw`^${TAKER}\s+(?:take|taking|grab|grabbing|own|owning|handle|handling|got|on)?\s*${BARE_IDS}$|^(?:taking|grabbing|owning|handling|take|grab)\s+${BARE_IDS}$`);
+const TAKES_BARE = new RegExp(String.raw`^${TAKER}\s+(?:take|taking|grab|grabbing|own|owning|handle|handling|got|on)?\s*${BARE_IDS}$|^(?:taking|grabbing|owning|handling|take|grab)\s+${BARE_IDS}$|^${BARE_IDS}(?:'s|\s+is)\s+mine$`);
 /** "i'll take it", "taking this one", "let me grab that": taking what is not named. */
-const TAKES_UNNAMED = new RegExp(String.raw`^(?:${TAKER}\s+)?(?:take|taking|grab|grabbing|own|owning|handle|handling)\s+(?:it|this|that)(?:\s+one)?$`);
+const TAKES_UNNAMED = new RegExp(String.raw`^(?:${TAKER}\s+)?(?:take|taking|grab|grabbing|own|owning|handle|handling)\s+(?:it|this|that)(?:\s+one)?(?:\s+from\s+here)?$`);
 
 /** Words that name the asker. */
 const ME = new Set(['me', 'myself', 'i']);
@@ -65,7 +66,7 @@ export const incidentAssignRule: Rule = (line) => {
   }
   const bare = TAKES_BARE.exec(lower);
   if (bare) {
-    const ids = (bare[1] ?? bare[2])!.split(/\s*(?:,|&|\band\b)\s*/).map(Number);
+    const ids = (bare[1] ?? bare[2] ?? bare[3])!.split(/\s*(?:,|&|\band\b)\s*/).map(Number);
     const id = ids[0]!;
     if (ids.length > 1) return { command: { intent: 'incident.assign', slots: { incidentId: id } }, confidence: 0.45, problem: `Say which you take, one at a time: ${ids.map((n) => `"I'll take incident ${n}"`).join(', ')} to command an incident, or "ack ${ids.join(' ')}" to acknowledge alerts.` };
     return { command: { intent: 'incident.assign', slots: { incidentId: id } }, confidence: 0.45, problem: `Say which ${id} you take, e.g. "I'll take incident ${id}" to command incident ${id}, or "ack ${id}" to acknowledge alert ${id}.` };
