@@ -151,9 +151,9 @@ function excludedId(comment: string | undefined, ids: readonly number[]): number
   return m && ids.includes(Number(m[1])) ? Number(m[1]) : null;
 }
 
-/** An alert joined on at a comment's end ("rolling back, also 13", "… and #13 too"), or null. */
+/** An alert joined on at a comment's end ("rolling back, also 13", "… and #13 too", "… &13"), or null. */
 function joinedIdAtEnd(comment: string | undefined): number | null {
-  const m = /(?:^|[\s,;.!])(?:also|plus|and|&|as well as|and also)\s+(?:alert\s+)?#?(\d{1,9})(?:\s+(?:too|as well))?[\s!.]*$/i.exec(comment ?? '');
+  const m = /(?:^|[\s,;.!])(?:(?:also|plus|and|as well as|and also)\s+|&\s*)(?:alert\s+)?#?(\d{1,9})(?:\s+(?:too|as well))?[\s!.]*$/i.exec(comment ?? '');
   return m ? Number(m[1]) : null;
 }
 

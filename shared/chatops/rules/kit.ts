@@ -235,7 +235,8 @@ function onlyManners(text: string): boolean {
   const words = said.replace(/\bthank you\b/g, 'thanks').split(/[\s,!.]+/).filter(Boolean);
   // ("ack 12 pls and thx", "please & thank you": manners joined are manners; the comment was "and thx".)
   const manners = words.filter((w) => !MANNERS_JOINERS.has(w));
-  return POLITENESS.has(said) || (manners.length > 0 && words.every((w) => MANNERS_JOINERS.has(w) || POLITENESS.has(w) || OTHER_MANNERS.has(w) || w === 'schön' || w === 'vous' || w === 'plaît' || w === "s'il"));
+  // ("ack 12 👍 thx", "ack 12 :pray: ty": a reaction beside the manners is manners too; it was kept as the comment.)
+  return POLITENESS.has(said) || (manners.length > 0 && words.every((w) => MANNERS_JOINERS.has(w) || POLITENESS.has(w) || OTHER_MANNERS.has(w) || EMOJI_CODE.test(w) || w === 'schön' || w === 'vous' || w === 'plaît' || w === "s'il"));
 }
 
 /** What joins two words of manners ("pls and thx", "please & thank you", "pls n thx"). */
