@@ -17,9 +17,11 @@ const INCIDENT_ONLY = new Set(['ic', 'commander', 'commanding', 'handling', 'wor
 /** Words that greet or call before a question ("hey", "yo", "team"). */
 const GREETING_LEADS = new Set(['hey', 'hi', 'hello', 'yo', 'team', 'folks', 'all', 'bot', 'ok', 'okay', 'so']);
 /** "who is on 7", "who's on #7 rn": who works on a bare number is its commander, which only an incident has. */
-const WHO_IS_ON = new Set(['who', "who's", 'whos', 'is', 'on', 'the', 'currently', 'now', 'rn', 'right', 'has', 'got']);
-/** ("who has 7", "who's got 7": who holds a bare number is who is on it, its commander; they were not understood.) */
-const HOLDS = new Set(['on', 'has', 'got']);
+const WHO_IS_ON = new Set(['who', "who's", 'whos', 'is', 'on', 'the', 'currently', 'now', 'rn', 'right', 'has', 'got', 'took', 'grabbed', 'anyone', 'anybody', 'someone', 'somebody']);
+/** ("who has 7", "who's got 7", "who took 7": who holds a bare number is who is on it, its commander; they were not understood.) */
+const HOLDS = new Set(['on', 'has', 'got', 'took', 'grabbed']);
+/** ("anyone on 7?", "is anyone on 7": whether someone is on it asks who, answered the same way.) */
+const WHO_WORDS = new Set(['anyone', 'anybody', 'someone', 'somebody']);
 /** States an incident and an alert both have: a bare number asked about with one is either. */
 const SHARED_STATES = new Set(['resolved', 'resolve', 'open', 'closed', 'fixed']);
 
@@ -56,9 +58,11 @@ export const incidentRule: Rule = (line) => {
   // ("hey who's on 7?", "@smartcloudops who is on 7": a greeting or a mention before the question is not its lead.)
   const lead = Math.max(0, tokens.findIndex((t) => !GREETING_LEADS.has(t.norm) && !t.norm.startsWith('@')));
   const asked = QUESTION_LEADS.has(tokens[lead]?.norm ?? '') && tokens.filter((t) => idOf(t) !== null).length === 1;
-  const whoIsOn = asked && tokens[lead]!.norm.startsWith('who') && HOLDS.has(tokens[id.at - 1]?.norm ?? '') && tokens.every((t, i) => i === id.at || i < lead || WHO_IS_ON.has(t.norm));
+  const askedWho = (asked || WHO_WORDS.has(tokens[lead]?.norm ?? '')) && tokens.filter((t) => idOf(t) !== null).length === 1;
+  const who = tokens[lead]!.norm.startsWith('who') || WHO_WORDS.has(tokens[lead]!.norm) || (tokens[lead]!.norm === 'is' && WHO_WORDS.has(tokens[lead + 1]?.norm ?? ''));
+  const whoIsOn = askedWho && who && HOLDS.has(tokens[id.at - 1]?.norm ?? '') && tokens.every((t, i) => i === id.at || i < lead || WHO_IS_ON.has(t.norm));
   if (whoIsOn || (asked && status === -1 && hashed === -1 && tokens.some((t) => INCIDENT_ONLY.has(t.norm)))) {
-    tokens.forEach((t, i) => (i < lead || QUESTION_LEADS.has(t.norm) || INCIDENT_ONLY.has(t.norm) || ['the', 'on', 'of', 'for', 'is', 'in', 'charge', 'has', 'got'].includes(t.norm) ? taken.add(i) : undefined));
+    tokens.forEach((t, i) => (i < lead || QUESTION_LEADS.has(t.norm) || INCIDENT_ONLY.has(t.norm) || ['the', 'on', 'of', 'for', 'is', 'in', 'charge'].includes(t.norm) || HOLDS.has(t.norm) || WHO_WORDS.has(t.norm) ? taken.add(i) : undefined));
     taken.add(id.at);
     return { command: { intent: 'incident.show', slots: { incidentId: id.id } }, confidence: 0.9 * leftoverFactor(tokens, taken) };
   }
