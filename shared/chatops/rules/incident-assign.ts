@@ -37,7 +37,7 @@ const ASSIGN_FORMS: readonly { re: RegExp; who?: number; id: number }[] = [
 // named. All were not understood.)
 const TAKER = String.raw`(?:i'?ll|ill|i\s+will|i\s+can|can\s+i|could\s+i|may\s+i|(?:do\s+you\s+)?mind\s+if\s+i|i'?m|i\s+am|let\s+me|lemme|i'?ve\s+got|i\s+have\s+got|i\s+got|i\s+have)`;
 const BARE_IDS = String.raw`(\d{1,9}(?:\s*(?:,|&|\band\b)\s*\d{1,9})*)`;
-const TAKES_BARE = new RegExp(String.raw`^${TAKER}\s+(?:take|taking|grab|grabbing|own|owning|handle|handling|got|on)?\s*${BARE_IDS}$|^(?:taking|grabbing|owning|handling|take|grab)\s+${BARE_IDS}$|^${BARE_IDS}(?:'s|\s+is)\s+mine$`);
+const TAKES_BARE = new RegExp(String.raw`^${TAKER}\s+(?:take|taking|grab|grabbing|own|owning|handle|handling|got|on)?\s*${BARE_IDS}$|^(?:taking|grabbing|owning|handling|take|grab)(?:\s+over)?\s+${BARE_IDS}$|^${BARE_IDS}(?:'s|\s+is)\s+mine$`);
 /** "i'll take it", "taking this one", "let me grab that": taking what is not named. */
 const TAKES_UNNAMED = new RegExp(String.raw`^(?:${TAKER}\s+)?(?:take|taking|grab|grabbing|own|owning|handle|handling)\s+(?:it|this|that)(?:\s+one)?(?:\s+from\s+here)?$`);
 
@@ -49,9 +49,10 @@ const NOT_A_PERSON = new Set(['who', 'what', 'which', 'whom', 'the', 'a', 'an', 
 
 /** "I'll take incident 7", "assign incident 7 to alice", "make bob IC for #7": who commands an incident. */
 export const incidentAssignRule: Rule = (line) => {
-  // Manners around the order ("can you …", "please …", "… pls?") are not part of its form.
+  // Manners around the order ("can you …", "please …", "… pls?") are not part of its form; nor is assent after it ("taking 7
+  // np", "assign incident 7 to bob np": it was read as part of the name, or the line unread).
   const lower = line.text.toLowerCase().replace(/[’‘]/g, "'").replace(/\s+/g, ' ').trim()
-    .replace(/[.!?]+$/, '').replace(/^(?:(?:can|could|would|will)\s+(?:you|u|we|someone)\s+|please\s+|pls\s+)/, '').replace(/\s+(?:please|pls|plz|thanks|thx)$/, '');
+    .replace(/[.!?]+$/, '').replace(/^(?:(?:can|could|would|will)\s+(?:you|u|we|someone)\s+|please\s+|pls\s+)/, '').replace(/(?:\s+(?:please|pls|plz|thanks|thx|ty|np|ok|k|kk))+$/, '');
   for (const form of ASSIGN_FORMS) {
     const m = form.re.exec(lower);
     if (!m) continue;
