@@ -86,7 +86,7 @@ export const ackRule: Rule = (line) => {
   const onlyIds = !incident && listed;
   // ("ack 12 13 on it", "ack 12 13 looking", "ack 12 13 2 pods crashlooping": a number after the id, then words that do not
   // count it, may be one more alert; it acknowledged 12 alone with the comment "13 on it". "ack 12 3 nodes down" counts.)
-  if (!incident && !listed && ids.length > 0 && !moreIds(tokens, found.at) && !countsWhatFollows(ids, after) && !ackLengthAt(line, found.at + 1)) {
+  if (!incident && !listed && ids.length > 0 && !moreIds(tokens, found.at) && !countsWhatFollows(ids, after, tokens[run.end + 1]) && !ackLengthAt(line, found.at + 1)) {
     const said = restOf(line.text, tokens, found.at + 1);
     return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: `"${said}" may start with one more alert: say "ack ${[found.id, ...ids.map((t) => idOf(t)!)].join(' ')} - <comment>" to acknowledge ${ids.length > 1 ? 'them' : idOf(ids[0])} too, or "ack ${found.id} - ${said}" to keep it as the comment.` };
   }
@@ -129,11 +129,13 @@ export const ackRule: Rule = (line) => {
 
 /**
  * "3 nodes down", "1 node down", "500 errors": a single number then what it counts (a plural, or anything after a one),
- * which makes the number the comment's, not an alert's. Two numbers ("13 2 pods") or a word that counts nothing ("13 on
+ * "100%", "2 of 3": which makes the number the comment's, not an alert's. Two numbers ("13 2 pods") or a word that counts nothing ("13 on
  * it") do not.
  */
-function countsWhatFollows(ids: readonly Token[], after: Token | undefined): boolean {
+function countsWhatFollows(ids: readonly Token[], after: Token | undefined, next: Token | undefined): boolean {
   if (ids.length !== 1 || !after || !/^[a-z]/.test(after.norm)) return false;
+  // ("100% cpu": a number written as no id is written is a measure; "2 of 3 replicas down": a part counted of a whole.)
+  if (!/^#?\d+$/.test(ids[0]!.raw) || (after.norm === 'of' && /^\d+$/.test(next?.norm ?? ''))) return true;
   return idOf(ids[0]) === 1 || (/^[a-z]{3,}s$/.test(after.norm) && !NOT_PLURALS.has(after.norm));
 }
 /** Words ending in "s" that count nothing. */
