@@ -16,7 +16,8 @@ const ASSIGN_FORMS: readonly { re: RegExp; who?: number; id: number }[] = [
   { re: new RegExp(String.raw`^(?:please\s+)?(?:give|hand(?:\s*(?:over|off))?|transfer|pass)\s+${BARE_REF}\s+(?:over\s+)?to\s+${PERSON}$`), id: 1, who: 2 },
   // "I'll take incident 7", "taking #7", "let me take command of 7", "I've got incident 7" ("I can take INC-7": the offer is
   // the taking, confirmed as any is; it showed incident 7)
-  { re: new RegExp(String.raw`^(?:i'?ll\s+|i\s+will\s+|i\s+can\s+|i'?m\s+|i\s+am\s+|let\s+me\s+|lemme\s+)?(?:take|taking|grab|grabbing|own|owning|handle|handling|on)(?:\s+over)?\s+${INCIDENT_REF}(?:\s+from\s+${PERSON})?$`), id: 1 },
+  // ("can i grab incident 7", "may I take #7?": asking to take it is the offer, asked as a question is; it showed incident 7.)
+  { re: new RegExp(String.raw`^(?:i'?ll\s+|i\s+will\s+|i\s+can\s+|(?:can|could|may)\s+i\s+|i'?m\s+|i\s+am\s+|let\s+me\s+|lemme\s+)?(?:take|taking|grab|grabbing|own|owning|handle|handling|on)(?:\s+over)?\s+${INCIDENT_REF}(?:\s+from\s+${PERSON})?$`), id: 1 },
   { re: new RegExp(String.raw`^(?:i'?ll\s+|i\s+will\s+|i\s+can\s+|i'?m\s+|i\s+am\s+|let\s+me\s+|lemme\s+)?(?:take|taking|assume|assuming)\s+(?:command|ownership|lead)\s+(?:of|on|for)\s+${BARE_REF}$`), id: 1 },
   { re: new RegExp(String.raw`^i(?:'ve|\s+have)?\s+got\s+${INCIDENT_REF}$`), id: 1 },
   // "I'm IC for 7", "I am the incident commander on #7"

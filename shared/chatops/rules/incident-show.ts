@@ -12,6 +12,9 @@ const NEWS_WORDS = new Set(['update', 'updates', 'latest', 'news', 'progress', '
 
 /** How a question starts ("is 7 resolved", "who's the IC on 7"). */
 const QUESTION_LEADS = new Set(['is', 'was', 'has', 'did', 'does', 'who', "who's", 'whos', "isn't", 'isnt']);
+/** Verbs of taking an incident on, and the speaker said before one ("can i grab incident 7"). */
+const TAKING = new Set(['take', 'taking', 'grab', 'grabbing']);
+const SPEAKER = new Set(['i', "i'll", 'ill', "i'm", 'im', 'me', 'lemme']);
 /** What only an incident has: a commander, who handles it. */
 const INCIDENT_ONLY = new Set(['ic', 'commander', 'commanding', 'handling', 'working', 'owns', 'owner', 'owning', 'mitigated', 'reopened']);
 /** Words that greet or call before a question ("hey", "yo", "team"). */
@@ -30,6 +33,9 @@ export const incidentRule: Rule = (line) => {
   // "resolve incidents 7 and 8": an order its own rule answers; showing 7 instead would do nothing asked.
   // "details of alert 12": an alert's id, not an incident's.
   if (ledByStateOrder(tokens) || idAfter(tokens, new Set(), isAlertNoun)) return null;
+  // ("can i grab incident 7", "could I take #7": the speaker asking to take it offers to, which the assignment's rule asks
+  // about; shown, the offer was read as a look at the incident.)
+  if (tokens.some((t, i) => TAKING.has(t.norm) && tokens.slice(0, i).some((w) => SPEAKER.has(w.norm)))) return null;
   const taken = new Set<number>();
   const named = idAfter(tokens, taken, isIncidentNoun);
   if (named) {
