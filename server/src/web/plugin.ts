@@ -13,12 +13,11 @@ export interface WebConsoleOptions {
 const HASHED_ASSET = /[\\/]assets[\\/]/;
 
 /**
- * Whether the file at a URL path of the web root really lies inside it once symbolic links
+ * Whether the file at a URL path of the web root (`root`, its real path) really lies inside it once symbolic links
  * are resolved (a link within the root, a deploy's alias, is fine). The answers are kept:
  * the files are the build's, one route each, so there are as many as files.
  */
-export function insideWebRoot(webRoot: string): (pathname: string) => boolean {
-  const root = fs.realpathSync(webRoot);
+function insideWebRoot(root: string): (pathname: string) => boolean {
   const known = new Map<string, boolean>();
   return (pathname) => {
     let answer = known.get(pathname);
@@ -76,8 +75,8 @@ export const webConsole: FastifyPluginAsync<WebConsoleOptions> = async (app, { w
     app.log.warn({ webRoot }, 'web console not built: no index.html in SMARTCLOUDOPS_WEB_ROOT');
     return;
   }
-  const inside = insideWebRoot(webRoot);
   const root = fs.realpathSync(webRoot);
+  const inside = insideWebRoot(root);
   await app.register(fastifyStatic, {
     root: webRoot,
     // A symbolic link in the web root was followed wherever it led (/etc/passwd, a whole
