@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { PHONE, signIn } from './support.ts';
+import { PHONE, signedInOnPhone } from './support.ts';
 
 /**
  * A keyboard on a phone-sized window (a tablet with a keyboard, a narrow desktop window, a
@@ -7,11 +7,7 @@ import { PHONE, signIn } from './support.ts';
  * view but its links stayed in the tab order, so focus vanished for 25 presses.
  */
 test('phone: Tab never lands in the closed navigation; opened, its links are reachable', async ({ browser }) => {
-  const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
-  const page = await context.newPage();
-  try {
-    await signIn(page);
-    await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+  await signedInOnPhone(browser, {}, async (page) => {
     const navigation = page.locator('.mantine-AppShell-navbar');
 
     const stops: Array<{ html: string; inNavigation: boolean; onScreen: boolean }> = [];
@@ -35,7 +31,5 @@ test('phone: Tab never lands in the closed navigation; opened, its links are rea
     await expect(navigation.getByRole('link', { name: 'Overview' })).toBeFocused();
     await page.keyboard.press('Tab');
     await expect(navigation.getByRole('link', { name: 'Metrics', exact: true })).toBeFocused();
-  } finally {
-    await context.close();
-  }
+  });
 });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { PHONE, Seeder, baseURL, screenshot, signIn } from './support.ts';
+import { PHONE, Seeder, baseURL, screenshot, signedInOnPhone } from './support.ts';
 
 const TITLE = 'Restart the web service on a very long named production host cluster';
 
@@ -23,11 +23,7 @@ safety: { mode: auto }
   await expect.poll(async () => (await seeder.call<{ runbooks: Array<{ id: string }> }>('GET', '/runbooks')).runbooks.map((r) => r.id)).toContain('e2e-runs-long-title');
   const run = await seeder.call<{ id: number }>('POST', '/runbooks/e2e-runs-long-title/runs', { dryRun: true });
 
-  const context = await browser.newContext({ viewport: PHONE, colorScheme: 'light', isMobile: true, hasTouch: true });
-  const page = await context.newPage();
-  try {
-    await signIn(page);
-    await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+  await signedInOnPhone(browser, { colorScheme: 'light' }, async (page) => {
     await page.goto(`${baseURL()}/#/runbooks`);
     const row = page.getByRole('table', { name: 'Recent runs' }).getByRole('row').filter({ hasText: `#${run.id}` });
     const title = row.getByRole('cell').nth(1).getByText(TITLE);
@@ -36,7 +32,5 @@ safety: { mode: auto }
     expect((await title.boundingBox())!.height).toBeLessThan(70);
     expect(await page.evaluate(() => document.documentElement.scrollWidth), 'no sideways scrolling of the page').toBeLessThanOrEqual(PHONE.width);
     await screenshot(page, 'runbook-runs-phone-light');
-  } finally {
-    await context.close();
-  }
+  });
 });

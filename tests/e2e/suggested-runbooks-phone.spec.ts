@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { PHONE, Seeder, baseURL, screenshot, signIn } from './support.ts';
+import { Seeder, baseURL, screenshot, signedInOnPhone } from './support.ts';
 
 /**
  * An incident's suggested runbooks on a phone: a long runbook title and its parameters
@@ -26,11 +26,7 @@ safety: { mode: manual }
   await expect.poll(async () => (await seeder.call<{ runbooks: Array<{ id: string }> }>('GET', '/runbooks')).runbooks.map((r) => r.id)).toContain('e2e-suggested-long');
   await seeder.fireAlert({ alertname: 'E2eSuggestedLong', service: 'web-frontend-eu-west-1', severity: 'warning' }, 'web-frontend is not answering');
 
-  const context = await browser.newContext({ viewport: PHONE, colorScheme: 'light', isMobile: true, hasTouch: true });
-  const page = await context.newPage();
-  try {
-    await signIn(page);
-    await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+  await signedInOnPhone(browser, { colorScheme: 'light' }, async (page) => {
     await page.goto(`${baseURL()}/#/incidents`);
     await page.getByLabel('Search incidents').fill('E2eSuggestedLong');
     await page.getByRole('link', { name: /E2eSuggestedLong/ }).first().click();
@@ -45,7 +41,5 @@ safety: { mode: manual }
     expect(await run.evaluate((button) => button.getBoundingClientRect().width >= button.scrollWidth), 'Run… not shrunk').toBe(true);
     await card.scrollIntoViewIfNeeded();
     await screenshot(page, 'suggested-runbooks-phone-light');
-  } finally {
-    await context.close();
-  }
+  });
 });

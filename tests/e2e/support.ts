@@ -128,6 +128,26 @@ export async function expectNoTruncatedBadges(page: Page): Promise<void> {
 export const PHONE = { width: 390, height: 844 };
 
 /**
+ * A phone (touch, 390 x 844) signed in as admin and showing the overview; `body` runs with
+ * its page, and the phone's browser context is closed after it, whatever happens.
+ */
+export async function signedInOnPhone(
+  browser: Browser,
+  { colorScheme }: { colorScheme?: 'light' | 'dark' },
+  body: (page: Page) => Promise<void>,
+): Promise<void> {
+  const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, ...(colorScheme ? { colorScheme } : {}) });
+  const page = await context.newPage();
+  try {
+    await signIn(page);
+    await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+    await body(page);
+  } finally {
+    await context.close();
+  }
+}
+
+/**
  * The same view on a phone in the light theme: signed in, opened at `route`, `ready` waits
  * for its content; then a screenshot `<name>-phone-light` and axe. With
  * `noSidewaysScroll`, the page must also fit the screen's width.
@@ -139,11 +159,7 @@ export async function onPhoneInLight(
   ready: (page: Page) => Promise<void>,
   { noSidewaysScroll = false }: { noSidewaysScroll?: boolean } = {},
 ): Promise<void> {
-  const context = await browser.newContext({ colorScheme: 'light', viewport: PHONE, isMobile: true, hasTouch: true });
-  const page = await context.newPage();
-  try {
-    await signIn(page);
-    await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+  await signedInOnPhone(browser, { colorScheme: 'light' }, async (page) => {
     await page.goto(`${baseURL()}/#${route}`);
     await ready(page);
     if (noSidewaysScroll) {
@@ -153,9 +169,7 @@ export async function onPhoneInLight(
     }
     await screenshot(page, `${name}-phone-light`);
     await expectAccessible(page);
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 /**
