@@ -206,8 +206,19 @@ export class RunbookService {
     return publicRun((await store.byId(run.id))!);
   }
 
+  /**
+   * A proposal past SMARTCLOUDOPS_RUNBOOK_APPROVAL_TTL is expired, whether or not the sweep
+   * (a timer, up to a minute apart) has recorded it yet: a decision first has every lapsed
+   * proposal expired (audited, on the timeline), and its own transaction checks the window
+   * again, so an approval a moment too late is a 409 rather than a run.
+   */
+  #withinWindow(run: StoredRun): boolean {
+    return run.createdAt >= this.#deps.ctx.now() - this.#deps.settings.approvalTtlMs;
+  }
+
   async approve(runId: number, approver: Requester, comment: string | null): Promise<Run> {
     const { store, ctx } = this.#deps;
+    await this.expire();
     const run = await this.#requireRun(runId);
     if (run.state !== 'pending_approval') throw new AppError('E_CONFLICT', `Run ${runId} is ${run.state}, not waiting for approval.`, { state: run.state });
     if (approver.userId !== null && approver.userId === run.requestedByUserId) {
@@ -228,9 +239,10 @@ export class RunbookService {
     // lock #start and reject take on PostgreSQL), so two replicas' decisions take turns.
     const stillWaiting = async (tx: RunStore) => {
       const current = await tx.byId(runId);
-      return current?.state === 'pending_approval' && current.planHash === run.planHash;
+      return current?.state === 'pending_approval' && current.planHash === run.planHash && this.#withinWindow(current);
     };
     const decidedMeanwhile = async () => {
+      await this.expire();
       const current = await store.byId(runId);
       return new AppError('E_CONFLICT', `Run ${runId} is ${current?.state ?? 'gone'}, not waiting for approval of the plan you saw.`, { state: current?.state ?? null });
     };
@@ -268,6 +280,7 @@ export class RunbookService {
 
   async reject(runId: number, by: Requester, comment: string | null): Promise<Run> {
     const { store, ctx } = this.#deps;
+    await this.expire();
     const run = await this.#requireRun(runId);
     // Rejecting is a decision like approving: the runbook's own role holds for both. A run
     // whose runbook is no longer loaded can be rejected with runbooks:run alone (it cannot run).
@@ -277,12 +290,18 @@ export class RunbookService {
       throw new AppError('E_FORBIDDEN', `Rejecting ${run.runbookId} needs the ${runbook.safety.role} role.`, { needs: runbook.safety.role });
     }
     const done = await store.transaction(async (tx) => {
+      const current = await tx.byId(runId);
+      if (!current || !this.#withinWindow(current)) return false;
       if (!(await tx.transition(runId, ['pending_approval'], 'rejected', ctx.now(), { reason: 'rejected', finishedAt: ctx.now() }))) return false;
       await tx.addDecision(runId, by.userId ?? 0, deciderName(by), 'reject', comment, run.planHash, ctx.now());
       this.#audit(by.actor, 'runbook.run.reject', `runbook-run:${runId}`, 'success', { comment });
       return true;
     }, run.runbookId);
-    if (!done) throw new AppError('E_CONFLICT', `Run ${runId} is ${run.state}, not waiting for approval.`, { state: run.state });
+    if (!done) {
+      await this.expire();
+      const current = await store.byId(runId);
+      throw new AppError('E_CONFLICT', `Run ${runId} is ${current?.state ?? 'gone'}, not waiting for approval.`, { state: current?.state ?? null });
+    }
     await this.#timeline(run, by.actor, `Runbook run #${runId} rejected by ${deciderName(by)}${comment ? `: ${comment}` : ''}`, { state: 'rejected' });
     const rejected = (await store.byId(runId))!;
     this.#published(rejected);
