@@ -52,6 +52,7 @@ const POSTGRES_PASS = [
   'server/src/metrics/plugin.test.ts',
   'server/src/metrics/routes.test.ts',
   'server/src/notifications/test-send.test.ts',
+  'server/src/runbooks/approval-window.test.ts',
   'server/src/runbooks/chat-gateway.test.ts',
   'server/src/runbooks/remediation.e2e.test.ts',
   'server/src/runbooks/runbooks.test.ts',

@@ -17,6 +17,9 @@ import { safetyState } from './safety.ts';
 import type { RunbookSettings } from './settings.ts';
 import { publicRun, type RunStore, type StoredRun } from './store.ts';
 
+/** The advisory lock every start decision takes (PostgreSQL): the limits it checks span runbooks (the global budget). */
+const START_LOCK = '*starts';
+
 /** How long a server's claim on a run holds without renewal: a run whose server died is taken over (queued) or recorded interrupted (running) after this. */
 export const RUN_LEASE_MS = 60_000;
 import { matchingTriggers } from './triggers.ts';
@@ -236,7 +239,7 @@ export class RunbookService {
     // The run as read above may be decided by now (another approval, a rejection, expiry):
     // each transaction below reads it again and writes nothing unless it is still the run
     // that was checked, waiting for approval of the same plan. Serialised per runbook (the
-    // lock #start and reject take on PostgreSQL), so two replicas' decisions take turns.
+    // lock reject takes on PostgreSQL), so two replicas' decisions take turns.
     const stillWaiting = async (tx: RunStore) => {
       const current = await tx.byId(runId);
       return current?.state === 'pending_approval' && current.planHash === run.planHash && this.#withinWindow(current);
@@ -438,8 +441,10 @@ export class RunbookService {
   /**
    * queued → running, for a run this server has claimed, after checking the limits again
    * (time has passed since the request or the approval) and that the plan is still the
-   * approved one. The decision is taken in one transaction, serialised per runbook across
-   * replicas, so two servers starting runs of one runbook at once see each other's.
+   * approved one. The decision is taken in one transaction, serialised across replicas on
+   * one lock for all runbooks: the global hourly budget counts the starts of every runbook,
+   * so two servers starting runs of two runbooks at once must see each other's (with a lock
+   * per runbook, a burst of 12 runs of 6 runbooks on two replicas started 4 on a budget of 2).
    */
   async #start(runId: number): Promise<{ done: Promise<void> } | null> {
     const { store, ctx, catalog, runner } = this.#deps;
@@ -485,7 +490,7 @@ export class RunbookService {
       // Committed with the state it explains.
       if (decided.reason) this.#audit(SYSTEM, decided.state === 'pending' ? 'runbook.run.plan_changed' : 'runbook.run.blocked', `runbook-run:${runId}`, 'denied', { reason: decided.reason });
       return decided;
-    }, queued.runbookId);
+    }, START_LOCK);
     const run = (await store.byId(runId))!;
     if (decision.reason) {
       await this.#timeline(run, SYSTEM, decision.state === 'pending' ? `Runbook run #${runId}: the plan changed before it started; approvals are void` : `Runbook run #${runId} blocked: ${decision.reason}`, { state: run.state, reason: decision.reason });
