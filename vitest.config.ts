@@ -56,6 +56,7 @@ const POSTGRES_PASS = [
   'server/src/runbooks/chat-gateway.test.ts',
   'server/src/runbooks/remediation.e2e.test.ts',
   'server/src/runbooks/runbooks.test.ts',
+  'server/src/runbooks/trigger-storm.test.ts',
   'server/src/stream/credential-end.test.ts',
   'server/src/stream/session-end.test.ts',
   'server/src/stream/stream.test.ts',

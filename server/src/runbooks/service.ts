@@ -25,6 +25,15 @@ export const RUN_LEASE_MS = 60_000;
 import { matchingTriggers } from './triggers.ts';
 import { pusherAsRequester, pusherCannotRun } from './pusher.ts';
 
+/** A trigger found a proposal or run already open for its runbook and target: it adds none. */
+class AlreadyOpen extends Error {
+  readonly runId: number;
+  constructor(runId: number) {
+    super(`run ${runId} is already open for this runbook and target`);
+    this.runId = runId;
+  }
+}
+
 /** Who asks: the actor for audit and timeline, the user for the self-approval rule, the role for `safety.role`. */
 export interface Requester {
   actor: Actor;
@@ -165,6 +174,13 @@ export class RunbookService {
     // The run and its audit entry commit together (a crash cannot keep a run nobody asked for in the log).
     // A queued run is this server's from the start (claimed), so no other replica's queue pass takes it first.
     const run = await store.transaction(async (tx) => {
+      // One open proposal or run per runbook and target for triggers, checked where the run is
+      // inserted (serialised per runbook): the alerts of one batch are handled at once, and a
+      // check before this transaction let each of them propose (16 alerts, 16 proposals).
+      if (origin.trigger === 'alert') {
+        const open = await tx.openFor(id, plan.targets[0]!);
+        if (open) throw new AlreadyOpen(open.id);
+      }
       const inserted = await tx.insert(
         {
           runbookId: id,
@@ -190,7 +206,7 @@ export class RunbookService {
       if (blockedBy) this.#audit(requester.actor, 'runbook.run.blocked', `runbook-run:${inserted.id}`, 'denied', { runbook: id, reason: blockedBy, target: inserted.target });
       else this.#audit(requester.actor, 'runbook.run.request', `runbook-run:${inserted.id}`, 'success', { runbook: id, params: inserted.params, target: inserted.target, dryRun, planHash: plan.hash, trigger: origin.trigger, ...(origin.alertId !== null ? { alert: origin.alertId } : {}) });
       return inserted;
-    });
+    }, id);
     if (blockedBy) {
       await this.#timeline(run, requester.actor, `Runbook "${run.title}" ${what} #${run.id} blocked: ${blockedBy}`, { state: 'blocked', reason: blockedBy });
     } else {
@@ -361,6 +377,10 @@ export class RunbookService {
         const run = await this.request(id, { params, ...(alert.incidentId !== null ? { incidentId: alert.incidentId } : {}) }, requester, { trigger: 'alert', alertId: alert.id, labels: alert.labels, ...(held ? { approvers: 1 } : {}) });
         if (held && run.state === 'pending_approval') this.#audit(requester.actor, 'runbook.trigger.approval_required', `runbook-run:${run.id}`, 'denied', { runbook: id, alert: alert.id, ...held });
       } catch (error) {
+        if (error instanceof AlreadyOpen) {
+          ctx.log.info({ runbook: id, alert: alert.id, run: error.runId }, 'runbook already proposed or running for this target');
+          continue;
+        }
         if (!(error instanceof AppError)) throw error;
         // A pushed alert's refusal is the pusher's (someone probing a runbook through alert labels must show).
         this.#audit(pushedBy ? requester.actor : SYSTEM, 'runbook.trigger.refused', `runbook:${id}`, 'failure', { alert: alert.id, message: error.message });
