@@ -25,6 +25,15 @@ export const RUN_LEASE_MS = 60_000;
 import { matchingTriggers } from './triggers.ts';
 import { pusherAsRequester, pusherCannotRun } from './pusher.ts';
 
+/**
+ * The approvals a run needs once its plan changed (the plan covers the safety settings):
+ * what the file now asks for, and never fewer than at the request (an auto trigger held
+ * for a pusher who could not run it needs one whatever the file says).
+ */
+function approvalsAfterChange(run: StoredRun, plan: Plan): number {
+  return Math.max(run.approvalsRequired, plan.safety.approvers);
+}
+
 /** A trigger found a proposal or run already open for its runbook and target: it adds none. */
 class AlreadyOpen extends Error {
   readonly runId: number;
@@ -268,7 +277,7 @@ export class RunbookService {
     if (plan.hash !== run.planHash) {
       const voided = await store.transaction(async (tx) => {
         if (!(await stillWaiting(tx))) return false;
-        await tx.setState(runId, 'pending_approval', ctx.now(), { plan, reason: 'plan_changed' });
+        await tx.setState(runId, 'pending_approval', ctx.now(), { plan, reason: 'plan_changed', approvalsRequired: approvalsAfterChange(run, plan) });
         await tx.voidApprovals(runId, plan.hash);
         this.#audit(approver.actor, 'runbook.run.approve', `runbook-run:${runId}`, 'denied', { reason: 'plan_changed', from: run.planHash, to: plan.hash });
         return true;
@@ -488,7 +497,7 @@ export class RunbookService {
       }
       if (plan.hash !== run.planHash) {
         if (run.approvalsRequired > 0) {
-          await tx.setState(runId, 'pending_approval', ctx.now(), { plan, reason: 'plan_changed' });
+          await tx.setState(runId, 'pending_approval', ctx.now(), { plan, reason: 'plan_changed', approvalsRequired: approvalsAfterChange(run, plan) });
           await tx.voidApprovals(runId, plan.hash);
           return { state: 'pending', reason: 'plan_changed' };
         }
