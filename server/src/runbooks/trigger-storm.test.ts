@@ -29,13 +29,12 @@ describe('an alert storm in one batch', () => {
     const { app } = fixture.server;
     const batch = (service: string) => Array.from({ length: 8 }, (_, i) => ({ source: 'api' as const, status: 'firing' as const, labels: { alertname: 'ServiceDown', service, pod: `${service}-${i}` } }));
     const ingested = await app.alerts.service.ingest([...batch('web'), ...batch('api')]);
-    const alertIds = ingested.map(({ alert }) => alert.id);
+    expect(ingested).toHaveLength(16);
     // Every alert's trigger has answered (proposed, or found one open).
     const runs: Run[] = await eventually(
       async () => ({ inFlight: app.runbooks.triggersInFlight, runs: await app.runbooks.service.runs({ runbook: 'restart-on-down' }) }),
       ({ inFlight, runs }) => inFlight === 0 && runs.length >= 2,
     ).then(({ runs }) => runs);
     expect(runs.map((run) => `${run.target}:${run.state}`).sort()).toEqual(['api:pending_approval', 'web:pending_approval']);
-    expect(alertIds).toHaveLength(16);
   });
 });
