@@ -70,7 +70,7 @@ describe('a run step held to its bounds', () => {
   });
 });
 
-describe('a server stopped in the middle of a step', () => {
+describe('a server stopped in the middle of a step, with a run waiting for approval', () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-runbook-shutdown-'));
   const runbooks = path.join(work, 'runbooks');
   const dataDir = path.join(work, 'data');
@@ -84,9 +84,11 @@ describe('a server stopped in the middle of a step', () => {
     fs.mkdirSync(runbooks);
     fs.mkdirSync(dataDir);
     fs.writeFileSync(path.join(runbooks, 'hang.yaml'), hangRunbook('10m'));
+    fs.writeFileSync(path.join(runbooks, 'gated.yaml'), 'id: gated\ntitle: Gated\nsteps: [{ name: pause, wait: 1ms }]\nsafety: { mode: approve, approvers: 1, maxRunsPerHour: 100 }\n');
     const options = { dataDir, runbooks: { dir: runbooks, reloadDebounceMs: 50, globalRunsPerHour: 1000 }, alerts: { sweepIntervalMs: 0, ruleIntervalMs: 0 } };
     const first = await startTestServer(options);
     const pidFile = path.join(work, 'shutdown.pids');
+    const waiting = await first.app.runbooks.service.request('gated', {}, oncall);
     const run = await first.app.runbooks.service.request('hang', { params: { pidFile } }, oncall);
     const [pid, childPid] = await pidsIn(pidFile);
     // A normal shutdown (not server.close(), which also removes the data folder).
@@ -99,5 +101,9 @@ describe('a server stopped in the middle of a step', () => {
     expect(after).toMatchObject({ state: 'interrupted', reason: 'server_shutdown' });
     expect(after.steps[0]).toMatchObject({ state: 'failed', error: 'interrupted', output: 'family started\n' });
     expect(await auditOf(second, run.id)).toEqual(expect.arrayContaining(['runbook.run.started', 'runbook.run.interrupted']));
+    // A run waiting for approval still waits after the restart, and another person's approval runs it.
+    expect(await second.app.runbooks.service.run(waiting.id)).toMatchObject({ state: 'pending_approval' });
+    await second.app.runbooks.service.approve(waiting.id, { actor: { name: 'second', kind: 'user' }, userId: 402, role: 'admin' }, null);
+    expect(await eventually(() => second.app.runbooks.service.run(waiting.id), (r) => FINAL.includes(r.state))).toMatchObject({ state: 'succeeded' });
   });
 });
