@@ -17,13 +17,13 @@ import { safetyState } from './safety.ts';
 import type { RunbookSettings } from './settings.ts';
 import { publicRun, type RunStore, type StoredRun } from './store.ts';
 
-/** The advisory lock every start decision takes (PostgreSQL): the limits it checks span runbooks (the global budget). */
-const START_LOCK = '*starts';
-
 /** How long a server's claim on a run holds without renewal: a run whose server died is taken over (queued) or recorded interrupted (running) after this. */
 export const RUN_LEASE_MS = 60_000;
 import { matchingTriggers } from './triggers.ts';
 import { pusherAsRequester, pusherCannotRun } from './pusher.ts';
+
+/** The advisory lock every start decision takes (PostgreSQL): the limits it checks span runbooks (the global budget). */
+const START_LOCK = '*starts';
 
 /**
  * The approvals a run needs once its plan changed (the plan covers the safety settings):
