@@ -127,6 +127,11 @@ export class RunbooksFeature {
     this.#queueTimer.unref();
   }
 
+  /** Alerts whose triggers are still being matched or proposing (tests wait for none). */
+  get triggersInFlight(): number {
+    return this.#firing.length + this.#pendingTriggers.size;
+  }
+
   #track(work: Promise<unknown>, failure: string): void {
     const tracked = work.catch((error: unknown) => this.#ctx.log.error({ err: error }, failure));
     this.#background.add(tracked);

@@ -2,8 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ResolvedStep, RunOutputEventData, RunState, StepKind } from '../../../shared/api/runbooks.ts';
 import { isAllowed } from './allow-list.ts';
-import { CappedOutput, type Executor, type StepResult } from './executors/types.ts';
+import { ScrubbedOutput } from './executors/scrubbed-output.ts';
+import { CappedOutput, type Executor, type OutputSink, type StepResult } from './executors/types.ts';
 import { redactJson, redactRecord, redactUrl } from './redact.ts';
+import { secretValuesOf } from './secret-values.ts';
 import type { RunbookSettings } from './settings.ts';
 import type { RunStore, StoredRun } from './store.ts';
 import { verify, type VerifySources } from './verify.ts';
@@ -83,26 +85,29 @@ export class Runner {
   async #execute(run: StoredRun, signal: AbortSignal): Promise<void> {
     const { store, now } = this.#deps;
     let seq = 0;
-    const step = async (phase: 'step' | 'verify' | 'rollback', name: string, kind: string, work: (sink: CappedOutput) => Promise<StepResult>): Promise<StepResult> => {
+    // `secrets`: the values of the step's credentials, scrubbed from what its program prints (ScrubbedOutput).
+    const step = async (phase: 'step' | 'verify' | 'rollback', name: string, kind: string, work: (sink: OutputSink) => Promise<StepResult>, secrets: readonly string[] = []): Promise<StepResult> => {
       seq += 1;
       const current = seq;
       const id = await store.startStep(run.id, current, phase, name, kind, now());
-      const sink = new CappedOutput(this.#deps.settings.outputLimitBytes, (stream, text) => this.#deps.output({ runId: run.id, seq: current, step: name, stream, text }));
+      const kept = new CappedOutput(this.#deps.settings.outputLimitBytes, (stream, text) => this.#deps.output({ runId: run.id, seq: current, step: name, stream, text }));
+      const sink = new ScrubbedOutput(kept, secrets);
       let result: StepResult;
       try {
         result = await work(sink);
       } catch (error) {
         result = { ok: false, exitCode: null, error: `internal error: ${(error as Error).message}` };
       }
-      await store.finishStep(id, { state: result.ok ? 'succeeded' : 'failed', exitCode: result.exitCode, output: sink.text, truncated: sink.truncated, error: result.error }, now());
+      sink.flush();
+      await store.finishStep(id, { state: result.ok ? 'succeeded' : 'failed', exitCode: result.exitCode, output: kept.text, truncated: kept.truncated, error: result.error }, now());
       return result;
     };
-    const execute = (resolved: ResolvedStep, sink: CappedOutput) =>
+    const execute = (resolved: ResolvedStep, sink: OutputSink) =>
       run.dryRun ? this.#dryRun(resolved, sink) : this.#deps.executors[resolved.kind](resolved, { runId: run.id, incidentId: run.incidentId, labels: run.labels, signal, output: sink });
 
     let outcome: Outcome = { state: 'succeeded', reason: null };
     for (const resolved of run.plan.steps) {
-      const result = await step('step', resolved.name, resolved.kind, (sink) => execute(resolved, sink));
+      const result = await step('step', resolved.name, resolved.kind, (sink) => execute(resolved, sink), secretValuesOf(resolved));
       if (signal.aborted) return await this.#finish(run, { state: 'interrupted', reason: 'server_shutdown' });
       if (!result.ok) {
         outcome = { state: 'failed', reason: `step "${resolved.name}" failed: ${result.error ?? 'unknown error'}` };
@@ -128,7 +133,7 @@ export class Runner {
       let rollbackOk = true;
       // Every rollback step is tried, even after one fails: each undoes something different.
       for (const resolved of run.plan.rollback) {
-        const result = await step('rollback', resolved.name, resolved.kind, (sink) => execute(resolved, sink));
+        const result = await step('rollback', resolved.name, resolved.kind, (sink) => execute(resolved, sink), secretValuesOf(resolved));
         if (signal.aborted) return await this.#finish(run, { state: 'interrupted', reason: 'server_shutdown' });
         rollbackOk &&= result.ok;
       }
@@ -150,7 +155,7 @@ export class Runner {
     if (ended) await this.#deps.finished(ended);
   }
 
-  async #dryRun(step: ResolvedStep, sink: CappedOutput): Promise<StepResult> {
+  async #dryRun(step: ResolvedStep, sink: OutputSink): Promise<StepResult> {
     const { settings } = this.#deps;
     switch (step.kind) {
       case 'run': {

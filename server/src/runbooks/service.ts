@@ -22,6 +22,27 @@ export const RUN_LEASE_MS = 60_000;
 import { matchingTriggers } from './triggers.ts';
 import { pusherAsRequester, pusherCannotRun } from './pusher.ts';
 
+/** The advisory lock every start decision takes (PostgreSQL): the limits it checks span runbooks (the global budget). */
+const START_LOCK = '*starts';
+
+/**
+ * The approvals a run needs once its plan changed (the plan covers the safety settings):
+ * what the file now asks for, and never fewer than at the request (an auto trigger held
+ * for a pusher who could not run it needs one whatever the file says).
+ */
+function approvalsAfterChange(run: StoredRun, plan: Plan): number {
+  return Math.max(run.approvalsRequired, plan.safety.approvers);
+}
+
+/** A trigger found a proposal or run already open for its runbook and target: it adds none. */
+class AlreadyOpen extends Error {
+  readonly runId: number;
+  constructor(runId: number) {
+    super(`run ${runId} is already open for this runbook and target`);
+    this.runId = runId;
+  }
+}
+
 /** Who asks: the actor for audit and timeline, the user for the self-approval rule, the role for `safety.role`. */
 export interface Requester {
   actor: Actor;
@@ -162,6 +183,13 @@ export class RunbookService {
     // The run and its audit entry commit together (a crash cannot keep a run nobody asked for in the log).
     // A queued run is this server's from the start (claimed), so no other replica's queue pass takes it first.
     const run = await store.transaction(async (tx) => {
+      // One open proposal or run per runbook and target for triggers, checked where the run is
+      // inserted (serialised per runbook): the alerts of one batch are handled at once, and a
+      // check before this transaction let each of them propose (16 alerts, 16 proposals).
+      if (origin.trigger === 'alert') {
+        const open = await tx.openFor(id, plan.targets[0]!);
+        if (open) throw new AlreadyOpen(open.id);
+      }
       const inserted = await tx.insert(
         {
           runbookId: id,
@@ -187,7 +215,7 @@ export class RunbookService {
       if (blockedBy) this.#audit(requester.actor, 'runbook.run.blocked', `runbook-run:${inserted.id}`, 'denied', { runbook: id, reason: blockedBy, target: inserted.target });
       else this.#audit(requester.actor, 'runbook.run.request', `runbook-run:${inserted.id}`, 'success', { runbook: id, params: inserted.params, target: inserted.target, dryRun, planHash: plan.hash, trigger: origin.trigger, ...(origin.alertId !== null ? { alert: origin.alertId } : {}) });
       return inserted;
-    });
+    }, id);
     if (blockedBy) {
       await this.#timeline(run, requester.actor, `Runbook "${run.title}" ${what} #${run.id} blocked: ${blockedBy}`, { state: 'blocked', reason: blockedBy });
     } else {
@@ -206,8 +234,19 @@ export class RunbookService {
     return publicRun((await store.byId(run.id))!);
   }
 
+  /**
+   * A proposal past SMARTCLOUDOPS_RUNBOOK_APPROVAL_TTL is expired, whether or not the sweep
+   * (a timer, up to a minute apart) has recorded it yet: a decision first has every lapsed
+   * proposal expired (audited, on the timeline), and its own transaction checks the window
+   * again, so an approval a moment too late is a 409 rather than a run.
+   */
+  #withinWindow(run: StoredRun): boolean {
+    return run.createdAt >= this.#deps.ctx.now() - this.#deps.settings.approvalTtlMs;
+  }
+
   async approve(runId: number, approver: Requester, comment: string | null): Promise<Run> {
     const { store, ctx } = this.#deps;
+    await this.expire();
     const run = await this.#requireRun(runId);
     if (run.state !== 'pending_approval') throw new AppError('E_CONFLICT', `Run ${runId} is ${run.state}, not waiting for approval.`, { state: run.state });
     if (approver.userId !== null && approver.userId === run.requestedByUserId) {
@@ -225,19 +264,20 @@ export class RunbookService {
     // The run as read above may be decided by now (another approval, a rejection, expiry):
     // each transaction below reads it again and writes nothing unless it is still the run
     // that was checked, waiting for approval of the same plan. Serialised per runbook (the
-    // lock #start and reject take on PostgreSQL), so two replicas' decisions take turns.
+    // lock reject takes on PostgreSQL), so two replicas' decisions take turns.
     const stillWaiting = async (tx: RunStore) => {
       const current = await tx.byId(runId);
-      return current?.state === 'pending_approval' && current.planHash === run.planHash;
+      return current?.state === 'pending_approval' && current.planHash === run.planHash && this.#withinWindow(current);
     };
     const decidedMeanwhile = async () => {
+      await this.expire();
       const current = await store.byId(runId);
       return new AppError('E_CONFLICT', `Run ${runId} is ${current?.state ?? 'gone'}, not waiting for approval of the plan you saw.`, { state: current?.state ?? null });
     };
     if (plan.hash !== run.planHash) {
       const voided = await store.transaction(async (tx) => {
         if (!(await stillWaiting(tx))) return false;
-        await tx.setState(runId, 'pending_approval', ctx.now(), { plan, reason: 'plan_changed' });
+        await tx.setState(runId, 'pending_approval', ctx.now(), { plan, reason: 'plan_changed', approvalsRequired: approvalsAfterChange(run, plan) });
         await tx.voidApprovals(runId, plan.hash);
         this.#audit(approver.actor, 'runbook.run.approve', `runbook-run:${runId}`, 'denied', { reason: 'plan_changed', from: run.planHash, to: plan.hash });
         return true;
@@ -268,6 +308,7 @@ export class RunbookService {
 
   async reject(runId: number, by: Requester, comment: string | null): Promise<Run> {
     const { store, ctx } = this.#deps;
+    await this.expire();
     const run = await this.#requireRun(runId);
     // Rejecting is a decision like approving: the runbook's own role holds for both. A run
     // whose runbook is no longer loaded can be rejected with runbooks:run alone (it cannot run).
@@ -277,12 +318,18 @@ export class RunbookService {
       throw new AppError('E_FORBIDDEN', `Rejecting ${run.runbookId} needs the ${runbook.safety.role} role.`, { needs: runbook.safety.role });
     }
     const done = await store.transaction(async (tx) => {
+      const current = await tx.byId(runId);
+      if (!current || !this.#withinWindow(current)) return false;
       if (!(await tx.transition(runId, ['pending_approval'], 'rejected', ctx.now(), { reason: 'rejected', finishedAt: ctx.now() }))) return false;
       await tx.addDecision(runId, by.userId ?? 0, deciderName(by), 'reject', comment, run.planHash, ctx.now());
       this.#audit(by.actor, 'runbook.run.reject', `runbook-run:${runId}`, 'success', { comment });
       return true;
     }, run.runbookId);
-    if (!done) throw new AppError('E_CONFLICT', `Run ${runId} is ${run.state}, not waiting for approval.`, { state: run.state });
+    if (!done) {
+      await this.expire();
+      const current = await store.byId(runId);
+      throw new AppError('E_CONFLICT', `Run ${runId} is ${current?.state ?? 'gone'}, not waiting for approval.`, { state: current?.state ?? null });
+    }
     await this.#timeline(run, by.actor, `Runbook run #${runId} rejected by ${deciderName(by)}${comment ? `: ${comment}` : ''}`, { state: 'rejected' });
     const rejected = (await store.byId(runId))!;
     this.#published(rejected);
@@ -339,6 +386,10 @@ export class RunbookService {
         const run = await this.request(id, { params, ...(alert.incidentId !== null ? { incidentId: alert.incidentId } : {}) }, requester, { trigger: 'alert', alertId: alert.id, labels: alert.labels, ...(held ? { approvers: 1 } : {}) });
         if (held && run.state === 'pending_approval') this.#audit(requester.actor, 'runbook.trigger.approval_required', `runbook-run:${run.id}`, 'denied', { runbook: id, alert: alert.id, ...held });
       } catch (error) {
+        if (error instanceof AlreadyOpen) {
+          ctx.log.info({ runbook: id, alert: alert.id, run: error.runId }, 'runbook already proposed or running for this target');
+          continue;
+        }
         if (!(error instanceof AppError)) throw error;
         // A pushed alert's refusal is the pusher's (someone probing a runbook through alert labels must show).
         this.#audit(pushedBy ? requester.actor : SYSTEM, 'runbook.trigger.refused', `runbook:${id}`, 'failure', { alert: alert.id, message: error.message });
@@ -419,8 +470,10 @@ export class RunbookService {
   /**
    * queued → running, for a run this server has claimed, after checking the limits again
    * (time has passed since the request or the approval) and that the plan is still the
-   * approved one. The decision is taken in one transaction, serialised per runbook across
-   * replicas, so two servers starting runs of one runbook at once see each other's.
+   * approved one. The decision is taken in one transaction, serialised across replicas on
+   * one lock for all runbooks: the global hourly budget counts the starts of every runbook,
+   * so two servers starting runs of two runbooks at once must see each other's (with a lock
+   * per runbook, a burst of 12 runs of 6 runbooks on two replicas started 4 on a budget of 2).
    */
   async #start(runId: number): Promise<{ done: Promise<void> } | null> {
     const { store, ctx, catalog, runner } = this.#deps;
@@ -444,7 +497,7 @@ export class RunbookService {
       }
       if (plan.hash !== run.planHash) {
         if (run.approvalsRequired > 0) {
-          await tx.setState(runId, 'pending_approval', ctx.now(), { plan, reason: 'plan_changed' });
+          await tx.setState(runId, 'pending_approval', ctx.now(), { plan, reason: 'plan_changed', approvalsRequired: approvalsAfterChange(run, plan) });
           await tx.voidApprovals(runId, plan.hash);
           return { state: 'pending', reason: 'plan_changed' };
         }
@@ -466,7 +519,7 @@ export class RunbookService {
       // Committed with the state it explains.
       if (decided.reason) this.#audit(SYSTEM, decided.state === 'pending' ? 'runbook.run.plan_changed' : 'runbook.run.blocked', `runbook-run:${runId}`, 'denied', { reason: decided.reason });
       return decided;
-    }, queued.runbookId);
+    }, START_LOCK);
     const run = (await store.byId(runId))!;
     if (decision.reason) {
       await this.#timeline(run, SYSTEM, decision.state === 'pending' ? `Runbook run #${runId}: the plan changed before it started; approvals are void` : `Runbook run #${runId} blocked: ${decision.reason}`, { state: run.state, reason: decision.reason });

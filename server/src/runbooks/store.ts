@@ -33,7 +33,7 @@ export interface StoredRun extends Run {
   requestedByUserId: number | null;
 }
 
-type RunChanges = { reason?: string | null; startedAt?: number; finishedAt?: number; plan?: Plan };
+type RunChanges = { reason?: string | null; startedAt?: number; finishedAt?: number; plan?: Plan; approvalsRequired?: number };
 
 /**
  * Runs, their steps and approvals, on the shared query layer (SQLite or PostgreSQL, so with
@@ -122,6 +122,7 @@ export class RunStore {
         ...(changes.startedAt !== undefined ? { started_at: changes.startedAt } : {}),
         ...(changes.finishedAt !== undefined ? { finished_at: changes.finishedAt } : {}),
         ...(changes.plan !== undefined ? { plan: JSON.stringify(changes.plan), plan_hash: changes.plan.hash } : {}),
+        ...(changes.approvalsRequired !== undefined ? { approvals_required: changes.approvalsRequired } : {}),
       })
       .where('id', '=', id)
       .execute();

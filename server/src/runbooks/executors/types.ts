@@ -1,3 +1,4 @@
+import { StringDecoder } from 'node:string_decoder';
 import type { ResolvedStep, RunOutputEventData } from '../../../../shared/api/runbooks.ts';
 
 /** Where a step's output goes: kept (up to a limit) for the run record and streamed live. */
@@ -39,7 +40,9 @@ export class CappedOutput implements OutputSink {
     const bytes = Buffer.byteLength(text);
     let kept = text;
     if (this.#bytes + bytes > this.#limit) {
-      kept = Buffer.from(text).subarray(0, this.#limit - this.#bytes).toString('utf8');
+      // Whole characters only: a character cut in two would be decoded as U+FFFD (3 bytes),
+      // past the limit. The decoder holds back the bytes of an incomplete last character.
+      kept = new StringDecoder('utf8').write(Buffer.from(text).subarray(0, this.#limit - this.#bytes));
       this.truncated = true;
     }
     this.#bytes += Buffer.byteLength(kept);
