@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CACHE_MIGRATIONS, type CacheMigration } from './migrations.ts';
+import { assertCacheFile, ForeignCacheFileError, stampCacheFile } from './cache-identity.ts';
 
 export type CacheDb = Database.Database;
 
@@ -28,6 +29,8 @@ function openOnce(file: string, migrations: readonly CacheMigration[]): CacheDb 
   try {
     // First: another process opening the same file (a second app instance) is waited for, not failed.
     db.pragma('busy_timeout = 5000');
+    // Before anything writes to it: another program's database is set aside untouched.
+    assertCacheFile(db, latestVersion(migrations));
     // Only takes effect on a new, empty file; it must precede the first table.
     db.pragma('auto_vacuum = INCREMENTAL');
     db.pragma('journal_mode = WAL');
@@ -36,6 +39,13 @@ function openOnce(file: string, migrations: readonly CacheMigration[]): CacheDb 
     // Sync pages insert across every series at once; 32 MiB keeps their hot pages in memory.
     db.pragma('cache_size = -32768');
     migrateCache(db, migrations);
+    // A cache written before the stamp on a disk that cannot be written now is still read;
+    // it is stamped at a later open.
+    try {
+      stampCacheFile(db);
+    } catch (error) {
+      if (!isStorageFailure(error)) throw error;
+    }
     return db;
   } catch (error) {
     db.close();
@@ -43,8 +53,13 @@ function openOnce(file: string, migrations: readonly CacheMigration[]): CacheDb 
   }
 }
 
-/** SQLite could not read the file as a database: damaged, truncated or overwritten. */
+/**
+ * SQLite could not read the file as a database (damaged, truncated or overwritten), or it
+ * is a database but not a cache (`ForeignCacheFileError`): either way the file cannot be
+ * the cache, which is a copy of the server's data and fills again.
+ */
 export function isDamagedFile(error: unknown): boolean {
+  if (error instanceof ForeignCacheFileError) return true;
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT'));
 }
@@ -87,7 +102,7 @@ export function setAsideDamagedFile(file: string, at: number): void {
  * same file) may have migrated it between our first look and our turn.
  */
 export function migrateCache(db: CacheDb, migrations: readonly CacheMigration[]): void {
-  const latest = migrations.reduce((max, m) => Math.max(max, m.version), 0);
+  const latest = latestVersion(migrations);
   const found = db.pragma('user_version', { simple: true }) as number;
   if (found > latest) throw new CacheSchemaError(found, latest);
   if (found === latest) return;
@@ -105,6 +120,10 @@ export function migrateCache(db: CacheDb, migrations: readonly CacheMigration[])
   }
   // A migrated file gives the pages its old tables held back to the file system.
   if (migrated && found > 0) db.pragma('incremental_vacuum');
+}
+
+function latestVersion(migrations: readonly CacheMigration[]): number {
+  return migrations.reduce((max, m) => Math.max(max, m.version), 0);
 }
 
 /** Bytes the cache's live pages take (the file minus pages free for reuse). */

@@ -55,6 +55,49 @@ describe('opening a cache file that is not what it should be', () => {
     }
   });
 
+  it("sets aside another program's SQLite database found in the cache's place, changing none of its bytes, and starts an empty cache", () => {
+    // Valid SQLite files that are not caches (a file copied over the cache, another app's
+    // database): they used to fail every open ("table series already exists", "no such
+    // table") or, with a user_version above the cache's, be refused as "written by a newer
+    // version of the app", advice that updating could never make true.
+    const foreign: Record<string, string> = {
+      'no tables of ours': 'CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES (\'keep me\');',
+      'a table named like ours': 'CREATE TABLE series (x TEXT); INSERT INTO series VALUES (\'keep me\');',
+      'a user_version in our range': 'CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES (\'keep me\'); PRAGMA user_version = 2;',
+      'a user_version above ours': 'CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES (\'keep me\'); PRAGMA user_version = 1000;',
+    };
+    for (const [name, sql] of Object.entries(foreign)) {
+      const file = path.join(dir, `${name.replaceAll(' ', '-')}.db`);
+      const other = new Database(file);
+      other.exec(sql);
+      other.close();
+      const bytes = fs.readFileSync(file);
+      const cache = openLocalCache(file);
+      expect(cache.metrics.sampleCount(), name).toBe(0);
+      const [id] = cache.metrics.upsertSeries([{ serverId: 1, name: 'cpu', labels: {} }]);
+      cache.metrics.insertSamples([id!], [1_000], [1]);
+      expect(cache.metrics.sampleCount(), name).toBe(1);
+      cache.close();
+      const aside = fs.readdirSync(dir).filter((f) => f.startsWith(`${path.basename(file)}.damaged-`) && !f.endsWith('-wal') && !f.endsWith('-shm'));
+      expect(aside, name).toEqual([expect.stringMatching(/\.damaged-\d+$/)]);
+      // The other program's file is kept as it was, not switched to WAL nor given our tables.
+      expect(fs.readFileSync(path.join(dir, aside[0]!)).equals(bytes), name).toBe(true);
+      // The new file is the cache's own and opens as it is next time.
+      const again = openLocalCache(file);
+      expect(again.metrics.sampleCount(), name).toBe(1);
+      again.close();
+    }
+  });
+
+  it('takes a zero-byte file for a new cache', () => {
+    const file = path.join(dir, 'empty.db');
+    fs.writeFileSync(file, '');
+    const cache = openLocalCache(file);
+    expect(cache.metrics.sampleCount()).toBe(0);
+    cache.close();
+    expect(fs.readdirSync(dir).some((f) => f.includes('damaged'))).toBe(false);
+  });
+
   it('opens a sound file as it is', () => {
     filledCache(path.join(dir, 'good.db'));
     const cache = openLocalCache(path.join(dir, 'good.db'));

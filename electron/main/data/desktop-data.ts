@@ -1,9 +1,11 @@
+import path from 'node:path';
 import type { Transport } from '../../../shared/api/client.ts';
 import { AppError } from '../../../shared/errors.ts';
 import type { ScoreOutput } from '../../../shared/scoring/protocol.ts';
 import type { CacheBudget } from '../cache/budget.ts';
 import { CacheSchemaError, usedBytes } from '../cache/cache-database.ts';
 import { openLocalCache, type LocalCache } from '../cache/local-cache.ts';
+import { cacheOpenFailure } from '../cache/open-failure.ts';
 import type { Pin } from '../cache/pins.ts';
 import { exportCapsule } from '../capsule/capsule-export.ts';
 import { importCapsule, type ImportedCapsule } from '../capsule/capsule-import.ts';
@@ -153,14 +155,14 @@ export class DesktopData {
 
 /**
  * The profile's cache, or an error the console can show: a file from a newer app says so;
- * anything else (a read-only or full disk) gives its code, never its text (it carries paths).
+ * a full disk or a folder that cannot be written says what to do; anything else gives its
+ * code, never its text (it carries paths).
  */
 function openProfileCache(file: string): LocalCache {
   try {
     return openLocalCache(file);
   } catch (error) {
     if (error instanceof CacheSchemaError) throw new AppError('E_INTERNAL', `${error.message} Update the app to read it.`, { reason: 'newer-schema' });
-    const code = (error as { code?: unknown } | null)?.code;
-    throw new AppError('E_INTERNAL', "This server's offline cache could not be opened.", typeof code === 'string' ? { cause: code } : undefined);
+    throw cacheOpenFailure(error, path.dirname(file));
   }
 }

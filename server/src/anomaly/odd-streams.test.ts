@@ -125,6 +125,31 @@ describe('anomaly scoring of odd streams', () => {
     );
     expect(alerts.items.find((a) => a.labels.target === 'flat')?.annotations.summary).toBe('Anomalous behaviour on flat (x)');
   });
+
+  it('extreme magnitudes (±1e308, 5e-324, alternating huge and tiny): every score finite, the jump explained in numbers', async () => {
+    const shapes: Record<string, (i: number) => number> = {
+      'jump-1e308': (i) => (i < 100 ? 0.5 + random.next() * 0.01 : 1e308),
+      'jump--1e308': (i) => (i < 100 ? 0.5 + random.next() * 0.01 : -1e308),
+      'swing-1e308': (i) => (i % 2 ? 1e308 : -1e308),
+      'huge-tiny': (i) => (i % 2 ? 1e308 : 5e-324),
+      subnormal: (i) => (i % 2 ? 5e-324 : 0),
+    };
+    for (const [host, value] of Object.entries(shapes)) {
+      const samples = Array.from({ length: 160 }, (_, i): [number, number] => [T0 + i * STEP, value(i)]);
+      now = T0 + 159 * STEP;
+      await ingest(host, samples);
+    }
+    await server.app.anomaly.idle();
+    for (const host of Object.keys(shapes)) {
+      const scores = Array.from((await server.app.metrics.storage.readScores(host, 0, Number.MAX_SAFE_INTEGER)).values as ArrayLike<number>);
+      expect(scores.length, host).toBe(160 - MIN_TRAIN_ROWS);
+      expect(scores.filter((score) => !Number.isFinite(score)), host).toEqual([]);
+    }
+    expect(server.app.anomaly.status().scoringFailures).toBe(0);
+    const summary = async (host: string) => ((await server.injectAs('viewer', { method: 'GET', url: `/api/v1/anomaly/events?target=${host}` })).json() as Array<{ ts: number; summary: string }>).find((e) => e.ts === T0 + 100 * STEP)?.summary;
+    expect(await summary('jump-1e308')).toMatch(/^x 1e308, above anything in its training window \(highest 5(\.\d)?e-1\); x more than 50σ above its 24 h mean$/);
+    expect(await summary('jump--1e308')).toMatch(/^x -1e308, below anything in its training window \(lowest 5e-1\); x more than 50σ below its 24 h mean$/);
+  });
 });
 
 describe('a metric named __proto__', () => {

@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorCode } from '../../../shared/errors.ts';
 import { isStorageFullError, type StorageHealth } from '../health/storage.ts';
-import { isDatabaseUnreachable } from '../db/sql/availability.ts';
+import { isDatabaseUnreachable, isPoolExhausted } from '../db/sql/availability.ts';
 
 /** Fastify's own error codes mapped to our catalogue, so clients only ever see one shape. */
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -19,6 +19,8 @@ export function toAppError(error: FastifyError | Error): AppError {
   if (error instanceof AppError) return error;
   if (isStorageFullError(error)) return new AppError('E_STORAGE_FULL');
   // PostgreSQL lost mid-request: a state to retry on another replica, not a bug.
+  // Every pooled connection held by slow requests: busy, not lost; retry here or elsewhere.
+  if (isPoolExhausted(error)) return Object.assign(new AppError('E_UNAVAILABLE', 'Every database connection of this server is busy; retry shortly.', { reason: 'database_busy' }), { headers: { 'retry-after': '5' } });
   if (isDatabaseUnreachable(error)) return Object.assign(new AppError('E_UNAVAILABLE', 'The database is unreachable; retry shortly.', { reason: 'database_unreachable' }), { headers: { 'retry-after': '5' } });
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {

@@ -66,6 +66,11 @@ export class Runner {
     return this.#inFlight.size;
   }
 
+  /** The runs this server is carrying out now. */
+  get inFlightIds(): number[] {
+    return [...this.#inFlight.keys()];
+  }
+
   start(run: StoredRun): Promise<void> {
     const abort = new AbortController();
     const done = this.#execute(run, abort.signal).finally(() => this.#inFlight.delete(run.id));

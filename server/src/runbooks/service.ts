@@ -410,6 +410,10 @@ export class RunbookService {
     const stoppedIn = (id: number) => orphans.filter((o) => o.stopped && o.record.runId === id).map((o) => ({ step: o.record.step, pid: o.record.pid }));
     // The runs interrupted and their audit entries in one transaction.
     const ids = await store.transaction(async (tx) => {
+      // This server's own runs are alive whatever their lease says: after a database outage
+      // longer than the lease (no renewal could land) it lapsed, and they are not a dead
+      // server's. Renewed first, in the same transaction, so they are never taken for one.
+      if (tx.dialect !== 'sqlite') await tx.renewLeases(this.#deps.runner.inFlightIds, ctx.now() + RUN_LEASE_MS);
       const interrupted = tx.dialect === 'sqlite' ? await tx.interruptInFlight(ctx.now()) : await tx.interruptLapsed(ctx.now());
       for (const id of interrupted) {
         const stopped = stoppedIn(id);

@@ -88,7 +88,17 @@ const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'E
 export function isDatabaseUnreachable(error: unknown): boolean {
   const { code, message } = error as { code?: string; message?: string };
   if (code && (UNREACHABLE_CODES.has(code) || code.startsWith('08'))) return true;
-  return typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message);
+  return typeof message === 'string' && /Connection terminated|Client has encountered a connection error/i.test(message);
+}
+
+/**
+ * pg-pool's own words when a query waited `POOL_WAIT_MS` for a pooled connection that slow
+ * requests held all along (a new connection that does not open says "Connection terminated
+ * due to connection timeout" instead): the database answers, the replica is busy.
+ */
+export function isPoolExhausted(error: unknown): boolean {
+  const { message } = error as { message?: string };
+  return message === 'timeout exceeded when trying to connect';
 }
 
 /** A network-level refusal or a server shutting down: the database is certainly not there. */

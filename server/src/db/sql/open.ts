@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Db } from '../database.ts';
 import type { DatabaseSettings } from '../database-url.ts';
@@ -44,6 +44,12 @@ const pgTypes = {
 
 /** Distinct SQL texts kept prepared (values are bound parameters, so the texts are few). */
 const MAX_REUSED_STATEMENTS = 1_000;
+/**
+ * How long a query waits for a pooled connection (all in use, or a new one not opening)
+ * before it fails: a load balancer's request timeout is commonly 30 to 60 s, and the client
+ * should hear the 503 and try another replica well before that.
+ */
+export const POOL_WAIT_MS = 10_000;
 
 /**
  * Kysely's SQLite driver prepares every statement it runs, and for the small indexed
@@ -95,23 +101,31 @@ export function openSqlDatabase(settings: DatabaseSettings, sqlite: Db, options:
     connectionString: settings.connectionString,
     max: options.poolSize ?? 10,
     types: pgTypes,
-    // A lost database must surface as failed queries (503), not as requests hanging forever.
-    connectionTimeoutMillis: 30_000,
+    // A lost database must surface as failed queries (503), not as requests hanging forever;
+    // so must a pool whose every connection slow requests hold (503 "busy", error-handler.ts).
+    connectionTimeoutMillis: POOL_WAIT_MS,
     idleTimeoutMillis: 30_000,
   });
+  // The pings (/ready, DatabaseAvailability) have a connection of their own: behind slow
+  // requests holding every pooled one they waited their turn, timed out, and a database that
+  // answered all along was taken for lost (its connections cut, the slow requests failed).
+  const pingPool = new pg.Pool({ connectionString: settings.connectionString, max: 1, types: pgTypes, connectionTimeoutMillis: POOL_WAIT_MS, idleTimeoutMillis: 30_000 });
   // An idle connection dropped by the server (restart, failover) is an event, not a crash;
   // the next query opens a new one.
-  pool.on('error', () => undefined);
+  for (const each of [pool, pingPool]) each.on('error', () => undefined);
   // The same for a connection in use: pg-pool takes its own listener off a client while it
   // is checked out (a Kysely query or transaction), and a client whose socket dies then
   // emits 'error' with no listener, an uncaught exception that ends the process (a CI run
   // saw it as PostgreSQL stopped under a test). Its queries fail on their own; the pool
   // drops it when it is released, as it is no longer queryable.
-  pool.on('connect', (client) => client.on('error', () => undefined));
-  // Every connection the pool holds, for dropConnections (pg-pool keeps its own list private).
+  // Every connection the pools hold, for dropConnections (pg-pool keeps its own list private).
   const clients = new Set<pg.PoolClient>();
-  pool.on('connect', (client) => clients.add(client));
-  pool.on('remove', (client) => clients.delete(client as pg.PoolClient));
+  const pingClients = new Set<pg.PoolClient>();
+  for (const [each, held] of [[pool, clients], [pingPool, pingClients]] as const) {
+    each.on('connect', (client) => client.on('error', () => undefined));
+    each.on('connect', (client) => held.add(client));
+    each.on('remove', (client) => held.delete(client as pg.PoolClient));
+  }
   // Inside a scoped transaction (transaction-scope.ts) every statement goes to it.
   const db = ambient(new Kysely<SqlSchema>({ dialect: new PostgresDialect({ pool }) }));
   return {
@@ -125,7 +139,7 @@ export function openSqlDatabase(settings: DatabaseSettings, sqlite: Db, options:
         timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
       });
       try {
-        await Promise.race([sql`SELECT 1`.execute(db), timeout]);
+        await Promise.race([pingPool.query('SELECT 1'), timeout]);
       } finally {
         clearTimeout(timer);
       }
@@ -134,9 +148,21 @@ export function openSqlDatabase(settings: DatabaseSettings, sqlite: Db, options:
       // The socket itself: client.end() on an idle client sends Terminate and waits for an
       // answer that a silent link never brings. A destroyed socket fails the client's queries
       // at once and the pool removes the client (an idle one now, one in use when released).
-      for (const client of clients) (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+      for (const client of [...clients, ...pingClients]) destroySocket(client);
       clients.clear();
+      pingClients.clear();
     },
-    close: () => db.destroy(),
+    close: async () => {
+      await db.destroy();
+      // A ping hung on a silent link would hold pingPool.end() forever; a ping has nothing to
+      // finish, so its socket is simply closed.
+      for (const client of pingClients) destroySocket(client);
+      await pingPool.end();
+    },
   };
+}
+
+/** Fails the client's queries at once; the pool removes it (an idle one now, one in use when released). */
+function destroySocket(client: pg.PoolClient): void {
+  (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
 }
