@@ -40,6 +40,7 @@ const POSTGRES_PASS = [
   'server/src/datasources/promql-rules-wide.test.ts',
   'server/src/datasources/proxy.test.ts',
   'server/src/datasources/watches/watch-creator.test.ts',
+  'server/src/datasources/watches/watch-quotas.test.ts',
   'server/src/datasources/watches/watches.test.ts',
   'server/src/datasources/watches/wide-series.test.ts',
   'server/src/fleet/fleet.test.ts',
