@@ -44,6 +44,7 @@ const POSTGRES_PASS = [
   'server/src/datasources/watches/watches.test.ts',
   'server/src/datasources/watches/wide-series.test.ts',
   'server/src/fleet/fleet.test.ts',
+  'server/src/incidents/inline-alerts-bound.test.ts',
   'server/src/incidents/postmortem-escape.test.ts',
   'server/src/incidents/source-queries.test.ts',
   'server/src/metrics/answer-buffers.test.ts',
