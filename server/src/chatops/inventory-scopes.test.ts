@@ -34,7 +34,7 @@ describe("chat's inventory follows the principal's permissions", () => {
   beforeAll(async () => {
     server = await startTestServer({ alerts: { sweepIntervalMs: 0, ruleIntervalMs: 0 }, chatops: { runbooks: new OneRunbook() } });
     await server.injectAs('admin', { method: 'POST', url: '/api/v1/metrics/ingest', payload: { series: [{ name: 'node_cpu_usage_ratio', labels: { host: 'secret-payments-db-7' }, samples: [[Date.now(), 0.5]] }] } });
-    for (const scopes of [['alerts:write'], ['metrics:read'], ['runbooks:run']] as Permission[][]) {
+    for (const scopes of [['alerts:write'], ['metrics:read'], ['anomalies:read'], ['runbooks:run']] as Permission[][]) {
       const created = await server.injectAs('admin', { method: 'POST', url: '/api/v1/api-keys', payload: { name: scopes.join(','), role: 'operator', scopes } });
       keys.set(scopes.join(','), created.json().secret as string);
     }
@@ -44,12 +44,14 @@ describe("chat's inventory follows the principal's permissions", () => {
   const parse = async (key: string, text: string) =>
     (await server.app.inject({ method: 'POST', url: '/api/v1/chat/parse', headers: { authorization: `Bearer ${keys.get(key)}` }, payload: { text } })).json() as { intent: string; slots: Record<string, unknown>; preview: string };
 
-  it('a key without metrics:read is not told the names of hosts', async () => {
+  it('a key without metrics:read or anomalies:read is not told the names of hosts', async () => {
     const parsed = await parse('alerts:write', 'cpu on secret-paymnts-db-7');
     expect(parsed.slots.target).toBeUndefined();
     expect(JSON.stringify(parsed)).not.toContain('secret-payments-db-7');
     // With metrics:read the word is corrected as before.
     expect((await parse('metrics:read', 'cpu on secret-paymnts-db-7')).slots.target).toBe('secret-payments-db-7');
+    // anomalies:read lists the targets the engine scores (GET /anomaly/status): "why is … anomalous" still finds them.
+    expect((await parse('anomalies:read', 'why is secret-paymnts-db-7 anomalous')).slots.target).toBe('secret-payments-db-7');
   });
 
   it('a key without runbooks:read or runbooks:run is not told the names of runbooks', async () => {

@@ -12,7 +12,8 @@ export interface InventoryVisibility {
 /** What a chat principal may see of the inventory, by the permissions of the routes that list it. */
 export function inventoryVisibility(user: { role: Role; scopes: readonly Permission[] | null }): InventoryVisibility {
   return {
-    metrics: hasPermission(user.role, 'metrics:read', user.scopes),
+    // The anomaly engine's routes list the targets it scores and name their metrics too.
+    metrics: hasPermission(user.role, 'metrics:read', user.scopes) || hasPermission(user.role, 'anomalies:read', user.scopes),
     runbooks: hasPermission(user.role, 'runbooks:read', user.scopes) || hasPermission(user.role, 'runbooks:run', user.scopes),
   };
 }
@@ -67,7 +68,7 @@ export class LiveInventory {
   /**
    * The index a principal's words are matched against: only what its permissions may read
    * on their own routes. Targets and metric names are the metrics store's series
-   * (`metrics:read`); runbooks need `runbooks:read` or `runbooks:run`. The parser corrects
+   * (`metrics:read`; `anomalies:read` lists the targets scored and their metrics); runbooks need `runbooks:read` or `runbooks:run`. The parser corrects
    * words against the index, so a fuller one would tell a narrow API key the names of hosts
    * and runbooks ("cpu on secret-paymnts-db-7" answered the real host).
    */
