@@ -14,6 +14,7 @@ import type { ServerContext } from './context.ts';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandling, toAppError } from './http/error-handler.ts';
 import { installAccessGuard } from './http/access.ts';
 import { installHttpPlugins, installRateLimit } from './http/install-http.ts';
+import { installSecurityHeaders } from './http/security-headers.ts';
 import { installValidation } from './http/validation.ts';
 import { installNoStore } from './http/no-store.ts';
 import { installLoadShedding } from './http/load-shedding.ts';
@@ -225,6 +226,8 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
     db.close();
   });
 
+  // First: every answer, a refusal by a later hook included, carries the security headers.
+  installSecurityHeaders(app);
   const diskSpace = new StorageHealth({ dataDir: config.dataDir, log, now });
   installErrorHandling(app, diskSpace);
   // Shutting down (SIGTERM): requests already running finish; any that arrive meanwhile on an

@@ -5,6 +5,7 @@ import { principalOf } from '../http/access.ts';
 import { registerRoutes } from '../http/register-route.ts';
 import { actorOf } from '../core/actor.ts';
 import { withoutEmptyLabels } from './fingerprint.ts';
+import { alertBoundProblems } from './alert-bounds.ts';
 import type { AlertsService } from './feature.ts';
 import { previewSilence, restoreSilence } from './silence-tools.ts';
 
@@ -24,6 +25,9 @@ export const alertRoutes: FastifyPluginAsync<{ alerting: AlertsService }> = asyn
       // An empty value is no label (ingest leaves it out): an alert needs one with a value.
       const unlabelled = request.body.alerts.findIndex((alert) => Object.keys(withoutEmptyLabels(alert.labels)).length === 0);
       if (unlabelled >= 0) throw new AppError('E_VALIDATION', 'An alert needs at least one label with a value.', [{ path: `/alerts/${unlabelled}/labels`, message: 'has no label with a value' }]);
+      // One request is one transaction: an oversized alert refuses the batch, naming each one.
+      const oversized = request.body.alerts.flatMap((alert, index) => alertBoundProblems(alert).map((problem) => ({ path: `/alerts/${index}${problem.path}`, message: problem.message })));
+      if (oversized.length > 0) throw new AppError('E_VALIDATION', 'An alert carries more labels, annotations or bytes than are taken (docs/alerts.md).', oversized);
       // Committed with the other batches of this turn (IngestCoalescer), the audit entry with them.
       const outcomes = await coalescer.ingest({
         events: request.body.alerts.map((alert) => ({ ...alert, source: 'api' as const })),

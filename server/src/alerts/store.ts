@@ -147,6 +147,12 @@ const historyOf = statement((db, alertId: number) => db.selectFrom('alert_histor
 const active = statement((db) => db.selectFrom('alerts').selectAll().where('state', '!=', 'resolved'), []);
 const expired = statement((db, now: number) => db.selectFrom('alerts').selectAll().where('state', '!=', 'resolved').where('expires_at', 'is not', null).where('expires_at', '<=', now), [0]);
 const ofIncident = statement((db, incidentId: number) => db.selectFrom('alerts').selectAll().where('incident_id', '=', incidentId).orderBy('starts_at').orderBy('id'), [0]);
+// The unresolved first, then by start: what an incident's detail shows when it cannot show all.
+const firstOfIncident = statement(
+  (db, incidentId: number, limit: number) =>
+    db.selectFrom('alerts').selectAll().where('incident_id', '=', incidentId).orderBy(sql`CASE WHEN state = 'resolved' THEN 1 ELSE 0 END`).orderBy('starts_at').orderBy('id').limit(limit),
+  [0, 1],
+);
 
 /**
  * Alerts and their state history on the shared query layer (SQLite or PostgreSQL); no
@@ -298,6 +304,12 @@ export class AlertStore extends RunnerStore {
 
   async ofIncident(incidentId: number): Promise<Alert[]> {
     return (await ofIncident.all(this.runner, incidentId)).map(toAlert);
+  }
+
+  /** At most `limit` alerts of the incident, the unresolved first, returned in start order (as `ofIncident`). */
+  async firstOfIncident(incidentId: number, limit: number): Promise<Alert[]> {
+    const kept = (await firstOfIncident.all(this.runner, incidentId, limit)).map(toAlert);
+    return kept.sort((a, b) => a.startsAt - b.startsAt || a.id - b.id);
   }
 
   async moveToIncident(alertIds: readonly number[], incidentId: number): Promise<void> {

@@ -1,6 +1,22 @@
+import { hasPermission, type Permission, type Role } from '../../../shared/auth/permissions.ts';
 import { InventoryIndex, type InventoryTarget } from '../../../shared/chatops/inventory.ts';
 import type { MetricsService } from '../metrics/service.ts';
 import type { RunbookGateway } from './runbook-gateway.ts';
+
+/** Which parts of the inventory a principal may be told of (`LiveInventory.indexFor`). */
+export interface InventoryVisibility {
+  metrics: boolean;
+  runbooks: boolean;
+}
+
+/** What a chat principal may see of the inventory, by the permissions of the routes that list it. */
+export function inventoryVisibility(user: { role: Role; scopes: readonly Permission[] | null }): InventoryVisibility {
+  return {
+    // The anomaly engine's routes list the targets it scores and name their metrics too.
+    metrics: hasPermission(user.role, 'metrics:read', user.scopes) || hasPermission(user.role, 'anomalies:read', user.scopes),
+    runbooks: hasPermission(user.role, 'runbooks:read', user.scopes) || hasPermission(user.role, 'runbooks:run', user.scopes),
+  };
+}
 
 /** Labels that name a target on series and alerts, in the order the anomaly engine reads them. */
 const TARGET_LABELS = ['target', 'host', 'instance'] as const;
@@ -20,6 +36,8 @@ export class LiveInventory {
   #index: InventoryIndex | null = null;
   #builtAt = 0;
   #maxSeriesId = 0;
+  #narrowed = new Map<string, InventoryIndex>();
+  #narrowedFrom: InventoryIndex | null = null;
 
   constructor(metrics: MetricsService, runbooks: RunbookGateway, now: () => number) {
     this.#metrics = metrics;
@@ -45,6 +63,31 @@ export class LiveInventory {
     this.#builtAt = now;
     this.#maxSeriesId = maxId;
     return this.#index;
+  }
+
+  /**
+   * The index a principal's words are matched against: only what its permissions may read
+   * on their own routes. Targets and metric names are the metrics store's series
+   * (`metrics:read`; `anomalies:read` lists the targets scored and their metrics); runbooks need `runbooks:read` or `runbooks:run`. The parser corrects
+   * words against the index, so a fuller one would tell a narrow API key the names of hosts
+   * and runbooks ("cpu on secret-paymnts-db-7" answered the real host).
+   */
+  async indexFor(sees: InventoryVisibility): Promise<InventoryIndex> {
+    const full = await this.index();
+    if (sees.metrics && sees.runbooks) return full;
+    const key = `${sees.metrics}:${sees.runbooks}`;
+    // Narrowed copies are rebuilt with the full index they come from.
+    if (this.#narrowedFrom !== full) {
+      this.#narrowed.clear();
+      this.#narrowedFrom = full;
+    }
+    let narrowed = this.#narrowed.get(key);
+    if (!narrowed) {
+      const { targets, metrics, runbooks } = full.inventory;
+      narrowed = new InventoryIndex({ targets: sees.metrics ? targets : [], metrics: sees.metrics ? metrics : [], runbooks: sees.runbooks ? runbooks : [] });
+      this.#narrowed.set(key, narrowed);
+    }
+    return narrowed;
   }
 
   /** The label a target is named by ("host", "instance"), for selectors and silences. */

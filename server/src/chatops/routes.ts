@@ -26,7 +26,7 @@ export interface ChatRoutesOptions {
 /** The console's chat (parse, ask, confirm, history) and the admin's chat user mappings. */
 export const chatRoutes: FastifyPluginAsync<ChatRoutesOptions> = async (app, { service, store, users, audit, sql, now }) => {
   registerRoutes(app, routes, {
-    parse: async (request) => (await service.parse(request.body.text, request.body.utcOffsetMinutes)) as Static<typeof ParseResultSchema>,
+    parse: async (request) => (await service.parse(principalOf(request), request.body.text, request.body.utcOffsetMinutes)) as Static<typeof ParseResultSchema>,
 
     send: async (request) => service.handle(chatUserOf(principalOf(request), request.ip), request.body),
 

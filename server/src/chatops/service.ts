@@ -9,6 +9,7 @@ import { actorOfChat, type ChatUser } from './chat-user.ts';
 import { EXECUTORS } from './executors/index.ts';
 import type { Executor, ExecutorDeps } from './executors/types.ts';
 import { missingPermission } from './policy.ts';
+import { inventoryVisibility } from './live-inventory.ts';
 import type { ChatOpsSettings } from './settings.ts';
 import type { ChatStore, PendingConfirmation } from './store.ts';
 import type { QueryBudget } from '../datasources/query-budget.ts';
@@ -77,12 +78,13 @@ export class ChatService {
     this.#deps = deps;
   }
 
-  async parse(text: string, utcOffsetMinutes?: number): Promise<ParseResult> {
+  /** Parses a line against what `user` may see of the inventory (LiveInventory.indexFor). */
+  async parse(user: Pick<ChatUser, 'role' | 'scopes'>, text: string, utcOffsetMinutes?: number): Promise<ParseResult> {
     const ref = { now: this.#deps.now(), ...(utcOffsetMinutes !== undefined ? { utcOffsetMinutes } : {}) };
     // The parser and its date grammar (chrono-node, ~4 MiB of heap) load with the first
     // chat message, not at start-up: a server nobody chats with does not hold them.
     const { parseCommand } = await (chatParser ??= import('../../../shared/chatops/parser.ts'));
-    return parseCommand(text, await this.#deps.inventory.index(), ref);
+    return parseCommand(text, await this.#deps.inventory.indexFor(inventoryVisibility(user)), ref);
   }
 
   /**
@@ -111,7 +113,7 @@ export class ChatService {
     } else {
       this.#admit(user);
     }
-    const parsed = await this.parse(input.text, input.utcOffsetMinutes);
+    const parsed = await this.parse(user, input.text, input.utcOffsetMinutes);
     if (input.confirm !== undefined) return this.confirm(user, input.confirm, { text: input.text, command: parsed });
     if (parsed.intent === 'unknown') {
       // An alternative the answer already says in full is not offered again below it.

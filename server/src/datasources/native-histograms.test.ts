@@ -28,7 +28,7 @@ describe.skipIf(MISSING !== null)('native histograms from a Prometheus source', 
     prometheus = await startPrometheus({ targets: [exporter.target], flags: ['--enable-feature=native-histograms'] });
     await waitForSeries(prometheus, 'sco_nh_request_seconds');
     await waitForSeries(prometheus, 'sco_nh_workers');
-    server = await startTestServer({ alerts: { ruleIntervalMs: 250 } });
+    server = await startTestServer({ alerts: { ruleIntervalMs: 250 }, datasources: { watches: { minStepSeconds: 1 } } }); // watches pulled every second
     await server.app.ready();
     source = (await server.injectAs('admin', { method: 'POST', url: '/api/v1/datasources', payload: { name: 'prom-nh', type: 'prometheus', url: prometheus.url, scrapeIntervalSeconds: 1 } })).json() as Datasource;
   }, 120_000);

@@ -66,7 +66,7 @@ function buildDatasources(ctx: ServerContext, alarms: AlarmSink, settings: Datas
   // Each watch is scored by one live replica (on SQLite, this process): see WatchRunner.
   const claims = createWorkClaims(ctx.sql, { name: 'anomaly-watches', timeoutMs: Math.max(5_000, merged.watches.syncMs), log: ctx.log, replicaId: ctx.replicaId });
   const runner = new WatchRunner(ctx, proxy, store, merged.watches, claims, alarms);
-  const watches = new WatchService({ ctx, store, runner, datasources: service, proxy, maxWatches: merged.watches.maxWatches });
+  const watches = new WatchService({ ctx, store, runner, datasources: service, proxy, limits: merged.watches });
   return { service, secrets: box, proxy, budget, watches, runner, settings: merged, now: ctx.now, isLeader: () => ctx.leadership.isLeader };
 }
 

@@ -25,16 +25,18 @@ export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app,
     version: SERVER_VERSION,
   }));
 
-  app.get('/ready', { config: { access: 'public' }, schema: { tags: ['health'], response: { 200: Status } } }, async () => {
+  app.get('/ready', { config: { access: 'public' }, schema: { tags: ['health'], response: { 200: Status } } }, async (request) => {
+    // Anyone may ask (probes carry no credential): the answer says why in words, never where
+    // the data lives (the PostgreSQL URL, the driver's message, the data folder's path); the
+    // log has those (DatabaseAvailability, StorageHealth).
     try {
       ctx.db.prepare('SELECT 1').get();
     } catch (error) {
-      throw new AppError('E_UNAVAILABLE', `Database unreachable: ${(error as Error).message}`);
+      request.log.error({ err: error, database: ctx.sql.description }, 'readiness: the database does not answer');
+      throw new AppError('E_UNAVAILABLE', 'Database unreachable.', { reason: 'database_unreachable' });
     }
     // A fresh ping, so that /ready recovers as soon as the database does.
-    if (database && !(await database.check())) {
-      throw new AppError('E_UNAVAILABLE', `Database unreachable (${ctx.sql.description}): ${database.reason ?? 'no answer'}`, { reason: 'database_unreachable' });
-    }
+    if (database && !(await database.check())) throw new AppError('E_UNAVAILABLE', 'Database unreachable.', { reason: 'database_unreachable' });
     const space = storage?.status();
     if (space && !space.ok) throw new AppError('E_UNAVAILABLE', space.reason ?? 'Storage full.', { reason: 'storage_full' });
     return { status: 'ready', version: SERVER_VERSION };

@@ -59,10 +59,10 @@ export class StorageHealth {
   status(): StorageStatus {
     const free = this.#freeBytes();
     if (free !== null && free < this.#options.minFreeBytes) {
-      return { ok: false, reason: `Storage full: ${free} bytes free in ${this.#options.dataDir}.` };
+      return { ok: false, reason: `Storage full: ${free} bytes free in the data folder.` };
     }
     if (this.#lastFullAt !== null && this.#options.now() - this.#lastFullAt < this.#options.holdMs) {
-      return { ok: false, reason: `Storage full: a write was refused for lack of space in ${this.#options.dataDir}.` };
+      return { ok: false, reason: 'Storage full: a write was refused for lack of space in the data folder.' };
     }
     return { ok: true, reason: null };
   }

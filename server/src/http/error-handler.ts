@@ -4,6 +4,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { AppError, type ErrorCode } from '../../../shared/errors.ts';
 import { isStorageFullError, type StorageHealth } from '../health/storage.ts';
 import { isDatabaseUnreachable, isPoolExhausted } from '../db/sql/availability.ts';
+import { setSecurityHeaders } from './security-headers.ts';
 
 /** Fastify's own error codes mapped to our catalogue, so clients only ever see one shape. */
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -65,6 +66,8 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
  */
 export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   const message = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path parameter is too long.' : error.message;
+  // No request hook runs for these: the security headers are set here.
+  setSecurityHeaders(reply.raw);
   void reply.status(400).send(new AppError('E_BAD_REQUEST', message).toBody());
 }
 

@@ -4,7 +4,6 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import { AppError } from '../../../shared/errors.ts';
-import { installSecurityHeaders } from './security-headers.ts';
 
 /**
  * Opt-in rate limits (a route's `rateLimit`); the 429 uses our error shape, Retry-After set
@@ -19,23 +18,8 @@ export async function installRateLimit(app: FastifyInstance, store?: FastifyRate
   });
 }
 
-/** Security headers, compression and the OpenAPI document with its UI under /docs. */
+/** Compression and the OpenAPI document with its UI under /docs (security headers: security-headers.ts, installed first). */
 export async function installHttpPlugins(app: FastifyInstance): Promise<void> {
-  installSecurityHeaders(app, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        // Mantine sets CSS variables through style attributes.
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        frameAncestors: ["'none'"],
-      },
-    },
-    // One framing policy: X-Frame-Options (older browsers) says what frame-ancestors says.
-    frameguard: { action: 'deny' },
-  });
   await app.register(compress, { threshold: 1024 });
   await app.register(swagger, {
     openapi: {

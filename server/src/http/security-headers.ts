@@ -29,14 +29,38 @@ export function helmetHeaders(options: HelmetOptions): { set: ReadonlyMap<string
   return { set, removed };
 }
 
-/** Security headers on every response (a route's own header, e.g. the API docs' CSP, still wins). */
-export function installSecurityHeaders(app: FastifyInstance, options: HelmetOptions): void {
-  const { set, removed } = helmetHeaders(options);
-  const entries = [...set];
+/** The server's headers: the console's CSP (Mantine sets CSS variables through style attributes) and one framing policy. */
+export const SERVER_SECURITY_HEADERS: HelmetOptions = {
+  contentSecurityPolicy: {
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+  },
+  // One framing policy: X-Frame-Options (older browsers) says what frame-ancestors says.
+  frameguard: { action: 'deny' },
+};
+
+let serverHeaders: ReturnType<typeof helmetHeaders> | undefined;
+
+/** Sets the server's security headers on a raw response (a route's own header set later, e.g. the API docs' CSP, still wins). */
+export function setSecurityHeaders(raw: ServerResponse): void {
+  serverHeaders ??= helmetHeaders(SERVER_SECURITY_HEADERS);
+  for (const [name, value] of serverHeaders.set) raw.setHeader(name, value);
+  for (const name of serverHeaders.removed) raw.removeHeader(name);
+}
+
+/**
+ * Security headers on every response. Installed as the first request hook: refusals made
+ * by later hooks (401, 403, 503) went out without them when this came after authentication.
+ */
+export function installSecurityHeaders(app: FastifyInstance): void {
   app.addHook('onRequest', (_request, reply, done) => {
-    const raw = reply.raw;
-    for (const [name, value] of entries) raw.setHeader(name, value);
-    for (const name of removed) raw.removeHeader(name);
+    setSecurityHeaders(reply.raw);
     done();
   });
 }

@@ -59,7 +59,7 @@ export function renderPostmortem(bundle: IncidentBundle, metricsUrl?: (selector:
     `- **Commander:** ${incident.commander === null ? 'not assigned' : mdText(incident.commander)}`,
     `- **Grouped on:** ${mdCode(incident.groupKey)}`,
     alertsShown
-      ? `- **Alerts:** ${alerts.length} (${alerts.filter((a) => a.state !== 'resolved').length} still unresolved)`
+      ? `- **Alerts:** ${Math.max(incident.alertCount, alerts.length)} (${alerts.filter((a) => a.state !== 'resolved').length} still unresolved${alerts.length < incident.alertCount ? ` among the ${alerts.length} listed` : ''})`
       : `- **Alerts:** ${incident.alertCount}, not shown (they need the alerts:read permission)`,
     '',
     '## Impact window',
@@ -79,6 +79,9 @@ export function renderPostmortem(bundle: IncidentBundle, metricsUrl?: (selector:
     lines.push(
       `| ${alert.id} | ${cell(describeAlert(alert))} | ${alert.severity} | ${alert.state}${alert.silenced ? ' (silenced)' : ''} | ${iso(alert.startsAt)} | ${iso(alert.endsAt)} | ${cell(alert.acknowledgedBy ?? '—')} | ${cell(alert.annotations.summary ?? '')} |`,
     );
+  }
+  if (alertsShown && alerts.length < incident.alertCount) {
+    lines.push('', `The first ${alerts.length} of ${incident.alertCount} alerts are listed (unresolved first); \`GET /api/v1/alerts?incidentId=${incident.id}\` lists them all.`);
   }
   lines.push('', '## Metrics around the incident', '', `Window: ${iso(metricsWindow.from)} to ${iso(metricsWindow.to)}.`, '');
   lines.push('| Selector | Link |', '|---|---|');

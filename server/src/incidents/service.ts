@@ -23,6 +23,7 @@ import { selectorOf } from './selectors.ts';
 import { summariseMetrics } from './metrics-summary.ts';
 import type { MetricsQuery } from '../metrics/query.ts';
 import type { SourceQueryStore } from './source-queries.ts';
+import { MAX_INLINE_INCIDENT_ALERTS } from './inline-alerts.ts';
 
 /** Which data sources exist: lent by the data-sources feature, which incidents cannot import. */
 export interface SourceCatalog {
@@ -59,7 +60,8 @@ export class IncidentService {
   }
 
   async detail(id: number): Promise<IncidentDetail> {
-    return { incident: await this.#require(id), alerts: await this.#deps.alerts.ofIncident(id) };
+    // Bounded (inline-alerts.ts): incident.alertCount says how many, GET /alerts?incidentId= lists them all.
+    return { incident: await this.#require(id), alerts: await this.#deps.alerts.firstOfIncident(id, MAX_INLINE_INCIDENT_ALERTS) };
   }
 
   /** The stores bound to a unit's transaction. */
@@ -227,7 +229,7 @@ export class IncidentService {
   async bundle(id: number): Promise<IncidentBundle> {
     const now = this.#deps.now();
     const incident = await this.#require(id);
-    const alerts = await this.#deps.alerts.ofIncident(id);
+    const alerts = await this.#deps.alerts.firstOfIncident(id, MAX_INLINE_INCIDENT_ALERTS);
     const timeline = await this.#deps.timeline.of(id);
     // Silences that cover an alert now, and those that covered one earlier (timeline entries).
     const silenceIds = new Set(alerts.flatMap((alert) => alert.silencedBy));

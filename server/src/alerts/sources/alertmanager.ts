@@ -1,5 +1,6 @@
 import { Compile } from 'typebox/compile';
 import { withoutEmptyLabels } from '../fingerprint.ts';
+import { alertBoundProblems } from '../alert-bounds.ts';
 import { AlertmanagerAlertSchema, type AlertEvent, type AlertmanagerAlert } from '../../../../shared/api/alerts.ts';
 
 const checkAlert = Compile(AlertmanagerAlertSchema);
@@ -52,6 +53,12 @@ export function mapAlertmanagerPayload(alerts: readonly unknown[], group?: Alert
   alerts.forEach((alert, index) => {
     if (!checkAlert.Check(alert)) {
       batch.rejected.push({ index, errors: [...checkAlert.Errors(alert)].map((e) => `${e.instancePath || '/'} ${e.message}`) });
+      return;
+    }
+    // Too many labels or annotations, or too many bytes: that alert is refused, the rest taken.
+    const oversized = alertBoundProblems({ labels: alert.labels, annotations: alert.annotations, generatorUrl: alert.generatorURL });
+    if (oversized.length > 0) {
+      batch.rejected.push({ index, errors: oversized.map((problem) => `${problem.path || '/'} ${problem.message}`) });
       return;
     }
     // An empty value is no label (Alertmanager drops them too, and ingest leaves them out).

@@ -95,8 +95,15 @@ export const slackPlugin: FastifyPluginAsync<{ ctx: ServerContext; feature: Chat
     }
   };
 
+  // Any workspace member not linked here sends these at will (the chat rate limit counts linked users).
+  const unlinked = new RefusalThrottle();
   const notLinked = (identity: ChatIdentity): SlackMessage => {
-    ctx.audit.record({ actor: `slack:${identity.chatUserId}`, actorKind: 'anonymous', action: 'chat.command', target: 'unmapped', outcome: 'denied', details: { teamId: identity.teamId } });
+    // A few a minute per chat user are audited, the rest counted into the next entry (refusal-throttle.ts).
+    const audited = unlinked.take(`${identity.teamId}:${identity.chatUserId}`, ctx.now());
+    if (audited) {
+      const details = { teamId: identity.teamId, ...(audited.notAudited > 0 ? { notAudited: audited.notAudited } : {}) };
+      ctx.audit.record({ actor: `slack:${identity.chatUserId}`, actorKind: 'anonymous', action: 'chat.command', target: 'unmapped', outcome: 'denied', details });
+    }
     return { response_type: 'ephemeral', text: 'Not linked', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `Your chat account (${identity.chatUserId}) is not linked to a SmartCloudOps user; ask an admin to map it.` } }] };
   };
 

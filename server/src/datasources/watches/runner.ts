@@ -41,6 +41,17 @@ export interface WatchSettings {
   maxTotalSeries: number;
   /** Watches the server keeps (each queries its source every step): creating one more is refused. */
   maxWatches: number;
+  /**
+   * Watches one person keeps (an API key counts as its owner): one operator cannot take the
+   * whole `maxWatches`. Watches stored without a creator (before migration 070) count for no one.
+   */
+  maxWatchesPerUser: number;
+  /**
+   * The shortest step a new watch may take, seconds: each watch queries its source every step,
+   * and a step below the source's scrape interval (commonly 10 to 60 s) finds nothing new.
+   * Watches already stored keep their step.
+   */
+  minStepSeconds: number;
   /** Scores are kept this long. */
   retentionMs: number;
   /**
@@ -60,6 +71,8 @@ export const DEFAULT_WATCH_SETTINGS: WatchSettings = {
   maxSeries: 200,
   maxTotalSeries: 2_000,
   maxWatches: 100,
+  maxWatchesPerUser: 20,
+  minStepSeconds: 10,
   retentionMs: 30 * 86_400_000,
   syncMs: 10_000,
 };

@@ -6,8 +6,11 @@ import type { PromResponse, PromVector } from '../../../../shared/api/datasource
 import { histogramOnlyError } from '../../../../shared/metrics/native-histograms.ts';
 import type { QueryProxy } from '../proxy.ts';
 import type { Actor, DatasourceService } from '../service.ts';
-import type { WatchRunner } from './runner.ts';
+import type { WatchRunner, WatchSettings } from './runner.ts';
 import type { WatchStore } from './store.ts';
+
+/** What creating a watch is bounded by (runner.ts, WatchSettings). */
+export type WatchLimits = Pick<WatchSettings, 'maxWatches' | 'maxWatchesPerUser' | 'minStepSeconds'>;
 
 /** Watch definitions: checked against their source before they are kept, audited, run by the runner. */
 export class WatchService {
@@ -16,15 +19,15 @@ export class WatchService {
   readonly #runner: WatchRunner;
   readonly #datasources: DatasourceService;
   readonly #proxy: QueryProxy;
-  readonly #maxWatches: number;
+  readonly #limits: WatchLimits;
 
-  constructor(deps: { ctx: ServerContext; store: WatchStore; runner: WatchRunner; datasources: DatasourceService; proxy: QueryProxy; maxWatches: number }) {
+  constructor(deps: { ctx: ServerContext; store: WatchStore; runner: WatchRunner; datasources: DatasourceService; proxy: QueryProxy; limits: WatchLimits }) {
     this.#ctx = deps.ctx;
     this.#store = deps.store;
     this.#runner = deps.runner;
     this.#datasources = deps.datasources;
     this.#proxy = deps.proxy;
-    this.#maxWatches = deps.maxWatches;
+    this.#limits = deps.limits;
     // A deleted source takes its watches with it (the table cascades; the runner must stop too).
     // (On another replica the runner's sync drops them.)
     deps.datasources.onChange((id) => {
@@ -52,9 +55,16 @@ export class WatchService {
   async create(input: CreateWatchRequest, by: Actor, creatorUserId: number | null = null): Promise<Watch> {
     if (!(await this.#datasources.store.byId(input.datasourceId))) throw new AppError('E_VALIDATION', `No data source with id ${input.datasourceId}.`, { datasourceId: input.datasourceId });
     if (await this.#store.byName(input.name)) throw new AppError('E_CONFLICT', `An anomaly watch named "${input.name}" already exists.`, { name: input.name });
-    // Each watch queries its source every step: their number is bounded, like their series (runner).
-    if ((await this.#store.count()) >= this.#maxWatches) {
-      throw new AppError('E_CONFLICT', `This server already has ${this.#maxWatches} anomaly watches, the most it keeps; delete one first.`, { max: this.#maxWatches });
+    // Each watch queries its source every step: their step and number are bounded, like their series (runner).
+    const { minStepSeconds, maxWatches, maxWatchesPerUser } = this.#limits;
+    if (input.stepSeconds < minStepSeconds) {
+      throw new AppError('E_VALIDATION', `An anomaly watch steps at least every ${minStepSeconds} s (stepSeconds ${input.stepSeconds} asked).`, { minStepSeconds });
+    }
+    if ((await this.#store.count()) >= maxWatches) {
+      throw new AppError('E_CONFLICT', `This server already has ${maxWatches} anomaly watches, the most it keeps; delete one first.`, { max: maxWatches });
+    }
+    if (creatorUserId !== null && (await this.#store.countByCreator(creatorUserId)) >= maxWatchesPerUser) {
+      throw new AppError('E_CONFLICT', `You already have ${maxWatchesPerUser} anomaly watches, the most one person keeps; delete one first.`, { maxPerUser: maxWatchesPerUser });
     }
     // One instant query first: a typo in the PromQL is refused now, with Prometheus's message, not found later in a log.
     const probe = await this.#proxy.forward(input.datasourceId, 'query', { query: input.query });

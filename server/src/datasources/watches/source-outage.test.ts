@@ -14,7 +14,7 @@ describe('an anomaly watch whose source fails', () => {
 
   beforeAll(async () => {
     prometheus = await startFakePrometheus();
-    server = await startTestServer({ datasources: { watches: { backfillRows: BACKFILL, minTrainRows: 20, trainWindow: BACKFILL, retrainEvery: 20, syncMs: 0 } } });
+    server = await startTestServer({ datasources: { watches: { backfillRows: BACKFILL, minTrainRows: 20, trainWindow: BACKFILL, retrainEvery: 20, syncMs: 0, minStepSeconds: 1 } } }); // pulled every second
     source = (await server.injectAs('admin', { method: 'POST', url: '/api/v1/datasources', payload: { name: 'fake', type: 'prometheus', url: prometheus.url } })).json() as Datasource;
   }, 60_000);
 

@@ -83,6 +83,12 @@ export class WatchStore {
     return Number(row.n);
   }
 
+  /** Watches kept with this creator (watches stored before migration 070 have none). */
+  async countByCreator(userId: number): Promise<number> {
+    const row = await this.#sql.db.selectFrom('anomaly_watches').select((eb) => eb.fn.countAll<number>().as('n')).where('created_by_user_id', '=', userId).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   async byId(id: number): Promise<WatchRow | undefined> {
     const row = await this.#sql.db.selectFrom('anomaly_watches').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toWatch(row) : undefined;

@@ -35,7 +35,7 @@ describe("runbook triggers on an anomaly watch's alerts", () => {
     server = await startTestServer({
       runbooks: { dir, reloadDebounceMs: 50, globalRunsPerHour: 1000 },
       alerts: { sweepIntervalMs: 0, ruleIntervalMs: 0 },
-      datasources: { watches: { backfillRows: BACKFILL, minTrainRows: 20, trainWindow: BACKFILL, retrainEvery: 20, syncMs: 0 } },
+      datasources: { watches: { backfillRows: BACKFILL, minTrainRows: 20, trainWindow: BACKFILL, retrainEvery: 20, syncMs: 0, minStepSeconds: 1 } }, // pulled every second
     });
     source = (await server.injectAs('admin', { method: 'POST', url: '/api/v1/datasources', payload: { name: 'fake', type: 'prometheus', url: prometheus.url } })).json() as Datasource;
   }, 60_000);

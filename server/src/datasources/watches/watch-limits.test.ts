@@ -16,7 +16,7 @@ describe('anomaly watch limits', () => {
   beforeAll(async () => {
     // `wide_N` answers N series.
     prometheus = await startFakePrometheus((query) => Number(/^wide_(\d+)$/.exec(query)?.[1] ?? 1));
-    server = await startTestServer({ datasources: { watches: { backfillRows: BACKFILL, minTrainRows: 20, trainWindow: BACKFILL, retrainEvery: 20, syncMs: 0, maxWatches: 2, maxTotalSeries: 4 } } });
+    server = await startTestServer({ datasources: { watches: { backfillRows: BACKFILL, minTrainRows: 20, trainWindow: BACKFILL, retrainEvery: 20, syncMs: 0, maxWatches: 2, maxTotalSeries: 4, minStepSeconds: 1 } } }); // pulled every second
     source = (await server.injectAs('admin', { method: 'POST', url: '/api/v1/datasources', payload: { name: 'fake', type: 'prometheus', url: prometheus.url } })).json() as Datasource;
   }, 60_000);
 

@@ -46,7 +46,7 @@ export class DatabaseAvailability {
       // counts only the third time in a row.
       if (!refusedOutright(error) && ++this.#slowAnswers < 3) return this.#available;
       if (this.#available) {
-        this.#log?.error({ err: error }, 'database unreachable; refusing writes until it answers');
+        this.#log?.error({ err: error, database: this.#sql.description }, 'database unreachable; refusing writes until it answers');
         // Connections opened before may be cut without a word (a partition): closed, so the
         // requests waiting on them answer 503 now and the pool opens new ones once it is back.
         this.#sql.dropConnections();
