@@ -79,10 +79,11 @@ export const ackRule: Rule = (line) => {
   const after = tokens[run.end];
   // ("ack 7 8 and 9 are flapping": ids joined by "and" are a list whatever follows; "ack 12 3 nodes down" has a comment.)
   const listed = ids.length > 0 && ids.length < MAX_ALERTS_AT_ONCE
-    // ("ack 12 13 np", "ack 12 13 ok 👍": ids followed by what is no comment (assent, manners, a reaction) are the list, as
-    // "ack 12 13" is; it acknowledged 12 with the comment "13 np". "ack 12 3 nodes down" keeps its comment.)
+    // ("ack 12 13", "ack 12 13 np", "ack 12 13 ok 👍": ids followed by nothing, or by what is no comment (assent, manners, a
+    // reaction), are the list; it acknowledged 12 with the comment "13 np". "ack 12 3 nodes down" keeps its comment. Nothing
+    // after them, and courtesy after them, are both no comment: `commentFrom` says so once for both.)
     // ("ack 12 13 but not 14": ids before an id left out are a list; it acknowledged 12 alone, "13 but not 14" its comment.)
-    && (after === undefined || tokens.slice(run.end).every(isCourtesy) || commentFrom(line, run.end) === undefined || run.joined || EXCLUDED_ID.test(restOf(line.text, tokens, run.end)) || tokens[run.end - 1]!.colon || FREE_TEXT_MARKERS.has(after.norm) || (tokens[found.at]!.norm.startsWith('#') && ids.every((t) => t.norm.startsWith('#'))));
+    && (commentFrom(line, run.end) === undefined || run.joined || EXCLUDED_ID.test(restOf(line.text, tokens, run.end)) || tokens[run.end - 1]!.colon || FREE_TEXT_MARKERS.has(after?.norm ?? '') || (tokens[found.at]!.norm.startsWith('#') && ids.every((t) => t.norm.startsWith('#'))));
   const onlyIds = !incident && listed;
   // ("ack 12 13 on it", "ack 12 13 looking", "ack 12 13 2 pods crashlooping": a number after the id, then words that do not
   // count it, may be one more alert; it acknowledged 12 alone with the comment "13 on it". "ack 12 3 nodes down" counts.)
