@@ -212,7 +212,8 @@ export function commentFrom(line: Line, from: number): string | undefined {
   const said = text.toLowerCase().replace(/[!.]+$/, '');
   // (the words as typed: restOf drops a leading ":", which an emoji starts with)
   const typed = i < line.tokens.length ? line.text.slice(line.tokens[i]!.start).trim().toLowerCase().split(/\s+/) : [];
-  return text === '' || onlyCourtesy(said) || typed.every((word) => EMOJI_CODE.test(word) || NOW_WORDS.has(word.replace(/[!.,]+$/, ''))) ? undefined : text;
+  // ("ack 12 ASAP pls", "ack 12 right now thx": when, which is at once, with manners; it was the comment "ASAP pls".)
+  return text === '' || onlyCourtesy(said) || typed.every((word) => EMOJI_CODE.test(word) || NOW_WORDS.has(word.replace(/[!.,]+$/, '')) || isManners(word.replace(/[!.,]+$/, ''))) ? undefined : text;
 }
 
 /**
