@@ -1,7 +1,7 @@
 import { MAX_ALERTS_AT_ONCE, type Severity } from '../intents.ts';
 import { ALL_WORDS, FILLER, FREE_TEXT_MARKERS, SEVERITY_WORDS, severitySlots, verbOf } from '../lexicon.ts';
 import { idOf, restOf, type Token } from '../tokens.ts';
-import { commentFrom, findTarget, firstId, freeTextFrom, ID_JOINERS, idAfter, isAlertNoun, isCourtesy, isIncidentNoun, leadingVerb, leftoverFactor, type Line, moreIds, type Reading, type Rule, take } from './kit.ts';
+import { commentFrom, findTarget, firstId, freeTextFrom, ID_JOINERS, idAfter, isAlertNoun, isCourtesy, isIncidentNoun, isTimeUnit, leadingVerb, leftoverFactor, type Line, moreIds, type Reading, type Rule, take } from './kit.ts';
 import { ackLengthAt } from './ack-length.ts';
 import { IMPERATIVE_ACK, reversedBefore, UNACK_VERBS } from './orders.ts';
 
@@ -65,6 +65,9 @@ export const ackRule: Rule = (line) => {
     const example = target.hit ? `"ack all alerts on ${target.hit.target.name}"` : '"ack all alerts on db-1"';
     return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: `Say which alert (or incident) to acknowledge by its id, e.g. "ack 12 rolling back", or every firing one of a target: ${example}.` };
   }
+  // ("ack disk alerts 2 hours": the number its unit follows is a length, which an acknowledgement has not; it acknowledged
+  // alert 2 with the comment "hours".)
+  if (!incident && isTimeUnit(tokens[found.at + 1]?.norm)) return lengthRead(`${tokens[found.at]!.raw} ${tokens[found.at + 1]!.raw}`, null, verb.score);
   const noun = 'noun' in found ? (found.noun as number | null) : null;
   if (noun !== null) taken.add(noun);
   taken.add(found.at);

@@ -161,6 +161,10 @@ export function take(taken: Set<number>, from: number, to: number): void {
 }
 
 /** The id after a noun ("incident 7", "inc #7"), or the first bare id. */
+/** A unit of time written apart from its number ("2 hours", "30 min"). */
+const TIME_UNIT = /^(?:h|hrs?|hours?|m|mins?|minutes?|d|days?|s|secs?|seconds?|w|wks?|weeks?)$/;
+export const isTimeUnit = (norm: string | undefined): boolean => TIME_UNIT.test(norm ?? '');
+
 export function idAfter(tokens: readonly Token[], taken: ReadonlySet<number>, nouns: (norm: string) => boolean): { id: number; at: number; noun: number | null } | null {
   for (let i = 0; i < tokens.length; i++) {
     // One word: "inc-7", "INC7", "incident#7" (how ticket systems write them).
@@ -169,7 +173,9 @@ export function idAfter(tokens: readonly Token[], taken: ReadonlySet<number>, no
   }
   for (let i = 0; i < tokens.length - 1; i++) {
     if (taken.has(i) || !nouns(tokens[i]!.norm)) continue;
-    const nextId = idOf(tokens[i + 1]);
+    // ("silence disk alerts 2 hours", "ack disk alerts 2 hours": a number the reading has taken as a length, or one its unit
+    // follows, is no id; they silenced alert 2, acknowledged alert 2 with the comment "hours".)
+    const nextId = taken.has(i + 1) || TIME_UNIT.test(tokens[i + 2]?.norm ?? '') ? null : idOf(tokens[i + 1]);
     if (nextId !== null) return { id: nextId, at: i + 1, noun: i };
     // "incident number 7", "incident no. 7"
     if (['number', 'no', 'nr', 'num'].includes(tokens[i + 1]!.norm) && idOf(tokens[i + 2]) !== null) return { id: idOf(tokens[i + 2])!, at: i + 2, noun: i };
