@@ -33,6 +33,13 @@ export const silenceRule: Rule = (line) => {
   if (tokens[verb.at + 1]?.norm === 'off' || (tokens.length === verb.at + 2 && tokens.at(-1)!.norm === 'off')) {
     return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds: DEFAULT_SILENCE_SECONDS } }, confidence: 0.45 * verb.score, problem: 'To end a silence, say which by its id, e.g. "unsilence 4"; "silences" lists them.' };
   }
+  // "silence it on web-2", "mute this on db-1", "silence the same on web-2": chat keeps no thread, so what "it" was is not
+  // known; they silenced every alert of web-2 (or alerts named "same"). ("silence it for 1h" asked already: nothing else named.)
+  const object = tokens[verb.at + 1]?.norm === 'the' ? verb.at + 2 : verb.at + 1;
+  if (!paused && BACK_REFERENCES.has(tokens[object]?.norm ?? '')) {
+    const target = findTarget(line, new Set([verb.at, object])).hit?.target.name ?? 'db-2';
+    return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds: DEFAULT_SILENCE_SECONDS } }, confidence: 0.45 * verb.score, problem: `Say what to silence: "${restOf(line.text, tokens, verb.at + 1).split(/\s+/).slice(0, object - verb.at).join(' ')}" names nothing on a line of its own (chat keeps no thread), e.g. "silence disk alerts on ${target} for 1h".` };
+  }
   // ("pause alerts …": the words before the noun read as the verb are its own.)
   const taken = new Set<number>(paused ? Array.from({ length: verb.at + 1 }, (_, k) => k) : [verb.at]);
   // The comment runs from its marker to the end; nothing in it is a matcher or duration.
@@ -377,6 +384,8 @@ const LENGTH_RANGE = /^\d+(?:\.\d+)?-\d+(?:\.\d+)?(?:s|m|h|d|w|mins?|hrs?|hours?
 // ("for the time being": it silenced alerts named "time being".)
 const VAGUE_LENGTHS = new Set(['bit', 'while', 'briefly', 'awhile', 'sometime', 'moment', 'being']);
 /** How alerts are, said in place of which ("the noisy alerts", "the flapping alert"): no alert is named so. */
+/** What points back to something said before ("it", "them", "the same"): on a line of its own it names nothing. */
+const BACK_REFERENCES = new Set(['it', 'that', 'this', 'them', 'those', 'these', 'same', 'em', "'em"]);
 const DESCRIBING = new Set(['noisy', 'noise', 'flapping', 'flappy', 'spammy', 'annoying', 'loud', 'bogus', 'spurious', 'false', 'junk']);
 /** Words before where a target is said ("on staging", "in prod", "across staging"). */
 const PLACE_WORDS = new Set(['on', 'in', 'across']);
