@@ -30,7 +30,8 @@ export const silenceRule: Rule = (line) => {
     return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds: DEFAULT_SILENCE_SECONDS } }, confidence: 0.45 * verb.score, problem: 'A silence is not extended: create another that starts now, e.g. "silence disk alerts on db-2 for 2h", then "unsilence" the old one if you like.' };
   }
   // "silence off web-1", "mute off": the silence turned off, not one made of alerts named "off".
-  if (tokens[verb.at + 1]?.norm === 'off' || (tokens.length === verb.at + 2 && tokens.at(-1)!.norm === 'off')) {
+  // ("silence 4 off", "mute web-1 off": the same, said after what it is of; they silenced alert 4, web-1's alerts named "off".)
+  if (tokens[verb.at + 1]?.norm === 'off' || tokens.at(-1)!.norm === 'off') {
     return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds: DEFAULT_SILENCE_SECONDS } }, confidence: 0.45 * verb.score, problem: 'To end a silence, say which by its id, e.g. "unsilence 4"; "silences" lists them.' };
   }
   // "silence it on web-2", "mute this on db-1", "silence the same on web-2": chat keeps no thread, so what "it" was is not
