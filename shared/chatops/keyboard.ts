@@ -7,8 +7,13 @@
  * one, so a comment cut from the line keeps the rest as typed.
  */
 export function typedPlainly(text: string): string {
+  // (Most lines are ASCII already: nothing to look for.)
+  if (!NOT_PLAIN_ASCII.test(text)) return text;
   return text.replace(INVISIBLE, '').replace(OTHER_KEYS, (c) => PLAIN[c] ?? plainOf(c));
 }
+
+/** Anything but printable ASCII and the line's own whitespace. */
+const NOT_PLAIN_ASCII = /[^\t\n\r -~]/;
 
 /** Marks of direction (LRM, RLM, ALM, embeddings, isolates) and of joining (zero-width space, joiners, word joiner, BOM). */
 const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u061c\ufeff]/g;

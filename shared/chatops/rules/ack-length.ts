@@ -30,8 +30,9 @@ export function ackLengthAt(line: Line, at: number, anywhere = false): string | 
       if (duration) return typed(line, i, duration.end);
     }
     // ("ack 12 2h", "ack 12 30 mins": a length alone after the ids, as "silence web-1 2h" says one; it was the comment "2h".
-    // "ack 12 5 mins ago it fired" goes on, and is the comment.)
-    const bare = i === at || anywhere ? lengthsSaid().find((d) => d.start === i && d.end === tokens.length && d.ms > 0) : undefined;
+    // "ack 12 5 mins ago it fired" goes on, and is the comment. Only a word that starts with a digit starts one: the lengths
+    // are read only then.)
+    const bare = (i === at || anywhere) && /^[\d.]/.test(word) ? lengthsSaid().find((d) => d.start === i && d.end === tokens.length && d.ms > 0) : undefined;
     if (bare) return typed(line, i, bare.end);
     if (UNTIL.has(word)) {
       const until = findUntil(line.text, tokens, new Set(), i, line.ref);
