@@ -11,6 +11,8 @@ import { ENVIRONMENTS } from '../environment.ts';
 
 const MATCHER = /^([a-z_][a-z0-9_]*)(=~|!~|!=|=)(.+)$/i;
 /** The comma before another matcher's name ("alertname=DiskFull,host=db-2"). */
+/** A matcher whose quoted value goes on past a space ('alertname="High', then 'CPU"'). */
+const QUOTED_VALUE_OPENS = /^\{?([a-z_][a-z0-9_]*)(=~|!~|!=|=)"([^"]*)$/i;
 const NEXT_MATCHER = /,(?=[a-z_][a-z0-9_]*(?:=~|!~|!=|=))/i;
 
 export const silenceRule: Rule = (line) => {
@@ -178,6 +180,22 @@ export const silenceRule: Rule = (line) => {
   const matchers: SilenceMatcher[] = [];
   for (let i = 0; i < end; i++) {
     if (taken.has(i)) continue;
+    // ('alertname="High CPU"': a quoted value with a space in it is one value; it was two matchers, alertname="High" and
+    // alerts named "CPU", which no alert matches.)
+    // ('alertname="High CPU",host="web-1"': the matchers after the closing quote are read as the others are.)
+    const opened = QUOTED_VALUE_OPENS.exec(tokens[i]!.raw);
+    const closes = opened ? tokens.findIndex((t, k) => k > i && k < end && t.raw.includes('"')) : -1;
+    const quote = closes === -1 ? -1 : tokens[closes]!.raw.indexOf('"');
+    const others = closes === -1 ? '' : tokens[closes]!.raw.slice(quote + 1).replace(/^,/, '').replace(/[,}]$/, '');
+    const more = others === '' ? [] : others.split(NEXT_MATCHER).map((part) => MATCHER.exec(part));
+    if (opened && closes !== -1 && more.every((m) => m !== null)) {
+      const from = tokens[i]!.start + tokens[i]!.raw.indexOf('"') + 1;
+      matchers.push({ name: opened[1]!, op: opened[2] as SilenceMatcher['op'], value: line.text.slice(from, tokens[closes]!.start + quote) });
+      for (const m of more) matchers.push({ name: m![1]!, op: m![2] as SilenceMatcher['op'], value: m![3]!.replace(/^"|"$/g, '') });
+      for (let k = i; k <= closes; k++) taken.add(k);
+      i = closes;
+      continue;
+    }
     // ("alertname=DiskFull,host=db-2": matchers written as Alertmanager lists them, a comma before each name; "host=~a,b" is one.)
     // ("silence host:web-1", "mute env:staging": a label and its value as search boxes write them; it named alerts "host:web-1".)
     const labelled = LABEL_COLON.exec(tokens[i]!.raw.replace(/[,;.]$/, ''));
