@@ -62,6 +62,9 @@ const NEGATIONS = new Set([
   "don't", 'dont', 'do not', 'never', 'not', "doesn't", "didn't", "shouldn't", "won't", 'no', 'nobody', 'noone',
   // ("i wouldn't restart nginx on web-1", "we can't ack 12 yet", "mustn't fail over").
   "wouldn't", 'wouldnt', 'shouldnt', "couldn't", 'couldnt', "can't", 'cant', 'cannot', "mustn't", 'mustnt', "needn't", 'wont',
+  // ("I haven't acked 12 yet", "we haven't restarted nginx on web-1": what was not done; they acknowledged 12 with the comment
+  // "yet", planned the restart.)
+  "haven't", 'havent', "hasn't", 'hasnt', "hadn't", 'hadnt',
 ]);
 /** A line that ends taking itself back ("ack 12 nvm", "silence web-1 for 1h jk", "ack 12 - actually no"). */
 const RETRACTIONS = [

@@ -3,6 +3,7 @@ import { unmarkedOrderAt } from './order-in-comment.ts';
 import { moodOf, orderAfterContext, reportedOrderAt, type Mood } from './mood.ts';
 import { environmentSaid } from './environment.ts';
 import { previewOf } from './format.ts';
+import { typedPlainly } from './keyboard.ts';
 import type { InventoryIndex, InventoryRunbook } from './inventory.ts';
 import { FREE_TEXT_MARKERS, TYPO_FACTOR } from './lexicon.ts';
 import { HOST_PARAMS, RULES, type Line, type Reading } from './rules.ts';
@@ -64,7 +65,9 @@ function alternativeOf(reading: Reading, now: number): Alternative[] {
  * reading wins if it is sure enough and not tied, otherwise the answer is `unknown` with
  * the readings as "did you mean" alternatives.
  */
-export function parseCommand(text: string, index: InventoryIndex, ref: TimeReference): ParseResult {
+export function parseCommand(typed: string, index: InventoryIndex, ref: TimeReference): ParseResult {
+  // ("ack １２", "‏ack 12", "don’t ack 12": other keyboards' digits, marks and quotes are read as the ASCII they stand for.)
+  const text = typedPlainly(typed);
   // "> ack 12", "bob wrote:⏎> restart nginx on web-1⏎thoughts?": a line quoted (Slack's "> ") is someone's words, not the asker's.
   const unquoted = withoutQuotedLines(text.slice(0, MAX_TEXT_LENGTH));
   if (unquoted !== null) return unquoted.rest === '' ? quotedOnly(unquoted.quoted, index, ref) : parseCommand(unquoted.rest, index, ref);

@@ -38,6 +38,11 @@ describe('tokenize', () => {
     // Struck through, a line is taken back; a pattern's star is the pattern's.
     expect(withoutMarkup('~ack 12~')).toBe('~ack 12~');
     expect(withoutMarkup('silence db-* for 1h')).toBe('silence db-* for 1h');
+    // A whole line in a code block, and Slack's "(edited)" label on a copied message.
+    expect(withoutMarkup('```ack 12 rolling back```')).toBe('ack 12 rolling back');
+    expect(withoutMarkup('```\nack 12\n```')).toBe('ack 12');
+    expect(withoutMarkup('ack 12 ``` a ``` b ```')).toBe('ack 12 ``` a ``` b ```');
+    expect(withoutMarkup('ack 12 rolling back (edited)')).toBe('ack 12 rolling back');
     expect(tokenize('!ack 12').map((t) => t.norm)).toEqual(['ack', '12']);
   });
 

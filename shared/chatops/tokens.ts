@@ -24,14 +24,19 @@ const GLUED_ID = /^(ack|acknowledge|resolve|reopen|mitigate|close|unsilence|expi
 
 /**
  * "*ack 12*", "_ack 12_": a whole line in Slack's bold or italics, read as its words. (Not
- * "~ack 12~": struck through, it is taken back, and stays unread.)
+ * "~ack 12~": struck through, it is taken back, and stays unread.) So is a whole line in a code
+ * block ("```ack 12 rolling back```": its closing fence was kept in the comment), and Slack's
+ * "(edited)" at the end of a message copied from the channel is its label, not the writer's words
+ * (it was the ack's comment).
  */
 export function withoutMarkup(text: string): string {
-  let out = text;
-  for (let m = MARKUP.exec(out); m; m = MARKUP.exec(out)) out = m[2]!;
+  let out = text.replace(EDITED, '');
+  for (let m = MARKUP.exec(out) ?? FENCED.exec(out); m; m = MARKUP.exec(out) ?? FENCED.exec(out)) out = m[2]!.trim();
   return out;
 }
 const MARKUP = /^([*_])(\S(?:.*\S)?)\1$/s;
+const FENCED = /^(```)((?:(?!```)[\s\S])+)```$/;
+const EDITED = /\s+\(edited\)\s*$/i;
 
 const EMPHASIS = /^([*_])([^*_]+)\1$/;
 

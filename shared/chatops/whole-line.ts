@@ -1,8 +1,8 @@
 import type { Command } from './intents.ts';
 import type { InventoryIndex } from './inventory.ts';
-import { actionOf, ALL_WORDS, FREE_TEXT_MARKERS, verbOf } from './lexicon.ts';
+import { actionOf, ALL_WORDS, FREE_TEXT_MARKERS, is, verbOf } from './lexicon.ts';
 import { moodOf } from './mood.ts';
-import type { Token } from './tokens.ts';
+import { idOf, type Token } from './tokens.ts';
 
 /**
  * Checks of a reading against the whole line, after a rule has read it: what a rule leaves
@@ -109,8 +109,11 @@ export function leftOutTargets(command: Command, named: readonly string[]): stri
   return named.filter((name) => !uses(command, name));
 }
 
-/** Joins of two clauses ("and", "then", "and then", "&", "+", ";", ",", "."). */
-const JOINERS = new Set(['and', 'then', '&', '+', 'also', 'plus']);
+/** Joins of two clauses ("and", "then", "and then", "&", "+", "/", ";", ",", "."; "as well as" is read where it is met). */
+const JOINERS = new Set(['and', 'then', '&', '+', 'also', 'plus', '/']);
+
+/** The verbs of taking command of an incident ("take 8", "grab incident 8"). */
+const TAKING = new Set(['take', 'grab']);
 
 // ("resolve 7 and assign 8 to bob", "ack 12 and unack 13": resolved 7 with the comment "and assign 8 to bob".)
 const ORDER_VERBS = new Set(['ack', 'acknowledge', 'silence', 'mute', 'snooze', 'unsilence', 'unmute', 'resolve', 'reopen', 'mitigate', 'close', 'expire', 'note', 'show', 'list',
@@ -135,11 +138,19 @@ export function secondCommandAt(tokens: readonly Token[]): { at: number; next: n
     if (FREE_TEXT_MARKERS.has(token.norm) || tokens[i - 1]!.colon) return null;
     // ("ack 12, silence web-1 for 1h", "ack 12. restart nginx on web-1": a comma or a full stop before an order's verb parts two commands as a ";" does.)
     const semicolon = /[;,.]$/.test(tokens[i - 1]!.raw);
-    if (!JOINERS.has(token.norm) && !semicolon) continue;
-    const at = JOINERS.has(token.norm) ? i + 1 : i;
-    const verbAt = tokens[at]?.norm === 'then' ? at + 1 : at;
+    // ("ack 12 as well as silence web-1": it acknowledged 12 with the comment "as silence web-1".)
+    const asWellAs = token.norm === 'as' && tokens[i + 1]?.norm === 'well' && tokens[i + 2]?.norm === 'as';
+    if (!JOINERS.has(token.norm) && !semicolon && !asWellAs) continue;
+    const at = asWellAs ? i + 3 : JOINERS.has(token.norm) ? i + 1 : i;
+    // ("ack 12 and then resolve 7", "resolve 7 and also take 8": the joiner's second word is the joiner's; the first command
+    // was "resolve 7 and".)
+    let verbAt = at;
+    while (['then', 'also'].includes(tokens[verbAt]?.norm ?? '')) verbAt++;
     // ("mitigate 7, failover done": what follows reports, it orders nothing.)
     if (isOrderVerb(tokens[verbAt]?.norm) && moodOf(tokens.slice(verbAt)) === 'order') return { at: i, next: verbAt };
+    // ("resolve 7 and also take 8", "ack 12 and grab incident 7": taking command of an incident named is an order too; it
+    // resolved 7 with the comment "and also take 8".)
+    if (TAKING.has(tokens[verbAt]?.norm ?? '') && (idOf(tokens[verbAt + 1]) !== null || is(tokens[verbAt + 1]?.norm ?? '', 'incident'))) return { at: i, next: verbAt };
     // ("restart nginx on web-1 and check cpu": a question asked after "and"/"then" is a command too; read as one, the
     // restart was planned and the chart dropped.)
     if (JOINERS.has(token.norm) && ASKING_VERBS.has(tokens[verbAt]?.norm ?? '') && tokens[verbAt + 1] !== undefined) return { at: i, next: verbAt };
@@ -185,11 +196,14 @@ const LATER = new Set(['later', 'tomorrow', 'tmrw', 'tmr', 'tonight', 'eod', 'eo
 const WEEKDAYS = new Set(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 /** "in 5 minutes", "in a bit", "in an hour": the words after "in" that make it a time ahead. */
 const IN_A_WHILE = /^(?:\d+[a-z]*|a|an|few|one|two|three|five|ten|fifteen|twenty|thirty|half)$/;
+/** "once more", "once again": how often, not when. */
+const ONCE_AS_OFTEN = new Set(['more', 'again']);
 const AT_A_TIME = /^(?:\d{1,2}(?::\d{2})?(?:am|pm|a\.m|p\.m)?|noon|midnight)$/;
 
 /**
  * Where a line puts its order off to a time ahead, before any free text ("ack 12 later", "ack 12
- * in 5 minutes", "resolve 7 tomorrow", "assign 7 to bob after the standup", "ack 12 at 3pm"):
+ * in 5 minutes", "resolve 7 tomorrow", "assign 7 to bob after the standup", "ack 12 at 3pm"), or
+ * until something is done ("resolve 7 once confirmed", "mitigate 7 after failover"):
  * the words that say when, as typed, or null. Chat does what is asked at once.
  */
 export function deferralOf(tokens: readonly Token[]): string | null {
@@ -202,6 +216,11 @@ export function deferralOf(tokens: readonly Token[]): string | null {
       || (token.norm === 'in' && IN_A_WHILE.test(next) && (/^\d+[a-z]*$/.test(next) || tokens[i + 2] !== undefined))
       || ((token.norm === 'at' || token.norm === 'around') && AT_A_TIME.test(next))
       || ((token.norm === 'after' || token.norm === 'next' || token.norm === 'on') && (WEEKDAYS.has(next) || next === 'the' || next === 'lunch' || next === 'standup' || next === 'week'))
+      // ("resolve 7 once confirmed", "resolve 7 after verification", "mitigate 7 after failover", "unsilence 4 once done": put
+      // off until something is done or has happened, whatever it is; they were done now, the words kept as the comment.
+      // "once more", "once again" say how often; a comment that starts elsewhere keeps its "after": "ack 12 errors after deploy".)
+      || (token.norm === 'once' && next !== '' && !ONCE_AS_OFTEN.has(next))
+      || (token.norm === 'after' && next !== '')
       || WEEKDAYS.has(token.norm) && tokens[i - 1]?.norm !== 'since'
       // ("ack 12 first thing tomorrow", "resolve 7 by 5pm", "ack 12 by eod")
       || (token.norm === 'first' && next === 'thing')

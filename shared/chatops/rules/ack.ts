@@ -1,7 +1,7 @@
 import { MAX_ALERTS_AT_ONCE, type Severity } from '../intents.ts';
 import { ALL_WORDS, FILLER, FREE_TEXT_MARKERS, SEVERITY_WORDS, severitySlots, verbOf } from '../lexicon.ts';
 import { idOf, restOf, type Token } from '../tokens.ts';
-import { commentFrom, findTarget, firstId, freeTextFrom, ID_JOINERS, idAfter, isAlertNoun, isCourtesy, isIncidentNoun, leadingVerb, leftoverFactor, type Line, moreIds, type Reading, type Rule, take } from './kit.ts';
+import { commentFrom, findTarget, firstId, freeTextFrom, ID_JOINERS, idAfter, isAlertNoun, isCourtesy, isIncidentNoun, isTimeUnit, leadingVerb, leftoverFactor, type Line, moreIds, type Reading, type Rule, take } from './kit.ts';
 import { ackLengthAt } from './ack-length.ts';
 import { IMPERATIVE_ACK, reversedBefore, UNACK_VERBS } from './orders.ts';
 
@@ -65,6 +65,9 @@ export const ackRule: Rule = (line) => {
     const example = target.hit ? `"ack all alerts on ${target.hit.target.name}"` : '"ack all alerts on db-1"';
     return { command: { intent: 'alert.ack', slots: {} }, confidence: 0.45 * verb.score, problem: `Say which alert (or incident) to acknowledge by its id, e.g. "ack 12 rolling back", or every firing one of a target: ${example}.` };
   }
+  // ("ack disk alerts 2 hours": the number its unit follows is a length, which an acknowledgement has not; it acknowledged
+  // alert 2 with the comment "hours".)
+  if (!incident && isTimeUnit(tokens[found.at + 1]?.norm)) return lengthRead(`${tokens[found.at]!.raw} ${tokens[found.at + 1]!.raw}`, null, verb.score);
   const noun = 'noun' in found ? (found.noun as number | null) : null;
   if (noun !== null) taken.add(noun);
   taken.add(found.at);
@@ -79,10 +82,11 @@ export const ackRule: Rule = (line) => {
   const after = tokens[run.end];
   // ("ack 7 8 and 9 are flapping": ids joined by "and" are a list whatever follows; "ack 12 3 nodes down" has a comment.)
   const listed = ids.length > 0 && ids.length < MAX_ALERTS_AT_ONCE
-    // ("ack 12 13 np", "ack 12 13 ok 👍": ids followed by what is no comment (assent, manners, a reaction) are the list, as
-    // "ack 12 13" is; it acknowledged 12 with the comment "13 np". "ack 12 3 nodes down" keeps its comment.)
+    // ("ack 12 13", "ack 12 13 np", "ack 12 13 ok 👍": ids followed by nothing, or by what is no comment (assent, manners, a
+    // reaction), are the list; it acknowledged 12 with the comment "13 np". "ack 12 3 nodes down" keeps its comment. Nothing
+    // after them, and courtesy after them, are both no comment: `commentFrom` says so once for both.)
     // ("ack 12 13 but not 14": ids before an id left out are a list; it acknowledged 12 alone, "13 but not 14" its comment.)
-    && (after === undefined || tokens.slice(run.end).every(isCourtesy) || commentFrom(line, run.end) === undefined || run.joined || EXCLUDED_ID.test(restOf(line.text, tokens, run.end)) || tokens[run.end - 1]!.colon || FREE_TEXT_MARKERS.has(after.norm) || (tokens[found.at]!.norm.startsWith('#') && ids.every((t) => t.norm.startsWith('#'))));
+    && (commentFrom(line, run.end) === undefined || run.joined || EXCLUDED_ID.test(restOf(line.text, tokens, run.end)) || tokens[run.end - 1]!.colon || FREE_TEXT_MARKERS.has(after?.norm ?? '') || (tokens[found.at]!.norm.startsWith('#') && ids.every((t) => t.norm.startsWith('#'))));
   const onlyIds = !incident && listed;
   // ("ack 12 13 on it", "ack 12 13 looking", "ack 12 13 2 pods crashlooping": a number after the id, then words that do not
   // count it, may be one more alert; it acknowledged 12 alone with the comment "13 on it". "ack 12 3 nodes down" counts.)

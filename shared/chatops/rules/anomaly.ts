@@ -11,7 +11,8 @@ export const anomalyRule: Rule = (line) => {
   let trigger = 0;
   tokens.forEach((t, i) => {
     // "hold off on restarting web-1", "turn off web-1", "log off": an "off" of a phrasal verb, not something off.
-    if (t.norm === 'off' && PHRASAL_OFF.has(tokens[i - 1]?.norm ?? '')) return;
+    // ("mute web-1 off", "silence web-1 for 1h off": a silence turned off, said of what it is of; it explained web-1.)
+    if (t.norm === 'off' && (PHRASAL_OFF.has(tokens[i - 1]?.norm ?? '') || verbOf(tokens[0]?.norm, 'silence') === 1)) return;
     const score = Math.max(verbOf(t.norm, 'explain'), verbOf(t.norm, 'anomalous'));
     if (score > 0) {
       taken.add(i);

@@ -54,8 +54,16 @@ export const incidentAssignRule: Rule = (line) => {
   // np", "assign incident 7 to bob np": it was read as part of the name, or the line unread).
   const lower = line.text.toLowerCase().replace(/[’‘]/g, "'").replace(/\s+/g, ' ').trim()
     .replace(/[.!?]+$/, '').replace(/^(?:(?:can|could|would|will)\s+(?:you|u|we|someone)\s+|please\s+|pls\s+)/, '').replace(/(?:\s+(?:please|pls|plz|thanks|thx|ty|np|ok|k|kk))+$/, '');
-  for (const form of ASSIGN_FORMS) {
-    const m = form.re.exec(lower);
+  // ("assign 7 to bob, he's got context", "assign 7 to bob - he knows the db", "I'll take incident 7 because I deployed": why,
+  // after a comma, a dash or "because", is no part of the form; it was asked who commands. An assignment keeps no comment, so
+  // the reason is left out, and the reading is a little less sure.)
+  // ("assign 7 to bob, carol", "… - carol too": more people, not why; "taking incident 7, acking 12": a number, maybe one
+  // more thing to act on. Asked as before.)
+  const after = /(?:,|\s[-–—]+|\s(?:because|cuz|coz|since))\s+(\S.*)$/.exec(lower);
+  const reason = after && after[1]!.split(' ').length > 1 && !/\b(?:and|or|too|also|as well|plus|n)\b|[&@+#\d]/.test(after[1]!) ? after : null;
+  const plain = reason ? lower.slice(0, reason.index).trim() : lower;
+  for (const [said, sure] of reason ? [[lower, 1], [plain, 0.9]] as const : [[lower, 1]] as const) for (const form of ASSIGN_FORMS) {
+    const m = form.re.exec(said);
     if (!m) continue;
     const incidentId = Number(m[form.id]);
     const who = form.who === undefined ? 'me' : m[form.who]!;
@@ -64,16 +72,16 @@ export const incidentAssignRule: Rule = (line) => {
     }
     // The name as typed (usernames keep their case).
     const typed = form.who === undefined || ME.has(who) ? undefined : line.text.replace(/\s+/g, ' ').match(new RegExp(escapeRegex(who), 'i'))?.[0] ?? who;
-    return { command: { intent: 'incident.assign', slots: typed === undefined ? { incidentId } : { incidentId, commander: typed } }, confidence: 1 };
+    return { command: { intent: 'incident.assign', slots: typed === undefined ? { incidentId } : { incidentId, commander: typed } }, confidence: sure };
   }
-  const bare = TAKES_BARE.exec(lower);
+  const bare = TAKES_BARE.exec(lower) ?? TAKES_BARE.exec(plain);
   if (bare) {
     const ids = (bare[1] ?? bare[2] ?? bare[3])!.split(/\s*(?:,|&|\band\b)\s*/).map(Number);
     const id = ids[0]!;
     if (ids.length > 1) return { command: { intent: 'incident.assign', slots: { incidentId: id } }, confidence: 0.45, problem: `Say which you take, one at a time: ${ids.map((n) => `"I'll take incident ${n}"`).join(', ')} to command an incident, or "ack ${ids.join(' ')}" to acknowledge alerts.` };
     return { command: { intent: 'incident.assign', slots: { incidentId: id } }, confidence: 0.45, problem: `Say which ${id} you take, e.g. "I'll take incident ${id}" to command incident ${id}, or "ack ${id}" to acknowledge alert ${id}.` };
   }
-  if (TAKES_UNNAMED.test(lower)) return { command: { intent: 'incident.assign', slots: { incidentId: 0 } }, confidence: 0.45, problem: 'Say which you take by its id: "I\'ll take incident 7" to command an incident, or "ack 12" to acknowledge an alert.' };
+  if (TAKES_UNNAMED.test(lower) || TAKES_UNNAMED.test(plain)) return { command: { intent: 'incident.assign', slots: { incidentId: 0 } }, confidence: 0.45, problem: 'Say which you take by its id: "I\'ll take incident 7" to command an incident, or "ack 12" to acknowledge an alert.' };
   // "unassign incident 7", "remove the commander of 7": cleared on the incident's page.
   const cleared = /^(?:un-?assign|remove (?:the )?(?:commander|ic|owner) (?:from|of|on)|clear (?:the )?(?:commander|ic|owner) (?:of|on))\b/.test(lower) ? idAfter(line.tokens, new Set(), isIncidentNoun) ?? firstId(line.tokens, new Set()) : null;
   if (cleared) return { command: { intent: 'incident.assign', slots: { incidentId: cleared.id } }, confidence: 0.45, problem: `An incident's commander is cleared on its page in the console; from chat it is handed over, e.g. "assign incident ${cleared.id} to alice".` };

@@ -161,6 +161,10 @@ export function take(taken: Set<number>, from: number, to: number): void {
 }
 
 /** The id after a noun ("incident 7", "inc #7"), or the first bare id. */
+/** A unit of time written apart from its number ("2 hours", "30 min"). */
+const TIME_UNIT = /^(?:h|hrs?|hours?|m|mins?|minutes?|d|days?|s|secs?|seconds?|w|wks?|weeks?)$/;
+export const isTimeUnit = (norm: string | undefined): boolean => TIME_UNIT.test(norm ?? '');
+
 export function idAfter(tokens: readonly Token[], taken: ReadonlySet<number>, nouns: (norm: string) => boolean): { id: number; at: number; noun: number | null } | null {
   for (let i = 0; i < tokens.length; i++) {
     // One word: "inc-7", "INC7", "incident#7" (how ticket systems write them).
@@ -169,7 +173,9 @@ export function idAfter(tokens: readonly Token[], taken: ReadonlySet<number>, no
   }
   for (let i = 0; i < tokens.length - 1; i++) {
     if (taken.has(i) || !nouns(tokens[i]!.norm)) continue;
-    const nextId = idOf(tokens[i + 1]);
+    // ("silence disk alerts 2 hours", "ack disk alerts 2 hours": a number the reading has taken as a length, or one its unit
+    // follows, is no id; they silenced alert 2, acknowledged alert 2 with the comment "hours".)
+    const nextId = taken.has(i + 1) || TIME_UNIT.test(tokens[i + 2]?.norm ?? '') ? null : idOf(tokens[i + 1]);
     if (nextId !== null) return { id: nextId, at: i + 1, noun: i };
     // "incident number 7", "incident no. 7"
     if (['number', 'no', 'nr', 'num'].includes(tokens[i + 1]!.norm) && idOf(tokens[i + 2]) !== null) return { id: idOf(tokens[i + 2])!, at: i + 2, noun: i };
@@ -198,7 +204,7 @@ export function firstId(tokens: readonly Token[], taken: ReadonlySet<number>, fr
 /** Free text after position `from`, without a leading "with comment", "because", ":" or "-". */
 export function commentFrom(line: Line, from: number): string | undefined {
   // ("ack 13 as well", "ack 13 too": no comment, before "as" is read as leading one in.)
-  if (onlyManners(restOf(line.text, line.tokens, from))) return undefined;
+  if (onlyCourtesy(restOf(line.text, line.tokens, from))) return undefined;
   let i = from;
   // "with a comment: …", "saying that …", "as known issue": the words that lead a comment in; "because a & b" keeps its "a".
   for (let word = line.tokens[i]?.norm; word !== undefined; word = line.tokens[++i]?.norm) {
@@ -212,32 +218,31 @@ export function commentFrom(line: Line, from: number): string | undefined {
   const said = text.toLowerCase().replace(/[!.]+$/, '');
   // (the words as typed: restOf drops a leading ":", which an emoji starts with)
   const typed = i < line.tokens.length ? line.text.slice(line.tokens[i]!.start).trim().toLowerCase().split(/\s+/) : [];
-  return text === '' || onlyManners(said) || onlyAssent(said) || typed.every((word) => EMOJI_CODE.test(word) || NOW_WORDS.has(word.replace(/[!.,]+$/, ''))) ? undefined : text;
+  // ("ack 12 ASAP pls", "ack 12 right now thx": when, which is at once, with manners; it was the comment "ASAP pls".)
+  return text === '' || onlyCourtesy(said) || typed.every((word) => EMOJI_CODE.test(word) || NOW_WORDS.has(word.replace(/[!.,]+$/, '')) || isManners(word.replace(/[!.,]+$/, ''))) ? undefined : text;
 }
 
 /**
- * "ack 12 ok", "ack 12 np", "ack 12 k thx", "resolve 7 sure thing": words that only say yes to something, said alone after
- * the order (with manners or not), are the writer's assent, not what the alert or incident is to be remembered by (they were
- * kept as its comment). "ack 12 ok rolling back" keeps its comment whole.
+ * Words that only say yes to something ("ok", "np", "sure thing"), or manners ("please", "thanks", "merci", "danke schön"),
+ * said alone after the order, with the words that join them ("pls and thx") and reactions beside them ("👍 thx"): the
+ * writer's courtesy, not what the alert or incident is to be remembered by (they were kept as its comment). "ack 12 ok
+ * rolling back" keeps its comment whole. (One predicate: the assent and the manners were two near copies.)
  */
-function onlyAssent(said: string): boolean {
-  const words = said.replace(/\b(no (problem|prob|probs|worries)|sure thing|got it|will do|sounds good|roger that)\b/g, 'ok').split(/[\s,!.]+/).filter(Boolean);
-  return words.some((w) => ASSENT_WORDS.has(w)) && words.every((w) => ASSENT_WORDS.has(w) || MANNERS_JOINERS.has(w) || POLITENESS.has(w) || OTHER_MANNERS.has(w) || EMOJI_CODE.test(w));
+function onlyCourtesy(text: string): boolean {
+  const said = text.toLowerCase().replace(/[!.]+$/, '').trim();
+  const words = said
+    .replace(/\bthank you\b/g, 'thanks')
+    .replace(/\b(no (problem|prob|probs|worries)|sure thing|got it|will do|sounds good|roger that)\b/g, 'ok')
+    .split(/[\s,!.]+/)
+    .filter(Boolean);
+  return POLITENESS.has(said) || (words.some((w) => !MANNERS_JOINERS.has(w)) && words.every((w) => ASSENT_WORDS.has(w) || MANNERS_JOINERS.has(w) || POLITENESS.has(w) || OTHER_MANNERS.has(w) || EMOJI_CODE.test(w) || FOREIGN_MANNERS_PARTS.has(w)));
 }
 const ASSENT_WORDS: ReadonlySet<string> = new Set(['ok', 'okay', 'k', 'kk', 'okey', 'oki', 'np', 'nw', 'sure', 'yes', 'yep', 'yup', 'yeah', 'ya', 'roger', 'gotcha', 'wilco', 'sgtm', 'lgtm', 'cool']);
+/** The words of manners typed in two ("danke schön", "s'il vous plaît") that are no manners alone. */
+const FOREIGN_MANNERS_PARTS: ReadonlySet<string> = new Set(['schön', 'vous', 'plaît', "s'il"]);
 
 /** "ack 12 now", "ack 12 right now", "ack 12 asap", "ack 12 rn", "ok, ack 12 then": when, which is at once, not a comment. */
 const NOW_WORDS = new Set(['now', 'right', 'asap', 'rn', 'immediately', 'straight', 'away', 'then']);
-
-/** "please", "thanks", "ack 12 merci", "danke schön"… a text of nothing but manners is no comment. */
-function onlyManners(text: string): boolean {
-  const said = text.toLowerCase().replace(/[!.]+$/, '').trim();
-  const words = said.replace(/\bthank you\b/g, 'thanks').split(/[\s,!.]+/).filter(Boolean);
-  // ("ack 12 pls and thx", "please & thank you": manners joined are manners; the comment was "and thx".)
-  const manners = words.filter((w) => !MANNERS_JOINERS.has(w));
-  // ("ack 12 👍 thx", "ack 12 :pray: ty": a reaction beside the manners is manners too; it was kept as the comment.)
-  return POLITENESS.has(said) || (manners.length > 0 && words.every((w) => MANNERS_JOINERS.has(w) || POLITENESS.has(w) || OTHER_MANNERS.has(w) || EMOJI_CODE.test(w) || w === 'schön' || w === 'vous' || w === 'plaît' || w === "s'il"));
-}
 
 /** What joins two words of manners ("pls and thx", "please & thank you", "pls n thx"). */
 const MANNERS_JOINERS = new Set(['and', '&', 'n', '+']);
@@ -274,7 +279,7 @@ export function moreIds(tokens: readonly Token[], first: number): { ids: number[
   // the same list; it was 12 with the comment "13 np". "unack 12 3 nodes down" keeps its comment.)
   const idCount = rest.findIndex((t) => idOf(t) === null);
   const tail = rest.slice(idCount).map((t) => t.raw.toLowerCase()).join(' ');
-  if (idCount > 0 && idCount < 50 && (onlyManners(tail) || onlyAssent(tail) || rest.slice(idCount).every(isCourtesy))) return { ids: rest.slice(0, idCount).map((t) => idOf(t)!), last: first + idCount };
+  if (idCount > 0 && idCount < 50 && (onlyCourtesy(tail) || rest.slice(idCount).every(isCourtesy))) return { ids: rest.slice(0, idCount).map((t) => idOf(t)!), last: first + idCount };
   // ("resolve incidents 7 to 9", "unack 12 through 14", "unsilence 4..6": a range; it was read as 7 with the comment "to 9".)
   const from = idOf(tokens[first]);
   const to = RANGE_JOINERS.has(tokens[first + 1]?.norm ?? '') ? idOf(tokens[first + 2]) : null;

@@ -10,6 +10,9 @@ const NOTE_AFTER_ID = /^(?:(?:incident|inc)[-_\s]*#?(\d{1,9})\s+(?:note|update|c
 /** A note's text and then its incident: "<text> on|to|for incident 7" at the end of the line. */
 const TEXT_THEN_ID = /^(\S.*?)\s+(?:on|to|for|in)\s+(?:(?:incident|inc)[-\s]*)?#?(\d{1,9})[.!]?$/is;
 
+/** What joins something on ("and", "&", "then", "also", "plus"): no note's text starts with it. */
+const JOINED_ON = new Set(['and', '&', '+', 'then', 'also', 'plus']);
+
 export const noteRule: Rule = (line) => {
   const { tokens } = line;
   const ticket = NOTE_AFTER_ID.exec(line.text);
@@ -49,6 +52,12 @@ export const noteRule: Rule = (line) => {
   taken.add(i);
   let j = i + 1;
   if (['with', 'saying', 'that'].includes(tokens[j]?.norm ?? '')) j++;
+  // ("note on 7 and ack 12": a note's text said without its colon or dash does not start by joining something on; it wrote
+  // "and ack 12" on incident 7, the ack dropped.)
+  if (!tokens[i]!.colon && JOINED_ON.has(tokens[j]?.norm ?? '')) {
+    const after = restOf(line.text, tokens, j + 1);
+    return { command: { intent: 'incident.note', slots: { incidentId: id, text: '' } }, confidence: 0.45 * score, problem: `"${tokens[j]!.raw} ${after}" is no note's text: say the note after a colon ("note on ${id}: …"), and send "${after}" on its own.` };
+  }
   const text = unwrapped(restOf(line.text, tokens, j));
   if (text === '') return { command: { intent: 'incident.note', slots: { incidentId: id, text: '' } }, confidence: 0.45 * score, problem: 'Say what the note says, e.g. "note on 7: rolled back".' };
   return { command: { intent: 'incident.note', slots: { incidentId: id, text } }, confidence: score };

@@ -21,7 +21,8 @@ const REPEATS = /^(?:twice|thrice|x\d+|\d+x)$/;
 /** Nouns of the host named ("reboot the box web-1"), not a parameter's value. */
 const HOST_NOUNS = ['box', 'server', 'host', 'machine', 'node', 'instance', 'vm'];
 /** Words that point back at something said before ("restart it"), which a chat line on its own does not have. */
-const PRONOUNS = new Set(['it', 'that', 'this', 'them', 'those', 'these', 'thing']);
+// ("restart the same on web-2": what was restarted before is not known here; it planned a restart of service "same".)
+const PRONOUNS = new Set(['it', 'that', 'this', 'them', 'those', 'these', 'thing', 'same']);
 const STOP_WORDS = new Set(['on', 'at', 'for', 'in', 'from', 'with', 'to', 'of', 'against']);
 
 function chooseRunbook(candidates: readonly InventoryRunbook[], object: readonly string[]): { runbook: InventoryRunbook; score: number } | null {

@@ -11,6 +11,8 @@ import { ENVIRONMENTS } from '../environment.ts';
 
 const MATCHER = /^([a-z_][a-z0-9_]*)(=~|!~|!=|=)(.+)$/i;
 /** The comma before another matcher's name ("alertname=DiskFull,host=db-2"). */
+/** A matcher whose quoted value goes on past a space ('alertname="High', then 'CPU"'). */
+const QUOTED_VALUE_OPENS = /^\{?([a-z_][a-z0-9_]*)(=~|!~|!=|=)"([^"]*)$/i;
 const NEXT_MATCHER = /,(?=[a-z_][a-z0-9_]*(?:=~|!~|!=|=))/i;
 
 export const silenceRule: Rule = (line) => {
@@ -30,8 +32,16 @@ export const silenceRule: Rule = (line) => {
     return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds: DEFAULT_SILENCE_SECONDS } }, confidence: 0.45 * verb.score, problem: 'A silence is not extended: create another that starts now, e.g. "silence disk alerts on db-2 for 2h", then "unsilence" the old one if you like.' };
   }
   // "silence off web-1", "mute off": the silence turned off, not one made of alerts named "off".
-  if (tokens[verb.at + 1]?.norm === 'off' || (tokens.length === verb.at + 2 && tokens.at(-1)!.norm === 'off')) {
+  // ("silence 4 off", "mute web-1 off": the same, said after what it is of; they silenced alert 4, web-1's alerts named "off".)
+  if (tokens[verb.at + 1]?.norm === 'off' || tokens.at(-1)!.norm === 'off') {
     return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds: DEFAULT_SILENCE_SECONDS } }, confidence: 0.45 * verb.score, problem: 'To end a silence, say which by its id, e.g. "unsilence 4"; "silences" lists them.' };
+  }
+  // "silence it on web-2", "mute this on db-1", "silence the same on web-2": chat keeps no thread, so what "it" was is not
+  // known; they silenced every alert of web-2 (or alerts named "same"). ("silence it for 1h" asked already: nothing else named.)
+  const object = tokens[verb.at + 1]?.norm === 'the' ? verb.at + 2 : verb.at + 1;
+  if (!paused && BACK_REFERENCES.has(tokens[object]?.norm ?? '')) {
+    const target = findTarget(line, new Set([verb.at, object])).hit?.target.name ?? 'db-2';
+    return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds: DEFAULT_SILENCE_SECONDS } }, confidence: 0.45 * verb.score, problem: `Say what to silence: "${restOf(line.text, tokens, verb.at + 1).split(/\s+/).slice(0, object - verb.at).join(' ')}" names nothing on a line of its own (chat keeps no thread), e.g. "silence disk alerts on ${target} for 1h".` };
   }
   // ("pause alerts …": the words before the noun read as the verb are its own.)
   const taken = new Set<number>(paused ? Array.from({ length: verb.at + 1 }, (_, k) => k) : [verb.at]);
@@ -170,6 +180,22 @@ export const silenceRule: Rule = (line) => {
   const matchers: SilenceMatcher[] = [];
   for (let i = 0; i < end; i++) {
     if (taken.has(i)) continue;
+    // ('alertname="High CPU"': a quoted value with a space in it is one value; it was two matchers, alertname="High" and
+    // alerts named "CPU", which no alert matches.)
+    // ('alertname="High CPU",host="web-1"': the matchers after the closing quote are read as the others are.)
+    const opened = QUOTED_VALUE_OPENS.exec(tokens[i]!.raw);
+    const closes = opened ? tokens.findIndex((t, k) => k > i && k < end && t.raw.includes('"')) : -1;
+    const quote = closes === -1 ? -1 : tokens[closes]!.raw.indexOf('"');
+    const others = closes === -1 ? '' : tokens[closes]!.raw.slice(quote + 1).replace(/^,/, '').replace(/[,}]$/, '');
+    const more = others === '' ? [] : others.split(NEXT_MATCHER).map((part) => MATCHER.exec(part));
+    if (opened && closes !== -1 && more.every((m) => m !== null)) {
+      const from = tokens[i]!.start + tokens[i]!.raw.indexOf('"') + 1;
+      matchers.push({ name: opened[1]!, op: opened[2] as SilenceMatcher['op'], value: line.text.slice(from, tokens[closes]!.start + quote) });
+      for (const m of more) matchers.push({ name: m![1]!, op: m![2] as SilenceMatcher['op'], value: m![3]!.replace(/^"|"$/g, '') });
+      for (let k = i; k <= closes; k++) taken.add(k);
+      i = closes;
+      continue;
+    }
     // ("alertname=DiskFull,host=db-2": matchers written as Alertmanager lists them, a comma before each name; "host=~a,b" is one.)
     // ("silence host:web-1", "mute env:staging": a label and its value as search boxes write them; it named alerts "host:web-1".)
     const labelled = LABEL_COLON.exec(tokens[i]!.raw.replace(/[,;.]$/, ''));
@@ -377,6 +403,8 @@ const LENGTH_RANGE = /^\d+(?:\.\d+)?-\d+(?:\.\d+)?(?:s|m|h|d|w|mins?|hrs?|hours?
 // ("for the time being": it silenced alerts named "time being".)
 const VAGUE_LENGTHS = new Set(['bit', 'while', 'briefly', 'awhile', 'sometime', 'moment', 'being']);
 /** How alerts are, said in place of which ("the noisy alerts", "the flapping alert"): no alert is named so. */
+/** What points back to something said before ("it", "them", "the same"): on a line of its own it names nothing. */
+const BACK_REFERENCES = new Set(['it', 'that', 'this', 'them', 'those', 'these', 'same', 'em', "'em"]);
 const DESCRIBING = new Set(['noisy', 'noise', 'flapping', 'flappy', 'spammy', 'annoying', 'loud', 'bogus', 'spurious', 'false', 'junk']);
 /** Words before where a target is said ("on staging", "in prod", "across staging"). */
 const PLACE_WORDS = new Set(['on', 'in', 'across']);
