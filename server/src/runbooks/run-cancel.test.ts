@@ -157,5 +157,18 @@ describe('cancelling a runbook run', () => {
     expect((await cancel(server, 'operator', run.id, 'false alarm')).statusCode).toBe(200);
     const timeline = (await server.injectAs('admin', { method: 'GET', url: `/api/v1/incidents/${incidentId}/timeline` })).json<Array<{ kind: string; text: string }>>();
     expect(timeline.filter((e) => e.kind === 'runbook_run').map((e) => e.text)).toEqual(expect.arrayContaining([expect.stringMatching(/run #\d+ cancelled by .*: false alarm/)]));
+
+    // A running run: the request, then its end once the step is stopped.
+    const running = await server.app.runbooks.service.request('sleepy', { incidentId }, oncall);
+    await eventually(() => stepPid(server, running.id), (found) => found !== undefined);
+    expect((await cancel(server, 'operator', running.id, 'stop it')).statusCode).toBe(200);
+    const texts = await eventually(
+      async () => (await server.injectAs('admin', { method: 'GET', url: `/api/v1/incidents/${incidentId}/timeline` })).json<Array<{ kind: string; text: string }>>().filter((e) => e.kind === 'runbook_run').map((e) => e.text),
+      (all) => all.some((text) => text.startsWith(`Runbook "Sleeps a minute" run #${running.id} cancelled`)),
+    );
+    expect(texts).toEqual(expect.arrayContaining([
+      `Cancel of runbook run #${running.id} asked by test-operator: stop it; its current step is being stopped`,
+      `Runbook "Sleeps a minute" run #${running.id} cancelled by test-operator: stop it`,
+    ]));
   });
 });

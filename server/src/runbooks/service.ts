@@ -504,7 +504,9 @@ export class RunbookService {
   async finished(run: StoredRun): Promise<void> {
     if (!run.dryRun) {
       const verified = run.plan.verify && run.state === 'succeeded' ? ', verify held' : '';
-      await this.#timeline(run, SYSTEM, `Runbook "${run.title}" run #${run.id} ${run.state.replace('_', ' ')}${verified}${run.reason ? `: ${run.reason}` : ''}`, { state: run.state, reason: run.reason });
+      // A cancelled run's reason says it already ("cancelled by <who>: <why>").
+      const ended = run.state === 'cancelled' && run.reason ? run.reason : `${run.state.replace('_', ' ')}${verified}${run.reason ? `: ${run.reason}` : ''}`;
+      await this.#timeline(run, SYSTEM, `Runbook "${run.title}" run #${run.id} ${ended}`, { state: run.state, reason: run.reason });
     }
     this.#published(run);
   }
