@@ -28,6 +28,8 @@ export interface RunnerDeps {
   onLeaseError?: (error: unknown) => void;
   /** How often the runs in flight are checked for a cancel asked on another replica (docs/runbooks.md: 1 s). */
   cancelPollMs?: number;
+  /** That check failed (the database is unreachable); logged, the next one tries again. */
+  onCancelCheckError?: (error: unknown) => void;
 }
 
 export interface Outcome {
@@ -94,7 +96,7 @@ export class Runner {
       this.#deps.store
         .cancelRequested([...this.#inFlight.keys()])
         .then((ids) => ids.forEach((id) => this.cancel(id)))
-        .catch((error: unknown) => this.#deps.onLeaseError?.(error));
+        .catch((error: unknown) => this.#deps.onCancelCheckError?.(error));
     }, this.#deps.cancelPollMs ?? CANCEL_POLL_MS);
     this.#cancelTimer.unref();
   }
