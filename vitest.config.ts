@@ -58,6 +58,7 @@ const POSTGRES_PASS = [
   'server/src/runbooks/chat-gateway.test.ts',
   'server/src/runbooks/plan-change-approvers.test.ts',
   'server/src/runbooks/remediation.e2e.test.ts',
+  'server/src/runbooks/run-cancel.test.ts',
   'server/src/runbooks/runbooks.test.ts',
   'server/src/runbooks/step-bounds.test.ts',
   'server/src/runbooks/trigger-storm.test.ts',

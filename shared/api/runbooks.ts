@@ -239,10 +239,12 @@ export const PlanSchema = Type.Object({
 });
 export type Plan = Static<typeof PlanSchema>;
 
-export const RUN_STATES = ['pending_approval', 'queued', 'running', 'succeeded', 'failed', 'rolled_back', 'rejected', 'blocked', 'interrupted', 'expired'] as const;
+export const RUN_STATES = ['pending_approval', 'queued', 'running', 'succeeded', 'failed', 'rolled_back', 'rejected', 'blocked', 'interrupted', 'expired', 'cancelled'] as const;
 export type RunState = (typeof RUN_STATES)[number];
 export const ACTIVE_RUN_STATES: readonly RunState[] = ['queued', 'running'];
-export const FINISHED_RUN_STATES: readonly RunState[] = ['succeeded', 'failed', 'rolled_back', 'rejected', 'blocked', 'interrupted', 'expired'];
+export const FINISHED_RUN_STATES: readonly RunState[] = ['succeeded', 'failed', 'rolled_back', 'rejected', 'blocked', 'interrupted', 'expired', 'cancelled'];
+/** The states a run can be cancelled in (POST /runbook-runs/:id/cancel): every one not finished. */
+export const CANCELLABLE_RUN_STATES: readonly RunState[] = ['pending_approval', 'queued', 'running'];
 
 export const RunStepSchema = Type.Object({
   seq: Type.Integer(),
@@ -293,6 +295,8 @@ export const RunSchema = Type.Object({
   startedAt: Type.Union([Type.Integer(), Type.Null()]),
   finishedAt: Type.Union([Type.Integer(), Type.Null()]),
   updatedAt: Type.Integer(),
+  /** Who asked to cancel the run while it ran (it ends `cancelled` once its server has stopped it), else null. */
+  cancelRequestedBy: Type.Union([Type.String(), Type.Null()]),
   steps: Type.Array(RunStepSchema),
 });
 export type Run = Static<typeof RunSchema>;
@@ -319,6 +323,8 @@ export const RunRequestSchema = Type.Object(
 export type RunRequest = Static<typeof RunRequestSchema>;
 
 export const DecisionRequestSchema = Type.Object({ comment: Type.Optional(Type.String({ maxLength: 4096 })) }, { additionalProperties: false });
+
+export const CancelRequestSchema = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 4096 })) }, { additionalProperties: false });
 
 export const RunListQuerySchema = Type.Object(
   {
@@ -365,6 +371,7 @@ export const runbooksRoutes = {
   getRun: defineRoute({ method: 'GET', path: '/runbook-runs/:id', access: 'runbooks:read', tags, params: IdParams, response: RunSchema }),
   approve: defineRoute({ method: 'POST', path: '/runbook-runs/:id/approve', access: 'runbooks:run', tags, params: IdParams, body: DecisionRequestSchema, response: RunSchema }),
   reject: defineRoute({ method: 'POST', path: '/runbook-runs/:id/reject', access: 'runbooks:run', tags, params: IdParams, body: DecisionRequestSchema, response: RunSchema }),
+  cancel: defineRoute({ method: 'POST', path: '/runbook-runs/:id/cancel', access: 'runbooks:run', tags, params: IdParams, body: CancelRequestSchema, response: RunSchema }),
   suggestions: defineRoute({
     method: 'GET', path: '/runbook-suggestions', access: 'runbooks:read', tags, query: Type.Object({ incidentId: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }), response: Type.Object({ suggestions: Type.Array(SuggestionSchema) }),
   }),

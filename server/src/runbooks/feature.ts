@@ -90,6 +90,7 @@ export class RunbooksFeature {
       recordEnd: (run) => this.service.recordEnd(run),
       leaseMs: RUN_LEASE_MS,
       onLeaseError: (error) => ctx.log.warn({ err: error }, 'could not renew the leases of runbook runs in flight'),
+      onCancelCheckError: (error) => ctx.log.warn({ err: error }, 'could not check the runbook runs in flight for a cancel; checking again in a second'),
     });
     this.service = new RunbookService({ ctx, catalog: this.catalog, store: this.store, settings, alerts, runner: this.runner, planKey });
   }

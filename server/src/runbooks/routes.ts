@@ -23,6 +23,7 @@ export const runbookRoutes: FastifyPluginAsync<{ feature: RunbooksFeature }> = a
     getRun: async (request) => service.run(request.params.id),
     approve: async (request) => service.approve(request.params.id, requesterOf(request), request.body?.comment ?? null),
     reject: async (request) => service.reject(request.params.id, requesterOf(request), request.body?.comment ?? null),
+    cancel: async (request) => service.cancel(request.params.id, requesterOf(request), request.body?.reason ?? null),
     suggestions: async (request) => ({ suggestions: await service.suggestions(request.query.incidentId) }),
   });
 };

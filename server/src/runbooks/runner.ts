@@ -26,12 +26,29 @@ export interface RunnerDeps {
   leaseMs: number;
   /** A lease renewal failed (the database is unreachable); logged, the next renewal tries again. */
   onLeaseError?: (error: unknown) => void;
+  /** How often the runs in flight are checked for a cancel asked on another replica (docs/runbooks.md: 1 s). */
+  cancelPollMs?: number;
+  /** That check failed (the database is unreachable); logged, the next one tries again. */
+  onCancelCheckError?: (error: unknown) => void;
 }
 
 export interface Outcome {
-  state: Extract<RunState, 'succeeded' | 'failed' | 'rolled_back' | 'interrupted'>;
+  state: Extract<RunState, 'succeeded' | 'failed' | 'rolled_back' | 'interrupted' | 'cancelled'>;
   reason: string | null;
 }
+
+/** Why a run's signal was aborted: a server shutdown (the run ends interrupted) or a cancel (it ends cancelled). */
+const SHUTDOWN = 'server_shutdown';
+const CANCEL = 'cancelled';
+
+/** Once a run's signal is aborted, how it ends: cancelled by whom (read from its row, where any replica stored the request), or interrupted. */
+function abortedOutcome(signal: AbortSignal, run: StoredRun | undefined): Outcome {
+  if (signal.reason !== CANCEL) return { state: 'interrupted', reason: SHUTDOWN };
+  const by = run?.cancelRequestedBy ?? 'someone';
+  return { state: 'cancelled', reason: `cancelled by ${by}${run?.cancelReason ? `: ${run.cancelReason}` : ''}` };
+}
+
+export const CANCEL_POLL_MS = 1_000;
 
 /**
  * Carries out runs that are already `running` in the database: the steps in order, then
@@ -43,6 +60,7 @@ export class Runner {
   readonly #deps: RunnerDeps;
   readonly #inFlight = new Map<number, { abort: AbortController; done: Promise<void> }>();
   #leaseTimer: NodeJS.Timeout | undefined;
+  #cancelTimer: NodeJS.Timeout | undefined;
 
   constructor(deps: RunnerDeps) {
     this.#deps = deps;
@@ -62,6 +80,40 @@ export class Runner {
     this.#leaseTimer.unref();
   }
 
+  /**
+   * Watches the runs in flight for a cancel stored on their rows: with replicas the request
+   * may arrive at another server, which can only write it down (the lease renewal, every
+   * 20 s, would be too slow for someone watching a remediation do harm).
+   */
+  #watchCancels(): void {
+    if (this.#cancelTimer) return;
+    this.#cancelTimer = setInterval(() => {
+      if (this.#inFlight.size === 0) {
+        clearInterval(this.#cancelTimer);
+        this.#cancelTimer = undefined;
+        return;
+      }
+      this.#deps.store
+        .cancelRequested([...this.#inFlight.keys()])
+        .then((ids) => ids.forEach((id) => this.cancel(id)))
+        .catch((error: unknown) => this.#deps.onCancelCheckError?.(error));
+    }, this.#deps.cancelPollMs ?? CANCEL_POLL_MS);
+    this.#cancelTimer.unref();
+  }
+
+  /**
+   * Stops a run this server carries out (its cancel is already stored on its row): the step
+   * in flight is stopped as a timeout stops it (a `run` step's process group killed, its
+   * output kept), nothing further runs, not even the rollback, and the run ends `cancelled`.
+   * Answers when the run has ended, or undefined when it is not in flight here.
+   */
+  cancel(runId: number): Promise<void> | undefined {
+    const entry = this.#inFlight.get(runId);
+    if (!entry) return undefined;
+    entry.abort.abort(CANCEL);
+    return entry.done;
+  }
+
   get inFlight(): number {
     return this.#inFlight.size;
   }
@@ -73,23 +125,32 @@ export class Runner {
 
   start(run: StoredRun): Promise<void> {
     const abort = new AbortController();
-    const done = this.#execute(run, abort.signal).finally(() => this.#inFlight.delete(run.id));
+    const done = this.#execute(run, abort.signal, abort).finally(() => this.#inFlight.delete(run.id));
     this.#inFlight.set(run.id, { abort, done });
     this.#renewLeases();
+    this.#watchCancels();
     return done;
   }
 
   /** Server shutdown: stops every step in flight; those runs end `interrupted`. */
   async stopAll(): Promise<void> {
-    for (const { abort } of this.#inFlight.values()) abort.abort();
+    for (const { abort } of this.#inFlight.values()) abort.abort(SHUTDOWN);
     await Promise.allSettled([...this.#inFlight.values()].map((entry) => entry.done));
     clearInterval(this.#leaseTimer);
     this.#leaseTimer = undefined;
+    clearInterval(this.#cancelTimer);
+    this.#cancelTimer = undefined;
   }
 
-  async #execute(run: StoredRun, signal: AbortSignal): Promise<void> {
+  async #execute(run: StoredRun, signal: AbortSignal, abort: AbortController): Promise<void> {
     const { store, now } = this.#deps;
     let seq = 0;
+    // A cancel stored while the previous step ran (on another replica, between two polls) stops the run before the next step acts.
+    const cancelledMeanwhile = async () => {
+      if (!signal.aborted && (await store.cancelRequested([run.id])).length > 0) abort.abort(CANCEL);
+      return signal.aborted;
+    };
+    const stopped = async () => this.#finish(run, abortedOutcome(signal, await store.byId(run.id)));
     // `secrets`: the values of the step's credentials, scrubbed from what its program prints (ScrubbedOutput).
     const step = async (phase: 'step' | 'verify' | 'rollback', name: string, kind: string, work: (sink: OutputSink) => Promise<StepResult>, secrets: readonly string[] = []): Promise<StepResult> => {
       seq += 1;
@@ -104,7 +165,9 @@ export class Runner {
         result = { ok: false, exitCode: null, error: `internal error: ${(error as Error).message}` };
       }
       sink.flush();
-      await store.finishStep(id, { state: result.ok ? 'succeeded' : 'failed', exitCode: result.exitCode, output: kept.text, truncated: kept.truncated, error: result.error }, now());
+      // A step stopped by a cancel did not fail by itself: it reads interrupted, cancelled.
+      const cancelled = !result.ok && signal.aborted && signal.reason === CANCEL;
+      await store.finishStep(id, { state: cancelled ? 'interrupted' : result.ok ? 'succeeded' : 'failed', exitCode: result.exitCode, output: kept.text, truncated: kept.truncated, error: cancelled ? 'cancelled' : result.error }, now());
       return result;
     };
     const execute = (resolved: ResolvedStep, sink: OutputSink) =>
@@ -112,8 +175,9 @@ export class Runner {
 
     let outcome: Outcome = { state: 'succeeded', reason: null };
     for (const resolved of run.plan.steps) {
+      if (await cancelledMeanwhile()) return await stopped();
       const result = await step('step', resolved.name, resolved.kind, (sink) => execute(resolved, sink), secretValuesOf(resolved));
-      if (signal.aborted) return await this.#finish(run, { state: 'interrupted', reason: 'server_shutdown' });
+      if (signal.aborted) return await stopped();
       if (!result.ok) {
         outcome = { state: 'failed', reason: `step "${resolved.name}" failed: ${result.error ?? 'unknown error'}` };
         break;
@@ -121,6 +185,7 @@ export class Runner {
     }
     const spec = run.plan.verify;
     if (outcome.state === 'succeeded' && spec) {
+      if (await cancelledMeanwhile()) return await stopped();
       const result = await step('verify', 'verify', 'verify', async (sink) => {
         if (run.dryRun) {
           const known = (await this.#deps.verifySources.get(spec.source)) !== undefined;
@@ -131,15 +196,16 @@ export class Runner {
         sink.write('info', `${checked.detail}\n`);
         return { ok: checked.ok, exitCode: null, error: checked.ok ? null : checked.detail };
       });
-      if (signal.aborted) return await this.#finish(run, { state: 'interrupted', reason: 'server_shutdown' });
+      if (signal.aborted) return await stopped();
       if (!result.ok) outcome = { state: 'failed', reason: `verify failed: ${result.error ?? ''}` };
     }
     if (outcome.state === 'failed' && run.plan.rollback.length > 0) {
       let rollbackOk = true;
       // Every rollback step is tried, even after one fails: each undoes something different.
       for (const resolved of run.plan.rollback) {
+        if (await cancelledMeanwhile()) return await stopped();
         const result = await step('rollback', resolved.name, resolved.kind, (sink) => execute(resolved, sink), secretValuesOf(resolved));
-        if (signal.aborted) return await this.#finish(run, { state: 'interrupted', reason: 'server_shutdown' });
+        if (signal.aborted) return await stopped();
         rollbackOk &&= result.ok;
       }
       outcome = rollbackOk ? { state: 'rolled_back', reason: outcome.reason } : { state: 'failed', reason: `${outcome.reason}; rollback failed too` };

@@ -1,6 +1,6 @@
 import type { Alert } from '../../../shared/api/alerts.ts';
 import type { AlertPusher } from '../../../shared/api/stream.ts';
-import type { Plan, Run, RunbookDetail, RunbookList, RunbookSummary, RunListQuery, Suggestion } from '../../../shared/api/runbooks.ts';
+import { CANCELLABLE_RUN_STATES, type Plan, type Run, type RunbookDetail, type RunbookList, type RunbookSummary, type RunListQuery, type Suggestion } from '../../../shared/api/runbooks.ts';
 import { roleAtLeast, type Role } from '../../../shared/auth/permissions.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { SYSTEM, type Actor } from '../core/actor.ts';
@@ -336,6 +336,60 @@ export class RunbookService {
     return publicRun(rejected);
   }
 
+  /**
+   * `POST /runbook-runs/:id/cancel`: someone who may run the runbook (its `safety.role`) stops
+   * a run. Waiting for approval or queued, it ends `cancelled` at once (a conditional move: of
+   * a start and a cancel at once, one wins). Running, the request is stored on the run's row
+   * (any replica may take it) and the server carrying the run out stops it (Runner.cancel:
+   * here at once, on another replica within a second); the answer then shows the run as it
+   * is by then. A run already final is a 409.
+   */
+  async cancel(runId: number, by: Requester, reason: string | null): Promise<Run> {
+    const { store, ctx, runner } = this.#deps;
+    // A proposal past its window reads expired, and is then final.
+    await this.expire();
+    const run = await this.#requireRun(runId);
+    const over = (state: string) => new AppError('E_CONFLICT', `Run ${runId} is already ${state.replace('_', ' ')}; there is nothing to cancel.`, { state });
+    if (!CANCELLABLE_RUN_STATES.includes(run.state)) throw over(run.state);
+    // Stopping a run takes the runbook's own role, as running and approving it do. A run whose
+    // runbook is no longer loaded can be cancelled with runbooks:run alone (as rejected).
+    const runbook = this.#deps.catalog.get(run.runbookId);
+    if (runbook && !roleAtLeast(by.role, runbook.safety.role)) {
+      this.#audit(by.actor, 'runbook.run.cancel', `runbook-run:${runId}`, 'denied', { reason: 'role', needs: runbook.safety.role });
+      throw new AppError('E_FORBIDDEN', `Cancelling ${run.runbookId} needs the ${runbook.safety.role} role.`, { needs: runbook.safety.role });
+    }
+    const name = deciderName(by);
+    const said = `cancelled by ${name}${reason ? `: ${reason}` : ''}`;
+    const ended = await store.transaction(async (tx) => {
+      const current = await tx.byId(runId);
+      if (!current || (current.state !== 'pending_approval' && current.state !== 'queued')) return null;
+      if (!(await tx.transition(runId, [current.state], 'cancelled', ctx.now(), { reason: said, finishedAt: ctx.now() }))) return null;
+      this.#audit(by.actor, 'runbook.run.cancel', `runbook-run:${runId}`, 'success', { from: current.state, reason });
+      return current.state;
+    });
+    if (ended) {
+      await this.#timeline(run, by.actor, `Runbook run #${runId} ${said}`, { state: 'cancelled', from: ended });
+      const cancelled = (await store.byId(runId))!;
+      this.#published(cancelled);
+      return publicRun(cancelled);
+    }
+    // Running (or it started meanwhile): stored with its audit entry, then stopped by its server.
+    const requested = await store.transaction(async (tx) => {
+      if (!(await tx.requestCancel(runId, name, reason, ctx.now()))) return false;
+      this.#audit(by.actor, 'runbook.run.cancel', `runbook-run:${runId}`, 'success', { from: 'running', reason });
+      return true;
+    });
+    if (!requested) {
+      const current = (await store.byId(runId))!;
+      if (current.state === 'running') throw new AppError('E_CONFLICT', `Run ${runId} is already being cancelled (asked by ${current.cancelRequestedBy ?? 'someone'}).`, { state: current.state });
+      throw over(current.state);
+    }
+    await this.#timeline(run, by.actor, `Cancel of runbook run #${runId} asked by ${name}${reason ? `: ${reason}` : ''}; its current step is being stopped`, { state: 'running', cancelRequested: true });
+    this.#published((await store.byId(runId))!);
+    await runner.cancel(runId);
+    return publicRun((await store.byId(runId))!);
+  }
+
   async runs(query: RunListQuery): Promise<Run[]> {
     return (await this.#deps.store.list({ runbook: query.runbook, states: query.state?.split(','), incidentId: query.incidentId, limit: query.limit })).map(publicRun);
   }
@@ -454,7 +508,9 @@ export class RunbookService {
   async finished(run: StoredRun): Promise<void> {
     if (!run.dryRun) {
       const verified = run.plan.verify && run.state === 'succeeded' ? ', verify held' : '';
-      await this.#timeline(run, SYSTEM, `Runbook "${run.title}" run #${run.id} ${run.state.replace('_', ' ')}${verified}${run.reason ? `: ${run.reason}` : ''}`, { state: run.state, reason: run.reason });
+      // A cancelled run's reason says it already ("cancelled by <who>: <why>").
+      const ended = run.state === 'cancelled' && run.reason ? run.reason : `${run.state.replace('_', ' ')}${verified}${run.reason ? `: ${run.reason}` : ''}`;
+      await this.#timeline(run, SYSTEM, `Runbook "${run.title}" run #${run.id} ${ended}`, { state: run.state, reason: run.reason });
     }
     this.#published(run);
   }

@@ -31,6 +31,8 @@ export interface NewRun {
 export interface StoredRun extends Run {
   labels: Record<string, string>;
   requestedByUserId: number | null;
+  /** The reason given with a cancel asked for while the run ran (cancelRequestedBy), if any. */
+  cancelReason: string | null;
 }
 
 type RunChanges = { reason?: string | null; startedAt?: number; finishedAt?: number; plan?: Plan; approvalsRequired?: number };
@@ -194,6 +196,30 @@ export class RunStore {
     await this.#db.updateTable('runbook_runs').set({ claimed_until: leaseUntil }).where('id', 'in', ids).where('state', '=', 'running').execute();
   }
 
+  // ---- cancel ---------------------------------------------------------------------------
+
+  /**
+   * Asks the server carrying a running run out to stop it: stored on the row, so any replica
+   * may take the request. False when the run is not running or a cancel is already asked.
+   */
+  async requestCancel(id: number, by: string, reason: string | null, now: number): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('runbook_runs')
+      .set({ cancel_requested_at: now, cancel_requested_by: by, cancel_reason: reason, updated_at: now })
+      .where('id', '=', id)
+      .where('state', '=', 'running')
+      .where('cancel_requested_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Of these runs, the ones whose cancel was asked for (the executing server stops them). */
+  async cancelRequested(ids: readonly number[]): Promise<number[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.#db.selectFrom('runbook_runs').select('id').where('id', 'in', ids).where('cancel_requested_at', 'is not', null).execute();
+    return rows.map((row) => Number(row.id));
+  }
+
   /** Start-up of the one server (SQLite): runs the previous process left in flight become `interrupted`; answers their ids. */
   async interruptInFlight(now: number): Promise<number[]> {
     return this.#interrupt(now, false);
@@ -302,7 +328,7 @@ export class RunStore {
     return Number(row.id);
   }
 
-  async finishStep(stepId: number, result: { state: 'succeeded' | 'failed'; exitCode: number | null; output: string; truncated: boolean; error: string | null }, now: number): Promise<void> {
+  async finishStep(stepId: number, result: { state: 'succeeded' | 'failed' | 'interrupted'; exitCode: number | null; output: string; truncated: boolean; error: string | null }, now: number): Promise<void> {
     await this.#db
       .updateTable('runbook_run_steps')
       .set({ state: result.state, exit_code: result.exitCode, output: result.output, truncated: result.truncated ? 1 : 0, error: result.error, finished_at: now })
@@ -376,6 +402,8 @@ export class RunStore {
       startedAt: row.started_at === null ? null : Number(row.started_at),
       finishedAt: row.finished_at === null ? null : Number(row.finished_at),
       updatedAt: Number(row.updated_at),
+      cancelRequestedBy: row.cancel_requested_by,
+      cancelReason: row.cancel_reason,
       steps,
     };
   }
@@ -383,6 +411,6 @@ export class RunStore {
 
 /** The API and stream shape: internal fields dropped (the response schema would drop them anyway), credentials in the plan redacted. */
 export function publicRun(run: StoredRun): Run {
-  const { labels: _labels, requestedByUserId: _userId, ...rest } = run;
+  const { labels: _labels, requestedByUserId: _userId, cancelReason: _cancelReason, ...rest } = run;
   return { ...rest, plan: redactPlan(rest.plan) };
 }

@@ -12,6 +12,7 @@ const COLORS: Record<RunState, string> = {
   blocked: 'grape',
   interrupted: 'red',
   expired: 'gray',
+  cancelled: 'gray',
 };
 
 export function RunStateBadge({ state }: { state: RunState }) {

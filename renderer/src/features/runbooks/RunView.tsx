@@ -11,6 +11,7 @@ import { RunStateBadge } from './RunStateBadge.tsx';
 import { RunSteps } from './RunSteps.tsx';
 import { PlanPreview } from './PlanPreview.tsx';
 import { DecisionButtons } from './DecisionButtons.tsx';
+import { CancelRunButton } from './CancelRunButton.tsx';
 
 /** One run: its state, approvals, plan and the steps with live output. */
 export function RunView({ params }: RouteProps<'/runbook-runs/:id'>) {
@@ -49,6 +50,7 @@ export function RunView({ params }: RouteProps<'/runbook-runs/:id'>) {
               <Text size="sm">Parameters <Code>{JSON.stringify(data.params)}</Code></Text>
             </Stack>
             {data.state === 'pending_approval' && canDecide && <DecisionButtons run={data} />}
+            <CancelRunButton run={data} />
             {data.approvals.length > 0 && (
               <Text size="sm">
                 {data.approvals.map((a) => `${a.decision === 'approve' ? 'Approved' : 'Rejected'} by ${a.user}${a.void ? ' (void: plan changed)' : ''}${a.comment ? `: ${a.comment}` : ''}`).join(' · ')}
