@@ -34,7 +34,9 @@ export async function safetyState(
   const runsLeftThisHour = Math.max(0, safety.maxRunsPerHour - (await store.startedSince(now - HOUR_MS, runbookId)));
   const globalRunsLeftThisHour = Math.max(0, settings.globalRunsPerHour - (await store.startedSince(now - HOUR_MS)));
   const last = await store.lastStart(runbookId, target, excludeRunId);
-  const cooldownLeftMs = last === null ? 0 : Math.max(0, last + safety.cooldownMs - now);
+  // No cooldown, nothing to wait for: a start stamped after `now` (one that committed while
+  // this check read, on another replica or request) left "cooldown" of a few milliseconds.
+  const cooldownLeftMs = last === null || safety.cooldownMs === 0 ? 0 : Math.max(0, last + safety.cooldownMs - now);
   const activeRuns = await store.active(runbookId, target, excludeRunId);
   let blockedBy: BlockReason | null = null;
   if (breaker.state === 'open') blockedBy = 'breaker_open';
