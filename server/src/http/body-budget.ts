@@ -68,7 +68,9 @@ export function installBodyBudget(app: FastifyInstance, { routes, budgetBytes = 
     }
     if (inFlight > 0 && inFlight + bytes > budgetBytes) {
       done(Object.assign(new AppError('E_UNAVAILABLE', `The server is busy reading other large writes; retry after ${RETRY_AFTER_SECONDS} s.`, { retryAfterSeconds: RETRY_AFTER_SECONDS, queue: 'write bodies in flight' }), {
-        headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
+        // The refused body is not read: the connection closes after the answer (kept alive, Node
+        // would read and discard it to reuse the connection, the very bytes shed here).
+        headers: { 'retry-after': String(RETRY_AFTER_SECONDS), connection: 'close' },
       }));
       return;
     }

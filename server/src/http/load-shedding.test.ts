@@ -93,11 +93,11 @@ describe('large write bodies in flight', () => {
     const request = http.request(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': String(length) } });
     request.on('error', () => {});
     request.flushHeaders();
-    const answered = new Promise<{ status: number; retryAfter: string | undefined; body: string }>((resolve) =>
+    const answered = new Promise<{ status: number; retryAfter: string | undefined; connection: string | undefined; body: string }>((resolve) =>
       request.on('response', (response) => {
         let body = '';
         response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        response.on('end', () => resolve({ status: response.statusCode!, retryAfter: response.headers['retry-after'] as string | undefined, body }));
+        response.on('end', () => resolve({ status: response.statusCode!, retryAfter: response.headers['retry-after'] as string | undefined, connection: response.headers.connection, body }));
       }),
     );
     return { request, answered };
@@ -112,6 +112,11 @@ describe('large write bodies in flight', () => {
     expect(shed.status).toBe(503);
     expect(shed.retryAfter).toBe('2');
     expect(JSON.parse(shed.body).error).toMatchObject({ code: 'E_UNAVAILABLE', details: { queue: 'write bodies in flight' } });
+    // The refused body is never read: the server closes the connection after its answer.
+    // (Kept alive, Node waited for the 30 MiB to discard them, and this client, sending
+    // nothing more, held the connection, and the server's close, for the request timeout.)
+    expect(shed.connection).toBe('close');
+    await eventually(() => second.request.socket?.destroyed ?? true, Boolean);
 
     const small = await server.injectAs('admin', { method: 'POST', url: '/api/v1/metrics/ingest', payload: { series: [{ name: 'budget_test', labels: { host: 'b-1' }, samples: [[Date.UTC(2026, 0, 1), 1]] }] } });
     expect(small.statusCode).toBe(200);
