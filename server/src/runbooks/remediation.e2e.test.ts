@@ -10,6 +10,7 @@ import type { TimelineEntry } from '../../../shared/api/incidents.ts';
 import type { Alert } from '../../../shared/api/alerts.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
 import { eventually } from '../testing/eventually.ts';
+import { alive } from './testing/processes.ts';
 
 const PROMETHEUS = '/usr/bin/prometheus';
 const ALERTMANAGER = '/usr/bin/prometheus-alertmanager';
@@ -23,15 +24,6 @@ async function freePort(): Promise<number> {
   const { port } = probe.address() as net.AddressInfo;
   await new Promise((resolve) => probe.close(resolve));
   return port;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -8,6 +8,7 @@ import { postgresUnavailable, startTestPostgres, type TestPostgres } from '../te
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
 import type { LedgerRecord } from './executors/process-ledger.ts';
 import type { Requester } from './service.ts';
+import { alive } from './testing/processes.ts';
 
 const unavailable = postgresUnavailable();
 if (unavailable) console.warn(`[postgres runbook cancel across replicas tests skipped] ${unavailable}`);
@@ -23,14 +24,6 @@ safety: { mode: manual, approvers: 0, maxRunsPerHour: 100, concurrency: 10 }
 `;
 const oncall: Requester = { actor: { name: 'oncall', kind: 'user' }, userId: 601, role: 'admin' };
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 /** The pid of a run's step process, from the process ledger its server keeps while the step runs (executors/process-ledger.ts). */
 const stepPid = (server: TestServer, runId: number) => {
   const dir = server.app.runbooks.settings.processDir;

@@ -8,6 +8,7 @@ import type { TestServer } from '../testing/test-server.ts';
 import type { LedgerRecord } from './executors/process-ledger.ts';
 import { useRunbookServer } from './testing/runbook-server.ts';
 import type { Requester } from './service.ts';
+import { alive, pidsIn } from './testing/processes.ts';
 
 const FAMILY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testing', 'family.fixture.js');
 const NODE = JSON.stringify(process.execPath);
@@ -48,15 +49,6 @@ steps: [{ name: pause, wait: 1ms }]
 safety: { mode: approve, role: admin, approvers: 1, maxRunsPerHour: 100, concurrency: 10 }
 `;
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-const pidsIn = async (file: string) => (await eventually(() => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : ''), Boolean, 60_000)).split(' ').map(Number) as [number, number];
 /** The pid of a run's step process, from the process ledger the server keeps while a step runs (executors/process-ledger.ts). */
 const stepPid = (server: TestServer, runId: number) => {
   const dir = server.app.runbooks.settings.processDir;

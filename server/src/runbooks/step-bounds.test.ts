@@ -7,6 +7,7 @@ import { eventually } from '../testing/eventually.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
 import { useRunbookServer } from './testing/runbook-server.ts';
 import type { Requester } from './service.ts';
+import { alive, pidsIn } from './testing/processes.ts';
 
 const FAMILY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testing', 'family.fixture.js');
 const NODE = JSON.stringify(process.execPath);
@@ -31,15 +32,6 @@ steps:
 safety: { mode: manual, approvers: 0, maxRunsPerHour: 100, concurrency: 10 }
 `;
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-const pidsIn = async (file: string) => (await eventually(() => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : ''), Boolean, 60_000)).split(' ').map(Number) as [number, number];
 const auditOf = async (server: TestServer, runId: number) =>
   ((await server.injectAs('admin', { method: 'GET', url: `/api/v1/audit?target=runbook-run:${runId}` })).json() as { entries: Array<{ action: string }> }).entries.map((e) => e.action);
 
