@@ -125,7 +125,7 @@ export class Runner {
 
   start(run: StoredRun): Promise<void> {
     const abort = new AbortController();
-    const done = this.#execute(run, abort.signal, abort).finally(() => this.#inFlight.delete(run.id));
+    const done = this.#execute(run, abort).finally(() => this.#inFlight.delete(run.id));
     this.#inFlight.set(run.id, { abort, done });
     this.#renewLeases();
     this.#watchCancels();
@@ -142,8 +142,9 @@ export class Runner {
     this.#cancelTimer = undefined;
   }
 
-  async #execute(run: StoredRun, signal: AbortSignal, abort: AbortController): Promise<void> {
+  async #execute(run: StoredRun, abort: AbortController): Promise<void> {
     const { store, now } = this.#deps;
+    const signal = abort.signal;
     let seq = 0;
     // A cancel stored while the previous step ran (on another replica, between two polls) stops the run before the next step acts.
     const cancelledMeanwhile = async () => {
