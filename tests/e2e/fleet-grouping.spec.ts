@@ -23,8 +23,8 @@ test('the overview counts fleet health from the server: an instance named only b
   const seeder = new Seeder(request);
   await seeder.fireAlert(FLEET_ALERT, FLEET_SUMMARY);
   try {
-    const fleet = await expect.poll(async () => (await seeder.call<FleetHealth>('GET', '/fleet/health')).targets.find((one) => one.name === EXTERNAL)?.health ?? null).toBe('unhealthy')
-      .then(() => seeder.call<FleetHealth>('GET', '/fleet/health'));
+    const fleet = await expect.poll(async () => (await seeder.call<FleetHealth>('GET', '/fleet/health?limit=1000')).targets.find((one) => one.name === EXTERNAL)?.health ?? null).toBe('unhealthy')
+      .then(() => seeder.call<FleetHealth>('GET', '/fleet/health?limit=1000'));
     expect(fleet.healthy + fleet.unhealthy + fleet.unknown).toBe(fleet.total);
     expect(fleet.targets.filter((one) => one.name === EXTERNAL)).toHaveLength(1);
 
@@ -33,7 +33,7 @@ test('the overview counts fleet health from the server: an instance named only b
     const card = page.getByTestId('fleet-health');
     // What the card says is what the server counted (polled: the host collector keeps reporting).
     await expect.poll(async () => {
-      const api = await seeder.call<FleetHealth>('GET', '/fleet/health');
+      const api = await seeder.call<FleetHealth>('GET', '/fleet/health?limit=1000');
       const shown = (await card.locator('p').first().textContent()) ?? '';
       return shown.replace(/\s+/g, ' ').trim() === `${api.healthy} / ${api.total} healthy`;
     }).toBe(true);

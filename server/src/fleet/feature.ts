@@ -14,7 +14,7 @@ const RESOLVED_ALERTS_KEPT_MS = 60 * 60_000;
 export function createFleetFeature(ctx: ServerContext, deps: { sources: FleetSources }): Feature<FleetService> {
   const staleAfterMs = Math.max(DEFAULT_STALE_AFTER_MS, 3 * ctx.config.collectIntervalSeconds * 1000);
   const service: FleetService = {
-    health: async () => {
+    health: async (page) => {
       const watches = await deps.sources.watches();
       const now = ctx.now();
       return buildFleetHealth({
@@ -23,6 +23,7 @@ export function createFleetFeature(ctx: ServerContext, deps: { sources: FleetSou
         series: await deps.sources.series(),
         watches,
         alerts: await deps.sources.alerts(now - RESOLVED_ALERTS_KEPT_MS),
+        page,
       });
     },
   };

@@ -67,6 +67,12 @@ describe('GET /api/v1/fleet/health', () => {
     // Unhealthy first, then unknown, then healthy.
     expect(fleet.targets.map((one) => one.health)).toEqual(['unhealthy', 'unhealthy', 'unhealthy', 'unhealthy', 'unhealthy', 'unhealthy', 'unknown', 'healthy']);
 
+    // A page of them by `limit` and `offset`, the counts still the whole fleet's.
+    const page = await server.injectAs('viewer', { method: 'GET', url: '/api/v1/fleet/health?limit=3&offset=6' });
+    expect(page.statusCode, page.body).toBe(200);
+    expect(page.json()).toMatchObject({ total: 8, unhealthy: 6, offset: 6, nextOffset: null });
+    expect((page.json() as FleetHealth).targets.map((one) => one.health)).toEqual(['unknown', 'healthy']);
+
     // Acknowledged is still unhealthy (someone is on it); resolved is not.
     const ack = await server.injectAs('operator', { method: 'POST', url: `/api/v1/alerts/${ext1Alert}/acknowledge`, payload: { comment: 'looking' } });
     expect(ack.statusCode).toBe(200);
@@ -89,5 +95,8 @@ describe('GET /api/v1/fleet/health', () => {
     server = await startTestServer({ alerts: { sweepIntervalMs: 0, ruleIntervalMs: 0 } });
     expect(await health()).toMatchObject({ total: 0, healthy: 0, unhealthy: 0, unknown: 0, targets: [] });
     expect((await server.app.inject({ method: 'GET', url: '/api/v1/fleet/health' })).statusCode).toBe(401);
+    for (const query of ['limit=0', 'limit=1001', 'offset=-1', 'limit=ten']) {
+      expect((await server.injectAs('viewer', { method: 'GET', url: `/api/v1/fleet/health?${query}` })).statusCode, query).toBe(400);
+    }
   });
 });

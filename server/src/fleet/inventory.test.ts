@@ -52,4 +52,36 @@ describe('the fleet inventory', () => {
     expect(fleet.targets[0]).toMatchObject({ name: 'web-1', sources: ['alerts', 'metrics', 'watch'], instances: ['web-1', 'web-1:9100'], activeAlerts: 2 });
     expect(fleet.targets[0]!.reasons).toEqual(['alert (warning) firing', 'alert (warning) acknowledged']);
   });
+
+  // An `alerts:write` key can name 20,000 targets: the answer was 3.3 MB, every poll.
+  it('answers one page of the targets, the counts always the whole fleet\'s, and bounds each target\'s reasons', () => {
+    const alerts = [
+      ...Array.from({ length: 450 }, (_, i) => alert({ instance: `ext-${String(i).padStart(3, '0')}:9100` })),
+      // Three alerts on one host: it leads the unhealthy ones, whatever its name.
+      ...['A', 'B', 'C'].map((alertname) => alert({ alertname, host: 'zz-busy' })),
+      // Forty distinct alerts on one host: ten reasons, the last counting the rest.
+      ...Array.from({ length: 40 }, (_, i) => alert({ alertname: `Rule${i}`, host: 'zz-noisy' })),
+      ...Array.from({ length: 30 }, (_, i) => alert({ host: `gone-${i}` }, 'resolved')),
+    ];
+    const build = (page?: { offset?: number; limit?: number }) => buildFleetHealth({ now: NOW, staleAfterMs: STALE, series: [], watches: [], alerts, page });
+    const first = build();
+    expect(first).toMatchObject({ total: 482, unhealthy: 452, unknown: 30, healthy: 0, offset: 0, nextOffset: 200 });
+    expect(first.targets).toHaveLength(200);
+    expect(first.targets.slice(0, 2).map((one) => one.name)).toEqual(['zz-noisy', 'zz-busy']);
+    const noisy = first.targets[0]!;
+    expect(noisy.activeAlerts).toBe(40);
+    expect(noisy.reasons).toHaveLength(10);
+    expect(noisy.reasons.at(-1)).toBe('and 31 more reasons');
+
+    const names: string[] = [];
+    for (let offset: number | null = 0; offset !== null; ) {
+      const page = build({ offset, limit: 150 });
+      expect(page.offset).toBe(offset);
+      names.push(...page.targets.map((one) => one.name));
+      offset = page.nextOffset;
+    }
+    expect(names).toHaveLength(482);
+    expect(new Set(names).size).toBe(482);
+    expect(build({ offset: 482 })).toMatchObject({ targets: [], nextOffset: null, total: 482 });
+  });
 });

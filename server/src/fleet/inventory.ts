@@ -1,4 +1,4 @@
-import type { FleetHealth, FleetTarget, TargetHealth, TargetSource } from '../../../shared/api/fleet.ts';
+import { FLEET_PAGE_DEFAULT, FLEET_REASONS_MAX, type FleetHealth, type FleetTarget, type TargetHealth, type TargetSource } from '../../../shared/api/fleet.ts';
 import type { Labels } from '../../../shared/api/alerts.ts';
 import { TARGET_LABELS } from '../metrics/target.ts';
 import type { InventoryAlert, InventorySeries, InventoryWatch } from './ports.ts';
@@ -11,6 +11,16 @@ export interface InventoryInput {
   watches: readonly InventoryWatch[];
   /** Unresolved alerts, and resolved ones recent enough to keep their targets known. */
   alerts: readonly InventoryAlert[];
+  /** The page of targets to answer with (the counts are always the whole fleet's). */
+  page?: { offset?: number; limit?: number };
+}
+
+/** At most FLEET_REASONS_MAX reasons, the last of them saying how many were left out. */
+function boundedReasons(reasons: string[]): string[] {
+  if (reasons.length <= FLEET_REASONS_MAX) return reasons;
+  const shown = reasons.slice(0, FLEET_REASONS_MAX - 1);
+  const more = reasons.length - shown.length;
+  return [...shown, `and ${more} more reasons`];
 }
 
 /**
@@ -52,6 +62,9 @@ interface Entry {
   problems: string[];
   unknowns: string[];
 }
+
+/** localeCompare's order, without building a collator per comparison (tens of thousands of targets). */
+const NAMES = new Intl.Collator();
 
 const HEALTH_ORDER: Record<TargetHealth, number> = { unhealthy: 0, unknown: 1, healthy: 2 };
 
@@ -134,10 +147,25 @@ export function buildFleetHealth(input: InventoryInput): FleetHealth {
       instances: [...entry.instances].sort(),
       lastSampleAt: entry.lastSampleAt,
       activeAlerts: entry.activeAlerts,
-      reasons: health === 'unhealthy' ? [...new Set(problems)] : unknowns,
+      reasons: boundedReasons(health === 'unhealthy' ? [...new Set(problems)] : unknowns),
     };
   });
-  targets.sort((a, b) => HEALTH_ORDER[a.health] - HEALTH_ORDER[b.health] || a.name.localeCompare(b.name));
+  // Alerting targets lead the unhealthy ones: the first page is where the overview looks.
+  const byName = (a: FleetTarget, b: FleetTarget) => NAMES.compare(a.name, b.name);
+  targets.sort((a, b) => HEALTH_ORDER[a.health] - HEALTH_ORDER[b.health] || (a.health === 'unhealthy' ? b.activeAlerts - a.activeAlerts : 0) || byName(a, b));
   const count = (health: TargetHealth) => targets.filter((target) => target.health === health).length;
-  return { generatedAt: now, staleAfterMs, total: targets.length, healthy: count('healthy'), unhealthy: count('unhealthy'), unknown: count('unknown'), targets };
+  // An `alerts:write` key can name tens of thousands of targets: the answer is a page of them.
+  const offset = input.page?.offset ?? 0;
+  const end = offset + (input.page?.limit ?? FLEET_PAGE_DEFAULT);
+  return {
+    generatedAt: now,
+    staleAfterMs,
+    total: targets.length,
+    healthy: count('healthy'),
+    unhealthy: count('unhealthy'),
+    unknown: count('unknown'),
+    targets: targets.slice(offset, end),
+    offset,
+    nextOffset: end < targets.length ? end : null,
+  };
 }

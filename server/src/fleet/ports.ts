@@ -1,5 +1,5 @@
 import type { AlertState, Labels, Severity } from '../../../shared/api/alerts.ts';
-import type { FleetHealth } from '../../../shared/api/fleet.ts';
+import type { FleetHealth, FleetHealthQuery } from '../../../shared/api/fleet.ts';
 
 /** A series of the metrics store with its newest sample. */
 export interface InventorySeries {
@@ -41,5 +41,5 @@ export interface FleetSources {
 
 /** What other code in the process may ask the fleet feature. */
 export interface FleetService {
-  health(): Promise<FleetHealth>;
+  health(page?: FleetHealthQuery): Promise<FleetHealth>;
 }

@@ -5,6 +5,6 @@ import type { FleetService } from './ports.ts';
 
 export const fleetRoutes: FastifyPluginAsync<{ fleet: FleetService }> = async (app, { fleet }) => {
   registerRoutes(app, routes, {
-    health: async () => fleet.health(),
+    health: async (request) => fleet.health(request.query),
   });
 };

@@ -14,6 +14,12 @@ function line(target: FleetTarget): string {
   return `${target.name}: ${first ?? target.health}${rest.length > 0 ? ` (+${rest.length} more)` : ''}`;
 }
 
+/** `: ext-1, ext-2, ext-3…`, from the names on this page (none when the page holds only unhealthy ones). */
+function unknownNames(onPage: FleetTarget[], count: number): string {
+  const names = onPage.slice(0, 3).map((target) => target.name);
+  return names.length === 0 ? '' : `: ${names.join(', ')}${count > names.length ? '…' : ''}`;
+}
+
 /**
  * "x / y healthy" as the server counts it (`GET /fleet/health`): one inventory of metrics,
  * watch and alert targets, each once; the unhealthy ones with their first reason, the
@@ -25,8 +31,9 @@ export function FleetHealthSummary({ query }: { query: UseQueryResult<FleetHealt
   return (
     <QueryState query={query} skeletonRows={2}>
       {(fleet) => {
-        // Alerting targets before merely silent ones: an alert is the more urgent news.
-        const unhealthy = fleet.targets.filter((target) => target.health === 'unhealthy').sort((a, b) => b.activeAlerts - a.activeAlerts);
+        // The server lists alerting targets first (an alert is the more urgent news); the
+        // answer is one page of the fleet, so the counts come from its totals.
+        const unhealthy = fleet.targets.filter((target) => target.health === 'unhealthy');
         const unknown = fleet.targets.filter((target) => target.health === 'unknown');
         return (
           <Stack gap={4} data-testid="fleet-health">
@@ -36,10 +43,10 @@ export function FleetHealthSummary({ query }: { query: UseQueryResult<FleetHealt
                 {line(target)}
               </Text>
             ))}
-            {unhealthy.length > SHOWN && <Text size="xs" c={statusTextColor('red', scheme)}>and {unhealthy.length - SHOWN} more unhealthy</Text>}
-            {unknown.length > 0 && (
+            {fleet.unhealthy > SHOWN && <Text size="xs" c={statusTextColor('red', scheme)}>and {fleet.unhealthy - SHOWN} more unhealthy</Text>}
+            {fleet.unknown > 0 && (
               <Text size="xs" c="dimmed" title={unknown.map((target) => `${target.name}: ${target.reasons.join('; ')}`).join('\n')} data-testid="fleet-unknown" style={{ overflowWrap: 'anywhere' }}>
-                {unknown.length} unknown (no data collected here): {unknown.slice(0, 3).map((target) => target.name).join(', ')}{unknown.length > 3 ? '…' : ''}
+                {fleet.unknown} unknown (no data collected here){unknownNames(unknown, fleet.unknown)}
               </Text>
             )}
             {fleet.total === 0 && <Text size="xs" c="dimmed">No labelled targets reporting yet.</Text>}

@@ -1,4 +1,4 @@
-import { queryOptions, type QueryClient } from '@tanstack/react-query';
+import { infiniteQueryOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
 import type { ApiClient } from '../../../../shared/api/client.ts';
 import type { Series } from '../../../../shared/api/metrics.ts';
 import type { SessionSnapshot } from '../../platform/types.ts';
@@ -20,6 +20,14 @@ export const overviewQueries = {
    * silent is news no event carries, so it is also polled.
    */
   fleet: (api: ApiClient) => queryOptions({ queryKey: ['overview', 'fleet'], queryFn: () => api.fleet.health(), refetchInterval: 30_000 }),
+  /** The fleet drawer's further pages, from `offset` (the first page's `nextOffset`) on. */
+  fleetPages: (api: ApiClient, offset: number) =>
+    infiniteQueryOptions({
+      queryKey: ['overview', 'fleet', 'pages', offset],
+      queryFn: ({ pageParam }) => api.fleet.health({ query: { offset: pageParam } }),
+      initialPageParam: offset,
+      getNextPageParam: (page) => page.nextOffset ?? undefined,
+    }),
   /** Model progress per target; no stream event tells of it, so it is polled. */
   training: (api: ApiClient) => queryOptions({ queryKey: ['overview', 'training'], queryFn: () => api.anomaly.training(), refetchInterval: 30_000 }),
 };
