@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildFleetHealth, hostPart } from './inventory.ts';
+import { buildFleetHealth, fleetPage, hostPart } from './inventory.ts';
 import type { InventoryAlert } from './ports.ts';
 
 const NOW = 10_000_000;
@@ -63,7 +63,8 @@ describe('the fleet inventory', () => {
       ...Array.from({ length: 40 }, (_, i) => alert({ alertname: `Rule${i}`, host: 'zz-noisy' })),
       ...Array.from({ length: 30 }, (_, i) => alert({ host: `gone-${i}` }, 'resolved')),
     ];
-    const build = (page?: { offset?: number; limit?: number }) => buildFleetHealth({ now: NOW, staleAfterMs: STALE, series: [], watches: [], alerts, page });
+    const whole = buildFleetHealth({ now: NOW, staleAfterMs: STALE, series: [], watches: [], alerts });
+    const build = (page?: { offset?: number; limit?: number }) => fleetPage(whole, page);
     const first = build();
     expect(first).toMatchObject({ total: 482, unhealthy: 452, unknown: 30, healthy: 0, offset: 0, nextOffset: 200 });
     expect(first.targets).toHaveLength(200);

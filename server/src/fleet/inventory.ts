@@ -11,8 +11,6 @@ export interface InventoryInput {
   watches: readonly InventoryWatch[];
   /** Unresolved alerts, and resolved ones recent enough to keep their targets known. */
   alerts: readonly InventoryAlert[];
-  /** The page of targets to answer with (the counts are always the whole fleet's). */
-  page?: { offset?: number; limit?: number };
 }
 
 /** At most FLEET_REASONS_MAX reasons, the last of them saying how many were left out. */
@@ -154,9 +152,6 @@ export function buildFleetHealth(input: InventoryInput): FleetHealth {
   const byName = (a: FleetTarget, b: FleetTarget) => NAMES.compare(a.name, b.name);
   targets.sort((a, b) => HEALTH_ORDER[a.health] - HEALTH_ORDER[b.health] || (a.health === 'unhealthy' ? b.activeAlerts - a.activeAlerts : 0) || byName(a, b));
   const count = (health: TargetHealth) => targets.filter((target) => target.health === health).length;
-  // An `alerts:write` key can name tens of thousands of targets: the answer is a page of them.
-  const offset = input.page?.offset ?? 0;
-  const end = offset + (input.page?.limit ?? FLEET_PAGE_DEFAULT);
   return {
     generatedAt: now,
     staleAfterMs,
@@ -164,8 +159,18 @@ export function buildFleetHealth(input: InventoryInput): FleetHealth {
     healthy: count('healthy'),
     unhealthy: count('unhealthy'),
     unknown: count('unknown'),
-    targets: targets.slice(offset, end),
-    offset,
-    nextOffset: end < targets.length ? end : null,
+    targets,
+    offset: 0,
+    nextOffset: null,
   };
+}
+
+/**
+ * One page of the fleet's targets, the counts still the whole fleet's: an `alerts:write`
+ * key can name tens of thousands of targets, and every console polls this.
+ */
+export function fleetPage(fleet: FleetHealth, page: { offset?: number; limit?: number } = {}): FleetHealth {
+  const offset = page.offset ?? 0;
+  const end = offset + (page.limit ?? FLEET_PAGE_DEFAULT);
+  return { ...fleet, targets: fleet.targets.slice(offset, end), offset, nextOffset: end < fleet.targets.length ? end : null };
 }
