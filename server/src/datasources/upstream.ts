@@ -16,6 +16,8 @@ export interface UpstreamResponse {
   readonly contentType: string;
   /** The `Retry-After` header, when the source sent one (a 429 or a 503 asking us to wait). */
   readonly retryAfter?: string;
+  /** The `Location` header of a redirect (3xx), which is not followed (redirect-advice.ts). */
+  readonly location?: string;
   /** The body as the socket reads delivered it (views on those reads, not copies). */
   readonly chunks: readonly Buffer[];
   readonly bytes: number;
@@ -39,12 +41,13 @@ export interface UpstreamResponse {
  * buffers' churn is what kept V8 marking (docs/benchmarks.md, "The proxy's latency tail").
  * Takes `chunks` over: `release` empties that array.
  */
-export function upstreamResponse(status: number, contentType: string, chunks: Buffer[], bytes: number, retryAfter?: string): UpstreamResponse {
+export function upstreamResponse(status: number, contentType: string, chunks: Buffer[], bytes: number, said: { retryAfter?: string | undefined; location?: string | undefined } = {}): UpstreamResponse {
   let joined: Buffer | undefined = chunks.length === 1 ? chunks[0] : undefined;
   return {
     status,
     contentType,
-    ...(retryAfter === undefined ? {} : { retryAfter }),
+    ...(said.retryAfter === undefined ? {} : { retryAfter: said.retryAfter }),
+    ...(said.location === undefined ? {} : { location: said.location }),
     chunks,
     bytes,
     get body() {
@@ -185,6 +188,7 @@ export class UpstreamClient {
       let status = 0;
       let contentType = 'application/json';
       let retryAfter: string | undefined;
+      let location: string | undefined;
       const chunks: Buffer[] = [];
       let bytes = 0;
       const handler: Dispatcher.DispatchHandler = {
@@ -200,6 +204,9 @@ export class UpstreamClient {
           if (statusCode === 429 || statusCode === 503) {
             const wait = headers['retry-after'];
             retryAfter = Array.isArray(wait) ? wait[0] : wait;
+          } else if (statusCode >= 300 && statusCode < 400) {
+            const to = headers.location;
+            location = Array.isArray(to) ? to[0] : to;
           }
         },
         onResponseData: (_controller, chunk) => {
@@ -221,7 +228,7 @@ export class UpstreamClient {
           }
           // The reads' views are passed on, not copied (a view may keep the read's other
           // bytes alive: the cache compacts what it keeps).
-          finish(undefined, upstreamResponse(status, contentType, chunks, bytes, retryAfter));
+          finish(undefined, upstreamResponse(status, contentType, chunks, bytes, { retryAfter, location }));
         },
         onResponseError: (_controller, error) => finish(abortedWith ?? error),
       };
@@ -231,6 +238,11 @@ export class UpstreamClient {
         finish(error);
       }
     });
+  }
+
+  /** The URL a call to `api/v1/<apiPath>` goes to (without its query), to say where a redirect came from. */
+  urlOf(apiPath: string): URL {
+    return new URL(`api/v1/${apiPath}`, this.#base);
   }
 
   close(): void {
