@@ -3,6 +3,7 @@ import type * as Undici from 'undici';
 import type { Dispatcher, Pool } from 'undici';
 import type { TestFailureKind } from '../../../shared/api/datasources.ts';
 import type { UpstreamAuth } from './store.ts';
+import { decodeBody, DecodedTooLargeError } from './content-encoding.ts';
 
 export interface UpstreamTarget {
   url: string;
@@ -189,6 +190,7 @@ export class UpstreamClient {
       let contentType = 'application/json';
       let retryAfter: string | undefined;
       let location: string | undefined;
+      let encoding: string | undefined;
       const chunks: Buffer[] = [];
       let bytes = 0;
       const handler: Dispatcher.DispatchHandler = {
@@ -200,6 +202,8 @@ export class UpstreamClient {
           status = statusCode;
           const type = headers['content-type'];
           if (type !== undefined) contentType = (Array.isArray(type) ? type[0] : type) ?? contentType;
+          const coding = headers['content-encoding'];
+          if (coding !== undefined) encoding = Array.isArray(coding) ? coding.join(',') : coding;
           // Only where it means "wait": read on every other answer, it would cost the hot path for nothing.
           if (statusCode === 429 || statusCode === 503) {
             const wait = headers['retry-after'];
@@ -224,6 +228,15 @@ export class UpstreamClient {
         onResponseEnd: () => {
           if (status === 401 || status === 403) {
             finish(new UpstreamError('auth', `${this.#base.host} refused our credentials (HTTP ${status}). Check the data source's ${this.#hasCredentials ? 'username/password or token' : 'authentication: it needs one'}.`));
+            return;
+          }
+          if (encoding !== undefined && encoding !== 'identity') {
+            // Compressed by something in front of the source though we asked for nothing.
+            decodeBody(encoding, Buffer.concat(chunks, bytes), MAX_ANSWER_BYTES).then(
+              (decoded) => finish(undefined, upstreamResponse(status, contentType, [decoded], decoded.length, { retryAfter, location })),
+              (error: unknown) =>
+                finish(error instanceof DecodedTooLargeError ? new UpstreamTooLargeError(this.#base.host) : new UpstreamError('http', `${this.#base.host} ${(error as Error).message}.`)),
+            );
             return;
           }
           // The reads' views are passed on, not copied (a view may keep the read's other
