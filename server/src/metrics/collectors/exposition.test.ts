@@ -64,6 +64,13 @@ describe('Prometheus text exposition parser', () => {
     for (const bad of ['{"a","b"} 1', 'm{"a"} 1', '{} 1', '{"unterminated} 1', '{""} 1']) expect(() => parseExposition(bad), bad).toThrow(ExpositionError);
   });
 
+  it('keeps a label named __proto__ as a label (assigned, it set the object\'s prototype and was lost)', () => {
+    const [a, b] = parseExposition('m{__proto__="a"} 1\nm{"__proto__"="b",x="1"} 2\n');
+    expect(Object.entries(a!.labels)).toEqual([['__proto__', 'a']]);
+    expect(Object.entries(b!.labels)).toEqual([['__proto__', 'b'], ['x', '1']]);
+    expect(Object.getPrototypeOf(a!.labels)).toBe(Object.prototype);
+  });
+
   it('stops at the sample limit instead of holding whatever a target exposes', () => {
     const text = 'a 1\n# HELP b b\nb 2\nc 3\n';
     expect(parseExposition(text, 'prometheus', { maxSamples: 3 })).toHaveLength(3);

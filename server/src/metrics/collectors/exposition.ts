@@ -95,7 +95,10 @@ function parseLine(line: string, lineNumber: number, format: ExpositionFormat): 
         if (!rest.startsWith('"')) throw fail(`expected ="..." after ${label}`);
         const end = closingQuote(rest, 1);
         if (end < 0) throw fail('unterminated label value');
-        labels[label] = unescape(rest.slice(1, end));
+        const value = unescape(rest.slice(1, end));
+        // Defined, not assigned: `labels.__proto__ = v` sets no label (labels.ts does the same).
+        if (label === '__proto__') Object.defineProperty(labels, label, { value, enumerable: true, writable: true, configurable: true });
+        else labels[label] = value;
         rest = rest.slice(end + 1).trimStart();
       }
       if (rest.startsWith(',')) rest = rest.slice(1).trimStart();
