@@ -75,5 +75,15 @@ describe('a source answering 200 with something that is not a Prometheus answer'
     expect(broken.lastError).toMatch(/not a Prometheus API answer/);
     expect(broken.lastError).toMatch(/series 1 has no label set/);
     // The watch reads its matrix through the same matrixOf; it pulls again only at its next step (60 s).
+
+    // VictoriaMetrics cluster answers what the storage nodes it reached hold, marked isPartial:
+    // a series missing from it is not gone, so the rule must not resolve it (it did).
+    const now = Date.now() / 1000;
+    prometheus.state.rangeAnswer = {
+      type: 'application/json',
+      body: JSON.stringify({ status: 'success', isPartial: true, data: { resultType: 'matrix', result: [{ metric: { __name__: 'up', instance: 'a' }, values: [[now, '1']] }] } }),
+    };
+    const partial = await eventually(async () => (await server.app.alerts.rules.byId(ruleId))!, (r) => r.lastError !== null && !r.lastError.includes('series 1 has no label set'));
+    expect(partial.lastError).toMatch(/answered a partial result \(isPartial\)/);
   });
 });

@@ -19,6 +19,11 @@ export function matrixOf(answer: Pick<ProxyAnswer, 'body' | 'contentType'>): Pro
   const data = (parsed as { status?: unknown; data?: { resultType?: unknown; result?: unknown } } | null)?.data;
   if ((parsed as { status?: unknown } | null)?.status !== 'success' || !data || typeof data.resultType !== 'string' || !Array.isArray(data.result)) throw notPrometheus(answer.contentType, text);
   if (data.resultType !== 'matrix') throw new Error(`the query answers a ${data.resultType}, not series over time`);
+  // VictoriaMetrics (cluster) answers what the storage nodes it reached hold and says so: read as
+  // whole, a series on a node that did not answer looked gone and its rule's alert resolved.
+  if ((parsed as { isPartial?: unknown }).isPartial === true) {
+    throw new Error('the data source answered a partial result (isPartial): some of its storage did not answer, so a series missing from it is not taken as gone; asked again at the next evaluation');
+  }
   // Each series' shape, not each point's (that would cost a pass over every answer): a series
   // with a null label set or values that are no list broke the readers with a TypeError.
   data.result.forEach((series: unknown, index) => {

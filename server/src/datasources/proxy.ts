@@ -5,6 +5,7 @@ import type { DatasourceService } from './service.ts';
 import type { DatasourceRecord } from './store.ts';
 import { parseEnvelope } from './service.ts';
 import { planRange } from './step.ts';
+import { redirectAdvice } from './redirect-advice.ts';
 import { DEFAULT_BACKOFF_SECONDS, retryAfterSeconds } from './retry-after.ts';
 import { MAX_ANSWER_BYTES, UpstreamError, UpstreamTooLargeError, type UpstreamResponse } from './upstream.ts';
 
@@ -160,7 +161,7 @@ export class QueryProxy {
     // Prometheus's errors become ours (its message kept); a success passes through as bytes.
     if (response.status !== 200) {
       const waitSeconds = retryAfterSeconds(response.retryAfter, Date.now()) ?? (response.status === 429 ? DEFAULT_BACKOFF_SECONDS : undefined);
-      if (waitSeconds === undefined) throw upstreamStatusError(response, record.name);
+      if (waitSeconds === undefined) throw upstreamStatusError(response, record.name, () => this.#datasources.client(record).urlOf(path));
       const message = statusMessage(response);
       this.#backoff.set(record.id, { untilMs: performance.now() + waitSeconds * 1000, status: response.status, message });
       throw busyError(record.name, response.status, message, waitSeconds);
@@ -216,9 +217,9 @@ export function toAppError(error: unknown, source: string): AppError {
  * syntax error), 422 (execution: too many samples, a bad regex at run time), 503
  * (unavailable, or its own query timeout). Anything else is the source failing.
  */
-export function upstreamStatusError(response: UpstreamResponse, source: string): AppError {
+export function upstreamStatusError(response: UpstreamResponse, source: string, requested?: () => URL): AppError {
   const envelope = parseEnvelope(response.body);
-  const message = statusMessage(response);
+  const message = (requested && redirectAdvice(response.status, response.location, requested())) ?? statusMessage(response);
   const details = { datasource: source, upstreamStatus: response.status, ...(envelope?.errorType ? { errorType: envelope.errorType } : {}) };
   switch (response.status) {
     case 400:

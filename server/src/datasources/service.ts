@@ -3,6 +3,7 @@ import type { CreateDatasourceRequest, DatasourceAuthInput, DatasourceTestResult
 import type { ServerContext } from '../context.ts';
 import { transaction } from '../db/sql/transaction-scope.ts';
 import type { DatasourceRecord, DatasourceRow, DatasourceStore, UpstreamAuth } from './store.ts';
+import { redirectAdvice } from './redirect-advice.ts';
 import { requireSecretForNewOrigin } from './repoint.ts';
 import { UpstreamClient, UpstreamError, UpstreamTooLargeError } from './upstream.ts';
 
@@ -157,6 +158,8 @@ export class DatasourceService {
     }
     const query = await client.get('query', new URLSearchParams({ query: '1' }));
     if (query.status === 200 && parseEnvelope(query.body)?.status === 'success') return { ok: true };
+    const redirect = redirectAdvice(info.status, info.location, client.urlOf('status/buildinfo'));
+    if (redirect) return { ok: false, error: { kind: 'http', message: `${record.url} answered ${redirect}.` } };
     const kind = info.status >= 200 && info.status < 500 && !parsed ? 'not_prometheus' : 'http';
     const message =
       kind === 'not_prometheus'

@@ -3,6 +3,7 @@ import type * as Undici from 'undici';
 import type { Dispatcher, Pool } from 'undici';
 import type { TestFailureKind } from '../../../shared/api/datasources.ts';
 import type { UpstreamAuth } from './store.ts';
+import { decodeBody, DecodedTooLargeError } from './content-encoding.ts';
 
 export interface UpstreamTarget {
   url: string;
@@ -16,6 +17,8 @@ export interface UpstreamResponse {
   readonly contentType: string;
   /** The `Retry-After` header, when the source sent one (a 429 or a 503 asking us to wait). */
   readonly retryAfter?: string;
+  /** The `Location` header of a redirect (3xx), which is not followed (redirect-advice.ts). */
+  readonly location?: string;
   /** The body as the socket reads delivered it (views on those reads, not copies). */
   readonly chunks: readonly Buffer[];
   readonly bytes: number;
@@ -39,12 +42,13 @@ export interface UpstreamResponse {
  * buffers' churn is what kept V8 marking (docs/benchmarks.md, "The proxy's latency tail").
  * Takes `chunks` over: `release` empties that array.
  */
-export function upstreamResponse(status: number, contentType: string, chunks: Buffer[], bytes: number, retryAfter?: string): UpstreamResponse {
+export function upstreamResponse(status: number, contentType: string, chunks: Buffer[], bytes: number, said: { retryAfter?: string | undefined; location?: string | undefined } = {}): UpstreamResponse {
   let joined: Buffer | undefined = chunks.length === 1 ? chunks[0] : undefined;
   return {
     status,
     contentType,
-    ...(retryAfter === undefined ? {} : { retryAfter }),
+    ...(said.retryAfter === undefined ? {} : { retryAfter: said.retryAfter }),
+    ...(said.location === undefined ? {} : { location: said.location }),
     chunks,
     bytes,
     get body() {
@@ -185,6 +189,8 @@ export class UpstreamClient {
       let status = 0;
       let contentType = 'application/json';
       let retryAfter: string | undefined;
+      let location: string | undefined;
+      let encoding: string | undefined;
       const chunks: Buffer[] = [];
       let bytes = 0;
       const handler: Dispatcher.DispatchHandler = {
@@ -196,10 +202,15 @@ export class UpstreamClient {
           status = statusCode;
           const type = headers['content-type'];
           if (type !== undefined) contentType = (Array.isArray(type) ? type[0] : type) ?? contentType;
+          const coding = headers['content-encoding'];
+          if (coding !== undefined) encoding = Array.isArray(coding) ? coding.join(',') : coding;
           // Only where it means "wait": read on every other answer, it would cost the hot path for nothing.
           if (statusCode === 429 || statusCode === 503) {
             const wait = headers['retry-after'];
             retryAfter = Array.isArray(wait) ? wait[0] : wait;
+          } else if (statusCode >= 300 && statusCode < 400) {
+            const to = headers.location;
+            location = Array.isArray(to) ? to[0] : to;
           }
         },
         onResponseData: (_controller, chunk) => {
@@ -219,9 +230,18 @@ export class UpstreamClient {
             finish(new UpstreamError('auth', `${this.#base.host} refused our credentials (HTTP ${status}). Check the data source's ${this.#hasCredentials ? 'username/password or token' : 'authentication: it needs one'}.`));
             return;
           }
+          if (encoding !== undefined && encoding !== 'identity') {
+            // Compressed by something in front of the source though we asked for nothing.
+            decodeBody(encoding, Buffer.concat(chunks, bytes), MAX_ANSWER_BYTES).then(
+              (decoded) => finish(undefined, upstreamResponse(status, contentType, [decoded], decoded.length, { retryAfter, location })),
+              (error: unknown) =>
+                finish(error instanceof DecodedTooLargeError ? new UpstreamTooLargeError(this.#base.host) : new UpstreamError('http', `${this.#base.host} ${(error as Error).message}.`)),
+            );
+            return;
+          }
           // The reads' views are passed on, not copied (a view may keep the read's other
           // bytes alive: the cache compacts what it keeps).
-          finish(undefined, upstreamResponse(status, contentType, chunks, bytes, retryAfter));
+          finish(undefined, upstreamResponse(status, contentType, chunks, bytes, { retryAfter, location }));
         },
         onResponseError: (_controller, error) => finish(abortedWith ?? error),
       };
@@ -231,6 +251,11 @@ export class UpstreamClient {
         finish(error);
       }
     });
+  }
+
+  /** The URL a call to `api/v1/<apiPath>` goes to (without its query), to say where a redirect came from. */
+  urlOf(apiPath: string): URL {
+    return new URL(`api/v1/${apiPath}`, this.#base);
   }
 
   close(): void {

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHUNK_SAMPLES, decodeChunk } from '../../../shared/metrics/chunk-codec.ts';
 import type { SqlDatabase } from '../db/sql/open.ts';
@@ -68,6 +69,23 @@ describe.each(testDatabases())('metrics storage on $name', (database) => {
     expect((await store.series((name, labels) => labels.host === 'web-2')).map((s) => s.id)).toEqual([c!.id]);
     expect((await store.seriesOfTarget('web-1')).map((s) => s.id)).toEqual([a!.id]);
     expect(await store.seriesById(c!.id)).toEqual(c);
+  });
+
+  it.skipIf(database.skip)('stores a series whose label set is wider than a PostgreSQL index entry (2,704 bytes), one series per label set as for any other', async () => {
+    const { stores } = await open();
+    const [store, replica] = [stores[0]!, stores.at(-1)!];
+    // Within the ingest API's bounds (32 labels of up to 1,024 characters), and what a scrape of
+    // kube-state-metrics' kube_pod_labels can bring; random, so PostgreSQL cannot compress it small.
+    const wide = (seed: string) => Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`label_${i}`, crypto.createHash('sha512').update(`${seed}${i}`).digest('hex')]));
+    const { series: [a, b] } = await store.append([
+      { name: 'kube_pod_labels', labels: wide('a'), samples: [[T0, 1]] },
+      { name: 'kube_pod_labels', labels: wide('b'), samples: [[T0, 2]] },
+    ]);
+    expect(a!.id).not.toBe(b!.id);
+    const { series: [again] } = await replica.append([{ name: 'kube_pod_labels', labels: wide('a'), samples: [[T0 + STEP, 3]] }]);
+    expect(again!.id).toBe(a!.id);
+    expect(await replica.seriesById(b!.id)).toEqual(b);
+    expect(pairs(await store.readColumns(a!.id, T0, T0 + 2 * STEP))).toEqual([[T0, 1], [T0 + STEP, 3]]);
   });
 
   it.skipIf(database.skip)('reads the first samples of several series in one snapshot, whatever commits meanwhile', async () => {

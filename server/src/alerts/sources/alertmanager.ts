@@ -26,7 +26,8 @@ function toEvent(alert: AlertmanagerAlert, group: AlertEvent['group'], startsAt:
     status: alert.status,
     labels: alert.labels,
     annotations: alert.annotations ?? {},
-    startsAt,
+    // Go's zero time is "not known" (Alertmanager's API takes it as now): the receipt, as with no startsAt.
+    ...(startsAt > ZERO_TIME ? { startsAt } : {}),
     ...resolvedAt,
     ...(alert.generatorURL ? { generatorUrl: alert.generatorURL } : {}),
     ...(group ? { group } : {}),
@@ -66,9 +67,15 @@ export function mapAlertmanagerPayload(alerts: readonly unknown[], group?: Alert
       batch.rejected.push({ index, errors: ['/labels must not be empty'] });
       return;
     }
-    // Parsed once, for the check and the event.
+    // Parsed once, for the check and the event. The schema's date-time takes a leap second
+    // (23:59:60), which Date.parse does not: NaN reached the database and failed the whole POST.
     const startsAt = Date.parse(alert.startsAt);
     const endsAt = alert.endsAt ? Date.parse(alert.endsAt) : NaN;
+    const unreadable = (['startsAt', 'endsAt'] as const).filter((field) => alert[field] && Number.isNaN(Date.parse(alert[field])));
+    if (unreadable.length > 0) {
+      batch.rejected.push({ index, errors: unreadable.map((field) => `/${field} "${alert[field]}" is not a time this server can read`) });
+      return;
+    }
     if (endsBeforeStart(startsAt, endsAt)) {
       // Alertmanager's own check (model.Alert.Validate): an end before the start is refused.
       batch.rejected.push({ index, errors: ['/endsAt start time must be before end time'] });

@@ -44,6 +44,39 @@ describe('Prometheus text exposition parser', () => {
     expect(formatOf(null)).toBe('prometheus');
   });
 
+  it('reads UTF-8 metric and label names in Prometheus 3 quoting, escaped to underscores as Prometheus does for 0.0.4 clients', () => {
+    const text = [
+      '# TYPE "http.server.duration" counter',
+      '{"http.server.duration","service.name"="api",code="200"} 2',
+      '{ "my.metric" } 1',
+      'legacy_name{"k8s.pod" = "p-1"} 3',
+      '{"0day-ratio"} 4',
+      '{"quoted_\\"name"} 5',
+      '',
+    ].join('\n');
+    expect(parseExposition(text)).toEqual([
+      { name: 'http_server_duration', labels: { service_name: 'api', code: '200' }, value: 2, ts: undefined },
+      { name: 'my_metric', labels: {}, value: 1, ts: undefined },
+      { name: 'legacy_name', labels: { k8s_pod: 'p-1' }, value: 3, ts: undefined },
+      { name: '_day_ratio', labels: {}, value: 4, ts: undefined },
+      { name: 'quoted__name', labels: {}, value: 5, ts: undefined },
+    ]);
+    for (const bad of ['{"a","b"} 1', 'm{"a"} 1', '{} 1', '{"unterminated} 1', '{""} 1']) expect(() => parseExposition(bad), bad).toThrow(ExpositionError);
+  });
+
+  it('keeps a label named __proto__ as a label (assigned, it set the object\'s prototype and was lost)', () => {
+    const [a, b] = parseExposition('m{__proto__="a"} 1\nm{"__proto__"="b",x="1"} 2\n');
+    expect(Object.entries(a!.labels)).toEqual([['__proto__', 'a']]);
+    expect(Object.entries(b!.labels)).toEqual([['__proto__', 'b'], ['x', '1']]);
+    expect(Object.getPrototypeOf(a!.labels)).toBe(Object.prototype);
+  });
+
+  it('stops at the sample limit instead of holding whatever a target exposes', () => {
+    const text = 'a 1\n# HELP b b\nb 2\nc 3\n';
+    expect(parseExposition(text, 'prometheus', { maxSamples: 3 })).toHaveLength(3);
+    expect(() => parseExposition(text, 'prometheus', { maxSamples: 2 })).toThrow(/more than 2 samples/);
+  });
+
   it('names the line of malformed input', () => {
     for (const bad of ['1abc 1', 'm{l=1} 1', 'm{l="x} 1', 'm', 'm abc', 'm 1 2.5', 'm 1 2 3']) {
       expect(() => parseExposition(`ok 1\n${bad}`), bad).toThrow(ExpositionError);

@@ -1,4 +1,5 @@
 import type { Labels } from '../labels.ts';
+import { legacyLabelName, legacyMetricName } from './legacy-names.ts';
 
 /** One sample line of the Prometheus text exposition format. */
 export interface ExposedSample {
@@ -27,6 +28,12 @@ export function formatOf(contentType: string | null): ExpositionFormat {
   return contentType?.toLowerCase().startsWith('application/openmetrics-text') ? 'openmetrics' : 'prometheus';
 }
 
+/** Bounds on what one exposition may hold. */
+export interface ExpositionLimits {
+  /** Samples past this fail the parse, as Prometheus's `sample_limit` fails a scrape. */
+  maxSamples: number;
+}
+
 /**
  * Parses the Prometheus text exposition format (version 0.0.4), or OpenMetrics text, which
  * some exporters answer whatever was asked: `# HELP` / `# TYPE` / `# EOF` and other
@@ -34,48 +41,80 @@ export function formatOf(contentType: string | null): ExpositionFormat {
  * (`_bucket`, `_sum`, `_count`, quantiles) come out as the plain series they are. In
  * OpenMetrics timestamps are seconds (fractions allowed), not milliseconds, and a sample
  * may end with an exemplar (` # {trace_id="…"} 0.5`), which is left out.
+ * Prometheus 3's UTF-8 names (`{"http.server.duration","service.name"="api"}`) are read and
+ * escaped to the classic character set (legacy-names.ts), as Prometheus escapes them for a
+ * client that asked for version 0.0.4.
  * No maintained npm parser for this format exists; it is small enough to own.
  */
-export function parseExposition(text: string, format: ExpositionFormat = 'prometheus'): ExposedSample[] {
+export function parseExposition(text: string, format: ExpositionFormat = 'prometheus', limits?: ExpositionLimits): ExposedSample[] {
   const samples: ExposedSample[] = [];
+  const maxSamples = limits?.maxSamples ?? Infinity;
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.trim();
     if (line === '' || line.startsWith('#')) continue;
+    if (samples.length === maxSamples) throw new ExpositionError(i + 1, `more than ${maxSamples} samples (the most one scrape takes)`);
     samples.push(parseLine(line, i + 1, format));
   }
   return samples;
 }
 
 function parseLine(line: string, lineNumber: number, format: ExpositionFormat): ExposedSample {
-  const name = NAME.exec(line);
-  if (!name) throw new ExpositionError(lineNumber, 'expected a metric name');
-  let rest = line.slice(name[0].length);
+  const fail = (message: string) => new ExpositionError(lineNumber, message);
+  const bare = NAME.exec(line);
+  let name = bare?.[0];
+  let rest = line.slice(name?.length ?? 0);
+  if (name === undefined && !rest.startsWith('{')) throw fail('expected a metric name');
   const labels: Labels = {};
   if (rest.startsWith('{')) {
     rest = rest.slice(1).trimStart();
     while (!rest.startsWith('}')) {
-      const label = LABEL_NAME.exec(rest);
-      if (!label) throw new ExpositionError(lineNumber, 'expected a label name');
-      rest = rest.slice(label[0].length).trimStart();
-      if (!rest.startsWith('="')) throw new ExpositionError(lineNumber, `expected ="..." after ${label[0]}`);
-      const end = closingQuote(rest, 2);
-      if (end < 0) throw new ExpositionError(lineNumber, 'unterminated label value');
-      labels[label[0]] = unescape(rest.slice(2, end));
-      rest = rest.slice(end + 1).trimStart();
+      // A label name, bare or quoted (then escaped); a quoted string not followed by = is the metric's UTF-8 name.
+      let label: string;
+      if (rest.startsWith('"')) {
+        const end = closingQuote(rest, 1);
+        if (end < 0) throw fail('unterminated quoted name');
+        const quoted = unescape(rest.slice(1, end));
+        rest = rest.slice(end + 1).trimStart();
+        if (quoted === '') throw fail('empty quoted name');
+        if (rest.startsWith('=')) label = legacyLabelName(quoted);
+        else if (name !== undefined) throw fail(`a second metric name "${quoted}"`);
+        else {
+          name = legacyMetricName(quoted);
+          label = '';
+        }
+      } else {
+        const bareLabel = LABEL_NAME.exec(rest);
+        if (!bareLabel) throw fail('expected a label name');
+        label = bareLabel[0];
+        rest = rest.slice(label.length).trimStart();
+      }
+      if (label !== '') {
+        if (!rest.startsWith('=')) throw fail(`expected ="..." after ${label}`);
+        rest = rest.slice(1).trimStart();
+        if (!rest.startsWith('"')) throw fail(`expected ="..." after ${label}`);
+        const end = closingQuote(rest, 1);
+        if (end < 0) throw fail('unterminated label value');
+        const value = unescape(rest.slice(1, end));
+        // Defined, not assigned: `labels.__proto__ = v` sets no label (labels.ts does the same).
+        if (label === '__proto__') Object.defineProperty(labels, label, { value, enumerable: true, writable: true, configurable: true });
+        else labels[label] = value;
+        rest = rest.slice(end + 1).trimStart();
+      }
       if (rest.startsWith(',')) rest = rest.slice(1).trimStart();
-      else if (!rest.startsWith('}')) throw new ExpositionError(lineNumber, 'expected , or }');
+      else if (!rest.startsWith('}')) throw fail('expected , or }');
     }
     rest = rest.slice(1);
   }
+  if (name === undefined) throw fail('expected a metric name');
   // The labels are behind us, so a " # " here starts an exemplar, not a label value.
   const exemplar = format === 'openmetrics' ? rest.indexOf(' # ') : -1;
   if (exemplar !== -1) rest = rest.slice(0, exemplar);
   const [valueText, tsText, extra] = rest.trim().split(/\s+/);
-  if (valueText === undefined || valueText === '' || extra !== undefined) throw new ExpositionError(lineNumber, 'expected a value and an optional timestamp');
+  if (valueText === undefined || valueText === '' || extra !== undefined) throw fail('expected a value and an optional timestamp');
   const value = parseValue(valueText);
-  if (Number.isNaN(value) && !/^nan$/i.test(valueText)) throw new ExpositionError(lineNumber, `invalid value "${valueText}"`);
-  return { name: name[0], labels, value, ts: timestampOf(tsText, format, lineNumber) };
+  if (Number.isNaN(value) && !/^nan$/i.test(valueText)) throw fail(`invalid value "${valueText}"`);
+  return { name, labels, value, ts: timestampOf(tsText, format, lineNumber) };
 }
 
 /** Unix ms: Prometheus's format writes integer ms, OpenMetrics seconds with an optional fraction. */

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import http from 'node:http';
+import zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scrapeTarget } from './prometheus-scrape.ts';
+import { SCRAPE_LIMITS, scrapeTarget } from './prometheus-scrape.ts';
 import { parseScrapeTargets } from '../../config.ts';
 import { startTestServer } from '../../testing/test-server.ts';
 import { freePort, REFUSED_URL } from '../../testing/prometheus.ts';
@@ -79,6 +80,31 @@ describe('scrape targets', () => {
         { name: 'jobs_total', labels: { instance, queue: 'a' }, samples: [[1767225600500, 5]] },
         { name: 'jobs_created', labels: { instance, queue: 'a' }, samples: [[7, 1767225000]] },
       ]);
+    } finally {
+      exporter.closeAllConnections();
+      await new Promise((resolve) => exporter.close(resolve));
+    }
+  });
+
+  it('fails a scrape past the sample limit or the body limit (a gzip bomb counted as unpacked), with up = 0', async () => {
+    // A cardinality bomb: one series more than a scrape takes, each line short (about 1 MB in all).
+    const bomb = Array.from({ length: SCRAPE_LIMITS.maxSamples + 1 }, (_, i) => `bomb{id="${i}"} 1`).join('\n');
+    // 20 MiB of comments that gzip to a few KiB: under the sample limit, over the byte limit.
+    const packed = zlib.gzipSync(Buffer.alloc(20 * 1024 * 1024, '#\n'));
+    const exporter = http.createServer((req, res) => {
+      if (req.url === '/bomb') res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(bomb);
+      else res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4', 'content-encoding': 'gzip' }).end(packed);
+    });
+    await new Promise<void>((resolve) => exporter.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = exporter.address() as AddressInfo;
+      const instance = `127.0.0.1:${port}`;
+      const samples = await scrapeTarget(`http://${instance}/bomb`, 9);
+      expect(samples.error).toMatch(new RegExp(`more than ${SCRAPE_LIMITS.maxSamples} samples`));
+      expect(samples.batches).toEqual([{ name: 'up', labels: { instance }, samples: [[9, 0]] }]);
+      const bytes = await scrapeTarget(`http://${instance}/gzip-bomb`, 9);
+      expect(bytes.error).toMatch(/answered more than 16 MiB/);
+      expect(bytes.batches).toEqual([{ name: 'up', labels: { instance }, samples: [[9, 0]] }]);
     } finally {
       exporter.closeAllConnections();
       await new Promise((resolve) => exporter.close(resolve));

@@ -3,6 +3,20 @@ import { formatOf, parseExposition } from './exposition.ts';
 
 const SCRAPE_TIMEOUT_MS = 5000;
 
+/**
+ * What one scrape may bring: a target's answer is read whole and each sample becomes a
+ * series, so a cardinality bomb (an exporter labelling by request id) or an answer without
+ * end had the server hold as much as it was sent (300,000 series: ~300 MB more resident).
+ * Past either bound the scrape fails as a whole with up = 0, as Prometheus fails one past
+ * its `sample_limit` or `body_size_limit`. node_exporter exposes 1-3 thousand samples.
+ */
+export const SCRAPE_LIMITS = {
+  /** Samples in one scrape. */
+  maxSamples: 50_000,
+  /** Bytes of the answer, counted after gzip is undone (so a gzip bomb is bounded too). */
+  maxBytes: 16 * 1024 * 1024,
+} as const;
+
 export interface ScrapeResult {
   batches: SampleBatch[];
   /** Why the scrape failed; `batches` then holds only `up` = 0. */
@@ -21,9 +35,10 @@ export async function scrapeTarget(url: string, now: number = Date.now()): Promi
   try {
     const response = await fetch(url, { headers: { accept: 'text/plain; version=0.0.4' }, signal: AbortSignal.timeout(SCRAPE_TIMEOUT_MS) });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const text = await boundedText(response, SCRAPE_LIMITS.maxBytes);
     const batches: SampleBatch[] = [up(1)];
     // Asked for Prometheus's text format, some exporters answer OpenMetrics all the same.
-    for (const sample of parseExposition(await response.text(), formatOf(response.headers.get('content-type')))) {
+    for (const sample of parseExposition(text, formatOf(response.headers.get('content-type')), SCRAPE_LIMITS)) {
       if (!Number.isFinite(sample.value)) continue;
       batches.push({ name: sample.name, labels: { instance, ...sample.labels }, samples: [[sample.ts ?? now, sample.value]] });
     }
@@ -31,4 +46,23 @@ export async function scrapeTarget(url: string, now: number = Date.now()): Promi
   } catch (error) {
     return { batches: [up(0)], error: `scrape of ${url} failed: ${(error as Error).message}` };
   }
+}
+
+/** The body as text, read until `maxBytes` and no further (the connection is then dropped). */
+async function boundedText(response: Response, maxBytes: number): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+    if (bytes > maxBytes) {
+      void reader.cancel().catch(() => undefined);
+      throw new Error(`answered more than ${maxBytes / 1024 / 1024} MiB (the most one scrape reads)`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, bytes).toString('utf8');
 }
