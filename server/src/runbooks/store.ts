@@ -239,6 +239,17 @@ export class RunStore {
     return rows.map((row) => Number(row.id));
   }
 
+  /**
+   * Of these runs (this server's in flight), the ones whose row no longer says `running`:
+   * another replica recorded them ended (interrupted, after this one could not renew their
+   * lease for a whole lease: a partition), so their steps must stop acting here.
+   */
+  async noLongerRunning(ids: readonly number[]): Promise<number[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.#db.selectFrom('runbook_runs').select('id').where('id', 'in', ids).where('state', '!=', 'running').execute();
+    return rows.map((row) => Number(row.id));
+  }
+
   /** Start-up of the one server (SQLite): runs the previous process left in flight become `interrupted`; answers their ids. */
   async interruptInFlight(now: number): Promise<number[]> {
     return this.#interrupt(now, undefined);
