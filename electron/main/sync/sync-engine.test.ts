@@ -114,6 +114,18 @@ describe('sync engine against a real server', { timeout: 60_000 }, () => {
     expect(cache.metrics.range(web0.id, 0, Number.MAX_SAFE_INTEGER).ts).toEqual(window);
   });
 
+  it('keeps the budget after a pull once the clock stepped back, not only once it caught up', async () => {
+    let clock = Date.now();
+    engine = new SyncEngine({ cache, transport, stream: eventSourceStream({ baseUrl: server.url, getToken: () => server.login() }), budget: { maxBytes: 1 << 30, maxAgeMs: 86_400_000 }, now: () => clock });
+    await engine.syncNow();
+    const first = engine.lastEviction;
+    expect(first).toBeDefined();
+    // The clock steps back an hour: the budget (every minute) waited for it to catch up.
+    clock -= 3_600_000;
+    await engine.syncNow();
+    expect(engine.lastEviction).not.toBe(first);
+  });
+
   it('follows the live stream: new samples reach the cache without being asked', async () => {
     engine = new SyncEngine({ cache, transport, stream: eventSourceStream({ baseUrl: server.url, getToken: () => server.login() }), pullDelayMs: 50 });
     engine.start();

@@ -1,6 +1,7 @@
 import type { Alert } from '../../../shared/api/alerts.ts';
 import { createApiClient, type Transport } from '../../../shared/api/client.ts';
 import type { Incident, TimelineEntry } from '../../../shared/api/incidents.ts';
+import { withinWindow } from '../../../shared/within-window.ts';
 import { AppError, type ErrorBody } from '../../../shared/errors.ts';
 import type { CacheBudget, EvictionReport } from '../cache/budget.ts';
 import type { LocalCache } from '../cache/local-cache.ts';
@@ -207,7 +208,7 @@ export class SyncEngine {
 
   #keepBudget(): void {
     const budget = this.#options.budget;
-    if (!budget || this.#now() - this.#lastBudgetAt < (this.#options.budgetIntervalMs ?? 60_000)) return;
+    if (!budget || withinWindow(this.#now(), this.#lastBudgetAt, this.#options.budgetIntervalMs ?? 60_000)) return;
     this.#lastBudgetAt = this.#now();
     this.#lastEviction = this.#options.cache.budget.enforce(budget, this.#now());
   }

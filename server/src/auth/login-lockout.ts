@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { SqlDatabase } from '../db/sql/open.ts';
+import { withinWindow } from '../../../shared/within-window.ts';
 
 export interface LockoutPolicy {
   /** Failed logins for one username before it is locked. */
@@ -87,7 +88,7 @@ export class LoginLockout {
   }
 
   async #sweep(now: number): Promise<void> {
-    if (now - this.#lastSweep < SWEEP_INTERVAL_MS) return;
+    if (withinWindow(now, this.#lastSweep, SWEEP_INTERVAL_MS)) return;
     this.#lastSweep = now;
     await this.#sql.db
       .deleteFrom('login_counters')

@@ -1,5 +1,6 @@
 import { hasPermission, type Permission, type Role } from '../../../shared/auth/permissions.ts';
 import { InventoryIndex, type InventoryTarget } from '../../../shared/chatops/inventory.ts';
+import { withinWindow } from '../../../shared/within-window.ts';
 import type { MetricsService } from '../metrics/service.ts';
 import type { RunbookGateway } from './runbook-gateway.ts';
 
@@ -48,7 +49,7 @@ export class LiveInventory {
   async index(): Promise<InventoryIndex> {
     const now = this.#now();
     const grown = (await this.#metrics.storage.seriesById(this.#maxSeriesId + 1)) !== undefined;
-    if (this.#index && !grown && now - this.#builtAt < MAX_AGE_MS) return this.#index;
+    if (this.#index && !grown && withinWindow(now, this.#builtAt, MAX_AGE_MS)) return this.#index;
     const series = await this.#metrics.findSeries();
     const targets = new Map<string, InventoryTarget>();
     const metrics = new Set<string>();

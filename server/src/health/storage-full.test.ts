@@ -5,6 +5,8 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
+import pino from 'pino';
+import { StorageHealth } from './storage.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 
@@ -123,6 +125,22 @@ describe.skipIf(!tmpfsAvailable())('storage full on a real file system (small tm
     clockOffset += 11_000;
     expect((await server.app.inject({ method: 'GET', url: '/ready' })).statusCode).toBe(200);
   }, 300_000);
+});
+
+describe('storage full, then the clock steps back', () => {
+  it('a refused write holds readiness 10 s of the clock, not the length of the step back; the next refusal is logged', () => {
+    const log = captureLog();
+    let clock = Date.UTC(2026, 11, 7, 6);
+    // A folder with room (more than the 1 MiB floor): only the refused write holds readiness.
+    const health = new StorageHealth({ dataDir: os.tmpdir(), log: pino(log.stream), now: () => clock, minFreeBytes: 0 });
+    health.reportFull(Object.assign(new Error('full'), { code: 'SQLITE_FULL' }));
+    expect(health.status().ok).toBe(false);
+    // NTP steps the clock back an hour: the hold was measured as "not 10 s yet" for that hour.
+    clock -= 3_600_000;
+    expect(health.status()).toEqual({ ok: true, reason: null });
+    health.reportFull(Object.assign(new Error('full'), { code: 'SQLITE_FULL' }));
+    expect(log.lines.filter((line) => line.includes('storage full'))).toHaveLength(2);
+  });
 });
 
 describe('unwritable data folder at start-up', () => {

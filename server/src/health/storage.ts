@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { Logger } from 'pino';
+import { withinWindow } from '../../../shared/within-window.ts';
 
 /** SQLite's "database or disk is full", or the file system's "no space left on device". */
 export function isStorageFullError(error: unknown): boolean {
@@ -44,7 +45,7 @@ export class StorageHealth {
   reportFull(error: unknown): void {
     const now = this.#options.now();
     this.#lastFullAt = now;
-    if (this.#lastLoggedAt !== null && now - this.#lastLoggedAt < this.#options.logIntervalMs) {
+    if (this.#lastLoggedAt !== null && withinWindow(now, this.#lastLoggedAt, this.#options.logIntervalMs)) {
       this.#suppressed += 1;
       return;
     }
@@ -61,7 +62,7 @@ export class StorageHealth {
     if (free !== null && free < this.#options.minFreeBytes) {
       return { ok: false, reason: `Storage full: ${free} bytes free in the data folder.` };
     }
-    if (this.#lastFullAt !== null && this.#options.now() - this.#lastFullAt < this.#options.holdMs) {
+    if (this.#lastFullAt !== null && withinWindow(this.#options.now(), this.#lastFullAt, this.#options.holdMs)) {
       return { ok: false, reason: 'Storage full: a write was refused for lack of space in the data folder.' };
     }
     return { ok: true, reason: null };

@@ -6,6 +6,7 @@ import type { AlertsService } from '../alerts/feature.ts';
 import type { IncidentsService } from '../incidents/feature.ts';
 import type { ServerContext } from '../context.ts';
 import type { Feature } from '../core/feature.ts';
+import { PeriodicTask } from '../core/periodic-task.ts';
 import type { MetricsService } from '../metrics/service.ts';
 import type { SecretBox } from '../datasources/secret-box.ts';
 import { planHashKey } from './plan-hash.ts';
@@ -19,7 +20,7 @@ import { ProcessLedger } from './executors/process-ledger.ts';
 import { runExecutor } from './executors/run.ts';
 import type { Executor } from './executors/types.ts';
 import { Runner } from './runner.ts';
-import { RUN_LEASE_MS, RunbookService } from './service.ts';
+import { RECOVERY_POLL_MS, RUN_LEASE_MS, RunbookService } from './service.ts';
 import type { RunbookSettings } from './settings.ts';
 import { RunStore } from './store.ts';
 import type { VerifySources } from './verify.ts';
@@ -55,6 +56,7 @@ export class RunbooksFeature {
   #unsubscribe: (() => void) | null = null;
   #expiryTimer: NodeJS.Timeout | null = null;
   #queueTimer: NodeJS.Timeout | null = null;
+  #recovery: PeriodicTask | null = null;
   readonly #pendingTriggers = new Set<Promise<void>>();
   /** Alerts that fired since the last turn of the event loop, waiting for their triggers, with who pushed them (POST /alerts). */
   #firing: Array<{ alert: Alert; pushedBy: AlertPusher | undefined }> = [];
@@ -67,7 +69,7 @@ export class RunbooksFeature {
     planKey.catch(() => undefined);
     this.settings = settings;
     this.catalog = new RunbookCatalog(settings.dir, ctx.log, settings.reloadDebounceMs);
-    this.store = new RunStore(ctx.sql);
+    this.store = new RunStore(ctx.sql, ctx.replicaId);
     this.ledger = new ProcessLedger(settings.processDir);
     const internal = internalExecutor(alerts, RUNBOOK_ACTOR, ctx.now);
     const executors: Record<StepKind, Executor> = {
@@ -117,12 +119,15 @@ export class RunbooksFeature {
       // setImmediate for all the alerts a batch publishes (100 for a webhook batch), in order.
       if (this.#firing.push({ alert, pushedBy: event.pushedBy }) === 1) setImmediate(() => this.#triggerFiring());
     });
-    this.#expiryTimer = setInterval(() => {
-      this.#track(this.service.expire(), 'expiring runbook proposals failed');
-      // Replicas: the running runs of a server that died are recorded interrupted once its lease lapses.
-      if (this.#ctx.sql.dialect === 'postgres') this.#track(this.service.recover(), 'interrupting the runs of a stopped replica failed');
-    }, Math.min(60_000, Math.max(1000, this.settings.approvalTtlMs / 10)));
+    this.#expiryTimer = setInterval(() => this.#track(this.service.expire(), 'expiring runbook proposals failed'), Math.min(60_000, Math.max(1000, this.settings.approvalTtlMs / 10)));
     this.#expiryTimer.unref();
+    // Replicas: the running runs of a server that died are recorded interrupted once it is
+    // seen dead, which takes watching its leases at short intervals (LeaseWatch).
+    // One pass at a time: two looks at once would each judge the other's view.
+    if (this.#ctx.sql.dialect === 'postgres') {
+      this.#recovery = new PeriodicTask(() => this.service.recover(), { everyMs: RECOVERY_POLL_MS, onError: (error) => this.#ctx.log.error({ err: error }, 'interrupting the runs of a stopped replica failed') });
+      this.#recovery.start();
+    }
     // The queue across replicas: runs queued by a server that died before starting them are taken by another.
     this.#queueTimer = setInterval(() => this.#track(this.service.drainQueue(), 'claiming queued runbook runs failed'), this.settings.queuePollMs ?? QUEUE_POLL_MS);
     this.#queueTimer.unref();
@@ -143,6 +148,7 @@ export class RunbooksFeature {
     this.#unsubscribe?.();
     if (this.#expiryTimer) clearInterval(this.#expiryTimer);
     if (this.#queueTimer) clearInterval(this.#queueTimer);
+    await this.#recovery?.stop();
     this.catalog.stop();
     await Promise.allSettled([...this.#pendingTriggers, ...this.#background]);
     await this.runner.stopAll();

@@ -72,4 +72,19 @@ describe.skipIf(unavailable !== undefined)('cancelling a run across two replicas
     // A second cancel of the run, now final, is a 409 on either replica.
     expect((await a.injectAs('operator', { method: 'POST', url: `/api/v1/runbook-runs/${run.id}/cancel`, payload: {} })).statusCode).toBe(409);
   });
+
+  it('a run another replica recorded interrupted (it took this one for dead) has its step stopped here within about a second', async () => {
+    const run = await a.app.runbooks.service.request('sleepy', {}, oncall);
+    const pid = (await eventually(() => stepPid(a, run.id), (found) => found !== undefined))!;
+    // B's recovery pass ending the run, as after a partition of A longer than the lease.
+    const leases = await b.app.runbooks.store.runningLeases([]);
+    expect(await b.app.runbooks.store.interruptLapsed(Date.now(), leases.filter((lease) => lease.id === run.id))).toEqual([run.id]);
+    // Before, A's step went on (60 s here, or whatever the program does) past the end on record.
+    await eventually(() => alive(pid), (running) => !running, 10_000);
+    await eventually(() => a.app.runbooks.runner.inFlight, (n) => n === 0);
+    const ended = await b.app.runbooks.service.run(run.id);
+    // The end on record stays B's; no further step ran.
+    expect(ended).toMatchObject({ state: 'interrupted', reason: 'server_restart' });
+    expect(ended.steps.map((step) => [step.name, step.state, step.error])).toEqual([['sleep', 'interrupted', 'stopped: another replica recorded the run interrupted']]);
+  });
 });

@@ -37,9 +37,10 @@ export interface Outcome {
   reason: string | null;
 }
 
-/** Why a run's signal was aborted: a server shutdown (the run ends interrupted) or a cancel (it ends cancelled). */
+/** Why a run's signal was aborted: a server shutdown (the run ends interrupted), a cancel (it ends cancelled), or another replica recorded it ended (nothing more to record). */
 const SHUTDOWN = 'server_shutdown';
 const CANCEL = 'cancelled';
+const TAKEN = 'ended_elsewhere';
 
 /** Once a run's signal is aborted, how it ends: cancelled by whom (read from its row, where any replica stored the request), or interrupted. */
 function abortedOutcome(signal: AbortSignal, run: StoredRun | undefined): Outcome {
@@ -83,7 +84,9 @@ export class Runner {
   /**
    * Watches the runs in flight for a cancel stored on their rows: with replicas the request
    * may arrive at another server, which can only write it down (the lease renewal, every
-   * 20 s, would be too slow for someone watching a remediation do harm).
+   * 20 s, would be too slow for someone watching a remediation do harm). A run whose row
+   * another replica ended meanwhile (it took this one for dead: a partition longer than the
+   * lease) is stopped the same way, so its step does not act on past the end on record.
    */
   #watchCancels(): void {
     if (this.#cancelTimer) return;
@@ -93,9 +96,12 @@ export class Runner {
         this.#cancelTimer = undefined;
         return;
       }
-      this.#deps.store
-        .cancelRequested([...this.#inFlight.keys()])
-        .then((ids) => ids.forEach((id) => this.cancel(id)))
+      const ids = [...this.#inFlight.keys()];
+      Promise.all([this.#deps.store.cancelRequested(ids), this.#deps.store.noLongerRunning(ids)])
+        .then(([cancelled, ended]) => {
+          for (const id of ended) this.#inFlight.get(id)?.abort.abort(TAKEN);
+          for (const id of cancelled) this.cancel(id);
+        })
         .catch((error: unknown) => this.#deps.onCancelCheckError?.(error));
     }, this.#deps.cancelPollMs ?? CANCEL_POLL_MS);
     this.#cancelTimer.unref();
@@ -166,9 +172,9 @@ export class Runner {
         result = { ok: false, exitCode: null, error: `internal error: ${(error as Error).message}` };
       }
       sink.flush();
-      // A step stopped by a cancel did not fail by itself: it reads interrupted, cancelled.
-      const cancelled = !result.ok && signal.aborted && signal.reason === CANCEL;
-      await store.finishStep(id, { state: cancelled ? 'interrupted' : result.ok ? 'succeeded' : 'failed', exitCode: result.exitCode, output: kept.text, truncated: kept.truncated, error: cancelled ? 'cancelled' : result.error }, now());
+      // A step stopped by a cancel, or because another replica ended its run, did not fail by itself: it reads interrupted, and why.
+      const stoppedFor = !result.ok && signal.aborted ? (signal.reason === CANCEL ? 'cancelled' : signal.reason === TAKEN ? 'stopped: another replica recorded the run interrupted' : null) : null;
+      await store.finishStep(id, { state: stoppedFor ? 'interrupted' : result.ok ? 'succeeded' : 'failed', exitCode: result.exitCode, output: kept.text, truncated: kept.truncated, error: stoppedFor ?? result.error }, now());
       return result;
     };
     const execute = (resolved: ResolvedStep, sink: OutputSink) =>

@@ -9,6 +9,7 @@ import type { ServerContext } from '../context.ts';
 import type { RunbookCatalog } from './catalog.ts';
 import type { Orphan } from './executors/process-ledger.ts';
 import { ParamError, validateParams, type ParamValue } from './params.ts';
+import { LeaseWatch } from './lease-watch.ts';
 import type { LoadedRunbook } from './parse.ts';
 import { PlanError, resolvePlan } from './plan.ts';
 import { redactDefinition, redactPlan, redactSource } from './redact.ts';
@@ -19,6 +20,8 @@ import { publicRun, type RunStore, type StoredRun } from './store.ts';
 
 /** How long a server's claim on a run holds without renewal: a run whose server died is taken over (queued) or recorded interrupted (running) after this. */
 export const RUN_LEASE_MS = 60_000;
+/** How often each replica watches the other replicas' run leases (recover): well within LeaseWatch's gap of half a lease. */
+export const RECOVERY_POLL_MS = RUN_LEASE_MS / 6;
 import { matchingTriggers } from './triggers.ts';
 import { pusherAsRequester, pusherCannotRun } from './pusher.ts';
 
@@ -108,6 +111,8 @@ export function summaryOf(runbook: LoadedRunbook): RunbookSummary {
  */
 export class RunbookService {
   readonly #deps: RunbookServiceDeps;
+  /** The other replicas' run leases as this one watched them (recover, PostgreSQL). */
+  readonly #leaseWatch = new LeaseWatch(RUN_LEASE_MS);
 
   constructor(deps: RunbookServiceDeps) {
     this.#deps = deps;
@@ -455,26 +460,44 @@ export class RunbookService {
   /**
    * What a server that stopped left in flight is interrupted, never re-run. SQLite (one
    * server): at start-up, everything in flight. PostgreSQL (replicas): at start-up and then
-   * regularly, the running runs whose server stopped renewing its lease; the runs of live
-   * replicas are theirs. `orphans`: the step processes found at start-up (process-ledger.ts),
-   * said on the run's record and timeline.
+   * every few seconds, the running runs whose replica is dead: its lease lapsed and this
+   * replica watched it go unrenewed for a whole lease (LeaseWatch; a lapsed lease alone is
+   * every live replica's after a database outage they all shared), or a step process of it
+   * was found left behind by a dead server on this data folder. The runs of live replicas
+   * are theirs. `orphans`: the step processes found at start-up (process-ledger.ts), said on
+   * the run's record and timeline.
    */
   async recover(orphans: readonly Orphan[] = []): Promise<void> {
-    const { store, ctx } = this.#deps;
+    const { store, ctx, runner } = this.#deps;
     const stoppedIn = (id: number) => orphans.filter((o) => o.stopped && o.record.runId === id).map((o) => ({ step: o.record.step, pid: o.record.pid }));
     // The runs interrupted and their audit entries in one transaction.
-    const ids = await store.transaction(async (tx) => {
-      // This server's own runs are alive whatever their lease says: after a database outage
-      // longer than the lease (no renewal could land) it lapsed, and they are not a dead
-      // server's. Renewed first, in the same transaction, so they are never taken for one.
-      if (tx.dialect !== 'sqlite') await tx.renewLeases(this.#deps.runner.inFlightIds, ctx.now() + RUN_LEASE_MS);
-      const interrupted = tx.dialect === 'sqlite' ? await tx.interruptInFlight(ctx.now()) : await tx.interruptLapsed(ctx.now());
-      for (const id of interrupted) {
-        const stopped = stoppedIn(id);
-        this.#audit(SYSTEM, 'runbook.run.interrupted', `runbook-run:${id}`, 'failure', { reason: 'server_restart', ...(stopped.length > 0 ? { stoppedProcesses: stopped } : {}) });
-      }
-      return interrupted;
-    });
+    let ids: number[];
+    try {
+      ids = await store.transaction(async (tx) => {
+        let interrupted: number[];
+        let owners = new Map<number, string | null>();
+        if (tx.dialect === 'sqlite') interrupted = await tx.interruptInFlight(ctx.now());
+        else {
+          // This server's own runs are alive whatever their lease says: renewed (their beat moves for the other replicas' watch) and never candidates.
+          await tx.renewLeases(runner.inFlightIds, ctx.now() + RUN_LEASE_MS);
+          const leases = await tx.runningLeases(runner.inFlightIds);
+          const abandoned = new Set(orphans.map((o) => o.record.runId));
+          const dead = [...this.#leaseWatch.look(leases, ctx.now()), ...leases.filter((lease) => abandoned.has(lease.id))];
+          owners = new Map(dead.map((lease) => [lease.id, lease.owner]));
+          interrupted = await tx.interruptLapsed(ctx.now(), [...new Map(dead.map((lease) => [lease.id, lease])).values()]);
+        }
+        for (const id of interrupted) {
+          const stopped = stoppedIn(id);
+          const owner = owners.get(id);
+          this.#audit(SYSTEM, 'runbook.run.interrupted', `runbook-run:${id}`, 'failure', { reason: 'server_restart', ...(owner ? { replica: owner } : {}), ...(stopped.length > 0 ? { stoppedProcesses: stopped } : {}) });
+        }
+        return interrupted;
+      });
+    } catch (error) {
+      // What was watched before a failed pass (the database away) no longer counts.
+      this.#leaseWatch.lost();
+      throw error;
+    }
     for (const id of ids) {
       const run = (await store.byId(id))!;
       const said = stoppedIn(id).map((s) => `; step "${s.step}" was still running (pid ${s.pid}) and was stopped`).join('');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../../shared/api/runbooks.ts';
 import { testDatabases, useTestDatabase } from '../testing/databases.ts';
+import { LeaseWatch } from './lease-watch.ts';
 import { RunStore, type NewRun } from './store.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -33,7 +34,7 @@ describe.each(testDatabases())('runbook run store on $name', (database) => {
   /** Two servers' views of one database (on SQLite, both on the one file). */
   async function twoServers(): Promise<[RunStore, RunStore]> {
     const { sql: [a, b] } = await databases.twoLayers('sco-runstore-');
-    return [new RunStore(a), new RunStore(b)];
+    return [new RunStore(a, 'replica-a'), new RunStore(b, 'replica-b')];
   }
 
   it.skipIf(database.skip)('stores runs with their steps and approvals, and moves them on only from the expected state', async () => {
@@ -87,14 +88,47 @@ describe.each(testDatabases())('runbook run store on $name', (database) => {
     const alive = await b.insert(newRun('db-3'), T0, T0 + 60_000);
     await b.transition(alive.id, ['queued'], 'running', T0, { startedAt: T0, leaseUntil: T0 + 60_000 });
 
+    // B's recovery pass: a look at the other runs' leases every 10 s (RECOVERY_POLL_MS).
+    const watch = new LeaseWatch(60_000);
+    const pass = async (now: number) => b.interruptLapsed(now, watch.look(await b.runningLeases([alive.id]), now));
+    expect(await b.runningLeases([alive.id])).toEqual([{ id: dead.id, owner: 'replica-a', beat: 0, until: T0 + 60_000 }]);
     // Before the leases lapse, nothing is taken and nothing interrupted.
     expect(await b.claimQueued(10, T0 + 30_000, T0 + 90_000)).toEqual([]);
-    expect(await b.interruptLapsed(T0 + 30_000)).toEqual([]);
-    // B keeps its own run's lease alive; A's lapse.
+    for (let now = T0 + 10_000; now <= T0 + 60_000; now += 10_000) expect(await pass(now)).toEqual([]);
+    // B keeps its own run's lease alive; A's lapse, and B has watched A's stand still for a whole lease.
     await b.renewLeases([alive.id], T0 + 120_000);
     expect(await b.claimQueued(10, T0 + 61_000, T0 + 120_000)).toEqual([queued.id]);
-    expect(await b.interruptLapsed(T0 + 61_000)).toEqual([dead.id]);
+    expect(await pass(T0 + 70_000)).toEqual([dead.id]);
     expect(await b.byId(dead.id)).toMatchObject({ state: 'interrupted', reason: 'server_restart', steps: [{ state: 'interrupted', error: 'the server stopped during this step' }] });
     expect((await b.byId(alive.id))!.state).toBe('running');
+  });
+
+  it.skipIf(database.skip)('after an outage that lapsed every lease, a replica takes only the run whose owner does not renew it', async () => {
+    const [a, b] = await twoServers();
+    const start = async (store: RunStore, target: string) => {
+      const run = await store.insert(newRun(target), T0, T0 + 60_000);
+      await store.transition(run.id, ['queued'], 'running', T0, { startedAt: T0, leaseUntil: T0 + 60_000 });
+      return run.id;
+    };
+    const live = await start(a, 'out-1');
+    const dead = await start(a, 'out-2');
+    const watch = new LeaseWatch(60_000);
+    const pass = async (now: number) => b.interruptLapsed(now, watch.look(await b.runningLeases([]), now));
+    expect(await pass(T0 + 10_000)).toEqual([]);
+    // Five minutes without the database: no renewal landed, every lease reads lapsed. Before
+    // the owner's renewal, the first pass after it took both runs for a dead replica's.
+    const back = T0 + 5 * 60_000;
+    expect(await pass(back)).toEqual([]);
+    // A lives: its renewal, within a third of a lease, moves its live run's beat.
+    await a.renewLeases([live], back + 20_000 + 60_000);
+    for (let now = back + 10_000; now < back + 60_000; now += 10_000) expect(await pass(now)).toEqual([]);
+    expect(await pass(back + 60_000)).toEqual([dead]);
+    expect((await b.byId(live))!.state).toBe('running');
+    // A renewal landing between B's look and its update wins: the run is not taken.
+    const late = await start(a, 'out-3');
+    const seen = await b.runningLeases([live]);
+    await a.renewLeases([late], back + 200_000);
+    expect(await b.interruptLapsed(back + 100_000, seen)).toEqual([]);
+    expect((await b.byId(late))!.state).toBe('running');
   });
 });

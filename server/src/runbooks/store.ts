@@ -3,6 +3,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { SqlDatabase } from '../db/sql/open.ts';
 import { transaction } from '../db/sql/transaction-scope.ts';
 import type { RunbookRunsTable, SqlSchema } from '../db/sql/schema.ts';
+import type { RunLease } from './lease-watch.ts';
 import { redactPlan } from './redact.ts';
 
 type Executor = Kysely<SqlSchema>;
@@ -41,15 +42,19 @@ type RunChanges = { reason?: string | null; startedAt?: number; finishedAt?: num
  * Runs, their steps and approvals, on the shared query layer (SQLite or PostgreSQL, so with
  * replicas one set of runs for the cluster). Every limit (cooldown, hourly budgets,
  * concurrency, breaker) is a query over these rows, so nothing of it lives only in memory.
- * `claimed_until` is the lease of the server carrying a run out (see `claim`).
+ * `claimed_until` is the lease of the server carrying a run out (see `claim`), `claimed_by`
+ * that server (`owner`, its replica id) and `lease_beat` the count of its renewals.
  */
 export class RunStore {
   readonly #sql: SqlDatabase;
   readonly #db: Executor;
+  readonly #owner: string;
 
-  constructor(database: SqlDatabase, executor: Executor = database.db) {
+  /** `owner`: this server's replica id, written on the runs it claims. */
+  constructor(database: SqlDatabase, owner = 'this-server', executor: Executor = database.db) {
     this.#sql = database;
     this.#db = executor;
+    this.#owner = owner;
   }
 
   get dialect(): SqlDatabase['dialect'] {
@@ -65,7 +70,7 @@ export class RunStore {
     // The audit entries recorded by the work commit with it (transaction-scope.ts).
     return transaction(this.#sql, async (trx) => {
       if (serialiseOn !== undefined && this.#sql.dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(hashtext(${`runbook:${serialiseOn}`}))`.execute(trx);
-      return work(new RunStore(this.#sql, trx));
+      return work(new RunStore(this.#sql, this.#owner, trx));
     });
   }
 
@@ -94,6 +99,7 @@ export class RunStore {
         created_at: now,
         updated_at: now,
         claimed_until: claimedUntil,
+        claimed_by: claimedUntil === null ? null : this.#owner,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -141,7 +147,7 @@ export class RunStore {
         reason: eb.fn.coalesce(eb.val(changes.reason ?? null), eb.ref('reason')),
         started_at: eb.fn.coalesce(eb.val(changes.startedAt ?? null), eb.ref('started_at')),
         finished_at: eb.fn.coalesce(eb.val(changes.finishedAt ?? null), eb.ref('finished_at')),
-        ...(changes.leaseUntil !== undefined ? { claimed_until: changes.leaseUntil } : {}),
+        ...(changes.leaseUntil !== undefined ? { claimed_until: changes.leaseUntil, claimed_by: this.#owner } : {}),
       }))
       .where('id', '=', id)
       .where('state', 'in', from)
@@ -158,7 +164,7 @@ export class RunStore {
   async claim(id: number, now: number, leaseUntil: number): Promise<boolean> {
     const result = await this.#db
       .updateTable('runbook_runs')
-      .set({ claimed_until: leaseUntil })
+      .set({ claimed_until: leaseUntil, claimed_by: this.#owner })
       .where('id', '=', id)
       .where('state', '=', 'queued')
       .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', now)]))
@@ -174,7 +180,7 @@ export class RunStore {
   async claimQueued(limit: number, now: number, leaseUntil: number): Promise<number[]> {
     const rows = await this.#db
       .updateTable('runbook_runs')
-      .set({ claimed_until: leaseUntil })
+      .set({ claimed_until: leaseUntil, claimed_by: this.#owner })
       .where('id', 'in', (eb) => {
         const due = eb
           .selectFrom('runbook_runs as r')
@@ -190,10 +196,23 @@ export class RunStore {
     return rows.map((row) => Number(row.id)).sort((a, b) => a - b);
   }
 
-  /** The server carrying these runs out is alive: their leases run on. */
+  /** The server carrying these runs out is alive: their leases run on, and their beat moves (LeaseWatch). */
   async renewLeases(ids: readonly number[], leaseUntil: number): Promise<void> {
     if (ids.length === 0) return;
-    await this.#db.updateTable('runbook_runs').set({ claimed_until: leaseUntil }).where('id', 'in', ids).where('state', '=', 'running').execute();
+    await this.#db
+      .updateTable('runbook_runs')
+      .set((eb) => ({ claimed_until: leaseUntil, claimed_by: this.#owner, lease_beat: eb(eb.ref('lease_beat'), '+', 1) }))
+      .where('id', 'in', ids)
+      .where('state', '=', 'running')
+      .execute();
+  }
+
+  /** The leases of the running runs, but for `except` (this server's runs in flight), for the recovery pass (LeaseWatch). */
+  async runningLeases(except: readonly number[]): Promise<RunLease[]> {
+    let query = this.#db.selectFrom('runbook_runs').select(['id', 'claimed_by', 'lease_beat', 'claimed_until']).where('state', '=', 'running');
+    if (except.length > 0) query = query.where('id', 'not in', except);
+    const rows = await query.orderBy('id').execute();
+    return rows.map((row) => ({ id: Number(row.id), owner: row.claimed_by, beat: Number(row.lease_beat), until: row.claimed_until === null ? null : Number(row.claimed_until) }));
   }
 
   // ---- cancel ---------------------------------------------------------------------------
@@ -220,26 +239,44 @@ export class RunStore {
     return rows.map((row) => Number(row.id));
   }
 
+  /**
+   * Of these runs (this server's in flight), the ones whose row no longer says `running`:
+   * another replica recorded them ended (interrupted, after this one could not renew their
+   * lease for a whole lease: a partition), so their steps must stop acting here.
+   */
+  async noLongerRunning(ids: readonly number[]): Promise<number[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.#db.selectFrom('runbook_runs').select('id').where('id', 'in', ids).where('state', '!=', 'running').execute();
+    return rows.map((row) => Number(row.id));
+  }
+
   /** Start-up of the one server (SQLite): runs the previous process left in flight become `interrupted`; answers their ids. */
   async interruptInFlight(now: number): Promise<number[]> {
-    return this.#interrupt(now, false);
+    return this.#interrupt(now, undefined);
   }
 
   /**
-   * With replicas (PostgreSQL): running runs whose server stopped renewing the lease (it
-   * died) become `interrupted`; runs of live servers are left alone, queued runs are claimed.
+   * With replicas (PostgreSQL): these running runs, whose server was found dead (LeaseWatch),
+   * become `interrupted`, each only if its lease is still the one seen (no renewal landed since).
    */
-  async interruptLapsed(now: number): Promise<number[]> {
-    return this.#interrupt(now, true);
+  async interruptLapsed(now: number, dead: readonly Pick<RunLease, 'id' | 'beat'>[]): Promise<number[]> {
+    return this.#interrupt(now, dead);
   }
 
-  async #interrupt(now: number, lapsedOnly: boolean): Promise<number[]> {
+  async #interrupt(now: number, dead: readonly Pick<RunLease, 'id' | 'beat'>[] | undefined): Promise<number[]> {
     const run = async (db: Executor) => {
-      let update = db.updateTable('runbook_runs').set({ state: 'interrupted', reason: 'server_restart', finished_at: now, updated_at: now });
-      update = lapsedOnly
-        ? update.where('state', '=', 'running').where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', now)]))
-        : update.where('state', 'in', ['running', 'queued']);
-      const ids = (await update.returning('id').execute()).map((row) => Number(row.id)).sort((x, y) => x - y);
+      const update = () => db.updateTable('runbook_runs').set({ state: 'interrupted', reason: 'server_restart', finished_at: now, updated_at: now });
+      let ids: number[];
+      if (dead === undefined) {
+        ids = (await update().where('state', 'in', ['running', 'queued']).returning('id').execute()).map((row) => Number(row.id));
+      } else {
+        ids = [];
+        for (const lease of dead) {
+          const result = await update().where('id', '=', lease.id).where('state', '=', 'running').where('lease_beat', '=', lease.beat).executeTakeFirst();
+          if (Number(result.numUpdatedRows) === 1) ids.push(lease.id);
+        }
+      }
+      ids.sort((x, y) => x - y);
       if (ids.length > 0) {
         await db.updateTable('runbook_run_steps').set({ state: 'interrupted', finished_at: now, error: 'the server stopped during this step' }).where('state', '=', 'running').where('run_id', 'in', ids).execute();
       }

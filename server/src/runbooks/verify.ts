@@ -83,6 +83,10 @@ export async function verify(
   if (!source) return { ok: false, detail: `no verify source "${spec.source}" is configured` };
   const since = options.now();
   const deadline = since + spec.withinMs;
+  // `within` also on the monotonic clock: a wall clock stepped back during the verify kept it
+  // (and the run, holding its concurrency) going for as long as the step back.
+  const started = performance.now();
+  const over = () => options.now() >= deadline || performance.now() - started >= spec.withinMs;
   let last = 'no fresh sample yet';
   for (;;) {
     if (options.signal.aborted) return { ok: false, detail: 'interrupted' };
@@ -97,8 +101,8 @@ export async function verify(
       last = `query failed: ${(error as Error).message}`;
     }
     options.log(`verify: ${last}`);
-    if (options.now() >= deadline) return { ok: false, detail: `${spec.query} ${spec.op} ${spec.threshold} did not hold within ${spec.withinMs} ms (last: ${last})` };
-    await sleep(Math.min(options.intervalMs, Math.max(1, deadline - options.now())), options.signal);
+    if (over()) return { ok: false, detail: `${spec.query} ${spec.op} ${spec.threshold} did not hold within ${spec.withinMs} ms (last: ${last})` };
+    await sleep(Math.min(options.intervalMs, Math.max(1, Math.min(deadline - options.now(), spec.withinMs - (performance.now() - started)))), options.signal);
   }
 }
 

@@ -44,3 +44,35 @@ describe('the PostgreSQL query layer', () => {
     }
   });
 });
+
+/**
+ * A full disk in the middle of a transaction on SQLite: SQLite rolls the whole transaction
+ * back by itself (SQLITE_FULL), and Kysely's own ROLLBACK then failed with "cannot rollback -
+ * no transaction is active", an error that replaced the real one: a write refused for lack of
+ * space answered 500 "Internal error." instead of 507 E_STORAGE_FULL (docs/server.md).
+ * `max_page_count` plays the full disk.
+ */
+describe('the SQLite query layer on a full disk', () => {
+  it('a transaction that hits it fails with SQLITE_FULL, and the next write works once there is room', async () => {
+    const dir = tempDataDir('sco-open-full-');
+    const sqlite = openDatabase(path.join(dir, 'smartcloudops.db'));
+    const layer = openSqlDatabase(databaseSettings({}, dir), sqlite);
+    try {
+      sqlite.exec('CREATE TABLE filler (pad TEXT)');
+      const pages = Number(sqlite.pragma('page_count', { simple: true }));
+      sqlite.pragma(`max_page_count = ${pages + 2}`);
+      const transaction = layer.db.transaction().execute(async (trx) => {
+        for (let i = 0; i < 100; i++) await sql`INSERT INTO filler (pad) VALUES (${'x'.repeat(4000)})`.execute(trx);
+      });
+      await expect(transaction).rejects.toMatchObject({ code: 'SQLITE_FULL' });
+      expect(sqlite.inTransaction).toBe(false);
+      expect(sqlite.prepare('SELECT COUNT(*) AS n FROM filler').get()).toEqual({ n: 0 });
+      sqlite.pragma(`max_page_count = ${pages + 100}`);
+      await layer.db.transaction().execute(async (trx) => sql`INSERT INTO filler (pad) VALUES ('room again')`.execute(trx));
+      expect(sqlite.prepare('SELECT COUNT(*) AS n FROM filler').get()).toEqual({ n: 1 });
+    } finally {
+      await layer.close();
+      sqlite.close();
+    }
+  });
+});

@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type Driver, type SqliteDialectConfig } from 'kysely';
 import pg from 'pg';
 import type { Db } from '../database.ts';
 import type { DatabaseSettings } from '../database-url.ts';
@@ -74,6 +74,28 @@ function reusedStatements(sqlite: Db): (text: string) => ReturnType<Db['prepare'
 }
 
 /**
+ * SQLite rolls a transaction back by itself on some errors (SQLITE_FULL: a full disk), and
+ * Kysely's own ROLLBACK after it then fails ("cannot rollback - no transaction is active")
+ * and is thrown instead of the real error: a write refused for lack of space answered 500
+ * "Internal error." rather than 507 E_STORAGE_FULL. No transaction left, no rollback sent.
+ */
+class RollbackSafeSqliteDialect extends SqliteDialect {
+  readonly #sqlite: Db;
+  constructor(config: SqliteDialectConfig, sqlite: Db) {
+    super(config);
+    this.#sqlite = sqlite;
+  }
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    const rollback = driver.rollbackTransaction.bind(driver);
+    driver.rollbackTransaction = async (connection) => {
+      if (this.#sqlite.inTransaction) await rollback(connection);
+    };
+    return driver;
+  }
+}
+
+/**
  * Opens the query layer. On SQLite it shares the server's better-sqlite3 connection (the one
  * the synchronous stores use), so both layers see one file and one transaction order: a
  * Kysely transaction only awaits its own statements, which better-sqlite3 runs synchronously,
@@ -83,7 +105,7 @@ export function openSqlDatabase(settings: DatabaseSettings, sqlite: Db, options:
   if (settings.dialect === 'sqlite') {
     const shared = { prepare: reusedStatements(sqlite), close: () => undefined };
     // Inside a scoped transaction (transaction-scope.ts) every statement goes to it.
-    const db = ambient(new Kysely<SqlSchema>({ dialect: new SqliteDialect({ database: shared }) }));
+    const db = ambient(new Kysely<SqlSchema>({ dialect: new RollbackSafeSqliteDialect({ database: shared }, sqlite) }));
     return {
       dialect: 'sqlite',
       db,

@@ -183,7 +183,10 @@ export interface RunbookRunsTable {
   finished_at: number | null;
   updated_at: number;
   claimed_until: number | null;
-  /** A cancel asked for while the run ran (migration 073): who, when and why; the executing server stops it. */
+  /** The replica carrying the run out (its replica id) and how many times it renewed the lease (migration 073). */
+  claimed_by: string | null;
+  lease_beat: Generated<number>;
+  /** A cancel asked for while the run ran (migration 071): who, when and why; the executing server stops it. */
   cancel_requested_at: number | null;
   cancel_requested_by: string | null;
   cancel_reason: string | null;
