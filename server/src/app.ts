@@ -44,6 +44,7 @@ import { RefusalThrottle } from './audit/refusal-throttle.ts';
 import { streamTicketRoutes } from './stream/ticket-routes.ts';
 import { anomalySettingsFromEnv } from './anomaly/settings.ts';
 import { incidentSettingsFromEnv } from './incidents/settings.ts';
+import { alertsSettingsFromEnv } from './alerts/settings.ts';
 import type { AnomalySettings } from './anomaly/service.ts';
 import { createFeatures, type AlertingSettings, type Features } from './features.ts';
 import type { DatasourceSettingsInput } from './datasources/plugin.ts';
@@ -143,7 +144,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
     ...(options.accessTokenTtlSeconds !== undefined ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),
     ...(options.tokenClock ? { tokenClock: options.tokenClock } : {}),
     ...(options.streamRecheckMs !== undefined ? { streamRecheckMs: options.streamRecheckMs } : {}),
-    alerting: { ...options.alerts, grouping: { ...incidentSettingsFromEnv(options.env ?? process.env), ...options.alerts?.grouping } },
+    alerting: { ...alertsSettingsFromEnv(options.env ?? process.env), ...options.alerts, grouping: { ...incidentSettingsFromEnv(options.env ?? process.env), ...options.alerts?.grouping } },
     anomaly: { ...anomalySettingsFromEnv(options.env ?? process.env), ...options.anomaly },
     chatops: { ...chatopsSettingsFromEnv(options.env ?? process.env), ...options.chatops },
     datasources: { secretKey: (options.env ?? process.env).SMARTCLOUDOPS_DATASOURCE_KEY || undefined, ...options.datasources },
