@@ -14,6 +14,7 @@ import type { ServerContext } from './context.ts';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandling, toAppError } from './http/error-handler.ts';
 import { installAccessGuard } from './http/access.ts';
 import { installHttpPlugins, installRateLimit } from './http/install-http.ts';
+import { installNulRefusal } from './http/nul-characters.ts';
 import { installSecurityHeaders } from './http/security-headers.ts';
 import { installValidation } from './http/validation.ts';
 import { installNoStore } from './http/no-store.ts';
@@ -229,6 +230,8 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
 
   // First: every answer, a refusal by a later hook included, carries the security headers.
   installSecurityHeaders(app);
+  // No NUL (U+0000) in any request text: PostgreSQL cannot store it (a 500), SQLite did.
+  installNulRefusal(app);
   const diskSpace = new StorageHealth({ dataDir: config.dataDir, log, now });
   installErrorHandling(app, diskSpace);
   // Shutting down (SIGTERM): requests already running finish; any that arrive meanwhile on an
