@@ -68,6 +68,7 @@ const POSTGRES_PASS = [
   'server/src/stream/ticket-share.test.ts',
   'server/src/stream/ticket.test.ts',
   'server/src/users/users.test.ts',
+  'server/src/http/nul-characters.test.ts',
 ];
 
 export default defineConfig({

@@ -14,6 +14,7 @@ import type { ServerContext } from './context.ts';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandling, toAppError } from './http/error-handler.ts';
 import { installAccessGuard } from './http/access.ts';
 import { installHttpPlugins, installRateLimit } from './http/install-http.ts';
+import { installNulRefusal } from './http/nul-characters.ts';
 import { installSecurityHeaders } from './http/security-headers.ts';
 import { installValidation } from './http/validation.ts';
 import { installNoStore } from './http/no-store.ts';
@@ -44,6 +45,7 @@ import { RefusalThrottle } from './audit/refusal-throttle.ts';
 import { streamTicketRoutes } from './stream/ticket-routes.ts';
 import { anomalySettingsFromEnv } from './anomaly/settings.ts';
 import { incidentSettingsFromEnv } from './incidents/settings.ts';
+import { alertsSettingsFromEnv } from './alerts/settings.ts';
 import type { AnomalySettings } from './anomaly/service.ts';
 import { createFeatures, type AlertingSettings, type Features } from './features.ts';
 import type { DatasourceSettingsInput } from './datasources/plugin.ts';
@@ -143,7 +145,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
     ...(options.accessTokenTtlSeconds !== undefined ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),
     ...(options.tokenClock ? { tokenClock: options.tokenClock } : {}),
     ...(options.streamRecheckMs !== undefined ? { streamRecheckMs: options.streamRecheckMs } : {}),
-    alerting: { ...options.alerts, grouping: { ...incidentSettingsFromEnv(options.env ?? process.env), ...options.alerts?.grouping } },
+    alerting: { ...alertsSettingsFromEnv(options.env ?? process.env), ...options.alerts, grouping: { ...incidentSettingsFromEnv(options.env ?? process.env), ...options.alerts?.grouping } },
     anomaly: { ...anomalySettingsFromEnv(options.env ?? process.env), ...options.anomaly },
     chatops: { ...chatopsSettingsFromEnv(options.env ?? process.env), ...options.chatops },
     datasources: { secretKey: (options.env ?? process.env).SMARTCLOUDOPS_DATASOURCE_KEY || undefined, ...options.datasources },
@@ -228,6 +230,8 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
 
   // First: every answer, a refusal by a later hook included, carries the security headers.
   installSecurityHeaders(app);
+  // No NUL (U+0000) in any request text: PostgreSQL cannot store it (a 500), SQLite did.
+  installNulRefusal(app);
   const diskSpace = new StorageHealth({ dataDir: config.dataDir, log, now });
   installErrorHandling(app, diskSpace);
   // Shutting down (SIGTERM): requests already running finish; any that arrive meanwhile on an

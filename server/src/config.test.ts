@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.ts';
 import { anomalySettingsFromEnv } from './anomaly/settings.ts';
 import { chatopsSettingsFromEnv } from './chatops/settings.ts';
+import { alertsSettingsFromEnv } from './alerts/settings.ts';
 import { incidentSettingsFromEnv } from './incidents/settings.ts';
 import { runbookSettingsFromEnv } from './runbooks/settings.ts';
 
@@ -19,6 +20,7 @@ const READERS: Array<[string, (env: Env) => unknown]> = [
   ['SMARTCLOUDOPS_ANOMALY_RETRAIN_HOURS', anomalySettingsFromEnv],
   ['SMARTCLOUDOPS_CHAT_RATE_LIMIT', chatopsSettingsFromEnv],
   ['SMARTCLOUDOPS_CHAT_CONFIRM_TTL', chatopsSettingsFromEnv],
+  ['SMARTCLOUDOPS_ALERT_INGEST_RATE_LIMIT', alertsSettingsFromEnv],
   ['SMARTCLOUDOPS_INCIDENT_GROUP_WINDOW_MINUTES', incidentSettingsFromEnv],
   ['SMARTCLOUDOPS_RUNBOOK_OUTPUT_LIMIT', (env) => runbookSettingsFromEnv(env, '/tmp')],
 ];

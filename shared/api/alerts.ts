@@ -469,11 +469,13 @@ export type RulePreview = Static<typeof RulePreviewSchema>;
 // Routes -------------------------------------------------------------------------------
 
 const tags = ['alerts'];
+/** Both ingest routes share one budget per principal (docs/alerts.md, "Ingest rate limit"). */
+const INGEST_LIMIT_SUMMARY = 'Alert ingest. At most SMARTCLOUDOPS_ALERT_INGEST_RATE_LIMIT requests a minute per API key or user (default 3000, this route and the other ingest route together), beyond 429 E_RATE_LIMITED with Retry-After.';
 
 /** Alerts: reading for viewers, acknowledging for operators, pushing for integrations. */
 export const alertsRoutes = {
   list: defineRoute({ method: 'GET', path: '/alerts', access: 'alerts:read', tags, query: AlertListQuerySchema, response: AlertPageSchema }),
-  push: defineRoute({ method: 'POST', path: '/alerts', access: 'alerts:write', tags, body: PushAlertsRequestSchema, response: PushAlertsResultSchema }),
+  push: defineRoute({ method: 'POST', path: '/alerts', access: 'alerts:write', tags, summary: INGEST_LIMIT_SUMMARY, body: PushAlertsRequestSchema, response: PushAlertsResultSchema }),
   get: defineRoute({ method: 'GET', path: '/alerts/:id', access: 'alerts:read', tags, params: IdParamsSchema, response: AlertSchema }),
   history: defineRoute({ method: 'GET', path: '/alerts/:id/history', access: 'alerts:read', tags, params: IdParamsSchema, response: Type.Array(AlertHistoryEntrySchema) }),
   acknowledge: defineRoute({
@@ -516,6 +518,6 @@ export const alertRulesRoutes = {
  */
 export const alertmanagerRoutes = {
   receive: defineRoute({
-    method: 'POST', path: '/integrations/alertmanager', access: 'alerts:write', tags, body: AlertmanagerPayloadSchema, response: AlertmanagerResultSchema, otherStatuses: [207],
+    method: 'POST', path: '/integrations/alertmanager', access: 'alerts:write', tags, summary: INGEST_LIMIT_SUMMARY, body: AlertmanagerPayloadSchema, response: AlertmanagerResultSchema, otherStatuses: [207],
   }),
 } as const;

@@ -3,6 +3,7 @@ import type { InventoryIndex } from './inventory.ts';
 import { actionOf, ALL_WORDS, FREE_TEXT_MARKERS, is, verbOf } from './lexicon.ts';
 import { moodOf } from './mood.ts';
 import { idOf, type Token } from './tokens.ts';
+import { globMatcher } from './glob-match.ts';
 
 /**
  * Checks of a reading against the whole line, after a rule has read it: what a rule leaves
@@ -63,10 +64,10 @@ export function targetPattern(tokens: readonly Token[], index: InventoryIndex): 
     const brace = /^([a-z][a-z0-9._-]*)[{[]/.exec(token.raw.toLowerCase());
     if (!TARGET_PATTERN.test(token.norm) && !brace) continue;
     const glob = brace ? `${brace[1]}*` : token.norm;
-    const re = new RegExp(`^${glob.split(/\*+/).map((part) => part.replace(/[.-]/g, '\\$&')).join('.*')}$`, 'i');
+    const matches = globMatcher(glob.split(/\*+/).map((part) => part.replace(/[.-]/g, '\\$&')).join('.*'));
     const closedAfter = brace && !/[}\]]/.test(token.raw) && tokens[i + 1] !== undefined && /[}\]]/.test(tokens[i + 1]!.raw);
     const said = !brace ? token.norm : closedAfter ? token.raw + tokens[i + 1]!.raw : token.raw;
-    return { pattern: said, matches: index.inventory.targets.filter((t) => re.test(t.name)).map((t) => t.name), brace: brace !== null };
+    return { pattern: said, matches: index.inventory.targets.filter((t) => matches(t.name)).map((t) => t.name), brace: brace !== null };
   }
   return null;
 }

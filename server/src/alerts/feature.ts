@@ -1,3 +1,4 @@
+import type { onRequestHookHandler } from 'fastify';
 import type { AuditLog } from '../audit/store.ts';
 import type { AlarmSink } from '../core/alarm-sink.ts';
 import type { ServerContext } from '../context.ts';
@@ -11,6 +12,8 @@ import { RuleEvaluator } from './rules/evaluator.ts';
 import { ruleRoutes } from './rules/routes.ts';
 import { RuleStore } from './rules/store.ts';
 import { IngestCoalescer } from './ingest-coalescer.ts';
+import { ingestRateLimitHook } from './ingest-rate-limit.ts';
+import { QueryBudget } from '../datasources/query-budget.ts';
 import { AlertService } from './service.ts';
 import type { SilenceStore } from './silences.ts';
 import { alertmanagerRoutes } from './sources/alertmanager-routes.ts';
@@ -25,9 +28,14 @@ export interface AlertsSettings {
   ruleIntervalMs: number;
   /** An anomaly alert resolves after this long without a new anomaly on its target. */
   anomalyQuietMs: number;
+  /**
+   * Alert ingest requests (`POST /alerts` and the Alertmanager receiver together) a minute per
+   * API key or user, all replicas together (SMARTCLOUDOPS_ALERT_INGEST_RATE_LIMIT); beyond, 429.
+   */
+  ingestRequestsPerMinute: number;
 }
 
-export const DEFAULT_ALERTS_SETTINGS: AlertsSettings = { sweepIntervalMs: 5_000, ruleIntervalMs: 30_000, anomalyQuietMs: 10 * 60_000 };
+export const DEFAULT_ALERTS_SETTINGS: AlertsSettings = { sweepIntervalMs: 5_000, ruleIntervalMs: 30_000, anomalyQuietMs: 10 * 60_000, ingestRequestsPerMinute: 3_000 };
 
 export interface AlertsDeps {
   data: AlertData;
@@ -55,6 +63,8 @@ export interface AlertsService {
   now: () => number;
   /** Lent to the detectors (anomaly engine, data source watches): an anomaly in, its alert stored. */
   alarms: AlarmSink;
+  /** The ingest routes' hook: a per-principal request budget (`ingestRequestsPerMinute`). */
+  ingestLimit: onRequestHookHandler;
 }
 
 /**
@@ -74,13 +84,25 @@ export function createAlertsFeature(ctx: ServerContext, deps: AlertsDeps): Featu
       else await service.ingest(events);
     },
   };
-  const alerting: AlertsService = { service, coalescer: new IngestCoalescer(service), alerts, silences, rules, evaluator, metrics: deps.metrics ?? null, audit: ctx.audit, now: ctx.now, alarms };
+  // Per API key or user, decided in memory and shared by the replicas through rate_limit_counters
+  // in the background (as the chat's and the query proxy's budgets): no write per ingest request.
+  const ingestBudget = new QueryBudget({
+    max: settings.ingestRequestsPerMinute,
+    windowMs: 60_000,
+    sql: ctx.sql,
+    now: ctx.now,
+    keyPrefix: 'alert-ingest:',
+    onSyncError: (error) => ctx.log.warn({ err: error }, 'alert ingest rate limit: the shared counters could not be written'),
+  });
+  const ingestLimit = ingestRateLimitHook(ingestBudget, settings.ingestRequestsPerMinute);
+  const alerting: AlertsService = { service, coalescer: new IngestCoalescer(service), alerts, silences, rules, evaluator, metrics: deps.metrics ?? null, audit: ctx.audit, now: ctx.now, alarms, ingestLimit };
 
   return {
     service: alerting,
     plugin: async (app) => {
       const background = startAlertsBackground(ctx, alerting, settings);
       app.addHook('onClose', async () => background.stop());
+      app.addHook('onClose', () => ingestBudget.close());
       await background.ready;
       await app.register(alertRoutes, { alerting });
       await app.register(ruleRoutes, { alerting });

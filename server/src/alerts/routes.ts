@@ -11,7 +11,7 @@ import { previewSilence, restoreSilence } from './silence-tools.ts';
 
 /** Alerts and silences: reading for viewers, acknowledging and silencing for operators. */
 export const alertRoutes: FastifyPluginAsync<{ alerting: AlertsService }> = async (app, { alerting }) => {
-  const { service, coalescer, alerts, silences, audit, now } = alerting;
+  const { service, coalescer, alerts, silences, audit, now, ingestLimit } = alerting;
   const actor = (request: Parameters<typeof principalOf>[0]) => actorOf(principalOf(request), request.ip);
 
   registerRoutes(app, alertsRoutes, {
@@ -57,7 +57,7 @@ export const alertRoutes: FastifyPluginAsync<{ alerting: AlertsService }> = asyn
       const { expiresAt: _expiresAt, ...alert } = stored;
       return { alert, history: await alerts.history(alert.id), silences: await silences.matchingAny(alert.labels, now()) };
     },
-  });
+  }, { push: { onRequest: ingestLimit } });
 
   registerRoutes(app, silencesRoutes, {
     list: async (request) => silences.list(request.query, now()),

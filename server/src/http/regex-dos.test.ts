@@ -57,6 +57,23 @@ describe('hostile regular expressions', () => {
     expect(pushed.status).toBe(200);
   });
 
+  it("a viewer's chat glob answers and /health keeps answering while target names are matched against it", async () => {
+    // Ten stars before a letter the name lacks: a backtracking engine tries every way to place
+    // them among the 60 "a"s of the target's name (hours); RE2 semantics are linear.
+    const target = 'a'.repeat(60);
+    const ingest = await server.injectAs('admin', { method: 'POST', url: '/api/v1/metrics/ingest', payload: { series: [{ name: 'cpu_usage', labels: { host: target }, samples: [[server.app.ctx.now(), 1]] }] } });
+    expect(ingest.statusCode).toBe(200);
+    const glob = `${'a*'.repeat(10)}b`;
+    const chat = (text: string, token = viewer) => fetch(`${server.url}/api/v1/chat`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+    const [silence, cpu, health] = await Promise.all([chat(`silence ${glob} for 1h`), chat(`cpu on ${glob}`), get('/health')]);
+    expect(health.status).toBe(200);
+    expect(silence.status).toBe(200);
+    expect(cpu.status).toBe(200);
+    // The glob still matches what it names: an operator is offered the silence on the target's label.
+    const card = (await (await chat(`silence ${'a*'.repeat(10)} for 1h`, operator)).json()) as { kind: string; text: string };
+    expect(card).toMatchObject({ kind: 'confirmation', text: expect.stringContaining(`host=~"${'a.*'.repeat(10)}"`) });
+  });
+
   it('refuses lookaround and backreferences (not RE2) with 400, not a 500', async () => {
     const response = await get(`/api/v1/metrics/series?match=${encodeURIComponent('{device=~"(?=a)a"}')}`, viewer);
     expect(response.status).toBe(400);

@@ -25,6 +25,8 @@ export interface RouteExtras {
   /** @fastify/rate-limit route options; `keyGenerator` counts per principal rather than per address. */
   rateLimit?: { max: number; timeWindow: number; keyGenerator?: (request: FastifyRequest) => string; hook?: 'onRequest' | 'preHandler' };
   preHandler?: RouteShorthandOptions['preHandler'];
+  /** Runs after the server's own request hooks (authentication), before the body is read. */
+  onRequest?: RouteShorthandOptions['onRequest'];
   /** `false` for a response written as it goes (a stream): a compressor would hold it back. */
   compress?: false;
   /** The stream: a credential may come in the query string (`?ticket=`), as EventSource sends no headers. */
@@ -48,6 +50,7 @@ export function registerRoute<R extends RouteDefinition>(app: FastifyInstance, r
     url: route.path,
     ...(route.bodyLimit !== undefined ? { bodyLimit: route.bodyLimit } : {}),
     ...(extras.preHandler ? { preHandler: extras.preHandler } : {}),
+    ...(extras.onRequest ? { onRequest: extras.onRequest } : {}),
     ...(route.bodyOptional ? { preValidation: emptyBodyAsObject } : {}),
     // Route-level options of @fastify/compress (it reads these, not `config`): without them
     // its hooks run on every request of the route. A route that compresses nothing itself

@@ -6,6 +6,7 @@ import { idOf, restOf, type Token } from '../tokens.ts';
 import { CLOCK_TIME, commentFrom, DEFAULT_SILENCE_SECONDS, EMOJI_CODE, escapeRegex, familyOf, findTarget, idAfter, isAlertNoun, isIncidentNoun, isManners, leadingVerb, leftoverFactor, moreIds, type Reading, type Rule, take, unwrapped } from './kit.ts';
 import { reversedBefore, silencedFilterOf } from './orders.ts';
 import { isSilencesQuestion } from './silences-list.ts';
+import { globMatcher } from '../glob-match.ts';
 import { pausedAlertsAt, PERIOD_DETERMINERS, REASON_SUBJECTS, reasonAfterLength, unreadWhen } from './silence-words.ts';
 import { ENVIRONMENTS } from '../environment.ts';
 
@@ -211,8 +212,8 @@ export const silenceRule: Rule = (line) => {
     if (taken.has(i) || !/^[a-z0-9._-]*\*[a-z0-9._*-]*$/.test(tokens[i]!.norm) || !/[a-z0-9]/.test(tokens[i]!.norm)) continue;
     const glob = tokens[i]!.norm;
     const pattern = glob.split(/(\*+)/).map((part) => (part.startsWith('*') ? '.*' : escapeRegex(part))).join('');
-    const re = new RegExp(`^(?:${pattern})$`, 'i');
-    const matched = line.index.inventory.targets.filter((t) => re.test(t.name));
+    const matches = globMatcher(pattern);
+    const matched = line.index.inventory.targets.filter((t) => matches(t.name));
     const labels = [...new Set(matched.map((t) => t.label))];
     if (matched.length === 0 || labels.length > 1) {
       const why = matched.length === 0 ? `No target matches "${glob}"` : `"${glob}" matches targets of different labels (${labels.join(', ')})`;

@@ -52,5 +52,5 @@ export const alertmanagerRoutes: FastifyPluginAsync<{ alerting: AlertsService }>
     };
     if (batch.rejected.length > 0) void reply.status(207);
     return result;
-  } });
+  } }, { receive: { onRequest: feature.ingestLimit } });
 };

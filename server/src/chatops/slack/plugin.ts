@@ -3,6 +3,7 @@ import { slackRoutes as routes } from '../../../../shared/api/chatops.ts';
 import { AppError } from '../../../../shared/errors.ts';
 import type { ServerContext } from '../../context.ts';
 import { registerRoutes } from '../../http/register-route.ts';
+import { hasEncodedNul, nulRefusal } from '../../http/nul-characters.ts';
 import type { UserRepository } from '../../users/repository.ts';
 import type { ChatOpsFeature } from '../feature.ts';
 import { CANCEL_ACTION, cardToSlack, CONFIRM_ACTION, type SlackMessage } from './blocks.ts';
@@ -68,6 +69,11 @@ export const slackPlugin: FastifyPluginAsync<{ ctx: ServerContext; feature: Chat
   const refusals = new RefusalThrottle();
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_LIMIT_BYTES }, (request, body, done) => {
+    // A NUL is refused in every request's text (http/nul-characters.ts): PostgreSQL cannot store one.
+    if (hasEncodedNul(body as string)) {
+      done(nulRefusal('the form body', 'form'), undefined);
+      return;
+    }
     request.slackRawBody = body as string;
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
