@@ -1,5 +1,6 @@
 import { Badge, Code, Group, Stack, Text } from '@mantine/core';
 import type { Run } from '../../../../shared/api/runbooks.ts';
+import { formatDuration } from '../../lib/format.ts';
 import { useRunOutput } from './live-output.ts';
 
 /** The steps of a run with their output: stored when the step is done, streamed while it runs. */
@@ -15,7 +16,7 @@ export function RunSteps({ run }: { run: Run }) {
             <Group gap="xs">
               <Badge size="sm" variant="light" color={step.state === 'succeeded' ? 'teal' : step.state === 'running' ? 'blue' : 'red'}>{step.state}</Badge>
               <Text size="sm" fw={600}>{step.phase === 'step' ? '' : `${step.phase}: `}{step.name}</Text>
-              <Text size="xs" c="dimmed">{step.kind}{step.exitCode !== null ? ` · exit ${step.exitCode}` : ''}{step.durationMs !== null ? ` · ${step.durationMs} ms` : ''}</Text>
+              <Text size="xs" c="dimmed">{step.kind}{step.exitCode !== null ? ` · exit ${step.exitCode}` : ''}{step.durationMs !== null ? ` · ${formatDuration(step.durationMs)}` : ''}</Text>
             </Group>
             {step.error && <Text size="xs" c="red">{step.error}</Text>}
             {output !== '' && <Code block data-testid="step-output" style={{ maxHeight: 320, overflow: 'auto', whiteSpace: 'pre-wrap' }}>{output}{step.truncated ? '\n[output truncated]' : ''}</Code>}
