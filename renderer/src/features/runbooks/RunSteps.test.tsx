@@ -23,6 +23,13 @@ describe('RunSteps', () => {
     expect(screen.getByText('run · exit 0 · 1 min 35 s')).toBeTruthy();
     expect(screen.getByText('run · exit 0 · 141 ms')).toBeTruthy();
   });
+
+  // "[output truncated]" after line 691 of 2,000 left the reader wondering where the rest went.
+  it('says where the rest of a cut output went', () => {
+    renderWithProviders(<RunSteps run={run} />);
+    const [, cut] = screen.getAllByTestId('step-output');
+    expect(cut!.textContent).toContain('[output truncated here: the rest was not kept (SMARTCLOUDOPS_RUNBOOK_OUTPUT_LIMIT, 64 KiB by default)]');
+  });
 });
 
 /** A box of `clientHeight` showing `scrollHeight` of text: the layout jsdom does not do. */

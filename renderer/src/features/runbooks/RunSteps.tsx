@@ -28,12 +28,15 @@ export function RunSteps({ run }: { run: Run }) {
   );
 }
 
+/** The server keeps the start of each step's output up to a limit; the reader learns which. */
+const TRUNCATED = '[output truncated here: the rest was not kept (SMARTCLOUDOPS_RUNBOOK_OUTPUT_LIMIT, 64 KiB by default)]';
+
 /** A step's output in a box of its own; while the step runs, the newest lines stay in view. */
 function StepOutput({ step, output }: { step: RunStep; output: string }) {
   const tail = useFollowTail<HTMLPreElement>(output, step.state === 'running');
   return (
     <Code block data-testid="step-output" ref={tail.ref} onScroll={tail.onScroll} style={{ maxHeight: 320, overflow: 'auto', whiteSpace: 'pre-wrap' }}>
-      {output}{step.truncated ? '\n[output truncated]' : ''}
+      {output}{step.truncated ? `\n${TRUNCATED}` : ''}
     </Code>
   );
 }
