@@ -48,6 +48,9 @@ export function CommandPalette({ routes, commands }: { routes: AppRoute[]; comma
       shortcut={['mod + K', '/']}
       nothingFound="Nothing matches"
       highlightQuery
+      // An incident or alert named without a space to break at (a long alertname, a cloud
+      // host) was cut off at the palette's edge on a phone: names break anywhere instead.
+      classNames={{ actionLabel: 'sco-wrap-anywhere', actionDescription: 'sco-wrap-anywhere' }}
       limit={40}
       scrollable
       maxHeight={420}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDateTime, formatTime, formatTimeTicks, timeZoneLabel } from './format.ts';
+import { formatDateTime, formatDuration, formatTime, formatTimeTicks, timeZoneLabel } from './format.ts';
 
 describe('time formats', () => {
   it('names the time zone in every date-time and tooltip time', () => {
@@ -22,5 +22,19 @@ describe('time formats', () => {
     const hours = [0, 1, 2].map((h) => start + h * 3_600_000);
     const hourLabels = formatTimeTicks(hours, 3 * 3_600_000);
     expect(hourLabels.every((label) => label.length <= 5)).toBe(true);
+  });
+});
+
+describe('durations', () => {
+  // A step that ran for a minute and a half read "95432 ms", a ten-minute cooldown "600 s".
+  it('says how long in the largest units that keep it exact', () => {
+    expect(formatDuration(141)).toBe('141 ms');
+    expect(formatDuration(1500)).toBe('1.5 s');
+    expect(formatDuration(30_000)).toBe('30 s');
+    expect(formatDuration(95_432)).toBe('1 min 35 s');
+    expect(formatDuration(600_000)).toBe('10 min');
+    expect(formatDuration(5_400_000)).toBe('1 h 30 min');
+    expect(formatDuration(2 * 86_400_000)).toBe('2 d');
+    expect(formatDuration(Number.NaN)).toBe('–');
   });
 });

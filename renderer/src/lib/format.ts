@@ -9,6 +9,26 @@ export function formatAge(ms: number): string {
   return `${Math.round(hours / 24)} d`;
 }
 
+/**
+ * How long something lasts, exactly and in words a reader scans: `141 ms`, `1.5 s`,
+ * `1 min 35 s`, `1 h 30 min`, `2 d`. For plans, step timings and settings, where
+ * "95000 ms" or "600 s" had to be worked out and `formatAge`'s rounding ("2 min" for 90 s)
+ * would misstate what will be waited for.
+ */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '–';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${Number((ms / 1000).toFixed(1))} s`;
+  let seconds = Math.round(ms / 1000);
+  const parts: string[] = [];
+  for (const [unit, size] of [['d', 86_400], ['h', 3600], ['min', 60], ['s', 1]] as const) {
+    const count = Math.floor(seconds / size);
+    seconds -= count * size;
+    if (count > 0) parts.push(`${count} ${unit}`);
+  }
+  return parts.join(' ');
+}
+
 // One time format for the whole console: 24-hour clock, the viewer's zone, and the zone
 // named, so "08:30" is never ambiguous in a hand-off between people in different places.
 const dateTime = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZoneName: 'short' });

@@ -6,7 +6,6 @@ import { useApi } from '../../platform/PlatformContext.tsx';
 import { useCan } from '../../session/permissions.ts';
 import { QueryState } from '../../components/QueryState.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
-import { formatAge } from '../../lib/format.ts';
 import { SEVERITY_COLOR } from '../../lib/severity-color.ts';
 import { statusTextColor } from '../../lib/status-text-color.ts';
 import { SeverityBadge } from '../alerts/SeverityBadge.tsx';
@@ -17,6 +16,7 @@ import { countBySeverity, featuredSeries, mostAnomalous, trainingOverview } from
 import { FleetHealthSummary } from './FleetHealthSummary.tsx';
 import { formatClock } from './clock.ts';
 import { Sparkline } from './Sparkline.tsx';
+import { FiringNow } from './FiringNow.tsx';
 
 function Card({ title, icon, href, children }: { title: string; icon: ReactNode; href?: string; children: ReactNode }) {
   return (
@@ -154,15 +154,7 @@ export function OverviewView() {
       )}
       {firing.data && firing.data.items.length > 0 && (
         <Card title="Firing now" icon={<IconAlertTriangle size={18} />} href="#/alerts">
-          <Stack gap={4}>
-            {firing.data.items.filter((alert) => alert.state === 'firing').slice(0, 8).map((alert) => (
-              <Group key={alert.id} gap="xs" wrap="nowrap">
-                <SeverityBadge severity={alert.severity} />
-                <Text size="sm" truncate style={{ flex: 1 }}>{alert.annotations.summary ?? alert.labels.alertname}</Text>
-                <Text size="xs" c="dimmed">{formatAge(now - alert.startsAt)} ago</Text>
-              </Group>
-            ))}
-          </Stack>
+          <FiringNow alerts={firing.data.items} now={now} />
         </Card>
       )}
       {!canMetrics && !firing.data && <EmptyState title="Nothing to show for your role" />}

@@ -9,18 +9,21 @@ import { useCan } from '../../session/permissions.ts';
 import { PENDING_APPROVAL_QUERY, runbookQueries } from './queries.ts';
 import { describeStep } from './PlanPreview.tsx';
 import { DecisionButtons } from './DecisionButtons.tsx';
+import { ApprovalCards } from './ApprovalCards.tsx';
+import { useCompactLayout } from '../../components/responsive/use-compact.ts';
 
 /** Runs waiting for approval, each with the exact plan an approval binds to. */
 export function ApprovalsView() {
   const api = useApi();
   const pending = useQuery(runbookQueries.runs(api, PENDING_APPROVAL_QUERY));
   const canDecide = useCan('runbooks:run');
+  const compact = useCompactLayout();
   return (
     <>
       <PageHeader title="Approvals" description="Runbook runs waiting for someone other than the requester. An approval holds for the plan shown." />
       <Paper withBorder radius="md">
-        <QueryState query={pending} isEmpty={(data) => data.runs.length === 0} empty={{ title: 'Nothing waits for approval', icon: <IconChecklist size={24} /> }}>
-          {(data) => (
+        <QueryState query={pending} isEmpty={(data) => data.runs.length === 0} empty={{ title: 'Nothing waits for approval', description: 'Runs of runbooks in approve mode wait here until someone other than the requester approves or rejects them.', icon: <IconChecklist size={24} /> }}>
+          {(data) => compact ? <ApprovalCards runs={data.runs} canDecide={canDecide} /> : (
             // Wider than a phone: the table scrolls in its own box rather than widening the page.
             <Table.ScrollContainer minWidth={560}>
               <Table verticalSpacing={8} aria-label="Approvals">

@@ -1,6 +1,8 @@
 import { Badge, Code, Group, Stack, Text } from '@mantine/core';
-import type { Run } from '../../../../shared/api/runbooks.ts';
+import type { Run, RunStep } from '../../../../shared/api/runbooks.ts';
+import { formatDuration } from '../../lib/format.ts';
 import { useRunOutput } from './live-output.ts';
+import { useFollowTail } from './use-follow-tail.ts';
 
 /** The steps of a run with their output: stored when the step is done, streamed while it runs. */
 export function RunSteps({ run }: { run: Run }) {
@@ -15,13 +17,26 @@ export function RunSteps({ run }: { run: Run }) {
             <Group gap="xs">
               <Badge size="sm" variant="light" color={step.state === 'succeeded' ? 'teal' : step.state === 'running' ? 'blue' : 'red'}>{step.state}</Badge>
               <Text size="sm" fw={600}>{step.phase === 'step' ? '' : `${step.phase}: `}{step.name}</Text>
-              <Text size="xs" c="dimmed">{step.kind}{step.exitCode !== null ? ` · exit ${step.exitCode}` : ''}{step.durationMs !== null ? ` · ${step.durationMs} ms` : ''}</Text>
+              <Text size="xs" c="dimmed">{step.kind}{step.exitCode !== null ? ` · exit ${step.exitCode}` : ''}{step.durationMs !== null ? ` · ${formatDuration(step.durationMs)}` : ''}</Text>
             </Group>
             {step.error && <Text size="xs" c="red">{step.error}</Text>}
-            {output !== '' && <Code block data-testid="step-output" style={{ maxHeight: 320, overflow: 'auto', whiteSpace: 'pre-wrap' }}>{output}{step.truncated ? '\n[output truncated]' : ''}</Code>}
+            {output !== '' && <StepOutput step={step} output={output} />}
           </Stack>
         );
       })}
     </Stack>
+  );
+}
+
+/** The server keeps the start of each step's output up to a limit; the reader learns which. */
+const TRUNCATED = '[output truncated here: the rest was not kept (SMARTCLOUDOPS_RUNBOOK_OUTPUT_LIMIT, 64 KiB by default)]';
+
+/** A step's output in a box of its own; while the step runs, the newest lines stay in view. */
+function StepOutput({ step, output }: { step: RunStep; output: string }) {
+  const tail = useFollowTail<HTMLPreElement>(output, step.state === 'running');
+  return (
+    <Code block data-testid="step-output" ref={tail.ref} onScroll={tail.onScroll} style={{ maxHeight: 320, overflow: 'auto', whiteSpace: 'pre-wrap' }}>
+      {output}{step.truncated ? `\n${TRUNCATED}` : ''}
+    </Code>
   );
 }

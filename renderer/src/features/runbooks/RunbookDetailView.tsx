@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { IconPlayerPlay } from '@tabler/icons-react';
 import { useApi } from '../../platform/PlatformContext.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
+import { formatDuration } from '../../lib/format.ts';
 import type { RouteProps } from '../../lib/router.ts';
 import { useCan } from '../../session/permissions.ts';
 import { runbookQueries } from './queries.ts';
@@ -28,7 +29,7 @@ export function RunbookDetailView({ params }: RouteProps<'/runbooks/:id'>) {
               <Title order={2} size="h3">{runbook.title}</Title>
               <Text size="sm" c="dimmed">{runbook.description || runbook.id}</Text>
               <Text size="xs" c="dimmed">
-                mode {runbook.safety.mode} · role {runbook.safety.role} · {runbook.safety.approvers} approver(s) · cooldown {Math.round(runbook.safety.cooldownMs / 1000)} s · {runbook.safety.maxRunsPerHour} runs/hour · concurrency {runbook.safety.concurrency}
+                mode {runbook.safety.mode} · role {runbook.safety.role} · {runbook.safety.approvers} approver(s) · {runbook.safety.cooldownMs > 0 ? `cooldown ${formatDuration(runbook.safety.cooldownMs)}` : 'no cooldown'} · {runbook.safety.maxRunsPerHour} runs/hour · concurrency {runbook.safety.concurrency}
               </Text>
             </Stack>
             {canRun && <Button leftSection={<IconPlayerPlay size={16} />} onClick={() => setOpen(true)}>Run…</Button>}
