@@ -1,4 +1,4 @@
-import { actionOf, FILLER, FREE_TEXT_MARKERS, is, KNOWN_FORMS, RUNBOOK_ACTIONS, SEVERITY_WORDS, verbOf, type Word } from './lexicon.ts';
+import { actionOf, FILLER, FREE_TEXT_MARKERS, is, KNOWN_FORMS, RUN_STOP_VERBS, RUNBOOK_ACTIONS, SEVERITY_WORDS, verbOf, type Word } from './lexicon.ts';
 import type { Token } from './tokens.ts';
 
 const LEADING_VERBS: readonly Word[] = ['ack', 'silence', 'unsilence', 'expire', 'note', 'run'];
@@ -402,7 +402,9 @@ export function moodOf(tokens: readonly Token[]): Mood {
   // ("bob can you ack 12", "alice could u restart nginx": asked of them politely; it acknowledged 12.)
   const askedOf = ['can', 'could', 'would', 'will'].includes(tokens[1]?.norm ?? '') && POLITE_SUBJECTS.has(tokens[2]?.norm ?? '') ? (['please', 'pls', 'plz'].includes(tokens[3]?.norm ?? '') ? 4 : 3) : 0;
   const after = /[,:]$/.test(tokens[0]?.raw ?? '') ? 1 : ['please', 'pls', 'plz'].includes(tokens[1]?.norm ?? '') ? 2 : askedOf;
-  if (named && after > 0 && isOrderWord(tokens[after]?.norm ?? '')) return 'addressed';
+  // ("bob: cancel run 12", "bob, unsilence 4": a verb that stops or ends is asked of them as much as any order's.)
+  const askedVerb = tokens[after]?.norm ?? '';
+  if (named && after > 0 && (isOrderWord(askedVerb) || RUN_STOP_VERBS.has(askedVerb) || verbOf(askedVerb, 'expire') > 0)) return 'addressed';
   // "@here rollback done on 7", "@bob ack 12": who a line is addressed to is not what it says.
   const words = tokens.map((t) => t.norm).filter((w, i, all) => !(w.startsWith('@') && all.slice(0, i).every((v) => v.startsWith('@'))));
   const first = words[0] ?? '';

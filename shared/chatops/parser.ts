@@ -19,7 +19,7 @@ export const MAX_TEXT_LENGTH = 2000;
 const CONTEXT_FACTOR = 0.95;
 
 /** Orders done at once whose rule reads no time: one said with them puts them off ("ack 12 later"). */
-const DEFERRABLE = new Set<Intent>(['alert.ack', 'alert.unack', 'incident.status', 'incident.assign', 'silence.expire']);
+const DEFERRABLE = new Set<Intent>(['alert.ack', 'alert.unack', 'incident.status', 'incident.assign', 'silence.expire', 'runbook.cancel']);
 
 /** Orders that act on targets named: a host-like word that is none of them is asked about ("restart nginx on web-1 and web-9"). */
 const HOST_ORDERS = new Set<Intent>(['runbook.run', 'alert.ack', 'silence.create']);
@@ -281,7 +281,9 @@ function parseLine(line: Line): ParseResult {
   // "ack 12 later", "resolve 7 tomorrow": an order put off is not done now (runs and silences say so in their own rules).
   const deferred = best && !best.problem && DEFERRABLE.has(best.command.intent) ? deferralOf(line.tokens) : null;
   // (Only right after the order: "ack 12 investigating, update at 3pm" has a comment that says when.)
-  const said = best && 'comment' in best.command.slots ? String(best.command.slots.comment ?? '') : '';
+  // (A cancel's reason is its comment: "cancel run 12 - will retry tomorrow".)
+  const slotsSaid = best?.command.slots as { comment?: string; reason?: string } | undefined;
+  const said = String(slotsSaid?.comment ?? slotsSaid?.reason ?? '');
   if (best && deferred && (said === '' || said.toLowerCase().startsWith(deferred.split(' ')[0]!.toLowerCase()))) {
     best.problem = `Chat does this at once, not at a time said ("${deferred}"): ask again when it should be done, e.g. "${EXAMPLES[best.command.intent as keyof typeof EXAMPLES][0] ?? ''}".`;
     best.confidence = Math.min(best.confidence, 0.45);
