@@ -95,6 +95,10 @@ export function previewOf(command: Command, now: number): string {
       const args = Object.entries(params).map(([k, v]) => `${k}=${v}`).join(', ');
       return `Plan runbook ${runbook}${args ? ` with ${args}` : ''}${incidentId !== undefined ? ` for incident ${incidentId}` : ''}`;
     }
+    case 'runbook.cancel': {
+      const { runId, reason } = command.slots;
+      return `Cancel ${runId !== undefined ? `runbook run #${runId}` : 'the runbook run this conversation is about'}${reason ? ` (reason: "${reason}")` : ''}`;
+    }
     case 'runbooks.list':
       return `List the runbooks${command.slots.about ? ` about "${command.slots.about}"` : ''}`;
     case 'help':

@@ -20,6 +20,7 @@ export const INTENTS = [
   'incident.assign',
   'anomaly.explain',
   'runbook.run',
+  'runbook.cancel',
   'runbooks.list',
   'help',
   'unknown',
@@ -143,6 +144,16 @@ export interface RunbookRunSlots {
   params: Record<string, string>;
   incidentId?: number;
 }
+/**
+ * "cancel run 12", "kill run 12, wrong pool": a runbook run stopped, as its page's Cancel run does
+ * (`POST /runbook-runs/:id/cancel`). Without `runId` ("cancel it"), the run the asker's conversation
+ * is about: the one named by their latest runbook answer, found by the server when the line arrives.
+ */
+export interface RunbookCancelSlots {
+  runId?: number;
+  /** Why, as typed ("wrong pool"): the cancel's reason. */
+  reason?: string;
+}
 export interface RunbooksListSlots {
   /** Runbooks whose id, title or keywords contain this word ("runbooks for restart"). */
   about?: string;
@@ -167,6 +178,7 @@ export interface SlotsOf {
   'incident.assign': IncidentAssignSlots;
   'anomaly.explain': AnomalyExplainSlots;
   'runbook.run': RunbookRunSlots;
+  'runbook.cancel': RunbookCancelSlots;
   'runbooks.list': RunbooksListSlots;
   help: HelpSlots;
   unknown: Record<string, never>;
@@ -213,13 +225,14 @@ export const INTENT_PERMISSION: Readonly<Record<Intent, Permission | null>> = {
   'incident.assign': 'incidents:write',
   'anomaly.explain': 'anomalies:read',
   'runbook.run': 'runbooks:run',
+  'runbook.cancel': 'runbooks:run',
   'runbooks.list': 'runbooks:read',
   help: null,
   unknown: null,
 };
 
 /** Intents that change state: they answer a confirmation first and run on the second call. */
-export const STATE_CHANGING: ReadonlySet<Intent> = new Set(['alert.ack', 'alert.unack', 'silence.create', 'silence.expire', 'incident.note', 'incident.status', 'incident.assign', 'runbook.run']);
+export const STATE_CHANGING: ReadonlySet<Intent> = new Set(['alert.ack', 'alert.unack', 'silence.create', 'silence.expire', 'incident.note', 'incident.status', 'incident.assign', 'runbook.run', 'runbook.cancel']);
 
 /** The permission a parsed command needs: acknowledging a whole incident is an incident write. */
 export function permissionFor(command: Command): Permission | null {
@@ -244,6 +257,7 @@ export const EXAMPLES: Readonly<Record<Exclude<Intent, 'unknown'>, readonly stri
   'incident.assign': ["I'll take incident 7", 'assign incident 7 to alice'],
   'anomaly.explain': ['why is api-1 anomalous'],
   'runbook.run': ['restart web on api-1'],
+  'runbook.cancel': ['cancel run 12 wrong pool'],
   'runbooks.list': ['list runbooks', 'what runbooks are there', 'runbooks about disk'],
   help: ['help', 'what can I do'],
 };

@@ -68,6 +68,9 @@ export const STATE_WORDS: Readonly<Record<string, 'firing' | 'acknowledged' | 'r
  * Where free text starts wherever it stands: a comment or a note's text may say anything
  * after one of these, so nothing after it is read as the line's grammar.
  */
+/** Verbs that stop a runbook run ("cancel run 12", "stop run #12", "abort the run 12", "kill run 12", "halt run 12"). */
+export const RUN_STOP_VERBS: ReadonlySet<string> = new Set(['cancel', 'stop', 'abort', 'kill', 'halt', 'terminate']);
+
 export const FREE_TEXT_MARKERS: ReadonlySet<string> = new Set(['because', 'cause', 'reason', 'comment', 'saying', '-', '--', '—']);
 
 /** "all", "every", "everything", "each": the whole of something rather than one named thing. */

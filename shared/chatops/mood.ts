@@ -1,4 +1,4 @@
-import { actionOf, FILLER, FREE_TEXT_MARKERS, is, KNOWN_FORMS, RUNBOOK_ACTIONS, SEVERITY_WORDS, verbOf, type Word } from './lexicon.ts';
+import { actionOf, FILLER, FREE_TEXT_MARKERS, is, KNOWN_FORMS, RUN_STOP_VERBS, RUNBOOK_ACTIONS, SEVERITY_WORDS, verbOf, type Word } from './lexicon.ts';
 import type { Token } from './tokens.ts';
 
 const LEADING_VERBS: readonly Word[] = ['ack', 'silence', 'unsilence', 'expire', 'note', 'run'];
@@ -249,12 +249,13 @@ export function orderAfterContext(tokens: readonly Token[]): number | null {
     // ("I'm going to go ahead and ack 12", "about to … and restart nginx": the speaker's own plan goes on after "and".)
     if (joined && clause.some((t, k) => (t.norm === 'going' || t.norm === 'about') && clause[k + 1]?.norm === 'to' || ['gonna', 'ima', 'imma'].includes(t.norm))) return null;
     // "hey bot, ack 12", "morning all, ack 12": a greeting says nothing of its own.
-    if (clause.every((t) => GREETINGS.has(t.norm) || FILLER.has(t.norm) || t.norm.startsWith('@'))) return i;
+    // ("hey @bob, restart nginx": someone else mentioned is who it is asked of, read with the whole line.)
+    if (clause.every((t) => GREETINGS.has(t.norm) || FILLER.has(t.norm) || t.norm.startsWith('@')) && mentionedFirst(tokens.slice(0, at + 1)) === null) return i;
     // ("go ahead and restart nginx on web-1", "pls go ahead and ack 12": leave given, the order is what follows; it was not
     // understood. "I'll go ahead and ack 12" is the speaker's own, and stays a report.)
     const goAhead = clause.findIndex((t, k) => t.norm === 'go' && clause[k + 1]?.norm === 'ahead');
     // ("we should go ahead and restart …" weighs it: only manners, a greeting or "you can" may come before.)
-    if (joined && goAhead !== -1 && clause.every((t, k) => k === goAhead || k === goAhead + 1 || GREETINGS.has(t.norm) || GO_AHEAD_LEADS.has(t.norm) || t.norm.startsWith('@'))) return i;
+    if (joined && goAhead !== -1 && clause.every((t, k) => k === goAhead || k === goAhead + 1 || GREETINGS.has(t.norm) || GO_AHEAD_LEADS.has(t.norm) || t.norm.startsWith('@')) && mentionedFirst(clause) === null) return i;
     const before = moodOf(clause);
     // ("should I ack 12 and restart nginx", "should i go ahead and ack 12": a question joined by "and" goes on asking of what
     // follows; read as context, the order after it was done.)
@@ -272,6 +273,12 @@ const GO_AHEAD_LEADS = new Set(['please', 'pls', 'plz', 'kindly', 'just', 'you',
 /** Words that join a statement to the order it explains ("web-1 is down and restart nginx", "… so restart it"). */
 const CONTEXT_JOINERS = new Set(['and', 'so']);
 const MANNERS_FIRST = new Set(['please', 'pls', 'plz', 'kindly', 'now', 'so', 'then', 'just']);
+/** A greeting or a mention, which may lead an order ("hey bot, can you resolve 7", "@smartcloudops resolve 7"); whether the
+ * mention is someone else's is the mood's to say (`mentionedFirst`). */
+export function greetsOrMentions(norm: string): boolean {
+  return GREETINGS.has(norm) || /^@[\w.-]+$/.test(norm);
+}
+
 const GREETINGS = new Set(['hey', 'hi', 'hello', 'yo', 'morning', 'evening', 'team', 'folks', 'all', 'everyone', 'guys', 'y\'all', 'alright', 'right', 'ok', 'okay', 'bot', 'opsbot', 'smartcloudops']);
 /** Verbs that say how something is ("web-1 is down", "db-2 looks unhealthy", "it keeps flapping", "it's down"). */
 const LINKING = new Set(['is', 'are', 'was', 'were', "isn't", 'isnt', "aren't", 'arent', 'looks', 'look', 'seems', 'seem', 'keeps', 'keep', 'appears', 'still', 'been', 'getting', 'went', 'became']);
@@ -390,7 +397,64 @@ function labelled(tokens: readonly Token[]): boolean {
   return tokens.slice(0, colon + 1).some((t) => LABELS.has(t.norm)) && tokens.slice(0, colon + 1).every((t) => LABELS.has(t.norm) || /^#?\d+[.)]?$/.test(t.norm) || ['my', 'our', 'the', 'a'].includes(t.norm));
 }
 
+/**
+ * The bot's own names, as a mention ("@smartcloudops ack 12", "@opsbot …"): the line is asked of chat. Slack's markup of a
+ * mention as it reaches the app, "<@U123> ack 12", is the app's own too (the Slack endpoint turns the configured bot user's
+ * mention into "@smartcloudops", `SMARTCLOUDOPS_SLACK_BOT_USER_ID`; anyone else's into their name).
+ */
+export const BOT_NAMES: ReadonlySet<string> = new Set(['smartcloudops', 'smart-cloud-ops', 'sco', 'bot', 'opsbot', 'ops-bot', 'chatops', 'chatbot']);
+
+function isBotMention(token: Token): boolean {
+  return token.raw.startsWith('<@') || BOT_NAMES.has(token.norm.slice(1));
+}
+
+/**
+ * "@bob ack 12", "hey @alice can you resolve 7", "@here ack 12", "@oncall please ack 12": someone else mentioned before the
+ * order, among the greetings that may lead it, is who it is asked of; null when none is (or only the bot is). Returns
+ * where the words asked of them start ("ack 12"), for the answer's "say it yourself".
+ */
+export function mentionedFirst(tokens: readonly Token[]): { who: string; from: number } | null {
+  let who: string | null = null;
+  let at = 0;
+  for (; at < tokens.length; at++) {
+    const token = tokens[at]!;
+    if (/^@[\w.-]+$/.test(token.norm)) {
+      if (!isBotMention(token)) who ??= token.raw.replace(/[,:]+$/, '');
+      continue;
+    }
+    if (!GREETINGS.has(token.norm) && !FILLER.has(token.norm)) break;
+  }
+  if (who === null) return null;
+  // ("@bob can you ack 12", "@alice could u please restart nginx": the polite question is theirs too.)
+  if (['can', 'could', 'would', 'will'].includes(tokens[at]?.norm ?? '') && POLITE_SUBJECTS.has(tokens[at + 1]?.norm ?? '')) at += 2;
+  while (['please', 'pls', 'plz', 'kindly', 'just'].includes(tokens[at]?.norm ?? '')) at++;
+  return at < tokens.length ? { who, from: at } : null;
+}
+
+/**
+ * Who a line addressed to someone else is asked of ("@bob", "bob"; null when not said by name: "someone ack 12") and
+ * where the order asked of them starts ("ack 12"), for the answer's "to do it yourself, say …"; null when no order is.
+ */
+export function addresseeOf(tokens: readonly Token[]): { who: string | null; from: number } | null {
+  const mentioned = mentionedFirst(tokens);
+  if (mentioned) return mentioned;
+  const from = tokens.findIndex((t, i) => i > 0 && (isOrderWord(t.norm) || RUN_STOP_VERBS.has(t.norm) || verbOf(t.norm, 'expire') > 0 || STATUS_ORDER_LEADS.has(t.norm)));
+  if (from === -1) return null;
+  const first = tokens[0]!;
+  const named = /[,:]$/.test(first.raw) || ['please', 'pls', 'plz', 'can', 'could', 'would', 'will'].includes(tokens[1]?.norm ?? '');
+  return { who: named && !OTHERS.has(first.norm) ? first.raw.replace(/[,:]+$/, '') : null, from };
+}
+
+/**
+ * How a line asks for what it names: an order, or a question, a negation, a report… that orders nothing. An order with
+ * someone else mentioned before it ("@bob ack 12") is asked of them (it acknowledged 12 as "@smartcloudops ack 12" does).
+ */
 export function moodOf(tokens: readonly Token[]): Mood {
+  const said = moodSaid(tokens);
+  return said === 'order' && mentionedFirst(tokens) !== null ? 'addressed' : said;
+}
+
+function moodSaid(tokens: readonly Token[]): Mood {
   if (labelled(tokens)) return 'listed';
   // "re: restart nginx on web-1", "about the restart on web-1", "regarding the silence on web-1", "fyi restart nginx on web-1
   // fixed it", "heads up: …": said about an order, not asking for it (it planned the restart, made the silence).
@@ -402,7 +466,9 @@ export function moodOf(tokens: readonly Token[]): Mood {
   // ("bob can you ack 12", "alice could u restart nginx": asked of them politely; it acknowledged 12.)
   const askedOf = ['can', 'could', 'would', 'will'].includes(tokens[1]?.norm ?? '') && POLITE_SUBJECTS.has(tokens[2]?.norm ?? '') ? (['please', 'pls', 'plz'].includes(tokens[3]?.norm ?? '') ? 4 : 3) : 0;
   const after = /[,:]$/.test(tokens[0]?.raw ?? '') ? 1 : ['please', 'pls', 'plz'].includes(tokens[1]?.norm ?? '') ? 2 : askedOf;
-  if (named && after > 0 && isOrderWord(tokens[after]?.norm ?? '')) return 'addressed';
+  // ("bob: cancel run 12", "bob, unsilence 4": a verb that stops or ends is asked of them as much as any order's.)
+  const askedVerb = tokens[after]?.norm ?? '';
+  if (named && after > 0 && (isOrderWord(askedVerb) || RUN_STOP_VERBS.has(askedVerb) || verbOf(askedVerb, 'expire') > 0)) return 'addressed';
   // "@here rollback done on 7", "@bob ack 12": who a line is addressed to is not what it says.
   const words = tokens.map((t) => t.norm).filter((w, i, all) => !(w.startsWith('@') && all.slice(0, i).every((v) => v.startsWith('@'))));
   const first = words[0] ?? '';

@@ -1,6 +1,6 @@
 import { EXAMPLES, PARSE_THRESHOLD, permissionFor, STATE_CHANGING, type Alternative, type Intent, type ParseResult } from './intents.ts';
 import { unmarkedOrderAt } from './order-in-comment.ts';
-import { moodOf, orderAfterContext, reportedOrderAt, type Mood } from './mood.ts';
+import { addresseeOf, moodOf, orderAfterContext, reportedOrderAt, type Mood } from './mood.ts';
 import { environmentSaid } from './environment.ts';
 import { previewOf } from './format.ts';
 import { typedPlainly } from './keyboard.ts';
@@ -19,7 +19,7 @@ export const MAX_TEXT_LENGTH = 2000;
 const CONTEXT_FACTOR = 0.95;
 
 /** Orders done at once whose rule reads no time: one said with them puts them off ("ack 12 later"). */
-const DEFERRABLE = new Set<Intent>(['alert.ack', 'alert.unack', 'incident.status', 'incident.assign', 'silence.expire']);
+const DEFERRABLE = new Set<Intent>(['alert.ack', 'alert.unack', 'incident.status', 'incident.assign', 'silence.expire', 'runbook.cancel']);
 
 /** Orders that act on targets named: a host-like word that is none of them is asked about ("restart nginx on web-1 and web-9"). */
 const HOST_ORDERS = new Set<Intent>(['runbook.run', 'alert.ack', 'silence.create']);
@@ -40,8 +40,14 @@ function round(value: number): number {
 const MOOD_WORDS: Record<Exclude<Mood, 'order'>, string> = { question: 'a question', negated: 'a "do not"', report: 'a report of what was done', intention: 'a plan or an attempt of whoever said it ("I\'ll …", "about to …", "tried to …"), not asked of chat', conditional: 'a condition (chat does what is asked at once, never when something happens)', quoted: 'what someone else said or asked for (a quote)', corrected: 'a correction', addressed: 'asked of someone else in the channel (chat acts on what is asked of it)', listed: 'an item written down in a plan or a list ("todo:", "step 3:"), not asked of chat', about: 'said about it ("re:", "about …", "fyi …"), not asked of chat' };
 
 /** A state change read from a line that does not order it: kept only as a suggestion, below the threshold. */
-function notAnOrder(reading: Reading, mood: Exclude<Mood, 'order'>, now: number): Reading {
+function notAnOrder(reading: Reading, mood: Exclude<Mood, 'order'>, now: number, line?: Line): Reading {
   const preview = previewOf(reading.command, now);
+  // ("@bob ack 12", "hey @alice can you resolve 7", "bob: ack 12": whom it is asked of, and the order to send to do it oneself.)
+  const addressee = mood === 'addressed' && line && !reading.problem ? addresseeOf(line.tokens) : null;
+  if (addressee) {
+    const own = line!.text.slice(line!.tokens[addressee.from]!.start).trim().replace(/[?.!]+$/, '');
+    return { ...reading, confidence: Math.min(reading.confidence, 0.45), problem: `Read as addressed to ${addressee.who ?? 'someone else in the channel'}, not to chat, so nothing is done; to ${preview.charAt(0).toLowerCase()}${preview.slice(1)} yourself, say it to chat without the name: "${own}".` };
+  }
   // ("ack 12 no wait 13": the order as typed is the one taken back; send the one meant.)
   if (mood === 'corrected') return { ...reading, confidence: Math.min(reading.confidence, 0.45), problem: 'Read as a correction ("no wait", "I meant …", "oops"), so nothing is done: send the command again, as you mean it, on a line of its own.' };
   // ("silence web-1 for 1h lol": a reading that was itself asked about has no preview to offer ("matching  for 1h").)
@@ -264,7 +270,7 @@ function parseLine(line: Line): ParseResult {
     // for; read with its text the line was a "do not" ("waiting") and the note never written.)
     const said = reading.command.intent === 'incident.note' ? moodBeforeText(line.tokens) ?? mood : mood;
     const ordered = said === 'order' || ((said === 'report' || said === 'intention') && reading.command.intent === 'incident.note');
-    if (!ordered && STATE_CHANGING.has(reading.command.intent)) readings.push(notAnOrder(reading, said as Exclude<Mood, 'order'>, ref.now));
+    if (!ordered && STATE_CHANGING.has(reading.command.intent)) readings.push(notAnOrder(reading, said as Exclude<Mood, 'order'>, ref.now, line));
     else readings.push(reading);
   }
   readings.sort((a, b) => b.confidence - a.confidence);
@@ -281,7 +287,9 @@ function parseLine(line: Line): ParseResult {
   // "ack 12 later", "resolve 7 tomorrow": an order put off is not done now (runs and silences say so in their own rules).
   const deferred = best && !best.problem && DEFERRABLE.has(best.command.intent) ? deferralOf(line.tokens) : null;
   // (Only right after the order: "ack 12 investigating, update at 3pm" has a comment that says when.)
-  const said = best && 'comment' in best.command.slots ? String(best.command.slots.comment ?? '') : '';
+  // (A cancel's reason is its comment: "cancel run 12 - will retry tomorrow".)
+  const slotsSaid = best?.command.slots as { comment?: string; reason?: string } | undefined;
+  const said = String(slotsSaid?.comment ?? slotsSaid?.reason ?? '');
   if (best && deferred && (said === '' || said.toLowerCase().startsWith(deferred.split(' ')[0]!.toLowerCase()))) {
     best.problem = `Chat does this at once, not at a time said ("${deferred}"): ask again when it should be done, e.g. "${EXAMPLES[best.command.intent as keyof typeof EXAMPLES][0] ?? ''}".`;
     best.confidence = Math.min(best.confidence, 0.45);

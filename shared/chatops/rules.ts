@@ -13,6 +13,7 @@ import { notFromChatRule } from './rules/not-from-chat.ts';
 import { noteRule } from './rules/note.ts';
 import { replyRule } from './rules/reply.ts';
 import { runbookRule } from './rules/runbook-run.ts';
+import { runCancelRule } from './rules/run-cancel.ts';
 import { runbooksListRule } from './rules/runbooks-list.ts';
 import { silenceRule } from './rules/silence-create.ts';
 import { unsilenceRule } from './rules/silence-expire.ts';
@@ -25,4 +26,4 @@ export { HOST_PARAMS } from './rules/runbook-run.ts';
  * The parser's rules, one file per intent (`rules/`), in the order they read a line; each says how well
  * the line fits its intent and the parser keeps the best (parser.ts).
  */
-export const RULES: readonly Rule[] = [helpRule, replyRule, ackRule, unackRule, unsilenceRule, silenceRule, silencesListRule, noteRule, incidentStatusRule, incidentAssignRule, notFromChatRule, incidentRule, incidentsListRule, anomalyRule, runbookRule, runbooksListRule, alertShowRule, alertsRule, metricsRule];
+export const RULES: readonly Rule[] = [helpRule, replyRule, ackRule, unackRule, unsilenceRule, silenceRule, silencesListRule, noteRule, incidentStatusRule, incidentAssignRule, runCancelRule, notFromChatRule, incidentRule, incidentsListRule, anomalyRule, runbookRule, runbooksListRule, alertShowRule, alertsRule, metricsRule];

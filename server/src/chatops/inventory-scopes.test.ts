@@ -18,6 +18,12 @@ class OneRunbook implements RunbookGateway {
   requestRun(): ReturnType<RunbookGateway['requestRun']> {
     return this.#unavailable.requestRun();
   }
+  cancelCheck(): ReturnType<RunbookGateway['cancelCheck']> {
+    return this.#unavailable.cancelCheck();
+  }
+  cancelRun(): ReturnType<RunbookGateway['cancelRun']> {
+    return this.#unavailable.cancelRun();
+  }
 }
 
 /**

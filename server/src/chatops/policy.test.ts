@@ -21,6 +21,7 @@ const MAY: Record<Exclude<Intent, 'unknown'>, readonly Role[]> = {
   'incident.assign': ['operator', 'admin'],
   'anomaly.explain': ['viewer', 'operator', 'admin'],
   'runbook.run': ['operator', 'admin'],
+  'runbook.cancel': ['operator', 'admin'],
   'runbooks.list': ['viewer', 'operator', 'admin'],
   help: ['viewer', 'operator', 'admin'],
 };
@@ -55,6 +56,7 @@ describe('ChatOps policy', () => {
       'incident.assign': `I'll take incident ${alert.incidentId}`,
       'anomaly.explain': 'why is web-1 anomalous',
       'runbook.run': 'restart web on web-1',
+      'runbook.cancel': 'cancel run 1 wrong pool',
       'runbooks.list': 'list runbooks',
       help: 'help',
     });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatCard } from '../../../shared/api/chatops.ts';
 import type { InventoryRunbook } from '../../../shared/chatops/inventory.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
-import type { RunbookGateway, RunbookPlanPreview, RunbookRequest, RunbookRunRequest } from './runbook-gateway.ts';
+import { UnavailableRunbookGateway, type RunbookGateway, type RunbookPlanPreview, type RunbookRequest, type RunbookRunRequest } from './runbook-gateway.ts';
 
 /**
  * The runbooks feature is another feature's; ChatOps reaches it only through the gateway.
@@ -26,6 +26,15 @@ class RecordingGateway implements RunbookGateway {
   async requestRun(request: RunbookRequest): Promise<RunbookRunRequest> {
     this.requested.push(request);
     return { runId: 'run-1', status: 'pending_approval', text: 'Waiting for approval.' };
+  }
+
+  // (Cancels are the runbooks feature's own: server/src/runbooks/chat-gateway.test.ts.)
+  cancelCheck(): ReturnType<RunbookGateway['cancelCheck']> {
+    return new UnavailableRunbookGateway().cancelCheck();
+  }
+
+  cancelRun(): ReturnType<RunbookGateway['cancelRun']> {
+    return new UnavailableRunbookGateway().cancelRun();
   }
 }
 

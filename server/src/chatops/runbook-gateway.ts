@@ -25,6 +25,24 @@ export interface RunbookRequest {
   requester: ChatUser;
 }
 
+/** "cancel run 12 wrong pool": which run, who asks, and why (the cancel's reason). */
+export interface RunCancelRequest {
+  runId: number;
+  reason: string | null;
+  requester: ChatUser;
+}
+
+/** A run as chat shows it around a cancel. */
+export interface RunbookRunState {
+  runId: number;
+  runbookId: string;
+  title: string;
+  /** e.g. `pending_approval`, `queued`, `running`, `cancelled`. */
+  status: string;
+  /** Running, with its cancel asked for: who asked (its end follows when its step stops). */
+  cancelRequestedBy: string | null;
+}
+
 /**
  * How ChatOps reaches the runbooks feature: it finds runbooks, plans a run and requests it
  * through the runbooks' own plan and approval flow (never around it). The chat feature
@@ -36,6 +54,10 @@ export interface RunbookGateway {
   find(query: string): InventoryRunbook[];
   plan(request: RunbookRequest): Promise<RunbookPlanPreview>;
   requestRun(request: RunbookRequest): Promise<RunbookRunRequest>;
+  /** The run, if the requester may cancel it now; else the cancel route's own refusal (404, 409, 403). */
+  cancelCheck(request: RunCancelRequest): Promise<RunbookRunState>;
+  /** Cancels the run through the route's own service call (audit, timeline, replicas). */
+  cancelRun(request: RunCancelRequest): Promise<RunbookRunState>;
 }
 
 export const RUNBOOKS_UNAVAILABLE = 'Runbooks are not available on this server.';
@@ -53,6 +75,14 @@ export class UnavailableRunbookGateway implements RunbookGateway {
   }
 
   async requestRun(): Promise<RunbookRunRequest> {
+    throw new AppError('E_UNAVAILABLE', RUNBOOKS_UNAVAILABLE);
+  }
+
+  async cancelCheck(): Promise<RunbookRunState> {
+    throw new AppError('E_UNAVAILABLE', RUNBOOKS_UNAVAILABLE);
+  }
+
+  async cancelRun(): Promise<RunbookRunState> {
     throw new AppError('E_UNAVAILABLE', RUNBOOKS_UNAVAILABLE);
   }
 }

@@ -13,6 +13,7 @@ import { inventoryVisibility } from './live-inventory.ts';
 import type { ChatOpsSettings } from './settings.ts';
 import type { ChatStore, PendingConfirmation } from './store.ts';
 import type { QueryBudget } from '../datasources/query-budget.ts';
+import { CONVERSATION_LINES, runInConversation } from './run-in-conversation.ts';
 
 let chatParser: Promise<typeof ChatParser> | undefined;
 
@@ -113,7 +114,9 @@ export class ChatService {
     } else {
       this.#admit(user);
     }
-    const parsed = await this.parse(user, input.text, input.utcOffsetMinutes);
+    const read = await this.parse(user, input.text, input.utcOffsetMinutes);
+    // ("cancel it": the run the conversation is about, before the question and again at its confirmation.)
+    const parsed = read.intent === 'runbook.cancel' && read.slots.runId === undefined ? runInConversation(read, await this.#deps.store.history(user.key, CONVERSATION_LINES)) : read;
     if (input.confirm !== undefined) return this.confirm(user, input.confirm, { text: input.text, command: parsed });
     if (parsed.intent === 'unknown') {
       // An alternative the answer already says in full is not offered again below it.

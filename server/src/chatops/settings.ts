@@ -7,6 +7,12 @@ export type UnmappedPolicy = 'deny' | 'read-only';
 export interface ChatOpsSettings {
   /** Slack's signing secret (SMARTCLOUDOPS_SLACK_SIGNING_SECRET); without it the Slack endpoints answer 503. */
   slackSigningSecret: string | undefined;
+  /**
+   * The Slack app's bot user id (SMARTCLOUDOPS_SLACK_BOT_USER_ID, e.g. `U0BOT123`): its mention in a command
+   * ("/ops <@U0BOT123> ack 12") is chat's own name. Absent: a mention Slack sends without a name is nobody's known, and a
+   * line led by it is asked of someone else.
+   */
+  slackBotUserId?: string;
   /** What a chat user no admin has mapped gets (SMARTCLOUDOPS_SLACK_UNMAPPED): nothing, or read-only answers. */
   unmapped: UnmappedPolicy;
   /** How long a confirmation token lives (SMARTCLOUDOPS_CHAT_CONFIRM_TTL), seconds. */
@@ -40,6 +46,11 @@ export function chatopsSettingsFromEnv(env: Record<string, string | undefined>):
   if (secret) {
     if (secret.length < 16) throw new ConfigError('SMARTCLOUDOPS_SLACK_SIGNING_SECRET', 'must be at least 16 characters long');
     settings.slackSigningSecret = secret;
+  }
+  const botUser = env.SMARTCLOUDOPS_SLACK_BOT_USER_ID;
+  if (botUser) {
+    if (!/^[UWB][A-Z0-9]{2,20}$/.test(botUser)) throw new ConfigError('SMARTCLOUDOPS_SLACK_BOT_USER_ID', `must be a Slack user id such as U0BOT123 (got "${botUser}")`);
+    settings.slackBotUserId = botUser;
   }
   const unmapped = env.SMARTCLOUDOPS_SLACK_UNMAPPED;
   if (unmapped) {

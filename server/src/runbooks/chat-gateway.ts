@@ -1,6 +1,7 @@
 import type { InventoryRunbook } from '../../../shared/chatops/inventory.ts';
 import { actorOfChat, type ChatUser } from '../chatops/chat-user.ts';
-import type { RunbookGateway, RunbookPlanPreview, RunbookRequest, RunbookRunRequest } from '../chatops/runbook-gateway.ts';
+import type { Run } from '../../../shared/api/runbooks.ts';
+import type { RunbookGateway, RunbookPlanPreview, RunbookRequest, RunbookRunRequest, RunbookRunState, RunCancelRequest } from '../chatops/runbook-gateway.ts';
 import type { RunbooksFeature } from './feature.ts';
 import { describeResolvedStep } from './describe.ts';
 import type { Requester } from './service.ts';
@@ -13,6 +14,10 @@ import type { Requester } from './service.ts';
 function requesterOf(user: ChatUser): Requester {
   const match = /^user:(\d+)$/.exec(user.key);
   return { actor: actorOfChat(user), userId: user.userId ?? (match ? Number(match[1]) : null), role: user.role };
+}
+
+function stateOf(run: Run): RunbookRunState {
+  return { runId: run.id, runbookId: run.runbookId, title: run.title, status: run.state, cancelRequestedBy: run.cancelRequestedBy };
 }
 
 /**
@@ -49,5 +54,13 @@ export class RunbookChatGateway implements RunbookGateway {
     const run = await this.#feature.service.request(request.runbookId, { params: request.params, ...(request.incidentId !== undefined ? { incidentId: request.incidentId } : {}) }, requesterOf(request.requester));
     const text = run.state === 'blocked' ? `Blocked: ${run.reason ?? 'a safety limit'}.` : run.state === 'pending_approval' ? `Run #${run.id} waits for ${run.approvalsRequired} approval(s) by someone else.` : `Run #${run.id} is ${run.state.replace('_', ' ')}.`;
     return { runId: String(run.id), status: run.state, text };
+  }
+
+  async cancelCheck(request: RunCancelRequest): Promise<RunbookRunState> {
+    return stateOf(await this.#feature.service.cancelCheck(request.runId, requesterOf(request.requester)));
+  }
+
+  async cancelRun(request: RunCancelRequest): Promise<RunbookRunState> {
+    return stateOf(await this.#feature.service.cancel(request.runId, requesterOf(request.requester), request.reason));
   }
 }

@@ -351,18 +351,8 @@ export class RunbookService {
    */
   async cancel(runId: number, by: Requester, reason: string | null): Promise<Run> {
     const { store, ctx, runner } = this.#deps;
-    // A proposal past its window reads expired, and is then final.
-    await this.expire();
-    const run = await this.#requireRun(runId);
+    const run = await this.#cancellable(runId, by);
     const over = (state: string) => new AppError('E_CONFLICT', `Run ${runId} is already ${state.replace('_', ' ')}; there is nothing to cancel.`, { state });
-    if (!CANCELLABLE_RUN_STATES.includes(run.state)) throw over(run.state);
-    // Stopping a run takes the runbook's own role, as running and approving it do. A run whose
-    // runbook is no longer loaded can be cancelled with runbooks:run alone (as rejected).
-    const runbook = this.#deps.catalog.get(run.runbookId);
-    if (runbook && !roleAtLeast(by.role, runbook.safety.role)) {
-      this.#audit(by.actor, 'runbook.run.cancel', `runbook-run:${runId}`, 'denied', { reason: 'role', needs: runbook.safety.role });
-      throw new AppError('E_FORBIDDEN', `Cancelling ${run.runbookId} needs the ${runbook.safety.role} role.`, { needs: runbook.safety.role });
-    }
     const name = deciderName(by);
     const said = `cancelled by ${name}${reason ? `: ${reason}` : ''}`;
     const ended = await store.transaction(async (tx) => {
@@ -393,6 +383,32 @@ export class RunbookService {
     this.#published((await store.byId(runId))!);
     await runner.cancel(runId);
     return publicRun((await store.byId(runId))!);
+  }
+
+  /**
+   * Whether `by` may cancel the run now, as `cancel` will find it: the run as it is, or the
+   * refusal `cancel` would answer (no such run 404, final 409, the runbook's role 403, audited
+   * `denied`). Chat asks it before its confirmation card (runbook.cancel), so the card never
+   * offers what the route would refuse; the cancel itself checks again.
+   */
+  async cancelCheck(runId: number, by: Requester): Promise<Run> {
+    return publicRun(await this.#cancellable(runId, by));
+  }
+
+  async #cancellable(runId: number, by: Requester): Promise<StoredRun> {
+    // A proposal past its window reads expired, and is then final.
+    await this.expire();
+    const run = await this.#requireRun(runId);
+    if (!CANCELLABLE_RUN_STATES.includes(run.state)) throw new AppError('E_CONFLICT', `Run ${runId} is already ${run.state.replace('_', ' ')}; there is nothing to cancel.`, { state: run.state });
+    if (run.state === 'running' && run.cancelRequestedBy !== null) throw new AppError('E_CONFLICT', `Run ${runId} is already being cancelled (asked by ${run.cancelRequestedBy}).`, { state: run.state });
+    // Stopping a run takes the runbook's own role, as running and approving it do. A run whose
+    // runbook is no longer loaded can be cancelled with runbooks:run alone (as rejected).
+    const runbook = this.#deps.catalog.get(run.runbookId);
+    if (runbook && !roleAtLeast(by.role, runbook.safety.role)) {
+      this.#audit(by.actor, 'runbook.run.cancel', `runbook-run:${runId}`, 'denied', { reason: 'role', needs: runbook.safety.role });
+      throw new AppError('E_FORBIDDEN', `Cancelling ${run.runbookId} needs the ${runbook.safety.role} role.`, { needs: runbook.safety.role });
+    }
+    return run;
   }
 
   async runs(query: RunListQuery): Promise<Run[]> {

@@ -1,4 +1,4 @@
-import { escapeRegex, firstId, idAfter, isAlertNoun, isIncidentNoun, type Rule } from './kit.ts';
+import { EMOJI_CODE, escapeRegex, firstId, idAfter, isAlertNoun, isIncidentNoun, type Rule } from './kit.ts';
 
 const INCIDENT_REF = String.raw`(?:(?:the\s+)?(?:incident|inc)[-\s]*#?|#)(\d{1,9})`;
 const BARE_REF = String.raw`(?:(?:the\s+)?(?:incident|inc)[-\s]*#?|#)?(\d{1,9})`;
@@ -48,12 +48,22 @@ const ME = new Set(['me', 'myself', 'i']);
 /** Words a name cannot be: "assign 7 to the db team" is not a username. */
 const NOT_A_PERSON = new Set(['who', 'what', 'which', 'whom', 'the', 'a', 'an', 'team', 'someone', 'somebody', 'anyone', 'everyone', 'us', 'them', 'him', 'her']);
 
+/** The line without the manners and reactions after its last word ("… pls", "… thx 🙏", "… :+1:", "… np"). */
+function withoutTrailingCourtesy(lower: string): string {
+  const words = lower.split(' ');
+  while (words.length > 1 && (/^(?:please|pls|plz|thanks|thx|ty|np|ok|k|kk)$/.test(words.at(-1)!) || EMOJI_CODE.test(words.at(-1)!.replace(/[!.,]+$/, '')))) words.pop();
+  return words.join(' ').replace(/[.!?,]+$/, '');
+}
+
 /** "I'll take incident 7", "assign incident 7 to alice", "make bob IC for #7": who commands an incident. */
 export const incidentAssignRule: Rule = (line) => {
   // Manners around the order ("can you …", "please …", "… pls?") are not part of its form; nor is assent after it ("taking 7
   // np", "assign incident 7 to bob np": it was read as part of the name, or the line unread).
-  const lower = line.text.toLowerCase().replace(/[’‘]/g, "'").replace(/\s+/g, ' ').trim()
-    .replace(/[.!?]+$/, '').replace(/^(?:(?:can|could|would|will)\s+(?:you|u|we|someone)\s+|please\s+|pls\s+)/, '').replace(/(?:\s+(?:please|pls|plz|thanks|thx|ty|np|ok|k|kk))+$/, '');
+  const said = line.text.toLowerCase().replace(/[’‘]/g, "'").replace(/\s+/g, ' ').trim()
+    .replace(/[.!?]+$/, '').replace(/^(?:(?:can|could|would|will)\s+(?:you|u|we|someone)\s+|please\s+|pls\s+)/, '');
+  // ("I'll take incident 7 🙋", "assign 7 to bob 🙏", "taking incident 7 👍 thx": a reaction after the order is no part of its
+  // form, as manners are not; the forms below are anchored at the line's end, and it was unread, or a name.)
+  const lower = withoutTrailingCourtesy(said);
   // ("assign 7 to bob, he's got context", "assign 7 to bob - he knows the db", "I'll take incident 7 because I deployed": why,
   // after a comma, a dash or "because", is no part of the form; it was asked who commands. An assignment keeps no comment, so
   // the reason is left out, and the reading is a little less sure.)

@@ -3,6 +3,7 @@ import { ALL_WORDS, is } from '../lexicon.ts';
 import { idOf } from '../tokens.ts';
 import { commentFrom, firstId, freeTextFrom, idAfter, isAlertNoun, isIncidentNoun, leftoverFactor, moreIds, type Rule } from './kit.ts';
 import { wordTable } from '../word-table.ts';
+import { greetsOrMentions } from '../mood.ts';
 
 /** Verbs and states of an incident's status, as said: "resolve", "close", "mitigate", "reopen". */
 const STATUS_VERBS: Readonly<Record<string, IncidentStatusSlots['status']>> = wordTable({
@@ -75,7 +76,7 @@ export const incidentStatusRule: Rule = (line) => {
   const named = idAfter(tokens.slice(0, freeTextFrom(tokens, at)), taken, isIncidentNoun) ?? hashed;
   // A bare number only after a leading verb: "resolve 7", "mark 7 as mitigated", "close #7".
   // (Manners before it too: "can we resolve 7", "could you please close #7".)
-  const leading = at === 0 || (at === 1 && ['mark', 'set', 'please'].includes(tokens[0]!.norm)) || ['mark', 'set'].includes(tokens[0]!.norm) || setter || tokens.slice(0, at).every((t) => POLITE_LEAD.has(t.norm))
+  const leading = at === 0 || (at === 1 && ['mark', 'set', 'please'].includes(tokens[0]!.norm)) || ['mark', 'set'].includes(tokens[0]!.norm) || setter || tokens.slice(0, at).every((t) => POLITE_LEAD.has(t.norm) || greetsOrMentions(t.norm))
     // (Or after a clause of its own: "it's back, reopen 7", "ok, close #7".)
     || (at > 0 && /[,;]$/.test(tokens[at - 1]!.raw));
   // ("resolve 7 as a dup of incident 8": the bare id right after the verb is the one set, said before the other.)

@@ -58,8 +58,10 @@ export function isCourtesy(token: Token): boolean {
 export function leftoverFactor(tokens: readonly Token[], taken: ReadonlySet<number>): number {
   let unknown = 0;
   tokens.forEach((token, i) => {
-    // ("restart nginx on web-1 ty", "… 🙏", "kindly …": manners and reactions cost nothing.)
-    if (!taken.has(i) && !FILLER.has(token.norm) && !MANNERS.has(token.norm) && !EMOJI_CODE.test(token.raw.toLowerCase())) unknown++;
+    // ("restart nginx on web-1 ty", "… 🙏", "kindly …": manners and reactions cost nothing; nor does a mention leading the
+    // line, "@smartcloudops resolve 7": whom it is asked of is the mood's to read (mood.ts, mentionedFirst), not a word unread.)
+    const leadingMention = /^@[\w.-]+$/.test(token.norm) && tokens.slice(0, i).every((t) => /^@[\w.-]+$/.test(t.norm) || FILLER.has(t.norm));
+    if (!taken.has(i) && !leadingMention && !FILLER.has(token.norm) && !MANNERS.has(token.norm) && !EMOJI_CODE.test(token.raw.toLowerCase())) unknown++;
   });
   return Math.pow(0.8, unknown);
 }
@@ -233,6 +235,8 @@ function onlyCourtesy(text: string): boolean {
   const words = said
     .replace(/\bthank you\b/g, 'thanks')
     .replace(/\b(no (problem|prob|probs|worries)|sure thing|got it|will do|sounds good|roger that)\b/g, 'ok')
+    // ("can you ack 12 for me", "resolve 7 for us pls": who it is done for is the asker, said as manners; it was the comment.)
+    .replace(/^for (me|us)\b/, 'please')
     .split(/[\s,!.]+/)
     .filter(Boolean);
   return POLITENESS.has(said) || (words.some((w) => !MANNERS_JOINERS.has(w)) && words.every((w) => ASSENT_WORDS.has(w) || MANNERS_JOINERS.has(w) || POLITENESS.has(w) || OTHER_MANNERS.has(w) || EMOJI_CODE.test(w) || FOREIGN_MANNERS_PARTS.has(w)));

@@ -108,9 +108,10 @@ export const runbookRule: Rule = (line) => {
   // (Only the object, before "for incident 7" and the like.)
   const stop = tokens.findIndex((t, k) => k > verbAt && STOP_WORDS.has(t.norm));
   if (tokens.slice(verbAt + 1, Math.min(verbAt + 4, stop === -1 ? tokens.length : stop)).some((t) => ['silence', 'silences', 'ack', 'acknowledgement', 'acknowledgment', 'note'].includes(t.norm) || isAlertNoun(t.norm) || isIncidentNoun(t.norm))) return null;
-  // "stop the restart on web-1", "cancel the failover", "avoid restarting web-1": a run is neither stopped nor undone from chat.
+  // "stop the restart on web-1", "cancel the failover", "avoid restarting web-1": nothing to plan; a run requested is
+  // stopped by its number ("cancel run 12", run-cancel.ts), which a run's action does not say.
   if (reversedBefore(tokens, verbAt)) {
-    return { command: { intent: 'runbook.run', slots: { runbook: '', params: {} } }, confidence: 0.45, problem: 'A runbook run is not stopped or undone from chat: a run under way is followed, and cancelled, on the Approvals page of the console.' };
+    return { command: { intent: 'runbook.run', slots: { runbook: '', params: {} } }, confidence: 0.45, problem: 'Nothing to plan: a run is never undone or put off from chat; one requested is stopped by its number, e.g. "cancel run 12" (the number is on the card that requested it and on the Approvals page of the console).' };
   }
   // "describe the failover runbook", "show the restart runbook": about a runbook, not a run of it.
   if (tokens.slice(0, verbAt).some((t) => ABOUT_RUNBOOK_VERBS.has(t.norm)) && tokens.some((t) => is(t.norm, 'runbook'))) return null;

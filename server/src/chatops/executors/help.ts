@@ -18,12 +18,13 @@ const DESCRIPTIONS: Record<keyof typeof EXAMPLES, string> = {
   'incident.assign': 'take command of an incident, or give it to someone',
   'anomaly.explain': 'explain the latest anomaly of a host',
   'runbook.run': 'plan and request a runbook run',
+  'runbook.cancel': 'cancel a runbook run waiting, queued or running',
   'runbooks.list': 'list the runbooks',
   help: 'this list',
 };
 
 /** Intents shown with a help topic's own: "help incidents" is about one incident and the list of them. */
-const RELATED: Partial<Record<keyof typeof EXAMPLES, readonly (keyof typeof EXAMPLES)[]>> = { 'alerts.list': ['alert.show'], 'alert.ack': ['alert.unack'], 'incident.show': ['incidents.list', 'incident.status', 'incident.assign'], 'silence.create': ['silences.list', 'silence.expire'], 'runbook.run': ['runbooks.list'] };
+const RELATED: Partial<Record<keyof typeof EXAMPLES, readonly (keyof typeof EXAMPLES)[]>> = { 'alerts.list': ['alert.show'], 'alert.ack': ['alert.unack'], 'incident.show': ['incidents.list', 'incident.status', 'incident.assign'], 'silence.create': ['silences.list', 'silence.expire'], 'runbook.run': ['runbooks.list', 'runbook.cancel'] };
 
 /** "help": only what the asker may do, each with an example. */
 export const help: ReadExecutor<'help'> = {

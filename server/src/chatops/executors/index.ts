@@ -11,6 +11,7 @@ import { incidentShow } from './incident-show.ts';
 import { incidentStatus } from './incident-status.ts';
 import { incidentsList } from './incidents-list.ts';
 import { metricsShow } from './metrics-show.ts';
+import { runbookCancel } from './runbook-cancel.ts';
 import { runbookRun } from './runbook-run.ts';
 import { runbooksList } from './runbooks-list.ts';
 import { silenceCreate } from './silence-create.ts';
@@ -35,6 +36,7 @@ export const EXECUTORS: { [I in Exclude<Intent, 'unknown'>]: Executor<I> } = {
   'incident.assign': incidentAssign,
   'anomaly.explain': anomalyExplain,
   'runbook.run': runbookRun,
+  'runbook.cancel': runbookCancel,
   'runbooks.list': runbooksList,
   help,
 };

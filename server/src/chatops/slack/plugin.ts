@@ -134,7 +134,7 @@ export const slackPlugin: FastifyPluginAsync<{ ctx: ServerContext; feature: Chat
       if (!identity.chatUserId) throw new AppError('E_VALIDATION', 'The command has no user_id.');
       const user = await resolveChatUser(identity, request.ip, store, users, settings.unmapped);
       if (!user) return notLinked(identity);
-      const text = slackPlainText(form.text ?? '').trim().slice(0, 2000) || 'help';
+      const text = slackPlainText(form.text ?? '', settings.slackBotUserId).trim().slice(0, 2000) || 'help';
       return limited(async () => ({ ...cardToSlack(await service.handle(user, { text })) }));
     },
 

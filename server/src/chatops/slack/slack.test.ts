@@ -18,7 +18,7 @@ describe('Slack slash command and buttons', () => {
   const seconds = () => String(Math.floor(clock / 1000));
 
   beforeAll(async () => {
-    server = await startTestServer({ now: () => clock, alerts: { sweepIntervalMs: 0, ruleIntervalMs: 0 }, chatops: { slackSigningSecret: SECRET } });
+    server = await startTestServer({ now: () => clock, alerts: { sweepIntervalMs: 0, ruleIntervalMs: 0 }, chatops: { slackSigningSecret: SECRET, slackBotUserId: 'U0BOT' } });
     await server.injectAs('admin', { method: 'POST', url: '/api/v1/metrics/ingest', payload: { series: [{ name: 'node_load1', labels: { host: 'web-1' }, samples: [[clock - 60_000, 1.5], [clock - 30_000, 2]] }] } });
     await server.tokenFor('operator');
   });
@@ -126,6 +126,15 @@ describe('Slack slash command and buttons', () => {
     const stored = (await server.injectAs('viewer', { method: 'GET', url: `/api/v1/alerts/${alert.id}` })).json() as Alert;
     expect(stored).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'test-operator', ackComment: 'rolling back & watching #ops' });
     expect(JSON.stringify((await press('U1', 'chatops_confirm')).json())).toContain('already been used');
+  });
+
+  it("acts on a line led by the bot's own mention, and not on one led by someone else's (it is asked of them)", async () => {
+    const alert = (await server.app.alerts.service.ingest([{ source: 'api', status: 'firing', labels: { alertname: 'Mentioned', host: 'web-1' } }]))[0]!.alert;
+    const toBob = JSON.stringify((await command('U1', `<@U024BE7LH|bob> ack ${alert.id}`)).json());
+    expect(toBob).toContain(`Read as addressed to @bob, not to chat, so nothing is done; to acknowledge alert ${alert.id} yourself, say it to chat without the name: \\"ack ${alert.id}\\"`);
+    expect(toBob).not.toContain('chatops_confirm');
+    expect(JSON.stringify((await command('U1', `<@U0BOT> ack ${alert.id}`)).json())).toContain('chatops_confirm');
+    expect(JSON.stringify((await command('U1', `<@U0BOT|smartcloudops> ack ${alert.id}`)).json())).toContain('chatops_confirm');
   });
 
   it('cancels with the Cancel button, after which the token runs nothing', async () => {
