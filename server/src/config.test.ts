@@ -15,6 +15,7 @@ const READERS: Array<[string, (env: Env) => unknown]> = [
   ['SMARTCLOUDOPS_PORT', loadConfig],
   ['SMARTCLOUDOPS_COLLECT_INTERVAL', loadConfig],
   ['SMARTCLOUDOPS_BODY_LIMIT', loadConfig],
+  ['SMARTCLOUDOPS_SCRAPE_SAMPLE_LIMIT', loadConfig],
   ['SMARTCLOUDOPS_ANOMALY_WORKERS', anomalySettingsFromEnv],
   ['SMARTCLOUDOPS_ANOMALY_FALSE_ALARM_RATE', anomalySettingsFromEnv],
   ['SMARTCLOUDOPS_ANOMALY_RETRAIN_HOURS', anomalySettingsFromEnv],

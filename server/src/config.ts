@@ -3,6 +3,7 @@ import os from 'node:os';
 import net from 'node:net';
 import { decimalInteger } from './config-numbers.ts';
 import { SetupError } from './setup-error.ts';
+import { SCRAPE_LIMITS } from './metrics/collectors/prometheus-scrape.ts';
 
 /** Server configuration, read once from the environment at start-up. */
 export interface ServerConfig {
@@ -28,6 +29,8 @@ export interface ServerConfig {
   lockoutSeconds: number;
   /** Prometheus exposition endpoints to scrape, from SMARTCLOUDOPS_SCRAPE_TARGETS. */
   scrapeTargets: string[];
+  /** Most samples one scrape takes (SMARTCLOUDOPS_SCRAPE_SAMPLE_LIMIT); 0 is no limit, as Prometheus's sample_limit. */
+  scrapeSampleLimit: number;
   /** Fastify's trustProxy, from SMARTCLOUDOPS_TRUST_PROXY: which proxies may name the client address. */
   trustProxy: boolean | number | string[];
 }
@@ -83,6 +86,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     lockoutFailuresPerIp: integer(env, 'SMARTCLOUDOPS_LOCKOUT_IP_FAILURES', 20, 1, 100_000),
     lockoutSeconds: integer(env, 'SMARTCLOUDOPS_LOCKOUT_SECONDS', 900, 1, 86_400),
     scrapeTargets: parseScrapeTargets(env.SMARTCLOUDOPS_SCRAPE_TARGETS),
+    scrapeSampleLimit: integer(env, 'SMARTCLOUDOPS_SCRAPE_SAMPLE_LIMIT', SCRAPE_LIMITS.maxSamples, 0, 100_000_000),
     trustProxy: parseTrustProxy(env.SMARTCLOUDOPS_TRUST_PROXY),
   };
 }

@@ -12,6 +12,8 @@ export interface MetricsJobsOptions {
   collectIntervalSeconds: number;
   /** Prometheus exposition endpoints to scrape. */
   scrapeTargets: readonly string[];
+  /** Most samples one scrape takes; 0 is no limit. */
+  scrapeSampleLimit?: number;
   log: Logger;
 }
 
@@ -19,7 +21,7 @@ export interface MetricsJobsOptions {
  * The metrics feature's background work: the host collector and scrapes (when an interval
  * is set) and periodic rollup and retention maintenance. Returns a stop function.
  */
-export function startMetricsJobs(metrics: MetricsService, { collectIntervalSeconds, scrapeTargets, log }: MetricsJobsOptions): () => void {
+export function startMetricsJobs(metrics: MetricsService, { collectIntervalSeconds, scrapeTargets, scrapeSampleLimit, log }: MetricsJobsOptions): () => void {
   const tasks: PeriodicTask[] = [];
   const intervalMs = collectIntervalSeconds * 1000;
   let hostReader: HostReader | null = null;
@@ -32,7 +34,7 @@ export function startMetricsJobs(metrics: MetricsService, { collectIntervalSecon
     }, log));
     for (const target of scrapeTargets) {
       tasks.push(runPeriodically(`scrape ${target}`, intervalMs, async (signal) => {
-        const result = await scrapeTarget(target);
+        const result = await scrapeTarget(target, Date.now(), scrapeSampleLimit);
         if (result.error) log.warn({ target }, result.error);
         if (!signal.aborted) await metrics.ingest(result.batches);
       }, log));

@@ -102,6 +102,11 @@ describe('scrape targets', () => {
       const samples = await scrapeTarget(`http://${instance}/bomb`, 9);
       expect(samples.error).toMatch(new RegExp(`more than ${SCRAPE_LIMITS.maxSamples} samples`));
       expect(samples.batches).toEqual([{ name: 'up', labels: { instance }, samples: [[9, 0]] }]);
+      // SMARTCLOUDOPS_SCRAPE_SAMPLE_LIMIT moves the bound; 0 takes them all, as Prometheus's sample_limit 0.
+      expect((await scrapeTarget(`http://${instance}/bomb`, 9, 100)).error).toMatch(/more than 100 samples/);
+      const unbounded = await scrapeTarget(`http://${instance}/bomb`, 9, 0);
+      expect(unbounded.error).toBeUndefined();
+      expect(unbounded.batches).toHaveLength(SCRAPE_LIMITS.maxSamples + 2);
       const bytes = await scrapeTarget(`http://${instance}/gzip-bomb`, 9);
       expect(bytes.error).toMatch(/answered more than 16 MiB/);
       expect(bytes.batches).toEqual([{ name: 'up', labels: { instance }, samples: [[9, 0]] }]);

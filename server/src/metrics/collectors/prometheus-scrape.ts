@@ -11,7 +11,7 @@ const SCRAPE_TIMEOUT_MS = 5000;
  * its `sample_limit` or `body_size_limit`. node_exporter exposes 1-3 thousand samples.
  */
 export const SCRAPE_LIMITS = {
-  /** Samples in one scrape. */
+  /** Samples in one scrape by default (SMARTCLOUDOPS_SCRAPE_SAMPLE_LIMIT; kube-state-metrics of a large cluster needs more). */
   maxSamples: 50_000,
   /** Bytes of the answer, counted after gzip is undone (so a gzip bomb is bounded too). */
   maxBytes: 16 * 1024 * 1024,
@@ -28,8 +28,9 @@ export interface ScrapeResult {
  * gets `instance` = the target's host:port unless the exporter set one; `up{instance}` is
  * 1 after a good scrape and 0 after a failed one, as in Prometheus, so that a dead target
  * is something an alert rule can see. Values that are not finite (NaN, ±Inf) are skipped.
+ * `maxSamples` 0 takes any number of samples.
  */
-export async function scrapeTarget(url: string, now: number = Date.now()): Promise<ScrapeResult> {
+export async function scrapeTarget(url: string, now: number = Date.now(), maxSamples: number = SCRAPE_LIMITS.maxSamples): Promise<ScrapeResult> {
   const instance = new URL(url).host;
   const up = (value: number): SampleBatch => ({ name: 'up', labels: { instance }, samples: [[now, value]] });
   try {
@@ -38,7 +39,7 @@ export async function scrapeTarget(url: string, now: number = Date.now()): Promi
     const text = await boundedText(response, SCRAPE_LIMITS.maxBytes);
     const batches: SampleBatch[] = [up(1)];
     // Asked for Prometheus's text format, some exporters answer OpenMetrics all the same.
-    for (const sample of parseExposition(text, formatOf(response.headers.get('content-type')), SCRAPE_LIMITS)) {
+    for (const sample of parseExposition(text, formatOf(response.headers.get('content-type')), { maxSamples: maxSamples === 0 ? Infinity : maxSamples })) {
       if (!Number.isFinite(sample.value)) continue;
       batches.push({ name: sample.name, labels: { instance, ...sample.labels }, samples: [[sample.ts ?? now, sample.value]] });
     }
