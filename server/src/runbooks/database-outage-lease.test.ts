@@ -14,6 +14,14 @@ if (unavailable) console.warn(`[runbook lease outage test skipped] ${unavailable
 /** A step that says it started (argv[1]), then runs until `argv[2]` exists. */
 const HOLD_UNTIL_RELEASED = `const fs = require('node:fs'); fs.writeFileSync(process.argv[1], 'started'); const t = setInterval(() => { if (fs.existsSync(process.argv[2])) { clearInterval(t); } }, 50);`;
 
+/** A runbook whose one step notes it started in `started` and runs until `release` exists. */
+function writeHoldRunbook(dir: string, started: string, release: string, safety: string): void {
+  fs.writeFileSync(
+    path.join(dir, 'hold.yaml'),
+    `id: hold\ntitle: Holds until released\nsteps:\n  - name: hold\n    run: [${JSON.stringify(process.execPath)}, -e, ${JSON.stringify(HOLD_UNTIL_RELEASED)}, ${JSON.stringify(started)}, ${JSON.stringify(release)}]\n    timeout: 10m\nsafety: { ${safety} }\n`,
+  );
+}
+
 /**
  * PostgreSQL away for longer than a run's lease (60 s) while the replica carrying the run
  * lives on: nobody could renew the lease meanwhile. Before, the replica's own periodic
@@ -42,10 +50,7 @@ describe.skipIf(unavailable !== undefined)('a runbook run in flight while Postgr
     const started = path.join(work, 'started.txt');
     const release = path.join(work, 'release.txt');
     fs.mkdirSync(dir);
-    fs.writeFileSync(
-      path.join(dir, 'hold.yaml'),
-      `id: hold\ntitle: Holds until released\nsteps:\n  - name: hold\n    run: [${JSON.stringify(process.execPath)}, -e, ${JSON.stringify(HOLD_UNTIL_RELEASED)}, ${JSON.stringify(started)}, ${JSON.stringify(release)}]\n    timeout: 10m\nsafety: { mode: manual, approvers: 0 }\n`,
-    );
+    writeHoldRunbook(dir, started, release, 'mode: manual, approvers: 0');
     let clock = Date.now();
     server = await startTestServer({
       env: { SMARTCLOUDOPS_DATABASE_URL: await postgres.createDatabase('runbook_outage') },
@@ -77,10 +82,7 @@ describe.skipIf(unavailable !== undefined)('a runbook run in flight while Postgr
     const started = path.join(work, 'started-2.txt');
     const release = path.join(work, 'release-2.txt');
     fs.mkdirSync(dir);
-    fs.writeFileSync(
-      path.join(dir, 'hold.yaml'),
-      `id: hold\ntitle: Holds until released\nsteps:\n  - name: hold\n    run: [${JSON.stringify(process.execPath)}, -e, ${JSON.stringify(HOLD_UNTIL_RELEASED)}, ${JSON.stringify(started)}, ${JSON.stringify(release)}]\n    timeout: 10m\nsafety: { mode: manual, approvers: 0, maxRunsPerHour: 100 }\n`,
-    );
+    writeHoldRunbook(dir, started, release, 'mode: manual, approvers: 0, maxRunsPerHour: 100');
     let clock = Date.now();
     const config = { env: { SMARTCLOUDOPS_DATABASE_URL: await postgres.createDatabase('runbook_outage_replicas') }, now: () => clock, runbooks: { dir, reloadDebounceMs: 50 } };
     // One after the other: the first creates the schema.

@@ -1,10 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { screen } from '@testing-library/react';
 import type { AuditEntry } from '../../../../shared/api/audit.ts';
 import { renderWithProviders } from '../../test/render.tsx';
 import { PlatformProvider } from '../../platform/PlatformContext.tsx';
 import { webPlatform } from '../../test/web-platform.ts';
-import { COMPACT_QUERY } from '../../components/responsive/use-compact.ts';
+import { onAPhone } from '../../test/phone-screen.ts';
 import { AuditView } from './AuditView.tsx';
 
 const entry: AuditEntry = { id: 1, ts: Date.UTC(2026, 11, 6, 11, 19), actor: 'admin', actorKind: 'user', action: 'auth.login', target: null, outcome: 'success', ip: '127.0.0.1', details: null };
@@ -16,15 +16,6 @@ function renderAudit(answer: () => Promise<unknown>) {
     </PlatformProvider>,
   );
 }
-
-const wideScreen = window.matchMedia;
-function onAPhone() {
-  window.matchMedia = (query: string) => ({ ...wideScreen(query), matches: query === COMPACT_QUERY });
-}
-
-afterEach(() => {
-  window.matchMedia = wideScreen;
-});
 
 describe('AuditView', () => {
   it('says it is loading while the first page is on its way', () => {

@@ -1,10 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { screen } from '@testing-library/react';
 import type { Run } from '../../../../shared/api/runbooks.ts';
 import { renderWithProviders } from '../../test/render.tsx';
 import { PlatformProvider } from '../../platform/PlatformContext.tsx';
 import { SessionProvider } from '../../session/SessionProvider.tsx';
-import { COMPACT_QUERY } from '../../components/responsive/use-compact.ts';
+import { onAPhone } from '../../test/phone-screen.ts';
 import { webPlatform } from '../../test/web-platform.ts';
 import { ApprovalsView } from './ApprovalsView.tsx';
 
@@ -27,15 +27,6 @@ function renderApprovals(runs: Run[]) {
     </PlatformProvider>,
   );
 }
-
-const wideScreen = window.matchMedia;
-function onAPhone() {
-  window.matchMedia = (query: string) => ({ ...wideScreen(query), matches: query === COMPACT_QUERY });
-}
-
-afterEach(() => {
-  window.matchMedia = wideScreen;
-});
 
 describe('ApprovalsView', () => {
   it('lists waiting runs as a table on a wide screen', async () => {
