@@ -4,7 +4,7 @@ import { MAX_FEATURES, type ForestOptions } from './forest.ts';
 import type { LikelihoodOptions } from './likelihood.ts';
 import { fitModel, scoreFeatures, scoreRows, type AnomalyModel } from './model.ts';
 import { PostProcessor, type PostProcessOptions } from './post-processor.ts';
-import { breakoutNote, rangeBreakout, type RefractoryOptions } from './postprocess.ts';
+import { breakoutCrept, breakoutNote, rangeBreakout, type RefractoryOptions } from './postprocess.ts';
 
 export interface DetectorOptions {
   metrics: string[];
@@ -166,7 +166,8 @@ export class StreamingDetector {
     const model = this.current;
     if (model) {
       const margin = this.options.breakoutMargin ?? DEFAULT_DETECTOR_OPTIONS.breakoutMargin;
-      const verdict = { score: scoreFeatures(model, features), breakout: margin === false ? null : (rangeBreakout(model, features, margin) ?? null) };
+      const breakout = margin === false ? null : (rangeBreakout(model, features, margin) ?? null);
+      const verdict = { score: scoreFeatures(model, features), breakout, crept: breakout !== null && breakoutCrept(model, features, breakout) };
       const r = this.post.decide(timestampMs, verdict, spike, model.threshold);
       result = {
         ready: true,

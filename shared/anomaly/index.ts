@@ -24,4 +24,4 @@ export { matrixFromRows, type Matrix } from './matrix.ts';
 export { createRandom, type Random } from './prng.ts';
 export { serializeModel, deserializeModel, modelToBase64, modelFromBase64, ModelFormatError, MODEL_FORMAT_VERSION } from './serialize.ts';
 export { CounterRates, isCumulativeName, rateKey, isRateKey } from './counter-rates.ts';
-export { rangeBreakout, breakoutNote, Refractory, BREAKOUT_SCORE, DEFAULT_REFRACTORY_OPTIONS, type RefractoryOptions } from './postprocess.ts';
+export { rangeBreakout, breakoutCrept, breakoutNote, Refractory, BREAKOUT_SCORE, DEFAULT_REFRACTORY_OPTIONS, type RefractoryOptions } from './postprocess.ts';

@@ -3,7 +3,7 @@ import { detectorFeatureSpec, detectorPostProcessOptions, StreamingDetector, typ
 import { explain, withMemberNote } from './explain.ts';
 import { FeatureBuilder } from './features.ts';
 import { fitModel, scoreFeatures, scoreRows } from './model.ts';
-import { breakoutNote, rangeBreakout } from './postprocess.ts';
+import { breakoutCrept, breakoutNote, rangeBreakout } from './postprocess.ts';
 import { PostProcessor } from './post-processor.ts';
 import { createRandom } from './prng.ts';
 
@@ -16,6 +16,13 @@ describe('PostProcessor: one code path', () => {
       values: { cpu: 40 + 5 * Math.sin(i / 20) + random.next() * 3 + (i === 500 ? 40 : 0) + (i > 600 ? 15 : 0), mem: 60 + random.next() * 2 },
     }));
     expect(compareCompositions(rows, ['cpu', 'mem'], 300).filter((r) => r.isAnomaly).length).toBeGreaterThan(0);
+  });
+
+  it('decides a metric creeping out of its range (a disk filling) alike both ways: no page', () => {
+    const random = createRandom(13);
+    const start = Date.UTC(2026, 0, 5);
+    const rows = Array.from({ length: 600 }, (_, i) => ({ ts: start + i * 300_000, values: { disk: 40 + 0.015 * i + 0.2 * random.next() } }));
+    expect(compareCompositions(rows, ['disk'], 288).filter((r) => r.isAnomaly)).toEqual([]);
   });
 
   it("gives the seasonal member's alarms the same explanation words both ways", () => {
@@ -50,7 +57,8 @@ function compareCompositions(rows: { ts: number; values: Record<string, number> 
     const features = builder.push(r.ts, r.values);
     const spike = post.observe(features, builder);
     if (model) {
-      const verdict = { score: scoreFeatures(model, features), breakout: rangeBreakout(model, features, 0.25) ?? null };
+      const beyond = rangeBreakout(model, features, 0.25) ?? null;
+      const verdict = { score: scoreFeatures(model, features), breakout: beyond, crept: beyond !== null && breakoutCrept(model, features, beyond) };
       const got = post.decide(r.ts, verdict, spike, model.threshold);
       const want = expected[i]!;
       expect([got.anomalyScore, got.isAnomaly, got.likelihood, got.cause]).toEqual([want.anomalyScore, want.isAnomaly, want.likelihood, want.cause]);

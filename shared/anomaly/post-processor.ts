@@ -27,6 +27,8 @@ export interface ModelVerdict {
   score: number;
   /** Metric beyond its training range, or null. */
   breakout: string | null;
+  /** The breakout's metric crept out of its range (breakoutCrept): it silences the forest but pages nothing. */
+  crept?: boolean;
 }
 
 /** The least likely per-metric member of a row (one-sample spike or seasonal residual). */
@@ -146,7 +148,9 @@ export class PostProcessor {
     let cause: PostProcessed['cause'] = 'forest';
     let metric: string | undefined;
     if (verdict.breakout !== null) {
-      anomalyScore = this.breakoutRefractory.apply(timestampMs, BREAKOUT_SCORE, verdict.breakout);
+      // A metric that crept beyond its range is where its trend put it: no page, and (as
+      // while any breakout lasts) the forest, which sees it beyond its range too, is not asked.
+      anomalyScore = verdict.crept === true ? 0 : this.breakoutRefractory.apply(timestampMs, BREAKOUT_SCORE, verdict.breakout);
       cause = 'breakout';
       metric = verdict.breakout;
     } else {

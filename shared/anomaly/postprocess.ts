@@ -22,6 +22,31 @@ export function rangeBreakout(model: AnomalyModel, features: Float64Array, margi
 }
 
 /**
+ * Whether `metric`, beyond its training range, crept there: its z-score against its longest
+ * trailing baseline is within what the training window held. A disk filling at 4 % a day
+ * leaves the range of a model trained on its first day within hours, but each sample is
+ * where the trend said it would be (its z-score reads 1.7σ as every day's did); a deploy
+ * that doubles a level, or one change of a flat series, also breaks its z-score's range
+ * (docs/anomaly.md, "Shapes"). Scale-free: near 1e12 the z-scores read near 0 for their
+ * floor, and a step's z-score still leaves the training window's (near 0 too). A breakout
+ * that crept pages nothing (PostProcessor.decide); false without trailing scales.
+ */
+export const CREEP_SIGMA = 3;
+
+export function breakoutCrept(model: AnomalyModel, features: Float64Array, metric: string): boolean {
+  const scales = model.spec.scales.length;
+  if (scales === 0) return false;
+  const info = featureInfo(model.spec);
+  const f = info.findIndex((i) => i.kind === 'value' && i.metric === metric);
+  if (f < 0) return false;
+  // A metric's features follow its value: a z-score per trailing scale, the longest last.
+  const z = f + scales;
+  const above = features[f]! > model.featureMax[f]!;
+  if (Math.abs(features[z]!) >= CREEP_SIGMA) return false;
+  return above ? features[z]! <= model.featureMax[z]! : features[z]! >= model.featureMin[z]!;
+}
+
+/**
  * Rounding noise is not a breakout: a value within a billionth of the range's size (or
  * BREAKOUT_NOISE_FLOOR near zero) of a flat training window is the same value. Without
  * this floor a window of one constant value had no slack at all, and 100 + 1e-12 (a sum

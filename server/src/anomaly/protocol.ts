@@ -25,6 +25,8 @@ export interface ScoreResult {
   scores: Float64Array;
   /** Per row, the metric that broke out of its training range, or null. */
   breakouts: (string | null)[];
+  /** Per row, whether that metric crept out of its range (breakoutCrept): it pages nothing. */
+  crept: boolean[];
 }
 
 export type ExplainResult = Explanation;

@@ -10,6 +10,7 @@ import {
   type Explanation,
   type FeatureSpec,
   type ForestOptions,
+  type ModelVerdict,
   type PostProcessOptions,
 } from '../../../shared/anomaly/index.ts';
 import type { AnomalyScoreEventData, AnomalyStatus, ExtremeWindowFinding, TrainingProgress } from '../../../shared/api/anomaly.ts';
@@ -881,7 +882,7 @@ export class AnomalyService {
       active.builder.push(row.ts, row.values, at);
       return active.post.observe(at, active.builder);
     });
-    let scored: { scores: ArrayLike<number>; breakouts: (string | null)[] };
+    let scored: { scores: ArrayLike<number>; breakouts: (string | null)[]; crept: boolean[] };
     try {
       scored = await this.#pool.score({ kind: 'score', model: await this.#modelBytes(active.model.id), modelId: active.model.id, rows: features, count: rows.length, breakoutMargin: this.#settings.breakoutMargin, modelsInUse: this.#sharedModels.size });
     } catch (error) {
@@ -898,7 +899,7 @@ export class AnomalyService {
     let newest: ScoredSample | undefined;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
-      const decided = this.#decide(target, active, row.ts, scored.scores[i]!, scored.breakouts[i] ?? null, spikes[i]);
+      const decided = this.#decide(target, active, row.ts, scored.scores[i]!, { breakout: scored.breakouts[i] ?? null, crept: scored.crept[i] === true }, spikes[i]);
       const result = decided.result;
       newest = result;
       times[i] = row.ts;
@@ -974,13 +975,13 @@ export class AnomalyService {
   async #score(target: string, scorer: Scorer, row: RawRow): Promise<Decided & { features: Float64Array }> {
     const features = scorer.builder.push(row.ts, row.values);
     const spike = scorer.post.observe(features, scorer.builder);
-    const { scores, breakouts } = await this.#pool.score({ kind: 'score', model: await this.#modelBytes(scorer.model.id), modelId: scorer.model.id, rows: features, count: 1, breakoutMargin: this.#settings.breakoutMargin, modelsInUse: this.#sharedModels.size });
-    return { ...this.#decide(target, scorer, row.ts, scores[0]!, breakouts[0] ?? null, spike), features };
+    const { scores, breakouts, crept } = await this.#pool.score({ kind: 'score', model: await this.#modelBytes(scorer.model.id), modelId: scorer.model.id, rows: features, count: 1, breakoutMargin: this.#settings.breakoutMargin, modelsInUse: this.#sharedModels.size });
+    return { ...this.#decide(target, scorer, row.ts, scores[0]!, { breakout: breakouts[0] ?? null, crept: crept[0] === true }, spike), features };
   }
 
   /** A raw score through the scorer's likelihood, spike and seasonal members and refractory periods. */
-  #decide(target: string, scorer: Scorer, ts: number, rawScore: number, breakout: string | null, spike: ReturnType<PostProcessor['observe']>): Decided {
-    const r = scorer.post.decide(ts, { score: rawScore, breakout }, spike, scorer.model.scoreDistribution.threshold);
+  #decide(target: string, scorer: Scorer, ts: number, rawScore: number, range: Omit<ModelVerdict, 'score'>, spike: ReturnType<PostProcessor['observe']>): Decided {
+    const r = scorer.post.decide(ts, { score: rawScore, ...range }, spike, scorer.model.scoreDistribution.threshold);
     return { result: { target, ts, modelId: scorer.model.id, rawScore, likelihood: r.likelihood, score: r.anomalyScore, threshold: r.threshold, isAnomaly: r.isAnomaly }, note: r.note, breakout: r.cause === 'breakout' ? r.metric : undefined, metric: r.metric };
   }
 

@@ -2,6 +2,7 @@
 // arrive as bytes in shared memory with each task (the service reads them from the
 // registry); each worker deserializes a model once and caches it by id.
 import {
+  breakoutCrept,
   breakoutNote,
   deserializeModel,
   explain,
@@ -58,10 +59,14 @@ export default function run(task: WorkerTask): FitResult | ScoreResult | Explain
       const width = model.forest.nFeatures;
       const scores = scoreRows(model, { data: task.rows, rows: task.count, cols: width });
       const breakouts: (string | null)[] = [];
+      const crept: boolean[] = [];
       for (let r = 0; r < task.count; r++) {
-        breakouts.push(task.breakoutMargin === false ? null : (rangeBreakout(model, task.rows.subarray(r * width, (r + 1) * width), task.breakoutMargin) ?? null));
+        const row = task.rows.subarray(r * width, (r + 1) * width);
+        const breakout = task.breakoutMargin === false ? null : (rangeBreakout(model, row, task.breakoutMargin) ?? null);
+        breakouts.push(breakout);
+        crept.push(breakout !== null && breakoutCrept(model, row, breakout));
       }
-      return { scores, breakouts };
+      return { scores, breakouts, crept };
     }
     case 'explain': {
       const model = load(task.model, task.modelId, task.modelsInUse);
