@@ -21,7 +21,8 @@ describe.each(testDatabases())('audit retention and export ($name)', (database) 
 
   beforeAll(async () => {
     if (database.skip) return;
-    server = await startTestServer({ env: { ...(await databases.fresh()), SMARTCLOUDOPS_AUDIT_RETENTION_DAYS: '30' }, now: () => clock });
+    // No retention on the server itself: its own hourly pass must not race the passes run here.
+    server = await startTestServer({ env: await databases.fresh(), now: () => clock });
     await server.tokenFor('admin');
     await server.tokenFor('operator');
   });
@@ -81,6 +82,25 @@ describe.each(testDatabases())('audit retention and export ($name)', (database) 
     // Nothing left to delete: the next pass records nothing.
     expect(await retentionOf(30).pruneOnce()).toEqual({ deleted: 0, before });
     expect(await entries('audit.prune')).toHaveLength(1);
+  });
+
+  it('runs its passes on a schedule on the leader', async () => {
+    const audit = server.app.ctx.audit;
+    audit.record({ actor: 'scheduler', actorKind: 'system', action: 'test.scheduled', outcome: 'success' });
+    await audit.flush();
+    clock += 31 * DAY;
+    // The pass also lets go of the earlier tests' entries (an earlier pass's own entry among them).
+    const before = clock - 30 * DAY;
+    const recorded = async () => (await entries('audit.prune')).some((entry) => entry.details?.before === before);
+    const { sql, leadership, log } = server.app.ctx;
+    const retention = new AuditRetention({ sql, audit, now: () => clock, leadership, log, retentionDays: 30, firstDelayMs: 1, intervalMs: 60_000 });
+    retention.start();
+    try {
+      while (!(await recorded())) await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      await retention.stop();
+    }
+    expect(await entries('test.scheduled')).toEqual([]);
   });
 
   it('stays append-only outside the pruning: no delete without a permit, and none of entries newer than the permit', async () => {
