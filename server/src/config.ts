@@ -29,6 +29,8 @@ export interface ServerConfig {
   lockoutSeconds: number;
   /** Prometheus exposition endpoints to scrape, from SMARTCLOUDOPS_SCRAPE_TARGETS. */
   scrapeTargets: string[];
+  /** Days the audit log keeps an entry (SMARTCLOUDOPS_AUDIT_RETENTION_DAYS); 0 keeps every entry for ever. */
+  auditRetentionDays: number;
   /** Most samples one scrape takes (SMARTCLOUDOPS_SCRAPE_SAMPLE_LIMIT); 0 is no limit, as Prometheus's sample_limit. */
   scrapeSampleLimit: number;
   /** Fastify's trustProxy, from SMARTCLOUDOPS_TRUST_PROXY: which proxies may name the client address. */
@@ -88,6 +90,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     scrapeTargets: parseScrapeTargets(env.SMARTCLOUDOPS_SCRAPE_TARGETS),
     scrapeSampleLimit: integer(env, 'SMARTCLOUDOPS_SCRAPE_SAMPLE_LIMIT', SCRAPE_LIMITS.maxSamples, 0, 100_000_000),
     trustProxy: parseTrustProxy(env.SMARTCLOUDOPS_TRUST_PROXY),
+    auditRetentionDays: integer(env, 'SMARTCLOUDOPS_AUDIT_RETENTION_DAYS', 0, 0, 36_500),
   };
 }
 

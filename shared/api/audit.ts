@@ -50,7 +50,21 @@ export const AuditPageSchema = Type.Object({
 });
 export type AuditPage = Static<typeof AuditPageSchema>;
 
+/** `GET /audit/export`: entries of a time range, oldest first, one JSON entry a line (NDJSON), for keeping them past the retention. */
+export const AuditExportQuerySchema = Type.Object(
+  {
+    /** Unix milliseconds, inclusive; absent: from the first entry. */
+    from: Type.Optional(Type.Integer({ minimum: 0 })),
+    /** Unix milliseconds, inclusive; absent: up to the last entry. */
+    to: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+export type AuditExportQuery = Static<typeof AuditExportQuerySchema>;
+
 export const auditRoutes = {
   /** Filtered, newest first, keyset paging through `before` / `nextBefore`. */
   list: defineRoute({ method: 'GET', path: '/audit', access: 'audit:read', tags: ['audit'], query: AuditQuerySchema, response: AuditPageSchema }),
+  /** A time range as NDJSON (`application/x-ndjson`, one `AuditEntry` a line, oldest first), streamed; a download for archiving before the retention deletes it. */
+  export: defineRoute({ method: 'GET', path: '/audit/export', access: 'audit:read', tags: ['audit'], query: AuditExportQuerySchema }),
 } as const;

@@ -86,9 +86,11 @@ describe('main\'s live stream client against the real server', () => {
 });
 
 describe('main\'s live stream client against a server that goes silent', () => {
-  type Mode = 'no-headers' | 'silent' | 'heartbeats-then-silent' | 'endless-line';
+  type Mode = 'no-headers' | 'silent' | 'heartbeats-then-silent' | 'endless-line' | 'endless-error';
   let mode: Mode = 'silent';
   let requests = 0;
+  /** Bytes of the error answer the server got rid of (written to the socket) before the client hung up. */
+  let errorBytes = 0;
   let heartbeatsSent = 0;
   const sockets = new Set<Socket>();
   const waiters: Array<() => void> = [];
@@ -97,6 +99,21 @@ describe('main\'s live stream client against a server that goes silent', () => {
     requests += 1;
     notify();
     if (mode === 'no-headers') return;
+    if (mode === 'endless-error') {
+      // A refusal whose body goes on and on (32 MiB here, without end from a hostile server).
+      response.writeHead(503, { 'content-type': 'application/json' });
+      errorBytes = 0;
+      const chunk = Buffer.alloc(64 * 1024, 'x');
+      const pump = () => {
+        while (errorBytes < 32 * 1024 * 1024) {
+          errorBytes += chunk.length;
+          if (!response.write(chunk)) return void response.once('drain', pump);
+        }
+        response.end();
+      };
+      pump();
+      return;
+    }
     response.writeHead(200, { 'content-type': 'text/event-stream' });
     response.flushHeaders();
     if (mode === 'silent') return;
@@ -172,5 +189,16 @@ describe('main\'s live stream client against a server that goes silent', () => {
     connection.close();
     expect(received.errors[0]).toMatchObject({ code: 'E_PAYLOAD_TOO_LARGE' });
   });
-});
 
+  it('reads only the start of a refusal\'s body: one that never ends cannot fill main\'s memory or hold the stream', async () => {
+    mode = 'endless-error';
+    const stream = sessionEventStream({ http: createServerAxios(url, {}), bearer: async () => 'token', reconnectDelayMs: { base: 5, max: 20 } });
+    const received = collector();
+    const connection = stream.connect(null, received.handlers);
+    await received.until(() => received.errors.length >= 1);
+    connection.close();
+    expect(received.opens).toBe(0);
+    // What the client read before hanging up, and what the sockets' buffers took: far from all 32 MiB.
+    expect(errorBytes).toBeLessThan(8 * 1024 * 1024);
+  });
+});

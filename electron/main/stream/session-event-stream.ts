@@ -144,15 +144,26 @@ export function sessionEventStream(options: SessionEventStreamOptions): StreamSo
   };
 }
 
-/** With `responseType: 'stream'` an error response body is a stream too; read it so the catalogue code survives. */
+/** Our error bodies are a few hundred bytes; a refusal's body is read up to this many characters. */
+export const MAX_ERROR_BODY_CHARS = 64 * 1024;
+
+/**
+ * With `responseType: 'stream'` an error response body is a stream too; read it so the
+ * catalogue code survives. Only its start: a hostile server's refusal whose body never
+ * ends would otherwise grow main's memory without bound and hold the reconnect for ever.
+ */
 async function withBody(error: unknown): Promise<unknown> {
   const response = (error as { response?: { data?: unknown } }).response;
   const data = response?.data as Readable | undefined;
   if (!response || !data || typeof data.on !== 'function') return error;
   let text = '';
   try {
-    for await (const chunk of data) text += String(chunk);
-    response.data = JSON.parse(text);
+    for await (const chunk of data) {
+      text += String(chunk);
+      // Leaving the loop destroys the body (and its connection).
+      if (text.length > MAX_ERROR_BODY_CHARS) break;
+    }
+    response.data = text.length > MAX_ERROR_BODY_CHARS ? null : JSON.parse(text);
   } catch {
     response.data = null;
   }

@@ -43,3 +43,21 @@ export function chunksExportPage(body: unknown): SamplePage {
   });
   return { ...body, chunks };
 }
+
+const CURSOR = /^[0-9]{1,16}$/;
+
+/**
+ * A page as the answer to `after`, checked to move the pull forward: its cursor is the
+ * decimal the export hands out, never behind the one asked with, and a page that says
+ * `more` carries samples and a later cursor. A hostile or broken server answering "more"
+ * with the same, an earlier or an empty page would otherwise keep the sync asking for ever.
+ */
+export function advancingPage(after: string | null, page: SamplePage): SamplePage {
+  const cursorOk = CURSOR.test(page.cursor) && (after === null || BigInt(page.cursor) >= BigInt(after));
+  const moved = after === null || BigInt(page.cursor) > BigInt(after);
+  const carries = page.chunks.length > 0 || page.timestamps.length > 0;
+  if (!cursorOk || (page.more && !(moved && carries))) {
+    throw new AppError('E_INTERNAL', 'The server sent an export page that does not move its cursor forward; the sync stopped at the last good page.');
+  }
+  return page;
+}

@@ -3,7 +3,7 @@ import { AppError } from '../../../shared/errors.ts';
 import type { LocalCache } from '../cache/local-cache.ts';
 import { ServerIdsChangedError } from '../cache/metric-cache.ts';
 import { BackfillEstimator, type SyncProgress } from './backfill-progress.ts';
-import { chunksExportPage, columnsExportPage, type SamplePage } from './export-page.ts';
+import { advancingPage, chunksExportPage, columnsExportPage, type SamplePage } from './export-page.ts';
 
 /** The cursor collection of raw samples. */
 export const METRICS_COLLECTION = 'metrics';
@@ -40,7 +40,7 @@ export async function pullMetrics(options: PullMetricsOptions): Promise<PullResu
   // Pages come with the server's chunks as they are stored (`/metrics/export/chunks`); a
   // server from before that route answers 404, and the pull goes on with `/metrics/export`.
   let chunked = true;
-  const fetchPage = async (after: string | null): Promise<SamplePage> => {
+  const fetchAnyPage = async (after: string | null): Promise<SamplePage> => {
     const query = { limit: pageSize, ...(after === null ? {} : { after }) };
     if (chunked) {
       try {
@@ -52,6 +52,8 @@ export async function pullMetrics(options: PullMetricsOptions): Promise<PullResu
     }
     return columnsExportPage(await api.metrics.export({ query }));
   };
+  // Every page must move the pull forward (a server that never does would keep it asking).
+  const fetchPage = async (after: string | null): Promise<SamplePage> => advancingPage(after, await fetchAnyPage(after));
 
   const stored = cache.cursors.get(METRICS_COLLECTION).cursor;
   let startedOver = false;

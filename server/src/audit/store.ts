@@ -1,3 +1,4 @@
+import type { Selectable } from 'kysely';
 import type { AuditEntry, AuditOutcome } from '../../../shared/api/audit.ts';
 import type { SqlDatabase } from '../db/sql/open.ts';
 import type { AuditLogTable } from '../db/sql/schema.ts';
@@ -173,16 +174,38 @@ export class AuditLog {
     if (q.to !== undefined) query = query.where('ts', '<=', q.to);
     if (q.before !== undefined) query = query.where('id', '<', q.before);
     const rows = await query.orderBy('id', 'desc').limit(Math.min(q.limit ?? 100, 10_000)).execute();
-    return rows.map((row) => ({
-      id: row.id,
-      ts: row.ts,
-      actor: row.actor,
-      actorKind: row.actor_kind,
-      action: row.action,
-      target: row.target,
-      outcome: row.outcome,
-      ip: row.ip,
-      details: row.details ? (JSON.parse(row.details) as Record<string, unknown>) : null,
-    }));
+    return rows.map(entryOf);
   }
+
+  /**
+   * Every entry with `from <= ts <= to`, oldest first, a page of `pageRows` at a time
+   * (keyset on id), so an export of any size holds one page in memory.
+   */
+  async *range(from: number | undefined, to: number | undefined, pageRows = 1_000): AsyncGenerator<AuditEntry[]> {
+    await this.flush().catch(() => undefined);
+    let after = 0;
+    for (;;) {
+      let query = this.#sql.db.selectFrom('audit_log').selectAll().where('id', '>', after);
+      if (from !== undefined) query = query.where('ts', '>=', from);
+      if (to !== undefined) query = query.where('ts', '<=', to);
+      const rows = await query.orderBy('id', 'asc').limit(pageRows).execute();
+      if (rows.length > 0) yield rows.map(entryOf);
+      if (rows.length < pageRows) return;
+      after = rows[rows.length - 1]!.id;
+    }
+  }
+}
+
+function entryOf(row: Selectable<AuditLogTable>): AuditEntry {
+  return {
+    id: row.id,
+    ts: row.ts,
+    actor: row.actor,
+    actorKind: row.actor_kind,
+    action: row.action,
+    target: row.target,
+    outcome: row.outcome,
+    ip: row.ip,
+    details: row.details ? (JSON.parse(row.details) as Record<string, unknown>) : null,
+  };
 }

@@ -19,6 +19,7 @@ export interface SqlSchema {
   stream_events: StreamEventsTable;
   api_keys: ApiKeysTable;
   audit_log: AuditLogTable;
+  audit_prune_permit: AuditPrunePermitTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   runbook_runs: RunbookRunsTable;
@@ -126,6 +127,11 @@ export interface AuditLogTable {
   outcome: 'success' | 'failure' | 'denied';
   ip: string | null;
   details: string | null;
+}
+
+/** Written and removed inside one pruning transaction: the audit log lets go of entries older than `before_ts` only then (migration 075). */
+export interface AuditPrunePermitTable {
+  before_ts: number;
 }
 
 /** Outbound webhooks (alert notifications). */
