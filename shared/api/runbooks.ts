@@ -20,6 +20,12 @@ export const ParamSpecSchema = Type.Object(
     minimum: Type.Optional(Type.Number()),
     maximum: Type.Optional(Type.Number()),
     default: Type.Optional(Type.Union([Type.String(), Type.Number(), Type.Boolean()])),
+    /**
+     * A credential given at run time (a database password for a failover): shown as
+     * `[redacted]` in every answer, plan, record and output, kept sealed at rest. A string
+     * parameter named like a credential (`password`, `api_token`) is secret unless `false`.
+     */
+    secret: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
@@ -236,6 +242,8 @@ export const PlanSchema = Type.Object({
   state: SafetyStateSchema,
   /** sha256 of the resolved plan (steps, rollback, verify, targets, params, incident); approvals bind to it. */
   hash: Type.String(),
+  /** The secret parameters (docs/runbooks.md, "Secret parameters"): their values read `[redacted]` wherever the plan is shown. */
+  secretParams: Type.Optional(Type.Array(Type.String())),
 });
 export type Plan = Static<typeof PlanSchema>;
 

@@ -1,4 +1,6 @@
 import type { InventoryRunbook } from '../../../shared/chatops/inventory.ts';
+import { isSecretParam } from '../../../shared/runbooks/secret-params.ts';
+import { AppError } from '../../../shared/errors.ts';
 import { actorOfChat, type ChatUser } from '../chatops/chat-user.ts';
 import type { Run } from '../../../shared/api/runbooks.ts';
 import type { RunbookGateway, RunbookPlanPreview, RunbookRequest, RunbookRunRequest, RunbookRunState, RunCancelRequest } from '../chatops/runbook-gateway.ts';
@@ -45,12 +47,29 @@ export class RunbookChatGateway implements RunbookGateway {
       }));
   }
 
+  /**
+   * A secret parameter (docs/runbooks.md, "Secret parameters") is never taken from chat: the
+   * message that carries it stays in the channel and the audit log. One the runbook needs and
+   * chat cannot give sends the person to the console's run form.
+   */
+  #refuseSecrets(request: RunbookRequest): void {
+    const runbook = this.#feature.catalog.get(request.runbookId);
+    if (!runbook) return;
+    for (const [name, spec] of Object.entries(runbook.params)) {
+      if (!isSecretParam(name, spec)) continue;
+      if (Object.hasOwn(request.params, name)) throw new AppError('E_VALIDATION', `${name} is a secret parameter of ${request.runbookId}: chat does not take it (the message stays in the channel and the audit log). Delete that message, and run ${request.runbookId} from the console's run form.`);
+      if (spec.default === undefined) throw new AppError('E_VALIDATION', `${request.runbookId} needs the secret parameter ${name}, which chat does not take: run it from the console's run form.`);
+    }
+  }
+
   async plan(request: RunbookRequest): Promise<RunbookPlanPreview> {
+    this.#refuseSecrets(request);
     const plan = await this.#feature.service.plan(request.runbookId, request.params, request.incidentId ?? null);
     return { runbookId: plan.runbookId, title: plan.title, steps: plan.steps.map((step) => `${step.name}: ${describeResolvedStep(step)}`), needsApproval: plan.safety.approvers > 0 };
   }
 
   async requestRun(request: RunbookRequest): Promise<RunbookRunRequest> {
+    this.#refuseSecrets(request);
     const run = await this.#feature.service.request(request.runbookId, { params: request.params, ...(request.incidentId !== undefined ? { incidentId: request.incidentId } : {}) }, requesterOf(request.requester));
     const text = run.state === 'blocked' ? `Blocked: ${run.reason ?? 'a safety limit'}.` : run.state === 'pending_approval' ? `Run #${run.id} waits for ${run.approvalsRequired} approval(s) by someone else.` : `Run #${run.id} is ${run.state.replace('_', ' ')}.`;
     return { runId: String(run.id), status: run.state, text };

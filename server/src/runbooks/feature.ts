@@ -62,14 +62,16 @@ export class RunbooksFeature {
   #firing: Array<{ alert: Alert; pushedBy: AlertPusher | undefined }> = [];
   readonly #background = new Set<Promise<unknown>>();
 
-  constructor(ctx: ServerContext, alerts: RunbookAlerting, settings: RunbookSettings, verifySources: VerifySources, planKey: Promise<Buffer>) {
+  /** `secrets`: the data sources' secrets key (shared by the replicas): the plan hash's key derives from it, and it seals plans holding secret parameters. */
+  constructor(ctx: ServerContext, alerts: RunbookAlerting, settings: RunbookSettings, verifySources: VerifySources, secrets: Promise<SecretBox>) {
+    const planKey = planHashKey(secrets);
     this.#ctx = ctx;
     this.#planKey = planKey;
     // Awaited by start() and every plan; not an unhandled rejection meanwhile.
     planKey.catch(() => undefined);
     this.settings = settings;
     this.catalog = new RunbookCatalog(settings.dir, ctx.log, settings.reloadDebounceMs);
-    this.store = new RunStore(ctx.sql, ctx.replicaId);
+    this.store = new RunStore(ctx.sql, ctx.replicaId, ctx.sql.db, secrets);
     this.ledger = new ProcessLedger(settings.processDir);
     const internal = internalExecutor(alerts, RUNBOOK_ACTOR, ctx.now);
     const executors: Record<StepKind, Executor> = {
@@ -184,6 +186,6 @@ export interface RunbooksDeps {
 export function createRunbooksFeature(ctx: ServerContext, deps: RunbooksDeps): Feature<RunbooksFeature> {
   // Verify sources by name: the server's own store, then the Prometheus data sources by their names.
   const verifySources: VerifySources = verifySourcesOf(new Map([['metrics', metricsVerifySource(deps.metrics)]]), deps.promql, ctx.now);
-  const feature = new RunbooksFeature(ctx, deps.alerting, deps.settings, verifySources, planHashKey(deps.secrets));
+  const feature = new RunbooksFeature(ctx, deps.alerting, deps.settings, verifySources, deps.secrets);
   return { service: feature, plugin: async (app) => app.register(runbooksPlugin, { feature }) };
 }

@@ -53,6 +53,7 @@ describe('runbook files', () => {
     ['a bad duration', 'id: x\ntitle: t\nsteps:\n  - name: a\n    wait: soon\n', 5, /not a duration/],
     ['a bad verify condition', 'id: x\ntitle: t\nsteps: [{ name: a, wait: 1s }]\nverify:\n  query: up\n  condition: "about 1"\n  within: 1m\n', 6, /condition/],
     ['a default of the wrong type', 'id: x\ntitle: t\nparams:\n  n: { type: integer, default: "three" }\nsteps: [{ name: a, wait: 1s }]\n', 4, /default/],
+    ['a secret parameter with an enum (its values would be shown)', 'id: x\ntitle: t\nparams:\n  key:\n    type: string\n    secret: true\n    enum: [a, b]\nsteps: [{ name: a, wait: 1s }]\n', 7, /secret parameter cannot have an enum/],
   ])('reports %s with its line', (_what, source, line, message) => {
     const result = parseRunbook('bad.yaml', source);
     expect(result.ok).toBe(false);

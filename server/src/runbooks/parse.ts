@@ -78,6 +78,8 @@ function checkParam(name: string, spec: ParamSpec): void {
   const wrongType = (value: unknown) =>
     spec.type === 'string' ? typeof value !== 'string' : spec.type === 'boolean' ? typeof value !== 'boolean' : typeof value !== 'number' || (spec.type === 'integer' && !Number.isInteger(value));
   if (spec.default !== undefined && wrongType(spec.default)) throw new FileProblem([...path, 'default'], `the default is not a ${spec.type}`);
+  // Its values would be listed to every reader (the run form's choices): a secret is not one of a few known values.
+  if (spec.enum !== undefined && spec.secret === true) throw new FileProblem([...path, 'enum'], 'a secret parameter cannot have an enum (its values would be shown to every reader)');
   spec.enum?.forEach((value, index) => {
     if (wrongType(value)) throw new FileProblem([...path, 'enum', index], `enum value ${JSON.stringify(value)} is not a ${spec.type}`);
   });

@@ -12,6 +12,7 @@ import { fill, fillJson, fillUrl, TemplateError, type TemplateScope } from './te
 import { parseCondition } from './verify.ts';
 import { fillPromql } from './promql-template.ts';
 import { planHash } from './plan-hash.ts';
+import { secretParamNames } from '../../../shared/runbooks/secret-params.ts';
 
 export type ResolvedPlan = Omit<Plan, 'state'>;
 
@@ -84,10 +85,13 @@ function resolveStep(step: RunbookStep, scope: TemplateScope, settings: RunbookS
   }
 }
 
-/** What cooldown and concurrency count on: the file's `target`, else the parameter values; in canonical form (see target-key.ts). */
-function targetOf(runbook: LoadedRunbook, params: Record<string, ParamValue>, scope: TemplateScope): string {
+/**
+ * What cooldown and concurrency count on: the file's `target`, else the values of the
+ * parameters that are not secret (a target is shown everywhere); in canonical form (see target-key.ts).
+ */
+function targetOf(runbook: LoadedRunbook, params: Record<string, ParamValue>, scope: TemplateScope, secretNames: readonly string[]): string {
   if (runbook.definition.target !== undefined) return canonicalTarget(fill(runbook.definition.target, scope));
-  const entries = Object.entries(params);
+  const entries = Object.entries(params).filter(([name]) => !secretNames.includes(name));
   return entries.length === 0 ? '*' : entries.sort(([a], [b]) => a.localeCompare(b)).map(([key, value]) => `${key}=${canonicalTarget(String(value))}`).join(',');
 }
 
@@ -114,16 +118,19 @@ export function resolvePlan(runbook: LoadedRunbook, params: Record<string, Param
     if (definition.verify) {
       verify = { source: definition.verify.source ?? 'metrics', query: fillPromql(definition.verify.query, scope), ...parseCondition(definition.verify.condition), withinMs: durationMs(definition.verify.within)! };
     }
+    const secretNames = secretParamNames(runbook.params);
     const body = {
       runbookId: definition.id,
       title: definition.title,
       params,
       incidentId,
-      targets: [targetOf(runbook, params, scope)],
+      targets: [targetOf(runbook, params, scope, secretNames)],
       steps: definition.steps.map((step) => resolveStep(step, scope, settings, runbook.params)),
       rollback: (definition.rollback ?? []).map((step) => resolveStep(step, scope, settings, runbook.params)),
       verify,
       safety: runbook.safety,
+      // Only when there are some: a runbook without secrets keeps the hash it had (approvals waiting across an upgrade).
+      ...(secretNames.length > 0 ? { secretParams: secretNames } : {}),
     };
     return { ...body, hash: planHash(hashKey, canonicalJson(body)) };
   } catch (error) {

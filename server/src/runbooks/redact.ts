@@ -1,5 +1,9 @@
 import { isScalar, parseDocument } from 'yaml';
-import type { Plan, ResolvedStep, RunbookFile, RunbookStep } from '../../../shared/api/runbooks.ts';
+import type { ParamSpec, Plan, ResolvedStep, RunbookFile, RunbookStep } from '../../../shared/api/runbooks.ts';
+import { isSecretName, isSecretParam } from '../../../shared/runbooks/secret-params.ts';
+import { REDACTED, withoutSecretParams } from './secret-params.ts';
+
+export { isSecretName, REDACTED };
 
 /**
  * Credentials a runbook file holds for the systems it drives (an AWX token in a webhook's
@@ -10,13 +14,6 @@ import type { Plan, ResolvedStep, RunbookFile, RunbookStep } from '../../../shar
  * hash is computed on the real values, so changing a token still voids earlier approvals
  * (keyed, plan-hash.ts, so the hash does not let a reader test guesses of them).
  */
-const SECRET_NAME = /authorization|cookie|token|secret|passw(?:or)?d|api[-_]?key|credential|private[-_]?key/i;
-
-export const REDACTED = '[redacted]';
-
-export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name);
-}
 
 export function redactRecord(record: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(Object.entries(record).map(([name, value]) => [name, isSecretName(name) ? REDACTED : value]));
@@ -55,8 +52,15 @@ function redactResolvedStep(step: ResolvedStep): ResolvedStep {
   };
 }
 
+/** The plan as shown: the file's credentials and the secret parameters' values (secret-params.ts) `[redacted]`. */
 export function redactPlan(plan: Plan): Plan {
-  return { ...plan, steps: plan.steps.map(redactResolvedStep), rollback: plan.rollback.map(redactResolvedStep) };
+  const shown = withoutSecretParams(plan);
+  return { ...shown, steps: shown.steps.map(redactResolvedStep), rollback: shown.rollback.map(redactResolvedStep) };
+}
+
+/** Declared parameters as shown: a secret one's default (a credential in the file) `[redacted]`. */
+export function redactParamSpecs(specs: Readonly<Record<string, ParamSpec>>): Record<string, ParamSpec> {
+  return Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, isSecretParam(name, spec) && spec.default !== undefined ? { ...spec, default: REDACTED } : spec]));
 }
 
 /** An http or webhook call of the file: its URL's query, its headers and its JSON (`body` or `payload`) redacted. */
@@ -75,7 +79,12 @@ function redactStep(step: RunbookStep): RunbookStep {
 }
 
 export function redactDefinition(definition: RunbookFile): RunbookFile {
-  return { ...definition, steps: definition.steps.map(redactStep), ...(definition.rollback ? { rollback: definition.rollback.map(redactStep) } : {}) };
+  return {
+    ...definition,
+    ...(definition.params ? { params: redactParamSpecs(definition.params) } : {}),
+    steps: definition.steps.map(redactStep),
+    ...(definition.rollback ? { rollback: definition.rollback.map(redactStep) } : {}),
+  };
 }
 
 type YamlPath = Array<string | number>;
@@ -91,6 +100,7 @@ function secretLeaves(value: unknown, at: YamlPath, secret = false): YamlPath[] 
 function secretPlaces(definition: RunbookFile): Array<{ at: YamlPath; shown: string }> {
   const places: Array<{ at: YamlPath; shown: string }> = [];
   const redacted = JSON.stringify(REDACTED);
+  for (const [name, spec] of Object.entries(definition.params ?? {})) if (isSecretParam(name, spec) && spec.default !== undefined) places.push({ at: ['params', name, 'default'], shown: redacted });
   for (const section of ['steps', 'rollback'] as const) {
     (definition[section] ?? []).forEach((step, index) => {
       const base: YamlPath = [section, index];

@@ -5,7 +5,8 @@ import { isAllowed } from './allow-list.ts';
 import { ScrubbedOutput } from './executors/scrubbed-output.ts';
 import { CappedOutput, type Executor, type OutputSink, type StepResult } from './executors/types.ts';
 import { redactJson, redactRecord, redactUrl } from './redact.ts';
-import { secretValuesOf } from './secret-values.ts';
+import { blankSecrets, secretForms } from './secret-params.ts';
+import { secretValuesOf, withParamSecrets } from './secret-values.ts';
 import type { RunbookSettings } from './settings.ts';
 import type { RunStore, StoredRun } from './store.ts';
 import { verify, type VerifySources } from './verify.ts';
@@ -158,8 +159,11 @@ export class Runner {
       return signal.aborted;
     };
     const stopped = async () => this.#finish(run, abortedOutcome(signal, await store.byId(run.id)));
-    // `secrets`: the values of the step's credentials, scrubbed from what its program prints (ScrubbedOutput).
-    const step = async (phase: 'step' | 'verify' | 'rollback', name: string, kind: string, work: (sink: OutputSink) => Promise<StepResult>, secrets: readonly string[] = []): Promise<StepResult> => {
+    // The secret parameters' values (and their encoded forms): never kept or streamed, whichever step prints them.
+    const paramSecrets = secretForms(run.plan);
+    // `secrets`: the values of the step's credentials, scrubbed from what its program prints (ScrubbedOutput) and from its error.
+    const step = async (phase: 'step' | 'verify' | 'rollback', name: string, kind: string, work: (sink: OutputSink) => Promise<StepResult>, stepSecrets: readonly string[] = []): Promise<StepResult> => {
+      const secrets = withParamSecrets(stepSecrets, paramSecrets);
       seq += 1;
       const current = seq;
       const id = await store.startStep(run.id, current, phase, name, kind, now());
@@ -171,6 +175,7 @@ export class Runner {
       } catch (error) {
         result = { ok: false, exitCode: null, error: `internal error: ${(error as Error).message}` };
       }
+      if (result.error !== null && secrets.length > 0) result = { ...result, error: blankSecrets(result.error, secrets) };
       sink.flush();
       // A step stopped by a cancel, or because another replica ended its run, did not fail by itself: it reads interrupted, and why.
       const stoppedFor = !result.ok && signal.aborted ? (signal.reason === CANCEL ? 'cancelled' : signal.reason === TAKEN ? 'stopped: another replica recorded the run interrupted' : null) : null;

@@ -28,3 +28,13 @@ export function secretValuesOf(step: ResolvedStep): string[] {
   }
   return [...new Set(values.filter((value) => value.length >= MIN_SCRUBBED_LENGTH))].sort((a, b) => b.length - a.length);
 }
+
+/**
+ * A step's credentials and the run's secret parameters' values (secret-params.ts
+ * `secretForms`) together, as ScrubbedOutput takes them: none too short to hunt for,
+ * longest first.
+ */
+export function withParamSecrets(stepSecrets: readonly string[], paramSecrets: readonly string[]): string[] {
+  if (paramSecrets.length === 0) return [...stepSecrets];
+  return [...new Set([...stepSecrets, ...paramSecrets.filter((value) => value.length >= MIN_SCRUBBED_LENGTH)])].sort((a, b) => b.length - a.length);
+}

@@ -12,7 +12,8 @@ import { ParamError, validateParams, type ParamValue } from './params.ts';
 import { LeaseWatch } from './lease-watch.ts';
 import type { LoadedRunbook } from './parse.ts';
 import { PlanError, resolvePlan } from './plan.ts';
-import { redactDefinition, redactPlan, redactSource } from './redact.ts';
+import { redactDefinition, redactParamSpecs, redactPlan, redactSource } from './redact.ts';
+import { shownGivenParams } from './secret-params.ts';
 import type { Runner } from './runner.ts';
 import { safetyState } from './safety.ts';
 import type { RunbookSettings } from './settings.ts';
@@ -95,7 +96,7 @@ export function summaryOf(runbook: LoadedRunbook): RunbookSummary {
     title: definition.title,
     description: definition.description ?? '',
     file: runbook.file,
-    params: runbook.params,
+    params: redactParamSpecs(runbook.params),
     safety: runbook.safety,
     stepCount: definition.steps.length,
     hasVerify: definition.verify !== undefined,
@@ -167,7 +168,7 @@ export class RunbookService {
     // A refusal of a person's request is recorded like the others (someone probing a runbook
     // for injections must show); an alert trigger's is recorded as runbook.trigger.refused.
     const denied = (reason: string, error: AppError) => {
-      if (byHand) this.#audit(requester.actor, 'runbook.run.denied', `runbook:${id}`, 'denied', { reason, message: error.message, params: input.params ?? {} });
+      if (byHand) this.#audit(requester.actor, 'runbook.run.denied', `runbook:${id}`, 'denied', { reason, message: error.message, params: shownGivenParams(input.params ?? {}, runbook.params) });
       return error;
     };
     let plan: Plan;
@@ -265,7 +266,7 @@ export class RunbookService {
       this.#audit(approver.actor, 'runbook.run.approve', `runbook-run:${runId}`, 'denied', { reason: 'role', needs: runbook.safety.role });
       throw new AppError('E_FORBIDDEN', `Approving ${run.runbookId} needs the ${runbook.safety.role} role.`);
     }
-    const plan = await this.#plan(runbook, run.params as Record<string, ParamValue>, run.incidentId, run.labels, runId);
+    const plan = await this.#plan(runbook, run.plan.params as Record<string, ParamValue>, run.incidentId, run.labels, runId);
     // The run as read above may be decided by now (another approval, a rejection, expiry):
     // each transaction below reads it again and writes nothing unless it is still the run
     // that was checked, waiting for approval of the same plan. Serialised per runbook (the
@@ -588,7 +589,7 @@ export class RunbookService {
       }
       let plan: Plan;
       try {
-        plan = await this.#plan(runbook, run.params as Record<string, ParamValue>, run.incidentId, run.labels, runId, tx);
+        plan = await this.#plan(runbook, run.plan.params as Record<string, ParamValue>, run.incidentId, run.labels, runId, tx);
       } catch (error) {
         await tx.transition(runId, ['queued'], 'blocked', ctx.now(), { reason: 'plan_changed', finishedAt: ctx.now() });
         ctx.log.warn({ err: error, run: runId }, 'the plan of a queued run no longer resolves');

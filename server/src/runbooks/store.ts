@@ -4,7 +4,9 @@ import type { SqlDatabase } from '../db/sql/open.ts';
 import { transaction } from '../db/sql/transaction-scope.ts';
 import type { RunbookRunsTable, SqlSchema } from '../db/sql/schema.ts';
 import type { RunLease } from './lease-watch.ts';
+import type { SecretBox } from '../datasources/secret-box.ts';
 import { redactPlan } from './redact.ts';
+import { shownParams } from './secret-params.ts';
 
 type Executor = Kysely<SqlSchema>;
 type Row = Selectable<RunbookRunsTable>;
@@ -36,6 +38,19 @@ export interface StoredRun extends Run {
   cancelReason: string | null;
 }
 
+/** The text a sealed plan starts with (docs/runbooks.md, "Secret parameters"). */
+const SEALED = 'sealed:';
+
+/** What a sealed plan that cannot be opened reads as: no steps, no limits, nothing to run. */
+const UNREADABLE_PLAN: Omit<Plan, 'runbookId' | 'title' | 'params' | 'targets' | 'hash'> = {
+  incidentId: null,
+  steps: [],
+  rollback: [],
+  verify: null,
+  safety: { mode: 'manual', role: 'admin', approvers: 0, cooldownMs: 0, maxRunsPerHour: 0, concurrency: 0 },
+  state: { cooldownLeftMs: 0, runsLeftThisHour: 0, globalRunsLeftThisHour: 0, activeRuns: 0, breaker: { state: 'closed', failures: 0, threshold: 0, windowMs: 0, closesAt: null }, blockedBy: null },
+};
+
 type RunChanges = { reason?: string | null; startedAt?: number; finishedAt?: number; plan?: Plan; approvalsRequired?: number };
 
 /**
@@ -49,12 +64,39 @@ export class RunStore {
   readonly #sql: SqlDatabase;
   readonly #db: Executor;
   readonly #owner: string;
+  readonly #sealer: Promise<SecretBox> | undefined;
 
-  /** `owner`: this server's replica id, written on the runs it claims. */
-  constructor(database: SqlDatabase, owner = 'this-server', executor: Executor = database.db) {
+  /**
+   * `owner`: this server's replica id, written on the runs it claims. `sealer`: the secrets'
+   * key, which seals the plan of a run with secret parameters (their values are in it) at rest.
+   */
+  constructor(database: SqlDatabase, owner = 'this-server', executor: Executor = database.db, sealer?: Promise<SecretBox>) {
     this.#sql = database;
     this.#db = executor;
     this.#owner = owner;
+    this.#sealer = sealer;
+  }
+
+  /** A plan as stored: JSON, or sealed when it holds secret parameters' values (`sealed:` and base64 of SecretBox's box). */
+  async #planText(plan: Plan): Promise<string> {
+    const text = JSON.stringify(plan);
+    if ((plan.secretParams ?? []).length === 0) return text;
+    if (!this.#sealer) throw new Error('a run with secret parameters is stored sealed, and this store has no key');
+    return `${SEALED}${(await this.#sealer).seal(text).toString('base64')}`;
+  }
+
+  /**
+   * A stored plan read back. One that cannot be opened (the secrets' key was replaced) is
+   * shown without its steps, and cannot run: its hash no longer matches any plan.
+   */
+  async #planOf(row: Row): Promise<Plan> {
+    if (!row.plan.startsWith(SEALED)) return JSON.parse(row.plan) as Plan;
+    try {
+      if (!this.#sealer) throw new Error('no key');
+      return JSON.parse((await this.#sealer).open(Buffer.from(row.plan.slice(SEALED.length), 'base64'))) as Plan;
+    } catch {
+      return { ...UNREADABLE_PLAN, runbookId: row.runbook_id, title: row.title, params: JSON.parse(row.params) as Record<string, unknown>, targets: [row.target], hash: `unreadable:${row.plan_hash}` };
+    }
   }
 
   get dialect(): SqlDatabase['dialect'] {
@@ -70,12 +112,13 @@ export class RunStore {
     // The audit entries recorded by the work commit with it (transaction-scope.ts).
     return transaction(this.#sql, async (trx) => {
       if (serialiseOn !== undefined && this.#sql.dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(hashtext(${`runbook:${serialiseOn}`}))`.execute(trx);
-      return work(new RunStore(this.#sql, this.#owner, trx));
+      return work(new RunStore(this.#sql, this.#owner, trx, this.#sealer));
     });
   }
 
   /** `claimedUntil`: a queued run is inserted claimed by the server that will start it. */
   async insert(run: NewRun, now: number, claimedUntil: number | null = null): Promise<StoredRun> {
+    const plan = await this.#planText(run.plan);
     const { id } = await this.#db
       .insertInto('runbook_runs')
       .values({
@@ -84,9 +127,10 @@ export class RunStore {
         target: run.target,
         state: run.state,
         reason: run.reason,
-        params: JSON.stringify(run.params),
+        // The parameters as shown (secret ones `[redacted]`); the plan (sealed then) has their values.
+        params: JSON.stringify(shownParams(run.params, run.plan.secretParams ?? [])),
         labels: JSON.stringify(run.labels),
-        plan: JSON.stringify(run.plan),
+        plan,
         plan_hash: run.plan.hash,
         incident_id: run.incidentId,
         alert_id: run.alertId,
@@ -129,7 +173,7 @@ export class RunStore {
         ...(changes.reason !== undefined ? { reason: changes.reason } : {}),
         ...(changes.startedAt !== undefined ? { started_at: changes.startedAt } : {}),
         ...(changes.finishedAt !== undefined ? { finished_at: changes.finishedAt } : {}),
-        ...(changes.plan !== undefined ? { plan: JSON.stringify(changes.plan), plan_hash: changes.plan.hash } : {}),
+        ...(changes.plan !== undefined ? { plan: await this.#planText(changes.plan), plan_hash: changes.plan.hash } : {}),
         ...(changes.approvalsRequired !== undefined ? { approvals_required: changes.approvalsRequired } : {}),
       })
       .where('id', '=', id)
@@ -425,7 +469,7 @@ export class RunStore {
       params: JSON.parse(row.params) as Record<string, unknown>,
       labels: JSON.parse(row.labels) as Record<string, string>,
       planHash: row.plan_hash,
-      plan: JSON.parse(row.plan) as Plan,
+      plan: await this.#planOf(row),
       incidentId: row.incident_id === null ? null : Number(row.incident_id),
       alertId: row.alert_id === null ? null : Number(row.alert_id),
       dryRun: row.dry_run === 1,

@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import { Alert, Button, Group, Modal, NumberInput, Select, Stack, Switch, TextInput, Textarea } from '@mantine/core';
+import { Alert, Button, Group, Modal, NumberInput, PasswordInput, Select, Stack, Switch, TextInput, Textarea } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import type { ParamSpec, Plan, Run, RunbookSummary } from '../../../../shared/api/runbooks.ts';
 import { useApi } from '../../platform/PlatformContext.tsx';
 import { toAppError } from '../../platform/to-app-error.ts';
 import { navigate } from '../../lib/router.ts';
 import { notifySuccess } from '../../components/notify.ts';
+import { isSecretParam } from '../../../../shared/runbooks/secret-params.ts';
 import { initialValues, toParams } from './param-form.ts';
 import { PlanPreview } from './PlanPreview.tsx';
 import { RunSteps } from './RunSteps.tsx';
@@ -14,6 +15,11 @@ function ParamField({ name, spec, value, onChange }: { name: string; spec: Param
   const label = name;
   const description = spec.description;
   const required = spec.default === undefined;
+  // A credential: typed hidden, never prefilled (its default stays on the server), shown as [redacted] once sent.
+  if (isSecretParam(name, spec)) {
+    const hint = spec.default === undefined ? 'Secret: not shown after you send it.' : 'Secret: not shown after you send it. Leave empty for the runbook\'s default.';
+    return <PasswordInput label={label} description={description ? `${description} ${hint}` : hint} required={required} value={value} autoComplete="new-password" onChange={(e) => onChange(e.currentTarget.value)} {...(spec.maxLength !== undefined ? { maxLength: spec.maxLength } : {})} />;
+  }
   if (spec.enum) {
     return <Select label={label} description={description} required={required} data={spec.enum.map(String)} value={value || null} onChange={(v) => onChange(v ?? '')} allowDeselect={false} />;
   }

@@ -13,3 +13,22 @@ describe('run form values', () => {
     expect(toParams(specs, { service: '', count: '', force: 'false' })).toEqual({ service: '', force: false });
   });
 });
+
+describe('run form values of secret parameters', () => {
+  const specs = {
+    cluster: { type: 'string' as const },
+    password: { type: 'string' as const },
+    api_token: { type: 'string' as const, default: '[redacted]' },
+    pin: { type: 'integer' as const, secret: true },
+    token_kind: { type: 'string' as const, enum: ['bearer', 'basic'], default: 'bearer' },
+  };
+
+  it('start empty: the default the server shows is [redacted], not a value to send back', () => {
+    expect(initialValues(specs)).toEqual({ cluster: '', password: '', api_token: '', pin: '', token_kind: 'bearer' });
+  });
+
+  it('are left out when empty (the server fills in the real default or says it is required)', () => {
+    expect(toParams(specs, { cluster: '', password: '', api_token: '', pin: '', token_kind: 'bearer' })).toEqual({ cluster: '', token_kind: 'bearer' });
+    expect(toParams(specs, { cluster: 'main', password: 'hunter2-hunter2', api_token: 'tok-1234', pin: '4821', token_kind: 'basic' })).toEqual({ cluster: 'main', password: 'hunter2-hunter2', api_token: 'tok-1234', pin: 4821, token_kind: 'basic' });
+  });
+});
