@@ -1,5 +1,13 @@
 import os from 'node:os';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// Node's on-disk compile cache, for every process the run starts (test workers inherit this
+// environment, and the servers and scripts tests spawn inherit theirs): each test file is a
+// new worker loading the same dependencies, and the spawned `node server/src/main.ts` processes
+// compile the same server, so V8 compiles each file once per machine rather than every time.
+// Measured on 4 spawn-heavy files: a quarter less CPU. Caller's own setting wins.
+process.env.NODE_COMPILE_CACHE ??= path.join(os.tmpdir(), 'smartcloudops-node-compile-cache');
 
 // One config, several projects: each folder's tests run in the environment its code runs in.
 // Timeouts are ceilings for a hung test, not expectations: tests wait on conditions, and on a

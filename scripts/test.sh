@@ -6,6 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-deps.sh
 export CI="${CI:-}"
+# Node's on-disk compile cache for every Node process below (eslint, tsc, the test workers,
+# the servers the tests spawn, the build, Playwright): each compiles the same files.
+export NODE_COMPILE_CACHE="${NODE_COMPILE_CACHE:-${TMPDIR:-/tmp}/smartcloudops-node-compile-cache}"
 results=test-results
 rm -rf "$results/summary" && mkdir -p "$results/summary"
 

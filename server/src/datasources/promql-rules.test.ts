@@ -44,7 +44,9 @@ describe.skipIf(MISSING !== null)('threshold rules on a PromQL expression', () =
       payload: {
         name: 'QueueBacklog',
         datasourceId: source.id,
-        expr: 'max_over_time(sco_queue_depth[10s])',
+        // The window holds a high value for its whole length after it ends, so the resolve
+        // below waits that long: 5 s of 1 s scrapes still spans a scrape or two a busy machine delays.
+        expr: 'max_over_time(sco_queue_depth[5s])',
         condition: { reducer: 'last', op: '>', threshold: 5 },
         windowSeconds: 30,
         forSeconds: 2,
@@ -54,7 +56,7 @@ describe.skipIf(MISSING !== null)('threshold rules on a PromQL expression', () =
     });
     expect(created.statusCode, created.body).toBe(201);
     const rule = created.json() as Rule;
-    expect(rule).toMatchObject({ datasourceId: source.id, expr: 'max_over_time(sco_queue_depth[10s])', selector: '' });
+    expect(rule).toMatchObject({ datasourceId: source.id, expr: 'max_over_time(sco_queue_depth[5s])', selector: '' });
 
     // Below the threshold: evaluated, nothing pending.
     await eventually(async () => (await server.app.alerts.rules.byId(rule.id))!, (r) => r.lastEvaluatedAt !== null && r.lastError === null);
