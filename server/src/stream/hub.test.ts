@@ -101,3 +101,33 @@ describe('stream hub resumption', () => {
     expect([...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]))).toEqual([7]);
   });
 });
+
+describe('stream hub: a replay too big to hold for one client', () => {
+  it('sends a reset at the replay\'s newest id instead of buffering megabytes the client may never read', async () => {
+    // Ten missed events of 1 MiB each: more than a client's bound of unsent bytes (8 MiB).
+    const rows = Array.from({ length: 10 }, (_, i) => ({ id: i + 5, type: 'alert' as const, data: JSON.stringify({ text: 'x'.repeat(1_048_576) }) }));
+    const source = {
+      start: () => () => undefined,
+      after: async (lastId: number) => ({ kind: 'events' as const, events: rows.filter((row) => row.id > lastId) }),
+    };
+    const hub = new StreamHub(source, new EventBus(), 60_000);
+    cleanups.push(() => hub.close());
+    const server = http.createServer((request, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      hub.attach(res, Number(request.headers['last-event-id']), null);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+
+    const far = (await fetch(url, { headers: { 'last-event-id': '4' } })).body!.getReader();
+    cleanups.push(() => far.cancel());
+    const text = await readUntil(far, /event: reset\n[^]*\n\n|id: 5\n/);
+    expect(text).toMatch(/^retry: 2000\n\nid: 14\nevent: reset\ndata: \{"lastEventId":14,/);
+
+    // A client that missed less is replayed the events, as before.
+    const near = (await fetch(url, { headers: { 'last-event-id': '11' } })).body!.getReader();
+    cleanups.push(() => near.cancel());
+    expect([...(await readUntil(near, /id: 14\n/)).matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]))).toEqual([12, 13, 14]);
+  });
+});
