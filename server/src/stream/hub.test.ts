@@ -131,3 +131,34 @@ describe('stream hub: a replay too big to hold for one client', () => {
     expect([...(await readUntil(near, /id: 14\n/)).matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]))).toEqual([12, 13, 14]);
   });
 });
+
+describe('stream hub: clients that stop reading all at once (a network cut)', () => {
+  it('hold one copy of each event between them, not one per client', async () => {
+    const temp = openTempDb();
+    cleanups.push(temp.cleanup);
+    const events = new EventBus();
+    const hub = new StreamHub(new StreamEventLog(temp.db), events, 60_000);
+    cleanups.push(() => hub.close());
+    const url = new URL(await serve(hub));
+    const clients = 48;
+    for (let i = 0; i < clients; i++) {
+      const socket = net.connect(Number(url.port), '127.0.0.1');
+      cleanups.push(() => void socket.destroy());
+      socket.write(`GET / HTTP/1.1\r\nHost: ${url.host}\r\n\r\n`);
+      socket.pause();
+    }
+    while (hub.clientCount < clients) await new Promise((resolve) => setTimeout(resolve, 10));
+    const before = process.memoryUsage().arrayBuffers;
+    // 7 MiB: below the 8 MiB a client may have unsent, above what the kernel's socket buffers take.
+    const big = { text: 'x'.repeat(64 * 1024) };
+    const published = 112 * 64 * 1024;
+    for (let i = 0; i < 112; i++) {
+      events.publish({ type: 'anomaly_score', data: big });
+      if (i % 16 === 15) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(hub.clientCount).toBe(clients);
+    // Before: each stalled socket held its own encoded copy of what it could not send (~2.5 MiB each here).
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(2 * published);
+  });
+});
