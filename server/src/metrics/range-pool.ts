@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { AppError } from '../../../shared/errors.ts';
 import { serverFile } from '../server-files.ts';
+import { DeadlineTasks } from '../worker-deadline.ts';
 import { AnswerBuffers } from './answer-buffers.ts';
 import { answerBytesAtMost, answerRange, taskSize, type RangeAnswer, type RangeTask } from './range-answer.ts';
 import { wholeBuffer } from './range-json.ts';
@@ -22,11 +23,21 @@ export const INLINE_MAX_SIZE = 20_000;
  */
 const IDLE_WORKER_MS = 3_000;
 
+/**
+ * A task still unfinished after this long has its worker stopped and fails with
+ * E_WORKER_FAILED (worker-deadline.ts); the largest answer takes about 100 ms of a worker.
+ */
+export const RANGE_TASK_TIMEOUT_MS = 2 * 60_000;
+
 export interface RangePoolOptions {
   /** Worker threads (default: one per core but one, at least 1, at most 4). */
   threads?: number;
   /** Tasks of this size or less run inline (default `INLINE_MAX_SIZE`). */
   inlineMaxSize?: number;
+  /** Default `RANGE_TASK_TIMEOUT_MS`. */
+  taskTimeoutMs?: number;
+  /** The worker's module (tests give one that misbehaves); default `range-worker.ts`. */
+  filename?: string;
 }
 
 /**
@@ -34,11 +45,13 @@ export interface RangePoolOptions {
  * threads, so a heavy query neither holds the event loop nor is limited to its core. The
  * request thread reads the chunks from the database (one code path for SQLite and
  * PostgreSQL, no extra connections) and moves them to a worker in one buffer. A worker
- * that dies fails its task with E_WORKER_FAILED (500) and piscina starts another.
+ * that dies, or hangs past the task deadline, fails its task with E_WORKER_FAILED (500) and
+ * piscina starts another.
  */
 export class RangePool {
   readonly #pool: Piscina;
   readonly #inlineMaxSize: number;
+  readonly #tasks: DeadlineTasks;
   /** Buffers answers are written into (inline, or moved to a worker and back), reused once sent (answer-buffers.ts). */
   readonly #buffers = new AnswerBuffers();
   #inline = 0;
@@ -51,7 +64,8 @@ export class RangePool {
     // The request thread keeps a core of its own: one worker on two cores.
     const threads = options.threads ?? Math.max(1, Math.min(4, availableParallelism() - 1));
     // Workers start with the first task that needs one and leave when idle.
-    this.#pool = new Piscina({ filename: serverFile(import.meta.url, './range-worker.ts', 'range-worker.js'), minThreads: 0, maxThreads: threads, idleTimeout: IDLE_WORKER_MS });
+    this.#pool = new Piscina({ filename: options.filename ?? serverFile(import.meta.url, './range-worker.ts', 'range-worker.js'), minThreads: 0, maxThreads: threads, idleTimeout: IDLE_WORKER_MS });
+    this.#tasks = new DeadlineTasks(this.#pool, threads, options.taskTimeoutMs ?? RANGE_TASK_TIMEOUT_MS);
   }
 
   async answer(task: RangeTask): Promise<RangeAnswer> {
@@ -72,7 +86,7 @@ export class RangePool {
     }
     let answer: RangeAnswer;
     try {
-      answer = (await this.#pool.run(task, { transferList })) as RangeAnswer;
+      answer = (await this.#tasks.run(task, { what: 'the range query worker', transferList })) as RangeAnswer;
     } catch (error) {
       this.#failures++;
       throw new AppError('E_WORKER_FAILED', 'The worker computing this range query failed; try again.', { reason: (error as Error).message });
@@ -87,7 +101,7 @@ export class RangePool {
   }
 
   stats(): { threads: number; inline: number; offloaded: number; failures: number; queueSize: number; keptAnswerBytes: number; lentToWorkers: number } {
-    return { threads: this.#pool.threads.length, inline: this.#inline, offloaded: this.#offloaded, failures: this.#failures, queueSize: this.#pool.queueSize, keptAnswerBytes: this.#buffers.bytes, lentToWorkers: this.#lent };
+    return { threads: this.#pool.threads.length, inline: this.#inline, offloaded: this.#offloaded, failures: this.#failures, queueSize: this.#tasks.queueSize, keptAnswerBytes: this.#buffers.bytes, lentToWorkers: this.#lent };
   }
 
   /** Lets go of the kept answer buffers (the server is idle); returns the bytes let go. */
@@ -96,6 +110,7 @@ export class RangePool {
   }
 
   async close(): Promise<void> {
+    this.#tasks.close();
     await this.#pool.destroy();
   }
 }

@@ -17,6 +17,7 @@ import { RunbookCatalog } from './catalog.ts';
 import { httpExecutor } from './executors/http.ts';
 import { internalExecutor } from './executors/internal.ts';
 import { ProcessLedger } from './executors/process-ledger.ts';
+import { ServerNotes } from './executors/server-notes.ts';
 import { runExecutor } from './executors/run.ts';
 import type { Executor } from './executors/types.ts';
 import { Runner } from './runner.ts';
@@ -51,6 +52,8 @@ export class RunbooksFeature {
   readonly runner: Runner;
   readonly service: RunbookService;
   readonly ledger: ProcessLedger;
+  /** This server's note on the data dir, and its dead predecessors' (executors/server-notes.ts). */
+  readonly serverNotes: ServerNotes;
   readonly #ctx: ServerContext;
   readonly #planKey: Promise<Buffer>;
   #unsubscribe: (() => void) | null = null;
@@ -73,6 +76,7 @@ export class RunbooksFeature {
     this.catalog = new RunbookCatalog(settings.dir, ctx.log, settings.reloadDebounceMs);
     this.store = new RunStore(ctx.sql, ctx.replicaId, ctx.sql.db, secrets);
     this.ledger = new ProcessLedger(settings.processDir);
+    this.serverNotes = new ServerNotes(settings.processDir);
     const internal = internalExecutor(alerts, RUNBOOK_ACTOR, ctx.now);
     const executors: Record<StepKind, Executor> = {
       run: runExecutor({ cwd: settings.dir, path: settings.execPath, ledger: this.ledger }),
@@ -111,7 +115,12 @@ export class RunbooksFeature {
       if (stopped) this.#ctx.log.warn({ run: record.runId, step: record.step, pid: record.pid }, 'stopped a runbook step process a server killed without warning left running');
       else this.#ctx.log.info({ run: record.runId, step: record.step, pid: record.pid }, 'a runbook step process of a server that stopped was no longer running');
     }
-    await this.service.recover(orphans);
+    // Read before noting this server: it may have a dead predecessor's pid, so its file name.
+    const deadServers = this.serverNotes.deadServers();
+    this.serverNotes.noteSelf(this.#ctx.replicaId);
+    if (deadServers.length > 0) this.#ctx.log.info({ replicas: deadServers.map((d) => d.replicaId) }, 'servers that ran on this data dir before are gone: their running runbook runs end now');
+    await this.service.recover(orphans, new Set(deadServers.map((d) => d.replicaId)));
+    this.serverNotes.forget(deadServers);
     this.catalog.watch();
     this.#unsubscribe = this.#ctx.events.subscribe((event) => {
       if (event.type !== 'alert') return;
@@ -154,6 +163,7 @@ export class RunbooksFeature {
     this.catalog.stop();
     await Promise.allSettled([...this.#pendingTriggers, ...this.#background]);
     await this.runner.stopAll();
+    this.serverNotes.forgetSelf();
   }
 
   #triggerFiring(): void {

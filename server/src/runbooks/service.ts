@@ -482,9 +482,11 @@ export class RunbookService {
    * every live replica's after a database outage they all shared), or a step process of it
    * was found left behind by a dead server on this data folder. The runs of live replicas
    * are theirs. `orphans`: the step processes found at start-up (process-ledger.ts), said on
-   * the run's record and timeline.
+   * the run's record and timeline. `deadReplicas`: replica ids of servers on this data dir
+   * proven dead at start-up (executors/server-notes.ts): their running runs are taken at
+   * once, without watching their leases lapse.
    */
-  async recover(orphans: readonly Orphan[] = []): Promise<void> {
+  async recover(orphans: readonly Orphan[] = [], deadReplicas: ReadonlySet<string> = new Set()): Promise<void> {
     const { store, ctx, runner } = this.#deps;
     const stoppedIn = (id: number) => orphans.filter((o) => o.stopped && o.record.runId === id).map((o) => ({ step: o.record.step, pid: o.record.pid }));
     // The runs interrupted and their audit entries in one transaction.
@@ -499,7 +501,7 @@ export class RunbookService {
           await tx.renewLeases(runner.inFlightIds, ctx.now() + RUN_LEASE_MS);
           const leases = await tx.runningLeases(runner.inFlightIds);
           const abandoned = new Set(orphans.map((o) => o.record.runId));
-          const dead = [...this.#leaseWatch.look(leases, ctx.now()), ...leases.filter((lease) => abandoned.has(lease.id))];
+          const dead = [...this.#leaseWatch.look(leases, ctx.now()), ...leases.filter((lease) => abandoned.has(lease.id) || (lease.owner !== null && deadReplicas.has(lease.owner)))];
           owners = new Map(dead.map((lease) => [lease.id, lease.owner]));
           interrupted = await tx.interruptLapsed(ctx.now(), [...new Map(dead.map((lease) => [lease.id, lease])).values()]);
         }
