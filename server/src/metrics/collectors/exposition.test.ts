@@ -71,6 +71,30 @@ describe('Prometheus text exposition parser', () => {
     expect(Object.getPrototypeOf(a!.labels)).toBe(Object.prototype);
   });
 
+  it('reads what real hosts send: CRLF, a BOM, trailing spaces, comments anywhere, HELP escapes, split families, case-distinct labels, integers', () => {
+    const text = [
+      '\uFEFF# HELP a_total A counter\\nover two lines, with \\\\ and "quotes".',
+      '# TYPE a_total counter',
+      'a_total{path="/x"} 5   ',
+      '   # a comment indented, and one after samples',
+      '#no space after the hash',
+      'b{Host="web-1",host="WEB-1"} 1 ',
+      'a_total{path="/y"}\t7\t1767225600000',
+      '# HELP a_total again, the family split across the body',
+      'a_total{path="/x",empty=""} 9007199254740993',
+      'B 2',
+      '',
+    ].join('\r\n');
+    expect(parseExposition(text)).toEqual([
+      { name: 'a_total', labels: { path: '/x' }, value: 5, ts: undefined },
+      { name: 'b', labels: { Host: 'web-1', host: 'WEB-1' }, value: 1, ts: undefined },
+      { name: 'a_total', labels: { path: '/y' }, value: 7, ts: 1767225600000 },
+      // An empty label is no label (Prometheus): the same series as the first line's.
+      { name: 'a_total', labels: { path: '/x' }, value: 9007199254740992, ts: undefined },
+      { name: 'B', labels: {}, value: 2, ts: undefined },
+    ]);
+  });
+
   it('stops at the sample limit instead of holding whatever a target exposes', () => {
     const text = 'a 1\n# HELP b b\nb 2\nc 3\n';
     expect(parseExposition(text, 'prometheus', { maxSamples: 3 })).toHaveLength(3);

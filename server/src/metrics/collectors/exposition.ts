@@ -148,13 +148,10 @@ function parseLine(line: string, lineNumber: number, format: ExpositionFormat, l
         const end = closingQuote(rest, 1);
         if (end < 0) throw fail('unterminated label value');
         const value = unescape(rest.slice(1, end));
-        if (++labelCount > limits.maxLabels) throw fail(`${name ?? 'a series'} has more than ${limits.maxLabels} labels (label_limit)`);
-        if (longerThan(label, limits.maxLabelNameLength)) throw fail(`label name "${label.length > 64 ? `${label.slice(0, 64)}…` : label}" is longer than ${limits.maxLabelNameLength} bytes (label_name_length_limit)`);
-        if (longerThan(value, limits.maxLabelValueLength)) throw fail(`value of label ${label.slice(0, 64)} is ${Buffer.byteLength(value)} bytes, more than ${limits.maxLabelValueLength} (label_value_length_limit)`);
-        // Defined, not assigned: `labels.__proto__ = v` sets no label (labels.ts does the same).
-        if (label === '__proto__') Object.defineProperty(labels, label, { value, enumerable: true, writable: true, configurable: true });
-        else labels[label] = value;
         rest = rest.slice(end + 1).trimStart();
+        // An empty value is no label, as in Prometheus (node_exporter's textfile collector fills a
+        // label one series lacks with "": kept, the series was another than Prometheus's).
+        if (value !== '') setLabel(labels, label, value, ++labelCount, limits, fail, name);
       }
       if (rest.startsWith(',')) rest = rest.slice(1).trimStart();
       else if (!rest.startsWith('}')) throw fail('expected , or }');
@@ -184,6 +181,16 @@ function parseValue(text: string): number {
   if (/^\+?inf$/i.test(text)) return Infinity;
   if (/^-inf$/i.test(text)) return -Infinity;
   return Number(text);
+}
+
+/** Checks one label against the limits and defines it. */
+function setLabel(labels: Labels, label: string, value: string, count: number, limits: Required<ExpositionLimits>, fail: (message: string) => ExpositionError, name: string | undefined): void {
+  if (count > limits.maxLabels) throw fail(`${name ?? 'a series'} has more than ${limits.maxLabels} labels (label_limit)`);
+  if (longerThan(label, limits.maxLabelNameLength)) throw fail(`label name "${label.length > 64 ? `${label.slice(0, 64)}…` : label}" is longer than ${limits.maxLabelNameLength} bytes (label_name_length_limit)`);
+  if (longerThan(value, limits.maxLabelValueLength)) throw fail(`value of label ${label.slice(0, 64)} is ${Buffer.byteLength(value)} bytes, more than ${limits.maxLabelValueLength} (label_value_length_limit)`);
+  // Defined, not assigned: `labels.__proto__ = v` sets no label (labels.ts does the same).
+  if (label === '__proto__') Object.defineProperty(labels, label, { value, enumerable: true, writable: true, configurable: true });
+  else labels[label] = value;
 }
 
 function closingQuote(text: string, from: number): number {

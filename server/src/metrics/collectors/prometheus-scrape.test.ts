@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import http from 'node:http';
 import zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
@@ -15,12 +17,24 @@ const available = fs.existsSync(NODE_EXPORTER);
 
 let exporter: ChildProcess | undefined;
 let target = '';
+let textfiles = '';
 
 describe.skipIf(!available)('scraping a real node_exporter', () => {
   beforeAll(async () => {
     const port = await freePort();
     target = `http://127.0.0.1:${port}/metrics`;
-    exporter = spawn(NODE_EXPORTER, [`--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
+    // The textfile collector as hosts use it (cron jobs writing *.prom), one file broken.
+    textfiles = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-textfile-'));
+    fs.writeFileSync(path.join(textfiles, 'backup.prom'), [
+      '# HELP backup_last_success_timestamp_seconds Last good backup\\nwith "quotes" and \\\\ slash.',
+      '# TYPE backup_last_success_timestamp_seconds gauge',
+      'backup_last_success_timestamp_seconds{job="db"} 1767225600',
+      'backup_files{Job="db"} 12',
+      'backup_files{job="db"} 13',
+      '',
+    ].join('\n'));
+    fs.writeFileSync(path.join(textfiles, 'broken.prom'), 'broken metric line {\n');
+    exporter = spawn(NODE_EXPORTER, [`--web.listen-address=127.0.0.1:${port}`, `--collector.textfile.directory=${textfiles}`], { stdio: 'ignore' });
     for (;;) {
       const ok = await fetch(target).then((r) => r.ok, () => false);
       if (ok) break;
@@ -29,6 +43,7 @@ describe.skipIf(!available)('scraping a real node_exporter', () => {
   });
   afterAll(() => {
     exporter?.kill();
+    if (textfiles) fs.rmSync(textfiles, { recursive: true, force: true });
   });
 
   it('stores its series with an instance label and up = 1', async () => {
@@ -41,6 +56,18 @@ describe.skipIf(!available)('scraping a real node_exporter', () => {
     expect(cpu[0]!.labels).toMatchObject({ instance, cpu: expect.any(String), mode: expect.any(String) });
     expect(batches.find((b) => b.name === 'node_load1')?.samples[0]?.[1]).toEqual(expect.any(Number));
     for (const b of batches) expect(Number.isFinite(b.samples[0]![1])).toBe(true);
+  });
+
+  it('reads its textfile collector: a broken file flagged, HELP escapes skipped, labels differing by case kept apart, empty labels dropped as Prometheus drops them', async () => {
+    const { batches, error } = await scrapeTarget(target, 1000);
+    expect(error).toBeUndefined();
+    const instance = new URL(target).host;
+    const value = (name: string, labels: Record<string, string> = {}) => batches.find((b) => b.name === name && JSON.stringify(b.labels) === JSON.stringify({ instance, ...labels }))?.samples[0]?.[1];
+    expect(value('node_textfile_scrape_error')).toBe(1);
+    expect(value('backup_last_success_timestamp_seconds', { job: 'db' })).toBe(1767225600);
+    // node_exporter fills the label a series lacks with "" (backup_files{Job="",job="db"}); Prometheus stores no empty label.
+    expect(value('backup_files', { Job: 'db' })).toBe(12);
+    expect(value('backup_files', { job: 'db' })).toBe(13);
   });
 
   it('runs as a server job from SMARTCLOUDOPS_SCRAPE_TARGETS', async () => {
