@@ -3,7 +3,7 @@ import os from 'node:os';
 import net from 'node:net';
 import { decimalInteger } from './config-numbers.ts';
 import { SetupError } from './setup-error.ts';
-import { SCRAPE_LIMITS } from './metrics/collectors/prometheus-scrape.ts';
+import { SCRAPE_LIMITS, type ScrapeLimitSettings } from './metrics/collectors/prometheus-scrape.ts';
 
 /** Server configuration, read once from the environment at start-up. */
 export interface ServerConfig {
@@ -31,8 +31,12 @@ export interface ServerConfig {
   scrapeTargets: string[];
   /** Days the audit log keeps an entry (SMARTCLOUDOPS_AUDIT_RETENTION_DAYS); 0 keeps every entry for ever. */
   auditRetentionDays: number;
-  /** Most samples one scrape takes (SMARTCLOUDOPS_SCRAPE_SAMPLE_LIMIT); 0 is no limit, as Prometheus's sample_limit. */
-  scrapeSampleLimit: number;
+  /**
+   * What one scrape takes, 0 being no limit as in Prometheus: samples (SMARTCLOUDOPS_SCRAPE_SAMPLE_LIMIT,
+   * `sample_limit`), labels of a series (..._LABEL_LIMIT), bytes of a label name (..._LABEL_NAME_LENGTH_LIMIT)
+   * and of a label value (..._LABEL_VALUE_LENGTH_LIMIT).
+   */
+  scrapeLimits: ScrapeLimitSettings;
   /** Fastify's trustProxy, from SMARTCLOUDOPS_TRUST_PROXY: which proxies may name the client address. */
   trustProxy: boolean | number | string[];
 }
@@ -88,7 +92,12 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     lockoutFailuresPerIp: integer(env, 'SMARTCLOUDOPS_LOCKOUT_IP_FAILURES', 20, 1, 100_000),
     lockoutSeconds: integer(env, 'SMARTCLOUDOPS_LOCKOUT_SECONDS', 900, 1, 86_400),
     scrapeTargets: parseScrapeTargets(env.SMARTCLOUDOPS_SCRAPE_TARGETS),
-    scrapeSampleLimit: integer(env, 'SMARTCLOUDOPS_SCRAPE_SAMPLE_LIMIT', SCRAPE_LIMITS.maxSamples, 0, 100_000_000),
+    scrapeLimits: {
+      maxSamples: integer(env, 'SMARTCLOUDOPS_SCRAPE_SAMPLE_LIMIT', SCRAPE_LIMITS.maxSamples, 0, 100_000_000),
+      maxLabels: integer(env, 'SMARTCLOUDOPS_SCRAPE_LABEL_LIMIT', SCRAPE_LIMITS.maxLabels, 0, 100_000),
+      maxLabelNameLength: integer(env, 'SMARTCLOUDOPS_SCRAPE_LABEL_NAME_LENGTH_LIMIT', SCRAPE_LIMITS.maxLabelNameLength, 0, 16 * 1024 * 1024),
+      maxLabelValueLength: integer(env, 'SMARTCLOUDOPS_SCRAPE_LABEL_VALUE_LENGTH_LIMIT', SCRAPE_LIMITS.maxLabelValueLength, 0, 16 * 1024 * 1024),
+    },
     trustProxy: parseTrustProxy(env.SMARTCLOUDOPS_TRUST_PROXY),
     auditRetentionDays: integer(env, 'SMARTCLOUDOPS_AUDIT_RETENTION_DAYS', 0, 0, 36_500),
   };

@@ -130,6 +130,8 @@ export interface PromResponse<T> {
   status: 'success' | 'error';
   data: T;
   warnings?: string[];
+  /** VictoriaMetrics (cluster): some storage nodes did not answer, so series may be missing. */
+  isPartial?: boolean;
   errorType?: string;
   error?: string;
 }

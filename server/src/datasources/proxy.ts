@@ -8,6 +8,7 @@ import { planRange } from './step.ts';
 import { redirectAdvice } from './redirect-advice.ts';
 import { DEFAULT_BACKOFF_SECONDS, retryAfterSeconds } from './retry-after.ts';
 import { MAX_ANSWER_BYTES, UpstreamError, UpstreamTooLargeError, type UpstreamResponse } from './upstream.ts';
+import { mayBePartial } from './partial-answer.ts';
 
 export interface ProxySettings {
   /** Bytes of answers the result cache may hold (all sources together); 0 turns caching off, the sharing of identical calls in flight included. */
@@ -167,7 +168,8 @@ export class QueryProxy {
       throw busyError(record.name, response.status, message, waitSeconds);
     }
     const withStep = stepSeconds === undefined ? {} : { stepSeconds };
-    if (this.#cache) {
+    // A partial answer is passed on but not kept: asked again, the source may answer whole.
+    if (this.#cache && !mayBePartial(response.body)) {
       // Joined for keeping anyway: this request sends the one buffer too.
       const body = compacted(response.body);
       const kept = Object.freeze({ contentType: response.contentType, body, chunks: Object.freeze([body]), bytes: body.length, cache: 'hit' as const, ...withStep });

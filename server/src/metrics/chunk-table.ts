@@ -218,8 +218,13 @@ export class ChunkTable {
    * chunks the page reaches are decoded.
    */
   readFirst(id: number, afterTs: number, n: number): Columns {
-    const out: Columns = { ts: new Float64Array(n), values: new Float64Array(n), length: 0 };
-    const chunk = seqColumns(CHUNK_SAMPLES);
+    // Read into scratch columns, returned exactly sized: a scoring page asks every series of a
+    // target for up to 512 samples, and kube-state-metrics' one target has 50,000 series, most
+    // holding one new sample: room for 512 each was ~400 MB allocated and zeroed per page.
+    if (firstScratch.ts.length < n) firstScratch = { ts: new Float64Array(n), values: new Float64Array(n), length: 0 };
+    const out = firstScratch;
+    out.length = 0;
+    const chunk = chunkScratch;
     for (const data of this.#fromChunk.iterate(id, id, afterTs, afterTs) as IterableIterator<Uint8Array>) {
       const count = chunkCount(data);
       if (chunk.ts.length < count) Object.assign(chunk, seqColumns(count));
@@ -237,7 +242,7 @@ export class ChunkTable {
         out.values[out.length++] = v;
       }
     }
-    return out;
+    return { ts: out.ts.slice(0, out.length), values: out.values.slice(0, out.length), length: out.length };
   }
 
   /** The newest sample of a series, if any. */
@@ -268,6 +273,10 @@ export class ChunkTable {
     return deleted;
   }
 }
+
+/** readFirst's scratch (it runs to the end without yielding, so one of each serves every call). */
+let firstScratch: Columns = { ts: new Float64Array(0), values: new Float64Array(0), length: 0 };
+const chunkScratch: SeqColumns = seqColumns(CHUNK_SAMPLES);
 
 export function seqColumns(capacity: number): SeqColumns {
   return { ts: new Float64Array(capacity), values: new Float64Array(capacity), seqs: new Float64Array(capacity), length: 0 };

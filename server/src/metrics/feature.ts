@@ -21,7 +21,7 @@ export function createMetricsFeature(ctx: ServerContext, deps: MetricsDeps = {})
       await app.register(metricsRoutes, { metrics, now: ctx.now });
       let stopJobs: (() => void) | undefined;
       app.addHook('onReady', async () => {
-        stopJobs = startMetricsJobs(metrics, { collectIntervalSeconds: ctx.config.collectIntervalSeconds, scrapeTargets: deps.scrapeTargets ?? [], scrapeSampleLimit: ctx.config.scrapeSampleLimit, log: ctx.log });
+        stopJobs = startMetricsJobs(metrics, { collectIntervalSeconds: ctx.config.collectIntervalSeconds, scrapeTargets: deps.scrapeTargets ?? [], scrapeLimits: ctx.config.scrapeLimits, log: ctx.log });
       });
       app.addHook('onClose', async () => {
         stopJobs?.();

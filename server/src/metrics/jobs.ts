@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { createHostReader, type HostReader } from './collectors/host-reader.ts';
-import { scrapeTarget } from './collectors/prometheus-scrape.ts';
+import { scrapeTarget, type ScrapeLimitSettings } from './collectors/prometheus-scrape.ts';
 import { runPeriodically, type PeriodicTask } from './periodic.ts';
 import type { MetricsService } from './service.ts';
 
@@ -12,8 +12,8 @@ export interface MetricsJobsOptions {
   collectIntervalSeconds: number;
   /** Prometheus exposition endpoints to scrape. */
   scrapeTargets: readonly string[];
-  /** Most samples one scrape takes; 0 is no limit. */
-  scrapeSampleLimit?: number;
+  /** Most samples and labels one scrape takes; 0 is no limit. */
+  scrapeLimits?: Partial<ScrapeLimitSettings>;
   log: Logger;
 }
 
@@ -21,7 +21,7 @@ export interface MetricsJobsOptions {
  * The metrics feature's background work: the host collector and scrapes (when an interval
  * is set) and periodic rollup and retention maintenance. Returns a stop function.
  */
-export function startMetricsJobs(metrics: MetricsService, { collectIntervalSeconds, scrapeTargets, scrapeSampleLimit, log }: MetricsJobsOptions): () => void {
+export function startMetricsJobs(metrics: MetricsService, { collectIntervalSeconds, scrapeTargets, scrapeLimits, log }: MetricsJobsOptions): () => void {
   const tasks: PeriodicTask[] = [];
   const intervalMs = collectIntervalSeconds * 1000;
   let hostReader: HostReader | null = null;
@@ -34,8 +34,8 @@ export function startMetricsJobs(metrics: MetricsService, { collectIntervalSecon
     }, log));
     for (const target of scrapeTargets) {
       tasks.push(runPeriodically(`scrape ${target}`, intervalMs, async (signal) => {
-        const result = await scrapeTarget(target, Date.now(), scrapeSampleLimit);
-        if (result.error) log.warn({ target }, result.error);
+        const result = await scrapeTarget(target, Date.now(), scrapeLimits);
+        if (result.error ?? result.warning) log.warn({ target }, result.error ?? result.warning);
         if (!signal.aborted) await metrics.ingest(result.batches);
       }, log));
     }

@@ -195,6 +195,25 @@ describe('metrics store', () => {
     expect(exported.seqs).toEqual([...exported.seqs].sort((a, b) => a - b));
   });
 
+  it("holds what a cursor's page read, not room for a whole page per series (a 50,000-series target's page allocated ~400 MB)", () => {
+    const { store } = tempStore();
+    // One series in chunks and head (130 samples), one with a single head sample.
+    const [wide, single] = store.append([
+      { name: 'm', labels: { host: 'a' }, samples: Array.from({ length: 130 }, (_, i): [number, number] => [T0 + i * 10_000, i]) },
+      { name: 'm', labels: { host: 'b' }, samples: [[T0, 7]] },
+    ]);
+    const page = store.readFirst(single!.id, -Infinity, 512);
+    expect(page.length).toBe(1);
+    expect(page.ts.length).toBe(1);
+    expect([...page.values]).toEqual([7]);
+    const fromChunks = store.readFirst(wide!.id, T0 + 5 * 10_000, 512);
+    expect(fromChunks.length).toBe(124);
+    expect(fromChunks.ts.length).toBe(124);
+    expect(fromChunks.ts[0]).toBe(T0 + 6 * 10_000);
+    expect(fromChunks.values[123]).toBe(129);
+    expect(store.readFirst(wide!.id, -Infinity, 3)).toMatchObject({ length: 3, ts: new Float64Array([T0, T0 + 10_000, T0 + 20_000]) });
+  });
+
   it('rolls up samples far apart in time without visiting every window between them (two samples at the ends of the timestamp range took 20 s)', () => {
     const { store } = tempStore();
     const last = 8_640_000_000_000_000 - 1000;

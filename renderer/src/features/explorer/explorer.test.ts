@@ -24,6 +24,16 @@ describe('metrics explorer helpers', () => {
     expect(histograms).toBeNull();
   });
 
+  it('says a partial answer is partial: VictoriaMetrics\' isPartial, and Thanos\' partial-response warning as it came', () => {
+    const result = [{ metric: { __name__: 'up', job: 'node' }, values: [[1700000000, '1']] as Array<[number, string]> }];
+    const partial = matrixToSeries({ status: 'success', isPartial: true, data: { resultType: 'matrix', result } });
+    expect(partial.notes).toEqual([expect.stringMatching(/^Partial answer: .*series may be missing/)]);
+    expect(partial.series).toHaveLength(1);
+    const thanos = matrixToSeries({ status: 'success', data: { resultType: 'matrix', result }, warnings: ['partial response: store 10.0.0.7:10901 did not answer'] });
+    expect(thanos.notes).toEqual(['partial response: store 10.0.0.7:10901 did not answer']);
+    expect(matrixToSeries({ status: 'success', isPartial: false, data: { resultType: 'matrix', result } }).notes).toEqual([]);
+  });
+
   it('leaves native histogram series out of the chart and says what to query instead', () => {
     const histogram = { count: '7', sum: '312.4', buckets: [[0, '4', '8', '2']] as Array<[number, string, string, string]> };
     const mixed = matrixToSeries({

@@ -6,13 +6,16 @@ import type { SeriesData } from '../metrics/series-data.ts';
 /** What a chart draws of a range answer, and what it says about the rest. */
 export interface ChartedAnswer {
   series: SeriesData[];
-  /** Prometheus's warnings. */
+  /** Prometheus's warnings, and a partial answer said as such. */
   notes: string[];
   /** Series holding native histograms (left out of the line) among all the answer's series; null without any. */
   histograms: { series: number; total: number } | null;
   /** Series that hold native histograms only: not drawn, but not "no data" either. */
   histogramOnly: number;
 }
+
+/** VictoriaMetrics' `isPartial`: charted as it came, a missing series looked like one that had stopped. */
+const PARTIAL_NOTE = 'Partial answer: some of the source\'s storage did not answer, so series may be missing or have gaps. Run the query again for a whole answer.';
 
 /**
  * A Prometheus range answer as the chart draws series. Values arrive as strings; NaN and
@@ -43,7 +46,9 @@ export function matrixToSeries(answer: PromResponse<PromMatrix>): ChartedAnswer 
     series.push({ id: series.length, name, labels, timestamps, values: points });
   }
   const histograms = withHistograms > 0 ? { series: withHistograms, total: answer.data.result.length } : null;
-  return { series, notes: answer.warnings ?? [], histograms, histogramOnly };
+  // Thanos says a partial answer in `warnings` ("partial response: ..."), shown as they come.
+  const notes = answer.isPartial === true ? [PARTIAL_NOTE, ...(answer.warnings ?? [])] : (answer.warnings ?? []);
+  return { series, notes, histograms, histogramOnly };
 }
 
 /** An answer with no point to draw and no histogram to explain: the "no data" state. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExpositionError, formatOf, parseExposition } from './exposition.ts';
+import { ExpositionError, formatOf, parseExposition, parseExpositionInSlices } from './exposition.ts';
 
 describe('Prometheus text exposition parser', () => {
   it('reads names, labels with escapes, special values and timestamps, skipping comments', () => {
@@ -71,6 +71,30 @@ describe('Prometheus text exposition parser', () => {
     expect(Object.getPrototypeOf(a!.labels)).toBe(Object.prototype);
   });
 
+  it('reads what real hosts send: CRLF, a BOM, trailing spaces, comments anywhere, HELP escapes, split families, case-distinct labels, integers', () => {
+    const text = [
+      '\uFEFF# HELP a_total A counter\\nover two lines, with \\\\ and "quotes".',
+      '# TYPE a_total counter',
+      'a_total{path="/x"} 5   ',
+      '   # a comment indented, and one after samples',
+      '#no space after the hash',
+      'b{Host="web-1",host="WEB-1"} 1 ',
+      'a_total{path="/y"}\t7\t1767225600000',
+      '# HELP a_total again, the family split across the body',
+      'a_total{path="/x",empty=""} 9007199254740993',
+      'B 2',
+      '',
+    ].join('\r\n');
+    expect(parseExposition(text)).toEqual([
+      { name: 'a_total', labels: { path: '/x' }, value: 5, ts: undefined },
+      { name: 'b', labels: { Host: 'web-1', host: 'WEB-1' }, value: 1, ts: undefined },
+      { name: 'a_total', labels: { path: '/y' }, value: 7, ts: 1767225600000 },
+      // An empty label is no label (Prometheus): the same series as the first line's.
+      { name: 'a_total', labels: { path: '/x' }, value: 9007199254740992, ts: undefined },
+      { name: 'B', labels: {}, value: 2, ts: undefined },
+    ]);
+  });
+
   it('stops at the sample limit instead of holding whatever a target exposes', () => {
     const text = 'a 1\n# HELP b b\nb 2\nc 3\n';
     expect(parseExposition(text, 'prometheus', { maxSamples: 3 })).toHaveLength(3);
@@ -82,5 +106,38 @@ describe('Prometheus text exposition parser', () => {
       expect(() => parseExposition(`ok 1\n${bad}`), bad).toThrow(ExpositionError);
       expect(() => parseExposition(`ok 1\n${bad}`), bad).toThrow(/^line 2: /);
     }
+  });
+
+  it('parses a big exposition in slices with turns of the event loop between them (a 50,000-line body held the request thread ~0.7 s)', async () => {
+    const text = Array.from({ length: 20_000 }, (_, i) => `kube_pod_info{namespace="ns-${i % 50}",pod="pod-${i}"} ${i}`).join('\n');
+    let turns = 0;
+    let ticking = true;
+    const tick = () => {
+      turns++;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    // Slices of 500 lines: 40 slices whatever the machine's speed.
+    const samples = await parseExpositionInSlices(text, 'prometheus', undefined, 500);
+    ticking = false;
+    expect(turns).toBeGreaterThanOrEqual(39);
+    expect(samples).toHaveLength(20_000);
+    expect(samples[19_999]).toEqual({ name: 'kube_pod_info', labels: { namespace: 'ns-49', pod: 'pod-19999' }, value: 19_999, ts: undefined });
+    expect(samples.every((s, i) => s.value === i)).toBe(true);
+    // Limits hold across slices.
+    await expect(parseExpositionInSlices(text, 'prometheus', { maxSamples: 10_000 }, 500)).rejects.toThrow(/^line 10001: more than 10000 samples/);
+  });
+
+  it('fails a series over the label limits, naming the limit, as Prometheus fails the scrape', () => {
+    const labels = (n: number) => Array.from({ length: n }, (_, i) => `l${i}="v"`).join(',');
+    const limits = { maxSamples: Infinity, maxLabels: 3, maxLabelNameLength: 5, maxLabelValueLength: 4 };
+    expect(parseExposition(`ok{${labels(3)}} 1\nok{abcde="vvvv"} 1`, 'prometheus', limits)).toHaveLength(2);
+    expect(() => parseExposition(`ok 1\nwide{${labels(4)}} 1`, 'prometheus', limits)).toThrow(/^line 2: wide has more than 3 labels \(label_limit\)/);
+    expect(() => parseExposition('m{abcdef="v"} 1', 'prometheus', limits)).toThrow(/label name "abcdef" is longer than 5 bytes \(label_name_length_limit\)/);
+    expect(() => parseExposition('m{a="vvvvv"} 1', 'prometheus', limits)).toThrow(/value of label a is 5 bytes, more than 4 \(label_value_length_limit\)/);
+    // Bytes, as Prometheus counts them: two characters of three bytes each are six.
+    expect(() => parseExposition('m{a="€€"} 1', 'prometheus', limits)).toThrow(/value of label a is 6 bytes/);
+    // An escaped name counts as stored; a quoted UTF-8 metric name is not a label.
+    expect(parseExposition('{"a.b.c.d.e.f"} 1', 'prometheus', limits)).toHaveLength(1);
   });
 });

@@ -28,11 +28,22 @@ export function formatOf(contentType: string | null): ExpositionFormat {
   return contentType?.toLowerCase().startsWith('application/openmetrics-text') ? 'openmetrics' : 'prometheus';
 }
 
-/** Bounds on what one exposition may hold. */
+/** Bounds on what one exposition may hold; past any of them the parse fails, as Prometheus fails the scrape. */
 export interface ExpositionLimits {
-  /** Samples past this fail the parse, as Prometheus's `sample_limit` fails a scrape. */
+  /** Samples (Prometheus's `sample_limit`). */
   maxSamples: number;
+  /** Labels of one series, its name not counted (`label_limit`). */
+  maxLabels?: number;
+  /** Bytes of a label name, UTF-8 (`label_name_length_limit`). */
+  maxLabelNameLength?: number;
+  /** Bytes of a label value, UTF-8 (`label_value_length_limit`). */
+  maxLabelValueLength?: number;
 }
+
+/** Lines parsed between two looks at the clock. */
+const LINES_PER_CLOCK_CHECK = 64;
+/** The longest a parse holds the thread before a turn of the event loop (as the range query's slices). */
+const PARSE_SLICE_MS = 4;
 
 /**
  * Parses the Prometheus text exposition format (version 0.0.4), or OpenMetrics text, which
@@ -47,20 +58,61 @@ export interface ExpositionLimits {
  * No maintained npm parser for this format exists; it is small enough to own.
  */
 export function parseExposition(text: string, format: ExpositionFormat = 'prometheus', limits?: ExpositionLimits): ExposedSample[] {
-  const samples: ExposedSample[] = [];
-  const maxSamples = limits?.maxSamples ?? Infinity;
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    if (samples.length === maxSamples) throw new ExpositionError(i + 1, `more than ${maxSamples} samples (the most one scrape takes)`);
-    samples.push(parseLine(line, i + 1, format));
-  }
-  return samples;
+  const parser = new ExpositionParser(text, format, limits);
+  parser.parseLines(Infinity, Infinity);
+  return parser.samples;
 }
 
-function parseLine(line: string, lineNumber: number, format: ExpositionFormat): ExposedSample {
+/**
+ * The same parse in slices of at most PARSE_SLICE_MS (or `linesPerSlice` lines), with a
+ * turn of the event loop between them: a kube-state-metrics answer of 50,000 lines takes
+ * about half a second to parse on this machine, which in one piece held /health, the
+ * stream and every request behind it.
+ */
+export async function parseExpositionInSlices(text: string, format: ExpositionFormat = 'prometheus', limits?: ExpositionLimits, linesPerSlice = Infinity): Promise<ExposedSample[]> {
+  const parser = new ExpositionParser(text, format, limits);
+  while (!parser.parseLines(linesPerSlice, PARSE_SLICE_MS)) await new Promise<void>((resolve) => setImmediate(resolve));
+  return parser.samples;
+}
+
+/** Walks the text line by line (no array of lines: a 16 MiB answer would be copied whole). */
+class ExpositionParser {
+  readonly samples: ExposedSample[] = [];
+  #position = 0;
+  #lineNumber = 0;
+  readonly #text: string;
+  readonly #format: ExpositionFormat;
+  readonly #limits: Required<ExpositionLimits>;
+
+  constructor(text: string, format: ExpositionFormat, limits: ExpositionLimits | undefined) {
+    this.#text = text;
+    this.#format = format;
+    this.#limits = { maxSamples: Infinity, maxLabels: Infinity, maxLabelNameLength: Infinity, maxLabelValueLength: Infinity, ...limits };
+  }
+
+  /** Parses up to `maxLines` lines or for about `maxMs`; true when the text is done. */
+  parseLines(maxLines: number, maxMs: number): boolean {
+    const text = this.#text;
+    const started = maxMs === Infinity ? 0 : performance.now();
+    for (let n = 1; this.#position <= text.length; n++) {
+      let end = text.indexOf('\n', this.#position);
+      if (end === -1) end = text.length;
+      const line = text.slice(this.#position, end).trim();
+      this.#position = end + 1;
+      this.#lineNumber++;
+      if (line !== '' && !line.startsWith('#')) {
+        if (this.samples.length === this.#limits.maxSamples) throw new ExpositionError(this.#lineNumber, `more than ${this.#limits.maxSamples} samples (the most one scrape takes)`);
+        this.samples.push(parseLine(line, this.#lineNumber, this.#format, this.#limits));
+      }
+      if (n >= maxLines || (n % LINES_PER_CLOCK_CHECK === 0 && performance.now() - started > maxMs)) return this.#position > text.length;
+    }
+    return true;
+  }
+}
+
+function parseLine(line: string, lineNumber: number, format: ExpositionFormat, limits: Required<ExpositionLimits>): ExposedSample {
   const fail = (message: string) => new ExpositionError(lineNumber, message);
+  let labelCount = 0;
   const bare = NAME.exec(line);
   let name = bare?.[0];
   let rest = line.slice(name?.length ?? 0);
@@ -96,10 +148,10 @@ function parseLine(line: string, lineNumber: number, format: ExpositionFormat): 
         const end = closingQuote(rest, 1);
         if (end < 0) throw fail('unterminated label value');
         const value = unescape(rest.slice(1, end));
-        // Defined, not assigned: `labels.__proto__ = v` sets no label (labels.ts does the same).
-        if (label === '__proto__') Object.defineProperty(labels, label, { value, enumerable: true, writable: true, configurable: true });
-        else labels[label] = value;
         rest = rest.slice(end + 1).trimStart();
+        // An empty value is no label, as in Prometheus (node_exporter's textfile collector fills a
+        // label one series lacks with "": kept, the series was another than Prometheus's).
+        if (value !== '') setLabel(labels, label, value, ++labelCount, limits, fail, name);
       }
       if (rest.startsWith(',')) rest = rest.slice(1).trimStart();
       else if (!rest.startsWith('}')) throw fail('expected , or }');
@@ -131,6 +183,16 @@ function parseValue(text: string): number {
   return Number(text);
 }
 
+/** Checks one label against the limits and defines it. */
+function setLabel(labels: Labels, label: string, value: string, count: number, limits: Required<ExpositionLimits>, fail: (message: string) => ExpositionError, name: string | undefined): void {
+  if (count > limits.maxLabels) throw fail(`${name ?? 'a series'} has more than ${limits.maxLabels} labels (label_limit)`);
+  if (longerThan(label, limits.maxLabelNameLength)) throw fail(`label name "${label.length > 64 ? `${label.slice(0, 64)}…` : label}" is longer than ${limits.maxLabelNameLength} bytes (label_name_length_limit)`);
+  if (longerThan(value, limits.maxLabelValueLength)) throw fail(`value of label ${label.slice(0, 64)} is ${Buffer.byteLength(value)} bytes, more than ${limits.maxLabelValueLength} (label_value_length_limit)`);
+  // Defined, not assigned: `labels.__proto__ = v` sets no label (labels.ts does the same).
+  if (label === '__proto__') Object.defineProperty(labels, label, { value, enumerable: true, writable: true, configurable: true });
+  else labels[label] = value;
+}
+
 function closingQuote(text: string, from: number): number {
   for (let i = from; i < text.length; i++) {
     if (text[i] === '\\') i++;
@@ -140,5 +202,11 @@ function closingQuote(text: string, from: number): number {
 }
 
 function unescape(value: string): string {
+  if (!value.includes('\\')) return value;
   return value.replace(/\\(.)/g, (_, ch: string) => (ch === 'n' ? '\n' : ch));
+}
+
+/** Whether a string is more than `limit` bytes of UTF-8, as Prometheus measures names and values (counted only when it could be). */
+function longerThan(text: string, limit: number): boolean {
+  return text.length > limit || (text.length * 3 > limit && Buffer.byteLength(text) > limit);
 }

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import http from 'node:http';
 import zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
@@ -15,12 +17,24 @@ const available = fs.existsSync(NODE_EXPORTER);
 
 let exporter: ChildProcess | undefined;
 let target = '';
+let textfiles = '';
 
 describe.skipIf(!available)('scraping a real node_exporter', () => {
   beforeAll(async () => {
     const port = await freePort();
     target = `http://127.0.0.1:${port}/metrics`;
-    exporter = spawn(NODE_EXPORTER, [`--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
+    // The textfile collector as hosts use it (cron jobs writing *.prom), one file broken.
+    textfiles = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-textfile-'));
+    fs.writeFileSync(path.join(textfiles, 'backup.prom'), [
+      '# HELP backup_last_success_timestamp_seconds Last good backup\\nwith "quotes" and \\\\ slash.',
+      '# TYPE backup_last_success_timestamp_seconds gauge',
+      'backup_last_success_timestamp_seconds{job="db"} 1767225600',
+      'backup_files{Job="db"} 12',
+      'backup_files{job="db"} 13',
+      '',
+    ].join('\n'));
+    fs.writeFileSync(path.join(textfiles, 'broken.prom'), 'broken metric line {\n');
+    exporter = spawn(NODE_EXPORTER, [`--web.listen-address=127.0.0.1:${port}`, `--collector.textfile.directory=${textfiles}`], { stdio: 'ignore' });
     for (;;) {
       const ok = await fetch(target).then((r) => r.ok, () => false);
       if (ok) break;
@@ -29,6 +43,7 @@ describe.skipIf(!available)('scraping a real node_exporter', () => {
   });
   afterAll(() => {
     exporter?.kill();
+    if (textfiles) fs.rmSync(textfiles, { recursive: true, force: true });
   });
 
   it('stores its series with an instance label and up = 1', async () => {
@@ -41,6 +56,18 @@ describe.skipIf(!available)('scraping a real node_exporter', () => {
     expect(cpu[0]!.labels).toMatchObject({ instance, cpu: expect.any(String), mode: expect.any(String) });
     expect(batches.find((b) => b.name === 'node_load1')?.samples[0]?.[1]).toEqual(expect.any(Number));
     for (const b of batches) expect(Number.isFinite(b.samples[0]![1])).toBe(true);
+  });
+
+  it('reads its textfile collector: a broken file flagged, HELP escapes skipped, labels differing by case kept apart, empty labels dropped as Prometheus drops them', async () => {
+    const { batches, error } = await scrapeTarget(target, 1000);
+    expect(error).toBeUndefined();
+    const instance = new URL(target).host;
+    const value = (name: string, labels: Record<string, string> = {}) => batches.find((b) => b.name === name && JSON.stringify(b.labels) === JSON.stringify({ instance, ...labels }))?.samples[0]?.[1];
+    expect(value('node_textfile_scrape_error')).toBe(1);
+    expect(value('backup_last_success_timestamp_seconds', { job: 'db' })).toBe(1767225600);
+    // node_exporter fills the label a series lacks with "" (backup_files{Job="",job="db"}); Prometheus stores no empty label.
+    expect(value('backup_files', { Job: 'db' })).toBe(12);
+    expect(value('backup_files', { job: 'db' })).toBe(13);
   });
 
   it('runs as a server job from SMARTCLOUDOPS_SCRAPE_TARGETS', async () => {
@@ -72,13 +99,15 @@ describe('scrape targets', () => {
     await new Promise<void>((resolve) => exporter.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = exporter.address() as AddressInfo;
-      const result = await scrapeTarget(`http://127.0.0.1:${port}/metrics`, 7);
+      // Scraped a second after the sample's own time (a stamp far ahead of the scrape is left out).
+      const now = 1767225601000;
+      const result = await scrapeTarget(`http://127.0.0.1:${port}/metrics`, now);
       expect(result.error).toBeUndefined();
       const instance = `127.0.0.1:${port}`;
       expect(result.batches).toEqual([
-        { name: 'up', labels: { instance }, samples: [[7, 1]] },
+        { name: 'up', labels: { instance }, samples: [[now, 1]] },
         { name: 'jobs_total', labels: { instance, queue: 'a' }, samples: [[1767225600500, 5]] },
-        { name: 'jobs_created', labels: { instance, queue: 'a' }, samples: [[7, 1767225000]] },
+        { name: 'jobs_created', labels: { instance, queue: 'a' }, samples: [[now, 1767225000]] },
       ]);
     } finally {
       exporter.closeAllConnections();
@@ -103,13 +132,52 @@ describe('scrape targets', () => {
       expect(samples.error).toMatch(new RegExp(`more than ${SCRAPE_LIMITS.maxSamples} samples`));
       expect(samples.batches).toEqual([{ name: 'up', labels: { instance }, samples: [[9, 0]] }]);
       // SMARTCLOUDOPS_SCRAPE_SAMPLE_LIMIT moves the bound; 0 takes them all, as Prometheus's sample_limit 0.
-      expect((await scrapeTarget(`http://${instance}/bomb`, 9, 100)).error).toMatch(/more than 100 samples/);
-      const unbounded = await scrapeTarget(`http://${instance}/bomb`, 9, 0);
+      expect((await scrapeTarget(`http://${instance}/bomb`, 9, { maxSamples: 100 })).error).toMatch(/more than 100 samples/);
+      const unbounded = await scrapeTarget(`http://${instance}/bomb`, 9, { maxSamples: 0 });
       expect(unbounded.error).toBeUndefined();
       expect(unbounded.batches).toHaveLength(SCRAPE_LIMITS.maxSamples + 2);
       const bytes = await scrapeTarget(`http://${instance}/gzip-bomb`, 9);
       expect(bytes.error).toMatch(/answered more than 16 MiB/);
       expect(bytes.batches).toEqual([{ name: 'up', labels: { instance }, samples: [[9, 0]] }]);
+    } finally {
+      exporter.closeAllConnections();
+      await new Promise((resolve) => exporter.close(resolve));
+    }
+  });
+
+  it('fails a scrape whose series pass the label limits (500 labels, a 1 MB value), as Prometheus does, and takes them when the limit is 0', async () => {
+    const wide = `wide{${Array.from({ length: 500 }, (_, i) => `l${i}="v"`).join(',')}} 1\n`;
+    const huge = `huge{blob="${'x'.repeat(1024 * 1024)}"} 1\n`;
+    const longName = `named{${'n'.repeat(300)}="v"} 1\n`;
+    const bodies: Record<string, string> = { '/wide': wide, '/huge': huge, '/name': longName };
+    const exporter = http.createServer((req, res) => res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(`ok 1\n${bodies[req.url ?? ''] ?? ''}`));
+    await new Promise<void>((resolve) => exporter.listen(0, '127.0.0.1', resolve));
+    try {
+      const instance = `127.0.0.1:${(exporter.address() as AddressInfo).port}`;
+      const failed = { batches: [{ name: 'up', labels: { instance }, samples: [[9, 0]] }] };
+      expect(await scrapeTarget(`http://${instance}/wide`, 9)).toEqual({ ...failed, error: expect.stringMatching(/line 2: wide has more than 64 labels \(label_limit\)/) });
+      expect(await scrapeTarget(`http://${instance}/huge`, 9)).toEqual({ ...failed, error: expect.stringMatching(/value of label blob is 1048576 bytes, more than 2048 \(label_value_length_limit\)/) });
+      expect(await scrapeTarget(`http://${instance}/name`, 9)).toEqual({ ...failed, error: expect.stringMatching(/longer than 256 bytes \(label_name_length_limit\)/) });
+      expect((await scrapeTarget(`http://${instance}/wide`, 9, { maxLabels: 0 })).batches).toHaveLength(3);
+      expect((await scrapeTarget(`http://${instance}/huge`, 9, { maxLabelValueLength: 0 })).batches).toHaveLength(3);
+      expect((await scrapeTarget(`http://${instance}/name`, 9, { maxLabelNameLength: 0 })).batches).toHaveLength(3);
+    } finally {
+      exporter.closeAllConnections();
+      await new Promise((resolve) => exporter.close(resolve));
+    }
+  });
+
+  it('leaves out samples stamped before 1970 or far in the future (one from 2100 stayed the latest value for good), keeping the rest', async () => {
+    const now = 1_767_225_600_000;
+    const body = [`past{k="neg"} 1 -1000`, `past{k="epoch"} 2 0`, `soon 3 ${now + 60_000}`, `future 4 4102444800000`, `absurd 5 100000000000000000000`, 'plain 6', ''].join('\n');
+    const exporter = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(body));
+    await new Promise<void>((resolve) => exporter.listen(0, '127.0.0.1', resolve));
+    try {
+      const instance = `127.0.0.1:${(exporter.address() as AddressInfo).port}`;
+      const result = await scrapeTarget(`http://${instance}/metrics`, now);
+      expect(result.error).toBeUndefined();
+      expect(result.warning).toMatch(/left out 3 sample\(s\) stamped before 1970 or more than 10 minutes ahead/);
+      expect(result.batches.map((b) => [b.name, b.samples[0]![0]])).toEqual([['up', now], ['past', 0], ['soon', now + 60_000], ['plain', now]]);
     } finally {
       exporter.closeAllConnections();
       await new Promise((resolve) => exporter.close(resolve));

@@ -195,7 +195,8 @@ export class PgChunkRows {
         out.ts[out.length] = Number(head[i]![2]);
         out.values[out.length++] = head[i]![3]!;
       }
-      return out;
+      // Exactly sized, as SQLite's (chunk-table.ts): a page of a wide target holds what it read.
+      return out.length === n ? out : { ts: out.ts.slice(0, out.length), values: out.values.slice(0, out.length), length: out.length };
     }
   }
 
