@@ -140,6 +140,9 @@ const PHRASAL_HEADS = new Set(['roll', 'fail', 'switch', 'clean']);
 /** Orders' verbs that are neither in the lexicon's verbs nor a runbook's: their past forms report too ("unacked 12", "reassigned 7"). */
 const OTHER_ORDER_VERBS = new Set(['assign', 'reassign', 'unack', 'unacknowledge', 'unclaim', 'acknowledge']);
 
+/** Orders that undo an earlier one ("unack 12", "unclaim 12"): what was wrong with it is their reason, not a correction. */
+const UNDOING_VERBS = new Set(['unack', 'unacknowledge', 'un-ack', 'un-acknowledge', 'unclaim']);
+
 /** Is the word an order's verb in its base form ("ack", "silence", "restart", "resolve", "roll" back)? */
 function isBaseOfOrder(stem: string): boolean {
   return stem.length >= 3 && (ORDER_WORDS.some((word) => is(stem, word)) || RUNBOOK_ACTIONS[stem] !== undefined || STATUS_ORDER_LEADS.has(stem) || PHRASAL_HEADS.has(stem) || OTHER_ORDER_VERBS.has(stem));
@@ -163,7 +166,8 @@ function isPastOfOrder(norm: string): boolean {
 /** Is the word the first of an order's verbs, in any form? */
 function isOrderWord(norm: string): boolean {
   // (Not "stop", "end", "cancel": words of expiring a silence, and of much else.)
-  return ORDER_WORDS.some((word) => word !== 'expire' && verbOf(norm, word) > 0) || actionOf(norm) !== null || STATUS_ORDER_LEADS.has(norm) || isPastOfOrder(norm);
+  // ("unack 88 (acked by mistake)": the un-ack is the order; the "acked" after it, read as the line's verb, made it a report.)
+  return ORDER_WORDS.some((word) => word !== 'expire' && verbOf(norm, word) > 0) || actionOf(norm) !== null || STATUS_ORDER_LEADS.has(norm) || UNDOING_VERBS.has(norm) || isPastOfOrder(norm);
 }
 
 /**
@@ -335,13 +339,14 @@ function conditionIn(tokens: readonly Token[]): boolean {
 }
 
 /** Does a correction follow the order's verb at `verbAt` ("no wait", "i meant", "oops", or "actually" before an id: "ack 12 actually 13")? */
-function correctedAfter(words: readonly string[], verbAt: number): boolean {
+function correctedAfter(words: readonly string[], verbAt: number, undoing: boolean): boolean {
   const after = words.slice(verbAt + 1);
   const has = (phrase: string) => {
     const parts = phrase.split(' ');
     return after.some((_, i) => parts.every((p, k) => after[i + k] === p));
   };
-  return CORRECTIONS.some(has) || after.some((w, i) => w === 'actually' && /^#?\d+$/.test(after[i + 1] ?? ''));
+  // ("unack 88 pls, acked wrong one": after an order that undoes one, "wrong one" says why it is undone; "no wait" still corrects.)
+  return CORRECTIONS.some((phrase) => !(undoing && phrase.startsWith('wrong ')) && has(phrase)) || after.some((w, i) => w === 'actually' && /^#?\d+$/.test(after[i + 1] ?? ''));
 }
 
 /**
@@ -486,7 +491,7 @@ function moodSaid(tokens: readonly Token[]): Mood {
   if (words.length > 1 && ending(1) === 'wait' && (/[.,;!—–-]$/.test(tokens[last - 1]!.raw) || ['-', '—', '–'].includes(tokens[last - 1]!.norm))) return 'negated';
   // ("ack 12 no wait 13", "ack 12 sorry i meant 13", "ack 12 actually 13": corrected after its verb.)
   const verbFirst = words.findIndex((w) => isOrderWord(w));
-  if (verbFirst !== -1 && correctedAfter(words, verbFirst)) return 'corrected';
+  if (verbFirst !== -1 && correctedAfter(words, verbFirst, UNDOING_VERBS.has(words[verbFirst]!))) return 'corrected';
   // Only what is said before a comment tells what the line does: "… because rollback done" is the comment's.
   const marker = words.findIndex((w, i) => i > 0 && FREE_TEXT_MARKERS.has(w));
   const said = marker === -1 ? words : words.slice(0, marker);

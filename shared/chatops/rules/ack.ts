@@ -14,7 +14,8 @@ export const ackRule: Rule = (line) => {
   const { tokens } = line;
   const verb = leadingVerb(tokens, (n) => verbOf(n, 'ack'));
   // "unacknowledge 12" is one edit-pair from "acknowledge": its opposite, read by unackRule.
-  if (!verb || UNACK_VERBS.has(tokens[verb.at]!.norm) || tokens[verb.at - 1]?.norm === 'un') return null;
+  // ("unack 88 (acked by mistake)": an ack said after the un-ack is why it is undone, unackRule's comment.)
+  if (!verb || UNACK_VERBS.has(tokens[verb.at]!.norm) || /^un-?ack/.test(tokens[verb.at]!.norm) || tokens[verb.at - 1]?.norm === 'un' || tokens.slice(0, verb.at).some((t) => UNACK_VERBS.has(t.norm))) return null;
   // "who acked 12?", "was 12 acknowledged": a question about an acknowledgement, not one to make.
   if (QUESTION_WORDS.has(tokens[0]?.norm ?? '')) return null;
   // "revert the ack on 12" (unackRule), "stop acking 12", "skip the ack": not an acknowledgement to make;
