@@ -101,6 +101,8 @@ export const FILLER = new Set([
   'now', 'currently', 'right', 'just', 'there', 'it', 'its', 'this', 'that', 'these', 'those', 'up', 'going', 'looking', 'look', 'like',
   'and', 'or', 'so', 'hey', 'hi', 'bot', 'ops', 'thanks', 'thx', 'ok', 'okay', 'quick', 'quickly', 'some', 'do', 'does', 'did', 'has', 'have',
   'let', "let's", 'lets', 'see', 'tell', 'need', 'want', 'percent', '%', 'number', 'numbers', 'rate', 'value', 'values', 'trend',
+  // ("yo whats web-2 doing cpu wise rn": a greeting, "right now" as chat types it, and what a host is "doing" say nothing more.)
+  'yo', 'rn', 'doing',
 ]);
 
 const ENTRIES: [string, Word][] = Object.entries(WORDS).flatMap(([word, forms]) => forms.map((form) => [form, word as Word] as [string, Word]));

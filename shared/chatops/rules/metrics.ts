@@ -29,9 +29,14 @@ function firstMetric(line: Line, particleUp: boolean): { name: string; score: nu
   for (let i = 0; i < tokens.length; i++) {
     if (whatsUpAt(tokens, i) || (!particleUp && particleUpAt(tokens, i))) continue;
     const next = tokens[i + 1];
-    const pair = next ? index.metric(tokens[i]!.norm + next.norm, true) : null;
-    const found = pair ?? index.metric(tokens[i]!.norm);
-    if (found) return { ...found, at: i, end: pair ? i + 2 : i + 1 };
+    // ("memory-wise", "cpu wise": the metric a line is about, said the way chat says "as for".)
+    const norm = tokens[i]!.norm.replace(/-wise$/, '');
+    const pair = next ? index.metric(norm + next.norm, true) : null;
+    const found = pair ?? index.metric(norm);
+    if (found) {
+      const end = pair ? i + 2 : i + 1;
+      return { ...found, at: i, end: tokens[end]?.norm === 'wise' ? end + 1 : end };
+    }
   }
   return null;
 }
