@@ -90,7 +90,9 @@ export const OTHER_MANNERS: ReadonlySet<string> = new Set([
  * Thanks as on-call chat types them ("cheers", "ta", "tia", "cheers mate", "much appreciated", "thanks in advance"): like "please",
  * no alert's name, parameter or comment ("silence web-1 for 1h cheers" made a silence of alerts named "cheers").
  */
-export const THANKS: ReadonlySet<string> = new Set(['thanks', 'thx', 'thank', 'ty', 'tyvm', 'tia', 'tx', 'thnx', 'thanx', 'cheers', 'ta', 'mate', 'much', 'appreciated', 'appreciate', 'advance']);
+export const THANKS: ReadonlySet<string> = new Set(['thanks', 'thx', 'thank', 'ty', 'tyvm', 'tia', 'tx', 'thnx', 'thanx', 'cheers', 'ta', 'mate', 'much', 'appreciated', 'appreciate', 'advance',
+  // ("pls ack alert 12 kthx": it was the ack's comment.)
+  'kthx', 'kthxbye', 'kthnx', 'tyty', 'thnks', 'thks']);
 
 export const FILLER = new Set([
   ...OTHER_MANNERS,

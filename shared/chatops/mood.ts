@@ -292,6 +292,9 @@ const HEALTH = new Set([
   'crashlooping', 'oom', 'spiking', 'high', 'hosed', 'borked', 'toast', 'lagging', 'saturated', 'overloaded', 'pegged', 'maxed', 'unresponsive', 'wedged', 'red', 'again',
 ]);
 
+/** Words that start a statement whose subject is left out ("been paged twice", "still down", "keeps flapping"). */
+const SUBJECTLESS_LEADS = new Set(['been', 'still', 'keeps', 'kept', 'getting', 'got']);
+
 /**
  * A clause that says how things are, not what to do: a linking verb after its subject, or a
  * state of health at its end ("web-1 is down", "db-2 disk full"), and no order's verb first.
@@ -299,6 +302,8 @@ const HEALTH = new Set([
 function statesHowThingsAre(tokens: readonly Token[]): boolean {
   const words = tokens.map((t) => t.norm);
   if (words.length < 2 || isOrderWord(words[0]!)) return false;
+  // ("been paged 3 times for this, ack 12", "still flapping, ack 12": how it is, its subject left out as chat does.)
+  if (SUBJECTLESS_LEADS.has(words[0]!)) return true;
   return words.slice(1).some((w) => LINKING.has(w) || /^[a-z0-9-]+'s$/.test(w) && w !== "let's") || HEALTH.has(words.at(-1)!) || words[0]!.endsWith("'s");
 }
 
