@@ -45,7 +45,8 @@ export const metricsRule: Rule = (line) => {
   const { tokens, index, ref } = line;
   if (ledByStateOrder(tokens)) return null;
   const taken = new Set<number>();
-  const metric = firstMetric(line, false) ?? firstMetric(line, true);
+  // (The second look, with a particle's "up" read as the metric, only when the line has one: most lines name no metric.)
+  const metric = firstMetric(line, false) ?? (tokens.some((_, i) => particleUpAt(tokens, i)) ? firstMetric(line, true) : null);
   if (!metric) return chartOfNoMetric(line);
   const found = { name: metric.name, score: metric.score };
   const metricAt = metric.at;
