@@ -90,7 +90,9 @@ export const OTHER_MANNERS: ReadonlySet<string> = new Set([
  * Thanks as on-call chat types them ("cheers", "ta", "tia", "cheers mate", "much appreciated", "thanks in advance"): like "please",
  * no alert's name, parameter or comment ("silence web-1 for 1h cheers" made a silence of alerts named "cheers").
  */
-export const THANKS: ReadonlySet<string> = new Set(['thanks', 'thx', 'thank', 'ty', 'tyvm', 'tia', 'tx', 'thnx', 'thanx', 'cheers', 'ta', 'mate', 'much', 'appreciated', 'appreciate', 'advance']);
+export const THANKS: ReadonlySet<string> = new Set(['thanks', 'thx', 'thank', 'ty', 'tyvm', 'tia', 'tx', 'thnx', 'thanx', 'cheers', 'ta', 'mate', 'much', 'appreciated', 'appreciate', 'advance',
+  // ("pls ack alert 12 kthx": it was the ack's comment.)
+  'kthx', 'kthxbye', 'kthnx', 'tyty', 'thnks', 'thks']);
 
 export const FILLER = new Set([
   ...OTHER_MANNERS,
@@ -101,6 +103,8 @@ export const FILLER = new Set([
   'now', 'currently', 'right', 'just', 'there', 'it', 'its', 'this', 'that', 'these', 'those', 'up', 'going', 'looking', 'look', 'like',
   'and', 'or', 'so', 'hey', 'hi', 'bot', 'ops', 'thanks', 'thx', 'ok', 'okay', 'quick', 'quickly', 'some', 'do', 'does', 'did', 'has', 'have',
   'let', "let's", 'lets', 'see', 'tell', 'need', 'want', 'percent', '%', 'number', 'numbers', 'rate', 'value', 'values', 'trend',
+  // ("yo whats web-2 doing cpu wise rn": a greeting, "right now" as chat types it, and what a host is "doing" say nothing more.)
+  'yo', 'rn', 'doing',
 ]);
 
 const ENTRIES: [string, Word][] = Object.entries(WORDS).flatMap(([word, forms]) => forms.map((form) => [form, word as Word] as [string, Word]));

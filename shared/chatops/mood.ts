@@ -140,6 +140,9 @@ const PHRASAL_HEADS = new Set(['roll', 'fail', 'switch', 'clean']);
 /** Orders' verbs that are neither in the lexicon's verbs nor a runbook's: their past forms report too ("unacked 12", "reassigned 7"). */
 const OTHER_ORDER_VERBS = new Set(['assign', 'reassign', 'unack', 'unacknowledge', 'unclaim', 'acknowledge']);
 
+/** Orders that undo an earlier one ("unack 12", "unclaim 12"): what was wrong with it is their reason, not a correction. */
+const UNDOING_VERBS = new Set(['unack', 'unacknowledge', 'un-ack', 'un-acknowledge', 'unclaim']);
+
 /** Is the word an order's verb in its base form ("ack", "silence", "restart", "resolve", "roll" back)? */
 function isBaseOfOrder(stem: string): boolean {
   return stem.length >= 3 && (ORDER_WORDS.some((word) => is(stem, word)) || RUNBOOK_ACTIONS[stem] !== undefined || STATUS_ORDER_LEADS.has(stem) || PHRASAL_HEADS.has(stem) || OTHER_ORDER_VERBS.has(stem));
@@ -163,7 +166,8 @@ function isPastOfOrder(norm: string): boolean {
 /** Is the word the first of an order's verbs, in any form? */
 function isOrderWord(norm: string): boolean {
   // (Not "stop", "end", "cancel": words of expiring a silence, and of much else.)
-  return ORDER_WORDS.some((word) => word !== 'expire' && verbOf(norm, word) > 0) || actionOf(norm) !== null || STATUS_ORDER_LEADS.has(norm) || isPastOfOrder(norm);
+  // ("unack 88 (acked by mistake)": the un-ack is the order; the "acked" after it, read as the line's verb, made it a report.)
+  return ORDER_WORDS.some((word) => word !== 'expire' && verbOf(norm, word) > 0) || actionOf(norm) !== null || STATUS_ORDER_LEADS.has(norm) || UNDOING_VERBS.has(norm) || isPastOfOrder(norm);
 }
 
 /**
@@ -288,6 +292,9 @@ const HEALTH = new Set([
   'crashlooping', 'oom', 'spiking', 'high', 'hosed', 'borked', 'toast', 'lagging', 'saturated', 'overloaded', 'pegged', 'maxed', 'unresponsive', 'wedged', 'red', 'again',
 ]);
 
+/** Words that start a statement whose subject is left out ("been paged twice", "still down", "keeps flapping"). */
+const SUBJECTLESS_LEADS = new Set(['been', 'still', 'keeps', 'kept', 'getting', 'got']);
+
 /**
  * A clause that says how things are, not what to do: a linking verb after its subject, or a
  * state of health at its end ("web-1 is down", "db-2 disk full"), and no order's verb first.
@@ -295,6 +302,8 @@ const HEALTH = new Set([
 function statesHowThingsAre(tokens: readonly Token[]): boolean {
   const words = tokens.map((t) => t.norm);
   if (words.length < 2 || isOrderWord(words[0]!)) return false;
+  // ("been paged 3 times for this, ack 12", "still flapping, ack 12": how it is, its subject left out as chat does.)
+  if (SUBJECTLESS_LEADS.has(words[0]!)) return true;
   return words.slice(1).some((w) => LINKING.has(w) || /^[a-z0-9-]+'s$/.test(w) && w !== "let's") || HEALTH.has(words.at(-1)!) || words[0]!.endsWith("'s");
 }
 
@@ -335,13 +344,14 @@ function conditionIn(tokens: readonly Token[]): boolean {
 }
 
 /** Does a correction follow the order's verb at `verbAt` ("no wait", "i meant", "oops", or "actually" before an id: "ack 12 actually 13")? */
-function correctedAfter(words: readonly string[], verbAt: number): boolean {
+function correctedAfter(words: readonly string[], verbAt: number, undoing: boolean): boolean {
   const after = words.slice(verbAt + 1);
   const has = (phrase: string) => {
     const parts = phrase.split(' ');
     return after.some((_, i) => parts.every((p, k) => after[i + k] === p));
   };
-  return CORRECTIONS.some(has) || after.some((w, i) => w === 'actually' && /^#?\d+$/.test(after[i + 1] ?? ''));
+  // ("unack 88 pls, acked wrong one": after an order that undoes one, "wrong one" says why it is undone; "no wait" still corrects.)
+  return CORRECTIONS.some((phrase) => !(undoing && phrase.startsWith('wrong ')) && has(phrase)) || after.some((w, i) => w === 'actually' && /^#?\d+$/.test(after[i + 1] ?? ''));
 }
 
 /**
@@ -486,7 +496,7 @@ function moodSaid(tokens: readonly Token[]): Mood {
   if (words.length > 1 && ending(1) === 'wait' && (/[.,;!—–-]$/.test(tokens[last - 1]!.raw) || ['-', '—', '–'].includes(tokens[last - 1]!.norm))) return 'negated';
   // ("ack 12 no wait 13", "ack 12 sorry i meant 13", "ack 12 actually 13": corrected after its verb.)
   const verbFirst = words.findIndex((w) => isOrderWord(w));
-  if (verbFirst !== -1 && correctedAfter(words, verbFirst)) return 'corrected';
+  if (verbFirst !== -1 && correctedAfter(words, verbFirst, UNDOING_VERBS.has(words[verbFirst]!))) return 'corrected';
   // Only what is said before a comment tells what the line does: "… because rollback done" is the comment's.
   const marker = words.findIndex((w, i) => i > 0 && FREE_TEXT_MARKERS.has(w));
   const said = marker === -1 ? words : words.slice(0, marker);

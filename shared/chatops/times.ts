@@ -566,15 +566,23 @@ export function findPeriodEnd(tokens: readonly Token[], taken: ReadonlySet<numbe
     const prep = PERIOD_PREPS.has(tokens[i]!.norm);
     let k = prep ? i + 1 : i;
     let lead = false;
-    while (k < tokens.length && !taken.has(k) && PERIOD_LEADS.has(tokens[k]!.norm)) {
-      lead = true;
+    // ("until EOD tomorrow", "till tomorrow EOD", "until end of day tomorrow": the period a day on; "tomorrow" was read as
+    // the name of the alerts to silence, and the silence ended tonight.)
+    let tomorrow = false;
+    while (k < tokens.length && !taken.has(k) && (PERIOD_LEADS.has(tokens[k]!.norm) || (prep && tokens[k]!.norm === 'tomorrow'))) {
+      if (tokens[k]!.norm === 'tomorrow') tomorrow = true;
+      else lead = true;
       k++;
     }
     const period = k < tokens.length && !taken.has(k) ? PERIODS[tokens[k]!.norm] : undefined;
     // Without a preposition only the words that are a period alone ("silence db-1 tonight", "overnight"):
     // "silence weekend backup alerts" names alerts.
-    if (!period || (period.needsLead && !lead) || (!prep && (lead || !ALONE.has(tokens[k]!.norm)))) continue;
-    return { at: periodEnd(period.end, ref), start: i, end: k + 1 };
+    if (!period || (period.needsLead && !lead && !tomorrow) || (!prep && (lead || !ALONE.has(tokens[k]!.norm)))) continue;
+    const after = prep && !tomorrow && tokens[k + 1]?.norm === 'tomorrow' && !taken.has(k + 1);
+    const shifted = (tomorrow || after) && (period.end === 'midnight' || period.end === 'morning');
+    if ((tomorrow || after) && !shifted) continue;
+    const at = periodEnd(period.end, ref);
+    return { at: at === null ? null : at + (shifted ? DAY_MS : 0), start: i, end: k + (after ? 2 : 1) };
   }
   return null;
 }

@@ -32,8 +32,10 @@ const GLUED_ID = /^(ack|acknowledge|resolve|reopen|mitigate|close|unsilence|expi
 export function withoutMarkup(text: string): string {
   let out = text.replace(EDITED, '');
   for (let m = MARKUP.exec(out) ?? FENCED.exec(out); m; m = MARKUP.exec(out) ?? FENCED.exec(out)) out = m[2]!.trim();
-  return out;
+  // ("*ack 12* investigating", "_silence web-1_ for 1h": part of a line in bold or italics is its words too; "*ack" was no verb.)
+  return out.replace(PART_MARKUP, '$1$3');
 }
+const PART_MARKUP = /(^|\s)([*_])([^\s*_](?:[^*_\n]*[^\s*_])?)\2(?=$|[\s,.;:!?])/g;
 const MARKUP = /^([*_])(\S(?:.*\S)?)\1$/s;
 const FENCED = /^(```)((?:(?!```)[\s\S])+)```$/;
 const EDITED = /\s+\(edited\)\s*$/i;

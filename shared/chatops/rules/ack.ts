@@ -14,7 +14,8 @@ export const ackRule: Rule = (line) => {
   const { tokens } = line;
   const verb = leadingVerb(tokens, (n) => verbOf(n, 'ack'));
   // "unacknowledge 12" is one edit-pair from "acknowledge": its opposite, read by unackRule.
-  if (!verb || UNACK_VERBS.has(tokens[verb.at]!.norm) || tokens[verb.at - 1]?.norm === 'un') return null;
+  // ("unack 88 (acked by mistake)": an ack said after the un-ack is why it is undone, unackRule's comment.)
+  if (!verb || UNACK_VERBS.has(tokens[verb.at]!.norm) || /^un-?ack/.test(tokens[verb.at]!.norm) || tokens[verb.at - 1]?.norm === 'un' || tokens.slice(0, verb.at).some((t) => UNACK_VERBS.has(t.norm))) return null;
   // "who acked 12?", "was 12 acknowledged": a question about an acknowledgement, not one to make.
   if (QUESTION_WORDS.has(tokens[0]?.norm ?? '')) return null;
   // "revert the ack on 12" (unackRule), "stop acking 12", "skip the ack": not an acknowledgement to make;
@@ -86,7 +87,8 @@ export const ackRule: Rule = (line) => {
     // reaction), are the list; it acknowledged 12 with the comment "13 np". "ack 12 3 nodes down" keeps its comment. Nothing
     // after them, and courtesy after them, are both no comment: `commentFrom` says so once for both.)
     // ("ack 12 13 but not 14": ids before an id left out are a list; it acknowledged 12 alone, "13 but not 14" its comment.)
-    && (commentFrom(line, run.end) === undefined || run.joined || EXCLUDED_ID.test(restOf(line.text, tokens, run.end)) || tokens[run.end - 1]!.colon || FREE_TEXT_MARKERS.has(after?.norm ?? '') || (tokens[found.at]!.norm.startsWith('#') && ids.every((t) => t.norm.startsWith('#'))));
+    // ("ack 12 13 14 pls, looking into it": manners set off by a comma end the list as a marker does; it was asked about.)
+    && (commentFrom(line, run.end) === undefined || run.joined || EXCLUDED_ID.test(restOf(line.text, tokens, run.end)) || tokens[run.end - 1]!.colon || FREE_TEXT_MARKERS.has(after?.norm ?? '') || (after !== undefined && isCourtesy(after) && after.raw.endsWith(',')) || (tokens[found.at]!.norm.startsWith('#') && ids.every((t) => t.norm.startsWith('#'))));
   const onlyIds = !incident && listed;
   // ("ack 12 13 on it", "ack 12 13 looking", "ack 12 13 2 pods crashlooping": a number after the id, then words that do not
   // count it, may be one more alert; it acknowledged 12 alone with the comment "13 on it". "ack 12 3 nodes down" counts.)

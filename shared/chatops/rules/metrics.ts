@@ -12,26 +12,49 @@ export function whatsUpAt(tokens: readonly Token[], i: number): boolean {
   return tokens[i]?.norm === 'up' && UP_IDIOMS.has(tokens[i - 1]?.norm ?? '');
 }
 
+/**
+ * Verbs whose "up" may be their particle ("pull up cpu for web-1", "look up disk on web-3", "call up the load"): the `up`
+ * metric only when the line names no other ("show up for lb-1"); read first, it charted `up` instead of the cpu asked for.
+ */
+const PARTICLE_HEADS = new Set(['pull', 'look', 'call', 'dig', 'show', 'load', 'fetch', 'get', 'grab', 'whip', 'rustle', 'graph', 'chart', 'plot', 'draw', 'display']);
+
+/** Is the token an "up" that may be the particle of the verb before it? */
+function particleUpAt(tokens: readonly Token[], i: number): boolean {
+  return tokens[i]?.norm === 'up' && PARTICLE_HEADS.has(tokens[i - 1]?.norm ?? '');
+}
+
+/** The first metric the line names and where (two words that name one first: "disk io", "response time"), or null. */
+function firstMetric(line: Line, particleUp: boolean): { name: string; score: number; at: number; end: number } | null {
+  const { tokens, index } = line;
+  for (let i = 0; i < tokens.length; i++) {
+    if (whatsUpAt(tokens, i) || (!particleUp && particleUpAt(tokens, i))) continue;
+    const next = tokens[i + 1];
+    // ("memory-wise", "cpu wise": the metric a line is about, said the way chat says "as for".)
+    const norm = tokens[i]!.norm.replace(/-wise$/, '');
+    const pair = next ? index.metric(norm + next.norm, true) : null;
+    const found = pair ?? index.metric(norm);
+    if (found) {
+      const end = pair ? i + 2 : i + 1;
+      return { ...found, at: i, end: tokens[end]?.norm === 'wise' ? end + 1 : end };
+    }
+  }
+  return null;
+}
+
 export const metricsRule: Rule = (line) => {
   const { tokens, index, ref } = line;
   if (ledByStateOrder(tokens)) return null;
   const taken = new Set<number>();
-  let metric: { name: string; score: number } | null = null;
-  let metricAt = -1;
-  tokens.forEach((t, i) => {
-    if (metric || whatsUpAt(tokens, i)) return;
-    // Two words that name one metric first ("disk io", "response time"), then one.
-    const next = tokens[i + 1];
-    const pair = next ? index.metric(t.norm + next.norm, true) : null;
-    const found = pair ?? index.metric(t.norm);
-    if (found) {
-      metric = found;
-      metricAt = i;
-      take(taken, i, pair ? i + 2 : i + 1);
-    }
-  });
+  // (The second look, with a particle's "up" read as the metric, only when the line has one: most lines name no metric.)
+  const metric = firstMetric(line, false) ?? (tokens.some((_, i) => particleUpAt(tokens, i)) ? firstMetric(line, true) : null);
   if (!metric) return chartOfNoMetric(line);
-  const found = metric as { name: string; score: number };
+  const found = { name: metric.name, score: metric.score };
+  const metricAt = metric.at;
+  take(taken, metric.at, metric.end);
+  // ("pull up cpu", "bring up memory", "dig up the latency": the verb and its particle ask for the chart, as "show" does.)
+  tokens.forEach((t, i) => {
+    if (i < metric.at && (particleUpAt(tokens, i) || (t.norm === 'up' && tokens[i - 1]?.norm === 'bring'))) take(taken, i - 1, i + 1);
+  });
   tokens.forEach((t, i) => {
     // "network traffic", "memory ram": more words for the same metric.
     if (is(t.norm, 'show') || (!taken.has(i) && index.metric(t.norm)?.name === found.name)) taken.add(i);

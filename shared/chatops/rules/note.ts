@@ -10,6 +10,9 @@ const NOTE_AFTER_ID = /^(?:(?:incident|inc)[-_\s]*#?(\d{1,9})\s+(?:note|update|c
 /** A note's text and then its incident: "<text> on|to|for incident 7" at the end of the line. */
 const TEXT_THEN_ID = /^(\S.*?)\s+(?:on|to|for|in)\s+(?:(?:incident|inc)[-\s]*)?#?(\d{1,9})[.!]?$/is;
 
+/** Dashes typed apart that set a note's text off as a colon does ("add to incident 7 - rolled back"). */
+const TEXT_DASHES = new Set(['-', '--', '—', '–']);
+
 /** What joins something on ("and", "&", "then", "also", "plus"): no note's text starts with it. */
 const JOINED_ON = new Set(['and', '&', '+', 'then', 'also', 'plus']);
 
@@ -25,7 +28,10 @@ export const noteRule: Rule = (line) => {
   // "add a note to 7", "add note on incident 7"; "add to incident 7: …" (the colon says a text follows)
   if (tokens[at]!.norm === 'add') {
     const noun = tokens.findIndex((t, i) => i > at && i <= at + 2 && is(t.norm, 'note'));
-    const addTo = ['to', 'on'].includes(tokens[at + 1]?.norm ?? '') && isIncidentNoun(tokens[at + 2]?.norm ?? '') && idOf(tokens[at + 3]) !== null && tokens[at + 3]!.colon;
+    // ("add to incident 31 - rolled back", "add to 31 — rolled back": a dash says a text follows as a colon does.)
+    const idAt = at + (isIncidentNoun(tokens[at + 2]?.norm ?? '') ? 3 : 2);
+    const textFollows = tokens[idAt]?.colon === true || TEXT_DASHES.has(tokens[idAt + 1]?.norm ?? '');
+    const addTo = ['to', 'on'].includes(tokens[at + 1]?.norm ?? '') && idOf(tokens[idAt]) !== null && textFollows;
     if (noun === -1 && !addTo) return null;
     if (noun !== -1) at = noun;
     score = addTo && noun === -1 ? 0.9 : 1;

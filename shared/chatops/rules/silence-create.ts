@@ -3,7 +3,7 @@ import type { Severity, SilenceMatcher } from '../intents.ts';
 import { ALL_WORDS, FILLER, FREE_TEXT_MARKERS, is, SEVERITY_WORDS, verbOf } from '../lexicon.ts';
 import { findDurations, findEmptyDuration, findPeriodEnd, findUntil, untilHalfUnsaid } from '../times.ts';
 import { idOf, restOf, type Token } from '../tokens.ts';
-import { CLOCK_TIME, commentFrom, DEFAULT_SILENCE_SECONDS, EMOJI_CODE, escapeRegex, familyOf, findTarget, idAfter, isAlertNoun, isIncidentNoun, isManners, leadingVerb, leftoverFactor, moreIds, type Reading, type Rule, take, unwrapped } from './kit.ts';
+import { CLOCK_TIME, commentFrom, DEFAULT_SILENCE_SECONDS, EMOJI_CODE, escapeRegex, familyOf, findTarget, idAfter, isAlertNoun, isCourtesy, isIncidentNoun, isManners, leadingVerb, leftoverFactor, moreIds, type Reading, type Rule, take, unwrapped } from './kit.ts';
 import { reversedBefore, silencedFilterOf } from './orders.ts';
 import { isSilencesQuestion } from './silences-list.ts';
 import { globMatcher } from '../glob-match.ts';
@@ -69,8 +69,9 @@ export const silenceRule: Rule = (line) => {
     return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: 'One length per silence: ask for each silence on its own, e.g. "silence db-2 for 1h", then "silence web-1 for 2h".' };
   }
   // "silence db-1 for 1h, maintenance", "for 1h: patching": after the duration and its comma or colon, the rest is the comment.
+  // ("for 1 hour pls, patching": manners set off by a comma after the length are followed by why, as a comma alone is.)
   // ('for 1h "patching"', "for 1h for patching", "for 1h to patch", "for 1h so we can patch", "for 1h we are patching": why, said after the length.)
-  if (duration && comment === undefined && duration.end < end && (tokens[duration.end - 1]!.raw.endsWith(',') || tokens[duration.end - 1]!.colon || reasonAfterLength(line, duration.end))) {
+  if (duration && comment === undefined && duration.end < end && (tokens[duration.end - 1]!.raw.endsWith(',') || tokens[duration.end - 1]!.colon || mannersThenComma(tokens[duration.end]) || reasonAfterLength(line, duration.end))) {
     comment = commentFrom(line, duration.end);
     end = duration.end;
     for (let i = end; i < tokens.length; i++) taken.add(i);
@@ -416,3 +417,8 @@ const HOST_NOUNS = new Set(['host', 'hosts', 'server', 'servers', 'box', 'boxes'
 // ("mute notifications for web-1": its notifications are its alerts.)
 // ("silence them for 1h": a pronoun names nothing on a line of its own; it made a silence of alerts named "them".)
 const SILENCE_NOISE = new Set([...ALL_WORDS, 'them', 'they', 'em', "'em", 'notifications', 'notification', 'notifs', 'alerting', 'paging', 'everywhere', 'anywhere', 'things', 'thing', 'starting', 'alertname', 'any', 'anything', 'something', 'stuff', 'severity', 'sev', 'priority', 'named', 'called', 'regarding', 'related']);
+
+/** Manners typed with a comma after them ("pls,", "thx,"): what follows is said apart from them. */
+function mannersThenComma(token: Token | undefined): boolean {
+  return token !== undefined && isCourtesy(token) && token.raw.endsWith(',');
+}
