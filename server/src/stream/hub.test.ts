@@ -22,6 +22,16 @@ async function serve(hub: StreamHub): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 }
 
+/** A hub on a fresh event log (heartbeats a minute apart), served, with the bus that feeds it. */
+async function servedHub(): Promise<{ events: EventBus; hub: StreamHub; url: URL }> {
+  const temp = openTempDb();
+  cleanups.push(temp.cleanup);
+  const events = new EventBus();
+  const hub = new StreamHub(new StreamEventLog(temp.db), events, 60_000);
+  cleanups.push(() => hub.close());
+  return { events, hub, url: new URL(await serve(hub)) };
+}
+
 async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, pattern: RegExp): Promise<string> {
   const decoder = new TextDecoder();
   let text = '';
@@ -51,12 +61,7 @@ describe('stream hub', () => {
 
 describe('stream hub backpressure', () => {
   it('drops a client that stops reading instead of buffering for it without bound', async () => {
-    const temp = openTempDb();
-    cleanups.push(temp.cleanup);
-    const events = new EventBus();
-    const hub = new StreamHub(new StreamEventLog(temp.db), events, 60_000);
-    cleanups.push(() => hub.close());
-    const url = new URL(await serve(hub));
+    const { events, hub, url } = await servedHub();
     const socket = net.connect(Number(url.port), '127.0.0.1');
     cleanups.push(() => void socket.destroy());
     socket.write(`GET / HTTP/1.1\r\nHost: ${url.host}\r\n\r\n`);
@@ -134,12 +139,7 @@ describe('stream hub: a replay too big to hold for one client', () => {
 
 describe('stream hub: clients that stop reading all at once (a network cut)', () => {
   it('hold one copy of each event between them, not one per client', async () => {
-    const temp = openTempDb();
-    cleanups.push(temp.cleanup);
-    const events = new EventBus();
-    const hub = new StreamHub(new StreamEventLog(temp.db), events, 60_000);
-    cleanups.push(() => hub.close());
-    const url = new URL(await serve(hub));
+    const { events, hub, url } = await servedHub();
     const clients = 48;
     for (let i = 0; i < clients; i++) {
       const socket = net.connect(Number(url.port), '127.0.0.1');
