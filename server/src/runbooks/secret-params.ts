@@ -3,8 +3,12 @@ import { isSecretParam } from '../../../shared/runbooks/secret-params.ts';
 
 export const REDACTED = '[redacted]';
 
-/** Shorter values are blanked only where they are a whole string: a 2-letter secret would blank that pair of letters everywhere. */
-const MIN_HUNTED_LENGTH = 4;
+/**
+ * Shorter credentials are not hunted for inside text (output, or a longer string of a plan),
+ * only blanked where they are a whole string: a 2-letter secret would blank that pair of
+ * letters everywhere.
+ */
+export const MIN_HUNTED_LENGTH = 4;
 
 /** A run's parameters as they may be shown: each secret one `[redacted]`. */
 export function shownParams(params: Readonly<Record<string, unknown>>, secretNames: readonly string[]): Record<string, unknown> {

@@ -1,8 +1,7 @@
 import type { ResolvedStep } from '../../../shared/api/runbooks.ts';
-import { isSecretName } from './redact.ts';
+import { isSecretName } from '../../../shared/runbooks/secret-params.ts';
+import { MIN_HUNTED_LENGTH } from './secret-params.ts';
 
-/** Below this length a credential's value is too common a string to hunt for in output (a 1-letter "secret" would blank every such letter). */
-const MIN_SCRUBBED_LENGTH = 4;
 
 function secretScalars(value: unknown, secret: boolean, into: string[]): void {
   if (Array.isArray(value)) for (const item of value) secretScalars(item, secret, into);
@@ -26,7 +25,7 @@ export function secretValuesOf(step: ResolvedStep): string[] {
       // Not a URL: nothing in it reaches a program.
     }
   }
-  return [...new Set(values.filter((value) => value.length >= MIN_SCRUBBED_LENGTH))].sort((a, b) => b.length - a.length);
+  return [...new Set(values.filter((value) => value.length >= MIN_HUNTED_LENGTH))].sort((a, b) => b.length - a.length);
 }
 
 /**
@@ -36,5 +35,5 @@ export function secretValuesOf(step: ResolvedStep): string[] {
  */
 export function withParamSecrets(stepSecrets: readonly string[], paramSecrets: readonly string[]): string[] {
   if (paramSecrets.length === 0) return [...stepSecrets];
-  return [...new Set([...stepSecrets, ...paramSecrets.filter((value) => value.length >= MIN_SCRUBBED_LENGTH)])].sort((a, b) => b.length - a.length);
+  return [...new Set([...stepSecrets, ...paramSecrets.filter((value) => value.length >= MIN_HUNTED_LENGTH)])].sort((a, b) => b.length - a.length);
 }
