@@ -1,4 +1,14 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+/**
+ * Whether a request is the API's. Decided on the route the router matched, not on the URL as
+ * sent: the router decodes percent-escapes, so `/%61pi/v1/auth/login` is the login route
+ * though its URL does not start with "/api/". A URL no route matched (404) is judged as sent.
+ */
+export function isApiRequest(request: FastifyRequest): boolean {
+  const route = request.routeOptions.url;
+  return (route !== undefined && route.startsWith('/api/')) || request.url.startsWith('/api/');
+}
 
 /**
  * API answers are per user and some carry secrets (access and refresh tokens, stream
@@ -9,7 +19,7 @@ export function installNoStore(app: FastifyInstance): void {
   // A callback hook, not an async one: it runs on every response and awaits nothing, and an
   // async hook costs Fastify a promise and a microtask turn per request.
   app.addHook('onSend', (request, reply, payload, done) => {
-    if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
+    if (isApiRequest(request) && !reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
     done(null, payload);
   });
 }

@@ -24,6 +24,14 @@ describe('response hardening', () => {
     expect(refused.headers['cache-control']).toBe('no-store');
   });
 
+  it('answers of API routes are never cached under any spelling of their path', async () => {
+    // The router decodes `%61` to `a`, so this is the login route; the path did not start with "/api/".
+    for (const url of ['/%61pi/v1/auth/login', '/api/v1/auth/%6cogin']) {
+      const login = await server.app.inject({ method: 'POST', url, payload: { username: 'admin', password: TEST_ADMIN_PASSWORD } });
+      expect({ url, status: login.statusCode, cacheControl: login.headers['cache-control'] }).toEqual({ url, status: 200, cacheControl: 'no-store' });
+    }
+  });
+
   it('has one framing policy: CSP frame-ancestors none and X-Frame-Options DENY', async () => {
     const response = await server.app.inject({ method: 'GET', url: '/health' });
     expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
