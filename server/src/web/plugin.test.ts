@@ -45,6 +45,18 @@ describe('web console plugin', () => {
     expect(response.json()).toMatchObject({ error: { code: 'E_NOT_FOUND' } });
   });
 
+  it('answers a JSON 404, not the page, for any other spelling of an API path', async () => {
+    // A client (or a proxy's rewrite) asking for the API under a variant of its path got the
+    // console's HTML with 200, which a script reads as success or fails to parse.
+    for (const url of ['/api', '/api?x=1', '/API/v1/users', '/%61pi/v1/nothing-here', '//api/v1/users', '/./api/v1/users', '/api%2fv1%2fusers', '/x/../api/v1/users']) {
+      const response = await server.app.inject({ method: 'GET', url });
+      // 404, or 401 where the test client folded the path into a real route's.
+      expect({ url, refused: response.statusCode >= 400, type: response.headers['content-type'] }).toEqual({ url, refused: true, type: 'application/json; charset=utf-8' });
+    }
+    // A console path that merely starts with the letters is still the console's.
+    expect((await server.app.inject({ method: 'GET', url: '/apis' })).statusCode).toBe(200);
+  });
+
   it('leaves health routes alone', async () => {
     const response = await server.app.inject({ method: 'GET', url: '/health' });
     expect(response.json()).toMatchObject({ status: 'ok' });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { AppError } from '../../../shared/errors.ts';
+import { isApiPath } from './api-path.ts';
 
 export interface WebConsoleOptions {
   /** Folder of the built web console (`out/web`): index.html and hashed assets/. */
@@ -68,7 +69,8 @@ function decodedPath(url: string): string | undefined {
  * URL hash, but a bookmarked or reloaded path must still land on the app, not on a 404.
  * Files written after the start (the console rebuilt or upgraded in place: new hashed names)
  * are served by that fallback, and a build file that is not there is a 404, not the page:
- * the browser would refuse HTML as the script and show a blank console.
+ * the browser would refuse HTML as the script and show a blank console. So is any spelling
+ * of an API path (`/api`, `/API/…`, `//api/…`; api-path.ts).
  */
 export const webConsole: FastifyPluginAsync<WebConsoleOptions> = async (app, { webRoot }) => {
   if (!fs.existsSync(path.join(webRoot, 'index.html'))) {
@@ -90,8 +92,8 @@ export const webConsole: FastifyPluginAsync<WebConsoleOptions> = async (app, { w
     },
   });
   app.get('/*', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
-    if (request.url.startsWith('/api/')) throw new AppError('E_NOT_FOUND', `No route GET ${request.url.split('?')[0]}`);
     const pathname = decodedPath(request.url);
+    if (isApiPath(pathname ?? request.url.split('?')[0]!)) throw new AppError('E_NOT_FOUND', `No route GET ${request.url.split('?')[0]}`);
     const built = pathname === undefined ? undefined : realFileInside(root, pathname);
     if (built !== undefined) return reply.sendFile(built);
     if (HASHED_ASSET.test(pathname ?? request.url)) throw new AppError('E_NOT_FOUND', `No file ${request.url.split('?')[0]} in the web console's build`);
