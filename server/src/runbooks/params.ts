@@ -3,12 +3,20 @@ import { matchesParamPattern } from './param-pattern.ts';
 
 export type ParamValue = string | number | boolean;
 
+/**
+ * Problems a refusal names; the rest are counted. Each undeclared parameter is a problem, and
+ * a 1 MiB request holds 60,000: listed whole (message and details) any viewer's plan preview
+ * got a 5 MB answer.
+ */
+export const MAX_LISTED_PROBLEMS = 10;
+
 export class ParamError extends Error {
   readonly problems: string[];
   constructor(problems: string[]) {
-    super(`Invalid parameters: ${problems.join('; ')}`);
+    const listed = problems.length > MAX_LISTED_PROBLEMS ? [...problems.slice(0, MAX_LISTED_PROBLEMS), `and ${problems.length - MAX_LISTED_PROBLEMS} more`] : problems;
+    super(`Invalid parameters: ${listed.join('; ')}`);
     this.name = 'ParamError';
-    this.problems = problems;
+    this.problems = listed;
   }
 }
 

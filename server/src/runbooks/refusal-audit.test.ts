@@ -47,3 +47,40 @@ safety: { mode: manual, approvers: 0, maxRunsPerHour: 100 }
     expect(String(denied.at(-1)!.details.message)).toMatch(/read as an option/);
   });
 });
+
+/**
+ * Every undeclared parameter was named twice in the 400 (message and details) and all of
+ * them were kept in the audit entry: an operator's (or a `runbooks:run` key's) 1 MiB request
+ * of 60,000 of them wrote ~3.5 MB into the append-only audit log, and any viewer's plan
+ * preview got a 5 MB answer. The answer and the entry now name a few and count the rest.
+ */
+describe('a request with thousands of undeclared parameters', () => {
+  const fixture = useRunbookServer(() => ({
+    'tool.yaml': `id: tool
+title: A tool
+params:
+  value: { type: string, maxLength: 200 }
+steps:
+  - name: run
+    run: [/bin/true, "{{params.value}}"]
+safety: { mode: manual, approvers: 0, maxRunsPerHour: 100 }
+`,
+  }));
+
+  it('gets a short answer and a short audit entry that still say how many there were', async () => {
+    const params: Record<string, string> = { value: 'x' };
+    for (let i = 0; i < 20_000; i++) params[`undeclared_${i}`] = 'y';
+    for (const [role, url] of [['viewer', '/api/v1/runbooks/tool/plan'], ['operator', '/api/v1/runbooks/tool/runs']] as const) {
+      const answer = await fixture.server.injectAs(role, { method: 'POST', url, payload: { params } });
+      expect({ url, status: answer.statusCode, short: answer.body.length < 4096 }).toEqual({ url, status: 400, short: true });
+      expect(answer.body).toContain('undeclared_0 is not a parameter of this runbook');
+      expect(answer.body).toContain('19990 more');
+    }
+    const [entry] = await eventually(
+      async () => ((await fixture.server.injectAs('admin', { method: 'GET', url: '/api/v1/audit?limit=200' })).json() as { entries: AuditEntry[] }).entries.filter((e) => e.action === 'runbook.run.denied'),
+      (entries) => entries.length >= 1,
+    );
+    expect(JSON.stringify(entry).length).toBeLessThan(4096);
+    expect(entry!.details).toMatchObject({ reason: 'invalid', params: { value: 'x' }, undeclaredParams: 20_000 });
+  });
+});

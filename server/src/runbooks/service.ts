@@ -168,7 +168,7 @@ export class RunbookService {
     // A refusal of a person's request is recorded like the others (someone probing a runbook
     // for injections must show); an alert trigger's is recorded as runbook.trigger.refused.
     const denied = (reason: string, error: AppError) => {
-      if (byHand) this.#audit(requester.actor, 'runbook.run.denied', `runbook:${id}`, 'denied', { reason, message: error.message, params: shownGivenParams(input.params ?? {}, runbook.params) });
+      if (byHand) this.#audit(requester.actor, 'runbook.run.denied', `runbook:${id}`, 'denied', { reason, message: error.message, ...shownGivenParams(input.params ?? {}, runbook.params) });
       return error;
     };
     let plan: Plan;
