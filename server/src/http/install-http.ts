@@ -32,7 +32,8 @@ export async function installHttpPlugins(app: FastifyInstance): Promise<void> {
     routePrefix: '/docs',
     staticCSP: true,
     // Swagger UI's own CSP replaces the server's and says frame-ancestors 'self', where
-    // X-Frame-Options says DENY: one framing policy, as on every other answer.
-    transformStaticCSP: (header) => header.replace(/frame-ancestors [^;]*/, "frame-ancestors 'none'"),
+    // X-Frame-Options says DENY: one framing policy, as on every other answer. Nor does it
+    // upgrade insecure requests, as the server's CSP does not (security-headers.ts).
+    transformStaticCSP: (header) => header.replace(/frame-ancestors [^;]*/, "frame-ancestors 'none'").replace(/\s*upgrade-insecure-requests;?/, ''),
   });
 }

@@ -39,6 +39,10 @@ export const SERVER_SECURITY_HEADERS: HelmetOptions = {
       imgSrc: ["'self'", 'data:'],
       connectSrc: ["'self'"],
       frameAncestors: ["'none'"],
+      // Helmet's default: the browser then asked for the console's own scripts at https://,
+      // so over plain HTTP at any name but localhost (the image listens on 0.0.0.0) the
+      // console stayed blank. Every source is 'self', so over TLS nothing is left to upgrade.
+      upgradeInsecureRequests: null,
     },
   },
   // One framing policy: X-Frame-Options (older browsers) says what frame-ancestors says.
