@@ -1,5 +1,6 @@
 import type { ParseResult } from './intents.ts';
 import { FREE_TEXT_MARKERS, is } from './lexicon.ts';
+import { politeLeadEnd } from './rules/orders.ts';
 import type { Token } from './tokens.ts';
 
 /**
@@ -10,6 +11,8 @@ import type { Token } from './tokens.ts';
  */
 
 type Kind = 'alert' | 'incident' | 'silence' | 'run';
+
+const NUMBER_WORDS: ReadonlySet<string> = new Set(['number', 'no', 'nr', 'num']);
 
 /** Where each kind of thing is listed with its ids. */
 const LISTED: Readonly<Record<Kind, string>> = {
@@ -37,11 +40,14 @@ function kindAfter(word: Token, leads: boolean): Kind | null {
 }
 
 export function impossibleIdAnswer(tokens: readonly Token[]): ParseResult | null {
+  // ("can you ack 0?": the verb leads the line after the manners an order opens with.)
+  const lead = politeLeadEnd(tokens);
   for (let i = 1; i < tokens.length; i++) {
-    const prev = tokens[i - 1]!;
-    if (FREE_TEXT_MARKERS.has(prev.norm) || prev.colon) return null;
+    if (FREE_TEXT_MARKERS.has(tokens[i - 1]!.norm) || tokens[i - 1]!.colon) return null;
     if (!IMPOSSIBLE.test(tokens[i]!.norm)) continue;
-    const kind = kindAfter(prev, i === 1);
+    // ("ack alert number 0": the noun before "number".)
+    const at = NUMBER_WORDS.has(tokens[i - 1]!.norm) && i >= 2 ? i - 2 : i - 1;
+    const kind = kindAfter(tokens[at]!, at === lead);
     if (kind === null) continue;
     const said = tokens[i]!.norm;
     const text = `No ${kind} has the id ${said.length > 12 ? `${said.slice(0, 12)}…` : said}: ids are whole numbers from 1 up (${LISTED[kind]}).`;

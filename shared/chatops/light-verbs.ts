@@ -10,7 +10,12 @@ import { wordTable } from './word-table.ts';
  */
 
 /** Verbs that say nothing but "carry out" before an order's noun. */
-const LIGHT_VERBS: ReadonlySet<string> = new Set(['give', 'do', 'put', 'place', 'apply', 'add', 'set', 'slap', 'throw', 'stick', 'issue']);
+const LIGHT_VERBS: ReadonlySet<string> = new Set(['give', 'do', 'put', 'place', 'apply', 'add', 'set', 'slap', 'throw', 'stick', 'issue', 'get']);
+/**
+ * Light verbs that carry an order only with "a" or "an" ("can we get a silence on web-1 for 1h" listed web-1's silences;
+ * "get the silences on web-1" still lists them).
+ */
+const WITH_ARTICLE_ONLY: ReadonlySet<string> = new Set(['get']);
 /** What may stand between the light verb and its noun ("do *a quick* restart of nginx"). */
 const FILLERS: ReadonlySet<string> = new Set(['a', 'an', 'the', 'quick']);
 /** The nouns of orders, as the verb they are said for. The runbooks' actions are nouns as they are ("a restart", "a rollback"). */
@@ -36,7 +41,8 @@ export function lightVerbsRead(tokens: readonly Token[]): Token[] {
     let k = i + 1;
     while (LIGHT_VERBS.has(light.norm) && k < tokens.length && FILLERS.has(tokens[k]!.norm)) k++;
     const noun = tokens[k];
-    const verb = LIGHT_VERBS.has(light.norm) && noun ? orderNoun(noun.norm) : undefined;
+    const article = tokens.slice(i + 1, k).some((t) => t.norm === 'a' || t.norm === 'an');
+    const verb = LIGHT_VERBS.has(light.norm) && noun && (article || !WITH_ARTICLE_ONLY.has(light.norm)) ? orderNoun(noun.norm) : undefined;
     if (verb === undefined || noun!.colon || !OBJECT_LEADS.has(tokens[k + 1]?.norm ?? '')) {
       out.push(light);
       continue;

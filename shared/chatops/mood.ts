@@ -381,7 +381,9 @@ const ABOUT_LEADS = new Set(['re', 'regarding', 'about', 'concerning', 'wrt', 'f
 /** Words said first, before a comma or a colon, that are no one's name ("ok, ack 12", "urgent: ack 12" order). */
 const NAMES_NOT_ADDRESSED = new Set(['ok', 'okay', 'k', 'kk', 'yes', 'yeah', 'yep', 'yup', 'sure', 'right', 'alright', 'fine', 'cool', 'great', 'good', 'done', 'thanks', 'ty', 'so', 'then', 'now', 'also', 'and', 'first', 'next', 'finally', 'quick', 'quickly', 'again', 'same', 'agreed', 'agree', 'lgtm', 'go', 'approved', 'confirmed', 'noted', 'understood', 'roger', 'ack', 'morning', 'evening', 'afternoon', 'night', 'sorry', 'oops', 'hmm', 'um', 'uh', 'well', 'actually', 'anyway', 'anyways', 'urgent', 'asap', 'important', 'update', 'status',
   // (yes as chat mixes it in, "vale, ack 12", "si, ack 12"; "pretty please ack 12")
-  'pretty', 'vale', 'si', 'oui', 'ja', 'da', 'jo', 'bien', 'bueno', 'claro', 'dale', 'gut', 'genau', 'allez', 'alors', 'daccord', 'certo', 'sim', 'tak', 'hai']);
+  'pretty', 'vale', 'si', 'oui', 'ja', 'da', 'jo', 'bien', 'bueno', 'claro', 'dale', 'gut', 'genau', 'allez', 'alors', 'daccord', 'certo', 'sim', 'tak', 'hai',
+  // (greetings as chat mixes them in, "hola, ack 12", "bonjour, ack 12 svp": they were read as asked of someone named so)
+  'hola', 'buenas', 'bonjour', 'salut', 'coucou', 'hallo', 'moin', 'servus', 'ciao', 'hej', 'hei', 'ola', 'olá', 'oi']);
 
 /** What is asked of an action, said right after its noun ("rollback status", "failover progress", "restart logs"). */
 // (Not "logs", "history", "output": what "clear logs on db-2" acts on.)

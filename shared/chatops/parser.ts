@@ -6,9 +6,13 @@ import { previewOf } from './format.ts';
 import { typedPlainly } from './keyboard.ts';
 import type { InventoryIndex, InventoryRunbook } from './inventory.ts';
 import { TYPO_FACTOR } from './lexicon.ts';
+import { foreignWordsRead } from './foreign-words.ts';
 import { lightVerbsRead } from './light-verbs.ts';
-import { idsInWords } from './spoken-ids.ts';
+import { withoutPastedNotification } from './pasted-notification.ts';
+import { politeGerundsSaid } from './polite-gerunds.ts';
+import { idsInWords, spokenIdsSaid } from './spoken-ids.ts';
 import { impossibleIdAnswer } from './impossible-id.ts';
+import { watchRequestAnswer } from './watch-request.ts';
 import { HOST_PARAMS, RULES, type Line, type Reading } from './rules.ts';
 import { correctSpelling } from './spelling.ts';
 import type { TimeReference } from './times.ts';
@@ -79,11 +83,14 @@ export function parseCommand(typed: string, index: InventoryIndex, ref: TimeRefe
   // "> ack 12", "bob wrote:⏎> restart nginx on web-1⏎thoughts?": a line quoted (Slack's "> ") is someone's words, not the asker's.
   const unquoted = withoutQuotedLines(text.slice(0, MAX_TEXT_LENGTH));
   if (unquoted !== null) return unquoted.rest === '' ? quotedOnly(unquoted.quoted, index, ref) : parseCommand(unquoted.rest, index, ref);
-  const clipped = withoutMarkup(text.slice(0, MAX_TEXT_LENGTH).trim());
-  const spelt = correctSpelling(lightVerbsRead(mergePhrasalVerbs(tokenize(clipped))), index);
+  // ("[FIRING:1] NodeDown (web-2 critical)⏎ack 12": a notification pasted before the order is read as a quote is.)
+  const pasted = withoutPastedNotification(text.slice(0, MAX_TEXT_LENGTH));
+  if (pasted !== null) return pasted.rest === '' ? quotedOnly(pasted.pasted, index, ref) : parseCommand(pasted.rest, index, ref);
+  const clipped = politeGerundsSaid(spokenIdsSaid(withoutMarkup(text.slice(0, MAX_TEXT_LENGTH).trim())));
+  const spelt = correctSpelling(lightVerbsRead(mergePhrasalVerbs(foreignWordsRead(tokenize(clipped)))), index);
   const tokens = idsInWords(spelt.tokens);
   const { corrected } = spelt;
-  const impossible = impossibleIdAnswer(tokens);
+  const impossible = impossibleIdAnswer(tokens) ?? watchRequestAnswer(tokens);
   if (impossible) return impossible;
   // "this ack was wrong, unack 12": what comes before the order says why; the order is read alone.
   const orderAt = orderAfterContext(tokens);

@@ -1,5 +1,5 @@
-import { FREE_TEXT_MARKERS, is } from './lexicon.ts';
-import { ID_JOINERS, isTimeUnit } from './rules/kit.ts';
+import { FREE_TEXT_MARKERS } from './lexicon.ts';
+import { ID_JOINERS } from './rules/kit.ts';
 import type { Token } from './tokens.ts';
 
 /** Ids spelt as words ("alert twelve", "incident forty two", "ack 12 and thirteen"), read as their digits. */
@@ -19,47 +19,33 @@ function numberWord(norm: string): number | null {
 }
 
 /**
- * The nouns an id is said after ("alert 12", "incident 7", "run 12"). ("silence" is a verb as often, "silence two hosts";
- * "no" leads "no one".)
+ * A number said in words right after an alert's, an incident's or a run's noun, tens and ones together or apart, and no
+ * count or length after it ("alert twelve", "incident forty two", "assign incident thirty to bob", "silence alert twelve
+ * for 1h"; not "alert one of them", "for one hour"): its digits, written into the line before it is read, so every rule,
+ * those that read the text as well as those that read its words, sees the id. ("ack alert twelve" asked for the id in
+ * digits, "alert twelve" listed the alerts, "silence alert twelve for 1h" silenced alerts named "twelve".)
  */
-const isIdNoun = (norm: string | undefined): boolean => norm !== undefined && (is(norm, 'alert') || is(norm, 'incident') || norm === 'run' || norm === 'runs');
-/** Words after a number that make it a count or a length, not an id ("alert one of them", "silence alert 12 for one hour"). */
-const COUNTED_AFTER: ReadonlySet<string> = new Set(['of', 'more', 'other', 'others', 'another', 'or']);
+const NUMBER_WORD = String.raw`(?:(?:${TENS.slice(2).join('|')})(?:[\s-](?:${UNITS.slice(1, 10).join('|')}))?|${UNITS.join('|')})`;
+const AFTER_NOUN = new RegExp(String.raw`\b(alerts?|alarms?|incidents?|incs?|runs?)(\s+)(${NUMBER_WORD})\b(?!['’-]|\s+(?:of|more|other|others|another|or|h|hrs?|hours?|m|mins?|minutes?|d|days?|s|secs?|seconds?|w|wks?|weeks?)\b)`, 'gi');
+
+export function spokenIdsSaid(text: string): string {
+  return text.replace(AFTER_NOUN, (_whole, noun: string, space: string, said: string) => `${noun}${space}${numberWord(said.toLowerCase().replace(/\s+/, '-'))!}`);
+}
 
 /**
- * A number word right after an id's noun, with its tens and ones said apart ("forty two"), and what follows it no count
- * ("alert twelve", "incident forty two", "ack alert twelve rolling back"): read as the id, one token over its words ("ack
- * alert twelve" asked for the id; "alert twelve" listed the alerts). An id spelt as a word, joined to an id before it and
- * ending the list ("ack 12 and thirteen", "ack 12, 13 and fourteen"), is read so too, so a list said so is never done in
- * part ("ack 12 and thirteen" acknowledged 12 alone, "and thirteen" its comment). ("ack 12 and two others" keeps its words.)
+ * An id spelt as a word, joined to an id before it and ending the list ("ack 12 and thirteen", "ack 12, 13 and fourteen"):
+ * read as its digits, so a list said so is never done in part ("ack 12 and thirteen" acknowledged 12 alone, "and
+ * thirteen" its comment). ("ack 12 and two others" keeps its words.)
  */
 export function idsInWords(tokens: readonly Token[]): Token[] {
   const isId = (t: Token | undefined) => t !== undefined && /^#?\d{1,9}$/.test(t.norm);
-  const out: Token[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i]!;
+  return tokens.map((token, i) => {
     const n = numberWord(token.norm);
-    if (n === null) {
-      out.push(token);
-      continue;
-    }
-    // "forty two": the tens, then the ones said apart.
-    const ones = n >= 20 && n % 10 === 0 && !token.raw.endsWith(',') ? numberWord(tokens[i + 1]?.norm ?? '') : null;
-    const split = ones !== null && ones >= 1 && ones <= 9;
-    const last = split ? tokens[i + 1]! : token;
-    const value = split ? n + ones : n;
-    const next = tokens[split ? i + 2 : i + 1];
-    // (What is before is read already: "ack alerts twelve and thirteen" joins thirteen to 12.)
-    const prev = out.at(-1);
-    const afterNoun = isIdNoun(prev?.norm) && !prev!.colon && !COUNTED_AFTER.has(next?.norm ?? '') && !isTimeUnit(next?.norm);
-    const joined = value !== 0 && prev !== undefined && ((ID_JOINERS.has(prev.norm) && isId(out.at(-2))) || (isId(prev) && prev.raw.endsWith(',')));
-    const endsList = next === undefined || last.raw.endsWith(',') || ID_JOINERS.has(next.norm) || FREE_TEXT_MARKERS.has(next.norm) || isId(next);
-    if (!afterNoun && !(joined && endsList)) {
-      out.push(token);
-      continue;
-    }
-    out.push({ raw: split ? `${token.raw} ${last.raw}` : token.raw, norm: String(value), start: token.start, end: last.end, colon: last.colon });
-    if (split) i++;
-  }
-  return out;
+    if (n === null || n === 0) return token;
+    const prev = tokens[i - 1];
+    const next = tokens[i + 1];
+    const joined = prev !== undefined && ((ID_JOINERS.has(prev.norm) && isId(tokens[i - 2])) || (isId(prev) && prev.raw.endsWith(',')));
+    const endsList = next === undefined || token.raw.endsWith(',') || ID_JOINERS.has(next.norm) || FREE_TEXT_MARKERS.has(next.norm) || isId(next);
+    return joined && endsList ? { ...token, norm: String(n) } : token;
+  });
 }
