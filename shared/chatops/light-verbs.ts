@@ -47,7 +47,8 @@ export function lightVerbsRead(tokens: readonly Token[]): Token[] {
       out.push(light);
       continue;
     }
-    out.push({ raw: `${light.raw} ${noun!.raw}`, norm: verb, start: light.start, end: noun!.end, colon: false });
+    // (Its raw word is the noun, as answers quote the verb: "Say what to restart", not "to give restart".)
+    out.push({ raw: noun!.raw, norm: verb, start: light.start, end: noun!.end, colon: false });
     i = k;
   }
   return out;

@@ -21,12 +21,12 @@ function numberWord(norm: string): number | null {
 /**
  * A number said in words right after an alert's, an incident's or a run's noun, tens and ones together or apart, and no
  * count or length after it ("alert twelve", "incident forty two", "assign incident thirty to bob", "silence alert twelve
- * for 1h"; not "alert one of them", "for one hour"): its digits, written into the line before it is read, so every rule,
+ * for 1h"; not "alert one of them", "ack alerts one by one", "one at a time", "for one hour"): its digits, written into the line before it is read, so every rule,
  * those that read the text as well as those that read its words, sees the id. ("ack alert twelve" asked for the id in
  * digits, "alert twelve" listed the alerts, "silence alert twelve for 1h" silenced alerts named "twelve".)
  */
 const NUMBER_WORD = String.raw`(?:(?:${TENS.slice(2).join('|')})(?:[\s-](?:${UNITS.slice(1, 10).join('|')}))?|${UNITS.join('|')})`;
-const AFTER_NOUN = new RegExp(String.raw`\b(alerts?|alarms?|incidents?|incs?|runs?)(\s+)(${NUMBER_WORD})\b(?!['’-]|\s+(?:of|more|other|others|another|or|h|hrs?|hours?|m|mins?|minutes?|d|days?|s|secs?|seconds?|w|wks?|weeks?)\b)`, 'gi');
+const AFTER_NOUN = new RegExp(String.raw`\b(alerts?|alarms?|incidents?|incs?|runs?)(\s+)(${NUMBER_WORD})\b(?!['’-]|\s+(?:of|more|less|other|others|another|or|by|at|times|ago|before|after|h|hrs?|hours?|m|mins?|minutes?|d|days?|s|secs?|seconds?|w|wks?|weeks?)\b)`, 'gi');
 
 export function spokenIdsSaid(text: string): string {
   return text.replace(AFTER_NOUN, (_whole, noun: string, space: string, said: string) => `${noun}${space}${numberWord(said.toLowerCase().replace(/\s+/, '-'))!}`);

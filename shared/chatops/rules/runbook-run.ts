@@ -23,8 +23,8 @@ const HOST_NOUNS = ['box', 'server', 'host', 'machine', 'node', 'instance', 'vm'
 /** Words that point back at something said before ("restart it"), which a chat line on its own does not have. */
 // ("restart the same on web-2": what was restarted before is not known here; it planned a restart of service "same".)
 const PRONOUNS = new Set(['it', 'that', 'this', 'them', 'those', 'these', 'thing', 'same']);
-/** Words for anything at all ("restart things", "flush stuff"). */
-const VAGUE_OBJECTS = new Set(['things', 'stuff', 'something', 'anything', 'whatever', 'somethin']);
+/** Words for anything at all ("restart things", "flush stuff"), and for an attempt ("give the restart a try"). */
+const VAGUE_OBJECTS = new Set(['things', 'stuff', 'something', 'anything', 'whatever', 'somethin', 'try', 'shot', 'whirl']);
 const STOP_WORDS = new Set(['on', 'at', 'for', 'in', 'from', 'with', 'to', 'of', 'against']);
 
 function chooseRunbook(candidates: readonly InventoryRunbook[], object: readonly string[]): { runbook: InventoryRunbook; score: number } | null {
