@@ -1,4 +1,5 @@
 import { RUNBOOK_ACTIONS } from './lexicon.ts';
+import { onAList } from './mood.ts';
 import type { Token } from './tokens.ts';
 import { wordTable } from './word-table.ts';
 
@@ -24,8 +25,8 @@ const ORDER_NOUNS: Readonly<Record<string, string>> = wordTable({
   silence: 'silence', mute: 'mute', snooze: 'snooze',
 });
 /**
- * What must follow the noun: what it is given to or done on. Without one the words may be anything but an order ("give
- * the restart a try", "add a silence rule").
+ * What must follow the noun: what it is given to or done on ("to" only after "give": "add a restart to the plan" writes it
+ * down). Without one the words may be anything but an order ("give the restart a try", "add a silence rule").
  */
 const OBJECT_LEADS: ReadonlySet<string> = new Set(['on', 'to', 'for', 'of', 'onto']);
 
@@ -43,7 +44,10 @@ export function lightVerbsRead(tokens: readonly Token[]): Token[] {
     const noun = tokens[k];
     const article = tokens.slice(i + 1, k).some((t) => t.norm === 'a' || t.norm === 'an');
     const verb = LIGHT_VERBS.has(light.norm) && noun && (article || !WITH_ARTICLE_ONLY.has(light.norm)) ? orderNoun(noun.norm) : undefined;
-    if (verb === undefined || noun!.colon || !OBJECT_LEADS.has(tokens[k + 1]?.norm ?? '')) {
+    // ("add a restart to the plan", "put the restart of nginx on the agenda": written down, which the mood reads from the
+    // light verb; merged, it was the order.)
+    const toGive = tokens[k + 1]?.norm !== 'to' || light.norm === 'give';
+    if (verb === undefined || noun!.colon || !OBJECT_LEADS.has(tokens[k + 1]?.norm ?? '') || !toGive || onAList(tokens, k)) {
       out.push(light);
       continue;
     }
