@@ -9,7 +9,7 @@ import { wordTable } from './word-table.ts';
  */
 const ENGLISH: Readonly<Record<string, string>> = wordTable({
   // German
-  für: 'for', fuer: 'for', bis: 'until', morgen: 'tomorrow', heute: 'today', stunde: 'hour', stunden: 'hours', std: 'hours', minuten: 'minutes', tage: 'days', eine: 'an',
+  für: 'for', fuer: 'for', bis: 'until', morgen: 'tomorrow', heute: 'today', stunde: 'hour', stunden: 'hours', minuten: 'minutes', tage: 'days', eine: 'an',
   // Spanish
   durante: 'for', hasta: 'until', mañana: 'tomorrow', hoy: 'today', hora: 'hour', horas: 'hours', minutos: 'minutes', dias: 'days', días: 'days', una: 'an',
   // French

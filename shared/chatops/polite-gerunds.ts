@@ -1,4 +1,5 @@
 import { RUNBOOK_ACTIONS, verbOf } from './lexicon.ts';
+import { saidBeforeFreeText } from './spoken-ids.ts';
 
 /**
  * A request said with "mind" and the order's -ing form ("mind silencing web-1 for an hour?", "would you mind resolving 7",
@@ -28,8 +29,8 @@ function orderOfGerund(word: string): string | null {
 const MIND = /(^|[\s,])(?<!never\s|nvr\s|don'?t\s|dont\s|wouldn'?t\s)(?:(?:do|would|could|will)\s+(?:you|u|ya)\s+)?mind\s+([a-z]+ing)\b/i;
 
 export function politeGerundsSaid(text: string): string {
-  return text.replace(MIND, (whole, before: string, gerund: string) => {
+  return text.replace(MIND, (whole: string, before: string, gerund: string, offset: number) => {
     const verb = orderOfGerund(gerund);
-    return verb === null ? whole : `${before}would you ${verb}`;
+    return verb === null || !saidBeforeFreeText(text, offset) ? whole : `${before}would you ${verb}`;
   });
 }

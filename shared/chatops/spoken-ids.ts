@@ -29,7 +29,16 @@ const NUMBER_WORD = String.raw`(?:(?:${TENS.slice(2).join('|')})(?:[\s-](?:${UNI
 const AFTER_NOUN = new RegExp(String.raw`\b(alerts?|alarms?|incidents?|incs?|runs?)(\s+)(${NUMBER_WORD})\b(?!['’-]|\s+(?:of|more|less|other|others|another|or|by|at|times|ago|before|after|h|hrs?|hours?|m|mins?|minutes?|d|days?|s|secs?|seconds?|w|wks?|weeks?)\b)`, 'gi');
 
 export function spokenIdsSaid(text: string): string {
-  return text.replace(AFTER_NOUN, (_whole, noun: string, space: string, said: string) => `${noun}${space}${numberWord(said.toLowerCase().replace(/\s+/, '-'))!}`);
+  return text.replace(AFTER_NOUN, (whole: string, noun: string, space: string, said: string, offset: number) =>
+    (saidBeforeFreeText(text, offset) ? `${noun}${space}${numberWord(said.toLowerCase().replace(/\s+/, '-'))!}` : whole));
+}
+
+/**
+ * Whether `offset` comes before any free text of the line (a comment after a dash or "because", a note after its colon):
+ * words rewritten before a line is read are its grammar's, never the words a comment keeps as typed.
+ */
+export function saidBeforeFreeText(text: string, offset: number): boolean {
+  return !/\s[-–—](?:\s|$)|:(?:\s|$)|\bbecause\b/i.test(text.slice(0, offset));
 }
 
 /**
