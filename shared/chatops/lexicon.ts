@@ -84,6 +84,9 @@ export const ALL_WORDS: ReadonlySet<string> = new Set(['all', 'every', 'everythi
 export const OTHER_MANNERS: ReadonlySet<string> = new Set([
   'merci', 'danke', 'dankeschön', 'bitte', 'gracias', 'grazie', 'obrigado', 'obrigada', 'svp', 'stp', 'porfa', 'porfavor', 'por', 'favor', 'favore',
   'arigato', 'arigatou', 'onegai', 'spasibo', 'dziękuję', 'dzięki', 'bedankt', 'alsjeblieft', 'tack', 'takk', 'kiitos', 'prego', 'gràcies', 'mersi',
+  // (thanks said in two words, "merci beaucoup", "vielen dank", "muchas gracias", "grazie mille", "danke sehr": the second
+  // word was the comment)
+  'beaucoup', 'vielen', 'dank', 'muchas', 'mille', 'sehr',
 ]);
 
 /**

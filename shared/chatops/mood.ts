@@ -381,7 +381,9 @@ const ABOUT_LEADS = new Set(['re', 'regarding', 'about', 'concerning', 'wrt', 'f
 /** Words said first, before a comma or a colon, that are no one's name ("ok, ack 12", "urgent: ack 12" order). */
 const NAMES_NOT_ADDRESSED = new Set(['ok', 'okay', 'k', 'kk', 'yes', 'yeah', 'yep', 'yup', 'sure', 'right', 'alright', 'fine', 'cool', 'great', 'good', 'done', 'thanks', 'ty', 'so', 'then', 'now', 'also', 'and', 'first', 'next', 'finally', 'quick', 'quickly', 'again', 'same', 'agreed', 'agree', 'lgtm', 'go', 'approved', 'confirmed', 'noted', 'understood', 'roger', 'ack', 'morning', 'evening', 'afternoon', 'night', 'sorry', 'oops', 'hmm', 'um', 'uh', 'well', 'actually', 'anyway', 'anyways', 'urgent', 'asap', 'important', 'update', 'status',
   // (yes as chat mixes it in, "vale, ack 12", "si, ack 12"; "pretty please ack 12")
-  'pretty', 'vale', 'si', 'oui', 'ja', 'da', 'jo', 'bien', 'bueno', 'claro', 'dale', 'gut', 'genau', 'allez', 'alors', 'daccord', 'certo', 'sim', 'tak', 'hai']);
+  'pretty', 'vale', 'si', 'oui', 'ja', 'da', 'jo', 'bien', 'bueno', 'claro', 'dale', 'gut', 'genau', 'allez', 'alors', 'daccord', 'certo', 'sim', 'tak', 'hai',
+  // (greetings as chat mixes them in, "hola, ack 12", "bonjour, ack 12 svp": they were read as asked of someone named so)
+  'hola', 'buenas', 'bonjour', 'salut', 'coucou', 'hallo', 'moin', 'servus', 'ciao', 'hej', 'hei', 'ola', 'olá', 'oi']);
 
 /** What is asked of an action, said right after its noun ("rollback status", "failover progress", "restart logs"). */
 // (Not "logs", "history", "output": what "clear logs on db-2" acts on.)
@@ -402,10 +404,40 @@ const OUTCOME_VERBS = new Set(['fix', 'help', 'work', 'solve', 'sort', 'resolve'
  */
 const LABELS = new Set(['todo', 'to-do', 'plan', 'next', 'step', 'steps', 'runbook', 'docs', 'doc', 'action', 'actions', 'item', 'fix', 'workaround', 'idea', 'proposal', 'suggestion', 'option', 'remediation', 'mitigation', 'followup', 'follow-up', 'ai', 'then', 'later', 'eventually', 'tomorrow']);
 function labelled(tokens: readonly Token[]): boolean {
+  if (WRITING_DOWN.has(tokens[0]?.norm ?? '') && onAList(tokens, 1)) return true;
   const colon = tokens.findIndex((t, i) => i < 3 && t.colon);
   if (colon === -1) return /^todo$/i.test(tokens[0]?.raw ?? '') && tokens.length > 1;
   return tokens.slice(0, colon + 1).some((t) => LABELS.has(t.norm)) && tokens.slice(0, colon + 1).every((t) => LABELS.has(t.norm) || /^#?\d+[.)]?$/.test(t.norm) || ['my', 'our', 'the', 'a'].includes(t.norm));
 }
+
+/** Verbs that write an order down ("add a restart to the plan", "put the restart of nginx on the agenda"). */
+const WRITING_DOWN: ReadonlySet<string> = new Set(['add', 'put', 'write', 'jot', 'note', 'log']);
+/** What an order is written down on. */
+const LISTS: ReadonlySet<string> = new Set(['plan', 'list', 'agenda', 'todo', 'todos', 'to-do', 'checklist', 'backlog', 'board', 'doc', 'docs', 'notes', 'postmortem', 'ticket', 'runbook', 'playbook']);
+
+/**
+ * "… to the plan", "… on the agenda", "… on my todo list" after `from`: the order is written down as an item, not asked of
+ * chat ("add a restart to the plan" planned a restart of service "plan"). Before any comment's marker.
+ */
+export function onAList(tokens: readonly Token[], from: number): boolean {
+  for (let i = from; i < tokens.length - 2; i++) {
+    if (FREE_TEXT_MARKERS.has(tokens[i]!.norm)) return false;
+    if (['to', 'on', 'onto', 'in', 'into'].includes(tokens[i]!.norm) && ['the', 'our', 'my', 'your', 'their', "tomorrow's", "today's"].includes(tokens[i + 1]!.norm)
+      && (LISTS.has(tokens[i + 2]!.norm) || LISTS.has(tokens[i + 3]?.norm ?? ''))) return true;
+  }
+  return false;
+}
+
+/**
+ * "we did a restart of nginx on web-2", "bob did the rollback": an order's noun after "did" with who did it, a report
+ * (it planned the restart). ("did a restart of nginx on web-2" alone asks, as a line led by "did" does.)
+ */
+function didAsNoun(tokens: readonly Token[]): boolean {
+  return tokens.some((t, i) => i > 0 && DID.has(t.norm) && ['a', 'an', 'the', 'another'].includes(tokens[i + 1]?.norm ?? '') && !['you', 'u'].includes(tokens[i - 1]!.norm)
+    && (RUNBOOK_ACTIONS[tokens[i + 2]?.norm ?? ''] !== undefined || ORDER_NOUNS_DONE.has(tokens[i + 2]?.norm ?? '')));
+}
+const DID: ReadonlySet<string> = new Set(['did', 'done', 'performed', 'ran']);
+const ORDER_NOUNS_DONE: ReadonlySet<string> = new Set(['ack', 'silence', 'mute', 'snooze', 'acknowledgement']);
 
 /**
  * The bot's own names, as a mention ("@smartcloudops ack 12", "@opsbot …"): the line is asked of chat. Slack's markup of a
@@ -466,6 +498,7 @@ export function moodOf(tokens: readonly Token[]): Mood {
 
 function moodSaid(tokens: readonly Token[]): Mood {
   if (labelled(tokens)) return 'listed';
+  if (didAsNoun(tokens)) return 'report';
   // "re: restart nginx on web-1", "about the restart on web-1", "regarding the silence on web-1", "fyi restart nginx on web-1
   // fixed it", "heads up: …": said about an order, not asking for it (it planned the restart, made the silence).
   const w0 = tokens[0]?.norm ?? '';

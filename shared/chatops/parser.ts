@@ -5,9 +5,15 @@ import { environmentSaid } from './environment.ts';
 import { previewOf } from './format.ts';
 import { typedPlainly } from './keyboard.ts';
 import type { InventoryIndex, InventoryRunbook } from './inventory.ts';
-import { FREE_TEXT_MARKERS, TYPO_FACTOR } from './lexicon.ts';
+import { TYPO_FACTOR } from './lexicon.ts';
+import { foreignWordsRead } from './foreign-words.ts';
+import { lightVerbsRead } from './light-verbs.ts';
+import { withoutPastedNotification } from './pasted-notification.ts';
+import { politeGerundsSaid } from './polite-gerunds.ts';
+import { idsInWords, spokenIdsSaid } from './spoken-ids.ts';
+import { impossibleIdAnswer } from './impossible-id.ts';
+import { watchRequestAnswer } from './watch-request.ts';
 import { HOST_PARAMS, RULES, type Line, type Reading } from './rules.ts';
-import { ID_JOINERS } from './rules/kit.ts';
 import { correctSpelling } from './spelling.ts';
 import type { TimeReference } from './times.ts';
 import { mergePhrasalVerbs, restOf, tokenize, withoutMarkup, type Token } from './tokens.ts';
@@ -77,10 +83,15 @@ export function parseCommand(typed: string, index: InventoryIndex, ref: TimeRefe
   // "> ack 12", "bob wrote:⏎> restart nginx on web-1⏎thoughts?": a line quoted (Slack's "> ") is someone's words, not the asker's.
   const unquoted = withoutQuotedLines(text.slice(0, MAX_TEXT_LENGTH));
   if (unquoted !== null) return unquoted.rest === '' ? quotedOnly(unquoted.quoted, index, ref) : parseCommand(unquoted.rest, index, ref);
-  const clipped = withoutMarkup(text.slice(0, MAX_TEXT_LENGTH).trim());
-  const spelt = correctSpelling(mergePhrasalVerbs(tokenize(clipped)), index);
+  // ("[FIRING:1] NodeDown (web-2 critical)⏎ack 12": a notification pasted before the order is read as a quote is.)
+  const pasted = withoutPastedNotification(text.slice(0, MAX_TEXT_LENGTH));
+  if (pasted !== null) return pasted.rest === '' ? quotedOnly(pasted.pasted, index, ref) : parseCommand(pasted.rest, index, ref);
+  const clipped = politeGerundsSaid(spokenIdsSaid(withoutMarkup(text.slice(0, MAX_TEXT_LENGTH).trim())));
+  const spelt = correctSpelling(lightVerbsRead(mergePhrasalVerbs(foreignWordsRead(tokenize(clipped)))), index);
   const tokens = idsInWords(spelt.tokens);
   const { corrected } = spelt;
+  const impossible = impossibleIdAnswer(tokens) ?? watchRequestAnswer(tokens);
+  if (impossible) return impossible;
   // "this ack was wrong, unack 12": what comes before the order says why; the order is read alone.
   const orderAt = orderAfterContext(tokens);
   if (orderAt !== null) {
@@ -103,38 +114,6 @@ export function parseCommand(typed: string, index: InventoryIndex, ref: TimeRefe
   return corrected === 0 || result.intent === 'unknown' ? result : { ...result, confidence: round(result.confidence * TYPO_FACTOR ** corrected) };
 }
 
-
-const UNITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
-const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
-
-/** "twelve" → 12, "twenty-one" → 21 (up to 99), anything else → null. */
-function numberWord(norm: string): number | null {
-  const unit = UNITS.indexOf(norm);
-  if (unit !== -1) return unit;
-  const [tens, ones] = norm.split('-');
-  const t = TENS.indexOf(tens ?? '');
-  if (t < 2) return null;
-  const o = ones === undefined ? 0 : UNITS.indexOf(ones);
-  return o >= 0 && o < 10 ? t * 10 + o : null;
-}
-
-/**
- * An id spelt as a word, joined to an id before it and ending the list ("ack 12 and thirteen", "ack 12, 13 and fourteen"):
- * read as its digits, so a list said so is never done in part ("ack 12 and thirteen" acknowledged 12 alone, "and
- * thirteen" its comment). ("ack 12 and two others" keeps its words; "ack alert twelve" alone still asks for the id.)
- */
-function idsInWords(tokens: readonly Token[]): Token[] {
-  const isId = (t: Token | undefined) => t !== undefined && /^#?\d{1,9}$/.test(t.norm);
-  return tokens.map((token, i) => {
-    const n = numberWord(token.norm);
-    if (n === null || n === 0) return token;
-    const prev = tokens[i - 1];
-    const next = tokens[i + 1];
-    const joined = prev !== undefined && ((ID_JOINERS.has(prev.norm) && isId(tokens[i - 2])) || (isId(prev) && prev.raw.endsWith(',')));
-    const endsList = next === undefined || token.raw.endsWith(',') || ID_JOINERS.has(next.norm) || FREE_TEXT_MARKERS.has(next.norm) || isId(next);
-    return joined && endsList ? { ...token, norm: String(n) } : token;
-  });
-}
 
 /** The lines of a message quoted with Slack's "> " and the rest, or null when none is quoted. */
 function withoutQuotedLines(text: string): { quoted: string; rest: string } | null {

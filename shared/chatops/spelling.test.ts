@@ -25,6 +25,11 @@ describe('correctSpelling', () => {
     // Common words one edit from the lexicon's are not read as it ("fired" is not "fixed").
     expect(read('what fired how is it doing').corrected).toBe(0);
     // Short words, a target of the inventory, a metric concept's near miss, a host name.
-    expect(read('dsik alerter memroy web-2').corrected).toBe(0);
+    expect(read('dsk alerter memroy web-2').corrected).toBe(0);
+  });
+
+  it('reads a short metric word with two neighbouring letters swapped, and no other slip of one', () => {
+    expect(read('dsik laod sawp').tokens.map((t) => t.norm)).toEqual(['disk', 'load', 'swap']);
+    expect(read('disc lead swab').corrected).toBe(0);
   });
 });

@@ -18,6 +18,11 @@ const GRAMMAR_WORDS = [
 const SPELLING = new FuzzyIndex<string>(GRAMMAR_WORDS.map((w) => [w, w] as const));
 const GRAMMAR = new Set(GRAMMAR_WORDS);
 
+/** Short metric words, and each of them with two neighbouring letters swapped ("dsik" → disk, "laod" → load). */
+const SHORT_METRIC_WORDS = ['disk', 'load', 'swap', 'iops'];
+const SWAPPED_SHORT: ReadonlyMap<string, string> = new Map(SHORT_METRIC_WORDS.flatMap((w) =>
+  [...w].slice(0, -1).map((_, i) => [`${w.slice(0, i)}${w[i + 1]}${w[i]}${w.slice(i + 2)}`, w] as const).filter(([typo]) => typo !== w)));
+
 /** A token corrected to a grammar word keeps what was typed in `raw` (comments and notes are cut from the text as typed). */
 export interface SpellingResult {
   tokens: Token[];
@@ -35,6 +40,13 @@ export function correctSpelling(tokens: readonly Token[], index: InventoryIndex)
   let corrected = 0;
   const out = tokens.map((token) => {
     const word = token.norm;
+    // ("dsik on db-1", "laod on api-2": a short metric word with two letters swapped; one edit of a four-letter word is
+    // often another word, a swap of these is none.)
+    const swapped = word.length === 4 ? SWAPPED_SHORT.get(word) : undefined;
+    if (swapped !== undefined && !KNOWN_FORMS.has(word) && index.target(word, false).length === 0) {
+      corrected++;
+      return { ...token, norm: swapped };
+    }
     if (word.length < 5 || !/^[a-z]+$/.test(word) || KNOWN_FORMS.has(word) || GRAMMAR.has(word)) return token;
     if (index.target(word, false).length > 0 || index.metric(word) !== null) return token;
     const hits = SPELLING.lookup(word);

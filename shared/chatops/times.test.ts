@@ -67,6 +67,21 @@ describe('a day of the month by its number ("the 8th")', () => {
     expect(next && new Date(next.at).toISOString().slice(0, 10)).toBe('2026-04-02');
   });
 
+  it('ends a silence "till friday" as that day begins on the asker\'s clock, the coming one', () => {
+    const until = (text: string, utcOffsetMinutes = 0) => {
+      const hit = findUntil(text, tokenize(text), new Set(), 0, { now: Date.parse('2026-03-10T12:00:00Z'), utcOffsetMinutes });
+      return hit && new Date(hit.at).toISOString();
+    };
+    // A Tuesday at noon UTC: chrono-node's Friday was its noon, and "until tuesday" the next day's noon.
+    expect(until('till friday')).toBe('2026-03-13T00:00:00.000Z');
+    expect(until('until next monday')).toBe('2026-03-16T00:00:00.000Z');
+    expect(until('until tuesday')).toBe('2026-03-17T00:00:00.000Z');
+    expect(until('till friday eod')).toBe('2026-03-14T00:00:00.000Z');
+    // In New York (UTC−5) Friday begins at 05:00 UTC; an hour said is still the hour said.
+    expect(until('till friday', -300)).toBe('2026-03-13T05:00:00.000Z');
+    expect(until('until friday 9am', -300)).toBe('2026-03-13T14:00:00.000Z');
+  });
+
   it('reads a bare hour after "until" as the next time the user\'s clock shows it', () => {
     const until = (text: string, now: string, utcOffsetMinutes = 0) => {
       const hit = findUntil(text, tokenize(text), new Set(), 0, { now: Date.parse(now), utcOffsetMinutes });

@@ -386,6 +386,8 @@ export function findUntil(text: string, tokens: readonly Token[], taken: Readonl
   const span = spanOf(tokens, after + result.index, result.text.length);
   // Only the words right after "until" (fillers such as "the" aside) are its time.
   if (tokens.slice(untilAt + 1, span.start).some((t, i) => !taken.has(untilAt + 1 + i) && !['the', 'about', 'around'].includes(t.norm))) return null;
+  const day = dayNamedAlone(result, tokens, span.end, ref);
+  if (day) return day;
   let at = result.start.date().getTime();
   // forwardDate moves a bare time or weekday ahead; a time today already past ("until 9am" at noon) is tomorrow's.
   if (at <= ref.now && !result.start.isCertain('day')) at += DAY_MS;
@@ -393,6 +395,24 @@ export function findUntil(text: string, tokens: readonly Token[], taken: Readonl
 }
 
 const HOUR_MS = 3_600_000;
+
+/** What ends a named day ("till friday eod", "until monday cob"). */
+const END_OF_DAY_WORDS: ReadonlySet<string> = new Set(['eod', 'cob', 'eob']);
+
+/**
+ * "till friday", "until next monday", "until tuesday eod": a weekday said without an hour ends the silence as that day
+ * begins, 00:00 on the asker's clock (as "until the end of the week" is Monday 00:00), or as it ends with "eod"; the
+ * coming one, a week on when today is that day and its start is past. chrono-node's instant for a weekday alone is its
+ * noon (a silence "till friday" ended at 12:00 on Friday, and "until tuesday" said on a Tuesday at noon the next day).
+ */
+function dayNamedAlone(result: chrono.ParsedResult, tokens: readonly Token[], spanEnd: number, ref: TimeReference): { at: number; end: number } | null {
+  if (!result.start.isCertain('weekday') || result.start.isCertain('hour')) return null;
+  const offset = (ref.utcOffsetMinutes ?? -new Date(ref.now).getTimezoneOffset()) * 60_000;
+  const eod = END_OF_DAY_WORDS.has(tokens[spanEnd]?.norm ?? '');
+  let at = Date.UTC(result.start.get('year')!, result.start.get('month')! - 1, result.start.get('day')!) - offset + (eod ? DAY_MS : 0);
+  while (at <= ref.now) at += 7 * DAY_MS;
+  return { at, end: spanEnd + (eod ? 1 : 0) };
+}
 
 /**
  * "since 6", "after 10", "around 3", "at about 3": an hour said without am/pm after "since" or "around", which chrono-node
@@ -548,6 +568,7 @@ const PERIODS: Readonly<Record<string, { end: PeriodEnd; needsLead: boolean }>> 
   eow: { end: 'monday', needsLead: false },
 });
 const ALONE = new Set(['tonight', 'overnight', 'today', 'eod']);
+const WEEKDAY = /^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day)?$/;
 /** Tonight ends at this hour of the next morning. */
 const MORNING_HOUR = 8;
 
@@ -578,6 +599,8 @@ export function findPeriodEnd(tokens: readonly Token[], taken: ReadonlySet<numbe
     // Without a preposition only the words that are a period alone ("silence db-1 tonight", "overnight"):
     // "silence weekend backup alerts" names alerts.
     if (!period || (period.needsLead && !lead && !tomorrow) || (!prep && (lead || !ALONE.has(tokens[k]!.norm)))) continue;
+    // ("till friday eod": the end of the day named before it, read with it by `findUntil`; it was today's.)
+    if (!prep && WEEKDAY.test(tokens[k - 1]?.norm ?? '')) continue;
     const after = prep && !tomorrow && tokens[k + 1]?.norm === 'tomorrow' && !taken.has(k + 1);
     const shifted = (tomorrow || after) && (period.end === 'midnight' || period.end === 'morning');
     if ((tomorrow || after) && !shifted) continue;

@@ -29,6 +29,8 @@ export function namedTargets(tokens: readonly Token[], index: InventoryIndex): s
 
 /** A host's shape: letters, then a number ("web-9", "cache-2", "db7"). */
 const HOST_SHAPED = /^([a-z]+)[-_.]?\d+$/;
+/** A host's shape with letters that look like digits in its number ("web-l", "db-O", "worker-1O"). */
+const DIGIT_LOOKALIKE = /^([a-z]+)[-_.](?=[0-9lio]*[lio])[0-9lio]{1,3}$/;
 
 /**
  * A word before any free text shaped as a host of a known family that is no target ("flush cache on cache-1 and cache-2"
@@ -41,7 +43,8 @@ export function unknownHostLike(tokens: readonly Token[], index: InventoryIndex)
     // ("restart nginx@web-9": a service at its host, as ssh and systemd write them, names the host after its "@"; with no
     // web-9 known the run was planned for a service "nginx@web-9" on no host.)
     const host = token.norm.slice(token.norm.lastIndexOf('@') + 1);
-    const shaped = HOST_SHAPED.exec(host);
+    // ("restart nginx on web-l", "cpu on db-O": a letter typed for the digit it looks like; the run was planned on no host.)
+    const shaped = HOST_SHAPED.exec(host) ?? DIGIT_LOOKALIKE.exec(host);
     if (!shaped || index.target(host, false).length > 0) continue;
     const family = shaped[1]!;
     if (index.inventory.targets.some((t) => t.name.toLowerCase().startsWith(family) && /^[-_.]?\d/.test(t.name.slice(family.length)))) return host;
@@ -154,7 +157,9 @@ export function secondCommandAt(tokens: readonly Token[]): { at: number; next: n
     if (TAKING.has(tokens[verbAt]?.norm ?? '') && (idOf(tokens[verbAt + 1]) !== null || is(tokens[verbAt + 1]?.norm ?? '', 'incident'))) return { at: i, next: verbAt };
     // ("restart nginx on web-1 and check cpu": a question asked after "and"/"then" is a command too; read as one, the
     // restart was planned and the chart dropped.)
-    if (JOINERS.has(token.norm) && ASKING_VERBS.has(tokens[verbAt]?.norm ?? '') && tokens[verbAt + 1] !== undefined) return { at: i, next: verbAt };
+    // ("ack 12 and tell me what's firing on db-2": asked to be told, as to be shown; it was the ack's comment.)
+    const tellMe = ['tell', 'give'].includes(tokens[verbAt]?.norm ?? '') && tokens[verbAt + 1]?.norm === 'me';
+    if (JOINERS.has(token.norm) && (ASKING_VERBS.has(tokens[verbAt]?.norm ?? '') || tellMe) && tokens[verbAt + 1] !== undefined) return { at: i, next: verbAt };
   }
   return null;
 }

@@ -20,11 +20,18 @@ const TOPICS: [RegExp, Exclude<Intent, 'help' | 'unknown'>][] = [
   [/\b(metrics?|charts?|graphs?|cpu|memory)\b/, 'metrics.show'],
 ];
 
+/**
+ * Questions about the bot itself ("what are you", "are you a bot", "are you an AI", "what's your name", "who made you", "what
+ * is this", "do you speak german", "are you alive"): answered with what it is and can do, as "who are you" is; they were
+ * not understood.
+ */
+const ABOUT_THE_BOT = /^(?:hey |hi |so )?(?:what are you|what is this( thing| bot)?|is this (?:a )?bot|are you (?:a |an )?(?:bot|human|person|real|ai|robot|alive|awake|working|chatgpt|gpt|llm|language model)|what'?s your name|what is your name|who (?:made|built|wrote|owns|runs) you|do you speak \w+|what version are you|which version are you)[?!.]*$/;
+
 export const helpRule: Rule = (line) => {
   const lower = withoutShorthand(line.text.toLowerCase().trim());
   // A greeting alone ("hi", "hello bot") is answered with what can be asked.
   // ("ping", "are you there", "test": is anyone listening — answered the same way.)
-  const phrase = /^(what can (i|you) (do|ask|say)|what do you (do|understand|know)|how do (i|you) use( this| you)?|what are (the|your) commands|\?+|(hi|hello|hey|hiya|howdy|yo|good (morning|afternoon|evening))( there)?( (bot|smartcloudops|ops))?[!.]*|ping|test(ing)?|(are )?you there|(is )?any(one|body) (there|home)|who are you|what is smartcloudops)\??$/.test(lower);
+  const phrase = /^(what can (i|you) (do|ask|say)|what do you (do|understand|know)|how do (i|you) use( this| you)?|what are (the|your) commands|\?+|(hi|hello|hey|hiya|howdy|yo|good (morning|afternoon|evening))( there)?( (bot|smartcloudops|ops))?[!.]*|ping|test(ing)?|(are )?you there|(is )?any(one|body) (there|home)|who are you|what is smartcloudops)\??$/.test(lower) || ABOUT_THE_BOT.test(lower);
   // "how do I silence an alert?", "how to ack", "what does ack do", "what can I ask about incidents": a question about a command.
   const howTo = /^(?:how (?:do|can|should|would) (?:i|we|you|one) |how to |what (?:does|do|is) (?:an? |the )?|what can (?:i|we) (?:ask|do|say) (?:about|with) )(.+?)\??$/.exec(lower);
   const howTopic = howTo ? TOPICS.find(([re]) => re.test(howTo[1]!))?.[1] : undefined;

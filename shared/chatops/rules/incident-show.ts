@@ -1,4 +1,4 @@
-import { is } from '../lexicon.ts';
+import { is, verbOf } from '../lexicon.ts';
 import { idOf } from '../tokens.ts';
 import { firstId, idAfter, isAlertNoun, isIncidentNoun, leftoverFactor, moreIds, type Reading, type Rule } from './kit.ts';
 import { ledByStateOrder } from './orders.ts';
@@ -56,6 +56,9 @@ export const incidentRule: Rule = (line) => {
   if (!id) return null;
   // "show silence 4", "status of run 5": another thing's id, not an incident's.
   if (OTHER_ID_NOUNS.has(tokens[id.at - 1]?.norm ?? '')) return null;
+  // ("how about acking 12?", "what about we ack 12": the number an ack or a silence is said of is an alert's; asked, not
+  // ordered, the line showed incident 12.)
+  if (verbOf(tokens[id.at - 1]?.norm, 'ack') === 1 || verbOf(tokens[id.at - 1]?.norm, 'silence') === 1) return null;
   if (tokens.length === 1 && hashed === -1) {
     return { command: { intent: 'incident.show', slots: { incidentId: id.id } }, confidence: 0.5, problem: `A bare number: say "incident ${id.id}" or "ack ${id.id}".` };
   }

@@ -4,6 +4,7 @@ import { idOf } from '../tokens.ts';
 import { commentFrom, firstId, freeTextFrom, idAfter, isAlertNoun, isIncidentNoun, leftoverFactor, moreIds, type Rule } from './kit.ts';
 import { wordTable } from '../word-table.ts';
 import { greetsOrMentions } from '../mood.ts';
+import { politeLeadEnd } from './orders.ts';
 
 /** Verbs and states of an incident's status, as said: "resolve", "close", "mitigate", "reopen". */
 const STATUS_VERBS: Readonly<Record<string, IncidentStatusSlots['status']>> = wordTable({
@@ -36,9 +37,13 @@ const POLITE_LEAD = new Set(['can', 'could', 'would', 'will', 'you', 'u', 'we', 
 export const incidentStatusRule: Rule = (line) => {
   const { tokens } = line;
   let at = tokens.findIndex((t, i) => i < 6 && STATUS_VERBS[t.norm] !== undefined);
+  // ("can you mark 7 mitigated", "please set incident 7 to resolved": the setter after the manners an order opens with leads it
+  // as it does first; they were not understood.)
+  const orderAt = politeLeadEnd(tokens);
+  const first = tokens[orderAt]?.norm ?? '';
   // "set incident 7 status to open", "mark 7 as open": "open" is a status only when set. ("set status of inc 7 to mitigated":
   // a status set after "to" is one however far the setter said it; it showed incident 7, the status dropped.)
-  if (at === -1 && SETTERS.has(tokens[0]?.norm ?? '')) at = tokens.findIndex((t, i) => (t.norm === 'open' || STATUS_VERBS[t.norm] !== undefined) && ['to', 'as', 'into'].includes(tokens[i - 1]?.norm ?? ''));
+  if (at === -1 && SETTERS.has(first)) at = tokens.findIndex((t, i) => (t.norm === 'open' || STATUS_VERBS[t.norm] !== undefined) && ['to', 'as', 'into'].includes(tokens[i - 1]?.norm ?? ''));
   if (at === -1) return null;
   // "resolve all incidents", "close every incident": one at a time (each is confirmed on its own).
   if (at === 0 && ALL_WORDS.has(tokens[1]?.norm ?? '') && tokens.slice(2).some((t) => isIncidentNoun(t.norm))) {
@@ -52,8 +57,8 @@ export const incidentStatusRule: Rule = (line) => {
   // "mark 7 as not resolved", "incident 7 isn't fixed": a status denied names none to set (it was read as the one denied).
   // (Said of the incident: its id or noun first, or "mark"/"set"; "if it's not fixed by 3pm, resolve 7" is a condition.)
   // ("update 7 to resolved", "change #7 to mitigated", "move 7 to resolved": a verb that sets what follows "to" or "as".)
-  const setter = SETTERS.has(tokens[0]?.norm ?? '') && ['to', 'as', 'into'].includes(tokens[at - 1]?.norm ?? '');
-  const ofIncident = ['mark', 'set'].includes(tokens[0]?.norm ?? '') || setter || tokens.slice(0, at).some((t) => isIncidentNoun(t.norm) || idOf(t) !== null);
+  const setter = SETTERS.has(first) && ['to', 'as', 'into'].includes(tokens[at - 1]?.norm ?? '');
+  const ofIncident = ['mark', 'set'].includes(first) || setter || tokens.slice(0, at).some((t) => isIncidentNoun(t.norm) || idOf(t) !== null);
   if (ofIncident && (NEGATORS.has(tokens[at - 1]?.norm ?? '') || (tokens[at - 2]?.norm === 'no' && tokens[at - 1]?.norm === 'longer'))) {
     return { command: { intent: 'incident.status', slots: { incidentId: 0, status } }, confidence: 0.45, problem: `"${tokens.slice(at - 1, at + 1).map((t) => t.raw).join(' ')}" names no status to set: say the one meant, e.g. "reopen incident 7" or "mark incident 7 as mitigated".` };
   }
@@ -61,7 +66,7 @@ export const incidentStatusRule: Rule = (line) => {
   tokens.forEach((t, i) => {
     if (['mark', 'set', 'as', 'is', 'now', 'to', 'the', 'it', 'please', 'status', 'has', 'been'].includes(t.norm)) taken.add(i);
   });
-  if (setter) taken.add(0);
+  if (setter) taken.add(orderAt);
   const alertRef = idAfter(tokens, taken, isAlertNoun);
   if (alertRef) {
     return {
@@ -76,7 +81,7 @@ export const incidentStatusRule: Rule = (line) => {
   const named = idAfter(tokens.slice(0, freeTextFrom(tokens, at)), taken, isIncidentNoun) ?? hashed;
   // A bare number only after a leading verb: "resolve 7", "mark 7 as mitigated", "close #7".
   // (Manners before it too: "can we resolve 7", "could you please close #7".)
-  const leading = at === 0 || (at === 1 && ['mark', 'set', 'please'].includes(tokens[0]!.norm)) || ['mark', 'set'].includes(tokens[0]!.norm) || setter || tokens.slice(0, at).every((t) => POLITE_LEAD.has(t.norm) || greetsOrMentions(t.norm))
+  const leading = at === 0 || (at === 1 && ['mark', 'set', 'please'].includes(tokens[0]!.norm)) || ['mark', 'set'].includes(first) || setter || tokens.slice(0, at).every((t) => POLITE_LEAD.has(t.norm) || greetsOrMentions(t.norm))
     // (Or after a clause of its own: "it's back, reopen 7", "ok, close #7".)
     || (at > 0 && /[,;]$/.test(tokens[at - 1]!.raw));
   // ("resolve 7 as a dup of incident 8": the bare id right after the verb is the one set, said before the other.)

@@ -66,6 +66,13 @@ export function silencedFilterOf(tokens: readonly Token[]): { silenced: boolean;
 /** Manners and a polite question's words that may come before an order's verb ("please", "can you", "could u pls"). */
 const POLITE_LEADS = new Set(['please', 'pls', 'plz', 'kindly', 'can', 'could', 'would', 'you', 'u', 'ya']);
 
+/** Where an order's words start after the manners it opens with ("can you please mark 7 …": 3), 0 when there are none. */
+export function politeLeadEnd(tokens: readonly Token[]): number {
+  let lead = 0;
+  while (lead < 4 && POLITE_LEADS.has(tokens[lead]?.norm ?? '')) lead++;
+  return lead;
+}
+
 /**
  * A line led by an order that changes alerts or incidents ("ack …", "silence …", "resolve …", "assign …"):
  * its own rule answers it (or asks about it); read as a list or a chart it would do nothing asked.
@@ -73,9 +80,7 @@ const POLITE_LEADS = new Set(['please', 'pls', 'plz', 'kindly', 'can', 'could', 
 export function ledByStateOrder(tokens: readonly Token[]): boolean {
   // ("please acknowledge alert twelve", "can you ack alert twelve": manners before the order's verb lead it as well; read past
   // them, the line was listed as the alerts it names.)
-  let lead = 0;
-  while (lead < 4 && POLITE_LEADS.has(tokens[lead]?.norm ?? '')) lead++;
-  const first = tokens[lead]?.norm ?? '';
+  const first = tokens[politeLeadEnd(tokens)]?.norm ?? '';
   const clearsCommander = ['remove', 'clear'].includes(first) && tokens.some((t) => ['commander', 'ic', 'owner'].includes(t.norm));
   return ['resolve', 'close', 'reopen', 'mitigate', 'assign', 'reassign', 'unassign'].includes(first) || clearsCommander || UNACK_VERBS.has(first) || incidentEditAsked(tokens) !== null || verbOf(first, 'silence') > 0 || verbOf(first, 'unsilence') > 0 || IMPERATIVE_ACK.has(first);
 }

@@ -23,6 +23,8 @@ const HOST_NOUNS = ['box', 'server', 'host', 'machine', 'node', 'instance', 'vm'
 /** Words that point back at something said before ("restart it"), which a chat line on its own does not have. */
 // ("restart the same on web-2": what was restarted before is not known here; it planned a restart of service "same".)
 const PRONOUNS = new Set(['it', 'that', 'this', 'them', 'those', 'these', 'thing', 'same']);
+/** Words for anything at all ("restart things", "flush stuff"), and for an attempt ("give the restart a try"). */
+const VAGUE_OBJECTS = new Set(['things', 'stuff', 'something', 'anything', 'whatever', 'somethin', 'try', 'shot', 'whirl']);
 const STOP_WORDS = new Set(['on', 'at', 'for', 'in', 'from', 'with', 'to', 'of', 'against']);
 
 function chooseRunbook(candidates: readonly InventoryRunbook[], object: readonly string[]): { runbook: InventoryRunbook; score: number } | null {
@@ -188,6 +190,12 @@ export const runbookRule: Rule = (line) => {
   const pronoun = object.find((o) => PRONOUNS.has(o.word));
   if (pronoun) {
     return { command: { intent: 'runbook.run', slots: { runbook: '', params } }, confidence: 0.45 * (run ?? action)!.score, problem: `Say what to ${tokens[verbAt]!.raw.toLowerCase()}: "${tokens[pronoun.at]!.raw}" names nothing on a line of its own, e.g. "${tokens[verbAt]!.raw.toLowerCase()} nginx on ${target.hit?.target.name ?? 'web-1'}".` };
+  }
+  // ("can you restart things?", "flush stuff": a word for anything at all names no service; it planned a restart of service
+  // "things".)
+  const vague = object.find((o) => VAGUE_OBJECTS.has(o.word));
+  if (vague) {
+    return { command: { intent: 'runbook.run', slots: { runbook: '', params } }, confidence: 0.45 * (run ?? action)!.score, problem: `Say what to ${tokens[verbAt]!.raw.toLowerCase()}: "${tokens[vague.at]!.raw.replace(/[?!.,]+$/, '')}" names no service or host, e.g. "${tokens[verbAt]!.raw.toLowerCase()} nginx on ${target.hit?.target.name ?? 'web-1'}".` };
   }
   // "restart nginx on web-1 in 5 minutes", "at 3am": a run starts when confirmed; doing it now would not be what was asked.
   if (tokens.slice(0, verbAt).some((t) => t.norm === 'schedule')) {

@@ -1,13 +1,14 @@
 import { verbOf } from '../lexicon.ts';
 import { commentFrom, firstId, idAfter, isAlertNoun, isIncidentNoun, moreIds, type Rule } from './kit.ts';
-import { UNACK_VERBS, UNDO_WORDS } from './orders.ts';
+import { politeLeadEnd, UNACK_VERBS, UNDO_WORDS } from './orders.ts';
 
 const ACK_NOUNS = new Set(['ack', 'acks', 'acknowledgement', 'acknowledgment', 'acknowledgements', 'acknowledgments']);
 
 /** "unack 12 acked by mistake": the alert fires again; one alert at a time. */
 export const unackRule: Rule = (line) => {
   const { tokens } = line;
-  const lead = tokens[0]?.norm === 'please' || tokens[0]?.norm === 'pls' ? 1 : 0;
+  // ("can you unack 12", "could u pls unack 12": manners before the verb; only "please" was read, and the line was not understood.)
+  const lead = politeLeadEnd(tokens);
   const split = tokens[lead]?.norm === 'un' && verbOf(tokens[lead + 1]?.norm, 'ack') === 1;
   // "undo the ack on 12", "revert the acknowledgement of alert 12": the acknowledgement taken back.
   const undone = UNDO_WORDS.has(tokens[lead]?.norm ?? '') ? tokens.findIndex((t, i) => i > lead && i <= lead + 2 && ACK_NOUNS.has(t.norm)) : -1;
