@@ -23,6 +23,8 @@ export class ValueLattice {
   private used = 0;
   private other = 0;
   private total = 0;
+  /** What a sample adds now (see learn). */
+  private step = 1;
 
   /** `memory`: samples of memory of the frequencies (exponentially weighted). */
   constructor(memory: number) {
@@ -46,30 +48,45 @@ export class ValueLattice {
 
   /** `x` joins the history. */
   learn(x: number): void {
-    const keep = this.keep;
-    this.total = this.total * keep + 1;
-    this.other *= keep;
+    // Exponential forgetting without touching every weight: each sample adds `step`, which
+    // grows by 1 / keep a sample, so older weights shrink relative to it (only ratios are read).
+    this.step /= this.keep;
+    if (this.step > 1e150) this.rescale();
+    const step = this.step;
+    this.total += step;
     let slot = -1;
-    let lightest = -1;
     for (let i = 0; i < this.used; i++) {
-      this.weights[i]! *= keep;
-      if (this.values[i] === x) slot = i;
-      if (lightest < 0 || this.weights[i]! < this.weights[lightest]!) lightest = i;
+      if (this.values[i] === x) {
+        slot = i;
+        break;
+      }
     }
-    if (slot < 0 && this.used < LATTICE_VALUES) slot = this.used++;
-    else if (slot < 0 && this.weights[lightest]! < LATTICE_EVICT_SHARE * this.total) {
-      // A value not seen for long gives its place (its weight is as good as gone).
-      slot = lightest;
-      this.weights[slot] = 0;
+    if (slot < 0) slot = this.place(x);
+    if (slot < 0) this.other += step;
+    else this.weights[slot]! += step;
+  }
+
+  /** A slot for a value not kept yet: a free one, or the lightest if its weight is as good as gone; -1 if none. */
+  private place(x: number): number {
+    let slot = -1;
+    if (this.used < LATTICE_VALUES) slot = this.used++;
+    else {
+      let lightest = 0;
+      for (let i = 1; i < this.used; i++) if (this.weights[i]! < this.weights[lightest]!) lightest = i;
+      if (this.weights[lightest]! < LATTICE_EVICT_SHARE * this.total) slot = lightest;
     }
-    if (slot < 0) {
-      this.other += 1;
-      return;
-    }
-    if (this.values[slot] !== x) {
+    if (slot >= 0) {
       this.values[slot] = x;
       this.weights[slot] = 0;
     }
-    this.weights[slot]! += 1;
+    return slot;
+  }
+
+  private rescale(): void {
+    const f = 1 / this.step;
+    for (let i = 0; i < this.used; i++) this.weights[i]! *= f;
+    this.other *= f;
+    this.total *= f;
+    this.step = 1;
   }
 }
