@@ -196,12 +196,58 @@ const GENERATORS: Record<string, Generator> = {
     const values = times.map((_, i) => (i < DAY || (i >= again && i < again + 24) ? 250 : 50) + 3 * gaussian(random));
     return { metric: 'error_rate', times, values, wanted: { from: again, to: again + 24 }, tolerated: { from: DAY, to: 2 * DAY } };
   },
+  // Second round (docs/anomaly.md, "Shapes"): shapes added after the engine's tuning, measured as they came.
+  /** A latency p99 in ms: log-normal, 2 % of samples 3-5x (GC pauses, slow disks); the incident: an hour at 10x. */
+  'latency p99, heavy tail': (random, incident) =>
+    planted('http_p99_ms', 5 * DAY, incident, () => 200 * Math.exp(0.3 * gaussian(random)) * (random.next() < 0.02 ? 3 + 2 * random.next() : 1), () => 2_000 * Math.exp(0.3 * gaussian(random))),
+  /** A cron job's work: 0, except for the first 10 minutes of each hour; the incident: the job hangs busy for an hour. */
+  'hourly cron bursts': (random, incident) =>
+    planted('cron_busy_workers', 5 * DAY, incident, (_, t) => (clock(t).hour % 1 < 1 / 6 ? 50 + 5 * gaussian(random) : 0), () => 50 + 5 * gaussian(random)),
+  /**
+   * A new service: its request rate reads 0 for two days, then traffic starts (the launch).
+   * One alarm at the launch is understandable, not wanted; the incident: the service stops
+   * for an hour (rate 0 again).
+   */
+  'new service launch (flat zero, then traffic)': (random, incident) => {
+    const launch = 2 * DAY + 40;
+    const shape = planted('rate(orders_total)', 6 * DAY, incident, (i) => (i < launch ? 0 : Math.max(0, 30 + 3 * gaussian(random))), () => 0);
+    return { ...shape, tolerated: { from: launch, to: launch + DAY } };
+  },
+  /** An exporter upgrade reports memory in kilobytes instead of bytes: one page at the change (dashboards and alerts broke), then quiet. */
+  'unit change (bytes to kilobytes)': (random) => {
+    const times = regular(5 * DAY);
+    const change = 3 * DAY + 10;
+    const values = times.map((_, i) => (5e8 + 2e7 * gaussian(random)) / (i < change ? 1 : 1_000));
+    return { metric: 'process_memory', times, values, wanted: { from: change, to: change + DAY }, most: 1 };
+  },
+  /**
+   * A frozen exporter repeats its last value: the metric goes flat. The detector sees a
+   * value it knows, only still; an alarm is understandable (tolerated), not wanted: staleness
+   * is an absent-data alert's job. The freeze: the planted incident's hour.
+   */
+  'frozen exporter (value repeated)': (random, incident) => {
+    const at = incidentAt(4 * DAY);
+    let frozen = 0;
+    const shape = planted('cpu_percent', 4 * DAY, incident, () => 40 + 5 * gaussian(random), (normal, i) => (i === at.row ? (frozen = normal!) : frozen));
+    return { metric: shape.metric, times: shape.times, values: shape.values, ...(incident ? { tolerated: shape.wanted! } : {}) };
+  },
+  /**
+   * A daily cycle in local time that moves an hour earlier in UTC on a DST change (day 7 of
+   * 14): nothing should page, the shifted days included; the incident: traffic stops at noon.
+   */
+  'daily cycle shifted by DST': (random, incident) => {
+    const shift = 7 * DAY;
+    return planted('sessions', 14 * DAY, incident, (i, t) => {
+      const hour = (clock(t).hour + (i >= shift ? 1 : 0)) % 24;
+      return (100 + 80 * Math.max(0, Math.sin(((hour - 6) / 24) * 2 * Math.PI))) * (1 + 0.03 * gaussian(random));
+    }, () => 2 * random.next());
+  },
 };
 
 export const SHAPE_NAMES = Object.keys(GENERATORS);
 
 /** Shapes whose change is part of the shape (they have a `wanted` window without a planted incident). */
-export const SHAPES_WITH_A_CHANGE = ['constant then one change', 'step change (deploy doubles the level)', 'starts during an incident'];
+export const SHAPES_WITH_A_CHANGE = ['constant then one change', 'step change (deploy doubles the level)', 'starts during an incident', 'unit change (bytes to kilobytes)'];
 
 /** One shape, seeded; `incident`: with its planted incident (shapes with a change of their own have it anyway). */
 export function generateShape(name: string, seed: number, incident = false): Shape {

@@ -1,7 +1,8 @@
 import { featureInfo, Z_LIMIT, type FeatureBuilder, type FeatureSpec } from './features.ts';
 import { AnomalyLikelihood, likelihoodThreshold, logLikelihood, type LikelihoodOptions } from './likelihood.ts';
 import { BREAKOUT_SCORE, DEFAULT_REFRACTORY_OPTIONS, Refractory, type RefractoryOptions } from './postprocess.ts';
-import { SPIKE_BASELINE_MEMORY, SpikeBaseline, SpikeTail } from './spike.ts';
+import { DEFAULT_SPIKE_TAIL_OPTIONS, SPIKE_BASELINE_MEMORY, SpikeBaseline, SpikeTail } from './spike.ts';
+import { ValueLattice } from './value-lattice.ts';
 
 export interface PostProcessOptions {
   /** What the anomaly score is made of: the anomaly likelihood of the raw scores, or the raw score. */
@@ -77,6 +78,7 @@ export class PostProcessor {
   private readonly spikeTails: SpikeTail[];
   private readonly seasonalTails: SpikeTail[];
   private readonly spikeBaselines: SpikeBaseline[];
+  private readonly lattices: ValueLattice[];
   private readonly metrics: string[];
   /** Index of each metric's value in the feature row. */
   private readonly valueIndex: number[];
@@ -93,6 +95,7 @@ export class PostProcessor {
     this.valueIndex = spec.metrics.map((m) => info.findIndex((f) => f.metric === m && f.kind === 'value'));
     this.spikeTails = spec.metrics.map(() => new SpikeTail());
     this.spikeBaselines = spec.metrics.map(() => new SpikeBaseline());
+    this.lattices = spec.metrics.map(() => new ValueLattice(DEFAULT_SPIKE_TAIL_OPTIONS.memory));
     this.seasonalTails = spec.metrics.map(() => new SpikeTail());
   }
 
@@ -127,12 +130,19 @@ export class PostProcessor {
       // A metric that has not appeared yet has a placeholder 0, not a value to learn.
       if (!builder.seen(m)) continue;
       // The member's own baseline sees every sample, also before the features' has settled.
-      const z = this.spikeBaselines[m]!.update(features[this.valueIndex[m]!]!, Z_LIMIT);
+      const x = features[this.valueIndex[m]!]!;
+      const z = this.spikeBaselines[m]!.update(x, Z_LIMIT);
+      // A discrete metric's value it reads now and then is no spike, whatever its z, and
+      // not a change of its daily pattern on its own either (value-lattice.ts).
+      const lattice = this.lattices[m]!;
+      const above = lattice.frequency(x, true);
+      const below = lattice.frequency(x, false);
+      lattice.learn(x);
       if (!builder.settled(m)) continue;
       const r = builder.dailyResidual(m);
-      const q = this.seasonalTails[m]!.update(r);
+      const q = Math.max(this.seasonalTails[m]!.update(r), r > 0 ? above : r < 0 ? below : 0);
       if (o.seasonal && (!best || q < best.p)) best = { metric: this.metrics[m]!, p: q, member: 'seasonal', value: r };
-      const p = this.spikeTails[m]!.update(z);
+      const p = Math.max(this.spikeTails[m]!.update(z), z >= 0 ? above : below);
       if (o.spikes && (!best || p < best.p)) best = { metric: this.metrics[m]!, p, member: 'spike', value: z };
     }
     return best;

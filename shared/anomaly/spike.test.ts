@@ -3,6 +3,7 @@ import { SpikeBaseline, SpikeTail } from './spike.ts';
 import { StreamingDetector, type DetectionResult } from './detector.ts';
 import { createRandom } from './prng.ts';
 import { tailProbability } from './likelihood.ts';
+import { ValueLattice } from './value-lattice.ts';
 
 function gaussian(random: { next(): number }): number {
   return Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next());
@@ -81,5 +82,20 @@ describe('spike alarms', () => {
     expect(alarm?.cause).toBe('spike');
     expect(alarm?.explanation?.summary).toMatch(/^cpu one sample [\d.]+σ above its usual level \(the last 864 samples\); /);
     expect(alarm?.explanation?.features.length).toBeGreaterThan(0);
+  });
+});
+
+describe('ValueLattice', () => {
+  it('gives a discrete metric the frequency of values at least as extreme, and a continuous one nothing', () => {
+    const queue = new ValueLattice(4_032);
+    const random = createRandom(6);
+    for (let i = 0; i < 500; i++) queue.learn(random.next() < 0.9 ? 0 : random.next() < 0.9 ? 1 : 3);
+    // A 3 is read now and then (about 1 %), a 7 never; nearly every value is 0 or less.
+    expect(queue.frequency(3, true)).toBeGreaterThan(0.003);
+    expect(queue.frequency(7, true)).toBe(0);
+    expect(queue.frequency(0, false)).toBeGreaterThan(0.8);
+    const noise = new ValueLattice(4_032);
+    for (let i = 0; i < 500; i++) noise.learn(20 + gaussian(random));
+    expect(noise.frequency(20, true)).toBe(0);
   });
 });
