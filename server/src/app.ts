@@ -1,8 +1,11 @@
+import path from 'node:path';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
 import { loadConfig, type ServerConfig } from './config.ts';
 import { openStorage } from './db/storage.ts';
 import { DatabaseAvailability } from './db/sql/availability.ts';
+import { DatabaseFileWatch } from './db/database-file-watch.ts';
+import { SQLITE_FILE_NAME } from './db/database-url.ts';
 import { createLeadership, DEFAULT_LEADER_RETRY_MS } from './db/sql/leadership.ts';
 import { newReplicaId } from './db/sql/work-claims.ts';
 import { ensureWritableDataDir } from './db/data-dir.ts';
@@ -291,6 +294,9 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   const databaseAvailability = new DatabaseAvailability(ctx.sql, log);
   databaseAvailability.install(app);
   if (ctx.sql.dialect === 'postgres') databaseAvailability.start(2_000);
+  // On SQLite, the file in the data folder must stay the one open (db/database-file-watch.ts).
+  const databaseFile = ctx.sql.dialect === 'sqlite' ? new DatabaseFileWatch(path.join(path.resolve(config.dataDir), SQLITE_FILE_NAME), log) : undefined;
+  databaseFile?.install(app);
   const writeRoutes = ['POST /api/v1/metrics/ingest', 'POST /api/v1/alerts', 'POST /api/v1/integrations/alertmanager'];
   installLoadShedding(app, {
     routes: writeRoutes,
@@ -299,7 +305,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   installBodyBudget(app, { routes: writeRoutes });
   await installHttpPlugins(app);
 
-  await app.register(healthRoutes, { ctx, registry, storage: diskSpace, database: databaseAvailability });
+  await app.register(healthRoutes, { ctx, registry, storage: diskSpace, database: databaseAvailability, databaseFile });
   await app.register(
     async (api) => {
       for (const feature of Object.values(features)) await api.register(feature.plugin);
