@@ -286,7 +286,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
     if (!audited) return;
     ctx.audit.record({ ...auditActor(request), action: 'access.denied', target: `${request.method} ${request.routeOptions.url}`, outcome: 'denied', details: { permission, ...(audited.notAudited > 0 ? { notAudited: audited.notAudited } : {}) } });
   }, redeemTicket);
-  await installRateLimit(app, sqlRateLimitStore(ctx.sql));
+  await installRateLimit(app, sqlRateLimitStore(ctx.sql, now));
   instrumentHttp(app, registry);
   const stopServerMetrics = registerServerMetrics(registry, { db, events: ctx.events, now, scoringBacklog: () => features.anomaly.service.backlog.waiting, webhookQueue: () => features.notifications.service.webhooks.queueState() });
   app.addHook('onClose', async () => stopServerMetrics());
