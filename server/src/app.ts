@@ -5,6 +5,7 @@ import { loadConfig, type ServerConfig } from './config.ts';
 import { openStorage } from './db/storage.ts';
 import { DatabaseAvailability } from './db/sql/availability.ts';
 import { DatabaseFileWatch } from './db/database-file-watch.ts';
+import { trackRequestsInFlight, type RequestsInFlight } from './http/requests-in-flight.ts';
 import { SQLITE_FILE_NAME } from './db/database-url.ts';
 import { createLeadership, DEFAULT_LEADER_RETRY_MS } from './db/sql/leadership.ts';
 import { newReplicaId } from './db/sql/work-claims.ts';
@@ -106,6 +107,8 @@ const trustHops = (hops: number) => (_address: string, hop: number) => hop < hop
 export interface ServerHandle {
   /** One-time admin password created on first run without SMARTCLOUDOPS_ADMIN_PASSWORD (print once). */
   oneTimeAdminPassword: string | null;
+  /** The requests being answered; a shutdown past its grace cuts them (main.ts). */
+  requestsInFlight: RequestsInFlight;
 }
 
 declare module 'fastify' {
@@ -194,7 +197,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   if (tracingActive()) await app.register((await import('./observability/request-tracing.ts')).requestTracing());
   app.decorate('ctx', ctx);
   app.decorate('serializers', serializers);
-  app.decorate('handle', { oneTimeAdminPassword: bootstrap?.oneTimePassword ?? null });
+  app.decorate('handle', { oneTimeAdminPassword: bootstrap?.oneTimePassword ?? null, requestsInFlight: trackRequestsInFlight(app) });
   app.decorate('metrics', features.metrics.service);
   app.decorate('anomaly', features.anomaly.service);
   app.decorate('alerts', features.alerts.service);
