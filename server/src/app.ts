@@ -1,8 +1,12 @@
+import path from 'node:path';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
 import { loadConfig, type ServerConfig } from './config.ts';
 import { openStorage } from './db/storage.ts';
 import { DatabaseAvailability } from './db/sql/availability.ts';
+import { DatabaseFileWatch } from './db/database-file-watch.ts';
+import { trackRequestsInFlight, type RequestsInFlight } from './http/requests-in-flight.ts';
+import { SQLITE_FILE_NAME } from './db/database-url.ts';
 import { createLeadership, DEFAULT_LEADER_RETRY_MS } from './db/sql/leadership.ts';
 import { newReplicaId } from './db/sql/work-claims.ts';
 import { ensureWritableDataDir } from './db/data-dir.ts';
@@ -103,6 +107,8 @@ const trustHops = (hops: number) => (_address: string, hop: number) => hop < hop
 export interface ServerHandle {
   /** One-time admin password created on first run without SMARTCLOUDOPS_ADMIN_PASSWORD (print once). */
   oneTimeAdminPassword: string | null;
+  /** The requests being answered; a shutdown past its grace cuts them (main.ts). */
+  requestsInFlight: RequestsInFlight;
 }
 
 declare module 'fastify' {
@@ -191,7 +197,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   if (tracingActive()) await app.register((await import('./observability/request-tracing.ts')).requestTracing());
   app.decorate('ctx', ctx);
   app.decorate('serializers', serializers);
-  app.decorate('handle', { oneTimeAdminPassword: bootstrap?.oneTimePassword ?? null });
+  app.decorate('handle', { oneTimeAdminPassword: bootstrap?.oneTimePassword ?? null, requestsInFlight: trackRequestsInFlight(app) });
   app.decorate('metrics', features.metrics.service);
   app.decorate('anomaly', features.anomaly.service);
   app.decorate('alerts', features.alerts.service);
@@ -283,7 +289,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
     if (!audited) return;
     ctx.audit.record({ ...auditActor(request), action: 'access.denied', target: `${request.method} ${request.routeOptions.url}`, outcome: 'denied', details: { permission, ...(audited.notAudited > 0 ? { notAudited: audited.notAudited } : {}) } });
   }, redeemTicket);
-  await installRateLimit(app, sqlRateLimitStore(ctx.sql));
+  await installRateLimit(app, sqlRateLimitStore(ctx.sql, now));
   instrumentHttp(app, registry);
   const stopServerMetrics = registerServerMetrics(registry, { db, events: ctx.events, now, scoringBacklog: () => features.anomaly.service.backlog.waiting, webhookQueue: () => features.notifications.service.webhooks.queueState() });
   app.addHook('onClose', async () => stopServerMetrics());
@@ -291,6 +297,9 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   const databaseAvailability = new DatabaseAvailability(ctx.sql, log);
   databaseAvailability.install(app);
   if (ctx.sql.dialect === 'postgres') databaseAvailability.start(2_000);
+  // On SQLite, the file in the data folder must stay the one open (db/database-file-watch.ts).
+  const databaseFile = ctx.sql.dialect === 'sqlite' ? new DatabaseFileWatch(path.join(path.resolve(config.dataDir), SQLITE_FILE_NAME), log) : undefined;
+  databaseFile?.install(app);
   const writeRoutes = ['POST /api/v1/metrics/ingest', 'POST /api/v1/alerts', 'POST /api/v1/integrations/alertmanager'];
   installLoadShedding(app, {
     routes: writeRoutes,
@@ -299,7 +308,7 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Fas
   installBodyBudget(app, { routes: writeRoutes });
   await installHttpPlugins(app);
 
-  await app.register(healthRoutes, { ctx, registry, storage: diskSpace, database: databaseAvailability });
+  await app.register(healthRoutes, { ctx, registry, storage: diskSpace, database: databaseAvailability, databaseFile });
   await app.register(
     async (api) => {
       for (const feature of Object.values(features)) await api.register(feature.plugin);

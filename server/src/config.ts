@@ -27,6 +27,8 @@ export interface ServerConfig {
   lockoutFailuresPerIp: number;
   /** Lockout duration (and failure counting window), seconds. */
   lockoutSeconds: number;
+  /** How long a shutdown (SIGTERM, SIGINT) waits for the requests running before answering them 503, seconds. */
+  shutdownGraceSeconds: number;
   /** Prometheus exposition endpoints to scrape, from SMARTCLOUDOPS_SCRAPE_TARGETS. */
   scrapeTargets: string[];
   /** Days the audit log keeps an entry (SMARTCLOUDOPS_AUDIT_RETENTION_DAYS); 0 keeps every entry for ever. */
@@ -91,6 +93,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     lockoutFailuresPerUser: integer(env, 'SMARTCLOUDOPS_LOCKOUT_FAILURES', 5, 1, 1000),
     lockoutFailuresPerIp: integer(env, 'SMARTCLOUDOPS_LOCKOUT_IP_FAILURES', 20, 1, 100_000),
     lockoutSeconds: integer(env, 'SMARTCLOUDOPS_LOCKOUT_SECONDS', 900, 1, 86_400),
+    shutdownGraceSeconds: integer(env, 'SMARTCLOUDOPS_SHUTDOWN_GRACE', 8, 0, 3600),
     scrapeTargets: parseScrapeTargets(env.SMARTCLOUDOPS_SCRAPE_TARGETS),
     scrapeLimits: {
       maxSamples: integer(env, 'SMARTCLOUDOPS_SCRAPE_SAMPLE_LIMIT', SCRAPE_LIMITS.maxSamples, 0, 100_000_000),

@@ -51,15 +51,26 @@ async function main(): Promise<void> {
     process.stdout.write(`\nFirst run: created user "admin" with one-time password: ${password}\nYou will be asked to change it at first login.\n\n`);
   }
   process.stdout.write(`SmartCloudOps server listening on http://${host}:${app.server.address() && typeof app.server.address() === 'object' ? (app.server.address() as { port: number }).port : port} (data: ${dataDir})\n`);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      void app
-        .close()
-        .then(() => releaseDataDir())
-        .then(() => tracing.shutdown())
-        .then(() => process.exit(0));
-    });
-  }
+  // The first signal closes: requests running get SMARTCLOUDOPS_SHUTDOWN_GRACE to finish, then
+  // those still waiting (on a hung peer) are answered 503 so the close goes on. A second
+  // signal (an impatient operator, a supervisor's reminder) cuts the grace short; the close
+  // itself still runs, so the stores flush and the database closes as usual.
+  let closing = false;
+  const { requestsInFlight } = app.handle;
+  const shutDown = () => {
+    if (closing) {
+      requestsInFlight.cut();
+      return;
+    }
+    closing = true;
+    setTimeout(() => requestsInFlight.cut(), app.ctx.config.shutdownGraceSeconds * 1000).unref();
+    void app
+      .close()
+      .then(() => releaseDataDir())
+      .then(() => tracing.shutdown())
+      .then(() => process.exit(0));
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, shutDown);
 }
 
 await main();

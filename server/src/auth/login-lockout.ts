@@ -44,6 +44,10 @@ export class LoginLockout {
       .selectFrom('login_counters')
       .select((eb) => eb.fn.max('locked_until').as('until'))
       .where('key', 'in', [userKey(username), ipKey(ip)])
+      // A lock ending more than a lock's length from now began after now: the clock stepped
+      // back since (NTP, a resumed virtual machine), and the lock counts as over rather than
+      // lasting as long as the step (shared/within-window.ts).
+      .where('locked_until', '<=', now + this.#policy.lockoutMs)
       .executeTakeFirst();
     const until = Number(row?.until ?? 0);
     return until > now ? { retryAfterSeconds: Math.ceil((until - now) / 1000) } : null;
@@ -55,8 +59,9 @@ export class LoginLockout {
     const { lockoutMs } = this.#policy;
     const locked: string[] = [];
     for (const [key, max] of [[userKey(username), this.#policy.maxFailuresPerUser], [ipKey(ip), this.#policy.maxFailuresPerIp]] as const) {
-      // A counter whose window has passed starts again at 1; otherwise it grows by one.
-      const stale = sql<boolean>`${now} - login_counters.window_start >= ${lockoutMs}`;
+      // A counter whose window has passed (or began after now: the clock stepped back) starts
+      // again at 1; otherwise it grows by one.
+      const stale = sql<boolean>`(${now} < login_counters.window_start OR ${now} - login_counters.window_start >= ${lockoutMs})`;
       const counter = await this.#sql.db
         .insertInto('login_counters')
         .values({ key, failures: 1, window_start: now, locked_until: 0 })
@@ -68,13 +73,14 @@ export class LoginLockout {
         )
         .returning(['failures', 'locked_until'])
         .executeTakeFirstOrThrow();
-      if (counter.failures < max || counter.locked_until > now) continue;
+      const lockedNow = (until: number) => until > now && until <= now + lockoutMs;
+      if (counter.failures < max || lockedNow(Number(counter.locked_until))) continue;
       // Conditional, so that of two replicas crossing the limit together one reports the lock.
       const result = await this.#sql.db
         .updateTable('login_counters')
         .set({ locked_until: now + lockoutMs })
         .where('key', '=', key)
-        .where('locked_until', '<=', now)
+        .where((eb) => eb.or([eb('locked_until', '<=', now), eb('locked_until', '>', now + lockoutMs)]))
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) > 0) locked.push(key);
     }

@@ -1,6 +1,7 @@
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import { sql } from 'kysely';
 import type { SqlDatabase } from '../db/sql/open.ts';
+import { withinWindow } from '../../../shared/within-window.ts';
 
 /** Expired windows are deleted at most this often, so the table holds only live counters. */
 const SWEEP_INTERVAL_MS = 60_000;
@@ -13,7 +14,7 @@ const SWEEP_INTERVAL_MS = 60_000;
 export function sqlRateLimitStore(database: SqlDatabase, now: () => number = Date.now): FastifyRateLimitStoreCtor {
   let lastSweep = 0;
   const sweep = async (at: number, timeWindow: number) => {
-    if (at - lastSweep < SWEEP_INTERVAL_MS) return;
+    if (withinWindow(at, lastSweep, SWEEP_INTERVAL_MS)) return;
     lastSweep = at;
     await database.db.deleteFrom('rate_limit_counters').where('window_start', '<=', at - Math.max(timeWindow, SWEEP_INTERVAL_MS)).execute();
   };
@@ -27,7 +28,10 @@ export function sqlRateLimitStore(database: SqlDatabase, now: () => number = Dat
 
     incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow: number): void {
       const at = now();
-      const stale = sql<boolean>`${at} - rate_limit_counters.window_start >= ${timeWindow}`;
+      // A window that has passed, or that began after now (the clock stepped back since: NTP,
+      // a resumed virtual machine), starts again: otherwise a limited client stayed limited
+      // for as long as the step (shared/within-window.ts).
+      const stale = sql<boolean>`(${at} < rate_limit_counters.window_start OR ${at} - rate_limit_counters.window_start >= ${timeWindow})`;
       database.db
         .insertInto('rate_limit_counters')
         .values({ key: `${this.#prefix}${key}`, hits: 1, window_start: at })

@@ -183,14 +183,35 @@ export class SharedEventLog implements StreamEventSource {
   async #listen(): Promise<void> {
     const pool = this.#sql.pool!;
     const client = await pool.connect();
-    client.on('notification', () => this.#catchUp());
-    // A lost connection: listen again when the database is back, then catch up by id.
-    client.on('error', () => {
+    // Given back once, however the connection is lost: its end is reported twice (the
+    // server's FATAL, then the socket's end), or during the LISTEN itself; a connection
+    // kept checked out held the pool's end, and the server's shutdown with it, for ever.
+    let lost = false;
+    const giveBack = () => {
+      if (lost) return;
+      lost = true;
       if (this.#listener === client) this.#listener = null;
       client.release(true);
-      this.#relisten();
+    };
+    client.on('notification', () => this.#catchUp());
+    // A lost connection: listen again when the database is back, then catch up by id. One
+    // lost before its LISTEN answered is retried by the caller (#relisten), not here too.
+    client.on('error', () => {
+      const listening = this.#listener === client;
+      giveBack();
+      if (listening) this.#relisten();
     });
-    await client.query(`LISTEN ${STREAM_CHANNEL}`);
+    try {
+      await client.query(`LISTEN ${STREAM_CHANNEL}`);
+    } catch (error) {
+      giveBack();
+      throw error;
+    }
+    if (lost || this.#closed) {
+      giveBack();
+      if (this.#closed) return;
+      throw new Error('the LISTEN connection was lost');
+    }
     this.#listener = client;
     this.#catchUp();
   }
@@ -198,6 +219,7 @@ export class SharedEventLog implements StreamEventSource {
   #relisten(): void {
     if (this.#closed) return;
     const timer = setTimeout(() => {
+      if (this.#closed) return;
       this.#listen().catch(() => this.#relisten());
     }, 1_000);
     timer.unref();
