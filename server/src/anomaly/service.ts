@@ -633,15 +633,17 @@ export class AnomalyService {
    */
   async #seriesScored(target: string, state: TargetState): Promise<SeriesRef[]> {
     const all = await this.#metrics.seriesOfTarget(target);
-    if (state.scored?.of === all.length) return state.scored.refs;
     const most = maxDetectorMetrics();
-    let keep: readonly string[] = [];
-    if (all.length > most) {
-      if (state.active) keep = state.active.model.params.metrics as string[];
-      else if (!state.rows.released && state.rows.length > 0) keep = state.rows.metrics();
-      else keep = ((await this.#registry.inState(target, 'active'))?.params.metrics as string[] | undefined) ?? [];
+    if (all.length <= most) {
+      state.scored = { refs: all, of: all.length };
+      return all;
     }
-    const latest = all.length > most ? await this.#metrics.latestTimes(all) : [];
+    if (state.scored?.of === all.length) return state.scored.refs;
+    let keep: readonly string[];
+    if (state.active) keep = state.active.model.params.metrics as string[];
+    else if (!state.rows.released && state.rows.length > 0) keep = state.rows.metrics();
+    else keep = ((await this.#registry.inState(target, 'active'))?.params.metrics as string[] | undefined) ?? [];
+    const latest = await this.#metrics.latestTimes(all);
     const latestOf = new Map(all.map((ref, i) => [ref, latest[i]]));
     const refs = scoredSeries(all, (ref) => this.#keyOf(ref), new Set(keep), most, (ref) => latestOf.get(ref));
     // Said once, when the target becomes too wide (the server's first sight of it, or its growth).
