@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maxDetectorMetrics } from '../../../shared/anomaly/index.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
+import type { SeriesRef } from '../metrics/store.ts';
+import { scoredSeries } from './wide-target.ts';
 
 const STEP = 30_000;
 const ROWS = 12;
@@ -59,5 +61,27 @@ describe('a very wide target', () => {
     expect([...families].sort()).toEqual(['kube_deployment_metadata_generation', 'kube_pod_container_status_restarts_total', 'kube_pod_status_ready']);
     // Every row was scored on those series: 12 rows, the first 8 trained the first model.
     expect(status.rows).toBe(ROWS);
+  });
+});
+
+describe('the series a very wide target is scored on', () => {
+  const ref = (id: number, name: string, pod: string): SeriesRef => ({ id, name, labels: { instance: 'ksm', pod } });
+  const keyOf = (r: SeriesRef) => `${r.name}{${r.labels.pod}}`;
+  const all = [ref(1, 'b_ready', 'p1'), ref(2, 'b_ready', 'p2'), ref(3, 'a_info', 'p1'), ref(4, 'c_restarts_total', 'p1'), ref(5, 'c_restarts_total', 'p0')];
+  const live = (stale: number[] = []) => (r: SeriesRef) => (stale.includes(r.id) ? 1 : 2);
+
+  it('takes every series up to what a model holds', () => {
+    expect(scoredSeries(all, keyOf, new Set(), 5, live()).map((r) => r.id)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('takes each family in turn, constant-by-convention families and series no longer sampled last', () => {
+    expect(scoredSeries(all, keyOf, new Set(), 2, live()).map((r) => r.id)).toEqual([1, 5]);
+    expect(scoredSeries(all, keyOf, new Set(), 3, live()).map((r) => r.id)).toEqual([1, 2, 5]);
+    expect(scoredSeries(all, keyOf, new Set(), 4, live([2])).map((r) => r.id)).toEqual([1, 3, 4, 5]);
+  });
+
+  it('keeps what the model already takes, whatever else came', () => {
+    // Without them it would be [1, 2, 5] (above).
+    expect(scoredSeries(all, keyOf, new Set(['a_info{p1}', 'c_restarts_total{p1}']), 3, live()).map((r) => r.id)).toEqual([1, 3, 4]);
   });
 });
