@@ -30,6 +30,7 @@ const POSTGRES_PASS = [
   'server/src/anomaly/backfill.test.ts',
   'server/src/anomaly/batch-scoring.test.ts',
   'server/src/anomaly/training.test.ts',
+  'server/src/anomaly/wide-target.test.ts',
   'server/src/audit/denied-flood.test.ts',
   'server/src/auth/auth.test.ts',
   'server/src/auth/credential-memory.test.ts',

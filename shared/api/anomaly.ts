@@ -117,6 +117,13 @@ export const AnomalyStatusSchema = Type.Object({
       candidateModelId: Nullable(Type.Integer()),
       /** The replica scoring the target (several replicas on PostgreSQL share the targets out); absent from older servers. */
       scoredBy: Type.Optional(Type.String()),
+      /**
+       * Only for a target with more series than a model takes (84; kube-state-metrics is one
+       * target of ~20,000): its series, and how many of them are read and scored (the model's
+       * `params.metrics` name which). Absent for every other target and from older servers.
+       */
+      series: Type.Optional(Type.Integer()),
+      scoredSeries: Type.Optional(Type.Integer()),
     }),
   ),
   pool: Type.Object({ threads: Type.Integer(), completed: Type.Integer(), failures: Type.Integer(), queueSize: Type.Integer() }),

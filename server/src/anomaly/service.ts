@@ -27,6 +27,8 @@ import type { AlarmSink } from '../core/alarm-sink.ts';
 import { withSpan } from '../observability/tracing.ts';
 import { CounterRates, isCumulativeName, rateKey } from '../../../shared/anomaly/counter-rates.ts';
 import { TargetWindow } from './target-window.ts';
+import { scoredSeries } from './wide-target.ts';
+import type { SeriesRef } from '../metrics/store.ts';
 import { FeatureBuffers } from './feature-buffers.ts';
 import { extremeWindowOf } from './extreme-window.ts';
 import type { TargetShare } from './target-share.ts';
@@ -122,6 +124,11 @@ interface TargetState {
   dropped: boolean;
   /** Each counter's previous sample, as far as rows were read in time order (the window, then pages). */
   counters: CounterRates;
+  /**
+   * The series scoring reads (`scoredSeries`: all of a target's, or 84 of a very wide one),
+   * chosen again only when the target's series count changes; `of` is that count.
+   */
+  scored?: { refs: SeriesRef[]; of: number };
 }
 
 type ScoredSample = AnomalyScoreEventData;
@@ -166,7 +173,7 @@ export const SCORING_FUTURE_TOLERANCE_MS = 10 * 60_000;
 const MAX_SHARED_MODELS = 2_000;
 
 /** What anomaly may use of the metrics feature: its tables stay the metrics feature's own. */
-export type AnomalyMetrics = Pick<TargetReads, 'recentSamplesOfTarget' | 'samplesAfter' | 'firstSampleTs' | 'lastScoreTs' | 'setScores' | 'anomalyRate' | 'targetsBehind'>;
+export type AnomalyMetrics = Pick<TargetReads, 'recentSamplesOfTarget' | 'samplesAfter' | 'firstSampleTs' | 'lastScoreTs' | 'setScores' | 'anomalyRate' | 'targetsBehind' | 'seriesOfTarget' | 'latestTimes'>;
 
 /**
  * One model per target over that target's feature vector. Samples arrive from the event
@@ -381,6 +388,8 @@ export class AnomalyService {
         activeModelId: t.active?.model.id ?? null,
         candidateModelId: t.candidate?.model.id ?? null,
         scoredBy: this.#ctx.replicaId,
+        // A very wide target is scored on some of its series (the model's params.metrics say which): said only then.
+        ...(t.scored && t.scored.refs.length < t.scored.of ? { series: t.scored.of, scoredSeries: t.scored.refs.length } : {}),
       })),
       pool: this.#pool.stats(),
       modelLoadFailures: this.#loadFailures,
@@ -601,7 +610,8 @@ export class AnomalyService {
       this.#claimed.add(target);
     }
     if (state.prepared) return;
-    const cursor = (await this.#metrics.lastScoreTs(target)) ?? ((await this.#metrics.firstSampleTs(target)) ?? Number.MAX_SAFE_INTEGER) - 1;
+    const refs = await this.#seriesScored(target, state);
+    const cursor = (await this.#metrics.lastScoreTs(target)) ?? ((await this.#metrics.firstSampleTs(target, refs)) ?? Number.MAX_SAFE_INTEGER) - 1;
     await this.#loadHistory(target, state, cursor + 1);
     state.cursor = cursor;
     if (state.heard < cursor) state.heard = cursor;
@@ -611,7 +621,44 @@ export class AnomalyService {
   /** Fills the target's window with its stored history before `before`: the rows a model trains on. */
   async #loadHistory(target: string, state: TargetState, before: number): Promise<void> {
     state.counters = new CounterRates();
-    for (const row of await this.#historyRows(target, before, state.counters)) state.rows.push(row, this.#settings.trainWindow);
+    for (const row of await this.#historyRows(target, await this.#seriesScored(target, state), before, state.counters)) state.rows.push(row, this.#settings.trainWindow);
+  }
+
+  /**
+   * The target's series that scoring reads: all of them up to what a model takes (84), else
+   * the 84 `scoredSeries` chooses from the catalogue, keeping what the target's model (or
+   * window) already holds, so a very wide target (kube-state-metrics: ~20,000 series in one
+   * `instance`) is read, held and scored on those alone. Reading every series of such a
+   * target held the event loop for seconds a page on SQLite, and its window held them all.
+   */
+  async #seriesScored(target: string, state: TargetState): Promise<SeriesRef[]> {
+    const all = await this.#metrics.seriesOfTarget(target);
+    const most = maxDetectorMetrics();
+    if (all.length <= most) {
+      state.scored = { refs: all, of: all.length };
+      return all;
+    }
+    if (state.scored?.of === all.length) return state.scored.refs;
+    let keep: readonly string[];
+    if (state.active) keep = state.active.model.params.metrics as string[];
+    else if (!state.rows.released && state.rows.length > 0) keep = state.rows.metrics();
+    else keep = ((await this.#registry.inState(target, 'active'))?.params.metrics as string[] | undefined) ?? [];
+    const latest = await this.#metrics.latestTimes(all);
+    const latestOf = new Map(all.map((ref, i) => [ref, latest[i]]));
+    const refs = scoredSeries(all, (ref) => this.#keyOf(ref), new Set(keep), most, (ref) => latestOf.get(ref));
+    // Said once, when the target becomes too wide (the server's first sight of it, or its growth).
+    if (refs.length < all.length && !(state.scored && state.scored.refs.length < state.scored.of)) {
+      this.#ctx.log.warn({ target, series: all.length, scored: refs.length }, 'anomaly target has more series than a model takes; only those it models are read and scored (GET /anomaly/status)');
+    }
+    state.scored = { refs, of: all.length };
+    return refs;
+  }
+
+  /** The metric key of a series, cached (a wide target's keys are asked for at every choice). */
+  #keyOf(ref: SeriesRef): string {
+    let key = this.#metricKeys.get(ref.id);
+    if (key === undefined) this.#metricKeys.set(ref.id, (key = metricKey(ref)));
+    return key;
   }
 
   /**
@@ -619,9 +666,9 @@ export class AnomalyService {
    * counters as rates (`counters` is left at each counter's newest sample). One row more is
    * read than kept, so the oldest kept row has its counters' rates as it had when scored.
    */
-  async #historyRows(target: string, before: number, counters = new CounterRates()): Promise<RawRow[]> {
+  async #historyRows(target: string, refs: readonly SeriesRef[], before: number, counters = new CounterRates()): Promise<RawRow[]> {
     const window = this.#settings.trainWindow;
-    const rows = groupRows(await this.#metrics.recentSamplesOfTarget(target, before, window + 1)).get(target) ?? [];
+    const rows = groupRows(await this.#metrics.recentSamplesOfTarget(target, before, window + 1, refs)).get(target) ?? [];
     counters.ratesOf(rows);
     return rows.length > window ? rows.slice(rows.length - window) : rows;
   }
@@ -635,7 +682,7 @@ export class AnomalyService {
     if (!state.rows.released) return state.rows;
     const newest = state.rows.lastTs;
     // Read first: a failed read leaves the tally as it was, for the next try.
-    const history = newest === undefined ? [] : await this.#historyRows(target, newest + 1);
+    const history = newest === undefined ? [] : await this.#historyRows(target, await this.#seriesScored(target, state), newest + 1);
     const window = new TargetWindow();
     for (const row of history) window.push(row, this.#settings.trainWindow);
     state.rows = window;
@@ -743,7 +790,7 @@ export class AnomalyService {
       // commits after its snapshot is heard of meanwhile without being in the page.
       const heardBefore = state.heard;
       const waitingBefore = state.waiting;
-      const page = await this.#metrics.samplesAfter(target, state.cursor, SCORING_PAGE_ROWS, this.#horizon());
+      const page = await this.#metrics.samplesAfter(target, state.cursor, SCORING_PAGE_ROWS, this.#horizon(), await this.#seriesScored(target, state));
       const rows = this.#rowsOf(page);
       state.counters.ratesOf(rows);
       if (rows.length > 0) state.cursor = rows[rows.length - 1]!.ts;
@@ -817,8 +864,7 @@ export class AnomalyService {
     const rows: RawRow[] = new Array(times.length);
     for (let i = 0; i < times.length; i++) rows[i] = { ts: times[i]!, values: metricValues(), seriesIds: [] };
     for (const { ref, samples } of page.series) {
-      let key = this.#metricKeys.get(ref.id);
-      if (key === undefined) this.#metricKeys.set(ref.id, (key = metricKey(ref)));
+      const key = this.#keyOf(ref);
       // Both ascending, and every sample's time is one of the page's: walk them together.
       for (let i = 0, r = 0; i < samples.length; i++) {
         while (times[r]! < samples.ts[i]!) r++;

@@ -37,9 +37,9 @@ export class TargetReads {
    * times is always among each series' `rows` latest samples, so the union below holds
    * every sample the cut-off keeps.
    */
-  async recentSamplesOfTarget(target: string, beforeTs: number, rows: number): Promise<SampleEventData[]> {
+  async recentSamplesOfTarget(target: string, beforeTs: number, rows: number, refs?: readonly SeriesRef[]): Promise<SampleEventData[]> {
     const found: SampleEventData[] = [];
-    for (const { id, name, labels } of await this.#store.seriesOfTarget(target)) {
+    for (const { id, name, labels } of refs ?? (await this.#store.seriesOfTarget(target))) {
       const last = await this.#store.readLast(id, beforeTs, rows);
       for (let i = 0; i < last.length; i++) found.push({ seriesId: id, name, labels, ts: last.ts[i]!, value: last.values[i]! });
     }
@@ -56,9 +56,11 @@ export class TargetReads {
    * Samples after `upToTs` are left out as if they were not stored yet (the scoring cursor
    * does not pass the present: a sample stamped in the far future must not carry it there),
    * and `complete` then means nothing is stored up to `upToTs` after the page.
+   * `only`: the series to read, when not all of the target's (a very wide target is scored
+   * on some of its series, `anomaly/wide-target.ts`); the page's rows are theirs.
    */
-  async samplesAfter(target: string, afterTs: number, rows: number, upToTs = Infinity): Promise<TargetPage> {
-    const refs = await this.#store.seriesOfTarget(target);
+  async samplesAfter(target: string, afterTs: number, rows: number, upToTs = Infinity, only?: readonly SeriesRef[]): Promise<TargetPage> {
+    const refs = only ?? (await this.#store.seriesOfTarget(target));
     const firsts = await this.#store.readFirst(refs.map((ref) => ref.id), afterTs, rows);
     const read = refs.map((ref, i) => ({ ref, samples: firsts[i]! }));
     let limited = false;
@@ -82,9 +84,9 @@ export class TargetReads {
   }
 
   /** The target's oldest stored sample time, if it has any: where a cursor starts for a target never scored. */
-  async firstSampleTs(target: string): Promise<number | undefined> {
+  async firstSampleTs(target: string, only?: readonly SeriesRef[]): Promise<number | undefined> {
     let first: number | undefined;
-    const refs = await this.#store.seriesOfTarget(target);
+    const refs = only ?? (await this.#store.seriesOfTarget(target));
     for (const head of await this.#store.readFirst(refs.map((ref) => ref.id), -Infinity, 1)) {
       if (head.length > 0 && (first === undefined || head.ts[0]! < first)) first = head.ts[0]!;
     }
@@ -106,6 +108,16 @@ export class TargetReads {
       if (scored === undefined || scored < newest) behind.push(target);
     }
     return behind;
+  }
+
+  /** The target's series, from the catalogue. */
+  seriesOfTarget(target: string): Promise<SeriesRef[]> {
+    return this.#store.seriesOfTarget(target);
+  }
+
+  /** Each series' newest sample time (undefined: none), from the latest-value index, in the order asked. */
+  async latestTimes(refs: readonly SeriesRef[]): Promise<Array<number | undefined>> {
+    return (await this.#store.latest(refs.map((ref) => ref.id))).map((latest) => latest?.ts);
   }
 
   /** The newest time the target has a score for: where its scoring cursor resumes after a restart. */

@@ -75,7 +75,15 @@ export function AnomalyModelsView() {
         empty={{ title: 'No targets yet', description: 'Targets appear once their metrics arrive; a model is trained when enough samples exist.', icon: <IconBrain size={24} /> }}
         columns={[
           { header: 'Target', cell: (row) => <Text size="sm" fw={500} ff="monospace">{row.target}</Text>, inCard: false },
-          { header: 'Samples', cell: (row) => <Text size="sm">{row.rows.toLocaleString()}</Text> },
+          {
+            header: 'Samples',
+            cell: (row) => (
+              <>
+                <Text size="sm">{row.rows.toLocaleString()}</Text>
+                {row.scoredText && <Text size="xs" c="dimmed" title="A model takes at most 84 metrics; the model's version lists which">{row.scoredText}</Text>}
+              </>
+            ),
+          },
           { header: 'Active', cell: (row) => <ModelCell model={row.active} empty="none yet: nothing is scored" /> },
           { header: 'Candidate (shadow)', cell: (row) => <ModelCell model={row.candidate} empty="none" /> },
         ]}

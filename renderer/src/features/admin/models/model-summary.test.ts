@@ -33,6 +33,11 @@ describe('models by target', () => {
     expect(shadowText(model(4, 'x', 1, 'candidate'))).toBe('no shadow samples yet');
   });
 
+  it('says how many of a very wide target\'s series are scored, and nothing for the others', () => {
+    const status = { targets: [{ target: 'ksm:8080', rows: 9, activeModelId: null, candidateModelId: null, series: 20_000, scoredSeries: 84 }, { target: 'web-1', rows: 9, activeModelId: null, candidateModelId: null }], pool: { threads: 1, completed: 0, failures: 0, queueSize: 0 }, modelLoadFailures: 0, scoringFailures: 0 };
+    expect(modelsByTarget(status, []).map((row) => row.scoredText)).toEqual(['scores 84 of 20,000 series', null]);
+  });
+
   it('offers no roll-back when every retired version of the target was pruned', () => {
     const status = { targets: [{ target: 'web-1', rows: 900, activeModelId: 2, candidateModelId: null }], pool: { threads: 1, completed: 0, failures: 0, queueSize: 0 }, modelLoadFailures: 0, scoringFailures: 0 };
     const pruned = { ...model(1, 'web-1', 1, 'retired'), prunedAt: 5 };
