@@ -1,9 +1,10 @@
 import { useState } from 'react';
-import { Anchor, Button, Code, Grid, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Button, Grid, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { IconPlayerPlay } from '@tabler/icons-react';
 import { useApi } from '../../platform/PlatformContext.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
+import { ScrollableCode } from '../../components/ScrollableCode.tsx';
 import { formatDuration } from '../../lib/format.ts';
 import type { RouteProps } from '../../lib/router.ts';
 import { useCan } from '../../session/permissions.ts';
@@ -38,7 +39,7 @@ export function RunbookDetailView({ params }: RouteProps<'/runbooks/:id'>) {
             <Grid.Col span={{ base: 12, lg: 6 }}>
               <Paper withBorder radius="md" p="md">
                 <Title order={3} size="h5" mb="sm">{runbook.file}</Title>
-                <Code block aria-label="Runbook file">{source}</Code>
+                <ScrollableCode label={`Runbook file ${runbook.file}`}>{source}</ScrollableCode>
               </Paper>
             </Grid.Col>
             <Grid.Col span={{ base: 12, lg: 6 }}>
