@@ -59,4 +59,12 @@ describe('AlertsView', () => {
     expect(screen.getByText('Showing 500 of 1000; narrow the filters to see the rest.')).toBeTruthy();
     expect(limits).toEqual([200, 400, 500]);
   });
+
+  // A viewer read "a to acknowledge, s to silence, x to select" over a list where those keys
+  // do nothing for them (no checkboxes, no acknowledge).
+  it('offers only the keys the role can use', async () => {
+    renderWithFiring(3);
+    expect(await screen.findByText('Disk almost full on node-3')).toBeTruthy();
+    expect(screen.getByText('j/k to move, Enter to open.')).toBeTruthy();
+  });
 });

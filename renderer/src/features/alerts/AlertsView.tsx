@@ -85,7 +85,7 @@ export function AlertsView() {
     <>
       <PageHeader
         title="Alerts"
-        description="j/k to move, a to acknowledge, s to silence, x to select."
+        description={keyHint(canWrite, canSilence)}
         actions={canWrite && selectedAlerts.length > 0 && (
           <Button leftSection={<IconCheck size={16} />} onClick={() => setAcking(selectedAlerts)}>
             Acknowledge {selectedAlerts.length}
@@ -137,6 +137,12 @@ export function AlertsView() {
       </Modal>
     </>
   );
+}
+
+/** The list's keys, those the role can use only: a viewer's a, s and x did nothing. */
+function keyHint(canWrite: boolean, canSilence: boolean): string {
+  const keys = ['j/k to move', ...(canWrite ? ['a to acknowledge'] : []), ...(canSilence ? ['s to silence'] : []), ...(canWrite ? ['x to select'] : []), 'Enter to open'];
+  return `${keys.join(', ')}.`;
 }
 
 /** Under a list cut short: a button for the next rows while one answer can hold them, else why not. */
