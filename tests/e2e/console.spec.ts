@@ -106,7 +106,7 @@ test('writes an incident note and exports the postmortem', async ({ page, reques
   const first = page.getByRole('table', { name: 'Incidents' }).getByRole('link').first();
   await expect(first).toBeVisible();
   await first.click();
-  await expect(page.getByRole('heading', { level: 3, name: 'Timeline' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name: 'Timeline' })).toBeVisible();
   await page.getByRole('textbox', { name: 'Add a note' }).fill('Rolled back the deploy; CPU back to normal (e2e)');
   await page.getByRole('button', { name: 'Add note' }).click();
   await expect(page.getByText('Rolled back the deploy; CPU back to normal (e2e)')).toBeVisible();

@@ -38,7 +38,7 @@ test.describe('incident metrics panel with data-source queries', () => {
 
     await signIn(page);
     await page.goto(`${baseURL()}/#/incidents/${incidentId}`);
-    await expect(page.getByRole('heading', { level: 3, name: 'Source queries' })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 2, name: 'Source queries' })).toBeVisible();
     await page.getByRole('combobox', { name: 'Source' }).click();
     await page.getByRole('option', { name: sourceName }).click();
     await page.getByLabel('PromQL query').fill('sco_e2e_checkout_seconds');

@@ -37,7 +37,7 @@ test('long host names and label values: badges whole, no sideways scroll on a ph
     await screenshot(deskPage, 'long-content-alerts-desktop');
 
     await deskPage.getByRole('table', { name: 'Alerts' }).getByRole('link', { name: /incident #/ }).first().click();
-    await expect(deskPage.getByRole('heading', { level: 2 })).toContainText('E2eLongContent');
+    await expect(deskPage.getByRole('heading', { level: 1 })).toContainText('E2eLongContent');
     await expect(deskPage.getByTestId('incident-metrics')).toContainText(LONG_VALUE);
     await expectNoTruncatedBadges(deskPage);
     await screenshot(deskPage, 'long-content-incident-desktop');

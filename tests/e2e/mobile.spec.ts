@@ -43,7 +43,7 @@ test('phone: header, alerts, incidents and the incident page as cards, axe in bo
     await expectAccessible(page);
 
     await incident.getByRole('link').click();
-    await expect(page.getByRole('heading', { level: 3, name: 'Timeline' })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 2, name: 'Timeline' })).toBeVisible();
     await expect(page.getByRole('list', { name: 'Linked alerts' }).getByRole('listitem').first()).toBeVisible();
     await expectNoTruncatedBadges(page);
     await expectHeaderFits(page, PHONE.width);
@@ -98,7 +98,7 @@ test('notes: Markdown rendered safely, edited, revisions shown', async ({ page, 
   await signIn(page);
   await page.goto(`${baseURL()}/#/incidents`);
   await page.getByRole('table', { name: 'Incidents' }).getByRole('link', { name: /Queue backlog on e2e-notes-1|e2e-notes-1/ }).first().click();
-  await expect(page.getByRole('heading', { level: 3, name: 'Timeline' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name: 'Timeline' })).toBeVisible();
 
   const note = '**Root cause**: consumer stuck on `billing-worker-3`\n\n- restarted it\n- [runbook](https://wiki.example.com/queues)\n\n<img src=x onerror="alert(1)"> [bad](javascript:alert(2))';
   await page.getByRole('textbox', { name: 'Add a note' }).fill(note);

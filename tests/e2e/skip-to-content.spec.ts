@@ -9,7 +9,7 @@ test('desktop: the first Tab offers Skip to content, which takes focus to the pa
   await signIn(page);
   await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
   await page.goto(`${baseURL()}/#/alerts`);
-  await expect(page.getByRole('heading', { name: 'Alerts', level: 2 })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Alerts', level: 1 })).toBeVisible();
 
   await page.locator('body').focus();
   await page.keyboard.press('Tab');

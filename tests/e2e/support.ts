@@ -179,7 +179,7 @@ export async function onPhoneInLight(
 export async function expectNothingPastCardEdges(page: Page): Promise<void> {
   const past = await page.locator('main .mantine-Paper-root').evaluateAll((papers) => papers.flatMap((paper) => {
     const edge = paper.getBoundingClientRect().right;
-    const title = paper.getAttribute('aria-label') ?? paper.querySelector('h3')?.textContent ?? '';
+    const title = paper.getAttribute('aria-label') ?? paper.querySelector('h2, h3')?.textContent ?? '';
     return [...paper.querySelectorAll('*')]
       .filter((element) => element.getBoundingClientRect().width > 0 && element.getBoundingClientRect().right > edge + 0.5)
       .map((element) => `${title}: ${element.tagName.toLowerCase()}.${element.className.toString().split(' ').pop() ?? ''} ends at ${Math.round(element.getBoundingClientRect().right)} > ${Math.round(edge)}`);

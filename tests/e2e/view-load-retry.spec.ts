@@ -21,5 +21,5 @@ test('a page whose code cannot be fetched says so, and Retry loads it once the s
 
   await page.unroute(chunk);
   await panel.getByRole('button', { name: 'Retry' }).click();
-  await expect(page.getByRole('heading', { name: 'Runbooks', level: 2 })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Runbooks', level: 1 })).toBeVisible();
 });

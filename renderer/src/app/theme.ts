@@ -17,6 +17,10 @@ export const theme = createTheme({
   components: {
     Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' } } }),
     Drawer: Drawer.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close panel' } } }),
+    // Their title bars are <header> in Mantine: a second banner landmark beside the app's own
+    // header (axe landmark-no-duplicate-banner). A div says nothing a dialog's name does not.
+    ModalHeader: { defaultProps: { component: 'div' } },
+    DrawerHeader: { defaultProps: { component: 'div' } },
     Notification: Notification.extend({
       defaultProps: { closeButtonProps: { 'aria-label': 'Dismiss notification' } },
       // The default grey body text is below AA contrast on the dark notification card.

@@ -5,7 +5,7 @@ export function PageHeader({ title, description, actions }: { title: string; des
   return (
     <Group justify="space-between" align="flex-end" mb="md" wrap="wrap">
       <Stack gap={2}>
-        <Title order={2} size="h3">{title}</Title>
+        <Title order={1} size="h3">{title}</Title>
         {description && <Text size="sm" c="dimmed">{description}</Text>}
       </Stack>
       {actions && <Group gap="xs">{actions}</Group>}

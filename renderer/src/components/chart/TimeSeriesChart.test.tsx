@@ -78,6 +78,19 @@ describe('TimeSeriesChart', () => {
     expect(screen.getByText('3.5 GiB')).toBeTruthy();
   });
 
+  // Memory of about 1.2 GiB had ticks "1.16 GiB" to "1.3 GiB" in a fixed 52 px margin: they
+  // read ".16 GiB", ".21 GiB", their first digit cut off at the chart's left edge.
+  it('makes room left of the plot for its longest value label', () => {
+    const memory = [{ id: 1, name: 'memory_used_bytes', labels: { host: 'web-1' }, timestamps: [0, 60_000, 120_000], values: [1_234_567_890, 1_300_000_000, 1_400_000_000] }];
+    const { container } = renderWithProviders(<TimeSeriesChart series={memory} width={600} height={300} title="memory" from={0} to={120_000} />);
+    const labels = [...container.querySelectorAll('.visx-axis-left text')].map((node) => node.textContent ?? '');
+    expect(labels).toContain('1.21 GiB');
+    const longest = Math.max(...labels.map((label) => label.length));
+    const plotLeft = Number(/translate\(([\d.]+)/.exec(container.querySelector('svg > g')?.getAttribute('transform') ?? '')?.[1]);
+    // 11 px digits are about 6.2 px wide; the tick and a gap take 12 px more.
+    expect(plotLeft).toBeGreaterThanOrEqual(longest * 6.2 + 12);
+  });
+
   it('shows a tooltip on a sparkline too', () => {
     renderWithProviders(<TimeSeriesChart series={[{ id: 3, name: 'node_network_receive_bytes_per_second', labels: {}, timestamps: [0, 60_000], values: [1024, 2048] }]} width={200} height={48} title="rx" compact />);
     const overlay = screen.getByTestId('chart-overlay');

@@ -50,6 +50,10 @@ const MARGIN = { top: 10, right: 14, bottom: 44, left: 52 };
 /** Right margin when a second unit gets its own axis. */
 const RIGHT_AXIS_MARGIN = 60;
 const COMPACT_MARGIN = { top: 2, right: 2, bottom: 2, left: 2 };
+/** An 11 px label's characters are about 6.2 px wide; the tick and a gap take 12 px more. */
+function labelRoom(labels: readonly string[] = []): number {
+  return Math.ceil(Math.max(0, ...labels.map((label) => label.length)) * 6.2 + 12);
+}
 const MAX_TOOLTIP_ROWS = 8;
 
 /**
@@ -62,9 +66,8 @@ export const TimeSeriesChart = memo(function TimeSeriesChart(props: TimeSeriesCh
   const { series, width, height, title, bands = [], markers = [], onBrush, compact = false } = props;
   const axes = useMemo(() => unitAxes(series, props.unit), [series, props.unit]);
   const dual = axes.length === 2 && !compact;
-  const margin = compact ? COMPACT_MARGIN : dual ? { ...MARGIN, right: RIGHT_AXIS_MARGIN } : MARGIN;
-  const innerWidth = Math.max(0, width - margin.left - margin.right);
-  const innerHeight = Math.max(0, height - margin.top - margin.bottom);
+  const frame = compact ? COMPACT_MARGIN : MARGIN;
+  const innerHeight = Math.max(0, height - frame.top - frame.bottom);
   const [hoverX, setHoverX] = useState<number | null>(null);
 
   const domain = useMemo(() => extents(series), [series]);
@@ -77,6 +80,19 @@ export const TimeSeriesChart = memo(function TimeSeriesChart(props: TimeSeriesCh
       }),
     [axes, series, innerHeight, compact],
   );
+  const yTicks = useMemo(
+    () =>
+      yScales.map((scale, a) => {
+        const ticks = scale.ticks(5);
+        return { values: ticks, labels: formatTicks(ticks, axes[a]?.unit ?? 'none') };
+      }),
+    [yScales, axes],
+  );
+  // Wide enough for the longest value label: "1.26 GiB" lost its first digit in 52 px.
+  const margin = compact
+    ? COMPACT_MARGIN
+    : { ...MARGIN, left: Math.max(MARGIN.left, labelRoom(yTicks[0]?.labels)), right: dual ? Math.max(RIGHT_AXIS_MARGIN, labelRoom(yTicks[1]?.labels)) : MARGIN.right };
+  const innerWidth = Math.max(0, width - margin.left - margin.right);
   const axisOf = useMemo(() => {
     const byIndex = new Map<number, number>();
     axes.forEach((axis, a) => axis.members.forEach((i) => byIndex.set(i, a)));
@@ -128,14 +144,6 @@ export const TimeSeriesChart = memo(function TimeSeriesChart(props: TimeSeriesCh
     const ticks = xScale.ticks(Math.max(2, Math.floor(innerWidth / 110))).map(Number);
     return { values: ticks, labels: formatTimeTicks(ticks, spanMs) };
   }, [xScale, innerWidth, spanMs]);
-  const yTicks = useMemo(
-    () =>
-      yScales.map((scale, a) => {
-        const ticks = scale.ticks(5);
-        return { values: ticks, labels: formatTicks(ticks, axes[a]?.unit ?? 'none') };
-      }),
-    [yScales, axes],
-  );
 
   if (width <= 0 || height <= 0) return null;
   const clipId = `clip-${title.replace(/[^a-z0-9]/gi, '')}-${width}`;

@@ -36,12 +36,12 @@ const PAYLOADS = [
 ];
 
 describe('SafeMarkdown', () => {
-  it('keeps a note\'s headings below the page\'s own (a note sits under the h3 "Timeline")', () => {
+  it('keeps a note\'s headings below the page\'s own (a note sits under the h2 "Timeline")', () => {
     // "# Root cause" was an h1 in the middle of the incident page, larger than its title and
     // first in a screen reader's list of headings.
-    const root = html('# Root cause\n\n## Fix\n\n### Detail\n\n#### Deeper');
+    const root = html('# Root cause\n\n## Fix\n\n### Detail\n\n#### Deeper\n\n##### Deepest');
     expect([...root.querySelectorAll('h1, h2, h3, h4, h5, h6')].map((heading) => `${heading.tagName}:${heading.textContent}`))
-      .toEqual(['H4:Root cause', 'H5:Fix', 'H6:Detail', 'H6:Deeper']);
+      .toEqual(['H3:Root cause', 'H4:Fix', 'H5:Detail', 'H6:Deeper', 'H6:Deepest']);
   });
 
   it('renders the Markdown people write in notes', () => {

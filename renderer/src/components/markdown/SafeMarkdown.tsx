@@ -12,20 +12,20 @@ import { safeUrl } from './safe-url.ts';
  * GitHub's allow-list to what remains, and links are limited to http(s) and mailto.
  */
 /**
- * A note's headings rank below the section that shows it (the timeline is an h3): "# Root
+ * A note's headings rank below the section that shows it (the timeline is an h2): "# Root
  * cause" would otherwise be an h1 in the middle of the page, larger than the incident's
  * title and first in a screen reader's list of headings. Sizes stay those of body headings.
  */
 function noteHeading(order: TitleOrder) {
   return function NoteHeading({ children }: { children?: ReactNode }) {
-    return <Title order={order} size={order === 4 ? 'h5' : 'h6'} mt="xs" mb={4}>{children}</Title>;
+    return <Title order={order} size={order === 3 ? 'h5' : 'h6'} mt="xs" mb={4}>{children}</Title>;
   };
 }
 
 const components: Components = {
-  h1: noteHeading(4),
-  h2: noteHeading(5),
-  h3: noteHeading(6),
+  h1: noteHeading(3),
+  h2: noteHeading(4),
+  h3: noteHeading(5),
   h4: noteHeading(6),
   h5: noteHeading(6),
   h6: noteHeading(6),

@@ -1,10 +1,10 @@
 import { Badge, Button, Checkbox, Group, Paper, Stack, Text } from '@mantine/core';
 import { IconBellOff, IconCheck, IconHistory } from '@tabler/icons-react';
 import type { Alert } from '../../../../shared/api/alerts.ts';
-import { formatAge } from '../../lib/format.ts';
 import { SeverityBadge } from './SeverityBadge.tsx';
 import { alertTarget, alertTitle } from './alert-text.ts';
 import type { AlertsTableProps } from './AlertsTable.tsx';
+import { TimeAgo } from '../../components/TimeAgo.tsx';
 
 const STATE_COLOR: Record<Alert['state'], string> = { firing: 'red', acknowledged: 'yellow', resolved: 'teal' };
 
@@ -44,7 +44,7 @@ export function AlertCards(props: AlertsTableProps) {
               <Group gap={8} wrap="wrap">
                 {target && <Text size="xs" c="dimmed" ff="monospace" style={{ overflowWrap: 'anywhere' }}>{target}</Text>}
                 <Text size="xs" c="dimmed">{alert.source}</Text>
-                <Text size="xs" c="dimmed">started {formatAge(now - alert.startsAt)} ago</Text>
+                <TimeAgo at={alert.startsAt} now={now} prefix="started" size="xs" c="dimmed" />
                 {alert.occurrences > 1 && <Text size="xs" c="dimmed">×{alert.occurrences}</Text>}
                 {alert.acknowledgedBy && <Text size="xs" c="dimmed">owner {alert.acknowledgedBy}</Text>}
                 {alert.incidentId !== null && <Text size="xs" component="a" href={`#/incidents/${alert.incidentId}`} c="signal">incident #{alert.incidentId}</Text>}

@@ -1,10 +1,10 @@
-import { ActionIcon, Anchor, Badge, Checkbox, Group, Menu, Table, Text, Tooltip } from '@mantine/core';
+import { ActionIcon, Anchor, Badge, Checkbox, Group, Menu, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
 import { IconBellOff, IconCheck, IconDots, IconHistory } from '@tabler/icons-react';
 import type { Alert } from '../../../../shared/api/alerts.ts';
-import { formatAge } from '../../lib/format.ts';
 import { SeverityBadge } from './SeverityBadge.tsx';
 import { alertTarget, alertTitle } from './alert-text.ts';
 import { alertHref } from './alert-link.ts';
+import { TimeAgo } from '../../components/TimeAgo.tsx';
 
 export interface AlertsTableProps {
   alerts: Alert[];
@@ -39,7 +39,7 @@ export function AlertsTable(props: AlertsTableProps) {
           <Table.Th>State</Table.Th>
           <Table.Th>Started</Table.Th>
           <Table.Th>Owner</Table.Th>
-          <Table.Th />
+          <Table.Th><VisuallyHidden>Actions</VisuallyHidden></Table.Th>
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
@@ -73,7 +73,7 @@ export function AlertsTable(props: AlertsTableProps) {
                 {alert.silenced && <Badge color="gray" variant="outline" leftSection={<IconBellOff size={10} />}>silenced</Badge>}
               </Group>
             </Table.Td>
-            <Table.Td><Text size="sm" c="dimmed">{formatAge(now - alert.startsAt)} ago</Text></Table.Td>
+            <Table.Td><TimeAgo at={alert.startsAt} now={now} size="sm" c="dimmed" /></Table.Td>
             <Table.Td><Text size="sm">{alert.acknowledgedBy ?? '–'}</Text></Table.Td>
             <Table.Td ta="right">
               <Group gap={4} justify="flex-end" wrap="nowrap">

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Button, Group, Modal, MultiSelect, Paper, SegmentedControl, Select, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue, useHotkeys } from '@mantine/hooks';
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { IconBellRinging, IconCheck, IconSearch } from '@tabler/icons-react';
 import { SEVERITIES, type Alert, type AlertListQuery, type Matcher } from '../../../../shared/api/alerts.ts';
 import { useApi } from '../../platform/PlatformContext.tsx';
@@ -30,6 +30,11 @@ const SORTS = [
   { value: 'lastSeenAt', label: 'Sort: last seen' },
 ];
 
+/** Rows asked for at first and added by each "Show more". */
+const PAGE = 200;
+/** The most one answer of `GET /alerts` holds (AlertListQuery's limit): past it, filters narrow. */
+const MOST = 500;
+
 export function AlertsView() {
   const api = useApi();
   const canWrite = useCan('alerts:write');
@@ -39,8 +44,13 @@ export function AlertsView() {
   const [text, setText] = useState('');
   const [sort, setSort] = useState<'severity' | 'startsAt' | 'lastSeenAt'>('severity');
   const [q] = useDebouncedValue(text.trim(), 300);
-  const query: AlertListQuery = { state, sort, order: 'desc', limit: 200, ...(severity.length ? { severity: severity.join(',') } : {}), ...(q ? { q } : {}) };
-  const alerts = useQuery(alertQueries.list(api, query));
+  // "Show more" raises the limit for these filters only: other filters start at one page again.
+  const filters = JSON.stringify([state, sort, severity, q]);
+  const [raised, setRaised] = useState<{ filters: string; limit: number } | null>(null);
+  const limit = raised?.filters === filters ? raised.limit : PAGE;
+  const query: AlertListQuery = { state, sort, order: 'desc', limit, ...(severity.length ? { severity: severity.join(',') } : {}), ...(q ? { q } : {}) };
+  // The rows already read stay on screen while the longer list loads (no skeleton, no jump to the top).
+  const alerts = useQuery({ ...alertQueries.list(api, query), placeholderData: limit > PAGE ? keepPreviousData : undefined });
   const items = useMemo(() => alerts.data?.items ?? [], [alerts.data]);
 
   const [selected, setSelected] = useState<Set<number>>(new Set());
@@ -75,7 +85,7 @@ export function AlertsView() {
     <>
       <PageHeader
         title="Alerts"
-        description="j/k to move, a to acknowledge, s to silence, x to select."
+        description={keyHint(canWrite, canSilence)}
         actions={canWrite && selectedAlerts.length > 0 && (
           <Button leftSection={<IconCheck size={16} />} onClick={() => setAcking(selectedAlerts)}>
             Acknowledge {selectedAlerts.length}
@@ -109,7 +119,12 @@ export function AlertsView() {
                 onSilence={(alert) => setSilencing(matchersFromLabels(alert.labels))}
                 onHistory={(alert) => openAlert(alert.id)}
               />
-              {data.total > data.items.length && <Text size="xs" c="dimmed" p="sm">Showing {data.items.length} of {data.total}; narrow the filters to see the rest.</Text>}
+              <MoreAlerts
+                shown={data.items.length}
+                total={data.total}
+                loading={alerts.isPlaceholderData}
+                onMore={() => setRaised({ filters, limit: Math.min(data.items.length + PAGE, MOST) })}
+              />
             </>
           )}
         </QueryState>
@@ -121,5 +136,23 @@ export function AlertsView() {
         {silencing && <SilenceForm initialMatchers={silencing} onDone={() => setSilencing(null)} />}
       </Modal>
     </>
+  );
+}
+
+/** The list's keys, those the role can use only: a viewer's a, s and x did nothing. */
+function keyHint(canWrite: boolean, canSilence: boolean): string {
+  const keys = ['j/k to move', ...(canWrite ? ['a to acknowledge'] : []), ...(canSilence ? ['s to silence'] : []), ...(canWrite ? ['x to select'] : []), 'Enter to open'];
+  return `${keys.join(', ')}.`;
+}
+
+/** Under a list cut short: a button for the next rows while one answer can hold them, else why not. */
+function MoreAlerts({ shown, total, loading, onMore }: { shown: number; total: number; loading: boolean; onMore: () => void }) {
+  if (shown >= total) return null;
+  const next = Math.min(PAGE, total - shown, MOST - shown);
+  if (next <= 0) return <Text size="xs" c="dimmed" p="sm">Showing {shown} of {total}; narrow the filters to see the rest.</Text>;
+  return (
+    <Group p="sm">
+      <Button variant="default" size="xs" loading={loading} onClick={onMore}>Show {next} more ({total - shown} not shown)</Button>
+    </Group>
   );
 }

@@ -34,4 +34,16 @@ describe('LoginView', () => {
     expect(platform.signIn).toHaveBeenCalledWith('ops', 'wrong');
     expect((screen.getByLabelText(/^Password/) as HTMLInputElement).value).toBe('');
   });
+
+  // The sign-in page had no heading at all (axe: page-has-heading-one).
+  it('is headed by where it signs in to', () => {
+    renderWithProviders(
+      <PlatformProvider platform={webPlatform()}>
+        <SessionProvider>
+          <LoginView serverLabel="ops.example.com" />
+        </SessionProvider>
+      </PlatformProvider>,
+    );
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Sign in to ops.example.com');
+  });
 });

@@ -43,7 +43,8 @@ export function LoginView({ serverLabel, onManageConnections, initialUsername = 
         <form onSubmit={submit} aria-label="Sign in">
           <Stack gap="md">
             <Logo size="lg" />
-            <Text size="sm" c="dimmed">
+            {/* The page's one heading, for screen readers' list of headings; it looks as it did. */}
+            <Text component="h1" size="sm" fw={400} c="dimmed" m={0}>
               Sign in to {serverLabel ?? (platform.kind === 'web' ? window.location.host : 'your server')}
             </Text>
             <FormError error={error} />

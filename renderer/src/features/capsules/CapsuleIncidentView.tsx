@@ -56,7 +56,7 @@ function CapsuleIncidentPage({ bundle }: { bundle: IncidentBundle }) {
         <Group gap="xs" wrap="wrap">
           <SeverityBadge severity={incident.severity} />
           <IncidentStatusBadge status={incident.status} />
-          <Title order={2} size="h3" style={{ overflowWrap: 'anywhere' }}>#{incident.id} {incident.title}</Title>
+          <Title order={1} size="h3" style={{ overflowWrap: 'anywhere' }}>#{incident.id} {incident.title}</Title>
         </Group>
         <Text size="sm" c="dimmed" data-testid="capsule-origin">
           From an imported capsule (exported {formatDateTime(bundle.exportedAt)}), read on this machine without a server. Opened {formatDateTime(incident.openedAt)}.
@@ -68,7 +68,7 @@ function CapsuleIncidentPage({ bundle }: { bundle: IncidentBundle }) {
             <LinkedAlerts alerts={alerts} />
             <LocalScores incidentId={incident.id} origin="capsules" />
             <Stack gap="xs" data-testid="capsule-metrics">
-              <Title order={3} size="h5">Metrics</Title>
+              <Title order={2} size="h5">Metrics</Title>
               {selectors.length === 0 ? (
                 <Text size="sm" c="dimmed">The capsule carries no series: its alerts name none.</Text>
               ) : (
@@ -82,7 +82,7 @@ function CapsuleIncidentPage({ bundle }: { bundle: IncidentBundle }) {
             </Stack>
             {sourceQueries.length > 0 && (
               <Paper withBorder radius="md" p="md">
-                <Title order={3} size="h5" mb="sm">Source queries</Title>
+                <Title order={2} size="h5" mb="sm">Source queries</Title>
                 <Stack>
                   {sourceQueries.map((query) => (
                     // The source's name is the server's; the capsule knows its id only.
@@ -95,7 +95,7 @@ function CapsuleIncidentPage({ bundle }: { bundle: IncidentBundle }) {
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 5 }}>
           <Paper withBorder radius="md" p="md">
-            <Title order={3} size="h5" mb="sm">Timeline</Title>
+            <Title order={2} size="h5" mb="sm">Timeline</Title>
             {timeline.length === 0 ? (
               <Text size="sm" c="dimmed">Nothing recorded.</Text>
             ) : (

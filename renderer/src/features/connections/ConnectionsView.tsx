@@ -27,7 +27,7 @@ function Connections({ bridge }: { bridge: SmartCloudOpsBridge }) {
           {(data) => <ProfileList list={data} onSelect={(profile) => void actions.select(profile)} onRemove={actions.remove} />}
         </QueryState>
         <Paper withBorder p="md" radius="md">
-          <Title order={3} size="h5" mb="sm">Add a server</Title>
+          <Title order={2} size="h5" mb="sm">Add a server</Title>
           <ConnectionForm bridge={bridge} onSaved={() => void actions.refresh()} />
         </Paper>
       </SimpleGrid>

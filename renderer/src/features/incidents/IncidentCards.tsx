@@ -1,8 +1,8 @@
 import { Group, Paper, Stack, Text } from '@mantine/core';
 import type { Incident } from '../../../../shared/api/incidents.ts';
-import { formatAge } from '../../lib/format.ts';
 import { SeverityBadge } from '../alerts/SeverityBadge.tsx';
 import { IncidentStatusBadge } from './StatusBadge.tsx';
+import { TimeAgo } from '../../components/TimeAgo.tsx';
 
 /** The incidents list on phones and tablets: one card per incident, the whole card a link. */
 export function IncidentCards({ incidents, cursor }: { incidents: Incident[]; cursor: number }) {
@@ -25,7 +25,7 @@ export function IncidentCards({ incidents, cursor }: { incidents: Incident[]; cu
             <Group gap={6} wrap="wrap">
               <SeverityBadge severity={incident.severity} />
               <IncidentStatusBadge status={incident.status} />
-              <Text size="xs" c="dimmed">{formatAge(now - incident.lastActivityAt)} ago</Text>
+              <TimeAgo at={incident.lastActivityAt} now={now} size="xs" c="dimmed" />
             </Group>
             <Text size="sm" fw={600} component="a" href={`#/incidents/${incident.id}`} c="inherit" style={{ overflowWrap: 'anywhere' }}>
               #{incident.id} {incident.title}

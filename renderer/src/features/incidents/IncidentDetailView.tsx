@@ -41,7 +41,7 @@ export function IncidentDetailView({ params }: RouteProps<'/incidents/:id'>) {
                 <Group gap="xs" wrap="wrap">
                   <SeverityBadge severity={incident.severity} />
                   <IncidentStatusBadge status={incident.status} />
-                  <Title order={2} size="h3" style={{ overflowWrap: 'anywhere' }}>#{incident.id} {incident.title}</Title>
+                  <Title order={1} size="h3" style={{ overflowWrap: 'anywhere' }}>#{incident.id} {incident.title}</Title>
                 </Group>
                 <Text size="sm" c="dimmed" data-testid="incident-counts">
                   Opened {formatDateTime(incident.openedAt)} · {incidentCounts(incident).text} · group <code>{incident.groupKey}</code>

@@ -32,7 +32,7 @@ export function IncidentMetrics({ incidentId, metricsWindow }: { incidentId: num
   return (
     <Stack gap="xs" data-testid="incident-metrics">
       <Group justify="space-between" wrap="wrap">
-        <Title order={3} size="h5">Metrics</Title>
+        <Title order={2} size="h5">Metrics</Title>
         <SegmentedControl size="xs" aria-label="Metrics range" data={RANGES} value={choice} onChange={setChoice} />
       </Group>
       {metricsWindow.selectors.length === 0 ? (

@@ -39,7 +39,7 @@ export function IncidentSourceQueries({ incidentId, queries, from, to }: Inciden
 
   return (
     <Paper withBorder radius="md" p="md">
-      <Title order={3} size="h5" mb="sm">Source queries</Title>
+      <Title order={2} size="h5" mb="sm">Source queries</Title>
       <Stack>
         {queries.map((query) => (
           <SourceQueryChart key={query.id} incidentId={incidentId} query={query} sourceName={sourceName(query.datasourceId)} from={from} to={to} canRemove={canWrite} />

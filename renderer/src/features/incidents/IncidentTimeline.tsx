@@ -74,7 +74,7 @@ export function IncidentTimeline({ incidentId }: { incidentId: number }) {
 
   return (
     <Paper withBorder radius="md" p="md">
-      <Title order={3} size="h5" mb="sm">Timeline</Title>
+      <Title order={2} size="h5" mb="sm">Timeline</Title>
       <QueryState query={timeline} isEmpty={(data) => data.length === 0} empty={{ title: 'Nothing recorded yet' }}>
         {(data) => (
           <TimelineEntries entries={data} note={(entry) => <NoteEntry entry={entry} />} />

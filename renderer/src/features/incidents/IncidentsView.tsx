@@ -8,13 +8,13 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
 import { useListCursor } from '../../keyboard/useListCursor.ts';
 import { navigate } from '../../lib/router.ts';
-import { formatAge } from '../../lib/format.ts';
 import { SeverityBadge } from '../alerts/SeverityBadge.tsx';
 import { IncidentStatusBadge } from './StatusBadge.tsx';
 import { incidentQueries } from './queries.ts';
 import { ImportCapsuleButton } from './ImportCapsuleButton.tsx';
 import { IncidentCards } from './IncidentCards.tsx';
 import { useCompactLayout } from '../../components/responsive/use-compact.ts';
+import { TimeAgo } from '../../components/TimeAgo.tsx';
 
 export function IncidentsView() {
   const api = useApi();
@@ -77,7 +77,7 @@ export function IncidentsView() {
                     <Table.Td><IncidentStatusBadge status={incident.status} /></Table.Td>
                     <Table.Td><Text size="sm">{incident.firingCount} firing / {incident.alertCount}</Text></Table.Td>
                     <Table.Td><Text size="sm">{incident.commander ?? '–'}</Text></Table.Td>
-                    <Table.Td><Text size="sm" c="dimmed">{formatAge(now - incident.lastActivityAt)} ago</Text></Table.Td>
+                    <Table.Td><TimeAgo at={incident.lastActivityAt} now={now} size="sm" c="dimmed" /></Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>

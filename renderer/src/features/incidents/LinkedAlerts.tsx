@@ -16,7 +16,7 @@ export function LinkedAlerts({ alerts }: { alerts: Alert[] }) {
   const compact = useCompactLayout();
   return (
     <Paper withBorder radius="md" p="md">
-      <Title order={3} size="h5" mb="sm">Linked alerts</Title>
+      <Title order={2} size="h5" mb="sm">Linked alerts</Title>
       {alerts.length === 0 ? (
         <Text size="sm" c="dimmed">No alerts linked.</Text>
       ) : compact ? (

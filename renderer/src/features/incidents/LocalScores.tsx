@@ -73,7 +73,7 @@ function LocalScoresPanel({ bridge, incidentId, origin }: { bridge: SmartCloudOp
   const rows = summariseScores(pinned.data);
   return (
     <Paper withBorder radius="md" p="md">
-      <Title order={3} size="h5" mb={4}>Anomaly scores computed on this machine</Title>
+      <Title order={2} size="h5" mb={4}>Anomaly scores computed on this machine</Title>
       <Text size="xs" c="dimmed" mb="sm">
         {origin === 'capsules'
           ? 'As the capsule carries them: computed on the machine that exported it; samples it had not scored yet stay unscored.'

@@ -1,9 +1,9 @@
-import { Anchor, Group, Stack, Text } from '@mantine/core';
+import { Anchor, Group, Stack } from '@mantine/core';
 import type { Alert } from '../../../../shared/api/alerts.ts';
-import { formatAge } from '../../lib/format.ts';
 import { alertHref } from '../alerts/alert-link.ts';
 import { alertTitle } from '../alerts/alert-text.ts';
 import { SeverityBadge } from '../alerts/SeverityBadge.tsx';
+import { TimeAgo } from '../../components/TimeAgo.tsx';
 
 /**
  * The overview's "Firing now": the first few firing alerts, each opening its alert drawer.
@@ -19,7 +19,7 @@ export function FiringNow({ alerts, now }: { alerts: Alert[]; now: number }) {
           <Anchor href={alertHref(alert.id)} size="sm" lineClamp={2} className="sco-wrap-anywhere" style={{ flex: 1, minWidth: 0 }}>
             {alertTitle(alert)}
           </Anchor>
-          <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>{formatAge(now - alert.startsAt)} ago</Text>
+          <TimeAgo at={alert.startsAt} now={now} size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }} />
         </Group>
       ))}
     </Stack>

@@ -64,7 +64,7 @@ function Replay({ data }: { data: LoadedReplay }) {
     <Stack>
       <Stack gap={4}>
         <Anchor href={`#/incidents/${incident.id}`} size="sm">← Incident #{incident.id}</Anchor>
-        <Title order={2} size="h3" style={{ overflowWrap: 'anywhere' }}>Replay: #{incident.id} {state.incident.title}</Title>
+        <Title order={1} size="h3" style={{ overflowWrap: 'anywhere' }}>Replay: #{incident.id} {state.incident.title}</Title>
         <Text size="sm" c="dimmed">
           {origin === 'pinned' ? 'From the copy kept offline on this machine, with anomaly scores computed here.' : 'From the server; keep the incident offline in the desktop app to replay it without a connection.'}
         </Text>
@@ -126,7 +126,7 @@ function Replay({ data }: { data: LoadedReplay }) {
         <Grid.Col span={{ base: 12, lg: 7 }}>
           <Stack>
             <Paper withBorder radius="md" p="md">
-              <Title order={3} size="h5" mb="sm">Metrics at this instant</Title>
+              <Title order={2} size="h5" mb="sm">Metrics at this instant</Title>
               {state.metrics.length === 0 ? (
                 <Text size="sm" c="dimmed">No metrics kept with this incident.</Text>
               ) : (
@@ -153,7 +153,7 @@ function Replay({ data }: { data: LoadedReplay }) {
         <Grid.Col span={{ base: 12, lg: 5 }}>
           <Stack>
             <Paper withBorder radius="md" p="md" aria-label="Incident at this instant" component="section">
-              <Title order={3} size="h5" mb="sm">Incident</Title>
+              <Title order={2} size="h5" mb="sm">Incident</Title>
               <Group gap="xs" wrap="wrap" mb="xs">
                 {state.incident.status ? <IncidentStatusBadge status={state.incident.status} /> : <Badge color="gray" variant="light">not opened yet</Badge>}
                 <Text size="sm">commander {state.incident.commander ?? '–'}</Text>
@@ -173,7 +173,7 @@ function Replay({ data }: { data: LoadedReplay }) {
               </Stack>
             </Paper>
             <Paper withBorder radius="md" p="md">
-              <Title order={3} size="h5" mb="sm">Timeline until then</Title>
+              <Title order={2} size="h5" mb="sm">Timeline until then</Title>
               {state.timeline.length === 0 ? (
                 <Text size="sm" c="dimmed">Nothing recorded yet at this instant.</Text>
               ) : (

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { describe, expect, it } from 'vitest';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { createApiClient, type ApiRequest } from '../../../../shared/api/client.ts';
@@ -34,5 +35,32 @@ describe('RunDialog', () => {
     fireEvent.change(password, { target: { value: 'n3w-pa55word' } });
     fireEvent.click(screen.getByRole('button', { name: 'Preview plan' }));
     await waitFor(() => expect(requests).toEqual([{ method: 'POST', path: '/api/v1/runbooks/rotate/plan', body: { params: { cluster: 'main', password: 'n3w-pa55word' } } }]));
+  });
+
+  // Its callers unmount it when it closes (a fresh form each time), which skipped Mantine's
+  // own return of focus: after Escape the focus fell to the page's body and the next Tab
+  // started again at "Skip to content", far from the Run… button.
+  it('gives the focus back to what opened it when it closes', async () => {
+    function Opener() {
+      const [open, setOpen] = useState(false);
+      return (
+        <>
+          <button type="button" onClick={() => setOpen(true)}>Run…</button>
+          {open && <RunDialog runbook={rotate} opened onClose={() => setOpen(false)} />}
+        </>
+      );
+    }
+    renderWithProviders(
+      <PlatformProvider platform={webPlatform()}>
+        <Opener />
+      </PlatformProvider>,
+    );
+    const opener = screen.getByRole('button', { name: 'Run…' });
+    opener.focus();
+    fireEvent.click(opener);
+    const dialog = await screen.findByRole('dialog');
+    fireEvent.keyDown(dialog, { key: 'Escape' });
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(document.activeElement).toBe(opener);
   });
 });

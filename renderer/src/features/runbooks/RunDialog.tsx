@@ -10,6 +10,7 @@ import { isSecretParam } from '../../../../shared/runbooks/secret-params.ts';
 import { initialValues, toParams } from './param-form.ts';
 import { PlanPreview } from './PlanPreview.tsx';
 import { RunSteps } from './RunSteps.tsx';
+import { useFocusBackOnUnmount } from '../../components/useFocusBackOnUnmount.ts';
 
 function ParamField({ name, spec, value, onChange }: { name: string; spec: ParamSpec; value: string; onChange: (value: string) => void }) {
   const label = name;
@@ -49,6 +50,7 @@ export interface RunDialogProps {
  */
 export function RunDialog({ runbook, opened, onClose, incidentId, initial }: RunDialogProps) {
   const api = useApi();
+  useFocusBackOnUnmount();
   const [values, setValues] = useState(() => initialValues(runbook.params, initial));
   const [plan, setPlan] = useState<Plan | null>(null);
   const [dryRun, setDryRun] = useState<Run | null>(null);

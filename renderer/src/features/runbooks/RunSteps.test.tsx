@@ -30,6 +30,15 @@ describe('RunSteps', () => {
     const [, cut] = screen.getAllByTestId('step-output');
     expect(cut!.textContent).toContain('[output truncated here: the rest was not kept (SMARTCLOUDOPS_RUNBOOK_OUTPUT_LIMIT, 64 KiB by default)]');
   });
+
+  // 2,000 lines scroll inside a 320 px box that the Tab key skipped: a keyboard user saw
+  // the first twenty lines only (axe: scrollable-region-focusable, serious).
+  it('lets the keyboard scroll the output of a step, named by the step', () => {
+    renderWithProviders(<RunSteps run={run} />);
+    const output = screen.getByRole('region', { name: 'Output of print' });
+    expect(output.tabIndex).toBe(0);
+    expect(output).toBe(screen.getAllByTestId('step-output')[1]);
+  });
 });
 
 /** A box of `clientHeight` showing `scrollHeight` of text: the layout jsdom does not do. */

@@ -1,6 +1,7 @@
-import { Badge, Code, Group, Stack, Text } from '@mantine/core';
+import { Badge, Group, Stack, Text } from '@mantine/core';
 import type { Run, RunStep } from '../../../../shared/api/runbooks.ts';
 import { formatDuration } from '../../lib/format.ts';
+import { ScrollableCode } from '../../components/ScrollableCode.tsx';
 import { useRunOutput } from './live-output.ts';
 import { useFollowTail } from './use-follow-tail.ts';
 
@@ -35,8 +36,8 @@ const TRUNCATED = '[output truncated here: the rest was not kept (SMARTCLOUDOPS_
 function StepOutput({ step, output }: { step: RunStep; output: string }) {
   const tail = useFollowTail<HTMLPreElement>(output, step.state === 'running');
   return (
-    <Code block data-testid="step-output" ref={tail.ref} onScroll={tail.onScroll} style={{ maxHeight: 320, overflow: 'auto', whiteSpace: 'pre-wrap' }}>
+    <ScrollableCode label={`Output of ${step.name}`} data-testid="step-output" ref={tail.ref} onScroll={tail.onScroll} style={{ maxHeight: 320, overflow: 'auto', whiteSpace: 'pre-wrap' }}>
       {output}{step.truncated ? `\n${TRUNCATED}` : ''}
-    </Code>
+    </ScrollableCode>
   );
 }

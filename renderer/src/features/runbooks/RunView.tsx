@@ -39,7 +39,7 @@ export function RunView({ params }: RouteProps<'/runbook-runs/:id'>) {
             <Stack gap={4}>
               <Anchor href={`#/runbooks/${data.runbookId}`} size="sm">← {data.title}</Anchor>
               <Group gap="xs">
-                <Title order={2} size="h3">Run #{data.id}{data.dryRun ? ' (dry run)' : ''}</Title>
+                <Title order={1} size="h3">Run #{data.id}{data.dryRun ? ' (dry run)' : ''}</Title>
                 <RunStateBadge state={data.state} />
                 {data.reason && <Text size="sm" c="dimmed" data-testid="run-reason">{data.reason}</Text>}
               </Group>
@@ -57,11 +57,11 @@ export function RunView({ params }: RouteProps<'/runbook-runs/:id'>) {
               </Text>
             )}
             <Paper withBorder radius="md" p="md">
-              <Title order={3} size="h5" mb="sm">Steps</Title>
+              <Title order={2} size="h5" mb="sm">Steps</Title>
               <RunSteps run={data} />
             </Paper>
             <Paper withBorder radius="md" p="md">
-              <Title order={3} size="h5" mb="sm">Plan</Title>
+              <Title order={2} size="h5" mb="sm">Plan</Title>
               <PlanPreview plan={data.plan} />
             </Paper>
           </Stack>

@@ -39,4 +39,13 @@ describe('RunbookDetailView', () => {
     renderDetail(0);
     expect(await screen.findByText(/· no cooldown ·/)).toBeTruthy();
   });
+
+  // The file's long lines scroll sideways inside their box; a keyboard could not reach them
+  // (axe: scrollable-region-focusable, serious).
+  it('lets the keyboard scroll the runbook file', async () => {
+    renderDetail(0);
+    const file = await screen.findByRole('region', { name: 'Runbook file restart.yaml' });
+    expect(file.tabIndex).toBe(0);
+    expect(file.textContent).toBe('id: restart-web');
+  });
 });

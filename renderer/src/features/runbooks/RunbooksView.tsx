@@ -62,7 +62,7 @@ export function RunbooksView() {
           )}
         </QueryState>
         <Paper withBorder radius="md" p="md">
-          <Title order={3} size="h5" mb="sm">Recent runs</Title>
+          <Title order={2} size="h5" mb="sm">Recent runs</Title>
           <QueryState query={runs} isEmpty={(data) => data.runs.length === 0} empty={{ title: 'No runs yet' }}>
             {(data) => <RunsTable runs={data.runs} label="Recent runs" />}
           </QueryState>

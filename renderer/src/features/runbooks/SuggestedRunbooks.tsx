@@ -18,7 +18,7 @@ export function SuggestedRunbooks({ incidentId }: { incidentId: number }) {
   if (!canRead || items.length === 0) return null;
   return (
     <Paper withBorder radius="md" p="md" aria-label="Suggested runbooks">
-      <Title order={3} size="h5" mb="sm">Suggested runbooks</Title>
+      <Title order={2} size="h5" mb="sm">Suggested runbooks</Title>
       <Stack gap="xs">
         {items.map((suggestion) => (
           <Group key={`${suggestion.runbook.id}-${suggestion.alertId}`} justify="space-between" wrap="nowrap">

@@ -25,7 +25,7 @@ export function SettingsView() {
       <PageHeader title="Settings" description="How this console looks and talks to you." />
       <Stack maw={720}>
         <Paper withBorder p="md" radius="md">
-          <Title order={3} size="h5" mb="xs" id="theme-label">Theme</Title>
+          <Title order={2} size="h5" mb="xs" id="theme-label">Theme</Title>
           <SegmentedControl
             aria-labelledby="theme-label"
             value={colorScheme}
@@ -38,7 +38,7 @@ export function SettingsView() {
           />
         </Paper>
         <Paper withBorder p="md" radius="md">
-          <Title order={3} size="h5" mb="xs">Notifications</Title>
+          <Title order={2} size="h5" mb="xs">Notifications</Title>
           <Switch
             label="Pop up new critical alerts in the console"
             description={platform.kind === 'desktop' ? 'The desktop app also sends native notifications for them.' : 'Shown while this tab is open.'}
@@ -49,7 +49,7 @@ export function SettingsView() {
         </Paper>
         {platform.bridge && <UpdatesPanel bridge={platform.bridge} />}
         <Paper withBorder p="md" radius="md">
-          <Title order={3} size="h5" mb="xs">Keyboard</Title>
+          <Title order={2} size="h5" mb="xs">Keyboard</Title>
           <Table aria-label="Keyboard shortcuts">
             <Table.Tbody>
               {SHORTCUTS.map(([keys, what]) => (

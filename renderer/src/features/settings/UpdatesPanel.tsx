@@ -44,7 +44,7 @@ export function UpdatesPanel({ bridge }: { bridge: SmartCloudOpsBridge }) {
 
   return (
     <Paper withBorder p="md" radius="md" aria-labelledby="updates-title">
-      <Title order={3} size="h5" mb="xs" id="updates-title">Updates</Title>
+      <Title order={2} size="h5" mb="xs" id="updates-title">Updates</Title>
       <Stack gap="sm">
         {status && <Text size="sm">Version {status.currentVersion}</Text>}
         {state === 'disabled' && <Text size="sm" c="dimmed">Updates are off in development builds.</Text>}

@@ -1,0 +1,15 @@
+import { Text, type TextProps } from '@mantine/core';
+import { formatAge, formatDateTime } from '../lib/format.ts';
+
+/**
+ * "8 h ago" in a list, as a `<time>`: the moment itself, in the viewer's time zone and with
+ * the zone named, is its title (shown on hover) and its `datetime` (for machines). Lists
+ * said "8 h ago" alone, and which hour that was could only be found in another view.
+ */
+export function TimeAgo({ at, now, prefix, ...text }: TextProps & { at: number; now: number; prefix?: string }) {
+  return (
+    <Text component="time" dateTime={new Date(at).toISOString()} title={formatDateTime(at)} {...text}>
+      {prefix ? `${prefix} ` : ''}{formatAge(now - at)} ago
+    </Text>
+  );
+}
