@@ -13,7 +13,8 @@ const ADVICE: Partial<Record<ErrorCode, string>> = {
   E_CONFLICT: 'Someone changed this meanwhile. Reload and try again.',
   E_RATE_LIMITED: 'Wait a few seconds, then retry.',
   E_LOCKED_OUT: 'Too many failed attempts. Wait a few minutes, or ask an administrator.',
-  E_NETWORK: 'The server cannot be reached. Check that it is running and your network is up.',
+  // Shown after the error's message, which already says the server cannot be reached.
+  E_NETWORK: 'Check that the server is running and your network is up.',
   E_TIMEOUT: 'The server is slow to answer. Retry, or narrow the time range.',
   E_UNAVAILABLE: 'The server is starting or overloaded. Retry in a moment.',
   E_INTERNAL: 'The server failed. Retry; if it persists, check the server log.',
