@@ -19,7 +19,7 @@ import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { useDeepLinks } from './useDeepLinks.ts';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { Loading } from '../components/Loading.tsx';
-import { ChatPanel } from '../features/chatops/ChatPanel.tsx';
+import { CHAT_BUTTON_CLEARANCE, ChatPanel } from '../features/chatops/ChatPanel.tsx';
 import { AlertDrawer } from '../features/alerts/AlertDrawer.tsx';
 import { ChangePasswordForm } from '../features/auth/ChangePasswordForm.tsx';
 import { notifySuccess } from '../components/notify.ts';
@@ -102,7 +102,7 @@ export function Shell({ user }: { user: User }) {
       <AppShell.Navbar p="xs" inert={navHidden}>
         <Navigation routes={routes} activePath={path} onNavigate={nav.close} />
       </AppShell.Navbar>
-      <AppShell.Main id={MAIN_ID} tabIndex={-1} className="sco-main">
+      <AppShell.Main id={MAIN_ID} tabIndex={-1} className="sco-main" style={{ paddingBottom: `calc(var(--app-shell-padding) + ${CHAT_BUTTON_CLEARANCE})` }}>
         <ErrorBoundary key={path}>
           {current ? (
             <Suspense fallback={<Loading label="Loading view" />}>

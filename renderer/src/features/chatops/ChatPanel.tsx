@@ -18,6 +18,15 @@ interface Exchange {
 
 const utcOffsetMinutes = () => -new Date().getTimezoneOffset();
 
+/** Where the floating ChatOps button sits, from the window's bottom right corner (px). */
+const CHAT_BUTTON_OFFSET = 20;
+
+/**
+ * The room a page leaves at its end so that, scrolled down, its last line is not under
+ * the floating button: the button (ActionIcon size xl, 2.75rem), its offset and a gap.
+ */
+export const CHAT_BUTTON_CLEARANCE = `calc(2.75rem + ${CHAT_BUTTON_OFFSET + 12}px)`;
+
 /**
  * The console's ChatOps panel (Ctrl/Cmd+J): type what you mean, get a card back. State
  * changes answer a confirmation whose Confirm button sends the same line with its token;
@@ -88,7 +97,7 @@ export function ChatPanel() {
 
   return (
     <>
-      <Affix position={{ bottom: 20, right: 20 }}>
+      <Affix position={{ bottom: CHAT_BUTTON_OFFSET, right: CHAT_BUTTON_OFFSET }}>
         <Tooltip label={<>ChatOps <Kbd size="xs">Ctrl/⌘ J</Kbd></>}>
           <ActionIcon size="xl" radius="xl" onClick={toggle} aria-label="Open ChatOps chat">
             <IconMessageChatbot size={22} />
