@@ -19,11 +19,20 @@ export interface LockState {
 /** Expired counters are deleted at most this often (one statement), so the table stays small. */
 const SWEEP_INTERVAL_MS = 60_000;
 
+/** How long an address a user signed in from stays known to the lockout. */
+export const KNOWN_ADDRESS_MS = 30 * 24 * 3600_000;
+
 /**
  * Temporary lockout after repeated failed logins, per username and per client address.
  * The counters live in the database, so a lock taken on one replica refuses the login on
  * every replica. Unknown usernames are counted like known ones, so a lock reveals nothing.
  * Each failure is one atomic upsert, so concurrent failures on several replicas all count.
+ *
+ * A username's count is split by where the attempt comes from: an address the user signed
+ * in from within KNOWN_ADDRESS_MS has a count (and lock) of its own, every other address
+ * shares the username's. Failures from strangers' addresses, meant to lock the user out,
+ * then lock out only strangers; guessing stays bounded per known address, and an attacker
+ * becomes "known" only by signing in, that is by knowing the password already.
  */
 export class LoginLockout {
   readonly #policy: LockoutPolicy;
@@ -43,7 +52,7 @@ export class LoginLockout {
     const row = await this.#sql.db
       .selectFrom('login_counters')
       .select((eb) => eb.fn.max('locked_until').as('until'))
-      .where('key', 'in', [userKey(username), ipKey(ip)])
+      .where('key', 'in', [await this.#userCounterKey(username, ip, now), ipKey(ip)])
       // A lock ending more than a lock's length from now began after now: the clock stepped
       // back since (NTP, a resumed virtual machine), and the lock counts as over rather than
       // lasting as long as the step (shared/within-window.ts).
@@ -53,12 +62,17 @@ export class LoginLockout {
     return until > now ? { retryAfterSeconds: Math.ceil((until - now) / 1000) } : null;
   }
 
-  /** Counts a failure; returns the keys (`user:…`, `ip:…`) that this failure just locked. */
+  /**
+   * Counts a failure; returns the keys that this failure just locked: `user:<name>`, the
+   * username for addresses it has not signed in from, `user:<name>@<address>` for a known
+   * one, `ip:<address>`.
+   */
   async recordFailure(username: string, ip: string): Promise<string[]> {
     const now = this.#now();
     const { lockoutMs } = this.#policy;
     const locked: string[] = [];
-    for (const [key, max] of [[userKey(username), this.#policy.maxFailuresPerUser], [ipKey(ip), this.#policy.maxFailuresPerIp]] as const) {
+    const userCounter = await this.#userCounterKey(username, ip, now);
+    for (const [key, max] of [[userCounter, this.#policy.maxFailuresPerUser], [ipKey(ip), this.#policy.maxFailuresPerIp]] as const) {
       // A counter whose window has passed (or began after now: the clock stepped back) starts
       // again at 1; otherwise it grows by one.
       const stale = sql<boolean>`(${now} < login_counters.window_start OR ${now} - login_counters.window_start >= ${lockoutMs})`;
@@ -88,9 +102,31 @@ export class LoginLockout {
     return locked;
   }
 
-  /** A successful login clears its username's count (not the address's: one valid account must not reset guessing at others). */
-  async recordSuccess(username: string): Promise<void> {
-    await this.#sql.db.deleteFrom('login_counters').where('key', '=', userKey(username)).execute();
+  /**
+   * A successful login clears the username's count it was checked against (not the
+   * address's: one valid account must not reset guessing at others), and makes its address
+   * known. A sign-in from a known address leaves the strangers' count and lock alone: it
+   * must not hand whoever keeps the user locked a fresh set of guesses.
+   */
+  async recordSuccess(username: string, ip: string): Promise<void> {
+    const now = this.#now();
+    await this.#sql.db.deleteFrom('login_counters').where('key', '=', await this.#userCounterKey(username, ip, now)).execute();
+    await this.#sql.db
+      .insertInto('login_known_addresses')
+      .values({ key: knownKey(username, ip), last_success: now })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ last_success: now }))
+      .execute();
+  }
+
+  /** The username's counter this attempt counts against: the address's own if the user signed in from it lately. */
+  async #userCounterKey(username: string, ip: string, now: number): Promise<string> {
+    const known = await this.#sql.db
+      .selectFrom('login_known_addresses')
+      .select('last_success')
+      .where('key', '=', knownKey(username, ip))
+      .executeTakeFirst();
+    // A sign-in recorded after now (the clock stepped back) still counts: it happened.
+    return known && now - Number(known.last_success) < KNOWN_ADDRESS_MS ? knownKey(username, ip) : userKey(username);
   }
 
   async #sweep(now: number): Promise<void> {
@@ -101,8 +137,11 @@ export class LoginLockout {
       .where('locked_until', '<=', now)
       .where('window_start', '<=', now - this.#policy.lockoutMs)
       .execute();
+    await this.#sql.db.deleteFrom('login_known_addresses').where('last_success', '<=', now - KNOWN_ADDRESS_MS).execute();
   }
 }
 
 const userKey = (username: string) => `user:${username.toLowerCase()}`;
+/** Unambiguous however the name reads: an address has no `@`, so the last one splits the key. */
+const knownKey = (username: string, ip: string) => `${userKey(username)}@${ip}`;
 const ipKey = (ip: string) => `ip:${ip}`;

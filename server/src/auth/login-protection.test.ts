@@ -55,6 +55,29 @@ describe('login lockout', CEILING, () => {
     expect((await server.app.ctx.audit.query({ action: 'auth.lockout' })).map((e) => e.target)).toContain('ip:10.0.0.9');
   });
 
+  it('keeps a user in from an address they signed in from while strangers lock the username', async () => {
+    await start();
+    expect((await login('admin', TEST_ADMIN_PASSWORD, '10.0.0.50')).statusCode).toBe(200);
+    // Someone elsewhere guesses until the username locks, for every address the user never used.
+    for (let i = 0; i < 3; i++) expect((await login('admin', 'wrong-password', '10.0.0.66')).statusCode).toBe(401);
+    expect((await login('admin', TEST_ADMIN_PASSWORD, '10.0.0.67')).statusCode).toBe(429);
+    expect((await login('admin', TEST_ADMIN_PASSWORD, '10.0.0.50')).statusCode).toBe(200);
+    // That sign-in gave the strangers no fresh guesses.
+    expect((await login('admin', TEST_ADMIN_PASSWORD, '10.0.0.67')).statusCode).toBe(429);
+
+    // A known address has a count of its own: guessing from it is bounded too.
+    for (let i = 0; i < 3; i++) expect((await login('admin', 'wrong-password', '10.0.0.50')).statusCode).toBe(401);
+    expect((await login('admin', TEST_ADMIN_PASSWORD, '10.0.0.50')).statusCode).toBe(429);
+    expect((await server.app.ctx.audit.query({ action: 'auth.lockout' })).map((e) => e.target).sort()).toEqual(['user:admin', 'user:admin@10.0.0.50']);
+
+    // An address is known for 30 days after its last sign-in.
+    clock += 61_000;
+    expect((await login('admin', TEST_ADMIN_PASSWORD, '10.0.0.50')).statusCode).toBe(200);
+    clock += 31 * 24 * 3600_000;
+    for (let i = 0; i < 3; i++) expect((await login('admin', 'wrong-password', '10.0.0.66')).statusCode).toBe(401);
+    expect((await login('admin', TEST_ADMIN_PASSWORD, '10.0.0.50')).statusCode).toBe(429);
+  });
+
   it('spends one argon2 verification whether or not the user exists', async () => {
     await start();
     await login('admin', 'warm-up-wrong');

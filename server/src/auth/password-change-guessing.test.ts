@@ -26,7 +26,9 @@ describe('guessing the current password through a password change', { timeout: 1
     expect(locked.json()).toMatchObject({ error: { code: 'E_LOCKED_OUT' } });
     const login = await server.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'test-viewer', password: 'test-viewer-password-1' } });
     expect(login.statusCode).toBe(429);
-    expect((await server.app.ctx.audit.query({ action: 'auth.lockout' })).map((e) => e.target)).toEqual(['user:test-viewer']);
+    // The viewer signed in from this address (tokenFor), so the lock is the address's own
+    // count of the username (docs/server.md, "Lockout and rate limits").
+    expect((await server.app.ctx.audit.query({ action: 'auth.lockout' })).map((e) => e.target)).toEqual(['user:test-viewer@127.0.0.1']);
   });
 
   it('has the login\'s rate limit per client address', async () => {

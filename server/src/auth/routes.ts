@@ -48,7 +48,7 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { c
         // The session it starts, the failures it forgets and its entry commit together.
         return await transaction(ctx.sql, async () => {
           const pair = await auth.startSession(userId);
-          await lockout.recordSuccess(username);
+          await lockout.recordSuccess(username, request.ip);
           ctx.audit.record({ actor: pair.user.username, actorKind: 'user', action: 'auth.login', outcome: 'success', ip: request.ip });
           return pair;
         });
@@ -89,7 +89,7 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { c
       try {
         // The new password, the sessions it ends, this client's new one and the entry commit together.
         return await users.changeOwnPassword(principal.userId, request.body.currentPassword, request.body.newPassword, async () => {
-          await lockout.recordSuccess(principal.name);
+          await lockout.recordSuccess(principal.name, request.ip);
           ctx.audit.record({ ...auditActor(request), action: 'auth.password_change', target: `user:${principal.userId}`, outcome: 'success' });
           return auth.startSession(principal.userId);
         });

@@ -21,6 +21,7 @@ export const CONVERTED_TABLES = [
   { table: 'refresh_tokens', key: 'id', identity: true },
   { table: 'signing_keys', key: 'kid', identity: false },
   { table: 'login_counters', key: 'key', identity: false },
+  { table: 'login_known_addresses', key: 'key', identity: false },
   { table: 'rate_limit_counters', key: 'key', identity: false },
   { table: 'stream_events', key: 'id', identity: true },
   { table: 'api_keys', key: 'id', identity: true },

@@ -14,6 +14,7 @@ export interface SqlSchema {
   users: UsersTable;
   refresh_tokens: RefreshTokensTable;
   login_counters: LoginCountersTable;
+  login_known_addresses: LoginKnownAddressesTable;
   rate_limit_counters: RateLimitCountersTable;
   signing_keys: SigningKeysTable;
   stream_events: StreamEventsTable;
@@ -78,6 +79,12 @@ export interface LoginCountersTable {
   failures: number;
   window_start: number;
   locked_until: number;
+}
+
+/** Addresses a user has signed in from (key `user:<name>@<address>`), for the lockout. */
+export interface LoginKnownAddressesTable {
+  key: string;
+  last_success: number;
 }
 
 /** Fixed-window request counters of the rate limiter, per route and client address. */
