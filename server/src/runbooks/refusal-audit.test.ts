@@ -10,15 +10,8 @@ interface AuditEntry {
   details: Record<string, unknown>;
 }
 
-/**
- * docs/runbooks.md: "every request, refusal, approval, rejection, start and end is in the
- * audit log". A run request refused for its values (an option smuggled into argv, a value
- * outside the declared parameters) or for a plan that changed since the preview left no
- * trace: someone probing a runbook for injections was invisible.
- */
-describe('refused runbook run requests are audited', () => {
-  const fixture = useRunbookServer(() => ({
-    'tool.yaml': `id: tool
+/** One free string parameter passed to a harmless command. */
+const TOOL_RUNBOOK = `id: tool
 title: A tool
 params:
   value: { type: string, maxLength: 200 }
@@ -26,8 +19,16 @@ steps:
   - name: run
     run: [/bin/true, "{{params.value}}"]
 safety: { mode: manual, approvers: 0, maxRunsPerHour: 100 }
-`,
-  }));
+`;
+
+/**
+ * docs/runbooks.md: "every request, refusal, approval, rejection, start and end is in the
+ * audit log". A run request refused for its values (an option smuggled into argv, a value
+ * outside the declared parameters) or for a plan that changed since the preview left no
+ * trace: someone probing a runbook for injections was invisible.
+ */
+describe('refused runbook run requests are audited', () => {
+  const fixture = useRunbookServer(() => ({ 'tool.yaml': TOOL_RUNBOOK }));
 
   it('an injected option, an undeclared parameter and a stale plan hash each leave a denied entry naming the requester', async () => {
     const request = (payload: object) => fixture.server.injectAs('operator', { method: 'POST', url: '/api/v1/runbooks/tool/runs', payload });
@@ -55,17 +56,7 @@ safety: { mode: manual, approvers: 0, maxRunsPerHour: 100 }
  * preview got a 5 MB answer. The answer and the entry now name a few and count the rest.
  */
 describe('a request with thousands of undeclared parameters', () => {
-  const fixture = useRunbookServer(() => ({
-    'tool.yaml': `id: tool
-title: A tool
-params:
-  value: { type: string, maxLength: 200 }
-steps:
-  - name: run
-    run: [/bin/true, "{{params.value}}"]
-safety: { mode: manual, approvers: 0, maxRunsPerHour: 100 }
-`,
-  }));
+  const fixture = useRunbookServer(() => ({ 'tool.yaml': TOOL_RUNBOOK }));
 
   it('gets a short answer and a short audit entry that still say how many there were', async () => {
     const params: Record<string, string> = { value: 'x' };
