@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import readline from 'node:readline';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openLocalCache } from '../cache/local-cache.ts';
@@ -12,17 +13,25 @@ import { SyncEngine } from './sync-engine.ts';
 
 const FIXTURE = path.join(import.meta.dirname, 'sync-client.fixture.ts');
 
-/** Runs the syncing client until it has reported `killAt` samples, then SIGKILLs it; resolves with what it reported. */
+/**
+ * Runs the syncing client until it has reported `killAt` samples, lets it start its next
+ * request, and SIGKILLs it in the middle of that page; resolves with what it reported. The
+ * client asks before each request (`ready`), so it cannot run ahead of this decision.
+ */
 function syncUntilKilled(file: string, url: string, token: string, killAt: number): Promise<{ reported: number; finished: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [FIXTURE, file, url, token, '500'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [FIXTURE, file, url, token, '500'], { stdio: ['pipe', 'pipe', 'pipe'] });
     let reported = 0;
     let finished = false;
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.stdout.setEncoding('utf8').on('data', (text: string) => {
-      for (const match of text.matchAll(/samples (\d+)/g)) reported = Math.max(reported, Number(match[1]));
-      if (text.includes('done')) finished = true;
+    child.stdin.on('error', () => {}); // a write racing the kill
+    readline.createInterface({ input: child.stdout }).on('line', (line) => {
+      const samples = /^samples (\d+)$/.exec(line);
+      if (samples) reported = Math.max(reported, Number(samples[1]));
+      if (line === 'done') finished = true;
+      if (line !== 'ready') return;
+      child.stdin.write('go\n');
       if (reported >= killAt) child.kill('SIGKILL');
     });
     child.on('exit', (code, signal) => {
