@@ -17,7 +17,8 @@ test('a page whose code cannot be fetched says so, and Retry loads it once the s
   const panel = page.getByRole('alert').filter({ hasText: 'This view failed' });
   await expect(panel).toBeVisible();
   await expect(panel.getByText('E_NETWORK', { exact: true })).toBeVisible();
-  await expect(panel).toContainText('cannot be reached');
+  await expect(panel).toContainText('could not be fetched from the server');
+  await expect(panel).toContainText('Check that the server is running');
 
   await page.unroute(chunk);
   await panel.getByRole('button', { name: 'Retry' }).click();
