@@ -32,21 +32,23 @@ describe('the web console over plain HTTP', () => {
     fixture?.remove();
   });
 
-  it('loads its script and reaches the API at a name that is not localhost', async () => {
+  /** Opens `path` at a name that is not localhost; the load event waits for the module script to have run, or to have failed. */
+  async function openAtForeignName(path: string) {
     const page = await browser.newPage();
     const failed: string[] = [];
     page.on('requestfailed', (request) => failed.push(`${request.url()} ${request.failure()?.errorText ?? ''}`));
-    // The load event waits for the module script to have run, or to have failed.
-    await page.goto(server.url.replace('127.0.0.1', 'console.example') + '/', { waitUntil: 'load' });
+    await page.goto(server.url.replace('127.0.0.1', 'console.example') + path, { waitUntil: 'load' });
+    return { page, failed };
+  }
+
+  it('loads its script and reaches the API at a name that is not localhost', async () => {
+    const { page, failed } = await openAtForeignName('/');
     expect(failed).toEqual([]);
     await page.waitForFunction('document.title === "ran, health ok"');
   });
 
   it('shows the API docs too (Swagger UI sets a CSP of its own)', async () => {
-    const page = await browser.newPage();
-    const failed: string[] = [];
-    page.on('requestfailed', (request) => failed.push(`${request.url()} ${request.failure()?.errorText ?? ''}`));
-    await page.goto(server.url.replace('127.0.0.1', 'console.example') + '/docs', { waitUntil: 'load' });
+    const { failed } = await openAtForeignName('/docs');
     expect(failed).toEqual([]);
   });
 });
