@@ -69,6 +69,7 @@ export function createApiClient(transport: Transport) {
   return {
     auth: clientOf(transport, apiRoutes.auth),
     users: clientOf(transport, apiRoutes.users),
+    userLockouts: clientOf(transport, apiRoutes.userLockouts),
     apiKeys: clientOf(transport, apiRoutes.apiKeys),
     audit: clientOf(transport, apiRoutes.audit),
     signingKeys: clientOf(transport, apiRoutes.signingKeys),

@@ -16,7 +16,7 @@ import { metricsRoutes } from './metrics.ts';
 import { webhooksRoutes } from './notifications.ts';
 import { signingKeysRoutes } from './signing-keys.ts';
 import { streamRoutes } from './stream.ts';
-import { usersRoutes } from './users.ts';
+import { userLockoutsRoutes, usersRoutes } from './users.ts';
 
 /**
  * The route table: every endpoint of `/api/v1`, grouped by feature. The server registers
@@ -25,6 +25,7 @@ import { usersRoutes } from './users.ts';
 export const apiRoutes = {
   auth: authRoutes,
   users: usersRoutes,
+  userLockouts: userLockoutsRoutes,
   apiKeys: apiKeysRoutes,
   audit: auditRoutes,
   signingKeys: signingKeysRoutes,

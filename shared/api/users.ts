@@ -52,3 +52,34 @@ export const usersRoutes = {
     method: 'POST', path: '/users/:id/password', access: 'users:manage', tags, params: UserIdParamsSchema, body: ResetPasswordRequestSchema, response: UserSchema,
   }),
 } as const;
+
+/** A sign-in lock on a user (login lockout, docs/server.md "Lockout and rate limits"). */
+export const UserLockoutSchema = Type.Object({
+  userId: Type.Integer(),
+  username: Type.String(),
+  /** The known address whose own count is locked; null: the lock on every address the user has not signed in from lately. */
+  address: Type.Union([Type.String(), Type.Null()]),
+  failures: Type.Integer(),
+  /** Epoch ms when the lock lifts on its own. */
+  lockedUntil: Type.Integer(),
+});
+export type UserLockout = Static<typeof UserLockoutSchema>;
+
+export const UserLockoutListSchema = Type.Object({ lockouts: Type.Array(UserLockoutSchema) });
+export type UserLockoutList = Static<typeof UserLockoutListSchema>;
+
+export const ClearedLockoutSchema = Type.Object({
+  userId: Type.Integer(),
+  /** Locks lifted (0 when the user was not locked: clearing is idempotent). */
+  cleared: Type.Integer(),
+});
+export type ClearedLockout = Static<typeof ClearedLockoutSchema>;
+
+/**
+ * Sign-in locks of users, for admins (`users:manage`). Served by the auth feature, which
+ * owns the login counters; addresses' own locks (`ip:`) are not here: they lift on their own.
+ */
+export const userLockoutsRoutes = {
+  list: defineRoute({ method: 'GET', path: '/users/lockouts', access: 'users:manage', tags, response: UserLockoutListSchema }),
+  clear: defineRoute({ method: 'DELETE', path: '/users/:id/lockout', access: 'users:manage', tags, params: UserIdParamsSchema, response: ClearedLockoutSchema }),
+} as const;

@@ -5,6 +5,7 @@ import { AccessTokens } from './access-tokens.ts';
 import { LoginLockout } from './login-lockout.ts';
 import type { RefreshTokens } from './refresh-tokens.ts';
 import { authRoutes } from './routes.ts';
+import { lockoutRoutes } from './lockout-routes.ts';
 import { AuthService } from './service.ts';
 import { signingKeyRoutes } from './signing-key-routes.ts';
 import { SigningKeyStore } from './signing-keys.ts';
@@ -40,6 +41,7 @@ export function createAuthFeature(ctx: ServerContext, deps: AuthDeps): Feature<A
       await signingKeys.ready();
       await app.register(authRoutes, { ctx, auth, lockout, users: deps.users.service });
       await app.register(signingKeyRoutes, { ctx, keys: signingKeys });
+      await app.register(lockoutRoutes, { ctx, lockout, users: deps.users.service });
     },
   };
 }

@@ -63,8 +63,8 @@ export class LoginLockout {
   }
 
   /**
-   * Counts a failure; returns the keys that this failure just locked: `user:<name>`, the
-   * username for addresses it has not signed in from, `user:<name>@<address>` for a known
+   * Counts a failure; returns what this failure just locked, as audit targets: `user:<name>`,
+   * the username for addresses it has not signed in from, `user:<name>@<address>` for a known
    * one, `ip:<address>`.
    */
   async recordFailure(username: string, ip: string): Promise<string[]> {
@@ -96,7 +96,7 @@ export class LoginLockout {
         .where('key', '=', key)
         .where((eb) => eb.or([eb('locked_until', '<=', now), eb('locked_until', '>', now + lockoutMs)]))
         .executeTakeFirst();
-      if (Number(result.numUpdatedRows) > 0) locked.push(key);
+      if (Number(result.numUpdatedRows) > 0) locked.push(auditTargetOf(key));
     }
     await this.#sweep(now);
     return locked;
@@ -118,6 +118,44 @@ export class LoginLockout {
       .execute();
   }
 
+  /**
+   * The locks in force on usernames, for an admin's view: the strangers' lock (`address`
+   * null) and each known address's own. Names are as counted: lower-cased, as typed.
+   */
+  async userLocks(): Promise<{ username: string; address: string | null; failures: number; lockedUntil: number }[]> {
+    const now = this.#now();
+    const rows = await this.#sql.db
+      .selectFrom('login_counters')
+      .select(['key', 'failures', 'locked_until'])
+      .where('locked_until', '>', now)
+      .where('locked_until', '<=', now + this.#policy.lockoutMs)
+      .execute();
+    return rows.flatMap((row) => {
+      const counter = parseUserCounterKey(row.key);
+      return counter ? [{ ...counter, failures: Number(row.failures), lockedUntil: Number(row.locked_until) }] : [];
+    });
+  }
+
+  /**
+   * Lifts every lock and forgets every count on the username (strangers' and known
+   * addresses'), for an admin who knows the user: returns how many locks were in force.
+   * Addresses' own counts stay: they bound guessing across usernames.
+   */
+  async clearUser(username: string): Promise<number> {
+    const name = username.toLowerCase();
+    const now = this.#now();
+    const rows = await this.#sql.db
+      .selectFrom('login_counters')
+      .select(['key', 'locked_until'])
+      .where((eb) => eb.or([eb('key', '=', userKey(name)), eb('key', 'like', `${KNOWN_PREFIX}%`)]))
+      .execute();
+    // A LIKE on the name would need escaping and still match `name@x`'s keys: compare parsed.
+    const mine = rows.filter((row) => parseUserCounterKey(row.key)?.username === name);
+    if (mine.length === 0) return 0;
+    await this.#sql.db.deleteFrom('login_counters').where('key', 'in', mine.map((row) => row.key)).execute();
+    return mine.filter((row) => Number(row.locked_until) > now && Number(row.locked_until) <= now + this.#policy.lockoutMs).length;
+  }
+
   /** The username's counter this attempt counts against: the address's own if the user signed in from it lately. */
   async #userCounterKey(username: string, ip: string, now: number): Promise<string> {
     const known = await this.#sql.db
@@ -126,7 +164,7 @@ export class LoginLockout {
       .where('key', '=', knownKey(username, ip))
       .executeTakeFirst();
     // A sign-in recorded after now (the clock stepped back) still counts: it happened.
-    return known && now - Number(known.last_success) < KNOWN_ADDRESS_MS ? knownKey(username, ip) : userKey(username);
+    return known && now - Number(known.last_success) < KNOWN_ADDRESS_MS ? knownCounterKey(username, ip) : userKey(username);
   }
 
   async #sweep(now: number): Promise<void> {
@@ -145,3 +183,19 @@ const userKey = (username: string) => `user:${username.toLowerCase()}`;
 /** Unambiguous however the name reads: an address has no `@`, so the last one splits the key. */
 const knownKey = (username: string, ip: string) => `${userKey(username)}@${ip}`;
 const ipKey = (ip: string) => `ip:${ip}`;
+/**
+ * A known address's count has a prefix of its own: a name typed at login may hold an `@`
+ * (unknown names are counted too), so `user:admin@10.0.0.5`, a stranger's guesses at the
+ * made-up user `admin@10.0.0.5`, must not be the count of `admin` at that known address.
+ */
+const KNOWN_PREFIX = 'known:';
+const knownCounterKey = (username: string, ip: string) => `${KNOWN_PREFIX}${username.toLowerCase()}@${ip}`;
+/** A username's counter read back: `user:<name>`, or `known:<name>@<address>` (an address has no `@`). */
+function parseUserCounterKey(key: string): { username: string; address: string | null } | null {
+  if (key.startsWith('user:')) return { username: key.slice('user:'.length), address: null };
+  if (!key.startsWith(KNOWN_PREFIX)) return null;
+  const at = key.lastIndexOf('@');
+  return at > KNOWN_PREFIX.length ? { username: key.slice(KNOWN_PREFIX.length, at), address: key.slice(at + 1) } : null;
+}
+/** The documented audit target of a counter: `user:<name>@<address>` for a known address's. */
+const auditTargetOf = (key: string) => (key.startsWith(KNOWN_PREFIX) ? `user:${key.slice(KNOWN_PREFIX.length)}` : key);

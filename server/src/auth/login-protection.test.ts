@@ -78,6 +78,49 @@ describe('login lockout', CEILING, () => {
     expect((await login('admin', TEST_ADMIN_PASSWORD, '10.0.0.50')).statusCode).toBe(429);
   });
 
+  it('does not let a made-up username named `<user>@<address>` lock the user at that known address', async () => {
+    await start();
+    expect((await login('admin', TEST_ADMIN_PASSWORD, '10.0.0.50')).statusCode).toBe(200);
+    // Usernames typed at login are counted whether or not they exist, and may hold an `@`.
+    for (let i = 0; i < 3; i++) expect((await login('admin@10.0.0.50', 'wrong-password', '10.0.0.66')).statusCode).toBe(401);
+    expect((await login('admin', TEST_ADMIN_PASSWORD, '10.0.0.50')).statusCode).toBe(200);
+    expect((await server.app.ctx.audit.query({ action: 'auth.lockout' })).map((e) => e.target)).toEqual(['user:admin@10.0.0.50']);
+  });
+
+  it('shows admins who is locked out and lets a user back in before the lock lifts', async () => {
+    await start();
+    await server.tokenFor('admin');
+    await server.tokenFor('viewer'); // test-viewer signs in from 127.0.0.1: a known address.
+    for (let i = 0; i < 3; i++) await login('test-viewer', 'wrong-password', '10.0.0.66');
+    for (let i = 0; i < 3; i++) await login('test-viewer', 'wrong-password');
+    for (let i = 0; i < 3; i++) await login('ghost', 'wrong-password', '10.0.0.68');
+    expect((await login('test-viewer', 'test-viewer-password-1', '10.0.0.67')).statusCode).toBe(429);
+    const lockouts = () => server.injectAs('admin', { method: 'GET', url: '/api/v1/users/lockouts' });
+
+    const listed = (await lockouts()).json().lockouts as { userId: number; username: string; address: string | null; failures: number; lockedUntil: number }[];
+    // The made-up name's lock is nobody's to lift; the viewer's two are.
+    expect(listed.map(({ username, address, failures, lockedUntil }) => ({ username, address, failures, lockedUntil }))).toEqual([
+      { username: 'test-viewer', address: null, failures: 3, lockedUntil: clock + 60_000 },
+      { username: 'test-viewer', address: '127.0.0.1', failures: 3, lockedUntil: clock + 60_000 },
+    ]);
+    expect((await server.injectAs('viewer', { method: 'GET', url: '/api/v1/users/lockouts' })).statusCode).toBe(403);
+
+    const userId = listed[0]!.userId;
+    const clear = () => server.injectAs('admin', { method: 'DELETE', url: `/api/v1/users/${userId}/lockout` });
+    expect((await clear()).json()).toEqual({ userId, cleared: 2 });
+    expect((await login('test-viewer', 'test-viewer-password-1', '10.0.0.67')).statusCode).toBe(200);
+    expect((await lockouts()).json()).toEqual({ lockouts: [] });
+    expect((await clear()).json()).toEqual({ userId, cleared: 0 });
+    expect((await server.injectAs('admin', { method: 'DELETE', url: '/api/v1/users/9999/lockout' })).statusCode).toBe(404);
+    // Strangers guessing at the made-up name are still locked out.
+    expect((await login('ghost', 'wrong-password', '10.0.0.69')).statusCode).toBe(429);
+    const entries = await server.app.ctx.audit.query({ action: 'user.unlock' });
+    expect(entries.map((e) => [e.actor, e.target, e.details])).toEqual([
+      ['admin', `user:${userId}`, { username: 'test-viewer', cleared: 0 }],
+      ['admin', `user:${userId}`, { username: 'test-viewer', cleared: 2 }],
+    ]);
+  });
+
   it('spends one argon2 verification whether or not the user exists', async () => {
     await start();
     await login('admin', 'warm-up-wrong');

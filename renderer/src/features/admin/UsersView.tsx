@@ -5,13 +5,13 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconUserPlus } from '@tabler/icons-react';
 import { ROLES, type Role } from '../../../../shared/auth/permissions.ts';
 import type { User } from '../../../../shared/api/auth.ts';
-import type { UpdateUserRequest } from '../../../../shared/api/users.ts';
+import type { UpdateUserRequest, UserLockout } from '../../../../shared/api/users.ts';
 import { useApi } from '../../platform/PlatformContext.tsx';
 import { useCurrentUser } from '../../session/SessionProvider.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { AdminTable } from '../../components/admin/AdminTable.tsx';
 import { notifyError, notifySuccess } from '../../components/notify.ts';
-import { formatDateTime } from '../../lib/format.ts';
+import { formatDateTime, formatTime } from '../../lib/format.ts';
 import { adminQueries } from './queries.ts';
 import { CreateUserForm } from './CreateUserForm.tsx';
 import { ResetPasswordForm } from './ResetPasswordForm.tsx';
@@ -23,6 +23,16 @@ export function UsersView() {
   const users = useQuery(adminQueries.users(api));
   const [creating, createModal] = useDisclosure(false);
   const [resetting, setResetting] = useState<User | null>(null);
+  const lockouts = useQuery(adminQueries.userLockouts(api));
+  const locksOf = (user: User) => lockouts.data?.lockouts.filter((lock) => lock.userId === user.id) ?? [];
+  const unlock = useMutation({
+    mutationFn: (user: User) => api.userLockouts.clear({ params: { id: user.id } }),
+    onSuccess: (_cleared, user) => {
+      notifySuccess(`${user.username} can sign in again`);
+      void queryClient.invalidateQueries({ queryKey: ['admin', 'user-lockouts'] });
+    },
+    onError: (error) => notifyError('Could not lift the lock', error),
+  });
   const update = useMutation({
     mutationFn: ({ user, changes }: { user: User; changes: UpdateUserRequest }) => api.users.update({ params: { id: user.id }, body: changes }),
     onSuccess: (user) => {
@@ -53,6 +63,7 @@ export function UsersView() {
               <>
                 <Text size="sm" fw={500}>{user.username}</Text>
                 {user.mustChangePassword && <Text size="xs" c="dimmed">must choose a password</Text>}
+                <LockoutNote locks={locksOf(user)} />
               </>
             ),
             inCard: false,
@@ -85,10 +96,19 @@ export function UsersView() {
           },
           { header: 'Created', cell: (user) => <Text size="sm" c="dimmed">{formatDateTime(user.createdAt)}</Text> },
         ]}
-        actions={(user) => user.id !== me?.id && (
-          <Button size="xs" variant="subtle" onClick={() => setResetting(user)} aria-label={`Reset password of ${user.username}`}>
-            Reset password
-          </Button>
+        actions={(user) => (
+          <>
+            {locksOf(user).length > 0 && (
+              <Button size="xs" variant="light" color="red" loading={unlock.isPending && unlock.variables.id === user.id} onClick={() => unlock.mutate(user)} aria-label={`Let ${user.username} sign in again`}>
+                Unlock
+              </Button>
+            )}
+            {user.id !== me?.id && (
+              <Button size="xs" variant="subtle" onClick={() => setResetting(user)} aria-label={`Reset password of ${user.username}`}>
+                Reset password
+              </Button>
+            )}
+          </>
         )}
       />
       <Modal opened={resetting !== null} onClose={() => setResetting(null)} title="Reset password">
@@ -98,5 +118,17 @@ export function UsersView() {
         <CreateUserForm onDone={createModal.close} />
       </Modal>
     </>
+  );
+}
+
+/** Why a user cannot sign in now: too many wrong passwords, from strangers' addresses or a known one. */
+function LockoutNote({ locks }: { locks: UserLockout[] }) {
+  if (locks.length === 0) return null;
+  const until = Math.max(...locks.map((lock) => lock.lockedUntil));
+  const where = locks.map((lock) => (lock.address === null ? 'new addresses' : lock.address)).join(', ');
+  return (
+    <Text size="xs" c="red">
+      Locked out until {formatTime(until)} after wrong passwords ({where})
+    </Text>
   );
 }

@@ -4,6 +4,8 @@ import type { AuditQuery } from '../../../../shared/api/audit.ts';
 
 export const adminQueries = {
   users: (api: ApiClient) => queryOptions({ queryKey: ['admin', 'users'], queryFn: () => api.users.list() }),
+  /** Who is locked out of signing in now; a lock lifts on its own, so asked again every half minute. */
+  userLockouts: (api: ApiClient) => queryOptions({ queryKey: ['admin', 'user-lockouts'], queryFn: () => api.userLockouts.list(), refetchInterval: 30_000 }),
   apiKeys: (api: ApiClient) => queryOptions({ queryKey: ['admin', 'api-keys'], queryFn: () => api.apiKeys.list() }),
   rules: (api: ApiClient) => queryOptions({ queryKey: ['admin', 'alert-rules'], queryFn: () => api.alertRules.list() }),
   webhooks: (api: ApiClient) => queryOptions({ queryKey: ['admin', 'webhooks'], queryFn: () => api.webhooks.list() }),
