@@ -53,10 +53,10 @@ export function IncidentsView() {
                 <Table.Tr>
                   <Table.Th>Severity</Table.Th>
                   <Table.Th>Incident</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th>Alerts</Table.Th>
-                  <Table.Th>Commander</Table.Th>
-                  <Table.Th>Last activity</Table.Th>
+                  <Table.Th className="sco-nowrap">Status</Table.Th>
+                  <Table.Th className="sco-nowrap">Alerts</Table.Th>
+                  <Table.Th className="sco-nowrap">Commander</Table.Th>
+                  <Table.Th className="sco-nowrap">Last activity</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -71,13 +71,13 @@ export function IncidentsView() {
                   >
                     <Table.Td><SeverityBadge severity={incident.severity} /></Table.Td>
                     <Table.Td>
-                      <Text size="sm" fw={500} component="a" href={`#/incidents/${incident.id}`} c="inherit">#{incident.id} {incident.title}</Text>
-                      <Text size="xs" c="dimmed" ff="monospace">{incident.groupKey}</Text>
+                      <Text size="sm" fw={500} component="a" href={`#/incidents/${incident.id}`} c="inherit" className="sco-wrap-anywhere">#{incident.id} {incident.title}</Text>
+                      <Text size="xs" c="dimmed" ff="monospace" className="sco-wrap-anywhere">{incident.groupKey}</Text>
                     </Table.Td>
                     <Table.Td><IncidentStatusBadge status={incident.status} /></Table.Td>
-                    <Table.Td><Text size="sm">{incident.firingCount} firing / {incident.alertCount}</Text></Table.Td>
-                    <Table.Td><Text size="sm">{incident.commander ?? '–'}</Text></Table.Td>
-                    <Table.Td><TimeAgo at={incident.lastActivityAt} now={now} size="sm" c="dimmed" /></Table.Td>
+                    <Table.Td className="sco-nowrap"><Text size="sm">{incident.firingCount} firing / {incident.alertCount}</Text></Table.Td>
+                    <Table.Td><Text size="sm" className="sco-wrap-anywhere">{incident.commander ?? '–'}</Text></Table.Td>
+                    <Table.Td className="sco-nowrap"><TimeAgo at={incident.lastActivityAt} now={now} size="sm" c="dimmed" /></Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
