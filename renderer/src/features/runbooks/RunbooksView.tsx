@@ -7,6 +7,7 @@ import { QueryState } from '../../components/QueryState.tsx';
 import { navigate } from '../../lib/router.ts';
 import { runbookQueries } from './queries.ts';
 import { RunsTable } from './RunsTable.tsx';
+import { byTitle } from './runbook-order.ts';
 
 export function RunbooksView() {
   const api = useApi();
@@ -43,7 +44,7 @@ export function RunbooksView() {
                       </Table.Tr>
                     </Table.Thead>
                     <Table.Tbody>
-                      {data.runbooks.map((runbook) => (
+                      {byTitle(data.runbooks).map((runbook) => (
                         <Table.Tr key={runbook.id} style={{ cursor: 'pointer' }} onClick={() => navigate(`/runbooks/${runbook.id}`)}>
                           <Table.Td>
                             <Text size="sm" fw={500} component="a" href={`#/runbooks/${runbook.id}`} c="inherit">{runbook.title}</Text>
