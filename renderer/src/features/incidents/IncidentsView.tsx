@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Group, Paper, SegmentedControl, Table, Text, TextInput } from '@mantine/core';
+import { Button, Group, Paper, SegmentedControl, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { IconFlame, IconSearch } from '@tabler/icons-react';
@@ -44,7 +44,13 @@ export function IncidentsView() {
         <QueryState
           query={incidents}
           isEmpty={(data) => data.items.length === 0}
-          empty={{ title: 'No incidents', description: 'Alerts that fire together are grouped into an incident automatically.', icon: <IconFlame size={24} /> }}
+          empty={q ? {
+            // A search that matched nothing explained how incidents are made, as if there were none.
+            title: `No incident title matches “${q}”`,
+            description: status === 'resolved' ? 'Try Active or All.' : 'Try All to search resolved incidents too.',
+            icon: <IconFlame size={24} />,
+            action: <Button variant="light" size="xs" onClick={() => setText('')}>Clear search</Button>,
+          } : { title: 'No incidents', description: 'Alerts that fire together are grouped into an incident automatically.', icon: <IconFlame size={24} /> }}
           unavailable={{ title: 'Incidents are not available on this server' }}
         >
           {(data) => compact ? <IncidentCards incidents={data.items} cursor={cursor.index} /> : (
