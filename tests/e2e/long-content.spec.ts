@@ -41,6 +41,29 @@ test('long host names and label values: badges whole, no sideways scroll on a ph
     await expect(deskPage.getByTestId('incident-metrics')).toContainText(LONG_VALUE);
     await expectNoTruncatedBadges(deskPage);
     await screenshot(deskPage, 'long-content-incident-desktop');
+
+    // The incidents list beside the navigation: its long title and group key wrap inside their
+    // column, so the short columns keep one line ("Last activity", "1 firing / 1" ran over three)
+    // and at 1024 px the table still fits its box (Status to Last activity were pushed out of it).
+    for (const width of [1440, 1024]) {
+      await deskPage.setViewportSize({ width, height: 900 });
+      await deskPage.goto(`${baseURL()}/#/incidents`);
+      const table = deskPage.getByRole('table', { name: 'Incidents' });
+      await expect(table.getByText(SUMMARY, { exact: false })).toBeVisible();
+      await expect.poll(() => table.evaluate((element) => {
+        // Wrapped: one piece of the cell's text sits wholly below another.
+        const wraps = (cell: Element) => {
+          const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+          const rects: DOMRect[] = [];
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) { const range = document.createRange(); range.selectNodeContents(node); rects.push(...range.getClientRects()); }
+          return rects.some((a) => rects.some((b) => b.top >= a.bottom - 1));
+        };
+        const cells = [...element.querySelectorAll('thead th'), ...[...element.querySelectorAll('tbody tr')].flatMap((row) => [...row.querySelectorAll('td')].slice(2))];
+        const frame = element.closest('.mantine-Paper-root')!.getBoundingClientRect();
+        return { wrapped: cells.filter(wraps).map((cell) => cell.textContent), pastFrame: element.getBoundingClientRect().right > frame.right + 1 };
+      }), { message: `incidents table at ${width} px` }).toEqual({ wrapped: [], pastFrame: false });
+    }
+    await screenshot(deskPage, 'long-content-incidents-1024');
   } finally {
     await desk.close();
   }

@@ -32,5 +32,15 @@ safety: { mode: auto }
     expect((await title.boundingBox())!.height).toBeLessThan(70);
     expect(await page.evaluate(() => document.documentElement.scrollWidth), 'no sideways scrolling of the page').toBeLessThanOrEqual(PHONE.width);
     await screenshot(page, 'runbook-runs-phone-light');
+
+    // The runbooks list: one card per runbook with every column on the phone's screen. It was
+    // a table held at 480 px wide, so Steps and Triggers sat past the edge behind a scrollbar
+    // at the end of the list.
+    const card = page.getByRole('list', { name: 'Runbooks' }).getByRole('listitem').filter({ hasText: TITLE });
+    await expect(card.getByRole('link', { name: TITLE })).toBeVisible();
+    for (const term of ['Mode', 'Steps', 'Triggers']) {
+      const box = (await card.getByText(term, { exact: true }).boundingBox())!;
+      expect(box.x + box.width, `${term} on screen`).toBeLessThanOrEqual(PHONE.width);
+    }
   });
 });

@@ -67,4 +67,17 @@ describe('AlertsView', () => {
     expect(await screen.findByText('Disk almost full on node-3')).toBeTruthy();
     expect(screen.getByText('j/k to move, Enter to open.')).toBeTruthy();
   });
+
+  // A search that matched nothing said "Nothing is firing. All quiet." while 478 alerts fired:
+  // the one place an on-call engineer must not be told that by mistake.
+  it('says a search matched nothing, not that all is quiet, and clears it', async () => {
+    renderWithFiring(0);
+    expect(await screen.findByText('Nothing is firing')).toBeTruthy();
+    fireEvent.change(screen.getByLabelText('Search alerts'), { target: { value: 'node-9999' } });
+    expect(await screen.findByText('No firing alert matches these filters')).toBeTruthy();
+    expect(screen.queryByText('Nothing is firing')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Clear filters' }));
+    expect((screen.getByLabelText('Search alerts') as HTMLInputElement).value).toBe('');
+    expect(await screen.findByText('Nothing is firing')).toBeTruthy();
+  });
 });

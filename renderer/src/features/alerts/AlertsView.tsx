@@ -44,6 +44,8 @@ export function AlertsView() {
   const [text, setText] = useState('');
   const [sort, setSort] = useState<'severity' | 'startsAt' | 'lastSeenAt'>('severity');
   const [q] = useDebouncedValue(text.trim(), 300);
+  /** The search or the severity leaves alerts out (the state tabs are the page's own split). */
+  const filtered = severity.length > 0 || q !== '';
   // "Show more" raises the limit for these filters only: other filters start at one page again.
   const filters = JSON.stringify([state, sort, severity, q]);
   const [raised, setRaised] = useState<{ filters: string; limit: number } | null>(null);
@@ -102,7 +104,14 @@ export function AlertsView() {
         <QueryState
           query={alerts}
           isEmpty={(data) => data.items.length === 0}
-          empty={{ title: state === 'firing' ? 'Nothing is firing' : 'No matching alerts', description: state === 'firing' ? 'All quiet. Alerts appear here the moment they fire.' : 'Loosen the filters.', icon: <IconBellRinging size={24} /> }}
+          empty={filtered ? {
+            // "All quiet" is said only when nothing is filtered out: a search that matched
+            // nothing read "Nothing is firing" while hundreds of alerts fired.
+            title: state === 'firing' ? 'No firing alert matches these filters' : 'No matching alerts',
+            description: 'Other alerts may match without them.',
+            icon: <IconBellRinging size={24} />,
+            action: <Button variant="light" size="xs" onClick={() => { setSeverity([]); setText(''); }}>Clear filters</Button>,
+          } : { title: state === 'firing' ? 'Nothing is firing' : 'No matching alerts', description: state === 'firing' ? 'All quiet. Alerts appear here the moment they fire.' : 'Loosen the filters.', icon: <IconBellRinging size={24} /> }}
           unavailable={{ title: 'Alerts are not available on this server', description: 'This server does not offer the alerts API (E_NOT_FOUND).' }}
         >
           {(data) => (

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Group, Paper, SegmentedControl, Table, Text, TextInput } from '@mantine/core';
+import { Button, Group, Paper, SegmentedControl, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { IconFlame, IconSearch } from '@tabler/icons-react';
@@ -44,7 +44,13 @@ export function IncidentsView() {
         <QueryState
           query={incidents}
           isEmpty={(data) => data.items.length === 0}
-          empty={{ title: 'No incidents', description: 'Alerts that fire together are grouped into an incident automatically.', icon: <IconFlame size={24} /> }}
+          empty={q ? {
+            // A search that matched nothing explained how incidents are made, as if there were none.
+            title: `No incident title matches “${q}”`,
+            description: status === 'resolved' ? 'Try Active or All.' : 'Try All to search resolved incidents too.',
+            icon: <IconFlame size={24} />,
+            action: <Button variant="light" size="xs" onClick={() => setText('')}>Clear search</Button>,
+          } : { title: 'No incidents', description: 'Alerts that fire together are grouped into an incident automatically.', icon: <IconFlame size={24} /> }}
           unavailable={{ title: 'Incidents are not available on this server' }}
         >
           {(data) => compact ? <IncidentCards incidents={data.items} cursor={cursor.index} /> : (
@@ -53,10 +59,10 @@ export function IncidentsView() {
                 <Table.Tr>
                   <Table.Th>Severity</Table.Th>
                   <Table.Th>Incident</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th>Alerts</Table.Th>
-                  <Table.Th>Commander</Table.Th>
-                  <Table.Th>Last activity</Table.Th>
+                  <Table.Th className="sco-nowrap">Status</Table.Th>
+                  <Table.Th className="sco-nowrap">Alerts</Table.Th>
+                  <Table.Th className="sco-nowrap">Commander</Table.Th>
+                  <Table.Th className="sco-nowrap">Last activity</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -71,13 +77,13 @@ export function IncidentsView() {
                   >
                     <Table.Td><SeverityBadge severity={incident.severity} /></Table.Td>
                     <Table.Td>
-                      <Text size="sm" fw={500} component="a" href={`#/incidents/${incident.id}`} c="inherit">#{incident.id} {incident.title}</Text>
-                      <Text size="xs" c="dimmed" ff="monospace">{incident.groupKey}</Text>
+                      <Text size="sm" fw={500} component="a" href={`#/incidents/${incident.id}`} c="inherit" className="sco-wrap-anywhere">#{incident.id} {incident.title}</Text>
+                      <Text size="xs" c="dimmed" ff="monospace" className="sco-wrap-anywhere">{incident.groupKey}</Text>
                     </Table.Td>
                     <Table.Td><IncidentStatusBadge status={incident.status} /></Table.Td>
-                    <Table.Td><Text size="sm">{incident.firingCount} firing / {incident.alertCount}</Text></Table.Td>
-                    <Table.Td><Text size="sm">{incident.commander ?? '–'}</Text></Table.Td>
-                    <Table.Td><TimeAgo at={incident.lastActivityAt} now={now} size="sm" c="dimmed" /></Table.Td>
+                    <Table.Td className="sco-nowrap"><Text size="sm">{incident.firingCount} firing / {incident.alertCount}</Text></Table.Td>
+                    <Table.Td><Text size="sm" className="sco-wrap-anywhere">{incident.commander ?? '–'}</Text></Table.Td>
+                    <Table.Td className="sco-nowrap"><TimeAgo at={incident.lastActivityAt} now={now} size="sm" c="dimmed" /></Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>

@@ -7,11 +7,33 @@ import { QueryState } from '../../components/QueryState.tsx';
 import { navigate } from '../../lib/router.ts';
 import { runbookQueries } from './queries.ts';
 import { RunsTable } from './RunsTable.tsx';
+import { byTitle } from './runbook-order.ts';
+import type { RunbookSummary } from '../../../../shared/api/runbooks.ts';
+import { AdminCards } from '../../components/admin/AdminCards.tsx';
+import type { AdminColumn } from '../../components/admin/AdminTable.tsx';
+import { useCompactLayout } from '../../components/responsive/use-compact.ts';
+
+/** One cell per column, shared by the table and the phone's cards. */
+const COLUMNS: ReadonlyArray<AdminColumn<RunbookSummary>> = [
+  {
+    header: 'Runbook',
+    cell: (runbook) => (
+      <>
+        <Text size="sm" fw={500} component="a" href={`#/runbooks/${runbook.id}`} c="inherit" className="sco-wrap-anywhere">{runbook.title}</Text>
+        <Text size="xs" c="dimmed" ff="monospace" className="sco-wrap-anywhere">{runbook.id} · {runbook.file}</Text>
+      </>
+    ),
+  },
+  { header: 'Mode', cell: (runbook) => <Badge variant="light">{runbook.safety.mode}</Badge> },
+  { header: 'Steps', cell: (runbook) => <Text size="sm">{runbook.stepCount}{runbook.hasVerify ? ' + verify' : ''}{runbook.hasRollback ? ' + rollback' : ''}</Text> },
+  { header: 'Triggers', cell: (runbook) => <Text size="sm">{runbook.triggerCount}</Text> },
+];
 
 export function RunbooksView() {
   const api = useApi();
   const list = useQuery(runbookQueries.list(api));
   const runs = useQuery(runbookQueries.runs(api, { limit: 20 }));
+  const compact = useCompactLayout();
   return (
     <>
       <PageHeader title="Runbooks" description="Remediations declared in files: planned, approved where needed, limited and recorded." />
@@ -30,34 +52,30 @@ export function RunbooksView() {
                   </List>
                 </Alert>
               )}
-              <Paper withBorder radius="md">
-                {/* Wider than a phone: the table scrolls in its own box rather than widening the page. */}
-                <Table.ScrollContainer minWidth={480}>
-                  <Table highlightOnHover verticalSpacing={8} aria-label="Runbooks">
-                    <Table.Thead>
-                      <Table.Tr>
-                        <Table.Th>Runbook</Table.Th>
-                        <Table.Th>Mode</Table.Th>
-                        <Table.Th>Steps</Table.Th>
-                        <Table.Th>Triggers</Table.Th>
-                      </Table.Tr>
-                    </Table.Thead>
-                    <Table.Tbody>
-                      {data.runbooks.map((runbook) => (
-                        <Table.Tr key={runbook.id} style={{ cursor: 'pointer' }} onClick={() => navigate(`/runbooks/${runbook.id}`)}>
-                          <Table.Td>
-                            <Text size="sm" fw={500} component="a" href={`#/runbooks/${runbook.id}`} c="inherit">{runbook.title}</Text>
-                            <Text size="xs" c="dimmed" ff="monospace">{runbook.id} · {runbook.file}</Text>
-                          </Table.Td>
-                          <Table.Td><Badge variant="light">{runbook.safety.mode}</Badge></Table.Td>
-                          <Table.Td><Text size="sm">{runbook.stepCount}{runbook.hasVerify ? ' + verify' : ''}{runbook.hasRollback ? ' + rollback' : ''}</Text></Table.Td>
-                          <Table.Td><Text size="sm">{runbook.triggerCount}</Text></Table.Td>
+              {compact ? (
+                // Phones and tablets: one card per runbook, every column in view (the table was
+                // 480 px wide: Steps and Triggers sat past a phone's edge).
+                <AdminCards rows={byTitle(data.runbooks)} rowKey={(runbook) => runbook.id} columns={COLUMNS} label="Runbooks" />
+              ) : (
+                <Paper withBorder radius="md">
+                  <Table.ScrollContainer minWidth={480}>
+                    <Table highlightOnHover verticalSpacing={8} aria-label="Runbooks">
+                      <Table.Thead>
+                        <Table.Tr>
+                          {COLUMNS.map((column) => <Table.Th key={column.header}>{column.header}</Table.Th>)}
                         </Table.Tr>
-                      ))}
-                    </Table.Tbody>
-                  </Table>
-                </Table.ScrollContainer>
-              </Paper>
+                      </Table.Thead>
+                      <Table.Tbody>
+                        {byTitle(data.runbooks).map((runbook) => (
+                          <Table.Tr key={runbook.id} style={{ cursor: 'pointer' }} onClick={() => navigate(`/runbooks/${runbook.id}`)}>
+                            {COLUMNS.map((column) => <Table.Td key={column.header}>{column.cell(runbook)}</Table.Td>)}
+                          </Table.Tr>
+                        ))}
+                      </Table.Tbody>
+                    </Table>
+                  </Table.ScrollContainer>
+                </Paper>
+              )}
             </Stack>
           )}
         </QueryState>
