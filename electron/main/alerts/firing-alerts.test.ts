@@ -39,4 +39,20 @@ describe('firing alerts', () => {
     expect(counts).toEqual([0, 1, 2, 1, 0, 1]);
     expect(alerts.count()).toBe(1);
   });
+  // A hostile or broken server's alert events reach main unchecked from the live stream
+  // (the relay's listener): a throw there escaped the stream's data handler as an uncaught
+  // exception of the main process, and the events after it in the chunk were lost.
+  it('ignores malformed alert events and list items from a hostile server, without throwing', () => {
+    const { alerts, counts, critical } = watcher();
+    alerts.reset([alert(1), null, { id: 'x' }, 42] as unknown as Alert[]);
+    expect(counts).toEqual([1]);
+    for (const data of [null, undefined, {}, 'alert', { action: 'created' }, { action: 'created', alert: null }, { action: 'created', alert: { id: 2 } },
+      { action: 'created', alert: { ...alert(3), id: 1e308 } }, { action: 'created', alert: { ...alert(4), labels: null } }, { action: 7, alert: alert(5) }]) {
+      expect(() => alerts.apply(data as never)).not.toThrow();
+    }
+    expect(alerts.count()).toBe(1);
+    expect(critical).toEqual([]);
+    alerts.apply({ action: 'created', alert: alert(6) });
+    expect(critical).toEqual([6]);
+  });
 });

@@ -1,5 +1,5 @@
 import type { Alert } from '../../../shared/api/alerts.ts';
-import type { AlertEventData } from '../../../shared/api/stream.ts';
+import { isAlertDocument, isAlertEventData } from '../stream/server-documents.ts';
 
 export interface FiringAlertsOptions {
   /** The number for the tray: firing, not silenced. */
@@ -50,7 +50,8 @@ export class FiringAlerts {
   reset(alerts: readonly Alert[]): void {
     this.awaitingReset = false;
     this.firing.clear();
-    for (const alert of alerts) {
+    // The server's list as it came: an item main cannot read is left out.
+    for (const alert of alerts.filter((item: unknown) => isAlertDocument(item))) {
       if (counts(alert)) this.firing.set(alert.id, alert);
       // Already firing before we looked: not news, no notification.
       this.notified.add(`${alert.id}:${alert.startsAt}`);
@@ -58,7 +59,10 @@ export class FiringAlerts {
     this.options.onCount(this.firing.size);
   }
 
-  apply({ action, alert }: AlertEventData): void {
+  /** A live stream `alert` event's data, as the server sent it: anything but an alert event is ignored. */
+  apply(data: unknown): void {
+    if (!isAlertEventData(data)) return;
+    const { action, alert } = data;
     const before = this.firing.size;
     if (counts(alert)) this.firing.set(alert.id, alert);
     else this.firing.delete(alert.id);
