@@ -55,4 +55,25 @@ describe('firing alerts', () => {
     alerts.apply({ action: 'created', alert: alert(6) });
     expect(critical).toEqual([6]);
   });
+
+  // Main runs for weeks: it remembered every critical episode it had ever announced (and kept
+  // each firing alert whole, up to 256 KiB, where only the count is used).
+  it('forgets an episode once it resolves, and what a new list no longer names', () => {
+    const { alerts, critical } = watcher();
+    alerts.reset([]);
+    for (let id = 1; id <= 1000; id++) {
+      alerts.apply({ action: 'created', alert: alert(id) });
+      alerts.apply({ action: 'resolved', alert: alert(id, { state: 'resolved' }) });
+    }
+    expect(critical).toHaveLength(1000);
+    expect(alerts.rememberedEpisodes).toBe(0);
+    alerts.apply({ action: 'created', alert: alert(2000) });
+    alerts.apply({ action: 'acknowledged', alert: alert(2000, { state: 'acknowledged' }) });
+    expect(alerts.rememberedEpisodes).toBe(1);
+    alerts.reset([alert(3000)]);
+    expect(alerts.rememberedEpisodes).toBe(1);
+    // A replay of the listed alert's creation after the list is not news.
+    alerts.apply({ action: 'created', alert: alert(3000) });
+    expect(critical).toHaveLength(1001);
+  });
 });
