@@ -1,5 +1,5 @@
 import type { Alert } from '../../../shared/api/alerts.ts';
-import type { AlertEventData } from '../../../shared/api/stream.ts';
+import { isAlertDocument, isAlertEventData } from '../stream/server-documents.ts';
 
 export interface FiringAlertsOptions {
   /** The number for the tray: firing, not silenced. */
@@ -18,8 +18,9 @@ function counts(alert: Alert): boolean {
  */
 export class FiringAlerts {
   private readonly options: FiringAlertsOptions;
-  private readonly firing = new Map<number, Alert>();
-  /** `<id>:<startsAt>` of episodes already notified. */
+  /** Ids of the alerts firing now (only the count is used: the alerts themselves are not kept). */
+  private readonly firing = new Set<number>();
+  /** `<id>:<startsAt>` of episodes already notified, until they resolve or a new list leaves them out. */
   private readonly notified = new Set<string>();
   /** Between a (re)connection and the list that follows it: events may be replays of old news. */
   private awaitingReset = false;
@@ -30,6 +31,11 @@ export class FiringAlerts {
 
   count(): number {
     return this.firing.size;
+  }
+
+  /** Episodes remembered as announced (for tests and diagnostics). */
+  get rememberedEpisodes(): number {
+    return this.notified.size;
   }
 
   /**
@@ -50,21 +56,33 @@ export class FiringAlerts {
   reset(alerts: readonly Alert[]): void {
     this.awaitingReset = false;
     this.firing.clear();
-    for (const alert of alerts) {
-      if (counts(alert)) this.firing.set(alert.id, alert);
+    // What the list no longer names is over: only its episodes need remembering from here.
+    this.notified.clear();
+    // The server's list as it came: an item main cannot read is left out.
+    for (const alert of alerts.filter((item: unknown) => isAlertDocument(item))) {
+      if (counts(alert)) this.firing.add(alert.id);
       // Already firing before we looked: not news, no notification.
       this.notified.add(`${alert.id}:${alert.startsAt}`);
     }
     this.options.onCount(this.firing.size);
   }
 
-  apply({ action, alert }: AlertEventData): void {
+  /** A live stream `alert` event's data, as the server sent it: anything but an alert event is ignored. */
+  apply(data: unknown): void {
+    if (!isAlertEventData(data)) return;
+    const { action, alert } = data;
     const before = this.firing.size;
-    if (counts(alert)) this.firing.set(alert.id, alert);
+    if (counts(alert)) this.firing.add(alert.id);
     else this.firing.delete(alert.id);
     if (this.firing.size !== before) this.options.onCount(this.firing.size);
 
     const episode = `${alert.id}:${alert.startsAt}`;
+    // A resolved episode never comes back (firing again is a new `startsAt`): forgotten, so a
+    // process running for weeks does not remember every episode it ever announced.
+    if (alert.state === 'resolved') {
+      this.notified.delete(episode);
+      return;
+    }
     if (!this.awaitingReset && (action === 'created' || action === 'refired') && counts(alert) && alert.severity === 'critical' && !this.notified.has(episode)) {
       this.notified.add(episode);
       this.options.onCritical(alert);

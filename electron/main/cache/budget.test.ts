@@ -95,4 +95,30 @@ describe('cache budget', () => {
     expect(report.pinnedOverBudget).toBe(true);
     expect(cache.metrics.sampleCount()).toBe(before);
   });
+
+  // A hostile (or storming) server's documents: the size budget evicted samples only, so
+  // alerts and incidents filled the disk past it, and the age limit went by the server's
+  // `updatedAt`, so one dated 275760 stayed for ever.
+  it("keeps a server's alerts and incidents within the budget too, oldest fetched first, a pinned incident's kept", () => {
+    const doc = (id: number, incidentId: number | null) => ({ id, incidentId, startsAt: T0, updatedAt: 8.64e15, labels: {}, annotations: { description: 'x'.repeat(20_000) } });
+    cache.db.transaction(() => {
+      for (let i = 1; i <= 200; i++) cache.incidents.putAlert(doc(i, i <= 5 ? 7 : null) as never, T0 + i * 1000);
+      cache.incidents.putIncident({ id: 7, openedAt: T0, updatedAt: 8.64e15, title: 'kept' } as never, T0);
+      cache.incidents.putIncident({ id: 8, openedAt: T0, updatedAt: 8.64e15, title: 'browsed' } as never, T0);
+    })();
+    cache.pins.put({ incidentId: 7, fromTs: T0, toTs: T0 + HOUR, seriesIds: [], pinnedAt: T0, origin: 'server' });
+    expect(usedBytes(cache.db)).toBeGreaterThan(4_000_000);
+
+    const report = cache.budget.enforce({ maxBytes: 1_000_000, maxAgeMs: 30 * 24 * HOUR }, T0 + HOUR);
+    expect(report.bytesAfter).toBeLessThanOrEqual(1_000_000);
+    const left = (cache.db.prepare('SELECT id FROM alerts ORDER BY id').pluck().all() as number[]);
+    expect(left.slice(0, 5)).toEqual([1, 2, 3, 4, 5]);
+    expect(left.length).toBeLessThan(60);
+    expect(left.at(-1)).toBe(200);
+
+    // Past the age limit by when they were fetched, whatever date the server gave them.
+    cache.budget.enforce({ maxBytes: 1_000_000_000, maxAgeMs: HOUR }, T0 + 30 * 24 * HOUR);
+    expect(cache.db.prepare('SELECT id FROM alerts ORDER BY id').pluck().all()).toEqual([1, 2, 3, 4, 5]);
+    expect(cache.db.prepare('SELECT id FROM incidents').pluck().all()).toEqual([7]);
+  });
 });

@@ -62,7 +62,12 @@ export class BudgetKeeper {
         pinnedOverBudget = used > budget.maxBytes;
       }
     }
-    if (samplesEvicted > 0) this.#db.pragma('incremental_vacuum');
+    // What the server sent counts too: its alerts and incidents are bounded by nothing else.
+    if (used > budget.maxBytes) {
+      used = this.#evictDocumentsOverBudget(budget.maxBytes, used);
+      pinnedOverBudget = used > budget.maxBytes;
+    }
+    if (samplesEvicted > 0 || used < bytesBefore) this.#db.pragma('incremental_vacuum');
     return { samplesEvicted, bytesBefore, bytesAfter: usedBytes(this.#db), pinnedOverBudget };
   }
 
@@ -75,14 +80,43 @@ export class BudgetKeeper {
     return deleted;
   }
 
-  /** Alerts, incidents, timelines and bundles past the age limit, unless their incident is pinned. */
-  #evictDocumentsBefore(cutoff: number): void {
+  /**
+   * Alerts, incidents, timelines and bundles past the age limit, unless their incident is pinned.
+   * Their age is the server's `updatedAt`, or when they were fetched if that is earlier: a server
+   * dating a document in the year 275760 must not keep it for ever.
+   */
+  #evictDocumentsBefore(cutoff: number): number {
+    let deleted = 0;
     this.#db.transaction(() => {
       const unpinned = 'NOT IN (SELECT incident_id FROM pins)';
-      this.#db.prepare(`DELETE FROM alerts WHERE updated_at < ? AND (incident_id IS NULL OR incident_id ${unpinned})`).run(cutoff);
-      this.#db.prepare(`DELETE FROM incidents WHERE updated_at < ? AND id ${unpinned}`).run(cutoff);
+      deleted += this.#db.prepare(`DELETE FROM alerts WHERE MIN(updated_at, fetched_at) < ? AND (incident_id IS NULL OR incident_id ${unpinned})`).run(cutoff).changes;
+      deleted += this.#db.prepare(`DELETE FROM incidents WHERE MIN(updated_at, fetched_at) < ? AND id ${unpinned}`).run(cutoff).changes;
       this.#db.prepare(`DELETE FROM timeline_entries WHERE incident_id NOT IN (SELECT id FROM incidents) AND incident_id ${unpinned}`).run();
-      this.#db.prepare(`DELETE FROM incident_exports WHERE fetched_at < ? AND incident_id ${unpinned}`).run(cutoff);
+      deleted += this.#db.prepare(`DELETE FROM incident_exports WHERE fetched_at < ? AND incident_id ${unpinned}`).run(cutoff).changes;
     })();
+    return deleted;
+  }
+
+  /**
+   * Over the size budget with the samples gone as far as they may: the unpinned documents go,
+   * in slices of the oldest fetched (as the samples go by time). A server (hostile, or an alert
+   * storm of large annotations) otherwise filled the disk past the budget. Returns the bytes used.
+   */
+  #evictDocumentsOverBudget(maxBytes: number, used: number): number {
+    const span = this.#db
+      .prepare('SELECT MIN(f) AS lo, MAX(f) AS hi FROM (SELECT fetched_at AS f FROM alerts UNION ALL SELECT fetched_at FROM incidents UNION ALL SELECT fetched_at FROM incident_exports)')
+      .get() as { lo: number | null; hi: number | null };
+    if (span.lo === null || span.hi === null) return used;
+    let cutoff = span.lo;
+    let slice = 0;
+    while (used > maxBytes && cutoff <= span.hi) {
+      const share = (used - maxBytes) / used;
+      slice = Math.max(1, Math.ceil((span.hi - cutoff + 1) * share), slice);
+      cutoff += slice;
+      const deleted = this.#evictDocumentsBefore(cutoff);
+      slice = deleted === 0 ? slice * 2 : 0;
+      used = usedBytes(this.#db);
+    }
+    return used;
   }
 }

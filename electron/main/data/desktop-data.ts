@@ -12,6 +12,7 @@ import { importCapsule, type ImportedCapsule } from '../capsule/capsule-import.t
 import { keepIncidentOffline, releaseIncident, type KeepOfflineOptions } from '../offline/keep-offline.ts';
 import { OfflineReads } from '../offline/offline-reads.ts';
 import { readPinnedSeries } from '../offline/pinned-series.ts';
+import { followServerAddress } from '../offline/server-address.ts';
 import { retireReplacedServer } from '../offline/server-replaced.ts';
 import type { PinnedSeries } from '../../../shared/ipc/channels/cache.ts';
 import type { ScoreCallOptions, ScoringClient } from '../scoring/scoring-client.ts';
@@ -34,6 +35,8 @@ export interface DesktopDataOptions {
   now?: () => number;
   /** The server was found replaced and its documents retired: the kept-offline incidents moved to the capsules cache. */
   onServerReplaced?: (movedIncidentIds: number[]) => void;
+  /** The profile's server address now: a cache that mirrored another address starts over (`followServer`). */
+  serverUrl?: () => string | undefined;
 }
 
 export interface CacheStatus {
@@ -76,6 +79,18 @@ export class DesktopData {
       onServerReplaced: () => options.onServerReplaced?.(retireReplacedServer(this.cache, () => this.#capsules().cache, this.#now)),
     });
     this.reads = new OfflineReads({ transport: options.transport, cache: this.cache, now: this.#now });
+    this.followServer();
+  }
+
+  /**
+   * Checks the cache mirrors the profile's address (at opening, and when main sees the address
+   * change): what another address's server left is retired before anything reads it.
+   */
+  followServer(): void {
+    const address = this.#options.serverUrl?.();
+    if (address === undefined) return;
+    const moved = followServerAddress(this.cache, address, () => retireReplacedServer(this.cache, () => this.#capsules().cache, this.#now));
+    if (moved !== null) this.#options.onServerReplaced?.(moved);
   }
 
   start(): void {

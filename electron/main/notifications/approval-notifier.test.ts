@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { Run } from '../../../shared/api/runbooks.ts';
 import type { RelayedStreamEvent } from '../../../shared/ipc/channels/stream.ts';
 import { ApprovalNotifier, waitsForApprovalOf, type ApprovalNotification } from './approval-notifier.ts';
+import { NOTIFICATION_BODY_MAX, NOTIFICATION_TITLE_MAX } from './notification-text.ts';
 
 const run = (overrides: object) => ({ id: 1, state: 'pending_approval', requestedBy: 'alice', requestedByKind: 'user', ...overrides }) as Parameters<typeof waitsForApprovalOf>[0];
 
@@ -47,5 +48,32 @@ describe('approval notifications', () => {
     // The replay had it already decided; only the run still waiting was announced.
     await new Promise((resolve) => setImmediate(resolve));
     expect(shown).toEqual(['Approval needed: Flush cache']);
+  });
+  it('a hostile server: malformed run events and answers raise nothing and throw nothing; the text is bounded and plain', async () => {
+    const titles: Array<{ title: string; body: string }> = [];
+    const answers = new Map<number, unknown>([[3, null], [4, { id: 4 }]]);
+    const hostile = run({ id: 5, title: `Restart\u202E\u0007\n${'w'.repeat(100_000)}`, target: 'web-1\r\nClick here', incidentId: null });
+    answers.set(5, hostile);
+    const notifier = new ApprovalNotifier({
+      username: () => 'bob',
+      open: () => undefined,
+      notifications: { isSupported: () => true, create: (options) => ({ on: () => undefined, show: () => void titles.push(options) }) as ApprovalNotification },
+      currentRun: async (id) => answers.get(id) as Run,
+    });
+    for (const data of [null, undefined, 'run', {}, { id: 'x', state: 'pending_approval' }, { ...run({ id: 2 }), requestedBy: null }]) {
+      expect(() => notifier.handle({ id: 1, type: 'runbook_run', data } as unknown as RelayedStreamEvent)).not.toThrow();
+    }
+    notifier.handle({ id: 2, type: 'runbook_run', data: run({ id: 3, title: 'A', target: 'x', incidentId: null }) } as RelayedStreamEvent);
+    notifier.handle({ id: 3, type: 'runbook_run', data: run({ id: 4, title: 'B', target: 'x', incidentId: null }) } as RelayedStreamEvent);
+    notifier.handle({ id: 4, type: 'runbook_run', data: hostile } as RelayedStreamEvent);
+    await vi.waitFor(() => expect(titles).toHaveLength(1));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    // Runs 3 and 4 were answered with no run: nothing said about them.
+    expect(titles).toHaveLength(1);
+    const [shown] = titles;
+    expect(shown!.title.length).toBeLessThanOrEqual(NOTIFICATION_TITLE_MAX);
+    expect(shown!.body.length).toBeLessThanOrEqual(NOTIFICATION_BODY_MAX);
+    expect(shown!.title).toMatch(/^Approval needed: Restart w+…$/);
+    expect(shown!.body).toBe('Run #5 on web-1 Click here, requested by alice.');
   });
 });

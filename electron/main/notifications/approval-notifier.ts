@@ -1,6 +1,8 @@
 import type { Run } from '../../../shared/api/runbooks.ts';
 import type { RelayedStreamEvent } from '../../../shared/ipc/channels/stream.ts';
 import { showKept } from './kept-notifications.ts';
+import { NOTIFICATION_BODY_MAX, NOTIFICATION_TITLE_MAX, notificationText } from './notification-text.ts';
+import { isRunDocument } from '../stream/server-documents.ts';
 import { isOwnRequest } from '../../../shared/runbooks/own-request.ts';
 
 /**
@@ -51,7 +53,9 @@ export class ApprovalNotifier {
 
   handle(event: RelayedStreamEvent): void {
     if (event.type !== 'runbook_run') return;
-    const run = event.data;
+    const run: unknown = event.data;
+    // What a hostile or broken server sends is not read as a run.
+    if (!isRunDocument(run)) return;
     if (run.state !== 'pending_approval') {
       this.announced.delete(run.id);
       return;
@@ -60,8 +64,8 @@ export class ApprovalNotifier {
     this.announced.add(run.id);
     if (!this.options.notifications.isSupported()) return;
     void this.options.currentRun(run.id).then(
-      (now) => {
-        if (now.state === 'pending_approval' && this.announced.has(run.id)) this.show(now);
+      (now: unknown) => {
+        if (isRunDocument(now) && now.state === 'pending_approval' && this.announced.has(run.id)) this.show(now);
       },
       () => {
         if (this.announced.has(run.id)) this.show(run);
@@ -71,8 +75,8 @@ export class ApprovalNotifier {
 
   private show(run: Run): void {
     const notification = this.options.notifications.create({
-      title: `Approval needed: ${run.title}`,
-      body: `Run #${run.id} on ${run.target}, requested by ${run.requestedBy}${run.incidentId !== null ? ` for incident #${run.incidentId}` : ''}.`,
+      title: notificationText(`Approval needed: ${run.title}`, NOTIFICATION_TITLE_MAX),
+      body: notificationText(`Run #${run.id} on ${run.target}, requested by ${run.requestedBy}${run.incidentId !== null ? ` for incident #${run.incidentId}` : ''}.`, NOTIFICATION_BODY_MAX),
       urgency: 'normal',
     });
     showKept(this.shown, notification, { click: () => this.options.open() });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../../shared/api/alerts.ts';
 import { CRITICAL_BURST, CriticalAlertNotifier, type NativeNotificationOptions, type NotificationFactory } from './critical-alert-notifier.ts';
+import { NOTIFICATION_BODY_MAX, NOTIFICATION_TITLE_MAX } from './notification-text.ts';
 
 const alert = { id: 42, labels: { alertname: 'DiskFull', host: 'db-1' }, annotations: { summary: 'Disk full on db-1', description: '98% used' } } as unknown as Alert;
 
@@ -110,5 +111,16 @@ describe('critical alert notifications', () => {
     advance(CRITICAL_BURST.windowMs);
     notifier.notify({ ...alert, id: 2_000 } as Alert);
     expect(shown.at(-1)!.options.title).toBe('Critical: Disk full on db-1');
+  });
+  it("a server's text is shown plain and bounded: no control or bidi characters, at most a few hundred characters", () => {
+    const { notifier, shown } = setUp('linux');
+    const hostile = { ...alert, id: 43, labels: { alertname: 'X', host: 'db-1\u202Eexe.txt' }, annotations: { summary: `Disk\u0000 full\r\n\u2066${'x'.repeat(100_000)}`, description: `\u001b[31mred\u001b[0m ${'y '.repeat(50_000)}` } } as unknown as Alert;
+    notifier.notify(hostile);
+    const options = shown[0]!.options;
+    expect(options.title.length).toBeLessThanOrEqual(NOTIFICATION_TITLE_MAX);
+    expect(options.body.length).toBeLessThanOrEqual(NOTIFICATION_BODY_MAX);
+    expect(options.title).toMatch(/^Critical: Disk full x+…$/);
+    expect(options.body).toMatch(/^db-1exe\.txt — \[31mred \[0m y y y/);
+    expect(options.body.endsWith('…')).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import type { Alert } from '../../../shared/api/alerts.ts';
 import { showKept } from './kept-notifications.ts';
+import { NOTIFICATION_BODY_MAX, NOTIFICATION_TITLE_MAX, notificationText } from './notification-text.ts';
 
 /** The parts of Electron's `Notification` used here; main passes Electron's, tests a recorder. */
 export interface NativeNotification {
@@ -45,11 +46,12 @@ export interface CriticalAlertNotifierOptions {
 export const CRITICAL_BURST = { limit: 3, windowMs: 60_000, summaryDelayMs: 2_000 } as const;
 
 export function stormSummaryOptions(alerts: readonly Alert[]): NativeNotificationOptions {
-  const named = alerts.slice(0, 3).map(alertTitle).join(', ');
+  // Each name cut on its own, so the count and the advice after them always fit.
+  const named = alerts.slice(0, 3).map((alert) => notificationText(alertTitle(alert), 90)).join(', ');
   const rest = alerts.length - Math.min(3, alerts.length);
   return {
     title: `Critical: ${alerts.length} more ${alerts.length === 1 ? 'alert' : 'alerts'}`,
-    body: `${named}${rest > 0 ? ` and ${rest} more` : ''}. Open the app for the firing alerts.`,
+    body: notificationText(`${named}${rest > 0 ? ` and ${rest} more` : ''}. Open the app for the firing alerts.`, NOTIFICATION_BODY_MAX),
     urgency: 'critical',
     timeoutType: 'never',
   };
@@ -70,8 +72,8 @@ export function supportsActions(platform: NodeJS.Platform): boolean {
 export function criticalNotificationOptions(alert: Alert, platform: NodeJS.Platform): NativeNotificationOptions {
   const host = alert.labels.host ?? alert.labels.instance ?? alert.labels.target;
   return {
-    title: `Critical: ${alertTitle(alert)}`,
-    body: [host, alert.annotations.description].filter(Boolean).join(' — ') || 'A critical alert is firing.',
+    title: notificationText(`Critical: ${alertTitle(alert)}`, NOTIFICATION_TITLE_MAX),
+    body: notificationText([host, alert.annotations.description].filter(Boolean).join(' — '), NOTIFICATION_BODY_MAX) || 'A critical alert is firing.',
     urgency: 'critical',
     timeoutType: 'never',
     ...(supportsActions(platform) ? { actions: [{ type: 'button' as const, text: 'Acknowledge' }] } : {}),

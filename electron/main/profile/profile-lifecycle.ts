@@ -61,8 +61,9 @@ export class ProfileLifecycle {
         this.alertWatch.handle(event);
         options.onEvent?.(event);
       }, onOpen: () => void this.alertWatch.reload() });
+    const profiles = new ProfileStore(paths.connections);
     this.connections = new ConnectionService({
-      profiles: new ProfileStore(paths.connections),
+      profiles,
       credentials,
       createSession: (profile, onChange) => new ServerSession({ profileId: profile.id, http: createServerAxios(profile.url, profile.tls), credentials, onChange }),
       probe: probeServer,
@@ -86,6 +87,8 @@ export class ProfileLifecycle {
         stream: { connect: (lastEventId, handlers) => this.#sharedStream().connect(lastEventId, handlers) },
         scoring: options.scoring,
         onServerReplaced: (moved) => options.onServerReplaced?.(profileId, moved),
+        // Another address is another server's data (connections.update edits it in place).
+        serverUrl: () => profiles.get(profileId)?.url,
       });
       const stopRelaying = relayCacheEvents(data, send);
       return {
@@ -126,6 +129,14 @@ export class ProfileLifecycle {
 
   async #followData(profileId: string | null, state: string): Promise<void> {
     await this.profileData.follow(profileId);
+    // The same profile at an edited address: what the old address's server left must not answer for the new one.
+    if (profileId !== null) {
+      try {
+        this.profileData.get().data.followServer();
+      } catch {
+        // No cache open (it failed to open: get() says why to the calls that need it).
+      }
+    }
     // Sync needs a session (it retries while unreachable); cached reads work signed out too.
     if (state === 'signed-in' || state === 'unreachable') this.profileData.startOnce(({ data }) => data.start());
   }

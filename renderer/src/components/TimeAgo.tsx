@@ -1,4 +1,5 @@
 import { Text, type TextProps } from '@mantine/core';
+import { isoTime } from '../../../shared/iso-time.ts';
 import { formatAge, formatDateTime } from '../lib/format.ts';
 
 /**
@@ -8,7 +9,7 @@ import { formatAge, formatDateTime } from '../lib/format.ts';
  */
 export function TimeAgo({ at, now, prefix, ...text }: TextProps & { at: number; now: number; prefix?: string }) {
   return (
-    <Text component="time" dateTime={new Date(at).toISOString()} title={formatDateTime(at)} {...text}>
+    <Text component="time" dateTime={isoTime(at)} title={formatDateTime(at)} {...text}>
       {prefix ? `${prefix} ` : ''}{formatAge(now - at)} ago
     </Text>
   );

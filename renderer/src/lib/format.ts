@@ -34,14 +34,24 @@ export function formatDuration(ms: number): string {
 const dateTime = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZoneName: 'short' });
 const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZoneName: 'short' });
 
+/**
+ * Whether a Date holds the time (±8.64e15 ms, a number): Intl and toISOString throw a
+ * RangeError for any other, and a render that throws takes its view down. The server bounds
+ * the times it takes, but rows stored before it did, or a hostile server the desktop app is
+ * pointed at, can still send 9e15 or 1e308: those are written as the number itself.
+ */
+function holdsDate(ms: number): boolean {
+  return !Number.isNaN(new Date(ms).getTime());
+}
+
 /** `Dec 2, 2026, 08:30:12 UTC`. */
 export function formatDateTime(ms: number): string {
-  return dateTime.format(ms);
+  return holdsDate(ms) ? dateTime.format(ms) : String(ms);
 }
 
 /** `08:30:12 UTC`. */
 export function formatTime(ms: number): string {
-  return time.format(ms);
+  return holdsDate(ms) ? time.format(ms) : String(ms);
 }
 
 /** The viewer's time zone as charts name it under their time axis (`UTC`, `CET`, `GMT+2`). */

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { enableIncrementalVacuum } from './free-pages.ts';
 import { serverFile } from '../server-files.ts';
 import { SetupError } from '../setup-error.ts';
+import { firstUnknownMigration, migrationLabel, type RecordedMigration } from './unknown-migrations.ts';
 
 export type Db = Database.Database;
 
@@ -25,9 +26,18 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
 }
 
 export class SchemaVersionError extends SetupError {
-  constructor(found: number, known: number) {
-    super(`Database schema version ${found} is newer than this server knows (${known}); upgrade the server or use another data folder.`);
+  constructor(found: number, known: number, message = `Database schema version ${found} is newer than this server knows (${known}); upgrade the server or use another data folder.`) {
+    super(message);
     this.name = 'SchemaVersionError';
+  }
+
+  /** The database records a migration this server lacks (`firstUnknownMigration`). */
+  static unknownMigration(recorded: RecordedMigration, known: number): SchemaVersionError {
+    return new SchemaVersionError(
+      recorded.version,
+      known,
+      `Database has migration ${migrationLabel(recorded)}, which this server does not know: another build of the server migrated it; run that build or a newer one, or use another data folder.`,
+    );
   }
 }
 
@@ -116,7 +126,10 @@ export function migrate(db: Db, migrations: Migration[]): void {
   const latest = migrations.reduce((max, m) => Math.max(max, m.version), 0);
   if (current > latest) throw new SchemaVersionError(current, latest);
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((row) => row.version));
+  const recorded = db.prepare('SELECT version, name FROM schema_migrations').all() as RecordedMigration[];
+  const unknown = firstUnknownMigration(recorded, migrations);
+  if (unknown) throw SchemaVersionError.unknownMigration(unknown, latest);
+  const applied = new Set(recorded.map((row) => row.version));
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
   for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
     if (applied.has(migration.version)) continue;

@@ -1,4 +1,5 @@
-import { SEVERITIES, severityRank, type Severity } from '../../../shared/api/alerts.ts';
+import { severityRank, type Severity } from '../../../shared/api/alerts.ts';
+import { highestSeverity } from './highest-severity.ts';
 import {
   INCIDENT_BUNDLE_VERSION,
   type Incident,
@@ -139,13 +140,12 @@ export class IncidentService {
       const moving = alerts.filter((alert) => alertIds.includes(alert.id));
       if (moving.length !== new Set(alertIds).size) throw new AppError('E_VALIDATION', 'Every alert to split off must belong to this incident.');
       if (moving.length === alerts.length) throw new AppError('E_VALIDATION', 'Keep at least one alert in the incident; close it instead.');
-      const highest = (list: typeof alerts) => SEVERITIES[Math.max(...list.map((alert) => severityRank(alert.severity)))]!;
       const newTitle = title ?? `Split from #${id}: ${incident.title}`;
-      const newId = await stores.incidents.create({ title: newTitle, severity: highest(moving), groupKey: incident.groupKey, at: now });
+      const newId = await stores.incidents.create({ title: newTitle, severity: highestSeverity(moving), groupKey: incident.groupKey, at: now });
       const ids = moving.map((alert) => alert.id);
       await stores.alerts.moveToIncident(ids, newId);
       await stores.timeline.move(id, newId, ids);
-      await stores.incidents.update(id, { severity: highest(alerts.filter((alert) => !ids.includes(alert.id))) }, now);
+      await stores.incidents.update(id, { severity: highestSeverity(alerts.filter((alert) => !ids.includes(alert.id))) }, now);
       await this.#append(unit, { incidentId: newId, ts: now, kind: 'split', actor, text: `Split from incident #${id} by ${actor.name}`, data: { from: id, alertIds: ids } });
       await this.#append(unit, { incidentId: id, ts: now, kind: 'split', actor, text: `${ids.length} alert(s) split off into incident #${newId} by ${actor.name}`, data: { into: newId, alertIds: ids } });
       this.#audit(actor, 'incident.split', id, { into: newId, alertIds: ids });

@@ -10,10 +10,12 @@ export function reduce(samples: ReadonlyArray<readonly [number, number]>, reduce
       return values[values.length - 1]!;
     case 'avg':
       return values.reduce((sum, v) => sum + v, 0) / values.length;
+    // A loop, not Math.max(...values): a spread passes every value as an argument, and a
+    // window of more than ~120,000 samples (a data source's long series) overflows the stack.
     case 'max':
-      return Math.max(...values);
+      return values.reduce((max, v) => (v > max || Number.isNaN(v) ? v : max), -Infinity);
     case 'min':
-      return Math.min(...values);
+      return values.reduce((min, v) => (v < min || Number.isNaN(v) ? v : min), Infinity);
   }
 }
 

@@ -17,6 +17,16 @@ describe('rule conditions', () => {
     expect(holds(0.8, { reducer: 'last', op: '<=', threshold: 0.8 })).toBe(true);
     expect(expand('CPU on {{ labels.host }} at {{value}}', 0.91234567, { host: 'web-1' })).toBe('CPU on web-1 at 0.9123');
   });
+
+  // A data source's series of hundreds of thousands of points (a lying Prometheus, within the 64 MiB answer
+  // bound; or pushed samples a few a second over a day's window): `Math.max(...values)` passed
+  // each value as an argument, past V8's limit, and the rule's error read "Maximum call stack
+  // size exceeded" instead of it being evaluated.
+  it('reduces a window of 200,000 samples', () => {
+    const samples = Array.from({ length: 200_000 }, (_, i) => [i, i === 100_000 ? 99 : i === 150_000 ? -1 : 1] as [number, number]);
+    expect(reduce(samples, 'max')).toBe(99);
+    expect(reduce(samples, 'min')).toBe(-1);
+  });
 });
 
 describe.each(testDatabases())('threshold rules on $name', (database) => {

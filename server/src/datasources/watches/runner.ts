@@ -324,7 +324,7 @@ export class WatchRunner {
         const alarms: AnomalyEventData[] = [];
         let leftOut = 0;
         for (const series of floatSeries(matrix.result, row.query, 'score')) {
-          if (!this.#score(live, series, raiseAfter, scores, alarms)) leftOut++;
+          if (!this.#score(live, series, { from, to }, raiseAfter, scores, alarms)) leftOut++;
           await yieldToEventLoop(); // fitting is synchronous: let requests through between series
         }
         if (live.stopped) return;
@@ -363,7 +363,7 @@ export class WatchRunner {
   }
 
   /** Scores the new samples of one series; false when it is a new series past `maxTotalSeries` (left out). */
-  #score(live: LiveWatch, series: PromMatrix['result'][number], raiseAfter: number, out: ScoreRow[], alarms: AnomalyEventData[]): boolean {
+  #score(live: LiveWatch, series: PromMatrix['result'][number], asked: { from: number; to: number }, raiseAfter: number, out: ScoreRow[], alarms: AnomalyEventData[]): boolean {
     const key = seriesKey(series.metric);
     let state = live.series.get(key);
     if (!state) {
@@ -374,6 +374,9 @@ export class WatchRunner {
     }
     for (const [seconds, text] of series.values ?? []) {
       const ts = Math.round(seconds * 1000);
+      // Only the range asked for: a broken or hostile source's point from 2096 (or a timestamp
+      // that is no number) became the series' newest, and every later pull started after it.
+      if (!(ts >= asked.from && ts <= asked.to)) continue;
       if (state.lastTs !== null && ts <= state.lastTs) continue;
       const value = parsePromValue(text);
       // NaN and the infinities are real Prometheus values but no basis for a model: skipped.

@@ -59,4 +59,19 @@ describe('an anomaly watch whose source fails', () => {
     const back = await eventually(() => view(id), (watch) => watch.lastError === null, 20_000);
     expect(back.state).toBe('running');
   }, 60_000);
+
+  // A source that lies once (a sample from 2096, its clock far ahead, or a timestamp that is no
+  // number) must not stop the watch: the far-future point became the series' newest, every
+  // later pull started after it, and the watch said "running" while it pulled nothing, for ever.
+  it('takes only the points of the range it asked for: a far-future, negative or non-numeric timestamp does not stop its pulls', async () => {
+    const created = await server.injectAs('operator', { method: 'POST', url: '/api/v1/anomaly/watches', payload: { name: 'lied-to', datasourceId: source.id, query: 'fake_load', stepSeconds: 1 } });
+    const { id } = created.json() as Watch;
+    await server.app.datasources.runner.settled(id);
+    prometheus.state.lies.push([4e9, '5'], [-5, '1'], ['soon', '1'], [Number.MAX_VALUE, '1']);
+    await eventually(async () => prometheus.state.lies.length, (left) => left === 0, 20_000);
+    const after = (await view(id)).series[0]!.samples;
+    const later = await eventually(() => view(id), (watch) => watch.series[0]!.samples >= after + 3, 20_000);
+    expect(later.state).toBe('running');
+    expect(later.series[0]!.lastTs).toBeLessThan(Date.now() + 60_000);
+  }, 60_000);
 });

@@ -86,6 +86,18 @@ describe.skipIf(unavailable !== undefined)('PostgreSQL migrations under an advis
     }
   }, 60_000);
 
+  it('refuses a database recording a migration this server does not know, below its newest', async () => {
+    const url = await server.createDatabase('unknown_migration');
+    const layer = openSqlDatabase(parsePostgresUrl(url), openDatabase(`${tempDataDir()}/e.db`));
+    try {
+      await migratePostgres(layer);
+      await layer.db.insertInto('schema_migrations').values({ version: 9, name: 'other_build', applied_at: 1 }).execute();
+      await expect(migratePostgres(layer)).rejects.toThrow(/migration 009_other_build, which this server does not know/);
+    } finally {
+      await layer.close();
+    }
+  }, 60_000);
+
   it('reports a database it cannot reach when pinged', async () => {
     const settings = parsePostgresUrl(server.url.replace(/:\d+\//, ':1/'));
     const layer = openSqlDatabase(settings, openDatabase(`${tempDataDir()}/d.db`));

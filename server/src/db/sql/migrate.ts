@@ -1,6 +1,7 @@
 import { loadMigrations, SchemaVersionError, type Migration } from '../database.ts';
 import type { SqlDatabase } from './open.ts';
 import { serverFile } from '../../server-files.ts';
+import { firstUnknownMigration, type RecordedMigration } from '../unknown-migrations.ts';
 
 const POSTGRES_MIGRATIONS_DIR = serverFile(import.meta.url, '../migrations-postgres', 'migrations-postgres');
 
@@ -32,11 +33,14 @@ export async function migratePostgres(database: SqlDatabase, migrations: Migrati
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY.toString()]);
     try {
       await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
-      const done = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((row) => row.version));
+      const recorded = (await client.query<RecordedMigration>('SELECT version, name FROM schema_migrations')).rows;
+      const done = new Set(recorded.map((row) => row.version));
       const latest = migrations.reduce((max, m) => Math.max(max, m.version), 0);
       const newest = Math.max(0, ...done);
-      // A database written by a newer server: refuse before touching it, as on SQLite.
+      // A database written by a newer server, or by another build: refuse before touching it, as on SQLite.
       if (newest > latest) throw new SchemaVersionError(newest, latest);
+      const unknown = firstUnknownMigration(recorded, migrations);
+      if (unknown) throw SchemaVersionError.unknownMigration(unknown, latest);
       for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
         if (done.has(migration.version)) continue;
         await client.query('BEGIN');
