@@ -7,7 +7,7 @@ import { typedPlainly } from './keyboard.ts';
 import type { InventoryIndex, InventoryRunbook } from './inventory.ts';
 import { TYPO_FACTOR } from './lexicon.ts';
 import { foreignVerbFirst, foreignWordsRead } from './foreign-words.ts';
-import { lightVerbsRead } from './light-verbs.ts';
+import { askedForSaid, lightVerbsRead } from './light-verbs.ts';
 import { withoutPastedNotification } from './pasted-notification.ts';
 import { politeGerundsSaid } from './polite-gerunds.ts';
 import { selfCorrectionRead } from './self-correction.ts';
@@ -15,6 +15,7 @@ import { deliberatedOrder } from './deliberation.ts';
 import { idsInWords, spokenIdsSaid } from './spoken-ids.ts';
 import { impossibleIdAnswer } from './impossible-id.ts';
 import { watchRequestAnswer } from './watch-request.ts';
+import { reactionsRead, reactionWithIdAnswer } from './reactions.ts';
 import { HOST_PARAMS, RULES, type Line, type Reading } from './rules.ts';
 import { correctSpelling } from './spelling.ts';
 import type { TimeReference } from './times.ts';
@@ -88,7 +89,10 @@ export function parseCommand(typed: string, index: InventoryIndex, ref: TimeRefe
   // ("[FIRING:1] NodeDown (web-2 critical)⏎ack 12": a notification pasted before the order is read as a quote is.)
   const pasted = withoutPastedNotification(text.slice(0, MAX_TEXT_LENGTH));
   if (pasted !== null) return pasted.rest === '' ? quotedOnly(pasted.pasted, index, ref) : parseCommand(pasted.rest, index, ref);
-  const clipped = foreignVerbFirst(selfCorrectionRead(politeGerundsSaid(spokenIdsSaid(withoutMarkup(text.slice(0, MAX_TEXT_LENGTH).trim())))));
+  const clipped = foreignVerbFirst(selfCorrectionRead(politeGerundsSaid(askedForSaid(spokenIdsSaid(reactionsRead(withoutMarkup(text.slice(0, MAX_TEXT_LENGTH).trim())))))));
+  // (":white_check_mark: 12": a reaction and an id, asked about.)
+  const reacted = reactionWithIdAnswer(clipped);
+  if (reacted) return reacted;
   // ("should we page bob about 7?", "is it worth silencing web-1?": whether to act, asked; the order is offered, never done.)
   const weighed = deliberatedOrder(clipped);
   const deliberated = weighed === null ? null : deliberationAnswer(weighed, index, ref);

@@ -13,7 +13,7 @@ import { isOrderVerb } from './polite-gerunds.ts';
  */
 
 /** Words that take back what was just said and give what was meant ("no wait", "sorry, I meant", "make that", "or rather"). */
-const MARKER = String.raw`(?:scratch\s+that|no\s+wait|wait\s+no|no\s+sorry|(?:sorry\s*,?\s*)?i\s+meant(?:\s+to\s+say)?|sorry\s*,?\s*meant|i\s+mean|actually|make\s+(?:that|it)|correction|or\s+rather|sorry|oops|whoops|err?m?|uh+)`;
+const MARKER = String.raw`(?:scratch\s+that|no\s+wait|wait\s+no|no\s+sorry|(?:sorry\s*,?\s*)?i\s+meant(?:\s+to\s+say)?|sorry\s*,?\s*meant|i\s+mean|actually|make\s+(?:that|it)|correction|or\s+rather|sorry|oops|whoops|(?:oh\s+)?wait|err?m?|uh+)`;
 
 /** What may part the order, the marker and what is meant: spaces, commas, dashes, colons, full stops. */
 const PARTS = String.raw`[\s,;:.\-–—]`;
@@ -23,7 +23,9 @@ const MARKERS = String.raw`${MARKER}(?:${PARTS}+${MARKER}(?=${PARTS}|$))*`;
 
 /** The marker after an order (group 1, the order; group 2, what is meant), or at the line's start (a full order after it). */
 const AFTER_ORDER = new RegExp(String.raw`^(\S.*?)${PARTS}*\s(?:${MARKERS})(?=${PARTS}|$)${PARTS}*(\S.*)$`, 'i');
-const LEADING = new RegExp(String.raw`^\s*(?:${MARKERS})${PARTS}+(\S.*)$`, 'i');
+/** Leading a line, only what takes back an earlier message ("wait, ack 12" waits, and does nothing: mood.ts). */
+const TAKE_BACK = String.raw`(?:scratch\s+that|no\s+wait|wait\s+no|(?:sorry\s*,?\s*)?i\s+meant|correction|belay\s+that|ignore\s+that)`;
+const LEADING = new RegExp(String.raw`^\s*(?:${TAKE_BACK})${PARTS}+(\S.*)$`, 'i');
 
 /** "instead", "then", "pls" ending what is meant: the correction's own words, never the order's comment. */
 const TRAILER = /(?:[\s,]+(?:instead|then|pls|please|plz|sorry|thanks|thx|ty))+[\s.!]*$/i;
@@ -44,8 +46,10 @@ function fragmentOf(meant: string): { kind: (typeof KINDS)[number]; fragment: st
   const dash = /\s[-–—]\s|,\s*/.exec(meant);
   const fragment = (dash ? meant.slice(0, dash.index) : meant).replace(TRAILER, '').trim();
   const rest = dash ? meant.slice(dash.index + dash[0].length).replace(TRAILER, '').trim() : '';
-  const kind = KINDS.find((k) => k.whole.test(fragment));
-  return kind ? { kind, fragment, rest } : null;
+  // ("sorry I meant incident 8": the id's noun said again, as the order says it.)
+  const id = fragment.replace(/^(?:alerts?|incidents?|incs?|runs?|silences?)\s+/i, '');
+  const kind = KINDS.find((k) => k.whole.test(id));
+  return kind ? { kind, fragment: kind.kind === 'ids' ? id : fragment, rest } : null;
 }
 
 /** The order with the one word of the fragment's kind replaced by it, or null when it names none of that kind, or several. */
