@@ -1,4 +1,5 @@
 import { isOrderVerb } from './polite-gerunds.ts';
+import { saidBeforeFreeText } from './spoken-ids.ts';
 
 /**
  * A message that corrects itself ("ack 12, scratch that, ack 13 instead", "ack 12 no wait 13", "silence web-1 - sorry,
@@ -63,6 +64,8 @@ function replaced(order: string, kind: (typeof KINDS)[number], fragment: string)
   });
   if (at.length !== 1) return null;
   const i = at[0]!;
+  // ("note on 7: moved from db-1 er db-2", "ack 12 because db-1 uh db-2 is down": a note's or a comment's words are kept as typed.)
+  if (!saidBeforeFreeText(order, words.slice(0, i).join('').length)) return null;
   const keep = /[,.]$/.exec(words[i]!)?.[0] ?? '';
   // ("make that 2h" for "for 1h": the fragment may repeat the "for" the order already says.)
   const value = kind.kind === 'length' && /^for\s/i.test(fragment) && /^for$/i.test(words[i - 2] ?? '') ? fragment.replace(/^for\s+/i, '') : fragment;
