@@ -95,7 +95,9 @@ export const OTHER_MANNERS: ReadonlySet<string> = new Set([
  */
 export const THANKS: ReadonlySet<string> = new Set(['thanks', 'thx', 'thank', 'ty', 'tyvm', 'tia', 'tx', 'thnx', 'thanx', 'cheers', 'ta', 'mate', 'much', 'appreciated', 'appreciate', 'advance',
   // ("pls ack alert 12 kthx": it was the ack's comment.)
-  'kthx', 'kthxbye', 'kthnx', 'tyty', 'thnks', 'thks']);
+  'kthx', 'kthxbye', 'kthnx', 'tyty', 'thnks', 'thks',
+  // ("ack 12 tysm": thank you so much; it was the comment.)
+  'tysm', 'thankyou', 'thanku', 'thankss']);
 
 export const FILLER = new Set([
   ...OTHER_MANNERS,

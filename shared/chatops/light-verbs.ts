@@ -57,3 +57,14 @@ export function lightVerbsRead(tokens: readonly Token[]): Token[] {
   }
   return out;
 }
+
+/**
+ * "can I get a restart of nginx on web-1", "could we have a silence on db-2 for 1h": a request for the thing, said as the
+ * asker getting it, is the request "can you get a …" (read by the light verbs above). "can I …" asked leave, and nothing
+ * was done; "can I ack 12" still asks leave.
+ */
+const ASKED_FOR = /^((?:(?:please|pls|plz|hey|ok|so)[,\s]+)*(?:can|could|may)\s+)(?:i|we)\s+(?:get|have)\s+(an?\s)/i;
+
+export function askedForSaid(text: string): string {
+  return text.replace(ASKED_FOR, '$1you get $2');
+}

@@ -53,7 +53,7 @@ const CITING = new Set(['as', 'like', 'per']);
  * I meant 13", "ack 12 oops wrong one", "restart nginx on web-1 - scratch that"): the order as typed is not the one meant.
  */
 const CORRECTIONS = [
-  'no wait', 'wait no', 'i meant', 'meant to say', 'sorry meant', 'wrong one', 'wrong id', 'wrong alert', 'wrong incident', 'oops', 'whoops',
+  'no wait', 'wait no', 'oh wait', 'i meant', 'meant to say', 'sorry meant', 'wrong one', 'wrong id', 'wrong alert', 'wrong incident', 'oops', 'whoops',
   'scratch that', 'on second thought', 'on second thoughts', 'belay that', 'nvm', 'never mind', 'nevermind', 'jk', 'just kidding', 'cancel that', 'ignore that',
 ];
 /** "can you restart …", "could we ack 12", "will you …": orders, asked politely. */
@@ -242,13 +242,16 @@ export function orderAfterContext(tokens: readonly Token[]): number | null {
   for (let i = 1; i < tokens.length; i++) {
     // ("web-1 is down and restart nginx on web-1", "db-2 is full so clear it": a statement joined to the order by a word.)
     const joined = CONTEXT_JOINERS.has(tokens[i - 1]!.norm);
-    if (!/[,;.]$/.test(tokens[i - 1]!.raw) && !joined) continue;
+    // ("… honestly I think it's the deploy, anyway ack 12", "tl;dr restart nginx on web-1": what the rambling comes to.)
+    const pivot = PIVOTS.has(tokens[i - 1]!.norm);
+    if (!/[,;.]$/.test(tokens[i - 1]!.raw) && !joined && !pivot) continue;
     // ("web-1 is down, pls restart nginx on web-1": manners before the order's verb.)
     const at = MANNERS_FIRST.has(tokens[i]!.norm) ? i + 1 : i;
     const word = tokens[at]?.norm ?? '';
     // ("acked 12 and silenced web-1": a verb in the past leads another report, not an order.)
     const leads = pastOrderBase(word) === null && LEADING_VERBS.some((w) => verbOf(word, w) === 1) || RUNBOOK_ACTIONS[word] !== undefined || STATUS_ORDER_LEADS.has(word) || ['unack', 'un-ack', 'unacknowledge', 'assign', 'reassign'].includes(word);
     if (!leads) continue;
+    if (pivot) return i;
     const clause = tokens.slice(0, joined ? i - 1 : i);
     // ("I'm going to go ahead and ack 12", "about to … and restart nginx": the speaker's own plan goes on after "and".)
     if (joined && clause.some((t, k) => (t.norm === 'going' || t.norm === 'about') && clause[k + 1]?.norm === 'to' || ['gonna', 'ima', 'imma'].includes(t.norm))) return null;
@@ -273,6 +276,9 @@ export function orderAfterContext(tokens: readonly Token[]): number | null {
 
 /** What may come before "go ahead and …" and leave it an order ("pls go ahead and …", "yes, you can go ahead and …"). */
 const GO_AHEAD_LEADS = new Set(['please', 'pls', 'plz', 'kindly', 'just', 'you', 'u', 'can', 'yes', 'yeah', 'yep', 'sure', 'ok', 'okay', 'k', 'then', 'so']);
+
+/** Words after which a long message comes to its point ("…, anyway ack 12", "tl;dr: silence db-2 for 2h"). */
+const PIVOTS = new Set(['anyway', 'anyways', 'anyhow', 'regardless', 'tldr', 'tl;dr', 'tl:dr', 'so yeah', 'short']);
 
 /** Words that join a statement to the order it explains ("web-1 is down and restart nginx", "… so restart it"). */
 const CONTEXT_JOINERS = new Set(['and', 'so']);

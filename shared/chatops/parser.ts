@@ -6,13 +6,16 @@ import { previewOf } from './format.ts';
 import { typedPlainly } from './keyboard.ts';
 import type { InventoryIndex, InventoryRunbook } from './inventory.ts';
 import { TYPO_FACTOR } from './lexicon.ts';
-import { foreignWordsRead } from './foreign-words.ts';
-import { lightVerbsRead } from './light-verbs.ts';
+import { foreignVerbFirst, foreignWordsRead } from './foreign-words.ts';
+import { askedForSaid, lightVerbsRead } from './light-verbs.ts';
 import { withoutPastedNotification } from './pasted-notification.ts';
 import { politeGerundsSaid } from './polite-gerunds.ts';
+import { selfCorrectionRead } from './self-correction.ts';
+import { deliberatedOrder } from './deliberation.ts';
 import { idsInWords, spokenIdsSaid } from './spoken-ids.ts';
 import { impossibleIdAnswer } from './impossible-id.ts';
 import { watchRequestAnswer } from './watch-request.ts';
+import { reactionsRead, reactionWithIdAnswer } from './reactions.ts';
 import { HOST_PARAMS, RULES, type Line, type Reading } from './rules.ts';
 import { correctSpelling } from './spelling.ts';
 import type { TimeReference } from './times.ts';
@@ -86,7 +89,14 @@ export function parseCommand(typed: string, index: InventoryIndex, ref: TimeRefe
   // ("[FIRING:1] NodeDown (web-2 critical)⏎ack 12": a notification pasted before the order is read as a quote is.)
   const pasted = withoutPastedNotification(text.slice(0, MAX_TEXT_LENGTH));
   if (pasted !== null) return pasted.rest === '' ? quotedOnly(pasted.pasted, index, ref) : parseCommand(pasted.rest, index, ref);
-  const clipped = politeGerundsSaid(spokenIdsSaid(withoutMarkup(text.slice(0, MAX_TEXT_LENGTH).trim())));
+  const clipped = foreignVerbFirst(selfCorrectionRead(politeGerundsSaid(askedForSaid(spokenIdsSaid(reactionsRead(withoutMarkup(text.slice(0, MAX_TEXT_LENGTH).trim())))))));
+  // (":white_check_mark: 12": a reaction and an id, asked about.)
+  const reacted = reactionWithIdAnswer(clipped);
+  if (reacted) return reacted;
+  // ("should we page bob about 7?", "is it worth silencing web-1?": whether to act, asked; the order is offered, never done.)
+  const weighed = deliberatedOrder(clipped);
+  const deliberated = weighed === null ? null : deliberationAnswer(weighed, index, ref);
+  if (deliberated) return deliberated;
   const spelt = correctSpelling(lightVerbsRead(mergePhrasalVerbs(foreignWordsRead(tokenize(clipped)))), index);
   const tokens = idsInWords(spelt.tokens);
   const { corrected } = spelt;
@@ -114,6 +124,18 @@ export function parseCommand(typed: string, index: InventoryIndex, ref: TimeRefe
   return corrected === 0 || result.intent === 'unknown' ? result : { ...result, confidence: round(result.confidence * TYPO_FACTOR ** corrected) };
 }
 
+
+/** The answer to a question of whether to do `order`: its reading when it only reads, else what it would do, offered. */
+function deliberationAnswer(order: string, index: InventoryIndex, ref: TimeReference): ParseResult | null {
+  const read = parseCommand(order, index, ref);
+  if (read.intent !== 'unknown' && !STATE_CHANGING.has(read.intent)) return read;
+  // (Nothing read: the line is read as said, by the rules' own questions.)
+  if (read.intent === 'unknown' && read.alternatives.length === 0) return null;
+  const confidence = round(Math.min(read.confidence, 0.45));
+  if (read.intent === 'unknown') return { ...read, confidence, preview: `Read as a question of whether to do it, so nothing is done. ${read.preview}` };
+  const text = `Read as a question of whether to do it, so nothing is done; to ${read.preview.charAt(0).toLowerCase()}${read.preview.slice(1)}, say it as an order: "${order}".`;
+  return { intent: 'unknown', slots: {}, confidence, requiredPermission: null, preview: text, alternatives: [{ intent: read.intent, text, confidence }] };
+}
 
 /** The lines of a message quoted with Slack's "> " and the rest, or null when none is quoted. */
 function withoutQuotedLines(text: string): { quoted: string; rest: string } | null {

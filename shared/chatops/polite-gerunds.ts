@@ -10,17 +10,22 @@ import { saidBeforeFreeText } from './spoken-ids.ts';
  */
 
 /** Orders' verbs that are not the lexicon's (a status set, a commander named or taken, an ack undone). */
-const OTHER_ORDERS: ReadonlySet<string> = new Set(['resolve', 'mitigate', 'reopen', 'close', 'assign', 'reassign', 'unack', 'mark', 'cancel', 'expire', 'unsilence', 'take', 'hand', 'transfer']);
+const OTHER_ORDERS: ReadonlySet<string> = new Set(['resolve', 'mitigate', 'reopen', 'close', 'assign', 'reassign', 'unack', 'mark', 'cancel', 'expire', 'unsilence', 'take', 'hand', 'transfer', 'unmute', 'unsnooze', 'run']);
+
+/** Is the word an order's verb as said ("ack", "silence", "restart", "resolve"), no typo? */
+export function isOrderVerb(base: string): boolean {
+  return RUNBOOK_ACTIONS[base] !== undefined || OTHER_ORDERS.has(base) || verbOf(base, 'ack') === 1 || verbOf(base, 'silence') === 1;
+}
 
 /** "silencing" → "silence", "acking" → "ack", "restarting" → "restart", "resolving" → "resolve"; null when no order's. */
-function orderOfGerund(word: string): string | null {
+export function orderOfGerund(word: string): string | null {
   const norm = word.toLowerCase();
   if (!norm.endsWith('ing') || norm.length < 6) return null;
   const stem = norm.slice(0, -3);
   const doubled = /(.)\1$/.test(stem) ? stem.slice(0, -1) : null;
   for (const base of [stem, `${stem}e`, doubled]) {
     if (base === null) continue;
-    if (RUNBOOK_ACTIONS[base] !== undefined || OTHER_ORDERS.has(base) || verbOf(base, 'ack') === 1 || verbOf(base, 'silence') === 1) return base;
+    if (isOrderVerb(base)) return base;
   }
   return null;
 }

@@ -28,7 +28,47 @@ function numberWord(norm: string): number | null {
 const NUMBER_WORD = String.raw`(?:(?:${TENS.slice(2).join('|')})(?:[\s-](?:${UNITS.slice(1, 10).join('|')}))?|${UNITS.join('|')})`;
 const AFTER_NOUN = new RegExp(String.raw`\b(alerts?|alarms?|incidents?|incs?|runs?)(\s+)(${NUMBER_WORD})\b(?!['’-]|\s+(?:of|more|less|other|others|another|or|by|at|times|ago|before|after|h|hrs?|hours?|m|mins?|minutes?|d|days?|s|secs?|seconds?|w|wks?|weeks?)\b)`, 'gi');
 
-export function spokenIdsSaid(text: string): string {
+/**
+ * A voice transcript's ids and hosts ("ack alert one two", "ack number twelve", "silence web dash one for one hour"): digits
+ * said one by one after an alert's, an incident's or a run's noun are one id ("alert one two" is 12: it acknowledged alert 1
+ * with the comment "two"); "number" between the noun or an ack's verb and the id is the id's word; a number said right after
+ * an ack's verb is its id ("ack twelve"); a word, "dash" or "hyphen", then a number is a host's name ("web dash one":
+ * web-1). Only before any free text, as the ids spelt after a noun.
+ */
+const DIGIT_WORD = String.raw`(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)`;
+const DIGITS_AFTER_NOUN = new RegExp(String.raw`\b(alerts?|alarms?|incidents?|incs?|runs?)(\s+)(?:number\s+)?(${DIGIT_WORD}(?:\s+${DIGIT_WORD})+)\b(?!['’-]|\s+(?:of|more|less|other|others|or|by|at|times|ago|h|hrs?|hours?|m|mins?|minutes?|d|days?|s|secs?|seconds?|w|wks?|weeks?)\b)`, 'gi');
+const DIGITS_AFTER_ID = new RegExp(String.raw`(\d\s*(?:,\s*|\s+and\s+|\s+&\s+))(${DIGIT_WORD}(?:\s+${DIGIT_WORD})+)\b(?!['’-]|\s+(?:of|more|less|other|others|or|by|at|times|ago|h|hrs?|hours?|m|mins?|minutes?|d|days?|s|secs?|seconds?|w|wks?|weeks?)\b)`, 'gi');
+const NUMBER_AFTER = new RegExp(String.raw`\b(alerts?|alarms?|incidents?|incs?|runs?|ack|acknowledge|unack)\s+(?:number)\s+(?=\d|${NUMBER_WORD}\b)`, 'gi');
+const AFTER_ACK = new RegExp(String.raw`^((?:(?:please|pls|plz|can\s+you|could\s+you)\s+)?(?:ack|acknowledge|unack)\s+)(${NUMBER_WORD})\b(?!['’-]|\s+(?:of|more|less|other|others|another|or|by|at|times|ago|h|hrs?|hours?|m|mins?|minutes?|d|days?|w|wks?|weeks?)\b)`, 'i');
+const HOST_SAID = new RegExp(String.raw`\b([a-z][a-z0-9]*)\s+(?:dash|hyphen)\s+(\d{1,4}|${NUMBER_WORD})\b(?!['’-])`, 'gi');
+const DIGIT_OF: Readonly<Record<string, string>> = { zero: '0', oh: '0', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9' };
+
+/** ("ack alert one two and one three": each next id in the list, said the same way, read in turn.) */
+function listedDigitsSaid(text: string): string {
+  let out = text;
+  for (let i = 0; i < 8; i++) {
+    const next = out.replace(DIGITS_AFTER_ID, (whole: string, before: string, said: string, offset: number) =>
+      (saidBeforeFreeText(out, offset) ? `${before}${said.toLowerCase().split(/\s+/).map((w) => DIGIT_OF[w]).join('')}` : whole));
+    if (next === out) break;
+    out = next;
+  }
+  return out;
+}
+
+function voiceSaid(text: string): string {
+  return listedDigitsSaid(text
+    .replace(NUMBER_AFTER, (whole: string, noun: string, offset: number) => (saidBeforeFreeText(text, offset) ? `${noun} ` : whole))
+    .replace(DIGITS_AFTER_NOUN, (whole: string, noun: string, space: string, said: string, offset: number) =>
+      (saidBeforeFreeText(text, offset) ? `${noun}${space}${said.toLowerCase().split(/\s+/).map((w) => DIGIT_OF[w]).join('')}` : whole))
+    .replace(AFTER_ACK, (_whole: string, verb: string, said: string) => `${verb}${numberWord(said.toLowerCase().replace(/\s+/, '-'))!}`)
+    .replace(HOST_SAID, (whole: string, word: string, said: string, offset: number) => {
+      const n = /^\d+$/.test(said) ? Number(said) : numberWord(said.toLowerCase().replace(/\s+/, '-'));
+      return n === null || !saidBeforeFreeText(text, offset) ? whole : `${word}-${n}`;
+    }));
+}
+
+export function spokenIdsSaid(typed: string): string {
+  const text = voiceSaid(typed);
   return text.replace(AFTER_NOUN, (whole: string, noun: string, space: string, said: string, offset: number) =>
     (saidBeforeFreeText(text, offset) ? `${noun}${space}${numberWord(said.toLowerCase().replace(/\s+/, '-'))!}` : whole));
 }

@@ -44,6 +44,9 @@ function unitText(unit: string): string {
  * `half an hour`, `an hour and a half`, `2 and a half hours`; after "last"/"past"/"next"/"another"
  * a bare unit counts one ("last hour", "for the next hour").
  */
+/** Words after which "17h" is a time of day, not a length. */
+const UNTIL_WORDS: ReadonlySet<string> = new Set(['until', 'till', 'til', 'untill', "'til", "'till"]);
+
 export function findDurations(tokens: readonly Token[], taken: ReadonlySet<number>): DurationHit[] {
   const hits: DurationHit[] = [];
   /** "and a half" at `at`, untaken: three tokens. */
@@ -59,6 +62,8 @@ export function findDurations(tokens: readonly Token[], taken: ReadonlySet<numbe
     // ("1½h": the vulgar half, as a phone's keyboard types it.)
     const word = tokens[i]!.norm.replace(/^\.(\d)/, '0.$1').replace(/^(\d+)½/, '$1.5');
     const next = tokens[i + 1]?.norm;
+    // ("until 17h", "till 17h30": a time of day after "until", the 24-hour clock's (bareHourAfter), never a length.)
+    if (/^(?:[01]?\d|2[0-3])h(?:[0-5]\d)?$/.test(word) && UNTIL_WORDS.has(tokens[i - 1]?.norm ?? '')) continue;
     // ("1h30", "2h15": hours and minutes as a clock writes them, the minutes' unit left out.)
     const hoursMinutes = /^(\d{1,3})h(\d{1,2})$/.exec(word);
     if (hoursMinutes && Number(hoursMinutes[2]) < 60) {
@@ -467,8 +472,17 @@ function bareHourAfter(tokens: readonly Token[], taken: ReadonlySet<number>, unt
   if (!word || taken.has(k)) return undefined;
   // ("until 6ish": said roughly, as "until about 6".)
   // ("until 0800", "till 1730": the 24-hour clock's four digits.)
-  const clock = /^(\d{1,2})(?:[:.]([0-5]\d))?(?:-?ish)?$/.exec(word.norm);
-  const m = clock ?? /^([01]\d|2[0-3])([0-5]\d)$/.exec(word.norm);
+  // ("until 17:00Z", "till 0900z": the time in UTC, as logs and tickets write it; it was not read.)
+  const zulu = /^([01]?\d|2[0-3]):?([0-5]\d)z$/.exec(word.norm);
+  if (zulu) {
+    const utcMidnight = Math.floor(ref.now / DAY_MS) * DAY_MS;
+    const at = utcMidnight + Number(zulu[1]) * HOUR_MS + Number(zulu[2]) * 60_000;
+    return { at: at > ref.now ? at : at + DAY_MS, end: k + 1 };
+  }
+  // ("until 17h", "till 17h30": the hour as much of Europe writes it, the 24-hour clock's; "17h" was read as a length.)
+  const european = /^(\d{1,2})h([0-5]\d)?$/.exec(word.norm);
+  const clock = european ? null : /^(\d{1,2})(?:[:.]([0-5]\d))?(?:-?ish)?$/.exec(word.norm);
+  const m = european ?? clock ?? /^([01]\d|2[0-3])([0-5]\d)$/.exec(word.norm);
   if (!m) return undefined;
   const hour = Number(m[1]);
   const minute = Number(m[2] ?? 0);

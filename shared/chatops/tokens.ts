@@ -30,11 +30,13 @@ const GLUED_ID = /^(ack|acknowledge|resolve|reopen|mitigate|close|unsilence|expi
  * (it was the ack's comment).
  */
 export function withoutMarkup(text: string): string {
-  let out = text.replace(EDITED, '');
+  let out = text.replace(EDITED, '').replace(TRAILING_BOT_MENTION, '');
   for (let m = MARKUP.exec(out) ?? FENCED.exec(out); m; m = MARKUP.exec(out) ?? FENCED.exec(out)) out = m[2]!.trim();
   // ("*ack 12* investigating", "_silence web-1_ for 1h": part of a line in bold or italics is its words too; "*ack" was no verb.)
   return out.replace(PART_MARKUP, '$1$3');
 }
+/** ("ack 12 <@U123ABC>", "ack 12 @smartcloudops": chat's own mention ending an order is whom it is said to, no comment.) */
+const TRAILING_BOT_MENTION = /(?<!\b(?:cc|cc:|to|for|by|with|ping|ask|tell|and|from)\s*)\s+(?:<@[A-Z0-9]+(?:\|@?(?:smartcloudops|smart-cloud-ops|opsbot|ops-bot|chatops|chatbot))?>|@(?:smartcloudops|smart-cloud-ops|opsbot|ops-bot|chatops|chatbot))[\s.!]*$/i;
 const PART_MARKUP = /(^|\s)([*_])([^\s*_](?:[^*_\n]*[^\s*_])?)\2(?=$|[\s,.;:!?])/g;
 const MARKUP = /^([*_])(\S(?:.*\S)?)\1$/s;
 const FENCED = /^(```)((?:(?!```)[\s\S])+)```$/;

@@ -212,7 +212,7 @@ export function commentFrom(line: Line, from: number): string | undefined {
   for (let word = line.tokens[i]?.norm; word !== undefined; word = line.tokens[++i]?.norm) {
     // ("resolve 7 pls, fixed by rollback": the manners before a comment are not its words.)
     const manners = ['please', 'pls', 'plz'].includes(word) || (POLITENESS.has(word) && line.tokens[i]!.raw.endsWith(','));
-    const leads = manners || COMMENT_MARKERS.has(word) || word === 'with' || (word === 'as' && i === from) || (word === 'well' && line.tokens[i - 1]?.norm === 'as' && i === from + 1) || (word === 'that' && line.tokens[i - 1]?.norm === 'saying') || (word === 'of' && ['because', 'cause'].includes(line.tokens[i - 1]?.norm ?? '')) || (word === 'a' && COMMENT_MARKERS.has(line.tokens[i + 1]?.norm ?? ''));
+    const leads = manners || COMMENT_MARKERS.has(word) || word === 'with' || word === 'w/' || (word === 'as' && i === from) || (word === 'well' && line.tokens[i - 1]?.norm === 'as' && i === from + 1) || (word === 'that' && line.tokens[i - 1]?.norm === 'saying') || (word === 'of' && ['because', 'cause'].includes(line.tokens[i - 1]?.norm ?? '')) || (word === 'a' && COMMENT_MARKERS.has(line.tokens[i + 1]?.norm ?? ''));
     if (!leads) break;
   }
   const text = unwrapped(restOf(line.text, line.tokens, i));

@@ -38,7 +38,9 @@ export const notFromChatRule: Rule = (line) => {
     // (Sure enough to be the answer: the alerts' noun reading ("page" = an alert) would otherwise win.)
     return { command: { intent: 'incident.show', slots: { incidentId: ref?.id ?? 0 } }, confidence: 0.9, problem: NOT_FROM_CHAT.escalate(ref?.id ?? 7) };
   }
-  const aboutRuns = tokens.some((t) => ['approval', 'approvals'].includes(t.norm)) || (tokens.some((t) => ['run', 'runs'].includes(t.norm)) && (APPROVAL_VERBS.has(lead) || lead === 'cancel' || tokens.some((t) => idOf(t) !== null) || is(tokens[0]?.norm, 'runbook')));
+  // ("approve the restart", "deny that rollback": a run's approval, by what it does; it was not understood.)
+  const approving = ['approve', 'deny', 'reject', 'decline'].includes(lead) && tokens.length > 1 && ['the', 'that', 'this', 'it', 'my', 'bob\'s'].includes(tokens[1]!.norm);
+  const aboutRuns = approving || tokens.some((t) => ['approval', 'approvals'].includes(t.norm)) || (tokens.some((t) => ['run', 'runs'].includes(t.norm)) && (APPROVAL_VERBS.has(lead) || lead === 'cancel' || tokens.some((t) => idOf(t) !== null) || is(tokens[0]?.norm, 'runbook')));
   if (!aboutRuns || (tokens.length > 0 && lead === 'run' && !tokens.some((t) => idOf(t) !== null))) return null;
   const reading: Reading = { command: { intent: 'runbooks.list', slots: {} }, confidence: 0.45, problem: 'Runbook runs are approved, denied and followed on the Approvals page of the console; from chat a run is planned and its approval asked for, e.g. "restart nginx on web-1".' };
   return reading;

@@ -39,7 +39,8 @@ export function unreadWhen(tokens: readonly Token[], at: number, end: number, ta
 }
 
 /** Words that give a reason right after a silence's length ("for 1h so we can patch", "for 1h we're patching"). */
-const REASON_LEADS = new Set(['so', 'to', 'for', ...REASON_SUBJECTS]);
+// ("for 2h b/c maintenance", "for 1h cuz patching": why in chat's shorthand; they were asked about as alerts' names.)
+const REASON_LEADS = new Set(['so', 'to', 'for', 'because', 'b/c', 'bc', 'cuz', 'coz', 'cos', 'bcoz', 'due', ...REASON_SUBJECTS]);
 
 /** Does a reason start at `at`, right after the length: a quote, or a word that leads one (not "for web-1", "to db-2")? */
 export function reasonAfterLength(line: Line, at: number): boolean {
