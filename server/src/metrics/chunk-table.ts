@@ -55,15 +55,18 @@ export class ChunkTable {
     // at or before `from`, which the (series_id, start_ts) index finds without a scan.
     // The chunks come back as one blob and their lengths: better-sqlite3 makes a new Buffer
     // for every blob it returns, and for a day of one series (72 chunks of ~110 bytes) those
-    // were half the read's CPU (docs/benchmarks.md, "Range queries: the number writer and
-    // the chunk read"). group_concat is binary-safe on blobs (it appends their bytes as
-    // they are; the database is UTF-8), and the cast gives them back as a blob.
+    // were half the read's CPU (docs/benchmarks.md, "Range queries: the chunk read and
+    // the cache's admission"). group_concat is binary-safe on blobs (it appends their bytes as
+    // they are; the database is UTF-8), and the cast gives them back as a blob. The order
+    // comes from an ordered subquery, which SQLite never flattens into an aggregate query
+    // (so the rows reach group_concat in it); an ORDER BY inside each group_concat sorted
+    // the rows twice and cost more than it saved.
     this.#inRange = db
       .prepare(
-        `SELECT CAST(group_concat(data, '' ORDER BY start_ts) AS BLOB), group_concat(length(data), ',' ORDER BY start_ts)
-           FROM ${chunks} WHERE series_id = ?
+        `SELECT CAST(group_concat(data, '') AS BLOB), group_concat(length(data), ',') FROM (
+           SELECT data FROM ${chunks} WHERE series_id = ?
            AND start_ts >= coalesce((SELECT max(start_ts) FROM ${chunks} WHERE series_id = ? AND start_ts <= ?), ?)
-           AND start_ts < ?`,
+           AND start_ts < ? ORDER BY start_ts)`,
       )
       .raw();
     // From the chunk that holds `after` (the last starting at or before it) onwards.

@@ -103,9 +103,9 @@ export class QueryCache {
    * Whether the answer of `key` (a miss) should be kept: not the first time it is asked for,
    * yes from the second. An answer is kept as its own columns (16 bytes a point, made only
    * for the cache), and a stream of distinct queries (a benchmark, a chart whose `from`
-   * moves with the clock) never asks for one twice: its columns were a fifth of a one-series
-   * request's CPU for nothing (docs/benchmarks.md, "Range queries: the number writer and the
-   * chunk read"). So the first ask only remembers the key; the second is a miss too and keeps
+   * moves with the clock) never asks for one twice: making its columns was ~5 % of a
+   * one-series request's CPU for nothing (docs/benchmarks.md, "Range queries: the chunk read
+   * and the cache's admission"). So the first ask only remembers the key; the second is a miss too and keeps
    * the answer; the third is a hit.
    */
   admit(key: string): boolean {
