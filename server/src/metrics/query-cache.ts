@@ -35,6 +35,12 @@ export interface QueryCacheOptions {
  */
 const DEFAULT_MAX_BYTES = 16 * 1_048_576;
 
+/**
+ * Keys remembered as asked for once: a dashboard's worth of series several times over. A key
+ * pushed out is asked for "the first time" again, so its answer is kept from its next ask after that.
+ */
+const SEEN_KEYS = 4096;
+
 /** Two float64 columns per answer, plus the key and the entry's own bookkeeping. */
 const bytesOf = (key: string, entry: Entry) => entry.points.timestamps.length * 16 + key.length * 2 + 256;
 
@@ -48,6 +54,11 @@ export class QueryCache {
   readonly #lru: LRUCache<string, Entry>;
   /** Keys per series, to invalidate without scanning the whole cache. */
   readonly #keysBySeries = new Map<number, Set<string>>();
+  /**
+   * Keys of answers asked for once and not kept (`admit`): the second time a key is asked
+   * for, its answer is kept. Only keys, a few hundred bytes each at most.
+   */
+  readonly #seen = new LRUCache<string, true>({ max: SEEN_KEYS });
   readonly #hitsCounter: Counter | undefined;
   readonly #missesCounter: Counter | undefined;
   #hits = 0;
@@ -86,6 +97,21 @@ export class QueryCache {
     this.#misses++;
     this.#missesCounter?.inc();
     return undefined;
+  }
+
+  /**
+   * Whether the answer of `key` (a miss) should be kept: not the first time it is asked for,
+   * yes from the second. An answer is kept as its own columns (16 bytes a point, made only
+   * for the cache), and a stream of distinct queries (a benchmark, a chart whose `from`
+   * moves with the clock) never asks for one twice: making its columns was ~5 % of a
+   * one-series request's CPU for nothing (docs/benchmarks.md, "Range queries: the chunk read
+   * and the cache's admission"). So the first ask only remembers the key; the second is a miss too and keeps
+   * the answer; the third is a hit.
+   */
+  admit(key: string): boolean {
+    if (this.#seen.delete(key)) return true;
+    this.#seen.set(key, true);
+    return false;
   }
 
   /**

@@ -1,12 +1,17 @@
-import { seriesBytes, writeRangeAnswer } from './range-json.ts';
+import { RangeAnswerWriter, seriesBytes } from './range-json.ts';
 import { answerColumns, sourceSize, type RangeRequest, type SeriesColumns, type SeriesSource } from './range-query.ts';
-import type { SeriesRangeColumns } from './service.ts';
 import type { Resolution, SeriesRef } from './store.ts';
 
 /** One series of a range answer: its source as read from the database, or its columns from the query cache. */
 export interface RangeTaskSeries extends SeriesRef {
   resolution: Resolution;
   source?: SeriesSource;
+  /**
+   * With `source`: false when the query cache will not keep this series' columns (an answer
+   * asked for the first time, query-cache.ts `admit`), so none are made: the JSON is written
+   * from scratch space and `RangeAnswer.computed` has null for it. Default true.
+   */
+  keep?: boolean;
   cached?: { timestamps: Float64Array; values: Float64Array };
 }
 
@@ -64,14 +69,22 @@ export function answerRange(task: RangeTask, lend?: (bytes: number) => Buffer | 
   if (lent) lend = (bytes) => (lent.byteLength >= bytes ? Buffer.from(lent) : undefined);
   if (task.packed) unpack(task, task.packed);
   const computed: RangeAnswer['computed'] = new Array(task.series.length).fill(null);
-  const all = task.series.map((s, i): SeriesRangeColumns => {
+  const bytes = answerBytesAtMost(task);
+  const writer = new RangeAnswerWriter(bytes, lend?.(bytes));
+  // Each series is written as soon as it is computed: columns not kept are views of this
+  // thread's scratch space, which the next series overwrites.
+  task.series.forEach((s, i) => {
     const ref = { id: s.id, name: s.name, labels: s.labels };
-    if (s.cached) return { ...ref, resolution: s.resolution, ...s.cached, cached: true };
-    const columns = answerColumns(s.source!, task.request, s.resolution);
-    computed[i] = { timestamps: columns.timestamps, values: columns.values };
-    return { ...ref, ...columns, cached: false };
+    if (s.cached) {
+      writer.series({ ...ref, resolution: s.resolution, ...s.cached, cached: true });
+      return;
+    }
+    const keep = s.keep !== false;
+    const columns = answerColumns(s.source!, task.request, s.resolution, keep);
+    if (keep) computed[i] = { timestamps: columns.timestamps, values: columns.values };
+    writer.series({ ...ref, ...columns, cached: false });
   });
-  return { json: writeRangeAnswer(all, lend), computed };
+  return { json: writer.done(), computed };
 }
 
 /** Points the task's raw sources at their chunks in the packed buffer (see `RangeTask.packed`). */

@@ -17,11 +17,28 @@ import type { SeriesRangeColumns } from './service.ts';
  */
 export function writeRangeAnswer(series: readonly SeriesRangeColumns[], lend?: (bytes: number) => Buffer | undefined): Buffer {
   const bytes = estimate(series);
-  const w = new JsonByteWriter(bytes, lend?.(bytes));
-  w.ascii('{"series":[');
-  for (let s = 0; s < series.length; s++) {
-    const one = series[s]!;
-    if (s > 0) w.byte(COMMA);
+  const w = new RangeAnswerWriter(bytes, lend?.(bytes));
+  for (const one of series) w.series(one);
+  return w.done();
+}
+
+/**
+ * `writeRangeAnswer` one series at a time, for a caller whose columns do not outlive the
+ * next series' computation (views of scratch space, range-answer.ts): the same bytes.
+ * `capacity` is a first guess (`answerBytesAtMost`); the buffer grows past it if needed.
+ */
+export class RangeAnswerWriter {
+  readonly #w: JsonByteWriter;
+  #count = 0;
+
+  constructor(capacity: number, lent?: Buffer) {
+    this.#w = new JsonByteWriter(capacity, lent);
+    this.#w.ascii('{"series":[');
+  }
+
+  series(one: SeriesRangeColumns): void {
+    const w = this.#w;
+    if (this.#count++ > 0) w.byte(COMMA);
     w.ascii('{"id":');
     w.number(one.id);
     w.ascii(',"name":');
@@ -36,8 +53,11 @@ export function writeRangeAnswer(series: readonly SeriesRangeColumns[], lend?: (
     w.numbers(one.values);
     w.ascii(']}');
   }
-  w.ascii(']}');
-  return w.done();
+
+  done(): Buffer {
+    this.#w.ascii(']}');
+    return this.#w.done();
+  }
 }
 
 const COMMA = 0x2c;

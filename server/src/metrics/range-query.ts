@@ -76,9 +76,11 @@ export function sourceSize(source: SeriesSource): number {
  * only the answer's exactly sized columns are new. Fresh memory is what a request pays for
  * most under jemalloc: every page of a new large buffer is a page fault on first write
  * (docs/benchmarks.md, "Range queries: CPU per request"), so intermediate columns are not
- * allocated per request.
+ * allocated per request. With `fresh` false (an answer the query cache will not keep) not
+ * even those: the columns returned are views of this thread's scratch space, valid until its
+ * next call (range-answer.ts writes them out at once).
  */
-export function answerColumns(source: SeriesSource, request: RangeRequest, resolution: Resolution): SeriesColumns {
+export function answerColumns(source: SeriesSource, request: RangeRequest, resolution: Resolution, fresh = true): SeriesColumns {
   const { from, to, step, agg } = request;
   let out: Columns;
   if (source.kind === 'raw') {
@@ -90,7 +92,7 @@ export function answerColumns(source: SeriesSource, request: RangeRequest, resol
     const width = RESOLUTION_MS[resolution];
     out = bucketRollups(source.rows, step && step > width ? step : width, agg);
   }
-  return { resolution, ...downsample(out, request.maxPoints) };
+  return { resolution, ...downsample(out, request.maxPoints, fresh) };
 }
 
 /** One series' answer, read and computed on this thread (the service's column API: chat cards, the overview). */
@@ -104,6 +106,8 @@ let scratch: Columns = { ts: new Float64Array(8640), values: new Float64Array(86
 let buckets: Columns = { ts: new Float64Array(2048), values: new Float64Array(2048), length: 0 };
 /** Indices LTTB keeps, reused likewise. */
 let kept = new Uint32Array(2048);
+/** The points LTTB keeps, for an answer whose columns are not kept (`fresh` false). */
+let picked: Columns = { ts: new Float64Array(2048), values: new Float64Array(2048), length: 0 };
 
 /** The bucket scratch with room for `n` points, emptied. */
 function bucketsFor(n: number): Columns {
@@ -225,15 +229,20 @@ function pick(agg: Aggregation, min: number, max: number, sum: number, count: nu
 }
 
 /**
- * The answer's columns, new and exactly sized (the query cache keeps them; a worker moves
- * them), from scratch columns: copied, or reduced by LTTB when there are more than `maxPoints`.
+ * The answer's columns from scratch columns, copied, or reduced by LTTB when there are more
+ * than `maxPoints`: new and exactly sized when `fresh` (the query cache keeps them; a worker
+ * moves them), else views of scratch space.
  */
-function downsample(c: Columns, maxPoints: number): { timestamps: Float64Array; values: Float64Array } {
-  if (c.length <= maxPoints) return { timestamps: c.ts.slice(0, c.length), values: c.values.slice(0, c.length) };
+function downsample(c: Columns, maxPoints: number, fresh: boolean): { timestamps: Float64Array; values: Float64Array } {
+  if (c.length <= maxPoints) {
+    if (!fresh) return { timestamps: c.ts.subarray(0, c.length), values: c.values.subarray(0, c.length) };
+    return { timestamps: c.ts.slice(0, c.length), values: c.values.slice(0, c.length) };
+  }
   if (kept.length < maxPoints) kept = new Uint32Array(maxPoints);
   const keep = lttbIndices(c.ts.subarray(0, c.length), c.values.subarray(0, c.length), maxPoints, kept);
-  const ts = new Float64Array(keep.length);
-  const vs = new Float64Array(keep.length);
+  if (!fresh && picked.ts.length < keep.length) picked = { ts: new Float64Array(maxPoints), values: new Float64Array(maxPoints), length: 0 };
+  const ts = fresh ? new Float64Array(keep.length) : picked.ts.subarray(0, keep.length);
+  const vs = fresh ? new Float64Array(keep.length) : picked.values.subarray(0, keep.length);
   for (let i = 0; i < keep.length; i++) {
     ts[i] = c.ts[keep[i]!]!;
     vs[i] = c.values[keep[i]!]!;

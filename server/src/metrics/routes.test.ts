@@ -76,15 +76,18 @@ describe('metrics API', () => {
     expect(invalid.json().error.code).toBe('E_VALIDATION');
   });
 
-  it('answers range queries within maxPoints, compressed, from the cache the second time', async () => {
+  it('answers range queries within maxPoints, compressed, from the cache the third time (kept from the second)', async () => {
     const url = `/api/v1/metrics/query_range?match=${encodeURIComponent('node_load1{host="web-1"}')}&from=${T0}&to=${T0 + 30_000_000}&maxPoints=1000`;
     const first = await get(url, { 'accept-encoding': 'gzip' });
     expect(first.statusCode).toBe(200);
     expect(first.headers['content-encoding']).toBe('gzip');
     expect(first.headers['x-cache']).toBe('miss');
     const second = await get(url);
-    expect(second.headers['x-cache']).toBe('hit');
-    const body = second.json() as RangeResponse;
+    expect(second.headers['x-cache']).toBe('miss');
+    const third = await get(url);
+    expect(third.headers['x-cache']).toBe('hit');
+    expect(third.body).toBe(second.body);
+    const body = third.json() as RangeResponse;
     expect(body.series).toHaveLength(1);
     expect(body.series[0]).toMatchObject({ name: 'node_load1', labels: { host: 'web-1', zone: 'eu' }, resolution: 'raw' });
     expect(body.series[0]!.timestamps).toHaveLength(1000);

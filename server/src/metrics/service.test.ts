@@ -3,6 +3,7 @@ import { Registry } from 'prom-client';
 import { EventBus } from '../events/bus.ts';
 import type { StreamEvent } from '../../../shared/api/stream.ts';
 import { testDatabases, useTestDatabase } from '../testing/databases.ts';
+import { writeRangeAnswer } from './range-json.ts';
 import { MetricsService } from './service.ts';
 import { openTempDb } from './test-db.ts';
 
@@ -99,6 +100,27 @@ describe('query cache', async () => {
     const text = await registry.metrics();
     expect(text).toContain('smartcloudops_metrics_query_cache_hits_total 1');
     expect(text).toContain('smartcloudops_metrics_query_cache_misses_total 1');
+  });
+
+  it("keeps an API answer's columns from its second ask: the first makes none (a stream of distinct queries filled the cache for nothing), the third is a hit, the bytes the same each time", async () => {
+    const { metrics } = await tempService();
+    await metrics.ingest([{ name: 'cpu', labels: {}, samples: day() }, { name: 'mem', labels: {}, samples: day() }]);
+    const series = await metrics.findSeries('{__name__=~"cpu|mem"}');
+    const request = { from: T0 + 17, to: T0 + 20 * HOUR, step: 45_000, agg: 'avg' as const, maxPoints: 500 };
+    const expected = writeRangeAnswer(await metrics.queryRangeYielding(series, request));
+    // The column API keeps what it computes: let it go, as the server does when quiet.
+    metrics.releaseIdleMemory();
+    const cache = () => metrics.cacheStats();
+    const before = cache();
+    const first = await metrics.queryRangeAnswer(series, request);
+    expect(first.hits).toBe(0);
+    expect(cache()).toMatchObject({ entries: before.entries, misses: before.misses + 2 });
+    const second = await metrics.queryRangeAnswer(series, request);
+    expect(second.hits).toBe(0);
+    expect(cache()).toMatchObject({ entries: before.entries + 2, misses: before.misses + 4 });
+    const third = await metrics.queryRangeAnswer(series, request);
+    expect(third.hits).toBe(2);
+    for (const answer of [first, second, third]) expect(answer.json.equals(expected)).toBe(true);
   });
 
   it('drops a cached answer when a new sample lands in its range, and only then', async () => {

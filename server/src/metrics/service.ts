@@ -200,12 +200,15 @@ export class MetricsService {
    * A range query's answer as JSON bytes, for the API. The request thread reads what each
    * series needs from the database (in slices of a few milliseconds, with a turn of the event
    * loop in between) and takes cached columns from the cache; the answer is computed from
-   * them on a worker when large (range-pool.ts), and the columns computed are cached.
+   * them on a worker when large (range-pool.ts). The columns of an answer asked for the
+   * second time are cached; the first time none are made (QueryCache.admit), which the API
+   * reports as a miss either time (`hits` counts series from the cache).
    */
   async queryRangeAnswer(series: readonly SeriesRef[], request: RangeRequest): Promise<RangeAnswerBytes> {
     const resolution = chooseResolution(request, this.retention, this.#now());
     const items: RangeTaskSeries[] = new Array(series.length);
     const misses: { index: number; key: string; stamp: string }[] = [];
+    let unkept = 0;
     await inSlices(series.length, async (i) => {
       const ref = series[i]!;
       const key = cacheKey(ref.id, resolution, request);
@@ -214,12 +217,15 @@ export class MetricsService {
         items[i] = { id: ref.id, name: ref.name, labels: ref.labels, resolution, cached: { timestamps: hit.timestamps, values: hit.values } };
         return;
       }
-      misses.push({ index: i, key, stamp: this.#cache.stamp(ref.id) });
-      items[i] = { id: ref.id, name: ref.name, labels: ref.labels, resolution, source: await readSource(this.storage, ref.id, request, resolution) };
+      // Columns are made for the cache only from an answer's second ask (QueryCache.admit).
+      const keep = this.#cache.admit(key);
+      if (keep) misses.push({ index: i, key, stamp: this.#cache.stamp(ref.id) });
+      else unkept++;
+      items[i] = { id: ref.id, name: ref.name, labels: ref.labels, resolution, keep, source: await readSource(this.storage, ref.id, request, resolution) };
     });
     const answer = await this.ranges.answer({ request, series: items });
     for (const { index, key, stamp } of misses) this.#remember(key, series[index]!.id, request, { resolution, ...answer.computed[index]! }, stamp);
-    return { json: Buffer.from(answer.json.buffer, answer.json.byteOffset, answer.json.byteLength), series: series.length, hits: series.length - misses.length, ...(answer.release ? { release: answer.release } : {}) };
+    return { json: Buffer.from(answer.json.buffer, answer.json.byteOffset, answer.json.byteLength), series: series.length, hits: series.length - misses.length - unkept, ...(answer.release ? { release: answer.release } : {}) };
   }
 
   async latest(series: readonly SeriesRef[]): Promise<SeriesLatest[]> {

@@ -195,6 +195,21 @@ describe('metrics store', () => {
     expect(exported.seqs).toEqual([...exported.seqs].sort((a, b) => a - b));
   });
 
+  it('reads the chunks of a range as views of one buffer, in time order, late rewrites and head included (a Buffer per chunk was half the read)', () => {
+    const { store } = tempStore();
+    const samples = Array.from({ length: 1000 }, (_, i): [number, number] => [T0 + i * 10_000, Math.round(Math.sin(i) * 1000) / 1000]);
+    // In time order but for a late batch that rewrites stored chunks, and a head of 40 after the last chunk.
+    const [s] = store.append([{ name: 'm', labels: {}, samples: samples.filter((_, i) => i % 7 !== 3) }]);
+    store.append([{ name: 'm', labels: {}, samples: samples.filter((_, i) => i % 7 === 3) }]);
+    const from = T0 + 95 * 10_000;
+    const to = T0 + 1000 * 10_000;
+    const raw = store.readRawChunks(s!.id, from, to);
+    expect(raw.chunks.length).toBeGreaterThan(5);
+    expect(new Set(raw.chunks.map((c) => c.buffer)).size).toBe(1);
+    expect(store.readRaw(s!.id, from, to)).toEqual(samples.slice(95));
+    expect(store.readRawChunks(s!.id, T0 - 1000, T0).chunks).toEqual([]);
+  });
+
   it("holds what a cursor's page read, not room for a whole page per series (a 50,000-series target's page allocated ~400 MB)", () => {
     const { store } = tempStore();
     // One series in chunks and head (130 samples), one with a single head sample.
