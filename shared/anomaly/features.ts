@@ -89,6 +89,19 @@ export function featureInfo(spec: FeatureSpec): FeatureInfo[] {
   return out;
 }
 
+const infoOfSpec = new WeakMap<FeatureSpec, readonly FeatureInfo[]>();
+
+/**
+ * `featureInfo(spec)`, built once per spec object and shared (read-only). The scoring
+ * worker's range breakout asks for a model's features at every row it scores: building
+ * them each time (a name string per feature) was ~7 % of a back-fill's worker CPU.
+ */
+export function featureInfoOf(spec: FeatureSpec): readonly FeatureInfo[] {
+  let info = infoOfSpec.get(spec);
+  if (!info) infoOfSpec.set(spec, (info = Object.freeze(featureInfo(spec))));
+  return info;
+}
+
 /**
  * Rounding noise: a value within a billionth of its magnitude (or NOISE_FLOOR near zero) of
  * the metric's previous value is that value (FeatureBuilder.push). The forest's cuts are
@@ -137,11 +150,14 @@ export class FeatureBuilder {
   /** Features per metric, and where each metric's value sits in a row. */
   private readonly metricWidth: number;
   private readonly valueIndex: number[];
+  /** The current push's update rates (one object, refilled each push). */
+  private readonly rates: Rates;
 
   constructor(spec: FeatureSpec) {
     this.spec = spec;
     this.info = featureInfo(spec);
     this.valueIndex = spec.metrics.map((metric) => this.info.findIndex((f) => f.metric === metric && f.kind === 'value'));
+    this.rates = { scales: new Float64Array(spec.scales.length), daily: 0, longest: 0 };
     this.metricWidth = spec.metrics.length > 0 ? this.info.filter((f) => f.metric === spec.metrics[0]).length : 0;
     this.state = spec.metrics.map(() => ({
       last: NaN,
@@ -224,6 +240,10 @@ export class FeatureBuilder {
     this.pushes++;
     const { scales } = this.spec;
     const longest = scales.length > 0 ? scales[scales.length - 1]!.seconds : 86_400;
+    const rates = this.rates;
+    for (let i = 0; i < scales.length; i++) rates.scales[i] = rateOf(dt, scales[i]!.seconds);
+    rates.daily = rateOf(dt, DAILY_RESIDUAL_SECONDS);
+    rates.longest = rateOf(dt, longest);
     const dayMs = 86_400_000;
     const slot = Math.floor(((((timestampMs % dayMs) + dayMs) % dayMs) / dayMs) * SEASONAL_SLOTS);
     let k = 0;
@@ -257,19 +277,19 @@ export class FeatureBuilder {
         const expected = s.profile[slot]!;
         const residual = Number.isFinite(expected) ? x - expected : 0;
         out[k++] = scaledResidual(residual, s.seasonalScale!, s.trailing[0]?.mean ?? x);
-        updateTrailing(s.seasonalScale!, Math.abs(residual), dt, longest);
+        updateTrailing(s.seasonalScale!, Math.abs(residual), rates.longest);
         s.profile[slot] = Number.isFinite(expected) ? expected + SEASONAL_ALPHA * (x - expected) : x;
       }
       if (s.recent) {
         const n = Math.min(s.recentCount!, RESIDUAL_SPAN);
         const residual = n > 0 ? x - median(s.recent, n) : 0;
         out[k++] = scaledResidual(residual, s.residualScale!, s.trailing[0]?.mean ?? x);
-        updateTrailing(s.residualScale!, Math.abs(residual), dt, longest);
+        updateTrailing(s.residualScale!, Math.abs(residual), rates.longest);
         s.recent[s.recentCount! % RESIDUAL_SPAN] = x;
         s.recentCount!++;
       }
-      updateDaily(s.daily, x, slot, dt, s.trailing[scales.length - 1]?.mean ?? x, longest);
-      for (let i = 0; i < scales.length; i++) updateTrailing(s.trailing[i]!, x, dt, scales[i]!.seconds);
+      updateDaily(s.daily, x, slot, rates, s.trailing[scales.length - 1]?.mean ?? x);
+      for (let i = 0; i < scales.length; i++) updateTrailing(s.trailing[i]!, x, rates.scales[i]!);
       s.last = x;
     }
     if (this.spec.timeOfDay) {
@@ -297,15 +317,15 @@ function scaledResidual(residual: number, scale: Trailing, level: number): numbe
 }
 
 /** The daily residual's update (FeatureBuilder.dailyResidual): judged against the profile before this sample joins it. */
-function updateDaily(d: MetricState['daily'], x: number, slot: number, dt: number, level: number, memory: number): void {
+function updateDaily(d: MetricState['daily'], x: number, slot: number, rates: Rates, level: number): void {
   const expected = d.profile[slot]!;
   const known = Number.isFinite(expected);
-  updateTrailing(d.residual, known ? x - expected : 0, dt, DAILY_RESIDUAL_SECONDS);
+  updateTrailing(d.residual, known ? x - expected : 0, rates.daily);
   if (known) d.judged++;
   // Mean absolute size x sqrt(pi / 2) is the standard deviation of a Gaussian residual: the
   // member's tail starts from a Gaussian prior in those units (spike.ts).
   d.value = known && d.judged >= DAILY_RESIDUAL_LEARNING ? scaledResidual(d.residual.mean / Math.sqrt(Math.PI / 2), d.size, level) : 0;
-  if (known) updateTrailing(d.size, Math.abs(d.residual.mean), dt, memory);
+  if (known) updateTrailing(d.size, Math.abs(d.residual.mean), rates.longest);
   d.profile[slot] = known ? expected + SEASONAL_ALPHA * (x - expected) : x;
 }
 
@@ -318,8 +338,25 @@ function deviation(t: Trailing): number {
   return t.weight > 0 ? Math.sqrt(t.variance) : 0;
 }
 
-function updateTrailing(t: Trailing, x: number, dt: number, tau: number): void {
-  const alpha = 1 - Math.exp(-dt / tau);
+/**
+ * A push's update rates, 1 - exp(-dt / tau), for each time constant its statistics use:
+ * the same for every metric of the row, so worked out once a row, not once per statistic
+ * and metric (three exps a metric with the server's spec). Same expression, same bits.
+ */
+interface Rates {
+  /** Per trailing scale. */
+  scales: Float64Array;
+  /** The daily residual's smoothing (DAILY_RESIDUAL_SECONDS). */
+  daily: number;
+  /** The longest scale's (a day without scales): the residual sizes' memory. */
+  longest: number;
+}
+
+function rateOf(dt: number, tau: number): number {
+  return 1 - Math.exp(-dt / tau);
+}
+
+function updateTrailing(t: Trailing, x: number, alpha: number): void {
   t.weight = (1 - alpha) * t.weight + alpha;
   // Bias correction: the effective rate starts at 1 (the first samples are averaged
   // equally) and settles to alpha once the weight has built up, so neither the first

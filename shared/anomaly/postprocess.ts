@@ -1,4 +1,4 @@
-import { featureInfo, NOISE_FLOOR, NOISE_RELATIVE } from './features.ts';
+import { featureInfoOf, NOISE_FLOOR, NOISE_RELATIVE } from './features.ts';
 import type { AnomalyModel } from './model.ts';
 
 /**
@@ -9,7 +9,7 @@ import type { AnomalyModel } from './model.ts';
  * Returns the metric that broke out, or undefined.
  */
 export function rangeBreakout(model: AnomalyModel, features: Float64Array, margin: number): string | undefined {
-  const info = featureInfo(model.spec);
+  const info = featureInfoOf(model.spec);
   for (let f = 0; f < info.length; f++) {
     if (info[f]!.kind !== 'value') continue;
     const lo = model.featureMin[f]!;
@@ -36,7 +36,7 @@ export const CREEP_SIGMA = 3;
 export function breakoutCrept(model: AnomalyModel, features: Float64Array, metric: string): boolean {
   const scales = model.spec.scales.length;
   if (scales === 0) return false;
-  const info = featureInfo(model.spec);
+  const info = featureInfoOf(model.spec);
   const f = info.findIndex((i) => i.kind === 'value' && i.metric === metric);
   if (f < 0) return false;
   // A metric's features follow its value: a z-score per trailing scale, the longest last.
@@ -67,7 +67,7 @@ function breakoutSlack(lo: number, hi: number, margin: number): number {
  * not one of the model's or its value is within the range.
  */
 export function breakoutNote(model: AnomalyModel, features: Float64Array, metric: string): string | undefined {
-  const info = featureInfo(model.spec);
+  const info = featureInfoOf(model.spec);
   const f = info.findIndex((i) => i.kind === 'value' && i.metric === metric);
   if (f < 0) return undefined;
   const v = features[f]!;

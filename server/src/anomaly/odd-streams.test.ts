@@ -152,8 +152,8 @@ describe('anomaly scoring of odd streams', () => {
   });
 });
 
-describe('a metric named __proto__', () => {
-  it('is modelled and scored like any other (a valid Prometheus name; on a plain object it set the prototype and vanished)', async () => {
+describe('a metric named __proto__ or constructor', () => {
+  it('is modelled and scored like any other (valid Prometheus names; on a plain object __proto__ set the prototype and vanished, constructor read Object)', async () => {
     const server = await startTestServer({ anomaly: { minTrainRows: MIN_TRAIN_ROWS, trainWindow: 200, retrainIntervalMs: 0, workers: 1, forest: { trees: 20, sampleSize: 64, seed: 1 } } });
     try {
       const random = createRandom(9);
@@ -161,13 +161,13 @@ describe('a metric named __proto__', () => {
       const response = await server.injectAs('admin', {
         method: 'POST',
         url: '/api/v1/metrics/ingest',
-        payload: `{"series":[{"name":"__proto__","labels":{"host":"proto"},"samples":${JSON.stringify(samples(5))}},{"name":"cpu","labels":{"host":"proto"},"samples":${JSON.stringify(samples(50))}}]}`,
+        payload: `{"series":[{"name":"__proto__","labels":{"host":"proto"},"samples":${JSON.stringify(samples(5))}},{"name":"constructor","labels":{"host":"proto"},"samples":${JSON.stringify(samples(20))}},{"name":"cpu","labels":{"host":"proto"},"samples":${JSON.stringify(samples(50))}}]}`,
         headers: { 'content-type': 'application/json' },
       });
       expect(response.statusCode).toBe(200);
       await server.app.anomaly.idle();
       const models = (await server.injectAs('viewer', { method: 'GET', url: '/api/v1/anomaly/models?target=proto' })).json() as Array<{ state: string; params: { metrics: string[] } }>;
-      expect(models.map((m) => [m.state, m.params.metrics])).toEqual([['active', ['__proto__', 'cpu']]]);
+      expect(models.map((m) => [m.state, m.params.metrics])).toEqual([['active', ['__proto__', 'constructor', 'cpu']]]);
       expect((await server.app.metrics.storage.readScores('proto', 0, Number.MAX_SAFE_INTEGER)).length).toBe(60 - MIN_TRAIN_ROWS);
     } finally {
       await server.close();
