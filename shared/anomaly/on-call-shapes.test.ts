@@ -91,6 +91,12 @@ describe('on-call shapes', () => {
     expect(launch!.falseAlarms).toEqual([]);
   });
 
+  it('a heavy-tailed latency (log-normal, 2 % of samples 3-5x) pages no one-sample spike: its spikes are judged in logs (own-scale.ts)', () => {
+    // Before: "http_p99_ms one sample 7.4σ above its usual level" at row 455 of seed 1, 431 of
+    // seed 2 and 419 of seed 3: a slow sample judged on the linear scale.
+    for (const run of runs('latency p99, heavy tail', false, [1, 2, 3])) expect(run.falseAlarms.filter((a) => a.cause === 'spike')).toEqual([]);
+  });
+
   it('what is not met yet, pinned (docs/anomaly.md, "Shapes": not met)', () => {
     // A queue of 0-3 breaks out of a first day's range that held no 3 (1 of 8 seeds): the
     // range breakout does not know the metric's step.
@@ -105,10 +111,12 @@ describe('on-call shapes', () => {
     // incident a week later is taken for normal: its first day stays in the training window
     // and the likelihood's history for weeks.
     // Second round, found not met: a heavy-tailed latency p99 (log-normal, 2 % of samples
-    // 3-5x) pages about once in 3 days (13 in 8 runs of 5 days), its incident is found; a new
-    // service stopping for an hour (rate 0, as in its two days before the launch) is missed.
+    // 3-5x) still pages (10 in 8 runs of 5 days, none a spike since the third round: the
+    // breakout, seasonal member and forest judge it on the linear scale), its incident is
+    // found; a new service stopping for an hour (rate 0, as in its two days before the
+    // launch) is missed.
     const [p99] = runs('latency p99, heavy tail', true);
-    expect([p99!.falseAlarms.map((a) => [a.index, a.cause]), p99!.found.length > 0]).toEqual([[[455, 'spike'], [1001, 'seasonal']], true]);
+    expect([p99!.falseAlarms.map((a) => [a.index, a.cause]), p99!.found.length > 0]).toEqual([[[1001, 'seasonal']], true]);
     expect(runs('new service launch (flat zero, then traffic)', true)[0]!.found).toEqual([]);
     for (const run of runs('starts during an incident')) {
       expect(run.tolerated.map((a) => a.summary)).toEqual([expect.stringMatching(/^error_rate [\d.]+, below anything in its training window \(lowest [\d.]+\); /)]);
