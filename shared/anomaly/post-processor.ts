@@ -21,6 +21,8 @@ export interface PostProcessOptions {
   spikes: boolean;
   /** Per-metric seasonal member: the daily residual (FeatureBuilder.dailyResidual) by its own tail. */
   seasonal: boolean;
+  /** The spike member judges a positive, right-skewed metric in logs (own-scale.ts); absent: true. */
+  logScale?: boolean;
 }
 
 /** What the model says about one feature row: computed where the model is (a scoring worker, or in process). */
@@ -145,7 +147,7 @@ export class PostProcessor {
       // The logs' baseline learns only from positive samples; a metric with any other in
       // memory is not judged in logs (own-scale.ts).
       const scale = this.scales[m]!;
-      const inLogs = scale.inLogs;
+      const inLogs = o.logScale !== false && scale.inLogs;
       scale.learn(x);
       const logBaseline = this.logBaselines[m]!;
       const usual = logBaseline.centre;

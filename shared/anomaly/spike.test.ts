@@ -121,9 +121,9 @@ describe('OwnScale', () => {
 });
 
 describe('spike alarms of a metric judged in logs', () => {
-  it('read as a ratio to the usual level, with the σ of the logs', () => {
+  function spikeAt850(logScale?: boolean): DetectionResult | undefined {
     const random = createRandom(22);
-    const detector = new StreamingDetector({ metrics: ['p99_ms'], breakoutMargin: false, seasonalMember: false });
+    const detector = new StreamingDetector({ metrics: ['p99_ms'], breakoutMargin: false, seasonalMember: false, ...(logScale === undefined ? {} : { logScale }) });
     const start = Date.UTC(2026, 0, 5);
     let alarm: DetectionResult | undefined;
     for (let i = 0; i < 900; i++) {
@@ -131,6 +131,12 @@ describe('spike alarms of a metric judged in logs', () => {
       const r = detector.push(start + i * 300_000, { p99_ms: 200 * Math.exp(0.3 * gaussian(random)) * (i === 850 ? 40 : slow) });
       if (i === 850) alarm = r;
     }
+    return alarm;
+  }
+
+  it('read as a ratio to the usual level, with the σ of the logs (logScale: false, the ablation, reads σ of the values)', () => {
+    expect(spikeAt850(false)?.explanation?.summary).toMatch(/^p99_ms one sample [\d.]+σ above its usual level \(the last 864 samples\); /);
+    const alarm = spikeAt850();
     expect(alarm?.cause).toBe('spike');
     expect(alarm?.explanation?.summary).toMatch(/^p99_ms one sample \d+ times its usual level, [\d.]+σ above it on a log scale \(the last 864 samples\); p99_ms more than 50σ above its 24 h mean$/);
   });
