@@ -69,6 +69,7 @@ const ABLATIONS: { name: string; options: Partial<DetectorOptions> }[] = [
   { name: 'range breakout margin 15 % instead of 25 %', options: { breakoutMargin: 0.15 } },
   { name: 'no per-metric spike member', options: { spikes: false } },
   { name: 'no per-metric seasonal member', options: { seasonalMember: false } },
+  { name: 'spike member on the linear scale only (no logs for a heavy right tail)', options: { logScale: false } },
   { name: 'no refractory period', options: { refractorySeconds: 0 } },
   { name: 'refractory holds 24 h (the previous rule) instead of decaying', options: { refractory: { mode: 'hold', margin: 0, reportedMargin: 0 } } },
   { name: 'refractory decays, without the 0.2 margin over the last reported score', options: { refractory: { reportedMargin: 0 } } },

@@ -36,6 +36,8 @@ export interface DetectorOptions {
   spikes?: boolean;
   /** Per-metric seasonal member (the daily residual by its own tail, post-processor.ts); false turns it off. */
   seasonalMember?: boolean;
+  /** The spike member judges a positive, right-skewed metric in logs (own-scale.ts); false: always on the linear scale. */
+  logScale?: boolean;
   /** Refractory period after a high score; 0 turns it off. */
   refractorySeconds?: number;
   refractory?: Partial<Omit<RefractoryOptions, 'seconds'>>;
@@ -80,6 +82,8 @@ export const DEFAULT_DETECTOR_OPTIONS = {
    * loss on AWS (docs/anomaly.md, third round).
    */
   seasonalMember: true,
+  /** The spike member judges a heavy right tail in logs: fewer false spikes of latencies, NAB level (docs/anomaly.md, "Shapes"). */
+  logScale: true,
   scoring: 'likelihood',
   falseAlarmRate: 1e-5,
   /** One trailing scale: a second one lowered the NAB score (docs/anomaly.md). */
@@ -121,6 +125,7 @@ export function detectorPostProcessOptions(options: Partial<DetectorOptions> = {
     refractory: { ...DEFAULT_DETECTOR_OPTIONS.refractory, ...options.refractory },
     spikes: options.spikes ?? DEFAULT_DETECTOR_OPTIONS.spikes,
     seasonal: options.seasonalMember ?? DEFAULT_DETECTOR_OPTIONS.seasonalMember,
+    logScale: options.logScale ?? DEFAULT_DETECTOR_OPTIONS.logScale,
   };
 }
 

@@ -91,6 +91,32 @@ describe('on-call shapes', () => {
     expect(launch!.falseAlarms).toEqual([]);
   });
 
+  it('a heavy-tailed latency (log-normal, 2 % of samples 3-5x) pages no one-sample spike: its spikes are judged in logs (own-scale.ts)', () => {
+    // Before: "http_p99_ms one sample 7.4σ above its usual level" at row 455 of seed 1, 431 of
+    // seed 2 and 419 of seed 3: a slow sample judged on the linear scale.
+    for (const run of runs('latency p99, heavy tail', false, [1, 2, 3])) expect(run.falseAlarms.filter((a) => a.cause === 'spike')).toEqual([]);
+  });
+
+  it('third-round shapes nobody tuned for, as measured (docs/anomaly.md, "Shapes")', () => {
+    // A daily cycle lowered for good pages once (the seasonal member), then learns.
+    const [shift] = runs('level shift with a daily cycle (stays)');
+    expect([shift!.found.map((a) => a.cause), shift!.falseAlarms]).toEqual([['seasonal'], []]);
+    shift!.alarms.forEach(expectPlainWords);
+    // Irregular pushes with a day-long gap: nothing pages, the doubled hour does.
+    const [pushes] = runs('irregular pushes with a day-long gap', true);
+    expect([pushes!.falseAlarms, pushes!.found[0]?.cause]).toEqual([[], 'breakout']);
+    pushes!.alarms.forEach(expectPlainWords);
+    // A retry storm is found at its second burst; the quiet days' one-sample bursts of 3-6x
+    // still page now and then (not met: 9 in 8 runs, the members' tails start Gaussian).
+    const [storm] = runs('retry storm (bursts that grow)', true);
+    expect([storm!.found[0]?.cause, storm!.falseAlarms.map((a) => [a.index, a.cause])]).toEqual(['breakout', [[457, 'seasonal']]]);
+    // Not met: a slow leak's climb pages as it starts (from two flat days, 3σ within hours),
+    // and the OOM restart back to the usual level is missed: every member's baseline holds the
+    // climb as spread.
+    const [leak] = runs('slow memory leak ending in an OOM restart');
+    expect([leak!.falseAlarms.map((a) => [a.index, a.cause]), leak!.found]).toEqual([[[603, 'forest'], [610, 'breakout']], []]);
+  });
+
   it('what is not met yet, pinned (docs/anomaly.md, "Shapes": not met)', () => {
     // A queue of 0-3 breaks out of a first day's range that held no 3 (1 of 8 seeds): the
     // range breakout does not know the metric's step.
@@ -105,10 +131,12 @@ describe('on-call shapes', () => {
     // incident a week later is taken for normal: its first day stays in the training window
     // and the likelihood's history for weeks.
     // Second round, found not met: a heavy-tailed latency p99 (log-normal, 2 % of samples
-    // 3-5x) pages about once in 3 days (13 in 8 runs of 5 days), its incident is found; a new
-    // service stopping for an hour (rate 0, as in its two days before the launch) is missed.
+    // 3-5x) still pages (10 in 8 runs of 5 days, none a spike since the third round: the
+    // breakout, seasonal member and forest judge it on the linear scale), its incident is
+    // found; a new service stopping for an hour (rate 0, as in its two days before the
+    // launch) is missed.
     const [p99] = runs('latency p99, heavy tail', true);
-    expect([p99!.falseAlarms.map((a) => [a.index, a.cause]), p99!.found.length > 0]).toEqual([[[455, 'spike'], [1001, 'seasonal']], true]);
+    expect([p99!.falseAlarms.map((a) => [a.index, a.cause]), p99!.found.length > 0]).toEqual([[[1001, 'seasonal']], true]);
     expect(runs('new service launch (flat zero, then traffic)', true)[0]!.found).toEqual([]);
     for (const run of runs('starts during an incident')) {
       expect(run.tolerated.map((a) => a.summary)).toEqual([expect.stringMatching(/^error_rate [\d.]+, below anything in its training window \(lowest [\d.]+\); /)]);

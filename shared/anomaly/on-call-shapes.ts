@@ -242,12 +242,64 @@ const GENERATORS: Record<string, Generator> = {
       return (100 + 80 * Math.max(0, Math.sin(((hour - 6) / 24) * 2 * Math.PI))) * (1 + 0.03 * gaussian(random));
     }, () => 2 * random.next());
   },
+  // Third round (docs/anomaly.md, "Shapes"): four more shapes nobody tuned for, measured as they came.
+  /**
+   * A process leaking memory slowly: steady for two days, then 150 MiB a day more until it
+   * is killed at 1,000 MiB (OOM) and restarts at its usual 300; a week. The climb is a
+   * capacity alert's job, not a page; the OOM restart (the process died) is wanted, once.
+   */
+  'slow memory leak ending in an OOM restart': (random) => {
+    const times = regular(7 * DAY);
+    const leakFrom = 2 * DAY;
+    let oom = -1;
+    const values = times.map((_, i) => {
+      const leaked = i >= leakFrom && oom < 0 ? (150 * (i - leakFrom)) / DAY : 0;
+      if (oom < 0 && 300 + leaked >= 1_000) oom = i;
+      return 300 + (oom >= 0 && i >= oom ? 0 : leaked) + 5 * gaussian(random);
+    });
+    return { metric: 'process_resident_mib', times, values, wanted: { from: oom, to: oom + 2 * INCIDENT_ROWS }, most: 1 };
+  },
+  /**
+   * Traffic with a daily cycle that a deploy (a cache in front, say) lowers to 70 % for
+   * good on day 4 of 10: one page at the shift, then the new level is the usual one.
+   */
+  'level shift with a daily cycle (stays)': (random) => {
+    const times = regular(10 * DAY);
+    const shift = 4 * DAY + 100;
+    const values = times.map((t, i) => (i < shift ? 1 : 0.7) * (100 + 80 * Math.max(0, Math.sin(((clock(t).hour - 6) / 24) * 2 * Math.PI))) * (1 + 0.03 * gaussian(random)));
+    return { metric: 'backend_requests_per_second', times, values, wanted: { from: shift, to: shift + DAY }, most: 1 };
+  },
+  /**
+   * Errors per second: about 1, with a one-sample burst of 3-6 now and then (1 % of samples:
+   * a client retrying once). The incident: a retry storm, bursts that grow (5, 10, 20, 40)
+   * within the hour.
+   */
+  'retry storm (bursts that grow)': (random, incident) => {
+    const at = incidentAt(5 * DAY);
+    return planted('errors_per_second', 5 * DAY, incident, () => Math.max(0, 1 + 0.2 * gaussian(random)) * (random.next() < 0.01 ? 3 + 3 * random.next() : 1), (normal, i) => {
+      const k = i - at.row;
+      return k % 3 === 0 ? 5 * 2 ** (k / 3) : normal!;
+    });
+  },
+  /**
+   * A metric pushed irregularly: every 5-minute row of its target, but 30 % of them without
+   * it (a push that came late), and a whole day without it (the pusher down) on day 4 of 8;
+   * a daily cycle. Nothing should page, the day after the gap included; the incident: the
+   * level doubles for the hour.
+   */
+  'irregular pushes with a day-long gap': (random, incident) => {
+    const gap = 4 * DAY;
+    return planted('queue_wait_ms', 8 * DAY, incident, (i, t) => {
+      if ((i >= gap && i < gap + DAY) || random.next() < 0.3) return undefined;
+      return (50 + 20 * Math.max(0, Math.sin(((clock(t).hour - 8) / 24) * 2 * Math.PI))) * (1 + 0.05 * gaussian(random));
+    }, (normal, i) => 2 * (normal ?? 60 + (i % 2)));
+  },
 };
 
 export const SHAPE_NAMES = Object.keys(GENERATORS);
 
 /** Shapes whose change is part of the shape (they have a `wanted` window without a planted incident). */
-export const SHAPES_WITH_A_CHANGE = ['constant then one change', 'step change (deploy doubles the level)', 'starts during an incident', 'unit change (bytes to kilobytes)'];
+export const SHAPES_WITH_A_CHANGE = ['constant then one change', 'step change (deploy doubles the level)', 'starts during an incident', 'unit change (bytes to kilobytes)', 'slow memory leak ending in an OOM restart', 'level shift with a daily cycle (stays)'];
 
 /** One shape, seeded; `incident`: with its planted incident (shapes with a change of their own have it anyway). */
 export function generateShape(name: string, seed: number, incident = false): Shape {

@@ -2,6 +2,7 @@ import { featureInfo, Z_LIMIT, type FeatureBuilder, type FeatureSpec } from './f
 import { AnomalyLikelihood, likelihoodThreshold, logLikelihood, type LikelihoodOptions } from './likelihood.ts';
 import { BREAKOUT_SCORE, DEFAULT_REFRACTORY_OPTIONS, Refractory, type RefractoryOptions } from './postprocess.ts';
 import { DEFAULT_SPIKE_TAIL_OPTIONS, SPIKE_BASELINE_MEMORY, SpikeBaseline, SpikeTail } from './spike.ts';
+import { OwnScale } from './own-scale.ts';
 import { ValueLattice } from './value-lattice.ts';
 
 export interface PostProcessOptions {
@@ -20,6 +21,8 @@ export interface PostProcessOptions {
   spikes: boolean;
   /** Per-metric seasonal member: the daily residual (FeatureBuilder.dailyResidual) by its own tail. */
   seasonal: boolean;
+  /** The spike member judges a positive, right-skewed metric in logs (own-scale.ts); absent: true. */
+  logScale?: boolean;
 }
 
 /** What the model says about one feature row: computed where the model is (a scoring worker, or in process). */
@@ -41,6 +44,8 @@ export interface Spike {
   member: 'spike' | 'seasonal';
   /** The member's signal: the z-score against the spike member's own baseline (spike.ts), or the daily residual in units of its typical size. */
   value: number;
+  /** The spike member judged the metric in logs (own-scale.ts): `value` is in σ of its logs, and this is the sample's ratio to its usual level (the baseline's geometric mean). */
+  ratio?: number;
 }
 
 export interface PostProcessed {
@@ -78,6 +83,10 @@ export class PostProcessor {
   private readonly spikeTails: SpikeTail[];
   private readonly seasonalTails: SpikeTail[];
   private readonly spikeBaselines: SpikeBaseline[];
+  /** The same baseline and tail of the metric's logs, and whether to read them (own-scale.ts). */
+  private readonly logBaselines: SpikeBaseline[];
+  private readonly logTails: SpikeTail[];
+  private readonly scales: OwnScale[];
   private readonly lattices: ValueLattice[];
   private readonly metrics: string[];
   /** Index of each metric's value in the feature row. */
@@ -95,6 +104,9 @@ export class PostProcessor {
     this.valueIndex = spec.metrics.map((m) => info.findIndex((f) => f.metric === m && f.kind === 'value'));
     this.spikeTails = spec.metrics.map(() => new SpikeTail());
     this.spikeBaselines = spec.metrics.map(() => new SpikeBaseline());
+    this.logBaselines = spec.metrics.map(() => new SpikeBaseline());
+    this.logTails = spec.metrics.map(() => new SpikeTail());
+    this.scales = spec.metrics.map(() => new OwnScale(DEFAULT_SPIKE_TAIL_OPTIONS.memory));
     this.lattices = spec.metrics.map(() => new ValueLattice(DEFAULT_SPIKE_TAIL_OPTIONS.memory));
     this.seasonalTails = spec.metrics.map(() => new SpikeTail());
   }
@@ -132,6 +144,14 @@ export class PostProcessor {
       // The member's own baseline sees every sample, also before the features' has settled.
       const x = features[this.valueIndex[m]!]!;
       const z = this.spikeBaselines[m]!.update(x, Z_LIMIT);
+      // The logs' baseline learns only from positive samples; a metric with any other in
+      // memory is not judged in logs (own-scale.ts).
+      const scale = this.scales[m]!;
+      const inLogs = o.logScale !== false && scale.inLogs;
+      scale.learn(x);
+      const logBaseline = this.logBaselines[m]!;
+      const usual = logBaseline.centre;
+      const logZ = x > 0 ? logBaseline.update(Math.log(x), Z_LIMIT) : 0;
       // A discrete metric's value it reads now and then is no spike, whatever its z, and
       // not a change of its daily pattern on its own either (value-lattice.ts).
       const lattice = this.lattices[m]!;
@@ -142,8 +162,12 @@ export class PostProcessor {
       const r = builder.dailyResidual(m);
       const q = Math.max(this.seasonalTails[m]!.update(r), r > 0 ? above : r < 0 ? below : 0);
       if (o.seasonal && (!best || q < best.p)) best = { metric: this.metrics[m]!, p: q, member: 'seasonal', value: r };
-      const p = Math.max(this.spikeTails[m]!.update(z), z >= 0 ? above : below);
-      if (o.spikes && (!best || p < best.p)) best = { metric: this.metrics[m]!, p, member: 'spike', value: z };
+      // Both tails learn from every row; the one of the metric's own scale speaks.
+      const linearP = this.spikeTails[m]!.update(z);
+      // In logs, 0 or below is infinitely far below the usual level.
+      const logP = x > 0 ? this.logTails[m]!.update(logZ) : this.logTails[m]!.tail(Z_LIMIT);
+      const p = Math.max(inLogs ? logP : linearP, z >= 0 ? above : below);
+      if (o.spikes && (!best || p < best.p)) best = { metric: this.metrics[m]!, p, member: 'spike', value: inLogs ? (x > 0 ? logZ : -Z_LIMIT) : z, ...(inLogs ? { ratio: x / Math.exp(usual) } : {}) };
     }
     return best;
   }
@@ -182,6 +206,8 @@ export class PostProcessor {
 /** "cpu one sample 4.6σ above its usual level (the last 864 samples)": the member's own z, which the forest's 24 h z-scores do not show. */
 function spikeNote(spike: Spike): string {
   const size = Math.abs(spike.value) >= Z_LIMIT ? `more than ${Z_LIMIT}` : Math.abs(spike.value).toFixed(1);
+  // Judged in logs: the ratio is what the engineer reads on a chart; the σ are of the logs.
+  if (spike.ratio !== undefined) return `${spike.metric} one sample ${ratioWords(spike.ratio)} its usual level, ${size}σ ${spike.value >= 0 ? 'above' : 'below'} it on a log scale (the last ${SPIKE_BASELINE_MEMORY} samples)`;
   return `${spike.metric} one sample ${size}σ ${spike.value >= 0 ? 'above' : 'below'} its usual level (the last ${SPIKE_BASELINE_MEMORY} samples)`;
 }
 
@@ -189,4 +215,9 @@ function spikeNote(spike: Spike): string {
 function seasonalNote(spike: Spike): string {
   const size = Math.abs(spike.value) >= Z_LIMIT ? `more than ${Z_LIMIT}` : Math.abs(spike.value).toFixed(1);
   return `${spike.metric} ${size} times its usual deviation ${spike.value >= 0 ? 'above' : 'below'} its usual level for this time of day`;
+}
+
+/** "9.8 times", "12 times", "0.12 times": the ratio as a chart shows it, without exponents. */
+function ratioWords(ratio: number): string {
+  return `${ratio >= 10 ? Math.round(ratio) : ratio >= 1 ? ratio.toFixed(1) : Number(ratio.toPrecision(2))} times`;
 }

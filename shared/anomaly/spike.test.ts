@@ -4,6 +4,7 @@ import { StreamingDetector, type DetectionResult } from './detector.ts';
 import { createRandom } from './prng.ts';
 import { tailProbability } from './likelihood.ts';
 import { ValueLattice } from './value-lattice.ts';
+import { OwnScale } from './own-scale.ts';
 
 function gaussian(random: { next(): number }): number {
   return Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next());
@@ -97,5 +98,46 @@ describe('ValueLattice', () => {
     const noise = new ValueLattice(4_032);
     for (let i = 0; i < 500; i++) noise.learn(20 + gaussian(random));
     expect(noise.frequency(20, true)).toBe(0);
+  });
+});
+
+describe('OwnScale', () => {
+  function fed(value: (i: number) => number, samples = 300): OwnScale {
+    const scale = new OwnScale(4_032);
+    for (let i = 0; i < samples; i++) scale.learn(value(i));
+    return scale;
+  }
+
+  it('judges a positive metric with a heavy right tail in logs, a Gaussian one (near zero or not) and one that reads 0 in values', () => {
+    const random = createRandom(21);
+    // A latency: log-normal, 2 % of samples 3-5x.
+    const latency = () => 200 * Math.exp(0.3 * gaussian(random)) * (random.next() < 0.02 ? 3 + 2 * random.next() : 1);
+    expect(fed(latency).inLogs).toBe(true);
+    expect(fed(() => 10 + 3 * gaussian(random)).inLogs).toBe(false);
+    expect(fed(() => 1e12 + 1e9 * gaussian(random)).inLogs).toBe(false);
+    // The same latency with one 0 in memory (a scrape that read nothing): logs cannot take it.
+    expect(fed((i) => (i === 100 ? 0 : latency())).inLogs).toBe(false);
+  });
+});
+
+describe('spike alarms of a metric judged in logs', () => {
+  function spikeAt850(logScale?: boolean): DetectionResult | undefined {
+    const random = createRandom(22);
+    const detector = new StreamingDetector({ metrics: ['p99_ms'], breakoutMargin: false, seasonalMember: false, ...(logScale === undefined ? {} : { logScale }) });
+    const start = Date.UTC(2026, 0, 5);
+    let alarm: DetectionResult | undefined;
+    for (let i = 0; i < 900; i++) {
+      const slow = random.next() < 0.02 ? 3 + 2 * random.next() : 1;
+      const r = detector.push(start + i * 300_000, { p99_ms: 200 * Math.exp(0.3 * gaussian(random)) * (i === 850 ? 40 : slow) });
+      if (i === 850) alarm = r;
+    }
+    return alarm;
+  }
+
+  it('read as a ratio to the usual level, with the σ of the logs (logScale: false, the ablation, reads σ of the values)', () => {
+    expect(spikeAt850(false)?.explanation?.summary).toMatch(/^p99_ms one sample more than 50σ above its usual level \(the last 864 samples\); /);
+    const alarm = spikeAt850();
+    expect(alarm?.cause).toBe('spike');
+    expect(alarm?.explanation?.summary).toMatch(/^p99_ms one sample \d+ times its usual level, [\d.]+σ above it on a log scale \(the last 864 samples\); p99_ms more than 50σ above its 24 h mean$/);
   });
 });

@@ -45,6 +45,11 @@ export class SpikeBaseline {
     this.alpha = 1 / memory;
   }
 
+  /** The mean of the samples so far (0 before the first). */
+  get centre(): number {
+    return this.mean;
+  }
+
   /** z-score of `x` against the samples before it (0 while there are none), clipped at ±limit; then `x` joins them. */
   update(x: number, limit: number): number {
     const first = this.weight === 0;
