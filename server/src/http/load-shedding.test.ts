@@ -70,6 +70,16 @@ describe('query cache bound in bytes', () => {
     expect(cache.bytes).toBeLessThanOrEqual(100_000);
     expect(cache.stats().points).toBe(cache.stats().entries);
   });
+
+  it('forgets the keys asked for once when the server is quiet, as it drops unread answers', () => {
+    const cache = new QueryCache({ maxBytes: 100_000 });
+    expect(cache.admit('a')).toBe(false);
+    expect(cache.admit('a')).toBe(true);
+    expect(cache.admit('b')).toBe(false);
+    cache.dropUnread();
+    // After a quiet spell 'b' is a first ask again: its key was not held through it.
+    expect(cache.admit('b')).toBe(false);
+  });
 });
 
 /**

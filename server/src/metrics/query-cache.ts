@@ -158,7 +158,8 @@ export class QueryCache {
   }
 
   /**
-   * Drops the answers nobody asked for again, keeping those read at least once; returns the
+   * Drops the answers nobody asked for again, keeping those read at least once, and forgets
+   * the keys asked for once (`admit`); returns the
    * bytes let go. Called whenever the server is quiet: a storm of distinct queries (a
    * benchmark, a user scrolling through a week) leaves the cache full of one-off answers
    * (16 MiB at its bound) that the process would otherwise hold for as long as it stays idle.
@@ -173,6 +174,10 @@ export class QueryCache {
       bytes += bytesOf(key, entry);
     }
     for (const key of unread) this.#lru.delete(key);
+    // The keys asked for once go too (up to SEEN_KEYS strings, megabytes after a storm of
+    // distinct queries, held while idle): after a quiet spell an answer is kept from its
+    // second ask again.
+    this.#seen.clear();
     return bytes;
   }
 
