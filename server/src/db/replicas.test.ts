@@ -168,6 +168,8 @@ describe.skipIf(unavailable !== undefined)('two replicas on one PostgreSQL', () 
     const first = await range(b);
     expect(first.series).toHaveLength(1);
     expect(first.series[0]!.values).toEqual(Array.from({ length: 200 }, (_, i) => i));
+    // The query cache keeps an answer from its second ask (QueryCache.admit): the third is a hit.
+    expect((await range(b)).cache).toBe('miss');
     expect((await range(b)).cache).toBe('hit');
     const latest = (await b.injectAs('viewer', { method: 'GET', url: '/api/v1/metrics/latest?match=node_load1' })).json() as { series: Array<{ value: number }> };
     expect(latest.series.map((s) => s.value)).toEqual([199]);
