@@ -11,6 +11,8 @@ export interface AdminColumn<Row> {
   cell: (row: Row) => ReactNode;
   /** `false`: left out of the phone card (the card's name already says it). */
   inCard?: false;
+  /** `false`: only in the phone card (what a left-out column's cell adds to its name). */
+  inTable?: false;
 }
 
 export interface AdminTableProps<Data, Row> {
@@ -34,6 +36,7 @@ export interface AdminTableProps<Data, Row> {
  * tablets (`useCompactLayout`) a named list of cards instead of a squeezed table.
  */
 export function AdminTable<Data, Row>({ query, rows, rowKey, columns, label, actions, rowLabel, empty, unavailable }: AdminTableProps<Data, Row>) {
+  const tableColumns = columns.filter((column) => column.inTable !== false);
   const compact = useCompactLayout();
   return (
     // On a phone the cards are the frame: a border around bordered cards would be a box in a box.
@@ -46,14 +49,14 @@ export function AdminTable<Data, Row>({ query, rows, rowKey, columns, label, act
             <Table highlightOnHover verticalSpacing="xs" aria-label={label}>
               <Table.Thead>
                 <Table.Tr>
-                  {columns.map((column) => <Table.Th key={column.header}>{column.header}</Table.Th>)}
+                  {tableColumns.map((column) => <Table.Th key={column.header}>{column.header}</Table.Th>)}
                   {actions && <Table.Th><VisuallyHidden>Actions</VisuallyHidden></Table.Th>}
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
                 {rows(data).map((row) => (
                   <Table.Tr key={rowKey(row)}>
-                    {columns.map((column) => <Table.Td key={column.header}>{column.cell(row)}</Table.Td>)}
+                    {tableColumns.map((column) => <Table.Td key={column.header}>{column.cell(row)}</Table.Td>)}
                     {actions && (
                       <Table.Td>
                         <Group gap={4} justify="flex-end" wrap="nowrap">{actions(row)}</Group>

@@ -8,6 +8,7 @@ import { PlatformProvider } from '../../platform/PlatformContext.tsx';
 import { SessionProvider } from '../../session/SessionProvider.tsx';
 import { webPlatform } from '../../test/web-platform.ts';
 import { formatTime } from '../../lib/format.ts';
+import { onAPhone } from '../../test/phone-screen.ts';
 import { UsersView } from './UsersView.tsx';
 
 const kate: User = { id: 7, username: 'kate', role: 'operator', disabled: false, mustChangePassword: false, createdAt: Date.UTC(2026, 10, 1) };
@@ -51,5 +52,13 @@ describe('UsersView lockouts', () => {
     await waitFor(() => expect(screen.queryByText(/Locked out until/)).toBeNull());
     expect(requests.filter((r) => r.method === 'DELETE').map((r) => r.path)).toEqual(['/api/v1/users/7/lockout']);
     expect(screen.queryByRole('button', { name: 'Let kate sign in again' })).toBeNull();
+  });
+
+  // On a phone each user is a card named by the username, and the username's column is left
+  // out of it: the lock went with it, so only a bare Unlock button said anything was wrong.
+  it('says who is locked out on a phone too', async () => {
+    onAPhone();
+    renderUsers();
+    expect(await screen.findByText(`Locked out until ${formatTime(until)} after wrong passwords (new addresses, 10.0.0.5)`)).toBeTruthy();
   });
 });

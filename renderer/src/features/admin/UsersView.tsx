@@ -1,5 +1,5 @@
 import { Button, Modal, Select, Switch, Text } from '@mantine/core';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useDisclosure } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconUserPlus } from '@tabler/icons-react';
@@ -62,12 +62,13 @@ export function UsersView() {
             cell: (user) => (
               <>
                 <Text size="sm" fw={500}>{user.username}</Text>
-                {user.mustChangePassword && <Text size="xs" c="dimmed">must choose a password</Text>}
-                <LockoutNote locks={locksOf(user)} />
+                <SignInNotes user={user} locks={locksOf(user)} />
               </>
             ),
             inCard: false,
           },
+          // The card is named by the username, so its notes get a line of their own there.
+          { header: 'Sign-in', cell: (user) => <SignInNotes user={user} locks={locksOf(user)} fallback={<Text size="sm">allowed</Text>} />, inTable: false },
           {
             header: 'Role',
             cell: (user) => (
@@ -117,6 +118,17 @@ export function UsersView() {
       <Modal opened={creating} onClose={createModal.close} title="New user">
         <CreateUserForm onDone={createModal.close} />
       </Modal>
+    </>
+  );
+}
+
+/** What stands between the user and signing in: a password to choose, a lock; `fallback` when nothing. */
+function SignInNotes({ user, locks, fallback = null }: { user: User; locks: UserLockout[]; fallback?: ReactNode }) {
+  if (!user.mustChangePassword && locks.length === 0) return fallback;
+  return (
+    <>
+      {user.mustChangePassword && <Text size="xs" c="dimmed">must choose a password</Text>}
+      <LockoutNote locks={locks} />
     </>
   );
 }
