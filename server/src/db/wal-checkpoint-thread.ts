@@ -14,7 +14,12 @@ export interface CheckpointThreadData {
   pages: number;
   /** How often the log's size is looked at, ms. */
   pollMs: number;
-  /** No commit for this long: the thread hands back to the connection and ends (its memory goes with it), ms. */
+  /**
+   * A window, ms: when fewer than `pages` frames were committed over one, the thread hands back
+   * to the connection and ends (its memory goes with it). Not "no commit at all": an idle
+   * server still commits a few frames now and then (its periodic checkpoint's free-page
+   * release, upkeep passes), and those kept the thread, ~16 MiB, for as long as it ran.
+   */
   idleMs: number;
 }
 
@@ -36,22 +41,28 @@ const pendingFrames = () => pendingWalFrames(shm, header);
 /** Passes of one turn at most: each copies what the writer committed during the one before. */
 const MAX_PASSES = 8;
 
-let last = -1;
-let quietSince = Date.now();
+let last = pendingFrames();
+let windowStart = Date.now();
+/** Frames committed since `windowStart`: the log's growth between looks (a checkpoint only shrinks it). */
+let committed = 0;
 
 const timer = setInterval(() => {
   const pending = pendingFrames();
-  // The log unchanged since the last look: no commit (nor checkpoint) meanwhile.
-  if (pending !== last) {
-    last = pending;
-    quietSince = Date.now();
-  } else if (Date.now() - quietSince >= idleMs) {
-    // What the burst left in the log is copied back first: the watch then finds it empty and
-    // does not start a thread again until the next burst.
-    if (pending > 0) tryCheckpoint();
-    port.postMessage({ type: 'idle' } satisfies CheckpointThreadMessage);
-    end();
-    return;
+  if (pending > last) committed += pending - last;
+  last = pending;
+  if (Date.now() - windowStart >= idleMs) {
+    // Less than one mark's worth in a window: the connection's own auto-checkpoint would run
+    // at most once in it, so the thread is not worth its memory. What the burst left in the
+    // log is copied back first: the watch then finds it empty and does not start a thread
+    // again until the next burst.
+    if (committed < pages) {
+      if (pending > 0) tryCheckpoint();
+      port.postMessage({ type: 'idle' } satisfies CheckpointThreadMessage);
+      end();
+      return;
+    }
+    windowStart = Date.now();
+    committed = 0;
   }
   if (pending < pages) return;
   // Until the log is all copied back: the writer starts the log over from its beginning only

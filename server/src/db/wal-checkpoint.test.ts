@@ -127,6 +127,37 @@ describe('WAL checkpoints', () => {
     db.close();
   });
 
+  it('ends its thread while only a trickle of small commits comes (fewer frames than the mark over its window)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-wal-'));
+    dirs.push(dir);
+    const db = openDatabase(path.join(dir, 'db.sqlite'));
+    checkpointWal(db);
+    db.exec('CREATE TABLE wal_probe (id INTEGER PRIMARY KEY, data BLOB)');
+    const checkpointer = startWalCheckpointer(db, { pages: 1000, startFrames: 50, watchMs: 5, pollMs: 5, idleMs: 400 });
+    const insert = db.prepare('INSERT INTO wal_probe (data) VALUES (?)');
+    const write = db.transaction((rows: number) => {
+      for (let i = 0; i < rows; i++) insert.run(Buffer.alloc(3000));
+    });
+    write(60);
+    expect(await checkpointer.ready).toBe(true);
+    // A small commit every few milliseconds (an idle server's upkeep, in fast motion): the
+    // log never stands still for a window, but grows by far less than the mark in one.
+    let stopped = false;
+    const trickle = async () => {
+      while (!stopped) {
+        if (db.pragma('wal_autocheckpoint', { simple: true }) === 1000) return;
+        insert.run(Buffer.alloc(10));
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+    };
+    const trickling = trickle();
+    await vi.waitFor(() => expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000), { timeout: 10_000 });
+    stopped = true;
+    await trickling;
+    await checkpointer.stop();
+    db.close();
+  });
+
   it('ends its thread when no commit comes for a while, the connection checkpointing by itself again, and starts it again on the next burst', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sco-wal-'));
     dirs.push(dir);

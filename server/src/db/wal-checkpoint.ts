@@ -70,7 +70,8 @@ export interface WalCheckpointer {
  * The thread costs ~100 ms of CPU to start and ~16 MiB resident, so it runs only while the
  * server writes a lot: it starts once the log is found `startFrames` past the last
  * checkpoint (half the mark; looked at every `watchMs`, one read of the `-shm` header), and
- * ends after `idleMs` without a commit. A server that writes little, and the many
+ * ends once fewer frames than the mark were committed over `idleMs` (10 s; an idle server's
+ * few small commits a minute do not keep it, as "no commit at all" did). A server that writes little, and the many
  * short-lived servers of the tests, never start it (a fresh database's migrations leave ~250
  * frames); an idle server does not keep it. Whenever it is not running (and if it cannot
  * start or dies) the connection checkpoints by itself as before. An in-memory database has
@@ -122,7 +123,7 @@ export function startWalCheckpointer(db: Db, options: { pages?: number; pollMs?:
   };
   const start = () => {
     const thread = new Worker(serverFile(import.meta.url, './wal-checkpoint-thread.ts', 'wal-checkpoint-thread.js'), {
-      workerData: { file: db.name, pages, pollMs: options.pollMs ?? 20, idleMs: options.idleMs ?? 30_000 } satisfies CheckpointThreadData,
+      workerData: { file: db.name, pages, pollMs: options.pollMs ?? 20, idleMs: options.idleMs ?? 10_000 } satisfies CheckpointThreadData,
       // It holds one connection and a timer: a small heap is plenty (resident memory counts, issue 14).
       resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
     });
