@@ -42,27 +42,29 @@ const pendingFrames = () => pendingWalFrames(shm, header);
 const MAX_PASSES = 8;
 
 let last = pendingFrames();
-let windowStart = Date.now();
-/** Frames committed since `windowStart`: the log's growth between looks (a checkpoint only shrinks it). */
+const startedAt = Date.now();
+/** Frames committed since the thread started (the log's growth between looks; a checkpoint only shrinks it). */
 let committed = 0;
+/** Looks of the last `idleMs`: when, and `committed` then; the oldest gives the window's growth. */
+const looks: { at: number; committed: number }[] = [];
 
 const timer = setInterval(() => {
   const pending = pendingFrames();
+  const now = Date.now();
   if (pending > last) committed += pending - last;
   last = pending;
-  if (Date.now() - windowStart >= idleMs) {
-    // Less than one mark's worth in a window: the connection's own auto-checkpoint would run
-    // at most once in it, so the thread is not worth its memory. What the burst left in the
-    // log is copied back first: the watch then finds it empty and does not start a thread
-    // again until the next burst.
-    if (committed < pages) {
-      if (pending > 0) tryCheckpoint();
-      port.postMessage({ type: 'idle' } satisfies CheckpointThreadMessage);
-      end();
-      return;
-    }
-    windowStart = Date.now();
-    committed = 0;
+  looks.push({ at: now, committed });
+  while (looks.length > 1 && looks[0]!.at < now - idleMs) looks.shift();
+  // Less than one mark's worth over the last window (a sliding one: a burst's end is seen
+  // `idleMs` after it, not up to twice that): the connection's own auto-checkpoint would run
+  // at most once in it, so the thread is not worth its memory. What the burst left in the
+  // log is copied back first: the watch then finds it empty and does not start a thread
+  // again until the next burst.
+  if (now - startedAt >= idleMs && committed - looks[0]!.committed < pages) {
+    if (pending > 0) tryCheckpoint();
+    port.postMessage({ type: 'idle' } satisfies CheckpointThreadMessage);
+    end();
+    return;
   }
   if (pending < pages) return;
   // Until the log is all copied back: the writer starts the log over from its beginning only
@@ -74,6 +76,8 @@ const timer = setInterval(() => {
     port.postMessage({ type: 'checkpoint', log: row.log, checkpointed: row.checkpointed, busy: row.busy !== 0 } satisfies CheckpointThreadMessage);
     if (row.busy !== 0 || pendingFrames() === 0) break;
   }
+  // Growth is counted from what the checkpoints left, not from before them.
+  last = pendingFrames();
 }, pollMs);
 
 /**

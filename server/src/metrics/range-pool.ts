@@ -64,7 +64,9 @@ export class RangePool {
     // The request thread keeps a core of its own: one worker on two cores.
     const threads = options.threads ?? Math.max(1, Math.min(4, availableParallelism() - 1));
     // Workers start with the first task that needs one and leave when idle.
-    this.#pool = new Piscina({ filename: options.filename ?? serverFile(import.meta.url, './range-worker.ts', 'range-worker.js'), minThreads: 0, maxThreads: threads, idleTimeout: IDLE_WORKER_MS });
+    // No run/wait-time histograms: nothing reads them, and each pool's two held ~0.7 MiB for
+    // the life of the server (a heap snapshot of the idle server after bench:peer's load).
+    this.#pool = new Piscina({ filename: options.filename ?? serverFile(import.meta.url, './range-worker.ts', 'range-worker.js'), minThreads: 0, maxThreads: threads, idleTimeout: IDLE_WORKER_MS, recordTiming: false });
     this.#tasks = new DeadlineTasks(this.#pool, threads, options.taskTimeoutMs ?? RANGE_TASK_TIMEOUT_MS);
   }
 
