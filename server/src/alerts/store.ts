@@ -247,6 +247,9 @@ export class AlertStore extends RunnerStore {
     held.inserts.clear();
     held.updates.clear();
     if (unit.dialect === 'sqlite') {
+      // A prepared single-row INSERT per alert, not one INSERT … VALUES (…),(…) a batch: with a
+      // trigger on the table (the incident counts) SQLite stages multi-row VALUES in a temporary
+      // table first, 1.4× the CPU (`npm run bench:alert-writes`, docs/benchmarks.md).
       for (const [id, values] of inserts) await insertAlertWithId.run(unit, id, ...values);
       for (const [id, values] of updates) await updateAlert.run(unit, ...values, id);
       return;
