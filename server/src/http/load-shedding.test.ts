@@ -150,7 +150,7 @@ describe('large write bodies in flight', () => {
   }, 60_000);
 
   /**
-   * Request bodies may come compressed (@fastify/compress undoes gzip, deflate, br), up to the
+   * Request bodies may come compressed (@fastify/compress undoes gzip, deflate, br, zstd), up to the
    * route's limit once unpacked: 155 KiB of gzip is 60 MiB of ingest JSON. Counted by their
    * Content-Length, eight such bodies at once were all admitted and took the server from 258 MiB
    * to 1.75 GiB resident, the memory the budget exists to bound.
