@@ -4,6 +4,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Static } from 'typebox';
 import { Value } from 'typebox/value';
 import { AppError } from '../../../shared/errors.ts';
+import { withSafeIntegerBounds } from '../../../shared/api/safe-integer-bounds.ts';
 import { CapsulePayloadSchema, CapsulePayloadV1Schema, type CapsulePayload } from './capsule-schema.ts';
 
 /**
@@ -91,7 +92,7 @@ export function decodeCapsule(file: Buffer, maxJsonBytes = MAX_CAPSULE_JSON_BYTE
   } catch {
     throw invalid('corrupt', 'The capsule content cannot be read.');
   }
-  const payload = version === 1 ? fromVersion1(parsed) : checked(CapsulePayloadSchema, parsed);
+  const payload = version === 1 ? fromVersion1(parsed) : checked(BOUNDED_PAYLOAD, parsed);
   payload.series.forEach((series, index) => {
     const n = series.ts.length;
     if (series.values.length !== n || series.scores.length !== n) throw invalid('schema', 'A series in the capsule has columns of different lengths.', { series: index });
@@ -110,6 +111,14 @@ export function decodeCapsule(file: Buffer, maxJsonBytes = MAX_CAPSULE_JSON_BYTE
   return payload;
 }
 
+/**
+ * The payload schemas with every unbounded integer held to the safe integers: JSON's 1e308 is
+ * a whole number to the schema, and an id or time of it reached the cache, whose SqliteError
+ * ("datatype mismatch") or RangeError came out instead of a refused capsule.
+ */
+const BOUNDED_PAYLOAD = withSafeIntegerBounds(CapsulePayloadSchema) as typeof CapsulePayloadSchema;
+const BOUNDED_PAYLOAD_V1 = withSafeIntegerBounds(CapsulePayloadV1Schema) as typeof CapsulePayloadV1Schema;
+
 function checked<S extends typeof CapsulePayloadSchema | typeof CapsulePayloadV1Schema>(schema: S, parsed: unknown): Static<S> {
   if (!Value.Check(schema, parsed)) {
     const first = Value.Errors(schema, parsed)[0];
@@ -120,6 +129,6 @@ function checked<S extends typeof CapsulePayloadSchema | typeof CapsulePayloadV1
 
 /** A format-1 capsule in today's shape: it carried no data-source answers. */
 function fromVersion1(parsed: unknown): CapsulePayload {
-  const v1 = checked(CapsulePayloadV1Schema, parsed);
+  const v1 = checked(BOUNDED_PAYLOAD_V1, parsed);
   return { ...v1, sourceRanges: [] };
 }

@@ -221,6 +221,10 @@ describe('incident capsule', () => {
       ['a source answer that is not a range answer', (c) => frame(withFirstAnswer(decodePayload(c), { status: 'success', data: { resultType: 'vector', result: [] } })), 'schema', /not what this version expects/],
       ['a data-source query twice', (c) => frame(withDuplicateSourceRange(decodePayload(c))), 'schema', /appears twice/],
       ['valid framing around bytes that are not gzip', () => frameRaw(Buffer.from('plain text')), 'corrupt', /cannot be read/],
+      // Whole numbers no SQLite integer holds (1e308 is an integer to JSON and to the schema):
+      // the cache refused them with its own SqliteError or RangeError, not as a bad capsule.
+      ['an incident id of 1e308', (c) => frame(withIncidentId(decodePayload(c), 1e308)), 'schema', /not what this version expects/],
+      ['a last sample time of 1e300', (c) => frame(withLastSampleTime(decodePayload(c), 1e300)), 'schema', /not what this version expects/],
     ];
 
     for (const [name, damage, problem, message] of cases) {
@@ -280,4 +284,15 @@ function withFirstAnswer(payload: Payload, answer: unknown): Payload {
 
 function withDuplicateSourceRange(payload: Payload): Payload {
   return { ...payload, sourceRanges: [...payload.sourceRanges, payload.sourceRanges[0]!] };
+}
+
+function withIncidentId(payload: Payload, id: number): Payload {
+  const bundle = payload.bundle as { incident: { id: number } };
+  return { ...payload, bundle: { ...bundle, incident: { ...bundle.incident, id } } };
+}
+
+/** The first series' last sample moved to `ts` (after the others: still in time order). */
+function withLastSampleTime(payload: Payload, ts: number): Payload {
+  const [first, ...rest] = payload.series as Array<{ ts: number[] }>;
+  return { ...payload, series: [{ ...first!, ts: [...first!.ts.slice(0, -1), ts] }, ...rest] };
 }

@@ -30,8 +30,22 @@ export interface BodyBudgetOptions {
 }
 
 /**
+ * Whether the body comes compressed (`Content-Encoding` other than identity). @fastify/compress
+ * unpacks such a body before it is parsed, up to the route's body limit: its Content-Length
+ * says nothing of what is read (155 KiB of gzip is 60 MiB of ingest JSON).
+ */
+function isEncoded(header: string | string[] | undefined): boolean {
+  const values = (Array.isArray(header) ? header : [header ?? '']).flatMap((value) => value.split(','));
+  return values.some((value) => {
+    const coding = value.trim().toLowerCase();
+    return coding !== '' && coding !== 'identity';
+  });
+}
+
+/**
  * Admits a guarded write only while the bodies in flight, by their Content-Length (or the
- * route's body limit when the length is not declared: a chunked body may grow to it), stay
+ * route's body limit when the length is not declared, a chunked body may grow to it, or the
+ * body is compressed, it may unpack to it), stay
  * within the budget; beyond, 503 `E_UNAVAILABLE` with Retry-After before the body is read.
  * A body's bytes are counted from its headers until its answer is sent or the connection
  * closes.
@@ -61,7 +75,8 @@ export function installBodyBudget(app: FastifyInstance, { routes, budgetBytes = 
       return;
     }
     const declared = Number(request.headers['content-length']);
-    const bytes = Number.isSafeInteger(declared) && declared >= 0 ? declared : (request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit ?? budgetBytes);
+    const limit = request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit ?? budgetBytes;
+    const bytes = !isEncoded(request.headers['content-encoding']) && Number.isSafeInteger(declared) && declared >= 0 ? declared : limit;
     if (bytes <= UNCOUNTED_BYTES) {
       done();
       return;

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../testing/eventually.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
@@ -145,6 +146,44 @@ describe('large write bodies in flight', () => {
     await server.app.anomaly.idle();
     const injected = await server.injectAs('admin', { method: 'POST', url: '/api/v1/metrics/ingest', payload: { series: [{ name: 'budget_test', labels: { host: 'b-3' }, samples }] } });
     expect(injected.statusCode).toBe(200);
+    expect(server.app.writeBodies.inFlight()).toBe(0);
+  }, 60_000);
+
+  /**
+   * Request bodies may come compressed (@fastify/compress undoes gzip, deflate, br, zstd), up to the
+   * route's limit once unpacked: 155 KiB of gzip is 60 MiB of ingest JSON. Counted by their
+   * Content-Length, eight such bodies at once were all admitted and took the server from 258 MiB
+   * to 1.75 GiB resident, the memory the budget exists to bound.
+   */
+  it('counts a compressed body at the route limit, since that is what it may unpack to', async () => {
+    // The samples of the test before are scored first: a scoring backlog sheds ingest on its own.
+    await server.app.anomaly.idle();
+    const first = declare(40 * 1_048_576);
+    await eventually(() => server.app.writeBodies.inFlight(), (bytes) => bytes === 40 * 1_048_576);
+
+    const json = JSON.stringify({ series: [{ name: 'budget_test', labels: { host: 'gz-1' }, samples: [[Date.UTC(2026, 0, 3), 1]] }] });
+    const post = () =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const request = http.request(new URL('/api/v1/metrics/ingest', server.url), {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        });
+        request.on('error', reject);
+        request.on('response', (response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          response.on('end', () => resolve({ status: response.statusCode!, body }));
+        });
+        request.end(zlib.gzipSync(json));
+      });
+    const shed = await post();
+    expect(shed.status).toBe(503);
+    expect(JSON.parse(shed.body).error).toMatchObject({ code: 'E_UNAVAILABLE', details: { queue: 'write bodies in flight' } });
+
+    first.request.destroy();
+    await eventually(() => server.app.writeBodies.inFlight(), (bytes) => bytes === 0);
+    // Alone it is admitted and unpacked, and its bytes are freed with the answer.
+    expect(await post()).toMatchObject({ status: 200 });
     expect(server.app.writeBodies.inFlight()).toBe(0);
   }, 60_000);
 });

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifySchema } from 'fastify';
 import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { withSafeIntegerBounds } from '../../../shared/api/safe-integer-bounds.ts';
 
 /**
  * Request validation, strict where the default is lenient:
@@ -21,22 +22,6 @@ const NUMBER_TEXT = /^-?(?:0|[1-9][0-9]{0,15})(?:\.[0-9]{1,17})?$/;
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
 
 type Schema = Record<string, unknown>;
-
-/** A copy of the schema in which every integer without bounds gets the safe-integer range. */
-export function withSafeIntegerBounds(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(withSafeIntegerBounds);
-  if (schema === null || typeof schema !== 'object') return schema;
-  const copy: Schema = {};
-  for (const [key, value] of Object.entries(schema)) {
-    // `const`, `enum`, `default` and `examples` hold data, not subschemas.
-    copy[key] = key === 'const' || key === 'enum' || key === 'default' || key === 'examples' ? value : withSafeIntegerBounds(value);
-  }
-  if (copy.type === 'integer') {
-    if (copy.maximum === undefined && copy.exclusiveMaximum === undefined) copy.maximum = Number.MAX_SAFE_INTEGER;
-    if (copy.minimum === undefined && copy.exclusiveMinimum === undefined) copy.minimum = -Number.MAX_SAFE_INTEGER;
-  }
-  return copy;
-}
 
 function numericKind(schema: unknown): 'integer' | 'number' | null {
   if (schema === null || typeof schema !== 'object') return null;
