@@ -69,6 +69,39 @@ describe('chunk codec', () => {
     roundTrip(ts, columns);
   });
 
+  it('reads decimal columns of every quotient width, alone and as views inside a larger buffer', () => {
+    // The decoder reads quotients of up to 25 bits as one four-byte word and the rest bit
+    // by bit; a chunk read from the store is a view of one buffer holding its neighbours.
+    let seed = 11;
+    const rand = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const ts = Array.from({ length: CHUNK_SAMPLES }, (_, i) => 1_700_000_000_000 + i * 10_000 + (i % 3));
+    const chunks: { chunk: Uint8Array; column: number[] }[] = [];
+    for (let width = 0; width <= 32; width++) {
+      for (const scale of [1, 1000]) {
+        // Deltas spanning 2^width (a shared factor of 3 divided out), so the quotients need `width` bits.
+        let v = Math.floor(rand() * 1e6);
+        const column = ts.map((_, i) => {
+          if (i > 0) v += 3 * (i === 1 ? 0 : i === 2 ? 2 ** width - 1 : Math.floor(rand() * 2 ** width));
+          return v / scale;
+        });
+        const chunk = encodeChunk(ts, [column]);
+        chunks.push({ chunk, column });
+        const decoded = decodeChunk(chunk).columns[0]!;
+        column.forEach((x, i) => expect(Object.is(decoded[i], x), `width ${width}, scale ${scale}, value ${i}`).toBe(true));
+      }
+    }
+    const blob = new Uint8Array(chunks.reduce((n, c) => n + c.chunk.length, 0));
+    let at = 0;
+    for (const { chunk, column } of chunks) {
+      blob.set(chunk, at);
+      const view = blob.subarray(at, at + chunk.length);
+      at += chunk.length;
+      const decoded = decodeChunk(view);
+      expect(Array.from(decoded.timestamps)).toEqual(ts);
+      column.forEach((x, i) => expect(Object.is(decoded.columns[0]![i], x)).toBe(true));
+    }
+  });
+
   it('keeps values a decimal cannot carry exactly (-0, NaN, huge, many digits) bit for bit', () => {
     const ts = [1, 2, 3, 4, 5];
     for (const odd of [-0, NaN, Infinity, 2 ** 60, 1 / 3, 1e-13, 5e-324]) {

@@ -24,10 +24,14 @@ describe('writeRangeAnswer', () => {
     const values = [...tricky];
     for (let i = 0; i < 5000; i++) {
       const r = random();
+      // Averages of short decimals: up to six decimals written as scaled integers, trailing zeros cut.
+      values.push((Math.round(r * 1000) / 1000 + Math.round(random() * 1000) / 1000 + Math.round(random() * 1000) / 1000 + Math.round(random() * 1000) / 1000) / 4, Math.round(r * 1e6) / 1e6 + 7);
       values.push(r, (r - 0.5) * 1e6, Math.round(r * 1000) / 1000, Math.round((r - 0.5) * 1e8) / 100, Math.floor(r * 2 ** 53), r * 1e-12, r * 1e300);
     }
     const list = [series(values.map((_, i) => 1764600000000 + i * 43_195), values)];
     const bytes = writeRangeAnswer(list);
+    // Byte for byte what JSON.stringify writes (the schema serializer's number format).
+    expect(bytes.toString('utf8')).toBe(JSON.stringify(expected(list)));
     const parsed = JSON.parse(bytes.toString('utf8')) as { series: { values: number[]; timestamps: number[] }[] };
     expect(parsed).toEqual(expected(list));
     // Bit for bit, and -0 as 0 like JSON.stringify.

@@ -160,12 +160,16 @@ function writeNumber(buf: Uint8Array, at: number, v: number): number {
       const scaled = Math.round(v * 1e6);
       if (scaled / 1e6 === v) {
         const whole = Math.floor(v);
-        let fraction = scaled - whole * 1e6;
+        // Below 10^6 and not 0 (v is no integer): an int32, so that cutting its trailing
+        // zeros is integer arithmetic (on a double, V8's `% 10` is a call to a C remainder).
+        let fraction = (scaled - whole * 1e6) | 0;
         at = writeUint(buf, at, whole);
         buf[at++] = DOT;
         let width = 6;
-        while (fraction % 10 === 0) {
-          fraction /= 10;
+        let rest = (fraction / 10) | 0;
+        while (fraction === rest * 10) {
+          fraction = rest;
+          rest = (fraction / 10) | 0;
           width--;
         }
         return writeDigits(buf, at, fraction, width);
