@@ -1,22 +1,9 @@
 import { FREE_TEXT_MARKERS } from './lexicon.ts';
 import { ID_JOINERS } from './rules/kit.ts';
+import { numberWord, TENS, UNITS } from './number-words.ts';
 import type { Token } from './tokens.ts';
 
 /** Ids spelt as words ("alert twelve", "incident forty two", "ack 12 and thirteen"), read as their digits. */
-
-const UNITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
-const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
-
-/** "twelve" → 12, "twenty-one" → 21 (up to 99), anything else → null. */
-function numberWord(norm: string): number | null {
-  const unit = UNITS.indexOf(norm);
-  if (unit !== -1) return unit;
-  const [tens, ones] = norm.split('-');
-  const t = TENS.indexOf(tens ?? '');
-  if (t < 2) return null;
-  const o = ones === undefined ? 0 : UNITS.indexOf(ones);
-  return o >= 0 && o < 10 ? t * 10 + o : null;
-}
 
 /**
  * A number said in words right after an alert's, an incident's or a run's noun, tens and ones together or apart, and no

@@ -163,6 +163,17 @@ describe('durations of several parts (findDurations)', () => {
     expect(durations('for forty-five minutes')).toEqual([45]);
     expect(durations('for 1,5h')).toEqual([90]);
   });
+
+  it('reads tens and ones written apart, a half before the unit and a decimal comma before a unit word (round 13)', () => {
+    // "forty" alone was read (5 minutes from "five minutes" after it), "one" and "two" were alerts' names, "2,5 hours" 5 hours.
+    expect(durations('for forty five minutes')).toEqual([45]);
+    expect(durations('for twenty-five minutes')).toEqual([25]);
+    expect(durations('for thirteen minutes')).toEqual([13]);
+    expect(durations('for one and a half hours')).toEqual([90]);
+    expect(durations('for the last two and a half hours')).toEqual([150]);
+    expect(durations('for 2,5 hours')).toEqual([150]);
+    expect(durations('for zero minutes')).toEqual([]);
+  });
 });
 
 describe('a moment (findTimeRange)', () => {

@@ -1,6 +1,7 @@
 import * as chrono from 'chrono-node';
 import parseDuration from 'parse-duration';
 import type { Token } from './tokens.ts';
+import { isTensWord, numberWord } from './number-words.ts';
 import { wordTable } from './word-table.ts';
 
 /** A stretch of tokens `[start, end)` that said something about time. */
@@ -60,7 +61,8 @@ export function findDurations(tokens: readonly Token[], taken: ReadonlySet<numbe
     if (taken.has(i)) continue;
     // (".5h", ".5 hours": a decimal without its nought; it became an alert's name, the silence the default hour.)
     // ("1½h": the vulgar half, as a phone's keyboard types it.)
-    const word = tokens[i]!.norm.replace(/^\.(\d)/, '0.$1').replace(/^(\d+)½/, '$1.5');
+    // ("2,5 hours": a decimal comma before its unit, kept one word by the tokeniser.)
+    const word = tokens[i]!.norm.replace(/^\.(\d)/, '0.$1').replace(/^(\d+)½/, '$1.5').replace(/^(\d+),(\d)$/, '$1.$2');
     const next = tokens[i + 1]?.norm;
     // ("until 17h", "till 17h30": a time of day after "until", the 24-hour clock's (bareHourAfter), never a length.)
     if (/^(?:[01]?\d|2[0-3])h(?:[0-5]\d)?$/.test(word) && UNTIL_WORDS.has(tokens[i - 1]?.norm ?? '')) continue;
@@ -90,12 +92,25 @@ export function findDurations(tokens: readonly Token[], taken: ReadonlySet<numbe
       i++;
       continue;
     }
-    // "half an hour", "a couple of hours", "an hour"
-    if (word in WORD_NUMBERS) {
+    // "half an hour", "a couple of hours", "an hour", "forty five minutes", "one and a half hours"
+    const spelt = word in WORD_NUMBERS ? WORD_NUMBERS[word]! : numberWord(word);
+    if (spelt !== null && spelt > 0) {
       let j = i + 1;
-      let amount = WORD_NUMBERS[word]!;
+      let amount = spelt;
       if (word === 'half' && (tokens[j]?.norm === 'an' || tokens[j]?.norm === 'a')) j++;
       if ((word === 'couple' || word === 'few') && tokens[j]?.norm === 'of') j++;
+      // ("forty five minutes", "twenty five mins": tens and ones written apart; "forty" alone was the length, of 5 minutes,
+      // and "five" an alert's name. "one and a half hours", "two and a half hours": the half before the unit; it was half an
+      // hour, "one" an alert's name.)
+      const ones = isTensWord(word) && !taken.has(j) ? numberWord(tokens[j]?.norm ?? '') : null;
+      if (ones !== null && ones > 0 && ones < 10) {
+        amount += ones;
+        j++;
+      }
+      if (numberWord(word) !== null && andAHalf(j) && UNIT.test(tokens[j + 3]?.norm ?? '')) {
+        amount += 0.5;
+        j += 3;
+      }
       const unit = tokens[j]?.norm;
       if (unit !== undefined && UNIT.test(unit) && spelledUnit(unit) && !taken.has(j)) {
         if (word === 'a' && tokens[i - 1]?.norm === 'half') amount = 0.5;
