@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findDurations, findPeriodEnd, findTimeRange, findUntil } from './times.ts';
+import { findDurations, findPeriodEnd, findTimeRange, findUntil, untilDayMonthUnclear } from './times.ts';
 import { tokenize } from './tokens.ts';
 
 /** The period a line names, as the instant it ends (ISO), at `now` in a zone `offset` minutes east of UTC. */
@@ -65,6 +65,23 @@ describe('a day of the month by its number ("the 8th")', () => {
     const past = 'until the 2nd';
     const next = findUntil(past, tokenize(past), new Set(), 0, ref);
     expect(next && new Date(next.at).toISOString().slice(0, 10)).toBe('2026-04-02');
+  });
+
+  it('leaves a date in digits that reads both day first and month first unread after "until", and says both (round 13)', () => {
+    const until = (text: string) => {
+      const hit = findUntil(text, tokenize(text), new Set(), 0, ref);
+      return hit && new Date(hit.at).toISOString();
+    };
+    // chrono-node read them month first: 3 October, 3 November, 11 March as 3 November.
+    expect(until('until 10/03/2026 18:00')).toBeNull();
+    expect(until('till 11/03 9am')).toBeNull();
+    expect(until('until 11.03.2026 09:00')).toBeNull();
+    expect(untilDayMonthUnclear(tokenize('until 11/03 9am'), 0)).toBe('"11/03" could be March 11 or November 3: say the month as a word, e.g. "until March 11" or "until November 3".');
+    // One reading only, or a time: read.
+    expect(until('until 13/03')?.slice(0, 10)).toBe('2026-03-13');
+    expect(until('until 17.30')).toBe('2026-03-10T17:30:00.000Z');
+    expect(until('until March 11 9am')).toBe('2026-03-11T09:00:00.000Z');
+    expect(range('since 10/03')).toBeNull();
   });
 
   it('ends a silence "till friday" as that day begins on the asker\'s clock, the coming one', () => {

@@ -317,6 +317,8 @@ export function findTimeRange(text: string, tokens: readonly Token[], taken: Rea
   const first = results[0]!;
   const second = results[1];
   const span = spanOf(tokens, first.index, first.text.length);
+  // ("alerts since 10/03": a date in digits read two ways is left unread, and asked about; it listed alerts since 3 October.)
+  if (tokens.slice(span.start, second ? spanOf(tokens, second.index, second.text.length).end : span.end).some((t) => dayMonthUnclear(t.norm) !== null)) return null;
   const since = ['since', 'after', 'starting'].includes(tokens[span.start - 1]?.norm ?? '');
   // "at 3am", "around 14:05": a moment, seen with the hour around it (not from then until now).
   // (chrono-node keeps "at" in its own text: "at 3am".)
@@ -406,6 +408,8 @@ export function findUntil(text: string, tokens: readonly Token[], taken: Readonl
   const span = spanOf(tokens, after + result.index, result.text.length);
   // Only the words right after "until" (fillers such as "the" aside) are its time.
   if (tokens.slice(untilAt + 1, span.start).some((t, i) => !taken.has(untilAt + 1 + i) && !['the', 'about', 'around'].includes(t.norm))) return null;
+  // ("until 10/03/2026 18:00", "till 11/03 9am": a date in digits the day-month and month-day orders both read, asked.)
+  if (tokens.slice(span.start, span.end).some((t) => dayMonthUnclear(t.norm) !== null)) return null;
   const day = dayNamedAlone(result, tokens, span.end, ref);
   if (day) return day;
   let at = result.start.date().getTime();
@@ -547,6 +551,30 @@ export function untilHalfUnsaid(tokens: readonly Token[], untilAt: number): stri
   const time = tokens[k]!.norm;
   const day = tokens.slice(k + 1, k + 1 + said.length).map((t) => t.raw).join(' ');
   return `"${time} ${day}" could be ${time} am or ${time} pm: say "until ${time}am ${day}" or "until ${time}pm ${day}".`;
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/**
+ * "10/03", "11/03/2026", "3/12", "11.03.2026": a date in digits whose first two numbers could each be the day or the month
+ * (both 1 to 12, not the same): the two dates it may be, or null. chrono-node reads them month first, so a silence "until
+ * 10/03/2026 18:00" said on 10 March ended on 3 October (207 days), "till 11/03 9am" on 3 November; a British or a European
+ * writer meant March. ("13/03", "03/13" can be one date only; "17.30" is a time.)
+ */
+function dayMonthUnclear(norm: string): [string, string] | null {
+  const m = /^(\d{1,2})([/.])(\d{1,2})(?:\2(\d{2}|\d{4}))?$/.exec(norm);
+  if (!m || (m[2] === '.' && m[4] === undefined)) return null;
+  const a = Number(m[1]);
+  const b = Number(m[3]);
+  if (a < 1 || b < 1 || a > 12 || b > 12 || a === b) return null;
+  return [`${MONTHS[b - 1]!} ${a}`, `${MONTHS[a - 1]!} ${b}`];
+}
+
+/** The question to ask when `findUntil` left a date in digits unread because it reads two ways, or null. */
+export function untilDayMonthUnclear(tokens: readonly Token[], untilAt: number): string | null {
+  const k = tokens[untilAt + 1]?.norm === 'the' ? untilAt + 2 : untilAt + 1;
+  const dates = dayMonthUnclear(tokens[k]?.norm ?? '');
+  return dates && `"${tokens[k]!.norm}" could be ${dates[0]} or ${dates[1]}: say the month as a word, e.g. "until ${dates[0]}" or "until ${dates[1]}".`;
 }
 
 /** The parts of a day people name, in hours of that day: chrono-node reads each as one instant (3 pm for "afternoon"). */
