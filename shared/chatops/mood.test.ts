@@ -79,3 +79,11 @@ describe('the mood of a chat line', () => {
     for (const text of ['acked alerts on web-1', 'resolved incidents', 'expired silences', 'silenced critical alerts', 'ack 12', 'restart nginx on web-1']) expect(at(text), text).toBeNull();
   });
 });
+
+describe('round 13', () => {
+  it('reads an order held back or taken back at its end, after a comment\'s marker or not, as a "do not"', () => {
+    // They were done with the words as the comment ("not just yet", "don't").
+    for (const text of ['ack 12 not just yet', "ack 12 - don't", "silence web-1 for 1h, don't do it", "restart nginx on web-1 pls don't", 'ack 12 - do not']) expect(mood(text), text).toBe('negated');
+    for (const text of ['ack 12 - not yet resolved', "ack 12 - don't page bob"]) expect(mood(text), text).toBe('order');
+  });
+});

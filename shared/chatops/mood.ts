@@ -72,6 +72,10 @@ const RETRACTIONS = [
   'ignore me', 'disregard', 'disregard that', 'cancel that',
   // ("ack 12 not yet", "restart nginx on web-1 /s", "ack 12 actually don't", "silence web-1 for 1h... wait"): held back or not meant.
   'not yet', 'not now', 'hold on', 'hang on', '/s', "actually don't", 'actually dont', 'or maybe not', 'maybe not', 'not', 'lol no', 'haha no', 'jk no',
+  // ("ack 12 not just yet", "ack 12 - don't", "silence web-1 for 1h, don't do it": held back or taken back, comment marker or
+  // not; they were done with the words as the comment.)
+  'not just yet', 'not quite yet', 'not yet please', 'not yet pls', "don't", 'dont', 'do not', "please don't", "pls don't", 'pls dont',
+  "don't do it", 'dont do it', "don't do that", 'dont do that', 'not yet tho', 'not yet though',
   // ("reboot db-1 kidding", "resolve 7 (kidding)", "ack 12 not really": planned a restart of service "kidding", resolved 7.)
   'kidding', 'just kidding', 'only kidding', 'joking', 'just joking', 'only joking', 'not really', 'jk lol',
   // ("restart nginx on web-1 no", "ack 12 nope": taken back at once; it planned the restart, acknowledged 12 with comment "no".)
