@@ -75,13 +75,16 @@ export function saidBeforeFreeText(text: string, offset: number): boolean {
  */
 export function idsInWords(tokens: readonly Token[]): Token[] {
   const isId = (t: Token | undefined) => t !== undefined && /^#?\d{1,9}$/.test(t.norm);
-  return tokens.map((token, i) => {
+  // (In order, each read against the words before it as read: "ack alerts twelve, thirteen and fourteen" is 12, 13 and 14; the
+  // last was its comment, "and fourteen", as it followed a word and not yet an id.)
+  const out: Token[] = [];
+  for (const [i, token] of tokens.entries()) {
     const n = numberWord(token.norm);
-    if (n === null || n === 0) return token;
-    const prev = tokens[i - 1];
+    const prev = out[i - 1];
     const next = tokens[i + 1];
-    const joined = prev !== undefined && ((ID_JOINERS.has(prev.norm) && isId(tokens[i - 2])) || (isId(prev) && prev.raw.endsWith(',')));
-    const endsList = next === undefined || token.raw.endsWith(',') || ID_JOINERS.has(next.norm) || FREE_TEXT_MARKERS.has(next.norm) || isId(next);
-    return joined && endsList ? { ...token, norm: String(n) } : token;
-  });
+    const joined = prev !== undefined && ((ID_JOINERS.has(prev.norm) && isId(out[i - 2])) || (isId(prev) && prev.raw.endsWith(',')));
+    const endsList = next === undefined || token.raw.endsWith(',') || ID_JOINERS.has(next.norm) || FREE_TEXT_MARKERS.has(next.norm) || isId(next) || numberWord(next.norm) !== null;
+    out.push(n !== null && n !== 0 && joined && endsList ? { ...token, norm: String(n) } : token);
+  }
+  return out;
 }

@@ -84,6 +84,16 @@ describe('a day of the month by its number ("the 8th")', () => {
     expect(range('since 10/03')).toBeNull();
   });
 
+  it('takes the words after the end\'s time that say it again as the end\'s ("9am tomorrow morning", "6pm local", "17:00 my time")', () => {
+    const end = (text: string) => findUntil(text, tokenize(text), new Set(), 0, ref)?.end;
+    // They were left for the silence's alert name ("morning", "local", "time").
+    expect(end('until 9am tomorrow morning')).toBe(4);
+    expect(end('until 6pm local')).toBe(3);
+    expect(end('till 17:00 my time')).toBe(4);
+    // Other words after it are not its.
+    expect(end('until 6pm locally patched')).toBe(2);
+  });
+
   it('ends a silence "till friday" as that day begins on the asker\'s clock, the coming one', () => {
     const until = (text: string, utcOffsetMinutes = 0) => {
       const hit = findUntil(text, tokenize(text), new Set(), 0, { now: Date.parse('2026-03-10T12:00:00Z'), utcOffsetMinutes });

@@ -400,6 +400,8 @@ const AROUND_WORDS = new Set(['at', 'around', 'about', 'near', 'circa', 'approx'
  */
 export function findUntil(text: string, tokens: readonly Token[], taken: ReadonlySet<number>, untilAt: number, ref: TimeReference): { at: number; end: number } | null {
   const bare = bareHourAfter(tokens, taken, untilAt, ref);
+  const offset = (ref.utcOffsetMinutes ?? -new Date(ref.now).getTimezoneOffset()) * 60_000;
+  if (bare) return { at: bare.at, end: restatedUntil(tokens, taken, bare.end, new Date(bare.at + offset).getUTCHours()) };
   if (bare !== undefined) return bare;
   const after = tokens[untilAt]!.end;
   const masked = maskTaken(text, tokens, taken);
@@ -415,8 +417,25 @@ export function findUntil(text: string, tokens: readonly Token[], taken: Readonl
   let at = result.start.date().getTime();
   // forwardDate moves a bare time or weekday ahead; a time today already past ("until 9am" at noon) is tomorrow's.
   if (at <= ref.now && !result.start.isCertain('day')) at += DAY_MS;
-  return at > ref.now ? { at, end: span.end } : null;
+  return at > ref.now ? { at, end: result.start.isCertain('hour') ? restatedUntil(tokens, taken, span.end, result.start.get('hour')!) : span.end } : null;
 }
+
+/**
+ * "until 9am tomorrow morning", "until 6pm local", "till 17:00 my time": words after the end's time that say it again, its
+ * part of the day (the one its hour is in) or the asker's own clock (which it is read on): the end's too. They were an
+ * alert's name ("morning", "local"), so the silence covered no alert that was meant.
+ */
+function restatedUntil(tokens: readonly Token[], taken: ReadonlySet<number>, end: number, hour: number): number {
+  let k = end;
+  const next = (i: number) => (taken.has(i) ? '' : tokens[i]?.norm ?? '');
+  if (PART_OF_HOUR[next(k)]?.(hour)) k++;
+  if (['my', 'our', 'local'].includes(next(k)) && next(k + 1) === 'time') k += 2;
+  else if (next(k) === 'local' || (next(k) === 'time' && ['my', 'our', 'local'].includes(tokens[k - 1]?.norm ?? ''))) k++;
+  return k;
+}
+const PART_OF_HOUR: Readonly<Record<string, (hour: number) => boolean>> = wordTable({
+  morning: (h) => h < 12, afternoon: (h) => h >= 12 && h < 18, evening: (h) => h >= 17, night: (h) => h >= 18 || h < 5, tonight: (h) => h >= 18,
+});
 
 const HOUR_MS = 3_600_000;
 
