@@ -87,3 +87,10 @@ describe('round 13', () => {
     for (const text of ['ack 12 - not yet resolved', "ack 12 - don't page bob"]) expect(mood(text), text).toBe('order');
   });
 });
+
+describe('round 13: what may be done, said', () => {
+  it('weighs "we can …" and "… can be closed" (they resolved 12); "can we …" stays a polite order', () => {
+    for (const text of ['we can close incident 12', 'incident 12 can be closed', '12 could be acked', 'you can ack 12 now']) expect(mood(text), text).toBe('question');
+    for (const text of ['can we close incident 12', 'ack 12 - it can be ignored']) expect(mood(text), text).toBe('order');
+  });
+});

@@ -38,6 +38,8 @@ const OTHERS = new Set(['someone', 'somebody', 'anyone', 'anybody', 'whoever', '
 
 /** "we could restart nginx", "I would ack 12": advice, not an order ("could you …", "would you mind …" ask politely, and are). */
 const ADVISING = new Set(['could', 'would', "could've", "would've"]);
+/** Modals said before "be" and an order's participle ("can be closed", "could be acked", "may be resolved"). */
+const MAY_BE = new Set(['can', 'could', 'may', 'might', 'should', 'must']);
 /**
  * Words that say the order is someone else's ("bob said ack 12", "alice asked me to ack 12", "the runbook says restart
  * nginx", "ask bob to ack 12"): said before its verb, the line quotes or passes on an order, and gives none to chat.
@@ -578,6 +580,9 @@ function moodSaid(tokens: readonly Token[]): Mood {
   if (quotesAnOrder(tokens.slice(tokens.length - words.length), said, verbAt)) return 'quoted';
   // "we could restart nginx on web-1", "i would ack 12": advice ("could you …" asks politely).
   if (!politeOrder && before.some((w, i) => ADVISING.has(w) && !POLITE_SUBJECTS.has(before[i + 1] ?? ''))) return 'question';
+  // "we can close incident 12", "incident 12 can be closed", "12 could be acked": what may be done, said of it, not asked of
+  // chat (they resolved 12: "can we close incident 12?" asks politely, and stays an order).
+  if (!politeOrder && (before.some((w, i) => w === 'can' && i > 0 && ['we', 'u', 'you'].includes(before[i - 1]!)) || said.some((w, i) => i > 0 && MAY_BE.has(w) && said[i + 1] === 'be'))) return 'question';
   // "restart nginx on web-1 would fix it", "ack 12 should stop the pages": what the order would do, weighed, not ordered.
   if (verbAt !== -1 && said.some((w, i) => i > verbAt && WOULD.has(w) && OUTCOME_VERBS.has(said[i + 1] ?? ''))) return 'question';
   // "restart nginx on web-1 fixed it", "bounce api-1 did the trick": what a run did, said after it.

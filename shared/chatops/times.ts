@@ -53,8 +53,11 @@ export function findDurations(tokens: readonly Token[], taken: ReadonlySet<numbe
   /** "and a half" at `at`, untaken: three tokens. */
   const andAHalf = (at: number) => tokens[at]?.norm === 'and' && (tokens[at + 1]?.norm === 'a' || tokens[at + 1]?.norm === 'an') && tokens[at + 2]?.norm === 'half' && ![at, at + 1, at + 2].some((k) => taken.has(k));
   /** A hit of `units` whole units of `unitMs`, widened over a following "and a half" ("an hour and a half"). */
+  // ("an hour and a quarter": it was asked which alerts "quarter" named.)
+  const andAQuarter = (at: number) => tokens[at]?.norm === 'and' && tokens[at + 1]?.norm === 'a' && tokens[at + 2]?.norm === 'quarter' && ![at, at + 1, at + 2].some((k) => taken.has(k));
   const push = (start: number, end: number, units: number, unitMs: number) => {
     if (andAHalf(end)) hits.push({ start, end: end + 3, ms: (units + 0.5) * unitMs });
+    else if (andAQuarter(end) && unitMs === 3_600_000) hits.push({ start, end: end + 3, ms: (units + 0.25) * unitMs });
     else hits.push({ start, end, ms: units * unitMs });
   };
   for (let i = 0; i < tokens.length; i++) {
@@ -76,6 +79,26 @@ export function findDurations(tokens: readonly Token[], taken: ReadonlySet<numbe
     if (NUMBER_WITH_UNIT.test(word.replace(/^(\d+),(\d)/, '$1.$2')) || COMPOUND.test(word)) {
       const ms = parseDuration(word.replace(/^(\d+),(\d)/, '$1.$2').replace(/(\d)(months?)$/, '$1mo'));
       if (ms) hits.push({ start: i, end: i + 1, ms });
+      continue;
+    }
+    // ("1/2 hour", "3/4 hr": a fraction of a unit; it was an alert's name "hour", the silence the default hour.)
+    const fraction = /^([1-9])\/([2-9])$/.exec(word);
+    if (fraction && next !== undefined && UNIT.test(next) && !taken.has(i + 1)) {
+      const unitMs = parseDuration(`1${unitText(next)}`);
+      if (unitMs) hits.push({ start: i, end: i + 2, ms: (Number(fraction[1]) / Number(fraction[2])) * unitMs });
+      i++;
+      continue;
+    }
+    // ("a quarter of an hour", "three quarters of an hour", "quarter hour": it was an alert's name "quarter", the default hour.)
+    const quarters = quartersAt(tokens, taken, i);
+    if (quarters) {
+      hits.push(quarters);
+      i = quarters.end - 1;
+      continue;
+    }
+    // ("for a sec", "a second": not a length of one second, but "briefly", asked about as "for a bit" is.)
+    if (word === 'a' && next !== undefined && ['sec', 'secs', 'second', 's'].includes(next)) {
+      i++;
       continue;
     }
     // "2 and a half hours"
@@ -128,6 +151,22 @@ export function findDurations(tokens: readonly Token[], taken: ReadonlySet<numbe
     }
   }
   return joinParts(tokens, taken, hits);
+}
+
+/** How many quarters a word says ("a quarter", "three quarters"). */
+const QUARTERS: Readonly<Record<string, number>> = wordTable({ a: 1, one: 1, '1': 1, two: 2, '2': 2, three: 3, '3': 3 });
+
+/** "a quarter of an hour", "three quarters of an hour", "quarter hour", "quarter of an hour" at `i`, as a hit, or null. */
+function quartersAt(tokens: readonly Token[], taken: ReadonlySet<number>, i: number): DurationHit | null {
+  const count = QUARTERS[tokens[i]!.norm];
+  const at = count === undefined ? i : i + 1;
+  if (!/^quarters?$/.test(tokens[at]?.norm ?? '')) return null;
+  let j = at + 1;
+  if (tokens[j]?.norm === 'of') j++;
+  if (tokens[j]?.norm === 'an' || tokens[j]?.norm === 'a') j++;
+  const unit = tokens[j]?.norm ?? '';
+  if (!/^(?:hours?|hrs?)$/.test(unit) || [...Array(j + 1 - i).keys()].some((k) => taken.has(i + k))) return null;
+  return { start: i, end: j + 1, ms: (count ?? 1) * 15 * 60_000 };
 }
 
 /** A unit written as a word after "an", "last"…: "hour", "hr", "min", "wk" — not a letter ("a m", "last d"). */

@@ -403,7 +403,8 @@ const LENGTH_RANGE = /^\d+(?:\.\d+)?-\d+(?:\.\d+)?(?:s|m|h|d|w|mins?|hrs?|hours?
 
 /** Lengths too vague to set: asked about rather than read as an alert's name. */
 // ("for the time being": it silenced alerts named "time being".)
-const VAGUE_LENGTHS = new Set(['bit', 'while', 'briefly', 'awhile', 'sometime', 'moment', 'being']);
+// ("for a sec", "for a second", "a tick": a moment, said so; "for a sec" was a silence of one second.)
+const VAGUE_LENGTHS = new Set(['bit', 'while', 'briefly', 'awhile', 'sometime', 'moment', 'being', 'sec', 'second', 'tick', 'jiffy']);
 /** How alerts are, said in place of which ("the noisy alerts", "the flapping alert"): no alert is named so. */
 /** What points back to something said before ("it", "them", "the same"): on a line of its own it names nothing. */
 const BACK_REFERENCES = new Set(['it', 'that', 'this', 'them', 'those', 'these', 'same', 'em', "'em"]);
