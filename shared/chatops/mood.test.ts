@@ -94,3 +94,13 @@ describe('round 13: what may be done, said', () => {
     for (const text of ['can we close incident 12', 'ack 12 - it can be ignored']) expect(mood(text), text).toBe('order');
   });
 });
+
+describe('round 13: a supposition', () => {
+  it('orders nothing, set off by a comma or not ("hypothetically, ack 12" and "let\'s say we silence web-1 for 1h" were done)', () => {
+    for (const text of ['hypothetically, ack 12', "let's say we silence web-1 for 1h", 'in theory, restart nginx on web-1', 'say we ack 12']) {
+      expect(mood(text), text).toBe('question');
+      expect(orderAfterContext(tokenize(text)), text).toBeNull();
+    }
+    expect(mood("let's silence web-1 for 1h")).toBe('order');
+  });
+});

@@ -27,7 +27,19 @@ const QUESTION_OPENERS = new Set([
 const ASKING_LEADS = [
   'want me to', 'you want me to', 'wanna', 'ok to', 'okay to', 'k to', 'safe to', 'fine to', 'alright to', 'good to', 'worth', 'any objections', 'any objection',
   'suppose', 'supposing', 'hypothetically', 'imagine', 'what about', 'how about', 'thoughts on',
+  // ("let's say we silence web-1 for 1h", "in theory, ack 12", "thinking out loud: restart nginx on web-1": a supposition; the
+  // first was done, and so was "hypothetically, ack 12", read as a clause of context before the order.)
+  "let's say", 'lets say', 'let us say', 'say we', 'theoretically', 'in theory', 'in principle', 'purely hypothetically', 'thinking out loud',
+  'just thinking out loud', 'thinking aloud', 'for argument', "for argument's sake", 'for the sake of argument', 'as an experiment', 'as a thought experiment',
 ];
+/** Whether the line starts with a supposition ("hypothetically", "let's say", "in theory", "imagine"). */
+function supposes(tokens: readonly Token[]): boolean {
+  const words = tokens.slice(0, 5).map((t) => t.norm.replace(/[,:;.]+$/, ''));
+  return SUPPOSING.some((lead) => words.slice(0, lead.length).join(' ') === lead.join(' '));
+}
+
+const SUPPOSING = ['suppose', 'supposing', 'hypothetically', 'imagine', "let's say", 'lets say', 'let us say', 'say we', 'theoretically', 'in theory',
+  'in principle', 'purely hypothetically', 'thinking out loud', 'just thinking out loud', 'thinking aloud'].map((lead) => lead.split(' '));
 /** "i reckon we ack 12", "i think we restart nginx", "imo ack 12": an opinion of what to do, weighed, not ordered. */
 const OPINIONS = ['i reckon', 'i think', 'i guess', 'i suppose', 'i feel like', 'i believe', 'imo', 'imho', 'in my opinion', 'methinks', 'personally i'];
 /**
@@ -245,6 +257,8 @@ const SEVERITY_OR_STATE = new Set([...Object.keys(SEVERITY_WORDS), 'firing', 'op
  * clause starts, or null: the order is the line's, what comes before it only says why.
  */
 export function orderAfterContext(tokens: readonly Token[]): number | null {
+  // ("hypothetically, ack 12", "let's say, silence web-1 for 1h": a supposition leads what follows; it is no clause of its own.)
+  if (supposes(tokens)) return null;
   for (let i = 1; i < tokens.length; i++) {
     // ("web-1 is down and restart nginx on web-1", "db-2 is full so clear it": a statement joined to the order by a word.)
     const joined = CONTEXT_JOINERS.has(tokens[i - 1]!.norm);
@@ -511,6 +525,8 @@ export function moodOf(tokens: readonly Token[]): Mood {
 function moodSaid(tokens: readonly Token[]): Mood {
   if (labelled(tokens)) return 'listed';
   if (didAsNoun(tokens)) return 'report';
+  // ("hypothetically, ack 12": a supposition, said first; not someone named "hypothetically".)
+  if (supposes(tokens)) return 'question';
   // "re: restart nginx on web-1", "about the restart on web-1", "regarding the silence on web-1", "fyi restart nginx on web-1
   // fixed it", "heads up: …": said about an order, not asking for it (it planned the restart, made the silence).
   const w0 = tokens[0]?.norm ?? '';

@@ -90,6 +90,8 @@ describe('a day of the month by its number ("the 8th")', () => {
     expect(end('until 9am tomorrow morning')).toBe(4);
     expect(end('until 6pm local')).toBe(3);
     expect(end('till 17:00 my time')).toBe(4);
+    // ("till 9 in the morning" was 21:00.)
+    expect(findUntil('till 9 in the morning', tokenize('till 9 in the morning'), new Set(), 0, ref)?.at).toBe(Date.parse('2026-03-11T09:00:00Z'));
     // Other words after it are not its.
     expect(end('until 6pm locally patched')).toBe(2);
   });

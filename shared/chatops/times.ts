@@ -577,7 +577,9 @@ function bareHourAfter(tokens: readonly Token[], taken: ReadonlySet<number>, unt
     const w = tokens[end]!.norm;
     if (/^(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|on|next|or|to|-)$/.test(w)) return null;
     const said = AFTER_HOUR[w];
-    const lead = ['this', 'in', 'the'].includes(w) && /^(morning|evening|afternoon|night|tonight)$/.test(tokens[end + 1]?.norm ?? '');
+    // ("till 9 in the morning": it was 21:00, and "morning" an alert's name.)
+    const lead = (['this', 'in', 'the'].includes(w) && /^(morning|evening|afternoon|night|tonight)$/.test(tokens[end + 1]?.norm ?? ''))
+      || (w === 'in' && tokens[end + 1]?.norm === 'the' && /^(morning|evening|afternoon)$/.test(tokens[end + 2]?.norm ?? ''));
     if (!said && !lead) break;
     if (said?.day !== undefined) day = said.day;
     if (said?.half !== undefined) half = said.half;
