@@ -104,3 +104,10 @@ describe('round 13: a supposition', () => {
     expect(mood("let's silence web-1 for 1h")).toBe('order');
   });
 });
+
+describe('round 13: Slack\'s markup of a mention, pasted', () => {
+  it('asks of whom it names ("<@U1|bob> ack 12", "<!here> ack 12" were done); the bot\'s own mention still acts', () => {
+    for (const text of ['<@U123ABC|bob> can you ack 12', '<!here> ack 12', '<!channel> ack 12']) expect(mood(text), text).toBe('addressed');
+    for (const text of ['<@U0BOT123> ack 12', '<@U0BOT|smartcloudops> ack 12']) expect(mood(text), text).toBe('order');
+  });
+});

@@ -473,7 +473,22 @@ const ORDER_NOUNS_DONE: ReadonlySet<string> = new Set(['ack', 'silence', 'mute',
 export const BOT_NAMES: ReadonlySet<string> = new Set(['smartcloudops', 'smart-cloud-ops', 'sco', 'bot', 'opsbot', 'ops-bot', 'chatops', 'chatbot']);
 
 function isBotMention(token: Token): boolean {
-  return token.raw.startsWith('<@') || BOT_NAMES.has(token.norm.slice(1));
+  // ("<@U123ABC|bob> can you ack 12": Slack's markup of someone else's mention, named, is theirs; it was done, as the bot's.)
+  const named = /^<@[A-Za-z0-9]+\|@?([^>]+)>/.exec(token.raw);
+  return named ? BOT_NAMES.has(named[1]!.toLowerCase()) : token.raw.startsWith('<@') || BOT_NAMES.has(token.norm.slice(1));
+}
+
+/**
+ * A mention as typed or as Slack's markup reaches chat pasted into the console: "@bob", "<@U1|bob>" (as "@bob"), "<!here>",
+ * "<!channel>" (as "@here", "@channel"); null when the token is none. ("<!here> ack 12" was done; "@here ack 12" is asked of
+ * the channel.)
+ */
+function mentionOf(token: Token): string | null {
+  if (/^@[\w.-]+$/.test(token.norm)) return token.raw.replace(/[,:]+$/, '');
+  const named = /^<@[A-Za-z0-9]+\|@?([^>]+)>/.exec(token.raw);
+  if (named) return `@${named[1]!}`;
+  const group = /^<!(here|channel|everyone)(?:\|[^>]*)?>/i.exec(token.raw);
+  return group ? `@${group[1]!.toLowerCase()}` : null;
 }
 
 /**
@@ -486,8 +501,9 @@ export function mentionedFirst(tokens: readonly Token[]): { who: string; from: n
   let at = 0;
   for (; at < tokens.length; at++) {
     const token = tokens[at]!;
-    if (/^@[\w.-]+$/.test(token.norm)) {
-      if (!isBotMention(token)) who ??= token.raw.replace(/[,:]+$/, '');
+    const mention = mentionOf(token);
+    if (mention !== null) {
+      if (!isBotMention(token)) who ??= mention;
       continue;
     }
     if (!GREETINGS.has(token.norm) && !FILLER.has(token.norm)) break;
