@@ -204,6 +204,7 @@ describe('durations of several parts (findDurations)', () => {
     expect(durations('for zero minutes')).toEqual([]);
     // Fractions and quarters of an hour; "a sec" is a moment, no length ("for a sec" was a silence of one second).
     expect(durations('for 1/2 hour')).toEqual([30]);
+    expect(durations('for 1 1/2 hours')).toEqual([90]);
     expect(durations('for a quarter of an hour')).toEqual([15]);
     expect(durations('for three quarters of an hour')).toEqual([45]);
     expect(durations('for an hour and a quarter')).toEqual([75]);

@@ -85,7 +85,9 @@ export function findDurations(tokens: readonly Token[], taken: ReadonlySet<numbe
     const fraction = /^([1-9])\/([2-9])$/.exec(word);
     if (fraction && next !== undefined && UNIT.test(next) && !taken.has(i + 1)) {
       const unitMs = parseDuration(`1${unitText(next)}`);
-      if (unitMs) hits.push({ start: i, end: i + 2, ms: (Number(fraction[1]) / Number(fraction[2])) * unitMs });
+      // ("1 1/2 hours": a whole number before it is its; read alone it was half an hour.)
+      const whole = i > 0 && !taken.has(i - 1) && /^\d{1,3}$/.test(tokens[i - 1]!.norm) && hits.at(-1)?.end !== i ? Number(tokens[i - 1]!.norm) : null;
+      if (unitMs) hits.push({ start: whole === null ? i : i - 1, end: i + 2, ms: ((whole ?? 0) + Number(fraction[1]) / Number(fraction[2])) * unitMs });
       i++;
       continue;
     }
