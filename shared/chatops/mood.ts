@@ -34,12 +34,14 @@ const ASKING_LEADS = [
 ];
 /** Whether the line starts with a supposition ("hypothetically", "let's say", "in theory", "imagine"). */
 function supposes(tokens: readonly Token[]): boolean {
+  if (!SUPPOSING_FIRST.has((tokens[0]?.norm ?? '').replace(/[,:;.]+$/, ''))) return false;
   const words = tokens.slice(0, 5).map((t) => t.norm.replace(/[,:;.]+$/, ''));
   return SUPPOSING.some((lead) => words.slice(0, lead.length).join(' ') === lead.join(' '));
 }
 
 const SUPPOSING = ['suppose', 'supposing', 'hypothetically', 'imagine', "let's say", 'lets say', 'let us say', 'say we', 'theoretically', 'in theory',
   'in principle', 'purely hypothetically', 'thinking out loud', 'just thinking out loud', 'thinking aloud'].map((lead) => lead.split(' '));
+const SUPPOSING_FIRST: ReadonlySet<string> = new Set(SUPPOSING.map((lead) => lead[0]!));
 /** "i reckon we ack 12", "i think we restart nginx", "imo ack 12": an opinion of what to do, weighed, not ordered. */
 const OPINIONS = ['i reckon', 'i think', 'i guess', 'i suppose', 'i feel like', 'i believe', 'imo', 'imho', 'in my opinion', 'methinks', 'personally i'];
 /**

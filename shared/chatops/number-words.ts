@@ -3,15 +3,15 @@
 export const UNITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
 export const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
 
+/** Every word of a number up to 99, "twenty-one" as well as "twenty": looked up once per word, not parsed again. */
+const NUMBER_OF: ReadonlyMap<string, number> = new Map([
+  ...UNITS.map((word, n) => [word, n] as const),
+  ...TENS.slice(2).flatMap((tens, t) => [[tens, (t + 2) * 10] as const, ...UNITS.slice(1, 10).map((ones, o) => [`${tens}-${ones}`, (t + 2) * 10 + o + 1] as const)]),
+]);
+
 /** "twelve" → 12, "twenty-one" → 21 (up to 99), anything else → null. */
 export function numberWord(norm: string): number | null {
-  const unit = UNITS.indexOf(norm);
-  if (unit !== -1) return unit;
-  const [tens, ones] = norm.split('-');
-  const t = TENS.indexOf(tens ?? '');
-  if (t < 2) return null;
-  const o = ones === undefined ? 0 : UNITS.indexOf(ones);
-  return o >= 0 && o < 10 ? t * 10 + o : null;
+  return NUMBER_OF.get(norm) ?? null;
 }
 
 /** Whether `norm` is a tens' word alone ("forty"), which a ones' word may follow apart ("forty five"). */

@@ -80,11 +80,15 @@ export function idsInWords(tokens: readonly Token[]): Token[] {
   const out: Token[] = [];
   for (const [i, token] of tokens.entries()) {
     const n = numberWord(token.norm);
+    if (n === null || n === 0) {
+      out.push(token);
+      continue;
+    }
     const prev = out[i - 1];
     const next = tokens[i + 1];
     const joined = prev !== undefined && ((ID_JOINERS.has(prev.norm) && isId(out[i - 2])) || (isId(prev) && prev.raw.endsWith(',')));
     const endsList = next === undefined || token.raw.endsWith(',') || ID_JOINERS.has(next.norm) || FREE_TEXT_MARKERS.has(next.norm) || isId(next) || numberWord(next.norm) !== null;
-    out.push(n !== null && n !== 0 && joined && endsList ? { ...token, norm: String(n) } : token);
+    out.push(joined && endsList ? { ...token, norm: String(n) } : token);
   }
   return out;
 }
