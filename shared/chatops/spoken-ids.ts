@@ -73,6 +73,9 @@ export function saidBeforeFreeText(text: string, offset: number): boolean {
  * read as its digits, so a list said so is never done in part ("ack 12 and thirteen" acknowledged 12 alone, "and
  * thirteen" its comment). ("ack 12 and two others" keeps its words.)
  */
+/** Words after a number that say it counts (units of time among them): "two more", "five min", "three of them". */
+const COUNTED: ReadonlySet<string> = new Set(['more', 'less', 'other', 'of', 'at', 'by', 'or', 'ago', 'min', 'h', 'hr', 'm', 'sec', 'minute', 'hour', 'day', 'week', 'time', 'x']);
+
 export function idsInWords(tokens: readonly Token[]): Token[] {
   const isId = (t: Token | undefined) => t !== undefined && /^#?\d{1,9}$/.test(t.norm);
   // (In order, each read against the words before it as read: "ack alerts twelve, thirteen and fourteen" is 12, 13 and 14; the
@@ -88,7 +91,10 @@ export function idsInWords(tokens: readonly Token[]): Token[] {
     const next = tokens[i + 1];
     const joined = prev !== undefined && ((ID_JOINERS.has(prev.norm) && isId(out[i - 2])) || (isId(prev) && prev.raw.endsWith(',')));
     const endsList = next === undefined || token.raw.endsWith(',') || ID_JOINERS.has(next.norm) || FREE_TEXT_MARKERS.has(next.norm) || isId(next) || numberWord(next.norm) !== null;
-    out.push(joined && endsList ? { ...token, norm: String(n) } : token);
+    // ("ack 12, 13 and fourteen rolling back": the last id, then the comment, as "… and 14 rolling back" is; it acknowledged 12
+    // and 13 with the comment "and fourteen rolling back". A count is not: "and two others", "and three more", "and one node".)
+    const thenComment = next !== undefined && n > 1 && /^[a-z]+$/.test(next.norm) && !/s$/.test(next.norm) && !COUNTED.has(next.norm);
+    out.push(joined && (endsList || thenComment) ? { ...token, norm: String(n) } : token);
   }
   return out;
 }
