@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findDurations, findPeriodEnd, findTimeRange, findUntil, untilDayMonthUnclear } from './times.ts';
+import { findDurations, findPeriodEnd, findTimeRange, findUntil, untilDayMonthUnclear, untilHalfUnsaid } from './times.ts';
 import { tokenize } from './tokens.ts';
 
 /** The period a line names, as the instant it ends (ISO), at `now` in a zone `offset` minutes east of UTC. */
@@ -92,6 +92,10 @@ describe('a day of the month by its number ("the 8th")', () => {
     expect(end('till 17:00 my time')).toBe(4);
     // ("till 9 in the morning" was 21:00.)
     expect(findUntil('till 9 in the morning', tokenize('till 9 in the morning'), new Set(), 0, ref)?.at).toBe(Date.parse('2026-03-11T09:00:00Z'));
+    // The day said before a bare hour: asked am or pm ("till tomorrow 9" asked for the unit of 9), read with its half.
+    expect(findUntil('till tomorrow 9', tokenize('till tomorrow 9'), new Set(), 0, ref)).toBeNull();
+    expect(untilHalfUnsaid(tokenize('till tomorrow 9'), 0)).toBe('"tomorrow 9" could be 9 am or 9 pm: say "until tomorrow 9am" or "until tomorrow 9pm".');
+    expect(findUntil('until tomorrow 9 morning', tokenize('until tomorrow 9 morning'), new Set(), 0, ref)).toEqual({ at: Date.parse('2026-03-11T09:00:00Z'), end: 4 });
     // Other words after it are not its.
     expect(end('until 6pm locally patched')).toBe(2);
   });

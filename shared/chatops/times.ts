@@ -526,6 +526,15 @@ function bareHourRange(tokens: readonly Token[], taken: ReadonlySet<number>, ref
   return null;
 }
 
+/** "tomorrow 9", "tmrw 7:30": a day said before a bare hour of the twelve-hour clock with nothing of its half after it; the hour, or null. */
+function dayThenBareHour(tokens: readonly Token[], k: number): number | null {
+  if (AFTER_HOUR[tokens[k]?.norm ?? '']?.day !== 1) return null;
+  const m = /^(\d{1,2})(?::[0-5]\d)?$/.exec(tokens[k + 1]?.norm ?? '');
+  if (!m || m[1]!.startsWith('0') || Number(m[1]) < 1 || Number(m[1]) > 12) return null;
+  const after = tokens[k + 2]?.norm ?? '';
+  return /^(a\.?m\.?|p\.?m\.?|h|hrs?|hours?|m|mins?|minutes?)$/.test(after) || AFTER_HOUR[after]?.half !== undefined || ['in', 'this', 'at'].includes(after) ? null : Number(m[1]);
+}
+
 /** A day or a part of one said after a bare hour ("until 10 tonight", "until 9 tomorrow morning"): which day, which half. */
 const AFTER_HOUR: Readonly<Record<string, { day?: number; half?: 'am' | 'pm' }>> = wordTable({
   today: { day: 0 }, tonight: { day: 0, half: 'pm' }, tomorrow: { day: 1 }, tmrw: { day: 1 }, tmr: { day: 1 }, tomorow: { day: 1 }, tommorow: { day: 1 },
@@ -547,8 +556,14 @@ const OCLOCK = new Set(["o'clock", 'oclock', 'o’clock']);
 function bareHourAfter(tokens: readonly Token[], taken: ReadonlySet<number>, untilAt: number, ref: TimeReference): { at: number; end: number } | null | undefined {
   let k = untilAt + 1;
   while (k < tokens.length && !taken.has(k) && ['the', 'about', 'around', 'like', '~'].includes(tokens[k]!.norm)) k++;
-  const word = tokens[k];
-  if (!word || taken.has(k)) return undefined;
+  if (!tokens[k] || taken.has(k)) return undefined;
+  // ("till tomorrow 9": a day, then a bare hour of the twelve-hour clock and nothing of its half; chrono-node read the day
+  // alone, and the hour was asked for its unit. "until tomorrow 9 morning": the day first, then the hour and its half; it
+  // ended tomorrow at noon, with alerts named "morning".)
+  if (dayThenBareHour(tokens, k) !== null) return null;
+  const dayFirst = AFTER_HOUR[tokens[k]!.norm]?.day === 1 && !taken.has(k + 1) && /^\d{1,2}(?::[0-5]\d)?$/.test(tokens[k + 1]?.norm ?? '') && AFTER_HOUR[tokens[k + 2]?.norm ?? '']?.half !== undefined;
+  if (dayFirst) k++;
+  const word = tokens[k]!;
   // ("until 6ish": said roughly, as "until about 6".)
   // ("until 0800", "till 1730": the 24-hour clock's four digits.)
   // ("until 17:00Z", "till 0900z": the time in UTC, as logs and tickets write it; it was not read.)
@@ -573,7 +588,7 @@ function bareHourAfter(tokens: readonly Token[], taken: ReadonlySet<number>, unt
   if (tokens[end] && !taken.has(end) && /^(a\.?m\.?|p\.?m\.?|h|hrs?|hours?|m|mins?|minutes?|\d+|utc|gmt|z|utc[+-]\d{1,2}|gmt[+-]\d{1,2}|[+-]\d{2}:?\d{2}|cet|cest|eet|eest|wet|west|bst|ist|jst|kst|sgt|aest|aedt|awst|nzst|nzdt|pst|pdt|est|edt|cst|cdt|mst|mdt|hst|akst|akdt)$/.test(tokens[end]!.norm)) return undefined;
   // "until 10 tonight", "until 9 tomorrow morning", "until 7 this evening": the day and the part of it said after the hour;
   // a day without its part ("until 6 tomorrow": morning or evening?), another day, or "or" ("until 6 or 7") is asked about.
-  let day: number | null = null;
+  let day: number | null = dayFirst ? 1 : null;
   let half: 'am' | 'pm' | null = null;
   while (tokens[end] && !taken.has(end)) {
     const w = tokens[end]!.norm;
@@ -605,6 +620,11 @@ function bareHourAfter(tokens: readonly Token[], taken: ReadonlySet<number>, unt
 export function untilHalfUnsaid(tokens: readonly Token[], untilAt: number): string | null {
   let k = untilAt + 1;
   while (k < tokens.length && ['the', 'about', 'around', 'like', '~'].includes(tokens[k]!.norm)) k++;
+  const dayFirst = dayThenBareHour(tokens, k);
+  if (dayFirst !== null) {
+    const [day, time] = [tokens[k]!.raw, tokens[k + 1]!.norm];
+    return `"${day} ${time}" could be ${time} am or ${time} pm: say "until ${day} ${time}am" or "until ${day} ${time}pm".`;
+  }
   const m = /^(\d{1,2})(?::([0-5]\d))?$/.exec(tokens[k]?.norm ?? '');
   if (!m || m[1]!.startsWith('0') || Number(m[1]) < 1 || Number(m[1]) > 12) return null;
   const said: { day?: number; half?: 'am' | 'pm' }[] = [];
