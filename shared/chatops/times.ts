@@ -82,7 +82,7 @@ export function findDurations(tokens: readonly Token[], taken: ReadonlySet<numbe
       continue;
     }
     // ("1/2 hour", "3/4 hr": a fraction of a unit; it was an alert's name "hour", the silence the default hour.)
-    const fraction = /^([1-9])\/([2-9])$/.exec(word);
+    const fraction = word.length === 3 && word.charAt(1) === '/' ? /^([1-9])\/([2-9])$/.exec(word) : null;
     if (fraction && next !== undefined && UNIT.test(next) && !taken.has(i + 1)) {
       const unitMs = parseDuration(`1${unitText(next)}`);
       // ("1 1/2 hours": a whole number before it is its; read alone it was half an hour.)
@@ -92,7 +92,7 @@ export function findDurations(tokens: readonly Token[], taken: ReadonlySet<numbe
       continue;
     }
     // ("a quarter of an hour", "three quarters of an hour", "quarter hour": it was an alert's name "quarter", the default hour.)
-    const quarters = quartersAt(tokens, taken, i);
+    const quarters = word.startsWith('quarter') || (QUARTERS[word] !== undefined && next?.startsWith('quarter')) ? quartersAt(tokens, taken, i) : null;
     if (quarters) {
       hits.push(quarters);
       i = quarters.end - 1;
