@@ -26,6 +26,8 @@ const ORDER_WORDS: Readonly<Record<string, string>> = wordTable({
   // German
   bestätigen: 'ack', bestaetigen: 'ack', bestätige: 'ack', bestaetige: 'ack', quittieren: 'ack', quittiere: 'ack', quittier: 'ack',
   stummschalten: 'mute', stummschalte: 'mute', neustarten: 'restart', 'neu-starten': 'restart', starte: 'restart', lösen: 'resolve', schließen: 'close',
+  // ("kannst du 12 acken", "bitte 12 acken": English's verb with German's ending, as German on-call chat says it; unread.)
+  acken: 'ack', acke: 'ack', kannst: 'can', könntest: 'could', koenntest: 'could', du: 'you', sie: 'you',
   schliessen: 'close', schließe: 'close', schliesse: 'close', alarm: 'alert', alarme: 'alerts', vorfall: 'incident', bitte: 'please', auf: 'on', den: 'the', die: 'the', das: 'the',
   // Spanish and Portuguese
   reconocer: 'ack', reconoce: 'ack', reconozca: 'ack', reconhecer: 'ack', reconhece: 'ack', reconheça: 'ack', reconheca: 'ack',
@@ -57,11 +59,27 @@ function foreignOrderRead(tokens: readonly Token[]): readonly Token[] {
  * "bitte web-1 für 1 stunde stummschalten", "Alarm 12 bestätigen": German says the verb last; the line is read with it
  * first, as an order is said in English. The line as typed when it ends with no foreign order's verb.
  */
-export function foreignVerbFirst(text: string): string {
+export function foreignVerbFirst(typed: string): string {
+  // ("bitte nginx auf web-1 neu starten": the separable verb said last in two words is the one; it was unread.)
+  const text = typed.replace(/\bneu\s+starten([.!]*)$/i, 'neustarten$1');
   const last = /(\S+?)[.!]*$/.exec(text);
   const word = last?.[1]?.toLowerCase() ?? '';
-  if (!ORDER_VERBS.has(ORDER_WORDS[word] ?? '') || ORDER_VERBS.has(word) || last!.index === 0) return text;
-  return `${last![1]} ${text.slice(0, last!.index).trim()}`;
+  if (!ORDER_VERBS.has(ORDER_WORDS[word] ?? '') || ORDER_VERBS.has(word) || last!.index === 0) return foreignNegationFirst(typed);
+  return foreignNegationFirst(`${last![1]} ${text.slice(0, last!.index).trim()}`);
+}
+
+/** "nicht", "pas", "não": the negation of an order said in another language, wherever the language puts it. */
+const FOREIGN_NEGATIONS = /(?:^|\s)(?:nicht|nie|niemals|kein|keine|pas|jamais|não|nao|nunca|ni)(?=$|[\s,.!?])/i;
+
+/**
+ * "12 nicht acken", "Alarm 12 bitte nicht bestätigen", "ne redémarre pas nginx sur web-1", "não reinicia nginx": an order's
+ * foreign verb with its language's negation, wherever the language puts it, is a "do not", as "don't ack 12" is; the
+ * negation is said first so the mood reads it. ("12 nicht acken" acknowledged 12 with the comment "nicht".)
+ */
+function foreignNegationFirst(text: string): string {
+  if (!FOREIGN_NEGATIONS.test(text)) return text;
+  const words = text.toLowerCase().split(/\s+/).map((w) => w.replace(/[.,!?]+$/, ''));
+  return words.some((w) => ORDER_VERBS.has(ORDER_WORDS[w] ?? '') && !ORDER_VERBS.has(w)) ? `don't ${text}` : text;
 }
 
 /** Articles read as "an" only before a unit ("una hora"): "una" alone may be anything. */

@@ -87,6 +87,8 @@ export const OTHER_MANNERS: ReadonlySet<string> = new Set([
   // (thanks said in two words, "merci beaucoup", "vielen dank", "muchas gracias", "grazie mille", "danke sehr": the second
   // word was the comment)
   'beaucoup', 'vielen', 'dank', 'muchas', 'mille', 'sehr',
+  // ("acquitte l'alerte 12 s'il te plaît", "… s'il vous plait": French's "please" in full; it was the ack's comment)
+  "s'il", 'sil', 'te', 'vous', 'plaît', 'plait',
 ]);
 
 /**

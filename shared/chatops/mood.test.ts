@@ -79,3 +79,35 @@ describe('the mood of a chat line', () => {
     for (const text of ['acked alerts on web-1', 'resolved incidents', 'expired silences', 'silenced critical alerts', 'ack 12', 'restart nginx on web-1']) expect(at(text), text).toBeNull();
   });
 });
+
+describe('round 13', () => {
+  it('reads an order held back or taken back at its end, after a comment\'s marker or not, as a "do not"', () => {
+    // They were done with the words as the comment ("not just yet", "don't").
+    for (const text of ['ack 12 not just yet', "ack 12 - don't", "silence web-1 for 1h, don't do it", "restart nginx on web-1 pls don't", 'ack 12 - do not']) expect(mood(text), text).toBe('negated');
+    for (const text of ['ack 12 - not yet resolved', "ack 12 - don't page bob"]) expect(mood(text), text).toBe('order');
+  });
+});
+
+describe('round 13: what may be done, said', () => {
+  it('weighs "we can …" and "… can be closed" (they resolved 12); "can we …" stays a polite order', () => {
+    for (const text of ['we can close incident 12', 'incident 12 can be closed', '12 could be acked', 'you can ack 12 now']) expect(mood(text), text).toBe('question');
+    for (const text of ['can we close incident 12', 'ack 12 - it can be ignored']) expect(mood(text), text).toBe('order');
+  });
+});
+
+describe('round 13: a supposition', () => {
+  it('orders nothing, set off by a comma or not ("hypothetically, ack 12" and "let\'s say we silence web-1 for 1h" were done)', () => {
+    for (const text of ['hypothetically, ack 12', "let's say we silence web-1 for 1h", 'in theory, restart nginx on web-1', 'say we ack 12']) {
+      expect(mood(text), text).toBe('question');
+      expect(orderAfterContext(tokenize(text)), text).toBeNull();
+    }
+    expect(mood("let's silence web-1 for 1h")).toBe('order');
+  });
+});
+
+describe('round 13: Slack\'s markup of a mention, pasted', () => {
+  it('asks of whom it names ("<@U1|bob> ack 12", "<!here> ack 12" were done); the bot\'s own mention still acts', () => {
+    for (const text of ['<@U123ABC|bob> can you ack 12', '<!here> ack 12', '<!channel> ack 12']) expect(mood(text), text).toBe('addressed');
+    for (const text of ['<@U0BOT123> ack 12', '<@U0BOT|smartcloudops> ack 12']) expect(mood(text), text).toBe('order');
+  });
+});

@@ -27,7 +27,21 @@ const QUESTION_OPENERS = new Set([
 const ASKING_LEADS = [
   'want me to', 'you want me to', 'wanna', 'ok to', 'okay to', 'k to', 'safe to', 'fine to', 'alright to', 'good to', 'worth', 'any objections', 'any objection',
   'suppose', 'supposing', 'hypothetically', 'imagine', 'what about', 'how about', 'thoughts on',
+  // ("let's say we silence web-1 for 1h", "in theory, ack 12", "thinking out loud: restart nginx on web-1": a supposition; the
+  // first was done, and so was "hypothetically, ack 12", read as a clause of context before the order.)
+  "let's say", 'lets say', 'let us say', 'say we', 'theoretically', 'in theory', 'in principle', 'purely hypothetically', 'thinking out loud',
+  'just thinking out loud', 'thinking aloud', 'for argument', "for argument's sake", 'for the sake of argument', 'as an experiment', 'as a thought experiment',
 ];
+/** Whether the line starts with a supposition ("hypothetically", "let's say", "in theory", "imagine"). */
+function supposes(tokens: readonly Token[]): boolean {
+  if (!SUPPOSING_FIRST.has((tokens[0]?.norm ?? '').replace(/[,:;.]+$/, ''))) return false;
+  const words = tokens.slice(0, 5).map((t) => t.norm.replace(/[,:;.]+$/, ''));
+  return SUPPOSING.some((lead) => words.slice(0, lead.length).join(' ') === lead.join(' '));
+}
+
+const SUPPOSING = ['suppose', 'supposing', 'hypothetically', 'imagine', "let's say", 'lets say', 'let us say', 'say we', 'theoretically', 'in theory',
+  'in principle', 'purely hypothetically', 'thinking out loud', 'just thinking out loud', 'thinking aloud'].map((lead) => lead.split(' '));
+const SUPPOSING_FIRST: ReadonlySet<string> = new Set(SUPPOSING.map((lead) => lead[0]!));
 /** "i reckon we ack 12", "i think we restart nginx", "imo ack 12": an opinion of what to do, weighed, not ordered. */
 const OPINIONS = ['i reckon', 'i think', 'i guess', 'i suppose', 'i feel like', 'i believe', 'imo', 'imho', 'in my opinion', 'methinks', 'personally i'];
 /**
@@ -38,6 +52,8 @@ const OTHERS = new Set(['someone', 'somebody', 'anyone', 'anybody', 'whoever', '
 
 /** "we could restart nginx", "I would ack 12": advice, not an order ("could you …", "would you mind …" ask politely, and are). */
 const ADVISING = new Set(['could', 'would', "could've", "would've"]);
+/** Modals said before "be" and an order's participle ("can be closed", "could be acked", "may be resolved"). */
+const MAY_BE = new Set(['can', 'could', 'may', 'might', 'should', 'must']);
 /**
  * Words that say the order is someone else's ("bob said ack 12", "alice asked me to ack 12", "the runbook says restart
  * nginx", "ask bob to ack 12"): said before its verb, the line quotes or passes on an order, and gives none to chat.
@@ -72,6 +88,10 @@ const RETRACTIONS = [
   'ignore me', 'disregard', 'disregard that', 'cancel that',
   // ("ack 12 not yet", "restart nginx on web-1 /s", "ack 12 actually don't", "silence web-1 for 1h... wait"): held back or not meant.
   'not yet', 'not now', 'hold on', 'hang on', '/s', "actually don't", 'actually dont', 'or maybe not', 'maybe not', 'not', 'lol no', 'haha no', 'jk no',
+  // ("ack 12 not just yet", "ack 12 - don't", "silence web-1 for 1h, don't do it": held back or taken back, comment marker or
+  // not; they were done with the words as the comment.)
+  'not just yet', 'not quite yet', 'not yet please', 'not yet pls', "don't", 'dont', 'do not', "please don't", "pls don't", 'pls dont',
+  "don't do it", 'dont do it', "don't do that", 'dont do that', 'not yet tho', 'not yet though',
   // ("reboot db-1 kidding", "resolve 7 (kidding)", "ack 12 not really": planned a restart of service "kidding", resolved 7.)
   'kidding', 'just kidding', 'only kidding', 'joking', 'just joking', 'only joking', 'not really', 'jk lol',
   // ("restart nginx on web-1 no", "ack 12 nope": taken back at once; it planned the restart, acknowledged 12 with comment "no".)
@@ -239,6 +259,8 @@ const SEVERITY_OR_STATE = new Set([...Object.keys(SEVERITY_WORDS), 'firing', 'op
  * clause starts, or null: the order is the line's, what comes before it only says why.
  */
 export function orderAfterContext(tokens: readonly Token[]): number | null {
+  // ("hypothetically, ack 12", "let's say, silence web-1 for 1h": a supposition leads what follows; it is no clause of its own.)
+  if (supposes(tokens)) return null;
   for (let i = 1; i < tokens.length; i++) {
     // ("web-1 is down and restart nginx on web-1", "db-2 is full so clear it": a statement joined to the order by a word.)
     const joined = CONTEXT_JOINERS.has(tokens[i - 1]!.norm);
@@ -453,7 +475,22 @@ const ORDER_NOUNS_DONE: ReadonlySet<string> = new Set(['ack', 'silence', 'mute',
 export const BOT_NAMES: ReadonlySet<string> = new Set(['smartcloudops', 'smart-cloud-ops', 'sco', 'bot', 'opsbot', 'ops-bot', 'chatops', 'chatbot']);
 
 function isBotMention(token: Token): boolean {
-  return token.raw.startsWith('<@') || BOT_NAMES.has(token.norm.slice(1));
+  // ("<@U123ABC|bob> can you ack 12": Slack's markup of someone else's mention, named, is theirs; it was done, as the bot's.)
+  const named = /^<@[A-Za-z0-9]+\|@?([^>]+)>/.exec(token.raw);
+  return named ? BOT_NAMES.has(named[1]!.toLowerCase()) : token.raw.startsWith('<@') || BOT_NAMES.has(token.norm.slice(1));
+}
+
+/**
+ * A mention as typed or as Slack's markup reaches chat pasted into the console: "@bob", "<@U1|bob>" (as "@bob"), "<!here>",
+ * "<!channel>" (as "@here", "@channel"); null when the token is none. ("<!here> ack 12" was done; "@here ack 12" is asked of
+ * the channel.)
+ */
+function mentionOf(token: Token): string | null {
+  if (/^@[\w.-]+$/.test(token.norm)) return token.raw.replace(/[,:]+$/, '');
+  const named = /^<@[A-Za-z0-9]+\|@?([^>]+)>/.exec(token.raw);
+  if (named) return `@${named[1]!}`;
+  const group = /^<!(here|channel|everyone)(?:\|[^>]*)?>/i.exec(token.raw);
+  return group ? `@${group[1]!.toLowerCase()}` : null;
 }
 
 /**
@@ -466,8 +503,9 @@ export function mentionedFirst(tokens: readonly Token[]): { who: string; from: n
   let at = 0;
   for (; at < tokens.length; at++) {
     const token = tokens[at]!;
-    if (/^@[\w.-]+$/.test(token.norm)) {
-      if (!isBotMention(token)) who ??= token.raw.replace(/[,:]+$/, '');
+    const mention = mentionOf(token);
+    if (mention !== null) {
+      if (!isBotMention(token)) who ??= mention;
       continue;
     }
     if (!GREETINGS.has(token.norm) && !FILLER.has(token.norm)) break;
@@ -505,6 +543,8 @@ export function moodOf(tokens: readonly Token[]): Mood {
 function moodSaid(tokens: readonly Token[]): Mood {
   if (labelled(tokens)) return 'listed';
   if (didAsNoun(tokens)) return 'report';
+  // ("hypothetically, ack 12": a supposition, said first; not someone named "hypothetically".)
+  if (supposes(tokens)) return 'question';
   // "re: restart nginx on web-1", "about the restart on web-1", "regarding the silence on web-1", "fyi restart nginx on web-1
   // fixed it", "heads up: …": said about an order, not asking for it (it planned the restart, made the silence).
   const w0 = tokens[0]?.norm ?? '';
@@ -574,6 +614,9 @@ function moodSaid(tokens: readonly Token[]): Mood {
   if (quotesAnOrder(tokens.slice(tokens.length - words.length), said, verbAt)) return 'quoted';
   // "we could restart nginx on web-1", "i would ack 12": advice ("could you …" asks politely).
   if (!politeOrder && before.some((w, i) => ADVISING.has(w) && !POLITE_SUBJECTS.has(before[i + 1] ?? ''))) return 'question';
+  // "we can close incident 12", "incident 12 can be closed", "12 could be acked": what may be done, said of it, not asked of
+  // chat (they resolved 12: "can we close incident 12?" asks politely, and stays an order).
+  if (!politeOrder && (before.some((w, i) => w === 'can' && i > 0 && ['we', 'u', 'you'].includes(before[i - 1]!)) || said.some((w, i) => i > 0 && MAY_BE.has(w) && said[i + 1] === 'be'))) return 'question';
   // "restart nginx on web-1 would fix it", "ack 12 should stop the pages": what the order would do, weighed, not ordered.
   if (verbAt !== -1 && said.some((w, i) => i > verbAt && WOULD.has(w) && OUTCOME_VERBS.has(said[i + 1] ?? ''))) return 'question';
   // "restart nginx on web-1 fixed it", "bounce api-1 did the trick": what a run did, said after it.

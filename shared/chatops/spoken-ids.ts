@@ -1,22 +1,9 @@
 import { FREE_TEXT_MARKERS } from './lexicon.ts';
 import { ID_JOINERS } from './rules/kit.ts';
+import { numberWord, TENS, UNITS } from './number-words.ts';
 import type { Token } from './tokens.ts';
 
 /** Ids spelt as words ("alert twelve", "incident forty two", "ack 12 and thirteen"), read as their digits. */
-
-const UNITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
-const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
-
-/** "twelve" → 12, "twenty-one" → 21 (up to 99), anything else → null. */
-function numberWord(norm: string): number | null {
-  const unit = UNITS.indexOf(norm);
-  if (unit !== -1) return unit;
-  const [tens, ones] = norm.split('-');
-  const t = TENS.indexOf(tens ?? '');
-  if (t < 2) return null;
-  const o = ones === undefined ? 0 : UNITS.indexOf(ones);
-  return o >= 0 && o < 10 ? t * 10 + o : null;
-}
 
 /**
  * A number said in words right after an alert's, an incident's or a run's noun, tens and ones together or apart, and no
@@ -86,15 +73,28 @@ export function saidBeforeFreeText(text: string, offset: number): boolean {
  * read as its digits, so a list said so is never done in part ("ack 12 and thirteen" acknowledged 12 alone, "and
  * thirteen" its comment). ("ack 12 and two others" keeps its words.)
  */
+/** Words after a number that say it counts (units of time among them): "two more", "five min", "three of them". */
+const COUNTED: ReadonlySet<string> = new Set(['more', 'less', 'other', 'of', 'at', 'by', 'or', 'ago', 'min', 'h', 'hr', 'm', 'sec', 'minute', 'hour', 'day', 'week', 'time', 'x']);
+
 export function idsInWords(tokens: readonly Token[]): Token[] {
   const isId = (t: Token | undefined) => t !== undefined && /^#?\d{1,9}$/.test(t.norm);
-  return tokens.map((token, i) => {
+  // (In order, each read against the words before it as read: "ack alerts twelve, thirteen and fourteen" is 12, 13 and 14; the
+  // last was its comment, "and fourteen", as it followed a word and not yet an id.)
+  const out: Token[] = [];
+  for (const [i, token] of tokens.entries()) {
     const n = numberWord(token.norm);
-    if (n === null || n === 0) return token;
-    const prev = tokens[i - 1];
+    if (n === null || n === 0) {
+      out.push(token);
+      continue;
+    }
+    const prev = out[i - 1];
     const next = tokens[i + 1];
-    const joined = prev !== undefined && ((ID_JOINERS.has(prev.norm) && isId(tokens[i - 2])) || (isId(prev) && prev.raw.endsWith(',')));
-    const endsList = next === undefined || token.raw.endsWith(',') || ID_JOINERS.has(next.norm) || FREE_TEXT_MARKERS.has(next.norm) || isId(next);
-    return joined && endsList ? { ...token, norm: String(n) } : token;
-  });
+    const joined = prev !== undefined && ((ID_JOINERS.has(prev.norm) && isId(out[i - 2])) || (isId(prev) && prev.raw.endsWith(',')));
+    const endsList = next === undefined || token.raw.endsWith(',') || ID_JOINERS.has(next.norm) || FREE_TEXT_MARKERS.has(next.norm) || isId(next) || numberWord(next.norm) !== null;
+    // ("ack 12, 13 and fourteen rolling back": the last id, then the comment, as "… and 14 rolling back" is; it acknowledged 12
+    // and 13 with the comment "and fourteen rolling back". A count is not: "and two others", "and three more", "and one node".)
+    const thenComment = next !== undefined && n > 1 && /^[a-z]+$/.test(next.norm) && !/s$/.test(next.norm) && !COUNTED.has(next.norm);
+    out.push(joined && (endsList || thenComment) ? { ...token, norm: String(n) } : token);
+  }
+  return out;
 }

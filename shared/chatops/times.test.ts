@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findDurations, findPeriodEnd, findTimeRange, findUntil } from './times.ts';
+import { findDurations, findPeriodEnd, findTimeRange, findUntil, untilDayMonthUnclear, untilHalfUnsaid } from './times.ts';
 import { tokenize } from './tokens.ts';
 
 /** The period a line names, as the instant it ends (ISO), at `now` in a zone `offset` minutes east of UTC. */
@@ -65,6 +65,39 @@ describe('a day of the month by its number ("the 8th")', () => {
     const past = 'until the 2nd';
     const next = findUntil(past, tokenize(past), new Set(), 0, ref);
     expect(next && new Date(next.at).toISOString().slice(0, 10)).toBe('2026-04-02');
+  });
+
+  it('leaves a date in digits that reads both day first and month first unread after "until", and says both (round 13)', () => {
+    const until = (text: string) => {
+      const hit = findUntil(text, tokenize(text), new Set(), 0, ref);
+      return hit && new Date(hit.at).toISOString();
+    };
+    // chrono-node read them month first: 3 October, 3 November, 11 March as 3 November.
+    expect(until('until 10/03/2026 18:00')).toBeNull();
+    expect(until('till 11/03 9am')).toBeNull();
+    expect(until('until 11.03.2026 09:00')).toBeNull();
+    expect(untilDayMonthUnclear(tokenize('until 11/03 9am'), 0)).toBe('"11/03" could be March 11 or November 3: say the month as a word, e.g. "until March 11" or "until November 3".');
+    // One reading only, or a time: read.
+    expect(until('until 13/03')?.slice(0, 10)).toBe('2026-03-13');
+    expect(until('until 17.30')).toBe('2026-03-10T17:30:00.000Z');
+    expect(until('until March 11 9am')).toBe('2026-03-11T09:00:00.000Z');
+    expect(range('since 10/03')).toBeNull();
+  });
+
+  it('takes the words after the end\'s time that say it again as the end\'s ("9am tomorrow morning", "6pm local", "17:00 my time")', () => {
+    const end = (text: string) => findUntil(text, tokenize(text), new Set(), 0, ref)?.end;
+    // They were left for the silence's alert name ("morning", "local", "time").
+    expect(end('until 9am tomorrow morning')).toBe(4);
+    expect(end('until 6pm local')).toBe(3);
+    expect(end('till 17:00 my time')).toBe(4);
+    // ("till 9 in the morning" was 21:00.)
+    expect(findUntil('till 9 in the morning', tokenize('till 9 in the morning'), new Set(), 0, ref)?.at).toBe(Date.parse('2026-03-11T09:00:00Z'));
+    // The day said before a bare hour: asked am or pm ("till tomorrow 9" asked for the unit of 9), read with its half.
+    expect(findUntil('till tomorrow 9', tokenize('till tomorrow 9'), new Set(), 0, ref)).toBeNull();
+    expect(untilHalfUnsaid(tokenize('till tomorrow 9'), 0)).toBe('"tomorrow 9" could be 9 am or 9 pm: say "until tomorrow 9am" or "until tomorrow 9pm".');
+    expect(findUntil('until tomorrow 9 morning', tokenize('until tomorrow 9 morning'), new Set(), 0, ref)).toEqual({ at: Date.parse('2026-03-11T09:00:00Z'), end: 4 });
+    // Other words after it are not its.
+    expect(end('until 6pm locally patched')).toBe(2);
   });
 
   it('ends a silence "till friday" as that day begins on the asker\'s clock, the coming one', () => {
@@ -162,6 +195,25 @@ describe('durations of several parts (findDurations)', () => {
     expect(durations('for twelve hours')).toEqual([720]);
     expect(durations('for forty-five minutes')).toEqual([45]);
     expect(durations('for 1,5h')).toEqual([90]);
+  });
+
+  it('reads tens and ones written apart, a half before the unit and a decimal comma before a unit word (round 13)', () => {
+    // "forty" alone was read (5 minutes from "five minutes" after it), "one" and "two" were alerts' names, "2,5 hours" 5 hours.
+    expect(durations('for forty five minutes')).toEqual([45]);
+    expect(durations('for twenty-five minutes')).toEqual([25]);
+    expect(durations('for thirteen minutes')).toEqual([13]);
+    expect(durations('for one and a half hours')).toEqual([90]);
+    expect(durations('for the last two and a half hours')).toEqual([150]);
+    expect(durations('for 2,5 hours')).toEqual([150]);
+    expect(durations('for zero minutes')).toEqual([]);
+    // Fractions and quarters of an hour; "a sec" is a moment, no length ("for a sec" was a silence of one second).
+    expect(durations('for 1/2 hour')).toEqual([30]);
+    expect(durations('for 1 1/2 hours')).toEqual([90]);
+    expect(durations('for a quarter of an hour')).toEqual([15]);
+    expect(durations('for three quarters of an hour')).toEqual([45]);
+    expect(durations('for an hour and a quarter')).toEqual([75]);
+    expect(durations('for a sec')).toEqual([]);
+    expect(durations('for 30 secs')).toEqual([0.5]);
   });
 });
 

@@ -1,6 +1,7 @@
 import * as chrono from 'chrono-node';
 import parseDuration from 'parse-duration';
 import type { Token } from './tokens.ts';
+import { isTensWord, numberWord } from './number-words.ts';
 import { wordTable } from './word-table.ts';
 
 /** A stretch of tokens `[start, end)` that said something about time. */
@@ -52,15 +53,19 @@ export function findDurations(tokens: readonly Token[], taken: ReadonlySet<numbe
   /** "and a half" at `at`, untaken: three tokens. */
   const andAHalf = (at: number) => tokens[at]?.norm === 'and' && (tokens[at + 1]?.norm === 'a' || tokens[at + 1]?.norm === 'an') && tokens[at + 2]?.norm === 'half' && ![at, at + 1, at + 2].some((k) => taken.has(k));
   /** A hit of `units` whole units of `unitMs`, widened over a following "and a half" ("an hour and a half"). */
+  // ("an hour and a quarter": it was asked which alerts "quarter" named.)
+  const andAQuarter = (at: number) => tokens[at]?.norm === 'and' && tokens[at + 1]?.norm === 'a' && tokens[at + 2]?.norm === 'quarter' && ![at, at + 1, at + 2].some((k) => taken.has(k));
   const push = (start: number, end: number, units: number, unitMs: number) => {
     if (andAHalf(end)) hits.push({ start, end: end + 3, ms: (units + 0.5) * unitMs });
+    else if (andAQuarter(end) && unitMs === 3_600_000) hits.push({ start, end: end + 3, ms: (units + 0.25) * unitMs });
     else hits.push({ start, end, ms: units * unitMs });
   };
   for (let i = 0; i < tokens.length; i++) {
     if (taken.has(i)) continue;
     // (".5h", ".5 hours": a decimal without its nought; it became an alert's name, the silence the default hour.)
     // ("1½h": the vulgar half, as a phone's keyboard types it.)
-    const word = tokens[i]!.norm.replace(/^\.(\d)/, '0.$1').replace(/^(\d+)½/, '$1.5');
+    // ("2,5 hours": a decimal comma before its unit, kept one word by the tokeniser.)
+    const word = tokens[i]!.norm.replace(/^\.(\d)/, '0.$1').replace(/^(\d+)½/, '$1.5').replace(/^(\d+),(\d)$/, '$1.$2');
     const next = tokens[i + 1]?.norm;
     // ("until 17h", "till 17h30": a time of day after "until", the 24-hour clock's (bareHourAfter), never a length.)
     if (/^(?:[01]?\d|2[0-3])h(?:[0-5]\d)?$/.test(word) && UNTIL_WORDS.has(tokens[i - 1]?.norm ?? '')) continue;
@@ -74,6 +79,28 @@ export function findDurations(tokens: readonly Token[], taken: ReadonlySet<numbe
     if (NUMBER_WITH_UNIT.test(word.replace(/^(\d+),(\d)/, '$1.$2')) || COMPOUND.test(word)) {
       const ms = parseDuration(word.replace(/^(\d+),(\d)/, '$1.$2').replace(/(\d)(months?)$/, '$1mo'));
       if (ms) hits.push({ start: i, end: i + 1, ms });
+      continue;
+    }
+    // ("1/2 hour", "3/4 hr": a fraction of a unit; it was an alert's name "hour", the silence the default hour.)
+    const fraction = word.length === 3 && word.charAt(1) === '/' ? /^([1-9])\/([2-9])$/.exec(word) : null;
+    if (fraction && next !== undefined && UNIT.test(next) && !taken.has(i + 1)) {
+      const unitMs = parseDuration(`1${unitText(next)}`);
+      // ("1 1/2 hours": a whole number before it is its; read alone it was half an hour.)
+      const whole = i > 0 && !taken.has(i - 1) && /^\d{1,3}$/.test(tokens[i - 1]!.norm) && hits.at(-1)?.end !== i ? Number(tokens[i - 1]!.norm) : null;
+      if (unitMs) hits.push({ start: whole === null ? i : i - 1, end: i + 2, ms: ((whole ?? 0) + Number(fraction[1]) / Number(fraction[2])) * unitMs });
+      i++;
+      continue;
+    }
+    // ("a quarter of an hour", "three quarters of an hour", "quarter hour": it was an alert's name "quarter", the default hour.)
+    const quarters = word.startsWith('quarter') || (QUARTERS[word] !== undefined && next?.startsWith('quarter')) ? quartersAt(tokens, taken, i) : null;
+    if (quarters) {
+      hits.push(quarters);
+      i = quarters.end - 1;
+      continue;
+    }
+    // ("for a sec", "a second": not a length of one second, but "briefly", asked about as "for a bit" is.)
+    if (word === 'a' && next !== undefined && ['sec', 'secs', 'second', 's'].includes(next)) {
+      i++;
       continue;
     }
     // "2 and a half hours"
@@ -90,12 +117,25 @@ export function findDurations(tokens: readonly Token[], taken: ReadonlySet<numbe
       i++;
       continue;
     }
-    // "half an hour", "a couple of hours", "an hour"
-    if (word in WORD_NUMBERS) {
+    // "half an hour", "a couple of hours", "an hour", "forty five minutes", "one and a half hours"
+    const spelt = word in WORD_NUMBERS ? WORD_NUMBERS[word]! : numberWord(word);
+    if (spelt !== null && spelt > 0) {
       let j = i + 1;
-      let amount = WORD_NUMBERS[word]!;
+      let amount = spelt;
       if (word === 'half' && (tokens[j]?.norm === 'an' || tokens[j]?.norm === 'a')) j++;
       if ((word === 'couple' || word === 'few') && tokens[j]?.norm === 'of') j++;
+      // ("forty five minutes", "twenty five mins": tens and ones written apart; "forty" alone was the length, of 5 minutes,
+      // and "five" an alert's name. "one and a half hours", "two and a half hours": the half before the unit; it was half an
+      // hour, "one" an alert's name.)
+      const ones = isTensWord(word) && !taken.has(j) ? numberWord(tokens[j]?.norm ?? '') : null;
+      if (ones !== null && ones > 0 && ones < 10) {
+        amount += ones;
+        j++;
+      }
+      if (numberWord(word) !== null && andAHalf(j) && UNIT.test(tokens[j + 3]?.norm ?? '')) {
+        amount += 0.5;
+        j += 3;
+      }
       const unit = tokens[j]?.norm;
       if (unit !== undefined && UNIT.test(unit) && spelledUnit(unit) && !taken.has(j)) {
         if (word === 'a' && tokens[i - 1]?.norm === 'half') amount = 0.5;
@@ -113,6 +153,22 @@ export function findDurations(tokens: readonly Token[], taken: ReadonlySet<numbe
     }
   }
   return joinParts(tokens, taken, hits);
+}
+
+/** How many quarters a word says ("a quarter", "three quarters"). */
+const QUARTERS: Readonly<Record<string, number>> = wordTable({ a: 1, one: 1, '1': 1, two: 2, '2': 2, three: 3, '3': 3 });
+
+/** "a quarter of an hour", "three quarters of an hour", "quarter hour", "quarter of an hour" at `i`, as a hit, or null. */
+function quartersAt(tokens: readonly Token[], taken: ReadonlySet<number>, i: number): DurationHit | null {
+  const count = QUARTERS[tokens[i]!.norm];
+  const at = count === undefined ? i : i + 1;
+  if (!/^quarters?$/.test(tokens[at]?.norm ?? '')) return null;
+  let j = at + 1;
+  if (tokens[j]?.norm === 'of') j++;
+  if (tokens[j]?.norm === 'an' || tokens[j]?.norm === 'a') j++;
+  const unit = tokens[j]?.norm ?? '';
+  if (!/^(?:hours?|hrs?)$/.test(unit) || [...Array(j + 1 - i).keys()].some((k) => taken.has(i + k))) return null;
+  return { start: i, end: j + 1, ms: (count ?? 1) * 15 * 60_000 };
 }
 
 /** A unit written as a word after "an", "last"…: "hour", "hr", "min", "wk" — not a letter ("a m", "last d"). */
@@ -302,6 +358,8 @@ export function findTimeRange(text: string, tokens: readonly Token[], taken: Rea
   const first = results[0]!;
   const second = results[1];
   const span = spanOf(tokens, first.index, first.text.length);
+  // ("alerts since 10/03": a date in digits read two ways is left unread, and asked about; it listed alerts since 3 October.)
+  if (tokens.slice(span.start, second ? spanOf(tokens, second.index, second.text.length).end : span.end).some((t) => dayMonthUnclear(t.norm) !== null)) return null;
   const since = ['since', 'after', 'starting'].includes(tokens[span.start - 1]?.norm ?? '');
   // "at 3am", "around 14:05": a moment, seen with the hour around it (not from then until now).
   // (chrono-node keeps "at" in its own text: "at 3am".)
@@ -383,6 +441,8 @@ const AROUND_WORDS = new Set(['at', 'around', 'about', 'near', 'circa', 'approx'
  */
 export function findUntil(text: string, tokens: readonly Token[], taken: ReadonlySet<number>, untilAt: number, ref: TimeReference): { at: number; end: number } | null {
   const bare = bareHourAfter(tokens, taken, untilAt, ref);
+  const offset = (ref.utcOffsetMinutes ?? -new Date(ref.now).getTimezoneOffset()) * 60_000;
+  if (bare) return { at: bare.at, end: restatedUntil(tokens, taken, bare.end, new Date(bare.at + offset).getUTCHours()) };
   if (bare !== undefined) return bare;
   const after = tokens[untilAt]!.end;
   const masked = maskTaken(text, tokens, taken);
@@ -391,13 +451,32 @@ export function findUntil(text: string, tokens: readonly Token[], taken: Readonl
   const span = spanOf(tokens, after + result.index, result.text.length);
   // Only the words right after "until" (fillers such as "the" aside) are its time.
   if (tokens.slice(untilAt + 1, span.start).some((t, i) => !taken.has(untilAt + 1 + i) && !['the', 'about', 'around'].includes(t.norm))) return null;
+  // ("until 10/03/2026 18:00", "till 11/03 9am": a date in digits the day-month and month-day orders both read, asked.)
+  if (tokens.slice(span.start, span.end).some((t) => dayMonthUnclear(t.norm) !== null)) return null;
   const day = dayNamedAlone(result, tokens, span.end, ref);
   if (day) return day;
   let at = result.start.date().getTime();
   // forwardDate moves a bare time or weekday ahead; a time today already past ("until 9am" at noon) is tomorrow's.
   if (at <= ref.now && !result.start.isCertain('day')) at += DAY_MS;
-  return at > ref.now ? { at, end: span.end } : null;
+  return at > ref.now ? { at, end: result.start.isCertain('hour') ? restatedUntil(tokens, taken, span.end, result.start.get('hour')!) : span.end } : null;
 }
+
+/**
+ * "until 9am tomorrow morning", "until 6pm local", "till 17:00 my time": words after the end's time that say it again, its
+ * part of the day (the one its hour is in) or the asker's own clock (which it is read on): the end's too. They were an
+ * alert's name ("morning", "local"), so the silence covered no alert that was meant.
+ */
+function restatedUntil(tokens: readonly Token[], taken: ReadonlySet<number>, end: number, hour: number): number {
+  let k = end;
+  const next = (i: number) => (taken.has(i) ? '' : tokens[i]?.norm ?? '');
+  if (PART_OF_HOUR[next(k)]?.(hour)) k++;
+  if (['my', 'our', 'local'].includes(next(k)) && next(k + 1) === 'time') k += 2;
+  else if (next(k) === 'local' || (next(k) === 'time' && ['my', 'our', 'local'].includes(tokens[k - 1]?.norm ?? ''))) k++;
+  return k;
+}
+const PART_OF_HOUR: Readonly<Record<string, (hour: number) => boolean>> = wordTable({
+  morning: (h) => h < 12, afternoon: (h) => h >= 12 && h < 18, evening: (h) => h >= 17, night: (h) => h >= 18 || h < 5, tonight: (h) => h >= 18,
+});
 
 const HOUR_MS = 3_600_000;
 
@@ -447,6 +526,15 @@ function bareHourRange(tokens: readonly Token[], taken: ReadonlySet<number>, ref
   return null;
 }
 
+/** "tomorrow 9", "tmrw 7:30": a day said before a bare hour of the twelve-hour clock with nothing of its half after it; the hour, or null. */
+function dayThenBareHour(tokens: readonly Token[], k: number): number | null {
+  if (AFTER_HOUR[tokens[k]?.norm ?? '']?.day !== 1) return null;
+  const m = /^(\d{1,2})(?::[0-5]\d)?$/.exec(tokens[k + 1]?.norm ?? '');
+  if (!m || m[1]!.startsWith('0') || Number(m[1]) < 1 || Number(m[1]) > 12) return null;
+  const after = tokens[k + 2]?.norm ?? '';
+  return /^(a\.?m\.?|p\.?m\.?|h|hrs?|hours?|m|mins?|minutes?)$/.test(after) || AFTER_HOUR[after]?.half !== undefined || ['in', 'this', 'at'].includes(after) ? null : Number(m[1]);
+}
+
 /** A day or a part of one said after a bare hour ("until 10 tonight", "until 9 tomorrow morning"): which day, which half. */
 const AFTER_HOUR: Readonly<Record<string, { day?: number; half?: 'am' | 'pm' }>> = wordTable({
   today: { day: 0 }, tonight: { day: 0, half: 'pm' }, tomorrow: { day: 1 }, tmrw: { day: 1 }, tmr: { day: 1 }, tomorow: { day: 1 }, tommorow: { day: 1 },
@@ -468,8 +556,14 @@ const OCLOCK = new Set(["o'clock", 'oclock', 'o’clock']);
 function bareHourAfter(tokens: readonly Token[], taken: ReadonlySet<number>, untilAt: number, ref: TimeReference): { at: number; end: number } | null | undefined {
   let k = untilAt + 1;
   while (k < tokens.length && !taken.has(k) && ['the', 'about', 'around', 'like', '~'].includes(tokens[k]!.norm)) k++;
-  const word = tokens[k];
-  if (!word || taken.has(k)) return undefined;
+  if (!tokens[k] || taken.has(k)) return undefined;
+  // ("till tomorrow 9": a day, then a bare hour of the twelve-hour clock and nothing of its half; chrono-node read the day
+  // alone, and the hour was asked for its unit. "until tomorrow 9 morning": the day first, then the hour and its half; it
+  // ended tomorrow at noon, with alerts named "morning".)
+  if (dayThenBareHour(tokens, k) !== null) return null;
+  const dayFirst = AFTER_HOUR[tokens[k]!.norm]?.day === 1 && !taken.has(k + 1) && /^\d{1,2}(?::[0-5]\d)?$/.test(tokens[k + 1]?.norm ?? '') && AFTER_HOUR[tokens[k + 2]?.norm ?? '']?.half !== undefined;
+  if (dayFirst) k++;
+  const word = tokens[k]!;
   // ("until 6ish": said roughly, as "until about 6".)
   // ("until 0800", "till 1730": the 24-hour clock's four digits.)
   // ("until 17:00Z", "till 0900z": the time in UTC, as logs and tickets write it; it was not read.)
@@ -494,13 +588,15 @@ function bareHourAfter(tokens: readonly Token[], taken: ReadonlySet<number>, unt
   if (tokens[end] && !taken.has(end) && /^(a\.?m\.?|p\.?m\.?|h|hrs?|hours?|m|mins?|minutes?|\d+|utc|gmt|z|utc[+-]\d{1,2}|gmt[+-]\d{1,2}|[+-]\d{2}:?\d{2}|cet|cest|eet|eest|wet|west|bst|ist|jst|kst|sgt|aest|aedt|awst|nzst|nzdt|pst|pdt|est|edt|cst|cdt|mst|mdt|hst|akst|akdt)$/.test(tokens[end]!.norm)) return undefined;
   // "until 10 tonight", "until 9 tomorrow morning", "until 7 this evening": the day and the part of it said after the hour;
   // a day without its part ("until 6 tomorrow": morning or evening?), another day, or "or" ("until 6 or 7") is asked about.
-  let day: number | null = null;
+  let day: number | null = dayFirst ? 1 : null;
   let half: 'am' | 'pm' | null = null;
   while (tokens[end] && !taken.has(end)) {
     const w = tokens[end]!.norm;
     if (/^(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|on|next|or|to|-)$/.test(w)) return null;
     const said = AFTER_HOUR[w];
-    const lead = ['this', 'in', 'the'].includes(w) && /^(morning|evening|afternoon|night|tonight)$/.test(tokens[end + 1]?.norm ?? '');
+    // ("till 9 in the morning": it was 21:00, and "morning" an alert's name.)
+    const lead = (['this', 'in', 'the'].includes(w) && /^(morning|evening|afternoon|night|tonight)$/.test(tokens[end + 1]?.norm ?? ''))
+      || (w === 'in' && tokens[end + 1]?.norm === 'the' && /^(morning|evening|afternoon)$/.test(tokens[end + 2]?.norm ?? ''));
     if (!said && !lead) break;
     if (said?.day !== undefined) day = said.day;
     if (said?.half !== undefined) half = said.half;
@@ -524,6 +620,11 @@ function bareHourAfter(tokens: readonly Token[], taken: ReadonlySet<number>, unt
 export function untilHalfUnsaid(tokens: readonly Token[], untilAt: number): string | null {
   let k = untilAt + 1;
   while (k < tokens.length && ['the', 'about', 'around', 'like', '~'].includes(tokens[k]!.norm)) k++;
+  const dayFirst = dayThenBareHour(tokens, k);
+  if (dayFirst !== null) {
+    const [day, time] = [tokens[k]!.raw, tokens[k + 1]!.norm];
+    return `"${day} ${time}" could be ${time} am or ${time} pm: say "until ${day} ${time}am" or "until ${day} ${time}pm".`;
+  }
   const m = /^(\d{1,2})(?::([0-5]\d))?$/.exec(tokens[k]?.norm ?? '');
   if (!m || m[1]!.startsWith('0') || Number(m[1]) < 1 || Number(m[1]) > 12) return null;
   const said: { day?: number; half?: 'am' | 'pm' }[] = [];
@@ -532,6 +633,30 @@ export function untilHalfUnsaid(tokens: readonly Token[], untilAt: number): stri
   const time = tokens[k]!.norm;
   const day = tokens.slice(k + 1, k + 1 + said.length).map((t) => t.raw).join(' ');
   return `"${time} ${day}" could be ${time} am or ${time} pm: say "until ${time}am ${day}" or "until ${time}pm ${day}".`;
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/**
+ * "10/03", "11/03/2026", "3/12", "11.03.2026": a date in digits whose first two numbers could each be the day or the month
+ * (both 1 to 12, not the same): the two dates it may be, or null. chrono-node reads them month first, so a silence "until
+ * 10/03/2026 18:00" said on 10 March ended on 3 October (207 days), "till 11/03 9am" on 3 November; a British or a European
+ * writer meant March. ("13/03", "03/13" can be one date only; "17.30" is a time.)
+ */
+function dayMonthUnclear(norm: string): [string, string] | null {
+  const m = /^(\d{1,2})([/.])(\d{1,2})(?:\2(\d{2}|\d{4}))?$/.exec(norm);
+  if (!m || (m[2] === '.' && m[4] === undefined)) return null;
+  const a = Number(m[1]);
+  const b = Number(m[3]);
+  if (a < 1 || b < 1 || a > 12 || b > 12 || a === b) return null;
+  return [`${MONTHS[b - 1]!} ${a}`, `${MONTHS[a - 1]!} ${b}`];
+}
+
+/** The question to ask when `findUntil` left a date in digits unread because it reads two ways, or null. */
+export function untilDayMonthUnclear(tokens: readonly Token[], untilAt: number): string | null {
+  const k = tokens[untilAt + 1]?.norm === 'the' ? untilAt + 2 : untilAt + 1;
+  const dates = dayMonthUnclear(tokens[k]?.norm ?? '');
+  return dates && `"${tokens[k]!.norm}" could be ${dates[0]} or ${dates[1]}: say the month as a word, e.g. "until ${dates[0]}" or "until ${dates[1]}".`;
 }
 
 /** The parts of a day people name, in hours of that day: chrono-node reads each as one instant (3 pm for "afternoon"). */

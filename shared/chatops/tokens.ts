@@ -49,7 +49,9 @@ export function tokenize(text: string): Token[] {
   for (const match of text.matchAll(/\S+/g)) {
     // ("ack 12⏎restart nginx on web-1": a line break ends a clause as a ";" does; the text itself is kept as typed.)
     const endsLine = text.charAt(match.index + match[0].length) === '\n' || text.charAt(match.index + match[0].length + 1) === '\n';
-    for (const [typed, start] of commaParts(match[0], match.index)) {
+    // (Only a word that could be a decimal with its comma looks at the next word: slicing the rest of the line for every word cost.)
+    const unitAfter = DECIMAL_COMMA.test(match[0]) && UNIT_AFTER.test(text.slice(match.index + match[0].length, match.index + match[0].length + 12));
+    for (const [typed, start] of commaParts(match[0], match.index, unitAfter)) {
       const raw = endsLine && start + typed.length === match.index + match[0].length && (!/[;,.:!?]$/.test(typed) || /^:[\w+-]+:$/.test(typed)) ? `${typed};` : typed;
       // ("ack *12*", "restart nginx on _web-1_": one word in Slack's bold or italics is that word.)
       // ("ack 12 <3", "ack 12 :(": an emoticon is a reaction, kept whole; "<3" was read as alert 3, ":(" as a comment "(".)
@@ -76,6 +78,10 @@ export function tokenize(text: string): Token[] {
   return tokens;
 }
 
+/** A decimal with its comma ("2,5"), and a unit of time as the next word ("2,5 hours"). */
+const DECIMAL_COMMA = /^\d+,\d$/;
+const UNIT_AFTER = /^\s+(?:h|hrs?|hours?|m|mins?|minutes?|d|days?)\b/i;
+
 /** Chat's ways of typing "and". */
 const AND_WORDS = new Set(['n', "'n'", "'n", "n'"]);
 
@@ -84,9 +90,9 @@ const AND_WORDS = new Set(['n', "'n'", "'n", "n'"]);
  * if spaced. A matcher ("host=~a,b"), where the comma is the value's own, and a number
  * with thousands separators ("1,000") stay whole.
  */
-function commaParts(raw: string, at: number): [string, number][] {
-  // ("1,5h": a length with a decimal comma, one word.)
-  if (!/,[^\s,]/.test(raw) || raw.includes('=') || /^\d{1,3}(,\d{3})+[.,;:!?]*$/.test(raw) || /^\d+,\d+(?:h|hrs?|m|mins?|d|s)[.,;:!?]*$/i.test(raw)) return [[raw, at]];
+function commaParts(raw: string, at: number, unitAfter: boolean): [string, number][] {
+  // ("1,5h": a length with a decimal comma, one word; "2,5 hours" too, its unit the next word: it was 5 hours.)
+  if (!/,[^\s,]/.test(raw) || raw.includes('=') || /^\d{1,3}(,\d{3})+[.,;:!?]*$/.test(raw) || /^\d+,\d+(?:h|hrs?|m|mins?|d|s)[.,;:!?]*$/i.test(raw) || (unitAfter && DECIMAL_COMMA.test(raw))) return [[raw, at]];
   const parts: [string, number][] = [];
   for (const m of raw.matchAll(/[^,]+,*|,+/g)) parts.push([m[0], at + m.index]);
   return parts;

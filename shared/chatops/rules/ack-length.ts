@@ -1,5 +1,5 @@
 import { FREE_TEXT_MARKERS } from '../lexicon.ts';
-import { findDurations, findUntil } from '../times.ts';
+import { findDurations, findUntil, untilDayMonthUnclear } from '../times.ts';
 import type { Line } from './kit.ts';
 
 /** Words between "for" and its length ("for the next hour", "for another 30m"). */
@@ -38,6 +38,8 @@ export function ackLengthAt(line: Line, at: number, anywhere = false): string | 
       const until = findUntil(line.text, tokens, new Set(), i, line.ref);
       // (Only a time right after it: "until the fix is out" is a reason to acknowledge, not an end.)
       if (until && until.end > i + 1) return typed(line, i, until.end);
+      // ("ack 12 until 11/03": a date it leaves unread since it reads two ways is an end all the same.)
+      if (untilDayMonthUnclear(tokens, i) !== null) return typed(line, i, Math.min(tokens.length, i + 2));
     }
   }
   return null;

@@ -42,6 +42,9 @@ const TAKES_BARE = new RegExp(String.raw`^${TAKER}\s+(?:take|taking|grab|grabbin
 /** "i'll take it", "taking this one", "let me grab that": taking what is not named. */
 const TAKES_UNNAMED = new RegExp(String.raw`^(?:${TAKER}\s+)?(?:take|taking|grab|grabbing|own|owning|handle|handling)\s+(?:it|this|that)(?:\s+one)?(?:\s+from\s+here)?$`);
 
+/** Assent or "on it" leading a taking, set off or not ("ok, …", "I'm on it. …", "on it - …", "sure …"); one or more. */
+const ASSENT_LEAD = /^(?:(?:ok(?:ay)?|k|kk|sure|yes|yep|yeah|yup|ya|roger|right|alright|cool|got it|will do|on it|(?:i'?m|im|i am) on it(?: now)?)(?:\s*[-–—]+\s+|[\s,.;:!]+))+/;
+
 /** Words that name the asker. */
 const ME = new Set(['me', 'myself', 'i']);
 
@@ -51,7 +54,7 @@ const NOT_A_PERSON = new Set(['who', 'what', 'which', 'whom', 'the', 'a', 'an', 
 /** The line without the manners and reactions after its last word ("… pls", "… thx 🙏", "… :+1:", "… np"). */
 function withoutTrailingCourtesy(lower: string): string {
   const words = lower.split(' ');
-  while (words.length > 1 && (/^(?:please|pls|plz|thanks|thx|ty|np|ok|k|kk)$/.test(words.at(-1)!) || EMOJI_CODE.test(words.at(-1)!.replace(/[!.,]+$/, '')))) words.pop();
+  while (words.length > 1 && (/^(?:please|pls|plz|thanks|thx|ty|np|ok|k|kk|now|rn)$/.test(words.at(-1)!) || EMOJI_CODE.test(words.at(-1)!.replace(/[!.,]+$/, '')))) words.pop();
   return words.join(' ').replace(/[.!?,]+$/, '');
 }
 
@@ -63,7 +66,11 @@ export const incidentAssignRule: Rule = (line) => {
     .replace(/[.!?]+$/, '').replace(/^(?:(?:can|could|would|will)\s+(?:you|u|we|someone)\s+|please\s+|pls\s+)/, '');
   // ("I'll take incident 7 🙋", "assign 7 to bob 🙏", "taking incident 7 👍 thx": a reaction after the order is no part of its
   // form, as manners are not; the forms below are anchored at the line's end, and it was unread, or a name.)
-  const lower = withoutTrailingCourtesy(said);
+  // ("I'm on it. taking incident 7", "ok taking incident 7 now", "got it, I'll take incident 7", "yep taking INC-7": assent or
+  // "on it" before the taking says the same; the forms are anchored at the line's start, so it showed incident 7 or was unread.)
+  const assent = ASSENT_LEAD.exec(said);
+  const lower = withoutTrailingCourtesy(assent ? said.slice(assent[0].length) : said);
+  const lead = assent ? 0.95 : 1;
   // ("assign 7 to bob, he's got context", "assign 7 to bob - he knows the db", "I'll take incident 7 because I deployed": why,
   // after a comma, a dash or "because", is no part of the form; it was asked who commands. An assignment keeps no comment, so
   // the reason is left out, and the reading is a little less sure.)
@@ -82,7 +89,7 @@ export const incidentAssignRule: Rule = (line) => {
     }
     // The name as typed (usernames keep their case).
     const typed = form.who === undefined || ME.has(who) ? undefined : line.text.replace(/\s+/g, ' ').match(new RegExp(escapeRegex(who), 'i'))?.[0] ?? who;
-    return { command: { intent: 'incident.assign', slots: typed === undefined ? { incidentId } : { incidentId, commander: typed } }, confidence: sure };
+    return { command: { intent: 'incident.assign', slots: typed === undefined ? { incidentId } : { incidentId, commander: typed } }, confidence: sure * lead };
   }
   const bare = TAKES_BARE.exec(lower) ?? TAKES_BARE.exec(plain);
   if (bare) {

@@ -1,7 +1,7 @@
 import { formatDuration } from '../format.ts';
 import type { Severity, SilenceMatcher } from '../intents.ts';
 import { ALL_WORDS, FILLER, FREE_TEXT_MARKERS, is, SEVERITY_WORDS, verbOf } from '../lexicon.ts';
-import { findDurations, findEmptyDuration, findPeriodEnd, findUntil, untilHalfUnsaid } from '../times.ts';
+import { findDurations, findEmptyDuration, findPeriodEnd, findUntil, untilDayMonthUnclear, untilHalfUnsaid } from '../times.ts';
 import { idOf, restOf, type Token } from '../tokens.ts';
 import { CLOCK_TIME, commentFrom, DEFAULT_SILENCE_SECONDS, EMOJI_CODE, escapeRegex, familyOf, findTarget, idAfter, isAlertNoun, isCourtesy, isIncidentNoun, isManners, leadingVerb, leftoverFactor, moreIds, type Reading, type Rule, take, unwrapped } from './kit.ts';
 import { reversedBefore, silencedFilterOf } from './orders.ts';
@@ -123,7 +123,7 @@ export const silenceRule: Rule = (line) => {
       const until = findUntil(line.text.slice(0, tokens[end - 1]?.end ?? line.text.length), tokens.slice(0, end), taken, untilAt, line.ref);
       if (!until) {
         // Better to ask than to read "until the end of the week" as part of an alert name.
-        return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: untilHalfUnsaid(tokens, untilAt) ?? 'Say when the silence ends, e.g. "until 6pm", "until tomorrow 9am" or "for 2h".' };
+        return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: untilHalfUnsaid(tokens, untilAt) ?? untilDayMonthUnclear(tokens, untilAt) ?? 'Say when the silence ends, e.g. "until 6pm", "until tomorrow 9am" or "for 2h".' };
       }
       durationSeconds = Math.round((until.at - line.ref.now) / 1000);
       take(taken, untilAt, until.end);
@@ -403,7 +403,8 @@ const LENGTH_RANGE = /^\d+(?:\.\d+)?-\d+(?:\.\d+)?(?:s|m|h|d|w|mins?|hrs?|hours?
 
 /** Lengths too vague to set: asked about rather than read as an alert's name. */
 // ("for the time being": it silenced alerts named "time being".)
-const VAGUE_LENGTHS = new Set(['bit', 'while', 'briefly', 'awhile', 'sometime', 'moment', 'being']);
+// ("for a sec", "for a second", "a tick": a moment, said so; "for a sec" was a silence of one second.)
+const VAGUE_LENGTHS = new Set(['bit', 'while', 'briefly', 'awhile', 'sometime', 'moment', 'being', 'sec', 'second', 'tick', 'jiffy']);
 /** How alerts are, said in place of which ("the noisy alerts", "the flapping alert"): no alert is named so. */
 /** What points back to something said before ("it", "them", "the same"): on a line of its own it names nothing. */
 const BACK_REFERENCES = new Set(['it', 'that', 'this', 'them', 'those', 'these', 'same', 'em', "'em"]);
