@@ -22,7 +22,7 @@ function keepingExtras(rule: Rule, input: RuleInput): RuleInput {
 }
 
 /** The rule's name and query keep at least this much room however many columns sit beside them. */
-const RULE_COLUMN_MIN_WIDTH = 220;
+const RULE_COLUMN_MIN_WIDTH = 180;
 
 function queryOf(rule: Rule): string {
   return rule.expr ?? rule.selector;
@@ -105,8 +105,10 @@ export function AlertRulesView() {
               const pending = rule.series.length - firing;
               if (!rule.enabled) return <Text size="xs" c="dimmed">off</Text>;
               return (
-                <Text size="xs" c="dimmed" className="sco-nowrap" title={rule.lastEvaluatedAt ? `Evaluated ${formatDateTime(rule.lastEvaluatedAt)}` : 'Not evaluated yet'}>
-                  {firing} firing · {pending} pending
+                // Two lines at most, each count whole ("0 firing" / "0 pending"): on one line it
+                // pushed the Delete buttons out of the table at 1024 px.
+                <Text size="xs" c="dimmed" title={rule.lastEvaluatedAt ? `Evaluated ${formatDateTime(rule.lastEvaluatedAt)}` : 'Not evaluated yet'}>
+                  <span className="sco-nowrap">{firing} firing</span> · <span className="sco-nowrap">{pending} pending</span>
                 </Text>
               );
             },
