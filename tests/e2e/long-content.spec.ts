@@ -78,7 +78,7 @@ test('long host names and label values: badges whole, no sideways scroll on a ph
     await page.getByLabel('Search incidents').fill('E2eLongContent');
     await page.getByRole('link', { name: /E2eLongContent/ }).first().click();
     await expect(page.getByTestId('incident-metrics')).toContainText(LONG_VALUE);
-    await expect(page.getByTestId('incident-metrics').getByText('No series match')).toBeVisible();
+    await expect(page.getByTestId('incident-metrics').getByText("This server has none of the incident's series")).toBeVisible();
     expect(await page.evaluate(() => document.documentElement.scrollWidth), 'page width of the incident').toBeLessThanOrEqual(PHONE.width);
     await expectHeaderFits(page, PHONE.width);
     await expectNoTruncatedBadges(page);

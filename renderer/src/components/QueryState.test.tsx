@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { screen } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { useQuery } from '@tanstack/react-query';
 import { AppError } from '../../../shared/errors.ts';
 import { renderWithProviders } from '../test/render.tsx';
@@ -32,5 +32,30 @@ describe('QueryState', () => {
     expect(await screen.findByText('Nothing here')).toBeTruthy();
     renderWithProviders(<Probe items={['web-1']} />);
     expect(await screen.findByText('web-1')).toBeTruthy();
+  });
+
+  it('keeps the cached answer when a refresh fails, marked as not up to date with why, since when and a retry', async () => {
+    let failWith: AppError | null = null;
+    function Cached() {
+      const query = useQuery({ queryKey: ['cached'], queryFn: async () => { if (failWith) throw failWith; return ['web-1']; } });
+      return <QueryState query={query}>{(data) => <ul>{data.map((item) => <li key={item}>{item}</li>)}</ul>}</QueryState>;
+    }
+    const { queryClient } = renderWithProviders(<Cached />);
+    expect(await screen.findByText('web-1')).toBeTruthy();
+    expect(screen.queryByRole('status', { name: 'Not up to date' })).toBeNull();
+    const loadedAt = queryClient.getQueryState(['cached'])!.dataUpdatedAt;
+
+    failWith = new AppError('E_NETWORK', 'The server cannot be reached');
+    await act(() => queryClient.refetchQueries({ queryKey: ['cached'] }));
+    const notice = await screen.findByRole('status', { name: 'Not up to date' });
+    expect(screen.getByText('web-1')).toBeTruthy();
+    expect(notice.textContent).toContain('The server cannot be reached');
+    expect(notice.textContent).toContain('E_NETWORK');
+    expect(notice.querySelector('time')!.getAttribute('datetime')).toBe(new Date(loadedAt).toISOString());
+
+    failWith = null;
+    fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    await waitFor(() => expect(screen.queryByRole('status', { name: 'Not up to date' })).toBeNull());
+    expect(screen.getByText('web-1')).toBeTruthy();
   });
 });

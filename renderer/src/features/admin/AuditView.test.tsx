@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { screen } from '@testing-library/react';
+import { act, screen } from '@testing-library/react';
+import { AppError } from '../../../../shared/errors.ts';
 import type { AuditEntry } from '../../../../shared/api/audit.ts';
 import { renderWithProviders } from '../../test/render.tsx';
 import { PlatformProvider } from '../../platform/PlatformContext.tsx';
@@ -10,7 +11,7 @@ import { AuditView } from './AuditView.tsx';
 const entry: AuditEntry = { id: 1, ts: Date.UTC(2026, 11, 6, 11, 19), actor: 'admin', actorKind: 'user', action: 'auth.login', target: null, outcome: 'success', ip: '127.0.0.1', details: null };
 
 function renderAudit(answer: () => Promise<unknown>) {
-  renderWithProviders(
+  return renderWithProviders(
     <PlatformProvider platform={webPlatform(answer)}>
       <AuditView />
     </PlatformProvider>,
@@ -36,5 +37,15 @@ describe('AuditView', () => {
     expect(list.querySelectorAll('[role="listitem"]')).toHaveLength(1);
     expect(screen.getByRole('listitem', { name: 'auth.login by admin' }).textContent).toContain('127.0.0.1');
     expect(screen.queryByRole('table', { name: 'Audit entries' })).toBeNull();
+  });
+
+  it('keeps the entries it has when a refresh fails, and says they are not up to date', async () => {
+    let down = false;
+    const { queryClient } = renderAudit(async () => { if (down) throw new AppError('E_NETWORK', 'The server cannot be reached'); return { entries: [entry], nextBefore: null }; });
+    expect(await screen.findByRole('table', { name: 'Audit entries' })).toBeTruthy();
+    down = true;
+    await act(() => queryClient.refetchQueries());
+    expect((await screen.findByRole('status', { name: 'Not up to date' })).textContent).toContain('E_NETWORK');
+    expect(screen.getByRole('table', { name: 'Audit entries' }).textContent).toContain('auth.login');
   });
 });

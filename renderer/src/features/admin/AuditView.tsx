@@ -9,6 +9,7 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { ErrorPanel } from '../../components/ErrorPanel.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
 import { LoadingRows } from '../../components/QueryState.tsx';
+import { StaleNotice } from '../../components/StaleNotice.tsx';
 import { AdminCards } from '../../components/admin/AdminCards.tsx';
 import type { AdminColumn } from '../../components/admin/AdminTable.tsx';
 import { useCompactLayout } from '../../components/responsive/use-compact.ts';
@@ -55,11 +56,12 @@ export function AuditView() {
         <TextInput label="Action" placeholder="user.* or auth.login" value={action} onChange={(e) => setAction(e.currentTarget.value)} />
         <Select label="Outcome" placeholder="Any" clearable data={[...AUDIT_OUTCOMES]} value={outcome} onChange={(value) => setOutcome(value as AuditOutcome | null)} />
       </Group>
+      {audit.isError && audit.data && <StaleNotice error={audit.error} updatedAt={audit.dataUpdatedAt} onRetry={() => void audit.refetch()} retrying={audit.isFetching} />}
       {/* On a phone the cards are the frame, as on the other admin lists. */}
       <Paper withBorder={!compact} radius="md" bg={compact ? 'transparent' : undefined}>
         {audit.isPending ? (
           <LoadingRows rows={6} />
-        ) : audit.isError ? (
+        ) : audit.isError && !audit.data ? (
           <ErrorPanel error={audit.error} onRetry={() => void audit.refetch()} />
         ) : entries.length === 0 ? (
           <EmptyState title="No matching entries" description="Loosen the filters: an action ending in * matches a prefix." />

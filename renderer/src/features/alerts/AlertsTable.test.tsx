@@ -21,4 +21,12 @@ describe('AlertsTable', () => {
     expect(headers[0]!.querySelector('input')?.getAttribute('aria-label')).toBe('Select all alerts');
     expect(screen.getByText('3 h ago').tagName).toBe('TIME');
   });
+
+  // Beside the navigation at 1024 px "1 min ago" broke after "min"; its column now keeps it
+  // on one line, as the incidents list does, and the alert's title wraps instead.
+  it('keeps the age and the column names on one line', () => {
+    renderWithProviders(<AlertsTable alerts={[alert]} cursor={-1} selected={new Set()} canWrite onToggle={noop} onToggleAll={noop} onCursor={noop} onAcknowledge={noop} onSilence={noop} onHistory={noop} />);
+    expect(screen.getByText('3 h ago').classList.contains('sco-nowrap')).toBe(true);
+    expect(screen.getByRole('columnheader', { name: 'Started' }).classList.contains('sco-nowrap')).toBe(true);
+  });
 });

@@ -34,11 +34,11 @@ export function AlertsTable(props: AlertsTableProps) {
               <Checkbox aria-label="Select all alerts" checked={allSelected} indeterminate={!allSelected && selected.size > 0} onChange={props.onToggleAll} />
             </Table.Th>
           )}
-          <Table.Th>Severity</Table.Th>
+          <Table.Th className="sco-nowrap">Severity</Table.Th>
           <Table.Th>Alert</Table.Th>
-          <Table.Th>State</Table.Th>
-          <Table.Th>Started</Table.Th>
-          <Table.Th>Owner</Table.Th>
+          <Table.Th className="sco-nowrap">State</Table.Th>
+          <Table.Th className="sco-nowrap">Started</Table.Th>
+          <Table.Th className="sco-nowrap">Owner</Table.Th>
           <Table.Th><VisuallyHidden>Actions</VisuallyHidden></Table.Th>
         </Table.Tr>
       </Table.Thead>
@@ -73,7 +73,7 @@ export function AlertsTable(props: AlertsTableProps) {
                 {alert.silenced && <Badge color="gray" variant="outline" leftSection={<IconBellOff size={10} />}>silenced</Badge>}
               </Group>
             </Table.Td>
-            <Table.Td><TimeAgo at={alert.startsAt} now={now} size="sm" c="dimmed" /></Table.Td>
+            <Table.Td><TimeAgo at={alert.startsAt} now={now} size="sm" c="dimmed" className="sco-nowrap" /></Table.Td>
             <Table.Td><Text size="sm">{alert.acknowledgedBy ?? '–'}</Text></Table.Td>
             <Table.Td ta="right">
               <Group gap={4} justify="flex-end" wrap="nowrap">

@@ -6,6 +6,10 @@ export const metricsQueries = {
   /** Every series the server knows (names and labels), for pickers and the palette. */
   series: (api: ApiClient) => queryOptions({ queryKey: ['metrics', 'series'], queryFn: () => api.metrics.series(), staleTime: 60_000 }),
 
+  /** The series one selector matches, whatever the time range: is it on this server at all. */
+  matching: (api: ApiClient, match: string) =>
+    queryOptions({ queryKey: ['metrics', 'series', { match }], queryFn: () => api.metrics.series({ query: { match } }), staleTime: 60_000 }),
+
   /** A fixed range, e.g. after a zoom: not touched by the stream. */
   range: (api: ApiClient, match: string, from: number, to: number, maxPoints: number) =>
     queryOptions({

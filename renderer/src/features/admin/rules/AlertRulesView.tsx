@@ -1,4 +1,4 @@
-import { Badge, Button, Code, Modal, Switch, Text, Tooltip } from '@mantine/core';
+import { Badge, Button, Code, Modal, Stack, Switch, Text, Tooltip } from '@mantine/core';
 import { modals } from '@mantine/modals';
 import { useQuery } from '@tanstack/react-query';
 import { IconPlus, IconRuler } from '@tabler/icons-react';
@@ -19,6 +19,13 @@ import { RuleForm } from './RuleForm.tsx';
 function keepingExtras(rule: Rule, input: RuleInput): RuleInput {
   const { summary: _s, description: _d, runbook_url: _r, ...otherAnnotations } = rule.annotations;
   return { ...input, labels: rule.labels, annotations: { ...otherAnnotations, ...input.annotations } };
+}
+
+/** The rule's name and query keep at least this much room however many columns sit beside them. */
+const RULE_COLUMN_MIN_WIDTH = 180;
+
+function queryOf(rule: Rule): string {
+  return rule.expr ?? rule.selector;
 }
 
 type Editing = { mode: 'create' } | { mode: 'edit'; rule: Rule } | null;
@@ -74,8 +81,20 @@ export function AlertRulesView() {
         empty={{ title: 'No alert rules', description: 'A rule raises an alert when a metric crosses a threshold for long enough.', icon: <IconRuler size={24} /> }}
         columns={[
           { header: 'Enabled', cell: (rule) => <Switch aria-label={`${rule.enabled ? 'Disable' : 'Enable'} ${rule.name}`} checked={rule.enabled} disabled={!canManage} onChange={(event) => toggle.mutate({ rule, enabled: event.currentTarget.checked })} /> },
-          { header: 'Name', cell: (rule) => <Text size="sm" fw={500}>{rule.name}</Text>, inCard: false },
-          { header: 'Query', cell: (rule) => <Code style={{ overflowWrap: 'anywhere' }}>{rule.expr ?? rule.selector}</Code> },
+          // The query under the name, in one column with room for both: as columns of their own
+          // at 992-1200 px, a long name (no space to break at) beside the condition squeezed the
+          // query to five characters a line (`tests/e2e/operator-console.spec.ts`).
+          {
+            header: 'Rule',
+            cell: (rule) => (
+              <Stack gap={2} miw={RULE_COLUMN_MIN_WIDTH}>
+                <Text size="sm" fw={500} className="sco-wrap-anywhere">{rule.name}</Text>
+                <Code className="sco-wrap-anywhere" style={{ alignSelf: 'flex-start' }}>{queryOf(rule)}</Code>
+              </Stack>
+            ),
+            inCard: false,
+          },
+          { header: 'Query', cell: (rule) => <Code>{queryOf(rule)}</Code>, inTable: false },
           { header: 'Condition', cell: (rule) => <Text size="sm">{describeCondition(rule)}</Text> },
           { header: 'Severity', cell: (rule) => <SeverityBadge severity={rule.severity} /> },
           {
@@ -86,8 +105,10 @@ export function AlertRulesView() {
               const pending = rule.series.length - firing;
               if (!rule.enabled) return <Text size="xs" c="dimmed">off</Text>;
               return (
+                // Two lines at most, each count whole ("0 firing" / "0 pending"): on one line it
+                // pushed the Delete buttons out of the table at 1024 px.
                 <Text size="xs" c="dimmed" title={rule.lastEvaluatedAt ? `Evaluated ${formatDateTime(rule.lastEvaluatedAt)}` : 'Not evaluated yet'}>
-                  {firing} firing · {pending} pending
+                  <span className="sco-nowrap">{firing} firing</span> · <span className="sco-nowrap">{pending} pending</span>
                 </Text>
               );
             },
