@@ -22,6 +22,12 @@ function expectPlainWords(alarm: ShapeAlarm): void {
   if (above) expect(Number(above[1])).toBeGreaterThan(Number(above[2]));
   const below = /^\S+ (-?[\d.e-]+), below anything in its training window \(lowest (-?[\d.e-]+)\)/.exec(alarm.summary);
   if (below) expect(Number(below[1])).toBeLessThan(Number(below[2]));
+  // A jump: the change it quotes is larger than the largest it says the window held.
+  const jump = /^\S+ (rose|fell) by ([\d.e-]+) in one sample \(from (-?[\d.e-]+) to (-?[\d.e-]+)\), more than any change in its training window \(largest (rise|fall) ([\d.e-]+)\)/.exec(alarm.summary);
+  if (jump) {
+    expect(Number(jump[2])).toBeGreaterThan(Number(jump[6]));
+    expect(jump[1] === 'rose').toBe(Number(jump[4]) > Number(jump[3]));
+  }
 }
 
 describe('on-call shapes', () => {
@@ -110,11 +116,27 @@ describe('on-call shapes', () => {
     // still page now and then (not met: 9 in 8 runs, the members' tails start Gaussian).
     const [storm] = runs('retry storm (bursts that grow)', true);
     expect([storm!.found[0]?.cause, storm!.falseAlarms.map((a) => [a.index, a.cause])]).toEqual(['breakout', [[457, 'seasonal']]]);
-    // Not met: a slow leak's climb pages as it starts (from two flat days, 3σ within hours),
-    // and the OOM restart back to the usual level is missed: every member's baseline holds the
-    // climb as spread.
-    const [leak] = runs('slow memory leak ending in an OOM restart');
-    expect([leak!.falseAlarms.map((a) => [a.index, a.cause]), leak!.found]).toEqual([[[603, 'forest'], [610, 'breakout']], []]);
+  });
+
+  it('a slow leak\'s climb pages once, not once per cause: the forest\'s page and the breakout minutes later are one incident (incident-memory.ts)', () => {
+    // Before: seed 1 paged at 603 (forest, `2.8σ above its 24 h mean`) and 610 (breakout,
+    // `323, above anything in its training window`); seed 2 at 607 and 610 (forest, the
+    // likelihood still climbing) and 616 (breakout). Not met: that one page (a climb is a
+    // capacity alert's job), and in 3 of 8 seeds the breakout comes past the likelihood's
+    // short window and pages again.
+    const leaks = runs('slow memory leak ending in an OOM restart', false, [1, 2]);
+    expect(leaks.map((run) => run.falseAlarms.map((a) => [a.index, a.cause]))).toEqual([[[603, 'forest']], [[607, 'forest']]]);
+  });
+
+  it('a slow leak\'s OOM restart pages once, as a jump: back to its usual level, but by a fall larger than any change it held', () => {
+    // Before the jump breakout (postprocess.ts) missed in 8 of 8 runs: 300 is inside the
+    // training range (the flat days) and the climb inflated every baseline's spread (24 h
+    // z-score 3.9σ). Seeds 1-2 keep the file short; the table in docs/anomaly.md has 1-8.
+    for (const run of runs('slow memory leak ending in an OOM restart', false, [1, 2])) {
+      expect(run.found.map((a) => a.cause)).toEqual(['breakout']);
+      expect(run.found[0]!.summary).toMatch(/^process_resident_mib fell by [\d.]+ in one sample \(from [\d.]+ to [\d.]+\), more than any change in its training window \(largest fall [\d.]+\); /);
+      run.alarms.forEach(expectPlainWords);
+    }
   });
 
   it('what is not met yet, pinned (docs/anomaly.md, "Shapes": not met)', () => {

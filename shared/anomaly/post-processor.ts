@@ -1,9 +1,10 @@
 import { featureInfo, Z_LIMIT, type FeatureBuilder, type FeatureSpec } from './features.ts';
-import { AnomalyLikelihood, likelihoodThreshold, logLikelihood, type LikelihoodOptions } from './likelihood.ts';
+import { AnomalyLikelihood, DEFAULT_LIKELIHOOD_OPTIONS, likelihoodThreshold, logLikelihood, type LikelihoodOptions } from './likelihood.ts';
 import { BREAKOUT_SCORE, DEFAULT_REFRACTORY_OPTIONS, Refractory, type RefractoryOptions } from './postprocess.ts';
 import { DEFAULT_SPIKE_TAIL_OPTIONS, SPIKE_BASELINE_MEMORY, SpikeBaseline, SpikeTail } from './spike.ts';
 import { OwnScale } from './own-scale.ts';
 import { ValueLattice } from './value-lattice.ts';
+import { IncidentMemory } from './incident-memory.ts';
 
 export interface PostProcessOptions {
   /** What the anomaly score is made of: the anomaly likelihood of the raw scores, or the raw score. */
@@ -91,6 +92,10 @@ export class PostProcessor {
   private readonly metrics: string[];
   /** Index of each metric's value in the feature row. */
   private readonly valueIndex: number[];
+  /** Each metric's spike z-score at the last observed row: which side of its usual level it is on, and how far. */
+  private readonly departure: Float64Array;
+  /** Each metric's last page, so one incident pages once across causes (incident-memory.ts). */
+  private pages: IncidentMemory;
 
   constructor(spec: FeatureSpec, options: PostProcessOptions) {
     this.options = options;
@@ -109,6 +114,8 @@ export class PostProcessor {
     this.scales = spec.metrics.map(() => new OwnScale(DEFAULT_SPIKE_TAIL_OPTIONS.memory));
     this.lattices = spec.metrics.map(() => new ValueLattice(DEFAULT_SPIKE_TAIL_OPTIONS.memory));
     this.seasonalTails = spec.metrics.map(() => new SpikeTail());
+    this.departure = new Float64Array(spec.metrics.length);
+    this.pages = new IncidentMemory(options.refractorySeconds, { ...DEFAULT_LIKELIHOOD_OPTIONS, ...options.likelihood }.shortWindow);
   }
 
   get threshold(): number {
@@ -123,6 +130,7 @@ export class PostProcessor {
   continueRefractoryFrom(previous: PostProcessor): void {
     this.refractory = previous.refractory;
     this.breakoutRefractory = previous.breakoutRefractory;
+    this.pages = previous.pages;
   }
 
   /** A model's raw scores of rows already seen (its training rows): the likelihood then judges the next sample at once. */
@@ -144,6 +152,7 @@ export class PostProcessor {
       // The member's own baseline sees every sample, also before the features' has settled.
       const x = features[this.valueIndex[m]!]!;
       const z = this.spikeBaselines[m]!.update(x, Z_LIMIT);
+      this.departure[m] = z;
       // The logs' baseline learns only from positive samples; a metric with any other in
       // memory is not judged in logs (own-scale.ts).
       const scale = this.scales[m]!;
@@ -172,6 +181,19 @@ export class PostProcessor {
     return best;
   }
 
+  /**
+   * Whether a page is the incident its metric last paged for (incident-memory.ts). A forest
+   * alarm names no metric: it is taken to be about the metric furthest from its usual level.
+   */
+  private samePage(metric: string | undefined): boolean {
+    let m = metric !== undefined ? this.metrics.indexOf(metric) : -1;
+    if (metric === undefined) {
+      for (let k = 0; k < this.departure.length; k++) if (m < 0 || Math.abs(this.departure[k]!) > Math.abs(this.departure[m]!)) m = k;
+    }
+    if (m < 0) return false;
+    return this.pages.samePage(this.metrics[m]!, Math.sign(this.departure[m]!));
+  }
+
   /** The alarm decision for a row the model scored; `modelThreshold` serves raw scoring. */
   decide(timestampMs: number, verdict: ModelVerdict, spike: Spike | undefined, modelThreshold: number): PostProcessed {
     const o = this.options;
@@ -198,6 +220,8 @@ export class PostProcessor {
         }
       }
     }
+    if (anomalyScore >= threshold && this.samePage(metric)) anomalyScore = 0;
+    this.pages.next();
     const note = spike && cause === 'seasonal' ? seasonalNote(spike) : spike && cause === 'spike' ? spikeNote(spike) : undefined;
     return { likelihood, anomalyScore, threshold, isAnomaly: anomalyScore >= threshold, cause, ...(metric !== undefined ? { metric } : {}), ...(note ? { note } : {}) };
   }

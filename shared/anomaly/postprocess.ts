@@ -18,7 +18,42 @@ export function rangeBreakout(model: AnomalyModel, features: Float64Array, margi
     const v = features[f]!;
     if (v > hi + slack || v < lo - slack) return info[f]!.metric;
   }
+  // Then jumps: a value beyond its range names the metric first (a spike's fall back is a
+  // jump of its own metric, which must not hide another metric's breakout).
+  for (let f = 0; f < info.length; f++) {
+    if (info[f]!.kind === 'value' && jumped(model, features, f)) return info[f]!.metric;
+  }
   return undefined;
+}
+
+/**
+ * A jump is a breakout too: one sample's change (the delta feature) beyond every change the
+ * training window held, by more than JUMP_MARGIN of their range. A process killed at 1,000
+ * MiB restarts at its usual 300, inside its value range (the days before the leak), and its
+ * 24 h z-score reads only 3.9σ (the climb inflated the spread), so neither the range nor the
+ * forest pages it; its one-sample fall of 700 is 25 times any change the window held
+ * (docs/anomaly.md, "Shapes", fourth round). The margin is wide: at 0.25 NAB fell 1.5 points
+ * (ordinary large steps of noisy series), at 0.5 to 2 it is unchanged.
+ */
+export const JUMP_MARGIN = 1;
+
+/** Index of a metric's delta feature: it follows its value and one z-score per trailing scale (featureInfo). */
+function deltaOf(model: AnomalyModel, valueIndex: number): number {
+  return valueIndex + model.spec.scales.length + 1;
+}
+
+function jumped(model: AnomalyModel, features: Float64Array, valueIndex: number): boolean {
+  const valueLo = model.featureMin[valueIndex]!;
+  const valueHi = model.featureMax[valueIndex]!;
+  // A metric the model has not seen has no range (StreamingDetector opens it): no changes either.
+  if (!Number.isFinite(valueLo) || !Number.isFinite(valueHi)) return false;
+  const d = deltaOf(model, valueIndex);
+  const lo = model.featureMin[d]!;
+  const hi = model.featureMax[d]!;
+  // Rounding noise is judged by the value's magnitude, not the changes' (a flat window held none).
+  const slack = Math.max(breakoutSlack(lo, hi, JUMP_MARGIN), BREAKOUT_NOISE_RELATIVE * Math.max(Math.abs(valueLo), Math.abs(valueHi)));
+  const v = features[d]!;
+  return v > hi + slack || v < lo - slack;
 }
 
 /**
@@ -39,9 +74,13 @@ export function breakoutCrept(model: AnomalyModel, features: Float64Array, metri
   const info = featureInfoOf(model.spec);
   const f = info.findIndex((i) => i.kind === 'value' && i.metric === metric);
   if (f < 0) return false;
+  const above = features[f]! > model.featureMax[f]!;
+  // A value inside its range broke out by its jump alone (rangeBreakout): a jump did not
+  // creep, whatever its z-score (a drop after a long climb reads a few σ). A value beyond its
+  // range is judged by its z-score even when it also jumped: a first weekend's drop does both.
+  if (!above && features[f]! >= model.featureMin[f]!) return false;
   // A metric's features follow its value: a z-score per trailing scale, the longest last.
   const z = f + scales;
-  const above = features[f]! > model.featureMax[f]!;
   if (Math.abs(features[z]!) >= CREEP_SIGMA) return false;
   return above ? features[z]! <= model.featureMax[z]! : features[z]! >= model.featureMin[z]!;
 }
@@ -75,7 +114,23 @@ export function breakoutNote(model: AnomalyModel, features: Float64Array, metric
   const hi = model.featureMax[f]!;
   if (v > hi) return `${metric} ${distinct(v, hi)}, above anything in its training window (highest ${distinct(hi, v)})`;
   if (v < lo) return `${metric} ${distinct(v, lo)}, below anything in its training window (lowest ${distinct(lo, v)})`;
+  if (jumped(model, features, f)) return jumpNote(model, features, metric, f);
   return undefined;
+}
+
+/** "process_resident_mib fell by 707 in one sample (from 1004 to 297), more than any change in its training window (largest fall 28.2)". */
+function jumpNote(model: AnomalyModel, features: Float64Array, metric: string, f: number): string {
+  const d = deltaOf(model, f);
+  const change = features[d]!;
+  const v = features[f]!;
+  const rose = change > 0;
+  // The largest change the window held in the same direction (0 when it never moved that way).
+  const largest = rose ? Math.max(0, model.featureMax[d]!) : Math.max(0, -model.featureMin[d]!);
+  const size = Math.abs(change);
+  // Both ends carry the digits that make their difference read as the change (1005 to 297, not 1000 to 297, for a fall of 707).
+  const digits = (x: number) => Math.min(17, 3 + Math.max(0, Math.ceil(Math.log10(Math.abs(x) / size))));
+  const from = v - change;
+  return `${metric} ${rose ? 'rose' : 'fell'} by ${distinct(size, largest)} in one sample (from ${distinct(from, v, digits(from))} to ${distinct(v, from, digits(v))}), more than any change in its training window (largest ${rose ? 'rise' : 'fall'} ${distinct(largest, size)})`;
 }
 
 /**
@@ -83,8 +138,8 @@ export function breakoutNote(model: AnomalyModel, features: Float64Array, metric
  * form (1.00002e12, 1.19e-9) when the larger of the two is 1e6 or more or below 1e-3, so
  * both numbers of a note read alike (5e5 and 1e6, not 500000 and 1e6).
  */
-function distinct(x: number, other: number): string {
-  let p = 3;
+function distinct(x: number, other: number, least = 3): string {
+  let p = least;
   while (p < 17 && x.toPrecision(p) === other.toPrecision(p)) p++;
   const n = Number(x.toPrecision(p));
   const larger = Math.max(Math.abs(x), Math.abs(other));
