@@ -102,6 +102,20 @@ describe('query cache', async () => {
     expect(text).toContain('smartcloudops_metrics_query_cache_misses_total 1');
   });
 
+  it('finds the series of an exact metric name, in either spelling, as the same selector with the name as a regex (which scans) does', async () => {
+    const { metrics } = await tempService();
+    await metrics.ingest(['a', 'b', 'c'].flatMap((host) => ['cpu', 'mem'].map((name) => ({ name, labels: { host }, samples: [[T0, 1]] as [number, number][] }))));
+    const pairs = [
+      ['cpu', '{__name__=~"cpu"}'],
+      ['cpu{host!="b"}', '{__name__=~"cpu",host!="b"}'],
+      ['{host="a",__name__="mem"}', '{host="a",__name__=~"mem"}'],
+      ['cpu{__name__="mem"}', '{__name__=~"cpu",__name__=~"mem"}'],
+      ['disk', '{__name__=~"disk"}'],
+    ];
+    for (const [exact, scanned] of pairs) expect(await metrics.findSeries(exact)).toEqual(await metrics.findSeries(scanned));
+    expect((await metrics.findSeries('cpu{host!="b"}')).map((s) => s.labels.host)).toEqual(['a', 'c']);
+  });
+
   it("keeps an API answer's columns from its second ask: the first makes none (a stream of distinct queries filled the cache for nothing), the third is a hit, the bytes the same each time", async () => {
     const { metrics } = await tempService();
     await metrics.ingest([{ name: 'cpu', labels: {}, samples: day() }, { name: 'mem', labels: {}, samples: day() }]);

@@ -158,7 +158,13 @@ export class MetricsService {
   async findSeries(selector?: string | readonly LabelMatcher[]): Promise<SeriesRef[]> {
     // Parsed before the store is asked, so a bad selector is refused whatever the store.
     const matchers = selector === undefined || selector === '' ? undefined : typeof selector === 'string' ? parseSelector(selector) : selector;
-    return this.storage.series(matchers ? compileMatchers(matchers) : undefined);
+    if (!matchers) return this.storage.series();
+    // An exact metric name is looked up (a wide server has thousands of series); the other
+    // matchers test only that name's series. Regex or no name: every series is tested.
+    const named = matchers.findIndex((m) => m.name === '__name__' && m.op === '=');
+    if (named < 0) return this.storage.series(compileMatchers(matchers));
+    const rest = matchers.filter((_, i) => i !== named);
+    return this.storage.seriesNamed(matchers[named]!.value, rest.length > 0 ? compileMatchers(rest) : undefined);
   }
 
   /** Range query for each series, each answer cached until new samples change it. */

@@ -236,6 +236,23 @@ describe.each(testDatabases())('metrics storage on $name', (database) => {
     expect(await a.lastSeq()).toBe(131);
   });
 
+  it.skipIf(database.skip)('answers a name lookup exactly as a scan, on every replica, as series are added anywhere', async () => {
+    const { stores } = await open();
+    const expectSame = async (store: MetricsStorage) => {
+      for (const name of ['cpu', 'mem', 'disk', 'absent']) {
+        expect(await store.seriesNamed(name)).toEqual(await store.series((n) => n === name));
+        expect(await store.seriesNamed(name, (_n, l) => l.host !== 'h1')).toEqual(await store.series((n, l) => n === name && l.host !== 'h1'));
+      }
+    };
+    for (let round = 0; round < 3; round++) {
+      // Each round writes through a different replica; the others learn its series on their next read.
+      const writer = stores[round % stores.length]!;
+      await writer.append(['cpu', 'mem', 'disk'].map((name) => ({ name, labels: { host: `h${round}` }, samples: [[T0 + round, round]] })));
+      for (const store of stores) await expectSame(store);
+    }
+    expect((await stores[0]!.seriesNamed('mem')).map((s) => s.labels.host)).toEqual(['h0', 'h1', 'h2']);
+  });
+
   it.skipIf(database.skip || database.name === 'sqlite')('loses nothing when replicas append to the same series at once, and positions follow commit order', async () => {
     const { stores } = await open();
     const [a, b] = stores as [MetricsStorage, MetricsStorage];

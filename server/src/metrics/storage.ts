@@ -25,6 +25,8 @@ export interface MetricsStorage {
   lastSeq(): Promise<number>;
   seriesById(id: number): Promise<SeriesRef | undefined>;
   series(predicate?: (name: string, labels: Readonly<Labels>) => boolean): Promise<SeriesRef[]>;
+  /** What `series` answers for series of that name only (same order), found by lookup rather than a scan. */
+  seriesNamed(name: string, predicate?: (name: string, labels: Readonly<Labels>) => boolean): Promise<SeriesRef[]>;
   seriesOfTarget(target: string): Promise<SeriesRef[]>;
   /** Each series' newest sample, in the order asked. */
   latest(seriesIds: readonly number[]): Promise<Array<LatestSample | undefined>>;
@@ -86,6 +88,9 @@ export class SqliteMetricsStorage implements MetricsStorage {
   }
   async series(predicate?: (name: string, labels: Readonly<Labels>) => boolean) {
     return this.store.series(predicate);
+  }
+  async seriesNamed(name: string, predicate?: (name: string, labels: Readonly<Labels>) => boolean) {
+    return this.store.seriesNamed(name, predicate);
   }
   async seriesOfTarget(target: string) {
     return this.store.seriesOfTarget(target);

@@ -181,6 +181,32 @@ describe('metrics store', () => {
     expect(store.latest(fine!.id)).toEqual({ ts: T0, value: 1 });
   });
 
+  it('answers a name lookup exactly as a scan of the catalogue, after adds, a rolled-back append and a reopen', () => {
+    const { store, db } = tempStore();
+    const names = ['cpu', 'mem', 'disk'];
+    const expectSame = (s: MetricsStore) => {
+      for (const name of [...names, 'absent']) {
+        expect(s.seriesNamed(name)).toEqual(s.series((n) => n === name));
+        expect(s.seriesNamed(name, (_n, l) => l.host !== 'h1')).toEqual(s.series((n, l) => n === name && l.host !== 'h1'));
+      }
+    };
+    // Names interleaved, so each name's series are not contiguous in the catalogue.
+    for (let host = 0; host < 4; host++) store.append(names.map((name) => ({ name, labels: { host: `h${host}` }, samples: [[T0, host]] })));
+    expectSame(store);
+    // A rolled-back append forgets its new series; the ids are handed out again after it.
+    expect(() => store.append([
+      { name: 'cpu', labels: { host: 'h9' }, samples: [[T0, 1]] },
+      { name: 'gone', labels: {}, samples: [[T0, 1]] },
+      { name: 'mem', labels: { host: 'h0' }, samples: [[T0, Number.NaN]] },
+    ])).toThrow(RangeError);
+    expect(store.seriesNamed('gone')).toEqual([]);
+    expectSame(store);
+    store.append([{ name: 'mem', labels: { host: 'h8' }, samples: [[T0, 1]] }, { name: 'cpu', labels: { host: 'h7' }, samples: [[T0, 1]] }]);
+    expectSame(store);
+    expect(store.seriesNamed('cpu').map((s) => s.labels.host)).toEqual(['h0', 'h1', 'h2', 'h3', 'h7']);
+    expectSame(new MetricsStore(db, () => T0));
+  });
+
   it('writes large batches through multi-row statements without losing or reordering samples', () => {
     const { store } = tempStore();
     const samples = Array.from({ length: 1234 }, (_, i) => [T0 + i, i] as [number, number]);

@@ -6,6 +6,7 @@ import { canonicalLabels, seriesKey, type Labels } from './labels.ts';
 import { migrateLegacyMetrics } from './legacy-migration.ts';
 import type { RawChunks } from './raw-chunks.ts';
 import { HOUR_MS, MINUTE_MS, Rollups, type RollupColumns } from './rollups.ts';
+import { SeriesByName } from './series-by-name.ts';
 import { groupByTarget, targetOf } from './target.ts';
 
 export interface SeriesRef {
@@ -60,6 +61,7 @@ export class MetricsStore {
   readonly #now: () => number;
   readonly #byKey = new Map<string, SeriesRef>();
   readonly #byId = new Map<number, SeriesRef>();
+  readonly #byName = new SeriesByName();
   readonly #latest = new Map<number, LatestSample>();
   readonly #raw: ChunkTable;
   readonly #scores: ChunkTable;
@@ -106,6 +108,7 @@ export class MetricsStore {
       const ref = { id: row.id, name: row.name, labels: JSON.parse(row.labels) as Labels };
       this.#byKey.set(seriesKey(row.name, row.labels), ref);
       this.#byId.set(row.id, ref);
+      this.#byName.add(ref);
       const last = this.#raw.latest(row.id);
       if (last) this.#latest.set(row.id, last);
     }
@@ -121,6 +124,7 @@ export class MetricsStore {
     const ref = { id, name, labels: JSON.parse(labelsJson) as Labels };
     this.#byKey.set(key, ref);
     this.#byId.set(id, ref);
+    this.#byName.add(ref);
     this.#byTarget = undefined;
     return ref;
   }
@@ -140,6 +144,7 @@ export class MetricsStore {
       // The transaction rolled back: forget what it added to the in-memory catalogue.
       for (const ref of created) {
         this.#byId.delete(ref.id);
+        this.#byName.remove(ref);
         this.#byTarget = undefined;
         this.#byKey.delete(seriesKey(ref.name, canonicalLabels(ref.labels)));
       }
@@ -201,6 +206,11 @@ export class MetricsStore {
   series(predicate?: (name: string, labels: Readonly<Labels>) => boolean): SeriesRef[] {
     const all = [...this.#byId.values()];
     return predicate ? all.filter((s) => predicate(s.name, s.labels)) : all;
+  }
+
+  /** The series of one metric name, or those of them the predicate accepts: `series` narrowed by a lookup, same order. */
+  seriesNamed(name: string, predicate?: (name: string, labels: Readonly<Labels>) => boolean): SeriesRef[] {
+    return this.#byName.named(name, predicate);
   }
 
   /** The series that belong to a target (`targetOf`), from an index rebuilt when the catalogue changes. */

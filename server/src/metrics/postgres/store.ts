@@ -8,6 +8,7 @@ import type { RawChunks } from '../raw-chunks.ts';
 import { HOUR_MS, MINUTE_MS, type RollupColumns } from '../rollups.ts';
 import type { AppendResult, MetricsStorage } from '../storage.ts';
 import { pushChunkSamples, sortDedupe, type ExportPage, type LatestSample, type Pending, type SampleBatch, type SeriesRef } from '../store.ts';
+import { SeriesByName } from '../series-by-name.ts';
 import { groupByTarget } from '../target.ts';
 import { PgChunkRows, type SeriesWrite } from './chunk-rows.ts';
 import { inTransaction, poolQuery, type Query } from './client.ts';
@@ -37,6 +38,7 @@ export class PostgresMetricsStore implements MetricsStorage {
   readonly #rollups = new PgRollupWindows((query, id, from, to) => this.#raw.read(query, id, from, to));
   readonly #byKey = new Map<string, SeriesRef>();
   readonly #byId = new Map<number, SeriesRef>();
+  readonly #byName = new SeriesByName();
   #maxId = 0;
   #byTarget: Map<string, SeriesRef[]> | undefined;
   #refreshing: Promise<void> | undefined;
@@ -67,6 +69,7 @@ export class PostgresMetricsStore implements MetricsStorage {
     const ref = { id, name, labels: JSON.parse(labelsJson) as Labels };
     this.#byKey.set(seriesKey(name, labelsJson), ref);
     this.#byId.set(id, ref);
+    this.#byName.add(ref);
     if (id > this.#maxId) this.#maxId = id;
     this.#byTarget = undefined;
     return ref;
@@ -167,6 +170,11 @@ export class PostgresMetricsStore implements MetricsStorage {
     await this.#refresh();
     const all = [...this.#byId.values()];
     return predicate ? all.filter((s) => predicate(s.name, s.labels)) : all;
+  }
+
+  async seriesNamed(name: string, predicate?: (name: string, labels: Readonly<Labels>) => boolean): Promise<SeriesRef[]> {
+    await this.#refresh();
+    return this.#byName.named(name, predicate);
   }
 
   async seriesOfTarget(target: string): Promise<SeriesRef[]> {
