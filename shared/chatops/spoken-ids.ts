@@ -68,14 +68,14 @@ export function saidBeforeFreeText(text: string, offset: number): boolean {
   return !/\s[-–—](?:\s|$)|:(?:\s|$)|\bbecause\b/i.test(text.slice(0, offset));
 }
 
+/** Words after a number that say it counts (units of time among them): "two more", "five min", "three of them". */
+const COUNTED: ReadonlySet<string> = new Set(['more', 'less', 'other', 'of', 'at', 'by', 'or', 'ago', 'min', 'h', 'hr', 'm', 'sec', 'minute', 'hour', 'day', 'week', 'time', 'x']);
+
 /**
  * An id spelt as a word, joined to an id before it and ending the list ("ack 12 and thirteen", "ack 12, 13 and fourteen"):
  * read as its digits, so a list said so is never done in part ("ack 12 and thirteen" acknowledged 12 alone, "and
  * thirteen" its comment). ("ack 12 and two others" keeps its words.)
  */
-/** Words after a number that say it counts (units of time among them): "two more", "five min", "three of them". */
-const COUNTED: ReadonlySet<string> = new Set(['more', 'less', 'other', 'of', 'at', 'by', 'or', 'ago', 'min', 'h', 'hr', 'm', 'sec', 'minute', 'hour', 'day', 'week', 'time', 'x']);
-
 export function idsInWords(tokens: readonly Token[]): Token[] {
   const isId = (t: Token | undefined) => t !== undefined && /^#?\d{1,9}$/.test(t.norm);
   // (In order, each read against the words before it as read: "ack alerts twelve, thirteen and fourteen" is 12, 13 and 14; the
