@@ -71,7 +71,6 @@ export function createFeatures(ctx: ServerContext, options: FeatureOptions) {
   const alerts = createAlertsFeature(ctx, { data: alertData, links: incidents.service.links, notifier: notifications.service.notifier, metrics: metricsQuery, settings: alerting });
   // Built after alerts: an anomaly's alert is stored before its sample counts as scored.
   const anomaly = createAnomalyFeature(ctx, metrics.service.targets, alerts.service.alarms, options.anomaly);
-  // The stream's log keeps a marker per sample event and replays the samples from the store.
   // An open stream's credential is checked again: its session (and user), or its API key (and owner).
   const streamLiveness = async (owner: StreamOwner): Promise<boolean> => {
     if (owner.apiKeyId !== undefined) return apiKeys.service.isLive(owner.apiKeyId);
@@ -84,9 +83,14 @@ export function createFeatures(ctx: ServerContext, options: FeatureOptions) {
       throw error;
     }
   };
+  // The stream's log keeps a marker per sample, alert and timeline event and replays them
+  // from the metrics store and the alerts' and timeline's tables.
   const stream = createStreamFeature(ctx, {
     registry: options.registry,
-    log: { samples: (after, upTo) => metrics.service.samplesBetween(after, upTo) },
+    log: {
+      samples: (after, upTo) => metrics.service.samplesBetween(after, upTo),
+      records: { alerts: (ids) => alertData.alerts.byIds(ids), timeline: (ids) => incidents.service.timeline.byIds(ids) },
+    },
     liveness: streamLiveness,
     ...(options.streamRecheckMs !== undefined ? { recheckMs: options.streamRecheckMs } : {}),
   });

@@ -79,6 +79,9 @@ export function labelPairs(csv: string): Array<[string, string]> {
   });
 }
 
+/** Ids per statement of a read by ids (under every dialect's limit of parameters). */
+const ID_SLICE = 500;
+
 const SEVERITY_ORDER = sql<number>`CASE severity WHEN 'critical' THEN 2 WHEN 'warning' THEN 1 ELSE 0 END`;
 
 // The ingest path's statements, compiled once per dialect (see statement.ts).
@@ -174,6 +177,17 @@ export class AlertStore extends RunnerStore {
   async byId(id: number): Promise<StoredAlert | undefined> {
     const row = await byId.first(this.runner, id);
     return row && toStored(row);
+  }
+
+  /** The alerts of these ids (the stream's replay of its alert markers); an id missing from the map has no alert. */
+  async byIds(ids: readonly number[]): Promise<Map<number, Alert>> {
+    const found = new Map<number, Alert>();
+    // In slices: a replay may name thousands, more than a statement takes parameters.
+    for (let at = 0; at < ids.length; at += ID_SLICE) {
+      const rows = await this.runner.db.selectFrom('alerts').selectAll().where('id', 'in', ids.slice(at, at + ID_SLICE)).execute();
+      for (const row of rows) found.set(row.id, toAlert(row));
+    }
+    return found;
   }
 
   async save(alert: StoredAlert, now: number): Promise<Alert> {

@@ -7,6 +7,9 @@ import { RunnerStore } from '../db/sql/runner-store.ts';
 import { WRITE_STAGE, type UnitOfWork } from '../core/unit-of-work.ts';
 import { columnList, unnestRows } from '../db/sql/unnest.ts';
 
+/** Ids per statement of a read by ids (under every dialect's limit of parameters). */
+const ID_SLICE = 500;
+
 type Row = Selectable<IncidentTimelineTable> & { revision_count: number | string };
 
 function toEntry(row: Row): TimelineEntry {
@@ -144,6 +147,16 @@ export class TimelineStore extends RunnerStore {
   async byId(id: number): Promise<TimelineEntry | undefined> {
     const row = await entryById.first(this.runner, id);
     return row && toEntry(row);
+  }
+
+  /** The entries of these ids (the stream's replay of its timeline markers); an id missing from the map has no entry. */
+  async byIds(ids: readonly number[]): Promise<Map<number, TimelineEntry>> {
+    const found = new Map<number, TimelineEntry>();
+    // In slices: a replay may name thousands, more than a statement takes parameters.
+    for (let at = 0; at < ids.length; at += ID_SLICE) {
+      for (const row of await entries(this.runner.db).where('t.id', 'in', ids.slice(at, at + ID_SLICE)).execute()) found.set(row.id, toEntry(row));
+    }
+    return found;
   }
 
   /** In the order things happened; ties keep the order they were recorded in. */

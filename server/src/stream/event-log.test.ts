@@ -1,6 +1,25 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { StreamEventLog } from './event-log.ts';
+import { StreamEventLog, type RecordReads } from './event-log.ts';
 import { openTempDb } from '../metrics/test-db.ts';
+import type { Alert } from '../../../shared/api/alerts.ts';
+import type { TimelineEntry } from '../../../shared/api/incidents.ts';
+
+const alertOf = (id: number, state: Alert['state']): Alert => ({
+  id, fingerprint: `fp${id}`, source: 'alertmanager', state, severity: 'warning', labels: { alertname: `A${id}` }, annotations: { summary: 'x'.repeat(300) },
+  startsAt: 1, endsAt: null, lastSeenAt: 1, updatedAt: 1, occurrences: 1, silenced: false, silencedBy: [], acknowledgedBy: null, acknowledgedAt: null, ackComment: null, incidentId: 1, generatorUrl: null,
+});
+const entryOf = (id: number, text: string): TimelineEntry => ({
+  id, incidentId: 1, ts: 1, kind: 'alert_firing', actor: 'system', actorKind: 'system', alertId: id, text, data: {}, editedAt: null, deletedAt: null, deletedBy: null, revisionCount: 0,
+});
+/** The tables the log replays alert and timeline events from, as maps (what features.ts lends it: the alerts' and the timeline's stores). */
+function recordsOf(alerts: Map<number, Alert>, entries: Map<number, TimelineEntry>): RecordReads & { reads: number[][] } {
+  const reads: number[][] = [];
+  const pick = <T>(from: Map<number, T>, ids: readonly number[]) => {
+    reads.push([...ids]);
+    return Promise.resolve(new Map(ids.flatMap((id) => (from.has(id) ? [[id, from.get(id)!] as const] : []))));
+  };
+  return { reads, alerts: (ids) => pick(alerts, ids), timeline: (ids) => pick(entries, ids) };
+}
 
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));
@@ -117,5 +136,56 @@ describe('stream event log', async () => {
     expect(replay.kind === 'events' && replay.events.map((e) => e.id)).toEqual([2, 3, 4]);
     // Told once for the whole spell, not at each retry.
     expect(errors).toHaveLength(1);
+  });
+
+  it('keeps a marker of an alert or timeline event and replays it from the records: the action then, the state now; a record gone is skipped', async () => {
+    const alerts = new Map([[7, alertOf(7, 'firing')], [8, alertOf(8, 'firing')]]);
+    const entries = new Map([[70, entryOf(70, 'Alert A7 firing')]]);
+    const records = recordsOf(alerts, entries);
+    const { db, log } = tempLogWithDb({ records });
+    const live = [
+      log.append({ type: 'alert', data: { action: 'created', alert: alerts.get(7)! } }),
+      log.append({ type: 'timeline', data: entries.get(70)! }),
+      log.append({ type: 'alert', data: { action: 'created', alert: alerts.get(8)! } }),
+      log.append({ type: 'anomaly_score', data: { n: 1 } }),
+      log.append({ type: 'alert', data: { action: 'acknowledged', alert: { ...alerts.get(7)!, state: 'acknowledged' } } }),
+    ];
+    // Live clients get the whole event, from memory.
+    expect(JSON.parse(live[0]!.data)).toEqual({ action: 'created', alert: alerts.get(7) });
+    expect(JSON.parse(live[1]!.data)).toEqual(entries.get(70));
+    log.flush();
+    // What is stored is a marker, not a copy of the alert (its 300-byte summary).
+    const stored = db.prepare('SELECT type, data FROM stream_events ORDER BY id').raw().all() as [string, string][];
+    expect(stored.filter(([type]) => type !== 'anomaly_score').every(([, data]) => data.length < 40)).toBe(true);
+
+    // Meanwhile alert 7 was acknowledged, alert 8 is gone, the entry was edited.
+    alerts.set(7, alertOf(7, 'acknowledged'));
+    alerts.delete(8);
+    entries.set(70, { ...entryOf(70, 'Alert A7 firing'), editedAt: 5 });
+    const replay = await log.after(0);
+    expect(replay.kind === 'events' && replay.events.map((event) => [event.id, event.type, JSON.parse(event.data)])).toEqual([
+      [1, 'alert', { action: 'created', alert: alertOf(7, 'acknowledged') }],
+      [2, 'timeline', { ...entryOf(70, 'Alert A7 firing'), editedAt: 5 }],
+      [4, 'anomaly_score', { n: 1 }],
+      [5, 'alert', { action: 'acknowledged', alert: alertOf(7, 'acknowledged') }],
+    ]);
+    // One read per table for the whole replay, each record once.
+    expect(records.reads).toEqual([[7, 8], [70]]);
+  });
+
+  it('replays the full copies an earlier version stored, next to the markers', async () => {
+    const temp = openTempDb();
+    cleanups.push(temp.cleanup);
+    const before = new StreamEventLog(temp.db);
+    before.append({ type: 'alert', data: { action: 'created', alert: alertOf(1, 'firing') } });
+    await before.close();
+    const alerts = new Map([[1, alertOf(1, 'resolved')], [2, alertOf(2, 'firing')]]);
+    const after = new StreamEventLog(temp.db, { records: recordsOf(alerts, new Map()) });
+    after.append({ type: 'alert', data: { action: 'created', alert: alertOf(2, 'firing') } });
+    const replay = await after.after(0);
+    expect(replay.kind === 'events' && replay.events.map((event) => JSON.parse(event.data))).toEqual([
+      { action: 'created', alert: alertOf(1, 'firing') },
+      { action: 'created', alert: alertOf(2, 'firing') },
+    ]);
   });
 });

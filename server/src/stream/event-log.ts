@@ -1,6 +1,8 @@
 import type { Db } from '../db/database.ts';
 import type { EventBus } from '../events/bus.ts';
-import type { SampleEventData, StreamEvent, StreamEventType } from '../../../shared/api/stream.ts';
+import type { AlertEventData, SampleEventData, StreamEvent, StreamEventType } from '../../../shared/api/stream.ts';
+import type { Alert } from '../../../shared/api/alerts.ts';
+import type { TimelineEntry } from '../../../shared/api/incidents.ts';
 
 export interface EventLogOptions {
   /** Most events kept for replay. */
@@ -15,8 +17,80 @@ export interface EventLogOptions {
    * the log keeps a small marker per sample event instead of a copy of every sample.
    */
   samples?: (after: number, upTo: number) => Promise<SampleEventData[]>;
+  /**
+   * Where alert and timeline events are replayed from (their tables, by id). With it, the log
+   * keeps a marker per such event (the record's id, an alert event's action) instead of a
+   * ~500-byte copy: two per new alert (docs/alerts.md, "The live stream's log"). This log
+   * (SQLite) only: the shared log on PostgreSQL keeps copies, since other replicas deliver
+   * its rows to their live clients.
+   */
+  records?: RecordReads;
   /** A write of the log failed (disk full, say); the events are kept and written again later. Told once until a write succeeds. */
   onWriteError?: (error: unknown) => void;
+}
+
+/** The current alerts and timeline entries of these ids; one missing from the map is gone (never replayed). */
+export interface RecordReads {
+  alerts(ids: readonly number[]): Promise<Map<number, Alert>>;
+  timeline(ids: readonly number[]): Promise<Map<number, TimelineEntry>>;
+}
+
+/**
+ * An alert or timeline event's stored marker: `{"m":<id>}`, with the action for an alert.
+ * A full copy of either event starts with `{"action"` or `{"id"`, so the two never mix up
+ * (rows an earlier version wrote are replayed as stored).
+ */
+const RECORD_MARKER = '{"m":';
+
+/** An alert or timeline event's stored data is a marker, not a full copy. */
+export function isRecordMarker(type: string, data: string): boolean {
+  return (type === 'alert' || type === 'timeline') && data.startsWith(RECORD_MARKER);
+}
+
+function recordMarker(event: StreamEvent): string | undefined {
+  if (event.type === 'alert') return `{"m":${event.data.alert.id},"action":"${event.data.action}"}`;
+  if (event.type === 'timeline') return `{"m":${event.data.id}}`;
+  return undefined;
+}
+
+/** A stored record marker's id and, for an alert, its action. */
+type RecordMarker = { m: number; action?: AlertEventData['action'] };
+
+/**
+ * The events of these rows as the wire sends them: a record marker becomes its record as it
+ * is now (one read per table for the whole replay), or nothing when the record is gone.
+ */
+export async function expandRecordMarkers(rows: Array<[number, StreamEventType, string]>, records: RecordReads): Promise<Array<[number, StreamEventType, string]>> {
+  const alertIds = new Set<number>();
+  const entryIds = new Set<number>();
+  const markers = new Map<number, RecordMarker>();
+  for (const [id, type, data] of rows) {
+    if (!isRecordMarker(type, data)) continue;
+    const marker = JSON.parse(data) as RecordMarker;
+    markers.set(id, marker);
+    (type === 'alert' ? alertIds : entryIds).add(marker.m);
+  }
+  if (markers.size === 0) return rows;
+  const [alerts, entries] = await Promise.all([
+    alertIds.size > 0 ? records.alerts([...alertIds]) : new Map<number, Alert>(),
+    entryIds.size > 0 ? records.timeline([...entryIds]) : new Map<number, TimelineEntry>(),
+  ]);
+  const expanded: Array<[number, StreamEventType, string]> = [];
+  for (const row of rows) {
+    const marker = markers.get(row[0]);
+    if (!marker) {
+      expanded.push(row);
+      continue;
+    }
+    if (row[1] === 'alert') {
+      const alert = alerts.get(marker.m);
+      if (alert) expanded.push([row[0], 'alert', JSON.stringify({ action: marker.action, alert } satisfies Partial<AlertEventData>)]);
+    } else {
+      const entry = entries.get(marker.m);
+      if (entry) expanded.push([row[0], 'timeline', JSON.stringify(entry)]);
+    }
+  }
+  return expanded;
 }
 
 /** How long a failed write of the log waits before it is tried again. */
@@ -92,6 +166,7 @@ export class StreamEventLog implements StreamEventSource {
   readonly #maxAgeMs: number;
   readonly #now: () => number;
   readonly #samples: ((after: number, upTo: number) => Promise<SampleEventData[]>) | undefined;
+  readonly #records: RecordReads | undefined;
   readonly #retained: Retained[] = [];
   readonly #db: Db;
   readonly #write: (rows: [number, string, string, number][], dropUpTo: number) => void;
@@ -117,6 +192,7 @@ export class StreamEventLog implements StreamEventSource {
     this.#maxAgeMs = options.maxAgeMs ?? 3_600_000;
     this.#now = options.now ?? Date.now;
     this.#samples = options.samples;
+    this.#records = options.records;
     this.#onWriteError = options.onWriteError ?? (() => {});
     this.#db = db;
     // Rows go in statements of up to 64 rows: SQLite updates the AUTOINCREMENT counter once
@@ -163,7 +239,7 @@ export class StreamEventLog implements StreamEventSource {
   }
 
   append(event: StreamEvent): WireEvent {
-    const marker = event.type === 'samples' && this.#samples ? JSON.stringify((event.range ?? null) satisfies SampleMarker) : undefined;
+    const marker = event.type === 'samples' && this.#samples ? JSON.stringify((event.range ?? null) satisfies SampleMarker) : this.#records && recordMarker(event);
     let json = marker === undefined ? JSON.stringify(event.data) : undefined;
     const stored = marker ?? json!;
     const ts = this.#now();
@@ -189,7 +265,7 @@ export class StreamEventLog implements StreamEventSource {
     this.#retained.push({ id, bytes: stored.length, ts });
     this.#bytes += stored.length;
     this.prune();
-    // The wire form of a sample event is only built when a client is there to receive it.
+    // The wire form of a sample, alert or timeline event is only built when a client is there to receive it.
     return {
       id,
       type: event.type,
@@ -215,9 +291,11 @@ export class StreamEventLog implements StreamEventSource {
     // Events lastId+1 .. oldest-1 were pruned: replaying the rest would leave a hole.
     const oldest = this.#retained[this.#head]?.id;
     if (oldest === undefined || lastId + 1 < oldest) return { kind: 'reset', lastId: newest };
-    const rows = this.#after.all(lastId, limit) as [number, StreamEventType, string][];
+    let rows = this.#after.all(lastId, limit) as [number, StreamEventType, string][];
     // More missed than we replay in one go: cheaper for the client to backfill by query.
     if (rows.length === limit) return { kind: 'reset', lastId: newest };
+    // Alert and timeline markers: the records as they are now (a later state supersedes).
+    if (this.#records) rows = await expandRecordMarkers(rows, this.#records);
     const events: WireEvent[] = [];
     for (const [id, type, data] of rows) {
       // A sample marker: samples from the store.

@@ -5,7 +5,7 @@ import type { EventBus } from '../events/bus.ts';
 import type { SqlDatabase } from '../db/sql/open.ts';
 import { detached } from '../db/sql/transaction-scope.ts';
 import type { SampleEventData, StreamEvent, StreamEventType } from '../../../shared/api/stream.ts';
-import { expandSampleMarker, isSampleMarker, type EventLogOptions, type Replay, type SampleMarker, type StreamEventSource, type WireEvent } from './event-log.ts';
+import { expandRecordMarkers, expandSampleMarker, isRecordMarker, isSampleMarker, type RecordReads, type EventLogOptions, type Replay, type SampleMarker, type StreamEventSource, type WireEvent } from './event-log.ts';
 
 /** The NOTIFY channel announcing new rows of stream_events. */
 export const STREAM_CHANNEL = 'smartcloudops_stream';
@@ -53,12 +53,14 @@ export class SharedEventLog implements StreamEventSource {
   /** The wire data of this replica's rows not read back yet, where the row keeps less (a sample marker). */
   readonly #ownData = new Map<number, string>();
   readonly #samples: ((after: number, upTo: number) => Promise<SampleEventData[]>) | undefined;
+  readonly #records: RecordReads | undefined;
   #remote: ((event: StreamEvent) => void) | null = null;
 
   constructor(database: SqlDatabase, options: SharedEventLogOptions = {}) {
     if (database.dialect !== 'postgres') throw new Error('SharedEventLog needs PostgreSQL');
     this.#sql = database;
     this.#samples = options.samples;
+    this.#records = options.records;
     this.#options = {
       maxEvents: options.maxEvents ?? 10_000,
       maxAgeMs: options.maxAgeMs ?? 3_600_000,
@@ -234,6 +236,9 @@ export class SharedEventLog implements StreamEventSource {
   /** A row's data as the wire carries it: a sample marker read back from the store (undefined: nothing to send). */
   async #wireData(type: string, data: string): Promise<string | undefined> {
     if (this.#samples && isSampleMarker(type, data)) return expandSampleMarker(data, this.#samples);
+    // Rows keep copies of alert and timeline events here; a marker came with a log copied
+    // from SQLite (`smartcloudops migrate`), and is replayed as that log would have.
+    if (this.#records && isRecordMarker(type, data)) return (await expandRecordMarkers([[0, type as StreamEventType, data]], this.#records))[0]?.[2];
     return data;
   }
 
