@@ -12,7 +12,9 @@
  * - `no-count-trigger`: without `alerts_count_insert` (migration 066);
  * - `no-state-index`: without `alerts_state (state, updated_at)`;
  * - `ordered-fingerprints`: fingerprints in insertion order, so the unique index takes
- *   its entries at its end (what the random leaves of a hash cost).
+ *   its entries at its end (what the random leaves of a hash cost);
+ * - `integer-fingerprint`: the unique index keyed by the hash's 64 bits as an INTEGER
+ *   (8 bytes) instead of its 16 hex characters (the table rebuilt that way).
  * Env: BENCH_BATCHES (per side, default 600). Last line: one JSON object.
  */
 import fs from 'node:fs';
@@ -38,6 +40,7 @@ interface Side {
   history: Statement;
   multiRow: boolean;
   ordered: boolean;
+  integer: boolean;
   nextId: number;
 }
 
@@ -50,8 +53,20 @@ function side(variant: string | null): Side {
   for (let i = 1; i <= 8; i++) incident.run(i, `g${i}`, now, now, now);
   if (variant === 'no-count-trigger') db.exec('DROP TRIGGER alerts_count_insert');
   if (variant === 'no-state-index') db.exec('DROP INDEX alerts_state');
+  if (variant === 'integer-fingerprint') integerFingerprints(db);
   const multiRow = variant === 'multi-row';
-  return { dir, db, alert: db.prepare(insertSql('alerts', COLUMNS, multiRow ? BATCH : 1)), history: db.prepare(insertSql('alert_history', HISTORY, multiRow ? BATCH : 1)), multiRow, ordered: variant === 'ordered-fingerprints', nextId: 1 };
+  return { dir, db, alert: db.prepare(insertSql('alerts', COLUMNS, multiRow ? BATCH : 1)), history: db.prepare(insertSql('alert_history', HISTORY, multiRow ? BATCH : 1)), multiRow, ordered: variant === 'ordered-fingerprints', integer: variant === 'integer-fingerprint', nextId: 1 };
+}
+
+/** The empty `alerts` table made again with the fingerprint's unique key an INTEGER, its indexes and triggers as they were. */
+function integerFingerprints(db: Db): void {
+  const objects = db.prepare("SELECT type, sql FROM sqlite_master WHERE tbl_name = 'alerts' AND sql IS NOT NULL AND type != 'table'").all() as Array<{ type: string; sql: string }>;
+  const table = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'alerts'").pluck().get() as string;
+  db.pragma('foreign_keys = OFF');
+  db.exec('DROP TABLE alerts');
+  db.exec(table.replace('fingerprint TEXT NOT NULL UNIQUE', 'fingerprint INTEGER NOT NULL UNIQUE'));
+  for (const { sql } of objects) db.exec(sql);
+  db.pragma('foreign_keys = ON');
 }
 
 /** The rows of one batch of new alerts, as `AlertStore` writes them. */
@@ -59,7 +74,8 @@ function rowsOf(s: Side, batch: number): unknown[][] {
   return Array.from({ length: BATCH }, (_, i) => {
     const id = s.nextId++;
     const labels = { alertname: `BenchAlert${i % 8}`, instance: `i-${id}`, round: String(batch), severity: 'warning' };
-    const fingerprint = s.ordered ? id.toString(16).padStart(16, '0') : Math.floor(Math.random() * 2 ** 52).toString(16).padStart(16, '0');
+    const random = BigInt.asIntN(64, (BigInt(Math.floor(Math.random() * 2 ** 32)) << 32n) | BigInt(Math.floor(Math.random() * 2 ** 32)));
+    const fingerprint = s.ordered ? id.toString(16).padStart(16, '0') : s.integer ? random : BigInt.asUintN(64, random).toString(16).padStart(16, '0');
     const search = `alertname=benchalert${i % 8}\ninstance=i-${id}\nround=${batch}\nseverity=warning\nsummary=bench`;
     return [id, fingerprint, 'alertmanager', 'firing', 'warning', JSON.stringify(labels), '{"summary":"bench"}', search, now, null, null, now, now, 1, '[]', null, null, null, (i % 8) + 1, null];
   });
