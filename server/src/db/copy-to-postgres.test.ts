@@ -12,6 +12,9 @@ import { eventually } from '../testing/eventually.ts';
 import { ModelRegistry } from '../anomaly/registry.ts';
 import { AnomalyEventStore } from '../anomaly/event-store.ts';
 import type { Explanation } from '../../../shared/anomaly/index.ts';
+import { AlertStore } from '../alerts/store.ts';
+import { TimelineStore } from '../incidents/timeline.ts';
+import { SharedEventLog } from '../stream/shared-event-log.ts';
 
 const unavailable = postgresUnavailable();
 if (unavailable) console.warn(`[postgres tests skipped] ${unavailable}`);
@@ -152,6 +155,16 @@ describe.skipIf(unavailable !== undefined)('smartcloudops migrate --from sqlite:
     // A new data folder: the old one's data source key is given through the environment (docs/deploy.md).
     const replica = await startTestServer({ env: { SMARTCLOUDOPS_DATABASE_URL: url, SMARTCLOUDOPS_DATASOURCE_KEY: secretKey }, dataDir, runbooks: { dir: runbooksDir } });
     try {
+      // The stream's log came along: the old server's markers of alert and timeline events
+      // (SQLite keeps no copies) replay from the copied tables, the alert as it is now.
+      const records = { alerts: (ids: readonly number[]) => new AlertStore(replica.app.ctx.sql).byIds(ids), timeline: (ids: readonly number[]) => new TimelineStore(replica.app.ctx.sql).byIds(ids) };
+      const replay = await new SharedEventLog(replica.app.ctx.sql, { records }).after(0);
+      const replayed = replay.kind === 'events' ? replay.events.filter((event) => event.type === 'alert' || event.type === 'timeline').map((event) => ({ type: event.type, data: JSON.parse(event.data) as Record<string, unknown> })) : [];
+      expect(replayed.length).toBeGreaterThan(4);
+      expect(replayed.filter((event) => event.type === 'timeline').every((event) => typeof event.data.id === 'number' && typeof event.data.kind === 'string')).toBe(true);
+      const copiedEvents = replayed.filter((event) => event.type === 'alert' && (event.data.alert as { id: number }).id === copiedAlert.id);
+      expect(copiedEvents.map((event) => event.data.action)).toEqual(['created', 'acknowledged', 'silenced']);
+      expect(copiedEvents.every((event) => (event.data.alert as { state: string }).state === 'acknowledged')).toBe(true);
       expect((await replica.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: `Bearer ${viewerToken}` } })).statusCode).toBe(200);
       expect((await replica.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: session.refreshToken } })).statusCode).toBe(200);
       // API keys carried over, the revoked one still revoked; the audit history too, in its order.
