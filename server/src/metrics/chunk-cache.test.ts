@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { chunkCount } from '../../../shared/metrics/chunk-codec.ts';
 import { ChunkCache, type SeriesChunks } from './chunk-cache.ts';
 import { ChunkTable, seqColumns } from './chunk-table.ts';
 import { openTempDb } from './test-db.ts';
 import { MetricsStore } from './store.ts';
-import type { RawChunks } from './raw-chunks.ts';
+import { decodeRawInto, type RawChunks } from './raw-chunks.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
 const cleanups: (() => void)[] = [];
@@ -46,8 +47,17 @@ const RANGES: [number, number][] = [
   [T0 + 10_000 * 5000, T0 + 10_000 * 6000],
 ];
 
+/** The same chunks and head as the statement's read, and the same samples decoded (from the kept decoded columns when there are). */
 function expectSameAsPlain(kept: ChunkTable, plain: ChunkTable, id: number): void {
-  for (const [from, to] of RANGES) expect(bytesOf(kept.readChunksKept(id, from, to)), `[${from}, ${to})`).toEqual(bytesOf(plain.readChunks(id, from, to)));
+  for (const [from, to] of RANGES) {
+    const raw = kept.readChunksKept(id, from, to);
+    const reference = plain.readChunks(id, from, to);
+    expect(bytesOf(raw), `[${from}, ${to})`).toEqual(bytesOf(reference));
+    const samples = decodeRawInto(raw, from, to);
+    const expected = decodeRawInto(reference, from, to);
+    expect([...samples.ts.subarray(0, samples.length)], `[${from}, ${to})`).toEqual([...expected.ts.subarray(0, expected.length)]);
+    expect([...samples.values.subarray(0, samples.length)]).toEqual([...expected.values.subarray(0, expected.length)]);
+  }
 }
 
 describe('the range queries’ chunk cache', () => {
@@ -62,6 +72,10 @@ describe('the range queries’ chunk cache', () => {
     // The first read goes to SQLite; the second keeps the series; the third reads what was kept.
     expect(third.chunks[0]!.buffer).toBe(second.chunks[0]!.buffer);
     expect(first.chunks[0]!.buffer).not.toBe(second.chunks[0]!.buffer);
+    // Kept decoded too: a range is copied from these rather than decoded again.
+    const chunked = kept.readChunksKept(id, -Infinity, Infinity).chunks.reduce((n, c) => n + chunkCount(c), 0);
+    expect(chunked).toBeGreaterThan(900);
+    expect(third.decoded?.ts.length).toBe(chunked);
     expectSameAsPlain(kept, plain(), id);
   });
 
@@ -99,7 +113,8 @@ describe('the range queries’ chunk cache', () => {
     write(kept, id, Array.from({ length: 500 }, (_, i) => sample(i)));
     kept.readChunksKept(id, T0, T0 + 1);
     const held = kept.readChunksKept(id, T0, T0 + 1);
-    expect(kept.releaseIdleMemory()).toBe(held.chunks[0]!.buffer.byteLength);
+    // The compressed chunks and the 480 chunked samples decoded (16 bytes each).
+    expect(kept.releaseIdleMemory()).toBe(held.chunks[0]!.buffer.byteLength + 480 * 16);
     expect(kept.releaseIdleMemory()).toBe(0);
   });
 });

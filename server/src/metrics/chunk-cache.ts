@@ -20,6 +20,13 @@ export interface SeriesChunks {
   starts: Float64Array;
   /** Each chunk's end offset in `bytes`. */
   ends: Uint32Array;
+  /** The chunks' samples decoded (16 bytes a sample), for a series small enough; counted in the cache's bytes. */
+  decoded?: { ts: Float64Array; values: Float64Array };
+}
+
+/** Memory an entry holds. */
+function sizeOf(entry: SeriesChunks): number {
+  return entry.bytes.byteLength + (entry.decoded ? entry.decoded.ts.byteLength + entry.decoded.values.byteLength : 0);
 }
 
 export class ChunkCache {
@@ -59,11 +66,11 @@ export class ChunkCache {
     this.drop(id);
     if (entry.bytes.byteLength > this.maxSeriesBytes) return;
     this.#entries.set(id, entry);
-    this.#bytes += entry.bytes.byteLength;
+    this.#bytes += sizeOf(entry);
     for (const [oldest, old] of this.#entries) {
       if (this.#bytes <= this.maxBytes) break;
       this.#entries.delete(oldest);
-      this.#bytes -= old.bytes.byteLength;
+      this.#bytes -= sizeOf(old);
     }
   }
 
@@ -72,7 +79,7 @@ export class ChunkCache {
     const entry = this.#entries.get(id);
     if (!entry) return;
     this.#entries.delete(id);
-    this.#bytes -= entry.bytes.byteLength;
+    this.#bytes -= sizeOf(entry);
   }
 
   /** Forgets everything; returns the bytes let go. */
@@ -109,7 +116,7 @@ export function chunksInRange(entry: SeriesChunks, from: number, to: number): Ui
 }
 
 /** Index of the first element >= x. */
-function lowerBound(xs: Float64Array, x: number): number {
+export function lowerBound(xs: Float64Array, x: number): number {
   let lo = 0;
   let hi = xs.length;
   while (lo < hi) {

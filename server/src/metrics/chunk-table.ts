@@ -213,7 +213,9 @@ export class ChunkTable {
     if (!entry && !this.#db.inTransaction && this.#cache.admit(id)) entry = this.#keep(id);
     if (!entry) return this.readChunks(id, from, to);
     const head = this.#states.get(id)?.head ? (this.#headRange.all(id, from, to) as [number, number][]) : [];
-    return rawChunksOf(chunksInRange(entry, from, to), head);
+    const raw = rawChunksOf(chunksInRange(entry, from, to), head);
+    if (entry.decoded) raw.decoded = entry.decoded;
+    return raw;
   }
 
   #keep(id: number): SeriesChunks | undefined {
@@ -222,6 +224,17 @@ export class ChunkTable {
     const ends = new Uint32Array(lengths.split(',').map(Number));
     for (let i = 1; i < ends.length; i++) ends[i] = ends[i]! + ends[i - 1]!;
     const entry: SeriesChunks = { bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), starts: new Float64Array(starts.split(',').map(Number)), ends };
+    // Decoded once here rather than on every read (decoding a day was ~6 % of a one-series
+    // request), for a series of up to a week at 10 s: 16 bytes a sample, counted in the cache.
+    const views = chunksInRange(entry, -Infinity, Infinity);
+    let samples = 0;
+    for (const view of views) samples += chunkCount(view);
+    if (samples <= DECODED_MAX_SAMPLES) {
+      const decoded = { ts: new Float64Array(samples), values: new Float64Array(samples) };
+      let at = 0;
+      for (const view of views) at += decodeChunkInto(view, decoded.ts, [decoded.values], at);
+      entry.decoded = decoded;
+    }
     this.#cache.set(id, entry);
     return entry;
   }
@@ -332,6 +345,9 @@ export class ChunkTable {
     return deleted;
   }
 }
+
+/** Samples of a series whose chunks the cache also keeps decoded (a week at 10 s). */
+const DECODED_MAX_SAMPLES = 65_536;
 
 /** readFirst's scratch (it runs to the end without yielding, so one of each serves every call). */
 let firstScratch: Columns = { ts: new Float64Array(0), values: new Float64Array(0), length: 0 };
