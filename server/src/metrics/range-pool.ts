@@ -146,6 +146,8 @@ function packChunks(task: RangeTask): ArrayBuffer[] {
     }
     packed.chunksPerSeries[i] = raw.chunks.length;
     raw.chunks = [];
+    // The chunk cache's decoded columns: not to be cloned to the worker, which decodes the packed chunks.
+    delete raw.decoded;
     // Head columns are allocated per read (raw-chunks.ts): theirs to move.
     for (const column of [raw.headTs, raw.headValues]) if (column.byteOffset === 0 && column.byteLength === column.buffer.byteLength) transfer.push(column.buffer as ArrayBuffer);
   });

@@ -1,5 +1,6 @@
 import { chunkCount, decodeChunkInto } from '../../../shared/metrics/chunk-codec.ts';
 import type { Columns } from './chunk-table.ts';
+import { lowerBound } from './chunk-cache.ts';
 
 /**
  * A series' raw samples in a range as the database holds them, not yet decoded: the
@@ -12,6 +13,13 @@ export interface RawChunks {
   chunks: Uint8Array[];
   headTs: Float64Array;
   headValues: Float64Array;
+  /**
+   * Every chunk of the series already decoded, in time order, when the range queries' chunk
+   * cache holds them (chunk-cache.ts): `decodeRawInto` copies the range from these instead of
+   * decoding `chunks`, which stay for counting and for a worker (the range pool drops this
+   * before posting a task: it is the cache's memory).
+   */
+  decoded?: { ts: Float64Array; values: Float64Array };
 }
 
 /** A series' raw chunks as read, with its head samples as `[ts, value]` rows turned into columns. */
@@ -40,7 +48,24 @@ export function decodeRawInto(raw: RawChunks, from: number, to: number, into?: C
   const total = rawSampleCount(raw);
   const out: Columns = into && into.ts.length >= total ? into : { ts: new Float64Array(total), values: new Float64Array(total), length: 0 };
   out.length = 0;
-  for (const data of raw.chunks) {
+  if (raw.decoded) {
+    // The samples of [from, to) are those of the chunks selected, already decoded.
+    const { ts, values } = raw.decoded;
+    const lo = lowerBound(ts, from);
+    const hi = lowerBound(ts, to);
+    out.ts.set(ts.subarray(lo, hi));
+    out.values.set(values.subarray(lo, hi));
+    out.length = hi - lo;
+  } else decodeChunks(raw.chunks, from, to, out);
+  out.ts.set(raw.headTs, out.length);
+  out.values.set(raw.headValues, out.length);
+  out.length += raw.headTs.length;
+  return out;
+}
+
+/** Decodes `chunks` after `out.length`, keeping the samples in [from, to). */
+function decodeChunks(chunks: readonly Uint8Array[], from: number, to: number, out: Columns): void {
+  for (const data of chunks) {
     const at = out.length;
     const n = decodeChunkInto(data, out.ts, [out.values], at);
     // Only the first and last chunk can reach outside the range: drop what does.
@@ -56,8 +81,4 @@ export function decodeRawInto(raw: RawChunks, from: number, to: number, into?: C
       out.length = w;
     } else out.length = at + n;
   }
-  out.ts.set(raw.headTs, out.length);
-  out.values.set(raw.headValues, out.length);
-  out.length += raw.headTs.length;
-  return out;
 }

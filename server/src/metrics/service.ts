@@ -243,9 +243,9 @@ export class MetricsService {
     return this.#cache.stats();
   }
 
-  /** The server is quiet: let go of cached answers nobody asked for twice and of kept answer buffers. Returns the bytes let go. */
+  /** The server is quiet: let go of cached answers nobody asked for twice, of kept answer buffers and of kept chunks. Returns the bytes let go. */
   releaseIdleMemory(): number {
-    return this.#cache.dropUnread() + this.ranges.releaseIdleMemory();
+    return this.#cache.dropUnread() + this.ranges.releaseIdleMemory() + (this.storage.releaseIdleMemory?.() ?? 0);
   }
 
   /** Rollups up to date and aged-out data gone: run periodically. */

@@ -54,6 +54,8 @@ export interface MetricsStorage {
   exportChunks(after: number, limit: number): Promise<ChunkExportPage>;
   /** Deletes what has aged out of each resolution (rollups kept up to date first). */
   enforceRetention(policy: RetentionPolicy, now: number): Promise<RetentionResult>;
+  /** The server is quiet: let go of what is kept in memory to answer faster (SQLite: the range queries' chunks). Returns the bytes. */
+  releaseIdleMemory?(): number;
 }
 
 export interface AppendResult {
@@ -72,6 +74,10 @@ export class SqliteMetricsStorage implements MetricsStorage {
     this.#db = db;
     this.store = store;
     this.#chunks = new ChunkExport(db);
+  }
+
+  releaseIdleMemory(): number {
+    return this.store.releaseIdleMemory();
   }
 
   async append(batches: readonly SampleBatch[]) {

@@ -239,9 +239,18 @@ export class MetricsStore {
     return this.#raw.read(seriesId, from, to);
   }
 
-  /** What `readColumns` decodes: the chunks as stored and the head samples (see `ChunkTable.readChunks`). */
+  /**
+   * What `readColumns` decodes: the chunks as stored and the head samples (see
+   * `ChunkTable.readChunks`). The range queries' read: a series read again is answered from
+   * its chunks kept in memory (`ChunkTable.readChunksKept`).
+   */
   readRawChunks(seriesId: number, from: number, to: number): RawChunks {
-    return this.#raw.readChunks(seriesId, from, to);
+    return this.#raw.readChunksKept(seriesId, from, to);
+  }
+
+  /** Lets go of the chunks kept for range queries (the server is quiet); returns the bytes. */
+  releaseIdleMemory(): number {
+    return this.#raw.releaseIdleMemory();
   }
 
   /** Raw samples in [from, to), as `[ts, value]` rows ordered by time. */
