@@ -40,7 +40,7 @@ export type IngestResponse = Static<typeof IngestResponseSchema>;
 export const SeriesListQuerySchema = Type.Object({
   /** PromQL-style selector, e.g. `node_filesystem_avail_bytes{mount=~"/var.*"}`; absent: all series. */
   match: Type.Optional(Type.String({ maxLength: 1024 })),
-});
+}, { additionalProperties: false });
 export const SeriesListResponseSchema = Type.Object({ series: Type.Array(SeriesSchema) });
 export type SeriesListResponse = Static<typeof SeriesListResponseSchema>;
 
@@ -56,7 +56,7 @@ export const RangeQuerySchema = Type.Object({
   agg: Type.Optional(AggregationSchema),
   /** Most points per series returned; more are reduced by LTTB. */
   maxPoints: Type.Optional(Type.Integer({ minimum: 3, maximum: 20_000 })),
-});
+}, { additionalProperties: false });
 export type RangeQuery = Static<typeof RangeQuerySchema>;
 
 export const ResolutionSchema = Type.Union([Type.Literal('raw'), Type.Literal('1m'), Type.Literal('1h')]);
@@ -90,7 +90,7 @@ export const ExportQuerySchema = Type.Object({
   /** Opaque cursor from the previous page; absent: from the beginning. */
   after: Type.Optional(Type.String({ pattern: '^[0-9]{1,16}$' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200_000 })),
-});
+}, { additionalProperties: false });
 export const ExportResponseSchema = Type.Object({
   /** Definitions of the series this page's samples refer to. */
   series: Type.Array(SeriesSchema),
@@ -150,7 +150,7 @@ export const OverviewQuerySchema = Type.Object({
   maxPoints: Type.Optional(Type.Integer({ minimum: 3, maximum: 2000, default: 300 })),
   /** How many featured series get a window. */
   featured: Type.Optional(Type.Integer({ minimum: 0, maximum: 24, default: 6 })),
-});
+}, { additionalProperties: false });
 export const OverviewResponseSchema = Type.Object({
   series: Type.Array(SeriesSchema),
   /** The windows' bounds, unix ms. */

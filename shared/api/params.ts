@@ -9,7 +9,7 @@ export type IdParams = Static<typeof IdParamsSchema>;
 export const OffsetPageQuerySchema = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
   offset: Type.Optional(OffsetSchema),
-});
+}, { additionalProperties: false });
 
 /** One page of a list that pages by offset: its items, how many match in all, and the page asked for. */
 export function offsetPageOf<Item extends TSchema>(item: Item) {

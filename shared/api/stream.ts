@@ -123,7 +123,7 @@ export const StreamQuerySchema = Type.Object({
   ticket: Type.Optional(Type.String({ maxLength: 256 })),
   /** An access token, for clients without tickets; prefer the header or a ticket. */
   access_token: Type.Optional(Type.String({ maxLength: 4096 })),
-});
+}, { additionalProperties: false });
 
 /** Prefix of stream tickets, so the server tells them from JWTs and API keys. */
 export const STREAM_TICKET_PREFIX = 'sst_';

@@ -1,4 +1,5 @@
 import { RE2JS } from 're2js';
+import { expandedSize, MAX_EXPANDED_SIZE } from './expanded-size.ts';
 
 /**
  * Regular expressions from users (series selectors, silence and route matchers) run on
@@ -19,6 +20,9 @@ export class RegexSyntaxError extends Error {
 }
 
 export function compileAnchoredRegex(source: string): AnchoredRegex {
+  // Sized before compiling: re2js's own bound lets a 900-character pattern take seconds.
+  const size = expandedSize(source);
+  if (size > MAX_EXPANDED_SIZE) throw new RegexSyntaxError(source, `expression too large: its repetitions expand to about ${size} instructions, more than ${MAX_EXPANDED_SIZE}`);
   let compiled: RE2JS;
   try {
     compiled = RE2JS.compile(`^(?:${source})$`);

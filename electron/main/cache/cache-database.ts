@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CACHE_MIGRATIONS, type CacheMigration } from './migrations.ts';
 import { assertCacheFile, ForeignCacheFileError, stampCacheFile } from './cache-identity.ts';
+import { DamagedCacheError } from './damage-watch.ts';
 
 export type CacheDb = Database.Database;
 
@@ -59,7 +60,7 @@ function openOnce(file: string, migrations: readonly CacheMigration[]): CacheDb 
  * the cache, which is a copy of the server's data and fills again.
  */
 export function isDamagedFile(error: unknown): boolean {
-  if (error instanceof ForeignCacheFileError) return true;
+  if (error instanceof ForeignCacheFileError || error instanceof DamagedCacheError) return true;
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT'));
 }

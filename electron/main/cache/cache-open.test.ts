@@ -141,4 +141,43 @@ describe('opening a cache file that is not what it should be', () => {
     db.close();
     other.close();
   });
+  it('a file damaged past the pages an open reads fails its reads with a clear error, and is set aside at the next open', () => {
+    // A bad sector or a torn copy in the middle of the samples: the open reads the header and
+    // the schema only, so it opened, and every later read of those pages failed with
+    // SQLITE_CORRUPT at each start, for good (eleventh attack round).
+    const file = path.join(dir, 'mid.db');
+    const cache = openLocalCache(file);
+    for (let s = 0; s < 40; s++) {
+      const [id] = cache.metrics.upsertSeries([{ serverId: s + 1, name: 'cpu', labels: { host: `web-${s}` } }]);
+      cache.metrics.insertSamples(new Array(2_000).fill(id), Array.from({ length: 2_000 }, (_, i) => i * 1_000), Array.from({ length: 2_000 }, (_, i) => (i * 7919) % 1013));
+    }
+    cache.db.pragma('wal_checkpoint(TRUNCATE)');
+    cache.close();
+    const bytes = fs.readFileSync(file);
+    const middle = (bytes.length >> 1) - ((bytes.length >> 1) % 4_096);
+    bytes.fill(0x5a, middle, middle + 3 * 4_096);
+    fs.writeFileSync(file, bytes);
+
+    const damaged = openLocalCache(file);
+    let failure: unknown;
+    try {
+      damaged.metrics.sampleCount();
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure).toMatchObject({ code: 'E_INTERNAL', details: { reason: 'damaged-cache' } });
+    expect((failure as Error).message).toContain('filled again');
+    damaged.close();
+
+    const reopened = openLocalCache(file);
+    expect(reopened.metrics.sampleCount()).toBe(0);
+    reopened.close();
+    const aside = fs.readdirSync(dir).filter((f) => /^mid\.db\.damaged-\d+$/.test(f));
+    expect(aside).toHaveLength(1);
+    // Kept for recovery, every page as it was (SQLite may bump the change counter in the header).
+    const kept = fs.readFileSync(path.join(dir, aside[0]!));
+    expect(kept.length).toBe(bytes.length);
+    expect(kept.subarray(100).equals(bytes.subarray(100))).toBe(true);
+    expect(fs.existsSync(`${file}.damaged`)).toBe(false);
+  });
 });

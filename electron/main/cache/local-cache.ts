@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import { isDamagedFile, openCacheDatabase, setAsideDamagedFile, type CacheDb } from './cache-database.ts';
+import { damageMarker, watchForDamage } from './damage-watch.ts';
 import { BudgetKeeper } from './budget.ts';
 import { IncidentCache } from './incident-cache.ts';
 import { MetricCache } from './metric-cache.ts';
@@ -29,6 +31,11 @@ export interface LocalCache {
  * is left as it is.
  */
 export function openLocalCache(file: string, now: () => number = Date.now): LocalCache {
+  // Damage met after an earlier open (damage-watch.ts): set aside now, as if found opening.
+  if (fs.existsSync(damageMarker(file))) {
+    if (fs.existsSync(file)) setAsideDamagedFile(file, now());
+    fs.rmSync(damageMarker(file), { force: true });
+  }
   try {
     return openStores(file);
   } catch (error) {
@@ -40,6 +47,7 @@ export function openLocalCache(file: string, now: () => number = Date.now): Loca
 
 function openStores(file: string): LocalCache {
   const db = openCacheDatabase(file);
+  watchForDamage(db, file);
   try {
     const pins = new Pins(db);
     const metrics = new MetricCache(db);

@@ -146,8 +146,9 @@ export class ProfileLifecycle {
     const folder = this.#options.paths.cacheFolder;
     if (!fs.existsSync(folder)) return;
     for (const file of fs.readdirSync(folder)) {
-      // Also the damaged files a cache set aside (`<id>.db.damaged-<ms>`, cache-database.ts).
-      const match = /^(.+)\.db(?:\.damaged-\d+)?(?:-wal|-shm)?$/.exec(file);
+      // Also the damaged files a cache set aside (`<id>.db.damaged-<ms>`, cache-database.ts)
+      // and a marker of damage met while open (`<id>.db.damaged`, damage-watch.ts).
+      const match = /^(.+)\.db(?:\.damaged(?:-\d+)?)?(?:-wal|-shm)?$/.exec(file);
       if (!match?.[1] || match[1] === 'capsules' || profileIds.includes(match[1])) continue;
       try {
         fs.rmSync(path.join(folder, file), { force: true });

@@ -3,7 +3,7 @@ import type { Labels, Matcher, Silence, SilenceListQuery, SilenceState } from '.
 import type { SqlDatabase } from '../db/sql/open.ts';
 import type { SilencesTable } from '../db/sql/schema.ts';
 import { statement, type SqlRunner } from '../db/sql/statement.ts';
-import { compileMatchers, type CompiledMatcher } from './matchers.ts';
+import { compileMatchers, MatcherError, type CompiledMatcher } from './matchers.ts';
 
 type Row = Selectable<SilencesTable>;
 
@@ -70,7 +70,7 @@ export class SilenceStore {
     const compiled = new Map<number, CompiledMatcher>();
     this.#live = rows.map((row) => {
       const silence = toSilence(row, now);
-      const test = this.#compiled.get(silence.id) ?? compileMatchers(silence.matchers);
+      const test = this.#compiled.get(silence.id) ?? storedMatchers(silence.matchers);
       compiled.set(silence.id, test);
       return { silence, test };
     });
@@ -161,5 +161,19 @@ export class SilenceStore {
     const { n } = await filtered.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     const rows = await filtered.selectAll().orderBy('ends_at', 'desc').orderBy('id', 'desc').limit(query.limit ?? 100).offset(query.offset ?? 0).execute();
     return { items: rows.map((row) => toSilence(row, now)), total: Number(n) };
+  }
+}
+
+/**
+ * A stored silence's matchers. One that no longer compiles (a regex stored before the
+ * regex size bound, shared/regex/expanded-size.ts) silences nothing rather than failing
+ * every reload of the index, and with it every alert ingest.
+ */
+function storedMatchers(matchers: Silence['matchers']): CompiledMatcher {
+  try {
+    return compileMatchers(matchers);
+  } catch (error) {
+    if (error instanceof MatcherError) return () => false;
+    throw error;
   }
 }

@@ -33,6 +33,14 @@ export interface RouteExtras {
   queryCredentials?: true;
 }
 
+/**
+ * The query of a route that declares none: no parameter at all. A parameter no route
+ * declares is refused (400) everywhere, as by the declared query schemas (all
+ * `additionalProperties: false`), rather than taken without a word by some routes only:
+ * a misspelt `?limt=` or a parameter of another route reads as if it had been applied.
+ */
+const NO_QUERY = { type: 'object', properties: {}, additionalProperties: false } as const;
+
 /** For routes whose body is optional: a POST without one validates as `{}`. */
 const emptyBodyAsObject = async (request: FastifyRequest) => {
   request.body ??= {};
@@ -67,7 +75,7 @@ export function registerRoute<R extends RouteDefinition>(app: FastifyInstance, r
       tags: [...route.tags],
       ...(route.summary ? { summary: route.summary } : {}),
       ...(route.params ? { params: route.params } : {}),
-      ...(route.query ? { querystring: route.query } : {}),
+      querystring: route.query ?? NO_QUERY,
       ...(route.body ? { body: route.body } : {}),
       ...(route.response ? { response: Object.fromEntries([status, ...(route.otherStatuses ?? [])].map((code) => [code, route.response])) } : {}),
     },
