@@ -11,3 +11,13 @@ export const COMPACT_QUERY = `(max-width: ${em(991.98)})`;
 export function useCompactLayout(): boolean {
   return useMediaQuery(COMPACT_QUERY, typeof window === 'undefined' ? false : window.matchMedia(COMPACT_QUERY).matches, { getInitialValueInEffect: false });
 }
+
+/**
+ * Below 48em (768 px), the `sm` breakpoint where the navigation folds behind its burger: a
+ * phone's screen, whose header takes what would otherwise float over the content.
+ */
+export const PHONE_QUERY = `(max-width: ${em(767.98)})`;
+
+export function usePhoneLayout(): boolean {
+  return useMediaQuery(PHONE_QUERY, typeof window === 'undefined' ? false : window.matchMedia(PHONE_QUERY).matches, { getInitialValueInEffect: false });
+}
