@@ -13,7 +13,7 @@ import { IncidentStatusBadge } from './StatusBadge.tsx';
 import { incidentQueries } from './queries.ts';
 import { ImportCapsuleButton } from './ImportCapsuleButton.tsx';
 import { IncidentCards } from './IncidentCards.tsx';
-import { useCompactLayout } from '../../components/responsive/use-compact.ts';
+import { useCompactLayout, usePickerWidth } from '../../components/responsive/use-compact.ts';
 import { TimeAgo } from '../../components/TimeAgo.tsx';
 
 export function IncidentsView() {
@@ -27,6 +27,7 @@ export function IncidentsView() {
   const cursor = useListCursor(items.length, { Enter: open, o: open });
   const now = Date.now();
   const compact = useCompactLayout();
+  const width = usePickerWidth();
 
   return (
     <>
@@ -34,11 +35,13 @@ export function IncidentsView() {
       <Group mb="md" gap="sm">
         <SegmentedControl
           aria-label="Incident status"
+          fullWidth={compact}
+          w={compact ? '100%' : undefined}
           value={status}
           onChange={setStatus}
           data={[{ value: 'open,mitigated', label: 'Active' }, { value: 'resolved', label: 'Resolved' }, { value: 'open,mitigated,resolved', label: 'All' }]}
         />
-        <TextInput aria-label="Search incidents" placeholder="Search titles" leftSection={<IconSearch size={14} />} value={text} onChange={(e) => setText(e.currentTarget.value)} />
+        <TextInput aria-label="Search incidents" placeholder="Search titles" leftSection={<IconSearch size={14} />} value={text} onChange={(e) => setText(e.currentTarget.value)} w={width(240)} />
       </Group>
       <Paper withBorder radius="md">
         <QueryState
