@@ -92,5 +92,7 @@ describe('AlertsView on a phone', () => {
     expect(await screen.findByText('Disk almost full on node-3')).toBeTruthy();
     const widths = ['Severity', 'Search alerts', 'Sort by'].map((label) => (screen.getAllByLabelText(label).find((element) => element.tagName === 'INPUT')!.closest('.mantine-InputWrapper-root') as HTMLElement).style.width);
     expect(widths).toEqual(['100%', '100%', '100%']);
+    // The state tabs too: "full width" inside the row of filters was only as wide as its labels.
+    expect((screen.getByRole('radiogroup', { name: 'Alert state' }).closest('.mantine-SegmentedControl-root') as HTMLElement).style.width).toBe('100%');
   });
 });

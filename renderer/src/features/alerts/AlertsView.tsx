@@ -96,7 +96,7 @@ export function AlertsView() {
         )}
       />
       <Group mb="md" gap="sm" align="flex-end" wrap="wrap">
-        <SegmentedControl aria-label="Alert state" fullWidth={compact} data={STATES} value={state} onChange={(value) => { setState(value); setSelected(new Set()); }} />
+        <SegmentedControl aria-label="Alert state" fullWidth={compact} w={compact ? '100%' : undefined} data={STATES} value={state} onChange={(value) => { setState(value); setSelected(new Set()); }} />
         <MultiSelect aria-label="Severity" placeholder="Any severity" data={[...SEVERITIES]} value={severity} onChange={setSeverity} clearable w={width(240)} />
         <TextInput aria-label="Search alerts" placeholder="Search labels and text" leftSection={<IconSearch size={14} />} value={text} onChange={(e) => setText(e.currentTarget.value)} w={width(240)} />
         <Select aria-label="Sort by" data={SORTS} value={sort} allowDeselect={false} onChange={(value) => value && setSort(value as typeof sort)} w={width(170)} />
