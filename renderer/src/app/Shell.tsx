@@ -1,4 +1,4 @@
-import { ActionIcon, AppShell, Avatar, Burger, Button, Group, Kbd, Menu, Modal, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme, useMatches } from '@mantine/core';
+import { ActionIcon, AppShell, Avatar, Box, Burger, Button, Group, Kbd, Menu, Modal, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme, useMatches } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { spotlight, type SpotlightActionData } from '@mantine/spotlight';
 import { IconKey, IconLogout, IconMoon, IconSearch, IconSun, IconUserCircle } from '@tabler/icons-react';
@@ -19,7 +19,9 @@ import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { useDeepLinks } from './useDeepLinks.ts';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { Loading } from '../components/Loading.tsx';
-import { CHAT_BUTTON_CLEARANCE, ChatPanel } from '../features/chatops/ChatPanel.tsx';
+import { ChatPanel } from '../features/chatops/ChatPanel.tsx';
+import { CHAT_BUTTON_CLEARANCE, ChatButton } from '../features/chatops/ChatButton.tsx';
+import { usePhoneLayout } from '../components/responsive/use-compact.ts';
 import { AlertDrawer } from '../features/alerts/AlertDrawer.tsx';
 import { ChangePasswordForm } from '../features/auth/ChangePasswordForm.tsx';
 import { notifySuccess } from '../components/notify.ts';
@@ -35,6 +37,9 @@ export function Shell({ user }: { user: User }) {
   // order (focus vanishing off screen) and in the accessibility tree. `inert` takes them out.
   const navHidden = useMatches({ base: !navOpen, sm: false });
   const [passwordOpen, passwordDialog] = useDisclosure(false);
+  const [chatOpen, chat] = useDisclosure(false);
+  // On a phone the ChatOps button is one of the header's, not floating over the content.
+  const chatInHeader = usePhoneLayout();
   const { setColorScheme } = useMantineColorScheme();
   const scheme = useComputedColorScheme('light');
   const { path } = useLocation();
@@ -61,7 +66,9 @@ export function Shell({ user }: { user: User }) {
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
             <Burger opened={navOpen} onClick={nav.toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
-            <Logo textVisibleFrom="xs" />
+            {/* Under 576 px the header's room goes to its controls and the live state
+                ("Reconnecting" whole); the burger starts the row. */}
+            <Box visibleFrom="xs"><Logo /></Box>
           </Group>
           <UnstyledButton onClick={() => spotlight.open()} visibleFrom="sm">
             <Group gap={8} px="sm" py={6} style={{ border: '1px solid var(--mantine-color-default-border)', borderRadius: 'var(--mantine-radius-sm)', minWidth: 260 }}>
@@ -74,6 +81,7 @@ export function Shell({ user }: { user: User }) {
             <ActionIcon variant="default" size="lg" onClick={() => spotlight.open()} hiddenFrom="sm" aria-label="Search or jump to">
               <IconSearch size={18} />
             </ActionIcon>
+            {chatInHeader && <ChatButton inHeader onClick={chat.toggle} />}
             <SyncProgress />
             <LiveIndicator />
             <Tooltip label={scheme === 'dark' ? 'Light theme' : 'Dark theme'}>
@@ -102,7 +110,7 @@ export function Shell({ user }: { user: User }) {
       <AppShell.Navbar p="xs" inert={navHidden}>
         <Navigation routes={routes} activePath={path} onNavigate={nav.close} />
       </AppShell.Navbar>
-      <AppShell.Main id={MAIN_ID} tabIndex={-1} className="sco-main" style={{ paddingBottom: `calc(var(--app-shell-padding) + ${CHAT_BUTTON_CLEARANCE})` }}>
+      <AppShell.Main id={MAIN_ID} tabIndex={-1} className="sco-main" style={chatInHeader ? undefined : { paddingBottom: `calc(var(--app-shell-padding) + ${CHAT_BUTTON_CLEARANCE})` }}>
         <ErrorBoundary key={path}>
           {current ? (
             <Suspense fallback={<Loading label="Loading view" />}>
@@ -114,7 +122,8 @@ export function Shell({ user }: { user: User }) {
         </ErrorBoundary>
       </AppShell.Main>
       <CommandPalette routes={routes} commands={commands} />
-      <ChatPanel />
+      {!chatInHeader && <ChatButton inHeader={false} onClick={chat.toggle} />}
+      <ChatPanel opened={chatOpen} onToggle={chat.toggle} onClose={chat.close} />
       <AlertDrawer />
       <Modal opened={passwordOpen} onClose={passwordDialog.close} title="Change password">
         <ChangePasswordForm submitLabel="Change password" onChanged={() => { passwordDialog.close(); notifySuccess('Password changed; your other sessions are signed out'); }} />

@@ -29,4 +29,17 @@ describe('AlertsTable', () => {
     expect(screen.getByText('3 h ago').classList.contains('sco-nowrap')).toBe(true);
     expect(screen.getByRole('columnheader', { name: 'Started' }).classList.contains('sco-nowrap')).toBe(true);
   });
+
+  // A summary with a path (/var/lib/docker/overlay2/<64 hex>/merged) and a cloud host name
+  // have no space to break at: at 1024 px they widened the table by 485 px, State, Started,
+  // Owner and the actions off the screen (69 px at 1440). They break anywhere, as in the
+  // incidents list.
+  it('breaks a title and a target without spaces anywhere', () => {
+    const host = 'ip-10-120-33-187.eu-central-1.compute.internal-worker-pool-a7';
+    const summary = `Disk /var/lib/docker/overlay2/${'3f9a1c2b7e8d4f6a'.repeat(4)}/merged on ${host} will fill in 4 hours`;
+    const long: Alert = { ...alert, labels: { alertname: 'DiskWillFill', host }, annotations: { summary } };
+    renderWithProviders(<AlertsTable alerts={[long]} cursor={-1} selected={new Set()} canWrite onToggle={noop} onToggleAll={noop} onCursor={noop} onAcknowledge={noop} onSilence={noop} onHistory={noop} />);
+    expect(screen.getByRole('link', { name: summary }).classList.contains('sco-wrap-anywhere')).toBe(true);
+    expect(screen.getByText(host).classList.contains('sco-wrap-anywhere')).toBe(true);
+  });
 });

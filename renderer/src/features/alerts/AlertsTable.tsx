@@ -59,9 +59,9 @@ export function AlertsTable(props: AlertsTableProps) {
             )}
             <Table.Td><SeverityBadge severity={alert.severity} /></Table.Td>
             <Table.Td>
-              <Anchor href={alertHref(alert.id)} size="sm" fw={500} c="var(--mantine-color-text)">{alertTitle(alert)}</Anchor>
+              <Anchor href={alertHref(alert.id)} size="sm" fw={500} c="var(--mantine-color-text)" className="sco-wrap-anywhere">{alertTitle(alert)}</Anchor>
               <Group gap={6}>
-                {alertTarget(alert) && <Text size="xs" c="dimmed" ff="monospace">{alertTarget(alert)}</Text>}
+                {alertTarget(alert) && <Text size="xs" c="dimmed" ff="monospace" className="sco-wrap-anywhere">{alertTarget(alert)}</Text>}
                 <Text size="xs" c="dimmed">{alert.source}</Text>
                 {alert.occurrences > 1 && <Text size="xs" c="dimmed">×{alert.occurrences}</Text>}
                 {alert.incidentId !== null && <Text size="xs" component="a" href={`#/incidents/${alert.incidentId}`} c="signal">incident #{alert.incidentId}</Text>}

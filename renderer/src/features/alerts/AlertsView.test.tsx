@@ -5,6 +5,7 @@ import { renderWithProviders } from '../../test/render.tsx';
 import { PlatformProvider } from '../../platform/PlatformContext.tsx';
 import { SessionProvider } from '../../session/SessionProvider.tsx';
 import { webPlatform } from '../../test/web-platform.ts';
+import { onAPhone } from '../../test/phone-screen.ts';
 import { AlertsView } from './AlertsView.tsx';
 
 // The table's rows are not what this tests, and 500 of them take jsdom half a minute to draw:
@@ -79,5 +80,19 @@ describe('AlertsView', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Clear filters' }));
     expect((screen.getByLabelText('Search alerts') as HTMLInputElement).value).toBe('');
     expect(await screen.findByText('Nothing is firing')).toBeTruthy();
+  });
+});
+
+describe('AlertsView on a phone', () => {
+  // The severity, search and sort boxes were 240, 240 and 170 px at 390 px, each on a line of
+  // its own with a strip beside it: on a phone they take the screen's width.
+  it('gives the filters the whole width', async () => {
+    onAPhone();
+    renderWithFiring(3);
+    expect(await screen.findByText('Disk almost full on node-3')).toBeTruthy();
+    const widths = ['Severity', 'Search alerts', 'Sort by'].map((label) => (screen.getAllByLabelText(label).find((element) => element.tagName === 'INPUT')!.closest('.mantine-InputWrapper-root') as HTMLElement).style.width);
+    expect(widths).toEqual(['100%', '100%', '100%']);
+    // The state tabs too: "full width" inside the row of filters was only as wide as its labels.
+    expect((screen.getByRole('radiogroup', { name: 'Alert state' }).closest('.mantine-SegmentedControl-root') as HTMLElement).style.width).toBe('100%');
   });
 });

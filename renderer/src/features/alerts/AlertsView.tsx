@@ -16,7 +16,7 @@ import { SilenceForm, matchersFromLabels } from './SilenceForm.tsx';
 import { openAlert } from './alert-link.ts';
 import { AlertCards } from './AlertCards.tsx';
 import { useAcknowledgeLink } from './use-acknowledge-link.ts';
-import { useCompactLayout } from '../../components/responsive/use-compact.ts';
+import { useCompactLayout, usePickerWidth } from '../../components/responsive/use-compact.ts';
 
 const STATES = [
   { value: 'firing', label: 'Firing' },
@@ -66,6 +66,7 @@ export function AlertsView() {
     setQuickAck(true);
   }, [linked]);
   const compact = useCompactLayout();
+  const width = usePickerWidth();
   const List = compact ? AlertCards : AlertsTable;
   const [silencing, setSilencing] = useState<Matcher[] | null>(null);
   const toggle = (id: number) => setSelected((current) => {
@@ -95,10 +96,10 @@ export function AlertsView() {
         )}
       />
       <Group mb="md" gap="sm" align="flex-end" wrap="wrap">
-        <SegmentedControl aria-label="Alert state" fullWidth={compact} data={STATES} value={state} onChange={(value) => { setState(value); setSelected(new Set()); }} />
-        <MultiSelect aria-label="Severity" placeholder="Any severity" data={[...SEVERITIES]} value={severity} onChange={setSeverity} clearable w={240} />
-        <TextInput aria-label="Search alerts" placeholder="Search labels and text" leftSection={<IconSearch size={14} />} value={text} onChange={(e) => setText(e.currentTarget.value)} w={240} />
-        <Select aria-label="Sort by" data={SORTS} value={sort} allowDeselect={false} onChange={(value) => value && setSort(value as typeof sort)} w={170} />
+        <SegmentedControl aria-label="Alert state" fullWidth={compact} w={compact ? '100%' : undefined} data={STATES} value={state} onChange={(value) => { setState(value); setSelected(new Set()); }} />
+        <MultiSelect aria-label="Severity" placeholder="Any severity" data={[...SEVERITIES]} value={severity} onChange={setSeverity} clearable w={width(240)} />
+        <TextInput aria-label="Search alerts" placeholder="Search labels and text" leftSection={<IconSearch size={14} />} value={text} onChange={(e) => setText(e.currentTarget.value)} w={width(240)} />
+        <Select aria-label="Sort by" data={SORTS} value={sort} allowDeselect={false} onChange={(value) => value && setSort(value as typeof sort)} w={width(170)} />
       </Group>
       <Paper withBorder radius="md">
         <QueryState

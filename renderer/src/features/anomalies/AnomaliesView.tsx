@@ -9,6 +9,7 @@ import { metricsQueries } from '../metrics/queries.ts';
 import { AnomalyCard } from './AnomalyCard.tsx';
 import { anomalyQueries } from './queries.ts';
 import { selectorForTarget } from './target-selector.ts';
+import { usePickerWidth } from '../../components/responsive/use-compact.ts';
 
 /**
  * What the anomaly engine found: each event with its explanation (which metrics moved, how
@@ -16,6 +17,7 @@ import { selectorForTarget } from './target-selector.ts';
  */
 export function AnomaliesView() {
   const api = useApi();
+  const width = usePickerWidth();
   const [target, setTarget] = useState<string | null>(null);
   const status = useQuery(anomalyQueries.status(api));
   const events = useQuery(anomalyQueries.events(api, target ?? undefined));
@@ -26,7 +28,7 @@ export function AnomaliesView() {
     <>
       <PageHeader title="Anomalies" description="What the models found unusual, why, and what the metrics did around it." />
       <Group mb="md" gap="sm" align="flex-end">
-        <Select label="Target" placeholder="All targets" clearable searchable data={targets} value={target} onChange={setTarget} w={260} />
+        <Select label="Target" placeholder="All targets" clearable searchable data={targets} value={target} onChange={setTarget} w={width(260)} />
         {status.data && (
           <Text size="xs" c="dimmed">
             {status.data.targets.filter((entry) => entry.activeModelId !== null).length} of {status.data.targets.length} targets have an active model

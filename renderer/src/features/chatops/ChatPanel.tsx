@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { ActionIcon, Affix, Drawer, Kbd, Loader, Paper, ScrollArea, Stack, Text, TextInput, Tooltip } from '@mantine/core';
-import { useDisclosure, useHotkeys } from '@mantine/hooks';
-import { IconMessageChatbot, IconSend } from '@tabler/icons-react';
+import { ActionIcon, Drawer, Loader, Paper, ScrollArea, Stack, Text, TextInput } from '@mantine/core';
+import { useHotkeys } from '@mantine/hooks';
+import { IconSend } from '@tabler/icons-react';
 import type { ChatCard } from '../../../../shared/api/chatops.ts';
 import { useApi } from '../../platform/PlatformContext.tsx';
 import { toAppError } from '../../platform/to-app-error.ts';
@@ -18,23 +18,15 @@ interface Exchange {
 
 const utcOffsetMinutes = () => -new Date().getTimezoneOffset();
 
-/** Where the floating ChatOps button sits, from the window's bottom right corner (px). */
-const CHAT_BUTTON_OFFSET = 20;
-
-/**
- * The room a page leaves at its end so that, scrolled down, its last line is not under
- * the floating button: the button (ActionIcon size xl, 2.75rem), its offset and a gap.
- */
-export const CHAT_BUTTON_CLEARANCE = `calc(2.75rem + ${CHAT_BUTTON_OFFSET + 12}px)`;
-
 /**
  * The console's ChatOps panel (Ctrl/Cmd+J): type what you mean, get a card back. State
  * changes answer a confirmation whose Confirm button sends the same line with its token;
  * up/down arrows recall earlier lines (seeded from the server's history of this user).
+ * The shell owns whether it is open: the button that opens it sits in the header or floats
+ * (`ChatButton.tsx`).
  */
-export function ChatPanel() {
+export function ChatPanel({ opened, onToggle, onClose }: { opened: boolean; onToggle: () => void; onClose: () => void }) {
   const api = useApi();
-  const [opened, { toggle, close }] = useDisclosure(false);
   const [text, setText] = useState('');
   const [exchanges, setExchanges] = useState<Exchange[]>([]);
   const [history, setHistory] = useState<InputHistory>(emptyHistory);
@@ -42,7 +34,7 @@ export function ChatPanel() {
   const nextId = useRef(1);
   const viewport = useRef<HTMLDivElement>(null);
   const seeded = useRef(false);
-  useHotkeys([['mod+J', toggle]]);
+  useHotkeys([['mod+J', onToggle]]);
 
   useEffect(() => {
     if (!opened || seeded.current) return;
@@ -97,14 +89,7 @@ export function ChatPanel() {
 
   return (
     <>
-      <Affix position={{ bottom: CHAT_BUTTON_OFFSET, right: CHAT_BUTTON_OFFSET }}>
-        <Tooltip label={<>ChatOps <Kbd size="xs">Ctrl/⌘ J</Kbd></>}>
-          <ActionIcon size="xl" radius="xl" onClick={toggle} aria-label="Open ChatOps chat">
-            <IconMessageChatbot size={22} />
-          </ActionIcon>
-        </Tooltip>
-      </Affix>
-      <Drawer opened={opened} onClose={close} position="right" size="lg" title="ChatOps">
+      <Drawer opened={opened} onClose={onClose} position="right" size="lg" title="ChatOps">
         <Stack h="calc(100vh - 90px)" gap="sm">
           <ScrollArea style={{ flex: 1 }} viewportRef={viewport}>
             <Stack gap="sm" data-testid="chat-log">

@@ -18,6 +18,7 @@ import { proxyPromClient } from './prom-client.ts';
 import { explorerQueries } from './queries.ts';
 import { hasNothingToShow, type ChartedAnswer } from './matrix.ts';
 import { QueryNotes } from './QueryNotes.tsx';
+import { usePhoneLayout, usePickerWidth } from '../../components/responsive/use-compact.ts';
 import { loadHistory, remember } from './query-history.ts';
 
 const DEFAULT_RANGE: TimeRange = { kind: 'relative', minutes: 60 };
@@ -29,6 +30,8 @@ const DEFAULT_RANGE: TimeRange = { kind: 'relative', minutes: 60 };
  */
 export function ExplorerView() {
   const api = useApi();
+  const phone = usePhoneLayout();
+  const pickerWidth = usePickerWidth();
   const { search } = useLocation();
   const sources = useQuery(explorerQueries.sources(api));
   const sourceId = Number(search.get('source')) || sources.data?.datasources[0]?.id || 0;
@@ -93,10 +96,10 @@ export function ExplorerView() {
             data={(sources.data?.datasources ?? []).map((s) => ({ value: String(s.id), label: s.name }))}
             value={sourceId ? String(sourceId) : null}
             onChange={(value) => value && update({ source: Number(value) })}
-            w={240}
+            w={pickerWidth(240)}
             placeholder={sources.isPending ? 'Loading…' : 'Pick a source'}
           />
-          <RangePicker range={range} onChange={(next) => update({ range: next, back: null })} />
+          <RangePicker range={range} fullWidth={phone} onChange={(next) => update({ range: next, back: null })} />
           {zoomedFrom && (
             <Button variant="default" leftSection={<IconZoomReset size={16} />} onClick={() => update({ range: decodeRange(zoomedFrom, DEFAULT_RANGE), back: null })}>
               Reset zoom

@@ -10,6 +10,7 @@ import { metricsQueries } from './queries.ts';
 import { decodeRange, encodeRange, type TimeRange } from './time-range.ts';
 import { buildOverlaySelector, labelsFromPairs } from './selector.ts';
 import { RangePicker } from './RangePicker.tsx';
+import { usePhoneLayout, usePickerWidth } from '../../components/responsive/use-compact.ts';
 import { MetricsChartPanel } from './MetricsChartPanel.tsx';
 
 const DEFAULT_RANGE: TimeRange = { kind: 'relative', minutes: 60 };
@@ -48,6 +49,8 @@ export function MetricsView() {
   }
   // A host picked from the palette without a metric charts every series of that host.
   const selector = name || pairs.length > 0 ? buildOverlaySelector([name, ...also], labels) : '';
+  const phone = usePhoneLayout();
+  const width = usePickerWidth();
 
   return (
     <>
@@ -61,7 +64,7 @@ export function MetricsView() {
             data={names}
             value={name || null}
             onChange={(value) => update({ name: value ?? '', pairs: [] })}
-            w={300}
+            w={width(300)}
             nothingFoundMessage="No such metric"
           />
           <MultiSelect
@@ -75,7 +78,7 @@ export function MetricsView() {
             data={names.filter((one) => one !== name)}
             value={also}
             onChange={(value) => update({ also: value })}
-            w={300}
+            w={width(300)}
           />
           <MultiSelect
             label="Labels"
@@ -85,9 +88,10 @@ export function MetricsView() {
             data={[...labelOptions].sort()}
             value={pairs}
             onChange={(value) => update({ pairs: value })}
-            w={360}
+            w={width(360)}
           />
           <RangePicker
+            fullWidth={phone}
             range={range}
             onChange={(next) => update({ range: next, back: null })}
           />

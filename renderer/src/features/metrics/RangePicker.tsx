@@ -8,8 +8,8 @@ function toLocalInput(ms: number): string {
   return date.toISOString().slice(0, 16);
 }
 
-/** Presets for the usual questions, and a custom from/to for the rest. */
-export function RangePicker({ range, onChange }: { range: TimeRange; onChange: (range: TimeRange) => void }) {
+/** Presets for the usual questions, and a custom from/to for the rest; `fullWidth` on a phone. */
+export function RangePicker({ range, onChange, fullWidth = false }: { range: TimeRange; onChange: (range: TimeRange) => void; fullWidth?: boolean }) {
   const [open, setOpen] = useState(false);
   const now = Date.now();
   const [from, setFrom] = useState(toLocalInput(range.kind === 'absolute' ? range.from : now - 3_600_000));
@@ -20,9 +20,11 @@ export function RangePicker({ range, onChange }: { range: TimeRange; onChange: (
   const valid = Number.isFinite(fromMs) && Number.isFinite(toMs) && fromMs < toMs;
 
   return (
-    <Group gap="xs" align="flex-end">
+    <Group gap="xs" align="flex-end" w={fullWidth ? '100%' : undefined} wrap="nowrap">
       <SegmentedControl
         aria-label="Time range"
+        fullWidth={fullWidth}
+        style={fullWidth ? { flex: 1 } : undefined}
         data={PRESETS.map((p) => ({ value: p.value, label: p.label }))}
         value={preset}
         onChange={(value) => onChange({ kind: 'relative', minutes: Number(value) })}
