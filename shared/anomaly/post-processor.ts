@@ -5,6 +5,7 @@ import { DEFAULT_SPIKE_TAIL_OPTIONS, SPIKE_BASELINE_MEMORY, SpikeBaseline, Spike
 import { OwnScale } from './own-scale.ts';
 import { ValueLattice } from './value-lattice.ts';
 import { IncidentMemory } from './incident-memory.ts';
+import { LevelChange } from './level-change.ts';
 
 export interface PostProcessOptions {
   /** What the anomaly score is made of: the anomaly likelihood of the raw scores, or the raw score. */
@@ -89,6 +90,8 @@ export class PostProcessor {
   private readonly logTails: SpikeTail[];
   private readonly scales: OwnScale[];
   private readonly lattices: ValueLattice[];
+  /** Each metric's watch for a level change that held (level-change.ts). */
+  private readonly changes: LevelChange[];
   private readonly metrics: string[];
   /** Index of each metric's value in the feature row. */
   private readonly valueIndex: number[];
@@ -114,6 +117,7 @@ export class PostProcessor {
     this.scales = spec.metrics.map(() => new OwnScale(DEFAULT_SPIKE_TAIL_OPTIONS.memory));
     this.lattices = spec.metrics.map(() => new ValueLattice(DEFAULT_SPIKE_TAIL_OPTIONS.memory));
     this.seasonalTails = spec.metrics.map(() => new SpikeTail());
+    this.changes = spec.metrics.map(() => new LevelChange());
     this.departure = new Float64Array(spec.metrics.length);
     this.pages = new IncidentMemory(options.refractorySeconds, { ...DEFAULT_LIKELIHOOD_OPTIONS, ...options.likelihood }.shortWindow);
   }
@@ -151,7 +155,8 @@ export class PostProcessor {
       if (!builder.seen(m)) continue;
       // The member's own baseline sees every sample, also before the features' has settled.
       const x = features[this.valueIndex[m]!]!;
-      const z = this.spikeBaselines[m]!.update(x, Z_LIMIT);
+      const baseline = this.spikeBaselines[m]!;
+      const z = baseline.update(x, Z_LIMIT);
       this.departure[m] = z;
       // The logs' baseline learns only from positive samples; a metric with any other in
       // memory is not judged in logs (own-scale.ts).
@@ -161,6 +166,16 @@ export class PostProcessor {
       const logBaseline = this.logBaselines[m]!;
       const usual = logBaseline.centre;
       const logZ = x > 0 ? logBaseline.update(Math.log(x), Z_LIMIT) : 0;
+      // A level that changed for good: the baselines of the new level take over and the
+      // tails, which learnt the change's excursions, restart; this row's z-scores (against
+      // the old level) are then neither judged nor learnt (level-change.ts).
+      const held = this.changes[m]!.observe(x, z, baseline.lastCentre, baseline.lastSpread, Z_LIMIT);
+      if (held) {
+        this.spikeBaselines[m] = held.linear;
+        this.logBaselines[m] = held.log;
+        this.spikeTails[m] = new SpikeTail();
+        this.logTails[m] = new SpikeTail();
+      }
       // A discrete metric's value it reads now and then is no spike, whatever its z, and
       // not a change of its daily pattern on its own either (value-lattice.ts).
       const lattice = this.lattices[m]!;
@@ -172,9 +187,9 @@ export class PostProcessor {
       const q = Math.max(this.seasonalTails[m]!.update(r), r > 0 ? above : r < 0 ? below : 0);
       if (o.seasonal && (!best || q < best.p)) best = { metric: this.metrics[m]!, p: q, member: 'seasonal', value: r };
       // Both tails learn from every row; the one of the metric's own scale speaks.
-      const linearP = this.spikeTails[m]!.update(z);
+      const linearP = held ? 1 : this.spikeTails[m]!.update(z);
       // In logs, 0 or below is infinitely far below the usual level.
-      const logP = x > 0 ? this.logTails[m]!.update(logZ) : this.logTails[m]!.tail(Z_LIMIT);
+      const logP = held ? 1 : x > 0 ? this.logTails[m]!.update(logZ) : this.logTails[m]!.tail(Z_LIMIT);
       const p = Math.max(inLogs ? logP : linearP, z >= 0 ? above : below);
       if (o.spikes && (!best || p < best.p)) best = { metric: this.metrics[m]!, p, member: 'spike', value: inLogs ? (x > 0 ? logZ : -Z_LIMIT) : z, ...(inLogs ? { ratio: x / Math.exp(usual) } : {}) };
     }
