@@ -97,6 +97,8 @@ export class PostProcessor {
   private readonly valueIndex: number[];
   /** Each metric's spike z-score at the last observed row: which side of its usual level it is on, and how far. */
   private readonly departure: Float64Array;
+  /** Each metric's lattice frequency at the last observed row, on its departure's side (value-lattice.ts; 0: not discrete, or a value it never reads). */
+  private readonly readAsOften: Float64Array;
   /** Each metric's last page, so one incident pages once across causes (incident-memory.ts). */
   private pages: IncidentMemory;
 
@@ -119,6 +121,7 @@ export class PostProcessor {
     this.seasonalTails = spec.metrics.map(() => new SpikeTail());
     this.changes = spec.metrics.map(() => new LevelChange());
     this.departure = new Float64Array(spec.metrics.length);
+    this.readAsOften = new Float64Array(spec.metrics.length);
     this.pages = new IncidentMemory(options.refractorySeconds, { ...DEFAULT_LIKELIHOOD_OPTIONS, ...options.likelihood }.shortWindow);
   }
 
@@ -182,6 +185,7 @@ export class PostProcessor {
       const above = lattice.frequency(x, true);
       const below = lattice.frequency(x, false);
       lattice.learn(x);
+      this.readAsOften[m] = z >= 0 ? above : below;
       if (!builder.settled(m)) continue;
       const r = builder.dailyResidual(m);
       const q = Math.max(this.seasonalTails[m]!.update(r), r > 0 ? above : r < 0 ? below : 0);
@@ -221,7 +225,12 @@ export class PostProcessor {
     if (verdict.breakout !== null) {
       // A metric that crept beyond its range is where its trend put it: no page, and (as
       // while any breakout lasts) the forest, which sees it beyond its range too, is not asked.
-      anomalyScore = verdict.crept === true ? 0 : this.breakoutRefractory.apply(timestampMs, BREAKOUT_SCORE, verdict.breakout);
+      // A discrete metric beyond its range at a value it reads (its next lattice step
+      // included, value-lattice.ts) is judged by how often it reads one that far out: a
+      // first day's range without a queue's 3 is no reason to page on a 3.
+      const m = this.metrics.indexOf(verdict.breakout);
+      const often = m >= 0 ? this.readAsOften[m]! : 0;
+      anomalyScore = verdict.crept === true ? 0 : this.breakoutRefractory.apply(timestampMs, often > 0 ? logLikelihood(1 - often) : BREAKOUT_SCORE, verdict.breakout);
       cause = 'breakout';
       metric = verdict.breakout;
     } else {
