@@ -50,6 +50,21 @@ export interface Spike {
   ratio?: number;
 }
 
+/**
+ * What observe() learnt of one row, for decide() of the same row: the server observes a
+ * whole batch of rows before deciding each, so nothing of a row may wait in the processor.
+ */
+export interface Observed {
+  /** The least likely per-metric member signal (one-sample spike or seasonal residual), if any. */
+  spike: Spike | undefined;
+  /**
+   * Per metric, how often it has read a value as far out as this one on its side of its
+   * usual level (value-lattice.ts: its next lattice step included); null when that is 0 for
+   * every metric (no discrete metric, or values never read).
+   */
+  readAsOften: Float64Array | null;
+}
+
 export interface PostProcessed {
   /** Anomaly likelihood of the recent raw scores, 0..1. */
   likelihood: number;
@@ -97,8 +112,6 @@ export class PostProcessor {
   private readonly valueIndex: number[];
   /** Each metric's spike z-score at the last observed row: which side of its usual level it is on, and how far. */
   private readonly departure: Float64Array;
-  /** Each metric's lattice frequency at the last observed row, on its departure's side (value-lattice.ts; 0: not discrete, or a value it never reads). */
-  private readonly readAsOften: Float64Array;
   /** Each metric's last page, so one incident pages once across causes (incident-memory.ts). */
   private pages: IncidentMemory;
 
@@ -121,7 +134,6 @@ export class PostProcessor {
     this.seasonalTails = spec.metrics.map(() => new SpikeTail());
     this.changes = spec.metrics.map(() => new LevelChange());
     this.departure = new Float64Array(spec.metrics.length);
-    this.readAsOften = new Float64Array(spec.metrics.length);
     this.pages = new IncidentMemory(options.refractorySeconds, { ...DEFAULT_LIKELIHOOD_OPTIONS, ...options.likelihood }.shortWindow);
   }
 
@@ -150,9 +162,10 @@ export class PostProcessor {
    * signal of the members switched on, each by its own history (both members' tails learn
    * from every row). Metrics whose baseline has not settled are skipped.
    */
-  observe(features: Float64Array, builder: Pick<FeatureBuilder, 'seen' | 'settled' | 'dailyResidual'>): Spike | undefined {
+  observe(features: Float64Array, builder: Pick<FeatureBuilder, 'seen' | 'settled' | 'dailyResidual'>): Observed {
     const o = this.options;
     let best: Spike | undefined;
+    let readAsOften: Float64Array | null = null;
     for (let m = 0; m < this.spikeTails.length; m++) {
       // A metric that has not appeared yet has a placeholder 0, not a value to learn.
       if (!builder.seen(m)) continue;
@@ -185,7 +198,8 @@ export class PostProcessor {
       const above = lattice.frequency(x, true);
       const below = lattice.frequency(x, false);
       lattice.learn(x);
-      this.readAsOften[m] = z >= 0 ? above : below;
+      const often = z >= 0 ? above : below;
+      if (often > 0) (readAsOften ??= new Float64Array(this.metrics.length))[m] = often;
       if (!builder.settled(m)) continue;
       const r = builder.dailyResidual(m);
       const q = Math.max(this.seasonalTails[m]!.update(r), r > 0 ? above : r < 0 ? below : 0);
@@ -197,7 +211,7 @@ export class PostProcessor {
       const p = Math.max(inLogs ? logP : linearP, z >= 0 ? above : below);
       if (o.spikes && (!best || p < best.p)) best = { metric: this.metrics[m]!, p, member: 'spike', value: inLogs ? (x > 0 ? logZ : -Z_LIMIT) : z, ...(inLogs ? { ratio: x / Math.exp(usual) } : {}) };
     }
-    return best;
+    return { spike: best, readAsOften };
   }
 
   /**
@@ -214,8 +228,9 @@ export class PostProcessor {
   }
 
   /** The alarm decision for a row the model scored; `modelThreshold` serves raw scoring. */
-  decide(timestampMs: number, verdict: ModelVerdict, spike: Spike | undefined, modelThreshold: number): PostProcessed {
+  decide(timestampMs: number, verdict: ModelVerdict, observed: Observed, modelThreshold: number): PostProcessed {
     const o = this.options;
+    const spike = observed.spike;
     const likelihood = this.likelihood.update(verdict.score);
     const byLikelihood = o.scoring === 'likelihood';
     const threshold = o.alarmThreshold ?? (byLikelihood ? likelihoodThreshold(o.falseAlarmRate) : modelThreshold);
@@ -229,7 +244,7 @@ export class PostProcessor {
       // included, value-lattice.ts) is judged by how often it reads one that far out: a
       // first day's range without a queue's 3 is no reason to page on a 3.
       const m = this.metrics.indexOf(verdict.breakout);
-      const often = m >= 0 ? this.readAsOften[m]! : 0;
+      const often = m >= 0 && observed.readAsOften ? observed.readAsOften[m]! : 0;
       anomalyScore = verdict.crept === true ? 0 : this.breakoutRefractory.apply(timestampMs, often > 0 ? logLikelihood(1 - often) : BREAKOUT_SCORE, verdict.breakout);
       cause = 'breakout';
       metric = verdict.breakout;
