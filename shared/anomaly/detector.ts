@@ -166,14 +166,14 @@ export class StreamingDetector {
 
   push(timestampMs: number, values: Readonly<Record<string, number | undefined>>): DetectionResult {
     const features = this.builder.push(timestampMs, values);
-    const spike = this.post.observe(features, this.builder);
+    const observed = this.post.observe(features, this.builder);
     let result: DetectionResult = { ready: false, score: 0, likelihood: 0, anomalyScore: 0, threshold: 1, isAnomaly: false };
     const model = this.current;
     if (model) {
       const margin = this.options.breakoutMargin ?? DEFAULT_DETECTOR_OPTIONS.breakoutMargin;
       const breakout = margin === false ? null : (rangeBreakout(model, features, margin) ?? null);
       const verdict = { score: scoreFeatures(model, features), breakout, crept: breakout !== null && breakoutCrept(model, features, breakout) };
-      const r = this.post.decide(timestampMs, verdict, spike, model.threshold);
+      const r = this.post.decide(timestampMs, verdict, observed, model.threshold);
       result = {
         ready: true,
         score: verdict.score,

@@ -12,7 +12,7 @@
  * Models travel as bytes: serializeModel / deserializeModel (versioned binary format).
  */
 export { StreamingDetector, DEFAULT_DETECTOR_OPTIONS, detectorFeatureSpec, maxDetectorMetrics, detectorPostProcessOptions, type DetectorOptions, type DetectionResult } from './detector.ts';
-export { PostProcessor, type PostProcessOptions, type PostProcessed, type ModelVerdict, type Spike } from './post-processor.ts';
+export { PostProcessor, type PostProcessOptions, type PostProcessed, type ModelVerdict, type Spike, type Observed } from './post-processor.ts';
 export { SpikeTail } from './spike.ts';
 export { FeatureBuilder, featureSpec, featureInfo, DEFAULT_SCALES, type FeatureSpec, type FeatureInfo, type TrailingScale } from './features.ts';
 export { fitForest, scoreForest, scoreRow, DEFAULT_FOREST_OPTIONS, type Forest, type ForestOptions } from './forest.ts';

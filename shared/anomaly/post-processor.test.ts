@@ -55,11 +55,11 @@ function compareCompositions(rows: { ts: number; values: Record<string, number> 
   let model: ReturnType<typeof fitModel> | undefined;
   rows.forEach((r, i) => {
     const features = builder.push(r.ts, r.values);
-    const spike = post.observe(features, builder);
+    const observed = post.observe(features, builder);
     if (model) {
       const beyond = rangeBreakout(model, features, 0.25) ?? null;
       const verdict = { score: scoreFeatures(model, features), breakout: beyond, crept: beyond !== null && breakoutCrept(model, features, beyond) };
-      const got = post.decide(r.ts, verdict, spike, model.threshold);
+      const got = post.decide(r.ts, verdict, observed, model.threshold);
       const want = expected[i]!;
       expect([got.anomalyScore, got.isAnomaly, got.likelihood, got.cause]).toEqual([want.anomalyScore, want.isAnomaly, want.likelihood, want.cause]);
       // The service: the worker's explanation leads with a breakout's words, then the member's note.

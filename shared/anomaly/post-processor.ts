@@ -5,6 +5,7 @@ import { DEFAULT_SPIKE_TAIL_OPTIONS, SPIKE_BASELINE_MEMORY, SpikeBaseline, Spike
 import { OwnScale } from './own-scale.ts';
 import { ValueLattice } from './value-lattice.ts';
 import { IncidentMemory } from './incident-memory.ts';
+import { LevelChange } from './level-change.ts';
 
 export interface PostProcessOptions {
   /** What the anomaly score is made of: the anomaly likelihood of the raw scores, or the raw score. */
@@ -49,6 +50,21 @@ export interface Spike {
   ratio?: number;
 }
 
+/**
+ * What observe() learnt of one row, for decide() of the same row: the server observes a
+ * whole batch of rows before deciding each, so nothing of a row may wait in the processor.
+ */
+export interface Observed {
+  /** The least likely per-metric member signal (one-sample spike or seasonal residual), if any. */
+  spike: Spike | undefined;
+  /**
+   * Per metric, how often it has read a value as far out as this one on its side of its
+   * usual level (value-lattice.ts: its next lattice step included); null when that is 0 for
+   * every metric (no discrete metric, or values never read).
+   */
+  readAsOften: Float64Array | null;
+}
+
 export interface PostProcessed {
   /** Anomaly likelihood of the recent raw scores, 0..1. */
   likelihood: number;
@@ -89,6 +105,8 @@ export class PostProcessor {
   private readonly logTails: SpikeTail[];
   private readonly scales: OwnScale[];
   private readonly lattices: ValueLattice[];
+  /** Each metric's watch for a level change that held (level-change.ts). */
+  private readonly changes: LevelChange[];
   private readonly metrics: string[];
   /** Index of each metric's value in the feature row. */
   private readonly valueIndex: number[];
@@ -114,6 +132,7 @@ export class PostProcessor {
     this.scales = spec.metrics.map(() => new OwnScale(DEFAULT_SPIKE_TAIL_OPTIONS.memory));
     this.lattices = spec.metrics.map(() => new ValueLattice(DEFAULT_SPIKE_TAIL_OPTIONS.memory));
     this.seasonalTails = spec.metrics.map(() => new SpikeTail());
+    this.changes = spec.metrics.map(() => new LevelChange());
     this.departure = new Float64Array(spec.metrics.length);
     this.pages = new IncidentMemory(options.refractorySeconds, { ...DEFAULT_LIKELIHOOD_OPTIONS, ...options.likelihood }.shortWindow);
   }
@@ -143,15 +162,17 @@ export class PostProcessor {
    * signal of the members switched on, each by its own history (both members' tails learn
    * from every row). Metrics whose baseline has not settled are skipped.
    */
-  observe(features: Float64Array, builder: Pick<FeatureBuilder, 'seen' | 'settled' | 'dailyResidual'>): Spike | undefined {
+  observe(features: Float64Array, builder: Pick<FeatureBuilder, 'seen' | 'settled' | 'dailyResidual'>): Observed {
     const o = this.options;
     let best: Spike | undefined;
+    let readAsOften: Float64Array | null = null;
     for (let m = 0; m < this.spikeTails.length; m++) {
       // A metric that has not appeared yet has a placeholder 0, not a value to learn.
       if (!builder.seen(m)) continue;
       // The member's own baseline sees every sample, also before the features' has settled.
       const x = features[this.valueIndex[m]!]!;
-      const z = this.spikeBaselines[m]!.update(x, Z_LIMIT);
+      const baseline = this.spikeBaselines[m]!;
+      const z = baseline.update(x, Z_LIMIT);
       this.departure[m] = z;
       // The logs' baseline learns only from positive samples; a metric with any other in
       // memory is not judged in logs (own-scale.ts).
@@ -161,24 +182,36 @@ export class PostProcessor {
       const logBaseline = this.logBaselines[m]!;
       const usual = logBaseline.centre;
       const logZ = x > 0 ? logBaseline.update(Math.log(x), Z_LIMIT) : 0;
+      // A level that changed for good: the baselines of the new level take over and the
+      // tails, which learnt the change's excursions, restart; this row's z-scores (against
+      // the old level) are then neither judged nor learnt (level-change.ts).
+      const held = this.changes[m]!.observe(x, z, baseline.lastCentre, baseline.lastSpread, Z_LIMIT);
+      if (held) {
+        this.spikeBaselines[m] = held.linear;
+        this.logBaselines[m] = held.log;
+        this.spikeTails[m] = new SpikeTail();
+        this.logTails[m] = new SpikeTail();
+      }
       // A discrete metric's value it reads now and then is no spike, whatever its z, and
       // not a change of its daily pattern on its own either (value-lattice.ts).
       const lattice = this.lattices[m]!;
       const above = lattice.frequency(x, true);
       const below = lattice.frequency(x, false);
       lattice.learn(x);
+      const often = z >= 0 ? above : below;
+      if (often > 0) (readAsOften ??= new Float64Array(this.metrics.length))[m] = often;
       if (!builder.settled(m)) continue;
       const r = builder.dailyResidual(m);
       const q = Math.max(this.seasonalTails[m]!.update(r), r > 0 ? above : r < 0 ? below : 0);
       if (o.seasonal && (!best || q < best.p)) best = { metric: this.metrics[m]!, p: q, member: 'seasonal', value: r };
       // Both tails learn from every row; the one of the metric's own scale speaks.
-      const linearP = this.spikeTails[m]!.update(z);
+      const linearP = held ? 1 : this.spikeTails[m]!.update(z);
       // In logs, 0 or below is infinitely far below the usual level.
-      const logP = x > 0 ? this.logTails[m]!.update(logZ) : this.logTails[m]!.tail(Z_LIMIT);
+      const logP = held ? 1 : x > 0 ? this.logTails[m]!.update(logZ) : this.logTails[m]!.tail(Z_LIMIT);
       const p = Math.max(inLogs ? logP : linearP, z >= 0 ? above : below);
       if (o.spikes && (!best || p < best.p)) best = { metric: this.metrics[m]!, p, member: 'spike', value: inLogs ? (x > 0 ? logZ : -Z_LIMIT) : z, ...(inLogs ? { ratio: x / Math.exp(usual) } : {}) };
     }
-    return best;
+    return { spike: best, readAsOften };
   }
 
   /**
@@ -195,8 +228,9 @@ export class PostProcessor {
   }
 
   /** The alarm decision for a row the model scored; `modelThreshold` serves raw scoring. */
-  decide(timestampMs: number, verdict: ModelVerdict, spike: Spike | undefined, modelThreshold: number): PostProcessed {
+  decide(timestampMs: number, verdict: ModelVerdict, observed: Observed, modelThreshold: number): PostProcessed {
     const o = this.options;
+    const spike = observed.spike;
     const likelihood = this.likelihood.update(verdict.score);
     const byLikelihood = o.scoring === 'likelihood';
     const threshold = o.alarmThreshold ?? (byLikelihood ? likelihoodThreshold(o.falseAlarmRate) : modelThreshold);
@@ -206,7 +240,12 @@ export class PostProcessor {
     if (verdict.breakout !== null) {
       // A metric that crept beyond its range is where its trend put it: no page, and (as
       // while any breakout lasts) the forest, which sees it beyond its range too, is not asked.
-      anomalyScore = verdict.crept === true ? 0 : this.breakoutRefractory.apply(timestampMs, BREAKOUT_SCORE, verdict.breakout);
+      // A discrete metric beyond its range at a value it reads (its next lattice step
+      // included, value-lattice.ts) is judged by how often it reads one that far out: a
+      // first day's range without a queue's 3 is no reason to page on a 3.
+      const m = this.metrics.indexOf(verdict.breakout);
+      const often = m >= 0 && observed.readAsOften ? observed.readAsOften[m]! : 0;
+      anomalyScore = verdict.crept === true ? 0 : this.breakoutRefractory.apply(timestampMs, often > 0 ? logLikelihood(1 - often) : BREAKOUT_SCORE, verdict.breakout);
       cause = 'breakout';
       metric = verdict.breakout;
     } else {

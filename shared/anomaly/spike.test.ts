@@ -99,6 +99,18 @@ describe('ValueLattice', () => {
     for (let i = 0; i < 500; i++) noise.learn(20 + gaussian(random));
     expect(noise.frequency(20, true)).toBe(0);
   });
+
+  it('reads the next lattice step beyond its extreme as often as the extreme, two steps as never; one value has no step', () => {
+    const queue = new ValueLattice(4_032);
+    const random = createRandom(7);
+    for (let i = 0; i < 500; i++) queue.learn(random.next() < 0.9 ? 0 : random.next() < 0.9 ? 1 : 2);
+    expect(queue.frequency(3, true)).toBeCloseTo(queue.frequency(2, true), 12);
+    expect(queue.frequency(3, true)).toBeGreaterThan(0);
+    expect([queue.frequency(4, true), queue.frequency(-1, false) > 0, queue.frequency(-2, false)]).toEqual([0, true, 0]);
+    const constant = new ValueLattice(4_032);
+    for (let i = 0; i < 100; i++) constant.learn(4);
+    expect([constant.frequency(5, true), constant.frequency(0, false)]).toEqual([0, 0]);
+  });
 });
 
 describe('OwnScale', () => {

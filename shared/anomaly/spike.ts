@@ -40,6 +40,9 @@ export class SpikeBaseline {
   private mean = 0;
   private variance = 0;
   private weight = 0;
+  /** The mean and spread the last sample's z-score was taken against (LevelChange reads them). */
+  lastCentre = 0;
+  lastSpread = 0;
 
   constructor(memory = SPIKE_BASELINE_MEMORY) {
     this.alpha = 1 / memory;
@@ -55,6 +58,8 @@ export class SpikeBaseline {
     const first = this.weight === 0;
     const sd = Math.max(Math.sqrt(this.variance), 1e-3 * Math.abs(this.mean), 1e-9);
     const z = first ? 0 : Math.max(-limit, Math.min(limit, (x - this.mean) / sd));
+    this.lastCentre = this.mean;
+    this.lastSpread = sd;
     if (first) this.mean = x;
     this.weight = (1 - this.alpha) * this.weight + this.alpha;
     const rate = this.alpha / this.weight;

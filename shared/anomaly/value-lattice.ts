@@ -43,7 +43,28 @@ export class ValueLattice {
       const v = this.values[i]!;
       if (above ? v >= x : v <= x) w += this.weights[i]!;
     }
-    return w / this.total;
+    return (w > 0 ? w : this.nextStep(x, above)) / this.total;
+  }
+
+  /**
+   * Beyond every value read on its side: the weight of the most extreme one if `x` is
+   * within one lattice step of it (the gap to the value before it), else 0. A queue that
+   * read 0, 1 and 2 reads 3 as its next step, as often as it reads its extreme 2: a first
+   * day without a 3 is no reason to page on one (docs/anomaly.md, "Shapes", fifth round);
+   * 4, two steps out, is a value it never reads. A metric of one value has no step.
+   */
+  private nextStep(x: number, above: boolean): number {
+    let extreme = -1;
+    for (let i = 0; i < this.used; i++) {
+      if (this.weights[i]! > 0 && (extreme < 0 || (above ? this.values[i]! > this.values[extreme]! : this.values[i]! < this.values[extreme]!))) extreme = i;
+    }
+    if (extreme < 0) return 0;
+    const e = this.values[extreme]!;
+    let gap = Infinity;
+    for (let i = 0; i < this.used; i++) {
+      if (i !== extreme && this.weights[i]! > 0) gap = Math.min(gap, Math.abs(e - this.values[i]!));
+    }
+    return gap < Infinity && Math.abs(x - e) <= gap ? this.weights[extreme]! : 0;
   }
 
   /** `x` joins the history. */

@@ -923,7 +923,7 @@ export class AnomalyService {
 
   async #scoreBatch(target: string, state: TargetState, active: Scorer, rows: RawRow[], features: Float64Array): Promise<void> {
     const width = active.builder.width;
-    const spikes = rows.map((row, i) => {
+    const observed = rows.map((row, i) => {
       const at = features.subarray(i * width, (i + 1) * width);
       active.builder.push(row.ts, row.values, at);
       return active.post.observe(at, active.builder);
@@ -945,7 +945,7 @@ export class AnomalyService {
     let newest: ScoredSample | undefined;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
-      const decided = this.#decide(target, active, row.ts, scored.scores[i]!, { breakout: scored.breakouts[i] ?? null, crept: scored.crept[i] === true }, spikes[i]);
+      const decided = this.#decide(target, active, row.ts, scored.scores[i]!, { breakout: scored.breakouts[i] ?? null, crept: scored.crept[i] === true }, observed[i]!);
       const result = decided.result;
       newest = result;
       times[i] = row.ts;
@@ -1020,14 +1020,14 @@ export class AnomalyService {
 
   async #score(target: string, scorer: Scorer, row: RawRow): Promise<Decided & { features: Float64Array }> {
     const features = scorer.builder.push(row.ts, row.values);
-    const spike = scorer.post.observe(features, scorer.builder);
+    const observed = scorer.post.observe(features, scorer.builder);
     const { scores, breakouts, crept } = await this.#pool.score({ kind: 'score', model: await this.#modelBytes(scorer.model.id), modelId: scorer.model.id, rows: features, count: 1, breakoutMargin: this.#settings.breakoutMargin, modelsInUse: this.#sharedModels.size });
-    return { ...this.#decide(target, scorer, row.ts, scores[0]!, { breakout: breakouts[0] ?? null, crept: crept[0] === true }, spike), features };
+    return { ...this.#decide(target, scorer, row.ts, scores[0]!, { breakout: breakouts[0] ?? null, crept: crept[0] === true }, observed), features };
   }
 
   /** A raw score through the scorer's likelihood, spike and seasonal members and refractory periods. */
-  #decide(target: string, scorer: Scorer, ts: number, rawScore: number, range: Omit<ModelVerdict, 'score'>, spike: ReturnType<PostProcessor['observe']>): Decided {
-    const r = scorer.post.decide(ts, { score: rawScore, ...range }, spike, scorer.model.scoreDistribution.threshold);
+  #decide(target: string, scorer: Scorer, ts: number, rawScore: number, range: Omit<ModelVerdict, 'score'>, observed: ReturnType<PostProcessor['observe']>): Decided {
+    const r = scorer.post.decide(ts, { score: rawScore, ...range }, observed, scorer.model.scoreDistribution.threshold);
     return { result: { target, ts, modelId: scorer.model.id, rawScore, likelihood: r.likelihood, score: r.anomalyScore, threshold: r.threshold, isAnomaly: r.isAnomaly }, note: r.note, breakout: r.cause === 'breakout' ? r.metric : undefined, metric: r.metric };
   }
 
