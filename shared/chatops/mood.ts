@@ -501,7 +501,10 @@ function mentionOf(token: Token): string | null {
   const named = /^<@[A-Za-z0-9]+\|@?([^>]+)>/.exec(token.raw);
   if (named) return `@${named[1]!}`;
   const group = /^<!(here|channel|everyone)(?:\|[^>]*)?>/i.exec(token.raw);
-  return group ? `@${group[1]!.toLowerCase()}` : null;
+  if (group) return `@${group[1]!.toLowerCase()}`;
+  // ("<!subteam^S123|oncall> ack 12": a Slack user group's mention, pasted; it was done, the group read as no one.)
+  const team = /^<!subteam\^[A-Za-z0-9]+(?:\|@?([^>]+))?>/i.exec(token.raw);
+  return team ? `@${team[1] ?? 'group'}` : null;
 }
 
 /**
