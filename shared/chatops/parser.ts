@@ -14,6 +14,7 @@ import { timeToSaid } from './time-to.ts';
 import { zoneNamesRead } from './zone-names.ts';
 import { listItemsRead } from './list-items.ts';
 import { ticketIdsRead } from './ticket-ids.ts';
+import { lengthWordsRead } from './length-words.ts';
 import { selfCorrectionRead } from './self-correction.ts';
 import { deliberatedOrder } from './deliberation.ts';
 import { idsInWords, spokenIdsSaid } from './spoken-ids.ts';
@@ -93,7 +94,7 @@ export function parseCommand(typed: string, index: InventoryIndex, ref: TimeRefe
   // ("[FIRING:1] NodeDown (web-2 critical)⏎ack 12": a notification pasted before the order is read as a quote is.)
   const pasted = withoutPastedNotification(text.slice(0, MAX_TEXT_LENGTH));
   if (pasted !== null) return pasted.rest === '' ? quotedOnly(pasted.pasted, index, ref) : parseCommand(pasted.rest, index, ref);
-  const plain = ticketIdsRead(zoneNamesRead(withoutMarkup(listItemsRead(text.slice(0, MAX_TEXT_LENGTH).trim())), ref.now));
+  const plain = lengthWordsRead(ticketIdsRead(zoneNamesRead(withoutMarkup(listItemsRead(text.slice(0, MAX_TEXT_LENGTH).trim())), ref.now)));
   const clipped = foreignVerbFirst(selfCorrectionRead(politeGerundsSaid(timeToSaid(askedForSaid(spokenIdsSaid(reactionsRead(plain)))))));
   // (":white_check_mark: 12": a reaction and an id, asked about.)
   const reacted = reactionWithIdAnswer(clipped);
