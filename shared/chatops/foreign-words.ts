@@ -12,8 +12,11 @@ const ENGLISH: Readonly<Record<string, string>> = wordTable({
   für: 'for', fuer: 'for', bis: 'until', morgen: 'tomorrow', heute: 'today', stunde: 'hour', stunden: 'hours', minuten: 'minutes', tage: 'days', eine: 'an',
   // Spanish
   durante: 'for', hasta: 'until', mañana: 'tomorrow', hoy: 'today', hora: 'hour', horas: 'hours', minutos: 'minutes', dias: 'days', días: 'days', una: 'an',
+  // Portuguese ("silencia web-1 até amanhã", "por uma hora")
+  até: 'until', amanhã: 'tomorrow', amanha: 'tomorrow', hoje: 'today', uma: 'an',
   // French
-  pendant: 'for', jusqu: 'until', "jusqu'à": 'until', "jusqu'a": 'until', demain: 'tomorrow', "aujourd'hui": 'today', heure: 'hour', heures: 'hours', jours: 'days', une: 'an',
+  // ("silence web-1 pour une heure": it silenced alerts named "pour" for the default hour.)
+  pour: 'for', pendant: 'for', jusqu: 'until', "jusqu'à": 'until', "jusqu'a": 'until', demain: 'tomorrow', "aujourd'hui": 'today', heure: 'hour', heures: 'hours', jours: 'days', une: 'an',
 });
 
 /**

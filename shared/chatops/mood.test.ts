@@ -111,3 +111,12 @@ describe('round 13: Slack\'s markup of a mention, pasted', () => {
     for (const text of ['<@U0BOT123> ack 12', '<@U0BOT|smartcloudops> ack 12']) expect(mood(text), text).toBe('order');
   });
 });
+
+describe('round 14: irony and "should it …"', () => {
+  it('reads an order said in irony as none, and "should it …" before what happens as a condition', () => {
+    for (const text of ["sure, let's just restart nginx on web-1", "yeah let's just reboot db-1 what could go wrong", 'yeah right, ack 12', "oh great, let's restart nginx on web-1 again", 'oh sure, just restart payments-api', "totally, let's just failover db cluster main"]) expect(mood(text), text).toBe('ironic');
+    for (const text of ["let's just ack 12", 'sure, ack 12', 'ok just ack 12', "sure, let's restart nginx on web-1", 'ack 12 - what could go wrong with the deploy is unclear']) expect(mood(text), text).toBe('order');
+    for (const text of ['should it fire again, restart nginx on web-1', 'restart nginx on web-1 should it fire again', 'should web-1 flap again restart nginx on web-1', 'should the deploy fail, rollback payments-api to v41']) expect(mood(text), text).toBe('conditional');
+    for (const text of ['should we restart nginx on web-1', 'should i ack 12', 'should it be acked?']) expect(mood(text), text).toBe('question');
+  });
+});

@@ -1,4 +1,5 @@
 import { actionOf, FILLER, FREE_TEXT_MARKERS, is, KNOWN_FORMS, RUN_STOP_VERBS, RUNBOOK_ACTIONS, SEVERITY_WORDS, verbOf, type Word } from './lexicon.ts';
+import { saidInIrony } from './irony.ts';
 import type { Token } from './tokens.ts';
 
 const LEADING_VERBS: readonly Word[] = ['ack', 'silence', 'unsilence', 'expire', 'note', 'run'];
@@ -10,7 +11,7 @@ const LEADING_VERBS: readonly Word[] = ['ack', 'silence', 'unsilence', 'expire',
  * one: the parser then drops the state-changing readings of the line, so the line is
  * answered as the question it is, or with "did you mean".
  */
-export type Mood = 'order' | 'question' | 'negated' | 'report' | 'intention' | 'conditional' | 'quoted' | 'corrected' | 'addressed' | 'listed' | 'about';
+export type Mood = 'order' | 'question' | 'negated' | 'report' | 'intention' | 'conditional' | 'quoted' | 'corrected' | 'addressed' | 'listed' | 'about' | 'ironic';
 
 /** Words that open a question (and, first in a line, are not a polite order: see POLITE). */
 const QUESTION_OPENERS = new Set([
@@ -342,6 +343,12 @@ const OTHER_CHOICES = new Set(['leave', 'wait', 'keep', 'hold', 'should', 'let',
 /** "I'd ack 12", "we'd restart nginx on web-1": what the speaker would do, advice ("I'd like to ack 12" asks, and is an order). */
 const WOULD_SUBJECTS = new Set(["i'd", 'id', "we'd", 'wed', "you'd", 'youd']);
 
+/** What happens, said after "should" in a condition ("should it fire again", "should web-1 flap", "should the deploy fail"). */
+const HAPPENING_SUBJECTS = new Set(['it', 'this', 'that', 'these', 'those', 'the', 'things', 'anything', 'something', 'cpu', 'memory', 'disk', 'load', 'latency', 'traffic', 'errors', 'alert', 'alerts']);
+function happensSubject(norm: string): boolean {
+  return HAPPENING_SUBJECTS.has(norm) || /^[a-z]+-?\d+$/.test(norm) || /^#?\d+$/.test(norm);
+}
+
 /** Words that make what follows a condition ("if", "unless", "in case", "as soon as"), anywhere before a comment. */
 const CONDITIONS = new Set(['if', 'unless', 'whenever', 'in case', 'as soon as', 'as long as', 'provided', 'assuming']);
 /** … and these only where a clause starts ("when web-1 recovers, resolve 7", "once the deploy is done …"). */
@@ -366,6 +373,10 @@ function conditionIn(tokens: readonly Token[]): boolean {
     const clauseStart = i === 0 || /[,;.]$/.test(tokens[i - 1]!.raw) || ['ok', 'okay', 'so', 'and', 'then', 'but'].includes(tokens[i - 1]!.norm) && i === 1;
     if ((CONDITIONS.has(token.norm) || CONDITIONS.has(two) || CONDITIONS.has(three)) && !WHETHER_AFTER.has(tokens[i - 1]?.norm ?? '')) return true;
     if (i > 1 && (token.norm === 'once' || token.norm === 'when') && CONDITION_SUBJECTS.has(tokens[i + 1]?.norm ?? '')) return true;
+    // ("should it fire again, restart nginx on web-1", "restart nginx on web-1 should it flap": "should" before what happens, not
+    // before who would act, is "if"; the first was read as a question for context and the restart planned at 0.95. "should it
+    // be acked?" asks.)
+    if (token.norm === 'should' && (clauseStart || i > 1) && happensSubject(tokens[i + 1]?.norm ?? '') && !['be', 'been', 'have', 'get'].includes(tokens[i + 2]?.norm ?? '')) return true;
     if (clauseStart && CLAUSE_CONDITIONS.has(token.norm) && i + 1 < tokens.length && !NOT_A_CONDITION_AFTER.has(tokens[i + 1]!.norm) && !(token.norm === 'should' && i === 0)) return true;
   }
   return false;
@@ -490,7 +501,10 @@ function mentionOf(token: Token): string | null {
   const named = /^<@[A-Za-z0-9]+\|@?([^>]+)>/.exec(token.raw);
   if (named) return `@${named[1]!}`;
   const group = /^<!(here|channel|everyone)(?:\|[^>]*)?>/i.exec(token.raw);
-  return group ? `@${group[1]!.toLowerCase()}` : null;
+  if (group) return `@${group[1]!.toLowerCase()}`;
+  // ("<!subteam^S123|oncall> ack 12": a Slack user group's mention, pasted; it was done, the group read as no one.)
+  const team = /^<!subteam\^[A-Za-z0-9]+(?:\|@?([^>]+))?>/i.exec(token.raw);
+  return team ? `@${team[1] ?? 'group'}` : null;
 }
 
 /**
@@ -579,6 +593,9 @@ function moodSaid(tokens: readonly Token[]): Mood {
   // Only what is said before a comment tells what the line does: "… because rollback done" is the comment's.
   const marker = words.findIndex((w, i) => i > 0 && FREE_TEXT_MARKERS.has(w));
   const said = marker === -1 ? words : words.slice(0, marker);
+  // ("sure, let's just restart prod", "yeah let's just reboot db-1 what could go wrong": irony; the second planned a restart of
+  // service "go", "sure, let's just restart nginx on web-1" the restart at 0.8.)
+  if (saidInIrony(said)) return 'ironic';
   if ([1, 2, 3].some((n) => said.length >= n && HEDGE_SET.has(said.slice(-n).join(' ').replace(/[.!]+$/, '')))) return 'question';
   // ("restart nginx on web-1 help": help asked with the order, not the order plainly given.)
   if (said.length > 2 && said.at(-1) === 'help' && !HELP_AS_VERB.has(said.at(-2)!)) return 'question';

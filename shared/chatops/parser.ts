@@ -10,6 +10,11 @@ import { foreignVerbFirst, foreignWordsRead } from './foreign-words.ts';
 import { askedForSaid, lightVerbsRead } from './light-verbs.ts';
 import { withoutPastedNotification } from './pasted-notification.ts';
 import { politeGerundsSaid } from './polite-gerunds.ts';
+import { timeToSaid } from './time-to.ts';
+import { zoneNamesRead } from './zone-names.ts';
+import { listItemsRead } from './list-items.ts';
+import { ticketIdsRead } from './ticket-ids.ts';
+import { lengthWordsRead } from './length-words.ts';
 import { selfCorrectionRead } from './self-correction.ts';
 import { deliberatedOrder } from './deliberation.ts';
 import { idsInWords, spokenIdsSaid } from './spoken-ids.ts';
@@ -46,7 +51,7 @@ function round(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
-const MOOD_WORDS: Record<Exclude<Mood, 'order'>, string> = { question: 'a question', negated: 'a "do not"', report: 'a report of what was done', intention: 'a plan or an attempt of whoever said it ("I\'ll …", "about to …", "tried to …"), not asked of chat', conditional: 'a condition (chat does what is asked at once, never when something happens)', quoted: 'what someone else said or asked for (a quote)', corrected: 'a correction', addressed: 'asked of someone else in the channel (chat acts on what is asked of it)', listed: 'an item written down in a plan or a list ("todo:", "step 3:"), not asked of chat', about: 'said about it ("re:", "about …", "fyi …"), not asked of chat' };
+const MOOD_WORDS: Record<Exclude<Mood, 'order'>, string> = { question: 'a question', negated: 'a "do not"', report: 'a report of what was done', intention: 'a plan or an attempt of whoever said it ("I\'ll …", "about to …", "tried to …"), not asked of chat', conditional: 'a condition (chat does what is asked at once, never when something happens)', quoted: 'what someone else said or asked for (a quote)', corrected: 'a correction', addressed: 'asked of someone else in the channel (chat acts on what is asked of it)', listed: 'an item written down in a plan or a list ("todo:", "step 3:"), not asked of chat', about: 'said about it ("re:", "about …", "fyi …"), not asked of chat', ironic: 'said in irony ("sure, let\'s just …", "what could go wrong"), which means the opposite' };
 
 /** A state change read from a line that does not order it: kept only as a suggestion, below the threshold. */
 function notAnOrder(reading: Reading, mood: Exclude<Mood, 'order'>, now: number, line?: Line): Reading {
@@ -89,7 +94,8 @@ export function parseCommand(typed: string, index: InventoryIndex, ref: TimeRefe
   // ("[FIRING:1] NodeDown (web-2 critical)⏎ack 12": a notification pasted before the order is read as a quote is.)
   const pasted = withoutPastedNotification(text.slice(0, MAX_TEXT_LENGTH));
   if (pasted !== null) return pasted.rest === '' ? quotedOnly(pasted.pasted, index, ref) : parseCommand(pasted.rest, index, ref);
-  const clipped = foreignVerbFirst(selfCorrectionRead(politeGerundsSaid(askedForSaid(spokenIdsSaid(reactionsRead(withoutMarkup(text.slice(0, MAX_TEXT_LENGTH).trim())))))));
+  const plain = lengthWordsRead(ticketIdsRead(zoneNamesRead(withoutMarkup(listItemsRead(text.slice(0, MAX_TEXT_LENGTH).trim())), ref.now)));
+  const clipped = foreignVerbFirst(selfCorrectionRead(politeGerundsSaid(timeToSaid(askedForSaid(spokenIdsSaid(reactionsRead(plain)))))));
   // (":white_check_mark: 12": a reaction and an id, asked about.)
   const reacted = reactionWithIdAnswer(clipped);
   if (reacted) return reacted;

@@ -585,7 +585,7 @@ function bareHourAfter(tokens: readonly Token[], taken: ReadonlySet<number>, unt
   if (tokens[end] && !taken.has(end) && OCLOCK.has(tokens[end]!.norm)) end++;
   // "until 6 pm", "until 6:30", "until 6 30", "until 6h": chrono-node's, or a length; "until 17:00 CET", "until 5 utc+2": a
   // zone said, chrono-node's (read here, the zone became an alert's name and the hour the user's).
-  if (tokens[end] && !taken.has(end) && /^(a\.?m\.?|p\.?m\.?|h|hrs?|hours?|m|mins?|minutes?|\d+|utc|gmt|z|utc[+-]\d{1,2}|gmt[+-]\d{1,2}|[+-]\d{2}:?\d{2}|cet|cest|eet|eest|wet|west|bst|ist|jst|kst|sgt|aest|aedt|awst|nzst|nzdt|pst|pdt|est|edt|cst|cdt|mst|mdt|hst|akst|akdt)$/.test(tokens[end]!.norm)) return undefined;
+  if (tokens[end] && !taken.has(end) && /^(a\.?m\.?|p\.?m\.?|h|hrs?|hours?|m|mins?|minutes?|\d+|utc|gmt|z|(?:utc|gmt)[+-]\d{1,2}(?::?\d{2})?|[+-]\d{2}:?\d{2}|cet|cest|eet|eest|wet|west|bst|ist|jst|kst|sgt|aest|aedt|awst|nzst|nzdt|pst|pdt|est|edt|cst|cdt|mst|mdt|hst|akst|akdt)$/.test(tokens[end]!.norm)) return undefined;
   // "until 10 tonight", "until 9 tomorrow morning", "until 7 this evening": the day and the part of it said after the hour;
   // a day without its part ("until 6 tomorrow": morning or evening?), another day, or "or" ("until 6 or 7") is asked about.
   let day: number | null = dayFirst ? 1 : null;

@@ -333,7 +333,7 @@ export function agoWindow(line: Line, taken: ReadonlySet<number>, duration: { en
 const TIME_LEADS = new Set(['since', 'from', 'between', 'until', 'till', 'til', 'before', 'after', 'starting', 'last', 'past', 'previous']);
 
 /**
- * A time said but not read ("since lunch", "since the deploy", "last fortnight", "the last 45", "since 0900"): its words as
+ * A time said but not read ("since lunch", "since the deploy", "the last 45", "since 0900"): its words as
  * typed, or null. A reading that charts or lists the default window instead would answer for another time than asked.
  */
 export function unreadTime(tokens: readonly Token[], taken: ReadonlySet<number>, windowRead = false): string | null {

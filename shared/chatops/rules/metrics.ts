@@ -82,7 +82,7 @@ export const metricsRule: Rule = (line) => {
     }
   }
   const slots = { metric: found.name, ...(target.hit ? { target: target.hit.target.name } : {}), from, to };
-  // "cpu on web-1 since lunch", "… last fortnight": a time said and not read is asked about, not charted as the last hour.
+  // "cpu on web-1 since lunch", "… since the deploy": a time said and not read is asked about, not charted as the last hour.
   const unread = duration ? null : unreadTime(tokens, taken, from !== ref.now - DEFAULT_RANGE_MS || to !== ref.now);
   if (unread) return { command: { intent: 'metrics.show', slots }, confidence: 0.45, problem: `Could not read the time "${unread}": say it as e.g. ${WINDOW_EXAMPLES}.` };
   // "last 0 minutes", "from 10:00 to 09:00": nothing to chart.

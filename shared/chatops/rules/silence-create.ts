@@ -92,7 +92,10 @@ export const silenceRule: Rule = (line) => {
     return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: 'A silence has an end (at most 366 days): say for how long, e.g. "for 2h" or "until monday 9am"; an alert that should never page is better fixed in its rule.' };
   }
   // "for an hour or two", "1 or 2 hours", "a few hours", "for 1-2h": a length left open is asked about, not guessed.
-  const openLength = duration ? tokens[duration.end]?.norm === 'or' || tokens[duration.start - 1]?.norm === 'or' || tokens.slice(duration.start, duration.end).some((t) => t.norm === 'few' || t.norm === 'several')
+  // ("for 2 to 3 hours", "between 2 and 3 hours", "2 - 3 hours": a range said in words; it was a silence of the longer.)
+  const rangeStart = duration ? tokens[duration.start - 2] : undefined;
+  const rangeSaid = duration ? /^\d+(?:\.\d+)?$/.test(rangeStart?.norm ?? '') && (RANGE_JOINERS.has(tokens[duration.start - 1]!.norm) || (tokens[duration.start - 1]!.norm === 'and' && tokens[duration.start - 3]?.norm === 'between')) : false;
+  const openLength = duration ? rangeSaid || tokens[duration.end]?.norm === 'or' || tokens[duration.start - 1]?.norm === 'or' || tokens.slice(duration.start, duration.end).some((t) => t.norm === 'few' || t.norm === 'several')
     : tokens.slice(verb.at + 1, end).some((t) => LENGTH_RANGE.test(t.norm));
   if (openLength) {
     return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: 'Say one length for the silence, e.g. "for 2h" (a silence can be expired early with "unsilence <id>").' };
@@ -109,7 +112,7 @@ export const silenceRule: Rule = (line) => {
     take(taken, duration.start, duration.end);
     // "for 2h", "for the next 3 days": the words that introduce the duration are its own.
     // ("for approx 2h", "for roughly an hour": the length, said roughly.)
-    for (let k = duration.start - 1; k >= 0 && ['for', 'during', 'the', 'next', 'coming', 'another', 'until', 'till', 'til', 'approx', 'approximately', 'roughly', 'around', 'about', 'circa', '~'].includes(tokens[k]!.norm); k--) taken.add(k);
+    for (let k = duration.start - 1; k >= 0 && ['for', 'during', 'the', 'next', 'coming', 'another', 'until', 'till', 'til', 'approx', 'approximately', 'roughly', 'around', 'about', 'circa', '~', 'maybe', 'perhaps'].includes(tokens[k]!.norm); k--) taken.add(k);
   } else if (period?.at === null) {
     return { command: { intent: 'silence.create', slots: { matchers: [], durationSeconds } }, confidence: 0.45 * verb.score, problem: 'A silence starts now, and the weekend has not begun: say when it ends, e.g. "until monday 9am", or ask on Friday.' };
   } else if (period) {
@@ -397,6 +400,9 @@ const DASHED_HOST = /^[a-z]+-\d+$/;
 /** "see OPS-1234", "ticket OPS-1234": a reference to read, which is the comment. */
 const REFERENCE_WORDS = new Set(['see', 'ticket', 'ref', 'jira', 'cf', 'per']);
 
+
+/** Words between the two ends of a range of lengths said apart ("2 to 3 hours", "2 - 3 hours"). */
+const RANGE_JOINERS: ReadonlySet<string> = new Set(['to', 'through', 'thru', '-', '–', '—']);
 
 /** "1-2h", "2-3 days": a range of lengths. */
 const LENGTH_RANGE = /^\d+(?:\.\d+)?-\d+(?:\.\d+)?(?:s|m|h|d|w|mins?|hrs?|hours?|days?)?$/;
